@@ -1,0 +1,1 @@
+"""The shared platform: app factory, configuration, auth, roles, audit, API, web shell."""

@@ -1,0 +1,30 @@
+"""Background jobs and audit-trail verification."""
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from spotcheck.platform.api.schemas import JobSchema
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tasks import jobs
+from spotcheck.tasks.audit_jobs import verify_tenant_chain
+
+PREFIX = ""
+blp = Blueprint("api_jobs", __name__, description="Background jobs and audit verification")
+
+
+@blp.route("/jobs/<int:job_id>")
+class JobById(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, JobSchema)
+    def get(self, job_id):
+        """A job of my department: status, progress, result"""
+        return jobs.get_job(job_id)
+
+
+@blp.route("/audit/verifications")
+class AuditVerifications(MethodView):
+    @requires(Permission.AUDIT_VIEW)
+    @blp.response(202, JobSchema)
+    def post(self):
+        """Verify my department's audit chain (全程留痕) in the background"""
+        return jobs.submit(verify_tenant_chain, "audit.verify", current_user)

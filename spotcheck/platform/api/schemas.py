@@ -1,0 +1,81 @@
+"""Marshmallow schemas of the platform API."""
+from marshmallow import Schema, fields, validate
+
+from spotcheck.platform.permissions import Role, permissions_of
+from spotcheck.tasks.models import JobStatus
+from spotcheck.tenants.models import TenantKind
+
+
+class TenantSchema(Schema):
+    id = fields.Int(dump_only=True)
+    code = fields.Str(required=True, metadata={"description": "Short code, e.g. SCJ"})
+    name = fields.Str(required=True, metadata={"description": "Full name, e.g. 市场监督管理局"})
+    kind = fields.Enum(TenantKind, by_value=True, required=True)
+    region_code = fields.Str(required=True, metadata={"description": "GB/T 2260 division code"})
+    active = fields.Bool(dump_only=True)
+
+
+class FirstAdminSchema(Schema):
+    login = fields.Str(required=True)
+    display_name = fields.Str(required=True)
+    password = fields.Str(required=True, load_only=True)
+
+
+class TenantCreateSchema(TenantSchema):
+    admin = fields.Nested(FirstAdminSchema, required=False, load_only=True,
+                          metadata={"description": "The department's first administrator"})
+
+
+_ROLE_CODES = [r.value for r in Role]
+
+
+class UserSchema(Schema):
+    id = fields.Int(dump_only=True)
+    tenant_id = fields.Int(dump_only=True, allow_none=True)
+    login = fields.Str(required=True)
+    display_name = fields.Str(required=True)
+    roles = fields.List(fields.Str(validate=validate.OneOf(_ROLE_CODES)), required=True)
+    active = fields.Bool(dump_only=True)
+    locked_until = fields.DateTime(dump_only=True, allow_none=True)
+    last_login_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class UserCreateSchema(UserSchema):
+    password = fields.Str(required=True, load_only=True)
+
+
+class UserUpdateSchema(Schema):
+    display_name = fields.Str()
+    roles = fields.List(fields.Str(validate=validate.OneOf(_ROLE_CODES)))
+    active = fields.Bool()
+    unlock = fields.Bool(load_default=False, metadata={"description": "Clear a login lockout"})
+
+
+class MeSchema(UserSchema):
+    tenant = fields.Nested(TenantSchema, dump_only=True, allow_none=True)
+    permissions = fields.Function(lambda user: sorted(p.value for p in permissions_of(user.roles)))
+
+
+class TokenSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str(required=True)
+    prefix = fields.Str(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    last_used_at = fields.DateTime(dump_only=True, allow_none=True)
+    revoked_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class NewTokenSchema(TokenSchema):
+    token = fields.Str(dump_only=True, metadata={"description": "The secret, shown this once only"})
+
+
+class JobSchema(Schema):
+    id = fields.Int()
+    kind = fields.Str()
+    status = fields.Enum(JobStatus, by_value=True)
+    progress = fields.Int()
+    result = fields.Dict(allow_none=True)
+    error = fields.Str(allow_none=True)
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)

@@ -1,0 +1,42 @@
+"""Tenants (部门): the platform administrator's API."""
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from spotcheck.platform.api.schemas import TenantCreateSchema, TenantSchema
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants import services
+
+PREFIX = "/tenants"
+blp = Blueprint("api_tenants", __name__, description="Departments (platform administrator)")
+
+
+@blp.route("")
+class Tenants(MethodView):
+    @requires(Permission.TENANTS_MANAGE)
+    @blp.response(200, TenantSchema(many=True))
+    def get(self):
+        """List departments"""
+        return services.list_tenants()
+
+    @requires(Permission.TENANTS_MANAGE)
+    @blp.arguments(TenantCreateSchema)
+    @blp.response(201, TenantSchema)
+    def post(self, data):
+        """Create a department, optionally with its first administrator"""
+        admin = data.pop("admin", None)
+        tenant = services.create_tenant(actor=current_user, **data)
+        if admin:
+            services.create_user(tenant=tenant, roles=["tenant_admin"], actor=current_user, **admin)
+        db.session.commit()
+        return tenant
+
+
+@blp.route("/<int:tenant_id>")
+class TenantById(MethodView):
+    @requires(Permission.TENANTS_MANAGE)
+    @blp.response(200, TenantSchema)
+    def get(self, tenant_id):
+        """One department"""
+        return services.get_tenant(tenant_id)

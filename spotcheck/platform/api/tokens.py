@@ -1,0 +1,42 @@
+"""Personal API tokens (个人访问令牌)."""
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from spotcheck.platform import accounts
+from spotcheck.platform.api.schemas import NewTokenSchema, TokenSchema
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, requires
+
+PREFIX = "/tokens"
+blp = Blueprint("api_tokens", __name__, description="My personal API tokens")
+
+
+@blp.route("")
+class Tokens(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, TokenSchema(many=True))
+    def get(self):
+        """List my tokens (secrets are never shown again)"""
+        return accounts.list_tokens(current_user)
+
+    @requires(Permission.SIGNED_IN)
+    @blp.arguments(TokenSchema)
+    @blp.response(201, NewTokenSchema)
+    def post(self, data):
+        """Create a token; the answer holds its secret, shown this once"""
+        token, secret = accounts.issue_token(current_user, data["name"])
+        db.session.commit()
+        body = NewTokenSchema().dump(token)
+        body["token"] = secret
+        return body
+
+
+@blp.route("/<int:token_id>")
+class TokenById(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(204)
+    def delete(self, token_id):
+        """Revoke one of my tokens"""
+        accounts.revoke_token(current_user, token_id)
+        db.session.commit()

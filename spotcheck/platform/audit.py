@@ -1,0 +1,149 @@
+"""The audit trail (全程留痕): an append-only, hash-chained log of every state change.
+
+Each tenant has its own chain (the platform's actions form chain 0). An entry's hash covers
+its content and the previous entry's hash, so editing, deleting or reordering any entry
+breaks the chain from there on; :func:`verify` finds the first break. On PostgreSQL the
+application role may only SELECT and INSERT this table.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spotcheck.platform.clock import iso_utc, utcnow
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.scoping import TenantOwned, current_tenant_id, system_access
+
+GENESIS = "0" * 64
+_LOCK_NAMESPACE = 0x5C0A  # first key of pg_advisory_xact_lock(int, int): "audit chain"
+
+
+class AuditEntry(TenantOwned, db.Model):
+    __tablename__ = "audit_entry"
+    __table_args__ = (sa.UniqueConstraint("chain", "seq", name="uq_audit_entry_chain_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[int] = mapped_column()
+    seq: Mapped[int] = mapped_column()
+    tenant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=True)
+    actor_id: Mapped[int | None] = mapped_column()
+    actor_login: Mapped[str | None] = mapped_column(sa.String(64))
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    object_type: Mapped[str] = mapped_column(sa.String(64))
+    object_id: Mapped[str | None] = mapped_column(sa.String(64))
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64))
+
+    def digest(self) -> str:
+        return entry_hash(self)
+
+
+def entry_hash(entry) -> str:
+    body = {
+        "chain": entry.chain,
+        "seq": entry.seq,
+        "tenant_id": entry.tenant_id,
+        "actor_id": entry.actor_id,
+        "actor_login": entry.actor_login,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "details": entry.details or {},
+        "created_at": iso_utc(entry.created_at),
+    }
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{entry.prev_hash}\n{canonical}".encode("utf-8")).hexdigest()
+
+
+def record(action: str, obj_type: str, obj_id=None, *, actor=None, tenant_id: int | None | str = "current",
+           details: dict | None = None) -> AuditEntry:
+    """Append an entry to the tenant's chain in the current transaction (committed with it).
+
+    ``tenant_id`` defaults to the current tenant; ``None`` writes to the platform's chain.
+    """
+    if tenant_id == "current":
+        tenant_id = current_tenant_id()
+    chain = tenant_id or 0
+    session = db.session
+    with system_access("append to the audit chain"):
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, :chain)"), {"ns": _LOCK_NAMESPACE, "chain": chain})
+        head = session.execute(
+            sa.select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.chain == chain).order_by(AuditEntry.seq.desc()).limit(1)
+        ).first()
+        entry = AuditEntry(
+            chain=chain,
+            seq=(head.seq + 1) if head else 1,
+            tenant_id=tenant_id,
+            actor_id=getattr(actor, "id", None),
+            actor_login=getattr(actor, "login", None),
+            action=action,
+            object_type=obj_type,
+            object_id=None if obj_id is None else str(obj_id),
+            details=details or {},
+            created_at=utcnow(),
+            prev_hash=head.hash if head else GENESIS,
+        )
+        entry.hash = entry_hash(entry)
+        session.add(entry)
+        session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first entry at which a chain stops verifying."""
+
+    entry_id: int
+    chain: int
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"audit entry id={self.entry_id} (chain {self.chain}, seq {self.seq}): {self.reason}"
+
+
+def verify(chain: int | None = None) -> tuple[int, list[Break]]:
+    """Check every chain (or one): returns the number of entries read and the first break of each chain."""
+    checked, breaks = 0, []
+    with system_access("verify the audit chain"):
+        query = sa.select(AuditEntry).order_by(AuditEntry.chain, AuditEntry.seq)
+        if chain is not None:
+            query = query.where(AuditEntry.chain == chain)
+        current_chain, broken = None, False
+        for entry in _stream(query):
+            if entry.chain != current_chain:
+                current_chain, broken = entry.chain, False
+                expected_seq, expected_prev, last_id = 1, GENESIS, 0
+            checked += 1
+            if broken:
+                continue
+            reason = None
+            if entry.seq != expected_seq:
+                reason = f"sequence jumps from {expected_seq - 1} to {entry.seq} (entries deleted)"
+            elif entry.prev_hash != expected_prev:
+                reason = "previous-hash link does not match the entry before it (entries deleted or reordered)"
+            elif entry.id <= last_id:
+                reason = "entry stored out of order (reordered)"
+            elif entry.hash != entry_hash(entry):
+                reason = "content does not match its hash (entry edited)"
+            if reason:
+                breaks.append(Break(entry.id, entry.chain, entry.seq, reason))
+                broken = True
+                continue
+            expected_seq, expected_prev, last_id = entry.seq + 1, entry.hash, entry.id
+    return checked, breaks
+
+
+def _stream(query) -> Iterator[AuditEntry]:
+    result = db.session.execute(query.execution_options(yield_per=1000))
+    for entry in result.scalars():
+        yield entry

@@ -1,0 +1,116 @@
+"""Configuration read from the environment (配置).
+
+Every setting has an environment variable of the same name; ``create_app(config=...)``
+overrides them (tests do). With nothing set, Spotcheck runs embedded: SQLite under
+``instance/`` and Celery tasks run eagerly in the web process.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+#: The secret key used when none is configured; refused outside development and tests.
+DEFAULT_SECRET_KEY = "spotcheck-development-only-secret"
+
+#: The PostgreSQL role the application works as; it owns no table, so row-level security binds it.
+DEFAULT_DB_ROLE = "spotcheck_app"
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the settings dictionary from the environment, then apply ``overrides``."""
+    overrides = dict(overrides or {})
+    env = overrides.get("SPOTCHECK_ENV") or _env("SPOTCHECK_ENV", "production")
+    database_url = overrides.get("DATABASE_URL") or _env(
+        "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'spotcheck.db'}"
+    )
+    redis_url = overrides.get("REDIS_URL", _env("REDIS_URL"))
+    cfg = {
+        "SPOTCHECK_ENV": env,
+        "TESTING": env == "testing",
+        "SECRET_KEY": _env("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "DATABASE_URL": database_url,
+        "SQLALCHEMY_DATABASE_URI": _normalise_db_url(database_url),
+        "SPOTCHECK_DB_ROLE": _env("SPOTCHECK_DB_ROLE", DEFAULT_DB_ROLE),
+        "REDIS_URL": redis_url,
+        "SPOTCHECK_MIGRATIONS": _env("SPOTCHECK_MIGRATIONS", str(REPO_ROOT / "migrations")),
+        # Sessions: 30 minutes idle at most (等保2.0 三级: 登录超时).
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30"))),
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30"))),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env("SESSION_COOKIE_SECURE", "0") == "1",
+        # Login lockout (登录失败处理).
+        "LOGIN_MAX_FAILURES": int(_env("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(_env("LOGIN_LOCK_MINUTES", "15")),
+        # CSRF is checked by the platform itself so bearer-token API calls can skip it.
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ("zh_CN", "en"),
+        "API_TITLE": "Spotcheck",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "CELERY": _celery_settings(redis_url),
+    }
+    cfg.update(overrides)
+    cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["DATABASE_URL"])
+    if "CELERY" not in overrides:
+        cfg["CELERY"] = _celery_settings(cfg["REDIS_URL"])
+    check_config(cfg)
+    return cfg
+
+
+def _normalise_db_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _celery_settings(redis_url: str | None) -> dict:
+    if redis_url:
+        return {
+            "broker_url": redis_url,
+            "result_backend": redis_url,
+            "task_ignore_result": False,
+            "task_acks_late": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            "timezone": "Asia/Shanghai",
+        }
+    return {
+        "task_always_eager": True,
+        "task_eager_propagates": True,
+        "broker_url": "memory://",
+        "result_backend": "cache+memory://",
+        "timezone": "Asia/Shanghai",
+    }
+
+
+def check_config(cfg: dict) -> None:
+    """Refuse unsafe settings: a default secret key outside development and tests."""
+    if cfg["SPOTCHECK_ENV"] not in ("production", "development", "testing"):
+        raise ConfigError(f"SPOTCHECK_ENV must be production, development or testing, not {cfg['SPOTCHECK_ENV']!r}")
+    if cfg["SPOTCHECK_ENV"] == "production":
+        if cfg["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32:
+            raise ConfigError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production "
+                "(set SPOTCHECK_ENV=development for a local trial)"
+            )

@@ -1,0 +1,85 @@
+"""Domain errors raised by services, and how the web and API layers show them."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class ServiceError(Exception):
+    """Base of the errors services raise; views turn them into 4xx answers."""
+
+    status = 400
+
+
+class ValidationFailed(ServiceError):
+    """Bad input: ``errors`` maps each field to its messages, in the user's language."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items()))
+        self.errors = {field: [str(m) for m in messages] for field, messages in errors.items()}
+
+
+class NotFound(ServiceError):
+    """No such object in the current tenant (another tenant's object is also "not found")."""
+
+    status = 404
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _json_error(status: int, message: str, errors: dict | None = None):
+    body = {"code": status, "status": _status_name(status), "message": message}
+    if errors:
+        body["errors"] = {"json": errors}
+    return jsonify(body), status
+
+
+def _status_name(status: int) -> str:
+    from http import HTTPStatus
+
+    return HTTPStatus(status).phrase
+
+
+def init_app(app) -> None:
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        if _wants_json():
+            return _json_error(error.status, str(error), getattr(error, "errors", None))
+        return render_template("error.html", status=error.status, message=str(error)), error.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = _("The form has expired or was not sent by this site. Reload the page and try again.")
+        if _wants_json():
+            return _json_error(400, message)
+        return render_template("error.html", status=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        if _wants_json():
+            data = getattr(error, "data", None) or {}
+            body = {"code": error.code, "status": _status_name(error.code), "message": data.get("message") or error.description}
+            if data.get("messages"):
+                body["errors"] = data["messages"]
+            response = jsonify(body)
+            response.status_code = error.code
+            if error.code == 401:
+                response.headers["WWW-Authenticate"] = 'Bearer realm="spotcheck"'
+            return response
+        return render_template("error.html", status=error.code, message=error.description), error.code

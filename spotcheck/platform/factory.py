@@ -1,0 +1,100 @@
+"""The application factory (应用工厂)."""
+from __future__ import annotations
+
+import functools
+import os
+
+from flask import Flask, request, session
+from sqlalchemy import event
+
+from spotcheck.platform import errors, session as web_session
+from spotcheck.platform.config import load_config
+from spotcheck.platform.extensions import api, babel, csrf, db, login_manager, migrate, talisman
+from spotcheck.platform.permissions import public
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def select_locale() -> str:
+    """The user's choice (session), else zh_CN: the UI is Chinese unless English is asked for."""
+    from flask import current_app
+
+    chosen = session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask("spotcheck", instance_path=os.environ.get("SPOTCHECK_INSTANCE") or None,
+                template_folder="platform/templates", static_folder="platform/static")
+    app.config.update(load_config(app.instance_path, config))
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config["SPOTCHECK_MIGRATIONS"])
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=os.path.join(os.path.dirname(__file__), "..", "translations"))
+    talisman.init_app(
+        app,
+        force_https=False,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        strict_transport_security=app.config["SESSION_COOKIE_SECURE"],
+        referrer_policy="same-origin",
+    )
+    _set_database_role(app)
+
+    import spotcheck.models  # noqa: F401  (every model registered before mappers configure)
+    from spotcheck.platform import api as api_package, web
+    from spotcheck.tasks import celery_init_app
+
+    api.init_app(app)
+    api_package.register(api)
+    web.register(app)
+    web_session.init_app(app)
+    errors.init_app(app)
+    celery_init_app(app)
+    from spotcheck.cli import register_app_commands
+
+    register_app_commands(app)
+    _mark_framework_routes_public(app)
+    return app
+
+
+def _set_database_role(app: Flask) -> None:
+    """On PostgreSQL, work as the application role, which owns no table: row-level security binds it."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    role = app.config["SPOTCHECK_DB_ROLE"]
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _set_role(dbapi_connection, connection_record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            if cursor.fetchone()[0] != role:
+                cursor.execute(f'SET ROLE "{role}"')
+        dbapi_connection.commit()
+
+
+def _mark_framework_routes_public(app: Flask) -> None:
+    """Static files and the OpenAPI document are public; every other route declares its own access."""
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint == "static" or endpoint.endswith(".static") or endpoint == "api-docs.openapi_json":
+            app.view_functions[endpoint] = public(functools.wraps(view)(functools.partial(view)))

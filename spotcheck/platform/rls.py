@@ -1,0 +1,59 @@
+"""PostgreSQL row-level security (行级安全) for tenant-owned tables, used by the migrations.
+
+A row is visible and writable when its ``tenant_id`` is the transaction's ``app.tenant_id``,
+or when the transaction is marked ``app.all_tenants = on`` (the explicit cross-tenant paths).
+With neither set, no row matches. ENABLE + FORCE: the policy binds the table owner too.
+"""
+from __future__ import annotations
+
+from spotcheck.platform.config import DEFAULT_DB_ROLE
+
+POLICY = "tenant_isolation"
+
+_PREDICATE = (
+    "(current_setting('app.all_tenants', true) = 'on' "
+    "OR tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer)"
+)
+
+
+def enable(op, table: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(f"CREATE POLICY {POLICY} ON {table} USING {_PREDICATE} WITH CHECK {_PREDICATE}")
+
+
+def disable(op, table: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"DROP POLICY IF EXISTS {POLICY} ON {table}")
+    op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+
+
+def create_app_role(op, role: str = DEFAULT_DB_ROLE) -> None:
+    """The application role: may read and write rows, owns nothing; the audit trail is insert-only."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
+        f"THEN CREATE ROLE {role} NOLOGIN; END IF; END $$"
+    )
+    op.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+    op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}")
+    op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}")
+
+
+def grant_tables(op, tables: list[str], role: str = DEFAULT_DB_ROLE) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(tables)} TO {role}")
+    op.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+
+
+def append_only(op, table: str, role: str = DEFAULT_DB_ROLE) -> None:
+    """The application may only read and add rows (the audit trail)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}")

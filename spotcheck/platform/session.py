@@ -1,0 +1,104 @@
+"""Who is asking (会话): Flask-Login wiring, bearer tokens, idle timeout, CSRF, and the one
+place where the current tenant is taken from the signed-in user."""
+from __future__ import annotations
+
+import time
+
+from flask import abort, current_app, flash, g, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+
+from spotcheck.platform import accounts
+from spotcheck.platform.extensions import csrf, db, login_manager
+from spotcheck.platform.permissions import declared_access, is_api_request
+from spotcheck.tenants.scoping import bind_request_scope, unbind
+
+_UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _bearer_secret() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):
+    return accounts.load_session_user(session_id)
+
+
+@login_manager.request_loader
+def _load_user_from_token(req):
+    secret = _bearer_secret()
+    if secret is None:
+        return None
+    user = accounts.user_for_token(secret)
+    db.session.commit()  # keep last_used_at
+    if user is not None:
+        g.authenticated_by_token = True
+    return user
+
+
+def _expire_idle_session() -> None:
+    if not session.get("_user_id"):
+        return
+    now = int(time.time())
+    seen = session.get("seen", now)
+    if now - seen > current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds():
+        logout_user()
+        session.clear()
+        flash(_l("You were signed out after 30 minutes without activity."), "warning")
+        return
+    session["seen"] = now
+
+
+def _bind_tenant() -> None:
+    """Set the current tenant (当前租户) from the signed-in user: the only place that does."""
+    user = current_user._get_current_object()
+    g.scope_token = bind_request_scope(user.tenant_id if user.is_authenticated else None)
+
+
+def _enforce_declared_access() -> None:
+    """Refuse any route that declares neither a permission nor public access (deny by default)."""
+    if request.endpoint is None:
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    if view is not None and declared_access(view, request.method) is None:
+        current_app.logger.error("route %s declares no permission; refused", request.endpoint)
+        abort(403)
+
+
+def _check_csrf() -> None:
+    if request.method in _UNSAFE_METHODS and not g.get("authenticated_by_token"):
+        csrf.protect()
+
+
+def init_app(app) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if is_api_request():
+            abort(401)
+        from flask import redirect, url_for
+
+        flash(login_manager.login_message, "info")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+    @app.before_request
+    def _identify():
+        _enforce_declared_access()
+        _expire_idle_session()
+        _bind_tenant()
+        _check_csrf()
+
+    @app.teardown_request
+    def _release(exc):
+        token = g.pop("scope_token", None)
+        if token is not None:
+            unbind(token)

@@ -1,0 +1,40 @@
+"""Server-rendered pages (网页): thin views over the services."""
+from __future__ import annotations
+
+from flask import Flask
+
+from spotcheck.platform.clock import SHANGHAI, as_utc
+from spotcheck.platform.permissions import Permission, Role, has_permission
+
+
+def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC timestamp shown in Asia/Shanghai."""
+    if value is None:
+        return ""
+    return as_utc(value).astimezone(SHANGHAI).strftime(fmt)
+
+
+def register(app: Flask) -> None:
+    from spotcheck.platform.web import account, admin, apidocs, audit_pages, auth, health, home
+
+    for module in (auth, home, account, admin, audit_pages, health, apidocs):
+        app.register_blueprint(module.bp)
+
+    app.jinja_env.filters["local_time"] = local_time
+
+    @app.context_processor
+    def _globals():
+        from flask_babel import get_locale
+        from flask_login import current_user
+
+        from spotcheck.platform.web.forms import JOB_STATUS_LABELS, ROLE_LABELS, TENANT_KIND_LABELS
+
+        return {
+            "role_label": lambda code: ROLE_LABELS.get(Role(code), code) if code in Role._value2member_map_ else code,
+            "kind_label": lambda code: TENANT_KIND_LABELS.get(code, code),
+            "status_label": lambda code: JOB_STATUS_LABELS.get(code, code),
+            "Permission": Permission,
+            "Role": Role,
+            "can": lambda permission: has_permission(current_user, permission),
+            "current_locale": str(get_locale()),
+        }

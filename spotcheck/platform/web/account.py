@@ -1,0 +1,61 @@
+"""My account: profile, password, personal API tokens."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from spotcheck.platform import accounts
+from spotcheck.platform.errors import ValidationFailed
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, permissions_of, requires
+from spotcheck.platform.web.forms import EmptyForm, PasswordChangeForm, TokenForm, apply_service_errors
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires(Permission.SIGNED_IN)
+def profile():
+    user = current_user._get_current_object()
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_service_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            login_user(user)  # this session goes on with the new stamp; others end
+            flash(_("Your password has been changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("account.profile"))
+    permissions = sorted(p.value for p in permissions_of(user.roles))
+    return render_template("account.html", user=user, form=form, permissions=permissions)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@requires(Permission.SIGNED_IN)
+def tokens():
+    user = current_user._get_current_object()
+    form = TokenForm()
+    new_secret = None
+    if form.validate_on_submit():
+        try:
+            _token, new_secret = accounts.issue_token(user, form.name.data)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_service_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    return render_template("tokens.html", form=form, tokens=accounts.list_tokens(user), new_secret=new_secret,
+                           revoke_form=EmptyForm())
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@requires(Permission.SIGNED_IN)
+def revoke_token(token_id):
+    if EmptyForm().validate_on_submit():
+        accounts.revoke_token(current_user._get_current_object(), token_id)
+        db.session.commit()
+        flash(_("The token has been revoked."), "success")
+    return redirect(url_for("account.tokens"))

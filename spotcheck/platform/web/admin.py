@@ -1,0 +1,103 @@
+"""Administration pages: users of my department; departments of the platform."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from spotcheck.platform.errors import ValidationFailed
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import ROLES_BY_TENANT_KIND, Permission, requires
+from spotcheck.platform.web.forms import (
+    ROLE_LABELS, TENANT_KIND_LABELS, EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, role_choices,
+)
+from spotcheck.tenants import services
+
+bp = Blueprint("admin", __name__)
+
+
+def _my_role_choices():
+    return role_choices(ROLES_BY_TENANT_KIND[current_user.tenant.kind.value])
+
+
+@bp.route("/admin/users")
+@requires(Permission.USERS_MANAGE)
+def users():
+    return render_template("users.html", users=services.list_users(), role_labels=ROLE_LABELS)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@requires(Permission.USERS_MANAGE)
+def new_user():
+    form = UserForm()
+    form.roles.choices = _my_role_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(tenant=current_user.tenant, login=form.login.data,
+                                        display_name=form.display_name.data, password=form.password.data,
+                                        roles=form.roles.data, actor=current_user)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_service_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            flash(_("User %(login)s created.", login=user.login), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@requires(Permission.USERS_MANAGE)
+def edit_user(user_id):
+    user = services.get_user(user_id)
+    form = UserEditForm(obj=user)
+    form.roles.choices = _my_role_choices()
+    if form.validate_on_submit():
+        try:
+            services.update_user(user, display_name=form.display_name.data, roles=form.roles.data,
+                                 active=form.active.data, actor=current_user)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            user = services.get_user(user_id)
+            apply_service_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            flash(_("Changes to %(login)s saved.", login=user.login), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("user_form.html", form=form, user=user, unlock_form=EmptyForm())
+
+
+@bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
+@requires(Permission.USERS_MANAGE)
+def unlock_user(user_id):
+    user = services.get_user(user_id)
+    if EmptyForm().validate_on_submit():
+        services.unlock_user(user, actor=current_user)
+        db.session.commit()
+        flash(_("%(login)s can sign in again.", login=user.login), "success")
+    return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
+@bp.route("/platform/tenants")
+@requires(Permission.TENANTS_MANAGE)
+def tenants():
+    return render_template("tenants.html", tenants=services.list_tenants(), kind_labels=TENANT_KIND_LABELS)
+
+
+@bp.route("/platform/tenants/new", methods=["GET", "POST"])
+@requires(Permission.TENANTS_MANAGE)
+def new_tenant():
+    form = TenantForm()
+    if form.validate_on_submit():
+        try:
+            tenant = services.create_tenant(code=form.code.data, name=form.name.data, kind=form.kind.data,
+                                            region_code=form.region_code.data, actor=current_user)
+            services.create_user(tenant=tenant, login=form.admin_login.data, display_name=form.admin_name.data,
+                                 password=form.admin_password.data, roles=["tenant_admin"], actor=current_user)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_service_errors(form, failed.errors, {"login": "admin_login", "display_name": "admin_name",
+                                                       "password": "admin_password"})
+        else:
+            db.session.commit()
+            flash(_("Department %(name)s created.", name=tenant.name), "success")
+            return redirect(url_for("admin.tenants"))
+    return render_template("tenant_form.html", form=form)

@@ -1,0 +1,46 @@
+"""Liveness (/healthz) and readiness (/readyz: database and broker reachable)."""
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify
+
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import public
+
+bp = Blueprint("health", __name__)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    return jsonify(status="ok")
+
+
+@bp.route("/readyz")
+@public
+def readyz():
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    ready = all(value in ("ok", "embedded") for value in checks.values())
+    return jsonify(status="ready" if ready else "not ready", checks=checks), (200 if ready else 503)
+
+
+def _check_database() -> str:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        db.session.rollback()
+        return "ok"
+    except Exception as exc:  # report, don't crash: readiness is about telling
+        current_app.logger.warning("readiness: database unreachable: %s", type(exc).__name__)
+        return "unreachable"
+
+
+def _check_broker() -> str:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return "embedded"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+        return "ok"
+    except redis.RedisError as exc:
+        current_app.logger.warning("readiness: broker unreachable: %s", type(exc).__name__)
+        return "unreachable"

@@ -1,0 +1,28 @@
+"""The home page, one per role (首页)."""
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from spotcheck.platform.audit import AuditEntry
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, Role, requires
+from spotcheck.tenants import overview
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@requires(Permission.SIGNED_IN)
+def index():
+    user = current_user._get_current_object()
+    context = {"user": user}
+    if user.has_role(Role.platform_admin.value):
+        context["departments"] = overview.departments()
+    if user.has_role(Role.supervisor.value, Role.coordinator.value):
+        context["departments"] = overview.departments(reader=user)
+    if user.has_role(Role.tenant_admin.value):
+        context["user_counts"] = overview.user_counts()
+    context["recent"] = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.id.desc()).limit(8)
+    ).all()
+    return render_template("home.html", **context)

@@ -1,0 +1,65 @@
+"""Running a job: create it in the user's tenant, hand it to Celery, track its progress."""
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.platform import audit
+from spotcheck.platform.clock import utcnow
+from spotcheck.platform.errors import NotFound
+from spotcheck.platform.extensions import db
+from spotcheck.tasks.models import Job, JobStatus
+from spotcheck.tenants.models import User
+from spotcheck.tenants.scoping import tenant_scope
+
+
+def submit(task, kind: str, user: User, **params) -> Job:
+    """Create a job of the current tenant, commit it, and queue ``task(job_id, tenant_id, user_id, **params)``."""
+    job = Job(kind=kind, created_by_id=user.id, tenant_id=user.tenant_id)
+    db.session.add(job)
+    db.session.flush()
+    audit.record("job.submitted", "job", job.id, actor=user, tenant_id=user.tenant_id, details={"kind": kind})
+    db.session.commit()
+    job_id, tenant_id, user_id = job.id, user.tenant_id, user.id
+    task.delay(job_id, tenant_id, user_id, **params)
+    return db.session.get(Job, job_id)
+
+
+def get_job(job_id: int) -> Job:
+    job = db.session.scalar(sa.select(Job).where(Job.id == job_id))
+    if job is None:
+        raise NotFound(_l("No such job."))
+    return job
+
+
+def list_jobs(limit: int = 20) -> list[Job]:
+    return list(db.session.scalars(sa.select(Job).order_by(Job.id.desc()).limit(limit)))
+
+
+def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User, Callable[[int], None]], dict]) -> dict:
+    """Run ``work`` for a job inside its tenant's scope, recording progress, result or failure."""
+    with tenant_scope(tenant_id):
+        job = get_job(job_id)
+        user = db.session.scalar(sa.select(User).where(User.id == user_id))
+        job.status, job.started_at = JobStatus.running, utcnow()
+        db.session.commit()
+
+        def progress(percent: int) -> None:
+            job.progress = max(0, min(100, int(percent)))
+            db.session.commit()
+
+        try:
+            result = work(job, user, progress)
+        except Exception as exc:  # the job records the failure; the worker logs the traceback
+            db.session.rollback()
+            job = get_job(job_id)
+            job.status, job.error, job.finished_at = JobStatus.failed, str(exc)[:2000], utcnow()
+            audit.record("job.failed", "job", job.id, actor=user, details={"kind": job.kind})
+            db.session.commit()
+            raise
+        job.status, job.result, job.progress, job.finished_at = JobStatus.succeeded, result, 100, utcnow()
+        audit.record("job.succeeded", "job", job.id, actor=user, details={"kind": job.kind})
+        db.session.commit()
+        return result

@@ -1,0 +1,40 @@
+"""Background jobs (后台作业) as the user sees them: status, progress, result."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spotcheck.platform.clock import utcnow
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.scoping import TenantOwned
+
+
+class JobStatus(str, enum.Enum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+class Job(TenantOwned, db.Model):
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[JobStatus] = mapped_column(
+        sa.Enum(JobStatus, name="job_status", native_enum=False, length=16), default=JobStatus.queued
+    )
+    progress: Mapped[int] = mapped_column(default=0)
+    result: Mapped[dict | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    @property
+    def done(self) -> bool:
+        return self.status in (JobStatus.succeeded, JobStatus.failed)

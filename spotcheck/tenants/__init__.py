@@ -1,0 +1,1 @@
+"""Tenancy and each department's own data (部门数据)."""

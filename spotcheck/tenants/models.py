@@ -1,0 +1,99 @@
+"""Tenants (部门) and their users (用户)."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from spotcheck.platform.clock import as_utc, utcnow
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.scoping import TenantOwned
+
+
+class TenantKind(str, enum.Enum):
+    """``lead`` is the market-regulation bureau (牵头部门), ``supervisor`` the justice bureau
+    (司法局, 监督部门), every other department ``ordinary``."""
+
+    lead = "lead"
+    supervisor = "supervisor"
+    ordinary = "ordinary"
+
+
+class Tenant(db.Model):
+    """A department of the city government (部门), the unit of isolation."""
+
+    __tablename__ = "tenant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    kind: Mapped[TenantKind] = mapped_column(sa.Enum(TenantKind, name="tenant_kind", native_enum=False, length=16))
+    region_code: Mapped[str] = mapped_column(sa.String(6))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class User(TenantOwned, db.Model):
+    """A person who logs in. Belongs to one tenant (platform admins to none) and holds roles there."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=True)
+    login: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(100))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    roles: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: Changes whenever the password changes, so older sessions stop working.
+    session_stamp: Mapped[str] = mapped_column(sa.String(32))
+    last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    tenant: Mapped[Tenant | None] = relationship(lazy="joined")
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.tenant_id or 0}:{self.id}:{self.session_stamp}"
+
+    @property
+    def is_locked(self) -> bool:
+        """Locked after too many failed logins (登录失败锁定), until ``locked_until``."""
+        return self.locked_until is not None and as_utc(self.locked_until) > utcnow()
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(set(roles).intersection(self.roles or ()))
+
+
+class ApiToken(TenantOwned, db.Model):
+    """A personal API token (个人访问令牌): only its SHA-256 is stored; the secret is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

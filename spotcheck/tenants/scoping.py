@@ -1,0 +1,178 @@
+"""Tenant isolation (租户隔离): the current tenant and the automatic scoping of every query.
+
+The current scope lives in a context variable. The web layer sets it from the logged-in user
+(``spotcheck.platform.session``), Celery tasks from their arguments. Every ORM SELECT, UPDATE
+and DELETE touching a :class:`TenantOwned` model is filtered to the current tenant; with no
+tenant, nothing matches. On PostgreSQL the same scope is written into each transaction
+(``set_config('app.tenant_id', ..., true)``) so row-level security applies to raw SQL too.
+
+There are exactly two ways to read across tenants, both greppable:
+
+* :func:`cross_tenant` — for a user holding ``supervisor`` or ``coordinator``;
+* :func:`system_access` — for code acting for the platform itself, not for a user
+  (identity lookups at login, the command line, audit verification); a test keeps the list
+  of modules that may call it.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+
+#: Roles allowed to read across tenants through :func:`cross_tenant`.
+CROSS_TENANT_ROLES = frozenset({"supervisor", "coordinator"})
+
+
+class TenantViolation(PermissionError):
+    """Code tried to write a row of a tenant other than the current one, or to read across
+    tenants without the right."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    tenant_id: int | None = None
+    all_tenants: bool = False
+    reason: str | None = None
+
+
+_scope: ContextVar[Scope] = ContextVar("spotcheck_tenant_scope", default=Scope())
+
+
+class TenantOwned:
+    """Mixin for every row that belongs to one tenant (部门).
+
+    ``tenant_id`` is set from the current scope on insert; reads are scoped automatically.
+    """
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=False)
+
+
+def current_scope() -> Scope:
+    return _scope.get()
+
+
+def current_tenant_id() -> int | None:
+    return _scope.get().tenant_id
+
+
+@contextmanager
+def _scoped(scope: Scope) -> Iterator[Scope]:
+    token = _scope.set(scope)
+    _sync_database()
+    try:
+        yield scope
+    finally:
+        _scope.reset(token)
+        _sync_database()
+
+
+def tenant_scope(tenant_id: int | None) -> "contextmanager[Scope]":
+    """Work as one tenant (or as no tenant with ``None``: every tenant-owned query is empty)."""
+    return _scoped(Scope(tenant_id=tenant_id))
+
+
+def cross_tenant(user, reason: str):
+    """Read across all tenants on behalf of ``user``: only ``supervisor`` and ``coordinator``.
+
+    Writes still need the row's own tenant to be current (see :func:`tenant_scope`).
+    """
+    if not CROSS_TENANT_ROLES.intersection(getattr(user, "roles", ()) or ()):
+        raise TenantViolation("cross-tenant access needs the supervisor or coordinator role")
+    return _scoped(Scope(tenant_id=user.tenant_id, all_tenants=True, reason=reason))
+
+
+def system_access(reason: str):
+    """Act for the platform itself, across tenants (login lookups, CLI, audit verification)."""
+    return _scoped(Scope(tenant_id=None, all_tenants=True, reason=reason))
+
+
+def bind_request_scope(tenant_id: int | None):
+    """Set the scope for the rest of a web request; returns the token for :func:`unbind`."""
+    token = _scope.set(Scope(tenant_id=tenant_id))
+    _sync_database()
+    return token
+
+
+def unbind(token) -> None:
+    _scope.reset(token)
+
+
+# --- SQLAlchemy integration -------------------------------------------------------------
+
+
+def _tenant_criteria(scope: Scope):
+    tenant_id = scope.tenant_id
+    if tenant_id is None:
+        return lambda cls: sa.false()
+    return lambda cls: cls.tenant_id == tenant_id
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_orm_statement(state) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    scope = _scope.get()
+    if scope.all_tenants:
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantOwned, _tenant_criteria(scope), include_aliases=True)
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_new_rows(session, flush_context, instances) -> None:
+    scope = _scope.get()
+    for obj in session.new:
+        if not isinstance(obj, TenantOwned):
+            continue
+        if obj.tenant_id is None:
+            if scope.tenant_id is None and scope.all_tenants:
+                continue  # platform rows (e.g. a platform admin) belong to no tenant
+            if scope.tenant_id is None:
+                raise TenantViolation(f"{type(obj).__name__} needs a tenant, and no tenant is current")
+            obj.tenant_id = scope.tenant_id
+        elif obj.tenant_id != scope.tenant_id and not scope.all_tenants:
+            raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} written in tenant {scope.tenant_id}")
+    for obj in session.dirty:
+        if isinstance(obj, TenantOwned) and not scope.all_tenants and obj.tenant_id != scope.tenant_id:
+            raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}")
+
+
+_SET_SCOPE_SQL = sa.text(
+    "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.all_tenants', :all, true)"
+)
+
+
+def _apply_to_connection(connection) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    scope = _scope.get()
+    connection.execute(
+        _SET_SCOPE_SQL,
+        {"tenant": "" if scope.tenant_id is None else str(scope.tenant_id), "all": "on" if scope.all_tenants else ""},
+    )
+
+
+@event.listens_for(Session, "after_begin")
+def _scope_transaction(session, transaction, connection) -> None:
+    _apply_to_connection(connection)
+
+
+def _sync_database() -> None:
+    """Re-apply the scope to the open transaction of the current Flask-SQLAlchemy session."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return
+    from spotcheck.platform.extensions import db
+
+    session = db.session()
+    if session.in_transaction():
+        _apply_to_connection(session.connection())
