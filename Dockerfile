@@ -1,0 +1,35 @@
+# Spotcheck: one image for the web app (gunicorn), the Celery worker and Celery beat.
+#   docker build -t spotcheck .
+#   docker compose up          (see docker-compose.yml; SECRET_KEY must be set)
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# An unprivileged user to run every process as.
+RUN groupadd --system spotcheck \
+    && useradd --system --gid spotcheck --home-dir /app --no-create-home --shell /usr/sbin/nologin spotcheck
+
+WORKDIR /app
+COPY . /app
+
+# Non-editable install: the package lands in site-packages, so the code under /app is only
+# read for migrations/. The instance directory must be writable by the app user: with a
+# non-editable install Flask would otherwise pick /usr/local/var/spotcheck-instance, which
+# the unprivileged user cannot create.
+RUN pip install --no-cache-dir . \
+    && mkdir -p /app/instance \
+    && chown spotcheck:spotcheck /app/instance
+
+# Where `spotcheck db upgrade` finds the Alembic scripts (the package is not installed
+# editable, so the default — next to the source tree — does not exist), and where the
+# app keeps its instance directory.
+ENV SPOTCHECK_MIGRATIONS=/app/migrations \
+    SPOTCHECK_INSTANCE=/app/instance
+
+USER spotcheck
+
+EXPOSE 5000
+
+CMD ["gunicorn", "spotcheck.wsgi:app", "--bind", "0.0.0.0:5000", "--workers", "2"]

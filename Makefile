@@ -1,0 +1,48 @@
+# Spotcheck: `make demo` serves the demo city, `make test` runs the whole suite.
+# Each target builds .venv from nothing the first time (only Python 3.11+ is needed beforehand).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export SPOTCHECK_ENV ?= development
+
+.PHONY: demo test install install-dev chromium translations clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium not found: browser tests will be skipped (or fail with SPOTCHECK_REQUIRE_SERVICES=1)"; fi; }
+
+demo: install
+	$(BIN)/spotcheck db upgrade
+	$(BIN)/spotcheck demo
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/spotcheck run --host 127.0.0.1 --port $(PORT)
+
+test: install-dev chromium
+	SPOTCHECK_ENV=testing $(BIN)/python -m pytest
+
+# After changing UI strings: extract them, merge into the catalog, translate, compile.
+translations: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/spotcheck-messages.pot .
+	$(BIN)/pybabel update -i /tmp/spotcheck-messages.pot -d spotcheck/translations -l zh_CN
+	$(BIN)/pybabel compile -d spotcheck/translations
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,175 @@
+"""Test fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL and Redis come from ``SPOTCHECK_TEST_DATABASE_URL`` / ``SPOTCHECK_TEST_REDIS_URL``
+(defaults: the local ``test`` database and Redis db 0). Without them the tests that need them
+skip, unless ``SPOTCHECK_REQUIRE_SERVICES=1`` (CI), which turns their absence into a failure.
+Each test gets a fresh database copied from a template that was migrated (``upgrade``) and
+loaded with the demo departments once per session.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+
+import pytest
+
+os.environ["SPOTCHECK_ENV"] = "testing"
+
+REQUIRE_SERVICES = os.environ.get("SPOTCHECK_REQUIRE_SERVICES") == "1"
+PG_ADMIN_URL = os.environ.get("SPOTCHECK_TEST_DATABASE_URL", "postgresql://localhost/test")
+REDIS_URL = os.environ.get("SPOTCHECK_TEST_REDIS_URL", "redis://localhost:6379/0")
+DEMO_PASSWORD = "Spotcheck-2026"
+
+
+def service_missing(what: str, why: str):
+    message = f"{what} not reachable ({why})"
+    if REQUIRE_SERVICES:
+        pytest.fail(message + " and SPOTCHECK_REQUIRE_SERVICES=1", pytrace=False)
+    pytest.skip(message)
+
+
+def _pg_connect(url: str, **kwargs):
+    import psycopg
+
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3, **kwargs)
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+def build_database(url: str) -> None:
+    """Migrate an empty database and load the demo departments into it."""
+    import flask_migrate
+
+    from spotcheck import create_app
+    from spotcheck.platform.demo import load_demo
+    from spotcheck.platform.extensions import db
+
+    app = create_app({"DATABASE_URL": url})
+    with app.app_context():
+        flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
+        load_demo()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A migrated, demo-loaded PostgreSQL template database for this session."""
+    try:
+        _pg_connect(PG_ADMIN_URL).close()
+    except Exception as exc:  # noqa: BLE001 — any failure means "not reachable"
+        service_missing("PostgreSQL", f"{PG_ADMIN_URL}: {type(exc).__name__}")
+    template = f"sc_tpl_{uuid.uuid4().hex[:10]}"
+    with _pg_connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{template}"')
+    build_database(_with_database(PG_ADMIN_URL, template))
+    server = {"admin_url": PG_ADMIN_URL, "template": template}
+    yield server
+    with _pg_connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    build_database(f"sqlite:///{path}")
+    return path
+
+
+def new_pg_database(server) -> str:
+    name = f"sc_t_{uuid.uuid4().hex[:10]}"
+    with _pg_connect(server["admin_url"], autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{server["template"]}"')
+    return name
+
+
+def drop_pg_database(server, name: str) -> None:
+    with _pg_connect(server["admin_url"], autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """A fresh demo-loaded database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "spotcheck.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = new_pg_database(server)
+    yield _with_database(server["admin_url"], name)
+    drop_pg_database(server, name)
+
+
+@pytest.fixture
+def postgres_url(request):
+    """Like ``database_url`` but PostgreSQL only (row-level security, locking)."""
+    server = request.getfixturevalue("pg_server")
+    name = new_pg_database(server)
+    yield _with_database(server["admin_url"], name)
+    drop_pg_database(server, name)
+
+
+def make_app(url: str, **overrides):
+    from spotcheck import create_app
+
+    return create_app({"DATABASE_URL": url, **overrides})
+
+
+@pytest.fixture
+def app(database_url):
+    from spotcheck.platform.extensions import db
+
+    application = make_app(database_url)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- helpers for tests ------------------------------------------------------------------
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, url: str = "/login") -> str:
+    page = client.get(url)
+    match = _CSRF.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def login(client, login_name: str, password: str = DEMO_PASSWORD):
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"login": login_name, "password": password, "csrf_token": token})
+    return response
+
+
+def post_form(client, url: str, data: dict, *, token_from: str = "/"):
+    """Submit a form the way a browser does: with the CSRF token of the session."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, token_from)})
+
+
+def signed_in(app, login_name: str):
+    client = app.test_client()
+    response = login(client, login_name)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def bearer(app, login_name: str) -> dict:
+    """Headers carrying a fresh personal API token of ``login_name``."""
+    client = signed_in(app, login_name)
+    response = post_form(client, "/account/tokens", {"name": "tests"}, token_from="/account/tokens")
+    secret = re.search(r'<code class="secret">([^<]+)</code>', response.get_data(as_text=True)).group(1)
+    return {"Authorization": f"Bearer {secret}"}

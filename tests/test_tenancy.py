@@ -1,0 +1,148 @@
+"""Tenant isolation: ORM scoping on both databases, row-level security on PostgreSQL."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.models import ApiToken, Tenant, User
+from spotcheck.tenants.scoping import (
+    TenantOwned, TenantViolation, cross_tenant, system_access, tenant_scope,
+)
+
+
+def tenant_id(code: str) -> int:
+    return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
+
+
+def user_named(login: str) -> User:
+    with system_access("test lookup"):
+        return db.session.scalar(sa.select(User).where(User.login == login))
+
+
+def test_queries_see_only_the_current_tenant(app):
+    with app.app_context():
+        scj, yjj = tenant_id("SCJ"), tenant_id("YJJ")
+        with tenant_scope(scj):
+            logins = set(db.session.scalars(sa.select(User.login)))
+            assert logins == {"scj_admin", "scj_planner", "scj_leader", "scj_inspector", "scj_coord"}
+            yjj_admin_id = user_named("yjj_admin").id
+            assert db.session.scalar(sa.select(User).where(User.id == yjj_admin_id)) is None
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 5
+        with tenant_scope(yjj):
+            assert all(login.startswith("yjj_") for login in db.session.scalars(sa.select(User.login)))
+
+
+def test_no_tenant_means_no_rows(app):
+    with app.app_context():
+        with tenant_scope(None):
+            assert db.session.scalars(sa.select(User)).all() == []
+
+
+def test_bulk_update_and_delete_stay_in_the_tenant(app):
+    with app.app_context():
+        with tenant_scope(tenant_id("SWJ")):
+            changed = db.session.execute(sa.update(User).values(display_name="改名")).rowcount
+            db.session.execute(sa.delete(ApiToken))
+            db.session.commit()
+        assert changed == 4
+        assert user_named("scj_admin").display_name != "改名"
+        assert user_named("swj_admin").display_name == "改名"
+
+
+def test_writing_another_tenants_row_is_refused(app):
+    with app.app_context():
+        scj, yjj = tenant_id("SCJ"), tenant_id("YJJ")
+        victim = user_named("yjj_planner")
+        victim_id = victim.id
+        with tenant_scope(scj):
+            victim.display_name = "被改"
+            with pytest.raises(TenantViolation):
+                db.session.flush()
+            db.session.rollback()
+            db.session.add(ApiToken(tenant_id=yjj, user_id=victim_id, name="x", prefix="x", token_hash="0" * 64))
+            with pytest.raises(TenantViolation):
+                db.session.flush()
+            db.session.rollback()
+
+
+def test_cross_tenant_reads_only_for_supervisor_and_coordinator(app):
+    with app.app_context():
+        supervisor, coordinator, admin = user_named("sfj_supervisor"), user_named("scj_coord"), user_named("scj_admin")
+        for reader in (supervisor, coordinator):
+            with tenant_scope(reader.tenant_id), cross_tenant(reader, "test"):
+                assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 16  # every user
+        with pytest.raises(TenantViolation):
+            with cross_tenant(admin, "test"):
+                pass
+
+
+ALLOWED_SYSTEM_ACCESS = {
+    "spotcheck/platform/accounts.py",  # identity lookups before a tenant is known
+    "spotcheck/platform/audit.py",  # chain heads and verification
+    "spotcheck/platform/demo.py",  # loading the demo city
+    "spotcheck/tenants/services.py",  # creating a platform administrator
+    "spotcheck/tenants/scoping.py",  # its definition
+}
+
+
+def test_system_access_is_used_only_where_allowed():
+    root = Path(__file__).resolve().parents[1]
+    users = {
+        str(path.relative_to(root))
+        for path in (root / "spotcheck").rglob("*.py")
+        if re.search(r"\bsystem_access\(", path.read_text(encoding="utf-8"))
+    }
+    assert users <= ALLOWED_SYSTEM_ACCESS, f"new system_access callers: {sorted(users - ALLOWED_SYSTEM_ACCESS)}"
+
+
+def tenant_owned_tables() -> set[str]:
+    return {mapper.local_table.name for mapper in db.Model.registry.mappers if issubclass(mapper.class_, TenantOwned)}
+
+
+@pytest.mark.postgres
+def test_every_tenant_owned_table_has_forced_row_level_security(postgres_url):
+    from conftest import make_app
+
+    app = make_app(postgres_url)
+    with app.app_context():
+        rows = db.session.execute(sa.text(
+            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
+            "(SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname) "
+            "FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+        )).all()
+        state = {name: (enabled, forced, policies) for name, enabled, forced, policies in rows}
+        owner_is_app = db.session.scalar(sa.text(
+            "SELECT bool_or(tableowner = current_user) FROM pg_tables WHERE schemaname = 'public'"))
+        db.engine.dispose()
+    assert tenant_owned_tables()
+    for table in tenant_owned_tables():
+        assert state[table] == (True, True, 1), f"{table}: row-level security not enabled, forced and with one policy"
+    assert not owner_is_app, "the application role must not own the tables"
+
+
+@pytest.mark.postgres
+def test_raw_sql_in_one_tenants_transaction_sees_no_other_tenants_rows(postgres_url):
+    from conftest import make_app
+
+    app = make_app(postgres_url)
+    with app.app_context():
+        scj, yjj = tenant_id("SCJ"), tenant_id("YJJ")
+        with tenant_scope(scj):
+            rows = db.session.execute(sa.text("SELECT login, tenant_id FROM app_user")).all()
+            assert rows and {t for _, t in rows} == {scj}
+            # Even a query that names the other tenant explicitly finds nothing.
+            assert db.session.execute(sa.text("SELECT count(*) FROM app_user WHERE tenant_id = :t"), {"t": yjj}).scalar() == 0
+            # And it cannot write a row into the other tenant.
+            with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
+                db.session.execute(sa.text(
+                    "INSERT INTO job (kind, status, progress, created_at, tenant_id) VALUES ('x', 'queued', 0, now(), :t)"),
+                    {"t": yjj})
+            db.session.rollback()
+        with tenant_scope(None):
+            assert db.session.execute(sa.text("SELECT count(*) FROM app_user")).scalar() == 0
+        db.session.rollback()
+        db.engine.dispose()
