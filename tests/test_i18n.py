@@ -2,8 +2,11 @@
 
 Translators' workflow (see the header of messages.po):
     pybabel extract -F babel.cfg -k _l -o messages.pot .
-    pybabel update -i messages.pot -d spotcheck/translations -l zh_CN
+    pybabel update -i messages.pot -d spotcheck/translations -l zh_Hans_CN
     pybabel compile -d spotcheck/translations -D messages
+
+The catalog lives under zh_Hans_CN: the app's locale is "zh_CN", which Babel parses (likely
+subtags) as zh_Hans_CN, and that is the folder name Flask-Babel looks up.
 """
 from __future__ import annotations
 
@@ -12,14 +15,19 @@ import io
 import re
 from pathlib import Path
 
+from babel import Locale
 from babel.messages import frontend
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from babel.support import Translations
 
 ROOT = Path(__file__).resolve().parents[1]
 BABEL_CFG = ROOT / "babel.cfg"
-LC_MESSAGES = ROOT / "spotcheck" / "translations" / "zh_CN" / "LC_MESSAGES"
+TRANSLATIONS = ROOT / "spotcheck" / "translations"
+LC_MESSAGES = TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES"
+#: BABEL_DEFAULT_LOCALE and the "中文" choice in the language switcher (spotcheck/platform/config.py).
+APP_LOCALE = "zh_CN"
 PO_FILE = LC_MESSAGES / "messages.po"
 MO_FILE = LC_MESSAGES / "messages.mo"
 
@@ -53,7 +61,7 @@ def _extracted() -> dict:
 @functools.cache
 def _po_catalog():
     with PO_FILE.open("rb") as fileobj:
-        return read_po(fileobj, locale="zh_CN")
+        return read_po(fileobj)
 
 
 def _translated(catalog) -> dict:
@@ -78,6 +86,16 @@ def test_babel_cfg_covers_python_and_templates():
     assert {"Sign in", "You have signed out.", "Wrong login or password."} <= extracted
 
 
+def test_the_app_locale_finds_the_chinese_catalog():
+    # What Flask-Babel does for a request: parse the selected locale, load <dir>/<locale>/LC_MESSAGES.
+    translations = Translations.load(str(TRANSLATIONS), [Locale.parse(APP_LOCALE)], "messages")
+    assert isinstance(translations, Translations), (
+        f"no catalog is found for locale {APP_LOCALE!r} (parsed as {Locale.parse(APP_LOCALE)}) "
+        f"under {TRANSLATIONS.relative_to(ROOT)}: the UI would stay in English"
+    )
+    assert translations.gettext("Sign in") == "登录"
+
+
 def test_every_ui_string_has_a_chinese_translation():
     catalog = _po_catalog()
     missing = []
@@ -85,7 +103,7 @@ def test_every_ui_string_has_a_chinese_translation():
         if not _is_translated(catalog.get(msgid, context)):
             missing.append(f"{msgid!r} ({places[0]})")
     assert not missing, (
-        f"{len(missing)} UI string(s) lack a zh_CN translation in {PO_FILE.relative_to(ROOT)} "
+        f"{len(missing)} UI string(s) lack a Chinese translation in {PO_FILE.relative_to(ROOT)} "
         "(run pybabel extract/update, translate, compile):\n  " + "\n  ".join(missing)
     )
 

@@ -134,7 +134,7 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
 
 
 def user_for_token(secret: str) -> User | None:
-    """The active user owning an unrevoked token, or ``None``."""
+    """The active user owning an unrevoked token, or ``None``; records when the token was last used."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     with system_access("look up an API token"):
@@ -145,4 +145,5 @@ def user_for_token(secret: str) -> User | None:
         if not user.active or user.is_locked:
             return None
         token.last_used_at = utcnow()
+        db.session.commit()
     return user

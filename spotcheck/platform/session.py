@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
 from spotcheck.platform import accounts
-from spotcheck.platform.extensions import csrf, db, login_manager
+from spotcheck.platform.extensions import csrf, login_manager
 from spotcheck.platform.permissions import declared_access, is_api_request
 from spotcheck.tenants.scoping import bind_request_scope, unbind
 
@@ -35,7 +35,6 @@ def _load_user_from_token(req):
     if secret is None:
         return None
     user = accounts.user_for_token(secret)
-    db.session.commit()  # keep last_used_at
     if user is not None:
         g.authenticated_by_token = True
     return user

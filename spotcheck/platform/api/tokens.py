@@ -27,9 +27,7 @@ class Tokens(MethodView):
         """Create a token; the answer holds its secret, shown this once"""
         token, secret = accounts.issue_token(current_user, data["name"])
         db.session.commit()
-        body = NewTokenSchema().dump(token)
-        body["token"] = secret
-        return body
+        return {"token": secret, **{name: getattr(token, name) for name in TokenSchema().fields}}
 
 
 @blp.route("/<int:token_id>")
