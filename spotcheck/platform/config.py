@@ -89,6 +89,8 @@ def _celery_settings(redis_url: str | None) -> dict:
         return {
             "broker_url": redis_url,
             "result_backend": redis_url,
+            # Own queue per deployment (or test run) so several can share one Redis.
+            "task_default_queue": _env("SPOTCHECK_CELERY_QUEUE", "spotcheck"),
             "task_ignore_result": False,
             "task_acks_late": True,
             "worker_prefetch_multiplier": 1,

@@ -1,8 +1,9 @@
 """PostgreSQL row-level security (行级安全) for tenant-owned tables, used by the migrations.
 
-A row is visible and writable when its ``tenant_id`` is the transaction's ``app.tenant_id``,
-or when the transaction is marked ``app.all_tenants = on`` (the explicit cross-tenant paths).
-With neither set, no row matches. ENABLE + FORCE: the policy binds the table owner too.
+A row is visible and writable when its ``tenant_id`` is the transaction's ``app.tenant_id``;
+when the transaction is marked ``app.all_tenants = on`` (the explicit cross-tenant paths);
+or, for rows of no tenant, when it is marked ``app.platform = on`` (a platform administrator).
+With none set, no row matches. ENABLE + FORCE: the policy binds the table owner too.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ POLICY = "tenant_isolation"
 
 _PREDICATE = (
     "(current_setting('app.all_tenants', true) = 'on' "
-    "OR tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer)"
+    "OR tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer "
+    "OR (tenant_id IS NULL AND current_setting('app.platform', true) = 'on'))"
 )
 
 

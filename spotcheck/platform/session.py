@@ -56,7 +56,10 @@ def _expire_idle_session() -> None:
 def _bind_tenant() -> None:
     """Set the current tenant (当前租户) from the signed-in user: the only place that does."""
     user = current_user._get_current_object()
-    g.scope_token = bind_request_scope(user.tenant_id if user.is_authenticated else None)
+    if user.is_authenticated:
+        g.scope_token = bind_request_scope(user.tenant_id, platform=user.tenant_id is None)
+    else:
+        g.scope_token = bind_request_scope(None)
 
 
 def _enforce_declared_access() -> None:
@@ -78,7 +81,7 @@ def init_app(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = "basic"  # "strong" would drop bearer-token calls that also carry a cookie
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -35,8 +35,13 @@ class TenantViolation(PermissionError):
 
 @dataclass(frozen=True)
 class Scope:
+    """``tenant_id``: the department worked as; ``platform``: a platform administrator, who
+    sees only the rows that belong to no department (their own account and tokens);
+    ``all_tenants``: one of the explicit cross-tenant paths."""
+
     tenant_id: int | None = None
     all_tenants: bool = False
+    platform: bool = False
     reason: str | None = None
 
 
@@ -93,9 +98,9 @@ def system_access(reason: str):
     return _scoped(Scope(tenant_id=None, all_tenants=True, reason=reason))
 
 
-def bind_request_scope(tenant_id: int | None):
+def bind_request_scope(tenant_id: int | None, *, platform: bool = False):
     """Set the scope for the rest of a web request; returns the token for :func:`unbind`."""
-    token = _scope.set(Scope(tenant_id=tenant_id))
+    token = _scope.set(Scope(tenant_id=tenant_id, platform=platform and tenant_id is None))
     _sync_database()
     return token
 
@@ -109,6 +114,8 @@ def unbind(token) -> None:
 
 def _tenant_criteria(scope: Scope):
     tenant_id = scope.tenant_id
+    if scope.platform:
+        return lambda cls: cls.tenant_id.is_(None)
     if tenant_id is None:
         return lambda cls: sa.false()
     return lambda cls: cls.tenant_id == tenant_id
@@ -133,8 +140,8 @@ def _stamp_new_rows(session, flush_context, instances) -> None:
         if not isinstance(obj, TenantOwned):
             continue
         if obj.tenant_id is None:
-            if scope.tenant_id is None and scope.all_tenants:
-                continue  # platform rows (e.g. a platform admin) belong to no tenant
+            if scope.tenant_id is None and (scope.all_tenants or scope.platform):
+                continue  # platform rows (a platform admin and their tokens) belong to no tenant
             if scope.tenant_id is None:
                 raise TenantViolation(f"{type(obj).__name__} needs a tenant, and no tenant is current")
             obj.tenant_id = scope.tenant_id
@@ -146,7 +153,8 @@ def _stamp_new_rows(session, flush_context, instances) -> None:
 
 
 _SET_SCOPE_SQL = sa.text(
-    "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.all_tenants', :all, true)"
+    "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.all_tenants', :all, true), "
+    "set_config('app.platform', :platform, true)"
 )
 
 
@@ -156,7 +164,11 @@ def _apply_to_connection(connection) -> None:
     scope = _scope.get()
     connection.execute(
         _SET_SCOPE_SQL,
-        {"tenant": "" if scope.tenant_id is None else str(scope.tenant_id), "all": "on" if scope.all_tenants else ""},
+        {
+            "tenant": "" if scope.tenant_id is None else str(scope.tenant_id),
+            "all": "on" if scope.all_tenants else "",
+            "platform": "on" if scope.platform else "",
+        },
     )
 
 
