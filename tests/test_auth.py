@@ -29,7 +29,7 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(app):
     client = app.test_client()
     wrong_password = login(client, "scj_planner", "Wrong-password-1")
     unknown_login = login(client, "nobody_here", "Wrong-password-1")
-    assert wrong_password.status_code == unknown_login.status_code == 400
+    assert wrong_password.status_code == unknown_login.status_code == 200  # the form again, with the error
     message = lambda r: re.search(r'class="error banner"[^>]*>([^<]+)<', r.get_data(as_text=True)).group(1)  # noqa: E731
     assert message(wrong_password) == message(unknown_login)
 
@@ -37,10 +37,10 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(app):
 def test_five_failures_lock_the_account_for_fifteen_minutes(app, monkeypatch):
     client = app.test_client()
     for _ in range(5):
-        assert login(client, "yjj_planner", "Wrong-password-1").status_code == 400
+        assert login(client, "yjj_planner", "Wrong-password-1").status_code == 200
     locked = login(client, "yjj_planner", DEMO_PASSWORD)  # even the right password is refused now
-    assert locked.status_code == 400
-    assert "15" not in "" and re.search(r"\d\d:\d\d", locked.get_data(as_text=True))  # says until when
+    assert locked.status_code == 200 and "error banner" in locked.get_data(as_text=True)
+    assert re.search(r"\d\d:\d\d", locked.get_data(as_text=True))  # says until when
     # 15 minutes later the right password works again
     import spotcheck.platform.accounts as accounts_module
     import spotcheck.tenants.models as models_module
@@ -177,5 +177,5 @@ def test_deactivated_user_cannot_sign_in_or_use_tokens(app):
     user_id = next(u["id"] for u in admin.get("/api/v1/users").json if u["login"] == "swj_inspector")
     response = admin.patch(f"/api/v1/users/{user_id}", json={"active": False}, headers={"X-CSRFToken": csrf_token(admin, "/")})
     assert response.status_code == 200 and response.json["active"] is False
-    assert login(app.test_client(), "swj_inspector").status_code == 400
+    assert login(app.test_client(), "swj_inspector").status_code == 200  # refused: the form again
     assert app.test_client().get("/api/v1/me", headers=headers).status_code == 401

@@ -6,6 +6,7 @@ from collections import Counter
 import sqlalchemy as sa
 
 from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Role
 from spotcheck.tenants.models import Tenant, User
 from spotcheck.tenants.scoping import cross_tenant
 
@@ -23,9 +24,10 @@ def departments(reader=None) -> list[dict]:
     return [{"tenant": t, "users": counts.get(t.id)} for t in tenants]
 
 
-def user_counts() -> dict[str, int]:
-    """Users of the current tenant by role."""
+def user_counts() -> list[tuple[str, int]]:
+    """Active users of the current tenant per role, in the order of the role table."""
     counter: Counter = Counter()
     for roles in db.session.scalars(sa.select(User.roles).where(User.active.is_(True))):
         counter.update(roles or ())
-    return dict(counter)
+    order = [role.value for role in Role]
+    return sorted(counter.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))

@@ -9,7 +9,7 @@ from spotcheck.tasks import jobs
 from spotcheck.tasks.audit_jobs import verify_tenant_chain
 
 PREFIX = ""
-blp = Blueprint("api_jobs", __name__, description="Background jobs and audit verification")
+blp = Blueprint("Jobs", __name__, description="Background jobs and audit verification")
 
 
 @blp.route("/jobs/<int:job_id>")

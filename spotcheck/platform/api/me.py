@@ -7,7 +7,7 @@ from spotcheck.platform.api.schemas import MeSchema
 from spotcheck.platform.permissions import Permission, requires
 
 PREFIX = "/me"
-blp = Blueprint("api_me", __name__, description="The signed-in user")
+blp = Blueprint("Me", __name__, description="The signed-in user")
 
 
 @blp.route("")

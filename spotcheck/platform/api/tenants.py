@@ -9,7 +9,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants import services
 
 PREFIX = "/tenants"
-blp = Blueprint("api_tenants", __name__, description="Departments (platform administrator)")
+blp = Blueprint("Departments", __name__, description="Departments (platform administrator)")
 
 
 @blp.route("")

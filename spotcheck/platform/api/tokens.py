@@ -9,7 +9,7 @@ from spotcheck.platform.extensions import db
 from spotcheck.platform.permissions import Permission, requires
 
 PREFIX = "/tokens"
-blp = Blueprint("api_tokens", __name__, description="My personal API tokens")
+blp = Blueprint("Tokens", __name__, description="My personal API tokens")
 
 
 @blp.route("")

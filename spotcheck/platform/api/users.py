@@ -9,7 +9,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants import services
 
 PREFIX = "/users"
-blp = Blueprint("api_users", __name__, description="Users of my department (tenant administrator)")
+blp = Blueprint("Users", __name__, description="Users of my department (tenant administrator)")
 
 
 @blp.route("")

@@ -27,12 +27,14 @@ def register(app: Flask) -> None:
         from flask_babel import get_locale
         from flask_login import current_user
 
-        from spotcheck.platform.web.forms import JOB_STATUS_LABELS, ROLE_LABELS, TENANT_KIND_LABELS
+        from spotcheck.platform.web import labels
 
         return {
-            "role_label": lambda code: ROLE_LABELS.get(Role(code), code) if code in Role._value2member_map_ else code,
-            "kind_label": lambda code: TENANT_KIND_LABELS.get(code, code),
-            "status_label": lambda code: JOB_STATUS_LABELS.get(code, code),
+            "role_label": labels.role_label,
+            "kind_label": lambda code: labels.TENANT_KIND_LABELS.get(code, code),
+            "status_label": lambda code: labels.JOB_STATUS_LABELS.get(code, code),
+            "action_label": lambda code: labels.ACTION_LABELS.get(code, code),
+            "object_label": lambda code: labels.OBJECT_LABELS.get(code, code),
             "Permission": Permission,
             "Role": Role,
             "can": lambda permission: has_permission(current_user, permission),

@@ -7,7 +7,7 @@ from spotcheck.platform.errors import ValidationFailed
 from spotcheck.platform.extensions import db
 from spotcheck.platform.permissions import ROLES_BY_TENANT_KIND, Permission, requires
 from spotcheck.platform.web.forms import (
-    ROLE_LABELS, TENANT_KIND_LABELS, EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, role_choices,
+    EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, role_choices,
 )
 from spotcheck.tenants import services
 
@@ -21,7 +21,7 @@ def _my_role_choices():
 @bp.route("/admin/users")
 @requires(Permission.USERS_MANAGE)
 def users():
-    return render_template("users.html", users=services.list_users(), role_labels=ROLE_LABELS)
+    return render_template("users.html", users=services.list_users())
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -79,7 +79,7 @@ def unlock_user(user_id):
 @bp.route("/platform/tenants")
 @requires(Permission.TENANTS_MANAGE)
 def tenants():
-    return render_template("tenants.html", tenants=services.list_tenants(), kind_labels=TENANT_KIND_LABELS)
+    return render_template("tenants.html", tenants=services.list_tenants())
 
 
 @bp.route("/platform/tenants/new", methods=["GET", "POST"])

@@ -47,7 +47,7 @@ def login():
             session.permanent = True
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("login.html", form=form), (200 if not form.errors and not form.form_errors else 400)
+    return render_template("login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

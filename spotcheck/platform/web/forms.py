@@ -1,35 +1,16 @@
-"""Web forms (Flask-WTF: every form carries its CSRF token)."""
+"""Web forms (Flask-WTF: every form carries its CSRF token).
+
+The forms only collect input; the services validate it, so each rule lives in one place and
+the same messages reach the pages and the API.
+"""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from spotcheck.platform.permissions import Role
-
-ROLE_LABELS = {
-    Role.platform_admin: _l("Platform administrator"),
-    Role.tenant_admin: _l("Department administrator"),
-    Role.planner: _l("Planner"),
-    Role.leader: _l("Leader"),
-    Role.inspector: _l("Inspector"),
-    Role.coordinator: _l("Coordinator (joint inspections)"),
-    Role.supervisor: _l("Supervisor (justice bureau)"),
-}
-
-TENANT_KIND_LABELS = {
-    "lead": _l("Lead department (market regulation)"),
-    "supervisor": _l("Supervising department (justice bureau)"),
-    "ordinary": _l("Ordinary department"),
-}
-
-JOB_STATUS_LABELS = {
-    "queued": _l("Queued"),
-    "running": _l("Running"),
-    "succeeded": _l("Done"),
-    "failed": _l("Failed"),
-}
-
+from spotcheck.platform.web.labels import ROLE_LABELS, TENANT_KIND_LABELS
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -37,8 +18,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class LoginForm(FlaskForm):
-    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    login = StringField(_l("Login"))
+    password = PasswordField(_l("Password"))
 
 
 class EmptyForm(FlaskForm):
@@ -46,39 +27,39 @@ class EmptyForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new_password = PasswordField(_l("New password"), validators=[DataRequired()])
+    current_password = PasswordField(_l("Current password"))
+    new_password = PasswordField(_l("New password"))
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Token name"))
 
 
 class UserForm(FlaskForm):
-    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=64)])
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired()])
+    login = StringField(_l("Login"))
+    display_name = StringField(_l("Name"))
+    password = PasswordField(_l("Initial password"))
     roles = MultiCheckboxField(_l("Roles"))
 
 
 class UserEditForm(FlaskForm):
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    display_name = StringField(_l("Name"))
     roles = MultiCheckboxField(_l("Roles"))
     active = BooleanField(_l("Active"))
 
 
 class TenantForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=16)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    kind = SelectField(_l("Kind"), choices=list(TENANT_KIND_LABELS.items()))
-    region_code = StringField(_l("Region code (GB/T 2260)"), validators=[DataRequired(), Length(min=6, max=6)])
-    admin_login = StringField(_l("First administrator: login"), validators=[DataRequired(), Length(max=64)])
-    admin_name = StringField(_l("First administrator: name"), validators=[DataRequired(), Length(max=100)])
-    admin_password = PasswordField(_l("First administrator: initial password"), validators=[DataRequired()])
+    code = StringField(_l("Code"))
+    name = StringField(_l("Name"))
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(value, label) for value, label in TENANT_KIND_LABELS.items()])
+    region_code = StringField(_l("Region code (GB/T 2260)"))
+    admin_login = StringField(_l("First administrator: login"))
+    admin_name = StringField(_l("First administrator: name"))
+    admin_password = PasswordField(_l("First administrator: initial password"))
 
 
 def role_choices(allowed) -> list[tuple[str, str]]:
-    return [(role.value, ROLE_LABELS[role]) for role in Role if role in allowed]
+    return [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role if role in allowed]
 
 
 def apply_service_errors(form: FlaskForm, errors: dict[str, list[str]], field_map: dict[str, str] | None = None) -> None:
