@@ -33,6 +33,7 @@ def register(app: Flask) -> None:
             "role_label": labels.role_label,
             "kind_label": lambda code: labels.TENANT_KIND_LABELS.get(code, code),
             "status_label": lambda code: labels.JOB_STATUS_LABELS.get(code, code),
+            "job_kind_label": lambda code: labels.JOB_KIND_LABELS.get(code, code),
             "action_label": lambda code: labels.ACTION_LABELS.get(code, code),
             "object_label": lambda code: labels.OBJECT_LABELS.get(code, code),
             "Permission": Permission,

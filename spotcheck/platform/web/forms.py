@@ -37,13 +37,13 @@ class TokenForm(FlaskForm):
 
 class UserForm(FlaskForm):
     login = StringField(_l("Login"))
-    display_name = StringField(_l("Name"))
+    display_name = StringField(_l("Full name"))
     password = PasswordField(_l("Initial password"))
     roles = MultiCheckboxField(_l("Roles"))
 
 
 class UserEditForm(FlaskForm):
-    display_name = StringField(_l("Name"))
+    display_name = StringField(_l("Full name"))
     roles = MultiCheckboxField(_l("Roles"))
     active = BooleanField(_l("Active"))
 

@@ -44,6 +44,10 @@ ACTION_LABELS = {
     "audit.verified": _l("Audit trail verified"),
 }
 
+JOB_KIND_LABELS = {
+    "audit.verify": _l("Audit trail verification"),
+}
+
 OBJECT_LABELS = {
     "tenant": _l("Department"),
     "user": _l("User"),
