@@ -173,3 +173,25 @@ def bearer(app, login_name: str) -> dict:
     response = post_form(client, "/account/tokens", {"name": "tests"}, token_from="/account/tokens")
     secret = re.search(r'<code class="secret">([^<]+)</code>', response.get_data(as_text=True)).group(1)
     return {"Authorization": f"Bearer {secret}"}
+
+
+def tenant_id(code: str) -> int:
+    """The id of a demo department (inside an app context)."""
+    import sqlalchemy as sa
+
+    from spotcheck.platform.extensions import db
+    from spotcheck.tenants.models import Tenant
+
+    return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
+
+
+def user_named(login_name: str):
+    """A demo user, looked up across departments (inside an app context)."""
+    import sqlalchemy as sa
+
+    from spotcheck.platform.extensions import db
+    from spotcheck.tenants.models import User
+    from spotcheck.tenants.scoping import system_access
+
+    with system_access("test lookup"):
+        return db.session.scalar(sa.select(User).where(User.login == login_name))

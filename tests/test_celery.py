@@ -12,27 +12,18 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from conftest import REDIS_URL, bearer, make_app, service_missing
+from conftest import REDIS_URL, bearer, make_app, service_missing, tenant_id, user_named
 from spotcheck.platform import audit
 from spotcheck.platform.audit import AuditEntry
 from spotcheck.platform.extensions import db
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job, JobStatus
-from spotcheck.tenants.models import Tenant, User
-from spotcheck.tenants.scoping import system_access, tenant_scope
+from spotcheck.tenants.scoping import tenant_scope
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WORKER_READY_TIMEOUT = 30
 JOB_TIMEOUT = 30
 
-
-def tenant_id(code: str) -> int:
-    return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
-
-
-def user_named(login: str) -> User:
-    with system_access("test lookup"):
-        return db.session.scalar(sa.select(User).where(User.login == login))
 
 
 # --- eager mode (no Redis): the task runs inside the request ------------------------------

@@ -7,20 +7,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from conftest import tenant_id, user_named
 from spotcheck.platform.extensions import db
-from spotcheck.tenants.models import ApiToken, Tenant, User
+from spotcheck.tenants.models import ApiToken, User
 from spotcheck.tenants.scoping import (
-    TenantOwned, TenantViolation, cross_tenant, system_access, tenant_scope,
+    TenantOwned, TenantViolation, cross_tenant, tenant_scope,
 )
 
-
-def tenant_id(code: str) -> int:
-    return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
-
-
-def user_named(login: str) -> User:
-    with system_access("test lookup"):
-        return db.session.scalar(sa.select(User).where(User.login == login))
 
 
 def test_queries_see_only_the_current_tenant(app):

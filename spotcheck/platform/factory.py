@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import os
 
-from flask import Flask, request, session
+from flask import Flask, session
 from sqlalchemy import event
 
 from spotcheck.platform import errors, session as web_session
