@@ -40,6 +40,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SPOTCHECK_ENV": env,
         "TESTING": env == "testing",
         "SECRET_KEY": _env("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "SPOTCHECK_DATA_KEY": _env("SPOTCHECK_DATA_KEY"),
+        "UPLOAD_MAX_BYTES": int(_env("UPLOAD_MAX_MB", "20")) * 1024 * 1024,
         "DATABASE_URL": database_url,
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(database_url),
         "SPOTCHECK_DB_ROLE": _env("SPOTCHECK_DB_ROLE", DEFAULT_DB_ROLE),

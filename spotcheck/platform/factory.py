@@ -28,9 +28,9 @@ CONTENT_SECURITY_POLICY = {
 
 def select_locale() -> str:
     """The user's choice (session), else zh_CN: the UI is Chinese unless English is asked for."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -34,15 +34,26 @@ class Permission(str, enum.Enum):
     AUDIT_VIEW = "audit.view"
     #: Read every tenant's data through the explicit cross-tenant path.
     TENANTS_READ_ALL = "tenants.read_all"
+    #: Read the department's item list, target directory, inspector directory, rules document.
+    CATALOG_VIEW = "catalog.view"
+    #: Keep them (一单两库一细则), import and export them.
+    CATALOG_MANAGE = "catalog.manage"
+    #: Keep the shared entity registry (the lead department's administrators).
+    REGISTRY_MANAGE = "registry.manage"
+    #: See inspectors' full ID numbers (department administrator only).
+    INSPECTORS_PERSONAL_DATA = "inspectors.personal_data"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.platform_admin: frozenset({Permission.SIGNED_IN, Permission.TENANTS_MANAGE}),
-    Role.tenant_admin: frozenset({Permission.SIGNED_IN, Permission.USERS_MANAGE, Permission.AUDIT_VIEW}),
-    Role.planner: frozenset({Permission.SIGNED_IN}),
-    Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW}),
+    Role.tenant_admin: frozenset({Permission.SIGNED_IN, Permission.USERS_MANAGE, Permission.AUDIT_VIEW,
+                                  Permission.CATALOG_VIEW, Permission.CATALOG_MANAGE, Permission.REGISTRY_MANAGE,
+                                  Permission.INSPECTORS_PERSONAL_DATA}),
+    Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW}),
+    Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW, Permission.CATALOG_VIEW}),
     Role.inspector: frozenset({Permission.SIGNED_IN}),
-    Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL}),
+    Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.CATALOG_VIEW,
+                                 Permission.REGISTRY_MANAGE}),
     Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW}),
 }
 

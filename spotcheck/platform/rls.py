@@ -59,3 +59,25 @@ def append_only(op, table: str, role: str = DEFAULT_DB_ROLE) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}")
+
+
+def trigram_index(op, table: str, column: str) -> None:
+    """A pg_trgm GIN index for substring search (``name LIKE '%…%'``), when the extension can be had."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        "DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm; "
+        "EXCEPTION WHEN insufficient_privilege OR undefined_file THEN "
+        "RAISE NOTICE 'pg_trgm not available: name search will scan'; END $$"
+    )
+    op.execute(
+        f"DO $$ BEGIN IF EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_trgm') THEN "
+        f"CREATE INDEX IF NOT EXISTS ix_{table}_{column}_trgm ON {table} USING gin ({column} gin_trgm_ops); "
+        f"END IF; END $$"
+    )
+
+
+def drop_trigram_index(op, table: str, column: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"DROP INDEX IF EXISTS ix_{table}_{column}_trgm")

@@ -31,6 +31,8 @@ class Tenant(db.Model):
     name: Mapped[str] = mapped_column(sa.String(100))
     kind: Mapped[TenantKind] = mapped_column(sa.Enum(TenantKind, name="tenant_kind", native_enum=False, length=16))
     region_code: Mapped[str] = mapped_column(sa.String(6))
+    #: How risk classes are shown: "letters" (A/B/C/D) or "words" (高/较高/一般/低).
+    risk_labels: Mapped[str] = mapped_column(sa.String(8), default="letters")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 

@@ -15,9 +15,13 @@ def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def register(app: Flask) -> None:
-    from spotcheck.platform.web import account, admin, apidocs, audit_pages, auth, health, home
+    from spotcheck.platform.web import (
+        account, admin, apidocs, audit_pages, auth, directory_pages, health, home, import_pages, inspector_pages,
+        items_pages, public, rules_pages,
+    )
 
-    for module in (auth, home, account, admin, audit_pages, health, apidocs):
+    for module in (auth, home, account, admin, audit_pages, health, apidocs, items_pages, directory_pages,
+                   inspector_pages, rules_pages, import_pages, public):
         app.register_blueprint(module.bp)
 
     app.jinja_env.filters["local_time"] = local_time

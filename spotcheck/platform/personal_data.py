@@ -1,0 +1,44 @@
+"""Personal data at rest (个人信息保护): ID numbers are encrypted (Fernet, AES-128-CBC + HMAC)
+and indexed by a keyed digest, so duplicates can be found without decrypting.
+
+The key comes from ``SPOTCHECK_DATA_KEY`` (a Fernet key); without it, one is derived from
+``SECRET_KEY`` with HKDF, so changing either makes stored ID numbers unreadable.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+
+
+def _keys() -> tuple[Fernet, bytes]:
+    cache = current_app.extensions.setdefault("spotcheck_personal_keys", {})
+    if "keys" not in cache:
+        configured = current_app.config.get("SPOTCHECK_DATA_KEY")
+        if configured:
+            fernet_key = configured.encode()
+        else:
+            raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"spotcheck-personal-data",
+                       info=b"fernet").derive(current_app.config["SECRET_KEY"].encode())
+            fernet_key = base64.urlsafe_b64encode(raw)
+        digest_key = hashlib.sha256(b"spotcheck-digest|" + fernet_key).digest()
+        cache["keys"] = (Fernet(fernet_key), digest_key)
+    return cache["keys"]
+
+
+def encrypt(value: str) -> str:
+    return _keys()[0].encrypt(value.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    return _keys()[0].decrypt(token.encode("ascii")).decode("utf-8")
+
+
+def digest(value: str) -> str:
+    """A keyed digest: equal for equal values, useless without the key."""
+    return hmac.new(_keys()[1], value.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -1,0 +1,1 @@
+"""检查对象名录库: the market-entity registry and each department's target directory."""

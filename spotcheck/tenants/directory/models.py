@@ -1,0 +1,59 @@
+"""The market-entity registry (市场主体名录, one for the deployment) and each department's
+directory entries (检查对象名录) pointing into it."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from spotcheck.platform.clock import utcnow
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.scoping import TenantOwned
+
+
+class Entity(db.Model):
+    """A target that can be inspected: an enterprise or other organisation (by its 统一社会信用代码),
+    or a product, project or behaviour with a code of its own. Shared by all departments."""
+
+    __tablename__ = "entity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    entity_type: Mapped[str] = mapped_column(sa.String(16))
+    industry_code: Mapped[str] = mapped_column(sa.String(5), index=True)
+    region_code: Mapped[str] = mapped_column(sa.String(6), index=True)
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    status: Mapped[str] = mapped_column(sa.String(16), default="active")
+    abnormal: Mapped[bool] = mapped_column(default=False)  # 经营异常名录
+    blacklisted: Mapped[bool] = mapped_column(default=False)  # 严重违法失信名单
+    penalized_on: Mapped[date | None] = mapped_column(sa.Date)  # most recent administrative penalty
+    complaints: Mapped[int] = mapped_column(default=0)  # complaints and reports in the last 12 months
+    credit_rating: Mapped[str | None] = mapped_column(sa.String(1))
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class DirectoryEntry(TenantOwned, db.Model):
+    """An entity in one department's target directory, with the department's own classification."""
+
+    __tablename__ = "directory_entry"
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "entity_id", name="uq_directory_entry_tenant_entity"),
+        sa.Index("ix_directory_entry_tenant_category", "tenant_id", "category"),
+        sa.Index("ix_directory_entry_tenant_risk", "tenant_id", "risk"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
+    category: Mapped[str] = mapped_column(sa.String(64), default="")  # 监管类别
+    risk: Mapped[str] = mapped_column(sa.String(1), default="C")  # A (high) … D (low)
+    tags: Mapped[str] = mapped_column(sa.String(400), default="")  # ",tag1,tag2," for exact LIKE matching
+    last_inspected_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split(",") if t]

@@ -1,0 +1,77 @@
+"""Spot-check items (随机抽查事项) and their published versions (动态调整)."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spotcheck.platform.clock import utcnow
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.scoping import TenantOwned
+
+
+class ItemStatus(str, enum.Enum):
+    draft = "draft"
+    published = "published"
+    retired = "retired"
+
+
+#: The fields of an item that users edit and versions record, in the order of seed 003's 附件1.
+ITEM_FIELDS = (
+    "name", "sub_item", "legal_basis", "checking_body", "target_type", "content", "methods", "ratio",
+    "frequency", "inspector_categories", "inspector_requirements", "result_use", "remarks", "field", "kind",
+    "random_check",
+)
+
+
+class Item(TenantOwned, db.Model):
+    """One inspection item of a department; ``random_check`` says whether it is under random checking."""
+
+    __tablename__ = "item"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "code", name="uq_item_tenant_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32))
+    status: Mapped[ItemStatus] = mapped_column(sa.Enum(ItemStatus, name="item_status", native_enum=False, length=16),
+                                               default=ItemStatus.draft)
+    version: Mapped[int] = mapped_column(default=0)  # the last published version; 0 while a draft
+    name: Mapped[str] = mapped_column(sa.String(200))  # 事项名称
+    sub_item: Mapped[str] = mapped_column(sa.String(200), default="")  # 子项
+    legal_basis: Mapped[str] = mapped_column(sa.Text, default="")  # 检查依据
+    checking_body: Mapped[str] = mapped_column(sa.String(200), default="")  # 检查主体
+    target_type: Mapped[str] = mapped_column(sa.String(200), default="")  # 抽查对象
+    content: Mapped[str] = mapped_column(sa.Text, default="")  # 检查内容
+    methods: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # 检查方式 (codes)
+    ratio: Mapped[str] = mapped_column(sa.String(100), default="")  # 比例, e.g. "不低于5%"
+    frequency: Mapped[str] = mapped_column(sa.String(100), default="")  # 频次, e.g. "每年1次"
+    inspector_categories: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # 执法类别 required
+    inspector_requirements: Mapped[str] = mapped_column(sa.Text, default="")  # 检查人员要求
+    result_use: Mapped[str] = mapped_column(sa.Text, default="")  # 检查结果的运用情形
+    remarks: Mapped[str] = mapped_column(sa.Text, default="")  # 备注
+    field: Mapped[str] = mapped_column(sa.String(16), default="other")  # market / other
+    kind: Mapped[str] = mapped_column(sa.String(16), default="general")  # general / key
+    random_check: Mapped[bool] = mapped_column(default=True)  # 纳入随机抽查
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    def snapshot(self) -> dict:
+        return {name: getattr(self, name) for name in ITEM_FIELDS}
+
+
+class ItemVersion(TenantOwned, db.Model):
+    """A published state of an item, kept forever: who changed it, when and why."""
+
+    __tablename__ = "item_version"
+    __table_args__ = (sa.UniqueConstraint("item_id", "version", name="uq_item_version_item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"), index=True)
+    version: Mapped[int] = mapped_column()
+    status: Mapped[ItemStatus] = mapped_column(sa.Enum(ItemStatus, name="item_status", native_enum=False, length=16))
+    fields: Mapped[dict] = mapped_column(sa.JSON)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    changed_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

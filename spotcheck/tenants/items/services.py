@@ -1,0 +1,181 @@
+"""The item list (一单): drafting, publishing, changing with a reason (动态调整), retiring, coverage."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.platform import audit
+from spotcheck.platform.clock import utcnow
+from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.platform.extensions import db
+from spotcheck.tenants import reference
+from spotcheck.tenants.items.models import ITEM_FIELDS, Item, ItemStatus, ItemVersion
+
+_TEXT_LIMITS = {"name": 200, "sub_item": 200, "checking_body": 200, "target_type": 200, "ratio": 100, "frequency": 100}
+
+
+def clean_item_fields(data: dict) -> tuple[dict, dict[str, list]]:
+    """Normalise the editable fields of an item; returns the clean values and the errors per field."""
+    clean, errors = {}, {}
+    for name in ITEM_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if name in ("methods", "inspector_categories"):
+            table = reference.CHECK_METHODS if name == "methods" else reference.ENFORCEMENT_CATEGORIES
+            codes, unknown = [], []
+            for entry in value or []:
+                code = reference.code_for(table, entry)
+                (codes if code else unknown).append(code or entry)
+            if unknown:
+                errors[name] = [_l("Unknown code(s): %(codes)s", codes="、".join(map(str, unknown)))]
+            clean[name] = sorted(set(codes))
+        elif name == "field":
+            clean[name] = reference.code_for(reference.ITEM_FIELDS, value)
+            if clean[name] is None:
+                errors[name] = [_l("Choose market-regulation field or other field.")]
+        elif name == "kind":
+            clean[name] = reference.code_for(reference.ITEM_KINDS, value)
+            if clean[name] is None:
+                errors[name] = [_l("Choose general or key inspection item.")]
+        elif name == "random_check":
+            clean[name] = bool(value)
+        else:
+            text = ("" if value is None else str(value)).strip()
+            if name in _TEXT_LIMITS and len(text) > _TEXT_LIMITS[name]:
+                errors[name] = [_l("At most %(n)d characters.", n=_TEXT_LIMITS[name])]
+            clean[name] = text
+    if "name" in clean and not clean["name"]:
+        errors["name"] = [_l("Enter the item's name.")]
+    return clean, errors
+
+
+def list_items(status: str | None = None) -> list[Item]:
+    query = sa.select(Item).order_by(Item.code)
+    if status:
+        query = query.where(Item.status == ItemStatus(status))
+    return list(db.session.scalars(query))
+
+
+def get_item(item_id: int) -> Item:
+    item = db.session.scalar(sa.select(Item).where(Item.id == item_id))
+    if item is None:
+        raise NotFound(_l("No such item."))
+    return item
+
+
+def versions(item: Item) -> list[ItemVersion]:
+    return list(db.session.scalars(
+        sa.select(ItemVersion).where(ItemVersion.item_id == item.id).order_by(ItemVersion.version.desc())))
+
+
+def next_code(tenant_code: str) -> str:
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Item)) or 0
+    while True:
+        count += 1
+        code = f"{tenant_code}-{count:03d}"
+        if not db.session.scalar(sa.select(sa.func.count()).select_from(Item).where(Item.code == code)):
+            return code
+
+
+def create_item(data: dict, *, actor) -> Item:
+    """A new draft item; it is not public and cannot be used until published."""
+    fields, errors = clean_item_fields({"field": "other", "kind": "general", "random_check": True, **data})
+    if "name" not in fields:
+        errors["name"] = [_l("Enter the item's name.")]
+    if errors:
+        raise ValidationFailed(errors)
+    item = Item(code=next_code(actor.tenant.code), status=ItemStatus.draft, **fields)
+    db.session.add(item)
+    db.session.flush()
+    audit.record("item.created", "item", item.id, actor=actor, details={"code": item.code, "name": item.name})
+    return item
+
+
+def update_item(item: Item, data: dict, *, actor, reason: str = "") -> Item:
+    """Change an item. A draft changes in place; a published item gets a new version, which
+    needs a reason (动态调整); a retired item cannot change."""
+    if item.status == ItemStatus.retired:
+        raise Conflict(_l("A retired item cannot be changed."))
+    fields, errors = clean_item_fields(data)
+    reason = (reason or "").strip()
+    if item.status == ItemStatus.published and not reason:
+        errors["reason"] = [_l("Say why the published item changes (e.g. the law was amended).")]
+    if errors:
+        raise ValidationFailed(errors)
+    changed = {name: value for name, value in fields.items() if getattr(item, name) != value}
+    if not changed:
+        return item
+    for name, value in changed.items():
+        setattr(item, name, value)
+    item.updated_at = utcnow()
+    if item.status == ItemStatus.published:
+        _new_version(item, actor, reason)
+    audit.record("item.changed", "item", item.id, actor=actor,
+                 details={"fields": sorted(changed), "version": item.version, "reason": reason})
+    return item
+
+
+def publish_item(item: Item, *, actor) -> Item:
+    if item.status != ItemStatus.draft:
+        raise Conflict(_l("Only a draft can be published."))
+    item.status = ItemStatus.published
+    _new_version(item, actor, "")  # the first version needs no reason
+    audit.record("item.published", "item", item.id, actor=actor, details={"version": item.version})
+    return item
+
+
+def retire_item(item: Item, *, actor, reason: str) -> Item:
+    if item.status != ItemStatus.published:
+        raise Conflict(_l("Only a published item can be retired."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": [_l("Say why the item is retired.")]})
+    item.status = ItemStatus.retired
+    _new_version(item, actor, reason)
+    audit.record("item.retired", "item", item.id, actor=actor, details={"version": item.version, "reason": reason})
+    return item
+
+
+def _new_version(item: Item, actor, reason) -> None:
+    item.version += 1
+    db.session.add(ItemVersion(
+        item_id=item.id, version=item.version, status=item.status, fields=item.snapshot(), reason=str(reason),
+        changed_by_id=getattr(actor, "id", None), changed_by_name=getattr(actor, "display_name", ""),
+    ))
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Share of published items under random checking in one field, against the goal (seed 003)."""
+
+    field: str
+    items: int
+    random: int
+    goal_bp: int
+
+    @property
+    def share_bp(self) -> int:
+        return (self.random * 10000) // self.items if self.items else 0
+
+    @property
+    def met(self) -> bool:
+        return self.items > 0 and self.random * 10000 >= self.goal_bp * self.items
+
+
+def coverage() -> list[Coverage]:
+    """Coverage of the current department's published item list, per field."""
+    rows = dict(
+        ((field, random), count) for field, random, count in db.session.execute(
+            sa.select(Item.field, Item.random_check, sa.func.count())
+            .where(Item.status == ItemStatus.published).group_by(Item.field, Item.random_check)
+        )
+    )
+    result = []
+    for field, goal in reference.COVERAGE_GOALS_BP.items():
+        random = rows.get((field, True), 0)
+        result.append(Coverage(field=field, items=random + rows.get((field, False), 0), random=random, goal_bp=goal))
+    return result

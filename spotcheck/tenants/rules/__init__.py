@@ -1,0 +1,1 @@
+"""一细则: each department's implementation rules document."""

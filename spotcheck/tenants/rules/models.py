@@ -1,0 +1,30 @@
+"""The implementation rules document (实施细则) of a department."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spotcheck.platform.clock import utcnow
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.scoping import TenantOwned
+
+
+class RulesDocument(TenantOwned, db.Model):
+    """One per department: text plus an optional file, stored outside the web root."""
+
+    __tablename__ = "rules_document"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", name="uq_rules_document_tenant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    file_name: Mapped[str | None] = mapped_column(sa.String(200))  # as uploaded, shown to users
+    stored_name: Mapped[str | None] = mapped_column(sa.String(80))  # random, chosen by the server
+    media_type: Mapped[str | None] = mapped_column(sa.String(100))
+    size: Mapped[int | None] = mapped_column()
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    published: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,106 @@
+"""The rules document (一细则): text, an uploaded file kept outside the web root, publication."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.platform import audit
+from spotcheck.platform.clock import utcnow
+from spotcheck.platform.errors import NotFound, ValidationFailed
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.rules.models import RulesDocument
+
+#: Accepted files: extension → (media type, leading bytes that prove it).
+ACCEPTED = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".ofd": ("application/ofd", (b"PK\x03\x04",)),
+    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    ".wps": ("application/vnd.ms-works", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+}
+
+
+def storage_dir() -> Path:
+    """Where uploaded documents live: under the instance folder, never under static/."""
+    path = Path(current_app.instance_path) / "uploads" / "rules"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def current_document() -> RulesDocument | None:
+    return db.session.scalar(sa.select(RulesDocument))
+
+
+def save_text(title: str, body: str, *, actor) -> RulesDocument:
+    title, body = (title or "").strip(), (body or "").strip()
+    errors = {}
+    if not title or len(title) > 200:
+        errors["title"] = [_l("Enter the document's title (at most 200 characters).")]
+    if len(body) > 200_000:
+        errors["body"] = [_l("The text is too long; attach it as a file instead.")]
+    if errors:
+        raise ValidationFailed(errors)
+    document = current_document()
+    if document is None:
+        document = RulesDocument(title=title, body=body)
+        db.session.add(document)
+    else:
+        document.title, document.body = title, body
+    document.updated_at = utcnow()
+    db.session.flush()
+    audit.record("rules.saved", "rules_document", document.id, actor=actor, details={"title": title})
+    return document
+
+
+def attach_file(filename: str, stream, *, actor) -> RulesDocument:
+    """Store an uploaded file after checking its type (extension and content) and size."""
+    document = current_document()
+    if document is None:
+        raise ValidationFailed({"file": [_l("Save the title and text first, then attach the file.")]})
+    name = Path(filename or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in ACCEPTED:
+        raise ValidationFailed({"file": [_l("Upload a PDF, Word (.docx, .doc), WPS or OFD file.")]})
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationFailed({"file": [_l("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024))]})
+    media_type, magics = ACCEPTED[suffix]
+    if not data or not any(data.startswith(magic) for magic in magics):
+        raise ValidationFailed({"file": [_l("The file's content does not match its type %(ext)s.", ext=suffix)]})
+    stored_name = f"{document.tenant_id}-{secrets.token_hex(16)}{suffix}"
+    (storage_dir() / stored_name).write_bytes(data)
+    old = document.stored_name
+    document.file_name, document.stored_name = name[:200], stored_name
+    document.media_type, document.size = media_type, len(data)
+    document.sha256 = hashlib.sha256(data).hexdigest()
+    document.updated_at = utcnow()
+    audit.record("rules.file_attached", "rules_document", document.id, actor=actor,
+                 details={"file": document.file_name, "size": document.size, "sha256": document.sha256})
+    if old:
+        (storage_dir() / old).unlink(missing_ok=True)
+    return document
+
+
+def publish(*, actor) -> RulesDocument:
+    document = current_document()
+    if document is None:
+        raise NotFound(_l("There is no rules document yet."))
+    document.published, document.published_at = True, utcnow()
+    audit.record("rules.published", "rules_document", document.id, actor=actor, details={"sha256": document.sha256})
+    return document
+
+
+def file_path(document: RulesDocument) -> Path:
+    """The stored file of ``document`` (a name the server chose, never one from a request)."""
+    if not document.stored_name:
+        raise NotFound(_l("No file is attached."))
+    path = storage_dir() / document.stored_name
+    if not path.is_file():
+        raise NotFound(_l("No file is attached."))
+    return path

@@ -1,0 +1,90 @@
+"""Validators for the codes of the directories: each returns the clean value or raises
+:class:`Invalid` with a message in the user's language."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
+
+from spotcheck.tenants.reference import INDUSTRY_SECTIONS
+
+
+class Invalid(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def credit_code(value: str) -> str:
+    """统一社会信用代码 (GB 32100-2015): 18 characters, last one a check character."""
+    try:
+        return uscc.validate(value or "")
+    except ValidationError:
+        raise Invalid(_l("Not a valid unified social credit code (18 characters with a check character).")) from None
+
+
+def id_number(value: str) -> str:
+    """公民身份号码 (GB 11643-1999): 18 characters, last one a check digit (0-9 or X)."""
+    try:
+        return ric.validate(value or "")
+    except ValidationError:
+        raise Invalid(_l("Not a valid resident ID number (18 characters with a check digit).")) from None
+
+
+_REGION = re.compile(r"^\d{6}$")
+_INDUSTRY = re.compile(r"^([A-T])(\d{2}(\d{1,2})?)?$")
+_OTHER_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{2,31}$")
+
+
+def region_code(value: str) -> str:
+    """GB/T 2260 administrative division code: 6 digits."""
+    value = (value or "").strip()
+    if not _REGION.match(value):
+        raise Invalid(_l("Enter the 6-digit administrative division code (GB/T 2260)."))
+    return value
+
+
+def industry_code(value: str) -> str:
+    """GB/T 4754-2017 industry code: a section letter A–T, optionally with 2, 3 or 4 digits."""
+    value = (value or "").strip().upper()
+    if not _INDUSTRY.match(value) or value[0] not in INDUSTRY_SECTIONS:
+        raise Invalid(_l("Not a GB/T 4754 industry code (a letter A–T, optionally followed by 2–4 digits, e.g. C1311)."))
+    return value
+
+
+def other_target_code(value: str) -> str:
+    """The code of a product, project or behaviour target: 3–32 letters, digits, dot, dash, underscore."""
+    value = (value or "").strip()
+    if not _OTHER_CODE.match(value):
+        raise Invalid(_l("Use 3–32 letters, digits, dots, dashes or underscores for this code."))
+    return value
+
+
+def mask_id_number(value: str) -> str:
+    """``330102********123X``: the first six and last four characters only."""
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def parse_flag(value) -> bool:
+    """A yes/no from a form or a spreadsheet cell (是, √, 1, true, yes)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "y", "是", "√", "x")
+    return bool(value)
+
+
+def parse_date(value, key: str, errors: dict) -> date | None:
+    """A date from a form, a spreadsheet cell or ISO text; a bad one adds an error under ``key``."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10].replace("/", "-"))
+    except ValueError:
+        errors[key] = [_l("Enter a date as YYYY-MM-DD.")]
+        return None
