@@ -1,0 +1,114 @@
+"""Property tests for the code validators of the directories."""
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask_babel import Babel
+from hypothesis import given, settings, strategies as st
+from stdnum.cn import ric, uscc
+
+from spotcheck.tenants import validators
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def babel_context():
+    app = Flask(__name__)
+    Babel(app)
+    with app.app_context():
+        yield
+
+
+def _valid_uscc(body: str) -> str:
+    return body + uscc.calc_check_digit(body)
+
+
+uscc_bodies = st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17).filter(
+    lambda b: b[8:16].isalnum())
+
+
+@st.composite
+def valid_credit_codes(draw):
+    """17 characters whose organisation-code part (chars 9–17) carries its own GB 11714 check."""
+    from stdnum.cn import uscc as module
+
+    head = draw(st.sampled_from(["91", "92", "93", "12", "51"])) + draw(st.sampled_from(["330102", "110105", "440300"]))
+    org = draw(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8))
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    total = sum(alphabet.index(c) * w for c, w in zip(org, weights))
+    check = 11 - total % 11
+    org_check = {10: "X", 11: "0"}.get(check, str(check))
+    body = head + org + org_check
+    code = body + module.calc_check_digit(body)
+    return code
+
+
+@given(valid_credit_codes())
+@settings(max_examples=200, deadline=None)
+def test_valid_credit_codes_are_accepted(code):
+    if uscc.is_valid(code):  # the generator follows the standard; stdnum is the reference
+        assert validators.credit_code(code) == code
+
+
+@given(valid_credit_codes(), st.integers(min_value=0, max_value=17), st.sampled_from(USCC_ALPHABET))
+@settings(max_examples=300, deadline=None)
+def test_changing_one_character_of_a_credit_code_is_caught(code, position, replacement):
+    changed = code[:position] + replacement + code[position + 1:]
+    if changed == code or uscc.is_valid(changed):
+        return  # a change that happens to keep a valid code is not an error to catch
+    with pytest.raises(validators.Invalid):
+        validators.credit_code(changed)
+
+
+@st.composite
+def valid_id_numbers(draw):
+    region = draw(st.sampled_from(["110105", "330102", "330106", "330104"]))
+    birth = draw(st.dates(min_value=__import__("datetime").date(1990, 1, 1),
+                          max_value=__import__("datetime").date(2005, 12, 31))).strftime("%Y%m%d")
+    serial = f"{draw(st.integers(min_value=0, max_value=999)):03d}"
+    body = region + birth + serial
+    return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
+
+
+@given(valid_id_numbers())
+@settings(max_examples=200, deadline=None)
+def test_valid_id_numbers_are_accepted_and_masked(number):
+    assert validators.id_number(number) == number
+    masked = validators.mask_id_number(number)
+    assert masked[:6] == number[:6] and masked[-4:] == number[-4:] and set(masked[6:-4]) == {"*"}
+    assert number[6:14] not in masked  # the birth date is hidden
+
+
+@given(valid_id_numbers(), st.sampled_from("0123456789X"))
+@settings(max_examples=200, deadline=None)
+def test_a_wrong_check_digit_is_caught(number, check):
+    if check == number[-1]:
+        return
+    with pytest.raises(validators.Invalid):
+        validators.id_number(number[:-1] + check)
+
+
+@pytest.mark.parametrize("code,ok", [("C", True), ("C13", True), ("C131", True), ("C1311", True), ("H6210", True),
+                                     ("Z12", False), ("C1", False), ("C13111", False), ("13", False), ("", False)])
+def test_industry_codes(code, ok):
+    if ok:
+        assert validators.industry_code(code.lower()) == code
+    else:
+        with pytest.raises(validators.Invalid):
+            validators.industry_code(code)
+
+
+@given(st.text(max_size=8))
+def test_region_code_is_six_digits(value):
+    if len(value.strip()) == 6 and value.strip().isdigit() and value.strip().isascii():
+        assert validators.region_code(value) == value.strip()
+    else:
+        with pytest.raises(validators.Invalid):
+            validators.region_code(value)
+
+
+@pytest.mark.parametrize("value,expected", [("是", True), ("否", False), ("√", True), ("", False), (1, True), (None, False)])
+def test_yes_no_cells(value, expected):
+    assert validators.parse_flag(value) is expected
