@@ -1,7 +1,8 @@
 """The ``spotcheck`` command (Flask CLI on the app factory).
 
 ``spotcheck db upgrade`` (Flask-Migrate), ``spotcheck run``, ``spotcheck demo``,
-``spotcheck audit verify``, ``spotcheck create-platform-admin``.
+``spotcheck audit verify``, ``spotcheck create-platform-admin``, ``spotcheck draw verify PROOF.json``
+(registered on the command group itself, so it runs without loading the app or a database).
 """
 from __future__ import annotations
 
@@ -21,6 +22,29 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app, help="Spotcheck: 双随机、一公开 supervision platform.")
 def main() -> None:
     pass
+
+
+@click.group("draw", help="Draw proofs (spotcheck-draw/1); works offline, without a database.")
+def draw_group() -> None:
+    pass
+
+
+@draw_group.command("verify", help="Check a published draw proof; print each check; exit 0 only if all hold.")
+@click.argument("proof", type=click.Path(dir_okay=False))
+def draw_verify(proof: str) -> None:
+    from spotcheck.draw.verify import verify_file
+
+    checks = verify_file(proof)
+    for check in checks:
+        click.echo(str(check))
+    failed = [check for check in checks if not check.ok]
+    if failed:
+        click.echo(f"proof NOT verified: {len(failed)} of {len(checks)} checks failed", err=True)
+        sys.exit(1)
+    click.echo(f"proof verified: all {len(checks)} checks hold")
+
+
+main.add_command(draw_group)  # a plain click group: no app context, no configuration needed
 
 
 @click.group("audit", help="The audit trail (全程留痕).")

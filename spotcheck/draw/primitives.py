@@ -1,0 +1,66 @@
+"""The byte-level building blocks of ``spotcheck-draw/1`` (DRAW-SPEC "Sequence").
+
+H = SHA-256, HMAC = HMAC-SHA256; strings are UTF-8; hex is lowercase.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Iterable
+
+ALGORITHM = "spotcheck-draw/1"
+FORBIDDEN_CHARACTERS = ("\t", "\n", "|")
+
+
+def H(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def new_nonce() -> bytes:
+    """32 random bytes from ``secrets``: committed to at approval, revealed in the proof."""
+    return secrets.token_bytes(32)
+
+
+def commitment(nonce: bytes) -> str:
+    """``H(nonce)`` in hex: published when the campaign is approved."""
+    return H(nonce).hex()
+
+
+def inputs_digest(public_inputs: list[str]) -> bytes:
+    """``I = H("\\n".join(public_inputs))``: the observers' inputs in the order entered."""
+    return H("\n".join(public_inputs).encode("utf-8"))
+
+
+def derive_seed(nonce: bytes, kind: str, campaign: str, frame_digest: bytes, public_inputs: list[str]) -> bytes:
+    """``seed = HMAC(nonce, "spotcheck-draw/1|" ‖ kind ‖ "|" ‖ campaign ‖ "|" ‖ frame_digest ‖ I)``."""
+    message = f"{ALGORITHM}|{kind}|{campaign}|".encode("utf-8") + frame_digest + inputs_digest(public_inputs)
+    return hmac.new(nonce, message, hashlib.sha256).digest()
+
+
+def lines_digest(lines: Iterable[str]) -> bytes:
+    """H of the lines, each followed by ``\\n`` (the caller sorts them)."""
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.digest()
+
+
+class Keyed:
+    """``HMAC(seed, prefix ‖ x)`` for many ``x``, reusing the keyed state (about 1.5 µs each)."""
+
+    def __init__(self, seed: bytes, prefix: str):
+        self._base = hmac.new(seed, prefix.encode("utf-8"), hashlib.sha256)
+
+    def __call__(self, suffix: str) -> bytes:
+        mac = self._base.copy()
+        mac.update(suffix.encode("utf-8"))
+        return mac.digest()
+
+
+def check_field(value: str, what: str) -> str:
+    """Fields may not contain a tab, a newline or ``|`` (they would make the bytes ambiguous)."""
+    if not isinstance(value, str) or not value or any(c in value for c in FORBIDDEN_CHARACTERS):
+        raise ValueError(f"{what} {value!r} is empty or contains a tab, a newline or '|'")
+    return value

@@ -1,0 +1,146 @@
+"""Verify a published draw proof (验证抽取证明), offline, on the standard library alone.
+
+Recomputes from the proof: ``H(nonce) = commitment``, the frame digest, the seed, and every
+selection, reserve, team and replacement. ``spotcheck draw verify PROOF.json`` prints each
+check and exits 0 only when all hold.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from spotcheck.draw import inspectors, targets
+from spotcheck.draw.primitives import ALGORITHM, H, derive_seed, lines_digest
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{'ok  ' if self.ok else 'FAIL'}  {self.name}" + (f" — {self.detail}" if self.detail else "")
+
+
+def verify_file(path: str) -> list[Check]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            proof = json.load(handle)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [Check("read the proof", False, f"{type(exc).__name__}: {exc}")]
+    return verify(proof)
+
+
+def verify(proof) -> list[Check]:
+    """Every check of the proof, in order; a malformed proof gives a failed check, not an exception."""
+    try:
+        return list(_checks(proof))
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        return [Check("proof is complete and well-formed", False, f"{type(exc).__name__}: {exc}")]
+
+
+#: The fields of a proof of each kind (DRAW-SPEC "The proof"); the timestamps may be absent.
+_COMMON = {"algorithm", "kind", "campaign", "commitment", "nonce", "frame_digest", "public_inputs", "seed", "replacements"}
+FIELDS = {
+    targets.KIND: _COMMON | {"frame", "rules", "reserve_size", "selected", "reserves"},
+    inspectors.KIND: _COMMON | {"frame_lines", "team_size", "per_group_min", "capacity", "teams"},
+}
+OPTIONAL = {"committed_at", "frozen_at", "drawn_at"}
+
+
+def _checks(proof):
+    if not isinstance(proof, dict):
+        raise TypeError("the proof is not a JSON object")
+    yield Check("algorithm is spotcheck-draw/1", proof.get("algorithm") == ALGORITHM, str(proof.get("algorithm")))
+    kind = proof.get("kind")
+    if kind not in FIELDS:
+        yield Check("kind is targets or inspectors", False, repr(kind))
+        return
+    missing, unknown = FIELDS[kind] - set(proof), set(proof) - FIELDS[kind] - OPTIONAL
+    yield Check("the proof has exactly the fields of its kind", not missing and not unknown,
+                "; ".join(filter(None, [missing and f"missing {sorted(missing)}", unknown and f"unknown {sorted(unknown)}"])))
+    if missing:
+        return
+    nonce = bytes.fromhex(proof["nonce"])
+    if len(nonce) != 32:
+        raise ValueError("the nonce is not 32 bytes")
+    yield Check("H(nonce) = commitment", H(nonce).hex() == proof["commitment"])
+    if kind == targets.KIND:
+        rows = [tuple(row) for row in proof["frame"]]
+        if any(len(row) != 3 or not all(isinstance(x, str) for x in row) for row in rows):
+            raise ValueError("a frame row is not [group, stratum, id]")
+        digest = targets.frame_digest(rows)
+        unique = len(set(rows)) == len(rows)
+        yield Check("frame rows are distinct", unique)
+    else:
+        lines = proof["frame_lines"]
+        if not all(isinstance(line, str) for line in lines):
+            raise ValueError("a frame line is not a string")
+        digest = lines_digest(lines)
+        yield Check("frame lines are sorted and distinct", lines == sorted(set(lines)))
+    yield Check("frame digest", digest.hex() == proof["frame_digest"])
+    inputs = proof["public_inputs"]
+    if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
+        raise ValueError("public_inputs is not a list of strings")
+    seed = derive_seed(nonce, kind, proof["campaign"], digest, inputs)
+    yield Check("seed = HMAC(nonce, spotcheck-draw/1|kind|campaign|frame_digest ‖ I)", seed.hex() == proof["seed"])
+    if kind == targets.KIND:
+        yield from _target_checks(proof, seed, rows)
+    else:
+        yield from _inspector_checks(proof, seed, lines)
+
+
+def _target_checks(proof, seed: bytes, rows):
+    reserve_size = proof["reserve_size"]
+    if not isinstance(reserve_size, int) or reserve_size < 0:
+        raise ValueError("reserve_size is not a whole number")
+    grouped = targets.cells(rows)
+    listed = {(g, s) for g, strata in proof["selected"].items() for s in strata}
+    listed |= {(g, s) for g, strata in proof["reserves"].items() for s in strata}
+    yield Check("selection lists exactly the frame's cells", listed == set(grouped),
+                ", ".join(f"{g}/{s}" for g, s in sorted(listed ^ set(grouped))))
+    for (group, stratum), ids in sorted(grouped.items()):
+        n = targets.cell_size(proof["rules"][group][stratum], len(ids))
+        ranked = targets.rank_cell(seed, ids, keep=n + reserve_size)
+        selected = proof["selected"].get(group, {}).get(stratum)
+        reserve = proof["reserves"].get(group, {}).get(stratum)
+        yield Check(f"selected {group}/{stratum}: {n} of {len(ids)}", selected == ranked[:n])
+        yield Check(f"reserve {group}/{stratum}: {len(ranked[n:])}", reserve == ranked[n:n + reserve_size])
+    replayed = {"selected": proof["selected"], "reserves": proof["reserves"], "replacements": []}
+    for number, record in enumerate(proof["replacements"], 1):
+        group, stratum = record["group"], record["stratum"]
+        current = targets.current_selection(replayed).get(group, {}).get(stratum, [])
+        expected = targets.next_reserve(replayed, group, stratum)
+        ok = record["out"] in current and record["in"] == expected and bool(record.get("reason"))
+        yield Check(f"replacement {number} in {group}/{stratum}: {record['out']} → {record['in']}", ok,
+                    "" if ok else f"expected the next unused reserve {expected}")
+        replayed["replacements"].append(record)
+
+
+def _inspector_checks(proof, seed: bytes, lines):
+    team_size, per_group_min, capacity = proof["team_size"], proof["per_group_min"], proof["capacity"]
+    try:
+        expected = inspectors.draw_inspectors(
+            campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]), lines=lines, team_size=team_size,
+            per_group_min=per_group_min, capacity=capacity, public_inputs=proof["public_inputs"],
+        )["teams"]
+    except inspectors.DrawFailed as failed:
+        yield Check("teams can be formed from the frame", False, str(failed))
+        return
+    teams = proof["teams"]
+    yield Check("a team for every visit, no other", set(teams) == set(expected))
+    yield Check("visits in draw order", list(teams) == list(expected))
+    for visit, team in expected.items():
+        yield Check(f"team {visit}: {', '.join(team)}", teams.get(visit) == team)
+    replayed = {**proof, "replacements": []}
+    for number, record in enumerate(proof["replacements"], 1):
+        try:
+            incoming = inspectors.replacement_for(replayed, record["visit"], record["out"])
+        except (inspectors.DrawFailed, ValueError) as exc:
+            yield Check(f"replacement {number} at {record['visit']}", False, str(exc))
+            return
+        ok = record["in"] == incoming and bool(record.get("reason"))
+        yield Check(f"replacement {number} at {record['visit']}: {record['out']} → {record['in']}", ok,
+                    "" if ok else f"expected {incoming}")
+        replayed["replacements"].append(record)
