@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from alembic import context
 from flask import current_app
 
+from spotcheck.platform.rls import include_object
+
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -35,6 +37,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=target_db.metadata,
             compare_type=True,
+            include_object=include_object,
             render_as_batch=connection.dialect.name == "sqlite",
             process_revision_directives=process_revision_directives,
         )

@@ -6,3 +6,5 @@ from spotcheck.tenants.directory.models import DirectoryEntry, Entity  # noqa: F
 from spotcheck.tenants.inspectors.models import Inspector, Recusal  # noqa: F401
 from spotcheck.tenants.items.models import Item, ItemVersion  # noqa: F401
 from spotcheck.tenants.rules.models import RulesDocument  # noqa: F401
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember  # noqa: F401
+from spotcheck.tenants.plans.models import Plan, PlanItem  # noqa: F401

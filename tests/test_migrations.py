@@ -5,6 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from spotcheck.platform.extensions import db
+from spotcheck.platform.rls import include_object
 
 
 def test_models_and_migrations_agree(app):
@@ -12,7 +13,7 @@ def test_models_and_migrations_agree(app):
     with app.app_context():
         engine = db.engine
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
             differences = compare_metadata(context, db.metadata)
         engine.dispose()
     assert differences == [], f"models differ from the migrations: {differences}"

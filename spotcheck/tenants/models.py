@@ -29,6 +29,8 @@ class Tenant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100))
+    #: The short name in campaign codes, e.g. 应急 in 应急抽〔2026〕3号.
+    short_name: Mapped[str] = mapped_column(sa.String(16), default="")
     kind: Mapped[TenantKind] = mapped_column(sa.Enum(TenantKind, name="tenant_kind", native_enum=False, length=16))
     region_code: Mapped[str] = mapped_column(sa.String(6))
     #: How risk classes are shown: "letters" (A/B/C/D) or "words" (高/较高/一般/低).

@@ -1,0 +1,1 @@
+"""抽查任务: spot-check campaigns and their two verifiable draws (双随机)."""

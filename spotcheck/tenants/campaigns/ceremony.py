@@ -1,0 +1,365 @@
+"""The draw ceremony (抽取仪式), DRAW-SPEC "Sequence": commit → freeze → inputs → draw → reveal.
+
+Each step is a service; each is audited and refused out of order. A draw happens once per
+campaign and kind: the draw row is locked (``SELECT … FOR UPDATE``) and checked before
+drawing, and a unique constraint allows one draw row per campaign and kind.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck import draw as engine
+from spotcheck.draw import inspectors as inspector_engine, targets as target_engine
+from spotcheck.draw.primitives import lines_digest
+from spotcheck.platform import audit, personal_data
+from spotcheck.platform.clock import iso_utc, utcnow
+from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.campaigns.models import (
+    Campaign, CampaignStatus, CampaignTarget, Draw, DrawKind, TargetStatus, TeamMember,
+)
+from spotcheck.tenants.campaigns.services import FLAGGED, today
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.inspectors.models import Inspector, Recusal
+
+MAX_INPUTS, MAX_INPUT_LENGTH = 20, 200
+
+#: Why a drawn target may be replaced; "cannot be found" is not one: it is a finding.
+TARGET_REPLACEMENT_REASONS = {
+    "closed": "已关闭停业",
+    "deregistered": "已注销",
+    "revoked": "已被吊销",
+    "moved": "已迁出",
+    "recused_by_rule": "依规回避",
+}
+#: Why a drawn inspector may be replaced.
+INSPECTOR_REPLACEMENT_REASONS = {
+    "leave": "请假",
+    "illness": "因病",
+    "conflict": "抽取后申报回避",
+    "post_change": "岗位调整",
+}
+
+
+def get_draw(campaign: Campaign, kind: str, *, for_update: bool = False) -> Draw | None:
+    query = sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == DrawKind(kind))
+    if for_update:
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
+def commit(campaign: Campaign, kind: str, *, actor) -> Draw:
+    """Step 1: a fresh 32-byte nonce; its hash (the commitment) is published now."""
+    if get_draw(campaign, kind) is not None:
+        raise Conflict(_l("This draw is already committed."))
+    nonce = engine.new_nonce()
+    record = Draw(campaign_id=campaign.id, kind=DrawKind(kind), nonce_encrypted=personal_data.encrypt(nonce.hex()),
+                  commitment=engine.commitment(nonce))
+    db.session.add(record)
+    db.session.flush()
+    audit.record("draw.committed", "campaign", campaign.id, actor=actor,
+                 details={"kind": kind, "commitment": record.commitment})
+    return record
+
+
+# --- targets ------------------------------------------------------------------------------
+
+
+def is_flagged(entity: Entity, on) -> bool:
+    """Complaints, the abnormal list, the serious-violation list or a penalty in the last year (seed 002)."""
+    recent_penalty = entity.penalized_on is not None and entity.penalized_on >= on - timedelta(days=365)
+    return entity.abnormal or entity.blacklisted or recent_penalty or entity.complaints > 0
+
+
+def _candidates(campaign: Campaign):
+    """The department's directory entries matching the campaign's filter."""
+    f = campaign.target_filter or {}
+    query = sa.select(DirectoryEntry.id, DirectoryEntry.risk, Entity).join(DirectoryEntry.entity)
+    if f.get("categories"):
+        query = query.where(DirectoryEntry.category.in_(f["categories"]))
+    if f.get("industries"):
+        query = query.where(sa.or_(*[Entity.industry_code.startswith(code) for code in f["industries"]]))
+    if f.get("regions"):
+        query = query.where(sa.or_(*[Entity.region_code.startswith(code) for code in f["regions"]]))
+    if f.get("entity_types"):
+        query = query.where(Entity.entity_type.in_(f["entity_types"]))
+    for flag in f.get("flags") or []:
+        query = query.where({"abnormal": Entity.abnormal.is_(True), "blacklisted": Entity.blacklisted.is_(True),
+                             "penalized": Entity.penalized_on.is_not(None), "complaints": Entity.complaints > 0}[flag])
+    return db.session.execute(query.execution_options(yield_per=10000))
+
+
+def _checked_this_year(campaign: Campaign) -> set[int]:
+    """Entities drawn this year by another campaign of the department for one of the same items."""
+    from spotcheck.tenants.campaigns.models import campaign_item
+
+    other = (sa.select(campaign_item.c.campaign_id)
+             .where(campaign_item.c.item_id.in_([i.id for i in campaign.items])))
+    return set(db.session.scalars(
+        sa.select(CampaignTarget.entity_id).join(Campaign, Campaign.id == CampaignTarget.campaign_id).where(
+            Campaign.year == campaign.year, Campaign.id != campaign.id, Campaign.id.in_(other),
+            CampaignTarget.status == TargetStatus.selected)))
+
+
+def freeze_targets(campaign: Campaign, *, actor) -> Draw:
+    """Step 2: fix the frame (exclusions applied first) and publish its digest and counts."""
+    record = _require_step(campaign, "targets", CampaignStatus.approved, frozen=False)
+    group, on = campaign.tenant_code, today()
+    checked = _checked_this_year(campaign) if campaign.exclude_checked else set()
+    rows, excluded = [], Counter()
+    for _entry_id, risk, entity in _candidates(campaign):
+        if entity.status != "active":
+            excluded["not_active"] += 1
+            continue
+        flagged = is_flagged(entity, on)
+        if entity.id in checked and not flagged:
+            excluded["checked_this_year"] += 1
+            continue
+        stratum = FLAGGED if flagged and FLAGGED in campaign.strata else risk
+        rows.append((group, stratum, entity.code))
+    rows.sort()
+    record.frame = [list(row) for row in rows]
+    record.frame_digest = target_engine.frame_digest(rows).hex()
+    record.counts = {group: dict(sorted(Counter(stratum for _, stratum, _ in rows).items()))}
+    record.excluded = dict(excluded)
+    record.frozen_at = utcnow()
+    audit.record("draw.frozen", "campaign", campaign.id, actor=actor,
+                 details={"kind": "targets", "frame_digest": record.frame_digest, "counts": record.counts,
+                          "excluded": record.excluded})
+    return record
+
+
+def clean_inputs(public_inputs) -> list[str]:
+    inputs = [str(text).strip() for text in public_inputs or [] if str(text).strip()]
+    if len(inputs) > MAX_INPUTS or any(len(t) > MAX_INPUT_LENGTH or "\n" in t or "\r" in t for t in inputs):
+        raise ValidationFailed({"public_inputs": [_l("At most %(n)d inputs of one line and at most %(len)d characters each.",
+                                                     n=MAX_INPUTS, len=MAX_INPUT_LENGTH)]})
+    return inputs
+
+
+def draw_targets(campaign_id: int, public_inputs: list[str], *, actor) -> Draw:
+    """Steps 3–5: take the observers' inputs, draw, store the targets and publish the proof.
+
+    Locks the campaign and its draw row first; a second request finds them drawn and is refused.
+    """
+    inputs = clean_inputs(public_inputs)
+    campaign = _lock(campaign_id)
+    record = _require_step(campaign, "targets", CampaignStatus.approved, frozen=True, lock=True)
+    proof = engine.draw_targets(campaign=campaign.code, nonce=_nonce(record), frame=[tuple(r) for r in record.frame],
+                                rules={campaign.tenant_code: campaign.strata}, reserve_size=campaign.reserve_size,
+                                public_inputs=inputs)
+    _finish(record, proof, inputs)
+    codes = {code for strata in proof["selected"].values() for ids in strata.values() for code in ids}
+    codes |= {code for strata in proof["reserves"].values() for ids in strata.values() for code in ids}
+    entity_ids = dict(db.session.execute(sa.select(Entity.code, Entity.id).where(Entity.code.in_(codes))).all())
+    rows = []
+    for group, strata in proof["selected"].items():
+        for stratum, ids in strata.items():
+            reserve = proof["reserves"][group][stratum]
+            for rank, code in enumerate(ids + reserve, 1):
+                rows.append({"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_ids[code],
+                             "group_code": group, "stratum": stratum, "rank": rank, "replacement_reason": "",
+                             "status": (TargetStatus.selected if rank <= len(ids) else TargetStatus.reserve).name})
+    if rows:
+        db.session.execute(sa.insert(CampaignTarget), rows)
+    campaign.status = CampaignStatus.targets_drawn
+    audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
+                 details={"kind": "targets", "seed": record.seed, "public_inputs": inputs,
+                          "selected": sum(len(v) for s in proof["selected"].values() for v in s.values())})
+    commit(campaign, "inspectors", actor=actor)
+    return record
+
+
+def replace_target(campaign: Campaign, entity_id: int, reason: str, *, actor) -> CampaignTarget:
+    """Replace a drawn target by the next unused reserve of its cell, before the inspectors are frozen."""
+    if reason not in TARGET_REPLACEMENT_REASONS:
+        raise ValidationFailed({"reason": [_l("Choose a reason from the list; an entity that cannot be found is a "
+                                              "finding of the check, not a reason to replace it.")]})
+    if campaign.status != CampaignStatus.targets_drawn or (get_draw(campaign, "inspectors").frozen_at is not None):
+        raise Conflict(_l("Targets can be replaced only after the target draw and before the inspector frame is frozen."))
+    record = get_draw(campaign, "targets", for_update=True)
+    out = db.session.scalar(sa.select(CampaignTarget).where(
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id == entity_id,
+        CampaignTarget.status == TargetStatus.selected))
+    if out is None:
+        raise NotFound(_l("This entity is not a selected target of the campaign."))
+    proof = dict(record.proof)
+    try:
+        replacement = target_engine.replace_target(proof, group=out.group_code, stratum=out.stratum,
+                                                   out=out.entity.code, reason=reason)
+    except ValueError as exc:
+        raise Conflict(_l("No reserve left in this stratum (%(detail)s).", detail=str(exc))) from None
+    incoming = db.session.scalar(sa.select(CampaignTarget).join(CampaignTarget.entity).where(
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.group_code == out.group_code,
+        Entity.code == replacement["in"]))
+    out.status, out.replacement_reason = TargetStatus.replaced, reason
+    incoming.status = TargetStatus.selected
+    _store_proof(record, proof)
+    audit.record("draw.target_replaced", "campaign", campaign.id, actor=actor, details=replacement)
+    return incoming
+
+
+# --- inspectors ---------------------------------------------------------------------------
+
+
+def freeze_inspectors(campaign: Campaign, *, actor) -> Draw:
+    """Fix the visits (current targets), the eligible pool on the draw date, and the recusals."""
+    record = _require_step(campaign, "inspectors", CampaignStatus.targets_drawn, frozen=False)
+    group, on = campaign.tenant_code, today()
+    needed = sorted({c for item in campaign.items for c in item.inspector_categories})
+    if not needed:
+        raise ValidationFailed({"items": [_l("The campaign's items name no enforcement category (执法类别): no "
+                                             "inspector can be qualified.")]})
+    targets = db.session.scalars(sa.select(CampaignTarget).where(
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)).all()
+    visit_codes = {t.entity_id: t.entity.code for t in targets}
+    pool, excluded = [], Counter()
+    inspectors = db.session.scalars(sa.select(Inspector).where(Inspector.is_expert.is_(False))).all()
+    certificate = {}
+    for inspector in inspectors:
+        if not inspector.active:
+            excluded["inactive"] += 1
+        elif not inspector.certificate_valid_on(on):
+            excluded["certificate_expired"] += 1
+        elif not set(inspector.categories) & set(needed):
+            excluded["not_qualified"] += 1
+        else:
+            pool.append((group, inspector.cert_no, inspector.categories))
+            certificate[inspector.id] = inspector.cert_no
+    recusals = [(visit_codes[r.entity_id], certificate[r.inspector_id]) for r in db.session.scalars(
+        sa.select(Recusal).where(Recusal.entity_id.in_(visit_codes), Recusal.inspector_id.in_(certificate)))]
+    lines = inspector_engine.frame_lines(needs=[(code, group, needed) for code in visit_codes.values()],
+                                         pool=pool, recusals=recusals)
+    record.frame = lines
+    record.frame_digest = lines_digest(lines).hex()
+    record.counts = {"visits": len(visit_codes), "pool": len(pool), "recusals": len(recusals), "draw_date": on.isoformat()}
+    record.excluded = dict(excluded)
+    record.frozen_at = utcnow()
+    audit.record("draw.frozen", "campaign", campaign.id, actor=actor,
+                 details={"kind": "inspectors", "frame_digest": record.frame_digest, "counts": record.counts,
+                          "excluded": record.excluded})
+    return record
+
+
+def draw_inspectors(campaign_id: int, public_inputs: list[str], *, actor) -> Draw:
+    """Draw the teams; if a team cannot be filled the whole draw fails with the visit named."""
+    inputs = clean_inputs(public_inputs)
+    campaign = _lock(campaign_id)
+    record = _require_step(campaign, "inspectors", CampaignStatus.targets_drawn, frozen=True, lock=True)
+    try:
+        proof = engine.draw_inspectors(campaign=campaign.code, nonce=_nonce(record), lines=record.frame,
+                                       team_size=campaign.team_size, per_group_min=0, capacity=campaign.capacity,
+                                       public_inputs=inputs)
+    except engine.DrawFailed as failed:
+        raise Conflict(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
+    _finish(record, proof, inputs)
+    _store_teams(campaign, proof["teams"])
+    campaign.status = CampaignStatus.inspectors_drawn
+    audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
+                 details={"kind": "inspectors", "seed": record.seed, "public_inputs": inputs, "teams": len(proof["teams"])})
+    return record
+
+
+def _store_teams(campaign: Campaign, teams: dict[str, list[str]]) -> None:
+    entity_ids = dict(db.session.execute(sa.select(Entity.code, Entity.id).where(Entity.code.in_(teams))).all())
+    inspector_ids = dict(db.session.execute(sa.select(Inspector.cert_no, Inspector.id)).all())
+    rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_ids[visit],
+             "inspector_id": inspector_ids[cert], "position": position, "is_leader": False, "active": True,
+             "replacement_reason": ""}
+            for visit, team in teams.items() for position, cert in enumerate(team, 1)]
+    if rows:
+        db.session.execute(sa.insert(TeamMember), rows)
+
+
+def replace_inspector(campaign: Campaign, member_id: int, reason: str, *, actor) -> TeamMember:
+    """Replace a team member by the next eligible inspector in that visit's ranking."""
+    if reason not in INSPECTOR_REPLACEMENT_REASONS:
+        raise ValidationFailed({"reason": [_l("Choose a reason from the list.")]})
+    if campaign.status not in (CampaignStatus.inspectors_drawn, CampaignStatus.in_progress):
+        raise Conflict(_l("Inspectors can be replaced only after the inspector draw."))
+    record = get_draw(campaign, "inspectors", for_update=True)
+    member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
+                                                           TeamMember.campaign_id == campaign.id))
+    if member is None:
+        raise NotFound(_l("No such team member."))
+    proof = dict(record.proof)
+    try:
+        replacement = inspector_engine.replace_inspector(proof, visit=member.entity.code, out=member.inspector.cert_no,
+                                                         reason=reason)
+    except engine.DrawFailed as failed:
+        raise Conflict(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
+    member.active, member.replacement_reason = False, reason
+    incoming = db.session.scalar(sa.select(Inspector).where(Inspector.cert_no == replacement["in"]))
+    new = TeamMember(campaign_id=campaign.id, entity_id=member.entity_id, inspector_id=incoming.id,
+                     position=member.position, is_leader=member.is_leader)
+    db.session.add(new)
+    _store_proof(record, proof)
+    audit.record("draw.inspector_replaced", "campaign", campaign.id, actor=actor, details=replacement)
+    return new
+
+
+def designate_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember:
+    """Name the team leader (组长) of a visit, after the draw (audited)."""
+    if campaign.status not in (CampaignStatus.inspectors_drawn, CampaignStatus.in_progress):
+        raise Conflict(_l("The team leader is named after the inspector draw."))
+    member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
+                                                           TeamMember.campaign_id == campaign.id))
+    if member is None:
+        raise NotFound(_l("No such team member."))
+    for other in db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id,
+                                                                TeamMember.entity_id == member.entity_id)):
+        other.is_leader = other.id == member.id
+    audit.record("team.leader_designated", "campaign", campaign.id, actor=actor,
+                 details={"visit": member.entity.code, "leader": member.inspector.cert_no})
+    return member
+
+
+# --- shared steps ---------------------------------------------------------------------------
+
+
+def _lock(campaign_id: int) -> Campaign:
+    from spotcheck.tenants.campaigns.services import get_campaign
+
+    return get_campaign(campaign_id, for_update=True)
+
+
+def _require_step(campaign: Campaign, kind: str, status: CampaignStatus, *, frozen: bool, lock: bool = False) -> Draw:
+    record = get_draw(campaign, kind, for_update=lock)
+    if campaign.status != status or record is None:
+        raise Conflict(_l("This step is not possible in the campaign's present state (%(status)s).",
+                          status=campaign.status.value))
+    if record.drawn_at is not None:
+        raise Conflict(_l("This draw has already been made; it can never be made again."))
+    if frozen and record.frozen_at is None:
+        raise Conflict(_l("Freeze the frame first."))
+    if not frozen and record.frozen_at is not None:
+        raise Conflict(_l("The frame is already frozen."))
+    return record
+
+
+def _nonce(record: Draw) -> bytes:
+    return bytes.fromhex(personal_data.decrypt(record.nonce_encrypted))
+
+
+def _finish(record: Draw, proof: dict, inputs: list[str]) -> None:
+    record.public_inputs, record.seed, record.drawn_at = inputs, proof["seed"], utcnow()
+    proof["committed_at"] = iso_utc(record.committed_at)
+    proof["frozen_at"] = iso_utc(record.frozen_at)
+    proof["drawn_at"] = iso_utc(record.drawn_at)
+    _store_proof(record, proof)
+
+
+def _store_proof(record: Draw, proof: dict) -> None:
+    record.proof = proof
+    record.proof_sha256 = hashlib.sha256(proof_bytes(proof)).hexdigest()
+
+
+def proof_bytes(proof: dict) -> bytes:
+    """The published file: UTF-8 JSON, keys in the order of DRAW-SPEC."""
+    return json.dumps(proof, ensure_ascii=False, indent=1).encode("utf-8")

@@ -1,0 +1,144 @@
+"""Campaigns (抽查任务), their draws (抽取) and what the draws chose: targets and teams."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from spotcheck.platform.clock import utcnow
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.items.models import Item
+from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.scoping import TenantOwned
+
+
+class CampaignStatus(str, enum.Enum):
+    """The life cycle; each step only from the one before it (enforced in the services)."""
+
+    draft = "draft"
+    approved = "approved"  # by a leader; the target draw is committed
+    targets_drawn = "targets_drawn"
+    inspectors_drawn = "inspectors_drawn"
+    in_progress = "in_progress"
+
+
+campaign_item = sa.Table(
+    "campaign_item", db.metadata,
+    sa.Column("campaign_id", sa.ForeignKey("campaign.id"), primary_key=True),
+    sa.Column("item_id", sa.ForeignKey("item.id"), primary_key=True),
+)
+
+
+class Campaign(TenantOwned, db.Model):
+    __tablename__ = "campaign"
+    __table_args__ = (sa.UniqueConstraint("code", name="uq_campaign_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64))  # public code, e.g. 应急抽〔2026〕3号
+    title: Mapped[str] = mapped_column(sa.String(200))
+    year: Mapped[int] = mapped_column()
+    plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan.id"))
+    exempt_kind: Mapped[str | None] = mapped_column(sa.String(32))  # outside the plan: why (seed 001)
+    exempt_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Which directory entries are candidates: {"categories", "industries", "regions", "entity_types", "flags"}.
+    target_filter: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: Sampling per stratum (A–D risk classes, "flagged"): {"A": {"ratio_bp": 3000, "min": 1}, "D": {"count": 5}}.
+    strata: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    exclude_checked: Mapped[bool] = mapped_column(default=True)  # leave out entities checked this year for these items
+    reserve_size: Mapped[int] = mapped_column(default=3)
+    team_size: Mapped[int] = mapped_column(default=2)
+    capacity: Mapped[int | None] = mapped_column()  # most visits per inspector
+    window_start: Mapped[date] = mapped_column(sa.Date)
+    window_end: Mapped[date] = mapped_column(sa.Date)
+    method: Mapped[str] = mapped_column(sa.String(16), default="onsite")
+    status: Mapped[CampaignStatus] = mapped_column(
+        sa.Enum(CampaignStatus, name="campaign_status", native_enum=False, length=24), default=CampaignStatus.draft)
+    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    items: Mapped[list[Item]] = relationship(secondary=campaign_item, order_by=Item.code)
+    tenant: Mapped["Tenant"] = relationship(lazy="joined")
+
+    @property
+    def tenant_code(self) -> str:
+        """The group code of this department in the draw frames."""
+        return self.tenant.code
+
+
+class DrawKind(str, enum.Enum):
+    targets = "targets"
+    inspectors = "inspectors"
+
+
+class Draw(TenantOwned, db.Model):
+    """One draw of a campaign: committed, frozen, drawn. At most one per campaign and kind (a
+    database constraint): there is no re-draw, only recorded replacements."""
+
+    __tablename__ = "draw"
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "kind", name="uq_draw_campaign_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    kind: Mapped[DrawKind] = mapped_column(sa.Enum(DrawKind, name="draw_kind", native_enum=False, length=16))
+    nonce_encrypted: Mapped[str] = mapped_column(sa.Text)  # revealed only in the proof
+    commitment: Mapped[str] = mapped_column(sa.String(64))
+    committed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    frame_digest: Mapped[str | None] = mapped_column(sa.String(64))
+    counts: Mapped[dict | None] = mapped_column(sa.JSON)  # rows per group and stratum (or visits, pool)
+    excluded: Mapped[dict | None] = mapped_column(sa.JSON)  # excluded rows per reason
+    frozen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    frame: Mapped[list | None] = deferred(mapped_column(sa.JSON))  # frame rows or lines, as frozen
+    public_inputs: Mapped[list | None] = mapped_column(sa.JSON)
+    seed: Mapped[str | None] = mapped_column(sa.String(64))
+    drawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    proof: Mapped[dict | None] = deferred(mapped_column(sa.JSON))  # the published proof, kept up to date
+    proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class TargetStatus(str, enum.Enum):
+    selected = "selected"
+    reserve = "reserve"
+    replaced = "replaced"  # selected, then replaced (reason recorded)
+
+
+class CampaignTarget(TenantOwned, db.Model):
+    """An entity the target draw chose (or kept in reserve) for one department of the campaign."""
+
+    __tablename__ = "campaign_target"
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "group_code", "entity_id", name="uq_campaign_target_entity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
+    group_code: Mapped[str] = mapped_column(sa.String(16))
+    stratum: Mapped[str] = mapped_column(sa.String(16))
+    rank: Mapped[int] = mapped_column()  # position in the cell's ranking, from 1
+    status: Mapped[TargetStatus] = mapped_column(
+        sa.Enum(TargetStatus, name="target_status", native_enum=False, length=16))
+    replacement_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    entity: Mapped[Entity] = relationship(lazy="joined")
+
+
+class TeamMember(TenantOwned, db.Model):
+    """An inspector on the team for one visit (one entity) of a campaign."""
+
+    __tablename__ = "team_member"
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "entity_id", "inspector_id", name="uq_team_member_visit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
+    inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("inspector.id"), index=True)
+    position: Mapped[int] = mapped_column()  # pick order
+    is_leader: Mapped[bool] = mapped_column(default=False)  # 组长, designated after the draw
+    active: Mapped[bool] = mapped_column(default=True)  # False once replaced
+    replacement_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    inspector: Mapped[Inspector] = relationship(lazy="joined")
+    entity: Mapped[Entity] = relationship(lazy="joined")

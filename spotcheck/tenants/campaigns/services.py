@@ -1,0 +1,223 @@
+"""Campaigns (抽查任务): drafting within a filed plan (or an exempt kind), approval by a leader.
+
+The draws themselves are in :mod:`spotcheck.tenants.campaigns.ceremony`.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.platform import audit
+from spotcheck.platform.clock import utcnow
+from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.platform.extensions import db
+from spotcheck.tenants import reference, validators
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
+from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.tenants.plans.services import filed_plan_for
+
+#: Checks that need no annual plan (seed 001), each needing a stated reason.
+EXEMPT_KINDS = {
+    "food_drug": "食品药品安全",
+    "production_safety": "安全生产",
+    "public_safety": "公共安全",
+    "environment": "环境保护",
+    "accident": "发生事故",
+    "complaint": "投诉举报",
+    "order": "上级临时部署",
+}
+
+#: Strata a campaign samples: the risk classes, and flagged entities when a rule is given for them.
+RISK_STRATA = ("A", "B", "C", "D")
+FLAGGED = "flagged"
+
+FILTER_KEYS = ("categories", "industries", "regions", "entity_types", "flags")
+
+
+def list_campaigns(year: int | None = None) -> list[Campaign]:
+    query = sa.select(Campaign).order_by(Campaign.id.desc())
+    if year:
+        query = query.where(Campaign.year == year)
+    return list(db.session.scalars(query))
+
+
+def get_campaign(campaign_id: int, *, for_update: bool = False) -> Campaign:
+    query = sa.select(Campaign).where(Campaign.id == campaign_id)
+    if for_update:
+        query = query.with_for_update()
+    campaign = db.session.scalar(query)
+    if campaign is None:
+        raise NotFound(_l("No such campaign."))
+    return campaign
+
+
+def next_code(tenant, year: int) -> str:
+    """The public code: ``<short name>抽〔<year>〕<n>号``, numbered per department and year."""
+    prefix = tenant.short_name or tenant.code
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Campaign).where(Campaign.year == year)) or 0
+    while True:
+        count += 1
+        code = f"{prefix}抽〔{year}〕{count}号"
+        if not db.session.scalar(sa.select(Campaign.id).where(Campaign.code == code)):
+            return code
+
+
+def clean_rules(strata: dict) -> tuple[dict, list]:
+    """Each stratum's rule: ``{"count": c}`` or ``{"ratio_bp": r, "min": m}`` (DRAW-SPEC)."""
+    clean, problems = {}, []
+    for stratum in (*RISK_STRATA, FLAGGED):
+        rule = (strata or {}).get(stratum)
+        if rule is None:
+            if stratum != FLAGGED:
+                problems.append(_l("Give a rule for risk class %(s)s (a count, or a ratio with a minimum).", s=stratum))
+            continue
+        try:
+            if rule.get("count") not in (None, ""):
+                count = int(rule["count"])
+                if count < 0:
+                    raise ValueError
+                clean[stratum] = {"count": count}
+            else:
+                ratio, minimum = int(rule["ratio_bp"]), int(rule.get("min") or 0)
+                if not 0 <= ratio <= 10000 or minimum < 0:
+                    raise ValueError
+                clean[stratum] = {"ratio_bp": ratio, "min": minimum}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            problems.append(_l("The rule for %(s)s is a whole count, or a ratio of 0–10000 basis points with a minimum.",
+                               s=stratum))
+    return clean, problems
+
+
+def clean_campaign(data: dict) -> tuple[dict, dict[str, list]]:
+    clean, errors = {}, {}
+    title = (data.get("title") or "").strip()
+    if not title or len(title) > 200:
+        errors["title"] = [_l("Enter the campaign's title.")]
+    clean["title"] = title
+    try:
+        clean["year"] = int(data.get("year"))
+    except (TypeError, ValueError):
+        errors["year"] = [_l("Enter the year, e.g. 2026.")]
+    item_ids = {int(i) for i in data.get("item_ids") or []}
+    items = list(db.session.scalars(sa.select(Item).where(Item.id.in_(item_ids)))) if item_ids else []
+    if not items or len(items) != len(item_ids) or any(i.status != ItemStatus.published for i in items):
+        errors["item_ids"] = [_l("Choose one or more published items of your item list.")]
+    clean["items"] = items
+    exempt = data.get("exempt_kind") or None
+    if exempt is not None and exempt not in EXEMPT_KINDS:
+        errors["exempt_kind"] = [_l("Unknown exempt kind.")]
+    clean["exempt_kind"] = exempt
+    clean["exempt_reason"] = (data.get("exempt_reason") or "").strip()
+    if exempt and not clean["exempt_reason"]:
+        errors["exempt_reason"] = [_l("State why this check is made outside the annual plan.")]
+    target_filter = {key: sorted({str(v).strip() for v in (data.get("target_filter") or {}).get(key) or [] if str(v).strip()})
+                     for key in FILTER_KEYS}
+    for code in target_filter["industries"]:
+        try:
+            validators.industry_code(code)
+        except validators.Invalid as invalid:
+            errors["target_filter"] = [invalid.message]
+    clean["target_filter"] = target_filter
+    clean["strata"], problems = clean_rules(data.get("strata") or {})
+    if problems:
+        errors["strata"] = problems
+    for key, low, high in (("reserve_size", 0, 50), ("team_size", 2, 10)):
+        try:
+            clean[key] = int(data.get(key, 3 if key == "reserve_size" else 2))
+            if not low <= clean[key] <= high:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors[key] = [_l("Enter a whole number from %(low)d to %(high)d.", low=low, high=high)]
+    if clean.get("team_size", 2) < 2:
+        errors["team_size"] = [_l("A team has at least 2 inspectors.")]
+    capacity = data.get("capacity")
+    try:
+        clean["capacity"] = int(capacity) if capacity not in (None, "") else None
+        if clean["capacity"] is not None and clean["capacity"] < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["capacity"] = [_l("The capacity is the most visits per inspector: a whole number of 1 or more, or empty.")]
+    for key in ("window_start", "window_end"):
+        clean[key] = validators.parse_date(data.get(key), key, errors)
+        if clean[key] is None and key not in errors:
+            errors[key] = [_l("Enter a date as YYYY-MM-DD.")]
+    if clean.get("window_start") and clean.get("window_end") and clean["window_end"] < clean["window_start"]:
+        errors["window_end"] = [_l("The window ends before it starts.")]
+    method = reference.code_for(reference.CHECK_METHODS, data.get("method") or "onsite")
+    if method is None:
+        errors["method"] = [_l("Unknown check method.")]
+    clean["method"] = method
+    return clean, errors
+
+
+def _check_plan(clean: dict, errors: dict) -> None:
+    """A campaign uses items of a filed plan of its year, unless it is of an exempt kind."""
+    clean["plan_id"] = None
+    if errors.get("item_ids") or "year" not in clean:
+        return
+    plan = filed_plan_for(clean["year"], {item.id for item in clean["items"]})
+    if plan is not None:
+        clean["plan_id"] = plan.id
+    elif not clean["exempt_kind"]:
+        errors["item_ids"] = [_l("These items are not all in a filed plan of %(year)d. Add them to the plan and have it "
+                                 "filed, or choose an exempt kind and state the reason.", year=clean["year"])]
+
+
+def create_campaign(data: dict, *, actor) -> Campaign:
+    clean, errors = clean_campaign(data)
+    _check_plan(clean, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    items = clean.pop("items")
+    campaign = Campaign(code=next_code(actor.tenant, clean["year"]), status=CampaignStatus.draft, **clean)
+    campaign.items = items
+    db.session.add(campaign)
+    db.session.flush()
+    audit.record("campaign.created", "campaign", campaign.id, actor=actor,
+                 details={"code": campaign.code, "items": [i.code for i in items], "plan_id": campaign.plan_id,
+                          "exempt_kind": campaign.exempt_kind})
+    return campaign
+
+
+def update_campaign(campaign: Campaign, data: dict, *, actor) -> Campaign:
+    if campaign.status != CampaignStatus.draft:
+        raise Conflict(_l("Only a draft campaign can change; an approved one is committed."))
+    current = {"title": campaign.title, "year": campaign.year, "item_ids": [i.id for i in campaign.items],
+               "exempt_kind": campaign.exempt_kind, "exempt_reason": campaign.exempt_reason,
+               "target_filter": campaign.target_filter, "strata": campaign.strata, "reserve_size": campaign.reserve_size,
+               "team_size": campaign.team_size, "capacity": campaign.capacity, "window_start": campaign.window_start,
+               "window_end": campaign.window_end, "method": campaign.method}
+    clean, errors = clean_campaign({**current, **data})
+    _check_plan(clean, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    campaign.items = clean.pop("items")
+    for key, value in clean.items():
+        setattr(campaign, key, value)
+    audit.record("campaign.changed", "campaign", campaign.id, actor=actor, details={"fields": sorted(data)})
+    return campaign
+
+
+def approve(campaign: Campaign, *, actor) -> Campaign:
+    """A leader approves: the plan rule is checked again and the target draw is committed."""
+    from spotcheck.tenants.campaigns import ceremony
+
+    if campaign.status != CampaignStatus.draft:
+        raise Conflict(_l("Only a draft campaign can be approved."))
+    errors: dict = {}
+    clean = {"year": campaign.year, "items": list(campaign.items), "exempt_kind": campaign.exempt_kind}
+    _check_plan(clean, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, utcnow(), actor.display_name
+    ceremony.commit(campaign, "targets", actor=actor)
+    audit.record("campaign.approved", "campaign", campaign.id, actor=actor)
+    return campaign
+
+
+def today() -> date:
+    from spotcheck.platform.clock import SHANGHAI
+
+    return utcnow().astimezone(SHANGHAI).date()

@@ -1,0 +1,62 @@
+"""Annual plans (年度检查计划) and their items."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from spotcheck.platform.clock import utcnow
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.items.models import Item
+from spotcheck.tenants.scoping import TenantOwned
+
+
+class PlanStatus(str, enum.Enum):
+    draft = "draft"
+    submitted = "submitted"  # 报备: sent to the justice bureau
+    returned = "returned"  # returned with comments; editable again
+    filed = "filed"  # 备案: accepted by a supervisor
+    published = "published"  # on the public portal
+
+
+class Plan(TenantOwned, db.Model):
+    """A department's plan for a year (``half`` None) or a half-year (1 or 2)."""
+
+    __tablename__ = "plan"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "year", "half", name="uq_plan_tenant_year_half"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column()
+    half: Mapped[int | None] = mapped_column()
+    title: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[PlanStatus] = mapped_column(sa.Enum(PlanStatus, name="plan_status", native_enum=False, length=16),
+                                               default=PlanStatus.draft)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")  # the supervisor's comment when returned or filed
+    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    filed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    filed_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    lines: Mapped[list["PlanItem"]] = relationship(back_populates="plan", cascade="all, delete-orphan",
+                                                   order_by="PlanItem.id")
+
+
+class PlanItem(TenantOwned, db.Model):
+    """An item in a plan: planned ratio, frequency, months and method."""
+
+    __tablename__ = "plan_item"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "item_id", name="uq_plan_item_plan_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plan.id"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"), index=True)
+    ratio_bp: Mapped[int] = mapped_column(default=0)  # planned sampling ratio, basis points
+    frequency: Mapped[str] = mapped_column(sa.String(100), default="")
+    months: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    methods: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+
+    plan: Mapped[Plan] = relationship(back_populates="lines")
+    item: Mapped[Item] = relationship(lazy="joined")
