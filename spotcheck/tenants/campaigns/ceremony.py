@@ -6,6 +6,7 @@ drawing, and a unique constraint allows one draw row per campaign and kind.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections import Counter
@@ -189,7 +190,7 @@ def replace_target(campaign: Campaign, entity_id: int, reason: str, *, actor) ->
         CampaignTarget.status == TargetStatus.selected))
     if out is None:
         raise NotFound(_l("This entity is not a selected target of the campaign."))
-    proof = dict(record.proof)
+    proof = copy.deepcopy(record.proof)  # a new value, so the change is saved
     try:
         replacement = target_engine.replace_target(proof, group=out.group_code, stratum=out.stratum,
                                                    out=out.entity.code, reason=reason)
@@ -288,7 +289,7 @@ def replace_inspector(campaign: Campaign, member_id: int, reason: str, *, actor)
                                                            TeamMember.campaign_id == campaign.id))
     if member is None:
         raise NotFound(_l("No such team member."))
-    proof = dict(record.proof)
+    proof = copy.deepcopy(record.proof)  # a new value, so the change is saved
     try:
         replacement = inspector_engine.replace_inspector(proof, visit=member.entity.code, out=member.inspector.cert_no,
                                                          reason=reason)

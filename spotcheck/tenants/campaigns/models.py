@@ -62,7 +62,7 @@ class Campaign(TenantOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     items: Mapped[list[Item]] = relationship(secondary=campaign_item, order_by=Item.code)
-    tenant: Mapped["Tenant"] = relationship(lazy="joined")
+    tenant: Mapped[Tenant] = relationship(lazy="joined", innerjoin=True)
 
     @property
     def tenant_code(self) -> str:

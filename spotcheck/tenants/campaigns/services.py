@@ -46,7 +46,7 @@ def list_campaigns(year: int | None = None) -> list[Campaign]:
 def get_campaign(campaign_id: int, *, for_update: bool = False) -> Campaign:
     query = sa.select(Campaign).where(Campaign.id == campaign_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Campaign)
     campaign = db.session.scalar(query)
     if campaign is None:
         raise NotFound(_l("No such campaign."))

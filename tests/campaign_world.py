@@ -1,0 +1,79 @@
+"""A small department ready to draw: entities in its directory, a published item, inspectors,
+and a filed plan of 2026 (built through the services, as a department would).
+
+The world keeps to itself beside the demo data of the template database: its directory
+entries have their own category and its item and inspectors their own enforcement category.
+"""
+from __future__ import annotations
+
+import random
+
+import sqlalchemy as sa
+from stdnum.cn import ric, uscc
+
+from conftest import user_named
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.directory import services as directory
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors import services as inspectors
+from spotcheck.tenants.items import services as items
+from spotcheck.tenants.plans import services as plans
+from spotcheck.tenants.scoping import tenant_scope
+
+CATEGORY = "测试危化类"
+QUALIFICATION = "culture"  # an enforcement category no demo inspector holds
+STRATA = {"A": {"ratio_bp": 3000, "min": 1}, "B": {"ratio_bp": 1000, "min": 1}, "C": {"count": 2}, "D": {"count": 1}}
+
+
+def credit_code(number: int) -> str:
+    body = f"91330100MA{number:06d}"
+    for suffix in "0123456789ABCDEFGHJKLMNPQRTUWXY":
+        code = body + suffix + uscc.calc_check_digit(body + suffix)
+        if uscc.is_valid(code):
+            return code
+    raise AssertionError("no valid code")
+
+
+def id_number(number: int) -> str:
+    body = f"33010219900101{number:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def build(department: str = "yjj", *, entities: int = 40, inspector_count: int = 8, file_plan: bool = True):
+    """Returns a dict of ids; call inside an app context."""
+    admin, lead, supervisor = user_named(f"{department}_admin"), user_named("scj_admin"), user_named("sfj_supervisor")
+    with tenant_scope(lead.tenant_id):
+        codes = [credit_code(n + (0 if department == "yjj" else 500)) for n in range(entities)]
+        for n, code in enumerate(codes):
+            if db.session.scalar(sa.select(Entity.id).where(Entity.code == code)) is None:
+                directory.save_entity({"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611",
+                                       "region_code": "330102"}, actor=lead)
+        db.session.commit()
+    rng = random.Random(7)
+    with tenant_scope(admin.tenant_id):
+        for code in codes:
+            directory.add_entry(directory.entity_by_code(code), {"risk": rng.choice("ABCD"), "category": CATEGORY}, actor=admin)
+        item = items.create_item({"name": "危险化学品安全生产检查", "inspector_categories": [QUALIFICATION],
+                                  "field": "other"}, actor=admin)
+        items.publish_item(item, actor=admin)
+        for k in range(inspector_count):
+            inspectors.create_inspector({"name": f"检查员{k}", "sex": "男", "id_number": id_number(k + (0 if department == "yjj" else 100)),
+                                         "agency": "应急管理局", "cert_no": f"{department.upper()}-{k:04d}",
+                                         "categories": [QUALIFICATION]}, actor=admin)
+        plan = plans.create_plan(year=2026, half=None, title="2026年度行政执法检查计划", actor=admin)
+        plans.set_line(plan, item_id=item.id, ratio_bp=500, frequency="每年1次", months=[3, 4], methods=["onsite"],
+                       actor=admin)
+        plans.submit(plan, actor=admin)
+        db.session.commit()
+        ids = {"item": item.id, "plan": plan.id, "tenant": admin.tenant_id, "codes": codes}
+    if file_plan:
+        with tenant_scope(supervisor.tenant_id):
+            plans.review(plan.id, supervisor=supervisor, accept=True, comment="同意备案")
+            db.session.commit()
+    return ids
+
+
+def campaign_data(world, **overrides):
+    return {"title": "危化企业双随机抽查", "year": 2026, "item_ids": [world["item"]], "strata": STRATA,
+            "window_start": "2026-03-01", "window_end": "2026-04-30", "reserve_size": 2, "capacity": 3,
+            "target_filter": {"categories": [CATEGORY]}, **overrides}

@@ -1,0 +1,215 @@
+"""Plans, campaigns and the draw ceremony, through the services."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from campaign_world import build, campaign_data
+from conftest import make_app, user_named
+from independent.draw_spec_check import check as independent_check
+from spotcheck.draw.verify import verify
+from spotcheck.platform.audit import AuditEntry
+from spotcheck.platform.errors import Conflict, ValidationFailed
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.campaigns import ceremony, services as campaigns
+from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, TargetStatus, TeamMember
+from spotcheck.tenants.plans import services as plans
+from spotcheck.tenants.plans.models import PlanStatus
+from spotcheck.tenants.scoping import system_access, tenant_scope
+
+
+def drawn_campaign(app, world, inputs=("observer:人大代表 1234",)):
+    admin = user_named("yjj_admin")
+    with tenant_scope(admin.tenant_id):
+        campaign = campaigns.create_campaign(campaign_data(world), actor=admin)
+        campaigns.approve(campaign, actor=admin)
+        ceremony.freeze_targets(campaign, actor=admin)
+        db.session.commit()
+        ceremony.draw_targets(campaign.id, list(inputs), actor=admin)
+        db.session.commit()
+        return campaign.id
+
+
+def test_plan_goes_from_draft_to_filed_and_published(app):
+    with app.app_context():
+        world = build(file_plan=False)
+        supervisor, admin = user_named("sfj_supervisor"), user_named("yjj_admin")
+        with tenant_scope(supervisor.tenant_id):
+            assert [p.id for p in plans.plans_to_review(supervisor)] == [world["plan"]]
+            with pytest.raises(ValidationFailed):
+                plans.review(world["plan"], supervisor=supervisor, accept=False, comment="")
+            plans.review(world["plan"], supervisor=supervisor, accept=False, comment="请补充检查频次")
+            db.session.commit()
+        with tenant_scope(admin.tenant_id):
+            plan = plans.get_plan(world["plan"])
+            assert plan.status == PlanStatus.returned and plan.comment == "请补充检查频次"
+            plans.submit(plan, actor=admin)
+            db.session.commit()
+        with tenant_scope(supervisor.tenant_id):
+            plans.review(world["plan"], supervisor=supervisor, accept=True, comment="")
+            db.session.commit()
+        with tenant_scope(admin.tenant_id):
+            plan = plans.get_plan(world["plan"])
+            assert plan.status == PlanStatus.filed and plan.filed_by_name == "韩梅"
+            plans.publish(plan, actor=admin)
+            assert plan.status == PlanStatus.published
+
+
+def test_a_non_supervisor_cannot_file_plans(app):
+    with app.app_context():
+        world = build(file_plan=False)
+        coordinator = user_named("yjj_leader")
+        with tenant_scope(coordinator.tenant_id), pytest.raises(PermissionError):
+            plans.review(world["plan"], supervisor=coordinator, accept=True, comment="")
+
+
+def test_campaign_outside_a_filed_plan_is_refused_unless_exempt_with_a_reason(app):
+    with app.app_context():
+        world = build(file_plan=False)
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            with pytest.raises(ValidationFailed) as refused:
+                campaigns.create_campaign(campaign_data(world), actor=admin)
+            assert "item_ids" in refused.value.errors
+            with pytest.raises(ValidationFailed) as no_reason:
+                campaigns.create_campaign(campaign_data(world, exempt_kind="complaint"), actor=admin)
+            assert "exempt_reason" in no_reason.value.errors
+            campaign = campaigns.create_campaign(
+                campaign_data(world, exempt_kind="complaint", exempt_reason="群众举报某企业违规储存危化品"), actor=admin)
+            assert campaign.plan_id is None and campaign.exempt_kind == "complaint"
+            assert campaign.code == "YJJ抽〔2026〕1号" or campaign.code.endswith("抽〔2026〕1号")
+
+
+def test_the_whole_ceremony_gives_verifiable_proofs(app):
+    with app.app_context():
+        world = build()
+        campaign_id = drawn_campaign(app, world)
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            campaign = campaigns.get_campaign(campaign_id)
+            assert campaign.plan_id == world["plan"] and campaign.status == CampaignStatus.targets_drawn
+            targets = ceremony.get_draw(campaign, "targets")
+            proof = targets.proof
+            assert proof["public_inputs"] == ["observer:人大代表 1234"] and proof["committed_at"].endswith("Z")
+            assert all(c.ok for c in verify(proof))
+            independent_check(proof)
+            selected = db.session.scalars(sa.select(CampaignTarget).where(
+                CampaignTarget.status == TargetStatus.selected)).all()
+            assert len(selected) == sum(len(ids) for ids in proof["selected"]["YJJ"].values())
+            ceremony.freeze_inspectors(campaign, actor=admin)
+            db.session.commit()
+            ceremony.draw_inspectors(campaign_id, [], actor=admin)
+            db.session.commit()
+            inspectors_proof = ceremony.get_draw(campaign, "inspectors").proof
+            assert all(c.ok for c in verify(inspectors_proof))
+            independent_check(inspectors_proof)
+            members = db.session.scalars(sa.select(TeamMember)).all()
+            assert len(members) == 2 * len(selected)
+            leader = ceremony.designate_leader(campaign, members[0].id, actor=admin)
+            assert leader.is_leader
+            db.session.commit()
+        with app.app_context(), system_access("test"):
+            actions = [e.action for e in db.session.scalars(sa.select(AuditEntry).where(
+                AuditEntry.object_type == "campaign", AuditEntry.object_id == str(campaign_id)))]
+        assert actions[:4] == ["campaign.created", "draw.committed", "campaign.approved", "draw.frozen"]
+        assert "team.leader_designated" in actions
+
+
+def test_steps_out_of_order_and_a_second_draw_are_refused(app):
+    with app.app_context():
+        world = build()
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            campaign = campaigns.create_campaign(campaign_data(world), actor=admin)
+            with pytest.raises(Conflict):
+                ceremony.freeze_targets(campaign, actor=admin)  # not approved yet
+            campaigns.approve(campaign, actor=admin)
+            with pytest.raises(Conflict):
+                ceremony.draw_targets(campaign.id, [], actor=admin)  # not frozen yet
+            ceremony.freeze_targets(campaign, actor=admin)
+            db.session.commit()
+            ceremony.draw_targets(campaign.id, [], actor=admin)
+            db.session.commit()
+            with pytest.raises(Conflict):
+                ceremony.draw_targets(campaign.id, ["another try"], actor=admin)
+            with pytest.raises(Conflict):
+                campaigns.update_campaign(campaign, {"title": "改"}, actor=admin)
+
+
+def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(app):
+    with app.app_context():
+        world = build()
+        campaign_id = drawn_campaign(app, world)
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            campaign = campaigns.get_campaign(campaign_id)
+            proof = ceremony.get_draw(campaign, "targets").proof
+            stratum, ids = next((s, ids) for s, ids in proof["selected"]["YJJ"].items() if proof["reserves"]["YJJ"][s])
+            out = db.session.scalar(sa.select(CampaignTarget).join(CampaignTarget.entity).where(
+                CampaignTarget.entity.has(code=ids[0])))
+            with pytest.raises(ValidationFailed):
+                ceremony.replace_target(campaign, out.entity_id, "cannot_be_found", actor=admin)
+            incoming = ceremony.replace_target(campaign, out.entity_id, "deregistered", actor=admin)
+            assert incoming.entity.code == proof["reserves"]["YJJ"][stratum][0]
+            db.session.commit()
+            updated = ceremony.get_draw(campaign, "targets").proof
+            assert updated["replacements"][0]["reason"] == "deregistered"
+            assert all(c.ok for c in verify(updated))
+
+
+def test_an_unfillable_team_fails_the_whole_draw_naming_the_visit(app):
+    with app.app_context():
+        world = build(inspector_count=1)
+        campaign_id = drawn_campaign(app, world)
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            campaign = campaigns.get_campaign(campaign_id)
+            ceremony.freeze_inspectors(campaign, actor=admin)
+            db.session.commit()
+            with pytest.raises(Conflict, match="91330100MA"):
+                ceremony.draw_inspectors(campaign_id, [], actor=admin)
+            db.session.rollback()
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember)) == 0
+
+
+@pytest.mark.postgres
+def test_two_concurrent_draws_give_exactly_one(postgres_url):
+    app = make_app(postgres_url)
+    with app.app_context():
+        world = build()
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            campaign = campaigns.create_campaign(campaign_data(world), actor=admin)
+            campaigns.approve(campaign, actor=admin)
+            ceremony.freeze_targets(campaign, actor=admin)
+            db.session.commit()
+            campaign_id, tenant = campaign.id, admin.tenant_id
+        db.engine.dispose()
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def attempt(label):
+        with app.app_context():
+            actor = user_named("yjj_admin")
+            with tenant_scope(tenant):
+                barrier.wait()
+                try:
+                    ceremony.draw_targets(campaign_id, [label], actor=actor)
+                    db.session.commit()
+                    outcomes.append("drawn")
+                except Conflict:
+                    db.session.rollback()
+                    outcomes.append("refused")
+
+    threads = [threading.Thread(target=attempt, args=(f"observer {n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["drawn", "refused"]
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CampaignTarget)) > 0
+        draws = ceremony.get_draw(campaigns.get_campaign(campaign_id), "targets")
+        assert draws.proof["public_inputs"] in (["observer 0"], ["observer 1"])
+        db.engine.dispose()
