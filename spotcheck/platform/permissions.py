@@ -42,19 +42,30 @@ class Permission(str, enum.Enum):
     REGISTRY_MANAGE = "registry.manage"
     #: See inspectors' full ID numbers (department administrator only).
     INSPECTORS_PERSONAL_DATA = "inspectors.personal_data"
+    #: Read the department's plans and campaigns, their draws and teams.
+    CAMPAIGNS_VIEW = "campaigns.view"
+    #: Write annual plans and campaigns; run the ceremony steps (freeze, draw, replacements, team leaders).
+    CAMPAIGNS_EDIT = "campaigns.edit"
+    #: Approve: submit plans for filing (报备), approve campaigns, publish.
+    CAMPAIGNS_APPROVE = "campaigns.approve"
+    #: File or return the departments' plans (备案), as the justice bureau.
+    PLANS_REVIEW = "plans.review"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.platform_admin: frozenset({Permission.SIGNED_IN, Permission.TENANTS_MANAGE}),
     Role.tenant_admin: frozenset({Permission.SIGNED_IN, Permission.USERS_MANAGE, Permission.AUDIT_VIEW,
                                   Permission.CATALOG_VIEW, Permission.CATALOG_MANAGE, Permission.REGISTRY_MANAGE,
-                                  Permission.INSPECTORS_PERSONAL_DATA}),
-    Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW}),
-    Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW, Permission.CATALOG_VIEW}),
+                                  Permission.INSPECTORS_PERSONAL_DATA, Permission.CAMPAIGNS_VIEW}),
+    Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.CAMPAIGNS_VIEW,
+                             Permission.CAMPAIGNS_EDIT}),
+    Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW, Permission.CATALOG_VIEW,
+                            Permission.CAMPAIGNS_VIEW, Permission.CAMPAIGNS_APPROVE}),
     Role.inspector: frozenset({Permission.SIGNED_IN}),
     Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.CATALOG_VIEW,
                                  Permission.REGISTRY_MANAGE}),
-    Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW}),
+    Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW,
+                                Permission.PLANS_REVIEW}),
 }
 
 #: Which tenant kinds may hold which roles; ``None`` is "no tenant" (the platform itself).

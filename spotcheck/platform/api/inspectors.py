@@ -1,5 +1,105 @@
-"""The inspector directory (执法检查人员名录库) and recusals."""
+"""The inspector directory (执法检查人员名录库) and recusals.
+
+Answers carry the masked ID number only; the full number has its own endpoint, for the
+department administrator, and every reading of it is audited.
+"""
+from flask.views import MethodView
+from flask_login import current_user
 from flask_smorest import Blueprint
+
+from spotcheck.platform.api.inspector_schemas import (
+    InspectorIdNumberSchema,
+    InspectorQuerySchema,
+    InspectorSchema,
+    InspectorUpdateSchema,
+    RecusalSchema,
+)
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants.inspectors import services
 
 PREFIX = "/inspectors"
 blp = Blueprint("Inspectors", __name__, description="The inspector directory (执法检查人员名录库) and recusals.")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+@blp.route("")
+class Inspectors(MethodView):
+    @requires(Permission.CATALOG_VIEW)
+    @blp.arguments(InspectorQuerySchema, location="query")
+    @blp.response(200, InspectorSchema(many=True))
+    def get(self, query):
+        """List the inspectors of my department (ID numbers masked)"""
+        return services.list_inspectors(active_only=query["active_only"], experts=query.get("expert"))
+
+    @requires(Permission.CATALOG_MANAGE)
+    @blp.arguments(InspectorSchema)
+    @blp.response(201, InspectorSchema)
+    def post(self, data):
+        """Add an inspector (the ID number is required and checked by its check digit)"""
+        inspector = services.create_inspector(data, actor=_actor())
+        db.session.commit()
+        return inspector
+
+
+@blp.route("/<int:inspector_id>")
+class InspectorById(MethodView):
+    @requires(Permission.CATALOG_VIEW)
+    @blp.response(200, InspectorSchema)
+    def get(self, inspector_id):
+        """One inspector of my department (ID number masked)"""
+        return services.get_inspector(inspector_id)
+
+    @requires(Permission.CATALOG_MANAGE)
+    @blp.arguments(InspectorUpdateSchema)
+    @blp.response(200, InspectorSchema)
+    def patch(self, data, inspector_id):
+        """Change an inspector; fields left out stay as they are (also the ID number)"""
+        inspector = services.update_inspector(services.get_inspector(inspector_id), data, actor=_actor())
+        db.session.commit()
+        return inspector
+
+
+@blp.route("/<int:inspector_id>/id-number")
+class InspectorIdNumber(MethodView):
+    @requires(Permission.INSPECTORS_PERSONAL_DATA)
+    @blp.response(200, InspectorIdNumberSchema)
+    def get(self, inspector_id):
+        """The full ID number (department administrator only; each reading is audited)"""
+        inspector = services.get_inspector(inspector_id)
+        number = services.id_number_of(inspector, reader=_actor())
+        db.session.commit()
+        return {"id": inspector.id, "name": inspector.name, "id_number": number}, 200, {"Cache-Control": "no-store"}
+
+
+@blp.route("/<int:inspector_id>/recusals")
+class InspectorRecusals(MethodView):
+    @requires(Permission.CATALOG_VIEW)
+    @blp.response(200, RecusalSchema(many=True))
+    def get(self, inspector_id):
+        """The recusals (回避) declared for an inspector"""
+        return services.list_recusals(services.get_inspector(inspector_id))
+
+    @requires(Permission.CATALOG_MANAGE)
+    @blp.arguments(RecusalSchema)
+    @blp.response(201, RecusalSchema)
+    def post(self, data, inspector_id):
+        """Declare a recusal: the inspector will not be drawn for this entity"""
+        inspector = services.get_inspector(inspector_id)
+        recusal = services.declare_recusal_by_code(inspector, data.get("entity_code"), data.get("reason"),
+                                                   actor=_actor())
+        db.session.commit()
+        return recusal
+
+
+@blp.route("/recusals/<int:recusal_id>")
+class RecusalById(MethodView):
+    @requires(Permission.CATALOG_MANAGE)
+    @blp.response(204)
+    def delete(self, recusal_id):
+        """Withdraw a recusal"""
+        services.withdraw_recusal(recusal_id, actor=_actor())
+        db.session.commit()

@@ -1,5 +1,104 @@
 """The item list (一单)."""
+from flask.views import MethodView
+from flask_login import current_user
 from flask_smorest import Blueprint
+
+from spotcheck.platform.api.item_schemas import (
+    ItemCoverageSchema, ItemFieldsSchema, ItemListArgsSchema, ItemRetireSchema, ItemSchema, ItemUpdateSchema,
+    ItemVersionSchema,
+)
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants.items import services
 
 PREFIX = "/items"
 blp = Blueprint("Items", __name__, description="The item list (一单).")
+
+
+@blp.route("")
+class Items(MethodView):
+    @requires(Permission.CATALOG_VIEW)
+    @blp.arguments(ItemListArgsSchema, location="query")
+    @blp.response(200, ItemSchema(many=True))
+    def get(self, args):
+        """List my department's items, optionally by status"""
+        return services.list_items(args.get("status"))
+
+    @requires(Permission.CATALOG_MANAGE)
+    @blp.arguments(ItemFieldsSchema)
+    @blp.response(201, ItemSchema)
+    def post(self, data):
+        """Create an item as a draft (not public until published)"""
+        item = services.create_item(data, actor=current_user)
+        db.session.commit()
+        return item
+
+
+@blp.route("/coverage")
+class Coverage(MethodView):
+    @requires(Permission.CATALOG_VIEW)
+    @blp.response(200, ItemCoverageSchema(many=True))
+    def get(self):
+        """Share of published items under random checking per field, against the 70 % / 50 % goals"""
+        return services.coverage()
+
+
+@blp.route("/<int:item_id>")
+class ItemById(MethodView):
+    @requires(Permission.CATALOG_VIEW)
+    @blp.response(200, ItemSchema)
+    def get(self, item_id):
+        """One item of my department"""
+        return services.get_item(item_id)
+
+    @requires(Permission.CATALOG_MANAGE)
+    @blp.arguments(ItemUpdateSchema)
+    @blp.response(200, ItemSchema)
+    def patch(self, data, item_id):
+        """Change an item: a draft in place; a published item needs a `reason` and gets a new version"""
+        item = services.get_item(item_id)
+        reason = data.pop("reason", "")
+        services.update_item(item, data, actor=current_user, reason=reason)
+        db.session.commit()
+        return item
+
+
+@blp.route("/<int:item_id>/publish")
+class ItemPublish(MethodView):
+    @requires(Permission.CATALOG_MANAGE)
+    @blp.response(200, ItemSchema)
+    def post(self, item_id):
+        """Publish a draft (records version 1)"""
+        item = services.publish_item(services.get_item(item_id), actor=current_user)
+        db.session.commit()
+        return item
+
+
+@blp.route("/<int:item_id>/retire")
+class ItemRetire(MethodView):
+    @requires(Permission.CATALOG_MANAGE)
+    @blp.arguments(ItemRetireSchema)
+    @blp.response(200, ItemSchema)
+    def post(self, data, item_id):
+        """Retire a published item, with the reason (records a new version)"""
+        item = services.retire_item(services.get_item(item_id), actor=current_user, reason=data["reason"])
+        db.session.commit()
+        return item
+
+
+@blp.route("/<int:item_id>/versions")
+class ItemVersions(MethodView):
+    @requires(Permission.CATALOG_VIEW)
+    @blp.response(200, ItemVersionSchema(many=True))
+    def get(self, item_id):
+        """The recorded versions of an item, newest first"""
+        return services.versions(services.get_item(item_id))
+
+
+@blp.route("/<int:item_id>/versions/<int:number>")
+class ItemVersion(MethodView):
+    @requires(Permission.CATALOG_VIEW)
+    @blp.response(200, ItemVersionSchema)
+    def get(self, item_id, number):
+        """One recorded version of an item (old versions stay readable)"""
+        return services.get_version(services.get_item(item_id), number)

@@ -1,4 +1,173 @@
-"""The inspector directory pages (执法检查人员名录库) and recusals (回避)."""
-from flask import Blueprint
+"""The inspector directory pages (执法检查人员名录库) and recusals (回避).
+
+ID numbers are shown masked to everyone; the department administrator may reveal one number on
+the detail page (a POST, audited by the service, never cached).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from spotcheck.platform.clock import SHANGHAI, utcnow
+from spotcheck.platform.errors import NotFound, ValidationFailed
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
+from spotcheck.platform.web.inspector_forms import InspectorForm, RecusalForm
+from spotcheck.tenants import reference
+from spotcheck.tenants.inspectors import services
 
 bp = Blueprint("inspector_pages", __name__, url_prefix="/catalog/inspectors")
+
+#: A certificate expiring within this many days is marked on the pages.
+EXPIRY_WARNING_DAYS = 30
+
+
+def today() -> date:
+    return utcnow().astimezone(SHANGHAI).date()
+
+
+def certificate_state(inspector, day: date) -> str:
+    """``expired``, ``expiring`` (within 30 days), ``valid`` or ``open`` (no expiry date)."""
+    if inspector.cert_expires_on is None:
+        return "open"
+    if inspector.cert_expires_on < day:
+        return "expired"
+    if inspector.cert_expires_on <= day + timedelta(days=EXPIRY_WARNING_DAYS):
+        return "expiring"
+    return "valid"
+
+
+@bp.context_processor
+def _helpers():
+    day = today()
+    return {
+        "category_name": lambda code: reference.ENFORCEMENT_CATEGORIES.get(code, code),
+        "sex_name": lambda code: reference.SEXES.get(code, code or ""),
+        "cert_state": lambda inspector: certificate_state(inspector, day),
+    }
+
+
+_SHOW = ("all", "inspectors", "experts")
+
+
+@bp.route("")
+@requires(Permission.CATALOG_VIEW)
+def index():
+    show = request.args.get("show", "all")
+    show = show if show in _SHOW else "all"
+    active_only = request.args.get("active") == "1"
+    everyone = services.list_inspectors(active_only=active_only)
+    inspectors = [i for i in everyone if not i.is_expert] if show in ("all", "inspectors") else []
+    experts = [i for i in everyone if i.is_expert] if show in ("all", "experts") else []
+    return render_template("inspectors/list.html", inspectors=inspectors, experts=experts, show=show,
+                           active_only=active_only, total=len(everyone))
+
+
+def _detail(inspector, *, recusal_form=None, full_id_number=None):
+    response = make_response(render_template(
+        "inspectors/detail.html", inspector=inspector, recusals=services.list_recusals(inspector),
+        recusal_form=recusal_form or RecusalForm(), button_form=EmptyForm(), full_id_number=full_id_number))
+    if full_id_number is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:inspector_id>")
+@requires(Permission.CATALOG_VIEW)
+def detail(inspector_id):
+    return _detail(services.get_inspector(inspector_id))
+
+
+@bp.route("/<int:inspector_id>/id-number", methods=["POST"])
+@requires(Permission.INSPECTORS_PERSONAL_DATA)
+def reveal_id_number(inspector_id):
+    """Show the full ID number on this one answer (the service records the viewing)."""
+    inspector = services.get_inspector(inspector_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id))
+    full = services.id_number_of(inspector, reader=current_user._get_current_object())
+    db.session.commit()
+    return _detail(inspector, full_id_number=full)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.CATALOG_MANAGE)
+def new():
+    form = InspectorForm()
+    if form.validate_on_submit():
+        try:
+            inspector = services.create_inspector(form.service_data(), actor=current_user._get_current_object())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_service_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            flash(_("Inspector %(name)s added.", name=inspector.name), "success")
+            return redirect(url_for("inspector_pages.detail", inspector_id=inspector.id))
+    return render_template("inspectors/form.html", form=form, inspector=None)
+
+
+@bp.route("/<int:inspector_id>/edit", methods=["GET", "POST"])
+@requires(Permission.CATALOG_MANAGE)
+def edit(inspector_id):
+    inspector = services.get_inspector(inspector_id)
+    form = InspectorForm(obj=inspector)
+    if request.method == "GET":
+        form.id_number.data = ""  # never put the stored number into the page
+    if form.validate_on_submit():
+        try:
+            services.update_inspector(inspector, form.service_data(), actor=current_user._get_current_object())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            inspector = services.get_inspector(inspector_id)
+            apply_service_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            flash(_("Changes to %(name)s saved.", name=inspector.name), "success")
+            return redirect(url_for("inspector_pages.detail", inspector_id=inspector.id))
+    return render_template("inspectors/form.html", form=form, inspector=inspector)
+
+
+@bp.route("/<int:inspector_id>/recusals", methods=["POST"])
+@requires(Permission.CATALOG_MANAGE)
+def declare_recusal(inspector_id):
+    inspector = services.get_inspector(inspector_id)
+    form = RecusalForm()
+    if form.validate_on_submit():
+        try:
+            recusal = services.declare_recusal_by_code(inspector, form.entity_code.data, form.reason.data,
+                                                       actor=current_user._get_current_object())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            inspector = services.get_inspector(inspector_id)
+            apply_service_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            flash(_("Recusal from %(entity)s recorded.", entity=recusal.entity.name), "success")
+            return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#recusals")
+    return _detail(inspector, recusal_form=form)
+
+
+@bp.route("/<int:inspector_id>/recusals/<int:recusal_id>/withdraw", methods=["POST"])
+@requires(Permission.CATALOG_MANAGE)
+def withdraw_recusal(inspector_id, recusal_id):
+    inspector = services.get_inspector(inspector_id)
+    if EmptyForm().validate_on_submit():
+        if not any(r.id == recusal_id for r in services.list_recusals(inspector)):
+            raise NotFound(_("No such recusal."))
+        services.withdraw_recusal(recusal_id, actor=current_user._get_current_object())
+        db.session.commit()
+        flash(_("Recusal withdrawn."), "success")
+    return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#recusals")

@@ -66,13 +66,19 @@ def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
     return clean, errors
 
 
+def risk_code(value) -> str | None:
+    """The risk class code (A–D) for ``value`` given as a letter or as a word (高/较高/一般/低)."""
+    risk = str(value or "").strip()
+    if risk.upper() in reference.RISK_CLASSES:
+        return risk.upper()
+    return next((c for style in reference.RISK_LABEL_STYLES.values() for c, label in style.items() if label == risk), None)
+
+
 def clean_entry(data: dict) -> tuple[dict, dict[str, list]]:
     """Check and normalise a department's directory fields."""
     clean, errors = {}, {}
     clean["category"] = (data.get("category") or "").strip()[:64]
-    risk = str(data.get("risk") or "C").strip()
-    code = risk.upper() if risk.upper() in reference.RISK_CLASSES else next(
-        (c for style in reference.RISK_LABEL_STYLES.values() for c, label in style.items() if label == risk), None)
+    code = risk_code(data.get("risk") or "C")
     if code is None:
         errors["risk"] = [_l("The risk class is A, B, C or D (or 高, 较高, 一般, 低).")]
     clean["risk"] = code
@@ -140,6 +146,41 @@ def get_entry(entry_id: int) -> DirectoryEntry:
     if entry is None:
         raise NotFound(_l("No such directory entry."))
     return entry
+
+
+def resolve_entity(*, entity_id: int | None = None, entity_code: str | None = None) -> Entity:
+    """The registry entity named by id or by code, for a new directory entry (bad input → 422)."""
+    entity = None
+    if entity_id:
+        entity = db.session.get(Entity, entity_id)
+        if entity is None:
+            raise ValidationFailed({"entity_id": [_l("No entity with this id in the registry.")]})
+    elif entity_code and entity_code.strip():
+        entity = entity_by_code(entity_code)
+        if entity is None:
+            raise ValidationFailed({"entity_code": [_l("No entity with this code in the registry.")]})
+    else:
+        raise ValidationFailed({"entity_code": [_l("Give the code (or the id) of a registry entity.")]})
+    return entity
+
+
+def entry_ids_by_entity(entity_ids) -> dict[int, int]:
+    """For the given registry entities, the ids of the current department's entries pointing to them."""
+    ids = list(entity_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(DirectoryEntry.entity_id, DirectoryEntry.id).where(DirectoryEntry.entity_id.in_(ids)))
+    return dict(rows.all())
+
+
+def set_risk_labels(tenant, style: str, *, actor) -> None:
+    """How the department shows risk classes: ``letters`` (A–D) or ``words`` (高/较高/一般/低)."""
+    if style not in reference.RISK_LABEL_STYLES:
+        raise ValidationFailed({"risk_labels": [_l("Choose letters or words.")]})
+    if tenant.risk_labels == style:
+        return
+    old, tenant.risk_labels = tenant.risk_labels, style
+    audit.record("tenant.risk_labels_changed", "tenant", tenant.id, actor=actor, details={"risk_labels": [old, style]})
 
 
 def add_entry(entity: Entity, data: dict, *, actor) -> DirectoryEntry:
@@ -240,7 +281,7 @@ def search_directory(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE
     if filters.category:
         query = query.where(DirectoryEntry.category == filters.category)
     if filters.risk:
-        query = query.where(DirectoryEntry.risk == filters.risk)
+        query = query.where(DirectoryEntry.risk == (risk_code(filters.risk) or filters.risk))
     if filters.tag:
         query = query.where(DirectoryEntry.tags.contains(f",{filters.tag.strip()},", autoescape=True))
     rows = list(db.session.scalars(query.order_by(DirectoryEntry.id).limit(limit + 1)))

@@ -5,6 +5,7 @@ department administrator (:func:`id_number_of`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -65,10 +66,14 @@ def clean_inspector(data: dict, *, require_id: bool) -> tuple[dict, dict[str, li
     return clean, errors
 
 
-def list_inspectors(*, active_only: bool = False) -> list[Inspector]:
+def list_inspectors(*, active_only: bool = False, experts: bool | None = None) -> list[Inspector]:
+    """The department's inspectors by name; ``experts`` True/False keeps only experts (专家) / only
+    the others."""
     query = sa.select(Inspector).order_by(Inspector.name, Inspector.id)
     if active_only:
         query = query.where(Inspector.active.is_(True))
+    if experts is not None:
+        query = query.where(Inspector.is_expert.is_(bool(experts)))
     return list(db.session.scalars(query))
 
 
@@ -172,6 +177,29 @@ def declare_recusal(inspector: Inspector, entity: Entity, reason: str, *, actor)
     return recusal
 
 
+def declare_recusal_by_code(inspector: Inspector, code: str, reason: str, *, actor) -> Recusal:
+    """Declare a recusal for the entity whose code (统一社会信用代码 or target code) is given;
+    errors are reported under ``entity_code`` and ``reason`` together."""
+    from spotcheck.tenants.directory.services import entity_by_code
+
+    code = (code or "").strip()
+    errors: dict[str, list] = {}
+    entity = entity_by_code(code) if code else None
+    if not code:
+        errors["entity_code"] = [_l("Enter the unified social credit code (or target code) of the entity.")]
+    elif entity is None:
+        errors["entity_code"] = [_l("No entity with the code %(code)s is in the registry.", code=code.upper())]
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 200:
+        errors["reason"] = [_l("State the reason for the recusal (e.g. a relative works there).")]
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        return declare_recusal(inspector, entity, reason, actor=actor)
+    except ValidationFailed as failed:
+        raise ValidationFailed({("entity_code" if k == "entity" else k): v for k, v in failed.errors.items()}) from None
+
+
 def withdraw_recusal(recusal_id: int, *, actor) -> None:
     recusal = db.session.scalar(sa.select(Recusal).where(Recusal.id == recusal_id))
     if recusal is None:
@@ -179,3 +207,26 @@ def withdraw_recusal(recusal_id: int, *, actor) -> None:
     audit.record("recusal.withdrawn", "recusal", recusal.id, actor=actor,
                  details={"cert_no": recusal.inspector.cert_no, "entity": recusal.entity.code})
     db.session.delete(recusal)
+
+
+# --- the public portal (一公开) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicInspector:
+    """What the public may know of an inspector: name, agency, certificate number and
+    enforcement categories (codes) — nothing else (no sex, ID number, post, region, expiry)."""
+
+    name: str
+    agency: str
+    cert_no: str
+    categories: tuple[str, ...]
+
+
+def public_inspectors() -> list[PublicInspector]:
+    """The current department's public inspector list (执法检查人员名录): active inspectors only."""
+    rows = db.session.execute(
+        sa.select(Inspector.name, Inspector.agency, Inspector.cert_no, Inspector.categories)
+        .where(Inspector.active.is_(True)).order_by(Inspector.name, Inspector.id))
+    return [PublicInspector(name=name, agency=agency, cert_no=cert_no, categories=tuple(categories or ()))
+            for name, agency, cert_no, categories in rows]

@@ -71,6 +71,15 @@ def versions(item: Item) -> list[ItemVersion]:
         sa.select(ItemVersion).where(ItemVersion.item_id == item.id).order_by(ItemVersion.version.desc())))
 
 
+def get_version(item: Item, number: int) -> ItemVersion:
+    """One recorded version of an item (old versions stay readable)."""
+    version = db.session.scalar(
+        sa.select(ItemVersion).where(ItemVersion.item_id == item.id, ItemVersion.version == number))
+    if version is None:
+        raise NotFound(_l("No such version of this item."))
+    return version
+
+
 def next_code(tenant_code: str) -> str:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Item)) or 0
     while True:
@@ -97,6 +106,7 @@ def create_item(data: dict, *, actor) -> Item:
 def update_item(item: Item, data: dict, *, actor, reason: str = "") -> Item:
     """Change an item. A draft changes in place; a published item gets a new version, which
     needs a reason (动态调整); a retired item cannot change."""
+    _lock(item)
     if item.status == ItemStatus.retired:
         raise Conflict(_l("A retired item cannot be changed."))
     fields, errors = clean_item_fields(data)
@@ -119,6 +129,7 @@ def update_item(item: Item, data: dict, *, actor, reason: str = "") -> Item:
 
 
 def publish_item(item: Item, *, actor) -> Item:
+    _lock(item)
     if item.status != ItemStatus.draft:
         raise Conflict(_l("Only a draft can be published."))
     item.status = ItemStatus.published
@@ -128,6 +139,7 @@ def publish_item(item: Item, *, actor) -> Item:
 
 
 def retire_item(item: Item, *, actor, reason: str) -> Item:
+    _lock(item)
     if item.status != ItemStatus.published:
         raise Conflict(_l("Only a published item can be retired."))
     reason = (reason or "").strip()
@@ -137,6 +149,12 @@ def retire_item(item: Item, *, actor, reason: str) -> Item:
     _new_version(item, actor, reason)
     audit.record("item.retired", "item", item.id, actor=actor, details={"version": item.version, "reason": reason})
     return item
+
+
+def _lock(item: Item) -> None:
+    """Reload the item under a row lock, so two simultaneous changes make two versions in turn."""
+    if item.id is not None and db.session.get_bind().dialect.name == "postgresql":
+        db.session.refresh(item, with_for_update=True)
 
 
 def _new_version(item: Item, actor, reason) -> None:
@@ -165,6 +183,21 @@ class Coverage:
     def met(self) -> bool:
         return self.items > 0 and self.random * 10000 >= self.goal_bp * self.items
 
+    @property
+    def share_percent(self) -> float:
+        """The share in per cent with one decimal (2/3 → 66.7); never rounded up to the goal
+        when the goal is not met (699/999 → 69.9, not 70.0)."""
+        if not self.items:
+            return 0.0
+        tenths = (self.random * 2000 + self.items) // (2 * self.items)  # round half up, in 0.1 %
+        if not self.met and tenths * 10 >= self.goal_bp:
+            tenths = self.goal_bp // 10 - 1
+        return tenths / 10
+
+    @property
+    def goal_percent(self) -> int:
+        return self.goal_bp // 100
+
 
 def coverage() -> list[Coverage]:
     """Coverage of the current department's published item list, per field."""
@@ -179,3 +212,13 @@ def coverage() -> list[Coverage]:
         random = rows.get((field, True), 0)
         result.append(Coverage(field=field, items=random + rows.get((field, False), 0), random=random, goal_bp=goal))
     return result
+
+
+# --- the public portal (一公开) -------------------------------------------------------------
+
+
+def published_items() -> list[Item]:
+    """The current department's public item list (随机抽查事项清单): the current version of every
+    published item under random checking; drafts and retired items never appear."""
+    return list(db.session.scalars(
+        sa.select(Item).where(Item.status == ItemStatus.published, Item.random_check.is_(True)).order_by(Item.code)))

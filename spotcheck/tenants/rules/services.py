@@ -64,6 +64,8 @@ def attach_file(filename: str, stream, *, actor) -> RulesDocument:
         raise ValidationFailed({"file": [_l("Save the title and text first, then attach the file.")]})
     name = Path(filename or "").name
     suffix = Path(name).suffix.lower()
+    if not name or stream is None:
+        raise ValidationFailed({"file": [_l("Choose the file to upload.")]})
     if suffix not in ACCEPTED:
         raise ValidationFailed({"file": [_l("Upload a PDF, Word (.docx, .doc), WPS or OFD file.")]})
     limit = current_app.config["UPLOAD_MAX_BYTES"]

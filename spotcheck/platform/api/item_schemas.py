@@ -1,0 +1,83 @@
+"""Marshmallow schemas of the item list API (一单).
+
+The schemas check shapes only; the item services check the values (codes of check methods and
+enforcement categories, field, kind, lengths, the required name and reason), so the pages and
+the API give the same messages. Codes may be given as the code or as the Chinese name.
+"""
+from marshmallow import Schema, fields, validate
+
+from spotcheck.tenants import reference
+from spotcheck.tenants.items.models import ItemStatus
+
+_STATUSES = [s.value for s in ItemStatus]
+
+
+def _codes(table: dict[str, str]) -> str:
+    return "; ".join(f"{code} = {name}" for code, name in table.items())
+
+
+class ItemFieldsSchema(Schema):
+    """The editable fields of an item (seed 003, 附件1)."""
+
+    name = fields.Str(metadata={"description": "事项名称 (required when creating)"})
+    sub_item = fields.Str(metadata={"description": "子项"})
+    legal_basis = fields.Str(metadata={"description": "检查依据"})
+    checking_body = fields.Str(metadata={"description": "检查主体"})
+    target_type = fields.Str(metadata={"description": "抽查对象"})
+    content = fields.Str(metadata={"description": "检查内容"})
+    methods = fields.List(fields.Str(), metadata={
+        "description": "检查方式, codes (or Chinese names): " + _codes(reference.CHECK_METHODS)})
+    ratio = fields.Str(metadata={"description": "比例, e.g. 不低于5%"})
+    frequency = fields.Str(metadata={"description": "频次, e.g. 每年1次"})
+    inspector_categories = fields.List(fields.Str(), metadata={
+        "description": "执法类别 required of the inspectors, codes (or Chinese names): "
+                       + _codes(reference.ENFORCEMENT_CATEGORIES)})
+    inspector_requirements = fields.Str(metadata={"description": "检查人员要求"})
+    result_use = fields.Str(metadata={"description": "检查结果的运用情形"})
+    remarks = fields.Str(metadata={"description": "备注"})
+    field = fields.Str(metadata={"description": "领域: " + _codes(reference.ITEM_FIELDS)})
+    kind = fields.Str(metadata={"description": "类别: " + _codes(reference.ITEM_KINDS)})
+    random_check = fields.Bool(metadata={"description": "纳入随机抽查"})
+
+
+class ItemSchema(ItemFieldsSchema):
+    id = fields.Int(dump_only=True)
+    code = fields.Str(dump_only=True, metadata={"description": "The department's item code, e.g. SCJ-001"})
+    status = fields.Enum(ItemStatus, by_value=True, dump_only=True)
+    version = fields.Int(dump_only=True, metadata={"description": "The last published version; 0 while a draft"})
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class ItemUpdateSchema(ItemFieldsSchema):
+    reason = fields.Str(load_default="", metadata={
+        "description": "Why a published item changes (required for a published item; the change makes a new version)"})
+
+
+class ItemRetireSchema(Schema):
+    reason = fields.Str(load_default="", metadata={"description": "Why the item is retired (required)"})
+
+
+class ItemListArgsSchema(Schema):
+    status = fields.Str(validate=validate.OneOf(_STATUSES), metadata={"description": "draft, published or retired"})
+
+
+class ItemVersionSchema(Schema):
+    version = fields.Int()
+    status = fields.Enum(ItemStatus, by_value=True)
+    recorded = fields.Dict(attribute="fields", data_key="fields",
+                           metadata={"description": "The item's fields as recorded in this version"})
+    reason = fields.Str()
+    changed_by_id = fields.Int(allow_none=True)
+    changed_by_name = fields.Str()
+    changed_at = fields.DateTime()
+
+
+class ItemCoverageSchema(Schema):
+    field = fields.Str(metadata={"description": "market or other"})
+    field_name = fields.Function(lambda c: reference.ITEM_FIELDS.get(c.field, c.field))
+    items = fields.Int(metadata={"description": "Published items in the field"})
+    random = fields.Int(metadata={"description": "Of those, under random checking"})
+    share_percent = fields.Float(metadata={"description": "random / items in per cent, one decimal"})
+    goal_percent = fields.Int(metadata={"description": "The goal of seed 003 (70 or 50)"})
+    met = fields.Bool()

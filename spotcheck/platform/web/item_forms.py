@@ -1,0 +1,51 @@
+"""Forms of the item list pages (一单). They only collect input; the item services validate it."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from spotcheck.platform.web.forms import MultiCheckboxField
+from spotcheck.tenants import reference
+
+
+def _choices(table: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in table.items()]
+
+
+class ItemForm(FlaskForm):
+    """The editable fields of an item, in the order of seed 003's 附件1."""
+
+    name = StringField(_l("Item name"))
+    sub_item = StringField(_l("Sub-item"))
+    legal_basis = TextAreaField(_l("Legal basis"))
+    checking_body = StringField(_l("Checking body"))
+    target_type = StringField(_l("Inspection targets"))
+    content = TextAreaField(_l("Inspection content"))
+    methods = MultiCheckboxField(_l("Check methods"), choices=_choices(reference.CHECK_METHODS), validate_choice=False)
+    ratio = StringField(_l("Ratio"))
+    frequency = StringField(_l("Frequency"))
+    inspector_categories = MultiCheckboxField(_l("Enforcement categories required"),
+                                              choices=_choices(reference.ENFORCEMENT_CATEGORIES),
+                                              validate_choice=False)
+    inspector_requirements = TextAreaField(_l("Inspector requirements"))
+    result_use = TextAreaField(_l("Use of the results"))
+    remarks = TextAreaField(_l("Remarks"))
+    field = RadioField(_l("Regulatory field"), choices=_choices(reference.ITEM_FIELDS), default="market", validate_choice=False)
+    kind = RadioField(_l("Item kind"), choices=_choices(reference.ITEM_KINDS), default="general", validate_choice=False)
+    random_check = BooleanField(_l("Under random checking"), default=True)
+
+    def item_data(self) -> dict:
+        """The submitted values, keyed like the item's fields, for the service."""
+        from spotcheck.tenants.items.models import ITEM_FIELDS
+
+        return {name: getattr(self, name).data for name in ITEM_FIELDS}
+
+
+class ItemEditForm(ItemForm):
+    """Editing an item; a published item also needs the reason for the change (动态调整)."""
+
+    reason = TextAreaField(_l("Reason for the change"))
+
+
+class RetireForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for retiring"))
