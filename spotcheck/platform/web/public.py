@@ -1,4 +1,129 @@
-"""The public portal (/public, no login): item lists, rules documents, inspectors."""
-from flask import Blueprint
+"""The public portal (/public, no login): item lists, rules documents, inspectors (一公开).
+
+Anyone may read these pages. A department's data is read inside that department's scope
+(:func:`spotcheck.tenants.scoping.tenant_scope`), and only through the services made for the
+public: published items, the published rules document, and the public inspector list (name,
+agency, certificate number, categories — nothing else).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, send_file
+
+from spotcheck.platform.errors import NotFound
+from spotcheck.platform.permissions import public
+from spotcheck.tenants import reference
+from spotcheck.tenants.inspectors import services as inspectors
+from spotcheck.tenants.items import services as items
+from spotcheck.tenants.rules import services as rules
+from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.tenants.services import list_tenants
 
 bp = Blueprint("public", __name__, url_prefix="/public")
+
+
+@bp.context_processor
+def _public_helpers():
+    return {
+        "method_names": lambda codes: [reference.CHECK_METHODS.get(c, c) for c in codes or ()],
+        "category_names": lambda codes: [reference.ENFORCEMENT_CATEGORIES.get(c, c) for c in codes or ()],
+    }
+
+
+@bp.errorhandler(404)
+@bp.errorhandler(NotFound)
+def _not_found(error):
+    return render_template("public/not_found.html"), 404
+
+
+def _departments():
+    return [tenant for tenant in list_tenants() if tenant.active]
+
+
+def _department(code: str):
+    """The active department with this code, or 404."""
+    code = (code or "").strip().upper()
+    for tenant in _departments():
+        if tenant.code == code:
+            return tenant
+    abort(404)
+
+
+def _published_rules():
+    """The current department's rules document if it is published, else ``None``."""
+    document = rules.current_document()
+    return document if document is not None and document.published else None
+
+
+@bp.route("")
+@public
+def index():
+    summaries = []
+    for tenant in _departments():
+        with tenant_scope(tenant.id):
+            summaries.append({
+                "tenant": tenant,
+                "items": len(items.published_items()),
+                "rules": _published_rules() is not None,
+                "inspectors": len(inspectors.public_inspectors()),
+            })
+    return render_template("public/index.html", summaries=summaries)
+
+
+@bp.route("/inspectors")
+@public
+def all_inspectors():
+    groups = []
+    for tenant in _departments():
+        with tenant_scope(tenant.id):
+            groups.append((tenant, inspectors.public_inspectors()))
+    return render_template("public/inspectors.html", groups=groups, department=None)
+
+
+@bp.route("/<code>")
+@public
+def department(code):
+    tenant = _department(code)
+    with tenant_scope(tenant.id):
+        return render_template("public/department.html", department=tenant, items=len(items.published_items()),
+                               rules=_published_rules(), inspectors=len(inspectors.public_inspectors()))
+
+
+@bp.route("/<code>/items")
+@public
+def department_items(code):
+    tenant = _department(code)
+    with tenant_scope(tenant.id):
+        return render_template("public/items.html", department=tenant, items=items.published_items())
+
+
+@bp.route("/<code>/rules")
+@public
+def department_rules(code):
+    tenant = _department(code)
+    with tenant_scope(tenant.id):
+        document = _published_rules()
+        if document is None:
+            abort(404)
+        return render_template("public/rules.html", department=tenant, document=document)
+
+
+@bp.route("/<code>/rules/file")
+@public
+def department_rules_file(code):
+    tenant = _department(code)
+    with tenant_scope(tenant.id):
+        document = _published_rules()
+        if document is None:
+            abort(404)
+        path = rules.file_path(document)  # NotFound when no file is attached
+        return send_file(path, mimetype=document.media_type or "application/octet-stream", as_attachment=True,
+                         download_name=document.file_name or path.name, max_age=0)
+
+
+@bp.route("/<code>/inspectors")
+@public
+def department_inspectors(code):
+    tenant = _department(code)
+    with tenant_scope(tenant.id):
+        groups = [(tenant, inspectors.public_inspectors())]
+    return render_template("public/inspectors.html", groups=groups, department=tenant)

@@ -1,0 +1,185 @@
+"""The public portal (/public, 一公开): anyone reads each department's published item list,
+its published rules document and the public inspector list — and nothing more."""
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import quote
+
+from conftest import signed_in, tenant_id, user_named
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.inspectors import services as inspectors
+from spotcheck.tenants.items import services as items
+from spotcheck.tenants.rules import services as rules
+from spotcheck.tenants.scoping import tenant_scope
+
+PDF = b"%PDF-1.4\n% spotcheck test document\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+RULES_FILE_NAME = "市场监管局双随机实施细则.pdf"
+
+
+def _item(data, *, actor, publish=True, retire=False):
+    item = items.create_item({"methods": ["onsite"], "inspector_categories": ["food"], **data}, actor=actor)
+    if publish:
+        items.publish_item(item, actor=actor)
+    if retire:
+        items.retire_item(item, actor=actor, reason="法规废止")
+    return item
+
+
+def _seed(app, *, publish_rules=True):
+    """SCJ: a published item (changed once), a draft, a retired item, a rules document, two
+    inspectors (one inactive); YJJ: one published item."""
+    with app.app_context():
+        admin = user_named("scj_admin")
+        with tenant_scope(tenant_id("SCJ")):
+            published = _item({"name": "食品经营许可事项检查", "sub_item": "食品经营者许可条件保持情况",
+                               "legal_basis": "《食品安全法》第一百一十条", "checking_body": "市场监督管理局",
+                               "target_type": "食品经营者", "content": "许可条件、从业人员健康证明",
+                               "ratio": "不低于5%", "frequency": "每年1次", "result_use": "纳入信用记录",
+                               "inspector_requirements": "须持有执法证"}, actor=admin)
+            items.update_item(published, {"content": "许可条件、从业人员健康证明、进货查验记录"}, actor=admin,
+                              reason="法规修订")
+            _item({"name": "草稿事项不应公开"}, actor=admin, publish=False)
+            _item({"name": "已废止事项不应公开"}, actor=admin, retire=True)
+            rules.save_text("市场监督管理局“双随机、一公开”实施细则", "第一条 为规范随机抽查工作，制定本细则。", actor=admin)
+            rules.attach_file(RULES_FILE_NAME, io.BytesIO(PDF), actor=admin)
+            if publish_rules:
+                rules.publish(actor=admin)
+            else:
+                rules.current_document().published = False  # whatever a demo may have published before
+            inspectors.create_inspector({
+                "name": "张公开", "sex": "男", "id_number": "11010519491231002X", "agency": "杭州市市场监督管理局",
+                "post": "科长甲职务", "cert_no": "ZJ3301-0001", "cert_expires_on": "2031-06-30",
+                "categories": ["food", "quality"], "region": "西湖区辖区甲", "expertise": "食品检验专长甲",
+            }, actor=admin)
+            inspectors.create_inspector({
+                "name": "李停用", "sex": "女", "id_number": "110101199003078136", "agency": "杭州市市场监督管理局",
+                "cert_no": "ZJ3301-0002", "categories": ["market"], "active": False,
+            }, actor=admin)
+            db.session.commit()
+        with tenant_scope(tenant_id("YJJ")):
+            _item({"name": "危险化学品经营单位检查", "inspector_categories": ["hazchem"]},
+                  actor=user_named("yjj_admin"))
+            db.session.commit()
+
+
+def _empty_department(app) -> str:
+    """A new department that has published nothing yet; its code."""
+    from spotcheck.tenants.services import create_tenant
+
+    with app.app_context():
+        create_tenant(code="ZJTEST", name="测试新设局", kind="ordinary", region_code="330100")
+        db.session.commit()
+    return "ZJTEST"
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_the_public_reads_published_items_only(app):
+    _seed(app)
+    client = app.test_client()
+    page = client.get("/public/SCJ/items")
+    assert page.status_code == 200
+    text = _text(page)
+    assert "食品经营许可事项检查" in text and "食品经营者许可条件保持情况" in text
+    assert "《食品安全法》第一百一十条" in text and "不低于5%" in text and "每年1次" in text and "纳入信用记录" in text
+    assert "进货查验记录" in text  # the current version, not the first one
+    assert "实地检查" in text and "食品安全" in text  # codes shown by their Chinese names
+    assert "草稿事项不应公开" not in text and "已废止事项不应公开" not in text
+    assert "危险化学品经营单位检查" not in text  # another department's item is on its own page
+    assert "危险化学品经营单位检查" in _text(client.get("/public/YJJ/items"))
+    assert "危险化学品" in _text(client.get("/public/YJJ/items"))
+
+
+def test_the_portal_index_links_every_department(app):
+    _seed(app)
+    empty = _empty_department(app)
+    client = app.test_client()
+    text = _text(client.get("/public"))
+    for code, name in (("SCJ", "市场监督管理局"), ("YJJ", "应急管理局"), ("SWJ", "商务局"), ("SFJ", "司法局")):
+        assert name in text
+        assert f'href="/public/{code}/items"' in text and f'href="/public/{code}/inspectors"' in text
+    assert "测试新设局" in text
+    assert 'href="/public/SCJ/rules"' in text and f'href="/public/{empty}/rules"' not in text  # none published
+    department = client.get("/public/SCJ")
+    assert department.status_code == 200 and "市场监督管理局“双随机、一公开”实施细则" in _text(department)
+
+
+def test_published_rules_text_and_file(app):
+    _seed(app)
+    client = app.test_client()
+    page = client.get("/public/SCJ/rules")
+    assert page.status_code == 200
+    text = _text(page)
+    assert "市场监督管理局“双随机、一公开”实施细则" in text and "第一条 为规范随机抽查工作，制定本细则。" in text
+    assert 'href="/public/SCJ/rules/file"' in text and RULES_FILE_NAME in text
+    download = client.get("/public/SCJ/rules/file")
+    assert download.status_code == 200 and download.data == PDF
+    assert download.mimetype == "application/pdf"
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment") and quote(RULES_FILE_NAME) in disposition
+
+
+def test_unpublished_rules_are_not_public(app):
+    _seed(app, publish_rules=False)
+    empty = _empty_department(app)
+    client = app.test_client()
+    assert client.get("/public/SCJ/rules").status_code == 404
+    assert client.get("/public/SCJ/rules/file").status_code == 404
+    assert client.get(f"/public/{empty}/rules").status_code == 404  # no document at all
+    assert client.get(f"/public/{empty}/rules/file").status_code == 404
+    page = client.get(f"/public/{empty}")
+    assert page.status_code == 200 and 'href="/public/ZJTEST/rules"' not in _text(page)
+    assert 'href="/public/SCJ/rules"' not in _text(client.get("/public"))
+
+
+def test_inspector_list_shows_name_agency_certificate_and_categories_only(app):
+    _seed(app)
+    client = app.test_client()
+    for url in ("/public/SCJ/inspectors", "/public/inspectors"):
+        page = client.get(url)
+        assert page.status_code == 200
+        text = _text(page)
+        assert "张公开" in text and "杭州市市场监督管理局" in text and "ZJ3301-0001" in text
+        assert "食品安全" in text and "产品质量" in text
+        assert "李停用" not in text and "ZJ3301-0002" not in text  # inactive inspectors are not listed
+        # nothing else: no ID number (masked or not), sex, post, region, expertise or expiry
+        assert "11010519491231002X" not in text and "110105" not in text and "002X" not in text
+        assert "****" not in text
+        assert "科长甲职务" not in text and "西湖区辖区甲" not in text and "食品检验专长甲" not in text
+        assert "2031-06-30" not in text and "2031年" not in text
+        assert not re.search(r"<t[dh][^>]*>\s*[男女]\s*</t[dh]>", text)
+        headers = set(re.findall(r'<th scope="col">([^<]*)</th>', text))
+        assert len(headers) == 4, headers  # name, agency, certificate number, categories
+
+
+def test_unknown_department_is_404(app):
+    client = app.test_client()
+    for url in ("/public/NOPE", "/public/NOPE/items", "/public/NOPE/rules", "/public/NOPE/rules/file",
+                "/public/NOPE/inspectors"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert 'href="/public"' in _text(response)  # the way back to the portal, not to a login page
+
+
+def test_public_pages_need_no_session(app):
+    _seed(app)
+    client = app.test_client(use_cookies=False)
+    for url in ("/public", "/public/SCJ", "/public/SCJ/items", "/public/SCJ/rules", "/public/SCJ/rules/file",
+                "/public/SCJ/inspectors", "/public/inspectors"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "/login" not in response.headers.get("Location", "")
+
+
+def test_signed_in_users_see_the_same_public_pages(app):
+    """The public pages read each department in its own scope, whoever is signed in."""
+    _seed(app)
+    client = signed_in(app, "yjj_planner")
+    text = _text(client.get("/public/SCJ/items"))
+    assert "食品经营许可事项检查" in text and "草稿事项不应公开" not in text
+    assert "张公开" in _text(client.get("/public/SCJ/inspectors"))
+    # and the user's own scope is back afterwards: their own pages still work
+    assert client.get("/").status_code == 200
