@@ -73,6 +73,7 @@ def record(action: str, obj_type: str, obj_id=None, *, actor=None, tenant_id: in
         tenant_id = current_tenant_id()
     chain = tenant_id or 0
     session = db.session
+    session.flush()  # pending rows are stamped with the current tenant, not inside the system access below
     with system_access("append to the audit chain"):
         if session.get_bind().dialect.name == "postgresql":
             session.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, :chain)"), {"ns": _LOCK_NAMESPACE, "chain": chain})

@@ -41,7 +41,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "TESTING": env == "testing",
         "SECRET_KEY": _env("SECRET_KEY", DEFAULT_SECRET_KEY),
         "SPOTCHECK_DATA_KEY": _env("SPOTCHECK_DATA_KEY"),
-        "UPLOAD_MAX_BYTES": int(_env("UPLOAD_MAX_MB", "20")) * 1024 * 1024,
+        "UPLOAD_MAX_BYTES": int(_env("UPLOAD_MAX_MB", "20")) * 1024 * 1024,  # documents
+        "IMPORT_MAX_BYTES": int(_env("IMPORT_MAX_MB", "300")) * 1024 * 1024,  # spreadsheets (a million rows)
+        "MAX_CONTENT_LENGTH": int(_env("IMPORT_MAX_MB", "300")) * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,  # long rules texts
         "DATABASE_URL": database_url,
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(database_url),
         "SPOTCHECK_DB_ROLE": _env("SPOTCHECK_DB_ROLE", DEFAULT_DB_ROLE),

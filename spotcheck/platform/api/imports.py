@@ -1,5 +1,63 @@
-"""Spreadsheet templates, imports and exports."""
+"""Spreadsheet templates, imports and exports (Excel 导入导出).
+
+An import answers 202 with the job at once; its progress and its result (the counts, or every
+bad row with row number, column and reason) come from ``GET /api/v1/jobs/<id>``.
+"""
+from flask.views import MethodView
+from flask_babel import get_locale
+from flask_login import current_user
 from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+from marshmallow import Schema
+
+from spotcheck.platform.api.schemas import JobSchema
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.import_pages import xlsx_response
+from spotcheck.tasks.import_jobs import submit_import
+from spotcheck.tenants.spreadsheets import exporting, importing
+from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
 
 PREFIX = "/sheets"
-blp = Blueprint("Sheets", __name__, description="Spreadsheet templates, imports and exports.")
+blp = Blueprint("Sheets", __name__, description="Spreadsheet templates, imports and exports "
+                "(kind: items, directory or inspectors).")
+
+_XLSX = {200: {"description": "An Excel workbook",
+               "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+class SheetUploadSchema(Schema):
+    file = Upload(required=True, metadata={"description": "The filled-in .xlsx or .csv (UTF-8 or GB18030)"})
+
+
+@blp.route("/<any(items, directory, inspectors):kind>/template")
+class SheetTemplate(MethodView):
+    @requires(Permission.CATALOG_MANAGE)
+    @blp.doc(responses=_XLSX)
+    def get(self, kind):
+        """Blank template: the Chinese column headers, a row of hints, drop-down lists"""
+        return xlsx_response(*exporting.template_file(importing.kind_named(kind)))
+
+
+@blp.route("/<any(items, directory, inspectors):kind>/export")
+class SheetExport(MethodView):
+    @requires(Permission.CATALOG_VIEW)
+    @blp.doc(responses=_XLSX)
+    def get(self, kind):
+        """My department's current list in the template's shape (inspector ID numbers masked
+        unless I may see personal data)"""
+        stream, name = exporting.export_file(importing.kind_named(kind), reader=current_user._get_current_object())
+        db.session.commit()  # an export with full ID numbers is audited
+        return xlsx_response(stream, name)
+
+
+@blp.route("/<any(items, directory, inspectors):kind>/imports")
+class SheetImports(MethodView):
+    @requires(Permission.CATALOG_MANAGE)
+    @blp.arguments(SheetUploadSchema, location="files")
+    @blp.response(202, JobSchema)
+    def post(self, files, kind):
+        """Import a filled-in file in the background, all or nothing; follow the job for progress and result"""
+        upload = files["file"]
+        return submit_import(kind, upload.filename, upload.stream, current_user._get_current_object(),
+                             locale=str(get_locale()))

@@ -1,4 +1,98 @@
-"""Spreadsheet templates, imports with progress and error lists, exports."""
-from flask import Blueprint
+"""Spreadsheet templates, imports with progress and error lists, exports (Excel 导入导出)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from spotcheck.platform.errors import ValidationFailed
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.forms import apply_service_errors
+from spotcheck.platform.web.sheet_forms import SheetUploadForm
+from spotcheck.tasks.import_jobs import submit_import
+from spotcheck.tasks.models import Job
+from spotcheck.tenants.spreadsheets import exporting, importing
+from spotcheck.tenants.spreadsheets.columns import JOB_KINDS, KINDS
+from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
 
 bp = Blueprint("import_pages", __name__, url_prefix="/catalog/sheets")
+
+#: The page that lists each kind's rows (built by the item-list and directory pages).
+LIST_PAGES = {"items": "items_pages.index", "directory": "directory_pages.index", "inspectors": "inspector_pages.index"}
+
+
+def list_url(kind_name: str) -> str | None:
+    try:
+        return url_for(LIST_PAGES[kind_name])
+    except (KeyError, BuildError):
+        return None
+
+
+@bp.app_context_processor
+def _sheet_job_kinds():
+    return {"sheet_job_kind": JOB_KINDS.get, "sheet_list_url": list_url}
+
+
+def xlsx_response(stream, download_name: str):
+    """A workbook as a download; never cached (an inspector export may hold personal data)."""
+    response = send_file(stream, mimetype=XLSX_MEDIA_TYPE, as_attachment=True, download_name=download_name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _forms(**given) -> dict:
+    return {name: given.get(name) or SheetUploadForm(prefix=name) for name in KINDS}
+
+
+def _recent_imports() -> list[Job]:
+    return list(db.session.scalars(sa.select(Job).where(Job.kind.in_(list(JOB_KINDS)))
+                                   .order_by(Job.id.desc()).limit(10)))
+
+
+def _index(forms: dict):
+    return render_template("sheets/index.html", kinds=list(KINDS.values()), forms=forms,
+                           max_mb=importing.max_upload_bytes() // (1024 * 1024), recent=_recent_imports())
+
+
+@bp.route("")
+@requires(Permission.CATALOG_VIEW)
+def index():
+    """The three lists: blank templates and uploads for the administrator, exports for every reader."""
+    return _index(_forms())
+
+
+@bp.route("/<kind>/template")
+@requires(Permission.CATALOG_MANAGE)
+def template(kind):
+    stream, name = exporting.template_file(importing.kind_named(kind))
+    return xlsx_response(stream, name)
+
+
+@bp.route("/<kind>/export")
+@requires(Permission.CATALOG_VIEW)
+def export(kind):
+    stream, name = exporting.export_file(importing.kind_named(kind), reader=current_user._get_current_object())
+    db.session.commit()  # an export with full ID numbers is audited
+    return xlsx_response(stream, name)
+
+
+@bp.route("/<kind>/upload", methods=["POST"])
+@requires(Permission.CATALOG_MANAGE)
+def upload(kind):
+    """Keep the file and start its import; the job page shows the progress, then the result."""
+    sheet = importing.kind_named(kind)
+    form = SheetUploadForm(prefix=sheet.name)
+    form.validate_on_submit()  # the CSRF token was checked before the view
+    file = form.file.data
+    try:
+        job = submit_import(sheet.name, getattr(file, "filename", None), getattr(file, "stream", None),
+                            current_user._get_current_object(), locale=str(get_locale()))
+    except ValidationFailed as failed:
+        db.session.rollback()
+        apply_service_errors(form, failed.errors)
+        return _index(_forms(**{sheet.name: form}))
+    return redirect(url_for("audit.job", job_id=job.id))

@@ -57,7 +57,7 @@ ACTION_LABELS = {
     "inspector.created": _l("Inspector added"),
     "inspector.changed": _l("Inspector changed"),
     "inspector.id_viewed": _l("Full ID number viewed"),
-    "inspector.ids_exported": _l("ID numbers exported"),
+    "inspector.ids_exported": _l("Inspector list exported with full ID numbers"),
     "recusal.declared": _l("Recusal declared"),
     "recusal.withdrawn": _l("Recusal withdrawn"),
     "rules.saved": _l("Rules document saved"),
@@ -83,6 +83,11 @@ ACTION_LABELS = {
 
 JOB_KIND_LABELS = {
     "audit.verify": _l("Audit trail verification"),
+    "import.items": _l("Import of the spot-check item list"),
+    "import.directory": _l("Import of the target directory"),
+    "import.inspectors": _l("Import of the inspector directory"),
+    "draw.targets": _l("Target draw"),
+    "draw.inspectors": _l("Inspector draw"),
 }
 
 OBJECT_LABELS = {

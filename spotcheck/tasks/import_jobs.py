@@ -1,0 +1,68 @@
+"""Spreadsheet imports as background jobs (导入作业): the upload is checked and kept by the web
+request, the job reads it in two passes (check every row, then write all or nothing) and
+reports its progress and result on the job."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from celery import shared_task
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy.orm import Session
+
+from spotcheck.platform.extensions import db
+from spotcheck.tasks import jobs
+from spotcheck.tasks.models import Job
+from spotcheck.tenants.spreadsheets import importing
+
+
+def _progress_beside(job_id: int):
+    """Progress reported while the import's writes are pending: through a session of its own, so
+    the import's transaction stays whole. SQLite allows one writer at a time, so there the bar
+    waits for the end (embedded mode runs jobs inside the request anyway)."""
+
+    def report(percent: int) -> None:
+        if db.engine.dialect.name == "sqlite":
+            return
+        with Session(db.engine) as side:
+            side.execute(sa.update(Job).where(Job.id == job_id).values(progress=max(0, min(100, int(percent)))))
+            side.commit()
+
+    return report
+
+
+@shared_task(name="spotcheck.sheets.import")
+def import_sheet(job_id: int, tenant_id: int, user_id: int, *, sheet: str, stored_name: str, file_name: str,
+                 locale: str = "zh_CN") -> dict:
+    def work(job, user, progress) -> dict:
+        try:
+            with force_locale(locale):
+                return importing.run_import(importing.kind_named(sheet), importing.stored_path(stored_name),
+                                            actor=user, file_name=file_name, progress=progress,
+                                            write_progress=_progress_beside(job_id))
+        finally:
+            importing.discard(stored_name)
+
+    return jobs.run_job(job_id, tenant_id, user_id, work)
+
+
+def submit_import(kind_name: str, filename: str | None, stream, user, *, locale: str = "zh_CN") -> Job:
+    """Check and keep an uploaded file, then queue its import; returns the job to watch."""
+    kind = importing.kind_named(kind_name)
+    upload = importing.store_upload(filename, stream, tenant_id=user.tenant_id)
+    job_kind = f"import.{kind.name}"
+    try:
+        return jobs.submit(import_sheet, job_kind, user, sheet=kind.name, stored_name=upload.stored_name,
+                           file_name=upload.file_name, locale=locale)
+    except Exception:
+        importing.discard(upload.stored_name)
+        if not current_app.config["CELERY"].get("task_always_eager"):
+            raise
+        # Embedded mode runs the job inside this request: its failure is recorded on the job,
+        # which the user is shown like any other.
+        current_app.logger.exception("import job failed")
+        db.session.rollback()
+        job = db.session.scalar(sa.select(Job).where(Job.kind == job_kind, Job.created_by_id == user.id)
+                                .order_by(Job.id.desc()).limit(1))
+        if job is None:
+            raise
+        return job

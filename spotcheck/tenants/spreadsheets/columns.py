@@ -1,0 +1,286 @@
+"""The columns of each spreadsheet kind, in order, with the Chinese headers of the seed
+attachments (seed 003 附件1 for the item list, 附件2 + seed 004 for the inspector directory),
+and how a cell becomes a value for the kind's clean function.
+
+Headers, hints and the names of coded values are part of the document format (Chinese, like
+the seed attachments), not of the UI: they stay the same whatever the UI language, so a file
+filled in under one language imports under the other.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.tenants import reference
+
+#: The hint row of a template (row 2) carries this in its 序号 cell; the import skips that row.
+HINT_MARKER = "填写说明（本行不导入）"
+
+TEXT, CODE, INT, DATE, FLAG, MULTI, CHOICE = "text", "code", "int", "date", "flag", "multi", "choice"
+
+YES, NO = "是", "否"
+_TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "t"}
+_FALSE = {"否", "×", "✗", "✘", "n", "no", "false", "0", "无", "f"}
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_LIST_SPLIT = re.compile(r"[、,，;；/／|\n]+")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # the Chinese header, as in the seed attachment
+    key: str | None  # the field of the clean function; None: 序号 and columns only kept for reading
+    required: bool = False
+    kind: str = TEXT
+    hint: str = ""  # the grey second row of a template
+    choices: tuple[str, ...] = ()  # offered as a drop-down list in the template
+    aliases: tuple[str, ...] = ()  # other headers accepted on import
+    width: int = 16
+
+    def convert(self, value):
+        """The cell's value for the clean function, and an error message or ``None``."""
+        if self.kind == INT:
+            return to_int(value)
+        if self.kind == DATE:
+            return to_date(value)
+        if self.kind == FLAG:
+            return to_flag(value)
+        if self.kind == CODE and isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+            return cell_text(value), _l("Excel stored this code as a number and dropped its last digits: format the "
+                                        "column as text and enter the code again.")
+        if self.kind == MULTI:
+            return [part.strip() for part in _LIST_SPLIT.split(cell_text(value)) if part.strip()], None
+        return cell_text(value), None
+
+
+@dataclass(frozen=True)
+class SheetKind:
+    name: str  # items / directory / inspectors (URLs, job kinds)
+    title: str  # the document's Chinese title, used for sheet and file names
+    columns: tuple[Column, ...]
+    key: str  # the field that identifies a row (duplicates inside a file are refused)
+    label: object = ""  # what the pages call this kind (translated)
+    notes: tuple[str, ...] = field(default=())  # printed on the template's 填写说明 sheet
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def column_for(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    def header_for(self, key: str) -> str:
+        column = self.column_for(key)
+        return column.header if column else ""
+
+
+def normalise_header(text) -> str:
+    """Headers compare without spaces, required-markers (*) or full-width punctuation differences."""
+    text = cell_text(text)
+    text = re.sub(r"[\s\u3000*＊]+", "", text)
+    return text.replace("（", "(").replace("）", ")").replace("／", "/")
+
+
+def cell_text(value) -> str:
+    """A cell as text: whole numbers without ``.0``, dates as YYYY-MM-DD, text stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def to_int(value):
+    text = cell_text(value)
+    if not text:
+        return None, None
+    try:
+        number = int(text)
+    except ValueError:
+        return text, _l("Enter a whole number of 0 or more.")
+    if number < 0:
+        return number, _l("Enter a whole number of 0 or more.")
+    return number, None
+
+
+def to_date(value):
+    if value in (None, ""):
+        return None, None
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    if isinstance(value, (int, float)) and 1 <= value < 2958466:  # an Excel serial day number
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date(), None
+    text = cell_text(value)
+    match = _DATE.match(text) or _COMPACT_DATE.match(text)
+    if match:
+        try:
+            return date(*map(int, match.groups())), None
+        except ValueError:
+            pass
+    return text, _l("Enter a date as YYYY-MM-DD.")
+
+
+def to_flag(value):
+    text = cell_text(value).lower()
+    if not text:
+        return None, None
+    if text in _TRUE:
+        return True, None
+    if text in _FALSE:
+        return False, None
+    return text, _l("Enter 是 or 否.")
+
+
+def flag_text(value: bool) -> str:
+    return YES if value else NO
+
+
+def names(table: dict[str, str]) -> tuple[str, ...]:
+    return tuple(table.values())
+
+
+def names_of(table: dict[str, str], codes) -> str:
+    return "、".join(table.get(code, code) for code in codes or ())
+
+
+# --- 随机抽查事项清单 (seed 003 附件1 + seed 004) ---------------------------------------------
+
+ITEMS = SheetKind(
+    name="items",
+    title="随机抽查事项清单",
+    key="code",
+    label=_l("Spot-check item list"),
+    columns=(
+        Column("序号", None, hint=HINT_MARKER, width=8),
+        Column("事项编码", "code", kind=CODE, width=14, aliases=("编码", "事项代码"),
+               hint="新增事项留空；填写已有事项的编码即修改该事项"),
+        Column("检查事项", "name", required=True, width=28, aliases=("事项名称", "抽查事项", "检查事项名称"),
+               hint="必填。如：食品生产经营者监督检查"),
+        Column("子项", "sub_item", width=20, hint="可空"),
+        Column("检查依据", "legal_basis", width=36, hint="法律法规名称及条款"),
+        Column("检查主体", "checking_body", width=18, aliases=("抽查主体",), hint="如：市市场监督管理局"),
+        Column("抽查对象", "target_type", width=18, aliases=("检查对象",), hint="如：食品生产企业"),
+        Column("检查内容", "content", width=30),
+        Column("检查方式", "methods", kind=MULTI, width=18, choices=names(reference.CHECK_METHODS),
+               hint="可多选，用“、”分隔：" + "、".join(reference.CHECK_METHODS.values())),
+        Column("比例", "ratio", width=12, aliases=("抽查比例",), hint="如：不低于5%"),
+        Column("频次", "frequency", width=12, aliases=("抽查频次",), hint="如：每年1次"),
+        Column("执法类别", "inspector_categories", kind=MULTI, width=18, aliases=("检查人员执法类别",),
+               choices=names(reference.ENFORCEMENT_CATEGORIES), hint="检查人员须具备的执法类别，可多选，用“、”分隔"),
+        Column("检查人员要求", "inspector_requirements", width=20, hint="可空"),
+        Column("检查结果的运用情形", "result_use", width=30, aliases=("检查结果运用情形", "检查结果的运用")),
+        Column("领域", "field", required=True, kind=CHOICE, width=14, choices=names(reference.ITEM_FIELDS),
+               hint="必填：" + "或".join(reference.ITEM_FIELDS.values())),
+        Column("类别", "kind", kind=CHOICE, width=14, choices=names(reference.ITEM_KINDS), aliases=("事项类别",),
+               hint="一般检查事项或重点检查事项，留空为一般检查事项"),
+        Column("是否纳入随机抽查", "random_check", kind=FLAG, width=10, choices=(YES, NO),
+               aliases=("纳入随机抽查",), hint="是或否，留空为是"),
+        Column("备注", "remarks", width=20),
+    ),
+    notes=(
+        "一行一个事项；第2行为填写说明，导入时自动跳过，也可删除。",
+        "新增的事项导入后为草稿，发布后方可使用；填写“事项编码”即修改已有事项，已发布事项的修改形成新版本。",
+        "导入为“全部或全不”：任何一行有错，整份文件都不导入，并列出每一个出错的行、列和原因。",
+    ),
+)
+
+# --- 检查对象名录库 (market-entity registry + the department's directory entries) ----------------
+
+DIRECTORY = SheetKind(
+    name="directory",
+    title="检查对象名录库",
+    key="code",
+    label=_l("Target directory"),
+    columns=(
+        Column("序号", None, hint=HINT_MARKER, width=8),
+        Column("统一社会信用代码/对象编码", "code", required=True, kind=CODE, width=24,
+               aliases=("统一社会信用代码", "对象编码", "信用代码", "社会信用代码"),
+               hint="必填。企业等组织填18位统一社会信用代码；产品、项目、行为填其编码"),
+        Column("名称", "name", required=True, width=30, aliases=("企业名称", "主体名称", "对象名称", "单位名称"),
+               hint="必填"),
+        Column("对象类型", "entity_type", kind=CHOICE, width=14, choices=names(reference.ENTITY_TYPES),
+               aliases=("主体类型", "类型"), hint="留空为企业"),
+        Column("行业代码", "industry_code", required=True, kind=CODE, width=10, aliases=("国民经济行业代码", "行业"),
+               hint="必填。GB/T 4754，如 C1311"),
+        Column("行政区划代码", "region_code", required=True, kind=CODE, width=12, aliases=("区划代码",),
+               hint="必填。6位，GB/T 2260"),
+        Column("地址", "address", width=30, aliases=("住所", "经营场所")),
+        Column("登记状态", "status", kind=CHOICE, width=10, choices=names(reference.ENTITY_STATUSES),
+               hint="留空为存续"),
+        Column("经营异常名录", "abnormal", kind=FLAG, width=10, choices=(YES, NO), aliases=("列入经营异常名录",),
+               hint="是或否"),
+        Column("严重违法失信", "blacklisted", kind=FLAG, width=10, choices=(YES, NO),
+               aliases=("严重违法失信名单", "列入严重违法失信名单"), hint="是或否"),
+        Column("最近处罚日期", "penalized_on", kind=DATE, width=12, hint="YYYY-MM-DD，可空"),
+        Column("投诉举报数", "complaints", kind=INT, width=10, hint="近12个月，整数"),
+        Column("信用等级", "credit_rating", kind=CHOICE, width=10, choices=tuple(reference.CREDIT_RATINGS),
+               hint="A、B、C、D，可空"),
+        Column("监管类别", "category", width=16, hint="本部门的监管类别"),
+        Column("风险等级", "risk", kind=CHOICE, width=10,
+               choices=(*reference.RISK_CLASSES, *reference.RISK_LABEL_STYLES["words"].values()),
+               hint="A、B、C、D 或 高、较高、一般、低，留空为C"),
+        Column("标签", "tags", width=16, hint="多个用“、”分隔"),
+        Column("上次检查日期", "last_inspected_on", kind=DATE, width=12, hint="YYYY-MM-DD，可空"),
+    ),
+    notes=(
+        "一行一个检查对象；第2行为填写说明，导入时自动跳过，也可删除。",
+        "名录库中已有的市场主体只能由市场监督管理局修改；其他部门导入时，已有主体的登记信息保持不变，只新增缺少的主体并更新本部门的监管类别、风险等级、标签和上次检查日期。",
+        "导入为“全部或全不”：任何一行有错，整份文件都不导入，并列出每一个出错的行、列和原因。",
+    ),
+)
+
+# --- 执法检查人员名录库 (seed 003 附件2 + seed 004) --------------------------------------------
+
+INSPECTORS = SheetKind(
+    name="inspectors",
+    title="执法检查人员名录库",
+    key="cert_no",
+    label=_l("Inspector directory"),
+    columns=(
+        Column("序号", None, hint=HINT_MARKER, width=8),
+        Column("姓名", "name", required=True, width=10, hint="必填"),
+        Column("性别", "sex", required=True, kind=CHOICE, width=6, choices=names(reference.SEXES), hint="必填：男或女"),
+        Column("身份证号码", "id_number", kind=CODE, width=22, aliases=("身份证号", "公民身份号码"),
+               hint="新增人员必填，18位；修改已有人员时可留空"),
+        Column("执法机构全称", "agency", required=True, width=26, aliases=("执法机构", "所在执法机构"), hint="必填"),
+        Column("职务", "post", width=12, aliases=("岗位职务", "岗位")),
+        Column("执法证编号", "cert_no", required=True, kind=CODE, width=16, aliases=("执法证号", "执法证号码"),
+               hint="必填；按编号新增或修改人员"),
+        Column("执法证有效期至", "cert_expires_on", kind=DATE, width=14, aliases=("有效期至", "执法证有效期"),
+               hint="YYYY-MM-DD，可空"),
+        Column("执法类别", "categories", required=True, kind=MULTI, width=20, aliases=("执法种类",),
+               choices=names(reference.ENFORCEMENT_CATEGORIES), hint="必填，可多选，用“、”分隔"),
+        Column("执法区域", "region", width=14),
+        Column("业务专长", "expertise", width=16),
+        Column("是否专家", "is_expert", kind=FLAG, width=8, choices=(YES, NO), aliases=("专家",), hint="是或否"),
+        Column("状态", "active", kind=CHOICE, width=8, choices=("在用", "停用"), aliases=("在岗状态",),
+               hint="在用或停用，留空：新增为在用，已有人员不变"),
+        Column("备注", None, width=20, hint="仅供填表参考，系统不保存"),
+    ),
+    notes=(
+        "一行一名执法检查人员；第2行为填写说明，导入时自动跳过，也可删除。",
+        ("身份证号码属个人信息：只有本部门系统管理员导出的名录含完整号码，其他人导出的为遮盖后的号码；"
+         "导入时遮盖后的号码视为“不修改”。"),
+        "导入为“全部或全不”：任何一行有错，整份文件都不导入，并列出每一个出错的行、列和原因。",
+    ),
+)
+
+KINDS: dict[str, SheetKind] = {kind.name: kind for kind in (ITEMS, DIRECTORY, INSPECTORS)}
+
+#: What the job pages call the import jobs.
+JOB_KINDS = {f"import.{kind.name}": kind for kind in KINDS.values()}
+
+ACTIVE_NAMES = {"在用": True, "停用": False}

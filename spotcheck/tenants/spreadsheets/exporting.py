@@ -1,0 +1,110 @@
+"""The current lists of the department as spreadsheet rows, in the columns of the templates, with
+values written the way the import reads them back (so an export re-imports unchanged)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import IO
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+
+from spotcheck.platform import audit, personal_data
+from spotcheck.platform.clock import SHANGHAI
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, has_permission
+from spotcheck.tenants import reference
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.tenants.spreadsheets import writing
+from spotcheck.tenants.spreadsheets.columns import (
+    DIRECTORY,
+    ITEMS,
+    SheetKind,
+    flag_text,
+    names_of,
+)
+
+_BATCH = 2000
+
+
+def template_file(kind: SheetKind) -> tuple[IO[bytes], str]:
+    """The blank template of ``kind`` and its download name."""
+    return writing.template(kind), f"{kind.title}-模板.xlsx"
+
+
+def export_file(kind: SheetKind, *, reader) -> tuple[IO[bytes], str]:
+    """The department's current list of ``kind`` as a workbook, and its download name.
+
+    Inspectors' ID numbers are complete only for a reader who may see personal data (the
+    department administrator; the export is audited), masked for everyone else.
+    """
+    if kind is ITEMS:
+        rows = _item_rows()
+    elif kind is DIRECTORY:
+        rows = _directory_rows(reader.tenant.risk_labels if reader.tenant else "letters")
+    else:
+        rows = _inspector_rows(reader)
+    tenant_name = reader.tenant.name if reader.tenant else ""
+    name = f"{kind.title}-{tenant_name}-{datetime.now(SHANGHAI):%Y%m%d}.xlsx"
+    return writing.export(kind, _numbered(kind, rows)), name
+
+
+def _numbered(kind: SheetKind, rows: Iterator[dict]) -> Iterator[list]:
+    for number, values in enumerate(rows, start=1):
+        yield [number if column.header == "序号" else values.get(column.key, "") for column in kind.columns]
+
+
+def _item_rows() -> Iterator[dict]:
+    """Drafts and published items (retired ones are no longer on the list), by code."""
+    query = sa.select(Item).where(Item.status != ItemStatus.retired).order_by(Item.code)
+    for item in db.session.scalars(query):
+        yield {
+            "code": item.code, "name": item.name, "sub_item": item.sub_item, "legal_basis": item.legal_basis,
+            "checking_body": item.checking_body, "target_type": item.target_type, "content": item.content,
+            "methods": names_of(reference.CHECK_METHODS, item.methods), "ratio": item.ratio,
+            "frequency": item.frequency,
+            "inspector_categories": names_of(reference.ENFORCEMENT_CATEGORIES, item.inspector_categories),
+            "inspector_requirements": item.inspector_requirements, "result_use": item.result_use,
+            "field": reference.ITEM_FIELDS.get(item.field, item.field),
+            "kind": reference.ITEM_KINDS.get(item.kind, item.kind),
+            "random_check": flag_text(item.random_check), "remarks": item.remarks,
+        }
+
+
+def _directory_rows(risk_style: str) -> Iterator[dict]:
+    """The department's directory entries with their registry data, by entry id, in batches."""
+    labels = reference.RISK_LABEL_STYLES.get(risk_style, reference.RISK_LABEL_STYLES["letters"])
+    query = (sa.select(DirectoryEntry).join(DirectoryEntry.entity).options(contains_eager(DirectoryEntry.entity))
+             .order_by(DirectoryEntry.id).execution_options(yield_per=_BATCH))
+    for entry in db.session.scalars(query):
+        entity: Entity = entry.entity
+        yield {
+            "code": entity.code, "name": entity.name,
+            "entity_type": reference.ENTITY_TYPES.get(entity.entity_type, entity.entity_type),
+            "industry_code": entity.industry_code, "region_code": entity.region_code, "address": entity.address,
+            "status": reference.ENTITY_STATUSES.get(entity.status, entity.status),
+            "abnormal": flag_text(entity.abnormal), "blacklisted": flag_text(entity.blacklisted),
+            "penalized_on": entity.penalized_on, "complaints": entity.complaints,
+            "credit_rating": entity.credit_rating or "", "category": entry.category,
+            "risk": labels.get(entry.risk, entry.risk), "tags": "、".join(entry.tag_list),
+            "last_inspected_on": entry.last_inspected_on,
+        }
+
+
+def _inspector_rows(reader) -> Iterator[dict]:
+    full = has_permission(reader, Permission.INSPECTORS_PERSONAL_DATA)
+    inspectors = list(db.session.scalars(sa.select(Inspector).order_by(Inspector.name, Inspector.id)))
+    if full and inspectors:
+        audit.record("inspector.ids_exported", "inspector", None, actor=reader, details={"count": len(inspectors)})
+    for person in inspectors:
+        yield {
+            "name": person.name, "sex": reference.SEXES.get(person.sex, person.sex),
+            "id_number": personal_data.decrypt(person.id_encrypted) if full else person.id_masked,
+            "agency": person.agency, "post": person.post, "cert_no": person.cert_no,
+            "cert_expires_on": person.cert_expires_on,
+            "categories": names_of(reference.ENFORCEMENT_CATEGORIES, person.categories),
+            "region": person.region, "expertise": person.expertise, "is_expert": flag_text(person.is_expert),
+            "active": "在用" if person.active else "停用",
+        }
