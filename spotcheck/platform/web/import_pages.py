@@ -4,7 +4,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, send_file, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
