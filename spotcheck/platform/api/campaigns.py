@@ -1,5 +1,208 @@
-"""Campaigns (抽查任务) and their draws."""
+"""Campaigns (抽查任务) and their draws.
+
+The ceremony (DRAW-SPEC "Sequence"): approval commits the target draw; freezing publishes the
+frame digest and counts; the draw takes the observers' inputs and runs as a background job
+(202 with the job; follow ``GET /api/v1/jobs/<id>``). A draw happens once per campaign and kind:
+a second request answers 409 and changes nothing. There is no re-draw, only replacements with a
+reason from the list.
+"""
+from flask import Response
+from flask.views import MethodView
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_smorest import Blueprint
+
+from spotcheck.platform.api.campaign_schemas import (
+    CampaignFieldsSchema, CampaignSchema, DrawRequestSchema, DrawSchema, ReplaceInspectorSchema, ReplaceTargetSchema,
+    TargetSchema, TeamMemberSchema,
+)
+from spotcheck.platform.api.schemas import JobSchema
+from spotcheck.platform.errors import NotFound
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tasks.draw_jobs import submit_draw
+from spotcheck.tenants.campaigns import ceremony, services
 
 PREFIX = "/campaigns"
 blp = Blueprint("Campaigns", __name__, description="Campaigns (抽查任务) and their draws.")
+
+KIND = "<any(targets, inspectors):kind>"
+_JSON_FILE = {200: {"description": "The proof (UTF-8 JSON, keys in the order of DRAW-SPEC)",
+                    "content": {"application/json": {"schema": {"type": "object"}}}}}
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def draw_facts(record) -> dict:
+    """What may be shown of a draw: the nonce only once the draw is made (it is in the proof)."""
+    facts = {name: getattr(record, name) for name in (
+        "commitment", "committed_at", "frame_digest", "counts", "excluded", "frozen_at", "public_inputs", "seed",
+        "drawn_at", "proof_sha256")}
+    facts["kind"] = record.kind.value
+    facts["nonce"] = record.proof["nonce"] if record.drawn_at is not None else None
+    return facts
+
+
+def _draw(campaign, kind):
+    record = ceremony.get_draw(campaign, kind)
+    if record is None:
+        raise NotFound(_l("This draw is not committed yet."))
+    return record
+
+
+@blp.route("")
+class Campaigns(MethodView):
+    @requires(Permission.CAMPAIGNS_VIEW)
+    @blp.response(200, CampaignSchema(many=True))
+    def get(self):
+        """My department's campaigns, newest first"""
+        return services.list_campaigns()
+
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(CampaignFieldsSchema)
+    @blp.response(201, CampaignSchema)
+    def post(self, data):
+        """Draft a campaign: its items must all be in a filed plan of its year, unless it is of an
+        exempt kind with a stated reason"""
+        campaign = services.create_campaign(data, actor=_user())
+        db.session.commit()
+        return campaign
+
+
+@blp.route("/<int:campaign_id>")
+class CampaignById(MethodView):
+    @requires(Permission.CAMPAIGNS_VIEW)
+    @blp.response(200, CampaignSchema)
+    def get(self, campaign_id):
+        """One campaign of my department"""
+        return services.get_campaign(campaign_id)
+
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(CampaignFieldsSchema)
+    @blp.response(200, CampaignSchema)
+    def patch(self, data, campaign_id):
+        """Change a draft campaign (an approved one is committed and cannot change)"""
+        campaign = services.update_campaign(services.get_campaign(campaign_id), data, actor=_user())
+        db.session.commit()
+        return campaign
+
+
+@blp.route("/<int:campaign_id>/approve")
+class CampaignApprove(MethodView):
+    @requires(Permission.CAMPAIGNS_APPROVE)
+    @blp.response(200, DrawSchema)
+    def post(self, campaign_id):
+        """Approve the campaign (leader): the target draw is committed; answers the published commitment"""
+        campaign = services.approve(services.get_campaign(campaign_id), actor=_user())
+        db.session.commit()
+        return draw_facts(ceremony.get_draw(campaign, "targets"))
+
+
+@blp.route(f"/<int:campaign_id>/draws/{KIND}/freeze")
+class DrawFreeze(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.response(200, DrawSchema)
+    def post(self, campaign_id, kind):
+        """Freeze the frame: publishes its digest, the counts and the excluded counts by reason"""
+        campaign = services.get_campaign(campaign_id)
+        freeze = ceremony.freeze_targets if kind == "targets" else ceremony.freeze_inspectors
+        record = freeze(campaign, actor=_user())
+        db.session.commit()
+        return draw_facts(record)
+
+
+@blp.route(f"/<int:campaign_id>/draws/{KIND}")
+class DrawByKind(MethodView):
+    @requires(Permission.CAMPAIGNS_VIEW)
+    @blp.response(200, DrawSchema)
+    def get(self, campaign_id, kind):
+        """The draw: commitment, frame digest, counts, excluded, inputs, seed, times (the nonce only after the draw)"""
+        return draw_facts(_draw(services.get_campaign(campaign_id), kind))
+
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(DrawRequestSchema)
+    @blp.response(202, JobSchema)
+    def post(self, data, campaign_id, kind):
+        """Draw with the observers' inputs, in the background (once per campaign and kind: a second
+        request answers 409)"""
+        campaign = services.get_campaign(campaign_id)
+        return submit_draw(campaign, kind, data["public_inputs"], _user(), locale=str(get_locale()))
+
+
+@blp.route(f"/<int:campaign_id>/draws/{KIND}/proof")
+class DrawProof(MethodView):
+    @requires(Permission.CAMPAIGNS_VIEW)
+    @blp.doc(responses=_JSON_FILE)
+    def get(self, campaign_id, kind):
+        """The proof of the draw, as published (check it with `spotcheck draw verify PROOF.json`)"""
+        return proof_response(services.get_campaign(campaign_id), kind)
+
+
+def proof_response(campaign, kind: str) -> Response:
+    record = _draw(campaign, kind)
+    if record.drawn_at is None:
+        raise NotFound(_l("This draw has not been made yet."))
+    name = f"{campaign.id}-{kind}-proof.json"
+    return Response(ceremony.proof_bytes(record.proof), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blp.route("/<int:campaign_id>/targets")
+class Targets(MethodView):
+    @requires(Permission.CAMPAIGNS_VIEW)
+    @blp.response(200, TargetSchema(many=True))
+    def get(self, campaign_id):
+        """The drawn targets and reserves, each with its team once the inspectors are drawn"""
+        return targets_with_teams(services.get_campaign(campaign_id))
+
+
+def targets_with_teams(campaign):
+    teams: dict[int, list] = {}
+    for member in ceremony.list_team_members(campaign):
+        teams.setdefault(member.entity_id, []).append(member)
+    targets = ceremony.list_targets(campaign)
+    for target in targets:
+        target.team_members = teams.get(target.entity_id, [])
+    return targets
+
+
+@blp.route("/<int:campaign_id>/targets/<int:entity_id>/replace")
+class TargetReplace(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(ReplaceTargetSchema)
+    @blp.response(200, TargetSchema)
+    def post(self, data, campaign_id, entity_id):
+        """Replace a selected target by the next reserve of its stratum, with a reason from the list"""
+        campaign = services.get_campaign(campaign_id)
+        incoming = ceremony.replace_target(campaign, entity_id, data["reason"], actor=_user())
+        db.session.commit()
+        incoming.team_members = []
+        return incoming
+
+
+@blp.route("/<int:campaign_id>/team-members/<int:member_id>/replace")
+class MemberReplace(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(ReplaceInspectorSchema)
+    @blp.response(200, TeamMemberSchema)
+    def post(self, data, campaign_id, member_id):
+        """Replace a team member by the next eligible inspector of the visit's ranking, with a reason from the list"""
+        campaign = services.get_campaign(campaign_id)
+        member = ceremony.replace_inspector(campaign, member_id, data["reason"], actor=_user())
+        db.session.commit()
+        return member
+
+
+@blp.route("/<int:campaign_id>/team-members/<int:member_id>/leader")
+class MemberLeader(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.response(200, TeamMemberSchema)
+    def post(self, campaign_id, member_id):
+        """Name this member the team leader (组长) of the visit"""
+        campaign = services.get_campaign(campaign_id)
+        member = ceremony.designate_leader(campaign, member_id, actor=_user())
+        db.session.commit()
+        return member

@@ -1,5 +1,120 @@
-"""Annual plans (年度检查计划)."""
+"""Annual plans (年度检查计划).
+
+A department drafts its plan (planner), submits it for filing (报备, leader), the justice bureau
+files it (备案) or returns it with a comment (supervisor), and the leader publishes it.
+"""
+from flask.views import MethodView
+from flask_login import current_user
 from flask_smorest import Blueprint
+
+from spotcheck.platform.api.campaign_schemas import (
+    PlanCreateSchema, PlanForReviewSchema, PlanLineUpdateSchema, PlanReviewSchema, PlanSchema,
+)
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants import services as tenants
+from spotcheck.tenants.plans import services
 
 PREFIX = "/plans"
 blp = Blueprint("Plans", __name__, description="Annual plans (年度检查计划).")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@blp.route("")
+class Plans(MethodView):
+    @requires(Permission.CAMPAIGNS_VIEW)
+    @blp.response(200, PlanSchema(many=True))
+    def get(self):
+        """My department's plans, newest year first"""
+        return services.list_plans()
+
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(PlanCreateSchema)
+    @blp.response(201, PlanSchema)
+    def post(self, data):
+        """Start a plan for a year (or a half-year) as a draft"""
+        plan = services.create_plan(year=data["year"], half=data["half"], title=data["title"], actor=_user())
+        db.session.commit()
+        return plan
+
+
+@blp.route("/review")
+class PlansToReview(MethodView):
+    @requires(Permission.PLANS_REVIEW)
+    @blp.response(200, PlanForReviewSchema(many=True))
+    def get(self):
+        """Every department's submitted plans, waiting to be filed or returned (justice bureau)"""
+        plans = services.plans_to_review(_user())
+        names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
+        for plan in plans:
+            plan.department_name = names.get(plan.tenant_id, "")
+        return plans
+
+
+@blp.route("/<int:plan_id>")
+class PlanById(MethodView):
+    @requires(Permission.CAMPAIGNS_VIEW)
+    @blp.response(200, PlanSchema)
+    def get(self, plan_id):
+        """One plan of my department with its items"""
+        return services.get_plan(plan_id)
+
+
+@blp.route("/<int:plan_id>/items/<int:item_id>")
+class PlanLine(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(PlanLineUpdateSchema)
+    @blp.response(200, PlanSchema)
+    def put(self, data, plan_id, item_id):
+        """Add a published item to the plan, or change its ratio, frequency, months and methods
+        (while the plan is a draft or returned)"""
+        plan = services.get_plan(plan_id)
+        services.set_line(plan, item_id=item_id, actor=_user(), **data)
+        db.session.commit()
+        return plan
+
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.response(200, PlanSchema)
+    def delete(self, plan_id, item_id):
+        """Take an item out of the plan (while the plan is a draft or returned)"""
+        plan = services.get_plan(plan_id)
+        services.remove_line(plan, item_id, actor=_user())
+        db.session.commit()
+        return plan
+
+
+@blp.route("/<int:plan_id>/submit")
+class PlanSubmit(MethodView):
+    @requires(Permission.CAMPAIGNS_APPROVE)
+    @blp.response(200, PlanSchema)
+    def post(self, plan_id):
+        """Submit the plan to the justice bureau for filing (报备)"""
+        plan = services.submit(services.get_plan(plan_id), actor=_user())
+        db.session.commit()
+        return plan
+
+
+@blp.route("/<int:plan_id>/publish")
+class PlanPublish(MethodView):
+    @requires(Permission.CAMPAIGNS_APPROVE)
+    @blp.response(200, PlanSchema)
+    def post(self, plan_id):
+        """Publish a filed plan on the public portal"""
+        plan = services.publish(services.get_plan(plan_id), actor=_user())
+        db.session.commit()
+        return plan
+
+
+@blp.route("/<int:plan_id>/review")
+class PlanReview(MethodView):
+    @requires(Permission.PLANS_REVIEW)
+    @blp.arguments(PlanReviewSchema)
+    @blp.response(200, PlanSchema)
+    def post(self, data, plan_id):
+        """File (备案, accept true) or return a submitted plan with a comment (justice bureau)"""
+        plan = services.review(plan_id, supervisor=_user(), accept=data["accept"], comment=data["comment"])
+        db.session.commit()
+        return plan

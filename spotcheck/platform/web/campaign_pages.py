@@ -1,4 +1,394 @@
-"""Campaign pages (抽查任务): drafting, approval, the draw ceremony, targets and teams."""
-from flask import Blueprint
+"""Campaign pages (抽查任务): drafting, approval, the draw ceremony, targets and teams.
+
+The campaign page is the ceremony (DRAW-SPEC "Sequence"): approval publishes the commitment,
+freezing publishes the frame digest and counts, the draw takes the observers' inputs and runs
+as a background job, and the proof can be downloaded and verified. There is no re-draw: once a
+draw is made its button is gone, and a second request is refused by the ceremony service.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from spotcheck.draw.verify import verify
+from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.campaign_forms import (
+    STRATA, CampaignForm, DrawForm, ReplaceInspectorForm, ReplaceTargetForm, bp_to_percent,
+)
+from spotcheck.platform.web.directory_forms import FLAG_LABELS
+from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
+from spotcheck.tasks import jobs
+from spotcheck.tasks.draw_jobs import submit_draw
+from spotcheck.tasks.models import JobStatus
+from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns import ceremony, services
+from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
+from spotcheck.tenants.directory.services import directory_categories
+from spotcheck.tenants.items import services as items
+from spotcheck.tenants.plans import services as plans
 
 bp = Blueprint("campaign_pages", __name__, url_prefix="/campaigns")
+
+KINDS = ("targets", "inspectors")
+KIND = "<any(targets, inspectors):kind>"
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "approved": _l("Approved"),
+    "targets_drawn": _l("Targets drawn"),
+    "inspectors_drawn": _l("Inspectors drawn"),
+    "in_progress": _l("In progress"),
+}
+#: The ceremony's steps as the stepper shows them.
+STEPS = ("draft", "approved", "targets_drawn", "inspectors_drawn")
+
+TARGET_STATUS_LABELS = {"selected": _l("Selected"), "reserve": _l("Reserve"), "replaced": _l("Replaced")}
+
+EXCLUDED_LABELS = {
+    "not_active": _l("No longer active (deregistered, revoked or moved away)"),
+    "checked_this_year": _l("Already checked this year for the same items (not flagged)"),
+    "inactive": _l("Inactive"),
+    "certificate_expired": _l("Certificate not valid on the draw date"),
+    "not_qualified": _l("Not qualified for the items' enforcement categories"),
+}
+
+FLAGGED_LABEL = _l("Flagged entities (complaints, abnormal list, serious violations, recent penalty)")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def stratum_label(code: str) -> str:
+    if code == services.FLAGGED:
+        return str(FLAGGED_LABEL)
+    style = getattr(getattr(current_user, "tenant", None), "risk_labels", "letters")
+    word = reference.RISK_LABEL_STYLES.get(style, {}).get(code)
+    risk = _("Risk class %(code)s", code=code)
+    return f"{risk} ({word})" if word and word != code else risk
+
+
+def rule_text(rule) -> str:
+    if not rule:
+        return "—"
+    if "count" in rule:
+        return _("%(n)s entities", n=rule["count"])
+    return _("%(ratio)s %%, at least %(min)s", ratio=bp_to_percent(rule.get("ratio_bp")), min=rule.get("min") or 0)
+
+
+def exempt_line(campaign) -> str:
+    """How a campaign outside the plan is shown everywhere: "outside the plan: <kind>: <reason>"."""
+    return _("Outside the plan: %(kind)s: %(reason)s", kind=services.EXEMPT_KINDS.get(campaign.exempt_kind,
+                                                                                    campaign.exempt_kind),
+             reason=campaign.exempt_reason)
+
+
+@bp.context_processor
+def _campaign_helpers():
+    return {
+        "campaign_status_label": lambda s: STATUS_LABELS.get(getattr(s, "value", s), s),
+        "target_status_label": lambda s: TARGET_STATUS_LABELS.get(getattr(s, "value", s), s),
+        "excluded_label": lambda code: EXCLUDED_LABELS.get(code, code),
+        "target_reason_label": lambda code: ceremony.TARGET_REPLACEMENT_REASONS.get(code, code),
+        "inspector_reason_label": lambda code: ceremony.INSPECTOR_REPLACEMENT_REASONS.get(code, code),
+        "stratum_label": stratum_label,
+        "rule_text": rule_text,
+        "exempt_line": exempt_line,
+        "method_name": lambda code: reference.CHECK_METHODS.get(code, code),
+        "entity_type_names": lambda codes: [reference.ENTITY_TYPES.get(c, c) for c in codes or []],
+        "flag_names": lambda codes: [str(FLAG_LABELS.get(c, c)) for c in codes or []],
+        "steps": STEPS,
+        "strata_codes": STRATA,
+        "percent": bp_to_percent,
+        "public_campaign_url": public_campaign_url,
+    }
+
+
+def public_campaign_url(campaign) -> str | None:
+    """The campaign's page on the public portal (一公开), once it is approved and if the portal has it."""
+    if campaign.status == CampaignStatus.draft or "public_draws.campaign" not in current_app.view_functions:
+        return None
+    return url_for("public_draws.campaign", campaign_id=campaign.id)
+
+
+@bp.route("")
+@requires(Permission.CAMPAIGNS_VIEW)
+def index():
+    return render_template("campaigns/index.html", campaigns=services.list_campaigns())
+
+
+# --- drafting ---------------------------------------------------------------------------------
+
+
+def _prepare(form: CampaignForm) -> None:
+    published = items.list_items("published")
+    form.item_ids.choices = [(str(i.id), f"{i.code} {i.name}") for i in published]
+    categories = directory_categories()
+    chosen = [c for c in form.categories.data or [] if c not in categories]
+    form.categories.choices = [(c, c) for c in categories + chosen]
+
+
+def _save_errors(form: CampaignForm, failed: ValidationFailed) -> list[str]:
+    errors = dict(failed.errors)
+    strata_errors = errors.pop("strata", [])
+    apply_service_errors(form, errors, {"target_filter": "industries"})
+    return strata_errors
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def new():
+    form = CampaignForm()
+    if request.method == "GET":
+        year = services.today().year
+        form.year.data = str(year)
+        for stratum in services.RISK_STRATA:
+            getattr(form, f"{stratum}_min").data = "1"
+    _prepare(form)
+    strata_errors = []
+    if form.validate_on_submit():
+        try:
+            campaign = services.create_campaign(form.campaign_data(), actor=_user())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            strata_errors = _save_errors(form, failed)
+        else:
+            db.session.commit()
+            flash(_("Campaign %(code)s saved as a draft. A leader approves it.", code=campaign.code), "success")
+            return redirect(url_for("campaign_pages.detail", campaign_id=campaign.id))
+    code = 422 if request.method == "POST" else 200
+    return render_template("campaigns/form.html", form=form, campaign=None, strata_errors=strata_errors), code
+
+
+@bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def edit(campaign_id):
+    campaign = services.get_campaign(campaign_id)
+    if campaign.status != CampaignStatus.draft:
+        flash(_("Only a draft campaign can change; an approved one is committed."), "error")
+        return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
+    form = CampaignForm()
+    if request.method == "GET":
+        form.fill_from(campaign)
+    _prepare(form)
+    strata_errors = []
+    if form.validate_on_submit():
+        try:
+            services.update_campaign(campaign, form.campaign_data(), actor=_user())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            campaign = services.get_campaign(campaign_id)
+            strata_errors = _save_errors(form, failed)
+        else:
+            db.session.commit()
+            flash(_("Campaign %(code)s saved.", code=campaign.code), "success")
+            return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
+    code = 422 if request.method == "POST" else 200
+    return render_template("campaigns/form.html", form=form, campaign=campaign, strata_errors=strata_errors), code
+
+
+# --- the ceremony -----------------------------------------------------------------------------
+
+
+@bp.route("/<int:campaign_id>")
+@requires(Permission.CAMPAIGNS_VIEW)
+def detail(campaign_id):
+    return _render_detail(services.get_campaign(campaign_id))
+
+
+def _render_detail(campaign, draw_form=None, status=200):
+    draws = {kind: ceremony.get_draw(campaign, kind) for kind in KINDS}
+    drawn = campaign.status not in (CampaignStatus.draft, CampaignStatus.approved)
+    targets = ceremony.list_targets(campaign) if drawn else []
+    teams: dict[int, list] = {}
+    for member in ceremony.list_team_members(campaign) if drawn else []:
+        teams.setdefault(member.entity_id, []).append(member)
+    inspectors_frozen = draws["inspectors"] is not None and draws["inspectors"].frozen_at is not None
+    selected_per_stratum: dict[str, int] = {}
+    for target in targets:
+        if target.status == TargetStatus.selected:
+            selected_per_stratum[target.stratum] = selected_per_stratum.get(target.stratum, 0) + 1
+    plan = plans.get_plan(campaign.plan_id) if campaign.plan_id else None
+    return render_template(
+        "campaigns/detail.html", campaign=campaign, draws=draws, plan=plan,
+        visits=[t for t in targets if t.status != TargetStatus.reserve],
+        reserves=[t for t in targets if t.status == TargetStatus.reserve],
+        teams=teams, selected_per_stratum=selected_per_stratum,
+        can_replace_targets=campaign.status == CampaignStatus.targets_drawn and not inspectors_frozen,
+        teams_open=campaign.status in (CampaignStatus.inspectors_drawn, CampaignStatus.in_progress),
+        action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None),
+        replace_target_form=ReplaceTargetForm(formdata=None), replace_inspector_form=ReplaceInspectorForm(formdata=None),
+    ), status
+
+
+def _refused(refused) -> str:
+    if isinstance(refused, ValidationFailed):
+        return " ".join(m for messages in refused.errors.values() for m in messages)
+    return str(refused)
+
+
+def _back(campaign_id):
+    return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
+
+
+@bp.route("/<int:campaign_id>/approve", methods=["POST"])
+@requires(Permission.CAMPAIGNS_APPROVE)
+def approve(campaign_id):
+    campaign = services.get_campaign(campaign_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.approve(campaign, actor=_user())
+        except (Conflict, ValidationFailed) as refused:
+            db.session.rollback()
+            flash(_refused(refused), "error")
+        else:
+            db.session.commit()
+            flash(_("Campaign %(code)s approved. The commitment of the target draw is published.",
+                    code=campaign.code), "success")
+    return _back(campaign_id)
+
+
+@bp.route(f"/<int:campaign_id>/draws/{KIND}/freeze", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def freeze(campaign_id, kind):
+    campaign = services.get_campaign(campaign_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            (ceremony.freeze_targets if kind == "targets" else ceremony.freeze_inspectors)(campaign, actor=_user())
+        except (Conflict, ValidationFailed) as refused:
+            db.session.rollback()
+            flash(_refused(refused), "error")
+        else:
+            db.session.commit()
+            flash(_("The frame is frozen; its digest and counts are published. The draw can now be made."), "success")
+    return _back(campaign_id)
+
+
+@bp.route(f"/<int:campaign_id>/draws/{KIND}", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def draw(campaign_id, kind):
+    campaign = services.get_campaign(campaign_id)
+    form = DrawForm()
+    if not form.validate_on_submit():
+        return _back(campaign_id)
+    try:
+        job = submit_draw(campaign, kind, form.inputs(), _user(), locale=str(get_locale()))
+    except ValidationFailed as failed:
+        db.session.rollback()
+        form.public_inputs.errors = [m for messages in failed.errors.values() for m in messages]
+        return _render_detail(services.get_campaign(campaign_id), form, 422)
+    except Conflict as conflict:
+        db.session.rollback()
+        flash(str(conflict), "error")
+        return _back(campaign_id)
+    return redirect(url_for("campaign_pages.draw_job", campaign_id=campaign_id, job_id=job.id))
+
+
+@bp.route("/<int:campaign_id>/jobs/<int:job_id>")
+@requires(Permission.CAMPAIGNS_VIEW)
+def draw_job(campaign_id, job_id):
+    """The draw's job: followed while it runs, then back to the campaign with its outcome."""
+    campaign = services.get_campaign(campaign_id)
+    job = jobs.get_job(job_id)
+    if not job.kind.startswith("draw."):
+        abort(404)
+    if job.done:
+        if job.status == JobStatus.succeeded and (job.result or {}).get("campaign_id") == campaign.id:
+            if job.kind == "draw.targets":
+                flash(_("The targets are drawn: %(n)s selected. Seed %(seed)s.", n=job.result.get("selected"),
+                        seed=job.result.get("seed")), "success")
+            else:
+                flash(_("The inspectors are drawn: %(n)s teams. Seed %(seed)s.", n=job.result.get("teams"),
+                        seed=job.result.get("seed")), "success")
+        elif job.status == JobStatus.failed:
+            flash(_("The draw was not made: %(why)s", why=job.error or ""), "error")
+        return _back(campaign_id)
+    return render_template("campaigns/job.html", campaign=campaign, job=job)
+
+
+@bp.route(f"/<int:campaign_id>/proofs/{KIND}.json")
+@requires(Permission.CAMPAIGNS_VIEW)
+def proof(campaign_id, kind):
+    record = _drawn(services.get_campaign(campaign_id), kind)
+    name = f"{campaign_id}-{kind}-proof.json"
+    return Response(ceremony.proof_bytes(record.proof), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route(f"/<int:campaign_id>/proofs/{KIND}/verify")
+@requires(Permission.CAMPAIGNS_VIEW)
+def verify_proof(campaign_id, kind):
+    """Recompute the proof on the server (the same checks as `spotcheck draw verify`)."""
+    campaign = services.get_campaign(campaign_id)
+    record = _drawn(campaign, kind)
+    checks = verify(record.proof)
+    return render_template("campaigns/verify.html", campaign=campaign, kind=kind, record=record, checks=checks,
+                           ok=all(check.ok for check in checks))
+
+
+def _drawn(campaign, kind):
+    record = ceremony.get_draw(campaign, kind)
+    if record is None or record.drawn_at is None:
+        raise NotFound(_l("This draw has not been made yet."))
+    return record
+
+
+# --- after the draws --------------------------------------------------------------------------
+
+
+@bp.route("/<int:campaign_id>/targets/<int:entity_id>/replace", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def replace_target(campaign_id, entity_id):
+    campaign = services.get_campaign(campaign_id)
+    form = ReplaceTargetForm()
+    if form.validate_on_submit():
+        try:
+            incoming = ceremony.replace_target(campaign, entity_id, form.reason.data or "", actor=_user())
+        except (Conflict, ValidationFailed, NotFound) as refused:
+            db.session.rollback()
+            flash(_refused(refused), "error")
+        else:
+            db.session.commit()
+            flash(_("Replaced by %(name)s (%(code)s), the next reserve of the stratum.", name=incoming.entity.name,
+                    code=incoming.entity.code), "success")
+    return _back(campaign_id)
+
+
+@bp.route("/<int:campaign_id>/team-members/<int:member_id>/replace", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def replace_member(campaign_id, member_id):
+    campaign = services.get_campaign(campaign_id)
+    form = ReplaceInspectorForm()
+    if form.validate_on_submit():
+        try:
+            new = ceremony.replace_inspector(campaign, member_id, form.reason.data or "", actor=_user())
+        except (Conflict, ValidationFailed, NotFound) as refused:
+            db.session.rollback()
+            flash(_refused(refused), "error")
+        else:
+            db.session.commit()
+            flash(_("Replaced by %(name)s (%(cert)s), the next eligible inspector of the ranking.",
+                    name=new.inspector.name, cert=new.inspector.cert_no), "success")
+    return _back(campaign_id)
+
+
+@bp.route("/<int:campaign_id>/team-members/<int:member_id>/leader", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def leader(campaign_id, member_id):
+    campaign = services.get_campaign(campaign_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            member = ceremony.designate_leader(campaign, member_id, actor=_user())
+        except (Conflict, NotFound) as refused:
+            db.session.rollback()
+            flash(_refused(refused), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is the team leader for %(entity)s.", name=member.inspector.name,
+                    entity=member.entity.name), "success")
+    return _back(campaign_id)

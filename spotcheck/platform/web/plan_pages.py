@@ -1,4 +1,200 @@
 """Annual plan pages (年度检查计划): drafting, submission, filing by the justice bureau, publication."""
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.platform.extensions import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.campaign_forms import PlanForm, PlanLineForm, ReviewForm, bp_to_percent
+from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
+from spotcheck.tenants import reference
+from spotcheck.tenants import services as tenants
+from spotcheck.tenants.items import services as items
+from spotcheck.tenants.plans import services
 
 bp = Blueprint("plan_pages", __name__, url_prefix="/plans")
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted for filing"),
+    "returned": _l("Returned for changes"),
+    "filed": _l("Filed"),
+    "published": _l("Published"),
+}
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.context_processor
+def _plan_helpers():
+    return {
+        "plan_status_label": lambda status: STATUS_LABELS.get(getattr(status, "value", status), status),
+        "percent": bp_to_percent,
+        "method_names": lambda codes: [name for code, name in reference.CHECK_METHODS.items() if code in (codes or [])],
+        "period_label": period_label,
+    }
+
+
+def period_label(plan) -> str:
+    if plan.half == 1:
+        return _("%(year)s, first half-year", year=plan.year)
+    if plan.half == 2:
+        return _("%(year)s, second half-year", year=plan.year)
+    return _("%(year)s, whole year", year=plan.year)
+
+
+@bp.route("")
+@requires(Permission.CAMPAIGNS_VIEW)
+def index():
+    return render_template("plans/index.html", plans=services.list_plans())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def new():
+    form = PlanForm()
+    if request.method == "GET":
+        from spotcheck.tenants.campaigns.services import today
+
+        year = today().year
+        form.year.data = str(year)
+        form.title.data = _("Annual administrative inspection plan %(year)s", year=year)
+    if form.validate_on_submit():
+        try:
+            plan = services.create_plan(actor=_user(), **form.plan_data())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_service_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            flash(_("Plan saved as a draft. Add the items it covers."), "success")
+            return redirect(url_for("plan_pages.detail", plan_id=plan.id))
+    return render_template("plans/form.html", form=form)
+
+
+@bp.route("/<int:plan_id>")
+@requires(Permission.CAMPAIGNS_VIEW)
+def detail(plan_id):
+    return _render_detail(services.get_plan(plan_id))
+
+
+def _render_detail(plan, line_form=None, status=200):
+    line_form = line_form or PlanLineForm(formdata=None)
+    published = items.list_items("published")
+    in_plan = {line.item_id for line in plan.lines}
+    line_form.item_id.choices = [("", _("Choose an item"))] + [
+        (str(i.id), f"{i.code} {i.name}" + (f" ({_('in the plan: saving changes it')})" if i.id in in_plan else ""))
+        for i in published]
+    return render_template("plans/detail.html", plan=plan, line_form=line_form, action_form=EmptyForm(),
+                           editable=plan.status in services.EDITABLE), status
+
+
+@bp.route("/<int:plan_id>/items", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def set_line(plan_id):
+    plan = services.get_plan(plan_id)
+    form = PlanLineForm()
+    if not form.validate_on_submit():
+        return _render_detail(plan, form, 422)
+    try:
+        services.set_line(plan, actor=_user(), **form.line_data())
+    except ValidationFailed as failed:
+        db.session.rollback()
+        apply_service_errors(form, failed.errors, {"ratio_bp": "ratio"})
+        return _render_detail(services.get_plan(plan_id), form, 422)
+    except Conflict as conflict:
+        db.session.rollback()
+        flash(str(conflict), "error")
+    else:
+        db.session.commit()
+        flash(_("The item is in the plan."), "success")
+    return redirect(url_for("plan_pages.detail", plan_id=plan_id))
+
+
+@bp.route("/<int:plan_id>/items/<int:item_id>/remove", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def remove_line(plan_id, item_id):
+    plan = services.get_plan(plan_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.remove_line(plan, item_id, actor=_user())
+        except (Conflict, NotFound) as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+        else:
+            db.session.commit()
+            flash(_("The item was taken out of the plan."), "success")
+    return redirect(url_for("plan_pages.detail", plan_id=plan_id))
+
+
+def _step(plan_id, step, done_message):
+    plan = services.get_plan(plan_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            step(plan, actor=_user())
+        except (Conflict, ValidationFailed) as refused:
+            db.session.rollback()
+            message = "; ".join(m for ms in refused.errors.values() for m in ms) if isinstance(
+                refused, ValidationFailed) else str(refused)
+            flash(message, "error")
+        else:
+            db.session.commit()
+            flash(done_message, "success")
+    return redirect(url_for("plan_pages.detail", plan_id=plan_id))
+
+
+@bp.route("/<int:plan_id>/submit", methods=["POST"])
+@requires(Permission.CAMPAIGNS_APPROVE)
+def submit(plan_id):
+    return _step(plan_id, services.submit, _("The plan was submitted to the justice bureau for filing."))
+
+
+@bp.route("/<int:plan_id>/publish", methods=["POST"])
+@requires(Permission.CAMPAIGNS_APPROVE)
+def publish(plan_id):
+    return _step(plan_id, services.publish, _("The plan is published on the public portal."))
+
+
+# --- the justice bureau ------------------------------------------------------------------------
+
+
+@bp.route("/review")
+@requires(Permission.PLANS_REVIEW)
+def review_list():
+    return _render_review({})
+
+
+def _render_review(forms: dict, status=200):
+    plans = services.plans_to_review(_user())
+    names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
+    rows = [(plan, names.get(plan.tenant_id, ""), forms.get(plan.id) or ReviewForm(formdata=None)) for plan in plans]
+    return render_template("plans/review.html", rows=rows), status
+
+
+@bp.route("/review/<int:plan_id>", methods=["POST"])
+@requires(Permission.PLANS_REVIEW)
+def review(plan_id):
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("plan_pages.review_list"))
+    accept = request.form.get("decision") == "file"
+    try:
+        plan = services.review(plan_id, supervisor=_user(), accept=accept, comment=form.comment.data or "")
+    except ValidationFailed as failed:
+        db.session.rollback()
+        apply_service_errors(form, failed.errors)
+        return _render_review({plan_id: form}, 422)
+    except Conflict as conflict:
+        db.session.rollback()
+        flash(str(conflict), "error")
+    else:
+        db.session.commit()
+        flash(_("Plan “%(title)s” filed.", title=plan.title) if accept
+              else _("Plan “%(title)s” returned with your comment.", title=plan.title), "success")
+    return redirect(url_for("plan_pages.review_list"))

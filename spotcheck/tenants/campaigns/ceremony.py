@@ -72,16 +72,19 @@ def commit(campaign: Campaign, kind: str, *, actor) -> Draw:
 # --- targets ------------------------------------------------------------------------------
 
 
-def is_flagged(entity: Entity, on) -> bool:
+def is_flagged(entity, on) -> bool:
     """Complaints, the abnormal list, the serious-violation list or a penalty in the last year (seed 002)."""
     recent_penalty = entity.penalized_on is not None and entity.penalized_on >= on - timedelta(days=365)
     return entity.abnormal or entity.blacklisted or recent_penalty or entity.complaints > 0
 
 
 def _candidates(campaign: Campaign):
-    """The department's directory entries matching the campaign's filter."""
+    """The department's directory entries matching the campaign's filter, as plain rows (no ORM
+    objects: a frame may hold millions)."""
     f = campaign.target_filter or {}
-    query = sa.select(DirectoryEntry.id, DirectoryEntry.risk, Entity).join(DirectoryEntry.entity)
+    query = (sa.select(DirectoryEntry.risk, Entity.id, Entity.code, Entity.status, Entity.abnormal, Entity.blacklisted,
+                       Entity.penalized_on, Entity.complaints)
+             .join(Entity, Entity.id == DirectoryEntry.entity_id))
     if f.get("categories"):
         query = query.where(DirectoryEntry.category.in_(f["categories"]))
     if f.get("industries"):
@@ -93,7 +96,7 @@ def _candidates(campaign: Campaign):
     for flag in f.get("flags") or []:
         query = query.where({"abnormal": Entity.abnormal.is_(True), "blacklisted": Entity.blacklisted.is_(True),
                              "penalized": Entity.penalized_on.is_not(None), "complaints": Entity.complaints > 0}[flag])
-    return db.session.execute(query.execution_options(yield_per=10000))
+    return db.session.execute(query.execution_options(yield_per=20000))
 
 
 def _checked_this_year(campaign: Campaign) -> set[int]:
@@ -114,7 +117,8 @@ def freeze_targets(campaign: Campaign, *, actor) -> Draw:
     group, on = campaign.tenant_code, today()
     checked = _checked_this_year(campaign) if campaign.exclude_checked else set()
     rows, excluded = [], Counter()
-    for _entry_id, risk, entity in _candidates(campaign):
+    for entity in _candidates(campaign):
+        risk = entity.risk
         if entity.status != "active":
             excluded["not_active"] += 1
             continue
@@ -300,6 +304,7 @@ def replace_inspector(campaign: Campaign, member_id: int, reason: str, *, actor)
     new = TeamMember(campaign_id=campaign.id, entity_id=member.entity_id, inspector_id=incoming.id,
                      position=member.position, is_leader=member.is_leader)
     db.session.add(new)
+    db.session.flush()  # stamped with the tenant now, not by an autoflush inside the audit's system access
     _store_proof(record, proof)
     audit.record("draw.inspector_replaced", "campaign", campaign.id, actor=actor, details=replacement)
     return new
@@ -321,6 +326,30 @@ def designate_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember
     return member
 
 
+# --- reading the outcome (for the pages and the API) ----------------------------------------
+
+
+_DRAW_STATUS = {"targets": CampaignStatus.approved, "inspectors": CampaignStatus.targets_drawn}
+
+
+def ready_to_draw(campaign: Campaign, kind: str) -> Draw:
+    """Refuse at once what :func:`draw_targets` / :func:`draw_inspectors` would refuse, so a draw
+    request that cannot succeed (a second draw above all) is answered before a job is queued."""
+    return _require_step(campaign, kind, _DRAW_STATUS[kind], frozen=True)
+
+
+def list_targets(campaign: Campaign) -> list[CampaignTarget]:
+    """The campaign's drawn targets and reserves, cell by cell in ranking order."""
+    return list(db.session.scalars(sa.select(CampaignTarget).where(CampaignTarget.campaign_id == campaign.id)
+                                   .order_by(CampaignTarget.group_code, CampaignTarget.stratum, CampaignTarget.rank)))
+
+
+def list_team_members(campaign: Campaign) -> list[TeamMember]:
+    """Every team member of the campaign, replaced ones included, in pick order per visit."""
+    return list(db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id)
+                                   .order_by(TeamMember.entity_id, TeamMember.position, TeamMember.id)))
+
+
 # --- shared steps ---------------------------------------------------------------------------
 
 
@@ -332,11 +361,11 @@ def _lock(campaign_id: int) -> Campaign:
 
 def _require_step(campaign: Campaign, kind: str, status: CampaignStatus, *, frozen: bool, lock: bool = False) -> Draw:
     record = get_draw(campaign, kind, for_update=lock)
+    if record is not None and record.drawn_at is not None:
+        raise Conflict(_l("This draw has already been made; it can never be made again."))
     if campaign.status != status or record is None:
         raise Conflict(_l("This step is not possible in the campaign's present state (%(status)s).",
                           status=campaign.status.value))
-    if record.drawn_at is not None:
-        raise Conflict(_l("This draw has already been made; it can never be made again."))
     if frozen and record.frozen_at is None:
         raise Conflict(_l("Freeze the frame first."))
     if not frozen and record.frozen_at is not None:

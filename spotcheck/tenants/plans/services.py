@@ -126,6 +126,7 @@ def review(plan_id: int, *, supervisor, accept: bool, comment: str) -> Plan:
         audit.record("plan.filed" if accept else "plan.returned", "plan", plan.id, actor=supervisor,
                      tenant_id=plan.tenant_id, details={"comment": comment})
         db.session.flush()
+        _ = [line.item.name for line in plan.lines]  # load while visible, for the answer
     return plan
 
 

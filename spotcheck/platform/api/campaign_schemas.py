@@ -1,0 +1,183 @@
+"""Marshmallow schemas of the plan and campaign API (年度检查计划, 抽查任务, 抽取).
+
+The schemas check shapes only; the plan, campaign and ceremony services check the values, so
+the pages and the API give the same messages.
+"""
+from marshmallow import Schema, fields
+
+from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
+from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
+from spotcheck.tenants.plans.models import PlanStatus
+
+
+def _codes(table: dict[str, str]) -> str:
+    return "; ".join(f"{code} = {name}" for code, name in table.items())
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+class PlanLineSchema(Schema):
+    id = fields.Int(dump_only=True)
+    item_id = fields.Int(dump_only=True)
+    item_code = fields.Function(lambda line: line.item.code, dump_only=True)
+    item_name = fields.Function(lambda line: line.item.name, dump_only=True)
+    ratio_bp = fields.Int(metadata={"description": "Planned sampling ratio in basis points (500 = 5 %)"})
+    frequency = fields.Str(metadata={"description": "频次, e.g. 每年1次"})
+    months = fields.List(fields.Int(), metadata={"description": "Months of the checks, 1–12"})
+    methods = fields.List(fields.Str(), metadata={"description": "检查方式 codes: " + _codes(reference.CHECK_METHODS)})
+
+
+class PlanLineUpdateSchema(Schema):
+    ratio_bp = fields.Int(required=True, metadata={"description": "Planned ratio in basis points, 0–10000"})
+    frequency = fields.Str(load_default="")
+    months = fields.List(fields.Int(), load_default=list)
+    methods = fields.List(fields.Str(), load_default=list,
+                          metadata={"description": "检查方式 codes (or Chinese names): " + _codes(reference.CHECK_METHODS)})
+
+
+class PlanCreateSchema(Schema):
+    year = fields.Int(required=True)
+    half = fields.Int(load_default=None, allow_none=True,
+                      metadata={"description": "None for the whole year, 1 or 2 for a half-year plan"})
+    title = fields.Str(load_default="")
+
+
+class PlanSchema(Schema):
+    id = fields.Int(dump_only=True)
+    year = fields.Int(dump_only=True)
+    half = fields.Int(dump_only=True, allow_none=True)
+    title = fields.Str(dump_only=True)
+    status = fields.Enum(PlanStatus, by_value=True, dump_only=True, metadata={
+        "description": "draft; submitted (报备); returned (with the supervisor's comment); filed (备案); published"})
+    comment = fields.Str(dump_only=True, metadata={"description": "The supervisor's comment (returned or filed)"})
+    submitted_at = fields.DateTime(dump_only=True, allow_none=True)
+    filed_at = fields.DateTime(dump_only=True, allow_none=True)
+    filed_by_name = fields.Str(dump_only=True)
+    published_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+    lines = fields.List(fields.Nested(PlanLineSchema), dump_only=True, data_key="items")
+
+
+class PlanForReviewSchema(PlanSchema):
+    tenant_id = fields.Int(dump_only=True)
+    department = fields.Str(attribute="department_name", dump_only=True,
+                            metadata={"description": "The department that submitted the plan"})
+
+
+class PlanReviewSchema(Schema):
+    accept = fields.Bool(required=True, metadata={"description": "true: file (备案); false: return with the comment"})
+    comment = fields.Str(load_default="", metadata={"description": "Required when returning the plan"})
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+
+class ItemRefSchema(Schema):
+    id = fields.Int()
+    code = fields.Str()
+    name = fields.Str()
+
+
+class CampaignFieldsSchema(Schema):
+    title = fields.Str()
+    year = fields.Int()
+    item_ids = fields.List(fields.Int(), metadata={"description": "Published items of my item list"})
+    exempt_kind = fields.Str(allow_none=True, metadata={
+        "description": "Outside the annual plan (seed 001), with a stated reason: " + _codes(EXEMPT_KINDS)})
+    exempt_reason = fields.Str()
+    target_filter = fields.Dict(metadata={
+        "description": "Which directory entries are candidates: {categories: [...], industries: [GB/T 4754 prefixes], "
+                       "regions: [GB/T 2260 prefixes], entity_types: [...], flags: [abnormal, blacklisted, penalized, "
+                       "complaints]}"})
+    strata = fields.Dict(metadata={
+        "description": "Sampling per stratum A, B, C, D (required) and flagged (optional): {\"count\": n} or "
+                       "{\"ratio_bp\": r, \"min\": m} (r in basis points)"})
+    reserve_size = fields.Int()
+    team_size = fields.Int(metadata={"description": "Inspectors per team, at least 2"})
+    capacity = fields.Int(allow_none=True, metadata={"description": "Most visits per inspector, or null"})
+    window_start = fields.Str(metadata={"description": "YYYY-MM-DD"})
+    window_end = fields.Str(metadata={"description": "YYYY-MM-DD"})
+    method = fields.Str(metadata={"description": "检查方式: " + _codes(reference.CHECK_METHODS)})
+
+
+class CampaignSchema(Schema):
+    id = fields.Int()
+    code = fields.Str(metadata={"description": "Public code, e.g. 应急抽〔2026〕3号"})
+    title = fields.Str()
+    year = fields.Int()
+    status = fields.Enum(CampaignStatus, by_value=True)
+    plan_id = fields.Int(allow_none=True)
+    exempt_kind = fields.Str(allow_none=True)
+    exempt_kind_name = fields.Function(lambda c: EXEMPT_KINDS.get(c.exempt_kind) if c.exempt_kind else None)
+    exempt_reason = fields.Str()
+    items = fields.List(fields.Nested(ItemRefSchema))
+    item_ids = fields.Function(lambda c: [item.id for item in c.items])
+    target_filter = fields.Dict()
+    strata = fields.Dict()
+    reserve_size = fields.Int()
+    team_size = fields.Int()
+    capacity = fields.Int(allow_none=True)
+    window_start = fields.Date()
+    window_end = fields.Date()
+    method = fields.Str()
+    approved_at = fields.DateTime(allow_none=True)
+    approved_by_name = fields.Str()
+    created_at = fields.DateTime()
+
+
+class DrawSchema(Schema):
+    kind = fields.Str()
+    commitment = fields.Str(metadata={"description": "SHA-256 of the nonce, published at approval (targets) or "
+                                                     "after the target draw (inspectors)"})
+    committed_at = fields.DateTime()
+    frame_digest = fields.Str(allow_none=True)
+    counts = fields.Dict(allow_none=True)
+    excluded = fields.Dict(allow_none=True, metadata={"description": "Excluded rows per reason"})
+    frozen_at = fields.DateTime(allow_none=True)
+    public_inputs = fields.List(fields.Str(), allow_none=True)
+    seed = fields.Str(allow_none=True)
+    drawn_at = fields.DateTime(allow_none=True)
+    nonce = fields.Str(allow_none=True, metadata={"description": "Revealed only after the draw"})
+    proof_sha256 = fields.Str(allow_none=True)
+
+
+class DrawRequestSchema(Schema):
+    public_inputs = fields.List(fields.Str(), load_default=list, metadata={
+        "description": "The observers' inputs, one string each (at most 20, one line of at most 200 characters). "
+                       "A draw without outside inputs relies on the operator alone."})
+
+
+class ReplaceTargetSchema(Schema):
+    reason = fields.Str(load_default="", metadata={"description": _codes(TARGET_REPLACEMENT_REASONS)
+                                                   + " (an entity that cannot be found is a finding, not a reason)"})
+
+
+class ReplaceInspectorSchema(Schema):
+    reason = fields.Str(load_default="", metadata={"description": _codes(INSPECTOR_REPLACEMENT_REASONS)})
+
+
+class TeamMemberSchema(Schema):
+    id = fields.Int()
+    inspector_id = fields.Int()
+    name = fields.Function(lambda m: m.inspector.name)
+    cert_no = fields.Function(lambda m: m.inspector.cert_no)
+    position = fields.Int()
+    is_leader = fields.Bool()
+    active = fields.Bool()
+    replacement_reason = fields.Str()
+
+
+class TargetSchema(Schema):
+    entity_id = fields.Int()
+    code = fields.Function(lambda t: t.entity.code)
+    name = fields.Function(lambda t: t.entity.name)
+    group_code = fields.Str()
+    stratum = fields.Str()
+    rank = fields.Int()
+    status = fields.Enum(TargetStatus, by_value=True)
+    replacement_reason = fields.Str()
+    team = fields.List(fields.Nested(TeamMemberSchema), attribute="team_members",
+                       metadata={"description": "The team of the visit, replaced members included (active false)"})

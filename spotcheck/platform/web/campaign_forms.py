@@ -1,0 +1,226 @@
+"""Forms of the plan and campaign pages. They only collect input (and turn a percentage typed
+with one decimal into basis points); the plan, campaign and ceremony services validate it."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.fields.choices import SelectChoice
+
+from spotcheck.platform.web.directory_forms import FLAG_LABELS
+from spotcheck.platform.web.forms import MultiCheckboxField
+from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+from spotcheck.tenants.campaigns.services import EXEMPT_KINDS, FLAGGED, RISK_STRATA
+
+STRATA = (*RISK_STRATA, FLAGGED)
+
+
+def _choices(table: dict) -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in table.items()]
+
+
+def percent_to_bp(text) -> int | None:
+    """``"2.5"`` or ``"2.5%"`` → 250; ``None`` when empty. ValueError unless 0–100 with at most one decimal."""
+    text = str(text or "").strip().rstrip("%％").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    bp = value * 100
+    if not value.is_finite() or bp != bp.to_integral_value() or not 0 <= value <= 100 or (bp % 10) != 0:
+        raise ValueError(text)
+    return int(bp)
+
+
+def bp_to_percent(bp) -> str:
+    """250 → ``"2.5"``, 3000 → ``"30"``."""
+    if bp in (None, ""):
+        return ""
+    text = f"{Decimal(int(bp)) / 100:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _percent(form, field) -> None:
+    try:
+        percent_to_bp(field.data)
+    except ValueError:
+        raise ValidationError(_l("Enter a percentage from 0 to 100 with at most one decimal, e.g. 2.5.")) from None
+
+
+def _whole(text):
+    text = str(text or "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text  # the service names the field and the reason
+
+
+def split_codes(text) -> list[str]:
+    """Prefixes typed in one box, separated by commas, spaces or 、."""
+    return [part for part in re.split(r"[\s,，、;；]+", str(text or "")) if part]
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+class PlanForm(FlaskForm):
+    year = StringField(_l("Year"))
+    half = SelectField(_l("Period"), choices=[SelectChoice("", _l("The whole year")),
+                                                  SelectChoice("1", _l("First half-year")),
+                                                  SelectChoice("2", _l("Second half-year"))], validate_choice=False)
+    title = StringField(_l("Title"))
+
+    def plan_data(self) -> dict:
+        year = _whole(self.year.data)
+        return {"year": year if isinstance(year, int) else 0, "half": int(self.half.data) if self.half.data else None,
+                "title": self.title.data or ""}
+
+
+class PlanLineForm(FlaskForm):
+    item_id = SelectField(_l("Item"), validate_choice=False)
+    ratio = StringField(_l("Planned ratio (%)"), validators=[_percent])
+    frequency = StringField(_l("Frequency"))
+    months = MultiCheckboxField(_l("Months"), choices=[SelectChoice(str(m), str(m)) for m in range(1, 13)],
+                                validate_choice=False)
+    methods = MultiCheckboxField(_l("Check methods"), choices=_choices(reference.CHECK_METHODS), validate_choice=False)
+
+    def line_data(self) -> dict:
+        return {"item_id": int(self.item_id.data) if str(self.item_id.data or "").isdigit() else 0,
+                "ratio_bp": percent_to_bp(self.ratio.data), "frequency": self.frequency.data or "",
+                "months": [int(m) for m in self.months.data or [] if str(m).isdigit()],
+                "methods": list(self.methods.data or [])}
+
+
+class ReviewForm(FlaskForm):
+    comment = TextAreaField(_l("Comment"))
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+
+class _CampaignFields(FlaskForm):
+    title = StringField(_l("Title"))
+    year = StringField(_l("Year"))
+    item_ids = MultiCheckboxField(_l("Items"), validate_choice=False)
+    exempt_kind = SelectField(_l("Outside the annual plan?"),
+                              choices=[SelectChoice("", _l("No: the items are in our filed plan of the year"))]
+                              + _choices(EXEMPT_KINDS), validate_choice=False)
+    exempt_reason = TextAreaField(_l("Reason for checking outside the plan"))
+    categories = MultiCheckboxField(_l("Supervision categories"), validate_choice=False)
+    industries = StringField(_l("Industry codes (GB/T 4754, prefixes)"))
+    regions = StringField(_l("Region codes (GB/T 2260, prefixes)"))
+    entity_types = MultiCheckboxField(_l("Entity types"), choices=_choices(reference.ENTITY_TYPES), validate_choice=False)
+    flags = MultiCheckboxField(_l("Only entities with these flags"), choices=_choices(FLAG_LABELS), validate_choice=False)
+    reserve_size = StringField(_l("Reserves per stratum"), default="3")
+    team_size = StringField(_l("Inspectors per team"), default="2")
+    capacity = StringField(_l("Most visits per inspector"))
+    window_start = StringField(_l("From"), render_kw={"type": "date"})
+    window_end = StringField(_l("To"), render_kw={"type": "date"})
+    method = SelectField(_l("Check method"), choices=_choices(reference.CHECK_METHODS), default="onsite",
+                         validate_choice=False)
+
+
+def _strata_fields() -> dict:
+    fields = {}
+    for stratum in STRATA:
+        modes = [SelectChoice("ratio", _l("Ratio")), SelectChoice("count", _l("Count"))]
+        if stratum == FLAGGED:
+            modes.insert(0, SelectChoice("none", _l("No separate rule")))
+        fields[f"{stratum}_mode"] = RadioField(_l("Rule"), choices=modes, validate_choice=False,
+                                               default="none" if stratum == FLAGGED else "ratio")
+        fields[f"{stratum}_ratio"] = StringField(_l("Ratio (%)"), validators=[_percent])
+        fields[f"{stratum}_min"] = StringField(_l("At least"))
+        fields[f"{stratum}_count"] = StringField(_l("Count"))
+    return fields
+
+
+class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
+    """A campaign's fields; the rules per stratum as ``<stratum>_mode/_ratio/_min/_count``."""
+
+    def strata_data(self) -> dict:
+        strata = {}
+        for stratum in STRATA:
+            mode = getattr(self, f"{stratum}_mode").data
+            if mode == "none":
+                continue
+            if mode == "count":
+                strata[stratum] = {"count": _whole(getattr(self, f"{stratum}_count").data)}
+            else:
+                try:
+                    ratio = percent_to_bp(getattr(self, f"{stratum}_ratio").data)
+                except ValueError:
+                    ratio = None
+                strata[stratum] = {"ratio_bp": ratio, "min": _whole(getattr(self, f"{stratum}_min").data) or 0}
+        return strata
+
+    def campaign_data(self) -> dict:
+        year = _whole(self.year.data)
+        return {
+            "title": self.title.data or "",
+            "year": year,
+            "item_ids": [int(i) for i in self.item_ids.data or [] if str(i).isdigit()],
+            "exempt_kind": self.exempt_kind.data or None,
+            "exempt_reason": self.exempt_reason.data or "",
+            "target_filter": {"categories": list(self.categories.data or []),
+                              "industries": split_codes(self.industries.data),
+                              "regions": split_codes(self.regions.data),
+                              "entity_types": list(self.entity_types.data or []),
+                              "flags": [f for f in self.flags.data or [] if f in FLAG_LABELS]},
+            "strata": self.strata_data(),
+            "reserve_size": _whole(self.reserve_size.data),
+            "team_size": _whole(self.team_size.data),
+            "capacity": _whole(self.capacity.data),
+            "window_start": self.window_start.data or "",
+            "window_end": self.window_end.data or "",
+            "method": self.method.data or "onsite",
+        }
+
+    def fill_from(self, campaign) -> None:
+        """Show a saved campaign in the form."""
+        f = campaign.target_filter or {}
+        self.title.data, self.year.data = campaign.title, str(campaign.year)
+        self.item_ids.data = [str(item.id) for item in campaign.items]
+        self.exempt_kind.data, self.exempt_reason.data = campaign.exempt_kind or "", campaign.exempt_reason
+        self.categories.data, self.entity_types.data = list(f.get("categories") or []), list(f.get("entity_types") or [])
+        self.flags.data = list(f.get("flags") or [])
+        self.industries.data, self.regions.data = " ".join(f.get("industries") or []), " ".join(f.get("regions") or [])
+        for stratum in STRATA:
+            rule = (campaign.strata or {}).get(stratum)
+            if rule is None:
+                getattr(self, f"{stratum}_mode").data = "none" if stratum == FLAGGED else "ratio"
+            elif "count" in rule:
+                getattr(self, f"{stratum}_mode").data = "count"
+                getattr(self, f"{stratum}_count").data = str(rule["count"])
+            else:
+                getattr(self, f"{stratum}_mode").data = "ratio"
+                getattr(self, f"{stratum}_ratio").data = bp_to_percent(rule.get("ratio_bp"))
+                getattr(self, f"{stratum}_min").data = str(rule.get("min") or 0)
+        self.reserve_size.data, self.team_size.data = str(campaign.reserve_size), str(campaign.team_size)
+        self.capacity.data = str(campaign.capacity) if campaign.capacity else ""
+        self.window_start.data, self.window_end.data = campaign.window_start.isoformat(), campaign.window_end.isoformat()
+        self.method.data = campaign.method
+
+
+class DrawForm(FlaskForm):
+    public_inputs = TextAreaField(_l("Observers' inputs, one per line"))
+
+    def inputs(self) -> list[str]:
+        return [line.strip() for line in (self.public_inputs.data or "").splitlines() if line.strip()]
+
+
+class ReplaceTargetForm(FlaskForm):
+    reason = SelectField(_l("Reason"), choices=[SelectChoice("", _l("Reason for replacing…"))]
+                         + _choices(TARGET_REPLACEMENT_REASONS), validate_choice=False)
+
+
+class ReplaceInspectorForm(FlaskForm):
+    reason = SelectField(_l("Reason"), choices=[SelectChoice("", _l("Reason for replacing…"))]
+                         + _choices(INSPECTOR_REPLACEMENT_REASONS), validate_choice=False)

@@ -1,0 +1,297 @@
+"""The plan → filing → campaign → approval → draw → public proof path in a real browser.
+
+Three people in their own browser contexts: the planner of 应急管理局 (郑洁), its leader (王磊) and
+the justice bureau's supervisor (韩梅); then an anonymous visitor of the public portal. The
+department's item, directory and inspectors are prepared through the services (as
+tests/campaign_world.py does, without the plan: the plan is made in the browser).
+Screenshots land in ``/tmp/spotcheck-shots/ceremony-*.png`` for a human to look at.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from campaign_world import CATEGORY, QUALIFICATION, credit_code, id_number
+from conftest import make_app, service_missing, user_named
+from test_browser import CHROMIUM_ARGS, CSP_RECORDER, TIMEOUT_MS, Problems, assert_clean, sign_in
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path("/tmp/spotcheck-shots")
+ITEM_NAME = "危险化学品安全生产检查"
+PLAN_TITLE = "2026年度应急管理行政执法检查计划"
+OBSERVERS = ["人大代表 李红: 3141", "企业代表: 春风又绿江南岸"]
+
+
+def _prepare_department(entities: int = 30, inspector_count: int = 8) -> None:
+    """A published item, directory entries and qualified inspectors of 应急管理局; no plan yet."""
+    from spotcheck.platform.extensions import db
+    from spotcheck.tenants.directory import services as directory
+    from spotcheck.tenants.inspectors import services as inspectors
+    from spotcheck.tenants.items import services as items
+    from spotcheck.tenants.scoping import tenant_scope
+
+    admin, lead = user_named("yjj_admin"), user_named("scj_admin")
+    codes = [credit_code(n) for n in range(entities)]
+    with tenant_scope(lead.tenant_id):
+        for n, code in enumerate(codes):
+            if directory.entity_by_code(code) is None:
+                directory.save_entity({"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611",
+                                       "region_code": "330102"}, actor=lead)
+        db.session.commit()
+    rng = random.Random(11)
+    with tenant_scope(admin.tenant_id):
+        for code in codes:
+            directory.add_entry(directory.entity_by_code(code), {"risk": rng.choice("ABCD"), "category": CATEGORY},
+                                actor=admin)
+        item = items.create_item({"name": ITEM_NAME, "inspector_categories": [QUALIFICATION], "field": "other"},
+                                 actor=admin)
+        items.publish_item(item, actor=admin)
+        for k in range(inspector_count):
+            inspectors.create_inspector({"name": f"检查员{k}", "sex": "男", "id_number": id_number(k), "agency": "应急管理局",
+                                         "cert_no": f"YJJ-{k:04d}", "categories": [QUALIFICATION]}, actor=admin)
+        db.session.commit()
+
+
+@pytest.fixture(scope="module")
+def live_server(sqlite_template, tmp_path_factory):
+    from werkzeug.serving import make_server
+
+    from spotcheck.platform.extensions import db
+
+    path = tmp_path_factory.mktemp("ceremony") / "spotcheck.db"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        _prepare_department()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="spotcheck-ceremony-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    executable = shutil.which("chromium")
+    if executable is None:
+        service_missing("Chromium", "no `chromium` on PATH (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def choose_item(page) -> None:
+    value = page.locator('select[name="item_id"] option', has_text=ITEM_NAME).get_attribute("value")
+    page.select_option('select[name="item_id"]', value)
+
+
+class Person:
+    """One person at their own browser (own cookies, own session)."""
+
+    def __init__(self, chromium, base_url: str, login: str | None):
+        self.context = chromium.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
+                                            locale="zh-CN", accept_downloads=True)
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.context.add_init_script(CSP_RECORDER)
+        self.page = self.context.new_page()
+        self.page.problems = Problems(self.page)
+        if login:
+            sign_in(self.page, login)
+
+    def go(self, path: str):
+        self.page.problems.clear()
+        response = self.page.goto(path)
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        return self.page
+
+    def submit(self, selector: str) -> None:
+        """Click a submit button and wait for the page it leads to."""
+        with self.page.expect_navigation():
+            self.page.click(selector)
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"ceremony-{name}.png"), full_page=True)
+        assert_clean(self.page)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def people(chromium, live_server):
+    made = []
+
+    def person(login: str | None) -> Person:
+        made.append(Person(chromium, live_server, login))
+        return made[-1]
+
+    yield person
+    for p in made:
+        p.close()
+
+
+def test_plan_filing_campaign_approval_draws_and_public_proof(people):
+    planner, leader, supervisor = people("yjj_planner"), people("yjj_leader"), people("sfj_supervisor")
+
+    # the planner drafts the plan of 2026 with the item
+    page = planner.go("/plans")
+    planner.submit("#plan-new")
+    page.fill('input[name="year"]', "2026")
+    page.fill('input[name="title"]', PLAN_TITLE)
+    planner.submit('#plan-form button[type="submit"]')
+    plan_path = re.search(r"/plans/\d+$", page.url).group(0)
+    choose_item(page)
+    page.fill('input[name="ratio"]', "5")
+    page.fill('input[name="frequency"]', "每年1次")
+    for month in ("3", "4"):
+        page.check(f'input[name="months"][value="{month}"]')
+    page.check('input[name="methods"][value="onsite"]')
+    planner.submit('#plan-line-form button[type="submit"]')
+    assert "5 %" in page.locator("#plan-items").inner_text() and ITEM_NAME in page.locator("#plan-items").inner_text()
+    assert page.locator("#plan-submit").count() == 0  # a leader submits
+    planner.shot("plan-draft")
+
+    # the leader submits it for filing (报备)
+    page = leader.go(plan_path)
+    leader.submit("#plan-submit button")
+    assert page.locator("#plan-line-form").count() == 0
+
+    # the justice bureau returns it with a comment, then files it (备案)
+    page = supervisor.go("/plans/review")
+    card = page.locator(".plan-review", has_text=PLAN_TITLE)
+    assert "应急管理局" in card.inner_text() and ITEM_NAME in card.inner_text()
+    supervisor.shot("review")
+    card.locator("textarea").fill("请补充检查月份安排")
+    supervisor.submit(f'.plan-review:has-text("{PLAN_TITLE}") button[value="return"]')
+    page = planner.go(plan_path)
+    assert "请补充检查月份安排" in page.locator("#plan-comment").inner_text()
+    choose_item(page)
+    page.fill('input[name="ratio"]', "5")
+    for month in ("3", "4", "9"):
+        page.check(f'input[name="months"][value="{month}"]')
+    planner.submit('#plan-line-form button[type="submit"]')
+    planner.shot("plan-returned")
+    leader.go(plan_path)
+    leader.submit("#plan-submit button")
+    page = supervisor.go("/plans/review")
+    page.locator(".plan-review", has_text=PLAN_TITLE).locator("textarea").fill("同意备案")
+    supervisor.submit(f'.plan-review:has-text("{PLAN_TITLE}") button[value="file"]')
+    assert page.locator(".plan-review", has_text=PLAN_TITLE).count() == 0
+
+    # the leader publishes the filed plan
+    page = leader.go(plan_path)
+    assert "同意备案" in page.locator("#plan-comment").inner_text()
+    leader.submit("#plan-publish button")
+    leader.shot("plan-published")
+
+    # the planner drafts the campaign
+    page = planner.go("/campaigns")
+    planner.submit("#campaign-new")
+    page.fill('input[name="title"]', "危化企业双随机抽查")
+    page.fill('input[name="year"]', "2026")
+    page.fill('input[name="window_start"]', "2026-03-01")
+    page.fill('input[name="window_end"]', "2026-04-30")
+    page.locator('input[name="item_ids"]').first.check()
+    page.check(f'input[name="categories"][value="{CATEGORY}"]')
+    for stratum, ratio in (("A", "30"), ("B", "10")):
+        page.fill(f'input[name="{stratum}_ratio"]', ratio)
+        page.fill(f'input[name="{stratum}_min"]', "1")
+    for stratum, count in (("C", "2"), ("D", "1")):
+        page.check(f'input[name="{stratum}_mode"][value="count"]')
+        page.fill(f'input[name="{stratum}_count"]', count)
+    page.fill('input[name="reserve_size"]', "2")
+    page.fill('input[name="capacity"]', "3")
+    planner.shot("campaign-form")
+    planner.submit('#campaign-form button[type="submit"]')
+    campaign_path = re.search(r"/campaigns/\d+$", page.url).group(0)
+    code = page.locator("#campaign-code").inner_text()
+    assert "抽〔2026〕" in code and PLAN_TITLE in page.locator("#campaign-basis").inner_text()
+    assert page.locator("#campaign-approve").count() == 0  # a leader approves
+
+    # the leader approves: the commitment is published
+    page = leader.go(campaign_path)
+    leader.submit("#campaign-approve button")
+    commitment = page.locator("#targets-commitment").inner_text()
+    assert re.fullmatch(r"[0-9a-f]{64}", commitment)
+    leader.shot("approved")
+
+    # the planner freezes the frame, the observers give their inputs, the targets are drawn
+    page = planner.go(campaign_path)
+    planner.submit("#targets-freeze button")
+    assert re.fullmatch(r"[0-9a-f]{64}", page.locator("#targets-digest").inner_text())
+    assert page.locator("#targets-counts tbody tr").count() >= 1
+    textarea = page.locator("#targets-public-inputs")
+    textarea.click()
+    page.keyboard.type(OBSERVERS[0])
+    page.keyboard.press("Enter")
+    page.keyboard.type(OBSERVERS[1])
+    planner.shot("frozen")
+    with page.expect_navigation(url=re.compile(re.escape(campaign_path) + "$")):
+        page.click("#targets-draw button")
+    assert page.locator("#targets-inputs li").all_inner_texts() == OBSERVERS
+    assert page.locator("#targets-draw").count() == 0 and page.locator("#targets-freeze").count() == 0
+    assert re.fullmatch(r"[0-9a-f]{64}", page.locator("#targets-seed").inner_text())
+    drawn = page.locator("#targets-table tbody tr").count()
+    assert drawn > 0
+    planner.shot("targets-drawn")
+
+    # the inspector draw
+    planner.submit("#inspectors-freeze button")
+    assert "8" in page.locator("#inspectors-counts").inner_text()
+    with page.expect_navigation(url=re.compile(re.escape(campaign_path) + "$")):
+        page.click("#inspectors-draw button")
+    assert page.locator("#inspectors-draw").count() == 0
+    teams = page.locator("#targets-table td.team")
+    assert teams.count() == drawn and all("YJJ-" in text for text in teams.all_inner_texts())
+    first_team = page.locator("#targets-table tbody tr").first
+    with page.expect_navigation():
+        first_team.locator(".leader-form button").first.click()
+    assert page.locator("#targets-table tbody tr").first.locator(".leader-tag").count() == 1
+    # no button anywhere draws again
+    assert page.locator("button, a", has_text=re.compile("重新抽取|再次抽取|重抽|re-?draw", re.I)).count() == 0
+    assert page.locator('form[action$="/draws/targets"], form[action$="/draws/inspectors"]').count() == 0
+    planner.shot("results")
+
+    # the proof downloads and verifies
+    with page.expect_download() as download:
+        page.click("#targets-proof")
+    from spotcheck.draw.verify import verify
+
+    proof = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert proof["commitment"] == commitment and proof["public_inputs"] == OBSERVERS
+    checks = verify(proof)
+    assert checks and all(check.ok for check in checks), [str(c) for c in checks if not c.ok]
+    planner.go(f"{campaign_path}/proofs/targets/verify")
+    assert planner.page.locator("#verify-ok").count() == 1
+    planner.shot("verify")
+
+    # the public portal: the campaign with its commitment, inputs and a proof that verifies
+    visitor = people(None)
+    public_path = f"/public/draws/campaigns/{campaign_path.rsplit('/', 1)[1]}"
+    page = visitor.go(public_path)
+    body = page.locator("main").inner_text()
+    assert code in body and commitment in page.content() and OBSERVERS[0] in body
+    visitor.shot("public")
+    visitor.go(f"{public_path}/proofs/targets/verify")
+    visitor.shot("public-verify")
+    public_proof = visitor.context.request.get(f"{public_path}/proofs/targets.json")
+    assert public_proof.ok and json.loads(public_proof.body())["seed"] == proof["seed"]
