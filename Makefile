@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export SPOTCHECK_ENV ?= development
 
-.PHONY: demo test install install-dev chromium translations clean
+.PHONY: demo test bench install install-dev chromium translations clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,12 @@ demo: install
 	$(BIN)/spotcheck run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev chromium
-	SPOTCHECK_ENV=testing $(BIN)/python -m pytest
+	SPOTCHECK_ENV=testing $(BIN)/python -m pytest -n 2
+
+# Benchmarks on the local PostgreSQL (a fresh database each): prints each figure beside its
+# baseline with the ratio, writes bench/results/*.json and bench/RESULTS.md. Takes several minutes.
+bench: install-dev
+	SPOTCHECK_ENV=testing $(BIN)/python -m bench
 
 # After changing UI strings: extract them, merge into the catalog, translate, compile.
 translations: install-dev

@@ -67,14 +67,25 @@ def audit_verify() -> None:
 
 
 @click.command("demo", help="Load the demo city (idempotent) and print the logins.")
+@click.option("--entities", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Registry entities of the demo city (default: 20000 for a new city; an existing city keeps "
+                   "its size; a bigger N grows it; 0: departments and users only).")
 @with_appcontext
-def demo_command() -> None:
-    from spotcheck.platform.demo import DEMO_PASSWORD, load_demo
+def demo_command(entities: int | None) -> None:
+    from spotcheck.platform.demo import DEMO_ENTITIES, DEMO_PASSWORD, city_size, city_summary, load_demo
 
-    logins = load_demo()
+    if entities is None:
+        existing = city_size()
+        entities = DEMO_ENTITIES if existing is None else existing
+    logins = load_demo(entities=entities)
     click.echo("Demo departments and users are ready. Password for every demo user: " + DEMO_PASSWORD)
     for login, name, department, roles in logins:
         click.echo(f"  {login:<16} {name:<8} {department:<8} {', '.join(roles)}")
+    summary = city_summary()
+    click.echo(f"Demo city: {summary['entities']} entities in the registry")
+    for code, counts in summary["departments"].items():
+        click.echo(f"  {code:<4} {counts['directory_entry']:>8} directory entries {counts['item']:>4} items "
+                   f"{counts['inspector']:>4} inspectors")
 
 
 @click.command("create-platform-admin", help="Create a platform administrator (asks for the password).")

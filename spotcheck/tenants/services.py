@@ -39,8 +39,10 @@ def get_tenant(tenant_id: int) -> Tenant:
     return tenant
 
 
-def create_tenant(*, code: str, name: str, kind: str, region_code: str, actor=None) -> Tenant:
-    """Create a department (部门). Only one ``lead`` and one ``supervisor`` may exist."""
+def create_tenant(*, code: str, name: str, kind: str, region_code: str, short_name: str = "", actor=None) -> Tenant:
+    """Create a department (部门). Only one ``lead`` and one ``supervisor`` may exist.
+
+    ``short_name`` heads its campaign codes (e.g. 应急 in 应急抽〔2026〕3号); the code otherwise."""
     errors: dict[str, list] = {}
     code = (code or "").strip().upper()
     name = (name or "").strip()
@@ -61,7 +63,8 @@ def create_tenant(*, code: str, name: str, kind: str, region_code: str, actor=No
         errors["kind"] = [_l("There is already a department of this kind.")]
     if errors:
         raise ValidationFailed(errors)
-    tenant = Tenant(code=code, name=name, kind=kind_value, region_code=region_code)
+    tenant = Tenant(code=code, name=name, kind=kind_value, region_code=region_code,
+                    short_name=(short_name or "").strip()[:16])
     _insert(tenant, "code", _l("This code is already taken."))
     audit.record("tenant.created", "tenant", tenant.id, actor=actor, tenant_id=None,
                  details={"code": code, "name": name, "kind": kind_value.value, "region_code": region_code})

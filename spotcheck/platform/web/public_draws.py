@@ -1,4 +1,193 @@
-"""The public side of plans and draws: announcements, commitments, frames, proofs, verification."""
-from flask import Blueprint
+"""The public side of plans and draws (一公开): published plans, campaign announcements, the draw
+ceremony as it goes (commitment, frame digest and counts, inputs, seed), the drawn targets and
+teams, the proofs, and a server-side verification anyone can run.
+
+No login. A department's data is read inside that department's scope
+(:func:`spotcheck.tenants.scoping.tenant_scope`) through the read-only services of
+:mod:`spotcheck.tenants.campaigns.publication`. Nothing here changes anything: the "verify"
+button is a GET that recomputes the stored proof.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, render_template
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.platform.errors import NotFound
+from spotcheck.platform.permissions import public
+from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns import publication
+from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+from spotcheck.tenants.campaigns.services import EXEMPT_KINDS, FLAGGED
+from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.tenants.services import list_tenants
 
 bp = Blueprint("public_draws", __name__, url_prefix="/public/draws")
+
+KINDS = "any(targets, inspectors)"
+
+KIND_LABELS = {"targets": _l("Target draw"), "inspectors": _l("Inspector draw")}
+STATUS_LABELS = {
+    "approved": _l("Approved, draw committed"),
+    "targets_drawn": _l("Targets drawn"),
+    "inspectors_drawn": _l("Inspectors drawn"),
+    "in_progress": _l("Inspections in progress"),
+}
+STAGE_LABELS = {"committed": _l("Committed"), "frozen": _l("Frame frozen"), "drawn": _l("Drawn")}
+EXCLUSION_LABELS = {
+    "not_active": _l("No longer operating (deregistered, revoked or moved away)"),
+    "checked_this_year": _l("Already checked this year for the same items"),
+    "inactive": _l("Inspector not active"),
+    "certificate_expired": _l("Enforcement certificate not valid on the draw date"),
+    "not_qualified": _l("Not qualified for the items' enforcement categories"),
+}
+PLAN_HALVES = {None: _l("Whole year"), 1: _l("First half-year"), 2: _l("Second half-year")}
+
+
+#: What each check of :func:`spotcheck.draw.verify.verify` means, in the reader's language (the
+#: verifier itself prints English, standard library only); the check's own name is shown beside it.
+CHECK_LABELS = [
+    (re.compile(r"algorithm is spotcheck-draw/1$"), _l("The algorithm is spotcheck-draw/1")),
+    (re.compile(r"kind is targets or inspectors$"), _l("The draw is a target or an inspector draw")),
+    (re.compile(r"the proof has exactly the fields of its kind$"), _l("The proof has exactly the fields it should")),
+    (re.compile(r"H\(nonce\) = commitment$"), _l("The revealed secret number matches the commitment published beforehand")),
+    (re.compile(r"frame rows are distinct$"), _l("No candidate is listed twice")),
+    (re.compile(r"frame lines are sorted and distinct$"), _l("The frame lines are in order and none is listed twice")),
+    (re.compile(r"frame digest$"), _l("The list of candidates matches the frame digest published before the draw")),
+    (re.compile(r"seed = HMAC"), _l("The seed follows from the secret number, the frame and the observers' inputs")),
+    (re.compile(r"selection lists exactly the frame's cells$"), _l("Every stratum of the frame was drawn, and no other")),
+    (re.compile(r"selected (?P<cell>\S+): (?P<n>\d+) of (?P<m>\d+)$"),
+     _l("Drawn in %(cell)s: %(n)s of %(m)s candidates, the first in the ranking")),
+    (re.compile(r"reserve (?P<cell>\S+): \d+$"), _l("Reserve of %(cell)s: the next ones in the ranking")),
+    (re.compile(r"replacement (?P<n>\d+) in (?P<cell>\S+): "),
+     _l("Replacement %(n)s in %(cell)s: the next unused reserve, with a reason")),
+    (re.compile(r"teams can be formed from the frame$"), _l("Every team can be formed from the frame")),
+    (re.compile(r"a team for every visit, no other$"), _l("A team for every visit, and no other")),
+    (re.compile(r"visits in draw order$"), _l("Visits in the order of the draw")),
+    (re.compile(r"team (?P<visit>[^:]+): "), _l("Team for %(visit)s: the first eligible in that visit's ranking")),
+    (re.compile(r"replacement (?P<n>\d+) at (?P<visit>[^:]+)"),
+     _l("Replacement %(n)s at %(visit)s: the next eligible inspector, with a reason")),
+    (re.compile(r"proof is complete and well-formed$"), _l("The proof is complete and well-formed")),
+]
+
+
+def check_label(name: str) -> str:
+    for pattern, label in CHECK_LABELS:
+        match = pattern.match(name)
+        if match:
+            return str(label) % match.groupdict() if match.groupdict() else str(label)
+    return name
+
+
+def stratum_label(code: str) -> str:
+    if code == FLAGGED:
+        return str(_l("Flagged entities (complaints, abnormal list, serious violations, recent penalty)"))
+    return str(_l("Risk class %(code)s", code=code))
+
+
+def percent(basis_points) -> str:
+    """3000 → "30%", 250 → "2.5%"."""
+    if basis_points is None:
+        return ""
+    return f"{basis_points / 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def rule_text(rule: dict) -> str:
+    if "count" in rule:
+        return str(_l("%(n)d drawn", n=rule["count"]))
+    return str(_l("%(ratio)s, at least %(min)d", ratio=percent(rule.get("ratio_bp")), min=rule.get("min", 0)))
+
+
+@bp.context_processor
+def _helpers():
+    return {
+        "kind_label": lambda kind: KIND_LABELS.get(kind, kind),
+        "campaign_status_label": lambda status: STATUS_LABELS.get(getattr(status, "value", status), status),
+        "stage_label": lambda stage: STAGE_LABELS.get(stage, stage),
+        "exclusion_label": lambda reason: EXCLUSION_LABELS.get(reason, reason),
+        "exempt_label": lambda kind: EXEMPT_KINDS.get(kind, kind),
+        "method_name": lambda code: reference.CHECK_METHODS.get(code, code),
+        "stratum_label": stratum_label,
+        "check_label": check_label,
+        "percent": percent,
+        "rule_text": rule_text,
+        "half_label": lambda half: PLAN_HALVES.get(half, half),
+        "target_reason": lambda code: TARGET_REPLACEMENT_REASONS.get(code, code),
+        "inspector_reason": lambda code: INSPECTOR_REPLACEMENT_REASONS.get(code, code),
+    }
+
+
+@bp.errorhandler(404)
+@bp.errorhandler(NotFound)
+def _not_found(error):
+    return render_template("public_draws/not_found.html"), 404
+
+
+def _departments():
+    return [tenant for tenant in list_tenants() if tenant.active]
+
+
+def _department_of(campaign_id: int):
+    """The department whose public campaign this is, found by looking in each department's own
+    scope (a draft or unknown id: 404)."""
+    for tenant in _departments():
+        with tenant_scope(tenant.id):
+            if publication.is_public_campaign(campaign_id):
+                return tenant
+    abort(404)
+
+
+@bp.route("")
+@public
+def index():
+    departments = []
+    for tenant in _departments():
+        with tenant_scope(tenant.id):  # lines, items and campaign items are loaded eagerly, in scope
+            departments.append({"tenant": tenant, "plans": publication.published_plans(),
+                                "campaigns": publication.public_campaigns()})
+    with_content = [d for d in departments if d["plans"] or d["campaigns"]]
+    return render_template("public_draws/index.html", departments=with_content,
+                           quiet=[d["tenant"] for d in departments if not (d["plans"] or d["campaigns"])])
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@public
+def campaign(campaign_id: int):
+    tenant = _department_of(campaign_id)
+    with tenant_scope(tenant.id):
+        record = publication.public_campaign(campaign_id)
+        draws = publication.public_draws(record)
+        drawn = "targets" in draws and draws["targets"].drawn_at is not None
+        targets = publication.public_targets(record) if drawn else []
+        teams = publication.public_teams(record) if drawn else {}
+        return render_template("public_draws/campaign.html", department=tenant, campaign=record, draws=draws,
+                               targets=targets, teams=teams)
+
+
+@bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>.json")
+@public
+def proof(campaign_id: int, kind: str):
+    tenant = _department_of(campaign_id)
+    with tenant_scope(tenant.id):
+        body = publication.published_proof(publication.public_campaign(campaign_id), kind)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="campaign-{campaign_id}-{kind}-proof.json"',
+        "Cache-Control": "no-cache"})
+
+
+@bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>/verify")
+@public
+def verify(campaign_id: int, kind: str):
+    tenant = _department_of(campaign_id)
+    with tenant_scope(tenant.id):
+        record = publication.public_campaign(campaign_id)
+        result = publication.verify_proof(record, kind)
+        return render_template("public_draws/verify.html", department=tenant, campaign=record, kind=kind,
+                               result=result)
+
+
+@bp.route("/algorithm")
+@public
+def algorithm():
+    return render_template("public_draws/algorithm.html")

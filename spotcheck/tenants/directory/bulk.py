@@ -1,48 +1,231 @@
-"""Bulk writes to the registry and directory (imports of up to millions of rows)."""
+"""Bulk writes to the registry and the directories (imports of up to millions of rows).
+
+On PostgreSQL the rows are streamed with ``COPY … FROM STDIN`` into a temporary staging table
+(``ON COMMIT DROP``) and merged with one ``INSERT … SELECT … ON CONFLICT … DO UPDATE``; on
+SQLite they go in chunks through ``executemany`` with the same upsert. Either way everything
+runs in the caller's transaction (``db.session.connection()``): the caller commits all or
+nothing, and a rollback leaves no trace.
+
+``rows`` may be a generator. To validate while streaming (no second pass over a million rows),
+let the generator clean each row and raise once it has seen a bad one, e.g. after the last row:
+nothing is merged, the exception reaches the caller, who rolls back and reports the errors.
+
+``progress(n)`` is called with the number of rows read so far, between two COPY batches (or
+executemany chunks) and once more at the end, when every row is in the table. It runs on the
+same connection while the import's transaction is open: it must not commit or roll back the
+session (that would end the all-or-nothing import and drop the staging table).
+"""
 from __future__ import annotations
 
-from typing import Callable, Iterable
+import uuid
+from itertools import islice
+from typing import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from spotcheck.platform.clock import utcnow
 from spotcheck.platform.extensions import db
-from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.scoping import TenantViolation, current_scope
 
-CHUNK = 5000
+#: The registry columns an import sets (as returned by ``services.clean_entity``).
+ENTITY_FIELDS = ("code", "name", "entity_type", "industry_code", "region_code", "address", "status",
+                 "abnormal", "blacklisted", "penalized_on", "complaints", "credit_rating")
+#: A department's own columns of a directory entry (as returned by ``services.clean_entry``).
+ENTRY_FIELDS = ("category", "risk", "tags", "last_inspected_on")
+
+COPY_BATCH = 50_000  # rows per COPY statement on PostgreSQL (progress is reported between them)
+CHUNK = 2_000  # rows per executemany on SQLite
+
+Progress = Callable[[int], None] | None
 
 
-def upsert_entities(rows: Iterable[dict], *, progress: Callable[[int], None] | None = None) -> int:
-    """Insert or update registry entities (rows already cleaned by ``clean_entity``), by code.
+class UnknownEntities(LookupError):
+    """Directory rows name entities that are not in the registry (``codes``: the first few)."""
 
-    Runs in the caller's transaction: the caller commits all or nothing.
+    def __init__(self, codes: list[str], count: int):
+        super().__init__(f"{count} row(s) name entities not in the registry, e.g. {', '.join(codes)}")
+        self.codes, self.count = codes, count
+
+
+def upsert_entities(rows: Iterable[dict], *, progress: Progress = None) -> int:
+    """Insert or update registry entities by code (rows already cleaned by ``clean_entity``).
+
+    A row whose code is already in the registry updates that entity (only when something
+    changed; ``updated_at`` moves then). When a code appears twice, the later row wins.
+    Returns the number of rows read.
     """
-    table = Entity.__table__
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        return _pg_upsert_entities(connection, rows, progress)
+    return _sqlite_upsert_entities(rows, progress)
+
+
+def upsert_directory_entries(tenant_id: int, rows: Iterable[dict], *, progress: Progress = None) -> int:
+    """Insert or update directory entries of department ``tenant_id`` for registry entities.
+
+    Each row has the entity's ``code`` plus the fields of ``clean_entry`` (category, risk, tags,
+    last_inspected_on). An existing entry of the same entity is updated; a row without
+    ``last_inspected_on`` keeps the date already known. Every code must be in the registry
+    (else :class:`UnknownEntities`, and nothing should be committed). ``tenant_id`` must be the
+    current tenant (or the scope must be the platform's own, e.g. the demo loader).
+    Returns the number of rows read.
+    """
+    scope = current_scope()
+    if not scope.all_tenants and scope.tenant_id != tenant_id:
+        raise TenantViolation(f"directory entries of tenant {tenant_id} written in tenant {scope.tenant_id}")
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        return _pg_upsert_entries(connection, tenant_id, rows, progress)
+    return _sqlite_upsert_entries(tenant_id, rows, progress)
+
+
+# --- PostgreSQL: COPY into a staging table, one INSERT … ON CONFLICT --------------------------
+
+
+def _batches(rows: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _copy_into_stage(connection, stage: str, columns: tuple[str, ...], rows: Iterable[dict], progress: Progress) -> int:
+    """Stream ``rows`` into ``stage`` (with a running ``ord`` column); returns the number of rows."""
+    cursor = connection.connection.cursor()  # the psycopg cursor of the session's own transaction
     count = 0
-    chunk: list[dict] = []
-    now = utcnow()
-    for row in rows:
-        chunk.append({**row, "updated_at": now})
-        if len(chunk) >= CHUNK:
-            count += _write_chunk(table, chunk)
-            chunk = []
+    try:
+        for batch in _batches(rows, COPY_BATCH):
+            with cursor.copy(f"COPY {stage} (ord, {', '.join(columns)}) FROM STDIN") as copy:
+                for row in batch:
+                    count += 1
+                    copy.write_row((count, *[row.get(name) for name in columns]))
             if progress:
                 progress(count)
-    if chunk:
-        count += _write_chunk(table, chunk)
-        if progress:
-            progress(count)
+    finally:
+        cursor.close()
     return count
 
 
-def _write_chunk(table, chunk: list[dict]) -> int:
-    codes = [row["code"] for row in chunk]
-    existing = dict(db.session.execute(sa.select(table.c.code, table.c.id).where(table.c.code.in_(codes))).all())
-    new = [row for row in chunk if row["code"] not in existing]
-    old = [{**row, "_id": existing[row["code"]]} for row in chunk if row["code"] in existing]
-    if new:
-        db.session.execute(table.insert(), new)
-    if old:
-        columns = {key: sa.bindparam(key) for key in chunk[0] if key != "code"}
-        db.session.execute(table.update().where(table.c.id == sa.bindparam("_id")).values(**columns), old)
-    return len(chunk)
+def _stage_name(kind: str) -> str:
+    return f"stage_{kind}_{uuid.uuid4().hex[:12]}"
+
+
+def _not_equal(columns, target: str) -> str:
+    return " OR ".join(f"{target}.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in columns)
+
+
+def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) -> int:
+    stage = _stage_name("entity")
+    columns = ", ".join(ENTITY_FIELDS)
+    connection.exec_driver_sql(
+        f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT 0::bigint AS ord, {columns} FROM entity WITH NO DATA")
+    count = _copy_into_stage(connection, stage, ENTITY_FIELDS, rows, progress)
+    if count:
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ENTITY_FIELDS if c != "code")
+        connection.exec_driver_sql(
+            f"INSERT INTO entity ({columns}, updated_at) "
+            f"SELECT {columns}, now() FROM (SELECT DISTINCT ON (code) * FROM {stage} ORDER BY code, ord DESC) latest "
+            f"ORDER BY ord "  # new entities get their ids in the order of the file
+            f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
+            f"WHERE {_not_equal([c for c in ENTITY_FIELDS if c != 'code'], 'entity')}")
+    connection.exec_driver_sql(f"DROP TABLE {stage}")
+    if progress:
+        progress(count)
+    return count
+
+
+def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
+    stage = _stage_name("entry")
+    fields = ("code", *ENTRY_FIELDS)
+    connection.exec_driver_sql(
+        f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT 0::bigint AS ord, e.code, d.category, d.risk, d.tags, "
+        f"d.last_inspected_on FROM directory_entry d JOIN entity e ON e.id = d.entity_id WITH NO DATA")
+    count = _copy_into_stage(connection, stage, fields, rows, progress)
+    if count:
+        unknown = connection.exec_driver_sql(
+            f"SELECT s.code, count(*) OVER () FROM {stage} s LEFT JOIN entity e ON e.code = s.code "
+            f"WHERE e.id IS NULL ORDER BY s.ord LIMIT 10").all()
+        if unknown:
+            raise UnknownEntities([code for code, _ in unknown], unknown[0][1])
+        connection.execute(sa.text(
+            f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, last_inspected_on, created_at) "
+            f"SELECT :tenant, entity_id, category, risk, tags, last_inspected_on, now() FROM ("
+            f"SELECT DISTINCT ON (e.id) e.id AS entity_id, s.category, s.risk, s.tags, s.last_inspected_on, s.ord "
+            f"FROM {stage} s JOIN entity e ON e.code = s.code ORDER BY e.id, s.ord DESC) latest ORDER BY ord "
+            f"ON CONFLICT (tenant_id, entity_id) DO UPDATE SET category = EXCLUDED.category, risk = EXCLUDED.risk, "
+            f"tags = EXCLUDED.tags, "
+            f"last_inspected_on = COALESCE(EXCLUDED.last_inspected_on, directory_entry.last_inspected_on) "
+            f"WHERE directory_entry.category IS DISTINCT FROM EXCLUDED.category "
+            f"OR directory_entry.risk IS DISTINCT FROM EXCLUDED.risk OR directory_entry.tags IS DISTINCT FROM EXCLUDED.tags "
+            f"OR (EXCLUDED.last_inspected_on IS NOT NULL "
+            f"AND directory_entry.last_inspected_on IS DISTINCT FROM EXCLUDED.last_inspected_on)"),
+            {"tenant": tenant_id})
+    connection.exec_driver_sql(f"DROP TABLE {stage}")
+    if progress:
+        progress(count)
+    return count
+
+
+# --- SQLite (the embedded database): chunked executemany with the same upsert -----------------
+
+
+def _entity_statement():
+    table = Entity.__table__
+    statement = sqlite_insert(table)
+    changing = [c for c in ENTITY_FIELDS if c != "code"]
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.code],
+        set_={**{c: statement.excluded[c] for c in changing}, "updated_at": statement.excluded.updated_at},
+        where=sa.or_(*[table.c[c].is_distinct_from(statement.excluded[c]) for c in changing]),
+    )
+
+
+def _sqlite_upsert_entities(rows: Iterable[dict], progress: Progress) -> int:
+    statement = _entity_statement()
+    now = utcnow()
+    count = 0
+    for batch in _batches(rows, CHUNK):
+        latest = {row["code"]: row for row in batch}  # within a chunk the later row wins (as on PostgreSQL)
+        db.session.execute(statement, [{**{c: row.get(c) for c in ENTITY_FIELDS}, "updated_at": now}
+                                       for row in latest.values()])
+        count += len(batch)
+        if progress:
+            progress(count)
+    if progress:
+        progress(count)
+    return count
+
+
+def _sqlite_upsert_entries(tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
+    table = DirectoryEntry.__table__
+    entity = Entity.__table__
+    statement = sqlite_insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.tenant_id, table.c.entity_id],
+        set_={"category": statement.excluded.category, "risk": statement.excluded.risk, "tags": statement.excluded.tags,
+              "last_inspected_on": sa.func.coalesce(statement.excluded.last_inspected_on, table.c.last_inspected_on)},
+        where=sa.or_(table.c.category.is_distinct_from(statement.excluded.category),
+                     table.c.risk.is_distinct_from(statement.excluded.risk),
+                     table.c.tags.is_distinct_from(statement.excluded.tags),
+                     sa.and_(statement.excluded.last_inspected_on.is_not(None),
+                             table.c.last_inspected_on.is_distinct_from(statement.excluded.last_inspected_on))),
+    )
+    now = utcnow()
+    count = 0
+    for batch in _batches(rows, CHUNK):
+        codes = {row["code"] for row in batch}
+        ids = dict(db.session.execute(sa.select(entity.c.code, entity.c.id).where(entity.c.code.in_(codes))).all())
+        unknown = sorted(codes - ids.keys())
+        if unknown:
+            raise UnknownEntities(unknown[:10], len(unknown))
+        latest = {row["code"]: row for row in batch}
+        db.session.execute(statement, [
+            {"tenant_id": tenant_id, "entity_id": ids[code], "created_at": now, **{f: row.get(f) for f in ENTRY_FIELDS}}
+            for code, row in latest.items()])
+        count += len(batch)
+        if progress:
+            progress(count)
+    if progress:
+        progress(count)
+    return count

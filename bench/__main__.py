@@ -1,0 +1,33 @@
+"""``python -m bench [import_entities] [directory_search] [draw_targets] [draw_inspectors]``: run the
+benchmarks (all by default), print each figure beside its baseline with the ratio, and write
+``bench/results/<name>.json`` and ``bench/RESULTS.md``. Needs the local PostgreSQL (``SPOTCHECK_BENCH_DATABASE_URL``, else
+``SPOTCHECK_TEST_DATABASE_URL``, else ``postgresql://localhost/test``)."""
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("SPOTCHECK_ENV", "testing")
+
+from bench import directory_search, draw_inspectors, draw_targets, import_entities  # noqa: E402
+
+BENCHMARKS = {"import_entities": import_entities, "directory_search": directory_search,
+              "draw_targets": draw_targets, "draw_inspectors": draw_inspectors}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHMARKS)
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    for name in names:
+        module = BENCHMARKS[name]
+        print(f"\n== {module.TITLE} ==", flush=True)
+        module.run()
+    print("\nresults: bench/results/*.json, bench/RESULTS.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,175 @@
+"""What the benchmarks share: a fresh PostgreSQL database each, the demo city's generator, timing
+and the result files (``bench/results/<name>.json`` and ``bench/RESULTS.md``)."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import statistics
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import psycopg
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+ADMIN_URL = os.environ.get("SPOTCHECK_BENCH_DATABASE_URL",
+                           os.environ.get("SPOTCHECK_TEST_DATABASE_URL", "postgresql://localhost/test"))
+#: Sizes (override with the environment for a quick try: BENCH_ENTITIES=50000 python -m bench).
+ENTITIES = int(os.environ.get("BENCH_ENTITIES", "1000000"))
+ORM_ROWS = int(os.environ.get("BENCH_ORM_ROWS", "20000"))
+QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
+#: The day the generated data is relative to (fixed, so every run generates the same rows).
+TODAY = date(2026, 11, 21)
+
+
+def log(message: str) -> None:
+    print(f"  … {message}", file=sys.stderr, flush=True)
+
+
+def admin_connect(url: str = ADMIN_URL, **kwargs) -> psycopg.Connection:
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=5, **kwargs)
+
+
+def with_database(url: str, name: str) -> str:
+    return f"{url.rpartition('/')[0]}/{name}"
+
+
+@contextmanager
+def fresh_database(label: str) -> Iterator[str]:
+    """A new database, migrated, with the demo departments and users (no city); dropped afterwards."""
+    import flask_migrate
+
+    from spotcheck import create_app
+    from spotcheck.platform.demo import load_demo
+    from spotcheck.platform.extensions import db
+
+    name = f"sc_bench_{label}_{uuid.uuid4().hex[:8]}"
+    with admin_connect(autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = with_database(ADMIN_URL, name)
+    try:
+        app = create_app({"DATABASE_URL": url})
+        with app.app_context():
+            logging.disable(logging.INFO)  # no migration chatter between the figures
+            try:
+                flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
+            finally:
+                logging.disable(logging.NOTSET)
+            load_demo(entities=0)
+            db.session.remove()
+            db.engine.dispose()
+        yield url
+    finally:
+        with admin_connect(autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def vacuum_analyze(url: str, *tables: str) -> None:
+    """What autovacuum does a little later on its own, done now as the owner: statistics and the
+    visibility map for the planner."""
+    with admin_connect(url, autocommit=True) as conn:
+        for table in tables:
+            conn.execute(f"VACUUM (ANALYZE) {table}")
+
+
+@contextmanager
+def app_context(url: str):
+    from spotcheck import create_app
+    from spotcheck.platform.extensions import db
+
+    app = create_app({"DATABASE_URL": url})
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+class Timer:
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (0–100) by linear interpolation, as numpy's default."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def machine() -> dict:
+    with admin_connect() as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0]
+        settings = dict(conn.execute(
+            "SELECT name, setting || COALESCE(unit, '') FROM pg_settings "
+            "WHERE name IN ('shared_buffers', 'work_mem', 'max_wal_size', 'synchronous_commit')").fetchall())
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "postgresql": version,
+            "postgresql_settings": settings, "platform": platform.platform()}
+
+
+def line(figure_name: str, figure: str, baseline_name: str, baseline: str, ratio: float | None) -> str:
+    """One ``figure  baseline  ratio`` line as ``make bench`` prints it."""
+    ratio_text = f"{ratio:,.1f}×" if ratio is not None else "—"
+    return f"{figure_name:<46} {figure:>12}   {baseline_name:<40} {baseline:>12}   ratio {ratio_text:>8}"
+
+
+#: Sizes overridden for a quick try: the results then go to bench/results/trial/, not into RESULTS.md.
+TRIAL = any(name in os.environ for name in ("BENCH_ENTITIES", "BENCH_ORM_ROWS", "BENCH_QUERIES"))
+
+
+def save(name: str, result: dict) -> None:
+    folder = RESULTS / "trial" if TRIAL else RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    if TRIAL:
+        (folder / ".gitignore").write_text("*\n", encoding="utf-8")  # trials are not results to keep
+    result = {"benchmark": name, "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "machine": machine(), **result}
+    (folder / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if TRIAL:
+        log(f"sizes overridden: results written to {folder / (name + '.json')} only (RESULTS.md unchanged)")
+    else:
+        write_markdown()
+
+
+def write_markdown() -> None:
+    """``bench/RESULTS.md`` from the last result of every benchmark."""
+    parts = ["# Benchmark results", "",
+             "Written by `make bench` (`python -m bench`) from `bench/results/*.json`; each benchmark ran on a fresh "
+             "PostgreSQL database created for it. Re-run to refresh.", ""]
+    for path in sorted(RESULTS.glob("*.json")):
+        result = json.loads(path.read_text(encoding="utf-8"))
+        parts += [f"## {result['title']}", "", f"Run {result['run_at']} on {result['machine']['cpus']} CPU(s), "
+                  f"PostgreSQL {result['machine']['postgresql']} "
+                  f"({', '.join(f'{k} {v}' for k, v in sorted(result['machine']['postgresql_settings'].items()))}), "
+                  f"Python {result['machine']['python']}.", ""]
+        parts += ["| figure | value | baseline | value | ratio |", "|---|---:|---|---:|---:|"]
+        for row in result["lines"]:
+            ratio = f"{row['ratio']:,.1f}×" if row.get("ratio") is not None else "—"
+            parts.append(f"| {row['figure_name']} | {row['figure']} | {row['baseline_name']} | {row['baseline']} | {ratio} |")
+        parts += [""] + [f"- {note}" for note in result.get("notes", [])] + [""]
+    (HERE / "RESULTS.md").write_text("\n".join(parts), encoding="utf-8")
+
+
+def emit(lines: list[dict]) -> None:
+    for row in lines:
+        print(line(row["figure_name"], row["figure"], row["baseline_name"], row["baseline"], row.get("ratio")), flush=True)

@@ -1,0 +1,133 @@
+"""Importing the entity registry into PostgreSQL: the real import path (every row validated by
+``clean_entity``, then ``bulk.upsert_entities``: COPY into a staging table and one
+``INSERT … ON CONFLICT``) against a row-at-a-time ORM insert (``session.add`` + ``flush`` per row)
+of the same rows.
+
+The ORM baseline runs on the first ``BENCH_ORM_ROWS`` rows (20,000) in its own fresh database and
+is extrapolated linearly to the full size (said so in the output); the bulk path is also timed
+on those same 20,000 rows in a third database, so the ratio can be read at equal size too.
+"""
+from __future__ import annotations
+
+from bench.common import ENTITIES, ORM_ROWS, TODAY, Timer, app_context, emit, fresh_database, log, save
+
+NAME = "import_entities"
+TITLE = f"Import of {ENTITIES:,} entities into the registry (PostgreSQL)"
+
+
+def spreadsheet_rows(count: int) -> list[dict]:
+    """``count`` rows as a filled-in spreadsheet gives them (text cells, Chinese names)."""
+    from spotcheck.platform.demo_city import as_spreadsheet_row, city
+
+    return [as_spreadsheet_row(row) for row, _entries in city(0, count, today=TODAY)]
+
+
+def bulk_import(url: str, rows: list[dict]) -> dict:
+    """Validate every row while streaming it into COPY; commit once. Returns the timings."""
+    from spotcheck.platform.extensions import db
+    from spotcheck.tenants.directory import bulk
+    from spotcheck.tenants.directory.services import clean_entity
+
+    marks = []
+    with app_context(url), Timer() as timer:
+        errors = []
+
+        def cleaned():
+            for number, raw in enumerate(rows, start=1):
+                clean, problems = clean_entity(raw)
+                if problems:
+                    errors.append((number, problems))
+                else:
+                    yield clean
+            if errors:  # all or nothing: nothing is merged, the caller rolls back
+                raise ValueError(f"{len(errors)} bad rows, e.g. {errors[:3]}")
+
+        count = bulk.upsert_entities(cleaned(), progress=lambda n: marks.append((n, timer_now())))
+        db.session.commit()
+    staged = next((t - timer.start for n, t in marks if n == count), None)  # the last COPY batch is in
+    return {"rows": count, "seconds": timer.seconds, "staging_seconds": staged}
+
+
+def timer_now() -> float:
+    import time
+
+    return time.perf_counter()
+
+
+def orm_import(url: str, rows: list[dict]) -> dict:
+    """The baseline: the same validation, then one ORM object added and flushed per row."""
+    from spotcheck.platform.extensions import db
+    from spotcheck.tenants.directory.models import Entity
+    from spotcheck.tenants.directory.services import clean_entity
+
+    with app_context(url), Timer() as timer:
+        for raw in rows:
+            clean, problems = clean_entity(raw)
+            assert not problems, problems
+            db.session.add(Entity(**clean))
+            db.session.flush()
+        db.session.commit()
+    return {"rows": len(rows), "seconds": timer.seconds}
+
+
+def count_entities(url: str) -> int:
+    import sqlalchemy as sa
+
+    from spotcheck.platform.extensions import db
+    from spotcheck.tenants.directory.models import Entity
+
+    with app_context(url):
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Entity))
+
+
+def run() -> dict:
+    log(f"generating {ENTITIES:,} spreadsheet rows (the demo city's generator)")
+    rows = spreadsheet_rows(ENTITIES)
+    sample = rows[:ORM_ROWS]
+
+    log(f"row-at-a-time ORM insert of {len(sample):,} rows")
+    with fresh_database("orm") as url:
+        orm = orm_import(url, sample)
+        assert count_entities(url) == len(sample)
+    log(f"bulk import of the same {len(sample):,} rows")
+    with fresh_database("bulk_small") as url:
+        small = bulk_import(url, sample)
+        assert count_entities(url) == len(sample)
+    log(f"bulk import of {len(rows):,} rows (validate + COPY + INSERT … ON CONFLICT)")
+    with fresh_database("bulk") as url:
+        full = bulk_import(url, rows)
+        assert count_entities(url) == len(rows)
+        log("the same file again (every row already there: the upsert path)")
+        again = bulk_import(url, rows)
+        assert count_entities(url) == len(rows)
+
+    orm_full = orm["seconds"] * len(rows) / len(sample)
+    lines = [
+        {"figure_name": f"bulk import {len(rows):,} entities", "figure": f"{full['seconds']:,.1f} s",
+         "baseline_name": f"ORM row-at-a-time (extrap. from {len(sample):,})", "baseline": f"{orm_full:,.0f} s",
+         "ratio": orm_full / full["seconds"]},
+        {"figure_name": f"bulk import {len(sample):,} entities", "figure": f"{small['seconds']:,.2f} s",
+         "baseline_name": f"ORM row-at-a-time {len(sample):,} (measured)", "baseline": f"{orm['seconds']:,.2f} s",
+         "ratio": orm["seconds"] / small["seconds"]},
+        {"figure_name": "bulk import throughput", "figure": f"{len(rows) / full['seconds']:,.0f} rows/s",
+         "baseline_name": "ORM row-at-a-time throughput", "baseline": f"{len(sample) / orm['seconds']:,.0f} rows/s",
+         "ratio": (len(rows) / full["seconds"]) / (len(sample) / orm["seconds"])},
+        {"figure_name": f"re-import of the same {len(rows):,} (all exist)", "figure": f"{again['seconds']:,.1f} s",
+         "baseline_name": "first import", "baseline": f"{full['seconds']:,.1f} s", "ratio": None},
+    ]
+    notes = [
+        f"The ORM baseline was measured on the first {len(sample):,} rows in the same run and extrapolated "
+        f"linearly to {len(rows):,} rows ({orm['seconds']:,.2f} s × {len(rows) // len(sample)}); an ORM insert "
+        "into a table that already holds a million rows is not faster, so the extrapolation favours the baseline.",
+        "Both paths include the validation of every row by `clean_entity` (统一社会信用代码 check digit, codes, "
+        "dates) and the commit; the rows are spreadsheet-shaped text generated by the demo city before timing.",
+        f"Bulk path, {len(rows):,} rows: {full['staging_seconds'] or 0:,.1f} s validating and streaming into the "
+        f"staging table with COPY, {full['seconds'] - (full['staging_seconds'] or 0):,.1f} s for the one "
+        "INSERT … SELECT … ON CONFLICT (code) DO UPDATE (unique index, name B-tree and trigram indexes) and the commit.",
+        "The re-import takes the update path for every row; unchanged rows are not rewritten.",
+    ]
+    result = {"title": TITLE, "entities": len(rows), "orm_rows": len(sample), "bulk": full, "bulk_small": small,
+              "orm": orm, "orm_extrapolated_seconds": orm_full, "reimport": again, "lines": lines, "notes": notes}
+    emit(lines)
+    save(NAME, result)
+    return result

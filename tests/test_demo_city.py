@@ -1,0 +1,126 @@
+"""The demo city (``spotcheck demo --entities N``): valid codes, every department stocked,
+idempotent, and it grows without changing what it has."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import sqlalchemy as sa
+from stdnum.cn import ric, uscc
+
+from conftest import tenant_id
+
+TODAY = date(2026, 11, 21)
+
+
+def _state():
+    from spotcheck.platform import personal_data
+    from spotcheck.platform.audit import AuditEntry
+    from spotcheck.platform.extensions import db
+    from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+    from spotcheck.tenants.inspectors.models import Inspector, Recusal
+    from spotcheck.tenants.items import services as items
+    from spotcheck.tenants.rules import services as rules
+    from spotcheck.tenants.scoping import system_access, tenant_scope
+
+    state = {"entities": {e.code: e for e in db.session.scalars(sa.select(Entity))}, "departments": {}}
+    with system_access("test: count every audit entry"):
+        state["audit"] = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+    for code in ("SCJ", "YJJ", "SWJ", "SFJ"):
+        with tenant_scope(tenant_id(code)):
+            people = list(db.session.scalars(sa.select(Inspector)))
+            document = rules.current_document()
+            state["departments"][code] = {
+                "entries": list(db.session.scalars(sa.select(DirectoryEntry))),
+                "items": items.list_items(),
+                "coverage": {c.field: c for c in items.coverage()},
+                "inspectors": people,
+                "ids": [personal_data.decrypt(p.id_encrypted) for p in people],
+                "recusals": db.session.scalar(sa.select(sa.func.count()).select_from(Recusal)),
+                "rules": (document.title, document.published, len(document.body)) if document else None,
+                "audit": db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)),
+            }
+    return state
+
+
+def test_a_small_demo_city(app):
+    from spotcheck.platform import audit
+    from spotcheck.platform.demo import city_size, load_demo
+
+    with app.app_context():
+        assert city_size() == 0  # the test template: departments and users only
+        load_demo(entities=300, today=TODAY)
+        state = _state()
+        assert city_size() == 300
+        load_demo(entities=300, today=TODAY)  # again: nothing new
+        again = _state()
+        checked, breaks = audit.verify()
+    assert not breaks and checked == state["audit"] > 300
+
+    entities = state["entities"]
+    assert len(entities) == 300 and all(uscc.is_valid(code) for code in entities)
+    kinds = Counter(e.entity_type for e in entities.values())
+    assert kinds["enterprise"] > 100 and kinds["individual"] > 80
+    assert all(e.region_code.startswith("3301") and e.industry_code[0] in "ABCEFGHIKLOPQRS" for e in entities.values())
+    assert Counter(e.status for e in entities.values())["active"] > 250
+    assert 0 < sum(e.abnormal for e in entities.values()) < 30
+    assert len({e.name for e in entities.values()}) > 290
+
+    departments = state["departments"]
+    for code in ("SCJ", "YJJ", "SWJ"):
+        entries = departments[code]["entries"]
+        assert entries and all(e.entity.code in entities for e in entries)
+        risks = Counter(e.risk for e in entries)
+        assert risks["D"] + risks["C"] > risks["A"] + risks["B"], (code, risks)  # weighted to low risk
+        assert departments[code]["recusals"] > 0
+    assert len(departments["SCJ"]["entries"]) > 250 > len(departments["SWJ"]["entries"]) > len(departments["YJJ"]["entries"])
+    assert {e.entity.industry_code[0] for e in departments["SWJ"]["entries"]} <= {"F", "H", "O"}
+    assert not departments["SFJ"]["entries"]
+
+    people = [p for d in departments.values() for p in d["inspectors"]]
+    ids = [number for d in departments.values() for number in d["ids"]]
+    assert 180 <= len(people) <= 220 and all(ric.is_valid(number) for number in ids) and len(set(ids)) == len(ids)
+    expired = sum(not p.certificate_valid_on(TODAY) for p in people)
+    experts = sum(p.is_expert for p in people)
+    assert 0.04 * len(people) <= expired <= 0.12 * len(people) and 0.03 * len(people) <= experts <= 0.08 * len(people)
+    assert all(p.id_masked == number[:6] + "********" + number[-4:] for p, number in
+               zip([p for d in departments.values() for p in d["inspectors"]], ids))
+
+    for code, department in departments.items():
+        items = department["items"]
+        assert len(items) >= 4 and any(item.status.value == "published" for item in items)
+        qualified = {c for p in department["inspectors"] if p.certificate_valid_on(TODAY) for c in p.categories}
+        for item in items:
+            assert set(item.inspector_categories) <= qualified, (code, item.name)  # someone can be drawn
+            assert "《" in item.legal_basis
+        for field, coverage in department["coverage"].items():
+            assert coverage.items == 0 or coverage.met, (code, field)
+        title, published, length = department["rules"]
+        assert published and "实施细则" in title and length > 500
+
+    # loading again changed nothing, wrote nothing
+    assert again["audit"] == state["audit"]
+    assert {c: len(d["entries"]) for c, d in again["departments"].items()} == \
+        {c: len(d["entries"]) for c, d in departments.items()}
+
+
+def test_the_city_grows_and_the_command_keeps_its_size(app):
+    from spotcheck.platform.demo import city_size, load_demo
+    from spotcheck.platform.extensions import db
+    from spotcheck.tenants.directory.models import Entity
+
+    with app.app_context():
+        load_demo(entities=120, today=TODAY)
+        first = dict(db.session.execute(sa.select(Entity.code, Entity.name)).all())
+        load_demo(entities=200, today=TODAY)
+        grown = dict(db.session.execute(sa.select(Entity.code, Entity.name)).all())
+        load_demo(entities=50, today=TODAY)  # never shrinks
+        assert city_size() == 200
+    assert len(first) == 120 and len(grown) == 200 and all(grown[code] == name for code, name in first.items())
+
+    runner = app.test_cli_runner()
+    kept = runner.invoke(args=["demo"])
+    assert kept.exit_code == 0 and "Demo city: 200 entities" in kept.output
+    bigger = runner.invoke(args=["demo", "--entities", "260"])
+    assert bigger.exit_code == 0 and "Demo city: 260 entities" in bigger.output
+    assert runner.invoke(args=["demo", "--entities", "-1"]).exit_code == 2
