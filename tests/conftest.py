@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
@@ -197,3 +198,53 @@ def user_named(login_name: str):
 
     with system_access("test lookup"):
         return db.session.scalar(sa.select(User).where(User.login == login_name))
+
+
+@contextmanager
+def served(sqlite_template, folder, prepare=None):
+    """A copy of the template database served by werkzeug on a free local port: yields (app, url).
+
+    ``prepare(app)`` runs in an app context before serving (data a browser test needs)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from spotcheck.platform.extensions import db
+
+    path = folder / "spotcheck.db"
+    shutil.copy(sqlite_template, path)
+    application = make_app(f"sqlite:///{path}")
+    if prepare is not None:
+        with application.app_context():
+            prepare(application)
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="spotcheck-live-server", daemon=True)
+    thread.start()
+    try:
+        yield application, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright (never a downloaded browser)."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        service_missing("Chromium", "no `chromium` on PATH (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -10,26 +10,15 @@ the demo users' (Chinese) display names and the departments' names.
 """
 from __future__ import annotations
 
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_PASSWORD, make_app, service_missing
+from conftest import DEMO_PASSWORD, served
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/spotcheck-shots")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 10_000
 ALL_DEPARTMENTS = ["市场监督管理局", "应急管理局", "商务局", "司法局"]
 
@@ -48,39 +37,8 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 @pytest.fixture(scope="module")
 def live_server(sqlite_template, tmp_path_factory):
-    from werkzeug.serving import make_server
-
-    from spotcheck.platform.extensions import db
-
-    path = tmp_path_factory.mktemp("browser") / "spotcheck.db"
-    shutil.copy(sqlite_template, path)
-    app = make_app(f"sqlite:///{path}")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="spotcheck-live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        service_missing("Chromium", "no `chromium` on PATH (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with served(sqlite_template, tmp_path_factory.mktemp("browser")) as (_app, url):
+        yield url
 
 
 class Problems:

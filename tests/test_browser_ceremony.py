@@ -11,15 +11,13 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from campaign_world import CATEGORY, QUALIFICATION, credit_code, id_number
-from conftest import make_app, service_missing, user_named
-from test_browser import CHROMIUM_ARGS, CSP_RECORDER, TIMEOUT_MS, Problems, assert_clean, sign_in
+from conftest import served, user_named
+from test_browser import CSP_RECORDER, TIMEOUT_MS, Problems, assert_clean, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -61,41 +59,13 @@ def _prepare_department(entities: int = 30, inspector_count: int = 8) -> None:
 
 @pytest.fixture(scope="module")
 def live_server(sqlite_template, tmp_path_factory):
-    from werkzeug.serving import make_server
-
-    from spotcheck.platform.extensions import db
-
-    path = tmp_path_factory.mktemp("ceremony") / "spotcheck.db"
-    shutil.copy(sqlite_template, path)
-    app = make_app(f"sqlite:///{path}")
-    with app.app_context():
-        _prepare_department()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="spotcheck-ceremony-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(sqlite_template, tmp_path_factory.mktemp("ceremony"), lambda app: _prepare_department()) as (_app, url):
+        yield url
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    executable = shutil.which("chromium")
-    if executable is None:
-        service_missing("Chromium", "no `chromium` on PATH (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def chromium(browser):
+    return browser
 
 
 def choose_item(page) -> None:

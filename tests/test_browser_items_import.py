@@ -8,17 +8,13 @@ poller is tried on its own on a job that is still running.
 """
 from __future__ import annotations
 
-import shutil
-import threading
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from conftest import make_app, tenant_id, user_named
-from test_browser import (  # noqa: F401  (browser: the shared Chromium fixture)
-    CSP_RECORDER, TIMEOUT_MS, Problems, assert_clean, browser, path_of, screenshot, sign_in,
-)
+from conftest import served, tenant_id, user_named
+from test_browser import CSP_RECORDER, TIMEOUT_MS, Problems, assert_clean, path_of, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,28 +28,12 @@ ITEMS = [
 @pytest.fixture(scope="module")
 def live(sqlite_template, tmp_path_factory):
     """The app (for preparing data) and its URL."""
-    from werkzeug.serving import make_server
-
-    from spotcheck.platform.extensions import db
-
-    path = tmp_path_factory.mktemp("browser-import") / "spotcheck.db"
-    shutil.copy(sqlite_template, path)
-    app = make_app(f"sqlite:///{path}")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="spotcheck-import-server", daemon=True)
-    thread.start()
-    try:
-        yield app, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    with served(sqlite_template, tmp_path_factory.mktemp("browser-import")) as (app, url):
+        yield app, url
 
 
 @pytest.fixture
-def page(browser, live):  # noqa: F811
+def page(browser, live):
     context = browser.new_context(base_url=live[1], viewport={"width": 1280, "height": 900}, locale="zh-CN",
                                   accept_downloads=True)
     context.set_default_timeout(TIMEOUT_MS)
