@@ -180,7 +180,7 @@ def run() -> dict:
         f"{per_visit:,.2f} ms per visit. The engine alone: {engine['seconds']:,.2f} s; the verifier recomputes the "
         f"whole draw in {engine['verify_seconds']:,.2f} s ({engine['checks']:,} checks, "
         f"{'all ok' if engine['verified'] else 'NOT all ok'}).",
-        f"Load average {measured['load_average'][0]}–{measured['load_average'][1]} on {os.cpu_count()} CPUs. "
+        f"Load average {measured['load_average'][0]} at the start, {measured['load_average'][1]} at the end, on {os.cpu_count()} CPUs. "
         "There is no common-way baseline for this draw: the systems we replace deal inspectors out in blocks "
         "without qualification, certificate, recusal or capacity checks.",
     ]

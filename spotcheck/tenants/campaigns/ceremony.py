@@ -162,7 +162,7 @@ def draw_targets(campaign_id: int, public_inputs: list[str], *, actor) -> Draw:
     _finish(record, proof, inputs)
     codes = {code for strata in proof["selected"].values() for ids in strata.values() for code in ids}
     codes |= {code for strata in proof["reserves"].values() for ids in strata.values() for code in ids}
-    entity_ids = dict(db.session.execute(sa.select(Entity.code, Entity.id).where(Entity.code.in_(codes))).all())
+    entity_ids = _entity_ids(codes)
     rows = []
     for group, strata in proof["selected"].items():
         for stratum, ids in strata.items():
@@ -237,8 +237,9 @@ def freeze_inspectors(campaign: Campaign, *, actor) -> Draw:
         else:
             pool.append((group, inspector.cert_no, inspector.categories))
             certificate[inspector.id] = inspector.cert_no
-    recusals = [(visit_codes[r.entity_id], certificate[r.inspector_id]) for r in db.session.scalars(
-        sa.select(Recusal).where(Recusal.entity_id.in_(visit_codes), Recusal.inspector_id.in_(certificate)))]
+    recusals = [(visit_codes[entity_id], certificate[inspector_id]) for entity_id, inspector_id in db.session.execute(
+        sa.select(Recusal.entity_id, Recusal.inspector_id))  # few per department: filtered here, not by IN lists
+        if entity_id in visit_codes and inspector_id in certificate]
     lines = inspector_engine.frame_lines(needs=[(code, group, needed) for code in visit_codes.values()],
                                          pool=pool, recusals=recusals)
     record.frame = lines
@@ -271,8 +272,17 @@ def draw_inspectors(campaign_id: int, public_inputs: list[str], *, actor) -> Dra
     return record
 
 
+def _entity_ids(codes) -> dict[str, int]:
+    """Entity ids by code, looked up in batches (PostgreSQL takes at most 65,535 parameters)."""
+    codes, found = sorted(codes), {}
+    for start in range(0, len(codes), 10_000):
+        batch = codes[start:start + 10_000]
+        found.update(db.session.execute(sa.select(Entity.code, Entity.id).where(Entity.code.in_(batch))).all())
+    return found
+
+
 def _store_teams(campaign: Campaign, teams: dict[str, list[str]]) -> None:
-    entity_ids = dict(db.session.execute(sa.select(Entity.code, Entity.id).where(Entity.code.in_(teams))).all())
+    entity_ids = _entity_ids(teams)
     inspector_ids = dict(db.session.execute(sa.select(Inspector.cert_no, Inspector.id)).all())
     rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_ids[visit],
              "inspector_id": inspector_ids[cert], "position": position, "is_leader": False, "active": True,
