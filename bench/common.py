@@ -143,7 +143,7 @@ def save(name: str, result: dict) -> None:
     if TRIAL:
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")  # trials are not results to keep
     result = {"benchmark": name, "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "machine": machine(), **result}
+              "machine": {**machine(), "load_average_at_end": [round(x, 2) for x in os.getloadavg()]}, **result}
     (folder / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if TRIAL:
         log(f"sizes overridden: results written to {folder / (name + '.json')} only (RESULTS.md unchanged)")
@@ -161,7 +161,9 @@ def write_markdown() -> None:
         parts += [f"## {result['title']}", "", f"Run {result['run_at']} on {result['machine']['cpus']} CPU(s), "
                   f"PostgreSQL {result['machine']['postgresql']} "
                   f"({', '.join(f'{k} {v}' for k, v in sorted(result['machine']['postgresql_settings'].items()))}), "
-                  f"Python {result['machine']['python']}.", ""]
+                  f"Python {result['machine']['python']}"
+                  + (f"; load average at the end {result['machine']['load_average_at_end'][0]:.1f}"
+                     if "load_average_at_end" in result["machine"] else "") + ".", ""]
         parts += ["| figure | value | baseline | value | ratio |", "|---|---:|---|---:|---:|"]
         for row in result["lines"]:
             ratio = f"{row['ratio']:,.1f}×" if row.get("ratio") is not None else "—"

@@ -11,6 +11,7 @@ objects), after one untimed warm-up pass; each query's time is the median of thr
 """
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections import defaultdict
@@ -22,6 +23,7 @@ NAME = "directory_search"
 TITLE = f"Directory search latency ({ENTITIES:,} entries, one department)"
 DEEP_OFFSET = 10_000  # page 201 of 50
 ROUNDS = 3  # each query is timed this many times; its median counts (the machine may be shared)
+LOADS: list[float] = []  # 1-minute load averages seen while timing
 
 
 def load(url: str, count: int) -> dict:
@@ -168,6 +170,7 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict
             by_offset(filters, statement, offset, key)
         db.session.rollback()
 
+        LOADS.append(os.getloadavg()[0])
         timings = [defaultdict(list) for _ in prepared]
         pages = [{} for _ in prepared]
         for round_ in range(ROUNDS):
@@ -179,6 +182,7 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict
                     pages[number][name] = fn(filters, statement, offset, key)
                     timings[number][name].append((time.perf_counter() - start) * 1000)
                     db.session.rollback()
+            LOADS.append(os.getloadavg()[0])
         for number, (kind, fields, filters, statement, offset, key) in enumerate(prepared):
             assert pages[number]["keyset"] == pages[number]["offset"], (fields, offset)  # the same page both ways
             results.append({"kind": kind, "filters": fields, "offset": offset,
@@ -236,6 +240,8 @@ def run() -> dict:
         "First page p50/p95 by kind (ms): " + "; ".join(
             f"{k} {median(v):,.1f}/{percentile(v, 95):,.1f}" for k, v in by_kind.items()),
         "Slowest first pages: " + "; ".join(f"{r['filters']} {r['first_ms']:,.0f} ms" for r in slowest),
+        f"Load average while timing {min(LOADS):.1f}–{max(LOADS):.1f} on {os.cpu_count()} CPUs (the machine may be "
+        "shared with other work; timings then vary by a few tens of per cent between runs).",
     ]
     result = {"title": TITLE, "entities": ENTITIES, "queries": len(results), "load_seconds": loaded["seconds"],
               "first_page_ms": {"p50": median(first), "p95": percentile(first, 95)},

@@ -9,6 +9,8 @@ on those same 20,000 rows in a third database, so the ratio can be read at equal
 """
 from __future__ import annotations
 
+import os
+
 from bench.common import ENTITIES, ORM_ROWS, TODAY, Timer, app_context, emit, fresh_database, log, save
 
 NAME = "import_entities"
@@ -45,7 +47,7 @@ def bulk_import(url: str, rows: list[dict]) -> dict:
         count = bulk.upsert_entities(cleaned(), progress=lambda n: marks.append((n, timer_now())))
         db.session.commit()
     staged = next((t - timer.start for n, t in marks if n == count), None)  # the last COPY batch is in
-    return {"rows": count, "seconds": timer.seconds, "staging_seconds": staged}
+    return {"rows": count, "seconds": timer.seconds, "staging_seconds": staged, "load": os.getloadavg()[0]}
 
 
 def timer_now() -> float:
@@ -67,7 +69,7 @@ def orm_import(url: str, rows: list[dict]) -> dict:
             db.session.add(Entity(**clean))
             db.session.flush()
         db.session.commit()
-    return {"rows": len(rows), "seconds": timer.seconds}
+    return {"rows": len(rows), "seconds": timer.seconds, "load": os.getloadavg()[0]}
 
 
 def count_entities(url: str) -> int:
@@ -101,6 +103,7 @@ def run() -> dict:
         again = bulk_import(url, rows)
         assert count_entities(url) == len(rows)
 
+    loads = [orm["load"], small["load"], full["load"], again["load"]]
     orm_full = orm["seconds"] * len(rows) / len(sample)
     lines = [
         {"figure_name": f"bulk import {len(rows):,} entities", "figure": f"{full['seconds']:,.1f} s",
@@ -125,6 +128,8 @@ def run() -> dict:
         f"staging table with COPY, {full['seconds'] - (full['staging_seconds'] or 0):,.1f} s for the one "
         "INSERT … SELECT … ON CONFLICT (code) DO UPDATE (unique index, name B-tree and trigram indexes) and the commit.",
         "The re-import takes the update path for every row; unchanged rows are not rewritten.",
+        f"Load average at the end of each timed part {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} CPUs "
+        "(the machine may be shared with other work; timings then vary by a few tens of per cent between runs).",
     ]
     result = {"title": TITLE, "entities": len(rows), "orm_rows": len(sample), "bulk": full, "bulk_small": small,
               "orm": orm, "orm_extrapolated_seconds": orm_full, "reimport": again, "lines": lines, "notes": notes}
