@@ -37,7 +37,6 @@ ENTRY_FIELDS = ("category", "risk", "tags", "last_inspected_on")
 
 COPY_BATCH = 50_000  # rows per COPY statement on PostgreSQL (progress is reported between them)
 CHUNK = 2_000  # rows per executemany on SQLite
-GIN_PENDING_LIST = "64MB"  # during the merge of a big import (PostgreSQL's default is 4MB)
 
 Progress = Callable[[int], None] | None
 
@@ -54,8 +53,8 @@ def upsert_entities(rows: Iterable[dict], *, progress: Progress = None) -> int:
     """Insert or update registry entities by code (rows already cleaned by ``clean_entity``).
 
     A row whose code is already in the registry updates that entity (only when something
-    changed; ``updated_at`` moves then). When a code appears twice, the later row wins.
-    Returns the number of rows read.
+    changed; ``updated_at`` moves then). When a code appears twice, the later row wins. New
+    entities are numbered in the order of the rows. Returns the number of rows read.
     """
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
@@ -124,16 +123,12 @@ def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) ->
     count = _copy_into_stage(connection, stage, ENTITY_FIELDS, rows, progress)
     if count:
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ENTITY_FIELDS if c != "code")
-        # Fewer, larger merges of new names into the trigram index (a third less time for a million rows);
-        # what is left pending is merged by the next autovacuum. For this statement only.
-        connection.exec_driver_sql(f"SET LOCAL gin_pending_list_limit = '{GIN_PENDING_LIST}'")
         connection.exec_driver_sql(
             f"INSERT INTO entity ({columns}, updated_at) "
             f"SELECT {columns}, now() FROM (SELECT DISTINCT ON (code) * FROM {stage} ORDER BY code, ord DESC) latest "
             f"ORDER BY ord "  # new entities get their ids in the order of the file
             f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
             f"WHERE {_not_equal([c for c in ENTITY_FIELDS if c != 'code'], 'entity')}")
-        connection.exec_driver_sql("SET LOCAL gin_pending_list_limit TO DEFAULT")
     connection.exec_driver_sql(f"DROP TABLE {stage}")
     if progress:
         progress(count)
