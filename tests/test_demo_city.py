@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
 from conftest import tenant_id
+from spotcheck.platform.demo_city import PLAN_LINES
 
 TODAY = date(2026, 11, 21)
 
@@ -17,13 +18,15 @@ def _state():
     from spotcheck.platform import personal_data
     from spotcheck.platform.audit import AuditEntry
     from spotcheck.platform.extensions import db
+    from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
     from spotcheck.tenants.inspectors.models import Inspector, Recusal
     from spotcheck.tenants.items import services as items
+    from spotcheck.tenants.plans.models import Plan
     from spotcheck.tenants.rules import services as rules
     from spotcheck.tenants.scoping import system_access, tenant_scope
 
-    state = {"entities": {e.code: e for e in db.session.scalars(sa.select(Entity))}, "departments": {}}
+    state = {"entities": {e.code: e for e in db.session.scalars(sa.select(Entity))}, "departments": {}, "plans": {}}
     with system_access("test: count every audit entry"):
         state["audit"] = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
     for code in ("SCJ", "YJJ", "SWJ", "SFJ"):
@@ -40,6 +43,12 @@ def _state():
                 "rules": (document.title, document.published, len(document.body)) if document else None,
                 "audit": db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)),
             }
+            for plan in db.session.scalars(sa.select(Plan)):
+                lines = {line.item.name: (line.ratio_bp, line.months, line.methods == line.item.methods)
+                         for line in plan.lines}
+                state["plans"][(code, plan.year)] = (plan.status.value, plan.filed_by_name, lines)
+    with system_access("test: count every campaign"):
+        state["campaigns"] = db.session.scalar(sa.select(sa.func.count()).select_from(Campaign))
     return state
 
 
@@ -97,6 +106,16 @@ def test_a_small_demo_city(app):
             assert coverage.items == 0 or coverage.met, (code, field)
         title, published, length = department["rules"]
         assert published and "实施细则" in title and length > 500
+
+    # this year's plans filed and published, with the planned ratio and months of each random-check item
+    plans = state["plans"]
+    assert set(plans) == {("SCJ", 2026), ("SCJ", 2027), ("YJJ", 2026), ("YJJ", 2027), ("SWJ", 2026), ("SWJ", 2027)}
+    for code, lines in PLAN_LINES.items():
+        status, filed_by, planned = plans[(code, 2026)]
+        assert status == "published" and filed_by == "韩梅"
+        assert planned == {name: (ratio, months, True) for name, (ratio, months) in lines.items()}
+    assert [plans[(code, 2027)][0] for code in ("SCJ", "YJJ", "SWJ")] == ["draft", "returned", "submitted"]
+    assert state["campaigns"] == 0  # too small a city to draw from
 
     # loading again changed nothing, wrote nothing
     assert again["audit"] == state["audit"]

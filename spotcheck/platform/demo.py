@@ -6,6 +6,11 @@ list, inspectors (some certificates expired, some experts), recusals and publish
 (written through the services, so the audit trail records them). Its size is recorded in the
 platform's audit chain (``demo.city``); loading again adds only what is missing, and a bigger
 ``entities`` grows the same city (entity number ``i`` is always the same entity).
+
+Through the same services: this year's annual plans, filed by the justice bureau and published,
+and next year's at review; and, in a city of :data:`CAMPAIGNS_FROM` entities or more, each
+department's campaigns at every stage, the drawn ones with observers' inputs and proofs anyone
+can verify (draws are made on the day the demo is loaded).
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ REGION = "330100"  # 杭州市 (GB/T 2260), an example city
 DEMO_ENTITIES = 20_000
 DEMO_SEED = demo_city.DEMO_SEED
 BATCH = 100_000  # entities generated and written at a time (bounded memory for big cities)
+CAMPAIGNS_FROM = 1_000  # entities: a smaller city leaves some campaigns nothing to draw from
 
 #: The short names in campaign codes (应急抽〔2026〕1号).
 SHORT_NAMES = {"SCJ": "市监", "YJJ": "应急", "SWJ": "商务", "SFJ": "司法"}
@@ -88,6 +94,11 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED,
         size = city_size()
         if size is None or entities > size:
             _build_city(tenants, size or 0, max(entities, size or 0), seed=seed, today=today)
+        size = max(entities, size or 0)
+        if size:
+            _plans(tenants, year=today.year)
+        if size >= CAMPAIGNS_FROM:
+            _campaigns(tenants, year=today.year, size=size)
         db.session.commit()
     return logins
 
@@ -101,10 +112,13 @@ def city_size() -> int | None:
 
 
 def city_summary() -> dict:
-    """Counts shown after loading: registry entities, and per department entries, items, inspectors."""
+    """What is shown after loading: registry entities; per department entries, items, inspectors;
+    the plans (year, status) and campaigns (code, title, status) of each department."""
+    from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
     from spotcheck.tenants.inspectors.models import Inspector
     from spotcheck.tenants.items.models import Item
+    from spotcheck.tenants.plans.models import Plan
 
     with system_access("count the demo city"):
         summary = {"entities": db.session.scalar(sa.select(sa.func.count()).select_from(Entity)), "departments": {}}
@@ -115,6 +129,12 @@ def city_summary() -> dict:
                     sa.select(sa.func.count()).select_from(model).where(model.tenant_id == tenant_id))
                 for model in (DirectoryEntry, Item, Inspector)
             }
+        plans = db.session.execute(sa.select(Tenant.code, Plan.year, Plan.status).join(Tenant, Tenant.id == Plan.tenant_id)
+                                   .order_by(Tenant.id, Plan.year, Plan.id))
+        summary["plans"] = [(code, year, status.value) for code, year, status in plans]
+        campaigns = db.session.execute(sa.select(Tenant.code, Campaign.code, Campaign.title, Campaign.status)
+                                       .join(Tenant, Tenant.id == Campaign.tenant_id).order_by(Tenant.id, Campaign.id))
+        summary["campaigns"] = [(code, number, title, status.value) for code, number, title, status in campaigns]
     return summary
 
 
@@ -122,9 +142,12 @@ def _user_exists(login: str) -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.login == login)) > 0
 
 
-def _admin_of(tenant: Tenant) -> User:
-    login = f"{tenant.code.lower()}_admin"
+def _user(login: str) -> User:
     return db.session.scalar(sa.select(User).where(User.login == login))
+
+
+def _admin_of(tenant: Tenant) -> User:
+    return _user(f"{tenant.code.lower()}_admin")
 
 
 def _build_city(tenants: dict[str, Tenant], start: int, stop: int, *, seed: int, today: date) -> None:
@@ -211,3 +234,88 @@ def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
     for person, entry in zip(rnd.sample(people, k=min(wanted, len(people))),
                              rnd.sample(entries, k=min(wanted, len(entries)))):
         inspectors.declare_recusal(person, entry.entity, rnd.choice(demo_city.RECUSAL_REASONS), actor=actor)
+
+
+def _plans(tenants: dict[str, Tenant], *, year: int) -> None:
+    """Each department's plan of ``year``, filed and published, and of the next year at the stage
+    of :data:`demo_city.NEXT_YEAR_PLANS`; a plan that exists is left as it is."""
+    for code in demo_city.PLAN_LINES:
+        _plan(tenants[code], year, "published", "同意备案。")
+        _plan(tenants[code], year + 1, *demo_city.NEXT_YEAR_PLANS[code])
+
+
+def _plan(tenant: Tenant, year: int, stage: str, comment: str) -> None:
+    from spotcheck.tenants.items.models import Item
+    from spotcheck.tenants.plans import services as plans
+    from spotcheck.tenants.plans.models import Plan
+
+    code = tenant.code.lower()
+    planner, leader, supervisor = _user(f"{code}_planner"), _user(f"{code}_leader"), _user("sfj_supervisor")
+    with tenant_scope(tenant.id):
+        if db.session.scalar(sa.select(Plan.id).where(Plan.year == year, Plan.half.is_(None))):
+            return
+        plan = plans.create_plan(year=year, half=None, title=demo_city.plan_title(tenant.name, year), actor=planner)
+        lines = demo_city.PLAN_LINES[tenant.code]
+        for item in db.session.scalars(sa.select(Item).where(Item.name.in_(lines)).order_by(Item.code)):
+            ratio_bp, months = lines[item.name]
+            plans.set_line(plan, item_id=item.id, ratio_bp=ratio_bp, frequency=item.frequency, months=months,
+                           methods=item.methods, actor=planner)
+        if stage == "draft":
+            return
+        plans.submit(plan, actor=leader)
+        plan_id = plan.id
+    if stage == "submitted":
+        return
+    with tenant_scope(supervisor.tenant_id):
+        plans.review(plan_id, supervisor=supervisor, accept=stage != "returned", comment=comment)
+    if stage == "published":
+        with tenant_scope(tenant.id):
+            plans.publish(plans.get_plan(plan_id), actor=leader)
+
+
+def _campaigns(tenants: dict[str, Tenant], *, year: int, size: int) -> None:
+    """Each department's campaigns of ``year`` (:data:`demo_city.CAMPAIGNS`), each created and
+    taken to its stage once; one that exists (found by title) is left as it is."""
+    from spotcheck.tenants.campaigns.models import Campaign
+
+    scale = -(-size // demo_city.CAPACITY_CITY)  # visits grow with the city, the inspectors do not
+    for code, specs in demo_city.CAMPAIGNS.items():
+        with tenant_scope(tenants[code].id):
+            for spec in specs:
+                title = spec["title"].format(year=year)
+                exists = sa.select(Campaign.id).where(Campaign.year == year, Campaign.title == title)
+                if db.session.scalar(exists) is None:
+                    _campaign(code.lower(), spec, title=title, year=year, scale=scale)
+
+
+def _campaign(code: str, spec: dict, *, title: str, year: int, scale: int) -> None:
+    """Create the campaign as the planner, have the leader approve it, then the ceremony: freeze,
+    draw with the observers' inputs, and name each team's leader (组长): the first drawn."""
+    from spotcheck.tenants.campaigns import ceremony, services as campaigns
+    from spotcheck.tenants.items.models import Item
+
+    planner, leader = _user(f"{code}_planner"), _user(f"{code}_leader")
+    stage = demo_city.CAMPAIGN_STAGES.index(spec["stage"])
+    exempt_kind, exempt_reason = spec["exempt"] or (None, "")
+    first, last = spec["window"]
+    campaign = campaigns.create_campaign({
+        "title": title, "year": year, "method": spec["method"], "target_filter": spec["target_filter"],
+        "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(spec["items"])))),
+        "exempt_kind": exempt_kind, "exempt_reason": exempt_reason, "strata": spec["strata"],
+        "reserve_size": spec["reserve_size"], "team_size": 2, "capacity": spec["capacity"] * scale,
+        "window_start": f"{year}-{first}", "window_end": f"{year}-{last}"}, actor=planner)
+    if stage >= 1:
+        campaigns.approve(campaign, actor=leader)
+    if stage >= 2:
+        ceremony.freeze_targets(campaign, actor=planner)
+    if stage >= 3:
+        ceremony.draw_targets(campaign.id, spec["observers"], actor=planner)
+    if stage >= 4:
+        ceremony.freeze_inspectors(campaign, actor=planner)
+        ceremony.draw_inspectors(campaign.id, spec["inspector_observers"], actor=planner)
+    if stage >= 5:
+        led = set()
+        for member in ceremony.list_team_members(campaign):
+            if member.entity_id not in led:
+                ceremony.designate_leader(campaign, member.id, actor=planner)
+                led.add(member.entity_id)

@@ -733,3 +733,125 @@ def rules_document(department: str, name: str) -> tuple[str, str]:
     """Title and text of the department's implementation rules."""
     return (f"杭州市{name}“双随机、一公开”监管工作实施细则",
             _RULES.format(dept=f"杭州市{name}", targets=RULES_TARGETS[department]))
+
+
+# --- annual plans and campaigns (年度检查计划、抽查任务) ----------------------------------------
+
+#: The annual plan's lines per department: item name → (planned ratio in basis points, months).
+#: Methods and frequency are the item's own. Random-check items only (seed 001); YJJ leaves out
+#: its ammonia refrigeration item, which it checks in a special action outside the plan.
+PLAN_LINES = {
+    "SCJ": {
+        "企业公示信息抽查": (300, [7, 8, 9, 10, 11, 12]),  # after the annual reports (30 June)
+        "个体工商户公示信息抽查": (100, [8, 9, 10, 11]),
+        "农民专业合作社公示信息抽查": (300, [8, 9, 10]),
+        "食品经营者监督检查": (500, [3, 6, 9, 12]),
+        "食品生产者监督检查": (1000, [4, 5, 10]),
+        "产品质量监督抽查": (300, [5, 6, 9]),
+        "价格行为检查": (100, [1, 2, 9, 12]),  # the holidays
+        "广告发布行为检查": (300, [4, 5, 6]),
+        "网络交易经营者检查": (200, [6, 11]),
+        "特种设备使用单位监督检查": (500, [3, 4, 9, 10]),
+        "药品经营企业监督检查": (1000, [3, 4, 5, 6]),
+        "计量器具使用监督检查": (500, [5, 9]),
+        "商标使用行为检查": (100, [8, 9]),
+        "认证活动检查": (500, [7, 8]),
+    },
+    "YJJ": {
+        "危险化学品企业安全生产检查": (2000, [3, 6, 9, 12]),
+        "危险化学品经营单位安全检查": (1000, [4, 10, 12]),
+        "非煤矿山安全检查": (3000, [3, 4, 8, 9]),  # before and after the flood season
+        "工贸企业粉尘防爆检查": (1000, [5, 10]),
+        "工贸企业有限空间作业检查": (500, [6, 7, 8]),  # summer heat
+        "安全生产培训情况检查": (300, [5, 11]),
+        "生产安全事故应急预案检查": (300, [6, 11]),
+    },
+    "SWJ": {
+        "单用途商业预付卡发卡企业检查": (500, [3, 9, 12]),
+        "成品油流通企业检查": (1000, [5, 11, 12]),
+        "报废机动车回收企业检查": (5000, [4, 10]),
+        "再生资源回收经营者检查": (500, [6, 9]),
+        "零售商促销行为检查": (300, [1, 5, 10, 11]),
+        "二手车交易市场经营者检查": (1000, [7, 8]),
+        "洗染业经营者检查": (300, [8]),
+    },
+}
+
+#: Next year's plans, due at the justice bureau by 15 January (seed 001): the stage each is at,
+#: and the supervisor's comment when returned.
+NEXT_YEAR_PLANS = {
+    "SCJ": ("draft", ""),
+    "YJJ": ("returned", "请将涉氨制冷企业安全检查纳入年度检查计划，明确抽查比例和实施月份后重新报备。"),
+    "SWJ": ("submitted", ""),
+}
+
+
+def plan_title(department_name: str, year: int) -> str:
+    return f"杭州市{department_name}{year}年度行政执法检查计划"
+
+
+#: How far a demo campaign goes, in order: 草稿, 已批准 (target draw committed), 对象名单已冻结,
+#: 已抽取检查对象, 已抽取检查人员, 已指定组长.
+CAMPAIGN_STAGES = ("draft", "approved", "frozen", "targets_drawn", "inspectors_drawn", "leaders")
+
+
+def _strata(a, b, c, d, flagged=None, minimum=1) -> dict:
+    """Sampling per stratum in basis points, each with a minimum (DRAW-SPEC); ``flagged`` gives
+    entities on a list, with complaints or a recent penalty a stratum of their own (seed 002)."""
+    rules = {s: {"ratio_bp": r, "min": minimum} for s, r in zip("ABCD", (a, b, c, d))}
+    if flagged is not None:
+        rules["flagged"] = {"ratio_bp": flagged, "min": minimum}
+    return rules
+
+
+def _campaign(title, items, stage, *, categories=(), regions=(), industries=(), entity_types=(), strata,
+              window, capacity, method="onsite", reserve_size=3, exempt=None, observers=(), inspector_observers=()):
+    return {"title": title, "items": list(items), "stage": stage, "strata": strata, "window": window,
+            "capacity": capacity, "method": method, "reserve_size": reserve_size, "exempt": exempt,
+            "target_filter": {"categories": list(categories), "regions": list(regions), "industries": list(industries),
+                              "entity_types": list(entity_types)},
+            "observers": list(observers), "inspector_observers": list(inspector_observers)}
+
+
+CAPACITY_CITY = 20_000  # entities: the city the campaigns' capacities are set for
+
+#: Each department's campaigns of the year, in the order they are numbered (市监抽〔2026〕1号 …).
+#: Titles take the year; ``window`` is (first day, last day) as MM-DD of that year; ``capacity``
+#: (most visits per inspector) is for a city of :data:`CAPACITY_CITY` entities and grows with it.
+#: Observers' inputs are what the people watching the draw typed in (DRAW-SPEC public inputs).
+CAMPAIGNS = {
+    "SCJ": [
+        _campaign("{year}年第四季度西湖区食品经营者“双随机”监督检查", ["食品经营者监督检查"], "leaders",
+                  categories=("餐饮服务", "食品销售"), regions=("330106",),
+                  strata=_strata(2000, 1000, 300, 100, flagged=3000), window=("12-01", "12-31"), capacity=4,
+                  observers=("observer:市人大代表 张某 0301", "observer:市政协委员 李某 5827"),
+                  inspector_observers=("observer:杭州日报记者 王某 1126", "observer:市司法局 韩梅 7309")),
+        _campaign("{year}年度企业公示信息抽查", ["企业公示信息抽查"], "approved", entity_types=("enterprise",),
+                  strata=_strata(300, 300, 300, 300, flagged=1000), window=("12-01", "12-31"), capacity=15,
+                  method="document"),
+        _campaign("{year}年岁末上城区、拱墅区明码标价专项检查", ["价格行为检查"], "draft",
+                  categories=("餐饮服务", "食品销售", "住宿服务"), regions=("330102", "330105"),
+                  strata=_strata(100, 100, 100, 100, flagged=500), window=("12-15", "12-31"), capacity=5),
+    ],
+    "YJJ": [
+        _campaign("{year}年岁末年初涉氨制冷企业安全生产专项检查", ["涉氨制冷企业安全检查"], "leaders",
+                  categories=("工贸企业（冷库）", "工贸企业"), industries=("C14", "C15", "G593"),
+                  strata=_strata(5000, 3000, 1000, 500, flagged=5000), window=("12-01", "12-31"), capacity=5,
+                  exempt=("production_safety", "落实市安全生产委员会办公室岁末年初安全生产大检查部署，对冷库及食品加工等"
+                                               "涉氨制冷企业开展专项检查，该事项未列入本年度检查计划。"),
+                  observers=("observer:市人大代表 陈某 1208", "observer:企业代表 杭州某冷链物流公司 4471"),
+                  inspector_observers=("observer:市政协委员 周某 2390",)),
+        _campaign("{year}年第四季度危险化学品企业安全生产“双随机”检查", ["危险化学品企业安全生产检查", "危险化学品经营单位安全检查"],
+                  "frozen", categories=("危险化学品生产", "危险化学品经营", "危险化学品经营（加油站）", "危险化学品储存运输"),
+                  strata=_strata(3000, 2000, 1000, 500, flagged=3000), window=("12-07", "12-31"), capacity=6),
+    ],
+    "SWJ": [
+        _campaign("{year}年成品油流通企业“双随机”检查", ["成品油流通企业检查"], "targets_drawn",
+                  categories=("成品油零售", "成品油批发"), strata=_strata(3000, 2000, 1000, 1000, flagged=3000),
+                  window=("12-01", "12-31"), capacity=3, reserve_size=2,
+                  observers=("observer:市人大代表 刘某 0925", "observer:行业协会代表 孙某 6612")),
+        _campaign("{year}年居民服务业单用途商业预付卡检查", ["单用途商业预付卡发卡企业检查"], "draft",
+                  categories=("居民服务业",), entity_types=("enterprise",), strata=_strata(500, 500, 500, 500, flagged=2000),
+                  window=("12-10", "12-31"), capacity=3, method="document"),
+    ],
+}

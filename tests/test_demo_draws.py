@@ -1,0 +1,128 @@
+"""The demo city's plans and campaigns (``spotcheck demo``): every stage is there to look at, and
+each draw the demo made publishes a proof that verifies with ``spotcheck draw verify`` and with
+the independent DRAW-SPEC check of ``tests/independent``."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from conftest import signed_in, tenant_id
+from independent.draw_spec_check import check as independent_check
+
+TODAY = date(2026, 11, 21)
+DRAWN = {("市监抽〔2026〕1号", "targets"), ("市监抽〔2026〕1号", "inspectors"), ("应急抽〔2026〕1号", "targets"),
+         ("应急抽〔2026〕1号", "inspectors"), ("商务抽〔2026〕1号", "targets")}
+STAGES = {
+    "市监抽〔2026〕1号": "inspectors_drawn", "市监抽〔2026〕2号": "approved", "市监抽〔2026〕3号": "draft",
+    "应急抽〔2026〕1号": "inspectors_drawn", "应急抽〔2026〕2号": "approved",
+    "商务抽〔2026〕1号": "targets_drawn", "商务抽〔2026〕2号": "draft",
+}
+
+
+def _load(entities=None):
+    from spotcheck.platform.demo import CAMPAIGNS_FROM, load_demo
+
+    load_demo(entities=entities or CAMPAIGNS_FROM, today=TODAY)
+
+
+def _counts():
+    from spotcheck.platform.audit import AuditEntry
+    from spotcheck.platform.extensions import db
+    from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
+    from spotcheck.tenants.plans.models import Plan
+    from spotcheck.tenants.scoping import system_access
+
+    with system_access("test: count the demo"):
+        return {model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                for model in (AuditEntry, Plan, Campaign, Draw, CampaignTarget, TeamMember)}
+
+
+def _public_draws(app):
+    """{(campaign code, kind): (campaign id, stage)} of every draw on the public portal."""
+    from spotcheck.tenants.campaigns import publication
+    from spotcheck.tenants.scoping import tenant_scope
+
+    draws = {}
+    with app.app_context():
+        for code in ("SCJ", "YJJ", "SWJ", "SFJ"):
+            with tenant_scope(tenant_id(code)):
+                for campaign in publication.public_campaigns():
+                    for kind, draw in publication.public_draws(campaign).items():
+                        draws[(campaign.code, kind)] = (campaign.id, draw.stage)
+    return draws
+
+
+def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_path):
+    from spotcheck.cli import main
+    from spotcheck.draw.verify import verify
+
+    with app.app_context():
+        _load()
+        before = _counts()
+        _load()  # again: no second campaign, no second draw, nothing written
+        assert _counts() == before
+    drawn = {key: campaign_id for key, (campaign_id, stage) in _public_draws(app).items() if stage == "drawn"}
+    assert set(drawn) == DRAWN
+
+    client = app.test_client()  # anyone, not signed in
+    for (code, kind), campaign_id in drawn.items():
+        response = client.get(f"/public/draws/campaigns/{campaign_id}/proofs/{kind}.json")
+        assert response.status_code == 200, (code, kind)
+        proof = json.loads(response.data)
+        assert proof["campaign"] == code and proof["kind"] == kind and proof["public_inputs"]
+        assert all(line.startswith("observer:") for line in proof["public_inputs"])
+        independent_check(proof)
+        assert all(check.ok for check in verify(proof)), (code, kind)
+        path = tmp_path / f"{campaign_id}-{kind}.json"
+        path.write_bytes(response.data)
+        result = CliRunner().invoke(main, ["draw", "verify", str(path)])
+        assert result.exit_code == 0 and "FAIL" not in result.output, result.output
+        if kind == "targets":
+            assert sum(len(ids) for strata in proof["selected"].values() for ids in strata.values()) > 0
+
+
+def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
+    from spotcheck.platform.demo import city_summary
+    from spotcheck.platform.extensions import db
+    from spotcheck.tenants.campaigns import ceremony, services as campaigns
+    from spotcheck.tenants.plans.models import Plan
+    from spotcheck.tenants.scoping import tenant_scope
+
+    with app.app_context():
+        _load()
+        summary = city_summary()
+        assert {number: status for _, number, _, status in summary["campaigns"]} == STAGES
+        assert summary["plans"] == [("SCJ", 2026, "published"), ("SCJ", 2027, "draft"), ("YJJ", 2026, "published"),
+                                    ("YJJ", 2027, "returned"), ("SWJ", 2026, "published"), ("SWJ", 2027, "submitted")]
+        for code in ("SCJ", "YJJ", "SWJ"):
+            with tenant_scope(tenant_id(code)):
+                plan = db.session.scalar(sa.select(Plan).where(Plan.year == 2026))
+                assert plan.filed_by_name == "韩梅" and len(plan.lines) >= 7
+                for campaign in campaigns.list_campaigns(2026):
+                    if campaign.exempt_kind:  # outside the plan, with the reason stated
+                        assert campaign.plan_id is None and campaign.exempt_kind == "production_safety"
+                        assert "专项检查" in campaign.exempt_reason
+                    else:
+                        assert campaign.plan_id == plan.id
+                    assert campaign.window_start.month == 12 and campaign.window_end == date(2026, 12, 31)
+                    if campaign.status.value == "inspectors_drawn":
+                        teams = {}
+                        for member in ceremony.list_team_members(campaign):
+                            teams.setdefault(member.entity_id, []).append(member)
+                        assert teams and all(len(team) == 2 and sum(m.is_leader for m in team) == 1
+                                             for team in teams.values())
+
+    stages = {key: stage for key, (_, stage) in _public_draws(app).items() if stage != "drawn"}
+    assert stages == {("市监抽〔2026〕2号", "targets"): "committed", ("应急抽〔2026〕2号", "targets"): "frozen",
+                      ("商务抽〔2026〕1号", "inspectors"): "committed"}
+    scj = signed_in(app, "scj_planner").get("/campaigns").get_data(as_text=True)
+    assert all(number in scj for number in STAGES if number.startswith("市监"))
+    review = signed_in(app, "sfj_supervisor").get("/plans/review").get_data(as_text=True)
+    assert "杭州市商务局2027年度行政执法检查计划" in review
+    portal = app.test_client().get("/public/draws").get_data(as_text=True)
+    assert "市监抽〔2026〕1号" in portal and "应急抽〔2026〕2号" in portal
+    assert not re.search(r"市监抽〔2026〕3号|商务抽〔2026〕2号", portal)  # drafts are internal
