@@ -11,8 +11,8 @@ from hypothesis import assume, given, settings, strategies as st
 
 from spotcheck.cli import main
 from spotcheck.draw import DrawFailed, draw_inspectors, draw_targets, replace_inspector, replace_target
-from spotcheck.draw.inspectors import frame_lines
-from spotcheck.draw.primitives import H
+from spotcheck.draw.inspectors import Frame, frame_lines, pick_team, ranking, visit_order
+from spotcheck.draw.primitives import H, derive_seed, lines_digest
 from spotcheck.draw.verify import verify, verify_file
 from independent.draw_spec_check import check as independent_check
 
@@ -235,6 +235,57 @@ def test_inspector_replacement_is_the_next_eligible_in_the_ranking(params, data)
     assume(wrong)
     forged["replacements"][-1]["in"] = wrong[0]
     assert not all(c.ok for c in verify(forged))
+
+
+@st.composite
+def joint_inspector_draws(draw):
+    """Small frames of up to three departments (some with no pool), recusals, capacities,
+    ``per_group_min`` up to 2 and teams up to 4: many draws fail, on purpose."""
+    groups = draw(st.lists(st.sampled_from(["SCJ", "YJJ", "SWJ"]), min_size=1, max_size=3, unique=True))
+    categories = ["food", "market", "safety"]
+    pool = [(group, f"{group}-{number:04d}", draw(st.lists(st.sampled_from(categories), min_size=1, max_size=3, unique=True)))
+            for group in groups for number in range(draw(st.integers(0, 10)))]
+    needs, recusals = [], []
+    for visit in draw(st.lists(ids, min_size=1, max_size=20, unique=True)):
+        for group in draw(st.lists(st.sampled_from(groups), min_size=1, max_size=len(groups), unique=True)):
+            needs.append((visit, group, draw(st.lists(st.sampled_from(categories), min_size=1, max_size=2, unique=True))))
+        if pool:
+            recusals += [(visit, draw(st.sampled_from(pool))[1]) for _ in range(draw(st.integers(0, 3)))]
+    return {"campaign": "测抽〔2026〕3号", "nonce": draw(st.binary(min_size=32, max_size=32)),
+            "lines": frame_lines(needs=needs, pool=pool, recusals=recusals), "team_size": draw(st.integers(2, 4)),
+            "per_group_min": draw(st.integers(0, 2)), "capacity": draw(st.one_of(st.none(), st.integers(1, 8))),
+            "public_inputs": ["observer:人大代表"]}
+
+
+def straightforward_teams(params) -> dict[str, list[str]]:
+    """The teams as DRAW-SPEC words it: at each visit, every eligible inspector ranked by ``(R, id)``."""
+    lines = sorted(params["lines"])
+    frame = Frame.parse(lines)
+    seed = derive_seed(params["nonce"], "inspectors", params["campaign"], lines_digest(lines), params["public_inputs"])
+    load, teams = Counter(), {}
+    for visit in visit_order(seed, frame.needs):
+        ranked = ranking(seed, visit, frame.eligible(visit, load, params["capacity"]))
+        teams[visit] = pick_team(frame, visit, ranked, team_size=params["team_size"],
+                                 per_group_min=params["per_group_min"])
+        load.update(teams[visit])
+    return teams
+
+
+def outcome(function, params):
+    try:
+        return function(params)
+    except DrawFailed as failed:
+        return f"DrawFailed: {failed}"
+
+
+@given(joint_inspector_draws())
+@settings(max_examples=400, deadline=None)
+def test_the_inspector_draw_equals_the_straightforward_ranking(params):
+    """The engine keeps candidate lists per (department, categories) and each group's best few
+    at a visit: the teams, their order and any failure's message are those of ranking everyone."""
+    drawn = outcome(lambda p: list(draw_inspectors(**p)["teams"].items()), params)
+    reference = outcome(lambda p: list(straightforward_teams(p).items()), params)
+    assert drawn == reference
 
 
 def test_a_team_that_cannot_be_filled_names_the_visit():

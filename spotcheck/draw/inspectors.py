@@ -19,10 +19,11 @@ that group would otherwise fall below ``per_group_min``.
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from spotcheck.draw.primitives import ALGORITHM, Keyed, check_field, commitment, derive_seed, lines_digest
+from spotcheck.draw.primitives import ALGORITHM, check_field, commitment, derive_seed, lines_digest, rank_keys
 
 KIND = "inspectors"
 
@@ -92,17 +93,20 @@ class Frame:
 
 
 def visit_order(seed: bytes, visit_ids) -> list[str]:
-    key = Keyed(seed, "visit|")
+    key = rank_keys(seed, "visit|")
     return sorted(visit_ids, key=lambda visit: (key(visit), visit))
 
 
 def ranking(seed: bytes, visit: str, inspectors) -> list[str]:
-    key = Keyed(seed, f"inspector|{visit}|")
+    key = rank_keys(seed, f"inspector|{visit}|")
     return sorted(inspectors, key=lambda inspector: (key(inspector), inspector))
 
 
 def pick_team(frame: Frame, visit: str, ranked: list[str], *, team_size: int, per_group_min: int) -> list[str]:
-    """The team for one visit from its ranked eligible inspectors (raises DrawFailed)."""
+    """The team for one visit from its ranked eligible inspectors (raises DrawFailed).
+
+    Only the head of each group's ranking is read: given just the ``max(team_size, per_group_min)``
+    best of every group, merged in rank order, it forms the same team and fails with the same message."""
     team: list[str] = []
     for group in sorted(frame.needs[visit]):
         own = [i for i in ranked if frame.group_of[i] == group and i not in team][:per_group_min]
@@ -131,13 +135,7 @@ def draw_inspectors(*, campaign: str, nonce: bytes, lines: list[str], team_size:
     frame = Frame.parse(lines)
     digest = lines_digest(lines)
     seed = derive_seed(nonce, KIND, campaign, digest, public_inputs)
-    load: Counter = Counter()
-    teams: dict[str, list[str]] = {}
-    for visit in visit_order(seed, frame.needs):
-        ranked = ranking(seed, visit, frame.eligible(visit, load, capacity))
-        team = pick_team(frame, visit, ranked, team_size=team_size, per_group_min=per_group_min)
-        load.update(team)
-        teams[visit] = team
+    teams = draw_teams(frame, seed, team_size=team_size, per_group_min=per_group_min, capacity=capacity)
     return {
         "algorithm": ALGORITHM,
         "kind": KIND,
@@ -154,6 +152,46 @@ def draw_inspectors(*, campaign: str, nonce: bytes, lines: list[str], team_size:
         "teams": teams,
         "replacements": [],
     }
+
+
+def draw_teams(frame: Frame, seed: bytes, *, team_size: int, per_group_min: int,
+               capacity: int | None) -> dict[str, list[str]]:
+    """Every visit's team, in visit order (raises DrawFailed).
+
+    The same teams as ranking all of :meth:`Frame.eligible` at each visit, with less work: the
+    visits share a few (group, needed categories) pairs, so each pair's candidates are listed once
+    and an inspector leaves every list on reaching ``capacity``; a visit then leaves out its
+    recusals and keys its candidates by ``R`` only to keep each group's best few (see :func:`pick_team`)."""
+    keep = max(team_size, per_group_min)
+    candidates: dict[tuple[str, frozenset[str]], dict[str, None]] = {}
+    listed_in: dict[str, list[dict[str, None]]] = defaultdict(list)  # inspector -> the lists holding them
+    load: Counter = Counter()
+    teams: dict[str, list[str]] = {}
+    for visit in visit_order(seed, frame.needs):
+        key = rank_keys(seed, f"inspector|{visit}|")
+        recused = frame.recused.get(visit)
+        best = []
+        for group, needed in frame.needs[visit].items():
+            listed = candidates.get((group, needed))
+            if listed is None:
+                listed = candidates[group, needed] = dict.fromkeys(
+                    inspector for inspector, categories in frame.pool.get(group, {}).items()
+                    if categories & needed and (capacity is None or load[inspector] < capacity))
+                for inspector in listed:
+                    listed_in[inspector].append(listed)
+            eligible = [i for i in listed if i not in recused] if recused else listed
+            best += heapq.nsmallest(keep, zip(map(key, eligible), eligible))
+        best.sort()
+        team = pick_team(frame, visit, [inspector for _, inspector in best], team_size=team_size,
+                         per_group_min=per_group_min)
+        load.update(team)
+        if capacity is not None:
+            for member in team:
+                if load[member] >= capacity:
+                    for listed in listed_in.pop(member, ()):
+                        del listed[member]
+        teams[visit] = team
+    return teams
 
 
 def current_teams(proof: dict) -> dict[str, list[str]]:

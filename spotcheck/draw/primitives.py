@@ -47,16 +47,31 @@ def lines_digest(lines: Iterable[str]) -> bytes:
     return digest.digest()
 
 
-class Keyed:
-    """``HMAC(seed, prefix ‖ x)`` for many ``x``, reusing the keyed state (about 1.5 µs each)."""
+#: The bytes of HMAC's inner and outer key pads (RFC 2104), as ``bytes.translate`` tables.
+_INNER_PAD = bytes(x ^ 0x36 for x in range(256))
+_OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
 
-    def __init__(self, seed: bytes, prefix: str):
-        self._base = hmac.new(seed, prefix.encode("utf-8"), hashlib.sha256)
 
-    def __call__(self, suffix: str) -> bytes:
-        mac = self._base.copy()
-        mac.update(suffix.encode("utf-8"))
-        return mac.digest()
+def rank_keys(seed: bytes, prefix: str):
+    """``x -> HMAC(seed, prefix ‖ x)`` (RFC 2104 over SHA-256, the same bytes as :mod:`hmac`),
+    from the two SHA-256 states keyed once: about 0.7 µs per call, a third of ``hmac.HMAC.copy``;
+    the rankings of both draws are mostly this."""
+    block = hashlib.sha256().block_size
+    key = hashlib.sha256(seed).digest() if len(seed) > block else seed
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(key.translate(_INNER_PAD))
+    inner.update(prefix.encode("utf-8"))
+    outer = hashlib.sha256(key.translate(_OUTER_PAD))
+    inner_copy, outer_copy = inner.copy, outer.copy
+
+    def mac(suffix: str) -> bytes:
+        first = inner_copy()
+        first.update(suffix.encode("utf-8"))
+        second = outer_copy()
+        second.update(first.digest())
+        return second.digest()
+
+    return mac
 
 
 def check_field(value: str, what: str) -> str:

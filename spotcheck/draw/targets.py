@@ -13,7 +13,7 @@ import heapq
 from collections import defaultdict
 from contextlib import contextmanager
 
-from spotcheck.draw.primitives import ALGORITHM, FORBIDDEN_CHARACTERS, check_field, commitment, derive_seed
+from spotcheck.draw.primitives import ALGORITHM, FORBIDDEN_CHARACTERS, check_field, commitment, derive_seed, rank_keys
 
 KIND = "targets"
 
@@ -103,28 +103,6 @@ def cells(rows) -> dict[tuple[str, str], list[str]]:
     for group, stratum, entity in rows:
         grouped[(group, stratum)].append(entity)
     return grouped
-
-
-def rank_keys(seed: bytes, prefix: str):
-    """``x -> HMAC(seed, prefix ‖ x)`` (RFC 2104 over SHA-256, the same bytes as :mod:`hmac`),
-    from the two SHA-256 states keyed once: about a microsecond per call, a third of
-    ``hmac.HMAC.copy`` — the ranking of a million candidates is mostly this."""
-    block = hashlib.sha256().block_size
-    key = hashlib.sha256(seed).digest() if len(seed) > block else seed
-    key = key.ljust(block, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-    inner.update(prefix.encode("utf-8"))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
-    inner_copy, outer_copy = inner.copy, outer.copy
-
-    def mac(suffix: str) -> bytes:
-        first = inner_copy()
-        first.update(suffix.encode("utf-8"))
-        second = outer_copy()
-        second.update(first.digest())
-        return second.digest()
-
-    return mac
 
 
 def rank_cell(seed: bytes, ids, keep: int | None = None) -> list[str]:
