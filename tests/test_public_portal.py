@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from urllib.parse import quote
 
+from campaign_world import id_number
 from conftest import signed_in, tenant_id, user_named
 from spotcheck.platform.extensions import db
+from spotcheck.tenants import portal
 from spotcheck.tenants.inspectors import services as inspectors
 from spotcheck.tenants.items import services as items
 from spotcheck.tenants.rules import services as rules
@@ -183,3 +186,96 @@ def test_signed_in_users_see_the_same_public_pages(app):
     assert "张公开" in _text(client.get("/public/SCJ/inspectors"))
     # and the user's own scope is back afterwards: their own pages still work
     assert client.get("/").status_code == 200
+
+
+# --- who is on the public inspector list, and lists a page at a time -----------------------------
+
+
+def _person(name, number, cert_no, **extra):
+    return {"name": name, "sex": "男", "id_number": id_number(number), "agency": "杭州市商务局", "cert_no": cert_no,
+            "categories": ["market"], **extra}
+
+
+def _listed_people(app) -> dict[str, str]:
+    """SWJ: inspectors in every state, by name → ID number."""
+    with app.app_context():
+        day = portal.today()
+        people = {
+            "王在岗": _person("王在岗", 1, "SWJ-L-001", cert_expires_on=(day + timedelta(days=200)).isoformat()),
+            "赵今日到期": _person("赵今日到期", 2, "SWJ-L-002", cert_expires_on=day.isoformat()),
+            "钱无期限": _person("钱无期限", 3, "SWJ-L-003"),
+            "孙已过期": _person("孙已过期", 4, "SWJ-L-004", cert_expires_on=(day - timedelta(days=1)).isoformat()),
+            "周已停用": _person("周已停用", 5, "SWJ-L-005", active=False),
+            "吴专家": _person("吴专家", 6, "SWJ-Z-001", is_expert=True, agency="浙江省商业科学研究院"),
+        }
+        with tenant_scope(tenant_id("SWJ")):
+            for data in people.values():
+                inspectors.create_inspector(data, actor=user_named("swj_admin"))
+            db.session.commit()
+        return {name: data["id_number"] for name, data in people.items()}
+
+
+def test_the_inspector_list_shows_only_who_may_be_drawn_today(app):
+    people = _listed_people(app)
+    client = app.test_client()
+    for url in ("/public/SWJ/inspectors", "/public/inspectors"):
+        text = _text(client.get(url))
+        assert "王在岗" in text and "赵今日到期" in text and "钱无期限" in text, url
+        assert "孙已过期" not in text and "SWJ-L-004" not in text, url  # the certificate expired yesterday
+        assert "周已停用" not in text and "SWJ-L-005" not in text, url  # inactive
+        assert "吴专家" not in text and "SWJ-Z-001" not in text, url  # an expert is not an enforcement inspector
+        assert "不属于执法检查人员" in text
+    assert "3 人" in _text(client.get("/public/SWJ"))
+    assert re.search(r'href="/public/SWJ/inspectors">3 人</a>', _text(client.get("/public")))
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', _text(client.get("/public/SWJ/inspectors")))
+    assert headers == ["姓名", "执法机构", "执法证编号", "执法类别"]  # a person's name, not 名称
+    for url in ("/public", "/public/SWJ", "/public/SWJ/inspectors", "/public/inspectors",
+                "/public/SWJ/inspectors?q=王"):
+        text = _text(client.get(url))
+        for number in people.values():
+            assert number not in text and number[:17] not in text and number[-6:] not in text, url
+
+
+def _names(text: str) -> list[str]:
+    return re.findall(r"<td>(商务检查员\d\d)</td>", text)
+
+
+def _titles(text: str) -> list[tuple[str, str]]:
+    """(number, name) of each item card."""
+    return re.findall(r"<h2>(\d+)\. (商务抽查事项\d\d)</h2>", text)
+
+
+def test_the_inspector_list_comes_fifty_to_a_page_and_finds_a_certificate(app):
+    with app.app_context():
+        with tenant_scope(tenant_id("SWJ")):
+            for n in range(1, 56):
+                inspectors.create_inspector(_person(f"商务检查员{n:02d}", n, f"SWJ-{n:04d}"), actor=user_named("swj_admin"))
+            db.session.commit()
+    client = app.test_client()
+    first, second = _text(client.get("/public/SWJ/inspectors")), _text(client.get("/public/SWJ/inspectors?page=2"))
+    assert _names(first) == [f"商务检查员{n:02d}" for n in range(1, 51)]  # by name
+    assert _names(second) == [f"商务检查员{n:02d}" for n in range(51, 56)]
+    assert 'href="/public/SWJ/inspectors?page=2"' in first and "第 51–55 条，共 55 条" in second
+    assert client.get("/public/SWJ/inspectors?page=3").status_code == 404
+    everyone = _text(client.get("/public/inspectors"))  # each department's first page, and the way on
+    assert len(_names(everyone)) == 50 and "商务局 (55)" in everyone
+    assert 'href="/public/SWJ/inspectors?page=2"' in everyone
+    found = _text(client.get("/public/SWJ/inspectors", query_string={"q": "swj-0042"}))
+    assert _names(found) == ["商务检查员42"]
+    assert _names(_text(client.get("/public/SWJ/inspectors", query_string={"q": "检查员5"}))) == \
+        [f"商务检查员{n:02d}" for n in range(50, 56)]
+
+
+def test_the_item_list_comes_fifty_to_a_page(app):
+    with app.app_context():
+        with tenant_scope(tenant_id("SWJ")):
+            for n in range(1, 53):
+                _item({"name": f"商务抽查事项{n:02d}"}, actor=user_named("swj_admin"))
+            db.session.commit()
+    client = app.test_client()
+    first, second = _text(client.get("/public/SWJ/items")), _text(client.get("/public/SWJ/items?page=2"))
+    assert len(_titles(first)) == 50 and _titles(second) == [("51", "商务抽查事项51"), ("52", "商务抽查事项52")]
+    assert "现行有效的随机抽查事项共 52 项" in first and "现行有效的随机抽查事项共 52 项" in second
+    assert 'href="/public/SWJ/items?page=2"' in first
+    assert client.get("/public/SWJ/items?page=3").status_code == 404
+    assert "52 项" in _text(client.get("/public/SWJ"))

@@ -2,23 +2,26 @@
 
 Anyone may read these pages. A department's data is read inside that department's scope
 (:func:`spotcheck.tenants.scoping.tenant_scope`), and only through the services made for the
-public: published items, the published rules document, and the public inspector list (name,
-agency, certificate number, categories — nothing else).
+public (:mod:`spotcheck.tenants.portal`): published items, the published rules document, and the
+public inspector list (name, agency, certificate number, categories — nothing else; inspectors
+who may be drawn today only). Lists come 50 to a page (``?page=N``).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 
 from spotcheck.platform.errors import NotFound
 from spotcheck.platform.permissions import public
 from spotcheck.tenants import reference
-from spotcheck.tenants.inspectors import services as inspectors
-from spotcheck.tenants.items import services as items
+from spotcheck.tenants import portal
 from spotcheck.tenants.rules import services as rules
 from spotcheck.tenants.scoping import tenant_scope
 from spotcheck.tenants.services import list_tenants
 
 bp = Blueprint("public", __name__, url_prefix="/public")
+
+#: The longest search text taken (a certificate number or a name).
+SEARCH_LENGTH = 50
 
 
 @bp.context_processor
@@ -48,6 +51,10 @@ def _department(code: str):
     abort(404)
 
 
+def _page() -> int:
+    return request.args.get("page", 1, type=int)
+
+
 def _published_rules():
     """The current department's rules document if it is published, else ``None``."""
     document = rules.current_document()
@@ -57,14 +64,14 @@ def _published_rules():
 @bp.route("")
 @public
 def index():
-    summaries = []
+    summaries, day = [], portal.today()
     for tenant in _departments():
         with tenant_scope(tenant.id):
             summaries.append({
                 "tenant": tenant,
-                "items": len(items.published_items()),
+                "items": portal.published_item_count(),
                 "rules": _published_rules() is not None,
-                "inspectors": len(inspectors.public_inspectors()),
+                "inspectors": portal.public_inspector_count(day),
             })
     return render_template("public/index.html", summaries=summaries)
 
@@ -72,11 +79,12 @@ def index():
 @bp.route("/inspectors")
 @public
 def all_inspectors():
-    groups = []
+    """Every department's inspector list, its first page each (the rest on the department's list)."""
+    groups, day = [], portal.today()
     for tenant in _departments():
         with tenant_scope(tenant.id):
-            groups.append((tenant, inspectors.public_inspectors()))
-    return render_template("public/inspectors.html", groups=groups, department=None)
+            groups.append((tenant, portal.public_inspectors(day)))
+    return render_template("public/inspectors.html", groups=groups, department=None, search="")
 
 
 @bp.route("/<code>")
@@ -84,8 +92,8 @@ def all_inspectors():
 def department(code):
     tenant = _department(code)
     with tenant_scope(tenant.id):
-        return render_template("public/department.html", department=tenant, items=len(items.published_items()),
-                               rules=_published_rules(), inspectors=len(inspectors.public_inspectors()))
+        return render_template("public/department.html", department=tenant, items=portal.published_item_count(),
+                               rules=_published_rules(), inspectors=portal.public_inspector_count(portal.today()))
 
 
 @bp.route("/<code>/items")
@@ -93,7 +101,7 @@ def department(code):
 def department_items(code):
     tenant = _department(code)
     with tenant_scope(tenant.id):
-        return render_template("public/items.html", department=tenant, items=items.published_items())
+        return render_template("public/items.html", department=tenant, items=portal.published_items(page=_page()))
 
 
 @bp.route("/<code>/rules")
@@ -123,7 +131,9 @@ def department_rules_file(code):
 @bp.route("/<code>/inspectors")
 @public
 def department_inspectors(code):
+    """The department's inspector list, a page at a time; ``?q=`` finds a name or a certificate number."""
     tenant = _department(code)
+    search = request.args.get("q", "").strip()[:SEARCH_LENGTH]
     with tenant_scope(tenant.id):
-        groups = [(tenant, inspectors.public_inspectors())]
-    return render_template("public/inspectors.html", groups=groups, department=tenant)
+        groups = [(tenant, portal.public_inspectors(portal.today(), search=search, page=_page()))]
+    return render_template("public/inspectors.html", groups=groups, department=tenant, search=search)

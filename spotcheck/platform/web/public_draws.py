@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.platform.errors import NotFound
@@ -26,6 +26,8 @@ from spotcheck.tenants.services import list_tenants
 bp = Blueprint("public_draws", __name__, url_prefix="/public/draws")
 
 KINDS = "any(targets, inspectors)"
+#: The longest search text taken (a credit code is 18 characters, a name rarely longer).
+SEARCH_LENGTH = 50
 
 KIND_LABELS = {"targets": _l("Target draw"), "inspectors": _l("Inspector draw")}
 STATUS_LABELS = {
@@ -154,15 +156,22 @@ def index():
 @bp.route("/campaigns/<int:campaign_id>")
 @public
 def campaign(campaign_id: int):
+    """The campaign's ceremony, then its drawn targets with their teams, a page at a time
+    (``?page=N``), searchable by code or name (``?q=``) and by stratum (``?stratum=``)."""
     tenant = _department_of(campaign_id)
+    search = request.args.get("q", "").strip()[:SEARCH_LENGTH]
+    stratum = request.args.get("stratum", "").strip()[:16]
     with tenant_scope(tenant.id):
         record = publication.public_campaign(campaign_id)
         draws = publication.public_draws(record)
-        drawn = "targets" in draws and draws["targets"].drawn_at is not None
-        targets = publication.public_targets(record) if drawn else []
-        teams = publication.public_teams(record) if drawn else {}
+        results, teams, strata = None, {}, {}
+        if "targets" in draws and draws["targets"].drawn_at is not None:
+            results = publication.public_targets(record, page=request.args.get("page", 1, type=int), search=search,
+                                                 stratum=stratum)
+            teams = publication.public_teams(record, [t.entity_id for t in results.rows if t.status == "selected"])
+            strata = publication.drawn_target_counts(record)
         return render_template("public_draws/campaign.html", department=tenant, campaign=record, draws=draws,
-                               targets=targets, teams=teams)
+                               results=results, teams=teams, strata=strata, search=search, stratum=stratum)
 
 
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>.json")

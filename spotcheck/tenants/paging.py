@@ -1,0 +1,43 @@
+"""Numbered pages (分页) for the public lists: ``?page=N`` of a stable order, with the total.
+
+Public lists (drawn targets, the inspector directory, the item list) are read by people who
+want "page 3 of 12" and a count, and are at most tens of thousands of rows per department, so
+OFFSET paging is cheap enough; the staff's directory pages, over millions of rows, page by key.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.platform.errors import NotFound
+from spotcheck.platform.extensions import db
+
+
+@dataclass(frozen=True)
+class NumberedPage:
+    """Page ``number`` (from 1) of ``pages`` (at least 1); ``total`` rows in all."""
+
+    rows: list
+    number: int
+    pages: int
+    total: int
+    per_page: int
+
+    @property
+    def first(self) -> int:
+        """The position of the first row on this page, from 1."""
+        return (self.number - 1) * self.per_page + 1
+
+
+def paginate(query: sa.Select, *, page: int, per_page: int, make: Callable = lambda row: row) -> NumberedPage:
+    """Page ``page`` of ``query`` (which must have a total order), each row passed through
+    ``make``. A page before the first or after the last: NotFound."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-total // per_page))
+    if not 1 <= page <= pages:
+        raise NotFound(_l("No such page."))
+    rows = db.session.execute(query.offset((page - 1) * per_page).limit(per_page))
+    return NumberedPage([make(row) for row in rows], page, pages, total, per_page)
