@@ -8,44 +8,72 @@ next ``reserve_size`` kept in reserve for replacements.
 from __future__ import annotations
 
 import gc
-import hashlib
 import heapq
 from collections import defaultdict
 from contextlib import contextmanager
+from itertools import islice
 
-from spotcheck.draw.primitives import ALGORITHM, FORBIDDEN_CHARACTERS, check_field, commitment, derive_seed, rank_keys
+from spotcheck.draw.primitives import ALGORITHM, FORBIDDEN_CHARACTERS, H, check_field, commitment, derive_seed, rank_keys
 
 KIND = "targets"
 
-#: Rows hashed per ``update`` of the frame digest (bounded memory for frames of millions of rows).
-DIGEST_CHUNK = 100_000
-
-
 def frame_digest(rows) -> bytes:
-    """H over the rows sorted by (group, stratum, id), each ``group\\tstratum\\tid\\n``."""
-    return _sorted_cells_digest(_sorted_cells(rows))
+    """H over the rows sorted by (group, stratum, id), each ``group\tstratum\tid\n`` (rows are
+    not checked here: the verifier reports a bad frame by its own checks)."""
+    sorted_cells = [(cell, sorted(ids)) for cell, ids in sorted(cells(rows).items())]
+    return H(_cells_file(sorted_cells))
 
 
-def _sorted_cells(rows) -> list[tuple[tuple[str, str], list[str]]]:
-    """The rows as cells ``((group, stratum), ids)`` in (group, stratum) order, each cell's ids
-    sorted: read one after the other, exactly the rows sorted by (group, stratum, id)."""
-    return [(cell, sorted(ids)) for cell, ids in sorted(cells(rows).items())]
+def frame_file(rows) -> bytes:
+    """The frozen frame as stored and published: the rows sorted by (group, stratum, id), each
+    ``group\tstratum\tid\n`` in UTF-8 — exactly the bytes the frame digest is taken over."""
+    return _cells_file(_checked_cells(rows))
 
 
-def _sorted_cells_digest(sorted_cells) -> bytes:
-    """H of the sorted rows' lines (the same bytes as ``lines_digest``), hashed a chunk at a time."""
-    digest = hashlib.sha256()
+def _cells_file(sorted_cells) -> bytes:
+    parts = []
     for (group, stratum), ids in sorted_cells:
         prefix = f"{group}\t{stratum}\t"
-        joiner = "\n" + prefix
-        for start in range(0, len(ids), DIGEST_CHUNK):
-            chunk = ids[start:start + DIGEST_CHUNK]
-            try:
-                text = joiner.join(chunk)
-            except TypeError:  # not strings: formatted as the f-string of each row would
-                text = joiner.join(f"{entity}" for entity in chunk)
-            digest.update((prefix + text + "\n").encode("utf-8"))
-    return digest.digest()
+        try:
+            parts.append(prefix + ("\n" + prefix).join(ids) + "\n")
+        except TypeError:  # not strings: formatted as an f-string of each row would
+            parts.append("".join(f"{prefix}{entity}\n" for entity in ids))
+    return "".join(parts).encode("utf-8")
+
+
+def parse_frame_file(data: bytes) -> list[tuple[tuple[str, str], list[str]]]:
+    """The cells of a frame file, in order, each with its ids; ``ValueError`` unless every line is
+    ``group\tstratum\tid`` with clean non-empty fields and the lines are sorted and distinct.
+
+    A sorted file holds each cell as one run of lines with the same ``group\tstratum\t``
+    prefix, so a cell is cut out and split with a few string operations rather than line by line."""
+    text = data.decode("utf-8")
+    if text and not text.endswith("\n"):
+        raise ValueError("the frame file does not end with a newline")
+    if "|" in text:
+        raise ValueError("a frame field contains '|'")
+    sorted_cells, position = [], 0
+    while position < len(text):
+        line_end = text.index("\n", position)
+        fields = text[position:line_end].split("\t")
+        if len(fields) != 3:
+            raise ValueError(f"malformed frame line {text[position:line_end]!r}")
+        group, stratum = check_field(fields[0], "group"), check_field(fields[1], "stratum")
+        prefix = f"{group}\t{stratum}\t"
+        last = text.rfind("\n" + prefix, position)  # the newline before the cell's last line, if not its first
+        cell_end = text.index("\n", last + 1) if last >= 0 else line_end
+        block = text[position + len(prefix):cell_end]
+        ids = block.split("\n" + prefix)
+        separators = len(ids) - 1  # each holds one newline and two tabs; any other is inside an id
+        if "" in ids or block.count("\n") != separators or block.count("\t") != 2 * separators:
+            raise ValueError(f"frame lines of {group}/{stratum} are malformed or not sorted")
+        if not all(map(str.__lt__, ids, islice(ids, 1, None))):
+            raise ValueError(f"frame lines of {group}/{stratum} are not sorted and distinct")
+        if sorted_cells and sorted_cells[-1][0] >= (group, stratum):
+            raise ValueError("frame lines are not sorted and distinct")
+        sorted_cells.append(((group, stratum), ids))
+        position = cell_end + 1
+    return sorted_cells
 
 
 def cell_size(rule: dict, population: int) -> int:
@@ -63,7 +91,8 @@ def _whole(value) -> bool:
 
 
 def _checked_cells(frame) -> list[tuple[tuple[str, str], list[str]]]:
-    """The frame's rows as sorted cells (see :func:`_sorted_cells`), every field checked and no
+    """The frame's rows as cells ``((group, stratum), ids)`` in (group, stratum) order, each cell's
+    ids sorted (read one after the other: the rows sorted by (group, stratum, id)), every field checked and no
     row listed twice (``ValueError`` otherwise, the same as checking row by row)."""
     try:
         grouped = cells(frame)
@@ -115,13 +144,31 @@ def rank_cell(seed: bytes, ids, keep: int | None = None) -> list[str]:
 
 def draw_targets(*, campaign: str, nonce: bytes, frame, rules: dict, reserve_size: int,
                  public_inputs: list[str]) -> dict:
-    """Draw every cell and return the proof (without its timestamps, which the caller adds)."""
+    """Draw every cell of the frame's rows and return the proof (without its timestamps, which
+    the caller adds)."""
+    _check_parameters(campaign, public_inputs)
+    with _cyclic_gc_paused():
+        sorted_cells = _checked_cells(frame)
+        proof = _draw(campaign, nonce, sorted_cells, H(_cells_file(sorted_cells)), rules, reserve_size, public_inputs)
+        proof["frame"] = [[group, stratum, entity] for (group, stratum), ids in sorted_cells for entity in ids]
+    return proof
+
+
+def draw_targets_from_file(*, campaign: str, nonce: bytes, frame_file: bytes, rules: dict, reserve_size: int,
+                           public_inputs: list[str]) -> dict:
+    """The same draw from the frozen frame file (:func:`frame_file`); the proof it returns leaves
+    the frame out — the file is its frame (:func:`spotcheck.draw.proof_file.dumps` writes them
+    together), so a frame of millions of rows is never turned into rows."""
+    _check_parameters(campaign, public_inputs)
+    with _cyclic_gc_paused():
+        return _draw(campaign, nonce, parse_frame_file(frame_file), H(frame_file), rules, reserve_size, public_inputs)
+
+
+def _check_parameters(campaign, public_inputs) -> None:
     check_field(campaign, "campaign")
     for text in public_inputs:
         if not isinstance(text, str):
             raise ValueError("public inputs are strings")
-    with _cyclic_gc_paused():
-        return _draw(campaign, nonce, frame, rules, reserve_size, public_inputs)
 
 
 @contextmanager
@@ -139,9 +186,8 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def _draw(campaign, nonce, frame, rules, reserve_size, public_inputs) -> dict:
-    sorted_cells = _checked_cells(frame)
-    digest = _sorted_cells_digest(sorted_cells)
+def _draw(campaign, nonce, sorted_cells, digest: bytes, rules, reserve_size, public_inputs) -> dict:
+    """The proof of the draw over checked, sorted cells whose frame digest is ``digest``, without the frame."""
     seed = derive_seed(nonce, KIND, campaign, digest, public_inputs)
     selected: dict[str, dict[str, list[str]]] = defaultdict(dict)
     reserves: dict[str, dict[str, list[str]]] = defaultdict(dict)
@@ -163,7 +209,6 @@ def _draw(campaign, nonce, frame, rules, reserve_size, public_inputs) -> dict:
         "frame_digest": digest.hex(),
         "public_inputs": list(public_inputs),
         "seed": seed.hex(),
-        "frame": [[group, stratum, entity] for (group, stratum), ids in sorted_cells for entity in ids],
         "rules": rules,
         "reserve_size": reserve_size,
         "selected": dict(selected),

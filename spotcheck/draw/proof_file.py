@@ -1,0 +1,72 @@
+"""The published proof file (抽取证明文件): the bytes anyone downloads, hashes and verifies.
+
+UTF-8 JSON with the fields in the order of DRAW-SPEC "The proof", one field per line and one
+frame row (or frame line) per line, so that a proof of a million candidates is still readable
+in a text editor and its SHA-256 is fixed. A platform stores a draw's frame once, as the frozen
+frame file (the digested lines); :func:`dumps` writes that file into the proof as its ``frame``
+(or ``frame_lines``) with a few string operations when no field needs escaping.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+#: The order of the fields in the file; fields of the other kind never occur together.
+FIELD_ORDER = (
+    "algorithm", "kind", "campaign", "committed_at", "frozen_at", "drawn_at", "commitment", "nonce",
+    "frame_digest", "public_inputs", "seed", "frame", "frame_lines", "rules", "reserve_size", "team_size",
+    "per_group_min", "capacity", "selected", "reserves", "teams", "replacements",
+)
+#: The field holding the frame, by kind.
+FRAME_FIELD = {"targets": "frame", "inspectors": "frame_lines"}
+#: What JSON escapes (besides the tab, handled below): with none of these, every quote is structural.
+_NEEDS_ESCAPING = re.compile(r'["\\\x00-\x08\x0b-\x1f]')
+
+
+def dumps(proof: dict, frame_file: bytes | None = None) -> bytes:
+    """The proof file. ``frame_file``, when given, is the draw's frozen frame and is written as
+    the proof's frame field (the proof dict then leaves that field out)."""
+    fields = dict(proof)
+    if frame_file is not None:
+        fields[FRAME_FIELD[proof["kind"]]] = _FrameText(proof["kind"], frame_file.decode("utf-8"))
+    ordered = sorted(fields, key=lambda name: (FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)))
+    parts = [f"{json.dumps(name)}: {_value(fields[name])}" for name in ordered]
+    return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
+
+
+def frame_value(kind: str, frame_file: bytes) -> list:
+    """The frame field as data: rows ``[group, stratum, id]`` (targets) or lines (inspectors)."""
+    lines = frame_file.decode("utf-8").split("\n")[:-1]
+    return [line.split("\t") for line in lines] if kind == "targets" else lines
+
+
+class _FrameText:
+    """A frame file's text, to be written as the frame field."""
+
+    def __init__(self, kind: str, text: str):
+        self.kind, self.text = kind, text
+
+
+def _value(value) -> str:
+    if isinstance(value, _FrameText):
+        return _frame_json(value.kind, value.text)
+    if isinstance(value, list) and value and all(isinstance(item, (list, str)) for item in value):
+        return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in value) + "\n]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _frame_json(kind: str, text: str) -> str:
+    """The frame field from the frame file's text: the same characters as :func:`_value` gives
+    for :func:`frame_value`, in a few string operations when nothing needs escaping."""
+    if not text:
+        return "[]"
+    if _NEEDS_ESCAPING.search(text):
+        return _value(frame_value(kind, text.encode("utf-8")))
+    body = text[:-1]
+    if kind == "targets":
+        return '[\n["' + body.replace("\t", '", "').replace("\n", '"],\n["') + '"]\n]'
+    return '[\n"' + body.replace("\t", "\\t").replace("\n", '",\n"') + '"\n]'
+
+
+def loads(data: bytes) -> dict:
+    return json.loads(data.decode("utf-8"))

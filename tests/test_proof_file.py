@@ -1,0 +1,76 @@
+"""The frozen frame file and the published proof file: the draw from the file is the draw from the
+rows, and the file's fast layout is byte for byte the plain one, whatever the fields hold."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from spotcheck.draw import proof_file, targets
+from spotcheck.draw.verify import verify
+
+#: Fields as DRAW-SPEC allows them: anything but a tab, a newline or "|" (quotes, backslashes,
+#: control characters and CJK included, which JSON must escape or keep).
+FIELD = st.text(st.characters(blacklist_characters="\t\n|", blacklist_categories=("Cs",)), min_size=1, max_size=6)
+ROWS = st.lists(st.tuples(st.sampled_from(["SCJ", "YJJ"]), st.sampled_from(["A", "B", "flagged"]), FIELD),
+                unique_by=lambda row: row, max_size=40)
+NONCE = bytes(range(32))
+
+
+def rules_for(rows):
+    return {group: {"A": {"count": 2}, "B": {"ratio_bp": 3000, "min": 1}, "flagged": {"count": 1}}
+            for group, _, _ in rows}
+
+
+@settings(max_examples=150, deadline=None)
+@given(ROWS, st.lists(FIELD, max_size=3))
+def test_the_draw_from_the_frame_file_is_the_draw_from_the_rows(rows, inputs):
+    rules = rules_for(rows)
+    plain = targets.draw_targets(campaign="市监抽〔2026〕1号", nonce=NONCE, frame=rows, rules=rules,
+                                 reserve_size=2, public_inputs=inputs)
+    file = targets.frame_file(rows)
+    from_file = targets.draw_targets_from_file(campaign="市监抽〔2026〕1号", nonce=NONCE, frame_file=file,
+                                               rules=rules, reserve_size=2, public_inputs=inputs)
+    assert from_file == {k: v for k, v in plain.items() if k != "frame"}
+    assert [cell for cell, _ in targets.parse_frame_file(file)] == sorted({(g, s) for g, s, _ in rows})
+    published = proof_file.dumps(from_file, file)
+    assert published == proof_file.dumps(plain)  # the fast layout is the plain one
+    assert proof_file.loads(published) == plain
+    assert all(check.ok for check in verify(proof_file.loads(published)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(FIELD, min_size=2, max_size=4).map("\t".join), unique=True, max_size=30))
+def test_inspector_frame_lines_are_written_as_the_plain_layout(lines):
+    lines = sorted(lines)
+    file = "".join(line + "\n" for line in lines).encode("utf-8")
+    proof = {"algorithm": "spotcheck-draw/1", "kind": "inspectors", "teams": {}}
+    published = proof_file.dumps(proof, file)
+    assert published == proof_file.dumps(dict(proof, frame_lines=lines))
+    assert proof_file.loads(published)["frame_lines"] == lines
+
+
+def test_the_proof_file_has_a_row_per_line_in_the_order_of_the_spec():
+    rows = [("SCJ", "A", "91330100MA2XXXXX0X"), ("SCJ", "A", "91330100MA2XXXXX1X"), ("SCJ", "B", "X")]
+    proof = targets.draw_targets(campaign="c", nonce=NONCE, frame=rows, rules=rules_for(rows), reserve_size=1,
+                                 public_inputs=["observer:王某"])
+    text = proof_file.dumps(proof).decode("utf-8")
+    assert '\n["SCJ", "A", "91330100MA2XXXXX1X"],\n' in text and "王某" in text
+    keys = list(json.loads(text))
+    assert keys.index("seed") < keys.index("frame") < keys.index("rules") < keys.index("selected")
+
+
+@pytest.mark.parametrize("file, why", [
+    (b"SCJ\tA\tb\nSCJ\tA\ta\n", "not sorted"),
+    (b"SCJ\tA\ta\nSCJ\tA\ta\n", "not sorted"),
+    (b"SCJ\tB\ta\nSCJ\tA\tb\n", "not sorted"),
+    (b"SCJ\tA\ta\nSCJ\tB\tx\nSCJ\tA\tb\n", "malformed or not sorted"),
+    (b"SCJ\tA\ta", "newline"),
+    (b"SCJ\tA\n", "malformed"),
+    (b"SCJ\tA\ta|b\n", "'|'"),
+    (b"SCJ\tA\t\n", "malformed"),
+])
+def test_a_frame_file_out_of_order_or_malformed_is_refused(file, why):
+    with pytest.raises(ValueError, match=why):
+        targets.parse_frame_file(file)
