@@ -1,6 +1,7 @@
 """Plans, campaigns and the draw ceremony, through the services."""
 from __future__ import annotations
 
+import hashlib
 import threading
 
 import pytest
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from campaign_world import build, campaign_data
 from conftest import make_app, user_named
 from independent.draw_spec_check import check as independent_check
+from spotcheck.draw import proof_file
 from spotcheck.draw.verify import verify
 from spotcheck.platform.audit import AuditEntry
 from spotcheck.platform.errors import Conflict, ValidationFailed
@@ -91,7 +93,10 @@ def test_the_whole_ceremony_gives_verifiable_proofs(app):
             campaign = campaigns.get_campaign(campaign_id)
             assert campaign.plan_id == world["plan"] and campaign.status == CampaignStatus.targets_drawn
             targets = ceremony.get_draw(campaign, "targets")
-            proof = targets.proof
+            published = ceremony.published_bytes(targets)
+            assert hashlib.sha256(published).hexdigest() == targets.proof_sha256
+            proof = proof_file.loads(published)
+            assert proof["frame_digest"] == hashlib.sha256(targets.frame_file).hexdigest() == targets.frame_digest
             assert proof["public_inputs"] == ["observer:人大代表 1234"] and proof["committed_at"].endswith("Z")
             assert all(c.ok for c in verify(proof))
             independent_check(proof)
@@ -102,7 +107,7 @@ def test_the_whole_ceremony_gives_verifiable_proofs(app):
             db.session.commit()
             ceremony.draw_inspectors(campaign_id, [], actor=admin)
             db.session.commit()
-            inspectors_proof = ceremony.get_draw(campaign, "inspectors").proof
+            inspectors_proof = proof_file.loads(ceremony.published_bytes(ceremony.get_draw(campaign, "inspectors")))
             assert all(c.ok for c in verify(inspectors_proof))
             independent_check(inspectors_proof)
             members = db.session.scalars(sa.select(TeamMember)).all()
@@ -154,7 +159,7 @@ def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(a
             incoming = ceremony.replace_target(campaign, out.entity_id, "deregistered", actor=admin)
             assert incoming.entity.code == proof["reserves"]["YJJ"][stratum][0]
             db.session.commit()
-            updated = ceremony.get_draw(campaign, "targets").proof
+            updated = proof_file.loads(ceremony.published_bytes(ceremony.get_draw(campaign, "targets")))
             assert updated["replacements"][0]["reason"] == "deregistered"
             assert all(c.ok for c in verify(updated))
 

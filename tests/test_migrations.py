@@ -31,3 +31,38 @@ def test_downgrade_and_upgrade_again(app):
         flask_migrate.downgrade(directory=directory, revision="base")
         flask_migrate.upgrade(directory=directory)
         db.engine.dispose()
+
+
+def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
+    """0004 moves frames out of the proofs into frame files: a drawn campaign's published proofs
+    are the same bytes after a downgrade to 0003 and an upgrade again, and still verify."""
+    import flask_migrate
+    import sqlalchemy as sa
+
+    from campaign_world import build
+    from conftest import user_named
+    from spotcheck.draw import proof_file
+    from spotcheck.draw.verify import verify
+    from spotcheck.tenants.campaigns import ceremony
+    from spotcheck.tenants.campaigns.models import Draw
+    from spotcheck.tenants.scoping import tenant_scope
+    from test_public_draws import campaign_through
+
+    def published(campaign_id):
+        with tenant_scope(user_named("yjj_admin").tenant_id):
+            records = db.session.scalars(sa.select(Draw).where(Draw.campaign_id == campaign_id).order_by(Draw.kind))
+            return {r.kind.value: (ceremony.published_bytes(r), r.proof_sha256) for r in records}
+
+    with app.app_context():
+        campaign_id = campaign_through(build(), stop="inspectors")
+        before = published(campaign_id)
+        directory = app.config["SPOTCHECK_MIGRATIONS"]
+        db.session.remove()
+        db.engine.dispose()
+        flask_migrate.downgrade(directory=directory, revision="0003")
+        flask_migrate.upgrade(directory=directory)
+        db.engine.dispose()
+        after = published(campaign_id)
+    assert set(before) == {"targets", "inspectors"} and after == before
+    for data, sha in after.values():
+        assert all(check.ok for check in verify(proof_file.loads(data)))

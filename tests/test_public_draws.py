@@ -11,12 +11,13 @@ import re
 
 import sqlalchemy as sa
 
-from campaign_world import build, campaign_data, id_number
+from campaign_world import build, campaign_data, credit_code, id_number
 from conftest import user_named
 from spotcheck.platform import personal_data
 from spotcheck.platform.extensions import db
 from spotcheck.tenants.campaigns import ceremony, services as campaigns
-from spotcheck.tenants.campaigns.models import Draw
+from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, TeamMember
+from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.plans import services as plans
 from spotcheck.tenants.scoping import tenant_scope
@@ -65,6 +66,8 @@ def test_a_drawn_campaign_shows_its_whole_ceremony_and_proof(app, client):
             proof, digest, seed, counts = targets.proof, targets.frame_digest, targets.seed, targets.counts
             commitment = targets.commitment
             inspectors_proof = ceremony.get_draw(campaign, "inspectors").proof
+            published = {kind: ceremony.published_bytes(ceremony.get_draw(campaign, kind))
+                         for kind in ("targets", "inspectors")}
             names = dict(db.session.execute(sa.select(Inspector.cert_no, Inspector.name)).all())
 
     index = text(client.get("/public/draws"))
@@ -89,10 +92,9 @@ def test_a_drawn_campaign_shows_its_whole_ceremony_and_proof(app, client):
 
     download = client.get(f"/public/draws/campaigns/{campaign_id}/proofs/targets.json")
     assert download.status_code == 200 and download.mimetype == "application/json"
-    assert download.data == ceremony.proof_bytes(proof)
+    assert download.data == published["targets"]
     assert json.loads(download.data)["nonce"] == proof["nonce"]
-    assert client.get(f"/public/draws/campaigns/{campaign_id}/proofs/inspectors.json").data == \
-        ceremony.proof_bytes(inspectors_proof)
+    assert client.get(f"/public/draws/campaigns/{campaign_id}/proofs/inspectors.json").data == published["inspectors"]
 
     for kind in ("targets", "inspectors"):
         verified = client.get(f"/public/draws/campaigns/{campaign_id}/proofs/{kind}/verify")
@@ -143,7 +145,8 @@ def test_a_tampered_stored_proof_fails_verification(app, client):
             chosen = {code for ids in proof["selected"]["YJJ"].values() for code in ids}
             chosen |= {code for ids in proof["reserves"]["YJJ"].values() for code in ids}
             stratum = next(s for s, ids in proof["selected"]["YJJ"].items() if ids)
-            outsider = next(code for group, s, code in proof["frame"] if s == stratum and code not in chosen)
+            frame = ceremony.full_proof(record)["frame"]
+            outsider = next(code for group, s, code in frame if s == stratum and code not in chosen)
             proof["selected"]["YJJ"][stratum][0] = outsider  # someone's friend swapped in
             record.proof = proof
             db.session.commit()
@@ -186,3 +189,87 @@ def test_unknown_campaigns_and_draws_are_404(app, client):
     assert client.get(f"/public/draws/campaigns/{campaign_id}/proofs/inspectors.json").status_code == 404
     assert client.get("/public/draws/campaigns/abc").status_code == 404
     assert client.get(f"/public/draws/campaigns/{campaign_id}").status_code == 200
+
+
+# --- the drawn targets a page at a time (a campaign may draw 10,000 targets and more) ---------------
+
+EVERYONE = {"A": {"count": 1000}, "B": {"count": 1000}, "C": {"count": 1000}, "D": {"count": 1000}}
+
+
+def _everyone_drawn(entities: int) -> tuple[int, dict[str, list[str]], dict[str, set[str]]]:
+    """A campaign of a world of ``entities`` that draws every one of them, inspectors too.
+    Returns its id, the entity codes by stratum in rank order, and each visit's team (cert numbers)."""
+    world = build(entities=entities)
+    admin = user_named("yjj_admin")
+    with tenant_scope(admin.tenant_id):
+        campaign = campaigns.create_campaign(campaign_data(world, strata=EVERYONE, capacity=None), actor=admin)
+        campaigns.approve(campaign, actor=admin)
+        ceremony.freeze_targets(campaign, actor=admin)
+        db.session.commit()
+        ceremony.draw_targets(campaign.id, [INPUT], actor=admin)
+        db.session.commit()
+        ceremony.freeze_inspectors(campaign, actor=admin)
+        db.session.commit()
+        ceremony.draw_inspectors(campaign.id, [], actor=admin)
+        db.session.commit()
+        strata: dict[str, list[str]] = {}
+        for stratum, code in db.session.execute(
+                sa.select(CampaignTarget.stratum, Entity.code)
+                .join(CampaignTarget.entity).where(CampaignTarget.campaign_id == campaign.id)
+                .order_by(CampaignTarget.stratum, CampaignTarget.rank)):
+            strata.setdefault(stratum, []).append(code)
+        teams: dict[str, set[str]] = {}
+        for code, cert_no in db.session.execute(
+                sa.select(Entity.code, Inspector.cert_no)
+                .join(TeamMember.entity).join(Inspector, Inspector.id == TeamMember.inspector_id)
+                .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))):
+            teams.setdefault(code, set()).add(cert_no)
+        return campaign.id, strata, teams
+
+
+def _target_rows(body: str) -> dict[str, str]:
+    """The rows of the targets table by entity code."""
+    table = re.search(r'<table class="public-targets">.*?</table>', body, re.S).group(0)
+    return {re.search(r"<code>([0-9A-Z]{18})</code>", row).group(1): row
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S) if "<code>" in row}
+
+
+def test_the_drawn_targets_come_fifty_to_a_page_with_their_teams(app, client):
+    with app.app_context():
+        campaign_id, strata, teams = _everyone_drawn(70)
+    in_order = [code for stratum in sorted(strata) for code in strata[stratum]]
+    url = f"/public/draws/campaigns/{campaign_id}"
+
+    first, second = text(client.get(url)), text(client.get(f"{url}?page=2"))
+    assert list(_target_rows(first)) == in_order[:50]  # by stratum, then rank
+    assert list(_target_rows(second)) == in_order[50:]
+    assert f'href="/public/draws/campaigns/{campaign_id}?page=2#results"' in first
+    assert "第 51–70 条，共 70 条" in second and "第 2 页，共 2 页" in second
+    for code, row in _target_rows(second).items():  # each target of page 2 with its own team
+        assert teams[code] and all(cert_no in row for cert_no in teams[code]), code
+    assert client.get(f"{url}?page=3").status_code == 404
+    assert client.get(f"{url}?page=0").status_code == 404
+    # the rest of the page is still there on every page
+    for body in (first, second):
+        assert f"/public/draws/campaigns/{campaign_id}/proofs/targets.json" in body
+        assert f"/public/draws/campaigns/{campaign_id}/proofs/targets/verify" in body
+
+    counts = re.search(r'<table class="public-strata">.*?</table>', first, re.S).group(0)
+    for stratum, codes in strata.items():
+        assert re.search(rf"风险等级 {stratum}</a></td>\s*<td>{len(codes)}</td><td>0</td>", counts), stratum
+    assert re.search(r"合计</th>\s*<td>70</td>", counts)
+
+
+def test_the_drawn_targets_can_be_searched_by_code_name_and_stratum(app, client):
+    with app.app_context():
+        campaign_id, strata, _teams = _everyone_drawn(60)
+    url = f"/public/draws/campaigns/{campaign_id}"
+    wanted = credit_code(42)
+    by_code = _target_rows(text(client.get(url, query_string={"q": wanted[:16].lower()})))
+    assert list(by_code) == [wanted]
+    by_name = _target_rows(text(client.get(url, query_string={"q": "测试危化企业4"})))
+    assert set(by_name) == {credit_code(n) for n in (4, *range(40, 50))}
+    stratum = max(strata, key=lambda s: len(strata[s]))
+    only = text(client.get(url, query_string={"stratum": stratum}))
+    assert list(_target_rows(only)) == strata[stratum]
+    assert "没有符合条件的结果" in text(client.get(url, query_string={"q": "不存在的企业"}))

@@ -83,6 +83,19 @@ def drop_trigram_index(op, table: str, column: str) -> None:
     op.execute(f"DROP INDEX IF EXISTS ix_{table}_{column}_trgm")
 
 
+def pattern_index(op, table: str, column: str) -> None:
+    """A ``text_pattern_ops`` B-tree for prefix search (``code LIKE '9133%'``): the plain index
+    follows the database's collation, which prefix matching cannot use unless it is "C"."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"CREATE INDEX IF NOT EXISTS ix_{table}_{column}_pattern ON {table} ({column} text_pattern_ops)")
+
+
+def drop_pattern_index(op, table: str, column: str) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP INDEX IF EXISTS ix_{table}_{column}_pattern")
+
+
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """For Alembic's model comparison: the optional trigram indexes exist only in the database."""
-    return not (type_ == "index" and name and name.endswith("_trgm"))
+    """For Alembic's model comparison: the PostgreSQL-only search indexes (trigram, pattern) exist
+    only in the database."""
+    return not (type_ == "index" and name and name.endswith(("_trgm", "_pattern")))

@@ -22,7 +22,7 @@ from spotcheck.platform.errors import NotFound
 from spotcheck.platform.extensions import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks.draw_jobs import submit_draw
-from spotcheck.tenants.campaigns import ceremony, services
+from spotcheck.tenants.campaigns import ceremony, publication, services
 
 PREFIX = "/campaigns"
 blp = Blueprint("Campaigns", __name__, description="Campaigns (抽查任务) and their draws.")
@@ -142,11 +142,8 @@ class DrawProof(MethodView):
 
 
 def proof_response(campaign, kind: str) -> Response:
-    record = _draw(campaign, kind)
-    if record.drawn_at is None:
-        raise NotFound(_l("This draw has not been made yet."))
     name = f"{campaign.id}-{kind}-proof.json"
-    return Response(ceremony.proof_bytes(record.proof), mimetype="application/json",
+    return Response(publication.published_proof(campaign, kind), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from spotcheck.draw.verify import verify
 from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.platform.extensions import db
 from spotcheck.platform.permissions import Permission, requires
@@ -26,7 +25,7 @@ from spotcheck.tasks import jobs
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants import reference
-from spotcheck.tenants.campaigns import ceremony, services
+from spotcheck.tenants.campaigns import ceremony, publication, services
 from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
 from spotcheck.tenants.directory.services import directory_categories
 from spotcheck.tenants.items import services as items
@@ -314,9 +313,9 @@ def draw_job(campaign_id, job_id):
 @bp.route(f"/<int:campaign_id>/proofs/{KIND}.json")
 @requires(Permission.CAMPAIGNS_VIEW)
 def proof(campaign_id, kind):
-    record = _drawn(services.get_campaign(campaign_id), kind)
+    data = publication.published_proof(services.get_campaign(campaign_id), kind)
     name = f"{campaign_id}-{kind}-proof.json"
-    return Response(ceremony.proof_bytes(record.proof), mimetype="application/json",
+    return Response(data, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -326,9 +325,9 @@ def verify_proof(campaign_id, kind):
     """Recompute the proof on the server (the same checks as `spotcheck draw verify`)."""
     campaign = services.get_campaign(campaign_id)
     record = _drawn(campaign, kind)
-    checks = verify(record.proof)
-    return render_template("campaigns/verify.html", campaign=campaign, kind=kind, record=record, checks=checks,
-                           ok=all(check.ok for check in checks))
+    result = publication.verify_proof(campaign, kind)
+    return render_template("campaigns/verify.html", campaign=campaign, kind=kind, record=record, checks=result.checks,
+                           ok=result.ok)
 
 
 def _drawn(campaign, kind):

@@ -8,26 +8,23 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
-from collections import Counter
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck import draw as engine
-from spotcheck.draw import inspectors as inspector_engine, targets as target_engine
-from spotcheck.draw.primitives import lines_digest
+from spotcheck.draw import inspectors as inspector_engine, proof_file, targets as target_engine
 from spotcheck.platform import audit, personal_data
 from spotcheck.platform.clock import iso_utc, utcnow
 from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.platform.extensions import db
+from spotcheck.tenants.campaigns import frames
 from spotcheck.tenants.campaigns.models import (
     Campaign, CampaignStatus, CampaignTarget, Draw, DrawKind, TargetStatus, TeamMember,
 )
-from spotcheck.tenants.campaigns.services import FLAGGED, today
-from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-from spotcheck.tenants.inspectors.models import Inspector, Recusal
+from spotcheck.tenants.campaigns.services import today
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors.models import Inspector
 
 MAX_INPUTS, MAX_INPUT_LENGTH = 20, 200
 
@@ -72,72 +69,26 @@ def commit(campaign: Campaign, kind: str, *, actor) -> Draw:
 # --- targets ------------------------------------------------------------------------------
 
 
-def is_flagged(entity, on) -> bool:
-    """Complaints, the abnormal list, the serious-violation list or a penalty in the last year (seed 002)."""
-    recent_penalty = entity.penalized_on is not None and entity.penalized_on >= on - timedelta(days=365)
-    return entity.abnormal or entity.blacklisted or recent_penalty or entity.complaints > 0
-
-
-def _candidates(campaign: Campaign):
-    """The department's directory entries matching the campaign's filter, as plain rows (no ORM
-    objects: a frame may hold millions)."""
-    f = campaign.target_filter or {}
-    query = (sa.select(DirectoryEntry.risk, Entity.id, Entity.code, Entity.status, Entity.abnormal, Entity.blacklisted,
-                       Entity.penalized_on, Entity.complaints)
-             .join(Entity, Entity.id == DirectoryEntry.entity_id))
-    if f.get("categories"):
-        query = query.where(DirectoryEntry.category.in_(f["categories"]))
-    if f.get("industries"):
-        query = query.where(sa.or_(*[Entity.industry_code.startswith(code) for code in f["industries"]]))
-    if f.get("regions"):
-        query = query.where(sa.or_(*[Entity.region_code.startswith(code) for code in f["regions"]]))
-    if f.get("entity_types"):
-        query = query.where(Entity.entity_type.in_(f["entity_types"]))
-    for flag in f.get("flags") or []:
-        query = query.where({"abnormal": Entity.abnormal.is_(True), "blacklisted": Entity.blacklisted.is_(True),
-                             "penalized": Entity.penalized_on.is_not(None), "complaints": Entity.complaints > 0}[flag])
-    return db.session.execute(query.execution_options(yield_per=20000))
-
-
-def _checked_this_year(campaign: Campaign) -> set[int]:
-    """Entities drawn this year by another campaign of the department for one of the same items."""
-    from spotcheck.tenants.campaigns.models import campaign_item
-
-    other = (sa.select(campaign_item.c.campaign_id)
-             .where(campaign_item.c.item_id.in_([i.id for i in campaign.items])))
-    return set(db.session.scalars(
-        sa.select(CampaignTarget.entity_id).join(Campaign, Campaign.id == CampaignTarget.campaign_id).where(
-            Campaign.year == campaign.year, Campaign.id != campaign.id, Campaign.id.in_(other),
-            CampaignTarget.status == TargetStatus.selected)))
-
-
 def freeze_targets(campaign: Campaign, *, actor) -> Draw:
     """Step 2: fix the frame (exclusions applied first) and publish its digest and counts."""
     record = _require_step(campaign, "targets", CampaignStatus.approved, frozen=False)
-    group, on = campaign.tenant_code, today()
-    checked = _checked_this_year(campaign) if campaign.exclude_checked else set()
-    rows, excluded = [], Counter()
-    for entity in _candidates(campaign):
-        risk = entity.risk
-        if entity.status != "active":
-            excluded["not_active"] += 1
-            continue
-        flagged = is_flagged(entity, on)
-        if entity.id in checked and not flagged:
-            excluded["checked_this_year"] += 1
-            continue
-        stratum = FLAGGED if flagged and FLAGGED in campaign.strata else risk
-        rows.append((group, stratum, entity.code))
-    rows.sort()
-    record.frame = [list(row) for row in rows]
-    record.frame_digest = target_engine.frame_digest(rows).hex()
-    record.counts = {group: dict(sorted(Counter(stratum for _, stratum, _ in rows).items()))}
-    record.excluded = dict(excluded)
-    record.frozen_at = utcnow()
-    audit.record("draw.frozen", "campaign", campaign.id, actor=actor,
-                 details={"kind": "targets", "frame_digest": record.frame_digest, "counts": record.counts,
-                          "excluded": record.excluded})
+    frame = frames.target_frame(campaign, today())
+    try:
+        target_engine.parse_frame_file(frame.file)
+    except ValueError as bad:
+        raise ValidationFailed({"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).",
+                                                     why=str(bad))]}) from None
+    _freeze(record, frame, actor=actor)
     return record
+
+
+def _freeze(record: Draw, frame: frames.Frame, *, actor) -> None:
+    record.frame_file = frame.file
+    record.frame_digest = hashlib.sha256(frame.file).hexdigest()
+    record.counts, record.excluded, record.frozen_at = frame.counts, frame.excluded, utcnow()
+    audit.record("draw.frozen", "campaign", record.campaign_id, actor=actor,
+                 details={"kind": record.kind.value, "frame_digest": record.frame_digest, "counts": record.counts,
+                          "excluded": record.excluded})
 
 
 def clean_inputs(public_inputs) -> list[str]:
@@ -156,9 +107,9 @@ def draw_targets(campaign_id: int, public_inputs: list[str], *, actor) -> Draw:
     inputs = clean_inputs(public_inputs)
     campaign = _lock(campaign_id)
     record = _require_step(campaign, "targets", CampaignStatus.approved, frozen=True, lock=True)
-    proof = engine.draw_targets(campaign=campaign.code, nonce=_nonce(record), frame=[tuple(r) for r in record.frame],
-                                rules={campaign.tenant_code: campaign.strata}, reserve_size=campaign.reserve_size,
-                                public_inputs=inputs)
+    proof = target_engine.draw_targets_from_file(
+        campaign=campaign.code, nonce=_nonce(record), frame_file=_frozen_file(record),
+        rules={campaign.tenant_code: campaign.strata}, reserve_size=campaign.reserve_size, public_inputs=inputs)
     _finish(record, proof, inputs)
     codes = {code for strata in proof["selected"].values() for ids in strata.values() for code in ids}
     codes |= {code for strata in proof["reserves"].values() for ids in strata.values() for code in ids}
@@ -216,40 +167,14 @@ def replace_target(campaign: Campaign, entity_id: int, reason: str, *, actor) ->
 def freeze_inspectors(campaign: Campaign, *, actor) -> Draw:
     """Fix the visits (current targets), the eligible pool on the draw date, and the recusals."""
     record = _require_step(campaign, "inspectors", CampaignStatus.targets_drawn, frozen=False)
-    group, on = campaign.tenant_code, today()
     needed = sorted({c for item in campaign.items for c in item.inspector_categories})
     if not needed:
         raise ValidationFailed({"items": [_l("The campaign's items name no enforcement category (执法类别): no "
                                              "inspector can be qualified.")]})
-    targets = db.session.scalars(sa.select(CampaignTarget).where(
-        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)).all()
-    visit_codes = {t.entity_id: t.entity.code for t in targets}
-    pool, excluded = [], Counter()
-    inspectors = db.session.scalars(sa.select(Inspector).where(Inspector.is_expert.is_(False))).all()
-    certificate = {}
-    for inspector in inspectors:
-        if not inspector.active:
-            excluded["inactive"] += 1
-        elif not inspector.certificate_valid_on(on):
-            excluded["certificate_expired"] += 1
-        elif not set(inspector.categories) & set(needed):
-            excluded["not_qualified"] += 1
-        else:
-            pool.append((group, inspector.cert_no, inspector.categories))
-            certificate[inspector.id] = inspector.cert_no
-    recusals = [(visit_codes[entity_id], certificate[inspector_id]) for entity_id, inspector_id in db.session.execute(
-        sa.select(Recusal.entity_id, Recusal.inspector_id))  # few per department: filtered here, not by IN lists
-        if entity_id in visit_codes and inspector_id in certificate]
-    lines = inspector_engine.frame_lines(needs=[(code, group, needed) for code in visit_codes.values()],
-                                         pool=pool, recusals=recusals)
-    record.frame = lines
-    record.frame_digest = lines_digest(lines).hex()
-    record.counts = {"visits": len(visit_codes), "pool": len(pool), "recusals": len(recusals), "draw_date": on.isoformat()}
-    record.excluded = dict(excluded)
-    record.frozen_at = utcnow()
-    audit.record("draw.frozen", "campaign", campaign.id, actor=actor,
-                 details={"kind": "inspectors", "frame_digest": record.frame_digest, "counts": record.counts,
-                          "excluded": record.excluded})
+    visit_codes = dict(db.session.execute(
+        sa.select(CampaignTarget.entity_id, Entity.code).join(Entity, Entity.id == CampaignTarget.entity_id)
+        .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)).all())
+    _freeze(record, frames.inspector_frame(campaign, visit_codes, needed, today()), actor=actor)
     return record
 
 
@@ -259,11 +184,13 @@ def draw_inspectors(campaign_id: int, public_inputs: list[str], *, actor) -> Dra
     campaign = _lock(campaign_id)
     record = _require_step(campaign, "inspectors", CampaignStatus.targets_drawn, frozen=True, lock=True)
     try:
-        proof = engine.draw_inspectors(campaign=campaign.code, nonce=_nonce(record), lines=record.frame,
+        proof = engine.draw_inspectors(campaign=campaign.code, nonce=_nonce(record),
+                                       lines=proof_file.frame_value("inspectors", _frozen_file(record)),
                                        team_size=campaign.team_size, per_group_min=0, capacity=campaign.capacity,
                                        public_inputs=inputs)
     except engine.DrawFailed as failed:
         raise Conflict(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
+    del proof["frame_lines"]  # the frame file is the proof's frame
     _finish(record, proof, inputs)
     _store_teams(campaign, proof["teams"])
     campaign.status = CampaignStatus.inspectors_drawn
@@ -303,12 +230,13 @@ def replace_inspector(campaign: Campaign, member_id: int, reason: str, *, actor)
                                                            TeamMember.campaign_id == campaign.id))
     if member is None:
         raise NotFound(_l("No such team member."))
-    proof = copy.deepcopy(record.proof)  # a new value, so the change is saved
+    proof = full_proof(record)
     try:
         replacement = inspector_engine.replace_inspector(proof, visit=member.entity.code, out=member.inspector.cert_no,
                                                          reason=reason)
     except engine.DrawFailed as failed:
         raise Conflict(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
+    del proof["frame_lines"]
     member.active, member.replacement_reason = False, reason
     incoming = db.session.scalar(sa.select(Inspector).where(Inspector.cert_no == replacement["in"]))
     new = TeamMember(campaign_id=campaign.id, entity_id=member.entity_id, inspector_id=incoming.id,
@@ -387,6 +315,13 @@ def _nonce(record: Draw) -> bytes:
     return bytes.fromhex(personal_data.decrypt(record.nonce_encrypted))
 
 
+def _frozen_file(record: Draw) -> bytes:
+    """The frame file as frozen; refused if it no longer matches the digest published at the freeze."""
+    if hashlib.sha256(record.frame_file).hexdigest() != record.frame_digest:
+        raise Conflict(_l("The stored frame no longer matches its published digest: the draw is refused."))
+    return record.frame_file
+
+
 def _finish(record: Draw, proof: dict, inputs: list[str]) -> None:
     record.public_inputs, record.seed, record.drawn_at = inputs, proof["seed"], utcnow()
     proof["committed_at"] = iso_utc(record.committed_at)
@@ -396,10 +331,19 @@ def _finish(record: Draw, proof: dict, inputs: list[str]) -> None:
 
 
 def _store_proof(record: Draw, proof: dict) -> None:
+    """Keep the proof (without its frame) and the SHA-256 of the file it publishes."""
     record.proof = proof
-    record.proof_sha256 = hashlib.sha256(proof_bytes(proof)).hexdigest()
+    record.proof_sha256 = hashlib.sha256(published_bytes(record)).hexdigest()
 
 
-def proof_bytes(proof: dict) -> bytes:
-    """The published file: UTF-8 JSON, keys in the order of DRAW-SPEC."""
-    return json.dumps(proof, ensure_ascii=False, indent=1).encode("utf-8")
+def published_bytes(record: Draw) -> bytes:
+    """The published proof file of a drawn draw (:mod:`spotcheck.draw.proof_file`)."""
+    return proof_file.dumps(record.proof, record.frame_file)
+
+
+def full_proof(record: Draw) -> dict:
+    """The proof with its frame, as the verifier and the replacement rules read it (a new value:
+    changing it changes nothing stored)."""
+    proof = copy.deepcopy(record.proof)
+    proof[proof_file.FRAME_FIELD[proof["kind"]]] = proof_file.frame_value(proof["kind"], record.frame_file)
+    return proof

@@ -92,11 +92,13 @@ class Draw(TenantOwned, db.Model):
     counts: Mapped[dict | None] = mapped_column(sa.JSON)  # rows per group and stratum (or visits, pool)
     excluded: Mapped[dict | None] = mapped_column(sa.JSON)  # excluded rows per reason
     frozen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    frame: Mapped[list | None] = deferred(mapped_column(sa.JSON))  # frame rows or lines, as frozen
+    #: The frozen frame file: the sorted lines its digest is taken over (the proof's frame, stored once).
+    frame_file: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     public_inputs: Mapped[list | None] = mapped_column(sa.JSON)
     seed: Mapped[str | None] = mapped_column(sa.String(64))
     drawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    proof: Mapped[dict | None] = deferred(mapped_column(sa.JSON))  # the published proof, kept up to date
+    #: The published proof without its frame (the frame file is), kept up to date with replacements.
+    proof: Mapped[dict | None] = deferred(mapped_column(sa.JSON))
     proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
 
@@ -110,7 +112,8 @@ class CampaignTarget(TenantOwned, db.Model):
     """An entity the target draw chose (or kept in reserve) for one department of the campaign."""
 
     __tablename__ = "campaign_target"
-    __table_args__ = (sa.UniqueConstraint("campaign_id", "group_code", "entity_id", name="uq_campaign_target_entity"),)
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "group_code", "entity_id", name="uq_campaign_target_entity"),
+                      sa.Index("ix_campaign_target_cell_rank", "campaign_id", "stratum", "rank"))  # pages in rank order
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)

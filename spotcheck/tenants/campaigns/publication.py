@@ -10,21 +10,25 @@ enforcement certificate number, nothing else of the inspector.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer, selectinload, undefer
 
+from spotcheck.draw import proof_file
 from spotcheck.draw.verify import Check, verify
 from spotcheck.platform.errors import NotFound
 from spotcheck.platform.extensions import db
-from spotcheck.tenants.campaigns.ceremony import proof_bytes
+from spotcheck.tenants.campaigns.ceremony import full_proof, published_bytes
 from spotcheck.tenants.campaigns.models import (
     Campaign, CampaignStatus, CampaignTarget, Draw, DrawKind, TargetStatus, TeamMember,
 )
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.paging import NumberedPage, paginate
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
 
 #: Campaign states shown to the public: approved and later.
@@ -86,7 +90,7 @@ def public_draws(campaign: Campaign) -> dict[str, PublicDraw]:
     """The campaign's draws by kind; what a stage has not reached yet is left out (the frame and
     the proof are never loaded here; the nonce is never read)."""
     records = db.session.scalars(sa.select(Draw).where(Draw.campaign_id == campaign.id)
-                                 .options(defer(Draw.nonce_encrypted), defer(Draw.frame), defer(Draw.proof)))
+                                 .options(defer(Draw.nonce_encrypted), defer(Draw.frame_file), defer(Draw.proof)))
     out = {}
     for record in records:
         frozen, drawn = record.frozen_at is not None, record.drawn_at is not None
@@ -110,18 +114,41 @@ class PublicTarget:
     replacement_reason: str
 
 
-def public_targets(campaign: Campaign) -> list[PublicTarget]:
-    """The drawn targets (selected, and those replaced with the reason), by stratum and rank;
-    entity code and name only."""
+#: Drawn targets per page of the public draw page.
+TARGETS_PER_PAGE = 50
+
+
+def public_targets(campaign: Campaign, *, page: int = 1, search: str = "", stratum: str = "",
+                   per_page: int = TARGETS_PER_PAGE) -> NumberedPage:
+    """The drawn targets (selected, and those replaced with the reason), by stratum and rank, a
+    page at a time (NotFound past the last); entity code and name only. ``search``: a code prefix
+    or part of the name; ``stratum``: that stratum only."""
+    query = (sa.select(CampaignTarget.entity_id, Entity.code, Entity.name, CampaignTarget.stratum, CampaignTarget.rank,
+                       CampaignTarget.status, CampaignTarget.replacement_reason)
+             .join(Entity, Entity.id == CampaignTarget.entity_id)
+             .where(CampaignTarget.campaign_id == campaign.id,
+                    CampaignTarget.status.in_([TargetStatus.selected, TargetStatus.replaced]))
+             .order_by(CampaignTarget.stratum, CampaignTarget.rank, CampaignTarget.id))
+    if search:
+        query = query.where(sa.or_(Entity.code.startswith(search.upper(), autoescape=True),
+                                   Entity.name.contains(search, autoescape=True)))
+    if stratum:
+        query = query.where(CampaignTarget.stratum == stratum)
+    return paginate(query, page=page, per_page=per_page, make=lambda r: PublicTarget(
+        entity_id=r[0], code=r[1], name=r[2], stratum=r[3], rank=r[4], status=r[5].value, replacement_reason=r[6]))
+
+
+def drawn_target_counts(campaign: Campaign) -> dict[str, dict[str, int]]:
+    """Per stratum, how many targets are on the list: ``{"A": {"selected": 12, "replaced": 1}}``."""
     rows = db.session.execute(
-        sa.select(CampaignTarget.entity_id, Entity.code, Entity.name, CampaignTarget.stratum, CampaignTarget.rank,
-                  CampaignTarget.status, CampaignTarget.replacement_reason)
-        .join(Entity, Entity.id == CampaignTarget.entity_id)
+        sa.select(CampaignTarget.stratum, CampaignTarget.status, sa.func.count())
         .where(CampaignTarget.campaign_id == campaign.id,
                CampaignTarget.status.in_([TargetStatus.selected, TargetStatus.replaced]))
-        .order_by(CampaignTarget.stratum, CampaignTarget.rank))
-    return [PublicTarget(entity_id=r[0], code=r[1], name=r[2], stratum=r[3], rank=r[4], status=r[5].value,
-                         replacement_reason=r[6]) for r in rows]
+        .group_by(CampaignTarget.stratum, CampaignTarget.status).order_by(CampaignTarget.stratum))
+    counts: dict[str, dict[str, int]] = {}
+    for stratum, status, n in rows:
+        counts.setdefault(stratum, {"selected": 0, "replaced": 0})[status.value] = n
+    return counts
 
 
 @dataclass(frozen=True)
@@ -133,14 +160,18 @@ class PublicMember:
     replacement_reason: str
 
 
-def public_teams(campaign: Campaign) -> dict[int, list[PublicMember]]:
-    """Team members per visit (entity id), in pick order: the inspector's name and enforcement
-    certificate number only (no ID number, sex, post or anything else)."""
+def public_teams(campaign: Campaign, entity_ids) -> dict[int, list[PublicMember]]:
+    """Team members of the given visits (entity ids, e.g. one page of targets), in pick order: the
+    inspector's name and enforcement certificate number only (no ID number, sex, post or anything
+    else)."""
+    wanted = list(entity_ids)
+    if not wanted:
+        return {}
     rows = db.session.execute(
         sa.select(TeamMember.entity_id, Inspector.name, Inspector.cert_no, TeamMember.is_leader, TeamMember.active,
                   TeamMember.replacement_reason)
         .join(Inspector, Inspector.id == TeamMember.inspector_id)
-        .where(TeamMember.campaign_id == campaign.id)
+        .where(TeamMember.campaign_id == campaign.id, TeamMember.entity_id.in_(wanted))
         .order_by(TeamMember.entity_id, TeamMember.position, TeamMember.id))
     teams: dict[int, list[PublicMember]] = {}
     for entity_id, name, cert_no, is_leader, active, reason in rows:
@@ -148,23 +179,27 @@ def public_teams(campaign: Campaign) -> dict[int, list[PublicMember]]:
     return teams
 
 
-def drawn_proof(campaign: Campaign, kind: str) -> dict:
-    """The published proof of a drawn draw; NotFound before the draw (or for an unknown kind)."""
+def _drawn_record(campaign: Campaign, kind: str) -> Draw:
     try:
         draw_kind = DrawKind(kind)
     except ValueError:
         raise NotFound(_l("No such draw.")) from None
     record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == draw_kind,
                                                      Draw.drawn_at.is_not(None))
-                               .options(defer(Draw.nonce_encrypted), defer(Draw.frame)))
+                               .options(defer(Draw.nonce_encrypted), undefer(Draw.frame_file), undefer(Draw.proof)))
     if record is None or record.proof is None:
         raise NotFound(_l("This draw has not been made yet; its proof is published after the draw."))
-    return record.proof
+    return record
+
+
+def drawn_proof(campaign: Campaign, kind: str) -> dict:
+    """The published proof of a drawn draw, frame included; NotFound before the draw (or for an unknown kind)."""
+    return full_proof(_drawn_record(campaign, kind))
 
 
 def published_proof(campaign: Campaign, kind: str) -> bytes:
-    """The proof file as published (UTF-8 JSON)."""
-    return proof_bytes(drawn_proof(campaign, kind))
+    """The proof file as published (UTF-8 JSON, :mod:`spotcheck.draw.proof_file`)."""
+    return published_bytes(_drawn_record(campaign, kind))
 
 
 @dataclass(frozen=True)
@@ -180,11 +215,29 @@ class Verification:
 
 
 def verify_proof(campaign: Campaign, kind: str) -> Verification:
-    """Recompute the stored proof with the verifier (:func:`spotcheck.draw.verify.verify`): the
-    same checks ``spotcheck draw verify`` prints. Changes nothing."""
-    proof = drawn_proof(campaign, kind)
-    published = db.session.scalar(sa.select(Draw.proof_sha256).where(Draw.campaign_id == campaign.id,
-                                                                      Draw.kind == DrawKind(kind)))
-    digest = hashlib.sha256(proof_bytes(proof)).hexdigest()
-    nonce = proof.get("nonce") if isinstance(proof, dict) and isinstance(proof.get("nonce"), str) else None
-    return Verification(checks=verify(proof), proof_sha256=digest, published_sha256=published, nonce=nonce)
+    """Recompute the proof file as published with the verifier (:func:`spotcheck.draw.verify.verify`):
+    the same checks ``spotcheck draw verify`` prints. Changes nothing.
+
+    The outcome depends only on the file's bytes, so it is kept per SHA-256 of those bytes (in
+    this process, for the last :data:`VERIFIED_KEPT` files): checking a proof of a million rows
+    takes seconds, and a popular draw is checked by many."""
+    record = _drawn_record(campaign, kind)
+    data = published_bytes(record)
+    digest = hashlib.sha256(data).hexdigest()
+    with _verified_lock:
+        known = _verified.get(digest)
+    if known is None:
+        proof = proof_file.loads(data)
+        nonce = proof.get("nonce") if isinstance(proof, dict) and isinstance(proof.get("nonce"), str) else None
+        known = (verify(proof), nonce)
+        with _verified_lock:
+            _verified[digest] = known
+            while len(_verified) > VERIFIED_KEPT:
+                _verified.popitem(last=False)
+    checks, nonce = known
+    return Verification(checks=list(checks), proof_sha256=digest, published_sha256=record.proof_sha256, nonce=nonce)
+
+
+VERIFIED_KEPT = 64
+_verified: OrderedDict[str, tuple[list[Check], str | None]] = OrderedDict()
+_verified_lock = threading.Lock()

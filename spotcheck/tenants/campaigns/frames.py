@@ -1,0 +1,147 @@
+"""The frames of a campaign's draws (抽取范围), built from the directory and the inspector list.
+
+A frame is frozen as its *frame file*: the sorted lines the frame digest is taken over
+(DRAW-SPEC), stored once and written into the published proof. The target frame of a
+directory of millions is built by the database: each stratum's lines come back as one sorted
+string (PostgreSQL), so no row passes through Python; elsewhere the rows are read in order and
+joined here — the same bytes.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from spotcheck.draw import inspectors as inspector_engine
+from spotcheck.platform.extensions import db
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, campaign_item
+from spotcheck.tenants.campaigns.services import FLAGGED
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.inspectors.models import Inspector, Recusal
+
+#: Exclusion reasons of the target frame (counts published at the freeze).
+NOT_ACTIVE, CHECKED_THIS_YEAR = "not_active", "checked_this_year"
+#: Flag filters of a campaign's target filter.
+FLAG_FILTERS = {
+    "abnormal": Entity.abnormal.is_(True), "blacklisted": Entity.blacklisted.is_(True),
+    "penalized": Entity.penalized_on.is_not(None), "complaints": Entity.complaints > 0,
+}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A frozen frame: its file (the digested lines), counts, and excluded counts by reason."""
+
+    file: bytes
+    counts: dict
+    excluded: dict
+
+
+def flagged(on: date):
+    """Complaints, the abnormal list, the serious-violation list or a penalty in the year before
+    ``on`` (seed 002): such entities stay in the frame even if checked this year."""
+    recent_penalty = sa.and_(Entity.penalized_on.is_not(None), Entity.penalized_on >= on - timedelta(days=365))
+    return sa.or_(Entity.abnormal.is_(True), Entity.blacklisted.is_(True), Entity.complaints > 0, recent_penalty)
+
+
+def target_frame(campaign: Campaign, on: date) -> Frame:
+    """The target frame of a single-department campaign: its directory entries matching the filter,
+    less the inactive and (unless flagged) those checked this year for the same items; each in
+    its risk class, or in the flagged stratum when the campaign has a rule for it."""
+    group = campaign.tenant_code
+    is_flagged = flagged(on)
+    reasons = [(Entity.status != "active", NOT_ACTIVE)]
+    if campaign.exclude_checked:
+        reasons.append((sa.and_(_checked_this_year(campaign), sa.not_(is_flagged)), CHECKED_THIS_YEAR))
+    reason = sa.case(*reasons, else_=sa.null())
+    stratum = sa.case((is_flagged, FLAGGED), else_=DirectoryEntry.risk) if FLAGGED in campaign.strata \
+        else DirectoryEntry.risk
+    source = _filtered(sa.select().select_from(DirectoryEntry).join(Entity, Entity.id == DirectoryEntry.entity_id),
+                       campaign.target_filter or {})
+    if db.session.get_bind().dialect.name == "postgresql":
+        cells = _cells_in_database(source, reason, stratum, group)
+    else:
+        cells = _cells_read_in_order(source, reason, stratum, group)
+    counts, excluded, texts = {}, Counter(), []
+    for why, cell, count, text in sorted(cells, key=lambda c: (c[0] or "", c[1])):
+        if why is None:
+            counts[cell] = count
+            texts.append(text)
+        else:
+            excluded[why] += count
+    return Frame("".join(texts).encode("utf-8"), {group: counts}, dict(sorted(excluded.items())))
+
+
+def _filtered(query, target_filter: dict):
+    if target_filter.get("categories"):
+        query = query.where(DirectoryEntry.category.in_(target_filter["categories"]))
+    if target_filter.get("industries"):
+        query = query.where(sa.or_(*[Entity.industry_code.startswith(code) for code in target_filter["industries"]]))
+    if target_filter.get("regions"):
+        query = query.where(sa.or_(*[Entity.region_code.startswith(code) for code in target_filter["regions"]]))
+    if target_filter.get("entity_types"):
+        query = query.where(Entity.entity_type.in_(target_filter["entity_types"]))
+    for flag in target_filter.get("flags") or []:
+        query = query.where(FLAG_FILTERS[flag])
+    return query
+
+
+def _checked_this_year(campaign: Campaign):
+    """Drawn (and still selected) this year by another campaign of the department for one of the same items."""
+    same_items = sa.select(campaign_item.c.campaign_id).where(
+        campaign_item.c.item_id.in_([item.id for item in campaign.items]))
+    drawn = sa.select(CampaignTarget.entity_id).join(Campaign, Campaign.id == CampaignTarget.campaign_id).where(
+        CampaignTarget.status == TargetStatus.selected, Campaign.year == campaign.year, Campaign.id != campaign.id,
+        Campaign.id.in_(same_items))
+    return Entity.id.in_(drawn)  # not correlated: one hashed look-up per row
+
+
+def _cells_in_database(source, reason, stratum, group: str):
+    """PostgreSQL: per (reason, stratum) the count and, for the frame, the cell's lines as one
+    string sorted by code point (``COLLATE "C"``: UTF-8 byte order is code-point order)."""
+    line = sa.literal(f"{group}\t") + stratum + "\t" + Entity.code + "\n"
+    lines = sa.func.string_agg(line, aggregate_order_by(sa.literal_column("''"), Entity.code.collate("C"))) \
+        .filter(reason.is_(None))
+    query = source.add_columns(reason.label("reason"), stratum.label("stratum"), sa.func.count(), lines) \
+        .group_by(sa.literal_column("reason"), sa.literal_column("stratum"))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def _cells_read_in_order(source, reason, stratum, group: str):
+    """Any other database: the rows read as they come, each cell sorted and joined into its lines here."""
+    query = source.add_columns(reason, stratum, Entity.code)
+    cells: dict[tuple, list[str]] = {}
+    for why, cell, code in db.session.execute(query.execution_options(yield_per=50_000)):
+        cells.setdefault((why, cell), []).append(code)
+    out = []
+    for (why, cell), codes in cells.items():
+        prefix = f"{group}\t{cell}\t"
+        out.append((why, cell, len(codes), None if why else prefix + ("\n" + prefix).join(sorted(codes)) + "\n"))
+    return out
+
+
+def inspector_frame(campaign: Campaign, visit_codes: dict[int, str], categories: list[str], on: date) -> Frame:
+    """The inspector frame: what the department needs at each visit, its eligible pool on the draw
+    date (active, valid certificate, qualified; experts are not drawn here), and the recusals."""
+    group = campaign.tenant_code
+    pool, certificate, excluded = [], {}, Counter()
+    for inspector in db.session.scalars(sa.select(Inspector).where(Inspector.is_expert.is_(False))):
+        if not inspector.active:
+            excluded["inactive"] += 1
+        elif not inspector.certificate_valid_on(on):
+            excluded["certificate_expired"] += 1
+        elif not set(inspector.categories) & set(categories):
+            excluded["not_qualified"] += 1
+        else:
+            pool.append((group, inspector.cert_no, inspector.categories))
+            certificate[inspector.id] = inspector.cert_no
+    recusals = [(visit_codes[entity_id], certificate[inspector_id]) for entity_id, inspector_id in db.session.execute(
+        sa.select(Recusal.entity_id, Recusal.inspector_id))  # few per department: filtered here, not by IN lists
+        if entity_id in visit_codes and inspector_id in certificate]
+    lines = inspector_engine.frame_lines(needs=[(code, group, categories) for code in visit_codes.values()],
+                                         pool=pool, recusals=recusals)
+    counts = {"visits": len(visit_codes), "pool": len(pool), "recusals": len(recusals), "draw_date": on.isoformat()}
+    return Frame("".join(line + "\n" for line in lines).encode("utf-8"), counts, dict(excluded))
