@@ -86,6 +86,10 @@ def demo_command(entities: int | None) -> None:
     for code, counts in summary["departments"].items():
         click.echo(f"  {code:<4} {counts['directory_entry']:>8} directory entries {counts['item']:>4} items "
                    f"{counts['inspector']:>4} inspectors")
+    if summary["campaigns"]:
+        click.echo("Demo campaigns (public draws and proofs at /public/draws):")
+        for department, code, title, status in summary["campaigns"]:
+            click.echo(f"  {department:<4} {code:<14} {status:<17} {title}")
 
 
 @click.command("create-platform-admin", help="Create a platform administrator (asks for the password).")

@@ -5,7 +5,6 @@ department administrator (:func:`id_number_of`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -207,26 +206,3 @@ def withdraw_recusal(recusal_id: int, *, actor) -> None:
     audit.record("recusal.withdrawn", "recusal", recusal.id, actor=actor,
                  details={"cert_no": recusal.inspector.cert_no, "entity": recusal.entity.code})
     db.session.delete(recusal)
-
-
-# --- the public portal (一公开) -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PublicInspector:
-    """What the public may know of an inspector: name, agency, certificate number and
-    enforcement categories (codes) — nothing else (no sex, ID number, post, region, expiry)."""
-
-    name: str
-    agency: str
-    cert_no: str
-    categories: tuple[str, ...]
-
-
-def public_inspectors() -> list[PublicInspector]:
-    """The current department's public inspector list (执法检查人员名录): active inspectors only."""
-    rows = db.session.execute(
-        sa.select(Inspector.name, Inspector.agency, Inspector.cert_no, Inspector.categories)
-        .where(Inspector.active.is_(True)).order_by(Inspector.name, Inspector.id))
-    return [PublicInspector(name=name, agency=agency, cert_no=cert_no, categories=tuple(categories or ()))
-            for name, agency, cert_no, categories in rows]

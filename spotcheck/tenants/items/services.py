@@ -212,13 +212,3 @@ def coverage() -> list[Coverage]:
         random = rows.get((field, True), 0)
         result.append(Coverage(field=field, items=random + rows.get((field, False), 0), random=random, goal_bp=goal))
     return result
-
-
-# --- the public portal (一公开) -------------------------------------------------------------
-
-
-def published_items() -> list[Item]:
-    """The current department's public item list (随机抽查事项清单): the current version of every
-    published item under random checking; drafts and retired items never appear."""
-    return list(db.session.scalars(
-        sa.select(Item).where(Item.status == ItemStatus.published, Item.random_check.is_(True)).order_by(Item.code)))
