@@ -111,19 +111,7 @@ def draw_targets(campaign_id: int, public_inputs: list[str], *, actor) -> Draw:
         campaign=campaign.code, nonce=_nonce(record), frame_file=_frozen_file(record),
         rules={campaign.tenant_code: campaign.strata}, reserve_size=campaign.reserve_size, public_inputs=inputs)
     _finish(record, proof, inputs)
-    codes = {code for strata in proof["selected"].values() for ids in strata.values() for code in ids}
-    codes |= {code for strata in proof["reserves"].values() for ids in strata.values() for code in ids}
-    entity_ids = _entity_ids(codes)
-    rows = []
-    for group, strata in proof["selected"].items():
-        for stratum, ids in strata.items():
-            reserve = proof["reserves"][group][stratum]
-            for rank, code in enumerate(ids + reserve, 1):
-                rows.append({"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_ids[code],
-                             "group_code": group, "stratum": stratum, "rank": rank, "replacement_reason": "",
-                             "status": (TargetStatus.selected if rank <= len(ids) else TargetStatus.reserve).name})
-    if rows:
-        db.session.execute(sa.insert(CampaignTarget), rows)
+    _store_targets(campaign, proof)
     campaign.status = CampaignStatus.targets_drawn
     audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
                  details={"kind": "targets", "seed": record.seed, "public_inputs": inputs,
@@ -197,6 +185,34 @@ def draw_inspectors(campaign_id: int, public_inputs: list[str], *, actor) -> Dra
     audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
                  details={"kind": "inspectors", "seed": record.seed, "public_inputs": inputs, "teams": len(proof["teams"])})
     return record
+
+
+def _store_targets(campaign: Campaign, proof: dict) -> None:
+    """The drawn targets and reserves as ``campaign_target`` rows, each cell in ranking order."""
+    drawn = [(code, group, stratum, rank, (TargetStatus.selected if rank <= len(ids) else TargetStatus.reserve).name)
+             for group, strata in proof["selected"].items() for stratum, ids in strata.items()
+             for rank, code in enumerate(ids + proof["reserves"][group][stratum], 1)]
+    if not drawn:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":  # codes looked up and rows written in one statement
+        codes, groups, strata, ranks, statuses = (list(column) for column in zip(*drawn))
+        written = db.session.execute(sa.text(
+            "INSERT INTO campaign_target (tenant_id, campaign_id, entity_id, group_code, stratum, rank, status, "
+            "replacement_reason) SELECT :tenant, :campaign, entity.id, d.group_code, d.stratum, d.rank, d.status, '' "
+            "FROM unnest(CAST(:codes AS text[]), CAST(:groups AS text[]), CAST(:strata AS text[]), "
+            "CAST(:ranks AS integer[]), CAST(:statuses AS text[])) AS d(code, group_code, stratum, rank, status) "
+            "JOIN entity ON entity.code = d.code"),
+            {"tenant": campaign.tenant_id, "campaign": campaign.id, "codes": codes, "groups": groups,
+             "strata": strata, "ranks": ranks, "statuses": statuses}).rowcount
+    else:
+        entity_ids = _entity_ids(code for code, *_ in drawn)
+        rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_ids[code],
+                 "group_code": group, "stratum": stratum, "rank": rank, "status": status, "replacement_reason": ""}
+                for code, group, stratum, rank, status in drawn if code in entity_ids]
+        db.session.execute(sa.insert(CampaignTarget), rows)
+        written = len(rows)
+    if written != len(drawn):
+        raise Conflict(_l("A drawn entity is no longer in the registry: the draw is refused."))
 
 
 def _entity_ids(codes) -> dict[str, int]:
