@@ -6,23 +6,16 @@ database loaded with COPY (not timed):
 
 * **ceremony** — what the platform does, through its services: ``freeze_targets`` (the frame built
   from the directory, ``directory_entry`` joined with ``entity``, the exclusions applied, the frame
-  digest and counts, the frame stored) and ``draw_targets`` (the seed, the HMAC ranking, the
-  selection and reserves, the proof stored with its SHA-256, the ``campaign_target`` rows), each
-  committed;
-* **ceremony with a streaming frame query** — the same steps and the same stored results, with the
-  frame read by one query of the columns it needs instead of ORM entities (what the ceremony
-  would cost with such a query);
+  file, its digest and counts stored) and ``draw_targets`` (the frame file read back and checked,
+  the seed, the HMAC ranking, the selection and reserves, the proof stored with the SHA-256 of the
+  published file, the ``campaign_target`` rows), each committed;
 * **ORDER BY random()** — the same campaign rules done the common way, in the same run and the
   same database: the counts per stratum, then per stratum ``INSERT INTO campaign_target … SELECT …
   ORDER BY random() LIMIT n + reserve``, committed. Nothing to verify afterwards: no seed, no frame.
 
 Both run as the application (its database role, the department's scope, row-level security on).
-Also reported: the draw engine alone (``spotcheck.draw.draw_targets`` on the frame in memory) and
-the proof's published bytes.
-
-When the platform ceremony at the largest size would take too long (its estimate from the
-smaller size over ``BENCH_DRAW_MAX_MINUTES``, 20 by default), it is not run there (the streaming
-variant and the engine are), and the output says so.
+Also reported: the draw engine alone (``draw_targets_from_file`` on the frame file in memory) and
+the writing of the published proof file.
 """
 from __future__ import annotations
 
@@ -34,7 +27,6 @@ from bench.common import Timer, admin_connect, app_context, emit, fresh_database
 NAME = "draw_targets"
 SIZES = [int(s) for s in os.environ.get("BENCH_DRAW_SIZES", "1000000,10000000").split(",") if s.strip()]
 TITLE = "Target draw (verifiable, DRAW-SPEC) against ORDER BY random() per stratum (PostgreSQL)"
-MAX_MINUTES = float(os.environ.get("BENCH_DRAW_MAX_MINUTES", "20"))
 #: How many times each way is measured at sizes up to ROUNDS_UP_TO (the median is reported).
 ROUNDS = int(os.environ.get("BENCH_DRAW_ROUNDS", "2"))
 ROUNDS_UP_TO = 2_000_000
@@ -212,93 +204,6 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
     return out
 
 
-def streamed_draw(url: str, tenant: int, item_id: int) -> dict:
-    """The same ceremony with the frame read by one streaming query of the columns it needs
-    (code, risk, status, flags) instead of whole ORM entities: the same exclusions, frame, digest,
-    counts, engine, stored frame and proof (``ceremony._finish``), ``campaign_target`` rows and
-    audit entries. What ``freeze_targets`` + ``draw_targets`` would cost with such a query."""
-    from collections import Counter
-    from datetime import timedelta
-
-    import sqlalchemy as sa
-
-    from spotcheck import draw as engine
-    from spotcheck.draw import targets as target_engine
-    from spotcheck.platform import audit
-    from spotcheck.platform.clock import utcnow
-    from spotcheck.platform.extensions import db
-    from spotcheck.tenants.campaigns import ceremony, services as campaigns
-    from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, TargetStatus
-    from spotcheck.tenants.scoping import tenant_scope
-
-    inputs = ["observer:人大代表 0301", "observer:媒体 0302"]
-    with app_context(url), tenant_scope(tenant):
-        campaign_id = new_campaign(item_id, "食品经营者双随机抽查（可验证抽取，流式帧）")
-        planner = _planner()
-        db.session.expire_all()
-        gc.collect()
-        with Timer() as total:
-            with Timer() as freeze:
-                campaign = campaigns.get_campaign(campaign_id, for_update=True)
-                record = ceremony.get_draw(campaign, "targets", for_update=True)
-                group, on = campaign.tenant_code, campaigns.today()
-                since = on - timedelta(days=365)
-                checked = ceremony._checked_this_year(campaign) if campaign.exclude_checked else set()
-                result = db.session.execute(sa.text(
-                    "SELECT e.id, e.code, d.risk, e.status, e.abnormal OR e.blacklisted OR e.complaints > 0 "
-                    "OR (e.penalized_on IS NOT NULL AND e.penalized_on >= :since) "
-                    "FROM directory_entry d JOIN entity e ON e.id = d.entity_id WHERE d.category = ANY(:categories)"),
-                    {"since": since, "categories": campaign.target_filter["categories"]},
-                    execution_options={"yield_per": 50_000})
-                rows, ids, excluded = [], {}, Counter()
-                flagged_stratum = campaigns.FLAGGED in campaign.strata
-                for entity_id, code, risk, status, flagged in result:
-                    if status != "active":
-                        excluded["not_active"] += 1
-                        continue
-                    if entity_id in checked and not flagged:
-                        excluded["checked_this_year"] += 1
-                        continue
-                    rows.append((group, campaigns.FLAGGED if flagged and flagged_stratum else risk, code))
-                    ids[code] = entity_id
-                rows.sort()
-                record.frame = [list(row) for row in rows]
-                record.frame_digest = target_engine.frame_digest(rows).hex()
-                record.counts = {group: dict(sorted(Counter(stratum for _, stratum, _ in rows).items()))}
-                record.excluded = dict(excluded)
-                record.frozen_at = utcnow()
-                audit.record("draw.frozen", "campaign", campaign.id, actor=planner,
-                             details={"kind": "targets", "frame_digest": record.frame_digest, "counts": record.counts,
-                                      "excluded": record.excluded})
-                db.session.commit()
-            with Timer() as drawing:
-                campaign = campaigns.get_campaign(campaign_id, for_update=True)
-                record = ceremony.get_draw(campaign, "targets", for_update=True)
-                proof = engine.draw_targets(campaign=campaign.code, nonce=ceremony._nonce(record), frame=rows,
-                                            rules={group: campaign.strata}, reserve_size=campaign.reserve_size,
-                                            public_inputs=inputs)
-                ceremony._finish(record, proof, inputs)
-                stored = []
-                for stratum, chosen in proof["selected"][group].items():
-                    reserve = proof["reserves"][group][stratum]
-                    for rank, code in enumerate(chosen + reserve, 1):
-                        stored.append({"tenant_id": campaign.tenant_id, "campaign_id": campaign.id,
-                                       "entity_id": ids[code], "group_code": group, "stratum": stratum, "rank": rank,
-                                       "replacement_reason": "", "status": (TargetStatus.selected if rank <= len(chosen)
-                                                                            else TargetStatus.reserve).name})
-                db.session.execute(sa.insert(CampaignTarget), stored)
-                campaign.status = CampaignStatus.targets_drawn
-                audit.record("draw.drawn", "campaign", campaign.id, actor=planner,
-                             details={"kind": "targets", "seed": record.seed, "public_inputs": inputs})
-                ceremony.commit(campaign, "inspectors", actor=planner)
-                db.session.commit()
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(CampaignTarget).where(
-            CampaignTarget.campaign_id == campaign_id))
-        del rows, ids, proof
-    return {"seconds": total.seconds, "freeze_seconds": freeze.seconds, "draw_seconds": drawing.seconds,
-            "stored_rows": count}
-
-
 def random_draw(url: str, tenant: int, item_id: int) -> dict:
     """The common way, with the same filter, exclusions, rules and stored rows."""
     import sqlalchemy as sa
@@ -340,38 +245,34 @@ def random_draw(url: str, tenant: int, item_id: int) -> dict:
     return {"seconds": total.seconds, "stored_rows": stored, "counts": counts}
 
 
-def stream_frame(url: str, tenant: int) -> list[tuple[str, str, str]]:
-    """The frame rows by one streaming query (for the engine-only measurement)."""
+def engine_only(url: str, tenant: int) -> dict:
+    """The draw engine alone on the last ceremony's frozen frame file, in memory
+    (``draw_targets_from_file``: parse, digest, seed, HMAC ranking, selection), and the proof file
+    written from it with its SHA-256."""
+    import hashlib
+
     import sqlalchemy as sa
 
+    from spotcheck import draw as engine
+    from spotcheck.draw import proof_file, targets as target_engine
     from spotcheck.platform.extensions import db
+    from spotcheck.tenants.campaigns.models import Draw, DrawKind
     from spotcheck.tenants.scoping import tenant_scope
 
     with app_context(url), tenant_scope(tenant):
-        result = db.session.execute(sa.text(
-            "SELECT d.risk, e.code FROM directory_entry d JOIN entity e ON e.id = d.entity_id "
-            "WHERE d.category = :category AND e.status = 'active'"), {"category": CATEGORY},
-            execution_options={"yield_per": 50_000})
-        return [(DEPARTMENT, risk, code) for risk, code in result]
-
-
-def engine_only(frame) -> dict:
-    """``spotcheck.draw.draw_targets`` on the frame in memory (digest, seed, ranking, selection),
-    and the proof's published bytes."""
-    import hashlib
-
-    from spotcheck import draw as engine
-    from spotcheck.tenants.campaigns.ceremony import proof_bytes
-
+        file = db.session.scalar(sa.select(Draw.frame_file).where(Draw.kind == DrawKind.targets,
+                                                                  Draw.drawn_at.is_not(None)).limit(1))
     nonce = engine.new_nonce()
     gc.collect()
     with Timer() as drawing:
-        proof = engine.draw_targets(campaign="市监抽〔2026〕1号", nonce=nonce, frame=frame,
-                                    rules={DEPARTMENT: RULES}, reserve_size=RESERVE,
-                                    public_inputs=["observer:人大代表 0301"])
+        proof = target_engine.draw_targets_from_file(campaign="市监抽〔2026〕1号", nonce=nonce, frame_file=file,
+                                                     rules={DEPARTMENT: RULES}, reserve_size=RESERVE,
+                                                     public_inputs=["observer:人大代表 0301"])
     with Timer() as publishing:
-        digest = hashlib.sha256(proof_bytes(proof)).hexdigest()
-    return {"seconds": drawing.seconds, "proof_bytes_seconds": publishing.seconds, "proof_sha256": digest,
+        published = proof_file.dumps(proof, file)
+        digest = hashlib.sha256(published).hexdigest()
+    return {"seconds": drawing.seconds, "proof_file_seconds": publishing.seconds, "proof_sha256": digest,
+            "proof_megabytes": len(published) / 1e6, "frame_megabytes": len(file) / 1e6,
             "selected": sum(len(ids) for ids in proof["selected"][DEPARTMENT].values())}
 
 
@@ -386,17 +287,20 @@ def load_average() -> float:
 
 
 def verify_stored(url: str, tenant: int) -> dict:
-    """Untimed: the last ceremony's stored proof passes the verifier (spotcheck.draw.verify)."""
+    """Untimed: the last ceremony's published proof file passes the verifier (spotcheck.draw.verify)."""
     import sqlalchemy as sa
 
+    from spotcheck.draw import proof_file
     from spotcheck.draw.verify import verify
     from spotcheck.platform.extensions import db
+    from spotcheck.tenants.campaigns.ceremony import published_bytes
     from spotcheck.tenants.campaigns.models import Draw, DrawKind
     from spotcheck.tenants.scoping import tenant_scope
 
     with app_context(url), tenant_scope(tenant):
-        proof = db.session.scalar(sa.select(Draw.proof).where(Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None))
-                                  .order_by(Draw.id.desc()).limit(1))
+        record = db.session.scalar(sa.select(Draw).where(Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None))
+                                   .order_by(Draw.id.desc()).limit(1))
+        proof = proof_file.loads(published_bytes(record))
         with Timer() as timer:
             checks = verify(proof)
     return {"ok": all(c.ok for c in checks), "checks": len(checks), "seconds": timer.seconds}
@@ -404,13 +308,12 @@ def verify_stored(url: str, tenant: int) -> dict:
 
 # --- the run -------------------------------------------------------------------------------
 
-WAYS = {"random": "ORDER BY random() per stratum", "ceremony": "ceremony (freeze_targets + draw_targets)",
-        "streamed": "ceremony with a streaming frame query"}
+WAYS = {"random": "ORDER BY random() per stratum", "ceremony": "ceremony (freeze_targets + draw_targets)"}
 
 
-def run_size(size: int, *, full: bool) -> dict:
+def run_size(size: int) -> dict:
     rounds = ROUNDS if size <= ROUNDS_UP_TO else 1
-    ways = ["random", "streamed"] + (["ceremony"] if full else [])
+    ways = ["random", "ceremony"]
     with fresh_database(f"draw{size}") as url:
         log(f"loading {size:,} entities and directory entries (COPY; not timed)")
         loaded = load(url, size)
@@ -424,7 +327,7 @@ def run_size(size: int, *, full: bool) -> dict:
         for number in range(rounds):
             for way in (ways if number % 2 == 0 else list(reversed(ways))):
                 log(f"{WAYS[way]}, round {number + 1} (load average {load_average()})")
-                measure = {"random": random_draw, "ceremony": ceremony_draw, "streamed": streamed_draw}[way]
+                measure = {"random": random_draw, "ceremony": ceremony_draw}[way]
                 try:
                     outcome = measure(url, tenant, next(items))
                 except Exception as exc:  # noqa: BLE001 — reported as the outcome of this way
@@ -435,7 +338,7 @@ def run_size(size: int, *, full: bool) -> dict:
                 runs[way].append(outcome)
                 log("  " + ", ".join(f"{k.replace('_seconds', '')} {v:,.2f} s" for k, v in outcome.items()
                                      if k.endswith("seconds")))
-        result = {"size": size, "load_seconds": loaded["seconds"], "rounds": rounds, "full_ceremony": full}
+        result = {"size": size, "load_seconds": loaded["seconds"], "rounds": rounds}
         for way, error in failures.items():
             runs.pop(way)
             result[way] = {"error": error}
@@ -451,90 +354,60 @@ def run_size(size: int, *, full: bool) -> dict:
         if "ceremony" in runs:
             result["candidates"] = sum(runs["ceremony"][0]["counts"][DEPARTMENT].values())
             result["excluded"] = runs["ceremony"][0]["excluded"]
-            if size <= ROUNDS_UP_TO:
-                log("verifying the stored proof (untimed)")
-                result["verified"] = verify_stored(url, tenant)
-        log(f"the engine alone on the frame in memory (load average {load_average()})")
-        with Timer() as streaming:
-            frame = stream_frame(url, tenant)
-        result["stream_seconds"] = streaming.seconds
-        result["engine"] = engine_only(frame)
-        result.setdefault("candidates", len(frame))
-        result.setdefault("excluded", {"not_active": size - len(frame)})
-        del frame
+            log("verifying the published proof (untimed)")
+            result["verified"] = verify_stored(url, tenant)
+            log(f"the engine alone on the frozen frame file (load average {load_average()})")
+            result["engine"] = engine_only(url, tenant)
+            log(f"  engine {result['engine']['seconds']:,.2f} s, proof file {result['engine']['proof_file_seconds']:,.2f} s")
         gc.collect()
-        log(f"  engine {result['engine']['seconds']:,.2f} s, proof bytes {result['engine']['proof_bytes_seconds']:,.2f} s")
     return result
 
 
 def run() -> dict:
-    results, estimate = [], None
-    for size in SIZES:
-        full = True
-        if results and results[-1].get("ceremony", {}).get("seconds"):
-            previous = results[-1]
-            estimate = previous["ceremony"]["seconds"] * size / previous["size"] / 60
-            full = estimate <= MAX_MINUTES
-            if not full:
-                log(f"the platform ceremony at {size:,} is estimated at {estimate:,.0f} min (> {MAX_MINUTES:g}): "
-                    f"measuring it with the streaming frame query and the engine part only there")
-        results.append(run_size(size, full=full))
+    results = [run_size(size) for size in SIZES]
     lines, notes = [], []
     baseline_name = "ORDER BY random() LIMIT n per stratum"
     for r in results:
         label, baseline = f"{r['size']:,}", r["random"]["seconds"]
         rows = [("ceremony", f"verifiable draw {label}: platform ceremony"),
-                ("streamed", f"verifiable draw {label}: streaming frame query"),
-                ("engine", f"draw engine alone {label} (in memory)")]
+                ("engine", f"draw engine alone {label} (frame file in memory)")]
         for key, name in rows:
-            if key in r and "error" in r[key]:
-                lines.append({"figure_name": name, "figure": "FAILED", "baseline_name": baseline_name,
-                              "baseline": f"{baseline:,.2f} s", "ratio": None})
-            elif key in r:
-                lines.append({"figure_name": name, "figure": f"{r[key]['seconds']:,.2f} s", "baseline_name": baseline_name,
-                              "baseline": f"{baseline:,.2f} s", "ratio": r[key]["seconds"] / baseline})
-            else:
-                lines.append({"figure_name": name, "figure": "not run", "baseline_name": baseline_name,
-                              "baseline": f"{baseline:,.2f} s", "ratio": None})
+            figure = "FAILED" if "error" in r.get(key, {}) else f"{r[key]['seconds']:,.2f} s" if key in r else "not run"
+            lines.append({"figure_name": name, "figure": figure, "baseline_name": baseline_name,
+                          "baseline": f"{baseline:,.2f} s",
+                          "ratio": r[key]["seconds"] / baseline if key in r and "seconds" in r[key] else None})
     for r in results:
         label = f"{r['size']:,}"
-        part = (f"{label} candidates ({r['candidates']:,} in the frame, {sum(r['excluded'].values()):,} excluded as not "
-                f"active; {r['stored_rows']:,} campaign_target rows stored by each way, selected and reserves; median "
-                f"of {r['rounds']} round(s)): ")
-        if r.get("ceremony", {}).get("error"):
+        part = f"{label} candidates: "
+        if "error" in r["ceremony"]:
             part += f"the platform ceremony FAILED at this size: {r['ceremony']['error']}; "
-        elif r.get("ceremony"):
-            part += (f"platform ceremony {r['ceremony']['seconds']:,.1f} s = freeze_targets "
-                     f"{r['ceremony']['freeze_seconds']:,.1f} s + draw_targets {r['ceremony']['draw_seconds']:,.1f} s; ")
         else:
-            part += (f"the platform ceremony was NOT run at this size (estimated {estimate:,.0f} min from the smaller "
-                     f"size, over the {MAX_MINUTES:g}-minute limit); ")
-        if "error" in r["streamed"]:
-            part += f"the streaming variant FAILED: {r['streamed']['error']}; "
-        else:
-            part += (f"with a streaming frame query {r['streamed']['seconds']:,.1f} s = freeze "
-                     f"{r['streamed']['freeze_seconds']:,.1f} s + draw {r['streamed']['draw_seconds']:,.1f} s; ")
-        part += (f"the engine alone {r['engine']['seconds']:,.2f} s (checks, digest, seed, HMAC ranking, selection), "
-                 f"the proof's published bytes and SHA-256 {r['engine']['proof_bytes_seconds']:,.2f} s; reading the "
-                 f"frame's columns out of PostgreSQL {r['stream_seconds']:,.2f} s; ORDER BY random() "
-                 f"{r['random']['seconds']:,.2f} s.")
+            part += (f"{r['candidates']:,} in the frame, {sum(r['excluded'].values()):,} excluded as not active; "
+                     f"{r['stored_rows']:,} campaign_target rows stored by each way, selected and reserves; median of "
+                     f"{r['rounds']} round(s). Platform ceremony {r['ceremony']['seconds']:,.1f} s = freeze_targets "
+                     f"{r['ceremony']['freeze_seconds']:,.1f} s + draw_targets {r['ceremony']['draw_seconds']:,.1f} s; "
+                     f"the engine alone {r['engine']['seconds']:,.2f} s (frame file parsed and checked, digest, seed, "
+                     f"HMAC ranking, selection); the proof file ({r['engine']['proof_megabytes']:,.1f} MB, frame file "
+                     f"{r['engine']['frame_megabytes']:,.1f} MB) written with its SHA-256 in "
+                     f"{r['engine']['proof_file_seconds']:,.2f} s; ")
+        part += f"ORDER BY random() {r['random']['seconds']:,.2f} s."
         if r.get("verified"):
-            part += (f" The stored proof verifies: {r['verified']['checks']} checks, all "
+            part += (f" The published proof verifies: {r['verified']['checks']} checks, all "
                      f"{'ok' if r['verified']['ok'] else 'NOT ok'} ({r['verified']['seconds']:,.1f} s).")
-        loads = [o["load_average"] for way in ("random", "ceremony", "streamed") if way in r
-                 for o in r[way].get("runs", [])]
+        loads = [o["load_average"] for way in ("random", "ceremony") if way in r for o in r[way].get("runs", [])]
         part += f" Load average during the runs {min(loads)}–{max(loads)} on {os.cpu_count()} CPUs."
         notes.append(part)
     notes += [
         "Rules: A 10 %, B 3 %, C 1 %, D 0.5 % (minimum 1 each), reserve 5 per stratum; risk classes in the directory "
         "A 5 %, B 15 %, C 40 %, D 40 %; 2 % of the entities deregistered or revoked (excluded before the freeze).",
-        "Every way runs as the application (its database role, the department's scope, row-level security) in the "
+        "Both ways run as the application (its database role, the department's scope, row-level security) in the "
         "same database, alternately, after the same cache warm-up; the data were loaded with COPY beforehand (not "
-        "timed). Each verifiable way stores what makes the draw checkable and ORDER BY random() does not: the frozen "
-        "frame and the full proof (frame included) as JSON in the draw row, the proof's SHA-256, audit entries.",
-        "\"platform ceremony\" is spotcheck.tenants.campaigns.ceremony as it is in the tree at run time; \"streaming "
-        "frame query\" is the same steps and stored results written out in bench/draw_targets.py (streamed_draw): one "
-        "query of the needed columns, the entity ids kept from it (no second lookup by code).",
+        "timed). The ceremony stores what makes the draw checkable and ORDER BY random() does not: the frozen frame "
+        "file (once), the proof without its frame, the published file's SHA-256, audit entries, the next draw's "
+        "commitment.",
+        "The ceremony is spotcheck.tenants.campaigns.ceremony as it is in the tree at run time: the frame is built "
+        "by PostgreSQL (each stratum's sorted lines as one string_agg), the draw reads the frame file back, ranks "
+        "in Python and stores the targets.",
     ]
     result = {"title": TITLE, "sizes": SIZES, "rules": RULES, "reserve_size": RESERVE, "results": results,
               "lines": lines, "notes": notes}
