@@ -60,21 +60,32 @@ class Problems:
             self.console_errors.append(f"{message.text} @ {url}")
 
 
-@pytest.fixture
-def context(browser, live_server):
-    """A fresh browser context (own cookies, so its own session) per test."""
-    ctx = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="zh-CN")
+def new_context(browser, base_url: str, **options):
+    """A browser context (own cookies, so its own session): a desktop window in Chinese, recording CSP violations."""
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="zh-CN", **options)
     ctx.set_default_timeout(TIMEOUT_MS)
     ctx.add_init_script(CSP_RECORDER)
+    return ctx
+
+
+def new_page(context):
+    """A page of ``context`` whose console errors and uncaught exceptions are kept in ``page.problems``."""
+    pg = context.new_page()
+    pg.problems = Problems(pg)
+    return pg
+
+
+@pytest.fixture
+def context(browser, live_server):
+    """A fresh browser context per test."""
+    ctx = new_context(browser, live_server)
     yield ctx
     ctx.close()
 
 
 @pytest.fixture
 def page(context):
-    pg = context.new_page()
-    pg.problems = Problems(pg)
-    return pg
+    return new_page(context)
 
 
 def sign_in(page, login_name: str, password: str = DEMO_PASSWORD):

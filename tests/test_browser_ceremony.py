@@ -17,7 +17,7 @@ import pytest
 
 from campaign_world import CATEGORY, QUALIFICATION, credit_code, id_number
 from conftest import served, user_named
-from test_browser import CSP_RECORDER, TIMEOUT_MS, Problems, assert_clean, sign_in
+from test_browser import assert_clean, new_context, new_page, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -77,12 +77,8 @@ class Person:
     """One person at their own browser (own cookies, own session)."""
 
     def __init__(self, chromium, base_url: str, login: str | None):
-        self.context = chromium.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
-                                            locale="zh-CN", accept_downloads=True)
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.context.add_init_script(CSP_RECORDER)
-        self.page = self.context.new_page()
-        self.page.problems = Problems(self.page)
+        self.context = new_context(chromium, base_url, accept_downloads=True)
+        self.page = new_page(self.context)
         if login:
             sign_in(self.page, login)
 

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from conftest import served, tenant_id, user_named
-from test_browser import CSP_RECORDER, TIMEOUT_MS, Problems, assert_clean, path_of, screenshot, sign_in
+from test_browser import assert_clean, new_context, new_page, path_of, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,13 +34,8 @@ def live(sqlite_template, tmp_path_factory):
 
 @pytest.fixture
 def page(browser, live):
-    context = browser.new_context(base_url=live[1], viewport={"width": 1280, "height": 900}, locale="zh-CN",
-                                  accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(CSP_RECORDER)
-    pg = context.new_page()
-    pg.problems = Problems(pg)
-    yield pg
+    context = new_context(browser, live[1], accept_downloads=True)
+    yield new_page(context)
     context.close()
 
 

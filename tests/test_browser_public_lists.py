@@ -16,7 +16,7 @@ from spotcheck.platform.extensions import db
 from spotcheck.tenants import portal
 from spotcheck.tenants.inspectors import services as inspectors
 from spotcheck.tenants.scoping import tenant_scope
-from test_browser import CSP_RECORDER, TIMEOUT_MS, Problems, assert_clean, assert_styled
+from test_browser import assert_clean, assert_styled, new_context, new_page
 from test_public_draws import _everyone_drawn
 
 pytestmark = pytest.mark.browser
@@ -47,12 +47,8 @@ def site(sqlite_template, tmp_path_factory):
 
 @pytest.fixture
 def page(browser, site):
-    context = browser.new_context(base_url=site[0], viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(CSP_RECORDER)
-    pg = context.new_page()
-    pg.problems = Problems(pg)
-    yield pg
+    context = new_context(browser, site[0])
+    yield new_page(context)
     context.close()
 
 
