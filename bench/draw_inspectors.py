@@ -56,6 +56,7 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
     """A campaign with exactly VISITS targets drawn, the inspectors and the recusals."""
     import sqlalchemy as sa
 
+    from spotcheck.platform.clock import today
     from spotcheck.platform.extensions import db
     from spotcheck.tenants.campaigns import ceremony, services as campaigns
     from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
@@ -86,12 +87,12 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
             CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)).all()
         assert len(visits) == VISITS, len(visits)
         log(f"{len(visits):,} visits drawn; adding {INSPECTORS:,} inspectors and {RECUSALS} recusals")
-        today = campaigns.today()
+        day = today()
         made = []
         for number in range(INSPECTORS):
             r = rng.random()
             categories = ["food", "market"] if r < 0.55 else ["food"] if r < 0.85 else ["quality", "price"]
-            expires = today - timedelta(days=30) if rng.random() < 0.04 else today + timedelta(days=rng.randint(60, 2000))
+            expires = day - timedelta(days=30) if rng.random() < 0.04 else day + timedelta(days=rng.randint(60, 2000))
             made.append(inspectors.create_inspector({
                 "name": f"检查员{number:04d}", "sex": "男" if number % 2 else "女", "id_number": id_number(number),
                 "agency": "杭州市市场监督管理局", "cert_no": f"33010021{number:05d}", "cert_expires_on": expires.isoformat(),

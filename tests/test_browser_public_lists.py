@@ -12,8 +12,8 @@ import pytest
 
 from conftest import served, tenant_id, user_named
 from spotcheck.platform import demo_city
+from spotcheck.platform.clock import today
 from spotcheck.platform.extensions import db
-from spotcheck.tenants import portal
 from spotcheck.tenants.inspectors import services as inspectors
 from spotcheck.tenants.scoping import tenant_scope
 from test_browser import assert_clean, assert_styled, new_context, new_page
@@ -27,7 +27,7 @@ SHOTS = Path("/tmp/spotcheck-shots")
 def _prepare(app, found: dict) -> None:
     """The campaign of 130 drawn targets (应急管理局) and the demo city's inspectors of 市场监督管理局."""
     found["campaign"], found["strata"], _teams = _everyone_drawn(130)
-    day = portal.today()
+    day = today()
     people = demo_city.inspectors("SCJ", today=day)
     with tenant_scope(tenant_id("SCJ")):
         for person in people:

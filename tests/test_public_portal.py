@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 from campaign_world import id_number
 from conftest import signed_in, tenant_id, user_named
+from spotcheck.platform.clock import today
 from spotcheck.platform.extensions import db
-from spotcheck.tenants import portal
 from spotcheck.tenants.inspectors import services as inspectors
 from spotcheck.tenants.items import services as items
 from spotcheck.tenants.rules import services as rules
@@ -199,7 +199,7 @@ def _person(name, number, cert_no, **extra):
 def _listed_people(app) -> dict[str, str]:
     """SWJ: inspectors in every state, by name → ID number."""
     with app.app_context():
-        day = portal.today()
+        day = today()
         people = {
             "王在岗": _person("王在岗", 1, "SWJ-L-001", cert_expires_on=(day + timedelta(days=200)).isoformat()),
             "赵今日到期": _person("赵今日到期", 2, "SWJ-L-002", cert_expires_on=day.isoformat()),

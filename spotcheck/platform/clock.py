@@ -1,7 +1,7 @@
 """Time (时间): stored in UTC, shown in Asia/Shanghai."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -9,6 +9,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """Today in Beijing time: the date of a draw, the day a certificate must be valid on, this year."""
+    return utcnow().astimezone(SHANGHAI).date()
 
 
 def as_utc(value: datetime) -> datetime:

@@ -12,11 +12,10 @@ and enforcement categories are read: never the ID number, sex, birth date, post 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 
-from spotcheck.platform.clock import SHANGHAI
 from spotcheck.platform.extensions import db
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
@@ -24,10 +23,6 @@ from spotcheck.tenants.paging import NumberedPage, paginate
 
 PER_PAGE = 50
 
-
-def today() -> date:
-    """Today in Beijing time: the day a certificate must be valid on."""
-    return datetime.now(SHANGHAI).date()
 
 
 # --- the item list (一单) -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from spotcheck.platform.clock import SHANGHAI, utcnow
+from spotcheck.platform.clock import today
 from spotcheck.platform.errors import NotFound, ValidationFailed
 from spotcheck.platform.extensions import db
 from spotcheck.platform.permissions import Permission, requires
@@ -33,9 +33,6 @@ bp = Blueprint("inspector_pages", __name__, url_prefix="/catalog/inspectors")
 #: A certificate expiring within this many days is marked on the pages.
 EXPIRY_WARNING_DAYS = 30
 
-
-def today() -> date:
-    return utcnow().astimezone(SHANGHAI).date()
 
 
 def certificate_state(inspector, day: date) -> str:

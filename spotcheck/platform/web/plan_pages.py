@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from spotcheck.platform.clock import today
 from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.platform.extensions import db
 from spotcheck.platform.permissions import Permission, requires
@@ -60,7 +61,6 @@ def index():
 def new():
     form = PlanForm()
     if request.method == "GET":
-        from spotcheck.tenants.campaigns.services import today
 
         year = today().year
         form.year.data = str(year)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, send_file
 
+from spotcheck.platform.clock import today
 from spotcheck.platform.errors import NotFound
 from spotcheck.platform.permissions import public
 from spotcheck.tenants import reference
@@ -64,7 +65,7 @@ def _published_rules():
 @bp.route("")
 @public
 def index():
-    summaries, day = [], portal.today()
+    summaries, day = [], today()
     for tenant in _departments():
         with tenant_scope(tenant.id):
             summaries.append({
@@ -80,7 +81,7 @@ def index():
 @public
 def all_inspectors():
     """Every department's inspector list, its first page each (the rest on the department's list)."""
-    groups, day = [], portal.today()
+    groups, day = [], today()
     for tenant in _departments():
         with tenant_scope(tenant.id):
             groups.append((tenant, portal.public_inspectors(day)))
@@ -93,7 +94,7 @@ def department(code):
     tenant = _department(code)
     with tenant_scope(tenant.id):
         return render_template("public/department.html", department=tenant, items=portal.published_item_count(),
-                               rules=_published_rules(), inspectors=portal.public_inspector_count(portal.today()))
+                               rules=_published_rules(), inspectors=portal.public_inspector_count(today()))
 
 
 @bp.route("/<code>/items")
@@ -135,5 +136,5 @@ def department_inspectors(code):
     tenant = _department(code)
     search = request.args.get("q", "").strip()[:SEARCH_LENGTH]
     with tenant_scope(tenant.id):
-        groups = [(tenant, portal.public_inspectors(portal.today(), search=search, page=_page()))]
+        groups = [(tenant, portal.public_inspectors(today(), search=search, page=_page()))]
     return render_template("public/inspectors.html", groups=groups, department=tenant, search=search)

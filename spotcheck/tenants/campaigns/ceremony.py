@@ -15,14 +15,13 @@ from flask_babel import lazy_gettext as _l
 from spotcheck import draw as engine
 from spotcheck.draw import inspectors as inspector_engine, proof_file, targets as target_engine
 from spotcheck.platform import audit, personal_data
-from spotcheck.platform.clock import iso_utc, utcnow
+from spotcheck.platform.clock import iso_utc, today, utcnow
 from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.platform.extensions import db
 from spotcheck.tenants.campaigns import frames
 from spotcheck.tenants.campaigns.models import (
     Campaign, CampaignStatus, CampaignTarget, Draw, DrawKind, TargetStatus, TeamMember,
 )
-from spotcheck.tenants.campaigns.services import today
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 

@@ -4,8 +4,6 @@ The draws themselves are in :mod:`spotcheck.tenants.campaigns.ceremony`.
 """
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -216,8 +214,3 @@ def approve(campaign: Campaign, *, actor) -> Campaign:
     audit.record("campaign.approved", "campaign", campaign.id, actor=actor)
     return campaign
 
-
-def today() -> date:
-    from spotcheck.platform.clock import SHANGHAI
-
-    return utcnow().astimezone(SHANGHAI).date()
