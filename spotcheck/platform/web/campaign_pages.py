@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from spotcheck.platform.clock import today
 from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.platform.extensions import db
 from spotcheck.platform.permissions import Permission, requires
@@ -144,7 +145,7 @@ def _save_errors(form: CampaignForm, failed: ValidationFailed) -> list[str]:
 def new():
     form = CampaignForm()
     if request.method == "GET":
-        year = services.today().year
+        year = today().year
         form.year.data = str(year)
         for stratum in services.RISK_STRATA:
             getattr(form, f"{stratum}_min").data = "1"
