@@ -50,7 +50,7 @@ def _public_draws(app):
     with app.app_context():
         for code in ("SCJ", "YJJ", "SWJ", "SFJ"):
             with tenant_scope(tenant_id(code)):
-                for campaign in publication.public_campaigns():
+                for campaign in publication.public_campaigns(TODAY.year):
                     for kind, draw in publication.public_draws(campaign).items():
                         draws[(campaign.code, kind)] = (campaign.id, draw.stage)
     return draws

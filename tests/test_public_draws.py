@@ -273,3 +273,17 @@ def test_the_drawn_targets_can_be_searched_by_code_name_and_stratum(app, client)
     only = text(client.get(url, query_string={"stratum": stratum}))
     assert list(_target_rows(only)) == strata[stratum]
     assert "没有符合条件的结果" in text(client.get(url, query_string={"q": "不存在的企业"}))
+
+
+def test_the_index_shows_one_year_at_a_time(app, client):
+    with app.app_context():
+        world = build()
+        campaign_id = campaign_through(world, stop="targets")
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            code, year = campaigns.get_campaign(campaign_id).code, campaigns.get_campaign(campaign_id).year
+    this_year = text(client.get("/public/draws"))
+    assert code in this_year and f'<strong aria-current="page">{year}</strong>' in this_year
+    earlier = text(client.get(f"/public/draws?year={year - 1}"))
+    assert code not in earlier and f'href="/public/draws?year={year}"' in earlier
+    assert f"以下部门 {year - 1} 年尚未公开信息" in earlier

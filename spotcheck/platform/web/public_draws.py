@@ -14,6 +14,7 @@ import re
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.platform.clock import today
 from spotcheck.platform.errors import NotFound
 from spotcheck.platform.permissions import public
 from spotcheck.tenants import reference
@@ -143,13 +144,23 @@ def _department_of(campaign_id: int):
 @bp.route("")
 @public
 def index():
+    """Every department's published plans and public campaigns of one year (``?year=``; this year
+    by default, else the latest with anything public), with links to the other years."""
+    tenants = _departments()
+    years = set()
+    for tenant in tenants:
+        with tenant_scope(tenant.id):
+            years |= publication.public_years()
+    this_year = today().year
+    year = request.args.get("year", type=int) or (this_year if this_year in years or not years else max(years))
     departments = []
-    for tenant in _departments():
+    for tenant in tenants:
         with tenant_scope(tenant.id):  # lines, items and campaign items are loaded eagerly, in scope
-            departments.append({"tenant": tenant, "plans": publication.published_plans(),
-                                "campaigns": publication.public_campaigns()})
+            departments.append({"tenant": tenant, "plans": publication.published_plans(year),
+                                "campaigns": publication.public_campaigns(year)})
     with_content = [d for d in departments if d["plans"] or d["campaigns"]]
-    return render_template("public_draws/index.html", departments=with_content,
+    return render_template("public_draws/index.html", departments=with_content, year=year,
+                           years=sorted(years, reverse=True),
                            quiet=[d["tenant"] for d in departments if not (d["plans"] or d["campaigns"])])
 
 

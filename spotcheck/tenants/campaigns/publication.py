@@ -22,31 +22,36 @@ from spotcheck.draw import proof_file
 from spotcheck.draw.verify import Check, verify
 from spotcheck.platform.errors import NotFound
 from spotcheck.platform.extensions import db
+from spotcheck.tenants.campaigns import listing
 from spotcheck.tenants.campaigns.ceremony import full_proof, published_bytes
-from spotcheck.tenants.campaigns.models import (
-    Campaign, CampaignStatus, CampaignTarget, Draw, DrawKind, TargetStatus, TeamMember,
-)
-from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind, TargetStatus, TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.paging import NumberedPage, paginate
+from spotcheck.tenants.paging import NumberedPage
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
 
 #: Campaign states shown to the public: approved and later.
 PUBLIC_STATUSES = tuple(status for status in CampaignStatus if status != CampaignStatus.draft)
 
 
-def published_plans() -> list[Plan]:
-    """The department's published plans, newest year first, with their lines and items."""
+def public_years() -> set[int]:
+    """The years of the department's published plans and public campaigns."""
+    plans = sa.select(Plan.year).where(Plan.status == PlanStatus.published)
+    campaigns = sa.select(Campaign.year).where(Campaign.status.in_(PUBLIC_STATUSES))
+    return set(db.session.scalars(sa.union(plans, campaigns)))
+
+
+def published_plans(year: int) -> list[Plan]:
+    """The department's published plans of ``year`` (whole year, then halves), with their lines and items."""
     return list(db.session.scalars(
-        sa.select(Plan).where(Plan.status == PlanStatus.published)
+        sa.select(Plan).where(Plan.status == PlanStatus.published, Plan.year == year)
         .options(selectinload(Plan.lines).joinedload(PlanItem.item))
-        .order_by(Plan.year.desc(), Plan.half)))
+        .order_by(Plan.half)))
 
 
-def public_campaigns() -> list[Campaign]:
-    """The department's campaigns that are approved or later, most recently approved first."""
+def public_campaigns(year: int) -> list[Campaign]:
+    """The department's campaigns of ``year`` that are approved or later, most recently approved first."""
     return list(db.session.scalars(
-        sa.select(Campaign).where(Campaign.status.in_(PUBLIC_STATUSES))
+        sa.select(Campaign).where(Campaign.status.in_(PUBLIC_STATUSES), Campaign.year == year)
         .options(selectinload(Campaign.items))
         .order_by(Campaign.approved_at.desc(), Campaign.id.desc())))
 
@@ -103,52 +108,22 @@ def public_draws(campaign: Campaign) -> dict[str, PublicDraw]:
     return out
 
 
-@dataclass(frozen=True)
-class PublicTarget:
-    entity_id: int
-    code: str
-    name: str
-    stratum: str
-    rank: int
-    status: str  # selected or replaced
-    replacement_reason: str
-
-
-#: Drawn targets per page of the public draw page.
-TARGETS_PER_PAGE = 50
+#: What the public sees of the target list: the selected targets, and those replaced with the reason.
+PUBLIC_TARGET_STATUSES = (TargetStatus.selected, TargetStatus.replaced)
 
 
 def public_targets(campaign: Campaign, *, page: int = 1, search: str = "", stratum: str = "",
-                   per_page: int = TARGETS_PER_PAGE) -> NumberedPage:
+                   per_page: int = listing.PER_PAGE) -> NumberedPage:
     """The drawn targets (selected, and those replaced with the reason), by stratum and rank, a
     page at a time (NotFound past the last); entity code and name only. ``search``: a code prefix
     or part of the name; ``stratum``: that stratum only."""
-    query = (sa.select(CampaignTarget.entity_id, Entity.code, Entity.name, CampaignTarget.stratum, CampaignTarget.rank,
-                       CampaignTarget.status, CampaignTarget.replacement_reason)
-             .join(Entity, Entity.id == CampaignTarget.entity_id)
-             .where(CampaignTarget.campaign_id == campaign.id,
-                    CampaignTarget.status.in_([TargetStatus.selected, TargetStatus.replaced]))
-             .order_by(CampaignTarget.stratum, CampaignTarget.rank, CampaignTarget.id))
-    if search:
-        query = query.where(sa.or_(Entity.code.startswith(search.upper(), autoescape=True),
-                                   Entity.name.contains(search, autoescape=True)))
-    if stratum:
-        query = query.where(CampaignTarget.stratum == stratum)
-    return paginate(query, page=page, per_page=per_page, make=lambda r: PublicTarget(
-        entity_id=r[0], code=r[1], name=r[2], stratum=r[3], rank=r[4], status=r[5].value, replacement_reason=r[6]))
+    return listing.targets(campaign, statuses=PUBLIC_TARGET_STATUSES, page=page, search=search, stratum=stratum,
+                           per_page=per_page)
 
 
 def drawn_target_counts(campaign: Campaign) -> dict[str, dict[str, int]]:
     """Per stratum, how many targets are on the list: ``{"A": {"selected": 12, "replaced": 1}}``."""
-    rows = db.session.execute(
-        sa.select(CampaignTarget.stratum, CampaignTarget.status, sa.func.count())
-        .where(CampaignTarget.campaign_id == campaign.id,
-               CampaignTarget.status.in_([TargetStatus.selected, TargetStatus.replaced]))
-        .group_by(CampaignTarget.stratum, CampaignTarget.status).order_by(CampaignTarget.stratum))
-    counts: dict[str, dict[str, int]] = {}
-    for stratum, status, n in rows:
-        counts.setdefault(stratum, {"selected": 0, "replaced": 0})[status.value] = n
-    return counts
+    return listing.counts(campaign, PUBLIC_TARGET_STATUSES)
 
 
 @dataclass(frozen=True)
