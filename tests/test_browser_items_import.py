@@ -77,6 +77,7 @@ def test_admin_imports_the_item_list_through_the_pages(page, tmp_path):
     _upload(page, "#sheet-items form", bad_file)
     assert path_of(page).startswith("/jobs/")
     page.wait_for_selector("#import-failed")
+    assert page.inner_text("#job-status") == "已结束：文件有错误，未导入任何数据"  # not a bare "完成"
     rows = page.locator("#import-errors tbody tr").all_inner_texts()
     assert len(rows) == 1, rows
     cells = page.locator("#import-errors tbody tr td").all_inner_texts()
