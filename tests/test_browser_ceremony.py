@@ -216,8 +216,8 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     assert page.locator("#targets-inputs li").all_inner_texts() == OBSERVERS
     assert page.locator("#targets-draw").count() == 0 and page.locator("#targets-freeze").count() == 0
     assert re.fullmatch(r"[0-9a-f]{64}", page.locator("#targets-seed").inner_text())
-    drawn = page.locator("#targets-table tbody tr").count()
-    assert drawn > 0
+    drawn = page.locator("#targets-table tr.target-selected").count()  # the visits; the reserves follow in rank order
+    assert drawn > 0 and page.locator("#targets-table tr.target-reserve").count() > 0
     planner.shot("targets-drawn")
 
     # the inspector draw
@@ -226,7 +226,7 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     with page.expect_navigation(url=re.compile(re.escape(campaign_path) + "$")):
         page.click("#inspectors-draw button")
     assert page.locator("#inspectors-draw").count() == 0
-    teams = page.locator("#targets-table td.team")
+    teams = page.locator("#targets-table tr.target-selected td.team")
     assert teams.count() == drawn and all("YJJ-" in text for text in teams.all_inner_texts())
     first_team = page.locator("#targets-table tbody tr").first
     with page.expect_navigation():

@@ -3,8 +3,9 @@
 The schemas check shapes only; the plan, campaign and ceremony services check the values, so
 the pages and the API give the same messages.
 """
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
+from spotcheck.platform.api.directory_schemas import MAX_LIMIT
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
 from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
@@ -172,8 +173,8 @@ class TeamMemberSchema(Schema):
 
 class TargetSchema(Schema):
     entity_id = fields.Int()
-    code = fields.Function(lambda t: t.entity.code)
-    name = fields.Function(lambda t: t.entity.name)
+    code = fields.Str()
+    name = fields.Str()
     group_code = fields.Str()
     stratum = fields.Str()
     rank = fields.Int()
@@ -181,3 +182,21 @@ class TargetSchema(Schema):
     replacement_reason = fields.Str()
     team = fields.List(fields.Nested(TeamMemberSchema), attribute="team_members",
                        metadata={"description": "The team of the visit, replaced members included (active false)"})
+
+
+class TargetQuerySchema(Schema):
+    q = fields.Str(load_default="", validate=validate.Length(max=50),
+                   metadata={"description": "Name contains, or code starts with"})
+    stratum = fields.Str(load_default="", metadata={"description": "A, B, C, D or flagged"})
+    status = fields.Enum(TargetStatus, by_value=True, load_default=None)
+    page = fields.Int(load_default=1, validate=validate.Range(min=1),
+                      metadata={"description": "From 1; past the last page: 404"})
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
+
+
+class TargetPageSchema(Schema):
+    items = fields.List(fields.Nested(TargetSchema))
+    page = fields.Int()
+    pages = fields.Int(metadata={"description": "At least 1"})
+    total = fields.Int(metadata={"description": "Targets matching, on all pages"})
+    next_page = fields.Int(allow_none=True, metadata={"description": "Pass as page for the next page; null on the last"})

@@ -4,8 +4,11 @@ The ceremony (DRAW-SPEC "Sequence"): approval commits the target draw; freezing 
 frame digest and counts; the draw takes the observers' inputs and runs as a background job
 (202 with the job; follow ``GET /api/v1/jobs/<id>``). A draw happens once per campaign and kind:
 a second request answers 409 and changes nothing. There is no re-draw, only replacements with a
-reason from the list.
+reason from the list. The drawn targets come a page at a time, in the draw's order (stratum, then
+rank): ``page`` from 1, ``limit`` per page; the answer gives ``pages``, ``total`` and ``next_page``.
 """
+import dataclasses
+
 from flask import Response
 from flask.views import MethodView
 from flask_babel import get_locale
@@ -15,14 +18,14 @@ from flask_smorest import Blueprint
 
 from spotcheck.platform.api.campaign_schemas import (
     CampaignFieldsSchema, CampaignSchema, DrawRequestSchema, DrawSchema, ReplaceInspectorSchema, ReplaceTargetSchema,
-    TargetSchema, TeamMemberSchema,
+    TargetPageSchema, TargetQuerySchema, TargetSchema, TeamMemberSchema,
 )
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.errors import NotFound
 from spotcheck.platform.extensions import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks.draw_jobs import submit_draw
-from spotcheck.tenants.campaigns import ceremony, publication, services
+from spotcheck.tenants.campaigns import ceremony, listing, publication, services
 
 PREFIX = "/campaigns"
 blp = Blueprint("Campaigns", __name__, description="Campaigns (抽查任务) and their draws.")
@@ -150,20 +153,23 @@ def proof_response(campaign, kind: str) -> Response:
 @blp.route("/<int:campaign_id>/targets")
 class Targets(MethodView):
     @requires(Permission.CAMPAIGNS_VIEW)
-    @blp.response(200, TargetSchema(many=True))
-    def get(self, campaign_id):
-        """The drawn targets and reserves, each with its team once the inspectors are drawn"""
-        return targets_with_teams(services.get_campaign(campaign_id))
+    @blp.arguments(TargetQuerySchema, location="query")
+    @blp.response(200, TargetPageSchema)
+    def get(self, args, campaign_id):
+        """The drawn targets and reserves by stratum and rank, a page at a time, each with its team
+        once the inspectors are drawn"""
+        campaign = services.get_campaign(campaign_id)
+        page = listing.targets(campaign, statuses=[args["status"]] if args["status"] else listing.ALL_STATUSES,
+                               page=args["page"], per_page=args["limit"], search=args["q"].strip(),
+                               stratum=args["stratum"].strip())
+        teams = listing.teams(campaign, [target.entity_id for target in page.rows])
+        return {"items": [_with_team(target, teams.get(target.entity_id, [])) for target in page.rows],
+                "page": page.number, "pages": page.pages, "total": page.total,
+                "next_page": page.number + 1 if page.number < page.pages else None}
 
 
-def targets_with_teams(campaign):
-    teams: dict[int, list] = {}
-    for member in ceremony.list_team_members(campaign):
-        teams.setdefault(member.entity_id, []).append(member)
-    targets = ceremony.list_targets(campaign)
-    for target in targets:
-        target.team_members = teams.get(target.entity_id, [])
-    return targets
+def _with_team(target: listing.ListedTarget, team: list) -> dict:
+    return {**dataclasses.asdict(target), "team_members": team}
 
 
 @blp.route("/<int:campaign_id>/targets/<int:entity_id>/replace")
@@ -176,8 +182,7 @@ class TargetReplace(MethodView):
         campaign = services.get_campaign(campaign_id)
         incoming = ceremony.replace_target(campaign, entity_id, data["reason"], actor=_user())
         db.session.commit()
-        incoming.team_members = []
-        return incoming
+        return _with_team(listing.ListedTarget.of(incoming), [])
 
 
 @blp.route("/<int:campaign_id>/team-members/<int:member_id>/replace")

@@ -7,6 +7,8 @@ draw is made its button is gone, and a second request is refused by the ceremony
 """
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -26,7 +28,7 @@ from spotcheck.tasks import jobs
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants import reference
-from spotcheck.tenants.campaigns import ceremony, publication, services
+from spotcheck.tenants.campaigns import ceremony, listing, publication, services
 from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
 from spotcheck.tenants.directory.services import directory_categories
 from spotcheck.tenants.items import services as items
@@ -48,6 +50,12 @@ STATUS_LABELS = {
 STEPS = ("draft", "approved", "targets_drawn", "inspectors_drawn")
 
 TARGET_STATUS_LABELS = {"selected": _l("Selected"), "reserve": _l("Reserve"), "replaced": _l("Replaced")}
+#: The longest search text taken (a credit code is 18 characters, a name rarely longer).
+SEARCH_LENGTH = 50
+#: The query arguments of the target list: its page and filter, kept when a form on it is posted.
+LIST_ARGS = ("page", "q", "stratum", "status")
+#: Marks the message of a form on the target list (a flash category), shown above the list it returns to.
+AT_LIST = "at-list"
 
 EXCLUDED_LABELS = {
     "not_active": _l("No longer active (deregistered, revoked or moved away)"),
@@ -195,30 +203,56 @@ def edit(campaign_id):
 # --- the ceremony -----------------------------------------------------------------------------
 
 
+def _list_filter(args) -> dict[str, str]:
+    """The target list's filter from the query: search text, stratum, status (an unknown status: all)."""
+    status = args.get("status", "")
+    return {"q": args.get("q", "").strip()[:SEARCH_LENGTH], "stratum": args.get("stratum", "").strip()[:16],
+            "status": status if status in TARGET_STATUS_LABELS else ""}
+
+
 @bp.route("/<int:campaign_id>")
 @requires(Permission.CAMPAIGNS_VIEW)
 def detail(campaign_id):
-    return _render_detail(services.get_campaign(campaign_id))
+    """The campaign and its ceremony, then the drawn targets and reserves with their teams, 50 to a
+    page (``?page=N``), by stratum and status (``?stratum=``, ``?status=``) and code or name (``?q=``)."""
+    campaign = services.get_campaign(campaign_id)
+    page, list_filter = request.args.get("page", 1, type=int), _list_filter(request.args)
+    try:
+        listed = _target_list(campaign, page, list_filter)
+    except NotFound:
+        if page <= 1:
+            raise
+        # past the last page (the list shrank since the link was made): the first page of that list
+        return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id, _anchor="results",
+                                **{key: value for key, value in list_filter.items() if value}))
+    return _render_detail(campaign, listed=listed)
 
 
-def _render_detail(campaign, draw_form=None, status=200):
+def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
+    """One page of the drawn targets (none before the target draw), the counts per stratum and
+    status, and the teams of that page's targets only."""
+    if campaign.status in (CampaignStatus.draft, CampaignStatus.approved):
+        return {"results": None, "strata": {}, "teams": {}, "list_filter": list_filter}
+    status = list_filter["status"]
+    results = listing.targets(campaign, statuses=[TargetStatus(status)] if status else listing.ALL_STATUSES,
+                              page=page, search=list_filter["q"], stratum=list_filter["stratum"])
+    return {"results": results, "strata": listing.counts(campaign), "list_filter": list_filter,
+            "teams": listing.teams(campaign, [target.entity_id for target in results.rows])}
+
+
+def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
+    listed = listed or _target_list(campaign, 1, _list_filter({}))
     draws = {kind: ceremony.get_draw(campaign, kind) for kind in KINDS}
-    drawn = campaign.status not in (CampaignStatus.draft, CampaignStatus.approved)
-    targets = ceremony.list_targets(campaign) if drawn else []
-    teams: dict[int, list] = {}
-    for member in ceremony.list_team_members(campaign) if drawn else []:
-        teams.setdefault(member.entity_id, []).append(member)
     inspectors_frozen = draws["inspectors"] is not None and draws["inspectors"].frozen_at is not None
-    selected_per_stratum: dict[str, int] = {}
-    for target in targets:
-        if target.status == TargetStatus.selected:
-            selected_per_stratum[target.stratum] = selected_per_stratum.get(target.stratum, 0) + 1
     plan = plans.get_plan(campaign.plan_id) if campaign.plan_id else None
+    results, list_filter = listed["results"], listed["list_filter"]
+    list_args = {"campaign_id": campaign.id, **{key: value or None for key, value in list_filter.items()}}
     return render_template(
-        "campaigns/detail.html", campaign=campaign, draws=draws, plan=plan,
-        visits=[t for t in targets if t.status != TargetStatus.reserve],
-        reserves=[t for t in targets if t.status == TargetStatus.reserve],
-        teams=teams, selected_per_stratum=selected_per_stratum,
+        "campaigns/detail.html", campaign=campaign, draws=draws, plan=plan, **listed,
+        target_statuses=list(TARGET_STATUS_LABELS), list_args=list_args, at_list=AT_LIST,
+        back_to=url_for("campaign_pages.detail", **list_args,
+                        page=results.number if results and results.number > 1 else None),
+        selected_per_stratum={stratum: n["selected"] for stratum, n in listed["strata"].items()},
         can_replace_targets=campaign.status == CampaignStatus.targets_drawn and not inspectors_frozen,
         teams_open=campaign.status in (CampaignStatus.inspectors_drawn, CampaignStatus.in_progress),
         action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None),
@@ -234,6 +268,17 @@ def _refused(refused) -> str:
 
 def _back(campaign_id):
     return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
+
+
+def _back_to_list(campaign_id):
+    """Back to the target list of the campaign page, on the page and with the filter the form was
+    posted from: the form names that page (``next``); only this campaign's page and its list's
+    arguments are taken from it, so nowhere else can be reached."""
+    home = url_for("campaign_pages.detail", campaign_id=campaign_id)
+    came_from = urlsplit(request.form.get("next", ""))
+    same_page = not (came_from.scheme or came_from.netloc) and came_from.path == home
+    args = {key: value for key, value in parse_qsl(came_from.query) if key in LIST_ARGS} if same_page else {}
+    return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id, _anchor="results", **args))
 
 
 @bp.route("/<int:campaign_id>/approve", methods=["POST"])
@@ -351,12 +396,12 @@ def replace_target(campaign_id, entity_id):
             incoming = ceremony.replace_target(campaign, entity_id, form.reason.data or "", actor=_user())
         except (Conflict, ValidationFailed, NotFound) as refused:
             db.session.rollback()
-            flash(_refused(refused), "error")
+            flash(_refused(refused), f"error {AT_LIST}")
         else:
             db.session.commit()
             flash(_("Replaced by %(name)s (%(code)s), the next reserve of the stratum.", name=incoming.entity.name,
-                    code=incoming.entity.code), "success")
-    return _back(campaign_id)
+                    code=incoming.entity.code), f"success {AT_LIST}")
+    return _back_to_list(campaign_id)
 
 
 @bp.route("/<int:campaign_id>/team-members/<int:member_id>/replace", methods=["POST"])
@@ -369,12 +414,12 @@ def replace_member(campaign_id, member_id):
             new = ceremony.replace_inspector(campaign, member_id, form.reason.data or "", actor=_user())
         except (Conflict, ValidationFailed, NotFound) as refused:
             db.session.rollback()
-            flash(_refused(refused), "error")
+            flash(_refused(refused), f"error {AT_LIST}")
         else:
             db.session.commit()
             flash(_("Replaced by %(name)s (%(cert)s), the next eligible inspector of the ranking.",
-                    name=new.inspector.name, cert=new.inspector.cert_no), "success")
-    return _back(campaign_id)
+                    name=new.inspector.name, cert=new.inspector.cert_no), f"success {AT_LIST}")
+    return _back_to_list(campaign_id)
 
 
 @bp.route("/<int:campaign_id>/team-members/<int:member_id>/leader", methods=["POST"])
@@ -386,9 +431,9 @@ def leader(campaign_id, member_id):
             member = ceremony.designate_leader(campaign, member_id, actor=_user())
         except (Conflict, NotFound) as refused:
             db.session.rollback()
-            flash(_refused(refused), "error")
+            flash(_refused(refused), f"error {AT_LIST}")
         else:
             db.session.commit()
             flash(_("%(name)s is the team leader for %(entity)s.", name=member.inspector.name,
-                    entity=member.entity.name), "success")
-    return _back(campaign_id)
+                    entity=member.entity.name), f"success {AT_LIST}")
+    return _back_to_list(campaign_id)
