@@ -291,12 +291,6 @@ def ready_to_draw(campaign: Campaign, kind: str) -> Draw:
     return _require_step(campaign, kind, _DRAW_STATUS[kind], frozen=True)
 
 
-def list_targets(campaign: Campaign) -> list[CampaignTarget]:
-    """The campaign's drawn targets and reserves, cell by cell in ranking order."""
-    return list(db.session.scalars(sa.select(CampaignTarget).where(CampaignTarget.campaign_id == campaign.id)
-                                   .order_by(CampaignTarget.group_code, CampaignTarget.stratum, CampaignTarget.rank)))
-
-
 def list_team_members(campaign: Campaign) -> list[TeamMember]:
     """Every team member of the campaign, replaced ones included, in pick order per visit."""
     return list(db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id)
