@@ -23,6 +23,7 @@ from spotcheck.platform.web.campaign_forms import (
     STRATA, CampaignForm, DrawForm, ReplaceInspectorForm, ReplaceTargetForm, bp_to_percent,
 )
 from spotcheck.platform.web.directory_forms import FLAG_LABELS
+from spotcheck.platform.web import labels
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
 from spotcheck.tasks import jobs
 from spotcheck.tasks.draw_jobs import submit_draw
@@ -65,20 +66,14 @@ EXCLUDED_LABELS = {
     "not_qualified": _l("Not qualified for the items' enforcement categories"),
 }
 
-FLAGGED_LABEL = _l("Flagged entities (complaints, abnormal list, serious violations, recent penalty)")
-
-
 def _user():
     return current_user._get_current_object()
 
 
-def stratum_label(code: str) -> str:
-    if code == services.FLAGGED:
-        return str(FLAGGED_LABEL)
+def stratum_label(code: str, short: bool = False) -> str:
+    """The stratum's name in the words of the user's department (its risk-class labels)."""
     style = getattr(getattr(current_user, "tenant", None), "risk_labels", "letters")
-    word = reference.RISK_LABEL_STYLES.get(style, {}).get(code)
-    risk = _("Risk class %(code)s", code=code)
-    return f"{risk} ({word})" if word and word != code else risk
+    return labels.stratum_label(code, risk_words=reference.RISK_LABEL_STYLES.get(style, {}), short=short)
 
 
 def rule_text(rule) -> str:

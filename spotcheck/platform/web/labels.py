@@ -1,7 +1,9 @@
-"""What the pages call things: roles, department kinds, job states, audited actions."""
+"""What the pages call things: roles, department kinds, job states, audited actions, strata."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.platform.permissions import Role
+from spotcheck.tenants.campaigns.services import FLAGGED
 
 ROLE_LABELS = {
     Role.platform_admin: _l("Platform administrator"),
@@ -18,6 +20,20 @@ TENANT_KIND_LABELS = {
     "supervisor": _l("Supervising department (justice bureau)"),
     "ordinary": _l("Ordinary department"),
 }
+
+FLAGGED_LABEL = _l("Flagged entities (complaints, abnormal list, serious violations, recent penalty)")
+FLAGGED_SHORT_LABEL = _l("Flagged")
+
+
+def stratum_label(code: str, *, risk_words: dict | None = None, short: bool = False) -> str:
+    """A draw stratum (分层): a risk class, with the department's word for it when it has one
+    (e.g. 高风险), or the flagged stratum (in full, or short for a table row)."""
+    if code == FLAGGED:
+        return str(FLAGGED_SHORT_LABEL if short else FLAGGED_LABEL)
+    risk = _("Risk class %(code)s", code=code)
+    word = (risk_words or {}).get(code)
+    return f"{risk} ({word})" if word and word != code and not short else risk
+
 
 JOB_STATUS_LABELS = {
     "queued": _l("Queued"),

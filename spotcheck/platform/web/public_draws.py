@@ -17,10 +17,11 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.platform.clock import today
 from spotcheck.platform.errors import NotFound
 from spotcheck.platform.permissions import public
+from spotcheck.platform.web import labels
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns import publication
 from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
-from spotcheck.tenants.campaigns.services import EXEMPT_KINDS, FLAGGED
+from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
 from spotcheck.tenants.scoping import tenant_scope
 from spotcheck.tenants.services import list_tenants
 
@@ -83,12 +84,6 @@ def check_label(name: str) -> str:
     return name
 
 
-def stratum_label(code: str) -> str:
-    if code == FLAGGED:
-        return str(_l("Flagged entities (complaints, abnormal list, serious violations, recent penalty)"))
-    return str(_l("Risk class %(code)s", code=code))
-
-
 def percent(basis_points) -> str:
     """3000 → "30%", 250 → "2.5%"."""
     if basis_points is None:
@@ -111,7 +106,7 @@ def _helpers():
         "exclusion_label": lambda reason: EXCLUSION_LABELS.get(reason, reason),
         "exempt_label": lambda kind: EXEMPT_KINDS.get(kind, kind),
         "method_name": lambda code: reference.CHECK_METHODS.get(code, code),
-        "stratum_label": stratum_label,
+        "stratum_label": labels.stratum_label,
         "check_label": check_label,
         "percent": percent,
         "rule_text": rule_text,
