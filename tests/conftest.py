@@ -25,10 +25,12 @@ DEMO_PASSWORD = "Spotcheck-2026"
 
 
 def service_missing(what: str, why: str):
+    """A service the test needs is absent: a failure under ``SPOTCHECK_REQUIRE_SERVICES=1`` (CI),
+    else a skip with the reason (DESIGN.md: ``make test`` on a machine without PostgreSQL or Redis)."""
     message = f"{what} not reachable ({why})"
-    if REQUIRE_SERVICES:
-        pytest.fail(message + " and SPOTCHECK_REQUIRE_SERVICES=1", pytrace=False)
-    pytest.skip(message)
+    if not REQUIRE_SERVICES:
+        pytest.skip(message)
+    pytest.fail(message + " and SPOTCHECK_REQUIRE_SERVICES=1", pytrace=False)
 
 
 def _pg_connect(url: str, **kwargs):

@@ -7,13 +7,10 @@ holds the seed and the counts; a refusal makes the job fail with the service's m
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from celery import shared_task
-from flask import current_app
 from flask_babel import force_locale
 
 from spotcheck.platform.errors import ServiceError
-from spotcheck.platform.extensions import db
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
 from spotcheck.tenants.campaigns import ceremony
@@ -86,18 +83,4 @@ def submit_draw(campaign, kind: str, public_inputs, user, *, locale: str = "zh_C
     """
     inputs = ceremony.clean_inputs(public_inputs)
     ceremony.ready_to_draw(campaign, kind)
-    campaign_id, job_kind = campaign.id, f"draw.{kind}"
-    try:
-        return jobs.submit(TASKS[kind], job_kind, user, campaign_id=campaign_id, public_inputs=inputs, locale=locale)
-    except Exception:
-        if not current_app.config["CELERY"].get("task_always_eager"):
-            raise
-        # Embedded mode runs the job inside this request: an unexpected failure is recorded on the
-        # job, which the user is shown like any other.
-        current_app.logger.exception("draw job failed")
-        db.session.rollback()
-        job = db.session.scalar(sa.select(Job).where(Job.kind == job_kind, Job.created_by_id == user.id)
-                                .order_by(Job.id.desc()).limit(1))
-        if job is None:
-            raise
-        return job
+    return jobs.submit(TASKS[kind], f"draw.{kind}", user, campaign_id=campaign.id, public_inputs=inputs, locale=locale)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Callable
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.platform import audit
@@ -16,14 +17,23 @@ from spotcheck.tenants.scoping import tenant_scope
 
 
 def submit(task, kind: str, user: User, **params) -> Job:
-    """Create a job of the current tenant, commit it, and queue ``task(job_id, tenant_id, user_id, **params)``."""
+    """Create a job of the current tenant, commit it, and queue ``task(job_id, tenant_id, user_id, **params)``.
+
+    In embedded mode (tasks run eagerly) the job runs inside this call; its failure is recorded on
+    the job (:func:`run_job`), which is returned and shown like any other, not raised."""
     job = Job(kind=kind, created_by_id=user.id, tenant_id=user.tenant_id)
     db.session.add(job)
     db.session.flush()
     audit.record("job.submitted", "job", job.id, actor=user, tenant_id=user.tenant_id, details={"kind": kind})
     db.session.commit()
     job_id, tenant_id, user_id = job.id, user.tenant_id, user.id
-    task.delay(job_id, tenant_id, user_id, **params)
+    try:
+        task.delay(job_id, tenant_id, user_id, **params)
+    except Exception:
+        if not current_app.config["CELERY"].get("task_always_eager"):
+            raise
+        current_app.logger.exception("%s job failed", kind)
+        db.session.rollback()
     return db.session.get(Job, job_id)
 
 

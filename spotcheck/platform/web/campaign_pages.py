@@ -384,51 +384,43 @@ def _drawn(campaign, kind):
 @bp.route("/<int:campaign_id>/targets/<int:entity_id>/replace", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def replace_target(campaign_id, entity_id):
-    campaign = services.get_campaign(campaign_id)
-    form = ReplaceTargetForm()
-    if form.validate_on_submit():
-        try:
-            incoming = ceremony.replace_target(campaign, entity_id, form.reason.data or "", actor=_user())
-        except (Conflict, ValidationFailed, NotFound) as refused:
-            db.session.rollback()
-            flash(_refused(refused), f"error {AT_LIST}")
-        else:
-            db.session.commit()
-            flash(_("Replaced by %(name)s (%(code)s), the next reserve of the stratum.", name=incoming.entity.name,
-                    code=incoming.entity.code), f"success {AT_LIST}")
-    return _back_to_list(campaign_id)
+    campaign, form = services.get_campaign(campaign_id), ReplaceTargetForm()
+    return _change_on_list(
+        campaign_id, form, lambda: ceremony.replace_target(campaign, entity_id, form.reason.data or "", actor=_user()),
+        lambda incoming: _("Replaced by %(name)s (%(code)s), the next reserve of the stratum.",
+                           name=incoming.entity.name, code=incoming.entity.code))
 
 
 @bp.route("/<int:campaign_id>/team-members/<int:member_id>/replace", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def replace_member(campaign_id, member_id):
-    campaign = services.get_campaign(campaign_id)
-    form = ReplaceInspectorForm()
-    if form.validate_on_submit():
-        try:
-            new = ceremony.replace_inspector(campaign, member_id, form.reason.data or "", actor=_user())
-        except (Conflict, ValidationFailed, NotFound) as refused:
-            db.session.rollback()
-            flash(_refused(refused), f"error {AT_LIST}")
-        else:
-            db.session.commit()
-            flash(_("Replaced by %(name)s (%(cert)s), the next eligible inspector of the ranking.",
-                    name=new.inspector.name, cert=new.inspector.cert_no), f"success {AT_LIST}")
-    return _back_to_list(campaign_id)
+    campaign, form = services.get_campaign(campaign_id), ReplaceInspectorForm()
+    return _change_on_list(
+        campaign_id, form, lambda: ceremony.replace_inspector(campaign, member_id, form.reason.data or "", actor=_user()),
+        lambda new: _("Replaced by %(name)s (%(cert)s), the next eligible inspector of the ranking.",
+                      name=new.inspector.name, cert=new.inspector.cert_no))
 
 
 @bp.route("/<int:campaign_id>/team-members/<int:member_id>/leader", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def leader(campaign_id, member_id):
     campaign = services.get_campaign(campaign_id)
-    if EmptyForm().validate_on_submit():
+    return _change_on_list(
+        campaign_id, EmptyForm(), lambda: ceremony.designate_leader(campaign, member_id, actor=_user()),
+        lambda member: _("%(name)s is the team leader for %(entity)s.", name=member.inspector.name,
+                         entity=member.entity.name))
+
+
+def _change_on_list(campaign_id, form, change, done):
+    """A change made from the target list: if the form is valid, ``change()`` is committed and
+    ``done(its result)`` shown, or rolled back and the refusal shown; back to the list as it was."""
+    if form.validate_on_submit():
         try:
-            member = ceremony.designate_leader(campaign, member_id, actor=_user())
-        except (Conflict, NotFound) as refused:
+            result = change()
+        except (Conflict, ValidationFailed, NotFound) as refused:
             db.session.rollback()
             flash(_refused(refused), f"error {AT_LIST}")
         else:
             db.session.commit()
-            flash(_("%(name)s is the team leader for %(entity)s.", name=member.inspector.name,
-                    entity=member.entity.name), f"success {AT_LIST}")
+            flash(done(result), f"success {AT_LIST}")
     return _back_to_list(campaign_id)
