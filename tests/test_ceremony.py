@@ -7,16 +7,18 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import build, campaign_data
+from campaign_world import STRATA, build, campaign_data
 from conftest import make_app, user_named
 from independent.draw_spec_check import check as independent_check
-from spotcheck.draw import proof_file
+from spotcheck.draw import proof_file, targets
 from spotcheck.draw.verify import verify
 from spotcheck.platform.audit import AuditEntry
+from spotcheck.platform.clock import today
 from spotcheck.platform.errors import Conflict, ValidationFailed
 from spotcheck.platform.extensions import db
-from spotcheck.tenants.campaigns import ceremony, services as campaigns
+from spotcheck.tenants.campaigns import ceremony, frames, services as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, TargetStatus, TeamMember
+from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.plans import services as plans
 from spotcheck.tenants.plans.models import PlanStatus
 from spotcheck.tenants.scoping import system_access, tenant_scope
@@ -218,3 +220,27 @@ def test_two_concurrent_draws_give_exactly_one(postgres_url):
         draws = ceremony.get_draw(campaigns.get_campaign(campaign_id), "targets")
         assert draws.proof["public_inputs"] in (["observer 0"], ["observer 1"])
         db.engine.dispose()
+
+
+def test_the_frame_built_by_the_database_is_the_one_read_row_by_row(app, monkeypatch):
+    """The target frame: inactive entities out, entities checked this year for the item out unless
+    flagged, flagged ones in their own stratum — the same file whether PostgreSQL builds each
+    stratum's sorted lines or the rows are read and sorted here."""
+    with app.app_context():
+        world = build()
+        drawn_campaign(app, world)  # its selected targets are "checked this year" for the item
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            codes = world["codes"]
+            db.session.execute(sa.update(Entity).where(Entity.code.in_(codes[:3])).values(abnormal=True))
+            db.session.execute(sa.update(Entity).where(Entity.code == codes[3]).values(status="deregistered"))
+            campaign = campaigns.create_campaign(
+                campaign_data(world, strata={**STRATA, "flagged": {"count": 1}}), actor=admin)
+            frame = frames.target_frame(campaign, today())
+            monkeypatch.setattr(frames, "_cells_in_database", frames._cells_read_in_order)
+            assert frames.target_frame(campaign, today()) == frame
+    cells = dict(targets.parse_frame_file(frame.file))
+    assert sorted(cells[("YJJ", "flagged")]) == sorted(codes[:3]) and frame.counts["YJJ"]["flagged"] == 3
+    assert frame.excluded["not_active"] == 1 and frame.excluded["checked_this_year"] >= 1
+    listed = {code for ids in cells.values() for code in ids}
+    assert codes[3] not in listed and len(listed) + sum(frame.excluded.values()) == len(codes)
