@@ -46,8 +46,8 @@ bench: install-dev
 
 # After changing UI strings: extract them, merge into the catalog, translate, compile.
 translations: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/spotcheck-messages.pot .
-	$(BIN)/pybabel update -i /tmp/spotcheck-messages.pot -d spotcheck/translations -l zh_Hans_CN
+	$(BIN)/pybabel extract --no-wrap -F babel.cfg -k _l -o /tmp/spotcheck-messages.pot .
+	$(BIN)/pybabel update --no-wrap -i /tmp/spotcheck-messages.pot -d spotcheck/translations -l zh_Hans_CN
 	$(BIN)/pybabel compile -d spotcheck/translations
 
 clean:

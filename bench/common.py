@@ -46,9 +46,9 @@ def fresh_database(label: str) -> Iterator[str]:
     """A new database, migrated, with the demo departments and users (no city); dropped afterwards."""
     import flask_migrate
 
-    from spotcheck import create_app
-    from spotcheck.platform.demo import load_demo
-    from spotcheck.platform.extensions import db
+    from spotcheck.platform.factory import create_app
+    from spotcheck.demo import load_demo
+    from spotcheck.core.database import db
 
     name = f"sc_bench_{label}_{uuid.uuid4().hex[:8]}"
     with admin_connect(autocommit=True) as conn:
@@ -81,8 +81,8 @@ def vacuum_analyze(url: str, *tables: str) -> None:
 
 @contextmanager
 def app_context(url: str):
-    from spotcheck import create_app
-    from spotcheck.platform.extensions import db
+    from spotcheck.platform.factory import create_app
+    from spotcheck.core.database import db
 
     app = create_app({"DATABASE_URL": url})
     with app.app_context():

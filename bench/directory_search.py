@@ -30,11 +30,11 @@ def load(url: str, count: int) -> dict:
     """``count`` registry entities and one directory entry each for 市场监管局, in bulk."""
     import sqlalchemy as sa
 
-    from spotcheck.platform.demo_city import city
-    from spotcheck.platform.extensions import db
+    from spotcheck.demo.city import city
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
     from spotcheck.tenants.models import Tenant
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     samples = []
     with app_context(url), Timer() as timer:
@@ -116,7 +116,7 @@ def build_queries(samples: list[tuple[str, str]], count: int) -> list[tuple[str,
 
 def _capture_statement(search, filters):
     """The SELECT that ``search_directory`` runs for ``filters`` (to page the same query by OFFSET)."""
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
 
     captured = []
     original = db.session.scalars
@@ -134,10 +134,10 @@ def _capture_statement(search, filters):
 
 
 def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict]:
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory.models import DirectoryEntry
     from spotcheck.tenants.directory.services import Filters, search_directory
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     results = []
     with app_context(url), tenant_scope(tenant):

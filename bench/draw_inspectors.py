@@ -45,7 +45,7 @@ def id_number(number: int) -> str:
 def users():
     import sqlalchemy as sa
 
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.models import User
 
     return {u.login: u for u in db.session.scalars(sa.select(User).where(User.login.in_(["scj_admin", "scj_planner",
@@ -56,13 +56,13 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
     """A campaign with exactly VISITS targets drawn, the inspectors and the recusals."""
     import sqlalchemy as sa
 
-    from spotcheck.platform.clock import today
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.clock import today
+    from spotcheck.core.database import db
     from spotcheck.tenants.campaigns import ceremony, services as campaigns
     from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
     from spotcheck.tenants.inspectors import services as inspectors
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     rng = random.Random(20260302)
     with app_context(url), tenant_scope(tenant):
@@ -110,10 +110,10 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
     """freeze_inspectors + draw_inspectors as the platform runs them (services, then commit)."""
     import sqlalchemy as sa
 
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.campaigns import ceremony, publication, services as campaigns
     from spotcheck.tenants.campaigns.models import Draw, TeamMember
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     with app_context(url), tenant_scope(tenant):
         planner = users()["scj_planner"]

@@ -108,11 +108,11 @@ def setup(url: str, items: int) -> dict:
     """Published items, a plan of 2026 with them, filed by the justice bureau (through the services)."""
     import sqlalchemy as sa
 
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.items import services as item_services
     from spotcheck.tenants.models import User
     from spotcheck.tenants.plans import services as plans
-    from spotcheck.tenants.scoping import system_access, tenant_scope
+    from spotcheck.core.scoping import system_access, tenant_scope
 
     with app_context(url):
         with system_access("bench: look up the demo users"):
@@ -144,7 +144,7 @@ def new_campaign(item_id: int, title: str) -> int:
     candidates as "checked this year"), approved: the target draw is committed."""
     import sqlalchemy as sa
 
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.campaigns import services as campaigns
     from spotcheck.tenants.models import User
 
@@ -162,7 +162,7 @@ def new_campaign(item_id: int, title: str) -> int:
 def _planner():
     import sqlalchemy as sa
 
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.models import User
 
     return db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
@@ -175,10 +175,10 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
     """freeze_targets + draw_targets as the platform runs them (services, then commit)."""
     import sqlalchemy as sa
 
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.campaigns import ceremony, services as campaigns
     from spotcheck.tenants.campaigns.models import CampaignTarget, Draw
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     with app_context(url), tenant_scope(tenant):
         campaign_id = new_campaign(item_id, "食品经营者双随机抽查（可验证抽取）")
@@ -209,10 +209,10 @@ def random_draw(url: str, tenant: int, item_id: int) -> dict:
     import sqlalchemy as sa
 
     from spotcheck.draw.targets import cell_size
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.campaigns import services as campaigns
     from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     where = ("d.tenant_id = :tenant AND d.category = :category AND e.status = 'active' AND e.id NOT IN ("
              "SELECT t.entity_id FROM campaign_target t JOIN campaign c ON c.id = t.campaign_id "
@@ -255,9 +255,9 @@ def engine_only(url: str, tenant: int) -> dict:
 
     from spotcheck import draw as engine
     from spotcheck.draw import proof_file, targets as target_engine
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.campaigns.models import Draw, DrawKind
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     with app_context(url), tenant_scope(tenant):
         file = db.session.scalar(sa.select(Draw.frame_file).where(Draw.kind == DrawKind.targets,
@@ -292,10 +292,10 @@ def verify_stored(url: str, tenant: int) -> dict:
 
     from spotcheck.draw import proof_file
     from spotcheck.draw.verify import verify
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.campaigns.ceremony import published_bytes
     from spotcheck.tenants.campaigns.models import Draw, DrawKind
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     with app_context(url), tenant_scope(tenant):
         record = db.session.scalar(sa.select(Draw).where(Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None))

@@ -19,14 +19,14 @@ TITLE = f"Import of {ENTITIES:,} entities into the registry (PostgreSQL)"
 
 def spreadsheet_rows(count: int) -> list[dict]:
     """``count`` rows as a filled-in spreadsheet gives them (text cells, Chinese names)."""
-    from spotcheck.platform.demo_city import as_spreadsheet_row, city
+    from spotcheck.demo.city import as_spreadsheet_row, city
 
     return [as_spreadsheet_row(row) for row, _entries in city(0, count, today=TODAY)]
 
 
 def bulk_import(url: str, rows: list[dict]) -> dict:
     """Validate every row while streaming it into COPY; commit once. Returns the timings."""
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
     from spotcheck.tenants.directory.services import clean_entity
 
@@ -58,7 +58,7 @@ def timer_now() -> float:
 
 def orm_import(url: str, rows: list[dict]) -> dict:
     """The baseline: the same validation, then one ORM object added and flushed per row."""
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory.models import Entity
     from spotcheck.tenants.directory.services import clean_entity
 
@@ -75,7 +75,7 @@ def orm_import(url: str, rows: list[dict]) -> dict:
 def count_entities(url: str) -> int:
     import sqlalchemy as sa
 
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory.models import Entity
 
     with app_context(url):

@@ -1,4 +1,6 @@
-"""Spotcheck: the 双随机、一公开 supervision platform."""
-from spotcheck.platform.factory import create_app
+"""Spotcheck: the 双随机、一公开 supervision platform.
 
-__all__ = ["create_app"]
+The package imports nothing itself, so that ``import spotcheck.draw`` (the draw engine and its
+verifier, standard library only) works in a bare Python. The application is built by
+:func:`spotcheck.platform.factory.create_app`.
+"""

@@ -14,7 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 
 def _create_app() -> Flask:
-    from spotcheck import create_app
+    from spotcheck.platform.factory import create_app
 
     return create_app()
 
@@ -55,7 +55,7 @@ def audit_group() -> None:
 @audit_group.command("verify", help="Verify every hash chain; exit 1 and name the first bad entry if any.")
 @with_appcontext
 def audit_verify() -> None:
-    from spotcheck.platform import audit
+    from spotcheck.core import audit
 
     checked, breaks = audit.verify()
     if breaks:
@@ -72,7 +72,7 @@ def audit_verify() -> None:
                    "its size; a bigger N grows it; 0: departments and users only).")
 @with_appcontext
 def demo_command(entities: int | None) -> None:
-    from spotcheck.platform.demo import DEMO_ENTITIES, DEMO_PASSWORD, city_size, city_summary, load_demo
+    from spotcheck.demo import DEMO_ENTITIES, DEMO_PASSWORD, city_size, city_summary, load_demo
 
     if entities is None:
         existing = city_size()
@@ -98,8 +98,8 @@ def demo_command(entities: int | None) -> None:
 @click.password_option()
 @with_appcontext
 def create_platform_admin(login: str, name: str, password: str) -> None:
-    from spotcheck.platform.errors import ValidationFailed
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.errors import ValidationFailed
+    from spotcheck.core.database import db
     from spotcheck.tenants.services import create_user
 
     try:

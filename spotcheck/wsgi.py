@@ -1,4 +1,4 @@
 """WSGI entry point for gunicorn: ``gunicorn spotcheck.wsgi:app``."""
-from spotcheck import create_app
+from spotcheck.platform.factory import create_app
 
 app = create_app()

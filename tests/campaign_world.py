@@ -12,13 +12,13 @@ import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
 from conftest import user_named
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.tenants.directory import services as directory
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors import services as inspectors
 from spotcheck.tenants.items import services as items
 from spotcheck.tenants.plans import services as plans
-from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.core.scoping import tenant_scope
 
 CATEGORY = "测试危化类"
 QUALIFICATION = "culture"  # an enforcement category no demo inspector holds

@@ -48,9 +48,9 @@ def build_database(url: str) -> None:
     """Migrate an empty database and load the demo departments into it."""
     import flask_migrate
 
-    from spotcheck import create_app
-    from spotcheck.platform.demo import load_demo
-    from spotcheck.platform.extensions import db
+    from spotcheck.platform.factory import create_app
+    from spotcheck.demo import load_demo
+    from spotcheck.core.database import db
 
     app = create_app({"DATABASE_URL": url})
     with app.app_context():
@@ -121,14 +121,14 @@ def postgres_url(request):
 
 
 def make_app(url: str, **overrides):
-    from spotcheck import create_app
+    from spotcheck.platform.factory import create_app
 
     return create_app({"DATABASE_URL": url, **overrides})
 
 
 @pytest.fixture
 def app(database_url):
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
 
     application = make_app(database_url)
     yield application
@@ -184,7 +184,7 @@ def tenant_id(code: str) -> int:
     """The id of a demo department (inside an app context)."""
     import sqlalchemy as sa
 
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.models import Tenant
 
     return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
@@ -194,9 +194,9 @@ def user_named(login_name: str):
     """A demo user, looked up across departments (inside an app context)."""
     import sqlalchemy as sa
 
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.models import User
-    from spotcheck.tenants.scoping import system_access
+    from spotcheck.core.scoping import system_access
 
     with system_access("test lookup"):
         return db.session.scalar(sa.select(User).where(User.login == login_name))
@@ -211,7 +211,7 @@ def served(sqlite_template, folder, prepare=None):
 
     from werkzeug.serving import make_server
 
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
 
     path = folder / "spotcheck.db"
     shutil.copy(sqlite_template, path)

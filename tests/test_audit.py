@@ -5,9 +5,9 @@ import pytest
 import sqlalchemy as sa
 
 from conftest import bearer, login, post_form, signed_in
-from spotcheck.platform.audit import AuditEntry
-from spotcheck.platform.extensions import db
-from spotcheck.tenants.scoping import system_access
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access
 
 
 def entries(app, **where):

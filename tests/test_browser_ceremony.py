@@ -29,11 +29,11 @@ OBSERVERS = ["人大代表 李红: 3141", "企业代表: 春风又绿江南岸"]
 
 def _prepare_department(entities: int = 30, inspector_count: int = 8) -> None:
     """A published item, directory entries and qualified inspectors of 应急管理局; no plan yet."""
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory import services as directory
     from spotcheck.tenants.inspectors import services as inspectors
     from spotcheck.tenants.items import services as items
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     admin, lead = user_named("yjj_admin"), user_named("scj_admin")
     codes = [credit_code(n) for n in range(entities)]

@@ -132,9 +132,9 @@ def test_admin_imports_the_item_list_through_the_pages(page, tmp_path):
 
 def test_the_job_page_follows_a_running_import(page, live):
     """The poller moves the progress bar while the job runs and shows the result when it is done."""
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tasks.models import Job, JobStatus
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     app = live[0]
     with app.app_context():

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from stdnum.cn import uscc
 
 from conftest import tenant_id
-from spotcheck.platform.demo_city import credit_code
+from spotcheck.demo.city import credit_code
 
 
 def code(n: int) -> str:
@@ -24,7 +24,7 @@ def row(n: int, **changes) -> dict:
 
 
 def entities(prefix: str = "杭州批量") -> dict[str, tuple]:
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory.models import Entity
 
     return {e.code: (e.name, e.abnormal, e.penalized_on, e.complaints, e.credit_rating, e.updated_at)
@@ -36,7 +36,7 @@ def test_codes_of_the_tests_are_valid():
 
 
 def test_upsert_inserts_new_and_updates_existing_rows(app):
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
 
     with app.app_context():
@@ -58,7 +58,7 @@ def test_upsert_inserts_new_and_updates_existing_rows(app):
 
 
 def test_the_same_import_twice_changes_nothing(app):
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
 
     rows = [row(n, abnormal=n % 3 == 0, credit_rating="AB"[n % 2]) for n in range(40)]
@@ -72,7 +72,7 @@ def test_the_same_import_twice_changes_nothing(app):
 
 
 def test_a_code_given_twice_keeps_the_later_row(app):
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
 
     with app.app_context():
@@ -83,7 +83,7 @@ def test_a_code_given_twice_keeps_the_later_row(app):
 
 
 def test_new_entities_are_numbered_in_the_order_of_the_file(app):
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
     from spotcheck.tenants.directory.models import Entity
 
@@ -96,7 +96,7 @@ def test_new_entities_are_numbered_in_the_order_of_the_file(app):
 
 
 def test_a_rollback_leaves_nothing(app):
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
 
     with app.app_context():
@@ -114,7 +114,7 @@ def test_a_rollback_leaves_nothing(app):
 
 def test_a_failing_row_source_imports_nothing(app):
     """Validation while streaming: the row source raises after the last row, nothing is merged."""
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
 
     def rows():
@@ -129,7 +129,7 @@ def test_a_failing_row_source_imports_nothing(app):
 
 
 def test_progress_is_reported_while_rows_stream(app, monkeypatch):
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
 
     monkeypatch.setattr(bulk, "COPY_BATCH", 10)
@@ -143,10 +143,10 @@ def test_progress_is_reported_while_rows_stream(app, monkeypatch):
 
 
 def test_directory_entries_in_bulk(app):
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
     from spotcheck.tenants.directory.models import DirectoryEntry
-    from spotcheck.tenants.scoping import TenantViolation, tenant_scope
+    from spotcheck.core.scoping import TenantViolation, tenant_scope
 
     with app.app_context():
         bulk.upsert_entities([row(n) for n in range(6)])

@@ -14,14 +14,14 @@ import sqlalchemy as sa
 from campaign_world import CATEGORY, build, campaign_data, credit_code
 from conftest import REDIS_URL, bearer, make_app, post_form, signed_in, user_named
 from spotcheck.draw.verify import verify
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.tasks import draw_jobs, jobs
 from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants.campaigns import ceremony, services as campaigns
 from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.core.scoping import tenant_scope
 from test_celery import JOB_TIMEOUT, _poll_job, celery_queue, redis_available, worker  # noqa: F401 (fixtures)
 
 

@@ -13,12 +13,12 @@ import pytest
 import sqlalchemy as sa
 
 from conftest import REDIS_URL, bearer, make_app, service_missing, tenant_id, user_named
-from spotcheck.platform import audit
-from spotcheck.platform.audit import AuditEntry
-from spotcheck.platform.extensions import db
+from spotcheck.core import audit
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.database import db
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job, JobStatus
-from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.core.scoping import tenant_scope
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WORKER_READY_TIMEOUT = 30
@@ -74,7 +74,7 @@ class Worker:
             "PYTHONUNBUFFERED": "1",
         }
         self.proc = subprocess.Popen(
-            [*_celery_command(), "-A", "spotcheck.tasks.worker", "worker", "--pool=solo", "--concurrency=1",
+            [*_celery_command(), "-A", "spotcheck.worker", "worker", "--pool=solo", "--concurrency=1",
              "--loglevel=info", "-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle"],
             cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )

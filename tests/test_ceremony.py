@@ -12,16 +12,16 @@ from conftest import make_app, user_named
 from independent.draw_spec_check import check as independent_check
 from spotcheck.draw import proof_file, targets
 from spotcheck.draw.verify import verify
-from spotcheck.platform.audit import AuditEntry
-from spotcheck.platform.clock import today
-from spotcheck.platform.errors import Conflict, ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.clock import today
+from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import ceremony, frames, services as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.plans import services as plans
 from spotcheck.tenants.plans.models import PlanStatus
-from spotcheck.tenants.scoping import system_access, tenant_scope
+from spotcheck.core.scoping import system_access, tenant_scope
 
 
 def drawn_campaign(app, world, inputs=("observer:人大代表 1234",)):

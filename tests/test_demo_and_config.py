@@ -5,7 +5,7 @@ import pytest
 
 from conftest import DEMO_PASSWORD, login
 from spotcheck.platform.config import ConfigError, load_config
-from spotcheck.platform.demo import DEPARTMENTS
+from spotcheck.demo import DEPARTMENTS
 
 
 def test_demo_is_idempotent_and_prints_every_login(app):

@@ -9,22 +9,22 @@ import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
 from conftest import tenant_id
-from spotcheck.platform.demo_city import PLAN_LINES
+from spotcheck.demo.city import PLAN_LINES
 
 TODAY = date(2026, 11, 21)
 
 
 def _state():
-    from spotcheck.platform import personal_data
-    from spotcheck.platform.audit import AuditEntry
-    from spotcheck.platform.extensions import db
+    from spotcheck.core import personal_data
+    from spotcheck.core.audit import AuditEntry
+    from spotcheck.core.database import db
     from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
     from spotcheck.tenants.inspectors.models import Inspector, Recusal
     from spotcheck.tenants.items import services as items
     from spotcheck.tenants.plans.models import Plan
     from spotcheck.tenants.rules import services as rules
-    from spotcheck.tenants.scoping import system_access, tenant_scope
+    from spotcheck.core.scoping import system_access, tenant_scope
 
     state = {"entities": {e.code: e for e in db.session.scalars(sa.select(Entity))}, "departments": {}, "plans": {}}
     with system_access("test: count every audit entry"):
@@ -53,8 +53,8 @@ def _state():
 
 
 def test_a_small_demo_city(app):
-    from spotcheck.platform import audit
-    from spotcheck.platform.demo import city_size, load_demo
+    from spotcheck.core import audit
+    from spotcheck.demo import city_size, load_demo
 
     with app.app_context():
         assert city_size() == 0  # the test template: departments and users only
@@ -124,8 +124,8 @@ def test_a_small_demo_city(app):
 
 
 def test_the_city_grows_and_the_command_keeps_its_size(app):
-    from spotcheck.platform.demo import city_size, load_demo
-    from spotcheck.platform.extensions import db
+    from spotcheck.demo import city_size, load_demo
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory.models import Entity
 
     with app.app_context():

@@ -24,17 +24,17 @@ STAGES = {
 
 
 def _load(entities=None):
-    from spotcheck.platform.demo import CAMPAIGNS_FROM, load_demo
+    from spotcheck.demo import CAMPAIGNS_FROM, load_demo
 
     load_demo(entities=entities or CAMPAIGNS_FROM, today=TODAY)
 
 
 def _counts():
-    from spotcheck.platform.audit import AuditEntry
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.audit import AuditEntry
+    from spotcheck.core.database import db
     from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
     from spotcheck.tenants.plans.models import Plan
-    from spotcheck.tenants.scoping import system_access
+    from spotcheck.core.scoping import system_access
 
     with system_access("test: count the demo"):
         return {model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
@@ -44,7 +44,7 @@ def _counts():
 def _public_draws(app):
     """{(campaign code, kind): (campaign id, stage)} of every draw on the public portal."""
     from spotcheck.tenants.campaigns import publication
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     draws = {}
     with app.app_context():
@@ -86,11 +86,11 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
 
 
 def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
-    from spotcheck.platform.demo import city_summary
-    from spotcheck.platform.extensions import db
+    from spotcheck.demo import city_summary
+    from spotcheck.core.database import db
     from spotcheck.tenants.campaigns import ceremony, services as campaigns
     from spotcheck.tenants.plans.models import Plan
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     with app.app_context():
         _load()

@@ -200,9 +200,9 @@ def test_adding_changing_and_removing_through_the_pages(app):
     assert removed.status_code == 302 and admin.get(entry_url).status_code == 404
     import sqlalchemy as sa
 
-    from spotcheck.platform.audit import AuditEntry
-    from spotcheck.platform.extensions import db
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.audit import AuditEntry
+    from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
 
     with app.app_context(), tenant_scope(tenant_id("YJJ")):
         logged = set(db.session.scalars(sa.select(AuditEntry.action)))
@@ -210,9 +210,9 @@ def test_adding_changing_and_removing_through_the_pages(app):
 
 
 def test_keyset_pagination_returns_every_row_once(app):
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     with app.app_context(), tenant_scope(tenant_id("YJJ")):
         entities = [Entity(code=f"PAGE-{n:04d}", name=f"翻页测试产品{n}", entity_type="product", industry_code="C13",

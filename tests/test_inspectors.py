@@ -151,9 +151,9 @@ def test_expired_and_expiring_certificates_are_marked(app):
 
 
 def test_full_id_number_is_shown_only_to_the_admin_through_the_reveal(app):
-    from spotcheck.platform.audit import AuditEntry
-    from spotcheck.platform.extensions import db
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.audit import AuditEntry
+    from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
 
     client, headers = app.test_client(), bearer(app, "scj_admin")
     inspector = client.post("/api/v1/inspectors", headers=headers, json=inspector_json(is_expert=True)).json
@@ -196,9 +196,9 @@ def test_full_id_number_is_shown_only_to_the_admin_through_the_reveal(app):
 
 
 def _registry_entity(app, code: str, name: str) -> None:
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.directory.services import save_entity
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     with app.app_context():
         actor = user_named("scj_admin")

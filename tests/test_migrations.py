@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.platform.rls import include_object
 
 
@@ -45,7 +45,7 @@ def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
     from spotcheck.draw.verify import verify
     from spotcheck.tenants.campaigns import ceremony
     from spotcheck.tenants.campaigns.models import Draw
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
     from test_public_draws import campaign_through
 
     def published(campaign_id):

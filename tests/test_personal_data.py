@@ -26,13 +26,13 @@ from stdnum.cn import ric, uscc
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from conftest import bearer, post_form, signed_in, tenant_id, user_named
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, declared_access
 from spotcheck.tenants.directory import services as directory
 from spotcheck.tenants.inspectors import services as inspectors
 from spotcheck.tenants.items import services as items
 from spotcheck.tenants.rules import services as rules
-from spotcheck.tenants.scoping import TenantOwned, tenant_scope
+from spotcheck.core.scoping import TenantOwned, tenant_scope
 
 
 def valid_id(first17: str) -> str:

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from conftest import bearer, post_form, signed_in, user_named
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.tenants.items import services as items
-from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.core.scoping import tenant_scope
 
 ITEM_NAME = "危险化学品经营许可条件检查"
 

@@ -13,14 +13,14 @@ import sqlalchemy as sa
 
 from campaign_world import build, campaign_data, credit_code, id_number
 from conftest import user_named
-from spotcheck.platform import personal_data
-from spotcheck.platform.extensions import db
+from spotcheck.core import personal_data
+from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import ceremony, services as campaigns
 from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.plans import services as plans
-from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.core.scoping import tenant_scope
 
 INPUT = "observer:人大代表 0301"
 

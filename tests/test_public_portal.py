@@ -9,12 +9,12 @@ from urllib.parse import quote
 
 from campaign_world import id_number
 from conftest import signed_in, tenant_id, user_named
-from spotcheck.platform.clock import today
-from spotcheck.platform.extensions import db
+from spotcheck.core.clock import today
+from spotcheck.core.database import db
 from spotcheck.tenants.inspectors import services as inspectors
 from spotcheck.tenants.items import services as items
 from spotcheck.tenants.rules import services as rules
-from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.core.scoping import tenant_scope
 
 PDF = b"%PDF-1.4\n% spotcheck test document\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 RULES_FILE_NAME = "市场监管局双随机实施细则.pdf"

@@ -21,7 +21,7 @@ HTML = b"<!doctype html><html><script>alert(1)</script></html>"
 @pytest.fixture
 def rules_app(database_url, tmp_path, monkeypatch):
     """An app with its own instance folder, so the stored files can be found and are cleaned up."""
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
 
     monkeypatch.setenv("SPOTCHECK_INSTANCE", str(tmp_path / "instance"))
     application = make_app(database_url)
@@ -136,9 +136,9 @@ def test_a_file_needs_the_text_first(rules_app):
     """A department without a rules document is told to write its title and text first."""
     from conftest import tenant_id
 
-    from spotcheck.platform.extensions import db
+    from spotcheck.core.database import db
     from spotcheck.tenants.rules.models import RulesDocument
-    from spotcheck.tenants.scoping import tenant_scope
+    from spotcheck.core.scoping import tenant_scope
 
     app = rules_app
     with app.app_context(), tenant_scope(tenant_id("SFJ")):

@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
 from conftest import bearer, csrf_token, signed_in, tenant_id
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.spreadsheets.columns import (
     DIRECTORY,
     HINT_MARKER,

@@ -8,11 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from conftest import tenant_id, user_named
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.tenants.models import ApiToken, User
-from spotcheck.tenants.scoping import (
-    TenantOwned, TenantViolation, cross_tenant, tenant_scope,
-)
+from spotcheck.core.scoping import TenantOwned, TenantViolation, cross_tenant, tenant_scope
 
 
 
@@ -75,10 +73,10 @@ def test_cross_tenant_reads_only_for_supervisor_and_coordinator(app):
 
 ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/platform/accounts.py",  # identity lookups before a tenant is known
-    "spotcheck/platform/audit.py",  # chain heads and verification
-    "spotcheck/platform/demo.py",  # loading the demo city
+    "spotcheck/core/audit.py",  # chain heads and verification
+    "spotcheck/demo/__init__.py",  # loading the demo city
     "spotcheck/tenants/services.py",  # creating a platform administrator
-    "spotcheck/tenants/scoping.py",  # its definition
+    "spotcheck/core/scoping.py",  # its definition
 }
 
 

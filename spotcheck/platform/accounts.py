@@ -12,13 +12,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.platform import audit
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.errors import NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
-from spotcheck.platform.passwords import DUMMY_HASH, hash_password, password_problems, verify_password
+from spotcheck.core import audit
+from spotcheck.core import clock
+from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.database import db
+from spotcheck.core.passwords import DUMMY_HASH, hash_password, password_problems, verify_password
 from spotcheck.tenants.models import ApiToken, User
-from spotcheck.tenants.scoping import system_access
+from spotcheck.core.scoping import system_access
 from spotcheck.tenants.services import new_session_stamp
 
 TOKEN_PREFIX = "sct_"
@@ -37,7 +37,7 @@ def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: 
     """Check a login and password; after ``max_failures`` wrong passwords in a row the account
     is locked for ``lock_minutes`` (登录失败处理). Every attempt is audited."""
     login = (login or "").strip().lower()
-    now = utcnow()
+    moment = clock.now()
     with system_access("look up a login"):
         user = db.session.scalar(sa.select(User).where(User.login == login))
         if user is None:
@@ -52,7 +52,7 @@ def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: 
             user.failed_logins = (user.failed_logins or 0) + 1
             details = {"why": "password", "failures": user.failed_logins}
             if user.failed_logins >= max_failures:
-                user.locked_until = now + timedelta(minutes=lock_minutes)
+                user.locked_until = moment + timedelta(minutes=lock_minutes)
                 user.failed_logins = 0
                 details["locked_minutes"] = lock_minutes
             audit.record("auth.login_failed", "user", user.id, actor=user, tenant_id=user.tenant_id, details=details)
@@ -62,7 +62,7 @@ def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: 
             raise LoginRefused(_l("This account is deactivated. Ask your administrator."))
         user.failed_logins = 0
         user.locked_until = None
-        user.last_login_at = now
+        user.last_login_at = moment
         audit.record("auth.login", "user", user.id, actor=user, tenant_id=user.tenant_id)
     return user
 
@@ -128,7 +128,7 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     if token is None:
         raise NotFound(_l("No such token."))
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
         audit.record("token.revoked", "api_token", token.id, actor=user, tenant_id=user.tenant_id)
     return token
 
@@ -144,6 +144,6 @@ def user_for_token(secret: str) -> User | None:
         user = token.user
         if not user.active or user.is_locked:
             return None
-        token.last_used_at = utcnow()
+        token.last_used_at = clock.now()
         db.session.commit()
     return user

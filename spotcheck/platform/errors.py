@@ -1,4 +1,4 @@
-"""Domain errors raised by services, and how the web and API layers show them."""
+"""How the web and API layers show the domain errors (:mod:`spotcheck.core.errors`)."""
 from __future__ import annotations
 
 from flask import jsonify, render_template, request
@@ -6,35 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-
-class ServiceError(Exception):
-    """Base of the errors services raise; views turn them into 4xx answers."""
-
-    status = 400
-
-
-class ValidationFailed(ServiceError):
-    """Bad input: ``errors`` maps each field to its messages, in the user's language."""
-
-    status = 422
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items()))
-        self.errors = {field: [str(m) for m in messages] for field, messages in errors.items()}
-
-
-class NotFound(ServiceError):
-    """No such object in the current tenant (another tenant's object is also "not found")."""
-
-    status = 404
-
-
-class Forbidden(ServiceError):
-    status = 403
-
-
-class Conflict(ServiceError):
-    status = 409
+from spotcheck.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed  # noqa: F401
 
 
 def _wants_json() -> bool:

@@ -7,9 +7,11 @@ import os
 from flask import Flask, session
 from sqlalchemy import event
 
+from spotcheck.core import settings
 from spotcheck.platform import errors, session as web_session
 from spotcheck.platform.config import load_config
-from spotcheck.platform.extensions import api, babel, csrf, db, login_manager, migrate, talisman
+from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import public
 
 CONTENT_SECURITY_POLICY = {
@@ -36,10 +38,17 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _current_config():
+    from flask import current_app
+
+    return current_app.config
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask("spotcheck", instance_path=os.environ.get("SPOTCHECK_INSTANCE") or None,
                 template_folder="platform/templates", static_folder="platform/static")
     app.config.update(load_config(app.instance_path, config))
+    settings.use(_current_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)

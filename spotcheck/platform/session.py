@@ -11,7 +11,7 @@ from flask_login import current_user, logout_user
 from spotcheck.platform import accounts
 from spotcheck.platform.extensions import csrf, login_manager
 from spotcheck.platform.permissions import declared_access, is_api_request
-from spotcheck.tenants.scoping import bind_request_scope, unbind
+from spotcheck.core.scoping import bind_request_scope, unbind
 
 _UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from spotcheck.platform import audit
-from spotcheck.platform.extensions import db
+from spotcheck.core import audit
+from spotcheck.core.database import db
 from spotcheck.tasks.jobs import run_job
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from celery import shared_task
 from flask_babel import force_locale
 
-from spotcheck.platform.errors import ServiceError
+from spotcheck.core.errors import ServiceError
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
 from spotcheck.tenants.campaigns import ceremony

@@ -8,7 +8,7 @@ from celery import shared_task
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
 from spotcheck.tenants.spreadsheets import importing

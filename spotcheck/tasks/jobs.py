@@ -7,13 +7,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.platform import audit
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.errors import NotFound
-from spotcheck.platform.extensions import db
+from spotcheck.core import audit
+from spotcheck.core.clock import now
+from spotcheck.core.errors import NotFound
+from spotcheck.core.database import db
 from spotcheck.tasks.models import Job, JobStatus
 from spotcheck.tenants.models import User
-from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.core.scoping import tenant_scope
 
 
 def submit(task, kind: str, user: User, **params) -> Job:
@@ -53,7 +53,7 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
     with tenant_scope(tenant_id):
         job = get_job(job_id)
         user = db.session.scalar(sa.select(User).where(User.id == user_id))
-        job.status, job.started_at = JobStatus.running, utcnow()
+        job.status, job.started_at = JobStatus.running, now()
         db.session.commit()
 
         def progress(percent: int) -> None:
@@ -65,11 +65,11 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
         except Exception as exc:  # the job records the failure; the worker logs the traceback
             db.session.rollback()
             job = get_job(job_id)
-            job.status, job.error, job.finished_at = JobStatus.failed, str(exc)[:2000], utcnow()
+            job.status, job.error, job.finished_at = JobStatus.failed, str(exc)[:2000], now()
             audit.record("job.failed", "job", job.id, actor=user, details={"kind": job.kind})
             db.session.commit()
             raise
-        job.status, job.result, job.progress, job.finished_at = JobStatus.succeeded, result, 100, utcnow()
+        job.status, job.result, job.progress, job.finished_at = JobStatus.succeeded, result, 100, now()
         audit.record("job.succeeded", "job", job.id, actor=user, details={"kind": job.kind})
         db.session.commit()
         return result

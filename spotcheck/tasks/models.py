@@ -7,9 +7,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.extensions import db
-from spotcheck.tenants.scoping import TenantOwned
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
+from spotcheck.core.scoping import TenantOwned
 
 
 class JobStatus(str, enum.Enum):
@@ -31,7 +31,7 @@ class Job(TenantOwned, db.Model):
     result: Mapped[dict | None] = mapped_column(sa.JSON)
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 

@@ -7,9 +7,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from spotcheck.platform.clock import as_utc, utcnow
-from spotcheck.platform.extensions import db
-from spotcheck.tenants.scoping import TenantOwned
+from spotcheck.core.clock import as_utc, now
+from spotcheck.core.database import db
+from spotcheck.core.scoping import TenantOwned
 
 
 class TenantKind(str, enum.Enum):
@@ -36,7 +36,7 @@ class Tenant(db.Model):
     #: How risk classes are shown: "letters" (A/B/C/D) or "words" (高/较高/一般/低).
     risk_labels: Mapped[str] = mapped_column(sa.String(8), default="letters")
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
 class User(TenantOwned, db.Model):
@@ -56,7 +56,7 @@ class User(TenantOwned, db.Model):
     #: Changes whenever the password changes, so older sessions stop working.
     session_stamp: Mapped[str] = mapped_column(sa.String(32))
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
     tenant: Mapped[Tenant | None] = relationship(lazy="joined")
 
@@ -79,7 +79,7 @@ class User(TenantOwned, db.Model):
     @property
     def is_locked(self) -> bool:
         """Locked after too many failed logins (登录失败锁定), until ``locked_until``."""
-        return self.locked_until is not None and as_utc(self.locked_until) > utcnow()
+        return self.locked_until is not None and as_utc(self.locked_until) > now()
 
     def has_role(self, *roles: str) -> bool:
         return bool(set(roles).intersection(self.roles or ()))
@@ -96,7 +96,7 @@ class ApiToken(TenantOwned, db.Model):
     name: Mapped[str] = mapped_column(sa.String(100))
     prefix: Mapped[str] = mapped_column(sa.String(16))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 

@@ -5,10 +5,10 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from spotcheck.platform.extensions import db
-from spotcheck.platform.permissions import Role
+from spotcheck.core.database import db
+from spotcheck.core.policy import Role
 from spotcheck.tenants.models import Tenant, User
-from spotcheck.tenants.scoping import cross_tenant
+from spotcheck.core.scoping import cross_tenant
 
 
 def departments(reader=None) -> list[dict]:

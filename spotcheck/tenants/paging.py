@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.platform.errors import NotFound
-from spotcheck.platform.extensions import db
+from spotcheck.core.errors import NotFound
+from spotcheck.core.database import db
 
 
 @dataclass(frozen=True)

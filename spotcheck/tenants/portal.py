@@ -16,7 +16,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.paging import NumberedPage, paginate

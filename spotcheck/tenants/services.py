@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from spotcheck.platform import audit
-from spotcheck.platform.errors import NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
-from spotcheck.platform.passwords import hash_password, password_problems
-from spotcheck.platform.permissions import ROLES_BY_TENANT_KIND, Role
+from spotcheck.core import audit
+from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.database import db
+from spotcheck.core.passwords import hash_password, password_problems
+from spotcheck.core.policy import ROLES_BY_TENANT_KIND, Role
 from spotcheck.tenants.models import Tenant, TenantKind, User
-from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.core.scoping import tenant_scope
 
 TENANT_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 REGION_CODE = re.compile(r"^\d{6}$")  # GB/T 2260
@@ -130,7 +130,7 @@ def create_user(*, tenant: Tenant | None, login: str, display_name: str, passwor
 
 
 def _platform_scope():
-    from spotcheck.tenants.scoping import system_access
+    from spotcheck.core.scoping import system_access
 
     return system_access("create a platform administrator")
 

@@ -21,8 +21,8 @@ from spotcheck.platform.api.campaign_schemas import (
     TargetPageSchema, TargetQuerySchema, TargetSchema, TeamMemberSchema,
 )
 from spotcheck.platform.api.schemas import JobSchema
-from spotcheck.platform.errors import NotFound
-from spotcheck.platform.extensions import db
+from spotcheck.core.errors import NotFound
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tenants.campaigns import ceremony, listing, publication, services

@@ -13,7 +13,7 @@ from spotcheck.platform.api.directory_schemas import (
     DirectoryPageSchema, DirectoryQuerySchema, EntitySchema, EntityUpdateSchema, EntryCreateSchema, EntrySchema,
     EntryUpdateSchema, RegistryPageSchema, RegistryQuerySchema,
 )
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.directory import services
 

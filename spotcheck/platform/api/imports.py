@@ -11,7 +11,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema
 
 from spotcheck.platform.api.schemas import JobSchema
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tasks.import_jobs import submit_import

@@ -14,7 +14,7 @@ from spotcheck.platform.api.inspector_schemas import (
     InspectorUpdateSchema,
     RecusalSchema,
 )
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.inspectors import services
 

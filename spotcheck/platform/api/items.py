@@ -7,7 +7,7 @@ from spotcheck.platform.api.item_schemas import (
     ItemCoverageSchema, ItemFieldsSchema, ItemListArgsSchema, ItemRetireSchema, ItemSchema, ItemUpdateSchema,
     ItemVersionSchema,
 )
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.items import services
 

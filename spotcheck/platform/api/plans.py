@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from spotcheck.platform.api.campaign_schemas import (
     PlanCreateSchema, PlanForReviewSchema, PlanLineUpdateSchema, PlanReviewSchema, PlanSchema,
 )
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants import services as tenants
 from spotcheck.tenants.plans import services

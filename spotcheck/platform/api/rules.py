@@ -14,8 +14,8 @@ from spotcheck.platform.api.inspector_schemas import (
     RulesDocumentSchema,
     RulesFileUploadSchema,
 )
-from spotcheck.platform.errors import NotFound
-from spotcheck.platform.extensions import db
+from spotcheck.core.errors import NotFound
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.rules import services
 

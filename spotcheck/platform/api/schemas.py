@@ -1,7 +1,7 @@
 """Marshmallow schemas of the platform API."""
 from marshmallow import Schema, fields, validate
 
-from spotcheck.platform.permissions import Role, permissions_of
+from spotcheck.core.policy import Role, permissions_of
 from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants.models import TenantKind
 

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from spotcheck.platform import accounts
 from spotcheck.platform.api.schemas import NewTokenSchema, TokenSchema
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 
 PREFIX = "/tokens"

@@ -4,7 +4,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.schemas import UserCreateSchema, UserSchema, UserUpdateSchema
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants import services
 

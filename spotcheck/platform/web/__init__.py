@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from spotcheck.platform.clock import SHANGHAI, as_utc
-from spotcheck.platform.permissions import Permission, Role, has_permission
+from spotcheck.core.clock import SHANGHAI, as_utc
+from spotcheck.platform.permissions import Permission
+from spotcheck.core.policy import Role, has_permission
 
 
 def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from spotcheck.platform import accounts
-from spotcheck.platform.errors import ValidationFailed
-from spotcheck.platform.extensions import db
-from spotcheck.platform.permissions import Permission, permissions_of, requires
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.database import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.core.policy import permissions_of
 from spotcheck.platform.web.forms import EmptyForm, PasswordChangeForm, TokenForm, apply_service_errors
 
 bp = Blueprint("account", __name__, url_prefix="/account")

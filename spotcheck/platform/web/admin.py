@@ -3,9 +3,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from spotcheck.platform.errors import ValidationFailed
-from spotcheck.platform.extensions import db
-from spotcheck.platform.permissions import ROLES_BY_TENANT_KIND, Permission, requires
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.database import db
+from spotcheck.core.policy import ROLES_BY_TENANT_KIND
+from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import (
     EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, role_choices,
 )

@@ -3,8 +3,8 @@ import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from spotcheck.platform.audit import AuditEntry
-from spotcheck.platform.extensions import db
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm
 from spotcheck.tasks import jobs

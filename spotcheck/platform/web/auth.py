@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from spotcheck.platform import accounts
-from spotcheck.platform.clock import SHANGHAI, as_utc
-from spotcheck.platform.extensions import db
+from spotcheck.core.clock import SHANGHAI, as_utc
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, public, requires
 from spotcheck.platform.web.forms import EmptyForm, LoginForm
 

@@ -9,9 +9,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from spotcheck.platform.errors import ValidationFailed
-from spotcheck.platform.extensions import db
-from spotcheck.platform.permissions import Permission, has_permission, requires
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.database import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.core.policy import has_permission
 from spotcheck.platform.web.directory_forms import (
     FLAG_BADGES, FLAG_LABELS, RISK_LABEL_STYLE_NAMES, DirectorySearchForm, EntityForm, EntryForm, RegistrySearchForm, RiskLabelsForm,
     risk_labels_of,

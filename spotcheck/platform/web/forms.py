@@ -9,7 +9,7 @@ from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from spotcheck.platform.permissions import Role
+from spotcheck.core.policy import Role
 from spotcheck.platform.web.labels import ROLE_LABELS, TENANT_KIND_LABELS
 
 class MultiCheckboxField(SelectMultipleField):

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify
 
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import public
 
 bp = Blueprint("health", __name__)

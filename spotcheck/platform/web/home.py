@@ -3,9 +3,10 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from spotcheck.platform.audit import AuditEntry
-from spotcheck.platform.extensions import db
-from spotcheck.platform.permissions import Permission, Role, requires
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.database import db
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.core.policy import Role
 from spotcheck.tenants import overview
 
 bp = Blueprint("home", __name__)

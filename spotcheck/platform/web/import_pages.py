@@ -7,8 +7,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from spotcheck.platform.errors import ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import apply_service_errors
 from spotcheck.platform.web.sheet_forms import SheetUploadForm

@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from spotcheck.platform.errors import Conflict, ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
 from spotcheck.platform.web.item_forms import ItemEditForm, ItemForm, RetireForm

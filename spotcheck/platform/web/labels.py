@@ -2,7 +2,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.platform.permissions import Role
+from spotcheck.core.policy import Role
 from spotcheck.tenants.campaigns.services import FLAGGED
 
 ROLE_LABELS = {

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from spotcheck.platform.clock import today
-from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core.clock import today
+from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.campaign_forms import PlanForm, PlanLineForm, ReviewForm, bp_to_percent
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors

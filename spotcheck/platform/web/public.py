@@ -1,7 +1,7 @@
 """The public portal (/public, no login): item lists, rules documents, inspectors (一公开).
 
 Anyone may read these pages. A department's data is read inside that department's scope
-(:func:`spotcheck.tenants.scoping.tenant_scope`), and only through the services made for the
+(:func:`spotcheck.core.scoping.tenant_scope`), and only through the services made for the
 public (:mod:`spotcheck.tenants.portal`): published items, the published rules document, and the
 public inspector list (name, agency, certificate number, categories — nothing else; inspectors
 who may be drawn today only). Lists come 50 to a page (``?page=N``).
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, send_file
 
-from spotcheck.platform.clock import today
-from spotcheck.platform.errors import NotFound
+from spotcheck.core.clock import today
+from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
 from spotcheck.tenants import reference
 from spotcheck.tenants import portal
 from spotcheck.tenants.rules import services as rules
-from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.services import list_tenants
 
 bp = Blueprint("public", __name__, url_prefix="/public")

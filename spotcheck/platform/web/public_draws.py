@@ -3,7 +3,7 @@ ceremony as it goes (commitment, frame digest and counts, inputs, seed), the dra
 teams, the proofs, and a server-side verification anyone can run.
 
 No login. A department's data is read inside that department's scope
-(:func:`spotcheck.tenants.scoping.tenant_scope`) through the read-only services of
+(:func:`spotcheck.core.scoping.tenant_scope`) through the read-only services of
 :mod:`spotcheck.tenants.campaigns.publication`. Nothing here changes anything: the "verify"
 button is a GET that recomputes the stored proof.
 """
@@ -14,15 +14,15 @@ import re
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.platform.clock import today
-from spotcheck.platform.errors import NotFound
+from spotcheck.core.clock import today
+from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web import labels
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns import publication
 from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
 from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
-from spotcheck.tenants.scoping import tenant_scope
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.services import list_tenants
 
 bp = Blueprint("public_draws", __name__, url_prefix="/public/draws")

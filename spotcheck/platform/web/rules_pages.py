@@ -9,8 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, send_file, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from spotcheck.platform.errors import NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
 from spotcheck.platform.web.inspector_forms import RulesFileForm, RulesTextForm

@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck import draw as engine
 from spotcheck.draw import inspectors as inspector_engine, proof_file, targets as target_engine
-from spotcheck.platform import audit, personal_data
-from spotcheck.platform.clock import iso_utc, today, utcnow
-from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core import audit, personal_data
+from spotcheck.core.clock import iso_utc, today, now
+from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import frames
 from spotcheck.tenants.campaigns.models import (
     Campaign, CampaignStatus, CampaignTarget, Draw, DrawKind, TargetStatus, TeamMember,
@@ -84,7 +84,7 @@ def freeze_targets(campaign: Campaign, *, actor) -> Draw:
 def _freeze(record: Draw, frame: frames.Frame, *, actor) -> None:
     record.frame_file = frame.file
     record.frame_digest = hashlib.sha256(frame.file).hexdigest()
-    record.counts, record.excluded, record.frozen_at = frame.counts, frame.excluded, utcnow()
+    record.counts, record.excluded, record.frozen_at = frame.counts, frame.excluded, now()
     audit.record("draw.frozen", "campaign", record.campaign_id, actor=actor,
                  details={"kind": record.kind.value, "frame_digest": record.frame_digest, "counts": record.counts,
                           "excluded": record.excluded})
@@ -332,7 +332,7 @@ def _frozen_file(record: Draw) -> bytes:
 
 
 def _finish(record: Draw, proof: dict, inputs: list[str]) -> None:
-    record.public_inputs, record.seed, record.drawn_at = inputs, proof["seed"], utcnow()
+    record.public_inputs, record.seed, record.drawn_at = inputs, proof["seed"], now()
     proof["committed_at"] = iso_utc(record.committed_at)
     proof["frozen_at"] = iso_utc(record.frozen_at)
     proof["drawn_at"] = iso_utc(record.drawn_at)

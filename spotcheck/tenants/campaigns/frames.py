@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from spotcheck.draw import inspectors as inspector_engine
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, campaign_item
 from spotcheck.tenants.campaigns.services import FLAGGED
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from spotcheck.platform.extensions import db
+from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.paging import NumberedPage, paginate

@@ -7,13 +7,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.extensions import db
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.models import Tenant
-from spotcheck.tenants.scoping import TenantOwned
+from spotcheck.core.scoping import TenantOwned
 
 
 class CampaignStatus(str, enum.Enum):
@@ -59,7 +59,7 @@ class Campaign(TenantOwned, db.Model):
         sa.Enum(CampaignStatus, name="campaign_status", native_enum=False, length=24), default=CampaignStatus.draft)
     approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
     items: Mapped[list[Item]] = relationship(secondary=campaign_item, order_by=Item.code)
     tenant: Mapped[Tenant] = relationship(lazy="joined", innerjoin=True)
@@ -87,7 +87,7 @@ class Draw(TenantOwned, db.Model):
     kind: Mapped[DrawKind] = mapped_column(sa.Enum(DrawKind, name="draw_kind", native_enum=False, length=16))
     nonce_encrypted: Mapped[str] = mapped_column(sa.Text)  # revealed only in the proof
     commitment: Mapped[str] = mapped_column(sa.String(64))
-    committed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    committed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     frame_digest: Mapped[str | None] = mapped_column(sa.String(64))
     counts: Mapped[dict | None] = mapped_column(sa.JSON)  # rows per group and stratum (or visits, pool)
     excluded: Mapped[dict | None] = mapped_column(sa.JSON)  # excluded rows per reason

@@ -1,7 +1,7 @@
 """What the public sees of a department's plans and draws (一公开): read-only.
 
 Every function works in the current tenant scope: the public portal enters a department's
-scope (:func:`spotcheck.tenants.scoping.tenant_scope`) and calls these. They return only what
+scope (:func:`spotcheck.core.scoping.tenant_scope`) and calls these. They return only what
 is public — published plans; campaigns once approved (a draft is internal); each draw's
 commitment, frame digest and counts, inputs, seed and proof once they exist (the nonce only
 inside the proof, after the draw); targets by entity code and name; team members by name and
@@ -20,8 +20,8 @@ from sqlalchemy.orm import defer, selectinload, undefer
 
 from spotcheck.draw import proof_file
 from spotcheck.draw.verify import Check, verify
-from spotcheck.platform.errors import NotFound
-from spotcheck.platform.extensions import db
+from spotcheck.core.errors import NotFound
+from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import listing
 from spotcheck.tenants.campaigns.ceremony import full_proof, published_bytes
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind, TargetStatus, TeamMember

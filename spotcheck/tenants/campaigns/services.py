@@ -7,10 +7,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.platform import audit
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core import audit
+from spotcheck.core.clock import now
+from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.tenants import reference, validators
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.items.models import Item, ItemStatus
@@ -209,7 +209,7 @@ def approve(campaign: Campaign, *, actor) -> Campaign:
     _check_plan(clean, errors)
     if errors:
         raise ValidationFailed(errors)
-    campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, utcnow(), actor.display_name
+    campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
     ceremony.commit(campaign, "targets", actor=actor)
     audit.record("campaign.approved", "campaign", campaign.id, actor=actor)
     return campaign

@@ -24,10 +24,10 @@ from typing import Callable, Iterable, Iterator
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.extensions import db
+from spotcheck.core import clock
+from spotcheck.core.database import db
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-from spotcheck.tenants.scoping import TenantViolation, current_scope
+from spotcheck.core.scoping import TenantViolation, current_scope
 
 #: The registry columns an import sets (as returned by ``services.clean_entity``).
 ENTITY_FIELDS = ("code", "name", "entity_type", "industry_code", "region_code", "address", "status",
@@ -183,11 +183,11 @@ def _entity_statement():
 
 def _sqlite_upsert_entities(rows: Iterable[dict], progress: Progress) -> int:
     statement = _entity_statement()
-    now = utcnow()
+    moment = clock.now()
     count = 0
     for batch in _batches(rows, CHUNK):
         latest = {row["code"]: row for row in batch}  # within a chunk the later row wins (as on PostgreSQL)
-        db.session.execute(statement, [{**{c: row.get(c) for c in ENTITY_FIELDS}, "updated_at": now}
+        db.session.execute(statement, [{**{c: row.get(c) for c in ENTITY_FIELDS}, "updated_at": moment}
                                        for row in latest.values()])
         count += len(batch)
         if progress:
@@ -211,7 +211,7 @@ def _sqlite_upsert_entries(tenant_id: int, rows: Iterable[dict], progress: Progr
                      sa.and_(statement.excluded.last_inspected_on.is_not(None),
                              table.c.last_inspected_on.is_distinct_from(statement.excluded.last_inspected_on))),
     )
-    now = utcnow()
+    moment = clock.now()
     count = 0
     for batch in _batches(rows, CHUNK):
         codes = {row["code"] for row in batch}
@@ -221,7 +221,7 @@ def _sqlite_upsert_entries(tenant_id: int, rows: Iterable[dict], progress: Progr
             raise UnknownEntities(unknown[:10], len(unknown))
         latest = {row["code"]: row for row in batch}
         db.session.execute(statement, [
-            {"tenant_id": tenant_id, "entity_id": ids[code], "created_at": now, **{f: row.get(f) for f in ENTRY_FIELDS}}
+            {"tenant_id": tenant_id, "entity_id": ids[code], "created_at": moment, **{f: row.get(f) for f in ENTRY_FIELDS}}
             for code, row in latest.items()])
         count += len(batch)
         if progress:

@@ -7,9 +7,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.extensions import db
-from spotcheck.tenants.scoping import TenantOwned
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
+from spotcheck.core.scoping import TenantOwned
 
 
 class Entity(db.Model):
@@ -31,7 +31,7 @@ class Entity(db.Model):
     penalized_on: Mapped[date | None] = mapped_column(sa.Date)  # most recent administrative penalty
     complaints: Mapped[int] = mapped_column(default=0)  # complaints and reports in the last 12 months
     credit_rating: Mapped[str | None] = mapped_column(sa.String(1))
-    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
 class DirectoryEntry(TenantOwned, db.Model):
@@ -50,7 +50,7 @@ class DirectoryEntry(TenantOwned, db.Model):
     risk: Mapped[str] = mapped_column(sa.String(1), default="C")  # A (high) … D (low)
     tags: Mapped[str] = mapped_column(sa.String(400), default="")  # ",tag1,tag2," for exact LIKE matching
     last_inspected_on: Mapped[date | None] = mapped_column(sa.Date)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
     entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
 

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.platform import audit
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.errors import Forbidden, NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core import audit
+from spotcheck.core.clock import now
+from spotcheck.core.errors import Forbidden, NotFound, ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.tenants import reference, validators
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.models import TenantKind
@@ -128,7 +128,7 @@ def save_entity(data: dict, *, actor, entity: Entity | None = None) -> Entity:
     else:
         for key, value in clean.items():
             setattr(entity, key, value)
-        entity.updated_at = utcnow()
+        entity.updated_at = now()
     db.session.flush()
     audit.record("entity.saved", "entity", entity.id, actor=actor, details={"code": entity.code})
     return entity

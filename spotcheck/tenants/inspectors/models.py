@@ -6,10 +6,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.extensions import db
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
 from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.scoping import TenantOwned
+from spotcheck.core.scoping import TenantOwned
 
 
 class Inspector(TenantOwned, db.Model):
@@ -37,7 +37,7 @@ class Inspector(TenantOwned, db.Model):
     expertise: Mapped[str] = mapped_column(sa.String(200), default="")  # 业务专长
     is_expert: Mapped[bool] = mapped_column(default=False)  # 专家 (joins a team in addition)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
     def certificate_valid_on(self, day: date) -> bool:
         return self.cert_expires_on is None or self.cert_expires_on >= day
@@ -54,7 +54,7 @@ class Recusal(TenantOwned, db.Model):
     entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
     reason: Mapped[str] = mapped_column(sa.String(200))
     declared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    declared_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    declared_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
     inspector: Mapped[Inspector] = relationship()
     entity: Mapped[Entity] = relationship()

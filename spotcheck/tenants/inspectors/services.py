@@ -10,10 +10,10 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.platform import audit, personal_data
-from spotcheck.platform.errors import Forbidden, NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
-from spotcheck.platform.permissions import Permission, has_permission
+from spotcheck.core import audit, personal_data
+from spotcheck.core.errors import Forbidden, NotFound, ValidationFailed
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants import reference, validators
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector, Recusal

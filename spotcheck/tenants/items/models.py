@@ -7,9 +7,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.extensions import db
-from spotcheck.tenants.scoping import TenantOwned
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
+from spotcheck.core.scoping import TenantOwned
 
 
 class ItemStatus(str, enum.Enum):
@@ -53,8 +53,8 @@ class Item(TenantOwned, db.Model):
     field: Mapped[str] = mapped_column(sa.String(16), default="other")  # market / other
     kind: Mapped[str] = mapped_column(sa.String(16), default="general")  # general / key
     random_check: Mapped[bool] = mapped_column(default=True)  # 纳入随机抽查
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
     def snapshot(self) -> dict:
         return {name: getattr(self, name) for name in ITEM_FIELDS}
@@ -74,4 +74,4 @@ class ItemVersion(TenantOwned, db.Model):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     changed_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
-    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.platform import audit
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core import audit
+from spotcheck.core.clock import now
+from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.tenants import reference
 from spotcheck.tenants.items.models import ITEM_FIELDS, Item, ItemStatus, ItemVersion
 
@@ -120,7 +120,7 @@ def update_item(item: Item, data: dict, *, actor, reason: str = "") -> Item:
         return item
     for name, value in changed.items():
         setattr(item, name, value)
-    item.updated_at = utcnow()
+    item.updated_at = now()
     if item.status == ItemStatus.published:
         _new_version(item, actor, reason)
     audit.record("item.changed", "item", item.id, actor=actor,

@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.extensions import db
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.scoping import TenantOwned
+from spotcheck.core.scoping import TenantOwned
 
 
 class PlanStatus(str, enum.Enum):
@@ -38,7 +38,7 @@ class Plan(TenantOwned, db.Model):
     filed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     filed_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
     lines: Mapped[list["PlanItem"]] = relationship(back_populates="plan", cascade="all, delete-orphan",
                                                    order_by="PlanItem.id")

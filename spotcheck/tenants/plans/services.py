@@ -5,14 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.platform import audit
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.errors import Conflict, NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core import audit
+from spotcheck.core.clock import now
+from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.tenants import reference
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
-from spotcheck.tenants.scoping import cross_tenant
+from spotcheck.core.scoping import cross_tenant
 
 EDITABLE = (PlanStatus.draft, PlanStatus.returned)
 
@@ -95,7 +95,7 @@ def submit(plan: Plan, *, actor) -> Plan:
     _require(plan, EDITABLE, _l("Only a draft or returned plan can be submitted."))
     if not plan.lines:
         raise ValidationFailed({"lines": [_l("Add at least one item to the plan before submitting it.")]})
-    plan.status, plan.submitted_at = PlanStatus.submitted, utcnow()
+    plan.status, plan.submitted_at = PlanStatus.submitted, now()
     audit.record("plan.submitted", "plan", plan.id, actor=actor, details={"items": len(plan.lines)})
     return plan
 
@@ -120,7 +120,7 @@ def review(plan_id: int, *, supervisor, accept: bool, comment: str) -> Plan:
         _require(plan, (PlanStatus.submitted,), _l("Only a submitted plan can be filed or returned."))
         plan.comment = comment
         if accept:
-            plan.status, plan.filed_at, plan.filed_by_name = PlanStatus.filed, utcnow(), supervisor.display_name
+            plan.status, plan.filed_at, plan.filed_by_name = PlanStatus.filed, now(), supervisor.display_name
         else:
             plan.status = PlanStatus.returned
         audit.record("plan.filed" if accept else "plan.returned", "plan", plan.id, actor=supervisor,
@@ -132,7 +132,7 @@ def review(plan_id: int, *, supervisor, accept: bool, comment: str) -> Plan:
 
 def publish(plan: Plan, *, actor) -> Plan:
     _require(plan, (PlanStatus.filed,), _l("Only a filed plan can be published."))
-    plan.status, plan.published_at = PlanStatus.published, utcnow()
+    plan.status, plan.published_at = PlanStatus.published, now()
     audit.record("plan.published", "plan", plan.id, actor=actor)
     return plan
 

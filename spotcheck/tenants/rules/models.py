@@ -6,9 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.extensions import db
-from spotcheck.tenants.scoping import TenantOwned
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
+from spotcheck.core.scoping import TenantOwned
 
 
 class RulesDocument(TenantOwned, db.Model):
@@ -27,4 +27,4 @@ class RulesDocument(TenantOwned, db.Model):
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
     published: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.platform import audit
-from spotcheck.platform.clock import utcnow
-from spotcheck.platform.errors import NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core import audit
+from spotcheck.core.clock import now
+from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.tenants.rules.models import RulesDocument
 
 #: Accepted files: extension → (media type, leading bytes that prove it).
@@ -51,7 +51,7 @@ def save_text(title: str, body: str, *, actor) -> RulesDocument:
         db.session.add(document)
     else:
         document.title, document.body = title, body
-    document.updated_at = utcnow()
+    document.updated_at = now()
     db.session.flush()
     audit.record("rules.saved", "rules_document", document.id, actor=actor, details={"title": title})
     return document
@@ -81,7 +81,7 @@ def attach_file(filename: str, stream, *, actor) -> RulesDocument:
     document.file_name, document.stored_name = name[:200], stored_name
     document.media_type, document.size = media_type, len(data)
     document.sha256 = hashlib.sha256(data).hexdigest()
-    document.updated_at = utcnow()
+    document.updated_at = now()
     audit.record("rules.file_attached", "rules_document", document.id, actor=actor,
                  details={"file": document.file_name, "size": document.size, "sha256": document.sha256})
     if old:
@@ -93,7 +93,7 @@ def publish(*, actor) -> RulesDocument:
     document = current_document()
     if document is None:
         raise NotFound(_l("There is no rules document yet."))
-    document.published, document.published_at = True, utcnow()
+    document.published, document.published_at = True, now()
     audit.record("rules.published", "rules_document", document.id, actor=actor, details={"sha256": document.sha256})
     return document
 

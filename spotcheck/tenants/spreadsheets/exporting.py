@@ -9,10 +9,10 @@ from typing import IO
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from spotcheck.platform import audit, personal_data
-from spotcheck.platform.clock import SHANGHAI
-from spotcheck.platform.extensions import db
-from spotcheck.platform.permissions import Permission, has_permission
+from spotcheck.core import audit, personal_data
+from spotcheck.core.clock import SHANGHAI
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants import reference
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector

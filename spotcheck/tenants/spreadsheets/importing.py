@@ -27,9 +27,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import lazyload
 
-from spotcheck.platform import audit, personal_data
-from spotcheck.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from spotcheck.platform.extensions import db
+from spotcheck.core import audit, personal_data
+from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.database import db
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.services import (
@@ -45,7 +45,7 @@ from spotcheck.tenants.inspectors.services import (
 )
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.services import clean_item_fields, create_item, update_item
-from spotcheck.tenants.scoping import current_tenant_id
+from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.spreadsheets.columns import (
     ACTIVE_NAMES,
     DIRECTORY,

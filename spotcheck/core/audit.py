@@ -16,9 +16,9 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spotcheck.platform.clock import iso_utc, utcnow
-from spotcheck.platform.extensions import db
-from spotcheck.tenants.scoping import TenantOwned, current_tenant_id, system_access
+from spotcheck.core.clock import iso_utc, now
+from spotcheck.core.database import db
+from spotcheck.core.scoping import TenantOwned, current_tenant_id, system_access
 
 GENESIS = "0" * 64
 _LOCK_NAMESPACE = 0x5C0A  # first key of pg_advisory_xact_lock(int, int): "audit chain"
@@ -90,7 +90,7 @@ def record(action: str, obj_type: str, obj_id=None, *, actor=None, tenant_id: in
             object_type=obj_type,
             object_id=None if obj_id is None else str(obj_id),
             details=details or {},
-            created_at=utcnow(),
+            created_at=now(),
             prev_hash=head.hash if head else GENESIS,
         )
         entry.hash = entry_hash(entry)

@@ -13,22 +13,25 @@ import hmac
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
+from functools import lru_cache
+
+from spotcheck.core import settings
 
 
 def _keys() -> tuple[Fernet, bytes]:
-    cache = current_app.extensions.setdefault("spotcheck_personal_keys", {})
-    if "keys" not in cache:
-        configured = current_app.config.get("SPOTCHECK_DATA_KEY")
-        if configured:
-            fernet_key = configured.encode()
-        else:
-            raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"spotcheck-personal-data",
-                       info=b"fernet").derive(current_app.config["SECRET_KEY"].encode())
-            fernet_key = base64.urlsafe_b64encode(raw)
-        digest_key = hashlib.sha256(b"spotcheck-digest|" + fernet_key).digest()
-        cache["keys"] = (Fernet(fernet_key), digest_key)
-    return cache["keys"]
+    return _derive(settings.get("SPOTCHECK_DATA_KEY") or "", settings.get("SECRET_KEY"))
+
+
+@lru_cache(maxsize=8)
+def _derive(configured: str, secret_key: str) -> tuple[Fernet, bytes]:
+    if configured:
+        fernet_key = configured.encode()
+    else:
+        raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"spotcheck-personal-data",
+                   info=b"fernet").derive(secret_key.encode())
+        fernet_key = base64.urlsafe_b64encode(raw)
+    digest_key = hashlib.sha256(b"spotcheck-digest|" + fernet_key).digest()
+    return Fernet(fernet_key), digest_key
 
 
 def encrypt(value: str) -> str:

@@ -1,6 +1,6 @@
 """The demo city's data (演示城市): entities, directory entries, items, inspectors, rules texts.
 
-Pure Python, no database: :mod:`spotcheck.platform.demo` writes what this module generates, and
+Pure Python, no database: :mod:`spotcheck.demo` writes what this module generates, and
 the benchmarks in ``bench/`` use the same generator for their million rows.
 
 Everything is deterministic. Entity number ``i`` is the same for every run with the same seed

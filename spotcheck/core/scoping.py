@@ -1,7 +1,8 @@
 """Tenant isolation (租户隔离): the current tenant and the automatic scoping of every query.
 
 The current scope lives in a context variable. The web layer sets it from the logged-in user
-(``spotcheck.platform.session``), Celery tasks from their arguments. Every ORM SELECT, UPDATE
+(``spotcheck.platform.session``), Celery tasks from their arguments. It belongs to the kernel
+because the kernel's own rows (the audit trail, stored files) are tenant-owned too. Every ORM SELECT, UPDATE
 and DELETE touching a :class:`TenantOwned` model is filtered to the current tenant; with no
 tenant, nothing matches. On PostgreSQL the same scope is written into each transaction
 (``set_config('app.tenant_id', ..., true)``) so row-level security applies to raw SQL too.
@@ -178,13 +179,12 @@ def _scope_transaction(session, transaction, connection) -> None:
 
 
 def _sync_database() -> None:
-    """Re-apply the scope to the open transaction of the current Flask-SQLAlchemy session."""
-    from flask import has_app_context
+    """Re-apply the scope to the open transaction of the current session, if there is one."""
+    from spotcheck.core.database import db
 
-    if not has_app_context():
+    try:
+        session = db.session()
+    except RuntimeError:  # outside an application context: no session to re-scope
         return
-    from spotcheck.platform.extensions import db
-
-    session = db.session()
     if session.in_transaction():
         _apply_to_connection(session.connection())

@@ -1,0 +1,27 @@
+"""The database (数据库): the one SQLAlchemy object every layer works through, bound to the
+application by the app factory, and the naming convention of the schema."""
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+#: Constraint names fixed so migrations are the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+#: Objects stay readable after commit: a command commits, then the caller shows what it committed.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+
+def dialect() -> str:
+    """``postgresql`` or ``sqlite``: the database the current session works on."""
+    return db.session.get_bind().dialect.name

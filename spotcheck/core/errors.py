@@ -1,0 +1,51 @@
+"""Domain errors (业务错误) raised by commands and queries.
+
+Each carries the HTTP status the web layer answers with (:mod:`spotcheck.platform.errors`
+does the mapping); messages are in the user's language (lazy translations).
+"""
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of the errors commands raise; the web layer turns them into 4xx answers."""
+
+    status = 400
+
+
+class ValidationFailed(ServiceError):
+    """Bad input: ``errors`` maps each field to its messages, in the user's language."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items()))
+        self.errors = {field: [str(m) for m in messages] for field, messages in errors.items()}
+
+    def messages(self) -> str:
+        """Every message, as one line (for a flash message or a job's error)."""
+        return " ".join(m for messages in self.errors.values() for m in messages)
+
+
+class NotFound(ServiceError):
+    """No such object in the current tenant (another tenant's object is also "not found")."""
+
+    status = 404
+
+
+class Forbidden(ServiceError):
+    """The acting user may not do this (权限不足)."""
+
+    status = 403
+
+
+class Conflict(ServiceError):
+    """Not possible in the object's present state (状态不允许)."""
+
+    status = 409
+
+
+def user_message(error: ServiceError) -> str:
+    """What a person reads of a refusal: the field messages of a validation failure, else the message."""
+    if isinstance(error, ValidationFailed):
+        return error.messages()
+    return str(error)

@@ -1,0 +1,129 @@
+"""The permission policy (权限策略): roles (角色), permissions (权限), and who holds which —
+pure data and functions, the one place that says who may do what.
+
+Commands check it themselves (:func:`require`, through :mod:`spotcheck.core.commands`); routes
+declare the same permissions (:mod:`spotcheck.platform.permissions`) so that a page is refused
+before any work is done.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.errors import Forbidden
+
+
+class Role(str, enum.Enum):
+    platform_admin = "platform_admin"
+    tenant_admin = "tenant_admin"
+    planner = "planner"
+    leader = "leader"
+    inspector = "inspector"
+    coordinator = "coordinator"
+    supervisor = "supervisor"
+
+
+class Permission(str, enum.Enum):
+    #: Any logged-in user: own home page, profile, password, API tokens.
+    SIGNED_IN = "signed_in"
+    #: Create tenants (departments) and their first administrators.
+    TENANTS_MANAGE = "tenants.manage"
+    #: Manage the users and roles of one's own tenant.
+    USERS_MANAGE = "users.manage"
+    #: Read one's own tenant's audit trail (全程留痕) and run its verification.
+    AUDIT_VIEW = "audit.view"
+    #: Read every tenant's data through the explicit cross-tenant path.
+    TENANTS_READ_ALL = "tenants.read_all"
+    #: Read the department's item list, target directory, inspector directory, rules document.
+    CATALOG_VIEW = "catalog.view"
+    #: Keep them (一单两库一细则), import and export them.
+    CATALOG_MANAGE = "catalog.manage"
+    #: Keep the shared entity registry (the lead department's administrators).
+    REGISTRY_MANAGE = "registry.manage"
+    #: See inspectors' full ID numbers (department administrator only).
+    INSPECTORS_PERSONAL_DATA = "inspectors.personal_data"
+    #: Read the department's plans and campaigns, their draws and teams.
+    CAMPAIGNS_VIEW = "campaigns.view"
+    #: Write annual plans and campaigns; run the ceremony steps (freeze, draw, replacements, team leaders).
+    CAMPAIGNS_EDIT = "campaigns.edit"
+    #: Approve: submit plans for filing (报备), approve campaigns, publish.
+    CAMPAIGNS_APPROVE = "campaigns.approve"
+    #: File or return the departments' plans (备案), as the justice bureau.
+    PLANS_REVIEW = "plans.review"
+    #: Create platform administrators: the operator at the server's console only (no role holds it).
+    PLATFORM_BOOTSTRAP = "platform.bootstrap"
+    #: Verify every department's audit chain and re-queue or end stalled jobs: the scheduler only.
+    PLATFORM_MAINTAIN = "platform.maintain"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.platform_admin: frozenset({Permission.SIGNED_IN, Permission.TENANTS_MANAGE}),
+    Role.tenant_admin: frozenset({Permission.SIGNED_IN, Permission.USERS_MANAGE, Permission.AUDIT_VIEW,
+                                  Permission.CATALOG_VIEW, Permission.CATALOG_MANAGE, Permission.REGISTRY_MANAGE,
+                                  Permission.INSPECTORS_PERSONAL_DATA, Permission.CAMPAIGNS_VIEW}),
+    Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.CAMPAIGNS_VIEW,
+                             Permission.CAMPAIGNS_EDIT}),
+    Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW, Permission.CATALOG_VIEW,
+                            Permission.CAMPAIGNS_VIEW, Permission.CAMPAIGNS_APPROVE}),
+    Role.inspector: frozenset({Permission.SIGNED_IN}),
+    Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.CATALOG_VIEW,
+                                 Permission.REGISTRY_MANAGE}),
+    Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW,
+                                Permission.PLANS_REVIEW}),
+}
+
+#: Which tenant kinds may hold which roles; ``None`` is "no tenant" (the platform itself).
+ROLES_BY_TENANT_KIND: dict[str | None, frozenset[Role]] = {
+    None: frozenset({Role.platform_admin}),
+    "ordinary": frozenset({Role.tenant_admin, Role.planner, Role.leader, Role.inspector}),
+    "lead": frozenset({Role.tenant_admin, Role.planner, Role.leader, Role.inspector, Role.coordinator}),
+    "supervisor": frozenset({Role.tenant_admin, Role.planner, Role.leader, Role.inspector, Role.supervisor}),
+}
+
+
+def permissions_of(roles) -> frozenset[Permission]:
+    granted: set[Permission] = set()
+    for role in roles or ():
+        granted |= ROLE_PERMISSIONS.get(Role(role), frozenset())
+    return frozenset(granted)
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The platform acting by itself, not a person: the console (the ``spotcheck`` command) or the
+    scheduler (Celery beat). It holds only the permissions it is given, never a role's."""
+
+    login: str
+    display_name: str
+    grants: frozenset[Permission] = field(default_factory=frozenset)
+    id = None
+    tenant_id = None
+    tenant = None
+    roles: tuple = ()
+    is_authenticated = True
+    active = True
+
+
+#: The operator running ``spotcheck`` commands on the server.
+CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP}))
+#: Celery beat's periodic jobs.
+SCHEDULER = SystemActor("scheduler", "定时任务", frozenset({Permission.PLATFORM_MAINTAIN}))
+
+
+def has_permission(actor, permission: Permission) -> bool:
+    """Whether ``actor`` (a signed-in user, a system actor, or nobody) holds ``permission``."""
+    if isinstance(actor, SystemActor):
+        return permission in actor.grants
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "active", True):
+        return False
+    return permission in permissions_of(actor.roles)
+
+
+def require(actor, permission: Permission) -> None:
+    """Refuse (Forbidden) unless ``actor`` holds ``permission``."""
+    if not has_permission(actor, permission):
+        raise Forbidden(_l("You are not allowed to do this."))
+
+
