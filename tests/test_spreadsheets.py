@@ -552,13 +552,13 @@ def test_who_may_do_what(app):
 
 
 def test_an_import_that_breaks_shows_a_failed_job_not_an_error_page(app, monkeypatch, tmp_path):
-    from spotcheck.tenants.spreadsheets import importing
+    from spotcheck.tenants.spreadsheets import importing, uploads
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(importing, "run_import", broken)
-    monkeypatch.setattr(importing, "imports_dir", lambda: tmp_path / "uploads")
+    monkeypatch.setattr(uploads, "imports_dir", lambda: tmp_path / "uploads")
     (tmp_path / "uploads").mkdir()
     client = signed_in(app, "scj_admin")
     response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={

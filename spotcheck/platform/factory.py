@@ -67,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
         referrer_policy="same-origin",
     )
     _set_database_role(app)
+    _sqlite_transactions(app)
 
     import spotcheck.models  # noqa: F401  (every model registered before mappers configure)
     from spotcheck.platform import api as api_package, web
@@ -100,6 +101,24 @@ def _set_database_role(app: Flask) -> None:
             if cursor.fetchone()[0] != role:
                 cursor.execute(f'SET ROLE "{role}"')
         dbapi_connection.commit()
+
+
+def _sqlite_transactions(app: Flask) -> None:
+    """On SQLite, transactions begin when SQLAlchemy begins them (Python's sqlite3 driver would only
+    begin one before the first write), so a command's savepoints nest inside its transaction and a
+    failed command rolls back whole (SQLAlchemy's documented recipe for pysqlite)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
 
 
 def _mark_framework_routes_public(app: Flask) -> None:

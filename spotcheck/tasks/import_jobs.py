@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from spotcheck.core.database import db
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
-from spotcheck.tenants.spreadsheets import importing
+from spotcheck.tenants.spreadsheets import importing, uploads
 
 
 def _progress_beside(job_id: int):
@@ -35,11 +35,10 @@ def import_sheet(job_id: int, tenant_id: int, user_id: int, *, sheet: str, store
     def work(job, user, progress) -> dict:
         try:
             with force_locale(locale):
-                return importing.run_import(importing.kind_named(sheet), importing.stored_path(stored_name),
-                                            actor=user, file_name=file_name, progress=progress,
-                                            write_progress=_progress_beside(job_id))
+                return importing.run_import(importing.kind_named(sheet), uploads.stored_path(stored_name),
+                                            actor=user, file_name=file_name, progress=_progress_beside(job_id))
         finally:
-            importing.discard(stored_name)
+            uploads.discard(stored_name)
 
     return jobs.run_job(job_id, tenant_id, user_id, work)
 
@@ -47,10 +46,10 @@ def import_sheet(job_id: int, tenant_id: int, user_id: int, *, sheet: str, store
 def submit_import(kind_name: str, filename: str | None, stream, user, *, locale: str = "zh_CN") -> Job:
     """Check and keep an uploaded file, then queue its import; returns the job to watch."""
     kind = importing.kind_named(kind_name)
-    upload = importing.store_upload(filename, stream, tenant_id=user.tenant_id)
+    upload = uploads.store_upload(filename, stream, tenant_id=user.tenant_id)
     try:
         return jobs.submit(import_sheet, f"import.{kind.name}", user, sheet=kind.name, stored_name=upload.stored_name,
                            file_name=upload.file_name, locale=locale)
     except Exception:  # not queued: the upload would never be read
-        importing.discard(upload.stored_name)
+        uploads.discard(upload.stored_name)
         raise

@@ -14,7 +14,7 @@ from spotcheck.platform.web.forms import apply_service_errors
 from spotcheck.platform.web.sheet_forms import SheetUploadForm
 from spotcheck.tasks.import_jobs import submit_import
 from spotcheck.tasks.models import Job
-from spotcheck.tenants.spreadsheets import exporting, importing
+from spotcheck.tenants.spreadsheets import exporting, importing, uploads
 from spotcheck.tenants.spreadsheets.columns import JOB_KINDS, KINDS
 from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
 
@@ -54,7 +54,7 @@ def _recent_imports() -> list[Job]:
 
 def _index(forms: dict):
     return render_template("sheets/index.html", kinds=list(KINDS.values()), forms=forms,
-                           max_mb=importing.max_upload_bytes() // (1024 * 1024), recent=_recent_imports())
+                           max_mb=uploads.max_upload_bytes() // (1024 * 1024), recent=_recent_imports())
 
 
 @bp.route("")

@@ -1,0 +1,45 @@
+"""Allowed actions (可执行的操作): what an object allows in its present state, for this actor.
+
+Each aggregate (a campaign, a plan, an item…) declares its actions once, as a table of
+:class:`Action` rows: the permission the action needs, the state in which it is possible, and
+what to say when it is not. Commands call :meth:`Actions.require` before changing anything;
+pages, the API and templates call :meth:`Actions.allowed` to show only the buttons that work.
+The rule is written once and read by both.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spotcheck.core.errors import Conflict
+from spotcheck.core.policy import Permission, has_permission, require
+
+
+@dataclass(frozen=True)
+class Action:
+    """``name`` is possible for an actor holding ``permission`` when ``possible(obj)`` holds;
+    otherwise a command refuses with ``refusal`` (a translatable message)."""
+
+    name: str
+    permission: Permission
+    possible: Callable[[object], bool]
+    refusal: object
+
+
+class Actions:
+    """The actions of one aggregate."""
+
+    def __init__(self, *actions: Action):
+        self.by_name = {action.name: action for action in actions}
+
+    def allowed(self, obj, actor) -> frozenset[str]:
+        """The names of the actions ``actor`` may take on ``obj`` now."""
+        return frozenset(name for name, action in self.by_name.items()
+                         if has_permission(actor, action.permission) and action.possible(obj))
+
+    def require(self, obj, actor, name: str) -> None:
+        """Refuse (Forbidden without the permission, Conflict in the wrong state) unless ``name`` is allowed."""
+        action = self.by_name[name]
+        require(actor, action.permission)
+        if not action.possible(obj):
+            raise Conflict(action.refusal)

@@ -1,0 +1,128 @@
+"""Commands (命令): every state change of the platform goes through one.
+
+A command is a function decorated with :func:`command`. It takes the acting user as ``actor``
+(a keyword argument), and the decorator
+
+1. checks the permission through the one policy (:func:`spotcheck.core.policy.require`) before
+   anything is read or written — :class:`~spotcheck.core.errors.Forbidden` otherwise;
+2. runs the function in a transaction it owns (:func:`unit_of_work`): committed when the function
+   returns, rolled back when it raises, the audit entries it records included. A command called
+   by another command runs in a savepoint of the caller's transaction, so a command that fails
+   changes nothing even when its caller goes on;
+3. runs what the command asked to do after the commit (:func:`after_commit`: queue a job, remove
+   a replaced file) only once the commit has succeeded.
+
+Views, API resources, Celery tasks and the command line call commands and never commit
+themselves. Every command is listed in :data:`REGISTRY` (a test calls each one as every role that
+lacks its permission and checks that nothing changed).
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import wraps
+
+from spotcheck.core import policy
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission
+
+log = logging.getLogger(__name__)
+
+#: Anyone may run it, signed in or not (signing in itself).
+ANYONE = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """A registered command: its name (module.function), the permission it needs, the function."""
+
+    name: str
+    permission: Permission | None
+    function: Callable
+
+    @property
+    def parameters(self) -> list[inspect.Parameter]:
+        return list(inspect.signature(self.function).parameters.values())
+
+
+#: Every command of the platform, by name.
+REGISTRY: dict[str, Command] = {}
+
+_depth: ContextVar[int] = ContextVar("spotcheck_command_depth", default=0)
+_after: ContextVar[list | None] = ContextVar("spotcheck_after_commit", default=None)
+
+
+def command(permission: Permission | None):
+    """Make a function a command needing ``permission`` (:data:`ANYONE`: no permission)."""
+
+    def decorate(function: Callable) -> Callable:
+        signature = inspect.signature(function)
+        if "actor" not in signature.parameters:
+            raise TypeError(f"command {function.__qualname__} must take the acting user as `actor`")
+
+        @wraps(function)
+        def run(*args, **kwargs):
+            actor = signature.bind_partial(*args, **kwargs).arguments.get("actor")
+            if permission is not ANYONE:
+                policy.require(actor, permission)
+            with unit_of_work():
+                return function(*args, **kwargs)
+
+        name = f"{function.__module__}.{function.__qualname__}"
+        run.command = REGISTRY[name] = Command(name, permission, function)
+        return run
+
+    return decorate
+
+
+def in_command() -> bool:
+    """Whether a command's transaction is open (a helper that writes must be called from one)."""
+    return _depth.get() > 0
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """The transaction of a command: the outermost commits or rolls back; a nested one is a savepoint.
+
+    Background jobs open one around their work (:mod:`spotcheck.tasks.jobs`) so that the job's
+    outcome and the work it did are committed together.
+    """
+    session = db.session
+    depth = _depth.get()
+    if depth:
+        token, callbacks = _depth.set(depth + 1), _after.get()
+        registered = len(callbacks)
+        try:
+            with session.begin_nested():
+                yield
+        except BaseException:
+            del callbacks[registered:]  # a failed nested command asks for nothing afterwards
+            raise
+        finally:
+            _depth.reset(token)
+        return
+    callbacks: list[Callable[[], None]] = []
+    depth_token, after_token = _depth.set(1), _after.set(callbacks)
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _depth.reset(depth_token)
+        _after.reset(after_token)
+    for callback in callbacks:
+        callback()
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the command's transaction has committed (never if it rolls back)."""
+    callbacks = _after.get()
+    if callbacks is None:
+        raise RuntimeError("after_commit() outside a command")
+    callbacks.append(callback)

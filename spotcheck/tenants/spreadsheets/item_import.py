@@ -1,0 +1,85 @@
+"""Importing the item list (随机抽查事项清单)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.tenants.items.services import clean_item_fields, create_item, update_item
+from spotcheck.tenants.spreadsheets.columns import cell_text
+from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks, tagged
+
+
+class ItemImport(Importer):
+    """Rows with a 事项编码 change that item (a published item gets a new version); rows without
+    one become new drafts."""
+
+    def __init__(self, kind, actor):
+        super().__init__(kind, actor)
+        self.todo: list[tuple[int, str | None, dict]] = []
+
+    def prepare(self, sheet: Sheet) -> None:
+        self.existing = {item.code: item for item in db.session.scalars(sa.select(Item))}
+        self.by_name = {(i.name, i.sub_item): i.code for i in self.existing.values() if i.status != ItemStatus.retired}
+        self.codes_seen: dict[str, int] = {}
+        self.names_seen: dict[tuple, int] = {}
+
+    def check(self, record: Record, errors: Problems) -> None:
+        data = dict(record.data)
+        problems = dict(record.errors)
+        code = cell_text(data.pop("code", "")).upper()
+        item = None
+        if code:
+            item = self.existing.get(code)
+            if item is None:
+                problems["code"] = [_l("No item with this code in your department's list. Leave 事项编码 "
+                                       "empty to add a new item.")]
+            elif code in self.codes_seen:
+                problems["code"] = [_l("The same 事项编码 as row %(row)d.", row=self.codes_seen[code])]
+            self.codes_seen.setdefault(code, record.row)
+        # A blank cell takes the default; a column the file does not have leaves the item's value as it is.
+        if "kind" in data and not data["kind"]:
+            data["kind"] = "general"
+        if "random_check" in data and data["random_check"] is None:
+            data["random_check"] = True
+        clean, clean_errors = clean_item_fields(data)
+        problems = {**clean_errors, **problems}
+        required_blanks(self.kind, record, problems)
+        name_key = (clean.get("name", ""), clean.get("sub_item", ""))
+        if clean.get("name"):
+            if name_key in self.names_seen:
+                problems.setdefault("name", [_l("The same item name and sub-item as row %(row)d.",
+                                                row=self.names_seen[name_key])])
+            self.names_seen.setdefault(name_key, record.row)
+            other = self.by_name.get(name_key)
+            if other is not None and other != code:
+                problems.setdefault("name", [_l("This item is already in your list as %(code)s: put that code in "
+                                                "the 事项编码 column to change it.", code=other)])
+        if (item is not None and item.status == ItemStatus.retired and not problems
+                and any(getattr(item, k) != v for k, v in clean.items())):
+            problems["code"] = [_l("Item %(code)s is retired and cannot be changed.", code=code)]
+        errors.add_fields(record.row, problems)
+        self.todo.append((record.row, code or None, clean))
+
+    def write(self, path: Path, meter: Meter) -> dict:
+        counts = {"created": 0, "changed": 0, "unchanged": 0}
+        reason = _l("Changed by a spreadsheet import.")
+        for done, (row, code, clean) in enumerate(self.todo, start=1):
+            try:
+                if code is None:
+                    create_item(clean, actor=self.actor)
+                    counts["created"] += 1
+                else:
+                    item = self.existing[code]
+                    before = item.snapshot()
+                    if item.status != ItemStatus.retired:
+                        update_item(item, clean, actor=self.actor, reason=str(reason))
+                    counts["changed" if item.snapshot() != before else "unchanged"] += 1
+            except (ValidationFailed, Conflict) as failed:
+                raise tagged(failed, row)
+            meter(done / len(self.todo))
+        return counts
