@@ -47,6 +47,7 @@ def fresh_database(label: str) -> Iterator[str]:
     import flask_migrate
 
     from spotcheck.platform.factory import create_app
+    from spotcheck.core.policy import CONSOLE
     from spotcheck.demo import load_demo
     from spotcheck.core.database import db
 
@@ -62,7 +63,7 @@ def fresh_database(label: str) -> Iterator[str]:
                 flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
             finally:
                 logging.disable(logging.NOTSET)
-            load_demo(entities=0)
+            load_demo(entities=0, actor=CONSOLE)
             db.session.remove()
             db.engine.dispose()
         yield url

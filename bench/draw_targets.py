@@ -126,15 +126,15 @@ def setup(url: str, items: int) -> dict:
                                                   "inspector_categories": ["food"], "field": "market"}, actor=admin)
                 item_services.publish_item(item, actor=admin)
                 item_ids.append(item.id)
-            plan = plans.create_plan(year=2026, half=None, title="2026年度双随机抽查计划", actor=admin)
+            plan = plans.create_plan(year=2026, half=None, title="2026年度双随机抽查计划", actor=users["scj_planner"])
             for item_id in item_ids:
                 plans.set_line(plan, item_id=item_id, ratio_bp=100, frequency="每年1次", months=[3, 4, 5],
-                               methods=["onsite"], actor=admin)
-            plans.submit(plan, actor=admin)
+                               methods=["onsite"], actor=users["scj_planner"])
+            plans.submit(plan, actor=users["scj_leader"])
             db.session.commit()
             plan_id = plan.id
         with tenant_scope(supervisor.tenant_id):
-            plans.review(plan_id, supervisor=supervisor, accept=True, comment="同意备案")
+            plans.review(plan_id, actor=supervisor, accept=True, comment="同意备案")
             db.session.commit()
     return {"items": item_ids}
 

@@ -19,7 +19,28 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, help="Spotcheck: 双随机、一公开 supervision platform.")
+class SpotcheckGroup(FlaskGroup):
+    """The ``spotcheck`` command: a bad configuration, or a database that is unreachable or not yet
+    prepared, is one clear line on stderr and exit status 2, never a traceback."""
+
+    def main(self, *args, **kwargs):
+        import sqlalchemy.exc
+
+        from spotcheck.platform.config import ConfigError
+
+        try:
+            return super().main(*args, **kwargs)
+        except ConfigError as error:
+            click.echo(f"spotcheck: configuration error: {error}", err=True)
+            sys.exit(2)
+        except sqlalchemy.exc.OperationalError as error:
+            reason = str(error.orig or error).strip().splitlines()[0]
+            click.echo(f"spotcheck: database error: {reason} (is the database reachable, and has "
+                       "`spotcheck db upgrade` been run?)", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=SpotcheckGroup, create_app=_create_app, help="Spotcheck: 双随机、一公开 supervision platform.")
 def main() -> None:
     pass
 
@@ -72,12 +93,13 @@ def audit_verify() -> None:
                    "its size; a bigger N grows it; 0: departments and users only).")
 @with_appcontext
 def demo_command(entities: int | None) -> None:
+    from spotcheck.core.policy import CONSOLE
     from spotcheck.demo import DEMO_ENTITIES, DEMO_PASSWORD, city_size, city_summary, load_demo
 
     if entities is None:
         existing = city_size()
         entities = DEMO_ENTITIES if existing is None else existing
-    logins = load_demo(entities=entities)
+    logins = load_demo(entities=entities, actor=CONSOLE)
     click.echo("Demo departments and users are ready. Password for every demo user: " + DEMO_PASSWORD)
     for login, name, department, roles in logins:
         click.echo(f"  {login:<16} {name:<8} {department:<8} {', '.join(roles)}")
@@ -99,16 +121,15 @@ def demo_command(entities: int | None) -> None:
 @with_appcontext
 def create_platform_admin(login: str, name: str, password: str) -> None:
     from spotcheck.core.errors import ValidationFailed
-    from spotcheck.core.database import db
-    from spotcheck.tenants.services import create_user
+    from spotcheck.core.policy import CONSOLE
+    from spotcheck.tenants.services import create_platform_admin as create
 
     try:
-        create_user(tenant=None, login=login, display_name=name, password=password, roles=["platform_admin"])
+        create(login=login, display_name=name, password=password, actor=CONSOLE)
     except ValidationFailed as failed:
         for field, messages in failed.errors.items():
             click.echo(f"{field}: {' '.join(messages)}", err=True)
         sys.exit(2)
-    db.session.commit()
     click.echo(f"platform administrator {login} created")
 
 

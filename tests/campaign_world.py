@@ -42,6 +42,7 @@ def id_number(number: int) -> str:
 def build(department: str = "yjj", *, entities: int = 40, inspector_count: int = 8, file_plan: bool = True):
     """Returns a dict of ids; call inside an app context."""
     admin, lead, supervisor = user_named(f"{department}_admin"), user_named("scj_admin"), user_named("sfj_supervisor")
+    planner, leader = user_named(f"{department}_planner"), user_named(f"{department}_leader")
     with tenant_scope(lead.tenant_id):
         codes = [credit_code(n + (0 if department == "yjj" else 500)) for n in range(entities)]
         for n, code in enumerate(codes):
@@ -60,15 +61,15 @@ def build(department: str = "yjj", *, entities: int = 40, inspector_count: int =
             inspectors.create_inspector({"name": f"检查员{k}", "sex": "男", "id_number": id_number(k + (0 if department == "yjj" else 100)),
                                          "agency": "应急管理局", "cert_no": f"{department.upper()}-{k:04d}",
                                          "categories": [QUALIFICATION]}, actor=admin)
-        plan = plans.create_plan(year=2026, half=None, title="2026年度行政执法检查计划", actor=admin)
+        plan = plans.create_plan(year=2026, half=None, title="2026年度行政执法检查计划", actor=planner)
         plans.set_line(plan, item_id=item.id, ratio_bp=500, frequency="每年1次", months=[3, 4], methods=["onsite"],
-                       actor=admin)
-        plans.submit(plan, actor=admin)
+                       actor=planner)
+        plans.submit(plan, actor=leader)
         db.session.commit()
         ids = {"item": item.id, "plan": plan.id, "tenant": admin.tenant_id, "codes": codes}
     if file_plan:
         with tenant_scope(supervisor.tenant_id):
-            plans.review(plan.id, supervisor=supervisor, accept=True, comment="同意备案")
+            plans.review(plan.id, actor=supervisor, accept=True, comment="同意备案")
             db.session.commit()
     return ids
 
@@ -77,3 +78,13 @@ def campaign_data(world, **overrides):
     return {"title": "危化企业双随机抽查", "year": 2026, "item_ids": [world["item"]], "strata": STRATA,
             "window_start": "2026-03-01", "window_end": "2026-04-30", "reserve_size": 2, "capacity": 3,
             "target_filter": {"categories": [CATEGORY]}, **overrides}
+
+
+def planner_of(user):
+    """The demo planner of ``user``'s department (writes plans and campaigns, runs the ceremony)."""
+    return user_named(f"{user.tenant.code.lower()}_planner")
+
+
+def leader_of(user):
+    """The demo leader of ``user``'s department (approves campaigns, submits and publishes plans)."""
+    return user_named(f"{user.tenant.code.lower()}_leader")

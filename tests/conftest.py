@@ -49,6 +49,7 @@ def build_database(url: str) -> None:
     import flask_migrate
 
     from spotcheck.platform.factory import create_app
+    from spotcheck.core.policy import CONSOLE
     from spotcheck.demo import load_demo
     from spotcheck.core.database import db
 
@@ -57,7 +58,7 @@ def build_database(url: str) -> None:
         flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
         # Departments and users only: the tests build the items, entities and inspectors they need
         # and assert on them exactly; tests/test_demo_city.py loads a small demo city of its own.
-        load_demo(entities=0)
+        load_demo(entities=0, actor=CONSOLE)
         db.engine.dispose()
 
 

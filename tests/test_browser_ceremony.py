@@ -132,7 +132,7 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
         page.check(f'input[name="months"][value="{month}"]')
     page.check('input[name="methods"][value="onsite"]')
     planner.submit('#plan-line-form button[type="submit"]')
-    assert "5 %" in page.locator("#plan-items").inner_text() and ITEM_NAME in page.locator("#plan-items").inner_text()
+    assert "5%" in page.locator("#plan-items").inner_text() and ITEM_NAME in page.locator("#plan-items").inner_text()
     assert page.locator("#plan-submit").count() == 0  # a leader submits
     planner.shot("plan-draft")
 

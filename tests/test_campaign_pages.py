@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import CATEGORY, build, campaign_data, credit_code
+from campaign_world import CATEGORY, build, campaign_data, credit_code, leader_of, planner_of
 from conftest import REDIS_URL, bearer, make_app, post_form, signed_in, user_named
 from spotcheck.draw.verify import verify
 from spotcheck.core.database import db
@@ -196,7 +196,7 @@ def test_the_ceremony_through_the_pages(app, world):
     url = created.headers["Location"]
     campaign_id = int(re.search(r"/campaigns/(\d+)$", url).group(1))
     page = planner.get(url).get_data(as_text=True)
-    assert "25.5 %, at least 1" in page and "2 entities" in page and 'id="campaign-approve"' not in page
+    assert "25.5%, at least 1" in page and "2 drawn" in page and 'id="campaign-approve"' not in page
     edit = planner.get(f"{url}/edit").get_data(as_text=True)
     assert 'value="25.5"' in edit and 'value="2026-03-01"' in edit
 
@@ -314,16 +314,16 @@ def _drawn(world, *, inspectors: bool) -> int:
     """A campaign of the world with its targets drawn (and its inspectors, if asked); its id."""
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        campaign = campaigns.create_campaign(campaign_data(world, strata=MANY, capacity=None), actor=admin)
-        campaigns.approve(campaign, actor=admin)
-        ceremony.freeze_targets(campaign, actor=admin)
+        campaign = campaigns.create_campaign(campaign_data(world, strata=MANY, capacity=None), actor=planner_of(admin))
+        campaigns.approve(campaign, actor=leader_of(admin))
+        ceremony.freeze_targets(campaign, actor=planner_of(admin))
         db.session.commit()
-        ceremony.draw_targets(campaign.id, ["观察员: 1"], actor=admin)
+        ceremony.draw_targets(campaign.id, ["观察员: 1"], actor=planner_of(admin))
         db.session.commit()
         if inspectors:
-            ceremony.freeze_inspectors(campaign, actor=admin)
+            ceremony.freeze_inspectors(campaign, actor=planner_of(admin))
             db.session.commit()
-            ceremony.draw_inspectors(campaign.id, [], actor=admin)
+            ceremony.draw_inspectors(campaign.id, [], actor=planner_of(admin))
             db.session.commit()
         return campaign.id
 
@@ -467,9 +467,9 @@ def test_the_forms_on_the_list_return_to_the_same_page_and_filter(app):
     # after the inspector draw: naming the leader and replacing an inspector from page 2
     with app.app_context(), tenant_scope(world["tenant"]):
         campaign = campaigns.get_campaign(campaign_id)
-        ceremony.freeze_inspectors(campaign, actor=user_named("yjj_admin"))
+        ceremony.freeze_inspectors(campaign, actor=user_named("yjj_planner"))
         db.session.commit()
-        ceremony.draw_inspectors(campaign_id, [], actor=user_named("yjj_admin"))
+        ceremony.draw_inspectors(campaign_id, [], actor=user_named("yjj_planner"))
         db.session.commit()
     listed = planner.get(url, query_string={"page": 2})
     came_from = _next_field(listed)

@@ -7,14 +7,14 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import STRATA, build, campaign_data
+from campaign_world import STRATA, build, campaign_data, leader_of, planner_of
 from conftest import make_app, user_named
 from independent.draw_spec_check import check as independent_check
 from spotcheck.draw import proof_file, targets
 from spotcheck.draw.verify import verify
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import today
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import ceremony, frames, services as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, TargetStatus, TeamMember
@@ -27,11 +27,11 @@ from spotcheck.core.scoping import system_access, tenant_scope
 def drawn_campaign(app, world, inputs=("observer:人大代表 1234",)):
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        campaign = campaigns.create_campaign(campaign_data(world), actor=admin)
-        campaigns.approve(campaign, actor=admin)
-        ceremony.freeze_targets(campaign, actor=admin)
+        campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
+        campaigns.approve(campaign, actor=leader_of(admin))
+        ceremony.freeze_targets(campaign, actor=planner_of(admin))
         db.session.commit()
-        ceremony.draw_targets(campaign.id, list(inputs), actor=admin)
+        ceremony.draw_targets(campaign.id, list(inputs), actor=planner_of(admin))
         db.session.commit()
         return campaign.id
 
@@ -40,24 +40,25 @@ def test_plan_goes_from_draft_to_filed_and_published(app):
     with app.app_context():
         world = build(file_plan=False)
         supervisor, admin = user_named("sfj_supervisor"), user_named("yjj_admin")
+        leader = leader_of(admin)
         with tenant_scope(supervisor.tenant_id):
             assert [p.id for p in plans.plans_to_review(supervisor)] == [world["plan"]]
             with pytest.raises(ValidationFailed):
-                plans.review(world["plan"], supervisor=supervisor, accept=False, comment="")
-            plans.review(world["plan"], supervisor=supervisor, accept=False, comment="请补充检查频次")
+                plans.review(world["plan"], actor=supervisor, accept=False, comment="")
+            plans.review(world["plan"], actor=supervisor, accept=False, comment="请补充检查频次")
             db.session.commit()
-        with tenant_scope(admin.tenant_id):
+        with tenant_scope(world["tenant"]):  # a refused command rolled back: objects loaded before are read again
             plan = plans.get_plan(world["plan"])
             assert plan.status == PlanStatus.returned and plan.comment == "请补充检查频次"
-            plans.submit(plan, actor=admin)
+            plans.submit(plan, actor=leader)
             db.session.commit()
         with tenant_scope(supervisor.tenant_id):
-            plans.review(world["plan"], supervisor=supervisor, accept=True, comment="")
+            plans.review(world["plan"], actor=supervisor, accept=True, comment="")
             db.session.commit()
-        with tenant_scope(admin.tenant_id):
+        with tenant_scope(world["tenant"]):
             plan = plans.get_plan(world["plan"])
             assert plan.status == PlanStatus.filed and plan.filed_by_name == "韩梅"
-            plans.publish(plan, actor=admin)
+            plans.publish(plan, actor=leader)
             assert plan.status == PlanStatus.published
 
 
@@ -65,8 +66,8 @@ def test_a_non_supervisor_cannot_file_plans(app):
     with app.app_context():
         world = build(file_plan=False)
         coordinator = user_named("yjj_leader")
-        with tenant_scope(coordinator.tenant_id), pytest.raises(PermissionError):
-            plans.review(world["plan"], supervisor=coordinator, accept=True, comment="")
+        with tenant_scope(coordinator.tenant_id), pytest.raises(Forbidden):
+            plans.review(world["plan"], actor=coordinator, accept=True, comment="")
 
 
 def test_campaign_outside_a_filed_plan_is_refused_unless_exempt_with_a_reason(app):
@@ -75,13 +76,13 @@ def test_campaign_outside_a_filed_plan_is_refused_unless_exempt_with_a_reason(ap
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             with pytest.raises(ValidationFailed) as refused:
-                campaigns.create_campaign(campaign_data(world), actor=admin)
+                campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
             assert "item_ids" in refused.value.errors
             with pytest.raises(ValidationFailed) as no_reason:
-                campaigns.create_campaign(campaign_data(world, exempt_kind="complaint"), actor=admin)
+                campaigns.create_campaign(campaign_data(world, exempt_kind="complaint"), actor=planner_of(admin))
             assert "exempt_reason" in no_reason.value.errors
             campaign = campaigns.create_campaign(
-                campaign_data(world, exempt_kind="complaint", exempt_reason="群众举报某企业违规储存危化品"), actor=admin)
+                campaign_data(world, exempt_kind="complaint", exempt_reason="群众举报某企业违规储存危化品"), actor=planner_of(admin))
             assert campaign.plan_id is None and campaign.exempt_kind == "complaint"
             assert campaign.code == "应急抽〔2026〕1号"
 
@@ -105,16 +106,16 @@ def test_the_whole_ceremony_gives_verifiable_proofs(app):
             selected = db.session.scalars(sa.select(CampaignTarget).where(
                 CampaignTarget.status == TargetStatus.selected)).all()
             assert len(selected) == sum(len(ids) for ids in proof["selected"]["YJJ"].values())
-            ceremony.freeze_inspectors(campaign, actor=admin)
+            ceremony.freeze_inspectors(campaign, actor=planner_of(admin))
             db.session.commit()
-            ceremony.draw_inspectors(campaign_id, [], actor=admin)
+            ceremony.draw_inspectors(campaign_id, [], actor=planner_of(admin))
             db.session.commit()
             inspectors_proof = proof_file.loads(ceremony.published_bytes(ceremony.get_draw(campaign, "inspectors")))
             assert all(c.ok for c in verify(inspectors_proof))
             independent_check(inspectors_proof)
             members = db.session.scalars(sa.select(TeamMember)).all()
             assert len(members) == 2 * len(selected)
-            leader = ceremony.designate_leader(campaign, members[0].id, actor=admin)
+            leader = ceremony.designate_leader(campaign, members[0].id, actor=planner_of(admin))
             assert leader.is_leader
             db.session.commit()
         with app.app_context(), system_access("test"):
@@ -129,20 +130,20 @@ def test_steps_out_of_order_and_a_second_draw_are_refused(app):
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            campaign = campaigns.create_campaign(campaign_data(world), actor=admin)
+            campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
             with pytest.raises(Conflict):
-                ceremony.freeze_targets(campaign, actor=admin)  # not approved yet
-            campaigns.approve(campaign, actor=admin)
+                ceremony.freeze_targets(campaign, actor=planner_of(admin))  # not approved yet
+            campaigns.approve(campaign, actor=leader_of(admin))
             with pytest.raises(Conflict):
-                ceremony.draw_targets(campaign.id, [], actor=admin)  # not frozen yet
-            ceremony.freeze_targets(campaign, actor=admin)
+                ceremony.draw_targets(campaign.id, [], actor=planner_of(admin))  # not frozen yet
+            ceremony.freeze_targets(campaign, actor=planner_of(admin))
             db.session.commit()
-            ceremony.draw_targets(campaign.id, [], actor=admin)
+            ceremony.draw_targets(campaign.id, [], actor=planner_of(admin))
             db.session.commit()
             with pytest.raises(Conflict):
-                ceremony.draw_targets(campaign.id, ["another try"], actor=admin)
+                ceremony.draw_targets(campaign.id, ["another try"], actor=planner_of(admin))
             with pytest.raises(Conflict):
-                campaigns.update_campaign(campaign, {"title": "改"}, actor=admin)
+                campaigns.update_campaign(campaign, {"title": "改"}, actor=planner_of(admin))
 
 
 def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(app):
@@ -157,8 +158,8 @@ def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(a
             out = db.session.scalar(sa.select(CampaignTarget).join(CampaignTarget.entity).where(
                 CampaignTarget.entity.has(code=ids[0])))
             with pytest.raises(ValidationFailed):
-                ceremony.replace_target(campaign, out.entity_id, "cannot_be_found", actor=admin)
-            incoming = ceremony.replace_target(campaign, out.entity_id, "deregistered", actor=admin)
+                ceremony.replace_target(campaign, out.entity_id, "cannot_be_found", actor=planner_of(admin))
+            incoming = ceremony.replace_target(campaign, out.entity_id, "deregistered", actor=planner_of(admin))
             assert incoming.entity.code == proof["reserves"]["YJJ"][stratum][0]
             db.session.commit()
             updated = proof_file.loads(ceremony.published_bytes(ceremony.get_draw(campaign, "targets")))
@@ -173,10 +174,10 @@ def test_an_unfillable_team_fails_the_whole_draw_naming_the_visit(app):
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             campaign = campaigns.get_campaign(campaign_id)
-            ceremony.freeze_inspectors(campaign, actor=admin)
+            ceremony.freeze_inspectors(campaign, actor=planner_of(admin))
             db.session.commit()
             with pytest.raises(Conflict, match="91330100MA"):
-                ceremony.draw_inspectors(campaign_id, [], actor=admin)
+                ceremony.draw_inspectors(campaign_id, [], actor=planner_of(admin))
             db.session.rollback()
             assert db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember)) == 0
 
@@ -188,9 +189,9 @@ def test_two_concurrent_draws_give_exactly_one(postgres_url):
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            campaign = campaigns.create_campaign(campaign_data(world), actor=admin)
-            campaigns.approve(campaign, actor=admin)
-            ceremony.freeze_targets(campaign, actor=admin)
+            campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
+            campaigns.approve(campaign, actor=leader_of(admin))
+            ceremony.freeze_targets(campaign, actor=planner_of(admin))
             db.session.commit()
             campaign_id, tenant = campaign.id, admin.tenant_id
         db.engine.dispose()
@@ -198,7 +199,7 @@ def test_two_concurrent_draws_give_exactly_one(postgres_url):
 
     def attempt(label):
         with app.app_context():
-            actor = user_named("yjj_admin")
+            actor = user_named("yjj_planner")
             with tenant_scope(tenant):
                 barrier.wait()
                 try:
@@ -235,7 +236,7 @@ def test_the_frame_built_by_the_database_is_the_one_read_row_by_row(app, monkeyp
             db.session.execute(sa.update(Entity).where(Entity.code.in_(codes[:3])).values(abnormal=True))
             db.session.execute(sa.update(Entity).where(Entity.code == codes[3]).values(status="deregistered"))
             campaign = campaigns.create_campaign(
-                campaign_data(world, strata={**STRATA, "flagged": {"count": 1}}), actor=admin)
+                campaign_data(world, strata={**STRATA, "flagged": {"count": 1}}), actor=planner_of(admin))
             frame = frames.target_frame(campaign, today())
             monkeypatch.setattr(frames, "_cells_in_database", frames._cells_read_in_order)
             assert frames.target_frame(campaign, today()) == frame

@@ -10,6 +10,7 @@ from stdnum.cn import ric, uscc
 
 from conftest import tenant_id
 from spotcheck.demo.city import PLAN_LINES
+from spotcheck.tenants.inspectors import eligibility
 
 TODAY = date(2026, 11, 21)
 
@@ -54,14 +55,15 @@ def _state():
 
 def test_a_small_demo_city(app):
     from spotcheck.core import audit
+    from spotcheck.core.policy import CONSOLE
     from spotcheck.demo import city_size, load_demo
 
     with app.app_context():
         assert city_size() == 0  # the test template: departments and users only
-        load_demo(entities=300, today=TODAY)
+        load_demo(entities=300, today=TODAY, actor=CONSOLE)
         state = _state()
         assert city_size() == 300
-        load_demo(entities=300, today=TODAY)  # again: nothing new
+        load_demo(entities=300, today=TODAY, actor=CONSOLE)  # again: nothing new
         again = _state()
         checked, breaks = audit.verify()
     assert not breaks and checked == state["audit"] > 300
@@ -89,7 +91,7 @@ def test_a_small_demo_city(app):
     people = [p for d in departments.values() for p in d["inspectors"]]
     ids = [number for d in departments.values() for number in d["ids"]]
     assert 180 <= len(people) <= 220 and all(ric.is_valid(number) for number in ids) and len(set(ids)) == len(ids)
-    expired = sum(not p.certificate_valid_on(TODAY) for p in people)
+    expired = sum(not eligibility.certificate_valid_on(p, TODAY) for p in people)
     experts = sum(p.is_expert for p in people)
     assert 0.04 * len(people) <= expired <= 0.12 * len(people) and 0.03 * len(people) <= experts <= 0.08 * len(people)
     assert all(p.id_masked == number[:6] + "********" + number[-4:] for p, number in
@@ -98,7 +100,7 @@ def test_a_small_demo_city(app):
     for code, department in departments.items():
         items = department["items"]
         assert len(items) >= 4 and any(item.status.value == "published" for item in items)
-        qualified = {c for p in department["inspectors"] if p.certificate_valid_on(TODAY) for c in p.categories}
+        qualified = {c for p in department["inspectors"] if eligibility.certificate_valid_on(p, TODAY) for c in p.categories}
         for item in items:
             assert set(item.inspector_categories) <= qualified, (code, item.name)  # someone can be drawn
             assert "《" in item.legal_basis
@@ -124,16 +126,17 @@ def test_a_small_demo_city(app):
 
 
 def test_the_city_grows_and_the_command_keeps_its_size(app):
+    from spotcheck.core.policy import CONSOLE
     from spotcheck.demo import city_size, load_demo
     from spotcheck.core.database import db
     from spotcheck.tenants.directory.models import Entity
 
     with app.app_context():
-        load_demo(entities=120, today=TODAY)
+        load_demo(entities=120, today=TODAY, actor=CONSOLE)
         first = dict(db.session.execute(sa.select(Entity.code, Entity.name)).all())
-        load_demo(entities=200, today=TODAY)
+        load_demo(entities=200, today=TODAY, actor=CONSOLE)
         grown = dict(db.session.execute(sa.select(Entity.code, Entity.name)).all())
-        load_demo(entities=50, today=TODAY)  # never shrinks
+        load_demo(entities=50, today=TODAY, actor=CONSOLE)  # never shrinks
         assert city_size() == 200
     assert len(first) == 120 and len(grown) == 200 and all(grown[code] == name for code, name in first.items())
 

@@ -24,9 +24,10 @@ STAGES = {
 
 
 def _load(entities=None):
+    from spotcheck.core.policy import CONSOLE
     from spotcheck.demo import CAMPAIGNS_FROM, load_demo
 
-    load_demo(entities=entities or CAMPAIGNS_FROM, today=TODAY)
+    load_demo(entities=entities or CAMPAIGNS_FROM, today=TODAY, actor=CONSOLE)
 
 
 def _counts():

@@ -11,7 +11,7 @@ import re
 
 import sqlalchemy as sa
 
-from campaign_world import build, campaign_data, credit_code, id_number
+from campaign_world import build, campaign_data, credit_code, id_number, leader_of, planner_of
 from conftest import user_named
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
@@ -30,19 +30,19 @@ def campaign_through(world, *, stop: str):
     frozen, targets, inspectors. Returns its id."""
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        campaign = campaigns.create_campaign(campaign_data(world), actor=admin)
-        campaigns.approve(campaign, actor=admin)
+        campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
+        campaigns.approve(campaign, actor=leader_of(admin))
         db.session.commit()
         if stop in ("frozen", "targets", "inspectors"):
-            ceremony.freeze_targets(campaign, actor=admin)
+            ceremony.freeze_targets(campaign, actor=planner_of(admin))
             db.session.commit()
         if stop in ("targets", "inspectors"):
-            ceremony.draw_targets(campaign.id, [INPUT], actor=admin)
+            ceremony.draw_targets(campaign.id, [INPUT], actor=planner_of(admin))
             db.session.commit()
         if stop == "inspectors":
-            ceremony.freeze_inspectors(campaign, actor=admin)
+            ceremony.freeze_inspectors(campaign, actor=planner_of(admin))
             db.session.commit()
-            ceremony.draw_inspectors(campaign.id, ["observer:媒体记者"], actor=admin)
+            ceremony.draw_inspectors(campaign.id, ["observer:媒体记者"], actor=planner_of(admin))
             db.session.commit()
         return campaign.id
 
@@ -56,7 +56,7 @@ def test_a_drawn_campaign_shows_its_whole_ceremony_and_proof(app, client):
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            plans.publish(plans.get_plan(world["plan"]), actor=admin)
+            plans.publish(plans.get_plan(world["plan"]), actor=leader_of(admin))
             db.session.commit()
         campaign_id = campaign_through(world, stop="inspectors")
         with tenant_scope(admin.tenant_id):
@@ -112,7 +112,7 @@ def test_before_the_draw_no_proof_and_never_the_nonce(app, client):
         draft_admin = user_named("yjj_admin")
         campaign_id = campaign_through(world, stop="frozen")
         with tenant_scope(draft_admin.tenant_id):
-            draft = campaigns.create_campaign(campaign_data(world, title="尚未批准的任务"), actor=draft_admin)
+            draft = campaigns.create_campaign(campaign_data(world, title="尚未批准的任务"), actor=planner_of(draft_admin))
             db.session.commit()
             draft_id = draft.id
             record = ceremony.get_draw(campaigns.get_campaign(campaign_id), "targets")
@@ -202,15 +202,15 @@ def _everyone_drawn(entities: int) -> tuple[int, dict[str, list[str]], dict[str,
     world = build(entities=entities)
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        campaign = campaigns.create_campaign(campaign_data(world, strata=EVERYONE, capacity=None), actor=admin)
-        campaigns.approve(campaign, actor=admin)
-        ceremony.freeze_targets(campaign, actor=admin)
+        campaign = campaigns.create_campaign(campaign_data(world, strata=EVERYONE, capacity=None), actor=planner_of(admin))
+        campaigns.approve(campaign, actor=leader_of(admin))
+        ceremony.freeze_targets(campaign, actor=planner_of(admin))
         db.session.commit()
-        ceremony.draw_targets(campaign.id, [INPUT], actor=admin)
+        ceremony.draw_targets(campaign.id, [INPUT], actor=planner_of(admin))
         db.session.commit()
-        ceremony.freeze_inspectors(campaign, actor=admin)
+        ceremony.freeze_inspectors(campaign, actor=planner_of(admin))
         db.session.commit()
-        ceremony.draw_inspectors(campaign.id, [], actor=admin)
+        ceremony.draw_inspectors(campaign.id, [], actor=planner_of(admin))
         db.session.commit()
         strata: dict[str, list[str]] = {}
         for stratum, code in db.session.execute(

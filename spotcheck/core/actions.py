@@ -18,7 +18,8 @@ from spotcheck.core.policy import Permission, has_permission, require
 @dataclass(frozen=True)
 class Action:
     """``name`` is possible for an actor holding ``permission`` when ``possible(obj)`` holds;
-    otherwise a command refuses with ``refusal`` (a translatable message)."""
+    otherwise a command refuses with ``refusal``: a translatable message, or a function of the
+    object giving the message that says why."""
 
     name: str
     permission: Permission
@@ -37,9 +38,13 @@ class Actions:
         return frozenset(name for name, action in self.by_name.items()
                          if has_permission(actor, action.permission) and action.possible(obj))
 
+    def check_state(self, obj, name: str) -> None:
+        """Refuse (Conflict) unless the object's state allows ``name`` (the permission is checked elsewhere)."""
+        action = self.by_name[name]
+        if not action.possible(obj):
+            raise Conflict(action.refusal(obj) if callable(action.refusal) else action.refusal)
+
     def require(self, obj, actor, name: str) -> None:
         """Refuse (Forbidden without the permission, Conflict in the wrong state) unless ``name`` is allowed."""
-        action = self.by_name[name]
-        require(actor, action.permission)
-        if not action.possible(obj):
-            raise Conflict(action.refusal)
+        require(actor, self.by_name[name].permission)
+        self.check_state(obj, name)

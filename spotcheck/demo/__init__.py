@@ -14,7 +14,7 @@ can verify (draws are made on the day the demo is loaded).
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from itertools import islice
 
 import sqlalchemy as sa
@@ -22,7 +22,9 @@ import sqlalchemy as sa
 from spotcheck.core import audit
 from spotcheck.demo import city as demo_city
 from spotcheck.core.audit import AuditEntry
-from spotcheck.core.clock import SHANGHAI
+from spotcheck.core import clock
+from spotcheck.core.commands import command
+from spotcheck.core.policy import CONSOLE, Permission
 from spotcheck.core.database import db
 from spotcheck.tenants import services
 from spotcheck.tenants.models import Tenant, User
@@ -66,31 +68,36 @@ DEPARTMENTS = [
 ]
 
 
-def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED,
-              today: date | None = None) -> list[tuple[str, str, str, list[str]]]:
+@command(Permission.PLATFORM_BOOTSTRAP)
+def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: date | None = None,
+              actor) -> list[tuple[str, str, str, list[str]]]:
     """Create whatever of the demo is missing; return (login, name, department, roles) for each user.
 
     ``entities``: how many registry entities the city should have (0: departments and users
     only, no city). A city never shrinks: a smaller number than the city has changes nothing.
     """
     logins = []
-    today = today or datetime.now(SHANGHAI).date()
+    today = today or clock.today()
     with system_access("load the demo data"):
         if not _user_exists("admin"):
-            services.create_user(tenant=None, login="admin", display_name="平台管理员", password=DEMO_PASSWORD,
-                                 roles=["platform_admin"])
+            services.create_platform_admin(login="admin", display_name="平台管理员", password=DEMO_PASSWORD,
+                                           actor=CONSOLE)
         logins.append(("admin", "平台管理员", "—", ["platform_admin"]))
         tenants = {}
         for code, name, kind, users in DEPARTMENTS:
             tenant = db.session.scalar(sa.select(Tenant).where(Tenant.code == code))
             if tenant is None:
-                tenant = services.create_tenant(code=code, name=name, kind=kind, region_code=REGION,
-                                                short_name=SHORT_NAMES[code])
+                (admin_login, admin_name, _roles), *_ = users
+                tenant = services.create_department(
+                    code=code, name=name, kind=kind, region_code=REGION, short_name=SHORT_NAMES[code],
+                    admin={"login": admin_login, "display_name": admin_name, "password": DEMO_PASSWORD},
+                    actor=_user("admin"))
             tenants[code] = tenant
             for login, display_name, roles in users:
                 if not _user_exists(login):
-                    services.create_user(tenant=tenant, login=login, display_name=display_name,
-                                         password=DEMO_PASSWORD, roles=roles)
+                    with tenant_scope(tenant.id):
+                        services.create_user(login=login, display_name=display_name, password=DEMO_PASSWORD,
+                                             roles=roles, actor=_admin_of(tenant))
                 logins.append((login, display_name, name, roles))
         size = city_size()
         if size is None or entities > size:
@@ -100,7 +107,6 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED,
             _plans(tenants, year=today.year)
         if size >= CAMPAIGNS_FROM:
             _campaigns(tenants, year=today.year, size=size)
-        db.session.commit()
     return logins
 
 
@@ -268,7 +274,7 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str) -> None:
     if stage == "submitted":
         return
     with tenant_scope(supervisor.tenant_id):
-        plans.review(plan_id, supervisor=supervisor, accept=stage != "returned", comment=comment)
+        plans.review(plan_id, actor=supervisor, accept=stage != "returned", comment=comment)
     if stage == "published":
         with tenant_scope(tenant.id):
             plans.publish(plans.get_plan(plan_id), actor=leader)

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.commands import ANYONE, command, unit_of_work
+from spotcheck.core.policy import Permission
 from spotcheck.core import clock
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
@@ -33,9 +36,19 @@ class LoginRefused(Exception):
         self.locked_until = locked_until
 
 
-def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
-    """Check a login and password; after ``max_failures`` wrong passwords in a row the account
-    is locked for ``lock_minutes`` (登录失败处理). Every attempt is audited."""
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt's outcome: the user, or why not (recorded either way)."""
+
+    user: User | None
+    refused: LoginRefused | None = None
+
+
+@command(ANYONE)
+def attempt_sign_in(login: str, password: str, *, max_failures: int, lock_minutes: int, actor=None) -> Attempt:
+    """Check a login and password (登录); after ``max_failures`` wrong passwords in a row the account
+    is locked for ``lock_minutes`` (登录失败处理). Every attempt is audited and its outcome (the
+    failure count, the lock) kept: a refusal is an outcome, not a failure of the command."""
     login = (login or "").strip().lower()
     moment = clock.now()
     with system_access("look up a login"):
@@ -43,11 +56,11 @@ def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: 
         if user is None:
             verify_password(DUMMY_HASH, password or "")
             audit.record("auth.login_failed", "user", None, tenant_id=None, details={"login": login[:64], "why": "unknown"})
-            raise LoginRefused(_l("Wrong login or password."))
+            return Attempt(None, LoginRefused(_l("Wrong login or password.")))
         if user.is_locked:
             audit.record("auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "locked"})
-            raise LoginRefused(_l("This account is locked after too many failed logins. Try again later or ask your administrator."),
-                               locked_until=user.locked_until)
+            return Attempt(None, LoginRefused(_l("This account is locked after too many failed logins. Try again later "
+                                                 "or ask your administrator."), locked_until=user.locked_until))
         if not verify_password(user.password_hash, password or ""):
             user.failed_logins = (user.failed_logins or 0) + 1
             details = {"why": "password", "failures": user.failed_logins}
@@ -56,15 +69,23 @@ def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: 
                 user.failed_logins = 0
                 details["locked_minutes"] = lock_minutes
             audit.record("auth.login_failed", "user", user.id, actor=user, tenant_id=user.tenant_id, details=details)
-            raise LoginRefused(_l("Wrong login or password."))
+            return Attempt(None, LoginRefused(_l("Wrong login or password.")))
         if not user.active:
             audit.record("auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "inactive"})
-            raise LoginRefused(_l("This account is deactivated. Ask your administrator."))
+            return Attempt(None, LoginRefused(_l("This account is deactivated. Ask your administrator.")))
         user.failed_logins = 0
         user.locked_until = None
         user.last_login_at = moment
         audit.record("auth.login", "user", user.id, actor=user, tenant_id=user.tenant_id)
-    return user
+    return Attempt(user)
+
+
+def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
+    """The user behind ``login`` and ``password``, or :class:`LoginRefused` (the attempt is kept either way)."""
+    attempt = attempt_sign_in(login, password, max_failures=max_failures, lock_minutes=lock_minutes)
+    if attempt.refused is not None:
+        raise attempt.refused
+    return attempt.user
 
 
 def load_session_user(session_id: str) -> User | None:
@@ -81,12 +102,16 @@ def load_session_user(session_id: str) -> User | None:
     return user
 
 
-def record_logout(user: User) -> None:
-    audit.record("auth.logout", "user", user.id, actor=user, tenant_id=user.tenant_id)
+@command(Permission.SIGNED_IN)
+def sign_out(*, actor) -> None:
+    """Record the end of a session (退出登录)."""
+    audit.record("auth.logout", "user", actor.id, actor=actor, tenant_id=actor.tenant_id)
 
 
-def change_password(user: User, current: str, new: str) -> None:
+@command(Permission.SIGNED_IN)
+def change_password(current: str, new: str, *, actor) -> None:
     """Change one's own password: the current one is required; other sessions are ended."""
+    user = actor
     if not verify_password(user.password_hash, current or ""):
         raise ValidationFailed({"current_password": [_l("The current password is wrong.")]})
     if problems := password_problems(new or ""):
@@ -105,8 +130,10 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; the secret is returned once and never stored."""
+@command(Permission.SIGNED_IN)
+def issue_token(name: str, *, actor) -> tuple[ApiToken, str]:
+    """Create a personal API token; the secret is returned once and never stored."""
+    user = actor
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ValidationFailed({"name": [_l("Name the token (1–100 characters), e.g. the script that uses it.")]})
@@ -123,7 +150,10 @@ def list_tokens(user: User) -> list[ApiToken]:
     return list(db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
 
 
-def revoke_token(user: User, token_id: int) -> ApiToken:
+@command(Permission.SIGNED_IN)
+def revoke_token(token_id: int, *, actor) -> ApiToken:
+    """Revoke one of one's own tokens."""
+    user = actor
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
     if token is None:
         raise NotFound(_l("No such token."))
@@ -144,6 +174,6 @@ def user_for_token(secret: str) -> User | None:
         user = token.user
         if not user.active or user.is_locked:
             return None
-        token.last_used_at = clock.now()
-        db.session.commit()
+        with unit_of_work():  # bookkeeping, not an action of the user: not audited
+            token.last_used_at = clock.now()
     return user

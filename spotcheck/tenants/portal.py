@@ -17,6 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
+from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.paging import NumberedPage, paginate
@@ -55,8 +56,7 @@ class PublicInspector:
 
 
 def _listed(day: date, search: str = "") -> list:
-    conditions = [Inspector.active.is_(True), Inspector.is_expert.is_(False),
-                  sa.or_(Inspector.cert_expires_on.is_(None), Inspector.cert_expires_on >= day)]
+    conditions = [eligibility.drawable_on(day)]
     if search:
         conditions.append(sa.or_(Inspector.name.contains(search, autoescape=True),
                                  Inspector.cert_no.startswith(search.upper(), autoescape=True)))

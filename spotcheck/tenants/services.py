@@ -12,9 +12,11 @@ from spotcheck.core import audit
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
 from spotcheck.core.passwords import hash_password, password_problems
-from spotcheck.core.policy import ROLES_BY_TENANT_KIND, Role
+from spotcheck.core.actions import Action, Actions
+from spotcheck.core.commands import command
+from spotcheck.core.policy import ROLES_BY_TENANT_KIND, Permission, Role
 from spotcheck.tenants.models import Tenant, TenantKind, User
-from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.scoping import system_access, tenant_scope
 
 TENANT_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 REGION_CODE = re.compile(r"^\d{6}$")  # GB/T 2260
@@ -39,16 +41,15 @@ def get_tenant(tenant_id: int) -> Tenant:
     return tenant
 
 
-def create_tenant(*, code: str, name: str, kind: str, region_code: str, short_name: str = "", actor=None) -> Tenant:
-    """Create a department (部门). Only one ``lead`` and one ``supervisor`` may exist.
-
-    ``short_name`` heads its campaign codes (e.g. 应急 in 应急抽〔2026〕3号); the code otherwise."""
-    errors: dict[str, list] = {}
+def _tenant_fields(*, code: str, name: str, kind: str, region_code: str, short_name: str, errors: dict) -> dict:
+    """A department's fields, checked; problems go into ``errors``."""
     code = (code or "").strip().upper()
     name = (name or "").strip()
     if not TENANT_CODE.match(code):
         errors["code"] = [_l("Use 2–16 capital letters or digits, starting with a letter (e.g. SCJ).")]
-    if not name:
+    elif db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code)):
+        errors["code"] = [_l("This code is already taken.")]
+    if not name or len(name) > 100:
         errors["name"] = [_l("Enter the department's name.")]
     try:
         kind_value = TenantKind(kind)
@@ -61,13 +62,43 @@ def create_tenant(*, code: str, name: str, kind: str, region_code: str, short_na
         sa.select(sa.func.count()).select_from(Tenant).where(Tenant.kind == kind_value)
     ):
         errors["kind"] = [_l("There is already a department of this kind.")]
+    return {"code": code, "name": name, "kind": kind_value, "region_code": region_code,
+            "short_name": (short_name or "").strip()[:16]}
+
+
+#: The first administrator's fields as a department's form and API name them.
+ADMIN_FIELDS = {"login": "admin_login", "display_name": "admin_name", "password": "admin_password"}
+
+
+@command(Permission.TENANTS_MANAGE)
+def create_department(*, code: str, name: str, kind: str, region_code: str, short_name: str = "",
+                      admin: dict | None = None, actor) -> Tenant:
+    """Create a department (部门) and its first administrator, together or not at all: every field of
+    both is checked before anything is written. Only one ``lead`` and one ``supervisor`` may exist.
+
+    ``short_name`` heads its campaign codes (e.g. 应急 in 应急抽〔2026〕3号); the code otherwise.
+    ``admin``: ``{login, display_name, password}``; its errors are reported as ``admin_login``,
+    ``admin_name`` and ``admin_password``."""
+    errors: dict[str, list] = {}
+    fields = _tenant_fields(code=code, name=name, kind=kind, region_code=region_code, short_name=short_name,
+                            errors=errors)
+    admin_fields = None
+    if admin is not None:
+        admin_errors: dict[str, list] = {}
+        admin_fields = _user_fields(login=admin.get("login"), display_name=admin.get("display_name"),
+                                    password=admin.get("password"), roles=[Role.tenant_admin.value],
+                                    tenant_kind=fields["kind"].value if fields["kind"] else "ordinary",
+                                    errors=admin_errors)
+        errors.update({ADMIN_FIELDS.get(key, key): value for key, value in admin_errors.items()})
     if errors:
         raise ValidationFailed(errors)
-    tenant = Tenant(code=code, name=name, kind=kind_value, region_code=region_code,
-                    short_name=(short_name or "").strip()[:16])
+    tenant = Tenant(**fields)
     _insert(tenant, "code", _l("This code is already taken."))
     audit.record("tenant.created", "tenant", tenant.id, actor=actor, tenant_id=None,
-                 details={"code": code, "name": name, "kind": kind_value.value, "region_code": region_code})
+                 details={"code": tenant.code, "name": tenant.name, "kind": tenant.kind.value,
+                          "region_code": tenant.region_code})
+    if admin_fields is not None:
+        _new_user(tenant, admin_fields, actor=actor)
     return tenant
 
 
@@ -86,8 +117,8 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def _check_roles(roles, tenant: Tenant | None) -> list:
-    allowed = ROLES_BY_TENANT_KIND[tenant.kind.value if tenant else None]
+def _check_roles(roles, tenant_kind: str | None) -> list:
+    allowed = ROLES_BY_TENANT_KIND[tenant_kind]
     problems = []
     if not roles:
         problems.append(_l("Give the user at least one role."))
@@ -100,44 +131,67 @@ def _check_roles(roles, tenant: Tenant | None) -> list:
     return problems
 
 
-def create_user(*, tenant: Tenant | None, login: str, display_name: str, password: str, roles: list[str],
-                actor=None) -> User:
-    """Create a user in ``tenant`` (``None``: a platform administrator)."""
+def _user_fields(*, login, display_name, password, roles, tenant_kind: str | None, errors: dict) -> dict:
+    """A new user's fields, checked; problems go into ``errors``."""
     login = (login or "").strip().lower()
     display_name = (display_name or "").strip()
     roles = sorted(set(roles or ()))
-    errors: dict[str, list] = {}
     if not LOGIN.match(login):
         errors["login"] = [_l("Use 3–64 lowercase letters, digits, dots, dashes or underscores, starting with a letter.")]
-    if not display_name:
+    else:
+        with system_access("check that a login is free in every department"):
+            if db.session.scalar(sa.select(User.id).where(User.login == login)):
+                errors["login"] = [_l("This login is already taken.")]
+    if not display_name or len(display_name) > 100:
         errors["display_name"] = [_l("Enter the person's name.")]
     if problems := password_problems(password or ""):
         errors["password"] = problems
-    if problems := _check_roles(roles, tenant):
+    if problems := _check_roles(roles, tenant_kind):
         errors["roles"] = problems
-    if errors:
-        raise ValidationFailed(errors)
+    return {"login": login, "display_name": display_name, "password": password, "roles": roles}
+
+
+def _new_user(tenant: Tenant | None, fields: dict, *, actor) -> User:
     tenant_id = tenant.id if tenant else None
-    with tenant_scope(tenant_id) if tenant_id else _platform_scope():
-        user = User(
-            tenant_id=tenant_id, login=login, display_name=display_name, password_hash=hash_password(password),
-            roles=roles, session_stamp=new_session_stamp(),
-        )
+    with tenant_scope(tenant_id) if tenant_id else system_access("create a platform administrator"):
+        user = User(tenant_id=tenant_id, login=fields["login"], display_name=fields["display_name"],
+                    password_hash=hash_password(fields["password"]), roles=fields["roles"],
+                    session_stamp=new_session_stamp())
         _insert(user, "login", _l("This login is already taken."))
         audit.record("user.created", "user", user.id, actor=actor, tenant_id=tenant_id,
-                     details={"login": login, "roles": roles})
+                     details={"login": user.login, "roles": user.roles})
     return user
 
 
-def _platform_scope():
-    from spotcheck.core.scoping import system_access
+@command(Permission.USERS_MANAGE)
+def create_user(*, login: str, display_name: str, password: str, roles: list[str], actor) -> User:
+    """Create a user in the administrator's own department."""
+    errors: dict[str, list] = {}
+    fields = _user_fields(login=login, display_name=display_name, password=password, roles=roles,
+                          tenant_kind=actor.tenant.kind.value, errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return _new_user(actor.tenant, fields, actor=actor)
 
-    return system_access("create a platform administrator")
+
+@command(Permission.PLATFORM_BOOTSTRAP)
+def create_platform_admin(*, login: str, display_name: str, password: str, actor) -> User:
+    """Create a platform administrator (平台管理员), from the server's console."""
+    errors: dict[str, list] = {}
+    fields = _user_fields(login=login, display_name=display_name, password=password,
+                          roles=[Role.platform_admin.value], tenant_kind=None, errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return _new_user(None, fields, actor=actor)
 
 
+@command(Permission.USERS_MANAGE)
 def update_user(user: User, *, display_name: str | None = None, roles: list[str] | None = None,
-                active: bool | None = None, actor=None) -> User:
-    """Change a user's name, roles or active flag (each change audited)."""
+                active: bool | None = None, unlock: bool = False, actor) -> User:
+    """Change a user's name, roles or active flag, or clear a lockout (each change audited)."""
+    _own(user, actor)
+    if unlock and user.is_locked:
+        unlock_user(user, actor=actor)
     changes: dict = {}
     if display_name is not None:
         display_name = display_name.strip()
@@ -148,7 +202,7 @@ def update_user(user: User, *, display_name: str | None = None, roles: list[str]
             user.display_name = display_name
     if roles is not None:
         roles = sorted(set(roles))
-        if problems := _check_roles(roles, user.tenant):
+        if problems := _check_roles(roles, user.tenant.kind.value if user.tenant else None):
             raise ValidationFailed({"roles": problems})
         if actor is not None and actor.id == user.id and Role.tenant_admin.value in user.roles and Role.tenant_admin.value not in roles:
             raise ValidationFailed({"roles": [_l("You cannot remove your own administrator role.")]})
@@ -168,11 +222,26 @@ def update_user(user: User, *, display_name: str | None = None, roles: list[str]
     return user
 
 
-def unlock_user(user: User, *, actor=None) -> User:
+@command(Permission.USERS_MANAGE)
+def unlock_user(user: User, *, actor) -> User:
+    """Clear a login lockout (解除锁定)."""
+    _own(user, actor)
     user.failed_logins = 0
     user.locked_until = None
     audit.record("user.unlocked", "user", user.id, actor=actor, tenant_id=user.tenant_id)
     return user
+
+
+def _own(user: User, actor) -> None:
+    """A department's administrator manages the users of that department only."""
+    if user.tenant_id is None or user.tenant_id != actor.tenant_id:
+        raise NotFound(_l("No such user."))
+
+
+USER_ACTIONS = Actions(
+    Action("edit", Permission.USERS_MANAGE, lambda user: True, ""),
+    Action("unlock", Permission.USERS_MANAGE, lambda user: user.is_locked, _l("This user is not locked.")),
+)
 
 
 def _insert(obj, unique_field: str, message) -> None:

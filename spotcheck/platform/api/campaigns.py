@@ -22,7 +22,6 @@ from spotcheck.platform.api.campaign_schemas import (
 )
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.core.errors import NotFound
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tenants.campaigns import ceremony, listing, publication, services
@@ -71,7 +70,6 @@ class Campaigns(MethodView):
         """Draft a campaign: its items must all be in a filed plan of its year, unless it is of an
         exempt kind with a stated reason"""
         campaign = services.create_campaign(data, actor=_user())
-        db.session.commit()
         return campaign
 
 
@@ -89,7 +87,6 @@ class CampaignById(MethodView):
     def patch(self, data, campaign_id):
         """Change a draft campaign (an approved one is committed and cannot change)"""
         campaign = services.update_campaign(services.get_campaign(campaign_id), data, actor=_user())
-        db.session.commit()
         return campaign
 
 
@@ -100,7 +97,6 @@ class CampaignApprove(MethodView):
     def post(self, campaign_id):
         """Approve the campaign (leader): the target draw is committed; answers the published commitment"""
         campaign = services.approve(services.get_campaign(campaign_id), actor=_user())
-        db.session.commit()
         return draw_facts(ceremony.get_draw(campaign, "targets"))
 
 
@@ -113,7 +109,6 @@ class DrawFreeze(MethodView):
         campaign = services.get_campaign(campaign_id)
         freeze = ceremony.freeze_targets if kind == "targets" else ceremony.freeze_inspectors
         record = freeze(campaign, actor=_user())
-        db.session.commit()
         return draw_facts(record)
 
 
@@ -181,7 +176,6 @@ class TargetReplace(MethodView):
         """Replace a selected target by the next reserve of its stratum, with a reason from the list"""
         campaign = services.get_campaign(campaign_id)
         incoming = ceremony.replace_target(campaign, entity_id, data["reason"], actor=_user())
-        db.session.commit()
         return _with_team(listing.ListedTarget.of(incoming), [])
 
 
@@ -194,7 +188,6 @@ class MemberReplace(MethodView):
         """Replace a team member by the next eligible inspector of the visit's ranking, with a reason from the list"""
         campaign = services.get_campaign(campaign_id)
         member = ceremony.replace_inspector(campaign, member_id, data["reason"], actor=_user())
-        db.session.commit()
         return member
 
 
@@ -206,5 +199,4 @@ class MemberLeader(MethodView):
         """Name this member the team leader (组长) of the visit"""
         campaign = services.get_campaign(campaign_id)
         member = ceremony.designate_leader(campaign, member_id, actor=_user())
-        db.session.commit()
         return member

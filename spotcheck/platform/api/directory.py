@@ -13,7 +13,6 @@ from spotcheck.platform.api.directory_schemas import (
     DirectoryPageSchema, DirectoryQuerySchema, EntitySchema, EntityUpdateSchema, EntryCreateSchema, EntrySchema,
     EntryUpdateSchema, RegistryPageSchema, RegistryQuerySchema,
 )
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.directory import services
 
@@ -43,7 +42,6 @@ class Registry(MethodView):
     def post(self, data):
         """Add an entity to the registry (market-regulation bureau only)"""
         entity = services.save_entity(data, actor=current_user)
-        db.session.commit()
         return entity
 
 
@@ -62,7 +60,6 @@ class RegistryEntity(MethodView):
         """Change a registry entity (market-regulation bureau only); only the fields sent change"""
         services.require_registry_keeper(current_user)
         entity = services.save_entity(data, actor=current_user, entity=services.get_entity(entity_id))
-        db.session.commit()
         return entity
 
 
@@ -83,7 +80,6 @@ class Directory(MethodView):
         """Add a registry entity to my department's directory, with my category, risk class and tags"""
         entity = services.resolve_entity(entity_id=data.pop("entity_id", None), entity_code=data.pop("entity_code", None))
         entry = services.add_entry(entity, data, actor=current_user)
-        db.session.commit()
         return entry
 
 
@@ -101,7 +97,6 @@ class DirectoryEntry(MethodView):
     def patch(self, data, entry_id):
         """Change my category, risk class, tags or last-inspected date of an entry"""
         entry = services.update_entry(services.get_entry(entry_id), data, actor=current_user)
-        db.session.commit()
         return entry
 
     @requires(Permission.CATALOG_MANAGE)
@@ -109,4 +104,3 @@ class DirectoryEntry(MethodView):
     def delete(self, entry_id):
         """Remove an entry from my department's directory (the registry entity stays)"""
         services.remove_entry(services.get_entry(entry_id), actor=current_user)
-        db.session.commit()

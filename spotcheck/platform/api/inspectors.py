@@ -14,7 +14,6 @@ from spotcheck.platform.api.inspector_schemas import (
     InspectorUpdateSchema,
     RecusalSchema,
 )
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.inspectors import services
 
@@ -41,7 +40,6 @@ class Inspectors(MethodView):
     def post(self, data):
         """Add an inspector (the ID number is required and checked by its check digit)"""
         inspector = services.create_inspector(data, actor=_actor())
-        db.session.commit()
         return inspector
 
 
@@ -59,7 +57,6 @@ class InspectorById(MethodView):
     def patch(self, data, inspector_id):
         """Change an inspector; fields left out stay as they are (also the ID number)"""
         inspector = services.update_inspector(services.get_inspector(inspector_id), data, actor=_actor())
-        db.session.commit()
         return inspector
 
 
@@ -70,8 +67,7 @@ class InspectorIdNumber(MethodView):
     def get(self, inspector_id):
         """The full ID number (department administrator only; each reading is audited)"""
         inspector = services.get_inspector(inspector_id)
-        number = services.id_number_of(inspector, reader=_actor())
-        db.session.commit()
+        number = services.id_number_of(inspector, actor=_actor())
         return {"id": inspector.id, "name": inspector.name, "id_number": number}, 200, {"Cache-Control": "no-store"}
 
 
@@ -91,7 +87,6 @@ class InspectorRecusals(MethodView):
         inspector = services.get_inspector(inspector_id)
         recusal = services.declare_recusal_by_code(inspector, data.get("entity_code"), data.get("reason"),
                                                    actor=_actor())
-        db.session.commit()
         return recusal
 
 
@@ -102,4 +97,3 @@ class RecusalById(MethodView):
     def delete(self, recusal_id):
         """Withdraw a recusal"""
         services.withdraw_recusal(recusal_id, actor=_actor())
-        db.session.commit()

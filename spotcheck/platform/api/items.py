@@ -7,7 +7,6 @@ from spotcheck.platform.api.item_schemas import (
     ItemCoverageSchema, ItemFieldsSchema, ItemListArgsSchema, ItemRetireSchema, ItemSchema, ItemUpdateSchema,
     ItemVersionSchema,
 )
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.items import services
 
@@ -30,7 +29,6 @@ class Items(MethodView):
     def post(self, data):
         """Create an item as a draft (not public until published)"""
         item = services.create_item(data, actor=current_user)
-        db.session.commit()
         return item
 
 
@@ -59,7 +57,6 @@ class ItemById(MethodView):
         item = services.get_item(item_id)
         reason = data.pop("reason", "")
         services.update_item(item, data, actor=current_user, reason=reason)
-        db.session.commit()
         return item
 
 
@@ -70,7 +67,6 @@ class ItemPublish(MethodView):
     def post(self, item_id):
         """Publish a draft (records version 1)"""
         item = services.publish_item(services.get_item(item_id), actor=current_user)
-        db.session.commit()
         return item
 
 
@@ -82,7 +78,6 @@ class ItemRetire(MethodView):
     def post(self, data, item_id):
         """Retire a published item, with the reason (records a new version)"""
         item = services.retire_item(services.get_item(item_id), actor=current_user, reason=data["reason"])
-        db.session.commit()
         return item
 
 

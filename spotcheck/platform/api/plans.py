@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 from spotcheck.platform.api.campaign_schemas import (
     PlanCreateSchema, PlanForReviewSchema, PlanLineUpdateSchema, PlanReviewSchema, PlanSchema,
 )
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants import services as tenants
 from spotcheck.tenants.plans import services
@@ -37,7 +36,6 @@ class Plans(MethodView):
     def post(self, data):
         """Start a plan for a year (or a half-year) as a draft"""
         plan = services.create_plan(year=data["year"], half=data["half"], title=data["title"], actor=_user())
-        db.session.commit()
         return plan
 
 
@@ -73,7 +71,6 @@ class PlanLine(MethodView):
         (while the plan is a draft or returned)"""
         plan = services.get_plan(plan_id)
         services.set_line(plan, item_id=item_id, actor=_user(), **data)
-        db.session.commit()
         return plan
 
     @requires(Permission.CAMPAIGNS_EDIT)
@@ -82,7 +79,6 @@ class PlanLine(MethodView):
         """Take an item out of the plan (while the plan is a draft or returned)"""
         plan = services.get_plan(plan_id)
         services.remove_line(plan, item_id, actor=_user())
-        db.session.commit()
         return plan
 
 
@@ -93,7 +89,6 @@ class PlanSubmit(MethodView):
     def post(self, plan_id):
         """Submit the plan to the justice bureau for filing (报备)"""
         plan = services.submit(services.get_plan(plan_id), actor=_user())
-        db.session.commit()
         return plan
 
 
@@ -104,7 +99,6 @@ class PlanPublish(MethodView):
     def post(self, plan_id):
         """Publish a filed plan on the public portal"""
         plan = services.publish(services.get_plan(plan_id), actor=_user())
-        db.session.commit()
         return plan
 
 
@@ -115,6 +109,5 @@ class PlanReview(MethodView):
     @blp.response(200, PlanSchema)
     def post(self, data, plan_id):
         """File (备案, accept true) or return a submitted plan with a comment (justice bureau)"""
-        plan = services.review(plan_id, supervisor=_user(), accept=data["accept"], comment=data["comment"])
-        db.session.commit()
+        plan = services.review(plan_id, actor=_user(), accept=data["accept"], comment=data["comment"])
         return plan

@@ -15,7 +15,6 @@ from spotcheck.platform.api.inspector_schemas import (
     RulesFileUploadSchema,
 )
 from spotcheck.core.errors import NotFound
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.rules import services
 
@@ -48,7 +47,6 @@ class Rules(MethodView):
     def put(self, data):
         """Write the title and text (creates the document the first time)"""
         document = services.save_text(data.get("title", ""), data.get("body", ""), actor=_actor())
-        db.session.commit()
         return document
 
 
@@ -71,7 +69,6 @@ class RulesFile(MethodView):
         upload = files.get("file")
         document = services.attach_file(getattr(upload, "filename", "") or "", getattr(upload, "stream", None),
                                         actor=_actor())
-        db.session.commit()
         return document
 
 
@@ -82,5 +79,4 @@ class RulesPublish(MethodView):
     def post(self):
         """Publish the document (text and file) on the public portal"""
         document = services.publish(actor=_actor())
-        db.session.commit()
         return document

@@ -4,7 +4,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.schemas import TenantCreateSchema, TenantSchema
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants import services
 
@@ -25,12 +24,7 @@ class Tenants(MethodView):
     @blp.response(201, TenantSchema)
     def post(self, data):
         """Create a department, optionally with its first administrator"""
-        admin = data.pop("admin", None)
-        tenant = services.create_tenant(actor=current_user, **data)
-        if admin:
-            services.create_user(tenant=tenant, roles=["tenant_admin"], actor=current_user, **admin)
-        db.session.commit()
-        return tenant
+        return services.create_department(actor=current_user._get_current_object(), **data)
 
 
 @blp.route("/<int:tenant_id>")

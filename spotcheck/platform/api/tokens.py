@@ -5,7 +5,6 @@ from flask_smorest import Blueprint
 
 from spotcheck.platform import accounts
 from spotcheck.platform.api.schemas import NewTokenSchema, TokenSchema
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 
 PREFIX = "/tokens"
@@ -25,8 +24,7 @@ class Tokens(MethodView):
     @blp.response(201, NewTokenSchema)
     def post(self, data):
         """Create a token; the answer holds its secret, shown this once"""
-        token, secret = accounts.issue_token(current_user, data["name"])
-        db.session.commit()
+        token, secret = accounts.issue_token(data["name"], actor=current_user._get_current_object())
         return {"token": secret, **{name: getattr(token, name) for name in TokenSchema().fields}}
 
 
@@ -36,5 +34,4 @@ class TokenById(MethodView):
     @blp.response(204)
     def delete(self, token_id):
         """Revoke one of my tokens"""
-        accounts.revoke_token(current_user, token_id)
-        db.session.commit()
+        accounts.revoke_token(token_id, actor=current_user._get_current_object())

@@ -4,7 +4,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.schemas import UserCreateSchema, UserSchema, UserUpdateSchema
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants import services
 
@@ -25,9 +24,7 @@ class Users(MethodView):
     @blp.response(201, UserSchema)
     def post(self, data):
         """Create a user in my department"""
-        user = services.create_user(tenant=current_user.tenant, actor=current_user, **data)
-        db.session.commit()
-        return user
+        return services.create_user(actor=current_user._get_current_object(), **data)
 
 
 @blp.route("/<int:user_id>")
@@ -43,9 +40,5 @@ class UserById(MethodView):
     @blp.response(200, UserSchema)
     def patch(self, data, user_id):
         """Change a user's name, roles or active flag, or clear a lockout"""
-        user = services.get_user(user_id)
-        if data.pop("unlock", False):
-            services.unlock_user(user, actor=current_user)
-        services.update_user(user, actor=current_user, **data)
-        db.session.commit()
-        return user
+        user, actor = services.get_user(user_id), current_user._get_current_object()
+        return services.update_user(user, actor=actor, **data)

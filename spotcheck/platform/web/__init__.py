@@ -35,12 +35,7 @@ def register(app: Flask) -> None:
         from spotcheck.platform.web import labels
 
         return {
-            "role_label": labels.role_label,
-            "kind_label": lambda code: labels.TENANT_KIND_LABELS.get(code, code),
-            "status_label": lambda code: labels.JOB_STATUS_LABELS.get(code, code),
-            "job_kind_label": lambda code: labels.JOB_KIND_LABELS.get(code, code),
-            "action_label": lambda code: labels.ACTION_LABELS.get(code, code),
-            "object_label": lambda code: labels.OBJECT_LABELS.get(code, code),
+            **labels.template_helpers(),
             "Permission": Permission,
             "Role": Role,
             "can": lambda permission: has_permission(current_user, permission),

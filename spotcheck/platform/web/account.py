@@ -5,10 +5,9 @@ from flask_login import current_user, login_user
 
 from spotcheck.platform import accounts
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import permissions_of
-from spotcheck.platform.web.forms import EmptyForm, PasswordChangeForm, TokenForm, apply_service_errors
+from spotcheck.platform.web.forms import EmptyForm, PasswordChangeForm, TokenForm, apply_service_errors, perform
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -20,12 +19,10 @@ def profile():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
+            accounts.change_password(form.current_password.data, form.new_password.data, actor=user)
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             login_user(user)  # this session goes on with the new stamp; others end
             flash(_("Your password has been changed. Other sessions have been signed out."), "success")
             return redirect(url_for("account.profile"))
@@ -41,12 +38,10 @@ def tokens():
     new_secret = None
     if form.validate_on_submit():
         try:
-            _token, new_secret = accounts.issue_token(user, form.name.data)
+            _token, new_secret = accounts.issue_token(form.name.data, actor=user)
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             form = TokenForm(formdata=None)
     return render_template("tokens.html", form=form, tokens=accounts.list_tokens(user), new_secret=new_secret,
                            revoke_form=EmptyForm())
@@ -56,7 +51,6 @@ def tokens():
 @requires(Permission.SIGNED_IN)
 def revoke_token(token_id):
     if EmptyForm().validate_on_submit():
-        accounts.revoke_token(current_user._get_current_object(), token_id)
-        db.session.commit()
-        flash(_("The token has been revoked."), "success")
+        perform(lambda: accounts.revoke_token(token_id, actor=current_user._get_current_object()),
+                _("The token has been revoked."))
     return redirect(url_for("account.tokens"))

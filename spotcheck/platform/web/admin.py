@@ -4,15 +4,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.database import db
 from spotcheck.core.policy import ROLES_BY_TENANT_KIND
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import (
-    EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, role_choices,
+    EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, perform, role_choices,
 )
 from spotcheck.tenants import services
 
 bp = Blueprint("admin", __name__)
+
+
+def _me():
+    return current_user._get_current_object()
 
 
 def _my_role_choices():
@@ -32,14 +35,11 @@ def new_user():
     form.roles.choices = _my_role_choices()
     if form.validate_on_submit():
         try:
-            user = services.create_user(tenant=current_user.tenant, login=form.login.data,
-                                        display_name=form.display_name.data, password=form.password.data,
-                                        roles=form.roles.data, actor=current_user)
+            user = services.create_user(login=form.login.data, display_name=form.display_name.data,
+                                        password=form.password.data, roles=form.roles.data, actor=_me())
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("User %(login)s created.", login=user.login), "success")
             return redirect(url_for("admin.users"))
     return render_template("user_form.html", form=form, user=None)
@@ -54,16 +54,15 @@ def edit_user(user_id):
     if form.validate_on_submit():
         try:
             services.update_user(user, display_name=form.display_name.data, roles=form.roles.data,
-                                 active=form.active.data, actor=current_user)
+                                 active=form.active.data, actor=_me())
         except ValidationFailed as failed:
-            db.session.rollback()
             user = services.get_user(user_id)
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("Changes to %(login)s saved.", login=user.login), "success")
             return redirect(url_for("admin.users"))
-    return render_template("user_form.html", form=form, user=user, unlock_form=EmptyForm())
+    return render_template("user_form.html", form=form, user=user, unlock_form=EmptyForm(),
+                           actions=services.USER_ACTIONS.allowed(user, _me()))
 
 
 @bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
@@ -71,9 +70,7 @@ def edit_user(user_id):
 def unlock_user(user_id):
     user = services.get_user(user_id)
     if EmptyForm().validate_on_submit():
-        services.unlock_user(user, actor=current_user)
-        db.session.commit()
-        flash(_("%(login)s can sign in again.", login=user.login), "success")
+        perform(lambda: services.unlock_user(user, actor=_me()), _("%(login)s can sign in again.", login=user.login))
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
@@ -89,16 +86,13 @@ def new_tenant():
     form = TenantForm()
     if form.validate_on_submit():
         try:
-            tenant = services.create_tenant(code=form.code.data, name=form.name.data, kind=form.kind.data,
-                                            region_code=form.region_code.data, actor=current_user)
-            services.create_user(tenant=tenant, login=form.admin_login.data, display_name=form.admin_name.data,
-                                 password=form.admin_password.data, roles=["tenant_admin"], actor=current_user)
+            tenant = services.create_department(
+                code=form.code.data, name=form.name.data, kind=form.kind.data, region_code=form.region_code.data,
+                admin={"login": form.admin_login.data, "display_name": form.admin_name.data,
+                       "password": form.admin_password.data}, actor=_me())
         except ValidationFailed as failed:
-            db.session.rollback()
-            apply_service_errors(form, failed.errors, {"login": "admin_login", "display_name": "admin_name",
-                                                       "password": "admin_password"})
+            apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("Department %(name)s created.", name=tenant.name), "success")
             return redirect(url_for("admin.tenants"))
     return render_template("tenant_form.html", form=form)

@@ -7,7 +7,6 @@ from flask_login import current_user, login_user, logout_user
 
 from spotcheck.platform import accounts
 from spotcheck.core.clock import SHANGHAI, as_utc
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, public, requires
 from spotcheck.platform.web.forms import EmptyForm, LoginForm
 
@@ -35,14 +34,12 @@ def login():
                 lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
             )
         except accounts.LoginRefused as refused:
-            db.session.commit()  # keep the failure count and the audit entry
             message = str(refused.message)
             if refused.locked_until is not None:
                 until = as_utc(refused.locked_until).astimezone(SHANGHAI).strftime("%H:%M")
                 message += " " + _("Locked until %(time)s.", time=until)
             form.form_errors.append(message)
         else:
-            db.session.commit()
             session.clear()
             session.permanent = True
             login_user(user)
@@ -53,8 +50,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @requires(Permission.SIGNED_IN)
 def logout():
-    accounts.record_logout(current_user._get_current_object())
-    db.session.commit()
+    accounts.sign_out(actor=current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

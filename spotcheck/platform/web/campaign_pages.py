@@ -17,19 +17,16 @@ from flask_login import current_user
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.campaign_forms import (
-    STRATA, CampaignForm, DrawForm, ReplaceInspectorForm, ReplaceTargetForm, bp_to_percent,
+    STRATA, CampaignForm, DrawForm, ReplaceInspectorForm, ReplaceTargetForm,
 )
-from spotcheck.platform.web.directory_forms import FLAG_LABELS
-from spotcheck.platform.web import labels
-from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
+from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.tasks import jobs
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tasks.models import JobStatus
-from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns import ceremony, listing, publication, services
+from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
 from spotcheck.tenants.directory.services import directory_categories
 from spotcheck.tenants.items import services as items
@@ -38,19 +35,13 @@ from spotcheck.tenants.plans import services as plans
 bp = Blueprint("campaign_pages", __name__, url_prefix="/campaigns")
 
 KINDS = ("targets", "inspectors")
+#: The target list's status filter, in the order of its columns.
+TARGET_STATUSES = [status.value for status in TargetStatus]
 KIND = "<any(targets, inspectors):kind>"
 
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "approved": _l("Approved"),
-    "targets_drawn": _l("Targets drawn"),
-    "inspectors_drawn": _l("Inspectors drawn"),
-    "in_progress": _l("In progress"),
-}
 #: The ceremony's steps as the stepper shows them.
 STEPS = ("draft", "approved", "targets_drawn", "inspectors_drawn")
 
-TARGET_STATUS_LABELS = {"selected": _l("Selected"), "reserve": _l("Reserve"), "replaced": _l("Replaced")}
 #: The longest search text taken (a credit code is 18 characters, a name rarely longer).
 SEARCH_LENGTH = 50
 #: The query arguments of the target list: its page and filter, kept when a form on it is posted.
@@ -58,58 +49,13 @@ LIST_ARGS = ("page", "q", "stratum", "status")
 #: Marks the message of a form on the target list (a flash category), shown above the list it returns to.
 AT_LIST = "at-list"
 
-EXCLUDED_LABELS = {
-    "not_active": _l("No longer active (deregistered, revoked or moved away)"),
-    "checked_this_year": _l("Already checked this year for the same items (not flagged)"),
-    "inactive": _l("Inactive"),
-    "certificate_expired": _l("Certificate not valid on the draw date"),
-    "not_qualified": _l("Not qualified for the items' enforcement categories"),
-}
-
 def _user():
     return current_user._get_current_object()
 
 
-def stratum_label(code: str, short: bool = False) -> str:
-    """The stratum's name in the words of the user's department (its risk-class labels)."""
-    style = getattr(getattr(current_user, "tenant", None), "risk_labels", "letters")
-    return labels.stratum_label(code, risk_words=reference.RISK_LABEL_STYLES.get(style, {}), short=short)
-
-
-def rule_text(rule) -> str:
-    if not rule:
-        return "—"
-    if "count" in rule:
-        return _("%(n)s entities", n=rule["count"])
-    return _("%(ratio)s %%, at least %(min)s", ratio=bp_to_percent(rule.get("ratio_bp")), min=rule.get("min") or 0)
-
-
-def exempt_line(campaign) -> str:
-    """How a campaign outside the plan is shown everywhere: "outside the plan: <kind>: <reason>"."""
-    return _("Outside the plan: %(kind)s: %(reason)s", kind=services.EXEMPT_KINDS.get(campaign.exempt_kind,
-                                                                                    campaign.exempt_kind),
-             reason=campaign.exempt_reason)
-
-
 @bp.context_processor
 def _campaign_helpers():
-    return {
-        "campaign_status_label": lambda s: STATUS_LABELS.get(getattr(s, "value", s), s),
-        "target_status_label": lambda s: TARGET_STATUS_LABELS.get(getattr(s, "value", s), s),
-        "excluded_label": lambda code: EXCLUDED_LABELS.get(code, code),
-        "target_reason_label": lambda code: ceremony.TARGET_REPLACEMENT_REASONS.get(code, code),
-        "inspector_reason_label": lambda code: ceremony.INSPECTOR_REPLACEMENT_REASONS.get(code, code),
-        "stratum_label": stratum_label,
-        "rule_text": rule_text,
-        "exempt_line": exempt_line,
-        "method_name": lambda code: reference.CHECK_METHODS.get(code, code),
-        "entity_type_names": lambda codes: [reference.ENTITY_TYPES.get(c, c) for c in codes or []],
-        "flag_names": lambda codes: [str(FLAG_LABELS.get(c, c)) for c in codes or []],
-        "steps": STEPS,
-        "strata_codes": STRATA,
-        "percent": bp_to_percent,
-        "public_campaign_url": public_campaign_url,
-    }
+    return {"steps": STEPS, "strata_codes": STRATA, "public_campaign_url": public_campaign_url}
 
 
 def public_campaign_url(campaign) -> str | None:
@@ -158,10 +104,8 @@ def new():
         try:
             campaign = services.create_campaign(form.campaign_data(), actor=_user())
         except ValidationFailed as failed:
-            db.session.rollback()
             strata_errors = _save_errors(form, failed)
         else:
-            db.session.commit()
             flash(_("Campaign %(code)s saved as a draft. A leader approves it.", code=campaign.code), "success")
             return redirect(url_for("campaign_pages.detail", campaign_id=campaign.id))
     code = 422 if request.method == "POST" else 200
@@ -184,11 +128,9 @@ def edit(campaign_id):
         try:
             services.update_campaign(campaign, form.campaign_data(), actor=_user())
         except ValidationFailed as failed:
-            db.session.rollback()
             campaign = services.get_campaign(campaign_id)
             strata_errors = _save_errors(form, failed)
         else:
-            db.session.commit()
             flash(_("Campaign %(code)s saved.", code=campaign.code), "success")
             return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
     code = 422 if request.method == "POST" else 200
@@ -202,7 +144,7 @@ def _list_filter(args) -> dict[str, str]:
     """The target list's filter from the query: search text, stratum, status (an unknown status: all)."""
     status = args.get("status", "")
     return {"q": args.get("q", "").strip()[:SEARCH_LENGTH], "stratum": args.get("stratum", "").strip()[:16],
-            "status": status if status in TARGET_STATUS_LABELS else ""}
+            "status": status if status in TARGET_STATUSES else ""}
 
 
 @bp.route("/<int:campaign_id>")
@@ -238,27 +180,19 @@ def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
 def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
     listed = listed or _target_list(campaign, 1, _list_filter({}))
     draws = {kind: ceremony.get_draw(campaign, kind) for kind in KINDS}
-    inspectors_frozen = draws["inspectors"] is not None and draws["inspectors"].frozen_at is not None
     plan = plans.get_plan(campaign.plan_id) if campaign.plan_id else None
     results, list_filter = listed["results"], listed["list_filter"]
     list_args = {"campaign_id": campaign.id, **{key: value or None for key, value in list_filter.items()}}
     return render_template(
         "campaigns/detail.html", campaign=campaign, draws=draws, plan=plan, **listed,
-        target_statuses=list(TARGET_STATUS_LABELS), list_args=list_args, at_list=AT_LIST,
+        target_statuses=TARGET_STATUSES, list_args=list_args, at_list=AT_LIST,
         back_to=url_for("campaign_pages.detail", **list_args,
                         page=results.number if results and results.number > 1 else None),
         selected_per_stratum={stratum: n["selected"] for stratum, n in listed["strata"].items()},
-        can_replace_targets=campaign.status == CampaignStatus.targets_drawn and not inspectors_frozen,
-        teams_open=campaign.status in (CampaignStatus.inspectors_drawn, CampaignStatus.in_progress),
+        actions=CAMPAIGN_ACTIONS.allowed(campaign, _user()),
         action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None),
         replace_target_form=ReplaceTargetForm(formdata=None), replace_inspector_form=ReplaceInspectorForm(formdata=None),
     ), status
-
-
-def _refused(refused) -> str:
-    if isinstance(refused, ValidationFailed):
-        return " ".join(m for messages in refused.errors.values() for m in messages)
-    return str(refused)
 
 
 def _back(campaign_id):
@@ -281,15 +215,8 @@ def _back_to_list(campaign_id):
 def approve(campaign_id):
     campaign = services.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
-        try:
-            services.approve(campaign, actor=_user())
-        except (Conflict, ValidationFailed) as refused:
-            db.session.rollback()
-            flash(_refused(refused), "error")
-        else:
-            db.session.commit()
-            flash(_("Campaign %(code)s approved. The commitment of the target draw is published.",
-                    code=campaign.code), "success")
+        perform(lambda: services.approve(campaign, actor=_user()),
+                _("Campaign %(code)s approved. The commitment of the target draw is published.", code=campaign.code))
     return _back(campaign_id)
 
 
@@ -298,14 +225,9 @@ def approve(campaign_id):
 def freeze(campaign_id, kind):
     campaign = services.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
-        try:
-            (ceremony.freeze_targets if kind == "targets" else ceremony.freeze_inspectors)(campaign, actor=_user())
-        except (Conflict, ValidationFailed) as refused:
-            db.session.rollback()
-            flash(_refused(refused), "error")
-        else:
-            db.session.commit()
-            flash(_("The frame is frozen; its digest and counts are published. The draw can now be made."), "success")
+        freeze_frame = ceremony.freeze_targets if kind == "targets" else ceremony.freeze_inspectors
+        perform(lambda: freeze_frame(campaign, actor=_user()),
+                _("The frame is frozen; its digest and counts are published. The draw can now be made."))
     return _back(campaign_id)
 
 
@@ -319,11 +241,9 @@ def draw(campaign_id, kind):
     try:
         job = submit_draw(campaign, kind, form.inputs(), _user(), locale=str(get_locale()))
     except ValidationFailed as failed:
-        db.session.rollback()
         form.public_inputs.errors = [m for messages in failed.errors.values() for m in messages]
         return _render_detail(services.get_campaign(campaign_id), form, 422)
     except Conflict as conflict:
-        db.session.rollback()
         flash(str(conflict), "error")
         return _back(campaign_id)
     return redirect(url_for("campaign_pages.draw_job", campaign_id=campaign_id, job_id=job.id))
@@ -412,15 +332,8 @@ def leader(campaign_id, member_id):
 
 
 def _change_on_list(campaign_id, form, change, done):
-    """A change made from the target list: if the form is valid, ``change()`` is committed and
-    ``done(its result)`` shown, or rolled back and the refusal shown; back to the list as it was."""
+    """A change made from the target list: if the form is valid, run ``change()`` and show ``done(its
+    result)`` or the refusal above the list; back to the list as it was."""
     if form.validate_on_submit():
-        try:
-            result = change()
-        except (Conflict, ValidationFailed, NotFound) as refused:
-            db.session.rollback()
-            flash(_refused(refused), f"error {AT_LIST}")
-        else:
-            db.session.commit()
-            flash(done(result), f"success {AT_LIST}")
+        perform(change, done, where=AT_LIST, refusals=(ValidationFailed, Conflict, NotFound))
     return _back_to_list(campaign_id)

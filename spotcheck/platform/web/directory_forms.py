@@ -9,22 +9,10 @@ from wtforms.fields.choices import SelectChoice
 
 from spotcheck.platform.web.forms import MultiCheckboxField
 from spotcheck.tenants import reference
+from spotcheck.tenants.labels import ENTITY_FLAG, ENTITY_FLAG_SHORT
 
-#: The flags that change sampling, as the search form and the badges call them.
-FLAG_LABELS = {
-    "abnormal": _l("Abnormal operations list"),
-    "blacklisted": _l("Serious violation / dishonesty list"),
-    "penalized": _l("Recently penalised"),
-    "complaints": _l("Complaints and reports"),
-}
-
-#: The same flags, short, for the badges in result tables (the long name is the badge's title).
-FLAG_BADGES = {
-    "abnormal": _l("Abnormal"),
-    "blacklisted": _l("Dishonest"),
-    "penalized": _l("Penalised"),
-    "complaints": _l("Complaints"),
-}
+#: The flags that change sampling (the names are in spotcheck.tenants.labels).
+FLAG_LABELS, FLAG_BADGES = ENTITY_FLAG, ENTITY_FLAG_SHORT
 
 RISK_LABEL_STYLE_NAMES = {
     "letters": _l("Letters: A, B, C, D"),

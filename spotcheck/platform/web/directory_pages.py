@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.web.directory_forms import (
@@ -93,14 +92,12 @@ def settings():
     form = RiskLabelsForm()
     if form.validate_on_submit():
         try:
-            services.set_risk_labels(current_user.tenant, form.risk_labels.data, actor=current_user)
+            services.set_risk_labels(form.risk_labels.data, actor=current_user._get_current_object())
         except ValidationFailed as failed:
-            db.session.rollback()
             for messages in failed.errors.values():
                 for message in messages:
                     flash(message, "error")
         else:
-            db.session.commit()
             flash(_("Risk classes are now shown as %(style)s.",
                     style=RISK_LABEL_STYLE_NAMES.get(form.risk_labels.data, form.risk_labels.data)), "success")
     return redirect(url_for("directory_pages.index"))
@@ -134,11 +131,9 @@ def update_entry(entry_id):
         try:
             services.update_entry(item, form.entry_data(), actor=current_user)
         except ValidationFailed as failed:
-            db.session.rollback()
             item = services.get_entry(entry_id)
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("Changes to %(name)s saved.", name=item.entity.name), "success")
             return redirect(url_for("directory_pages.entry", entry_id=entry_id))
     return render_template("directory/entry.html", entry=item, entity=item.entity, form=form,
@@ -160,7 +155,6 @@ def remove_entry(entry_id):
         return redirect(url_for("directory_pages.confirm_remove", entry_id=entry_id))
     name = item.entity.name
     services.remove_entry(item, actor=current_user)
-    db.session.commit()
     flash(_("%(name)s was removed from the directory. It stays in the registry.", name=name), "success")
     return redirect(url_for("directory_pages.index"))
 
@@ -198,11 +192,9 @@ def add_entity(entity_id):
         try:
             item = services.add_entry(entity, form.entry_data(), actor=current_user)
         except ValidationFailed as failed:
-            db.session.rollback()
             entity = services.get_entity(entity_id)
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("%(name)s added to the directory.", name=entity.name), "success")
             return redirect(url_for("directory_pages.entry", entry_id=item.id))
     return render_template("directory/add_entity.html", entity=entity, form=form,
@@ -232,10 +224,8 @@ def new_entity():
         try:
             entity = services.save_entity(form.entity_data(), actor=current_user)
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("%(name)s added to the registry.", name=entity.name), "success")
             return redirect(url_for("directory_pages.edit_entity", entity_id=entity.id))
     return render_template("directory/entity_form.html", form=form, entity=None, **_labels())
@@ -251,11 +241,9 @@ def edit_entity(entity_id):
         try:
             services.save_entity(form.entity_data(), actor=current_user, entity=entity)
         except ValidationFailed as failed:
-            db.session.rollback()
             entity = services.get_entity(entity_id)
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("Changes to %(name)s saved.", name=entity.name), "success")
             return redirect(url_for("directory_pages.edit_entity", entity_id=entity_id))
     in_directory = services.entry_ids_by_entity([entity.id]).get(entity.id)

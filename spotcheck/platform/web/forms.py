@@ -1,14 +1,16 @@
 """Web forms (Flask-WTF: every form carries its CSRF token).
 
-The forms only collect input; the services validate it, so each rule lives in one place and
+The forms only collect input; the commands validate it, so each rule lives in one place and
 the same messages reach the pages and the API.
 """
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from spotcheck.core.errors import Conflict, ValidationFailed, user_message
 from spotcheck.core.policy import Role
 from spotcheck.platform.web.labels import ROLE_LABELS, TENANT_KIND_LABELS
 
@@ -71,3 +73,22 @@ def apply_service_errors(form: FlaskForm, errors: dict[str, list[str]], field_ma
             target.errors = list(target.errors) + list(messages)
         else:
             form.form_errors.extend(messages)
+
+
+#: What :func:`perform` returns when the command refused.
+REFUSED = object()
+
+
+def perform(change, done, *, where: str = "", refusals=(ValidationFailed, Conflict)):
+    """Run a command for a button of a page: flash ``done`` (a message, or a function of the
+    command's result) when it succeeds, or the command's refusal in the user's language (a bad
+    input, a state that does not allow it); anything else (a missing permission: 403, an object that
+    is not there: 404) is the error page. Returns the command's result, or :data:`REFUSED`.
+    ``where``: an extra flash category (the part of the page that shows the message)."""
+    try:
+        result = change()
+    except refusals as refused:
+        flash(user_message(refused), f"error {where}".strip())
+        return REFUSED
+    flash(done(result) if callable(done) else done, f"success {where}".strip())
+    return result

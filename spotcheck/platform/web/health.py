@@ -25,7 +25,6 @@ def readyz():
 def _check_database() -> str:
     try:
         db.session.execute(sa.text("SELECT 1"))
-        db.session.rollback()
         return "ok"
     except Exception as exc:  # report, don't crash: readiness is about telling
         current_app.logger.warning("readiness: database unreachable: %s", type(exc).__name__)

@@ -74,8 +74,7 @@ def template(kind):
 @bp.route("/<kind>/export")
 @requires(Permission.CATALOG_VIEW)
 def export(kind):
-    stream, name = exporting.export_file(importing.kind_named(kind), reader=current_user._get_current_object())
-    db.session.commit()  # an export with full ID numbers is audited
+    stream, name = exporting.export_file(importing.kind_named(kind), actor=current_user._get_current_object())
     return xlsx_response(stream, name)
 
 
@@ -91,7 +90,6 @@ def upload(kind):
         job = submit_import(sheet.name, getattr(file, "filename", None), getattr(file, "stream", None),
                             current_user._get_current_object(), locale=str(get_locale()))
     except ValidationFailed as failed:
-        db.session.rollback()
         apply_service_errors(form, failed.errors)
         return _index(_forms(**{sheet.name: form}))
     return redirect(url_for("audit.job", job_id=job.id))

@@ -5,7 +5,6 @@ the detail page (a POST, audited by the service, never cached).
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
 
 from flask import (
     Blueprint,
@@ -21,38 +20,19 @@ from flask_login import current_user
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound, ValidationFailed
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
 from spotcheck.platform.web.inspector_forms import InspectorForm, RecusalForm
-from spotcheck.tenants import reference
+from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors import services
 
 bp = Blueprint("inspector_pages", __name__, url_prefix="/catalog/inspectors")
-
-#: A certificate expiring within this many days is marked on the pages.
-EXPIRY_WARNING_DAYS = 30
-
-
-
-def certificate_state(inspector, day: date) -> str:
-    """``expired``, ``expiring`` (within 30 days), ``valid`` or ``open`` (no expiry date)."""
-    if inspector.cert_expires_on is None:
-        return "open"
-    if inspector.cert_expires_on < day:
-        return "expired"
-    if inspector.cert_expires_on <= day + timedelta(days=EXPIRY_WARNING_DAYS):
-        return "expiring"
-    return "valid"
-
 
 @bp.context_processor
 def _helpers():
     day = today()
     return {
-        "category_name": lambda code: reference.ENFORCEMENT_CATEGORIES.get(code, code),
-        "sex_name": lambda code: reference.SEXES.get(code, code or ""),
-        "cert_state": lambda inspector: certificate_state(inspector, day),
+        "cert_state": lambda inspector: eligibility.certificate_state(inspector, day),
     }
 
 
@@ -94,8 +74,7 @@ def reveal_id_number(inspector_id):
     inspector = services.get_inspector(inspector_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id))
-    full = services.id_number_of(inspector, reader=current_user._get_current_object())
-    db.session.commit()
+    full = services.id_number_of(inspector, actor=current_user._get_current_object())
     return _detail(inspector, full_id_number=full)
 
 
@@ -107,10 +86,8 @@ def new():
         try:
             inspector = services.create_inspector(form.service_data(), actor=current_user._get_current_object())
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("Inspector %(name)s added.", name=inspector.name), "success")
             return redirect(url_for("inspector_pages.detail", inspector_id=inspector.id))
     return render_template("inspectors/form.html", form=form, inspector=None)
@@ -127,11 +104,9 @@ def edit(inspector_id):
         try:
             services.update_inspector(inspector, form.service_data(), actor=current_user._get_current_object())
         except ValidationFailed as failed:
-            db.session.rollback()
             inspector = services.get_inspector(inspector_id)
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("Changes to %(name)s saved.", name=inspector.name), "success")
             return redirect(url_for("inspector_pages.detail", inspector_id=inspector.id))
     return render_template("inspectors/form.html", form=form, inspector=inspector)
@@ -147,11 +122,9 @@ def declare_recusal(inspector_id):
             recusal = services.declare_recusal_by_code(inspector, form.entity_code.data, form.reason.data,
                                                        actor=current_user._get_current_object())
         except ValidationFailed as failed:
-            db.session.rollback()
             inspector = services.get_inspector(inspector_id)
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("Recusal from %(entity)s recorded.", entity=recusal.entity.name), "success")
             return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#recusals")
     return _detail(inspector, recusal_form=form)
@@ -165,6 +138,5 @@ def withdraw_recusal(inspector_id, recusal_id):
         if not any(r.id == recusal_id for r in services.list_recusals(inspector)):
             raise NotFound(_("No such recusal."))
         services.withdraw_recusal(recusal_id, actor=current_user._get_current_object())
-        db.session.commit()
         flash(_("Recusal withdrawn."), "success")
     return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#recusals")

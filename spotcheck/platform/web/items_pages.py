@@ -5,21 +5,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from spotcheck.core.errors import Conflict, ValidationFailed
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
+from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.platform.web.item_forms import ItemEditForm, ItemForm, RetireForm
-from spotcheck.tenants import reference
 from spotcheck.tenants.items import services
+from spotcheck.tenants.labels import ITEM_STATUS
 from spotcheck.tenants.items.models import ItemStatus
 
 bp = Blueprint("items_pages", __name__, url_prefix="/catalog/items")
-
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "published": _l("Published"),
-    "retired": _l("Retired"),
-}
 
 #: The field labels of an item, in the order of seed 003's 附件1 (shared by the detail and version pages).
 FIELD_LABELS = (
@@ -42,32 +35,25 @@ FIELD_LABELS = (
 )
 
 
-def _names(table: dict[str, str], codes) -> list[str]:
-    """The Chinese names of ``codes``, in the order of the reference table (unknown codes last, as given)."""
-    codes = list(codes or [])
-    return [name for code, name in table.items() if code in codes] + [c for c in codes if c not in table]
-
-
 @bp.context_processor
 def _item_helpers():
     return {
-        "item_status_label": lambda status: STATUS_LABELS.get(getattr(status, "value", status), status),
-        "method_names": lambda codes: _names(reference.CHECK_METHODS, codes),
-        "category_names": lambda codes: _names(reference.ENFORCEMENT_CATEGORIES, codes),
-        "field_name": lambda code: reference.ITEM_FIELDS.get(code, code),
-        "item_kind_name": lambda code: reference.ITEM_KINDS.get(code, code),
         "item_field_labels": FIELD_LABELS,
     }
+
+
+def _me():
+    return current_user._get_current_object()
 
 
 @bp.route("")
 @requires(Permission.CATALOG_VIEW)
 def index():
     status = request.args.get("status", "")
-    if status not in STATUS_LABELS:
+    if status not in ITEM_STATUS:
         status = ""
     return render_template("items/index.html", items=services.list_items(status or None), status=status,
-                           statuses=STATUS_LABELS, coverage=services.coverage())
+                           statuses=ITEM_STATUS, coverage=services.coverage())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -76,12 +62,10 @@ def new():
     form = ItemForm()
     if form.validate_on_submit():
         try:
-            item = services.create_item(form.item_data(), actor=current_user)
+            item = services.create_item(form.item_data(), actor=_me())
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("Item %(code)s saved as a draft. Publish it when it is ready.", code=item.code), "success")
             return redirect(url_for("items_pages.detail", item_id=item.id))
     return render_template("items/form.html", form=form, item=None)
@@ -95,6 +79,7 @@ def detail(item_id):
 
 def _render_detail(item, retire_form=None):
     return render_template("items/detail.html", item=item, versions=services.versions(item),
+                           actions=services.ITEM_ACTIONS.allowed(item, _me()),
                            action_form=EmptyForm(), retire_form=retire_form or RetireForm())
 
 
@@ -102,24 +87,21 @@ def _render_detail(item, retire_form=None):
 @requires(Permission.CATALOG_MANAGE)
 def edit(item_id):
     item = services.get_item(item_id)
-    if item.status == ItemStatus.retired:
+    if "edit" not in services.ITEM_ACTIONS.allowed(item, _me()):
         flash(_("A retired item cannot be changed."), "error")
         return redirect(url_for("items_pages.detail", item_id=item.id))
     form = ItemEditForm(obj=item)
     version_before = item.version
     if form.validate_on_submit():
         try:
-            services.update_item(item, form.item_data(), actor=current_user, reason=form.reason.data or "")
+            services.update_item(item, form.item_data(), actor=_me(), reason=form.reason.data or "")
         except ValidationFailed as failed:
-            db.session.rollback()
             item = services.get_item(item_id)
             apply_service_errors(form, failed.errors)
         except Conflict as conflict:
-            db.session.rollback()
             flash(str(conflict), "error")
             return redirect(url_for("items_pages.detail", item_id=item_id))
         else:
-            db.session.commit()
             if item.status == ItemStatus.published and item.version == version_before:
                 flash(_("Nothing was changed, so no new version was recorded."), "info")
             elif item.status == ItemStatus.published:
@@ -136,15 +118,9 @@ def edit(item_id):
 def publish(item_id):
     item = services.get_item(item_id)
     if EmptyForm().validate_on_submit():
-        try:
-            services.publish_item(item, actor=current_user)
-        except Conflict as conflict:
-            db.session.rollback()
-            flash(str(conflict), "error")
-        else:
-            db.session.commit()
-            flash(_("Item %(code)s published as version %(version)s.", code=item.code, version=item.version),
-                  "success")
+        perform(lambda: services.publish_item(item, actor=_me()),
+                lambda published: _("Item %(code)s published as version %(version)s.", code=published.code,
+                                    version=published.version))
     return redirect(url_for("items_pages.detail", item_id=item_id))
 
 
@@ -155,16 +131,13 @@ def retire(item_id):
     form = RetireForm()
     if form.validate_on_submit():
         try:
-            services.retire_item(item, actor=current_user, reason=form.reason.data or "")
+            services.retire_item(item, actor=_me(), reason=form.reason.data or "")
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_service_errors(form, failed.errors)
             return _render_detail(services.get_item(item_id), retire_form=form)
         except Conflict as conflict:
-            db.session.rollback()
             flash(str(conflict), "error")
         else:
-            db.session.commit()
             flash(_("Item %(code)s retired.", code=item.code), "success")
     return redirect(url_for("items_pages.detail", item_id=item_id))
 

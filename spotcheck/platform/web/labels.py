@@ -1,8 +1,10 @@
-"""What the pages call things: roles, department kinds, job states, audited actions, strata."""
+"""What the pages call things: roles, department kinds, job states, audited actions, strata, and
+the helpers every template uses to name states and codes and to write numbers."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.policy import Role
+from spotcheck.tenants import labels as domain, reference
 from spotcheck.tenants.campaigns.services import FLAGGED
 
 ROLE_LABELS = {
@@ -120,9 +122,122 @@ OBJECT_LABELS = {
     "api_token": _l("API token"),
     "job": _l("Job"),
     "audit_chain": _l("Audit trail"),
+    "import": _l("Spreadsheet import"),
+    "demo": _l("Demo data"),
 }
 
 
 def role_label(code: str):
     return ROLE_LABELS[Role(code)] if code in Role._value2member_map_ else code
 
+
+
+# --- states and codes as every page shows them (the tables are in spotcheck.tenants.labels) -----
+
+#: A finished import whose file had mistakes: the job ended normally, nothing was imported.
+JOB_REJECTED = "rejected"
+JOB_STATUS_LABELS[JOB_REJECTED] = _l("Finished: nothing imported, the file has mistakes")
+
+
+def job_state(job) -> str:
+    """A job's state as the user should read it: an import refused for mistakes in its file is not "done"."""
+    status = getattr(job.status, "value", job.status)
+    if status == "succeeded" and isinstance(job.result, dict) and job.result.get("ok") is False:
+        return JOB_REJECTED
+    return status
+
+
+def percent(basis_points) -> str:
+    """3000 → "30%", 250 → "2.5%" (ratios are kept in basis points)."""
+    if basis_points in (None, ""):
+        return ""
+    return f"{int(basis_points) / 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def rule_text(rule) -> str:
+    """A stratum's sampling rule: "5 drawn", or "30%, at least 2"."""
+    if not rule:
+        return "—"
+    if "count" in rule:
+        return _("%(n)d drawn", n=int(rule["count"]))
+    return _("%(ratio)s, at least %(min)d", ratio=percent(rule.get("ratio_bp")), min=int(rule.get("min") or 0))
+
+
+def exempt_line(campaign) -> str:
+    """How a campaign outside the plan is shown everywhere: "outside the plan: <kind>: <reason>"."""
+    from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
+
+    return _("Outside the plan: %(kind)s: %(reason)s", kind=EXEMPT_KINDS.get(campaign.exempt_kind,
+                                                                            campaign.exempt_kind),
+             reason=campaign.exempt_reason)
+
+
+def period_label(plan) -> str:
+    """A plan's period: "2026, whole year"."""
+    if plan.half == 1:
+        return _("%(year)s, first half-year", year=plan.year)
+    if plan.half == 2:
+        return _("%(year)s, second half-year", year=plan.year)
+    return _("%(year)s, whole year", year=plan.year)
+
+
+def department_stratum_label(code: str, short: bool = False, department=None) -> str:
+    """A stratum in the words of ``department`` (default: the signed-in user's) for its risk classes."""
+    from flask_login import current_user
+
+    department = department or getattr(current_user, "tenant", None)
+    style = getattr(department, "risk_labels", None) or "letters"
+    return stratum_label(code, risk_words=reference.RISK_LABEL_STYLES.get(style, {}), short=short)
+
+
+def in_table_order(table: dict, codes) -> list[str]:
+    """The names of ``codes`` in the order of the reference table (unknown codes last, as given)."""
+    codes = list(codes or [])
+    return [str(name) for code, name in table.items() if code in codes] + [c for c in codes if c not in table]
+
+
+def template_helpers() -> dict:
+    """The names every template may use for states, codes and numbers (one place for each)."""
+    from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+    from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
+
+    def named(table):
+        return lambda code: domain.name(table, code)
+
+    def names(table):
+        return lambda codes: [domain.name(table, code) for code in codes or ()]
+
+    return {
+        "role_label": role_label,
+        "kind_label": lambda code: TENANT_KIND_LABELS.get(code, code),
+        "status_label": lambda code: JOB_STATUS_LABELS.get(code, code),
+        "job_state": job_state,
+        "job_kind_label": lambda code: JOB_KIND_LABELS.get(code, code),
+        "action_label": lambda code: ACTION_LABELS.get(code, code),
+        "object_label": lambda code: OBJECT_LABELS.get(code, code),
+        "campaign_status_label": named(domain.CAMPAIGN_STATUS),
+        "target_status_label": named(domain.TARGET_STATUS),
+        "plan_status_label": named(domain.PLAN_STATUS),
+        "item_status_label": named(domain.ITEM_STATUS),
+        "draw_kind_label": named(domain.DRAW_KIND),
+        "stage_label": named(domain.DRAW_STAGE),
+        "excluded_label": named(domain.FRAME_EXCLUSION),
+        "half_label": named(domain.PLAN_HALF),
+        "flag_names": names(domain.ENTITY_FLAG),
+        "target_reason_label": lambda code: TARGET_REPLACEMENT_REASONS.get(code, code),
+        "inspector_reason_label": lambda code: INSPECTOR_REPLACEMENT_REASONS.get(code, code),
+        "exempt_label": lambda code: EXEMPT_KINDS.get(code, code),
+        "exempt_line": exempt_line,
+        "method_name": lambda code: reference.CHECK_METHODS.get(code, code),
+        "method_names": lambda codes: in_table_order(reference.CHECK_METHODS, codes),
+        "entity_type_names": lambda codes: [reference.ENTITY_TYPES.get(code, code) for code in codes or ()],
+        "category_name": lambda code: reference.ENFORCEMENT_CATEGORIES.get(code, code),
+        "category_names": lambda codes: in_table_order(reference.ENFORCEMENT_CATEGORIES, codes),
+        "field_name": lambda code: reference.ITEM_FIELDS.get(code, code),
+        "item_kind_name": lambda code: reference.ITEM_KINDS.get(code, code),
+        "sex_name": lambda code: reference.SEXES.get(code, code or ""),
+        "stratum_label": department_stratum_label,
+        "rule_text": rule_text,
+        "percent": percent,
+        "period_label": period_label,
+    }

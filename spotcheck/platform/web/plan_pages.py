@@ -3,51 +3,21 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from spotcheck.core.clock import today
-from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
-from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.campaign_forms import PlanForm, PlanLineForm, ReviewForm, bp_to_percent
-from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
-from spotcheck.tenants import reference
+from spotcheck.platform.web.campaign_forms import PlanForm, PlanLineForm, ReviewForm
+from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.tenants import services as tenants
 from spotcheck.tenants.items import services as items
 from spotcheck.tenants.plans import services
 
 bp = Blueprint("plan_pages", __name__, url_prefix="/plans")
 
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted for filing"),
-    "returned": _l("Returned for changes"),
-    "filed": _l("Filed"),
-    "published": _l("Published"),
-}
-
-
 def _user():
     return current_user._get_current_object()
-
-
-@bp.context_processor
-def _plan_helpers():
-    return {
-        "plan_status_label": lambda status: STATUS_LABELS.get(getattr(status, "value", status), status),
-        "percent": bp_to_percent,
-        "method_names": lambda codes: [name for code, name in reference.CHECK_METHODS.items() if code in (codes or [])],
-        "period_label": period_label,
-    }
-
-
-def period_label(plan) -> str:
-    if plan.half == 1:
-        return _("%(year)s, first half-year", year=plan.year)
-    if plan.half == 2:
-        return _("%(year)s, second half-year", year=plan.year)
-    return _("%(year)s, whole year", year=plan.year)
 
 
 @bp.route("")
@@ -69,10 +39,8 @@ def new():
         try:
             plan = services.create_plan(actor=_user(), **form.plan_data())
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("Plan saved as a draft. Add the items it covers."), "success")
             return redirect(url_for("plan_pages.detail", plan_id=plan.id))
     return render_template("plans/form.html", form=form)
@@ -92,7 +60,7 @@ def _render_detail(plan, line_form=None, status=200):
         (str(i.id), f"{i.code} {i.name}" + (f" ({_('in the plan: saving changes it')})" if i.id in in_plan else ""))
         for i in published]
     return render_template("plans/detail.html", plan=plan, line_form=line_form, action_form=EmptyForm(),
-                           editable=plan.status in services.EDITABLE), status
+                           actions=services.PLAN_ACTIONS.allowed(plan, _user())), status
 
 
 @bp.route("/<int:plan_id>/items", methods=["POST"])
@@ -105,14 +73,11 @@ def set_line(plan_id):
     try:
         services.set_line(plan, actor=_user(), **form.line_data())
     except ValidationFailed as failed:
-        db.session.rollback()
         apply_service_errors(form, failed.errors, {"ratio_bp": "ratio"})
         return _render_detail(services.get_plan(plan_id), form, 422)
     except Conflict as conflict:
-        db.session.rollback()
         flash(str(conflict), "error")
     else:
-        db.session.commit()
         flash(_("The item is in the plan."), "success")
     return redirect(url_for("plan_pages.detail", plan_id=plan_id))
 
@@ -122,30 +87,14 @@ def set_line(plan_id):
 def remove_line(plan_id, item_id):
     plan = services.get_plan(plan_id)
     if EmptyForm().validate_on_submit():
-        try:
-            services.remove_line(plan, item_id, actor=_user())
-        except (Conflict, NotFound) as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-        else:
-            db.session.commit()
-            flash(_("The item was taken out of the plan."), "success")
+        perform(lambda: services.remove_line(plan, item_id, actor=_user()), _("The item was taken out of the plan."))
     return redirect(url_for("plan_pages.detail", plan_id=plan_id))
 
 
 def _step(plan_id, step, done_message):
     plan = services.get_plan(plan_id)
     if EmptyForm().validate_on_submit():
-        try:
-            step(plan, actor=_user())
-        except (Conflict, ValidationFailed) as refused:
-            db.session.rollback()
-            message = "; ".join(m for ms in refused.errors.values() for m in ms) if isinstance(
-                refused, ValidationFailed) else str(refused)
-            flash(message, "error")
-        else:
-            db.session.commit()
-            flash(done_message, "success")
+        perform(lambda: step(plan, actor=_user()), done_message)
     return redirect(url_for("plan_pages.detail", plan_id=plan_id))
 
 
@@ -185,16 +134,13 @@ def review(plan_id):
         return redirect(url_for("plan_pages.review_list"))
     accept = request.form.get("decision") == "file"
     try:
-        plan = services.review(plan_id, supervisor=_user(), accept=accept, comment=form.comment.data or "")
+        plan = services.review(plan_id, actor=_user(), accept=accept, comment=form.comment.data or "")
     except ValidationFailed as failed:
-        db.session.rollback()
         apply_service_errors(form, failed.errors)
         return _render_review({plan_id: form}, 422)
     except Conflict as conflict:
-        db.session.rollback()
         flash(str(conflict), "error")
     else:
-        db.session.commit()
         flash(_("Plan “%(title)s” filed.", title=plan.title) if accept
               else _("Plan “%(title)s” returned with your comment.", title=plan.title), "success")
     return redirect(url_for("plan_pages.review_list"))

@@ -17,11 +17,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
-from spotcheck.platform.web import labels
-from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns import publication
-from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
-from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.services import list_tenants
 
@@ -30,24 +26,6 @@ bp = Blueprint("public_draws", __name__, url_prefix="/public/draws")
 KINDS = "any(targets, inspectors)"
 #: The longest search text taken (a credit code is 18 characters, a name rarely longer).
 SEARCH_LENGTH = 50
-
-KIND_LABELS = {"targets": _l("Target draw"), "inspectors": _l("Inspector draw")}
-STATUS_LABELS = {
-    "approved": _l("Approved, draw committed"),
-    "targets_drawn": _l("Targets drawn"),
-    "inspectors_drawn": _l("Inspectors drawn"),
-    "in_progress": _l("Inspections in progress"),
-}
-STAGE_LABELS = {"committed": _l("Committed"), "frozen": _l("Frame frozen"), "drawn": _l("Drawn")}
-EXCLUSION_LABELS = {
-    "not_active": _l("No longer operating (deregistered, revoked or moved away)"),
-    "checked_this_year": _l("Already checked this year for the same items"),
-    "inactive": _l("Inspector not active"),
-    "certificate_expired": _l("Enforcement certificate not valid on the draw date"),
-    "not_qualified": _l("Not qualified for the items' enforcement categories"),
-}
-PLAN_HALVES = {None: _l("Whole year"), 1: _l("First half-year"), 2: _l("Second half-year")}
-
 
 #: What each check of :func:`spotcheck.draw.verify.verify` means, in the reader's language (the
 #: verifier itself prints English, standard library only); the check's own name is shown beside it.
@@ -84,36 +62,9 @@ def check_label(name: str) -> str:
     return name
 
 
-def percent(basis_points) -> str:
-    """3000 → "30%", 250 → "2.5%"."""
-    if basis_points is None:
-        return ""
-    return f"{basis_points / 100:.2f}".rstrip("0").rstrip(".") + "%"
-
-
-def rule_text(rule: dict) -> str:
-    if "count" in rule:
-        return str(_l("%(n)d drawn", n=rule["count"]))
-    return str(_l("%(ratio)s, at least %(min)d", ratio=percent(rule.get("ratio_bp")), min=rule.get("min", 0)))
-
-
 @bp.context_processor
 def _helpers():
-    return {
-        "kind_label": lambda kind: KIND_LABELS.get(kind, kind),
-        "campaign_status_label": lambda status: STATUS_LABELS.get(getattr(status, "value", status), status),
-        "stage_label": lambda stage: STAGE_LABELS.get(stage, stage),
-        "exclusion_label": lambda reason: EXCLUSION_LABELS.get(reason, reason),
-        "exempt_label": lambda kind: EXEMPT_KINDS.get(kind, kind),
-        "method_name": lambda code: reference.CHECK_METHODS.get(code, code),
-        "stratum_label": labels.stratum_label,
-        "check_label": check_label,
-        "percent": percent,
-        "rule_text": rule_text,
-        "half_label": lambda half: PLAN_HALVES.get(half, half),
-        "target_reason": lambda code: TARGET_REPLACEMENT_REASONS.get(code, code),
-        "inspector_reason": lambda code: INSPECTOR_REPLACEMENT_REASONS.get(code, code),
-    }
+    return {"check_label": check_label}
 
 
 @bp.errorhandler(404)

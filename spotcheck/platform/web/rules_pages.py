@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core.errors import NotFound, ValidationFailed
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
 from spotcheck.platform.web.inspector_forms import RulesFileForm, RulesTextForm
@@ -45,10 +44,8 @@ def save_text():
         try:
             services.save_text(form.title.data, form.body.data, actor=_actor())
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("The rules document has been saved."), "success")
             return redirect(url_for("rules_pages.index"))
     return _page(text_form=form)
@@ -64,10 +61,8 @@ def upload():
             services.attach_file(getattr(upload, "filename", "") or "", getattr(upload, "stream", None),
                                  actor=_actor())
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_service_errors(form, failed.errors)
         else:
-            db.session.commit()
             flash(_("The file has been attached."), "success")
             return redirect(url_for("rules_pages.index"))
     return _page(file_form=form)
@@ -78,7 +73,6 @@ def upload():
 def publish():
     if EmptyForm().validate_on_submit():
         services.publish(actor=_actor())
-        db.session.commit()
         flash(_("The rules document is published."), "success")
     return redirect(url_for("rules_pages.index"))
 

@@ -15,10 +15,13 @@ from flask_babel import lazy_gettext as _l
 from spotcheck import draw as engine
 from spotcheck.draw import inspectors as inspector_engine, proof_file, targets as target_engine
 from spotcheck.core import audit, personal_data
+from spotcheck.core.commands import command
+from spotcheck.core.policy import Permission
 from spotcheck.core.clock import iso_utc, today, now
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import frames
+from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS, draw_of
 from spotcheck.tenants.campaigns.models import (
     Campaign, CampaignStatus, CampaignTarget, Draw, DrawKind, TargetStatus, TeamMember,
 )
@@ -44,15 +47,14 @@ INSPECTOR_REPLACEMENT_REASONS = {
 }
 
 
-def get_draw(campaign: Campaign, kind: str, *, for_update: bool = False) -> Draw | None:
-    query = sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == DrawKind(kind))
-    if for_update:
-        query = query.with_for_update()
-    return db.session.scalar(query)
+#: The campaign's draw of a kind (``None`` before it is committed).
+get_draw = draw_of
 
 
-def commit(campaign: Campaign, kind: str, *, actor) -> Draw:
-    """Step 1: a fresh 32-byte nonce; its hash (the commitment) is published now."""
+def commit_draw(campaign: Campaign, kind: str, *, actor) -> Draw:
+    """Step 1: a fresh 32-byte nonce; its hash (the commitment) is published now. Part of the
+    commands :func:`~spotcheck.tenants.campaigns.services.approve` (targets) and :func:`draw_targets`
+    (the inspector draw is committed when the targets are drawn)."""
     if get_draw(campaign, kind) is not None:
         raise Conflict(_l("This draw is already committed."))
     nonce = engine.new_nonce()
@@ -68,9 +70,11 @@ def commit(campaign: Campaign, kind: str, *, actor) -> Draw:
 # --- targets ------------------------------------------------------------------------------
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def freeze_targets(campaign: Campaign, *, actor) -> Draw:
     """Step 2: fix the frame (exclusions applied first) and publish its digest and counts."""
-    record = _require_step(campaign, "targets", CampaignStatus.approved, frozen=False)
+    CAMPAIGN_ACTIONS.require(campaign, actor, "freeze_targets")
+    record = draw_of(campaign, "targets")
     frame = frames.target_frame(campaign, today())
     try:
         target_engine.parse_frame_file(frame.file)
@@ -98,14 +102,14 @@ def clean_inputs(public_inputs) -> list[str]:
     return inputs
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def draw_targets(campaign_id: int, public_inputs: list[str], *, actor) -> Draw:
     """Steps 3–5: take the observers' inputs, draw, store the targets and publish the proof.
 
     Locks the campaign and its draw row first; a second request finds them drawn and is refused.
     """
     inputs = clean_inputs(public_inputs)
-    campaign = _lock(campaign_id)
-    record = _require_step(campaign, "targets", CampaignStatus.approved, frozen=True, lock=True)
+    campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
     proof = target_engine.draw_targets_from_file(
         campaign=campaign.code, nonce=_nonce(record), frame_file=_frozen_file(record),
         rules={campaign.tenant_code: campaign.strata}, reserve_size=campaign.reserve_size, public_inputs=inputs)
@@ -115,18 +119,17 @@ def draw_targets(campaign_id: int, public_inputs: list[str], *, actor) -> Draw:
     audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
                  details={"kind": "targets", "seed": record.seed, "public_inputs": inputs,
                           "selected": sum(len(v) for s in proof["selected"].values() for v in s.values())})
-    commit(campaign, "inspectors", actor=actor)
+    commit_draw(campaign, "inspectors", actor=actor)
     return record
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def replace_target(campaign: Campaign, entity_id: int, reason: str, *, actor) -> CampaignTarget:
     """Replace a drawn target by the next unused reserve of its cell, before the inspectors are frozen."""
     if reason not in TARGET_REPLACEMENT_REASONS:
         raise ValidationFailed({"reason": [_l("Choose a reason from the list; an entity that cannot be found is a "
                                               "finding of the check, not a reason to replace it.")]})
-    if campaign.status != CampaignStatus.targets_drawn or (get_draw(campaign, "inspectors").frozen_at is not None):
-        raise Conflict(_l("Targets can be replaced only after the target draw and before the inspector frame is frozen."))
-    record = get_draw(campaign, "targets", for_update=True)
+    campaign, record = _locked(campaign.id, "targets", actor, "replace_target")
     out = db.session.scalar(sa.select(CampaignTarget).where(
         CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id == entity_id,
         CampaignTarget.status == TargetStatus.selected))
@@ -151,9 +154,11 @@ def replace_target(campaign: Campaign, entity_id: int, reason: str, *, actor) ->
 # --- inspectors ---------------------------------------------------------------------------
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def freeze_inspectors(campaign: Campaign, *, actor) -> Draw:
     """Fix the visits (current targets), the eligible pool on the draw date, and the recusals."""
-    record = _require_step(campaign, "inspectors", CampaignStatus.targets_drawn, frozen=False)
+    CAMPAIGN_ACTIONS.require(campaign, actor, "freeze_inspectors")
+    record = draw_of(campaign, "inspectors")
     needed = sorted({c for item in campaign.items for c in item.inspector_categories})
     if not needed:
         raise ValidationFailed({"items": [_l("The campaign's items name no enforcement category (执法类别): no "
@@ -165,11 +170,11 @@ def freeze_inspectors(campaign: Campaign, *, actor) -> Draw:
     return record
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def draw_inspectors(campaign_id: int, public_inputs: list[str], *, actor) -> Draw:
     """Draw the teams; if a team cannot be filled the whole draw fails with the visit named."""
     inputs = clean_inputs(public_inputs)
-    campaign = _lock(campaign_id)
-    record = _require_step(campaign, "inspectors", CampaignStatus.targets_drawn, frozen=True, lock=True)
+    campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
     try:
         proof = engine.draw_inspectors(campaign=campaign.code, nonce=_nonce(record),
                                        lines=proof_file.frame_value("inspectors", _frozen_file(record)),
@@ -234,13 +239,12 @@ def _store_teams(campaign: Campaign, teams: dict[str, list[str]]) -> None:
         db.session.execute(sa.insert(TeamMember), rows)
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def replace_inspector(campaign: Campaign, member_id: int, reason: str, *, actor) -> TeamMember:
     """Replace a team member by the next eligible inspector in that visit's ranking."""
     if reason not in INSPECTOR_REPLACEMENT_REASONS:
         raise ValidationFailed({"reason": [_l("Choose a reason from the list.")]})
-    if campaign.status not in (CampaignStatus.inspectors_drawn, CampaignStatus.in_progress):
-        raise Conflict(_l("Inspectors can be replaced only after the inspector draw."))
-    record = get_draw(campaign, "inspectors", for_update=True)
+    campaign, record = _locked(campaign.id, "inspectors", actor, "replace_inspector")
     member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
                                                            TeamMember.campaign_id == campaign.id))
     if member is None:
@@ -263,10 +267,10 @@ def replace_inspector(campaign: Campaign, member_id: int, reason: str, *, actor)
     return new
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def designate_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember:
     """Name the team leader (组长) of a visit, after the draw (audited)."""
-    if campaign.status not in (CampaignStatus.inspectors_drawn, CampaignStatus.in_progress):
-        raise Conflict(_l("The team leader is named after the inspector draw."))
+    CAMPAIGN_ACTIONS.require(campaign, actor, "designate_leader")
     member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
                                                            TeamMember.campaign_id == campaign.id))
     if member is None:
@@ -282,13 +286,11 @@ def designate_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember
 # --- reading the outcome (for the pages and the API) ----------------------------------------
 
 
-_DRAW_STATUS = {"targets": CampaignStatus.approved, "inspectors": CampaignStatus.targets_drawn}
-
-
 def ready_to_draw(campaign: Campaign, kind: str) -> Draw:
     """Refuse at once what :func:`draw_targets` / :func:`draw_inspectors` would refuse, so a draw
     request that cannot succeed (a second draw above all) is answered before a job is queued."""
-    return _require_step(campaign, kind, _DRAW_STATUS[kind], frozen=True)
+    CAMPAIGN_ACTIONS.check_state(campaign, f"draw_{kind}")
+    return draw_of(campaign, kind)
 
 
 def list_team_members(campaign: Campaign) -> list[TeamMember]:
@@ -300,24 +302,15 @@ def list_team_members(campaign: Campaign) -> list[TeamMember]:
 # --- shared steps ---------------------------------------------------------------------------
 
 
-def _lock(campaign_id: int) -> Campaign:
+def _locked(campaign_id: int, kind: str, actor, action: str) -> tuple[Campaign, Draw]:
+    """The campaign and its draw of ``kind``, locked and read afresh, once ``action`` is allowed: two
+    requests for the same step take turns, and the second finds the step done."""
     from spotcheck.tenants.campaigns.services import get_campaign
 
-    return get_campaign(campaign_id, for_update=True)
-
-
-def _require_step(campaign: Campaign, kind: str, status: CampaignStatus, *, frozen: bool, lock: bool = False) -> Draw:
-    record = get_draw(campaign, kind, for_update=lock)
-    if record is not None and record.drawn_at is not None:
-        raise Conflict(_l("This draw has already been made; it can never be made again."))
-    if campaign.status != status or record is None:
-        raise Conflict(_l("This step is not possible in the campaign's present state (%(status)s).",
-                          status=campaign.status.value))
-    if frozen and record.frozen_at is None:
-        raise Conflict(_l("Freeze the frame first."))
-    if not frozen and record.frozen_at is not None:
-        raise Conflict(_l("The frame is already frozen."))
-    return record
+    campaign = get_campaign(campaign_id, for_update=True)
+    record = draw_of(campaign, kind, for_update=True)
+    CAMPAIGN_ACTIONS.require(campaign, actor, action)
+    return campaign, record
 
 
 def _nonce(record: Draw) -> bytes:

@@ -20,6 +20,7 @@ from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, campaign_item
 from spotcheck.tenants.campaigns.services import FLAGGED
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
 
 #: Exclusion reasons of the target frame (counts published at the freeze).
@@ -129,12 +130,9 @@ def inspector_frame(campaign: Campaign, visit_codes: dict[int, str], categories:
     group = campaign.tenant_code
     pool, certificate, excluded = [], {}, Counter()
     for inspector in db.session.scalars(sa.select(Inspector).where(Inspector.is_expert.is_(False))):
-        if not inspector.active:
-            excluded["inactive"] += 1
-        elif not inspector.certificate_valid_on(on):
-            excluded["certificate_expired"] += 1
-        elif not set(inspector.categories) & set(categories):
-            excluded["not_qualified"] += 1
+        reason = eligibility.not_drawable_because(inspector, on, categories)
+        if reason is not None:
+            excluded[reason] += 1
         else:
             pool.append((group, inspector.cert_no, inspector.categories))
             certificate[inspector.id] = inspector.cert_no

@@ -8,10 +8,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.commands import command
+from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
-from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
 from spotcheck.tenants import reference, validators
+from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.services import filed_plan_for
@@ -42,9 +45,10 @@ def list_campaigns(year: int | None = None) -> list[Campaign]:
 
 
 def get_campaign(campaign_id: int, *, for_update: bool = False) -> Campaign:
+    """The campaign (``for_update``: locked, and read afresh)."""
     query = sa.select(Campaign).where(Campaign.id == campaign_id)
     if for_update:
-        query = query.with_for_update(of=Campaign)
+        query = query.with_for_update(of=Campaign).execution_options(populate_existing=True)
     campaign = db.session.scalar(query)
     if campaign is None:
         raise NotFound(_l("No such campaign."))
@@ -163,7 +167,9 @@ def _check_plan(clean: dict, errors: dict) -> None:
                                  "filed, or choose an exempt kind and state the reason.", year=clean["year"])]
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def create_campaign(data: dict, *, actor) -> Campaign:
+    """Draft a campaign: its items must all be in a filed plan of its year, unless it is of an exempt kind."""
     clean, errors = clean_campaign(data)
     _check_plan(clean, errors)
     if errors:
@@ -179,9 +185,10 @@ def create_campaign(data: dict, *, actor) -> Campaign:
     return campaign
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def update_campaign(campaign: Campaign, data: dict, *, actor) -> Campaign:
-    if campaign.status != CampaignStatus.draft:
-        raise Conflict(_l("Only a draft campaign can change; an approved one is committed."))
+    """Change a draft campaign (an approved one is committed and cannot change)."""
+    CAMPAIGN_ACTIONS.require(campaign, actor, "edit")
     current = {"title": campaign.title, "year": campaign.year, "item_ids": [i.id for i in campaign.items],
                "exempt_kind": campaign.exempt_kind, "exempt_reason": campaign.exempt_reason,
                "target_filter": campaign.target_filter, "strata": campaign.strata, "reserve_size": campaign.reserve_size,
@@ -198,19 +205,19 @@ def update_campaign(campaign: Campaign, data: dict, *, actor) -> Campaign:
     return campaign
 
 
+@command(Permission.CAMPAIGNS_APPROVE)
 def approve(campaign: Campaign, *, actor) -> Campaign:
-    """A leader approves: the plan rule is checked again and the target draw is committed."""
+    """A leader approves (批准): the plan rule is checked again and the target draw is committed."""
     from spotcheck.tenants.campaigns import ceremony
 
-    if campaign.status != CampaignStatus.draft:
-        raise Conflict(_l("Only a draft campaign can be approved."))
+    CAMPAIGN_ACTIONS.require(campaign, actor, "approve")
     errors: dict = {}
     clean = {"year": campaign.year, "items": list(campaign.items), "exempt_kind": campaign.exempt_kind}
     _check_plan(clean, errors)
     if errors:
         raise ValidationFailed(errors)
     campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
-    ceremony.commit(campaign, "targets", actor=actor)
+    ceremony.commit_draw(campaign, "targets", actor=actor)
     audit.record("campaign.approved", "campaign", campaign.id, actor=actor)
     return campaign
 

@@ -7,6 +7,8 @@ from sqlalchemy.orm import contains_eager
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.commands import command
+from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
 from spotcheck.core.errors import Forbidden, NotFound, ValidationFailed
 from spotcheck.core.database import db
@@ -113,6 +115,7 @@ def entity_by_code(code: str) -> Entity | None:
     return db.session.scalar(sa.select(Entity).where(Entity.code == code.strip().upper()))
 
 
+@command(Permission.REGISTRY_MANAGE)
 def save_entity(data: dict, *, actor, entity: Entity | None = None) -> Entity:
     """Create or change a registry entity (lead department only)."""
     require_registry_keeper(actor)
@@ -173,8 +176,10 @@ def entry_ids_by_entity(entity_ids) -> dict[int, int]:
     return dict(rows.all())
 
 
-def set_risk_labels(tenant, style: str, *, actor) -> None:
-    """How the department shows risk classes: ``letters`` (A–D) or ``words`` (高/较高/一般/低)."""
+@command(Permission.CATALOG_MANAGE)
+def set_risk_labels(style: str, *, actor) -> None:
+    """How the actor's department shows risk classes: ``letters`` (A–D) or ``words`` (高/较高/一般/低)."""
+    tenant = actor.tenant
     if style not in reference.RISK_LABEL_STYLES:
         raise ValidationFailed({"risk_labels": [_l("Choose letters or words.")]})
     if tenant.risk_labels == style:
@@ -183,7 +188,9 @@ def set_risk_labels(tenant, style: str, *, actor) -> None:
     audit.record("tenant.risk_labels_changed", "tenant", tenant.id, actor=actor, details={"risk_labels": [old, style]})
 
 
+@command(Permission.CATALOG_MANAGE)
 def add_entry(entity: Entity, data: dict, *, actor) -> DirectoryEntry:
+    """Add a registry entity to the department's directory (纳入检查对象名录库)."""
     clean, errors = clean_entry(data)
     if db.session.scalar(sa.select(DirectoryEntry.id).where(DirectoryEntry.entity_id == entity.id)):
         errors["entity"] = [_l("This entity is already in the directory.")]
@@ -196,7 +203,9 @@ def add_entry(entity: Entity, data: dict, *, actor) -> DirectoryEntry:
     return entry
 
 
+@command(Permission.CATALOG_MANAGE)
 def update_entry(entry: DirectoryEntry, data: dict, *, actor) -> DirectoryEntry:
+    """Change the department's fields of a directory entry (category, risk, tags, last inspection)."""
     clean, errors = clean_entry({"category": entry.category, "risk": entry.risk, "tags": entry.tag_list,
                                  "last_inspected_on": entry.last_inspected_on, **data})
     if errors:
@@ -209,7 +218,9 @@ def update_entry(entry: DirectoryEntry, data: dict, *, actor) -> DirectoryEntry:
     return entry
 
 
+@command(Permission.CATALOG_MANAGE)
 def remove_entry(entry: DirectoryEntry, *, actor) -> None:
+    """Remove an entry from the department's directory (the registry entity stays)."""
     audit.record("directory.removed", "directory_entry", entry.id, actor=actor, details={"code": entry.entity.code})
     db.session.delete(entry)
 

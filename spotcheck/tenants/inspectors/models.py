@@ -39,9 +39,6 @@ class Inspector(TenantOwned, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
-    def certificate_valid_on(self, day: date) -> bool:
-        return self.cert_expires_on is None or self.cert_expires_on >= day
-
 
 class Recusal(TenantOwned, db.Model):
     """A declared conflict (回避): the inspector may not inspect the entity."""

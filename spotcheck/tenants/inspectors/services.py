@@ -5,15 +5,15 @@ department administrator (:func:`id_number_of`).
 """
 from __future__ import annotations
 
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, personal_data
-from spotcheck.core.errors import Forbidden, NotFound, ValidationFailed
+from spotcheck.core.commands import command
+from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
-from spotcheck.core.policy import Permission, has_permission
+from spotcheck.core.policy import Permission
 from spotcheck.tenants import reference, validators
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
@@ -109,7 +109,9 @@ def _duplicates(clean: dict, exclude_id: int | None) -> dict[str, list]:
     return errors
 
 
+@command(Permission.CATALOG_MANAGE)
 def create_inspector(data: dict, *, actor) -> Inspector:
+    """Add a person to the inspector directory (执法检查人员名录库)."""
     clean, errors = clean_inspector(data, require_id=True)
     errors = {**_duplicates(clean, None), **errors}
     if errors:
@@ -122,7 +124,9 @@ def create_inspector(data: dict, *, actor) -> Inspector:
     return inspector
 
 
+@command(Permission.CATALOG_MANAGE)
 def update_inspector(inspector: Inspector, data: dict, *, actor) -> Inspector:
+    """Change an inspector's entry (a blank ID number keeps the stored one)."""
     current = {k: getattr(inspector, k) for k in ("name", "sex", "agency", "post", "cert_no", "cert_expires_on",
                                                    "categories", "region", "expertise", "is_expert", "active")}
     clean, errors = clean_inspector({**current, **data}, require_id=False)
@@ -136,18 +140,11 @@ def update_inspector(inspector: Inspector, data: dict, *, actor) -> Inspector:
     return inspector
 
 
-def id_number_of(inspector: Inspector, *, reader) -> str:
+@command(Permission.INSPECTORS_PERSONAL_DATA)
+def id_number_of(inspector: Inspector, *, actor) -> str:
     """The full ID number, for the department administrator only; every reading is audited."""
-    if not has_permission(reader, Permission.INSPECTORS_PERSONAL_DATA):
-        raise Forbidden(_l("Only the department administrator may see full ID numbers."))
-    audit.record("inspector.id_viewed", "inspector", inspector.id, actor=reader)
+    audit.record("inspector.id_viewed", "inspector", inspector.id, actor=actor)
     return personal_data.decrypt(inspector.id_encrypted)
-
-
-def valid_on(day: date) -> sa.ColumnElement[bool]:
-    """Active, with a certificate valid on ``day`` (a query condition)."""
-    return sa.and_(Inspector.active.is_(True),
-                   sa.or_(Inspector.cert_expires_on.is_(None), Inspector.cert_expires_on >= day))
 
 
 # --- recusals (回避) -----------------------------------------------------------------------
@@ -160,7 +157,9 @@ def list_recusals(inspector: Inspector | None = None) -> list[Recusal]:
     return list(db.session.scalars(query))
 
 
+@command(Permission.CATALOG_MANAGE)
 def declare_recusal(inspector: Inspector, entity: Entity, reason: str, *, actor) -> Recusal:
+    """Declare that the inspector may not inspect the entity (回避), with the reason."""
     reason = (reason or "").strip()
     if not reason or len(reason) > 200:
         raise ValidationFailed({"reason": [_l("State the reason for the recusal (e.g. a relative works there).")]})
@@ -176,6 +175,7 @@ def declare_recusal(inspector: Inspector, entity: Entity, reason: str, *, actor)
     return recusal
 
 
+@command(Permission.CATALOG_MANAGE)
 def declare_recusal_by_code(inspector: Inspector, code: str, reason: str, *, actor) -> Recusal:
     """Declare a recusal for the entity whose code (统一社会信用代码 or target code) is given;
     errors are reported under ``entity_code`` and ``reason`` together."""
@@ -199,7 +199,9 @@ def declare_recusal_by_code(inspector: Inspector, code: str, reason: str, *, act
         raise ValidationFailed({("entity_code" if k == "entity" else k): v for k, v in failed.errors.items()}) from None
 
 
+@command(Permission.CATALOG_MANAGE)
 def withdraw_recusal(recusal_id: int, *, actor) -> None:
+    """Withdraw a declared recusal."""
     recusal = db.session.scalar(sa.select(Recusal).where(Recusal.id == recusal_id))
     if recusal is None:
         raise NotFound(_l("No such recusal."))

@@ -7,13 +7,27 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actions import Action, Actions
+from spotcheck.core.commands import command
+from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
-from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
 from spotcheck.tenants import reference
 from spotcheck.tenants.items.models import ITEM_FIELDS, Item, ItemStatus, ItemVersion
 
 _TEXT_LIMITS = {"name": 200, "sub_item": 200, "checking_body": 200, "target_type": 200, "ratio": 100, "frequency": 100}
+
+
+#: What an item allows, in its state (草稿 → 已发布 → 已停用).
+ITEM_ACTIONS = Actions(
+    Action("edit", Permission.CATALOG_MANAGE, lambda item: item.status != ItemStatus.retired,
+           _l("A retired item cannot be changed.")),
+    Action("publish", Permission.CATALOG_MANAGE, lambda item: item.status == ItemStatus.draft,
+           _l("Only a draft can be published.")),
+    Action("retire", Permission.CATALOG_MANAGE, lambda item: item.status == ItemStatus.published,
+           _l("Only a published item can be retired.")),
+)
 
 
 def clean_item_fields(data: dict) -> tuple[dict, dict[str, list]]:
@@ -89,6 +103,7 @@ def next_code(tenant_code: str) -> str:
             return code
 
 
+@command(Permission.CATALOG_MANAGE)
 def create_item(data: dict, *, actor) -> Item:
     """A new draft item; it is not public and cannot be used until published."""
     fields, errors = clean_item_fields({"field": "other", "kind": "general", "random_check": True, **data})
@@ -103,12 +118,12 @@ def create_item(data: dict, *, actor) -> Item:
     return item
 
 
+@command(Permission.CATALOG_MANAGE)
 def update_item(item: Item, data: dict, *, actor, reason: str = "") -> Item:
     """Change an item. A draft changes in place; a published item gets a new version, which
     needs a reason (动态调整); a retired item cannot change."""
     _lock(item)
-    if item.status == ItemStatus.retired:
-        raise Conflict(_l("A retired item cannot be changed."))
+    ITEM_ACTIONS.require(item, actor, "edit")
     fields, errors = clean_item_fields(data)
     reason = (reason or "").strip()
     if item.status == ItemStatus.published and not reason:
@@ -128,20 +143,22 @@ def update_item(item: Item, data: dict, *, actor, reason: str = "") -> Item:
     return item
 
 
+@command(Permission.CATALOG_MANAGE)
 def publish_item(item: Item, *, actor) -> Item:
+    """Publish a draft item (发布): version 1, public, usable in plans and campaigns."""
     _lock(item)
-    if item.status != ItemStatus.draft:
-        raise Conflict(_l("Only a draft can be published."))
+    ITEM_ACTIONS.require(item, actor, "publish")
     item.status = ItemStatus.published
     _new_version(item, actor, "")  # the first version needs no reason
     audit.record("item.published", "item", item.id, actor=actor, details={"version": item.version})
     return item
 
 
+@command(Permission.CATALOG_MANAGE)
 def retire_item(item: Item, *, actor, reason: str) -> Item:
+    """Retire a published item (停用), with a reason; its versions stay readable."""
     _lock(item)
-    if item.status != ItemStatus.published:
-        raise Conflict(_l("Only a published item can be retired."))
+    ITEM_ACTIONS.require(item, actor, "retire")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": [_l("Say why the item is retired.")]})

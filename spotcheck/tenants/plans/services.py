@@ -6,8 +6,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actions import Action, Actions
+from spotcheck.core.commands import command
+from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
-from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
 from spotcheck.tenants import reference
 from spotcheck.tenants.items.models import Item, ItemStatus
@@ -15,6 +18,18 @@ from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
 from spotcheck.core.scoping import cross_tenant
 
 EDITABLE = (PlanStatus.draft, PlanStatus.returned)
+
+#: What a plan allows, in its state (草稿/退回 → 已报备 → 已备案 → 已公开).
+PLAN_ACTIONS = Actions(
+    Action("edit", Permission.CAMPAIGNS_EDIT, lambda plan: plan.status in EDITABLE,
+           _l("The plan can only change while it is a draft or returned.")),
+    Action("submit", Permission.CAMPAIGNS_APPROVE, lambda plan: plan.status in EDITABLE,
+           _l("Only a draft or returned plan can be submitted.")),
+    Action("review", Permission.PLANS_REVIEW, lambda plan: plan.status == PlanStatus.submitted,
+           _l("Only a submitted plan can be filed or returned.")),
+    Action("publish", Permission.CAMPAIGNS_APPROVE, lambda plan: plan.status == PlanStatus.filed,
+           _l("Only a filed plan can be published.")),
+)
 
 
 def list_plans(year: int | None = None) -> list[Plan]:
@@ -31,7 +46,9 @@ def get_plan(plan_id: int) -> Plan:
     return plan
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def create_plan(*, year: int, half: int | None, title: str, actor) -> Plan:
+    """Draft the department's annual (or half-year) plan (年度检查计划)."""
     errors = {}
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         errors["year"] = [_l("Enter the year, e.g. 2026.")]
@@ -52,10 +69,11 @@ def create_plan(*, year: int, half: int | None, title: str, actor) -> Plan:
     return plan
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def set_line(plan: Plan, *, item_id: int, ratio_bp: int, frequency: str, months: list[int], methods: list[str],
              actor) -> PlanItem:
     """Add or change one item of a plan (only while the plan is a draft or returned)."""
-    _require(plan, EDITABLE, _l("The plan can only change while it is a draft or returned."))
+    PLAN_ACTIONS.require(plan, actor, "edit")
     item = db.session.scalar(sa.select(Item).where(Item.id == item_id))
     errors = {}
     if item is None or item.status != ItemStatus.published:
@@ -81,8 +99,10 @@ def set_line(plan: Plan, *, item_id: int, ratio_bp: int, frequency: str, months:
     return line
 
 
+@command(Permission.CAMPAIGNS_EDIT)
 def remove_line(plan: Plan, item_id: int, *, actor) -> None:
-    _require(plan, EDITABLE, _l("The plan can only change while it is a draft or returned."))
+    """Take an item out of a plan (only while the plan is a draft or returned)."""
+    PLAN_ACTIONS.require(plan, actor, "edit")
     line = next((line for line in plan.lines if line.item_id == item_id), None)
     if line is None:
         raise NotFound(_l("The item is not in the plan."))
@@ -90,9 +110,10 @@ def remove_line(plan: Plan, item_id: int, *, actor) -> None:
     audit.record("plan.line_removed", "plan", plan.id, actor=actor, details={"item_id": item_id})
 
 
+@command(Permission.CAMPAIGNS_APPROVE)
 def submit(plan: Plan, *, actor) -> Plan:
     """报备: send the plan to the justice bureau."""
-    _require(plan, EDITABLE, _l("Only a draft or returned plan can be submitted."))
+    PLAN_ACTIONS.require(plan, actor, "submit")
     if not plan.lines:
         raise ValidationFailed({"lines": [_l("Add at least one item to the plan before submitting it.")]})
     plan.status, plan.submitted_at = PlanStatus.submitted, now()
@@ -110,14 +131,16 @@ def plans_to_review(supervisor) -> list[Plan]:
     return plans
 
 
-def review(plan_id: int, *, supervisor, accept: bool, comment: str) -> Plan:
+@command(Permission.PLANS_REVIEW)
+def review(plan_id: int, *, accept: bool, comment: str, actor) -> Plan:
     """备案 (accept) or return with comments, by a supervisor of the justice bureau."""
+    supervisor = actor
     comment = (comment or "").strip()
     if not accept and not comment:
         raise ValidationFailed({"comment": [_l("Say what must change when returning a plan.")]})
     with cross_tenant(supervisor, "file or return a plan"):
         plan = get_plan(plan_id)
-        _require(plan, (PlanStatus.submitted,), _l("Only a submitted plan can be filed or returned."))
+        PLAN_ACTIONS.require(plan, actor, "review")
         plan.comment = comment
         if accept:
             plan.status, plan.filed_at, plan.filed_by_name = PlanStatus.filed, now(), supervisor.display_name
@@ -130,8 +153,10 @@ def review(plan_id: int, *, supervisor, accept: bool, comment: str) -> Plan:
     return plan
 
 
+@command(Permission.CAMPAIGNS_APPROVE)
 def publish(plan: Plan, *, actor) -> Plan:
-    _require(plan, (PlanStatus.filed,), _l("Only a filed plan can be published."))
+    """Publish a filed plan on the public portal (计划公开)."""
+    PLAN_ACTIONS.require(plan, actor, "publish")
     plan.status, plan.published_at = PlanStatus.published, now()
     audit.record("plan.published", "plan", plan.id, actor=actor)
     return plan
@@ -145,7 +170,3 @@ def filed_plan_for(year: int, item_ids: set[int]) -> Plan | None:
             return plan
     return None
 
-
-def _require(plan: Plan, allowed, message) -> None:
-    if plan.status not in allowed:
-        raise Conflict(message)

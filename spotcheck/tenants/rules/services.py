@@ -10,6 +10,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.commands import command
+from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
@@ -36,7 +38,9 @@ def current_document() -> RulesDocument | None:
     return db.session.scalar(sa.select(RulesDocument))
 
 
+@command(Permission.CATALOG_MANAGE)
 def save_text(title: str, body: str, *, actor) -> RulesDocument:
+    """Save the title and text of the department's rules document (一细则)."""
     title, body = (title or "").strip(), (body or "").strip()
     errors = {}
     if not title or len(title) > 200:
@@ -57,6 +61,7 @@ def save_text(title: str, body: str, *, actor) -> RulesDocument:
     return document
 
 
+@command(Permission.CATALOG_MANAGE)
 def attach_file(filename: str, stream, *, actor) -> RulesDocument:
     """Store an uploaded file after checking its type (extension and content) and size."""
     document = current_document()
@@ -89,7 +94,9 @@ def attach_file(filename: str, stream, *, actor) -> RulesDocument:
     return document
 
 
+@command(Permission.CATALOG_MANAGE)
 def publish(*, actor) -> RulesDocument:
+    """Publish the rules document on the public portal."""
     document = current_document()
     if document is None:
         raise NotFound(_l("There is no rules document yet."))

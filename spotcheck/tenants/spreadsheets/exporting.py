@@ -3,14 +3,14 @@ values written the way the import reads them back (so an export re-imports uncha
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import IO
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from spotcheck.core import audit, personal_data
-from spotcheck.core.clock import SHANGHAI
+from spotcheck.core import clock
+from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants import reference
@@ -34,12 +34,14 @@ def template_file(kind: SheetKind) -> tuple[IO[bytes], str]:
     return writing.template(kind), f"{kind.title}-模板.xlsx"
 
 
-def export_file(kind: SheetKind, *, reader) -> tuple[IO[bytes], str]:
-    """The department's current list of ``kind`` as a workbook, and its download name.
+@command(Permission.CATALOG_VIEW)
+def export_file(kind: SheetKind, *, actor) -> tuple[IO[bytes], str]:
+    """The department's current list of ``kind`` as a workbook, and its download name (导出).
 
     Inspectors' ID numbers are complete only for a reader who may see personal data (the
-    department administrator; the export is audited), masked for everyone else.
+    department administrator; such an export is audited), masked for everyone else.
     """
+    reader = actor
     if kind is ITEMS:
         rows = _item_rows()
     elif kind is DIRECTORY:
@@ -47,7 +49,7 @@ def export_file(kind: SheetKind, *, reader) -> tuple[IO[bytes], str]:
     else:
         rows = _inspector_rows(reader)
     tenant_name = reader.tenant.name if reader.tenant else ""
-    name = f"{kind.title}-{tenant_name}-{datetime.now(SHANGHAI):%Y%m%d}.xlsx"
+    name = f"{kind.title}-{tenant_name}-{clock.today():%Y%m%d}.xlsx"
     return writing.export(kind, _numbered(kind, rows)), name
 
 

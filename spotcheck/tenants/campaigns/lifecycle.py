@@ -1,0 +1,82 @@
+"""A campaign's life cycle (抽查任务流程): which step it allows now, and why not.
+
+draft → approved (the target draw committed) → the target frame frozen → targets drawn →
+the inspector frame frozen → inspectors drawn → in progress. Each draw is a ceremony of its own
+(committed, frozen, drawn; DRAW-SPEC "Sequence"). :data:`CAMPAIGN_ACTIONS` is the one statement
+of these rules: the commands require its actions, and the pages and the API show what it allows.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.actions import Action, Actions
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission
+from spotcheck.tenants import labels
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind
+
+#: The campaign status in which each draw is made.
+DRAW_STATUS = {"targets": CampaignStatus.approved, "inspectors": CampaignStatus.targets_drawn}
+#: Once the inspectors are drawn, teams can still change (replacements, team leaders).
+TEAMS_OPEN = (CampaignStatus.inspectors_drawn, CampaignStatus.in_progress)
+
+
+def draw_of(campaign: Campaign, kind: str, *, for_update: bool = False) -> Draw | None:
+    """The campaign's draw of ``kind`` (``None`` before it is committed); ``for_update`` locks its row."""
+    query = sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == DrawKind(kind))
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
+
+
+def stage(record: Draw | None) -> str | None:
+    """``committed``, ``frozen`` or ``drawn`` (``None``: not committed)."""
+    if record is None:
+        return None
+    if record.drawn_at is not None:
+        return "drawn"
+    return "frozen" if record.frozen_at is not None else "committed"
+
+
+def _ceremony_step(kind: str, before: str):
+    """A step of a draw's ceremony, possible in the draw's campaign status when the draw is at ``before``."""
+
+    def possible(campaign: Campaign) -> bool:
+        return campaign.status == DRAW_STATUS[kind] and stage(draw_of(campaign, kind)) == before
+
+    def refusal(campaign: Campaign):
+        reached = stage(draw_of(campaign, kind))
+        if reached == "drawn":
+            return _l("This draw has already been made; it can never be made again.")
+        if campaign.status != DRAW_STATUS[kind] or reached is None:
+            return _l("This step is not possible in the campaign's present state (%(status)s).",
+                      status=labels.name(labels.CAMPAIGN_STATUS, campaign.status))
+        if before == "frozen":
+            return _l("Freeze the frame first.")
+        return _l("The frame is already frozen.")
+
+    return possible, refusal
+
+
+def _targets_replaceable(campaign: Campaign) -> bool:
+    return campaign.status == CampaignStatus.targets_drawn and stage(draw_of(campaign, "inspectors")) == "committed"
+
+
+CAMPAIGN_ACTIONS = Actions(
+    Action("edit", Permission.CAMPAIGNS_EDIT, lambda c: c.status == CampaignStatus.draft,
+           _l("Only a draft campaign can change; an approved one is committed.")),
+    Action("approve", Permission.CAMPAIGNS_APPROVE, lambda c: c.status == CampaignStatus.draft,
+           _l("Only a draft campaign can be approved.")),
+    Action("freeze_targets", Permission.CAMPAIGNS_EDIT, *_ceremony_step("targets", "committed")),
+    Action("draw_targets", Permission.CAMPAIGNS_EDIT, *_ceremony_step("targets", "frozen")),
+    Action("replace_target", Permission.CAMPAIGNS_EDIT, _targets_replaceable,
+           _l("Targets can be replaced only after the target draw and before the inspector frame is frozen.")),
+    Action("freeze_inspectors", Permission.CAMPAIGNS_EDIT, *_ceremony_step("inspectors", "committed")),
+    Action("draw_inspectors", Permission.CAMPAIGNS_EDIT, *_ceremony_step("inspectors", "frozen")),
+    Action("replace_inspector", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
+           _l("Inspectors can be replaced only after the inspector draw.")),
+    Action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
+           _l("The team leader is named after the inspector draw.")),
+)
+

@@ -1,0 +1,53 @@
+"""Who may be drawn to inspect (抽取资格), the one definition (seed 002: only listed, valid
+inspectors may inspect; seed 001: experts advise in addition and are never drawn).
+
+An inspector may be drawn on a day when they are in the directory as active, are not an expert
+(专家), hold an enforcement certificate valid that day (no expiry date: valid), and — for a
+campaign — hold one of the enforcement categories (执法类别) its items need. The same rule gives
+the public inspector list, the inspector frame of a draw with its exclusion counts, and the
+certificate state shown beside each inspector.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from spotcheck.tenants.inspectors.models import Inspector
+
+#: Why an inspector is not in a draw's pool (the keys of the frame's published exclusion counts).
+INACTIVE, CERTIFICATE_EXPIRED, NOT_QUALIFIED = "inactive", "certificate_expired", "not_qualified"
+#: A certificate ending within this many days is flagged on the staff pages.
+EXPIRY_WARNING_DAYS = 30
+
+
+def certificate_valid_on(inspector: Inspector, day: date) -> bool:
+    return inspector.cert_expires_on is None or inspector.cert_expires_on >= day
+
+
+def drawable_on(day: date) -> sa.ColumnElement[bool]:
+    """The query condition: active, not an expert, certificate valid on ``day``."""
+    return sa.and_(Inspector.active.is_(True), Inspector.is_expert.is_(False),
+                   sa.or_(Inspector.cert_expires_on.is_(None), Inspector.cert_expires_on >= day))
+
+
+def not_drawable_because(inspector: Inspector, day: date, categories) -> str | None:
+    """Why a non-expert inspector is left out of a draw on ``day`` needing ``categories``, or ``None``."""
+    if not inspector.active:
+        return INACTIVE
+    if not certificate_valid_on(inspector, day):
+        return CERTIFICATE_EXPIRED
+    if not set(inspector.categories or ()) & set(categories):
+        return NOT_QUALIFIED
+    return None
+
+
+def certificate_state(inspector: Inspector, day: date) -> str:
+    """``expired``, ``expiring`` (within :data:`EXPIRY_WARNING_DAYS`), ``valid``, or ``open`` (no end date)."""
+    if inspector.cert_expires_on is None:
+        return "open"
+    if not certificate_valid_on(inspector, day):
+        return "expired"
+    if inspector.cert_expires_on <= day + timedelta(days=EXPIRY_WARNING_DAYS):
+        return "expiring"
+    return "valid"

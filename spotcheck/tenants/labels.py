@@ -1,0 +1,65 @@
+"""What the platform calls its states and codes (名称): one table per kind of code, used by the
+staff pages, the public portal, the API's error messages and the documents alike.
+
+Each value is a lazy translation (the UI is Chinese by default). :func:`name` looks a code (or
+an enum member) up in a table and falls back to the code itself.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+#: 抽查任务 life cycle.
+CAMPAIGN_STATUS = {
+    "draft": _l("Draft"),
+    "approved": _l("Approved, draw committed"),
+    "targets_drawn": _l("Targets drawn"),
+    "inspectors_drawn": _l("Inspectors drawn"),
+    "in_progress": _l("Inspections in progress"),
+}
+#: A drawn target: selected, kept in reserve, or replaced (with a reason).
+TARGET_STATUS = {"selected": _l("Selected"), "reserve": _l("Reserve"), "replaced": _l("Replaced")}
+#: 年度检查计划: drafted, submitted for filing (报备), returned, filed (备案), published.
+PLAN_STATUS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted for filing"),
+    "returned": _l("Returned for changes"),
+    "filed": _l("Filed"),
+    "published": _l("Published"),
+}
+#: A plan's period.
+PLAN_HALF = {None: _l("Whole year"), 1: _l("First half-year"), 2: _l("Second half-year")}
+#: 抽查事项: draft, published, retired.
+ITEM_STATUS = {"draft": _l("Draft"), "published": _l("Published"), "retired": _l("Retired")}
+#: The two draws of a campaign.
+DRAW_KIND = {"targets": _l("Target draw"), "inspectors": _l("Inspector draw")}
+#: How far a draw's ceremony has gone.
+DRAW_STAGE = {"committed": _l("Committed"), "frozen": _l("Frame frozen"), "drawn": _l("Drawn")}
+#: Why candidates were left out of a frozen frame (its published exclusion counts).
+FRAME_EXCLUSION = {
+    "not_active": _l("No longer operating (deregistered, revoked or moved away)"),
+    "checked_this_year": _l("Already checked this year for the same items (not flagged)"),
+    "inactive": _l("Inspector not active"),
+    "certificate_expired": _l("Enforcement certificate not valid on the draw date"),
+    "not_qualified": _l("Not qualified for the items' enforcement categories"),
+}
+#: The flags of a registry entity that change sampling (分类分级).
+ENTITY_FLAG = {
+    "abnormal": _l("Abnormal operations list"),
+    "blacklisted": _l("Serious violation / dishonesty list"),
+    "penalized": _l("Recently penalised"),
+    "complaints": _l("Complaints and reports"),
+}
+#: The same flags, short, for badges in tables (the long name is the badge's title).
+ENTITY_FLAG_SHORT = {
+    "abnormal": _l("Abnormal"),
+    "blacklisted": _l("Dishonest"),
+    "penalized": _l("Penalised"),
+    "complaints": _l("Complaints"),
+}
+
+
+def name(table: dict, code) -> str:
+    """The name of ``code`` (a value or an enum member) in ``table``; the code itself when unknown."""
+    key = getattr(code, "value", code)
+    value = table.get(key)
+    return str(value) if value is not None else ("" if key is None else str(key))
