@@ -69,7 +69,7 @@ def command(permission: Permission | None):
             actor = signature.bind_partial(*args, **kwargs).arguments.get("actor")
             if permission is not ANYONE:
                 policy.require(actor, permission)
-            with unit_of_work():
+            with unit_of_work(keep=actor):
                 return function(*args, **kwargs)
 
         name = f"{function.__module__}.{function.__qualname__}"
@@ -85,11 +85,13 @@ def in_command() -> bool:
 
 
 @contextmanager
-def unit_of_work() -> Iterator[None]:
+def unit_of_work(*, keep=None) -> Iterator[None]:
     """The transaction of a command: the outermost commits or rolls back; a nested one is a savepoint.
 
     Background jobs open one around their work (:mod:`spotcheck.tasks.jobs`) so that the job's
-    outcome and the work it did are committed together.
+    outcome and the work it did are committed together. ``keep``: an object (the actor) that a
+    rollback must leave loaded as it is when the command did not change it — the caller goes on
+    with it, in whatever tenant scope it is.
     """
     session = db.session
     depth = _depth.get()
@@ -111,13 +113,22 @@ def unit_of_work() -> Iterator[None]:
         yield
         session.commit()
     except BaseException:
-        session.rollback()
+        _rollback(session, keep)
         raise
     finally:
         _depth.reset(depth_token)
         _after.reset(after_token)
     for callback in callbacks:
         callback()
+
+
+def _rollback(session, keep) -> None:
+    unchanged = keep is not None and keep in session and keep not in session.deleted and not session.is_modified(keep)
+    if unchanged:
+        session.expunge(keep)
+    session.rollback()
+    if unchanged:
+        session.add(keep)
 
 
 def after_commit(callback: Callable[[], None]) -> None:

@@ -1,0 +1,443 @@
+"""How the audit page shows an entry (审计日志的呈现): in words, never as stored.
+
+An entry keeps codes and ids (``item.published``, ``user`` 4, ``{"roles": ["planner"]}``); the
+reader sees the action's name, the person's name, the object's name and the details as labelled
+fields, each value written out: lists joined with 、, yes/no, codes by their names (roles,
+replacement reasons, exempt kinds, job and draw kinds, strata, frame exclusions…), an
+``[old, new]`` change as "old → new". An unknown key is shown under its own name, its value
+still in words. All names come from the one table of each kind (:mod:`spotcheck.platform.web.labels`,
+:mod:`spotcheck.tenants.labels`, the spreadsheet columns); the lookups of a page happen in bulk
+(:mod:`spotcheck.tenants.audit_trail`).
+
+Details never hold ID numbers (身份证号码): the services write certificate numbers and codes,
+and this module shows nothing that is not in the entry or in the department's own tables.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.database import db
+from spotcheck.platform.web import labels
+from spotcheck.tasks.models import Job
+from spotcheck.tenants import audit_trail
+from spotcheck.tenants import labels as domain
+from spotcheck.tenants.audit_trail import Name
+
+SEP = "、"
+
+#: The label of each key that entries' details use (an unknown key is shown as it is).
+DETAIL_LABELS = {
+    "login": _l("Login"),
+    "why": _l("Why"),
+    "failures": _l("Failed attempts in a row"),
+    "locked_minutes": _l("Locked for (minutes)"),
+    "name": _l("Name"),
+    "display_name": _l("Name"),
+    "code": _l("Code"),
+    "kind": _l("Kind"),
+    "region_code": _l("Region code"),
+    "roles": _l("Roles"),
+    "active": _l("Active"),
+    "title": _l("Title"),
+    "year": _l("Year"),
+    "half": _l("Period"),
+    "item": _l("Item"),
+    "item_id": _l("Item"),
+    "items": _l("Items"),
+    "ratio_bp": _l("Planned ratio"),
+    "months": _l("Months"),
+    "comment": _l("Comment"),
+    "plan_id": _l("Plan"),
+    "exempt_kind": _l("Outside the plan"),
+    "version": _l("Version"),
+    "reason": _l("Reason"),
+    "fields": _l("Fields changed"),
+    "file": _l("File"),
+    "size": _l("Size"),
+    "sha256": _l("SHA-256 digest"),
+    "cert_no": _l("Inspector"),
+    "entity": _l("Entity"),
+    "risk_labels": _l("Risk classes shown as"),
+    "category": _l("Supervision category"),
+    "risk": _l("Risk class"),
+    "tags": _l("Tags"),
+    "last_inspected_on": _l("Last inspected"),
+    "commitment": _l("Commitment"),
+    "frame_digest": _l("Frame digest"),
+    "counts": _l("Candidates"),
+    "excluded": _l("Left out"),
+    "seed": _l("Seed"),
+    "public_inputs": _l("Observers' inputs"),
+    "selected": _l("Targets selected"),
+    "teams": _l("Teams formed"),
+    "group": _l("Department"),
+    "stratum": _l("Stratum"),
+    "out": _l("Replaced"),
+    "in": _l("Replacement"),
+    "visit": _l("Visit"),
+    "leader": _l("Team leader"),
+    "count": _l("Number"),
+    "rows": _l("Rows read"),
+    "created": _l("Rows added"),
+    "changed": _l("Rows changed"),
+    "unchanged": _l("Rows unchanged"),
+    "entities_created": _l("Registry entities added"),
+    "entities_changed": _l("Registry entities changed"),
+    "registry_kept": _l("Rows whose registry data was left as it is"),
+    "source": _l("Source"),
+    "entities": _l("Entities"),
+    "checked": _l("Entries checked"),
+    "ok": _l("Chain intact"),
+    "first_break": _l("First break"),
+    "breaks": _l("Breaks"),
+}
+
+#: Why a sign-in failed or was refused.
+SIGN_IN_FAILURES = {
+    "unknown": _l("No such login"),
+    "password": _l("Wrong password"),
+    "locked": _l("Account locked"),
+    "inactive": _l("Account deactivated"),
+}
+
+#: The fields of a campaign, as ``campaign.changed`` lists them.
+CAMPAIGN_FIELDS = {
+    "title": _l("Title"),
+    "year": _l("Year"),
+    "item_ids": _l("Items"),
+    "items": _l("Items"),
+    "exempt_kind": _l("Outside the plan"),
+    "exempt_reason": _l("Reason for checking outside the plan"),
+    "target_filter": _l("Target filter"),
+    "strata": _l("Sampling per stratum"),
+    "exclude_checked": _l("Leave out entities already checked this year"),
+    "reserve_size": _l("Reserves per stratum"),
+    "team_size": _l("Inspectors per team"),
+    "capacity": _l("Most visits per inspector"),
+    "window_start": _l("Start date"),
+    "window_end": _l("End date"),
+    "method": _l("Check method"),
+}
+
+#: The counts of a frozen inspector frame.
+INSPECTOR_FRAME_COUNTS = {
+    "visits": _l("Visits"),
+    "pool": _l("Inspectors in the pool"),
+    "recusals": _l("Recusals"),
+    "draw_date": _l("Draw date"),
+}
+
+#: Actions whose details are ``{field: [old, new]}``.
+CHANGE_ACTIONS = {"user.updated", "directory.changed", "tenant.risk_labels_changed"}
+
+#: Keys whose value is a digest or a seed: shown whole, in a fixed-width font.
+DIGESTS = {"sha256", "seed", "commitment", "frame_digest"}
+
+#: Details that name something the department keeps: key → the kind of name to look up
+#: (:data:`spotcheck.tenants.audit_trail.NAMERS`); ``(action, key)`` where it depends on the action.
+REFERENCES = {
+    "item": "item_code",
+    "items": "item_code",
+    "item_id": "item",
+    "plan_id": "plan",
+    "entity": "entity_code",
+    "visit": "entity_code",
+    "cert_no": "cert_no",
+    "leader": "cert_no",
+    "group": "tenant_code",
+    ("draw.target_replaced", "out"): "entity_code",
+    ("draw.target_replaced", "in"): "entity_code",
+    ("draw.inspector_replaced", "out"): "cert_no",
+    ("draw.inspector_replaced", "in"): "cert_no",
+    ("entity.saved", "code"): "entity_code",
+    ("directory.added", "code"): "entity_code",
+    ("directory.removed", "code"): "entity_code",
+}
+
+
+@dataclass(frozen=True)
+class Detail:
+    label: str
+    value: str
+    mono: bool = False  # a digest or a seed
+
+
+@dataclass(frozen=True)
+class Row:
+    """One entry as the page shows it."""
+
+    entry: object
+    who: str
+    who_hint: str  # the login beside the name, or why there is no name
+    actor_id: int | None
+    action: str
+    object_type: str
+    object_name: str
+    object_code: str
+    details: list[Detail]
+
+
+#: Reference kinds named by id rather than by code.
+ID_KINDS = {"item", "plan"}
+
+
+def reference_kind(action: str, key: str) -> str | None:
+    return REFERENCES.get((action, key)) or REFERENCES.get(key)
+
+
+def _references(kind: str | None, value) -> list:
+    """The codes (or ids) a detail value names, or none when it is a count or a flag."""
+    if kind is None:
+        return []
+    keys = _listed(value)
+    if not keys:
+        return []
+    allowed = (str, int) if kind in ID_KINDS else (str,)
+    return keys if all(isinstance(k, allowed) and not isinstance(k, bool) for k in keys) else []
+
+
+def job_names(keys: set[str]) -> dict[str, Name]:
+    """Jobs by their kind (the job namer of the audit trail; jobs live in the tasks layer)."""
+    ids = {int(k): k for k in keys if k.isdigit() and 0 < int(k) <= audit_trail.MAX_ID}
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(Job.id, Job.kind).where(Job.id.in_(ids)))
+    return {ids[job_id]: Name(str(labels.JOB_KIND_LABELS.get(kind, kind)), f"#{job_id}") for job_id, kind in rows}
+
+
+def present(entries) -> list[Row]:
+    """The rows of a page: every name the page needs is looked up once, for all its entries."""
+    wanted = audit_trail.Wanted()
+    for entry in entries:
+        wanted.add(entry.object_type, entry.object_id)
+        for key, value in (entry.details or {}).items():
+            kind = reference_kind(entry.action, key)
+            for code in _references(kind, value):
+                wanted.add(kind, code)
+    people = audit_trail.people({e.actor_id for e in entries if e.actor_id})
+    found = audit_trail.names(wanted.keys, extra={"job": job_names})
+    return [_row(entry, people, found) for entry in entries]
+
+
+def _row(entry, people: dict, found: dict) -> Row:
+    person = people.get(entry.actor_id) if entry.actor_id else None
+    if person is not None:
+        who, hint = person.display_name, person.login
+    elif entry.actor_login:
+        who, hint = entry.actor_login, _("not of this department")
+    else:
+        who, hint = _("System"), ""
+    name = found.get(entry.object_type, {}).get(entry.object_id or "")
+    if name is not None:
+        object_name, object_code = name.name, name.code
+    else:
+        object_name, object_code = (f"#{entry.object_id}" if entry.object_id else ""), ""
+    return Row(entry=entry, who=who, who_hint=hint, actor_id=entry.actor_id if person or entry.actor_login else None,
+               action=str(labels.ACTION_LABELS.get(entry.action, entry.action)),
+               object_type=str(labels.OBJECT_LABELS.get(entry.object_type, entry.object_type)),
+               object_name=object_name, object_code=object_code,
+               details=details(entry.action, entry.details or {}, found))
+
+
+# --- the details ---------------------------------------------------------------------------------
+
+
+def details(action: str, values: dict, found: dict | None = None) -> list[Detail]:
+    """The labelled fields of an entry's details, in the order they were written."""
+    found = found or {}
+    fields = []
+    for key, value in values.items():
+        label = str(DETAIL_LABELS.get(key, key))
+        if action in CHANGE_ACTIONS and _is_pair(value):
+            old, new = (_value(action, key, v, found) for v in value)
+            text = f"{old} → {new}"
+        else:
+            text = _value(action, key, value, found)
+        fields.append(Detail(label, text, mono=key in DIGESTS))
+    return fields
+
+
+def _is_pair(value) -> bool:
+    return isinstance(value, (list, tuple)) and len(value) == 2
+
+
+def _value(action: str, key: str, value, found: dict) -> str:
+    """One value in words."""
+    if value is None or value == "None":  # "None": a change of a field that was empty, as text
+        if key == "half":
+            return domain.name(domain.PLAN_HALF, None)
+        return "—"
+    kind = reference_kind(action, key)
+    if codes := _references(kind, value):
+        return _join(_named(found.get(kind, {}), code, by_id=kind in ID_KINDS) for code in codes)
+    formatter = _FORMATTERS.get(key)
+    if formatter is not None:
+        return formatter(action, value)
+    return plain(value)
+
+
+def _listed(value) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _join(parts) -> str:
+    return SEP.join(str(p) for p in parts)
+
+
+def _named(table: dict[str, Name], code, *, by_id: bool = False) -> str:
+    """``name (code)``; by id, the object's own code if it has one; not found: the code (``#id``)."""
+    name = table.get(str(code))
+    if name is None:
+        return f"#{code}" if by_id else str(code)
+    shown = name.code if by_id or name.code else code
+    return _("%(name)s (%(code)s)", name=name.name, code=shown) if shown else name.name
+
+
+def plain(value) -> str:
+    """Any value in words: no JSON, no escapes."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, (list, tuple)):
+        return _join(plain(v) for v in value) if value else _("None")
+    if isinstance(value, dict):
+        if not value:
+            return _("None")
+        return "；".join(f"{DETAIL_LABELS.get(k, k)}：{plain(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _coded(table: dict):
+    return lambda action, value: _join(domain.name(table, v) for v in _listed(value))
+
+
+def _kind(action: str, value) -> str:
+    from spotcheck.tenants.spreadsheets.columns import KINDS
+
+    if action.startswith("job."):
+        return str(labels.JOB_KIND_LABELS.get(value, value))
+    if action.startswith("draw."):
+        return domain.name(domain.DRAW_KIND, value)
+    if action.startswith("tenant."):
+        return str(labels.TENANT_KIND_LABELS.get(value, value))
+    if action == "sheet.imported" and value in KINDS:
+        return str(KINDS[value].label)
+    return plain(value)
+
+
+def _reason(action: str, value) -> str:
+    from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+
+    table = {"draw.target_replaced": TARGET_REPLACEMENT_REASONS,
+             "draw.inspector_replaced": INSPECTOR_REPLACEMENT_REASONS}.get(action, {})
+    return domain.name(table, value)
+
+
+def _field_names(action: str, value) -> str:
+    from spotcheck.tenants.spreadsheets.columns import INSPECTORS, ITEMS
+
+    def name(key):
+        if action.startswith("item."):
+            return ITEMS.header_for(key) or key
+        if action.startswith("inspector."):
+            return INSPECTORS.header_for(key) or key
+        if action.startswith("campaign."):
+            return str(CAMPAIGN_FIELDS.get(key, key))
+        return str(DETAIL_LABELS.get(key, key))
+
+    return _join(name(k) for k in _listed(value))
+
+
+def _roles(action: str, value) -> str:
+    return _join(str(labels.role_label(r)) for r in _listed(value))
+
+
+def _exempt(action: str, value) -> str:
+    from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
+
+    return domain.name(EXEMPT_KINDS, value)
+
+
+def _risk_style(action: str, value) -> str:
+    from spotcheck.platform.web.directory_forms import RISK_LABEL_STYLE_NAMES
+
+    return str(RISK_LABEL_STYLE_NAMES.get(value, value))
+
+
+def _risk(action: str, value) -> str:
+    return labels.department_stratum_label(str(value), short=True)
+
+
+def _tags(action: str, value) -> str:
+    tags = [t for t in str(value).split(",") if t] if isinstance(value, str) else _listed(value)
+    return _join(tags) if tags else _("None")
+
+
+def _size(action: str, value) -> str:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return plain(value)
+    if value < 1024:
+        return f"{value} B"
+    if value < 1024 * 1024:
+        return f"{value / 1024:.1f} KB"
+    return f"{value / 1024 / 1024:.1f} MB"
+
+
+def _percent(action: str, value) -> str:
+    return labels.percent(value) if isinstance(value, int) else plain(value)
+
+
+def _counts(action: str, value) -> str:
+    """A frozen frame's counts: candidates per stratum (targets; per department in a joint
+    campaign), or visits, pool, recusals and draw date (inspectors)."""
+    if not isinstance(value, dict):
+        return plain(value)
+    if value and all(isinstance(v, dict) for v in value.values()):
+        parts = [(group, _join(f"{labels.department_stratum_label(s, short=True)}：{n}" for s, n in strata.items()))
+                 for group, strata in value.items()]
+        return parts[0][1] if len(parts) == 1 else "；".join(f"{group}：{text}" for group, text in parts)
+    return _join(f"{INSPECTOR_FRAME_COUNTS.get(k, DETAIL_LABELS.get(k, k))}：{plain(v)}" for k, v in value.items())
+
+
+def _excluded(action: str, value) -> str:
+    if not isinstance(value, dict):
+        return plain(value)
+    if not value:
+        return _("None")
+    return _join(f"{domain.name(domain.FRAME_EXCLUSION, k)}：{plain(v)}" for k, v in value.items())
+
+
+def _stratum(action: str, value) -> str:
+    return labels.department_stratum_label(str(value), short=True)
+
+
+def _range(action: str, value) -> str:
+    if _is_pair(value) and all(isinstance(v, int) for v in value):
+        return f"{value[0]}–{value[1]}"
+    return plain(value)
+
+
+_FORMATTERS = {
+    "kind": _kind,
+    "reason": _reason,
+    "why": _coded(SIGN_IN_FAILURES),
+    "fields": _field_names,
+    "roles": _roles,
+    "exempt_kind": _exempt,
+    "half": _coded(domain.PLAN_HALF),
+    "risk_labels": _risk_style,
+    "risk": _risk,
+    "tags": _tags,
+    "size": _size,
+    "ratio_bp": _percent,
+    "counts": _counts,
+    "excluded": _excluded,
+    "stratum": _stratum,
+    "entities": _range,
+    "months": lambda action, value: _join(_listed(value)) if value else _("None"),
+}
