@@ -20,17 +20,31 @@ def test_models_and_migrations_agree(app):
 
 
 def test_downgrade_and_upgrade_again(app):
+    """Every migration can be undone: at ``base`` no table of the application is left; upgraded
+    again, the schema is at the head revision and matches the models."""
     import flask_migrate
+    import sqlalchemy as sa
+    from alembic.script import ScriptDirectory
 
     with app.app_context():
         directory = app.config["SPOTCHECK_MIGRATIONS"]
         db.session.remove()
         db.engine.dispose()
-        engine = db.engine
-        engine.dispose()
         flask_migrate.downgrade(directory=directory, revision="base")
+        with db.engine.connect() as connection:
+            left = set(sa.inspect(connection).get_table_names()) - {"alembic_version"}
+        assert left == set(), f"tables left after downgrading to base: {sorted(left)}"
         flask_migrate.upgrade(directory=directory)
+        owner = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool)  # not the app role
+        with owner.connect() as connection:
+            tables = set(sa.inspect(connection).get_table_names())
+            revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
+            differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
+    head = ScriptDirectory(directory).get_current_head()
+    assert revision == head and {t.name for t in db.metadata.sorted_tables} <= tables
+    assert differences == []
 
 
 def test_stored_draws_survive_the_frame_file_migration_both_ways(app):

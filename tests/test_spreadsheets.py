@@ -482,6 +482,9 @@ def test_a_bad_inspectors_file_imports_nothing(app):
     assert id_number(1) not in str(result) and bad_digit not in str(result)  # no personal data in the result
     with app.app_context(), tenant_scope(tenant_id("SCJ")):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Inspector)) == before
+    # the list of recent imports says the file was refused, not "done"
+    listed = signed_in(app, "scj_admin").get("/catalog/sheets").get_data(as_text=True)
+    assert "已结束：文件有错误，未导入任何数据" in listed and "<td>已完成</td>" not in listed
 
 
 # --- pages and access --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.api.directory_schemas import MAX_LIMIT
 from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns import fields as campaign_fields
 from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
 from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
 from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
@@ -82,26 +83,17 @@ class ItemRefSchema(Schema):
     name = fields.Str()
 
 
-class CampaignFieldsSchema(Schema):
-    title = fields.Str()
-    year = fields.Int()
-    item_ids = fields.List(fields.Int(), metadata={"description": "Published items of my item list"})
-    exempt_kind = fields.Str(allow_none=True, metadata={
-        "description": "Outside the annual plan (seed 001), with a stated reason: " + _codes(EXEMPT_KINDS)})
-    exempt_reason = fields.Str()
-    target_filter = fields.Dict(metadata={
-        "description": "Which directory entries are candidates: {categories: [...], industries: [GB/T 4754 prefixes], "
-                       "regions: [GB/T 2260 prefixes], entity_types: [...], flags: [abnormal, blacklisted, penalized, "
-                       "complaints]}"})
-    strata = fields.Dict(metadata={
-        "description": "Sampling per stratum A, B, C, D (required) and flagged (optional): {\"count\": n} or "
-                       "{\"ratio_bp\": r, \"min\": m} (r in basis points)"})
-    reserve_size = fields.Int()
-    team_size = fields.Int(metadata={"description": "Inspectors per team, at least 2"})
-    capacity = fields.Int(allow_none=True, metadata={"description": "Most visits per inspector, or null"})
-    window_start = fields.Str(metadata={"description": "YYYY-MM-DD"})
-    window_end = fields.Str(metadata={"description": "YYYY-MM-DD"})
-    method = fields.Str(metadata={"description": "检查方式: " + _codes(reference.CHECK_METHODS)})
+_FIELD_TYPES = {
+    campaign_fields.TEXT: fields.Str, campaign_fields.INT: fields.Int, campaign_fields.DATE: fields.Str,
+    campaign_fields.MAPPING: fields.Dict, campaign_fields.CODE: fields.Str,
+    campaign_fields.INT_LIST: lambda **kw: fields.List(fields.Int(), **kw),
+}
+
+#: A campaign's fields as the API takes them (generated from the one field list; the campaign
+#: commands check the values).
+CampaignFieldsSchema = Schema.from_dict({
+    field.name: _FIELD_TYPES[field.kind](allow_none=field.nullable, metadata={"description": field.description})
+    for field in campaign_fields.fields()}, name="CampaignFieldsSchema")
 
 
 class CampaignSchema(Schema):

@@ -38,21 +38,13 @@ def _user():
     return current_user._get_current_object()
 
 
-def draw_facts(record) -> dict:
-    """What may be shown of a draw: the nonce only once the draw is made (it is in the proof)."""
-    facts = {name: getattr(record, name) for name in (
-        "commitment", "committed_at", "frame_digest", "counts", "excluded", "frozen_at", "public_inputs", "seed",
-        "drawn_at", "proof_sha256")}
-    facts["kind"] = record.kind.value
-    facts["nonce"] = record.proof["nonce"] if record.drawn_at is not None else None
-    return facts
-
-
-def _draw(campaign, kind):
-    record = ceremony.get_draw(campaign, kind)
-    if record is None:
+def draw_facts(campaign, kind: str) -> dict:
+    """What may be shown of a draw at its stage (the publication rules): the nonce only once the
+    draw is made."""
+    draw = publication.public_draws(campaign).get(kind)
+    if draw is None:
         raise NotFound(_l("This draw is not committed yet."))
-    return record
+    return {**dataclasses.asdict(draw), "nonce": publication.revealed_nonce(campaign, kind)}
 
 
 @blp.route("")
@@ -97,7 +89,7 @@ class CampaignApprove(MethodView):
     def post(self, campaign_id):
         """Approve the campaign (leader): the target draw is committed; answers the published commitment"""
         campaign = services.approve(services.get_campaign(campaign_id), actor=_user())
-        return draw_facts(ceremony.get_draw(campaign, "targets"))
+        return draw_facts(campaign, "targets")
 
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}/freeze")
@@ -108,8 +100,8 @@ class DrawFreeze(MethodView):
         """Freeze the frame: publishes its digest, the counts and the excluded counts by reason"""
         campaign = services.get_campaign(campaign_id)
         freeze = ceremony.freeze_targets if kind == "targets" else ceremony.freeze_inspectors
-        record = freeze(campaign, actor=_user())
-        return draw_facts(record)
+        freeze(campaign, actor=_user())
+        return draw_facts(campaign, kind)
 
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}")
@@ -118,7 +110,7 @@ class DrawByKind(MethodView):
     @blp.response(200, DrawSchema)
     def get(self, campaign_id, kind):
         """The draw: commitment, frame digest, counts, excluded, inputs, seed, times (the nonce only after the draw)"""
-        return draw_facts(_draw(services.get_campaign(campaign_id), kind))
+        return draw_facts(services.get_campaign(campaign_id), kind)
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(DrawRequestSchema)

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from spotcheck.platform.web.directory_forms import FLAG_LABELS
 from spotcheck.platform.web.forms import MultiCheckboxField
 from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns import fields as campaign_fields
 from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
 from spotcheck.tenants.campaigns.services import EXEMPT_KINDS, FLAGGED, RISK_STRATA
 
@@ -184,16 +185,17 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
         }
 
     def fill_from(self, campaign) -> None:
-        """Show a saved campaign in the form."""
-        f = campaign.target_filter or {}
-        self.title.data, self.year.data = campaign.title, str(campaign.year)
-        self.item_ids.data = [str(item.id) for item in campaign.items]
-        self.exempt_kind.data, self.exempt_reason.data = campaign.exempt_kind or "", campaign.exempt_reason
+        """Show a saved campaign in the form (its fields as the campaign commands take them)."""
+        values = campaign_fields.values_of(campaign)
+        f = values["target_filter"] or {}
+        self.title.data, self.year.data = values["title"], str(values["year"])
+        self.item_ids.data = [str(item_id) for item_id in values["item_ids"]]
+        self.exempt_kind.data, self.exempt_reason.data = values["exempt_kind"] or "", values["exempt_reason"]
         self.categories.data, self.entity_types.data = list(f.get("categories") or []), list(f.get("entity_types") or [])
         self.flags.data = list(f.get("flags") or [])
         self.industries.data, self.regions.data = " ".join(f.get("industries") or []), " ".join(f.get("regions") or [])
         for stratum in STRATA:
-            rule = (campaign.strata or {}).get(stratum)
+            rule = (values["strata"] or {}).get(stratum)
             if rule is None:
                 getattr(self, f"{stratum}_mode").data = "none" if stratum == FLAGGED else "ratio"
             elif "count" in rule:
@@ -203,10 +205,10 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
                 getattr(self, f"{stratum}_mode").data = "ratio"
                 getattr(self, f"{stratum}_ratio").data = bp_to_percent(rule.get("ratio_bp"))
                 getattr(self, f"{stratum}_min").data = str(rule.get("min") or 0)
-        self.reserve_size.data, self.team_size.data = str(campaign.reserve_size), str(campaign.team_size)
-        self.capacity.data = str(campaign.capacity) if campaign.capacity else ""
-        self.window_start.data, self.window_end.data = campaign.window_start.isoformat(), campaign.window_end.isoformat()
-        self.method.data = campaign.method
+        self.reserve_size.data, self.team_size.data = str(values["reserve_size"]), str(values["team_size"])
+        self.capacity.data = str(values["capacity"]) if values["capacity"] else ""
+        self.window_start.data, self.window_end.data = values["window_start"].isoformat(), values["window_end"].isoformat()
+        self.method.data = values["method"]
 
 
 class DrawForm(FlaskForm):

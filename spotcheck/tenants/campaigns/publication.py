@@ -22,7 +22,7 @@ from spotcheck.draw import proof_file
 from spotcheck.draw.verify import Check, verify
 from spotcheck.core.errors import NotFound
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns import listing
+from spotcheck.tenants.campaigns import lifecycle, listing
 from spotcheck.tenants.campaigns.ceremony import full_proof, published_bytes
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind, TargetStatus, TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
@@ -88,7 +88,7 @@ class PublicDraw:
 
     @property
     def stage(self) -> str:
-        return "drawn" if self.drawn_at else "frozen" if self.frozen_at else "committed"
+        return lifecycle.stage(self)
 
 
 def public_draws(campaign: Campaign) -> dict[str, PublicDraw]:
@@ -106,6 +106,14 @@ def public_draws(campaign: Campaign) -> dict[str, PublicDraw]:
             public_inputs=record.public_inputs if drawn else None, seed=record.seed if drawn else None,
             drawn_at=record.drawn_at, proof_sha256=record.proof_sha256 if drawn else None)
     return out
+
+
+def revealed_nonce(campaign: Campaign, kind: str) -> str | None:
+    """The draw's secret number: kept secret until the draw is made, then public (it is in the proof)."""
+    record = lifecycle.draw_of(campaign, kind)
+    if record is None or record.drawn_at is None:
+        return None
+    return record.proof["nonce"]
 
 
 #: What the public sees of the target list: the selected targets, and those replaced with the reason.

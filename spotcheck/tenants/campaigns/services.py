@@ -14,6 +14,7 @@ from spotcheck.core.clock import now
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
 from spotcheck.tenants import reference, validators
+from spotcheck.tenants.campaigns import fields
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.items.models import Item, ItemStatus
@@ -189,12 +190,7 @@ def create_campaign(data: dict, *, actor) -> Campaign:
 def update_campaign(campaign: Campaign, data: dict, *, actor) -> Campaign:
     """Change a draft campaign (an approved one is committed and cannot change)."""
     CAMPAIGN_ACTIONS.require(campaign, actor, "edit")
-    current = {"title": campaign.title, "year": campaign.year, "item_ids": [i.id for i in campaign.items],
-               "exempt_kind": campaign.exempt_kind, "exempt_reason": campaign.exempt_reason,
-               "target_filter": campaign.target_filter, "strata": campaign.strata, "reserve_size": campaign.reserve_size,
-               "team_size": campaign.team_size, "capacity": campaign.capacity, "window_start": campaign.window_start,
-               "window_end": campaign.window_end, "method": campaign.method}
-    clean, errors = clean_campaign({**current, **data})
+    clean, errors = clean_campaign({**fields.values_of(campaign), **data})
     _check_plan(clean, errors)
     if errors:
         raise ValidationFailed(errors)
