@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -31,3 +32,60 @@ def user_counts() -> list[tuple[str, int]]:
         counter.update(roles or ())
     order = [role.value for role in Role]
     return sorted(counter.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+
+
+@dataclass(frozen=True)
+class Task:
+    """Something waiting for the reader: an object and the actions they may take on it now."""
+
+    kind: str  # "campaign", "plan", "item"
+    obj: object
+    actions: frozenset[str]
+
+
+#: The actions that are somebody's next step (editing a draft is always possible: not a task).
+NEXT_STEPS = {
+    "campaign": ("approve", "freeze_targets", "draw_targets", "freeze_inspectors", "draw_inspectors",
+                 "designate_leader"),
+    "plan": ("submit", "publish"),
+    "item": ("publish",),
+}
+
+
+def tasks_for(actor, limit: int = 20) -> list[Task]:
+    """What the reader has to do next in their department, as the allowed actions of its campaigns,
+    plans and items say (the same rules as the commands; nothing re-derived here). A campaign whose
+    teams are drawn waits for team leaders only while some visit has none."""
+    from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+    from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
+    from spotcheck.tenants.items.models import Item, ItemStatus
+    from spotcheck.tenants.items.services import ITEM_ACTIONS
+    from spotcheck.tenants.plans.models import Plan, PlanStatus
+    from spotcheck.tenants.plans.services import PLAN_ACTIONS
+
+    found: list[Task] = []
+
+    def collect(kind, objects, actions):
+        for obj in objects:
+            allowed = actions.allowed(obj, actor) & set(NEXT_STEPS[kind])
+            if kind == "campaign" and allowed == {"designate_leader"} and not _visits_without_leader(obj, TeamMember):
+                continue
+            if allowed:
+                found.append(Task(kind, obj, frozenset(allowed)))
+
+    collect("campaign", db.session.scalars(sa.select(Campaign).where(
+        Campaign.status.in_([CampaignStatus.draft, CampaignStatus.approved, CampaignStatus.targets_drawn,
+                             CampaignStatus.inspectors_drawn])).order_by(Campaign.id.desc()).limit(limit)),
+            CAMPAIGN_ACTIONS)
+    collect("plan", db.session.scalars(sa.select(Plan).where(
+        Plan.status.in_([PlanStatus.draft, PlanStatus.returned, PlanStatus.filed])).order_by(Plan.year)), PLAN_ACTIONS)
+    collect("item", db.session.scalars(sa.select(Item).where(Item.status == ItemStatus.draft).order_by(Item.code)
+                                       .limit(limit)), ITEM_ACTIONS)
+    return found[:limit]
+
+
+def _visits_without_leader(campaign, TeamMember) -> bool:
+    led = sa.select(TeamMember.entity_id).where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True),
+                                                TeamMember.is_leader.is_(True))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
+        TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.entity_id.not_in(led))) > 0

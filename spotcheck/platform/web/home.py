@@ -7,7 +7,9 @@ from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import Role
+from spotcheck.core.policy import has_permission
 from spotcheck.tenants import overview
+from spotcheck.tenants.plans import services as plans
 
 bp = Blueprint("home", __name__)
 
@@ -23,6 +25,10 @@ def index():
         context["departments"] = overview.departments(reader=user)
     if user.has_role(Role.tenant_admin.value):
         context["user_counts"] = overview.user_counts()
+    if user.tenant_id is not None:
+        context["tasks"] = overview.tasks_for(user)
+    if has_permission(user, Permission.PLANS_REVIEW):
+        context["plans_to_review"] = plans.plans_to_review(user)
     context["recent"] = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.id.desc()).limit(8)
     ).all()

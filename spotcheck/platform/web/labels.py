@@ -196,6 +196,19 @@ def in_table_order(table: dict, codes) -> list[str]:
     return [str(name) for code, name in table.items() if code in codes] + [c for c in codes if c not in table]
 
 
+#: The next steps a home page lists (the actions of spotcheck.tenants.overview.NEXT_STEPS).
+TASK_LABELS = {
+    "approve": _l("Approve"),
+    "freeze_targets": _l("Freeze the target frame"),
+    "draw_targets": _l("Draw the targets"),
+    "freeze_inspectors": _l("Freeze the inspector frame"),
+    "draw_inspectors": _l("Draw the inspectors"),
+    "designate_leader": _l("Name the team leaders"),
+    "submit": _l("Submit for filing (报备)"),
+    "publish": _l("Publish"),
+}
+
+
 def template_helpers() -> dict:
     """The names every template may use for states, codes and numbers (one place for each)."""
     from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
@@ -238,6 +251,7 @@ def template_helpers() -> dict:
         "sex_name": lambda code: reference.SEXES.get(code, code or ""),
         "stratum_label": department_stratum_label,
         "rule_text": rule_text,
+        "task_label": lambda code: TASK_LABELS.get(code, code),
         "percent": percent,
         "period_label": period_label,
     }

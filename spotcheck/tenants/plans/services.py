@@ -23,8 +23,8 @@ EDITABLE = (PlanStatus.draft, PlanStatus.returned)
 PLAN_ACTIONS = Actions(
     Action("edit", Permission.CAMPAIGNS_EDIT, lambda plan: plan.status in EDITABLE,
            _l("The plan can only change while it is a draft or returned.")),
-    Action("submit", Permission.CAMPAIGNS_APPROVE, lambda plan: plan.status in EDITABLE,
-           _l("Only a draft or returned plan can be submitted.")),
+    Action("submit", Permission.CAMPAIGNS_APPROVE, lambda plan: plan.status in EDITABLE and bool(plan.lines),
+           _l("Only a draft or returned plan with items can be submitted.")),
     Action("review", Permission.PLANS_REVIEW, lambda plan: plan.status == PlanStatus.submitted,
            _l("Only a submitted plan can be filed or returned.")),
     Action("publish", Permission.CAMPAIGNS_APPROVE, lambda plan: plan.status == PlanStatus.filed,
@@ -113,9 +113,9 @@ def remove_line(plan: Plan, item_id: int, *, actor) -> None:
 @command(Permission.CAMPAIGNS_APPROVE)
 def submit(plan: Plan, *, actor) -> Plan:
     """报备: send the plan to the justice bureau."""
-    PLAN_ACTIONS.require(plan, actor, "submit")
-    if not plan.lines:
+    if plan.status in EDITABLE and not plan.lines:
         raise ValidationFailed({"lines": [_l("Add at least one item to the plan before submitting it.")]})
+    PLAN_ACTIONS.require(plan, actor, "submit")
     plan.status, plan.submitted_at = PlanStatus.submitted, now()
     audit.record("plan.submitted", "plan", plan.id, actor=actor, details={"items": len(plan.lines)})
     return plan

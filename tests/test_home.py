@@ -1,0 +1,42 @@
+"""Every role's home page says what that person has to do next, from the same allowed actions the
+commands enforce."""
+from __future__ import annotations
+
+import re
+
+from campaign_world import build, campaign_data, leader_of, planner_of
+from conftest import signed_in, user_named
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import services as campaigns
+
+
+def _tasks(client) -> list[tuple[str, str]]:
+    page = client.get("/").get_data(as_text=True)
+    table = re.search(r'<table class="tasks" id="home-tasks">(.*?)</table>', page, re.S)
+    if table is None:
+        return []
+    return [(kind, re.sub(r"<[^>]+>", " ", row).split()[-1])
+            for kind, row in re.findall(r'<tr data-kind="(\w+)">(.*?)</tr>', table.group(1), re.S)]
+
+
+def test_the_next_step_moves_from_the_leader_to_the_planner(app):
+    with app.app_context():
+        world = build(file_plan=True)
+        admin = user_named("yjj_admin")
+        with tenant_scope(world["tenant"]):
+            campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
+            campaign_id = campaign.id
+    leader, planner = signed_in(app, "yjj_leader"), signed_in(app, "yjj_planner")
+    assert ("campaign", "批准") in _tasks(leader)
+    assert not [task for task in _tasks(planner) if task[0] == "campaign"]  # a draft waits for the leader
+    with app.app_context(), tenant_scope(world["tenant"]):
+        campaigns.approve(campaigns.get_campaign(campaign_id), actor=leader_of(user_named("yjj_admin")))
+    assert ("campaign", "锁定检查对象抽取范围") in _tasks(planner)
+    assert not [task for task in _tasks(leader) if task[0] == "campaign"]
+
+
+def test_the_supervisor_sees_the_plans_waiting_for_filing(app):
+    with app.app_context():
+        build(file_plan=False)
+    page = signed_in(app, "sfj_supervisor").get("/").get_data(as_text=True)
+    assert "等待您备案或退回修改的计划：1 份。" in page and 'href="/plans/review"' in page
