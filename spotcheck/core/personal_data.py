@@ -1,5 +1,5 @@
-"""Personal data at rest (个人信息保护): ID numbers are encrypted (Fernet, AES-128-CBC + HMAC)
-and indexed by a keyed digest, so duplicates can be found without decrypting.
+"""Personal data (个人信息保护): ID numbers are encrypted at rest (Fernet, AES-128-CBC + HMAC),
+indexed by a keyed digest so duplicates can be found without decrypting, and shown masked.
 
 The key comes from ``SPOTCHECK_DATA_KEY`` (a Fernet key); without it, one is derived from
 ``SECRET_KEY`` with HKDF, so changing either makes stored ID numbers unreadable.
@@ -45,3 +45,9 @@ def decrypt(token: str) -> str:
 def digest(value: str) -> str:
     """A keyed digest: equal for equal values, useless without the key."""
     return hmac.new(_keys()[1], value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def mask_id_number(value: str) -> str:
+    """``330102********123X``: the first six and last four characters only (shown everywhere but
+    to the department administrator who asks for the full number)."""
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]

@@ -63,11 +63,6 @@ def other_target_code(value: str) -> str:
     return value
 
 
-def mask_id_number(value: str) -> str:
-    """``330102********123X``: the first six and last four characters only."""
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
 def parse_flag(value) -> bool:
     """A yes/no from a form or a spreadsheet cell (是, √, 1, true, yes)."""
     if isinstance(value, str):

@@ -88,7 +88,7 @@ def _apply(inspector: Inspector, clean: dict) -> None:
     if id_number:
         inspector.id_encrypted = personal_data.encrypt(id_number)
         inspector.id_digest = personal_data.digest(id_number)
-        inspector.id_masked = validators.mask_id_number(id_number)
+        inspector.id_masked = personal_data.mask_id_number(id_number)
     for key, value in clean.items():
         setattr(inspector, key, value)
 
