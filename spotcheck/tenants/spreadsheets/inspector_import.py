@@ -8,11 +8,10 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.inspectors.services import clean_inspector, create_inspector, update_inspector
 from spotcheck.tenants.spreadsheets.columns import ACTIVE_NAMES, cell_text
-from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks, tagged
+from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
 _INSPECTOR_FIELDS = ("name", "sex", "agency", "post", "cert_no", "cert_expires_on", "categories", "region",
                      "expertise", "is_expert", "active", "id_digest")
@@ -74,18 +73,12 @@ class InspectorImport(Importer):
         self.todo.append((record.row, person, data))
 
     def write(self, path: Path, meter: Meter) -> dict:
-        counts = {"created": 0, "changed": 0, "unchanged": 0}
-        for done, (row, person, data) in enumerate(self.todo, start=1):
-            try:
-                if person is None:
-                    create_inspector(data, actor=self.actor)
-                    counts["created"] += 1
-                else:
-                    before = [getattr(person, k) for k in _INSPECTOR_FIELDS]
-                    update_inspector(person, data, actor=self.actor)
-                    counts["changed" if [getattr(person, k) for k in _INSPECTOR_FIELDS] != before else "unchanged"] += 1
-            except (ValidationFailed, Conflict) as failed:
-                raise tagged(failed, row)
-            meter(done / len(self.todo))
-        db.session.flush()
-        return counts
+        def write_one(person, data) -> str:
+            if person is None:
+                create_inspector(data, actor=self.actor)
+                return "created"
+            before = [getattr(person, k) for k in _INSPECTOR_FIELDS]
+            update_inspector(person, data, actor=self.actor)
+            return "changed" if [getattr(person, k) for k in _INSPECTOR_FIELDS] != before else "unchanged"
+
+        return self.write_rows(self.todo, meter, write_one)

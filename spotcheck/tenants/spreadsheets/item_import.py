@@ -7,11 +7,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.services import clean_item_fields, create_item, update_item
 from spotcheck.tenants.spreadsheets.columns import cell_text
-from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks, tagged
+from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
 
 class ItemImport(Importer):
@@ -66,20 +65,16 @@ class ItemImport(Importer):
         self.todo.append((record.row, code or None, clean))
 
     def write(self, path: Path, meter: Meter) -> dict:
-        counts = {"created": 0, "changed": 0, "unchanged": 0}
-        reason = _l("Changed by a spreadsheet import.")
-        for done, (row, code, clean) in enumerate(self.todo, start=1):
-            try:
-                if code is None:
-                    create_item(clean, actor=self.actor)
-                    counts["created"] += 1
-                else:
-                    item = self.existing[code]
-                    before = item.snapshot()
-                    if item.status != ItemStatus.retired:
-                        update_item(item, clean, actor=self.actor, reason=str(reason))
-                    counts["changed" if item.snapshot() != before else "unchanged"] += 1
-            except (ValidationFailed, Conflict) as failed:
-                raise tagged(failed, row)
-            meter(done / len(self.todo))
-        return counts
+        reason = str(_l("Changed by a spreadsheet import."))
+
+        def write_one(code, clean) -> str:
+            if code is None:
+                create_item(clean, actor=self.actor)
+                return "created"
+            item = self.existing[code]
+            before = item.snapshot()
+            if item.status != ItemStatus.retired:
+                update_item(item, clean, actor=self.actor, reason=reason)
+            return "changed" if item.snapshot() != before else "unchanged"
+
+        return self.write_rows(self.todo, meter, write_one)

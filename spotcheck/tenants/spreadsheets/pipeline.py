@@ -48,6 +48,19 @@ class Importer:
     def write(self, path: Path, meter: "Meter") -> dict:
         raise NotImplementedError
 
+    def write_rows(self, rows: list[tuple], meter: "Meter", write_one) -> dict:
+        """The second pass of an importer that writes row by row through the commands: for each
+        ``(row number, *data)``, ``write_one(*data)`` says ``created``, ``changed`` or ``unchanged``;
+        a refusal is reported at its row."""
+        counts = {"created": 0, "changed": 0, "unchanged": 0}
+        for done, (row, *data) in enumerate(rows, start=1):
+            try:
+                counts[write_one(*data)] += 1
+            except (ValidationFailed, Conflict) as failed:
+                raise tagged(failed, row)
+            meter(done / len(rows))
+        return counts
+
 
 class Problems:
     """Every problem of a file, as the user will read them: row number, column header, reason."""
