@@ -26,6 +26,7 @@ from spotcheck.tasks import jobs
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants.campaigns import ceremony, listing, publication, services
+from spotcheck.tenants.campaigns import lifecycle
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
 from spotcheck.tenants.directory.services import directory_categories
@@ -60,7 +61,7 @@ def _campaign_helpers():
 
 def public_campaign_url(campaign) -> str | None:
     """The campaign's page on the public portal (一公开), once it is approved and if the portal has it."""
-    if campaign.status == CampaignStatus.draft or "public_draws.campaign" not in current_app.view_functions:
+    if not publication.is_public(campaign) or "public_draws.campaign" not in current_app.view_functions:
         return None
     return url_for("public_draws.campaign", campaign_id=campaign.id)
 
@@ -168,7 +169,7 @@ def detail(campaign_id):
 def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
     """One page of the drawn targets (none before the target draw), the counts per stratum and
     status, and the teams of that page's targets only."""
-    if campaign.status in (CampaignStatus.draft, CampaignStatus.approved):
+    if lifecycle.stage(lifecycle.draw_of(campaign, "targets")) != "drawn":
         return {"results": None, "strata": {}, "teams": {}, "list_filter": list_filter}
     status = list_filter["status"]
     results = listing.targets(campaign, statuses=[TargetStatus(status)] if status else listing.ALL_STATUSES,

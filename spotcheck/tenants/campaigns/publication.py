@@ -65,6 +65,11 @@ def public_campaign(campaign_id: int) -> Campaign:
     return campaign
 
 
+def is_public(campaign: Campaign) -> bool:
+    """Whether the campaign is on the public portal (一公开): from its approval on."""
+    return campaign.status in PUBLIC_STATUSES
+
+
 def is_public_campaign(campaign_id: int) -> bool:
     return db.session.scalar(sa.select(Campaign.id).where(
         Campaign.id == campaign_id, Campaign.status.in_(PUBLIC_STATUSES))) is not None
