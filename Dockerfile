@@ -19,14 +19,16 @@ COPY . /app
 # non-editable install Flask would otherwise pick /usr/local/var/spotcheck-instance, which
 # the unprivileged user cannot create.
 RUN pip install --no-cache-dir . \
-    && mkdir -p /app/instance \
-    && chown spotcheck:spotcheck /app/instance
+    && mkdir -p /app/instance /srv/spotcheck/storage \
+    && chown spotcheck:spotcheck /app/instance /srv/spotcheck/storage
 
 # Where `spotcheck db upgrade` finds the Alembic scripts (the package is not installed
-# editable, so the default — next to the source tree — does not exist), and where the
-# app keeps its instance directory.
+# editable, so the default — next to the source tree — does not exist), where the app keeps
+# its instance directory, and where its stored files are (a volume shared by web, worker and
+# beat in docker-compose.yml).
 ENV SPOTCHECK_MIGRATIONS=/app/migrations \
-    SPOTCHECK_INSTANCE=/app/instance
+    SPOTCHECK_INSTANCE=/app/instance \
+    SPOTCHECK_STORAGE=/srv/spotcheck/storage
 
 USER spotcheck
 

@@ -122,9 +122,13 @@ def postgres_url(request):
 
 
 def make_app(url: str, **overrides):
+    """An app on ``url``; its stored files in a folder of its own (``SPOTCHECK_STORAGE``)."""
+    import tempfile
+
     from spotcheck.platform.factory import create_app
 
-    return create_app({"DATABASE_URL": url, **overrides})
+    storage = overrides.pop("SPOTCHECK_STORAGE", None) or tempfile.mkdtemp(prefix="spotcheck-storage-")
+    return create_app({"DATABASE_URL": url, "SPOTCHECK_STORAGE": storage, **overrides})
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from campaign_world import CATEGORY, build, campaign_data, credit_code, leader_of, planner_of
 from conftest import REDIS_URL, bearer, make_app, post_form, signed_in, user_named
 from spotcheck.draw.verify import verify
+from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
 from spotcheck.tasks import draw_jobs, jobs
 from spotcheck.tasks.models import JobStatus
@@ -90,8 +91,10 @@ def test_the_whole_ceremony_through_the_api(app, world):
     assert second.status_code == 409 and second.json["message"]
     assert client.get(f"{base}/draws/targets", headers=planner).json == drawn
     with app.app_context(), tenant_scope(world["tenant"]):  # a draw job that slips past the check fails, naming why
-        late = jobs.submit(draw_jobs.draw_targets, "draw.targets", user_named("yjj_planner"),
-                           campaign_id=campaign["id"], public_inputs=["迟到的输入"], locale="en")
+        with unit_of_work():
+            late = jobs.submit(draw_jobs.draw_targets, "draw.targets", user_named("yjj_planner"),
+                               campaign_id=campaign["id"], public_inputs=["迟到的输入"], locale="en")
+        late = jobs.get_job(late.id)
         assert late.status == JobStatus.failed and late.error == "This draw has already been made; it can never be made again."
     assert client.get(f"{base}/draws/targets", headers=planner).json == drawn
     proof = client.get(f"{base}/draws/targets/proof", headers=planner)
@@ -291,8 +294,9 @@ def test_a_draw_runs_on_a_real_worker_and_the_page_follows_it(worker, postgres_u
         shown = page.get(url).get_data(as_text=True)
         assert "The targets are drawn" in shown and "观察员: 7" in shown and 'id="targets-draw"' not in shown
         with app.app_context(), tenant_scope(world["tenant"]):  # the worker refuses a second draw, in the user's language
-            late = jobs.submit(draw_jobs.draw_targets, "draw.targets", user_named("yjj_planner"),
-                               campaign_id=campaign.id, public_inputs=[], locale="en")
+            with unit_of_work():
+                late = jobs.submit(draw_jobs.draw_targets, "draw.targets", user_named("yjj_planner"),
+                                   campaign_id=campaign.id, public_inputs=[], locale="en")
             job = _poll_job(world["tenant"], late.id, JOB_TIMEOUT)
             with tenant_scope(world["tenant"]):
                 assert job.status == JobStatus.failed and "never be made again" in job.error

@@ -16,7 +16,7 @@ from conftest import REDIS_URL, bearer, make_app, service_missing, tenant_id, us
 from spotcheck.core import audit
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
-from spotcheck.tasks import jobs
+from spotcheck.tasks.audit_jobs import request_verification
 from spotcheck.tasks.models import Job, JobStatus
 from spotcheck.core.scoping import tenant_scope
 
@@ -61,7 +61,7 @@ def _celery_command() -> list[str]:
 class Worker:
     """A ``celery worker`` subprocess whose output is collected by a reader thread."""
 
-    def __init__(self, queue: str, database_url: str):
+    def __init__(self, queue: str, database_url: str, *, cwd: Path = REPO_ROOT, env: dict | None = None):
         self.queue = queue
         self.lines: list[str] = []
         self.ready = threading.Event()
@@ -72,11 +72,12 @@ class Worker:
             "REDIS_URL": REDIS_URL,
             "SPOTCHECK_CELERY_QUEUE": queue,
             "PYTHONUNBUFFERED": "1",
+            **(env or {}),
         }
         self.proc = subprocess.Popen(
             [*_celery_command(), "-A", "spotcheck.worker", "worker", "--pool=solo", "--concurrency=1",
              "--loglevel=info", "-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle"],
-            cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -99,6 +100,12 @@ class Worker:
             if self.proc.poll() is not None:
                 pytest.fail(f"celery worker exited with {self.proc.returncode}:\n{self.output}", pytrace=False)
         pytest.fail(f"celery worker not ready after {timeout} s:\n{self.output}", pytrace=False)
+
+    def kill(self) -> None:
+        """Kill the worker at once (SIGKILL: no warm shutdown, its task dies mid-run)."""
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+        self._reader.join(timeout=5)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -172,14 +179,13 @@ def test_audit_verification_job_runs_on_a_real_worker(worker, postgres_url, cele
     assert settings["broker_url"] == REDIS_URL and not settings.get("task_always_eager")
     assert settings["task_default_queue"] == celery_queue
     celery_app = app.extensions["celery"]
-    task = celery_app.tasks["spotcheck.audit.verify_tenant"]
     try:
         with app.app_context():
             scj = tenant_id("SCJ")
             admin = user_named("scj_admin")
             started = time.monotonic()
             with tenant_scope(scj):
-                job_id = jobs.submit(task, "audit.verify", admin).id
+                job_id = request_verification(actor=admin).id
 
             job = _poll_job(scj, job_id, JOB_TIMEOUT)
             print(f"job done after {time.monotonic() - started:.1f} s")

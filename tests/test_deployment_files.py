@@ -394,3 +394,14 @@ def test_dockerignore_keeps_local_state_out_but_not_the_code():
     assert any("__pycache__" in entry for entry in entries)
     for needed in ("spotcheck", "migrations", "pyproject.toml", "*", "."):
         assert needed not in entries, f".dockerignore excludes {needed}, which the image needs"
+
+
+def test_web_worker_and_beat_share_the_storage_volume():
+    """An upload kept by web is read by a worker: the same named volume at the same path, which
+    is where SPOTCHECK_STORAGE points."""
+    compose = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+    assert "files" in compose["volumes"]
+    for name, service in app_services().items():
+        storage = environment_of(service)["SPOTCHECK_STORAGE"]
+        assert f"files:{storage}" in service.get("volumes", []), name
+    assert dockerfile_env()["SPOTCHECK_STORAGE"] == storage

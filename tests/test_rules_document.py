@@ -41,7 +41,8 @@ def upload(client, name: str, content: bytes):
 
 
 def stored_files(app) -> list[Path]:
-    return [p for p in Path(app.instance_path).rglob("*") if p.is_file() and p.suffix != ".db"]
+    """The files in the shared storage (uploads never stay anywhere else)."""
+    return [p for p in Path(app.config["SPOTCHECK_STORAGE"]).rglob("*") if p.is_file()]
 
 
 def test_admin_writes_uploads_and_publishes_through_the_pages(rules_app):
@@ -69,7 +70,7 @@ def test_admin_writes_uploads_and_publishes_through_the_pages(rules_app):
 
     [stored] = stored_files(app)
     assert stored.read_bytes() == PDF
-    assert Path(app.instance_path) in stored.parents and Path(app.static_folder) not in stored.parents
+    assert Path(app.static_folder) not in stored.parents and stored.parent.parent.name == "rules"
     assert "实施细则" not in stored.name and stored.suffix == ".pdf"  # the server chose the name
 
     assert post_form(admin, "/catalog/rules/publish", {}, token_from="/catalog/rules").status_code == 302

@@ -561,12 +561,11 @@ def test_an_import_that_breaks_shows_a_failed_job_not_an_error_page(app, monkeyp
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(importing, "run_import", broken)
-    monkeypatch.setattr(uploads, "imports_dir", lambda: tmp_path / "uploads")
-    (tmp_path / "uploads").mkdir()
     client = signed_in(app, "scj_admin")
     response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(b"a,b\n"), "x.csv")})
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
     assert 'data-status="failed"' in page.get_data(as_text=True)
-    assert not list((tmp_path / "uploads").iterdir())  # the upload is not left behind
+    stored = Path(app.config["SPOTCHECK_STORAGE"]) / uploads.AREA
+    assert not [path for path in stored.rglob("*") if path.is_file()]  # the upload is not left behind

@@ -54,6 +54,7 @@ REGISTRY: dict[str, Command] = {}
 
 _depth: ContextVar[int] = ContextVar("spotcheck_command_depth", default=0)
 _after: ContextVar[list | None] = ContextVar("spotcheck_after_commit", default=None)
+_undo: ContextVar[list | None] = ContextVar("spotcheck_after_rollback", default=None)
 
 
 def command(permission: Permission | None):
@@ -96,28 +97,35 @@ def unit_of_work(*, keep=None) -> Iterator[None]:
     session = db.session
     depth = _depth.get()
     if depth:
-        token, callbacks = _depth.set(depth + 1), _after.get()
-        registered = len(callbacks)
+        token, callbacks, undo = _depth.set(depth + 1), _after.get(), _undo.get()
+        registered, undoable = len(callbacks), len(undo)
         try:
             with session.begin_nested():
                 yield
         except BaseException:
             del callbacks[registered:]  # a failed nested command asks for nothing afterwards
+            for callback in reversed(undo[undoable:]):
+                _quietly(callback)
+            del undo[undoable:]
             raise
         finally:
             _depth.reset(token)
         return
     callbacks: list[Callable[[], None]] = []
-    depth_token, after_token = _depth.set(1), _after.set(callbacks)
+    undo: list[Callable[[], None]] = []
+    depth_token, after_token, undo_token = _depth.set(1), _after.set(callbacks), _undo.set(undo)
     try:
         yield
         session.commit()
     except BaseException:
         _rollback(session, keep)
+        for callback in reversed(undo):
+            _quietly(callback)
         raise
     finally:
         _depth.reset(depth_token)
         _after.reset(after_token)
+        _undo.reset(undo_token)
     for callback in callbacks:
         callback()
 
@@ -129,6 +137,21 @@ def _rollback(session, keep) -> None:
     session.rollback()
     if unchanged:
         session.add(keep)
+
+
+def _quietly(callback: Callable[[], None]) -> None:
+    try:
+        callback()
+    except Exception:  # undoing outside the database must not hide why the command failed
+        log.exception("undoing after a rollback failed")
+
+
+def after_rollback(callback: Callable[[], None]) -> None:
+    """Run ``callback`` if the command's transaction rolls back (remove a file it stored)."""
+    undo = _undo.get()
+    if undo is None:
+        raise RuntimeError("after_rollback() outside a command")
+    undo.append(callback)
 
 
 def after_commit(callback: Callable[[], None]) -> None:

@@ -50,6 +50,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SPOTCHECK_DB_ROLE": _env("SPOTCHECK_DB_ROLE", DEFAULT_DB_ROLE),
         "REDIS_URL": redis_url,
         "SPOTCHECK_MIGRATIONS": _env("SPOTCHECK_MIGRATIONS", str(REPO_ROOT / "migrations")),
+        # Files every process reads (uploads, documents, generated files): shared by web, worker and beat.
+        "SPOTCHECK_STORAGE": _env("SPOTCHECK_STORAGE", str(Path(instance_path) / "storage")),
+        # Durable jobs: a job queued longer than this is queued again by the periodic check; a running
+        # job whose worker has not reported for the lease is taken as lost and queued again; after so
+        # many dispatches it is failed.
+        "SPOTCHECK_JOB_QUEUED_SECONDS": int(_env("SPOTCHECK_JOB_QUEUED_SECONDS", "300")),
+        "SPOTCHECK_JOB_LEASE_SECONDS": int(_env("SPOTCHECK_JOB_LEASE_SECONDS", "900")),
+        "SPOTCHECK_JOB_MAX_DISPATCHES": int(_env("SPOTCHECK_JOB_MAX_DISPATCHES", "5")),
         # Sessions: 30 minutes idle at most (等保2.0 三级: 登录超时).
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30"))),
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30"))),
@@ -96,7 +104,13 @@ def _celery_settings(redis_url: str | None) -> dict:
             "result_backend": redis_url,
             # Own queue per deployment (or test run) so several can share one Redis.
             "task_default_queue": _env("SPOTCHECK_CELERY_QUEUE", "spotcheck"),
-            "task_ignore_result": False,
+            # Jobs keep their outcome in the database: no result backend round trip, so a request that
+            # queues a job never waits on Redis; publishing retries briefly, then the job waits queued
+            # for the periodic check.
+            "task_ignore_result": True,
+            "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
+                                          "interval_max": 1},
+            "broker_connection_timeout": 3,
             "task_acks_late": True,
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,

@@ -15,6 +15,10 @@ BEAT_SCHEDULE = {
         "task": "spotcheck.audit.verify_all",
         "schedule": crontab(hour=2, minute=15),
     },
+    "restart-stalled-jobs": {
+        "task": "spotcheck.jobs.sweep",
+        "schedule": 60.0,
+    },
 }
 
 

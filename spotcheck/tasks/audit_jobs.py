@@ -1,11 +1,13 @@
-"""Audit-trail verification jobs: one tenant's chain on request, every chain nightly (beat)."""
+"""Audit-trail verification jobs: one department's chain on request, every chain nightly (beat)."""
 from __future__ import annotations
 
 from celery import shared_task
 
 from spotcheck.core import audit
-from spotcheck.core.database import db
-from spotcheck.tasks.jobs import run_job
+from spotcheck.core.commands import command
+from spotcheck.core.policy import SCHEDULER, Permission
+from spotcheck.tasks import jobs
+from spotcheck.tasks.models import Job
 
 
 def _verify_tenant_chain(job, user, progress) -> dict:
@@ -16,14 +18,31 @@ def _verify_tenant_chain(job, user, progress) -> dict:
 
 @shared_task(name="spotcheck.audit.verify_tenant")
 def verify_tenant_chain(job_id: int, tenant_id: int, user_id: int) -> dict:
-    return run_job(job_id, tenant_id, user_id, _verify_tenant_chain)
+    return jobs.run_job(job_id, tenant_id, user_id, _verify_tenant_chain)
+
+
+@command(Permission.AUDIT_VIEW)
+def request_verification(*, actor) -> Job:
+    """Verify the department's audit chain (全程留痕) in the background; returns the job to watch."""
+    return jobs.submit(verify_tenant_chain, "audit.verify", actor)
+
+
+@command(Permission.PLATFORM_MAINTAIN)
+def verify_every_chain(*, actor) -> dict:
+    """Check every chain; the outcome is itself written to the platform's chain."""
+    checked, breaks = audit.verify()
+    outcome = {"checked": checked, "ok": not breaks, "breaks": [str(b) for b in breaks]}
+    audit.record("audit.verified", "audit_chain", None, actor=actor, tenant_id=None, details=outcome)
+    return outcome
 
 
 @shared_task(name="spotcheck.audit.verify_all")
 def verify_all_chains() -> dict:
-    """Nightly check of every chain; the outcome is itself written to the platform chain."""
-    checked, breaks = audit.verify()
-    outcome = {"checked": checked, "ok": not breaks, "breaks": [str(b) for b in breaks]}
-    audit.record("audit.verified", "audit_chain", None, tenant_id=None, details=outcome)
-    db.session.commit()
-    return outcome
+    """Nightly (beat)."""
+    return verify_every_chain(actor=SCHEDULER)
+
+
+@shared_task(name="spotcheck.jobs.sweep")
+def sweep_jobs() -> dict:
+    """Every minute (beat): queue again the jobs the broker lost or whose worker died."""
+    return jobs.sweep(actor=SCHEDULER)

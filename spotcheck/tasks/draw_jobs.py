@@ -1,38 +1,34 @@
 """The two draws of a campaign as background jobs (抽取作业).
 
-The web request checks that the draw may happen now (so a second draw is refused at once, with
-409) and queues the job; the job calls :mod:`spotcheck.tenants.campaigns.ceremony`, which locks
-the campaign and its draw row and refuses again if another request drew first. The job's result
-holds the seed and the counts; a refusal makes the job fail with the service's message.
+Asking for a draw is a command (:func:`submit_draw`): it checks the observers' inputs and, with the
+campaign row locked, that the draw may be made now and that no draw of that kind is already under
+way — so a second request is refused at once (409) — and queues the job. The job calls the
+ceremony's draw command, which locks the campaign and its draw row and refuses again if another
+request drew first. The job's result holds the seed and the counts.
 """
 from __future__ import annotations
 
 from celery import shared_task
-from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.errors import ServiceError
+import sqlalchemy as sa
+
+from spotcheck.core.commands import command
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict
+from spotcheck.core.policy import Permission
 from spotcheck.tasks import jobs
-from spotcheck.tasks.models import Job
+from spotcheck.tasks.models import Job, JobStatus
 from spotcheck.tenants.campaigns import ceremony
+from spotcheck.tenants.campaigns.services import get_campaign
 
 KINDS = ("targets", "inspectors")
 
 
-class DrawRefused(Exception):
-    """A service refused the draw; the message is already in the user's language."""
-
-
-def _work(kind: str, campaign_id: int, public_inputs: list[str], locale: str):
+def _work(kind: str, campaign_id: int, public_inputs: list[str]):
     def work(job, user, progress) -> dict:
-        with force_locale(locale):
-            try:
-                if kind == "targets":
-                    record = ceremony.draw_targets(campaign_id, public_inputs, actor=user)
-                else:
-                    record = ceremony.draw_inspectors(campaign_id, public_inputs, actor=user)
-            except ServiceError as refused:
-                raise DrawRefused(str(refused)) from None
-        return _summary(kind, campaign_id, record)
+        draw = ceremony.draw_targets if kind == "targets" else ceremony.draw_inspectors
+        return _summary(kind, campaign_id, draw(campaign_id, public_inputs, actor=user))
 
     return work
 
@@ -52,35 +48,31 @@ def _summary(kind: str, campaign_id: int, record) -> dict:
     return result
 
 
-def _run(kind: str, job_id: int, tenant_id: int, user_id: int, campaign_id: int, public_inputs: list[str],
-         locale: str) -> dict:
-    try:
-        return jobs.run_job(job_id, tenant_id, user_id, _work(kind, campaign_id, public_inputs, locale))
-    except DrawRefused as refused:
-        # The job is recorded as failed with the message; a refusal is no error of the worker.
-        return {"ok": False, "error": str(refused)}
-
-
 @shared_task(name="spotcheck.draw.targets")
 def draw_targets(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
                  locale: str = "zh_CN") -> dict:
-    return _run("targets", job_id, tenant_id, user_id, campaign_id, public_inputs, locale)
+    return jobs.run_job(job_id, tenant_id, user_id, _work("targets", campaign_id, public_inputs), locale=locale)
 
 
 @shared_task(name="spotcheck.draw.inspectors")
 def draw_inspectors(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
                     locale: str = "zh_CN") -> dict:
-    return _run("inspectors", job_id, tenant_id, user_id, campaign_id, public_inputs, locale)
+    return jobs.run_job(job_id, tenant_id, user_id, _work("inspectors", campaign_id, public_inputs), locale=locale)
 
 
 TASKS = {"targets": draw_targets, "inspectors": draw_inspectors}
 
 
-def submit_draw(campaign, kind: str, public_inputs, user, *, locale: str = "zh_CN") -> Job:
-    """Check the inputs and that the draw may happen now, then queue it; returns the job to watch.
-
-    Raises ValidationFailed (bad inputs) or Conflict (not frozen, already drawn) before any job exists.
-    """
+@command(Permission.CAMPAIGNS_EDIT)
+def submit_draw(campaign, kind: str, public_inputs, *, actor, locale: str = "zh_CN") -> Job:
+    """Ask for a draw (抽取): the inputs are checked and the draw must be possible now, with no draw of
+    that kind under way, before the job is queued; returns the job to watch."""
     inputs = ceremony.clean_inputs(public_inputs)
+    campaign = get_campaign(campaign.id, for_update=True)  # two requests take turns here
     ceremony.ready_to_draw(campaign, kind)
-    return jobs.submit(TASKS[kind], f"draw.{kind}", user, campaign_id=campaign.id, public_inputs=inputs, locale=locale)
+    under_way = db.session.scalars(sa.select(Job.params).where(
+        Job.kind == f"draw.{kind}", Job.status.in_([JobStatus.queued, JobStatus.running])))
+    if any((params or {}).get("campaign_id") == campaign.id for params in under_way):
+        raise Conflict(_l("This draw is already under way; follow its progress on the campaign page."))
+    return jobs.submit(TASKS[kind], f"draw.{kind}", actor, campaign_id=campaign.id, public_inputs=inputs,
+                       locale=locale)

@@ -1,44 +1,93 @@
-"""Running a job: create it in the user's tenant, hand it to Celery, track its progress."""
+"""Durable background jobs (后台作业): each runs exactly once, whatever the broker or a worker does.
+
+* **Submitting** is part of a command (:func:`submit`): the job row — with the task to run and
+  its arguments — is written in the command's transaction and handed to Celery only after that
+  transaction commits. If the broker cannot take it then, the job simply stays *queued*.
+* **Running** (:func:`run_job`) first *claims* the job: one UPDATE moves it from queued to running
+  and numbers the run (``attempt``). A message delivered twice finds the job taken or finished and
+  does nothing. The work and the job's outcome are committed in one transaction, and the outcome
+  is written only if this run still holds the job: a run that lost it (its worker was taken for
+  dead) undoes its work.
+* **A periodic check** (:func:`sweep`, on Celery beat) queues again a job left queued too long (the
+  broker lost it) or running without a sign of life (its worker died), and after too many tries
+  ends it as failed with a message that says so.
+
+A refusal by a command ends the job *failed* with the refusal in the user's language; any other
+error ends it with a general message, the details going to the log only.
+"""
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Callable
 
 import sqlalchemy as sa
-from flask import current_app
+from celery import current_app as celery_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
-from spotcheck.core import audit
-from spotcheck.core.clock import now
-from spotcheck.core.errors import NotFound
+from spotcheck.core import audit, clock, settings
+from spotcheck.core.commands import after_commit, command, in_command, unit_of_work
 from spotcheck.core.database import db
+from spotcheck.core.errors import NotFound, ServiceError, user_message
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tasks.models import Job, JobStatus
 from spotcheck.tenants.models import User
-from spotcheck.core.scoping import tenant_scope
+
+log = logging.getLogger(__name__)
+
+#: What a user reads when a job failed for a reason that is not theirs (the log has the details).
+INTERNAL_ERROR = _l("The job failed because of an internal error. Try again; if it fails again, tell your "
+                    "administrator (job %(id)s).")
+#: What a user reads when a job could not be run after several tries.
+ABANDONED = _l("The job could not be run: the background service did not take it after several tries. "
+               "Try again later.")
 
 
-def submit(task, kind: str, user: User, **params) -> Job:
-    """Create a job of the current tenant, commit it, and queue ``task(job_id, tenant_id, user_id, **params)``.
+class Superseded(Exception):
+    """This run no longer holds the job (it was taken for dead and the job given to another run)."""
 
-    In embedded mode (tasks run eagerly) the job runs inside this call; its failure is recorded on
-    the job (:func:`run_job`), which is returned and shown like any other, not raised."""
-    job = Job(kind=kind, created_by_id=user.id, tenant_id=user.tenant_id)
+
+def submit(task, kind: str, user, **params) -> Job:
+    """Create a job of the user's department in the current command's transaction; it is handed to
+    Celery (``task(job_id, tenant_id, user_id, **params)``) once the transaction commits."""
+    if not in_command():
+        raise RuntimeError("a job is submitted by a command")
+    job = Job(kind=kind, created_by_id=user.id, tenant_id=user.tenant_id, task=task.name, params=params,
+              dispatches=1, dispatched_at=clock.now())
     db.session.add(job)
     db.session.flush()
     audit.record("job.submitted", "job", job.id, actor=user, tenant_id=user.tenant_id, details={"kind": kind})
-    db.session.commit()
     job_id, tenant_id, user_id = job.id, user.tenant_id, user.id
+    after_commit(lambda: dispatch(task.name, job_id, tenant_id, user_id, params))
+    return job
+
+
+def dispatch(task_name: str, job_id: int, tenant_id: int, user_id: int, params: dict) -> bool:
+    """Hand a job to the broker (embedded mode: run it now). False when that failed: the job stays
+    queued and the periodic check tries again."""
     try:
-        task.delay(job_id, tenant_id, user_id, **params)
-    except Exception:
-        if not current_app.config["CELERY"].get("task_always_eager"):
-            raise
-        current_app.logger.exception("%s job failed", kind)
-        db.session.rollback()
-    return db.session.get(Job, job_id)
+        _celery().tasks[task_name].apply_async(args=(job_id, tenant_id, user_id), kwargs=params)
+    except Exception:  # the broker is down, or (embedded) the job failed: the job row says which
+        log.exception("job %s (%s) not handed over or failed at once", job_id, task_name)
+        return False
+    return True
+
+
+def _celery():
+    """The Celery app of the running application (each app has its own broker settings)."""
+    from flask import current_app, has_app_context
+
+    if has_app_context() and "celery" in current_app.extensions:
+        return current_app.extensions["celery"]
+    return celery_app
 
 
 def get_job(job_id: int) -> Job:
-    job = db.session.scalar(sa.select(Job).where(Job.id == job_id))
+    """The job as it stands now (read afresh: runs update it behind the session's back)."""
+    job = db.session.scalar(sa.select(Job).where(Job.id == job_id).execution_options(populate_existing=True))
     if job is None:
         raise NotFound(_l("No such job."))
     return job
@@ -48,28 +97,129 @@ def list_jobs(limit: int = 20) -> list[Job]:
     return list(db.session.scalars(sa.select(Job).order_by(Job.id.desc()).limit(limit)))
 
 
-def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User, Callable[[int], None]], dict]) -> dict:
-    """Run ``work`` for a job inside its tenant's scope, recording progress, result or failure."""
-    with tenant_scope(tenant_id):
-        job = get_job(job_id)
+# --- running a job ------------------------------------------------------------------------------
+
+
+def _setting(name: str, default: int) -> int:
+    value = settings.get(name)
+    return default if value is None else int(value)
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=_setting("SPOTCHECK_JOB_LEASE_SECONDS", 900))
+
+
+def _claim(job_id: int) -> int | None:
+    """Take the job for this run: queued, or running without a sign of life for a whole lease.
+    Returns the run's number, or None when the job is done or held by a live run."""
+    moment = clock.now()
+    with unit_of_work():
+        taken = db.session.execute(
+            sa.update(Job).where(Job.id == job_id, sa.or_(
+                Job.status == JobStatus.queued,
+                sa.and_(Job.status == JobStatus.running,
+                        sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < moment - _lease()))))
+            .values(status=JobStatus.running, attempt=Job.attempt + 1, heartbeat_at=moment,
+                    started_at=sa.func.coalesce(Job.started_at, moment))
+            .execution_options(synchronize_session=False)).rowcount
+        attempt = db.session.scalar(sa.select(Job.attempt).where(Job.id == job_id)) if taken else None
+    return attempt
+
+
+def _settle(job_id: int, attempt: int, **values) -> bool:
+    """Write the job's outcome if this run still holds it."""
+    return db.session.execute(
+        sa.update(Job).where(Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)
+        .values(finished_at=clock.now(), **values).execution_options(synchronize_session=False)).rowcount == 1
+
+
+def _progress(job_id: int, attempt: int) -> Callable[[int], None]:
+    """Progress and a sign of life, written beside the job's transaction (which stays whole). SQLite
+    allows one writer at a time: there the bar waits for the end (embedded jobs run in the request)."""
+
+    def report(percent: int) -> None:
+        if db.engine.dialect.name == "sqlite":
+            return
+        with Session(db.engine) as side:
+            side.execute(sa.update(Job).where(Job.id == job_id, Job.attempt == attempt)
+                         .values(progress=max(0, min(100, int(percent))), heartbeat_at=clock.now())
+                         .execution_options(synchronize_session=False))
+            side.commit()
+
+    return report
+
+
+def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User, Callable[[int], None]], dict],
+            *, locale: str | None = None) -> dict:
+    """Run ``work(job, user, progress)`` for a job, once: claimed, then the work and the outcome in one
+    transaction, in the language of the user who asked (``locale``). Returns the work's result,
+    ``{"ok": False, "error": …}`` for a refusal, or ``{"skipped": …}`` when the job was not this
+    run's to do."""
+    with force_locale(locale or "zh_CN"), tenant_scope(tenant_id):
+        attempt = _claim(job_id)
+        if attempt is None:
+            log.info("job %s: done or held by another run; nothing to do", job_id)
+            return {"skipped": True, "job_id": job_id}
         user = db.session.scalar(sa.select(User).where(User.id == user_id))
-        job.status, job.started_at = JobStatus.running, now()
-        db.session.commit()
-
-        def progress(percent: int) -> None:
-            job.progress = max(0, min(100, int(percent)))
-            db.session.commit()
-
         try:
-            result = work(job, user, progress)
-        except Exception as exc:  # the job records the failure; the worker logs the traceback
-            db.session.rollback()
-            job = get_job(job_id)
-            job.status, job.error, job.finished_at = JobStatus.failed, str(exc)[:2000], now()
-            audit.record("job.failed", "job", job.id, actor=user, details={"kind": job.kind})
-            db.session.commit()
+            with unit_of_work():
+                job = get_job(job_id)
+                result = work(job, user, _progress(job_id, attempt))
+                if not _settle(job_id, attempt, status=JobStatus.succeeded, result=result, progress=100):
+                    raise Superseded(job_id)
+                audit.record("job.succeeded", "job", job_id, actor=user, details={"kind": job.kind})
+        except Superseded:
+            log.warning("job %s: run %s was superseded; its work was undone", job_id, attempt)
+            return {"skipped": True, "job_id": job_id}
+        except ServiceError as refused:
+            message = user_message(refused)
+            _end_failed(job_id, attempt, message, user)
+            return {"ok": False, "error": message}
+        except Exception:
+            log.exception("job %s failed", job_id)
+            _end_failed(job_id, attempt, str(INTERNAL_ERROR % {"id": job_id}), user)
             raise
-        job.status, job.result, job.progress, job.finished_at = JobStatus.succeeded, result, 100, now()
-        audit.record("job.succeeded", "job", job.id, actor=user, details={"kind": job.kind})
-        db.session.commit()
         return result
+
+
+def _end_failed(job_id: int, attempt: int, message: str, user) -> None:
+    with unit_of_work():
+        if _settle(job_id, attempt, status=JobStatus.failed, error=message[:2000]):
+            kind = db.session.scalar(sa.select(Job.kind).where(Job.id == job_id))
+            audit.record("job.failed", "job", job_id, actor=user, details={"kind": kind})
+
+
+# --- the periodic check ---------------------------------------------------------------------------
+
+
+@command(Permission.PLATFORM_MAINTAIN)
+def sweep(*, actor) -> dict:
+    """Queue again the jobs the broker lost (queued too long) or whose worker died (running with no
+    sign of life for a lease); end as failed those tried too often. Every decision is audited in
+    the job's department."""
+    moment = clock.now()
+    queued_limit = timedelta(seconds=_setting("SPOTCHECK_JOB_QUEUED_SECONDS", 300))
+    most = _setting("SPOTCHECK_JOB_MAX_DISPATCHES", 5)
+    counts = {"requeued": 0, "abandoned": 0}
+    with system_access("find and restart the stalled jobs of every department"):
+        stalled = db.session.scalars(sa.select(Job).where(sa.or_(
+            sa.and_(Job.status == JobStatus.queued,
+                    sa.or_(Job.dispatched_at.is_(None), Job.dispatched_at < moment - queued_limit)),
+            sa.and_(Job.status == JobStatus.running,
+                    sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < moment - _lease()))))
+            .order_by(Job.id).with_for_update(skip_locked=True)).all()
+        for job in stalled:
+            was = job.status.value
+            if job.dispatches >= most or not job.task:
+                job.status, job.error, job.finished_at = JobStatus.failed, str(ABANDONED), moment
+                counts["abandoned"] += 1
+                audit.record("job.abandoned", "job", job.id, actor=actor, tenant_id=job.tenant_id,
+                             details={"kind": job.kind, "was": was, "dispatches": job.dispatches})
+                continue
+            job.status, job.dispatches, job.dispatched_at = JobStatus.queued, job.dispatches + 1, moment
+            counts["requeued"] += 1
+            audit.record("job.requeued", "job", job.id, actor=actor, tenant_id=job.tenant_id,
+                         details={"kind": job.kind, "was": was, "dispatches": job.dispatches})
+            after_commit(lambda j=job: dispatch(j.task, j.id, j.tenant_id, j.created_by_id, dict(j.params or {})))
+        db.session.flush()
+    return counts

@@ -1,4 +1,5 @@
-"""Background jobs (后台作业) as the user sees them: status, progress, result."""
+"""Background jobs (后台作业): status, progress and result as the user sees them, and what the
+platform needs to run each exactly once (the task to queue again, the run that holds it)."""
 from __future__ import annotations
 
 import enum
@@ -34,6 +35,16 @@ class Job(TenantOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: What to queue (again): the Celery task's name and its keyword arguments.
+    task: Mapped[str] = mapped_column(sa.String(100), default="")
+    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: How often it was handed to the broker, and when last.
+    dispatches: Mapped[int] = mapped_column(default=0)
+    dispatched_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: The run that holds the job (a later run of a redelivered message finds it taken or done),
+    #: and when that run last said it is alive.
+    attempt: Mapped[int] = mapped_column(default=0)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     @property
     def done(self) -> bool:

@@ -57,5 +57,5 @@ class SheetImports(MethodView):
     def post(self, files, kind):
         """Import a filled-in file in the background, all or nothing; follow the job for progress and result"""
         upload = files["file"]
-        return submit_import(kind, upload.filename, upload.stream, current_user._get_current_object(),
+        return submit_import(kind, upload.filename, upload.stream, actor=current_user._get_current_object(),
                              locale=str(get_locale()))

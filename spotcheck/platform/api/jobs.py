@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks import jobs
-from spotcheck.tasks.audit_jobs import verify_tenant_chain
+from spotcheck.tasks.audit_jobs import request_verification
 
 PREFIX = ""
 blp = Blueprint("Jobs", __name__, description="Background jobs and audit verification")
@@ -27,4 +27,4 @@ class AuditVerifications(MethodView):
     @blp.response(202, JobSchema)
     def post(self):
         """Verify my department's audit chain (全程留痕) in the background"""
-        return jobs.submit(verify_tenant_chain, "audit.verify", current_user)
+        return request_verification(actor=current_user._get_current_object())

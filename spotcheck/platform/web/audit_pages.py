@@ -20,7 +20,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web import audit_view, labels
 from spotcheck.platform.web.forms import EmptyForm
 from spotcheck.tasks import jobs
-from spotcheck.tasks.audit_jobs import verify_tenant_chain
+from spotcheck.tasks.audit_jobs import request_verification
 from spotcheck.tenants import audit_trail
 
 bp = Blueprint("audit", __name__)
@@ -132,7 +132,7 @@ def trail():
 def verify():
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("audit.trail"))
-    job = jobs.submit(verify_tenant_chain, "audit.verify", current_user._get_current_object())
+    job = request_verification(actor=current_user._get_current_object())
     return redirect(url_for("audit.job", job_id=job.id))
 
 

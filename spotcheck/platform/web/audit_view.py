@@ -31,6 +31,8 @@ SEP = "、"
 
 #: The label of each key that entries' details use (an unknown key is shown as it is).
 DETAIL_LABELS = {
+    "was": _l("Status before"),
+    "dispatches": _l("Times handed to the background service"),
     "login": _l("Login"),
     "why": _l("Why"),
     "failures": _l("Failed attempts in a row"),

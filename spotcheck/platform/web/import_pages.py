@@ -88,7 +88,7 @@ def upload(kind):
     file = form.file.data
     try:
         job = submit_import(sheet.name, getattr(file, "filename", None), getattr(file, "stream", None),
-                            current_user._get_current_object(), locale=str(get_locale()))
+                            actor=current_user._get_current_object(), locale=str(get_locale()))
     except ValidationFailed as failed:
         apply_service_errors(form, failed.errors)
         return _index(_forms(**{sheet.name: form}))

@@ -59,6 +59,8 @@ ACTION_LABELS = {
     "job.submitted": _l("Job submitted"),
     "job.succeeded": _l("Job done"),
     "job.failed": _l("Job failed"),
+    "job.requeued": _l("Job queued again"),
+    "job.abandoned": _l("Job abandoned after several tries"),
     "audit.verified": _l("Audit trail verified"),
     "demo.city": _l("Demo data loaded"),
     "tenant.risk_labels_changed": _l("Risk labels changed"),

@@ -1,21 +1,22 @@
-"""The rules document (一细则): text, an uploaded file kept outside the web root, publication."""
+"""The rules document (一细则): text, an uploaded file kept in the shared storage (never under the
+web root), publication."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
+from spotcheck.core import audit, settings, storage
 from spotcheck.core.commands import command
 from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
 from spotcheck.tenants.rules.models import RulesDocument
+
+#: Where the documents are kept in the shared storage.
+AREA = "rules"
 
 #: Accepted files: extension → (media type, leading bytes that prove it).
 ACCEPTED = {
@@ -25,13 +26,6 @@ ACCEPTED = {
     ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
     ".wps": ("application/vnd.ms-works", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
 }
-
-
-def storage_dir() -> Path:
-    """Where uploaded documents live: under the instance folder, never under static/."""
-    path = Path(current_app.instance_path) / "uploads" / "rules"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def current_document() -> RulesDocument | None:
@@ -73,24 +67,19 @@ def attach_file(filename: str, stream, *, actor) -> RulesDocument:
         raise ValidationFailed({"file": [_l("Choose the file to upload.")]})
     if suffix not in ACCEPTED:
         raise ValidationFailed({"file": [_l("Upload a PDF, Word (.docx, .doc), WPS or OFD file.")]})
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise ValidationFailed({"file": [_l("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024))]})
+    stored = storage.save(stream, area=AREA, tenant_id=document.tenant_id, suffix=suffix,
+                          limit=int(settings.get("UPLOAD_MAX_BYTES")))
     media_type, magics = ACCEPTED[suffix]
-    if not data or not any(data.startswith(magic) for magic in magics):
+    start = storage.head(stored.key, max(len(magic) for magic in magics))
+    if not stored.size or not any(start.startswith(magic) for magic in magics):
         raise ValidationFailed({"file": [_l("The file's content does not match its type %(ext)s.", ext=suffix)]})
-    stored_name = f"{document.tenant_id}-{secrets.token_hex(16)}{suffix}"
-    (storage_dir() / stored_name).write_bytes(data)
     old = document.stored_name
-    document.file_name, document.stored_name = name[:200], stored_name
-    document.media_type, document.size = media_type, len(data)
-    document.sha256 = hashlib.sha256(data).hexdigest()
+    document.file_name, document.stored_name = name[:200], stored.key
+    document.media_type, document.size, document.sha256 = media_type, stored.size, stored.sha256
     document.updated_at = now()
     audit.record("rules.file_attached", "rules_document", document.id, actor=actor,
                  details={"file": document.file_name, "size": document.size, "sha256": document.sha256})
-    if old:
-        (storage_dir() / old).unlink(missing_ok=True)
+    storage.delete_after_commit(old)
     return document
 
 
@@ -106,10 +95,7 @@ def publish(*, actor) -> RulesDocument:
 
 
 def file_path(document: RulesDocument) -> Path:
-    """The stored file of ``document`` (a name the server chose, never one from a request)."""
-    if not document.stored_name:
+    """The stored file of ``document`` (a key the server chose, never a name from a request)."""
+    if not storage.exists(document.stored_name):
         raise NotFound(_l("No file is attached."))
-    path = storage_dir() / document.stored_name
-    if not path.is_file():
-        raise NotFound(_l("No file is attached."))
-    return path
+    return storage.path(document.stored_name)
