@@ -53,16 +53,9 @@ def draw_group() -> None:
 @draw_group.command("verify", help="Check a published draw proof; print each check; exit 0 only if all hold.")
 @click.argument("proof", type=click.Path(dir_okay=False))
 def draw_verify(proof: str) -> None:
-    from spotcheck.draw.verify import verify_file
+    from spotcheck.draw.__main__ import verify_command
 
-    checks = verify_file(proof)
-    for check in checks:
-        click.echo(str(check))
-    failed = [check for check in checks if not check.ok]
-    if failed:
-        click.echo(f"proof NOT verified: {len(failed)} of {len(checks)} checks failed", err=True)
-        sys.exit(1)
-    click.echo(f"proof verified: all {len(checks)} checks hold")
+    sys.exit(verify_command(proof))
 
 
 main.add_command(draw_group)  # a plain click group: no app context, no configuration needed

@@ -85,6 +85,16 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
         if kind == "targets":
             assert sum(len(ids) for strata in proof["selected"].values() for ids in strata.values()) > 0
 
+    # the single-file verifier from the portal checks each demo proof in an empty folder, in a bare Python
+    from test_verifier_standalone import verifies_in_an_empty_folder
+
+    verifier = client.get("/public/draws/spotcheck-verify.pyz")
+    assert verifier.status_code == 200 and verifier.headers["X-Content-SHA256"] in client.get(
+        "/public/draws/algorithm").get_data(as_text=True)
+    for (code, kind), campaign_id in sorted(drawn.items()):
+        proof = client.get(f"/public/draws/campaigns/{campaign_id}/proofs/{kind}.json").data
+        verifies_in_an_empty_folder(verifier.data, proof, tmp_path / f"empty-{campaign_id}-{kind}")
+
 
 def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     from spotcheck.demo import city_summary

@@ -16,8 +16,8 @@ from spotcheck.draw.primitives import H, derive_seed, lines_digest
 from spotcheck.draw.verify import verify, verify_file
 from independent.draw_spec_check import check as independent_check
 
-#: The known-answer proofs of DRAW-SPEC, in the shared design folder beside the repository.
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "draw-vectors"
+#: The known-answer proofs of the draw specification (copied into the repository's test data).
+VECTORS = Path(__file__).resolve().parent / "data" / "draw-vectors"
 VECTOR_FILES = ["targets-joint.json", "inspectors-joint.json"]
 
 

@@ -9,12 +9,14 @@ button is a GET that recomputes the stored proof.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
+from spotcheck.draw import bundle
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
 from spotcheck.tenants.campaigns import publication
@@ -62,9 +64,18 @@ def check_label(name: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=1)
+def verifier() -> tuple[bytes, str]:
+    """The single-file verifier (spotcheck-verify.pyz) and its SHA-256, built once per process
+    from the draw engine's own source (byte for byte the same each time)."""
+    data = bundle.build()
+    return data, bundle.sha256(data)
+
+
 @bp.context_processor
 def _helpers():
-    return {"check_label": check_label}
+    return {"check_label": check_label, "verifier_sha256": lambda: verifier()[1],
+            "verifier_name": bundle.FILE_NAME}
 
 
 @bp.errorhandler(404)
@@ -151,6 +162,16 @@ def verify(campaign_id: int, kind: str):
         result = publication.verify_proof(record, kind)
         return render_template("public_draws/verify.html", department=tenant, campaign=record, kind=kind,
                                result=result)
+
+
+@bp.route(f"/{bundle.FILE_NAME}")
+@public
+def verifier_file():
+    """The verifier as one file: ``python3 spotcheck-verify.pyz PROOF.json``, nothing else to install."""
+    data, digest = verifier()
+    return Response(data, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{bundle.FILE_NAME}"', "X-Content-SHA256": digest,
+        "Cache-Control": "public, max-age=3600"})
 
 
 @bp.route("/algorithm")
