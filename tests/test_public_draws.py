@@ -102,7 +102,7 @@ def test_a_drawn_campaign_shows_its_whole_ceremony_and_proof(app, client):
         body = text(verified)
         assert "FAIL" not in body and "public-verdict-ok" in body
         assert body.count('<td class="check-mark">ok</td>') >= 6
-        assert "spotcheck draw verify" in body
+        assert "python3 spotcheck-verify.pyz PROOF.json" in body and "spotcheck-verify.pyz" in body
     assert client.get("/public/draws/algorithm").status_code == 200
 
 
