@@ -5,11 +5,13 @@ A command is a function decorated with :func:`command`. It takes the acting user
 
 1. checks the permission through the one policy (:func:`spotcheck.core.policy.require`) before
    anything is read or written — :class:`~spotcheck.core.errors.Forbidden` otherwise;
-2. runs the function in a transaction it owns (:func:`unit_of_work`): committed when the function
+2. refuses text with a control character (:mod:`spotcheck.core.text`) in any argument, naming
+   the field, and otherwise
+3. runs the function in a transaction it owns (:func:`unit_of_work`): committed when the function
    returns, rolled back when it raises, the audit entries it records included. A command called
    by another command runs in a savepoint of the caller's transaction, so a command that fails
    changes nothing even when its caller goes on;
-3. runs what the command asked to do after the commit (:func:`after_commit`: queue a job, remove
+4. runs what the command asked to do after the commit (:func:`after_commit`: queue a job, remove
    a replaced file) only once the commit has succeeded.
 
 Views, API resources, Celery tasks and the command line call commands and never commit
@@ -26,8 +28,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 
-from spotcheck.core import policy
+from spotcheck.core import policy, text
 from spotcheck.core.database import db
+from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 
 log = logging.getLogger(__name__)
@@ -67,9 +70,12 @@ def command(permission: Permission | None):
 
         @wraps(function)
         def run(*args, **kwargs):
-            actor = signature.bind_partial(*args, **kwargs).arguments.get("actor")
+            arguments = signature.bind_partial(*args, **kwargs).arguments
+            actor = arguments.get("actor")
             if permission is not ANYONE:
                 policy.require(actor, permission)
+            if problems := text.problems({k: v for k, v in arguments.items() if k != "actor"}):
+                raise ValidationFailed(problems)
             with unit_of_work(keep=actor):
                 return function(*args, **kwargs)
 

@@ -25,3 +25,13 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 def dialect() -> str:
     """``postgresql`` or ``sqlite``: the database the current session works on."""
     return db.session.get_bind().dialect.name
+
+
+#: The largest id (and whole number) a row holds: PostgreSQL ``integer``. A larger number from a
+#: request names nothing; it must never reach a query the database would refuse.
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value) -> bool:
+    """Whether ``value`` is a whole number that can be a row's id."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID

@@ -82,7 +82,10 @@ def attempt_sign_in(login: str, password: str, *, max_failures: int, lock_minute
 
 def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
     """The user behind ``login`` and ``password``, or :class:`LoginRefused` (the attempt is kept either way)."""
-    attempt = attempt_sign_in(login, password, max_failures=max_failures, lock_minutes=lock_minutes)
+    try:
+        attempt = attempt_sign_in(login, password, max_failures=max_failures, lock_minutes=lock_minutes)
+    except ValidationFailed:  # characters no login or password holds
+        raise LoginRefused(_l("Wrong login or password.")) from None
     if attempt.refused is not None:
         raise attempt.refused
     return attempt.user

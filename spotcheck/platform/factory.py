@@ -8,7 +8,7 @@ from flask import Flask, session
 from sqlalchemy import event
 
 from spotcheck.core import settings
-from spotcheck.platform import errors, session as web_session
+from spotcheck.platform import errors, routing, session as web_session
 from spotcheck.platform.config import load_config
 from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
 from spotcheck.core.database import db
@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
                 template_folder="platform/templates", static_folder="platform/static")
     app.config.update(load_config(app.instance_path, config))
     settings.use(_current_config)
+    routing.init_app(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)

@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
+from spotcheck.core import text
 from spotcheck.platform import accounts
 from spotcheck.platform.extensions import csrf, login_manager
 from spotcheck.platform.permissions import declared_access, is_api_request
@@ -72,6 +73,17 @@ def _enforce_declared_access() -> None:
         abort(403)
 
 
+def _refuse_unstorable_text() -> None:
+    """A NUL byte (or another character no text field may hold) in the path or a query parameter is
+    a bad request, answered before any search reaches the database."""
+    if text.has_forbidden(request.path):
+        abort(404)
+    for name, value in request.args.items(multi=True):
+        if text.has_forbidden(name) or text.has_forbidden(value):
+            abort(400, description=str(_l("The address holds a character that is not allowed (in %(name)s).",
+                                          name=name if not text.has_forbidden(name) else "?")))
+
+
 def _check_csrf() -> None:
     if request.method in _UNSAFE_METHODS and not g.get("authenticated_by_token"):
         csrf.protect()
@@ -94,6 +106,10 @@ def init_app(app) -> None:
 
     @app.before_request
     def _identify():
+        if request.routing_exception is not None:  # no such page or method: 404/405 as it is, nothing to check
+            g.scope_token = bind_request_scope(None)
+            return
+        _refuse_unstorable_text()
         _enforce_declared_access()
         _expire_idle_session()
         _bind_tenant()

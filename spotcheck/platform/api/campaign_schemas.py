@@ -3,6 +3,7 @@
 The schemas check shapes only; the plan, campaign and ceremony services check the values, so
 the pages and the API give the same messages.
 """
+from spotcheck.platform.api.types import Int
 from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.api.directory_schemas import MAX_LIMIT
@@ -22,35 +23,35 @@ def _codes(table: dict[str, str]) -> str:
 
 
 class PlanLineSchema(Schema):
-    id = fields.Int(dump_only=True)
-    item_id = fields.Int(dump_only=True)
+    id = Int(dump_only=True)
+    item_id = Int(dump_only=True)
     item_code = fields.Function(lambda line: line.item.code, dump_only=True)
     item_name = fields.Function(lambda line: line.item.name, dump_only=True)
-    ratio_bp = fields.Int(metadata={"description": "Planned sampling ratio in basis points (500 = 5 %)"})
+    ratio_bp = Int(metadata={"description": "Planned sampling ratio in basis points (500 = 5 %)"})
     frequency = fields.Str(metadata={"description": "频次, e.g. 每年1次"})
-    months = fields.List(fields.Int(), metadata={"description": "Months of the checks, 1–12"})
+    months = fields.List(Int(), metadata={"description": "Months of the checks, 1–12"})
     methods = fields.List(fields.Str(), metadata={"description": "检查方式 codes: " + _codes(reference.CHECK_METHODS)})
 
 
 class PlanLineUpdateSchema(Schema):
-    ratio_bp = fields.Int(required=True, metadata={"description": "Planned ratio in basis points, 0–10000"})
+    ratio_bp = Int(required=True, metadata={"description": "Planned ratio in basis points, 0–10000"})
     frequency = fields.Str(load_default="")
-    months = fields.List(fields.Int(), load_default=list)
+    months = fields.List(Int(), load_default=list)
     methods = fields.List(fields.Str(), load_default=list,
                           metadata={"description": "检查方式 codes (or Chinese names): " + _codes(reference.CHECK_METHODS)})
 
 
 class PlanCreateSchema(Schema):
-    year = fields.Int(required=True)
-    half = fields.Int(load_default=None, allow_none=True,
+    year = Int(required=True)
+    half = Int(load_default=None, allow_none=True,
                       metadata={"description": "None for the whole year, 1 or 2 for a half-year plan"})
     title = fields.Str(load_default="")
 
 
 class PlanSchema(Schema):
-    id = fields.Int(dump_only=True)
-    year = fields.Int(dump_only=True)
-    half = fields.Int(dump_only=True, allow_none=True)
+    id = Int(dump_only=True)
+    year = Int(dump_only=True)
+    half = Int(dump_only=True, allow_none=True)
     title = fields.Str(dump_only=True)
     status = fields.Enum(PlanStatus, by_value=True, dump_only=True, metadata={
         "description": "draft; submitted (报备); returned (with the supervisor's comment); filed (备案); published"})
@@ -64,7 +65,7 @@ class PlanSchema(Schema):
 
 
 class PlanForReviewSchema(PlanSchema):
-    tenant_id = fields.Int(dump_only=True)
+    tenant_id = Int(dump_only=True)
     department = fields.Str(attribute="department_name", dump_only=True,
                             metadata={"description": "The department that submitted the plan"})
 
@@ -78,7 +79,7 @@ class PlanReviewSchema(Schema):
 
 
 class ItemRefSchema(Schema):
-    id = fields.Int()
+    id = Int()
     code = fields.Str()
     name = fields.Str()
 
@@ -86,7 +87,7 @@ class ItemRefSchema(Schema):
 _FIELD_TYPES = {
     campaign_fields.TEXT: fields.Str, campaign_fields.INT: fields.Int, campaign_fields.DATE: fields.Str,
     campaign_fields.MAPPING: fields.Dict, campaign_fields.CODE: fields.Str,
-    campaign_fields.INT_LIST: lambda **kw: fields.List(fields.Int(), **kw),
+    campaign_fields.INT_LIST: lambda **kw: fields.List(Int(), **kw),
 }
 
 #: A campaign's fields as the API takes them (generated from the one field list; the campaign
@@ -97,12 +98,12 @@ CampaignFieldsSchema = Schema.from_dict({
 
 
 class CampaignSchema(Schema):
-    id = fields.Int()
+    id = Int()
     code = fields.Str(metadata={"description": "Public code, e.g. 应急抽〔2026〕3号"})
     title = fields.Str()
-    year = fields.Int()
+    year = Int()
     status = fields.Enum(CampaignStatus, by_value=True)
-    plan_id = fields.Int(allow_none=True)
+    plan_id = Int(allow_none=True)
     exempt_kind = fields.Str(allow_none=True)
     exempt_kind_name = fields.Function(lambda c: EXEMPT_KINDS.get(c.exempt_kind) if c.exempt_kind else None)
     exempt_reason = fields.Str()
@@ -110,9 +111,9 @@ class CampaignSchema(Schema):
     item_ids = fields.Function(lambda c: [item.id for item in c.items])
     target_filter = fields.Dict()
     strata = fields.Dict()
-    reserve_size = fields.Int()
-    team_size = fields.Int()
-    capacity = fields.Int(allow_none=True)
+    reserve_size = Int()
+    team_size = Int()
+    capacity = Int(allow_none=True)
     window_start = fields.Date()
     window_end = fields.Date()
     method = fields.Str()
@@ -153,23 +154,23 @@ class ReplaceInspectorSchema(Schema):
 
 
 class TeamMemberSchema(Schema):
-    id = fields.Int()
-    inspector_id = fields.Int()
+    id = Int()
+    inspector_id = Int()
     name = fields.Function(lambda m: m.inspector.name)
     cert_no = fields.Function(lambda m: m.inspector.cert_no)
-    position = fields.Int()
+    position = Int()
     is_leader = fields.Bool()
     active = fields.Bool()
     replacement_reason = fields.Str()
 
 
 class TargetSchema(Schema):
-    entity_id = fields.Int()
+    entity_id = Int()
     code = fields.Str()
     name = fields.Str()
     group_code = fields.Str()
     stratum = fields.Str()
-    rank = fields.Int()
+    rank = Int()
     status = fields.Enum(TargetStatus, by_value=True)
     replacement_reason = fields.Str()
     team = fields.List(fields.Nested(TeamMemberSchema), attribute="team_members",
@@ -181,14 +182,14 @@ class TargetQuerySchema(Schema):
                    metadata={"description": "Name contains, or code starts with"})
     stratum = fields.Str(load_default="", metadata={"description": "A, B, C, D or flagged"})
     status = fields.Enum(TargetStatus, by_value=True, load_default=None)
-    page = fields.Int(load_default=1, validate=validate.Range(min=1),
+    page = Int(load_default=1, validate=validate.Range(min=1),
                       metadata={"description": "From 1; past the last page: 404"})
-    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
+    limit = Int(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
 class TargetPageSchema(Schema):
     items = fields.List(fields.Nested(TargetSchema))
-    page = fields.Int()
-    pages = fields.Int(metadata={"description": "At least 1"})
-    total = fields.Int(metadata={"description": "Targets matching, on all pages"})
-    next_page = fields.Int(allow_none=True, metadata={"description": "Pass as page for the next page; null on the last"})
+    page = Int()
+    pages = Int(metadata={"description": "At least 1"})
+    total = Int(metadata={"description": "Targets matching, on all pages"})
+    next_page = Int(allow_none=True, metadata={"description": "Pass as page for the next page; null on the last"})

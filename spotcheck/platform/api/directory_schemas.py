@@ -4,6 +4,7 @@ The schemas only shape the input; the services check it (统一社会信用代�
 the reference lists, dates), so the API and the pages give the same messages.
 """
 from flask_login import current_user
+from spotcheck.platform.api.types import Int
 from marshmallow import Schema, fields, validate
 
 from spotcheck.tenants import reference
@@ -28,7 +29,7 @@ class EntitySchema(Schema):
     """A registry entity. On create, code, name, industry_code and region_code are required (the
     service names each missing or bad one); on change, only the fields sent change."""
 
-    id = fields.Int(dump_only=True)
+    id = Int(dump_only=True)
     code = fields.Str(metadata={"description": "统一社会信用代码 (18 characters, checked by its check character), "
                                               "or the code of a product/project/behaviour target"})
     name = fields.Str()
@@ -42,7 +43,7 @@ class EntitySchema(Schema):
     abnormal = fields.Bool(metadata={"description": "On the 经营异常名录"})
     blacklisted = fields.Bool(metadata={"description": "On the 严重违法失信名单"})
     penalized_on = fields.Date(allow_none=True, metadata={"description": "Date of the most recent administrative penalty"})
-    complaints = fields.Int(metadata={"description": "Complaints and reports in the last 12 months"})
+    complaints = Int(metadata={"description": "Complaints and reports in the last 12 months"})
     credit_rating = fields.Str(allow_none=True, metadata={"description": "A, B, C or D"})
     updated_at = fields.DateTime(dump_only=True)
 
@@ -57,8 +58,8 @@ def _risk_label(entry) -> str:
 
 
 class EntrySchema(Schema):
-    id = fields.Int(dump_only=True)
-    entity_id = fields.Int(dump_only=True)
+    id = Int(dump_only=True)
+    entity_id = Int(dump_only=True)
     entity = fields.Nested(EntitySchema, dump_only=True)
     category = fields.Str(metadata={"description": "The department's own supervision category (监管类别)"})
     risk = fields.Str(metadata={"description": "Risk class: A (high) … D (low), or 高/较高/一般/低"})
@@ -76,7 +77,7 @@ class EntrySchema(Schema):
 
 class EntryCreateSchema(EntrySchema):
     entity_code = fields.Str(load_only=True, metadata={"description": "Code of the registry entity (or give entity_id)"})
-    entity_id = fields.Int(metadata={"description": "Id of the registry entity (or give entity_code)"})
+    entity_id = Int(metadata={"description": "Id of the registry entity (or give entity_code)"})
 
 
 class EntryUpdateSchema(EntrySchema):
@@ -91,9 +92,9 @@ class RegistryQuerySchema(Schema):
     status = fields.Str(load_default="", validate=validate.OneOf(["", *reference.ENTITY_STATUSES]))
     flags = fields.List(fields.Str(validate=validate.OneOf(FLAGS)), load_default=list,
                         metadata={"description": "Repeat for several; all must hold"})
-    after = fields.Int(load_default=0, validate=validate.Range(min=0),
+    after = Int(load_default=0, validate=validate.Range(min=0),
                        metadata={"description": "The next_after of the previous page (keyset pagination)"})
-    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
+    limit = Int(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
 class DirectoryQuerySchema(RegistryQuerySchema):
@@ -105,9 +106,9 @@ class DirectoryQuerySchema(RegistryQuerySchema):
 
 class RegistryPageSchema(Schema):
     items = fields.List(fields.Nested(EntitySchema))
-    next_after = fields.Int(allow_none=True, metadata={"description": "Pass as after for the next page; null on the last"})
+    next_after = Int(allow_none=True, metadata={"description": "Pass as after for the next page; null on the last"})
 
 
 class DirectoryPageSchema(Schema):
     items = fields.List(fields.Nested(EntrySchema))
-    next_after = fields.Int(allow_none=True, metadata={"description": "Pass as after for the next page; null on the last"})
+    next_after = Int(allow_none=True, metadata={"description": "Pass as after for the next page; null on the last"})

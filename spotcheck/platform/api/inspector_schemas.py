@@ -7,13 +7,14 @@ pages and the API.
 """
 from flask import url_for
 from flask_smorest.fields import Upload
+from spotcheck.platform.api.types import Int
 from marshmallow import Schema, fields
 
 from spotcheck.tenants import reference
 
 
 class InspectorSchema(Schema):
-    id = fields.Int(dump_only=True)
+    id = Int(dump_only=True)
     name = fields.Str(metadata={"description": "姓名 (required)"})
     sex = fields.Str(metadata={"description": "M / F, or 男 / 女 (required)"})
     id_number = fields.Str(load_only=True, metadata={
@@ -47,15 +48,15 @@ class InspectorQuerySchema(Schema):
 
 
 class InspectorIdNumberSchema(Schema):
-    id = fields.Int()
+    id = Int()
     name = fields.Str()
     id_number = fields.Str(metadata={"description": "The full ID number (this reading is audited)"})
 
 
 class RecusalSchema(Schema):
-    id = fields.Int(dump_only=True)
-    inspector_id = fields.Int(dump_only=True)
-    entity_id = fields.Int(dump_only=True)
+    id = Int(dump_only=True)
+    inspector_id = Int(dump_only=True)
+    entity_id = Int(dump_only=True)
     entity_code = fields.Str(metadata={"description": "统一社会信用代码 (or target code) of a registry entity"})
     entity_name = fields.Function(lambda r: r.entity.name, dump_only=True)
     reason = fields.Str(metadata={"description": "Why the inspector must not inspect this entity"})
@@ -68,12 +69,12 @@ class RecusalSchema(Schema):
 
 
 class RulesDocumentSchema(Schema):
-    id = fields.Int(dump_only=True)
+    id = Int(dump_only=True)
     title = fields.Str(metadata={"description": "Title (required, at most 200 characters)"})
     body = fields.Str(metadata={"description": "The text"})
     file_name = fields.Str(dump_only=True, allow_none=True)
     media_type = fields.Str(dump_only=True, allow_none=True)
-    size = fields.Int(dump_only=True, allow_none=True)
+    size = Int(dump_only=True, allow_none=True)
     sha256 = fields.Str(dump_only=True, allow_none=True)
     file_url = fields.Function(
         lambda d: url_for("Rules.RulesFile", _external=False) if d.stored_name else None, dump_only=True)

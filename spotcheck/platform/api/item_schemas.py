@@ -4,6 +4,7 @@ The schemas check shapes only; the item services check the values (codes of chec
 enforcement categories, field, kind, lengths, the required name and reason), so the pages and
 the API give the same messages. Codes may be given as the code or as the Chinese name.
 """
+from spotcheck.platform.api.types import Int
 from marshmallow import Schema, fields, validate
 
 from spotcheck.tenants import reference
@@ -41,10 +42,10 @@ class ItemFieldsSchema(Schema):
 
 
 class ItemSchema(ItemFieldsSchema):
-    id = fields.Int(dump_only=True)
+    id = Int(dump_only=True)
     code = fields.Str(dump_only=True, metadata={"description": "The department's item code, e.g. SCJ-001"})
     status = fields.Enum(ItemStatus, by_value=True, dump_only=True)
-    version = fields.Int(dump_only=True, metadata={"description": "The last published version; 0 while a draft"})
+    version = Int(dump_only=True, metadata={"description": "The last published version; 0 while a draft"})
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
@@ -63,12 +64,12 @@ class ItemListArgsSchema(Schema):
 
 
 class ItemVersionSchema(Schema):
-    version = fields.Int()
+    version = Int()
     status = fields.Enum(ItemStatus, by_value=True)
     recorded = fields.Dict(attribute="fields", data_key="fields",
                            metadata={"description": "The item's fields as recorded in this version"})
     reason = fields.Str()
-    changed_by_id = fields.Int(allow_none=True)
+    changed_by_id = Int(allow_none=True)
     changed_by_name = fields.Str()
     changed_at = fields.DateTime()
 
@@ -76,8 +77,8 @@ class ItemVersionSchema(Schema):
 class ItemCoverageSchema(Schema):
     field = fields.Str(metadata={"description": "market or other"})
     field_name = fields.Function(lambda c: reference.ITEM_FIELDS.get(c.field, c.field))
-    items = fields.Int(metadata={"description": "Published items in the field"})
-    random = fields.Int(metadata={"description": "Of those, under random checking"})
+    items = Int(metadata={"description": "Published items in the field"})
+    random = Int(metadata={"description": "Of those, under random checking"})
     share_percent = fields.Float(metadata={"description": "random / items in per cent, one decimal"})
-    goal_percent = fields.Int(metadata={"description": "The goal of seed 003 (70 or 50)"})
+    goal_percent = Int(metadata={"description": "The goal of seed 003 (70 or 50)"})
     met = fields.Bool()

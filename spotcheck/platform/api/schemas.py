@@ -1,4 +1,5 @@
 """Marshmallow schemas of the platform API."""
+from spotcheck.platform.api.types import Int
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.policy import Role, permissions_of
@@ -7,7 +8,7 @@ from spotcheck.tenants.models import TenantKind
 
 
 class TenantSchema(Schema):
-    id = fields.Int(dump_only=True)
+    id = Int(dump_only=True)
     code = fields.Str(required=True, metadata={"description": "Short code, e.g. SCJ"})
     name = fields.Str(required=True, metadata={"description": "Full name, e.g. 市场监督管理局"})
     kind = fields.Enum(TenantKind, by_value=True, required=True)
@@ -30,8 +31,8 @@ _ROLE_CODES = [r.value for r in Role]
 
 
 class UserSchema(Schema):
-    id = fields.Int(dump_only=True)
-    tenant_id = fields.Int(dump_only=True, allow_none=True)
+    id = Int(dump_only=True)
+    tenant_id = Int(dump_only=True, allow_none=True)
     login = fields.Str(required=True)
     display_name = fields.Str(required=True)
     roles = fields.List(fields.Str(validate=validate.OneOf(_ROLE_CODES)), required=True)
@@ -57,7 +58,7 @@ class MeSchema(UserSchema):
 
 
 class TokenSchema(Schema):
-    id = fields.Int(dump_only=True)
+    id = Int(dump_only=True)
     name = fields.Str(required=True)
     prefix = fields.Str(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
@@ -70,10 +71,10 @@ class NewTokenSchema(TokenSchema):
 
 
 class JobSchema(Schema):
-    id = fields.Int()
+    id = Int()
     kind = fields.Str()
     status = fields.Enum(JobStatus, by_value=True)
-    progress = fields.Int()
+    progress = Int()
     result = fields.Dict(allow_none=True)
     error = fields.Str(allow_none=True)
     created_at = fields.DateTime()

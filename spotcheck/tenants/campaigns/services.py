@@ -12,7 +12,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
 from spotcheck.core.errors import NotFound, ValidationFailed
-from spotcheck.core.database import db
+from spotcheck.core.database import db, is_row_id
 from spotcheck.tenants import reference, validators
 from spotcheck.tenants.campaigns import fields
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
@@ -103,8 +103,12 @@ def clean_campaign(data: dict) -> tuple[dict, dict[str, list]]:
         clean["year"] = int(data.get("year"))
     except (TypeError, ValueError):
         errors["year"] = [_l("Enter the year, e.g. 2026.")]
-    item_ids = {int(i) for i in data.get("item_ids") or []}
-    items = list(db.session.scalars(sa.select(Item).where(Item.id.in_(item_ids)))) if item_ids else []
+    try:
+        item_ids = {int(i) for i in data.get("item_ids") or []}
+    except (TypeError, ValueError):
+        item_ids = {0}
+    known = {i for i in item_ids if is_row_id(i)}
+    items = list(db.session.scalars(sa.select(Item).where(Item.id.in_(known)))) if known else []
     if not items or len(items) != len(item_ids) or any(i.status != ItemStatus.published for i in items):
         errors["item_ids"] = [_l("Choose one or more published items of your item list.")]
     clean["items"] = items

@@ -11,7 +11,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
 from spotcheck.core.errors import Forbidden, NotFound, ValidationFailed
-from spotcheck.core.database import db
+from spotcheck.core.database import db, is_row_id
 from spotcheck.tenants import reference, validators
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.models import TenantKind
@@ -155,7 +155,7 @@ def resolve_entity(*, entity_id: int | None = None, entity_code: str | None = No
     """The registry entity named by id or by code, for a new directory entry (bad input → 422)."""
     entity = None
     if entity_id:
-        entity = db.session.get(Entity, entity_id)
+        entity = db.session.get(Entity, entity_id) if is_row_id(entity_id) else None
         if entity is None:
             raise ValidationFailed({"entity_id": [_l("No entity with this id in the registry.")]})
     elif entity_code and entity_code.strip():

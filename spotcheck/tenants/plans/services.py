@@ -11,7 +11,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
 from spotcheck.core.errors import NotFound, ValidationFailed
-from spotcheck.core.database import db
+from spotcheck.core.database import db, is_row_id
 from spotcheck.tenants import reference
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
@@ -74,7 +74,7 @@ def set_line(plan: Plan, *, item_id: int, ratio_bp: int, frequency: str, months:
              actor) -> PlanItem:
     """Add or change one item of a plan (only while the plan is a draft or returned)."""
     PLAN_ACTIONS.require(plan, actor, "edit")
-    item = db.session.scalar(sa.select(Item).where(Item.id == item_id))
+    item = db.session.scalar(sa.select(Item).where(Item.id == item_id)) if is_row_id(item_id) else None
     errors = {}
     if item is None or item.status != ItemStatus.published:
         errors["item_id"] = [_l("Choose a published item of your item list.")]

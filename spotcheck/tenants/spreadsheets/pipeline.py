@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
+from spotcheck.core import audit, text
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.tenants.spreadsheets.columns import HINT_MARKER, Column, SheetKind, cell_text, normalise_header
@@ -159,6 +159,9 @@ class Sheet:
             data, problems = {}, {}
             for column, value in cells.items():
                 if column.key is None:
+                    continue
+                if isinstance(value, str) and text.has_forbidden(value):
+                    data[column.key], problems[column.key] = "", [text.MESSAGE]
                     continue
                 data[column.key], problem = column.convert(value)
                 if problem:

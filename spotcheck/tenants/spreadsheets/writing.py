@@ -14,6 +14,8 @@ from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+
+from spotcheck.core import text
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -86,7 +88,11 @@ def _styled(sheet, value, font, fill=None, alignment=None) -> WriteOnlyCell:
 
 
 def _value(sheet, value):
-    """Text stays text: a value beginning with ``=`` is not turned into a formula."""
+    """Text stays text: a value beginning with ``=`` is not turned into a formula; a character a
+    workbook cannot hold (kept from before the platform refused them) is left out, so one stored
+    value never breaks a department's export."""
+    if isinstance(value, str):
+        value = text.FORBIDDEN.sub("", value)
     if isinstance(value, str) and value.startswith("="):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"

@@ -1,0 +1,45 @@
+"""Text the platform accepts (文本字符): no control characters but tab and line breaks, no
+unpaired surrogates, no non-characters. Such characters come from copy and paste or from hostile
+input; stored, they would break a spreadsheet export, a document or a database query. Every
+command refuses them, naming the field (:mod:`spotcheck.core.commands`), and so does every import."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from flask_babel import lazy_gettext as _l
+
+#: C0 controls but tab, line feed and carriage return; unpaired surrogates; U+FFFE and U+FFFF.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MESSAGE = _l("This text contains a control character that cannot be stored (often left by copy and paste); "
+             "remove it and try again.")
+
+
+def has_forbidden(text: str) -> bool:
+    return FORBIDDEN.search(text) is not None
+
+
+def forbidden_fields(value, field: str) -> Iterator[str]:
+    """The fields under ``field`` whose text has a forbidden character: a string is ``field``
+    itself, a dict's entries are their keys (the top-level key names the field), lists and tuples
+    are walked."""
+    if isinstance(value, str):
+        if has_forbidden(value):
+            yield field
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and has_forbidden(key):
+                yield field
+            yield from forbidden_fields(item, str(key) if field in ("data", "values", "fields") else field)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from forbidden_fields(item, field)
+
+
+def problems(arguments: dict) -> dict[str, list]:
+    """``{field: [message]}`` for every argument (by name) holding a forbidden character."""
+    found: dict[str, list] = {}
+    for name, value in arguments.items():
+        for field in forbidden_fields(value, name):
+            found.setdefault(field, [MESSAGE])
+    return found

@@ -1,0 +1,18 @@
+"""Field types of the API's schemas beyond marshmallow's own."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from spotcheck.platform.routing import MAX_ID
+
+#: Whole numbers the database can hold (PostgreSQL ``integer``): ids, counts, years, ratios.
+INT32 = validate.Range(min=-(2**31), max=MAX_ID, error="Must be a whole number from {min} to {max}.")
+
+
+class Int(fields.Integer):
+    """A whole number within the database's ``integer`` range (ids, counts, pages), so a number
+    too large is a field error (422), never a query the database refuses."""
+
+    def __init__(self, *args, validate=None, **kwargs):
+        extra = [] if validate is None else list(validate) if isinstance(validate, (list, tuple)) else [validate]
+        super().__init__(*args, validate=[INT32, *extra], **kwargs)
