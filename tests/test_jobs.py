@@ -199,3 +199,14 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
                 worker.stop()
         with web.app_context():
             db.engine.dispose()
+
+
+def test_a_job_is_read_by_whoever_asked_for_it_and_the_administrator_only(app):
+    from conftest import bearer, signed_in
+
+    client = app.test_client()
+    job_id = client.post("/api/v1/audit/verifications", headers=bearer(app, "scj_leader")).json["id"]
+    for login, status in (("scj_leader", 200), ("scj_admin", 200), ("scj_inspector", 404), ("scj_planner", 404)):
+        assert client.get(f"/api/v1/jobs/{job_id}", headers=bearer(app, login)).status_code == status, login
+    assert signed_in(app, "scj_inspector").get(f"/jobs/{job_id}").status_code == 404
+    assert signed_in(app, "scj_leader").get(f"/jobs/{job_id}").status_code == 200

@@ -45,6 +45,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "IMPORT_MAX_BYTES": int(_env("IMPORT_MAX_MB", "300")) * 1024 * 1024,  # spreadsheets (a million rows)
         "MAX_CONTENT_LENGTH": int(_env("IMPORT_MAX_MB", "300")) * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,  # long rules texts
+        # An uploaded workbook is refused before it is unpacked when it would unpack to more than this,
+        # or when its table of shared texts (held in memory whole by any reader) is larger.
+        "IMPORT_MAX_UNPACKED_MB": int(_env("IMPORT_MAX_UNPACKED_MB", "1024")),
+        "IMPORT_MAX_SHARED_STRINGS_MB": int(_env("IMPORT_MAX_SHARED_STRINGS_MB", "64")),
         "DATABASE_URL": database_url,
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(database_url),
         "SPOTCHECK_DB_ROLE": _env("SPOTCHECK_DB_ROLE", DEFAULT_DB_ROLE),

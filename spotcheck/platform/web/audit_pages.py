@@ -124,7 +124,7 @@ def trail():
         form.actor.choices.append(SelectChoice(str(filters.actor_id), rows[0].who if rows else f"#{filters.actor_id}"))
     filtered = any(request.args.get(key) for key in FILTER_KEYS)
     return render_template("audit.html", rows=rows, page=page, filters=form, filtered=filtered,
-                           query_args=_query_args(), form=EmptyForm(), jobs=jobs.list_jobs(5))
+                           query_args=_query_args(), form=EmptyForm(), jobs=jobs.list_jobs(current_user._get_current_object(), limit=5))
 
 
 @bp.route("/audit/verify", methods=["POST"])
@@ -139,4 +139,4 @@ def verify():
 @bp.route("/jobs/<int:job_id>")
 @requires(Permission.SIGNED_IN)
 def job(job_id):
-    return render_template("job.html", job=jobs.get_job(job_id))
+    return render_template("job.html", job=jobs.job_for(job_id, current_user._get_current_object()))

@@ -255,7 +255,7 @@ def draw(campaign_id, kind):
 def draw_job(campaign_id, job_id):
     """The draw's job: followed while it runs, then back to the campaign with its outcome."""
     campaign = services.get_campaign(campaign_id)
-    job = jobs.get_job(job_id)
+    job = jobs.job_for(job_id, _user())
     if not job.kind.startswith("draw."):
         abort(404)
     if job.done:

@@ -1,17 +1,16 @@
 """Spreadsheet templates, imports with progress and error lists, exports (Excel 导入导出)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, send_file, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import apply_service_errors
 from spotcheck.platform.web.sheet_forms import SheetUploadForm
+from spotcheck.tasks import jobs
 from spotcheck.tasks.import_jobs import submit_import
 from spotcheck.tasks.models import Job
 from spotcheck.tenants.spreadsheets import exporting, importing, uploads
@@ -48,8 +47,7 @@ def _forms(**given) -> dict:
 
 
 def _recent_imports() -> list[Job]:
-    return list(db.session.scalars(sa.select(Job).where(Job.kind.in_(list(JOB_KINDS)))
-                                   .order_by(Job.id.desc()).limit(10)))
+    return jobs.list_jobs(current_user._get_current_object(), kinds=JOB_KINDS, limit=10)
 
 
 def _index(forms: dict):

@@ -14,10 +14,13 @@ import csv
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import settings
 
 EXTENSIONS = (".xlsx", ".csv")
 _CSV_FIELD_LIMIT = 1024 * 1024
@@ -29,6 +32,49 @@ class UnreadableFile(ValueError):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+DAMAGED = _l("The workbook is damaged: part of it is not valid Excel content and cannot be read. Open it in "
+              "Excel, save it again as .xlsx (or as CSV), and upload that file.")
+TOO_BIG_UNPACKED = _l("The workbook unpacks to more than %(mb)d MB, more than an import may read. Split it, or save it "
+                      "as CSV.")
+TOO_MANY_TEXTS = _l("The workbook's table of texts unpacks to more than %(mb)d MB, more than an import may hold in "
+                    "memory. Save it as CSV and upload that file.")
+PACKED_TOO_TIGHT = _l("Part of the workbook unpacks to more than %(ratio)d times its packed size, which spreadsheet "
+                      "programs do not write; it is refused for safety. Save it as CSV and upload that file.")
+#: A part that unpacks to more than this many times its packed size, and is large, is a decompression bomb.
+BOMB_RATIO, BOMB_FROM = 100, 16 * 1024 * 1024
+
+
+def _limit(name: str, default_mb: int) -> int:
+    try:
+        value = settings.get(name)
+    except RuntimeError:  # no application settings: the defaults
+        value = None
+    return int(value if value is not None else default_mb) * 1024 * 1024
+
+
+def check_workbook_size(path) -> None:
+    """Refuse, before any part is unpacked, a workbook that would unpack to more than the
+    configured limit (``IMPORT_MAX_UNPACKED_MB``), whose table of shared texts — which any reader
+    holds in memory whole — is over ``IMPORT_MAX_SHARED_STRINGS_MB``, or one of whose parts is
+    packed suspiciously tight (a decompression bomb). The worksheets themselves are read
+    streaming, a row at a time."""
+    total_limit = _limit("IMPORT_MAX_UNPACKED_MB", 1024)
+    texts_limit = _limit("IMPORT_MAX_SHARED_STRINGS_MB", 64)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableFile(_l("The file could not be read as an Excel workbook (.xlsx). "
+                                "Save it again from Excel as .xlsx, or as CSV.")) from None
+    if sum(member.file_size for member in members) > total_limit:
+        raise UnreadableFile(TOO_BIG_UNPACKED % {"mb": total_limit // (1024 * 1024)})
+    for member in members:
+        if member.filename.lower().endswith("sharedstrings.xml") and member.file_size > texts_limit:
+            raise UnreadableFile(TOO_MANY_TEXTS % {"mb": texts_limit // (1024 * 1024)})
+        if member.file_size > BOMB_FROM and member.file_size > BOMB_RATIO * max(member.compress_size, 1):
+            raise UnreadableFile(PACKED_TOO_TIGHT % {"ratio": BOMB_RATIO})
 
 
 class RowSource:
@@ -59,11 +105,14 @@ class RowSource:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
 
+        check_workbook_size(self.path)
         try:
             workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        except (InvalidFileException, zipfile.BadZipFile, OSError):
             raise UnreadableFile(_l("The file could not be read as an Excel workbook (.xlsx). "
                                     "Save it again from Excel as .xlsx, or as CSV.")) from None
+        except (KeyError, ValueError, SyntaxError, EOFError, zlib.error, TypeError, IndexError, AttributeError):
+            raise UnreadableFile(DAMAGED) from None
         try:
             titled = [s for s in workbook.worksheets if self.sheet_title and s.title == self.sheet_title]
             sheet = titled[0] if titled else workbook.worksheets[0]
@@ -72,11 +121,11 @@ class RowSource:
                 if total:
                     self._fraction = min(number / total, 1.0)
                 yield number, list(values)
-        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-            if isinstance(exc, UnreadableFile):
-                raise
-            raise UnreadableFile(_l("The file could not be read as an Excel workbook (.xlsx). "
-                                    "Save it again from Excel as .xlsx, or as CSV.")) from None
+        except UnreadableFile:
+            raise
+        except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, EOFError, zlib.error, TypeError,
+                IndexError, AttributeError):  # SyntaxError: XML that does not parse (ElementTree's ParseError)
+            raise UnreadableFile(DAMAGED) from None
         finally:
             workbook.close()
 
