@@ -1,7 +1,7 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
 from spotcheck.core.audit import AuditEntry  # noqa: F401
 from spotcheck.tasks.models import Job  # noqa: F401
-from spotcheck.tenants.models import ApiToken, Tenant, User  # noqa: F401
+from spotcheck.tenants.models import ApiToken, Tenant, User, UserSession  # noqa: F401
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity  # noqa: F401
 from spotcheck.tenants.inspectors.models import Inspector, Recusal  # noqa: F401
 from spotcheck.tenants.items.models import Item, ItemVersion  # noqa: F401

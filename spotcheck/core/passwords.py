@@ -54,3 +54,11 @@ def verify_password(password_hash: str, password: str) -> bool:
 #: A hash of nothing in particular, checked against when the login is unknown so that the
 #: response time does not tell which logins exist.
 DUMMY_HASH = _hasher.hash("not-a-real-password-Aa1!")
+
+
+def secret_digest(secret: str) -> str:
+    """SHA-256 (hex) of a random secret (an API token, a session key): what is stored of it. A
+    secret of 32 random bytes needs no slow hash; its digest can be looked up directly."""
+    import hashlib
+
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()

@@ -5,7 +5,6 @@ Identity lookups happen before any tenant is known, so they are the platform's o
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,12 +16,14 @@ from spotcheck.core import audit
 from spotcheck.core.commands import ANYONE, command, unit_of_work
 from spotcheck.core.policy import Permission
 from spotcheck.core import clock
+from spotcheck.core.clock import as_utc
+from spotcheck.core.database import is_row_id
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
-from spotcheck.core.passwords import DUMMY_HASH, hash_password, password_problems, verify_password
-from spotcheck.tenants.models import ApiToken, User
+from spotcheck.core.passwords import DUMMY_HASH, hash_password, password_problems, secret_digest, verify_password
+from spotcheck.tenants.models import ApiToken, User, UserSession
 from spotcheck.core.scoping import system_access
-from spotcheck.tenants.services import new_session_stamp
+from spotcheck.tenants.services import end_sessions, new_session_stamp
 
 TOKEN_PREFIX = "sct_"
 
@@ -42,10 +43,13 @@ class Attempt:
 
     user: User | None
     refused: LoginRefused | None = None
+    #: The new session's secret, kept in the signed session cookie (its SHA-256 on the server).
+    session_key: str | None = None
 
 
 @command(ANYONE)
-def attempt_sign_in(login: str, password: str, *, max_failures: int, lock_minutes: int, actor=None) -> Attempt:
+def attempt_sign_in(login: str, password: str, *, max_failures: int, lock_minutes: int, user_agent: str = "",
+                    actor=None) -> Attempt:
     """Check a login and password (登录); after ``max_failures`` wrong passwords in a row the account
     is locked for ``lock_minutes`` (登录失败处理). Every attempt is audited and its outcome (the
     failure count, the lock) kept: a refusal is an outcome, not a failure of the command."""
@@ -76,44 +80,92 @@ def attempt_sign_in(login: str, password: str, *, max_failures: int, lock_minute
         user.failed_logins = 0
         user.locked_until = None
         user.last_login_at = moment
+        key = secrets.token_urlsafe(32)
+        db.session.add(UserSession(tenant_id=user.tenant_id, user_id=user.id, key_hash=_digest(key),
+                                   created_at=moment, last_seen_at=moment, user_agent=(user_agent or "")[:200]))
+        db.session.flush()
         audit.record("auth.login", "user", user.id, actor=user, tenant_id=user.tenant_id)
-    return Attempt(user)
+    return Attempt(user, session_key=key)
 
 
-def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
-    """The user behind ``login`` and ``password``, or :class:`LoginRefused` (the attempt is kept either way)."""
+def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: int, user_agent: str = "") -> Attempt:
+    """A successful sign-in (the user and the new session's key), or :class:`LoginRefused` (the
+    attempt is kept either way)."""
     try:
-        attempt = attempt_sign_in(login, password, max_failures=max_failures, lock_minutes=lock_minutes)
+        attempt = attempt_sign_in(login, password, max_failures=max_failures, lock_minutes=lock_minutes,
+                                  user_agent=user_agent)
     except ValidationFailed:  # characters no login or password holds
         raise LoginRefused(_l("Wrong login or password.")) from None
     if attempt.refused is not None:
         raise attempt.refused
-    return attempt.user
+    return attempt
 
 
-def load_session_user(session_id: str) -> User | None:
-    """The user behind a Flask-Login session id ``tenant:user:stamp``, if still valid."""
+#: A session's last-seen time is written at most this often (not on every request).
+SEEN_EVERY = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    """Who a session cookie belongs to, or why it no longer counts (``idle``, ``ended``)."""
+
+    user: User | None
+    why: str = ""
+
+
+def session_user(session_id: str, session_key: str | None, *, idle: timedelta) -> SessionCheck:
+    """The user behind a Flask-Login session id ``tenant:user:stamp`` and the session's key, if the
+    session is still open on the server: not signed out, not ended by a password change, a
+    deactivation or "sign out everywhere", and used within ``idle``."""
     try:
         tenant_part, user_part, stamp = session_id.split(":")
         tenant_id, user_id = int(tenant_part) or None, int(user_part)
-    except ValueError:
-        return None
-    with system_access("load the signed-in user"):
+    except (ValueError, AttributeError):
+        return SessionCheck(None, "ended")
+    if not session_key or not is_row_id(user_id):
+        return SessionCheck(None, "ended")
+    moment = clock.now()
+    with system_access("check the signed-in session"):
         user = db.session.get(User, user_id)
-    if user is None or user.tenant_id != tenant_id or user.session_stamp != stamp or not user.active:
-        return None
-    return user
+        row = db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == _digest(session_key)))
+        if (user is None or row is None or row.user_id != user.id or row.revoked_at is not None
+                or user.tenant_id != tenant_id or user.session_stamp != stamp or not user.active):
+            return SessionCheck(None, "ended")
+        if moment - as_utc(row.last_seen_at) > idle:
+            with unit_of_work():  # bookkeeping of the platform's own, not an action of the user
+                row.revoked_at = moment
+            return SessionCheck(None, "idle")
+        if moment - as_utc(row.last_seen_at) > SEEN_EVERY:
+            with unit_of_work():
+                row.last_seen_at = moment
+    return SessionCheck(user)
 
 
 @command(Permission.SIGNED_IN)
-def sign_out(*, actor) -> None:
-    """Record the end of a session (退出登录)."""
+def sign_out_everywhere(*, actor) -> int:
+    """End every session of one's own, on every device, this one included (全部退出)."""
+    ended = end_sessions(actor)
+    audit.record("auth.sessions_ended", "user", actor.id, actor=actor, tenant_id=actor.tenant_id,
+                 details={"sessions": ended})
+    return ended
+
+
+@command(Permission.SIGNED_IN)
+def sign_out(*, actor, session_key: str | None = None) -> None:
+    """End this session on the server (退出登录): a copy of its cookie no longer works."""
+    if session_key:
+        with system_access("end a session"):
+            row = db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == _digest(session_key),
+                                                                 UserSession.user_id == actor.id))
+            if row is not None and row.revoked_at is None:
+                row.revoked_at = clock.now()
+                db.session.flush()
     audit.record("auth.logout", "user", actor.id, actor=actor, tenant_id=actor.tenant_id)
 
 
 @command(Permission.SIGNED_IN)
-def change_password(current: str, new: str, *, actor) -> None:
-    """Change one's own password: the current one is required; other sessions are ended."""
+def change_password(current: str, new: str, *, actor, keep_session: str | None = None) -> None:
+    """Change one's own password: the current one is required; every other session is ended."""
     user = actor
     if not verify_password(user.password_hash, current or ""):
         raise ValidationFailed({"current_password": [_l("The current password is wrong.")]})
@@ -123,14 +175,14 @@ def change_password(current: str, new: str, *, actor) -> None:
         raise ValidationFailed({"new_password": [_l("Choose a password different from the current one.")]})
     user.password_hash = hash_password(new)
     user.session_stamp = new_session_stamp()
+    end_sessions(user, keep=keep_session)
     audit.record("user.password_changed", "user", user.id, actor=user, tenant_id=user.tenant_id)
 
 
 # --- personal API tokens ----------------------------------------------------------------
 
 
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+_digest = secret_digest
 
 
 @command(Permission.SIGNED_IN)

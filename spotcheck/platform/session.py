@@ -1,12 +1,17 @@
 """Who is asking (会话): Flask-Login wiring, bearer tokens, idle timeout, CSRF, and the one
-place where the current tenant is taken from the signed-in user."""
-from __future__ import annotations
+place where the current tenant is taken from the signed-in user.
 
-import time
+A browser session is a row on the server (:class:`~spotcheck.tenants.models.UserSession`); the
+signed cookie carries its key. Every request checks the row, so signing out, a password change, a
+deactivation or "sign out everywhere" end every copy of the cookie, and a session idle longer
+than ``SESSION_IDLE_TIMEOUT`` is refused whatever the cookie says. A request carrying a bearer
+token is the token's user; a bearer token that is not valid is a 401, whatever else the request
+carries."""
+from __future__ import annotations
 
 from flask import abort, current_app, flash, g, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from spotcheck.core import text
 from spotcheck.platform import accounts
@@ -25,9 +30,21 @@ def _bearer_secret() -> str | None:
     return None
 
 
+#: Where the session's key lives in the signed cookie.
+SESSION_KEY = "sid"
+
+
 @login_manager.user_loader
 def _load_user(session_id: str):
-    return accounts.load_session_user(session_id)
+    if _bearer_secret() is not None:
+        return None  # the token decides who this is (the request loader)
+    check = accounts.session_user(session_id, session.get(SESSION_KEY),
+                                  idle=current_app.config["SESSION_IDLE_TIMEOUT"])
+    if check.user is None:
+        session.clear()
+        if check.why == "idle":
+            flash(_l("You were signed out after 30 minutes without activity."), "warning")
+    return check.user
 
 
 @login_manager.request_loader
@@ -39,19 +56,6 @@ def _load_user_from_token(req):
     if user is not None:
         g.authenticated_by_token = True
     return user
-
-
-def _expire_idle_session() -> None:
-    if not session.get("_user_id"):
-        return
-    now = int(time.time())
-    seen = session.get("seen", now)
-    if now - seen > current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds():
-        logout_user()
-        session.clear()
-        flash(_l("You were signed out after 30 minutes without activity."), "warning")
-        return
-    session["seen"] = now
 
 
 def _bind_tenant() -> None:
@@ -84,6 +88,13 @@ def _refuse_unstorable_text() -> None:
                                           name=name if not text.has_forbidden(name) else "?")))
 
 
+def _refuse_bad_token() -> None:
+    """A bearer token that is not valid (unknown, revoked, of a deactivated user) is a 401 on every
+    method, before anything else is checked."""
+    if _bearer_secret() is not None and not g.get("authenticated_by_token"):
+        abort(401)
+
+
 def _check_csrf() -> None:
     if request.method in _UNSAFE_METHODS and not g.get("authenticated_by_token"):
         csrf.protect()
@@ -111,8 +122,8 @@ def init_app(app) -> None:
             return
         _refuse_unstorable_text()
         _enforce_declared_access()
-        _expire_idle_session()
         _bind_tenant()
+        _refuse_bad_token()
         _check_csrf()
 
     @app.teardown_request

@@ -101,3 +101,21 @@ class ApiToken(TenantOwned, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+class UserSession(TenantOwned, db.Model):
+    """A signed-in browser session (登录会话), kept on the server so that it can be ended there:
+    signing out, a password change, a deactivation or "sign out everywhere" end every copy of its
+    cookie at once, and a session idle too long is refused whatever the cookie says. Only the
+    SHA-256 of the session's secret is stored."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")

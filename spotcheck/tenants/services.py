@@ -11,11 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from spotcheck.core import audit
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
-from spotcheck.core.passwords import hash_password, password_problems
+from spotcheck.core.clock import now
+from spotcheck.core.passwords import hash_password, password_problems, secret_digest
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.commands import command
 from spotcheck.core.policy import ROLES_BY_TENANT_KIND, Permission, Role
-from spotcheck.tenants.models import Tenant, TenantKind, User
+from spotcheck.tenants.models import ApiToken, Tenant, TenantKind, User, UserSession
 from spotcheck.core.scoping import system_access, tenant_scope
 
 TENANT_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
@@ -216,6 +217,7 @@ def update_user(user: User, *, display_name: str | None = None, roles: list[str]
         user.active = active
         if not active:
             user.session_stamp = new_session_stamp()
+            end_user_access(user)
     if changes:
         db.session.flush()
         audit.record("user.updated", "user", user.id, actor=actor, tenant_id=user.tenant_id, details=changes)
@@ -230,6 +232,30 @@ def unlock_user(user: User, *, actor) -> User:
     user.locked_until = None
     audit.record("user.unlocked", "user", user.id, actor=actor, tenant_id=user.tenant_id)
     return user
+
+
+def end_sessions(user: User, *, keep: str | None = None) -> int:
+    """End the user's open sessions on the server, but the one whose key is ``keep`` (inside a command)."""
+    moment, ended = now(), 0
+    with system_access("end a user's sessions"):
+        rows = db.session.scalars(sa.select(UserSession).where(UserSession.user_id == user.id,
+                                                               UserSession.revoked_at.is_(None))).all()
+        for row in rows:
+            if keep is None or row.key_hash != secret_digest(keep):
+                row.revoked_at, ended = moment, ended + 1
+        db.session.flush()
+    return ended
+
+
+def end_user_access(user: User) -> None:
+    """End every session and revoke every API token of ``user`` (a deactivation: reactivating the
+    account later revives neither)."""
+    end_sessions(user)
+    with system_access("revoke a user's API tokens"):
+        for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
+                                                                  ApiToken.revoked_at.is_(None))):
+            token.revoked_at = now()
+        db.session.flush()
 
 
 def _own(user: User, actor) -> None:

@@ -1,11 +1,12 @@
 """My account: profile, password, personal API tokens."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user, login_user, logout_user
 
 from spotcheck.platform import accounts
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.session import SESSION_KEY
 from spotcheck.core.policy import permissions_of
 from spotcheck.platform.web.forms import EmptyForm, PasswordChangeForm, TokenForm, apply_service_errors, perform
 
@@ -19,7 +20,8 @@ def profile():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(form.current_password.data, form.new_password.data, actor=user)
+            accounts.change_password(form.current_password.data, form.new_password.data, actor=user,
+                                     keep_session=session.get(SESSION_KEY))
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:
@@ -27,7 +29,20 @@ def profile():
             flash(_("Your password has been changed. Other sessions have been signed out."), "success")
             return redirect(url_for("account.profile"))
     permissions = sorted(p.value for p in permissions_of(user.roles))
-    return render_template("account.html", user=user, form=form, permissions=permissions)
+    return render_template("account.html", user=user, form=form, permissions=permissions, end_form=EmptyForm())
+
+
+@bp.route("/sessions/end", methods=["POST"])
+@requires(Permission.SIGNED_IN)
+def sign_out_everywhere():
+    """End every session of mine, on every device, this one included."""
+    if EmptyForm().validate_on_submit():
+        ended = accounts.sign_out_everywhere(actor=current_user._get_current_object())
+        logout_user()
+        session.clear()
+        flash(_("You have been signed out everywhere (%(n)d session(s) ended).", n=ended), "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("account.profile"))
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

@@ -31,6 +31,7 @@ SEP = "、"
 
 #: The label of each key that entries' details use (an unknown key is shown as it is).
 DETAIL_LABELS = {
+    "sessions": _l("Sessions ended"),
     "was": _l("Status before"),
     "dispatches": _l("Times handed to the background service"),
     "login": _l("Login"),

@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from spotcheck.platform import accounts
 from spotcheck.core.clock import SHANGHAI, as_utc
 from spotcheck.platform.permissions import Permission, public, requires
+from spotcheck.platform.session import SESSION_KEY
 from spotcheck.platform.web.forms import EmptyForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -28,10 +29,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(
+            signed_in = accounts.authenticate(
                 form.login.data, form.password.data,
                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                 lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+                user_agent=request.headers.get("User-Agent", ""),
             )
         except accounts.LoginRefused as refused:
             message = str(refused.message)
@@ -42,7 +44,8 @@ def login():
         else:
             session.clear()
             session.permanent = True
-            login_user(user)
+            session[SESSION_KEY] = signed_in.session_key
+            login_user(signed_in.user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", form=form)
 
@@ -50,7 +53,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @requires(Permission.SIGNED_IN)
 def logout():
-    accounts.sign_out(actor=current_user._get_current_object())
+    accounts.sign_out(actor=current_user._get_current_object(), session_key=session.get(SESSION_KEY))
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "user.password_changed": _l("Password changed"),
     "auth.login": _l("Signed in"),
     "auth.logout": _l("Signed out"),
+    "auth.sessions_ended": _l("Sessions ended everywhere"),
     "auth.login_failed": _l("Failed sign-in"),
     "auth.login_refused": _l("Sign-in refused"),
     "token.issued": _l("API token created"),
