@@ -95,8 +95,14 @@ def test_admin_writes_uploads_and_publishes_through_the_pages(rules_app):
 
     replaced = upload(admin, "细则.pdf", PDF + b"% v2\n")
     assert replaced.status_code == 302
-    [stored_again] = stored_files(app)  # the old file is gone
-    assert stored_again != stored and planner.get("/catalog/rules/file").data == PDF + b"% v2\n"
+    # the replacement is a draft: staff see it, the public keeps the published file until it is published
+    assert planner.get("/catalog/rules/file").data == PDF + b"% v2\n"
+    assert app.test_client().get("/public/SCJ/rules/file").data == PDF
+    assert 'id="rules-unpublished"' in admin.get("/catalog/rules").get_data(as_text=True)
+    assert len(stored_files(app)) == 2
+    assert post_form(admin, "/catalog/rules/publish", {}, token_from="/catalog/rules").status_code == 302
+    [stored_again] = stored_files(app)  # the superseded published file is gone
+    assert stored_again != stored and app.test_client().get("/public/SCJ/rules/file").data == PDF + b"% v2\n"
 
 
 def test_rules_document_by_api(rules_app):
@@ -131,6 +137,20 @@ def test_rules_document_by_api(rules_app):
     other = bearer(app, "yjj_admin")
     assert client.get("/api/v1/rules/file", headers=other).status_code == 404
     assert "商务局抽查细则（测试）" not in client.get("/api/v1/rules", headers=other).get_data(as_text=True)
+
+    # an edit of the published document is a draft until it is published again
+    public = app.test_client()
+    edited = client.put("/api/v1/rules", headers=headers, json={"title": "商务局抽查细则（修订稿）", "body": "第一条（修订）"})
+    assert edited.status_code == 200 and edited.json["unpublished_changes"] is True
+    assert edited.json["published_title"] == "商务局抽查细则（测试）"
+    page = public.get("/public/SWJ/rules").get_data(as_text=True)
+    assert "商务局抽查细则（测试）" in page and "修订" not in page
+    newer = client.post("/api/v1/rules/file", headers=headers, data={"file": (io.BytesIO(PDF + b"%v3\n"), "新.pdf")})
+    assert newer.status_code == 200 and public.get("/public/SWJ/rules/file").data == PDF
+    republished = client.post("/api/v1/rules/publish", headers=headers)
+    assert republished.status_code == 200 and republished.json["unpublished_changes"] is False
+    assert "第一条（修订）" in public.get("/public/SWJ/rules").get_data(as_text=True)
+    assert public.get("/public/SWJ/rules/file").data == PDF + b"%v3\n"
 
 
 def test_a_file_needs_the_text_first(rules_app):

@@ -78,8 +78,14 @@ class RulesDocumentSchema(Schema):
     sha256 = fields.Str(dump_only=True, allow_none=True)
     file_url = fields.Function(
         lambda d: url_for("Rules.RulesFile", _external=False) if d.stored_name else None, dump_only=True)
-    published = fields.Bool(dump_only=True)
+    published = fields.Bool(dump_only=True, metadata={"description": "Published at least once"})
     published_at = fields.DateTime(dump_only=True, allow_none=True)
+    published_title = fields.Str(dump_only=True, allow_none=True,
+                                 metadata={"description": "The title the public sees (the version last published)"})
+    published_sha256 = fields.Str(dump_only=True, allow_none=True,
+                                  metadata={"description": "SHA-256 of the file the public sees"})
+    unpublished_changes = fields.Bool(attribute="has_unpublished_changes", dump_only=True, metadata={
+        "description": "The text or file changed since the last publication: a draft until published again"})
     updated_at = fields.DateTime(dump_only=True)
 
 

@@ -57,9 +57,8 @@ def _page() -> int:
 
 
 def _published_rules():
-    """The current department's rules document if it is published, else ``None``."""
-    document = rules.current_document()
-    return document if document is not None and document.published else None
+    """The current department's rules as last published (never its unpublished draft), or ``None``."""
+    return rules.published_version()
 
 
 @bp.route("")

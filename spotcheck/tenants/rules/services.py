@@ -2,6 +2,7 @@
 web root), publication."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -79,23 +80,56 @@ def attach_file(filename: str, stream, *, actor) -> RulesDocument:
     document.updated_at = now()
     audit.record("rules.file_attached", "rules_document", document.id, actor=actor,
                  details={"file": document.file_name, "size": document.size, "sha256": document.sha256})
-    storage.delete_after_commit(old)
+    if old != document.published_stored_name:  # the public keeps the published file until the next publication
+        storage.delete_after_commit(old)
     return document
 
 
 @command(Permission.CATALOG_MANAGE)
 def publish(*, actor) -> RulesDocument:
-    """Publish the rules document on the public portal."""
+    """Publish the rules document on the public portal: the working text and file become the version
+    the public sees (an edit of a published document stays a draft until it is published again)."""
     document = current_document()
     if document is None:
         raise NotFound(_l("There is no rules document yet."))
+    superseded = document.published_stored_name
+    for working, public in RulesDocument.VERSIONED:
+        setattr(document, public, getattr(document, working))
     document.published, document.published_at = True, now()
+    if superseded and superseded != document.stored_name:
+        storage.delete_after_commit(superseded)
     audit.record("rules.published", "rules_document", document.id, actor=actor, details={"sha256": document.sha256})
     return document
 
 
-def file_path(document: RulesDocument) -> Path:
-    """The stored file of ``document`` (a key the server chose, never a name from a request)."""
+@dataclass(frozen=True)
+class PublishedRules:
+    """What the public sees of a department's rules document: the version last published."""
+
+    title: str
+    body: str
+    file_name: str | None
+    stored_name: str | None
+    media_type: str | None
+    size: int | None
+    sha256: str | None
+    published_at: object
+
+
+def published_version() -> PublishedRules | None:
+    """The current department's rules as last published, or None if never published."""
+    document = current_document()
+    if document is None or not document.published:
+        return None
+    return PublishedRules(title=document.published_title or "", body=document.published_body or "",
+                          file_name=document.published_file_name, stored_name=document.published_stored_name,
+                          media_type=document.published_media_type, size=document.published_size,
+                          sha256=document.published_sha256, published_at=document.published_at)
+
+
+def file_path(document) -> Path:
+    """The stored file of ``document`` (the working draft, or a :class:`PublishedRules`): a key the
+    server chose, never a name from a request."""
     if not storage.exists(document.stored_name):
         raise NotFound(_l("No file is attached."))
     return storage.path(document.stored_name)
