@@ -144,3 +144,27 @@ def test_a_stored_control_character_never_breaks_an_export(app):
     assert export.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(export.data), read_only=True)
     assert "ctltag" in {str(cell) for row in book.active.iter_rows(values_only=True) for cell in row}
+
+
+def test_every_method_not_allowed_says_which_are(app):
+    """A 405 carries the Allow header, on pages and API alike."""
+    client, missing = app.test_client(), []
+    for rule in app.url_map.iter_rules():
+        allowed = rule.methods - {"HEAD", "OPTIONS"}
+        other = next((m for m in ("DELETE", "PUT", "PATCH", "POST", "GET") if m not in allowed), None)
+        if other is None or "static" in rule.endpoint:
+            continue
+        url = _url(rule, 1)
+        answer = client.open(url, method=other)
+        if answer.status_code == 405 and not set(allowed) <= set(
+                (answer.headers.get("Allow") or "").replace(" ", "").split(",")):
+            missing.append(f"{other} {url}: Allow={answer.headers.get('Allow')}")
+    assert not missing, "\n".join(missing)
+
+
+def test_a_change_with_no_body_is_refused(app):
+    client, headers = app.test_client(), bearer(app, "scj_admin")
+    users = client.get("/api/v1/users", headers=headers).json
+    for body in (None, {}):
+        answer = client.patch(f"/api/v1/users/{users[0]['id']}", json=body, headers=headers)
+        assert answer.status_code == 422 and "at least one field" in answer.json["message"]

@@ -210,3 +210,49 @@ def test_a_job_is_read_by_whoever_asked_for_it_and_the_administrator_only(app):
         assert client.get(f"/api/v1/jobs/{job_id}", headers=bearer(app, login)).status_code == status, login
     assert signed_in(app, "scj_inspector").get(f"/jobs/{job_id}").status_code == 404
     assert signed_in(app, "scj_leader").get(f"/jobs/{job_id}").status_code == 200
+
+
+@pytest.mark.postgres
+def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgres_url, monkeypatch):
+    """The draw is checked under the campaign's row lock before a job is queued: of two requests at
+    the same moment one gets the job, the other a 409 — never a second job that fails later."""
+    import threading
+
+    from campaign_world import build, campaign_data, leader_of, planner_of
+    from spotcheck.core.errors import Conflict
+    from spotcheck.tasks.draw_jobs import submit_draw
+    from spotcheck.tenants.campaigns import ceremony, services as campaigns
+
+    monkeypatch.setattr(jobs, "dispatch", lambda *args: True)  # queued, not run: both requests race on the check
+    app = make_app(postgres_url)
+    with app.app_context():
+        world = build()
+        admin = user_named("yjj_admin")
+        with tenant_scope(world["tenant"]):
+            campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
+            campaigns.approve(campaign, actor=leader_of(admin))
+            ceremony.freeze_targets(campaign, actor=planner_of(admin))
+            campaign_id = campaign.id
+        db.engine.dispose()
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def request(label):
+        with app.app_context(), tenant_scope(world["tenant"]):
+            planner = user_named("yjj_planner")
+            campaign = campaigns.get_campaign(campaign_id)
+            barrier.wait()
+            try:
+                submit_draw(campaign, "targets", [label], actor=planner)
+                outcomes.append("queued")
+            except Conflict as refused:
+                outcomes.append(f"409: {refused}")
+
+    threads = [threading.Thread(target=request, args=(f"observer {n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes)[1] == "queued" and sorted(outcomes)[0].startswith("409"), outcomes
+    with app.app_context(), tenant_scope(world["tenant"]):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Job).where(Job.kind == "draw.targets")) == 1
+        db.engine.dispose()

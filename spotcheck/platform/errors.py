@@ -51,7 +51,18 @@ def init_app(app) -> None:
                 body["errors"] = data["messages"]
             response = jsonify(body)
             response.status_code = error.code
+            _keep_headers(error, response)
             if error.code == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="spotcheck"'
             return response
-        return render_template("error.html", status=error.code, message=error.description), error.code
+        response = app.make_response((render_template("error.html", status=error.code, message=error.description),
+                                      error.code))
+        _keep_headers(error, response)
+        return response
+
+
+def _keep_headers(error: HTTPException, response) -> None:
+    """The headers the error carries (``Allow`` of a 405 above all) survive its page or JSON body."""
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value

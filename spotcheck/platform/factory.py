@@ -78,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     api_package.register(api)
     web.register(app)
     web_session.init_app(app)
+    app.before_request(api_package.refuse_empty_changes)  # after who is asking is known
     errors.init_app(app)
     celery_init_app(app)
     from spotcheck.cli import register_app_commands

@@ -4,6 +4,19 @@ from __future__ import annotations
 from flask_smorest import Api
 
 
+def refuse_empty_changes():
+    """A PATCH of the API says what to change: with no body, or an empty object, it is a 422 naming
+    the body (not a change of nothing answered 200)."""
+    from flask import abort, request
+
+    if request.method != "PATCH" or not request.path.startswith("/api/") or request.routing_exception is not None:
+        return None
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not body:
+        abort(422, description="Give at least one field to change, as a JSON object.")
+    return None
+
+
 def register(api: Api) -> None:
     from spotcheck.platform.api import (
         campaigns, directory, imports, inspectors, items, jobs, me, plans, rules, tenants, tokens, users,

@@ -34,18 +34,19 @@ class PlanLineSchema(Schema):
 
 
 class PlanLineUpdateSchema(Schema):
-    ratio_bp = Int(required=True, metadata={"description": "Planned ratio in basis points, 0–10000"})
-    frequency = fields.Str(load_default="")
-    months = fields.List(Int(), load_default=list)
+    ratio_bp = Int(required=True, metadata={"description": "Planned ratio in basis points, 0–10000", "minimum": 0,
+                                            "maximum": 10000})
+    frequency = fields.Str(load_default="", metadata={"maxLength": 100})
+    months = fields.List(Int(metadata={"minimum": 1, "maximum": 12}), load_default=list)
     methods = fields.List(fields.Str(), load_default=list,
                           metadata={"description": "检查方式 codes (or Chinese names): " + _codes(reference.CHECK_METHODS)})
 
 
 class PlanCreateSchema(Schema):
-    year = Int(required=True)
+    year = Int(required=True, metadata={"minimum": 2000, "maximum": 2100})
     half = Int(load_default=None, allow_none=True,
-                      metadata={"description": "None for the whole year, 1 or 2 for a half-year plan"})
-    title = fields.Str(load_default="")
+               metadata={"description": "None for the whole year, 1 or 2 for a half-year plan", "enum": [1, 2, None]})
+    title = fields.Str(required=True, metadata={"minLength": 1, "maxLength": 200})
 
 
 class PlanSchema(Schema):
@@ -93,7 +94,8 @@ _FIELD_TYPES = {
 #: A campaign's fields as the API takes them (generated from the one field list; the campaign
 #: commands check the values).
 CampaignFieldsSchema = Schema.from_dict({
-    field.name: _FIELD_TYPES[field.kind](allow_none=field.nullable, metadata={"description": field.description})
+    field.name: _FIELD_TYPES[field.kind](allow_none=field.nullable,
+                                         metadata={"description": field.description, **field.limits})
     for field in campaign_fields.fields()}, name="CampaignFieldsSchema")
 
 
@@ -139,18 +141,21 @@ class DrawSchema(Schema):
 
 
 class DrawRequestSchema(Schema):
-    public_inputs = fields.List(fields.Str(), load_default=list, metadata={
+    public_inputs = fields.List(fields.Str(metadata={"maxLength": 200}), load_default=list, metadata={
+        "maxItems": 20,
         "description": "The observers' inputs, one string each (at most 20, one line of at most 200 characters). "
                        "A draw without outside inputs relies on the operator alone."})
 
 
 class ReplaceTargetSchema(Schema):
-    reason = fields.Str(load_default="", metadata={"description": _codes(TARGET_REPLACEMENT_REASONS)
-                                                   + " (an entity that cannot be found is a finding, not a reason)"})
+    reason = fields.Str(required=True, metadata={"description": _codes(TARGET_REPLACEMENT_REASONS)
+                                                 + " (an entity that cannot be found is a finding, not a reason)",
+                                                 "enum": list(TARGET_REPLACEMENT_REASONS)})
 
 
 class ReplaceInspectorSchema(Schema):
-    reason = fields.Str(load_default="", metadata={"description": _codes(INSPECTOR_REPLACEMENT_REASONS)})
+    reason = fields.Str(required=True, metadata={"description": _codes(INSPECTOR_REPLACEMENT_REASONS),
+                                                 "enum": list(INSPECTOR_REPLACEMENT_REASONS)})
 
 
 class TeamMemberSchema(Schema):

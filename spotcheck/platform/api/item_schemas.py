@@ -20,24 +20,26 @@ def _codes(table: dict[str, str]) -> str:
 class ItemFieldsSchema(Schema):
     """The editable fields of an item (seed 003, 附件1)."""
 
-    name = fields.Str(metadata={"description": "事项名称 (required when creating)"})
-    sub_item = fields.Str(metadata={"description": "子项"})
+    name = fields.Str(metadata={"maxLength": 200, "description": "事项名称 (required when creating)"})
+    sub_item = fields.Str(metadata={"maxLength": 200, "description": "子项"})
     legal_basis = fields.Str(metadata={"description": "检查依据"})
-    checking_body = fields.Str(metadata={"description": "检查主体"})
-    target_type = fields.Str(metadata={"description": "抽查对象"})
+    checking_body = fields.Str(metadata={"maxLength": 200, "description": "检查主体"})
+    target_type = fields.Str(metadata={"maxLength": 200, "description": "抽查对象"})
     content = fields.Str(metadata={"description": "检查内容"})
     methods = fields.List(fields.Str(), metadata={
         "description": "检查方式, codes (or Chinese names): " + _codes(reference.CHECK_METHODS)})
-    ratio = fields.Str(metadata={"description": "比例, e.g. 不低于5%"})
-    frequency = fields.Str(metadata={"description": "频次, e.g. 每年1次"})
+    ratio = fields.Str(metadata={"maxLength": 100, "description": "比例, e.g. 不低于5%"})
+    frequency = fields.Str(metadata={"maxLength": 100, "description": "频次, e.g. 每年1次"})
     inspector_categories = fields.List(fields.Str(), metadata={
         "description": "执法类别 required of the inspectors, codes (or Chinese names): "
                        + _codes(reference.ENFORCEMENT_CATEGORIES)})
     inspector_requirements = fields.Str(metadata={"description": "检查人员要求"})
     result_use = fields.Str(metadata={"description": "检查结果的运用情形"})
     remarks = fields.Str(metadata={"description": "备注"})
-    field = fields.Str(metadata={"description": "领域: " + _codes(reference.ITEM_FIELDS)})
-    kind = fields.Str(metadata={"description": "类别: " + _codes(reference.ITEM_KINDS)})
+    field = fields.Str(metadata={"description": "领域: " + _codes(reference.ITEM_FIELDS),
+                                 "enum": [*reference.ITEM_FIELDS, *reference.ITEM_FIELDS.values()]})
+    kind = fields.Str(metadata={"description": "类别: " + _codes(reference.ITEM_KINDS),
+                                "enum": [*reference.ITEM_KINDS, *reference.ITEM_KINDS.values()]})
     random_check = fields.Bool(metadata={"description": "纳入随机抽查"})
 
 
@@ -50,13 +52,19 @@ class ItemSchema(ItemFieldsSchema):
     updated_at = fields.DateTime(dump_only=True)
 
 
+class ItemCreateSchema(ItemFieldsSchema):
+    """A new item: its name is required."""
+
+    name = fields.Str(required=True, metadata={"minLength": 1, "maxLength": 200, "description": "事项名称"})
+
+
 class ItemUpdateSchema(ItemFieldsSchema):
     reason = fields.Str(load_default="", metadata={
         "description": "Why a published item changes (required for a published item; the change makes a new version)"})
 
 
 class ItemRetireSchema(Schema):
-    reason = fields.Str(load_default="", metadata={"description": "Why the item is retired (required)"})
+    reason = fields.Str(required=True, metadata={"description": "Why the item is retired", "minLength": 1})
 
 
 class ItemListArgsSchema(Schema):

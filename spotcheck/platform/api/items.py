@@ -4,7 +4,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.item_schemas import (
-    ItemCoverageSchema, ItemFieldsSchema, ItemListArgsSchema, ItemRetireSchema, ItemSchema, ItemUpdateSchema,
+    ItemCoverageSchema, ItemCreateSchema, ItemFieldsSchema, ItemListArgsSchema, ItemRetireSchema, ItemSchema, ItemUpdateSchema,
     ItemVersionSchema,
 )
 from spotcheck.platform.permissions import Permission, requires
@@ -24,7 +24,7 @@ class Items(MethodView):
         return services.list_items(args.get("status"))
 
     @requires(Permission.CATALOG_MANAGE)
-    @blp.arguments(ItemFieldsSchema)
+    @blp.arguments(ItemCreateSchema)
     @blp.response(201, ItemSchema)
     def post(self, data):
         """Create an item as a draft (not public until published)"""

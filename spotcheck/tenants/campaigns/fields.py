@@ -6,7 +6,7 @@ saved campaign through :func:`values_of` (the shape the cleaning function takes)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spotcheck.tenants import reference
 
@@ -15,10 +15,13 @@ TEXT, INT, INT_LIST, DATE, MAPPING, CODE = "text", "int", "int_list", "date", "m
 
 @dataclass(frozen=True)
 class Field:
+    """``limits``: what the cleaning function accepts, as OpenAPI states it (minimum, maxLength…)."""
+
     name: str
     kind: str
     description: str
     nullable: bool = False
+    limits: dict = field(default_factory=dict)
 
 
 def _codes(table: dict) -> str:
@@ -29,11 +32,11 @@ def fields() -> tuple[Field, ...]:
     from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
 
     return (
-        Field("title", TEXT, "The campaign's title (at most 200 characters)"),
-        Field("year", INT, "The year of the annual plan it belongs to"),
-        Field("item_ids", INT_LIST, "Published items of my item list"),
+        Field("title", TEXT, "The campaign's title", limits={"minLength": 1, "maxLength": 200}),
+        Field("year", INT, "The year of the annual plan it belongs to", limits={"minimum": 2000, "maximum": 2100}),
+        Field("item_ids", INT_LIST, "Published items of my item list", limits={"minItems": 1}),
         Field("exempt_kind", CODE, "Outside the annual plan (seed 001), with a stated reason: " + _codes(EXEMPT_KINDS),
-              nullable=True),
+              nullable=True, limits={"enum": [*EXEMPT_KINDS, None]}),
         Field("exempt_reason", TEXT, "Why the check is made outside the annual plan"),
         Field("target_filter", MAPPING,
               "Which directory entries are candidates: {categories: [...], industries: [GB/T 4754 prefixes], regions: "
@@ -41,12 +44,13 @@ def fields() -> tuple[Field, ...]:
         Field("strata", MAPPING,
               "Sampling per stratum A, B, C, D (required) and flagged (optional): {\"count\": n} or "
               "{\"ratio_bp\": r, \"min\": m} (r in basis points)"),
-        Field("reserve_size", INT, "Reserves drawn per stratum, 0–50"),
-        Field("team_size", INT, "Inspectors per team, 2–10"),
-        Field("capacity", INT, "Most visits per inspector, or null", nullable=True),
-        Field("window_start", DATE, "First day of the inspections, YYYY-MM-DD"),
-        Field("window_end", DATE, "Last day of the inspections, YYYY-MM-DD"),
-        Field("method", CODE, "检查方式: " + _codes(reference.CHECK_METHODS)),
+        Field("reserve_size", INT, "Reserves drawn per stratum, 0–50", limits={"minimum": 0, "maximum": 50}),
+        Field("team_size", INT, "Inspectors per team, 2–10", limits={"minimum": 2, "maximum": 10}),
+        Field("capacity", INT, "Most visits per inspector, or null", nullable=True, limits={"minimum": 1}),
+        Field("window_start", DATE, "First day of the inspections, YYYY-MM-DD", limits={"format": "date"}),
+        Field("window_end", DATE, "Last day of the inspections, YYYY-MM-DD", limits={"format": "date"}),
+        Field("method", CODE, "检查方式: " + _codes(reference.CHECK_METHODS),
+              limits={"enum": [*reference.CHECK_METHODS, *reference.CHECK_METHODS.values()]}),
     )
 
 
