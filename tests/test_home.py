@@ -16,7 +16,7 @@ def _tasks(client) -> list[tuple[str, str]]:
     if table is None:
         return []
     return [(kind, re.sub(r"<[^>]+>", " ", row).split()[-1])
-            for kind, row in re.findall(r'<tr data-kind="(\w+)">(.*?)</tr>', table.group(1), re.S)]
+            for kind, row in re.findall(r'<tr data-kind="(\w+)"[^>]*>(.*?)</tr>', table.group(1), re.S)]
 
 
 def test_the_next_step_moves_from_the_leader_to_the_planner(app):

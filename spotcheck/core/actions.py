@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spotcheck.core.errors import Conflict
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.errors import Conflict, Forbidden
 from spotcheck.core.policy import Permission, has_permission, require
 
 
@@ -25,6 +27,13 @@ class Action:
     permission: Permission
     possible: Callable[[object], bool]
     refusal: object
+    #: Who among the permission's holders may take it (e.g. only the visit's team leader):
+    #: ``who(obj, actor)``; otherwise Forbidden with ``who_refusal``.
+    who: Callable[[object, object], bool] | None = None
+    who_refusal: object = None
+
+    def by_whom(self, obj, actor) -> bool:
+        return self.who is None or self.who(obj, actor)
 
 
 class Actions:
@@ -36,7 +45,8 @@ class Actions:
     def allowed(self, obj, actor) -> frozenset[str]:
         """The names of the actions ``actor`` may take on ``obj`` now."""
         return frozenset(name for name, action in self.by_name.items()
-                         if has_permission(actor, action.permission) and action.possible(obj))
+                         if has_permission(actor, action.permission) and action.possible(obj)
+                         and action.by_whom(obj, actor))
 
     def check_state(self, obj, name: str) -> None:
         """Refuse (Conflict) unless the object's state allows ``name`` (the permission is checked elsewhere)."""
@@ -45,6 +55,10 @@ class Actions:
             raise Conflict(action.refusal(obj) if callable(action.refusal) else action.refusal)
 
     def require(self, obj, actor, name: str) -> None:
-        """Refuse (Forbidden without the permission, Conflict in the wrong state) unless ``name`` is allowed."""
-        require(actor, self.by_name[name].permission)
+        """Refuse (Forbidden without the permission or when the actor is not the one who may,
+        Conflict in the wrong state) unless ``name`` is allowed."""
+        action = self.by_name[name]
+        require(actor, action.permission)
+        if not action.by_whom(obj, actor):
+            raise Forbidden(action.who_refusal or _l("You are not allowed to do this."))
         self.check_state(obj, name)

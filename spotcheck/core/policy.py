@@ -50,6 +50,12 @@ class Permission(str, enum.Enum):
     CAMPAIGNS_EDIT = "campaigns.edit"
     #: Approve: submit plans for filing (报备), approve campaigns, publish.
     CAMPAIGNS_APPROVE = "campaigns.approve"
+    #: Record the results of the visits one is on (检查结果录入); the team leader (组长) submits them.
+    RESULTS_ENTER = "results.enter"
+    #: Review submitted results: approve or return them with reasons (审核).
+    RESULTS_REVIEW = "results.review"
+    #: Publish approved results (公示) and correct published ones (更正).
+    RESULTS_PUBLISH = "results.publish"
     #: File or return the departments' plans (备案), as the justice bureau.
     PLANS_REVIEW = "plans.review"
     #: Create platform administrators: the operator at the server's console only (no role holds it).
@@ -64,10 +70,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   Permission.CATALOG_VIEW, Permission.CATALOG_MANAGE, Permission.REGISTRY_MANAGE,
                                   Permission.INSPECTORS_PERSONAL_DATA, Permission.CAMPAIGNS_VIEW}),
     Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.CAMPAIGNS_VIEW,
-                             Permission.CAMPAIGNS_EDIT}),
+                             Permission.CAMPAIGNS_EDIT, Permission.RESULTS_PUBLISH}),
     Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW, Permission.CATALOG_VIEW,
-                            Permission.CAMPAIGNS_VIEW, Permission.CAMPAIGNS_APPROVE}),
-    Role.inspector: frozenset({Permission.SIGNED_IN}),
+                            Permission.CAMPAIGNS_VIEW, Permission.CAMPAIGNS_APPROVE, Permission.RESULTS_REVIEW}),
+    Role.inspector: frozenset({Permission.SIGNED_IN, Permission.RESULTS_ENTER}),
     Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.CATALOG_VIEW,
                                  Permission.REGISTRY_MANAGE}),
     Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW,

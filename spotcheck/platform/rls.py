@@ -10,6 +10,7 @@ from __future__ import annotations
 from spotcheck.platform.config import DEFAULT_DB_ROLE
 
 POLICY = "tenant_isolation"
+PUBLIC_READ = "public_read"
 
 _PREDICATE = (
     "(current_setting('app.all_tenants', true) = 'on' "
@@ -24,6 +25,24 @@ def enable(op, table: str) -> None:
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     op.execute(f"CREATE POLICY {POLICY} ON {table} USING {_PREDICATE} WITH CHECK {_PREDICATE}")
+
+
+def enable_public_read(op, table: str) -> None:
+    """A public register (the published results): anyone may read every row; rows are written
+    only in their own tenant, as in :func:`enable`."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(f"CREATE POLICY {PUBLIC_READ} ON {table} FOR SELECT USING (true)")
+    op.execute(f"CREATE POLICY {POLICY} ON {table} USING {_PREDICATE} WITH CHECK {_PREDICATE}")
+
+
+def disable_public_read(op, table: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"DROP POLICY IF EXISTS {PUBLIC_READ} ON {table}")
+    disable(op, table)
 
 
 def disable(op, table: str) -> None:

@@ -14,8 +14,23 @@ CAMPAIGN_STATUS = {
     "approved": _l("Approved, draw committed"),
     "targets_drawn": _l("Targets drawn"),
     "inspectors_drawn": _l("Inspectors drawn"),
+    "notified": _l("Handed to the teams"),
     "in_progress": _l("Inspections in progress"),
+    "results_in": _l("Results approved"),
+    "published": _l("Results published"),
+    "closed": _l("Closed"),
 }
+#: 检查 (a visit): its result step by step.
+VISIT_STATUS = {
+    "assigned": _l("To inspect"),
+    "drafting": _l("Result being recorded"),
+    "submitted": _l("Waiting for review"),
+    "returned": _l("Returned for changes"),
+    "approved": _l("Approved, to publish"),
+    "published": _l("Published"),
+}
+#: How close a deadline is.
+DUE_FLAG = {"overdue": _l("Overdue"), "due_soon": _l("Due soon")}
 #: A drawn target: selected, kept in reserve, or replaced (with a reason).
 TARGET_STATUS = {"selected": _l("Selected"), "reserve": _l("Reserve"), "replaced": _l("Replaced")}
 #: 年度检查计划: drafted, submitted for filing (报备), returned, filed (备案), published.

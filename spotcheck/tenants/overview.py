@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -38,17 +39,20 @@ def user_counts() -> list[tuple[str, int]]:
 class Task:
     """Something waiting for the reader: an object and the actions they may take on it now."""
 
-    kind: str  # "campaign", "plan", "item"
+    kind: str  # "campaign", "plan", "item", "visit"
     obj: object
     actions: frozenset[str]
+    due: object = None  # the deadline that matters now (a visit's)
+    flag: str | None = None  # "overdue" / "due_soon"
 
 
 #: The actions that are somebody's next step (editing a draft is always possible: not a task).
 NEXT_STEPS = {
     "campaign": ("approve", "freeze_targets", "draw_targets", "freeze_inspectors", "draw_inspectors",
-                 "designate_leader"),
+                 "designate_leader", "hand_out"),
     "plan": ("submit", "publish"),
     "item": ("publish",),
+    "visit": ("record", "submit", "approve", "return", "publish"),
 }
 
 
@@ -56,8 +60,8 @@ def tasks_for(actor, limit: int = 20) -> list[Task]:
     """What the reader has to do next in their department, as the allowed actions of its campaigns,
     plans and items say (the same rules as the commands; nothing re-derived here). A campaign whose
     teams are drawn waits for team leaders only while some visit has none."""
-    from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
-    from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
+    from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS, visits_without_leader
+    from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
     from spotcheck.tenants.items.models import Item, ItemStatus
     from spotcheck.tenants.items.services import ITEM_ACTIONS
     from spotcheck.tenants.plans.models import Plan, PlanStatus
@@ -68,24 +72,46 @@ def tasks_for(actor, limit: int = 20) -> list[Task]:
     def collect(kind, objects, actions):
         for obj in objects:
             allowed = actions.allowed(obj, actor) & set(NEXT_STEPS[kind])
-            if kind == "campaign" and allowed == {"designate_leader"} and not _visits_without_leader(obj, TeamMember):
+            if kind == "campaign" and allowed == {"designate_leader"} and not visits_without_leader(obj):
                 continue
             if allowed:
                 found.append(Task(kind, obj, frozenset(allowed)))
 
     collect("campaign", db.session.scalars(sa.select(Campaign).where(
         Campaign.status.in_([CampaignStatus.draft, CampaignStatus.approved, CampaignStatus.targets_drawn,
-                             CampaignStatus.inspectors_drawn])).order_by(Campaign.id.desc()).limit(limit)),
+                             CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress]))
+        .order_by(Campaign.id.desc()).limit(limit)),
             CAMPAIGN_ACTIONS)
     collect("plan", db.session.scalars(sa.select(Plan).where(
         Plan.status.in_([PlanStatus.draft, PlanStatus.returned, PlanStatus.filed])).order_by(Plan.year)), PLAN_ACTIONS)
     collect("item", db.session.scalars(sa.select(Item).where(Item.status == ItemStatus.draft).order_by(Item.code)
                                        .limit(limit)), ITEM_ACTIONS)
-    return found[:limit]
+    return _visit_tasks(actor, limit) + found[:limit]
 
 
-def _visits_without_leader(campaign, TeamMember) -> bool:
-    led = sa.select(TeamMember.entity_id).where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True),
-                                                TeamMember.is_leader.is_(True))
-    return db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
-        TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.entity_id.not_in(led))) > 0
+def _visit_tasks(actor, limit: int) -> list[Task]:
+    """Visits waiting for the reader, most urgent first: the inspector's own visits to record or
+    submit, the results a leader may review, the approved results a planner may publish."""
+    from spotcheck.core.policy import Permission, has_permission
+    from spotcheck.tenants.results import listing
+    from spotcheck.tenants.results.models import VisitStatus
+    from spotcheck.tenants.results.rules import OPEN, VISIT_ACTIONS
+
+    queries = []
+    if has_permission(actor, Permission.RESULTS_ENTER):
+        queries.append(listing.mine(actor).where(sa.or_(
+            listing.Visit.status.in_(OPEN), listing.Visit.status == VisitStatus.submitted)))
+    if has_permission(actor, Permission.RESULTS_REVIEW):
+        queries.append(listing.in_status(VisitStatus.submitted))
+    if has_permission(actor, Permission.RESULTS_PUBLISH):
+        queries.append(listing.in_status(VisitStatus.approved))
+    tasks, seen = [], set()
+    for query in queries:
+        for visit in listing.first(query, limit):
+            allowed = VISIT_ACTIONS.allowed(visit, actor) & set(NEXT_STEPS["visit"])
+            if visit.id in seen or not allowed:
+                continue
+            seen.add(visit.id)
+            tasks.append(Task("visit", visit, frozenset(allowed), listing.due_of(visit), listing.flag_of(visit)))
+    order = {"overdue": 0, "due_soon": 1, None: 2}
+    return sorted(tasks, key=lambda task: (order[task.flag], task.due or date.max))[:limit]

@@ -36,6 +36,38 @@ CHECK_METHODS = {
     "adopted": "采用行政部门检查结果或专业意见",
 }
 
+#: 检查结果类别 (the market-regulation categories of the provincial systems, DESIGN "Result
+#: categories"): a result takes one or more; those under 发现问题待后续处理 are its sub-categories.
+#: 未发现问题 stands alone, and is never chosen for anyone.
+RESULT_CATEGORIES = {
+    "no_problem": "未发现问题",
+    "pending_unpublished_info": "未按规定公示应当公示的信息",
+    "pending_false_info": "公示信息隐瞒真实情况弄虚作假",
+    "pending_unreachable": "通过登记的住所（经营场所）无法联系",
+    "pending_own_rules": "违反本部门其他规定",
+    "pending_other_rules": "违反其他部门规定",
+    "rectified": "发现问题经责令已改正",
+    "no_activity": "未发现开展本次抽查涉及的经营活动",
+    "closed_down": "已关闭停业或正在组织清算",
+    "uncooperative": "不配合检查情节严重",
+    "deregistered": "注销",
+    "revoked": "被吊销",
+    "cancelled": "被撤销",
+    "moved": "迁出",
+}
+#: The group the sub-categories belong to, and its name.
+RESULT_PENDING_PREFIX, RESULT_PENDING_NAME = "pending_", "发现问题待后续处理"
+#: Categories that say a problem was found: the findings must then say what.
+RESULT_PROBLEM_CATEGORIES = frozenset({code for code in RESULT_CATEGORIES if code.startswith("pending_")}
+                                      | {"rectified", "uncooperative"})
+
+
+def result_category_name(code: str) -> str:
+    """A category's name as published: a sub-category with its group (发现问题待后续处理：…)."""
+    name = RESULT_CATEGORIES.get(code, code)
+    return f"{RESULT_PENDING_NAME}：{name}" if code.startswith(RESULT_PENDING_PREFIX) else name
+
+
 #: 领域: market-regulation field or other (the 70 % / 50 % coverage goals of seed 003).
 ITEM_FIELDS = {"market": "市场监管领域", "other": "其他领域"}
 COVERAGE_GOALS_BP = {"market": 7000, "other": 5000}

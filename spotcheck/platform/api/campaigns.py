@@ -92,6 +92,20 @@ class CampaignApprove(MethodView):
         return draw_facts(campaign, "targets")
 
 
+@blp.route("/<int:campaign_id>/hand-out")
+class CampaignHandOut(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.response(200, CampaignSchema)
+    def post(self, campaign_id):
+        """Hand the visits to their teams (检查任务下达): a visit per selected target, once every
+        visit has a team leader; the teams may then record results"""
+        from spotcheck.tenants.results import services as results
+
+        campaign = services.get_campaign(campaign_id)
+        results.hand_out(campaign, actor=_user())
+        return campaign
+
+
 @blp.route(f"/<int:campaign_id>/draws/{KIND}/freeze")
 class DrawFreeze(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)

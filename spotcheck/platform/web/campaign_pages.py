@@ -299,6 +299,19 @@ def _drawn(campaign, kind):
     return record
 
 
+@bp.route("/<int:campaign_id>/hand-out", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def hand_out(campaign_id):
+    """检查任务下达: a visit per selected target, each to its team."""
+    from spotcheck.tenants.results import services as results
+
+    campaign = services.get_campaign(campaign_id)
+    if EmptyForm().validate_on_submit():
+        perform(lambda: results.hand_out(campaign, actor=_user()),
+                lambda visits: _("%(n)d visits are handed to their teams.", n=len(visits)))
+    return _back(campaign_id)
+
+
 # --- after the draws --------------------------------------------------------------------------
 
 

@@ -21,10 +21,12 @@ from flask_login import current_user
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
+from spotcheck.core.policy import has_permission
+from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.platform.web.inspector_forms import InspectorForm, RecusalForm
 from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors import services
+from spotcheck.tenants.results import services as results
 
 bp = Blueprint("inspector_pages", __name__, url_prefix="/catalog/inspectors")
 
@@ -55,7 +57,9 @@ def index():
 def _detail(inspector, *, recusal_form=None, full_id_number=None):
     response = make_response(render_template(
         "inspectors/detail.html", inspector=inspector, recusals=services.list_recusals(inspector),
-        recusal_form=recusal_form or RecusalForm(), button_form=EmptyForm(), full_id_number=full_id_number))
+        recusal_form=recusal_form or RecusalForm(), button_form=EmptyForm(), full_id_number=full_id_number,
+        linked_user=results.linked_user(inspector),
+        link_choices=results.linkable_users(inspector) if has_permission(current_user, Permission.USERS_MANAGE) else []))
     if full_id_number is not None:
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -140,3 +144,19 @@ def withdraw_recusal(inspector_id, recusal_id):
         services.withdraw_recusal(recusal_id, actor=current_user._get_current_object())
         flash(_("Recusal withdrawn."), "success")
     return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#recusals")
+
+
+@bp.route("/<int:inspector_id>/account", methods=["POST"])
+@requires(Permission.USERS_MANAGE)
+def link_account(inspector_id):
+    """Link the inspector to their user account (or unlink it), so they see their visits."""
+    inspector = services.get_inspector(inspector_id)
+    if EmptyForm().validate_on_submit():
+        value = request.form.get("user_id", "")
+        user_id = int(value) if value.isdigit() and len(value) < 10 else None
+        if value and user_id is None:
+            flash(_("No such user in this department."), "error")
+        else:
+            perform(lambda: results.link_inspector(inspector, user_id, actor=current_user._get_current_object()),
+                    _("The inspector's account is linked.") if user_id else _("The inspector's account is unlinked."))
+    return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#account")

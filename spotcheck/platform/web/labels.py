@@ -100,6 +100,15 @@ ACTION_LABELS = {
     "draw.target_replaced": _l("Target replaced"),
     "draw.inspector_replaced": _l("Inspector replaced"),
     "team.leader_designated": _l("Team leader named"),
+    "campaign.handed_out": _l("Visits handed to the teams"),
+    "inspector.linked": _l("Inspector linked to a user account"),
+    "inspector.unlinked": _l("Inspector unlinked from a user account"),
+    "result.recorded": _l("Result recorded"),
+    "result.submitted": _l("Result submitted"),
+    "result.returned": _l("Result returned"),
+    "result.approved": _l("Result approved"),
+    "result.published": _l("Result published"),
+    "result.correction_started": _l("Correction of a result started"),
 }
 
 JOB_KIND_LABELS = {
@@ -121,6 +130,7 @@ OBJECT_LABELS = {
     "rules_document": _l("Rules document"),
     "plan": _l("Plan"),
     "campaign": _l("Campaign"),
+    "visit": _l("Visit"),
     "user": _l("User"),
     "api_token": _l("API token"),
     "job": _l("Job"),
@@ -209,6 +219,15 @@ TASK_LABELS = {
     "designate_leader": _l("Name the team leaders"),
     "submit": _l("Submit for filing (报备)"),
     "publish": _l("Publish"),
+    "hand_out": _l("Hand the visits to the teams"),
+}
+#: A visit's next steps, where they differ from the names above.
+VISIT_TASK_LABELS = {
+    "record": _l("Record the result"),
+    "submit": _l("Submit the result"),
+    "approve": _l("Review the result"),
+    "return": _l("Review the result"),
+    "publish": _l("Publish the result"),
 }
 
 
@@ -216,6 +235,7 @@ def template_helpers() -> dict:
     """The names every template may use for states, codes and numbers (one place for each)."""
     from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
     from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
+    from spotcheck.tenants.results import listing as visit_listing
 
     def named(table):
         return lambda code: domain.name(table, code)
@@ -254,7 +274,12 @@ def template_helpers() -> dict:
         "sex_name": lambda code: reference.SEXES.get(code, code or ""),
         "stratum_label": department_stratum_label,
         "rule_text": rule_text,
-        "task_label": lambda code: TASK_LABELS.get(code, code),
+        "task_label": lambda code, kind=None: (VISIT_TASK_LABELS if kind == "visit" else TASK_LABELS).get(code, code),
+        "visit_status_label": named(domain.VISIT_STATUS),
+        "visit_due": visit_listing.due_of,
+        "visit_flag": visit_listing.flag_of,
+        "due_flag_label": named(domain.DUE_FLAG),
+        "result_category_name": reference.result_category_name,
         "percent": percent,
         "period_label": period_label,
     }

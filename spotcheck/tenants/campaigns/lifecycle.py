@@ -1,7 +1,8 @@
 """A campaign's life cycle (抽查任务流程): which step it allows now, and why not.
 
 draft → approved (the target draw committed) → the target frame frozen → targets drawn →
-the inspector frame frozen → inspectors drawn → in progress. Each draw is a ceremony of its own
+the inspector frame frozen → inspectors drawn → handed to the teams (notified) → in progress →
+results approved → results published (the visits' steps are in :mod:`spotcheck.tenants.results.rules`). Each draw is a ceremony of its own
 (committed, frozen, drawn; DRAW-SPEC "Sequence"). :data:`CAMPAIGN_ACTIONS` is the one statement
 of these rules: the commands require its actions, and the pages and the API show what it allows.
 """
@@ -14,12 +15,12 @@ from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.tenants import labels
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind, TeamMember
 
 #: The campaign status in which each draw is made.
 DRAW_STATUS = {"targets": CampaignStatus.approved, "inspectors": CampaignStatus.targets_drawn}
 #: Once the inspectors are drawn, teams can still change (replacements, team leaders).
-TEAMS_OPEN = (CampaignStatus.inspectors_drawn, CampaignStatus.in_progress)
+TEAMS_OPEN = (CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress)
 
 
 def draw_of(campaign: Campaign, kind: str, *, for_update: bool = False) -> Draw | None:
@@ -59,6 +60,24 @@ def _ceremony_step(kind: str, before: str):
     return possible, refusal
 
 
+def visits_without_leader(campaign: Campaign) -> int:
+    """How many drawn visits of the campaign have no team leader (组长) yet."""
+    led = sa.select(TeamMember.entity_id).where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True),
+                                                TeamMember.is_leader.is_(True))
+    return db.session.scalar(sa.select(sa.func.count(sa.distinct(TeamMember.entity_id))).where(
+        TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.entity_id.not_in(led)))
+
+
+def _can_hand_out(campaign: Campaign) -> bool:
+    return campaign.status == CampaignStatus.inspectors_drawn and visits_without_leader(campaign) == 0
+
+
+def _hand_out_refusal(campaign: Campaign):
+    if campaign.status == CampaignStatus.inspectors_drawn:
+        return _l("Name the team leader of every visit first (%(n)d without one).", n=visits_without_leader(campaign))
+    return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
+
+
 def _targets_replaceable(campaign: Campaign) -> bool:
     return campaign.status == CampaignStatus.targets_drawn and stage(draw_of(campaign, "inspectors")) == "committed"
 
@@ -78,5 +97,6 @@ CAMPAIGN_ACTIONS = Actions(
            _l("Inspectors can be replaced only after the inspector draw.")),
     Action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
            _l("The team leader is named after the inspector draw.")),
+    Action("hand_out", Permission.CAMPAIGNS_EDIT, _can_hand_out, _hand_out_refusal),
 )
 

@@ -23,7 +23,11 @@ class CampaignStatus(str, enum.Enum):
     approved = "approved"  # by a leader; the target draw is committed
     targets_drawn = "targets_drawn"
     inspectors_drawn = "inspectors_drawn"
-    in_progress = "in_progress"
+    notified = "notified"  # the visits are handed to their teams (检查任务下达)
+    in_progress = "in_progress"  # a result has been recorded
+    results_in = "results_in"  # every visit's result approved
+    published = "published"  # every visit's result published (公示)
+    closed = "closed"  # 办结: no follow-up left open
 
 
 campaign_item = sa.Table(

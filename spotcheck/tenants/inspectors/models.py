@@ -37,6 +37,8 @@ class Inspector(TenantOwned, db.Model):
     expertise: Mapped[str] = mapped_column(sa.String(200), default="")  # 业务专长
     is_expert: Mapped[bool] = mapped_column(default=False)  # 专家 (joins a team in addition)
     active: Mapped[bool] = mapped_column(default=True)
+    #: The person's user account (linked by the department administrator; one person, one link).
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 

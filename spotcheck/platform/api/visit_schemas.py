@@ -1,0 +1,108 @@
+"""Schemas of visits and their results (检查与检查结果)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from spotcheck.platform.api.types import Int
+from spotcheck.tenants import reference
+from spotcheck.tenants.results import listing
+from spotcheck.tenants.results.models import VisitStatus
+from spotcheck.tenants.results.services import FINDINGS_LENGTH, REASON_LENGTH, RECORD_LENGTH
+
+
+def _codes(table: dict) -> str:
+    return ", ".join(f"{code} ({name})" for code, name in table.items())
+
+
+class TeamMemberRefSchema(Schema):
+    name = fields.Function(lambda m: m.inspector.name)
+    cert_no = fields.Function(lambda m: m.inspector.cert_no)
+    is_leader = fields.Bool()
+
+
+class ItemResultSchema(Schema):
+    item_id = Int()
+    item_name = fields.Function(lambda r: r.item.name)
+    categories = fields.Function(lambda r: r.category_codes, metadata={
+        "description": "检查结果类别 codes: " + _codes(reference.RESULT_CATEGORIES)})
+    findings = fields.Str()
+
+
+class VisitSchema(Schema):
+    id = Int()
+    campaign_id = Int()
+    campaign_code = fields.Function(lambda v: v.campaign.code)
+    window_start = fields.Function(lambda v: v.campaign.window_start.isoformat())
+    window_end = fields.Function(lambda v: v.campaign.window_end.isoformat())
+    entity_code = fields.Function(lambda v: v.entity.code)
+    entity_name = fields.Function(lambda v: v.entity.name)
+    entity_address = fields.Function(lambda v: v.entity.address)
+    status = fields.Enum(VisitStatus, by_value=True)
+    checked_on = fields.Date(allow_none=True)
+    method = fields.Str()
+    record = fields.Str()
+    report_due = fields.Date(allow_none=True)
+    publish_due = fields.Date(allow_none=True)
+    due = fields.Function(lambda v: d.isoformat() if (d := listing.due_of(v)) else None, allow_none=True,
+                          metadata={"description": "The deadline that matters now"})
+    due_flag = fields.Function(lambda v: listing.flag_of(v), allow_none=True,
+                               metadata={"description": "overdue / due_soon / null"})
+    submitted_at = fields.DateTime(allow_none=True)
+    submitted_by_name = fields.Str()
+    returned_reason = fields.Str()
+    approved_at = fields.DateTime(allow_none=True)
+    approved_by_name = fields.Str()
+    published_at = fields.DateTime(allow_none=True)
+    version = Int()
+    correction_reason = fields.Str()
+    team = fields.Method("_team")
+    results = fields.List(fields.Nested(ItemResultSchema))
+    actions = fields.Method("_actions", metadata={"description": "What the caller may do with this visit now"})
+
+    def _team(self, visit):
+        from spotcheck.tenants.results.services import team_of
+        return TeamMemberRefSchema(many=True).dump(team_of(visit))
+
+    def _actions(self, visit):
+        from flask_login import current_user
+
+        from spotcheck.tenants.results.rules import VISIT_ACTIONS
+        return sorted(VISIT_ACTIONS.allowed(visit, current_user._get_current_object()))
+
+
+class VisitPageSchema(Schema):
+    rows = fields.List(fields.Nested(VisitSchema))
+    number = Int()
+    pages = Int()
+    total = Int()
+
+
+class VisitQuerySchema(Schema):
+    mine = fields.Bool(load_default=False, metadata={"description": "Only the visits I am on"})
+    status = fields.Enum(VisitStatus, by_value=True, load_default=None)
+    campaign_id = Int(load_default=None, validate=validate.Range(min=1))
+    page = Int(load_default=1, validate=validate.Range(min=1))
+
+
+class ItemResultInputSchema(Schema):
+    categories = fields.List(fields.Str(validate=validate.OneOf(list(reference.RESULT_CATEGORIES))),
+                             load_default=list, metadata={"description": _codes(reference.RESULT_CATEGORIES)})
+    findings = fields.Str(load_default="", validate=validate.Length(max=FINDINGS_LENGTH))
+
+
+class ResultInputSchema(Schema):
+    checked_on = fields.Date(allow_none=True)
+    method = fields.Str(validate=validate.OneOf(["", *reference.CHECK_METHODS]),
+                        metadata={"description": "检查方式: " + _codes(reference.CHECK_METHODS)})
+    record = fields.Str(validate=validate.Length(max=RECORD_LENGTH))
+    items = fields.Dict(keys=fields.Str(validate=validate.Regexp(r"^[0-9]{1,9}$")),
+                        values=fields.Nested(ItemResultInputSchema),
+                        metadata={"description": "Per item id (as a string): its categories and findings"})
+
+
+class ReasonSchema(Schema):
+    reason = fields.Str(required=True, validate=validate.Length(min=2, max=REASON_LENGTH))
+
+
+class PublishSchema(Schema):
+    visit_ids = fields.List(Int(validate=validate.Range(min=1)), required=True, validate=validate.Length(min=1, max=500))

@@ -1,0 +1,115 @@
+"""Visits and results (检查与检查结果): an inspector's visits, recording and submitting results,
+review, publication and correction. Every change is a command; who and when come from the
+caller's session, never from the request."""
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from spotcheck.core.policy import has_permission
+from spotcheck.platform.api.visit_schemas import (
+    PublishSchema, ReasonSchema, ResultInputSchema, VisitPageSchema, VisitQuerySchema, VisitSchema,
+)
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.core.errors import NotFound
+from spotcheck.tenants.results import listing, services
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.rules import membership
+
+PREFIX = "/visits"
+blp = Blueprint("Visits", __name__, description="Visits and their results (检查与检查结果).")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _visit(visit_id: int):
+    """The visit, for a member of its team or a reader of the department's campaigns (else 404)."""
+    visit = services.get_visit(visit_id)
+    if not has_permission(current_user, Permission.CAMPAIGNS_VIEW) and membership(visit, _user()) is None:
+        raise NotFound("No such visit.")
+    return visit
+
+
+@blp.route("")
+class Visits(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.arguments(VisitQuerySchema, location="query")
+    @blp.response(200, VisitPageSchema)
+    def get(self, args):
+        """Visits, most urgent first: mine (an inspector sees only theirs), or the department's by
+        status or campaign"""
+        mine = args["mine"] or not has_permission(current_user, Permission.CAMPAIGNS_VIEW)
+        query = listing.mine(_user()) if mine else listing.every()
+        if args["status"] is not None:
+            query = query.where(Visit.status == args["status"])
+        if args["campaign_id"] is not None:
+            query = query.where(Visit.campaign_id == args["campaign_id"])
+        return listing.page(query, args["page"])
+
+
+@blp.route("/<int:visit_id>")
+class VisitById(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, VisitSchema)
+    def get(self, visit_id):
+        """One visit: the entity, window, team and 组长, the result so far and the allowed actions"""
+        return _visit(visit_id)
+
+
+@blp.route("/<int:visit_id>/result")
+class VisitResult(MethodView):
+    @requires(Permission.RESULTS_ENTER)
+    @blp.arguments(ResultInputSchema)
+    @blp.response(200, VisitSchema)
+    def put(self, data, visit_id):
+        """Record (part of) the result as a draft (a member of the visit's team)"""
+        return services.record_result(_visit(visit_id), data, actor=_user())
+
+
+@blp.route("/<int:visit_id>/submit")
+class VisitSubmit(MethodView):
+    @requires(Permission.RESULTS_ENTER)
+    @blp.response(200, VisitSchema)
+    def post(self, visit_id):
+        """Submit the complete result for review (the team leader)"""
+        return services.submit_result(_visit(visit_id), actor=_user())
+
+
+@blp.route("/<int:visit_id>/approve")
+class VisitApprove(MethodView):
+    @requires(Permission.RESULTS_REVIEW)
+    @blp.response(200, VisitSchema)
+    def post(self, visit_id):
+        """Approve a submitted result (a leader who did not record or submit it)"""
+        return services.approve_result(_visit(visit_id), actor=_user())
+
+
+@blp.route("/<int:visit_id>/return")
+class VisitReturn(MethodView):
+    @requires(Permission.RESULTS_REVIEW)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, VisitSchema)
+    def post(self, data, visit_id):
+        """Return a submitted result to the team with the reasons"""
+        return services.return_result(_visit(visit_id), data["reason"], actor=_user())
+
+
+@blp.route("/<int:visit_id>/correction")
+class VisitCorrection(MethodView):
+    @requires(Permission.RESULTS_PUBLISH)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, VisitSchema)
+    def post(self, data, visit_id):
+        """Start the correction (更正) of a published result, with the reason (published with it)"""
+        return services.start_correction(_visit(visit_id), data["reason"], actor=_user())
+
+
+@blp.route("/publish")
+class VisitPublish(MethodView):
+    @requires(Permission.RESULTS_PUBLISH)
+    @blp.arguments(PublishSchema)
+    @blp.response(200, VisitSchema(many=True))
+    def post(self, data):
+        """Publish approved results (one or many) on the public portal"""
+        return services.publish_results(data["visit_ids"], actor=_user())

@@ -1,0 +1,209 @@
+"""Visit pages (检查与检查结果): an inspector's visits and the result form, the leader's review
+queue, the planner's publication queue. Every button is an allowed action of the visit
+(:data:`~spotcheck.tenants.results.rules.VISIT_ACTIONS`); every change is a command."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, user_message
+from spotcheck.core.policy import has_permission
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.forms import EmptyForm, perform
+from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.results import listing, services
+from spotcheck.tenants.results.models import VisitStatus
+from spotcheck.tenants.results.rules import VISIT_ACTIONS, membership
+
+bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _page() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and len(value) < 7 else 0
+
+
+def _visit(visit_id: int):
+    """The visit, for a team member or anyone who reads the department's campaigns; else 404."""
+    visit = services.get_visit(visit_id)
+    if not has_permission(current_user, Permission.CAMPAIGNS_VIEW) and membership(visit, _user()) is None:
+        raise NotFound(_("No such visit."))
+    return visit
+
+
+@bp.route("/mine")
+@requires(Permission.RESULTS_ENTER)
+def mine():
+    """我的检查: the visits the signed-in inspector is on, most urgent first."""
+    page = listing.page(listing.mine(_user()), _page())
+    return render_template("visits/list.html", page=page, heading=_("My visits"), endpoint="visit_pages.mine",
+                           intro=_("The visits you are on. Record the result of each item; the team leader submits it."))
+
+
+@bp.route("/review")
+@requires(Permission.RESULTS_REVIEW)
+def review():
+    """待审核: submitted results waiting for a leader."""
+    page = listing.page(listing.in_status(VisitStatus.submitted), _page())
+    return render_template("visits/list.html", page=page, heading=_("Results to review"),
+                           endpoint="visit_pages.review",
+                           intro=_("Approve each result or return it to the team saying what must change. "
+                                   "You cannot review a result you recorded."))
+
+
+@bp.route("/publication")
+@requires(Permission.RESULTS_PUBLISH)
+def publication():
+    """待公示: approved results, published one by one or many at once."""
+    page = listing.page(listing.in_status(VisitStatus.approved), _page())
+    return render_template("visits/list.html", page=page, heading=_("Results to publish"),
+                           endpoint="visit_pages.publication", publish_form=EmptyForm(),
+                           intro=_("Approved results are published on the public portal within 20 working days "
+                                   "of their approval. Publication cannot be undone; a published result is "
+                                   "changed only by a correction, which the public sees."))
+
+
+@bp.route("/campaign/<int:campaign_id>")
+@requires(Permission.CAMPAIGNS_VIEW)
+def of_campaign(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    page = listing.page(listing.of_campaign(campaign.id), _page())
+    return render_template("visits/list.html", page=page, campaign=campaign,
+                           heading=_("Visits of %(code)s", code=campaign.code), endpoint="visit_pages.of_campaign",
+                           endpoint_args={"campaign_id": campaign.id}, intro="")
+
+
+@bp.route("/<int:visit_id>")
+@requires(Permission.SIGNED_IN)
+def detail(visit_id):
+    return _render(_visit(visit_id))
+
+
+def _render(visit, status: int = 200, errors: dict | None = None, values: dict | None = None):
+    user = _user()
+    results = {result.item_id: result for result in visit.results}
+    return render_template(
+        "visits/detail.html", visit=visit, results=results, team=services.team_of(visit),
+        actions=VISIT_ACTIONS.allowed(visit, user), me=membership(visit, user), form=EmptyForm(),
+        errors=errors or {}, values=values, due=listing.due_of(visit), flag=listing.flag_of(visit),
+        missing=services.missing_for_submission(visit) if visit.status in (VisitStatus.drafting,
+                                                                          VisitStatus.returned) else {},
+        categories=reference.RESULT_CATEGORIES, methods=reference.CHECK_METHODS), status
+
+
+def _form_data(visit) -> dict:
+    """The result form as the command takes it."""
+    form = request.form
+    data = {"checked_on": form.get("checked_on", ""), "method": form.get("method", ""),
+            "record": form.get("record", ""), "items": {}}
+    for item in visit.campaign.items:
+        data["items"][str(item.id)] = {"categories": form.getlist(f"item-{item.id}-categories"),
+                                       "findings": form.get(f"item-{item.id}-findings", "")}
+    return data
+
+
+@bp.route("/<int:visit_id>/result", methods=["POST"])
+@requires(Permission.RESULTS_ENTER)
+def record(visit_id):
+    visit = _visit(visit_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+    data = _form_data(visit)
+    try:
+        services.record_result(visit, data, actor=_user())
+    except ValidationFailed as failed:
+        return _render(services.get_visit(visit_id), 422, failed.errors, data)
+    except Conflict as refused:
+        flash(user_message(refused), "error")
+        return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+    if request.form.get("then") == "submit":
+        return _submit(visit_id)
+    flash(_("The result is saved as a draft."), "success")
+    return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+
+
+def _submit(visit_id):
+    visit = services.get_visit(visit_id)
+    try:
+        services.submit_result(visit, actor=_user())
+    except ValidationFailed as failed:
+        return _render(services.get_visit(visit_id), 422, failed.errors)
+    except (Conflict, Forbidden) as refused:
+        flash(user_message(refused), "error")
+        return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+    flash(_("The result is submitted for review."), "success")
+    return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+
+
+@bp.route("/<int:visit_id>/submit", methods=["POST"])
+@requires(Permission.RESULTS_ENTER)
+def submit(visit_id):
+    _visit(visit_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+    return _submit(visit_id)
+
+
+@bp.route("/<int:visit_id>/approve", methods=["POST"])
+@requires(Permission.RESULTS_REVIEW)
+def approve(visit_id):
+    visit = _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        perform(lambda: services.approve_result(visit, actor=_user()),
+                lambda v: _("The result is approved. Publication is due by %(due)s.", due=v.publish_due.isoformat()),
+                refusals=(ValidationFailed, Conflict, Forbidden))
+    return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+
+
+@bp.route("/<int:visit_id>/return", methods=["POST"])
+@requires(Permission.RESULTS_REVIEW)
+def send_back(visit_id):
+    visit = _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.return_result(visit, request.form.get("reason", ""), actor=_user())
+        except ValidationFailed as failed:
+            return _render(services.get_visit(visit_id), 422, failed.errors)
+        except (Conflict, Forbidden) as refused:
+                flash(user_message(refused), "error")
+        else:
+                flash(_("The result is returned to the team."), "success")
+    return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+
+
+@bp.route("/<int:visit_id>/correct", methods=["POST"])
+@requires(Permission.RESULTS_PUBLISH)
+def correct(visit_id):
+    visit = _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.start_correction(visit, request.form.get("reason", ""), actor=_user())
+        except ValidationFailed as failed:
+            return _render(services.get_visit(visit_id), 422, failed.errors)
+        except Conflict as refused:
+                flash(user_message(refused), "error")
+        else:
+                flash(_("The correction is started: the team records the corrected result, a leader approves it, "
+                    "and it is published as a new version."), "success")
+    return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+
+
+@bp.route("/publish", methods=["POST"])
+@requires(Permission.RESULTS_PUBLISH)
+def publish():
+    """Publish the results ticked on the publication queue (or the one of a visit's page)."""
+    ids = [int(v) for v in request.form.getlist("visit_ids") if v.isdigit() and len(v) < 10]
+    back = request.form.get("back") == "visit" and len(ids) == 1
+    if EmptyForm().validate_on_submit():
+        perform(lambda: services.publish_results(ids, actor=_user()),
+                lambda visits: _("%(n)d results published.", n=len(visits)),
+                refusals=(ValidationFailed, Conflict, NotFound))
+    if back:
+        return redirect(url_for("visit_pages.detail", visit_id=ids[0]))
+    return redirect(url_for("visit_pages.publication"))

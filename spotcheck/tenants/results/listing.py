@@ -1,0 +1,66 @@
+"""Reading visits for the pages and the API: an inspector's own visits, a review or publication
+queue, a campaign's visits — each with the deadline that matters now and its flag."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from spotcheck.core.database import db
+from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.paging import NumberedPage, paginate
+from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.results.models import Visit, VisitStatus
+from spotcheck.tenants.results.rules import OPEN
+
+PER_PAGE = 50
+
+
+def mine(actor) -> sa.Select:
+    """The visits the actor is on (through their linked inspector entry), only those."""
+    user_id = getattr(actor, "id", None)
+    on_team = (sa.select(TeamMember.id).join(Inspector, Inspector.id == TeamMember.inspector_id)
+               .where(TeamMember.campaign_id == Visit.campaign_id, TeamMember.entity_id == Visit.entity_id,
+                      TeamMember.active.is_(True), Inspector.user_id == user_id))
+    return sa.select(Visit).where(sa.exists(on_team)) if user_id is not None else sa.select(Visit).where(sa.false())
+
+
+def every() -> sa.Select:
+    """Every visit of the department."""
+    return sa.select(Visit)
+
+
+def in_status(*statuses: VisitStatus) -> sa.Select:
+    return sa.select(Visit).where(Visit.status.in_(statuses))
+
+
+def of_campaign(campaign_id: int) -> sa.Select:
+    return sa.select(Visit).where(Visit.campaign_id == campaign_id)
+
+
+def ordered(query: sa.Select) -> sa.Select:
+    """Most urgent first: by the deadline that matters now, then by id."""
+    return query.order_by(sa.func.coalesce(Visit.publish_due, Visit.report_due).asc().nulls_last(), Visit.id)
+
+
+def page(query: sa.Select, number: int = 1, per_page: int = PER_PAGE) -> NumberedPage:
+    return paginate(ordered(query), page=number, per_page=per_page, make=lambda row: row[0])
+
+
+def first(query: sa.Select, limit: int = 200) -> list[Visit]:
+    return list(db.session.scalars(ordered(query).limit(limit)))
+
+
+def due_of(visit: Visit) -> date | None:
+    """The deadline that matters in the visit's present state: the check window's end until the
+    check date is recorded, then the report's; publication once approved; none once published."""
+    if visit.status in OPEN or visit.status == VisitStatus.submitted:
+        return visit.report_due or visit.campaign.window_end
+    if visit.status == VisitStatus.approved:
+        return visit.publish_due
+    return None
+
+
+def flag_of(visit: Visit, on: date | None = None) -> str | None:
+    return deadlines.flag(due_of(visit), on)

@@ -1,0 +1,137 @@
+"""Visits (检查), their results (检查结果) per item, and the public register of published results (公示).
+
+A visit is one drawn target of a campaign with its team; it is created when the campaign is
+handed to the teams (检查任务下达). Its result is recorded per item — the result categories a
+row each (never a comma string) — reviewed by a leader and then published: publication writes a
+:class:`PublishedResult`, a frozen copy of what the public may read. A correction (更正) goes
+through the same steps again and publishes a new version; the public sees the newest one and
+that it was corrected.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
+from spotcheck.core.scoping import TenantOwned
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.items.models import Item
+
+
+class VisitStatus(str, enum.Enum):
+    """A visit's result, step by step (the rules are in :mod:`spotcheck.tenants.results.rules`)."""
+
+    assigned = "assigned"  # 待检查: handed to the team, nothing recorded
+    drafting = "drafting"  # 录入中
+    submitted = "submitted"  # 待审核: submitted by the team leader (or imported)
+    returned = "returned"  # 已退回: the reviewer asked for changes
+    approved = "approved"  # 待公示
+    published = "published"  # 已公示
+
+
+class Visit(TenantOwned, db.Model):
+    """One visit (检查) of a campaign: a drawn entity and its team; its result and deadlines."""
+
+    __tablename__ = "visit"
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "entity_id", name="uq_visit_campaign_entity"),
+                      sa.Index("ix_visit_tenant_status", "tenant_id", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
+    status: Mapped[VisitStatus] = mapped_column(
+        sa.Enum(VisitStatus, name="visit_status", native_enum=False, length=16), default=VisitStatus.assigned)
+    checked_on: Mapped[date | None] = mapped_column(sa.Date)  # 检查日期
+    method: Mapped[str] = mapped_column(sa.String(24), default="")  # 核查方式 (code)
+    record: Mapped[str] = mapped_column(sa.Text, default="")  # 检查记录 / 现场笔录
+    #: The report is due 5 working days after the check (seed 002), stored when the check date is set.
+    report_due: Mapped[date | None] = mapped_column(sa.Date)
+    #: Publication is due 20 working days after approval, stored at approval.
+    publish_due: Mapped[date | None] = mapped_column(sa.Date)
+    #: Whether a due date above was counted Monday–Friday for a year without an official calendar.
+    due_assumed: Mapped[bool] = mapped_column(default=False)
+    #: Everyone who recorded part of this result since it was last published: none may approve it.
+    entered_by: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    source: Mapped[str] = mapped_column(sa.String(16), default="entered")  # entered / imported
+    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    submitted_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    returned_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    returned_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    published_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    version: Mapped[int] = mapped_column(default=0)  # published versions so far
+    correction_reason: Mapped[str] = mapped_column(sa.Text, default="")  # 更正理由 of the version in progress
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+
+    campaign: Mapped[Campaign] = relationship(lazy="joined", innerjoin=True)
+    entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
+    results: Mapped[list["ItemResult"]] = relationship(back_populates="visit", order_by="ItemResult.item_id",
+                                                       cascade="all, delete-orphan")
+
+
+class ItemResult(TenantOwned, db.Model):
+    """The result of one item of a visit: its categories and the findings (检查情况)."""
+
+    __tablename__ = "item_result"
+    __table_args__ = (sa.UniqueConstraint("visit_id", "item_id", name="uq_item_result_visit_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"), index=True)
+    findings: Mapped[str] = mapped_column(sa.Text, default="")
+
+    visit: Mapped[Visit] = relationship(back_populates="results")
+    item: Mapped[Item] = relationship(lazy="joined", innerjoin=True)
+    categories: Mapped[list["ResultCategory"]] = relationship(order_by="ResultCategory.code",
+                                                              cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def category_codes(self) -> list[str]:
+        return [row.code for row in self.categories]
+
+
+class ResultCategory(TenantOwned, db.Model):
+    """One result category (检查结果类别) chosen for an item's result: a row per category."""
+
+    __tablename__ = "result_category"
+    __table_args__ = (sa.UniqueConstraint("item_result_id", "code", name="uq_result_category_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_result_id: Mapped[int] = mapped_column(sa.ForeignKey("item_result.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(32))
+
+
+class PublishedResult(db.Model):
+    """The public register (公示): one published version of a visit's result, frozen as the public
+    reads it. Public by nature, so it is read outside any department's scope; it is written only
+    by the publish command, and nothing in it is personal data (inspectors by name and
+    certificate number only)."""
+
+    __tablename__ = "published_result"
+    __table_args__ = (sa.UniqueConstraint("visit_id", "version", name="uq_published_result_version"),
+                      sa.Index("ix_published_result_entity_current", "entity_id", "current"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id"), index=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"))
+    version: Mapped[int] = mapped_column()
+    current: Mapped[bool] = mapped_column(default=True)  # the newest version of the visit
+    corrected: Mapped[bool] = mapped_column(default=False)  # a correction of an earlier version
+    correction_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    checked_on: Mapped[date] = mapped_column(sa.Date)
+    published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    #: What the public reads: the department, the campaign, method, items with categories and findings, team.
+    content: Mapped[dict] = mapped_column(sa.JSON)
+
+    entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)

@@ -1,0 +1,76 @@
+"""What a visit allows, and to whom (检查结果的流程规则).
+
+assigned / drafting / returned → (the team records; the team leader 组长 submits) → submitted →
+(a leader approves, or returns with reasons) → approved → (a planner publishes) → published →
+(a correction 更正 starts a new version) → drafting … → published again.
+
+Who: only members of the visit's team record its result; only its 组长 submits; nobody who
+recorded or submitted a result may approve or return it (审核与录入分离). :data:`VISIT_ACTIONS` is
+the one statement of these rules: the commands require its actions, the pages and the API show
+what it allows.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.actions import Action, Actions
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission
+from spotcheck.tenants import labels
+from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.results.models import Visit, VisitStatus
+
+#: A result can be recorded in these states.
+OPEN = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returned)
+
+
+def team_query(visit: Visit) -> sa.Select:
+    """The visit's present team (replaced members left out), the 组长 first, then in pick order."""
+    return (sa.select(TeamMember).where(TeamMember.campaign_id == visit.campaign_id,
+                                        TeamMember.entity_id == visit.entity_id, TeamMember.active.is_(True))
+            .order_by(TeamMember.is_leader.desc(), TeamMember.position))
+
+
+def membership(visit: Visit, actor) -> TeamMember | None:
+    """The actor's place on the visit's team (through their linked inspector entry), or ``None``."""
+    user_id = getattr(actor, "id", None)
+    if user_id is None:
+        return None
+    return db.session.scalar(team_query(visit).join(Inspector, Inspector.id == TeamMember.inspector_id)
+                             .where(Inspector.user_id == user_id))
+
+
+def _on_team(visit: Visit, actor) -> bool:
+    return membership(visit, actor) is not None
+
+
+def _leads_team(visit: Visit, actor) -> bool:
+    member = membership(visit, actor)
+    return member is not None and member.is_leader
+
+
+def _not_its_author(visit: Visit, actor) -> bool:
+    user_id = getattr(actor, "id", None)
+    return user_id is not None and user_id not in (visit.entered_by or []) and user_id != visit.submitted_by_id
+
+
+def _state_refusal(visit: Visit):
+    return _l("This is not possible while the result is %(status)s.",
+              status=labels.name(labels.VISIT_STATUS, visit.status))
+
+
+VISIT_ACTIONS = Actions(
+    Action("record", Permission.RESULTS_ENTER, lambda v: v.status in OPEN, _state_refusal,
+           who=_on_team, who_refusal=_l("Only the members of this visit's team may record its result.")),
+    Action("submit", Permission.RESULTS_ENTER,
+           lambda v: v.status in (VisitStatus.drafting, VisitStatus.returned), _state_refusal,
+           who=_leads_team, who_refusal=_l("Only the team leader submits the result.")),
+    Action("approve", Permission.RESULTS_REVIEW, lambda v: v.status == VisitStatus.submitted, _state_refusal,
+           who=_not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
+    Action("return", Permission.RESULTS_REVIEW, lambda v: v.status == VisitStatus.submitted, _state_refusal,
+           who=_not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
+    Action("publish", Permission.RESULTS_PUBLISH, lambda v: v.status == VisitStatus.approved, _state_refusal),
+    Action("correct", Permission.RESULTS_PUBLISH, lambda v: v.status == VisitStatus.published, _state_refusal),
+)

@@ -1,0 +1,338 @@
+"""Visits and their results as commands: hand the visits to the teams (检查任务下达), record a
+result (录入), submit it (组长提交), review it (审核: approve or return), publish it (公示) and
+correct a published one (更正). Who acts and when always come from the actor and the clock,
+never from the input.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit
+from spotcheck.core.clock import now, today
+from spotcheck.core.commands import command
+from spotcheck.core.database import db, is_row_id
+from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.models import User
+from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.results.models import ItemResult, PublishedResult, ResultCategory, Visit, VisitStatus
+from spotcheck.tenants.results.rules import VISIT_ACTIONS, team_query
+
+#: The longest findings per item and record per visit (characters).
+FINDINGS_LENGTH, RECORD_LENGTH, REASON_LENGTH = 2000, 10000, 500
+
+
+def get_visit(visit_id: int, *, for_update: bool = False) -> Visit:
+    """The department's visit (``for_update``: locked and read afresh)."""
+    query = sa.select(Visit).where(Visit.id == visit_id) if is_row_id(visit_id) else None
+    if query is not None and for_update:
+        query = query.with_for_update(of=Visit).execution_options(populate_existing=True)
+    visit = db.session.scalar(query) if query is not None else None
+    if visit is None:
+        raise NotFound(_l("No such visit."))
+    return visit
+
+
+# --- handing the visits to the teams ----------------------------------------------------------
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def hand_out(campaign: Campaign, *, actor) -> list[Visit]:
+    """检查任务下达: a visit for every selected target, each with its team and 组长; the campaign is
+    then ``notified`` and its teams may record results."""
+    CAMPAIGN_ACTIONS.require(campaign, actor, "hand_out")
+    targets = db.session.scalars(sa.select(CampaignTarget).where(
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
+        .order_by(CampaignTarget.stratum, CampaignTarget.rank)).all()
+    visits = []
+    for target in targets:
+        visit = Visit(campaign_id=campaign.id, entity_id=target.entity_id)
+        db.session.add(visit)
+        visits.append(visit)
+    campaign.status = CampaignStatus.notified
+    db.session.flush()
+    audit.record("campaign.handed_out", "campaign", campaign.id, actor=actor, details={"visits": len(visits)})
+    return visits
+
+
+# --- recording and submitting -----------------------------------------------------------------
+
+
+def _clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
+    """The recorded result, checked field by field: (clean values, errors by field)."""
+    errors: dict[str, list] = {}
+    clean: dict = {}
+    if "checked_on" in data:
+        value = data["checked_on"]
+        if value in (None, ""):
+            clean["checked_on"] = None
+        else:
+            try:
+                day = value if isinstance(value, date) else date.fromisoformat(str(value))
+            except ValueError:
+                errors["checked_on"] = [_l("Give the check date as YYYY-MM-DD.")]
+            else:
+                if day > today():
+                    errors["checked_on"] = [_l("The check date cannot be in the future.")]
+                elif day < visit.campaign.window_start:
+                    errors["checked_on"] = [_l("The check date cannot be before the campaign's window (%(start)s).",
+                                               start=visit.campaign.window_start.isoformat())]
+                else:
+                    clean["checked_on"] = day
+    if "method" in data:
+        method = data["method"] or ""
+        if method and method not in reference.CHECK_METHODS:
+            errors["method"] = [_l("Choose a check method from the list.")]
+        else:
+            clean["method"] = method
+    if "record" in data:
+        record = str(data["record"] or "")
+        if len(record) > RECORD_LENGTH:
+            errors["record"] = [_l("At most %(n)d characters.", n=RECORD_LENGTH)]
+        clean["record"] = record
+    items = {item.id: item for item in visit.campaign.items}
+    clean["items"] = {}
+    for key, value in (data.get("items") or {}).items():
+        item_id = int(key) if str(key).isdigit() and is_row_id(int(key)) else None
+        if item_id not in items:
+            errors[f"items.{key}"] = [_l("This item is not checked in this campaign.")]
+            continue
+        value = value or {}
+        codes = list(dict.fromkeys(value.get("categories") or []))
+        unknown = [c for c in codes if c not in reference.RESULT_CATEGORIES]
+        if unknown:
+            errors[f"items.{key}.categories"] = [_l("Unknown result category: %(codes)s.", codes=", ".join(map(str, unknown)))]
+        elif "no_problem" in codes and len(codes) > 1:
+            errors[f"items.{key}.categories"] = [_l("“No problem found” cannot be combined with another category.")]
+        findings = str(value.get("findings") or "")
+        if len(findings) > FINDINGS_LENGTH:
+            errors[f"items.{key}.findings"] = [_l("At most %(n)d characters.", n=FINDINGS_LENGTH)]
+        clean["items"][item_id] = {"categories": codes, "findings": findings}
+    return clean, errors
+
+
+def _result_for(visit: Visit, item_id: int) -> ItemResult:
+    for result in visit.results:
+        if result.item_id == item_id:
+            return result
+    result = ItemResult(item_id=item_id, findings="")
+    visit.results.append(result)
+    return result
+
+
+@command(Permission.RESULTS_ENTER)
+def record_result(visit: Visit, data: dict, *, actor) -> Visit:
+    """A team member records (part of) the result: check date, method, record, and per item its
+    categories and findings. Saved as a draft; nothing is chosen for anyone."""
+    VISIT_ACTIONS.require(visit, actor, "record")
+    clean, errors = _clean_result(visit, data)
+    if errors:
+        raise ValidationFailed(errors)
+    if "checked_on" in clean and clean["checked_on"] != visit.checked_on:
+        visit.checked_on = clean["checked_on"]
+        due = deadlines.report_due(visit.checked_on) if visit.checked_on else None
+        visit.report_due = due.due if due else None
+        visit.due_assumed = bool(due and not due.official)
+    for name in ("method", "record"):
+        if name in clean:
+            setattr(visit, name, clean[name])
+    for item_id, value in clean["items"].items():
+        result = _result_for(visit, item_id)
+        result.findings = value["findings"]
+        kept = {row.code: row for row in result.categories}
+        result.categories = [kept.get(code) or ResultCategory(code=code) for code in value["categories"]]
+    visit.entered_by = sorted(set(visit.entered_by or []) | {actor.id})
+    visit.status = VisitStatus.drafting if visit.status == VisitStatus.assigned else visit.status
+    if visit.campaign.status == CampaignStatus.notified:
+        visit.campaign.status = CampaignStatus.in_progress
+    db.session.flush()
+    audit.record("result.recorded", "visit", visit.id, actor=actor,
+                 details={"entity": visit.entity.code, "items": sorted(clean["items"])})
+    return visit
+
+
+def missing_for_submission(visit: Visit) -> dict[str, list]:
+    """What must be filled before the result can be submitted, by field (empty: complete)."""
+    errors: dict[str, list] = {}
+    if visit.checked_on is None:
+        errors["checked_on"] = [_l("Give the check date.")]
+    if not visit.method:
+        errors["method"] = [_l("Choose the check method.")]
+    results = {result.item_id: result for result in visit.results}
+    for item in visit.campaign.items:
+        result = results.get(item.id)
+        if result is None or not result.categories:
+            errors[f"items.{item.id}.categories"] = [_l("Choose at least one result category for %(item)s.",
+                                                        item=item.name)]
+        elif set(result.category_codes) & reference.RESULT_PROBLEM_CATEGORIES and not result.findings.strip():
+            errors[f"items.{item.id}.findings"] = [_l("Say what was found for %(item)s.", item=item.name)]
+    return errors
+
+
+@command(Permission.RESULTS_ENTER)
+def submit_result(visit: Visit, *, actor) -> Visit:
+    """The 组长 submits the complete result for review."""
+    VISIT_ACTIONS.require(visit, actor, "submit")
+    if errors := missing_for_submission(visit):
+        raise ValidationFailed(errors)
+    visit.status, visit.submitted_at = VisitStatus.submitted, now()
+    visit.submitted_by_id, visit.submitted_by_name = actor.id, actor.display_name
+    audit.record("result.submitted", "visit", visit.id, actor=actor, details={"entity": visit.entity.code})
+    return visit
+
+
+# --- review ----------------------------------------------------------------------------------
+
+
+@command(Permission.RESULTS_REVIEW)
+def approve_result(visit: Visit, *, actor) -> Visit:
+    """A leader approves (审核通过); publication is then due within 20 working days."""
+    VISIT_ACTIONS.require(visit, actor, "approve")
+    visit.status, visit.approved_at = VisitStatus.approved, now()
+    visit.approved_by_id, visit.approved_by_name = actor.id, actor.display_name
+    due = deadlines.publish_due(today())
+    visit.publish_due, visit.due_assumed = due.due, visit.due_assumed or not due.official
+    visit.returned_reason = ""
+    _advance(visit.campaign)
+    audit.record("result.approved", "visit", visit.id, actor=actor,
+                 details={"entity": visit.entity.code, "publish_due": due.due.isoformat()})
+    return visit
+
+
+@command(Permission.RESULTS_REVIEW)
+def return_result(visit: Visit, reason: str, *, actor) -> Visit:
+    """A leader returns the result to the team with the reasons (退回)."""
+    VISIT_ACTIONS.require(visit, actor, "return")
+    reason = (reason or "").strip()
+    if len(reason) < 2 or len(reason) > REASON_LENGTH:
+        raise ValidationFailed({"reason": [_l("Say why the result is returned (2 to %(n)d characters).",
+                                              n=REASON_LENGTH)]})
+    visit.status, visit.returned_reason, visit.returned_by_name = VisitStatus.returned, reason, actor.display_name
+    visit.submitted_at, visit.submitted_by_id, visit.submitted_by_name = None, None, ""
+    audit.record("result.returned", "visit", visit.id, actor=actor,
+                 details={"entity": visit.entity.code, "reason": reason})
+    return visit
+
+
+# --- publication and correction -------------------------------------------------------------
+
+
+@command(Permission.RESULTS_PUBLISH)
+def publish_results(visit_ids: list[int], *, actor) -> list[Visit]:
+    """Publish approved results (公示), one or many at once: each becomes a version in the public
+    register; a correction's new version replaces the old one there, marked as corrected."""
+    ids = sorted({int(v) for v in visit_ids or [] if isinstance(v, int) or str(v).isdigit()})
+    if not ids:
+        raise ValidationFailed({"visit_ids": [_l("Choose at least one result to publish.")]})
+    visits = [get_visit(visit_id, for_update=True) for visit_id in ids]
+    for visit in visits:
+        VISIT_ACTIONS.require(visit, actor, "publish")
+    moment = now()
+    for visit in visits:
+        db.session.execute(sa.update(PublishedResult).where(PublishedResult.visit_id == visit.id)
+                           .values(current=False))
+        visit.version += 1
+        db.session.add(PublishedResult(
+            tenant_id=visit.tenant_id, visit_id=visit.id, campaign_id=visit.campaign_id, entity_id=visit.entity_id,
+            version=visit.version, current=True, corrected=visit.version > 1,
+            correction_reason=visit.correction_reason if visit.version > 1 else "", checked_on=visit.checked_on,
+            published_at=moment, content=public_content(visit)))
+        visit.status, visit.published_at, visit.published_by_name = VisitStatus.published, moment, actor.display_name
+        visit.entered_by = []
+        _advance(visit.campaign)
+        audit.record("result.published", "visit", visit.id, actor=actor,
+                     details={"entity": visit.entity.code, "version": visit.version})
+    return visits
+
+
+@command(Permission.RESULTS_PUBLISH)
+def start_correction(visit: Visit, reason: str, *, actor) -> Visit:
+    """更正: a published result is reopened for a new version, with the reason; the public keeps
+    the published version until the corrected one is approved and published."""
+    VISIT_ACTIONS.require(visit, actor, "correct")
+    reason = (reason or "").strip()
+    if len(reason) < 2 or len(reason) > REASON_LENGTH:
+        raise ValidationFailed({"reason": [_l("Say why the result is corrected (2 to %(n)d characters).",
+                                              n=REASON_LENGTH)]})
+    visit.status, visit.correction_reason = VisitStatus.drafting, reason
+    visit.submitted_at = visit.submitted_by_id = visit.approved_at = visit.approved_by_id = None
+    visit.submitted_by_name = visit.approved_by_name = ""
+    audit.record("result.correction_started", "visit", visit.id, actor=actor,
+                 details={"entity": visit.entity.code, "reason": reason})
+    return visit
+
+
+def public_content(visit: Visit) -> dict:
+    """What the public register keeps of a result: no draft, no personal data (inspectors by name
+    and certificate number only)."""
+    team = db.session.scalars(team_query(visit)).all()
+    return {
+        "department": visit.campaign.tenant.name,
+        "department_code": visit.campaign.tenant.code,
+        "campaign_code": visit.campaign.code,
+        "campaign_title": visit.campaign.title,
+        "method": reference.CHECK_METHODS.get(visit.method, visit.method),
+        "items": [{"name": result.item.name,
+                   "categories": [reference.result_category_name(code) for code in result.category_codes],
+                   "findings": result.findings} for result in visit.results],
+        "team": [{"name": member.inspector.name, "cert_no": member.inspector.cert_no, "leader": member.is_leader}
+                 for member in team],
+    }
+
+
+def _advance(campaign: Campaign) -> None:
+    """Move the campaign on once all its visits are approved (results in) or published."""
+    statuses = set(db.session.scalars(sa.select(Visit.status).where(Visit.campaign_id == campaign.id)))
+    if statuses and statuses <= {VisitStatus.published}:
+        campaign.status = CampaignStatus.published
+    elif statuses and statuses <= {VisitStatus.approved, VisitStatus.published}:
+        campaign.status = CampaignStatus.results_in
+
+
+# --- the inspector's link to a user account ------------------------------------------------
+
+
+@command(Permission.USERS_MANAGE)
+def link_inspector(inspector: Inspector, user_id: int | None, *, actor) -> Inspector:
+    """Link an inspector entry to the person's user account (one person, one link), or unlink it
+    with ``None``. The account must be an inspector of the same department."""
+    if user_id is None:
+        inspector.user_id = None
+        audit.record("inspector.unlinked", "inspector", inspector.id, actor=actor, details={"cert": inspector.cert_no})
+        return inspector
+    user = db.session.scalar(sa.select(User).where(User.id == user_id)) if is_row_id(user_id) else None
+    if user is None or user.tenant_id != inspector.tenant_id:
+        raise ValidationFailed({"user_id": [_l("No such user in this department.")]})
+    if not user.has_role("inspector"):
+        raise ValidationFailed({"user_id": [_l("Only a user with the inspector role can be linked.")]})
+    taken = db.session.scalar(sa.select(Inspector).where(Inspector.user_id == user.id, Inspector.id != inspector.id))
+    if taken is not None:
+        raise ValidationFailed({"user_id": [_l("This user is already linked to %(name)s (%(cert)s).",
+                                               name=taken.name, cert=taken.cert_no)]})
+    inspector.user_id = user.id
+    audit.record("inspector.linked", "inspector", inspector.id, actor=actor,
+                 details={"cert": inspector.cert_no, "login": user.login})
+    return inspector
+
+
+def linked_user(inspector: Inspector) -> User | None:
+    return db.session.get(User, inspector.user_id) if inspector.user_id else None
+
+
+def linkable_users(inspector: Inspector) -> list[User]:
+    """The department's active inspectors' accounts not linked to another entry."""
+    taken = sa.select(Inspector.user_id).where(Inspector.user_id.is_not(None), Inspector.id != inspector.id)
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True), User.id.not_in(taken))
+                               .order_by(User.login)).all()
+    return [user for user in users if user.has_role("inspector")]
+
+
+def team_of(visit: Visit) -> list[TeamMember]:
+    return list(db.session.scalars(team_query(visit)))

@@ -1,0 +1,72 @@
+"""A campaign of the test department whose visits are handed to their teams, with the first
+visit's two inspectors linked to user accounts: ``yjj_inspector`` (the team leader, 组长) and
+``yjj_inspector2`` (a member), created here through the commands."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from campaign_world import build, campaign_data, leader_of, planner_of
+from conftest import DEMO_PASSWORD, user_named
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants import services as tenants
+from spotcheck.tenants.campaigns import ceremony, services as campaigns
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.results import services as results
+from spotcheck.tenants.results.models import Visit
+
+
+def teams_drawn(world) -> int:
+    """A campaign of ``world`` with both draws made and a team leader named for every visit."""
+    admin = user_named("yjj_admin")
+    planner, leader = planner_of(admin), leader_of(admin)
+    with tenant_scope(admin.tenant_id):
+        campaign = campaigns.create_campaign(campaign_data(world), actor=planner)
+        campaigns.approve(campaign, actor=leader)
+        ceremony.freeze_targets(campaign, actor=planner)
+        ceremony.draw_targets(campaign.id, ["observer:人大代表 1234"], actor=planner)
+        ceremony.freeze_inspectors(campaign, actor=planner)
+        ceremony.draw_inspectors(campaign.id, [], actor=planner)
+        seen = set()
+        for member in ceremony.list_team_members(campaign):
+            if member.entity_id not in seen:
+                seen.add(member.entity_id)
+                ceremony.designate_leader(campaign, member.id, actor=planner)
+        db.session.commit()
+        return campaign.id
+
+
+def handed_out() -> dict:
+    """Build the world, draw, hand out; link two inspectors of the first visit to accounts.
+    Returns the ids: campaign, visit, item, tenant, and the team's inspector ids."""
+    world = build()
+    campaign_id = teams_drawn(world)
+    admin = user_named("yjj_admin")
+    with tenant_scope(admin.tenant_id):
+        campaign = campaigns.get_campaign(campaign_id)
+        visits = results.hand_out(campaign, actor=planner_of(admin))
+        visit = min(visits, key=lambda v: v.id)
+        team = results.team_of(visit)
+        second = tenants.create_user(login="yjj_inspector2", display_name="褚明", password=DEMO_PASSWORD,
+                                     roles=["inspector"], actor=admin)
+        results.link_inspector(team[0].inspector, user_named("yjj_inspector").id, actor=admin)
+        results.link_inspector(team[1].inspector, second.id, actor=admin)
+        db.session.commit()
+        return {"campaign": campaign_id, "visit": visit.id, "item": world["item"], "tenant": admin.tenant_id,
+                "visits": len(visits), "leader_inspector": team[0].inspector_id,
+                "member_inspector": team[1].inspector_id, "world": world}
+
+
+def visit(ids) -> Visit:
+    return db.session.scalar(sa.select(Visit).where(Visit.id == ids["visit"]).execution_options(populate_existing=True))
+
+
+def inspector(inspector_id: int) -> Inspector:
+    return db.session.get(Inspector, inspector_id)
+
+
+def complete_result(ids, **overrides) -> dict:
+    data = {"checked_on": "2026-09-24", "method": "onsite", "record": "现场检查危化品仓库，台账齐全。",
+            "items": {str(ids["item"]): {"categories": ["pending_own_rules"], "findings": "应急预案未按规定演练。"}}}
+    data.update(overrides)
+    return data

@@ -1,0 +1,137 @@
+"""The result cycle through the pages and the API, as each role would use them, and what the
+public portal shows of it: only published versions, inspectors by name and certificate number."""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from conftest import bearer, csrf_token, post_form, signed_in, user_named
+from results_world import handed_out, visit
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.results.models import VisitStatus
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def _result_form(ids, **extra) -> dict:
+    return {"checked_on": "2026-09-24", "method": "onsite", "record": "现场检查危化品仓库。",
+            f"item-{ids['item']}-categories": ["pending_own_rules"],
+            f"item-{ids['item']}-findings": "应急预案未按规定演练。", **extra}
+
+
+def _setup(app):
+    """The world, built in an app context of its own (requests then run in their own contexts)."""
+    with app.app_context():
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]):
+            entity = visit(ids).entity
+            ids["entity_name"], ids["entity_code"] = entity.name, entity.code
+        ids["chief_id"], ids["member_id"] = user_named("yjj_inspector").id, user_named("yjj_inspector2").id
+        return ids
+
+
+def _status(app, ids):
+    with app.app_context(), tenant_scope(ids["tenant"]):
+        return visit(ids).status
+
+
+def test_from_the_inspectors_home_to_the_public_entity_page(app):
+    ids = _setup(app)
+    entity_name, entity_code = ids["entity_name"], ids["entity_code"]
+    page = f"/visits/{ids['visit']}"
+    if True:
+
+        member = signed_in(app, "yjj_inspector2")
+        home = _text(member.get("/"))
+        assert entity_name in home and "录入检查结果" in home
+        form_page = member.get(page).get_data(as_text=True)
+        assert "组长" in form_page and entity_name in form_page and "2026-03-01" in form_page
+        assert " checked" not in form_page  # nothing is pre-selected
+        assert "保存并提交审核" not in form_page  # a member saves, the 组长 submits
+        saved = member.post(f"{page}/result", data={**_result_form(ids), "csrf_token": csrf_token(member, page)})
+        assert saved.status_code == 302, _text(saved)[:600]
+
+        chief = signed_in(app, "yjj_inspector")
+        submitted = chief.post(f"{page}/result", data={**_result_form(ids), "then": "submit",
+                                                       "csrf_token": csrf_token(chief, page)})
+        assert submitted.status_code == 302
+        assert _status(app, ids) == VisitStatus.submitted
+
+        assert entity_name not in _text(app.test_client().get(f"/public/results?q={entity_code}"))
+
+        leader = signed_in(app, "yjj_leader")
+        assert entity_name in _text(leader.get("/visits/review"))
+        empty = leader.post(f"{page}/return", data={"reason": "", "csrf_token": csrf_token(leader, page)})
+        assert empty.status_code == 422 and "退回理由" in _text(empty)
+        post_form(leader, f"{page}/return", {"reason": "检查日期与笔录不一致"}, token_from=page)
+        assert "检查日期与笔录不一致" in _text(chief.get(page))
+        chief.post(f"{page}/result", data={**_result_form(ids, checked_on="2026-09-25"), "then": "submit",
+                                          "csrf_token": csrf_token(chief, page)})
+        post_form(leader, f"{page}/approve", {}, token_from=page)
+        assert _status(app, ids) == VisitStatus.approved
+
+        planner = signed_in(app, "yjj_planner")
+        queue = planner.get("/visits/publication").get_data(as_text=True)
+        assert f'value="{ids["visit"]}"' in queue and "data-confirm" in queue
+        post_form(planner, "/visits/publish", {"visit_ids": [str(ids["visit"])]}, token_from="/visits/publication")
+        assert _status(app, ids) == VisitStatus.published
+
+        public = app.test_client()
+        found = _text(public.get(f"/public/results?q={entity_name}"))
+        assert entity_name in found
+        shown = public.get(f"/public/results/entities/{entity_code}")
+        text = _text(shown)
+        assert shown.status_code == 200 and "违反本部门其他规定" in text and "2026-09-25" in text
+        assert "YJJ-" in text  # inspectors' certificate numbers
+        assert not re.search(r"\b\d{17}[\dX]\b", shown.get_data(as_text=True))  # no ID number
+        assert "随机抽取公示" in _text(public.get("/public")) and "抽查结果公示" in _text(public.get("/public"))
+
+
+def test_the_api_answers_an_inspector_only_their_visits_and_takes_the_result(app):
+    ids = _setup(app)
+    if True:
+        member, chief = bearer(app, "yjj_inspector2"), bearer(app, "yjj_inspector")
+        client = app.test_client()
+        listed = client.get("/api/v1/visits", headers=member).get_json()
+        assert ids["visit"] in [row["id"] for row in listed["rows"]]
+        with app.app_context(), tenant_scope(ids["tenant"]):
+            from spotcheck.tenants.results import listing
+            mine = {v.id for v in db.session.scalars(listing.mine(user_named("yjj_inspector2")))}
+            other = db.session.scalar(sa.select(listing.Visit.id).where(listing.Visit.id.not_in(mine)).limit(1))
+        assert {row["id"] for row in listed["rows"]} == mine
+        assert client.get(f"/api/v1/visits/{other}", headers=member).status_code == 404
+        one = client.get(f"/api/v1/visits/{ids['visit']}", headers=member).get_json()
+        assert one["actions"] == ["record"] and any(m["is_leader"] for m in one["team"])
+        bad = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member,
+                         json={"method": "guess", "items": {str(ids["item"]): {"categories": ["made_up"]}}})
+        assert bad.status_code == 422
+        ok = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member, json={
+            "checked_on": "2026-09-24", "method": "document",
+            "items": {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}})
+        assert ok.status_code == 200 and ok.get_json()["report_due"] == "2026-10-09"
+        assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=member).status_code == 403
+        assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=chief).get_json()["status"] == "submitted"
+        leader = bearer(app, "yjj_leader")
+        assert client.post(f"/api/v1/visits/{ids['visit']}/approve", headers=leader).get_json()["status"] == "approved"
+        planner = bearer(app, "yjj_planner")
+        published = client.post("/api/v1/visits/publish", headers=planner, json={"visit_ids": [ids["visit"]]})
+        assert published.status_code == 200 and published.get_json()[0]["version"] == 1
+        foreign = bearer(app, "scj_planner")
+        assert client.get(f"/api/v1/visits/{ids['visit']}", headers=foreign).status_code == 404
+
+
+def test_the_department_administrator_links_an_inspector_to_one_account(app):
+    ids = _setup(app)
+    if True:
+        admin = signed_in(app, "yjj_admin")
+        page = f"/catalog/inspectors/{ids['member_inspector']}"
+        assert "褚明" in _text(admin.get(page))
+        taken = post_form(admin, f"{page}/account", {"user_id": str(ids["chief_id"])}, token_from=page)
+        assert taken.status_code == 302
+        assert "已关联检查人员" in _text(admin.get(page))  # one person, one link: refused with the other entry named
+        planner = signed_in(app, "yjj_planner")
+        assert post_form(planner, f"{page}/account", {"user_id": ""}, token_from="/").status_code == 403
