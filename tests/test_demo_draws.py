@@ -15,9 +15,11 @@ from independent.draw_spec_check import check as independent_check
 
 TODAY = date(2026, 11, 21)
 DRAWN = {("市监抽〔2026〕1号", "targets"), ("市监抽〔2026〕1号", "inspectors"), ("应急抽〔2026〕1号", "targets"),
-         ("应急抽〔2026〕1号", "inspectors"), ("商务抽〔2026〕1号", "targets")}
+         ("应急抽〔2026〕1号", "inspectors"), ("商务抽〔2026〕1号", "targets"), ("市监抽〔2026〕4号", "targets"),
+         ("市监抽〔2026〕4号", "inspectors")}
 STAGES = {
     "市监抽〔2026〕1号": "inspectors_drawn", "市监抽〔2026〕2号": "approved", "市监抽〔2026〕3号": "draft",
+    "市监抽〔2026〕4号": "published",  # a small city: each of its few visits reaches a published result
     "应急抽〔2026〕1号": "inspectors_drawn", "应急抽〔2026〕2号": "approved",
     "商务抽〔2026〕1号": "targets_drawn", "商务抽〔2026〕2号": "draft",
 }
@@ -119,7 +121,8 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
                         assert "专项检查" in campaign.exempt_reason
                     else:
                         assert campaign.plan_id == plan.id
-                    assert campaign.window_start.month == 12 and campaign.window_end == date(2026, 12, 31)
+                    if campaign.status.value not in ("in_progress", "published"):  # the third quarter's is done
+                        assert campaign.window_start.month == 12 and campaign.window_end == date(2026, 12, 31)
                     if campaign.status.value == "inspectors_drawn":
                         teams = {}
                         for member in ceremony.list_team_members(campaign):

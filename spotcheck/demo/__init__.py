@@ -14,7 +14,7 @@ can verify (draws are made on the day the demo is loaded).
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 
 import sqlalchemy as sa
@@ -106,7 +106,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
         if size:
             _plans(tenants, year=today.year)
         if size >= CAMPAIGNS_FROM:
-            _campaigns(tenants, year=today.year, size=size)
+            _campaigns(tenants, year=today.year, size=size, today=today)
     return logins
 
 
@@ -280,7 +280,7 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str) -> None:
             plans.publish(plans.get_plan(plan_id), actor=leader)
 
 
-def _campaigns(tenants: dict[str, Tenant], *, year: int, size: int) -> None:
+def _campaigns(tenants: dict[str, Tenant], *, year: int, size: int, today: date) -> None:
     """Each department's campaigns of ``year`` (:data:`demo_city.CAMPAIGNS`), each created and
     taken to its stage once; one that exists (found by title) is left as it is."""
     from spotcheck.tenants.campaigns.models import Campaign
@@ -292,10 +292,10 @@ def _campaigns(tenants: dict[str, Tenant], *, year: int, size: int) -> None:
                 title = spec["title"].format(year=year)
                 exists = sa.select(Campaign.id).where(Campaign.year == year, Campaign.title == title)
                 if db.session.scalar(exists) is None:
-                    _campaign(code.lower(), spec, title=title, year=year, scale=scale)
+                    _campaign(code.lower(), spec, title=title, year=year, scale=scale, today=today)
 
 
-def _campaign(code: str, spec: dict, *, title: str, year: int, scale: int) -> None:
+def _campaign(code: str, spec: dict, *, title: str, year: int, scale: int, today: date) -> None:
     """Create the campaign as the planner, have the leader approve it, then the ceremony: freeze,
     draw with the observers' inputs, and name each team's leader (组长): the first drawn."""
     from spotcheck.tenants.campaigns import ceremony, services as campaigns
@@ -326,3 +326,73 @@ def _campaign(code: str, spec: dict, *, title: str, year: int, scale: int) -> No
             if member.entity_id not in led:
                 ceremony.designate_leader(campaign, member.id, actor=planner)
                 led.add(member.entity_id)
+    if stage >= 6 and campaign.window_start < today:
+        _results(code, campaign, today=today)
+
+
+def _results(code: str, campaign, *, today: date) -> None:
+    """Hand the visits to the teams and take the first ones through the result's steps
+    (:data:`demo_city.RESULT_STAGES`) as the people concerned would: the 组长 records and
+    submits, the leader returns once or approves, the planner publishes and corrects one. Each
+    visit's 组长 is linked to a user account: ``<code>_inspector`` first, then one more account
+    per further 组长 (named after the inspector)."""
+    from spotcheck.tenants.results import services as results
+
+    planner, leader, admin = _user(f"{code}_planner"), _user(f"{code}_leader"), _user(f"{code}_admin")
+    visits = sorted(results.hand_out(campaign, actor=planner), key=lambda v: v.id)
+    first_item = campaign.items[0]
+
+    def chief_of(visit):
+        return next(m for m in results.team_of(visit) if m.is_leader).inspector
+
+    returned = demo_city.RESULT_STAGES.index("returned")
+    if len(visits) > returned:  # the demo's inspector login has a returned result to fix
+        _account_of(code, chief_of(visits[returned]), admin)
+    for number, (visit, stage) in enumerate(zip(visits, demo_city.RESULT_STAGES)):
+        chief = _account_of(code, chief_of(visit), admin)
+        checked = min(campaign.window_start + timedelta(days=3 * number + 2), today)
+        problem = number % 2 == 1
+        results.record_result(visit, {
+            "checked_on": checked.isoformat(), "method": "onsite",
+            "record": "检查人员出示执法证件，现场检查经营场所、进货查验记录和从业人员健康证明。",
+            "items": {str(item.id): {"categories": ["pending_own_rules"] if problem else ["no_problem"],
+                                     "findings": "部分食品进货查验记录不全，已当场指出。" if problem else ""}
+                      for item in campaign.items}}, actor=chief)
+        if stage == "drafted":
+            continue
+        results.submit_result(visit, actor=chief)
+        if stage == "returned":
+            results.return_result(visit, "请补充现场检查照片，并核对检查日期。", actor=leader)
+            continue
+        if stage == "submitted":
+            continue
+        results.approve_result(visit, actor=leader)
+        if stage == "approved":
+            continue
+        results.publish_results([visit.id], actor=planner)
+        if stage == "corrected":
+            results.start_correction(visit, "原公示的检查结果类别录入有误，予以更正。", actor=planner)
+            results.record_result(visit, {"items": {str(first_item.id): {
+                "categories": ["rectified"], "findings": "进货查验记录不全，经责令已当场改正。"}}}, actor=chief)
+            results.submit_result(visit, actor=chief)
+            results.approve_result(visit, actor=leader)
+            results.publish_results([visit.id], actor=planner)
+
+
+def _account_of(code: str, inspector, admin) -> User:
+    """The user account linked to ``inspector``, linking (or creating) one if there is none."""
+    from spotcheck.tenants.inspectors.models import Inspector
+    from spotcheck.tenants.results import services as results
+
+    if inspector.user_id is not None:
+        return db.session.get(User, inspector.user_id)
+    login = f"{code}_inspector"
+    linked = db.session.scalar(sa.select(Inspector.id).join(User, User.id == Inspector.user_id)
+                               .where(User.login == login))
+    if linked is not None:
+        login = f"{code}_inspector_{inspector.cert_no.lower().replace('-', '')}"
+        if not _user_exists(login):
+            services.create_user(login=login, display_name=inspector.name, password=DEMO_PASSWORD,
+                                 roles=["inspector"], actor=admin)
+    results.link_inspector(inspector, _user(login).id, actor=admin)
+    return _user(login)

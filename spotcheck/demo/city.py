@@ -792,7 +792,11 @@ def plan_title(department_name: str, year: int) -> str:
 
 #: How far a demo campaign goes, in order: 草稿, 已批准 (target draw committed), 对象名单已冻结,
 #: 已抽取检查对象, 已抽取检查人员, 已指定组长.
-CAMPAIGN_STAGES = ("draft", "approved", "frozen", "targets_drawn", "inspectors_drawn", "leaders")
+CAMPAIGN_STAGES = ("draft", "approved", "frozen", "targets_drawn", "inspectors_drawn", "leaders", "results")
+#: The results of a campaign at the "results" stage, visit by visit (the rest stay to inspect and,
+#: once the window has passed, overdue): published, published then corrected, approved (to
+#: publish), submitted (to review), returned (to fix), drafted.
+RESULT_STAGES = ("published", "corrected", "approved", "submitted", "returned", "drafted")
 
 
 def _strata(a, b, c, d, flagged=None, minimum=1) -> dict:
@@ -832,6 +836,11 @@ CAMPAIGNS = {
         _campaign("{year}年岁末上城区、拱墅区明码标价专项检查", ["价格行为检查"], "draft",
                   categories=("餐饮服务", "食品销售", "住宿服务"), regions=("330102", "330105"),
                   strata=_strata(100, 100, 100, 100, flagged=500), window=("12-15", "12-31"), capacity=5),
+        _campaign("{year}年第三季度拱墅区食品销售者“双随机”监督检查", ["食品经营者监督检查"], "results",
+                  categories=("食品销售",), regions=("330105",), strata=_strata(300, 200, 100, 100, flagged=1000),
+                  window=("09-01", "10-31"), capacity=4,
+                  observers=("observer:区人大代表 赵某 0917", "observer:消费者代表 钱某 3321"),
+                  inspector_observers=("observer:区政协委员 孙某 0918",)),
     ],
     "YJJ": [
         _campaign("{year}年岁末年初涉氨制冷企业安全生产专项检查", ["涉氨制冷企业安全检查"], "leaders",
