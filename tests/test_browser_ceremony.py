@@ -79,8 +79,14 @@ class Person:
     def __init__(self, chromium, base_url: str, login: str | None):
         self.context = new_context(chromium, base_url, accept_downloads=True)
         self.page = new_page(self.context)
+        self.confirmations: list[str] = []  # the questions of irreversible steps, each accepted
+        self.page.on("dialog", self._confirm)
         if login:
             sign_in(self.page, login)
+
+    def _confirm(self, dialog) -> None:
+        self.confirmations.append(dialog.message)
+        dialog.accept()
 
     def go(self, path: str):
         self.page.problems.clear()
@@ -196,6 +202,7 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     # the leader approves: the commitment is published
     page = leader.go(campaign_path)
     leader.submit("#campaign-approve button")
+    assert leader.confirmations == ["批准该抽查任务？批准后任务不能再修改，并立即公布目标抽取的承诺值。"]
     commitment = page.locator("#targets-commitment").inner_text()
     assert re.fullmatch(r"[0-9a-f]{64}", commitment)
     leader.shot("approved")
@@ -214,6 +221,7 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     with page.expect_navigation(url=re.compile(re.escape(campaign_path) + "$")):
         page.click("#targets-draw button")
     assert page.locator("#targets-inputs li").all_inner_texts() == OBSERVERS
+    assert len(planner.confirmations) == 2 and "不能重复" in planner.confirmations[-1]  # freeze, then draw
     assert page.locator("#targets-draw").count() == 0 and page.locator("#targets-freeze").count() == 0
     assert re.fullmatch(r"[0-9a-f]{64}", page.locator("#targets-seed").inner_text())
     drawn = page.locator("#targets-table tr.target-selected").count()  # the visits; the reserves follow in rank order

@@ -31,10 +31,6 @@ def world(sqlite_template, tmp_path_factory):
 
 
 class Walker(Person):
-    def __init__(self, chromium, base_url, login):
-        super().__init__(chromium, base_url, login)
-        self.page.on("dialog", lambda dialog: dialog.accept())  # the confirmation of an irreversible step
-
     def shot(self, name: str) -> None:
         from test_browser_ceremony import SHOTS
         from test_browser import assert_clean
@@ -90,7 +86,7 @@ def test_a_visit_from_assignment_to_the_public_entity_page(browser, world):
 
         page = leader.go(visit_path)
         leader.submit("#approve-result")
-        assert "已审核通过" in page.inner_text("main")
+        assert "已审核通过" in page.inner_text("main") and leader.confirmations
         leader.shot("approved")
 
         planner = person("yjj_planner")
@@ -100,7 +96,7 @@ def test_a_visit_from_assignment_to_the_public_entity_page(browser, world):
         page.check(f"#pick-{world['visit']}")
         planner.shot("publication-queue")
         planner.submit("#publish-selected")
-        assert "已公示 1 条" in page.inner_text("main")
+        assert "已公示 1 条" in page.inner_text("main") and "不可撤回" in planner.confirmations[-1]
 
         citizen = person(None)
         page = citizen.go("/public")

@@ -135,3 +135,26 @@ def test_the_department_administrator_links_an_inspector_to_one_account(app):
         assert "已关联检查人员" in _text(admin.get(page))  # one person, one link: refused with the other entry named
         planner = signed_in(app, "yjj_planner")
         assert post_form(planner, f"{page}/account", {"user_id": ""}, token_from="/").status_code == 403
+
+
+def test_an_attachment_is_downloaded_only_by_those_who_may_read_the_visit(app):
+    import io
+
+    ids = _setup(app)
+    page = f"/visits/{ids['visit']}"
+    member = signed_in(app, "yjj_inspector2")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x01" * 32
+    sent = member.post(f"{page}/attachments", data={"file": (io.BytesIO(png), "现场.png"),
+                                                     "csrf_token": csrf_token(member, page)},
+                       content_type="multipart/form-data")
+    assert sent.status_code == 302
+    link = re.search(rf'href="({page}/attachments/\d+)"', member.get(page).get_data(as_text=True)).group(1)
+    got = member.get(link)
+    assert got.status_code == 200 and got.data == png and got.headers["X-Content-Type-Options"] == "nosniff"
+    assert got.headers["Content-Disposition"].startswith("attachment")
+    assert signed_in(app, "scj_planner").get(link).status_code == 404  # another department
+    assert app.test_client().get(link).status_code == 302  # to the sign-in page
+    bad = member.post(f"{page}/attachments", data={"file": (io.BytesIO(b"MZ\x90\x00"), "photo.png"),
+                                                    "csrf_token": csrf_token(member, page)},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 422 and "PDF" in _text(bad)

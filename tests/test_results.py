@@ -257,3 +257,40 @@ def test_due_soon_and_overdue_flags_follow_working_days():
 def test_a_year_without_an_official_calendar_is_flagged_as_assumed():
     far = deadlines.report_due(date(2099, 3, 2))
     assert not far.official and far.assumed_years == (2099,) and far.due == date(2099, 3, 9)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_attachments_are_typed_by_content_bounded_and_kept_with_their_digest(app, tmp_path):
+    import hashlib
+    import io
+
+    from spotcheck.core import storage
+    from spotcheck.tenants.results import attachments
+    from spotcheck.tenants.results.models import Attachment
+
+    with app.app_context():
+        ids = handed_out()
+        member, chief = user_named("yjj_inspector2"), user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            kept = attachments.add_attachment(visit(ids), io.BytesIO(PNG), "C:\\相册\\现场照片.png", actor=member)
+            db.session.commit()
+            assert (kept.content_type, kept.name, kept.size) == ("image/png", "现场照片.png", len(PNG))
+            assert kept.sha256 == hashlib.sha256(PNG).hexdigest() and storage.read(kept.storage_key) == PNG
+            files_before = sorted(p.name for p in storage.root().rglob("*") if p.is_file())
+            with pytest.raises(ValidationFailed) as disguised:
+                attachments.add_attachment(visit(ids), io.BytesIO(b"<script>alert(1)</script>"), "photo.jpg",
+                                           actor=member)
+            assert "file" in disguised.value.errors
+            app.config["UPLOAD_MAX_BYTES"] = 1024
+            with pytest.raises(ValidationFailed) as too_big:
+                attachments.add_attachment(visit(ids), io.BytesIO(b"%PDF-" + b"x" * 2048), "记录.pdf", actor=member)
+            assert "file" in too_big.value.errors
+            assert sorted(p.name for p in storage.root().rglob("*") if p.is_file()) == files_before
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 1
+            results.record_result(visit(ids), complete_result(ids), actor=chief)
+            results.submit_result(visit(ids), actor=chief)
+            db.session.commit()
+            with pytest.raises(Conflict):
+                attachments.remove_attachment(visit(ids), kept.id, actor=member)  # submitted: the result is fixed

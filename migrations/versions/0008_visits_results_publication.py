@@ -4,7 +4,8 @@ A visit per drawn target with its result per item (result categories a row each)
 public register of published results. Visits and results are department rows under row-level
 security; the published register is public by nature (read by the portal across departments)
 and written only by the publish command. An inspector's directory entry is linked to their user
-account (one person, one link).
+account (one person, one link). Attachments (photos, PDFs) of a result are kept in the
+core storage with their SHA-256.
 
 Revision ID: 0008
 Revises: 0007
@@ -16,7 +17,7 @@ from alembic import op
 
 from spotcheck.platform import rls
 
-TENANT_TABLES = ['visit', 'item_result', 'result_category']
+TENANT_TABLES = ['visit', 'item_result', 'result_category', 'attachment']
 
 
 # revision identifiers, used by Alembic.
@@ -125,6 +126,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_result_category_item_result_id'), ['item_result_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_result_category_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('storage_key', sa.String(length=120), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_by_name', sa.String(length=100), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_attachment_tenant_id_tenant')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['app_user.id'], name=op.f('fk_attachment_uploaded_by_id_app_user')),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_attachment_visit_id_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attachment'))
+    )
+    with op.batch_alter_table('attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attachment_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attachment_visit_id'), ['visit_id'], unique=False)
+
     with op.batch_alter_table('inspector', schema=None) as batch_op:
         batch_op.add_column(sa.Column('user_id', sa.Integer(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_inspector_user_id'), ['user_id'])
@@ -143,6 +165,11 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_inspector_user_id_app_user'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('uq_inspector_user_id'), type_='unique')
         batch_op.drop_column('user_id')
+
+    with op.batch_alter_table('attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attachment_visit_id'))
+        batch_op.drop_index(batch_op.f('ix_attachment_tenant_id'))
+    op.drop_table('attachment')
 
     with op.batch_alter_table('result_category', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_result_category_tenant_id'))

@@ -109,6 +109,8 @@ ACTION_LABELS = {
     "result.approved": _l("Result approved"),
     "result.published": _l("Result published"),
     "result.correction_started": _l("Correction of a result started"),
+    "result.attachment_added": _l("Attachment added to a result"),
+    "result.attachment_removed": _l("Attachment removed from a result"),
 }
 
 JOB_KIND_LABELS = {

@@ -3,7 +3,7 @@ queue, the planner's publication queue. Every button is an allowed action of the
 (:data:`~spotcheck.tenants.results.rules.VISIT_ACTIONS`); every change is a command."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,8 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns import services as campaigns
-from spotcheck.tenants.results import listing, services
+from spotcheck.core import storage
+from spotcheck.tenants.results import attachments, listing, services
 from spotcheck.tenants.results.models import VisitStatus
 from spotcheck.tenants.results.rules import VISIT_ACTIONS, membership
 
@@ -92,6 +93,7 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
         "visits/detail.html", visit=visit, results=results, team=services.team_of(visit),
         actions=VISIT_ACTIONS.allowed(visit, user), me=membership(visit, user), form=EmptyForm(),
         errors=errors or {}, values=values, due=listing.due_of(visit), flag=listing.flag_of(visit),
+        attachments=attachments.list_for(visit),
         missing=services.missing_for_submission(visit) if visit.status in (VisitStatus.drafting,
                                                                           VisitStatus.returned) else {},
         categories=reference.RESULT_CATEGORIES, methods=reference.CHECK_METHODS), status
@@ -207,3 +209,46 @@ def publish():
     if back:
         return redirect(url_for("visit_pages.detail", visit_id=ids[0]))
     return redirect(url_for("visit_pages.publication"))
+
+
+@bp.route("/<int:visit_id>/attachments", methods=["POST"])
+@requires(Permission.RESULTS_ENTER)
+def attach(visit_id):
+    """Add a photo or PDF to the result (a team member, while it can be recorded)."""
+    visit = _visit(visit_id)
+    upload = request.files.get("file")
+    if EmptyForm().validate_on_submit():
+        if upload is None or not upload.filename:
+            flash(_("Choose a file to attach."), "error")
+        else:
+            try:
+                attachments.add_attachment(visit, upload.stream, upload.filename, actor=_user())
+            except ValidationFailed as failed:
+                return _render(services.get_visit(visit_id), 422, failed.errors)
+            except Conflict as refused:
+                flash(user_message(refused), "error")
+            else:
+                flash(_("The file is attached."), "success")
+    return redirect(url_for("visit_pages.detail", visit_id=visit_id, _anchor="attachments"))
+
+
+@bp.route("/<int:visit_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
+@requires(Permission.RESULTS_ENTER)
+def detach(visit_id, attachment_id):
+    visit = _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        perform(lambda: attachments.remove_attachment(visit, attachment_id, actor=_user()),
+                _("The attachment is removed."), refusals=(ValidationFailed, Conflict, NotFound))
+    return redirect(url_for("visit_pages.detail", visit_id=visit_id, _anchor="attachments"))
+
+
+@bp.route("/<int:visit_id>/attachments/<int:attachment_id>")
+@requires(Permission.SIGNED_IN)
+def attachment(visit_id, attachment_id):
+    """Download an attachment: only for those who may read the visit; never shown inline."""
+    found = attachments.get(_visit(visit_id), attachment_id)
+    response = send_file(storage.path(found.storage_key), mimetype=found.content_type, as_attachment=True,
+                         download_name=found.name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -110,6 +110,24 @@ class ResultCategory(TenantOwned, db.Model):
     code: Mapped[str] = mapped_column(sa.String(32))
 
 
+class Attachment(TenantOwned, db.Model):
+    """A photo or PDF of a visit's result (附件), its type taken from its content, kept in the core
+    storage with its SHA-256."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    storage_key: Mapped[str] = mapped_column(sa.String(120))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    uploaded_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+
+
 class PublishedResult(db.Model):
     """The public register (公示): one published version of a visit's result, frozen as the public
     reads it. Public by nature, so it is read outside any department's scope; it is written only
