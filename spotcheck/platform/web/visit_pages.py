@@ -110,46 +110,49 @@ def _form_data(visit) -> dict:
     return data
 
 
-@bp.route("/<int:visit_id>/result", methods=["POST"])
-@requires(Permission.RESULTS_ENTER)
-def record(visit_id):
-    visit = _visit(visit_id)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("visit_pages.detail", visit_id=visit_id))
-    data = _form_data(visit)
+def _change(visit_id, change, done: str, values: dict | None = None):
+    """Run a command of the visit's page: its field errors are shown on the page again (422) with
+    what was typed; a refusal of the state or of who acts is flashed; else ``done`` is flashed.
+    Returns a response, or ``None`` when the command succeeded."""
     try:
-        services.record_result(visit, data, actor=_user())
+        change()
     except ValidationFailed as failed:
-        return _render(services.get_visit(visit_id), 422, failed.errors, data)
-    except Conflict as refused:
-        flash(user_message(refused), "error")
-        return redirect(url_for("visit_pages.detail", visit_id=visit_id))
-    if request.form.get("then") == "submit":
-        return _submit(visit_id)
-    flash(_("The result is saved as a draft."), "success")
-    return redirect(url_for("visit_pages.detail", visit_id=visit_id))
-
-
-def _submit(visit_id):
-    visit = services.get_visit(visit_id)
-    try:
-        services.submit_result(visit, actor=_user())
-    except ValidationFailed as failed:
-        return _render(services.get_visit(visit_id), 422, failed.errors)
+        return _render(services.get_visit(visit_id), 422, failed.errors, values)
     except (Conflict, Forbidden) as refused:
         flash(user_message(refused), "error")
         return redirect(url_for("visit_pages.detail", visit_id=visit_id))
-    flash(_("The result is submitted for review."), "success")
-    return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+    flash(done, "success")
+    return None
+
+
+def _back(visit_id, anchor=None):
+    return redirect(url_for("visit_pages.detail", visit_id=visit_id, _anchor=anchor))
+
+
+@bp.route("/<int:visit_id>/result", methods=["POST"])
+@requires(Permission.RESULTS_ENTER)
+def record(visit_id):
+    """Save the result form as a draft; with ``then=submit`` (the 组长) submit it too."""
+    visit = _visit(visit_id)
+    if not EmptyForm().validate_on_submit():
+        return _back(visit_id)
+    data = _form_data(visit)
+    refused = _change(visit_id, lambda: services.record_result(visit, data, actor=_user()),
+                      _("The result is saved as a draft."), data)
+    if refused is None and request.form.get("then") == "submit":
+        refused = _change(visit_id, lambda: services.submit_result(services.get_visit(visit_id), actor=_user()),
+                          _("The result is submitted for review."))
+    return refused or _back(visit_id)
 
 
 @bp.route("/<int:visit_id>/submit", methods=["POST"])
 @requires(Permission.RESULTS_ENTER)
 def submit(visit_id):
-    _visit(visit_id)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("visit_pages.detail", visit_id=visit_id))
-    return _submit(visit_id)
+    visit = _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        return _change(visit_id, lambda: services.submit_result(visit, actor=_user()),
+                       _("The result is submitted for review.")) or _back(visit_id)
+    return _back(visit_id)
 
 
 @bp.route("/<int:visit_id>/approve", methods=["POST"])
@@ -160,7 +163,7 @@ def approve(visit_id):
         perform(lambda: services.approve_result(visit, actor=_user()),
                 lambda v: _("The result is approved. Publication is due by %(due)s.", due=v.publish_due.isoformat()),
                 refusals=(ValidationFailed, Conflict, Forbidden))
-    return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+    return _back(visit_id)
 
 
 @bp.route("/<int:visit_id>/return", methods=["POST"])
@@ -168,15 +171,9 @@ def approve(visit_id):
 def send_back(visit_id):
     visit = _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        try:
-            services.return_result(visit, request.form.get("reason", ""), actor=_user())
-        except ValidationFailed as failed:
-            return _render(services.get_visit(visit_id), 422, failed.errors)
-        except (Conflict, Forbidden) as refused:
-                flash(user_message(refused), "error")
-        else:
-                flash(_("The result is returned to the team."), "success")
-    return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+        return _change(visit_id, lambda: services.return_result(visit, request.form.get("reason", ""), actor=_user()),
+                       _("The result is returned to the team.")) or _back(visit_id)
+    return _back(visit_id)
 
 
 @bp.route("/<int:visit_id>/correct", methods=["POST"])
@@ -184,16 +181,11 @@ def send_back(visit_id):
 def correct(visit_id):
     visit = _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        try:
-            services.start_correction(visit, request.form.get("reason", ""), actor=_user())
-        except ValidationFailed as failed:
-            return _render(services.get_visit(visit_id), 422, failed.errors)
-        except Conflict as refused:
-                flash(user_message(refused), "error")
-        else:
-                flash(_("The correction is started: the team records the corrected result, a leader approves it, "
-                    "and it is published as a new version."), "success")
-    return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+        return _change(visit_id, lambda: services.start_correction(visit, request.form.get("reason", ""),
+                                                                   actor=_user()),
+                       _("The correction is started: the team records the corrected result, a leader approves it, "
+                         "and it is published as a new version.")) or _back(visit_id)
+    return _back(visit_id)
 
 
 @bp.route("/publish", methods=["POST"])
@@ -221,15 +213,12 @@ def attach(visit_id):
         if upload is None or not upload.filename:
             flash(_("Choose a file to attach."), "error")
         else:
-            try:
-                attachments.add_attachment(visit, upload.stream, upload.filename, actor=_user())
-            except ValidationFailed as failed:
-                return _render(services.get_visit(visit_id), 422, failed.errors)
-            except Conflict as refused:
-                flash(user_message(refused), "error")
-            else:
-                flash(_("The file is attached."), "success")
-    return redirect(url_for("visit_pages.detail", visit_id=visit_id, _anchor="attachments"))
+            refused = _change(visit_id, lambda: attachments.add_attachment(visit, upload.stream, upload.filename,
+                                                                           actor=_user()),
+                              _("The file is attached."))
+            if refused is not None:
+                return refused
+    return _back(visit_id, "attachments")
 
 
 @bp.route("/<int:visit_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
@@ -239,7 +228,7 @@ def detach(visit_id, attachment_id):
     if EmptyForm().validate_on_submit():
         perform(lambda: attachments.remove_attachment(visit, attachment_id, actor=_user()),
                 _("The attachment is removed."), refusals=(ValidationFailed, Conflict, NotFound))
-    return redirect(url_for("visit_pages.detail", visit_id=visit_id, _anchor="attachments"))
+    return _back(visit_id, "attachments")
 
 
 @bp.route("/<int:visit_id>/attachments/<int:attachment_id>")
