@@ -294,3 +294,35 @@ def test_attachments_are_typed_by_content_bounded_and_kept_with_their_digest(app
             db.session.commit()
             with pytest.raises(Conflict):
                 attachments.remove_attachment(visit(ids), kept.id, actor=member)  # submitted: the result is fixed
+
+
+def test_a_campaign_is_closed_only_once_every_result_is_published(app):
+    from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+
+    with app.app_context():
+        ids = handed_out()
+        admin, leader = user_named("yjj_admin"), user_named("yjj_leader")
+        planner = planner_of(admin)
+        with tenant_scope(ids["tenant"]):
+            campaign = campaigns.get_campaign(ids["campaign"])
+            with pytest.raises(Conflict):
+                results.close_campaign(campaign, actor=planner)
+            for number, one in enumerate(db.session.scalars(listing.every().order_by(listing.Visit.id)).all()):
+                chief = next(m for m in results.team_of(one) if m.is_leader).inspector
+                if chief.user_id is None:
+                    person = tenants.create_user(login=f"yjj_chief{number}", display_name=f"组长{number}",
+                                                 password=DEMO_PASSWORD, roles=["inspector"], actor=admin)
+                    results.link_inspector(chief, person.id, actor=admin)
+                actor = db.session.get(type(admin), chief.user_id)
+                results.record_result(one, complete_result(ids), actor=actor)
+                results.submit_result(one, actor=actor)
+                results.approve_result(one, actor=leader)
+            assert campaign.status == CampaignStatus.results_in
+            results.publish_results([v.id for v in db.session.scalars(listing.every())], actor=planner)
+            assert campaign.status == CampaignStatus.published
+            assert "close" in CAMPAIGN_ACTIONS.allowed(campaign, planner)
+            with pytest.raises(Forbidden):
+                results.close_campaign(campaign, actor=leader)
+            results.close_campaign(campaign, actor=planner)
+            db.session.commit()
+            assert campaigns.get_campaign(ids["campaign"]).status == CampaignStatus.closed

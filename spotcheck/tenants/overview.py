@@ -49,7 +49,7 @@ class Task:
 #: The actions that are somebody's next step (editing a draft is always possible: not a task).
 NEXT_STEPS = {
     "campaign": ("approve", "freeze_targets", "draw_targets", "freeze_inspectors", "draw_inspectors",
-                 "designate_leader", "hand_out"),
+                 "designate_leader", "hand_out", "close"),
     "plan": ("submit", "publish"),
     "item": ("publish",),
     "visit": ("record", "submit", "approve", "return", "publish"),
@@ -72,14 +72,15 @@ def tasks_for(actor, limit: int = 20) -> list[Task]:
     def collect(kind, objects, actions):
         for obj in objects:
             allowed = actions.allowed(obj, actor) & set(NEXT_STEPS[kind])
-            if kind == "campaign" and allowed == {"designate_leader"} and not visits_without_leader(obj):
-                continue
+            if kind == "campaign" and "designate_leader" in allowed and not visits_without_leader(obj):
+                allowed = allowed - {"designate_leader"}  # every team has its leader: not a next step
             if allowed:
                 found.append(Task(kind, obj, frozenset(allowed)))
 
     collect("campaign", db.session.scalars(sa.select(Campaign).where(
         Campaign.status.in_([CampaignStatus.draft, CampaignStatus.approved, CampaignStatus.targets_drawn,
-                             CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress]))
+                             CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress,
+                             CampaignStatus.published]))
         .order_by(Campaign.id.desc()).limit(limit)),
             CAMPAIGN_ACTIONS)
     collect("plan", db.session.scalars(sa.select(Plan).where(

@@ -312,6 +312,18 @@ def hand_out(campaign_id):
     return _back(campaign_id)
 
 
+@bp.route("/<int:campaign_id>/close", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def close(campaign_id):
+    """办结: once every result is published."""
+    from spotcheck.tenants.results import services as results
+
+    campaign = services.get_campaign(campaign_id)
+    if EmptyForm().validate_on_submit():
+        perform(lambda: results.close_campaign(campaign, actor=_user()), _("The campaign is closed."))
+    return _back(campaign_id)
+
+
 # --- after the draws --------------------------------------------------------------------------
 
 

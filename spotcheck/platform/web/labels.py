@@ -101,6 +101,7 @@ ACTION_LABELS = {
     "draw.inspector_replaced": _l("Inspector replaced"),
     "team.leader_designated": _l("Team leader named"),
     "campaign.handed_out": _l("Visits handed to the teams"),
+    "campaign.closed": _l("Campaign closed"),
     "inspector.linked": _l("Inspector linked to a user account"),
     "inspector.unlinked": _l("Inspector unlinked from a user account"),
     "result.recorded": _l("Result recorded"),
@@ -222,6 +223,7 @@ TASK_LABELS = {
     "submit": _l("Submit for filing (报备)"),
     "publish": _l("Publish"),
     "hand_out": _l("Hand the visits to the teams"),
+    "close": _l("Close the campaign"),
 }
 #: A visit's next steps, where they differ from the names above.
 VISIT_TASK_LABELS = {

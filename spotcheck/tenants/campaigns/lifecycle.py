@@ -98,5 +98,7 @@ CAMPAIGN_ACTIONS = Actions(
     Action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
            _l("The team leader is named after the inspector draw.")),
     Action("hand_out", Permission.CAMPAIGNS_EDIT, _can_hand_out, _hand_out_refusal),
+    Action("close", Permission.CAMPAIGNS_EDIT, lambda c: c.status == CampaignStatus.published,
+           _l("A campaign is closed once every result is published.")),
 )
 
