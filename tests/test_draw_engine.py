@@ -192,7 +192,8 @@ def test_inspector_draw_properties():
     outcomes = Counter()
 
     @given(inspector_draws())
-    @settings(max_examples=150, deadline=None, database=None)
+    # derandomized: the outcomes are counted below, so each run draws the same examples
+    @settings(max_examples=150, deadline=None, database=None, derandomize=True)
     def check(params):
         try:
             proof = draw_inspectors(**params)
@@ -232,7 +233,8 @@ def test_inspector_replacement_is_the_next_eligible_in_the_ranking():
     outcomes = Counter()
 
     @given(inspector_draws(), st.data())
-    @settings(max_examples=100, deadline=None, database=None)
+    # derandomized: the outcomes are counted below, so each run draws the same examples
+    @settings(max_examples=100, deadline=None, database=None, derandomize=True)
     def check(params, data):
         try:
             proof = draw_inspectors(**params)

@@ -2,6 +2,7 @@
 review, publication and correction. Every change is a command; who and when come from the
 caller's session, never from the request."""
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -27,7 +28,7 @@ def _visit(visit_id: int):
     """The visit, for a member of its team or a reader of the department's campaigns (else 404)."""
     visit = services.get_visit(visit_id)
     if not has_permission(current_user, Permission.CAMPAIGNS_VIEW) and membership(visit, _user()) is None:
-        raise NotFound("No such visit.")
+        raise NotFound(_l("No such visit."))
     return visit
 
 
