@@ -70,3 +70,16 @@ def complete_result(ids, **overrides) -> dict:
             "items": {str(ids["item"]): {"categories": ["pending_own_rules"], "findings": "应急预案未按规定演练。"}}}
     data.update(overrides)
     return data
+
+
+def published(ids) -> Visit:
+    """Take the first visit from recording to a published result (a problem found)."""
+    from campaign_world import planner_of
+
+    chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
+    results.record_result(visit(ids), complete_result(ids), actor=chief)
+    results.submit_result(visit(ids), actor=chief)
+    results.approve_result(visit(ids), actor=leader)
+    results.publish_results([ids["visit"]], actor=planner_of(user_named("yjj_admin")))
+    db.session.commit()
+    return visit(ids)

@@ -56,6 +56,11 @@ class Permission(str, enum.Enum):
     RESULTS_REVIEW = "results.review"
     #: Publish approved results (公示) and correct published ones (更正).
     RESULTS_PUBLISH = "results.publish"
+    #: Follow up a problem found (后续处置): order rectification and re-check, open a case, transfer
+    #: to another department or to the police; finish (办结) a visit.
+    RESULTS_FOLLOW_UP = "results.follow_up"
+    #: Acknowledge (签收) what another department transferred to one's own (移送接收).
+    TRANSFERS_RECEIVE = "transfers.receive"
     #: File or return the departments' plans (备案), as the justice bureau.
     PLANS_REVIEW = "plans.review"
     #: Create platform administrators: the operator at the server's console only (no role holds it).
@@ -70,10 +75,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   Permission.CATALOG_VIEW, Permission.CATALOG_MANAGE, Permission.REGISTRY_MANAGE,
                                   Permission.INSPECTORS_PERSONAL_DATA, Permission.CAMPAIGNS_VIEW}),
     Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.CAMPAIGNS_VIEW,
-                             Permission.CAMPAIGNS_EDIT, Permission.RESULTS_PUBLISH}),
+                             Permission.CAMPAIGNS_EDIT, Permission.RESULTS_PUBLISH, Permission.RESULTS_FOLLOW_UP,
+                             Permission.TRANSFERS_RECEIVE}),
     Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW, Permission.CATALOG_VIEW,
-                            Permission.CAMPAIGNS_VIEW, Permission.CAMPAIGNS_APPROVE, Permission.RESULTS_REVIEW}),
-    Role.inspector: frozenset({Permission.SIGNED_IN, Permission.RESULTS_ENTER}),
+                            Permission.CAMPAIGNS_VIEW, Permission.CAMPAIGNS_APPROVE, Permission.RESULTS_REVIEW,
+                            Permission.TRANSFERS_RECEIVE}),
+    Role.inspector: frozenset({Permission.SIGNED_IN, Permission.RESULTS_ENTER, Permission.RESULTS_FOLLOW_UP}),
     Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.CATALOG_VIEW,
                                  Permission.REGISTRY_MANAGE}),
     Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW,

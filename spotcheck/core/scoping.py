@@ -7,6 +7,10 @@ and DELETE touching a :class:`TenantOwned` model is filtered to the current tena
 tenant, nothing matches. On PostgreSQL the same scope is written into each transaction
 (``set_config('app.tenant_id', ..., true)``) so row-level security applies to raw SQL too.
 
+A row of one tenant may be shared with exactly one other, named in the row itself
+(:class:`SharedWithReceiver`: a transfer 移送 and the department that receives it); both see
+it, in the ORM scope and in row-level security, and nobody else does.
+
 There are exactly two ways to read across tenants, both greppable:
 
 * :func:`cross_tenant` — for a user holding ``supervisor`` or ``coordinator``;
@@ -58,6 +62,22 @@ class TenantOwned:
     @declared_attr
     def tenant_id(cls) -> Mapped[int]:
         return mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=False)
+
+
+class SharedWithReceiver:
+    """Mixin for a row that one tenant owns (``tenant_id``, set from the current scope on insert)
+    and shares with one receiving tenant (``receiver_tenant_id``): visible and writable to both
+    of them, to nobody else. What the receiver may change is up to the commands (only the
+    acknowledgement of a transfer); what it may read is only what the row holds, so such a row
+    keeps a copy of what is shared, never a reference the receiver would have to follow."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=False)
+
+    @declared_attr
+    def receiver_tenant_id(cls) -> Mapped[int | None]:
+        return mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=True)
 
 
 def current_scope() -> Scope:
@@ -122,6 +142,13 @@ def _tenant_criteria(scope: Scope):
     return lambda cls: cls.tenant_id == tenant_id
 
 
+def _shared_criteria(scope: Scope):
+    tenant_id = scope.tenant_id
+    if scope.platform or tenant_id is None:
+        return lambda cls: sa.false()
+    return lambda cls: sa.or_(cls.tenant_id == tenant_id, cls.receiver_tenant_id == tenant_id)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_orm_statement(state) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
@@ -130,7 +157,8 @@ def _scope_orm_statement(state) -> None:
     if scope.all_tenants:
         return
     state.statement = state.statement.options(
-        with_loader_criteria(TenantOwned, _tenant_criteria(scope), include_aliases=True)
+        with_loader_criteria(TenantOwned, _tenant_criteria(scope), include_aliases=True),
+        with_loader_criteria(SharedWithReceiver, _shared_criteria(scope), include_aliases=True),
     )
 
 
@@ -148,8 +176,19 @@ def _stamp_new_rows(session, flush_context, instances) -> None:
             obj.tenant_id = scope.tenant_id
         elif obj.tenant_id != scope.tenant_id and not scope.all_tenants:
             raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} written in tenant {scope.tenant_id}")
+    for obj in session.new:
+        if isinstance(obj, SharedWithReceiver):
+            if obj.tenant_id is None:
+                if scope.tenant_id is None:
+                    raise TenantViolation(f"{type(obj).__name__} needs a tenant, and no tenant is current")
+                obj.tenant_id = scope.tenant_id
+            elif obj.tenant_id != scope.tenant_id and not scope.all_tenants:
+                raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} written in tenant {scope.tenant_id}")
     for obj in session.dirty:
         if isinstance(obj, TenantOwned) and not scope.all_tenants and obj.tenant_id != scope.tenant_id:
+            raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}")
+        if (isinstance(obj, SharedWithReceiver) and not scope.all_tenants
+                and scope.tenant_id not in (obj.tenant_id, obj.receiver_tenant_id)):
             raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}")
 
 

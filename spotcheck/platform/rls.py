@@ -38,6 +38,29 @@ def enable_public_read(op, table: str) -> None:
     op.execute(f"CREATE POLICY {POLICY} ON {table} USING {_PREDICATE} WITH CHECK {_PREDICATE}")
 
 
+SHARED = "shared_with_receiver"
+_RECEIVER = "receiver_tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer"
+
+
+def enable_shared_with_receiver(op, table: str) -> None:
+    """Rows of one tenant shared with one receiving tenant (a transfer 移送): the owner as in
+    :func:`enable`; the receiver named in the row (``receiver_tenant_id``) may read it and update
+    it (acknowledge), never insert one or pass it on to a third tenant."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    enable(op, table)
+    op.execute(f"CREATE POLICY {SHARED}_read ON {table} FOR SELECT USING ({_RECEIVER})")
+    op.execute(f"CREATE POLICY {SHARED}_update ON {table} FOR UPDATE USING ({_RECEIVER}) WITH CHECK ({_RECEIVER})")
+
+
+def disable_shared_with_receiver(op, table: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"DROP POLICY IF EXISTS {SHARED}_read ON {table}")
+    op.execute(f"DROP POLICY IF EXISTS {SHARED}_update ON {table}")
+    disable(op, table)
+
+
 def disable_public_read(op, table: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return

@@ -39,7 +39,7 @@ def user_counts() -> list[tuple[str, int]]:
 class Task:
     """Something waiting for the reader: an object and the actions they may take on it now."""
 
-    kind: str  # "campaign", "plan", "item", "visit"
+    kind: str  # "campaign", "plan", "item", "visit", "follow_up", "transfer"
     obj: object
     actions: frozenset[str]
     due: object = None  # the deadline that matters now (a visit's)
@@ -53,6 +53,8 @@ NEXT_STEPS = {
     "plan": ("submit", "publish"),
     "item": ("publish",),
     "visit": ("record", "submit", "approve", "return", "publish"),
+    "follow_up": ("close",),
+    "transfer": ("acknowledge",),
 }
 
 
@@ -87,7 +89,25 @@ def tasks_for(actor, limit: int = 20) -> list[Task]:
         Plan.status.in_([PlanStatus.draft, PlanStatus.returned, PlanStatus.filed])).order_by(Plan.year)), PLAN_ACTIONS)
     collect("item", db.session.scalars(sa.select(Item).where(Item.status == ItemStatus.draft).order_by(Item.code)
                                        .limit(limit)), ITEM_ACTIONS)
-    return _visit_tasks(actor, limit) + found[:limit]
+    return _visit_tasks(actor, limit) + _follow_up_tasks(actor, limit) + found[:limit]
+
+
+def _follow_up_tasks(actor, limit: int) -> list[Task]:
+    """Follow-ups waiting for the reader: transfers from other departments to acknowledge (签收),
+    then the department's own open follow-ups to close (re-check, conclude a case …), the
+    earliest deadline first."""
+    from spotcheck.tenants.results import deadlines, follow_ups
+    from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS
+
+    tasks = []
+    for kind, rows in (("transfer", follow_ups.received(open_only=True)[:limit]),
+                       ("follow_up", follow_ups.open_of_department()[:limit * 5])):
+        for follow_up in rows:
+            allowed = FOLLOW_UP_ACTIONS.allowed(follow_up, actor) & set(NEXT_STEPS[kind])
+            if allowed:
+                tasks.append(Task(kind, follow_up, frozenset(allowed), follow_up.deadline,
+                                  deadlines.flag(follow_up.deadline)))
+    return tasks[:limit]
 
 
 def _visit_tasks(actor, limit: int) -> list[Task]:

@@ -62,6 +62,18 @@ RESULT_PROBLEM_CATEGORIES = frozenset({code for code in RESULT_CATEGORIES if cod
                                       | {"rectified", "uncooperative"})
 
 
+#: 后续处置 (DESIGN "Result categories": follow-up), each open until its own closing step.
+FOLLOW_UP_KINDS = {
+    "rectification": "责令改正",
+    "case": "立案查处",
+    "transfer": "移送/抄告其他部门",
+    "police": "涉嫌犯罪移送公安",
+}
+#: How a follow-up ended: a rectification by its re-check (复查), the others by one outcome each.
+RECHECK_OUTCOMES = {"rectified": "已改正", "not_rectified": "逾期未改正"}
+FOLLOW_UP_OUTCOMES = {**RECHECK_OUTCOMES, "concluded": "已结案", "acknowledged": "已签收", "accepted": "公安机关已受理"}
+
+
 def result_category_name(code: str) -> str:
     """A category's name as published: a sub-category with its group (发现问题待后续处理：…)."""
     name = RESULT_CATEGORIES.get(code, code)

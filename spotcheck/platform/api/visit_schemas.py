@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.api.types import Int
 from spotcheck.tenants import reference
-from spotcheck.tenants.results import listing
+from spotcheck.tenants.results import follow_ups, listing
 from spotcheck.tenants.results.models import VisitStatus
 from spotcheck.tenants.results.services import FINDINGS_LENGTH, REASON_LENGTH, RECORD_LENGTH
 
@@ -55,8 +55,10 @@ class VisitSchema(Schema):
     published_at = fields.DateTime(allow_none=True)
     version = Int()
     correction_reason = fields.Str()
+    closed_at = fields.DateTime(allow_none=True, metadata={"description": "办结"})
     team = fields.Method("_team")
     results = fields.List(fields.Nested(ItemResultSchema))
+    follow_ups = fields.List(fields.Nested(lambda: FollowUpSchema()))
     actions = fields.Method("_actions", metadata={"description": "What the caller may do with this visit now"})
 
     def _team(self, visit):
@@ -106,3 +108,69 @@ class ReasonSchema(Schema):
 
 class PublishSchema(Schema):
     visit_ids = fields.List(Int(validate=validate.Range(min=1)), required=True, validate=validate.Length(min=1, max=500))
+
+
+class FollowUpSchema(Schema):
+    """A follow-up (后续处置) as its department sees it; a transfer's receiver reads ``transferred``."""
+
+    id = Int()
+    visit_id = Int()
+    kind = fields.Function(lambda f: f.kind.value, metadata={"description": _codes(reference.FOLLOW_UP_KINDS)})
+    details = fields.Str()
+    deadline = fields.Date(allow_none=True)
+    case_number = fields.Str()
+    police_organ = fields.Str()
+    receiver_tenant_id = Int(allow_none=True)
+    opened_on = fields.Date()
+    opened_by_name = fields.Str()
+    is_open = fields.Bool()
+    closed_on = fields.Date(allow_none=True)
+    closed_by_name = fields.Str()
+    outcome = fields.Str(metadata={"description": _codes(reference.FOLLOW_UP_OUTCOMES)})
+    outcome_note = fields.Str()
+    actions = fields.Method("_actions", metadata={"description": "What the caller may do with it now"})
+
+    def _actions(self, follow_up):
+        from flask_login import current_user
+
+        from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS
+        return sorted(FOLLOW_UP_ACTIONS.allowed(follow_up, current_user._get_current_object()))
+
+
+class TransferSchema(Schema):
+    """A transfer received (移送接收): only what the sender copied into it."""
+
+    id = Int()
+    transferred = fields.Dict(metadata={"description": "The entity, the problems found and the sender, as sent"})
+    opened_at = fields.DateTime()
+    opened_by_name = fields.Str()
+    is_open = fields.Bool()
+    closed_on = fields.Date(allow_none=True)
+    closed_by_name = fields.Str()
+    outcome_note = fields.Str()
+    actions = fields.Method("_actions")
+
+    _actions = FollowUpSchema._actions
+
+
+class FollowUpInputSchema(Schema):
+    kind = fields.Str(required=True, validate=validate.OneOf(list(reference.FOLLOW_UP_KINDS)),
+                      metadata={"description": _codes(reference.FOLLOW_UP_KINDS)})
+    details = fields.Str(required=True, validate=validate.Length(min=2, max=follow_ups.DETAILS_LENGTH))
+    deadline = fields.Date(metadata={"description": "改正期限 (rectification)"})
+    case_number = fields.Str(validate=validate.Length(max=follow_ups.CASE_NUMBER_LENGTH),
+                             metadata={"description": "立案号 (case)"})
+    receiver_tenant_id = Int(validate=validate.Range(min=1), metadata={"description": "The receiving department (transfer)"})
+    police_organ = fields.Str(validate=validate.Length(max=follow_ups.ORGAN_LENGTH),
+                              metadata={"description": "The public security organ (police)"})
+
+
+class FollowUpCloseSchema(Schema):
+    closed_on = fields.Date(required=True, metadata={"description": "The re-check, conclusion or acceptance date"})
+    outcome = fields.Str(validate=validate.OneOf(list(reference.RECHECK_OUTCOMES)),
+                         metadata={"description": "A rectification's re-check: " + _codes(reference.RECHECK_OUTCOMES)})
+    outcome_note = fields.Str(load_default="", validate=validate.Length(max=follow_ups.NOTE_LENGTH))
+
+
+class AcknowledgeSchema(Schema):
+    note = fields.Str(load_default="", validate=validate.Length(max=follow_ups.NOTE_LENGTH))

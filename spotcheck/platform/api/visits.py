@@ -8,11 +8,12 @@ from flask_smorest import Blueprint
 
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.api.visit_schemas import (
-    PublishSchema, ReasonSchema, ResultInputSchema, VisitPageSchema, VisitQuerySchema, VisitSchema,
+    FollowUpInputSchema, FollowUpSchema, PublishSchema, ReasonSchema, ResultInputSchema, VisitPageSchema,
+    VisitQuerySchema, VisitSchema,
 )
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.errors import NotFound
-from spotcheck.tenants.results import listing, services
+from spotcheck.tenants.results import follow_ups, listing, services
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.rules import membership
 
@@ -114,3 +115,23 @@ class VisitPublish(MethodView):
     def post(self, data):
         """Publish approved results (one or many) on the public portal"""
         return services.publish_results(data["visit_ids"], actor=_user())
+
+
+@blp.route("/<int:visit_id>/follow-ups")
+class VisitFollowUps(MethodView):
+    @requires(Permission.RESULTS_FOLLOW_UP)
+    @blp.arguments(FollowUpInputSchema)
+    @blp.response(201, FollowUpSchema)
+    def post(self, data, visit_id):
+        """Open a follow-up (后续处置) of a problem the visit found: rectification (with ``deadline``),
+        case (with ``case_number``), transfer (with ``receiver_tenant_id``) or police (with ``police_organ``)"""
+        return follow_ups.open_follow_up(_visit(visit_id), data, actor=_user())
+
+
+@blp.route("/<int:visit_id>/close")
+class VisitClose(MethodView):
+    @requires(Permission.RESULTS_PUBLISH)
+    @blp.response(200, VisitSchema)
+    def post(self, visit_id):
+        """办结: close a published visit with no open follow-up"""
+        return follow_ups.close_visit(_visit(visit_id), actor=_user())

@@ -102,6 +102,10 @@ ACTION_LABELS = {
     "team.leader_designated": _l("Team leader named"),
     "campaign.handed_out": _l("Visits handed to the teams"),
     "campaign.closed": _l("Campaign closed"),
+    "follow_up.opened": _l("Follow-up opened"),
+    "follow_up.closed": _l("Follow-up closed"),
+    "transfer.acknowledged": _l("Transfer acknowledged"),
+    "visit.closed": _l("Visit closed"),
     "inspector.linked": _l("Inspector linked to a user account"),
     "inspector.unlinked": _l("Inspector unlinked from a user account"),
     "result.recorded": _l("Result recorded"),
@@ -134,6 +138,7 @@ OBJECT_LABELS = {
     "plan": _l("Plan"),
     "campaign": _l("Campaign"),
     "visit": _l("Visit"),
+    "follow_up": _l("Follow-up"),
     "user": _l("User"),
     "api_token": _l("API token"),
     "job": _l("Job"),
@@ -233,13 +238,39 @@ VISIT_TASK_LABELS = {
     "return": _l("Review the result"),
     "publish": _l("Publish the result"),
 }
+#: A follow-up's form, by kind: what its details say, how it is closed and what the closing note says.
+FOLLOW_UP_DETAIL_LABELS = {
+    "rectification": _l("What must be corrected (整改要求)"),
+    "case": _l("Grounds of the case (案由)"),
+    "transfer": _l("What is transferred and why (移送事项)"),
+    "police": _l("The record and materials transferred (移送材料)"),
+}
+FOLLOW_UP_CLOSE_LABELS = {
+    "rectification": _l("Record the re-check (复查)"),
+    "case": _l("Record the conclusion of the case (结案)"),
+    "police": _l("Record the acceptance by the police (受理)"),
+    "transfer": _l("Acknowledge (签收)"),
+}
+FOLLOW_UP_NOTE_LABELS = {
+    "rectification": _l("Re-check notes"),
+    "case": _l("Decision (处理结果)"),
+    "police": _l("Acceptance receipt (受案回执)"),
+    "transfer": _l("Note"),
+}
+
+#: Each kind's next steps where they differ from :data:`TASK_LABELS`.
+TASK_LABELS_BY_KIND = {
+    "visit": VISIT_TASK_LABELS,
+    "follow_up": {"close": _l("Record the re-check or the outcome")},
+    "transfer": {"acknowledge": _l("Acknowledge the transfer (签收)")},
+}
 
 
 def template_helpers() -> dict:
     """The names every template may use for states, codes and numbers (one place for each)."""
     from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
     from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
-    from spotcheck.tenants.results import listing as visit_listing
+    from spotcheck.tenants.results import deadlines, listing as visit_listing
 
     def named(table):
         return lambda code: domain.name(table, code)
@@ -278,12 +309,15 @@ def template_helpers() -> dict:
         "sex_name": lambda code: reference.SEXES.get(code, code or ""),
         "stratum_label": department_stratum_label,
         "rule_text": rule_text,
-        "task_label": lambda code, kind=None: (VISIT_TASK_LABELS if kind == "visit" else TASK_LABELS).get(code, code),
+        "task_label": lambda code, kind=None: TASK_LABELS_BY_KIND.get(kind, TASK_LABELS).get(code, code),
         "visit_status_label": named(domain.VISIT_STATUS),
         "visit_due": visit_listing.due_of,
         "visit_flag": visit_listing.flag_of,
         "due_flag_label": named(domain.DUE_FLAG),
         "result_category_name": reference.result_category_name,
+        "follow_up_kind_name": lambda code: reference.FOLLOW_UP_KINDS.get(code, code),
+        "follow_up_outcome_name": lambda code: reference.FOLLOW_UP_OUTCOMES.get(code, code),
+        "follow_up_flag": lambda f: deadlines.flag(f.deadline) if f.is_open and f.deadline else None,
         "percent": percent,
         "period_label": period_label,
     }

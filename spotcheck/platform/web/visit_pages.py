@@ -14,9 +14,11 @@ from spotcheck.platform.web.forms import EmptyForm, perform
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns import services as campaigns
 from spotcheck.core import storage
-from spotcheck.tenants.results import attachments, listing, services
+from spotcheck.core.clock import today
+from spotcheck.platform.web import labels
+from spotcheck.tenants.results import attachments, follow_ups, listing, services
 from spotcheck.tenants.results.models import VisitStatus
-from spotcheck.tenants.results.rules import VISIT_ACTIONS, membership
+from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS, membership
 
 bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
 
@@ -94,6 +96,12 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
         actions=VISIT_ACTIONS.allowed(visit, user), me=membership(visit, user), form=EmptyForm(),
         errors=errors or {}, values=values, due=listing.due_of(visit), flag=listing.flag_of(visit),
         attachments=attachments.list_for(visit),
+        follow_up_actions={f.id: FOLLOW_UP_ACTIONS.allowed(f, user) for f in visit.follow_ups},
+        receivers=follow_ups.receivers(visit.tenant_id), follow_up_kinds=reference.FOLLOW_UP_KINDS,
+        receiver_names={t.id: t.name for t in follow_ups.receivers(visit.tenant_id)},
+        detail_labels=labels.FOLLOW_UP_DETAIL_LABELS, close_labels=labels.FOLLOW_UP_CLOSE_LABELS,
+        note_labels=labels.FOLLOW_UP_NOTE_LABELS, recheck_outcomes=reference.RECHECK_OUTCOMES,
+        today_iso=today().isoformat(),
         missing=services.missing_for_submission(visit) if visit.status in (VisitStatus.drafting,
                                                                           VisitStatus.returned) else {},
         categories=reference.RESULT_CATEGORIES, methods=reference.CHECK_METHODS), status
@@ -110,14 +118,15 @@ def _form_data(visit) -> dict:
     return data
 
 
-def _change(visit_id, change, done: str, values: dict | None = None):
+def _change(visit_id, change, done: str, values: dict | None = None, form_of: dict | None = None):
     """Run a command of the visit's page: its field errors are shown on the page again (422) with
-    what was typed; a refusal of the state or of who acts is flashed; else ``done`` is flashed.
-    Returns a response, or ``None`` when the command succeeded."""
+    what was typed (``form_of``: which of the page's forms they belong to); a refusal of the state
+    or of who acts is flashed; else ``done`` is flashed. Returns a response, or ``None`` when the
+    command succeeded."""
     try:
         change()
     except ValidationFailed as failed:
-        return _render(services.get_visit(visit_id), 422, failed.errors, values)
+        return _render(services.get_visit(visit_id), 422, {**failed.errors, **(form_of or {})}, values)
     except (Conflict, Forbidden) as refused:
         flash(user_message(refused), "error")
         return redirect(url_for("visit_pages.detail", visit_id=visit_id))
@@ -241,3 +250,44 @@ def attachment(visit_id, attachment_id):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/<int:visit_id>/follow-ups", methods=["POST"])
+@requires(Permission.RESULTS_FOLLOW_UP)
+def open_follow_up(visit_id):
+    """Open a follow-up (后续处置) of a problem the visit found; field errors shown under its form."""
+    visit = _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        data = {name: request.form.get(name, "") for name in
+                ("kind", "details", "deadline", "case_number", "receiver_tenant_id", "police_organ")}
+        return _change(visit_id, lambda: follow_ups.open_follow_up(visit, data, actor=_user()),
+                       _("The follow-up is recorded."), form_of={"_follow_up": "new", "_kind": data["kind"]}) \
+            or _back(visit_id, "follow-ups")
+    return _back(visit_id, "follow-ups")
+
+
+@bp.route("/<int:visit_id>/follow-ups/<int:follow_up_id>/close", methods=["POST"])
+@requires(Permission.RESULTS_FOLLOW_UP)
+def close_follow_up(visit_id, follow_up_id):
+    """Close a follow-up by its own step: the re-check, the case's conclusion, the police's acceptance."""
+    visit = _visit(visit_id)
+    follow_up = next((f for f in visit.follow_ups if f.id == follow_up_id), None)
+    if follow_up is None:
+        raise NotFound(_("No such follow-up."))
+    if EmptyForm().validate_on_submit():
+        data = {name: request.form.get(name, "") for name in ("closed_on", "outcome", "outcome_note")}
+        return _change(visit_id, lambda: follow_ups.close_follow_up(follow_up, data, actor=_user()),
+                       _("The follow-up is closed."), form_of={"_follow_up": follow_up_id}) \
+            or _back(visit_id, "follow-ups")
+    return _back(visit_id, "follow-ups")
+
+
+@bp.route("/<int:visit_id>/close", methods=["POST"])
+@requires(Permission.RESULTS_PUBLISH)
+def close(visit_id):
+    """办结: a published visit with no open follow-up."""
+    visit = _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        perform(lambda: follow_ups.close_visit(visit, actor=_user()), _("The visit is closed."),
+                refusals=(Conflict, Forbidden))
+    return _back(visit_id)

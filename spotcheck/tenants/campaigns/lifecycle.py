@@ -78,6 +78,24 @@ def _hand_out_refusal(campaign: Campaign):
     return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
 
 
+def open_follow_ups(campaign: Campaign) -> int:
+    """How many follow-ups (后续处置) of the campaign's visits are still open."""
+    from spotcheck.tenants.results.models import FollowUp, Visit  # results build on campaigns
+
+    return db.session.scalar(sa.select(sa.func.count(FollowUp.id)).join(Visit, Visit.id == FollowUp.visit_id)
+                             .where(Visit.campaign_id == campaign.id, FollowUp.closed_at.is_(None))) or 0
+
+
+def _can_close(campaign: Campaign) -> bool:
+    return campaign.status == CampaignStatus.published and open_follow_ups(campaign) == 0
+
+
+def _close_refusal(campaign: Campaign):
+    if campaign.status == CampaignStatus.published:
+        return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=open_follow_ups(campaign))
+    return _l("A campaign is closed once every result is published.")
+
+
 def _targets_replaceable(campaign: Campaign) -> bool:
     return campaign.status == CampaignStatus.targets_drawn and stage(draw_of(campaign, "inspectors")) == "committed"
 
@@ -98,7 +116,6 @@ CAMPAIGN_ACTIONS = Actions(
     Action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
            _l("The team leader is named after the inspector draw.")),
     Action("hand_out", Permission.CAMPAIGNS_EDIT, _can_hand_out, _hand_out_refusal),
-    Action("close", Permission.CAMPAIGNS_EDIT, lambda c: c.status == CampaignStatus.published,
-           _l("A campaign is closed once every result is published.")),
+    Action("close", Permission.CAMPAIGNS_EDIT, _can_close, _close_refusal),
 )
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
-from spotcheck.core.scoping import TenantOwned
+from spotcheck.core.scoping import SharedWithReceiver, TenantOwned
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.items.models import Item
@@ -70,12 +70,15 @@ class Visit(TenantOwned, db.Model):
     published_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     version: Mapped[int] = mapped_column(default=0)  # published versions so far
     correction_reason: Mapped[str] = mapped_column(sa.Text, default="")  # 更正理由 of the version in progress
+    #: 办结: the visit is finished (published, no follow-up open).
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
     campaign: Mapped[Campaign] = relationship(lazy="joined", innerjoin=True)
     entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
     results: Mapped[list["ItemResult"]] = relationship(back_populates="visit", order_by="ItemResult.item_id",
                                                        cascade="all, delete-orphan")
+    follow_ups: Mapped[list["FollowUp"]] = relationship(back_populates="visit", order_by="FollowUp.id")
 
 
 class ItemResult(TenantOwned, db.Model):
@@ -126,6 +129,51 @@ class Attachment(TenantOwned, db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     uploaded_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+
+
+class FollowUpKind(str, enum.Enum):
+    """后续处置: what is done about a problem found."""
+
+    rectification = "rectification"  # 责令改正, with a deadline and a re-check (复查)
+    case = "case"  # 立案, with the case number, until the case is concluded (结案)
+    transfer = "transfer"  # 移送/抄告 to the competent department, until it acknowledges (签收)
+    police = "police"  # 涉嫌犯罪移送公安, with the record, until the police acknowledge (受理)
+
+
+class FollowUp(SharedWithReceiver, db.Model):
+    """One follow-up (后续处置) of a visit, open until its own closing step: the re-check of a
+    rectification, the conclusion of a case, the receiver's acknowledgement of a transfer, the
+    police's acceptance. A transfer is shared with the receiving department, which reads only
+    what this row copies (``transferred``), never the visit."""
+
+    __tablename__ = "follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), index=True)
+    kind: Mapped[FollowUpKind] = mapped_column(
+        sa.Enum(FollowUpKind, name="follow_up_kind", native_enum=False, length=16))
+    #: What is ordered (整改要求), the case (案由), what is transferred (移送事项) or the record (移送材料).
+    details: Mapped[str] = mapped_column(sa.Text, default="")
+    deadline: Mapped[date | None] = mapped_column(sa.Date)  # 改正期限 (rectification)
+    case_number: Mapped[str] = mapped_column(sa.String(64), default="")  # 立案号 (case)
+    police_organ: Mapped[str] = mapped_column(sa.String(100), default="")  # 接收的公安机关 (police)
+    #: A transfer: what the receiving department may read (entity, findings, sender), copied when sent.
+    transferred: Mapped[dict | None] = mapped_column(sa.JSON)
+    opened_on: Mapped[date] = mapped_column(sa.Date)
+    opened_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    opened_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    #: Closed: re-checked, concluded, acknowledged or accepted; ``outcome`` a code, ``outcome_note`` the words.
+    closed_on: Mapped[date | None] = mapped_column(sa.Date)
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    closed_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    outcome: Mapped[str] = mapped_column(sa.String(24), default="")
+    outcome_note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    visit: Mapped[Visit] = relationship(back_populates="follow_ups")
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
 
 
 class PublishedResult(db.Model):

@@ -20,7 +20,8 @@ from spotcheck.core.policy import Permission
 from spotcheck.tenants import labels
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.results.models import Visit, VisitStatus
+from spotcheck.tenants import reference
+from spotcheck.tenants.results.models import FollowUp, FollowUpKind, Visit, VisitStatus
 
 #: A result can be recorded in these states.
 OPEN = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returned)
@@ -56,6 +57,32 @@ def _not_its_author(visit: Visit, actor) -> bool:
     return user_id is not None and user_id not in (visit.entered_by or []) and user_id != visit.submitted_by_id
 
 
+def _found_problem(visit: Visit) -> bool:
+    """A follow-up needs a problem found: a recorded category that says so."""
+    return visit.status != VisitStatus.assigned and any(
+        set(result.category_codes) & reference.RESULT_PROBLEM_CATEGORIES for result in visit.results)
+
+
+def _on_team_or_planner(visit: Visit, actor) -> bool:
+    return "planner" in (getattr(actor, "roles", None) or ()) or _on_team(visit, actor)
+
+
+def open_follow_ups(visit: Visit) -> list[FollowUp]:
+    return [follow_up for follow_up in visit.follow_ups if follow_up.is_open]
+
+
+def _closable(visit: Visit) -> bool:
+    return visit.status == VisitStatus.published and visit.closed_at is None and not open_follow_ups(visit)
+
+
+def _close_refusal(visit: Visit):
+    if open := open_follow_ups(visit):
+        return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=len(open))
+    if visit.closed_at is not None:
+        return _l("This visit is already closed.")
+    return _l("A visit is closed once its result is published.")
+
+
 def _state_refusal(visit: Visit):
     return _l("This is not possible while the result is %(status)s.",
               status=labels.name(labels.VISIT_STATUS, visit.status))
@@ -73,4 +100,33 @@ VISIT_ACTIONS = Actions(
            who=_not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
     Action("publish", Permission.RESULTS_PUBLISH, lambda v: v.status == VisitStatus.approved, _state_refusal),
     Action("correct", Permission.RESULTS_PUBLISH, lambda v: v.status == VisitStatus.published, _state_refusal),
+    Action("follow_up", Permission.RESULTS_FOLLOW_UP, _found_problem,
+           _l("A follow-up needs a recorded result that found a problem."),
+           who=_on_team_or_planner,
+           who_refusal=_l("Only the visit's team or the department's planners follow up its problems.")),
+    Action("close", Permission.RESULTS_PUBLISH, _closable, _close_refusal),
+)
+
+
+def _receives(follow_up: FollowUp, actor) -> bool:
+    return follow_up.receiver_tenant_id is not None and follow_up.receiver_tenant_id == getattr(actor, "tenant_id", None)
+
+
+def _owns(follow_up: FollowUp, actor) -> bool:
+    return follow_up.tenant_id == getattr(actor, "tenant_id", None)
+
+
+FOLLOW_UP_ACTIONS = Actions(
+    # The re-check, the case's conclusion, the police's acceptance: recorded by the department.
+    Action("close", Permission.RESULTS_FOLLOW_UP,
+           lambda f: f.is_open and f.kind != FollowUpKind.transfer,
+           lambda f: (_l("A transfer is closed when the receiving department acknowledges it.")
+                      if f.kind == FollowUpKind.transfer else _l("This follow-up is already closed.")),
+           who=lambda f, actor: _owns(f, actor) and _on_team_or_planner(f.visit, actor),
+           who_refusal=_l("Only the visit's team or the department's planners close its follow-ups.")),
+    # A transfer: acknowledged (签收) by the department it was sent to, nobody else.
+    Action("acknowledge", Permission.TRANSFERS_RECEIVE,
+           lambda f: f.is_open and f.kind == FollowUpKind.transfer,
+           _l("This transfer is already acknowledged."),
+           who=_receives, who_refusal=_l("Only the receiving department acknowledges a transfer.")),
 )

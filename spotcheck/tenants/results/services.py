@@ -64,9 +64,11 @@ def hand_out(campaign: Campaign, *, actor) -> list[Visit]:
 
 @command(Permission.CAMPAIGNS_EDIT)
 def close_campaign(campaign: Campaign, *, actor) -> Campaign:
-    """办结: a campaign whose every result is published is closed."""
+    """办结: a campaign whose every result is published and no follow-up open is closed, and its visits with it."""
     CAMPAIGN_ACTIONS.require(campaign, actor, "close")
     campaign.status = CampaignStatus.closed
+    db.session.execute(sa.update(Visit).where(Visit.campaign_id == campaign.id, Visit.closed_at.is_(None))
+                       .values(closed_at=now()))
     audit.record("campaign.closed", "campaign", campaign.id, actor=actor)
     return campaign
 
@@ -270,7 +272,9 @@ def start_correction(visit: Visit, reason: str, *, actor) -> Visit:
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
         raise ValidationFailed({"reason": [_l("Say why the result is corrected (2 to %(n)d characters).",
                                               n=REASON_LENGTH)]})
-    visit.status, visit.correction_reason = VisitStatus.drafting, reason
+    visit.status, visit.correction_reason, visit.closed_at = VisitStatus.drafting, reason, None
+    if visit.campaign.status == CampaignStatus.closed:
+        visit.campaign.status = CampaignStatus.published  # to be closed again once the correction is published
     visit.submitted_at = visit.submitted_by_id = visit.approved_at = visit.approved_by_id = None
     visit.submitted_by_name = visit.approved_by_name = ""
     audit.record("result.correction_started", "visit", visit.id, actor=actor,

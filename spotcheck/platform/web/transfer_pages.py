@@ -1,0 +1,51 @@
+"""Transfers received (移送接收): what other departments transferred to this one — only what they
+sent, copied into the transfer — and its acknowledgement (签收). Every change is a command; the
+acknowledge button is shown only where the transfer allows it."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.forms import EmptyForm, perform
+from spotcheck.tenants.results import follow_ups
+from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS
+
+bp = Blueprint("transfer_pages", __name__, url_prefix="/transfers")
+
+
+def _received(follow_up_id: int):
+    """A transfer this department received; anything else (its own follow-ups included) is 404."""
+    follow_up = follow_ups.get_follow_up(follow_up_id)
+    if follow_up.receiver_tenant_id != current_user.tenant_id:
+        raise NotFound(_("No such transfer."))
+    return follow_up
+
+
+@bp.route("")
+@requires(Permission.TRANSFERS_RECEIVE)
+def index():
+    """移送接收: the transfers received, those to acknowledge first."""
+    return render_template("transfers/list.html", rows=follow_ups.received())
+
+
+@bp.route("/<int:follow_up_id>")
+@requires(Permission.TRANSFERS_RECEIVE)
+def detail(follow_up_id):
+    follow_up = _received(follow_up_id)
+    return render_template("transfers/detail.html", transfer=follow_up, form=EmptyForm(),
+                           actions=FOLLOW_UP_ACTIONS.allowed(follow_up, current_user._get_current_object()))
+
+
+@bp.route("/<int:follow_up_id>/acknowledge", methods=["POST"])
+@requires(Permission.TRANSFERS_RECEIVE)
+def acknowledge(follow_up_id):
+    follow_up = _received(follow_up_id)
+    if EmptyForm().validate_on_submit():
+        perform(lambda: follow_ups.acknowledge_transfer(follow_up, request.form.get("note", ""),
+                                                        actor=current_user._get_current_object()),
+                _("The transfer is acknowledged; the sending department sees it."),
+                refusals=(ValidationFailed, Conflict, Forbidden))
+    return redirect(url_for("transfer_pages.detail", follow_up_id=follow_up_id))

@@ -1,0 +1,205 @@
+"""Follow-up (后续处置) of a problem found, as commands, and finishing a visit (办结).
+
+Each follow-up is a state with its own trail: opened (责令改正 with its deadline, 立案 with the
+case number, 移送 to another department, 移送公安 with the record), then closed by its own step —
+the re-check (复查), the case's conclusion (结案), the receiving department's acknowledgement
+(签收), the police's acceptance (受理). A visit with an open follow-up cannot be closed.
+
+A transfer is shared with the receiving department (:class:`~spotcheck.core.scoping.SharedWithReceiver`):
+it reads only the copy made when the transfer is sent — the entity, the findings, the sender —
+and acknowledges it in its own inbox (移送接收).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit
+from spotcheck.core.clock import now, today
+from spotcheck.core.commands import command
+from spotcheck.core.database import db, is_row_id
+from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import current_tenant_id
+from spotcheck.tenants import reference
+from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.results.models import FollowUp, FollowUpKind, Visit
+from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS
+
+#: The longest texts of a follow-up (characters).
+DETAILS_LENGTH, NOTE_LENGTH, CASE_NUMBER_LENGTH, ORGAN_LENGTH = 2000, 1000, 64, 100
+
+
+def get_follow_up(follow_up_id: int, *, for_update: bool = False) -> FollowUp:
+    """A follow-up of the department, or a transfer it received."""
+    query = sa.select(FollowUp).where(FollowUp.id == follow_up_id) if is_row_id(follow_up_id) else None
+    if query is not None and for_update:
+        query = query.with_for_update(of=FollowUp).execution_options(populate_existing=True)
+    follow_up = db.session.scalar(query) if query is not None else None
+    if follow_up is None:
+        raise NotFound(_l("No such follow-up."))
+    return follow_up
+
+
+def _day(data: dict, field: str, errors: dict, *, required: bool) -> date | None:
+    value = data.get(field)
+    if value in (None, ""):
+        if required:
+            errors[field] = [_l("Give the date.")]
+        return None
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = [_l("Give the date as YYYY-MM-DD.")]
+        return None
+
+
+def _text(data: dict, field: str, errors: dict, *, limit: int, required: bool, message=None) -> str:
+    value = str(data.get(field) or "").strip()
+    if required and len(value) < 2:
+        errors[field] = [message or _l("Fill in this field (at least 2 characters).")]
+    elif len(value) > limit:
+        errors[field] = [_l("At most %(n)d characters.", n=limit)]
+    return value
+
+
+def receivers(tenant_id: int) -> list[Tenant]:
+    """The departments a transfer can be sent to: every other active department."""
+    return list(db.session.scalars(sa.select(Tenant).where(Tenant.id != tenant_id, Tenant.active.is_(True))
+                                   .order_by(Tenant.code)))
+
+
+def _transferred(visit: Visit, details: str) -> dict:
+    """What the receiving department may read of a transfer: a copy, not a reference."""
+    problems = [{"item": result.item.name,
+                 "categories": [reference.result_category_name(code) for code in result.category_codes],
+                 "findings": result.findings}
+                for result in visit.results if set(result.category_codes) & reference.RESULT_PROBLEM_CATEGORIES]
+    return {"from_department": visit.campaign.tenant.name, "from_code": visit.campaign.tenant.code,
+            "campaign_code": visit.campaign.code, "campaign_title": visit.campaign.title,
+            "entity_name": visit.entity.name, "entity_code": visit.entity.code,
+            "entity_address": visit.entity.address, "checked_on": visit.checked_on.isoformat() if visit.checked_on else "",
+            "details": details, "problems": problems}
+
+
+@command(Permission.RESULTS_FOLLOW_UP)
+def open_follow_up(visit: Visit, data: dict, *, actor) -> FollowUp:
+    """Open a follow-up of a problem the visit found: ``kind`` and what that kind needs —
+    rectification: ``details`` (what to correct) and ``deadline``; case: ``case_number`` and
+    ``details`` (案由); transfer: ``receiver_tenant_id`` and ``details`` (what is transferred);
+    police: ``police_organ`` and ``details`` (the record)."""
+    VISIT_ACTIONS.require(visit, actor, "follow_up")
+    errors: dict[str, list] = {}
+    try:
+        kind = FollowUpKind(data.get("kind"))
+    except ValueError:
+        raise ValidationFailed({"kind": [_l("Choose the kind of follow-up.")]}) from None
+    details = _text(data, "details", errors, limit=DETAILS_LENGTH, required=True)
+    follow_up = FollowUp(visit_id=visit.id, kind=kind, details=details, opened_on=today(), opened_at=now(),
+                         opened_by_name=actor.display_name)
+    if kind == FollowUpKind.rectification:
+        deadline = _day(data, "deadline", errors, required=True)
+        if deadline is not None and deadline < today():
+            errors["deadline"] = [_l("The deadline cannot be in the past.")]
+        follow_up.deadline = deadline
+    elif kind == FollowUpKind.case:
+        number = _text(data, "case_number", errors, limit=CASE_NUMBER_LENGTH, required=True,
+                       message=_l("Give the case number (立案号)."))
+        if number and "case_number" not in errors and db.session.scalar(
+                sa.select(FollowUp.id).where(FollowUp.tenant_id == visit.tenant_id, FollowUp.case_number == number)):
+            errors["case_number"] = [_l("This case number is already used.")]
+        follow_up.case_number = number
+    elif kind == FollowUpKind.transfer:
+        receiver_id = data.get("receiver_tenant_id")
+        receiver_id = int(receiver_id) if str(receiver_id or "").isdigit() and is_row_id(int(receiver_id)) else None
+        if receiver_id not in {tenant.id for tenant in receivers(visit.tenant_id)}:
+            errors["receiver_tenant_id"] = [_l("Choose the department the matter is transferred to.")]
+        follow_up.receiver_tenant_id = receiver_id
+    else:
+        follow_up.police_organ = _text(data, "police_organ", errors, limit=ORGAN_LENGTH, required=True,
+                                       message=_l("Name the public security organ."))
+    if errors:
+        raise ValidationFailed(errors)
+    if kind == FollowUpKind.transfer:
+        follow_up.transferred = _transferred(visit, details)
+    db.session.add(follow_up)
+    db.session.flush()
+    audit.record("follow_up.opened", "visit", visit.id, actor=actor,
+                 details={"follow_up": follow_up.id, "kind": kind.value, "entity": visit.entity.code,
+                          **({"to": follow_up.receiver_tenant_id} if follow_up.receiver_tenant_id else {}),
+                          **({"case_number": follow_up.case_number} if follow_up.case_number else {})})
+    return follow_up
+
+
+@command(Permission.RESULTS_FOLLOW_UP)
+def close_follow_up(follow_up: FollowUp, data: dict, *, actor) -> FollowUp:
+    """Close a follow-up by its own step: a rectification by its re-check (``closed_on`` the
+    re-check date, ``outcome`` rectified / not_rectified); a case by its conclusion; a transfer
+    to the police by their acceptance (``outcome_note`` the receipt). A transfer to another
+    department is closed by that department's acknowledgement, not here."""
+    FOLLOW_UP_ACTIONS.require(follow_up, actor, "close")
+    errors: dict[str, list] = {}
+    closed_on = _day(data, "closed_on", errors, required=True)
+    if closed_on is not None and closed_on > today():
+        errors["closed_on"] = [_l("The date cannot be in the future.")]
+    elif closed_on is not None and closed_on < follow_up.opened_on:
+        errors["closed_on"] = [_l("The date cannot be before the follow-up was opened (%(day)s).",
+                                  day=follow_up.opened_on.isoformat())]
+    note = _text(data, "outcome_note", errors, limit=NOTE_LENGTH, required=follow_up.kind != FollowUpKind.rectification)
+    if follow_up.kind == FollowUpKind.rectification:
+        outcome = data.get("outcome") or ""
+        if outcome not in reference.RECHECK_OUTCOMES:
+            errors["outcome"] = [_l("Say whether the problem was corrected.")]
+    else:
+        outcome = "concluded" if follow_up.kind == FollowUpKind.case else "accepted"
+    if errors:
+        raise ValidationFailed(errors)
+    _close(follow_up, closed_on, outcome, note, actor)
+    audit.record("follow_up.closed", "visit", follow_up.visit_id, actor=actor,
+                 details={"follow_up": follow_up.id, "kind": follow_up.kind.value, "outcome": outcome})
+    return follow_up
+
+
+def _close(follow_up: FollowUp, closed_on: date, outcome: str, note: str, actor) -> None:
+    follow_up.closed_on, follow_up.closed_at, follow_up.closed_by_name = closed_on, now(), actor.display_name
+    follow_up.outcome, follow_up.outcome_note = outcome, note
+
+
+@command(Permission.TRANSFERS_RECEIVE)
+def acknowledge_transfer(follow_up: FollowUp, note: str, *, actor) -> FollowUp:
+    """签收: the receiving department acknowledges a transfer; the sender's follow-up is then closed."""
+    FOLLOW_UP_ACTIONS.require(follow_up, actor, "acknowledge")
+    errors: dict[str, list] = {}
+    note = _text({"note": note}, "note", errors, limit=NOTE_LENGTH, required=False)
+    if errors:
+        raise ValidationFailed(errors)
+    _close(follow_up, today(), "acknowledged", note, actor)
+    follow_up.closed_by_name = f"{actor.tenant.name} {actor.display_name}"
+    audit.record("transfer.acknowledged", "follow_up", follow_up.id, actor=actor,
+                 details={"from": follow_up.tenant_id, "entity": (follow_up.transferred or {}).get("entity_code")})
+    return follow_up
+
+
+@command(Permission.RESULTS_PUBLISH)
+def close_visit(visit: Visit, *, actor) -> Visit:
+    """办结: a published visit with no open follow-up is finished."""
+    VISIT_ACTIONS.require(visit, actor, "close")
+    visit.closed_at = now()
+    audit.record("visit.closed", "visit", visit.id, actor=actor, details={"entity": visit.entity.code})
+    return visit
+
+
+def received(*, open_only: bool = False) -> list[FollowUp]:
+    """Transfers received by the current department (移送接收), the unacknowledged first, newest first."""
+    query = sa.select(FollowUp).where(FollowUp.receiver_tenant_id == current_tenant_id())
+    if open_only:
+        query = query.where(FollowUp.closed_at.is_(None))
+    return list(db.session.scalars(query.order_by(FollowUp.closed_at.is_not(None), FollowUp.opened_at.desc())))
+
+
+def open_of_department() -> list[FollowUp]:
+    """The department's own open follow-ups, the earliest deadline first (复查, 结案 … to do)."""
+    query = sa.select(FollowUp).where(FollowUp.tenant_id == current_tenant_id(), FollowUp.closed_at.is_(None))
+    return list(db.session.scalars(query.order_by(FollowUp.deadline.is_(None), FollowUp.deadline, FollowUp.id)))
