@@ -140,3 +140,22 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     portal = app.test_client().get("/public/draws").get_data(as_text=True)
     assert "市监抽〔2026〕1号" in portal and "应急抽〔2026〕2号" in portal
     assert not re.search(r"市监抽〔2026〕3号|商务抽〔2026〕2号", portal)  # drafts are internal
+
+
+def test_the_demo_has_follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tenants.results import follow_ups
+
+    with app.app_context():
+        _load()
+        with tenant_scope(tenant_id("YJJ")):
+            received = follow_ups.received()
+            assert [(t.transferred["from_department"], t.is_open) for t in received] == [
+                ("市场监督管理局", True), ("市场监督管理局", False)]
+            assert received[1].outcome == "acknowledged" and received[1].closed_by_name == "应急管理局 郑洁"
+        with tenant_scope(tenant_id("SCJ")):
+            open_kinds = sorted(f.kind.value for f in follow_ups.open_of_department())
+            assert open_kinds == ["rectification", "transfer"]
+    home = signed_in(app, "yjj_planner").get("/").get_data(as_text=True)
+    assert "签收移送" in home
+    assert "登记复查或办理结果" in signed_in(app, "scj_planner").get("/").get_data(as_text=True)

@@ -377,6 +377,29 @@ def _results(code: str, campaign, *, today: date) -> None:
             results.submit_result(visit, actor=chief)
             results.approve_result(visit, actor=leader)
             results.publish_results([visit.id], actor=planner)
+            _follow_ups(visit, chief, planner)
+
+
+def _follow_ups(visit, chief, planner) -> None:
+    """后续处置 of the corrected visit: a rectification to re-check (open), a transfer to
+    应急管理局 that it has acknowledged (签收), and one still waiting in its inbox."""
+    from spotcheck.core.calendar import add_working_days
+    from spotcheck.tenants.results import follow_ups
+
+    receiver = db.session.scalar(sa.select(Tenant).where(Tenant.code == "YJJ"))
+    follow_ups.open_follow_up(visit, {
+        "kind": "rectification", "details": "补齐近三个月的食品进货查验记录，并建立索证索票台账。",
+        "deadline": add_working_days(clock.today(), 15).due.isoformat()}, actor=chief)
+    if receiver is None:
+        return
+    acknowledged = follow_ups.open_follow_up(visit, {
+        "kind": "transfer", "receiver_tenant_id": receiver.id,
+        "details": "检查中发现其仓库存放瓶装液化石油气，涉及安全生产，抄告应急管理局依法处理。"}, actor=planner)
+    follow_ups.open_follow_up(visit, {
+        "kind": "transfer", "receiver_tenant_id": receiver.id,
+        "details": "后厨燃气管道未安装泄漏报警装置，抄告应急管理局。"}, actor=planner)
+    with tenant_scope(receiver.id):
+        follow_ups.acknowledge_transfer(acknowledged, "已签收，转执法监察支队核查。", actor=_user("yjj_planner"))
 
 
 def _account_of(code: str, inspector, admin) -> User:

@@ -174,3 +174,17 @@ class FollowUpCloseSchema(Schema):
 
 class AcknowledgeSchema(Schema):
     note = fields.Str(load_default="", validate=validate.Length(max=follow_ups.NOTE_LENGTH))
+
+
+class ImportProblemSchema(Schema):
+    row = fields.Raw()
+    column = fields.Str()
+    reason = fields.Str()
+
+
+class ImportOutcomeSchema(Schema):
+    ok = fields.Bool()
+    rows = Int()
+    submitted = Int(metadata={"description": "Visits whose result arrived submitted for review"})
+    errors = fields.List(fields.Nested(ImportProblemSchema))
+    error_count = Int()

@@ -8,10 +8,17 @@ from flask_smorest import Blueprint
 
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.api.visit_schemas import (
-    FollowUpInputSchema, FollowUpSchema, PublishSchema, ReasonSchema, ResultInputSchema, VisitPageSchema,
+    FollowUpInputSchema, FollowUpSchema, ImportOutcomeSchema, PublishSchema, ReasonSchema, ResultInputSchema, VisitPageSchema,
     VisitQuerySchema, VisitSchema,
 )
+from flask_smorest.fields import Upload
+from marshmallow import Schema
+
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.import_pages import xlsx_response
+from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.spreadsheets import result_import
+from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
 from spotcheck.core.errors import NotFound
 from spotcheck.tenants.results import follow_ups, listing, services
 from spotcheck.tenants.results.models import Visit
@@ -135,3 +142,32 @@ class VisitClose(MethodView):
     def post(self, visit_id):
         """办结: close a published visit with no open follow-up"""
         return follow_ups.close_visit(_visit(visit_id), actor=_user())
+
+
+class ResultsUploadSchema(Schema):
+    file = Upload(required=True, metadata={"description": "The campaign's results workbook, filled in (.xlsx or .csv)"})
+
+
+@blp.route("/import/<int:campaign_id>/template")
+class ResultsTemplate(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.doc(responses={200: {"description": "An Excel workbook", "content": {XLSX_MEDIA_TYPE: {
+        "schema": {"type": "string", "format": "binary"}}}}})
+    def get(self, campaign_id):
+        """The campaign's results workbook: a row per visit still to record and item"""
+        return xlsx_response(*result_import.template(campaigns.get_campaign(campaign_id)))
+
+
+@blp.route("/import/<int:campaign_id>")
+class ResultsImport(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(ResultsUploadSchema, location="files")
+    @blp.response(200, ImportOutcomeSchema)
+    @blp.alt_response(422, schema=ImportOutcomeSchema, description="Nothing imported: every bad row")
+    def post(self, files, campaign_id):
+        """Import results entered offline, all or nothing; each visit arrives submitted for review
+        (never approved), in the caller's name"""
+        upload = files["file"]
+        outcome = result_import.import_upload(campaigns.get_campaign(campaign_id), upload.filename, upload.stream,
+                                              actor=_user())
+        return outcome, 200 if outcome.get("ok") else 422

@@ -109,6 +109,7 @@ ACTION_LABELS = {
     "inspector.linked": _l("Inspector linked to a user account"),
     "inspector.unlinked": _l("Inspector unlinked from a user account"),
     "result.recorded": _l("Result recorded"),
+    "result.imported": _l("Result imported (submitted for review)"),
     "result.submitted": _l("Result submitted"),
     "result.returned": _l("Result returned"),
     "result.approved": _l("Result approved"),

@@ -16,6 +16,8 @@ from spotcheck.tenants.campaigns import services as campaigns
 from spotcheck.core import storage
 from spotcheck.core.clock import today
 from spotcheck.platform.web import labels
+from spotcheck.platform.web.import_pages import xlsx_response
+from spotcheck.tenants.spreadsheets import result_import
 from spotcheck.tenants.results import attachments, follow_ups, listing, services
 from spotcheck.tenants.results.models import VisitStatus
 from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS, membership
@@ -74,12 +76,43 @@ def publication():
 
 @bp.route("/campaign/<int:campaign_id>")
 @requires(Permission.CAMPAIGNS_VIEW)
-def of_campaign(campaign_id):
+def of_campaign(campaign_id, imported: dict | None = None, status: int = 200):
+    """A campaign's visits; for its planners, the import of results entered offline."""
     campaign = campaigns.get_campaign(campaign_id)
     page = listing.page(listing.of_campaign(campaign.id), _page())
-    return render_template("visits/list.html", page=page, campaign=campaign,
+    importable = has_permission(current_user, Permission.CAMPAIGNS_EDIT) and bool(result_import.open_visits(campaign))
+    return render_template("visits/list.html", page=page, campaign=campaign, importable=importable,
+                           imported=imported, form=EmptyForm(),
                            heading=_("Visits of %(code)s", code=campaign.code), endpoint="visit_pages.of_campaign",
-                           endpoint_args={"campaign_id": campaign.id}, intro="")
+                           endpoint_args={"campaign_id": campaign.id}, intro=""), status
+
+
+@bp.route("/campaign/<int:campaign_id>/results-template")
+@requires(Permission.CAMPAIGNS_EDIT)
+def results_template(campaign_id):
+    """The campaign's results workbook to fill offline: a row per visit still to record and item."""
+    stream, name = result_import.template(campaigns.get_campaign(campaign_id))
+    return xlsx_response(stream, name)
+
+
+@bp.route("/campaign/<int:campaign_id>/import", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def import_results(campaign_id):
+    """Import the results entered offline, all or nothing; they arrive submitted for review."""
+    campaign = campaigns.get_campaign(campaign_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("visit_pages.of_campaign", campaign_id=campaign_id))
+    upload = request.files.get("file")
+    try:
+        outcome = result_import.import_upload(campaign, upload.filename if upload else None,
+                                              upload.stream if upload else None, actor=_user())
+    except ValidationFailed as failed:
+        outcome = {"ok": False, "errors": [{"row": "", "column": "", "reason": str(message)}
+                                           for message in failed.errors.get("file", [])]}
+    if not outcome.get("ok"):
+        return of_campaign(campaign_id, outcome, 422)
+    flash(_("%(n)d results imported: they wait for a leader's review.", n=outcome["submitted"]), "success")
+    return redirect(url_for("visit_pages.of_campaign", campaign_id=campaign_id))
 
 
 @bp.route("/<int:visit_id>")

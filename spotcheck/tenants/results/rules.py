@@ -91,6 +91,8 @@ def _state_refusal(visit: Visit):
 VISIT_ACTIONS = Actions(
     Action("record", Permission.RESULTS_ENTER, lambda v: v.status in OPEN, _state_refusal,
            who=_on_team, who_refusal=_l("Only the members of this visit's team may record its result.")),
+    # A result entered offline, imported by the department (arrives submitted, never approved).
+    Action("import", Permission.CAMPAIGNS_EDIT, lambda v: v.status in OPEN, _state_refusal),
     Action("submit", Permission.RESULTS_ENTER,
            lambda v: v.status in (VisitStatus.drafting, VisitStatus.returned), _state_refusal,
            who=_leads_team, who_refusal=_l("Only the team leader submits the result.")),

@@ -76,7 +76,7 @@ def close_campaign(campaign: Campaign, *, actor) -> Campaign:
 # --- recording and submitting -----------------------------------------------------------------
 
 
-def _clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
+def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
     """The recorded result, checked field by field: (clean values, errors by field)."""
     errors: dict[str, list] = {}
     clean: dict = {}
@@ -143,9 +143,41 @@ def record_result(visit: Visit, data: dict, *, actor) -> Visit:
     """A team member records (part of) the result: check date, method, record, and per item its
     categories and findings. Saved as a draft; nothing is chosen for anyone."""
     VISIT_ACTIONS.require(visit, actor, "record")
-    clean, errors = _clean_result(visit, data)
+    clean = _checked(visit, data)
+    _apply(visit, clean, actor)
+    visit.status = VisitStatus.drafting if visit.status == VisitStatus.assigned else visit.status
+    db.session.flush()
+    audit.record("result.recorded", "visit", visit.id, actor=actor,
+                 details={"entity": visit.entity.code, "items": sorted(clean["items"])})
+    return visit
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def import_result(visit: Visit, data: dict, *, actor) -> Visit:
+    """A result entered offline and imported (Excel): recorded and submitted at once in the
+    importer's name, complete or refused — and never approved: a leader who did not import it
+    reviews it like any other."""
+    VISIT_ACTIONS.require(visit, actor, "import")
+    _apply(visit, _checked(visit, data), actor)
+    db.session.flush()
+    if errors := missing_for_submission(visit):
+        raise ValidationFailed(errors)
+    visit.source = "imported"
+    visit.status, visit.submitted_at = VisitStatus.submitted, now()
+    visit.submitted_by_id, visit.submitted_by_name = actor.id, actor.display_name
+    audit.record("result.imported", "visit", visit.id, actor=actor, details={"entity": visit.entity.code})
+    return visit
+
+
+def _checked(visit: Visit, data: dict) -> dict:
+    clean, errors = clean_result(visit, data)
     if errors:
         raise ValidationFailed(errors)
+    return clean
+
+
+def _apply(visit: Visit, clean: dict, actor) -> None:
+    """Write a checked result onto the visit (a draft): its due date set from the check date."""
     if "checked_on" in clean and clean["checked_on"] != visit.checked_on:
         visit.checked_on = clean["checked_on"]
         due = deadlines.report_due(visit.checked_on) if visit.checked_on else None
@@ -160,13 +192,8 @@ def record_result(visit: Visit, data: dict, *, actor) -> Visit:
         kept = {row.code: row for row in result.categories}
         result.categories = [kept.get(code) or ResultCategory(code=code) for code in value["categories"]]
     visit.entered_by = sorted(set(visit.entered_by or []) | {actor.id})
-    visit.status = VisitStatus.drafting if visit.status == VisitStatus.assigned else visit.status
     if visit.campaign.status == CampaignStatus.notified:
         visit.campaign.status = CampaignStatus.in_progress
-    db.session.flush()
-    audit.record("result.recorded", "visit", visit.id, actor=actor,
-                 details={"entity": visit.entity.code, "items": sorted(clean["items"])})
-    return visit
 
 
 def missing_for_submission(visit: Visit) -> dict[str, list]:

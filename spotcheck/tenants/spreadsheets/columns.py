@@ -278,6 +278,34 @@ INSPECTORS = SheetKind(
     ),
 )
 
+# --- 检查结果 (a campaign's results, entered offline and imported as submitted) ---------------
+
+RESULTS = SheetKind(
+    name="results",
+    title="抽查检查结果",
+    key="entity_code",
+    label=_l("Inspection results"),
+    columns=(
+        Column("序号", None, hint=HINT_MARKER, width=8),
+        Column("统一社会信用代码", "entity_code", required=True, kind=CODE, width=22, aliases=("信用代码",),
+               hint="必填：本次抽查的检查对象"),
+        Column("检查对象名称", None, width=28, aliases=("企业名称", "名称"), hint="仅供核对，系统不保存"),
+        Column("抽查事项", "item", required=True, width=26, aliases=("检查事项",), hint="必填：事项名称或编码"),
+        Column("检查日期", "checked_on", required=True, kind=DATE, width=12, hint="必填，YYYY-MM-DD；同一对象各行一致"),
+        Column("核查方式", "method", required=True, kind=CHOICE, width=14, choices=names(reference.CHECK_METHODS),
+               aliases=("检查方式",), hint="必填；同一对象各行一致"),
+        Column("检查结果", "categories", required=True, kind=MULTI, width=30, aliases=("检查结果类别",),
+               choices=names(reference.RESULT_CATEGORIES), hint="必填，可多选，用“、”分隔；不会默认“未发现问题”"),
+        Column("检查情况", "findings", width=30, aliases=("问题描述", "发现的问题"), hint="发现问题的，必须写明"),
+        Column("检查记录", "record", width=30, aliases=("现场笔录", "检查记录/现场笔录"), hint="同一对象写在任一行即可"),
+    ),
+    notes=(
+        "一行为一个检查对象的一个抽查事项；本次抽查的每个检查对象，其全部事项都要有一行。",
+        "导入的检查结果为“已提交、待审核”，由未参与录入的领导审核后才能公示；导入人不能审核自己导入的结果。",
+        "导入为“全部或全不”：任何一行有错，整份文件都不导入，并列出每一个出错的行、列和原因。",
+    ),
+)
+
 KINDS: dict[str, SheetKind] = {kind.name: kind for kind in (ITEMS, DIRECTORY, INSPECTORS)}
 
 #: What the job pages call the import jobs.

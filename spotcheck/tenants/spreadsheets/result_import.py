@@ -1,0 +1,149 @@
+"""Importing a campaign's results (检查结果导入) entered offline: one row per visit and item, all
+or nothing, each visit's result arriving submitted (待审核) in the importer's name — never
+approved. The template is pre-filled with the campaign's visits still to record and their items."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import clock
+from spotcheck.core.commands import command
+from spotcheck.core.database import db
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.results import services as results
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.rules import OPEN
+from spotcheck.tenants.spreadsheets import pipeline, uploads, writing
+from spotcheck.tenants.spreadsheets.columns import RESULTS, cell_text
+from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
+
+#: A category as a cell may name it: its own name, or with its group (发现问题待后续处理：…).
+CATEGORY_CODES = {**{name: code for code, name in reference.RESULT_CATEGORIES.items()},
+                  **{reference.result_category_name(code): code for code in reference.RESULT_CATEGORIES},
+                  **{reference.result_category_name(code).replace("：", ":"): code for code in reference.RESULT_CATEGORIES}}
+METHOD_CODES = {name: code for code, name in reference.CHECK_METHODS.items()}
+#: Per visit, these must be the same on every row (the record may be on one row only).
+_PER_VISIT = ("checked_on", "method")
+
+
+def open_visits(campaign: Campaign) -> list[Visit]:
+    """The campaign's visits whose result can still be recorded or imported."""
+    return list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == campaign.id, Visit.status.in_(OPEN))
+                                   .order_by(Visit.id)))
+
+
+def _by_column(errors: dict) -> dict:
+    """A result's field errors keyed by the sheet's fields (``items.<id>.categories`` → ``categories``)."""
+    return {key.rpartition(".")[2]: messages for key, messages in errors.items()}
+
+
+class ResultImport(Importer):
+    def __init__(self, campaign: Campaign, actor):
+        super().__init__(RESULTS, actor)
+        self.campaign = campaign
+        self.todo: dict[int, dict] = {}  # visit id → the result data for the command
+        self.first_row: dict[int, int] = {}
+
+    def prepare(self, sheet: Sheet) -> None:
+        self.visits = {v.entity.code: v for v in db.session.scalars(
+            sa.select(Visit).where(Visit.campaign_id == self.campaign.id))}
+        self.items = {**{item.name: item for item in self.campaign.items},
+                      **{item.code: item for item in self.campaign.items}}
+        self.seen: dict[tuple[str, int], int] = {}
+
+    def check(self, record: Record, errors: Problems) -> None:
+        data, problems = record.data, dict(record.errors)
+        required_blanks(self.kind, record, problems)
+        code = cell_text(data.get("entity_code")).upper()
+        visit = self.visits.get(code)
+        if code and visit is None:
+            problems["entity_code"] = [_l("This entity was not drawn in this campaign.")]
+        elif visit is not None and visit.status not in OPEN:
+            problems["entity_code"] = [_l("The result of this entity is already submitted; it cannot be imported again.")]
+        item = self.items.get(cell_text(data.get("item")))
+        if data.get("item") and item is None:
+            problems["item"] = [_l("This item is not checked in this campaign.")]
+        method = METHOD_CODES.get(cell_text(data.get("method")))
+        if data.get("method") and method is None:
+            problems["method"] = [_l("Choose a check method from the list.")]
+        categories = [CATEGORY_CODES.get(name) for name in data.get("categories") or []]
+        if None in categories:
+            unknown = [n for n, c in zip(data["categories"], categories) if c is None]
+            problems["categories"] = [_l("Unknown result category: %(codes)s.", codes="、".join(unknown))]
+        if visit is not None and item is not None and not problems:  # the same rules as the result form
+            _, refused = results.clean_result(visit, {
+                "checked_on": data.get("checked_on"), "method": method,
+                "items": {str(item.id): {"categories": categories, "findings": cell_text(data.get("findings"))}}})
+            problems = _by_column(refused)
+        if visit is None or item is None or problems:
+            errors.add_fields(record.row, problems)
+            return
+        if (code, item.id) in self.seen:
+            errors.add(record.row, self.kind.header_for("item"),
+                       _l("The same entity and item as row %(row)d.", row=self.seen[(code, item.id)]))
+            return
+        self.seen[(code, item.id)] = record.row
+        result = self.todo.setdefault(visit.id, {"items": {}})
+        self.first_row.setdefault(visit.id, record.row)
+        values = {"checked_on": data.get("checked_on"), "method": method}
+        for key in _PER_VISIT:
+            if key in result and result[key] != values[key]:
+                errors.add(record.row, self.kind.header_for(key),
+                           _l("Differs from row %(row)d of the same entity: one visit has one %(column)s.",
+                              row=self.first_row[visit.id], column=self.kind.header_for(key)))
+            result.setdefault(key, values[key])
+        if cell_text(data.get("record")):
+            result["record"] = cell_text(data.get("record"))
+        result["items"][str(item.id)] = {"categories": categories, "findings": cell_text(data.get("findings"))}
+
+    def write(self, path: Path, meter: Meter) -> dict:
+        visits = {v.id: v for v in self.visits.values()}
+        rows = [(self.first_row[visit_id], visits[visit_id], data) for visit_id, data in self.todo.items()]
+
+        def write_one(visit, data) -> str:
+            try:
+                results.import_result(visit, data, actor=self.actor)
+            except ValidationFailed as failed:
+                raise ValidationFailed(_by_column(failed.errors))
+            return "created"
+
+        counts = self.write_rows(rows, meter, write_one)
+        return {"submitted": counts["created"]}
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def import_results(campaign: Campaign, path: Path | str, *, actor, file_name: str = "") -> dict:
+    """Import ``path`` as the results of ``campaign``, all or nothing: every visit in the file
+    arrives submitted for review, in the importer's name."""
+    return pipeline.run(ResultImport(campaign, actor), path, file_name=file_name)
+
+
+def import_upload(campaign: Campaign, file_name: str | None, stream, *, actor) -> dict:
+    """Check and keep an uploaded workbook, import it (:func:`import_results`) and remove it. The
+    file's own problems (type, size) are a ValidationFailed on ``file``."""
+    stored = uploads.store_upload(file_name, stream, tenant_id=campaign.tenant_id)
+    try:
+        return import_results(campaign, uploads.stored_path(stored.key), actor=actor, file_name=stored.file_name)
+    finally:
+        uploads.discard(stored.key)
+
+
+def template(campaign: Campaign) -> tuple[IO[bytes], str]:
+    """The results template of the campaign: a row per visit still to record and item, the
+    entity's code and name and the item filled in."""
+    def rows() -> Iterator[list]:
+        number = 0
+        for visit in open_visits(campaign):
+            for item in campaign.items:
+                number += 1
+                values = {"entity_code": visit.entity.code, "item": item.name}
+                yield [number if c.header == "序号" else visit.entity.name if c.header == "检查对象名称"
+                       else values.get(c.key, "") for c in RESULTS.columns]
+    return writing.export(RESULTS, rows()), f"{RESULTS.title}-{campaign.code}-{clock.today():%Y%m%d}.xlsx"
