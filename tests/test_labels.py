@@ -24,3 +24,16 @@ def test_strata_are_named_in_words_never_by_their_code(app):
         assert stratum_label("flagged", short=True) == "特殊标记"
         assert stratum_label("A", risk_words={"A": "高风险"}) == "风险等级 A (高风险)"
         assert stratum_label("A", risk_words={"A": "高风险"}, short=True) == "风险等级 A"
+
+
+def test_regions_and_industries_are_named_beside_their_codes():
+    from spotcheck.tenants.classifications import INDUSTRY_DIVISIONS, region_name, industry_name
+
+    assert region_name("330106") == "杭州市西湖区" and region_name("330113") == "杭州市临平区"
+    assert region_name("330100") == "杭州市" and region_name("330000") == "浙江省"
+    assert region_name("320102") == "江苏省"  # outside the table: the nearest level it knows
+    assert region_name("330103") == "杭州市"  # 下城区, abolished in 2021
+    assert region_name("") == region_name("33x") == ""
+    assert industry_name("F5292") == "零售业" and industry_name("C1311") == "农副食品加工业"
+    assert industry_name("H") == "住宿和餐饮业" and industry_name("") == ""
+    assert len(INDUSTRY_DIVISIONS) == 97 and sorted(INDUSTRY_DIVISIONS) == [f"{n:02d}" for n in range(1, 98)]

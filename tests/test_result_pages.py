@@ -87,6 +87,7 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         text = _text(shown)
         assert shown.status_code == 200 and "违反本部门其他规定" in text and "2026-09-25" in text
         assert "YJJ-" in text  # inspectors' certificate numbers
+        assert "330102 杭州市上城区" in text  # region by name beside its code (GB/T 2260)
         assert not re.search(r"\b\d{17}[\dX]\b", shown.get_data(as_text=True))  # no ID number
         assert "随机抽取公示" in _text(public.get("/public")) and "抽查结果公示" in _text(public.get("/public"))
 

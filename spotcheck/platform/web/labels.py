@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.policy import Role
-from spotcheck.tenants import labels as domain, reference
+from spotcheck.tenants import classifications, labels as domain, reference
 from spotcheck.tenants.campaigns.services import FLAGGED
 
 ROLE_LABELS = {
@@ -316,6 +316,8 @@ def template_helpers() -> dict:
         "visit_flag": visit_listing.flag_of,
         "due_flag_label": named(domain.DUE_FLAG),
         "result_category_name": reference.result_category_name,
+        "region_name": classifications.region_name,
+        "industry_name": classifications.industry_name,
         "follow_up_kind_name": lambda code: reference.FOLLOW_UP_KINDS.get(code, code),
         "follow_up_outcome_name": lambda code: reference.FOLLOW_UP_OUTCOMES.get(code, code),
         "follow_up_flag": lambda f: deadlines.flag(f.deadline) if f.is_open and f.deadline else None,
