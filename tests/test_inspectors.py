@@ -263,3 +263,28 @@ def test_another_department_cannot_see_an_inspector(app):
     assert client.patch(f"/api/v1/inspectors/{iid}", headers=yjj_headers, json={"post": "x"}).status_code == 404
     assert f"/catalog/inspectors/{iid}\"" not in yjj.get("/catalog/inspectors").get_data(as_text=True)
     assert iid not in [i["id"] for i in client.get("/api/v1/inspectors", headers=yjj_headers).json]
+
+
+def test_the_directory_is_paged_and_searchable(app):
+    from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tenants.inspectors import services as inspectors
+
+    with app.app_context():
+        admin = user_named("scj_admin")
+        with tenant_scope(admin.tenant_id):
+            for n in range(120):
+                inspectors.create_inspector({
+                    "name": f"检查员{n:03d}", "sex": "M", "id_number": id_number(f"33010619850101{n:03d}"), "agency": "市场监管局",
+                    "cert_no": f"PAGE-{n:04d}", "categories": ["market"], "is_expert": n % 40 == 0}, actor=admin)
+            db.session.commit()
+    client = signed_in(app, "scj_planner")
+    first = client.get("/catalog/inspectors").get_data(as_text=True)
+    assert first.count("/catalog/inspectors/") - first.count("/catalog/inspectors/new") >= 50
+    assert "1–50" in first and "117" in first and 'rel="next"' in first  # 117 inspectors, 3 experts
+    third = client.get("/catalog/inspectors?page=3&show=inspectors").get_data(as_text=True)
+    assert "检查员119" in third and "检查员001" not in third
+    assert client.get("/catalog/inspectors?page=9").status_code == 404
+    found = client.get("/catalog/inspectors?q=PAGE-0007").get_data(as_text=True)
+    assert "检查员007" in found and "检查员008" not in found
+    assert "检查员040" in client.get("/catalog/inspectors?show=experts&q=检查员04").get_data(as_text=True)

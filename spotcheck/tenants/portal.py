@@ -17,7 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.tenants.inspectors import eligibility
+from spotcheck.tenants.inspectors import eligibility, services as inspector_services
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.paging import NumberedPage, paginate
@@ -58,8 +58,7 @@ class PublicInspector:
 def _listed(day: date, search: str = "") -> list:
     conditions = [eligibility.drawable_on(day)]
     if search:
-        conditions.append(sa.or_(Inspector.name.contains(search, autoescape=True),
-                                 Inspector.cert_no.startswith(search.upper(), autoescape=True)))
+        conditions.append(inspector_services.matching(search))
     return conditions
 
 

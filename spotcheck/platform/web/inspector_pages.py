@@ -27,6 +27,10 @@ from spotcheck.platform.web.inspector_forms import InspectorForm, RecusalForm
 from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors import services
 from spotcheck.tenants.results import services as results
+from spotcheck.tenants.paging import paginate
+
+#: Inspectors per page of the directory.
+PER_PAGE = 50
 
 bp = Blueprint("inspector_pages", __name__, url_prefix="/catalog/inspectors")
 
@@ -44,14 +48,24 @@ _SHOW = ("all", "inspectors", "experts")
 @bp.route("")
 @requires(Permission.CATALOG_VIEW)
 def index():
+    """名录库: inspectors and experts, paged, searchable by name or certificate number. With
+    ``show=all`` the experts' first page follows the inspectors' page."""
     show = request.args.get("show", "all")
     show = show if show in _SHOW else "all"
     active_only = request.args.get("active") == "1"
-    everyone = services.list_inspectors(active_only=active_only)
-    inspectors = [i for i in everyone if not i.is_expert] if show in ("all", "inspectors") else []
-    experts = [i for i in everyone if i.is_expert] if show in ("all", "experts") else []
+    search = (request.args.get("q") or "").strip()[:50]
+    number = request.args.get("page", "1")
+    number = int(number) if number.isdigit() and len(number) < 7 else 0
+
+    def page_of(experts: bool, page: int):
+        return paginate(services.inspectors_query(active_only=active_only, experts=experts, search=search),
+                        page=page, per_page=PER_PAGE, make=lambda row: row[0])
+
+    inspectors = page_of(False, number) if show in ("all", "inspectors") else None
+    experts = page_of(True, number if show == "experts" else 1) if show in ("all", "experts") else None
+    args = {"show": show, "active": "1" if active_only else None, "q": search or None}
     return render_template("inspectors/list.html", inspectors=inspectors, experts=experts, show=show,
-                           active_only=active_only, total=len(everyone))
+                           active_only=active_only, search=search, args=args)
 
 
 def _detail(inspector, *, recusal_form=None, full_id_number=None):

@@ -65,15 +65,27 @@ def clean_inspector(data: dict, *, require_id: bool) -> tuple[dict, dict[str, li
     return clean, errors
 
 
-def list_inspectors(*, active_only: bool = False, experts: bool | None = None) -> list[Inspector]:
+def inspectors_query(*, active_only: bool = False, experts: bool | None = None, search: str = "") -> sa.Select:
     """The department's inspectors by name; ``experts`` True/False keeps only experts (专家) / only
-    the others."""
+    the others; ``search`` a part of the name or of the certificate number."""
     query = sa.select(Inspector).order_by(Inspector.name, Inspector.id)
     if active_only:
         query = query.where(Inspector.active.is_(True))
     if experts is not None:
         query = query.where(Inspector.is_expert.is_(bool(experts)))
-    return list(db.session.scalars(query))
+    if search := (search or "").strip():
+        query = query.where(matching(search))
+    return query
+
+
+def matching(search: str):
+    """Inspectors whose name contains ``search`` or whose certificate number starts with it."""
+    return sa.or_(Inspector.name.contains(search, autoescape=True),
+                  Inspector.cert_no.startswith(search.upper(), autoescape=True))
+
+
+def list_inspectors(*, active_only: bool = False, experts: bool | None = None) -> list[Inspector]:
+    return list(db.session.scalars(inspectors_query(active_only=active_only, experts=experts)))
 
 
 def get_inspector(inspector_id: int) -> Inspector:
