@@ -238,7 +238,9 @@ def test_the_ceremony_through_the_pages(app, world):
     published = json.loads(proof.data)
     assert published["commitment"] == commitment and published["public_inputs"] == ["人大代表: 春风", "企业代表 8817"]
     assert _all_hold(published)
-    assert 'id="verify-ok"' in leader.get(f"{url}/proofs/targets/verify").get_data(as_text=True)
+    verified = leader.get(f"{url}/proofs/targets/verify").get_data(as_text=True)
+    assert 'id="verify-ok"' in verified
+    assert "matches the commitment published beforehand" in verified and "✓ holds" in verified  # named as on the public page
     assert planner.get(f"{url}/proofs/inspectors.json").status_code == 404
 
     assert post_form(planner, f"{url}/draws/inspectors/freeze", {}, token_from=url).status_code == 302

@@ -101,7 +101,7 @@ def test_a_drawn_campaign_shows_its_whole_ceremony_and_proof(app, client):
         assert verified.status_code == 200
         body = text(verified)
         assert "FAIL" not in body and "public-verdict-ok" in body
-        assert body.count('<td class="check-mark">ok</td>') >= 6
+        assert body.count('<td class="check-mark">✓ 通过</td>') >= 6
         assert "python3 spotcheck-verify.pyz PROOF.json" in body and "spotcheck-verify.pyz" in body
     assert client.get("/public/draws/algorithm").status_code == 200
 
@@ -153,7 +153,7 @@ def test_a_tampered_stored_proof_fails_verification(app, client):
 
     body = text(client.get(f"/public/draws/campaigns/{campaign_id}/proofs/targets/verify"))
     assert "public-verdict-fail" in body
-    assert re.search(rf'<td class="check-mark">FAIL</td>\s*<td>[^<]*<div class="hint"><code>selected YJJ/{stratum}:', body)
+    assert re.search(rf'<td class="check-mark">✗ [^<]*</td>\s*<td>[^<]*<div class="hint"><code>selected YJJ/{stratum}:', body)
     assert re.search(r'<div class="check-fail">FAIL [^<]*<code class="public-hash">[0-9a-f]{64}</code>', body)  # the
     # proof no longer matches the SHA-256 published with the draw
 

@@ -288,7 +288,7 @@ def verify_proof(campaign_id, kind):
     campaign = services.get_campaign(campaign_id)
     record = _drawn(campaign, kind)
     result = publication.verify_proof(campaign, kind)
-    return render_template("campaigns/verify.html", campaign=campaign, kind=kind, record=record, checks=result.checks,
+    return render_template("campaigns/verify.html", campaign=campaign, kind=kind, record=record, result=result,
                            ok=result.ok)
 
 

@@ -72,8 +72,9 @@ def verifier() -> tuple[bytes, str]:
     return data, bundle.sha256(data)
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _helpers():
+    """For the public pages and the staff's verification page alike."""
     return {"check_label": check_label, "verifier_sha256": lambda: verifier()[1],
             "verifier_name": bundle.FILE_NAME}
 
