@@ -8,4 +8,7 @@ from spotcheck.tenants.items.models import Item, ItemVersion  # noqa: F401
 from spotcheck.tenants.rules.models import RulesDocument  # noqa: F401
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember  # noqa: F401
 from spotcheck.tenants.plans.models import Plan, PlanItem  # noqa: F401
-from spotcheck.tenants.results.models import Attachment, ItemResult, PublishedResult, ResultCategory, Visit  # noqa: F401
+from spotcheck.tenants.results.models import (  # noqa: F401
+    Attachment, FollowUp, ItemResult, PublishedEntity, PublishedResult, ResultCategory, Visit,
+)
+from spotcheck.tenants.results.categories import CategoryChoice  # noqa: F401

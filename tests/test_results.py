@@ -202,6 +202,8 @@ def test_publication_writes_the_public_register_and_a_correction_is_a_new_marked
         with tenant_scope(None):
             [current] = register.of_entity(entity)
             assert current.version == 2 and current.corrected and current.correction_reason == "检查日期录入有误"
+            [(found, results_count, last)] = register.search(entity.code).rows  # a correction is not one more result
+            assert found.id == entity.id and results_count == 1 and last == current.published_at
             assert db.session.scalar(sa.select(sa.func.count()).select_from(PublishedResult)) == 2
 
 

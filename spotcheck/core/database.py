@@ -1,5 +1,6 @@
 """The database (数据库): the one SQLAlchemy object every layer works through, bound to the
 application by the app factory, and the naming convention of the schema."""
+import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -35,3 +36,17 @@ MAX_ROW_ID = 2**31 - 1
 def is_row_id(value) -> bool:
     """Whether ``value`` is a whole number that can be a row's id."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
+
+
+def get_row(model, row_id, missing, *, for_update: bool = False):
+    """The row of ``model`` with id ``row_id`` in the current scope, or NotFound with the message
+    ``missing`` (also for an id no row can have). ``for_update``: locked and read afresh."""
+    from spotcheck.core.errors import NotFound
+
+    query = sa.select(model).where(model.id == row_id) if is_row_id(row_id) else None
+    if query is not None and for_update:
+        query = query.with_for_update(of=model).execution_options(populate_existing=True)
+    row = db.session.scalar(query) if query is not None else None
+    if row is None:
+        raise NotFound(missing)
+    return row

@@ -32,10 +32,13 @@ class NumberedPage:
         return (self.number - 1) * self.per_page + 1
 
 
-def paginate(query: sa.Select, *, page: int, per_page: int, make: Callable = lambda row: row) -> NumberedPage:
+def paginate(query: sa.Select, *, page: int, per_page: int, make: Callable = lambda row: row,
+             total: int | None = None) -> NumberedPage:
     """Page ``page`` of ``query`` (which must have a total order), each row passed through
-    ``make``. A page before the first or after the last: NotFound."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    ``make``; ``total``: the number of rows when the caller has counted them already. A page
+    before the first or after the last: NotFound."""
+    if total is None:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     pages = max(1, -(-total // per_page))
     if not 1 <= page <= pages:
         raise NotFound(_l("No such page."))

@@ -87,8 +87,9 @@ class VisitQuerySchema(Schema):
 
 
 class ItemResultInputSchema(Schema):
-    categories = fields.List(fields.Str(validate=validate.OneOf(list(reference.RESULT_CATEGORIES))),
-                             load_default=list, metadata={"description": _codes(reference.RESULT_CATEGORIES)})
+    categories = fields.List(fields.Str(validate=validate.Length(max=32)), load_default=list, metadata={
+        "description": "The department's result category codes (GET /api/v1/visits/categories); by default "
+                       + _codes(reference.RESULT_CATEGORIES)})
     findings = fields.Str(load_default="", validate=validate.Length(max=FINDINGS_LENGTH))
 
 

@@ -12,7 +12,7 @@ from spotcheck.platform.api.visit_schemas import (
     VisitQuerySchema, VisitSchema,
 )
 from flask_smorest.fields import Upload
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.import_pages import xlsx_response
@@ -20,7 +20,7 @@ from spotcheck.tenants.campaigns import services as campaigns
 from spotcheck.tenants.spreadsheets import result_import
 from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
 from spotcheck.core.errors import NotFound
-from spotcheck.tenants.results import follow_ups, listing, services
+from spotcheck.tenants.results import categories as result_categories, follow_ups, listing, services
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.rules import membership
 
@@ -171,3 +171,19 @@ class ResultsImport(MethodView):
         outcome = result_import.import_upload(campaigns.get_campaign(campaign_id), upload.filename, upload.stream,
                                               actor=_user())
         return outcome, 200 if outcome.get("ok") else 422
+
+
+class CategorySchema(Schema):
+    code = fields.Str()
+    name = fields.Str(metadata={"description": "As published (a sub-category with its group)"})
+    problem = fields.Bool(metadata={"description": "Says a problem was found: the findings must say what"})
+
+
+@blp.route("/categories")
+class ResultCategories(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, CategorySchema(many=True))
+    def get(self):
+        """The result categories (检查结果类别) my department offers now"""
+        return [{"code": c.code, "name": c.published_name, "problem": c.problem}
+                for c in result_categories.offered().values()]

@@ -103,6 +103,9 @@ ACTION_LABELS = {
     "campaign.handed_out": _l("Visits handed to the teams"),
     "campaign.closed": _l("Campaign closed"),
     "follow_up.opened": _l("Follow-up opened"),
+    "result_categories.configured": _l("Result categories in use chosen"),
+    "result_categories.added": _l("Result category added"),
+    "result_categories.changed": _l("Result category taken out of use or back"),
     "follow_up.closed": _l("Follow-up closed"),
     "transfer.acknowledged": _l("Transfer acknowledged"),
     "visit.closed": _l("Visit closed"),
@@ -271,7 +274,7 @@ def template_helpers() -> dict:
     """The names every template may use for states, codes and numbers (one place for each)."""
     from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
     from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
-    from spotcheck.tenants.results import deadlines, listing as visit_listing
+    from spotcheck.tenants.results import categories as result_categories, deadlines, listing as visit_listing
 
     def named(table):
         return lambda code: domain.name(table, code)
@@ -315,7 +318,7 @@ def template_helpers() -> dict:
         "visit_due": visit_listing.due_of,
         "visit_flag": visit_listing.flag_of,
         "due_flag_label": named(domain.DUE_FLAG),
-        "result_category_name": reference.result_category_name,
+        "result_category_name": result_categories.published_name,
         "region_name": classifications.region_name,
         "industry_name": classifications.industry_name,
         "follow_up_kind_name": lambda code: reference.FOLLOW_UP_KINDS.get(code, code),

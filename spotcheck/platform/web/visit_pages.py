@@ -18,7 +18,7 @@ from spotcheck.core.clock import today
 from spotcheck.platform.web import labels
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.spreadsheets import result_import
-from spotcheck.tenants.results import attachments, follow_ups, listing, services
+from spotcheck.tenants.results import attachments, categories as category_choices, follow_ups, listing, services
 from spotcheck.tenants.results.models import VisitStatus
 from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS, membership
 
@@ -137,7 +137,7 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
         today_iso=today().isoformat(),
         missing=services.missing_for_submission(visit) if visit.status in (VisitStatus.drafting,
                                                                           VisitStatus.returned) else {},
-        categories=reference.RESULT_CATEGORIES, methods=reference.CHECK_METHODS), status
+        categories=category_choices.offered(), methods=reference.CHECK_METHODS), status
 
 
 def _form_data(visit) -> dict:

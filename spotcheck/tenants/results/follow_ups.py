@@ -19,12 +19,13 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.database import db, get_row, is_row_id
+from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants import reference
 from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind, Visit
 from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS
 
@@ -34,13 +35,7 @@ DETAILS_LENGTH, NOTE_LENGTH, CASE_NUMBER_LENGTH, ORGAN_LENGTH = 2000, 1000, 64, 
 
 def get_follow_up(follow_up_id: int, *, for_update: bool = False) -> FollowUp:
     """A follow-up of the department, or a transfer it received."""
-    query = sa.select(FollowUp).where(FollowUp.id == follow_up_id) if is_row_id(follow_up_id) else None
-    if query is not None and for_update:
-        query = query.with_for_update(of=FollowUp).execution_options(populate_existing=True)
-    follow_up = db.session.scalar(query) if query is not None else None
-    if follow_up is None:
-        raise NotFound(_l("No such follow-up."))
-    return follow_up
+    return get_row(FollowUp, follow_up_id, _l("No such follow-up."), for_update=for_update)
 
 
 def _day(data: dict, field: str, errors: dict, *, required: bool) -> date | None:
@@ -73,10 +68,11 @@ def receivers(tenant_id: int) -> list[Tenant]:
 
 def _transferred(visit: Visit, details: str) -> dict:
     """What the receiving department may read of a transfer: a copy, not a reference."""
+    found = categories.problem_codes()
     problems = [{"item": result.item.name,
-                 "categories": [reference.result_category_name(code) for code in result.category_codes],
+                 "categories": [categories.published_name(code) for code in result.category_codes],
                  "findings": result.findings}
-                for result in visit.results if set(result.category_codes) & reference.RESULT_PROBLEM_CATEGORIES]
+                for result in visit.results if set(result.category_codes) & found]
     return {"from_department": visit.campaign.tenant.name, "from_code": visit.campaign.tenant.code,
             "campaign_code": visit.campaign.code, "campaign_title": visit.campaign.title,
             "entity_name": visit.entity.name, "entity_code": visit.entity.code,

@@ -201,3 +201,19 @@ class PublishedResult(db.Model):
     content: Mapped[dict] = mapped_column(sa.JSON)
 
     entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
+
+
+class PublishedEntity(db.Model):
+    """The public register by entity (公示主体): how many current results an entity has across
+    departments and when the last was published — kept by the publish command, so that the
+    portal's search filters entities and orders them by recency without aggregating every
+    published result for each query. Public like the register; nothing in it is personal."""
+
+    __tablename__ = "published_entity"
+    __table_args__ = (sa.Index("ix_published_entity_last", "last_published_at", "entity_id"),)
+
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), primary_key=True)
+    results: Mapped[int] = mapped_column(default=0)
+    last_published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)

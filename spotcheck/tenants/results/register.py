@@ -8,11 +8,13 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.paging import NumberedPage, paginate
-from spotcheck.tenants.results.models import PublishedResult
+from spotcheck.tenants.results.models import PublishedEntity, PublishedResult
 
 PER_PAGE = 20
 #: The longest search text taken (a credit code is 18 characters).
 SEARCH_LENGTH = 50
+#: Up to this many matches, a search orders its matches; beyond, it walks the register by recency.
+FEW_MATCHES = 3000
 
 
 def _current() -> sa.Select:
@@ -42,22 +44,29 @@ def entity_by_code(code: str) -> Entity | None:
     """The entity with published results, by its code (统一社会信用代码 or own code)."""
     if not code or len(code) > 32:
         return None
-    entity = db.session.scalar(sa.select(Entity).where(Entity.code == code.upper()))
-    if entity is None or not db.session.scalar(sa.select(sa.exists(_current().where(
-            PublishedResult.entity_id == entity.id)))):
-        return None
-    return entity
+    return db.session.scalar(sa.select(Entity).join(PublishedEntity, PublishedEntity.entity_id == Entity.id)
+                             .where(Entity.code == code.upper()))
 
 
 def search(text: str, page: int = 1) -> NumberedPage:
     """Entities with published results whose 统一社会信用代码 starts with, or whose name contains,
-    ``text``; each row is (entity, results, last published)."""
+    ``text``, the most recently published first; each row is (entity, results, last published).
+
+    Read from the register by entity (:class:`PublishedEntity`). The matches are counted first
+    through the entity's own indexes (code prefix, name trigrams); a search that matches few
+    entities then orders just those (the matches are taken first, as a materialised set), one
+    that matches many walks the register from the newest until the page is full — the database
+    cannot tell the two apart by itself, and either plan is slow for the other case."""
     text = (text or "").strip()[:SEARCH_LENGTH]
-    stats = (sa.select(PublishedResult.entity_id, sa.func.count().label("results"),
-                       sa.func.max(PublishedResult.published_at).label("last"))
-             .where(PublishedResult.current.is_(True)).group_by(PublishedResult.entity_id).subquery())
-    query = (sa.select(Entity, stats.c.results, stats.c.last).join(stats, stats.c.entity_id == Entity.id)
-             .where(sa.or_(Entity.code.startswith(text.upper(), autoescape=True),
-                           Entity.name.contains(text, autoescape=True)))
-             .order_by(stats.c.last.desc(), Entity.id))
-    return paginate(query, page=page, per_page=PER_PAGE, make=lambda row: (row[0], row[1], row[2]))
+    matches = sa.or_(Entity.code.startswith(text.upper(), autoescape=True), Entity.name.contains(text, autoescape=True))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Entity)
+                              .join(PublishedEntity, PublishedEntity.entity_id == Entity.id).where(matches))
+    if total <= FEW_MATCHES:
+        found = sa.select(Entity.id).where(matches).cte("found").prefix_with("MATERIALIZED", dialect="postgresql")
+        query = (sa.select(Entity, PublishedEntity.results, PublishedEntity.last_published_at)
+                 .join(found, found.c.id == Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id))
+    else:
+        query = (sa.select(Entity, PublishedEntity.results, PublishedEntity.last_published_at)
+                 .join(PublishedEntity, PublishedEntity.entity_id == Entity.id).where(matches))
+    query = query.order_by(PublishedEntity.last_published_at.desc(), PublishedEntity.entity_id.desc())
+    return paginate(query, page=page, per_page=PER_PAGE, make=lambda row: (row[0], row[1], row[2]), total=total)

@@ -20,7 +20,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.tenants import labels
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants import reference
+from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind, Visit, VisitStatus
 
 #: A result can be recorded in these states.
@@ -60,7 +60,7 @@ def _not_its_author(visit: Visit, actor) -> bool:
 def _found_problem(visit: Visit) -> bool:
     """A follow-up needs a problem found: a recorded category that says so."""
     return visit.status != VisitStatus.assigned and any(
-        set(result.category_codes) & reference.RESULT_PROBLEM_CATEGORIES for result in visit.results)
+        set(result.category_codes) & categories.problem_codes() for result in visit.results)
 
 
 def _on_team_or_planner(visit: Visit, actor) -> bool:

@@ -13,16 +13,18 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.database import db, get_row, is_row_id
+from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.models import User
-from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.results.models import ItemResult, PublishedResult, ResultCategory, Visit, VisitStatus
+from spotcheck.tenants.results import categories, deadlines
+from spotcheck.tenants.results.models import (
+    ItemResult, PublishedEntity, PublishedResult, ResultCategory, Visit, VisitStatus,
+)
 from spotcheck.tenants.results.rules import VISIT_ACTIONS, team_query
 
 #: The longest findings per item and record per visit (characters).
@@ -31,13 +33,7 @@ FINDINGS_LENGTH, RECORD_LENGTH, REASON_LENGTH = 2000, 10000, 500
 
 def get_visit(visit_id: int, *, for_update: bool = False) -> Visit:
     """The department's visit (``for_update``: locked and read afresh)."""
-    query = sa.select(Visit).where(Visit.id == visit_id) if is_row_id(visit_id) else None
-    if query is not None and for_update:
-        query = query.with_for_update(of=Visit).execution_options(populate_existing=True)
-    visit = db.session.scalar(query) if query is not None else None
-    if visit is None:
-        raise NotFound(_l("No such visit."))
-    return visit
+    return get_row(Visit, visit_id, _l("No such visit."), for_update=for_update)
 
 
 # --- handing the visits to the teams ----------------------------------------------------------
@@ -109,6 +105,7 @@ def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
             errors["record"] = [_l("At most %(n)d characters.", n=RECORD_LENGTH)]
         clean["record"] = record
     items = {item.id: item for item in visit.campaign.items}
+    offered = categories.offered()
     clean["items"] = {}
     for key, value in (data.get("items") or {}).items():
         item_id = int(key) if str(key).isdigit() and is_row_id(int(key)) else None
@@ -117,7 +114,7 @@ def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
             continue
         value = value or {}
         codes = list(dict.fromkeys(value.get("categories") or []))
-        unknown = [c for c in codes if c not in reference.RESULT_CATEGORIES]
+        unknown = [c for c in codes if c not in offered]
         if unknown:
             errors[f"items.{key}.categories"] = [_l("Unknown result category: %(codes)s.", codes=", ".join(map(str, unknown)))]
         elif "no_problem" in codes and len(codes) > 1:
@@ -204,12 +201,13 @@ def missing_for_submission(visit: Visit) -> dict[str, list]:
     if not visit.method:
         errors["method"] = [_l("Choose the check method.")]
     results = {result.item_id: result for result in visit.results}
+    problems = categories.problem_codes()
     for item in visit.campaign.items:
         result = results.get(item.id)
         if result is None or not result.categories:
             errors[f"items.{item.id}.categories"] = [_l("Choose at least one result category for %(item)s.",
                                                         item=item.name)]
-        elif set(result.category_codes) & reference.RESULT_PROBLEM_CATEGORIES and not result.findings.strip():
+        elif set(result.category_codes) & problems and not result.findings.strip():
             errors[f"items.{item.id}.findings"] = [_l("Say what was found for %(item)s.", item=item.name)]
     return errors
 
@@ -282,12 +280,24 @@ def publish_results(visit_ids: list[int], *, actor) -> list[Visit]:
             version=visit.version, current=True, corrected=visit.version > 1,
             correction_reason=visit.correction_reason if visit.version > 1 else "", checked_on=visit.checked_on,
             published_at=moment, content=public_content(visit)))
+        _count_in_register(visit, moment)
         visit.status, visit.published_at, visit.published_by_name = VisitStatus.published, moment, actor.display_name
         visit.entered_by = []
         _advance(visit.campaign)
         audit.record("result.published", "visit", visit.id, actor=actor,
                      details={"entity": visit.entity.code, "version": visit.version})
     return visits
+
+
+def _count_in_register(visit: Visit, moment) -> None:
+    """The entity's line of the register: one more current result for a first publication (a
+    correction replaces its version), published last at ``moment``."""
+    line = db.session.get(PublishedEntity, visit.entity_id, with_for_update=True)
+    if line is None:
+        line = PublishedEntity(entity_id=visit.entity_id, results=0)
+        db.session.add(line)
+    line.results += 1 if visit.version == 1 else 0
+    line.last_published_at = moment
 
 
 @command(Permission.RESULTS_PUBLISH)
@@ -320,7 +330,7 @@ def public_content(visit: Visit) -> dict:
         "campaign_title": visit.campaign.title,
         "method": reference.CHECK_METHODS.get(visit.method, visit.method),
         "items": [{"name": result.item.name,
-                   "categories": [reference.result_category_name(code) for code in result.category_codes],
+                   "categories": [categories.published_name(code) for code in result.category_codes],
                    "findings": result.findings} for result in visit.results],
         "team": [{"name": member.inspector.name, "cert_no": member.inspector.cert_no, "leader": member.is_leader}
                  for member in team],

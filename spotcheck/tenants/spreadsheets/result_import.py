@@ -17,17 +17,13 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.models import Campaign
-from spotcheck.tenants.results import services as results
+from spotcheck.tenants.results import categories, services as results
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.rules import OPEN
 from spotcheck.tenants.spreadsheets import pipeline, uploads, writing
 from spotcheck.tenants.spreadsheets.columns import RESULTS, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
-#: A category as a cell may name it: its own name, or with its group (发现问题待后续处理：…).
-CATEGORY_CODES = {**{name: code for code, name in reference.RESULT_CATEGORIES.items()},
-                  **{reference.result_category_name(code): code for code in reference.RESULT_CATEGORIES},
-                  **{reference.result_category_name(code).replace("：", ":"): code for code in reference.RESULT_CATEGORIES}}
 METHOD_CODES = {name: code for code, name in reference.CHECK_METHODS.items()}
 #: Per visit, these must be the same on every row (the record may be on one row only).
 _PER_VISIT = ("checked_on", "method")
@@ -57,6 +53,7 @@ class ResultImport(Importer):
         self.items = {**{item.name: item for item in self.campaign.items},
                       **{item.code: item for item in self.campaign.items}}
         self.seen: dict[tuple[str, int], int] = {}
+        self.category_codes = categories.by_name()  # the department's categories, by any name a cell gives
 
     def check(self, record: Record, errors: Problems) -> None:
         data, problems = record.data, dict(record.errors)
@@ -73,14 +70,14 @@ class ResultImport(Importer):
         method = METHOD_CODES.get(cell_text(data.get("method")))
         if data.get("method") and method is None:
             problems["method"] = [_l("Choose a check method from the list.")]
-        categories = [CATEGORY_CODES.get(name) for name in data.get("categories") or []]
-        if None in categories:
-            unknown = [n for n, c in zip(data["categories"], categories) if c is None]
+        codes = [self.category_codes.get(name) for name in data.get("categories") or []]
+        if None in codes:
+            unknown = [n for n, c in zip(data["categories"], codes) if c is None]
             problems["categories"] = [_l("Unknown result category: %(codes)s.", codes="、".join(unknown))]
         if visit is not None and item is not None and not problems:  # the same rules as the result form
             _, refused = results.clean_result(visit, {
                 "checked_on": data.get("checked_on"), "method": method,
-                "items": {str(item.id): {"categories": categories, "findings": cell_text(data.get("findings"))}}})
+                "items": {str(item.id): {"categories": codes, "findings": cell_text(data.get("findings"))}}})
             problems = _by_column(refused)
         if visit is None or item is None or problems:
             errors.add_fields(record.row, problems)
@@ -101,7 +98,7 @@ class ResultImport(Importer):
             result.setdefault(key, values[key])
         if cell_text(data.get("record")):
             result["record"] = cell_text(data.get("record"))
-        result["items"][str(item.id)] = {"categories": categories, "findings": cell_text(data.get("findings"))}
+        result["items"][str(item.id)] = {"categories": codes, "findings": cell_text(data.get("findings"))}
 
     def write(self, path: Path, meter: Meter) -> dict:
         visits = {v.id: v for v in self.visits.values()}

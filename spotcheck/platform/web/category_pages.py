@@ -1,0 +1,60 @@
+"""The department's result categories (检查结果类别): the market-regulation list by default; the
+department's administrator chooses which standard categories apply and adds its own field's.
+Every change is a command of :mod:`spotcheck.tenants.results.categories`."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.forms import EmptyForm, perform
+from spotcheck.tenants.results import categories
+
+bp = Blueprint("category_pages", __name__, url_prefix="/catalog/result-categories")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _page(errors: dict | None = None, status: int = 200):
+    return render_template("catalog/result_categories.html", categories=categories.every(),
+                           configured=categories.configured(), form=EmptyForm(), errors=errors or {}), status
+
+
+@bp.route("")
+@requires(Permission.CATALOG_VIEW)
+def index():
+    return _page()
+
+
+@bp.route("/standard", methods=["POST"])
+@requires(Permission.CATALOG_MANAGE)
+def standard():
+    if EmptyForm().validate_on_submit():
+        perform(lambda: categories.use_standard(request.form.getlist("codes"), actor=_user()),
+                _("The result categories in use are saved."))
+    return redirect(url_for("category_pages.index"))
+
+
+@bp.route("/own", methods=["POST"])
+@requires(Permission.CATALOG_MANAGE)
+def add():
+    if EmptyForm().validate_on_submit():
+        try:
+            categories.add_own({"name": request.form.get("name", ""), "problem": request.form.get("problem") == "1",
+                                "pending": request.form.get("pending") == "1"}, actor=_user())
+        except ValidationFailed as failed:
+            return _page(failed.errors, 422)
+    return redirect(url_for("category_pages.index"))
+
+
+@bp.route("/own/<code>", methods=["POST"])
+@requires(Permission.CATALOG_MANAGE)
+def toggle(code):
+    if EmptyForm().validate_on_submit():
+        perform(lambda: categories.set_own_active(code, request.form.get("active") == "1", actor=_user()),
+                _("The category is changed."))
+    return redirect(url_for("category_pages.index"))
