@@ -11,6 +11,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN groupadd --system spotcheck \
     && useradd --system --gid spotcheck --home-dir /app --no-create-home --shell /usr/sbin/nologin spotcheck
 
+# WeasyPrint's libraries (Pango) and CJK fonts for the PDF notices (检查通知书 …).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY . /app
 

@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export SPOTCHECK_ENV ?= development
 
-.PHONY: demo test fuzz bench install install-dev chromium translations clean
+.PHONY: demo test fuzz bench install install-dev chromium pdf-libs translations clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,21 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	  else echo "chromium not found: browser tests will be skipped (or fail with SPOTCHECK_REQUIRE_SERVICES=1)"; fi; }
 
-demo: install
+# The PDF notices (WeasyPrint) need Pango and a CJK font from Debian: installed when missing.
+pdf-libs:
+	@{ ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && fc-list :lang=zh family 2>/dev/null | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Pango and CJK fonts for the PDF notices"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei fonts-noto-cjk >/dev/null; \
+	  else echo "Pango or a CJK font is missing: install libpangoft2-1.0-0 and fonts-noto-cjk for the PDF notices"; fi; }
+
+demo: install pdf-libs
 	$(BIN)/spotcheck db upgrade
 	$(BIN)/spotcheck demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	$(BIN)/spotcheck run --host 127.0.0.1 --port $(PORT)
 
-test: install-dev chromium
+test: install-dev chromium pdf-libs
 	SPOTCHECK_ENV=testing $(BIN)/python -m pytest -n 2
 
 # The API fuzzed from its OpenAPI document (schemathesis) with many more examples per operation
@@ -48,7 +56,7 @@ fuzz: install-dev
 
 # Benchmarks on the local PostgreSQL (a fresh database each): prints each figure beside its
 # baseline with the ratio, writes bench/results/*.json and bench/RESULTS.md. Takes several minutes.
-bench: install-dev
+bench: install-dev pdf-libs
 	SPOTCHECK_ENV=testing $(BIN)/python -m bench
 
 # After changing UI strings: extract them, merge into the catalog, translate, compile.

@@ -1,4 +1,4 @@
-"""``python -m bench [import_entities] [directory_search] [draw_targets] [draw_inspectors] [public_search]``: run the
+"""``python -m bench [import_entities] [directory_search] [draw_targets] [draw_inspectors] [public_search] [notices_pdf] [export_results]``: run the
 benchmarks (all by default), print each figure beside its baseline with the ratio, and write
 ``bench/results/<name>.json`` and ``bench/RESULTS.md``. Needs the local PostgreSQL (``SPOTCHECK_BENCH_DATABASE_URL``, else
 ``SPOTCHECK_TEST_DATABASE_URL``, else ``postgresql://localhost/test``)."""
@@ -9,10 +9,13 @@ import sys
 
 os.environ.setdefault("SPOTCHECK_ENV", "testing")
 
-from bench import directory_search, draw_inspectors, draw_targets, import_entities, public_search  # noqa: E402
+from bench import (  # noqa: E402
+    directory_search, draw_inspectors, draw_targets, export_results, import_entities, notices_pdf, public_search,
+)
 
 BENCHMARKS = {"import_entities": import_entities, "directory_search": directory_search,
-              "draw_targets": draw_targets, "draw_inspectors": draw_inspectors, "public_search": public_search}
+              "draw_targets": draw_targets, "draw_inspectors": draw_inspectors, "public_search": public_search,
+              "notices_pdf": notices_pdf, "export_results": export_results}
 
 
 def main(argv: list[str]) -> int:

@@ -12,3 +12,5 @@ from spotcheck.tenants.results.models import (  # noqa: F401
     Attachment, FollowUp, ItemResult, PublishedEntity, PublishedResult, ResultCategory, Visit,
 )
 from spotcheck.tenants.results.categories import CategoryChoice  # noqa: F401
+from spotcheck.tenants.exports.models import ExportBatch, ExportDelivery, ExportRecord  # noqa: F401
+from spotcheck.tenants.notices.models import Delivery, Message, Notice  # noqa: F401

@@ -3,10 +3,13 @@ visit's two inspectors linked to user accounts: ``yjj_inspector`` (the team lead
 ``yjj_inspector2`` (a member), created here through the commands."""
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import sqlalchemy as sa
 
 from campaign_world import build, campaign_data, leader_of, planner_of
 from conftest import DEMO_PASSWORD, user_named
+from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants import services as tenants
@@ -36,15 +39,17 @@ def teams_drawn(world) -> int:
         return campaign.id
 
 
-def handed_out() -> dict:
+def handed_out(*, notices: bool = False) -> dict:
     """Build the world, draw, hand out; link two inspectors of the first visit to accounts.
-    Returns the ids: campaign, visit, item, tenant, and the team's inspector ids."""
+    Returns the ids: campaign, visit, item, tenant, and the team's inspector ids. ``notices``: let
+    the hand-out start the notices job (PDFs, seconds a run); the tests of notices ask for it."""
     world = build()
     campaign_id = teams_drawn(world)
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
         campaign = campaigns.get_campaign(campaign_id)
-        visits = results.hand_out(campaign, actor=planner_of(admin))
+        with (nullcontext() if notices else events.suspended()):
+            visits = results.hand_out(campaign, actor=planner_of(admin))
         visit = min(visits, key=lambda v: v.id)
         team = results.team_of(visit)
         second = tenants.create_user(login="yjj_inspector2", display_name="褚明", password=DEMO_PASSWORD,

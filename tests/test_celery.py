@@ -61,6 +61,9 @@ def _celery_command() -> list[str]:
 class Worker:
     """A ``celery worker`` subprocess whose output is collected by a reader thread."""
 
+    #: What the process is started as (``beat`` for the scheduler: see :class:`Beat`).
+    ROLE = "worker"
+
     def __init__(self, queue: str, database_url: str, *, cwd: Path = REPO_ROOT, env: dict | None = None):
         self.queue = queue
         self.lines: list[str] = []
@@ -75,17 +78,20 @@ class Worker:
             **(env or {}),
         }
         self.proc = subprocess.Popen(
-            [*_celery_command(), "-A", "spotcheck.worker", "worker", "--pool=solo", "--concurrency=1",
-             "--loglevel=info", "-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle"],
+            [*_celery_command(), "-A", "spotcheck.worker", *self.arguments(queue, cwd)],
             cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
+    def arguments(self, queue: str, cwd: Path) -> list[str]:
+        return ["worker", "--pool=solo", "--concurrency=1", "--loglevel=info", "-Q", queue, "-n", f"{queue}@%h",
+                "--without-gossip", "--without-mingle"]
+
     def _read(self) -> None:
         for line in self.proc.stdout:
             self.lines.append(line)
-            if " ready." in line:
+            if " ready." in line or (self.ROLE == "beat" and "beat: Starting" in line):
                 self.ready.set()
 
     @property
@@ -116,6 +122,15 @@ class Worker:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
         self._reader.join(timeout=5)
+
+
+class Beat(Worker):
+    """A ``celery beat`` subprocess (the scheduler), its schedule file in ``cwd``."""
+
+    ROLE = "beat"
+
+    def arguments(self, queue: str, cwd: Path) -> list[str]:
+        return ["beat", "--loglevel=info", "-s", str(Path(cwd) / "beat-schedule")]
 
 
 @pytest.fixture

@@ -68,6 +68,9 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
         before = _counts()
         _load()  # again: no second campaign, no second draw, nothing written
         assert _counts() == before
+        from test_exports import demo_exported_everything
+
+        demo_exported_everything(app)  # and its published results went to the credit system, once
     drawn = {key: campaign_id for key, (campaign_id, stage) in _public_draws(app).items() if stage == "drawn"}
     assert set(drawn) == DRAWN
 

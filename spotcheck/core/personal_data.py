@@ -51,3 +51,12 @@ def mask_id_number(value: str) -> str:
     """``330102********123X``: the first six and last four characters only (shown everywhere but
     to the department administrator who asks for the full number)."""
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_contact(value: str) -> str:
+    """A mobile number or e-mail address as logs and lists show it: 138****5678, z***@example.cn."""
+    value = value or ""
+    if "@" in value:
+        name, _, domain = value.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return f"{value[:3]}****{value[-4:]}" if len(value) >= 8 else "****"

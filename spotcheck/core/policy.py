@@ -63,6 +63,12 @@ class Permission(str, enum.Enum):
     TRANSFERS_RECEIVE = "transfers.receive"
     #: File or return the departments' plans (备案), as the justice bureau.
     PLANS_REVIEW = "plans.review"
+    #: Keep the department's export batches to the credit system (信用信息共享): read their manifests
+    #: and deliveries, deliver a batch again.
+    EXPORTS_MANAGE = "exports.manage"
+    #: Send the department's notices and reminders and export its published results: the scheduler
+    #: and the jobs it starts (no role holds it).
+    NOTICES_SEND = "notices.send"
     #: Create platform administrators: the operator at the server's console only (no role holds it).
     PLATFORM_BOOTSTRAP = "platform.bootstrap"
     #: Verify every department's audit chain and re-queue or end stalled jobs: the scheduler only.
@@ -73,7 +79,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.platform_admin: frozenset({Permission.SIGNED_IN, Permission.TENANTS_MANAGE}),
     Role.tenant_admin: frozenset({Permission.SIGNED_IN, Permission.USERS_MANAGE, Permission.AUDIT_VIEW,
                                   Permission.CATALOG_VIEW, Permission.CATALOG_MANAGE, Permission.REGISTRY_MANAGE,
-                                  Permission.INSPECTORS_PERSONAL_DATA, Permission.CAMPAIGNS_VIEW}),
+                                  Permission.INSPECTORS_PERSONAL_DATA, Permission.CAMPAIGNS_VIEW,
+                                  Permission.EXPORTS_MANAGE}),
     Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.CAMPAIGNS_VIEW,
                              Permission.CAMPAIGNS_EDIT, Permission.RESULTS_PUBLISH, Permission.RESULTS_FOLLOW_UP,
                              Permission.TRANSFERS_RECEIVE}),
@@ -122,7 +129,7 @@ class SystemActor:
 #: The operator running ``spotcheck`` commands on the server.
 CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP}))
 #: Celery beat's periodic jobs.
-SCHEDULER = SystemActor("scheduler", "定时任务", frozenset({Permission.PLATFORM_MAINTAIN}))
+SCHEDULER = SystemActor("scheduler", "定时任务", frozenset({Permission.PLATFORM_MAINTAIN, Permission.NOTICES_SEND}))
 
 
 def has_permission(actor, permission: Permission) -> bool:

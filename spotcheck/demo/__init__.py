@@ -107,6 +107,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             _plans(tenants, year=today.year)
         if size >= CAMPAIGNS_FROM:
             _campaigns(tenants, year=today.year, size=size, today=today)
+            _credit_export(tenants)
     return logins
 
 
@@ -378,6 +379,17 @@ def _results(code: str, campaign, *, today: date) -> None:
             results.approve_result(visit, actor=leader)
             results.publish_results([visit.id], actor=planner)
             _follow_ups(visit, chief, planner)
+    _notices(campaign, planner)
+
+
+def _notices(campaign, planner) -> None:
+    """The campaign's documents: its notices were written when the visits were handed out, before
+    the 组长 were linked to their accounts — written again, each linked inspector is told in the
+    inbox (nothing is written twice); and the result announcement of what is published."""
+    from spotcheck.tenants.notices import services as notices
+
+    notices.write_campaign_notices(campaign, actor=planner)
+    notices.write_announcement(campaign, actor=planner)
 
 
 def _follow_ups(visit, chief, planner) -> None:
@@ -400,6 +412,19 @@ def _follow_ups(visit, chief, planner) -> None:
         "details": "后厨燃气管道未安装泄漏报警装置，抄告应急管理局。"}, actor=planner)
     with tenant_scope(receiver.id):
         follow_ups.acknowledge_transfer(acknowledged, "已签收，转执法监察支队核查。", actor=_user("yjj_planner"))
+
+
+def _credit_export(tenants: dict[str, Tenant]) -> None:
+    """The results published above go to the credit system (信用信息共享): each department's batch,
+    built and delivered as the scheduler does it (into ``SPOTCHECK_EXPORT_DIR``, by default
+    ``<storage>/credit-export``). Nothing is pending when the demo is loaded again: nothing is built."""
+    from spotcheck.core.policy import SCHEDULER
+    from spotcheck.tenants.exports import services as exports
+
+    for tenant in tenants.values():
+        with tenant_scope(tenant.id):
+            if exports.build_batch(actor=SCHEDULER) is not None:
+                exports.deliver_waiting(SCHEDULER)
 
 
 def _account_of(code: str, inspector, admin) -> User:

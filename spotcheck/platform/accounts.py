@@ -5,6 +5,7 @@ Identity lookups happen before any tenant is known, so they are the platform's o
 """
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +21,7 @@ from spotcheck.core.clock import as_utc
 from spotcheck.core.database import is_row_id
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
+from spotcheck.core.personal_data import mask_contact
 from spotcheck.core.passwords import DUMMY_HASH, hash_password, password_problems, secret_digest, verify_password
 from spotcheck.tenants.models import ApiToken, User, UserSession
 from spotcheck.core.scoping import system_access
@@ -148,6 +150,26 @@ def sign_out_everywhere(*, actor) -> int:
     audit.record("auth.sessions_ended", "user", actor.id, actor=actor, tenant_id=actor.tenant_id,
                  details={"sessions": ended})
     return ended
+
+
+EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,100}\.[A-Za-z]{2,24}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+@command(Permission.SIGNED_IN)
+def set_contact(email: str, mobile: str, *, actor) -> None:
+    """One's own e-mail and mobile (联系方式), where notices and reminders are also sent; empty: not used."""
+    email, mobile = str(email or "").strip(), str(mobile or "").strip().replace(" ", "")
+    errors = {}
+    if email and (len(email) > 120 or not EMAIL.match(email)):
+        errors["email"] = [_l("Give an e-mail address such as name@example.gov.cn, or leave it empty.")]
+    if mobile and not MOBILE.match(mobile):
+        errors["mobile"] = [_l("Give an 11-digit mainland mobile number, or leave it empty.")]
+    if errors:
+        raise ValidationFailed(errors)
+    actor.email, actor.mobile = email, mobile
+    audit.record("account.contact_changed", "user", actor.id, actor=actor, tenant_id=actor.tenant_id,
+                 details={"email": mask_contact(email) if email else "", "mobile": mask_contact(mobile) if mobile else ""})
 
 
 @command(Permission.SIGNED_IN)

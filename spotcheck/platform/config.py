@@ -62,6 +62,22 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SPOTCHECK_JOB_QUEUED_SECONDS": int(_env("SPOTCHECK_JOB_QUEUED_SECONDS", "300")),
         "SPOTCHECK_JOB_LEASE_SECONDS": int(_env("SPOTCHECK_JOB_LEASE_SECONDS", "900")),
         "SPOTCHECK_JOB_MAX_DISPATCHES": int(_env("SPOTCHECK_JOB_MAX_DISPATCHES", "5")),
+        # Notices (通知): e-mail through this SMTP server when set (none: inbox and SMS only); SMS through
+        # the adapter named "module:attribute" (default: one that writes to the log, for a gateway to
+        # be plugged in); a failed send is tried again after 1, 5, 25… minutes, this many times at most.
+        "SPOTCHECK_SMTP_HOST": _env("SPOTCHECK_SMTP_HOST", ""),
+        "SPOTCHECK_SMTP_PORT": int(_env("SPOTCHECK_SMTP_PORT", "25")),
+        "SPOTCHECK_SMTP_FROM": _env("SPOTCHECK_SMTP_FROM", "spotcheck@localhost"),
+        "SPOTCHECK_SMS_ADAPTER": _env("SPOTCHECK_SMS_ADAPTER", "spotcheck.tenants.notices.channels:LoggingSms"),
+        "SPOTCHECK_DELIVERY_MAX_ATTEMPTS": int(_env("SPOTCHECK_DELIVERY_MAX_ATTEMPTS", "5")),
+        # Credit-system export (信用信息共享): batches are POSTed to this endpoint when it is set, else
+        # written into this folder (one sub-folder per department; unset: <SPOTCHECK_STORAGE>/credit-export);
+        # at most this many records a batch.
+        "SPOTCHECK_EXPORT_URL": _env("SPOTCHECK_EXPORT_URL", ""),
+        "SPOTCHECK_EXPORT_TOKEN": _env("SPOTCHECK_EXPORT_TOKEN", ""),
+        "SPOTCHECK_EXPORT_DIR": _env("SPOTCHECK_EXPORT_DIR", ""),
+        "SPOTCHECK_EXPORT_TIMEOUT": int(_env("SPOTCHECK_EXPORT_TIMEOUT", "30")),
+        "SPOTCHECK_EXPORT_BATCH_SIZE": int(_env("SPOTCHECK_EXPORT_BATCH_SIZE", "100000")),
         # Sessions: 30 minutes idle at most (等保2.0 三级: 登录超时).
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30"))),
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30"))),

@@ -7,19 +7,9 @@ tenant scope themselves (:func:`spotcheck.tasks.jobs.run_job`).
 from __future__ import annotations
 
 from celery import Celery, Task
-from celery.schedules import crontab
 from flask import Flask, has_app_context
 
-BEAT_SCHEDULE = {
-    "verify-audit-chains-nightly": {
-        "task": "spotcheck.audit.verify_all",
-        "schedule": crontab(hour=2, minute=15),
-    },
-    "restart-stalled-jobs": {
-        "task": "spotcheck.jobs.sweep",
-        "schedule": 60.0,
-    },
-}
+from spotcheck.tasks.schedule import BEAT_SCHEDULE
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -35,6 +25,6 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.conf.beat_schedule = BEAT_SCHEDULE
     celery_app.set_default()
     app.extensions["celery"] = celery_app
-    import spotcheck.tasks.audit_jobs, spotcheck.tasks.draw_jobs, spotcheck.tasks.import_jobs  # noqa: F401,E401  (registers the tasks)
+    import spotcheck.tasks.audit_jobs, spotcheck.tasks.draw_jobs, spotcheck.tasks.export_jobs, spotcheck.tasks.import_jobs, spotcheck.tasks.notice_jobs  # noqa: F401,E401  (registers the tasks)
 
     return celery_app

@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from spotcheck.core import audit, clock, settings
-from spotcheck.core.commands import after_commit, command, in_command, unit_of_work
+from spotcheck.core.commands import after_commit, after_rollback, command, in_command, unit_of_work
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound, ServiceError, user_message
 from spotcheck.core.policy import Permission, has_permission
@@ -73,6 +73,26 @@ def dispatch(task_name: str, job_id: int, tenant_id: int, user_id: int, params: 
     except Exception:  # the broker is down, or (embedded) the job failed: the job row says which
         log.exception("job %s (%s) not handed over or failed at once", job_id, task_name)
         return False
+    return True
+
+
+def dispatch_plain(task_name: str) -> bool:
+    """Start a task that is not a job (the sender): once per transaction, after it commits; a
+    broker that cannot take it now is no loss (the beat runs it every minute)."""
+    info = db.session.info
+    if info.get(("queued", task_name)):
+        return False
+    info[("queued", task_name)] = True
+
+    def start() -> None:
+        info.pop(("queued", task_name), None)
+        try:
+            _celery().tasks[task_name].apply_async()
+        except Exception:
+            log.exception("task %s not handed over", task_name)
+
+    after_commit(start)
+    after_rollback(lambda: info.pop(("queued", task_name), None))
     return True
 
 

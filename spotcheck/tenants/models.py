@@ -56,6 +56,9 @@ class User(TenantOwned, db.Model):
     #: Changes whenever the password changes, so older sessions stop working.
     session_stamp: Mapped[str] = mapped_column(sa.String(32))
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: Where notices and reminders are also sent (besides the inbox): e-mail and mobile (短信).
+    email: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    mobile: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
     tenant: Mapped[Tenant | None] = relationship(lazy="joined")

@@ -136,3 +136,23 @@ def _visit_tasks(actor, limit: int) -> list[Task]:
             tasks.append(Task("visit", visit, frozenset(allowed), listing.due_of(visit), listing.flag_of(visit)))
     order = {"overdue": 0, "due_soon": 1, None: 2}
     return sorted(tasks, key=lambda task: (order[task.flag], task.due or date.max))[:limit]
+
+
+def overdue_publications(reader, limit: int = 50) -> tuple[int, list[dict]]:
+    """Results approved but not published by their due date (20 working days), in every
+    department: the supervisor's view (逾期未公示), read through the explicit cross-department path.
+    Returns the count and the oldest ``limit``."""
+    from spotcheck.core.clock import today
+    from spotcheck.tenants.campaigns.models import Campaign
+    from spotcheck.tenants.directory.models import Entity
+    from spotcheck.tenants.results.models import Visit, VisitStatus
+
+    late = sa.and_(Visit.status == VisitStatus.approved, Visit.publish_due < today())
+    with cross_tenant(reader, "publications overdue in every department"):
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(late)) or 0
+        rows = db.session.execute(
+            sa.select(Tenant.name, Campaign.code, Entity.name, Visit.publish_due)
+            .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id)
+            .join(Entity, Entity.id == Visit.entity_id).where(late)
+            .order_by(Visit.publish_due, Visit.id).limit(limit)).all()
+    return total, [{"department": d, "campaign": c, "entity": e, "due": due} for d, c, e, due in rows]

@@ -89,3 +89,17 @@ class JobSchema(Schema):
     created_at = fields.DateTime()
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
+
+
+class PageQuerySchema(Schema):
+    """``?page=N`` of a numbered list."""
+
+    page = Int(load_default=1, validate=validate.Range(min=1, max=100000))
+
+
+def numbered_page(query, page: int, per_page: int) -> dict:
+    """Page ``page`` of ``query`` (rows of one object) as ``{items, page, pages, total}``."""
+    from spotcheck.tenants.paging import paginate
+
+    found = paginate(query, page=page, per_page=per_page, make=lambda row: row[0])
+    return {"items": found.rows, "page": found.number, "pages": found.pages, "total": found.total}

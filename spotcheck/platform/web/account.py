@@ -1,5 +1,5 @@
 """My account: profile, password, personal API tokens."""
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -30,6 +30,23 @@ def profile():
             return redirect(url_for("account.profile"))
     permissions = sorted(p.value for p in permissions_of(user.roles))
     return render_template("account.html", user=user, form=form, permissions=permissions, end_form=EmptyForm())
+
+
+@bp.route("/contact", methods=["POST"])
+@requires(Permission.SIGNED_IN)
+def contact():
+    """My e-mail and mobile, where notices and reminders are also sent."""
+    user = current_user._get_current_object()
+    if EmptyForm().validate_on_submit():
+        try:
+            accounts.set_contact(request.form.get("email", ""), request.form.get("mobile", ""), actor=user)
+        except ValidationFailed as failed:
+            permissions = sorted(p.value for p in permissions_of(user.roles))
+            return render_template("account.html", user=user, form=PasswordChangeForm(formdata=None),
+                                   permissions=permissions, end_form=EmptyForm(), contact_errors=failed.errors,
+                                   contact_values=request.form), 422
+        flash(_("Your contact details are saved."), "success")
+    return redirect(url_for("account.profile"))
 
 
 @bp.route("/sessions/end", methods=["POST"])

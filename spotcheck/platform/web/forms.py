@@ -3,7 +3,7 @@
 The forms only collect input; the commands validate it, so each rule lives in one place and
 the same messages reach the pages and the API.
 """
-from flask import flash
+from flask import flash, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
@@ -92,3 +92,10 @@ def perform(change, done, *, where: str = "", refusals=(ValidationFailed, Confli
         return REFUSED
     flash(done(result) if callable(done) else done, f"success {where}".strip())
     return result
+
+
+def requested_page() -> int:
+    """The page number a list was asked for (``?page=N``; 1 when absent); 0 — no such page — for
+    anything that is not a small whole number."""
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and len(value) < 7 else 0

@@ -23,6 +23,8 @@ def index():
         context["departments"] = overview.departments()
     if user.has_role(Role.supervisor.value, Role.coordinator.value):
         context["departments"] = overview.departments(reader=user)
+    if user.has_role(Role.supervisor.value):
+        context["overdue_total"], context["overdue"] = overview.overdue_publications(user)
     if user.has_role(Role.tenant_admin.value):
         context["user_counts"] = overview.user_counts()
     if user.tenant_id is not None:

@@ -103,6 +103,13 @@ ACTION_LABELS = {
     "campaign.handed_out": _l("Visits handed to the teams"),
     "campaign.closed": _l("Campaign closed"),
     "follow_up.opened": _l("Follow-up opened"),
+    "notices.written": _l("Inspection and assignment notices written"),
+    "notices.announcement": _l("Result announcement written"),
+    "notices.transfer_letter": _l("Transfer letter written"),
+    "account.contact_changed": _l("Contact details changed"),
+    "export.batch_built": _l("Credit-system export batch built"),
+    "export.batch_delivered": _l("Credit-system export batch delivered"),
+    "export.delivery_failed": _l("Credit-system export delivery failed"),
     "result_categories.configured": _l("Result categories in use chosen"),
     "result_categories.added": _l("Result category added"),
     "result_categories.changed": _l("Result category taken out of use or back"),
@@ -129,6 +136,11 @@ JOB_KIND_LABELS = {
     "import.inspectors": _l("Import of the inspector directory"),
     "draw.targets": _l("Target draw"),
     "draw.inspectors": _l("Inspector draw"),
+    "exports.export": _l("Credit-system export"),
+    "exports.deliver": _l("Credit-system export: delivery of a batch"),
+    "notices.campaign": _l("Inspection and assignment notices"),
+    "notices.announcement": _l("Result announcement"),
+    "notices.transfer_letter": _l("Transfer letter"),
 }
 
 OBJECT_LABELS = {
@@ -143,6 +155,7 @@ OBJECT_LABELS = {
     "campaign": _l("Campaign"),
     "visit": _l("Visit"),
     "follow_up": _l("Follow-up"),
+    "export_batch": _l("Credit-system export batch"),
     "user": _l("User"),
     "api_token": _l("API token"),
     "job": _l("Job"),
@@ -326,4 +339,8 @@ def template_helpers() -> dict:
         "follow_up_flag": lambda f: deadlines.flag(f.deadline) if f.is_open and f.deadline else None,
         "percent": percent,
         "period_label": period_label,
+        "delivery_channel_name": named(domain.DELIVERY_CHANNEL),
+        "notice_kind_name": named(domain.NOTICE_KIND),
+        "export_status_label": named(domain.EXPORT_BATCH_STATUS),
+        "delivery_status_name": named(domain.DELIVERY_STATUS),
     }

@@ -7,15 +7,11 @@ from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.errors import NotFound
+from spotcheck.platform.web.forms import requested_page
 from spotcheck.platform.permissions import public
 from spotcheck.tenants.results import register
 
 bp = Blueprint("public_results", __name__, url_prefix="/public/results")
-
-
-def _page() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and len(value) < 7 else 0
 
 
 @bp.route("")
@@ -24,8 +20,8 @@ def index():
     """The search box, and either the entities found or the newest results."""
     search = (request.args.get("q") or "").strip()[:register.SEARCH_LENGTH]
     if search:
-        return render_template("public/results_search.html", search=search, found=register.search(search, _page()))
-    return render_template("public/results.html", search="", page=register.latest(_page()), campaign=None)
+        return render_template("public/results_search.html", search=search, found=register.search(search, requested_page()))
+    return render_template("public/results.html", search="", page=register.latest(requested_page()), campaign=None)
 
 
 @bp.route("/entities/<code>")
@@ -40,7 +36,7 @@ def entity(code):
 @bp.route("/campaigns/<int:campaign_id>")
 @public
 def campaign(campaign_id):
-    page = register.of_campaign(campaign_id, _page())
+    page = register.of_campaign(campaign_id, requested_page())
     if not page.total:
         raise NotFound(_l("No published result of this campaign."))
     return render_template("public/results.html", search="", page=page, campaign=page.rows[0].content)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, user_message
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.forms import EmptyForm, perform
+from spotcheck.platform.web.forms import EmptyForm, perform, requested_page
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns import services as campaigns
 from spotcheck.core import storage
@@ -18,6 +18,7 @@ from spotcheck.core.clock import today
 from spotcheck.platform.web import labels
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.spreadsheets import result_import
+from spotcheck.tenants.notices import services as notice_services
 from spotcheck.tenants.results import attachments, categories as category_choices, follow_ups, listing, services
 from spotcheck.tenants.results.models import VisitStatus
 from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS, membership
@@ -27,11 +28,6 @@ bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
 
 def _user():
     return current_user._get_current_object()
-
-
-def _page() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and len(value) < 7 else 0
 
 
 def _visit(visit_id: int):
@@ -46,7 +42,7 @@ def _visit(visit_id: int):
 @requires(Permission.RESULTS_ENTER)
 def mine():
     """我的检查: the visits the signed-in inspector is on, most urgent first."""
-    page = listing.page(listing.mine(_user()), _page())
+    page = listing.page(listing.mine(_user()), requested_page())
     return render_template("visits/list.html", page=page, heading=_("My visits"), endpoint="visit_pages.mine",
                            intro=_("The visits you are on. Record the result of each item; the team leader submits it."))
 
@@ -55,7 +51,7 @@ def mine():
 @requires(Permission.RESULTS_REVIEW)
 def review():
     """待审核: submitted results waiting for a leader."""
-    page = listing.page(listing.in_status(VisitStatus.submitted), _page())
+    page = listing.page(listing.in_status(VisitStatus.submitted), requested_page())
     return render_template("visits/list.html", page=page, heading=_("Results to review"),
                            endpoint="visit_pages.review",
                            intro=_("Approve each result or return it to the team saying what must change. "
@@ -66,7 +62,7 @@ def review():
 @requires(Permission.RESULTS_PUBLISH)
 def publication():
     """待公示: approved results, published one by one or many at once."""
-    page = listing.page(listing.in_status(VisitStatus.approved), _page())
+    page = listing.page(listing.in_status(VisitStatus.approved), requested_page())
     return render_template("visits/list.html", page=page, heading=_("Results to publish"),
                            endpoint="visit_pages.publication", publish_form=EmptyForm(),
                            intro=_("Approved results are published on the public portal within 20 working days "
@@ -79,7 +75,7 @@ def publication():
 def of_campaign(campaign_id, imported: dict | None = None, status: int = 200):
     """A campaign's visits; for its planners, the import of results entered offline."""
     campaign = campaigns.get_campaign(campaign_id)
-    page = listing.page(listing.of_campaign(campaign.id), _page())
+    page = listing.page(listing.of_campaign(campaign.id), requested_page())
     importable = has_permission(current_user, Permission.CAMPAIGNS_EDIT) and bool(result_import.open_visits(campaign))
     return render_template("visits/list.html", page=page, campaign=campaign, importable=importable,
                            imported=imported, form=EmptyForm(),
@@ -128,7 +124,7 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
         "visits/detail.html", visit=visit, results=results, team=services.team_of(visit),
         actions=VISIT_ACTIONS.allowed(visit, user), me=membership(visit, user), form=EmptyForm(),
         errors=errors or {}, values=values, due=listing.due_of(visit), flag=listing.flag_of(visit),
-        attachments=attachments.list_for(visit),
+        attachments=attachments.list_for(visit), notices=notice_services.for_visit_page(visit, user),
         follow_up_actions={f.id: FOLLOW_UP_ACTIONS.allowed(f, user) for f in visit.follow_ups},
         receivers=follow_ups.receivers(visit.tenant_id), follow_up_kinds=reference.FOLLOW_UP_KINDS,
         receiver_names={t.id: t.name for t in follow_ups.receivers(visit.tenant_id)},

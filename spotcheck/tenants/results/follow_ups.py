@@ -16,7 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
+from spotcheck.core import audit, events
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
@@ -126,6 +126,8 @@ def open_follow_up(visit: Visit, data: dict, *, actor) -> FollowUp:
                  details={"follow_up": follow_up.id, "kind": kind.value, "entity": visit.entity.code,
                           **({"to": follow_up.receiver_tenant_id} if follow_up.receiver_tenant_id else {}),
                           **({"case_number": follow_up.case_number} if follow_up.case_number else {})})
+    if kind == FollowUpKind.transfer:
+        events.emit("follow_up.transferred", actor=actor, follow_up=follow_up)
     return follow_up
 
 

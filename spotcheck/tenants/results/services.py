@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
+from spotcheck.core import audit, events
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
@@ -19,6 +19,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
+from spotcheck.tenants.exports import outbox
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.models import User
 from spotcheck.tenants.results import categories, deadlines
@@ -55,6 +56,7 @@ def hand_out(campaign: Campaign, *, actor) -> list[Visit]:
     campaign.status = CampaignStatus.notified
     db.session.flush()
     audit.record("campaign.handed_out", "campaign", campaign.id, actor=actor, details={"visits": len(visits)})
+    events.emit("campaign.handed_out", actor=actor, campaign=campaign)
     return visits
 
 
@@ -66,6 +68,7 @@ def close_campaign(campaign: Campaign, *, actor) -> Campaign:
     db.session.execute(sa.update(Visit).where(Visit.campaign_id == campaign.id, Visit.closed_at.is_(None))
                        .values(closed_at=now()))
     audit.record("campaign.closed", "campaign", campaign.id, actor=actor)
+    events.emit("campaign.closed", actor=actor, campaign=campaign)
     return campaign
 
 
@@ -275,11 +278,13 @@ def publish_results(visit_ids: list[int], *, actor) -> list[Visit]:
         db.session.execute(sa.update(PublishedResult).where(PublishedResult.visit_id == visit.id)
                            .values(current=False))
         visit.version += 1
-        db.session.add(PublishedResult(
+        published = PublishedResult(
             tenant_id=visit.tenant_id, visit_id=visit.id, campaign_id=visit.campaign_id, entity_id=visit.entity_id,
             version=visit.version, current=True, corrected=visit.version > 1,
             correction_reason=visit.correction_reason if visit.version > 1 else "", checked_on=visit.checked_on,
-            published_at=moment, content=public_content(visit)))
+            published_at=moment, content=public_content(visit))
+        db.session.add(published)
+        outbox.enqueue(visit, published)  # exported to the credit system exactly once (same transaction)
         _count_in_register(visit, moment)
         visit.status, visit.published_at, visit.published_by_name = VisitStatus.published, moment, actor.display_name
         visit.entered_by = []

@@ -1,0 +1,149 @@
+"""Notices (文书), the inbox (站内消息) and deliveries (送达记录)."""
+from __future__ import annotations
+
+from flask import send_file
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from spotcheck.core import storage
+from spotcheck.core.errors import NotFound
+from spotcheck.core.personal_data import mask_contact
+from spotcheck.platform.api.schemas import JobSchema, PageQuerySchema, numbered_page
+from spotcheck.platform.api.types import Int
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tasks import notice_jobs
+from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.notices import delivery, services
+from spotcheck.tenants.notices.models import Channel, DeliveryStatus, NoticeKind
+
+PREFIX = ""
+blp = Blueprint("Notices", __name__, description="Notices as PDF (文书), the inbox (站内消息) and the delivery log")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+class InboxMessageSchema(Schema):
+    id = fields.Int()
+    title = fields.Str()
+    body = fields.Str()
+    link = fields.Str(metadata={"description": "A page of the platform (a path)"})
+    notice_id = fields.Int(allow_none=True, metadata={"description": "The document: GET /api/v1/notices/{id}/pdf"})
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class InboxSchema(Schema):
+    items = fields.List(fields.Nested(InboxMessageSchema))
+    page = fields.Int()
+    pages = fields.Int()
+    total = fields.Int()
+    unread = fields.Int()
+
+
+class ReadSchema(Schema):
+    ids = fields.List(Int(), load_default=None, allow_none=True, validate=validate.Length(max=500),
+                      metadata={"description": "The messages to mark read; left out: all of mine"})
+
+
+class ReadOutcomeSchema(Schema):
+    marked = fields.Int()
+    unread = fields.Int()
+
+
+class NoticeSchema(Schema):
+    id = fields.Int()
+    kind = fields.Enum(NoticeKind, by_value=True)
+    number = fields.Str(metadata={"description": "文号"})
+    title = fields.Str()
+    campaign_id = fields.Int(allow_none=True)
+    visit_id = fields.Int(allow_none=True)
+    size = fields.Int()
+    sha256 = fields.Str()
+    created_at = fields.DateTime()
+
+
+class NoticeDeliverySchema(Schema):
+    id = fields.Int()
+    recipient_name = fields.Str()
+    channel = fields.Enum(Channel, by_value=True)
+    address = fields.Function(lambda d: mask_contact(d.address) if d.address else "",
+                              metadata={"description": "Masked"})
+    subject = fields.Str()
+    status = fields.Enum(DeliveryStatus, by_value=True)
+    attempts = fields.Int()
+    last_error = fields.Str()
+    created_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+
+
+class NoticeDeliveryPageSchema(Schema):
+    items = fields.List(fields.Nested(NoticeDeliverySchema))
+    page = fields.Int()
+    pages = fields.Int()
+    total = fields.Int()
+
+
+@blp.route("/inbox")
+class Inbox(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, InboxSchema)
+    def get(self, query):
+        """My inbox, newest first (30 a page), with the number unread"""
+        return {**numbered_page(delivery.inbox_query(_actor()), query["page"], 30), "unread": delivery.unread_count(_actor())}
+
+
+@blp.route("/inbox/read")
+class InboxRead(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.arguments(ReadSchema)
+    @blp.response(200, ReadOutcomeSchema)
+    def post(self, data):
+        """Mark messages of mine read (all of them when no ids are given)"""
+        marked = delivery.mark_read(data.get("ids"), actor=_actor())
+        return {"marked": marked, "unread": delivery.unread_count(_actor())}
+
+
+@blp.route("/campaigns/<int:campaign_id>/notices")
+class CampaignNotices(MethodView):
+    @requires(Permission.CAMPAIGNS_VIEW)
+    @blp.response(200, NoticeSchema(many=True))
+    def get(self, campaign_id):
+        """A campaign's documents: inspection notices, assignment notices, result announcements"""
+        return services.notices_of_campaign(campaigns.get_campaign(campaign_id), _actor())
+
+
+@blp.route("/campaigns/<int:campaign_id>/announcement")
+class CampaignAnnouncement(MethodView):
+    @requires(Permission.RESULTS_PUBLISH)
+    @blp.response(202, JobSchema)
+    def post(self, campaign_id):
+        """Write the campaign's result announcement (检查结果公告) of the results published now"""
+        return notice_jobs.request_announcement(campaigns.get_campaign(campaign_id), actor=_actor())
+
+
+@blp.route("/notices/<int:notice_id>/pdf")
+class NoticePdf(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, content_type="application/pdf", description="The document, as an attachment")
+    def get(self, notice_id):
+        """A document I may read, as PDF"""
+        notice = services.get_notice(notice_id)
+        if not services.readable(notice, _actor()):
+            raise NotFound("No such document.")
+        return send_file(storage.path(notice.storage_key), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{notice.number}.pdf", max_age=0)
+
+
+@blp.route("/deliveries")
+class Deliveries(MethodView):
+    @requires(Permission.USERS_MANAGE)
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, NoticeDeliveryPageSchema)
+    def get(self, query):
+        """The department's delivery log (送达记录), newest first, 50 a page; addresses masked"""
+        return numbered_page(delivery.deliveries_query(), query["page"], 50)

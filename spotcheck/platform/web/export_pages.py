@@ -1,0 +1,81 @@
+"""The credit-system export (信用信息共享) for the department's administrator: the batches with their
+state, the manifest and files of each, "export now", "deliver again" (重新投递) and the delivery log
+(投递记录). Every change is a command, run as a background job with its progress."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from spotcheck.core.errors import Conflict
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform, requested_page
+from spotcheck.tasks import export_jobs, jobs
+from spotcheck.tenants.exports import services
+from spotcheck.tenants.paging import paginate
+
+bp = Blueprint("export_pages", __name__, url_prefix="/exports")
+
+PER_PAGE = 50
+JOB_KINDS = ("exports.export", "exports.deliver")
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.route("")
+@requires(Permission.EXPORTS_MANAGE)
+def index():
+    """The department's batches, newest first, with what waits and the jobs under way."""
+    page = paginate(services.batches_query(), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0])
+    return render_template("exports/index.html", page=page, pending=services.pending_count(), form=EmptyForm(),
+                           jobs=jobs.list_jobs(_user(), kinds=JOB_KINDS, limit=5), name_of=services.batch_name)
+
+
+@bp.route("/run", methods=["POST"])
+@requires(Permission.EXPORTS_MANAGE)
+def run():
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("export_pages.index"))
+    job = perform(lambda: export_jobs.request_export(actor=_user(), locale=str(get_locale())),
+                  _("The export has started; its progress is shown below."))
+    return redirect(url_for("audit.job", job_id=job.id) if job is not REFUSED else url_for("export_pages.index"))
+
+
+@bp.route("/batches/<int:batch_id>")
+@requires(Permission.EXPORTS_MANAGE)
+def batch(batch_id):
+    found = services.get_batch(batch_id)
+    deliveries = paginate(services.deliveries_query(found.id), page=1, per_page=PER_PAGE, make=lambda row: row[0])
+    return render_template("exports/batch.html", batch=found, name=services.batch_name(found),
+                           manifest=services.manifest_of(found), deliveries=deliveries, form=EmptyForm())
+
+
+@bp.route("/batches/<int:batch_id>/<any(jsonl, csv, manifest):kind>")
+@requires(Permission.EXPORTS_MANAGE)
+def download(batch_id, kind):
+    path, name, media_type = services.file_of(services.get_batch(batch_id), kind)
+    response = send_file(path, mimetype=media_type.split(";")[0], as_attachment=True, download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/batches/<int:batch_id>/deliver", methods=["POST"])
+@requires(Permission.EXPORTS_MANAGE)
+def deliver(batch_id):
+    found = services.get_batch(batch_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("export_pages.batch", batch_id=found.id))
+    job = perform(lambda: export_jobs.request_delivery(found, actor=_user(), locale=str(get_locale())),
+                  _("The batch is being delivered again; its progress is shown below."), refusals=(Conflict,))
+    if job is REFUSED:
+        return redirect(url_for("export_pages.batch", batch_id=found.id))
+    return redirect(url_for("audit.job", job_id=job.id))
+
+
+@bp.route("/deliveries")
+@requires(Permission.EXPORTS_MANAGE)
+def deliveries():
+    """投递记录: every attempt to deliver a batch, newest first."""
+    page = paginate(services.deliveries_query(), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0])
+    return render_template("exports/deliveries.html", page=page)

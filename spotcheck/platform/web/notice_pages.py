@@ -1,0 +1,89 @@
+"""Notices (文书) and the inbox (站内消息): each person's messages with their unread count, the
+documents a person may read as PDF downloads, a campaign's documents, the department's delivery
+log (送达记录). Every change is a command."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from spotcheck.core import storage
+from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.personal_data import mask_contact
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.forms import EmptyForm, perform, requested_page
+from spotcheck.tasks import notice_jobs
+from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.notices import delivery, services
+from spotcheck.tenants.paging import paginate
+
+bp = Blueprint("notice_pages", __name__)
+
+PER_PAGE = 30
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.route("/inbox")
+@requires(Permission.SIGNED_IN)
+def inbox():
+    """站内消息: the newest first, unread ones marked."""
+    page = paginate(delivery.inbox_query(_user()), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0])
+    return render_template("notices/inbox.html", page=page, form=EmptyForm())
+
+
+@bp.route("/inbox/read", methods=["POST"])
+@requires(Permission.SIGNED_IN)
+def mark_read():
+    if EmptyForm().validate_on_submit():
+        one = request.form.get("message_id", "")
+        perform(lambda: delivery.mark_read([int(one)] if one.isdigit() and len(one) < 10 else None, actor=_user()),
+                _("Marked as read."))
+    return redirect(url_for("notice_pages.inbox"))
+
+
+@bp.route("/notices/<int:notice_id>.pdf")
+@requires(Permission.SIGNED_IN)
+def download(notice_id):
+    """A document as PDF, for those who may read it (404 for anyone else, as for a missing one)."""
+    notice = services.get_notice(notice_id)
+    if not services.readable(notice, _user()):
+        raise NotFound(_("No such document."))
+    response = send_file(storage.path(notice.storage_key), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{notice.number}.pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/campaigns/<int:campaign_id>/notices")
+@requires(Permission.CAMPAIGNS_VIEW)
+def of_campaign(campaign_id):
+    """A campaign's documents: inspection notices, assignment notices, result announcements."""
+    campaign = campaigns.get_campaign(campaign_id)
+    from spotcheck.tasks import jobs
+
+    return render_template("notices/campaign.html", campaign=campaign, form=EmptyForm(),
+                           notices=services.notices_of_campaign(campaign, _user()),
+                           jobs=[job for job in jobs.list_jobs(_user(), kinds=("notices.campaign", "notices.announcement"))
+                                 if (job.params or {}).get("campaign_id") == campaign.id])
+
+
+@bp.route("/campaigns/<int:campaign_id>/announcement", methods=["POST"])
+@requires(Permission.RESULTS_PUBLISH)
+def announce(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    if EmptyForm().validate_on_submit():
+        perform(lambda: notice_jobs.request_announcement(campaign, actor=_user()),
+                _("The result announcement is being written; it appears below when it is ready."),
+                refusals=(ValidationFailed,))
+    return redirect(url_for("notice_pages.of_campaign", campaign_id=campaign_id))
+
+
+@bp.route("/notices/deliveries")
+@requires(Permission.USERS_MANAGE)
+def deliveries():
+    """送达记录: every message sent to the department's people, by channel, with its tries."""
+    page = paginate(delivery.deliveries_query(), page=requested_page() or 1, per_page=50, make=lambda row: row[0])
+    return render_template("notices/deliveries.html", page=page, masked=mask_contact)

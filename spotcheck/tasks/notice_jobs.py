@@ -1,0 +1,77 @@
+"""Notices as background jobs (文书作业): the documents of a campaign once it is handed to its teams,
+the result announcement when it is closed, a transfer's letter when it is sent — each a durable
+job started by the event its command emits — and the beat's sender and reminders."""
+from __future__ import annotations
+
+from celery import shared_task
+
+from spotcheck.core import events
+from spotcheck.core.commands import command
+from spotcheck.core.policy import SCHEDULER, Permission
+from spotcheck.tasks import jobs
+from spotcheck.tasks.models import Job
+from spotcheck.tenants.campaigns.services import get_campaign
+from spotcheck.tenants.notices import delivery, reminders, services
+from spotcheck.tenants.results.follow_ups import get_follow_up
+
+
+@shared_task(name="spotcheck.notices.campaign")
+def write_campaign_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
+    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: services.write_campaign_notices(
+        get_campaign(campaign_id), actor=user, progress=progress))
+
+
+@shared_task(name="spotcheck.notices.announcement")
+def write_announcement(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
+    def work(job, user, progress) -> dict:
+        notice = services.write_announcement(get_campaign(campaign_id), actor=user)
+        return {"notice_id": notice.id, "number": notice.number}
+
+    return jobs.run_job(job_id, tenant_id, user_id, work)
+
+
+@shared_task(name="spotcheck.notices.transfer_letter")
+def write_transfer_letter(job_id: int, tenant_id: int, user_id: int, follow_up_id: int) -> dict:
+    def work(job, user, progress) -> dict:
+        notice = services.write_transfer_letter(get_follow_up(follow_up_id), actor=user)
+        return {"notice_id": notice.id, "number": notice.number}
+
+    return jobs.run_job(job_id, tenant_id, user_id, work)
+
+
+@command(Permission.RESULTS_PUBLISH)
+def request_announcement(campaign, *, actor) -> Job:
+    """Write the campaign's result announcement (检查结果公告) of what is published now, in the background."""
+    return jobs.submit(write_announcement, "notices.announcement", actor, campaign_id=campaign.id)
+
+
+@events.subscribe("campaign.handed_out")
+def _on_handed_out(*, actor, campaign) -> None:
+    jobs.submit(write_campaign_notices, "notices.campaign", actor, campaign_id=campaign.id)
+
+
+@events.subscribe("campaign.closed")
+def _on_closed(*, actor, campaign) -> None:
+    jobs.submit(write_announcement, "notices.announcement", actor, campaign_id=campaign.id)
+
+
+@events.subscribe("follow_up.transferred")
+def _on_transferred(*, actor, follow_up) -> None:
+    jobs.submit(write_transfer_letter, "notices.transfer_letter", actor, follow_up_id=follow_up.id)
+
+
+@events.subscribe("deliveries.pending")
+def _on_pending(*, actor) -> None:
+    jobs.dispatch_plain("spotcheck.notices.send_due")
+
+
+@shared_task(name="spotcheck.notices.send_due")
+def send_due() -> dict:
+    """Every minute (beat), and at once when a command has something to send."""
+    return delivery.send_due(SCHEDULER)
+
+
+@shared_task(name="spotcheck.notices.reminders")
+def send_reminders() -> dict:
+    """08:30 Beijing time every day (beat); nothing happens on a day off."""
+    return reminders.send_reminders(actor=SCHEDULER)

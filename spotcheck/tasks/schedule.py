@@ -1,0 +1,32 @@
+"""The beat (定时任务): every periodic job of the platform, in one place. Times are Beijing time
+(the Celery app's timezone is Asia/Shanghai).
+
+| entry | when | what |
+|---|---|---|
+| ``restart-stalled-jobs`` | every minute | queue again jobs the broker lost or whose worker died |
+| ``send-due-deliveries`` | every minute | send the e-mails and SMS that are due, and retry failed ones |
+| ``working-day-reminders`` | 08:30 every day; works on working days only (official calendar) | due-soon and overdue reminders to inspectors, leaders and planners; publication overdue escalated to the leaders |
+| ``verify-audit-chains-nightly`` | 02:15 | verify every department's audit chain |
+| ``export-to-credit-system`` | every 5 minutes | build each department's export batch of newly published results and deliver every batch waiting (信用信息共享) |
+
+``SPOTCHECK_SWEEP_SECONDS`` and ``SPOTCHECK_SEND_SECONDS`` shorten the two minute-long periods
+(tests run a real beat for a few seconds); ``SPOTCHECK_EXPORT_SECONDS`` sets the export's.
+"""
+from __future__ import annotations
+
+import os
+
+from celery.schedules import crontab
+
+
+def _seconds(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
+
+
+BEAT_SCHEDULE = {
+    "restart-stalled-jobs": {"task": "spotcheck.jobs.sweep", "schedule": _seconds("SPOTCHECK_SWEEP_SECONDS", 60)},
+    "send-due-deliveries": {"task": "spotcheck.notices.send_due", "schedule": _seconds("SPOTCHECK_SEND_SECONDS", 60)},
+    "working-day-reminders": {"task": "spotcheck.notices.reminders", "schedule": crontab(hour=8, minute=30)},
+    "verify-audit-chains-nightly": {"task": "spotcheck.audit.verify_all", "schedule": crontab(hour=2, minute=15)},
+    "export-to-credit-system": {"task": "spotcheck.exports.run", "schedule": _seconds("SPOTCHECK_EXPORT_SECONDS", 300)},
+}

@@ -1,0 +1,105 @@
+"""Notices (文书), inbox messages (站内消息) and deliveries (送达记录).
+
+A :class:`Notice` is one generated document (a PDF kept in the core storage with its SHA-256),
+numbered like an official document (文号). A :class:`Message` is what a person reads in the
+platform's inbox. A :class:`Delivery` is one sending of one message to one person on one channel
+(inbox, e-mail, SMS); its ``key`` is unique, so a job run again never sends the same thing to the
+same person on the same channel twice.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
+from spotcheck.core.scoping import SharedWithReceiver, TenantOwned
+
+
+class NoticeKind(str, enum.Enum):
+    inspection = "inspection"  # 检查通知书: to the entity, one per visit
+    assignment = "assignment"  # 检查任务派遣通知: to an inspector, one per campaign and inspector
+    announcement = "announcement"  # 检查结果公告: a campaign's published results
+    transfer = "transfer"  # 移送函: to the department a problem is transferred to
+
+
+class Notice(SharedWithReceiver, db.Model):
+    """One generated document. A transfer letter is shared with the receiving department
+    (``receiver_tenant_id``); every other notice stays in its department."""
+
+    __tablename__ = "notice"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "kind", "subject", name="uq_notice_subject"),
+                      sa.Index("ix_notice_campaign", "tenant_id", "campaign_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[NoticeKind] = mapped_column(sa.Enum(NoticeKind, name="notice_kind", native_enum=False, length=16))
+    #: What it is about, unique per kind: ``visit:12``, ``campaign:3:inspector:7``, ``campaign:3:v2``, ``follow_up:5``.
+    subject: Mapped[str] = mapped_column(sa.String(64))
+    number: Mapped[str] = mapped_column(sa.String(64))  # 文号, e.g. 市监检通〔2026〕3号
+    title: Mapped[str] = mapped_column(sa.String(200))
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"))
+    visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit.id"), index=True)
+    inspector_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspector.id"), index=True)
+    follow_up_id: Mapped[int | None] = mapped_column(sa.ForeignKey("follow_up.id"), index=True)
+    storage_key: Mapped[str] = mapped_column(sa.String(120))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+
+
+class Message(TenantOwned, db.Model):
+    """A message in one person's inbox (站内消息)."""
+
+    __tablename__ = "inbox_message"
+    __table_args__ = (sa.Index("ix_inbox_message_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    link: Mapped[str] = mapped_column(sa.String(200), default="")  # a page of the platform (a path)
+    notice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notice.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Channel(str, enum.Enum):
+    inbox = "inbox"  # 站内消息
+    email = "email"  # 电子邮件
+    sms = "sms"  # 短信
+
+
+class DeliveryStatus(str, enum.Enum):
+    pending = "pending"  # 待发送 (or waiting for its next try)
+    sent = "sent"  # 已发送
+    failed = "failed"  # 发送失败 (tried too often)
+
+
+class Delivery(TenantOwned, db.Model):
+    """One sending of a message to one person on one channel, with its tries (送达记录)."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (sa.UniqueConstraint("key", name="uq_delivery_key"),
+                      sa.Index("ix_delivery_due", "status", "next_attempt_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The idempotency key: what is sent, to whom, on which channel — never twice.
+    key: Mapped[str] = mapped_column(sa.String(160))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    recipient_name: Mapped[str] = mapped_column(sa.String(100))
+    channel: Mapped[Channel] = mapped_column(sa.Enum(Channel, name="delivery_channel", native_enum=False, length=8))
+    address: Mapped[str] = mapped_column(sa.String(200), default="")  # e-mail or mobile number (masked when shown)
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    link: Mapped[str] = mapped_column(sa.String(200), default="")
+    notice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notice.id"))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        sa.Enum(DeliveryStatus, name="delivery_status", native_enum=False, length=8), default=DeliveryStatus.pending)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

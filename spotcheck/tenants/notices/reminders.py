@@ -1,0 +1,91 @@
+"""Reminders of deadlines (到期提醒), sent by the beat each working day at 08:30 Beijing time.
+
+Each person gets at most one reminder a day (its delivery key carries the day), listing what is
+due soon (two working days or fewer) or overdue for them:
+
+* inspectors: the visits they are on whose report is due (5 working days after the check), or
+  not yet checked when the campaign's window closes;
+* planners: the approved results whose publication is due (20 working days after approval);
+* leaders: the results waiting for their review, and every publication overdue (escalated).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import sqlalchemy as sa
+
+from spotcheck.core.calendar import is_working_day
+from spotcheck.core.clock import today
+from spotcheck.core.commands import command
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.models import Tenant, User
+from spotcheck.tenants.notices import delivery
+from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.results.models import Visit, VisitStatus
+from spotcheck.tenants.results.rules import OPEN
+
+FLAG_WORDS = {"due_soon": "即将到期", "overdue": "已逾期"}
+
+
+def _line(visit: Visit, what: str, due: date, flag: str) -> str:
+    return f"【{FLAG_WORDS[flag]}】{what}：{visit.entity.name}（{visit.campaign.code}），期限 {due.isoformat()}"
+
+
+def due_lines(day: date) -> dict[int, list[str]]:
+    """What each person of the current department should be reminded of on ``day``, by user id."""
+    lines: dict[int, list[str]] = defaultdict(list)
+    users = list(db.session.scalars(sa.select(User).where(User.active.is_(True))))
+    planners = [u.id for u in users if u.has_role("planner")]
+    leaders = [u.id for u in users if u.has_role("leader")]
+    open_visits = db.session.scalars(sa.select(Visit).where(Visit.status.in_(OPEN), Visit.closed_at.is_(None))).all()
+    for visit in open_visits:
+        due, what = (visit.report_due, "检查结果报送") if visit.report_due else (visit.campaign.window_end, "实施检查")
+        flag = deadlines.flag(due, day)
+        if flag is None:
+            continue
+        team_users = db.session.scalars(
+            sa.select(Inspector.user_id).join(TeamMember, TeamMember.inspector_id == Inspector.id)
+            .where(TeamMember.campaign_id == visit.campaign_id, TeamMember.entity_id == visit.entity_id,
+                   TeamMember.active.is_(True), Inspector.user_id.is_not(None)))
+        for user_id in team_users:
+            lines[user_id].append(_line(visit, what, due, flag))
+    waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(
+        Visit.status == VisitStatus.submitted)) or 0
+    if waiting:
+        for user_id in leaders:
+            lines[user_id].append(f"【待审核】{waiting} 项检查结果等待审核")
+    for visit in db.session.scalars(sa.select(Visit).where(Visit.status == VisitStatus.approved,
+                                                           Visit.publish_due.is_not(None))):
+        flag = deadlines.flag(visit.publish_due, day)
+        if flag is None:
+            continue
+        for user_id in planners + (leaders if flag == "overdue" else []):  # overdue: escalated to the leaders
+            lines[user_id].append(_line(visit, "检查结果公示", visit.publish_due, flag))
+    return lines
+
+
+@command(Permission.NOTICES_SEND)
+def send_reminders(*, actor, on: date | None = None) -> dict:
+    """Remind every department's people of what is due (once a person a day; nothing on a day off)."""
+    day = on or today()
+    if not is_working_day(day):
+        return {"day": day.isoformat(), "working_day": False, "reminded": 0}
+    with system_access("list the departments to remind"):
+        tenant_ids = list(db.session.scalars(sa.select(Tenant.id).where(Tenant.active.is_(True)).order_by(Tenant.id)))
+    reminded = 0
+    for tenant_id in tenant_ids:
+        with tenant_scope(tenant_id):
+            for user_id, lines in sorted(due_lines(day).items()):
+                user = db.session.get(User, user_id)
+                if user is None or not user.active:
+                    continue
+                reminded += bool(delivery.deliver(user, purpose=f"reminder:{day.isoformat()}", link="/",
+                                                  subject=f"待办提醒（{day.isoformat()}）：{len(lines)} 项",
+                                                  body="\n".join(lines)))
+            db.session.flush()
+    return {"day": day.isoformat(), "working_day": True, "reminded": reminded}
