@@ -39,7 +39,7 @@ EXPORT_BATCH_STATUS = {"pending": _l("Waiting for delivery"), "delivered": _l("D
                        "failed": _l("Delivery failed, to be tried again")}
 #: 送达渠道 and the state of a delivery.
 DELIVERY_CHANNEL = {"inbox": _l("Inbox"), "email": _l("E-mail"), "sms": _l("SMS")}
-DELIVERY_STATUS = {"pending": _l("Waiting to be sent"), "sent": _l("Sent"), "failed": _l("Not sent")}
+DELIVERY_STATUS = {"pending": _l("Waiting to be sent"), "sent": _l("Sent out"), "failed": _l("Not sent")}
 #: A drawn target: selected, kept in reserve, or replaced (with a reason).
 TARGET_STATUS = {"selected": _l("Selected"), "reserve": _l("Reserve"), "replaced": _l("Replaced")}
 #: 年度检查计划: drafted, submitted for filing (报备), returned, filed (备案), published.
