@@ -126,6 +126,28 @@ def create_platform_admin(login: str, name: str, password: str) -> None:
     click.echo(f"platform administrator {login} created")
 
 
+@click.group("exports", help="The credit-system export (信用信息共享).")
+def exports_group() -> None:
+    pass
+
+
+@exports_group.command("backfill", help="Queue for export the results published before the export existed (once).")
+@with_appcontext
+def exports_backfill() -> None:
+    import sqlalchemy as sa
+
+    from spotcheck.core.database import db
+    from spotcheck.core.policy import CONSOLE
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tenants.exports import outbox
+    from spotcheck.tenants.models import Tenant
+
+    for tenant in db.session.scalars(sa.select(Tenant).order_by(Tenant.code)).all():
+        with tenant_scope(tenant.id):
+            queued = outbox.backfill(actor=CONSOLE)
+        click.echo(f"{tenant.code:<6} {queued} published result(s) queued for export")
+
+
 def register_app_commands(app: Flask) -> None:
-    for command in (audit_group, demo_command, create_platform_admin):
+    for command in (audit_group, demo_command, create_platform_admin, exports_group):
         app.cli.add_command(command)

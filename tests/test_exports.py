@@ -24,6 +24,7 @@ from spotcheck.core import storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
+from spotcheck.core.errors import Forbidden
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.exports import formats, services
@@ -404,3 +405,32 @@ def demo_exported_everything(app) -> None:
     assert batches and all(b.number == 1 and b.status == BatchStatus.delivered for b in batches)
     out = Path(app.config["SPOTCHECK_STORAGE"]) / "credit-export"
     assert len(_exported_ids(out)) == len(records)
+
+
+def test_results_published_before_the_export_existed_are_queued_once_by_the_console(app, tmp_path):
+    """A deployment upgraded to the export: `spotcheck exports backfill` queues each result already
+    published (its current version, as a result the credit system never saw) once; a later
+    correction of it points to that record."""
+    from spotcheck.core.policy import CONSOLE
+    from spotcheck.tenants.exports import outbox
+
+    app.config["SPOTCHECK_EXPORT_DIR"] = str(tmp_path / "credit")
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]):
+            published(ids)
+            _corrected(ids)
+            db.session.execute(sa.delete(ExportRecord))  # as before migration 0012
+            db.session.commit()
+            assert services.pending_count() == 0
+            with pytest.raises(Forbidden):
+                outbox.backfill(actor=user_named("yjj_admin"))
+            assert outbox.backfill(actor=CONSOLE) == 1
+            assert outbox.backfill(actor=CONSOLE) == 0  # once
+            [record] = db.session.scalars(sa.select(ExportRecord)).all()
+            assert record.kind == "result" and record.version == 2 and record.corrects_id is None
+            assert record.payload["result_category_codes"] == ["rectified"]
+            assert _audited("exports.backfilled") == 1
+    runner = app.test_cli_runner()
+    outcome = runner.invoke(args=["exports", "backfill"])
+    assert outcome.exit_code == 0 and "YJJ" in outcome.output and "0 published result(s)" in outcome.output

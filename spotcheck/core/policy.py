@@ -67,7 +67,7 @@ class Permission(str, enum.Enum):
     #: and deliveries, deliver a batch again.
     EXPORTS_MANAGE = "exports.manage"
     #: Send the department's notices and reminders and export its published results: the scheduler
-    #: and the jobs it starts (no role holds it).
+    #: and the jobs it starts, and the console (no role holds it).
     NOTICES_SEND = "notices.send"
     #: Create platform administrators: the operator at the server's console only (no role holds it).
     PLATFORM_BOOTSTRAP = "platform.bootstrap"
@@ -127,7 +127,7 @@ class SystemActor:
 
 
 #: The operator running ``spotcheck`` commands on the server.
-CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP}))
+CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP, Permission.NOTICES_SEND}))
 #: Celery beat's periodic jobs.
 SCHEDULER = SystemActor("scheduler", "定时任务", frozenset({Permission.PLATFORM_MAINTAIN, Permission.NOTICES_SEND}))
 

@@ -103,6 +103,7 @@ ACTION_LABELS = {
     "campaign.handed_out": _l("Visits handed to the teams"),
     "campaign.closed": _l("Campaign closed"),
     "follow_up.opened": _l("Follow-up opened"),
+    "exports.backfilled": _l("Earlier published results queued for the credit-system export"),
     "notices.written": _l("Inspection and assignment notices written"),
     "notices.announcement": _l("Result announcement written"),
     "notices.transfer_letter": _l("Transfer letter written"),

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from spotcheck.core import audit
 from spotcheck.core.clock import SHANGHAI, as_utc
+from spotcheck.core.commands import command
 from spotcheck.core.database import db
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants import reference
 from spotcheck.tenants.exports.models import ExportRecord
 from spotcheck.tenants.results import categories
@@ -30,12 +34,33 @@ def enqueue(visit: Visit, published: PublishedResult) -> ExportRecord:
             ExportRecord.visit_id == visit.id, ExportRecord.version == published.version - 1))
     if published.id is None:
         db.session.flush()
+    # a correction of a version the credit system never received (published before the export
+    # existed) reaches it as a result
     record = ExportRecord(tenant_id=visit.tenant_id, published_result_id=published.id, visit_id=visit.id,
-                          version=published.version, kind="correction" if published.version > 1 else "result",
+                          version=published.version, kind="correction" if corrects is not None else "result",
                           corrects_id=corrects, published_at=published.published_at,
                           payload=payload(visit, published))
     db.session.add(record)
     return record
+
+
+@command(Permission.NOTICES_SEND)
+def backfill(*, actor) -> int:
+    """Queue for export the current published version of every result of the department that has
+    no export record — results published before the export existed; returns how many. The payload
+    is read from the visit as it is now, which is what its current version published."""
+    tenant_id = current_tenant_id()
+    exported = sa.select(ExportRecord.visit_id)
+    waiting = db.session.scalars(sa.select(PublishedResult).where(
+        PublishedResult.tenant_id == tenant_id, PublishedResult.current.is_(True),
+        PublishedResult.visit_id.not_in(exported)).order_by(PublishedResult.published_at, PublishedResult.id)).all()
+    for published in waiting:
+        enqueue(db.session.get(Visit, published.visit_id), published)
+        db.session.flush()
+    if waiting:
+        audit.record("exports.backfilled", "tenant", tenant_id, actor=actor, tenant_id=tenant_id,
+                     details={"records": len(waiting)})
+    return len(waiting)
 
 
 def payload(visit: Visit, published: PublishedResult) -> dict:
