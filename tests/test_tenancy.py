@@ -79,7 +79,6 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/core/scoping.py",  # its definition
     "spotcheck/tasks/jobs.py",  # the periodic check restarts stalled jobs of every department
     "spotcheck/tenants/notices/delivery.py",  # the beat's sender takes the due e-mails and SMS of every department
-    "spotcheck/tenants/notices/reminders.py",  # the beat's reminders list the departments to remind
 }
 
 

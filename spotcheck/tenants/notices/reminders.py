@@ -20,7 +20,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.models import Tenant, User
@@ -75,8 +75,7 @@ def send_reminders(*, actor, on: date | None = None) -> dict:
     day = on or today()
     if not is_working_day(day):
         return {"day": day.isoformat(), "working_day": False, "reminded": 0}
-    with system_access("list the departments to remind"):
-        tenant_ids = list(db.session.scalars(sa.select(Tenant.id).where(Tenant.active.is_(True)).order_by(Tenant.id)))
+    tenant_ids = list(db.session.scalars(sa.select(Tenant.id).where(Tenant.active.is_(True)).order_by(Tenant.id)))
     reminded = 0
     for tenant_id in tenant_ids:
         with tenant_scope(tenant_id):
