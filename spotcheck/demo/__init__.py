@@ -108,6 +108,11 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
         if size >= CAMPAIGNS_FROM:
             _campaigns(tenants, year=today.year, size=size, today=today)
             _credit_export(tenants)
+        # the further 组长 of the demo's visits, each with an account linked to their directory entry
+        names = {tenant.id: tenant.name for tenant in tenants.values()}
+        for user in db.session.scalars(sa.select(User).where(User.login.like("%\\_inspector\\_%", escape="\\"))
+                                       .order_by(User.login)):
+            logins.append((user.login, user.display_name, names.get(user.tenant_id, ""), list(user.roles)))
     return logins
 
 

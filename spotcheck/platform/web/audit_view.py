@@ -97,6 +97,31 @@ DETAIL_LABELS = {
     "ok": _l("Chain intact"),
     "first_break": _l("First break"),
     "breaks": _l("Breaks"),
+    "number": _l("Document or batch number"),
+    "records": _l("Records"),
+    "corrections": _l("Corrections among them"),
+    "manifest_sha256": _l("Manifest SHA-256"),
+    "target": _l("Delivered to"),
+    "again": _l("Delivered again on request"),
+    "follow_up": _l("Follow-up"),
+    "to": _l("Transferred to"),
+    "from": _l("Transferred by"),
+    "cert": _l("Certificate number"),
+    "results": _l("Results"),
+    "inspection": _l("Inspection notices"),
+    "assignment": _l("Assignment notices"),
+    "publish_due": _l("Publication due"),
+    "report_due": _l("Report due"),
+    "case_number": _l("Case number"),
+    "outcome": _l("Outcome"),
+    "email": _l("E-mail"),
+    "mobile": _l("Mobile"),
+    "standard": _l("Standard categories in use"),
+    "problem": _l("Says a problem was found"),
+    "visit_ids": _l("Visits"),
+    "note": _l("Note"),
+    "method": _l("Check method"),
+    "checked_on": _l("Check date"),
 }
 
 #: Why a sign-in failed or was refused.
@@ -328,6 +353,10 @@ def _kind(action: str, value) -> str:
         return domain.name(domain.DRAW_KIND, value)
     if action.startswith("tenant."):
         return str(labels.TENANT_KIND_LABELS.get(value, value))
+    if action.startswith("follow_up."):
+        from spotcheck.tenants import reference
+
+        return str(reference.FOLLOW_UP_KINDS.get(value, value))
     if action == "sheet.imported" and value in KINDS:
         return str(KINDS[value].label)
     return plain(value)
@@ -425,7 +454,18 @@ def _range(action: str, value) -> str:
     return plain(value)
 
 
+def _department(action: str, value) -> str:
+    """A department named by its id (a transfer's sender or receiver)."""
+    from spotcheck.core.database import db
+    from spotcheck.tenants.models import Tenant
+
+    tenant = db.session.get(Tenant, value) if isinstance(value, int) else None
+    return tenant.name if tenant is not None else plain(value)
+
+
 _FORMATTERS = {
+    "to": _department,
+    "from": _department,
     "kind": _kind,
     "reason": _reason,
     "why": _coded(SIGN_IN_FAILURES),
