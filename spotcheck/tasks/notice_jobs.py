@@ -45,6 +45,12 @@ def request_announcement(campaign, *, actor) -> Job:
     return jobs.submit(write_announcement, "notices.announcement", actor, campaign_id=campaign.id)
 
 
+def jobs_of_campaign(campaign, reader) -> list[Job]:
+    """The newest jobs writing this campaign's documents that ``reader`` may see (to show progress)."""
+    return [job for job in jobs.list_jobs(reader, kinds=("notices.campaign", "notices.announcement"))
+            if (job.params or {}).get("campaign_id") == campaign.id]
+
+
 @events.subscribe("campaign.handed_out")
 def _on_handed_out(*, actor, campaign) -> None:
     jobs.submit(write_campaign_notices, "notices.campaign", actor, campaign_id=campaign.id)

@@ -13,7 +13,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from spotcheck.platform.api.schemas import JobSchema, PageQuerySchema, numbered_page
+from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQuerySchema, numbered_page
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks import export_jobs
@@ -64,11 +64,8 @@ class BatchDetailSchema(BatchSchema):
                                metadata={"description": "The manifest as delivered (docs/credit-export.md)"})
 
 
-class BatchPageSchema(Schema):
+class BatchPageSchema(NumberedPageSchema):
     items = fields.List(fields.Nested(BatchSchema))
-    page = fields.Int()
-    pages = fields.Int()
-    total = fields.Int()
     pending = fields.Int(metadata={"description": "Published results waiting for their batch"})
 
 
@@ -85,11 +82,8 @@ class DeliverySchema(Schema):
     seconds = fields.Float()
 
 
-class DeliveryPageSchema(Schema):
+class DeliveryPageSchema(NumberedPageSchema):
     items = fields.List(fields.Nested(DeliverySchema))
-    page = fields.Int()
-    pages = fields.Int()
-    total = fields.Int()
 
 
 class DeliveryQuerySchema(PageQuerySchema):

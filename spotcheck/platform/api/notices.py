@@ -8,9 +8,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core import storage
-from spotcheck.core.errors import NotFound
 from spotcheck.core.personal_data import mask_contact
-from spotcheck.platform.api.schemas import JobSchema, PageQuerySchema, numbered_page
+from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQuerySchema, numbered_page
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks import notice_jobs
@@ -36,11 +35,8 @@ class InboxMessageSchema(Schema):
     read_at = fields.DateTime(allow_none=True)
 
 
-class InboxSchema(Schema):
+class InboxSchema(NumberedPageSchema):
     items = fields.List(fields.Nested(InboxMessageSchema))
-    page = fields.Int()
-    pages = fields.Int()
-    total = fields.Int()
     unread = fields.Int()
 
 
@@ -80,11 +76,8 @@ class NoticeDeliverySchema(Schema):
     sent_at = fields.DateTime(allow_none=True)
 
 
-class NoticeDeliveryPageSchema(Schema):
+class NoticeDeliveryPageSchema(NumberedPageSchema):
     items = fields.List(fields.Nested(NoticeDeliverySchema))
-    page = fields.Int()
-    pages = fields.Int()
-    total = fields.Int()
 
 
 @blp.route("/inbox")
@@ -132,9 +125,7 @@ class NoticePdf(MethodView):
     @blp.response(200, content_type="application/pdf", description="The document, as an attachment")
     def get(self, notice_id):
         """A document I may read, as PDF"""
-        notice = services.get_notice(notice_id)
-        if not services.readable(notice, _actor()):
-            raise NotFound("No such document.")
+        notice = services.notice_for(notice_id, _actor())
         return send_file(storage.path(notice.storage_key), mimetype="application/pdf", as_attachment=True,
                          download_name=f"{notice.number}.pdf", max_age=0)
 

@@ -97,6 +97,14 @@ class PageQuerySchema(Schema):
     page = Int(load_default=1, validate=validate.Range(min=1, max=100000))
 
 
+class NumberedPageSchema(Schema):
+    """What :func:`numbered_page` answers; a subclass names its ``items``."""
+
+    page = fields.Int()
+    pages = fields.Int()
+    total = fields.Int()
+
+
 def numbered_page(query, page: int, per_page: int) -> dict:
     """Page ``page`` of ``query`` (rows of one object) as ``{items, page, pages, total}``."""
     from spotcheck.tenants.paging import paginate

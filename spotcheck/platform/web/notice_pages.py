@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core import storage
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.personal_data import mask_contact
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform, requested_page
@@ -48,9 +48,7 @@ def mark_read():
 @requires(Permission.SIGNED_IN)
 def download(notice_id):
     """A document as PDF, for those who may read it (404 for anyone else, as for a missing one)."""
-    notice = services.get_notice(notice_id)
-    if not services.readable(notice, _user()):
-        raise NotFound(_("No such document."))
+    notice = services.notice_for(notice_id, _user())
     response = send_file(storage.path(notice.storage_key), mimetype="application/pdf", as_attachment=True,
                          download_name=f"{notice.number}.pdf", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
@@ -62,12 +60,9 @@ def download(notice_id):
 def of_campaign(campaign_id):
     """A campaign's documents: inspection notices, assignment notices, result announcements."""
     campaign = campaigns.get_campaign(campaign_id)
-    from spotcheck.tasks import jobs
-
     return render_template("notices/campaign.html", campaign=campaign, form=EmptyForm(),
                            notices=services.notices_of_campaign(campaign, _user()),
-                           jobs=[job for job in jobs.list_jobs(_user(), kinds=("notices.campaign", "notices.announcement"))
-                                 if (job.params or {}).get("campaign_id") == campaign.id])
+                           jobs=notice_jobs.jobs_of_campaign(campaign, _user()))
 
 
 @bp.route("/campaigns/<int:campaign_id>/announcement", methods=["POST"])

@@ -23,7 +23,7 @@ from spotcheck.core import audit, storage
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
@@ -42,8 +42,13 @@ TITLES = {NoticeKind.inspection: "检查通知书", NoticeKind.assignment: "检�
 AREA = "notices"
 
 
-def get_notice(notice_id: int) -> Notice:
-    return get_row(Notice, notice_id, _l("No such document."))
+def notice_for(notice_id: int, reader) -> Notice:
+    """The document, if ``reader`` may read it (:func:`readable`); NotFound otherwise, as for a
+    document that does not exist."""
+    notice = get_row(Notice, notice_id, _l("No such document."))
+    if not readable(notice, reader):
+        raise NotFound(_l("No such document."))
+    return notice
 
 
 def _numberer(tenant: Tenant, kind: NoticeKind) -> Callable[[], str]:
@@ -90,10 +95,10 @@ def write_campaign_notices(campaign: Campaign, *, actor, progress: Callable[[int
     """The inspection notice of every visit and the assignment notice of every inspector of a
     campaign handed to its teams; each inspector with an account is told in the inbox. Documents
     already written are left as they are."""
-    if campaign.status.value in ("draft", "approved", "frozen", "targets_drawn", "inspectors_drawn"):
+    visits = list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id)))
+    if not visits:  # visits exist once the campaign is handed to its teams (检查任务下达)
         raise ValidationFailed({"campaign": [_l("The visits are not handed to the teams yet.")]})
     tenant = campaign.tenant
-    visits = list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id)))
     done = set(db.session.scalars(sa.select(Notice.subject).where(Notice.campaign_id == campaign.id)))
     teams = _teams(campaign)
     items = [{"name": item.name + (f"（{item.sub_item}）" if getattr(item, "sub_item", "") else ""),
