@@ -14,3 +14,4 @@ from spotcheck.tenants.results.models import (  # noqa: F401
 from spotcheck.tenants.results.categories import CategoryChoice  # noqa: F401
 from spotcheck.tenants.exports.models import ExportBatch, ExportDelivery, ExportRecord  # noqa: F401
 from spotcheck.tenants.notices.models import Delivery, Message, Notice  # noqa: F401
+from spotcheck.tenants.joint.models import JointParticipant  # noqa: F401

@@ -237,9 +237,9 @@ def test_the_frame_built_by_the_database_is_the_one_read_row_by_row(app, monkeyp
             db.session.execute(sa.update(Entity).where(Entity.code == codes[3]).values(status="deregistered"))
             campaign = campaigns.create_campaign(
                 campaign_data(world, strata={**STRATA, "flagged": {"count": 1}}), actor=planner_of(admin))
-            frame = frames.target_frame(campaign, today())
+            frame = frames.target_frame([frames.FramePart.of(campaign)], today())
             monkeypatch.setattr(frames, "_cells_in_database", frames._cells_read_in_order)
-            assert frames.target_frame(campaign, today()) == frame
+            assert frames.target_frame([frames.FramePart.of(campaign)], today()) == frame
     cells = dict(targets.parse_frame_file(frame.file))
     assert sorted(cells[("YJJ", "flagged")]) == sorted(codes[:3]) and frame.counts["YJJ"]["flagged"] == 3
     assert frame.excluded["not_active"] == 1 and frame.excluded["checked_this_year"] >= 1

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from conftest import tenant_id, user_named
 from spotcheck.core.database import db
 from spotcheck.tenants.models import ApiToken, User
-from spotcheck.core.scoping import TenantOwned, TenantViolation, cross_tenant, tenant_scope
+from spotcheck.core.scoping import JointShared, TenantOwned, TenantViolation, cross_tenant, tenant_scope
 
 
 
@@ -92,8 +92,8 @@ def test_system_access_is_used_only_where_allowed():
     assert users <= ALLOWED_SYSTEM_ACCESS, f"new system_access callers: {sorted(users - ALLOWED_SYSTEM_ACCESS)}"
 
 
-def tenant_owned_tables() -> set[str]:
-    return {mapper.local_table.name for mapper in db.Model.registry.mappers if issubclass(mapper.class_, TenantOwned)}
+def tenant_owned_tables(mixins=(TenantOwned, JointShared)) -> set[str]:
+    return {mapper.local_table.name for mapper in db.Model.registry.mappers if issubclass(mapper.class_, mixins)}
 
 
 @pytest.mark.postgres
@@ -112,8 +112,11 @@ def test_every_tenant_owned_table_has_forced_row_level_security(postgres_url):
             "SELECT bool_or(tableowner = current_user) FROM pg_tables WHERE schemaname = 'public'"))
         db.engine.dispose()
     assert tenant_owned_tables()
+    joint = tenant_owned_tables(JointShared)  # and a second: visible to the participants of the joint campaign
+    assert joint == {"campaign", "draw", "campaign_target", "team_member"}
     for table in tenant_owned_tables():
-        assert state[table] == (True, True, 1), f"{table}: row-level security not enabled, forced and with one policy"
+        policies = 2 if table in joint else 1
+        assert state[table] == (True, True, policies), f"{table}: row-level security not enabled, forced, {policies} policies"
     assert not owner_is_app, "the application role must not own the tables"
 
 

@@ -61,6 +61,11 @@ class Permission(str, enum.Enum):
     RESULTS_FOLLOW_UP = "results.follow_up"
     #: Acknowledge (签收) what another department transferred to one's own (移送接收).
     TRANSFERS_RECEIVE = "transfers.receive"
+    #: Coordinate joint campaigns (联合抽查) as the lead department: create them, invite departments,
+    #: run their draws, name the teams' leaders and hand the visits out.
+    JOINT_MANAGE = "joint.manage"
+    #: Take part in joint campaigns: read the ones one's department is invited to.
+    JOINT_VIEW = "joint.view"
     #: File or return the departments' plans (备案), as the justice bureau.
     PLANS_REVIEW = "plans.review"
     #: Keep the department's export batches to the credit system (信用信息共享): read their manifests
@@ -80,16 +85,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.tenant_admin: frozenset({Permission.SIGNED_IN, Permission.USERS_MANAGE, Permission.AUDIT_VIEW,
                                   Permission.CATALOG_VIEW, Permission.CATALOG_MANAGE, Permission.REGISTRY_MANAGE,
                                   Permission.INSPECTORS_PERSONAL_DATA, Permission.CAMPAIGNS_VIEW,
-                                  Permission.EXPORTS_MANAGE}),
-    Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.CAMPAIGNS_VIEW,
+                                  Permission.EXPORTS_MANAGE, Permission.JOINT_VIEW}),
+    Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.CAMPAIGNS_VIEW, Permission.JOINT_VIEW,
                              Permission.CAMPAIGNS_EDIT, Permission.RESULTS_PUBLISH, Permission.RESULTS_FOLLOW_UP,
                              Permission.TRANSFERS_RECEIVE}),
     Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW, Permission.CATALOG_VIEW,
                             Permission.CAMPAIGNS_VIEW, Permission.CAMPAIGNS_APPROVE, Permission.RESULTS_REVIEW,
+                            Permission.JOINT_VIEW,
                             Permission.TRANSFERS_RECEIVE}),
     Role.inspector: frozenset({Permission.SIGNED_IN, Permission.RESULTS_ENTER, Permission.RESULTS_FOLLOW_UP}),
     Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.CATALOG_VIEW,
-                                 Permission.REGISTRY_MANAGE}),
+                                 Permission.REGISTRY_MANAGE, Permission.JOINT_MANAGE, Permission.JOINT_VIEW}),
     Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW,
                                 Permission.PLANS_REVIEW}),
 }

@@ -11,6 +11,14 @@ A row of one tenant may be shared with exactly one other, named in the row itsel
 (:class:`SharedWithReceiver`: a transfer 移送 and the department that receives it); both see
 it, in the ORM scope and in row-level security, and nobody else does.
 
+The rows of a joint campaign (联合抽查) that its departments share — the campaign itself, its
+draws and proof, the visit list and the mixed teams (:class:`JointShared`) — belong to the lead
+department. A participating department reads them only inside :func:`joint_scope` for that one
+campaign, and only while it is a participant (invited, accepted or approved: a row of
+``joint_participant`` names it); its own part (items, rules, results) stays its own rows. The
+same condition is a row-level security policy on PostgreSQL ("visible to the participants of this
+joint campaign").
+
 There are exactly two ways to read across tenants, both greppable:
 
 * :func:`cross_tenant` — for a user holding ``supervisor`` or ``coordinator``;
@@ -48,6 +56,8 @@ class Scope:
     all_tenants: bool = False
     platform: bool = False
     reason: str | None = None
+    #: Inside :func:`joint_scope`: the joint campaign whose shared rows a participant may read.
+    joint_campaign_id: int | None = None
 
 
 _scope: ContextVar[Scope] = ContextVar("spotcheck_tenant_scope", default=Scope())
@@ -78,6 +88,28 @@ class SharedWithReceiver:
     @declared_attr
     def receiver_tenant_id(cls) -> Mapped[int | None]:
         return mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=True)
+
+
+class JointShared:
+    """Mixin for a row of a joint campaign (联合抽查) that its participants share: owned by the lead
+    department (``tenant_id``) and readable, inside :func:`joint_scope`, by every department taking
+    part. ``joint_key`` names the column holding the joint campaign's id. Only the owner writes
+    such rows."""
+
+    joint_key = "campaign_id"
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=False)
+
+
+#: The statuses of a department's ``joint_participant`` row that let it read the shared rows.
+JOINT_READING_STATUSES = ("invited", "accepted", "approved")
+_joint_participant = sa.table("joint_participant", sa.column("campaign_id"), sa.column("receiver_tenant_id"),
+                              sa.column("status"))
+
+#: Every mixin that puts a row in a tenant.
+OWNED = (TenantOwned, SharedWithReceiver, JointShared)
 
 
 def current_scope() -> Scope:
@@ -112,6 +144,13 @@ def cross_tenant(user, reason: str):
     if not CROSS_TENANT_ROLES.intersection(getattr(user, "roles", ()) or ()):
         raise TenantViolation("cross-tenant access needs the supervisor or coordinator role")
     return _scoped(Scope(tenant_id=user.tenant_id, all_tenants=True, reason=reason))
+
+
+def joint_scope(tenant_id: int | None, joint_campaign_id: int):
+    """Work as ``tenant_id`` and, if that department takes part in the joint campaign, read its shared
+    rows too (:class:`JointShared`). Entering it grants nothing by itself: the participation is
+    part of the condition, in the ORM scope and in row-level security."""
+    return _scoped(Scope(tenant_id=tenant_id, joint_campaign_id=int(joint_campaign_id)))
 
 
 def system_access(reason: str):
@@ -149,6 +188,39 @@ def _shared_criteria(scope: Scope):
     return lambda cls: sa.or_(cls.tenant_id == tenant_id, cls.receiver_tenant_id == tenant_id)
 
 
+def participates(tenant_id: int, joint_campaign_id: int):
+    """SQL: the department is named by a reading row of the joint campaign's participants."""
+    return sa.exists().where(_joint_participant.c.campaign_id == joint_campaign_id,
+                             _joint_participant.c.receiver_tenant_id == tenant_id,
+                             _joint_participant.c.status.in_(JOINT_READING_STATUSES))
+
+
+def _joint_criteria(scope: Scope):
+    """Outside a joint scope, a :class:`JointShared` row is its tenant's like any other."""
+    tenant_id = scope.tenant_id
+    if scope.platform or tenant_id is None:
+        return lambda cls: sa.false()
+    return lambda cls: cls.tenant_id == tenant_id
+
+
+def _joint_scope_options(scope: Scope) -> list:
+    """Inside a joint scope: the department's own rows, and the rows of that joint campaign if the
+    department takes part — one criterion per shared model, on its ``joint_key`` column."""
+    tenant_id, joint = scope.tenant_id, scope.joint_campaign_id
+    options = []
+    for model in _joint_models():
+        visible = sa.or_(model.tenant_id == tenant_id,
+                         sa.and_(getattr(model, model.joint_key) == joint, participates(tenant_id, joint)))
+        options.append(with_loader_criteria(model, visible, include_aliases=True))
+    return options
+
+
+def _joint_models() -> list[type]:
+    from spotcheck.core.database import db
+
+    return [mapper.class_ for mapper in db.Model.registry.mappers if issubclass(mapper.class_, JointShared)]
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_orm_statement(state) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
@@ -160,13 +232,18 @@ def _scope_orm_statement(state) -> None:
         with_loader_criteria(TenantOwned, _tenant_criteria(scope), include_aliases=True),
         with_loader_criteria(SharedWithReceiver, _shared_criteria(scope), include_aliases=True),
     )
+    if scope.joint_campaign_id is not None and scope.tenant_id is not None and not scope.platform:
+        state.statement = state.statement.options(*_joint_scope_options(scope))
+    else:
+        state.statement = state.statement.options(
+            with_loader_criteria(JointShared, _joint_criteria(scope), include_aliases=True))
 
 
 @event.listens_for(Session, "before_flush")
 def _stamp_new_rows(session, flush_context, instances) -> None:
     scope = _scope.get()
     for obj in session.new:
-        if not isinstance(obj, TenantOwned):
+        if not isinstance(obj, (TenantOwned, JointShared)):
             continue
         if obj.tenant_id is None:
             if scope.tenant_id is None and (scope.all_tenants or scope.platform):
@@ -185,7 +262,7 @@ def _stamp_new_rows(session, flush_context, instances) -> None:
             elif obj.tenant_id != scope.tenant_id and not scope.all_tenants:
                 raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} written in tenant {scope.tenant_id}")
     for obj in session.dirty:
-        if isinstance(obj, TenantOwned) and not scope.all_tenants and obj.tenant_id != scope.tenant_id:
+        if isinstance(obj, (TenantOwned, JointShared)) and not scope.all_tenants and obj.tenant_id != scope.tenant_id:
             raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}")
         if (isinstance(obj, SharedWithReceiver) and not scope.all_tenants
                 and scope.tenant_id not in (obj.tenant_id, obj.receiver_tenant_id)):
@@ -194,7 +271,7 @@ def _stamp_new_rows(session, flush_context, instances) -> None:
 
 _SET_SCOPE_SQL = sa.text(
     "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.all_tenants', :all, true), "
-    "set_config('app.platform', :platform, true)"
+    "set_config('app.platform', :platform, true), set_config('app.joint_campaign', :joint, true)"
 )
 
 
@@ -208,6 +285,7 @@ def _apply_to_connection(connection) -> None:
             "tenant": "" if scope.tenant_id is None else str(scope.tenant_id),
             "all": "on" if scope.all_tenants else "",
             "platform": "on" if scope.platform else "",
+            "joint": "" if scope.joint_campaign_id is None else str(scope.joint_campaign_id),
         },
     )
 

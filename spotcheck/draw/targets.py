@@ -255,3 +255,22 @@ def replace_target(proof: dict, *, group: str, stratum: str, out: str, reason: s
     record = {"group": group, "stratum": stratum, "out": out, "in": incoming, "reason": reason}
     proof.setdefault("replacements", []).append(record)
     return record
+
+
+def expected_separate_visits(sorted_cells, rules: dict) -> float:
+    """联合抽查节省的检查户次: the visits that separate, independent draws would need on average.
+
+    Drawn independently, a cell ``(group, stratum)`` of ``M`` rows choosing ``n`` visits each of
+    its rows with probability ``n / M``; an entity in several groups' cells is visited at least
+    once with probability ``1 − Π (1 − n_g / M_g)``. The sum over the entities is the expected
+    number of visits; the coordinated draw's visits (:func:`visits`) are compared with it.
+    ``sorted_cells``: ``[((group, stratum), ids), …]`` as :func:`parse_frame_file` returns them."""
+    missed: dict[str, float] = {}
+    for (group, stratum), ids in sorted_cells:
+        population = len(ids)
+        if not population:
+            continue
+        keep = 1.0 - cell_size(rules[group][stratum], population) / population
+        for entity in ids:
+            missed[entity] = missed.get(entity, 1.0) * keep
+    return sum(1.0 - value for value in missed.values())

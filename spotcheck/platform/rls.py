@@ -53,6 +53,34 @@ def enable_shared_with_receiver(op, table: str) -> None:
     op.execute(f"CREATE POLICY {SHARED}_update ON {table} FOR UPDATE USING ({_RECEIVER}) WITH CHECK ({_RECEIVER})")
 
 
+JOINT = "joint_participants_read"
+
+
+def joint_read_predicate(table: str, key: str) -> str:
+    """Rows of a joint campaign (联合抽查) visible to the participants of that campaign: inside the
+    joint scope (``app.joint_campaign``), the row's joint campaign is that one and the current
+    department is named by a reading row of its participants."""
+    key = f"{table}.{key}"  # qualified: inside the subquery a bare "id" would be the participant's
+    return (f"({key} = NULLIF(current_setting('app.joint_campaign', true), '')::integer "
+            f"AND EXISTS (SELECT 1 FROM joint_participant p WHERE p.campaign_id = {key} "
+            f"AND p.receiver_tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer "
+            f"AND p.status IN ('invited', 'accepted', 'approved')))")
+
+
+def enable_joint_read(op, table: str, key: str) -> None:
+    """A table with :func:`enable` (or the shared variant) already on: add the read policy "visible
+    to the participants of this joint campaign" (:class:`spotcheck.core.scoping.JointShared`);
+    ``key`` is the column holding the joint campaign's id. Participants never write these rows."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"CREATE POLICY {JOINT} ON {table} FOR SELECT USING {joint_read_predicate(table, key)}")
+
+
+def disable_joint_read(op, table: str) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP POLICY IF EXISTS {JOINT} ON {table}")
+
+
 def disable_shared_with_receiver(op, table: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return

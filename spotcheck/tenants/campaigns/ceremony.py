@@ -75,7 +75,7 @@ def freeze_targets(campaign: Campaign, *, actor) -> Draw:
     """Step 2: fix the frame (exclusions applied first) and publish its digest and counts."""
     CAMPAIGN_ACTIONS.require(campaign, actor, "freeze_targets")
     record = draw_of(campaign, "targets")
-    frame = frames.target_frame(campaign, today())
+    frame = frames.target_frame([frames.FramePart.of(campaign)], today())
     try:
         target_engine.parse_frame_file(frame.file)
     except ValueError as bad:
@@ -166,7 +166,8 @@ def freeze_inspectors(campaign: Campaign, *, actor) -> Draw:
     visit_codes = dict(db.session.execute(
         sa.select(CampaignTarget.entity_id, Entity.code).join(Entity, Entity.id == CampaignTarget.entity_id)
         .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)).all())
-    _freeze(record, frames.inspector_frame(campaign, visit_codes, needed, today()), actor=actor)
+    part = frames.PoolPart(campaign.tenant_code, campaign.tenant_id, needed, visit_codes)
+    _freeze(record, frames.inspector_frame([part], today()), actor=actor)
     return record
 
 
@@ -228,11 +229,17 @@ def _entity_ids(codes) -> dict[str, int]:
     return found
 
 
-def _store_teams(campaign: Campaign, teams: dict[str, list[str]]) -> None:
+def _store_teams(campaign: Campaign, teams: dict[str, list[str]], inspectors: dict | None = None) -> None:
+    """The drawn teams as ``team_member`` rows in pick order. ``inspectors``: certificate number →
+    (inspector id, name, group) — for a joint campaign, read across its departments; otherwise the
+    department's own list."""
     entity_ids = _entity_ids(teams)
-    inspector_ids = dict(db.session.execute(sa.select(Inspector.cert_no, Inspector.id)).all())
+    if inspectors is None:
+        inspectors = {cert: (inspector_id, name, campaign.tenant_code) for cert, inspector_id, name in db.session.execute(
+            sa.select(Inspector.cert_no, Inspector.id, Inspector.name))}
     rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_ids[visit],
-             "inspector_id": inspector_ids[cert], "position": position, "is_leader": False, "active": True,
+             "inspector_id": inspectors[cert][0], "inspector_name": inspectors[cert][1], "cert_no": cert,
+             "group_code": inspectors[cert][2], "position": position, "is_leader": False, "active": True,
              "replacement_reason": ""}
             for visit, team in teams.items() for position, cert in enumerate(team, 1)]
     if rows:
@@ -259,7 +266,8 @@ def replace_inspector(campaign: Campaign, member_id: int, reason: str, *, actor)
     member.active, member.replacement_reason = False, reason
     incoming = db.session.scalar(sa.select(Inspector).where(Inspector.cert_no == replacement["in"]))
     new = TeamMember(campaign_id=campaign.id, entity_id=member.entity_id, inspector_id=incoming.id,
-                     position=member.position, is_leader=member.is_leader)
+                     position=member.position, is_leader=member.is_leader, inspector_name=incoming.name,
+                     cert_no=incoming.cert_no, group_code=member.group_code)
     db.session.add(new)
     db.session.flush()  # stamped with the tenant now, not by an autoflush inside the audit's system access
     _store_proof(record, proof)
@@ -271,6 +279,12 @@ def replace_inspector(campaign: Campaign, member_id: int, reason: str, *, actor)
 def designate_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember:
     """Name the team leader (组长) of a visit, after the draw (audited)."""
     CAMPAIGN_ACTIONS.require(campaign, actor, "designate_leader")
+    return name_leader(campaign, member_id, actor=actor)
+
+
+def name_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember:
+    """The leader of the member's visit is that member, and nobody else (a step of the commands
+    that name leaders, single or joint campaign)."""
     member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
                                                            TeamMember.campaign_id == campaign.id))
     if member is None:
@@ -279,7 +293,7 @@ def designate_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember
                                                                 TeamMember.entity_id == member.entity_id)):
         other.is_leader = other.id == member.id
     audit.record("team.leader_designated", "campaign", campaign.id, actor=actor,
-                 details={"visit": member.entity.code, "leader": member.inspector.cert_no})
+                 details={"visit": member.entity.code, "leader": member.cert_no or member.inspector.cert_no})
     return member
 
 

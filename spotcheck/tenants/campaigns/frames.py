@@ -48,32 +48,55 @@ def flagged(on: date):
     return sa.or_(Entity.abnormal.is_(True), Entity.blacklisted.is_(True), Entity.complaints > 0, recent_penalty)
 
 
-def target_frame(campaign: Campaign, on: date) -> Frame:
-    """The target frame of a single-department campaign: its directory entries matching the filter,
-    less the inactive and (unless flagged) those checked this year for the same items; each in
-    its risk class, or in the flagged stratum when the campaign has a rule for it."""
-    group = campaign.tenant_code
+@dataclass(frozen=True)
+class FramePart:
+    """One department's share of a target frame, named explicitly (never "the current tenant"): its
+    group code, its tenant, and the campaign whose filter, strata rules and items apply — the
+    campaign itself, or the department's part of a joint campaign (联合抽查)."""
+
+    group: str
+    tenant_id: int
+    campaign: Campaign
+
+    @classmethod
+    def of(cls, campaign: Campaign) -> "FramePart":
+        return cls(campaign.tenant_code, campaign.tenant_id, campaign)
+
+
+def target_frame(parts: list[FramePart], on: date) -> Frame:
+    """The target frame of the given departments (one for a campaign of one department, one per
+    department in a joint campaign): each department's directory entries matching its filter, less
+    the inactive and (unless flagged) those it checked this year for the same items; each in its
+    risk class, or in the flagged stratum when its rules have one. Sorted by group, so the frame
+    file is the groups' files one after the other."""
+    counts, excluded, texts = {}, Counter(), []
+    for part in sorted(parts, key=lambda p: p.group):
+        cells = _part_cells(part, on)
+        counts[part.group] = {}
+        for why, cell, count, text in sorted(cells, key=lambda c: (c[0] or "", c[1])):
+            if why is None:
+                counts[part.group][cell] = count
+                texts.append(text)
+            else:
+                excluded[why] += count
+    return Frame("".join(texts).encode("utf-8"), counts, dict(sorted(excluded.items())))
+
+
+def _part_cells(part: FramePart, on: date):
+    campaign = part.campaign
     is_flagged = flagged(on)
     reasons = [(Entity.status != "active", NOT_ACTIVE)]
     if campaign.exclude_checked:
-        reasons.append((sa.and_(_checked_this_year(campaign), sa.not_(is_flagged)), CHECKED_THIS_YEAR))
+        reasons.append((sa.and_(_checked_this_year(campaign, part.tenant_id), sa.not_(is_flagged)),
+                        CHECKED_THIS_YEAR))
     reason = sa.case(*reasons, else_=sa.null())
     stratum = sa.case((is_flagged, FLAGGED), else_=DirectoryEntry.risk) if FLAGGED in campaign.strata \
         else DirectoryEntry.risk
-    source = _filtered(sa.select().select_from(DirectoryEntry).join(Entity, Entity.id == DirectoryEntry.entity_id),
-                       campaign.target_filter or {})
+    source = _filtered(sa.select().select_from(DirectoryEntry).join(Entity, Entity.id == DirectoryEntry.entity_id)
+                       .where(DirectoryEntry.tenant_id == part.tenant_id), campaign.target_filter or {})
     if db.session.get_bind().dialect.name == "postgresql":
-        cells = _cells_in_database(source, reason, stratum, group)
-    else:
-        cells = _cells_read_in_order(source, reason, stratum, group)
-    counts, excluded, texts = {}, Counter(), []
-    for why, cell, count, text in sorted(cells, key=lambda c: (c[0] or "", c[1])):
-        if why is None:
-            counts[cell] = count
-            texts.append(text)
-        else:
-            excluded[why] += count
-    return Frame("".join(texts).encode("utf-8"), {group: counts}, dict(sorted(excluded.items())))
+        return _cells_in_database(source, reason, stratum, part.group)
+    return _cells_read_in_order(source, reason, stratum, part.group)
 
 
 def _filtered(query, target_filter: dict):
@@ -90,13 +113,13 @@ def _filtered(query, target_filter: dict):
     return query
 
 
-def _checked_this_year(campaign: Campaign):
+def _checked_this_year(campaign: Campaign, tenant_id: int):
     """Drawn (and still selected) this year by another campaign of the department for one of the same items."""
     same_items = sa.select(campaign_item.c.campaign_id).where(
         campaign_item.c.item_id.in_([item.id for item in campaign.items]))
     drawn = sa.select(CampaignTarget.entity_id).join(Campaign, Campaign.id == CampaignTarget.campaign_id).where(
-        CampaignTarget.status == TargetStatus.selected, Campaign.year == campaign.year, Campaign.id != campaign.id,
-        Campaign.id.in_(same_items))
+        CampaignTarget.tenant_id == tenant_id, CampaignTarget.status == TargetStatus.selected,
+        Campaign.year == campaign.year, Campaign.id != campaign.id, Campaign.id.in_(same_items))
     return Entity.id.in_(drawn)  # not correlated: one hashed look-up per row
 
 
@@ -124,22 +147,40 @@ def _cells_read_in_order(source, reason, stratum, group: str):
     return out
 
 
-def inspector_frame(campaign: Campaign, visit_codes: dict[int, str], categories: list[str], on: date) -> Frame:
-    """The inspector frame: what the department needs at each visit, its eligible pool on the draw
-    date (active, valid certificate, qualified; experts are not drawn here), and the recusals."""
-    group = campaign.tenant_code
-    pool, certificate, excluded = [], {}, Counter()
-    for inspector in db.session.scalars(sa.select(Inspector).where(Inspector.is_expert.is_(False))):
-        reason = eligibility.not_drawable_because(inspector, on, categories)
-        if reason is not None:
-            excluded[reason] += 1
-        else:
-            pool.append((group, inspector.cert_no, inspector.categories))
+@dataclass(frozen=True)
+class PoolPart:
+    """One department's share of an inspector frame: its group code, its tenant, the categories
+    it needs, and its visits (entity id → code)."""
+
+    group: str
+    tenant_id: int
+    categories: list[str]
+    visits: dict[int, str]
+
+
+def inspector_frame(parts: list[PoolPart], on: date) -> Frame:
+    """The inspector frame: what each department needs at each of its visits, its eligible pool on
+    the draw date (active, valid certificate, qualified; experts are not drawn here), and the
+    recusals — each department's inspectors and recusals read by its tenant, named explicitly."""
+    needs, pool, recusals, excluded, seen = [], [], [], Counter(), {}
+    for part in sorted(parts, key=lambda p: p.group):
+        needs += [(code, part.group, part.categories) for code in part.visits.values()]
+        certificate = {}
+        for inspector in db.session.scalars(sa.select(Inspector).where(Inspector.tenant_id == part.tenant_id,
+                                                                       Inspector.is_expert.is_(False))):
+            reason = eligibility.not_drawable_because(inspector, on, part.categories)
+            if reason is not None:
+                excluded[reason] += 1
+                continue
+            if seen.setdefault(inspector.cert_no, part.group) != part.group:
+                raise ValueError(f"certificate {inspector.cert_no} is listed by {seen[inspector.cert_no]} and {part.group}")
+            pool.append((part.group, inspector.cert_no, inspector.categories))
             certificate[inspector.id] = inspector.cert_no
-    recusals = [(visit_codes[entity_id], certificate[inspector_id]) for entity_id, inspector_id in db.session.execute(
-        sa.select(Recusal.entity_id, Recusal.inspector_id))  # few per department: filtered here, not by IN lists
-        if entity_id in visit_codes and inspector_id in certificate]
-    lines = inspector_engine.frame_lines(needs=[(code, group, categories) for code in visit_codes.values()],
-                                         pool=pool, recusals=recusals)
-    counts = {"visits": len(visit_codes), "pool": len(pool), "recusals": len(recusals), "draw_date": on.isoformat()}
+        recusals += [(part.visits[entity_id], certificate[inspector_id]) for entity_id, inspector_id in db.session.execute(
+            sa.select(Recusal.entity_id, Recusal.inspector_id).where(Recusal.tenant_id == part.tenant_id))
+            if entity_id in part.visits and inspector_id in certificate]  # few per department: filtered here
+    recusals = sorted(set(recusals))
+    lines = inspector_engine.frame_lines(needs=needs, pool=pool, recusals=recusals)
+    visits = {code for part in parts for code in part.visits.values()}
+    counts = {"visits": len(visits), "pool": len(pool), "recusals": len(recusals), "draw_date": on.isoformat()}
     return Frame("".join(line + "\n" for line in lines).encode("utf-8"), counts, dict(excluded))

@@ -100,22 +100,42 @@ def _targets_replaceable(campaign: Campaign) -> bool:
     return campaign.status == CampaignStatus.targets_drawn and stage(draw_of(campaign, "inspectors")) == "committed"
 
 
+def _own(possible, *, parts: bool = False):
+    """A step of a department's own campaign: not of a joint campaign, whose steps are the joint
+    ones (:mod:`spotcheck.tenants.joint.lifecycle`), nor of a department's part of one, except
+    where ``parts`` allows it (closing the part once its results are published)."""
+    return lambda c: not c.joint and (parts or c.joint_id is None) and possible(c)
+
+
+def _own_refusal(refusal):
+    def why(campaign: Campaign):
+        if campaign.joint or campaign.joint_id is not None:
+            return _l("This is done on the joint campaign's page.")
+        return refusal(campaign) if callable(refusal) else refusal
+
+    return why
+
+
+def _own_action(name, permission, possible, refusal, *, parts: bool = False) -> Action:
+    return Action(name, permission, _own(possible, parts=parts), _own_refusal(refusal))
+
+
 CAMPAIGN_ACTIONS = Actions(
-    Action("edit", Permission.CAMPAIGNS_EDIT, lambda c: c.status == CampaignStatus.draft,
+    _own_action("edit", Permission.CAMPAIGNS_EDIT, lambda c: c.status == CampaignStatus.draft,
            _l("Only a draft campaign can change; an approved one is committed.")),
-    Action("approve", Permission.CAMPAIGNS_APPROVE, lambda c: c.status == CampaignStatus.draft,
+    _own_action("approve", Permission.CAMPAIGNS_APPROVE, lambda c: c.status == CampaignStatus.draft,
            _l("Only a draft campaign can be approved.")),
-    Action("freeze_targets", Permission.CAMPAIGNS_EDIT, *_ceremony_step("targets", "committed")),
-    Action("draw_targets", Permission.CAMPAIGNS_EDIT, *_ceremony_step("targets", "frozen")),
-    Action("replace_target", Permission.CAMPAIGNS_EDIT, _targets_replaceable,
+    _own_action("freeze_targets", Permission.CAMPAIGNS_EDIT, *_ceremony_step("targets", "committed")),
+    _own_action("draw_targets", Permission.CAMPAIGNS_EDIT, *_ceremony_step("targets", "frozen")),
+    _own_action("replace_target", Permission.CAMPAIGNS_EDIT, _targets_replaceable,
            _l("Targets can be replaced only after the target draw and before the inspector frame is frozen.")),
-    Action("freeze_inspectors", Permission.CAMPAIGNS_EDIT, *_ceremony_step("inspectors", "committed")),
-    Action("draw_inspectors", Permission.CAMPAIGNS_EDIT, *_ceremony_step("inspectors", "frozen")),
-    Action("replace_inspector", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
+    _own_action("freeze_inspectors", Permission.CAMPAIGNS_EDIT, *_ceremony_step("inspectors", "committed")),
+    _own_action("draw_inspectors", Permission.CAMPAIGNS_EDIT, *_ceremony_step("inspectors", "frozen")),
+    _own_action("replace_inspector", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
            _l("Inspectors can be replaced only after the inspector draw.")),
-    Action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
+    _own_action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
            _l("The team leader is named after the inspector draw.")),
-    Action("hand_out", Permission.CAMPAIGNS_EDIT, _can_hand_out, _hand_out_refusal),
-    Action("close", Permission.CAMPAIGNS_EDIT, _can_close, _close_refusal),
+    _own_action("hand_out", Permission.CAMPAIGNS_EDIT, _can_hand_out, _hand_out_refusal),
+    _own_action("close", Permission.CAMPAIGNS_EDIT, _can_close, _close_refusal, parts=True),
 )
 

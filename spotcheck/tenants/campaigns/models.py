@@ -13,7 +13,7 @@ from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.models import Tenant
-from spotcheck.core.scoping import TenantOwned
+from spotcheck.core.scoping import JointShared
 
 
 class CampaignStatus(str, enum.Enum):
@@ -37,7 +37,11 @@ campaign_item = sa.Table(
 )
 
 
-class Campaign(TenantOwned, db.Model):
+class Campaign(JointShared, db.Model):
+    """A department's campaign (抽查任务); or a joint campaign (联合抽查, ``joint``) owned by the lead
+    department, whose participants each have their own part: a campaign of their own with
+    ``joint_id`` naming the joint one (its items, strata rules, filter and results)."""
+
     __tablename__ = "campaign"
     __table_args__ = (sa.UniqueConstraint("code", name="uq_campaign_code"),)
 
@@ -64,7 +68,15 @@ class Campaign(TenantOwned, db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    #: A joint campaign (联合抽查) of several departments, coordinated by this (the lead) department.
+    joint: Mapped[bool] = mapped_column(default=False)
+    #: A department's part of a joint campaign: the joint campaign.
+    joint_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    #: A joint campaign's departments and their items as approved, shared with every participant:
+    #: ``{"YJJ": {"name": "应急管理局", "items": ["…"], "categories": ["…"]}}``.
+    joint_parts: Mapped[dict | None] = mapped_column(sa.JSON)
 
+    joint_key = "id"  # a joint campaign's own row is shared (JointShared)
     items: Mapped[list[Item]] = relationship(secondary=campaign_item, order_by=Item.code)
     tenant: Mapped[Tenant] = relationship(lazy="joined", innerjoin=True)
 
@@ -79,7 +91,7 @@ class DrawKind(str, enum.Enum):
     inspectors = "inspectors"
 
 
-class Draw(TenantOwned, db.Model):
+class Draw(JointShared, db.Model):
     """One draw of a campaign: committed, frozen, drawn. At most one per campaign and kind (a
     database constraint): there is no re-draw, only recorded replacements."""
 
@@ -106,13 +118,14 @@ class Draw(TenantOwned, db.Model):
     proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
 
+
 class TargetStatus(str, enum.Enum):
     selected = "selected"
     reserve = "reserve"
     replaced = "replaced"  # selected, then replaced (reason recorded)
 
 
-class CampaignTarget(TenantOwned, db.Model):
+class CampaignTarget(JointShared, db.Model):
     """An entity the target draw chose (or kept in reserve) for one department of the campaign."""
 
     __tablename__ = "campaign_target"
@@ -132,7 +145,7 @@ class CampaignTarget(TenantOwned, db.Model):
     entity: Mapped[Entity] = relationship(lazy="joined")
 
 
-class TeamMember(TenantOwned, db.Model):
+class TeamMember(JointShared, db.Model):
     """An inspector on the team for one visit (one entity) of a campaign."""
 
     __tablename__ = "team_member"
@@ -146,6 +159,11 @@ class TeamMember(TenantOwned, db.Model):
     is_leader: Mapped[bool] = mapped_column(default=False)  # 组长, designated after the draw
     active: Mapped[bool] = mapped_column(default=True)  # False once replaced
     replacement_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: A joint campaign's mixed team: the member's department (group) and, for the departments
+    #: that cannot read each other's inspector lists, the name as drawn.
+    group_code: Mapped[str] = mapped_column(sa.String(16), default="")
+    inspector_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    cert_no: Mapped[str] = mapped_column(sa.String(64), default="")
 
     inspector: Mapped[Inspector] = relationship(lazy="joined")
     entity: Mapped[Entity] = relationship(lazy="joined")

@@ -1,0 +1,208 @@
+"""A joint campaign's draws and hand-out (联合抽取), DRAW-SPEC with one group per department.
+
+One target draw for all the departments: one seed, a frame of every department's own directory
+cell (its group), so each department's sample is an exact simple random sample of its cell and,
+the rank key being shared, the samples overlap as much as chance allows. The visits are their
+union. Then one inspector draw: each visit's team has at least one qualified inspector of each
+department present there (``per_group_min = 1``), at least two in all, recusals and capacity
+honoured. The coordinator reads the departments' directories and inspector lists for the frames
+through the explicit cross-tenant path, each department named; what is written for a department
+(its targets, its visits and its members of the teams) is written in that department's scope.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck import draw as engine
+from spotcheck.core import audit, events
+from spotcheck.core.clock import today
+from spotcheck.core.commands import command
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import cross_tenant, tenant_scope
+from spotcheck.draw import proof_file, targets as target_engine
+from spotcheck.tenants.campaigns import ceremony, frames
+from spotcheck.tenants.campaigns.lifecycle import draw_of
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS
+from spotcheck.tenants.joint.services import get_joint
+from spotcheck.tenants.results.models import Visit
+
+FRAME_REASON = "联合抽查：按各参与部门的名录与执法人员库建立抽取范围"
+
+
+def _parts(campaign: Campaign) -> dict[str, dict]:
+    """The departments' parts as approved (group code → part), in group order."""
+    return dict(sorted((campaign.joint_parts or {}).items()))
+
+
+def _locked(campaign_id: int, kind: str, actor, action: str):
+    campaign = get_joint(campaign_id, for_update=True)
+    record = draw_of(campaign, kind, for_update=True)
+    JOINT_ACTIONS.require(campaign, actor, action)
+    return campaign, record
+
+
+@command(Permission.JOINT_MANAGE)
+def freeze_targets(campaign: Campaign, *, actor):
+    """Fix the frame: each department's own directory entries under its filter and rules (exclusions
+    first), one group per department; publish the digest and the counts per group and stratum."""
+    JOINT_ACTIONS.require(campaign, actor, "freeze_targets")
+    record = draw_of(campaign, "targets")
+    with cross_tenant(actor, FRAME_REASON):
+        parts = [frames.FramePart(group, part["tenant_id"], db.session.get(Campaign, part["part_campaign_id"]))
+                 for group, part in _parts(campaign).items()]
+        frame = frames.target_frame(parts, today())
+    try:
+        target_engine.parse_frame_file(frame.file)
+    except ValueError as bad:
+        raise ValidationFailed({"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).",
+                                                     why=str(bad))]}) from None
+    ceremony._freeze(record, frame, actor=actor)
+    return record
+
+
+@command(Permission.JOINT_MANAGE)
+def draw_targets(campaign_id: int, public_inputs: list[str], *, actor):
+    """Draw every department's cells with one seed; the visits are the union of the selections."""
+    inputs = ceremony.clean_inputs(public_inputs)
+    campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
+    parts = _parts(campaign)
+    frame_file = ceremony._frozen_file(record)
+    rules = {group: part["strata"] for group, part in parts.items()}
+    proof = target_engine.draw_targets_from_file(campaign=campaign.code, nonce=ceremony._nonce(record),
+                                                 frame_file=frame_file, rules=rules,
+                                                 reserve_size=campaign.reserve_size, public_inputs=inputs)
+    ceremony._finish(record, proof, inputs)
+    ceremony._store_targets(campaign, proof)  # the shared visit list, every department's rows
+    db.session.flush()  # the lead's rows are written in the lead's scope
+    for group, part in parts.items():  # and each department's own targets, in its scope
+        with tenant_scope(part["tenant_id"]):
+            ceremony._store_targets(SimpleNamespace(id=part["part_campaign_id"], tenant_id=part["tenant_id"]),
+                                    {"selected": {group: proof["selected"].get(group, {})},
+                                     "reserves": {group: proof["reserves"].get(group, {})}})
+    campaign.status = CampaignStatus.targets_drawn
+    visits = target_engine.visits(proof["selected"])
+    audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
+                 details={"kind": "targets", "seed": record.seed, "public_inputs": inputs,
+                          "selected": sum(len(v) for s in proof["selected"].values() for v in s.values()),
+                          "visits": len(visits)})
+    ceremony.commit_draw(campaign, "inspectors", actor=actor)
+    return record
+
+
+def visit_groups(campaign: Campaign) -> dict[int, list[str]]:
+    """Each visit (entity id) of the joint campaign with the departments that drew it, in group order."""
+    groups: dict[int, list[str]] = {}
+    for entity_id, group in db.session.execute(
+            sa.select(CampaignTarget.entity_id, CampaignTarget.group_code)
+            .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
+            .order_by(CampaignTarget.group_code)):
+        groups.setdefault(entity_id, []).append(group)
+    return groups
+
+
+@command(Permission.JOINT_MANAGE)
+def freeze_inspectors(campaign: Campaign, *, actor):
+    """Fix what each department needs at each of its visits, each department's eligible pool on
+    the draw date, and the recusals."""
+    JOINT_ACTIONS.require(campaign, actor, "freeze_inspectors")
+    record = draw_of(campaign, "inspectors")
+    codes = dict(db.session.execute(sa.select(Entity.id, Entity.code).where(
+        Entity.id.in_(sa.select(CampaignTarget.entity_id).where(CampaignTarget.campaign_id == campaign.id)))).all())
+    by_group: dict[str, dict[int, str]] = {}
+    for entity_id, groups in visit_groups(campaign).items():
+        for group in groups:
+            by_group.setdefault(group, {})[entity_id] = codes[entity_id]
+    parts = [frames.PoolPart(group, part["tenant_id"], part["categories"], by_group.get(group, {}))
+             for group, part in _parts(campaign).items()]
+    try:
+        with cross_tenant(actor, FRAME_REASON):
+            frame = frames.inspector_frame(parts, today())
+    except ValueError as bad:
+        raise Conflict(_l("The inspector lists cannot be combined: %(why)s", why=str(bad))) from None
+    ceremony._freeze(record, frame, actor=actor)
+    return record
+
+
+@command(Permission.JOINT_MANAGE)
+def draw_inspectors(campaign_id: int, public_inputs: list[str], *, actor):
+    """Draw the mixed teams; if one cannot be formed the whole draw fails, naming the visit."""
+    inputs = ceremony.clean_inputs(public_inputs)
+    campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
+    try:
+        proof = engine.draw_inspectors(campaign=campaign.code, nonce=ceremony._nonce(record),
+                                       lines=proof_file.frame_value("inspectors", ceremony._frozen_file(record)),
+                                       team_size=campaign.team_size, per_group_min=1, capacity=campaign.capacity,
+                                       public_inputs=inputs)
+    except engine.DrawFailed as failed:
+        raise Conflict(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
+    del proof["frame_lines"]
+    ceremony._finish(record, proof, inputs)
+    tenants = {part["tenant_id"]: group for group, part in _parts(campaign).items()}
+    with cross_tenant(actor, FRAME_REASON):
+        inspectors = {cert: (inspector_id, name, tenants[tenant_id])
+                      for cert, inspector_id, name, tenant_id in db.session.execute(
+                          sa.select(Inspector.cert_no, Inspector.id, Inspector.name, Inspector.tenant_id)
+                          .where(Inspector.tenant_id.in_(tenants)))}
+    ceremony._store_teams(campaign, proof["teams"], inspectors)
+    campaign.status = CampaignStatus.inspectors_drawn
+    audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
+                 details={"kind": "inspectors", "seed": record.seed, "public_inputs": inputs,
+                          "teams": len(proof["teams"])})
+    return record
+
+
+@command(Permission.JOINT_MANAGE)
+def designate_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember:
+    """The lead names each mixed team's leader (组长), after the draw (audited)."""
+    JOINT_ACTIONS.require(campaign, actor, "designate_leader")
+    return ceremony.name_leader(campaign, member_id, actor=actor)
+
+
+def teams(campaign: Campaign) -> dict[int, list[TeamMember]]:
+    """The mixed teams by visit (entity id): present members, the leader first, then in pick order."""
+    out: dict[int, list[TeamMember]] = {}
+    for member in db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id,
+                                                                 TeamMember.active.is_(True))
+                                     .order_by(TeamMember.entity_id, TeamMember.is_leader.desc(),
+                                               TeamMember.position)):
+        out.setdefault(member.entity_id, []).append(member)
+    return out
+
+
+@command(Permission.JOINT_MANAGE)
+def hand_out(campaign: Campaign, *, actor) -> int:
+    """检查任务下达: each department gets a visit of its own part for every entity it drew, with its
+    members of the mixed team; the one who submits the department's results is the team's leader
+    when of that department, else the department's first-drawn member. Returns the visits made."""
+    JOINT_ACTIONS.require(campaign, actor, "hand_out")
+    mixed = teams(campaign)
+    groups = visit_groups(campaign)
+    db.session.flush()
+    for group, part in _parts(campaign).items():
+        entity_ids = [entity_id for entity_id, drawn_by in groups.items() if group in drawn_by]
+        with tenant_scope(part["tenant_id"]):
+            own = db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"]))
+            for entity_id in entity_ids:
+                db.session.add(Visit(campaign_id=own.id, entity_id=entity_id))
+                members = [m for m in mixed.get(entity_id, []) if m.group_code == group]
+                leader_here = any(m.is_leader for m in members)
+                for index, member in enumerate(members):
+                    db.session.add(TeamMember(campaign_id=own.id, entity_id=entity_id, inspector_id=member.inspector_id,
+                                              position=member.position, inspector_name=member.inspector_name,
+                                              cert_no=member.cert_no, group_code=group,
+                                              is_leader=member.is_leader if leader_here else index == 0))
+            own.status = CampaignStatus.notified
+            db.session.flush()
+    campaign.status = CampaignStatus.notified
+    audit.record("joint.handed_out", "campaign", campaign.id, actor=actor,
+                 details={"visits": len(groups), "checks": sum(len(g) for g in groups.values())})
+    events.emit("joint.handed_out", actor=actor, campaign=campaign)
+    return len(groups)

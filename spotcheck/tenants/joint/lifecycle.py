@@ -1,0 +1,131 @@
+"""A joint campaign's steps (联合抽查流程), and who takes each.
+
+The lead department's coordinator creates the joint campaign and invites departments → each
+department's planner accepts (or declines) and prepares its part: items from its filed plan or an
+exempt kind with the reason, strata rules, filter → the department's leader approves its part →
+the lead's leader approves the whole, which commits the target draw → the coordinator freezes and
+draws the targets (one seed, one group per department), then the inspectors (mixed teams, at
+least one of each department present), names each team's leader (组长) and hands the visits out
+→ each department records, reviews and publishes its own results.
+
+:data:`JOINT_ACTIONS` (on the joint campaign) and :data:`PARTICIPANT_ACTIONS` (on a department's
+invitation) are the one statement of these rules, read by the commands and the pages.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.actions import Action, Actions
+from spotcheck.core.policy import Permission
+from spotcheck.tenants import labels
+from spotcheck.tenants.campaigns.lifecycle import DRAW_STATUS, TEAMS_OPEN, draw_of, stage, visits_without_leader
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
+from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
+
+#: A joint campaign needs at least this many departments with an approved part.
+MIN_DEPARTMENTS = 2
+
+
+def _lead(campaign: Campaign, actor) -> bool:
+    return getattr(actor, "tenant_id", None) == campaign.tenant_id
+
+
+def _receiver(participant: JointParticipant, actor) -> bool:
+    return getattr(actor, "tenant_id", None) == participant.receiver_tenant_id
+
+
+def participants_of(campaign: Campaign) -> list[JointParticipant]:
+    import sqlalchemy as sa
+
+    from spotcheck.core.database import db
+
+    return list(db.session.scalars(sa.select(JointParticipant).where(JointParticipant.campaign_id == campaign.id)
+                                   .order_by(JointParticipant.group_code)))
+
+
+def pending(campaign: Campaign) -> list[JointParticipant]:
+    """Departments that have not finished: invited (no answer) or accepted (part not approved)."""
+    return [p for p in participants_of(campaign) if p.status in (ParticipantStatus.invited, ParticipantStatus.accepted)]
+
+
+def approved_parts(campaign: Campaign) -> list[JointParticipant]:
+    return [p for p in participants_of(campaign) if p.status == ParticipantStatus.approved]
+
+
+def _approvable(campaign: Campaign) -> bool:
+    return (campaign.status == CampaignStatus.draft and not pending(campaign)
+            and len(approved_parts(campaign)) >= MIN_DEPARTMENTS)
+
+
+def _approve_refusal(campaign: Campaign):
+    if campaign.status != CampaignStatus.draft:
+        return _l("Only a joint campaign in preparation can be approved.")
+    if waiting := pending(campaign):
+        return _l("Waiting for %(names)s: every invited department answers and has its part approved first.",
+                  names="、".join(p.department_name for p in waiting))
+    return _l("A joint campaign needs at least %(n)d departments with an approved part.", n=MIN_DEPARTMENTS)
+
+
+def _step(kind: str, before: str):
+    def possible(campaign: Campaign) -> bool:
+        return campaign.status == DRAW_STATUS[kind] and stage(draw_of(campaign, kind)) == before
+
+    def refusal(campaign: Campaign):
+        reached = stage(draw_of(campaign, kind))
+        if reached == "drawn":
+            return _l("This draw has already been made; it can never be made again.")
+        if campaign.status != DRAW_STATUS[kind] or reached is None:
+            return _l("This step is not possible in the campaign's present state (%(status)s).",
+                      status=labels.name(labels.CAMPAIGN_STATUS, campaign.status))
+        return _l("Freeze the frame first.") if before == "frozen" else _l("The frame is already frozen.")
+
+    return possible, refusal
+
+
+def _can_hand_out(campaign: Campaign) -> bool:
+    return campaign.status == CampaignStatus.inspectors_drawn and visits_without_leader(campaign) == 0
+
+
+def _hand_out_refusal(campaign: Campaign):
+    if campaign.status == CampaignStatus.inspectors_drawn:
+        return _l("Name the team leader of every visit first (%(n)d without one).", n=visits_without_leader(campaign))
+    return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
+
+
+def _lead_only():
+    return {"who": lambda c, actor: _lead(c, actor),
+            "who_refusal": _l("Only the lead department coordinates a joint campaign.")}
+
+
+JOINT_ACTIONS = Actions(
+    Action("edit", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
+           _l("Only a joint campaign in preparation can change."), **_lead_only()),
+    Action("invite", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
+           _l("Departments are invited while the joint campaign is in preparation."), **_lead_only()),
+    Action("approve", Permission.CAMPAIGNS_APPROVE, _approvable, _approve_refusal, **_lead_only()),
+    Action("freeze_targets", Permission.JOINT_MANAGE, *_step("targets", "committed"), **_lead_only()),
+    Action("draw_targets", Permission.JOINT_MANAGE, *_step("targets", "frozen"), **_lead_only()),
+    Action("freeze_inspectors", Permission.JOINT_MANAGE, *_step("inspectors", "committed"), **_lead_only()),
+    Action("draw_inspectors", Permission.JOINT_MANAGE, *_step("inspectors", "frozen"), **_lead_only()),
+    Action("designate_leader", Permission.JOINT_MANAGE, lambda c: c.status in TEAMS_OPEN,
+           _l("The team leader is named after the inspector draw."), **_lead_only()),
+    Action("hand_out", Permission.JOINT_MANAGE, _can_hand_out, _hand_out_refusal, **_lead_only()),
+)
+
+
+def _receiver_only():
+    return {"who": _receiver, "who_refusal": _l("Only the invited department answers for its part.")}
+
+
+PARTICIPANT_ACTIONS = Actions(
+    Action("accept", Permission.CAMPAIGNS_EDIT, lambda p: p.status == ParticipantStatus.invited,
+           _l("This invitation has already been answered."), **_receiver_only()),
+    Action("decline", Permission.CAMPAIGNS_EDIT, lambda p: p.status == ParticipantStatus.invited,
+           _l("This invitation has already been answered."), **_receiver_only()),
+    Action("edit_part", Permission.CAMPAIGNS_EDIT, lambda p: p.status == ParticipantStatus.accepted,
+           _l("The part can change after the invitation is accepted and until it is approved."), **_receiver_only()),
+    Action("approve_part", Permission.CAMPAIGNS_APPROVE,
+           lambda p: p.status == ParticipantStatus.accepted and bool((p.part or {}).get("items")),
+           lambda p: (_l("Add the department's items first.") if p.status == ParticipantStatus.accepted
+                      else _l("Only an accepted part can be approved.")), **_receiver_only()),
+)

@@ -1,0 +1,62 @@
+"""A joint campaign's participants (参与部门): the invitation and each department's answer.
+
+The joint campaign itself is a :class:`~spotcheck.tenants.campaigns.models.Campaign` of the lead
+department with ``joint`` set; each participating department's part is a campaign of its own
+(``joint_id``). This row is the lead's invitation, shared with the department invited
+(:class:`~spotcheck.core.scoping.SharedWithReceiver`): the department answers on it and keeps on it
+a copy of its part as approved (``part``), which is all the lead reads of that part.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
+from spotcheck.core.scoping import SharedWithReceiver
+from spotcheck.tenants.models import Tenant
+
+
+class ParticipantStatus(str, enum.Enum):
+    """invited → accepted (the department prepares its part) → approved (by its leader); or declined."""
+
+    invited = "invited"
+    accepted = "accepted"
+    approved = "approved"
+    declined = "declined"
+
+
+class JointParticipant(SharedWithReceiver, db.Model):
+    """One department invited to a joint campaign (``tenant_id``: the lead; ``receiver_tenant_id``: the department)."""
+
+    __tablename__ = "joint_participant"
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "receiver_tenant_id", name="uq_joint_participant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    status: Mapped[ParticipantStatus] = mapped_column(
+        sa.Enum(ParticipantStatus, name="participant_status", native_enum=False, length=16),
+        default=ParticipantStatus.invited)
+    #: The department's own campaign for its part, once it accepts.
+    part_campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"))
+    #: Copies for whoever cannot read the other side's rows: the joint campaign, the department.
+    campaign_code: Mapped[str] = mapped_column(sa.String(64))
+    campaign_title: Mapped[str] = mapped_column(sa.String(200))
+    group_code: Mapped[str] = mapped_column(sa.String(16))
+    department_name: Mapped[str] = mapped_column(sa.String(100))
+    #: The part as the department last saved it: items (code, name, categories), rules, filter, plan or exemption.
+    part: Mapped[dict | None] = mapped_column(sa.JSON)
+    invited_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    invited_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    answered_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    decline_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    part_saved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    part_saved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+
+    receiver: Mapped[Tenant] = relationship(foreign_keys="JointParticipant.receiver_tenant_id", lazy="joined")

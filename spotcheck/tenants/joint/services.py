@@ -1,0 +1,277 @@
+"""Joint campaigns as commands (联合抽查): create and invite, answer, prepare and approve a part,
+approve the whole. The draws and the hand-out are in :mod:`spotcheck.tenants.joint.draws`.
+
+The lead department's commands write the joint campaign and the invitations; a department's
+commands write its own part (a campaign of its own) and answer on its invitation, where it keeps
+the copy of its part that the lead reads.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit
+from spotcheck.core.clock import now
+from spotcheck.core.commands import command
+from spotcheck.core.database import db, get_row, is_row_id
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.tenants.campaigns import fields
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
+from spotcheck.tenants.campaigns.services import _check_plan, clean_campaign
+from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, approved_parts, participants_of
+from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
+from spotcheck.tenants.models import Tenant
+
+#: What the lead sets for the whole joint campaign; each department sets the rest for its part.
+JOINT_FIELDS = ("title", "year", "reserve_size", "team_size", "capacity", "window_start", "window_end", "method")
+PART_FIELDS = ("item_ids", "exempt_kind", "exempt_reason", "target_filter", "strata")
+DECLINE_LENGTH = 500
+
+
+def get_joint(campaign_id: int, *, for_update: bool = False) -> Campaign:
+    """A joint campaign readable in the present scope (the lead's, or a participant's joint scope)."""
+    campaign = get_row(Campaign, campaign_id, _l("No such joint campaign."), for_update=for_update)
+    if not campaign.joint:
+        raise ValidationFailed({"campaign_id": [_l("This is not a joint campaign.")]})
+    return campaign
+
+
+def get_participant(participant_id: int, *, for_update: bool = False) -> JointParticipant:
+    return get_row(JointParticipant, participant_id, _l("No such invitation."), for_update=for_update)
+
+
+def invitations() -> list[JointParticipant]:
+    """The department's invitations to joint campaigns, newest first (its rows as receiver)."""
+    from spotcheck.core.scoping import current_tenant_id
+
+    return list(db.session.scalars(sa.select(JointParticipant)
+                                   .where(JointParticipant.receiver_tenant_id == current_tenant_id())
+                                   .order_by(JointParticipant.id.desc())))
+
+
+def led_campaigns() -> list[Campaign]:
+    """The joint campaigns the department leads, newest first."""
+    return list(db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True)).order_by(Campaign.id.desc())))
+
+
+def departments_to_invite() -> list[Tenant]:
+    """Every active department (the lead's own included: it takes part with its own items)."""
+    return list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True), Tenant.kind != "supervisor")
+                                   .order_by(Tenant.code)))
+
+
+def _clean_joint(data: dict) -> tuple[dict, dict]:
+    clean, errors = clean_campaign({**data, "item_ids": [], "strata": {}})
+    keep = set(JOINT_FIELDS)
+    return {k: v for k, v in clean.items() if k in keep}, {k: v for k, v in errors.items() if k in keep}
+
+
+def _departments(ids, errors: dict) -> list[Tenant]:
+    try:
+        wanted = {int(i) for i in ids or []}
+    except (TypeError, ValueError):
+        wanted = {0}
+    known = {i for i in wanted if is_row_id(i)}
+    found = list(db.session.scalars(sa.select(Tenant).where(Tenant.id.in_(known), Tenant.active.is_(True),
+                                                            Tenant.kind != "supervisor"))) if known else []
+    if len(found) != len(wanted) or not found:
+        errors["department_ids"] = [_l("Choose departments from the list.")]
+    return found
+
+
+def _code(lead: Tenant, year: int) -> str:
+    """``<short name>联抽〔<year>〕<n>号``, numbered per lead department and year."""
+    prefix = lead.short_name or lead.code
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Campaign).where(
+        Campaign.joint.is_(True), Campaign.year == year)) or 0
+    while True:
+        count += 1
+        code = f"{prefix}联抽〔{year}〕{count}号"
+        if not db.session.scalar(sa.select(Campaign.id).where(Campaign.code == code)):
+            return code
+
+
+@command(Permission.JOINT_MANAGE)
+def create_joint(data: dict, *, actor) -> Campaign:
+    """The lead's coordinator creates a joint campaign (title, year, window, team size…) and
+    invites departments (``department_ids``, at least two)."""
+    if getattr(actor.tenant, "kind", None) != "lead":
+        raise ValidationFailed({"department_ids": [_l("Joint campaigns are created by the lead department.")]})
+    clean, errors = _clean_joint(data)
+    departments = _departments(data.get("department_ids"), errors)
+    if not errors.get("department_ids") and len(departments) < 2:
+        errors["department_ids"] = [_l("Invite at least two departments.")]
+    if errors:
+        raise ValidationFailed(errors)
+    campaign = Campaign(code=_code(actor.tenant, clean["year"]), status=CampaignStatus.draft, joint=True,
+                        strata={}, target_filter={}, joint_parts={}, **clean)
+    db.session.add(campaign)
+    db.session.flush()
+    for tenant in departments:
+        _invite(campaign, tenant, actor)
+    audit.record("joint.created", "campaign", campaign.id, actor=actor,
+                 details={"code": campaign.code, "departments": [t.code for t in departments]})
+    return campaign
+
+
+def _invite(campaign: Campaign, tenant: Tenant, actor) -> JointParticipant:
+    participant = JointParticipant(campaign_id=campaign.id, receiver_tenant_id=tenant.id,
+                                   campaign_code=campaign.code, campaign_title=campaign.title,
+                                   group_code=tenant.code, department_name=tenant.name,
+                                   invited_by_name=actor.display_name, invited_at=now())
+    db.session.add(participant)
+    db.session.flush()
+    return participant
+
+
+@command(Permission.JOINT_MANAGE)
+def update_joint(campaign: Campaign, data: dict, *, actor) -> Campaign:
+    """Change the joint campaign's title, window, team size… while it is in preparation."""
+    JOINT_ACTIONS.require(campaign, actor, "edit")
+    clean, errors = _clean_joint({**{name: getattr(campaign, name) for name in JOINT_FIELDS}, **data})
+    if errors:
+        raise ValidationFailed(errors)
+    for key, value in clean.items():
+        setattr(campaign, key, value)
+    for participant in participants_of(campaign):
+        participant.campaign_title = campaign.title
+    audit.record("joint.changed", "campaign", campaign.id, actor=actor, details={"fields": sorted(data)})
+    return campaign
+
+
+@command(Permission.JOINT_MANAGE)
+def invite(campaign: Campaign, department_ids: list[int], *, actor) -> list[JointParticipant]:
+    """Invite more departments while the joint campaign is in preparation."""
+    JOINT_ACTIONS.require(campaign, actor, "invite")
+    errors: dict = {}
+    departments = _departments(department_ids, errors)
+    already = {p.receiver_tenant_id for p in participants_of(campaign)}
+    if not errors and all(t.id in already for t in departments):
+        errors["department_ids"] = [_l("These departments are already invited.")]
+    if errors:
+        raise ValidationFailed(errors)
+    added = [_invite(campaign, tenant, actor) for tenant in departments if tenant.id not in already]
+    audit.record("joint.invited", "campaign", campaign.id, actor=actor,
+                 details={"departments": [p.group_code for p in added]})
+    return added
+
+
+# --- the department's answer and its part ------------------------------------------------------
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def accept(participant: JointParticipant, *, actor) -> JointParticipant:
+    """The invited department's planner accepts: the department's part is created (a campaign of
+    its own, in the joint campaign's year and window), to be filled with its items and rules."""
+    PARTICIPANT_ACTIONS.require(participant, actor, "accept")
+    from spotcheck.core.scoping import joint_scope
+
+    with joint_scope(actor.tenant_id, participant.campaign_id):
+        joint = get_joint(participant.campaign_id)
+        values = {name: getattr(joint, name) for name in JOINT_FIELDS}
+    part = Campaign(code=f"{participant.campaign_code}（{actor.tenant.short_name or actor.tenant.code}）",
+                    status=CampaignStatus.draft, joint_id=participant.campaign_id, strata={}, target_filter={},
+                    **values)
+    db.session.add(part)
+    db.session.flush()
+    participant.status, participant.part_campaign_id = ParticipantStatus.accepted, part.id
+    participant.answered_at, participant.answered_by_name = now(), actor.display_name
+    participant.part = {"items": [], "strata": {}, "target_filter": {}, "exempt_kind": None, "exempt_reason": ""}
+    audit.record("joint.accepted", "campaign", part.id, actor=actor, details={"code": participant.campaign_code})
+    return participant
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def decline(participant: JointParticipant, reason: str, *, actor) -> JointParticipant:
+    """The invited department declines, saying why."""
+    PARTICIPANT_ACTIONS.require(participant, actor, "decline")
+    reason = (reason or "").strip()
+    if len(reason) < 2 or len(reason) > DECLINE_LENGTH:
+        raise ValidationFailed({"reason": [_l("Say why the department does not take part (2 to %(n)d characters).",
+                                              n=DECLINE_LENGTH)]})
+    participant.status, participant.decline_reason = ParticipantStatus.declined, reason
+    participant.answered_at, participant.answered_by_name = now(), actor.display_name
+    audit.record("joint.declined", "joint_participant", participant.id, actor=actor,
+                 details={"code": participant.campaign_code, "reason": reason})
+    return participant
+
+
+def part_of(participant: JointParticipant) -> Campaign | None:
+    """The department's own campaign for its part (read in the department's scope)."""
+    if participant.part_campaign_id is None:
+        return None
+    return db.session.scalar(sa.select(Campaign).where(Campaign.id == participant.part_campaign_id))
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def save_part(participant: JointParticipant, data: dict, *, actor) -> JointParticipant:
+    """The department's planner sets its part: items (from its filed plan, or an exempt kind with
+    the reason), strata rules and the directory filter. The inspectors' categories follow from
+    the items. A copy is kept on the invitation for the lead."""
+    PARTICIPANT_ACTIONS.require(participant, actor, "edit_part")
+    part = part_of(participant)
+    data = {k: v for k, v in data.items() if k in PART_FIELDS}
+    clean, errors = clean_campaign({**fields.values_of(part), **data})
+    _check_plan(clean, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    part.items = clean.pop("items")
+    for key in PART_FIELDS:
+        if key in clean:
+            setattr(part, key, clean[key])
+    part.plan_id = clean["plan_id"]
+    participant.part = summary(part)
+    participant.part_saved_at, participant.part_saved_by_name = now(), actor.display_name
+    audit.record("joint.part_saved", "campaign", part.id, actor=actor,
+                 details={"items": [i.code for i in part.items], "exempt_kind": part.exempt_kind})
+    return participant
+
+
+def summary(part: Campaign) -> dict:
+    """What the lead and the other departments may read of a part: its items by code and name
+    with the inspectors' categories they need, rules, filter, plan or exemption."""
+    return {"items": [{"code": i.code, "name": i.name, "categories": sorted(i.inspector_categories)} for i in part.items],
+            "categories": sorted({c for i in part.items for c in i.inspector_categories}),
+            "strata": part.strata, "target_filter": part.target_filter, "exempt_kind": part.exempt_kind,
+            "exempt_reason": part.exempt_reason, "plan_id": part.plan_id}
+
+
+@command(Permission.CAMPAIGNS_APPROVE)
+def approve_part(participant: JointParticipant, *, actor) -> JointParticipant:
+    """The department's leader approves its part; the plan rule is checked again."""
+    PARTICIPANT_ACTIONS.require(participant, actor, "approve_part")
+    part = part_of(participant)
+    errors: dict = {}
+    if not part.items:
+        errors["item_ids"] = [_l("Add the department's items first.")]
+    if not sorted({c for i in part.items for c in i.inspector_categories}):
+        errors["item_ids"] = [_l("The campaign's items name no enforcement category (执法类别): no inspector can be "
+                                 "qualified.")]
+    clean = {"year": part.year, "items": list(part.items), "exempt_kind": part.exempt_kind}
+    _check_plan(clean, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    participant.status, participant.approved_at, participant.approved_by_name = (
+        ParticipantStatus.approved, now(), actor.display_name)
+    participant.part = summary(part)
+    part.status, part.approved_at, part.approved_by_name = CampaignStatus.approved, now(), actor.display_name
+    audit.record("joint.part_approved", "campaign", part.id, actor=actor, details={"code": participant.campaign_code})
+    return participant
+
+
+@command(Permission.CAMPAIGNS_APPROVE)
+def approve_joint(campaign: Campaign, *, actor) -> Campaign:
+    """The lead's leader approves the whole: the departments' parts as approved are fixed on the
+    joint campaign (shared with every participant) and the target draw is committed."""
+    from spotcheck.tenants.campaigns import ceremony
+
+    JOINT_ACTIONS.require(campaign, actor, "approve")
+    campaign.joint_parts = {p.group_code: {"name": p.department_name, "tenant_id": p.receiver_tenant_id,
+                                           "part_campaign_id": p.part_campaign_id, **(p.part or {})}
+                            for p in approved_parts(campaign)}
+    campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
+    ceremony.commit_draw(campaign, "targets", actor=actor)
+    audit.record("joint.approved", "campaign", campaign.id, actor=actor,
+                 details={"departments": sorted(campaign.joint_parts)})
+    return campaign

@@ -1,0 +1,65 @@
+"""A joint campaign of two departments (应急管理局 and 商务局) over overlapping directories, built
+through the commands as the coordinator, planners and leaders would, up to the stage asked for."""
+from __future__ import annotations
+
+import random
+
+from campaign_world import CATEGORY, STRATA, build
+from conftest import user_named
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.directory import services as directory
+from spotcheck.tenants.joint import draws, services as joint
+from spotcheck.tenants.joint.models import JointParticipant
+
+STAGES = ("invited", "approved", "targets", "inspectors", "handed_out")
+PART_STRATA = {"A": {"ratio_bp": 5000, "min": 1}, "B": {"ratio_bp": 3000, "min": 1}, "C": {"count": 3},
+               "D": {"count": 2}}
+
+
+def world(stage: str = "handed_out") -> dict:
+    """Returns ids: the joint campaign, each department's participant row and part, the worlds."""
+    yjj, swj = build("yjj"), build("swj", entities=30)
+    swj_admin = user_named("swj_admin")
+    with tenant_scope(swj_admin.tenant_id):  # 商务局 also lists 25 of 应急管理局's entities: the overlap
+        rng = random.Random(11)
+        for code in yjj["codes"][:25]:
+            directory.add_entry(directory.entity_by_code(code), {"risk": rng.choice("ABCD"), "category": CATEGORY},
+                                actor=swj_admin)
+        db.session.commit()
+    coord = user_named("scj_coord")
+    with tenant_scope(coord.tenant_id):
+        campaign = joint.create_joint({"title": "危化与商贸联合抽查", "year": 2026, "window_start": "2026-03-01",
+                                       "window_end": "2026-04-30", "team_size": 2, "reserve_size": 2,
+                                       "department_ids": [yjj["tenant"], swj["tenant"]]}, actor=coord)
+    ids = {"campaign": campaign.id, "yjj": yjj, "swj": swj, "participants": {}}
+    for dept, part_world in (("yjj", yjj), ("swj", swj)):
+        planner = user_named(f"{dept}_planner")
+        with tenant_scope(planner.tenant_id):
+            participant = db.session.scalar(db.select(JointParticipant).where(
+                JointParticipant.campaign_id == campaign.id))
+            ids["participants"][dept] = participant.id
+            if stage == "invited":
+                continue
+            joint.accept(participant, actor=planner)
+            joint.save_part(participant, {"item_ids": [part_world["item"]], "strata": PART_STRATA,
+                                          "target_filter": {"categories": [CATEGORY]}}, actor=planner)
+            joint.approve_part(participant, actor=user_named(f"{dept}_leader"))
+            ids[f"{dept}_part"] = participant.part_campaign_id
+    if stage == "invited":
+        return ids
+    leader = user_named("scj_leader")
+    with tenant_scope(leader.tenant_id):
+        campaign = joint.get_joint(ids["campaign"])
+        joint.approve_joint(campaign, actor=leader)
+        if STAGES.index(stage) >= STAGES.index("targets"):
+            draws.freeze_targets(campaign, actor=coord)
+            draws.draw_targets(campaign.id, ["observer:测试"], actor=coord)
+        if STAGES.index(stage) >= STAGES.index("inspectors"):
+            draws.freeze_inspectors(campaign, actor=coord)
+            draws.draw_inspectors(campaign.id, [], actor=coord)
+        if STAGES.index(stage) >= STAGES.index("handed_out"):
+            for team in draws.teams(campaign).values():
+                draws.designate_leader(campaign, team[0].id, actor=coord)
+            draws.hand_out(campaign, actor=coord)
+    return ids
