@@ -20,6 +20,13 @@ CAMPAIGN_STATUS = {
     "published": _l("Results published"),
     "closed": _l("Closed"),
 }
+#: A department's answer to a joint campaign (联合抽查参与部门).
+PARTICIPANT_STATUS = {
+    "invited": _l("Invited, no answer yet"),
+    "accepted": _l("Accepted, preparing its part"),
+    "approved": _l("Part approved"),
+    "declined": _l("Declined"),
+}
 #: 检查 (a visit): its result step by step.
 VISIT_STATUS = {
     "assigned": _l("To inspect"),

@@ -39,7 +39,7 @@ def user_counts() -> list[tuple[str, int]]:
 class Task:
     """Something waiting for the reader: an object and the actions they may take on it now."""
 
-    kind: str  # "campaign", "plan", "item", "visit", "follow_up", "transfer"
+    kind: str  # "campaign", "joint", "invitation", "plan", "item", "visit", "follow_up", "transfer"
     obj: object
     actions: frozenset[str]
     due: object = None  # the deadline that matters now (a visit's)
@@ -55,6 +55,9 @@ NEXT_STEPS = {
     "visit": ("record", "submit", "approve", "return", "publish"),
     "follow_up": ("close",),
     "transfer": ("acknowledge",),
+    "joint": ("approve", "freeze_targets", "draw_targets", "freeze_inspectors", "draw_inspectors",
+              "designate_leader", "hand_out"),
+    "invitation": ("accept", "edit_part", "approve_part"),
 }
 
 
@@ -66,6 +69,9 @@ def tasks_for(actor, limit: int = 20) -> list[Task]:
     from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
     from spotcheck.tenants.items.models import Item, ItemStatus
     from spotcheck.tenants.items.services import ITEM_ACTIONS
+    from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS
+    from spotcheck.tenants.joint.models import ParticipantStatus
+    from spotcheck.tenants.joint.services import invitations
     from spotcheck.tenants.plans.models import Plan, PlanStatus
     from spotcheck.tenants.plans.services import PLAN_ACTIONS
 
@@ -74,8 +80,10 @@ def tasks_for(actor, limit: int = 20) -> list[Task]:
     def collect(kind, objects, actions):
         for obj in objects:
             allowed = actions.allowed(obj, actor) & set(NEXT_STEPS[kind])
-            if kind == "campaign" and "designate_leader" in allowed and not visits_without_leader(obj):
+            if kind in ("campaign", "joint") and "designate_leader" in allowed and not visits_without_leader(obj):
                 allowed = allowed - {"designate_leader"}  # every team has its leader: not a next step
+            if kind == "invitation" and (obj.part or {}).get("items"):
+                allowed = allowed - {"edit_part"}  # the part is there: the leader approves it next
             if allowed:
                 found.append(Task(kind, obj, frozenset(allowed)))
 
@@ -85,6 +93,12 @@ def tasks_for(actor, limit: int = 20) -> list[Task]:
                              CampaignStatus.published]))
         .order_by(Campaign.id.desc()).limit(limit)),
             CAMPAIGN_ACTIONS)
+    collect("joint", db.session.scalars(sa.select(Campaign).where(
+        Campaign.joint.is_(True), Campaign.status.in_([CampaignStatus.draft, CampaignStatus.approved,
+                                                       CampaignStatus.targets_drawn, CampaignStatus.inspectors_drawn]))
+        .order_by(Campaign.id.desc()).limit(limit)), JOINT_ACTIONS)
+    collect("invitation", [p for p in invitations() if p.status in (ParticipantStatus.invited, ParticipantStatus.accepted)],
+            PARTICIPANT_ACTIONS)
     collect("plan", db.session.scalars(sa.select(Plan).where(
         Plan.status.in_([PlanStatus.draft, PlanStatus.returned, PlanStatus.filed])).order_by(Plan.year)), PLAN_ACTIONS)
     collect("item", db.session.scalars(sa.select(Item).where(Item.status == ItemStatus.draft).order_by(Item.code)

@@ -154,6 +154,8 @@ def detail(campaign_id):
     """The campaign and its ceremony, then the drawn targets and reserves with their teams, 50 to a
     page (``?page=N``), by stratum and status (``?stratum=``, ``?status=``) and code or name (``?q=``)."""
     campaign = services.get_campaign(campaign_id)
+    if campaign.joint or campaign.joint_id is not None:  # a joint campaign, or a department's part of one
+        return redirect(url_for("joint_pages.detail", campaign_id=campaign.joint_id or campaign.id))
     page, list_filter = request.args.get("page", 1, type=int), _list_filter(request.args)
     try:
         listed = _target_list(campaign, page, list_filter)

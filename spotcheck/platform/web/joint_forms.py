@@ -1,0 +1,41 @@
+"""Forms of the joint campaign pages (联合抽查). They only collect input; the joint commands check it."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from spotcheck.platform.web.campaign_forms import _choices, _whole
+from spotcheck.platform.web.forms import MultiCheckboxField
+from spotcheck.tenants import reference
+
+
+class JointForm(FlaskForm):
+    """What the lead sets for the whole joint campaign, and the departments it invites."""
+
+    title = StringField(_l("Title"))
+    year = StringField(_l("Year"))
+    window_start = StringField(_l("From"), render_kw={"type": "date"})
+    window_end = StringField(_l("To"), render_kw={"type": "date"})
+    method = SelectField(_l("Check method"), choices=_choices(reference.CHECK_METHODS), default="onsite",
+                         validate_choice=False)
+    team_size = StringField(_l("Inspectors per team"), default="2")
+    capacity = StringField(_l("Most visits per inspector"))
+    reserve_size = StringField(_l("Reserves per stratum"), default="3")
+    department_ids = MultiCheckboxField(_l("Departments invited"), validate_choice=False)
+
+    def joint_data(self) -> dict:
+        return {"title": self.title.data or "", "year": _whole(self.year.data),
+                "window_start": self.window_start.data or "", "window_end": self.window_end.data or "",
+                "method": self.method.data or "onsite", "team_size": _whole(self.team_size.data),
+                "capacity": _whole(self.capacity.data), "reserve_size": _whole(self.reserve_size.data),
+                "department_ids": [int(i) for i in self.department_ids.data or [] if str(i).isdigit()]}
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Why the department does not take part"))
+
+
+class LeaderForm(FlaskForm):
+    member_id = SelectField(_l("Team leader"), validate_choice=False, choices=[SelectChoice("", "")])
