@@ -78,3 +78,46 @@ def test_a_department_cannot_read_another_departments_visits_or_results(app):
             assert swj.get(f"/api/v1/visits/{visit_id}").status_code == 404
         assert swj.get(f"/campaigns/{ids['yjj_part']}").status_code == 404
         assert signed_in(app, "yjj_planner").get(f"/campaigns/{ids['yjj_part']}").status_code == 302  # → the joint page
+
+
+def test_the_api_walks_a_joint_campaign_from_invitation_to_the_visit_list(app):
+    from conftest import bearer
+
+    with app.app_context():
+        yjj, swj = build("yjj"), build("swj", entities=20)
+    coord = app.test_client()
+    headers = {name: bearer(app, name) for name in ("scj_coord", "scj_leader", "yjj_planner", "yjj_leader",
+                                                   "swj_planner", "swj_leader", "sfj_supervisor")}
+    bad = coord.post("/api/v1/joint", json={"title": "x", "year": 2026, "department_ids": [yjj["tenant"]]},
+                     headers=headers["scj_coord"])
+    assert bad.status_code == 422 and "department_ids" in bad.get_json()["errors"]["json"]
+    made = coord.post("/api/v1/joint", headers=headers["scj_coord"], json={
+        "title": "接口联合抽查", "year": 2026, "window_start": "2026-03-01", "window_end": "2026-04-30", "team_size": 2,
+        "reserve_size": 1, "department_ids": [yjj["tenant"], swj["tenant"]]})
+    assert made.status_code == 201, made.get_json()
+    joint_id = made.get_json()["id"]
+    base = f"/api/v1/joint/{joint_id}"
+    assert coord.get(base, headers=headers["sfj_supervisor"]).status_code in (403, 404)  # not invited
+    for dept, part_world in (("yjj", yjj), ("swj", swj)):
+        h = headers[f"{dept}_planner"]
+        assert coord.get("/api/v1/joint", headers=h).get_json()["invitations"][0]["status"] == "invited"
+        assert coord.post(f"{base}/accept", headers=h).status_code == 200
+        part = coord.put(f"{base}/part", headers=h, json={
+            "item_ids": [part_world["item"]], "target_filter": {"categories": [CATEGORY]},
+            "strata": {s: {"count": 2} for s in "ABCD"}})
+        assert part.status_code == 200 and part.get_json()["part"]["items"][0]["name"]
+        assert coord.post(f"{base}/part/approve", headers=headers[f"{dept}_leader"]).get_json()["status"] == "approved"
+    detail = coord.post(f"{base}/approve", headers=headers["scj_leader"]).get_json()
+    assert detail["status"] == "approved" and sorted(detail["departments"]) == ["SWJ", "YJJ"]
+    assert len(detail["participants"]) == 2
+    for kind in ("targets", "inspectors"):
+        assert coord.post(f"{base}/draws/{kind}/freeze", headers=headers["scj_coord"]).status_code == 200
+        drawn = coord.post(f"{base}/draws/{kind}", headers=headers["scj_coord"], json={"public_inputs": ["接口"]})
+        assert drawn.status_code == 200 and drawn.get_json()["seed"]
+    again = coord.post(f"{base}/draws/targets", headers=headers["scj_coord"], json={"public_inputs": []})
+    assert again.status_code == 409  # a draw happens once
+    visits = coord.get(f"{base}/visits", headers=headers["swj_planner"]).get_json()
+    assert visits["total"] == coord.get(base, headers=headers["swj_planner"]).get_json()["savings"]["visits"]
+    assert all(row["team"] and set(row["departments"]) <= {"YJJ", "SWJ"} for row in visits["items"])
+    seen = coord.get(base, headers=headers["swj_planner"]).get_json()
+    assert seen["participants"] == [] and seen["my_part"]["group_code"] == "SWJ"  # its own part only

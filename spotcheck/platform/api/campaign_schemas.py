@@ -91,12 +91,16 @@ _FIELD_TYPES = {
     campaign_fields.INT_LIST: lambda **kw: fields.List(Int(), **kw),
 }
 
-#: A campaign's fields as the API takes them (generated from the one field list; the campaign
-#: commands check the values).
-CampaignFieldsSchema = Schema.from_dict({
-    field.name: _FIELD_TYPES[field.kind](allow_none=field.nullable,
-                                         metadata={"description": field.description, **field.limits})
-    for field in campaign_fields.fields()}, name="CampaignFieldsSchema")
+def fields_schema(name: str, names=None, **extra) -> type[Schema]:
+    """A schema of a campaign's fields as the API takes them, generated from the one field list
+    (``names``: only those); the campaign commands check the values."""
+    return Schema.from_dict({
+        **{field.name: _FIELD_TYPES[field.kind](allow_none=field.nullable,
+                                                metadata={"description": field.description, **field.limits})
+           for field in campaign_fields.fields() if names is None or field.name in names}, **extra}, name=name)
+
+
+CampaignFieldsSchema = fields_schema("CampaignFieldsSchema")
 
 
 class CampaignSchema(Schema):

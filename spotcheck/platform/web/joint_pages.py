@@ -9,12 +9,13 @@ its own part otherwise. The buttons shown are the ones the actions tables allow.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.policy import has_permission
 from spotcheck.core.scoping import joint_scope
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.campaign_forms import CampaignForm, DrawForm
@@ -23,16 +24,13 @@ from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perfor
 from spotcheck.platform.web.joint_forms import DeclineForm, JointForm
 from spotcheck.tenants.campaigns import lifecycle, publication
 from spotcheck.tenants.campaigns.services import RISK_STRATA
-from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.joint import draws, figures, services
+from spotcheck.tenants.joint import draws, figures, listing, services
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of
-from spotcheck.tenants.paging import NumberedPage
 
 bp = Blueprint("joint_pages", __name__, url_prefix="/joint")
 
 KINDS = ("targets", "inspectors")
 KIND = "<any(targets, inspectors):kind>"
-VISITS_PER_PAGE = 50
 
 
 def _user():
@@ -43,14 +41,8 @@ def _user():
 @requires(Permission.JOINT_VIEW)
 def index():
     """The joint campaigns the department leads (coordinator) and its invitations to others'."""
-    led = services.led_campaigns() if Permission.JOINT_MANAGE in _permissions() else []
+    led = services.led_campaigns() if has_permission(_user(), Permission.JOINT_MANAGE) else []
     return render_template("joint/index.html", led=led, invitations=services.invitations())
-
-
-def _permissions():
-    from spotcheck.core.policy import permissions_of
-
-    return permissions_of(getattr(current_user, "roles", ()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -108,7 +100,7 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
         prepare_part_form(part_form)
     page = requested_page()
     groups = draws.visit_groups(campaign)
-    visits = _visit_page(groups, page)
+    visits = listing.visit_page(groups, page)
     return render_template(
         "joint/detail.html", campaign=campaign, lead=lead, mine=mine, part=part,
         participants=participants_of(campaign) if lead else [],
@@ -122,22 +114,6 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
         complete=figures.complete_visits(campaign) if groups else 0,
         public_url=url_for("public_draws.campaign", campaign_id=campaign.id) if publication.is_public(campaign) else None,
     ), status
-
-
-def _visit_page(groups: dict, page: int) -> NumberedPage | None:
-    """One page of the visit list (entities in code order), or ``None`` before the target draw."""
-    if not groups:
-        return None
-    from spotcheck.core.database import db
-    import sqlalchemy as sa
-
-    total = len(groups)
-    pages = max(1, -(-total // VISITS_PER_PAGE))
-    if not 1 <= page <= pages:
-        abort(404)
-    rows = db.session.scalars(sa.select(Entity).where(Entity.id.in_(list(groups))).order_by(Entity.code)
-                              .offset((page - 1) * VISITS_PER_PAGE).limit(VISITS_PER_PAGE)).all()
-    return NumberedPage(rows=rows, number=page, pages=pages, total=total, per_page=VISITS_PER_PAGE)
 
 
 def _back(campaign_id: int, anchor: str | None = None):

@@ -1,0 +1,307 @@
+"""Joint campaigns (联合抽查, 进一次门、查多项事) across departments.
+
+The lead department's coordinator creates a joint campaign and invites departments; each
+department accepts (or declines) and sets its part — its items, strata rules and filter — which
+its leader approves; the lead's leader approves the whole, which commits the target draw; the
+coordinator freezes and draws the targets (one seed, one group per department) and the mixed
+teams, names each team's leader and hands the visits out. A participant reads the joint
+campaign's shared rows (the campaign, its draws, the visit list, the teams) and only its own part
+otherwise. Proofs are published on the public portal like every campaign's.
+"""
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from spotcheck.core.policy import has_permission
+from spotcheck.core.scoping import joint_scope
+from spotcheck.platform.api.campaign_schemas import DrawRequestSchema, DrawSchema, fields_schema
+from spotcheck.platform.api.campaigns import draw_facts
+from spotcheck.platform.api.schemas import NumberedPageSchema
+from spotcheck.platform.api.types import Int
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants.campaigns.models import CampaignStatus
+from spotcheck.tenants.joint import draws, figures, listing, services
+from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of
+from spotcheck.tenants.joint.models import ParticipantStatus
+
+PREFIX = "/joint"
+blp = Blueprint("Joint campaigns", __name__, description=__doc__.split("\n\n")[0])
+
+KIND = "<any(targets, inspectors):kind>"
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+JointCreateSchema = fields_schema(
+    "JointCreateSchema", services.JOINT_FIELDS,
+    department_ids=fields.List(Int(), required=True, metadata={"description": "The departments invited (ids), at least two"}))
+JointUpdateSchema = fields_schema("JointUpdateSchema", services.JOINT_FIELDS)
+PartSchema = fields_schema("JointPartSchema", services.PART_FIELDS)
+
+
+class ParticipantSchema(Schema):
+    id = Int()
+    campaign_id = Int()
+    campaign_code = fields.Str()
+    campaign_title = fields.Str()
+    department = fields.Str(attribute="department_name")
+    group_code = fields.Str(metadata={"description": "The department's code: its group in the draws"})
+    status = fields.Enum(ParticipantStatus, by_value=True, metadata={
+        "description": "invited; accepted (preparing its part); approved (its part, by its leader); declined"})
+    part = fields.Dict(allow_none=True, metadata={"description": "The part as saved: items, strata, filter, plan or exemption"})
+    invited_at = fields.DateTime()
+    invited_by_name = fields.Str()
+    answered_at = fields.DateTime(allow_none=True)
+    answered_by_name = fields.Str()
+    decline_reason = fields.Str()
+    part_saved_at = fields.DateTime(allow_none=True)
+    part_saved_by_name = fields.Str()
+    approved_at = fields.DateTime(allow_none=True)
+    approved_by_name = fields.Str()
+    part_campaign_id = Int(allow_none=True, metadata={"description": "The department's own campaign for its part"})
+
+
+class SavingsSchema(Schema):
+    visits = Int(metadata={"description": "Visits made: one per entity, whichever departments drew it"})
+    checks = Int(metadata={"description": "The departments' selections added up"})
+    separate = fields.Float(metadata={"description": "The visits separate, independent draws would need (expected)"})
+    saved = fields.Float()
+    saved_percent = fields.Float()
+
+
+class JointSchema(Schema):
+    id = Int()
+    code = fields.Str(metadata={"description": "Public code, e.g. 市监联抽〔2026〕1号"})
+    title = fields.Str()
+    year = Int()
+    status = fields.Enum(CampaignStatus, by_value=True)
+    lead = fields.Function(lambda c: c.tenant.name, metadata={"description": "The lead department"})
+    window_start = fields.Date()
+    window_end = fields.Date()
+    method = fields.Str()
+    team_size = Int()
+    capacity = Int(allow_none=True)
+    reserve_size = Int()
+    approved_at = fields.DateTime(allow_none=True)
+    approved_by_name = fields.Str()
+    departments = fields.Dict(attribute="joint_parts", allow_none=True, metadata={
+        "description": "Once approved: each department (by code) with its name, items and the categories they need"})
+
+
+class JointDetailSchema(JointSchema):
+    actions = fields.List(fields.Str(), metadata={"description": "What the caller may do now"})
+    my_part = fields.Nested(ParticipantSchema, allow_none=True, metadata={"description": "The caller's department's invitation"})
+    my_actions = fields.List(fields.Str())
+    participants = fields.List(fields.Nested(ParticipantSchema), metadata={"description": "Every invitation (the lead only)"})
+    savings = fields.Nested(SavingsSchema, allow_none=True)
+    complete_visits = Int(metadata={"description": "Visits whose every department has published its result"})
+
+
+class JointListSchema(Schema):
+    led = fields.List(fields.Nested(JointSchema), metadata={"description": "Joint campaigns my department leads"})
+    invitations = fields.List(fields.Nested(ParticipantSchema), metadata={"description": "My department's invitations"})
+
+
+class MixedMemberSchema(Schema):
+    id = Int()
+    name = fields.Str(attribute="inspector_name")
+    cert_no = fields.Str()
+    department = fields.Str(attribute="group_code")
+    leader = fields.Bool(attribute="is_leader")
+
+
+class JointVisitSchema(Schema):
+    entity_code = fields.Str()
+    entity_name = fields.Str()
+    departments = fields.List(fields.Str(), metadata={"description": "The departments that drew the entity"})
+    published = fields.List(fields.Str(), metadata={"description": "The departments whose result is published"})
+    team = fields.List(fields.Nested(MixedMemberSchema))
+
+
+class JointVisitPageSchema(NumberedPageSchema):
+    items = fields.List(fields.Nested(JointVisitSchema))
+
+
+class VisitQuerySchema(Schema):
+    page = Int(load_default=1, metadata={"minimum": 1})
+
+
+class DeclineSchema(Schema):
+    reason = fields.Str(required=True, validate=validate.Length(max=500), metadata={"minLength": 2, "maxLength": 500})
+
+
+class _Detail:
+    """The joint campaign with what the caller's page adds (read inside the joint scope)."""
+
+    def __init__(self, campaign, **extra):
+        self._campaign = campaign
+        self.__dict__.update(extra)
+
+    def __getattr__(self, name):
+        return getattr(self._campaign, name)
+
+
+def _detail(campaign_id: int) -> _Detail:
+    with joint_scope(_user().tenant_id, campaign_id):
+        campaign = services.get_joint(campaign_id)
+        user = _user()
+        mine = next((p for p in services.invitations() if p.campaign_id == campaign_id), None)
+        return _Detail(campaign, actions=sorted(JOINT_ACTIONS.allowed(campaign, user)), my_part=mine,
+                       my_actions=sorted(PARTICIPANT_ACTIONS.allowed(mine, user)) if mine else [],
+                       participants=participants_of(campaign) if campaign.tenant_id == user.tenant_id else [],
+                       savings=figures.savings(campaign), complete_visits=figures.complete_visits(campaign))
+
+
+def _mine(campaign_id: int):
+    from spotcheck.core.errors import NotFound
+    from flask_babel import lazy_gettext as _l
+
+    mine = next((p for p in services.invitations() if p.campaign_id == campaign_id), None)
+    if mine is None:
+        raise NotFound(_l("Your department is not invited to this joint campaign."))
+    return mine
+
+
+@blp.route("")
+class JointCampaigns(MethodView):
+    @requires(Permission.JOINT_VIEW)
+    @blp.response(200, JointListSchema)
+    def get(self):
+        """The joint campaigns my department leads (coordinator) and its invitations"""
+        led = services.led_campaigns() if has_permission(_user(), Permission.JOINT_MANAGE) else []
+        return {"led": led, "invitations": services.invitations()}
+
+    @requires(Permission.JOINT_MANAGE)
+    @blp.arguments(JointCreateSchema)
+    @blp.response(201, JointSchema)
+    def post(self, data):
+        """Create a joint campaign and invite departments (the lead department's coordinator)"""
+        return services.create_joint(data, actor=_user())
+
+
+@blp.route("/<int:campaign_id>")
+class JointCampaign(MethodView):
+    @requires(Permission.JOINT_VIEW)
+    @blp.response(200, JointDetailSchema)
+    def get(self, campaign_id):
+        """A joint campaign as my department sees it: its own invitation and part, the shared facts"""
+        return _detail(campaign_id)
+
+    @requires(Permission.JOINT_MANAGE)
+    @blp.arguments(JointUpdateSchema)
+    @blp.response(200, JointSchema)
+    def patch(self, data, campaign_id):
+        """Change the joint campaign while it is in preparation (the lead's coordinator)"""
+        return services.update_joint(services.get_joint(campaign_id), data, actor=_user())
+
+
+@blp.route("/<int:campaign_id>/visits")
+class JointVisits(MethodView):
+    @requires(Permission.JOINT_VIEW)
+    @blp.arguments(VisitQuerySchema, location="query")
+    @blp.response(200, JointVisitPageSchema)
+    def get(self, args, campaign_id):
+        """The visit list, 50 a page: each entity with the departments that drew it and its mixed team"""
+        with joint_scope(_user().tenant_id, campaign_id):
+            campaign = services.get_joint(campaign_id)
+            groups, mixed, done = draws.visit_groups(campaign), draws.teams(campaign), figures.published_parts(campaign)
+            page = listing.visit_page(groups, args["page"])
+            rows = [{"entity_code": e.code, "entity_name": e.name, "departments": groups[e.id],
+                     "published": sorted(done.get(e.id, ())), "team": mixed.get(e.id, [])} for e in page.rows] \
+                if page else []
+            return {"items": rows, "page": page.number if page else 1, "pages": page.pages if page else 1,
+                    "total": page.total if page else 0,
+                    "next_page": page.number + 1 if page and page.number < page.pages else None}
+
+
+@blp.route("/<int:campaign_id>/approve")
+class JointApprove(MethodView):
+    @requires(Permission.CAMPAIGNS_APPROVE)
+    @blp.response(200, JointDetailSchema)
+    def post(self, campaign_id):
+        """Approve the whole (the lead's leader): the parts are fixed and the target draw committed"""
+        services.approve_joint(services.get_joint(campaign_id), actor=_user())
+        return _detail(campaign_id)
+
+
+@blp.route(f"/<int:campaign_id>/draws/{KIND}/freeze")
+class JointFreeze(MethodView):
+    @requires(Permission.JOINT_MANAGE)
+    @blp.response(200, DrawSchema)
+    def post(self, campaign_id, kind):
+        """Freeze a draw's frame: every department's own directory (targets) or inspector list (inspectors)"""
+        campaign = services.get_joint(campaign_id)
+        (draws.freeze_targets if kind == "targets" else draws.freeze_inspectors)(campaign, actor=_user())
+        return draw_facts(campaign, kind)
+
+
+@blp.route(f"/<int:campaign_id>/draws/{KIND}")
+class JointDraw(MethodView):
+    @requires(Permission.JOINT_MANAGE)
+    @blp.arguments(DrawRequestSchema)
+    @blp.response(200, DrawSchema)
+    def post(self, data, campaign_id, kind):
+        """Make a draw with the observers' inputs: once, never again"""
+        command = draws.draw_targets if kind == "targets" else draws.draw_inspectors
+        command(campaign_id, data.get("public_inputs") or [], actor=_user())
+        return draw_facts(services.get_joint(campaign_id), kind)
+
+
+@blp.route("/<int:campaign_id>/team-members/<int:member_id>/leader")
+class JointLeader(MethodView):
+    @requires(Permission.JOINT_MANAGE)
+    @blp.response(200, MixedMemberSchema)
+    def post(self, campaign_id, member_id):
+        """Name this member the leader (组长) of the visit's mixed team"""
+        return draws.designate_leader(services.get_joint(campaign_id), member_id, actor=_user())
+
+
+@blp.route("/<int:campaign_id>/hand-out")
+class JointHandOut(MethodView):
+    @requires(Permission.JOINT_MANAGE)
+    @blp.response(200, JointDetailSchema)
+    def post(self, campaign_id):
+        """Hand the visits to the teams: each department gets its own visits and members"""
+        draws.hand_out(services.get_joint(campaign_id), actor=_user())
+        return _detail(campaign_id)
+
+
+@blp.route("/<int:campaign_id>/accept")
+class JointAccept(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.response(200, ParticipantSchema)
+    def post(self, campaign_id):
+        """Accept the invitation (my department's planner): my department's part is created"""
+        return services.accept(_mine(campaign_id), actor=_user())
+
+
+@blp.route("/<int:campaign_id>/decline")
+class JointDecline(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(DeclineSchema)
+    @blp.response(200, ParticipantSchema)
+    def post(self, data, campaign_id):
+        """Decline the invitation, with the reason"""
+        return services.decline(_mine(campaign_id), data["reason"], actor=_user())
+
+
+@blp.route("/<int:campaign_id>/part")
+class JointPart(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(PartSchema)
+    @blp.response(200, ParticipantSchema)
+    def put(self, data, campaign_id):
+        """Set my department's part: items (in its filed plan, or an exempt kind with the reason), rules, filter"""
+        return services.save_part(_mine(campaign_id), data, actor=_user())
+
+
+@blp.route("/<int:campaign_id>/part/approve")
+class JointPartApprove(MethodView):
+    @requires(Permission.CAMPAIGNS_APPROVE)
+    @blp.response(200, ParticipantSchema)
+    def post(self, campaign_id):
+        """Approve my department's part (its leader)"""
+        return services.approve_part(_mine(campaign_id), actor=_user())
