@@ -24,7 +24,7 @@ CAMPAIGN_STATUS = {
 PARTICIPANT_STATUS = {
     "invited": _l("Invited, no answer yet"),
     "accepted": _l("Accepted, preparing its part"),
-    "approved": _l("Part approved"),
+    "approved": _l("Part approved by its leader"),
     "declined": _l("Declined"),
 }
 #: 检查 (a visit): its result step by step.
