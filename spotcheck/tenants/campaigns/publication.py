@@ -31,12 +31,14 @@ from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
 
 #: Campaign states shown to the public: approved and later.
 PUBLIC_STATUSES = tuple(status for status in CampaignStatus if status != CampaignStatus.draft)
+#: A department's part of a joint campaign has no draw of its own: the joint campaign (the lead's) is public.
+_OWN_DRAWS = Campaign.joint_id.is_(None)
 
 
 def public_years() -> set[int]:
     """The years of the department's published plans and public campaigns."""
     plans = sa.select(Plan.year).where(Plan.status == PlanStatus.published)
-    campaigns = sa.select(Campaign.year).where(Campaign.status.in_(PUBLIC_STATUSES))
+    campaigns = sa.select(Campaign.year).where(Campaign.status.in_(PUBLIC_STATUSES), _OWN_DRAWS)
     return set(db.session.scalars(sa.union(plans, campaigns)))
 
 
@@ -51,7 +53,7 @@ def published_plans(year: int) -> list[Plan]:
 def public_campaigns(year: int) -> list[Campaign]:
     """The department's campaigns of ``year`` that are approved or later, most recently approved first."""
     return list(db.session.scalars(
-        sa.select(Campaign).where(Campaign.status.in_(PUBLIC_STATUSES), Campaign.year == year)
+        sa.select(Campaign).where(Campaign.status.in_(PUBLIC_STATUSES), Campaign.year == year, _OWN_DRAWS)
         .options(selectinload(Campaign.items))
         .order_by(Campaign.approved_at.desc(), Campaign.id.desc())))
 
@@ -59,7 +61,7 @@ def public_campaigns(year: int) -> list[Campaign]:
 def public_campaign(campaign_id: int) -> Campaign:
     """One campaign of the department if it is public (approved or later), else NotFound."""
     campaign = db.session.scalar(sa.select(Campaign).where(
-        Campaign.id == campaign_id, Campaign.status.in_(PUBLIC_STATUSES)))
+        Campaign.id == campaign_id, Campaign.status.in_(PUBLIC_STATUSES), _OWN_DRAWS))
     if campaign is None:
         raise NotFound(_l("No such campaign."))
     return campaign
