@@ -105,6 +105,11 @@ def demo_command(entities: int | None) -> None:
         click.echo("Demo campaigns (public draws and proofs at /public/draws):")
         for department, code, title, status in summary["campaigns"]:
             click.echo(f"  {department:<4} {code:<14} {status:<17} {title}")
+    for joint in summary["joint"]:
+        click.echo(f"Joint campaign {joint['code']} {joint['title']} ({'、'.join(joint['departments'])}), /joint/{joint['id']}:")
+        if joint["visits"] is not None:
+            click.echo(f"  {joint['visits']} visits for {joint['checks']} checks; separate draws would need "
+                       f"{joint['separate']:.1f} visits: {joint['saved']:.1f} saved")
 
 
 @click.command("create-platform-admin", help="Create a platform administrator (asks for the password).")

@@ -16,12 +16,16 @@ from independent.draw_spec_check import check as independent_check
 TODAY = date(2026, 11, 21)
 DRAWN = {("市监抽〔2026〕1号", "targets"), ("市监抽〔2026〕1号", "inspectors"), ("应急抽〔2026〕1号", "targets"),
          ("应急抽〔2026〕1号", "inspectors"), ("商务抽〔2026〕1号", "targets"), ("市监抽〔2026〕4号", "targets"),
-         ("市监抽〔2026〕4号", "inspectors")}
+         ("市监抽〔2026〕4号", "inspectors"), ("市监联抽〔2026〕1号", "targets"), ("市监联抽〔2026〕1号", "inspectors")}
 STAGES = {
     "市监抽〔2026〕1号": "inspectors_drawn", "市监抽〔2026〕2号": "approved", "市监抽〔2026〕3号": "draft",
     "市监抽〔2026〕4号": "published",  # a small city: each of its few visits reaches a published result
     "应急抽〔2026〕1号": "inspectors_drawn", "应急抽〔2026〕2号": "approved",
     "商务抽〔2026〕1号": "targets_drawn", "商务抽〔2026〕2号": "draft",
+    # the joint campaign of the three (handed out) and each department's part: in a small city each
+    # department's few visits all reach a published result
+    "市监联抽〔2026〕1号": "notified", "市监联抽〔2026〕1号（市监）": "published",
+    "市监联抽〔2026〕1号（应急）": "published", "市监联抽〔2026〕1号（商务）": "published",
 }
 
 
@@ -137,7 +141,8 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     assert stages == {("市监抽〔2026〕2号", "targets"): "committed", ("应急抽〔2026〕2号", "targets"): "frozen",
                       ("商务抽〔2026〕1号", "inspectors"): "committed"}
     scj = signed_in(app, "scj_planner").get("/campaigns").get_data(as_text=True)
-    assert all(number in scj for number in STAGES if number.startswith("市监"))
+    assert all(number in scj for number in STAGES if number.startswith("市监抽") or number.endswith("（市监）"))
+    assert "（应急）" not in scj and "（商务）" not in scj  # another department's part is not listed
     review = signed_in(app, "sfj_supervisor").get("/plans/review").get_data(as_text=True)
     assert "杭州市商务局2027年度行政执法检查计划" in review
     portal = app.test_client().get("/public/draws").get_data(as_text=True)
@@ -162,3 +167,31 @@ def test_the_demo_has_follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_wait
     home = signed_in(app, "yjj_planner").get("/").get_data(as_text=True)
     assert "签收移送" in home
     assert "登记复查或办理结果" in signed_in(app, "scj_planner").get("/").get_data(as_text=True)
+
+
+def test_the_demo_joint_campaign_is_seen_by_its_three_departments_and_saves_visits(app):
+    """市场监管局, 应急管理局 and 商务局 check filling stations together: each department sees the joint
+    campaign and its own part, the coordinator's page shows fewer visits than separate draws would
+    need, and each department has published results of its own in it."""
+    from spotcheck.core.database import db
+    from spotcheck.core.scoping import joint_scope, tenant_scope
+    from spotcheck.demo import joint_summary
+    from spotcheck.tenants.campaigns.models import Campaign
+    from spotcheck.tenants.results.models import PublishedResult
+
+    with app.app_context():
+        _load()
+        (joint,) = joint_summary()
+        assert sorted(joint["departments"]) == ["商务局", "市场监督管理局", "应急管理局"]
+        assert joint["visits"] < joint["separate"] and joint["visits"] < joint["checks"]
+        for code in ("SCJ", "YJJ", "SWJ"):
+            with joint_scope(tenant_id(code), joint["id"]):
+                assert db.session.scalar(sa.select(Campaign.code).where(Campaign.id == joint["id"]))
+                parts = db.session.scalars(sa.select(Campaign).where(Campaign.joint_id == joint["id"])).all()
+                assert [part.tenant_id for part in parts] == [tenant_id(code)]  # its own part, no other
+                published = db.session.scalar(sa.select(sa.func.count()).select_from(PublishedResult).where(
+                    PublishedResult.campaign_id == parts[0].id))
+                assert published >= 1
+    page = signed_in(app, "scj_coord").get(f"/joint/{joint['id']}").get_data(as_text=True)
+    assert f'id="visits-made"><strong>{joint["visits"]}</strong>' in page
+    assert f"{joint['separate']:.1f}" in page

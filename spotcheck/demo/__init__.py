@@ -107,6 +107,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             _plans(tenants, year=today.year)
         if size >= CAMPAIGNS_FROM:
             _campaigns(tenants, year=today.year, size=size, today=today)
+            _joint_campaign(tenants, year=today.year, today=today)
             _credit_export(tenants)
         # the further 组长 of the demo's visits, each with an account linked to their directory entry
         names = {tenant.id: tenant.name for tenant in tenants.values()}
@@ -148,7 +149,27 @@ def city_summary() -> dict:
         campaigns = db.session.execute(sa.select(Tenant.code, Campaign.code, Campaign.title, Campaign.status)
                                        .join(Tenant, Tenant.id == Campaign.tenant_id).order_by(Tenant.id, Campaign.id))
         summary["campaigns"] = [(code, number, title, status.value) for code, number, title, status in campaigns]
+    summary["joint"] = joint_summary()
     return summary
+
+
+def joint_summary() -> list[dict]:
+    """The demo's joint campaigns: code, departments, visits made beside the visits separate draws would need."""
+    from spotcheck.tenants.campaigns.models import Campaign
+    from spotcheck.tenants.joint import figures
+
+    lead = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "SCJ"))
+    if lead is None:
+        return []
+    out = []
+    with tenant_scope(lead):
+        for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True)).order_by(Campaign.id)):
+            saving = figures.savings(campaign)
+            out.append({"id": campaign.id, "code": campaign.code, "title": campaign.title,
+                        "departments": [part["name"] for part in (campaign.joint_parts or {}).values()],
+                        "visits": saving.visits if saving else None, "checks": saving.checks if saving else None,
+                        "separate": saving.separate if saving else None, "saved": saving.saved if saving else None})
+    return out
 
 
 def _user_exists(login: str) -> bool:
@@ -417,6 +438,93 @@ def _follow_ups(visit, chief, planner) -> None:
         "details": "后厨燃气管道未安装泄漏报警装置，抄告应急管理局。"}, actor=planner)
     with tenant_scope(receiver.id):
         follow_ups.acknowledge_transfer(acknowledged, "已签收，转执法监察支队核查。", actor=_user("yjj_planner"))
+
+
+def _joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
+    """The joint campaign of 市场监管局, 应急管理局 and 商务局 (:data:`demo_city.JOINT_CAMPAIGN`), through
+    every step as the people concerned take it: the coordinator creates and invites, each
+    department's planner accepts and sets its part, its leader approves, the lead's leader approves
+    the whole, the coordinator draws, names the leaders (the first drawn) and hands the visits out;
+    then each department takes its first visits through the result's steps. Left as it is once it
+    exists (found by title)."""
+    from spotcheck.tenants.campaigns.models import Campaign
+    from spotcheck.tenants.items.models import Item
+    from spotcheck.tenants.joint import draws, services as joint
+    from spotcheck.tenants.joint.models import JointParticipant
+
+    spec, lead = demo_city.JOINT_CAMPAIGN, tenants["SCJ"]
+    title = spec["title"].format(year=year)
+    coord = _user("scj_coord")
+    with tenant_scope(lead.id):
+        if db.session.scalar(sa.select(Campaign.id).where(Campaign.joint.is_(True), Campaign.title == title)):
+            return
+        first, last = spec["window"]
+        campaign = joint.create_joint({
+            "title": title, "year": year, "window_start": f"{year}-{first}", "window_end": f"{year}-{last}",
+            "team_size": spec["team_size"], "reserve_size": spec["reserve_size"], "method": "onsite",
+            "department_ids": [tenants[code].id for code in spec["parts"]]}, actor=coord)
+        campaign_id = campaign.id
+    for code, part in spec["parts"].items():
+        planner, leader = _user(f"{code.lower()}_planner"), _user(f"{code.lower()}_leader")
+        with tenant_scope(tenants[code].id):
+            invitation = db.session.scalar(sa.select(JointParticipant).where(
+                JointParticipant.campaign_id == campaign_id, JointParticipant.receiver_tenant_id == tenants[code].id))
+            joint.accept(invitation, actor=planner)
+            joint.save_part(invitation, {
+                "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(part["items"])))),
+                "target_filter": {"categories": part["categories"]}, "strata": part["strata"]}, actor=planner)
+            joint.approve_part(invitation, actor=leader)
+    with tenant_scope(lead.id):
+        campaign = joint.get_joint(campaign_id)
+        joint.approve_joint(campaign, actor=_user("scj_leader"))
+        draws.freeze_targets(campaign, actor=coord)
+        draws.draw_targets(campaign_id, list(spec["observers"]), actor=coord)
+        draws.freeze_inspectors(campaign, actor=coord)
+        draws.draw_inspectors(campaign_id, list(spec["inspector_observers"]), actor=coord)
+        for team in draws.teams(campaign).values():
+            draws.designate_leader(campaign, team[0].id, actor=coord)
+        draws.hand_out(campaign, actor=coord)
+        groups = draws.visit_groups(campaign)
+        parts = dict(campaign.joint_parts)
+    if campaign.window_start >= today:
+        return
+    everyone = sorted(entity for entity, drawn_by in groups.items() if len(drawn_by) == len(parts))
+    for code, part in parts.items():
+        with tenant_scope(part["tenant_id"]):
+            _joint_results(code.lower(), part["part_campaign_id"], everyone, today=today)
+
+
+def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], *, today: date) -> None:
+    """A department's results in the joint campaign: its visits of the entities every department
+    drew first, then the rest, through :data:`demo_city.JOINT_RESULT_STAGES` — recorded and
+    submitted by its member who leads its part of the team, approved by its leader, published by
+    its planner."""
+    from spotcheck.tenants.campaigns.models import Campaign
+    from spotcheck.tenants.results import services as results
+    from spotcheck.tenants.results.models import Visit
+
+    planner, leader, admin = _user(f"{code}_planner"), _user(f"{code}_leader"), _user(f"{code}_admin")
+    part = db.session.get(Campaign, part_campaign_id)
+    order = {entity: n for n, entity in enumerate(first_entities)}
+    visits = sorted(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == part.id)),
+                    key=lambda v: (order.get(v.entity_id, len(order)), v.id))
+    for number, (visit, stage) in enumerate(zip(visits, demo_city.JOINT_RESULT_STAGES)):
+        chief = _account_of(code, next(m for m in results.team_of(visit) if m.is_leader).inspector, admin)
+        checked = min(part.window_start + timedelta(days=2 * number + 3), today)
+        results.record_result(visit, {
+            "checked_on": checked.isoformat(), "method": "onsite",
+            "record": "联合检查组进入加油站，各部门按本部门事项同步检查，一次完成。",
+            "items": {str(item.id): {"categories": ["no_problem"], "findings": ""} for item in part.items}},
+            actor=chief)
+        if stage == "drafted":
+            continue
+        results.submit_result(visit, actor=chief)
+        if stage == "submitted":
+            continue
+        results.approve_result(visit, actor=leader)
+        if stage == "approved":
+            continue
+        results.publish_results([visit.id], actor=planner)
 
 
 def _credit_export(tenants: dict[str, Tenant]) -> None:

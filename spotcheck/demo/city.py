@@ -864,3 +864,24 @@ CAMPAIGNS = {
                   window=("12-10", "12-31"), capacity=3, method="document"),
     ],
 }
+
+
+#: The demo's joint campaign (联合抽查, 进一次门、查多项事): filling stations, which all three
+#: departments supervise — 市场监管局 their fuel dispensers (计量), 应急管理局 their hazardous
+#: chemicals, 商务局 their fuel trade. Each department's part: its item (in its filed plan), its
+#: directory's category and its own rules. ``window`` as in :data:`CAMPAIGNS`.
+JOINT_CAMPAIGN = {
+    "title": "{year}年第四季度加油站联合“双随机”检查",
+    "window": ("10-12", "12-31"), "team_size": 3, "reserve_size": 2,
+    "parts": {
+        "SCJ": {"items": ["计量器具使用监督检查"], "categories": ["加油站（计量）"], "strata": _strata(3000, 2000, 1500, 1000)},
+        "YJJ": {"items": ["危险化学品经营单位安全检查"], "categories": ["危险化学品经营（加油站）"],
+                "strata": _strata(4000, 3000, 2000, 1500)},
+        "SWJ": {"items": ["成品油流通企业检查"], "categories": ["成品油零售"], "strata": _strata(2000, 2000, 1000, 1000)},
+    },
+    "observers": ("observer:市人大代表 郑某 1012", "observer:加油站行业协会代表 吴某 5580"),
+    "inspector_observers": ("observer:市政协委员 冯某 1013",),
+}
+#: How far the joint campaign's results go in each department, visit by visit (visits drawn by every
+#: department first): published by all three first, then some further along in one department only.
+JOINT_RESULT_STAGES = ("published", "published", "approved", "submitted", "drafted")

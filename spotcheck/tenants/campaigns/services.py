@@ -39,7 +39,9 @@ FILTER_KEYS = ("categories", "industries", "regions", "entity_types", "flags")
 
 
 def list_campaigns(year: int | None = None) -> list[Campaign]:
-    query = sa.select(Campaign).order_by(Campaign.id.desc())
+    """The department's campaigns, newest first: its own and its parts of joint campaigns (the joint
+    campaigns it leads are listed with the joint campaigns)."""
+    query = sa.select(Campaign).where(Campaign.joint.is_(False)).order_by(Campaign.id.desc())
     if year:
         query = query.where(Campaign.year == year)
     return list(db.session.scalars(query))
