@@ -138,3 +138,39 @@ def test_raw_sql_shows_the_joint_rows_to_participants_and_no_part_or_unpublished
             assert db.session.execute(sql("SELECT count(*) FROM campaign WHERE id = :c"), {"c": ids["campaign"]}).scalar() == 0
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_one_inspection_notice_per_joint_visit_names_every_department_and_each_department_tells_its_own(app):
+    """The hand-out's job writes, as the lead, one inspection notice per visit listing each
+    department that checks there with its items and the mixed team; each department's assignment
+    notices go to its own inspectors only; a second run writes nothing."""
+    import io
+
+    from pypdf import PdfReader
+
+    from spotcheck.core import storage
+    from spotcheck.tenants.notices import services as notices
+    from spotcheck.tenants.notices.models import Notice, NoticeKind
+
+    with app.app_context():
+        ids = world("handed_out", notices=True)
+        coord = user_named("scj_coord")
+        with tenant_scope(coord.tenant_id):
+            campaign = joint.get_joint(ids["campaign"])
+            groups = draws.visit_groups(campaign)
+            written = db.session.scalars(sa.select(Notice).where(Notice.campaign_id == campaign.id)).all()
+            assert len(written) == len(groups) and {n.kind for n in written} == {NoticeKind.inspection}
+            shared = next(e for e, g in groups.items() if len(g) == 2)
+            notice = next(n for n in written if n.subject.endswith(f":entity:{shared}"))
+            text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(storage.read(notice.storage_key))).pages)
+            assert "联合检查" in text and "应急管理局" in text and "商务局" in text and "危险化学品安全生产检查" in text
+            again = notices.write_joint_notices(campaign, actor=coord)
+            assert again["inspection"] == 0 and again["assignment"] == 0
+        for dept in ("yjj", "swj"):
+            planner = user_named(f"{dept}_planner")
+            with tenant_scope(planner.tenant_id):
+                assignments = db.session.scalars(sa.select(Notice).where(Notice.kind == NoticeKind.assignment,
+                                                                         Notice.campaign_id == ids[f"{dept}_part"])).all()
+                members = {m.inspector_id for m in db.session.scalars(sa.select(TeamMember).where(
+                    TeamMember.campaign_id == ids[f"{dept}_part"]))}
+                assert assignments and {n.inspector_id for n in assignments} == members

@@ -492,6 +492,10 @@ def _joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> No
     for code, part in parts.items():
         with tenant_scope(part["tenant_id"]):
             _joint_results(code.lower(), part["part_campaign_id"], everyone, today=today)
+    with tenant_scope(lead.id):  # the 组长 now linked to accounts are told of their assignment (nothing written twice)
+        from spotcheck.tenants.notices import services as notices
+
+        notices.write_joint_notices(joint.get_joint(campaign_id), actor=coord)
 
 
 def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], *, today: date) -> None:

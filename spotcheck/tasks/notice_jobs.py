@@ -21,6 +21,14 @@ def write_campaign_notices(job_id: int, tenant_id: int, user_id: int, campaign_i
         get_campaign(campaign_id), actor=user, progress=progress))
 
 
+@shared_task(name="spotcheck.notices.joint")
+def write_joint_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
+    from spotcheck.tenants.joint.services import get_joint
+
+    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: services.write_joint_notices(
+        get_joint(campaign_id), actor=user, progress=progress))
+
+
 @shared_task(name="spotcheck.notices.announcement")
 def write_announcement(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
     def work(job, user, progress) -> dict:
@@ -54,6 +62,11 @@ def jobs_of_campaign(campaign, reader) -> list[Job]:
 @events.subscribe("campaign.handed_out")
 def _on_handed_out(*, actor, campaign) -> None:
     jobs.submit(write_campaign_notices, "notices.campaign", actor, campaign_id=campaign.id)
+
+
+@events.subscribe("joint.handed_out")
+def _on_joint_handed_out(*, actor, campaign) -> None:
+    jobs.submit(write_joint_notices, "notices.campaign", actor, campaign_id=campaign.id)
 
 
 @events.subscribe("campaign.closed")

@@ -3,6 +3,9 @@
 * :func:`write_campaign_notices` — once the visits are handed to the teams: the inspection notice
   (检查通知书) of every visit, addressed to the entity, and the assignment notice (派遣通知) of every
   inspector on a team, sent to the inspector's inbox (and e-mail, SMS).
+* :func:`write_joint_notices` — once a joint campaign (联合抽查) is handed out: one inspection
+  notice per visit from the lead department, naming every department that checks there and its
+  items and the mixed team; then, in each department, the assignment notices of its inspectors.
 * :func:`write_announcement` — the campaign's result announcement (检查结果公告) of the results
   published so far, a new version each time.
 * :func:`write_transfer_letter` — the transfer letter (移送函) of a transfer to another
@@ -27,6 +30,7 @@ from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
+from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.models import Tenant, User
 from spotcheck.tenants.notices import delivery, documents
@@ -90,19 +94,28 @@ def _teams(campaign: Campaign) -> dict[int, list[tuple[TeamMember, Inspector]]]:
     return teams
 
 
+def _items_of(campaign: Campaign) -> list[dict]:
+    return [{"name": item.name + (f"（{item.sub_item}）" if getattr(item, "sub_item", "") else ""),
+             "content": getattr(item, "content", "")} for item in campaign.items]
+
+
+def _visits_handed_out(campaign: Campaign) -> list[Visit]:
+    visits = list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id)))
+    if not visits:  # visits exist once the campaign is handed to its teams (检查任务下达)
+        raise ValidationFailed({"campaign": [_l("The visits are not handed to the teams yet.")]})
+    return visits
+
+
 @command(Permission.CAMPAIGNS_EDIT)
 def write_campaign_notices(campaign: Campaign, *, actor, progress: Callable[[int], None] = lambda p: None) -> dict:
     """The inspection notice of every visit and the assignment notice of every inspector of a
     campaign handed to its teams; each inspector with an account is told in the inbox. Documents
     already written are left as they are."""
-    visits = list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id)))
-    if not visits:  # visits exist once the campaign is handed to its teams (检查任务下达)
-        raise ValidationFailed({"campaign": [_l("The visits are not handed to the teams yet.")]})
+    visits = _visits_handed_out(campaign)
     tenant = campaign.tenant
     done = set(db.session.scalars(sa.select(Notice.subject).where(Notice.campaign_id == campaign.id)))
     teams = _teams(campaign)
-    items = [{"name": item.name + (f"（{item.sub_item}）" if getattr(item, "sub_item", "") else ""),
-              "content": getattr(item, "content", "")} for item in campaign.items]
+    items = _items_of(campaign)
     window = documents.window(campaign.window_start, campaign.window_end)
     contact = _contact(actor, tenant)
     written = {"inspection": 0, "assignment": 0, "told": 0}
@@ -119,6 +132,17 @@ def write_campaign_notices(campaign: Campaign, *, actor, progress: Callable[[int
             written["inspection"] += 1
         if n % 20 == 0:
             progress(int(80 * n / total))
+    written.update(_assignments(campaign, visits, teams, items, window, contact))
+    audit.record("notices.written", "campaign", campaign.id, actor=actor,
+                 details={"inspection": written["inspection"], "assignment": written["assignment"]})
+    return written
+
+
+def _assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict], window: str, contact: str) -> dict:
+    """The assignment notice (派遣通知) of every inspector on the campaign's teams, each inspector
+    with an account told in the inbox (and e-mail, SMS); those already written are left as they are."""
+    tenant = campaign.tenant
+    written = {"assignment": 0, "told": 0}
     by_inspector: dict[int, list] = defaultdict(list)
     inspectors: dict[int, Inspector] = {}
     for visit in visits:
@@ -152,6 +176,52 @@ def write_campaign_notices(campaign: Campaign, *, actor, progress: Callable[[int
                 body=f"您被随机选派检查 {len(rows)} 户（其中任组长 {leads} 户），检查时间 {window}。"
                      f"请在检查结束后 5 个工作日内录入检查结果。派遣通知：{notice.number}") and 1
     db.session.flush()
+    return written
+
+
+@command(Permission.JOINT_MANAGE)
+def write_joint_notices(campaign: Campaign, *, actor, progress: Callable[[int], None] = lambda p: None) -> dict:
+    """A joint campaign handed out (联合抽查): one inspection notice per visit, issued by the lead
+    department, naming every department that checks there with its items, and the mixed team;
+    then each department's assignment notices to its own inspectors, written in that department
+    (the coordinator writes them as the lead). Documents already written are left as they are."""
+    from spotcheck.tenants.joint.draws import teams as mixed_teams, visit_groups
+
+    parts = dict(sorted((campaign.joint_parts or {}).items()))
+    groups = visit_groups(campaign)
+    if campaign.status.value not in ("notified", "in_progress", "results_in", "published", "closed") or not groups:
+        raise ValidationFailed({"campaign": [_l("The visits are not handed to the teams yet.")]})
+    tenant, teams = campaign.tenant, mixed_teams(campaign)
+    done = set(db.session.scalars(sa.select(Notice.subject).where(Notice.campaign_id == campaign.id)))
+    window = documents.window(campaign.window_start, campaign.window_end)
+    contact = _contact(actor, tenant)
+    entities = {entity.id: entity for entity in db.session.scalars(
+        sa.select(Entity).where(Entity.id.in_(list(groups))).order_by(Entity.code))}
+    written = {"inspection": 0, "assignment": 0, "told": 0}
+    number = _numberer(tenant, NoticeKind.inspection)
+    for n, (entity_id, entity) in enumerate(entities.items(), 1):
+        subject = f"joint:{campaign.id}:entity:{entity_id}"
+        if subject in done:
+            continue
+        items = [{"department": parts[group]["name"], "name": item["name"], "content": ""}
+                 for group in groups[entity_id] for item in parts[group].get("items", [])]
+        team = [{"name": m.inspector_name, "cert_no": m.cert_no, "leader": m.is_leader,
+                 "department": parts.get(m.group_code, {}).get("name", m.group_code)} for m in teams.get(entity_id, [])]
+        notice = _store(tenant, NoticeKind.inspection, subject, number(),
+                        f"联合{TITLES[NoticeKind.inspection]}：{entity.name}", "inspection", entity=entity,
+                        campaign=campaign, window=window, items=items, team=team, contact=contact,
+                        departments=[parts[group]["name"] for group in groups[entity_id]])
+        notice.campaign_id = campaign.id
+        written["inspection"] += 1
+        if n % 20 == 0:
+            progress(int(60 * n / len(entities)))
+    db.session.flush()
+    for group, part in parts.items():  # each department tells its own inspectors
+        with tenant_scope(part["tenant_id"]):
+            own = db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"]))
+            told = _assignments(own, _visits_handed_out(own), _teams(own), _items_of(own), window, contact)
+            written["assignment"] += told["assignment"]
+            written["told"] += told["told"]
     audit.record("notices.written", "campaign", campaign.id, actor=actor,
                  details={"inspection": written["inspection"], "assignment": written["assignment"]})
     return written
