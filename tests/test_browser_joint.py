@@ -176,8 +176,9 @@ def test_a_joint_campaign_from_invitation_to_the_public_register(browser, world)
         assert "✓" in page.inner_text("#visit-list")
         citizen = person(None)
         page = citizen.go(f"/public/results/entities/{chosen['yjj']['code']}")
-        text = page.inner_text("main")
-        assert "应急管理局" in text and "商务局" in text
+        assert page.locator(".joint-visit").count() == 1  # the joint visit once, each department's result in it
+        text = page.inner_text(".joint-visit")
+        assert "联合检查" in text and "应急管理局" in text and "商务局" in text and "危化与商贸联合抽查" in text
         citizen.shot("public-entity")
     finally:
         for p in people:

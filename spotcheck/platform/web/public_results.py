@@ -30,7 +30,7 @@ def entity(code):
     found = register.entity_by_code(code)
     if found is None:
         raise NotFound(_l("No published result of this entity."))
-    return render_template("public/results_entity.html", entity=found, results=register.of_entity(found))
+    return render_template("public/results_entity.html", entity=found, visits=register.of_entity_by_visit(found))
 
 
 @bp.route("/campaigns/<int:campaign_id>")

@@ -40,6 +40,23 @@ def of_entity(entity: Entity) -> list[PublishedResult]:
     return list(db.session.scalars(_newest_first(_current().where(PublishedResult.entity_id == entity.id))))
 
 
+def of_entity_by_visit(entity: Entity) -> list[list[PublishedResult]]:
+    """The entity's published results, newest first, a joint visit (联合检查) once: the results of
+    the departments of one joint campaign together, each under its own department's name."""
+    visits: list[list[PublishedResult]] = []
+    joint: dict[int, list[PublishedResult]] = {}
+    for result in of_entity(entity):
+        joint_id = (result.content or {}).get("joint_id")
+        if joint_id is None:
+            visits.append([result])
+        elif joint_id in joint:
+            joint[joint_id].append(result)
+        else:
+            joint[joint_id] = [result]
+            visits.append(joint[joint_id])
+    return visits
+
+
 def entity_by_code(code: str) -> Entity | None:
     """The entity with published results, by its code (统一社会信用代码 or own code)."""
     if not code or len(code) > 32:

@@ -16,6 +16,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import joint_scope
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
@@ -329,6 +330,7 @@ def public_content(visit: Visit) -> dict:
     and certificate number only)."""
     team = db.session.scalars(team_query(visit)).all()
     return {
+        **_joint_of(visit),
         "department": visit.campaign.tenant.name,
         "department_code": visit.campaign.tenant.code,
         "campaign_code": visit.campaign.code,
@@ -340,6 +342,17 @@ def public_content(visit: Visit) -> dict:
         "team": [{"name": member.inspector.name, "cert_no": member.inspector.cert_no, "leader": member.is_leader}
                  for member in team],
     }
+
+
+def _joint_of(visit: Visit) -> dict:
+    """A department's part of a joint campaign (联合抽查): the joint campaign the public reads the
+    result under (its id, code and title), read through the participant's joint scope."""
+    joint_id = visit.campaign.joint_id
+    if joint_id is None:
+        return {}
+    with joint_scope(visit.tenant_id, joint_id):
+        code, title = db.session.execute(sa.select(Campaign.code, Campaign.title).where(Campaign.id == joint_id)).one()
+    return {"joint_id": joint_id, "joint_code": code, "joint_title": title}
 
 
 def _advance(campaign: Campaign) -> None:
