@@ -146,8 +146,9 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     review = signed_in(app, "sfj_supervisor").get("/plans/review").get_data(as_text=True)
     assert "杭州市商务局2027年度行政执法检查计划" in review
     portal = app.test_client().get("/public/draws").get_data(as_text=True)
-    assert "市监抽〔2026〕1号" in portal and "应急抽〔2026〕2号" in portal
+    assert "市监抽〔2026〕1号" in portal and "应急抽〔2026〕2号" in portal and "市监联抽〔2026〕1号" in portal
     assert not re.search(r"市监抽〔2026〕3号|商务抽〔2026〕2号", portal)  # drafts are internal
+    _joint_campaign_seen_by_its_three_departments(app)
 
 
 def test_the_demo_has_follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
@@ -169,18 +170,17 @@ def test_the_demo_has_follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_wait
     assert "登记复查或办理结果" in signed_in(app, "scj_planner").get("/").get_data(as_text=True)
 
 
-def test_the_demo_joint_campaign_is_seen_by_its_three_departments_and_saves_visits(app):
+def _joint_campaign_seen_by_its_three_departments(app):
     """市场监管局, 应急管理局 and 商务局 check filling stations together: each department sees the joint
     campaign and its own part, the coordinator's page shows the visits made beside those separate
     draws would need, and each department has published results of its own in it."""
     from spotcheck.core.database import db
-    from spotcheck.core.scoping import joint_scope, tenant_scope
+    from spotcheck.core.scoping import joint_scope
     from spotcheck.demo import joint_summary
     from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.results.models import PublishedResult
 
     with app.app_context():
-        _load()
         (joint,) = joint_summary()
         assert sorted(joint["departments"]) == ["商务局", "市场监督管理局", "应急管理局"]
         # one visit per entity however many departments drew it (the saving against separate draws is
