@@ -20,11 +20,12 @@ STAGES = ("invited", "approved", "targets", "inspectors", "handed_out")
 PART_STRATA = {stratum: {"ratio_bp": 5000, "min": 1} for stratum in "ABCD"}
 
 
-def world(stage: str = "handed_out", *, notices: bool = False) -> dict:
+def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 40) -> dict:
     """Returns ids: the joint campaign, each department's participant row and part, the worlds.
     Without ``notices`` the hand-out writes no documents (domain events suspended: a test of
-    something else does not pay for rendering the notices' PDFs)."""
-    yjj, swj = build("yjj"), build("swj", entities=5)
+    something else does not pay for rendering the notices' PDFs). ``entities``: 应急管理局's
+    directory, all of it also in 商务局's."""
+    yjj, swj = build("yjj", entities=entities), build("swj", entities=5)
     swj_admin = user_named("swj_admin")
     with tenant_scope(swj_admin.tenant_id):  # 商务局 also lists every entity of 应急管理局: the overlap
         rng = random.Random(11)

@@ -148,15 +148,17 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     portal = app.test_client().get("/public/draws").get_data(as_text=True)
     assert "市监抽〔2026〕1号" in portal and "应急抽〔2026〕2号" in portal and "市监联抽〔2026〕1号" in portal
     assert not re.search(r"市监抽〔2026〕3号|商务抽〔2026〕2号", portal)  # drafts are internal
+    # one load of the demo per database for these too
+    _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app)
     _joint_campaign_seen_by_its_three_departments(app)
 
 
-def test_the_demo_has_follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
+def _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
+    """The demo has follow-ups, and a transfer to 应急管理局 acknowledged and one waiting."""
     from spotcheck.core.scoping import tenant_scope
     from spotcheck.tenants.results import follow_ups
 
     with app.app_context():
-        _load()
         with tenant_scope(tenant_id("YJJ")):
             received = follow_ups.received()
             assert [(t.transferred["from_department"], t.is_open) for t in received] == [

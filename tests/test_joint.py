@@ -153,17 +153,20 @@ def test_one_inspection_notice_per_joint_visit_names_every_department_and_each_d
     from spotcheck.tenants.notices.models import Notice, NoticeKind
 
     with app.app_context():
-        ids = world("handed_out", notices=True)
+        ids = world("handed_out", notices=True, entities=8)  # a few visits: each notice is a PDF
         coord = user_named("scj_coord")
         with tenant_scope(coord.tenant_id):
             campaign = joint.get_joint(ids["campaign"])
             groups = draws.visit_groups(campaign)
             written = db.session.scalars(sa.select(Notice).where(Notice.campaign_id == campaign.id)).all()
             assert len(written) == len(groups) and {n.kind for n in written} == {NoticeKind.inspection}
-            shared = next(e for e, g in groups.items() if len(g) == 2)
-            notice = next(n for n in written if n.subject.endswith(f":entity:{shared}"))
-            text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(storage.read(notice.storage_key))).pages)
-            assert "联合检查" in text and "应急管理局" in text and "商务局" in text and "危险化学品安全生产检查" in text
+            names = {"YJJ": "应急管理局", "SWJ": "商务局"}
+            for entity_id, drawn_by in groups.items():  # each notice names the departments that check there
+                notice = next(n for n in written if n.subject.endswith(f":entity:{entity_id}"))
+                text = "".join(page.extract_text()
+                               for page in PdfReader(io.BytesIO(storage.read(notice.storage_key))).pages)
+                assert "联合检查" in text and "危险化学品安全生产检查" in text
+                assert all(names[code] in text for code in drawn_by)
             again = notices.write_joint_notices(campaign, actor=coord)
             assert again["inspection"] == 0 and again["assignment"] == 0
         for dept in ("yjj", "swj"):
