@@ -14,7 +14,7 @@ from spotcheck.core import audit
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import fields
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
@@ -33,7 +33,7 @@ def get_joint(campaign_id: int, *, for_update: bool = False) -> Campaign:
     """A joint campaign readable in the present scope (the lead's, or a participant's joint scope)."""
     campaign = get_row(Campaign, campaign_id, _l("No such joint campaign."), for_update=for_update)
     if not campaign.joint:
-        raise ValidationFailed({"campaign_id": [_l("This is not a joint campaign.")]})
+        raise NotFound(_l("No such joint campaign."))
     return campaign
 
 
