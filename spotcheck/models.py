@@ -7,7 +7,7 @@ from spotcheck.tenants.inspectors.models import Inspector, Recusal  # noqa: F401
 from spotcheck.tenants.items.models import Item, ItemVersion  # noqa: F401
 from spotcheck.tenants.rules.models import RulesDocument  # noqa: F401
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember  # noqa: F401
-from spotcheck.tenants.plans.models import Plan, PlanItem  # noqa: F401
+from spotcheck.tenants.plans.models import Plan, PlanItem, PlanReview  # noqa: F401
 from spotcheck.tenants.results.models import (  # noqa: F401
     Attachment, FollowUp, ItemResult, PublishedEntity, PublishedResult, ResultCategory, Visit,
 )
@@ -15,3 +15,4 @@ from spotcheck.tenants.results.categories import CategoryChoice  # noqa: F401
 from spotcheck.tenants.exports.models import ExportBatch, ExportDelivery, ExportRecord  # noqa: F401
 from spotcheck.tenants.notices.models import Delivery, Message, Notice  # noqa: F401
 from spotcheck.tenants.joint.models import JointParticipant  # noqa: F401
+from spotcheck.tenants.supervision.models import Criticism, DeductionRule  # noqa: F401

@@ -68,6 +68,13 @@ class Permission(str, enum.Enum):
     JOINT_VIEW = "joint.view"
     #: File or return the departments' plans (备案), as the justice bureau.
     PLANS_REVIEW = "plans.review"
+    #: Read the supervision figures, tables and assessment (监督统计、考核): a supervisor of every
+    #: department (through the audited cross-department path), a leader of their own.
+    SUPERVISION_VIEW = "supervision.view"
+    #: Draft notices of criticism (通报) and set the assessment's deductions, as the justice bureau.
+    SUPERVISION_MANAGE = "supervision.manage"
+    #: Approve (签发) a notice of criticism drafted in one's own bureau (a leader of the justice bureau).
+    CRITICISM_APPROVE = "criticism.approve"
     #: Keep the department's export batches to the credit system (信用信息共享): read their manifests
     #: and deliveries, deliver a batch again.
     EXPORTS_MANAGE = "exports.manage"
@@ -91,13 +98,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                              Permission.TRANSFERS_RECEIVE}),
     Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW, Permission.CATALOG_VIEW,
                             Permission.CAMPAIGNS_VIEW, Permission.CAMPAIGNS_APPROVE, Permission.RESULTS_REVIEW,
-                            Permission.JOINT_VIEW,
+                            Permission.JOINT_VIEW, Permission.SUPERVISION_VIEW, Permission.CRITICISM_APPROVE,
                             Permission.TRANSFERS_RECEIVE}),
     Role.inspector: frozenset({Permission.SIGNED_IN, Permission.RESULTS_ENTER, Permission.RESULTS_FOLLOW_UP}),
     Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.CATALOG_VIEW,
                                  Permission.REGISTRY_MANAGE, Permission.JOINT_MANAGE, Permission.JOINT_VIEW}),
     Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW,
-                                Permission.PLANS_REVIEW}),
+                                Permission.PLANS_REVIEW, Permission.SUPERVISION_VIEW, Permission.SUPERVISION_MANAGE}),
 }
 
 #: Which tenant kinds may hold which roles; ``None`` is "no tenant" (the platform itself).

@@ -64,6 +64,7 @@ DEPARTMENTS = [
     ("SFJ", "司法局", "supervisor", [
         ("sfj_admin", "沈亮", ["tenant_admin"]),
         ("sfj_supervisor", "韩梅", ["supervisor"]),
+        ("sfj_leader", "刘洋", ["leader"]),
     ]),
 ]
 
@@ -104,7 +105,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             _build_city(tenants, size or 0, max(entities, size or 0), seed=seed, today=today)
         size = max(entities, size or 0)
         if size:
-            _plans(tenants, year=today.year)
+            _plans(tenants, year=today.year, today=today)
         if size >= CAMPAIGNS_FROM:
             _campaigns(tenants, year=today.year, size=size, today=today)
             _joint_campaign(tenants, year=today.year, today=today)
@@ -270,40 +271,63 @@ def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
         inspectors.declare_recusal(person, entry.entity, rnd.choice(demo_city.RECUSAL_REASONS), actor=actor)
 
 
-def _plans(tenants: dict[str, Tenant], *, year: int) -> None:
-    """Each department's plan of ``year``, filed and published, and of the next year at the stage
-    of :data:`demo_city.NEXT_YEAR_PLANS`; a plan that exists is left as it is."""
+def _plans(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
+    """Each department's plans of ``year`` — the year's and the half-year plans of its non-market
+    fields — submitted on the days of :data:`demo_city.PLAN_SUBMITTED` (filed, and the year's
+    published), and of the next year at the stage of :data:`demo_city.NEXT_YEAR_PLANS`; a plan
+    that exists is left as it is."""
     for code in demo_city.PLAN_LINES:
-        _plan(tenants[code], year, "published", "同意备案。")
+        days = demo_city.PLAN_SUBMITTED.get(code, {})
+        for half in (None, 1, 2):
+            if half is not None and days.get(half) is None:
+                continue  # not submitted (the dashboard shows it missing)
+            month, day = days.get(half) or (today.month, today.day)
+            on = min(date(year, month, day), today)
+            _plan(tenants[code], year, "published" if half is None else "filed", "同意备案。", half=half, on=on)
         _plan(tenants[code], year + 1, *demo_city.NEXT_YEAR_PLANS[code])
 
 
-def _plan(tenant: Tenant, year: int, stage: str, comment: str) -> None:
+def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | None = None,
+          on: date | None = None) -> None:
+    """One plan taken to ``stage``; submitted, filed and published on the day ``on`` (9:00), if given."""
+    from contextlib import nullcontext
+
     from spotcheck.tenants.items.models import Item
     from spotcheck.tenants.plans import services as plans
     from spotcheck.tenants.plans.models import Plan
 
     code = tenant.code.lower()
     planner, leader, supervisor = _user(f"{code}_planner"), _user(f"{code}_leader"), _user("sfj_supervisor")
+    def moment():
+        return clock.frozen_at(on) if on is not None else nullcontext()
+
     with tenant_scope(tenant.id):
-        if db.session.scalar(sa.select(Plan.id).where(Plan.year == year, Plan.half.is_(None))):
+        if db.session.scalar(sa.select(Plan.id).where(Plan.year == year, Plan.half.is_(None) if half is None
+                                                      else Plan.half == half)):
             return
-        plan = plans.create_plan(year=year, half=None, title=demo_city.plan_title(tenant.name, year), actor=planner)
+        plan = plans.create_plan(year=year, half=half, title=demo_city.plan_title(tenant.name, year, half), actor=planner)
         lines = demo_city.PLAN_LINES[tenant.code]
-        for item in db.session.scalars(sa.select(Item).where(Item.name.in_(lines)).order_by(Item.code)):
-            ratio_bp, months = lines[item.name]
-            plans.set_line(plan, item_id=item.id, ratio_bp=ratio_bp, frequency=item.frequency, months=months,
+        query = sa.select(Item).where(Item.status == "published").order_by(Item.code)
+        query = query.where(Item.name.in_(lines)) if half is None else query.where(Item.field != "market",
+                                                                                    Item.random_check.is_(True))
+        months = range(1, 7) if half == 1 else range(7, 13)
+        for item in db.session.scalars(query):
+            ratio_bp, planned = lines.get(item.name, (300, [4 if half == 1 else 9]))
+            if half is not None:
+                planned = [m for m in planned if m in months] or [months[3]]
+            plans.set_line(plan, item_id=item.id, ratio_bp=ratio_bp, frequency=item.frequency, months=planned,
                            methods=item.methods, actor=planner)
         if stage == "draft":
             return
-        plans.submit(plan, actor=leader)
+        with moment():
+            plans.submit(plan, actor=leader)
         plan_id = plan.id
     if stage == "submitted":
         return
-    with tenant_scope(supervisor.tenant_id):
+    with tenant_scope(supervisor.tenant_id), moment():
         plans.review(plan_id, actor=supervisor, accept=stage != "returned", comment=comment)
     if stage == "published":
-        with tenant_scope(tenant.id):
+        with tenant_scope(tenant.id), moment():
             plans.publish(plans.get_plan(plan_id), actor=leader)
 
 

@@ -786,7 +786,20 @@ NEXT_YEAR_PLANS = {
 }
 
 
-def plan_title(department_name: str, year: int) -> str:
+#: When each department submitted this year's plans (month, day; ``None``: not submitted): the
+#: year's plan (``None`` key) due 15 January, the half-year plans of the non-market fields (1, 2)
+#: due 15 January and 15 June (seed 001). Some on time, some late, one missing: the supervisor's
+#: dashboard, the assessment and a notice of criticism have something to show.
+PLAN_SUBMITTED = {
+    "SCJ": {None: (1, 10), 1: (1, 10), 2: (6, 12)},
+    "YJJ": {None: (1, 14), 1: (1, 14), 2: (6, 20)},
+    "SWJ": {None: (2, 3), 1: (2, 3), 2: None},
+}
+
+
+def plan_title(department_name: str, year: int, half: int | None = None) -> str:
+    if half:
+        return f"杭州市{department_name}{year}年{'上' if half == 1 else '下'}半年非市场监管领域抽查工作计划"
     return f"杭州市{department_name}{year}年度行政执法检查计划"
 
 

@@ -40,7 +40,8 @@ VISIT_STATUS = {
 DUE_FLAG = {"overdue": _l("Overdue"), "due_soon": _l("Due soon")}
 #: 文书: the kinds of document the platform writes.
 NOTICE_KIND = {"inspection": _l("Inspection notice"), "assignment": _l("Assignment notice"),
-               "announcement": _l("Result announcement"), "transfer": _l("Transfer letter")}
+               "announcement": _l("Result announcement"), "transfer": _l("Transfer letter"),
+               "criticism": _l("Notice of criticism")}
 #: An export batch to the credit system (导出批次): waiting for delivery, delivered, failed.
 EXPORT_BATCH_STATUS = {"pending": _l("Waiting for delivery"), "delivered": _l("Delivered"),
                        "failed": _l("Delivery failed, to be tried again")}

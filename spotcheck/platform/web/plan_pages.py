@@ -60,7 +60,8 @@ def _render_detail(plan, line_form=None, status=200):
         (str(i.id), f"{i.code} {i.name}" + (f" ({_('in the plan: saving changes it')})" if i.id in in_plan else ""))
         for i in published]
     return render_template("plans/detail.html", plan=plan, line_form=line_form, action_form=EmptyForm(),
-                           actions=services.PLAN_ACTIONS.allowed(plan, _user())), status
+                           actions=services.PLAN_ACTIONS.allowed(plan, _user()),
+                           reviews=services.reviews_of(plan)), status
 
 
 @bp.route("/<int:plan_id>/items", methods=["POST"])
@@ -124,6 +125,18 @@ def _render_review(forms: dict, status=200):
     names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
     rows = [(plan, names.get(plan.tenant_id, ""), forms.get(plan.id) or ReviewForm(formdata=None)) for plan in plans]
     return render_template("plans/review.html", rows=rows), status
+
+
+@bp.route("/review/archive")
+@requires(Permission.PLANS_REVIEW)
+def review_archive():
+    """备案审核记录: every decision on a submitted plan, with its comment and the plan as it was."""
+    raw_year = request.args.get("year", "").strip()
+    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
+    decision = request.args.get("decision") if request.args.get("decision") in ("filed", "returned") else None
+    rows = services.reviews(_user(), year=year, decision=decision)
+    names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
+    return render_template("plans/archive.html", rows=rows, names=names, year=year, decision=decision)
 
 
 @bp.route("/review/<int:plan_id>", methods=["POST"])

@@ -24,6 +24,7 @@ class NoticeKind(str, enum.Enum):
     assignment = "assignment"  # 检查任务派遣通知: to an inspector, one per campaign and inspector
     announcement = "announcement"  # 检查结果公告: a campaign's published results
     transfer = "transfer"  # 移送函: to the department a problem is transferred to
+    criticism = "criticism"  # 通报: the justice bureau's notice of criticism, to a department named in it
 
 
 class Notice(SharedWithReceiver, db.Model):
@@ -44,6 +45,7 @@ class Notice(SharedWithReceiver, db.Model):
     visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit.id"), index=True)
     inspector_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspector.id"), index=True)
     follow_up_id: Mapped[int | None] = mapped_column(sa.ForeignKey("follow_up.id"), index=True)
+    criticism_id: Mapped[int | None] = mapped_column(sa.ForeignKey("criticism.id"))
     storage_key: Mapped[str] = mapped_column(sa.String(120))
     size: Mapped[int] = mapped_column()
     sha256: Mapped[str] = mapped_column(sa.String(64))

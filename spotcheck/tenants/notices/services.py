@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, storage
 from spotcheck.core.clock import today
-from spotcheck.core.commands import command
+from spotcheck.core.commands import command, in_command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.policy import Permission, has_permission
@@ -40,9 +40,10 @@ from spotcheck.tenants.results.rules import membership
 
 #: The word of a document number (文号) per kind: 市监检通〔2026〕3号.
 NUMBER_WORDS = {NoticeKind.inspection: "检通", NoticeKind.assignment: "派", NoticeKind.announcement: "检公",
-                NoticeKind.transfer: "移"}
+                NoticeKind.transfer: "移", NoticeKind.criticism: "通"}
 TITLES = {NoticeKind.inspection: "检查通知书", NoticeKind.assignment: "检查任务派遣通知",
-          NoticeKind.announcement: "检查结果公告", NoticeKind.transfer: "移送函"}
+          NoticeKind.announcement: "检查结果公告", NoticeKind.transfer: "移送函",
+          NoticeKind.criticism: "通报"}
 AREA = "notices"
 
 
@@ -325,6 +326,9 @@ def readable(notice: Notice, reader) -> bool:
     assignment notice and the notices of the visits they are on; the receiving department's people
     who acknowledge transfers, its transfer letter."""
     tenant_id = getattr(reader, "tenant_id", None)
+    if notice.kind == NoticeKind.criticism:  # 通报: the bureau's staff, and the leaders of the department named
+        return (tenant_id in (notice.tenant_id, notice.receiver_tenant_id)
+                and has_permission(reader, Permission.SUPERVISION_VIEW))
     if notice.receiver_tenant_id is not None and tenant_id == notice.receiver_tenant_id:
         return has_permission(reader, Permission.TRANSFERS_RECEIVE)
     if tenant_id != notice.tenant_id:
@@ -343,3 +347,50 @@ def readable(notice: Notice, reader) -> bool:
 
 def notice_file(notice: Notice) -> bytes:
     return storage.read(notice.storage_key)
+
+
+def write_criticism(issuer: Tenant, *, subject: str, title: str, opening: list[str], findings: list[dict],
+                    closing: list[str], contact: str, link: str) -> tuple[str, list[Notice]]:
+    """A notice of criticism (通报) of ``issuer`` (the justice bureau): one document with one number,
+    a copy shared with each department named in ``findings`` (``{tenant_id, name, reasons}``), and
+    its leaders told in their inbox (and by e-mail). Called inside the approving command; returns
+    the number and the copies."""
+    if not in_command():
+        raise RuntimeError("a notice of criticism is written by a command")
+    number = _numberer(issuer, NoticeKind.criticism)()
+    data = documents.pdf("criticism", issuer=issuer.name, number=number, title=title,
+                         dated=documents.chinese_date(today()), opening=opening, findings=findings,
+                         closing=closing, contact=contact)
+    stored = storage.save_bytes(data, area=AREA, tenant_id=issuer.id, suffix=".pdf")
+    copies = []
+    for finding in findings:
+        notice = Notice(kind=NoticeKind.criticism, subject=f"{subject}:t{finding['tenant_id']}", number=number,
+                        title=title, storage_key=stored.key, size=stored.size, sha256=stored.sha256,
+                        receiver_tenant_id=finding["tenant_id"])
+        db.session.add(notice)
+        copies.append(notice)
+    db.session.flush()
+    for notice, finding in zip(copies, findings):
+        with tenant_scope(finding["tenant_id"]):  # the department's leaders, in its own inboxes
+            for user in db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id)):
+                if has_permission(user, Permission.SUPERVISION_VIEW):
+                    delivery.deliver(user, purpose=f"{subject}:notice", notice=notice, link=link,
+                                     subject=f"通报：{issuer.name} {number}",
+                                     body=f"{issuer.name}印发《{title}》，{finding['name']}被通报："
+                                          + "；".join(reason["text"] for reason in finding["reasons"]) + "。")
+            db.session.flush()
+    return number, copies
+
+
+def criticisms_received(reader) -> list[Notice]:
+    """The notices of criticism the reader's department received, newest first."""
+    rows = db.session.scalars(sa.select(Notice).where(Notice.kind == NoticeKind.criticism,
+                                                      Notice.receiver_tenant_id == getattr(reader, "tenant_id", None))
+                              .order_by(Notice.id.desc()))
+    return [notice for notice in rows if readable(notice, reader)]
+
+
+def criticism_copies(criticism_id: int) -> list[Notice]:
+    """The copies of an approved notice of criticism, one per department named (the bureau's rows)."""
+    return list(db.session.scalars(sa.select(Notice).where(Notice.kind == NoticeKind.criticism,
+                                                           Notice.criticism_id == criticism_id).order_by(Notice.id)))

@@ -60,3 +60,25 @@ class PlanItem(TenantOwned, db.Model):
 
     plan: Mapped[Plan] = relationship(back_populates="lines")
     item: Mapped[Item] = relationship(lazy="joined")
+
+
+class PlanReview(TenantOwned, db.Model):
+    """One decision on a submitted plan (备案 or 退回), kept for good: the department's row (its
+    plan's tenant), written by the supervisor through the cross-department path. The plan itself
+    changes afterwards; this keeps what was filed or returned, when, by whom and why."""
+
+    __tablename__ = "plan_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plan.id"), index=True)
+    year: Mapped[int] = mapped_column()
+    half: Mapped[int | None] = mapped_column()
+    plan_title: Mapped[str] = mapped_column(sa.String(200))
+    decision: Mapped[str] = mapped_column(sa.String(16))  # filed / returned
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: What was decided on: the plan's items with their ratio, frequency, months and methods.
+    lines: Mapped[list] = mapped_column(sa.JSON, default=list)
+    reviewer_tenant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tenant.id"))
+    reviewer_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    reviewed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)

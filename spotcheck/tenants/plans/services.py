@@ -8,13 +8,13 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.commands import command
-from spotcheck.core.policy import Permission
+from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.clock import now
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db, is_row_id
 from spotcheck.tenants import reference
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
+from spotcheck.tenants.plans.models import Plan, PlanItem, PlanReview, PlanStatus
 from spotcheck.core.scoping import cross_tenant
 
 EDITABLE = (PlanStatus.draft, PlanStatus.returned)
@@ -146,11 +146,38 @@ def review(plan_id: int, *, accept: bool, comment: str, actor) -> Plan:
             plan.status, plan.filed_at, plan.filed_by_name = PlanStatus.filed, now(), supervisor.display_name
         else:
             plan.status = PlanStatus.returned
+        db.session.add(PlanReview(
+            tenant_id=plan.tenant_id, plan_id=plan.id, year=plan.year, half=plan.half, plan_title=plan.title,
+            decision="filed" if accept else "returned", comment=comment, submitted_at=plan.submitted_at,
+            lines=[{"code": line.item.code, "name": line.item.name, "ratio_bp": line.ratio_bp,
+                    "frequency": line.frequency, "months": list(line.months or ()), "methods": list(line.methods or ())}
+                   for line in plan.lines],
+            reviewer_tenant_id=supervisor.tenant_id, reviewer_name=supervisor.display_name, reviewed_at=now()))
         audit.record("plan.filed" if accept else "plan.returned", "plan", plan.id, actor=supervisor,
                      tenant_id=plan.tenant_id, details={"comment": comment})
         db.session.flush()
         _ = [line.item.name for line in plan.lines]  # load while visible, for the answer
     return plan
+
+
+def reviews(reader, *, year: int | None = None, decision: str | None = None, limit: int = 200) -> list[PlanReview]:
+    """The filing archive (备案审核记录), newest first: every department's decisions for a
+    supervisor (cross-department read), the department's own for anyone else who reads plans."""
+    query = sa.select(PlanReview).order_by(PlanReview.reviewed_at.desc(), PlanReview.id.desc()).limit(limit)
+    if year is not None:
+        query = query.where(PlanReview.year == year)
+    if decision in ("filed", "returned"):
+        query = query.where(PlanReview.decision == decision)
+    if has_permission(reader, Permission.PLANS_REVIEW):
+        with cross_tenant(reader, "the filing archive"):
+            return list(db.session.scalars(query))
+    return list(db.session.scalars(query))
+
+
+def reviews_of(plan: Plan) -> list[PlanReview]:
+    """The decisions on one plan (in the plan's own scope or a cross-department one), oldest first."""
+    return list(db.session.scalars(sa.select(PlanReview).where(PlanReview.plan_id == plan.id)
+                                   .order_by(PlanReview.reviewed_at, PlanReview.id)))
 
 
 @command(Permission.CAMPAIGNS_APPROVE)

@@ -1,0 +1,96 @@
+"""What each supervision figure means (指标口径): the one statement of every figure's name,
+unit and definition. The dashboard's headers and tooltips, the drill-down pages, the tables and
+``docs/supervision.md`` (written from here by ``spotcheck supervision docs``) all read it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: The coverage targets (抽查事项覆盖率): ≥ 70 % of a department's market-regulation inspection
+#: items and ≥ 50 % of its other inspection items under random checking (DESIGN, from the
+#: State Council's requirement the seeds implement).
+COVERAGE_TARGETS = {"market": 70, "other": 50}
+#: Results are published within 20 working days of their approval (seed 000).
+PUBLISH_WORKING_DAYS = 20
+#: Plan filing deadlines (seed 001, items 3 and 8): the year's plan by 15 January; the half-year
+#: plans of the non-market fields by 15 January (first half) and 15 June (second half).
+FILING_DEADLINES = {None: (1, 15), 1: (1, 15), 2: (6, 15)}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str  # the header on the dashboard and in the tables
+    unit: str
+    definition: str  # the written definition (tooltip, drill-down page, docs)
+    section: str
+
+
+SECTIONS = {
+    "basics": "一单两库一细则",
+    "plans": "检查计划备案",
+    "coverage": "随机抽查事项覆盖率",
+    "work": "抽查工作",
+    "publication": "结果公示",
+    "joint": "联合抽查",
+}
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("items", "随机抽查事项", "项", "本部门已公布的检查事项中纳入随机抽查的项数（随机抽查事项清单，“一单”）。"
+           "草稿和已停用的事项不计。", "basics"),
+    Figure("entries", "检查对象名录库", "户", "本部门检查对象名录库的条目数（“两库”之一）。", "basics"),
+    Figure("inspectors", "执法检查人员名录库", "人", "本部门执法检查人员名录库中在册（未停用）的人数（“两库”之一）。", "basics"),
+    Figure("rules", "实施细则", "", "本部门“双随机、一公开”实施细则是否已在门户网站公布（“一细则”）。", "basics"),
+    Figure("basics", "一单两库一细则", "", "随机抽查事项清单已公布、两库均有条目、实施细则已公布，四项齐备为“齐备”。", "basics"),
+    Figure("plan_year", "年度检查计划", "", "统计期所在年度的《年度行政执法检查计划表》：于1月15日前（含）报备为“按时报备”，"
+           "之后报备为“逾期报备”，截止日已过仍未报备为“未报备”，截止日未到且未报备为“未到期”。以报备（提交司法局）时间为准，"
+           "北京时间。", "plans"),
+    Figure("plan_half", "非市场监管领域半年计划", "", "有其他（非市场监管）领域检查事项的部门，每半年报备《非市场监管领域抽查工作计划表》："
+           "上半年于1月15日前、下半年于6月15日前。统计期涉及的各半年分别判断，口径同年度计划；无其他领域事项的部门不要求。", "plans"),
+    Figure("coverage_market", "市场监管领域覆盖率", "%", "已公布的市场监管领域检查事项中纳入随机抽查的比例（纳入随机抽查的项数 ÷ "
+           "市场监管领域检查事项总数），目标不低于70%。没有该领域事项的部门不计。为当前事项清单的状况，不随统计期变化。", "coverage"),
+    Figure("coverage_other", "其他领域覆盖率", "%", "已公布的其他（非市场监管）领域检查事项中纳入随机抽查的比例，目标不低于50%。"
+           "没有该领域事项的部门不计。为当前事项清单的状况。", "coverage"),
+    Figure("campaigns", "抽查任务", "次", "检查期开始日在统计期内、已批准的抽查任务数（本部门的任务，含参加联合抽查的本部门部分；"
+           "牵头部门的联合抽查本身计入“联合抽查”）。", "work"),
+    Figure("draws", "随机抽取", "次", "统计期内在平台上完成的随机抽取次数（抽取检查对象、抽取执法检查人员各计一次），"
+           "每次均有可独立验证的抽取证明。", "work"),
+    Figure("checked", "已检查户次", "户次", "检查日期在统计期内、检查结果已报送（待审核、待公示或已公示）的检查户次。", "work"),
+    Figure("problems", "发现问题户次", "户次", "“已检查户次”中至少一个检查事项的结果类别为发现问题的户次。", "work"),
+    Figure("follow_ups_open", "后续处置未办结", "件", "统计期结束时（当前统计期为今天）已开启、尚未办结的后续处置"
+           "（责令改正、立案、移送、移送公安）件数。", "work"),
+    Figure("publish_due", "应公示户次", "户次", "公示期限（审核通过后20个工作日，按国家法定节假日和调休计算）在统计期内且已到期的检查户次。", "publication"),
+    Figure("published_on_time", "按时公示户次", "户次", "“应公示户次”中在公示期限当日或之前公示的户次。", "publication"),
+    Figure("on_time_rate", "按时公示率", "%", "按时公示户次 ÷ 应公示户次；没有应公示户次时不计。", "publication"),
+    Figure("published_late", "逾期公示户次", "户次", "“应公示户次”中超过公示期限才公示或至今仍未公示的户次。", "publication"),
+    Figure("reports_overdue", "逾期未报送结果", "户次", "检查结果报送期限（已录入检查日期的按检查日期计算的报送期限，尚未录入的为抽查任务检查期的最后一天）"
+           "在统计期内且已过、结果仍未报送（待检查、录入中或已退回）的检查户次。", "publication"),
+    Figure("joint", "联合抽查", "次", "检查期开始日在统计期内、本部门牵头或参加的联合抽查次数。", "joint"),
+    Figure("visits_saved", "减少检查户次", "户次", "本部门牵头的联合抽查中，分别抽查预计户次减去实际检查户次（“进一次门、查多项事”"
+           "减少的上门次数），按各次联合抽查四舍五入后相加。", "joint"),
+)
+BY_KEY = {figure.key: figure for figure in FIGURES}
+
+#: The statuses of a plan deadline, in words.
+FILING_STATUS = {"on_time": "按时报备", "late": "逾期报备", "missing": "未报备", "pending": "未到期",
+                 "not_required": "不要求"}
+
+
+def markdown() -> str:
+    """The definitions as the page ``docs/supervision.md`` (generated; a test keeps it current)."""
+    lines = ["# 监督统计指标口径（supervision figures）", "",
+             "Generated from `spotcheck/tenants/supervision/definitions.py` by `spotcheck supervision docs`; "
+             "do not edit by hand. The dashboard's tooltips and drill-down pages show the same text.", "",
+             f"- 覆盖率目标：市场监管领域不低于{COVERAGE_TARGETS['market']}%，其他领域不低于{COVERAGE_TARGETS['other']}%。",
+             f"- 公示期限：审核通过后{PUBLISH_WORKING_DAYS}个工作日。",
+             "- 计划报备截止：年度计划1月15日；非市场监管领域半年计划1月15日（上半年）、6月15日（下半年）。",
+             "- 统计期：季度、半年或年度，按北京时间的日期划分。", ""]
+    for section, title in SECTIONS.items():
+        lines += [f"## {title}", "", "| 指标 | 单位 | 口径 |", "|---|---|---|"]
+        lines += [f"| {f.label} | {f.unit or '—'} | {f.definition} |" for f in FIGURES if f.section == section]
+        lines.append("")
+    from spotcheck.tenants.supervision.assessment import DEDUCTIONS
+    lines += ["## 考核扣分项（默认值，司法局可调整）", "", "| 扣分项 | 每次扣分 | 最多扣分 | 口径 |", "|---|---:|---:|---|"]
+    lines += [f"| {d.label} | {d.points:g} | {d.cap:g} | {d.definition} |" for d in DEDUCTIONS]
+    lines.append("")
+    return "\n".join(lines)

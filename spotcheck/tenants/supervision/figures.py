@@ -1,0 +1,413 @@
+"""The supervision figures of each department for a period (监督统计), as
+:mod:`~spotcheck.tenants.supervision.definitions` defines them.
+
+Every figure is one aggregate query grouped by department, run in the database over whatever the
+current scope shows: every department inside :func:`~spotcheck.tenants.supervision.access.reading`
+(the justice bureau), one's own department otherwise (a department leader). :func:`rows_of` gives
+the rows a figure counts (the drill-down), through the same conditions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from spotcheck.core.clock import local, today
+from spotcheck.core.database import db
+from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.plans.models import Plan
+from spotcheck.tenants.results.categories import CategoryChoice
+from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit, VisitStatus
+from spotcheck.tenants.rules.models import RulesDocument
+from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_DEADLINES
+from spotcheck.tenants.supervision.periods import BEIJING, Period
+
+#: A result has been reported (报送): what "checked" counts.
+REPORTED = (VisitStatus.submitted, VisitStatus.approved, VisitStatus.published)
+#: A result not reported yet (what an overdue report counts).
+UNREPORTED = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returned)
+
+
+@dataclass
+class Filing:
+    """One plan deadline of a department: which plan (``half`` None for the year's), its
+    deadline, when it was submitted, and the status (:data:`definitions.FILING_STATUS`)."""
+
+    half: int | None
+    deadline: date
+    status: str
+    plan_id: int | None = None
+    submitted_on: date | None = None
+
+
+@dataclass
+class Status:
+    """One department's figures for the period (the keys of :data:`definitions.FIGURES`)."""
+
+    tenant_id: int
+    name: str
+    code: str
+    items: int = 0
+    entries: int = 0
+    inspectors: int = 0
+    rules: bool = False
+    market_items: int = 0
+    market_random: int = 0
+    other_items: int = 0
+    other_random: int = 0
+    plan_year: Filing | None = None
+    plan_half: list[Filing] = field(default_factory=list)
+    campaigns: int = 0
+    draws: int = 0
+    checked: int = 0
+    problems: int = 0
+    follow_ups_open: int = 0
+    publish_due: int = 0
+    published_on_time: int = 0
+    published_late: int = 0
+    reports_overdue: int = 0
+    joint: int = 0
+    visits_saved: int = 0
+
+    @property
+    def basics(self) -> bool:
+        return bool(self.items and self.entries and self.inspectors and self.rules)
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return None if not whole else round(100.0 * part / whole, 1)
+
+    @property
+    def coverage_market(self) -> float | None:
+        return self._rate(self.market_random, self.market_items)
+
+    @property
+    def coverage_other(self) -> float | None:
+        return self._rate(self.other_random, self.other_items)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self._rate(self.published_on_time, self.publish_due)
+
+    def below_target(self, field_code: str) -> bool:
+        value = getattr(self, f"coverage_{field_code}")
+        return value is not None and value < COVERAGE_TARGETS[field_code]
+
+    @property
+    def filings(self) -> list[Filing]:
+        return ([self.plan_year] if self.plan_year else []) + list(self.plan_half)
+
+
+# --- the conditions (one place each, for the figure and its drill-down) ------------------------
+
+
+def _between(column, period: Period):
+    return sa.and_(column >= period.start, column <= period.end)
+
+
+def _moment_between(column, period: Period):
+    return sa.and_(column >= period.since, column < period.until)
+
+
+def _as_of(period: Period) -> date:
+    """The day the period's "so far" figures are read at: its end, or today while it runs."""
+    return min(period.end, today())
+
+
+def _campaigns(period: Period):
+    return sa.and_(Campaign.joint.is_(False), Campaign.status != CampaignStatus.draft,
+                   _between(Campaign.window_start, period))
+
+
+def _draws(period: Period):
+    return sa.and_(Draw.drawn_at.is_not(None), _moment_between(Draw.drawn_at, period))
+
+
+def _checked(period: Period):
+    return sa.and_(Visit.status.in_(REPORTED), _between(Visit.checked_on, period))
+
+
+def _problem_visits():
+    """The visits with a problem category (standard problem codes, or a department's own)."""
+    own = sa.exists().where(CategoryChoice.tenant_id == ResultCategory.tenant_id,
+                            CategoryChoice.code == ResultCategory.code, CategoryChoice.problem.is_(True))
+    return (sa.select(ItemResult.visit_id).join(ResultCategory, ResultCategory.item_result_id == ItemResult.id)
+            .where(sa.or_(ResultCategory.code.in_(sorted(reference.RESULT_PROBLEM_CATEGORIES)), own)))
+
+
+def _problems(period: Period):
+    return sa.and_(_checked(period), Visit.id.in_(_problem_visits()))
+
+
+def _follow_ups_open(period: Period):
+    day = _as_of(period)
+    return sa.and_(FollowUp.opened_on <= day, sa.or_(FollowUp.closed_on.is_(None), FollowUp.closed_on > day))
+
+
+def _publish_due(period: Period):
+    return sa.and_(Visit.publish_due.is_not(None), Visit.publish_due >= period.start,
+                   Visit.publish_due <= period.end, Visit.publish_due < today())
+
+
+def _published_by_due():
+    """Published no later than the end of its due day (Beijing)."""
+    return sa.and_(Visit.published_at.is_not(None), sa.func.date(Visit.published_at) <= Visit.publish_due)
+
+
+def _published_late(period: Period):
+    return sa.and_(_publish_due(period), sa.not_(_published_by_due()))
+
+
+def _report_due():
+    """A visit's report deadline: its own (from the day checked), else its campaign's last day."""
+    own = aliased(Campaign)
+    window_end = sa.select(own.window_end).where(own.id == Visit.campaign_id).correlate(Visit).scalar_subquery()
+    return sa.func.coalesce(Visit.report_due, window_end)
+
+
+def _reports_overdue(period: Period):
+    due = _report_due()
+    return sa.and_(Visit.status.in_(UNREPORTED), _between(due, period), due < today())
+
+
+def _joint_of(period: Period):
+    """The joint campaigns (ids) a department led or took part in, by department."""
+    led = sa.select(Campaign.tenant_id, Campaign.id.label("joint")).where(
+        Campaign.joint.is_(True), Campaign.status != CampaignStatus.draft, _between(Campaign.window_start, period))
+    part = sa.select(Campaign.tenant_id, Campaign.joint_id.label("joint")).where(
+        Campaign.joint_id.is_not(None), Campaign.status != CampaignStatus.draft, _between(Campaign.window_start, period))
+    return sa.union(led, part).subquery()
+
+
+# --- the figures --------------------------------------------------------------------------------
+
+
+def _count(model, condition=None, *, distinct=None) -> dict[int, int]:
+    counted = sa.func.count(sa.distinct(distinct)) if distinct is not None else sa.func.count()
+    query = sa.select(model.tenant_id, counted).group_by(model.tenant_id)
+    if condition is not None:
+        query = query.where(condition)
+    return {tenant_id: n for tenant_id, n in db.session.execute(query)}
+
+
+def departments(tenant_ids=None) -> list[Tenant]:
+    query = sa.select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.kind, Tenant.code)
+    if tenant_ids is not None:
+        query = query.where(Tenant.id.in_(list(tenant_ids)))
+    return list(db.session.scalars(query))
+
+
+def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
+    """The figures of ``tenants`` for ``period``, read in the current scope (a department the
+    scope does not show gets zeros; :mod:`access` makes sure that is never the case)."""
+    statuses = {t.id: Status(tenant_id=t.id, name=t.name, code=t.code) for t in tenants}
+
+    def put(name: str, counts: dict[int, int]) -> None:
+        for tenant_id, value in counts.items():
+            if tenant_id in statuses:
+                setattr(statuses[tenant_id], name, value)
+
+    published_item = sa.and_(Item.status == ItemStatus.published)
+    put("items", _count(Item, sa.and_(published_item, Item.random_check.is_(True))))
+    put("market_items", _count(Item, sa.and_(published_item, Item.field == "market")))
+    put("market_random", _count(Item, sa.and_(published_item, Item.field == "market", Item.random_check.is_(True))))
+    put("other_items", _count(Item, sa.and_(published_item, Item.field != "market")))
+    put("other_random", _count(Item, sa.and_(published_item, Item.field != "market", Item.random_check.is_(True))))
+    put("entries", _count(DirectoryEntry))
+    put("inspectors", _count(Inspector, Inspector.active.is_(True)))
+    put("rules", {tenant_id: True for tenant_id in db.session.scalars(
+        sa.select(RulesDocument.tenant_id).where(RulesDocument.published.is_(True)))})
+    put("campaigns", _count(Campaign, _campaigns(period)))
+    put("draws", _count(Draw, _draws(period)))
+    put("checked", _count(Visit, _checked(period)))
+    put("problems", _count(Visit, _problems(period)))
+    put("follow_ups_open", _count(FollowUp, _follow_ups_open(period)))
+    put("publish_due", _count(Visit, _publish_due(period)))
+    put("published_on_time", _count(Visit, sa.and_(_publish_due(period), _published_by_due())))
+    put("published_late", _count(Visit, _published_late(period)))
+    put("reports_overdue", _count(Visit, _reports_overdue(period)))
+    joint = _joint_of(period)
+    put("joint", dict(db.session.execute(sa.select(joint.c.tenant_id, sa.func.count(sa.distinct(joint.c.joint)))
+                                         .group_by(joint.c.tenant_id)).all()))
+    put("visits_saved", _visits_saved(period))
+    _filings(period, statuses)
+    return [statuses[t.id] for t in tenants]
+
+
+def _visits_saved(period: Period) -> dict[int, int]:
+    from spotcheck.tenants.joint.statistics import campaign_figures
+
+    saved: dict[int, int] = {}
+    for campaign in db.session.scalars(sa.select(Campaign).where(
+            Campaign.joint.is_(True), Campaign.status != CampaignStatus.draft, _between(Campaign.window_start, period))):
+        row = campaign_figures(campaign)
+        saved[campaign.tenant_id] = saved.get(campaign.tenant_id, 0) + (row.saved or 0)
+    return saved
+
+
+def deadline_of(year: int, half: int | None) -> date:
+    month, day = FILING_DEADLINES[half]
+    return date(year, month, day)
+
+
+def submitted_on(moment: datetime | None) -> date | None:
+    return None if moment is None else local(moment).astimezone(BEIJING).date()
+
+
+def filing(year: int, half: int | None, plan: Plan | None) -> Filing:
+    """The status of one plan deadline."""
+    deadline = deadline_of(year, half)
+    day = submitted_on(plan.submitted_at) if plan is not None else None
+    if day is not None:
+        status = "on_time" if day <= deadline else "late"
+    else:
+        status = "missing" if today() > deadline else "pending"
+    return Filing(half=half, deadline=deadline, status=status, plan_id=plan.id if plan else None, submitted_on=day)
+
+
+def _filings(period: Period, statuses: dict[int, Status]) -> None:
+    plans: dict[tuple[int, int | None], Plan] = {}
+    for plan in db.session.scalars(sa.select(Plan).where(Plan.year == period.year)):
+        plans[(plan.tenant_id, plan.half)] = plan
+    for status in statuses.values():
+        status.plan_year = filing(period.year, None, plans.get((status.tenant_id, None)))
+        if status.other_items:
+            status.plan_half = [filing(period.year, half, plans.get((status.tenant_id, half)))
+                                for half in period.halves]
+
+
+# --- drill-down ------------------------------------------------------------------------------
+
+
+@dataclass
+class Rows:
+    """The rows a figure counts: column headers, the rows (as lists of cells) and how many there are."""
+
+    columns: list[str]
+    rows: list[list]
+    total: int
+
+
+VISIT_COLUMNS = ["抽查任务", "检查对象", "检查日期", "状态", "报送期限", "公示期限", "公示时间"]
+STATUS_WORDS = {"assigned": "待检查", "drafting": "录入中", "submitted": "待审核", "returned": "已退回",
+                "approved": "待公示", "published": "已公示"}
+
+
+def _visit_rows(condition, limit: int) -> Rows:
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(condition)) or 0
+    query = (sa.select(Campaign.code, Entity.name, Visit.checked_on, Visit.status, Visit.report_due, Visit.publish_due,
+                       Visit.published_at)
+             .join(Campaign, Campaign.id == Visit.campaign_id).join(Entity, Entity.id == Visit.entity_id)
+             .where(condition).order_by(Visit.publish_due, Visit.id).limit(limit))
+    rows = [[code, entity, checked, STATUS_WORDS.get(getattr(state, "value", state), state), report_due, publish_due,
+             local(published).strftime("%Y-%m-%d %H:%M") if published else ""]
+            for code, entity, checked, state, report_due, publish_due, published in db.session.execute(query)]
+    return Rows(VISIT_COLUMNS, rows, total)
+
+
+def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
+    """The rows behind figure ``key`` of one department (at most ``limit``; ``total`` says how many)."""
+    from spotcheck.tenants.supervision.definitions import FILING_STATUS
+
+    mine = lambda model: model.tenant_id == tenant_id  # noqa: E731
+    if key in ("checked", "problems", "publish_due", "published_on_time", "on_time_rate", "published_late",
+               "reports_overdue"):
+        condition = {"checked": _checked(period), "problems": _problems(period), "publish_due": _publish_due(period),
+                     "on_time_rate": _publish_due(period), "published_late": _published_late(period),
+                     "published_on_time": sa.and_(_publish_due(period), _published_by_due()),
+                     "reports_overdue": _reports_overdue(period)}[key]
+        return _visit_rows(sa.and_(mine(Visit), condition), limit)
+    if key in ("items", "coverage_market", "coverage_other", "basics"):
+        condition = sa.and_(mine(Item), Item.status == ItemStatus.published)
+        if key == "items":
+            condition = sa.and_(condition, Item.random_check.is_(True))
+        elif key == "coverage_market":
+            condition = sa.and_(condition, Item.field == "market")
+        elif key == "coverage_other":
+            condition = sa.and_(condition, Item.field != "market")
+        items = list(db.session.scalars(sa.select(Item).where(condition).order_by(Item.code)))
+        return Rows(["事项编码", "事项名称", "领域", "纳入随机抽查"],
+                    [[i.code, i.name, "市场监管" if i.field == "market" else "其他", "是" if i.random_check else "否"]
+                     for i in items[:limit]], len(items))
+    if key == "entries":
+        condition = mine(DirectoryEntry)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(DirectoryEntry).where(condition)) or 0
+        rows = db.session.execute(sa.select(Entity.code, Entity.name, DirectoryEntry.category, DirectoryEntry.risk)
+                                  .join(Entity, Entity.id == DirectoryEntry.entity_id).where(condition)
+                                  .order_by(DirectoryEntry.id).limit(limit)).all()
+        return Rows(["统一社会信用代码", "名称", "监管类别", "风险等级"], [list(r) for r in rows], total)
+    if key == "inspectors":
+        condition = sa.and_(mine(Inspector), Inspector.active.is_(True))
+        found = list(db.session.scalars(sa.select(Inspector).where(condition).order_by(Inspector.id)))
+        return Rows(["姓名", "执法机构", "执法证编号"], [[i.name, i.agency, i.cert_no] for i in found[:limit]], len(found))
+    if key == "rules":
+        docs = list(db.session.scalars(sa.select(RulesDocument).where(mine(RulesDocument))))
+        return Rows(["实施细则", "是否公布", "公布时间"],
+                    [[d.published_title or d.title, "是" if d.published else "否",
+                      local(d.published_at).strftime("%Y-%m-%d") if d.published_at else ""] for d in docs], len(docs))
+    if key in ("plan_year", "plan_half"):
+        query = sa.select(Plan).where(mine(Plan), Plan.year == period.year)
+        query = query.where(Plan.half.is_(None) if key == "plan_year" else Plan.half.is_not(None))
+        plans = {plan.half: plan for plan in db.session.scalars(query)}
+        halves = [None] if key == "plan_year" else list(period.halves)
+        rows = []
+        for half in halves:
+            found = filing(period.year, half, plans.get(half))
+            plan = plans.get(half)
+            rows.append([plan.title if plan else "（无）", {None: "全年", 1: "上半年", 2: "下半年"}[half],
+                         found.deadline, found.submitted_on or "", FILING_STATUS[found.status],
+                         plan.comment if plan else ""])
+        return Rows(["计划", "期间", "报备截止", "报备日期", "状态", "司法局意见"], rows, len(rows))
+    if key == "campaigns":
+        found = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), _campaigns(period))
+                                        .order_by(Campaign.window_start, Campaign.id)))
+        return Rows(["编号", "名称", "检查期", "状态"],
+                    [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", c.status.value] for c in found[:limit]],
+                    len(found))
+    if key == "draws":
+        rows = db.session.execute(sa.select(Campaign.code, Campaign.title, Draw.kind, Draw.drawn_at, Draw.seed)
+                                  .join(Campaign, Campaign.id == Draw.campaign_id)
+                                  .where(mine(Draw), _draws(period)).order_by(Draw.drawn_at)).all()
+        return Rows(["抽查任务", "名称", "抽取", "抽取时间", "随机种子"],
+                    [[code, title, "检查对象" if getattr(kind, "value", kind) == "targets" else "执法检查人员",
+                      local(at).strftime("%Y-%m-%d %H:%M"), (seed or "")[:16] + "…"]
+                     for code, title, kind, at, seed in rows[:limit]], len(rows))
+    if key == "follow_ups_open":
+        condition = sa.and_(mine(FollowUp), _follow_ups_open(period))
+        rows = db.session.execute(sa.select(Campaign.code, Entity.name, FollowUp.kind, FollowUp.opened_on,
+                                            FollowUp.deadline)
+                                  .join(Visit, Visit.id == FollowUp.visit_id)
+                                  .join(Campaign, Campaign.id == Visit.campaign_id)
+                                  .join(Entity, Entity.id == Visit.entity_id)
+                                  .where(condition).order_by(FollowUp.opened_on)).all()
+        kinds = {"rectification": "责令改正", "case": "立案", "transfer": "移送", "police": "移送公安"}
+        return Rows(["抽查任务", "检查对象", "处置方式", "开启日期", "改正期限"],
+                    [[code, entity, kinds.get(getattr(kind, "value", kind), kind), opened, deadline or ""]
+                     for code, entity, kind, opened, deadline in rows[:limit]], len(rows))
+    if key in ("joint", "visits_saved"):
+        from spotcheck.tenants.joint.statistics import campaign_figures
+
+        joint = _joint_of(period)
+        ids = list(db.session.scalars(sa.select(joint.c.joint).where(joint.c.tenant_id == tenant_id)))
+        query = sa.select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.window_start)
+        if key == "visits_saved":
+            query = query.where(Campaign.tenant_id == tenant_id)
+        rows = []
+        for campaign in db.session.scalars(query):
+            figures = campaign_figures(campaign)
+            rows.append([campaign.code, campaign.title, figures.departments, figures.visits, figures.checks,
+                         figures.separate, figures.saved])
+        return Rows(["编号", "名称", "参与部门", "实际检查户次", "各部门抽查户次合计", "分别抽查预计户次", "减少检查户次"],
+                    rows, len(rows))
+    raise KeyError(key)
+
+
+def department_exists(tenant_id) -> bool:
+    return db.session.scalar(sa.select(Tenant.id).where(Tenant.id == tenant_id, Tenant.active.is_(True))) is not None

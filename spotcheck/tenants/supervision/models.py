@@ -1,0 +1,60 @@
+"""The justice bureau's rows: the deductions of the assessment (考核扣分项) and the notices of
+criticism (通报). (The filing archive, 备案审核记录, is the plans' :class:`PlanReview`.)"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
+from spotcheck.core.scoping import TenantOwned
+
+
+class DeductionRule(db.Model):
+    """One deduction of the assessment as the justice bureau set it: points per occurrence, the
+    most it may take off, and whether it applies. One setting for the whole deployment (one
+    bureau supervises every department, and each department reads the rules it is scored by);
+    written only by the bureau's command. Absent rows take the defaults of
+    :data:`spotcheck.tenants.supervision.assessment.DEDUCTIONS`."""
+
+    __tablename__ = "deduction_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    points: Mapped[float] = mapped_column(sa.Float)
+    cap: Mapped[float] = mapped_column(sa.Float)
+    active: Mapped[bool] = mapped_column(default=True)
+    updated_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+
+
+class CriticismStatus(str, enum.Enum):
+    draft = "draft"  # 草稿: drafted from the figures, editable
+    approved = "approved"  # 已签发: approved by a leader of the justice bureau and delivered
+    withdrawn = "withdrawn"  # 已撤回: dropped before approval
+
+
+class Criticism(TenantOwned, db.Model):
+    """A notice of criticism (通报) of the justice bureau to the departments that missed a
+    deadline or fell below coverage in a period: drafted from the figures by a supervisor,
+    approved by a leader of the bureau, then delivered to each department named (inbox,
+    e-mail, PDF)."""
+
+    __tablename__ = "criticism"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(sa.String(8))  # 2026, 2026H1, 2026Q3
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text, default="")  # the opening and closing paragraphs
+    #: The departments named and why: [{tenant_id, name, reasons: [{code, text, count}]}].
+    findings: Mapped[list] = mapped_column(sa.JSON, default=list)
+    status: Mapped[CriticismStatus] = mapped_column(
+        sa.Enum(CriticismStatus, name="criticism_status", native_enum=False, length=16), default=CriticismStatus.draft)
+    number: Mapped[str] = mapped_column(sa.String(64), default="")  # 文号, given at approval
+    drafted_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    drafted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -1,0 +1,375 @@
+"""The seeds' statistical tables as .xlsx (统计报表), filled from the data.
+
+Seed 003 gives its 附件3 and 附件4 as forms (title, the 填表 lines, numbered sections and their
+headers, the 合计 line): they are reproduced with the seed's words, the place names made this
+deployment's. Seed 001 lists its five 附件 by title only; their titles are the seed's (ＸＸ: the
+year) and their columns are the platform's own, named in the seed's words, each filled from the
+figures (:mod:`~spotcheck.tenants.supervision.figures`) — the same numbers as the dashboard.
+A question of a form the platform holds no data for (a department's 实施意见 document and its
+文号) is left for the filler and says so.
+
+Every table is built for a period (quarter, half-year or year) and for the departments the
+reader may see: every department for the justice bureau, one's own for a department leader.
+The area-wide table (seed 003 附件3) is the justice bureau's only.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from spotcheck.core.clock import today
+from spotcheck.core.database import db
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, campaign_item
+from spotcheck.tenants.classifications import region_name
+from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.tenants.labels import PLAN_STATUS
+from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.plans.models import Plan, PlanItem
+from spotcheck.tenants.supervision import figures
+from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_STATUS
+from spotcheck.tenants.supervision.periods import Period
+
+FILLER = "（平台无此数据，由填报单位填写）"
+METHOD_NAMES = {"onsite": "实地检查", "written": "书面检查", "online": "网络监测", "entrusted": "委托专业机构"}
+
+
+@dataclass
+class Section:
+    """A block of a sheet: an optional heading line, headers, rows, and footer lines."""
+
+    heading: str | None
+    headers: list[str]
+    rows: list[list]
+    footer: list[str] = field(default_factory=list)
+    widths: list[int] | None = None
+
+
+@dataclass
+class Sheet:
+    name: str
+    title: str
+    lines: list[str]  # under the title: the period, the unit, the filling date
+    sections: list[Section]
+    signature: str = "填报人：                    联系电话："
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    code: str
+    seed: str  # where it comes from
+    title: str  # the seed's title (ＸＸ: the year; 区县 or 县 as the seed has it)
+    area_wide: bool  # the justice bureau's only
+    build: Callable[["Context"], list[Sheet]]
+
+
+@dataclass
+class Context:
+    period: Period
+    tenants: list[Tenant]
+    statuses: list[figures.Status]
+    area: str
+    single: bool  # one department (a leader's own)
+
+
+def _year_title(title: str, period: Period) -> str:
+    return title.replace("ＸＸ", str(period.year))
+
+
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def _pct(part: int, whole: int) -> str:
+    return "—" if not whole else f"{100.0 * part / whole:.1f}"
+
+
+def _filled_on() -> str:
+    day = today()
+    return f"填表时间：{day.year}年{day.month}月{day.day}日"
+
+
+def _period_line(period: Period) -> str:
+    return f"（{period.label}）"
+
+
+def _campaign_counts_by_item(period: Period) -> dict[int, int]:
+    """How many approved campaigns of the period check each item (已开展抽查次数 per item)."""
+    query = (sa.select(campaign_item.c.item_id, sa.func.count(sa.distinct(Campaign.id)))
+             .join(Campaign, Campaign.id == campaign_item.c.campaign_id)
+             .where(Campaign.status != CampaignStatus.draft, Campaign.window_start >= period.start,
+                    Campaign.window_start <= period.end)
+             .group_by(campaign_item.c.item_id))
+    return dict(db.session.execute(query).all())
+
+
+def _items_of(tenant_ids: list[int]) -> dict[int, list[Item]]:
+    found: dict[int, list[Item]] = {t: [] for t in tenant_ids}
+    for item in db.session.scalars(sa.select(Item).where(Item.status == ItemStatus.published,
+                                                         Item.tenant_id.in_(tenant_ids)).order_by(Item.code)):
+        found[item.tenant_id].append(item)
+    return found
+
+
+# --- seed 003 ------------------------------------------------------------------------------------
+
+
+def _area_table(ctx: Context) -> list[Sheet]:
+    """Seed 003 附件3: the area's departments."""
+    with_items = [s for s in ctx.statuses if s.market_items + s.other_items]
+    practising = [s for s in ctx.statuses if s.items]
+    published_on_time = sum(s.published_on_time for s in ctx.statuses)
+    rows = [[n, s.name, _yes(s.rules), _yes(bool(s.items and s.entries and s.inspectors)), s.items, s.campaigns]
+            for n, s in enumerate(practising, start=1)]
+    mechanism = Section("一、“双随机、一公开”制度机制建设情况", ["序号", "项目", "情况"], [
+        [1, "是否已出台实施意见或工作方案（注明文件名称及文号）", FILLER],
+        [2, "是否已编制随机抽查事项清单", f"{_yes(bool(practising))}（{len(practising)}个部门已公布）"],
+        [3, "是否已建立检查结果公开机制", f"{_yes(any(s.rules for s in ctx.statuses))}"
+                                   f"（{sum(1 for s in ctx.statuses if s.rules)}个部门已公布实施细则，"
+                                   f"统计期内按时公示{published_on_time}户次）"],
+    ], widths=[8, 50, 40])
+    departments = Section("二、已实行“双随机”抽查的区（县）级部门情况",
+                          ["序号", "部门名称", "是否制定实施细则", "是否编制“一单两库”", "实行抽查事项项数", "已开展抽查次数"],
+                          rows, [f"合计共{len(practising)}个部门，占有行政检查事项部门总数的比例为"
+                                 f"{_pct(len(practising), len(with_items))}%。"], widths=[8, 24, 16, 18, 16, 14])
+    return [Sheet("区县推行情况", f"{ctx.area}推行“双随机、一公开”情况统计表",
+                  [_period_line(ctx.period), f"区县名称（盖章）：{ctx.area}", _filled_on()], [mechanism, departments],
+                  signature="联系人：                    联系电话：")]
+
+
+def _department_table(ctx: Context) -> list[Sheet]:
+    """Seed 003 附件4: one sheet per department."""
+    per_item = _campaign_counts_by_item(ctx.period)
+    items = _items_of([s.tenant_id for s in ctx.statuses])
+    sheets = []
+    for status in ctx.statuses:
+        mechanism = Section("一、“双随机、一公开”制度机制建设情况", ["序号", "项目", "情况"], [
+            [1, "是否已出台实施意见或工作方案（注明文件名称及文号）", FILLER],
+            [2, "是否已编制随机抽查事项清单", f"{_yes(bool(status.items))}（{status.items}项）"],
+            [3, "是否已建成检查对象名录库和执法检查人员名录库",
+             f"{_yes(bool(status.entries and status.inspectors))}（检查对象{status.entries}户，执法检查人员{status.inspectors}人）"],
+            [4, "是否已建立检查结果公开机制", _yes(status.rules)],
+        ], widths=[8, 50, 40])
+        sections = [mechanism]
+        for heading, field_code, total, name in (
+                ("二、已实行“双随机”抽查的市场监管行政检查事项情况", "market", status.market_items, "市场监管"),
+                ("三、已实行“双随机”抽查的其他行政检查事项情况", "other", status.other_items, "其他")):
+            chosen = [i for i in items.get(status.tenant_id, []) if (i.field == "market") == (field_code == "market")
+                      and i.random_check]
+            rows = [[n, i.name + (f"（{i.sub_item}）" if i.sub_item else ""), _yes(status.rules),
+                     "；".join(x for x in (i.ratio, i.frequency) if x), per_item.get(i.id, 0)]
+                    for n, i in enumerate(chosen, start=1)]
+            sections.append(Section(heading, ["序号", "事项名称", "是否制定实施细则", "抽查比例和频次", "已开展抽查次数"], rows,
+                                    [f"合计共{len(chosen)}项，占本部门{name}行政检查事项总数的比例为{_pct(len(chosen), total)}%。"],
+                                    widths=[8, 40, 16, 30, 14]))
+        sheets.append(Sheet(status.name[:31], "县政府部门、有关单位推行“双随机、一公开”情况统计表",
+                            [_period_line(ctx.period), f"单位名称（盖章）：{status.name}", _filled_on()], sections,
+                            signature="联系人：                    联系电话："))
+    return sheets
+
+
+# --- seed 001 ------------------------------------------------------------------------------------
+
+
+def _plan_rows(ctx: Context, *, halves: tuple[int | None, ...], field_code: str | None) -> list[list]:
+    names = {t.id: t.name for t in ctx.tenants}
+    ids = list(names)
+    query = (sa.select(Plan, PlanItem, Item).join(PlanItem, PlanItem.plan_id == Plan.id).join(Item, Item.id == PlanItem.item_id)
+             .where(Plan.year == ctx.period.year, Plan.tenant_id.in_(ids)).order_by(Plan.tenant_id, Plan.half, Item.code))
+    query = query.where(sa.or_(*[(Plan.half.is_(None) if h is None else Plan.half == h) for h in halves]))
+    if field_code == "other":
+        query = query.where(Item.field != "market")
+    rows = []
+    for n, (plan, line, item) in enumerate(db.session.execute(query).all(), start=1):
+        filing = figures.filing(plan.year, plan.half, plan)
+        rows.append([n, names[plan.tenant_id], {None: "全年", 1: "上半年", 2: "下半年"}[plan.half],
+                     item.name + (f"（{item.sub_item}）" if item.sub_item else ""), item.legal_basis, item.target_type,
+                     "、".join(METHOD_NAMES.get(m, m) for m in (line.methods or item.methods or [])),
+                     f"{line.ratio_bp / 100:g}%", line.frequency or item.frequency,
+                     "、".join(f"{m}月" for m in (line.months or [])),
+                     f"{FILING_STATUS[filing.status]}（{PLAN_STATUS[plan.status.value]}）"])
+    return rows
+
+
+PLAN_HEADERS = ["序号", "部门", "计划期间", "检查事项", "检查依据", "检查对象", "检查方式", "抽查比例", "检查频次", "计划检查时间", "报备情况"]
+PLAN_WIDTHS = [6, 18, 10, 30, 30, 20, 16, 10, 12, 16, 16]
+
+
+def _plan_table(ctx: Context) -> list[Sheet]:
+    """Seed 001 附件1: the year's administrative inspection plans, item by item."""
+    rows = _plan_rows(ctx, halves=(None,), field_code=None)
+    return [Sheet("年度行政执法检查计划", _year_title(TABLES["001-1"].title, ctx.period),
+                  [_period_line(Period(ctx.period.year)), _unit_line(ctx), _filled_on()],
+                  [Section(None, PLAN_HEADERS, rows, [f"合计共{len(rows)}项检查事项。"], PLAN_WIDTHS)])]
+
+
+def _unit_line(ctx: Context) -> str:
+    return f"填报单位（盖章）：{ctx.tenants[0].name if ctx.single else ctx.area + '司法局汇总'}"
+
+
+PROGRESS_HEADERS = ["序号", "部门名称", "随机抽查事项数", "抽查任务数", "随机抽取次数", "已检查户次", "发现问题户次",
+                    "应公示户次", "按时公示户次", "按时公示率（%）", "逾期公示户次", "逾期未报送结果户次", "后续处置未办结件数",
+                    "联合抽查次数"]
+
+
+def _progress_row(n, s: figures.Status) -> list:
+    return [n, s.name, s.items, s.campaigns, s.draws, s.checked, s.problems, s.publish_due, s.published_on_time,
+            s.on_time_rate if s.on_time_rate is not None else "—", s.published_late, s.reports_overdue,
+            s.follow_ups_open, s.joint]
+
+
+def _progress_table(ctx: Context) -> list[Sheet]:
+    """Seed 001 附件2: every department's progress of random checks in the period."""
+    rows = [_progress_row(n, s) for n, s in enumerate(ctx.statuses, start=1)]
+    sums = [sum(getattr(s, k) for s in ctx.statuses) for k in
+            ("items", "campaigns", "draws", "checked", "problems", "publish_due", "published_on_time")]
+    late = [sum(getattr(s, k) for s in ctx.statuses) for k in ("published_late", "reports_overdue", "follow_ups_open", "joint")]
+    total = ["合计", f"{len(rows)}个部门", *sums, _pct(sums[6], sums[5]), *late]
+    return [Sheet("随机抽查工作进展情况", _year_title(TABLES["001-2"].title, ctx.period),
+                  [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
+                  [Section(None, PROGRESS_HEADERS, rows + [total], [], [6, 20] + [12] * 12)])]
+
+
+def _joint_table(ctx: Context) -> list[Sheet]:
+    """Seed 001 附件3: the joint campaigns (as :mod:`spotcheck.tenants.joint.statistics` builds them)."""
+    from spotcheck.tenants.joint import statistics
+
+    ids = {t.id for t in ctx.tenants}
+    campaigns = [c for c in db.session.scalars(sa.select(Campaign).where(
+        Campaign.joint.is_(True), Campaign.status != CampaignStatus.draft, Campaign.window_start >= ctx.period.start,
+        Campaign.window_start <= ctx.period.end).order_by(Campaign.window_start, Campaign.id))
+        if c.tenant_id in ids or ids & {p.get("tenant_id") for p in (c.joint_parts or {}).values()}]
+    rows = [statistics.campaign_figures(c, n) for n, c in enumerate(campaigns, start=1)]
+    total = statistics._total(rows)
+    return [Sheet("联合检查工作进展情况", _year_title(statistics.SEED_TITLE, ctx.period),
+                  [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
+                  [Section(None, list(statistics.HEADERS), [r.cells() for r in rows] + [total.cells()], [],
+                           [c.width for c in statistics.COLUMNS])])]
+
+
+def _other_plan_table(ctx: Context) -> list[Sheet]:
+    """Seed 001 附件4: the half-year plans of random checks outside market regulation."""
+    halves = ctx.period.halves if ctx.period.kind != "year" else (1, 2)
+    rows = _plan_rows(ctx, halves=halves, field_code="other")
+    return [Sheet("非市场监管领域抽查计划", _year_title(TABLES["001-4"].title, ctx.period),
+                  [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
+                  [Section(None, PLAN_HEADERS, rows, [f"合计共{len(rows)}项抽查事项。"], PLAN_WIDTHS)])]
+
+
+OTHER_HEADERS = ["序号", "部门名称", "其他领域检查事项数", "纳入随机抽查事项数", "覆盖率（%）",
+                 f"是否达到{COVERAGE_TARGETS['other']}%", "是否制定实施细则", "检查对象名录库（户）", "执法检查人员（人）",
+                 "抽查任务数", "已检查户次", "按时公示率（%）"]
+
+
+def _other_practice_table(ctx: Context) -> list[Sheet]:
+    """Seed 001 附件5: how departments outside market regulation practise 双随机、一公开."""
+    chosen = [s for s in ctx.statuses if s.other_items]
+    rows = [[n, s.name, s.other_items, s.other_random, s.coverage_other, _yes(not s.below_target("other")), _yes(s.rules),
+             s.entries, s.inspectors, s.campaigns, s.checked, s.on_time_rate if s.on_time_rate is not None else "—"]
+            for n, s in enumerate(chosen, start=1)]
+    items, random_items = sum(s.other_items for s in chosen), sum(s.other_random for s in chosen)
+    total = ["合计", f"{len(chosen)}个部门", items, random_items, _pct(random_items, items),
+             f"{sum(1 for s in chosen if not s.below_target('other'))}个达到", f"{sum(1 for s in chosen if s.rules)}个",
+             sum(s.entries for s in chosen), sum(s.inspectors for s in chosen), sum(s.campaigns for s in chosen),
+             sum(s.checked for s in chosen), "—"]
+    return [Sheet("非市场监管领域推行情况", _year_title(TABLES["001-5"].title, ctx.period),
+                  [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
+                  [Section(None, OTHER_HEADERS, rows + [total], [], [6, 20] + [12] * 10)])]
+
+
+TABLES: dict[str, TableSpec] = {spec.code: spec for spec in (
+    TableSpec("003-3", "文件003 附件3", "区县推行“双随机、一公开”情况统计表", True, _area_table),
+    TableSpec("003-4", "文件003 附件4", "县政府部门、有关单位推行“双随机、一公开”情况统计表", False, _department_table),
+    TableSpec("001-1", "文件001 附件1", "ＸＸ年度行政执法检查计划表", False, _plan_table),
+    TableSpec("001-2", "文件001 附件2", "市直部门ＸＸ年度随机抽查工作进展情况统计表", False, _progress_table),
+    TableSpec("001-3", "文件001 附件3", "ＸＸ年度联合检查工作进展情况统计表", False, _joint_table),
+    TableSpec("001-4", "文件001 附件4", "ＸＸ年度非市场监管领域抽查工作计划表", False, _other_plan_table),
+    TableSpec("001-5", "文件001 附件5", "ＸＸ年度市直部门非市场监管领域推行“双随机、一公开”情况统计表", False, _other_practice_table),
+)}
+
+
+def file_name(title: str, period: Period, department: str | None = None) -> str:
+    """The workbook's name: the sheet's title, the period and (for one department's) its name."""
+    return f"{title}（{period.label}{'，' + department if department else ''}）.xlsx".replace("/", "／")
+
+
+def build(code: str, period: Period, tenants: list[Tenant], *, single: bool,
+          progress: Callable[[int], None] = lambda p: None) -> tuple[bytes, str]:
+    """The workbook of table ``code`` for ``period`` and ``tenants``, read in the current scope,
+    and its title (the first sheet's)."""
+    spec = TABLES[code]
+    statuses = figures.compute(period, tenants)
+    progress(50)
+    ctx = Context(period, tenants, statuses, area=region_name(tenants[0].region_code) if tenants else "", single=single)
+    sheets = spec.build(ctx)
+    progress(80)
+    return write(sheets), sheets[0].title
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+
+def write(sheets: list[Sheet]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for spec in sheets:
+        name = spec.name
+        while name in used:
+            name = name[:28] + f"{len(used)}"
+        used.add(name)
+        sheet = book.create_sheet(name)
+        width = max(len(section.headers) for section in spec.sections)
+        last = get_column_letter(width)
+        sheet.merge_cells(f"A1:{last}1")
+        sheet["A1"] = spec.title
+        sheet["A1"].font = Font(name="宋体", size=16, bold=True)
+        sheet["A1"].alignment = CENTRE
+        sheet.row_dimensions[1].height = 32
+        row = 2
+        for line in spec.lines:
+            sheet.merge_cells(f"A{row}:{last}{row}")
+            sheet.cell(row=row, column=1, value=line).alignment = CENTRE if line.startswith("（") else LEFT
+            row += 1
+        for section in spec.sections:
+            if section.heading:
+                sheet.merge_cells(f"A{row}:{last}{row}")
+                sheet.cell(row=row, column=1, value=section.heading).font = Font(name="宋体", bold=True)
+                row += 1
+            for index, header in enumerate(section.headers, start=1):
+                cell = sheet.cell(row=row, column=index, value=header)
+                cell.font, cell.fill, cell.alignment, cell.border = (Font(name="宋体", bold=True),
+                                                                     PatternFill("solid", fgColor="E5E7EB"), CENTRE, BORDER)
+                if section.widths and index <= len(section.widths):
+                    current = sheet.column_dimensions[get_column_letter(index)].width or 0
+                    sheet.column_dimensions[get_column_letter(index)].width = max(current, section.widths[index - 1])
+            row += 1
+            for values in section.rows:
+                for index, value in enumerate(values, start=1):
+                    cell = sheet.cell(row=row, column=index, value=value)
+                    cell.border, cell.alignment = BORDER, LEFT if isinstance(value, str) else CENTRE
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # a name beginning with "=" stays text
+                row += 1
+            for line in section.footer:
+                sheet.merge_cells(f"A{row}:{last}{row}")
+                sheet.cell(row=row, column=1, value=line).alignment = LEFT
+                row += 1
+            row += 1
+        sheet.cell(row=row, column=1, value=spec.signature)
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
