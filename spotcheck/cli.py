@@ -61,6 +61,25 @@ def draw_verify(proof: str) -> None:
 main.add_command(draw_group)  # a plain click group: no app context, no configuration needed
 
 
+@click.group("supervision", help="Supervision figures (监督统计).")
+def supervision_group() -> None:
+    pass
+
+
+@supervision_group.command("docs", help="Write docs/supervision.md: every figure's definition (指标口径).")
+@click.option("--output", type=click.Path(dir_okay=False), default="docs/supervision.md", show_default=True)
+def supervision_docs(output: str) -> None:
+    from pathlib import Path
+
+    from spotcheck.tenants.supervision.definitions import markdown
+
+    Path(output).write_text(markdown(), encoding="utf-8")
+    click.echo(f"wrote {output}")
+
+
+main.add_command(supervision_group)  # a plain click group: no app context needed
+
+
 @click.group("audit", help="The audit trail (全程留痕).")
 def audit_group() -> None:
     pass

@@ -260,3 +260,24 @@ def test_pages_filing_archive_and_refusals(app):
 def user_named_id(app, login_name: str) -> int:
     with app.app_context():
         return user_named(login_name).tenant_id
+
+
+def test_the_definitions_page_in_docs_is_the_one_the_pages_show():
+    """docs/supervision.md is written from the same definitions as the tooltips (one place each)."""
+    from pathlib import Path
+
+    from spotcheck.tenants.supervision.definitions import FIGURES, markdown
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "supervision.md").read_text(encoding="utf-8")
+    assert page == markdown(), "run `spotcheck supervision docs`"
+    assert all(figure.definition in page for figure in FIGURES)
+
+
+def test_periods_are_quarters_halves_and_years():
+    from spotcheck.tenants.supervision.periods import Period, parse
+
+    assert parse("2026Q4") == Period(2026, "quarter", 4) and parse("2026Q4").label == "2026年第四季度"
+    assert (parse("2026H1").start, parse("2026H1").end) == (date(2026, 1, 1), date(2026, 6, 30))
+    assert (parse("2026").start, parse("2026").end, parse("2026").label) == (date(2026, 1, 1), date(2026, 12, 31), "2026年度")
+    assert parse("2026Q2").halves == (1,) and parse("2026").halves == (1, 2)
+    assert [parse(x) for x in ("2026Q5", "2026H3", "1999", "abc", "", None)] == [None] * 6

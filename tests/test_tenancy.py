@@ -65,7 +65,7 @@ def test_cross_tenant_reads_only_for_supervisor_and_coordinator(app):
         supervisor, coordinator, admin = user_named("sfj_supervisor"), user_named("scj_coord"), user_named("scj_admin")
         for reader in (supervisor, coordinator):
             with tenant_scope(reader.tenant_id), cross_tenant(reader, "test"):
-                assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 16  # every user
+                assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 17  # every user
         with pytest.raises(TenantViolation):
             with cross_tenant(admin, "test"):
                 pass

@@ -399,28 +399,40 @@ def _results(code: str, campaign, *, today: date) -> None:
     returned = demo_city.RESULT_STAGES.index("returned")
     if len(visits) > returned:  # the demo's inspector login has a returned result to fix
         _account_of(code, chief_of(visits[returned]), admin)
+    def on(day: date):
+        """Each step on its own day (9:00) when that day is past: the dashboard's deadlines are real."""
+        from contextlib import nullcontext
+
+        return clock.frozen_at(day) if day < today else nullcontext()
+
     for number, (visit, stage) in enumerate(zip(visits, demo_city.RESULT_STAGES)):
         chief = _account_of(code, chief_of(visit), admin)
         checked = min(campaign.window_start + timedelta(days=3 * number + 2), today)
+        reviewed, published = checked + timedelta(days=2), checked + timedelta(days=6)
         problem = number % 2 == 1
-        results.record_result(visit, {
-            "checked_on": checked.isoformat(), "method": "onsite",
-            "record": "检查人员出示执法证件，现场检查经营场所、进货查验记录和从业人员健康证明。",
-            "items": {str(item.id): {"categories": ["pending_own_rules"] if problem else ["no_problem"],
-                                     "findings": "部分食品进货查验记录不全，已当场指出。" if problem else ""}
-                      for item in campaign.items}}, actor=chief)
+        with on(checked):
+            results.record_result(visit, {
+                "checked_on": checked.isoformat(), "method": "onsite",
+                "record": "检查人员出示执法证件，现场检查经营场所、进货查验记录和从业人员健康证明。",
+                "items": {str(item.id): {"categories": ["pending_own_rules"] if problem else ["no_problem"],
+                                         "findings": "部分食品进货查验记录不全，已当场指出。" if problem else ""}
+                          for item in campaign.items}}, actor=chief)
         if stage == "drafted":
             continue
-        results.submit_result(visit, actor=chief)
+        with on(checked):
+            results.submit_result(visit, actor=chief)
         if stage == "returned":
-            results.return_result(visit, "请补充现场检查照片，并核对检查日期。", actor=leader)
+            with on(reviewed):
+                results.return_result(visit, "请补充现场检查照片，并核对检查日期。", actor=leader)
             continue
         if stage == "submitted":
             continue
-        results.approve_result(visit, actor=leader)
+        with on(reviewed):
+            results.approve_result(visit, actor=leader)
         if stage == "approved":
             continue
-        results.publish_results([visit.id], actor=planner)
+        with on(published):
+            results.publish_results([visit.id], actor=planner)
         if stage == "corrected":
             results.start_correction(visit, "原公示的检查结果类别录入有误，予以更正。", actor=planner)
             results.record_result(visit, {"items": {str(first_item.id): {

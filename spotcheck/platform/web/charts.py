@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ROW = 26  # px per bar
-LABEL = 150  # px for the department names
-WIDTH = 560  # px of the whole chart
+LABEL = 120  # px for the department names
+WIDTH = 420  # px of the whole chart
 PLOT = WIDTH - LABEL - 60
 
 

@@ -31,7 +31,29 @@ def index():
         context["tasks"] = overview.tasks_for(user)
     if has_permission(user, Permission.PLANS_REVIEW):
         context["plans_to_review"] = plans.plans_to_review(user)
+    if has_permission(user, Permission.SUPERVISION_VIEW):
+        context["supervision"] = _supervision(user)
     context["recent"] = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.id.desc()).limit(8)
     ).all()
     return render_template("home.html", **context)
+
+
+def _supervision(user) -> dict:
+    """The supervision card: for the justice bureau, what the current year's figures call for
+    (deadlines missed, coverage below target, results published late) and the notices of
+    criticism waiting for a leader's approval; for a department leader, the notices received."""
+    from spotcheck.tenants.notices import services as notices
+    from spotcheck.tenants.supervision import access, criticism, figures, periods
+    from spotcheck.tenants.supervision.models import CriticismStatus
+
+    found = {"period": periods.current("year"), "every": access.sees_every_department(user),
+             "drafts": [c for c in criticism.list_all() if c.status == CriticismStatus.draft],
+             "received": notices.criticisms_received(user)}
+    if found["every"]:
+        with access.reading(user, "home page", period=found["period"]):
+            statuses = figures.compute(found["period"], figures.departments())
+        found["filing"] = [s.name for s in statuses if any(f.status in ("missing", "late") for f in s.filings)]
+        found["coverage"] = [s.name for s in statuses if s.below_target("market") or s.below_target("other")]
+        found["late"] = sum(s.published_late for s in statuses)
+    return found

@@ -21,6 +21,7 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.tenants.labels import CAMPAIGN_STATUS
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.categories import CategoryChoice
@@ -369,7 +370,8 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         found = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), _campaigns(period))
                                         .order_by(Campaign.window_start, Campaign.id)))
         return Rows(["编号", "名称", "检查期", "状态"],
-                    [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", c.status.value] for c in found[:limit]],
+                    [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", str(CAMPAIGN_STATUS[c.status.value])]
+                     for c in found[:limit]],
                     len(found))
     if key == "draws":
         rows = db.session.execute(sa.select(Campaign.code, Campaign.title, Draw.kind, Draw.drawn_at, Draw.seed)
@@ -399,11 +401,16 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         query = sa.select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.window_start)
         if key == "visits_saved":
             query = query.where(Campaign.tenant_id == tenant_id)
-        rows = []
+        rows, seen = [], set()
         for campaign in db.session.scalars(query):
             figures = campaign_figures(campaign)
+            seen.add(campaign.id)
             rows.append([campaign.code, campaign.title, figures.departments, figures.visits, figures.checks,
                          figures.separate, figures.saved])
+        if key == "joint":  # the lead's joint campaign is not the participant's to read: its own part is
+            for part in db.session.scalars(sa.select(Campaign).where(
+                    Campaign.joint_id.in_([i for i in ids if i not in seen]), Campaign.tenant_id == tenant_id)):
+                rows.append([part.code, part.title, "（本部门参加，由牵头部门统计）", None, None, None, None])
         return Rows(["编号", "名称", "参与部门", "实际检查户次", "各部门抽查户次合计", "分别抽查预计户次", "减少检查户次"],
                     rows, len(rows))
     raise KeyError(key)

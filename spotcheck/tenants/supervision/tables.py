@@ -244,12 +244,36 @@ def _joint_table(ctx: Context) -> list[Sheet]:
         Campaign.joint.is_(True), Campaign.status != CampaignStatus.draft, Campaign.window_start >= ctx.period.start,
         Campaign.window_start <= ctx.period.end).order_by(Campaign.window_start, Campaign.id))
         if c.tenant_id in ids or ids & {p.get("tenant_id") for p in (c.joint_parts or {}).values()}]
-    rows = [statistics.campaign_figures(c, n) for n, c in enumerate(campaigns, start=1)]
+    rows = [statistics.campaign_figures(c) for c in campaigns]
+    if ctx.single:
+        rows += _joint_taken_part(ctx, {c.id for c in campaigns})
+    for number, row in enumerate(rows, start=1):
+        row.number = number
     total = statistics._total(rows)
     return [Sheet("联合检查工作进展情况", _year_title(statistics.SEED_TITLE, ctx.period),
                   [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
                   [Section(None, list(statistics.HEADERS), [r.cells() for r in rows] + [total.cells()], [],
                            [c.width for c in statistics.COLUMNS])])]
+
+
+def _joint_taken_part(ctx: Context, known: set[int]) -> list:
+    """The joint campaigns of the period another department led and the reader's department took
+    part in (an approved part), each read in its joint scope (participants read the lead's rows there)."""
+    from spotcheck.core.scoping import current_tenant_id, joint_scope
+    from spotcheck.tenants.joint import statistics
+    from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
+
+    tenant_id = current_tenant_id()
+    found = []
+    for participation in db.session.scalars(sa.select(JointParticipant).where(
+            JointParticipant.receiver_tenant_id == tenant_id, JointParticipant.status == ParticipantStatus.approved)):
+        if participation.campaign_id in known:
+            continue
+        with joint_scope(tenant_id, participation.campaign_id):
+            campaign = db.session.get(Campaign, participation.campaign_id)
+            if campaign is not None and ctx.period.start <= campaign.window_start <= ctx.period.end:
+                found.append(statistics.campaign_figures(campaign))
+    return found
 
 
 def _other_plan_table(ctx: Context) -> list[Sheet]:
