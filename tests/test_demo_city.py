@@ -44,7 +44,7 @@ def _state():
                 "rules": (document.title, document.published, len(document.body)) if document else None,
                 "audit": db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)),
             }
-            for plan in db.session.scalars(sa.select(Plan)):
+            for plan in db.session.scalars(sa.select(Plan).where(Plan.half.is_(None))):
                 lines = {line.item.name: (line.ratio_bp, line.months, line.methods == line.item.methods)
                          for line in plan.lines}
                 state["plans"][(code, plan.year)] = (plan.status.value, plan.filed_by_name, lines)

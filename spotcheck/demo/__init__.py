@@ -144,9 +144,10 @@ def city_summary() -> dict:
                     sa.select(sa.func.count()).select_from(model).where(model.tenant_id == tenant_id))
                 for model in (DirectoryEntry, Item, Inspector)
             }
-        plans = db.session.execute(sa.select(Tenant.code, Plan.year, Plan.status).join(Tenant, Tenant.id == Plan.tenant_id)
-                                   .order_by(Tenant.id, Plan.year, Plan.id))
-        summary["plans"] = [(code, year, status.value) for code, year, status in plans]
+        plans = db.session.execute(sa.select(Tenant.code, Plan.year, Plan.half, Plan.status)
+                                   .join(Tenant, Tenant.id == Plan.tenant_id).order_by(Tenant.id, Plan.year, Plan.id)).all()
+        summary["plans"] = [(code, year, status.value) for code, year, half, status in plans if half is None]
+        summary["half_plans"] = [(code, year, half, status.value) for code, year, half, status in plans if half]
         campaigns = db.session.execute(sa.select(Tenant.code, Campaign.code, Campaign.title, Campaign.status)
                                        .join(Tenant, Tenant.id == Campaign.tenant_id).order_by(Tenant.id, Campaign.id))
         summary["campaigns"] = [(code, number, title, status.value) for code, number, title, status in campaigns]
