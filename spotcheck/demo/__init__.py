@@ -110,6 +110,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             _campaigns(tenants, year=today.year, size=size, today=today)
             _joint_campaign(tenants, year=today.year, today=today)
             _credit_export(tenants)
+            _criticism(year=today.year, today=today)
         # the further 组长 of the demo's visits, each with an account linked to their directory entry
         names = {tenant.id: tenant.name for tenant in tenants.values()}
         for user in db.session.scalars(sa.select(User).where(User.login.like("%\\_inspector\\_%", escape="\\"))
@@ -475,6 +476,24 @@ def _follow_ups(visit, chief, planner) -> None:
         "details": "后厨燃气管道未安装泄漏报警装置，抄告应急管理局。"}, actor=planner)
     with tenant_scope(receiver.id):
         follow_ups.acknowledge_transfer(acknowledged, "已签收，转执法监察支队核查。", actor=_user("yjj_planner"))
+
+
+def _criticism(*, year: int, today: date) -> None:
+    """A notice of criticism (通报) of the first half-year, drafted from the figures by the justice
+    bureau's supervisor and approved by its leader once the half-year is over: the departments
+    named find it in their inbox. Left alone when the demo has one already."""
+    from spotcheck.tenants.supervision import criticism
+    from spotcheck.tenants.supervision.models import Criticism
+
+    if date(year, 7, 1) > today:
+        return
+    supervisor, leader = _user("sfj_supervisor"), _user("sfj_leader")
+    with tenant_scope(supervisor.tenant_id):
+        if db.session.scalar(sa.select(Criticism.id).limit(1)) is not None:
+            return
+        draft = criticism.draft(f"{year}H1", actor=supervisor)
+        if draft.findings:
+            criticism.approve(draft.id, actor=leader)
 
 
 def _joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
