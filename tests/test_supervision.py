@@ -23,6 +23,7 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants import services as tenants
 from spotcheck.tenants.results import services as results
 from spotcheck.tenants.results.models import Visit
+from test_celery import celery_queue, redis_available  # noqa: F401 (fixtures)
 
 TODAY = datetime(2026, 11, 20, 10, 0)
 
@@ -281,3 +282,48 @@ def test_periods_are_quarters_halves_and_years():
     assert (parse("2026").start, parse("2026").end, parse("2026").label) == (date(2026, 1, 1), date(2026, 12, 31), "2026年度")
     assert parse("2026Q2").halves == (1,) and parse("2026").halves == (1, 2)
     assert [parse(x) for x in ("2026Q5", "2026H3", "1999", "abc", "", None)] == [None] * 6
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, celery_queue):
+    """The table job goes through Redis to a real Celery worker, which writes the workbook to the
+    shared storage; its progress ends at 100 and the supervisor downloads what it built."""
+    import time
+
+    from conftest import make_app
+    from spotcheck.tasks import statistics_jobs
+    from spotcheck.tasks.models import Job, JobStatus
+    from conftest import REDIS_URL
+    from test_celery import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker
+
+    app = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(tmp_path))
+    worker = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(tmp_path)})
+    try:
+        worker.wait_ready(WORKER_READY_TIMEOUT)
+        with app.app_context():
+            supervisor = user_named("sfj_supervisor")
+            bureau = supervisor.tenant_id
+            with tenant_scope(bureau):
+                job_id = statistics_jobs.request_table("001-2", "2026", actor=supervisor).id
+            deadline = time.monotonic() + JOB_TIMEOUT
+            while True:
+                db.session.remove()
+                with tenant_scope(bureau):
+                    job = db.session.scalar(sa.select(Job).where(Job.id == job_id))
+                    if job.done or time.monotonic() > deadline:
+                        break
+                time.sleep(0.2)
+            with tenant_scope(bureau):
+                assert job.status == JobStatus.succeeded, (job.status, job.error, worker.output)
+                assert job.progress == 100
+                data, name = statistics_jobs.table_file(job_id, user_named("sfj_supervisor"))
+            rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+            assert rows[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
+            assert {r[1] for r in rows if isinstance(r[0], int)} == {"市场监督管理局", "应急管理局", "商务局", "司法局"}
+    finally:
+        worker.stop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        app.extensions["celery"].close()
