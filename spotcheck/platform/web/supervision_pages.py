@@ -114,7 +114,8 @@ def _render_tables(status=200):
             departments = [(t.id, t.name) for t in figures.departments()]
     return render_template("supervision/tables.html", offered=offered, choices=periods.choices(),
                            current=periods.current("year"), departments=departments, every=every,
-                           jobs=statistics_jobs.table_jobs(user), form=EmptyForm(), specs=tables.TABLES), status
+                           jobs=statistics_jobs.table_jobs(user), form=EmptyForm(), specs=tables.TABLES,
+                           parse_period=periods.parse, department_names=dict(departments)), status
 
 
 @bp.route("/tables", methods=["GET", "POST"])
