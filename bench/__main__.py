@@ -1,4 +1,4 @@
-"""``python -m bench [import_entities] [directory_search] [draw_targets] [draw_inspectors] [joint_draw] [public_search] [notices_pdf] [export_results]``: run the
+"""``python -m bench [import_entities] [directory_search] [draw_targets] [draw_inspectors] [joint_draw] [public_search] [notices_pdf] [export_results] [supervision_dashboard]``: run the
 benchmarks (all by default), print each figure beside its baseline with the ratio, and write
 ``bench/results/<name>.json`` and ``bench/RESULTS.md``. Needs the local PostgreSQL (``SPOTCHECK_BENCH_DATABASE_URL``, else
 ``SPOTCHECK_TEST_DATABASE_URL``, else ``postgresql://localhost/test``); ``joint_draw`` (the joint campaign's coordinated
@@ -12,13 +12,14 @@ os.environ.setdefault("SPOTCHECK_ENV", "testing")
 
 from bench import (  # noqa: E402
     directory_search, draw_inspectors, draw_targets, export_results, import_entities, joint_draw, notices_pdf,
-    public_search,
+    public_search, supervision_dashboard,
 )
 
 BENCHMARKS = {"import_entities": import_entities, "directory_search": directory_search,
               "draw_targets": draw_targets, "draw_inspectors": draw_inspectors,
               "joint_draw": joint_draw, "public_search": public_search,
-              "notices_pdf": notices_pdf, "export_results": export_results}
+              "notices_pdf": notices_pdf, "export_results": export_results,
+              "supervision_dashboard": supervision_dashboard}
 
 
 def main(argv: list[str]) -> int:

@@ -136,7 +136,8 @@ def line(figure_name: str, figure: str, baseline_name: str, baseline: str, ratio
 
 #: Sizes overridden for a quick try: the results then go to bench/results/trial/, not into RESULTS.md.
 TRIAL = any(name in os.environ for name in ("BENCH_ENTITIES", "BENCH_ORM_ROWS", "BENCH_QUERIES", "BENCH_PS_ENTITIES",
-                                            "BENCH_PS_SECONDS", "BENCH_PS_USERS", "BENCH_EXPORT_RECORDS"))
+                                            "BENCH_PS_SECONDS", "BENCH_PS_USERS", "BENCH_EXPORT_RECORDS",
+                                            "BENCH_SUPERVISION_VISITS"))
 
 
 def save(name: str, result: dict) -> None:

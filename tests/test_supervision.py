@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -217,6 +217,20 @@ def test_pages_filing_archive_and_refusals(app):
             plans.review(plan_id, accept=False, comment="请补充实施月份。", actor=supervisor)
         with tenant_scope(ids["tenant"]):
             plans.submit(plans.get_plan(plan_id), actor=leader)
+        with tenant_scope(ids["tenant"]):
+            # published half an hour into the day after its deadline (Beijing): late, though it is
+            # still the deadline's day in UTC
+            due = db.session.get(Visit, ids["second"]).publish_due
+            with frozen_at(datetime(due.year, due.month, due.day, 0, 30) + timedelta(days=1)):
+                results.publish_results([ids["second"]], actor=planner_of(user_named("yjj_admin")))
+            db.session.commit()
+        with tenant_scope(supervisor.tenant_id), frozen_at(TODAY):
+            from spotcheck.tenants.supervision import access, figures
+            from spotcheck.tenants.supervision.periods import Period
+
+            with access.reading(supervisor, "test"):
+                s = _yjj(figures.compute(Period(2026), figures.departments()))
+            assert (s.publish_due, s.published_on_time, s.published_late) == (2, 1, 1)
         with tenant_scope(supervisor.tenant_id):
             plans.review(plan_id, accept=True, comment="同意备案。", actor=supervisor)
             archive = [r for r in plans.reviews(supervisor) if r.plan_id == plan_id]
