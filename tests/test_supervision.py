@@ -246,6 +246,8 @@ def test_pages_filing_archive_and_refusals(app):
     assert 'title="检查日期在统计期内' in page  # the definition as the header's tooltip
     drill = client.get(f"/supervision/departments/{ids['tenant']}/problems?period=2026").get_data(as_text=True)
     assert "口径" in drill and "共 <strong>1</strong> 条" in drill
+    basics = client.get(f"/supervision/departments/{ids['tenant']}/basics?period=2026").get_data(as_text=True)
+    assert "执法检查人员名录库" in basics and "8人" in basics and "未公布" in basics
     assert client.get(f"/supervision/departments/{ids['tenant']}/nonsense").status_code == 404
     assert client.get("/supervision?period=2026Q9").status_code == 404
     archive = client.get("/plans/review/archive").get_data(as_text=True)

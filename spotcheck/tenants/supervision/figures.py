@@ -208,28 +208,30 @@ def _reports_overdue(period: Period, due=None):
 
 
 def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
-    """The figures counted over visits in one pass over the table (each a ``count(*) FILTER`` of its
-    condition; the campaign joined for its last day), and the problems found in a second query from
-    the result categories (a join of every visit to its categories costs more than both)."""
-    due = sa.func.coalesce(Visit.report_due, Campaign.window_end)
+    """The figures counted over visits: those of the visit row alone in one pass over the table (each
+    a ``count(*) FILTER`` of its condition); the overdue reports from the unreported visits joined to
+    their campaign (for its last day); the problems found from the result categories. Three queries
+    cost less than one joining every visit to its campaign and its categories."""
     conditions = {
         "checked": _checked(period),
         "publish_due": _publish_due(period),
         "published_on_time": sa.and_(_publish_due(period), _published_by_due()),
         "published_late": _published_late(period),
-        "reports_overdue": _reports_overdue(period, due),
     }
     query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
-             .select_from(Visit).join(Campaign, Campaign.id == Visit.campaign_id)
-             .where(sa.or_(_between(Visit.checked_on, period), _between(Visit.publish_due, period), _between(due, period)))
+             .where(sa.or_(_between(Visit.checked_on, period), _between(Visit.publish_due, period)))
              .group_by(Visit.tenant_id))
     found = {tenant_id: dict(zip(conditions, counts)) for tenant_id, *counts in db.session.execute(query)}
+    due = sa.func.coalesce(Visit.report_due, Campaign.window_end)
+    overdue = (sa.select(Visit.tenant_id, sa.func.count()).join(Campaign, Campaign.id == Visit.campaign_id)
+               .where(_reports_overdue(period, due)).group_by(Visit.tenant_id))
     problems = (sa.select(Visit.tenant_id, sa.func.count(sa.distinct(Visit.id)))
                 .select_from(ResultCategory).join(ItemResult, ItemResult.id == ResultCategory.item_result_id)
                 .join(Visit, Visit.id == ItemResult.visit_id).where(_problem_codes(), _checked(period))
                 .group_by(Visit.tenant_id))
-    for tenant_id, count in db.session.execute(problems):
-        found.setdefault(tenant_id, {})["problems"] = count
+    for name, extra in (("reports_overdue", overdue), ("problems", problems)):
+        for tenant_id, count in db.session.execute(extra):
+            found.setdefault(tenant_id, {})[name] = count
     return found
 
 
@@ -381,7 +383,14 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                      "published_on_time": sa.and_(_publish_due(period), _published_by_due()),
                      "reports_overdue": _reports_overdue(period)}[key]
         return _visit_rows(sa.and_(mine(Visit), condition), limit)
-    if key in ("items", "coverage_market", "coverage_other", "basics"):
+    if key == "basics":
+        status = compute(period, [db.session.get(Tenant, tenant_id)])[0]
+        rows = [["随机抽查事项清单", f"{status.items}项", "齐备" if status.items else "缺失"],
+                ["检查对象名录库", f"{status.entries}户", "齐备" if status.entries else "缺失"],
+                ["执法检查人员名录库", f"{status.inspectors}人", "齐备" if status.inspectors else "缺失"],
+                ["实施细则", "已公布" if status.rules else "未公布", "齐备" if status.rules else "缺失"]]
+        return Rows(["项目", "情况", "是否齐备"], rows, len(rows))
+    if key in ("items", "coverage_market", "coverage_other"):
         condition = sa.and_(mine(Item), Item.status == ItemStatus.published)
         if key == "items":
             condition = sa.and_(condition, Item.random_check.is_(True))
