@@ -1,6 +1,9 @@
 """Input that used to give a 500 (the hardening probe): ids past the database's integer range, a
 NUL byte in any query parameter, control characters in stored text. Each gets a clear refusal
-(404, 400 or a field error) and changes nothing."""
+(404, 400 or a field error) and changes nothing.
+
+The walks over every route only get refusals: they share one app and database per module and
+database kind (``module_app``) rather than each copying and starting its own."""
 from __future__ import annotations
 
 import io
@@ -11,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from conftest import bearer, post_form, signed_in, tenant_id, user_named
+from route_walk import module_app  # noqa: F401 (a fixture)
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 
@@ -33,7 +37,8 @@ def _url(rule, value) -> str:
     return url
 
 
-def test_every_id_route_answers_404_to_an_id_past_the_integer_range(app):
+def test_every_id_route_answers_404_to_an_id_past_the_integer_range(module_app):
+    app = module_app
     rules = list(_id_rules(app))
     assert len(rules) > 30
     clients = {"anonymous": app.test_client(), "planner": signed_in(app, "scj_planner"),
@@ -71,7 +76,8 @@ def _get_routes(app):
             yield _url(rule, 1)
 
 
-def test_a_nul_byte_in_any_query_parameter_is_a_bad_request_never_an_error(app):
+def test_a_nul_byte_in_any_query_parameter_is_a_bad_request_never_an_error(module_app):
+    app = module_app
     clients = [app.test_client(), signed_in(app, "scj_admin"), signed_in(app, "scj_planner")]
     failures = []
     for url in sorted(set(_get_routes(app))):
@@ -146,8 +152,9 @@ def test_a_stored_control_character_never_breaks_an_export(app):
     assert "ctltag" in {str(cell) for row in book.active.iter_rows(values_only=True) for cell in row}
 
 
-def test_every_method_not_allowed_says_which_are(app):
+def test_every_method_not_allowed_says_which_are(module_app):
     """A 405 carries the Allow header, on pages and API alike."""
+    app = module_app
     client, missing = app.test_client(), []
     for rule in app.url_map.iter_rules():
         allowed = rule.methods - {"HEAD", "OPTIONS"}
@@ -162,7 +169,8 @@ def test_every_method_not_allowed_says_which_are(app):
     assert not missing, "\n".join(missing)
 
 
-def test_a_change_with_no_body_is_refused(app):
+def test_a_change_with_no_body_is_refused(module_app):
+    app = module_app
     client, headers = app.test_client(), bearer(app, "scj_admin")
     users = client.get("/api/v1/users", headers=headers).json
     for body in (None, {}):

@@ -7,6 +7,13 @@ the ``<int:...>`` parts filled with the ids of real rows (found by the argument'
 a new ``plan_id`` would take them from ``plan``), and the links found in the answers are followed.
 Pages added later are covered without touching this file. Spreadsheets (.xlsx) are opened and
 every cell is read; every other answer is read as text, headers included.
+
+Every route is requested by every user; a walk fails if one was not. Left out are only requests
+whose answer cannot differ from one already read: once a route whose declared permission the user
+lacks has answered them 403, its other URLs are not asked (``permissions.requires`` refuses before
+the view runs, whatever the arguments); an argument whose table holds no row at all gets one id,
+not several (each names a missing row). The world is built once per module and database: the walks
+only read.
 """
 from __future__ import annotations
 
@@ -26,13 +33,15 @@ from stdnum.cn import ric, uscc
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from conftest import bearer, post_form, signed_in, tenant_id, user_named
+from route_walk import module_app  # noqa: F401 (a fixture)
 from spotcheck.core.database import db
+from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, declared_access
 from spotcheck.tenants.directory import services as directory
 from spotcheck.tenants.inspectors import services as inspectors
 from spotcheck.tenants.items import services as items
 from spotcheck.tenants.rules import services as rules
-from spotcheck.core.scoping import TenantOwned, tenant_scope
+from spotcheck.core.scoping import TenantOwned, system_access, tenant_scope
 
 
 def valid_id(first17: str) -> str:
@@ -201,20 +210,45 @@ def _ids_by_table(app) -> dict[str, list[int]]:
 # --- filling in the routes ------------------------------------------------------------------------
 
 
-def _ids_for(argument: str, ids: dict[str, list[int]]) -> list[int]:
+def _tables_named(argument: str, tables) -> list[str]:
+    """The tables among ``tables`` an argument names (``inspector_id``: ``inspector``)."""
     base = argument.removesuffix("_id")
-    tables = [t for t in ids if t == base or t.endswith("_" + base)] or \
-             [t for t in ids if t.startswith(base + "_") or base.endswith("_" + t)]
+    return [t for t in tables if t == base or t.endswith("_" + base)] or \
+           [t for t in tables if t.startswith(base + "_") or base.endswith("_" + t)]
+
+
+def _ids_for(argument: str, ids: dict[str, list[int]], empty=frozenset()) -> list[int]:
+    tables = _tables_named(argument, ids)
     if tables:
         return sorted({i for t in tables for i in ids[t]})
     if argument in ("number", "version", "page", "year", "seq"):
         return [1, 2]
-    return sorted({i for values in ids.values() for i in values[:1]})[:4] or [1]
+    some = sorted({i for values in ids.values() for i in values[:1]})[:4] or [1]
+    named = _tables_named(argument, db.metadata.tables)
+    if named and set(named) <= empty:
+        # every table the argument names holds no row in any department: each id names a missing
+        # row and gets the same "not found", so one id is asked instead of several
+        return some[:1]
+    return some
 
 
-def _values_for(argument: str, converter, ids, tenant_codes) -> list:
+def _empty_tables(app) -> frozenset[str]:
+    """The tables with no row at all, in any department (one that cannot be counted is not)."""
+    empty = set()
+    with app.app_context(), system_access("personal-data scan: which tables are empty"):
+        for name, table in db.metadata.tables.items():
+            try:
+                if not db.session.scalar(sa.select(sa.func.count()).select_from(table)):
+                    empty.add(name)
+            except sa.exc.SQLAlchemyError:
+                db.session.rollback()
+        db.session.rollback()
+    return frozenset(empty)
+
+
+def _values_for(argument: str, converter, ids, tenant_codes, empty=frozenset()) -> list:
     if isinstance(converter, IntegerConverter):
-        return _ids_for(argument, ids)
+        return _ids_for(argument, ids, empty)
     if isinstance(converter, AnyConverter):
         return sorted(converter.items)
     if argument in ("code", "tenant", "tenant_code", "department"):
@@ -230,6 +264,7 @@ def route_urls(app, ids, *, prefix: str = "/", public_only: bool = False) -> lis
     """Every GET route of the app (under ``prefix``; only those open to anyone with
     ``public_only``) with its arguments filled in."""
     tenant_codes = ("SCJ", "YJJ", "SFJ")
+    empty = _empty_tables(app)
     urls = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if "GET" not in rule.methods or _is_asset(rule) or not rule.rule.startswith(prefix):
@@ -237,7 +272,7 @@ def route_urls(app, ids, *, prefix: str = "/", public_only: bool = False) -> lis
         if public_only and declared_access(app.view_functions[rule.endpoint], "GET") != "public":
             continue
         names = sorted(rule.arguments)
-        choices = [_values_for(name, rule._converters[name], ids, tenant_codes) for name in names]
+        choices = [_values_for(name, rule._converters[name], ids, tenant_codes, empty) for name in names]
         for combination in itertools.islice(itertools.product(*choices), MAX_URLS_PER_RULE):
             built = rule.build(dict(zip(names, combination)))
             if built is not None:
@@ -335,11 +370,31 @@ class Crawl:
     statuses: dict[str, int] = field(default_factory=dict)
     spreadsheets: int = 0
     followed: Counter = field(default_factory=Counter)
+    #: The routes requested (at least one URL of each).
+    rules: set[str] = field(default_factory=set)
+    #: Routes the walker lacks the permission of that answered 403: their other URLs are not asked.
+    refused: set[str] = field(default_factory=set)
+    #: The URLs of those routes left out, as (url, route).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def crawl(app, client, urls, *, who: str, wanted, headers=None, api_only=False, allowed=(), result=None) -> Crawl:
+def refused_by_guard(app, login_name: str) -> frozenset[str]:
+    """The GET routes whose declared permission ``login_name`` does not hold: ``permissions.requires``
+    answers them 403 before the view runs, whatever the arguments in the URL."""
+    with app.app_context():
+        user = user_named(login_name)
+        return frozenset(
+            rule.rule for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods
+            and isinstance(access := declared_access(app.view_functions[rule.endpoint], "GET"), Permission)
+            and not has_permission(user, access))
+
+
+def crawl(app, client, urls, *, who: str, wanted, headers=None, api_only=False, allowed=(), result=None,
+          refused=frozenset()) -> Crawl:
     """GET each URL, follow redirects and links within the site (a few per route), and record
-    every leak and every 5xx."""
+    every leak and every 5xx. ``refused``: routes the guard refuses this walker (see
+    :func:`refused_by_guard`); once one answered 403, its other URLs are skipped."""
     result = result or Crawl(who=who)
     adapter = app.url_map.bind("localhost")
     queue = deque(urls)  # the routes first, then the links found in the answers
@@ -348,10 +403,16 @@ def crawl(app, client, urls, *, who: str, wanted, headers=None, api_only=False, 
         if url in result.seen:
             continue
         result.seen.add(url)
+        rule = _rule_of(adapter, url)
+        if rule in result.refused:  # the same 403 of the guard as for the URL already asked
+            result.skipped.append((url, rule))
+            continue
         response = client.get(url, headers=headers or {})
         result.requests += 1
         result.statuses[url] = response.status_code
-        rule = _rule_of(adapter, url)
+        result.rules.add(rule)
+        if rule in refused and response.status_code == 403:
+            result.refused.add(rule)
         if response.status_code >= 500:
             result.errors.append(f"{who}: GET {url} ({rule}) → {response.status_code}")
         texts = response_texts(response)
@@ -379,6 +440,9 @@ def crawl(app, client, urls, *, who: str, wanted, headers=None, api_only=False, 
     unvisited = [url for url in urls if url not in result.seen]
     if unvisited:
         result.errors.append(f"{who}: the crawl stopped after {MAX_REQUESTS} requests; not visited: {unvisited[:5]}…")
+    unwalked = sorted({_rule_of(adapter, url) for url in urls} - result.rules)
+    if unwalked:
+        result.errors.append(f"{who}: routes never requested: {unwalked[:5]}…")
     return result
 
 
@@ -423,10 +487,12 @@ def _report(results) -> tuple[list[str], list[str]]:
     return leaks, errors
 
 
-@pytest.fixture
-def world(app):
-    _populate(app)
-    return app, _ids_by_table(app)
+@pytest.fixture(scope="module")
+def world(module_app):
+    """The populated app and the ids to fill the routes with: built once per module and database,
+    since the walks only read (they add sessions, tokens and their audit records)."""
+    _populate(module_app)
+    return module_app, _ids_by_table(module_app)
 
 
 # --- (a) public pages -----------------------------------------------------------------------------
@@ -462,12 +528,13 @@ def test_no_answer_to_a_non_admin_contains_an_id_number(world):
     app, ids = world
     wanted = needles(ALL_IDS)
     page_urls, api_urls = route_urls(app, ids), route_urls(app, ids, prefix="/api/")
-    results = []
+    results, tokens = [], {}
     for login_name in NON_ADMINS:
-        client, token = _session_and_token(app, login_name)
-        results.append(crawl(app, client, page_urls, who=f"{login_name} (session)", wanted=wanted))
+        client, tokens[login_name] = _session_and_token(app, login_name)
+        refused = refused_by_guard(app, login_name)
+        results.append(crawl(app, client, page_urls, who=f"{login_name} (session)", wanted=wanted, refused=refused))
         results.append(crawl(app, app.test_client(), api_urls, who=f"{login_name} (token)", wanted=wanted,
-                             headers=token, api_only=True))
+                             headers=tokens[login_name], api_only=True, refused=refused))
     leaks, errors = _report(results)
     assert not leaks, "full ID numbers shown to a non-admin:\n" + "\n".join(leaks)
     assert not errors, "server errors during the crawl:\n" + "\n".join(errors)
@@ -478,7 +545,7 @@ def test_no_answer_to_a_non_admin_contains_an_id_number(world):
     assert any(planner_pages.statuses.get(f"/catalog/inspectors/{i}") == 200 for i in ids["inspector"])
     if _export_rules(app):
         assert planner_pages.spreadsheets and planner_api.spreadsheets, "no export was opened"
-    listed = app.test_client().get("/api/v1/inspectors", headers=_session_and_token(app, "scj_planner")[1])
+    listed = app.test_client().get("/api/v1/inspectors", headers=tokens["scj_planner"])
     assert "330106********031X" in {row["id_number_masked"] for row in listed.get_json()}
 
 
@@ -562,10 +629,11 @@ def test_the_department_admin_sees_a_full_number_only_through_the_reveal_endpoin
     assert client.get(f"/api/v1/inspectors/{other}/id-number", headers=headers).status_code == 404
     # and nowhere else: every other page and API answer the admin gets shows masked numbers only
     # (spreadsheet exports of the admin's own department may carry them: the issue allows it)
+    refused = refused_by_guard(app, "scj_admin")
     pages = crawl(app, admin_pages, route_urls(app, ids), who="scj_admin (session)",
-                  wanted=wanted, allowed=reveals)
+                  wanted=wanted, allowed=reveals, refused=refused)
     api = crawl(app, client, route_urls(app, ids, prefix="/api/"), who="scj_admin (token)", wanted=wanted,
-                headers=headers, api_only=True, allowed=reveals)
+                headers=headers, api_only=True, allowed=reveals, refused=refused)
     leaks, errors = _report([pages, api])
     leaks = [leak for leak in leaks if " in xlsx:" not in leak and " in zip:xl/" not in leak]
     assert not leaks, "full ID numbers outside the reveal endpoint:\n" + "\n".join(leaks)
