@@ -27,6 +27,9 @@ PARTICIPANT_STATUS = {
     "approved": _l("Part approved by its leader"),
     "declined": _l("Declined"),
 }
+#: 通报 (a notice of criticism): drafted, then approved and delivered, or withdrawn.
+CRITICISM_STATUS = {"draft": _l("Draft, to be approved by a leader of the bureau"),
+                    "approved": _l("Approved and delivered"), "withdrawn": _l("Withdrawn")}
 #: 检查 (a visit): its result step by step.
 VISIT_STATUS = {
     "assigned": _l("To inspect"),

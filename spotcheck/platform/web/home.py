@@ -40,20 +40,15 @@ def index():
 
 
 def _supervision(user) -> dict:
-    """The supervision card: for the justice bureau, what the current year's figures call for
-    (deadlines missed, coverage below target, results published late) and the notices of
-    criticism waiting for a leader's approval; for a department leader, the notices received."""
+    """The supervision card: for the justice bureau, what the current year's figures call for and
+    the notices of criticism waiting for a leader's approval; for a department leader, the notices
+    received."""
     from spotcheck.tenants.notices import services as notices
     from spotcheck.tenants.supervision import access, criticism, figures, periods
-    from spotcheck.tenants.supervision.models import CriticismStatus
 
     found = {"period": periods.current("year"), "every": access.sees_every_department(user),
-             "drafts": [c for c in criticism.list_all() if c.status == CriticismStatus.draft],
-             "received": notices.criticisms_received(user)}
+             "drafts": criticism.drafts(), "received": notices.criticisms_received(user)}
     if found["every"]:
         with access.reading(user, "home page", period=found["period"]):
-            statuses = figures.compute(found["period"], figures.departments())
-        found["filing"] = [s.name for s in statuses if any(f.status in ("missing", "late") for f in s.filings)]
-        found["coverage"] = [s.name for s in statuses if s.below_target("market") or s.below_target("other")]
-        found["late"] = sum(s.published_late for s in statuses)
+            found["attention"] = criticism.attention(figures.compute(found["period"], figures.departments()))
     return found

@@ -352,6 +352,7 @@ def template_helpers() -> dict:
         "rule_text": rule_text,
         "task_label": lambda code, kind=None: TASK_LABELS_BY_KIND.get(kind, TASK_LABELS).get(code, code),
         "visit_status_label": named(domain.VISIT_STATUS),
+        "criticism_status_label": named(domain.CRITICISM_STATUS),
         "visit_due": visit_listing.due_of,
         "visit_flag": visit_listing.flag_of,
         "due_flag_label": named(domain.DUE_FLAG),

@@ -217,7 +217,7 @@ def criticisms():
 @requires(Permission.SUPERVISION_VIEW)
 def criticism_detail(criticism_id):
     found = criticism.get(criticism_id)
-    copies = [n for n in notices.criticism_copies(found.id)] if found.number else []
+    copies = notices.criticism_copies(found.id) if found.number else []
     return render_template("supervision/criticism.html", c=found, form=EmptyForm(), copies=copies,
                            actions=criticism.CRITICISM_ACTIONS.allowed(found, _user()),
                            period=periods.parse(found.period))

@@ -349,7 +349,7 @@ def notice_file(notice: Notice) -> bytes:
     return storage.read(notice.storage_key)
 
 
-def write_criticism(issuer: Tenant, *, subject: str, title: str, opening: list[str], findings: list[dict],
+def write_criticism(issuer: Tenant, criticism_id: int, *, title: str, opening: list[str], findings: list[dict],
                     closing: list[str], contact: str, link: str) -> tuple[str, list[Notice]]:
     """A notice of criticism (通报) of ``issuer`` (the justice bureau): one document with one number,
     a copy shared with each department named in ``findings`` (``{tenant_id, name, reasons}``), and
@@ -357,6 +357,7 @@ def write_criticism(issuer: Tenant, *, subject: str, title: str, opening: list[s
     the number and the copies."""
     if not in_command():
         raise RuntimeError("a notice of criticism is written by a command")
+    subject = f"criticism:{criticism_id}"
     number = _numberer(issuer, NoticeKind.criticism)()
     data = documents.pdf("criticism", issuer=issuer.name, number=number, title=title,
                          dated=documents.chinese_date(today()), opening=opening, findings=findings,
@@ -366,7 +367,7 @@ def write_criticism(issuer: Tenant, *, subject: str, title: str, opening: list[s
     for finding in findings:
         notice = Notice(kind=NoticeKind.criticism, subject=f"{subject}:t{finding['tenant_id']}", number=number,
                         title=title, storage_key=stored.key, size=stored.size, sha256=stored.sha256,
-                        receiver_tenant_id=finding["tenant_id"])
+                        receiver_tenant_id=finding["tenant_id"], criticism_id=criticism_id)
         db.session.add(notice)
         copies.append(notice)
     db.session.flush()

@@ -87,12 +87,15 @@ def _styled(sheet, value, font, fill=None, alignment=None) -> WriteOnlyCell:
     return cell
 
 
+def clean_text(value):
+    """A character a workbook cannot hold (kept from before the platform refused them) left out of
+    a text, so one stored value never breaks a workbook; anything else as it is."""
+    return text.FORBIDDEN.sub("", value) if isinstance(value, str) else value
+
+
 def _value(sheet, value):
-    """Text stays text: a value beginning with ``=`` is not turned into a formula; a character a
-    workbook cannot hold (kept from before the platform refused them) is left out, so one stored
-    value never breaks a department's export."""
-    if isinstance(value, str):
-        value = text.FORBIDDEN.sub("", value)
+    """Text stays text: a value beginning with ``=`` is not turned into a formula; see :func:`clean_text`."""
+    value = clean_text(value)
     if isinstance(value, str) and value.startswith("="):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"

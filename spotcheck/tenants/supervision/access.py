@@ -11,12 +11,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
+from flask_babel import lazy_gettext as _l
+
 from spotcheck.core import audit
 from spotcheck.core.commands import command
 from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.core.scoping import cross_tenant
-from flask_babel import lazy_gettext as _l
 
 
 def sees_every_department(reader) -> bool:

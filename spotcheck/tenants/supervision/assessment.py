@@ -91,17 +91,16 @@ def configure(code: str, *, points, cap, active: bool, actor) -> Setting:
     """Set one deduction (扣分项设置): points per occurrence and the most it takes off (0–100)."""
     if code not in BY_CODE:
         raise ValidationFailed({"code": [_l("No such deduction.")]})
-    errors = {}
-    values = {}
-    for name, raw in (("points", points), ("cap", cap)):
+    errors, values = {}, {}
+    for name, raw, label in (("points", points, _l("Points per occurrence")), ("cap", cap, _l("Most points taken off"))):
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            errors[name] = [_l("Enter a number.")]
-            continue
-        if not 0 <= value <= 100 or value != value:
-            errors[name] = [_l("Enter a number from 0 to 100.")]
-        values[name] = value
+            value = None
+        if value is None or not 0 <= value <= 100:  # NaN fails the comparison too
+            errors[name] = [_l("%(field)s: enter a number from 0 to 100.", field=label)]
+        else:
+            values[name] = value
     if errors:
         raise ValidationFailed(errors)
     row = db.session.scalar(sa.select(DeductionRule).where(DeductionRule.code == code))

@@ -9,7 +9,10 @@ figures; each reason says how many rows and which figure shows them).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
@@ -19,12 +22,14 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.labels import PLAN_HALF
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.notices import services as notices
 from spotcheck.tenants.supervision import access, figures
 from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_STATUS
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
-from spotcheck.tenants.supervision.periods import Period, parse
+from spotcheck.tenants.supervision import periods
+from spotcheck.tenants.supervision.periods import Period
 
 CRITICISM_ACTIONS = Actions(
     Action("edit", Permission.SUPERVISION_MANAGE, lambda c: c.status == CriticismStatus.draft,
@@ -37,11 +42,17 @@ CRITICISM_ACTIONS = Actions(
 
 
 def reasons_of(status: figures.Status) -> list[dict]:
-    """Why a department would be named, from its figures: ``{code, text, count, figure}`` each."""
+    """Why a department would be named, from its figures: ``{code, text, count, figure}`` each; the
+    text is the document's, in Chinese whatever the reader's language."""
+    with force_locale("zh_CN"):
+        return _reasons(status)
+
+
+def _reasons(status: figures.Status) -> list[dict]:
     found = []
     for filing in status.filings:
         if filing.status in ("missing", "late"):
-            which = {None: "年度检查计划", 1: "上半年非市场监管领域抽查工作计划", 2: "下半年非市场监管领域抽查工作计划"}[filing.half]
+            which = "年度检查计划" if filing.half is None else f"{PLAN_HALF[filing.half]}非市场监管领域抽查工作计划"
             found.append({"code": f"filing_{filing.status}", "figure": "plan_year" if filing.half is None else "plan_half",
                           "count": 1, "text": f"{which}{FILING_STATUS[filing.status]}（截止{filing.deadline.year}年{filing.deadline.month}月{filing.deadline.day}日）"})
     for field, name in (("market", "市场监管领域"), ("other", "其他领域")):
@@ -56,13 +67,6 @@ def reasons_of(status: figures.Status) -> list[dict]:
         found.append({"code": "reports_overdue", "figure": "reports_overdue", "count": status.reports_overdue,
                       "text": f"{status.reports_overdue}户次检查结果逾期未报送"})
     return found
-
-
-def _period(raw) -> Period:
-    period = raw if isinstance(raw, Period) else parse(raw)
-    if period is None:
-        raise ValidationFailed({"period": [_l("Choose a year, half-year or quarter.")]})
-    return period
 
 
 def default_title(period: Period) -> str:
@@ -81,7 +85,7 @@ CLOSING = ("请被通报的部门高度重视，认真查找原因，于收到�
 @command(Permission.SUPERVISION_MANAGE)
 def draft(period, *, actor) -> Criticism:
     """Draft a notice of criticism for ``period`` from every department's figures (起草通报)."""
-    period = _period(period)
+    period = periods.required(period)
     with access.reading(actor, "criticism draft", period=period):
         statuses = figures.compute(period, figures.departments())
     findings = [{"tenant_id": s.tenant_id, "name": s.name, "reasons": reasons}
@@ -94,6 +98,32 @@ def draft(period, *, actor) -> Criticism:
     audit.record("criticism.drafted", "criticism", criticism.id, actor=actor,
                  details={"period": period.code, "departments": [f["tenant_id"] for f in findings]})
     return criticism
+
+
+@dataclass
+class Attention:
+    """What a period's figures call for (the bureau's home page): the departments a notice of
+    criticism would name for a plan deadline or for coverage, and the results published late."""
+
+    filing: list[str]
+    coverage: list[str]
+    late: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.filing or self.coverage or self.late)
+
+
+def attention(statuses: list[figures.Status]) -> Attention:
+    named = [(s, {reason["code"] for reason in reasons_of(s)}) for s in statuses]
+    return Attention(filing=[s.name for s, codes in named if codes & {"filing_missing", "filing_late"}],
+                     coverage=[s.name for s, codes in named if codes & {"coverage_market", "coverage_other"}],
+                     late=sum(s.published_late for s in statuses))
+
+
+def drafts() -> list[Criticism]:
+    """The bureau's notices of criticism waiting for approval."""
+    return [c for c in list_all() if c.status == CriticismStatus.draft]
 
 
 def get(criticism_id) -> Criticism:
@@ -145,12 +175,9 @@ def approve(criticism_id, *, actor) -> Criticism:
     CRITICISM_ACTIONS.require(criticism, actor, "approve")
     issuer = db.session.get(Tenant, criticism.tenant_id)
     paragraphs = _paragraphs(criticism.body)
-    number, _copies = notices.write_criticism(
-        issuer, subject=f"criticism:{criticism.id}", title=criticism.title, opening=paragraphs[:1],
-        findings=criticism.findings, closing=paragraphs[1:], contact=f"{criticism.drafted_by_name}（{issuer.name}）",
-        link="/supervision/received")
-    for copy in _copies:
-        copy.criticism_id = criticism.id
+    number, _ = notices.write_criticism(
+        issuer, criticism.id, title=criticism.title, opening=paragraphs[:1], findings=criticism.findings,
+        closing=paragraphs[1:], contact=f"{criticism.drafted_by_name}（{issuer.name}）", link="/supervision/received")
     criticism.status, criticism.number = CriticismStatus.approved, number
     criticism.approved_by_name, criticism.approved_at = actor.display_name, now()
     audit.record("criticism.approved", "criticism", criticism.id, actor=actor,

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: The coverage targets (抽查事项覆盖率): ≥ 70 % of a department's market-regulation inspection
-#: items and ≥ 50 % of its other inspection items under random checking (DESIGN, from the
-#: State Council's requirement the seeds implement).
-COVERAGE_TARGETS = {"market": 70, "other": 50}
-#: Results are published within 20 working days of their approval (seed 000).
-PUBLISH_WORKING_DAYS = 20
+from spotcheck.tenants import reference
+from spotcheck.tenants.results.deadlines import PUBLISH_DAYS
+
+#: The coverage targets in per cent (抽查事项覆盖率, ≥ 70 % market-regulation / ≥ 50 % other): the
+#: goals the item list already states (:data:`spotcheck.tenants.reference.COVERAGE_GOALS_BP`).
+COVERAGE_TARGETS = {field: goal // 100 for field, goal in reference.COVERAGE_GOALS_BP.items()}
+#: Results are published within this many working days of their approval (the results' own rule).
+PUBLISH_WORKING_DAYS = PUBLISH_DAYS
 #: Plan filing deadlines (seed 001, items 3 and 8): the year's plan by 15 January; the half-year
 #: plans of the non-market fields by 15 January (first half) and 15 June (second half).
 FILING_DEADLINES = {None: (1, 15), 1: (1, 15), 2: (6, 15)}

@@ -1,8 +1,8 @@
 """The supervision figures of each department for a period (监督统计), as
 :mod:`~spotcheck.tenants.supervision.definitions` defines them.
 
-Every figure is one aggregate query grouped by department, run in the database over whatever the
-current scope shows: every department inside :func:`~spotcheck.tenants.supervision.access.reading`
+The figures are aggregate queries grouped by department (several figures of one table in one pass,
+each a ``count(*) FILTER``), run in the database over whatever the current scope shows: every department inside :func:`~spotcheck.tenants.supervision.access.reading`
 (the justice bureau), one's own department otherwise (a department leader). :func:`rows_of` gives
 the rows a figure counts (the drill-down), through the same conditions.
 """
@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
 
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
@@ -22,14 +21,15 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.labels import CAMPAIGN_STATUS
+from spotcheck.tenants.items.services import Coverage
+from spotcheck.tenants.labels import CAMPAIGN_STATUS, DRAW_KIND, PLAN_HALF, VISIT_STATUS
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.categories import CategoryChoice
 from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit, VisitStatus
 from spotcheck.tenants.rules.models import RulesDocument
-from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_DEADLINES
-from spotcheck.tenants.supervision.periods import BEIJING, Period
+from spotcheck.tenants.supervision.definitions import FILING_DEADLINES, FILING_STATUS
+from spotcheck.tenants.supervision.periods import Period
 
 #: A result has been reported (报送): what "checked" counts.
 REPORTED = (VisitStatus.submitted, VisitStatus.approved, VisitStatus.published)
@@ -86,21 +86,28 @@ class Status:
     def _rate(part: int, whole: int) -> float | None:
         return None if not whole else round(100.0 * part / whole, 1)
 
+    def coverage(self, field_code: str) -> Coverage:
+        """The field's coverage against its goal, as the item list states it (the one rule)."""
+        items, random = {"market": (self.market_items, self.market_random),
+                         "other": (self.other_items, self.other_random)}[field_code]
+        return Coverage(field=field_code, items=items, random=random, goal_bp=reference.COVERAGE_GOALS_BP[field_code])
+
     @property
     def coverage_market(self) -> float | None:
-        return self._rate(self.market_random, self.market_items)
+        return self.coverage("market").share_percent if self.market_items else None
 
     @property
     def coverage_other(self) -> float | None:
-        return self._rate(self.other_random, self.other_items)
+        return self.coverage("other").share_percent if self.other_items else None
 
     @property
     def on_time_rate(self) -> float | None:
         return self._rate(self.published_on_time, self.publish_due)
 
     def below_target(self, field_code: str) -> bool:
-        value = getattr(self, f"coverage_{field_code}")
-        return value is not None and value < COVERAGE_TARGETS[field_code]
+        """The field has items and too few of them under random checking."""
+        found = self.coverage(field_code)
+        return bool(found.items) and not found.met
 
     @property
     def filings(self) -> list[Filing]:
@@ -196,14 +203,13 @@ def _published_late(period: Period):
 
 
 def _report_due():
-    """A visit's report deadline: its own (from the day checked), else its campaign's last day."""
-    own = aliased(Campaign)
-    window_end = sa.select(own.window_end).where(own.id == Visit.campaign_id).correlate(Visit).scalar_subquery()
-    return sa.func.coalesce(Visit.report_due, window_end)
+    """A visit's report deadline: its own (from the day checked), else its campaign's last day
+    (as :func:`spotcheck.tenants.results.listing.due_of`); the caller joins the visit's campaign."""
+    return sa.func.coalesce(Visit.report_due, Campaign.window_end)
 
 
-def _reports_overdue(period: Period, due=None):
-    due = _report_due() if due is None else due
+def _reports_overdue(period: Period):
+    due = _report_due()
     return sa.and_(Visit.status.in_(UNREPORTED), _between(due, period), due < today())
 
 
@@ -222,9 +228,8 @@ def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
              .where(sa.or_(_between(Visit.checked_on, period), _between(Visit.publish_due, period)))
              .group_by(Visit.tenant_id))
     found = {tenant_id: dict(zip(conditions, counts)) for tenant_id, *counts in db.session.execute(query)}
-    due = sa.func.coalesce(Visit.report_due, Campaign.window_end)
     overdue = (sa.select(Visit.tenant_id, sa.func.count()).join(Campaign, Campaign.id == Visit.campaign_id)
-               .where(_reports_overdue(period, due)).group_by(Visit.tenant_id))
+               .where(_reports_overdue(period)).group_by(Visit.tenant_id))
     problems = (sa.select(Visit.tenant_id, sa.func.count(sa.distinct(Visit.id)))
                 .select_from(ResultCategory).join(ItemResult, ItemResult.id == ResultCategory.item_result_id)
                 .join(Visit, Visit.id == ItemResult.visit_id).where(_problem_codes(), _checked(period))
@@ -235,21 +240,24 @@ def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
     return found
 
 
+def _joint_in(period: Period):
+    """A joint campaign (or a department's part of one) of the period, past its preparation."""
+    return sa.and_(Campaign.status != CampaignStatus.draft, _between(Campaign.window_start, period))
+
+
 def _joint_of(period: Period):
     """The joint campaigns (ids) a department led or took part in, by department."""
-    led = sa.select(Campaign.tenant_id, Campaign.id.label("joint")).where(
-        Campaign.joint.is_(True), Campaign.status != CampaignStatus.draft, _between(Campaign.window_start, period))
+    led = sa.select(Campaign.tenant_id, Campaign.id.label("joint")).where(Campaign.joint.is_(True), _joint_in(period))
     part = sa.select(Campaign.tenant_id, Campaign.joint_id.label("joint")).where(
-        Campaign.joint_id.is_not(None), Campaign.status != CampaignStatus.draft, _between(Campaign.window_start, period))
+        Campaign.joint_id.is_not(None), _joint_in(period))
     return sa.union(led, part).subquery()
 
 
 # --- the figures --------------------------------------------------------------------------------
 
 
-def _count(model, condition=None, *, distinct=None) -> dict[int, int]:
-    counted = sa.func.count(sa.distinct(distinct)) if distinct is not None else sa.func.count()
-    query = sa.select(model.tenant_id, counted).group_by(model.tenant_id)
+def _count(model, condition=None) -> dict[int, int]:
+    query = sa.select(model.tenant_id, sa.func.count()).group_by(model.tenant_id)
     if condition is not None:
         query = query.where(condition)
     return {tenant_id: n for tenant_id, n in db.session.execute(query)}
@@ -304,8 +312,7 @@ def _visits_saved(period: Period) -> dict[int, int]:
     from spotcheck.tenants.joint.statistics import campaign_figures
 
     saved: dict[int, int] = {}
-    for campaign in db.session.scalars(sa.select(Campaign).where(
-            Campaign.joint.is_(True), Campaign.status != CampaignStatus.draft, _between(Campaign.window_start, period))):
+    for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True), _joint_in(period))):
         row = campaign_figures(campaign)
         saved[campaign.tenant_id] = saved.get(campaign.tenant_id, 0) + (row.saved or 0)
     return saved
@@ -317,7 +324,8 @@ def deadline_of(year: int, half: int | None) -> date:
 
 
 def submitted_on(moment: datetime | None) -> date | None:
-    return None if moment is None else local(moment).astimezone(BEIJING).date()
+    """The Beijing day of a moment (the day a plan was submitted)."""
+    return None if moment is None else local(moment).date()
 
 
 def filing(year: int, half: int | None, plan: Plan | None) -> Filing:
@@ -355,17 +363,17 @@ class Rows:
 
 
 VISIT_COLUMNS = ["抽查任务", "检查对象", "检查日期", "状态", "报送期限", "公示期限", "公示时间"]
-STATUS_WORDS = {"assigned": "待检查", "drafting": "录入中", "submitted": "待审核", "returned": "已退回",
-                "approved": "待公示", "published": "已公示"}
 
 
 def _visit_rows(condition, limit: int) -> Rows:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(condition)) or 0
+    """The visits of ``condition`` (which may name the visit's campaign: it is joined)."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit)
+                              .join(Campaign, Campaign.id == Visit.campaign_id).where(condition)) or 0
     query = (sa.select(Campaign.code, Entity.name, Visit.checked_on, Visit.status, Visit.report_due, Visit.publish_due,
                        Visit.published_at)
              .join(Campaign, Campaign.id == Visit.campaign_id).join(Entity, Entity.id == Visit.entity_id)
              .where(condition).order_by(Visit.publish_due, Visit.id).limit(limit))
-    rows = [[code, entity, checked, STATUS_WORDS.get(getattr(state, "value", state), state), report_due, publish_due,
+    rows = [[code, entity, checked, VISIT_STATUS[state.value], report_due, publish_due,
              local(published).strftime("%Y-%m-%d %H:%M") if published else ""]
             for code, entity, checked, state, report_due, publish_due, published in db.session.execute(query)]
     return Rows(VISIT_COLUMNS, rows, total)
@@ -373,8 +381,6 @@ def _visit_rows(condition, limit: int) -> Rows:
 
 def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
     """The rows behind figure ``key`` of one department (at most ``limit``; ``total`` says how many)."""
-    from spotcheck.tenants.supervision.definitions import FILING_STATUS
-
     mine = lambda model: model.tenant_id == tenant_id  # noqa: E731
     if key in ("checked", "problems", "publish_due", "published_on_time", "on_time_rate", "published_late",
                "reports_overdue"):
@@ -400,7 +406,7 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
             condition = sa.and_(condition, Item.field != "market")
         items = list(db.session.scalars(sa.select(Item).where(condition).order_by(Item.code)))
         return Rows(["事项编码", "事项名称", "领域", "纳入随机抽查"],
-                    [[i.code, i.name, "市场监管" if i.field == "market" else "其他", "是" if i.random_check else "否"]
+                    [[i.code, i.name, reference.ITEM_FIELDS.get(i.field, i.field), "是" if i.random_check else "否"]
                      for i in items[:limit]], len(items))
     if key == "entries":
         condition = mine(DirectoryEntry)
@@ -427,7 +433,7 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         for half in halves:
             found = filing(period.year, half, plans.get(half))
             plan = plans.get(half)
-            rows.append([plan.title if plan else "（无）", {None: "全年", 1: "上半年", 2: "下半年"}[half],
+            rows.append([plan.title if plan else "（无）", PLAN_HALF[half],
                          found.deadline, found.submitted_on or "", FILING_STATUS[found.status],
                          plan.comment if plan else ""])
         return Rows(["计划", "期间", "报备截止", "报备日期", "状态", "司法局意见"], rows, len(rows))
@@ -443,7 +449,7 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                                   .join(Campaign, Campaign.id == Draw.campaign_id)
                                   .where(mine(Draw), _draws(period)).order_by(Draw.drawn_at)).all()
         return Rows(["抽查任务", "名称", "抽取", "抽取时间", "随机种子"],
-                    [[code, title, "检查对象" if getattr(kind, "value", kind) == "targets" else "执法检查人员",
+                    [[code, title, DRAW_KIND[kind.value],
                       local(at).strftime("%Y-%m-%d %H:%M"), (seed or "")[:16] + "…"]
                      for code, title, kind, at, seed in rows[:limit]], len(rows))
     if key == "follow_ups_open":
@@ -454,9 +460,8 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                                   .join(Campaign, Campaign.id == Visit.campaign_id)
                                   .join(Entity, Entity.id == Visit.entity_id)
                                   .where(condition).order_by(FollowUp.opened_on)).all()
-        kinds = {"rectification": "责令改正", "case": "立案", "transfer": "移送", "police": "移送公安"}
         return Rows(["抽查任务", "检查对象", "处置方式", "开启日期", "改正期限"],
-                    [[code, entity, kinds.get(getattr(kind, "value", kind), kind), opened, deadline or ""]
+                    [[code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened, deadline or ""]
                      for code, entity, kind, opened, deadline in rows[:limit]], len(rows))
     if key in ("joint", "visits_saved"):
         from spotcheck.tenants.joint.statistics import campaign_figures

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.clock import today
+from spotcheck.core.clock import SHANGHAI, today
+from spotcheck.core.errors import ValidationFailed
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 _PATTERN = re.compile(r"^(\d{4})(?:([HQ])([1-4]))?$")
 QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 HALF_NAMES = {1: "上半年", 2: "下半年"}
@@ -55,12 +55,12 @@ class Period:
     @property
     def since(self) -> datetime:
         """The first moment of the period (Beijing midnight, as an aware datetime)."""
-        return datetime.combine(self.start, time(), BEIJING)
+        return datetime.combine(self.start, time(), SHANGHAI)
 
     @property
     def until(self) -> datetime:
         """The first moment after the period."""
-        return datetime.combine(self.end + timedelta(days=1), time(), BEIJING)
+        return datetime.combine(self.end + timedelta(days=1), time(), SHANGHAI)
 
     @property
     def halves(self) -> tuple[int, ...]:
@@ -86,6 +86,14 @@ def parse(raw: str | None) -> Period | None:
     if letter == "H":
         return Period(year, "half", number) if number in (1, 2) else None
     return Period(year, "quarter", number)
+
+
+def required(raw) -> Period:
+    """The period a command was given (a :class:`Period` or its code); a refusal naming the field otherwise."""
+    period = raw if isinstance(raw, Period) else parse(raw)
+    if period is None:
+        raise ValidationFailed({"period": [_l("Choose a year, half-year or quarter.")]})
+    return period
 
 
 def current(kind: str = "year") -> Period:

@@ -14,49 +14,29 @@ The area-wide table (seed 003 附件3) is the justice bureau's only.
 """
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
+from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, campaign_item
 from spotcheck.tenants.classifications import region_name
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.labels import PLAN_STATUS
+from spotcheck.tenants.labels import PLAN_HALF, PLAN_STATUS
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.plans.models import Plan, PlanItem
-from spotcheck.tenants.supervision import figures
+from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
+from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.tenants.supervision import access, figures
 from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_STATUS
 from spotcheck.tenants.supervision.periods import Period
 
 FILLER = "（平台无此数据，由填报单位填写）"
-METHOD_NAMES = {"onsite": "实地检查", "written": "书面检查", "online": "网络监测", "entrusted": "委托专业机构"}
-
-
-@dataclass
-class Section:
-    """A block of a sheet: an optional heading line, headers, rows, and footer lines."""
-
-    heading: str | None
-    headers: list[str]
-    rows: list[list]
-    footer: list[str] = field(default_factory=list)
-    widths: list[int] | None = None
-
-
-@dataclass
-class Sheet:
-    name: str
-    title: str
-    lines: list[str]  # under the title: the period, the unit, the filling date
-    sections: list[Section]
-    signature: str = "填报人：                    联系电话："
 
 
 @dataclass(frozen=True)
@@ -187,9 +167,9 @@ def _plan_rows(ctx: Context, *, halves: tuple[int | None, ...], field_code: str 
     rows = []
     for n, (plan, line, item) in enumerate(db.session.execute(query).all(), start=1):
         filing = figures.filing(plan.year, plan.half, plan)
-        rows.append([n, names[plan.tenant_id], {None: "全年", 1: "上半年", 2: "下半年"}[plan.half],
+        rows.append([n, names[plan.tenant_id], str(PLAN_HALF[plan.half]),
                      item.name + (f"（{item.sub_item}）" if item.sub_item else ""), item.legal_basis, item.target_type,
-                     "、".join(METHOD_NAMES.get(m, m) for m in (line.methods or item.methods or [])),
+                     "、".join(reference.CHECK_METHODS.get(m, m) for m in (line.methods or item.methods or [])),
                      f"{line.ratio_bp / 100:g}%", line.frequency or item.frequency,
                      "、".join(f"{m}月" for m in (line.months or [])),
                      f"{FILING_STATUS[filing.status]}（{PLAN_STATUS[plan.status.value]}）"])
@@ -232,7 +212,7 @@ def _progress_table(ctx: Context) -> list[Sheet]:
     total = ["合计", f"{len(rows)}个部门", *sums, _pct(sums[6], sums[5]), *late]
     return [Sheet("随机抽查工作进展情况", _year_title(TABLES["001-2"].title, ctx.period),
                   [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
-                  [Section(None, PROGRESS_HEADERS, rows + [total], [], [6, 20] + [12] * 12)])]
+                  [Section(None, PROGRESS_HEADERS, rows + [total], [], [6, 20] + [12] * 12, total=True)])]
 
 
 def _joint_table(ctx: Context) -> list[Sheet]:
@@ -249,11 +229,9 @@ def _joint_table(ctx: Context) -> list[Sheet]:
         rows += _joint_taken_part(ctx, {c.id for c in campaigns})
     for number, row in enumerate(rows, start=1):
         row.number = number
-    total = statistics._total(rows)
     return [Sheet("联合检查工作进展情况", _year_title(statistics.SEED_TITLE, ctx.period),
                   [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
-                  [Section(None, list(statistics.HEADERS), [r.cells() for r in rows] + [total.cells()], [],
-                           [c.width for c in statistics.COLUMNS])])]
+                  [statistics.section(rows, statistics.total_of(rows))])]
 
 
 def _joint_taken_part(ctx: Context, known: set[int]) -> list:
@@ -261,15 +239,14 @@ def _joint_taken_part(ctx: Context, known: set[int]) -> list:
     part in (an approved part), each read in its joint scope (participants read the lead's rows there)."""
     from spotcheck.core.scoping import current_tenant_id, joint_scope
     from spotcheck.tenants.joint import statistics
-    from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
+    from spotcheck.tenants.joint.models import ParticipantStatus
+    from spotcheck.tenants.joint.services import invitations
 
-    tenant_id = current_tenant_id()
     found = []
-    for participation in db.session.scalars(sa.select(JointParticipant).where(
-            JointParticipant.receiver_tenant_id == tenant_id, JointParticipant.status == ParticipantStatus.approved)):
-        if participation.campaign_id in known:
+    for participation in invitations():
+        if participation.status != ParticipantStatus.approved or participation.campaign_id in known:
             continue
-        with joint_scope(tenant_id, participation.campaign_id):
+        with joint_scope(current_tenant_id(), participation.campaign_id):
             campaign = db.session.get(Campaign, participation.campaign_id)
             if campaign is not None and ctx.period.start <= campaign.window_start <= ctx.period.end:
                 found.append(statistics.campaign_figures(campaign))
@@ -303,7 +280,7 @@ def _other_practice_table(ctx: Context) -> list[Sheet]:
              sum(s.checked for s in chosen), "—"]
     return [Sheet("非市场监管领域推行情况", _year_title(TABLES["001-5"].title, ctx.period),
                   [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
-                  [Section(None, OTHER_HEADERS, rows + [total], [], [6, 20] + [12] * 10)])]
+                  [Section(None, OTHER_HEADERS, rows + [total], [], [6, 20] + [12] * 10, total=True)])]
 
 
 TABLES: dict[str, TableSpec] = {spec.code: spec for spec in (
@@ -325,75 +302,38 @@ def file_name(title: str, period: Period, department: str | None = None) -> str:
 def build(code: str, period: Period, tenants: list[Tenant], *, single: bool,
           progress: Callable[[int], None] = lambda p: None) -> tuple[bytes, str]:
     """The workbook of table ``code`` for ``period`` and ``tenants``, read in the current scope,
-    and its title (the first sheet's)."""
+    and its title (the first sheet's). In Chinese whatever the requester's language: it is filed."""
     spec = TABLES[code]
     statuses = figures.compute(period, tenants)
     progress(50)
     ctx = Context(period, tenants, statuses, area=region_name(tenants[0].region_code) if tenants else "", single=single)
-    sheets = spec.build(ctx)
+    with force_locale("zh_CN"):
+        sheets = spec.build(ctx)
     progress(80)
     return write(sheets), sheets[0].title
 
 
-# --- writing -------------------------------------------------------------------------------------
+def check_request(code: str, reader, department_id: int | None = None) -> None:
+    """Who may ask for which table: the justice bureau for every department or one; a department
+    leader for their own department only, and not the area-wide table."""
+    if code not in TABLES:
+        raise ValidationFailed({"code": [_l("Choose one of the tables.")]})
+    if not access.sees_every_department(reader):
+        if TABLES[code].area_wide:
+            raise Forbidden(_l("This table covers every department: the justice bureau files it."))
+        if department_id is not None and department_id != reader.tenant_id:
+            raise Forbidden(_l("You may only ask for your own department's tables."))
+    elif department_id is not None and not figures.department_exists(department_id):
+        raise ValidationFailed({"department_id": [_l("No such department.")]})
 
-THIN = Side(style="thin", color="000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
-
-def write(sheets: list[Sheet]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    used: set[str] = set()
-    for spec in sheets:
-        name = spec.name
-        while name in used:
-            name = name[:28] + f"{len(used)}"
-        used.add(name)
-        sheet = book.create_sheet(name)
-        width = max(len(section.headers) for section in spec.sections)
-        last = get_column_letter(width)
-        sheet.merge_cells(f"A1:{last}1")
-        sheet["A1"] = spec.title
-        sheet["A1"].font = Font(name="宋体", size=16, bold=True)
-        sheet["A1"].alignment = CENTRE
-        sheet.row_dimensions[1].height = 32
-        row = 2
-        for line in spec.lines:
-            sheet.merge_cells(f"A{row}:{last}{row}")
-            sheet.cell(row=row, column=1, value=line).alignment = CENTRE if line.startswith("（") else LEFT
-            row += 1
-        for section in spec.sections:
-            if section.heading:
-                sheet.merge_cells(f"A{row}:{last}{row}")
-                sheet.cell(row=row, column=1, value=section.heading).font = Font(name="宋体", bold=True)
-                row += 1
-            for index, header in enumerate(section.headers, start=1):
-                cell = sheet.cell(row=row, column=index, value=header)
-                cell.font, cell.fill, cell.alignment, cell.border = (Font(name="宋体", bold=True),
-                                                                     PatternFill("solid", fgColor="E5E7EB"), CENTRE, BORDER)
-                if section.widths and index <= len(section.widths):
-                    current = sheet.column_dimensions[get_column_letter(index)].width or 0
-                    sheet.column_dimensions[get_column_letter(index)].width = max(current, section.widths[index - 1])
-            row += 1
-            for values in section.rows:
-                for index, value in enumerate(values, start=1):
-                    cell = sheet.cell(row=row, column=index, value=value)
-                    cell.border, cell.alignment = BORDER, LEFT if isinstance(value, str) else CENTRE
-                    if isinstance(value, str):
-                        cell.data_type = "s"  # a name beginning with "=" stays text
-                row += 1
-            for line in section.footer:
-                sheet.merge_cells(f"A{row}:{last}{row}")
-                sheet.cell(row=row, column=1, value=line).alignment = LEFT
-                row += 1
-            row += 1
-        sheet.cell(row=row, column=1, value=spec.signature)
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def build_for(reader, code: str, period: Period, department_id: int | None = None,
+              progress: Callable[[int], None] = lambda p: None) -> tuple[bytes, str]:
+    """Table ``code`` of ``period`` as ``reader`` may read it (every department, one, or their own),
+    through the audited reading; returns the workbook and its file name."""
+    check_request(code, reader, department_id)
+    with access.reading(reader, f"table {code}", period=period, department_id=department_id) as visible:
+        tenants = figures.departments([department_id] if department_id is not None else visible)
+        single = len(tenants) == 1 and (department_id is not None or visible is not None)
+        data, title = build(code, period, tenants, single=single, progress=progress)
+    return data, file_name(title, period, tenants[0].name if single else None)
