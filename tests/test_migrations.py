@@ -80,3 +80,52 @@ def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
     assert set(before) == {"targets", "inspectors"} and after == before
     for data, sha in after.values():
         assert all(check.ok for check in verify(proof_file.loads(data)))
+
+
+def test_two_upgrades_at_once_on_a_cluster_that_never_saw_the_role(pg_server):
+    """Roles belong to the cluster: two `spotcheck db upgrade` at once on two new databases, with a
+    role name nobody has used (``SPOTCHECK_DB_ROLE``), both succeed; the role is the one named,
+    and the application works as it, row-level security included."""
+    import os
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    from conftest import _pg_connect, _with_database, make_app
+    from spotcheck.core.scoping import tenant_scope
+
+    role = f"sc_role_{uuid.uuid4().hex[:10]}"
+    names = [f"sc_two_{uuid.uuid4().hex[:10]}" for _ in range(2)]
+    admin = pg_server["admin_url"]
+    with _pg_connect(admin, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        processes = [subprocess.Popen(
+            [str(Path(sys.executable).with_name("spotcheck")), "db", "upgrade"],
+            env={**os.environ, "SPOTCHECK_ENV": "testing", "DATABASE_URL": _with_database(admin, name),
+                 "SPOTCHECK_DB_ROLE": role, "REDIS_URL": ""},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for name in names]
+        outputs = [process.communicate(timeout=300)[0] for process in processes]
+        assert [p.returncode for p in processes] == [0, 0], outputs
+        with _pg_connect(admin) as conn:
+            assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s", (role,)).fetchone()[0] == 1
+        app = make_app(_with_database(admin, names[0]), SPOTCHECK_DB_ROLE=role)
+        with app.app_context():
+            from spotcheck.core.database import db
+            from spotcheck.tenants.models import Tenant
+
+            assert db.session.execute(sa.text("SELECT current_user")).scalar() == role
+            assert db.session.scalars(sa.select(Tenant)).all() == []
+            with tenant_scope(1):  # the app role reads through row-level security
+                assert db.session.execute(sa.text("SELECT count(*) FROM item")).scalar() == 0
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with _pg_connect(admin, autocommit=True) as conn:
+            for name in names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"')

@@ -7,6 +7,7 @@ overrides them (tests do). With nothing set, Spotcheck runs embedded: SQLite und
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +16,8 @@ DEFAULT_SECRET_KEY = "spotcheck-development-only-secret"
 
 #: The PostgreSQL role the application works as; it owns no table, so row-level security binds it.
 DEFAULT_DB_ROLE = "spotcheck_app"
+#: What a role name may be (``SPOTCHECK_DB_ROLE``): it is written into SQL as an identifier.
+DB_ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,7 +149,11 @@ def _celery_settings(redis_url: str | None) -> dict:
 
 
 def check_config(cfg: dict) -> None:
-    """Refuse unsafe settings: a default secret key outside development and tests."""
+    """Refuse unsafe settings: a default secret key outside development and tests, a database role
+    name that is not a plain identifier."""
+    if not DB_ROLE_NAME.match(cfg["SPOTCHECK_DB_ROLE"] or ""):
+        raise ConfigError(f"SPOTCHECK_DB_ROLE must be lower-case letters, digits and _ (a PostgreSQL role name), "
+                          f"not {cfg['SPOTCHECK_DB_ROLE']!r}")
     if cfg["SPOTCHECK_ENV"] not in ("production", "development", "testing"):
         raise ConfigError(f"SPOTCHECK_ENV must be production, development or testing, not {cfg['SPOTCHECK_ENV']!r}")
     if cfg["SPOTCHECK_ENV"] == "production":

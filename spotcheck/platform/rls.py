@@ -7,7 +7,9 @@ With none set, no row matches. ENABLE + FORCE: the policy binds the table owner 
 """
 from __future__ import annotations
 
-from spotcheck.platform.config import DEFAULT_DB_ROLE
+from flask import current_app
+
+from spotcheck.platform.config import DB_ROLE_NAME, DEFAULT_DB_ROLE
 
 POLICY = "tenant_isolation"
 PUBLIC_READ = "public_read"
@@ -104,31 +106,50 @@ def disable(op, table: str) -> None:
     op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
 
 
-def create_app_role(op, role: str = DEFAULT_DB_ROLE) -> None:
-    """The application role: may read and write rows, owns nothing; the audit trail is insert-only."""
+def app_role() -> str:
+    """The application role the migrations grant to: ``SPOTCHECK_DB_ROLE`` of the app running them."""
+    try:
+        role = current_app.config["SPOTCHECK_DB_ROLE"]
+    except RuntimeError:  # no application (Alembic run by hand): the default
+        role = DEFAULT_DB_ROLE
+    if not DB_ROLE_NAME.match(role or ""):
+        raise ValueError(f"not a role name: {role!r}")
+    return role
+
+
+def create_app_role(op, role: str | None = None) -> None:
+    """The application role: may read and write rows, owns nothing; the audit trail is insert-only.
+
+    Roles belong to the whole cluster, not to a database: two migrations on two databases at once
+    (the test workers, two deployments) may both find the role missing and both create it; the
+    second then waits for the first and finds the name taken, which is what it wanted."""
     if op.get_bind().dialect.name != "postgresql":
         return
+    role = role or app_role()
     op.execute(
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
-        f"THEN CREATE ROLE {role} NOLOGIN; END IF; END $$"
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
+        f"BEGIN CREATE ROLE {role} NOLOGIN; "
+        f"EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END; "
+        f"END IF; END $$"
     )
     op.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
     op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}")
     op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}")
 
 
-def grant_tables(op, tables: list[str], role: str = DEFAULT_DB_ROLE) -> None:
+def grant_tables(op, tables: list[str], role: str | None = None) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    role = role or app_role()
     op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(tables)} TO {role}")
     op.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
 
 
-def append_only(op, table: str, role: str = DEFAULT_DB_ROLE) -> None:
+def append_only(op, table: str, role: str | None = None) -> None:
     """The application may only read and add rows (the audit trail)."""
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}")
+    op.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role or app_role()}")
 
 
 def trigram_index(op, table: str, column: str) -> None:
