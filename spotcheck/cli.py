@@ -172,6 +172,69 @@ def exports_backfill() -> None:
         click.echo(f"{tenant.code:<6} {queued} published result(s) queued for export")
 
 
+@click.group("calendar", help="The official calendar (法定节假日与调休) the deadlines are counted on.")
+def calendar_group() -> None:
+    pass
+
+
+@calendar_group.command("load", help="Enter a year from the State Council's notice: FILE has lines "
+                                     "YYYY-MM-DD<TAB>holiday|workday<TAB>name (the whole year; replaces it).")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--notice", default="", help="The notice's title (国务院办公厅关于XXXX年部分节假日安排的通知).")
+@with_appcontext
+def calendar_load(file: str, notice: str) -> None:
+    from pathlib import Path
+
+    from spotcheck.core.errors import ValidationFailed
+    from spotcheck.core.official_calendar import load_year
+    from spotcheck.core.policy import CONSOLE
+
+    try:
+        loaded = load_year(Path(file).read_text(encoding="utf-8-sig", errors="replace"), notice=notice, actor=CONSOLE)
+    except ValidationFailed as failed:
+        for messages in failed.errors.values():
+            for message in messages:
+                click.echo(str(message), err=True)
+        click.echo("未载入：请改正以上各行后重新载入（文件整体载入或整体不载入）。", err=True)
+        sys.exit(2)
+    click.echo(f"已载入{loaded.year}年法定节假日安排：放假{loaded.holidays}天，调休上班{loaded.workdays}天；"
+               f"暂按周一至周五计算的期限已重新计算。")
+
+
+@calendar_group.command("due", help="Print the N-th working day after DATE (DATE itself not counted) as YYYY-MM-DD; "
+                                    "exit 3 naming the year when the count runs into a year without an official calendar.")
+@click.argument("day", metavar="DATE")
+@click.argument("days", metavar="N", type=click.IntRange(min=0))
+@with_appcontext
+def calendar_due(day: str, days: int) -> None:
+    from datetime import date
+
+    from spotcheck.core.calendar import add_working_days
+
+    try:
+        start = date.fromisoformat(day)
+    except ValueError:
+        click.echo(f"日期“{day}”无效：请写作YYYY-MM-DD。", err=True)
+        sys.exit(2)
+    deadline = add_working_days(start, days)
+    if deadline.provisional:
+        years = "、".join(f"{year}年" for year in deadline.assumed_years)
+        click.echo(f"{years}的法定节假日和调休安排尚未录入（国务院办公厅关于部分节假日安排的通知），无法确定{start.isoformat()}后"
+                   f"第{days}个工作日：暂按周一至周五计算为{deadline.due.isoformat()}，以录入后的安排为准。", err=True)
+        sys.exit(3)
+    click.echo(deadline.due.isoformat())
+
+
+@calendar_group.command("years", help="List the years of the official calendar entered.")
+@with_appcontext
+def calendar_years() -> None:
+    from spotcheck.core.official_calendar import SOURCES, years
+
+    for entered in sorted(years(), key=lambda y: y.year):
+        source = entered.notice if entered.source == "package" else f"{SOURCES['notice']}《{entered.notice}》"
+        click.echo(f"{entered.year}  放假{entered.holidays:>3}天  调休上班{entered.workdays:>2}天  {source}")
+
+
 def register_app_commands(app: Flask) -> None:
-    for command in (audit_group, demo_command, create_platform_admin, exports_group):
+    for command in (audit_group, demo_command, create_platform_admin, exports_group, calendar_group):
         app.cli.add_command(command)

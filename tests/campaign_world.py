@@ -62,8 +62,8 @@ def build(department: str = "yjj", *, entities: int = 40, inspector_count: int =
                                          "agency": "应急管理局", "cert_no": f"{department.upper()}-{k:04d}",
                                          "categories": [QUALIFICATION]}, actor=admin)
         plan = plans.create_plan(year=2026, half=None, title="2026年度行政执法检查计划", actor=planner)
-        plans.set_line(plan, item_id=item.id, ratio_bp=500, frequency="每年1次", months=[3, 4], methods=["onsite"],
-                       actor=planner)
+        plans.set_line(plan, item_id=item.id, ratio_bp=500, frequency="每年1次", months=[3, 4, 9, 10, 11, 12],
+                       methods=["onsite"], actor=planner)
         plans.submit(plan, actor=leader)
         db.session.commit()
         ids = {"item": item.id, "plan": plan.id, "tenant": admin.tenant_id, "codes": codes}

@@ -147,6 +147,16 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def package_calendar():
+    """The official calendar of the package ``chinesecalendar`` (the years to 2026), counted on
+    without a database: for the tests of counting working days alone."""
+    from spotcheck.core import calendar, official_calendar
+
+    with calendar.counting_on(official_calendar.package_calendar()):
+        yield
+
+
 # --- helpers for tests ------------------------------------------------------------------
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

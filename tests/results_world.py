@@ -19,12 +19,13 @@ from spotcheck.tenants.results import services as results
 from spotcheck.tenants.results.models import Visit
 
 
-def teams_drawn(world) -> int:
-    """A campaign of ``world`` with both draws made and a team leader named for every visit."""
+def teams_drawn(world, **campaign) -> int:
+    """A campaign of ``world`` (``campaign``: fields other than the usual ones) with both draws made
+    and a team leader named for every visit."""
     admin = user_named("yjj_admin")
     planner, leader = planner_of(admin), leader_of(admin)
     with tenant_scope(admin.tenant_id):
-        campaign = campaigns.create_campaign(campaign_data(world), actor=planner)
+        campaign = campaigns.create_campaign(campaign_data(world, **campaign), actor=planner)
         campaigns.approve(campaign, actor=leader)
         ceremony.freeze_targets(campaign, actor=planner)
         ceremony.draw_targets(campaign.id, ["observer:人大代表 1234"], actor=planner)
@@ -39,12 +40,13 @@ def teams_drawn(world) -> int:
         return campaign.id
 
 
-def handed_out(*, notices: bool = False) -> dict:
+def handed_out(*, notices: bool = False, **campaign) -> dict:
     """Build the world, draw, hand out; link two inspectors of the first visit to accounts.
     Returns the ids: campaign, visit, item, tenant, and the team's inspector ids. ``notices``: let
-    the hand-out start the notices job (PDFs, seconds a run); the tests of notices ask for it."""
+    the hand-out start the notices job (PDFs, seconds a run); the tests of notices ask for it.
+    ``campaign``: fields of the campaign other than the usual ones (another window…)."""
     world = build()
-    campaign_id = teams_drawn(world)
+    campaign_id = teams_drawn(world, **campaign)
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
         campaign = campaigns.get_campaign(campaign_id)
@@ -71,7 +73,7 @@ def inspector(inspector_id: int) -> Inspector:
 
 
 def complete_result(ids, **overrides) -> dict:
-    data = {"checked_on": "2026-09-24", "method": "onsite", "record": "现场检查危化品仓库，台账齐全。",
+    data = {"checked_on": "2026-04-30", "method": "onsite", "record": "现场检查危化品仓库，台账齐全。",
             "items": {str(ids["item"]): {"categories": ["pending_own_rules"], "findings": "应急预案未按规定演练。"}}}
     data.update(overrides)
     return data

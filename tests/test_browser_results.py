@@ -56,8 +56,10 @@ def test_a_visit_from_assignment_to_the_public_entity_page(browser, world):
         page = member.go(visit_path)
         assert "组长" in page.inner_text("#visit-team")
         assert page.locator("#save-and-submit").count() == 0
-        page.fill("#checked_on", "2026-09-24")
+        page.fill("#checked_on", "2026-04-30")
+        page.fill("#checked_until", "2026-04-30")
         page.select_option("#method", "onsite")
+        page.fill("#record", "现场检查危化品仓库，应急预案演练记录缺失。")
         page.check(f'input[name="item-{item}-categories"][value="pending_own_rules"]')
         page.fill(f"#item-{item}-findings", "应急预案未按规定演练。")
         member.shot("result-form")
@@ -80,7 +82,16 @@ def test_a_visit_from_assignment_to_the_public_entity_page(browser, world):
 
         page = chief.go(visit_path)
         assert "检查日期与笔录不一致" in page.inner_text("#returned-reason")
-        page.fill("#checked_on", "2026-09-25")
+        assert page.is_disabled("#checked_on")  # submitted once: only a leader corrects the dates
+        page = leader.go(visit_path)
+        page.click("#correct-dates summary")
+        page.fill("#correct-checked-on", "2026-04-29")
+        page.fill("#dates-reason", "笔录载明检查自4月29日开始")
+        leader.submit("#correct-dates-button")
+        assert "检查日期已更正" in page.inner_text("main") and "不会因此推迟" in leader.confirmations[-1]
+        leader.shot("dates-corrected")
+        page = chief.go(visit_path)
+        assert "笔录载明检查自4月29日开始" in page.inner_text("#dates-corrected")
         chief.submit("#save-and-submit")
         assert "待审核" in page.inner_text("#visit-status")
 
@@ -106,7 +117,7 @@ def test_a_visit_from_assignment_to_the_public_entity_page(browser, world):
         citizen.page.click(f"text={world['name']}")
         citizen.page.wait_for_load_state()
         text = citizen.page.inner_text("main")
-        assert "违反本部门其他规定" in text and "2026-09-25" in text and world["code"] in text
+        assert "违反本部门其他规定" in text and "2026-04-29 至 2026-04-30" in text and world["code"] in text
         citizen.shot("public-entity")
     finally:
         for p in people:

@@ -158,6 +158,7 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
 
 def _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
     """The demo has follow-ups, and a transfer to 应急管理局 acknowledged and one waiting."""
+    from spotcheck.core.calendar import add_working_days, official_calendar_known
     from spotcheck.core.scoping import tenant_scope
     from spotcheck.tenants.results import follow_ups
 
@@ -168,11 +169,20 @@ def _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
                 ("市场监督管理局", True), ("市场监督管理局", False)]
             assert received[1].outcome == "acknowledged" and received[1].closed_by_name == "应急管理局 郑洁"
         with tenant_scope(tenant_id("SCJ")):
-            open_kinds = sorted(f.kind.value for f in follow_ups.open_of_department())
-            assert open_kinds == ["rectification", "transfer"]
+            opened = follow_ups.open_of_department()
+            assert sorted(f.kind.value for f in opened) == ["rectification", "transfer"]
+            [order] = [f for f in opened if f.kind.value == "rectification"]
+            # 限30个工作日内改正: provisional exactly when it runs into a year without an official calendar
+            counted = add_working_days(order.opened_on, order.deadline_days)
+            assert (order.deadline, order.deadline_provisional) == (counted.due, counted.provisional)
+            runs_into_next_year = order.deadline.year > order.opened_on.year
     home = signed_in(app, "yjj_planner").get("/").get_data(as_text=True)
     assert "签收移送" in home
-    assert "登记复查或办理结果" in signed_in(app, "scj_planner").get("/").get_data(as_text=True)
+    planner_home = signed_in(app, "scj_planner").get("/").get_data(as_text=True)
+    assert "登记复查或办理结果" in planner_home
+    with app.app_context():
+        next_year_entered = official_calendar_known(order.deadline.year)
+    assert ("暂按周一至周五计算" in planner_home) == (runs_into_next_year and not next_year_entered)
 
 
 def _joint_campaign_seen_by_its_three_departments(app):

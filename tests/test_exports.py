@@ -89,7 +89,8 @@ def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, 
         assert record["record_type"] == "result" and record["corrects_record_id"] is None and record["version"] == 1
         assert record["entity_uscc"] == entity.code and record["entity_name"] == entity.name
         assert record["department_name"] == "应急管理局" and record["campaign_code"] == campaign.code
-        assert record["check_date"] == "2026-09-24" and record["publication_date"] == "2026-10-12"
+        assert record["check_date"] == record["check_end_date"] == "2026-04-30"
+        assert record["publication_date"] == "2026-10-12"
         assert record["result_category_codes"] == ["pending_own_rules"]
         assert record["result_category_names"] == ["发现问题待后续处理：违反本部门其他规定"]
         assert record["follow_up_code"] == "to_follow_up" and record["check_method_name"] == "实地检查"

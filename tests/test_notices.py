@@ -221,7 +221,7 @@ def test_a_send_that_keeps_failing_ends_failed_after_the_last_try(app):
 def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publication(app):
     with app.app_context():
         with frozen_at(TODAY):
-            ids = handed_out()
+            ids = handed_out(window_start="2026-09-01", window_end="2026-10-31")
             with tenant_scope(ids["tenant"]):
                 results.record_result(visit(ids), {"checked_on": "2026-10-09"}, actor=user_named("yjj_inspector"))
                 db.session.commit()
@@ -247,12 +247,13 @@ def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publica
                 assert reminders.send_reminders(actor=SCHEDULER) == {"day": day.isoformat(), "working_day": False,
                                                                      "reminded": 0}
         with frozen_at(date(2026, 10, 12)), tenant_scope(ids["tenant"]):
-            results.record_result(visit(ids), {"method": "onsite", "items": {str(ids["item"]): {
+            results.record_result(visit(ids), {"method": "onsite", "record": "现场检查记录。", "items": {str(ids["item"]): {
                 "categories": ["no_problem"]}}}, actor=user_named("yjj_inspector"))
             results.submit_result(visit(ids), actor=user_named("yjj_inspector"))
             results.approve_result(visit(ids), actor=user_named("yjj_leader"))
             db.session.commit()
             publish_due, entity_name = visit(ids).publish_due, visit(ids).entity.name
+        assert publish_due == date(2026, 11, 5)  # 20 working days after the check ended, not after the approval
         late = publish_due + timedelta(days=1)
         while not is_working_day(late):
             late += timedelta(days=1)

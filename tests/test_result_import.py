@@ -42,7 +42,7 @@ def _filled(headers, rows, change=None) -> bytes:
     for number, row in enumerate(rows):
         values = dict(zip(headers, row))
         problem = number % 2 == 1 or number == len(rows) - 1
-        values.update({"检查日期": "2026-09-24", "核查方式": "实地检查",
+        values.update({"检查日期": "2026-04-30", "核查方式": "实地检查",
                        "检查结果": "发现问题待后续处理：违反本部门其他规定" if problem else "未发现问题",
                        "检查情况": "应急预案未按规定演练。" if problem else "", "检查记录": "现场检查，台账齐全。"})
         if change:

@@ -17,9 +17,10 @@ def _text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
-def _result_form(ids, **extra) -> dict:
-    return {"checked_on": "2026-09-24", "method": "onsite", "record": "现场检查危化品仓库。",
-            f"item-{ids['item']}-categories": ["pending_own_rules"],
+def _result_form(ids, *, dates: bool = True, **extra) -> dict:
+    """The result form as a browser sends it (once submitted, the check dates are not: they are fixed)."""
+    return {**({"checked_on": "2026-04-30", "checked_until": "2026-04-30"} if dates else {}), "method": "onsite",
+            "record": "现场检查危化品仓库。", f"item-{ids['item']}-categories": ["pending_own_rules"],
             f"item-{ids['item']}-findings": "应急预案未按规定演练。", **extra}
 
 
@@ -68,8 +69,19 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         empty = leader.post(f"{page}/return", data={"reason": "", "csrf_token": csrf_token(leader, page)})
         assert empty.status_code == 422 and "退回理由" in _text(empty)
         post_form(leader, f"{page}/return", {"reason": "检查日期与笔录不一致"}, token_from=page)
+        returned = chief.get(page).get_data(as_text=True)
         assert "检查日期与笔录不一致" in _text(chief.get(page))
-        chief.post(f"{page}/result", data={**_result_form(ids, checked_on="2026-09-25"), "then": "submit",
+        assert 'id="checked_on"' in returned and "disabled" in returned.split('id="checked_on"')[1][:300]
+        redated = chief.post(f"{page}/result", data={**_result_form(ids, checked_on="2026-04-29"),
+                                                     "csrf_token": csrf_token(chief, page)})
+        assert redated.status_code == 422 and "只能由领导说明理由后更正" in _text(redated)  # the team cannot
+        no_reason = post_form(leader, f"{page}/dates", {"checked_on": "2026-04-29", "checked_until": "2026-04-30"},
+                              token_from=page)
+        assert no_reason.status_code == 422 and "更正检查日期的理由" in _text(no_reason)
+        post_form(leader, f"{page}/dates", {"checked_on": "2026-04-29", "checked_until": "2026-04-30",
+                                            "reason": "笔录载明检查自4月29日开始"}, token_from=page)
+        assert "笔录载明检查自4月29日开始" in _text(chief.get(page))
+        chief.post(f"{page}/result", data={**_result_form(ids, dates=False), "then": "submit",
                                           "csrf_token": csrf_token(chief, page)})
         post_form(leader, f"{page}/approve", {}, token_from=page)
         assert _status(app, ids) == VisitStatus.approved
@@ -85,7 +97,7 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         assert entity_name in found
         shown = public.get(f"/public/results/entities/{entity_code}")
         text = _text(shown)
-        assert shown.status_code == 200 and "违反本部门其他规定" in text and "2026-09-25" in text
+        assert shown.status_code == 200 and "违反本部门其他规定" in text and "2026-04-29 至 2026-04-30" in text
         assert "YJJ-" in text  # inspectors' certificate numbers
         assert "330102 杭州市上城区" in text  # region by name beside its code (GB/T 2260)
         assert not re.search(r"\b\d{17}[\dX]\b", shown.get_data(as_text=True))  # no ID number
@@ -111,12 +123,21 @@ def test_the_api_answers_an_inspector_only_their_visits_and_takes_the_result(app
                          json={"method": "guess", "items": {str(ids["item"]): {"categories": ["made_up"]}}})
         assert bad.status_code == 422
         ok = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member, json={
-            "checked_on": "2026-09-24", "method": "document",
-            "items": {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}})
-        assert ok.status_code == 200 and ok.get_json()["report_due"] == "2026-10-09"
+            "checked_on": "2026-04-28", "checked_until": "2026-04-30", "method": "document",
+            "record": "书面检查台账。", "items": {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}})
+        body = ok.get_json()
+        assert ok.status_code == 200 and (body["report_due"], body["publish_due"]) == ("2026-05-11", "2026-06-01")
+        assert body["report_due_provisional"] is False and body["checked_until"] == "2026-04-30"
         assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=member).status_code == 403
         assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=chief).get_json()["status"] == "submitted"
+        moved = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=chief, json={"checked_until": "2026-04-29"})
+        assert moved.status_code == 409  # submitted: nothing of it is recorded again, its dates least of all
         leader = bearer(app, "yjj_leader")
+        assert client.post(f"/api/v1/visits/{ids['visit']}/dates", headers=chief, json={
+            "checked_on": "2026-04-28", "checked_until": "2026-04-29", "reason": "改正"}).status_code == 403
+        corrected = client.post(f"/api/v1/visits/{ids['visit']}/dates", headers=leader, json={
+            "checked_on": "2026-04-28", "checked_until": "2026-04-29", "reason": "笔录载明4月29日结束检查"})
+        assert corrected.status_code == 200 and corrected.get_json()["report_due"] == "2026-05-09"  # brought forward (Saturday 9 May worked)
         assert client.post(f"/api/v1/visits/{ids['visit']}/approve", headers=leader).get_json()["status"] == "approved"
         planner = bearer(app, "yjj_planner")
         published = client.post("/api/v1/visits/publish", headers=planner, json={"visit_ids": [ids["visit"]]})

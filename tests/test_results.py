@@ -76,11 +76,13 @@ def test_the_team_records_the_leader_submits_and_nothing_is_chosen_for_anyone(ap
         ids = handed_out()
         member, chief = user_named("yjj_inspector2"), user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]):
-            results.record_result(visit(ids), {"checked_on": "2026-09-24", "method": "onsite"}, actor=member)
+            results.record_result(visit(ids), {"checked_on": "2026-04-30", "method": "onsite"}, actor=member)
             db.session.commit()
             drafted = visit(ids)
             assert drafted.status == VisitStatus.drafting and drafted.campaign.status == CampaignStatus.in_progress
-            assert drafted.report_due == date(2026, 10, 9)  # Mid-Autumn and National Day off
+            assert drafted.checked_until == date(2026, 4, 30)  # a one-day check
+            assert drafted.report_due == date(2026, 5, 11)  # Labour Day 1–5 May off, Saturday 9 May worked
+            assert drafted.publish_due == date(2026, 6, 1)  # 20 working days after the check ended
             with pytest.raises(Forbidden):
                 results.submit_result(drafted, actor=member)  # only the 组长 submits
             with pytest.raises(ValidationFailed) as incomplete:
@@ -146,13 +148,13 @@ def test_whoever_recorded_a_result_cannot_approve_it_and_a_return_needs_reasons(
             db.session.commit()
             returned = visit(ids)
             assert returned.status == VisitStatus.returned and returned.returned_by_name == leader.display_name
-            results.record_result(returned, complete_result(ids, checked_on="2026-09-25"), actor=chief)
+            results.record_result(returned, complete_result(ids, record="笔录已核实，检查日期无误。"), actor=chief)
             results.submit_result(visit(ids), actor=chief)
             with frozen_at(date(2026, 9, 30)):
                 approved = results.approve_result(visit(ids), actor=leader)
             db.session.commit()
             assert approved.status == VisitStatus.approved and approved.approved_by_id == leader.id
-            assert approved.publish_due == date(2026, 11, 3)  # 20 working days, National Day week off
+            assert approved.publish_due == date(2026, 6, 1)  # from the check's end, not from the approval
         with system_access("test"):
             trail = [e.action for e in db.session.scalars(sa.select(AuditEntry).where(
                 AuditEntry.object_type == "visit", AuditEntry.object_id == str(ids["visit"])).order_by(AuditEntry.id))]
@@ -216,7 +218,7 @@ def test_home_to_do_lists_follow_the_visit(app):
         def steps(user):
             return {task.obj.id: set(task.actions) for task in overview.tasks_for(user) if task.kind == "visit"}
 
-        with tenant_scope(ids["tenant"]), frozen_at(date(2026, 9, 28)):
+        with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 30)):
             assert steps(member)[ids["visit"]] == {"record"}
             assert set(steps(member)) == {v.id for v in db.session.scalars(listing.mine(member))}
             assert steps(chief)[ids["visit"]] == {"record"}
@@ -228,7 +230,7 @@ def test_home_to_do_lists_follow_the_visit(app):
             db.session.commit()
             assert steps(leader) == {ids["visit"]: {"approve", "return"}}
             [task] = [t for t in overview.tasks_for(leader) if t.kind == "visit"]
-            assert task.due == date(2026, 10, 9) and task.flag is None
+            assert task.due == date(2026, 6, 1) and task.flag is None  # the review counts inside the 20 days
             results.approve_result(visit(ids), actor=leader)
             db.session.commit()
             assert steps(planner) == {ids["visit"]: {"publish"}} and steps(leader) == {}
@@ -241,12 +243,12 @@ def test_home_to_do_lists_follow_the_visit(app):
     (date(2026, 2, 13), 5, date(2026, 2, 27)),
     (date(2026, 9, 30), 20, date(2026, 11, 3)),
 ])
-def test_deadlines_count_working_days_of_the_official_calendar(event, days, due):
+def test_deadlines_count_working_days_of_the_official_calendar(package_calendar, event, days, due):
     counted = deadlines.report_due(event) if days == deadlines.REPORT_DAYS else deadlines.publish_due(event)
     assert counted.due == due and counted.official
 
 
-def test_due_soon_and_overdue_flags_follow_working_days():
+def test_due_soon_and_overdue_flags_follow_working_days(package_calendar):
     due = date(2026, 10, 9)  # a Friday after the National Day week
     assert deadlines.flag(due, date(2026, 9, 29)) is None  # 3 working days left: 30 Sep, 8 and 9 Oct
     assert deadlines.flag(due, date(2026, 9, 30)) == "due_soon"  # nine days away, two working days
@@ -256,7 +258,7 @@ def test_due_soon_and_overdue_flags_follow_working_days():
     assert deadlines.flag(None) is None
 
 
-def test_a_year_without_an_official_calendar_is_flagged_as_assumed():
+def test_a_year_without_an_official_calendar_is_flagged_as_assumed(package_calendar):
     far = deadlines.report_due(date(2099, 3, 2))
     assert not far.official and far.assumed_years == (2099,) and far.due == date(2099, 3, 9)
 

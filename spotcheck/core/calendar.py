@@ -1,39 +1,112 @@
-"""Working days (工作日) on the official calendar of the State Council: public holidays are off and
-the make-up workdays (调休上班) on weekends are on, as published each year (package
-``chinesecalendar``). Deadlines in working days — a report within 5 working days of the check, a
-result published within 20 — are counted here and nowhere else.
+"""Working days (工作日) on the official calendar: public holidays are off and the make-up workdays
+(调休上班) on weekends are on, as the State Council publishes them each year and the platform keeps
+them in its database (:mod:`spotcheck.core.official_calendar`). Deadlines in working days — a report
+within 5 working days of the check, a result published within 20 — are counted here and nowhere else.
 
-The official calendar of a year is published late in the year before. For a year the package
-does not know yet, Monday to Friday are taken as working days, and every answer that relied on
-that says so (:attr:`Deadline.assumed_years`), so a page can warn that the date may move.
+For a year whose official calendar is not entered yet, Monday to Friday are taken as working days:
+a date counted through such a year is *provisional* (暂按周一至周五计算), and every answer that
+relied on it says so (:attr:`Deadline.assumed_years`), so a page can show that the date may move;
+when the year is entered, the provisional dates are counted again.
+
+The calendar is read from the database once and kept for :data:`CACHE_SECONDS` per database (a year
+loaded in this process is seen at once; another process sees it within that time).
 """
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
-import chinese_calendar
+import sqlalchemy as sa
+
+from spotcheck.core.database import db
 
 log = logging.getLogger(__name__)
 
+#: How long a process keeps the calendar it read before reading it again.
+CACHE_SECONDS = 60.0
+#: What a provisional date says, wherever it is shown.
+PROVISIONAL_NOTE = "暂按周一至周五计算"
 
-@lru_cache(maxsize=64)
-def official_calendar_known(year: int) -> bool:
-    """Whether the official holidays and make-up workdays of ``year`` are known."""
+
+@dataclass(frozen=True)
+class Calendar:
+    """The official calendar as entered: the years known, and the days each names."""
+
+    years: frozenset[int]
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+
+    def known(self, year: int) -> bool:
+        return year in self.years
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.holidays:
+            return False
+        return day in self.workdays or day.weekday() < 5
+
+
+_cache: dict[str, tuple[float, Calendar]] = {}
+_lock = threading.Lock()
+_override: ContextVar[Calendar | None] = ContextVar("spotcheck_calendar_override", default=None)
+
+
+def read() -> Calendar:
+    """The calendar as the current transaction sees it in the database."""
+    from spotcheck.core.official_calendar import CalendarYear, OfficialDay
+
+    years = frozenset(db.session.scalars(sa.select(CalendarYear.year)))
+    holidays, workdays = set(), set()
+    for day, kind in db.session.execute(sa.select(OfficialDay.day, OfficialDay.kind)):
+        (holidays if kind == "holiday" else workdays).add(day)
+    return Calendar(years, frozenset(holidays), frozenset(workdays))
+
+
+def current() -> Calendar:
+    """The official calendar to count on (read again after :data:`CACHE_SECONDS`)."""
+    override = _override.get()
+    if override is not None:
+        return override
+    key = str(db.engine.url)
+    with _lock:
+        cached = _cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+        return cached[1]
+    calendar = read()
+    with _lock:
+        _cache[key] = (time.monotonic(), calendar)
+    return calendar
+
+
+def forget() -> None:
+    """Read the calendar again at the next count (a year was loaded)."""
+    with _lock:
+        _cache.clear()
+
+
+@contextmanager
+def counting_on(calendar: Calendar) -> Iterator[None]:
+    """Within the block, count on ``calendar`` (a year being loaded, not committed yet)."""
+    token = _override.set(calendar)
     try:
-        chinese_calendar.is_workday(date(year, 1, 1))
-    except NotImplementedError:
-        return False
-    return True
+        yield
+    finally:
+        _override.reset(token)
+
+
+def official_calendar_known(year: int) -> bool:
+    """Whether the official holidays and make-up workdays of ``year`` are entered."""
+    return current().known(year)
 
 
 def is_working_day(day: date) -> bool:
-    """A working day: on the official calendar when its year is known, else Monday–Friday."""
-    if official_calendar_known(day.year):
-        return chinese_calendar.is_workday(day)
-    return day.weekday() < 5
+    """A working day: on the official calendar when its year is entered, else Monday–Friday."""
+    return current().is_working_day(day)
 
 
 @dataclass(frozen=True)
@@ -45,8 +118,13 @@ class Deadline:
 
     @property
     def official(self) -> bool:
-        """True when every day counted was on a known official calendar."""
+        """True when every day counted was on an entered official calendar."""
         return not self.assumed_years
+
+    @property
+    def provisional(self) -> bool:
+        """暂按周一至周五计算: a year counted through has no official calendar yet; the date may move."""
+        return bool(self.assumed_years)
 
 
 def add_working_days(start: date, days: int) -> Deadline:
@@ -59,23 +137,32 @@ def add_working_days(start: date, days: int) -> Deadline:
     """
     if days < 0:
         raise ValueError("days must be 0 or more")
+    calendar = current()
     day, counted, assumed = start, 0, set()
     while counted < days:
         day += timedelta(days=1)
-        if not official_calendar_known(day.year):
+        if not calendar.known(day.year):
             assumed.add(day.year)
-        if is_working_day(day):
+        if calendar.is_working_day(day):
             counted += 1
     if assumed:
-        log.warning("working days after %s counted Monday–Friday for %s: no official calendar yet", start,
-                    sorted(assumed))
+        log.info("working days after %s counted Monday–Friday for %s: no official calendar yet", start,
+                 sorted(assumed))
     return Deadline(day, tuple(sorted(assumed)))
 
 
 def working_days_between(start: date, end: date) -> int:
     """How many working days come after ``start`` up to and including ``end`` (0 if ``end`` is not after)."""
+    calendar = current()
     count, day = 0, start
     while day < end:
         day += timedelta(days=1)
-        count += is_working_day(day)
+        count += calendar.is_working_day(day)
     return count
+
+
+def missing_years(on: date) -> list[int]:
+    """The years the platform should have an official calendar for by ``on`` and has not: this year,
+    and from 1 October (the notice is published in the autumn) the next one."""
+    wanted = [on.year] + ([on.year + 1] if on.month >= 10 else [])
+    return [year for year in wanted if not official_calendar_known(year)]

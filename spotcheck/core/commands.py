@@ -28,6 +28,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 
+import sqlalchemy as sa
+
 from spotcheck.core import policy, text
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
@@ -137,7 +139,8 @@ def unit_of_work(*, keep=None) -> Iterator[None]:
 
 
 def _rollback(session, keep) -> None:
-    unchanged = keep is not None and keep in session and keep not in session.deleted and not session.is_modified(keep)
+    mapped = keep is not None and sa.inspect(keep, raiseerr=False) is not None  # not the console or the scheduler
+    unchanged = mapped and keep in session and keep not in session.deleted and not session.is_modified(keep)
     if unchanged:
         session.expunge(keep)
     session.rollback()

@@ -81,6 +81,9 @@ class Permission(str, enum.Enum):
     #: Send the department's notices and reminders and export its published results: the scheduler
     #: and the jobs it starts, and the console (no role holds it).
     NOTICES_SEND = "notices.send"
+    #: Enter a year of the official calendar (法定节假日与调休) from the State Council's notice: the
+    #: platform administrator, and the operator at the console.
+    CALENDAR_MANAGE = "calendar.manage"
     #: Create platform administrators: the operator at the server's console only (no role holds it).
     PLATFORM_BOOTSTRAP = "platform.bootstrap"
     #: Verify every department's audit chain and re-queue or end stalled jobs: the scheduler only.
@@ -88,7 +91,7 @@ class Permission(str, enum.Enum):
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.platform_admin: frozenset({Permission.SIGNED_IN, Permission.TENANTS_MANAGE}),
+    Role.platform_admin: frozenset({Permission.SIGNED_IN, Permission.TENANTS_MANAGE, Permission.CALENDAR_MANAGE}),
     Role.tenant_admin: frozenset({Permission.SIGNED_IN, Permission.USERS_MANAGE, Permission.AUDIT_VIEW,
                                   Permission.CATALOG_VIEW, Permission.CATALOG_MANAGE, Permission.REGISTRY_MANAGE,
                                   Permission.INSPECTORS_PERSONAL_DATA, Permission.CAMPAIGNS_VIEW,
@@ -140,7 +143,8 @@ class SystemActor:
 
 
 #: The operator running ``spotcheck`` commands on the server.
-CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP, Permission.NOTICES_SEND}))
+CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP, Permission.NOTICES_SEND,
+                                                      Permission.CALENDAR_MANAGE}))
 #: Celery beat's periodic jobs.
 SCHEDULER = SystemActor("scheduler", "定时任务", frozenset({Permission.PLATFORM_MAINTAIN, Permission.NOTICES_SEND}))
 

@@ -457,15 +457,15 @@ def _notices(campaign, planner) -> None:
 
 
 def _follow_ups(visit, chief, planner) -> None:
-    """后续处置 of the corrected visit: a rectification to re-check (open), a transfer to
-    应急管理局 that it has acknowledged (签收), and one still waiting in its inbox."""
-    from spotcheck.core.calendar import add_working_days
+    """后续处置 of the corrected visit: a rectification to re-check (open; 限30个工作日内改正, counted on
+    the official calendar — provisional while it runs into a year not entered yet, as at the end of
+    2026), a transfer to 应急管理局 that it has acknowledged (签收), and one still waiting in its inbox."""
     from spotcheck.tenants.results import follow_ups
 
     receiver = db.session.scalar(sa.select(Tenant).where(Tenant.code == "YJJ"))
     follow_ups.open_follow_up(visit, {
         "kind": "rectification", "details": "补齐近三个月的食品进货查验记录，并建立索证索票台账。",
-        "deadline": add_working_days(clock.today(), 15).due.isoformat()}, actor=chief)
+        "deadline_days": demo_city.RECTIFICATION_DAYS}, actor=chief)
     if receiver is None:
         return
     acknowledged = follow_ups.open_follow_up(visit, {

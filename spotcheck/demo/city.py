@@ -810,6 +810,9 @@ CAMPAIGN_STAGES = ("draft", "approved", "frozen", "targets_drawn", "inspectors_d
 #: once the window has passed, overdue): published, published then corrected, approved (to
 #: publish), submitted (to review), returned (to fix), drafted.
 RESULT_STAGES = ("published", "corrected", "approved", "submitted", "returned", "drafted")
+#: The corrected visit's rectification order: 限30个工作日内改正 (late in the year it runs into the next,
+#: whose official calendar is not out yet: a provisional deadline, counted again when it is entered).
+RECTIFICATION_DAYS = 30
 
 
 def _strata(a, b, c, d, flagged=None, minimum=1) -> dict:

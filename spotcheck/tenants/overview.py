@@ -44,6 +44,7 @@ class Task:
     actions: frozenset[str]
     due: object = None  # the deadline that matters now (a visit's)
     flag: str | None = None  # "overdue" / "due_soon"
+    provisional: bool = False  # the due date was counted Monday–Friday (no official calendar for its year yet)
 
 
 #: The actions that are somebody's next step (editing a draft is always possible: not a task).
@@ -120,7 +121,7 @@ def _follow_up_tasks(actor, limit: int) -> list[Task]:
             allowed = FOLLOW_UP_ACTIONS.allowed(follow_up, actor) & set(NEXT_STEPS[kind])
             if allowed:
                 tasks.append(Task(kind, follow_up, frozenset(allowed), follow_up.deadline,
-                                  deadlines.flag(follow_up.deadline)))
+                                  deadlines.flag(follow_up.deadline), follow_up.deadline_provisional))
     return tasks[:limit]
 
 
@@ -147,26 +148,28 @@ def _visit_tasks(actor, limit: int) -> list[Task]:
             if visit.id in seen or not allowed:
                 continue
             seen.add(visit.id)
-            tasks.append(Task("visit", visit, frozenset(allowed), listing.due_of(visit), listing.flag_of(visit)))
+            tasks.append(Task("visit", visit, frozenset(allowed), listing.due_of(visit), listing.flag_of(visit),
+                              listing.due_provisional(visit)))
     order = {"overdue": 0, "due_soon": 1, None: 2}
     return sorted(tasks, key=lambda task: (order[task.flag], task.due or date.max))[:limit]
 
 
 def overdue_publications(reader, limit: int = 50) -> tuple[int, list[dict]]:
-    """Results approved but not published by their due date (20 working days), in every
-    department: the supervisor's view (逾期未公示), read through the explicit cross-department path.
-    Returns the count and the oldest ``limit``."""
+    """Results not published by their due date (20 working days after the check ended, the review
+    included), in every department: the supervisor's view (逾期未公示), read through the explicit
+    cross-department path. Returns the count and the oldest ``limit``."""
     from spotcheck.core.clock import today
     from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.directory.models import Entity
-    from spotcheck.tenants.results.models import Visit, VisitStatus
+    from spotcheck.tenants.results.models import Visit
 
-    late = sa.and_(Visit.status == VisitStatus.approved, Visit.publish_due < today())
+    late = sa.and_(Visit.published_at.is_(None), Visit.publish_due < today())
     with cross_tenant(reader, "publications overdue in every department"):
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(late)) or 0
         rows = db.session.execute(
-            sa.select(Tenant.name, Campaign.code, Entity.name, Visit.publish_due)
+            sa.select(Tenant.name, Campaign.code, Entity.name, Visit.publish_due, Visit.publish_due_provisional)
             .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id)
             .join(Entity, Entity.id == Visit.entity_id).where(late)
             .order_by(Visit.publish_due, Visit.id).limit(limit)).all()
-    return total, [{"department": d, "campaign": c, "entity": e, "due": due} for d, c, e, due in rows]
+    return total, [{"department": d, "campaign": c, "entity": e, "due": due, "provisional": provisional}
+                   for d, c, e, due, provisional in rows]

@@ -7,7 +7,7 @@ from spotcheck.platform.api.types import Int
 from spotcheck.tenants import reference
 from spotcheck.tenants.results import follow_ups, listing
 from spotcheck.tenants.results.models import VisitStatus
-from spotcheck.tenants.results.services import FINDINGS_LENGTH, REASON_LENGTH, RECORD_LENGTH
+from spotcheck.tenants.results.vocabulary import FINDINGS_LENGTH, REASON_LENGTH, RECORD_LENGTH
 
 
 def _codes(table: dict) -> str:
@@ -38,13 +38,26 @@ class VisitSchema(Schema):
     entity_name = fields.Function(lambda v: v.entity.name)
     entity_address = fields.Function(lambda v: v.entity.address)
     status = fields.Enum(VisitStatus, by_value=True)
-    checked_on = fields.Date(allow_none=True)
+    checked_on = fields.Date(allow_none=True, metadata={"description": "检查开始日期"})
+    checked_until = fields.Date(allow_none=True, metadata={"description": "检查结束日期 (the deadlines run from it)"})
     method = fields.Str()
     record = fields.Str()
-    report_due = fields.Date(allow_none=True)
-    publish_due = fields.Date(allow_none=True)
+    report_due = fields.Date(allow_none=True, metadata={"description": "5 working days after the check ended"})
+    report_due_provisional = fields.Bool(metadata={
+        "description": "暂按周一至周五计算: counted through a year without an official calendar; counted again "
+                       "when that year is entered"})
+    publish_due = fields.Date(allow_none=True, metadata={
+        "description": "20 working days after the check ended (the review included)"})
+    publish_due_provisional = fields.Bool(metadata={"description": "As report_due_provisional, for publish_due"})
     due = fields.Function(lambda v: d.isoformat() if (d := listing.due_of(v)) else None, allow_none=True,
                           metadata={"description": "The deadline that matters now"})
+    due_provisional = fields.Function(lambda v: listing.due_provisional(v), metadata={
+        "description": "Whether the deadline that matters now is provisional"})
+    first_submitted_at = fields.DateTime(allow_none=True, metadata={
+        "description": "From then the check dates change only by a leader's correction"})
+    dates_correction_reason = fields.Str()
+    dates_corrected_by_name = fields.Str()
+    dates_corrected_at = fields.DateTime(allow_none=True)
     due_flag = fields.Function(lambda v: listing.flag_of(v), allow_none=True,
                                metadata={"description": "overdue / due_soon / null"})
     submitted_at = fields.DateTime(allow_none=True)
@@ -94,7 +107,11 @@ class ItemResultInputSchema(Schema):
 
 
 class ResultInputSchema(Schema):
-    checked_on = fields.Date(allow_none=True)
+    checked_on = fields.Date(allow_none=True, metadata={"description": "检查开始日期, inside the campaign's window, "
+                                                                      "not in the future"})
+    checked_until = fields.Date(allow_none=True, metadata={
+        "description": "检查结束日期 (not before the start; omitted with checked_on: the check ends that day). Both are "
+                       "fixed once the result is submitted: only a leader corrects them (POST …/dates)"})
     method = fields.Str(validate=validate.OneOf(["", *reference.CHECK_METHODS]),
                         metadata={"description": "检查方式: " + _codes(reference.CHECK_METHODS)})
     record = fields.Str(validate=validate.Length(max=RECORD_LENGTH))
@@ -104,6 +121,12 @@ class ResultInputSchema(Schema):
 
 
 class ReasonSchema(Schema):
+    reason = fields.Str(required=True, validate=validate.Length(min=2, max=REASON_LENGTH))
+
+
+class CheckDatesCorrectionSchema(Schema):
+    checked_on = fields.Date(required=True, metadata={"description": "检查开始日期"})
+    checked_until = fields.Date(required=True, metadata={"description": "检查结束日期"})
     reason = fields.Str(required=True, validate=validate.Length(min=2, max=REASON_LENGTH))
 
 
@@ -119,6 +142,8 @@ class FollowUpSchema(Schema):
     kind = fields.Function(lambda f: f.kind.value, metadata={"description": _codes(reference.FOLLOW_UP_KINDS)})
     details = fields.Str()
     deadline = fields.Date(allow_none=True)
+    deadline_days = Int(allow_none=True, metadata={"description": "The deadline given in working days from the order"})
+    deadline_provisional = fields.Bool(metadata={"description": "暂按周一至周五计算 (a year without an official calendar)"})
     case_number = fields.Str()
     police_organ = fields.Str()
     receiver_tenant_id = Int(allow_none=True)
@@ -158,7 +183,9 @@ class FollowUpInputSchema(Schema):
     kind = fields.Str(required=True, validate=validate.OneOf(list(reference.FOLLOW_UP_KINDS)),
                       metadata={"description": _codes(reference.FOLLOW_UP_KINDS)})
     details = fields.Str(required=True, validate=validate.Length(min=2, max=follow_ups.DETAILS_LENGTH))
-    deadline = fields.Date(metadata={"description": "改正期限 (rectification)"})
+    deadline = fields.Date(metadata={"description": "改正期限 (rectification): a date, or"})
+    deadline_days = Int(validate=validate.Range(min=1, max=follow_ups.MAX_DEADLINE_DAYS), metadata={
+        "description": "the rectification period in working days from today (限N个工作日内改正)"})
     case_number = fields.Str(validate=validate.Length(max=follow_ups.CASE_NUMBER_LENGTH),
                              metadata={"description": "立案号 (case)"})
     receiver_tenant_id = Int(validate=validate.Range(min=1), metadata={"description": "The receiving department (transfer)"})

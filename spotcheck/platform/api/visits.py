@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.api.visit_schemas import (
-    FollowUpInputSchema, FollowUpSchema, ImportOutcomeSchema, PublishSchema, ReasonSchema, ResultInputSchema, VisitPageSchema,
+    CheckDatesCorrectionSchema, FollowUpInputSchema, FollowUpSchema, ImportOutcomeSchema, PublishSchema, ReasonSchema, ResultInputSchema, VisitPageSchema,
     VisitQuerySchema, VisitSchema,
 )
 from flask_smorest.fields import Upload
@@ -20,7 +20,7 @@ from spotcheck.tenants.campaigns import services as campaigns
 from spotcheck.tenants.spreadsheets import result_import
 from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
 from spotcheck.core.errors import NotFound
-from spotcheck.tenants.results import categories as result_categories, follow_ups, listing, services
+from spotcheck.tenants.results import categories as result_categories, check_dates, follow_ups, listing, services
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.rules import membership
 
@@ -102,6 +102,18 @@ class VisitReturn(MethodView):
     def post(self, data, visit_id):
         """Return a submitted result to the team with the reasons"""
         return services.return_result(_visit(visit_id), data["reason"], actor=_user())
+
+
+@blp.route("/<int:visit_id>/dates")
+class VisitDates(MethodView):
+    @requires(Permission.RESULTS_REVIEW)
+    @blp.arguments(CheckDatesCorrectionSchema)
+    @blp.response(200, VisitSchema)
+    def post(self, data, visit_id):
+        """Correct the check dates of a submitted result (a leader, with the reason); the due dates never
+        become later than those first given"""
+        _visit(visit_id)
+        return check_dates.correct_check_dates(visit_id, data, actor=_user())
 
 
 @blp.route("/<int:visit_id>/correction")

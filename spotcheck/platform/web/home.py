@@ -4,6 +4,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from spotcheck.core.audit import AuditEntry
+from spotcheck.core.calendar import missing_years
+from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import Role
@@ -21,6 +23,8 @@ def index():
     context = {"user": user}
     if user.has_role(Role.platform_admin.value):
         context["departments"] = overview.departments()
+    if has_permission(user, Permission.CALENDAR_MANAGE):
+        context["calendar_missing"] = missing_years(today())
     if user.has_role(Role.supervisor.value, Role.coordinator.value):
         context["departments"] = overview.departments(reader=user)
     if user.has_role(Role.supervisor.value):

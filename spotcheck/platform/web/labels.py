@@ -306,11 +306,16 @@ TASK_LABELS_BY_KIND = {
 }
 
 
+#: 星期: the days of the week as a Chinese calendar names them.
+WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
 def template_helpers() -> dict:
     """The names every template may use for states, codes and numbers (one place for each)."""
+    from spotcheck.core import official_calendar
     from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
     from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
-    from spotcheck.tenants.results import categories as result_categories, deadlines, listing as visit_listing
+    from spotcheck.tenants.results import categories as result_categories, check_dates, deadlines, listing as visit_listing
 
     def named(table):
         return lambda code: domain.name(table, code)
@@ -355,6 +360,12 @@ def template_helpers() -> dict:
         "criticism_status_label": named(domain.CRITICISM_STATUS),
         "visit_due": visit_listing.due_of,
         "visit_flag": visit_listing.flag_of,
+        "visit_due_provisional": visit_listing.due_provisional,
+        "check_dates": lambda visit: check_dates.span(visit.checked_on, visit.checked_until),
+        "check_span": check_dates.span,
+        "calendar_source_name": lambda code: official_calendar.SOURCES.get(code, code),
+        "calendar_day_kind_name": lambda code: official_calendar.DAY_KINDS.get(code, code),
+        "weekday_name": lambda day: WEEKDAYS[day.weekday()],
         "due_flag_label": named(domain.DUE_FLAG),
         "result_category_name": result_categories.published_name,
         "region_name": classifications.region_name,

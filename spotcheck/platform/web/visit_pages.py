@@ -19,7 +19,8 @@ from spotcheck.platform.web import labels
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.spreadsheets import result_import
 from spotcheck.tenants.notices import services as notice_services
-from spotcheck.tenants.results import attachments, categories as category_choices, follow_ups, listing, services
+from spotcheck.tenants.results import attachments, categories as category_choices, check_dates, follow_ups, listing, services
+from spotcheck.tenants.results.check_dates import CHECK_DATES
 from spotcheck.tenants.results.models import VisitStatus
 from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS, membership
 
@@ -65,9 +66,9 @@ def publication():
     page = listing.page(listing.in_status(VisitStatus.approved), requested_page())
     return render_template("visits/list.html", page=page, heading=_("Results to publish"),
                            endpoint="visit_pages.publication", publish_form=EmptyForm(),
-                           intro=_("Approved results are published on the public portal within 20 working days "
-                                   "of their approval. Publication cannot be undone; a published result is "
-                                   "changed only by a correction, which the public sees."))
+                           intro=_("Results are published on the public portal within 20 working days after the "
+                                   "check ended, the leader's review included. Publication cannot be undone; a "
+                                   "published result is changed only by a correction, which the public sees."))
 
 
 @bp.route("/campaign/<int:campaign_id>")
@@ -130,7 +131,7 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
         receiver_names={t.id: t.name for t in follow_ups.receivers(visit.tenant_id)},
         detail_labels=labels.FOLLOW_UP_DETAIL_LABELS, close_labels=labels.FOLLOW_UP_CLOSE_LABELS,
         note_labels=labels.FOLLOW_UP_NOTE_LABELS, recheck_outcomes=reference.RECHECK_OUTCOMES,
-        today_iso=today().isoformat(),
+        today_iso=today().isoformat(), today=today(),
         missing=services.missing_for_submission(visit) if visit.status in (VisitStatus.drafting,
                                                                           VisitStatus.returned) else {},
         categories=category_choices.offered(), methods=reference.CHECK_METHODS), status
@@ -139,8 +140,8 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
 def _form_data(visit) -> dict:
     """The result form as the command takes it."""
     form = request.form
-    data = {"checked_on": form.get("checked_on", ""), "method": form.get("method", ""),
-            "record": form.get("record", ""), "items": {}}
+    data = {"method": form.get("method", ""), "record": form.get("record", ""), "items": {},
+            **{name: form[name] for name in CHECK_DATES if name in form}}  # fixed dates are not sent
     for item in visit.campaign.items:
         data["items"][str(item.id)] = {"categories": form.getlist(f"item-{item.id}-categories"),
                                        "findings": form.get(f"item-{item.id}-findings", "")}
@@ -199,7 +200,8 @@ def approve(visit_id):
     visit = _visit(visit_id)
     if EmptyForm().validate_on_submit():
         perform(lambda: services.approve_result(visit, actor=_user()),
-                lambda v: _("The result is approved. Publication is due by %(due)s.", due=v.publish_due.isoformat()),
+                lambda v: _("The result is approved. Publication is due by %(due)s (20 working days after the check "
+                            "ended).", due=v.publish_due.isoformat()),
                 refusals=(ValidationFailed, Conflict, Forbidden))
     return _back(visit_id)
 
@@ -211,6 +213,18 @@ def send_back(visit_id):
     if EmptyForm().validate_on_submit():
         return _change(visit_id, lambda: services.return_result(visit, request.form.get("reason", ""), actor=_user()),
                        _("The result is returned to the team.")) or _back(visit_id)
+    return _back(visit_id)
+
+
+@bp.route("/<int:visit_id>/dates", methods=["POST"])
+@requires(Permission.RESULTS_REVIEW)
+def correct_dates(visit_id):
+    """检查日期更正: a leader corrects the check dates of a submitted result, giving the reason."""
+    _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        data = {name: request.form.get(name, "") for name in (*CHECK_DATES, "reason")}
+        return _change(visit_id, lambda: check_dates.correct_check_dates(visit_id, data, actor=_user()),
+                       _("The check dates are corrected."), form_of={"_form": "dates"}) or _back(visit_id)
     return _back(visit_id)
 
 
@@ -288,7 +302,7 @@ def open_follow_up(visit_id):
     visit = _visit(visit_id)
     if EmptyForm().validate_on_submit():
         data = {name: request.form.get(name, "") for name in
-                ("kind", "details", "deadline", "case_number", "receiver_tenant_id", "police_organ")}
+                ("kind", "details", "deadline", "deadline_days", "case_number", "receiver_tenant_id", "police_organ")}
         return _change(visit_id, lambda: follow_ups.open_follow_up(visit, data, actor=_user()),
                        _("The follow-up is recorded."), form_of={"_follow_up": "new", "_kind": data["kind"]}) \
             or _back(visit_id, "follow-ups")

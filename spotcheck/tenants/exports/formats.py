@@ -27,14 +27,15 @@ from datetime import datetime
 from spotcheck.core.clock import iso_utc
 
 FORMAT = "spotcheck-credit-export"
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: check_end_date
 STANDARD = "GB/T 40478-2021《企业信用监管档案数据项规范》附录A A.3 市场监管信息数据项（抽查检查）"
 
 #: The fields of a record, in order (JSON Lines keys and CSV columns alike, lists joined in CSV).
 FIELDS = [
     "record_id", "record_type", "corrects_record_id", "version",
     "entity_uscc", "entity_name", "department_code", "department_name", "campaign_code", "campaign_title",
-    "check_date", "check_method_code", "check_method_name", "result_category_codes", "result_category_names",
+    "check_date", "check_end_date", "check_method_code", "check_method_name", "result_category_codes",
+    "result_category_names",
     "follow_up_code", "follow_up_name", "publication_date", "published_at", "correction_reason",
 ]
 #: Only in JSON Lines: per item its categories and findings; the follow-ups one by one.

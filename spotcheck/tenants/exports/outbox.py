@@ -91,6 +91,7 @@ def payload(visit: Visit, published: PublishedResult) -> dict:
         "campaign_code": campaign.code,
         "campaign_title": campaign.title,
         "check_date": visit.checked_on.isoformat() if visit.checked_on else None,
+        "check_end_date": (visit.checked_until or visit.checked_on).isoformat() if visit.checked_on else None,
         "check_method_code": visit.method,
         "check_method_name": reference.CHECK_METHODS.get(visit.method, visit.method),
         "result_category_codes": codes,

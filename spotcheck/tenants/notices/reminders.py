@@ -3,10 +3,13 @@
 Each person gets at most one reminder a day (its delivery key carries the day), listing what is
 due soon (two working days or fewer) or overdue for them:
 
-* inspectors: the visits they are on whose report is due (5 working days after the check), or
-  not yet checked when the campaign's window closes;
-* planners: the approved results whose publication is due (20 working days after approval);
-* leaders: the results waiting for their review, and every publication overdue (escalated).
+* inspectors: the visits they are on whose report is due (5 working days after the check ended),
+  or not yet checked when the campaign's window closes;
+* planners: the approved results whose publication is due (20 working days after the check ended);
+* leaders: the results waiting for their review (those whose publication is due soon or overdue by
+  name: the review counts inside the 20 days), and every publication overdue (escalated).
+
+A due date counted through a year without an official calendar says so (暂按周一至周五计算).
 """
 from __future__ import annotations
 
@@ -32,8 +35,9 @@ from spotcheck.tenants.results.rules import OPEN
 FLAG_WORDS = {"due_soon": "即将到期", "overdue": "已逾期"}
 
 
-def _line(visit: Visit, what: str, due: date, flag: str) -> str:
-    return f"【{FLAG_WORDS[flag]}】{what}：{visit.entity.name}（{visit.campaign.code}），期限 {due.isoformat()}"
+def _line(visit: Visit, what: str, due: date, flag: str, provisional: bool = False) -> str:
+    return (f"【{FLAG_WORDS[flag]}】{what}：{visit.entity.name}（{visit.campaign.code}），期限 {due.isoformat()}"
+            f"{deadlines.note(provisional)}")
 
 
 def due_lines(day: date) -> dict[int, list[str]]:
@@ -45,6 +49,7 @@ def due_lines(day: date) -> dict[int, list[str]]:
     open_visits = db.session.scalars(sa.select(Visit).where(Visit.status.in_(OPEN), Visit.closed_at.is_(None))).all()
     for visit in open_visits:
         due, what = (visit.report_due, "检查结果报送") if visit.report_due else (visit.campaign.window_end, "实施检查")
+        provisional = deadlines.provisional(visit, "report_due")
         flag = deadlines.flag(due, day)
         if flag is None:
             continue
@@ -53,19 +58,24 @@ def due_lines(day: date) -> dict[int, list[str]]:
             .where(TeamMember.campaign_id == visit.campaign_id, TeamMember.entity_id == visit.entity_id,
                    TeamMember.active.is_(True), Inspector.user_id.is_not(None)))
         for user_id in team_users:
-            lines[user_id].append(_line(visit, what, due, flag))
+            lines[user_id].append(_line(visit, what, due, flag, provisional))
     waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(
         Visit.status == VisitStatus.submitted)) or 0
     if waiting:
         for user_id in leaders:
             lines[user_id].append(f"【待审核】{waiting} 项检查结果等待审核")
-    for visit in db.session.scalars(sa.select(Visit).where(Visit.status == VisitStatus.approved,
-                                                           Visit.publish_due.is_not(None))):
+    for visit in db.session.scalars(sa.select(Visit).where(
+            Visit.status.in_((VisitStatus.submitted, VisitStatus.approved)), Visit.publish_due.is_not(None))):
         flag = deadlines.flag(visit.publish_due, day)
         if flag is None:
             continue
+        provisional = deadlines.provisional(visit, "publish_due")
+        if visit.status == VisitStatus.submitted:  # to be reviewed in time to be published in time
+            for user_id in leaders:
+                lines[user_id].append(_line(visit, "检查结果公示（待审核）", visit.publish_due, flag, provisional))
+            continue
         for user_id in planners + (leaders if flag == "overdue" else []):  # overdue: escalated to the leaders
-            lines[user_id].append(_line(visit, "检查结果公示", visit.publish_due, flag))
+            lines[user_id].append(_line(visit, "检查结果公示", visit.publish_due, flag, provisional))
     return lines
 
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events
+from spotcheck.core.calendar import add_working_days
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
@@ -31,6 +32,8 @@ from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS
 
 #: The longest texts of a follow-up (characters).
 DETAILS_LENGTH, NOTE_LENGTH, CASE_NUMBER_LENGTH, ORGAN_LENGTH = 2000, 1000, 64, 100
+#: The longest rectification period given in working days.
+MAX_DEADLINE_DAYS = 250
 
 
 def get_follow_up(follow_up_id: int, *, for_update: bool = False) -> FollowUp:
@@ -80,10 +83,30 @@ def _transferred(visit: Visit, details: str) -> dict:
             "details": details, "problems": problems}
 
 
+def _rectification_deadline(follow_up: FollowUp, data: dict, errors: dict) -> None:
+    """改正期限: a date, or so many working days from today (限N个工作日内改正), counted on the official
+    calendar — provisional while a year it runs into has no official calendar."""
+    raw_days = data.get("deadline_days")
+    if raw_days not in (None, ""):
+        days = int(raw_days) if str(raw_days).isdigit() and len(str(raw_days)) < 4 else 0
+        if not 1 <= days <= MAX_DEADLINE_DAYS:
+            errors["deadline_days"] = [_l("Give the working days to correct it in: 1 to %(n)d.", n=MAX_DEADLINE_DAYS)]
+            return
+        counted = add_working_days(today(), days)
+        follow_up.deadline, follow_up.deadline_days, follow_up.deadline_provisional = (
+            counted.due, days, counted.provisional)
+        return
+    deadline = _day(data, "deadline", errors, required=True)
+    if deadline is not None and deadline < today():
+        errors["deadline"] = [_l("The deadline cannot be in the past.")]
+    follow_up.deadline = deadline
+
+
 @command(Permission.RESULTS_FOLLOW_UP)
 def open_follow_up(visit: Visit, data: dict, *, actor) -> FollowUp:
     """Open a follow-up of a problem the visit found: ``kind`` and what that kind needs —
-    rectification: ``details`` (what to correct) and ``deadline``; case: ``case_number`` and
+    rectification: ``details`` (what to correct) and ``deadline`` (a date) or ``deadline_days``
+    (working days from today); case: ``case_number`` and
     ``details`` (案由); transfer: ``receiver_tenant_id`` and ``details`` (what is transferred);
     police: ``police_organ`` and ``details`` (the record)."""
     VISIT_ACTIONS.require(visit, actor, "follow_up")
@@ -96,10 +119,7 @@ def open_follow_up(visit: Visit, data: dict, *, actor) -> FollowUp:
     follow_up = FollowUp(visit_id=visit.id, kind=kind, details=details, opened_on=today(), opened_at=now(),
                          opened_by_name=actor.display_name)
     if kind == FollowUpKind.rectification:
-        deadline = _day(data, "deadline", errors, required=True)
-        if deadline is not None and deadline < today():
-            errors["deadline"] = [_l("The deadline cannot be in the past.")]
-        follow_up.deadline = deadline
+        _rectification_deadline(follow_up, data, errors)
     elif kind == FollowUpKind.case:
         number = _text(data, "case_number", errors, limit=CASE_NUMBER_LENGTH, required=True,
                        message=_l("Give the case number (立案号)."))

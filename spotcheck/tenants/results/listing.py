@@ -39,9 +39,15 @@ def of_campaign(campaign_id: int) -> sa.Select:
     return sa.select(Visit).where(Visit.campaign_id == campaign_id)
 
 
+def _due_now():
+    """The deadline that matters in the visit's state, as SQL (see :func:`due_of`)."""
+    return sa.case((Visit.status.in_(OPEN), Visit.report_due),
+                   (Visit.status.in_((VisitStatus.submitted, VisitStatus.approved)), Visit.publish_due), else_=None)
+
+
 def ordered(query: sa.Select) -> sa.Select:
     """Most urgent first: by the deadline that matters now, then by id."""
-    return query.order_by(sa.func.coalesce(Visit.publish_due, Visit.report_due).asc().nulls_last(), Visit.id)
+    return query.order_by(_due_now().asc().nulls_last(), Visit.id)
 
 
 def page(query: sa.Select, number: int = 1, per_page: int = PER_PAGE) -> NumberedPage:
@@ -52,14 +58,31 @@ def first(query: sa.Select, limit: int = 200) -> list[Visit]:
     return list(db.session.scalars(ordered(query).limit(limit)))
 
 
-def due_of(visit: Visit) -> date | None:
-    """The deadline that matters in the visit's present state: the check window's end until the
-    check date is recorded, then the report's; publication once approved; none once published."""
-    if visit.status in OPEN or visit.status == VisitStatus.submitted:
-        return visit.report_due or visit.campaign.window_end
-    if visit.status == VisitStatus.approved:
-        return visit.publish_due
+def due_field_of(visit: Visit) -> str | None:
+    """Which due date matters in the visit's present state: the report's until the result is
+    submitted, then publication's (the review counts inside its 20 working days); none once published."""
+    if visit.status in OPEN:
+        return "report_due"
+    if visit.status in (VisitStatus.submitted, VisitStatus.approved):
+        return "publish_due"
     return None
+
+
+def due_of(visit: Visit) -> date | None:
+    """The deadline that matters now (:func:`due_field_of`); before the check's end is recorded, the
+    last day of the campaign's window."""
+    field = due_field_of(visit)
+    if field is None:
+        return None
+    if field == "report_due" and visit.report_due is None:
+        return visit.campaign.window_end
+    return getattr(visit, field)
+
+
+def due_provisional(visit: Visit) -> bool:
+    """Whether the deadline that matters now is provisional (暂按周一至周五计算)."""
+    field = due_field_of(visit)
+    return bool(field and deadlines.provisional(visit, field))
 
 
 def flag_of(visit: Visit, on: date | None = None) -> str | None:

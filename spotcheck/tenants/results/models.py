@@ -46,15 +46,24 @@ class Visit(TenantOwned, db.Model):
     entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
     status: Mapped[VisitStatus] = mapped_column(
         sa.Enum(VisitStatus, name="visit_status", native_enum=False, length=16), default=VisitStatus.assigned)
-    checked_on: Mapped[date | None] = mapped_column(sa.Date)  # 检查日期
+    checked_on: Mapped[date | None] = mapped_column(sa.Date)  # 检查开始日期
+    checked_until: Mapped[date | None] = mapped_column(sa.Date)  # 检查结束日期 (the start's day for a one-day check)
     method: Mapped[str] = mapped_column(sa.String(24), default="")  # 核查方式 (code)
     record: Mapped[str] = mapped_column(sa.Text, default="")  # 检查记录 / 现场笔录
-    #: The report is due 5 working days after the check (seed 002), stored when the check date is set.
+    #: The report is due 5 working days after the check ended (seed 002); publication 20 working days
+    #: after it (企业信息公示暂行条例). Both are given when the end of the check is first recorded and
+    #: never become later (:mod:`spotcheck.tenants.results.deadlines`).
     report_due: Mapped[date | None] = mapped_column(sa.Date)
-    #: Publication is due 20 working days after approval, stored at approval.
     publish_due: Mapped[date | None] = mapped_column(sa.Date)
-    #: Whether a due date above was counted Monday–Friday for a year without an official calendar.
-    due_assumed: Mapped[bool] = mapped_column(default=False)
+    #: 暂按周一至周五计算: the due date was counted through a year without an official calendar.
+    report_due_provisional: Mapped[bool] = mapped_column(default=False)
+    publish_due_provisional: Mapped[bool] = mapped_column(default=False)
+    #: When the result was first submitted: from then its check dates change only by a leader's correction.
+    first_submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: The last correction of the check dates (检查日期更正) by a leader, with the reason.
+    dates_correction_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    dates_corrected_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    dates_corrected_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: Everyone who recorded part of this result since it was last published: none may approve it.
     entered_by: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     source: Mapped[str] = mapped_column(sa.String(16), default="entered")  # entered / imported
@@ -155,6 +164,10 @@ class FollowUp(SharedWithReceiver, db.Model):
     #: What is ordered (整改要求), the case (案由), what is transferred (移送事项) or the record (移送材料).
     details: Mapped[str] = mapped_column(sa.Text, default="")
     deadline: Mapped[date | None] = mapped_column(sa.Date)  # 改正期限 (rectification)
+    #: A deadline given as so many working days from the order (限N个工作日内改正): counted on the
+    #: official calendar, provisional while a year counted through is not entered (then counted again).
+    deadline_days: Mapped[int | None] = mapped_column()
+    deadline_provisional: Mapped[bool] = mapped_column(default=False)
     case_number: Mapped[str] = mapped_column(sa.String(64), default="")  # 立案号 (case)
     police_organ: Mapped[str] = mapped_column(sa.String(100), default="")  # 接收的公安机关 (police)
     #: A transfer: what the receiving department may read (entity, findings, sender), copied when sent.
@@ -196,6 +209,7 @@ class PublishedResult(db.Model):
     corrected: Mapped[bool] = mapped_column(default=False)  # a correction of an earlier version
     correction_reason: Mapped[str] = mapped_column(sa.Text, default="")
     checked_on: Mapped[date] = mapped_column(sa.Date)
+    checked_until: Mapped[date | None] = mapped_column(sa.Date)
     published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     #: What the public reads: the department, the campaign, method, items with categories and findings, team.
     content: Mapped[dict] = mapped_column(sa.JSON)

@@ -83,6 +83,12 @@ def _close_refusal(visit: Visit):
     return _l("A visit is closed once its result is published.")
 
 
+def _dates_refusal(visit: Visit):
+    if visit.status == VisitStatus.published:
+        return _l("The result is published: start a correction of it first, then correct its check dates.")
+    return _l("Until the result is submitted, the team records its check dates.")
+
+
 def _state_refusal(visit: Visit):
     return _l("This is not possible while the result is %(status)s.",
               status=labels.name(labels.VISIT_STATUS, visit.status))
@@ -102,6 +108,9 @@ VISIT_ACTIONS = Actions(
            who=_not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
     Action("publish", Permission.RESULTS_PUBLISH, lambda v: v.status == VisitStatus.approved, _state_refusal),
     Action("correct", Permission.RESULTS_PUBLISH, lambda v: v.status == VisitStatus.published, _state_refusal),
+    # 检查日期更正: once submitted, the check dates change only by a leader's correction with a reason.
+    Action("correct_dates", Permission.RESULTS_REVIEW,
+           lambda v: v.first_submitted_at is not None and v.status != VisitStatus.published, _dates_refusal),
     Action("follow_up", Permission.RESULTS_FOLLOW_UP, _found_problem,
            _l("A follow-up needs a recorded result that found a problem."),
            who=_on_team_or_planner,

@@ -5,13 +5,11 @@ never from the input.
 """
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events
-from spotcheck.core.clock import now, today
+from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import ValidationFailed
@@ -24,13 +22,12 @@ from spotcheck.tenants.exports import outbox
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.models import User
 from spotcheck.tenants.results import categories, deadlines
+from spotcheck.tenants.results.check_dates import CHECK_DATES, clean_check_dates
 from spotcheck.tenants.results.models import (
     ItemResult, PublishedEntity, PublishedResult, ResultCategory, Visit, VisitStatus,
 )
 from spotcheck.tenants.results.rules import VISIT_ACTIONS, team_query
-
-#: The longest findings per item and record per visit (characters).
-FINDINGS_LENGTH, RECORD_LENGTH, REASON_LENGTH = 2000, 10000, 500
+from spotcheck.tenants.results.vocabulary import FINDINGS_LENGTH, REASON_LENGTH, RECORD_LENGTH
 
 
 def get_visit(visit_id: int, *, for_update: bool = False) -> Visit:
@@ -79,24 +76,13 @@ def close_campaign(campaign: Campaign, *, actor) -> Campaign:
 def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
     """The recorded result, checked field by field: (clean values, errors by field)."""
     errors: dict[str, list] = {}
-    clean: dict = {}
-    if "checked_on" in data:
-        value = data["checked_on"]
-        if value in (None, ""):
-            clean["checked_on"] = None
-        else:
-            try:
-                day = value if isinstance(value, date) else date.fromisoformat(str(value))
-            except ValueError:
-                errors["checked_on"] = [_l("Give the check date as YYYY-MM-DD.")]
-            else:
-                if day > today():
-                    errors["checked_on"] = [_l("The check date cannot be in the future.")]
-                elif day < visit.campaign.window_start:
-                    errors["checked_on"] = [_l("The check date cannot be before the campaign's window (%(start)s).",
-                                               start=visit.campaign.window_start.isoformat())]
-                else:
-                    clean["checked_on"] = day
+    clean: dict = clean_check_dates(visit, data, errors)
+    if visit.first_submitted_at is not None and any(
+            name in clean and clean[name] != getattr(visit, name) for name in CHECK_DATES):
+        for name in CHECK_DATES:
+            errors.setdefault(name, []).append(_l(
+                "The check dates were submitted with the result: only a leader corrects them, giving the reason "
+                "(a recorded check date cannot move a deadline)."))
     if "method" in data:
         method = data["method"] or ""
         if method and method not in reference.CHECK_METHODS:
@@ -165,6 +151,7 @@ def import_result(visit: Visit, data: dict, *, actor) -> Visit:
         raise ValidationFailed(errors)
     visit.source = "imported"
     visit.status, visit.submitted_at = VisitStatus.submitted, now()
+    visit.first_submitted_at = visit.first_submitted_at or visit.submitted_at
     visit.submitted_by_id, visit.submitted_by_name = actor.id, actor.display_name
     audit.record("result.imported", "visit", visit.id, actor=actor, details={"entity": visit.entity.code})
     return visit
@@ -178,12 +165,11 @@ def _checked(visit: Visit, data: dict) -> dict:
 
 
 def _apply(visit: Visit, clean: dict, actor) -> None:
-    """Write a checked result onto the visit (a draft): its due date set from the check date."""
-    if "checked_on" in clean and clean["checked_on"] != visit.checked_on:
-        visit.checked_on = clean["checked_on"]
-        due = deadlines.report_due(visit.checked_on) if visit.checked_on else None
-        visit.report_due = due.due if due else None
-        visit.due_assumed = bool(due and not due.official)
+    """Write a checked result onto the visit (a draft): its due dates given from the end of the check."""
+    for name in CHECK_DATES:
+        if name in clean:
+            setattr(visit, name, clean[name])
+    deadlines.give(visit, visit.checked_until)
     for name in ("method", "record"):
         if name in clean:
             setattr(visit, name, clean[name])
@@ -202,6 +188,8 @@ def missing_for_submission(visit: Visit) -> dict[str, list]:
     errors: dict[str, list] = {}
     if visit.checked_on is None:
         errors["checked_on"] = [_l("Give the check date.")]
+    elif visit.checked_until is None:
+        errors["checked_until"] = [_l("Give the date the check ended.")]
     if not visit.method:
         errors["method"] = [_l("Choose the check method.")]
     results = {result.item_id: result for result in visit.results}
@@ -223,6 +211,7 @@ def submit_result(visit: Visit, *, actor) -> Visit:
     if errors := missing_for_submission(visit):
         raise ValidationFailed(errors)
     visit.status, visit.submitted_at = VisitStatus.submitted, now()
+    visit.first_submitted_at = visit.first_submitted_at or visit.submitted_at
     visit.submitted_by_id, visit.submitted_by_name = actor.id, actor.display_name
     audit.record("result.submitted", "visit", visit.id, actor=actor, details={"entity": visit.entity.code})
     return visit
@@ -233,16 +222,15 @@ def submit_result(visit: Visit, *, actor) -> Visit:
 
 @command(Permission.RESULTS_REVIEW)
 def approve_result(visit: Visit, *, actor) -> Visit:
-    """A leader approves (审核通过); publication is then due within 20 working days."""
+    """A leader approves (审核通过); publication stays due 20 working days after the check ended."""
     VISIT_ACTIONS.require(visit, actor, "approve")
     visit.status, visit.approved_at = VisitStatus.approved, now()
     visit.approved_by_id, visit.approved_by_name = actor.id, actor.display_name
-    due = deadlines.publish_due(today())
-    visit.publish_due, visit.due_assumed = due.due, visit.due_assumed or not due.official
     visit.returned_reason = ""
     _advance(visit.campaign)
     audit.record("result.approved", "visit", visit.id, actor=actor,
-                 details={"entity": visit.entity.code, "publish_due": due.due.isoformat()})
+                 details={"entity": visit.entity.code,
+                          "publish_due": visit.publish_due.isoformat() if visit.publish_due else None})
     return visit
 
 
@@ -283,6 +271,7 @@ def publish_results(visit_ids: list[int], *, actor) -> list[Visit]:
             tenant_id=visit.tenant_id, visit_id=visit.id, campaign_id=visit.campaign_id, entity_id=visit.entity_id,
             version=visit.version, current=True, corrected=visit.version > 1,
             correction_reason=visit.correction_reason if visit.version > 1 else "", checked_on=visit.checked_on,
+            checked_until=visit.checked_until,
             published_at=moment, content=public_content(visit))
         db.session.add(published)
         outbox.enqueue(visit, published)  # exported to the credit system exactly once (same transaction)

@@ -26,13 +26,21 @@ from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, R
 
 METHOD_CODES = {name: code for code, name in reference.CHECK_METHODS.items()}
 #: Per visit, these must be the same on every row (the record may be on one row only).
-_PER_VISIT = ("checked_on", "method")
+_PER_VISIT = ("checked_on", "checked_until", "method")
 
 
 def open_visits(campaign: Campaign) -> list[Visit]:
     """The campaign's visits whose result can still be recorded or imported."""
     return list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == campaign.id, Visit.status.in_(OPEN))
                                    .order_by(Visit.id)))
+
+
+def _dates(data: dict) -> dict:
+    """The check's dates of a row: its start, and its end when the row gives one (else it ends that day)."""
+    dates = {"checked_on": data.get("checked_on")}
+    if data.get("checked_until"):
+        dates["checked_until"] = data["checked_until"]
+    return dates
 
 
 def _by_column(errors: dict) -> dict:
@@ -76,7 +84,7 @@ class ResultImport(Importer):
             problems["categories"] = [_l("Unknown result category: %(codes)s.", codes="、".join(unknown))]
         if visit is not None and item is not None and not problems:  # the same rules as the result form
             _, refused = results.clean_result(visit, {
-                "checked_on": data.get("checked_on"), "method": method,
+                **_dates(data), "method": method,
                 "items": {str(item.id): {"categories": codes, "findings": cell_text(data.get("findings"))}}})
             problems = _by_column(refused)
         if visit is None or item is None or problems:
@@ -89,7 +97,7 @@ class ResultImport(Importer):
         self.seen[(code, item.id)] = record.row
         result = self.todo.setdefault(visit.id, {"items": {}})
         self.first_row.setdefault(visit.id, record.row)
-        values = {"checked_on": data.get("checked_on"), "method": method}
+        values = {"checked_until": None, **_dates(data), "method": method}
         for key in _PER_VISIT:
             if key in result and result[key] != values[key]:
                 errors.add(record.row, self.kind.header_for(key),
@@ -105,6 +113,8 @@ class ResultImport(Importer):
         rows = [(self.first_row[visit_id], visits[visit_id], data) for visit_id, data in self.todo.items()]
 
         def write_one(visit, data) -> str:
+            if data.get("checked_until") is None:  # no end given: the check ended the day it started
+                data = {key: value for key, value in data.items() if key != "checked_until"}
             try:
                 results.import_result(visit, data, actor=self.actor)
             except ValidationFailed as failed:

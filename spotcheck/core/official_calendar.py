@@ -1,0 +1,207 @@
+"""The official calendar (法定节假日与调休安排), kept in the platform's database one year at a time.
+
+Each year's public holidays and make-up working days (调休上班) are published by the General Office
+of the State Council late in the year before (国务院办公厅关于 XXXX 年部分节假日安排的通知). The
+years the package ``chinesecalendar`` knows are loaded from it when the database is created; the
+platform administrator enters each later year from the notice — on the page *法定节假日* or with
+``spotcheck calendar load FILE`` — as lines ``YYYY-MM-DD<TAB>holiday|workday<TAB>name``. Loading a
+year replaces that year whole, is audited in the platform's chain and tells the rest of the platform
+(event ``calendar.loaded``: the visits' provisional deadlines are counted again). The calendar is
+the deployment's, not a department's: its rows belong to no tenant.
+
+Counting working days on it is :mod:`spotcheck.core.calendar`.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spotcheck.core import audit, events
+from spotcheck.core.clock import now
+from spotcheck.core.commands import after_commit, command
+from spotcheck.core.database import db
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import Permission
+
+HOLIDAY, WORKDAY = "holiday", "workday"
+#: The two kinds of day a year's notice lists, in Chinese.
+DAY_KINDS = {HOLIDAY: "放假", WORKDAY: "调休上班"}
+#: Where a year came from.
+SOURCES = {"package": "chinesecalendar 软件包", "notice": "国务院办公厅通知"}
+NAME_LENGTH, NOTICE_LENGTH = 50, 200
+#: The Chinese names of the holidays the package knows (its names are English).
+PACKAGE_NAMES = {
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+_LINE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class CalendarYear(db.Model):
+    """A year of the official calendar as entered (one row a year, no tenant)."""
+
+    __tablename__ = "calendar_year"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(sa.String(16))  # package / notice
+    #: The notice it was entered from (国务院办公厅关于2027年部分节假日安排的通知), or the package's version.
+    notice: Mapped[str] = mapped_column(sa.String(NOTICE_LENGTH), default="")
+    holidays: Mapped[int] = mapped_column(default=0)
+    workdays: Mapped[int] = mapped_column(default=0)
+    #: SHA-256 of the lines loaded (the file as the platform read it).
+    sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+    loaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    loaded_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+
+
+class OfficialDay(db.Model):
+    """A day the official calendar names: a public holiday (放假) or a make-up working day on a
+    weekend (调休上班). Every other day of a loaded year is a working day from Monday to Friday."""
+
+    __tablename__ = "official_day"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    year: Mapped[int] = mapped_column(sa.ForeignKey("calendar_year.year"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(8))  # holiday / workday
+    name: Mapped[str] = mapped_column(sa.String(NAME_LENGTH))
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    kind: str
+    name: str
+
+
+def parse(text: str) -> tuple[int, list[Day]]:
+    """A year's file, checked whole: ``(year, days)``; otherwise :class:`ValidationFailed` naming
+    every bad line (field ``file``). Blank lines and lines starting with ``#`` are skipped."""
+    problems: list = []
+    days: list[Day] = []
+    seen: dict[date, int] = {}
+    for number, raw in enumerate((text or "").lstrip("\ufeff").splitlines(), start=1):
+        line = raw.rstrip("\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3:
+            problems.append(_l("Line %(n)d: three fields separated by tabs are expected (date, holiday or workday, "
+                               "name), not “%(line)s”.", n=number, line=line[:60]))
+            continue
+        raw_day, kind, name = (field.strip() for field in fields)
+        try:
+            day = date.fromisoformat(raw_day) if _LINE_DATE.match(raw_day) else None
+        except ValueError:
+            day = None
+        if day is None:
+            problems.append(_l("Line %(n)d: “%(value)s” is not a date (YYYY-MM-DD).", n=number, value=raw_day[:20]))
+            continue
+        if kind not in DAY_KINDS:
+            problems.append(_l("Line %(n)d: the second field is holiday (a public holiday) or workday (a make-up "
+                               "working day), not “%(value)s”.", n=number, value=kind[:20]))
+            continue
+        if not name or len(name) > NAME_LENGTH:
+            problems.append(_l("Line %(n)d: give the holiday's name (at most %(max)d characters).", n=number,
+                               max=NAME_LENGTH))
+            continue
+        if kind == WORKDAY and day.weekday() < 5:
+            problems.append(_l("Line %(n)d: %(day)s is a weekday; a make-up working day (调休上班) is a Saturday "
+                               "or a Sunday.", n=number, day=day.isoformat()))
+            continue
+        if day in seen:
+            problems.append(_l("Line %(n)d: %(day)s is listed already on line %(first)d.", n=number,
+                               day=day.isoformat(), first=seen[day]))
+            continue
+        seen[day] = number
+        days.append(Day(day, kind, name))
+    years = sorted({d.day.year for d in days})
+    if len(years) > 1:
+        problems.append(_l("A file holds one year; this one has days of %(years)s.",
+                           years="、".join(str(y) for y in years)))
+    if not days and not problems:
+        problems.append(_l("The file lists no day."))
+    if not problems and not 2000 <= years[0] <= 2100:
+        problems.append(_l("The year must be between 2000 and 2100."))
+    if problems:
+        raise ValidationFailed({"file": problems})
+    return years[0], sorted(days, key=lambda d: d.day)
+
+
+def file_text(year: int) -> str:
+    """A loaded year written back in the file format (what the page and ``calendar show`` give)."""
+    rows = db.session.scalars(sa.select(OfficialDay).where(OfficialDay.year == year).order_by(OfficialDay.day))
+    return "".join(f"{row.day.isoformat()}\t{row.kind}\t{row.name}\n" for row in rows)
+
+
+def years() -> list[CalendarYear]:
+    """The years entered, newest first."""
+    return list(db.session.scalars(sa.select(CalendarYear).order_by(CalendarYear.year.desc())))
+
+
+def days_of(year: int) -> list[OfficialDay]:
+    return list(db.session.scalars(sa.select(OfficialDay).where(OfficialDay.year == year).order_by(OfficialDay.day)))
+
+
+@command(Permission.CALENDAR_MANAGE)
+def load_year(text: str, *, notice: str = "", actor) -> CalendarYear:
+    """Enter a year of the official calendar from the State Council's notice (a whole year,
+    replacing what was there): refused whole when any line is wrong. The visits' deadlines that
+    were provisional for this year are counted again (event ``calendar.loaded``)."""
+    from spotcheck.core import calendar
+
+    year, days = parse(text)
+    notice = (notice or "").strip()
+    if len(notice) > NOTICE_LENGTH:
+        raise ValidationFailed({"notice": [_l("At most %(n)d characters.", n=NOTICE_LENGTH)]})
+    digest = hashlib.sha256("".join(f"{d.day.isoformat()}\t{d.kind}\t{d.name}\n" for d in days).encode()).hexdigest()
+    before = db.session.get(CalendarYear, year)
+    replaced = {"source": before.source, "holidays": before.holidays, "workdays": before.workdays,
+                "sha256": before.sha256} if before else None
+    db.session.execute(sa.delete(OfficialDay).where(OfficialDay.year == year))
+    if before is not None:
+        db.session.delete(before)
+        db.session.flush()
+    record = CalendarYear(year=year, source="notice", notice=notice, sha256=digest, loaded_at=now(),
+                          holidays=sum(d.kind == HOLIDAY for d in days), workdays=sum(d.kind == WORKDAY for d in days),
+                          loaded_by_name=getattr(actor, "display_name", ""))
+    db.session.add(record)
+    db.session.flush()
+    db.session.execute(sa.insert(OfficialDay), [{"day": d.day, "year": year, "kind": d.kind, "name": d.name}
+                                                for d in days])
+    after_commit(calendar.forget)  # every process counts on the new year once it is committed
+    audit.record("calendar.loaded", "calendar_year", year, actor=actor, tenant_id=None,
+                 details={"year": year, "notice": notice, "holidays": record.holidays, "workdays": record.workdays,
+                          "sha256": digest, "replaced": replaced})
+    with calendar.counting_on(calendar.read()):  # this transaction counts on it already
+        events.emit("calendar.loaded", actor=actor, year=year)
+    return record
+
+
+def package_days() -> dict[int, list[Day]]:
+    """Every year the package ``chinesecalendar`` knows, with its days (names in Chinese)."""
+    from chinese_calendar import constants
+
+    found: dict[int, list[Day]] = {}
+    for kind, table in ((HOLIDAY, constants.holidays), (WORKDAY, constants.workdays)):
+        for day, name in table.items():
+            name = getattr(name, "value", name)
+            found.setdefault(day.year, []).append(Day(day, kind, PACKAGE_NAMES.get(name, name)))
+    return {year: sorted(days, key=lambda d: d.day) for year, days in sorted(found.items())}
+
+
+def package_calendar():
+    """The package's years as a :class:`~spotcheck.core.calendar.Calendar` (no database: for counting
+    where none is at hand, and for tests of the counting itself)."""
+    from spotcheck.core.calendar import Calendar
+
+    known = package_days()
+    days = [day for year in known.values() for day in year]
+    return Calendar(frozenset(known), frozenset(d.day for d in days if d.kind == HOLIDAY),
+                    frozenset(d.day for d in days if d.kind == WORKDAY))

@@ -1,0 +1,100 @@
+"""The official calendar (法定节假日与调休): the years entered and their days, a due date counted on
+it, and (the platform administrator) entering a year from the State Council's notice."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from spotcheck.core import official_calendar
+from spotcheck.core.calendar import add_working_days, missing_years
+from spotcheck.core.clock import today
+from spotcheck.core.errors import NotFound
+from spotcheck.platform.api.types import Int
+from spotcheck.platform.permissions import Permission, requires
+
+PREFIX = "/calendar"
+blp = Blueprint("Calendar", __name__, description="The official calendar deadlines are counted on (法定节假日与调休).")
+
+
+class CalendarYearSchema(Schema):
+    year = Int()
+    source = fields.Str(metadata={"description": "package (chinesecalendar) / notice (entered from the notice)"})
+    notice = fields.Str()
+    holidays = Int()
+    workdays = Int(metadata={"description": "Make-up working days (调休上班)"})
+    sha256 = fields.Str()
+    loaded_at = fields.DateTime()
+    loaded_by_name = fields.Str()
+
+
+class CalendarSchema(Schema):
+    years = fields.List(fields.Nested(CalendarYearSchema))
+    missing = fields.List(Int(), metadata={"description": "Years the platform should have by now and has not"})
+
+
+class DaySchema(Schema):
+    day = fields.Date()
+    kind = fields.Str(metadata={"description": "holiday (放假) / workday (调休上班)"})
+    name = fields.Str()
+
+
+class CalendarLoadSchema(Schema):
+    text = fields.Str(required=True, validate=validate.Length(min=1, max=64 * 1024), metadata={
+        "description": "The whole year, lines YYYY-MM-DD<TAB>holiday|workday<TAB>name"})
+    notice = fields.Str(load_default="", validate=validate.Length(max=official_calendar.NOTICE_LENGTH),
+                        metadata={"description": "The notice's title (国务院办公厅关于XXXX年部分节假日安排的通知)"})
+
+
+class DueQuerySchema(Schema):
+    start = fields.Date(required=True, data_key="from", metadata={"description": "The day counted from (not counted)"})
+    days = Int(required=True, validate=validate.Range(min=0, max=366), metadata={"description": "Working days"})
+
+
+class DueSchema(Schema):
+    due = fields.Date()
+    provisional = fields.Bool(metadata={"description": "暂按周一至周五计算: a year counted through is not entered"})
+    assumed_years = fields.List(Int())
+
+
+@blp.route("")
+class Calendar(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, CalendarSchema)
+    def get(self):
+        """The years of the official calendar entered, and those missing by now"""
+        return {"years": official_calendar.years(), "missing": missing_years(today())}
+
+    @requires(Permission.CALENDAR_MANAGE)
+    @blp.arguments(CalendarLoadSchema)
+    @blp.response(201, CalendarYearSchema)
+    def post(self, data):
+        """Enter a year from the State Council's notice (replaces the year; a file with any wrong line is
+        refused whole, each line named); the provisional deadlines are counted again"""
+        return official_calendar.load_year(data["text"], notice=data["notice"],
+                                           actor=current_user._get_current_object())
+
+
+@blp.route("/due")
+class Due(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.arguments(DueQuerySchema, location="query")
+    @blp.response(200, DueSchema)
+    def get(self, args):
+        """The N-th working day after a day (the day itself not counted)"""
+        deadline = add_working_days(args["start"], args["days"])
+        return {"due": deadline.due, "provisional": deadline.provisional, "assumed_years": list(deadline.assumed_years)}
+
+
+@blp.route("/<int:year>")
+class Year(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, DaySchema(many=True))
+    def get(self, year):
+        """The days a year's notice names (holidays and make-up working days)"""
+        days = official_calendar.days_of(year)
+        if not days:
+            raise NotFound(_l("The official calendar of this year is not entered."))
+        return days

@@ -1,0 +1,71 @@
+"""The official calendar pages (法定节假日与调休): the years entered, their days, and entering a year
+from the State Council's notice — the platform administrator's."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from spotcheck.core import official_calendar
+from spotcheck.core.calendar import missing_years
+from spotcheck.core.clock import today
+from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.forms import EmptyForm
+
+bp = Blueprint("calendar_pages", __name__, url_prefix="/platform/calendar")
+
+#: The largest file a year can be entered from (a year has some forty lines).
+MAX_FILE_BYTES = 64 * 1024
+
+
+@bp.route("", methods=["GET", "POST"])
+@requires(Permission.CALENDAR_MANAGE)
+def index():
+    errors, values, status = {}, {}, 200
+    form = EmptyForm()
+    if request.method == "POST" and form.validate_on_submit():
+        text, too_large = _uploaded_or_pasted()
+        values = {"text": text, "notice": request.form.get("notice", "")}
+        try:
+            if too_large:
+                raise ValidationFailed({"file": [_("The file is too large for a year's calendar.")]})
+            loaded = official_calendar.load_year(text, notice=values["notice"], actor=current_user._get_current_object())
+        except ValidationFailed as failed:
+            errors, status = failed.errors, 422
+        else:
+            flash(_("The official calendar of %(year)d is entered: %(h)d holidays and %(w)d make-up working days. "
+                    "The provisional deadlines were counted again.", year=loaded.year, h=loaded.holidays,
+                    w=loaded.workdays), "success")
+            return redirect(url_for("calendar_pages.year", year=loaded.year))
+    return render_template("calendar/index.html", years=official_calendar.years(), missing=missing_years(today()),
+                           form=form, errors=errors, values=values, next_year=today().year + 1), status
+
+
+def _uploaded_or_pasted() -> tuple[str, bool]:
+    """The year's lines: the uploaded file's, else the pasted text; and whether the file is too large."""
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        data = upload.stream.read(MAX_FILE_BYTES + 1)
+        return data.decode("utf-8", errors="replace"), len(data) > MAX_FILE_BYTES
+    return request.form.get("text", ""), False
+
+
+@bp.route("/<int:year>")
+@requires(Permission.CALENDAR_MANAGE)
+def year(year):
+    entered = {row.year: row for row in official_calendar.years()}.get(year)
+    if entered is None:
+        raise NotFound(_("The official calendar of this year is not entered."))
+    return render_template("calendar/year.html", entered=entered, days=official_calendar.days_of(year))
+
+
+@bp.route("/<int:year>.txt")
+@requires(Permission.CALENDAR_MANAGE)
+def year_file(year):
+    """The year in the file format (to check it, or to enter it again elsewhere)."""
+    text = official_calendar.file_text(year)
+    if not text:
+        raise NotFound(_("The official calendar of this year is not entered."))
+    return Response(text, mimetype="text/plain; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename=calendar-{year}.txt"})
