@@ -122,6 +122,18 @@ DETAIL_LABELS = {
     "note": _l("Note"),
     "method": _l("Check method"),
     "checked_on": _l("Check date"),
+    "checked_until": _l("Check ended on"),
+    "notice": _l("The notice (its title)"),
+    "holidays": _l("Holidays"),
+    "workdays": _l("Make-up working days"),
+    "replaced": _l("Replaced what was entered"),
+    "changes": _l("Deadlines counted again"),
+    "before": _l("Before"),
+    "after": _l("After"),
+    "due_moved": _l("Due dates brought forward"),
+    "field": _l("Field"),
+    "provisional": _l("provisional: Monday to Friday counted"),
+    "deadline": _l("Deadline"),
 }
 
 #: Why a sign-in failed or was refused.

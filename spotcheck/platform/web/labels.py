@@ -138,6 +138,9 @@ ACTION_LABELS = {
     "result.imported": _l("Result imported (submitted for review)"),
     "result.submitted": _l("Result submitted"),
     "result.returned": _l("Result returned"),
+    "result.dates_corrected": _l("Check dates corrected"),
+    "deadlines.recounted": _l("Provisional deadlines counted again"),
+    "calendar.loaded": _l("Official calendar entered"),
     "result.approved": _l("Result approved"),
     "result.published": _l("Result published"),
     "result.correction_started": _l("Correction of a result started"),
@@ -180,6 +183,7 @@ OBJECT_LABELS = {
     "api_token": _l("API token"),
     "job": _l("Job"),
     "audit_chain": _l("Audit trail"),
+    "calendar_year": _l("Official calendar"),
     "import": _l("Spreadsheet import"),
     "demo": _l("Demo data"),
 }
