@@ -115,6 +115,10 @@ def test_the_api_answers_an_inspector_only_their_visits_and_takes_the_result(app
             "items": {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}})
         assert ok.status_code == 200 and ok.get_json()["report_due"] == "2026-10-09"
         assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=member).status_code == 403
+        no_record = client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=chief)  # seed 002: 现场检查笔录
+        assert no_record.status_code == 422 and "现场检查笔录" in no_record.get_json()["errors"]["json"]["record"][0]
+        assert client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member,
+                          json={"record": "书面检查企业报送的材料。"}).status_code == 200
         assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=chief).get_json()["status"] == "submitted"
         leader = bearer(app, "yjj_leader")
         assert client.post(f"/api/v1/visits/{ids['visit']}/approve", headers=leader).get_json()["status"] == "approved"
