@@ -239,7 +239,7 @@ def test_an_item_is_published_only_with_what_the_seeds_require(app):
     basics = {k: v for k, v in ITEM_BASICS.items() if k not in ("ratio", "frequency")}
     assert client.patch(base, headers=headers, json={**basics, "random_check": False}).status_code == 200
     page = signed_in(app, "swj_admin").get(f"/catalog/items/{bare['id']}").get_data(as_text=True)
-    assert 'id="item-missing"' in page and "书面说明理由" in page
+    assert 'id="item-missing"' in page and "不纳入随机抽查的理由" in page.split('id="item-missing"')[1][:300]
     refused = client.post(f"{base}/publish", headers=headers)
     assert refused.status_code == 422 and set(refused.json["errors"]["json"]) == {"non_random_reason"}
     reason = "辖区仅有两家检验检测机构，按省局部署全覆盖检查，不适宜随机抽取。"

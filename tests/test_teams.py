@@ -272,6 +272,9 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
             assert all(check.ok for check in verify(proof_file.loads(ceremony.published_bytes(record))))
             assert db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
                 TeamMember.campaign_id == ids["campaign"], TeamMember.recusal_id.is_not(None))) == 1
+            with pytest.raises(Conflict):  # the replacement in the proof cites it: it stays in the directory
+                inspectors.withdraw_recusal(declared.recusal_id, actor=admin)
+            assert db.session.get(Recusal, declared.recusal_id) is not None
 
 
 def test_recusals_through_the_pages_and_the_api(app):

@@ -194,10 +194,19 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
         back_to=url_for("campaign_pages.detail", **list_args,
                         page=results.number if results and results.number > 1 else None),
         selected_per_stratum={stratum: n["selected"] for stratum, n in listed["strata"].items()},
-        actions=CAMPAIGN_ACTIONS.allowed(campaign, _user()),
+        actions=CAMPAIGN_ACTIONS.allowed(campaign, _user()), why_not_closed=_why_not_closed(campaign),
         action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None),
         replace_target_form=ReplaceTargetForm(formdata=None), replace_inspector_form=ReplaceInspectorForm(formdata=None),
     ), status
+
+
+def _why_not_closed(campaign):
+    """Why a campaign whose results are all published cannot be closed yet (the next step to take)."""
+    close = CAMPAIGN_ACTIONS.by_name["close"]
+    if campaign.status != CampaignStatus.published or close.possible(campaign):
+        return None
+    refusal = close.refusal
+    return refusal(campaign) if callable(refusal) else refusal
 
 
 def _back(campaign_id):
