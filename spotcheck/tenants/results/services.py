@@ -23,9 +23,9 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Campaig
 from spotcheck.tenants.exports import outbox
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.models import User
-from spotcheck.tenants.results import categories, deadlines, teams
+from spotcheck.tenants.results import attachments, categories, deadlines, teams
 from spotcheck.tenants.results.models import (
-    Attachment, ItemResult, PublishedEntity, PublishedResult, ResultCategory, Visit, VisitStatus,
+    ItemResult, PublishedEntity, PublishedResult, ResultCategory, Visit, VisitStatus,
 )
 from spotcheck.tenants.results.rules import VISIT_ACTIONS, team_query
 
@@ -204,7 +204,7 @@ def missing_for_submission(visit: Visit) -> dict[str, list]:
         errors["checked_on"] = [_l("Give the check date.")]
     if not visit.method:
         errors["method"] = [_l("Choose the check method.")]
-    if not (visit.record or "").strip() and not _has_attachment(visit):
+    if not (visit.record or "").strip() and not attachments.any_for(visit):
         errors["record"] = [_l("Following “检查报告应当包括检查时间、检查内容、现场检查笔录”, a result is submitted only with "
                                "its inspection record (检查记录/现场笔录): write it, or attach it as a file.")]
     results = {result.item_id: result for result in visit.results}
@@ -217,11 +217,6 @@ def missing_for_submission(visit: Visit) -> dict[str, list]:
         elif set(result.category_codes) & problems and not result.findings.strip():
             errors[f"items.{item.id}.findings"] = [_l("Say what was found for %(item)s.", item=item.name)]
     return errors
-
-
-def _has_attachment(visit: Visit) -> bool:
-    return visit.id is not None and db.session.scalar(
-        sa.select(Attachment.id).where(Attachment.visit_id == visit.id).limit(1)) is not None
 
 
 @command(Permission.RESULTS_ENTER)
