@@ -98,8 +98,13 @@ def test_the_leaders_decision_through_the_visit_page_and_the_api(app):
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
             published(ids)
+            _as_if_every_result_published(ids["campaign"])
+            db.session.commit()
     url = f"/visits/{ids['visit']}"
     planner = signed_in(app, "yjj_planner")
+    campaign_page = planner.get(f"/campaigns/{ids['campaign']}").get_data(as_text=True)
+    assert 'id="campaign-close-refused"' in campaign_page and 'id="campaign-close"' not in campaign_page
+    assert "依法做出处理" in campaign_page.split('id="campaign-close-refused"')[1][:400]
     page = planner.get(url).get_data(as_text=True)
     assert 'id="needs-follow-up"' in page and "依法做出处理" in page and 'id="close-visit"' not in page
     assert 'id="no-follow-up-form"' not in page  # the planner records a follow-up, a leader the decision

@@ -171,6 +171,8 @@ def test_experts_through_the_team_page_and_the_api(app):
     added = post_form(planner, f"{url}/experts", {"kind": "directory", "inspector_id": str(expert_id)}, token_from=url)
     assert added.status_code == 302
     assert "林教授" in planner.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    public_draw = app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "林教授" in public_draw and "浙江工业大学化工学院" in public_draw  # 专家, not drawn: joins in addition
     leader_view = signed_in(app, "yjj_leader").get(url).get_data(as_text=True)
     assert "林教授" in leader_view and 'id="add-directory-expert"' not in leader_view
 
