@@ -122,8 +122,11 @@ def setup(url: str, items: int) -> dict:
         with tenant_scope(admin.tenant_id):
             item_ids = []
             for number in range(items):
-                item = item_services.create_item({"name": f"食品经营者落实主体责任检查（基准{number + 1}）",
-                                                  "inspector_categories": ["food"], "field": "market"}, actor=admin)
+                item = item_services.create_item({
+                    "name": f"食品经营者落实主体责任检查（基准{number + 1}）", "inspector_categories": ["food"],
+                    "field": "market", "legal_basis": "《中华人民共和国食品安全法》第一百一十条",
+                    "checking_body": "市市场监督管理局", "target_type": "食品经营者", "content": "主体责任落实情况",
+                    "methods": ["onsite"], "ratio": "不低于5%", "frequency": "每年1次"}, actor=admin)
                 item_services.publish_item(item, actor=admin)
                 item_ids.append(item.id)
             plan = plans.create_plan(year=2026, half=None, title="2026年度双随机抽查计划", actor=users["scj_planner"])

@@ -22,6 +22,11 @@ from spotcheck.core.scoping import tenant_scope
 
 CATEGORY = "测试危化类"
 QUALIFICATION = "culture"  # an enforcement category no demo inspector holds
+#: What a published item states (seeds 000, 001, 004): its basis, body, targets, content, methods,
+#: ratio and frequency.
+ITEM_BASICS = {"legal_basis": "《中华人民共和国安全生产法》第六十五条", "checking_body": "市应急管理局",
+               "target_type": "危险化学品企业", "content": "安全生产许可条件保持、重大危险源管控", "methods": ["onsite"],
+               "ratio": "不低于5%", "frequency": "每年1次"}
 STRATA = {"A": {"ratio_bp": 3000, "min": 1}, "B": {"ratio_bp": 1000, "min": 1}, "C": {"count": 2}, "D": {"count": 1}}
 
 
@@ -54,7 +59,7 @@ def build(department: str = "yjj", *, entities: int = 40, inspector_count: int =
     with tenant_scope(admin.tenant_id):
         for code in codes:
             directory.add_entry(directory.entity_by_code(code), {"risk": rng.choice("ABCD"), "category": CATEGORY}, actor=admin)
-        item = items.create_item({"name": "危险化学品安全生产检查", "inspector_categories": [QUALIFICATION],
+        item = items.create_item({**ITEM_BASICS, "name": "危险化学品安全生产检查", "inspector_categories": [QUALIFICATION],
                                   "field": "other"}, actor=admin)
         items.publish_item(item, actor=admin)
         for k in range(inspector_count):

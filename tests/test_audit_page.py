@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from stdnum.cn import ric
 
-from campaign_world import build, campaign_data, leader_of, planner_of
+from campaign_world import ITEM_BASICS, build, campaign_data, leader_of, planner_of
 from conftest import post_form, signed_in, user_named
 from spotcheck.core import audit
 from spotcheck.core.clock import frozen_at
@@ -370,7 +370,7 @@ def test_another_departments_entries_never_appear(app):
     with app.app_context():
         yjj, scj = user_named("yjj_admin"), user_named("scj_admin")
         with tenant_scope(yjj.tenant_id):
-            item = items.create_item({"name": "应急局专用的检查事项"}, actor=yjj)
+            item = items.create_item({**ITEM_BASICS, "name": "应急局专用的检查事项"}, actor=yjj)
             items.publish_item(item, actor=yjj)
             db.session.commit()
             yjj_item = item.id

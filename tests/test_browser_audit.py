@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from campaign_world import ITEM_BASICS
 from conftest import served, user_named
 from test_browser import assert_clean, new_context, new_page, path_of, screenshot, sign_in
 
@@ -20,9 +21,9 @@ def _prepare(app) -> None:
 
     admin = user_named("scj_admin")
     with tenant_scope(admin.tenant_id):
-        first = items.create_item({"name": "食品销售经营者监督检查", "methods": ["onsite"], "field": "market"}, actor=admin)
+        first = items.create_item({**ITEM_BASICS, "name": "食品销售经营者监督检查", "field": "market"}, actor=admin)
         items.publish_item(first, actor=admin)
-        second = items.create_item({"name": "特种设备使用单位监督检查", "field": "market"}, actor=admin)
+        second = items.create_item({**ITEM_BASICS, "name": "特种设备使用单位监督检查", "field": "market"}, actor=admin)
         items.publish_item(second, actor=admin)
         items.update_item(second, {"name": "特种设备使用单位安全监督检查"}, reason="按新版检查要点调整名称", actor=admin)
 

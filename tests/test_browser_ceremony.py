@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign_world import CATEGORY, QUALIFICATION, credit_code, id_number
+from campaign_world import CATEGORY, ITEM_BASICS, QUALIFICATION, credit_code, id_number
 from conftest import served, user_named
 from test_browser import assert_clean, new_context, new_page, sign_in
 
@@ -48,7 +48,7 @@ def _prepare_department(entities: int = 30, inspector_count: int = 8) -> None:
         for code in codes:
             directory.add_entry(directory.entity_by_code(code), {"risk": rng.choice("ABCD"), "category": CATEGORY},
                                 actor=admin)
-        item = items.create_item({"name": ITEM_NAME, "inspector_categories": [QUALIFICATION], "field": "other"},
+        item = items.create_item({**ITEM_BASICS, "name": ITEM_NAME, "inspector_categories": [QUALIFICATION], "field": "other"},
                                  actor=admin)
         items.publish_item(item, actor=admin)
         for k in range(inspector_count):

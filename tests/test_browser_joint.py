@@ -163,6 +163,7 @@ def test_a_joint_campaign_from_invitation_to_the_public_register(browser, world)
             page.select_option("#method", "onsite")
             page.fill("#record", "联合检查，现场核查加油站危化品储存和经营台账。")
             page.check(f'input[name="item-{world[dept]["item"]}-categories"][value="no_problem"]')
+            page.fill("#record", "联合检查组现场检查，未发现问题。")  # seed 002: 现场检查笔录
             member.submit("#save-and-submit")
             assert "待审核" in page.inner_text("#visit-status")
             leader = person(f"{dept}_leader")

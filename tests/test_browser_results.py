@@ -62,6 +62,7 @@ def test_a_visit_from_assignment_to_the_public_entity_page(browser, world):
         page.fill("#record", "现场检查危化品仓库，应急预案演练记录缺失。")
         page.check(f'input[name="item-{item}-categories"][value="pending_own_rules"]')
         page.fill(f"#item-{item}-findings", "应急预案未按规定演练。")
+        page.fill("#record", "现场检查危化品仓库，应急预案演练记录缺失。")  # seed 002: 现场检查笔录
         member.shot("result-form")
         member.submit("#save-result")
         assert "已保存为草稿" in page.inner_text("main")

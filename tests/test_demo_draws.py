@@ -154,6 +154,36 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     # one load of the demo per database for these too
     _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app)
     _joint_campaign_seen_by_its_three_departments(app)
+    _an_expert_on_a_team_on_its_page_notice_and_public_result(app)
+
+
+def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
+    """专家 (seed 001): the first visit of 市监抽〔2026〕4号 has, beside its two drawn inspectors, an expert
+    of the directory and a testing institute with its person — on the visit's page, its inspection
+    notice and its published result."""
+    from spotcheck.core import storage
+    from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.demo.city import EXPERT_INSTITUTE, EXPERT_PERSON
+    from spotcheck.tenants.campaigns.models import Campaign
+    from spotcheck.tenants.notices.models import Notice, NoticeKind
+    from spotcheck.tenants.results import services as results, teams
+    from spotcheck.tenants.results.models import Visit
+    from test_notices import pdf_text
+
+    with app.app_context(), tenant_scope(tenant_id("SCJ")):
+        campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "市监抽〔2026〕4号"))
+        first = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id).limit(1))
+        experts = teams.experts_of_visit(first)
+        assert [e.kind.value for e in experts] == ["directory", "testing_body"] and len(results.team_of(first)) == 2
+        assert (experts[1].name, experts[1].organisation) == (EXPERT_PERSON, EXPERT_INSTITUTE)
+        notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == first.id,
+                                                           Notice.kind == NoticeKind.inspection))
+        assert EXPERT_PERSON in pdf_text(storage.read(notice.storage_key))
+        visit_id, code, status = first.id, first.entity.code, first.status.value
+    assert EXPERT_PERSON in signed_in(app, "scj_planner").get(f"/visits/{visit_id}").get_data(as_text=True)
+    assert status == "published"
+    assert EXPERT_PERSON in app.test_client().get(f"/public/results/entities/{code}").get_data(as_text=True)
 
 
 def _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from campaign_world import ITEM_BASICS
 from conftest import bearer, post_form, signed_in
 
 ITEM = {
@@ -91,7 +92,7 @@ def test_tenant_admin_keeps_an_item_through_the_pages(app):
 def test_tenant_admin_keeps_an_item_through_the_api(app):
     client, headers = app.test_client(), bearer(app, "yjj_admin")
     created = client.post("/api/v1/items", headers=headers, json={
-        "name": "危险化学品经营单位安全检查", "methods": ["实地检查"], "inspector_categories": ["hazchem", "safety"],
+        **ITEM_BASICS, "name": "危险化学品经营单位安全检查", "methods": ["实地检查"], "inspector_categories": ["hazchem", "safety"],
         "field": "other", "kind": "general", "random_check": True, "ratio": "不低于10%", "frequency": "每年1次"})
     assert created.status_code == 201, created.json
     item = created.json
@@ -166,7 +167,7 @@ def test_planner_reads_but_cannot_change(app):
 def test_another_departments_item_is_not_found(app):
     client = app.test_client()
     scj = bearer(app, "scj_admin")
-    item = client.post("/api/v1/items", headers=scj, json={"name": "计量器具监督检查"}).json
+    item = client.post("/api/v1/items", headers=scj, json={**ITEM_BASICS, "name": "计量器具监督检查"}).json
     client.post(f"/api/v1/items/{item['id']}/publish", headers=scj)
     yjj = bearer(app, "yjj_admin")
     base = f"/api/v1/items/{item['id']}"
@@ -194,7 +195,8 @@ def test_coverage_per_field_against_the_goals(app):
 
     def item(name, field, random, publish=True):
         created = client.post("/api/v1/items", headers=headers,
-                              json={"name": name, "field": field, "random_check": random})
+                              json={**ITEM_BASICS, "name": name, "field": field, "random_check": random,
+                                    "non_random_reason": "" if random else "辖区对象少，实行全覆盖检查"})
         assert created.status_code == 201, created.json
         if publish:
             assert client.post(f"/api/v1/items/{created.json['id']}/publish", headers=headers).status_code == 200
@@ -217,3 +219,71 @@ def test_coverage_per_field_against_the_goals(app):
     assert market.group(1) == "unmet" and "市场监管领域" in market.group(2)
     assert "2/3 = 66.7% (goal ≥70%)" in market.group(2) and "Goal not met" in market.group(2)
     assert other.group(1) == "met" and "1/1 = 100.0% (goal ≥50%)" in other.group(2) and "Goal met" in other.group(2)
+
+
+def test_an_item_is_published_only_with_what_the_seeds_require(app):
+    """Seeds 000, 001, 004: 凡法律、法规、规章没有规定的，一律不得擅自开展检查; 明确抽查主体、依据、对象、内容、方式、
+    比例和频次; an item kept out of random checking states why in writing (书面说明理由), shown to the
+    justice bureau."""
+    client, headers = app.test_client(), bearer(app, "swj_admin")
+    bare = client.post("/api/v1/items", headers=headers, json={"name": "空白的检查事项", "field": "other"}).json
+    base = f"/api/v1/items/{bare['id']}"
+    refused = client.post(f"{base}/publish", headers=headers)
+    assert refused.status_code == 422
+    errors = refused.json["errors"]["json"]
+    assert set(errors) == {"legal_basis", "checking_body", "target_type", "content", "methods", "ratio", "frequency"}
+    assert all("不得擅自开展检查" in messages[0] for messages in errors.values())
+    assert client.get(base, headers=headers).json["status"] == "draft"  # nothing changed
+
+    # kept out of random checking: no ratio or frequency to state, but the written reason
+    basics = {k: v for k, v in ITEM_BASICS.items() if k not in ("ratio", "frequency")}
+    assert client.patch(base, headers=headers, json={**basics, "random_check": False}).status_code == 200
+    page = signed_in(app, "swj_admin").get(f"/catalog/items/{bare['id']}").get_data(as_text=True)
+    assert 'id="item-missing"' in page and "不纳入随机抽查的理由" in page.split('id="item-missing"')[1][:300]
+    refused = client.post(f"{base}/publish", headers=headers)
+    assert refused.status_code == 422 and set(refused.json["errors"]["json"]) == {"non_random_reason"}
+    reason = "辖区仅有两家检验检测机构，按省局部署全覆盖检查，不适宜随机抽取。"
+    assert client.patch(base, headers=headers, json={"non_random_reason": reason}).status_code == 200
+    published = client.post(f"{base}/publish", headers=headers)
+    assert published.status_code == 200 and published.json["non_random_reason"] == reason
+
+    # a new version of a published item is as complete as the first
+    emptied = client.patch(base, headers=headers, json={"legal_basis": "", "non_random_reason": "", "reason": "调整"})
+    assert emptied.status_code == 422 and set(emptied.json["errors"]["json"]) == {"legal_basis", "non_random_reason"}
+    assert [v["version"] for v in client.get(f"{base}/versions", headers=headers).json] == [1]
+
+    # the justice bureau reads the reason on the drill-down of the department's coverage
+    with app.app_context():
+        from conftest import tenant_id
+
+        department = tenant_id("SWJ")
+    drill = signed_in(app, "sfj_supervisor").get(f"/supervision/departments/{department}/coverage_other")
+    assert drill.status_code == 200 and reason in drill.get_data(as_text=True)
+
+
+def test_an_item_import_that_would_leave_a_published_item_incomplete_is_refused(app):
+    """The import changes a published item only into a complete new version: the row is refused,
+    naming the field; the written reason is a column of the template and of the export."""
+    import io
+
+    import openpyxl
+
+    client, headers = app.test_client(), bearer(app, "swj_admin")
+    item = client.post("/api/v1/items", headers=headers, json={**ITEM_BASICS, "name": "报废机动车回收检查"}).json
+    assert client.post(f"/api/v1/items/{item['id']}/publish", headers=headers).status_code == 200
+    exported = client.get("/api/v1/sheets/items/export", headers=headers).data
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    assert "不纳入随机抽查的理由" in header
+    row = next(r for r in range(2, sheet.max_row + 1)
+               if sheet.cell(row=r, column=header.index("检查事项") + 1).value == "报废机动车回收检查")
+    sheet.cell(row=row, column=header.index("是否纳入随机抽查") + 1, value="否")
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post("/api/v1/sheets/items/imports", headers=headers,
+                           data={"file": (io.BytesIO(out.getvalue()), "items.xlsx")}, content_type="multipart/form-data")
+    job = client.get(f"/api/v1/jobs/{response.get_json()['id']}", headers=headers).get_json()
+    assert job["result"]["ok"] is False
+    assert {(e["row"], e["column"]) for e in job["result"]["errors"]} == {(row, "不纳入随机抽查的理由")}
+    assert client.get(f"/api/v1/items/{item['id']}", headers=headers).json["random_check"] is True

@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 from werkzeug.routing import AnyConverter, IntegerConverter
 
+from campaign_world import ITEM_BASICS
 from conftest import bearer, post_form, signed_in, tenant_id, user_named
 from route_walk import module_app  # noqa: F401 (a fixture)
 from spotcheck.core.database import db
@@ -102,8 +103,8 @@ def _populate(app):
             ]
             directory.add_entry(entities[0], {"category": "食品经营", "risk": "B", "tags": "重点"}, actor=scj_admin)
             inspectors.declare_recusal(expert, entities[0], "亲属在该企业任职", actor=scj_admin)
-            item = items.create_item({"name": "食品经营检查", "methods": ["onsite"], "inspector_categories": ["food"]},
-                                     actor=scj_admin)
+            item = items.create_item({**ITEM_BASICS, "name": "食品经营检查", "methods": ["onsite"],
+                                      "inspector_categories": ["food"]}, actor=scj_admin)
             items.publish_item(item, actor=scj_admin)
             items.update_item(item, {"ratio": "不低于5%"}, actor=scj_admin, reason="比例调整")
             items.create_item({"name": "草稿事项"}, actor=scj_admin)
@@ -117,7 +118,8 @@ def _populate(app):
                     _inspector_data(f"应急检查员{number}", id_number, cert_no, categories=["safety"],
                                     agency="杭州市应急管理局"), actor=yjj_admin)
             directory.add_entry(entities[1], {"category": "危化经营", "risk": "A"}, actor=yjj_admin)
-            yjj_item = items.create_item({"name": "危化检查", "inspector_categories": ["hazchem"]}, actor=yjj_admin)
+            yjj_item = items.create_item({**ITEM_BASICS, "name": "危化检查", "inspector_categories": ["hazchem"]},
+                                         actor=yjj_admin)
             items.publish_item(yjj_item, actor=yjj_admin)
             db.session.commit()
     admin_pages = signed_in(app, "scj_admin")

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from campaign_world import ITEM_BASICS
 from conftest import bearer, post_form, signed_in, user_named
 from spotcheck.core.database import db
 from spotcheck.tenants.items import services as items
@@ -20,7 +21,7 @@ def item_id(app):
     with app.app_context():
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            item = items.create_item({"name": ITEM_NAME, "inspector_categories": ["hazchem"], "field": "other"},
+            item = items.create_item({**ITEM_BASICS, "name": ITEM_NAME, "inspector_categories": ["hazchem"], "field": "other"},
                                      actor=admin)
             items.publish_item(item, actor=admin)
             db.session.commit()

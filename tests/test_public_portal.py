@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 from urllib.parse import quote
 
-from campaign_world import id_number
+from campaign_world import ITEM_BASICS, id_number
 from conftest import signed_in, tenant_id, user_named
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
@@ -21,7 +21,8 @@ RULES_FILE_NAME = "市场监管局双随机实施细则.pdf"
 
 
 def _item(data, *, actor, publish=True, retire=False):
-    item = items.create_item({"methods": ["onsite"], "inspector_categories": ["food"], **data}, actor=actor)
+    item = items.create_item({**ITEM_BASICS, "methods": ["onsite"], "inspector_categories": ["food"], **data},
+                             actor=actor)
     if publish:
         items.publish_item(item, actor=actor)
     if retire:

@@ -42,7 +42,7 @@ def test_a_department_of_another_field_uses_its_own_categories(app):
                 results.record_result(visit(ids), {"items": {item: {"categories": ["pending_unpublished_info"]}}},
                                       actor=chief)
             assert "items." + item + ".categories" in refused.value.errors
-            results.record_result(visit(ids), {"checked_on": "2026-04-30", "method": "onsite",
+            results.record_result(visit(ids), {"checked_on": "2026-04-30", "method": "onsite", "record": "现场检查液氨储罐。",
                                                "items": {item: {"categories": [own.code]}}}, actor=chief)
             with pytest.raises(ValidationFailed) as refused:  # its own problem category needs the findings too
                 results.submit_result(visit(ids), actor=chief)

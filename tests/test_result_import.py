@@ -162,3 +162,23 @@ def test_importing_results_through_the_page_and_the_api(app):
         assert again.status_code == 422 and "已经提交" in str(again.get_json())
         review = signed_in(app, "yjj_leader").get("/visits/review").get_data(as_text=True)
         assert review.count("data-visit=") == ids["visits"]
+
+
+def test_a_visit_without_its_record_is_not_imported(app, tmp_path):
+    """Seed 002 (现场检查笔录): a visit's rows carry its record on one of them, or nothing is imported;
+    each visit without one is named at its first row, under 检查记录."""
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(ids["tenant"]):
+            campaign = campaigns.get_campaign(ids["campaign"])
+            headers, rows = _template_rows(campaign)
+            path = tmp_path / "no-record.xlsx"
+            path.write_bytes(_filled(headers, rows, lambda number, values: values.update({"检查记录": ""})
+                                     if number < 2 else None))
+            before = _statuses()
+            outcome = result_import.import_results(campaign, path, actor=planner)
+            db.session.commit()
+            assert outcome["ok"] is False and _statuses() == before
+            missing = [e for e in outcome["errors"] if e["column"] == "检查记录"]
+            assert [e["row"] for e in missing] == [2, 3][:len(rows)] and "现场检查笔录" in missing[0]["reason"]

@@ -124,11 +124,15 @@ def test_the_api_answers_an_inspector_only_their_visits_and_takes_the_result(app
         assert bad.status_code == 422
         ok = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member, json={
             "checked_on": "2026-04-28", "checked_until": "2026-04-30", "method": "document",
-            "record": "书面检查台账。", "items": {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}})
+            "items": {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}})
         body = ok.get_json()
         assert ok.status_code == 200 and (body["report_due"], body["publish_due"]) == ("2026-05-11", "2026-06-01")
         assert body["report_due_provisional"] is False and body["checked_until"] == "2026-04-30"
         assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=member).status_code == 403
+        no_record = client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=chief)  # seed 002: 现场检查笔录
+        assert no_record.status_code == 422 and "现场检查笔录" in no_record.get_json()["errors"]["json"]["record"][0]
+        assert client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member,
+                          json={"record": "书面检查企业报送的材料。"}).status_code == 200
         assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=chief).get_json()["status"] == "submitted"
         moved = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=chief, json={"checked_until": "2026-04-29"})
         assert moved.status_code == 409  # submitted: nothing of it is recorded again, its dates least of all
@@ -137,7 +141,8 @@ def test_the_api_answers_an_inspector_only_their_visits_and_takes_the_result(app
             "checked_on": "2026-04-28", "checked_until": "2026-04-29", "reason": "改正"}).status_code == 403
         corrected = client.post(f"/api/v1/visits/{ids['visit']}/dates", headers=leader, json={
             "checked_on": "2026-04-28", "checked_until": "2026-04-29", "reason": "笔录载明4月29日结束检查"})
-        assert corrected.status_code == 200 and corrected.get_json()["report_due"] == "2026-05-09"  # brought forward (Saturday 9 May worked)
+        # brought forward (Saturday 9 May worked)
+        assert corrected.status_code == 200 and corrected.get_json()["report_due"] == "2026-05-09"
         assert client.post(f"/api/v1/visits/{ids['visit']}/approve", headers=leader).get_json()["status"] == "approved"
         planner = bearer(app, "yjj_planner")
         published = client.post("/api/v1/visits/publish", headers=planner, json={"visit_ids": [ids["visit"]]})

@@ -318,7 +318,8 @@ def test_a_campaign_is_closed_only_once_every_result_is_published(app):
                                                  password=DEMO_PASSWORD, roles=["inspector"], actor=admin)
                     results.link_inspector(chief, person.id, actor=admin)
                 actor = db.session.get(type(admin), chief.user_id)
-                results.record_result(one, complete_result(ids), actor=actor)
+                nothing_found = {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}
+                results.record_result(one, complete_result(ids, items=nothing_found), actor=actor)
                 results.submit_result(one, actor=actor)
                 results.approve_result(one, actor=leader)
             assert campaign.status == CampaignStatus.results_in
@@ -330,3 +331,26 @@ def test_a_campaign_is_closed_only_once_every_result_is_published(app):
             results.close_campaign(campaign, actor=planner)
             db.session.commit()
             assert campaigns.get_campaign(ids["campaign"]).status == CampaignStatus.closed
+
+
+def test_a_result_is_submitted_only_with_its_record_written_or_attached(app):
+    """Seed 002: 检查报告应当包括检查时间、检查内容、现场检查笔录 — the record (检查记录/现场笔录) as text, or at
+    least one attachment."""
+    import io
+
+    from spotcheck.tenants.results import attachments
+
+    with app.app_context():
+        ids = handed_out()
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            results.record_result(visit(ids), complete_result(ids, record="  "), actor=chief)
+            db.session.commit()
+            with pytest.raises(ValidationFailed) as refused:
+                results.submit_result(visit(ids), actor=chief)
+            assert set(refused.value.errors) == {"record"} and "现场检查笔录" in refused.value.errors["record"][0]
+            assert visit(ids).status == VisitStatus.drafting and visit(ids).submitted_at is None
+            attachments.add_attachment(visit(ids), io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "现场检查笔录.pdf", actor=chief)
+            results.submit_result(visit(ids), actor=chief)  # the record as a file is enough
+            db.session.commit()
+            assert visit(ids).status == VisitStatus.submitted

@@ -392,6 +392,7 @@ def _results(code: str, campaign, *, today: date) -> None:
     from spotcheck.tenants.results import services as results
 
     planner, leader, admin = _user(f"{code}_planner"), _user(f"{code}_leader"), _user(f"{code}_admin")
+    _experts(campaign, planner)
     visits = sorted(results.hand_out(campaign, actor=planner), key=lambda v: v.id)
     first_item = campaign.items[0]
 
@@ -444,6 +445,29 @@ def _results(code: str, campaign, *, today: date) -> None:
             results.publish_results([visit.id], actor=planner)
             _follow_ups(visit, chief, planner)
     _notices(campaign, planner)
+
+
+def _experts(campaign, planner) -> None:
+    """专家 (seed 001): the first visit's team takes, in addition to its drawn inspectors, an expert
+    of the inspector directory and a testing institute named with its person — before the hand-out,
+    so its inspection notice names them; its result, published, names them too."""
+    from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
+    from spotcheck.tenants.inspectors.models import Inspector
+    from spotcheck.tenants.results import teams
+
+    first = db.session.scalar(sa.select(CampaignTarget.entity_id).where(
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
+        .order_by(CampaignTarget.stratum, CampaignTarget.rank).limit(1))
+    expert = db.session.scalar(sa.select(Inspector).where(Inspector.is_expert.is_(True), Inspector.active.is_(True))
+                               .order_by(Inspector.cert_no).limit(1))
+    if first is None:
+        return
+    if expert is not None:
+        teams.add_expert(campaign.id, {"entity_id": first, "kind": "directory", "inspector_id": expert.id,
+                                       "expertise": "食品安全风险评估"}, actor=planner)
+    teams.add_expert(campaign.id, {"entity_id": first, "kind": "testing_body", "name": demo_city.EXPERT_PERSON,
+                                   "organisation": demo_city.EXPERT_INSTITUTE, "expertise": "食品快速检测"},
+                     actor=planner)
 
 
 def _notices(campaign, planner) -> None:

@@ -574,11 +574,12 @@ _COMMON = {"inspector_requirements": "随机选派2名以上持有有效执法�
 
 
 def _item(name, sub_item, legal_basis, target_type, content, methods, ratio, frequency, categories, *,
-          field="market", kind="general", random_check=True, publish=True, remarks=""):
+          field="market", kind="general", random_check=True, publish=True, remarks="", non_random_reason=""):
+    """An item; one kept out of random checking states why, in writing (seed 001: 书面说明理由)."""
     return {"name": name, "sub_item": sub_item, "legal_basis": legal_basis, "target_type": target_type,
             "content": content, "methods": list(methods), "ratio": ratio, "frequency": frequency,
             "inspector_categories": list(categories), "field": field, "kind": kind, "random_check": random_check,
-            "remarks": remarks, "_publish": publish, **_COMMON}
+            "non_random_reason": non_random_reason, "remarks": remarks, "_publish": publish, **_COMMON}
 
 
 ITEMS = {
@@ -617,13 +618,15 @@ ITEMS = {
               "注册商标使用规范、商标印制业务管理", ("onsite",), "不低于1%", "每年1次", ("ip",)),
         _item("直销企业经营行为检查", "直销企业及其分支机构", "《直销管理条例》第三十五条", "直销企业", "直销员招募培训、信息报备",
               ("onsite", "document"), "全覆盖", "每年1次", ("market",), random_check=False,
-              remarks="辖区直销企业数量少，实行全覆盖检查"),
+              remarks="辖区直销企业数量少，实行全覆盖检查",
+              non_random_reason="辖区直销企业仅数家，依《直销管理条例》逐户全覆盖检查，不适宜随机抽取。"),
         _item("认证活动检查", "认证机构及获证组织", "《中华人民共和国认证认可条例》第五十五条", "认证机构、获证组织",
               "认证活动规范性、认证证书及标志使用", ("document", "onsite"), "不低于5%", "每年1次", ("quality",),
               field="other"),
         _item("检验检测机构检查", "检验检测机构资质及能力", "《检验检测机构资质认定管理办法》第三十五条", "检验检测机构",
               "资质认定条件保持、检验检测报告规范性", ("onsite",), "按上级部署", "每年1次", ("quality",), field="other",
-              random_check=False, remarks="按省局统一部署开展"),
+              random_check=False, remarks="按省局统一部署开展",
+              non_random_reason="按省市场监督管理局统一部署的专项检查开展，检查对象由上级确定，不适宜随机抽取。"),
         _item("集贸市场开办者检查（拟新增）", "市场开办者食用农产品管理", "《食用农产品市场销售质量安全监督管理办法》第三十九条",
               "集中交易市场开办者", "入场销售者登记、快速检测、信息公示", ("onsite",), "不低于10%", "每年1次", ("food",),
               publish=False, remarks="草稿，待局务会审议"),
@@ -649,7 +652,8 @@ ITEMS = {
               "生产经营单位", "预案编制、评审备案、演练记录", ("document",), "不低于3%", "每年1次", ("safety",), field="other"),
         _item("烟花爆竹经营单位检查", "烟花爆竹零售经营", "《烟花爆竹安全管理条例》第三十六条", "烟花爆竹经营单位",
               "经营许可、储存条件、限量存放", ("onsite",), "按季节确定", "每年1次", ("hazchem",), random_check=False,
-              remarks="春节前全覆盖检查"),
+              remarks="春节前全覆盖检查",
+              non_random_reason="烟花爆竹零售点仅在春节前集中经营，须逐户全覆盖检查，不适宜随机抽取。"),
     ]),
     "SWJ": ("杭州市商务局", [
         _item("单用途商业预付卡发卡企业检查", "零售、住宿餐饮、居民服务业发卡企业", "《单用途商业预付卡管理办法（试行）》第三十五条",
@@ -671,7 +675,7 @@ ITEMS = {
               ("onsite",), "不低于3%", "每年1次", ("commerce",), field="other"),
         _item("家政服务机构检查", "家政服务合同与信用信息", "《家政服务业管理暂行办法》第二十七条", "家政服务机构",
               "服务合同、从业人员信息登记", ("document",), "按需确定", "每年1次", ("commerce",), field="other",
-              random_check=False),
+              random_check=False, non_random_reason="家政服务机构以信用信息核查和投诉举报处理为主，不适宜随机抽取。"),
     ]),
     "SFJ": ("杭州市司法局", [
         _item("律师事务所执业活动检查", "律师事务所执业和管理", "《中华人民共和国律师法》第五十二条；《律师事务所管理办法》第六十三条",
@@ -684,7 +688,7 @@ ITEMS = {
               "执业规范、收费、档案管理", ("document", "onsite"), "不低于30%", "每年1次", ("justice",), field="other"),
         _item("基层法律服务所执业活动检查", "基层法律服务所", "《基层法律服务所管理办法》第三十条", "基层法律服务所",
               "执业证管理、收费、业务档案", ("document",), "不低于10%", "每年1次", ("justice",), field="other",
-              random_check=False),
+              random_check=False, non_random_reason="辖区基层法律服务所数量少，结合年度考核逐所检查，不适宜随机抽取。"),
     ]),
 }
 
@@ -813,6 +817,9 @@ RESULT_STAGES = ("published", "corrected", "approved", "submitted", "returned", 
 #: The corrected visit's rectification order: 限30个工作日内改正 (late in the year it runs into the next,
 #: whose official calendar is not out yet: a provisional deadline, counted again when it is entered).
 RECTIFICATION_DAYS = 30
+#: The testing institute, named with its person, that joins the first visit of a campaign at the
+#: "results" stage as an expert (seed 001: 吸收检测机构、科研院所和专家学者等参与).
+EXPERT_INSTITUTE, EXPERT_PERSON = "杭州市食品药品检验研究院", "陈立新"
 
 
 def _strata(a, b, c, d, flagged=None, minimum=1) -> dict:

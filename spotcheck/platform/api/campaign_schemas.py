@@ -171,6 +171,7 @@ class TeamMemberSchema(Schema):
     is_leader = fields.Bool()
     active = fields.Bool()
     replacement_reason = fields.Str()
+    recused = fields.Bool(metadata={"description": "A conflict (回避) was declared after the draw: to be replaced"})
 
 
 class TargetSchema(Schema):
@@ -184,6 +185,8 @@ class TargetSchema(Schema):
     replacement_reason = fields.Str()
     team = fields.List(fields.Nested(TeamMemberSchema), attribute="team_members",
                        metadata={"description": "The team of the visit, replaced members included (active false)"})
+    experts = fields.List(fields.Dict(), metadata={
+        "description": "Experts (专家) on the team in addition to the drawn inspectors: name, organisation, kind"})
 
 
 class TargetQuerySchema(Schema):

@@ -25,6 +25,7 @@ from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tenants.campaigns import ceremony, listing, publication, services
+from spotcheck.tenants.results import teams as team_experts
 
 PREFIX = "/campaigns"
 blp = Blueprint("Campaigns", __name__, description="Campaigns (抽查任务) and their draws.")
@@ -163,14 +164,17 @@ class Targets(MethodView):
         page = listing.targets(campaign, statuses=[args["status"]] if args["status"] else listing.ALL_STATUSES,
                                page=args["page"], per_page=args["limit"], search=args["q"].strip(),
                                stratum=args["stratum"].strip())
-        teams = listing.teams(campaign, [target.entity_id for target in page.rows])
-        return {"items": [_with_team(target, teams.get(target.entity_id, [])) for target in page.rows],
+        shown = [target.entity_id for target in page.rows]
+        teams, experts = listing.teams(campaign, shown), team_experts.experts_of(campaign, shown)
+        return {"items": [_with_team(target, teams.get(target.entity_id, []), experts.get(target.entity_id, []))
+                          for target in page.rows],
                 "page": page.number, "pages": page.pages, "total": page.total,
                 "next_page": page.number + 1 if page.number < page.pages else None}
 
 
-def _with_team(target: listing.ListedTarget, team: list) -> dict:
-    return {**dataclasses.asdict(target), "team_members": team}
+def _with_team(target: listing.ListedTarget, team: list, experts: list = ()) -> dict:
+    return {**dataclasses.asdict(target), "team_members": team,
+            "experts": [team_experts.public_expert(expert) for expert in experts]}
 
 
 @blp.route("/<int:campaign_id>/targets/<int:entity_id>/replace")

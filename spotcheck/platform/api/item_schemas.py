@@ -41,6 +41,9 @@ class ItemFieldsSchema(Schema):
     kind = fields.Str(metadata={"description": "类别: " + _codes(reference.ITEM_KINDS),
                                 "enum": [*reference.ITEM_KINDS, *reference.ITEM_KINDS.values()]})
     random_check = fields.Bool(metadata={"description": "纳入随机抽查"})
+    non_random_reason = fields.Str(metadata={"maxLength": 2000, "description": (
+        "不纳入随机抽查的理由: the written reason an item is kept out of random checking (required to publish "
+        "such an item; seed 001 书面说明理由)")})
 
 
 class ItemSchema(ItemFieldsSchema):

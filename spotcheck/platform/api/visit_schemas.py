@@ -18,6 +18,15 @@ class TeamMemberRefSchema(Schema):
     name = fields.Function(lambda m: m.inspector.name)
     cert_no = fields.Function(lambda m: m.inspector.cert_no)
     is_leader = fields.Bool()
+    recused = fields.Bool(metadata={"description": "Declared a conflict (回避): the result waits for the replacement"})
+
+
+class ExpertRefSchema(Schema):
+    """An expert (专家) on the team in addition to the drawn inspectors."""
+
+    name = fields.Str()
+    organisation = fields.Str()
+    kind = fields.Function(lambda e: e.kind.value)
 
 
 class ItemResultSchema(Schema):
@@ -69,7 +78,11 @@ class VisitSchema(Schema):
     version = Int()
     correction_reason = fields.Str()
     closed_at = fields.DateTime(allow_none=True, metadata={"description": "办结"})
+    no_follow_up_reason = fields.Str(metadata={"description": "无需后续处置: a leader's reason (empty: not decided)"})
+    no_follow_up_by_name = fields.Str()
+    no_follow_up_at = fields.DateTime(allow_none=True)
     team = fields.Method("_team")
+    experts = fields.Method("_experts", metadata={"description": "Experts (专家) in addition to the drawn team"})
     results = fields.List(fields.Nested(ItemResultSchema))
     follow_ups = fields.List(fields.Nested(lambda: FollowUpSchema()))
     actions = fields.Method("_actions", metadata={"description": "What the caller may do with this visit now"})
@@ -77,6 +90,10 @@ class VisitSchema(Schema):
     def _team(self, visit):
         from spotcheck.tenants.results.services import team_of
         return TeamMemberRefSchema(many=True).dump(team_of(visit))
+
+    def _experts(self, visit):
+        from spotcheck.tenants.results.teams import experts_of_visit
+        return ExpertRefSchema(many=True).dump(experts_of_visit(visit))
 
     def _actions(self, visit):
         from flask_login import current_user

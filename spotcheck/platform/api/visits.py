@@ -20,7 +20,7 @@ from spotcheck.tenants.campaigns import services as campaigns
 from spotcheck.tenants.spreadsheets import result_import
 from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
 from spotcheck.core.errors import NotFound
-from spotcheck.tenants.results import categories as result_categories, check_dates, follow_ups, listing, services
+from spotcheck.tenants.results import categories as result_categories, check_dates, follow_ups, listing, services, teams
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.rules import membership
 
@@ -145,6 +145,31 @@ class VisitFollowUps(MethodView):
         """Open a follow-up (后续处置) of a problem the visit found: rectification (with ``deadline``),
         case (with ``case_number``), transfer (with ``receiver_tenant_id``) or police (with ``police_organ``)"""
         return follow_ups.open_follow_up(_visit(visit_id), data, actor=_user())
+
+
+@blp.route("/<int:visit_id>/no-follow-up")
+class VisitNoFollowUp(MethodView):
+    @requires(Permission.RESULTS_REVIEW)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, VisitSchema)
+    def post(self, data, visit_id):
+        """无需后续处置: a leader decides, with the reason, that the problem found needs no follow-up
+        (the visit can then be closed; kept in the department's record, not published)"""
+        _visit(visit_id)
+        return follow_ups.decide_no_follow_up(visit_id, data, actor=_user())
+
+
+@blp.route("/<int:visit_id>/recusal")
+class VisitRecusal(MethodView):
+    @requires(Permission.RESULTS_ENTER)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, VisitSchema)
+    def post(self, data, visit_id):
+        """抽取后申报回避: a member of the visit's team declares their own conflict with the entity; the
+        result waits until the department replaces them"""
+        _visit(visit_id)
+        teams.declare_own_recusal(visit_id, data, actor=_user())
+        return services.get_visit(visit_id)
 
 
 @blp.route("/<int:visit_id>/close")

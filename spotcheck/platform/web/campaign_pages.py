@@ -32,6 +32,7 @@ from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
 from spotcheck.tenants.directory.services import directory_categories
 from spotcheck.tenants.items import services as items
 from spotcheck.tenants.plans import services as plans
+from spotcheck.tenants.results import teams as team_experts
 
 bp = Blueprint("campaign_pages", __name__, url_prefix="/campaigns")
 
@@ -172,12 +173,13 @@ def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
     """One page of the drawn targets (none before the target draw), the counts per stratum and
     status, and the teams of that page's targets only."""
     if lifecycle.stage(lifecycle.draw_of(campaign, "targets")) != "drawn":
-        return {"results": None, "strata": {}, "teams": {}, "list_filter": list_filter}
+        return {"results": None, "strata": {}, "teams": {}, "experts": {}, "list_filter": list_filter}
     status = list_filter["status"]
     results = listing.targets(campaign, statuses=[TargetStatus(status)] if status else listing.ALL_STATUSES,
                               page=page, search=list_filter["q"], stratum=list_filter["stratum"])
+    shown = [target.entity_id for target in results.rows]
     return {"results": results, "strata": listing.counts(campaign), "list_filter": list_filter,
-            "teams": listing.teams(campaign, [target.entity_id for target in results.rows])}
+            "teams": listing.teams(campaign, shown), "experts": team_experts.experts_of(campaign, shown)}
 
 
 def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
@@ -192,10 +194,19 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
         back_to=url_for("campaign_pages.detail", **list_args,
                         page=results.number if results and results.number > 1 else None),
         selected_per_stratum={stratum: n["selected"] for stratum, n in listed["strata"].items()},
-        actions=CAMPAIGN_ACTIONS.allowed(campaign, _user()),
+        actions=CAMPAIGN_ACTIONS.allowed(campaign, _user()), why_not_closed=_why_not_closed(campaign),
         action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None),
         replace_target_form=ReplaceTargetForm(formdata=None), replace_inspector_form=ReplaceInspectorForm(formdata=None),
     ), status
+
+
+def _why_not_closed(campaign):
+    """Why a campaign whose results are all published cannot be closed yet (the next step to take)."""
+    close = CAMPAIGN_ACTIONS.by_name["close"]
+    if campaign.status != CampaignStatus.published or close.possible(campaign):
+        return None
+    refusal = close.refusal
+    return refusal(campaign) if callable(refusal) else refusal
 
 
 def _back(campaign_id):

@@ -155,8 +155,8 @@ def withdraw_recusal(inspector_id, recusal_id):
     if EmptyForm().validate_on_submit():
         if not any(r.id == recusal_id for r in services.list_recusals(inspector)):
             raise NotFound(_("No such recusal."))
-        services.withdraw_recusal(recusal_id, actor=current_user._get_current_object())
-        flash(_("Recusal withdrawn."), "success")
+        perform(lambda: services.withdraw_recusal(recusal_id, actor=current_user._get_current_object()),
+                _("Recusal withdrawn."))
     return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#recusals")
 
 

@@ -33,6 +33,7 @@ class ItemForm(FlaskForm):
     field = RadioField(_l("Regulatory field"), choices=_choices(reference.ITEM_FIELDS), default="market", validate_choice=False)
     kind = RadioField(_l("Item kind"), choices=_choices(reference.ITEM_KINDS), default="general", validate_choice=False)
     random_check = BooleanField(_l("Under random checking"), default=True)
+    non_random_reason = TextAreaField(_l("Written reason for keeping it out of random checking (书面说明理由)"))
 
     def item_data(self) -> dict:
         """The submitted values, keyed like the item's fields, for the service."""

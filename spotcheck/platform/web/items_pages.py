@@ -32,6 +32,7 @@ FIELD_LABELS = (
     ("field", _l("Regulatory field")),
     ("kind", _l("Item kind")),
     ("random_check", _l("Under random checking")),
+    ("non_random_reason", _l("Written reason for keeping it out of random checking (书面说明理由)")),
 )
 
 
@@ -78,7 +79,9 @@ def detail(item_id):
 
 
 def _render_detail(item, retire_form=None):
+    missing = services.missing_for_publication(item.snapshot()) if item.status == ItemStatus.draft else {}
     return render_template("items/detail.html", item=item, versions=services.versions(item),
+                           missing=[label for name, label in FIELD_LABELS if name in missing],
                            actions=services.ITEM_ACTIONS.allowed(item, _me()),
                            action_form=EmptyForm(), retire_form=retire_form or RetireForm())
 

@@ -20,6 +20,7 @@ from spotcheck.draw import bundle
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
 from spotcheck.tenants.campaigns import publication
+from spotcheck.tenants.results import teams as team_experts
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.services import list_tenants
 
@@ -133,14 +134,17 @@ def campaign(campaign_id: int):
     with tenant_scope(tenant.id):
         record = publication.public_campaign(campaign_id)
         draws = publication.public_draws(record)
-        results, teams, strata = None, {}, {}
+        results, teams, strata, experts = None, {}, {}, {}
         if "targets" in draws and draws["targets"].drawn_at is not None:
             results = publication.public_targets(record, page=request.args.get("page", 1, type=int), search=search,
                                                  stratum=stratum)
             teams = publication.public_teams(record, [t.entity_id for t in results.rows if t.status == "selected"])
+            experts = {entity_id: [team_experts.public_expert(e) for e in found] for entity_id, found in
+                       team_experts.experts_of(record, list(teams)).items()}  # 专家: not drawn, in addition
             strata = publication.drawn_target_counts(record)
         return render_template("public_draws/campaign.html", department=tenant, campaign=record, draws=draws,
-                               results=results, teams=teams, strata=strata, search=search, stratum=stratum)
+                               results=results, teams=teams, strata=strata, search=search, stratum=stratum,
+                               experts=experts)
 
 
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>.json")

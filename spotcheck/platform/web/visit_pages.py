@@ -19,10 +19,15 @@ from spotcheck.platform.web import labels
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.spreadsheets import result_import
 from spotcheck.tenants.notices import services as notice_services
-from spotcheck.tenants.results import attachments, categories as category_choices, check_dates, follow_ups, listing, services
+from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+from spotcheck.tenants.results import (
+    attachments, categories as category_choices, check_dates, follow_ups, listing, services, teams,
+)
 from spotcheck.tenants.results.check_dates import CHECK_DATES
 from spotcheck.tenants.results.models import VisitStatus
-from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS, membership
+from spotcheck.tenants.results.rules import (
+    FOLLOW_UP_ACTIONS, FOLLOW_UP_RULE, VISIT_ACTIONS, awaits_follow_up, membership, recused_members,
+)
 
 bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
 
@@ -121,8 +126,13 @@ def detail(visit_id):
 def _render(visit, status: int = 200, errors: dict | None = None, values: dict | None = None):
     user = _user()
     results = {result.item_id: result for result in visit.results}
+    experts = teams.experts_of_visit(visit)
     return render_template(
         "visits/detail.html", visit=visit, results=results, team=services.team_of(visit),
+        experts=experts, after_notice=teams.after_notice(visit.campaign, visit.entity_id, experts),
+        recused=recused_members(visit), own_actions=teams.OWN_ACTIONS.allowed(visit, user),
+        team_actions=CAMPAIGN_ACTIONS.allowed(visit.campaign, user) if has_permission(user, Permission.CAMPAIGNS_EDIT)
+        else frozenset(), awaits_follow_up=awaits_follow_up(visit), follow_up_rule=FOLLOW_UP_RULE,
         actions=VISIT_ACTIONS.allowed(visit, user), me=membership(visit, user), form=EmptyForm(),
         errors=errors or {}, values=values, due=listing.due_of(visit), flag=listing.flag_of(visit),
         attachments=attachments.list_for(visit), notices=notice_services.for_visit_page(visit, user),
@@ -323,6 +333,31 @@ def close_follow_up(visit_id, follow_up_id):
                        _("The follow-up is closed."), form_of={"_follow_up": follow_up_id}) \
             or _back(visit_id, "follow-ups")
     return _back(visit_id, "follow-ups")
+
+
+@bp.route("/<int:visit_id>/no-follow-up", methods=["POST"])
+@requires(Permission.RESULTS_REVIEW)
+def no_follow_up(visit_id):
+    """无需后续处置: a leader records, with the reason, that the problem found needs no follow-up."""
+    _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        return _change(visit_id, lambda: follow_ups.decide_no_follow_up(visit_id, {"reason": request.form.get(
+            "reason", "")}, actor=_user()), _("Recorded: no follow-up is needed. The visit can now be closed."),
+            form_of={"_decision": True}) or _back(visit_id, "follow-ups")
+    return _back(visit_id, "follow-ups")
+
+
+@bp.route("/<int:visit_id>/recusal", methods=["POST"])
+@requires(Permission.RESULTS_ENTER)
+def recusal(visit_id):
+    """抽取后申报回避: a member of the team declares their own conflict with the entity."""
+    _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        return _change(visit_id, lambda: teams.declare_own_recusal(visit_id, {"reason": request.form.get(
+            "reason", "")}, actor=_user()), _("Your conflict is recorded. The department replaces you on the team; "
+                                                "until then the result cannot be recorded."),
+            form_of={"_recusal": True}) or _back(visit_id)
+    return _back(visit_id)
 
 
 @bp.route("/<int:visit_id>/close", methods=["POST"])

@@ -248,7 +248,8 @@ def _store_teams(campaign: Campaign, teams: dict[str, list[str]], inspectors: di
 
 @command(Permission.CAMPAIGNS_EDIT)
 def replace_inspector(campaign: Campaign, member_id: int, reason: str, *, actor) -> TeamMember:
-    """Replace a team member by the next eligible inspector in that visit's ranking."""
+    """Replace a team member by the next eligible inspector in that visit's ranking (a member who
+    declared a conflict after the draw: for the reason ``conflict``, 抽取后申报回避)."""
     if reason not in INSPECTOR_REPLACEMENT_REASONS:
         raise ValidationFailed({"reason": [_l("Choose a reason from the list.")]})
     campaign, record = _locked(campaign.id, "inspectors", actor, "replace_inspector")
@@ -256,6 +257,9 @@ def replace_inspector(campaign: Campaign, member_id: int, reason: str, *, actor)
                                                            TeamMember.campaign_id == campaign.id))
     if member is None:
         raise NotFound(_l("No such team member."))
+    if member.recusal_id is not None and reason != "conflict":  # the proof records why: the declared conflict
+        raise ValidationFailed({"reason": [_l("This member declared a conflict (回避): the reason is “%(reason)s”.",
+                                              reason=INSPECTOR_REPLACEMENT_REASONS["conflict"])]})
     proof = full_proof(record)
     try:
         replacement = inspector_engine.replace_inspector(proof, visit=member.entity.code, out=member.inspector.cert_no,

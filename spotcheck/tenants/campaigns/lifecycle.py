@@ -16,6 +16,7 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.tenants import labels
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind, TeamMember
+from spotcheck.tenants.directory.models import Entity
 
 #: The campaign status in which each draw is made.
 DRAW_STATUS = {"targets": CampaignStatus.approved, "inspectors": CampaignStatus.targets_drawn}
@@ -68,11 +69,31 @@ def visits_without_leader(campaign: Campaign) -> int:
         TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.entity_id.not_in(led)))
 
 
+def visits_with_recusal(campaign: Campaign) -> list[Entity]:
+    """The entities of the visits whose team still has a member who declared a conflict (回避)."""
+    return list(db.session.scalars(
+        sa.select(Entity).join(TeamMember, TeamMember.entity_id == Entity.id)
+        .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.recusal_id.is_not(None))
+        .distinct().order_by(Entity.code)))
+
+
+#: The refusal naming the rule (seed 002: 检查人员与被检查企业有利害关系的，应依法回避).
+RECUSAL_RULE = _l("Following “检查人员与被检查企业有利害关系的，应依法回避”, a team member who declared a conflict is "
+                  "replaced by the rule of the draw (抽取后申报回避) before the visit goes on.")
+
+
+def named_visits(entities: list[Entity], most: int = 5) -> str:
+    return "、".join(f"{e.name}（{e.code}）" for e in entities[:most]) + ("…" if len(entities) > most else "")
+
+
 def _can_hand_out(campaign: Campaign) -> bool:
-    return campaign.status == CampaignStatus.inspectors_drawn and visits_without_leader(campaign) == 0
+    return (campaign.status == CampaignStatus.inspectors_drawn and visits_without_leader(campaign) == 0
+            and not visits_with_recusal(campaign))
 
 
 def _hand_out_refusal(campaign: Campaign):
+    if campaign.status == CampaignStatus.inspectors_drawn and (recused := visits_with_recusal(campaign)):
+        return _l("%(rule)s Replace first: %(visits)s.", rule=RECUSAL_RULE, visits=named_visits(recused))
     if campaign.status == CampaignStatus.inspectors_drawn:
         return _l("Name the team leader of every visit first (%(n)d without one).", n=visits_without_leader(campaign))
     return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
@@ -86,14 +107,39 @@ def open_follow_ups(campaign: Campaign) -> int:
                              .where(Visit.campaign_id == campaign.id, FollowUp.closed_at.is_(None))) or 0
 
 
+def awaiting_follow_up(campaign: Campaign) -> list:
+    """The campaign's visits whose result found a problem with neither a follow-up nor a leader's
+    decision that none is needed (the first few, with how many in all)."""
+    from spotcheck.tenants.results.rules import awaiting_follow_up as query  # results build on campaigns
+
+    return list(db.session.scalars(query(campaign.id)))
+
+
 def _can_close(campaign: Campaign) -> bool:
-    return campaign.status == CampaignStatus.published and open_follow_ups(campaign) == 0
+    return (campaign.status == CampaignStatus.published and open_follow_ups(campaign) == 0
+            and not awaiting_follow_up(campaign))
 
 
 def _close_refusal(campaign: Campaign):
-    if campaign.status == CampaignStatus.published:
+    if campaign.status == CampaignStatus.published and open_follow_ups(campaign):
         return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=open_follow_ups(campaign))
+    if campaign.status == CampaignStatus.published and (waiting := awaiting_follow_up(campaign)):
+        from spotcheck.tenants.results.rules import FOLLOW_UP_RULE
+
+        return _l("%(rule)s Waiting: %(visits)s.", rule=FOLLOW_UP_RULE,
+                  visits="、".join(f"{visit.entity.name}（{visit.entity.code}）" for visit in waiting[:5])
+                  + ("…" if len(waiting) > 5 else ""))
     return _l("A campaign is closed once every result is published.")
+
+
+def _team_step(joint_refusal):
+    """A change of a drawn team after the draw (专家, 回避): a department's own campaign, teams open."""
+    def why(campaign: Campaign):
+        if campaign.joint or campaign.joint_id is not None:
+            return joint_refusal
+        return _l("This is possible only after the inspector draw, until the results are in.")
+
+    return lambda c: not c.joint and c.joint_id is None and c.status in TEAMS_OPEN, why
 
 
 def _targets_replaceable(campaign: Campaign) -> bool:
@@ -136,6 +182,16 @@ CAMPAIGN_ACTIONS = Actions(
     _own_action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
            _l("The team leader is named after the inspector draw.")),
     _own_action("hand_out", Permission.CAMPAIGNS_EDIT, _can_hand_out, _hand_out_refusal),
+    # Experts join a team in addition (seed 001); a conflict declared after the draw (seed 002).
+    Action("add_expert", Permission.CAMPAIGNS_EDIT, *_team_step(_l(
+        "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
+        "take no experts on the platform."))),
+    Action("remove_expert", Permission.CAMPAIGNS_EDIT, *_team_step(_l(
+        "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
+        "take no experts on the platform."))),
+    Action("declare_recusal", Permission.CAMPAIGNS_EDIT, *_team_step(_l(
+        "A conflict in a joint campaign (联合抽查) is reported to the lead department's coordinator: the platform "
+        "does not replace the members of a mixed team."))),
     _own_action("close", Permission.CAMPAIGNS_EDIT, _can_close, _close_refusal, parts=True),
 )
 

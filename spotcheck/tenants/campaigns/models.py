@@ -13,7 +13,7 @@ from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.models import Tenant
-from spotcheck.core.scoping import JointShared
+from spotcheck.core.scoping import JointShared, TenantOwned
 
 
 class CampaignStatus(str, enum.Enum):
@@ -164,6 +164,51 @@ class TeamMember(JointShared, db.Model):
     group_code: Mapped[str] = mapped_column(sa.String(16), default="")
     inspector_name: Mapped[str] = mapped_column(sa.String(100), default="")
     cert_no: Mapped[str] = mapped_column(sa.String(64), default="")
+    #: A conflict (回避) declared against this member after the draw: the visit waits until the
+    #: member is replaced (the recusal stays in the inspector directory for later draws).
+    recusal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("recusal.id"))
 
     inspector: Mapped[Inspector] = relationship(lazy="joined")
     entity: Mapped[Entity] = relationship(lazy="joined")
+
+    @property
+    def recused(self) -> bool:
+        """Still on the team with a conflict declared: to be replaced before the visit goes on."""
+        return self.active and self.recusal_id is not None
+
+
+class ExpertKind(str, enum.Enum):
+    """Who joins a team as an expert (专家), seed 001: 吸收检测机构、科研院所和专家学者等参与."""
+
+    directory = "directory"  # an expert of the department's inspector directory (名录库专家)
+    testing_body = "testing_body"  # 检测机构
+    research_institute = "research_institute"  # 科研院所
+    scholar = "scholar"  # 专家学者
+
+
+class TeamExpert(TenantOwned, db.Model):
+    """An expert (专家) who joins one visit's team in addition to the drawn inspectors: never
+    counted toward the team size, never its 组长, never recording or submitting its result. Kept
+    when removed (``removed_at``), so the record shows who took part and when."""
+
+    __tablename__ = "team_expert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
+    kind: Mapped[ExpertKind] = mapped_column(sa.Enum(ExpertKind, name="expert_kind", native_enum=False, length=24))
+    #: An expert of the inspector directory; ``None`` for a testing body, institute or scholar named here.
+    inspector_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspector.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(50))  # the person
+    organisation: Mapped[str] = mapped_column(sa.String(200))  # 检测机构、科研院所 or the expert's agency
+    expertise: Mapped[str] = mapped_column(sa.String(200), default="")  # 专业领域
+    added_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    added_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    removed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    removed_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+
+    entity: Mapped[Entity] = relationship(lazy="joined")
+
+    @property
+    def active(self) -> bool:
+        return self.removed_at is None

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, personal_data
 from spotcheck.core.commands import command
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.tenants import reference, validators
@@ -213,10 +213,20 @@ def declare_recusal_by_code(inspector: Inspector, code: str, reason: str, *, act
 
 @command(Permission.CATALOG_MANAGE)
 def withdraw_recusal(recusal_id: int, *, actor) -> None:
-    """Withdraw a declared recusal."""
+    """Withdraw a declared recusal. One declared against a team member after a draw (抽取后申报回避)
+    is withdrawn only while the member is not replaced yet (the member then stays on the team); once
+    replaced, the draw's proof cites it, and it stays."""
+    from spotcheck.tenants.campaigns.models import TeamMember  # teams are drawn from this directory
+
     recusal = db.session.scalar(sa.select(Recusal).where(Recusal.id == recusal_id))
     if recusal is None:
         raise NotFound(_l("No such recusal."))
+    members = list(db.session.scalars(sa.select(TeamMember).where(TeamMember.recusal_id == recusal.id)))
+    if any(not member.active for member in members):
+        raise Conflict(_l("A team member was replaced for this conflict after a draw: the recusal stays as the "
+                          "record of that replacement."))
+    for member in members:
+        member.recusal_id = None
     audit.record("recusal.withdrawn", "recusal", recusal.id, actor=actor,
                  details={"cert_no": recusal.inspector.cert_no, "entity": recusal.entity.code})
     db.session.delete(recusal)

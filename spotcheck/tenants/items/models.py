@@ -22,7 +22,7 @@ class ItemStatus(str, enum.Enum):
 ITEM_FIELDS = (
     "name", "sub_item", "legal_basis", "checking_body", "target_type", "content", "methods", "ratio",
     "frequency", "inspector_categories", "inspector_requirements", "result_use", "remarks", "field", "kind",
-    "random_check",
+    "random_check", "non_random_reason",
 )
 
 
@@ -53,6 +53,8 @@ class Item(TenantOwned, db.Model):
     field: Mapped[str] = mapped_column(sa.String(16), default="other")  # market / other
     kind: Mapped[str] = mapped_column(sa.String(16), default="general")  # general / key
     random_check: Mapped[bool] = mapped_column(default=True)  # 纳入随机抽查
+    #: Why an item is kept out of random checking, in writing (seed 001: 书面说明理由); shown to the justice bureau.
+    non_random_reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 

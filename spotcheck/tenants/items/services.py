@@ -16,7 +16,22 @@ from spotcheck.core.database import db
 from spotcheck.tenants import reference
 from spotcheck.tenants.items.models import ITEM_FIELDS, Item, ItemStatus, ItemVersion
 
-_TEXT_LIMITS = {"name": 200, "sub_item": 200, "checking_body": 200, "target_type": 200, "ratio": 100, "frequency": 100}
+_TEXT_LIMITS = {"name": 200, "sub_item": 200, "checking_body": 200, "target_type": 200, "ratio": 100, "frequency": 100,
+                "non_random_reason": 2000}
+
+#: What a published item states (seeds 000, 001, 004: 明确抽查主体、依据、对象、内容、方式、比例和频次); the
+#: ratio and frequency only of an item under random checking, whose sampling they describe.
+REQUIRED_TO_PUBLISH = {
+    "legal_basis": _l("the legal basis (检查依据)"),
+    "checking_body": _l("the checking body (抽查主体)"),
+    "target_type": _l("the inspection targets (抽查对象)"),
+    "content": _l("the inspection content (抽查内容)"),
+    "methods": _l("the check methods (抽查方式)"),
+    "ratio": _l("the ratio (抽查比例)"),
+    "frequency": _l("the frequency (抽查频次)"),
+}
+#: Only of an item under random checking (双随机).
+RANDOM_ONLY = ("ratio", "frequency")
 
 
 #: What an item allows, in its state (草稿 → 已发布 → 已停用).
@@ -64,6 +79,27 @@ def clean_item_fields(data: dict) -> tuple[dict, dict[str, list]]:
     if "name" in clean and not clean["name"]:
         errors["name"] = [_l("Enter the item's name.")]
     return clean, errors
+
+
+def missing_for_publication(values: dict) -> dict[str, list]:
+    """What an item with these field values lacks to be published, by field (empty: complete):
+    every item its basis, body, targets, content and methods (凡法律、法规、规章没有规定的，一律不得擅自开展
+    检查); one under random checking its ratio and frequency; one kept out of random checking the
+    written reason (seed 001: 书面说明理由)."""
+    errors: dict[str, list] = {}
+    random = bool(values.get("random_check", True))
+    for name, label in REQUIRED_TO_PUBLISH.items():
+        if name in RANDOM_ONLY and not random:
+            continue
+        value = values.get(name)
+        if not (value if isinstance(value, list) else str(value or "").strip()):
+            errors[name] = [_l("Following “凡法律、法规、规章没有规定的，一律不得擅自开展检查” and “明确抽查主体、依据、"
+                               "对象、内容、方式、比例和频次”, an item is published only with %(field)s.", field=label)]
+    if not random and not str(values.get("non_random_reason") or "").strip():
+        errors["non_random_reason"] = [_l("Following “因本单位执法领域特殊不适宜采取‘双随机、一公开’监管方式的，应当书面说明"
+                                          "理由”, an item kept out of random checking is published only with the "
+                                          "written reason.")]
+    return errors
 
 
 def list_items(status: str | None = None) -> list[Item]:
@@ -133,6 +169,8 @@ def update_item(item: Item, data: dict, *, actor, reason: str = "") -> Item:
     changed = {name: value for name, value in fields.items() if getattr(item, name) != value}
     if not changed:
         return item
+    if item.status == ItemStatus.published and (missing := missing_for_publication({**item.snapshot(), **changed})):
+        raise ValidationFailed(missing)
     for name, value in changed.items():
         setattr(item, name, value)
     item.updated_at = now()
@@ -148,6 +186,8 @@ def publish_item(item: Item, *, actor) -> Item:
     """Publish a draft item (发布): version 1, public, usable in plans and campaigns."""
     _lock(item)
     ITEM_ACTIONS.require(item, actor, "publish")
+    if missing := missing_for_publication(item.snapshot()):
+        raise ValidationFailed(missing)
     item.status = ItemStatus.published
     _new_version(item, actor, "")  # the first version needs no reason
     audit.record("item.published", "item", item.id, actor=actor, details={"version": item.version})

@@ -36,6 +36,7 @@ from spotcheck.tenants.models import Tenant, User
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind, PublishedResult, Visit
+from spotcheck.tenants.results import teams as team_experts
 from spotcheck.tenants.results.rules import membership
 
 #: The word of a document number (文号) per kind: 市监检通〔2026〕3号.
@@ -116,6 +117,7 @@ def write_campaign_notices(campaign: Campaign, *, actor, progress: Callable[[int
     tenant = campaign.tenant
     done = set(db.session.scalars(sa.select(Notice.subject).where(Notice.campaign_id == campaign.id)))
     teams = _teams(campaign)
+    experts = team_experts.experts_of(campaign)  # 专家, in addition to the drawn team
     items = _items_of(campaign)
     window = documents.window(campaign.window_start, campaign.window_end)
     contact = _contact(actor, tenant)
@@ -126,6 +128,7 @@ def write_campaign_notices(campaign: Campaign, *, actor, progress: Callable[[int
         subject = f"visit:{visit.id}"
         if subject not in done:
             team = [{"name": i.name, "cert_no": i.cert_no, "leader": m.is_leader} for m, i in teams.get(visit.entity_id, [])]
+            team += [team_experts.public_expert(expert) for expert in experts.get(visit.entity_id, [])]
             notice = _store(tenant, NoticeKind.inspection, subject, number(), f"{TITLES[NoticeKind.inspection]}：{visit.entity.name}",
                             "inspection", entity=visit.entity, campaign=campaign, window=window, items=items,
                             team=team, contact=contact)

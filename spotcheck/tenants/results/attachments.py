@@ -52,6 +52,12 @@ def list_for(visit: Visit) -> list[Attachment]:
                                    .order_by(Attachment.id)))
 
 
+def any_for(visit: Visit) -> bool:
+    """Whether the visit's result has an attachment (the record may be one, seed 002)."""
+    return visit.id is not None and db.session.scalar(
+        sa.select(Attachment.id).where(Attachment.visit_id == visit.id).limit(1)) is not None
+
+
 def get(visit: Visit, attachment_id: int) -> Attachment:
     found = db.session.scalar(sa.select(Attachment).where(Attachment.id == attachment_id,
                                                           Attachment.visit_id == visit.id)) \

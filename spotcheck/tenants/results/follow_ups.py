@@ -3,7 +3,9 @@
 Each follow-up is a state with its own trail: opened (责令改正 with its deadline, 立案 with the
 case number, 移送 to another department, 移送公安 with the record), then closed by its own step —
 the re-check (复查), the case's conclusion (结案), the receiving department's acknowledgement
-(签收), the police's acceptance (受理). A visit with an open follow-up cannot be closed.
+(签收), the police's acceptance (受理). A visit with an open follow-up cannot be closed, nor one whose
+result found a problem until a follow-up is recorded or a leader records, with the reason, that
+none is needed (无需后续处置).
 
 A transfer is shared with the receiving department (:class:`~spotcheck.core.scoping.SharedWithReceiver`):
 it reads only the copy made when the transfer is sent — the entity, the findings, the sender —
@@ -200,9 +202,28 @@ def acknowledge_transfer(follow_up: FollowUp, note: str, *, actor) -> FollowUp:
     return follow_up
 
 
+@command(Permission.RESULTS_REVIEW)
+def decide_no_follow_up(visit_id: int, data: dict, *, actor) -> Visit:
+    """无需后续处置: a leader decides that the problem a visit found needs no follow-up, with the
+    reason (``data["reason"]``, e.g. corrected on the spot and confirmed); kept in the department's
+    record (the visit's page, the API, the audit trail), not published. The visit can then be closed."""
+    visit = get_row(Visit, visit_id, _l("No such visit."), for_update=True)
+    VISIT_ACTIONS.require(visit, actor, "decide_no_follow_up")
+    errors: dict[str, list] = {}
+    reason = _text(data if isinstance(data, dict) else {}, "reason", errors, limit=NOTE_LENGTH, required=True,
+                   message=_l("Say why no follow-up is needed (at least 2 characters)."))
+    if errors:
+        raise ValidationFailed(errors)
+    visit.no_follow_up_reason, visit.no_follow_up_by_name, visit.no_follow_up_at = reason, actor.display_name, now()
+    audit.record("visit.no_follow_up_decided", "visit", visit.id, actor=actor,
+                 details={"entity": visit.entity.code, "reason": reason})
+    return visit
+
+
 @command(Permission.RESULTS_PUBLISH)
 def close_visit(visit: Visit, *, actor) -> Visit:
-    """办结: a published visit with no open follow-up is finished."""
+    """办结: a published visit with no open follow-up is finished; one whose result found a problem
+    only once a follow-up is recorded or a leader decided that none is needed."""
     VISIT_ACTIONS.require(visit, actor, "close")
     visit.closed_at = now()
     audit.record("visit.closed", "visit", visit.id, actor=actor, details={"entity": visit.entity.code})

@@ -79,6 +79,10 @@ class Visit(TenantOwned, db.Model):
     published_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     version: Mapped[int] = mapped_column(default=0)  # published versions so far
     correction_reason: Mapped[str] = mapped_column(sa.Text, default="")  # 更正理由 of the version in progress
+    #: A result that found a problem and needs no follow-up (无需后续处置): a leader's decision, with the reason.
+    no_follow_up_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    no_follow_up_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    no_follow_up_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: 办结: the visit is finished (published, no follow-up open).
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)

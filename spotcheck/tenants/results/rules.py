@@ -18,10 +18,11 @@ from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.tenants import labels
+from spotcheck.tenants.campaigns.lifecycle import RECUSAL_RULE
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import categories
-from spotcheck.tenants.results.models import FollowUp, FollowUpKind, Visit, VisitStatus
+from spotcheck.tenants.results.models import FollowUp, FollowUpKind, ItemResult, ResultCategory, Visit, VisitStatus
 
 #: A result can be recorded in these states.
 OPEN = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returned)
@@ -71,8 +72,29 @@ def open_follow_ups(visit: Visit) -> list[FollowUp]:
     return [follow_up for follow_up in visit.follow_ups if follow_up.is_open]
 
 
+def awaits_follow_up(visit: Visit) -> bool:
+    """A result that found a problem with neither a follow-up recorded nor a leader's reasoned
+    decision that none is needed (无需后续处置): the visit cannot be closed yet."""
+    return _found_problem(visit) and not visit.follow_ups and visit.no_follow_up_at is None
+
+
+#: The refusal naming the rule (seed 002: 对抽查有问题的监管对象，依法做出处理).
+FOLLOW_UP_RULE = _l("Following “对抽查有问题的监管对象，依法做出处理”, a visit whose result found a problem is closed only "
+                    "once a follow-up is recorded, or a leader has recorded that none is needed, with the reason.")
+
+
+def awaiting_follow_up(campaign_id: int) -> sa.Select:
+    """The campaign's visits whose result found a problem and that await a follow-up or a leader's decision."""
+    problems = (sa.select(ItemResult.visit_id).join(ResultCategory, ResultCategory.item_result_id == ItemResult.id)
+                .where(ResultCategory.code.in_(sorted(categories.problem_codes()))))
+    return sa.select(Visit).where(Visit.campaign_id == campaign_id, Visit.status != VisitStatus.assigned,
+                                  Visit.no_follow_up_at.is_(None), Visit.id.in_(problems),
+                                  Visit.id.not_in(sa.select(FollowUp.visit_id))).order_by(Visit.id)
+
+
 def _closable(visit: Visit) -> bool:
-    return visit.status == VisitStatus.published and visit.closed_at is None and not open_follow_ups(visit)
+    return (visit.status == VisitStatus.published and visit.closed_at is None and not open_follow_ups(visit)
+            and not awaits_follow_up(visit))
 
 
 def _close_refusal(visit: Visit):
@@ -80,6 +102,8 @@ def _close_refusal(visit: Visit):
         return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=len(open))
     if visit.closed_at is not None:
         return _l("This visit is already closed.")
+    if visit.status == VisitStatus.published and awaits_follow_up(visit):
+        return FOLLOW_UP_RULE
     return _l("A visit is closed once its result is published.")
 
 
@@ -89,18 +113,50 @@ def _dates_refusal(visit: Visit):
     return _l("Until the result is submitted, the team records its check dates.")
 
 
+def _decidable(visit: Visit) -> bool:
+    return (visit.status in (VisitStatus.approved, VisitStatus.published) and visit.closed_at is None
+            and awaits_follow_up(visit))
+
+
+def _decide_refusal(visit: Visit):
+    if not _found_problem(visit):
+        return _l("The result found no problem: no decision about a follow-up is needed.")
+    if visit.follow_ups:
+        return _l("A follow-up is recorded for this visit.")
+    if visit.no_follow_up_at is not None:
+        return _l("A leader has already decided that no follow-up is needed.")
+    return _l("A leader decides on the follow-up once the result is approved.")
+
+
 def _state_refusal(visit: Visit):
     return _l("This is not possible while the result is %(status)s.",
               status=labels.name(labels.VISIT_STATUS, visit.status))
 
 
+def recused_members(visit: Visit) -> list[TeamMember]:
+    """The team's members who declared a conflict (回避) after the draw and are not replaced yet."""
+    return list(db.session.scalars(team_query(visit).where(TeamMember.recusal_id.is_not(None))))
+
+
+def _open_unless_recused(statuses):
+    """Possible in ``statuses`` while no member of the team waits to be replaced after a recusal."""
+    return lambda visit: visit.status in statuses and not recused_members(visit)
+
+
+def _recorded_refusal(visit: Visit):
+    if recused := recused_members(visit):
+        return _l("%(rule)s Waiting for the replacement of %(names)s.", rule=RECUSAL_RULE,
+                  names="、".join(member.inspector.name for member in recused))
+    return _state_refusal(visit)
+
+
 VISIT_ACTIONS = Actions(
-    Action("record", Permission.RESULTS_ENTER, lambda v: v.status in OPEN, _state_refusal,
+    Action("record", Permission.RESULTS_ENTER, _open_unless_recused(OPEN), _recorded_refusal,
            who=_on_team, who_refusal=_l("Only the members of this visit's team may record its result.")),
     # A result entered offline, imported by the department (arrives submitted, never approved).
-    Action("import", Permission.CAMPAIGNS_EDIT, lambda v: v.status in OPEN, _state_refusal),
+    Action("import", Permission.CAMPAIGNS_EDIT, _open_unless_recused(OPEN), _recorded_refusal),
     Action("submit", Permission.RESULTS_ENTER,
-           lambda v: v.status in (VisitStatus.drafting, VisitStatus.returned), _state_refusal,
+           _open_unless_recused((VisitStatus.drafting, VisitStatus.returned)), _recorded_refusal,
            who=_leads_team, who_refusal=_l("Only the team leader submits the result.")),
     Action("approve", Permission.RESULTS_REVIEW, lambda v: v.status == VisitStatus.submitted, _state_refusal,
            who=_not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
@@ -116,6 +172,8 @@ VISIT_ACTIONS = Actions(
            who=_on_team_or_planner,
            who_refusal=_l("Only the visit's team or the department's planners follow up its problems.")),
     Action("close", Permission.RESULTS_PUBLISH, _closable, _close_refusal),
+    # 无需后续处置: a leader's reasoned decision that a problem found needs no follow-up.
+    Action("decide_no_follow_up", Permission.RESULTS_REVIEW, _decidable, _decide_refusal),
 )
 
 

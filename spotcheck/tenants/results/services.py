@@ -21,7 +21,7 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Campaig
 from spotcheck.tenants.exports import outbox
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.models import User
-from spotcheck.tenants.results import categories, deadlines
+from spotcheck.tenants.results import attachments, categories, deadlines, teams
 from spotcheck.tenants.results.check_dates import CHECK_DATES, clean_check_dates
 from spotcheck.tenants.results.models import (
     ItemResult, PublishedEntity, PublishedResult, ResultCategory, Visit, VisitStatus,
@@ -192,6 +192,9 @@ def missing_for_submission(visit: Visit) -> dict[str, list]:
         errors["checked_until"] = [_l("Give the date the check ended.")]
     if not visit.method:
         errors["method"] = [_l("Choose the check method.")]
+    if not (visit.record or "").strip() and not attachments.any_for(visit):
+        errors["record"] = [_l("Following “检查报告应当包括检查时间、检查内容、现场检查笔录”, a result is submitted only with "
+                               "its inspection record (检查记录/现场笔录): write it, or attach it as a file.")]
     results = {result.item_id: result for result in visit.results}
     problems = categories.problem_codes()
     for item in visit.campaign.items:
@@ -316,7 +319,7 @@ def start_correction(visit: Visit, reason: str, *, actor) -> Visit:
 
 def public_content(visit: Visit) -> dict:
     """What the public register keeps of a result: no draft, no personal data (inspectors by name
-    and certificate number only)."""
+    and certificate number only; experts 专家 by name and organisation, marked ``expert``)."""
     team = db.session.scalars(team_query(visit)).all()
     return {
         **_joint_of(visit),
@@ -329,7 +332,8 @@ def public_content(visit: Visit) -> dict:
                    "categories": [categories.published_name(code) for code in result.category_codes],
                    "findings": result.findings} for result in visit.results],
         "team": [{"name": member.inspector.name, "cert_no": member.inspector.cert_no, "leader": member.is_leader}
-                 for member in team],
+                 for member in team]
+        + [teams.public_expert(expert) for expert in teams.experts_of_visit(visit)],  # 专家, in addition
     }
 
 

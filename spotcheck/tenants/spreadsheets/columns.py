@@ -188,11 +188,15 @@ ITEMS = SheetKind(
                hint="一般检查事项或重点检查事项，留空为一般检查事项"),
         Column("是否纳入随机抽查", "random_check", kind=FLAG, width=10, choices=(YES, NO),
                aliases=("纳入随机抽查",), hint="是或否，留空为是"),
+        Column("不纳入随机抽查的理由", "non_random_reason", width=30, aliases=("不纳入随机抽查理由", "书面说明理由"),
+               hint="不纳入随机抽查的事项必须书面说明理由"),
         Column("备注", "remarks", width=20),
     ),
     notes=(
         "一行一个事项；第2行为填写说明，导入时自动跳过，也可删除。",
         "新增的事项导入后为草稿，发布后方可使用；填写“事项编码”即修改已有事项，已发布事项的修改形成新版本。",
+        ("发布的事项须写明检查依据、检查主体、抽查对象、检查内容和检查方式；纳入随机抽查的还须写明比例和频次，"
+         "不纳入随机抽查的须书面说明理由。已发布事项的修改缺少这些内容的，该行不导入。"),
         "导入为“全部或全不”：任何一行有错，整份文件都不导入，并列出每一个出错的行、列和原因。",
     ),
 )
@@ -300,7 +304,8 @@ RESULTS = SheetKind(
         Column("检查结果", "categories", required=True, kind=MULTI, width=30, aliases=("检查结果类别",),
                choices=names(reference.RESULT_CATEGORIES), hint="必填，可多选，用“、”分隔；不会默认“未发现问题”"),
         Column("检查情况", "findings", width=30, aliases=("问题描述", "发现的问题"), hint="发现问题的，必须写明"),
-        Column("检查记录", "record", width=30, aliases=("现场笔录", "检查记录/现场笔录"), hint="同一对象写在任一行即可"),
+        Column("检查记录", "record", width=30, aliases=("现场笔录", "检查记录/现场笔录"),
+               hint="必填（同一对象写在任一行即可；已上传附件的可空）"),
     ),
     notes=(
         "一行为一个检查对象的一个抽查事项；本次抽查的每个检查对象，其全部事项都要有一行。",

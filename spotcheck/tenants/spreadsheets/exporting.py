@@ -71,7 +71,8 @@ def _item_rows() -> Iterator[dict]:
             "inspector_requirements": item.inspector_requirements, "result_use": item.result_use,
             "field": reference.ITEM_FIELDS.get(item.field, item.field),
             "kind": reference.ITEM_KINDS.get(item.kind, item.kind),
-            "random_check": flag_text(item.random_check), "remarks": item.remarks,
+            "random_check": flag_text(item.random_check), "non_random_reason": item.non_random_reason,
+            "remarks": item.remarks,
         }
 
 

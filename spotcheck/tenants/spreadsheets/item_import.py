@@ -8,14 +8,15 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.items.services import clean_item_fields, create_item, update_item
+from spotcheck.tenants.items.services import clean_item_fields, create_item, missing_for_publication, update_item
 from spotcheck.tenants.spreadsheets.columns import cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
 
 class ItemImport(Importer):
-    """Rows with a 事项编码 change that item (a published item gets a new version); rows without
-    one become new drafts."""
+    """Rows with a 事项编码 change that item (a published item gets a new version, refused when the
+    item would lack what a published item states); rows without one become new drafts (an import
+    publishes nothing)."""
 
     def __init__(self, kind, actor):
         super().__init__(kind, actor)
@@ -61,6 +62,9 @@ class ItemImport(Importer):
         if (item is not None and item.status == ItemStatus.retired and not problems
                 and any(getattr(item, k) != v for k, v in clean.items())):
             problems["code"] = [_l("Item %(code)s is retired and cannot be changed.", code=code)]
+        if (item is not None and item.status == ItemStatus.published and not problems
+                and any(getattr(item, k) != v for k, v in clean.items())):
+            problems.update(missing_for_publication({**item.snapshot(), **clean}))  # a new version: complete
         errors.add_fields(record.row, problems)
         self.todo.append((record.row, code or None, clean))
 

@@ -34,7 +34,8 @@ Progress = Callable[[int], None]
 
 class Importer:
     """What a kind of spreadsheet does with its rows: ``prepare`` (once the header is read), ``check``
-    each record (first pass), ``write`` everything (second pass) and return the counts."""
+    each record and ``complete`` the check (first pass), ``write`` everything (second pass) and
+    return the counts."""
 
     def __init__(self, kind: SheetKind, actor):
         self.kind, self.actor = kind, actor
@@ -44,6 +45,9 @@ class Importer:
 
     def check(self, record: "Record", errors: "Problems") -> None:
         raise NotImplementedError
+
+    def complete(self, errors: "Problems") -> None:
+        """After every record is checked: what only the rows together can show (first pass)."""
 
     def write(self, path: Path, meter: "Meter") -> dict:
         raise NotImplementedError
@@ -214,6 +218,7 @@ def run(importer: Importer, path: Path | str, *, file_name: str = "", progress: 
             importer.check(record, errors)
             if base["rows"] % 200 == 0:
                 meter(sheet.fraction())
+        importer.complete(errors)
     except UnreadableFile as unreadable:
         errors.add(1, "", unreadable.message)
         return errors.result(base)

@@ -19,7 +19,7 @@ from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results import categories, services as results
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.rules import OPEN
+from spotcheck.tenants.results.rules import OPEN, VISIT_ACTIONS, recused_members
 from spotcheck.tenants.spreadsheets import pipeline, uploads, writing
 from spotcheck.tenants.spreadsheets.columns import RESULTS, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
@@ -72,6 +72,8 @@ class ResultImport(Importer):
             problems["entity_code"] = [_l("This entity was not drawn in this campaign.")]
         elif visit is not None and visit.status not in OPEN:
             problems["entity_code"] = [_l("The result of this entity is already submitted; it cannot be imported again.")]
+        elif visit is not None and recused_members(visit):
+            problems["entity_code"] = [str(VISIT_ACTIONS.by_name["import"].refusal(visit))]
         item = self.items.get(cell_text(data.get("item")))
         if data.get("item") and item is None:
             problems["item"] = [_l("This item is not checked in this campaign.")]
@@ -107,6 +109,16 @@ class ResultImport(Importer):
         if cell_text(data.get("record")):
             result["record"] = cell_text(data.get("record"))
         result["items"][str(item.id)] = {"categories": codes, "findings": cell_text(data.get("findings"))}
+
+    def complete(self, errors: Problems) -> None:
+        """A visit is imported only with its record (seed 002: 现场检查笔录), on one of its rows or
+        already on the visit, or with an attachment: the first row of each visit without one is refused."""
+        visits = {v.id: v for v in self.visits.values()}
+        for visit_id, result in self.todo.items():
+            visit = visits[visit_id]
+            missing = {} if result.get("record") else results.missing_for_submission(visit)
+            for message in missing.get("record", []):
+                errors.add(self.first_row[visit_id], self.kind.header_for("record"), message)
 
     def write(self, path: Path, meter: Meter) -> dict:
         visits = {v.id: v for v in self.visits.values()}

@@ -405,9 +405,9 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         elif key == "coverage_other":
             condition = sa.and_(condition, Item.field != "market")
         items = list(db.session.scalars(sa.select(Item).where(condition).order_by(Item.code)))
-        return Rows(["事项编码", "事项名称", "领域", "纳入随机抽查"],
-                    [[i.code, i.name, reference.ITEM_FIELDS.get(i.field, i.field), "是" if i.random_check else "否"]
-                     for i in items[:limit]], len(items))
+        return Rows(["事项编码", "事项名称", "领域", "纳入随机抽查", "不纳入随机抽查的理由"],  # seed 001: 书面说明理由
+                    [[i.code, i.name, reference.ITEM_FIELDS.get(i.field, i.field), "是" if i.random_check else "否",
+                      "" if i.random_check else i.non_random_reason] for i in items[:limit]], len(items))
     if key == "entries":
         condition = mine(DirectoryEntry)
         total = db.session.scalar(sa.select(sa.func.count()).select_from(DirectoryEntry).where(condition)) or 0

@@ -1,0 +1,129 @@
+"""A visit's team page (检查组): the drawn members, the experts who join in addition (专家, seed 001)
+and the conflicts declared after the draw (抽取后申报回避, seed 002) with the replacement they call
+for. Every button is an allowed action of the campaign; every change is a command."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed, user_message
+from spotcheck.core.policy import has_permission
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.forms import EmptyForm
+from spotcheck.tenants.campaigns import ceremony, services as campaigns
+from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+from spotcheck.tenants.results import teams
+from spotcheck.tenants.results.rules import OPEN
+
+bp = Blueprint("team_pages", __name__, url_prefix="/campaigns")
+
+#: The fields of the expert forms, as the command takes them.
+EXPERT_FIELDS = ("kind", "inspector_id", "organisation", "name", "expertise")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _back(campaign_id: int, entity_id: int, anchor: str | None = None):
+    return redirect(url_for("team_pages.team", campaign_id=campaign_id, entity_id=entity_id, _anchor=anchor))
+
+
+@bp.route("/<int:campaign_id>/teams/<int:entity_id>")
+@requires(Permission.CAMPAIGNS_VIEW)
+def team(campaign_id, entity_id):
+    return _render(campaigns.get_campaign(campaign_id), entity_id)
+
+
+def _render(campaign, entity_id: int, status: int = 200, errors: dict | None = None, values: dict | None = None):
+    user = _user()
+    actions = CAMPAIGN_ACTIONS.allowed(campaign, user)
+    why_not = None
+    if has_permission(user, Permission.CAMPAIGNS_EDIT) and "add_expert" not in actions:
+        refusal = CAMPAIGN_ACTIONS.by_name["add_expert"].refusal
+        why_not = refusal(campaign) if callable(refusal) else refusal
+    view = teams.team_view(campaign, entity_id)
+    if view["visit"] is not None and view["visit"].status not in OPEN:  # the result is submitted: the team is fixed
+        actions = actions - {"add_expert", "remove_expert", "declare_recusal"}
+    return render_template("campaigns/team.html", campaign=campaign, actions=actions, why_not=why_not,
+                           form=EmptyForm(), errors=errors or {}, values=values or {},
+                           directory_experts=teams.directory_experts() if "add_expert" in actions else [],
+                           expert_kinds=teams.EXPERT_KINDS, **view), status
+
+
+def _change(campaign_id: int, entity_id: int, change, done, *, form_of: str, values: dict | None = None):
+    """Run a command of the team page: field errors shown under the form they belong to (422), a
+    refusal of the state flashed; ``done(result)`` flashed when it succeeds."""
+    try:
+        result = change()
+    except ValidationFailed as failed:
+        return _render(campaigns.get_campaign(campaign_id), entity_id, 422, {**failed.errors, "_form": form_of},
+                       values)
+    except (Conflict, Forbidden) as refused:
+        flash(user_message(refused), "error")
+        return _back(campaign_id, entity_id)
+    flash(done(result), "success")
+    return _back(campaign_id, entity_id, form_of)
+
+
+@bp.route("/<int:campaign_id>/teams/<int:entity_id>/experts", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def add_expert(campaign_id, entity_id):
+    """An expert joins the team: from the directory's experts, or a testing body, institute or scholar."""
+    campaign = campaigns.get_campaign(campaign_id)
+    if not EmptyForm().validate_on_submit():
+        return _back(campaign_id, entity_id)
+    data = {name: request.form.get(name, "") for name in EXPERT_FIELDS}
+    form_of = "directory-expert" if data["kind"] == "directory" else "outside-expert"
+
+    def done(expert):
+        joined = _("%(name)s (%(organisation)s) joins the team as an expert.", name=expert.name,
+                   organisation=expert.organisation)
+        if written := teams.after_notice(campaign, entity_id, [expert]):
+            joined += " " + _("The inspection notice %(number)s is already written and is not written again: tell the "
+                              "entity of the expert yourself.", number=written[expert.id])
+        return joined
+
+    return _change(campaign_id, entity_id, lambda: teams.add_expert(campaign_id, {**data, "entity_id": entity_id},
+                                                                    actor=_user()),
+                   done, form_of=form_of, values=data)
+
+
+@bp.route("/<int:campaign_id>/teams/<int:entity_id>/experts/<int:expert_id>/remove", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def remove_expert(campaign_id, entity_id, expert_id):
+    campaigns.get_campaign(campaign_id)
+    if not EmptyForm().validate_on_submit():
+        return _back(campaign_id, entity_id)
+    return _change(campaign_id, entity_id, lambda: teams.remove_expert(expert_id, actor=_user()),
+                   lambda expert: _("%(name)s has left the team.", name=expert.name), form_of="experts")
+
+
+@bp.route("/<int:campaign_id>/teams/<int:entity_id>/members/<int:member_id>/recusal", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def declare_recusal(campaign_id, entity_id, member_id):
+    """抽取后申报回避: the planner declares a member's conflict with the visit's entity."""
+    campaigns.get_campaign(campaign_id)
+    if not EmptyForm().validate_on_submit():
+        return _back(campaign_id, entity_id)
+    reason = request.form.get("reason", "")
+    return _change(campaign_id, entity_id,
+                   lambda: teams.declare_member_recusal(campaign_id, member_id, {"reason": reason}, actor=_user()),
+                   lambda member: _("The conflict of %(name)s is recorded in the inspector directory. Replace them "
+                                    "now by the rule of the draw.", name=member.inspector.name),
+                   form_of=f"member-{member_id}", values={"reason": reason})
+
+
+@bp.route("/<int:campaign_id>/teams/<int:entity_id>/members/<int:member_id>/replace", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def replace(campaign_id, entity_id, member_id):
+    """A member who declared a conflict is replaced by the next eligible inspector of the visit's order."""
+    campaign = campaigns.get_campaign(campaign_id)
+    if not EmptyForm().validate_on_submit():
+        return _back(campaign_id, entity_id)
+    return _change(campaign_id, entity_id,
+                   lambda: ceremony.replace_inspector(campaign, member_id, "conflict", actor=_user()),
+                   lambda new: _("Replaced by %(name)s (%(cert)s), the next eligible inspector of the draw. The proof "
+                                 "records the replacement.", name=new.inspector.name, cert=new.inspector.cert_no),
+                   form_of="members")
