@@ -19,12 +19,12 @@ def refuse_empty_changes():
 
 def register(api: Api) -> None:
     from spotcheck.platform.api import (
-        campaigns, directory, exports, follow_ups, imports, inspectors, items, jobs, joint, me, notices, plans, rules, tenants,
-        tokens, users, visits,
+        campaigns, directory, exports, fields, follow_ups, imports, inspectors, items, jobs, joint, me, notices, plans, rules,
+        tenants, tokens, users, visits,
     )
 
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
     for module in (tenants, users, me, tokens, jobs, items, directory, inspectors, rules, imports, plans, campaigns, joint,
-                   visits, follow_ups, notices, exports):
+                   visits, follow_ups, notices, exports, fields):
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")
