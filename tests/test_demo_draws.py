@@ -106,6 +106,7 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
 
 
 def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
+    from spotcheck.core.clock import as_utc
     from spotcheck.demo import city_summary
     from spotcheck.core.database import db
     from spotcheck.tenants.campaigns import ceremony, services as campaigns
@@ -127,7 +128,7 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
                 plan = db.session.scalar(sa.select(Plan).where(Plan.year == 2026, Plan.kind == "annual",
                                                                Plan.half.is_(None)))
                 assert plan.filed_by_name == ("韩梅" if code == "SCJ" else "韩梅、周静") and len(plan.lines) >= 7
-                assert plan.published_at <= plan.submitted_at <= plan.filed_at  # published before it was filed
+                assert as_utc(plan.published_at) <= as_utc(plan.submitted_at) <= as_utc(plan.filed_at)  # published first
                 for campaign in campaigns.list_campaigns(2026):
                     if campaign.exempt_kind:  # outside the plan, with the reason stated
                         assert campaign.plan_id is None and campaign.exempt_kind == "production_safety"
