@@ -159,3 +159,22 @@ def test_a_joint_campaign_of_a_field_needs_its_lead_and_its_filed_joint_plan(app
     page = signed_in(app, "yjj_coord")
     assert page.get("/supervision").status_code == 403  # no reading across departments beyond its draws
     assert "安全生产" in page.get(f"/joint/{campaign_id}").get_data(as_text=True)
+
+
+def test_the_fields_lead_drafts_its_joint_plan_on_the_plans_page(app):
+    planner = signed_in(app, "yjj_planner")
+    assert 'id="plan-new-joint"' not in planner.get("/plans").get_data(as_text=True)
+    with app.app_context():
+        _name_lead("safety", "YJJ")
+        swj = tenant_id("SWJ")
+    assert 'id="plan-new-joint"' in planner.get("/plans").get_data(as_text=True)
+    form = planner.get("/plans/new-joint").get_data(as_text=True)
+    assert "安全生产" in form and "商务局" in form and "应急管理局</label>" not in form
+    missing = post_form(planner, "/plans/new-joint", {"year": "2026", "field": "safety", "title": "联合抽查计划"},
+                        token_from="/plans/new-joint")
+    assert missing.status_code == 422 and "至少一个" in missing.get_data(as_text=True)
+    created = post_form(planner, "/plans/new-joint", {"year": "2026", "field": "safety", "title": "安全生产联合抽查计划",
+                                                      "department_ids": [str(swj)]}, token_from="/plans/new-joint")
+    assert created.status_code == 302
+    page = planner.get(created.headers["Location"]).get_data(as_text=True)
+    assert "安全生产领域年度联合抽查工作计划" in page and 'id="plan-departments"' in page and "商务局" in page
