@@ -124,6 +124,8 @@ def demo_command(entities: int | None) -> None:
         click.echo("Demo campaigns (public draws and proofs at /public/draws):")
         for department, code, title, status in summary["campaigns"]:
             click.echo(f"  {department:<4} {code:<14} {status:<17} {title}")
+    for code, year, field, status in summary.get("joint_plans", []):
+        click.echo(f"Joint plan of the field {field} {year} by {code}: {status} (/plans, /public/draws)")
     for joint in summary["joint"]:
         click.echo(f"Joint campaign {joint['code']} {joint['title']} ({'、'.join(joint['departments'])}), /joint/{joint['id']}:")
         if joint["visits"] is not None:

@@ -14,5 +14,5 @@ from spotcheck.tenants.results.models import (  # noqa: F401
 from spotcheck.tenants.results.categories import CategoryChoice  # noqa: F401
 from spotcheck.tenants.exports.models import ExportBatch, ExportDelivery, ExportRecord  # noqa: F401
 from spotcheck.tenants.notices.models import Delivery, Message, Notice  # noqa: F401
-from spotcheck.tenants.joint.models import JointParticipant  # noqa: F401
+from spotcheck.tenants.joint.models import FieldLead, JointParticipant  # noqa: F401
 from spotcheck.tenants.supervision.models import Criticism, DeductionRule  # noqa: F401

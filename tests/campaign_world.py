@@ -1,5 +1,5 @@
 """A small department ready to draw: entities in its directory, a published item, inspectors,
-and a filed plan of 2026 (built through the services, as a department would).
+and a plan of 2026, published and filed (built through the services, as a department would).
 
 The world keeps to itself beside the demo data of the template database: its directory
 entries have their own category and its item and inspectors their own enforcement category.
@@ -27,7 +27,9 @@ QUALIFICATION = "culture"  # an enforcement category no demo inspector holds
 ITEM_BASICS = {"legal_basis": "《中华人民共和国安全生产法》第六十五条", "checking_body": "市应急管理局",
                "target_type": "危险化学品企业", "content": "安全生产许可条件保持、重大危险源管控", "methods": ["onsite"],
                "ratio": "不低于5%", "frequency": "每年1次"}
-STRATA = {"A": {"ratio_bp": 3000, "min": 1}, "B": {"ratio_bp": 1000, "min": 1}, "C": {"count": 2}, "D": {"count": 1}}
+#: Risk class A sampled no less than B, C, D (seed 001: 加大抽查力度), all ratios so that they compare.
+STRATA = {"A": {"ratio_bp": 3000, "min": 2}, "B": {"ratio_bp": 1000, "min": 1}, "C": {"ratio_bp": 1000, "min": 2},
+          "D": {"ratio_bp": 500, "min": 1}}
 
 
 def credit_code(number: int) -> str:
@@ -67,8 +69,9 @@ def build(department: str = "yjj", *, entities: int = 40, inspector_count: int =
                                          "agency": "应急管理局", "cert_no": f"{department.upper()}-{k:04d}",
                                          "categories": [QUALIFICATION]}, actor=admin)
         plan = plans.create_plan(year=2026, half=None, title="2026年度行政执法检查计划", actor=planner)
-        plans.set_line(plan, item_id=item.id, ratio_bp=500, frequency="每年1次", months=[3, 4, 9, 10, 11, 12],
-                       methods=["onsite"], actor=planner)
+        plans.set_line(plan, item_id=item.id, ratio_bp=500, frequency="每年1次", months=[3, 4], methods=["onsite"],
+                       actor=planner)
+        plans.publish(plan, actor=leader)
         plans.submit(plan, actor=leader)
         db.session.commit()
         ids = {"item": item.id, "plan": plan.id, "tenant": admin.tenant_id, "codes": codes}

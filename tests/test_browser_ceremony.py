@@ -1,7 +1,9 @@
-"""The plan → filing → campaign → approval → draw → public proof path in a real browser.
+"""The plan → publication → filing → campaign → approval → draw → public proof path in a real browser.
 
-Three people in their own browser contexts: the planner of 应急管理局 (郑洁), its leader (王磊) and
-the justice bureau's supervisor (韩梅); then an anonymous visitor of the public portal. The
+Four people in their own browser contexts: the planner of 应急管理局 (郑洁), its leader (王磊), the
+justice bureau's supervisor (韩梅) and the market-regulation bureau's coordinator (周静), who files
+the plan too since its item is of the market-regulation field; then an anonymous visitor of the
+public portal. The
 department's item, directory and inspectors are prepared through the services (as
 tests/campaign_world.py does, without the plan: the plan is made in the browser).
 Screenshots land in ``/tmp/spotcheck-shots/ceremony-*.png`` for a human to look at.
@@ -48,7 +50,7 @@ def _prepare_department(entities: int = 30, inspector_count: int = 8) -> None:
         for code in codes:
             directory.add_entry(directory.entity_by_code(code), {"risk": rng.choice("ABCD"), "category": CATEGORY},
                                 actor=admin)
-        item = items.create_item({**ITEM_BASICS, "name": ITEM_NAME, "inspector_categories": [QUALIFICATION], "field": "other"},
+        item = items.create_item({**ITEM_BASICS, "name": ITEM_NAME, "inspector_categories": [QUALIFICATION], "field": "market"},
                                  actor=admin)
         items.publish_item(item, actor=admin)
         for k in range(inspector_count):
@@ -104,6 +106,15 @@ class Person:
         self.page.screenshot(path=str(SHOTS / f"ceremony-{name}.png"), full_page=True)
         assert_clean(self.page)
 
+    def both_widths(self, name: str) -> None:
+        """Screenshots at 1366 and at 390 px (a phone): the page never scrolls sideways as a whole."""
+        for width, height in ((1366, 900), (390, 844)):
+            self.page.set_viewport_size({"width": width, "height": height})
+            overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{name} at {width} px: {overflow} px wider than the window"
+            self.shot(f"{name}-{width}")
+        self.page.set_viewport_size({"width": 1280, "height": 900})
+
     def close(self) -> None:
         self.context.close()
 
@@ -142,16 +153,23 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     assert page.locator("#plan-submit").count() == 0  # a leader submits
     planner.shot("plan-draft")
 
-    # the leader submits it for filing (报备)
+    # the leader publishes it (公开) before submitting it for filing (报备)
     page = leader.go(plan_path)
+    assert page.locator("#plan-submit").count() == 0 and page.locator("#plan-publish").count() == 1
+    assert page.locator('#plan-steps li.current').get_attribute("data-step") == "draft"
+    leader.submit("#plan-publish button")
+    assert page.locator('#plan-steps li.current').get_attribute("data-step") == "submit"
+    assert "市场监督管理局" in page.locator("#plan-authorities").inner_text()
+    leader.both_widths("plan-published")
     leader.submit("#plan-submit button")
     assert page.locator("#plan-line-form").count() == 0
+    assert PLAN_TITLE in people(None).go("/public/draws?year=2026").locator(".public-plan").first.inner_text()
 
-    # the justice bureau returns it with a comment, then files it (备案)
+    # the justice bureau returns it with a comment
     page = supervisor.go("/plans/review")
     card = page.locator(".plan-review", has_text=PLAN_TITLE)
     assert "应急管理局" in card.inner_text() and ITEM_NAME in card.inner_text()
-    supervisor.shot("review")
+    supervisor.both_widths("review")
     card.locator("textarea").fill("请补充检查月份安排")
     supervisor.submit(f'.plan-review:has-text("{PLAN_TITLE}") button[value="return"]')
     page = planner.go(plan_path)
@@ -160,20 +178,38 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     page.fill('input[name="ratio"]', "5")
     for month in ("3", "4", "9"):
         page.check(f'input[name="months"][value="{month}"]')
+    page.check('input[name="methods"][value="onsite"]')
     planner.submit('#plan-line-form button[type="submit"]')
+    assert page.locator("#plan-revising").count() == 1
     planner.shot("plan-returned")
-    leader.go(plan_path)
+    revising = people(None).go("/public/draws?year=2026")
+    assert revising.locator(".public-plan-revising").count() == 1  # the public page says it is being revised
+
+    # changed since published: published again, then submitted again
+    page = leader.go(plan_path)
+    assert page.locator("#plan-submit").count() == 0
+    leader.submit("#plan-publish button")
     leader.submit("#plan-submit button")
+
+    # both bureaus file it (备案): the justice bureau, and the market-regulation bureau for its field
     page = supervisor.go("/plans/review")
     page.locator(".plan-review", has_text=PLAN_TITLE).locator("textarea").fill("同意备案")
     supervisor.submit(f'.plan-review:has-text("{PLAN_TITLE}") button[value="file"]')
     assert page.locator(".plan-review", has_text=PLAN_TITLE).count() == 0
-
-    # the leader publishes the filed plan
+    assert "已报备" in leader.go(plan_path).locator("#plan-status").inner_text()  # waits for the market bureau
+    market = people("scj_coord")
+    page = market.go("/")
+    assert page.locator("#home-review").count() == 1
+    page = market.go("/plans/review")
+    assert "市场监督管理局" in page.locator("#review-authority").inner_text()
+    market.both_widths("review-market")
+    market.submit(f'.plan-review:has-text("{PLAN_TITLE}") button[value="file"]')
     page = leader.go(plan_path)
-    assert "同意备案" in page.locator("#plan-comment").inner_text()
-    leader.submit("#plan-publish button")
-    leader.shot("plan-published")
+    assert page.locator("#plan-status").inner_text() == "已备案"
+    filings = page.locator("#plan-filings").inner_text()
+    assert "市司法局" in filings and "市场监督管理局" in filings and "韩梅" in filings and "周静" in filings
+    assert page.locator("#plan-publish").count() == 0 and page.locator("#plan-submit").count() == 0
+    leader.both_widths("plan-filed")
 
     # the planner drafts the campaign
     page = planner.go("/campaigns")
@@ -184,12 +220,10 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     page.fill('input[name="window_end"]', "2026-04-30")
     page.locator('input[name="item_ids"]').first.check()
     page.check(f'input[name="categories"][value="{CATEGORY}"]')
-    for stratum, ratio in (("A", "30"), ("B", "10")):
+    for stratum, ratio in (("A", "30"), ("B", "10"), ("C", "10"), ("D", "5")):  # higher risk never less
+        page.check(f'input[name="{stratum}_mode"][value="ratio"]')
         page.fill(f'input[name="{stratum}_ratio"]', ratio)
         page.fill(f'input[name="{stratum}_min"]', "1")
-    for stratum, count in (("C", "2"), ("D", "1")):
-        page.check(f'input[name="{stratum}_mode"][value="count"]')
-        page.fill(f'input[name="{stratum}_count"]', count)
     page.fill('input[name="reserve_size"]', "2")
     page.fill('input[name="capacity"]', "3")
     planner.shot("campaign-form")
@@ -202,7 +236,9 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     # the leader approves: the commitment is published
     page = leader.go(campaign_path)
     leader.submit("#campaign-approve button")
-    assert leader.confirmations == ["批准该抽查任务？批准后任务不能再修改，并立即公布目标抽取的承诺值。"]
+    publish, submit = "确定向社会公布该计划？公布后任何人都可查阅。", "确定报备该计划？备案机关审核期间计划不能修改。"
+    assert leader.confirmations == [publish, submit, publish, submit,
+                                    "批准该抽查任务？批准后任务不能再修改，并立即公布目标抽取的承诺值。"]
     commitment = page.locator("#targets-commitment").inner_text()
     assert re.fullmatch(r"[0-9a-f]{64}", commitment)
     leader.shot("approved")

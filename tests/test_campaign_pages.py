@@ -51,7 +51,7 @@ def test_the_whole_ceremony_through_the_api(app, world):
     campaign = created.json
     base = f"/api/v1/campaigns/{campaign['id']}"
     assert campaign["status"] == "draft" and campaign["plan_id"] == world["plan"] and "抽〔2026〕" in campaign["code"]
-    assert campaign["item_ids"] == [world["item"]] and campaign["strata"]["C"] == {"count": 2}
+    assert campaign["item_ids"] == [world["item"]] and campaign["strata"]["C"] == {"ratio_bp": 1000, "min": 2}
     changed = client.patch(base, json={"title": "危化企业双随机抽查（第一批）", "reserve_size": 3}, headers=planner)
     assert changed.status_code == 200 and changed.json["reserve_size"] == 3
     assert client.patch(base, json={"team_size": 1}, headers=planner).status_code == 422
@@ -176,8 +176,8 @@ def _form_data(world, **overrides) -> dict:
     data = {"title": "危化企业双随机抽查", "year": "2026", "item_ids": [str(world["item"])], "exempt_kind": "",
             "categories": [CATEGORY], "method": "onsite", "window_start": "2026-03-01", "window_end": "2026-04-30",
             "reserve_size": "2", "team_size": "2", "capacity": "3", "flagged_mode": "none"}
-    for stratum, (mode, ratio, minimum, count) in {"A": ("ratio", "30", "1", ""), "B": ("ratio", "10", "1", ""),
-                                                   "C": ("count", "", "", "2"), "D": ("count", "", "", "1")}.items():
+    for stratum, (mode, ratio, minimum, count) in {"A": ("ratio", "30", "2", ""), "B": ("ratio", "10", "1", ""),
+                                                   "C": ("ratio", "10", "2", ""), "D": ("ratio", "5", "1", "")}.items():
         data.update({f"{stratum}_mode": mode, f"{stratum}_ratio": ratio, f"{stratum}_min": minimum,
                      f"{stratum}_count": count})
     return {**data, **overrides}
@@ -199,7 +199,7 @@ def test_the_ceremony_through_the_pages(app, world):
     url = created.headers["Location"]
     campaign_id = int(re.search(r"/campaigns/(\d+)$", url).group(1))
     page = planner.get(url).get_data(as_text=True)
-    assert "25.5%, at least 1" in page and "2 drawn" in page and 'id="campaign-approve"' not in page
+    assert "25.5%, at least 2" in page and "5%, at least 1" in page and 'id="campaign-approve"' not in page
     edit = planner.get(f"{url}/edit").get_data(as_text=True)
     assert 'value="25.5"' in edit and 'value="2026-03-01"' in edit
 

@@ -36,7 +36,7 @@ def drawn_campaign(app, world, inputs=("observer:人大代表 1234",)):
         return campaign.id
 
 
-def test_plan_goes_from_draft_to_filed_and_published(app):
+def test_plan_goes_from_published_to_filed(app):
     with app.app_context():
         world = build(file_plan=False)
         supervisor, admin = user_named("sfj_supervisor"), user_named("yjj_admin")
@@ -50,16 +50,16 @@ def test_plan_goes_from_draft_to_filed_and_published(app):
         with tenant_scope(world["tenant"]):  # a refused command rolled back: objects loaded before are read again
             plan = plans.get_plan(world["plan"])
             assert plan.status == PlanStatus.returned and plan.comment == "请补充检查频次"
-            plans.submit(plan, actor=leader)
+            plans.submit(plan, actor=leader)  # unchanged since it was published: submitted again as it is
             db.session.commit()
         with tenant_scope(supervisor.tenant_id):
             plans.review(world["plan"], actor=supervisor, accept=True, comment="")
             db.session.commit()
         with tenant_scope(world["tenant"]):
             plan = plans.get_plan(world["plan"])
-            assert plan.status == PlanStatus.filed and plan.filed_by_name == "韩梅"
-            plans.publish(plan, actor=leader)
-            assert plan.status == PlanStatus.published
+            assert plan.status == PlanStatus.filed and plan.filed_by_name == "韩梅" and plan.published_at is not None
+            with pytest.raises(Conflict):
+                plans.publish(plan, actor=leader)  # published before it was filed; nothing to publish again
 
 
 def test_a_non_supervisor_cannot_file_plans(app):
@@ -236,7 +236,7 @@ def test_the_frame_built_by_the_database_is_the_one_read_row_by_row(app, monkeyp
             db.session.execute(sa.update(Entity).where(Entity.code.in_(codes[:3])).values(abnormal=True))
             db.session.execute(sa.update(Entity).where(Entity.code == codes[3]).values(status="deregistered"))
             campaign = campaigns.create_campaign(
-                campaign_data(world, strata={**STRATA, "flagged": {"count": 1}}), actor=planner_of(admin))
+                campaign_data(world, strata={**STRATA, "flagged": {"ratio_bp": 3000, "min": 2}}), actor=planner_of(admin))
             frame = frames.target_frame([frames.FramePart.of(campaign)], today())
             monkeypatch.setattr(frames, "_cells_in_database", frames._cells_read_in_order)
             assert frames.target_frame([frames.FramePart.of(campaign)], today()) == frame

@@ -23,6 +23,7 @@ def _state():
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
     from spotcheck.tenants.inspectors.models import Inspector, Recusal
     from spotcheck.tenants.items import services as items
+    from spotcheck.tenants.models import Tenant
     from spotcheck.tenants.plans.models import Plan
     from spotcheck.tenants.rules import services as rules
     from spotcheck.core.scoping import system_access, tenant_scope
@@ -44,12 +45,16 @@ def _state():
                 "rules": (document.title, document.published, len(document.body)) if document else None,
                 "audit": db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)),
             }
-            for plan in db.session.scalars(sa.select(Plan).where(Plan.half.is_(None))):
+            for plan in db.session.scalars(sa.select(Plan).where(Plan.half.is_(None), Plan.kind == "annual")):
                 lines = {line.item.name: (line.ratio_bp, line.months, line.methods == line.item.methods)
                          for line in plan.lines}
                 state["plans"][(code, plan.year)] = (plan.status.value, plan.filed_by_name, lines)
     with system_access("test: count every campaign"):
         state["campaigns"] = db.session.scalar(sa.select(sa.func.count()).select_from(Campaign))
+        codes = dict(db.session.execute(sa.select(Tenant.id, Tenant.code)).all())
+        state["joint_plans"] = [(codes[p.tenant_id], p.field, p.status.value, p.filed_by_name,
+                                 sorted(codes[d] for d in p.departments))
+                                for p in db.session.scalars(sa.select(Plan).where(Plan.kind == "joint"))]
     return state
 
 
@@ -109,14 +114,17 @@ def test_a_small_demo_city(app):
         title, published, length = department["rules"]
         assert published and "实施细则" in title and length > 500
 
-    # this year's plans filed and published, with the planned ratio and months of each random-check item
+    # this year's plans published then filed — by 司法局, and by 市场监管局 for those touching its field
+    # (not its own) — with the planned ratio and months of each random-check item
     plans = state["plans"]
     assert set(plans) == {("SCJ", 2026), ("SCJ", 2027), ("YJJ", 2026), ("YJJ", 2027), ("SWJ", 2026), ("SWJ", 2027)}
     for code, lines in PLAN_LINES.items():
         status, filed_by, planned = plans[(code, 2026)]
-        assert status == "published" and filed_by == "韩梅"
+        assert status == "filed" and filed_by == ("韩梅" if code == "SCJ" else "韩梅、周静")
         assert planned == {name: (ratio, months, True) for name, (ratio, months) in lines.items()}
     assert [plans[(code, 2027)][0] for code in ("SCJ", "YJJ", "SWJ")] == ["draft", "returned", "submitted"]
+    # 应急管理局 leads 安全生产 and its joint plan of the year is published and filed with the justice bureau
+    assert state["joint_plans"] == [("YJJ", "safety", "filed", "韩梅", ["SCJ", "SWJ"])]
     assert state["campaigns"] == 0  # too small a city to draw from
 
     # loading again changed nothing, wrote nothing

@@ -106,6 +106,7 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
 
 
 def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
+    from spotcheck.core.clock import as_utc
     from spotcheck.demo import city_summary
     from spotcheck.core.database import db
     from spotcheck.tenants.campaigns import ceremony, services as campaigns
@@ -116,15 +117,18 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
         _load()
         summary = city_summary()
         assert {number: status for _, number, _, status in summary["campaigns"]} == STAGES
-        assert summary["plans"] == [("SCJ", 2026, "published"), ("SCJ", 2027, "draft"), ("YJJ", 2026, "published"),
-                                    ("YJJ", 2027, "returned"), ("SWJ", 2026, "published"), ("SWJ", 2027, "submitted")]
+        assert summary["plans"] == [("SCJ", 2026, "filed"), ("SCJ", 2027, "draft"), ("YJJ", 2026, "filed"),
+                                    ("YJJ", 2027, "returned"), ("SWJ", 2026, "filed"), ("SWJ", 2027, "submitted")]
+        assert summary["joint_plans"] == [("YJJ", 2026, "safety", "filed")]
         # the half-year plans of the non-market fields (seed 001): one department's second is missing
         assert summary["half_plans"] == [("SCJ", 2026, 1, "filed"), ("SCJ", 2026, 2, "filed"), ("YJJ", 2026, 1, "filed"),
                                          ("YJJ", 2026, 2, "filed"), ("SWJ", 2026, 1, "filed")]
         for code in ("SCJ", "YJJ", "SWJ"):
             with tenant_scope(tenant_id(code)):
-                plan = db.session.scalar(sa.select(Plan).where(Plan.year == 2026))
-                assert plan.filed_by_name == "韩梅" and len(plan.lines) >= 7
+                plan = db.session.scalar(sa.select(Plan).where(Plan.year == 2026, Plan.kind == "annual",
+                                                               Plan.half.is_(None)))
+                assert plan.filed_by_name == ("韩梅" if code == "SCJ" else "韩梅、周静") and len(plan.lines) >= 7
+                assert as_utc(plan.published_at) <= as_utc(plan.submitted_at) <= as_utc(plan.filed_at)  # published first
                 for campaign in campaigns.list_campaigns(2026):
                     if campaign.exempt_kind:  # outside the plan, with the reason stated
                         assert campaign.plan_id is None and campaign.exempt_kind == "production_safety"
@@ -148,7 +152,10 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     assert "（应急）" not in scj and "（商务）" not in scj  # another department's part is not listed
     review = signed_in(app, "sfj_supervisor").get("/plans/review").get_data(as_text=True)
     assert "杭州市商务局2027年度行政执法检查计划" in review
+    market = signed_in(app, "scj_coord").get("/plans/review").get_data(as_text=True)  # it touches the market field
+    assert "杭州市商务局2027年度行政执法检查计划" in market and "市场监督管理局" in market
     portal = app.test_client().get("/public/draws").get_data(as_text=True)
+    assert "杭州市安全生产领域2026年度联合抽查工作计划" in portal
     assert "市监抽〔2026〕1号" in portal and "应急抽〔2026〕2号" in portal and "市监联抽〔2026〕1号" in portal
     assert not re.search(r"市监抽〔2026〕3号|商务抽〔2026〕2号", portal)  # drafts are internal
     # one load of the demo per database for these too

@@ -1,5 +1,5 @@
-"""Annual plans (年度检查计划) through the pages and the API: the planner drafts, the leader submits
-for filing (报备), the justice bureau returns with a comment or files (备案), the leader publishes."""
+"""Annual plans (年度检查计划) through the pages and the API: the planner drafts, the leader publishes
+(公开) and then submits for filing (报备), the justice bureau returns with a comment or files (备案)."""
 from __future__ import annotations
 
 import re
@@ -60,9 +60,16 @@ def test_plan_filing_path_through_the_pages(app, item_id):
     assert added.status_code == 302
     page = planner.get(url).get_data(as_text=True)
     assert "2.5%" in page and "每年1次" in page and "3、4" in page and "实地检查、书面检查" in page
-    assert 'id="plan-submit"' not in page  # the planner does not submit
+    assert 'id="plan-submit"' not in page and 'id="plan-publish"' not in page  # the planner neither publishes nor submits
     assert post_form(planner, f"{url}/submit", {}, token_from=url).status_code == 403
 
+    page = leader.get(url).get_data(as_text=True)
+    assert 'id="plan-publish"' in page and 'id="plan-submit"' not in page  # published first
+    refused = post_form(leader, f"{url}/submit", {}, token_from=url)
+    assert "publish the plan before submitting it" in leader.get(refused.headers["Location"]).get_data(as_text=True)
+    assert post_form(leader, f"{url}/publish", {}, token_from=url).status_code == 302
+    page = leader.get(url).get_data(as_text=True)
+    assert "Published, to submit for filing" in page and 'id="plan-submit"' in page and 'id="plan-publish"' not in page
     assert post_form(leader, f"{url}/submit", {}, token_from=url).status_code == 302
     page = leader.get(url).get_data(as_text=True)
     assert "Submitted for filing" in page and 'id="plan-submit"' not in page and 'id="plan-line-form"' not in page
@@ -83,19 +90,22 @@ def test_plan_filing_path_through_the_pages(app, item_id):
 
     page = planner.get(url).get_data(as_text=True)
     assert "Returned for changes" in page and "请补充检查月份" in page and 'id="plan-line-form"' in page
-    assert post_form(planner, f"{url}/items", {"item_id": str(item_id), "ratio": "5", "months": ["3", "4", "9"]},
-                     token_from=url).status_code == 302
-    assert "3、4、9" in planner.get(url).get_data(as_text=True)
+    assert post_form(planner, f"{url}/items", {"item_id": str(item_id), "ratio": "5", "months": ["3", "4", "9"],
+                                               "methods": ["onsite"]}, token_from=url).status_code == 302
+    page = planner.get(url).get_data(as_text=True)
+    assert "3、4、9" in page and "changed since it was published" in page
+    refused = post_form(leader, f"{url}/submit", {}, token_from=url)
+    assert "publish it again before submitting" in leader.get(refused.headers["Location"]).get_data(as_text=True)
+    assert post_form(leader, f"{url}/publish", {}, token_from=url).status_code == 302
     assert post_form(leader, f"{url}/submit", {}, token_from=url).status_code == 302
     filed = post_form(supervisor, f"/plans/review/{plan_id}", {"decision": "file", "comment": "同意备案"},
                       token_from="/plans/review")
     assert filed.status_code == 302
 
     page = leader.get(url).get_data(as_text=True)
-    assert "Filed" in page and "同意备案" in page and "韩梅" in page and 'id="plan-publish"' in page
-    assert post_form(leader, f"{url}/publish", {}, token_from=url).status_code == 302
+    assert "Filed" in page and "同意备案" in page and "韩梅" in page and 'id="plan-publish"' not in page
     listing = planner.get("/plans").get_data(as_text=True)
-    assert "Published" in listing and "2026年度行政执法检查计划" in listing
+    assert "Filed" in listing and "2026年度行政执法检查计划" in listing
 
     # another department does not see the plan
     assert signed_in(app, "swj_planner").get(url).status_code == 404
@@ -122,8 +132,16 @@ def test_plan_filing_path_through_the_api(app, item_id):
     assert client.delete(f"/api/v1/plans/{plan_id}/items/{item_id}", headers=planner).json["items"] == []
     empty = client.post(f"/api/v1/plans/{plan_id}/submit", headers=leader)
     assert empty.status_code == 422 and "lines" in empty.json["errors"]["json"]
-    client.put(f"/api/v1/plans/{plan_id}/items/{item_id}", json={"ratio_bp": 500}, headers=planner)
+    no_schedule = client.put(f"/api/v1/plans/{plan_id}/items/{item_id}", json={"ratio_bp": 500}, headers=planner)
+    assert no_schedule.status_code == 422 and {"months", "methods"} <= set(no_schedule.json["errors"]["json"])
+    client.put(f"/api/v1/plans/{plan_id}/items/{item_id}", json={"ratio_bp": 500, "months": [5], "methods": ["onsite"]},
+               headers=planner)
 
+    assert client.post(f"/api/v1/plans/{plan_id}/publish", headers=planner).status_code == 403
+    assert client.post(f"/api/v1/plans/{plan_id}/submit", headers=leader).status_code == 409  # not published yet
+    published = client.post(f"/api/v1/plans/{plan_id}/publish", headers=leader)
+    assert published.status_code == 200 and published.json["status"] == "published"
+    assert published.json["published_items"][0]["months"] == [5] and published.json["authorities"] == ["justice"]
     assert client.post(f"/api/v1/plans/{plan_id}/submit", headers=planner).status_code == 403
     assert client.post(f"/api/v1/plans/{plan_id}/submit", headers=leader).json["status"] == "submitted"
     assert client.put(f"/api/v1/plans/{plan_id}/items/{item_id}", json={"ratio_bp": 900},
@@ -138,13 +156,12 @@ def test_plan_filing_path_through_the_api(app, item_id):
                            headers=supervisor)
     assert returned.status_code == 200 and returned.json["status"] == "returned" and returned.json["items"]
     assert client.get(f"/api/v1/plans/{plan_id}", headers=planner).json["comment"] == "请补充检查月份"
-    assert client.post(f"/api/v1/plans/{plan_id}/publish", headers=leader).status_code == 409
-    client.post(f"/api/v1/plans/{plan_id}/submit", headers=leader)
+    assert client.post(f"/api/v1/plans/{plan_id}/submit", headers=leader).json["status"] == "submitted"  # unchanged
     filed = client.post(f"/api/v1/plans/{plan_id}/review", json={"accept": True}, headers=supervisor)
     assert filed.json["status"] == "filed" and filed.json["filed_by_name"] == "韩梅"
+    assert filed.json["filings"]["justice"]["decision"] == "filed"
     assert client.post(f"/api/v1/plans/{plan_id}/review", json={"accept": True}, headers=supervisor).status_code == 409
-    published = client.post(f"/api/v1/plans/{plan_id}/publish", headers=leader)
-    assert published.status_code == 200 and published.json["status"] == "published"
+    assert client.post(f"/api/v1/plans/{plan_id}/publish", headers=leader).status_code == 409
     assert [p["id"] for p in client.get("/api/v1/plans", headers=planner).json] == [plan_id]
 
     assert client.get(f"/api/v1/plans/{plan_id}", headers=other).status_code == 404

@@ -211,6 +211,7 @@ def test_pages_filing_archive_and_refusals(app):
             plan = plans.create_plan(year=2027, half=None, title="2027年度计划", actor=planner)
             plans.set_line(plan, item_id=ids["item"], ratio_bp=300, frequency="每年1次", months=[5], methods=["onsite"],
                            actor=planner)
+            plans.publish(plan, actor=leader)
             plans.submit(plan, actor=leader)
             plan_id = plan.id
         with tenant_scope(supervisor.tenant_id):

@@ -23,6 +23,9 @@ class Role(str, enum.Enum):
     inspector = "inspector"
     coordinator = "coordinator"
     supervisor = "supervisor"
+    #: The joint-check coordinator of a department that leads an enforcement field outside market
+    #: regulation (执法领域牵头部门): coordinates that field's joint campaigns, reads no other department.
+    field_coordinator = "field_coordinator"
 
 
 class Permission(str, enum.Enum):
@@ -66,7 +69,8 @@ class Permission(str, enum.Enum):
     JOINT_MANAGE = "joint.manage"
     #: Take part in joint campaigns: read the ones one's department is invited to.
     JOINT_VIEW = "joint.view"
-    #: File or return the departments' plans (备案), as the justice bureau.
+    #: File or return the departments' plans (备案), as the justice bureau, and the plans touching the
+    #: market-regulation field as the market-regulation bureau.
     PLANS_REVIEW = "plans.review"
     #: Read the supervision figures, tables and assessment (监督统计、考核): a supervisor of every
     #: department (through the audited cross-department path), a leader of their own.
@@ -105,15 +109,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                             Permission.TRANSFERS_RECEIVE}),
     Role.inspector: frozenset({Permission.SIGNED_IN, Permission.RESULTS_ENTER, Permission.RESULTS_FOLLOW_UP}),
     Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.CATALOG_VIEW,
-                                 Permission.REGISTRY_MANAGE, Permission.JOINT_MANAGE, Permission.JOINT_VIEW}),
+                                 Permission.REGISTRY_MANAGE, Permission.JOINT_MANAGE, Permission.JOINT_VIEW,
+                                 Permission.PLANS_REVIEW}),
     Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW,
                                 Permission.PLANS_REVIEW, Permission.SUPERVISION_VIEW, Permission.SUPERVISION_MANAGE}),
+    Role.field_coordinator: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.JOINT_MANAGE,
+                                       Permission.JOINT_VIEW}),
 }
 
 #: Which tenant kinds may hold which roles; ``None`` is "no tenant" (the platform itself).
 ROLES_BY_TENANT_KIND: dict[str | None, frozenset[Role]] = {
     None: frozenset({Role.platform_admin}),
-    "ordinary": frozenset({Role.tenant_admin, Role.planner, Role.leader, Role.inspector}),
+    "ordinary": frozenset({Role.tenant_admin, Role.planner, Role.leader, Role.inspector, Role.field_coordinator}),
     "lead": frozenset({Role.tenant_admin, Role.planner, Role.leader, Role.inspector, Role.coordinator}),
     "supervisor": frozenset({Role.tenant_admin, Role.planner, Role.leader, Role.inspector, Role.supervisor}),
 }

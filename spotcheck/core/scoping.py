@@ -37,8 +37,10 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 
-#: Roles allowed to read across tenants through :func:`cross_tenant`.
-CROSS_TENANT_ROLES = frozenset({"supervisor", "coordinator"})
+#: Roles allowed to read across tenants through :func:`cross_tenant` — each only on the paths its
+#: permissions open: a field's joint-check coordinator (``field_coordinator``, without
+#: ``tenants.read_all``) only the frames of the joint draws it runs.
+CROSS_TENANT_ROLES = frozenset({"supervisor", "coordinator", "field_coordinator"})
 
 
 class TenantViolation(PermissionError):
@@ -137,7 +139,7 @@ def tenant_scope(tenant_id: int | None) -> "contextmanager[Scope]":
 
 
 def cross_tenant(user, reason: str):
-    """Read across all tenants on behalf of ``user``: only ``supervisor`` and ``coordinator``.
+    """Read across all tenants on behalf of ``user``: only the roles of :data:`CROSS_TENANT_ROLES`.
 
     Writes still need the row's own tenant to be current (see :func:`tenant_scope`).
     """

@@ -7,8 +7,9 @@ list, inspectors (some certificates expired, some experts), recusals and publish
 platform's audit chain (``demo.city``); loading again adds only what is missing, and a bigger
 ``entities`` grows the same city (entity number ``i`` is always the same entity).
 
-Through the same services: this year's annual plans, filed by the justice bureau and published,
-and next year's at review; and, in a city of :data:`CAMPAIGNS_FROM` entities or more, each
+Through the same services: this year's annual plans, published then filed by the justice bureau
+(and by 市场监管局 when they touch its field), a field's lead (安全生产: 应急管理局) and its filed
+joint plan, and next year's plans at review; and, in a city of :data:`CAMPAIGNS_FROM` entities or more, each
 department's campaigns at every stage, the drawn ones with observers' inputs and proofs anyone
 can verify (draws are made on the day the demo is loaded).
 """
@@ -54,6 +55,7 @@ DEPARTMENTS = [
         ("yjj_planner", "郑洁", ["planner"]),
         ("yjj_leader", "王磊", ["leader"]),
         ("yjj_inspector", "冯涛", ["inspector"]),
+        ("yjj_coord", "许诺", ["field_coordinator"]),  # 安全生产领域联合抽查的牵头部门 (demo_city.FIELD_LEADS)
     ]),
     ("SWJ", "商务局", "ordinary", [
         ("swj_admin", "陈晨", ["tenant_admin"]),
@@ -105,7 +107,9 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             _build_city(tenants, size or 0, max(entities, size or 0), seed=seed, today=today)
         size = max(entities, size or 0)
         if size:
+            _field_leads(tenants)
             _plans(tenants, year=today.year, today=today)
+            _joint_plans(tenants, year=today.year, today=today)
         if size >= CAMPAIGNS_FROM:
             _campaigns(tenants, year=today.year, size=size, today=today)
             _joint_campaign(tenants, year=today.year, today=today)
@@ -145,10 +149,13 @@ def city_summary() -> dict:
                     sa.select(sa.func.count()).select_from(model).where(model.tenant_id == tenant_id))
                 for model in (DirectoryEntry, Item, Inspector)
             }
-        plans = db.session.execute(sa.select(Tenant.code, Plan.year, Plan.half, Plan.status)
+        plans = db.session.execute(sa.select(Tenant.code, Plan.year, Plan.half, Plan.status, Plan.kind, Plan.field)
                                    .join(Tenant, Tenant.id == Plan.tenant_id).order_by(Tenant.id, Plan.year, Plan.id)).all()
-        summary["plans"] = [(code, year, status.value) for code, year, half, status in plans if half is None]
-        summary["half_plans"] = [(code, year, half, status.value) for code, year, half, status in plans if half]
+        summary["plans"] = [(code, year, status.value) for code, year, half, status, kind, _ in plans
+                            if half is None and kind == "annual"]
+        summary["half_plans"] = [(code, year, half, status.value) for code, year, half, status, _, _ in plans if half]
+        summary["joint_plans"] = [(code, year, field, status.value) for code, year, _, status, kind, field in plans
+                                  if kind == "joint"]
         campaigns = db.session.execute(sa.select(Tenant.code, Campaign.code, Campaign.title, Campaign.status)
                                        .join(Tenant, Tenant.id == Campaign.tenant_id).order_by(Tenant.id, Campaign.id))
         summary["campaigns"] = [(code, number, title, status.value) for code, number, title, status in campaigns]
@@ -273,11 +280,21 @@ def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
         inspectors.declare_recusal(person, entry.entity, rnd.choice(demo_city.RECUSAL_REASONS), actor=actor)
 
 
+def _field_leads(tenants: dict[str, Tenant]) -> None:
+    """The platform administrator names the lead department of the fields of :data:`demo_city.FIELD_LEADS`
+    (a field that has one is left as it is)."""
+    from spotcheck.tenants.joint import leads
+
+    for field, code in demo_city.FIELD_LEADS.items():
+        if leads.lead_of(field) is None:
+            leads.name_field_lead(field, tenants[code].id, actor=_user("admin"))
+
+
 def _plans(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
     """Each department's plans of ``year`` — the year's and the half-year plans of its non-market
-    fields — submitted on the days of :data:`demo_city.PLAN_SUBMITTED` (filed, and the year's
-    published), and of the next year at the stage of :data:`demo_city.NEXT_YEAR_PLANS`; a plan
-    that exists is left as it is."""
+    fields — published and submitted on the days of :data:`demo_city.PLAN_SUBMITTED` and filed (by
+    the justice bureau, and by 市场监管局 for a plan with items of its field), and of the next year
+    at the stage of :data:`demo_city.NEXT_YEAR_PLANS`; a plan that exists is left as it is."""
     for code in demo_city.PLAN_LINES:
         days = demo_city.PLAN_SUBMITTED.get(code, {})
         for half in (None, 1, 2):
@@ -285,13 +302,16 @@ def _plans(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
                 continue  # not submitted (the dashboard shows it missing)
             month, day = days.get(half) or (today.month, today.day)
             on = min(date(year, month, day), today)
-            _plan(tenants[code], year, "published" if half is None else "filed", "同意备案。", half=half, on=on)
+            _plan(tenants[code], year, "filed", "同意备案。", half=half, on=on)
         _plan(tenants[code], year + 1, *demo_city.NEXT_YEAR_PLANS[code])
 
 
 def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | None = None,
-          on: date | None = None) -> None:
-    """One plan taken to ``stage``; submitted, filed and published on the day ``on`` (9:00), if given."""
+          on: date | None = None, joint: dict | None = None) -> None:
+    """One plan taken to ``stage`` (draft, published, submitted, returned or filed) in the order of
+    seed 001: published, then submitted, then filed or returned by each authority it needs — on
+    the day ``on`` (9:00), if given. ``joint``: a field's yearly joint plan (field, title, lines,
+    departments) instead of the department's annual plan."""
     from contextlib import nullcontext
 
     from spotcheck.tenants.items.models import Item
@@ -299,16 +319,25 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | No
     from spotcheck.tenants.plans.models import Plan
 
     code = tenant.code.lower()
-    planner, leader, supervisor = _user(f"{code}_planner"), _user(f"{code}_leader"), _user("sfj_supervisor")
+    planner, leader = _user(f"{code}_planner"), _user(f"{code}_leader")
+    reviewers = {"justice": _user("sfj_supervisor"), "market": _user("scj_coord")}
+
     def moment():
         return clock.frozen_at(on) if on is not None else nullcontext()
 
+    kind, field = ("joint", joint["field"]) if joint else ("annual", "")
     with tenant_scope(tenant.id):
-        if db.session.scalar(sa.select(Plan.id).where(Plan.year == year, Plan.half.is_(None) if half is None
-                                                      else Plan.half == half)):
+        if db.session.scalar(sa.select(Plan.id).where(Plan.year == year, Plan.kind == kind, Plan.field == field,
+                                                      Plan.half.is_(None) if half is None else Plan.half == half)):
             return
-        plan = plans.create_plan(year=year, half=half, title=demo_city.plan_title(tenant.name, year, half), actor=planner)
-        lines = demo_city.PLAN_LINES[tenant.code]
+        if joint:
+            plan = plans.create_plan(year=year, half=None, title=joint["title"].format(year=year), kind="joint",
+                                     field=field, department_ids=[t.id for t in joint["departments"]], actor=planner)
+            lines = joint["lines"]
+        else:
+            plan = plans.create_plan(year=year, half=half, title=demo_city.plan_title(tenant.name, year, half),
+                                     actor=planner)
+            lines = demo_city.PLAN_LINES[tenant.code]
         query = sa.select(Item).where(Item.status == "published").order_by(Item.code)
         query = query.where(Item.name.in_(lines)) if half is None else query.where(Item.field != "market",
                                                                                     Item.random_check.is_(True))
@@ -322,15 +351,29 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | No
         if stage == "draft":
             return
         with moment():
+            plans.publish(plan, actor=leader)
+        if stage == "published":
+            return
+        with moment():
             plans.submit(plan, actor=leader)
-        plan_id = plan.id
+        plan_id, authorities = plan.id, plans.authorities_for(plan)
     if stage == "submitted":
         return
-    with tenant_scope(supervisor.tenant_id), moment():
-        plans.review(plan_id, actor=supervisor, accept=stage != "returned", comment=comment)
-    if stage == "published":
-        with tenant_scope(tenant.id), moment():
-            plans.publish(plans.get_plan(plan_id), actor=leader)
+    for authority in authorities:
+        reviewer = reviewers[authority]
+        with tenant_scope(reviewer.tenant_id), moment():
+            plans.review(plan_id, actor=reviewer, accept=stage != "returned", comment=comment)
+        if stage == "returned":
+            return
+
+
+def _joint_plans(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
+    """The yearly joint plans (年度联合抽查工作计划) of :data:`demo_city.JOINT_PLANS`, written by their
+    field's lead department, published and filed with the justice bureau early in the year."""
+    for spec in demo_city.JOINT_PLANS:
+        lead = tenants[spec["lead"]]
+        joint = {**spec, "departments": [tenants[code] for code in spec["departments"]]}
+        _plan(lead, year, "filed", "同意备案。", joint=joint, on=min(date(year, *spec["submitted"]), today))
 
 
 def _campaigns(tenants: dict[str, Tenant], *, year: int, size: int, today: date) -> None:

@@ -749,7 +749,7 @@ PLAN_LINES = {
         "企业公示信息抽查": (300, [7, 8, 9, 10, 11, 12]),  # after the annual reports (30 June)
         "个体工商户公示信息抽查": (100, [8, 9, 10, 11]),
         "农民专业合作社公示信息抽查": (300, [8, 9, 10]),
-        "食品经营者监督检查": (500, [3, 6, 9, 12]),
+        "食品经营者监督检查": (500, [3, 6, 9, 10, 12]),
         "食品生产者监督检查": (1000, [4, 5, 10]),
         "产品质量监督抽查": (300, [5, 6, 9]),
         "价格行为检查": (100, [1, 2, 9, 12]),  # the holidays
@@ -757,13 +757,13 @@ PLAN_LINES = {
         "网络交易经营者检查": (200, [6, 11]),
         "特种设备使用单位监督检查": (500, [3, 4, 9, 10]),
         "药品经营企业监督检查": (1000, [3, 4, 5, 6]),
-        "计量器具使用监督检查": (500, [5, 9]),
+        "计量器具使用监督检查": (500, [5, 9, 10, 11, 12]),  # the filling stations in the fourth quarter
         "商标使用行为检查": (100, [8, 9]),
         "认证活动检查": (500, [7, 8]),
     },
     "YJJ": {
         "危险化学品企业安全生产检查": (2000, [3, 6, 9, 12]),
-        "危险化学品经营单位安全检查": (1000, [4, 10, 12]),
+        "危险化学品经营单位安全检查": (1000, [4, 10, 11, 12]),
         "非煤矿山安全检查": (3000, [3, 4, 8, 9]),  # before and after the flood season
         "工贸企业粉尘防爆检查": (1000, [5, 10]),
         "工贸企业有限空间作业检查": (500, [6, 7, 8]),  # summer heat
@@ -772,7 +772,7 @@ PLAN_LINES = {
     },
     "SWJ": {
         "单用途商业预付卡发卡企业检查": (500, [3, 9, 12]),
-        "成品油流通企业检查": (1000, [5, 11, 12]),
+        "成品油流通企业检查": (1000, [5, 10, 11, 12]),
         "报废机动车回收企业检查": (5000, [4, 10]),
         "再生资源回收经营者检查": (500, [6, 9]),
         "零售商促销行为检查": (300, [1, 5, 10, 11]),
@@ -780,6 +780,19 @@ PLAN_LINES = {
         "洗染业经营者检查": (300, [8]),
     },
 }
+
+#: The lead departments of the enforcement fields outside market regulation that the platform
+#: administrator names (seed 001 item 10): 应急管理局 leads 安全生产.
+FIELD_LEADS = {"safety": "YJJ"}
+
+#: The fields' yearly joint plans (年度联合抽查工作计划): written by the field's lead, published and
+#: filed with the justice bureau (submitted on ``submitted``, month and day): the items its joint
+#: checks cover with (ratio, months), and the departments they involve.
+JOINT_PLANS = [
+    {"lead": "YJJ", "field": "safety", "title": "杭州市安全生产领域{year}年度联合抽查工作计划", "submitted": (1, 14),
+     "lines": {"危险化学品经营单位安全检查": (1000, [10, 11, 12]), "工贸企业有限空间作业检查": (500, [6, 7, 8])},
+     "departments": ["SWJ", "SCJ"]},
+]
 
 #: Next year's plans, due at the justice bureau by 15 January (seed 001): the stage each is at,
 #: and the supervisor's comment when returned.

@@ -53,14 +53,16 @@ DELIVERY_CHANNEL = {"inbox": _l("Inbox"), "email": _l("E-mail"), "sms": _l("SMS"
 DELIVERY_STATUS = {"pending": _l("Waiting to be sent"), "sent": _l("Sent out"), "failed": _l("Not sent")}
 #: A drawn target: selected, kept in reserve, or replaced (with a reason).
 TARGET_STATUS = {"selected": _l("Selected"), "reserve": _l("Reserve"), "replaced": _l("Replaced")}
-#: 年度检查计划: drafted, submitted for filing (报备), returned, filed (备案), published.
+#: 年度检查计划: drafted, published (公开), submitted for filing (报备), filed (备案); or returned.
 PLAN_STATUS = {
     "draft": _l("Draft"),
-    "submitted": _l("Submitted for filing"),
     "returned": _l("Returned for changes"),
+    "published": _l("Published, to submit for filing"),
+    "submitted": _l("Submitted for filing"),
     "filed": _l("Filed"),
-    "published": _l("Published"),
 }
+#: The filing authorities (备案机关) of a plan.
+PLAN_AUTHORITY = {"justice": _l("Justice bureau (司法局)"), "market": _l("Market-regulation bureau (市场监督管理局)")}
 #: A plan's period.
 PLAN_HALF = {None: _l("Whole year"), 1: _l("First half-year"), 2: _l("Second half-year")}
 #: 抽查事项: draft, published, retired.

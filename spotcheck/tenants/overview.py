@@ -51,7 +51,7 @@ class Task:
 NEXT_STEPS = {
     "campaign": ("approve", "freeze_targets", "draw_targets", "freeze_inspectors", "draw_inspectors",
                  "designate_leader", "hand_out", "close"),
-    "plan": ("submit", "publish"),
+    "plan": ("publish", "submit"),
     "item": ("publish",),
     "visit": ("record", "submit", "approve", "return", "publish"),
     "follow_up": ("close",),
@@ -101,7 +101,8 @@ def tasks_for(actor, limit: int = 20) -> list[Task]:
     collect("invitation", [p for p in invitations() if p.status in (ParticipantStatus.invited, ParticipantStatus.accepted)],
             PARTICIPANT_ACTIONS)
     collect("plan", db.session.scalars(sa.select(Plan).where(
-        Plan.status.in_([PlanStatus.draft, PlanStatus.returned, PlanStatus.filed])).order_by(Plan.year)), PLAN_ACTIONS)
+        Plan.status.in_([PlanStatus.draft, PlanStatus.returned, PlanStatus.published, PlanStatus.filed]))
+        .order_by(Plan.year)), PLAN_ACTIONS)
     collect("item", db.session.scalars(sa.select(Item).where(Item.status == ItemStatus.draft).order_by(Item.code)
                                        .limit(limit)), ITEM_ACTIONS)
     return _visit_tasks(actor, limit) + _follow_up_tasks(actor, limit) + found[:limit]

@@ -26,6 +26,23 @@ ENFORCEMENT_CATEGORIES = {
     "justice": "司法行政",
 }
 
+#: 执法领域 (seed 001 item 10): market regulation, whose joint checks 市场监督管理局 leads, and the
+#: other fields, each with the lead department (牵头部门) the platform administrator names, which
+#: plans the field's joint checks for the year and files the plan with the justice bureau.
+ENFORCEMENT_FIELDS = {
+    "market": "市场监管",
+    "safety": "安全生产",
+    "environment": "生态环境",
+    "transport": "交通运输",
+    "culture": "文化市场",
+    "health": "卫生健康",
+    "construction": "住房城乡建设",
+    "commerce": "商务流通",
+    "justice": "司法行政",
+}
+#: The market-regulation field: its lead is always the 'lead' department (市场监督管理局).
+MARKET_FIELD = "market"
+
 #: 检查方式 (DESIGN "Result categories": check methods).
 CHECK_METHODS = {
     "onsite": "实地检查",

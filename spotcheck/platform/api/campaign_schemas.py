@@ -12,6 +12,7 @@ from spotcheck.tenants.campaigns import fields as campaign_fields
 from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
 from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
 from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
+from spotcheck.tenants.plans import filing as plan_filing
 from spotcheck.tenants.plans.models import PlanStatus
 
 
@@ -47,6 +48,32 @@ class PlanCreateSchema(Schema):
     half = Int(load_default=None, allow_none=True,
                metadata={"description": "None for the whole year, 1 or 2 for a half-year plan", "enum": [1, 2, None]})
     title = fields.Str(required=True, metadata={"minLength": 1, "maxLength": 200})
+    kind = fields.Str(load_default="annual", metadata={
+        "description": "annual (the year's or a half-year's inspection plan) or joint (年度联合抽查工作计划 of a field "
+                       "the department leads)", "enum": ["annual", "joint"]})
+    field = fields.Str(load_default="", metadata={
+        "description": "A joint plan's enforcement field (执法领域): " + _codes(reference.ENFORCEMENT_FIELDS)})
+    department_ids = fields.List(Int(), load_default=list,
+                                 metadata={"description": "A joint plan's departments it intends to involve"})
+
+
+class PlanFilingSchema(Schema):
+    decision = fields.Str(metadata={"description": "filed (备案) or returned"})
+    name = fields.Str(metadata={"description": "Who decided"})
+    at = fields.Str(metadata={"description": "When (ISO 8601)"})
+    comment = fields.Str()
+
+
+class PublishedLineSchema(Schema):
+    item_id = Int()
+    code = fields.Str()
+    name = fields.Str()
+    sub_item = fields.Str()
+    field = fields.Str()
+    ratio_bp = Int()
+    frequency = fields.Str()
+    months = fields.List(Int())
+    methods = fields.List(fields.Str())
 
 
 class PlanSchema(Schema):
@@ -54,9 +81,21 @@ class PlanSchema(Schema):
     year = Int(dump_only=True)
     half = Int(dump_only=True, allow_none=True)
     title = fields.Str(dump_only=True)
+    kind = fields.Str(dump_only=True, metadata={"description": "annual or joint (年度联合抽查工作计划)"})
+    field = fields.Str(dump_only=True, metadata={"description": "A joint plan's enforcement field (执法领域)"})
+    departments = fields.List(Int(), dump_only=True,
+                              metadata={"description": "A joint plan's departments it intends to involve (ids)"})
     status = fields.Enum(PlanStatus, by_value=True, dump_only=True, metadata={
-        "description": "draft; submitted (报备); returned (with the supervisor's comment); filed (备案); published"})
-    comment = fields.Str(dump_only=True, metadata={"description": "The supervisor's comment (returned or filed)"})
+        "description": "draft; published (公开, before filing); submitted (报备); returned (with a filing authority's "
+                       "comment; published again once changed); filed (备案, by every authority it needs)"})
+    comment = fields.Str(dump_only=True, metadata={"description": "The latest filing decision's comment"})
+    authorities = fields.Function(lambda plan: list(plan_filing.authorities_for(plan)), dump_only=True, metadata={
+        "description": "The authorities that file the plan: justice (司法局); market (市场监督管理局) too when it "
+                       "has items of the market-regulation field"})
+    filings = fields.Dict(keys=fields.Str(), values=fields.Nested(PlanFilingSchema), dump_only=True, metadata={
+        "description": "This submission's decision of each authority that has decided"})
+    published_items = fields.List(fields.Nested(PublishedLineSchema), attribute="published_lines", dump_only=True,
+                                  allow_none=True, metadata={"description": "The items as last published (public)"})
     submitted_at = fields.DateTime(dump_only=True, allow_none=True)
     filed_at = fields.DateTime(dump_only=True, allow_none=True)
     filed_by_name = fields.Str(dump_only=True)

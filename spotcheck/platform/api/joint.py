@@ -20,6 +20,7 @@ from spotcheck.platform.api.campaigns import draw_facts
 from spotcheck.platform.api.schemas import NumberedPageSchema
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.joint import draws, figures, listing, services
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of
@@ -37,7 +38,10 @@ def _user():
 
 JointCreateSchema = fields_schema(
     "JointCreateSchema", services.JOINT_FIELDS,
-    department_ids=fields.List(Int(), required=True, metadata={"description": "The departments invited (ids), at least two"}))
+    department_ids=fields.List(Int(), required=True, metadata={"description": "The departments invited (ids), at least two"}),
+    field=fields.Str(load_default=None, allow_none=True, metadata={
+        "description": "The enforcement field (执法领域), one my department leads (default: the only one it leads): "
+                       + "; ".join(f"{c} = {n}" for c, n in reference.ENFORCEMENT_FIELDS.items())}))
 JointUpdateSchema = fields_schema("JointUpdateSchema", services.JOINT_FIELDS)
 PartSchema = fields_schema("JointPartSchema", services.PART_FIELDS)
 
@@ -79,6 +83,8 @@ class JointSchema(Schema):
     year = Int()
     status = fields.Enum(CampaignStatus, by_value=True)
     lead = fields.Function(lambda c: c.tenant.name, metadata={"description": "The lead department"})
+    field = fields.Str(attribute="joint_field", allow_none=True,
+                       metadata={"description": "The enforcement field (执法领域) the lead department leads"})
     window_start = fields.Date()
     window_end = fields.Date()
     method = fields.Str()

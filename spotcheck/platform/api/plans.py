@@ -1,7 +1,9 @@
 """Annual plans (年度检查计划).
 
-A department drafts its plan (planner), submits it for filing (报备, leader), the justice bureau
-files it (备案) or returns it with a comment (supervisor), and the leader publishes it.
+A department drafts its plan (planner), a leader publishes it (公开) and then submits it for filing
+(报备); each filing authority it needs — the justice bureau (supervisor), and the market-regulation
+bureau (coordinator) for a plan with items of the market-regulation field — files it (备案) or
+returns it with a comment. A field's lead department drafts the field's yearly joint plan the same way.
 """
 from flask.views import MethodView
 from flask_login import current_user
@@ -34,8 +36,9 @@ class Plans(MethodView):
     @blp.arguments(PlanCreateSchema)
     @blp.response(201, PlanSchema)
     def post(self, data):
-        """Start a plan for a year (or a half-year) as a draft"""
-        plan = services.create_plan(year=data["year"], half=data["half"], title=data["title"], actor=_user())
+        """Start a plan for a year (or a half-year), or a field's yearly joint plan, as a draft"""
+        plan = services.create_plan(year=data["year"], half=data["half"], title=data["title"], kind=data["kind"],
+                                    field=data["field"], department_ids=data["department_ids"], actor=_user())
         return plan
 
 
@@ -44,7 +47,8 @@ class PlansToReview(MethodView):
     @requires(Permission.PLANS_REVIEW)
     @blp.response(200, PlanForReviewSchema(many=True))
     def get(self):
-        """Every department's submitted plans, waiting to be filed or returned (justice bureau)"""
+        """The submitted plans waiting for my bureau's filing (justice bureau: every department's; market-regulation
+        bureau: those with items of its field)"""
         plans = services.plans_to_review(_user())
         names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
         for plan in plans:
@@ -87,7 +91,7 @@ class PlanSubmit(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.response(200, PlanSchema)
     def post(self, plan_id):
-        """Submit the plan to the justice bureau for filing (报备)"""
+        """Submit the published plan for filing (报备); a plan not published, or changed since, is refused"""
         plan = services.submit(services.get_plan(plan_id), actor=_user())
         return plan
 
@@ -97,7 +101,7 @@ class PlanPublish(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.response(200, PlanSchema)
     def post(self, plan_id):
-        """Publish a filed plan on the public portal"""
+        """Publish the plan on the public portal (公开), before it is submitted for filing"""
         plan = services.publish(services.get_plan(plan_id), actor=_user())
         return plan
 
@@ -108,6 +112,6 @@ class PlanReview(MethodView):
     @blp.arguments(PlanReviewSchema)
     @blp.response(200, PlanSchema)
     def post(self, data, plan_id):
-        """File (备案, accept true) or return a submitted plan with a comment (justice bureau)"""
+        """File (备案, accept true) or return a submitted plan with a comment, for my bureau's authority"""
         plan = services.review(plan_id, actor=_user(), accept=data["accept"], comment=data["comment"])
         return plan

@@ -85,6 +85,21 @@ class PlanForm(FlaskForm):
                 "title": self.title.data or ""}
 
 
+class JointPlanForm(FlaskForm):
+    """年度联合抽查工作计划: a field's lead department plans the year's joint checks."""
+
+    year = StringField(_l("Year"))
+    field = SelectField(_l("Enforcement field"), validate_choice=False)
+    title = StringField(_l("Title"))
+    department_ids = MultiCheckboxField(_l("Departments the joint checks will involve"), validate_choice=False)
+
+    def plan_data(self) -> dict:
+        year = _whole(self.year.data)
+        return {"year": year if isinstance(year, int) else 0, "half": None, "title": self.title.data or "",
+                "kind": "joint", "field": self.field.data or "",
+                "department_ids": [int(d) for d in self.department_ids.data or [] if str(d).isdigit()]}
+
+
 class PlanLineForm(FlaskForm):
     item_id = SelectField(_l("Item"), validate_choice=False)
     ratio = StringField(_l("Planned ratio (%)"), validators=[_percent])

@@ -16,6 +16,7 @@ class JointForm(FlaskForm):
 
     title = StringField(_l("Title"))
     year = StringField(_l("Year"))
+    field = SelectField(_l("Enforcement field"), validate_choice=False)
     window_start = StringField(_l("From"), render_kw={"type": "date"})
     window_end = StringField(_l("To"), render_kw={"type": "date"})
     method = SelectField(_l("Check method"), choices=_choices(reference.CHECK_METHODS), default="onsite",
@@ -26,7 +27,7 @@ class JointForm(FlaskForm):
     department_ids = MultiCheckboxField(_l("Departments invited"), validate_choice=False)
 
     def joint_data(self) -> dict:
-        return {"title": self.title.data or "", "year": _whole(self.year.data),
+        return {"title": self.title.data or "", "year": _whole(self.year.data), "field": self.field.data or None,
                 "window_start": self.window_start.data or "", "window_end": self.window_end.data or "",
                 "method": self.method.data or "onsite", "team_size": _whole(self.team_size.data),
                 "capacity": _whole(self.capacity.data), "reserve_size": _whole(self.reserve_size.data),

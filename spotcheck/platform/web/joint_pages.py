@@ -18,6 +18,8 @@ from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from spotcheck.core.policy import has_permission
 from spotcheck.core.scoping import joint_scope
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants import reference
+from spotcheck.tenants.joint import leads
 from spotcheck.platform.web.campaign_forms import CampaignForm, DrawForm
 from spotcheck.platform.web.campaign_pages import _prepare as prepare_part_form
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform, requested_page
@@ -50,6 +52,7 @@ def index():
 def new():
     form = JointForm()
     form.department_ids.choices = [(str(t.id), t.name) for t in services.departments_to_invite()]
+    form.field.choices = [(code, reference.ENFORCEMENT_FIELDS[code]) for code in leads.fields_led_by(_user().tenant)]
     if request.method == "GET":
         form.year.data = str(today().year)
     if form.validate_on_submit():

@@ -15,6 +15,7 @@ ROLE_LABELS = {
     Role.inspector: _l("Inspector"),
     Role.coordinator: _l("Coordinator (joint inspections)"),
     Role.supervisor: _l("Supervisor (justice bureau)"),
+    Role.field_coordinator: _l("Joint-check coordinator of a field's lead department"),
 }
 
 TENANT_KIND_LABELS = {
@@ -91,6 +92,7 @@ ACTION_LABELS = {
     "plan.filed": _l("Plan filed"),
     "plan.returned": _l("Plan returned"),
     "plan.published": _l("Plan published"),
+    "field_lead.named": _l("Lead department of an enforcement field named"),
     "supervision.read": _l("Supervision figures read across departments"),
     "assessment.configured": _l("Assessment deduction set"),
     "criticism.drafted": _l("Notice of criticism drafted"),
@@ -175,6 +177,7 @@ OBJECT_LABELS = {
     "recusal": _l("Recusal"),
     "rules_document": _l("Rules document"),
     "plan": _l("Plan"),
+    "field_lead": _l("Enforcement field"),
     "campaign": _l("Campaign"),
     "joint_participant": _l("Invitation to a joint campaign"),
     "supervision": _l("Supervision figures"),
@@ -239,7 +242,10 @@ def exempt_line(campaign) -> str:
 
 
 def period_label(plan) -> str:
-    """A plan's period: "2026, whole year"."""
+    """A plan's period: "2026, whole year"; a joint plan's: "2026, joint plan of 安全生产"."""
+    if getattr(plan, "kind", "annual") == "joint":
+        return _("%(year)s, yearly joint plan of %(field)s", year=plan.year,
+                 field=reference.ENFORCEMENT_FIELDS.get(plan.field, plan.field))
     if plan.half == 1:
         return _("%(year)s, first half-year", year=plan.year)
     if plan.half == 2:
@@ -343,6 +349,8 @@ def template_helpers() -> dict:
         "participant_status_label": named(domain.PARTICIPANT_STATUS),
         "target_status_label": named(domain.TARGET_STATUS),
         "plan_status_label": named(domain.PLAN_STATUS),
+        "authority_label": named(domain.PLAN_AUTHORITY),
+        "enforcement_field_name": lambda code: reference.ENFORCEMENT_FIELDS.get(code, code or ""),
         "item_status_label": named(domain.ITEM_STATUS),
         "draw_kind_label": named(domain.DRAW_KIND),
         "stage_label": named(domain.DRAW_STAGE),

@@ -1,4 +1,6 @@
-"""Annual plan pages (年度检查计划): drafting, submission, filing by the justice bureau, publication."""
+"""Plan pages (年度检查计划, 年度联合抽查工作计划): drafting, publication (公开), submission for filing
+(报备), and filing (备案) by each authority the plan needs — the justice bureau, and the
+market-regulation bureau for a plan touching its field."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -8,10 +10,12 @@ from flask_login import current_user
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.campaign_forms import PlanForm, PlanLineForm, ReviewForm
+from spotcheck.platform.web.campaign_forms import JointPlanForm, PlanForm, PlanLineForm, ReviewForm
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.tenants import services as tenants
+from spotcheck.tenants import reference
 from spotcheck.tenants.items import services as items
+from spotcheck.tenants.joint import leads
 from spotcheck.tenants.plans import services
 
 bp = Blueprint("plan_pages", __name__, url_prefix="/plans")
@@ -23,7 +27,12 @@ def _user():
 @bp.route("")
 @requires(Permission.CAMPAIGNS_VIEW)
 def index():
-    return render_template("plans/index.html", plans=services.list_plans())
+    return render_template("plans/index.html", plans=services.list_plans(), joint_fields=_joint_fields())
+
+
+def _joint_fields() -> list[str]:
+    """The fields outside market regulation the user's department leads (it writes their joint plans)."""
+    return [f for f in leads.fields_led_by(_user().tenant) if f != reference.MARKET_FIELD]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -46,6 +55,32 @@ def new():
     return render_template("plans/form.html", form=form)
 
 
+@bp.route("/new-joint", methods=["GET", "POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def new_joint():
+    """年度联合抽查工作计划: the plan of a field's joint checks for the year, by the field's lead."""
+    form = JointPlanForm()
+    fields = _joint_fields()
+    form.field.choices = [(code, reference.ENFORCEMENT_FIELDS[code]) for code in fields]
+    me = _user().tenant_id
+    form.department_ids.choices = [(str(t.id), t.name) for t in leads.candidates() if t.id != me]
+    if request.method == "GET":
+        year = today().year
+        form.year.data = str(year)
+        if fields:
+            form.title.data = _("Yearly joint inspection plan of %(field)s %(year)s",
+                                field=reference.ENFORCEMENT_FIELDS[fields[0]], year=year)
+    if form.validate_on_submit():
+        try:
+            plan = services.create_plan(actor=_user(), **form.plan_data())
+        except ValidationFailed as failed:
+            apply_service_errors(form, failed.errors)
+        else:
+            flash(_("Joint plan saved as a draft. Add the items its joint checks cover."), "success")
+            return redirect(url_for("plan_pages.detail", plan_id=plan.id))
+    return render_template("plans/form.html", form=form, joint=True, led=fields), 200 if not form.errors else 422
+
+
 @bp.route("/<int:plan_id>")
 @requires(Permission.CAMPAIGNS_VIEW)
 def detail(plan_id):
@@ -59,9 +94,11 @@ def _render_detail(plan, line_form=None, status=200):
     line_form.item_id.choices = [("", _("Choose an item"))] + [
         (str(i.id), f"{i.code} {i.name}" + (f" ({_('in the plan: saving changes it')})" if i.id in in_plan else ""))
         for i in published]
+    names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
     return render_template("plans/detail.html", plan=plan, line_form=line_form, action_form=EmptyForm(),
                            actions=services.PLAN_ACTIONS.allowed(plan, _user()),
-                           reviews=services.reviews_of(plan)), status
+                           reviews=services.reviews_of(plan), authorities=services.authorities_for(plan),
+                           changed=services.changed_since_published(plan), names=names), status
 
 
 @bp.route("/<int:plan_id>/items", methods=["POST"])
@@ -99,16 +136,16 @@ def _step(plan_id, step, done_message):
     return redirect(url_for("plan_pages.detail", plan_id=plan_id))
 
 
-@bp.route("/<int:plan_id>/submit", methods=["POST"])
-@requires(Permission.CAMPAIGNS_APPROVE)
-def submit(plan_id):
-    return _step(plan_id, services.submit, _("The plan was submitted to the justice bureau for filing."))
-
-
 @bp.route("/<int:plan_id>/publish", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def publish(plan_id):
-    return _step(plan_id, services.publish, _("The plan is published on the public portal."))
+    return _step(plan_id, services.publish, _("The plan is published on the public portal. Submit it for filing next."))
+
+
+@bp.route("/<int:plan_id>/submit", methods=["POST"])
+@requires(Permission.CAMPAIGNS_APPROVE)
+def submit(plan_id):
+    return _step(plan_id, services.submit, _("The plan was submitted for filing."))
 
 
 # --- the justice bureau ------------------------------------------------------------------------
@@ -123,8 +160,10 @@ def review_list():
 def _render_review(forms: dict, status=200):
     plans = services.plans_to_review(_user())
     names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
-    rows = [(plan, names.get(plan.tenant_id, ""), forms.get(plan.id) or ReviewForm(formdata=None)) for plan in plans]
-    return render_template("plans/review.html", rows=rows), status
+    rows = [(plan, names.get(plan.tenant_id, ""), forms.get(plan.id) or ReviewForm(formdata=None),
+             services.authorities_for(plan)) for plan in plans]
+    return render_template("plans/review.html", rows=rows, authority=services.authority_of(_user()),
+                           names=names), status
 
 
 @bp.route("/review/archive")
@@ -134,9 +173,11 @@ def review_archive():
     raw_year = request.args.get("year", "").strip()
     year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
     decision = request.args.get("decision") if request.args.get("decision") in ("filed", "returned") else None
-    rows = services.reviews(_user(), year=year, decision=decision)
+    authority = request.args.get("authority") if request.args.get("authority") in services.AUTHORITIES else None
+    rows = services.reviews(_user(), year=year, decision=decision, authority=authority)
     names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
-    return render_template("plans/archive.html", rows=rows, names=names, year=year, decision=decision)
+    return render_template("plans/archive.html", rows=rows, names=names, year=year, decision=decision,
+                           authority=authority, own=services.authority_of(_user()))
 
 
 @bp.route("/review/<int:plan_id>", methods=["POST"])
@@ -154,6 +195,11 @@ def review(plan_id):
     except Conflict as conflict:
         flash(str(conflict), "error")
     else:
-        flash(_("Plan “%(title)s” filed.", title=plan.title) if accept
-              else _("Plan “%(title)s” returned with your comment.", title=plan.title), "success")
+        if not accept:
+            flash(_("Plan “%(title)s” returned with your comment.", title=plan.title), "success")
+        elif plan.status.value == "filed":
+            flash(_("Plan “%(title)s” filed.", title=plan.title), "success")
+        else:
+            flash(_("Your bureau filed plan “%(title)s”; it also waits for the other filing authority.",
+                    title=plan.title), "success")
     return redirect(url_for("plan_pages.review_list"))

@@ -75,6 +75,8 @@ class Campaign(JointShared, db.Model):
     #: A joint campaign's departments and their items as approved, shared with every participant:
     #: ``{"YJJ": {"name": "应急管理局", "items": ["…"], "categories": ["…"]}}``.
     joint_parts: Mapped[dict | None] = mapped_column(sa.JSON)
+    #: A joint campaign's enforcement field (执法领域, reference.ENFORCEMENT_FIELDS): its lead coordinates it.
+    joint_field: Mapped[str | None] = mapped_column(sa.String(16))
 
     joint_key = "id"  # a joint campaign's own row is shared (JointShared)
     items: Mapped[list[Item]] = relationship(secondary=campaign_item, order_by=Item.code)

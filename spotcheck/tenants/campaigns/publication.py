@@ -27,7 +27,7 @@ from spotcheck.tenants.campaigns.ceremony import full_proof, published_bytes
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind, TargetStatus, TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.paging import NumberedPage
-from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
+from spotcheck.tenants.plans.models import Plan, PlanStatus
 
 #: Campaign states shown to the public: approved and later.
 PUBLIC_STATUSES = tuple(status for status in CampaignStatus if status != CampaignStatus.draft)
@@ -35,19 +35,29 @@ PUBLIC_STATUSES = tuple(status for status in CampaignStatus if status != Campaig
 _OWN_DRAWS = Campaign.joint_id.is_(None)
 
 
+#: A plan is public once published (seed 001: before it is filed), as last published.
+_PUBLISHED_PLAN = Plan.published_lines.is_not(None)
+
+
 def public_years() -> set[int]:
     """The years of the department's published plans and public campaigns."""
-    plans = sa.select(Plan.year).where(Plan.status == PlanStatus.published)
+    plans = sa.select(Plan.year).where(_PUBLISHED_PLAN)
     campaigns = sa.select(Campaign.year).where(Campaign.status.in_(PUBLIC_STATUSES), _OWN_DRAWS)
     return set(db.session.scalars(sa.union(plans, campaigns)))
 
 
 def published_plans(year: int) -> list[Plan]:
-    """The department's published plans of ``year`` (whole year, then halves), with their lines and items."""
+    """The department's published plans of ``year`` (the year's, the halves, then the joint plans):
+    the public page shows each one's lines as last published (``published_lines``), never the
+    draft of a returned plan being revised (:func:`being_revised`)."""
     return list(db.session.scalars(
-        sa.select(Plan).where(Plan.status == PlanStatus.published, Plan.year == year)
-        .options(selectinload(Plan.lines).joinedload(PlanItem.item))
-        .order_by(Plan.half)))
+        sa.select(Plan).where(_PUBLISHED_PLAN, Plan.year == year)
+        .order_by(Plan.kind, Plan.field, Plan.half.is_not(None), Plan.half)))
+
+
+def being_revised(plan: Plan) -> bool:
+    """A published plan returned by a filing authority, being changed (修改中): the public page says so."""
+    return plan.status == PlanStatus.returned
 
 
 def public_campaigns(year: int) -> list[Campaign]:

@@ -14,11 +14,11 @@ from spotcheck.core.clock import now
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db, is_row_id
 from spotcheck.tenants import reference, validators
-from spotcheck.tenants.campaigns import fields
+from spotcheck.tenants.campaigns import fields, risk, schedule
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.plans.services import filed_plan_for
+from spotcheck.tenants.plans.services import filed_plans_for
 
 #: Checks that need no annual plan (seed 001), each needing a stated reason.
 EXEMPT_KINDS = {
@@ -130,7 +130,7 @@ def clean_campaign(data: dict) -> tuple[dict, dict[str, list]]:
             errors["target_filter"] = [invalid.message]
     clean["target_filter"] = target_filter
     clean["strata"], problems = clean_rules(data.get("strata") or {})
-    if problems:
+    if problems or (problems := risk.problems(clean["strata"])):
         errors["strata"] = problems
     for key, low, high in (("reserve_size", 0, 50), ("team_size", 2, 10)):
         try:
@@ -162,16 +162,39 @@ def clean_campaign(data: dict) -> tuple[dict, dict[str, list]]:
 
 
 def _check_plan(clean: dict, errors: dict) -> None:
-    """A campaign uses items of a filed plan of its year, unless it is of an exempt kind."""
+    """A campaign uses items of a filed plan of its year and follows it — its window in the months
+    the plan sets for each item, its method among the plan's (:mod:`.schedule`) — unless it is of
+    an exempt kind, with its stated reason (seed 001)."""
     clean["plan_id"] = None
     if errors.get("item_ids") or "year" not in clean:
         return
-    plan = filed_plan_for(clean["year"], {item.id for item in clean["items"]})
-    if plan is not None:
-        clean["plan_id"] = plan.id
+    plans = filed_plans_for(clean["year"], {item.id for item in clean["items"]})
+    if not plans:
+        if not clean["exempt_kind"]:
+            errors["item_ids"] = [_l("These items are not all in a filed plan of %(year)d. Add them to the plan and "
+                                     "have it filed, or choose an exempt kind and state the reason.",
+                                     year=clean["year"])]
+        return
+    found = [(plan, schedule.differences(plan, clean["items"], clean.get("window_start"), clean.get("window_end"),
+                                         clean.get("method"))) for plan in plans]
+    following = next((plan for plan, differs in found if not differs), None)
+    if following is not None:
+        clean["plan_id"] = following.id
     elif not clean["exempt_kind"]:
-        errors["item_ids"] = [_l("These items are not all in a filed plan of %(year)d. Add them to the plan and have it "
-                                 "filed, or choose an exempt kind and state the reason.", year=clean["year"])]
+        for key, messages in found[0][1].items():
+            if key not in errors:
+                errors[key] = messages
+
+
+def _recheck(campaign: Campaign) -> dict:
+    """At approval: the plan and the order of the rules again (they may have changed since the draft)."""
+    errors: dict = {}
+    clean = {"year": campaign.year, "items": list(campaign.items), "exempt_kind": campaign.exempt_kind,
+             "window_start": campaign.window_start, "window_end": campaign.window_end, "method": campaign.method}
+    _check_plan(clean, errors)
+    if problems := risk.problems(campaign.strata or {}):
+        errors["strata"] = problems
+    return errors
 
 
 @command(Permission.CAMPAIGNS_EDIT)
@@ -213,10 +236,7 @@ def approve(campaign: Campaign, *, actor) -> Campaign:
     from spotcheck.tenants.campaigns import ceremony
 
     CAMPAIGN_ACTIONS.require(campaign, actor, "approve")
-    errors: dict = {}
-    clean = {"year": campaign.year, "items": list(campaign.items), "exempt_kind": campaign.exempt_kind}
-    _check_plan(clean, errors)
-    if errors:
+    if errors := _recheck(campaign):
         raise ValidationFailed(errors)
     campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
     ceremony.commit_draw(campaign, "targets", actor=actor)

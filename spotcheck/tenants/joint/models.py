@@ -60,3 +60,18 @@ class JointParticipant(SharedWithReceiver, db.Model):
     approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
 
     receiver: Mapped[Tenant] = relationship(foreign_keys="JointParticipant.receiver_tenant_id", lazy="joined")
+
+
+class FieldLead(db.Model):
+    """The lead department (牵头部门) of an enforcement field outside market regulation (执法领域),
+    named by the platform administrator (seed 001 item 10: 其他执法领域开展联合抽查工作由牵头部门制定
+    年度联合抽查工作计划). Deployment-wide data: one row per field, no tenant of its own."""
+
+    __tablename__ = "field_lead"
+
+    field: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    lead_tenant_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id"), index=True)
+    named_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    named_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+
+    lead: Mapped[Tenant] = relationship(lazy="joined")

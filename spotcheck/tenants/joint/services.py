@@ -18,10 +18,14 @@ from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import fields
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
-from spotcheck.tenants.campaigns.services import _check_plan, clean_campaign
+from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns import schedule
+from spotcheck.tenants.campaigns.services import _check_plan, _recheck, clean_campaign
+from spotcheck.tenants.joint import leads
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, approved_parts, participants_of
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
 from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.plans.services import filed_joint_plan
 
 #: What the lead sets for the whole joint campaign; each department sets the rest for its part.
 JOINT_FIELDS = ("title", "year", "reserve_size", "team_size", "capacity", "window_start", "window_end", "method")
@@ -92,26 +96,63 @@ def _code(lead: Tenant, year: int) -> str:
             return code
 
 
+def _field(data: dict, actor, errors: dict) -> str | None:
+    """The joint campaign's enforcement field (执法领域): the one asked for, or the only one the
+    actor's department leads; refused unless the department leads it."""
+    led = leads.fields_led_by(actor.tenant)
+    field = data.get("field") or (led[0] if len(led) == 1 else None)
+    if field not in reference.ENFORCEMENT_FIELDS:
+        errors["field"] = [_l("Choose the enforcement field of the joint campaign.")]
+    elif field not in led:
+        errors["field"] = [_l("Joint campaigns of %(field)s are coordinated by its lead department (牵头部门), which "
+                              "is not yours.", field=reference.ENFORCEMENT_FIELDS[field])]
+    return field
+
+
+def _check_joint_plan(campaign_or_clean, field: str, errors: dict) -> int | None:
+    """A joint campaign outside market regulation needs its field's filed joint plan of its year and
+    follows it (seed 001: 其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划，并报市司法局备案审核)."""
+    if field is None or field == reference.MARKET_FIELD or errors.get("field") or errors.get("year"):
+        return None
+    values = campaign_or_clean if isinstance(campaign_or_clean, dict) else {
+        name: getattr(campaign_or_clean, name) for name in JOINT_FIELDS}
+    plan = filed_joint_plan(values["year"], field)
+    if plan is None:
+        errors["field"] = [_l("Under the rule that the lead department of a field plans its joint checks for the "
+                              "year and files the plan with the justice bureau (其他执法领域开展联合抽查工作由牵头部门"
+                              "制定年度联合抽查工作计划，并报市司法局备案审核), a joint campaign of %(field)s in %(year)d "
+                              "needs the filed joint plan of %(year)d.",
+                              field=reference.ENFORCEMENT_FIELDS[field], year=values["year"])]
+        return None
+    for key, messages in schedule.joint_differences(plan, values.get("window_start"), values.get("window_end"),
+                                                    values.get("method")).items():
+        errors.setdefault(key, []).extend(messages)
+    return plan.id
+
+
 @command(Permission.JOINT_MANAGE)
 def create_joint(data: dict, *, actor) -> Campaign:
-    """The lead's coordinator creates a joint campaign (title, year, window, team size…) and
-    invites departments (``department_ids``, at least two)."""
-    if getattr(actor.tenant, "kind", None) != "lead":
-        raise ValidationFailed({"department_ids": [_l("Joint campaigns are created by the lead department.")]})
-    clean, errors = _clean_joint(data)
+    """A field's lead department creates a joint campaign of that field (title, year, window, team
+    size…) and invites departments (``department_ids``, at least two): the market-regulation field
+    by 市场监督管理局's coordinator, another field by its lead's, within the field's filed joint plan."""
+    errors: dict = {}
+    field = _field(data, actor, errors)
+    clean, clean_errors = _clean_joint(data)
+    errors.update(clean_errors)
     departments = _departments(data.get("department_ids"), errors)
     if not errors.get("department_ids") and len(departments) < 2:
         errors["department_ids"] = [_l("Invite at least two departments.")]
+    plan_id = _check_joint_plan(clean, field, errors)
     if errors:
         raise ValidationFailed(errors)
     campaign = Campaign(code=_code(actor.tenant, clean["year"]), status=CampaignStatus.draft, joint=True,
-                        strata={}, target_filter={}, joint_parts={}, **clean)
+                        strata={}, target_filter={}, joint_parts={}, joint_field=field, plan_id=plan_id, **clean)
     db.session.add(campaign)
     db.session.flush()
     for tenant in departments:
         _invite(campaign, tenant, actor)
     audit.record("joint.created", "campaign", campaign.id, actor=actor,
-                 details={"code": campaign.code, "departments": [t.code for t in departments]})
+                 details={"code": campaign.code, "field": field, "departments": [t.code for t in departments]})
     return campaign
 
 
@@ -130,10 +171,13 @@ def update_joint(campaign: Campaign, data: dict, *, actor) -> Campaign:
     """Change the joint campaign's title, window, team size… while it is in preparation."""
     JOINT_ACTIONS.require(campaign, actor, "edit")
     clean, errors = _clean_joint({**{name: getattr(campaign, name) for name in JOINT_FIELDS}, **data})
+    plan_id = _check_joint_plan(clean, campaign.joint_field, errors)
     if errors:
         raise ValidationFailed(errors)
     for key, value in clean.items():
         setattr(campaign, key, value)
+    if campaign.joint_field not in (None, reference.MARKET_FIELD):
+        campaign.plan_id = plan_id
     for participant in participants_of(campaign):
         participant.campaign_title = campaign.title
     audit.record("joint.changed", "campaign", campaign.id, actor=actor, details={"fields": sorted(data)})
@@ -248,8 +292,8 @@ def approve_part(participant: JointParticipant, *, actor) -> JointParticipant:
     if not sorted({c for i in part.items for c in i.inspector_categories}):
         errors["item_ids"] = [_l("The campaign's items name no enforcement category (执法类别): no inspector can be "
                                  "qualified.")]
-    clean = {"year": part.year, "items": list(part.items), "exempt_kind": part.exempt_kind}
-    _check_plan(clean, errors)
+    for key, messages in _recheck(part).items():
+        errors.setdefault(key, messages)
     if errors:
         raise ValidationFailed(errors)
     participant.status, participant.approved_at, participant.approved_by_name = (
@@ -267,6 +311,10 @@ def approve_joint(campaign: Campaign, *, actor) -> Campaign:
     from spotcheck.tenants.campaigns import ceremony
 
     JOINT_ACTIONS.require(campaign, actor, "approve")
+    errors: dict = {}
+    _check_joint_plan(campaign, campaign.joint_field, errors)
+    if errors:
+        raise ValidationFailed(errors)
     campaign.joint_parts = {p.group_code: {"name": p.department_name, "tenant_id": p.receiver_tenant_id,
                                            "part_campaign_id": p.part_campaign_id, **(p.part or {})}
                             for p in approved_parts(campaign)}

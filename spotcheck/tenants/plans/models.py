@@ -14,18 +14,27 @@ from spotcheck.core.scoping import TenantOwned
 
 
 class PlanStatus(str, enum.Enum):
+    """草稿/退回 (editable) → 已公开 → 已报备 → 已备案 (or 退回). Seed 001: 备案前检查计划要在政府网站
+    和各部门网站向社会公布 — a plan is published before it is submitted for filing."""
+
     draft = "draft"
-    submitted = "submitted"  # 报备: sent to the justice bureau
-    returned = "returned"  # returned with comments; editable again
-    filed = "filed"  # 备案: accepted by a supervisor
-    published = "published"  # on the public portal
+    returned = "returned"  # returned with comments; editable again, published again once changed
+    published = "published"  # 公开: on the public portal, not yet submitted
+    submitted = "submitted"  # 报备: with the filing authorities
+    filed = "filed"  # 备案: filed by every authority it needs
+
+
+#: A department's plan for the year or a half-year; a field lead's yearly joint plan (年度联合抽查工作计划).
+PLAN_KINDS = ("annual", "joint")
 
 
 class Plan(TenantOwned, db.Model):
-    """A department's plan for a year (``half`` None) or a half-year (1 or 2)."""
+    """A department's plan for a year (``half`` None) or a half-year (1 or 2); or (``kind`` joint)
+    the yearly joint plan of an enforcement field (``field``) that the department leads."""
 
     __tablename__ = "plan"
-    __table_args__ = (sa.UniqueConstraint("tenant_id", "year", "half", name="uq_plan_tenant_year_half"),)
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "kind", "field", "year", "half",
+                                          name="uq_plan_tenant_kind_field_year_half"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column()
@@ -39,6 +48,16 @@ class Plan(TenantOwned, db.Model):
     filed_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    #: ``annual`` (the year's or a half-year's inspection plan) or ``joint`` (年度联合抽查工作计划).
+    kind: Mapped[str] = mapped_column(sa.String(8), default="annual")
+    #: A joint plan's enforcement field (reference.ENFORCEMENT_FIELDS); empty for an annual plan.
+    field: Mapped[str] = mapped_column(sa.String(16), default="")
+    #: A joint plan's departments it intends to involve (tenant ids).
+    departments: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: The lines as last published (what the public portal shows), ``None`` before the first publication.
+    published_lines: Mapped[list | None] = mapped_column(sa.JSON)
+    #: This submission's decisions, by authority (``justice``, ``market``): decision, name, time, comment.
+    filings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     lines: Mapped[list["PlanItem"]] = relationship(back_populates="plan", cascade="all, delete-orphan",
                                                    order_by="PlanItem.id")
@@ -63,9 +82,10 @@ class PlanItem(TenantOwned, db.Model):
 
 
 class PlanReview(TenantOwned, db.Model):
-    """One decision on a submitted plan (备案 or 退回), kept for good: the department's row (its
-    plan's tenant), written by the supervisor through the cross-department path. The plan itself
-    changes afterwards; this keeps what was filed or returned, when, by whom and why."""
+    """One decision of a filing authority on a submitted plan (备案 or 退回), kept for good: the
+    department's row (its plan's tenant), written by the reviewer through the cross-department
+    path. The plan itself changes afterwards; this keeps what was filed or returned, by which
+    authority, when, by whom and why."""
 
     __tablename__ = "plan_review"
 
@@ -75,6 +95,8 @@ class PlanReview(TenantOwned, db.Model):
     half: Mapped[int | None] = mapped_column()
     plan_title: Mapped[str] = mapped_column(sa.String(200))
     decision: Mapped[str] = mapped_column(sa.String(16))  # filed / returned
+    #: Which authority decided: ``justice`` (司法局) or ``market`` (市场监督管理局, a plan touching its field).
+    authority: Mapped[str] = mapped_column(sa.String(16), default="justice")
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: What was decided on: the plan's items with their ratio, frequency, months and methods.

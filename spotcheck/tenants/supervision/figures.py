@@ -341,7 +341,7 @@ def filing(year: int, half: int | None, plan: Plan | None) -> Filing:
 
 def _filings(period: Period, statuses: dict[int, Status]) -> None:
     plans: dict[tuple[int, int | None], Plan] = {}
-    for plan in db.session.scalars(sa.select(Plan).where(Plan.year == period.year)):
+    for plan in db.session.scalars(sa.select(Plan).where(Plan.year == period.year, Plan.kind == "annual")):
         plans[(plan.tenant_id, plan.half)] = plan
     for status in statuses.values():
         status.plan_year = filing(period.year, None, plans.get((status.tenant_id, None)))
@@ -425,7 +425,7 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                     [[d.published_title or d.title, "是" if d.published else "否",
                       local(d.published_at).strftime("%Y-%m-%d") if d.published_at else ""] for d in docs], len(docs))
     if key in ("plan_year", "plan_half"):
-        query = sa.select(Plan).where(mine(Plan), Plan.year == period.year)
+        query = sa.select(Plan).where(mine(Plan), Plan.year == period.year, Plan.kind == "annual")
         query = query.where(Plan.half.is_(None) if key == "plan_year" else Plan.half.is_not(None))
         plans = {plan.half: plan for plan in db.session.scalars(query)}
         halves = [None] if key == "plan_year" else list(period.halves)

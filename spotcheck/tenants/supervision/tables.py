@@ -160,7 +160,7 @@ def _plan_rows(ctx: Context, *, halves: tuple[int | None, ...], field_code: str 
     names = {t.id: t.name for t in ctx.tenants}
     ids = list(names)
     query = (sa.select(Plan, PlanItem, Item).join(PlanItem, PlanItem.plan_id == Plan.id).join(Item, Item.id == PlanItem.item_id)
-             .where(Plan.year == ctx.period.year, Plan.tenant_id.in_(ids)).order_by(Plan.tenant_id, Plan.half, Item.code))
+             .where(Plan.year == ctx.period.year, Plan.kind == "annual", Plan.tenant_id.in_(ids)).order_by(Plan.tenant_id, Plan.half, Item.code))
     query = query.where(sa.or_(*[(Plan.half.is_(None) if h is None else Plan.half == h) for h in halves]))
     if field_code == "other":
         query = query.where(Item.field != "market")

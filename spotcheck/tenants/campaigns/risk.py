@@ -1,0 +1,79 @@
+"""More checks where the risk is higher (加大抽查力度): a campaign's rules per stratum in order.
+
+Seed 001 item 8: 列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大抽查力度，提高抽查的比例和
+频次 (and item 11, 分类分级: the higher the risk class, the more checks). The rule for the flagged
+stratum and for the highest risk class A (高) is never lower than the rule of any lower class B, C,
+D (D = 低). Rules are compared like with like, without the frame (DRAW-SPEC: ``{"count": c}`` or
+``{"ratio_bp": r, "min": m}``):
+
+- two ratios: neither ``r`` nor ``m`` of the higher stratum is lower;
+- two counts: ``c`` of the higher stratum is not lower;
+- a rule that takes everything (ratio 10000) is never lower; a lower class that draws nothing
+  (count 0, or ratio 0 with minimum 0) is never higher;
+- any other mix of a count and a ratio cannot be compared without the frame: refused, asking for
+  the same kind of rule.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+#: The strata that must not be sampled less than the lower classes, and those lower classes.
+HIGHER = ("flagged", "A")
+LOWER = ("B", "C", "D")
+
+RULE = "列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大抽查力度，提高抽查的比例和频次"
+
+
+def _takes_all(rule: dict) -> bool:
+    return "count" not in rule and rule.get("ratio_bp") == 10000
+
+
+def _draws_nothing(rule: dict) -> bool:
+    if "count" in rule:
+        return rule["count"] == 0
+    return rule.get("ratio_bp") == 0 and (rule.get("min") or 0) == 0
+
+
+def compare(higher: dict, lower: dict) -> str:
+    """``ok`` (the higher rule is not lower), ``lower``, or ``mixed`` (a count against a ratio)."""
+    if _takes_all(higher) or _draws_nothing(lower):
+        return "ok"
+    if "count" in higher and "count" in lower:
+        return "ok" if higher["count"] >= lower["count"] else "lower"
+    if "count" not in higher and "count" not in lower:
+        ok = higher["ratio_bp"] >= lower["ratio_bp"] and (higher.get("min") or 0) >= (lower.get("min") or 0)
+        return "ok" if ok else "lower"
+    return "mixed"
+
+
+def describe(rule: dict) -> str:
+    """A rule in words: 抽取5户 / 抽取10%，至少2户."""
+    if "count" in rule:
+        return str(_l("%(n)d entities", n=rule["count"]))
+    return str(_l("%(ratio)s %% with at least %(n)d", ratio=f"{rule['ratio_bp'] / 100:g}", n=rule.get("min") or 0))
+
+
+def _name(stratum: str) -> str:
+    return str(_l("flagged entities")) if stratum == "flagged" else str(_l("risk class %(code)s", code=stratum))
+
+
+def problems(strata: dict) -> list:
+    """What breaks the order of the rules (one message per pair), in the user's language."""
+    found = []
+    for high in HIGHER:
+        if high not in strata:
+            continue
+        for low in LOWER:
+            if low not in strata:
+                continue
+            verdict = compare(strata[high], strata[low])
+            if verdict == "lower":
+                found.append(_l("Under the rule “%(rule)s”, the rule for %(high)s (%(high_rule)s) may not be lower "
+                                "than the rule for %(low)s (%(low_rule)s).", rule=RULE, high=_name(high),
+                                high_rule=describe(strata[high]), low=_name(low), low_rule=describe(strata[low])))
+            elif verdict == "mixed":
+                found.append(_l("Under the rule “%(rule)s”, the rule for %(high)s (%(high_rule)s) must not be lower "
+                                "than the rule for %(low)s (%(low_rule)s), but a count and a ratio cannot be compared "
+                                "without the frame: use the same kind of rule for both.", rule=RULE, high=_name(high),
+                                high_rule=describe(strata[high]), low=_name(low), low_rule=describe(strata[low])))
+    return found
