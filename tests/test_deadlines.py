@@ -160,6 +160,7 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
         assert "暂按周一至周五计算" in client.get("/").get_data(as_text=True)
         api = client.get(f"/api/v1/visits/{ids['visit']}").get_json()
         assert api["report_due_provisional"] and api["publish_due_provisional"] and api["due_provisional"]
+        _supervision_shows_provisional(app, ids, 1)
     with app.app_context():
         official_calendar.load_year(FILE_2027, notice="国务院办公厅关于2027年部分节假日安排的通知",
                                     actor=user_named("admin"))
@@ -177,3 +178,41 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
         assert {c.get("visit") or c.get("follow_up") for c in recounted.details["changes"]} == {ids["visit"], order.id}
     with frozen_at(datetime(2026, 12, 29, 10)):
         assert "暂按周一至周五计算" not in client.get(f"/visits/{ids['visit']}").get_data(as_text=True)
+        _supervision_shows_provisional(app, ids, 0)
+
+
+def _supervision_shows_provisional(app, ids, count: int) -> None:
+    """The justice bureau's figure 期限暂定户次, its drill-down, the dashboard's note and the 001-2 table's
+    footnote, for the fourth quarter of 2026 (on the clock the caller set)."""
+    from openpyxl import load_workbook
+    import io
+
+    from spotcheck.tenants.supervision import figures
+    from spotcheck.tenants.supervision.periods import Period
+
+    with app.app_context():
+        supervisor = user_named("sfj_supervisor")
+        with tenant_scope(supervisor.tenant_id), system_access("test"):
+            [yjj] = figures.compute(Period(2026, "quarter", 4), figures.departments([ids["tenant"]]))
+            rows = figures.rows_of("provisional", ids["tenant"], Period(2026, "quarter", 4))
+        assert yjj.provisional == count and rows.total == count
+        if count:
+            assert rows.rows[0][4] == "2027-01-04（暂按周一至周五计算）"
+        db.session.remove()
+    bureau = signed_in(app, "sfj_supervisor")
+    page = bureau.get("/supervision?period=2026Q4").get_data(as_text=True)
+    assert ('id="provisional-deadlines"' in page) == bool(count)
+    if count:
+        assert "其中1户次的报送或公示期限落在尚未录入国家法定节假日安排的年份" in page
+        drill = bureau.get(f"/supervision/departments/{ids['tenant']}/provisional?period=2026Q4").get_data(as_text=True)
+        assert "期限暂定户次" in drill and "2027-01-25（暂按周一至周五计算）" in drill
+    with app.app_context():
+        from spotcheck.tasks import statistics_jobs
+
+        supervisor = user_named("sfj_supervisor")
+        with tenant_scope(supervisor.tenant_id):
+            job = statistics_jobs.request_table("001-2", "2026Q4", actor=supervisor)
+            data, _ = statistics_jobs.table_file(job.id, supervisor)
+        cells = [c for row in load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True) for c in row if c]
+        assert any("暂按周一至周五计算" in str(c) for c in cells) == bool(count)
+        db.session.remove()

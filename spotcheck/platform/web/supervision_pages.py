@@ -73,7 +73,8 @@ def dashboard():
     statuses = _statuses("dashboard", period)
     return render_template("supervision/dashboard.html", period=period, statuses=statuses, charts=_charts(statuses),
                            choices=periods.choices(period.year), F=definitions.BY_KEY,
-                           every=access.sees_every_department(_user()), filing_status=definitions.FILING_STATUS)
+                           every=access.sees_every_department(_user()), filing_status=definitions.FILING_STATUS,
+                           note=definitions.provisional_note)
 
 
 @bp.route("/departments/<int:tenant_id>/<key>")

@@ -12,7 +12,7 @@ from spotcheck.tenants.results.deadlines import PUBLISH_DAYS
 #: The coverage targets in per cent (抽查事项覆盖率, ≥ 70 % market-regulation / ≥ 50 % other): the
 #: goals the item list already states (:data:`spotcheck.tenants.reference.COVERAGE_GOALS_BP`).
 COVERAGE_TARGETS = {field: goal // 100 for field, goal in reference.COVERAGE_GOALS_BP.items()}
-#: Results are published within this many working days of their approval (the results' own rule).
+#: Results are published within this many working days of the check's end (企业信息公示暂行条例 arts. 6–7).
 PUBLISH_WORKING_DAYS = PUBLISH_DAYS
 #: Plan filing deadlines (seed 001, items 3 and 8): the year's plan by 15 January; the half-year
 #: plans of the non-market fields by 15 January (first half) and 15 June (second half).
@@ -61,12 +61,15 @@ FIGURES: tuple[Figure, ...] = (
     Figure("problems", "发现问题户次", "户次", "“已检查户次”中至少一个检查事项的结果类别为发现问题的户次。", "work"),
     Figure("follow_ups_open", "后续处置未办结", "件", "统计期结束时（当前统计期为今天）已开启、尚未办结的后续处置"
            "（责令改正、立案、移送、移送公安）件数。", "work"),
-    Figure("publish_due", "应公示户次", "户次", "公示期限（审核通过后20个工作日，按国家法定节假日和调休计算）在统计期内且已到期的检查户次。", "publication"),
+    Figure("publish_due", "应公示户次", "户次", "公示期限（检查结束后20个工作日，审核时间计算在内，按国家法定节假日和调休计算）在统计期内且已到期的检查户次。", "publication"),
     Figure("published_on_time", "按时公示户次", "户次", "“应公示户次”中在公示期限当日或之前公示的户次。", "publication"),
     Figure("on_time_rate", "按时公示率", "%", "按时公示户次 ÷ 应公示户次；没有应公示户次时不计。", "publication"),
     Figure("published_late", "逾期公示户次", "户次", "“应公示户次”中超过公示期限才公示或至今仍未公示的户次。", "publication"),
-    Figure("reports_overdue", "逾期未报送结果", "户次", "检查结果报送期限（已录入检查日期的按检查日期计算的报送期限，尚未录入的为抽查任务检查期的最后一天）"
+    Figure("reports_overdue", "逾期未报送结果", "户次", "检查结果报送期限（已录入检查日期的为检查结束后5个工作日，尚未录入的为抽查任务检查期的最后一天）"
            "在统计期内且已过、结果仍未报送（待检查、录入中或已退回）的检查户次。", "publication"),
+    Figure("provisional", "期限暂定户次", "户次", "检查日期或期限在统计期内、报送期限或公示期限落在尚未录入国家法定节假日和调休安排的"
+           "年份、因而暂按周一至周五计算的检查户次。平台管理员录入该年安排后，这些期限自动按正式安排重新计算"
+           "（只会提前或不变），本数随之减少。", "publication"),
     Figure("joint", "联合抽查", "次", "检查期开始日在统计期内、本部门牵头或参加的联合抽查次数。", "joint"),
     Figure("visits_saved", "减少检查户次", "户次", "本部门牵头的联合抽查中，分别抽查预计户次减去实际检查户次（“进一次门、查多项事”"
            "减少的上门次数），按各次联合抽查四舍五入后相加。", "joint"),
@@ -84,7 +87,8 @@ def markdown() -> str:
              "Generated from `spotcheck/tenants/supervision/definitions.py` by `spotcheck supervision docs`; "
              "do not edit by hand. The dashboard's tooltips and drill-down pages show the same text.", "",
              f"- 覆盖率目标：市场监管领域不低于{COVERAGE_TARGETS['market']}%，其他领域不低于{COVERAGE_TARGETS['other']}%。",
-             f"- 公示期限：审核通过后{PUBLISH_WORKING_DAYS}个工作日。",
+             f"- 公示期限：检查结束后{PUBLISH_WORKING_DAYS}个工作日（审核时间计算在内）；检查结果报送期限：检查结束后5个工作日。"
+             "落在尚未录入法定节假日安排的年份的期限暂按周一至周五计算。",
              "- 计划报备截止：年度计划1月15日；非市场监管领域半年计划1月15日（上半年）、6月15日（下半年）。",
              "- 统计期：季度、半年或年度，按北京时间的日期划分。", ""]
     for section, title in SECTIONS.items():
@@ -96,3 +100,11 @@ def markdown() -> str:
     lines += [f"| {d.label} | {d.points:g} | {d.cap:g} | {d.definition} |" for d in DEDUCTIONS]
     lines.append("")
     return "\n".join(lines)
+
+
+def provisional_note(count: int) -> str:
+    """The line under a table or figure whose deadlines are partly provisional (暂按周一至周五计算)."""
+    if not count:
+        return ""
+    return (f"注：其中{count}户次的报送或公示期限落在尚未录入国家法定节假日安排的年份，暂按周一至周五计算，"
+            "该年安排录入后自动重新计算。")

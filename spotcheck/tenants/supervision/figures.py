@@ -27,6 +27,7 @@ from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.categories import CategoryChoice
 from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit, VisitStatus
+from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.supervision.definitions import FILING_DEADLINES, FILING_STATUS
 from spotcheck.tenants.supervision.periods import Period
@@ -75,6 +76,7 @@ class Status:
     published_on_time: int = 0
     published_late: int = 0
     reports_overdue: int = 0
+    provisional: int = 0
     joint: int = 0
     visits_saved: int = 0
 
@@ -213,6 +215,18 @@ def _reports_overdue(period: Period):
     return sa.and_(Visit.status.in_(UNREPORTED), _between(due, period), due < today())
 
 
+def _provisional(period: Period):
+    """A visit whose pending deadline (report not yet submitted, result not yet published) is provisional
+    (暂按周一至周五计算: it falls in a year without an official calendar), checked or due in the period."""
+    pending_report = sa.and_(Visit.report_due_provisional.is_(True), Visit.report_due.is_not(None),
+                             Visit.status.in_(UNREPORTED))
+    pending_publication = sa.and_(Visit.publish_due_provisional.is_(True), Visit.publish_due.is_not(None),
+                                  Visit.published_at.is_(None))
+    return sa.and_(sa.or_(pending_report, pending_publication),
+                   sa.or_(_between(Visit.checked_on, period), _between(Visit.report_due, period),
+                          _between(Visit.publish_due, period)))
+
+
 def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
     """The figures counted over visits: those of the visit row alone in one pass over the table (each
     a ``count(*) FILTER`` of its condition); the overdue reports from the unreported visits joined to
@@ -223,9 +237,11 @@ def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
         "publish_due": _publish_due(period),
         "published_on_time": sa.and_(_publish_due(period), _published_by_due()),
         "published_late": _published_late(period),
+        "provisional": _provisional(period),
     }
     query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
-             .where(sa.or_(_between(Visit.checked_on, period), _between(Visit.publish_due, period)))
+             .where(sa.or_(_between(Visit.checked_on, period), _between(Visit.publish_due, period),
+                           _between(Visit.report_due, period)))
              .group_by(Visit.tenant_id))
     found = {tenant_id: dict(zip(conditions, counts)) for tenant_id, *counts in db.session.execute(query)}
     overdue = (sa.select(Visit.tenant_id, sa.func.count()).join(Campaign, Campaign.id == Visit.campaign_id)
@@ -365,17 +381,23 @@ class Rows:
 VISIT_COLUMNS = ["抽查任务", "检查对象", "检查日期", "状态", "报送期限", "公示期限", "公示时间"]
 
 
+def _due(day: date | None, provisional: bool) -> str:
+    """A due date as the drill-down shows it, marked when provisional (暂按周一至周五计算)."""
+    return f"{day.isoformat()}{deadlines.note(provisional)}" if day else ""
+
+
 def _visit_rows(condition, limit: int) -> Rows:
     """The visits of ``condition`` (which may name the visit's campaign: it is joined)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit)
                               .join(Campaign, Campaign.id == Visit.campaign_id).where(condition)) or 0
-    query = (sa.select(Campaign.code, Entity.name, Visit.checked_on, Visit.status, Visit.report_due, Visit.publish_due,
-                       Visit.published_at)
+    query = (sa.select(Campaign.code, Entity.name, Visit.checked_on, Visit.status, Visit.report_due,
+                       Visit.report_due_provisional, Visit.publish_due, Visit.publish_due_provisional, Visit.published_at)
              .join(Campaign, Campaign.id == Visit.campaign_id).join(Entity, Entity.id == Visit.entity_id)
              .where(condition).order_by(Visit.publish_due, Visit.id).limit(limit))
-    rows = [[code, entity, checked, VISIT_STATUS[state.value], report_due, publish_due,
-             local(published).strftime("%Y-%m-%d %H:%M") if published else ""]
-            for code, entity, checked, state, report_due, publish_due, published in db.session.execute(query)]
+    rows = [[code, entity, checked, VISIT_STATUS[state.value], _due(report_due, report_provisional),
+             _due(publish_due, publish_provisional), local(published).strftime("%Y-%m-%d %H:%M") if published else ""]
+            for code, entity, checked, state, report_due, report_provisional, publish_due, publish_provisional, published
+            in db.session.execute(query)]
     return Rows(VISIT_COLUMNS, rows, total)
 
 
@@ -383,11 +405,11 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
     """The rows behind figure ``key`` of one department (at most ``limit``; ``total`` says how many)."""
     mine = lambda model: model.tenant_id == tenant_id  # noqa: E731
     if key in ("checked", "problems", "publish_due", "published_on_time", "on_time_rate", "published_late",
-               "reports_overdue"):
+               "reports_overdue", "provisional"):
         condition = {"checked": _checked(period), "problems": _problems(period), "publish_due": _publish_due(period),
                      "on_time_rate": _publish_due(period), "published_late": _published_late(period),
                      "published_on_time": sa.and_(_publish_due(period), _published_by_due()),
-                     "reports_overdue": _reports_overdue(period)}[key]
+                     "reports_overdue": _reports_overdue(period), "provisional": _provisional(period)}[key]
         return _visit_rows(sa.and_(mine(Visit), condition), limit)
     if key == "basics":
         status = compute(period, [db.session.get(Tenant, tenant_id)])[0]

@@ -33,7 +33,7 @@ from spotcheck.tenants.plans.models import Plan, PlanItem
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
 from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.tenants.supervision import access, figures
-from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_STATUS
+from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_STATUS, provisional_note
 from spotcheck.tenants.supervision.periods import Period
 
 FILLER = "（平台无此数据，由填报单位填写）"
@@ -210,9 +210,10 @@ def _progress_table(ctx: Context) -> list[Sheet]:
             ("items", "campaigns", "draws", "checked", "problems", "publish_due", "published_on_time")]
     late = [sum(getattr(s, k) for s in ctx.statuses) for k in ("published_late", "reports_overdue", "follow_ups_open", "joint")]
     total = ["合计", f"{len(rows)}个部门", *sums, _pct(sums[6], sums[5]), *late]
+    notes = [line for line in [provisional_note(sum(s.provisional for s in ctx.statuses))] if line]
     return [Sheet("随机抽查工作进展情况", _year_title(TABLES["001-2"].title, ctx.period),
                   [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
-                  [Section(None, PROGRESS_HEADERS, rows + [total], [], [6, 20] + [12] * 12, total=True)])]
+                  [Section(None, PROGRESS_HEADERS, rows + [total], notes, [6, 20] + [12] * 12, total=True)])]
 
 
 def _joint_table(ctx: Context) -> list[Sheet]:
