@@ -79,6 +79,12 @@ class Permission(str, enum.Enum):
     SUPERVISION_MANAGE = "supervision.manage"
     #: Approve (签发) a notice of criticism drafted in one's own bureau (a leader of the justice bureau).
     CRITICISM_APPROVE = "criticism.approve"
+    #: Prepare the department's statistical tables for submission (报表填报): freeze the figures of a
+    #: table and period for the leader to sign — a planner, a leader, and the justice bureau's
+    #: supervisor for the area-wide table it files itself.
+    REPORTS_PREPARE = "reports.prepare"
+    #: Sign and submit (签发报送) a statistical table as frozen, or a correction of it: the department's leader.
+    REPORTS_SUBMIT = "reports.submit"
     #: Keep the department's export batches to the credit system (信用信息共享): read their manifests
     #: and deliveries, deliver a batch again.
     EXPORTS_MANAGE = "exports.manage"
@@ -102,17 +108,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   Permission.EXPORTS_MANAGE, Permission.JOINT_VIEW}),
     Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.CAMPAIGNS_VIEW, Permission.JOINT_VIEW,
                              Permission.CAMPAIGNS_EDIT, Permission.RESULTS_PUBLISH, Permission.RESULTS_FOLLOW_UP,
-                             Permission.TRANSFERS_RECEIVE}),
+                             Permission.TRANSFERS_RECEIVE, Permission.REPORTS_PREPARE}),
     Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW, Permission.CATALOG_VIEW,
                             Permission.CAMPAIGNS_VIEW, Permission.CAMPAIGNS_APPROVE, Permission.RESULTS_REVIEW,
                             Permission.JOINT_VIEW, Permission.SUPERVISION_VIEW, Permission.CRITICISM_APPROVE,
-                            Permission.TRANSFERS_RECEIVE}),
+                            Permission.TRANSFERS_RECEIVE, Permission.REPORTS_PREPARE, Permission.REPORTS_SUBMIT}),
     Role.inspector: frozenset({Permission.SIGNED_IN, Permission.RESULTS_ENTER, Permission.RESULTS_FOLLOW_UP}),
     Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.CATALOG_VIEW,
                                  Permission.REGISTRY_MANAGE, Permission.JOINT_MANAGE, Permission.JOINT_VIEW,
                                  Permission.PLANS_REVIEW}),
     Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW,
-                                Permission.PLANS_REVIEW, Permission.SUPERVISION_VIEW, Permission.SUPERVISION_MANAGE}),
+                                Permission.PLANS_REVIEW, Permission.SUPERVISION_VIEW, Permission.SUPERVISION_MANAGE,
+                                Permission.REPORTS_PREPARE}),
     Role.field_coordinator: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.JOINT_MANAGE,
                                        Permission.JOINT_VIEW}),
 }

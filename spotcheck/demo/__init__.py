@@ -11,7 +11,8 @@ Through the same services: this year's annual plans, published then filed by the
 (and by 市场监管局 when they touch its field), a field's lead (安全生产: 应急管理局) and its filed
 joint plan, and next year's plans at review; and, in a city of :data:`CAMPAIGNS_FROM` entities or more, each
 department's campaigns at every stage, the drawn ones with observers' inputs and proofs anyone
-can verify (draws are made on the day the demo is loaded).
+can verify (draws are made on the day the demo is loaded). The departments were opened on
+:data:`DEPARTMENTS_SINCE`; 应急管理局 has signed and submitted its first half-year's tables.
 """
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ DEMO_ENTITIES = 20_000
 DEMO_SEED = demo_city.DEMO_SEED
 BATCH = 100_000  # entities generated and written at a time (bounded memory for big cities)
 CAMPAIGNS_FROM = 1_000  # entities: a smaller city leaves some campaigns nothing to draw from
+#: The day the demo's departments were opened on the platform (they owe the year's filings and tables).
+DEPARTMENTS_SINCE = date(2026, 1, 5)
 
 #: The short names in campaign codes (应急抽〔2026〕1号).
 SHORT_NAMES = {"SCJ": "市监", "YJJ": "应急", "SWJ": "商务", "SFJ": "司法"}
@@ -91,14 +94,15 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             tenant = db.session.scalar(sa.select(Tenant).where(Tenant.code == code))
             if tenant is None:
                 (admin_login, admin_name, _roles), *_ = users
-                tenant = services.create_department(
-                    code=code, name=name, kind=kind, region_code=REGION, short_name=SHORT_NAMES[code],
-                    admin={"login": admin_login, "display_name": admin_name, "password": DEMO_PASSWORD},
-                    actor=_user("admin"))
+                with clock.frozen_at(min(DEPARTMENTS_SINCE, today)):  # they owe this year's filings and tables
+                    tenant = services.create_department(
+                        code=code, name=name, kind=kind, region_code=REGION, short_name=SHORT_NAMES[code],
+                        admin={"login": admin_login, "display_name": admin_name, "password": DEMO_PASSWORD},
+                        actor=_user("admin"))
             tenants[code] = tenant
             for login, display_name, roles in users:
                 if not _user_exists(login):
-                    with tenant_scope(tenant.id):
+                    with tenant_scope(tenant.id), clock.frozen_at(min(DEPARTMENTS_SINCE, today)):
                         services.create_user(login=login, display_name=display_name, password=DEMO_PASSWORD,
                                              roles=roles, actor=_admin_of(tenant))
                 logins.append((login, display_name, name, roles))
@@ -115,6 +119,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             _joint_campaign(tenants, year=today.year, today=today)
             _credit_export(tenants)
             _criticism(year=today.year, today=today)
+            _submissions(year=today.year, today=today)
         # the further 组长 of the demo's visits, each with an account linked to their directory entry
         names = {tenant.id: tenant.name for tenant in tenants.values()}
         for user in db.session.scalars(sa.select(User).where(User.login.like("%\\_inspector\\_%", escape="\\"))
@@ -561,6 +566,30 @@ def _criticism(*, year: int, today: date) -> None:
         draft = criticism.draft(f"{year}H1", actor=supervisor)
         if draft.findings:
             criticism.approve(draft.id, actor=leader)
+
+
+def _submissions(*, year: int, today: date) -> None:
+    """应急管理局's statistical tables of the first half-year (报表报送): the progress table (文件001附件2)
+    prepared by its planner and signed by its leader before 1 July, the non-market-field table
+    (附件5) signed late, on 3 July; the other departments have submitted nothing (missing on the
+    justice bureau's overview). Left alone once 应急管理局 has submitted anything."""
+    from spotcheck.tenants.supervision import submissions
+    from spotcheck.tenants.supervision.submission_models import ReportSubmission
+
+    if date(year, 7, 3) > today:
+        return
+    planner, leader = _user("yjj_planner"), _user("yjj_leader")
+    with tenant_scope(leader.tenant_id):
+        if db.session.scalar(sa.select(ReportSubmission.id).limit(1)) is not None:
+            return
+        period = f"{year}H1"
+        with clock.frozen_at(date(year, 6, 26)):
+            prepared = submissions.prepare("001-2", period, contact=planner.display_name, phone="0571-87000001",
+                                           actor=planner)
+        with clock.frozen_at(date(year, 6, 29)):
+            submissions.submit("001-2", period, digest=prepared.digest, actor=leader)
+        with clock.frozen_at(date(year, 7, 3)):
+            submissions.submit("001-5", period, contact=planner.display_name, phone="0571-87000001", actor=leader)
 
 
 def _joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> None:

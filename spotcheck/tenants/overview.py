@@ -39,7 +39,7 @@ def user_counts() -> list[tuple[str, int]]:
 class Task:
     """Something waiting for the reader: an object and the actions they may take on it now."""
 
-    kind: str  # "campaign", "joint", "invitation", "plan", "item", "visit", "follow_up", "transfer"
+    kind: str  # "campaign", "joint", "invitation", "plan", "item", "visit", "follow_up", "transfer", "report"
     obj: object
     actions: frozenset[str]
     due: object = None  # the deadline that matters now (a visit's)

@@ -20,11 +20,11 @@ def refuse_empty_changes():
 def register(api: Api) -> None:
     from spotcheck.platform.api import (
         calendar, campaigns, directory, exports, fields, follow_ups, imports, inspectors, items, jobs, joint, me,
-        notices, plans, rules, teams, tenants, tokens, users, visits,
+        notices, plans, reports, rules, teams, tenants, tokens, users, visits,
     )
 
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
     for module in (tenants, users, me, tokens, jobs, items, directory, inspectors, rules, imports, plans, campaigns, teams,
-                   joint, visits, follow_ups, notices, exports, calendar, fields):
+                   joint, visits, follow_ups, notices, exports, calendar, fields, reports):
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")

@@ -134,6 +134,9 @@ DETAIL_LABELS = {
     "field": _l("Field"),
     "provisional": _l("provisional: Monday to Friday counted"),
     "deadline": _l("Deadline"),
+    "table": _l("Statistical table"),
+    "period": _l("Statistical period"),
+    "late": _l("Submitted after the due date"),
 }
 
 #: Why a sign-in failed or was refused.
@@ -495,4 +498,20 @@ _FORMATTERS = {
     "stratum": _stratum,
     "entities": _range,
     "months": lambda action, value: _join(_listed(value)) if value else _("None"),
+    "table": lambda action, value: _table_name(value),
+    "period": lambda action, value: getattr(_period(value), "label", None) or plain(value),
 }
+
+
+def _table_name(code) -> str:
+    """A seed table by its name (报表报送), e.g. 市直部门ＸＸ年度随机抽查工作进展情况统计表（001-2）."""
+    from spotcheck.tenants.supervision.duties import BY_CODE
+
+    duty = BY_CODE.get(str(code))
+    return f"《{duty.name}》（{duty.seed.split('：')[0]}）" if duty else plain(code)
+
+
+def _period(value):
+    from spotcheck.tenants.supervision.periods import parse
+
+    return parse(str(value)) if value else None

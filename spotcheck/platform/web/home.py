@@ -32,7 +32,7 @@ def index():
     if user.has_role(Role.tenant_admin.value):
         context["user_counts"] = overview.user_counts()
     if user.tenant_id is not None:
-        context["tasks"] = overview.tasks_for(user)
+        context["tasks"] = _report_tasks(user) + overview.tasks_for(user)
     if has_permission(user, Permission.PLANS_REVIEW):
         context["plans_to_review"] = plans.plans_to_review(user)
     if has_permission(user, Permission.SUPERVISION_VIEW):
@@ -56,3 +56,22 @@ def _supervision(user) -> dict:
         with access.reading(user, "home page", period=found["period"]):
             found["attention"] = criticism.attention(figures.compute(found["period"], figures.departments()))
     return found
+
+
+def _report_tasks(user) -> list:
+    """The statistical tables to submit (报表报送) whose due date is near or past, by name: a planner
+    prepares one (not once it waits for the leader), a leader signs and submits it."""
+    from spotcheck.tenants.results import deadlines
+    from spotcheck.tenants.supervision import duty_status
+
+    if not has_permission(user, Permission.REPORTS_PREPARE) or user.tenant is None:
+        return []
+    tasks = []
+    for state in duty_status.to_do(user.tenant, user):
+        actions = duty_status.REPORT_ACTIONS.allowed(state, user)
+        actions = actions & {"submit"} if "submit" in actions else actions
+        if state.prepared is not None and "submit" not in actions:
+            continue  # prepared: waiting for the leader
+        tasks.append(overview.Task("report", state, frozenset(actions), state.due.due_on,
+                                   deadlines.flag(state.due.due_on)))
+    return tasks

@@ -7,7 +7,9 @@ due soon (two working days or fewer) or overdue for them:
   or not yet checked when the campaign's window closes;
 * planners: the approved results whose publication is due (20 working days after the check ended);
 * leaders: the results waiting for their review (those whose publication is due soon or overdue by
-  name: the review counts inside the 20 days), and every publication overdue (escalated).
+  name: the review counts inside the 20 days), and every publication overdue (escalated);
+* planners and leaders: the statistical tables to submit (报表报送) due soon or overdue — planners to
+  prepare them, leaders to sign them.
 
 A due date counted through a year without an official calendar says so (暂按周一至周五计算).
 """
@@ -76,7 +78,22 @@ def due_lines(day: date) -> dict[int, list[str]]:
             continue
         for user_id in planners + (leaders if flag == "overdue" else []):  # overdue: escalated to the leaders
             lines[user_id].append(_line(visit, "检查结果公示", visit.publish_due, flag, provisional))
+    _report_lines(day, lines, planners, leaders)
     return lines
+
+
+def _report_lines(day: date, lines: dict[int, list[str]], planners: list[int], leaders: list[int]) -> None:
+    """The statistical tables to submit (报表报送): planners prepare, leaders sign."""
+    from spotcheck.core.scoping import current_tenant_id
+    from spotcheck.tenants.supervision.duty_status import reminder_lines
+
+    tenant = db.session.get(Tenant, current_tenant_id()) if current_tenant_id() else None
+    if tenant is None:
+        return
+    found = reminder_lines(tenant, day)
+    for user_ids, key in ((planners, "planner"), (leaders, "leader")):
+        for user_id in user_ids:
+            lines[user_id].extend(found[key])
 
 
 @command(Permission.NOTICES_SEND)

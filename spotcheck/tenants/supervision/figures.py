@@ -344,11 +344,22 @@ def submitted_on(moment: datetime | None) -> date | None:
     return None if moment is None else local(moment).date()
 
 
-def filing(year: int, half: int | None, plan: Plan | None) -> Filing:
-    """The status of one plan deadline."""
+def created_on(tenant_id: int | None) -> date | None:
+    """The Beijing day a department was created (``None``: unknown)."""
+    tenant = db.session.get(Tenant, tenant_id) if tenant_id is not None else None
+    return local(tenant.created_at).date() if tenant is not None and tenant.created_at is not None else None
+
+
+def filing(year: int, half: int | None, plan: Plan | None, created: date | None = None) -> Filing:
+    """The status of one plan deadline. A deadline that passed before the department was created
+    (``created``; looked up from the plan when not given) is not owed: never late, never missing."""
     deadline = deadline_of(year, half)
     day = submitted_on(plan.submitted_at) if plan is not None else None
-    if day is not None:
+    if created is None and plan is not None:
+        created = created_on(plan.tenant_id)
+    if created is not None and deadline < created:
+        status = "not_owed"
+    elif day is not None:
         status = "on_time" if day <= deadline else "late"
     else:
         status = "missing" if today() > deadline else "pending"
@@ -360,9 +371,10 @@ def _filings(period: Period, statuses: dict[int, Status]) -> None:
     for plan in db.session.scalars(sa.select(Plan).where(Plan.year == period.year, Plan.kind == "annual")):
         plans[(plan.tenant_id, plan.half)] = plan
     for status in statuses.values():
-        status.plan_year = filing(period.year, None, plans.get((status.tenant_id, None)))
+        created = created_on(status.tenant_id)
+        status.plan_year = filing(period.year, None, plans.get((status.tenant_id, None)), created)
         if status.other_items:
-            status.plan_half = [filing(period.year, half, plans.get((status.tenant_id, half)))
+            status.plan_half = [filing(period.year, half, plans.get((status.tenant_id, half)), created)
                                 for half in period.halves]
 
 
@@ -453,7 +465,7 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         halves = [None] if key == "plan_year" else list(period.halves)
         rows = []
         for half in halves:
-            found = filing(period.year, half, plans.get(half))
+            found = filing(period.year, half, plans.get(half), created_on(tenant_id))
             plan = plans.get(half)
             rows.append([plan.title if plan else "（无）", PLAN_HALF[half],
                          found.deadline, found.submitted_on or "", FILING_STATUS[found.status],

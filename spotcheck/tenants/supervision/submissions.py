@@ -1,0 +1,232 @@
+"""Submitting the seeds' statistical tables (报表报送): prepare (填报: freeze the figures), sign and
+submit (签发报送), correct (更正), and read a table as it was submitted.
+
+Freezing builds the table with the same builders as the downloads
+(:data:`spotcheck.tenants.supervision.tables.TABLES`) for the department alone (the justice bureau's
+area-wide table for every department, through the audited cross-department reading) and keeps its
+sheets as data with their SHA-256: what was submitted is read and exported from there, whatever the
+live figures become. The leader signs the version prepared — the digest they saw, so a table
+prepared again in the meantime is not signed unseen — or, with no version prepared, freezes and
+signs at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from spotcheck.core import audit
+from spotcheck.core.clock import local, now
+from spotcheck.core.commands import command
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.policy import Permission, has_permission
+from spotcheck.tenants.classifications import region_name
+from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
+from spotcheck.tenants.supervision import access, duties, figures, tables
+from spotcheck.tenants.supervision.duty_status import REPORT_ACTIONS, DutyState, state_of
+from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus
+
+_PHONE = re.compile(r"^[0-9+()\- ]{5,32}$")
+
+
+def _plain(value):
+    """A value of a sheet as JSON keeps it: numbers stay numbers, texts (lazy ones too) strings."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def digest_of(content: list) -> str:
+    """The SHA-256 of frozen sheets (canonical JSON: keys sorted, UTF-8, no spaces)."""
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _freeze(due: duties.Due, tenant: Tenant, actor) -> list:
+    """The table of ``due`` as it stands now, as data: the department's own, or (the area-wide
+    table) every department's through the bureau's audited reading."""
+    def build(tenants: list[Tenant], single: bool) -> list:
+        statuses = figures.compute(due.period, tenants)
+        ctx = tables.Context(due.period, tenants, statuses, area=region_name(tenant.region_code), single=single)
+        with force_locale("zh_CN"):
+            return _plain([asdict(sheet) for sheet in tables.TABLES[due.duty.code].build(ctx)])
+
+    if due.duty.area_wide:
+        with access.reading(actor, f"table {due.duty.code} for submission", period=due.period):
+            return build(figures.departments(), False)
+    return build([tenant], True)
+
+
+def _due(code: str, period: str) -> duties.Due:
+    found = duties.find(str(code or ""), str(period or ""))
+    if found is None:
+        raise ValidationFailed({"table": ["没有这项报送义务：请选择文件001附件2、3、5或文件003附件3、4及其统计期。"]})
+    return found
+
+
+def _own_tenant(actor) -> Tenant:
+    tenant = db.session.get(Tenant, actor.tenant_id) if getattr(actor, "tenant_id", None) else None
+    if tenant is None:
+        raise NotFound("没有这个部门。")
+    return tenant
+
+
+def _applicable(tenant: Tenant, due: duties.Due) -> DutyState:
+    from spotcheck.tenants.supervision.duty_status import applies, other_field_departments
+
+    if not applies(tenant, due, other_field_departments()):
+        raise Conflict(f"本部门不报送《{due.title}》（{due.duty.seed}）。")
+    return state_of(tenant, due)
+
+
+def _contact(contact, phone) -> tuple[str, str]:
+    contact, phone = str(contact or "").strip(), str(phone or "").strip()
+    problems = {}
+    if len(contact) > 100:
+        problems["contact"] = ["填报人不超过100个字。"]
+    if phone and not _PHONE.match(phone):
+        problems["phone"] = ["联系电话只能是数字、空格、+、-和括号，5到32位。"]
+    if problems:
+        raise ValidationFailed(problems)
+    return contact, phone
+
+
+@command(Permission.REPORTS_PREPARE)
+def prepare(code: str, period: str, *, contact: str = "", phone: str = "", actor) -> ReportSubmission:
+    """Freeze the table of ``code`` for ``period`` now, for the leader to sign (填报); a version
+    prepared before and not signed is replaced by this one."""
+    due = _due(code, period)
+    contact, phone = _contact(contact, phone)
+    tenant = _own_tenant(actor)
+    state = _applicable(tenant, due)
+    REPORT_ACTIONS.require(state, actor, "prepare")
+    content = _freeze(due, tenant, actor)
+    row = state.prepared
+    if row is None:
+        row = ReportSubmission(table_code=due.duty.code, period=due.period.code, version=len(state.versions) + 1,
+                               status=SubmissionStatus.prepared)
+        db.session.add(row)
+    row.title, row.due_on, row.content, row.digest = due.title, due.due_on, content, digest_of(content)
+    earlier = state.current  # a correction keeps the filler of the version it corrects unless told otherwise
+    row.contact = contact or row.contact or (earlier.contact if earlier else "")
+    row.phone = phone or row.phone or (earlier.phone if earlier else "")
+    row.prepared_by_name, row.prepared_at = actor.display_name, now()
+    db.session.flush()
+    audit.record("report.prepared", "report_submission", row.id, actor=actor,
+                 details={"table": due.duty.code, "period": due.period.code, "version": row.version,
+                          "sha256": row.digest})
+    return row
+
+
+@command(Permission.REPORTS_SUBMIT)
+def submit(code: str, period: str, *, digest: str = "", contact: str | None = None, phone: str | None = None,
+           reason: str = "", actor) -> ReportSubmission:
+    """Sign and submit the table of ``code`` for ``period`` (签发报送): the version prepared — whose
+    ``digest`` the leader saw — or, with none prepared and no digest given, the figures frozen now.
+    A table already submitted is corrected (更正): a new version with its ``reason``, the earlier one kept."""
+    due = _due(code, period)
+    tenant = _own_tenant(actor)
+    state = _applicable(tenant, due)
+    REPORT_ACTIONS.require(state, actor, "submit")
+    reason = str(reason or "").strip()
+    if state.versions and not reason:
+        raise ValidationFailed({"reason": [f"《{due.title}》（{due.period.label}）已于{state.submitted_on}报送："
+                                           "更正须写明更正理由，原报送的报表保留。"]})
+    if len(reason) > 2000:
+        raise ValidationFailed({"reason": ["更正理由不超过2000个字。"]})
+    row = state.prepared
+    digest = str(digest or "").strip().lower()
+    if digest:
+        if row is None:
+            raise Conflict("没有待签发的报表：请先生成报表，核对后再签发。")
+        if digest != row.digest:
+            raise Conflict("待签发的报表已重新生成，与您核对的不一致：请核对新的报表后再签发。")
+    elif row is None or not due.duty.area_wide:
+        row = prepare(due.duty.code, due.period.code, actor=actor)
+    given_contact, given_phone = _contact(contact, phone)
+    row.contact = given_contact or row.contact
+    row.phone = given_phone or row.phone
+    if not row.contact:
+        raise ValidationFailed({"contact": ["请填写填报人（联系人）：报表以填报人、联系电话报送（文件003附件）。"]})
+    for earlier in state.versions:
+        earlier.status = SubmissionStatus.superseded
+    row.status, row.reason = SubmissionStatus.submitted, reason
+    row.signed_by_id, row.signed_by_name, row.submitted_at = actor.id, actor.display_name, now()
+    db.session.flush()
+    late = local(row.submitted_at).date() > due.due_on and duties.owed(tenant, due) and not state.versions
+    audit.record("report.submitted", "report_submission", row.id, actor=actor,
+                 details={"table": due.duty.code, "period": due.period.code, "version": row.version,
+                          "sha256": row.digest, "late": late, **({"reason": reason} if reason else {})})
+    return row
+
+
+# --- reading what was submitted -------------------------------------------------------------------
+
+
+def get(submission_id: int, reader) -> tuple[ReportSubmission, Tenant]:
+    """A version of a table with its department: one's own department's, or any for the justice
+    bureau (through its audited reading); NotFound otherwise."""
+    if access.sees_every_department(reader):
+        with access.reading(reader, "submitted table", department_id=None):
+            row = db.session.get(ReportSubmission, submission_id)
+            tenant = db.session.get(Tenant, row.tenant_id) if row is not None else None
+            if row is not None:
+                _ = row.content
+    elif has_permission(reader, Permission.REPORTS_PREPARE) or has_permission(reader, Permission.SUPERVISION_VIEW):
+        row = db.session.get(ReportSubmission, submission_id)
+        tenant = db.session.get(Tenant, row.tenant_id) if row is not None else None
+    else:
+        row = tenant = None
+    if row is None or tenant is None:
+        raise NotFound("没有这份报表。")
+    return row, tenant
+
+
+def history(tenant_id: int, code: str, period: str) -> list[ReportSubmission]:
+    """Every version of a department's table for a period, oldest first (in the current scope)."""
+    return list(db.session.scalars(sa.select(ReportSubmission).where(
+        ReportSubmission.tenant_id == tenant_id, ReportSubmission.table_code == code,
+        ReportSubmission.period == period).order_by(ReportSubmission.version)))
+
+
+def intact(row: ReportSubmission) -> bool:
+    """The frozen sheets still have the digest they were frozen with."""
+    return digest_of(row.content) == row.digest
+
+
+def sheets_of(row: ReportSubmission) -> list[Sheet]:
+    """The frozen sheets, their foot line naming who filled, signed and when (北京时间)."""
+    signed = (f"    签发：{row.signed_by_name} {local(row.submitted_at):%Y-%m-%d %H:%M}（北京时间）"
+              if row.submitted_at else "    （待签发）")
+    found = []
+    for sheet in row.content:
+        sections = [Section(**{**section, "formats": {int(k): v for k, v in (section.get("formats") or {}).items()}})
+                    for section in sheet["sections"]]
+        found.append(Sheet(sheet["name"], sheet["title"], list(sheet["lines"]), sections,
+                           signature=f"填报人：{row.contact or '—'}    联系电话：{row.phone or '—'}{signed}"
+                                     f"    SHA-256：{row.digest}"))
+    return found
+
+
+def workbook(row: ReportSubmission, tenant: Tenant) -> tuple[bytes, str]:
+    """The table as submitted, as .xlsx, and its file name."""
+    title = row.content[0]["title"] if row.content else row.title
+    name = tables.file_name(f"{title}（第{row.version}版）", duties.find(row.table_code, row.period).period,
+                            tenant.name)
+    return write(sheets_of(row)), name
