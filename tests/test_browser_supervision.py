@@ -90,3 +90,19 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
         page.screenshot(path=str(SHOTS / "supervision-tables.png"), full_page=True)
     finally:
         bureau.close()
+
+
+def test_the_demo_shows_a_submitted_table_and_the_missing_ones(browser, demo):
+    """The demo (报表报送): 应急管理局's leader signed its first half-year's progress table on time and
+    附件5 late; the other departments have submitted nothing."""
+    bureau = Person(browser, demo, "sfj_supervisor")
+    try:
+        page = bureau.go("/reports/overview?year=2026")
+        progress = page.locator("section[data-duty='001-2/2026H1']")
+        assert progress.locator("tr[data-department='YJJ'] .status-on_time").inner_text() == "按时报送"
+        assert "王磊" in progress.locator("tr[data-department='YJJ']").inner_text()
+        for code in ("SCJ", "SWJ"):
+            assert progress.locator(f"tr[data-department='{code}'] .status-missing").count() == 1
+        assert page.locator("section[data-duty='001-5/2026H1'] tr[data-department='YJJ'] .status-late").count() == 1
+    finally:
+        bureau.close()

@@ -265,3 +265,9 @@ def test_the_bureau_prepares_and_signs_its_area_wide_table(app):
             db.session.commit()
             assert signed.status == SubmissionStatus.submitted and "推行" in signed.content[0]["title"]
             assert {s.due.key: s.status for s in duty_status.states_of(supervisor.tenant)}["003-3/2026"] == "on_time"
+
+
+def test_the_bureau_supervisor_finds_its_own_area_wide_table_on_the_home_page(app):
+    with frozen_at(date(2026, 12, 1)):
+        home = signed_in(app, "sfj_supervisor").get("/").get_data(as_text=True)
+    assert "报送《区县推行“双随机、一公开”情况统计表》（2026年度）截止 2026-12-15" in home
