@@ -245,3 +245,20 @@ def test_the_frame_built_by_the_database_is_the_one_read_row_by_row(app, monkeyp
     assert frame.excluded["not_active"] == 1 and frame.excluded["checked_this_year"] >= 1
     listed = {code for ids in cells.values() for code in ids}
     assert codes[3] not in listed and len(listed) + sum(frame.excluded.values()) == len(codes)
+
+
+def test_a_campaign_ordered_by_a_superior_keeps_the_entities_checked_this_year(app):
+    """Seed 002 四(一): entities checked this year may be left out, but not for a check a superior
+    authority ordered (上级部门有具体规定的企业，不受此限制); an ordinary campaign leaves them out."""
+    with app.app_context():
+        world = build()
+        drawn_campaign(app, world)  # its selected targets are "checked this year" for the item
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            ordinary = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
+            ordered = campaigns.create_campaign(
+                campaign_data(world, title="落实省厅部署的危化企业抽查", exempt_kind="order",
+                              exempt_reason="省应急管理厅临时部署危化企业专项检查"), actor=planner_of(admin))
+            left_out = frames.target_frame([frames.FramePart.of(ordinary)], today()).excluded
+            kept = frames.target_frame([frames.FramePart.of(ordered)], today()).excluded
+    assert left_out.get("checked_this_year", 0) >= 1 and "checked_this_year" not in kept

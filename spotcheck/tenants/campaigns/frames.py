@@ -41,6 +41,11 @@ class Frame:
     excluded: dict
 
 
+#: A campaign a superior authority ordered (上级临时部署) keeps the entities checked this year: seed 002
+#: 四(一) 上级部门有具体规定的企业，不受此限制.
+KEEP_CHECKED_KINDS = frozenset({"order"})
+
+
 def flagged(on: date):
     """Complaints, the abnormal list, the serious-violation list or a penalty in the year before
     ``on`` (seed 002): such entities stay in the frame even if checked this year."""
@@ -86,7 +91,7 @@ def _part_cells(part: FramePart, on: date):
     campaign = part.campaign
     is_flagged = flagged(on)
     reasons = [(Entity.status != "active", NOT_ACTIVE)]
-    if campaign.exclude_checked:
+    if campaign.exclude_checked and campaign.exempt_kind not in KEEP_CHECKED_KINDS:
         reasons.append((sa.and_(_checked_this_year(campaign, part.tenant_id), sa.not_(is_flagged)),
                         CHECKED_THIS_YEAR))
     reason = sa.case(*reasons, else_=sa.null())

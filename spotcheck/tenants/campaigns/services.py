@@ -27,6 +27,7 @@ EXEMPT_KINDS = {
     "public_safety": "公共安全",
     "environment": "环境保护",
     "accident": "发生事故",
+    "failed_test": "依法检验检查不合格",
     "complaint": "投诉举报",
     "order": "上级临时部署",
 }
