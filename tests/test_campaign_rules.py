@@ -171,3 +171,19 @@ def test_a_campaigns_rules_are_refused_exactly_when_a_higher_stratum_is_lower(ba
     pairs = [(h, l) for h in ("flagged", "A") if h in strata for l in "BCD"]
     bad = [pair for pair in pairs if risk.compare(strata[pair[0]], strata[pair[1]]) != "ok"]
     assert len(problems) == len(bad) and all(RISK_RULE in m for m in problems)
+
+
+@pytest.mark.parametrize("kind", ["failed_test", "order"])
+def test_an_investigation_after_a_failed_test_or_a_superiors_order_needs_no_plan_but_its_reason(app, kind):
+    """Seed 001 §3: 因依法检验检查不合格开展的特定调查 and 上级临时部署的行政检查 need no annual plan, but
+    each states its reason in writing."""
+    with app.app_context():
+        world = build(file_plan=False)
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(world["tenant"]):
+            _refused(lambda: campaigns.create_campaign(campaign_data(world), actor=planner), "item_ids")
+            _refused(lambda: campaigns.create_campaign(campaign_data(world, exempt_kind=kind), actor=planner),
+                     "exempt_reason")
+            made = campaigns.create_campaign(campaign_data(world, exempt_kind=kind,
+                                                           exempt_reason="抽检不合格，依法开展特定调查"), actor=planner)
+            assert made.plan_id is None and made.exempt_kind == kind
