@@ -19,7 +19,7 @@ CAMPAIGN_STATUS = {
     "results_in": _l("Results approved"),
     "published": _l("Results published"),
     "closed": _l("Closed"),
-    "withdrawn": _l("Withdrawn"),
+    "withdrawn": _l("Withdrawn (cancelled)"),
 }
 #: A department's answer to a joint campaign (联合抽查参与部门).
 PARTICIPANT_STATUS = {
