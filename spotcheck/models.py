@@ -17,3 +17,4 @@ from spotcheck.tenants.notices.models import Delivery, Message, Notice  # noqa: 
 from spotcheck.tenants.joint.models import FieldLead, JointParticipant  # noqa: F401
 from spotcheck.tenants.supervision.models import Criticism, DeductionRule  # noqa: F401
 from spotcheck.tenants.supervision.submission_models import ReportSubmission  # noqa: F401
+from spotcheck.tenants.numbering import DocumentCounter  # noqa: F401

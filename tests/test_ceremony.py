@@ -84,6 +84,8 @@ def test_campaign_outside_a_filed_plan_is_refused_unless_exempt_with_a_reason(ap
             campaign = campaigns.create_campaign(
                 campaign_data(world, exempt_kind="complaint", exempt_reason="群众举报某企业违规储存危化品"), actor=planner_of(admin))
             assert campaign.plan_id is None and campaign.exempt_kind == "complaint"
+            assert campaign.code is None  # 未编号 until approved
+            campaigns.approve(campaign, actor=leader_of(admin))
             assert campaign.code == "应急抽〔2026〕1号"
 
 

@@ -4,24 +4,24 @@ the independent DRAW-SPEC check of ``tests/independent``."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from conftest import signed_in, tenant_id
+from conftest import bearer, signed_in, tenant_id
 from independent.draw_spec_check import check as independent_check
 
 TODAY = date(2026, 11, 21)
 DRAWN = {("市监抽〔2026〕1号", "targets"), ("市监抽〔2026〕1号", "inspectors"), ("应急抽〔2026〕1号", "targets"),
-         ("应急抽〔2026〕1号", "inspectors"), ("商务抽〔2026〕1号", "targets"), ("市监抽〔2026〕4号", "targets"),
-         ("市监抽〔2026〕4号", "inspectors"), ("市监联抽〔2026〕1号", "targets"), ("市监联抽〔2026〕1号", "inspectors")}
+         ("应急抽〔2026〕1号", "inspectors"), ("商务抽〔2026〕1号", "targets"), ("市监抽〔2026〕3号", "targets"),
+         ("市监抽〔2026〕3号", "inspectors"), ("市监联抽〔2026〕1号", "targets"), ("市监联抽〔2026〕1号", "inspectors")}
 STAGES = {
-    "市监抽〔2026〕1号": "inspectors_drawn", "市监抽〔2026〕2号": "approved", "市监抽〔2026〕3号": "draft",
-    "市监抽〔2026〕4号": "published",  # a small city: each of its few visits reaches a published result
+    "市监抽〔2026〕1号": "inspectors_drawn", "市监抽〔2026〕2号": "approved",
+    "市监抽〔2026〕3号": "published",  # a small city: each of its few visits reaches a published result
     "应急抽〔2026〕1号": "inspectors_drawn", "应急抽〔2026〕2号": "approved",
-    "商务抽〔2026〕1号": "targets_drawn", "商务抽〔2026〕2号": "draft",
+    "商务抽〔2026〕1号": "targets_drawn", "商务抽〔2026〕2号": "withdrawn",  # cancelled with the reason
+    "未编号": "draft",  # 市监局's and 商务局's drafts: a code is issued at approval
     # the joint campaign of the three (handed out) and each department's part: in a small city each
     # department's few visits all reach a published result
     "市监联抽〔2026〕1号": "notified", "市监联抽〔2026〕1号（市监）": "published",
@@ -146,7 +146,7 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
 
     stages = {key: stage for key, (_, stage) in _public_draws(app).items() if stage != "drawn"}
     assert stages == {("市监抽〔2026〕2号", "targets"): "committed", ("应急抽〔2026〕2号", "targets"): "frozen",
-                      ("商务抽〔2026〕1号", "inspectors"): "committed"}
+                      ("商务抽〔2026〕1号", "inspectors"): "committed", ("商务抽〔2026〕2号", "targets"): "frozen"}
     scj = signed_in(app, "scj_planner").get("/campaigns").get_data(as_text=True)
     assert all(number in scj for number in STAGES if number.startswith("市监抽") or number.endswith("（市监）"))
     assert "（应急）" not in scj and "（商务）" not in scj  # another department's part is not listed
@@ -157,15 +157,33 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     portal = app.test_client().get("/public/draws").get_data(as_text=True)
     assert "杭州市安全生产领域2026年度联合抽查工作计划" in portal
     assert "市监抽〔2026〕1号" in portal and "应急抽〔2026〕2号" in portal and "市监联抽〔2026〕1号" in portal
-    assert not re.search(r"市监抽〔2026〕3号|商务抽〔2026〕2号", portal)  # drafts are internal
+    assert "未编号" not in portal and "明码标价专项检查" not in portal  # drafts are internal
+    _the_withdrawn_campaign_stays_public_as_withdrawn(app)
     # one load of the demo per database for these too
     _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app)
     _joint_campaign_seen_by_its_three_departments(app)
     _an_expert_on_a_team_on_its_page_notice_and_public_result(app)
 
 
+def _the_withdrawn_campaign_stays_public_as_withdrawn(app):
+    """撤销: 商务抽〔2026〕2号 was approved, frozen and cancelled by the leader: its public page says
+    已撤销 with the reason beside its commitment and frozen digest, and no draw follows."""
+    from spotcheck.demo.withdrawn import REASON
+    from spotcheck.tenants.campaigns import publication
+    from spotcheck.core.scoping import tenant_scope
+
+    with app.app_context(), tenant_scope(tenant_id("SWJ")):
+        campaign = next(c for c in publication.public_campaigns(TODAY.year) if c.code == "商务抽〔2026〕2号")
+        campaign_id, digest = campaign.id, publication.public_draws(campaign)["targets"].frame_digest
+    page = app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "已撤销" in page and REASON in page and digest in page
+    refused = app.test_client().post(f"/api/v1/campaigns/{campaign_id}/draws/targets", headers=bearer(app, "swj_planner"),
+                                     json={"public_inputs": ["observer:试图抽取"]})
+    assert refused.status_code == 409 and "已撤销" in refused.get_json()["message"]
+
+
 def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
-    """专家 (seed 001): the first visit of 市监抽〔2026〕4号 has, beside its two drawn inspectors, an expert
+    """专家 (seed 001): the first visit of 市监抽〔2026〕3号 has, beside its two drawn inspectors, an expert
     of the directory and a testing institute with its person — on the visit's page, its inspection
     notice and its published result."""
     from spotcheck.core import storage
@@ -179,7 +197,7 @@ def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
     from test_notices import pdf_text
 
     with app.app_context(), tenant_scope(tenant_id("SCJ")):
-        campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "市监抽〔2026〕4号"))
+        campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "市监抽〔2026〕3号"))
         first = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id).limit(1))
         experts = teams.experts_of_visit(first)
         assert [e.kind.value for e in experts] == ["directory", "testing_body"] and len(results.team_of(first)) == 2

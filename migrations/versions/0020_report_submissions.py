@@ -17,7 +17,7 @@ from spotcheck.platform import rls
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

@@ -22,7 +22,7 @@ from itertools import islice
 import sqlalchemy as sa
 
 from spotcheck.core import audit
-from spotcheck.demo import city as demo_city
+from spotcheck.demo import city as demo_city, withdrawn
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core import clock
 from spotcheck.core.commands import command
@@ -116,6 +116,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             _joint_plans(tenants, year=today.year, today=today)
         if size >= CAMPAIGNS_FROM:
             _campaigns(tenants, year=today.year, size=size, today=today)
+            withdrawn.build(tenants, year=today.year)
             _joint_campaign(tenants, year=today.year, today=today)
             _credit_export(tenants)
             _criticism(year=today.year, today=today)
@@ -163,7 +164,8 @@ def city_summary() -> dict:
                                   if kind == "joint"]
         campaigns = db.session.execute(sa.select(Tenant.code, Campaign.code, Campaign.title, Campaign.status)
                                        .join(Tenant, Tenant.id == Campaign.tenant_id).order_by(Tenant.id, Campaign.id))
-        summary["campaigns"] = [(code, number, title, status.value) for code, number, title, status in campaigns]
+        summary["campaigns"] = [(code, number or "未编号", title, status.value)  # a draft has no code yet
+                                for code, number, title, status in campaigns]
     summary["joint"] = joint_summary()
     return summary
 

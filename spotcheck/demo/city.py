@@ -855,7 +855,8 @@ def _campaign(title, items, stage, *, categories=(), regions=(), industries=(), 
 
 CAPACITY_CITY = 20_000  # entities: the city the campaigns' capacities are set for
 
-#: Each department's campaigns of the year, in the order they are numbered (市监抽〔2026〕1号 …).
+#: Each department's campaigns of the year, in the order they are approved and so numbered (市监抽〔2026〕1号 …;
+#: a draft has no code yet, 未编号).
 #: Titles take the year; ``window`` is (first day, last day) as MM-DD of that year; ``capacity``
 #: (most visits per inspector) is for a city of :data:`CAPACITY_CITY` entities and grows with it.
 #: Observers' inputs are what the people watching the draw typed in (DRAW-SPEC public inputs).
@@ -869,14 +870,14 @@ CAMPAIGNS = {
         _campaign("{year}年度企业公示信息抽查", ["企业公示信息抽查"], "approved", entity_types=("enterprise",),
                   strata=_strata(300, 300, 300, 300, flagged=1000), window=("12-01", "12-31"), capacity=15,
                   method="document"),
-        _campaign("{year}年岁末上城区、拱墅区明码标价专项检查", ["价格行为检查"], "draft",
-                  categories=("餐饮服务", "食品销售", "住宿服务"), regions=("330102", "330105"),
-                  strata=_strata(100, 100, 100, 100, flagged=500), window=("12-15", "12-31"), capacity=5),
         _campaign("{year}年第三季度拱墅区食品销售者“双随机”监督检查", ["食品经营者监督检查"], "results",
                   categories=("食品销售",), regions=("330105",), strata=_strata(300, 200, 100, 100, flagged=1000),
                   window=("09-01", "10-31"), capacity=4,
                   observers=("observer:区人大代表 赵某 0917", "observer:消费者代表 钱某 3321"),
                   inspector_observers=("observer:区政协委员 孙某 0918",)),
+        _campaign("{year}年岁末上城区、拱墅区明码标价专项检查", ["价格行为检查"], "draft",
+                  categories=("餐饮服务", "食品销售", "住宿服务"), regions=("330102", "330105"),
+                  strata=_strata(100, 100, 100, 100, flagged=500), window=("12-15", "12-31"), capacity=5),
     ],
     "YJJ": [
         _campaign("{year}年岁末年初涉氨制冷企业安全生产专项检查", ["涉氨制冷企业安全检查"], "leaders",

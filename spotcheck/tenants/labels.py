@@ -19,6 +19,7 @@ CAMPAIGN_STATUS = {
     "results_in": _l("Results approved"),
     "published": _l("Results published"),
     "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn (cancelled)"),
 }
 #: A department's answer to a joint campaign (联合抽查参与部门).
 PARTICIPANT_STATUS = {
@@ -26,6 +27,7 @@ PARTICIPANT_STATUS = {
     "accepted": _l("Accepted, preparing its part"),
     "approved": _l("Part approved by its leader"),
     "declined": _l("Declined"),
+    "withdrawn": _l("Joint campaign withdrawn"),
 }
 #: 通报 (a notice of criticism): drafted, then approved and delivered, or withdrawn.
 CRITICISM_STATUS = {"draft": _l("Draft, to be approved by a leader of the bureau"),

@@ -144,7 +144,9 @@ CampaignFieldsSchema = fields_schema("CampaignFieldsSchema")
 
 class CampaignSchema(Schema):
     id = Int()
-    code = fields.Str(metadata={"description": "Public code, e.g. 应急抽〔2026〕3号"})
+    code = fields.Str(allow_none=True, metadata={
+        "description": "Public code (文号), e.g. 应急抽〔2026〕3号: issued when the campaign is approved; null for a draft "
+                       "(未编号)"})
     title = fields.Str()
     year = Int()
     status = fields.Enum(CampaignStatus, by_value=True)
@@ -165,6 +167,18 @@ class CampaignSchema(Schema):
     approved_at = fields.DateTime(allow_none=True)
     approved_by_name = fields.Str()
     created_at = fields.DateTime()
+    withdrawn_at = fields.DateTime(allow_none=True, metadata={"description": "Withdrawn (撤销) by a leader"})
+    withdrawn_by_name = fields.Str()
+    withdrawal_reason = fields.Str(metadata={"description": "Why it was withdrawn (published)"})
+    returned_at = fields.DateTime(allow_none=True, metadata={"description": "A draft last returned (退回) by a leader"})
+    returned_by_name = fields.Str()
+    return_reason = fields.Str()
+
+
+class WithdrawalReasonSchema(Schema):
+    reason = fields.Str(required=True, metadata={
+        "description": "The reason (4 to 500 characters): shown to the planner, and published for a withdrawal",
+        "minLength": 4, "maxLength": 500})
 
 
 class DrawSchema(Schema):

@@ -17,14 +17,14 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.campaign_schemas import (
-    CampaignFieldsSchema, CampaignSchema, DrawRequestSchema, DrawSchema, ReplaceInspectorSchema, ReplaceTargetSchema,
-    TargetPageSchema, TargetQuerySchema, TargetSchema, TeamMemberSchema,
+    CampaignFieldsSchema, CampaignSchema, DrawRequestSchema, DrawSchema, WithdrawalReasonSchema, ReplaceInspectorSchema,
+    ReplaceTargetSchema, TargetPageSchema, TargetQuerySchema, TargetSchema, TeamMemberSchema,
 )
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks.draw_jobs import submit_draw
-from spotcheck.tenants.campaigns import ceremony, listing, publication, services
+from spotcheck.tenants.campaigns import ceremony, listing, publication, services, withdrawal
 from spotcheck.tenants.results import teams as team_experts
 
 PREFIX = "/campaigns"
@@ -81,6 +81,35 @@ class CampaignById(MethodView):
         """Change a draft campaign (an approved one is committed and cannot change)"""
         campaign = services.update_campaign(services.get_campaign(campaign_id), data, actor=_user())
         return campaign
+
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.response(204)
+    def delete(self, campaign_id):
+        """Delete a draft campaign (planner): it has no code yet and was never published; an approved
+        campaign is withdrawn by a leader instead (``/cancel``)"""
+        withdrawal.delete_draft(services.get_campaign(campaign_id), actor=_user())
+
+
+@blp.route("/<int:campaign_id>/return")
+class CampaignReturn(MethodView):
+    @requires(Permission.CAMPAIGNS_APPROVE)
+    @blp.arguments(WithdrawalReasonSchema)
+    @blp.response(200, CampaignSchema)
+    def post(self, data, campaign_id):
+        """Return a draft to its planner with the reason (leader, 退回)"""
+        return withdrawal.return_draft(services.get_campaign(campaign_id), data["reason"], actor=_user())
+
+
+@blp.route("/<int:campaign_id>/cancel")
+class CampaignCancel(MethodView):
+    @requires(Permission.CAMPAIGNS_APPROVE)
+    @blp.arguments(WithdrawalReasonSchema)
+    @blp.response(200, CampaignSchema)
+    def post(self, data, campaign_id):
+        """Withdraw an approved campaign before its targets are drawn, with the reason (leader, 撤销):
+        its commitment stays published, the public page says 已撤销 with the reason, and every
+        later step answers 409"""
+        return withdrawal.cancel(services.get_campaign(campaign_id), data["reason"], actor=_user())
 
 
 @blp.route("/<int:campaign_id>/approve")

@@ -15,14 +15,14 @@ from marshmallow import Schema, fields, validate
 
 from spotcheck.core.policy import has_permission
 from spotcheck.core.scoping import joint_scope
-from spotcheck.platform.api.campaign_schemas import DrawRequestSchema, DrawSchema, fields_schema
+from spotcheck.platform.api.campaign_schemas import DrawRequestSchema, DrawSchema, WithdrawalReasonSchema, fields_schema
 from spotcheck.platform.api.campaigns import draw_facts
 from spotcheck.platform.api.schemas import NumberedPageSchema
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.models import CampaignStatus
-from spotcheck.tenants.joint import draws, figures, listing, services
+from spotcheck.tenants.joint import draws, figures, listing, services, withdrawal
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of
 from spotcheck.tenants.joint.models import ParticipantStatus
 
@@ -93,6 +93,11 @@ class JointSchema(Schema):
     reserve_size = Int()
     approved_at = fields.DateTime(allow_none=True)
     approved_by_name = fields.Str()
+    withdrawn_at = fields.DateTime(allow_none=True, metadata={"description": "Withdrawn (撤销)"})
+    withdrawn_by_name = fields.Str()
+    withdrawal_reason = fields.Str()
+    returned_at = fields.DateTime(allow_none=True, metadata={"description": "Last returned (退回) by a leader"})
+    return_reason = fields.Str()
     departments = fields.Dict(attribute="joint_parts", allow_none=True, metadata={
         "description": "Once approved: each department (by code) with its name, items and the categories they need"})
 
@@ -231,6 +236,33 @@ class JointApprove(MethodView):
         """Approve the whole (the lead's leader): the parts are fixed and the target draw committed"""
         services.approve_joint(services.get_joint(campaign_id), actor=_user())
         return _detail(campaign_id)
+
+
+def _withdrawal(command_name: str, doc: str, permission):
+    """An endpoint of withdrawal (撤销): the command with the reason, answering the joint campaign."""
+    class Endpoint(MethodView):
+        @requires(permission)
+        @blp.arguments(WithdrawalReasonSchema)
+        @blp.response(200, JointDetailSchema)
+        def post(self, data, campaign_id):
+            getattr(withdrawal, command_name)(services.get_joint(campaign_id), data["reason"], actor=_user())
+            return _detail(campaign_id)
+
+    Endpoint.post.__doc__ = doc
+    Endpoint.__name__ = f"Joint{command_name.title().replace('_', '')}"
+    return Endpoint
+
+
+blp.route("/<int:campaign_id>/withdraw")(_withdrawal(
+    "withdraw", "Withdraw a joint campaign in preparation, with the reason (coordinator, 撤销): it keeps its number; "
+    "the invitations and the departments' parts follow", Permission.JOINT_MANAGE))
+blp.route("/<int:campaign_id>/return")(_withdrawal(
+    "return_joint", "Return a joint campaign in preparation to its coordinator, with the reason (the lead's leader, "
+    "退回)", Permission.CAMPAIGNS_APPROVE))
+blp.route("/<int:campaign_id>/cancel")(_withdrawal(
+    "cancel", "Withdraw an approved joint campaign before its targets are drawn, with the reason (the lead's "
+    "leader, 撤销): its commitment stays published, 已撤销; the parts follow; every later step answers 409",
+    Permission.CAMPAIGNS_APPROVE))
 
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}/freeze")

@@ -58,6 +58,7 @@ DETAIL_LABELS = {
     "exempt_kind": _l("Outside the plan"),
     "version": _l("Version"),
     "reason": _l("Reason"),
+    "departments": _l("Departments"),
     "fields": _l("Fields changed"),
     "file": _l("File"),
     "size": _l("Size"),

@@ -108,7 +108,8 @@ def new():
         except ValidationFailed as failed:
             strata_errors = _save_errors(form, failed)
         else:
-            flash(_("Campaign %(code)s saved as a draft. A leader approves it.", code=campaign.code), "success")
+            flash(_("Campaign “%(title)s” saved as a draft. A leader approves it; its code is issued then.",
+                    title=campaign.title), "success")
             return redirect(url_for("campaign_pages.detail", campaign_id=campaign.id))
     code = 422 if request.method == "POST" else 200
     return render_template("campaigns/form.html", form=form, campaign=None, strata_errors=strata_errors), code
@@ -133,7 +134,7 @@ def edit(campaign_id):
             campaign = services.get_campaign(campaign_id)
             strata_errors = _save_errors(form, failed)
         else:
-            flash(_("Campaign %(code)s saved.", code=campaign.code), "success")
+            flash(_("Campaign “%(title)s” saved.", title=campaign.title), "success")
             return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
     code = 422 if request.method == "POST" else 200
     return render_template("campaigns/form.html", form=form, campaign=campaign, strata_errors=strata_errors), code
@@ -230,7 +231,8 @@ def approve(campaign_id):
     campaign = services.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         perform(lambda: services.approve(campaign, actor=_user()),
-                _("Campaign %(code)s approved. The commitment of the target draw is published.", code=campaign.code))
+                lambda approved: _("Campaign %(code)s approved. The commitment of the target draw is published.",
+                                   code=approved.code))
     return _back(campaign_id)
 
 

@@ -3,10 +3,15 @@
 draft → approved (the target draw committed) → the target frame frozen → targets drawn →
 the inspector frame frozen → inspectors drawn → handed to the teams (notified) → in progress →
 results approved → results published (the visits' steps are in :mod:`spotcheck.tenants.results.rules`). Each draw is a ceremony of its own
-(committed, frozen, drawn; DRAW-SPEC "Sequence"). :data:`CAMPAIGN_ACTIONS` is the one statement
+(committed, frozen, drawn; DRAW-SPEC "Sequence"). Withdrawal (撤销, :mod:`.withdrawal`): a draft is
+deleted by its planner or returned by a leader with the reason; an approved campaign whose targets
+are not drawn yet is cancelled by a leader with the reason (``withdrawn``), after which every step
+is refused naming that rule. :data:`CAMPAIGN_ACTIONS` is the one statement
 of these rules: the commands require its actions, and the pages and the API show what it allows.
 """
 from __future__ import annotations
+
+import dataclasses
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -166,7 +171,51 @@ def _own_action(name, permission, possible, refusal, *, parts: bool = False) -> 
     return Action(name, permission, _own(possible, parts=parts), _own_refusal(refusal))
 
 
-CAMPAIGN_ACTIONS = Actions(
+#: The refusal naming the rule of a withdrawn campaign (撤销): its commitment stays published, nothing follows.
+WITHDRAWN_RULE = _l("A withdrawn campaign (已撤销) stays published as it was and no draw, freeze or hand-out can "
+                    "ever follow on it.")
+
+
+def withdrawn_refusal(campaign: Campaign):
+    return _l("%(rule)s %(code)s was withdrawn by %(who)s: %(reason)s", rule=WITHDRAWN_RULE,
+              code=campaign.code or campaign.title, who=campaign.withdrawn_by_name, reason=campaign.withdrawal_reason)
+
+
+def refusing_withdrawn(*actions: Action) -> list[Action]:
+    """The actions, each refused on a withdrawn campaign with :data:`WITHDRAWN_RULE` first."""
+    def guarded(action: Action) -> Action:
+        refusal = action.refusal
+
+        def why(campaign):
+            if getattr(campaign, "status", None) == CampaignStatus.withdrawn:
+                return withdrawn_refusal(campaign)
+            return refusal(campaign) if callable(refusal) else refusal
+
+        return dataclasses.replace(action, refusal=why)
+
+    return [guarded(action) for action in actions]
+
+
+def cancellable(campaign: Campaign) -> bool:
+    """Approved, its target draw committed or frozen, not drawn: a leader may still cancel it."""
+    return campaign.status == CampaignStatus.approved and stage(draw_of(campaign, "targets")) in ("committed", "frozen")
+
+
+def cancel_refusal(campaign: Campaign):
+    if campaign.status == CampaignStatus.draft:
+        return _l("A draft is not cancelled: its planner deletes it, or a leader returns it with the reason.")
+    return _l("Only an approved campaign whose targets are not drawn yet can be withdrawn: once drawn, the published "
+              "draw stands and its targets are checked (抽取结果不得因结果不合意而撤销重抽); a target that cannot be "
+              "checked is replaced by the draw's rule or recorded as a finding.")
+
+
+CAMPAIGN_ACTIONS = Actions(*refusing_withdrawn(
+    _own_action("delete", Permission.CAMPAIGNS_EDIT, lambda c: c.status == CampaignStatus.draft,
+                _l("Only a draft can be deleted; an approved campaign is committed and published, and only a leader "
+                   "withdraws it, giving the reason.")),
+    _own_action("return", Permission.CAMPAIGNS_APPROVE, lambda c: c.status == CampaignStatus.draft,
+                _l("Only a draft is returned to its planner.")),
+    _own_action("cancel", Permission.CAMPAIGNS_APPROVE, cancellable, cancel_refusal),
     _own_action("edit", Permission.CAMPAIGNS_EDIT, lambda c: c.status == CampaignStatus.draft,
            _l("Only a draft campaign can change; an approved one is committed.")),
     _own_action("approve", Permission.CAMPAIGNS_APPROVE, lambda c: c.status == CampaignStatus.draft,
@@ -193,5 +242,5 @@ CAMPAIGN_ACTIONS = Actions(
         "A conflict in a joint campaign (联合抽查) is reported to the lead department's coordinator: the platform "
         "does not replace the members of a mixed team."))),
     _own_action("close", Permission.CAMPAIGNS_EDIT, _can_close, _close_refusal, parts=True),
-)
+))
 

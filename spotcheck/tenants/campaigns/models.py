@@ -28,6 +28,11 @@ class CampaignStatus(str, enum.Enum):
     results_in = "results_in"  # every visit's result approved
     published = "published"  # every visit's result published (公示)
     closed = "closed"  # 办结: no follow-up left open
+    withdrawn = "withdrawn"  # 已撤销: cancelled by a leader with the reason, before any draw; nothing follows
+
+
+#: Campaigns not carried out: in preparation, or withdrawn (已撤销) before any draw; left out of the statistics.
+NOT_CARRIED_OUT = (CampaignStatus.draft, CampaignStatus.withdrawn)
 
 
 campaign_item = sa.Table(
@@ -46,7 +51,9 @@ class Campaign(JointShared, db.Model):
     __table_args__ = (sa.UniqueConstraint("code", name="uq_campaign_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(64))  # public code, e.g. 应急抽〔2026〕3号
+    #: The public code (文号), e.g. 应急抽〔2026〕3号: issued when the campaign is approved (a draft
+    #: has none, 未编号), from the department's counter (:mod:`spotcheck.tenants.numbering`).
+    code: Mapped[str | None] = mapped_column(sa.String(64))
     title: Mapped[str] = mapped_column(sa.String(200))
     year: Mapped[int] = mapped_column()
     plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan.id"))
@@ -68,6 +75,14 @@ class Campaign(JointShared, db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    #: Cancelled (撤销) by a leader, with the reason: the commitment stays published, no draw follows.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    withdrawn_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    withdrawal_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: A draft returned (退回) by a leader to its planner, with the reason (the last return).
+    returned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    returned_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    return_reason: Mapped[str] = mapped_column(sa.Text, default="")
     #: A joint campaign (联合抽查) of several departments, coordinated by this (the lead) department.
     joint: Mapped[bool] = mapped_column(default=False)
     #: A department's part of a joint campaign: the joint campaign.

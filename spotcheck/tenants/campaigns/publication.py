@@ -29,10 +29,12 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.paging import NumberedPage
 from spotcheck.tenants.plans.models import Plan, PlanStatus
 
-#: Campaign states shown to the public: approved and later.
+#: Campaign states shown to the public: approved and later, and withdrawn (已撤销) once approved
+#: (its commitment stays published, with the reason; a withdrawn joint campaign in preparation never was).
 PUBLIC_STATUSES = tuple(status for status in CampaignStatus if status != CampaignStatus.draft)
+_APPROVED = Campaign.approved_at.is_not(None)
 #: A department's part of a joint campaign has no draw of its own: the joint campaign (the lead's) is public.
-_OWN_DRAWS = Campaign.joint_id.is_(None)
+_OWN_DRAWS = sa.and_(Campaign.joint_id.is_(None), _APPROVED)
 
 
 #: A plan is public once published (seed 001: before it is filed), as last published.
@@ -79,12 +81,12 @@ def public_campaign(campaign_id: int) -> Campaign:
 
 def is_public(campaign: Campaign) -> bool:
     """Whether the campaign is on the public portal (一公开): from its approval on."""
-    return campaign.status in PUBLIC_STATUSES
+    return campaign.status in PUBLIC_STATUSES and campaign.approved_at is not None
 
 
 def is_public_campaign(campaign_id: int) -> bool:
     return db.session.scalar(sa.select(Campaign.id).where(
-        Campaign.id == campaign_id, Campaign.status.in_(PUBLIC_STATUSES))) is not None
+        Campaign.id == campaign_id, Campaign.status.in_(PUBLIC_STATUSES), _APPROVED)) is not None
 
 
 @dataclass(frozen=True)

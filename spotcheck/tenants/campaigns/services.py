@@ -13,7 +13,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db, is_row_id
-from spotcheck.tenants import reference, validators
+from spotcheck.tenants import numbering, reference, validators
 from spotcheck.tenants.campaigns import fields, risk, schedule
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
@@ -59,15 +59,11 @@ def get_campaign(campaign_id: int, *, for_update: bool = False) -> Campaign:
     return campaign
 
 
-def next_code(tenant, year: int) -> str:
-    """The public code: ``<short name>抽〔<year>〕<n>号``, numbered per department and year."""
+def issue_code(tenant, year: int) -> str:
+    """The public code (文号) ``<short name>抽〔<year>〕<n>号``: the department's next number of the
+    year, issued in the approving command's transaction (:mod:`spotcheck.tenants.numbering`)."""
     prefix = tenant.short_name or tenant.code
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(Campaign).where(Campaign.year == year)) or 0
-    while True:
-        count += 1
-        code = f"{prefix}抽〔{year}〕{count}号"
-        if not db.session.scalar(sa.select(Campaign.id).where(Campaign.code == code)):
-            return code
+    return f"{prefix}抽〔{year}〕{numbering.issue(tenant.id, 'campaign', year)}号"
 
 
 def clean_rules(strata: dict) -> tuple[dict, list]:
@@ -200,18 +196,19 @@ def _recheck(campaign: Campaign) -> dict:
 
 @command(Permission.CAMPAIGNS_EDIT)
 def create_campaign(data: dict, *, actor) -> Campaign:
-    """Draft a campaign: its items must all be in a filed plan of its year, unless it is of an exempt kind."""
+    """Draft a campaign: its items must all be in a filed plan of its year, unless it is of an exempt
+    kind. A draft has no code yet (未编号): the code is issued when a leader approves it."""
     clean, errors = clean_campaign(data)
     _check_plan(clean, errors)
     if errors:
         raise ValidationFailed(errors)
     items = clean.pop("items")
-    campaign = Campaign(code=next_code(actor.tenant, clean["year"]), status=CampaignStatus.draft, **clean)
+    campaign = Campaign(code=None, status=CampaignStatus.draft, **clean)
     campaign.items = items
     db.session.add(campaign)
     db.session.flush()
     audit.record("campaign.created", "campaign", campaign.id, actor=actor,
-                 details={"code": campaign.code, "items": [i.code for i in items], "plan_id": campaign.plan_id,
+                 details={"title": campaign.title, "items": [i.code for i in items], "plan_id": campaign.plan_id,
                           "exempt_kind": campaign.exempt_kind})
     return campaign
 
@@ -233,14 +230,17 @@ def update_campaign(campaign: Campaign, data: dict, *, actor) -> Campaign:
 
 @command(Permission.CAMPAIGNS_APPROVE)
 def approve(campaign: Campaign, *, actor) -> Campaign:
-    """A leader approves (批准): the plan rule is checked again and the target draw is committed."""
+    """A leader approves (批准): the plan rule is checked again, the campaign's code (文号) is issued
+    and the target draw is committed."""
     from spotcheck.tenants.campaigns import ceremony
 
     CAMPAIGN_ACTIONS.require(campaign, actor, "approve")
     if errors := _recheck(campaign):
         raise ValidationFailed(errors)
+    if campaign.code is None:
+        campaign.code = issue_code(campaign.tenant, campaign.year)
     campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
     ceremony.commit_draw(campaign, "targets", actor=actor)
-    audit.record("campaign.approved", "campaign", campaign.id, actor=actor)
+    audit.record("campaign.approved", "campaign", campaign.id, actor=actor, details={"code": campaign.code})
     return campaign
 

@@ -18,7 +18,10 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.policy import Permission
 from spotcheck.tenants import labels
-from spotcheck.tenants.campaigns.lifecycle import DRAW_STATUS, TEAMS_OPEN, draw_of, stage, visits_without_leader
+from spotcheck.tenants.campaigns.lifecycle import (
+    DRAW_STATUS, TEAMS_OPEN, WITHDRAWN_RULE, cancel_refusal, cancellable, draw_of, refusing_withdrawn, stage,
+    visits_without_leader,
+)
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
 
@@ -97,7 +100,16 @@ def _lead_only():
             "who_refusal": _l("Only the lead department coordinates a joint campaign.")}
 
 
-JOINT_ACTIONS = Actions(
+JOINT_ACTIONS = Actions(*refusing_withdrawn(
+    # Withdrawal (撤销, :mod:`.withdrawal`): the joint campaign keeps its number, its parts follow.
+    Action("withdraw", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
+           _l("The coordinator withdraws a joint campaign in preparation; an approved one is cancelled by a leader "
+              "with the reason."), **_lead_only()),
+    Action("return", Permission.CAMPAIGNS_APPROVE, lambda c: c.status == CampaignStatus.draft,
+           _l("Only a joint campaign in preparation is returned to its coordinator."), **_lead_only()),
+    Action("cancel", Permission.CAMPAIGNS_APPROVE, cancellable, lambda c: (
+        _l("A joint campaign in preparation is withdrawn by its coordinator, or returned by a leader with the "
+           "reason.") if c.status == CampaignStatus.draft else cancel_refusal(c)), **_lead_only()),
     Action("edit", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
            _l("Only a joint campaign in preparation can change."), **_lead_only()),
     Action("invite", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
@@ -110,22 +122,34 @@ JOINT_ACTIONS = Actions(
     Action("designate_leader", Permission.JOINT_MANAGE, lambda c: c.status in TEAMS_OPEN,
            _l("The team leader is named after the inspector draw."), **_lead_only()),
     Action("hand_out", Permission.JOINT_MANAGE, _can_hand_out, _hand_out_refusal, **_lead_only()),
-)
+))
 
 
 def _receiver_only():
     return {"who": _receiver, "who_refusal": _l("Only the invited department answers for its part.")}
 
 
+def _part_refusal(refusal):
+    """A department's step on its part, refused first when the joint campaign was withdrawn."""
+    def why(participant: JointParticipant):
+        if participant.status == ParticipantStatus.withdrawn:
+            return _l("%(rule)s The joint campaign %(code)s was withdrawn.", rule=WITHDRAWN_RULE,
+                      code=participant.campaign_code)
+        return refusal(participant) if callable(refusal) else refusal
+
+    return why
+
+
 PARTICIPANT_ACTIONS = Actions(
     Action("accept", Permission.CAMPAIGNS_EDIT, lambda p: p.status == ParticipantStatus.invited,
-           _l("This invitation has already been answered."), **_receiver_only()),
+           _part_refusal(_l("This invitation has already been answered.")), **_receiver_only()),
     Action("decline", Permission.CAMPAIGNS_EDIT, lambda p: p.status == ParticipantStatus.invited,
-           _l("This invitation has already been answered."), **_receiver_only()),
+           _part_refusal(_l("This invitation has already been answered.")), **_receiver_only()),
     Action("edit_part", Permission.CAMPAIGNS_EDIT, lambda p: p.status == ParticipantStatus.accepted,
-           _l("The part can change after the invitation is accepted and until it is approved."), **_receiver_only()),
+           _part_refusal(_l("The part can change after the invitation is accepted and until it is approved.")),
+           **_receiver_only()),
     Action("approve_part", Permission.CAMPAIGNS_APPROVE,
            lambda p: p.status == ParticipantStatus.accepted and bool((p.part or {}).get("items")),
-           lambda p: (_l("Add the department's items first.") if p.status == ParticipantStatus.accepted
-                      else _l("Only an accepted part can be approved.")), **_receiver_only()),
+           _part_refusal(lambda p: (_l("Add the department's items first.") if p.status == ParticipantStatus.accepted
+                                    else _l("Only an accepted part can be approved."))), **_receiver_only()),
 )

@@ -27,6 +27,7 @@ class ParticipantStatus(str, enum.Enum):
     accepted = "accepted"
     approved = "approved"
     declined = "declined"
+    withdrawn = "withdrawn"  # the joint campaign was withdrawn (撤销): the part follows
 
 
 class JointParticipant(SharedWithReceiver, db.Model):

@@ -18,7 +18,7 @@ from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import fields
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
-from spotcheck.tenants import reference
+from spotcheck.tenants import numbering, reference
 from spotcheck.tenants.campaigns import schedule
 from spotcheck.tenants.campaigns.services import _check_plan, _recheck, clean_campaign
 from spotcheck.tenants.joint import leads
@@ -85,15 +85,12 @@ def _departments(ids, errors: dict) -> list[Tenant]:
 
 
 def _code(lead: Tenant, year: int) -> str:
-    """``<short name>联抽〔<year>〕<n>号``, numbered per lead department and year."""
+    """``<short name>联抽〔<year>〕<n>号``, the lead department's next number of the year
+    (:mod:`spotcheck.tenants.numbering`): issued when the joint campaign is created, as its
+    invitations carry it to the departments; a joint campaign is withdrawn (撤销), never deleted,
+    so its number stays accounted for."""
     prefix = lead.short_name or lead.code
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(Campaign).where(
-        Campaign.joint.is_(True), Campaign.year == year)) or 0
-    while True:
-        count += 1
-        code = f"{prefix}联抽〔{year}〕{count}号"
-        if not db.session.scalar(sa.select(Campaign.id).where(Campaign.code == code)):
-            return code
+    return f"{prefix}联抽〔{year}〕{numbering.issue(lead.id, 'joint', year)}号"
 
 
 def _field(data: dict, actor, errors: dict) -> str | None:

@@ -44,7 +44,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
+from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign
 from spotcheck.tenants.joint import figures
 from spotcheck.tenants.spreadsheets import forms
 
@@ -186,7 +186,7 @@ def year_table(year: int) -> Table:
     """The table of ``year`` for the department in scope (the lead): its approved joint campaigns
     of the year, one row each, and the total."""
     campaigns = _joint_campaigns(year)
-    counted = [c for c in campaigns if c.status != CampaignStatus.draft]
+    counted = [c for c in campaigns if c.status not in NOT_CARRIED_OUT]
     rows = [campaign_figures(campaign, number) for number, campaign in enumerate(counted, start=1)]
     return Table(year=year, title=title(year), rows=rows, total=total_of(rows),
                  in_preparation=len(campaigns) - len(counted))

@@ -32,6 +32,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants import numbering
 from spotcheck.tenants.models import Tenant, User
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.models import Notice, NoticeKind
@@ -58,16 +59,12 @@ def notice_for(notice_id: int, reader) -> Notice:
 
 
 def _numberer(tenant: Tenant, kind: NoticeKind) -> Callable[[], str]:
-    """Hands out the next numbers of ``kind`` this year; the department's row is locked meanwhile
-    so that two jobs never give the same number."""
-    db.session.execute(sa.select(Tenant.id).where(Tenant.id == tenant.id).with_for_update())
+    """Hands out the next numbers (文号) of ``kind`` this year, one each time a document is written,
+    from the department's counter (:mod:`spotcheck.tenants.numbering`): in the writing command's
+    transaction, so a job that fails gives its numbers back and two jobs never share one."""
     year = today().year
-    pattern = f"%〔{year}〕%"
-    used = db.session.scalar(sa.select(sa.func.count()).select_from(Notice).where(
-        Notice.tenant_id == tenant.id, Notice.kind == kind, Notice.number.like(pattern))) or 0
-    counter = iter(range(used + 1, 10**9))
     prefix = tenant.short_name or tenant.name
-    return lambda: f"{prefix}{NUMBER_WORDS[kind]}〔{year}〕{next(counter)}号"
+    return lambda: f"{prefix}{NUMBER_WORDS[kind]}〔{year}〕{numbering.issue(tenant.id, kind.value, year)}号"
 
 
 def _store(tenant: Tenant, kind: NoticeKind, subject: str, number: str, title: str, template: str, **context) -> Notice:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.tenants import reference
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw
+from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Draw
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
@@ -133,7 +133,7 @@ def _as_of(period: Period) -> date:
 
 
 def _campaigns(period: Period):
-    return sa.and_(Campaign.joint.is_(False), Campaign.status != CampaignStatus.draft,
+    return sa.and_(Campaign.joint.is_(False), Campaign.status.not_in(NOT_CARRIED_OUT),
                    _between(Campaign.window_start, period))
 
 
@@ -258,7 +258,7 @@ def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
 
 def _joint_in(period: Period):
     """A joint campaign (or a department's part of one) of the period, past its preparation."""
-    return sa.and_(Campaign.status != CampaignStatus.draft, _between(Campaign.window_start, period))
+    return sa.and_(Campaign.status.not_in(NOT_CARRIED_OUT), _between(Campaign.window_start, period))
 
 
 def _joint_of(period: Period):

@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.tenants import reference
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, campaign_item
+from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, campaign_item
 from spotcheck.tenants.classifications import region_name
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.labels import PLAN_HALF, PLAN_STATUS
@@ -82,7 +82,7 @@ def _campaign_counts_by_item(period: Period) -> dict[int, int]:
     """How many approved campaigns of the period check each item (已开展抽查次数 per item)."""
     query = (sa.select(campaign_item.c.item_id, sa.func.count(sa.distinct(Campaign.id)))
              .join(Campaign, Campaign.id == campaign_item.c.campaign_id)
-             .where(Campaign.status != CampaignStatus.draft, Campaign.window_start >= period.start,
+             .where(Campaign.status.not_in(NOT_CARRIED_OUT), Campaign.window_start >= period.start,
                     Campaign.window_start <= period.end)
              .group_by(campaign_item.c.item_id))
     return dict(db.session.execute(query).all())
@@ -222,7 +222,7 @@ def _joint_table(ctx: Context) -> list[Sheet]:
 
     ids = {t.id for t in ctx.tenants}
     campaigns = [c for c in db.session.scalars(sa.select(Campaign).where(
-        Campaign.joint.is_(True), Campaign.status != CampaignStatus.draft, Campaign.window_start >= ctx.period.start,
+        Campaign.joint.is_(True), Campaign.status.not_in(NOT_CARRIED_OUT), Campaign.window_start >= ctx.period.start,
         Campaign.window_start <= ctx.period.end).order_by(Campaign.window_start, Campaign.id))
         if c.tenant_id in ids or ids & {p.get("tenant_id") for p in (c.joint_parts or {}).values()}]
     rows = [statistics.campaign_figures(c) for c in campaigns]

@@ -1,0 +1,78 @@
+"""Withdrawing a joint campaign (撤销联合抽查), as commands of the lead department.
+
+* :func:`withdraw` — its coordinator withdraws a joint campaign in preparation, with the reason;
+* :func:`return_joint` — the lead's leader returns one in preparation to the coordinator (退回);
+* :func:`cancel` — the lead's leader cancels an approved one before its targets are drawn.
+
+A joint campaign is never deleted: its number (文号) went out with the invitations, so it stays,
+已撤销 with the reason. The departments' parts follow: each invitation and each part (a campaign of
+the department's own) is marked withdrawn, written in that department.
+"""
+from __future__ import annotations
+
+from spotcheck.core import audit
+from spotcheck.core.clock import now
+from spotcheck.core.commands import command
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns.lifecycle import draw_of
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.withdrawal import clean_reason, mark_withdrawn
+from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, participants_of
+from spotcheck.tenants.joint.models import ParticipantStatus
+
+
+def _parts_follow(campaign: Campaign, reason: str, actor) -> list[str]:
+    """Every invitation still open or accepted ends withdrawn; each part follows, in its department."""
+    followed = []
+    for participant in participants_of(campaign):
+        if participant.status == ParticipantStatus.declined:
+            continue
+        participant.status = ParticipantStatus.withdrawn
+        followed.append(participant.group_code)
+        if participant.part_campaign_id is not None:
+            with tenant_scope(participant.receiver_tenant_id):
+                part = db.session.get(Campaign, participant.part_campaign_id)
+                mark_withdrawn(part, reason, actor)
+                db.session.flush()
+    db.session.flush()
+    return followed
+
+
+def _withdraw(campaign: Campaign, reason: str, actor, action: str) -> Campaign:
+    from spotcheck.tenants.joint.services import get_joint
+
+    campaign = get_joint(campaign.id, for_update=True)
+    draw_of(campaign, "targets", for_update=True)
+    JOINT_ACTIONS.require(campaign, actor, action)
+    reason = clean_reason(reason)
+    mark_withdrawn(campaign, reason, actor)
+    followed = _parts_follow(campaign, reason, actor)
+    audit.record("joint.withdrawn", "campaign", campaign.id, actor=actor,
+                 details={"code": campaign.code, "reason": reason, "departments": followed})
+    return campaign
+
+
+@command(Permission.JOINT_MANAGE)
+def withdraw(campaign: Campaign, reason: str, *, actor) -> Campaign:
+    """The coordinator withdraws a joint campaign in preparation, with the reason (the invited
+    departments see it withdrawn, their parts follow)."""
+    return _withdraw(campaign, reason, actor, "withdraw")
+
+
+@command(Permission.CAMPAIGNS_APPROVE)
+def cancel(campaign: Campaign, reason: str, *, actor) -> Campaign:
+    """The lead's leader cancels an approved joint campaign before its targets are drawn, with the
+    reason: its commitment stays published, 已撤销, and no draw follows."""
+    return _withdraw(campaign, reason, actor, "cancel")
+
+
+@command(Permission.CAMPAIGNS_APPROVE)
+def return_joint(campaign: Campaign, reason: str, *, actor) -> Campaign:
+    """The lead's leader returns a joint campaign in preparation to its coordinator, with the reason."""
+    JOINT_ACTIONS.require(campaign, actor, "return")
+    reason = clean_reason(reason)
+    campaign.returned_at, campaign.returned_by_name, campaign.return_reason = now(), actor.display_name, reason
+    audit.record("joint.returned", "campaign", campaign.id, actor=actor, details={"reason": reason})
+    return campaign
