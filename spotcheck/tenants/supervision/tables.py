@@ -33,7 +33,7 @@ from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.plans.models import Plan, PlanItem
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
 from spotcheck.core.errors import Forbidden, ValidationFailed
-from spotcheck.tenants.supervision import access, figures
+from spotcheck.tenants.supervision import access, contacts, figures
 from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_STATUS, provisional_note
 from spotcheck.tenants.supervision.periods import Period
 
@@ -301,9 +301,15 @@ def _other_practice_table(ctx: Context) -> list[Sheet]:
                            formats=_rate_formats(OTHER_HEADERS))])]
 
 
+def _contacts_table(ctx: Context) -> list[Sheet]:
+    """Seed 003 附件5: each department's 负责人 and 联络员 (as they stand, whatever the period)."""
+    return contacts.sheets(ctx.tenants, ctx.tenants[0].name if ctx.single else ctx.area + "司法局汇总")
+
+
 TABLES: dict[str, TableSpec] = {spec.code: spec for spec in (
     TableSpec("003-3", "文件003 附件3", "区县推行“双随机、一公开”情况统计表", True, _area_table),
     TableSpec("003-4", "文件003 附件4", "县政府部门、有关单位推行“双随机、一公开”情况统计表", False, _department_table),
+    TableSpec("003-5", "文件003 附件5", "“双随机、一公开”工作负责人和联络员名单", False, _contacts_table),
     TableSpec("001-1", "文件001 附件1", "ＸＸ年度行政执法检查计划表", False, _plan_table),
     TableSpec("001-2", "文件001 附件2", "市直部门ＸＸ年度随机抽查工作进展情况统计表", False, _progress_table),
     TableSpec("001-3", "文件001 附件3", "ＸＸ年度联合检查工作进展情况统计表", False, _joint_table),
