@@ -18,3 +18,4 @@ from spotcheck.tenants.joint.models import FieldLead, JointParticipant  # noqa: 
 from spotcheck.tenants.supervision.models import Criticism, DeductionRule  # noqa: F401
 from spotcheck.tenants.supervision.submission_models import ReportSubmission  # noqa: F401
 from spotcheck.tenants.numbering import DocumentCounter  # noqa: F401
+from spotcheck.tenants.contacts.models import DepartmentContact  # noqa: F401

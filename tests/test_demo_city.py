@@ -127,6 +127,17 @@ def test_a_small_demo_city(app):
     assert state["joint_plans"] == [("YJJ", "safety", "filed", "韩梅", ["SCJ", "SWJ"])]
     assert state["campaigns"] == 0  # too small a city to draw from
 
+    # every department's 负责人 and 联络员 (seed 003 附件5), recorded by its administrator
+    with app.app_context():
+        from spotcheck.core.database import db
+        from spotcheck.core.scoping import system_access
+        from spotcheck.tenants.contacts.models import DepartmentContact
+
+        with system_access("test"):
+            named = {(c.tenant_id, c.role) for c in db.session.scalars(sa.select(DepartmentContact))}
+        assert named == {(tenant_id(code), role) for code in ("SCJ", "YJJ", "SWJ", "SFJ")
+                         for role in ("responsible", "liaison")}
+
     # loading again changed nothing, wrote nothing
     assert again["audit"] == state["audit"]
     assert {c: len(d["entries"]) for c, d in again["departments"].items()} == \

@@ -95,11 +95,14 @@ def fill(template: bytes, rows: list[dict], *, keep_hints: bool = True) -> bytes
 
 
 def sheet_rows(data: bytes) -> list[dict]:
-    """The rows of an export, header → value."""
+    """The rows of an export, header → value: below the header row (the seed's title and 填报单位
+    line above it), the 填报人 line under the rows left out."""
     sheet = workbook(data).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
-    headers = values[0]
-    return [dict(zip(headers, row)) for row in values[1:] if any(v not in (None, "") for v in row)]
+    at = next(i for i, row in enumerate(values) if row[0] == "序号")
+    headers = values[at]
+    return [dict(zip(headers, row)) for row in values[at + 1:]
+            if any(v not in (None, "") for v in row) and not str(row[0] or "").startswith("填报人：")]
 
 
 def upload(client, kind: str, data: bytes, headers: dict, filename: str = "filled.xlsx"):

@@ -151,7 +151,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             r[0] for r in department if str(r[0]).startswith("合计共1项"))
         plan = rows_of(books["001-1"])
         line = next(r for r in plan if r[1] == "应急管理局")
-        assert line[3] == "危险化学品安全生产检查" and line[7] == "5%" and line[10].startswith("逾期报备")
+        assert line[3] == "危险化学品安全生产检查" and line[7] == 5 and line[10].startswith("逾期报备")
         assert any(str(r[0]).startswith("合计共0项") for r in rows_of(books["001-4"]))
         practice = rows_of(books["001-5"])
         assert next(r for r in practice if r[1] == "应急管理局")[2:6] == (1, 1, 100.0, "是")

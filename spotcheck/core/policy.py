@@ -35,6 +35,8 @@ class Permission(str, enum.Enum):
     TENANTS_MANAGE = "tenants.manage"
     #: Manage the users and roles of one's own tenant.
     USERS_MANAGE = "users.manage"
+    #: Keep the department's 负责人 and 联络员 of 双随机、一公开 (seed 003 附件5), with their phones.
+    CONTACTS_MANAGE = "contacts.manage"
     #: Read one's own tenant's audit trail (全程留痕) and run its verification.
     AUDIT_VIEW = "audit.view"
     #: Read every tenant's data through the explicit cross-tenant path.
@@ -105,7 +107,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.tenant_admin: frozenset({Permission.SIGNED_IN, Permission.USERS_MANAGE, Permission.AUDIT_VIEW,
                                   Permission.CATALOG_VIEW, Permission.CATALOG_MANAGE, Permission.REGISTRY_MANAGE,
                                   Permission.INSPECTORS_PERSONAL_DATA, Permission.CAMPAIGNS_VIEW,
-                                  Permission.EXPORTS_MANAGE, Permission.JOINT_VIEW}),
+                                  Permission.EXPORTS_MANAGE, Permission.JOINT_VIEW, Permission.CONTACTS_MANAGE}),
     Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.CAMPAIGNS_VIEW, Permission.JOINT_VIEW,
                              Permission.CAMPAIGNS_EDIT, Permission.RESULTS_PUBLISH, Permission.RESULTS_FOLLOW_UP,
                              Permission.TRANSFERS_RECEIVE, Permission.REPORTS_PREPARE}),

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from spotcheck.core import audit
 from spotcheck.demo import city as demo_city, withdrawn
+from spotcheck.demo import contacts as demo_contacts
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core import clock
 from spotcheck.core.commands import command
@@ -111,6 +112,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             _build_city(tenants, size or 0, max(entities, size or 0), seed=seed, today=today)
         size = max(entities, size or 0)
         if size:
+            demo_contacts.record(tenants, _admin_of, tenant_scope)
             _field_leads(tenants)
             _plans(tenants, year=today.year, today=today)
             _joint_plans(tenants, year=today.year, today=today)

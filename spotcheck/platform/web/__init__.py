@@ -6,6 +6,7 @@ from flask import Flask
 from spotcheck.core.clock import SHANGHAI, as_utc
 from spotcheck.platform.permissions import Permission
 from spotcheck.core.policy import Role, has_permission
+from spotcheck.tenants.spreadsheets.forms import shown
 
 
 def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["sheet_cell"] = shown
 
     @app.context_processor
     def _globals():

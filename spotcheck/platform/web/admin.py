@@ -1,5 +1,5 @@
-"""Administration pages: users of my department; departments of the platform."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+"""Administration pages: users of my department and its 负责人/联络员; departments of the platform."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from spotcheck.platform.web.forms import (
     EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, perform, role_choices,
 )
 from spotcheck.tenants import services
+from spotcheck.tenants.contacts import services as contacts
 
 bp = Blueprint("admin", __name__)
 
@@ -72,6 +73,25 @@ def unlock_user(user_id):
     if EmptyForm().validate_on_submit():
         perform(lambda: services.unlock_user(user, actor=_me()), _("%(login)s can sign in again.", login=user.login))
     return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
+@bp.route("/admin/contacts", methods=["GET", "POST"])
+@requires(Permission.CONTACTS_MANAGE)
+def contacts_form():
+    """The department's 负责人 and 联络员 of 双随机、一公开 (seed 003 附件5), kept by its administrator."""
+    errors, values, status = {}, {}, 200
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        data = {role: {key: request.form.get(f"{role}.{key}", "") for key in contacts.FIELDS} for role in contacts.ROLES}
+        try:
+            contacts.save(data, actor=_me())
+        except ValidationFailed as failed:
+            errors, values, status = failed.errors, request.form, 422
+        else:
+            flash(_("The responsible person and the liaison are saved."), "success")
+            return redirect(url_for("admin.contacts_form"))
+    body = render_template("supervision/contacts_form.html", contacts=contacts.own(), roles=contacts.ROLES,
+                           errors=errors, values=values, form=EmptyForm())
+    return body, status, {"Cache-Control": "private, no-store"}
 
 
 @bp.route("/platform/tenants")

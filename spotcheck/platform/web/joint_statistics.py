@@ -4,8 +4,9 @@ department: the page with a year selector and the workbook to file with the just
 Read-only. Both routes are the lead department's: its coordinator (who runs the joint campaigns,
 ``JOINT_MANAGE``) and whoever reads its campaigns (``CAMPAIGNS_VIEW``). The route declares
 ``JOINT_VIEW``, which exactly these roles hold, and the view then asks for one of the two
-permissions and for the lead department; anyone else is refused (403). The figures are read in
-the request's scope: the lead's own joint campaigns only.
+permissions and for the lead department; anyone else is refused (403). The table is the one the
+justice bureau reads for the department (:func:`spotcheck.tenants.joint.statistics.build`): the
+joint campaigns it led or took part in, read in the request's scope.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.joint import statistics
 from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
+from spotcheck.tenants.supervision.periods import Period
 
 bp = Blueprint("joint_statistics", __name__, url_prefix="/joint")
 
@@ -46,12 +48,18 @@ def _year() -> int:
     return int(raw)
 
 
+def _table(year: int) -> statistics.Table:
+    """The department's table of ``year``: the one the justice bureau reads for it (one builder)."""
+    user = current_user._get_current_object()
+    return statistics.build(Period(year), user.tenant_id, user.tenant.name)
+
+
 @bp.route("/statistics")
 @requires(Permission.JOINT_VIEW)
 def index():
     _lead_reader()
     year = _year()
-    return render_template("joint/statistics.html", table=statistics.year_table(year), year=year,
+    return render_template("joint/statistics.html", table=_table(year), year=year,
                            years=statistics.years(), columns=statistics.COLUMNS, numeric=statistics.NUMERIC)
 
 
@@ -60,7 +68,7 @@ def index():
 def download():
     _lead_reader()
     year = _year()
-    response = send_file(io.BytesIO(statistics.workbook(year)), mimetype=XLSX_MEDIA_TYPE, as_attachment=True,
+    response = send_file(io.BytesIO(statistics.workbook(_table(year))), mimetype=XLSX_MEDIA_TYPE, as_attachment=True,
                          download_name=statistics.file_name(year))
     response.headers["Cache-Control"] = "private, no-store"
     return response

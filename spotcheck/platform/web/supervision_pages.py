@@ -20,7 +20,8 @@ from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
 from spotcheck.tasks import statistics_jobs
 from spotcheck.tenants.notices import services as notices
 from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
-from spotcheck.tenants.supervision import access, assessment, criticism, definitions, figures, periods, tables
+from spotcheck.tenants.contacts.services import ROLES as contact_roles
+from spotcheck.tenants.supervision import access, assessment, contacts, criticism, definitions, figures, periods, tables
 from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -142,6 +143,18 @@ def table_download(job_id):
     response = send_file(io.BytesIO(data), mimetype=XLSX_MEDIA_TYPE, as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/contacts")
+@requires(Permission.SUPERVISION_VIEW)
+def contacts_list():
+    """Seed 003 附件5: the departments' 负责人 and 联络员 with their phones (every department's for the
+    justice bureau, one's own for a leader); the workbook is the table 003-5 of the tables page."""
+    user = _user()
+    body = render_template("supervision/contacts.html", listed=contacts.listing(user), roles=contact_roles,
+                           every=access.sees_every_department(user),
+                           can_edit=has_permission(user, Permission.CONTACTS_MANAGE))
+    return body, 200, {"Cache-Control": "private, no-store"}
 
 
 # --- assessment -------------------------------------------------------------------------------------

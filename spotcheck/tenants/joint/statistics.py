@@ -1,22 +1,22 @@
-"""The year's joint-inspection statistics (联合检查工作进展情况统计表): seed 001's 附件3.
+"""The joint-inspection statistics (联合检查工作进展情况统计表): seed 001's 附件3, one table whoever asks.
 
 Seed 001 (宁安市 实施方案, item 10) asks every department to file, before 1 January, the past
 year's 《ＸＸ年度联合检查工作进展情况统计表》 with the justice bureau; it is listed as 附件3
-("3. ＸＸ年度联合检查工作进展情况统计表"). The seed gives the table **by its title only**: the form
-itself (its column headers, a unit or filler line, 填表人 / 填表时间) is not part of the seed text.
-So the title below is the seed's, word for word (``ＸＸ`` standing for the year), and there is no
-unit/filler line, because the seed has none to reproduce. The columns are the platform's own,
-named in the seed's words (户次, 检查事项, 联合检查, 参与部门), and each one is filled from the data;
-no header is left blank because no header of the seed's is known that the data cannot fill.
-What such a form commonly also asks and the data cannot give is therefore *not* added as empty
-columns: problems found and how they were handled (发现问题 / 处理情况: a department's results are
-its own, and the lead reads only the public register, whose result categories say nothing of
-"a problem" by themselves), the filler's name and telephone (填报人 / 联系电话: not data of the
-platform), and remarks (备注).
+("3. ＸＸ年度联合检查工作进展情况统计表"). The seed gives the table **by its title only**. The title
+below is the seed's, word for word (``ＸＸ`` standing for the year); the lines under it are those
+of the seed's other forms (统计期, 填报单位（盖章）, 填表时间) and the foot is the 填报人/联系电话 line.
+The columns are the platform's own, named in the seed's words (户次, 检查事项, 联合检查, 参与部门),
+and each one is filled from the data. What the data cannot give is *not* added as empty columns:
+problems found and how they were handled (a department's results are its own; the lead reads only
+the public register) and remarks (备注).
 
-One row per joint campaign of the year that the department leads and has approved (a campaign in
-preparation has no departments fixed yet: it is counted apart, :attr:`Table.in_preparation`),
-then the total (合计). Each row, for one joint campaign:
+:func:`build` is the one builder: the lead department's page and download and the justice bureau's
+table (:mod:`spotcheck.tenants.supervision.tables`, 001-3) call it, so a department's table is the
+same whoever asks — who may ask is decided by the caller, never what the table holds. For one
+department its rows are the joint campaigns of the period it led or took part in (an approved
+part); for the bureau's summary every joint campaign. A campaign in preparation has no
+departments fixed yet: it is counted apart (:attr:`Table.in_preparation`). Then the total (合计).
+Each row, for one joint campaign:
 
 * 参与部门 / 参与部门数 — the departments with an approved part (``joint_parts``); the lead counts
   only if it takes part with items of its own. The total counts each department once.
@@ -31,21 +31,24 @@ then the total (合计). Each row, for one joint campaign:
 * 已完成检查户次 — visits whose every department has published its result (public register).
 
 Before the target draw the visit figures are unknown and left blank; totals add the known ones.
-Everything is read in the current scope: the lead's own rows (the joint campaign, its draws and
-visit list) or, for :func:`campaign_figures`, a participant's joint scope.
+A campaign is read where the reader may read it: in the current scope (the lead's own rows, or
+the justice bureau's cross-department reading) or a participant's joint scope.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from datetime import date
+from typing import NamedTuple, Protocol
 
 import sqlalchemy as sa
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign
+from spotcheck.core.scoping import current_tenant_id, joint_scope
+from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, CampaignStatus
 from spotcheck.tenants.joint import figures
+from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
 from spotcheck.tenants.spreadsheets import forms
 
 
@@ -125,13 +128,26 @@ class Figures:
         return [getattr(self, column.key) for column in COLUMNS]
 
 
+class Period(Protocol):
+    """A reporting period (统计期) as :class:`spotcheck.tenants.supervision.periods.Period` gives it."""
+
+    year: int
+    start: date
+    end: date
+    label: str
+
+
 @dataclass
 class Table:
+    """The table of one period for one department (its ``unit``) or for every department."""
+
     year: int
     title: str
     rows: list[Figures]
     total: Figures
-    #: Joint campaigns of the year still in preparation (not in the table).
+    #: The lines under the title: the period, the unit (填报单位), the day it is filled (填表时间).
+    lines: list[str] = field(default_factory=list)
+    #: Joint campaigns of the period the department leads still in preparation (not in the table).
     in_preparation: int = 0
 
 
@@ -157,12 +173,6 @@ def campaign_figures(campaign: Campaign, number: int | None = None) -> Figures:
     return row
 
 
-def _joint_campaigns(year: int) -> list[Campaign]:
-    """The department's joint campaigns of ``year`` (its own rows: the scope sees no other's), oldest first."""
-    return list(db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True), Campaign.year == year)
-                                   .order_by(Campaign.created_at, Campaign.id)))
-
-
 def _sum(values) -> int | float | None:
     known = [value for value in values if value is not None]
     return sum(known) if known else None
@@ -182,14 +192,58 @@ def total_of(rows: list[Figures]) -> Figures:
                    saved=_sum(row.saved for row in rows), complete=_sum(row.complete for row in rows))
 
 
-def year_table(year: int) -> Table:
-    """The table of ``year`` for the department in scope (the lead): its approved joint campaigns
-    of the year, one row each, and the total."""
-    campaigns = _joint_campaigns(year)
-    counted = [c for c in campaigns if c.status not in NOT_CARRIED_OUT]
-    rows = [campaign_figures(campaign, number) for number, campaign in enumerate(counted, start=1)]
-    return Table(year=year, title=title(year), rows=rows, total=total_of(rows),
-                 in_preparation=len(campaigns) - len(counted))
+def _in(period: Period):
+    """A joint campaign of the period, past its preparation (its window starts in the period, as
+    every supervision figure counts a campaign)."""
+    return sa.and_(Campaign.joint.is_(True), Campaign.status.not_in(NOT_CARRIED_OUT),
+                   Campaign.window_start >= period.start, Campaign.window_start <= period.end)
+
+
+def _campaign_ids(period: Period, department_id: int | None) -> list[int]:
+    """The joint campaigns of the table: every one the scope shows (``department_id`` None), or
+    those the department leads and those it took part in with an approved part — chosen from rows
+    the department and the justice bureau both read (its own campaigns, its invitations); the
+    period is checked on each campaign as it is read (:func:`_figures`)."""
+    if department_id is None:
+        return list(db.session.scalars(sa.select(Campaign.id).where(_in(period))))
+    led = sa.select(Campaign.id).where(Campaign.joint.is_(True), Campaign.tenant_id == department_id)
+    took_part = sa.select(JointParticipant.campaign_id).where(
+        JointParticipant.receiver_tenant_id == department_id, JointParticipant.status == ParticipantStatus.approved)
+    return sorted(set(db.session.scalars(led)) | set(db.session.scalars(took_part)))
+
+
+def _figures(campaign_id: int, period: Period) -> tuple[object, Figures] | None:
+    """One joint campaign's row, read where the reader may read it: in the current scope (the lead,
+    the justice bureau) or the department's joint scope (a participant reads the lead's rows there)."""
+    query = sa.select(Campaign).where(Campaign.id == campaign_id, _in(period))
+    campaign = db.session.scalar(query)
+    if campaign is not None:
+        return (campaign.window_start, campaign.id), campaign_figures(campaign)
+    with joint_scope(current_tenant_id(), campaign_id):
+        campaign = db.session.scalar(query)
+        if campaign is None:
+            return None
+        return (campaign.window_start, campaign.id), campaign_figures(campaign)
+
+
+def build(period: Period, department_id: int | None, unit: str, *, filled_on: date | None = None) -> Table:
+    """The table of ``period`` (seed 001 附件3), one builder whoever asks: the joint campaigns of the
+    department ``department_id`` (led or taken part in), or of every department (``None``), one row
+    each in the order of their windows, and the total; ``unit`` is the 填报单位. The lead department
+    and the justice bureau asking for the same department get the same table."""
+    found = [row for row in (_figures(i, period) for i in _campaign_ids(period, department_id)) if row is not None]
+    rows = [figures for _key, figures in sorted(found, key=lambda pair: pair[0])]
+    for number, row in enumerate(rows, start=1):
+        row.number = number
+    preparing = 0
+    if department_id is not None:
+        preparing = db.session.scalar(sa.select(sa.func.count()).select_from(Campaign).where(
+            Campaign.joint.is_(True), Campaign.tenant_id == department_id, Campaign.status == CampaignStatus.draft,
+            Campaign.window_start >= period.start, Campaign.window_start <= period.end)) or 0
+    day = filled_on or today()
+    lines = [f"（{period.label}）", f"填报单位（盖章）：{unit}", f"填表时间：{day.year}年{day.month}月{day.day}日"]
+    return Table(year=period.year, title=title(period.year), rows=rows, total=total_of(rows), lines=lines,
+                 in_preparation=preparing)
 
 
 def years() -> list[int]:
@@ -209,8 +263,13 @@ def section(rows: list[Figures], total: Figures) -> forms.Section:
                          formats={index: "0.0" for index, column in enumerate(COLUMNS) if column.key == "separate"})
 
 
-def workbook(year: int) -> bytes:
-    """The year's table as an .xlsx: the seed's title merged across the first row, the headers,
-    one row per joint campaign, the total; Chinese throughout."""
-    table = year_table(year)
-    return forms.write([forms.Sheet(SHEET_NAME, table.title, [], [section(table.rows, table.total)], signature=None)])
+def sheet(table: Table) -> forms.Sheet:
+    """The table as a sheet of a form: the seed's title, the period, unit and date lines, the
+    section, and the 填报人/联系电话 line at the foot."""
+    return forms.Sheet(SHEET_NAME, table.title, list(table.lines), [section(table.rows, table.total)])
+
+
+def workbook(table: Table) -> bytes:
+    """The table as an .xlsx: the seed's title merged across the first row, the lines under it, the
+    headers, one row per joint campaign, the total; Chinese throughout."""
+    return forms.write([sheet(table)])

@@ -1,5 +1,6 @@
 """The current lists of the department as spreadsheet rows, in the columns of the templates, with
-values written the way the import reads them back (so an export re-imports unchanged)."""
+values written the way the import reads them back (so an export re-imports unchanged), in the
+seed's form: title, 填报单位/时间 line, 填报人/联系电话 line (:func:`heading`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants import reference
+from spotcheck.tenants.contacts import services as contacts
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
@@ -49,8 +51,25 @@ def export_file(kind: SheetKind, *, actor) -> tuple[IO[bytes], str]:
     else:
         rows = _inspector_rows(reader)
     tenant_name = reader.tenant.name if reader.tenant else ""
-    name = f"{kind.title}-{tenant_name}-{clock.today():%Y%m%d}.xlsx"
-    return writing.export(kind, _numbered(kind, rows)), name
+    day = clock.today()
+    name = f"{kind.title}-{tenant_name}-{day:%Y%m%d}.xlsx"
+    return writing.export(kind, _numbered(kind, rows), heading(kind, tenant_name, reader)), name
+
+
+#: Between the two halves of the 填报单位 and 填报人 lines, as the seed's forms space them.
+GAP = "\u3000" * 8
+
+
+def heading(kind: SheetKind, department: str, reader) -> writing.Heading:
+    """The seed's form around an export (seed 003 附件1–2, seed 004): the title — the department's
+    name and the list's (城口县XXX随机抽查事项清单, 高新区商务局随机抽查事项清单) —, the 填报单位 and
+    时间 line (the Beijing date of the export) and the 填报人 (the user exporting) and 联系电话 line
+    (the department's liaison's office phone, else the user's own mobile)."""
+    day = clock.today()
+    return writing.Heading(
+        title=f"{department}{kind.title}",
+        line=f"填报单位（盖章）：{department}{GAP}时间：{day.year}年{day.month}月{day.day}日",
+        footer=f"填报人：{getattr(reader, 'display_name', '') or ''}{GAP}联系电话：{contacts.footer_phone(reader)}")
 
 
 def _numbered(kind: SheetKind, rows: Iterator[dict]) -> Iterator[list]:

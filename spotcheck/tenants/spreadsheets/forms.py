@@ -4,7 +4,9 @@ sections with a heading, bordered headers and rows, the 合计 lines under them,
 at the foot; landscape, fitted to the page width.
 
 One writer for every such table (the joint-inspection table of the lead department and the
-supervision tables of the bureau); the content is the caller's.
+supervision tables of the bureau); the content is the caller's. Counts and rates are numbers in
+the cells (a rate in per cent under a header saying "（%）", formatted by its column's number
+format); a text cell is always text. :func:`shown` writes a cell as a page shows it.
 """
 from __future__ import annotations
 
@@ -47,6 +49,20 @@ class Sheet:
     lines: list[str]  # under the title: the period, the unit, the filling date
     sections: list[Section]
     signature: str | None = "填报人：                    联系电话："
+
+
+def shown(value, number_format: str | None = None) -> str:
+    """A cell as a page shows it: blank for none, a number in its column's format (``0.0``: one
+    decimal; else whole numbers without a decimal point), anything else as text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if number_format and number_format.startswith("0.") and set(number_format[2:]) == {"0"}:
+        return f"{value:.{len(number_format) - 2}f}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def write(sheets: list[Sheet]) -> bytes:

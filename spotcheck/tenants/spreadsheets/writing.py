@@ -1,7 +1,10 @@
 """Writing .xlsx workbooks: blank templates and exports of the current lists, in the same shape.
 
 The first worksheet holds the list: the Chinese headers in row 1 and, in a template, a grey row
-of hints in row 2 (skipped by the import). Coded columns offer drop-down lists; code and ID
+of hints in row 2 (skipped by the import). An export of a department's list is the seed's form
+(seed 003 附件1–2, seed 004): the title (the department's name and the list's) and the
+填报单位/时间 line above the headers, the 填报人/联系电话 line under the rows — the import finds the
+header row below the title and passes over the foot line (it fills no column it reads). Coded columns offer drop-down lists; code and ID
 columns are formatted as text so Excel keeps their leading zeros and all 18 characters. A
 second worksheet, 填写说明, explains every column. Workbooks are written in openpyxl's
 streaming mode, so an export of a large directory does not sit in memory cell by cell.
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import IO
 
 from openpyxl import Workbook
@@ -35,6 +39,19 @@ _REQUIRED_FONT = Font(bold=True, color="9B1C1C")
 _HEADER_FILL = PatternFill("solid", fgColor="E5E7EB")
 _HINT_FONT = Font(italic=True, color="808080", size=9)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TITLE_FONT = Font(name="宋体", size=16, bold=True)
+_CENTRE = Alignment(horizontal="center", vertical="center")
+_LEFT = Alignment(horizontal="left", vertical="center")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The seed's form around an exported list: ``title`` (城口县XXX随机抽查事项清单: the department's
+    name and the list's), ``line`` (填报单位（盖章）…时间…) and ``footer`` (填报人…联系电话…)."""
+
+    title: str
+    line: str
+    footer: str
 
 
 def template(kind: SheetKind) -> IO[bytes]:
@@ -42,15 +59,28 @@ def template(kind: SheetKind) -> IO[bytes]:
     return _workbook(kind, [], hints=True)
 
 
-def export(kind: SheetKind, rows: Iterable[list]) -> IO[bytes]:
-    """The current list: the template's headers, then one row per record (values as the import reads them)."""
-    return _workbook(kind, rows, hints=False)
+def export(kind: SheetKind, rows: Iterable[list], heading: Heading | None = None) -> IO[bytes]:
+    """The current list: the template's headers, then one row per record (values as the import reads
+    them); with ``heading``, the seed's title and 填报单位 line above and the 填报人 line below."""
+    return _workbook(kind, rows, hints=False, heading=heading)
 
 
-def _workbook(kind: SheetKind, rows: Iterable[list], *, hints: bool) -> IO[bytes]:
+def _merged_line(sheet, row: int, columns: int, value: str, font=None, alignment=_LEFT) -> WriteOnlyCell:
+    """A line of text across the list's ``columns`` columns (row ``row``)."""
+    sheet.merged_cells.add(f"A{row}:{get_column_letter(columns)}{row}")
+    cell = WriteOnlyCell(sheet, value=clean_text(value))
+    cell.data_type = "s"
+    cell.alignment = alignment
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _workbook(kind: SheetKind, rows: Iterable[list], *, hints: bool, heading: Heading | None = None) -> IO[bytes]:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(kind.title[:31])
-    first_data_row = 3 if hints else 2
+    above = 2 if heading else 0
+    first_data_row = above + (3 if hints else 2)
     for index, column in enumerate(kind.columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
@@ -63,12 +93,20 @@ def _workbook(kind: SheetKind, rows: Iterable[list], *, hints: bool) -> IO[bytes
             validation.add(f"{letter}{first_data_row}:{letter}{_LAST_ROW}")
             sheet.data_validations.dataValidation.append(validation)
     sheet.freeze_panes = f"A{first_data_row}"
+    if heading:
+        sheet.append([_merged_line(sheet, 1, len(kind.columns), heading.title, _TITLE_FONT, _CENTRE)])
+        sheet.append([_merged_line(sheet, 2, len(kind.columns), heading.line)])
     sheet.append([_styled(sheet, c.header, _REQUIRED_FONT if c.required else _HEADER_FONT, _HEADER_FILL)
                   for c in kind.columns])
     if hints:
         sheet.append([_styled(sheet, c.hint, _HINT_FONT, alignment=_WRAP) for c in kind.columns])
+    written = first_data_row - 1
     for row in rows:
         sheet.append([_value(sheet, value) for value in row])
+        written += 1
+    if heading:
+        sheet.append([])
+        sheet.append([_merged_line(sheet, written + 2, len(kind.columns), heading.footer)])
     _instructions(book, kind)
     out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     book.save(out)

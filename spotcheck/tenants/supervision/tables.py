@@ -27,12 +27,13 @@ from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, campaign_item
 from spotcheck.tenants.classifications import region_name
 from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.tenants.items.services import Coverage
 from spotcheck.tenants.labels import PLAN_HALF, PLAN_STATUS
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.plans.models import Plan, PlanItem
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
 from spotcheck.core.errors import Forbidden, ValidationFailed
-from spotcheck.tenants.supervision import access, figures
+from spotcheck.tenants.supervision import access, contacts, figures
 from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_STATUS, provisional_note
 from spotcheck.tenants.supervision.periods import Period
 
@@ -65,8 +66,37 @@ def _yes(flag: bool) -> str:
     return "是" if flag else "否"
 
 
-def _pct(part: int, whole: int) -> str:
-    return "—" if not whole else f"{100.0 * part / whole:.1f}"
+#: A rate with nothing to divide by (no department, item or result due): not applicable.
+NOT_APPLICABLE = "—"
+#: The number format of a rate cell (per cent, one decimal: the header says "（%）").
+RATE_FORMAT = "0.0"
+
+
+def _pct(part: int, whole: int) -> float | None:
+    """``part`` of ``whole`` in per cent, one decimal, as a number (``None`` when ``whole`` is 0)."""
+    return None if not whole else round(100.0 * part / whole, 1)
+
+
+def _rate(value: float | None):
+    """A rate cell: the number, or :data:`NOT_APPLICABLE`."""
+    return NOT_APPLICABLE if value is None else value
+
+
+def _pct_text(value: float | None) -> str:
+    """A rate inside a sentence (the seed's 合计 lines): ``50.0``, or — ."""
+    return NOT_APPLICABLE if value is None else f"{value:.1f}"
+
+
+def _rate_formats(headers: list[str]) -> dict[int, str]:
+    """The rate columns of ``headers`` (those in per cent) formatted to one decimal."""
+    return {index: RATE_FORMAT for index, header in enumerate(headers) if "%" in header and "是否" not in header}
+
+
+def practised(status: figures.Status) -> bool:
+    """已实行“双随机”抽查: the department ran a random check in the period — a campaign of its own
+    past its draft, or its part of a joint one (the table's 已开展抽查次数). A department that ran
+    none is not listed as practising, whatever its item list holds (it is named 未实行 below)."""
+    return status.campaigns > 0
 
 
 def _filled_on() -> str:
@@ -102,13 +132,15 @@ def _items_of(tenant_ids: list[int]) -> dict[int, list[Item]]:
 def _area_table(ctx: Context) -> list[Sheet]:
     """Seed 003 附件3: the area's departments."""
     with_items = [s for s in ctx.statuses if s.market_items + s.other_items]
-    practising = [s for s in ctx.statuses if s.items]
+    listed = [s for s in ctx.statuses if s.items]
+    practising = [s for s in ctx.statuses if practised(s)]
+    idle = [s.name for s in with_items if not practised(s)]
     published_on_time = sum(s.published_on_time for s in ctx.statuses)
     rows = [[n, s.name, _yes(s.rules), _yes(bool(s.items and s.entries and s.inspectors)), s.items, s.campaigns]
             for n, s in enumerate(practising, start=1)]
     mechanism = Section("一、“双随机、一公开”制度机制建设情况", ["序号", "项目", "情况"], [
         [1, "是否已出台实施意见或工作方案（注明文件名称及文号）", FILLER],
-        [2, "是否已编制随机抽查事项清单", f"{_yes(bool(practising))}（{len(practising)}个部门已公布）"],
+        [2, "是否已编制随机抽查事项清单", f"{_yes(bool(listed))}（{len(listed)}个部门已公布）"],
         [3, "是否已建立检查结果公开机制", f"{_yes(any(s.rules for s in ctx.statuses))}"
                                    f"（{sum(1 for s in ctx.statuses if s.rules)}个部门已公布实施细则，"
                                    f"统计期内按时公示{published_on_time}户次）"],
@@ -116,7 +148,9 @@ def _area_table(ctx: Context) -> list[Sheet]:
     departments = Section("二、已实行“双随机”抽查的区（县）级部门情况",
                           ["序号", "部门名称", "是否制定实施细则", "是否编制“一单两库”", "实行抽查事项项数", "已开展抽查次数"],
                           rows, [f"合计共{len(practising)}个部门，占有行政检查事项部门总数的比例为"
-                                 f"{_pct(len(practising), len(with_items))}%。"], widths=[8, 24, 16, 18, 16, 14])
+                                 f"{_pct_text(_pct(len(practising), len(with_items)))}%。",
+                                 *([f"统计期内未实行“双随机”抽查（未开展抽查）的部门：{'、'.join(idle)}。"] if idle else [])],
+                          widths=[8, 24, 16, 18, 16, 14])
     return [Sheet("区县推行情况", f"{ctx.area}推行“双随机、一公开”情况统计表",
                   [_period_line(ctx.period), f"区县名称（盖章）：{ctx.area}", _filled_on()], [mechanism, departments],
                   signature="联系人：                    联系电话：")]
@@ -145,7 +179,8 @@ def _department_table(ctx: Context) -> list[Sheet]:
                      "；".join(x for x in (i.ratio, i.frequency) if x), per_item.get(i.id, 0)]
                     for n, i in enumerate(chosen, start=1)]
             sections.append(Section(heading, ["序号", "事项名称", "是否制定实施细则", "抽查比例和频次", "已开展抽查次数"], rows,
-                                    [f"合计共{len(chosen)}项，占本部门{name}行政检查事项总数的比例为{_pct(len(chosen), total)}%。"],
+                                    [f"合计共{len(chosen)}项，占本部门{name}行政检查事项总数的比例为"
+                                     f"{_pct_text(status.coverage(field_code).share_percent if total else None)}%。"],
                                     widths=[8, 40, 16, 30, 14]))
         sheets.append(Sheet(status.name[:31], "县政府部门、有关单位推行“双随机、一公开”情况统计表",
                             [_period_line(ctx.period), f"单位名称（盖章）：{status.name}", _filled_on()], sections,
@@ -170,13 +205,19 @@ def _plan_rows(ctx: Context, *, halves: tuple[int | None, ...], field_code: str 
         rows.append([n, names[plan.tenant_id], str(PLAN_HALF[plan.half]),
                      item.name + (f"（{item.sub_item}）" if item.sub_item else ""), item.legal_basis, item.target_type,
                      "、".join(reference.CHECK_METHODS.get(m, m) for m in (line.methods or item.methods or [])),
-                     f"{line.ratio_bp / 100:g}%", line.frequency or item.frequency,
+                     _ratio(line.ratio_bp), line.frequency or item.frequency,
                      "、".join(f"{m}月" for m in (line.months or [])),
                      f"{FILING_STATUS[filing.status]}（{PLAN_STATUS[plan.status.value]}）"])
     return rows
 
 
-PLAN_HEADERS = ["序号", "部门", "计划期间", "检查事项", "检查依据", "检查对象", "检查方式", "抽查比例", "检查频次", "计划检查时间", "报备情况"]
+def _ratio(basis_points: int) -> int | float:
+    """A plan line's sampling ratio in per cent, as a number (5, 2.5)."""
+    return basis_points // 100 if basis_points % 100 == 0 else basis_points / 100
+
+
+PLAN_HEADERS = ["序号", "部门", "计划期间", "检查事项", "检查依据", "检查对象", "检查方式", "抽查比例（%）", "检查频次",
+                "计划检查时间", "报备情况"]
 PLAN_WIDTHS = [6, 18, 10, 30, 30, 20, 16, 10, 12, 16, 16]
 
 
@@ -199,7 +240,7 @@ PROGRESS_HEADERS = ["序号", "部门名称", "随机抽查事项数", "抽查�
 
 def _progress_row(n, s: figures.Status) -> list:
     return [n, s.name, s.items, s.campaigns, s.draws, s.checked, s.problems, s.publish_due, s.published_on_time,
-            s.on_time_rate if s.on_time_rate is not None else "—", s.published_late, s.reports_overdue,
+            _rate(s.on_time_rate), s.published_late, s.reports_overdue,
             s.follow_ups_open, s.joint]
 
 
@@ -209,49 +250,22 @@ def _progress_table(ctx: Context) -> list[Sheet]:
     sums = [sum(getattr(s, k) for s in ctx.statuses) for k in
             ("items", "campaigns", "draws", "checked", "problems", "publish_due", "published_on_time")]
     late = [sum(getattr(s, k) for s in ctx.statuses) for k in ("published_late", "reports_overdue", "follow_ups_open", "joint")]
-    total = ["合计", f"{len(rows)}个部门", *sums, _pct(sums[6], sums[5]), *late]
+    total = ["合计", f"{len(rows)}个部门", *sums, _rate(_pct(sums[6], sums[5])), *late]
     notes = [line for line in [provisional_note(sum(s.provisional for s in ctx.statuses))] if line]
     return [Sheet("随机抽查工作进展情况", _year_title(TABLES["001-2"].title, ctx.period),
                   [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
-                  [Section(None, PROGRESS_HEADERS, rows + [total], notes, [6, 20] + [12] * 12, total=True)])]
+                  [Section(None, PROGRESS_HEADERS, rows + [total], notes, [6, 20] + [12] * 12, total=True,
+                           formats=_rate_formats(PROGRESS_HEADERS))])]
 
 
 def _joint_table(ctx: Context) -> list[Sheet]:
-    """Seed 001 附件3: the joint campaigns (as :mod:`spotcheck.tenants.joint.statistics` builds them)."""
+    """Seed 001 附件3: the joint campaigns, built by :func:`spotcheck.tenants.joint.statistics.build` —
+    the same table the lead department reads on its own page, whoever asks."""
     from spotcheck.tenants.joint import statistics
 
-    ids = {t.id for t in ctx.tenants}
-    campaigns = [c for c in db.session.scalars(sa.select(Campaign).where(
-        Campaign.joint.is_(True), Campaign.status.not_in(NOT_CARRIED_OUT), Campaign.window_start >= ctx.period.start,
-        Campaign.window_start <= ctx.period.end).order_by(Campaign.window_start, Campaign.id))
-        if c.tenant_id in ids or ids & {p.get("tenant_id") for p in (c.joint_parts or {}).values()}]
-    rows = [statistics.campaign_figures(c) for c in campaigns]
-    if ctx.single:
-        rows += _joint_taken_part(ctx, {c.id for c in campaigns})
-    for number, row in enumerate(rows, start=1):
-        row.number = number
-    return [Sheet("联合检查工作进展情况", _year_title(statistics.SEED_TITLE, ctx.period),
-                  [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
-                  [statistics.section(rows, statistics.total_of(rows))])]
-
-
-def _joint_taken_part(ctx: Context, known: set[int]) -> list:
-    """The joint campaigns of the period another department led and the reader's department took
-    part in (an approved part), each read in its joint scope (participants read the lead's rows there)."""
-    from spotcheck.core.scoping import current_tenant_id, joint_scope
-    from spotcheck.tenants.joint import statistics
-    from spotcheck.tenants.joint.models import ParticipantStatus
-    from spotcheck.tenants.joint.services import invitations
-
-    found = []
-    for participation in invitations():
-        if participation.status != ParticipantStatus.approved or participation.campaign_id in known:
-            continue
-        with joint_scope(current_tenant_id(), participation.campaign_id):
-            campaign = db.session.get(Campaign, participation.campaign_id)
-            if campaign is not None and ctx.period.start <= campaign.window_start <= ctx.period.end:
-                found.append(statistics.campaign_figures(campaign))
-    return found
+    department_id = ctx.tenants[0].id if ctx.single else None
+    unit = ctx.tenants[0].name if ctx.single else ctx.area + "司法局汇总"
+    return [statistics.sheet(statistics.build(ctx.period, department_id, unit))]
 
 
 def _other_plan_table(ctx: Context) -> list[Sheet]:
@@ -271,22 +285,31 @@ OTHER_HEADERS = ["序号", "部门名称", "其他领域检查事项数", "纳�
 def _other_practice_table(ctx: Context) -> list[Sheet]:
     """Seed 001 附件5: how departments outside market regulation practise 双随机、一公开."""
     chosen = [s for s in ctx.statuses if s.other_items]
-    rows = [[n, s.name, s.other_items, s.other_random, s.coverage_other, _yes(not s.below_target("other")), _yes(s.rules),
-             s.entries, s.inspectors, s.campaigns, s.checked, s.on_time_rate if s.on_time_rate is not None else "—"]
+    rows = [[n, s.name, s.other_items, s.other_random, _rate(s.coverage_other), _yes(not s.below_target("other")),
+             _yes(s.rules), s.entries, s.inspectors, s.campaigns, s.checked, _rate(s.on_time_rate)]
             for n, s in enumerate(chosen, start=1)]
     items, random_items = sum(s.other_items for s in chosen), sum(s.other_random for s in chosen)
-    total = ["合计", f"{len(chosen)}个部门", items, random_items, _pct(random_items, items),
+    coverage = Coverage(field="other", items=items, random=random_items, goal_bp=reference.COVERAGE_GOALS_BP["other"])
+    total = ["合计", f"{len(chosen)}个部门", items, random_items, _rate(coverage.share_percent if items else None),
              f"{sum(1 for s in chosen if not s.below_target('other'))}个达到", f"{sum(1 for s in chosen if s.rules)}个",
              sum(s.entries for s in chosen), sum(s.inspectors for s in chosen), sum(s.campaigns for s in chosen),
-             sum(s.checked for s in chosen), "—"]
+             sum(s.checked for s in chosen),
+             _rate(_pct(sum(s.published_on_time for s in chosen), sum(s.publish_due for s in chosen)))]
     return [Sheet("非市场监管领域推行情况", _year_title(TABLES["001-5"].title, ctx.period),
                   [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
-                  [Section(None, OTHER_HEADERS, rows + [total], [], [6, 20] + [12] * 10, total=True)])]
+                  [Section(None, OTHER_HEADERS, rows + [total], [], [6, 20] + [12] * 10, total=True,
+                           formats=_rate_formats(OTHER_HEADERS))])]
+
+
+def _contacts_table(ctx: Context) -> list[Sheet]:
+    """Seed 003 附件5: each department's 负责人 and 联络员 (as they stand, whatever the period)."""
+    return contacts.sheets(ctx.tenants, ctx.tenants[0].name if ctx.single else ctx.area + "司法局汇总")
 
 
 TABLES: dict[str, TableSpec] = {spec.code: spec for spec in (
     TableSpec("003-3", "文件003 附件3", "区县推行“双随机、一公开”情况统计表", True, _area_table),
     TableSpec("003-4", "文件003 附件4", "县政府部门、有关单位推行“双随机、一公开”情况统计表", False, _department_table),
+    TableSpec("003-5", "文件003 附件5", "“双随机、一公开”工作负责人和联络员名单", False, _contacts_table),
     TableSpec("001-1", "文件001 附件1", "ＸＸ年度行政执法检查计划表", False, _plan_table),
     TableSpec("001-2", "文件001 附件2", "市直部门ＸＸ年度随机抽查工作进展情况统计表", False, _progress_table),
     TableSpec("001-3", "文件001 附件3", "ＸＸ年度联合检查工作进展情况统计表", False, _joint_table),

@@ -1,0 +1,64 @@
+"""The list of each department's 负责人 and 联络员 as the supervision reads it (seed 003 附件5:
+“双随机、一公开”工作负责人和联络员名单 — 姓名, 职务, 联系方式), on its page and as a table.
+
+Read by whoever may read the department's supervision tables: the justice bureau every
+department's (through its audited cross-department reading), a department's leader and
+administrator their own (:func:`listing`). The phones are on that list and in its workbook only.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from spotcheck.core.clock import today
+from spotcheck.core.database import db
+from spotcheck.core.errors import Forbidden
+from spotcheck.core.policy import Permission, has_permission
+from spotcheck.tenants.contacts.services import ROLES, Listed, rows_of
+from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.spreadsheets.forms import Section, Sheet
+from spotcheck.tenants.supervision import access
+
+#: The seed's title of 附件5, word for word.
+SEED_TITLE = "“双随机、一公开”工作负责人和联络员名单"
+HEADERS = ["序号", "单位", "类别", "姓名", "职务", "联系方式（办公电话）", "联系方式（手机）"]
+NOT_GIVEN = "（未填报）"
+
+
+def may_read(reader) -> bool:
+    """The list is for the department's administrator and whoever reads its supervision tables."""
+    return has_permission(reader, Permission.CONTACTS_MANAGE) or has_permission(reader, Permission.SUPERVISION_VIEW)
+
+
+def listing(reader) -> list[Listed]:
+    """The list as ``reader`` may read it: every active department's for the justice bureau (audited
+    cross-department reading), one's own department's otherwise; Forbidden to anyone else."""
+    if not may_read(reader):
+        raise Forbidden("只有本部门系统管理员、领导和司法局可以查看负责人和联络员名单（含联系电话）。")
+    if access.sees_every_department(reader):
+        with access.reading(reader, "contacts"):
+            tenants = list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True))
+                                              .order_by(Tenant.kind, Tenant.code)))
+            return rows_of(tenants)
+    tenant = db.session.get(Tenant, reader.tenant_id)
+    return rows_of([tenant]) if tenant is not None else []
+
+
+def table_rows(listed: list[Listed]) -> list[list]:
+    rows = []
+    for entry in listed:
+        for role, label in ROLES.items():
+            row = entry.contacts[role]
+            rows.append([len(rows) + 1, entry.department, label, row.name if row else NOT_GIVEN,
+                         row.post if row else "", row.office_phone if row else "", row.mobile if row else ""])
+    return rows
+
+
+def sheets(tenants: list[Tenant], unit: str) -> list[Sheet]:
+    """Seed 003 附件5 for ``tenants`` (read in the current scope): the seed's title, 单位 and the
+    filling date, one row per contact (a contact not recorded says so)."""
+    day = today()
+    rows = table_rows(rows_of(tenants))
+    missing = sum(1 for row in rows if row[3] == NOT_GIVEN)
+    footer = [f"尚未填报的{missing}项已注明“{NOT_GIVEN}”。"] if missing else []
+    return [Sheet("负责人和联络员名单", SEED_TITLE, [f"单位：{unit}", f"填表时间：{day.year}年{day.month}月{day.day}日"],
+                  [Section(None, HEADERS, rows, footer, widths=[6, 20, 8, 12, 20, 22, 16])])]
