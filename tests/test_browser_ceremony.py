@@ -229,8 +229,8 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     planner.shot("campaign-form")
     planner.submit('#campaign-form button[type="submit"]')
     campaign_path = re.search(r"/campaigns/\d+$", page.url).group(0)
-    code = page.locator("#campaign-code").inner_text()
-    assert "抽〔2026〕" in code and PLAN_TITLE in page.locator("#campaign-basis").inner_text()
+    assert page.locator("#campaign-code").inner_text() == "未编号"  # the code is issued at approval
+    assert PLAN_TITLE in page.locator("#campaign-basis").inner_text()
     assert page.locator("#campaign-approve").count() == 0  # a leader approves
 
     # the leader approves: the commitment is published
@@ -241,6 +241,8 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
                                     "批准该抽查任务？批准后任务不能再修改，并立即公布目标抽取的承诺值。"]
     commitment = page.locator("#targets-commitment").inner_text()
     assert re.fullmatch(r"[0-9a-f]{64}", commitment)
+    code = page.locator("#campaign-code").inner_text()
+    assert "抽〔2026〕" in code and code in page.locator(".flash").first.inner_text()
     leader.shot("approved")
 
     # the planner freezes the frame, the observers give their inputs, the targets are drawn
