@@ -122,8 +122,10 @@ def test_admin_imports_the_item_list_through_the_pages(page, tmp_path):
     downloading.value.save_as(exported)
     sheet = openpyxl.load_workbook(exported).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
-    headers = values[0]
-    rows = {dict(zip(headers, row))["检查事项"]: dict(zip(headers, row)) for row in values[1:]}
+    at = next(n for n, row in enumerate(values) if "检查事项" in row)  # under the seed's title and 填报单位 line
+    headers = values[at]
+    rows = {dict(zip(headers, row))["检查事项"]: dict(zip(headers, row)) for row in values[at + 1:]
+            if dict(zip(headers, row)).get("检查事项")}  # the 填报人 footer has none
     for item in ITEMS:  # beside the demo department's own items
         assert rows[item["检查事项"]]["事项编码"], rows[item["检查事项"]]
         assert rows[item["检查事项"]]["检查方式"] == item["检查方式"]
