@@ -187,14 +187,14 @@ def _supervision_shows_provisional(app, ids, count: int) -> None:
     from openpyxl import load_workbook
     import io
 
-    from spotcheck.tenants.supervision import figures
+    from spotcheck.tenants.supervision import drill_down, figures
     from spotcheck.tenants.supervision.periods import Period
 
     with app.app_context():
         supervisor = user_named("sfj_supervisor")
         with tenant_scope(supervisor.tenant_id), system_access("test"):
             [yjj] = figures.compute(Period(2026, "quarter", 4), figures.departments([ids["tenant"]]))
-            rows = figures.rows_of("provisional", ids["tenant"], Period(2026, "quarter", 4))
+            rows = drill_down.rows_of("provisional", ids["tenant"], Period(2026, "quarter", 4))
         assert yjj.provisional == count and rows.total == count
         if count:
             assert rows.rows[0][4] == "2027-01-04（暂按周一至周五计算）"

@@ -69,7 +69,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
     from spotcheck.tasks import statistics_jobs
     from spotcheck.tenants.notices import services as notices
     from spotcheck.tenants.notices.models import Message
-    from spotcheck.tenants.supervision import access, assessment, criticism, figures
+    from spotcheck.tenants.supervision import access, assessment, criticism, drill_down, figures
     from spotcheck.tenants.supervision.periods import Period
 
     with app.app_context():
@@ -95,10 +95,10 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             q4 = figures.compute(Period(2026, "quarter", 4), [t for t in figures.departments() if t.code == "YJJ"])[0]
             assert (q1.checked, q1.problems, q4.checked, q4.publish_due) == (2, 1, 0, 0)
             # the drill-down lists exactly the rows counted
-            rows = figures.rows_of("published_late", s.tenant_id, Period(2026))
+            rows = drill_down.rows_of("published_late", s.tenant_id, Period(2026))
             assert rows.total == 1 and "待公示" in str(rows.rows[0][3])  # the status as every page names it
-            assert figures.rows_of("problems", s.tenant_id, Period(2026)).total == 1
-            assert figures.rows_of("reports_overdue", s.tenant_id, Period(2026)).total == visits - 2
+            assert drill_down.rows_of("problems", s.tenant_id, Period(2026)).total == 1
+            assert drill_down.rows_of("reports_overdue", s.tenant_id, Period(2026)).total == visits - 2
         with frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
 
             # every cross-department read is in the bureau's own audit chain

@@ -148,3 +148,9 @@ def _stream(query) -> Iterator[AuditEntry]:
     result = db.session.execute(query.execution_options(yield_per=1000))
     for entry in result.scalars():
         yield entry
+
+
+def recent_of(user, limit: int = 8) -> list[AuditEntry]:
+    """The user's own latest entries (我的近期操作 on the home page), newest first."""
+    return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.actor_id == user.id)
+                                   .order_by(AuditEntry.id.desc()).limit(limit)))

@@ -50,3 +50,8 @@ def get_row(model, row_id, missing, *, for_update: bool = False):
     if row is None:
         raise NotFound(missing)
     return row
+
+
+def ping() -> None:
+    """One round trip to the database (readiness); raises when it is unreachable."""
+    db.session.execute(sa.text("SELECT 1"))

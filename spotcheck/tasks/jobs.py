@@ -263,3 +263,8 @@ def sweep(*, actor) -> dict:
             after_commit(lambda j=job: dispatch(j.task, j.id, j.tenant_id, j.created_by_id, dict(j.params or {})))
         db.session.flush()
     return counts
+
+
+def kinds_of(ids) -> dict[int, str]:
+    """The kind of each job of ``ids`` that the current scope shows (the audit trail names them)."""
+    return dict(db.session.execute(sa.select(Job.id, Job.kind).where(Job.id.in_(list(ids)))).all())

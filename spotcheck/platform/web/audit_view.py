@@ -16,167 +16,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.database import db
 from spotcheck.platform.web import labels
-from spotcheck.tasks.models import Job
+from spotcheck.platform.web.audit_labels import CAMPAIGN_FIELDS, DETAIL_LABELS, INSPECTOR_FRAME_COUNTS, SIGN_IN_FAILURES
+from spotcheck.tasks import jobs
 from spotcheck.tenants import audit_trail
 from spotcheck.tenants import labels as domain
 from spotcheck.tenants.audit_trail import Name
 
 SEP = "、"
-
-#: The label of each key that entries' details use (an unknown key is shown as it is).
-DETAIL_LABELS = {
-    "sessions": _l("Sessions ended"),
-    "was": _l("Status before"),
-    "dispatches": _l("Times handed to the background service"),
-    "login": _l("Login"),
-    "why": _l("Why"),
-    "failures": _l("Failed attempts in a row"),
-    "locked_minutes": _l("Locked for (minutes)"),
-    "name": _l("Name"),
-    "display_name": _l("Name"),
-    "code": _l("Code"),
-    "kind": _l("Kind"),
-    "region_code": _l("Region code"),
-    "roles": _l("Roles"),
-    "active": _l("Active"),
-    "title": _l("Title"),
-    "year": _l("Year"),
-    "half": _l("Period"),
-    "item": _l("Item"),
-    "item_id": _l("Item"),
-    "items": _l("Items"),
-    "ratio_bp": _l("Planned ratio"),
-    "months": _l("Months"),
-    "comment": _l("Comment"),
-    "plan_id": _l("Plan"),
-    "exempt_kind": _l("Outside the plan"),
-    "version": _l("Version"),
-    "reason": _l("Reason"),
-    "departments": _l("Departments"),
-    "fields": _l("Fields changed"),
-    "responsible": _l("Responsible person"),
-    "liaison": _l("Liaison"),
-    "office_phone": _l("Office phone"),
-    "file": _l("File"),
-    "size": _l("Size"),
-    "sha256": _l("SHA-256 digest"),
-    "cert_no": _l("Inspector"),
-    "entity": _l("Entity"),
-    "risk_labels": _l("Risk classes shown as"),
-    "category": _l("Supervision category"),
-    "risk": _l("Risk class"),
-    "tags": _l("Tags"),
-    "last_inspected_on": _l("Last inspected"),
-    "commitment": _l("Commitment"),
-    "frame_digest": _l("Frame digest"),
-    "counts": _l("Candidates"),
-    "excluded": _l("Left out"),
-    "seed": _l("Seed"),
-    "public_inputs": _l("Observers' inputs"),
-    "selected": _l("Targets selected"),
-    "teams": _l("Teams formed"),
-    "group": _l("Department"),
-    "stratum": _l("Stratum"),
-    "out": _l("Replaced"),
-    "in": _l("Replacement"),
-    "visit": _l("Visit"),
-    "leader": _l("Team leader"),
-    "count": _l("Number"),
-    "rows": _l("Rows read"),
-    "created": _l("Rows added"),
-    "changed": _l("Rows changed"),
-    "unchanged": _l("Rows unchanged"),
-    "entities_created": _l("Registry entities added"),
-    "entities_changed": _l("Registry entities changed"),
-    "registry_kept": _l("Rows whose registry data was left as it is"),
-    "source": _l("Source"),
-    "entities": _l("Entities"),
-    "checked": _l("Entries checked"),
-    "ok": _l("Chain intact"),
-    "first_break": _l("First break"),
-    "breaks": _l("Breaks"),
-    "number": _l("Document or batch number"),
-    "records": _l("Records"),
-    "corrections": _l("Corrections among them"),
-    "manifest_sha256": _l("Manifest SHA-256"),
-    "target": _l("Delivered to"),
-    "again": _l("Delivered again on request"),
-    "follow_up": _l("Follow-up"),
-    "to": _l("Transferred to"),
-    "from": _l("Transferred by"),
-    "cert": _l("Certificate number"),
-    "results": _l("Results"),
-    "inspection": _l("Inspection notices"),
-    "assignment": _l("Assignment notices"),
-    "publish_due": _l("Publication due"),
-    "report_due": _l("Report due"),
-    "case_number": _l("Case number"),
-    "outcome": _l("Outcome"),
-    "email": _l("E-mail"),
-    "mobile": _l("Mobile"),
-    "standard": _l("Standard categories in use"),
-    "problem": _l("Says a problem was found"),
-    "visit_ids": _l("Visits"),
-    "note": _l("Note"),
-    "method": _l("Check method"),
-    "checked_on": _l("Check date"),
-    "checked_until": _l("Check ended on"),
-    "notice": _l("The notice (its title)"),
-    "holidays": _l("Holidays"),
-    "workdays": _l("Make-up working days"),
-    "replaced": _l("Replaced what was entered"),
-    "changes": _l("Deadlines counted again"),
-    "before": _l("Before"),
-    "after": _l("After"),
-    "due_moved": _l("Due dates brought forward"),
-    "field": _l("Field"),
-    "provisional": _l("provisional: Monday to Friday counted"),
-    "deadline": _l("Deadline"),
-    "table": _l("Statistical table"),
-    "period": _l("Statistical period"),
-    "late": _l("Submitted after the due date"),
-}
-
-#: Why a sign-in failed or was refused.
-SIGN_IN_FAILURES = {
-    "unknown": _l("No such login"),
-    "password": _l("Wrong password"),
-    "locked": _l("Account locked"),
-    "inactive": _l("Account deactivated"),
-}
-
-#: The fields of a campaign, as ``campaign.changed`` lists them.
-CAMPAIGN_FIELDS = {
-    "title": _l("Title"),
-    "year": _l("Year"),
-    "item_ids": _l("Items"),
-    "items": _l("Items"),
-    "exempt_kind": _l("Outside the plan"),
-    "exempt_reason": _l("Reason for checking outside the plan"),
-    "target_filter": _l("Target filter"),
-    "strata": _l("Sampling per stratum"),
-    "exclude_checked": _l("Leave out entities already checked this year"),
-    "reserve_size": _l("Reserves per stratum"),
-    "team_size": _l("Inspectors per team"),
-    "capacity": _l("Most visits per inspector"),
-    "window_start": _l("Start date"),
-    "window_end": _l("End date"),
-    "method": _l("Check method"),
-}
-
-#: The counts of a frozen inspector frame.
-INSPECTOR_FRAME_COUNTS = {
-    "visits": _l("Visits"),
-    "pool": _l("Inspectors in the pool"),
-    "recusals": _l("Recusals"),
-    "draw_date": _l("Draw date"),
-}
 
 #: Actions whose details are ``{field: [old, new]}``.
 CHANGE_ACTIONS = {"user.updated", "directory.changed", "tenant.risk_labels_changed"}
@@ -252,8 +101,8 @@ def job_names(keys: set[str]) -> dict[str, Name]:
     ids = {int(k): k for k in keys if k.isdigit() and 0 < int(k) <= audit_trail.MAX_ID}
     if not ids:
         return {}
-    rows = db.session.execute(sa.select(Job.id, Job.kind).where(Job.id.in_(ids)))
-    return {ids[job_id]: Name(str(labels.JOB_KIND_LABELS.get(kind, kind)), f"#{job_id}") for job_id, kind in rows}
+    return {ids[job_id]: Name(str(labels.JOB_KIND_LABELS.get(kind, kind)), f"#{job_id}")
+            for job_id, kind in jobs.kinds_of(ids).items()}
 
 
 def present(entries) -> list[Row]:
@@ -475,11 +324,13 @@ def _range(action: str, value) -> str:
 
 def _department(action: str, value) -> str:
     """A department named by its id (a transfer's sender or receiver)."""
-    from spotcheck.core.database import db
-    from spotcheck.tenants.models import Tenant
+    from spotcheck.core.errors import NotFound
+    from spotcheck.tenants.services import get_tenant  # the tenants layer, imported when a transfer is shown
 
-    tenant = db.session.get(Tenant, value) if isinstance(value, int) else None
-    return tenant.name if tenant is not None else plain(value)
+    try:
+        return get_tenant(value).name if isinstance(value, int) else plain(value)
+    except NotFound:
+        return plain(value)
 
 
 _FORMATTERS = {

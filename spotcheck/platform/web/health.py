@@ -1,8 +1,7 @@
 """Liveness (/healthz) and readiness (/readyz: database and broker reachable)."""
-import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify
 
-from spotcheck.core.database import db
+from spotcheck.core.database import ping
 from spotcheck.platform.permissions import public
 
 bp = Blueprint("health", __name__)
@@ -24,7 +23,7 @@ def readyz():
 
 def _check_database() -> str:
     try:
-        db.session.execute(sa.text("SELECT 1"))
+        ping()
         return "ok"
     except Exception as exc:  # report, don't crash: readiness is about telling
         current_app.logger.warning("readiness: database unreachable: %s", type(exc).__name__)

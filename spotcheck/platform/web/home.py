@@ -1,12 +1,10 @@
 """The home page, one per role (首页)."""
-import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from spotcheck.core.audit import AuditEntry
+from spotcheck.core.audit import recent_of
 from spotcheck.core.calendar import missing_years
 from spotcheck.core.clock import today
-from spotcheck.core.database import db
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import Role
 from spotcheck.core.policy import has_permission
@@ -37,9 +35,7 @@ def index():
         context["plans_to_review"] = plans.plans_to_review(user)
     if has_permission(user, Permission.SUPERVISION_VIEW):
         context["supervision"] = _supervision(user)
-    context["recent"] = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.id.desc()).limit(8)
-    ).all()
+    context["recent"] = recent_of(user)
     return render_template("home.html", **context)
 
 

@@ -21,7 +21,9 @@ from spotcheck.tasks import statistics_jobs
 from spotcheck.tenants.notices import services as notices
 from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
 from spotcheck.tenants.contacts.services import ROLES as contact_roles
-from spotcheck.tenants.supervision import access, assessment, contacts, criticism, definitions, figures, periods, tables
+from spotcheck.tenants.supervision import (
+    access, assessment, contacts, criticism, definitions, drill_down, figures, periods, tables,
+)
 from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -90,7 +92,7 @@ def drill(tenant_id, key):
         tenants = figures.departments([tenant_id])
         if not tenants:
             abort(404)
-        rows = figures.rows_of(key, tenant_id, period)
+        rows = drill_down.rows_of(key, tenant_id, period)
         department = tenants[0].name
     return render_template("supervision/drill.html", figure=figure, rows=rows, period=period, department=department,
                            tenant_id=tenant_id, choices=periods.choices(period.year))

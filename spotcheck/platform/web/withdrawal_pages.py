@@ -50,54 +50,48 @@ def delete(campaign_id):
     return _campaign_page(campaign_id)
 
 
+def _with_reason(campaign, command, message, page):
+    """Run ``command`` (return, cancel or withdraw, each needing a reason) on ``campaign`` and show
+    ``page`` again, with the outcome or the form's error."""
+    form = ReasonForm()
+    if form.validate_on_submit():
+        perform(lambda: command(campaign, form.reason.data, actor=_user()), message, refusals=REFUSALS)
+    return page(campaign.id)
+
+
+def _cancelled(campaign) -> str:
+    return _("%(code)s is withdrawn. Its public page says so, with the reason; no draw can follow.", code=campaign.code)
+
+
 @bp.route("/campaigns/<int:campaign_id>/return", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def return_draft(campaign_id):
-    campaign, form = services.get_campaign(campaign_id), ReasonForm()
-    if form.validate_on_submit():
-        perform(lambda: withdrawal.return_draft(campaign, form.reason.data, actor=_user()),
-                _("The draft is returned to its planner with the reason."), refusals=REFUSALS)
-    return _campaign_page(campaign_id)
+    return _with_reason(services.get_campaign(campaign_id), withdrawal.return_draft,
+                        _("The draft is returned to its planner with the reason."), _campaign_page)
 
 
 @bp.route("/campaigns/<int:campaign_id>/cancel", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def cancel(campaign_id):
-    campaign, form = services.get_campaign(campaign_id), ReasonForm()
-    if form.validate_on_submit():
-        perform(lambda: withdrawal.cancel(campaign, form.reason.data, actor=_user()),
-                lambda c: _("%(code)s is withdrawn. Its public page says so, with the reason; no draw can follow.",
-                            code=c.code), refusals=REFUSALS)
-    return _campaign_page(campaign_id)
+    return _with_reason(services.get_campaign(campaign_id), withdrawal.cancel, _cancelled, _campaign_page)
 
 
 @bp.route("/joint/<int:campaign_id>/withdraw", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
 def joint_withdraw(campaign_id):
-    campaign, form = joint_services.get_joint(campaign_id), ReasonForm()
-    if form.validate_on_submit():
-        perform(lambda: joint_withdrawal.withdraw(campaign, form.reason.data, actor=_user()),
-                lambda c: _("%(code)s is withdrawn; the invited departments see it, with the reason.", code=c.code),
-                refusals=REFUSALS)
-    return _joint_page(campaign_id)
+    return _with_reason(joint_services.get_joint(campaign_id), joint_withdrawal.withdraw,
+                        lambda c: _("%(code)s is withdrawn; the invited departments see it, with the reason.",
+                                    code=c.code), _joint_page)
 
 
 @bp.route("/joint/<int:campaign_id>/return", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def joint_return(campaign_id):
-    campaign, form = joint_services.get_joint(campaign_id), ReasonForm()
-    if form.validate_on_submit():
-        perform(lambda: joint_withdrawal.return_joint(campaign, form.reason.data, actor=_user()),
-                _("The joint campaign is returned to its coordinator with the reason."), refusals=REFUSALS)
-    return _joint_page(campaign_id)
+    return _with_reason(joint_services.get_joint(campaign_id), joint_withdrawal.return_joint,
+                        _("The joint campaign is returned to its coordinator with the reason."), _joint_page)
 
 
 @bp.route("/joint/<int:campaign_id>/cancel", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def joint_cancel(campaign_id):
-    campaign, form = joint_services.get_joint(campaign_id), ReasonForm()
-    if form.validate_on_submit():
-        perform(lambda: joint_withdrawal.cancel(campaign, form.reason.data, actor=_user()),
-                lambda c: _("%(code)s is withdrawn. Its public page says so, with the reason; no draw can follow.",
-                            code=c.code), refusals=REFUSALS)
-    return _joint_page(campaign_id)
+    return _with_reason(joint_services.get_joint(campaign_id), joint_withdrawal.cancel, _cancelled, _joint_page)

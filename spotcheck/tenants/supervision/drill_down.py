@@ -1,0 +1,167 @@
+"""The drill-down of the supervision figures (指标明细): the rows a figure counts for one department,
+through the same conditions as :mod:`~spotcheck.tenants.supervision.figures`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from spotcheck.core.clock import local
+from spotcheck.core.database import db
+from spotcheck.tenants import reference
+from spotcheck.tenants.campaigns.models import Campaign, Draw
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.tenants.labels import CAMPAIGN_STATUS, DRAW_KIND, PLAN_HALF, VISIT_STATUS
+from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.plans.models import Plan
+from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.results.models import FollowUp, Visit
+from spotcheck.tenants.rules.models import RulesDocument
+from spotcheck.tenants.supervision.definitions import FILING_STATUS
+from spotcheck.tenants.supervision.figures import (
+    _campaigns, _checked, _draws, _follow_ups_open, _joint_of, _problems, _provisional, _publish_due,
+    _published_by_due, _published_late, _reports_overdue, compute, created_on, filing,
+)
+from spotcheck.tenants.supervision.periods import Period
+
+
+@dataclass
+class Rows:
+    """The rows a figure counts: column headers, the rows (as lists of cells) and how many there are."""
+
+    columns: list[str]
+    rows: list[list]
+    total: int
+
+
+VISIT_COLUMNS = ["抽查任务", "检查对象", "检查日期", "状态", "报送期限", "公示期限", "公示时间"]
+
+
+def _due(day: date | None, provisional: bool) -> str:
+    """A due date as the drill-down shows it, marked when provisional (暂按周一至周五计算)."""
+    return f"{day.isoformat()}{deadlines.note(provisional)}" if day else ""
+
+
+def _visit_rows(condition, limit: int) -> Rows:
+    """The visits of ``condition`` (which may name the visit's campaign: it is joined)."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit)
+                              .join(Campaign, Campaign.id == Visit.campaign_id).where(condition)) or 0
+    query = (sa.select(Campaign.code, Entity.name, Visit.checked_on, Visit.status, Visit.report_due,
+                       Visit.report_due_provisional, Visit.publish_due, Visit.publish_due_provisional, Visit.published_at)
+             .join(Campaign, Campaign.id == Visit.campaign_id).join(Entity, Entity.id == Visit.entity_id)
+             .where(condition).order_by(Visit.publish_due, Visit.id).limit(limit))
+    rows = [[code, entity, checked, VISIT_STATUS[state.value], _due(report_due, report_provisional),
+             _due(publish_due, publish_provisional), local(published).strftime("%Y-%m-%d %H:%M") if published else ""]
+            for code, entity, checked, state, report_due, report_provisional, publish_due, publish_provisional, published
+            in db.session.execute(query)]
+    return Rows(VISIT_COLUMNS, rows, total)
+
+
+def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
+    """The rows behind figure ``key`` of one department (at most ``limit``; ``total`` says how many)."""
+    mine = lambda model: model.tenant_id == tenant_id  # noqa: E731
+    if key in ("checked", "problems", "publish_due", "published_on_time", "on_time_rate", "published_late",
+               "reports_overdue", "provisional"):
+        condition = {"checked": _checked(period), "problems": _problems(period), "publish_due": _publish_due(period),
+                     "on_time_rate": _publish_due(period), "published_late": _published_late(period),
+                     "published_on_time": sa.and_(_publish_due(period), _published_by_due()),
+                     "reports_overdue": _reports_overdue(period), "provisional": _provisional(period)}[key]
+        return _visit_rows(sa.and_(mine(Visit), condition), limit)
+    if key == "basics":
+        status = compute(period, [db.session.get(Tenant, tenant_id)])[0]
+        rows = [["随机抽查事项清单", f"{status.items}项", "齐备" if status.items else "缺失"],
+                ["检查对象名录库", f"{status.entries}户", "齐备" if status.entries else "缺失"],
+                ["执法检查人员名录库", f"{status.inspectors}人", "齐备" if status.inspectors else "缺失"],
+                ["实施细则", "已公布" if status.rules else "未公布", "齐备" if status.rules else "缺失"]]
+        return Rows(["项目", "情况", "是否齐备"], rows, len(rows))
+    if key in ("items", "coverage_market", "coverage_other"):
+        condition = sa.and_(mine(Item), Item.status == ItemStatus.published)
+        if key == "items":
+            condition = sa.and_(condition, Item.random_check.is_(True))
+        elif key == "coverage_market":
+            condition = sa.and_(condition, Item.field == "market")
+        elif key == "coverage_other":
+            condition = sa.and_(condition, Item.field != "market")
+        items = list(db.session.scalars(sa.select(Item).where(condition).order_by(Item.code)))
+        return Rows(["事项编码", "事项名称", "领域", "纳入随机抽查", "不纳入随机抽查的理由"],  # seed 001: 书面说明理由
+                    [[i.code, i.name, reference.ITEM_FIELDS.get(i.field, i.field), "是" if i.random_check else "否",
+                      "" if i.random_check else i.non_random_reason] for i in items[:limit]], len(items))
+    if key == "entries":
+        condition = mine(DirectoryEntry)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(DirectoryEntry).where(condition)) or 0
+        rows = db.session.execute(sa.select(Entity.code, Entity.name, DirectoryEntry.category, DirectoryEntry.risk)
+                                  .join(Entity, Entity.id == DirectoryEntry.entity_id).where(condition)
+                                  .order_by(DirectoryEntry.id).limit(limit)).all()
+        return Rows(["统一社会信用代码", "名称", "监管类别", "风险等级"], [list(r) for r in rows], total)
+    if key == "inspectors":
+        condition = sa.and_(mine(Inspector), Inspector.active.is_(True))
+        found = list(db.session.scalars(sa.select(Inspector).where(condition).order_by(Inspector.id)))
+        return Rows(["姓名", "执法机构", "执法证编号"], [[i.name, i.agency, i.cert_no] for i in found[:limit]], len(found))
+    if key == "rules":
+        docs = list(db.session.scalars(sa.select(RulesDocument).where(mine(RulesDocument))))
+        return Rows(["实施细则", "是否公布", "公布时间"],
+                    [[d.published_title or d.title, "是" if d.published else "否",
+                      local(d.published_at).strftime("%Y-%m-%d") if d.published_at else ""] for d in docs], len(docs))
+    if key in ("plan_year", "plan_half"):
+        query = sa.select(Plan).where(mine(Plan), Plan.year == period.year, Plan.kind == "annual")
+        query = query.where(Plan.half.is_(None) if key == "plan_year" else Plan.half.is_not(None))
+        plans = {plan.half: plan for plan in db.session.scalars(query)}
+        halves = [None] if key == "plan_year" else list(period.halves)
+        rows = []
+        for half in halves:
+            found = filing(period.year, half, plans.get(half), created_on(tenant_id))
+            plan = plans.get(half)
+            rows.append([plan.title if plan else "（无）", PLAN_HALF[half],
+                         found.deadline, found.submitted_on or "", FILING_STATUS[found.status],
+                         plan.comment if plan else ""])
+        return Rows(["计划", "期间", "报备截止", "报备日期", "状态", "司法局意见"], rows, len(rows))
+    if key == "campaigns":
+        found = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), _campaigns(period))
+                                        .order_by(Campaign.window_start, Campaign.id)))
+        return Rows(["编号", "名称", "检查期", "状态"],
+                    [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", str(CAMPAIGN_STATUS[c.status.value])]
+                     for c in found[:limit]],
+                    len(found))
+    if key == "draws":
+        rows = db.session.execute(sa.select(Campaign.code, Campaign.title, Draw.kind, Draw.drawn_at, Draw.seed)
+                                  .join(Campaign, Campaign.id == Draw.campaign_id)
+                                  .where(mine(Draw), _draws(period)).order_by(Draw.drawn_at)).all()
+        return Rows(["抽查任务", "名称", "抽取", "抽取时间", "随机种子"],
+                    [[code, title, DRAW_KIND[kind.value],
+                      local(at).strftime("%Y-%m-%d %H:%M"), (seed or "")[:16] + "…"]
+                     for code, title, kind, at, seed in rows[:limit]], len(rows))
+    if key == "follow_ups_open":
+        condition = sa.and_(mine(FollowUp), _follow_ups_open(period))
+        rows = db.session.execute(sa.select(Campaign.code, Entity.name, FollowUp.kind, FollowUp.opened_on,
+                                            FollowUp.deadline)
+                                  .join(Visit, Visit.id == FollowUp.visit_id)
+                                  .join(Campaign, Campaign.id == Visit.campaign_id)
+                                  .join(Entity, Entity.id == Visit.entity_id)
+                                  .where(condition).order_by(FollowUp.opened_on)).all()
+        return Rows(["抽查任务", "检查对象", "处置方式", "开启日期", "改正期限"],
+                    [[code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened, deadline or ""]
+                     for code, entity, kind, opened, deadline in rows[:limit]], len(rows))
+    if key in ("joint", "visits_saved"):
+        from spotcheck.tenants.joint.statistics import campaign_figures
+
+        joint = _joint_of(period)
+        ids = list(db.session.scalars(sa.select(joint.c.joint).where(joint.c.tenant_id == tenant_id)))
+        query = sa.select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.window_start)
+        if key == "visits_saved":
+            query = query.where(Campaign.tenant_id == tenant_id)
+        rows, seen = [], set()
+        for campaign in db.session.scalars(query):
+            figures = campaign_figures(campaign)
+            seen.add(campaign.id)
+            rows.append([campaign.code, campaign.title, figures.departments, figures.visits, figures.checks,
+                         figures.separate, figures.saved])
+        if key == "joint":  # the lead's joint campaign is not the participant's to read: its own part is
+            for part in db.session.scalars(sa.select(Campaign).where(
+                    Campaign.joint_id.in_([i for i in ids if i not in seen]), Campaign.tenant_id == tenant_id)):
+                rows.append([part.code, part.title, "（本部门参加，由牵头部门统计）", None, None, None, None])
+        return Rows(["编号", "名称", "参与部门", "实际检查户次", "各部门抽查户次合计", "分别抽查预计户次", "减少检查户次"],
+                    rows, len(rows))
+    raise KeyError(key)
