@@ -102,6 +102,11 @@ class Permission(str, enum.Enum):
     PLATFORM_MAINTAIN = "platform.maintain"
 
 
+#: The permissions that open the cross-department path (:func:`spotcheck.core.scoping.cross_tenant`):
+#: reading every department (the justice bureau, the market-regulation bureau's coordinator), and
+#: reading the frame of a joint draw one runs (a field's joint-check coordinator, nothing else).
+CROSS_DEPARTMENT = frozenset({Permission.TENANTS_READ_ALL, Permission.JOINT_MANAGE})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.platform_admin: frozenset({Permission.SIGNED_IN, Permission.TENANTS_MANAGE, Permission.CALENDAR_MANAGE}),
     Role.tenant_admin: frozenset({Permission.SIGNED_IN, Permission.USERS_MANAGE, Permission.AUDIT_VIEW,

@@ -21,7 +21,7 @@ joint campaign").
 
 There are exactly two ways to read across tenants, both greppable:
 
-* :func:`cross_tenant` — for a user holding ``supervisor`` or ``coordinator``;
+* :func:`cross_tenant` — for a user holding a permission that opens it (``tenants.read_all``);
 * :func:`system_access` — for code acting for the platform itself, not for a user
   (identity lookups at login, the command line, audit verification); a test keeps the list
   of modules that may call it.
@@ -37,10 +37,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 
-#: Roles allowed to read across tenants through :func:`cross_tenant` — each only on the paths its
-#: permissions open: a field's joint-check coordinator (``field_coordinator``, without
-#: ``tenants.read_all``) only the frames of the joint draws it runs.
-CROSS_TENANT_ROLES = frozenset({"supervisor", "coordinator", "field_coordinator"})
+from spotcheck.core.policy import CROSS_DEPARTMENT, Permission, has_permission
+
 
 
 class TenantViolation(PermissionError):
@@ -110,10 +108,6 @@ JOINT_READING_STATUSES = ("invited", "accepted", "approved")
 _joint_participant = sa.table("joint_participant", sa.column("campaign_id"), sa.column("receiver_tenant_id"),
                               sa.column("status"))
 
-#: Every mixin that puts a row in a tenant.
-OWNED = (TenantOwned, SharedWithReceiver, JointShared)
-
-
 def current_scope() -> Scope:
     return _scope.get()
 
@@ -138,13 +132,16 @@ def tenant_scope(tenant_id: int | None) -> "contextmanager[Scope]":
     return _scoped(Scope(tenant_id=tenant_id))
 
 
-def cross_tenant(user, reason: str):
-    """Read across all tenants on behalf of ``user``: only the roles of :data:`CROSS_TENANT_ROLES`.
+def cross_tenant(user, reason: str, *, permission: Permission = Permission.TENANTS_READ_ALL):
+    """Read across all tenants on behalf of ``user``, who must hold ``permission``, one of the
+    permissions the policy says open the cross-department path (:data:`policy.CROSS_DEPARTMENT`):
+    every department's data for ``tenants.read_all``; a joint draw's frame for ``joint.manage``
+    (a field's joint-check coordinator, who reads nothing else of another department).
 
     Writes still need the row's own tenant to be current (see :func:`tenant_scope`).
     """
-    if not CROSS_TENANT_ROLES.intersection(getattr(user, "roles", ()) or ()):
-        raise TenantViolation("cross-tenant access needs the supervisor or coordinator role")
+    if permission not in CROSS_DEPARTMENT or not has_permission(user, permission):
+        raise TenantViolation(f"cross-tenant access needs the permission {permission.value}")
     return _scoped(Scope(tenant_id=user.tenant_id, all_tenants=True, reason=reason))
 
 

@@ -55,7 +55,7 @@ def freeze_targets(campaign: Campaign, *, actor):
     first), one group per department; publish the digest and the counts per group and stratum."""
     JOINT_ACTIONS.require(campaign, actor, "freeze_targets")
     record = draw_of(campaign, "targets")
-    with cross_tenant(actor, FRAME_REASON):
+    with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
         parts = [frames.FramePart(group, part["tenant_id"], db.session.get(Campaign, part["part_campaign_id"]))
                  for group, part in _parts(campaign).items()]
         frame = frames.target_frame(parts, today())
@@ -123,7 +123,7 @@ def freeze_inspectors(campaign: Campaign, *, actor):
     parts = [frames.PoolPart(group, part["tenant_id"], part["categories"], by_group.get(group, {}))
              for group, part in _parts(campaign).items()]
     try:
-        with cross_tenant(actor, FRAME_REASON):
+        with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
             frame = frames.inspector_frame(parts, today())
     except ValueError as bad:
         raise Conflict(_l("The inspector lists cannot be combined: %(why)s", why=str(bad))) from None
@@ -146,7 +146,7 @@ def draw_inspectors(campaign_id: int, public_inputs: list[str], *, actor):
     del proof["frame_lines"]
     ceremony._finish(record, proof, inputs)
     tenants = {part["tenant_id"]: group for group, part in _parts(campaign).items()}
-    with cross_tenant(actor, FRAME_REASON):
+    with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
         inspectors = {cert: (inspector_id, name, tenants[tenant_id])
                       for cert, inspector_id, name, tenant_id in db.session.execute(
                           sa.select(Inspector.cert_no, Inspector.id, Inspector.name, Inspector.tenant_id)
