@@ -1,0 +1,30 @@
+"""To-dos (待办事项): what a reader has to do next, as each domain's ``queries.tasks_for(reader)``
+finds it; the home page puts the lists of every domain together (:func:`assemble`)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Task:
+    """Something waiting for the reader: an object and the actions they may take on it now."""
+
+    kind: str  # "campaign", "joint", "invitation", "plan", "item", "visit", "follow_up", "transfer", "report"
+    obj: object
+    actions: frozenset[str]
+    due: object = None  # the deadline that matters now (a visit's)
+    flag: str | None = None  # "overdue" / "due_soon"
+    provisional: bool = False  # the due date was counted Monday–Friday (no official calendar for its year yet)
+
+
+_URGENCY = {"overdue": 0, "due_soon": 1, None: 2}
+
+
+def assemble(sources: Iterable[Callable[..., list[Task]]], reader, limit: int = 20) -> list[Task]:
+    """The to-dos of every domain for ``reader``: the ones with a deadline first (overdue, due soon,
+    then by date), then the rest in the order the domains gave them."""
+    found = [task for tasks_for in sources for task in tasks_for(reader, limit)]
+    dated = sorted((t for t in found if t.due is not None), key=lambda t: (_URGENCY[t.flag], t.due or date.max))
+    return dated + [t for t in found if t.due is None]
