@@ -301,7 +301,7 @@ def test_attachments_are_typed_by_content_bounded_and_kept_with_their_digest(app
 
 
 def test_a_campaign_is_closed_only_once_every_result_is_published(app):
-    from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+    from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 
     with app.app_context():
         ids = handed_out()

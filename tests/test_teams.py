@@ -17,7 +17,7 @@ from spotcheck.draw import proof_file
 from spotcheck.draw.verify import verify
 from spotcheck.tenants import services as tenants
 from spotcheck.tenants.campaigns import ceremony, services as campaigns
-from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamExpert, TeamMember
 from spotcheck.tenants.inspectors import services as inspectors
 from spotcheck.tenants.inspectors.models import Recusal

@@ -66,7 +66,7 @@ def tasks_for(actor, limit: int = 20) -> list[Task]:
     """What the reader has to do next in their department, as the allowed actions of its campaigns,
     plans and items say (the same rules as the commands; nothing re-derived here). A campaign whose
     teams are drawn waits for team leaders only while some visit has none."""
-    from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS, visits_without_leader
+    from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, visits_without_leader
     from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
     from spotcheck.tenants.items.models import Item, ItemStatus
     from spotcheck.tenants.items.services import ITEM_ACTIONS

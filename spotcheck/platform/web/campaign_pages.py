@@ -26,8 +26,8 @@ from spotcheck.tasks import jobs
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants.campaigns import ceremony, listing, publication, services
-from spotcheck.tenants.campaigns import lifecycle
-from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+from spotcheck.tenants.campaigns import policy
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
 from spotcheck.tenants.directory.services import directory_categories
 from spotcheck.tenants.items import services as items
@@ -173,7 +173,7 @@ def detail(campaign_id):
 def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
     """One page of the drawn targets (none before the target draw), the counts per stratum and
     status, and the teams of that page's targets only."""
-    if lifecycle.stage(lifecycle.draw_of(campaign, "targets")) != "drawn":
+    if policy.stage(policy.draw_of(campaign, "targets")) != "drawn":
         return {"results": None, "strata": {}, "teams": {}, "experts": {}, "list_filter": list_filter}
     status = list_filter["status"]
     results = listing.targets(campaign, statuses=[TargetStatus(status)] if status else listing.ALL_STATUSES,

@@ -12,7 +12,7 @@ from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm
 from spotcheck.tenants.campaigns import ceremony, services as campaigns
-from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.results import teams
 from spotcheck.tenants.results.rules import OPEN
 

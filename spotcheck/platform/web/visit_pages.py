@@ -19,7 +19,7 @@ from spotcheck.platform.web import labels
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.spreadsheets import result_import
 from spotcheck.tenants.notices import services as notice_services
-from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.results import (
     attachments, categories as category_choices, check_dates, follow_ups, listing, services, teams,
 )

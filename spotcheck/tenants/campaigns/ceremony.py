@@ -21,7 +21,7 @@ from spotcheck.core.clock import iso_utc, today, now
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import frames
-from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS, draw_of
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of
 from spotcheck.tenants.campaigns.models import (
     Campaign, CampaignStatus, CampaignTarget, Draw, DrawKind, TargetStatus, TeamMember,
 )

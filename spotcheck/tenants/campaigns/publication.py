@@ -22,7 +22,7 @@ from spotcheck.draw import proof_file
 from spotcheck.draw.verify import Check, verify
 from spotcheck.core.errors import NotFound
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns import lifecycle, listing
+from spotcheck.tenants.campaigns import listing, policy
 from spotcheck.tenants.campaigns.ceremony import full_proof, published_bytes
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind, TargetStatus, TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
@@ -107,7 +107,7 @@ class PublicDraw:
 
     @property
     def stage(self) -> str:
-        return lifecycle.stage(self)
+        return policy.stage(self)
 
 
 def public_draws(campaign: Campaign) -> dict[str, PublicDraw]:
@@ -129,7 +129,7 @@ def public_draws(campaign: Campaign) -> dict[str, PublicDraw]:
 
 def revealed_nonce(campaign: Campaign, kind: str) -> str | None:
     """The draw's secret number: kept secret until the draw is made, then public (it is in the proof)."""
-    record = lifecycle.draw_of(campaign, kind)
+    record = policy.draw_of(campaign, kind)
     if record is None or record.drawn_at is None:
         return None
     return record.proof["nonce"]

@@ -15,7 +15,7 @@ from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db, is_row_id
 from spotcheck.tenants import numbering, reference, validators
 from spotcheck.tenants.campaigns import fields, risk, schedule
-from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.services import filed_plans_for

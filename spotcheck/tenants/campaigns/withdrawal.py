@@ -4,7 +4,7 @@
 * :func:`return_draft` — a leader returns a draft to its planner with the reason (退回);
 * :func:`cancel` — a leader cancels an approved campaign whose targets are not drawn yet, with the
   reason: it becomes 已撤销, its commitment (and frozen frame) stay published with the reason, and
-  no draw can ever follow (:data:`~spotcheck.tenants.campaigns.lifecycle.WITHDRAWN_RULE`).
+  no draw can ever follow (:data:`~spotcheck.tenants.campaigns.policy.WITHDRAWN_RULE`).
 
 A campaign whose targets are drawn is never withdrawn: the published draw stands, so that nobody
 can cancel a draw whose outcome they dislike and draw again (DESIGN "No draw can be silently
@@ -20,7 +20,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS, draw_of
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 
 REASON_MIN, REASON_MAX = 4, 500

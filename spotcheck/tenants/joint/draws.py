@@ -26,7 +26,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant, tenant_scope
 from spotcheck.draw import proof_file, targets as target_engine
 from spotcheck.tenants.campaigns import ceremony, frames
-from spotcheck.tenants.campaigns.lifecycle import draw_of
+from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector

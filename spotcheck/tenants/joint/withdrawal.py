@@ -16,7 +16,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.campaigns.lifecycle import draw_of
+from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.withdrawal import clean_reason, mark_withdrawn
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, participants_of

@@ -18,7 +18,7 @@ from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.tenants import labels
-from spotcheck.tenants.campaigns.lifecycle import RECUSAL_RULE
+from spotcheck.tenants.campaigns.policy import RECUSAL_RULE
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import categories

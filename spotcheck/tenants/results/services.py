@@ -16,7 +16,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import joint_scope
 from spotcheck.tenants import reference
-from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.exports import outbox
 from spotcheck.tenants.inspectors.models import Inspector

@@ -29,7 +29,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS, TEAMS_OPEN
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, TEAMS_OPEN
 from spotcheck.tenants.campaigns.models import (
     Campaign, CampaignTarget, ExpertKind, TargetStatus, TeamExpert, TeamMember,
 )

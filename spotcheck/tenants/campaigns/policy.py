@@ -1,4 +1,4 @@
-"""A campaign's life cycle (抽查任务流程): which step it allows now, and why not.
+"""A campaign's policy (抽查任务流程): which step it allows now, and why not.
 
 draft → approved (the target draw committed) → the target frame frozen → targets drawn →
 the inspector frame frozen → inspectors drawn → handed to the teams (notified) → in progress →
