@@ -58,7 +58,7 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
 
     from spotcheck.core.clock import today
     from spotcheck.core.database import db
-    from spotcheck.tenants.campaigns import ceremony, services as campaigns
+    from spotcheck.tenants.campaigns import commands as campaign_commands
     from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
     from spotcheck.tenants.inspectors import services as inspectors
@@ -73,15 +73,15 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
         counts = {risk: active.get(risk, 0) for risk in "ABCD"}
         counts["D"] -= sum(counts.values()) - VISITS
         assert counts["D"] >= 0, counts
-        campaign = campaigns.create_campaign(
+        campaign = campaign_commands.create_campaign(
             {"title": "食品经营者全覆盖检查（检查人员抽取基准）", "year": 2026, "item_ids": [item_id],
              "strata": {risk: {"count": n} for risk, n in counts.items()}, "reserve_size": 0, "team_size": TEAM_SIZE,
              "capacity": CAPACITY, "window_start": "2026-03-01", "window_end": "2026-12-31",
              "target_filter": {"categories": [CATEGORY]}}, actor=who["scj_planner"])
-        campaigns.approve(campaign, actor=who["scj_leader"])
-        ceremony.freeze_targets(campaign, actor=who["scj_planner"])
+        campaign_commands.approve(campaign.id, actor=who["scj_leader"])
+        campaign_commands.freeze_targets(campaign.id, actor=who["scj_planner"])
         db.session.commit()
-        ceremony.draw_targets(campaign.id, ["observer:人大代表 0301"], actor=who["scj_planner"])
+        campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:人大代表 0301"]}, actor=who["scj_planner"])
         db.session.commit()
         visits = db.session.scalars(sa.select(CampaignTarget.entity_id).where(
             CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)).all()
@@ -111,7 +111,8 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.campaigns import ceremony, publication, services as campaigns
+    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+    from spotcheck.tenants.campaigns.queries import public as publication
     from spotcheck.tenants.campaigns.models import Draw, TeamMember
     from spotcheck.core.scoping import tenant_scope
 
@@ -122,10 +123,11 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
         with Timer() as total:
             with Timer() as freeze:
                 campaign = campaigns.get_campaign(campaign_id)
-                ceremony.freeze_inspectors(campaign, actor=planner)
+                campaign_commands.freeze_inspectors(campaign.id, actor=planner)
                 db.session.commit()
             with Timer() as drawing:
-                ceremony.draw_inspectors(campaign_id, ["observer:人大代表 0301", "observer:媒体 0302"], actor=planner)
+                campaign_commands.draw_inspectors(campaign_id,
+                                                  {"public_inputs": ["observer:人大代表 0301", "observer:媒体 0302"]}, actor=planner)
                 db.session.commit()
         after = load_average()
         members = db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(

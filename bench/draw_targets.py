@@ -148,16 +148,16 @@ def new_campaign(item_id: int, title: str) -> int:
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.campaigns import services as campaigns
+    from spotcheck.tenants.campaigns import commands as campaign_commands
     from spotcheck.tenants.models import User
 
     planner = db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
     leader = db.session.scalar(sa.select(User).where(User.login == "scj_leader"))
-    campaign = campaigns.create_campaign(
+    campaign = campaign_commands.create_campaign(
         {"title": title, "year": 2026, "item_ids": [item_id], "strata": RULES, "reserve_size": RESERVE,
          "team_size": 2, "window_start": "2026-03-01", "window_end": "2026-05-31",
          "target_filter": {"categories": [CATEGORY]}}, actor=planner)
-    campaigns.approve(campaign, actor=leader)
+    campaign_commands.approve(campaign.id, actor=leader)
     db.session.commit()
     return campaign.id
 
@@ -179,7 +179,7 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.campaigns import ceremony, services as campaigns
+    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
     from spotcheck.tenants.campaigns.models import CampaignTarget, Draw
     from spotcheck.core.scoping import tenant_scope
 
@@ -191,11 +191,11 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
         with Timer() as total:
             with Timer() as freeze:
                 campaign = campaigns.get_campaign(campaign_id)
-                ceremony.freeze_targets(campaign, actor=planner)
+                campaign_commands.freeze_targets(campaign.id, actor=planner)
                 db.session.commit()
             with Timer() as drawing:
-                record = ceremony.draw_targets(campaign_id, ["observer:人大代表 0301", "observer:媒体 0302"],
-                                               actor=planner)
+                record = campaign_commands.draw_targets(campaign_id,
+                                                        {"public_inputs": ["observer:人大代表 0301", "observer:媒体 0302"]}, actor=planner)
                 db.session.commit()
         stored = db.session.scalar(sa.select(sa.func.count()).select_from(CampaignTarget).where(
             CampaignTarget.campaign_id == campaign_id))
@@ -213,7 +213,7 @@ def random_draw(url: str, tenant: int, item_id: int) -> dict:
 
     from spotcheck.draw.targets import cell_size
     from spotcheck.core.database import db
-    from spotcheck.tenants.campaigns import services as campaigns
+    from spotcheck.tenants.campaigns import queries as campaigns
     from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget
     from spotcheck.core.scoping import tenant_scope
 
@@ -296,7 +296,7 @@ def verify_stored(url: str, tenant: int) -> dict:
     from spotcheck.draw import proof_file
     from spotcheck.draw.verify import verify
     from spotcheck.core.database import db
-    from spotcheck.tenants.campaigns.ceremony import published_bytes
+    from spotcheck.tenants.campaigns.draws import published_bytes
     from spotcheck.tenants.campaigns.models import Draw, DrawKind
     from spotcheck.core.scoping import tenant_scope
 

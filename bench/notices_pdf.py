@@ -41,15 +41,15 @@ def floor(samples: int = 30) -> float:
 def leaders(url: str, tenant: int, campaign_id: int) -> None:
     from spotcheck.core.database import db
     from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import ceremony, services as campaigns
+    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 
     with app_context(url), tenant_scope(tenant):
         planner = setup_draw.users()["scj_planner"]
         campaign = campaigns.get_campaign(campaign_id)
         led = set()
-        for member in ceremony.list_team_members(campaign):
+        for member in campaigns.list_team_members(campaign):
             if member.entity_id not in led:
-                ceremony.designate_leader(campaign, member.id, actor=planner)
+                campaign_commands.designate_leader(campaign.id, {"member_id": member.id}, actor=planner)
                 led.add(member.entity_id)
         db.session.commit()
 
@@ -60,7 +60,7 @@ def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
     from spotcheck.core.database import db
     from spotcheck.core.scoping import tenant_scope
     from spotcheck.tasks.models import Job
-    from spotcheck.tenants.campaigns import services as campaigns
+    from spotcheck.tenants.campaigns import queries as campaigns
     from spotcheck.tenants.notices.models import Notice
     from spotcheck.tenants.results import services as results
 

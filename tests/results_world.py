@@ -13,7 +13,7 @@ from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants import services as tenants
-from spotcheck.tenants.campaigns import ceremony, services as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import services as results
 from spotcheck.tenants.results.models import Visit
@@ -25,17 +25,17 @@ def teams_drawn(world, **campaign) -> int:
     admin = user_named("yjj_admin")
     planner, leader = planner_of(admin), leader_of(admin)
     with tenant_scope(admin.tenant_id):
-        campaign = campaigns.create_campaign(campaign_data(world, **campaign), actor=planner)
-        campaigns.approve(campaign, actor=leader)
-        ceremony.freeze_targets(campaign, actor=planner)
-        ceremony.draw_targets(campaign.id, ["observer:人大代表 1234"], actor=planner)
-        ceremony.freeze_inspectors(campaign, actor=planner)
-        ceremony.draw_inspectors(campaign.id, [], actor=planner)
+        campaign = campaign_commands.create_campaign(campaign_data(world, **campaign), actor=planner)
+        campaign_commands.approve(campaign.id, actor=leader)
+        campaign_commands.freeze_targets(campaign.id, actor=planner)
+        campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
+        campaign_commands.freeze_inspectors(campaign.id, actor=planner)
+        campaign_commands.draw_inspectors(campaign.id, {"public_inputs": []}, actor=planner)
         seen = set()
-        for member in ceremony.list_team_members(campaign):
+        for member in campaigns.list_team_members(campaign):
             if member.entity_id not in seen:
                 seen.add(member.entity_id)
-                ceremony.designate_leader(campaign, member.id, actor=planner)
+                campaign_commands.designate_leader(campaign.id, {"member_id": member.id}, actor=planner)
         db.session.commit()
         return campaign.id
 

@@ -165,18 +165,19 @@ def test_the_draw_ceremony_reads_with_names_for_its_codes(app):
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(admin.tenant_id):
-            from spotcheck.tenants.campaigns import ceremony, services as campaigns
+            from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
             from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
 
-            campaign = campaigns.create_campaign(campaign_data(world), actor=planner)
-            campaigns.approve(campaign, actor=leader)
-            ceremony.freeze_targets(campaign, actor=planner)
-            ceremony.draw_targets(campaign.id, ["observer:人大代表 1234"], actor=planner)
-            proof = ceremony.get_draw(campaign, "targets").proof
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
+            campaign_commands.approve(campaign.id, actor=leader)
+            campaign_commands.freeze_targets(campaign.id, actor=planner)
+            campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
+            proof = campaigns.draw(campaign, "targets").proof
             stratum, ids = next((s, ids) for s, ids in proof["selected"]["YJJ"].items() if proof["reserves"]["YJJ"][s])
             out = db.session.scalar(sa.select(CampaignTarget).where(CampaignTarget.entity.has(code=ids[0]),
                                                                     CampaignTarget.status == TargetStatus.selected))
-            ceremony.replace_target(campaign, out.entity_id, "deregistered", actor=planner)
+            campaign_commands.replace_target(campaign.id, {"entity_id": out.entity_id, "reason": "deregistered"},
+                                             actor=planner)
             db.session.commit()
             campaign_id, campaign_code, out_code = campaign.id, campaign.code, ids[0]
             out_name = out.entity.name

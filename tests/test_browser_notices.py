@@ -24,7 +24,7 @@ def world(sqlite_template, tmp_path_factory):
         from conftest import user_named
         from results_world import handed_out
         from spotcheck.core.scoping import tenant_scope
-        from spotcheck.tenants.campaigns import services as campaigns
+        from spotcheck.tenants.campaigns import queries as campaigns
         from spotcheck.tenants.notices import services as notices
 
         ids = handed_out()

@@ -22,16 +22,16 @@ def _prepare(app) -> None:
     from campaign_world import build, campaign_data
     from spotcheck.core.database import db
     from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import ceremony, services as campaigns
+    from spotcheck.tenants.campaigns import commands as campaign_commands
 
     world = build()
     planner, leader = user_named("yjj_planner"), user_named("yjj_leader")
     with tenant_scope(world["tenant"]):
         for width in (1366, 390):
-            campaign = campaigns.create_campaign(campaign_data(world, title=f"撤销演示 {width}"), actor=planner)
-            campaigns.approve(campaign, actor=leader)
+            campaign = campaign_commands.create_campaign(campaign_data(world, title=f"撤销演示 {width}"), actor=planner)
+            campaign_commands.approve(campaign.id, actor=leader)
             if width == 390:
-                ceremony.freeze_targets(campaign, actor=planner)  # frozen: still withdrawable
+                campaign_commands.freeze_targets(campaign.id, actor=planner)  # frozen: still withdrawable
             CAMPAIGNS[width] = campaign.id
         db.session.commit()
 

@@ -18,7 +18,7 @@ from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
 from spotcheck.tasks import draw_jobs, jobs
 from spotcheck.tasks.models import JobStatus
-from spotcheck.tenants.campaigns import ceremony, services as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
@@ -279,9 +279,9 @@ def test_a_draw_runs_on_a_real_worker_and_the_page_follows_it(worker, postgres_u
             world = build()
             planner = user_named("yjj_planner")
             with tenant_scope(world["tenant"]):
-                campaign = campaigns.create_campaign(campaign_data(world), actor=planner)
-                campaigns.approve(campaign, actor=user_named("yjj_leader"))
-                ceremony.freeze_targets(campaign, actor=planner)
+                campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
+                campaign_commands.approve(campaign.id, actor=user_named("yjj_leader"))
+                campaign_commands.freeze_targets(campaign.id, actor=planner)
                 db.session.commit()
                 url = f"/campaigns/{campaign.id}"
         page = _english(signed_in(app, "yjj_planner"))
@@ -322,16 +322,17 @@ def _drawn(world, *, inspectors: bool) -> int:
     """A campaign of the world with its targets drawn (and its inspectors, if asked); its id."""
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        campaign = campaigns.create_campaign(campaign_data(world, strata=MANY, capacity=None), actor=planner_of(admin))
-        campaigns.approve(campaign, actor=leader_of(admin))
-        ceremony.freeze_targets(campaign, actor=planner_of(admin))
+        campaign = campaign_commands.create_campaign(campaign_data(world, strata=MANY, capacity=None),
+                                                     actor=planner_of(admin))
+        campaign_commands.approve(campaign.id, actor=leader_of(admin))
+        campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
         db.session.commit()
-        ceremony.draw_targets(campaign.id, ["观察员: 1"], actor=planner_of(admin))
+        campaign_commands.draw_targets(campaign.id, {"public_inputs": ["观察员: 1"]}, actor=planner_of(admin))
         db.session.commit()
         if inspectors:
-            ceremony.freeze_inspectors(campaign, actor=planner_of(admin))
+            campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            ceremony.draw_inspectors(campaign.id, [], actor=planner_of(admin))
+            campaign_commands.draw_inspectors(campaign.id, {"public_inputs": []}, actor=planner_of(admin))
             db.session.commit()
         return campaign.id
 
@@ -475,9 +476,9 @@ def test_the_forms_on_the_list_return_to_the_same_page_and_filter(app):
     # after the inspector draw: naming the leader and replacing an inspector from page 2
     with app.app_context(), tenant_scope(world["tenant"]):
         campaign = campaigns.get_campaign(campaign_id)
-        ceremony.freeze_inspectors(campaign, actor=user_named("yjj_planner"))
+        campaign_commands.freeze_inspectors(campaign.id, actor=user_named("yjj_planner"))
         db.session.commit()
-        ceremony.draw_inspectors(campaign_id, [], actor=user_named("yjj_planner"))
+        campaign_commands.draw_inspectors(campaign_id, {"public_inputs": []}, actor=user_named("yjj_planner"))
         db.session.commit()
     listed = planner.get(url, query_string={"page": 2})
     came_from = _next_field(listed)

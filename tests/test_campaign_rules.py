@@ -17,7 +17,7 @@ from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.tenants.campaigns import risk, services as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns, risk
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.joint import services as joint
 from spotcheck.tenants.joint.models import JointParticipant
@@ -48,32 +48,32 @@ def test_a_campaign_follows_its_plans_months_and_methods(app):
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(world["tenant"]):
-            errors = _refused(lambda: campaigns.create_campaign(campaign_data(world, window_end="2026-05-15"),
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, window_end="2026-05-15"),
                                                                 actor=planner), "window_start")
             message = errors["window_start"][0]
             assert PLAN_RULE in message and "危险化学品安全生产检查" in message and "3、4 月" in message
             assert "还包含了 5 月" in message
-            errors = _refused(lambda: campaigns.create_campaign(campaign_data(world, method="document"),
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, method="document"),
                                                                 actor=planner), "method")
             assert PLAN_RULE in errors["method"][0] and "实地检查" in errors["method"][0] and "书面检查" in errors["method"][0]
-            errors = _refused(lambda: campaigns.create_campaign(
+            errors = _refused(lambda: campaign_commands.create_campaign(
                 campaign_data(world, window_start="2026-04-20", window_end="2027-01-10"), actor=planner), "window_start")
             assert any("2026 年内" in m for m in errors["window_start"])
             # an exempt kind keeps its reasoned exemption
-            exempt = campaigns.create_campaign(campaign_data(world, window_end="2026-05-15", exempt_kind="complaint",
+            exempt = campaign_commands.create_campaign(campaign_data(world, window_end="2026-05-15", exempt_kind="complaint",
                                                              exempt_reason="群众举报，需立即核查"), actor=planner)
             assert exempt.plan_id is None
 
-            campaign = campaigns.create_campaign(campaign_data(world), actor=planner)
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
             assert campaign.plan_id == world["plan"]
             campaign_id = campaign.id
-            _refused(lambda: campaigns.update_campaign(campaigns.get_campaign(campaign_id),
-                                                       {"window_end": "2026-06-30"}, actor=planner), "window_start")
+            _refused(lambda: campaign_commands.update_campaign(campaign_id, {"window_end": "2026-06-30"},
+                                                               actor=planner), "window_start")
             assert str(campaigns.get_campaign(campaign_id).window_end) == "2026-04-30"
             # a draft saved before the rule (its method not the plan's) is refused at approval
             db.session.execute(sa.update(Campaign).where(Campaign.id == campaign_id).values(method="online"))
             db.session.commit()
-            _refused(lambda: campaigns.approve(campaigns.get_campaign(campaign_id), actor=leader), "method")
+            _refused(lambda: campaign_commands.approve(campaign_id, actor=leader), "method")
             assert campaigns.get_campaign(campaign_id).status.value == "draft"
 
 
@@ -101,22 +101,24 @@ def test_higher_risk_is_never_sampled_less(app):
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(world["tenant"]):
             lower_a = {**STRATA, "A": {"ratio_bp": 500, "min": 2}}  # A (高) below B (较高)
-            errors = _refused(lambda: campaigns.create_campaign(campaign_data(world, strata=lower_a), actor=planner),
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=lower_a),
+                                                                        actor=planner),
                               "strata")
             assert any(RISK_RULE in m and "风险等级A" in m and "风险等级B" in m for m in errors["strata"])
             mixed = {**STRATA, "flagged": {"count": 3}}  # a count against the ratios of B, C, D
-            errors = _refused(lambda: campaigns.create_campaign(campaign_data(world, strata=mixed), actor=planner),
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=mixed),
+                                                                        actor=planner),
                               "strata")
             assert all("同一种规则" in m and "重点关注对象" in m for m in errors["strata"]) and len(errors["strata"]) == 3
             fine = {**STRATA, "flagged": {"ratio_bp": 10000, "min": 0}}  # taking everything is never lower
-            campaign = campaigns.create_campaign(campaign_data(world, strata=fine), actor=planner)
+            campaign = campaign_commands.create_campaign(campaign_data(world, strata=fine), actor=planner)
             campaign_id = campaign.id
-            _refused(lambda: campaigns.update_campaign(campaigns.get_campaign(campaign_id), {"strata": lower_a},
-                                                       actor=planner), "strata")
+            _refused(lambda: campaign_commands.update_campaign(campaign_id, {"strata": lower_a},
+                                                               actor=planner), "strata")
             assert campaigns.get_campaign(campaign_id).strata["A"] == STRATA["A"]
             db.session.execute(sa.update(Campaign).where(Campaign.id == campaign_id).values(strata=lower_a))
             db.session.commit()  # a draft saved before the rule
-            _refused(lambda: campaigns.approve(campaigns.get_campaign(campaign_id), actor=leader), "strata")
+            _refused(lambda: campaign_commands.approve(campaign_id, actor=leader), "strata")
 
 
 # --- the rule over random rules (no database) --------------------------------------------------
@@ -181,9 +183,9 @@ def test_an_investigation_after_a_failed_test_or_a_superiors_order_needs_no_plan
         world = build(file_plan=False)
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(world["tenant"]):
-            _refused(lambda: campaigns.create_campaign(campaign_data(world), actor=planner), "item_ids")
-            _refused(lambda: campaigns.create_campaign(campaign_data(world, exempt_kind=kind), actor=planner),
+            _refused(lambda: campaign_commands.create_campaign(campaign_data(world), actor=planner), "item_ids")
+            _refused(lambda: campaign_commands.create_campaign(campaign_data(world, exempt_kind=kind), actor=planner),
                      "exempt_reason")
-            made = campaigns.create_campaign(campaign_data(world, exempt_kind=kind,
+            made = campaign_commands.create_campaign(campaign_data(world, exempt_kind=kind,
                                                            exempt_reason="抽检不合格，依法开展特定调查"), actor=planner)
             assert made.plan_id is None and made.exempt_kind == kind

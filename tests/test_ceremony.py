@@ -16,7 +16,7 @@ from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns import ceremony, frames, services as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, frames, queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.plans import services as plans
@@ -27,11 +27,11 @@ from spotcheck.core.scoping import system_access, tenant_scope
 def drawn_campaign(app, world, inputs=("observer:人大代表 1234",)):
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
-        campaigns.approve(campaign, actor=leader_of(admin))
-        ceremony.freeze_targets(campaign, actor=planner_of(admin))
+        campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
+        campaign_commands.approve(campaign.id, actor=leader_of(admin))
+        campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
         db.session.commit()
-        ceremony.draw_targets(campaign.id, list(inputs), actor=planner_of(admin))
+        campaign_commands.draw_targets(campaign.id, {"public_inputs": list(inputs)}, actor=planner_of(admin))
         db.session.commit()
         return campaign.id
 
@@ -76,16 +76,17 @@ def test_campaign_outside_a_filed_plan_is_refused_unless_exempt_with_a_reason(ap
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             with pytest.raises(ValidationFailed) as refused:
-                campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
+                campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
             assert "item_ids" in refused.value.errors
             with pytest.raises(ValidationFailed) as no_reason:
-                campaigns.create_campaign(campaign_data(world, exempt_kind="complaint"), actor=planner_of(admin))
+                campaign_commands.create_campaign(campaign_data(world, exempt_kind="complaint"),
+                                                  actor=planner_of(admin))
             assert "exempt_reason" in no_reason.value.errors
-            campaign = campaigns.create_campaign(
+            campaign = campaign_commands.create_campaign(
                 campaign_data(world, exempt_kind="complaint", exempt_reason="群众举报某企业违规储存危化品"), actor=planner_of(admin))
             assert campaign.plan_id is None and campaign.exempt_kind == "complaint"
             assert campaign.code is None  # 未编号 until approved
-            campaigns.approve(campaign, actor=leader_of(admin))
+            campaign_commands.approve(campaign.id, actor=leader_of(admin))
             assert campaign.code == "应急抽〔2026〕1号"
 
 
@@ -97,8 +98,8 @@ def test_the_whole_ceremony_gives_verifiable_proofs(app):
         with tenant_scope(admin.tenant_id):
             campaign = campaigns.get_campaign(campaign_id)
             assert campaign.plan_id == world["plan"] and campaign.status == CampaignStatus.targets_drawn
-            targets = ceremony.get_draw(campaign, "targets")
-            published = ceremony.published_bytes(targets)
+            targets = campaigns.draw(campaign, "targets")
+            published = draw_steps.published_bytes(targets)
             assert hashlib.sha256(published).hexdigest() == targets.proof_sha256
             proof = proof_file.loads(published)
             assert proof["frame_digest"] == hashlib.sha256(targets.frame_file).hexdigest() == targets.frame_digest
@@ -108,16 +109,17 @@ def test_the_whole_ceremony_gives_verifiable_proofs(app):
             selected = db.session.scalars(sa.select(CampaignTarget).where(
                 CampaignTarget.status == TargetStatus.selected)).all()
             assert len(selected) == sum(len(ids) for ids in proof["selected"]["YJJ"].values())
-            ceremony.freeze_inspectors(campaign, actor=planner_of(admin))
+            campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            ceremony.draw_inspectors(campaign_id, [], actor=planner_of(admin))
+            campaign_commands.draw_inspectors(campaign_id, {"public_inputs": []}, actor=planner_of(admin))
             db.session.commit()
-            inspectors_proof = proof_file.loads(ceremony.published_bytes(ceremony.get_draw(campaign, "inspectors")))
+            inspectors_proof = proof_file.loads(draw_steps.published_bytes(campaigns.draw(campaign, "inspectors")))
             assert all(c.ok for c in verify(inspectors_proof))
             independent_check(inspectors_proof)
             members = db.session.scalars(sa.select(TeamMember)).all()
             assert len(members) == 2 * len(selected)
-            leader = ceremony.designate_leader(campaign, members[0].id, actor=planner_of(admin))
+            leader = campaign_commands.designate_leader(campaign.id, {"member_id": members[0].id},
+                                                        actor=planner_of(admin))
             assert leader.is_leader
             db.session.commit()
         with app.app_context(), system_access("test"):
@@ -132,20 +134,21 @@ def test_steps_out_of_order_and_a_second_draw_are_refused(app):
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
             with pytest.raises(Conflict):
-                ceremony.freeze_targets(campaign, actor=planner_of(admin))  # not approved yet
-            campaigns.approve(campaign, actor=leader_of(admin))
+                campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))  # not approved yet
+            campaign_commands.approve(campaign.id, actor=leader_of(admin))
             with pytest.raises(Conflict):
-                ceremony.draw_targets(campaign.id, [], actor=planner_of(admin))  # not frozen yet
-            ceremony.freeze_targets(campaign, actor=planner_of(admin))
+                campaign_commands.draw_targets(campaign.id, {"public_inputs": []},
+                                               actor=planner_of(admin))  # not frozen yet
+            campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            ceremony.draw_targets(campaign.id, [], actor=planner_of(admin))
+            campaign_commands.draw_targets(campaign.id, {"public_inputs": []}, actor=planner_of(admin))
             db.session.commit()
             with pytest.raises(Conflict):
-                ceremony.draw_targets(campaign.id, ["another try"], actor=planner_of(admin))
+                campaign_commands.draw_targets(campaign.id, {"public_inputs": ["another try"]}, actor=planner_of(admin))
             with pytest.raises(Conflict):
-                campaigns.update_campaign(campaign, {"title": "改"}, actor=planner_of(admin))
+                campaign_commands.update_campaign(campaign.id, {"title": "改"}, actor=planner_of(admin))
 
 
 def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(app):
@@ -155,16 +158,18 @@ def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(a
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             campaign = campaigns.get_campaign(campaign_id)
-            proof = ceremony.get_draw(campaign, "targets").proof
+            proof = campaigns.draw(campaign, "targets").proof
             stratum, ids = next((s, ids) for s, ids in proof["selected"]["YJJ"].items() if proof["reserves"]["YJJ"][s])
             out = db.session.scalar(sa.select(CampaignTarget).join(CampaignTarget.entity).where(
                 CampaignTarget.entity.has(code=ids[0])))
             with pytest.raises(ValidationFailed):
-                ceremony.replace_target(campaign, out.entity_id, "cannot_be_found", actor=planner_of(admin))
-            incoming = ceremony.replace_target(campaign, out.entity_id, "deregistered", actor=planner_of(admin))
+                campaign_commands.replace_target(campaign.id,
+                                                 {"entity_id": out.entity_id, "reason": "cannot_be_found"}, actor=planner_of(admin))
+            incoming = campaign_commands.replace_target(campaign.id,
+                                                        {"entity_id": out.entity_id, "reason": "deregistered"}, actor=planner_of(admin))
             assert incoming.entity.code == proof["reserves"]["YJJ"][stratum][0]
             db.session.commit()
-            updated = proof_file.loads(ceremony.published_bytes(ceremony.get_draw(campaign, "targets")))
+            updated = proof_file.loads(draw_steps.published_bytes(campaigns.draw(campaign, "targets")))
             assert updated["replacements"][0]["reason"] == "deregistered"
             assert all(c.ok for c in verify(updated))
 
@@ -176,10 +181,10 @@ def test_an_unfillable_team_fails_the_whole_draw_naming_the_visit(app):
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             campaign = campaigns.get_campaign(campaign_id)
-            ceremony.freeze_inspectors(campaign, actor=planner_of(admin))
+            campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
             with pytest.raises(Conflict, match="91330100MA"):
-                ceremony.draw_inspectors(campaign_id, [], actor=planner_of(admin))
+                campaign_commands.draw_inspectors(campaign_id, {"public_inputs": []}, actor=planner_of(admin))
             db.session.rollback()
             assert db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember)) == 0
 
@@ -191,9 +196,9 @@ def test_two_concurrent_draws_give_exactly_one(postgres_url):
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
-            campaigns.approve(campaign, actor=leader_of(admin))
-            ceremony.freeze_targets(campaign, actor=planner_of(admin))
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
+            campaign_commands.approve(campaign.id, actor=leader_of(admin))
+            campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
             db.session.commit()
             campaign_id, tenant = campaign.id, admin.tenant_id
         db.engine.dispose()
@@ -205,7 +210,7 @@ def test_two_concurrent_draws_give_exactly_one(postgres_url):
             with tenant_scope(tenant):
                 barrier.wait()
                 try:
-                    ceremony.draw_targets(campaign_id, [label], actor=actor)
+                    campaign_commands.draw_targets(campaign_id, {"public_inputs": [label]}, actor=actor)
                     db.session.commit()
                     outcomes.append("drawn")
                 except Conflict:
@@ -220,7 +225,7 @@ def test_two_concurrent_draws_give_exactly_one(postgres_url):
     assert sorted(outcomes) == ["drawn", "refused"]
     with app.app_context(), tenant_scope(tenant):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CampaignTarget)) > 0
-        draws = ceremony.get_draw(campaigns.get_campaign(campaign_id), "targets")
+        draws = campaigns.draw(campaigns.get_campaign(campaign_id), "targets")
         assert draws.proof["public_inputs"] in (["observer 0"], ["observer 1"])
         db.engine.dispose()
 
@@ -237,7 +242,7 @@ def test_the_frame_built_by_the_database_is_the_one_read_row_by_row(app, monkeyp
             codes = world["codes"]
             db.session.execute(sa.update(Entity).where(Entity.code.in_(codes[:3])).values(abnormal=True))
             db.session.execute(sa.update(Entity).where(Entity.code == codes[3]).values(status="deregistered"))
-            campaign = campaigns.create_campaign(
+            campaign = campaign_commands.create_campaign(
                 campaign_data(world, strata={**STRATA, "flagged": {"ratio_bp": 3000, "min": 2}}), actor=planner_of(admin))
             frame = frames.target_frame([frames.FramePart.of(campaign)], today())
             monkeypatch.setattr(frames, "_cells_in_database", frames._cells_read_in_order)
@@ -257,8 +262,8 @@ def test_a_campaign_ordered_by_a_superior_keeps_the_entities_checked_this_year(a
         drawn_campaign(app, world)  # its selected targets are "checked this year" for the item
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            ordinary = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
-            ordered = campaigns.create_campaign(
+            ordinary = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
+            ordered = campaign_commands.create_campaign(
                 campaign_data(world, title="落实省厅部署的危化企业抽查", exempt_kind="order",
                               exempt_reason="省应急管理厅临时部署危化企业专项检查"), actor=planner_of(admin))
             left_out = frames.target_frame([frames.FramePart.of(ordinary)], today()).excluded

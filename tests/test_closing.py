@@ -16,7 +16,7 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results import follow_ups, services as results

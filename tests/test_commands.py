@@ -38,8 +38,10 @@ def all_commands() -> dict[str, commands.Command]:
 def test_the_registry_holds_every_state_change():
     registry = all_commands()
     expected = {
-        "spotcheck.tenants.campaigns.services.approve", "spotcheck.tenants.campaigns.services.create_campaign",
-        "spotcheck.tenants.campaigns.ceremony.draw_targets", "spotcheck.tenants.campaigns.ceremony.replace_inspector",
+        "spotcheck.tenants.campaigns.commands.drafting.approve",
+        "spotcheck.tenants.campaigns.commands.drafting.create_campaign",
+        "spotcheck.tenants.campaigns.commands.ceremony.draw_targets",
+        "spotcheck.tenants.campaigns.commands.teams.replace_inspector",
         "spotcheck.tenants.plans.services.review", "spotcheck.tenants.items.services.publish_item",
         "spotcheck.tenants.directory.services.save_entity", "spotcheck.tenants.inspectors.services.id_number_of",
         "spotcheck.tenants.rules.services.publish", "spotcheck.tenants.services.create_department",
@@ -107,16 +109,16 @@ def test_every_command_refuses_every_role_without_its_permission_and_changes_not
 
 def test_a_department_administrator_cannot_approve_a_campaign(app):
     from campaign_world import build, campaign_data, planner_of
-    from spotcheck.tenants.campaigns import services as campaigns
+    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
     from spotcheck.tenants.campaigns.models import CampaignStatus
 
     with app.app_context():
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(world["tenant"]):
-            campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
             with pytest.raises(Forbidden):
-                campaigns.approve(campaign, actor=admin)
+                campaign_commands.approve(campaign.id, actor=admin)
             assert campaigns.get_campaign(campaign.id).status == CampaignStatus.draft
 
 

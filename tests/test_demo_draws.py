@@ -50,7 +50,7 @@ def _counts():
 
 def _public_draws(app):
     """{(campaign code, kind): (campaign id, stage)} of every draw on the public portal."""
-    from spotcheck.tenants.campaigns import publication
+    from spotcheck.tenants.campaigns.queries import public as publication
     from spotcheck.core.scoping import tenant_scope
 
     draws = {}
@@ -109,7 +109,7 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     from spotcheck.core.clock import as_utc
     from spotcheck.demo import city_summary
     from spotcheck.core.database import db
-    from spotcheck.tenants.campaigns import ceremony, services as campaigns
+    from spotcheck.tenants.campaigns import queries as campaigns
     from spotcheck.tenants.plans.models import Plan
     from spotcheck.core.scoping import tenant_scope
 
@@ -139,7 +139,7 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
                         assert campaign.window_start.month == 12 and campaign.window_end == date(2026, 12, 31)
                     if campaign.status.value == "inspectors_drawn":
                         teams = {}
-                        for member in ceremony.list_team_members(campaign):
+                        for member in campaigns.list_team_members(campaign):
                             teams.setdefault(member.entity_id, []).append(member)
                         assert teams and all(len(team) == 2 and sum(m.is_leader for m in team) == 1
                                              for team in teams.values())
@@ -169,7 +169,7 @@ def _the_withdrawn_campaign_stays_public_as_withdrawn(app):
     """撤销: 商务抽〔2026〕2号 was approved, frozen and cancelled by the leader: its public page says
     已撤销 with the reason beside its commitment and frozen digest, and no draw follows."""
     from spotcheck.demo.withdrawn import REASON
-    from spotcheck.tenants.campaigns import publication
+    from spotcheck.tenants.campaigns.queries import public as publication
     from spotcheck.core.scoping import tenant_scope
 
     with app.app_context(), tenant_scope(tenant_id("SWJ")):

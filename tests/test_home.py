@@ -7,7 +7,7 @@ import re
 from campaign_world import build, campaign_data, leader_of, planner_of
 from conftest import signed_in, user_named
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 
 
 def _tasks(client) -> list[tuple[str, str]]:
@@ -24,13 +24,13 @@ def test_the_next_step_moves_from_the_leader_to_the_planner(app):
         world = build(file_plan=True)
         admin = user_named("yjj_admin")
         with tenant_scope(world["tenant"]):
-            campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
             campaign_id = campaign.id
     leader, planner = signed_in(app, "yjj_leader"), signed_in(app, "yjj_planner")
     assert ("campaign", "批准") in _tasks(leader)
     assert not [task for task in _tasks(planner) if task[0] == "campaign"]  # a draft waits for the leader
     with app.app_context(), tenant_scope(world["tenant"]):
-        campaigns.approve(campaigns.get_campaign(campaign_id), actor=leader_of(user_named("yjj_admin")))
+        campaign_commands.approve(campaign_id, actor=leader_of(user_named("yjj_admin")))
     assert ("campaign", "锁定检查对象抽取范围") in _tasks(planner)
     assert not [task for task in _tasks(leader) if task[0] == "campaign"]
 

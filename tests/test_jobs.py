@@ -221,7 +221,7 @@ def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgre
     from campaign_world import build, campaign_data, leader_of, planner_of
     from spotcheck.core.errors import Conflict
     from spotcheck.tasks.draw_jobs import submit_draw
-    from spotcheck.tenants.campaigns import ceremony, services as campaigns
+    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 
     monkeypatch.setattr(jobs, "dispatch", lambda *args: True)  # queued, not run: both requests race on the check
     app = make_app(postgres_url)
@@ -229,9 +229,9 @@ def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgre
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(world["tenant"]):
-            campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
-            campaigns.approve(campaign, actor=leader_of(admin))
-            ceremony.freeze_targets(campaign, actor=planner_of(admin))
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
+            campaign_commands.approve(campaign.id, actor=leader_of(admin))
+            campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
             campaign_id = campaign.id
         db.engine.dispose()
     outcomes, barrier = [], threading.Barrier(2)

@@ -11,7 +11,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden
 from spotcheck.core.scoping import joint_scope, tenant_scope
 from spotcheck.draw.verify import verify
-from spotcheck.tenants.campaigns import publication
+from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TeamMember
 from spotcheck.tenants.joint import draws, figures, services as joint
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS

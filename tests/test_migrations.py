@@ -57,7 +57,7 @@ def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
     from conftest import user_named
     from spotcheck.draw import proof_file
     from spotcheck.draw.verify import verify
-    from spotcheck.tenants.campaigns import ceremony
+    from spotcheck.tenants.campaigns import draws as draw_steps
     from spotcheck.tenants.campaigns.models import Draw
     from spotcheck.core.scoping import tenant_scope
     from test_public_draws import campaign_through
@@ -65,7 +65,7 @@ def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
     def published(campaign_id):
         with tenant_scope(user_named("yjj_admin").tenant_id):
             records = db.session.scalars(sa.select(Draw).where(Draw.campaign_id == campaign_id).order_by(Draw.kind))
-            return {r.kind.value: (ceremony.published_bytes(r), r.proof_sha256) for r in records}
+            return {r.kind.value: (draw_steps.published_bytes(r), r.proof_sha256) for r in records}
 
     with app.app_context():
         campaign_id = campaign_through(build(), stop="inspectors")

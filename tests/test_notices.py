@@ -25,7 +25,7 @@ from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform import accounts
-from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices import delivery, reminders, services
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice, NoticeKind
 from spotcheck.tenants.results import follow_ups, services as results

@@ -16,7 +16,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants import numbering
-from spotcheck.tenants.campaigns import ceremony, services as campaigns, withdrawal
+from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.notices import services as notices
 from spotcheck.tenants.supervision.models import Criticism
@@ -31,31 +31,31 @@ def test_refused_and_rolled_back_approvals_issue_no_number_and_codes_run_on(app,
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(admin.tenant_id):
-            first = campaigns.create_campaign(campaign_data(world), actor=planner)
+            first = campaign_commands.create_campaign(campaign_data(world), actor=planner)
             assert first.code is None
             with pytest.raises(Forbidden):
-                campaigns.approve(first, actor=planner)  # a planner does not approve
-            broken = campaigns.create_campaign(campaign_data(world, title="将被改坏的任务"), actor=planner)
+                campaign_commands.approve(first.id, actor=planner)  # a planner does not approve
+            broken = campaign_commands.create_campaign(campaign_data(world, title="将被改坏的任务"), actor=planner)
             broken.window_start, broken.window_end = date(2026, 6, 1), date(2026, 6, 30)  # the plan says March–April
             db.session.commit()
             with pytest.raises(ValidationFailed):  # outside the plan's months now: refused at approval
-                campaigns.approve(broken, actor=leader)
+                campaign_commands.approve(broken.id, actor=leader)
 
             def fails(*args, **kwargs):
                 raise Conflict("the commitment could not be stored")
 
             with monkeypatch.context() as patched:
-                patched.setattr(ceremony, "commit_draw", fails)
+                patched.setattr(draw_steps, "commit_draw", fails)
                 with pytest.raises(Conflict):
-                    campaigns.approve(first, actor=leader)  # took 1号, then failed: rolled back
+                    campaign_commands.approve(first.id, actor=leader)  # took 1号, then failed: rolled back
             assert numbering.last_issued(admin.tenant_id, "campaign", 2026) == 0 and first.code is None
 
-            dropped = campaigns.create_campaign(campaign_data(world, title="作废草稿"), actor=planner)
-            withdrawal.delete_draft(dropped, actor=planner)
-            codes = [campaigns.approve(first, actor=leader).code]
+            dropped = campaign_commands.create_campaign(campaign_data(world, title="作废草稿"), actor=planner)
+            campaign_commands.delete_draft(dropped.id, actor=planner)
+            codes = [campaign_commands.approve(first.id, actor=leader).code]
             for title in ("第二批", "第三批"):
-                codes.append(campaigns.approve(campaigns.create_campaign(campaign_data(world, title=title),
-                                                                         actor=planner), actor=leader).code)
+                codes.append(campaign_commands.approve(campaign_commands.create_campaign(campaign_data(world, title=title),
+                                                                         actor=planner).id, actor=leader).code)
             assert codes == ["应急抽〔2026〕1号", "应急抽〔2026〕2号", "应急抽〔2026〕3号"]
             assert numbering.last_issued(admin.tenant_id, "campaign", 2026) == 3
             assert broken.code is None
@@ -133,7 +133,7 @@ def test_two_leaders_approving_at_once_get_two_codes(postgres_url):
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            ids = [campaigns.create_campaign(campaign_data(world, title=f"并发{n}"), actor=planner_of(admin)).id
+            ids = [campaign_commands.create_campaign(campaign_data(world, title=f"并发{n}"), actor=planner_of(admin)).id
                    for n in range(2)]
             tenant = admin.tenant_id
         db.engine.dispose()
@@ -143,7 +143,7 @@ def test_two_leaders_approving_at_once_get_two_codes(postgres_url):
         with app.app_context(), tenant_scope(tenant):
             leader = user_named("yjj_leader")
             barrier.wait()
-            codes.append(campaigns.approve(campaigns.get_campaign(campaign_id), actor=leader).code)
+            codes.append(campaign_commands.approve(campaign_id, actor=leader).code)
             db.session.remove()
 
     threads = [threading.Thread(target=approve, args=(campaign_id,)) for campaign_id in ids]

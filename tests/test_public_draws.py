@@ -15,7 +15,7 @@ from campaign_world import build, campaign_data, credit_code, id_number, leader_
 from conftest import user_named
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns import ceremony, services as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
@@ -29,19 +29,20 @@ def campaign_through(world, *, stop: str):
     frozen, targets, inspectors. Returns its id."""
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        campaign = campaigns.create_campaign(campaign_data(world), actor=planner_of(admin))
-        campaigns.approve(campaign, actor=leader_of(admin))
+        campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
+        campaign_commands.approve(campaign.id, actor=leader_of(admin))
         db.session.commit()
         if stop in ("frozen", "targets", "inspectors"):
-            ceremony.freeze_targets(campaign, actor=planner_of(admin))
+            campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
             db.session.commit()
         if stop in ("targets", "inspectors"):
-            ceremony.draw_targets(campaign.id, [INPUT], actor=planner_of(admin))
+            campaign_commands.draw_targets(campaign.id, {"public_inputs": [INPUT]}, actor=planner_of(admin))
             db.session.commit()
         if stop == "inspectors":
-            ceremony.freeze_inspectors(campaign, actor=planner_of(admin))
+            campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            ceremony.draw_inspectors(campaign.id, ["observer:媒体记者"], actor=planner_of(admin))
+            campaign_commands.draw_inspectors(campaign.id, {"public_inputs": ["observer:媒体记者"]},
+                                              actor=planner_of(admin))
             db.session.commit()
         return campaign.id
 
@@ -58,11 +59,11 @@ def test_a_drawn_campaign_shows_its_whole_ceremony_and_proof(app, client):
         with tenant_scope(admin.tenant_id):
             campaign = campaigns.get_campaign(campaign_id)
             code = campaign.code
-            targets = ceremony.get_draw(campaign, "targets")
+            targets = campaigns.draw(campaign, "targets")
             proof, digest, seed, counts = targets.proof, targets.frame_digest, targets.seed, targets.counts
             commitment = targets.commitment
-            inspectors_proof = ceremony.get_draw(campaign, "inspectors").proof
-            published = {kind: ceremony.published_bytes(ceremony.get_draw(campaign, kind))
+            inspectors_proof = campaigns.draw(campaign, "inspectors").proof
+            published = {kind: draw_steps.published_bytes(campaigns.draw(campaign, kind))
                          for kind in ("targets", "inspectors")}
             names = dict(db.session.execute(sa.select(Inspector.cert_no, Inspector.name)).all())
 
@@ -108,10 +109,11 @@ def test_before_the_draw_no_proof_and_never_the_nonce(app, client):
         draft_admin = user_named("yjj_admin")
         campaign_id = campaign_through(world, stop="frozen")
         with tenant_scope(draft_admin.tenant_id):
-            draft = campaigns.create_campaign(campaign_data(world, title="尚未批准的任务"), actor=planner_of(draft_admin))
+            draft = campaign_commands.create_campaign(campaign_data(world, title="尚未批准的任务"),
+                                                      actor=planner_of(draft_admin))
             db.session.commit()
             draft_id = draft.id
-            record = ceremony.get_draw(campaigns.get_campaign(campaign_id), "targets")
+            record = campaigns.draw(campaigns.get_campaign(campaign_id), "targets")
             nonce = personal_data.decrypt(record.nonce_encrypted)
             digest, commitment = record.frame_digest, record.commitment
 
@@ -141,7 +143,7 @@ def test_a_tampered_stored_proof_fails_verification(app, client):
             chosen = {code for ids in proof["selected"]["YJJ"].values() for code in ids}
             chosen |= {code for ids in proof["reserves"]["YJJ"].values() for code in ids}
             stratum = next(s for s, ids in proof["selected"]["YJJ"].items() if ids)
-            frame = ceremony.full_proof(record)["frame"]
+            frame = draw_steps.full_proof(record)["frame"]
             outsider = next(code for group, s, code in frame if s == stratum and code not in chosen)
             proof["selected"]["YJJ"][stratum][0] = outsider  # someone's friend swapped in
             record.proof = proof
@@ -198,15 +200,16 @@ def _everyone_drawn(entities: int) -> tuple[int, dict[str, list[str]], dict[str,
     world = build(entities=entities)
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        campaign = campaigns.create_campaign(campaign_data(world, strata=EVERYONE, capacity=None), actor=planner_of(admin))
-        campaigns.approve(campaign, actor=leader_of(admin))
-        ceremony.freeze_targets(campaign, actor=planner_of(admin))
+        campaign = campaign_commands.create_campaign(campaign_data(world, strata=EVERYONE, capacity=None),
+                                                     actor=planner_of(admin))
+        campaign_commands.approve(campaign.id, actor=leader_of(admin))
+        campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
         db.session.commit()
-        ceremony.draw_targets(campaign.id, [INPUT], actor=planner_of(admin))
+        campaign_commands.draw_targets(campaign.id, {"public_inputs": [INPUT]}, actor=planner_of(admin))
         db.session.commit()
-        ceremony.freeze_inspectors(campaign, actor=planner_of(admin))
+        campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
         db.session.commit()
-        ceremony.draw_inspectors(campaign.id, [], actor=planner_of(admin))
+        campaign_commands.draw_inspectors(campaign.id, {"public_inputs": []}, actor=planner_of(admin))
         db.session.commit()
         strata: dict[str, list[str]] = {}
         for stratum, code in db.session.execute(

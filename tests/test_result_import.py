@@ -19,7 +19,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants import services as tenants
-from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.results import listing, services as results
 from spotcheck.tenants.results.models import Visit, VisitStatus
 from spotcheck.tenants.spreadsheets import result_import

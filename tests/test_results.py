@@ -18,7 +18,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants import overview, services as tenants
-from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results import deadlines, listing, register, services as results
 from spotcheck.tenants.results.models import PublishedResult, ResultCategory, VisitStatus
@@ -28,7 +28,7 @@ from spotcheck.tenants.results.rules import VISIT_ACTIONS
 def test_hand_out_needs_every_team_leader_and_makes_a_visit_per_selected_target(app):
     from results_world import teams_drawn
     from campaign_world import build
-    from spotcheck.tenants.campaigns import ceremony
+    from spotcheck.tenants.campaigns import commands as campaign_commands
     from spotcheck.tenants.campaigns.models import TeamMember
 
     with app.app_context():
@@ -43,7 +43,7 @@ def test_hand_out_needs_every_team_leader_and_makes_a_visit_per_selected_target(
             with pytest.raises(Conflict) as refused:
                 results.hand_out(campaigns.get_campaign(campaign_id), actor=planner_of(admin))
             assert "1" in str(refused.value)
-            ceremony.designate_leader(campaign, leader.id, actor=planner_of(admin))
+            campaign_commands.designate_leader(campaign.id, {"member_id": leader.id}, actor=planner_of(admin))
             with pytest.raises(Forbidden):
                 results.hand_out(campaign, actor=leader_of(admin))
             visits = results.hand_out(campaign, actor=planner_of(admin))

@@ -16,7 +16,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import proof_file
 from spotcheck.draw.verify import verify
 from spotcheck.tenants import services as tenants
-from spotcheck.tenants.campaigns import ceremony, services as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamExpert, TeamMember
 from spotcheck.tenants.inspectors import services as inspectors
@@ -43,7 +43,7 @@ def _expert(admin, *, login: str | None = None):
 
 
 def _first_visit_entity(campaign) -> int:
-    return ceremony.list_team_members(campaign)[0].entity_id
+    return campaigns.list_team_members(campaign)[0].entity_id
 
 
 def _rows(model) -> int:
@@ -59,13 +59,13 @@ def test_experts_join_a_team_in_addition_never_lead_or_record_and_are_on_the_not
             expert = _expert(admin, login="yjj_expert")
             campaign = campaigns.get_campaign(campaign_id)
             entity_id = _first_visit_entity(campaign)
-            drawn = {m.id for m in ceremony.list_team_members(campaign) if m.entity_id == entity_id}
+            drawn = {m.id for m in campaigns.list_team_members(campaign) if m.entity_id == entity_id}
             # what the rule forbids: an inspector adding, a drawn inspector as "expert", a body with no person
             before = _rows(TeamExpert)
             with pytest.raises(Forbidden):
                 teams.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id},
                                  actor=user_named("yjj_inspector"))
-            drawn_inspector = ceremony.list_team_members(campaign)[0].inspector_id
+            drawn_inspector = campaigns.list_team_members(campaign)[0].inspector_id
             with pytest.raises(ValidationFailed) as refused:
                 teams.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory",
                                                "inspector_id": drawn_inspector}, actor=planner)
@@ -89,7 +89,7 @@ def test_experts_join_a_team_in_addition_never_lead_or_record_and_are_on_the_not
                                                "inspector_id": expert.id}, actor=planner)
             db.session.commit()
             # never counted toward the drawn team, never its leader: the team is the drawn one
-            members = [m for m in ceremony.list_team_members(campaign) if m.entity_id == entity_id]
+            members = [m for m in campaigns.list_team_members(campaign) if m.entity_id == entity_id]
             assert {m.id for m in members} == drawn and len(members) == campaign.team_size
             assert sum(m.is_leader for m in members) == 1
             assert "hand_out" in CAMPAIGN_ACTIONS.allowed(campaign, planner)
@@ -211,7 +211,7 @@ def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_
         planner = planner_of(admin)
         with tenant_scope(admin.tenant_id):
             campaign = campaigns.get_campaign(campaign_id)
-            member = ceremony.list_team_members(campaign)[0]
+            member = campaigns.list_team_members(campaign)[0]
             entity_name, cert_no = member.entity.name, member.inspector.cert_no
             with pytest.raises(ValidationFailed):  # the conflict is stated
                 teams.declare_member_recusal(campaign_id, member.id, {"reason": ""}, actor=planner)
@@ -229,13 +229,15 @@ def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_
             assert "应依法回避" in str(refused.value) and entity_name in str(refused.value)
             assert _rows(Visit) == 0 and campaigns.get_campaign(campaign_id).status == CampaignStatus.inspectors_drawn
             with pytest.raises(ValidationFailed):  # the replacement names the conflict as its reason
-                ceremony.replace_inspector(campaign, member.id, "leave", actor=planner)
+                campaign_commands.replace_inspector(campaign.id, {"member_id": member.id, "reason": "leave"},
+                                                    actor=planner)
 
-            new = ceremony.replace_inspector(campaign, member.id, "conflict", actor=planner)
+            new = campaign_commands.replace_inspector(campaign.id, {"member_id": member.id, "reason": "conflict"},
+                                                      actor=planner)
             db.session.commit()
             assert new.inspector.cert_no != cert_no and new.recusal_id is None
-            record = ceremony.get_draw(campaign, "inspectors")
-            proof = proof_file.loads(ceremony.published_bytes(record))
+            record = campaigns.draw(campaign, "inspectors")
+            proof = proof_file.loads(draw_steps.published_bytes(record))
             assert proof["replacements"][-1]["out"] == cert_no and proof["replacements"][-1]["reason"] == "conflict"
             assert all(check.ok for check in verify(proof))
             assert len(results.hand_out(campaigns.get_campaign(campaign_id), actor=planner)) > 0
@@ -263,15 +265,16 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
             assert 'id="visit-recused"' in page and 'id="result-form"' not in page
 
             campaign = campaigns.get_campaign(ids["campaign"])
-            ceremony.replace_inspector(campaign, declared.id, "conflict", actor=planner)
+            campaign_commands.replace_inspector(campaign.id, {"member_id": declared.id, "reason": "conflict"},
+                                                actor=planner)
             db.session.commit()
             assert member.id not in {m.inspector.user_id for m in results.team_of(visit(ids))}
             results.record_result(visit(ids), complete_result(ids), actor=chief)
             results.submit_result(visit(ids), actor=chief)
             db.session.commit()
             assert visit(ids).status.value == "submitted"
-            record = ceremony.get_draw(campaign, "inspectors")
-            assert all(check.ok for check in verify(proof_file.loads(ceremony.published_bytes(record))))
+            record = campaigns.draw(campaign, "inspectors")
+            assert all(check.ok for check in verify(proof_file.loads(draw_steps.published_bytes(record))))
             assert db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
                 TeamMember.campaign_id == ids["campaign"], TeamMember.recusal_id.is_not(None))) == 1
             with pytest.raises(Conflict):  # the replacement in the proof cites it: it stays in the directory

@@ -13,7 +13,7 @@ from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.campaigns import ceremony, services as campaigns, withdrawal
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.joint import draws as joint_draws, services as joint, withdrawal as joint_withdrawal
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
@@ -31,16 +31,16 @@ def test_a_planner_deletes_a_draft_and_nothing_else(app):
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(admin.tenant_id):
-            draft = campaigns.create_campaign(campaign_data(world), actor=planner)
-            kept = campaigns.create_campaign(campaign_data(world, title="保留"), actor=planner)
+            draft = campaign_commands.create_campaign(campaign_data(world), actor=planner)
+            kept = campaign_commands.create_campaign(campaign_data(world, title="保留"), actor=planner)
             draft_id = draft.id
-            withdrawal.delete_draft(draft, actor=planner)
+            campaign_commands.delete_draft(draft.id, actor=planner)
             with pytest.raises(NotFound):
                 campaigns.get_campaign(draft_id)
             assert _audited("campaign.deleted")[-1].details["title"] == "危化企业双随机抽查"
-            campaigns.approve(kept, actor=leader)
+            campaign_commands.approve(kept.id, actor=leader)
             with pytest.raises(Conflict, match="withdraws it|撤销"):  # approved: only a leader cancels it
-                withdrawal.delete_draft(kept, actor=planner)
+                campaign_commands.delete_draft(kept.id, actor=planner)
             assert campaigns.get_campaign(kept.id).status == CampaignStatus.approved
 
 
@@ -50,13 +50,13 @@ def test_a_leader_returns_a_draft_with_the_reason_the_planner_sees(app):
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(admin.tenant_id):
-            draft = campaigns.create_campaign(campaign_data(world), actor=planner)
+            draft = campaign_commands.create_campaign(campaign_data(world), actor=planner)
             with pytest.raises(Forbidden):
-                withdrawal.return_draft(draft, "请补充抽查比例的依据", actor=planner)
+                campaign_commands.return_draft(draft.id, {"reason": "请补充抽查比例的依据"}, actor=planner)
             with pytest.raises(ValidationFailed) as no_reason:
-                withdrawal.return_draft(draft, "  ", actor=leader)
+                campaign_commands.return_draft(draft.id, {"reason": "  "}, actor=leader)
             assert "reason" in no_reason.value.errors and draft.returned_at is None
-            withdrawal.return_draft(draft, "请补充抽查比例的依据", actor=leader)
+            campaign_commands.return_draft(draft.id, {"reason": "请补充抽查比例的依据"}, actor=leader)
             draft_id = draft.id
     page = signed_in(app, "yjj_planner").get(f"/campaigns/{draft_id}").get_data(as_text=True)
     assert "请补充抽查比例的依据" in page and 'id="campaign-returned"' in page and "未编号" in page
@@ -69,23 +69,24 @@ def test_cancelling_an_approved_campaign_refuses_every_later_step(app):
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(admin.tenant_id):
-            campaign = campaigns.create_campaign(campaign_data(world), actor=planner)
-            campaigns.approve(campaign, actor=leader)
-            ceremony.freeze_targets(campaign, actor=planner)
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
+            campaign_commands.approve(campaign.id, actor=leader)
+            campaign_commands.freeze_targets(campaign.id, actor=planner)
             with pytest.raises(Forbidden):
-                withdrawal.cancel(campaign, REASON, actor=planner)  # a planner cannot cancel
+                campaign_commands.cancel(campaign.id, {"reason": REASON}, actor=planner)  # a planner cannot cancel
             with pytest.raises(ValidationFailed) as no_reason:
-                withdrawal.cancel(campaign, "", actor=leader)  # a leader needs a reason
+                campaign_commands.cancel(campaign.id, {"reason": ""}, actor=leader)  # a leader needs a reason
             assert "reason" in no_reason.value.errors
             assert campaigns.get_campaign(campaign.id).status == CampaignStatus.approved
-            withdrawal.cancel(campaign, REASON, actor=leader)
+            campaign_commands.cancel(campaign.id, {"reason": REASON}, actor=leader)
             campaign = campaigns.get_campaign(campaign.id)
             assert (campaign.status, campaign.withdrawal_reason, campaign.code) == (
                 CampaignStatus.withdrawn, REASON, "应急抽〔2026〕1号")
-            for step in (lambda: ceremony.draw_targets(campaign.id, ["observer:x"], actor=planner),
-                         lambda: ceremony.freeze_targets(campaign, actor=planner),
-                         lambda: ceremony.ready_to_draw(campaign, "targets"),
-                         lambda: withdrawal.cancel(campaign, REASON, actor=leader)):
+            for step in (lambda: campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:x"]},
+                                                                actor=planner),
+                         lambda: campaign_commands.freeze_targets(campaign.id, actor=planner),
+                         lambda: campaigns.ready_to_draw(campaign, "targets"),
+                         lambda: campaign_commands.cancel(campaign.id, {"reason": REASON}, actor=leader)):
                 with pytest.raises(Conflict, match="已撤销"):
                     step()
             assert _audited("campaign.withdrawn")[-1].details == {"code": "应急抽〔2026〕1号", "reason": REASON}
@@ -105,12 +106,12 @@ def test_a_drawn_campaign_cannot_be_withdrawn(app):
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(admin.tenant_id):
-            campaign = campaigns.create_campaign(campaign_data(world), actor=planner)
-            campaigns.approve(campaign, actor=leader)
-            ceremony.freeze_targets(campaign, actor=planner)
-            ceremony.draw_targets(campaign.id, ["observer:x"], actor=planner)
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
+            campaign_commands.approve(campaign.id, actor=leader)
+            campaign_commands.freeze_targets(campaign.id, actor=planner)
+            campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:x"]}, actor=planner)
             with pytest.raises(Conflict, match="抽取结果不得因结果不合意而撤销重抽"):
-                withdrawal.cancel(campaign, REASON, actor=leader)
+                campaign_commands.cancel(campaign.id, {"reason": REASON}, actor=leader)
             assert campaigns.get_campaign(campaign.id).status == CampaignStatus.targets_drawn
 
 

@@ -403,33 +403,33 @@ def _campaigns(tenants: dict[str, Tenant], *, year: int, size: int, today: date)
 def _campaign(code: str, spec: dict, *, title: str, year: int, scale: int, today: date) -> None:
     """Create the campaign as the planner, have the leader approve it, then the ceremony: freeze,
     draw with the observers' inputs, and name each team's leader (组长): the first drawn."""
-    from spotcheck.tenants.campaigns import ceremony, services as campaigns
+    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
     from spotcheck.tenants.items.models import Item
 
     planner, leader = _user(f"{code}_planner"), _user(f"{code}_leader")
     stage = demo_city.CAMPAIGN_STAGES.index(spec["stage"])
     exempt_kind, exempt_reason = spec["exempt"] or (None, "")
     first, last = spec["window"]
-    campaign = campaigns.create_campaign({
+    campaign = campaign_commands.create_campaign({
         "title": title, "year": year, "method": spec["method"], "target_filter": spec["target_filter"],
         "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(spec["items"])))),
         "exempt_kind": exempt_kind, "exempt_reason": exempt_reason, "strata": spec["strata"],
         "reserve_size": spec["reserve_size"], "team_size": 2, "capacity": spec["capacity"] * scale,
         "window_start": f"{year}-{first}", "window_end": f"{year}-{last}"}, actor=planner)
     if stage >= 1:
-        campaigns.approve(campaign, actor=leader)
+        campaign_commands.approve(campaign.id, actor=leader)
     if stage >= 2:
-        ceremony.freeze_targets(campaign, actor=planner)
+        campaign_commands.freeze_targets(campaign.id, actor=planner)
     if stage >= 3:
-        ceremony.draw_targets(campaign.id, spec["observers"], actor=planner)
+        campaign_commands.draw_targets(campaign.id, {"public_inputs": spec["observers"]}, actor=planner)
     if stage >= 4:
-        ceremony.freeze_inspectors(campaign, actor=planner)
-        ceremony.draw_inspectors(campaign.id, spec["inspector_observers"], actor=planner)
+        campaign_commands.freeze_inspectors(campaign.id, actor=planner)
+        campaign_commands.draw_inspectors(campaign.id, {"public_inputs": spec["inspector_observers"]}, actor=planner)
     if stage >= 5:
         led = set()
-        for member in ceremony.list_team_members(campaign):
+        for member in campaigns.list_team_members(campaign):
             if member.entity_id not in led:
-                ceremony.designate_leader(campaign, member.id, actor=planner)
+                campaign_commands.designate_leader(campaign.id, {"member_id": member.id}, actor=planner)
                 led.add(member.entity_id)
     if stage >= 6 and campaign.window_start < today:
         _results(code, campaign, today=today)

@@ -21,7 +21,7 @@ def _user(login: str) -> User:
 
 def build(tenants: dict[str, Tenant], *, year: int) -> None:
     """Create, approve, freeze and cancel the campaign once (found by its title afterwards)."""
-    from spotcheck.tenants.campaigns import ceremony, services as campaigns, withdrawal
+    from spotcheck.tenants.campaigns import commands as campaign_commands
     from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.items.models import Item
 
@@ -31,12 +31,12 @@ def build(tenants: dict[str, Tenant], *, year: int) -> None:
             return
         planner, leader = _user("swj_planner"), _user("swj_leader")
         rules = {s: {"ratio_bp": r, "min": 1} for s, r in zip("ABCD", (800, 600, 500, 500))}
-        campaign = campaigns.create_campaign({
+        campaign = campaign_commands.create_campaign({
             "title": title, "year": year, "method": "document",
             "target_filter": {"categories": ["住宿服务", "居民服务业"], "entity_types": ["enterprise"]},
             "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name == "单用途商业预付卡发卡企业检查"))),
             "strata": {**rules, "flagged": {"ratio_bp": 2000, "min": 1}}, "reserve_size": 2, "team_size": 2,
             "capacity": 3, "window_start": f"{year}-12-10", "window_end": f"{year}-12-31"}, actor=planner)
-        campaigns.approve(campaign, actor=leader)
-        ceremony.freeze_targets(campaign, actor=planner)
-        withdrawal.cancel(campaign, REASON, actor=leader)
+        campaign_commands.approve(campaign.id, actor=leader)
+        campaign_commands.freeze_targets(campaign.id, actor=planner)
+        campaign_commands.cancel(campaign.id, {"reason": REASON}, actor=leader)

@@ -19,16 +19,18 @@ from spotcheck.core.errors import Conflict
 from spotcheck.core.policy import Permission
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job, JobStatus
-from spotcheck.tenants.campaigns import ceremony
-from spotcheck.tenants.campaigns.services import get_campaign
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries
+from spotcheck.tenants.campaigns.draws import clean_inputs
+from spotcheck.tenants.campaigns.queries import get_campaign
+from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS
 
-KINDS = ("targets", "inspectors")
+KINDS = DRAW_KINDS
 
 
 def _work(kind: str, campaign_id: int, public_inputs: list[str]):
     def work(job, user, progress) -> dict:
-        draw = ceremony.draw_targets if kind == "targets" else ceremony.draw_inspectors
-        return _summary(kind, campaign_id, draw(campaign_id, public_inputs, actor=user))
+        draw = campaign_commands.draw_targets if kind == "targets" else campaign_commands.draw_inspectors
+        return _summary(kind, campaign_id, draw(campaign_id, {"public_inputs": public_inputs}, actor=user))
 
     return work
 
@@ -67,9 +69,9 @@ TASKS = {"targets": draw_targets, "inspectors": draw_inspectors}
 def submit_draw(campaign, kind: str, public_inputs, *, actor, locale: str = "zh_CN") -> Job:
     """Ask for a draw (抽取): the inputs are checked and the draw must be possible now, with no draw of
     that kind under way, before the job is queued; returns the job to watch."""
-    inputs = ceremony.clean_inputs(public_inputs)
+    inputs = clean_inputs(public_inputs)
     campaign = get_campaign(campaign.id, for_update=True)  # two requests take turns here
-    ceremony.ready_to_draw(campaign, kind)
+    campaign_queries.ready_to_draw(campaign, kind)
     under_way = db.session.scalars(sa.select(Job.params).where(
         Job.kind == f"draw.{kind}", Job.status.in_([JobStatus.queued, JobStatus.running])))
     if any((params or {}).get("campaign_id") == campaign.id for params in under_way):

@@ -10,7 +10,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.policy import SCHEDULER, Permission
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
-from spotcheck.tenants.campaigns.services import get_campaign
+from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.notices import delivery, reminders, services
 from spotcheck.tenants.results.follow_ups import get_follow_up
 

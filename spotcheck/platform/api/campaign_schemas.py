@@ -8,10 +8,10 @@ from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.api.directory_schemas import MAX_LIMIT
 from spotcheck.tenants import reference
-from spotcheck.tenants.campaigns import fields as campaign_fields
-from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
-from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
-from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
+from spotcheck.tenants.campaigns import vocabulary as campaign_fields
+from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
+from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
 from spotcheck.tenants.plans import filing as plan_filing
 from spotcheck.tenants.plans.models import PlanStatus
 

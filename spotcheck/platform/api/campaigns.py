@@ -24,7 +24,9 @@ from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks.draw_jobs import submit_draw
-from spotcheck.tenants.campaigns import ceremony, listing, publication, services, withdrawal
+from spotcheck.tenants.campaigns import commands, queries as services
+from spotcheck.tenants.campaigns.queries import public as publication, targets as listing
+from spotcheck.tenants.campaigns.vocabulary import ALL_STATUSES
 from spotcheck.tenants.results import teams as team_experts
 
 PREFIX = "/campaigns"
@@ -62,7 +64,7 @@ class Campaigns(MethodView):
     def post(self, data):
         """Draft a campaign: its items must all be in a filed plan of its year, unless it is of an
         exempt kind with a stated reason"""
-        campaign = services.create_campaign(data, actor=_user())
+        campaign = commands.create_campaign(data, actor=_user())
         return campaign
 
 
@@ -79,7 +81,7 @@ class CampaignById(MethodView):
     @blp.response(200, CampaignSchema)
     def patch(self, data, campaign_id):
         """Change a draft campaign (an approved one is committed and cannot change)"""
-        campaign = services.update_campaign(services.get_campaign(campaign_id), data, actor=_user())
+        campaign = commands.update_campaign(campaign_id, data, actor=_user())
         return campaign
 
     @requires(Permission.CAMPAIGNS_EDIT)
@@ -87,7 +89,7 @@ class CampaignById(MethodView):
     def delete(self, campaign_id):
         """Delete a draft campaign (planner): it has no code yet and was never published; an approved
         campaign is withdrawn by a leader instead (``/cancel``)"""
-        withdrawal.delete_draft(services.get_campaign(campaign_id), actor=_user())
+        commands.delete_draft(campaign_id, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/return")
@@ -97,7 +99,7 @@ class CampaignReturn(MethodView):
     @blp.response(200, CampaignSchema)
     def post(self, data, campaign_id):
         """Return a draft to its planner with the reason (leader, 退回)"""
-        return withdrawal.return_draft(services.get_campaign(campaign_id), data["reason"], actor=_user())
+        return commands.return_draft(campaign_id, {"reason": data["reason"]}, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/cancel")
@@ -109,7 +111,7 @@ class CampaignCancel(MethodView):
         """Withdraw an approved campaign before its targets are drawn, with the reason (leader, 撤销):
         its commitment stays published, the public page says 已撤销 with the reason, and every
         later step answers 409"""
-        return withdrawal.cancel(services.get_campaign(campaign_id), data["reason"], actor=_user())
+        return commands.cancel(campaign_id, {"reason": data["reason"]}, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/approve")
@@ -118,7 +120,7 @@ class CampaignApprove(MethodView):
     @blp.response(200, DrawSchema)
     def post(self, campaign_id):
         """Approve the campaign (leader): the target draw is committed; answers the published commitment"""
-        campaign = services.approve(services.get_campaign(campaign_id), actor=_user())
+        campaign = commands.approve(campaign_id, actor=_user())
         return draw_facts(campaign, "targets")
 
 
@@ -143,8 +145,8 @@ class DrawFreeze(MethodView):
     def post(self, campaign_id, kind):
         """Freeze the frame: publishes its digest, the counts and the excluded counts by reason"""
         campaign = services.get_campaign(campaign_id)
-        freeze = ceremony.freeze_targets if kind == "targets" else ceremony.freeze_inspectors
-        freeze(campaign, actor=_user())
+        freeze = commands.freeze_targets if kind == "targets" else commands.freeze_inspectors
+        freeze(campaign.id, actor=_user())
         return draw_facts(campaign, kind)
 
 
@@ -190,7 +192,7 @@ class Targets(MethodView):
         """The drawn targets and reserves by stratum and rank, a page at a time, each with its team
         once the inspectors are drawn"""
         campaign = services.get_campaign(campaign_id)
-        page = listing.targets(campaign, statuses=[args["status"]] if args["status"] else listing.ALL_STATUSES,
+        page = listing.targets(campaign, statuses=[args["status"]] if args["status"] else ALL_STATUSES,
                                page=args["page"], per_page=args["limit"], search=args["q"].strip(),
                                stratum=args["stratum"].strip())
         shown = [target.entity_id for target in page.rows]
@@ -214,7 +216,8 @@ class TargetReplace(MethodView):
     def post(self, data, campaign_id, entity_id):
         """Replace a selected target by the next reserve of its stratum, with a reason from the list"""
         campaign = services.get_campaign(campaign_id)
-        incoming = ceremony.replace_target(campaign, entity_id, data["reason"], actor=_user())
+        incoming = commands.replace_target(campaign.id, {"entity_id": entity_id, "reason": data["reason"]},
+                                           actor=_user())
         return _with_team(listing.ListedTarget.of(incoming), [])
 
 
@@ -226,7 +229,8 @@ class MemberReplace(MethodView):
     def post(self, data, campaign_id, member_id):
         """Replace a team member by the next eligible inspector of the visit's ranking, with a reason from the list"""
         campaign = services.get_campaign(campaign_id)
-        member = ceremony.replace_inspector(campaign, member_id, data["reason"], actor=_user())
+        member = commands.replace_inspector(campaign.id, {"member_id": member_id, "reason": data["reason"]},
+                                            actor=_user())
         return member
 
 
@@ -237,5 +241,5 @@ class MemberLeader(MethodView):
     def post(self, campaign_id, member_id):
         """Name this member the team leader (组长) of the visit"""
         campaign = services.get_campaign(campaign_id)
-        member = ceremony.designate_leader(campaign, member_id, actor=_user())
+        member = commands.designate_leader(campaign.id, {"member_id": member_id}, actor=_user())
         return member

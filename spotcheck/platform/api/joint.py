@@ -21,7 +21,7 @@ from spotcheck.platform.api.schemas import NumberedPageSchema
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants import reference
-from spotcheck.tenants.campaigns.models import CampaignStatus
+from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.joint import draws, figures, listing, services, withdrawal
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of
 from spotcheck.tenants.joint.models import ParticipantStatus

@@ -13,7 +13,7 @@ from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQu
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks import notice_jobs
-from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices import delivery, services
 from spotcheck.tenants.notices.models import Channel, DeliveryStatus, NoticeKind
 

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 from spotcheck.platform.api.campaign_schemas import TeamMemberSchema
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.campaigns import services
+from spotcheck.tenants.campaigns import queries as services
 from spotcheck.tenants.results import teams
 from spotcheck.tenants.results.teams import EXPERT_KINDS, EXPERTISE_LENGTH, NAME_LENGTH, ORGANISATION_LENGTH
 

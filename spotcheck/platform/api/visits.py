@@ -16,7 +16,7 @@ from marshmallow import Schema, fields
 
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.import_pages import xlsx_response
-from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.spreadsheets import result_import
 from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
 from spotcheck.core.errors import NotFound

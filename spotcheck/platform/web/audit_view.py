@@ -231,7 +231,7 @@ def _kind(action: str, value) -> str:
 
 
 def _reason(action: str, value) -> str:
-    from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+    from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
 
     table = {"draw.target_replaced": TARGET_REPLACEMENT_REASONS,
              "draw.inspector_replaced": INSPECTOR_REPLACEMENT_REASONS}.get(action, {})
@@ -258,7 +258,7 @@ def _roles(action: str, value) -> str:
 
 
 def _exempt(action: str, value) -> str:
-    from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
+    from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
 
     return domain.name(EXEMPT_KINDS, value)
 

@@ -25,10 +25,9 @@ from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perfor
 from spotcheck.tasks import jobs
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tasks.models import JobStatus
-from spotcheck.tenants.campaigns import ceremony, listing, publication, services
-from spotcheck.tenants.campaigns import policy
-from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
-from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as services, vocabulary
+from spotcheck.tenants.campaigns.queries import public as publication, targets as listing
+from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
 from spotcheck.tenants.directory.services import directory_categories
 from spotcheck.tenants.items import services as items
 from spotcheck.tenants.plans import services as plans
@@ -98,13 +97,13 @@ def new():
     if request.method == "GET":
         year = today().year
         form.year.data = str(year)
-        for stratum in services.RISK_STRATA:
+        for stratum in vocabulary.RISK_STRATA:
             getattr(form, f"{stratum}_min").data = "1"
     _prepare(form)
     strata_errors = []
     if form.validate_on_submit():
         try:
-            campaign = services.create_campaign(form.campaign_data(), actor=_user())
+            campaign = campaign_commands.create_campaign(form.campaign_data(), actor=_user())
         except ValidationFailed as failed:
             strata_errors = _save_errors(form, failed)
         else:
@@ -129,7 +128,7 @@ def edit(campaign_id):
     strata_errors = []
     if form.validate_on_submit():
         try:
-            services.update_campaign(campaign, form.campaign_data(), actor=_user())
+            campaign_commands.update_campaign(campaign.id, form.campaign_data(), actor=_user())
         except ValidationFailed as failed:
             campaign = services.get_campaign(campaign_id)
             strata_errors = _save_errors(form, failed)
@@ -173,7 +172,7 @@ def detail(campaign_id):
 def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
     """One page of the drawn targets (none before the target draw), the counts per stratum and
     status, and the teams of that page's targets only."""
-    if policy.stage(policy.draw_of(campaign, "targets")) != "drawn":
+    if services.draw_stage(campaign, "targets") != "drawn":
         return {"results": None, "strata": {}, "teams": {}, "experts": {}, "list_filter": list_filter}
     status = list_filter["status"]
     results = listing.targets(campaign, statuses=[TargetStatus(status)] if status else listing.ALL_STATUSES,
@@ -185,7 +184,7 @@ def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
 
 def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
     listed = listed or _target_list(campaign, 1, _list_filter({}))
-    draws = {kind: ceremony.get_draw(campaign, kind) for kind in KINDS}
+    draws = services.draws(campaign)
     plan = plans.get_plan(campaign.plan_id) if campaign.plan_id else None
     results, list_filter = listed["results"], listed["list_filter"]
     list_args = {"campaign_id": campaign.id, **{key: value or None for key, value in list_filter.items()}}
@@ -195,7 +194,7 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
         back_to=url_for("campaign_pages.detail", **list_args,
                         page=results.number if results and results.number > 1 else None),
         selected_per_stratum={stratum: n["selected"] for stratum, n in listed["strata"].items()},
-        actions=CAMPAIGN_ACTIONS.allowed(campaign, _user()), why_not_closed=_why_not_closed(campaign),
+        actions=services.allowed_actions(campaign, reader=_user()), why_not_closed=_why_not_closed(campaign),
         action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None),
         replace_target_form=ReplaceTargetForm(formdata=None), replace_inspector_form=ReplaceInspectorForm(formdata=None),
     ), status
@@ -203,11 +202,9 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
 
 def _why_not_closed(campaign):
     """Why a campaign whose results are all published cannot be closed yet (the next step to take)."""
-    close = CAMPAIGN_ACTIONS.by_name["close"]
-    if campaign.status != CampaignStatus.published or close.possible(campaign):
+    if campaign.status != CampaignStatus.published:
         return None
-    refusal = close.refusal
-    return refusal(campaign) if callable(refusal) else refusal
+    return services.refusal(campaign, "close")
 
 
 def _back(campaign_id):
@@ -230,7 +227,7 @@ def _back_to_list(campaign_id):
 def approve(campaign_id):
     campaign = services.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: services.approve(campaign, actor=_user()),
+        perform(lambda: campaign_commands.approve(campaign.id, actor=_user()),
                 lambda approved: _("Campaign %(code)s approved. The commitment of the target draw is published.",
                                    code=approved.code))
     return _back(campaign_id)
@@ -241,8 +238,9 @@ def approve(campaign_id):
 def freeze(campaign_id, kind):
     campaign = services.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
-        freeze_frame = ceremony.freeze_targets if kind == "targets" else ceremony.freeze_inspectors
-        perform(lambda: freeze_frame(campaign, actor=_user()),
+        freeze_frame = (campaign_commands.freeze_targets if kind == "targets"
+                        else campaign_commands.freeze_inspectors)
+        perform(lambda: freeze_frame(campaign.id, actor=_user()),
                 _("The frame is frozen; its digest and counts are published. The draw can now be made."))
     return _back(campaign_id)
 
@@ -308,7 +306,7 @@ def verify_proof(campaign_id, kind):
 
 
 def _drawn(campaign, kind):
-    record = ceremony.get_draw(campaign, kind)
+    record = services.draw(campaign, kind)
     if record is None or record.drawn_at is None:
         raise NotFound(_l("This draw has not been made yet."))
     return record
@@ -347,7 +345,8 @@ def close(campaign_id):
 def replace_target(campaign_id, entity_id):
     campaign, form = services.get_campaign(campaign_id), ReplaceTargetForm()
     return _change_on_list(
-        campaign_id, form, lambda: ceremony.replace_target(campaign, entity_id, form.reason.data or "", actor=_user()),
+        campaign_id, form, lambda: campaign_commands.replace_target(
+            campaign.id, {"entity_id": entity_id, "reason": form.reason.data or ""}, actor=_user()),
         lambda incoming: _("Replaced by %(name)s (%(code)s), the next reserve of the stratum.",
                            name=incoming.entity.name, code=incoming.entity.code))
 
@@ -357,7 +356,8 @@ def replace_target(campaign_id, entity_id):
 def replace_member(campaign_id, member_id):
     campaign, form = services.get_campaign(campaign_id), ReplaceInspectorForm()
     return _change_on_list(
-        campaign_id, form, lambda: ceremony.replace_inspector(campaign, member_id, form.reason.data or "", actor=_user()),
+        campaign_id, form, lambda: campaign_commands.replace_inspector(
+            campaign.id, {"member_id": member_id, "reason": form.reason.data or ""}, actor=_user()),
         lambda new: _("Replaced by %(name)s (%(cert)s), the next eligible inspector of the ranking.",
                       name=new.inspector.name, cert=new.inspector.cert_no))
 
@@ -367,7 +367,8 @@ def replace_member(campaign_id, member_id):
 def leader(campaign_id, member_id):
     campaign = services.get_campaign(campaign_id)
     return _change_on_list(
-        campaign_id, EmptyForm(), lambda: ceremony.designate_leader(campaign, member_id, actor=_user()),
+        campaign_id, EmptyForm(), lambda: campaign_commands.designate_leader(campaign.id, {"member_id": member_id},
+                                                                             actor=_user()),
         lambda member: _("%(name)s is the team leader for %(entity)s.", name=member.inspector.name,
                          entity=member.entity.name))
 

@@ -24,8 +24,9 @@ from spotcheck.platform.web.campaign_forms import CampaignForm, DrawForm
 from spotcheck.platform.web.campaign_pages import _prepare as prepare_part_form
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform, requested_page
 from spotcheck.platform.web.joint_forms import DeclineForm, JointForm
-from spotcheck.tenants.campaigns import policy, publication
-from spotcheck.tenants.campaigns.services import RISK_STRATA
+from spotcheck.tenants.campaigns import queries as campaign_queries
+from spotcheck.tenants.campaigns.queries import public as publication
+from spotcheck.tenants.campaigns.vocabulary import RISK_STRATA
 from spotcheck.tenants.joint import draws, figures, listing, services
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of
 
@@ -111,7 +112,7 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
         my_actions=PARTICIPANT_ACTIONS.allowed(mine, user) if mine is not None else frozenset(),
         part_form=part_form, decline_form=decline_form or DeclineForm(formdata=None),
         draw_form=draw_form or DrawForm(formdata=None), action_form=EmptyForm(),
-        draws={kind: policy.draw_of(campaign, kind) for kind in KINDS},
+        draws={kind: campaign_queries.draw(campaign, kind) for kind in KINDS},
         savings=figures.savings(campaign), visits=visits, groups=groups,
         teams=draws.teams(campaign), published=figures.published_parts(campaign),
         complete=figures.complete_visits(campaign) if groups else 0,

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.policy import Role
 from spotcheck.platform.web.audit_labels import ACTION_LABELS  # noqa: F401 (the pages name actions from here)
 from spotcheck.tenants import classifications, labels as domain, reference
-from spotcheck.tenants.campaigns.services import FLAGGED
+from spotcheck.tenants.campaigns.vocabulary import FLAGGED
 
 ROLE_LABELS = {
     Role.platform_admin: _l("Platform administrator"),
@@ -128,7 +128,7 @@ def rule_text(rule) -> str:
 
 def exempt_line(campaign) -> str:
     """How a campaign outside the plan is shown everywhere: "outside the plan: <kind>: <reason>"."""
-    from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
+    from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
 
     return _("Outside the plan: %(kind)s: %(reason)s", kind=EXEMPT_KINDS.get(campaign.exempt_kind,
                                                                             campaign.exempt_kind),
@@ -222,8 +222,8 @@ WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "�
 def template_helpers() -> dict:
     """The names every template may use for states, codes and numbers (one place for each)."""
     from spotcheck.core import official_calendar
-    from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
-    from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
+    from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+    from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
     from spotcheck.tenants.results import categories as result_categories, check_dates, deadlines, listing as visit_listing
 
     def named(table):

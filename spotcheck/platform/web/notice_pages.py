@@ -13,7 +13,7 @@ from spotcheck.core.personal_data import mask_contact
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform, requested_page
 from spotcheck.tasks import notice_jobs
-from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices import delivery, services
 from spotcheck.tenants.paging import paginate
 

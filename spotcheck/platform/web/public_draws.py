@@ -4,7 +4,7 @@ teams, the proofs, and a server-side verification anyone can run.
 
 No login. A department's data is read inside that department's scope
 (:func:`spotcheck.core.scoping.tenant_scope`) through the read-only services of
-:mod:`spotcheck.tenants.campaigns.publication`. Nothing here changes anything: the "verify"
+:mod:`spotcheck.tenants.campaigns.queries.public`. Nothing here changes anything: the "verify"
 button is a GET that recomputes the stored proof.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from spotcheck.core.clock import today
 from spotcheck.draw import bundle
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
-from spotcheck.tenants.campaigns import publication
+from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.results import teams as team_experts
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.services import list_tenants

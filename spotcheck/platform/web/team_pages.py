@@ -11,8 +11,7 @@ from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed, user_me
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm
-from spotcheck.tenants.campaigns import ceremony, services as campaigns
-from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.results import teams
 from spotcheck.tenants.results.rules import OPEN
 
@@ -38,11 +37,10 @@ def team(campaign_id, entity_id):
 
 def _render(campaign, entity_id: int, status: int = 200, errors: dict | None = None, values: dict | None = None):
     user = _user()
-    actions = CAMPAIGN_ACTIONS.allowed(campaign, user)
+    actions = campaigns.allowed_actions(campaign, reader=user)
     why_not = None
     if has_permission(user, Permission.CAMPAIGNS_EDIT) and "add_expert" not in actions:
-        refusal = CAMPAIGN_ACTIONS.by_name["add_expert"].refusal
-        why_not = refusal(campaign) if callable(refusal) else refusal
+        why_not = campaigns.refusal(campaign, "add_expert")
     view = teams.team_view(campaign, entity_id)
     if view["visit"] is not None and view["visit"].status not in OPEN:  # the result is submitted: the team is fixed
         actions = actions - {"add_expert", "remove_expert", "declare_recusal"}
@@ -123,7 +121,9 @@ def replace(campaign_id, entity_id, member_id):
     if not EmptyForm().validate_on_submit():
         return _back(campaign_id, entity_id)
     return _change(campaign_id, entity_id,
-                   lambda: ceremony.replace_inspector(campaign, member_id, "conflict", actor=_user()),
+                   lambda: campaign_commands.replace_inspector(campaign.id,
+                                                               {"member_id": member_id, "reason": "conflict"},
+                                                      actor=_user()),
                    lambda new: _("Replaced by %(name)s (%(cert)s), the next eligible inspector of the draw. The proof "
                                  "records the replacement.", name=new.inspector.name, cert=new.inspector.cert_no),
                    form_of="members")

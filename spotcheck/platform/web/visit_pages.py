@@ -12,14 +12,13 @@ from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform, requested_page
 from spotcheck.tenants import reference
-from spotcheck.tenants.campaigns import services as campaigns
+from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.core import storage
 from spotcheck.core.clock import today
 from spotcheck.platform.web import labels
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.spreadsheets import result_import
 from spotcheck.tenants.notices import services as notice_services
-from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.results import (
     attachments, categories as category_choices, check_dates, follow_ups, listing, services, teams,
 )
@@ -131,7 +130,7 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
         "visits/detail.html", visit=visit, results=results, team=services.team_of(visit),
         experts=experts, after_notice=teams.after_notice(visit.campaign, visit.entity_id, experts),
         recused=recused_members(visit), own_actions=teams.OWN_ACTIONS.allowed(visit, user),
-        team_actions=CAMPAIGN_ACTIONS.allowed(visit.campaign, user) if has_permission(user, Permission.CAMPAIGNS_EDIT)
+        team_actions=campaigns.allowed_actions(visit.campaign, reader=user) if has_permission(user, Permission.CAMPAIGNS_EDIT)
         else frozenset(), awaits_follow_up=awaits_follow_up(visit), follow_up_rule=FOLLOW_UP_RULE,
         actions=VISIT_ACTIONS.allowed(visit, user), me=membership(visit, user), form=EmptyForm(),
         errors=errors or {}, values=values, due=listing.due_of(visit), flag=listing.flag_of(visit),

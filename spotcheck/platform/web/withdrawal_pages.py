@@ -13,7 +13,7 @@ from wtforms import TextAreaField
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
-from spotcheck.tenants.campaigns import services, withdrawal
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as services
 from spotcheck.tenants.joint import services as joint_services, withdrawal as joint_withdrawal
 
 bp = Blueprint("withdrawal_pages", __name__)
@@ -43,7 +43,7 @@ def delete(campaign_id):
     campaign = services.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         title = campaign.title
-        done = perform(lambda: withdrawal.delete_draft(campaign, actor=_user()),
+        done = perform(lambda: campaign_commands.delete_draft(campaign.id, actor=_user()),
                        _("The draft “%(title)s” is deleted.", title=title), refusals=REFUSALS)
         if done is None:
             return redirect(url_for("campaign_pages.index"))
@@ -59,6 +59,11 @@ def _with_reason(campaign, command, message, page):
     return page(campaign.id)
 
 
+def _with_reason_of(command):
+    """A campaign command taking ``(id, {"reason": …}, actor=…)``, called as the joint ones are."""
+    return lambda campaign, reason, *, actor: command(campaign.id, {"reason": reason}, actor=actor)
+
+
 def _cancelled(campaign) -> str:
     return _("%(code)s is withdrawn. Its public page says so, with the reason; no draw can follow.", code=campaign.code)
 
@@ -66,14 +71,15 @@ def _cancelled(campaign) -> str:
 @bp.route("/campaigns/<int:campaign_id>/return", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def return_draft(campaign_id):
-    return _with_reason(services.get_campaign(campaign_id), withdrawal.return_draft,
+    return _with_reason(services.get_campaign(campaign_id), _with_reason_of(campaign_commands.return_draft),
                         _("The draft is returned to its planner with the reason."), _campaign_page)
 
 
 @bp.route("/campaigns/<int:campaign_id>/cancel", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def cancel(campaign_id):
-    return _with_reason(services.get_campaign(campaign_id), withdrawal.cancel, _cancelled, _campaign_page)
+    return _with_reason(services.get_campaign(campaign_id), _with_reason_of(campaign_commands.cancel), _cancelled,
+                        _campaign_page)
 
 
 @bp.route("/joint/<int:campaign_id>/withdraw", methods=["POST"])

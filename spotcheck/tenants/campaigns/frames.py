@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from spotcheck.draw import inspectors as inspector_engine
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, campaign_item
-from spotcheck.tenants.campaigns.services import FLAGGED
+from spotcheck.tenants.campaigns.vocabulary import FLAGGED
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors.models import Inspector, Recusal

@@ -1,7 +1,6 @@
 """Campaigns (抽查任务), their draws (抽取) and what the draws chose: targets and teams."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -14,25 +13,10 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.models import Tenant
 from spotcheck.core.scoping import JointShared, TenantOwned
-
-
-class CampaignStatus(str, enum.Enum):
-    """The life cycle; each step only from the one before it (enforced in the services)."""
-
-    draft = "draft"
-    approved = "approved"  # by a leader; the target draw is committed
-    targets_drawn = "targets_drawn"
-    inspectors_drawn = "inspectors_drawn"
-    notified = "notified"  # the visits are handed to their teams (检查任务下达)
-    in_progress = "in_progress"  # a result has been recorded
-    results_in = "results_in"  # every visit's result approved
-    published = "published"  # every visit's result published (公示)
-    closed = "closed"  # 办结: no follow-up left open
-    withdrawn = "withdrawn"  # 已撤销: cancelled by a leader with the reason, before any draw; nothing follows
-
-
-#: Campaigns not carried out: in preparation, or withdrawn (已撤销) before any draw; left out of the statistics.
-NOT_CARRIED_OUT = (CampaignStatus.draft, CampaignStatus.withdrawn)
+# The enums live in the vocabulary; importable from here as before.
+from spotcheck.tenants.campaigns.vocabulary import (  # noqa: F401
+    NOT_CARRIED_OUT, CampaignStatus, DrawKind, ExpertKind, TargetStatus,
+)
 
 
 campaign_item = sa.Table(
@@ -103,11 +87,6 @@ class Campaign(JointShared, db.Model):
         return self.tenant.code
 
 
-class DrawKind(str, enum.Enum):
-    targets = "targets"
-    inspectors = "inspectors"
-
-
 class Draw(JointShared, db.Model):
     """One draw of a campaign: committed, frozen, drawn. At most one per campaign and kind (a
     database constraint): there is no re-draw, only recorded replacements."""
@@ -133,13 +112,6 @@ class Draw(JointShared, db.Model):
     #: The published proof without its frame (the frame file is), kept up to date with replacements.
     proof: Mapped[dict | None] = deferred(mapped_column(sa.JSON))
     proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))
-
-
-
-class TargetStatus(str, enum.Enum):
-    selected = "selected"
-    reserve = "reserve"
-    replaced = "replaced"  # selected, then replaced (reason recorded)
 
 
 class CampaignTarget(JointShared, db.Model):
@@ -192,15 +164,6 @@ class TeamMember(JointShared, db.Model):
     def recused(self) -> bool:
         """Still on the team with a conflict declared: to be replaced before the visit goes on."""
         return self.active and self.recusal_id is not None
-
-
-class ExpertKind(str, enum.Enum):
-    """Who joins a team as an expert (专家), seed 001: 吸收检测机构、科研院所和专家学者等参与."""
-
-    directory = "directory"  # an expert of the department's inspector directory (名录库专家)
-    testing_body = "testing_body"  # 检测机构
-    research_institute = "research_institute"  # 科研院所
-    scholar = "scholar"  # 专家学者
 
 
 class TeamExpert(TenantOwned, db.Model):

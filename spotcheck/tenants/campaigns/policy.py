@@ -6,7 +6,7 @@ results approved → results published (the visits' steps are in :mod:`spotcheck
 (committed, frozen, drawn; DRAW-SPEC "Sequence"). Withdrawal (撤销, :mod:`.withdrawal`): a draft is
 deleted by its planner or returned by a leader with the reason; an approved campaign whose targets
 are not drawn yet is cancelled by a leader with the reason (``withdrawn``), after which every step
-is refused naming that rule. :data:`CAMPAIGN_ACTIONS` is the one statement
+is refused naming that rule. :data:`CAMPAIGN_ACTIONS` (the campaign's policy) is the one statement
 of these rules: the commands require its actions, and the pages and the API show what it allows.
 """
 from __future__ import annotations
@@ -20,13 +20,10 @@ from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.tenants import labels
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind, TeamMember
+from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
+from spotcheck.tenants.campaigns.vocabulary import DRAW_STATUS, TEAMS_OPEN, CampaignStatus, DrawKind
 from spotcheck.tenants.directory.models import Entity
 
-#: The campaign status in which each draw is made.
-DRAW_STATUS = {"targets": CampaignStatus.approved, "inspectors": CampaignStatus.targets_drawn}
-#: Once the inspectors are drawn, teams can still change (replacements, team leaders).
-TEAMS_OPEN = (CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress)
 
 
 def draw_of(campaign: Campaign, kind: str, *, for_update: bool = False) -> Draw | None:

@@ -25,7 +25,7 @@ from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant, tenant_scope
 from spotcheck.draw import proof_file, targets as target_engine
-from spotcheck.tenants.campaigns import ceremony, frames
+from spotcheck.tenants.campaigns import draws as steps, frames
 from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.directory.models import Entity
@@ -64,27 +64,27 @@ def freeze_targets(campaign: Campaign, *, actor):
     except ValueError as bad:
         raise ValidationFailed({"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).",
                                                      why=str(bad))]}) from None
-    ceremony._freeze(record, frame, actor=actor)
+    steps.freeze(record, frame, actor=actor)
     return record
 
 
 @command(Permission.JOINT_MANAGE)
 def draw_targets(campaign_id: int, public_inputs: list[str], *, actor):
     """Draw every department's cells with one seed; the visits are the union of the selections."""
-    inputs = ceremony.clean_inputs(public_inputs)
+    inputs = steps.clean_inputs(public_inputs)
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
     parts = _parts(campaign)
-    frame_file = ceremony._frozen_file(record)
+    frame_file = steps.frozen_file(record)
     rules = {group: part["strata"] for group, part in parts.items()}
-    proof = target_engine.draw_targets_from_file(campaign=campaign.code, nonce=ceremony._nonce(record),
+    proof = target_engine.draw_targets_from_file(campaign=campaign.code, nonce=steps.secret_nonce(record),
                                                  frame_file=frame_file, rules=rules,
                                                  reserve_size=campaign.reserve_size, public_inputs=inputs)
-    ceremony._finish(record, proof, inputs)
-    ceremony._store_targets(campaign, proof)  # the shared visit list, every department's rows
+    steps.finish(record, proof, inputs)
+    steps.store_targets(campaign, proof)  # the shared visit list, every department's rows
     db.session.flush()  # the lead's rows are written in the lead's scope
     for group, part in parts.items():  # and each department's own targets, in its scope
         with tenant_scope(part["tenant_id"]):
-            ceremony._store_targets(SimpleNamespace(id=part["part_campaign_id"], tenant_id=part["tenant_id"]),
+            steps.store_targets(SimpleNamespace(id=part["part_campaign_id"], tenant_id=part["tenant_id"]),
                                     {"selected": {group: proof["selected"].get(group, {})},
                                      "reserves": {group: proof["reserves"].get(group, {})}})
     campaign.status = CampaignStatus.targets_drawn
@@ -93,7 +93,7 @@ def draw_targets(campaign_id: int, public_inputs: list[str], *, actor):
                  details={"kind": "targets", "seed": record.seed, "public_inputs": inputs,
                           "selected": sum(len(v) for s in proof["selected"].values() for v in s.values()),
                           "visits": len(visits)})
-    ceremony.commit_draw(campaign, "inspectors", actor=actor)
+    steps.commit_draw(campaign, "inspectors", actor=actor)
     return record
 
 
@@ -127,31 +127,31 @@ def freeze_inspectors(campaign: Campaign, *, actor):
             frame = frames.inspector_frame(parts, today())
     except ValueError as bad:
         raise Conflict(_l("The inspector lists cannot be combined: %(why)s", why=str(bad))) from None
-    ceremony._freeze(record, frame, actor=actor)
+    steps.freeze(record, frame, actor=actor)
     return record
 
 
 @command(Permission.JOINT_MANAGE)
 def draw_inspectors(campaign_id: int, public_inputs: list[str], *, actor):
     """Draw the mixed teams; if one cannot be formed the whole draw fails, naming the visit."""
-    inputs = ceremony.clean_inputs(public_inputs)
+    inputs = steps.clean_inputs(public_inputs)
     campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
     try:
-        proof = engine.draw_inspectors(campaign=campaign.code, nonce=ceremony._nonce(record),
-                                       lines=proof_file.frame_value("inspectors", ceremony._frozen_file(record)),
+        proof = engine.draw_inspectors(campaign=campaign.code, nonce=steps.secret_nonce(record),
+                                       lines=proof_file.frame_value("inspectors", steps.frozen_file(record)),
                                        team_size=campaign.team_size, per_group_min=1, capacity=campaign.capacity,
                                        public_inputs=inputs)
     except engine.DrawFailed as failed:
         raise Conflict(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]
-    ceremony._finish(record, proof, inputs)
+    steps.finish(record, proof, inputs)
     tenants = {part["tenant_id"]: group for group, part in _parts(campaign).items()}
     with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
         inspectors = {cert: (inspector_id, name, tenants[tenant_id])
                       for cert, inspector_id, name, tenant_id in db.session.execute(
                           sa.select(Inspector.cert_no, Inspector.id, Inspector.name, Inspector.tenant_id)
                           .where(Inspector.tenant_id.in_(tenants)))}
-    ceremony._store_teams(campaign, proof["teams"], inspectors)
+    steps.store_teams(campaign, proof["teams"], inspectors)
     campaign.status = CampaignStatus.inspectors_drawn
     audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
                  details={"kind": "inspectors", "seed": record.seed, "public_inputs": inputs,
@@ -163,7 +163,7 @@ def draw_inspectors(campaign_id: int, public_inputs: list[str], *, actor):
 def designate_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember:
     """The lead names each mixed team's leader (组长), after the draw (audited)."""
     JOINT_ACTIONS.require(campaign, actor, "designate_leader")
-    return ceremony.name_leader(campaign, member_id, actor=actor)
+    return steps.name_leader(campaign, member_id, actor=actor)
 
 
 def teams(campaign: Campaign) -> dict[int, list[TeamMember]]:

@@ -16,11 +16,12 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.campaigns import fields
+from spotcheck.tenants.campaigns import draws as draw_steps
+from spotcheck.tenants.campaigns.vocabulary import values_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants import numbering, reference
 from spotcheck.tenants.campaigns import schedule
-from spotcheck.tenants.campaigns.services import _check_plan, _recheck, clean_campaign
+from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, recheck
 from spotcheck.tenants.joint import leads
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, approved_parts, participants_of
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
@@ -253,8 +254,8 @@ def save_part(participant: JointParticipant, data: dict, *, actor) -> JointParti
     PARTICIPANT_ACTIONS.require(participant, actor, "edit_part")
     part = part_of(participant)
     data = {k: v for k, v in data.items() if k in PART_FIELDS}
-    clean, errors = clean_campaign({**fields.values_of(part), **data})
-    _check_plan(clean, errors)
+    clean, errors = clean_campaign({**values_of(part), **data})
+    check_plan(clean, errors)
     if errors:
         raise ValidationFailed(errors)
     part.items = clean.pop("items")
@@ -289,7 +290,7 @@ def approve_part(participant: JointParticipant, *, actor) -> JointParticipant:
     if not sorted({c for i in part.items for c in i.inspector_categories}):
         errors["item_ids"] = [_l("The campaign's items name no enforcement category (执法类别): no inspector can be "
                                  "qualified.")]
-    for key, messages in _recheck(part).items():
+    for key, messages in recheck(part).items():
         errors.setdefault(key, messages)
     if errors:
         raise ValidationFailed(errors)
@@ -305,8 +306,6 @@ def approve_part(participant: JointParticipant, *, actor) -> JointParticipant:
 def approve_joint(campaign: Campaign, *, actor) -> Campaign:
     """The lead's leader approves the whole: the departments' parts as approved are fixed on the
     joint campaign (shared with every participant) and the target draw is committed."""
-    from spotcheck.tenants.campaigns import ceremony
-
     JOINT_ACTIONS.require(campaign, actor, "approve")
     errors: dict = {}
     _check_joint_plan(campaign, campaign.joint_field, errors)
@@ -316,7 +315,7 @@ def approve_joint(campaign: Campaign, *, actor) -> Campaign:
                                            "part_campaign_id": p.part_campaign_id, **(p.part or {})}
                             for p in approved_parts(campaign)}
     campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
-    ceremony.commit_draw(campaign, "targets", actor=actor)
+    draw_steps.commit_draw(campaign, "targets", actor=actor)
     audit.record("joint.approved", "campaign", campaign.id, actor=actor,
                  details={"departments": sorted(campaign.joint_parts)})
     return campaign

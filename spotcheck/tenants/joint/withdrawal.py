@@ -18,7 +18,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.models import Campaign
-from spotcheck.tenants.campaigns.withdrawal import clean_reason, mark_withdrawn
+from spotcheck.tenants.campaigns.commands.withdrawal import clean_reason, mark_withdrawn
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, participants_of
 from spotcheck.tenants.joint.models import ParticipantStatus
 

@@ -13,7 +13,7 @@ against its members.
   visit. The conflict is kept in the inspector directory (a :class:`Recusal`, so later draws leave
   the pair out) and the member marked: the hand-out is refused, and a visit already handed out
   cannot have its result recorded or submitted, until the member is replaced by the draw's rule
-  (:func:`spotcheck.tenants.campaigns.ceremony.replace_inspector`, reason ``conflict``).
+  (:func:`spotcheck.tenants.campaigns.commands.teams.replace_inspector`, reason ``conflict``).
 
 A joint campaign's mixed team (联合抽查) takes neither on the platform: refused, saying so.
 """
@@ -33,7 +33,7 @@ from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, TEAMS_OPEN
 from spotcheck.tenants.campaigns.models import (
     Campaign, CampaignTarget, ExpertKind, TargetStatus, TeamExpert, TeamMember,
 )
-from spotcheck.tenants.campaigns.services import get_campaign
+from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results.models import Visit

@@ -1,62 +1,18 @@
-"""Campaigns (抽查任务): drafting within a filed plan (or an exempt kind), approval by a leader.
-
-The draws themselves are in :mod:`spotcheck.tenants.campaigns.ceremony`.
+"""Checking a campaign (抽查任务核验): its fields, its plan (or exempt kind) and the order of its
+sampling rules — the one place that cleans what a draft, a change or an approval is given; the
+commands of campaigns and of joint campaigns call it.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
-from spotcheck.core.commands import command
-from spotcheck.core.policy import Permission
-from spotcheck.core.clock import now
-from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db, is_row_id
 from spotcheck.tenants import numbering, reference, validators
-from spotcheck.tenants.campaigns import fields, risk, schedule
-from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
+from spotcheck.tenants.campaigns import risk, schedule
+from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, FILTER_KEYS, FLAGGED, RISK_STRATA
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.services import filed_plans_for
-
-#: Checks that need no annual plan (seed 001), each needing a stated reason.
-EXEMPT_KINDS = {
-    "food_drug": "食品药品安全",
-    "production_safety": "安全生产",
-    "public_safety": "公共安全",
-    "environment": "环境保护",
-    "accident": "发生事故",
-    "failed_test": "依法检验检查不合格",
-    "complaint": "投诉举报",
-    "order": "上级临时部署",
-}
-
-#: Strata a campaign samples: the risk classes, and flagged entities when a rule is given for them.
-RISK_STRATA = ("A", "B", "C", "D")
-FLAGGED = "flagged"
-
-FILTER_KEYS = ("categories", "industries", "regions", "entity_types", "flags")
-
-
-def list_campaigns(year: int | None = None) -> list[Campaign]:
-    """The department's campaigns, newest first: its own and its parts of joint campaigns (the joint
-    campaigns it leads are listed with the joint campaigns)."""
-    query = sa.select(Campaign).where(Campaign.joint.is_(False)).order_by(Campaign.id.desc())
-    if year:
-        query = query.where(Campaign.year == year)
-    return list(db.session.scalars(query))
-
-
-def get_campaign(campaign_id: int, *, for_update: bool = False) -> Campaign:
-    """The campaign (``for_update``: locked, and read afresh)."""
-    query = sa.select(Campaign).where(Campaign.id == campaign_id)
-    if for_update:
-        query = query.with_for_update(of=Campaign).execution_options(populate_existing=True)
-    campaign = db.session.scalar(query)
-    if campaign is None:
-        raise NotFound(_l("No such campaign."))
-    return campaign
 
 
 def issue_code(tenant, year: int) -> str:
@@ -158,7 +114,7 @@ def clean_campaign(data: dict) -> tuple[dict, dict[str, list]]:
     return clean, errors
 
 
-def _check_plan(clean: dict, errors: dict) -> None:
+def check_plan(clean: dict, errors: dict) -> None:
     """A campaign uses items of a filed plan of its year and follows it — its window in the months
     the plan sets for each item, its method among the plan's (:mod:`.schedule`) — unless it is of
     an exempt kind, with its stated reason (seed 001)."""
@@ -183,64 +139,12 @@ def _check_plan(clean: dict, errors: dict) -> None:
                 errors[key] = messages
 
 
-def _recheck(campaign: Campaign) -> dict:
+def recheck(campaign) -> dict:
     """At approval: the plan and the order of the rules again (they may have changed since the draft)."""
     errors: dict = {}
     clean = {"year": campaign.year, "items": list(campaign.items), "exempt_kind": campaign.exempt_kind,
              "window_start": campaign.window_start, "window_end": campaign.window_end, "method": campaign.method}
-    _check_plan(clean, errors)
+    check_plan(clean, errors)
     if problems := risk.problems(campaign.strata or {}):
         errors["strata"] = problems
     return errors
-
-
-@command(Permission.CAMPAIGNS_EDIT)
-def create_campaign(data: dict, *, actor) -> Campaign:
-    """Draft a campaign: its items must all be in a filed plan of its year, unless it is of an exempt
-    kind. A draft has no code yet (未编号): the code is issued when a leader approves it."""
-    clean, errors = clean_campaign(data)
-    _check_plan(clean, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    items = clean.pop("items")
-    campaign = Campaign(code=None, status=CampaignStatus.draft, **clean)
-    campaign.items = items
-    db.session.add(campaign)
-    db.session.flush()
-    audit.record("campaign.created", "campaign", campaign.id, actor=actor,
-                 details={"title": campaign.title, "items": [i.code for i in items], "plan_id": campaign.plan_id,
-                          "exempt_kind": campaign.exempt_kind})
-    return campaign
-
-
-@command(Permission.CAMPAIGNS_EDIT)
-def update_campaign(campaign: Campaign, data: dict, *, actor) -> Campaign:
-    """Change a draft campaign (an approved one is committed and cannot change)."""
-    CAMPAIGN_ACTIONS.require(campaign, actor, "edit")
-    clean, errors = clean_campaign({**fields.values_of(campaign), **data})
-    _check_plan(clean, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    campaign.items = clean.pop("items")
-    for key, value in clean.items():
-        setattr(campaign, key, value)
-    audit.record("campaign.changed", "campaign", campaign.id, actor=actor, details={"fields": sorted(data)})
-    return campaign
-
-
-@command(Permission.CAMPAIGNS_APPROVE)
-def approve(campaign: Campaign, *, actor) -> Campaign:
-    """A leader approves (批准): the plan rule is checked again, the campaign's code (文号) is issued
-    and the target draw is committed."""
-    from spotcheck.tenants.campaigns import ceremony
-
-    CAMPAIGN_ACTIONS.require(campaign, actor, "approve")
-    if errors := _recheck(campaign):
-        raise ValidationFailed(errors)
-    if campaign.code is None:
-        campaign.code = issue_code(campaign.tenant, campaign.year)
-    campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
-    ceremony.commit_draw(campaign, "targets", actor=actor)
-    audit.record("campaign.approved", "campaign", campaign.id, actor=actor, details={"code": campaign.code})
-    return campaign
-

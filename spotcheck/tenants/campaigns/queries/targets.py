@@ -14,13 +14,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, TeamMember
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TeamMember
+from spotcheck.tenants.campaigns.vocabulary import ALL_STATUSES, PER_PAGE, TargetStatus
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.paging import NumberedPage, paginate
-
-#: Targets per page, on the campaign page and the public draw page alike.
-PER_PAGE = 50
-ALL_STATUSES = tuple(TargetStatus)
 
 
 @dataclass(frozen=True)

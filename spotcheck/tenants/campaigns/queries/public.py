@@ -22,9 +22,11 @@ from spotcheck.draw import proof_file
 from spotcheck.draw.verify import Check, verify
 from spotcheck.core.errors import NotFound
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns import listing, policy
-from spotcheck.tenants.campaigns.ceremony import full_proof, published_bytes
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind, TargetStatus, TeamMember
+from spotcheck.tenants.campaigns import policy
+from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
+from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
+from spotcheck.tenants.campaigns.queries import targets as listing
+from spotcheck.tenants.campaigns.vocabulary import PUBLIC_TARGET_STATUSES, CampaignStatus, DrawKind
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.paging import NumberedPage
 from spotcheck.tenants.plans.models import Plan, PlanStatus
@@ -135,8 +137,6 @@ def revealed_nonce(campaign: Campaign, kind: str) -> str | None:
     return record.proof["nonce"]
 
 
-#: What the public sees of the target list: the selected targets, and those replaced with the reason.
-PUBLIC_TARGET_STATUSES = (TargetStatus.selected, TargetStatus.replaced)
 
 
 def public_targets(campaign: Campaign, *, page: int = 1, search: str = "", stratum: str = "",

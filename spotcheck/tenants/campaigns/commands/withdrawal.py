@@ -1,4 +1,4 @@
-"""Withdrawing a campaign (撤销抽查任务), as commands.
+"""Withdrawing a campaign (撤销抽查任务), as commands taking the campaign's id.
 
 * :func:`delete_draft` — the planner deletes a draft (it has no code and was never published);
 * :func:`return_draft` — a leader returns a draft to its planner with the reason (退回);
@@ -20,10 +20,10 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
-
-REASON_MIN, REASON_MAX = 4, 500
+from spotcheck.tenants.campaigns.queries import get_campaign
+from spotcheck.tenants.campaigns.vocabulary import REASON_MAX, REASON_MIN, CampaignStatus
 
 
 def clean_reason(reason) -> str:
@@ -37,8 +37,9 @@ def clean_reason(reason) -> str:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def delete_draft(campaign: Campaign, *, actor) -> None:
+def delete_draft(campaign_id: int, data: dict | None = None, *, actor) -> None:
     """The planner deletes a draft: it has no code (未编号), so no number is lost."""
+    campaign = get_campaign(campaign_id, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "delete")
     details = {"title": campaign.title, "year": campaign.year, "items": [item.code for item in campaign.items]}
     campaign_id = campaign.id
@@ -50,11 +51,12 @@ def delete_draft(campaign: Campaign, *, actor) -> None:
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def return_draft(campaign: Campaign, reason: str, *, actor) -> Campaign:
-    """A leader returns a draft to its planner with the reason (退回), shown on the campaign's page
-    until it is approved; the planner changes it and asks again."""
+def return_draft(campaign_id: int, data: dict, *, actor) -> Campaign:
+    """A leader returns a draft to its planner with the reason (退回, ``data["reason"]``), shown on the
+    campaign's page until it is approved; the planner changes it and asks again."""
+    campaign = get_campaign(campaign_id, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "return")
-    reason = clean_reason(reason)
+    reason = clean_reason((data or {}).get("reason"))
     campaign.returned_at, campaign.returned_by_name, campaign.return_reason = now(), actor.display_name, reason
     audit.record("campaign.returned", "campaign", campaign.id, actor=actor, details={"reason": reason})
     return campaign
@@ -67,15 +69,14 @@ def mark_withdrawn(campaign: Campaign, reason: str, actor) -> None:
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def cancel(campaign: Campaign, reason: str, *, actor) -> Campaign:
-    """A leader cancels an approved campaign before its targets are drawn, with the reason. The
-    campaign and its draw are locked first: a draw in progress finishes before, or is refused after."""
-    from spotcheck.tenants.campaigns.services import get_campaign
-
-    campaign = get_campaign(campaign.id, for_update=True)
+def cancel(campaign_id: int, data: dict, *, actor) -> Campaign:
+    """A leader cancels an approved campaign before its targets are drawn, with the reason
+    (``data["reason"]``). The campaign and its draw are locked first: a draw in progress finishes
+    before, or is refused after."""
+    campaign = get_campaign(campaign_id, for_update=True)
     draw_of(campaign, "targets", for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "cancel")
-    reason = clean_reason(reason)
+    reason = clean_reason((data or {}).get("reason"))
     mark_withdrawn(campaign, reason, actor)
     audit.record("campaign.withdrawn", "campaign", campaign.id, actor=actor,
                  details={"code": campaign.code, "reason": reason})

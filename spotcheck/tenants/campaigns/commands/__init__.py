@@ -1,0 +1,13 @@
+"""The commands of campaigns (抽查任务命令), one module per step: drafting and approval
+(:mod:`.drafting`), the draw ceremony (:mod:`.ceremony`), changes to what a draw chose
+(:mod:`.teams`) and withdrawal (:mod:`.withdrawal`). Each takes the campaign's id, then the data,
+then ``actor``; all are importable from here.
+"""
+from spotcheck.tenants.campaigns.commands.ceremony import draw_inspectors, draw_targets, freeze_inspectors, freeze_targets
+from spotcheck.tenants.campaigns.commands.drafting import approve, create_campaign, update_campaign
+from spotcheck.tenants.campaigns.commands.teams import designate_leader, replace_inspector, replace_target
+from spotcheck.tenants.campaigns.commands.withdrawal import cancel, delete_draft, return_draft
+
+__all__ = ["approve", "cancel", "create_campaign", "delete_draft", "designate_leader", "draw_inspectors",
+           "draw_targets", "freeze_inspectors", "freeze_targets", "replace_inspector", "replace_target",
+           "return_draft", "update_campaign"]

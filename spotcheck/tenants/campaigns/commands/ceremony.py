@@ -1,0 +1,119 @@
+"""The draw ceremony (抽取仪式) as commands, DRAW-SPEC "Sequence": commit → freeze → inputs → draw → reveal.
+
+Each step is a command taking the campaign's id; each is audited and refused out of order. A draw
+happens once per campaign and kind: the campaign and its draw row are locked (``SELECT … FOR
+UPDATE``) and checked before each step, and a unique constraint allows one draw row per campaign
+and kind. The steps themselves are in :mod:`spotcheck.tenants.campaigns.draws`.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck import draw as engine
+from spotcheck.core import audit
+from spotcheck.core.clock import today
+from spotcheck.core.commands import command
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.draw import proof_file, targets as target_engine
+from spotcheck.tenants.campaigns import draws, frames
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of
+from spotcheck.tenants.campaigns.queries import get_campaign
+from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
+from spotcheck.tenants.directory.models import Entity
+
+
+def _locked(campaign_id: int, kind: str, actor, action: str) -> tuple[Campaign, Draw]:
+    """The campaign and its draw of ``kind``, locked and read afresh, once ``action`` is allowed: two
+    requests for the same step take turns, and the second finds the step done."""
+    campaign = get_campaign(campaign_id, for_update=True)
+    record = draw_of(campaign, kind, for_update=True)
+    CAMPAIGN_ACTIONS.require(campaign, actor, action)
+    return campaign, record
+
+
+def _inputs(data) -> list[str]:
+    return draws.clean_inputs((data or {}).get("public_inputs"))
+
+
+# --- targets ------------------------------------------------------------------------------
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def freeze_targets(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
+    """Step 2: fix the frame (exclusions applied first) and publish its digest and counts."""
+    campaign, record = _locked(campaign_id, "targets", actor, "freeze_targets")
+    frame = frames.target_frame([frames.FramePart.of(campaign)], today())
+    try:
+        target_engine.parse_frame_file(frame.file)
+    except ValueError as bad:
+        raise ValidationFailed({"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).",
+                                                     why=str(bad))]}) from None
+    draws.freeze(record, frame, actor=actor)
+    return record
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def draw_targets(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
+    """Steps 3–5: take the observers' inputs (``data["public_inputs"]``), draw, store the targets and
+    publish the proof.
+
+    Locks the campaign and its draw row first; a second request finds them drawn and is refused.
+    """
+    inputs = _inputs(data)
+    campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
+    proof = target_engine.draw_targets_from_file(
+        campaign=campaign.code, nonce=draws.secret_nonce(record), frame_file=draws.frozen_file(record),
+        rules={campaign.tenant_code: campaign.strata}, reserve_size=campaign.reserve_size, public_inputs=inputs)
+    draws.finish(record, proof, inputs)
+    draws.store_targets(campaign, proof)
+    campaign.status = CampaignStatus.targets_drawn
+    audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
+                 details={"kind": "targets", "seed": record.seed, "public_inputs": inputs,
+                          "selected": sum(len(v) for s in proof["selected"].values() for v in s.values())})
+    draws.commit_draw(campaign, "inspectors", actor=actor)
+    return record
+
+
+# --- inspectors ---------------------------------------------------------------------------
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
+    """Fix the visits (current targets), the eligible pool on the draw date, and the recusals."""
+    campaign, record = _locked(campaign_id, "inspectors", actor, "freeze_inspectors")
+    needed = sorted({c for item in campaign.items for c in item.inspector_categories})
+    if not needed:
+        raise ValidationFailed({"items": [_l("The campaign's items name no enforcement category (执法类别): no "
+                                             "inspector can be qualified.")]})
+    visit_codes = dict(db.session.execute(
+        sa.select(CampaignTarget.entity_id, Entity.code).join(Entity, Entity.id == CampaignTarget.entity_id)
+        .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)).all())
+    part = frames.PoolPart(campaign.tenant_code, campaign.tenant_id, needed, visit_codes)
+    draws.freeze(record, frames.inspector_frame([part], today()), actor=actor)
+    return record
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
+    """Draw the teams (inputs: ``data["public_inputs"]``); if a team cannot be filled the whole draw
+    fails with the visit named."""
+    inputs = _inputs(data)
+    campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
+    try:
+        proof = engine.draw_inspectors(campaign=campaign.code, nonce=draws.secret_nonce(record),
+                                       lines=proof_file.frame_value("inspectors", draws.frozen_file(record)),
+                                       team_size=campaign.team_size, per_group_min=0, capacity=campaign.capacity,
+                                       public_inputs=inputs)
+    except engine.DrawFailed as failed:
+        raise Conflict(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
+    del proof["frame_lines"]  # the frame file is the proof's frame
+    draws.finish(record, proof, inputs)
+    draws.store_teams(campaign, proof["teams"])
+    campaign.status = CampaignStatus.inspectors_drawn
+    audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
+                 details={"kind": "inspectors", "seed": record.seed, "public_inputs": inputs, "teams": len(proof["teams"])})
+    return record

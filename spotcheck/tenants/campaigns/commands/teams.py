@@ -1,0 +1,99 @@
+"""Changing what a draw chose (抽取结果的替换), as commands: a target replaced by the next reserve
+of its cell, an inspector by the next eligible one of the visit's ranking, a team leader (组长)
+named — each recorded in the published proof or the audit trail.
+"""
+from __future__ import annotations
+
+import copy
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck import draw as engine
+from spotcheck.core import audit
+from spotcheck.core.commands import command
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.draw import inspectors as inspector_engine, targets as target_engine
+from spotcheck.tenants.campaigns import draws
+from spotcheck.tenants.campaigns.commands.ceremony import _locked
+from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
+from spotcheck.tenants.campaigns.queries import get_campaign
+from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS, TargetStatus
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors.models import Inspector
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def replace_target(campaign_id: int, data: dict, *, actor) -> CampaignTarget:
+    """Replace a drawn target (``data["entity_id"]``) by the next unused reserve of its cell, for
+    ``data["reason"]``, before the inspectors are frozen."""
+    entity_id, reason = data.get("entity_id"), data.get("reason") or ""
+    if reason not in TARGET_REPLACEMENT_REASONS:
+        raise ValidationFailed({"reason": [_l("Choose a reason from the list; an entity that cannot be found is a "
+                                              "finding of the check, not a reason to replace it.")]})
+    campaign, record = _locked(campaign_id, "targets", actor, "replace_target")
+    out = db.session.scalar(sa.select(CampaignTarget).where(
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id == entity_id,
+        CampaignTarget.status == TargetStatus.selected))
+    if out is None:
+        raise NotFound(_l("This entity is not a selected target of the campaign."))
+    proof = copy.deepcopy(record.proof)  # a new value, so the change is saved
+    try:
+        replacement = target_engine.replace_target(proof, group=out.group_code, stratum=out.stratum,
+                                                   out=out.entity.code, reason=reason)
+    except ValueError as exc:
+        raise Conflict(_l("No reserve left in this stratum (%(detail)s).", detail=str(exc))) from None
+    incoming = db.session.scalar(sa.select(CampaignTarget).join(CampaignTarget.entity).where(
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.group_code == out.group_code,
+        Entity.code == replacement["in"]))
+    out.status, out.replacement_reason = TargetStatus.replaced, reason
+    incoming.status = TargetStatus.selected
+    draws.store_proof(record, proof)
+    audit.record("draw.target_replaced", "campaign", campaign.id, actor=actor, details=replacement)
+    return incoming
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def replace_inspector(campaign_id: int, data: dict, *, actor) -> TeamMember:
+    """Replace a team member (``data["member_id"]``) by the next eligible inspector in that visit's
+    ranking, for ``data["reason"]`` (a member who declared a conflict after the draw: for the
+    reason ``conflict``, 抽取后申报回避)."""
+    member_id, reason = data.get("member_id"), data.get("reason") or ""
+    if reason not in INSPECTOR_REPLACEMENT_REASONS:
+        raise ValidationFailed({"reason": [_l("Choose a reason from the list.")]})
+    campaign, record = _locked(campaign_id, "inspectors", actor, "replace_inspector")
+    member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
+                                                           TeamMember.campaign_id == campaign.id))
+    if member is None:
+        raise NotFound(_l("No such team member."))
+    if member.recusal_id is not None and reason != "conflict":  # the proof records why: the declared conflict
+        raise ValidationFailed({"reason": [_l("This member declared a conflict (回避): the reason is “%(reason)s”.",
+                                              reason=INSPECTOR_REPLACEMENT_REASONS["conflict"])]})
+    proof = draws.full_proof(record)
+    try:
+        replacement = inspector_engine.replace_inspector(proof, visit=member.entity.code, out=member.inspector.cert_no,
+                                                         reason=reason)
+    except engine.DrawFailed as failed:
+        raise Conflict(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
+    del proof["frame_lines"]
+    member.active, member.replacement_reason = False, reason
+    incoming = db.session.scalar(sa.select(Inspector).where(Inspector.cert_no == replacement["in"]))
+    new = TeamMember(campaign_id=campaign.id, entity_id=member.entity_id, inspector_id=incoming.id,
+                     position=member.position, is_leader=member.is_leader, inspector_name=incoming.name,
+                     cert_no=incoming.cert_no, group_code=member.group_code)
+    db.session.add(new)
+    db.session.flush()  # stamped with the tenant now, not by an autoflush inside the audit's system access
+    draws.store_proof(record, proof)
+    audit.record("draw.inspector_replaced", "campaign", campaign.id, actor=actor, details=replacement)
+    return new
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def designate_leader(campaign_id: int, data: dict, *, actor) -> TeamMember:
+    """Name the team leader (组长) of a visit, ``data["member_id"]``, after the draw (audited)."""
+    campaign = get_campaign(campaign_id, for_update=True)
+    CAMPAIGN_ACTIONS.require(campaign, actor, "designate_leader")
+    return draws.name_leader(campaign, data.get("member_id"), actor=actor)

@@ -1,0 +1,168 @@
+"""The steps of a draw (抽取步骤), DRAW-SPEC "Sequence": commit → freeze → inputs → draw → reveal.
+
+The steps the ceremony's commands (:mod:`spotcheck.tenants.campaigns.commands.ceremony`) and the
+joint campaigns' draws share: committing, freezing a frame, taking the observers' inputs,
+finishing a draw and storing its proof, the drawn targets and the teams. None of them checks
+permissions or the campaign's state: the commands calling them do.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck import draw as engine
+from spotcheck.core import audit, personal_data
+from spotcheck.core.clock import iso_utc, now
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.draw import proof_file
+from spotcheck.tenants.campaigns import frames
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
+from spotcheck.tenants.campaigns.policy import draw_of
+from spotcheck.tenants.campaigns.vocabulary import MAX_INPUT_LENGTH, MAX_INPUTS, DrawKind, TargetStatus
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors.models import Inspector
+
+
+def commit_draw(campaign: Campaign, kind: str, *, actor) -> Draw:
+    """Step 1: a fresh 32-byte nonce; its hash (the commitment) is published now. Part of the
+    commands :func:`~spotcheck.tenants.campaigns.commands.drafting.approve` (targets) and
+    :func:`~spotcheck.tenants.campaigns.commands.ceremony.draw_targets` (the inspector draw is
+    committed when the targets are drawn)."""
+    if draw_of(campaign, kind) is not None:
+        raise Conflict(_l("This draw is already committed."))
+    nonce = engine.new_nonce()
+    record = Draw(campaign_id=campaign.id, kind=DrawKind(kind), nonce_encrypted=personal_data.encrypt(nonce.hex()),
+                  commitment=engine.commitment(nonce))
+    db.session.add(record)
+    db.session.flush()
+    audit.record("draw.committed", "campaign", campaign.id, actor=actor,
+                 details={"kind": kind, "commitment": record.commitment})
+    return record
+
+
+def freeze(record: Draw, frame: frames.Frame, *, actor) -> None:
+    record.frame_file = frame.file
+    record.frame_digest = hashlib.sha256(frame.file).hexdigest()
+    record.counts, record.excluded, record.frozen_at = frame.counts, frame.excluded, now()
+    audit.record("draw.frozen", "campaign", record.campaign_id, actor=actor,
+                 details={"kind": record.kind.value, "frame_digest": record.frame_digest, "counts": record.counts,
+                          "excluded": record.excluded})
+
+
+def clean_inputs(public_inputs) -> list[str]:
+    inputs = [str(text).strip() for text in public_inputs or [] if str(text).strip()]
+    if len(inputs) > MAX_INPUTS or any(len(t) > MAX_INPUT_LENGTH or "\n" in t or "\r" in t for t in inputs):
+        raise ValidationFailed({"public_inputs": [_l("At most %(n)d inputs of one line and at most %(len)d characters each.",
+                                                     n=MAX_INPUTS, len=MAX_INPUT_LENGTH)]})
+    return inputs
+
+
+def secret_nonce(record: Draw) -> bytes:
+    return bytes.fromhex(personal_data.decrypt(record.nonce_encrypted))
+
+
+def frozen_file(record: Draw) -> bytes:
+    """The frame file as frozen; refused if it no longer matches the digest published at the freeze."""
+    if hashlib.sha256(record.frame_file).hexdigest() != record.frame_digest:
+        raise Conflict(_l("The stored frame no longer matches its published digest: the draw is refused."))
+    return record.frame_file
+
+
+def finish(record: Draw, proof: dict, inputs: list[str]) -> None:
+    record.public_inputs, record.seed, record.drawn_at = inputs, proof["seed"], now()
+    proof["committed_at"] = iso_utc(record.committed_at)
+    proof["frozen_at"] = iso_utc(record.frozen_at)
+    proof["drawn_at"] = iso_utc(record.drawn_at)
+    store_proof(record, proof)
+
+
+def store_proof(record: Draw, proof: dict) -> None:
+    """Keep the proof (without its frame) and the SHA-256 of the file it publishes."""
+    record.proof = proof
+    record.proof_sha256 = hashlib.sha256(published_bytes(record)).hexdigest()
+
+
+def published_bytes(record: Draw) -> bytes:
+    """The published proof file of a drawn draw (:mod:`spotcheck.draw.proof_file`)."""
+    return proof_file.dumps(record.proof, record.frame_file)
+
+
+def full_proof(record: Draw) -> dict:
+    """The proof with its frame, as the verifier and the replacement rules read it (a new value:
+    changing it changes nothing stored)."""
+    proof = copy.deepcopy(record.proof)
+    proof[proof_file.FRAME_FIELD[proof["kind"]]] = proof_file.frame_value(proof["kind"], record.frame_file)
+    return proof
+
+
+def store_targets(campaign: Campaign, proof: dict) -> None:
+    """The drawn targets and reserves as ``campaign_target`` rows, each cell in ranking order."""
+    drawn = [(code, group, stratum, rank, (TargetStatus.selected if rank <= len(ids) else TargetStatus.reserve).name)
+             for group, strata in proof["selected"].items() for stratum, ids in strata.items()
+             for rank, code in enumerate(ids + proof["reserves"][group][stratum], 1)]
+    if not drawn:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":  # codes looked up and rows written in one statement
+        codes, groups, strata, ranks, statuses = (list(column) for column in zip(*drawn))
+        written = db.session.execute(sa.text(
+            "INSERT INTO campaign_target (tenant_id, campaign_id, entity_id, group_code, stratum, rank, status, "
+            "replacement_reason) SELECT :tenant, :campaign, entity.id, d.group_code, d.stratum, d.rank, d.status, '' "
+            "FROM unnest(CAST(:codes AS text[]), CAST(:groups AS text[]), CAST(:strata AS text[]), "
+            "CAST(:ranks AS integer[]), CAST(:statuses AS text[])) AS d(code, group_code, stratum, rank, status) "
+            "JOIN entity ON entity.code = d.code WHERE entity.code = ANY(CAST(:codes AS text[]))"),  # by the index
+            {"tenant": campaign.tenant_id, "campaign": campaign.id, "codes": codes, "groups": groups,
+             "strata": strata, "ranks": ranks, "statuses": statuses}).rowcount
+    else:
+        entity_ids = _entity_ids(code for code, *_ in drawn)
+        rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_ids[code],
+                 "group_code": group, "stratum": stratum, "rank": rank, "status": status, "replacement_reason": ""}
+                for code, group, stratum, rank, status in drawn if code in entity_ids]
+        db.session.execute(sa.insert(CampaignTarget), rows)
+        written = len(rows)
+    if written != len(drawn):
+        raise Conflict(_l("A drawn entity is no longer in the registry: the draw is refused."))
+
+
+def _entity_ids(codes) -> dict[str, int]:
+    """Entity ids by code, looked up in batches (PostgreSQL takes at most 65,535 parameters)."""
+    codes, found = sorted(codes), {}
+    for start in range(0, len(codes), 10_000):
+        batch = codes[start:start + 10_000]
+        found.update(db.session.execute(sa.select(Entity.code, Entity.id).where(Entity.code.in_(batch))).all())
+    return found
+
+
+def store_teams(campaign: Campaign, teams: dict[str, list[str]], inspectors: dict | None = None) -> None:
+    """The drawn teams as ``team_member`` rows in pick order. ``inspectors``: certificate number →
+    (inspector id, name, group) — for a joint campaign, read across its departments; otherwise the
+    department's own list."""
+    entity_ids = _entity_ids(teams)
+    if inspectors is None:
+        inspectors = {cert: (inspector_id, name, campaign.tenant_code) for cert, inspector_id, name in db.session.execute(
+            sa.select(Inspector.cert_no, Inspector.id, Inspector.name))}
+    rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_ids[visit],
+             "inspector_id": inspectors[cert][0], "inspector_name": inspectors[cert][1], "cert_no": cert,
+             "group_code": inspectors[cert][2], "position": position, "is_leader": False, "active": True,
+             "replacement_reason": ""}
+            for visit, team in teams.items() for position, cert in enumerate(team, 1)]
+    if rows:
+        db.session.execute(sa.insert(TeamMember), rows)
+
+
+def name_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember:
+    """The leader of the member's visit is that member, and nobody else (a step of the commands
+    that name leaders, single or joint campaign)."""
+    member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
+                                                           TeamMember.campaign_id == campaign.id))
+    if member is None:
+        raise NotFound(_l("No such team member."))
+    for other in db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id,
+                                                                TeamMember.entity_id == member.entity_id)):
+        other.is_leader = other.id == member.id
+    audit.record("team.leader_designated", "campaign", campaign.id, actor=actor,
+                 details={"visit": member.entity.code, "leader": member.cert_no or member.inspector.cert_no})
+    return member

@@ -1,0 +1,105 @@
+"""Reading campaigns (抽查任务查询): the department's campaigns, one campaign, its draws and teams,
+what a reader may do with it now and why not, and the reader's to-dos.
+
+Works in the current tenant scope. The drawn targets a page at a time are in :mod:`.targets`, what
+the public sees in :mod:`.public`.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.database import db
+from spotcheck.core.errors import NotFound
+from spotcheck.core.policy import Permission
+from spotcheck.core.queries import query
+from spotcheck.core.todo import Task
+from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of, stage, visits_without_leader
+from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS, CampaignStatus
+
+#: The actions of a campaign that are somebody's next step (editing a draft is always possible: not a task).
+NEXT_STEPS = ("approve", "freeze_targets", "draw_targets", "freeze_inspectors", "draw_inspectors",
+              "designate_leader", "hand_out", "close")
+#: The states in which a campaign may wait for a next step.
+_WAITING = (CampaignStatus.draft, CampaignStatus.approved, CampaignStatus.targets_drawn,
+            CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress,
+            CampaignStatus.published)
+
+
+def list_campaigns(year: int | None = None) -> list[Campaign]:
+    """The department's campaigns, newest first: its own and its parts of joint campaigns (the joint
+    campaigns it leads are listed with the joint campaigns)."""
+    query_ = sa.select(Campaign).where(Campaign.joint.is_(False)).order_by(Campaign.id.desc())
+    if year:
+        query_ = query_.where(Campaign.year == year)
+    return list(db.session.scalars(query_))
+
+
+def get_campaign(campaign_id: int, *, for_update: bool = False) -> Campaign:
+    """The campaign (``for_update``: locked, and read afresh — inside a command)."""
+    query_ = sa.select(Campaign).where(Campaign.id == campaign_id)
+    if for_update:
+        query_ = query_.with_for_update(of=Campaign).execution_options(populate_existing=True)
+    campaign = db.session.scalar(query_)
+    if campaign is None:
+        raise NotFound(_l("No such campaign."))
+    return campaign
+
+
+def draw(campaign: Campaign, kind: str) -> Draw | None:
+    """The campaign's draw of ``kind`` (``None`` before it is committed)."""
+    return draw_of(campaign, kind)
+
+
+def draws(campaign: Campaign) -> dict[str, Draw | None]:
+    """The campaign's draws by kind (``None``: not committed yet)."""
+    return {kind: draw_of(campaign, kind) for kind in DRAW_KINDS}
+
+
+def draw_stage(campaign: Campaign, kind: str) -> str | None:
+    """``committed``, ``frozen`` or ``drawn`` (``None``: not committed)."""
+    return stage(draw_of(campaign, kind))
+
+
+def ready_to_draw(campaign: Campaign, kind: str) -> Draw:
+    """Refuse at once what the draw commands would refuse, so a draw request that cannot succeed (a
+    second draw above all) is answered before a job is queued."""
+    CAMPAIGN_ACTIONS.check_state(campaign, f"draw_{kind}")
+    return draw_of(campaign, kind)
+
+
+def list_team_members(campaign: Campaign) -> list[TeamMember]:
+    """Every team member of the campaign, replaced ones included, in pick order per visit."""
+    return list(db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id)
+                                   .order_by(TeamMember.entity_id, TeamMember.position, TeamMember.id)))
+
+
+@query(Permission.SIGNED_IN)
+def allowed_actions(campaign: Campaign, *, reader) -> frozenset[str]:
+    """The actions ``reader`` may take on the campaign now (the pages' buttons, the API's ``actions``)."""
+    return CAMPAIGN_ACTIONS.allowed(campaign, reader)
+
+
+def refusal(campaign: Campaign, action: str):
+    """Why the campaign's state does not allow ``action`` now (``None`` when it does, or when the
+    action is not one of the campaign's)."""
+    found = CAMPAIGN_ACTIONS.by_name.get(action)
+    if found is None or found.possible(campaign):
+        return None
+    return found.refusal(campaign) if callable(found.refusal) else found.refusal
+
+
+def tasks_for(reader, limit: int = 20) -> list[Task]:
+    """The reader's to-dos (待办) among the department's campaigns: the next steps their actions
+    allow (the same rules as the commands). A campaign whose teams are drawn waits for team leaders
+    only while some visit has none."""
+    found: list[Task] = []
+    for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.status.in_(_WAITING))
+                                       .order_by(Campaign.id.desc()).limit(limit)):
+        allowed = CAMPAIGN_ACTIONS.allowed(campaign, reader) & set(NEXT_STEPS)
+        if "designate_leader" in allowed and not visits_without_leader(campaign):
+            allowed = allowed - {"designate_leader"}  # every team has its leader: not a next step
+        if allowed:
+            found.append(Task("campaign", campaign, frozenset(allowed)))
+    return found[:limit]

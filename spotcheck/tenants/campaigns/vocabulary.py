@@ -1,0 +1,160 @@
+"""The vocabulary of campaigns (抽查任务词汇): their states, the draws' kinds, the codes a campaign
+is written in (exempt kinds, strata, replacement reasons), the limits of its fields and the list
+of its fields (抽查任务字段) with their meanings.
+
+The API's request schema is generated from :func:`fields`, the form and the update command read a
+saved campaign through :func:`values_of` (the shape the cleaning function takes), and
+:func:`spotcheck.tenants.campaigns.checking.clean_campaign` is the one place that checks them.
+Nothing here reads the database.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from spotcheck.tenants import reference
+
+
+class CampaignStatus(str, enum.Enum):
+    """The life cycle; each step only from the one before it (enforced by the commands, :mod:`.policy`)."""
+
+    draft = "draft"
+    approved = "approved"  # by a leader; the target draw is committed
+    targets_drawn = "targets_drawn"
+    inspectors_drawn = "inspectors_drawn"
+    notified = "notified"  # the visits are handed to their teams (检查任务下达)
+    in_progress = "in_progress"  # a result has been recorded
+    results_in = "results_in"  # every visit's result approved
+    published = "published"  # every visit's result published (公示)
+    closed = "closed"  # 办结: no follow-up left open
+    withdrawn = "withdrawn"  # 已撤销: cancelled by a leader with the reason, before any draw; nothing follows
+
+
+#: Campaigns not carried out: in preparation, or withdrawn (已撤销) before any draw; left out of the statistics.
+NOT_CARRIED_OUT = (CampaignStatus.draft, CampaignStatus.withdrawn)
+
+
+class DrawKind(str, enum.Enum):
+    targets = "targets"
+    inspectors = "inspectors"
+
+
+class TargetStatus(str, enum.Enum):
+    selected = "selected"
+    reserve = "reserve"
+    replaced = "replaced"  # selected, then replaced (reason recorded)
+
+
+class ExpertKind(str, enum.Enum):
+    """Who joins a team as an expert (专家), seed 001: 吸收检测机构、科研院所和专家学者等参与."""
+
+    directory = "directory"  # an expert of the department's inspector directory (名录库专家)
+    testing_body = "testing_body"  # 检测机构
+    research_institute = "research_institute"  # 科研院所
+    scholar = "scholar"  # 专家学者
+
+
+#: The campaign status in which each draw is made.
+DRAW_STATUS = {"targets": CampaignStatus.approved, "inspectors": CampaignStatus.targets_drawn}
+#: Once the inspectors are drawn, teams can still change (replacements, team leaders).
+TEAMS_OPEN = (CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress)
+#: The draws of a campaign, in order.
+DRAW_KINDS = ("targets", "inspectors")
+
+#: Checks that need no annual plan (seed 001), each needing a stated reason.
+EXEMPT_KINDS = {
+    "food_drug": "食品药品安全",
+    "production_safety": "安全生产",
+    "public_safety": "公共安全",
+    "environment": "环境保护",
+    "accident": "发生事故",
+    "failed_test": "依法检验检查不合格",
+    "complaint": "投诉举报",
+    "order": "上级临时部署",
+}
+
+#: Strata a campaign samples: the risk classes, and flagged entities when a rule is given for them.
+RISK_STRATA = ("A", "B", "C", "D")
+FLAGGED = "flagged"
+
+#: The keys of a campaign's target filter.
+FILTER_KEYS = ("categories", "industries", "regions", "entity_types", "flags")
+
+#: The observers' public inputs of a draw: how many, how long each.
+MAX_INPUTS, MAX_INPUT_LENGTH = 20, 200
+
+#: Why a drawn target may be replaced; "cannot be found" is not one: it is a finding.
+TARGET_REPLACEMENT_REASONS = {
+    "closed": "已关闭停业",
+    "deregistered": "已注销",
+    "revoked": "已被吊销",
+    "moved": "已迁出",
+    "recused_by_rule": "依规回避",
+}
+#: Why a drawn inspector may be replaced.
+INSPECTOR_REPLACEMENT_REASONS = {
+    "leave": "请假",
+    "illness": "因病",
+    "conflict": "抽取后申报回避",
+    "post_change": "岗位调整",
+}
+
+#: The reason of a return or a withdrawal (撤销): its shortest and longest length.
+REASON_MIN, REASON_MAX = 4, 500
+
+#: Targets per page, on the campaign page and the public draw page alike.
+PER_PAGE = 50
+ALL_STATUSES = tuple(TargetStatus)
+#: What the public sees of the target list: the selected targets, and those replaced with the reason.
+PUBLIC_TARGET_STATUSES = (TargetStatus.selected, TargetStatus.replaced)
+
+
+# --- a campaign's fields (抽查任务字段), listed once ------------------------------------------
+
+TEXT, INT, INT_LIST, DATE, MAPPING, CODE = "text", "int", "int_list", "date", "mapping", "code"
+
+
+@dataclass(frozen=True)
+class Field:
+    """``limits``: what the cleaning function accepts, as OpenAPI states it (minimum, maxLength…)."""
+
+    name: str
+    kind: str
+    description: str
+    nullable: bool = False
+    limits: dict = field(default_factory=dict)
+
+
+def _codes(table: dict) -> str:
+    return "; ".join(f"{code} = {name}" for code, name in table.items())
+
+
+def fields() -> tuple[Field, ...]:
+    return (
+        Field("title", TEXT, "The campaign's title", limits={"minLength": 1, "maxLength": 200}),
+        Field("year", INT, "The year of the annual plan it belongs to", limits={"minimum": 2000, "maximum": 2100}),
+        Field("item_ids", INT_LIST, "Published items of my item list", limits={"minItems": 1}),
+        Field("exempt_kind", CODE, "Outside the annual plan (seed 001), with a stated reason: " + _codes(EXEMPT_KINDS),
+              nullable=True, limits={"enum": [*EXEMPT_KINDS, None]}),
+        Field("exempt_reason", TEXT, "Why the check is made outside the annual plan"),
+        Field("target_filter", MAPPING,
+              "Which directory entries are candidates: {categories: [...], industries: [GB/T 4754 prefixes], regions: "
+              "[GB/T 2260 prefixes], entity_types: [...], flags: [abnormal, blacklisted, penalized, complaints]}"),
+        Field("strata", MAPPING,
+              "Sampling per stratum A, B, C, D (required) and flagged (optional): {\"count\": n} or "
+              "{\"ratio_bp\": r, \"min\": m} (r in basis points)"),
+        Field("reserve_size", INT, "Reserves drawn per stratum, 0–50", limits={"minimum": 0, "maximum": 50}),
+        Field("team_size", INT, "Inspectors per team, 2–10", limits={"minimum": 2, "maximum": 10}),
+        Field("capacity", INT, "Most visits per inspector, or null", nullable=True, limits={"minimum": 1}),
+        Field("window_start", DATE, "First day of the inspections, YYYY-MM-DD", limits={"format": "date"}),
+        Field("window_end", DATE, "Last day of the inspections, YYYY-MM-DD", limits={"format": "date"}),
+        Field("method", CODE, "检查方式: " + _codes(reference.CHECK_METHODS),
+              limits={"enum": [*reference.CHECK_METHODS, *reference.CHECK_METHODS.values()]}),
+    )
+
+
+def values_of(campaign) -> dict:
+    """A saved campaign's fields, as the cleaning function takes them."""
+    values = {field.name: getattr(campaign, field.name) for field in fields() if field.name != "item_ids"}
+    values["item_ids"] = [item.id for item in campaign.items]
+    return values
