@@ -127,7 +127,8 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
                 db.session.commit()
             with Timer() as drawing:
                 campaign_commands.draw_inspectors(campaign_id,
-                                                  {"public_inputs": ["observer:人大代表 0301", "observer:媒体 0302"]}, actor=planner)
+                                                  {"public_inputs": ["observer:人大代表 0301", "observer:媒体 0302"]},
+                                                  actor=planner)
                 db.session.commit()
         after = load_average()
         members = db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(

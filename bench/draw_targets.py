@@ -195,7 +195,8 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
                 db.session.commit()
             with Timer() as drawing:
                 record = campaign_commands.draw_targets(campaign_id,
-                                                        {"public_inputs": ["observer:人大代表 0301", "observer:媒体 0302"]}, actor=planner)
+                                                        {"public_inputs": ["observer:人大代表 0301", "observer:媒体 0302"]},
+                                                        actor=planner)
                 db.session.commit()
         stored = db.session.scalar(sa.select(sa.func.count()).select_from(CampaignTarget).where(
             CampaignTarget.campaign_id == campaign_id))

@@ -60,8 +60,9 @@ def test_a_campaign_follows_its_plans_months_and_methods(app):
                 campaign_data(world, window_start="2026-04-20", window_end="2027-01-10"), actor=planner), "window_start")
             assert any("2026 年内" in m for m in errors["window_start"])
             # an exempt kind keeps its reasoned exemption
-            exempt = campaign_commands.create_campaign(campaign_data(world, window_end="2026-05-15", exempt_kind="complaint",
-                                                             exempt_reason="群众举报，需立即核查"), actor=planner)
+            exempt = campaign_commands.create_campaign(
+                campaign_data(world, window_end="2026-05-15", exempt_kind="complaint", exempt_reason="群众举报，需立即核查"),
+                actor=planner)
             assert exempt.plan_id is None
 
             campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)

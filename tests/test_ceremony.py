@@ -164,9 +164,11 @@ def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(a
                 CampaignTarget.entity.has(code=ids[0])))
             with pytest.raises(ValidationFailed):
                 campaign_commands.replace_target(campaign.id,
-                                                 {"entity_id": out.entity_id, "reason": "cannot_be_found"}, actor=planner_of(admin))
+                                                 {"entity_id": out.entity_id, "reason": "cannot_be_found"},
+                                                 actor=planner_of(admin))
             incoming = campaign_commands.replace_target(campaign.id,
-                                                        {"entity_id": out.entity_id, "reason": "deregistered"}, actor=planner_of(admin))
+                                                        {"entity_id": out.entity_id, "reason": "deregistered"},
+                                                        actor=planner_of(admin))
             assert incoming.entity.code == proof["reserves"]["YJJ"][stratum][0]
             db.session.commit()
             updated = proof_file.loads(draw_steps.published_bytes(campaigns.draw(campaign, "targets")))

@@ -7,7 +7,7 @@ import re
 from campaign_world import build, campaign_data, leader_of, planner_of
 from conftest import signed_in, user_named
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands
 
 
 def _tasks(client) -> list[tuple[str, str]]:
@@ -40,3 +40,44 @@ def test_the_supervisor_sees_the_plans_waiting_for_filing(app):
         build(file_plan=False)
     page = signed_in(app, "sfj_supervisor").get("/").get_data(as_text=True)
     assert "等待您备案或退回修改的计划：1 份。" in page and 'href="/plans/review"' in page
+
+
+def test_the_campaigns_own_to_dos_are_the_home_pages_campaign_to_dos(app):
+    """``campaigns.queries.tasks_for`` gives the campaign to-dos the home page lists (kind "campaign")."""
+    from spotcheck.tenants import overview
+    from spotcheck.tenants.campaigns import queries as campaign_queries
+
+    def same(tasks):
+        return [(task.kind, task.obj.id, task.actions) for task in tasks]
+
+    with app.app_context():
+        world = build(file_plan=True)
+        admin = user_named("yjj_admin")
+        planner, leader = planner_of(admin), leader_of(admin)
+        with tenant_scope(world["tenant"]):
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
+            for reader in (planner, leader):
+                home = [task for task in overview.tasks_for(reader) if task.kind == "campaign"]
+                assert same(campaign_queries.tasks_for(reader)) == same(home)
+            assert same(campaign_queries.tasks_for(leader)) == [("campaign", campaign.id, frozenset({"approve"}))]
+            campaign_commands.approve(campaign.id, actor=leader)
+            for reader in (planner, leader):
+                home = [task for task in overview.tasks_for(reader) if task.kind == "campaign"]
+                assert same(campaign_queries.tasks_for(reader)) == same(home)
+            assert same(campaign_queries.tasks_for(planner)) == [("campaign", campaign.id, frozenset({"freeze_targets"}))]
+
+
+def test_a_campaign_waits_for_team_leaders_only_while_some_visit_has_none(app):
+    from results_world import teams_drawn
+    from spotcheck.tenants import overview
+    from spotcheck.tenants.campaigns import queries as campaign_queries
+
+    with app.app_context():
+        world = build(file_plan=True)
+        campaign_id = teams_drawn(world)
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(world["tenant"]):
+            mine = {task.obj.id: task.actions for task in campaign_queries.tasks_for(planner)}
+            home = {task.obj.id: task.actions for task in overview.tasks_for(planner) if task.kind == "campaign"}
+            assert mine == home
+            assert "designate_leader" not in mine.get(campaign_id, frozenset())  # every visit has its leader

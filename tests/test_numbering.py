@@ -16,7 +16,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants import numbering
-from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.notices import services as notices
 from spotcheck.tenants.supervision.models import Criticism
@@ -54,8 +54,8 @@ def test_refused_and_rolled_back_approvals_issue_no_number_and_codes_run_on(app,
             campaign_commands.delete_draft(dropped.id, actor=planner)
             codes = [campaign_commands.approve(first.id, actor=leader).code]
             for title in ("第二批", "第三批"):
-                codes.append(campaign_commands.approve(campaign_commands.create_campaign(campaign_data(world, title=title),
-                                                                         actor=planner).id, actor=leader).code)
+                draft = campaign_commands.create_campaign(campaign_data(world, title=title), actor=planner)
+                codes.append(campaign_commands.approve(draft.id, actor=leader).code)
             assert codes == ["应急抽〔2026〕1号", "应急抽〔2026〕2号", "应急抽〔2026〕3号"]
             assert numbering.last_issued(admin.tenant_id, "campaign", 2026) == 3
             assert broken.code is None

@@ -130,8 +130,9 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
         "visits/detail.html", visit=visit, results=results, team=services.team_of(visit),
         experts=experts, after_notice=teams.after_notice(visit.campaign, visit.entity_id, experts),
         recused=recused_members(visit), own_actions=teams.OWN_ACTIONS.allowed(visit, user),
-        team_actions=campaigns.allowed_actions(visit.campaign, reader=user) if has_permission(user, Permission.CAMPAIGNS_EDIT)
-        else frozenset(), awaits_follow_up=awaits_follow_up(visit), follow_up_rule=FOLLOW_UP_RULE,
+        team_actions=(campaigns.allowed_actions(visit.campaign, reader=user)
+                      if has_permission(user, Permission.CAMPAIGNS_EDIT) else frozenset()),
+        awaits_follow_up=awaits_follow_up(visit), follow_up_rule=FOLLOW_UP_RULE,
         actions=VISIT_ACTIONS.allowed(visit, user), me=membership(visit, user), form=EmptyForm(),
         errors=errors or {}, values=values, due=listing.due_of(visit), flag=listing.flag_of(visit),
         attachments=attachments.list_for(visit), notices=notice_services.for_visit_page(visit, user),

@@ -21,8 +21,28 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.tenants import labels
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
-from spotcheck.tenants.campaigns.vocabulary import DRAW_STATUS, TEAMS_OPEN, CampaignStatus, DrawKind
+from spotcheck.tenants.campaigns.vocabulary import DRAW_STATUS, PUBLIC_STATUSES, TEAMS_OPEN, CampaignStatus, DrawKind
 from spotcheck.tenants.directory.models import Entity
+
+
+# --- read rules: what the public sees (一公开) -------------------------------------------------
+
+
+def public_campaign_rows():
+    """The campaigns on the public portal, as an SQL condition: approved (a draft is internal), in a
+    public state, and with draws of their own (a department's part of a joint campaign has none:
+    the joint campaign, the lead's, is public)."""
+    return sa.and_(Campaign.status.in_(PUBLIC_STATUSES), Campaign.joint_id.is_(None), Campaign.approved_at.is_not(None))
+
+
+def public_or_part_rows():
+    """:func:`public_campaign_rows`, a department's part of a joint campaign included."""
+    return sa.and_(Campaign.status.in_(PUBLIC_STATUSES), Campaign.approved_at.is_not(None))
+
+
+def is_public(campaign: Campaign) -> bool:
+    """Whether the campaign is on the public portal (一公开): from its approval on."""
+    return campaign.status in PUBLIC_STATUSES and campaign.approved_at is not None
 
 
 

@@ -54,6 +54,10 @@ class ExpertKind(str, enum.Enum):
     scholar = "scholar"  # 专家学者
 
 
+#: Campaign states shown to the public: approved and later, and withdrawn (已撤销) once approved
+#: (its commitment stays published, with the reason; a withdrawn joint campaign in preparation never was).
+PUBLIC_STATUSES = tuple(status for status in CampaignStatus if status != CampaignStatus.draft)
+
 #: The campaign status in which each draw is made.
 DRAW_STATUS = {"targets": CampaignStatus.approved, "inspectors": CampaignStatus.targets_drawn}
 #: Once the inspectors are drawn, teams can still change (replacements, team leaders).

@@ -3,7 +3,9 @@
 (:mod:`.teams`) and withdrawal (:mod:`.withdrawal`). Each takes the campaign's id, then the data,
 then ``actor``; all are importable from here.
 """
-from spotcheck.tenants.campaigns.commands.ceremony import draw_inspectors, draw_targets, freeze_inspectors, freeze_targets
+from spotcheck.tenants.campaigns.commands.ceremony import (
+    draw_inspectors, draw_targets, freeze_inspectors, freeze_targets,
+)
 from spotcheck.tenants.campaigns.commands.drafting import approve, create_campaign, update_campaign
 from spotcheck.tenants.campaigns.commands.teams import designate_leader, replace_inspector, replace_target
 from spotcheck.tenants.campaigns.commands.withdrawal import cancel, delete_draft, return_draft

@@ -21,7 +21,9 @@ from spotcheck.tenants.campaigns.commands.ceremony import _locked
 from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import get_campaign
-from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS, TargetStatus
+from spotcheck.tenants.campaigns.vocabulary import (
+    INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS, TargetStatus,
+)
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 

@@ -26,17 +26,11 @@ from spotcheck.tenants.campaigns import policy
 from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.queries import targets as listing
-from spotcheck.tenants.campaigns.vocabulary import PUBLIC_TARGET_STATUSES, CampaignStatus, DrawKind
+from spotcheck.tenants.campaigns.vocabulary import PUBLIC_TARGET_STATUSES, DrawKind
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.paging import NumberedPage
 from spotcheck.tenants.plans.models import Plan, PlanStatus
 
-#: Campaign states shown to the public: approved and later, and withdrawn (已撤销) once approved
-#: (its commitment stays published, with the reason; a withdrawn joint campaign in preparation never was).
-PUBLIC_STATUSES = tuple(status for status in CampaignStatus if status != CampaignStatus.draft)
-_APPROVED = Campaign.approved_at.is_not(None)
-#: A department's part of a joint campaign has no draw of its own: the joint campaign (the lead's) is public.
-_OWN_DRAWS = sa.and_(Campaign.joint_id.is_(None), _APPROVED)
 
 
 #: A plan is public once published (seed 001: before it is filed), as last published.
@@ -46,7 +40,7 @@ _PUBLISHED_PLAN = Plan.published_lines.is_not(None)
 def public_years() -> set[int]:
     """The years of the department's published plans and public campaigns."""
     plans = sa.select(Plan.year).where(_PUBLISHED_PLAN)
-    campaigns = sa.select(Campaign.year).where(Campaign.status.in_(PUBLIC_STATUSES), _OWN_DRAWS)
+    campaigns = sa.select(Campaign.year).where(policy.public_campaign_rows())
     return set(db.session.scalars(sa.union(plans, campaigns)))
 
 
@@ -67,7 +61,7 @@ def being_revised(plan: Plan) -> bool:
 def public_campaigns(year: int) -> list[Campaign]:
     """The department's campaigns of ``year`` that are approved or later, most recently approved first."""
     return list(db.session.scalars(
-        sa.select(Campaign).where(Campaign.status.in_(PUBLIC_STATUSES), Campaign.year == year, _OWN_DRAWS)
+        sa.select(Campaign).where(policy.public_campaign_rows(), Campaign.year == year)
         .options(selectinload(Campaign.items))
         .order_by(Campaign.approved_at.desc(), Campaign.id.desc())))
 
@@ -75,7 +69,7 @@ def public_campaigns(year: int) -> list[Campaign]:
 def public_campaign(campaign_id: int) -> Campaign:
     """One campaign of the department if it is public (approved or later), else NotFound."""
     campaign = db.session.scalar(sa.select(Campaign).where(
-        Campaign.id == campaign_id, Campaign.status.in_(PUBLIC_STATUSES), _OWN_DRAWS))
+        Campaign.id == campaign_id, policy.public_campaign_rows()))
     if campaign is None:
         raise NotFound(_l("No such campaign."))
     return campaign
@@ -83,12 +77,12 @@ def public_campaign(campaign_id: int) -> Campaign:
 
 def is_public(campaign: Campaign) -> bool:
     """Whether the campaign is on the public portal (一公开): from its approval on."""
-    return campaign.status in PUBLIC_STATUSES and campaign.approved_at is not None
+    return policy.is_public(campaign)
 
 
 def is_public_campaign(campaign_id: int) -> bool:
     return db.session.scalar(sa.select(Campaign.id).where(
-        Campaign.id == campaign_id, Campaign.status.in_(PUBLIC_STATUSES), _APPROVED)) is not None
+        Campaign.id == campaign_id, policy.public_or_part_rows())) is not None
 
 
 @dataclass(frozen=True)
