@@ -409,7 +409,7 @@ def run() -> dict:
         "timed). The ceremony stores what makes the draw checkable and ORDER BY random() does not: the frozen frame "
         "file (once), the proof without its frame, the published file's SHA-256, audit entries, the next draw's "
         "commitment.",
-        "The ceremony is spotcheck.tenants.campaigns.ceremony as it is in the tree at run time: the frame is built "
+        "The ceremony is spotcheck.tenants.campaigns.commands.ceremony as it is in the tree at run time: the frame is built "
         "by PostgreSQL (each stratum's sorted lines as one string_agg), the draw reads the frame file back, ranks "
         "in Python and stores the targets.",
     ]
