@@ -242,7 +242,7 @@ def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgre
             campaign = campaigns.get_campaign(campaign_id)
             barrier.wait()
             try:
-                submit_draw(campaign, "targets", [label], actor=planner)
+                submit_draw(campaign.id, {"kind": "targets", "public_inputs": [label]}, actor=planner)
                 outcomes.append("queued")
             except Conflict as refused:
                 outcomes.append(f"409: {refused}")

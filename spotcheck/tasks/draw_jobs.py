@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict
+from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job, JobStatus
@@ -66,11 +66,15 @@ TASKS = {"targets": draw_targets, "inspectors": draw_inspectors}
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def submit_draw(campaign, kind: str, public_inputs, *, actor, locale: str = "zh_CN") -> Job:
-    """Ask for a draw (抽取): the inputs are checked and the draw must be possible now, with no draw of
-    that kind under way, before the job is queued; returns the job to watch."""
-    inputs = clean_inputs(public_inputs)
-    campaign = get_campaign(campaign.id, for_update=True)  # two requests take turns here
+def submit_draw(campaign_id: int, data: dict, *, actor, locale: str = "zh_CN") -> Job:
+    """Ask for a draw (抽取) of ``data["kind"]`` with the observers' ``data["public_inputs"]``: the inputs
+    are checked and the draw must be possible now, with no draw of that kind under way, before the
+    job is queued; returns the job to watch."""
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise ValidationFailed({"kind": [_l("No such draw.")]})
+    inputs = clean_inputs(data.get("public_inputs"))
+    campaign = get_campaign(campaign_id, for_update=True)  # two requests take turns here
     campaign_queries.ready_to_draw(campaign, kind)
     under_way = db.session.scalars(sa.select(Job.params).where(
         Job.kind == f"draw.{kind}", Job.status.in_([JobStatus.queued, JobStatus.running])))

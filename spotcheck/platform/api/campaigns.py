@@ -165,7 +165,8 @@ class DrawByKind(MethodView):
         """Draw with the observers' inputs, in the background (once per campaign and kind: a second
         request answers 409)"""
         campaign = services.get_campaign(campaign_id)
-        return submit_draw(campaign, kind, data["public_inputs"], actor=_user(), locale=str(get_locale()))
+        return submit_draw(campaign.id, {"kind": kind, "public_inputs": data["public_inputs"]}, actor=_user(),
+                           locale=str(get_locale()))
 
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}/proof")
