@@ -43,7 +43,7 @@ def test_the_registry_holds_every_state_change():
         "spotcheck.tenants.plans.commands.review", "spotcheck.tenants.items.commands.publish_item",
         "spotcheck.tenants.directory.commands.create_entity", "spotcheck.tenants.inspectors.commands.id_number_of",
         "spotcheck.tenants.rules.commands.publish", "spotcheck.tenants.services.create_department",
-        "spotcheck.tenants.spreadsheets.importing.run_import", "spotcheck.platform.accounts.change_password",
+        "spotcheck.tenants.spreadsheets.commands.run_import", "spotcheck.platform.accounts.change_password",
     }
     assert expected <= set(registry), sorted(expected - set(registry))
     for name, command in registry.items():
