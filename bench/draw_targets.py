@@ -131,7 +131,8 @@ def setup(url: str, items: int) -> dict:
                 item_ids.append(item.id)
             plan = plans.create_plan({"year": 2026, "half": None, "title": "2026年度双随机抽查计划"}, actor=users["scj_planner"])
             for item_id in item_ids:
-                plans.set_line(plan.id, {"item_id": item_id, "ratio_bp": 100, "frequency": "每年1次", "months": [3, 4, 5], "methods": ["onsite"]}, actor=users["scj_planner"])
+                plans.set_line(plan.id, {"item_id": item_id, "ratio_bp": 100, "frequency": "每年1次",
+                                         "months": [3, 4, 5], "methods": ["onsite"]}, actor=users["scj_planner"])
             plans.submit(plan.id, actor=users["scj_leader"])
             db.session.commit()
             plan_id = plan.id

@@ -60,7 +60,8 @@ def build(department: str = "yjj", *, entities: int = 40, inspector_count: int =
     rng = random.Random(7)
     with tenant_scope(admin.tenant_id):
         for code in codes:
-            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY, "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
+            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
+                                 "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
         item = items.create_item({**ITEM_BASICS, "name": "危险化学品安全生产检查", "inspector_categories": [QUALIFICATION],
                                   "field": "other"}, actor=admin)
         items.publish_item(item.id, actor=admin)
@@ -69,7 +70,8 @@ def build(department: str = "yjj", *, entities: int = 40, inspector_count: int =
                                          "agency": "应急管理局", "cert_no": f"{department.upper()}-{k:04d}",
                                          "categories": [QUALIFICATION]}, actor=admin)
         plan = plans.create_plan({"year": 2026, "half": None, "title": "2026年度行政执法检查计划"}, actor=planner)
-        plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": 500, "frequency": "每年1次", "months": [3, 4], "methods": ["onsite"]}, actor=planner)
+        plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": 500, "frequency": "每年1次", "months": [3, 4],
+                                 "methods": ["onsite"]}, actor=planner)
         plans.publish(plan.id, actor=leader)
         plans.submit(plan.id, actor=leader)
         db.session.commit()

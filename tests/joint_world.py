@@ -30,7 +30,8 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
     with tenant_scope(swj_admin.tenant_id):  # 商务局 also lists every entity of 应急管理局: the overlap
         rng = random.Random(11)
         for code in yjj["codes"]:
-            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY, "entity_id": directory_queries.entity_by_code(code).id}, actor=swj_admin)
+            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
+                                 "entity_id": directory_queries.entity_by_code(code).id}, actor=swj_admin)
         db.session.commit()
     coord = user_named("scj_coord")
     with tenant_scope(coord.tenant_id):

@@ -48,7 +48,8 @@ def _prepare_department(entities: int = 30, inspector_count: int = 8) -> None:
     rng = random.Random(11)
     with tenant_scope(admin.tenant_id):
         for code in codes:
-            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY, "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
+            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
+                                 "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
         item = items.create_item({**ITEM_BASICS, "name": ITEM_NAME, "inspector_categories": [QUALIFICATION], "field": "market"},
                                  actor=admin)
         items.publish_item(item.id, actor=admin)

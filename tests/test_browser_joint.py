@@ -34,7 +34,8 @@ def world(sqlite_template, tmp_path_factory):
         with tenant_scope(admin.tenant_id):  # the overlap: 商务局 also lists 应急管理局's entities
             rng = random.Random(3)
             for code in yjj["codes"]:
-                directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY, "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
+                directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
+                                     "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
             db.session.commit()
         found.update(yjj=yjj, swj=swj, category=CATEGORY)
 

@@ -96,11 +96,13 @@ def _populate(app):
                 _inspector_data("丙专家", SCJ_SERVICE_ID, "SCJ-PD-003", is_expert=True, active=False), actor=scj_admin)
             entities = [
                 directory.create_entity({"code": valid_credit_code(code), "name": name, "entity_type": "enterprise",
-                                       "industry_code": "F5221", "region_code": "330106", "address": "文三路1号"}, actor=scj_admin)
+                                         "industry_code": "F5221", "region_code": "330106", "address": "文三路1号"},
+                                        actor=scj_admin)
                 for code, name in (("91330106MA27XY7F0", "杭州个人信息测试食品有限公司"),
                                    ("91330106MA27XY8G1", "杭州个人信息测试商贸有限公司"))
             ]
-            directory.add_entry({"category": "食品经营", "risk": "B", "tags": "重点", "entity_id": entities[0].id}, actor=scj_admin)
+            directory.add_entry({"category": "食品经营", "risk": "B", "tags": "重点", "entity_id": entities[0].id},
+                                actor=scj_admin)
             inspectors.declare_recusal(expert.id, {"entity_id": entities[0].id, "reason": "亲属在该企业任职"}, actor=scj_admin)
             item = items.create_item({**ITEM_BASICS, "name": "食品经营检查", "methods": ["onsite"],
                                       "inspector_categories": ["food"]}, actor=scj_admin)

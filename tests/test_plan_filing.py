@@ -52,7 +52,9 @@ def _new_plan(world, department: str = "yjj", *, year: int = 2027, extra=()) -> 
     planner = user_named(f"{department}_planner")
     plan = plans.create_plan({"year": year, "half": None, "title": f"{year}年度行政执法检查计划"}, actor=planner)
     for item_id in (world["item"], *extra):
-        plans.set_line(plan.id, {"item_id": item_id, "ratio_bp": 500, "frequency": "每年1次", "months": [5], "methods": ["onsite"]}, actor=planner)
+        plans.set_line(plan.id,
+                       {"item_id": item_id, "ratio_bp": 500, "frequency": "每年1次", "months": [5], "methods": ["onsite"]},
+                       actor=planner)
     return plan.id
 
 
@@ -84,7 +86,8 @@ def test_a_plan_is_published_before_it_is_submitted_and_published_again_once_cha
         with tenant_scope(supervisor.tenant_id):
             plans.review(plan_id, {"accept": False, "comment": "请补充第二季度的实施月份。"}, actor=supervisor)
         with tenant_scope(world["tenant"]):
-            plans.set_line(plan_id, {"item_id": world["item"], "ratio_bp": 500, "frequency": "每年1次", "months": [5, 6], "methods": ["onsite"]}, actor=user_named("yjj_planner"))
+            plans.set_line(plan_id, {"item_id": world["item"], "ratio_bp": 500, "frequency": "每年1次", "months": [5, 6],
+                                     "methods": ["onsite"]}, actor=user_named("yjj_planner"))
             before = _state(plan_id)
             with pytest.raises(Conflict) as refused:
                 plans.submit(plan_id, actor=leader)
@@ -181,8 +184,11 @@ def test_the_market_bureau_files_only_other_departments_plans_touching_its_field
             with pytest.raises(Conflict) as refused:
                 plans.review(world["plan"], {"accept": True, "comment": ""}, actor=market)
             _refused(refused, world["plan"], before, "不涉及市场监管领域")
-            own = plans.create_plan({"year": 2027, "half": None, "title": "市场监督管理局2027年度计划"}, actor=user_named("scj_planner"))
-            plans.set_line(own.id, {"item_id": _market_item(user_named("scj_admin")).id, "ratio_bp": 300, "frequency": "", "months": [9], "methods": ["document"]}, actor=user_named("scj_planner"))
+            own = plans.create_plan({"year": 2027, "half": None, "title": "市场监督管理局2027年度计划"},
+                                    actor=user_named("scj_planner"))
+            plans.set_line(own.id, {"item_id": _market_item(user_named("scj_admin")).id, "ratio_bp": 300,
+                                    "frequency": "", "months": [9], "methods": ["document"]},
+                                   actor=user_named("scj_planner"))
             assert plans_queries.authorities_for(own) == ("justice",)  # a bureau does not file its own plan with itself
 
 
@@ -194,7 +200,9 @@ def test_a_plan_line_needs_its_months_and_methods(app):
             plan_id = _new_plan(world)
             before = _state(plan_id)
             with pytest.raises(ValidationFailed) as refused:
-                plans.set_line(plan_id, {"item_id": world["item"], "ratio_bp": 500, "frequency": "", "months": [], "methods": []}, actor=planner)
+                plans.set_line(plan_id,
+                               {"item_id": world["item"], "ratio_bp": 500, "frequency": "", "months": [], "methods": []},
+                               actor=planner)
             assert set(refused.value.errors) == {"months", "methods"}
             assert "各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查" in refused.value.errors["months"][0]
             assert _state(plan_id) == before
