@@ -28,9 +28,9 @@ from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as services, vocabulary
 from spotcheck.tenants.campaigns.queries import public as publication, targets as listing
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
-from spotcheck.tenants.directory.services import directory_categories
-from spotcheck.tenants.items import services as items
-from spotcheck.tenants.plans import services as plans
+from spotcheck.tenants.directory.queries import directory_categories
+from spotcheck.tenants.items import queries as items
+from spotcheck.tenants.plans import queries as plans
 from spotcheck.tenants.results import teams as team_experts
 
 bp = Blueprint("campaign_pages", __name__, url_prefix="/campaigns")

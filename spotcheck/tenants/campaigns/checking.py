@@ -12,7 +12,7 @@ from spotcheck.tenants import numbering, reference, validators
 from spotcheck.tenants.campaigns import risk, schedule
 from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, FILTER_KEYS, FLAGGED, RISK_STRATA
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.plans.services import filed_plans_for
+from spotcheck.tenants.plans.queries import filed_plans_for
 
 
 def issue_code(tenant, year: int) -> str:
