@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from conftest import tenant_id, user_named
 from spotcheck.core.database import db
-from spotcheck.tenants.models import ApiToken, User
+from spotcheck.tenants.accounts.models import ApiToken, User
 from spotcheck.core.scoping import JointShared, TenantOwned, TenantViolation, cross_tenant, tenant_scope
 
 

@@ -30,7 +30,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.policy import CONSOLE, Permission
 from spotcheck.core.database import db
 from spotcheck.tenants import services
-from spotcheck.tenants.models import Tenant, User
+from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.core.scoping import system_access, tenant_scope
 
 DEMO_PASSWORD = "Spotcheck-2026"

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from stdnum.cn import ric, uscc
 
-from spotcheck.tenants.reference import ENTITY_STATUSES, ENTITY_TYPES
+from spotcheck.tenants.common.vocabulary.reference import ENTITY_STATUSES, ENTITY_TYPES
 
 DEMO_SEED = 3301
 BLOCK = 1024  # entities per random stream

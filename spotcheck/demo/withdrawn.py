@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.models import Tenant, User
+from spotcheck.tenants.accounts.models import Tenant, User
 
 DEPARTMENT = "SWJ"
 TITLE = "{year}年单用途商业预付卡发卡企业专项检查（住宿餐饮业）"

@@ -8,7 +8,7 @@ from flask import Flask, session
 from sqlalchemy import event
 
 from spotcheck.core import settings
-from spotcheck.platform import errors, routing, session as web_session
+from spotcheck.platform import commands_line, errors, routing, session as web_session
 from spotcheck.platform.config import load_config
 from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
 from spotcheck.core.database import db
@@ -81,9 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(api_package.refuse_empty_changes)  # after who is asking is known
     errors.init_app(app)
     celery_init_app(app)
-    from spotcheck.cli import register_app_commands
-
-    register_app_commands(app)
+    commands_line.register_app_commands(app)
     _mark_framework_routes_public(app)
     return app
 

@@ -1,7 +1,7 @@
 """Who is asking (会话): Flask-Login wiring, bearer tokens, idle timeout, CSRF, and the one
 place where the current tenant is taken from the signed-in user.
 
-A browser session is a row on the server (:class:`~spotcheck.tenants.models.UserSession`); the
+A browser session is a row on the server (:class:`~spotcheck.tenants.accounts.models.UserSession`); the
 signed cookie carries its key. Every request checks the row, so signing out, a password change, a
 deactivation or "sign out everywhere" end every copy of the cookie, and a session idle longer
 than ``SESSION_IDLE_TIMEOUT`` is refused whatever the cookie says. A request carrying a bearer
@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from spotcheck.core import text
-from spotcheck.platform import accounts
+from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.platform.extensions import csrf, login_manager
 from spotcheck.platform.permissions import declared_access, is_api_request
 from spotcheck.core.scoping import bind_request_scope, unbind

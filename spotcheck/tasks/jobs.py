@@ -34,7 +34,7 @@ from spotcheck.core.errors import NotFound, ServiceError, user_message
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tasks.models import Job, JobStatus
-from spotcheck.tenants.models import User
+from spotcheck.tenants.accounts.models import User
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from spotcheck.core.database import db
 from spotcheck.tenants.inspectors import eligibility, services as inspector_services
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.paging import NumberedPage, paginate
+from spotcheck.tenants.common.queries import NumberedPage, paginate
 
 PER_PAGE = 50
 

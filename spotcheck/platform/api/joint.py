@@ -9,7 +9,6 @@ campaign's shared rows (the campaign, its draws, the visit list, the teams) and 
 otherwise. Proofs are published on the public portal like every campaign's.
 """
 from flask.views import MethodView
-from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -20,7 +19,8 @@ from spotcheck.platform.api.campaigns import draw_facts
 from spotcheck.platform.api.schemas import NumberedPageSchema
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants import reference
+from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.joint import draws, figures, listing, services, withdrawal
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of
@@ -30,10 +30,6 @@ PREFIX = "/joint"
 blp = Blueprint("Joint campaigns", __name__, description=__doc__.split("\n\n")[0])
 
 KIND = "<any(targets, inspectors):kind>"
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 JointCreateSchema = fields_schema(

@@ -222,7 +222,7 @@ def _kind(action: str, value) -> str:
     if action.startswith("tenant."):
         return str(labels.TENANT_KIND_LABELS.get(value, value))
     if action.startswith("follow_up."):
-        from spotcheck.tenants import reference
+        from spotcheck.tenants.common.vocabulary import reference
 
         return str(reference.FOLLOW_UP_KINDS.get(value, value))
     if action == "sheet.imported" and value in KINDS:

@@ -27,7 +27,7 @@ from spotcheck.platform.web.inspector_forms import InspectorForm, RecusalForm
 from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors import services
 from spotcheck.tenants.results import services as results
-from spotcheck.tenants.paging import paginate
+from spotcheck.tenants.common.queries import paginate
 
 #: Inspectors per page of the directory.
 PER_PAGE = 50

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 
 TEXT, INT, INT_LIST, DATE, MAPPING, CODE = "text", "int", "int_list", "date", "mapping", "code"
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.paging import NumberedPage, paginate
+from spotcheck.tenants.common.queries import NumberedPage, paginate
 
 #: Targets per page, on the campaign page and the public draw page alike.
 PER_PAGE = 50

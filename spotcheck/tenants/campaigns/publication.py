@@ -26,7 +26,7 @@ from spotcheck.tenants.campaigns import lifecycle, listing
 from spotcheck.tenants.campaigns.ceremony import full_proof, published_bytes
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind, TargetStatus, TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.paging import NumberedPage
+from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.plans.models import Plan, PlanStatus
 
 #: Campaign states shown to the public: approved and later, and withdrawn (已撤销) once approved

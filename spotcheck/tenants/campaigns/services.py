@@ -13,7 +13,8 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db, is_row_id
-from spotcheck.tenants import numbering, reference, validators
+from spotcheck.tenants.common import numbering, validators
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import fields, risk, schedule
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
@@ -61,7 +62,7 @@ def get_campaign(campaign_id: int, *, for_update: bool = False) -> Campaign:
 
 def issue_code(tenant, year: int) -> str:
     """The public code (文号) ``<short name>抽〔<year>〕<n>号``: the department's next number of the
-    year, issued in the approving command's transaction (:mod:`spotcheck.tenants.numbering`)."""
+    year, issued in the approving command's transaction (:mod:`spotcheck.tenants.common.numbering`)."""
     prefix = tenant.short_name or tenant.code
     return f"{prefix}抽〔{year}〕{numbering.issue(tenant.id, 'campaign', year)}号"
 

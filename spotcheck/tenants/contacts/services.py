@@ -22,7 +22,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.personal_data import mask_contact
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.contacts.models import DepartmentContact
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 
 #: The two contacts, in the seed's order and words.
 ROLES = {"responsible": "负责人", "liaison": "联络员"}

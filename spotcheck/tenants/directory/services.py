@@ -12,9 +12,10 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
 from spotcheck.core.errors import Forbidden, NotFound, ValidationFailed
 from spotcheck.core.database import db, is_row_id
-from spotcheck.tenants import reference, validators
+from spotcheck.tenants.common import validators
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-from spotcheck.tenants.models import TenantKind
+from spotcheck.tenants.accounts.models import TenantKind
 
 PAGE_SIZE = 50
 

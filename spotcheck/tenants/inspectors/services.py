@@ -14,7 +14,8 @@ from spotcheck.core.commands import command
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
-from spotcheck.tenants import reference, validators
+from spotcheck.tenants.common import validators
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
 

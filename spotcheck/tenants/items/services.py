@@ -13,7 +13,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.clock import now
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.database import db
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items.models import ITEM_FIELDS, Item, ItemStatus, ItemVersion
 
 _TEXT_LIMITS = {"name": 200, "sub_item": 200, "checking_body": 200, "target_type": 200, "ratio": 100, "frequency": 100,

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import cross_tenant
-from spotcheck.tenants.models import Tenant, TenantKind
+from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.plans.models import Plan, PlanReview, PlanStatus
-from spotcheck.tenants.reference import MARKET_FIELD
+from spotcheck.tenants.common.vocabulary.reference import MARKET_FIELD
 
 #: The filing authorities, in the order they are listed, and the department kind that is each.
 AUTHORITIES = {"justice": TenantKind.supervisor, "market": TenantKind.lead}

@@ -20,10 +20,10 @@ from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.joint import leads
-from spotcheck.tenants.models import Tenant, TenantKind
+from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.plans.filing import (  # noqa: F401 — the filing authorities' queries, read from here too
     AUTHORITIES, authorities_for, authority_of, pending_authorities, plans_to_review, reviews, reviews_of,
 )

@@ -14,7 +14,7 @@ from spotcheck.core import clock
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.contacts import services as contacts
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector

@@ -15,7 +15,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results import categories, services as results
 from spotcheck.tenants.results.models import Visit

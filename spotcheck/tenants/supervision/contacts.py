@@ -14,7 +14,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.contacts.services import ROLES, Listed, rows_of
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet
 from spotcheck.tenants.supervision import access
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
-from spotcheck.tenants.reference import INDUSTRY_SECTIONS
+from spotcheck.tenants.common.vocabulary.reference import INDUSTRY_SECTIONS
 
 
 class Invalid(ValueError):

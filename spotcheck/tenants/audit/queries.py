@@ -29,7 +29,7 @@ from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.models import ApiToken, Tenant, User
+from spotcheck.tenants.accounts.models import ApiToken, Tenant, User
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.rules.models import RulesDocument
 
