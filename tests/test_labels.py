@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from spotcheck.platform.web.labels import ACTION_LABELS
+from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
 
 
 def test_every_audited_action_has_a_label():
@@ -17,7 +17,7 @@ def test_every_audited_action_has_a_label():
 def test_strata_are_named_in_words_never_by_their_code(app):
     from flask_babel import force_locale
 
-    from spotcheck.platform.web.labels import stratum_label
+    from spotcheck.tenants.common.vocabulary import stratum_label
 
     with app.test_request_context(), force_locale("zh_CN"):
         assert stratum_label("flagged").startswith("有特殊标记的对象（投诉举报")

@@ -99,7 +99,6 @@ DISTRICTS = [
      ("新安路", "严州大道", "江滨中路", "府前路", "白沙路")),
 ]
 CITY_REGION = "330100"
-REGION_CODES = [d[0] for d in DISTRICTS]
 
 # --- industries (GB/T 4754-2017 classes) -----------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The words of the audit page (操作留痕): the label of each detail key, the reasons a sign-in
+"""审计日志的词汇: the audited actions' names (操作留痕), the label of each detail key, the reasons a sign-in
 failed, a campaign's fields and a frozen inspector frame's counts, as entries' details name them."""
 from flask_babel import lazy_gettext as _l
 
