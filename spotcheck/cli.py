@@ -9,10 +9,15 @@ loading the app or a database.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
+import sqlalchemy.exc
 from flask import Flask
 from flask.cli import FlaskGroup
+
+from spotcheck.draw.__main__ import verify_command
+from spotcheck.platform.config import ConfigError
 
 
 def _create_app() -> Flask:
@@ -26,10 +31,6 @@ class SpotcheckGroup(FlaskGroup):
     prepared, is one clear line on stderr and exit status 2, never a traceback."""
 
     def main(self, *args, **kwargs):
-        import sqlalchemy.exc
-
-        from spotcheck.platform.config import ConfigError
-
         try:
             return super().main(*args, **kwargs)
         except ConfigError as error:
@@ -55,8 +56,6 @@ def draw_group() -> None:
 @draw_group.command("verify", help="Check a published draw proof; print each check; exit 0 only if all hold.")
 @click.argument("proof", type=click.Path(dir_okay=False))
 def draw_verify(proof: str) -> None:
-    from spotcheck.draw.__main__ import verify_command
-
     sys.exit(verify_command(proof))
 
 
@@ -71,9 +70,7 @@ def supervision_group() -> None:
 @supervision_group.command("docs", help="Write docs/supervision.md: every figure's definition (指标口径).")
 @click.option("--output", type=click.Path(dir_okay=False), default="docs/supervision.md", show_default=True)
 def supervision_docs(output: str) -> None:
-    from pathlib import Path
-
-    from spotcheck.tenants.supervision.definitions import markdown
+    from spotcheck.tenants.supervision.definitions import markdown  # the domains load only for this command
 
     Path(output).write_text(markdown(), encoding="utf-8")
     click.echo(f"wrote {output}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import os
 
-from flask import Flask, session
+from flask import Flask, current_app, has_request_context, session
 from sqlalchemy import event
 
 from spotcheck.core import settings
@@ -30,8 +30,6 @@ CONTENT_SECURITY_POLICY = {
 
 def select_locale() -> str:
     """The user's choice (session), else zh_CN: the UI is Chinese unless English is asked for."""
-    from flask import current_app, has_request_context
-
     chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
@@ -39,8 +37,6 @@ def select_locale() -> str:
 
 
 def _current_config():
-    from flask import current_app
-
     return current_app.config
 
 
@@ -71,8 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     _sqlite_transactions(app)
 
     import spotcheck.models  # noqa: F401  (every model registered before mappers configure)
-    from spotcheck.platform import api as api_package, web
-    from spotcheck.tasks import celery_init_app
+    from spotcheck.platform import api as api_package, web  # late wiring: pages and API after the models
+    from spotcheck.tasks import celery_init_app  # late wiring: the jobs after the models
 
     api.init_app(app)
     api_package.register(api)

@@ -9,7 +9,7 @@ token is the token's user; a bearer token that is not valid is a 401, whatever e
 carries."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, request, session
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -110,8 +110,6 @@ def init_app(app) -> None:
     def unauthorized():
         if is_api_request():
             abort(401)
-        from flask import redirect, url_for
-
         flash(login_manager.login_message, "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 

@@ -23,6 +23,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 from celery import current_app as celery_app
+from flask import current_app as flask_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -99,10 +100,8 @@ def dispatch_plain(task_name: str) -> bool:
 
 def _celery():
     """The Celery app of the running application (each app has its own broker settings)."""
-    from flask import current_app, has_app_context
-
-    if has_app_context() and "celery" in current_app.extensions:
-        return current_app.extensions["celery"]
+    if has_app_context() and "celery" in flask_app.extensions:
+        return flask_app.extensions["celery"]
     return celery_app
 
 
