@@ -153,6 +153,8 @@ INSPECTOR_FRAME_COUNTS = {
 
 #: The name of each audited action (操作).
 ACTION_LABELS = {
+    "read.across": _l("Read across departments"),
+    "read.joint": _l("Read a joint campaign's shared records"),
     "tenant.created": _l("Department created"),
     "user.created": _l("User created"),
     "user.updated": _l("User changed"),

@@ -1,5 +1,5 @@
-"""Validators for the codes of the directories: each returns the clean value or raises
-:class:`Invalid` with a message in the user's language."""
+"""校验: validators for the codes of the directories (统一社会信用代码、身份证号码…): each returns
+the clean value or raises :class:`Invalid` with a message in the user's language."""
 from __future__ import annotations
 
 import re

@@ -183,6 +183,7 @@ OBJECT_LABELS = {
     "report_submission": _l("Statistical table submitted"),
     "import": _l("Spreadsheet import"),
     "demo": _l("Demo data"),
+    "scope": _l("Read beyond the department (cross-department or joint campaign)"),
 }
 
 
