@@ -17,7 +17,8 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.tenants import overview, services as tenants
+from spotcheck.tenants import overview
+from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import services as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results import deadlines, listing, register, services as results
