@@ -17,11 +17,11 @@ from spotcheck.demo.people import admin_of
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry
-from spotcheck.tenants.inspectors import services as inspectors
+from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
-from spotcheck.tenants.items import services as items
+from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.rules import services as rules
+from spotcheck.tenants.rules import commands as rules, queries as rules_document
 
 BATCH = 100_000  # entities generated and written at a time (bounded memory for big cities)
 
@@ -63,15 +63,15 @@ def _items(code: str, actor: User) -> None:
         publish = data.pop("_publish")
         item = items.create_item(data, actor=actor)
         if publish:
-            items.publish_item(item, actor=actor)
+            items.publish_item(item.id, actor=actor)
 
 
 def _rules(code: str, tenant: Tenant, actor: User) -> None:
 
-    if rules.current_document() is not None:
+    if rules_document.current_document() is not None:
         return
     title, body = demo_city.rules_document(code, tenant.name)
-    rules.save_text(title, body, actor=actor)
+    rules.save_text({"title": title, "body": body}, actor=actor)
     rules.publish(actor=actor)
 
 
@@ -97,4 +97,5 @@ def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
     actor = admin_of(tenant)
     for person, entry in zip(rnd.sample(people, k=min(wanted, len(people))),
                              rnd.sample(entries, k=min(wanted, len(entries)))):
-        inspectors.declare_recusal(person, entry.entity, rnd.choice(demo_city.RECUSAL_REASONS), actor=actor)
+        inspectors.declare_recusal(person.id, {"entity_id": entry.entity_id,
+                                               "reason": rnd.choice(demo_city.RECUSAL_REASONS)}, actor=actor)

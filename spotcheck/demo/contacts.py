@@ -3,7 +3,7 @@ administrator through the command — fictional people and numbers. 商务局 ha
 liaison's office phone, so its exports give the exporter's own mobile (none in the demo)."""
 from __future__ import annotations
 
-from spotcheck.tenants.contacts import services as contacts
+from spotcheck.tenants.contacts import commands, queries, vocabulary
 
 #: Per department: (负责人: name, post, office phone, mobile), (联络员: …).
 CONTACTS = {
@@ -21,8 +21,8 @@ def record(tenants: dict, admin_of, scope) -> None:
         if tenant is None:
             continue
         with scope(tenant.id):
-            if all(contacts.own().values()):
+            if all(queries.own().values()):
                 continue
-            data = {role: dict(zip(contacts.FIELDS, values))
+            data = {role: dict(zip(vocabulary.FIELDS, values))
                     for role, values in (("responsible", responsible), ("liaison", liaison))}
-            contacts.save(data, actor=admin_of(tenant))
+            commands.save(data, actor=admin_of(tenant))

@@ -16,7 +16,7 @@ from spotcheck.demo.people import user_named
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.joint import leads
-from spotcheck.tenants.plans import services as plans
+from spotcheck.tenants.plans import commands as plans, queries as plan_queries
 from spotcheck.tenants.plans.models import Plan
 
 
@@ -64,12 +64,13 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | No
                                                       Plan.half.is_(None) if half is None else Plan.half == half)):
             return
         if joint:
-            plan = plans.create_plan(year=year, half=None, title=joint["title"].format(year=year), kind="joint",
-                                     field=field, department_ids=[t.id for t in joint["departments"]], actor=planner)
+            plan = plans.create_plan({"year": year, "half": None, "title": joint["title"].format(year=year), "kind": "joint",
+                                      "field": field, "department_ids": [t.id for t in joint["departments"]]},
+                                     actor=planner)
             lines = joint["lines"]
         else:
-            plan = plans.create_plan(year=year, half=half, title=demo_city.plan_title(tenant.name, year, half),
-                                     actor=planner)
+            plan = plans.create_plan({"year": year, "half": half,
+                                      "title": demo_city.plan_title(tenant.name, year, half)}, actor=planner)
             lines = demo_city.PLAN_LINES[tenant.code]
         query = sa.select(Item).where(Item.status == "published").order_by(Item.code)
         query = query.where(Item.name.in_(lines)) if half is None else query.where(Item.field != "market",
@@ -79,23 +80,23 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | No
             ratio_bp, planned = lines.get(item.name, (300, [4 if half == 1 else 9]))
             if half is not None:
                 planned = [m for m in planned if m in months] or [months[3]]
-            plans.set_line(plan, item_id=item.id, ratio_bp=ratio_bp, frequency=item.frequency, months=planned,
-                           methods=item.methods, actor=planner)
+            plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": ratio_bp, "frequency": item.frequency,
+                                     "months": planned, "methods": item.methods}, actor=planner)
         if stage == "draft":
             return
         with moment():
-            plans.publish(plan, actor=leader)
+            plans.publish(plan.id, actor=leader)
         if stage == "published":
             return
         with moment():
-            plans.submit(plan, actor=leader)
-        plan_id, authorities = plan.id, plans.authorities_for(plan)
+            plans.submit(plan.id, actor=leader)
+        plan_id, authorities = plan.id, plan_queries.authorities_for(plan)
     if stage == "submitted":
         return
     for authority in authorities:
         reviewer = reviewers[authority]
         with tenant_scope(reviewer.tenant_id), moment():
-            plans.review(plan_id, actor=reviewer, accept=stage != "returned", comment=comment)
+            plans.review(plan_id, {"accept": stage != "returned", "comment": comment}, actor=reviewer)
         if stage == "returned":
             return
 

@@ -14,7 +14,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm, perform
 from spotcheck.tenants.accounts import queries as account_queries
-from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
+from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 from spotcheck.tenants.supervision import access, duties, duty_status, figures, submissions
 
 bp = Blueprint("report_pages", __name__, url_prefix="/reports")

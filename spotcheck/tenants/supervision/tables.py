@@ -27,7 +27,7 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, campaign_item
 from spotcheck.tenants.common.vocabulary.classifications import region_name
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.items.services import Coverage
+from spotcheck.tenants.items.queries import Coverage
 from spotcheck.tenants.common.vocabulary import PLAN_HALF, PLAN_STATUS
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.models import Plan, PlanItem
