@@ -28,6 +28,8 @@ from spotcheck.tenants.audit.vocabulary import (ACTION_LABELS, CAMPAIGN_FIELDS, 
                                                 SIGN_IN_FAILURES)
 from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import JOB_KIND_LABELS, OBJECT_LABELS, percent, reference
+from spotcheck.tenants.supervision.duties import BY_CODE  # to move: the supervision domain's vocabulary
+from spotcheck.tenants.supervision.periods import parse as parse_period  # to move: the supervision domain's vocabulary
 
 SEP = "、"
 
@@ -335,7 +337,13 @@ _FORMATTERS = {
     "stratum": _stratum,
     "entities": _range,
     "months": lambda action, value: _join(_listed(value)) if value else _("None"),
-    "table": lambda action, value: audit_trail.table_name(value) or plain(value),
-    "period": lambda action, value: audit_trail.period_label(value) or plain(value),
+    "table": lambda action, value: _table_name(value),
+    "period": lambda action, value: getattr(parse_period(str(value)) if value else None, "label", None) or plain(value),
 }
+
+
+def _table_name(code) -> str:
+    """A seed table by its name (报表报送), e.g. 市直部门ＸＸ年度随机抽查工作进展情况统计表（001-2）."""
+    duty = BY_CODE.get(str(code))
+    return f"《{duty.name}》（{duty.seed.split('：')[0]}）" if duty else plain(code)
 

@@ -37,8 +37,6 @@ from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.spreadsheets.columns import INSPECTORS, ITEMS, KINDS
-from spotcheck.tenants.supervision.duties import BY_CODE
-from spotcheck.tenants.supervision.periods import parse as parse_period
 
 PAGE_SIZE = 50
 #: Ids are 32-bit integers in the schema; a larger number in a link cannot name an entry.
@@ -312,13 +310,3 @@ def column_header(action: str, key: str) -> str | None:
         return INSPECTORS.header_for(key) or key
     return None
 
-
-def table_name(code) -> str | None:
-    """A seed table by its name (报表报送), e.g. 市直部门ＸＸ年度随机抽查工作进展情况统计表（001-2）."""
-    duty = BY_CODE.get(str(code))
-    return f"《{duty.name}》（{duty.seed.split('：')[0]}）" if duty else None
-
-
-def period_label(value) -> str | None:
-    """A reporting period (2026H1, 2026Q4…) in words, or ``None`` when it is not one."""
-    return getattr(parse_period(str(value)), "label", None) if value else None
