@@ -309,4 +309,3 @@ def column_header(action: str, key: str) -> str | None:
     if action.startswith("inspector."):
         return INSPECTORS.header_for(key) or key
     return None
-
