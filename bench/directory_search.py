@@ -33,7 +33,7 @@ def load(url: str, count: int) -> dict:
     from spotcheck.demo.city import city
     from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
-    from spotcheck.tenants.models import Tenant
+    from spotcheck.tenants.accounts.models import Tenant
     from spotcheck.core.scoping import tenant_scope
 
     samples = []

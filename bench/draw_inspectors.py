@@ -46,7 +46,7 @@ def users():
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.models import User
+    from spotcheck.tenants.accounts.models import User
 
     return {u.login: u for u in db.session.scalars(sa.select(User).where(User.login.in_(["scj_admin", "scj_planner",
                                                                                          "scj_leader"])))}

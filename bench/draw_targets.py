@@ -110,7 +110,7 @@ def setup(url: str, items: int) -> dict:
 
     from spotcheck.core.database import db
     from spotcheck.tenants.items import commands as item_services
-    from spotcheck.tenants.models import User
+    from spotcheck.tenants.accounts.models import User
     from spotcheck.tenants.plans import commands as plans
     from spotcheck.core.scoping import system_access, tenant_scope
 
@@ -149,7 +149,7 @@ def new_campaign(item_id: int, title: str) -> int:
 
     from spotcheck.core.database import db
     from spotcheck.tenants.campaigns import commands as campaign_commands
-    from spotcheck.tenants.models import User
+    from spotcheck.tenants.accounts.models import User
 
     planner = db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
     leader = db.session.scalar(sa.select(User).where(User.login == "scj_leader"))
@@ -166,7 +166,7 @@ def _planner():
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.models import User
+    from spotcheck.tenants.accounts.models import User
 
     return db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
 

@@ -147,7 +147,7 @@ def _tenant() -> int:
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.models import Tenant
+    from spotcheck.tenants.accounts.models import Tenant
 
     return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "YJJ"))
 

@@ -12,7 +12,7 @@ from spotcheck.core.database import db
 from spotcheck.platform.factory import create_app
 from spotcheck.platform.permissions import public
 from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.paging import NumberedPage
+from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.results import register
 
 bench = Blueprint("bench", __name__, url_prefix="/bench")

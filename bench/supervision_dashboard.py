@@ -188,7 +188,7 @@ def _supervisor():
 
     from spotcheck.core.database import db
     from spotcheck.core.scoping import system_access
-    from spotcheck.tenants.models import User
+    from spotcheck.tenants.accounts.models import User
 
     with system_access("bench: the supervisor"):
         return db.session.scalar(sa.select(User).where(User.login == "sfj_supervisor"))
@@ -282,7 +282,7 @@ def count_once(supervisor) -> tuple[dict, float]:
 
 
 def _count_in_python(conn) -> dict[int, dict]:
-    from spotcheck.tenants.reference import RESULT_PROBLEM_CATEGORIES
+    from spotcheck.tenants.common.vocabulary.reference import RESULT_PROBLEM_CATEGORIES
     from spotcheck.tenants.supervision.definitions import FILING_DEADLINES
 
     start, end = date(YEAR, 1, 1), date(YEAR, 12, 31)

@@ -1,20 +1,27 @@
-"""The ``spotcheck`` command (Flask CLI on the app factory).
+"""The ``spotcheck`` command (命令行: Flask CLI on the app factory).
 
-``spotcheck db upgrade`` (Flask-Migrate), ``spotcheck run``, ``spotcheck demo``,
-``spotcheck audit verify``, ``spotcheck create-platform-admin``, ``spotcheck draw verify PROOF.json``
-(registered on the command group itself, so it runs without loading the app or a database).
+``spotcheck db upgrade`` (Flask-Migrate), ``spotcheck run``, and the application's own commands
+(``spotcheck demo``, ``spotcheck audit verify``, ``spotcheck create-platform-admin``…), which the
+app registers itself (:mod:`spotcheck.platform.commands_line`); ``spotcheck draw verify PROOF.json``
+and ``spotcheck supervision docs`` are registered on the command group itself, so they run without
+loading the app or a database.
 """
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
+import sqlalchemy.exc
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup
+
+from spotcheck.draw.__main__ import verify_command
+from spotcheck.platform.config import ConfigError
 
 
 def _create_app() -> Flask:
-    from spotcheck.platform.factory import create_app
+    from spotcheck.platform.factory import create_app  # the app loads only for the commands that need it
 
     return create_app()
 
@@ -24,10 +31,6 @@ class SpotcheckGroup(FlaskGroup):
     prepared, is one clear line on stderr and exit status 2, never a traceback."""
 
     def main(self, *args, **kwargs):
-        import sqlalchemy.exc
-
-        from spotcheck.platform.config import ConfigError
-
         try:
             return super().main(*args, **kwargs)
         except ConfigError as error:
@@ -53,8 +56,6 @@ def draw_group() -> None:
 @draw_group.command("verify", help="Check a published draw proof; print each check; exit 0 only if all hold.")
 @click.argument("proof", type=click.Path(dir_okay=False))
 def draw_verify(proof: str) -> None:
-    from spotcheck.draw.__main__ import verify_command
-
     sys.exit(verify_command(proof))
 
 
@@ -69,174 +70,10 @@ def supervision_group() -> None:
 @supervision_group.command("docs", help="Write docs/supervision.md: every figure's definition (指标口径).")
 @click.option("--output", type=click.Path(dir_okay=False), default="docs/supervision.md", show_default=True)
 def supervision_docs(output: str) -> None:
-    from pathlib import Path
-
-    from spotcheck.tenants.supervision.definitions import markdown
+    from spotcheck.tenants.supervision.definitions import markdown  # the domains load only for this command
 
     Path(output).write_text(markdown(), encoding="utf-8")
     click.echo(f"wrote {output}")
 
 
 main.add_command(supervision_group)  # a plain click group: no app context needed
-
-
-@click.group("audit", help="The audit trail (全程留痕).")
-def audit_group() -> None:
-    pass
-
-
-@audit_group.command("verify", help="Verify every hash chain; exit 1 and name the first bad entry if any.")
-@with_appcontext
-def audit_verify() -> None:
-    from spotcheck.core import audit
-
-    checked, breaks = audit.verify()
-    if breaks:
-        for item in breaks:
-            click.echo(f"BROKEN  {item}", err=True)
-        click.echo(f"audit trail NOT intact: {len(breaks)} chain(s) broken, {checked} entries read", err=True)
-        sys.exit(1)
-    click.echo(f"audit trail intact: {checked} entries verified")
-
-
-@click.command("demo", help="Load the demo city (idempotent) and print the logins.")
-@click.option("--entities", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Registry entities of the demo city (default: 20000 for a new city; an existing city keeps "
-                   "its size; a bigger N grows it; 0: departments and users only).")
-@with_appcontext
-def demo_command(entities: int | None) -> None:
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.demo import DEMO_ENTITIES, DEMO_PASSWORD, city_size, city_summary, load_demo
-
-    if entities is None:
-        existing = city_size()
-        entities = DEMO_ENTITIES if existing is None else existing
-    logins = load_demo(entities=entities, actor=CONSOLE)
-    click.echo("Demo departments and users are ready. Password for every demo user: " + DEMO_PASSWORD)
-    for login, name, department, roles in logins:
-        click.echo(f"  {login:<16} {name:<8} {department:<8} {', '.join(roles)}")
-    summary = city_summary()
-    click.echo(f"Demo city: {summary['entities']} entities in the registry")
-    for code, counts in summary["departments"].items():
-        click.echo(f"  {code:<4} {counts['directory_entry']:>8} directory entries {counts['item']:>4} items "
-                   f"{counts['inspector']:>4} inspectors")
-    if summary["campaigns"]:
-        click.echo("Demo campaigns (public draws and proofs at /public/draws):")
-        for department, code, title, status in summary["campaigns"]:
-            click.echo(f"  {department:<4} {code:<14} {status:<17} {title}")
-    for code, year, field, status in summary.get("joint_plans", []):
-        click.echo(f"Joint plan of the field {field} {year} by {code}: {status} (/plans, /public/draws)")
-    for joint in summary["joint"]:
-        click.echo(f"Joint campaign {joint['code']} {joint['title']} ({'、'.join(joint['departments'])}), /joint/{joint['id']}:")
-        if joint["visits"] is not None:
-            click.echo(f"  {joint['visits']} visits for {joint['checks']} checks; separate draws would need "
-                       f"{joint['separate']:.1f} visits: {joint['saved']:.1f} saved")
-
-
-@click.command("create-platform-admin", help="Create a platform administrator (asks for the password).")
-@click.argument("login")
-@click.option("--name", default="平台管理员", show_default=True)
-@click.password_option()
-@with_appcontext
-def create_platform_admin(login: str, name: str, password: str) -> None:
-    from spotcheck.core.errors import ValidationFailed
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.tenants.services import create_platform_admin as create
-
-    try:
-        create(login=login, display_name=name, password=password, actor=CONSOLE)
-    except ValidationFailed as failed:
-        for field, messages in failed.errors.items():
-            click.echo(f"{field}: {' '.join(messages)}", err=True)
-        sys.exit(2)
-    click.echo(f"platform administrator {login} created")
-
-
-@click.group("exports", help="The credit-system export (信用信息共享).")
-def exports_group() -> None:
-    pass
-
-
-@exports_group.command("backfill", help="Queue for export the results published before the export existed (once).")
-@with_appcontext
-def exports_backfill() -> None:
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.exports import outbox
-    from spotcheck.tenants.models import Tenant
-
-    for tenant in db.session.scalars(sa.select(Tenant).order_by(Tenant.code)).all():
-        with tenant_scope(tenant.id):
-            queued = outbox.backfill(actor=CONSOLE)
-        click.echo(f"{tenant.code:<6} {queued} published result(s) queued for export")
-
-
-@click.group("calendar", help="The official calendar (法定节假日与调休) the deadlines are counted on.")
-def calendar_group() -> None:
-    pass
-
-
-@calendar_group.command("load", help="Enter a year from the State Council's notice: FILE has lines "
-                                     "YYYY-MM-DD<TAB>holiday|workday<TAB>name (the whole year; replaces it).")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--notice", default="", help="The notice's title (国务院办公厅关于XXXX年部分节假日安排的通知).")
-@with_appcontext
-def calendar_load(file: str, notice: str) -> None:
-    from pathlib import Path
-
-    from spotcheck.core.errors import ValidationFailed
-    from spotcheck.core.official_calendar import load_year
-    from spotcheck.core.policy import CONSOLE
-
-    try:
-        loaded = load_year(Path(file).read_text(encoding="utf-8-sig", errors="replace"), notice=notice, actor=CONSOLE)
-    except ValidationFailed as failed:
-        for messages in failed.errors.values():
-            for message in messages:
-                click.echo(str(message), err=True)
-        click.echo("未载入：请改正以上各行后重新载入（文件整体载入或整体不载入）。", err=True)
-        sys.exit(2)
-    click.echo(f"已载入{loaded.year}年法定节假日安排：放假{loaded.holidays}天，调休上班{loaded.workdays}天；"
-               f"暂按周一至周五计算的期限已重新计算。")
-
-
-@calendar_group.command("due", help="Print the N-th working day after DATE (DATE itself not counted) as YYYY-MM-DD; "
-                                    "exit 3 naming the year when the count runs into a year without an official calendar.")
-@click.argument("day", metavar="DATE")
-@click.argument("days", metavar="N", type=click.IntRange(min=0))
-@with_appcontext
-def calendar_due(day: str, days: int) -> None:
-    from datetime import date
-
-    from spotcheck.core.calendar import add_working_days
-
-    try:
-        start = date.fromisoformat(day)
-    except ValueError:
-        click.echo(f"日期“{day}”无效：请写作YYYY-MM-DD。", err=True)
-        sys.exit(2)
-    deadline = add_working_days(start, days)
-    if deadline.provisional:
-        years = "、".join(f"{year}年" for year in deadline.assumed_years)
-        click.echo(f"{years}的法定节假日和调休安排尚未录入（国务院办公厅关于部分节假日安排的通知），无法确定{start.isoformat()}后"
-                   f"第{days}个工作日：暂按周一至周五计算为{deadline.due.isoformat()}，以录入后的安排为准。", err=True)
-        sys.exit(3)
-    click.echo(deadline.due.isoformat())
-
-
-@calendar_group.command("years", help="List the years of the official calendar entered.")
-@with_appcontext
-def calendar_years() -> None:
-    from spotcheck.core.official_calendar import SOURCES, years
-
-    for entered in sorted(years(), key=lambda y: y.year):
-        source = entered.notice if entered.source == "package" else f"{SOURCES['notice']}《{entered.notice}》"
-        click.echo(f"{entered.year}  放假{entered.holidays:>3}天  调休上班{entered.workdays:>2}天  {source}")
-
-
-def register_app_commands(app: Flask) -> None:
-    for command in (audit_group, demo_command, create_platform_admin, exports_group, calendar_group):
-        app.cli.add_command(command)

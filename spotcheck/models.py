@@ -1,7 +1,7 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
 from spotcheck.core.audit import AuditEntry  # noqa: F401
 from spotcheck.tasks.models import Job  # noqa: F401
-from spotcheck.tenants.models import ApiToken, Tenant, User, UserSession  # noqa: F401
+from spotcheck.tenants.accounts.models import ApiToken, Tenant, User, UserSession  # noqa: F401
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity  # noqa: F401
 from spotcheck.tenants.inspectors.models import Inspector, Recusal  # noqa: F401
 from spotcheck.tenants.items.models import Item, ItemVersion  # noqa: F401
@@ -17,5 +17,5 @@ from spotcheck.tenants.notices.models import Delivery, Message, Notice  # noqa: 
 from spotcheck.tenants.joint.models import FieldLead, JointParticipant  # noqa: F401
 from spotcheck.tenants.supervision.models import Criticism, DeductionRule  # noqa: F401
 from spotcheck.tenants.supervision.submission_models import ReportSubmission  # noqa: F401
-from spotcheck.tenants.numbering import DocumentCounter  # noqa: F401
+from spotcheck.tenants.common.numbering import DocumentCounter  # noqa: F401
 from spotcheck.tenants.contacts.models import DepartmentContact  # noqa: F401

@@ -200,7 +200,7 @@ def tenant_id(code: str) -> int:
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.models import Tenant
+    from spotcheck.tenants.accounts.models import Tenant
 
     return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
 
@@ -210,7 +210,7 @@ def user_named(login_name: str):
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.models import User
+    from spotcheck.tenants.accounts.models import User
     from spotcheck.core.scoping import system_access
 
     with system_access("test lookup"):

@@ -12,7 +12,7 @@ from conftest import DEMO_PASSWORD, user_named
 from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants import services as tenants
+from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import services as results
@@ -54,8 +54,7 @@ def handed_out(*, notices: bool = False, **campaign) -> dict:
             visits = results.hand_out(campaign, actor=planner_of(admin))
         visit = min(visits, key=lambda v: v.id)
         team = results.team_of(visit)
-        second = tenants.create_user(login="yjj_inspector2", display_name="褚明", password=DEMO_PASSWORD,
-                                     roles=["inspector"], actor=admin)
+        second = tenants.create_user({"login": "yjj_inspector2", "display_name": "褚明", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
         results.link_inspector(team[0].inspector, user_named("yjj_inspector").id, actor=admin)
         results.link_inspector(team[1].inspector, second.id, actor=admin)
         db.session.commit()

@@ -22,7 +22,10 @@ from spotcheck.core import audit
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.platform.web import audit_view, labels
+from spotcheck.platform.web import audit_view
+from spotcheck.tenants.accounts.vocabulary import ROLE_LABELS
+from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
+from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.items import commands as items
 
 ITEM = {
@@ -114,32 +117,32 @@ def test_actions_people_objects_and_details_read_in_chinese(app):
     by_action = {}
     for r in shown:
         by_action.setdefault(r["action"], r)  # the newest of each action
-    published = by_action[zh(app, labels.ACTION_LABELS, "item.published")]
+    published = by_action[zh(app, ACTION_LABELS, "item.published")]
     assert published["who"].startswith("赵敏")  # the display name, the login beside it
     assert "抽查事项" in published["object"] and "食品生产企业日常监督检查" in published["object"]
     assert "SCJ-" in published["object"]
     assert "版本 1" in published["details"]
 
-    changed = by_action[zh(app, labels.ACTION_LABELS, "item.changed")]
+    changed = by_action[zh(app, ACTION_LABELS, "item.changed")]
     assert "修改的字段" in changed["details"] and "检查事项" in changed["details"] and "检查方式" in changed["details"]
     assert "原因 依据新修订的检查要点调整" in changed["details"]
 
-    created = by_action[zh(app, labels.ACTION_LABELS, "item.created")]
+    created = by_action[zh(app, ACTION_LABELS, "item.created")]
     assert "名称 食品生产企业监督检查" in created["details"]
 
-    updated = by_action[zh(app, labels.ACTION_LABELS, "user.updated")]
+    updated = by_action[zh(app, ACTION_LABELS, "user.updated")]
     assert "钱伟" in updated["object"]  # a user by display name, not "用户 3"
-    planner_zh, leader_zh = zh(app, labels.ROLE_LABELS, "planner"), zh(app, labels.ROLE_LABELS, "leader")
+    planner_zh, leader_zh = zh(app, ROLE_LABELS, "planner"), zh(app, ROLE_LABELS, "leader")
     assert f"{planner_zh} → {leader_zh}、{planner_zh}" in updated["details"] or \
         f"{planner_zh} → {planner_zh}、{leader_zh}" in updated["details"]
 
-    signed = by_action[zh(app, labels.ACTION_LABELS, "auth.login")]
+    signed = by_action[zh(app, ACTION_LABELS, "auth.login")]
     assert signed["who"].startswith("孙立")
     assert 'title="auth.login"' in page  # the code stays reachable for whoever needs it
 
     # the object link filters to that object's history
     history = rows(get(leader, f"/audit?object_type=item&object_id={item_id}"))
-    assert [r["action"] for r in history] == [zh(app, labels.ACTION_LABELS, a)
+    assert [r["action"] for r in history] == [zh(app, ACTION_LABELS, a)
                                               for a in ("item.changed", "item.published", "item.created")]
 
 
@@ -185,17 +188,17 @@ def test_the_draw_ceremony_reads_with_names_for_its_codes(app):
     page = get(signed_in(app, "yjj_leader"), f"/audit?object_type=campaign&object_id={campaign_id}")
     shown = {r["action"]: r for r in rows(page)}
     assert all("危化企业双随机抽查" in r["object"] and campaign_code in r["object"] for r in shown.values())
-    assert shown[zh(app, labels.ACTION_LABELS, "campaign.created")]["who"].startswith("郑洁")
-    approved = shown[zh(app, labels.ACTION_LABELS, "campaign.approved")]
+    assert shown[zh(app, ACTION_LABELS, "campaign.created")]["who"].startswith("郑洁")
+    approved = shown[zh(app, ACTION_LABELS, "campaign.approved")]
     assert approved["who"].startswith("王磊")
-    frozen = shown[zh(app, labels.ACTION_LABELS, "draw.frozen")]["details"]
+    frozen = shown[zh(app, ACTION_LABELS, "draw.frozen")]["details"]
     assert "检查对象抽取" in frozen and "风险等级" in frozen and "候选对象" in frozen
-    drawn = [r for r in rows(page) if r["action"] == zh(app, labels.ACTION_LABELS, "draw.drawn")][0]["details"]
+    drawn = [r for r in rows(page) if r["action"] == zh(app, ACTION_LABELS, "draw.drawn")][0]["details"]
     assert "observer:人大代表 1234" in drawn and "随机种子" in drawn
-    replaced = shown[zh(app, labels.ACTION_LABELS, "draw.target_replaced")]["details"]
+    replaced = shown[zh(app, ACTION_LABELS, "draw.target_replaced")]["details"]
     assert "已注销" in replaced and "deregistered" not in replaced
     assert f"{out_name}（{out_code}）" in replaced
-    created = shown[zh(app, labels.ACTION_LABELS, "campaign.created")]["details"]
+    created = shown[zh(app, ACTION_LABELS, "campaign.created")]["details"]
     assert "危险化学品安全生产检查" in created and "2026年度行政执法检查计划" in created  # item and plan by name
     tbody = page[page.index("<tbody>"):page.index("</tbody>")]
     assert "\\u" not in tbody and "{" not in tbody
@@ -207,7 +210,7 @@ def test_details_are_words_for_every_kind_of_value(app):
             return {d.label: d.value for d in audit_view.details(action, values)}
 
         assert shown("user.updated", {"roles": [["planner"], ["leader", "planner"]], "active": [True, False]}) == {
-            "角色": f"{labels.ROLE_LABELS['planner']} → {labels.ROLE_LABELS['leader']}、{labels.ROLE_LABELS['planner']}",
+            "角色": f"{ROLE_LABELS['planner']} → {ROLE_LABELS['leader']}、{ROLE_LABELS['planner']}",
             str(audit_view.DETAIL_LABELS["active"]): "是 → 否"}
         assert shown("draw.inspector_replaced", {"reason": "illness"})["原因"] == "因病"
         assert shown("item.retired", {"reason": "职责划转"})["原因"] == "职责划转"
@@ -241,7 +244,7 @@ def test_every_recorded_action_and_object_type_has_a_chinese_name():
                 actions |= {c.value for c in ast.walk(node.args[0]) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
                 types |= {c.value for c in ast.walk(node.args[1]) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
     assert len(actions) > 40 and "plan.returned" in actions  # the conditional one is found too
-    assert actions <= set(labels.ACTION_LABELS), sorted(actions - set(labels.ACTION_LABELS))
+    assert actions <= set(ACTION_LABELS), sorted(actions - set(ACTION_LABELS))
     assert types <= set(labels.OBJECT_LABELS), sorted(types - set(labels.OBJECT_LABELS))
 
 
@@ -278,7 +281,7 @@ def test_each_filter_narrows_the_rows(app):
 
     by_action = rows(get(leader, "/audit?action=item.published"))
     assert by_action and len(by_action) < len(everything)
-    assert {r["action"] for r in by_action} == {zh(app, labels.ACTION_LABELS, "item.published")}
+    assert {r["action"] for r in by_action} == {zh(app, ACTION_LABELS, "item.published")}
 
     with app.app_context():
         admin_id = user_named("scj_admin").id
@@ -326,7 +329,7 @@ def test_paging_is_by_key_and_keeps_the_filters(app):
     while True:
         shown = rows(page)
         pages.append(shown)
-        assert all(r["action"] == zh(app, labels.ACTION_LABELS, "rules.saved") for r in shown)
+        assert all(r["action"] == zh(app, ACTION_LABELS, "rules.saved") for r in shown)
         seen += [r["seq"] for r in shown]
         older = link(page, "next")
         if older is None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from conftest import DEMO_PASSWORD, bearer, csrf_token, login, post_form, signed_in
 from spotcheck.core.database import db
 from spotcheck.core.passwords import MIN_LENGTH, character_classes, password_problems
-from spotcheck.tenants.models import ApiToken
+from spotcheck.tenants.accounts.models import ApiToken
 from spotcheck.core.scoping import system_access
 
 

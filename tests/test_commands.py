@@ -44,8 +44,8 @@ def test_the_registry_holds_every_state_change():
         "spotcheck.tenants.campaigns.commands.teams.replace_inspector",
         "spotcheck.tenants.plans.commands.review", "spotcheck.tenants.items.commands.publish_item",
         "spotcheck.tenants.directory.commands.create_entity", "spotcheck.tenants.inspectors.commands.id_number_of",
-        "spotcheck.tenants.rules.commands.publish", "spotcheck.tenants.services.create_department",
-        "spotcheck.tenants.spreadsheets.commands.run_import", "spotcheck.platform.accounts.change_password",
+        "spotcheck.tenants.rules.commands.publish", "spotcheck.tenants.accounts.commands.administration.create_department",
+        "spotcheck.tenants.spreadsheets.commands.run_import", "spotcheck.tenants.accounts.commands.signing_in.change_password",
     }
     assert expected <= set(registry), sorted(expected - set(registry))
     for name, command in registry.items():
@@ -125,20 +125,16 @@ def test_a_department_administrator_cannot_approve_a_campaign(app):
 def test_a_department_with_a_bad_administrator_is_not_created(app):
     """Creating a department and its first administrator is one command: a password that is too
     short refuses both, the code stays free, and nothing shows on the public portal."""
-    from spotcheck.tenants import services
+    from spotcheck.tenants.accounts import commands as services
 
     with app.app_context():
         platform_admin = user_named("admin")
         before = _snapshot()
         with pytest.raises(ValidationFailed) as refused:
-            services.create_department(code="ZJNEW", name="新设局", kind="ordinary", region_code="330100",
-                                       admin={"login": "zjnew_admin", "display_name": "新管理员", "password": "short"},
-                                       actor=platform_admin)
+            services.create_department({"code": "ZJNEW", "name": "新设局", "kind": "ordinary", "region_code": "330100", "admin": {"login": "zjnew_admin", "display_name": "新管理员", "password": "short"}}, actor=platform_admin)
         assert set(refused.value.errors) == {"admin_password"}
         assert _snapshot() == before
-        tenant = services.create_department(
-            code="ZJNEW", name="新设局", kind="ordinary", region_code="330100",
-            admin={"login": "zjnew_admin", "display_name": "新管理员", "password": "Long-enough-2026"}, actor=platform_admin)
+        tenant = services.create_department({"code": "ZJNEW", "name": "新设局", "kind": "ordinary", "region_code": "330100", "admin": {"login": "zjnew_admin", "display_name": "新管理员", "password": "Long-enough-2026"}}, actor=platform_admin)
         assert tenant.code == "ZJNEW"
 
 

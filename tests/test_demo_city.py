@@ -23,7 +23,7 @@ def _state():
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
     from spotcheck.tenants.inspectors.models import Inspector, Recusal
     from spotcheck.tenants.items import commands as items, queries as items_queries
-    from spotcheck.tenants.models import Tenant
+    from spotcheck.tenants.accounts.models import Tenant
     from spotcheck.tenants.plans.models import Plan
     from spotcheck.tenants.rules import commands as rules, queries as rules_queries
     from spotcheck.core.scoping import system_access, tenant_scope

@@ -74,7 +74,7 @@ def _sign_in_again(app, login: str) -> None:
 
     from spotcheck.core.database import db
     from spotcheck.core.scoping import system_access
-    from spotcheck.tenants.models import User
+    from spotcheck.tenants.accounts.models import User
 
     with app.app_context(), system_access("fuzz: put the fuzzing users back"):
         db.session.execute(sa.update(User).where(User.login == login).values(active=True, locked_until=None,

@@ -19,7 +19,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import targets as target_engine
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, DrawKind, TargetStatus
 from spotcheck.tenants.joint import statistics
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 
 TITLE_2026 = "2026年度联合检查工作进展情况统计表"  # seed 001, 附件3: "ＸＸ年度联合检查工作进展情况统计表"
 

@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from spotcheck.platform.web.labels import ACTION_LABELS
+from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
 
 
 def test_every_audited_action_has_a_label():
@@ -17,7 +17,7 @@ def test_every_audited_action_has_a_label():
 def test_strata_are_named_in_words_never_by_their_code(app):
     from flask_babel import force_locale
 
-    from spotcheck.platform.web.labels import stratum_label
+    from spotcheck.tenants.common.vocabulary import stratum_label
 
     with app.test_request_context(), force_locale("zh_CN"):
         assert stratum_label("flagged").startswith("有特殊标记的对象（投诉举报")
@@ -27,7 +27,7 @@ def test_strata_are_named_in_words_never_by_their_code(app):
 
 
 def test_regions_and_industries_are_named_beside_their_codes():
-    from spotcheck.tenants.classifications import INDUSTRY_DIVISIONS, region_name, industry_name
+    from spotcheck.tenants.common.vocabulary.classifications import INDUSTRY_DIVISIONS, region_name, industry_name
 
     assert region_name("330106") == "杭州市西湖区" and region_name("330113") == "杭州市临平区"
     assert region_name("330100") == "杭州市" and region_name("330000") == "浙江省"

@@ -116,7 +116,7 @@ def test_two_upgrades_at_once_on_a_cluster_that_never_saw_the_role(pg_server):
         app = make_app(_with_database(admin, names[0]), SPOTCHECK_DB_ROLE=role)
         with app.app_context():
             from spotcheck.core.database import db
-            from spotcheck.tenants.models import Tenant
+            from spotcheck.tenants.accounts.models import Tenant
 
             assert db.session.execute(sa.text("SELECT current_user")).scalar() == role
             assert db.session.scalars(sa.select(Tenant)).all() == []

@@ -24,7 +24,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.platform import accounts
+from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices import delivery, reminders, services
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice, NoticeKind
@@ -163,9 +163,9 @@ def test_email_and_sms_go_once_each_and_a_failed_send_is_tried_again_later(app, 
         chief = user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]):
             with pytest.raises(ValidationFailed) as refused:
-                accounts.set_contact("not-an-address", "12345", actor=chief)
+                accounts.set_contact({"email": "not-an-address", "mobile": "12345"}, actor=chief)
             assert set(refused.value.errors) == {"email", "mobile"}
-            accounts.set_contact("chief@yjj.example.cn", "13912345678", actor=chief)
+            accounts.set_contact({"email": "chief@yjj.example.cn", "mobile": "13912345678"}, actor=chief)
         mailbox = _Mailbox()
         app.config["SPOTCHECK_SMTP_HOST"], app.config["SPOTCHECK_SMTP_PORT"] = "127.0.0.1", mailbox.port
         with tenant_scope(ids["tenant"]):  # the SMTP server is not up yet: the e-mail waits for its next try
@@ -203,7 +203,7 @@ def test_a_send_that_keeps_failing_ends_failed_after_the_last_try(app):
         ids = handed_out()
         chief = user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]):
-            accounts.set_contact("chief@yjj.example.cn", "", actor=chief)
+            accounts.set_contact({"email": "chief@yjj.example.cn", "mobile": ""}, actor=chief)
         app.config["SPOTCHECK_SMTP_HOST"], app.config["SPOTCHECK_SMTP_PORT"] = "127.0.0.1", 9  # nobody listens
         with tenant_scope(ids["tenant"]):
             services.write_campaign_notices(campaigns.get_campaign(ids["campaign"]), actor=planner_of(user_named("yjj_admin")))
@@ -334,7 +334,7 @@ def test_a_real_beat_and_worker_send_the_due_email(tmp_path, postgres_url, celer
         with web.app_context():
             chief = user_named("scj_inspector")
             with tenant_scope(chief.tenant_id):
-                accounts.set_contact("chief@scj.example.cn", "", actor=chief)
+                accounts.set_contact({"email": "chief@scj.example.cn", "mobile": ""}, actor=chief)
                 with unit_of_work():
                     delivery.deliver(chief, purpose="beat-test", subject="待办提醒", body="测试")
                 email = db.session.scalar(sa.select(Delivery).where(Delivery.channel == Channel.email))

@@ -15,9 +15,9 @@ from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants import numbering
+from spotcheck.tenants.common import numbering
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.notices import services as notices
 from spotcheck.tenants.supervision.models import Criticism
 

@@ -68,11 +68,10 @@ def _seed(app, *, publish_rules=True):
 
 def _empty_department(app) -> str:
     """A new department that has published nothing yet; its code."""
-    from spotcheck.tenants.services import create_department
+    from spotcheck.tenants.accounts.commands import create_department
 
     with app.app_context():
-        create_department(code="ZJTEST", name="测试新设局", kind="ordinary", region_code="330100",
-                          actor=user_named("admin"))
+        create_department({"code": "ZJTEST", "name": "测试新设局", "kind": "ordinary", "region_code": "330100"}, actor=user_named("admin"))
     return "ZJTEST"
 
 

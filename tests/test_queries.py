@@ -17,7 +17,7 @@ from spotcheck.core.errors import Forbidden
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import REGISTRY, Across, query
 from spotcheck.core.scoping import TenantViolation, cross_tenant, tenant_scope
-from spotcheck.tenants.models import User
+from spotcheck.tenants.accounts.models import User
 from tests.conftest import user_named
 
 

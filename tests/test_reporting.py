@@ -165,14 +165,13 @@ def _submitted_id(world) -> int:
 
 
 def test_a_department_created_after_a_due_date_owes_neither_that_table_nor_that_plan_filing(app):
-    from spotcheck.tenants import services
+    from spotcheck.tenants.accounts import commands as services
     from spotcheck.tenants.supervision import access, figures
     from spotcheck.tenants.supervision.periods import Period
 
     with app.app_context():
         with frozen_at(date(2026, 7, 10)):
-            tenant = services.create_department(code="WHJ", name="文化广电旅游局", kind="ordinary", region_code="330100",
-                                                actor=user_named("admin"))
+            tenant = services.create_department({"code": "WHJ", "name": "文化广电旅游局", "kind": "ordinary", "region_code": "330100"}, actor=user_named("admin"))
             db.session.commit()
         with frozen_at(date(2026, 7, 20)):
             owed = {s.due.key: s.status for s in duty_status.states_of(tenant)}

@@ -18,7 +18,7 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants import services as tenants
+from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.results import listing, services as results
 from spotcheck.tenants.results.models import Visit, VisitStatus
@@ -62,8 +62,7 @@ def test_a_filled_workbook_arrives_submitted_and_whoever_imported_it_cannot_appr
         ids = handed_out()
         admin = user_named("yjj_admin")
         with tenant_scope(ids["tenant"]):
-            both = tenants.create_user(login="yjj_chief_clerk", display_name="严正", password=DEMO_PASSWORD,
-                                       roles=["planner", "leader"], actor=admin)
+            both = tenants.create_user({"login": "yjj_chief_clerk", "display_name": "严正", "password": DEMO_PASSWORD, "roles": ["planner", "leader"]}, actor=admin)
             db.session.commit()
             campaign = campaigns.get_campaign(ids["campaign"])
             headers, rows = _template_rows(campaign)

@@ -17,7 +17,8 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.tenants import overview, services as tenants
+from spotcheck.tenants import overview
+from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results import deadlines, listing, register, services as results
@@ -127,8 +128,7 @@ def test_whoever_recorded_a_result_cannot_approve_it_and_a_return_needs_reasons(
         chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
         admin = user_named("yjj_admin")
         with tenant_scope(ids["tenant"]):
-            both = tenants.create_user(login="yjj_both", display_name="秦岭", password=DEMO_PASSWORD,
-                                       roles=["inspector", "leader"], actor=admin)
+            both = tenants.create_user({"login": "yjj_both", "display_name": "秦岭", "password": DEMO_PASSWORD, "roles": ["inspector", "leader"]}, actor=admin)
             results.link_inspector(inspector(ids["member_inspector"]), None, actor=admin)
             results.link_inspector(inspector(ids["member_inspector"]), both.id, actor=admin)
             db.session.commit()
@@ -314,8 +314,7 @@ def test_a_campaign_is_closed_only_once_every_result_is_published(app):
             for number, one in enumerate(db.session.scalars(listing.every().order_by(listing.Visit.id)).all()):
                 chief = next(m for m in results.team_of(one) if m.is_leader).inspector
                 if chief.user_id is None:
-                    person = tenants.create_user(login=f"yjj_chief{number}", display_name=f"组长{number}",
-                                                 password=DEMO_PASSWORD, roles=["inspector"], actor=admin)
+                    person = tenants.create_user({"login": f"yjj_chief{number}", "display_name": f"组长{number}", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
                     results.link_inspector(chief, person.id, actor=admin)
                 actor = db.session.get(type(admin), chief.user_id)
                 nothing_found = {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}

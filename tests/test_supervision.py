@@ -20,7 +20,7 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.tenants import services as tenants
+from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.results import services as results
 from spotcheck.tenants.results.models import Visit
 from test_celery import celery_queue, redis_available  # noqa: F401 (fixtures)
@@ -47,8 +47,7 @@ def _world() -> dict:
             if not {m.inspector_id for m in results.team_of(v)} & linked)
         chief = next(m for m in results.team_of(second) if m.is_leader)
         admin = user_named("yjj_admin")
-        account = tenants.create_user(login="yjj_inspector3", display_name="钟毅", password=DEMO_PASSWORD,
-                                      roles=["inspector"], actor=admin)
+        account = tenants.create_user({"login": "yjj_inspector3", "display_name": "钟毅", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
         results.link_inspector(chief.inspector, account.id, actor=admin)
         chief = account
         data = complete_result(ids, checked_on="2026-03-11",

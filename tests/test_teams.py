@@ -15,7 +15,7 @@ from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import proof_file
 from spotcheck.draw.verify import verify
-from spotcheck.tenants import services as tenants
+from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamExpert, TeamMember
@@ -36,8 +36,7 @@ def _expert(admin, *, login: str | None = None):
                                           "categories": [QUALIFICATION], "expertise": "危险化学品工艺安全",
                                           "is_expert": True}, actor=admin)
     if login:
-        account = tenants.create_user(login=login, display_name="林教授", password=DEMO_PASSWORD,
-                                      roles=["inspector"], actor=admin)
+        account = tenants.create_user({"login": login, "display_name": "林教授", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
         results.link_inspector(expert, account.id, actor=admin)
     return expert
 

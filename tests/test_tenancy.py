@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from conftest import tenant_id, user_named
 from spotcheck.core.database import db
-from spotcheck.tenants.models import ApiToken, User
+from spotcheck.tenants.accounts.models import ApiToken, User
 from spotcheck.core.scoping import JointShared, TenantOwned, TenantViolation, cross_tenant, tenant_scope
 
 
@@ -75,10 +75,13 @@ def test_cross_tenant_reads_only_for_supervisor_and_coordinator(app):
 
 
 ALLOWED_SYSTEM_ACCESS = {
-    "spotcheck/platform/accounts.py",  # identity lookups before a tenant is known
+    "spotcheck/tenants/accounts/queries.py",  # identity lookups before a tenant is known
+    "spotcheck/tenants/accounts/commands/signing_in.py",  # a sign-in: the login looked up before a tenant is known
+    "spotcheck/tenants/accounts/sessions.py",  # ending a user's sessions and tokens
     "spotcheck/core/audit.py",  # chain heads and verification
     "spotcheck/demo/__init__.py",  # loading the demo city
-    "spotcheck/tenants/services.py",  # creating a platform administrator; a login free in every department
+    "spotcheck/demo/summary.py",  # counting the demo city
+    "spotcheck/tenants/accounts/commands/administration.py",  # creating a platform administrator; a login free in every department
     "spotcheck/core/scoping.py",  # its definition
     "spotcheck/tasks/jobs.py",  # the periodic check restarts stalled jobs of every department
     "spotcheck/tenants/notices/delivery.py",  # the beat's sender takes the due e-mails and SMS of every department

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from stdnum.cn import ric, uscc
 
 from spotcheck.core import personal_data
-from spotcheck.tenants import validators
+from spotcheck.tenants.common import validators
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 

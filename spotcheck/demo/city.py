@@ -20,7 +20,7 @@ from typing import Iterator
 
 from stdnum.cn import ric, uscc
 
-from spotcheck.tenants.reference import ENTITY_STATUSES, ENTITY_TYPES
+from spotcheck.tenants.common.vocabulary.reference import ENTITY_STATUSES, ENTITY_TYPES
 
 DEMO_SEED = 3301
 BLOCK = 1024  # entities per random stream
@@ -99,7 +99,6 @@ DISTRICTS = [
      ("新安路", "严州大道", "江滨中路", "府前路", "白沙路")),
 ]
 CITY_REGION = "330100"
-REGION_CODES = [d[0] for d in DISTRICTS]
 
 # --- industries (GB/T 4754-2017 classes) -----------------------------------------------------
 

@@ -3,6 +3,8 @@ administrator through the command — fictional people and numbers. 商务局 ha
 liaison's office phone, so its exports give the exporter's own mobile (none in the demo)."""
 from __future__ import annotations
 
+from spotcheck.tenants.contacts import commands, queries, vocabulary
+
 #: Per department: (负责人: name, post, office phone, mobile), (联络员: …).
 CONTACTS = {
     "SCJ": (("周建国", "副局长", "0571-87001001", "13800001001"), ("陈静", "法规科科长", "0571-87001002", "13800001002")),
@@ -14,8 +16,6 @@ CONTACTS = {
 
 def record(tenants: dict, admin_of, scope) -> None:
     """Each department's contacts, unless it has recorded them already (idempotent)."""
-    from spotcheck.tenants.contacts import commands, queries, vocabulary
-
     for code, (responsible, liaison) in CONTACTS.items():
         tenant = tenants.get(code)
         if tenant is None:

@@ -7,7 +7,11 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.models import Tenant, User
+from spotcheck.demo.people import user_named
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns import commands as campaign_commands
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.items.models import Item
 
 DEPARTMENT = "SWJ"
 TITLE = "{year}年单用途商业预付卡发卡企业专项检查（住宿餐饮业）"
@@ -15,21 +19,13 @@ REASON = ("市商务局与市场监管局已将住宿餐饮业单用途商业预
           "本任务撤销，其承诺值与冻结的名单依规保留公示。")
 
 
-def _user(login: str) -> User:
-    return db.session.scalar(sa.select(User).where(User.login == login))
-
-
 def build(tenants: dict[str, Tenant], *, year: int) -> None:
     """Create, approve, freeze and cancel the campaign once (found by its title afterwards)."""
-    from spotcheck.tenants.campaigns import commands as campaign_commands
-    from spotcheck.tenants.campaigns.models import Campaign
-    from spotcheck.tenants.items.models import Item
-
     title = TITLE.format(year=year)
     with tenant_scope(tenants[DEPARTMENT].id):
         if db.session.scalar(sa.select(Campaign.id).where(Campaign.year == year, Campaign.title == title)):
             return
-        planner, leader = _user("swj_planner"), _user("swj_leader")
+        planner, leader = user_named("swj_planner"), user_named("swj_leader")
         rules = {s: {"ratio_bp": r, "min": 1} for s, r in zip("ABCD", (800, 600, 500, 500))}
         campaign = campaign_commands.create_campaign({
             "title": title, "year": year, "method": "document",

@@ -4,11 +4,11 @@ from __future__ import annotations
 import functools
 import os
 
-from flask import Flask, session
+from flask import Flask, current_app, has_request_context, session
 from sqlalchemy import event
 
 from spotcheck.core import settings
-from spotcheck.platform import errors, routing, session as web_session
+from spotcheck.platform import commands_line, errors, routing, session as web_session
 from spotcheck.platform.config import load_config
 from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
 from spotcheck.core.database import db
@@ -30,8 +30,6 @@ CONTENT_SECURITY_POLICY = {
 
 def select_locale() -> str:
     """The user's choice (session), else zh_CN: the UI is Chinese unless English is asked for."""
-    from flask import current_app, has_request_context
-
     chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
@@ -39,8 +37,6 @@ def select_locale() -> str:
 
 
 def _current_config():
-    from flask import current_app
-
     return current_app.config
 
 
@@ -71,8 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     _sqlite_transactions(app)
 
     import spotcheck.models  # noqa: F401  (every model registered before mappers configure)
-    from spotcheck.platform import api as api_package, web
-    from spotcheck.tasks import celery_init_app
+    from spotcheck.platform import api as api_package, web  # late wiring: pages and API after the models
+    from spotcheck.tasks import celery_init_app  # late wiring: the jobs after the models
 
     api.init_app(app)
     api_package.register(api)
@@ -81,9 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(api_package.refuse_empty_changes)  # after who is asking is known
     errors.init_app(app)
     celery_init_app(app)
-    from spotcheck.cli import register_app_commands
-
-    register_app_commands(app)
+    commands_line.register_app_commands(app)
     _mark_framework_routes_public(app)
     return app
 

@@ -12,6 +12,12 @@ from flask_login import current_user
 from spotcheck.core.policy import Permission, has_permission
 
 
+def acting_user():
+    """The signed-in user as the actor of a command or the reader of a query (the object itself,
+    not Flask-Login's proxy)."""
+    return current_user._get_current_object()
+
+
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
 

@@ -1,7 +1,7 @@
 """Who is asking (会话): Flask-Login wiring, bearer tokens, idle timeout, CSRF, and the one
 place where the current tenant is taken from the signed-in user.
 
-A browser session is a row on the server (:class:`~spotcheck.tenants.models.UserSession`); the
+A browser session is a row on the server (:class:`~spotcheck.tenants.accounts.models.UserSession`); the
 signed cookie carries its key. Every request checks the row, so signing out, a password change, a
 deactivation or "sign out everywhere" end every copy of the cookie, and a session idle longer
 than ``SESSION_IDLE_TIMEOUT`` is refused whatever the cookie says. A request carrying a bearer
@@ -9,12 +9,12 @@ token is the token's user; a bearer token that is not valid is a 401, whatever e
 carries."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, request, session
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from spotcheck.core import text
-from spotcheck.platform import accounts
+from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.platform.extensions import csrf, login_manager
 from spotcheck.platform.permissions import declared_access, is_api_request
 from spotcheck.core.scoping import bind_request_scope, unbind
@@ -110,8 +110,6 @@ def init_app(app) -> None:
     def unauthorized():
         if is_api_request():
             abort(401)
-        from flask import redirect, url_for
-
         flash(login_manager.login_message, "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 

@@ -23,6 +23,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 from celery import current_app as celery_app
+from flask import current_app as flask_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -31,10 +32,11 @@ from spotcheck.core import audit, clock, settings
 from spotcheck.core.commands import after_commit, after_rollback, command, in_command, unit_of_work
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound, ServiceError, user_message
-from spotcheck.core.policy import Permission, has_permission
+from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tasks.models import Job, JobStatus
-from spotcheck.tenants.models import User
+from spotcheck.tasks.policy import visible_jobs
+from spotcheck.tenants.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +100,8 @@ def dispatch_plain(task_name: str) -> bool:
 
 def _celery():
     """The Celery app of the running application (each app has its own broker settings)."""
-    from flask import current_app, has_app_context
-
-    if has_app_context() and "celery" in current_app.extensions:
-        return current_app.extensions["celery"]
+    if has_app_context() and "celery" in flask_app.extensions:
+        return flask_app.extensions["celery"]
     return celery_app
 
 
@@ -113,16 +113,9 @@ def get_job(job_id: int) -> Job:
     return job
 
 
-def _readable_by(reader):
-    """A job is read by whoever asked for it and by the department's administrator."""
-    if has_permission(reader, Permission.USERS_MANAGE):
-        return sa.true()
-    return Job.created_by_id == getattr(reader, "id", None)
-
-
 def job_for(job_id: int, reader) -> Job:
     """The job, if ``reader`` may see it (NotFound otherwise, as for another department's job)."""
-    job = db.session.scalar(sa.select(Job).where(Job.id == job_id, _readable_by(reader))
+    job = db.session.scalar(sa.select(Job).where(Job.id == job_id, visible_jobs(reader))
                             .execution_options(populate_existing=True))
     if job is None:
         raise NotFound(_l("No such job."))
@@ -131,7 +124,7 @@ def job_for(job_id: int, reader) -> Job:
 
 def list_jobs(reader, *, kinds=None, limit: int = 20) -> list[Job]:
     """The newest jobs ``reader`` may see (of ``kinds``, if given)."""
-    query = sa.select(Job).where(_readable_by(reader)).order_by(Job.id.desc()).limit(limit)
+    query = sa.select(Job).where(visible_jobs(reader)).order_by(Job.id.desc()).limit(limit)
     if kinds:
         query = query.where(Job.kind.in_(list(kinds)))
     return list(db.session.scalars(query))

@@ -13,7 +13,6 @@ from flask import Response
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.campaign_schemas import (
@@ -23,6 +22,7 @@ from spotcheck.platform.api.campaign_schemas import (
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tenants.campaigns import commands, queries as services
 from spotcheck.tenants.campaigns.queries import public as publication, targets as listing
@@ -35,10 +35,6 @@ blp = Blueprint("Campaigns", __name__, description="Campaigns (抽查任务) and
 KIND = "<any(targets, inspectors):kind>"
 _JSON_FILE = {200: {"description": "The proof (UTF-8 JSON, keys in the order of DRAW-SPEC)",
                     "content": {"application/json": {"schema": {"type": "object"}}}}}
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def draw_facts(campaign, kind: str) -> dict:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from spotcheck.platform.api.types import Int
 from marshmallow import Schema, fields, validate
 
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 
 FLAGS = ("abnormal", "blacklisted", "penalized", "complaints")
 MAX_LIMIT = 200

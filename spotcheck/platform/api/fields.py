@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.joint import leads
-from spotcheck.tenants.reference import ENFORCEMENT_FIELDS
+from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS
 
 PREFIX = "/fields"
 blp = Blueprint("Enforcement fields", __name__,

@@ -10,14 +10,11 @@ from spotcheck.platform.api.visit_schemas import (
     AcknowledgeSchema, FollowUpCloseSchema, FollowUpSchema, TransferSchema,
 )
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.tenants.results import follow_ups
 
 PREFIX = "/follow-ups"
 blp = Blueprint("Follow-ups", __name__, description="Follow-up of problems found and transfers received (后续处置、移送接收).")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _own(follow_up_id: int):

@@ -10,7 +10,7 @@ from flask_smorest.fields import Upload
 from spotcheck.platform.api.types import Int
 from marshmallow import Schema, fields
 
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 
 
 class InspectorSchema(Schema):

@@ -7,7 +7,7 @@ the API give the same messages. Codes may be given as the code or as the Chinese
 from spotcheck.platform.api.types import Int
 from marshmallow import Schema, fields, validate
 
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items.vocabulary import ItemStatus
 
 _STATUSES = [s.value for s in ItemStatus]

@@ -9,18 +9,18 @@ campaign's shared rows (the campaign, its draws, the visit list, the teams) and 
 otherwise. Proofs are published on the public portal like every campaign's.
 """
 from flask.views import MethodView
-from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.policy import has_permission
 from spotcheck.core.scoping import joint_scope
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.api.campaign_schemas import DrawRequestSchema, DrawSchema, WithdrawalReasonSchema, fields_schema
 from spotcheck.platform.api.campaigns import draw_facts
 from spotcheck.platform.api.schemas import NumberedPageSchema
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.joint import draws, figures, listing, services, withdrawal
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of
@@ -30,10 +30,6 @@ PREFIX = "/joint"
 blp = Blueprint("Joint campaigns", __name__, description=__doc__.split("\n\n")[0])
 
 KIND = "<any(targets, inspectors):kind>"
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 JointCreateSchema = fields_schema(

@@ -6,22 +6,18 @@ bureau (coordinator) for a plan with items of the market-regulation field — fi
 returns it with a comment. A field's lead department drafts the field's yearly joint plan the same way.
 """
 from flask.views import MethodView
-from flask_login import current_user
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.campaign_schemas import (
     PlanCreateSchema, PlanForReviewSchema, PlanLineUpdateSchema, PlanReviewSchema, PlanSchema,
 )
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants import services as tenants
+from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.tenants.accounts import queries as tenants
 from spotcheck.tenants.plans import commands, queries
 
 PREFIX = "/plans"
 blp = Blueprint("Plans", __name__, description="Annual plans (年度检查计划).")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 @blp.route("")

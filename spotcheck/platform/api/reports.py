@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from flask import abort
 from flask.views import MethodView
-from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.clock import today
-from spotcheck.core.database import db
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.models import Tenant
+from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.tenants.accounts import queries as account_queries
 from spotcheck.tenants.supervision import access, duties, duty_status, figures, submissions
 
 PREFIX = "/reports"
@@ -21,10 +20,6 @@ blp = Blueprint("Reports", __name__, description="Statistical tables submitted t
 
 STATUS_DESCRIPTION = "; ".join(f"{code} = {name}" for code, name in duty_status.STATUS.items())
 TABLE_DESCRIPTION = "; ".join(f"{d.code} = {d.name}" for d in duties.DUTIES)
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 class SubmissionSchema(Schema):
@@ -100,7 +95,7 @@ class Duties(MethodView):
     @blp.response(200, DutySchema(many=True))
     def get(self):
         """My department's reporting duties of last year and this one, by due date, with their status"""
-        tenant = db.session.get(Tenant, _user().tenant_id) if _user().tenant_id else None
+        tenant = account_queries.own_tenant(_user())
         if tenant is None:
             abort(404)
         return duty_status.states_of(tenant)

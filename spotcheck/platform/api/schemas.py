@@ -4,7 +4,8 @@ from marshmallow import Schema, fields, validate
 
 from spotcheck.core.policy import Role, permissions_of
 from spotcheck.tasks.models import JobStatus
-from spotcheck.tenants.models import TenantKind
+from spotcheck.tenants.accounts.vocabulary import TenantKind
+from spotcheck.tenants.common.queries import paginate
 
 
 class TenantSchema(Schema):
@@ -17,7 +18,7 @@ class TenantSchema(Schema):
     active = fields.Bool(dump_only=True)
 
 
-#: What the user commands accept (spotcheck.tenants.services): described here, checked there.
+#: What the user commands accept (spotcheck.tenants.accounts.commands): described here, checked there.
 LOGIN = {"pattern": "^[a-z][a-z0-9_.-]{2,63}$", "description": "3–64 lowercase letters, digits, . _ -"}
 PASSWORD = {"minLength": 10, "description": "At least 10 characters mixing 3 of: lowercase, uppercase, digits, symbols"}
 NAME = {"minLength": 1, "maxLength": 100}
@@ -107,7 +108,5 @@ class NumberedPageSchema(Schema):
 
 def numbered_page(query, page: int, per_page: int) -> dict:
     """Page ``page`` of ``query`` (rows of one object) as ``{items, page, pages, total}``."""
-    from spotcheck.tenants.paging import paginate
-
     found = paginate(query, page=page, per_page=per_page, make=lambda row: row[0])
     return {"items": found.rows, "page": found.number, "pages": found.pages, "total": found.total}

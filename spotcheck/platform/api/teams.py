@@ -3,10 +3,10 @@ conflicts declared against its members (抽取后申报回避, seed 002), replac
 (``POST /api/v1/campaigns/<id>/team-members/<member>/replace`` with reason ``conflict``). A joint
 campaign's mixed team takes neither: 409 saying so."""
 from flask.views import MethodView
-from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.api.campaign_schemas import TeamMemberSchema
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
@@ -16,10 +16,6 @@ from spotcheck.tenants.results.teams import EXPERT_KINDS, EXPERTISE_LENGTH, NAME
 
 PREFIX = "/campaigns"
 blp = Blueprint("Teams", __name__, description="A visit's team after the draw: experts (专家) and conflicts (回避).")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _codes(table: dict[str, str]) -> str:

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from spotcheck.platform.api.schemas import TenantCreateSchema, TenantSchema
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants import services
+from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 
 PREFIX = "/tenants"
 blp = Blueprint("Departments", __name__, description="Departments (platform administrator)")
@@ -17,14 +17,14 @@ class Tenants(MethodView):
     @blp.response(200, TenantSchema(many=True))
     def get(self):
         """List departments"""
-        return services.list_tenants()
+        return account_queries.list_tenants()
 
     @requires(Permission.TENANTS_MANAGE)
     @blp.arguments(TenantCreateSchema)
     @blp.response(201, TenantSchema)
     def post(self, data):
         """Create a department, optionally with its first administrator"""
-        return services.create_department(actor=current_user._get_current_object(), **data)
+        return accounts.create_department(data, actor=current_user._get_current_object())
 
 
 @blp.route("/<int:tenant_id>")
@@ -33,4 +33,4 @@ class TenantById(MethodView):
     @blp.response(200, TenantSchema)
     def get(self, tenant_id):
         """One department"""
-        return services.get_tenant(tenant_id)
+        return account_queries.get_tenant(tenant_id)

@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from spotcheck.platform import accounts
+from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.platform.api.schemas import NewTokenSchema, TokenSchema
 from spotcheck.platform.permissions import Permission, requires
 
@@ -17,14 +17,14 @@ class Tokens(MethodView):
     @blp.response(200, TokenSchema(many=True))
     def get(self):
         """List my tokens (secrets are never shown again)"""
-        return accounts.list_tokens(current_user)
+        return account_queries.list_tokens(current_user)
 
     @requires(Permission.SIGNED_IN)
     @blp.arguments(TokenSchema)
     @blp.response(201, NewTokenSchema)
     def post(self, data):
         """Create a token; the answer holds its secret, shown this once"""
-        token, secret = accounts.issue_token(data["name"], actor=current_user._get_current_object())
+        token, secret = accounts.issue_token({"name": data["name"]}, actor=current_user._get_current_object())
         return {"token": secret, **{name: getattr(token, name) for name in TokenSchema().fields}}
 
 

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from spotcheck.platform.api.schemas import UserCreateSchema, UserSchema, UserUpdateSchema
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants import services
+from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 
 PREFIX = "/users"
 blp = Blueprint("Users", __name__, description="Users of my department (tenant administrator)")
@@ -17,14 +17,14 @@ class Users(MethodView):
     @blp.response(200, UserSchema(many=True))
     def get(self):
         """List the users of my department"""
-        return services.list_users()
+        return account_queries.list_users()
 
     @requires(Permission.USERS_MANAGE)
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
     def post(self, data):
         """Create a user in my department"""
-        return services.create_user(actor=current_user._get_current_object(), **data)
+        return accounts.create_user(data, actor=current_user._get_current_object())
 
 
 @blp.route("/<int:user_id>")
@@ -33,12 +33,11 @@ class UserById(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id):
         """One user of my department"""
-        return services.get_user(user_id)
+        return account_queries.get_user(user_id)
 
     @requires(Permission.USERS_MANAGE)
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
     def patch(self, data, user_id):
         """Change a user's name, roles or active flag, or clear a lockout"""
-        user, actor = services.get_user(user_id), current_user._get_current_object()
-        return services.update_user(user, actor=actor, **data)
+        return accounts.update_user(user_id, data, actor=current_user._get_current_object())

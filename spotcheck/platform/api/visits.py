@@ -15,6 +15,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
@@ -26,10 +27,6 @@ from spotcheck.tenants.results.rules import membership
 
 PREFIX = "/visits"
 blp = Blueprint("Visits", __name__, description="Visits and their results (检查与检查结果).")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _visit(visit_id: int):

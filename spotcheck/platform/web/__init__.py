@@ -39,11 +39,11 @@ def register(app: Flask) -> None:
         from flask_babel import get_locale
         from flask_login import current_user
 
-        from spotcheck.platform.web import labels
+        from spotcheck.platform.web import templating
         from spotcheck.tenants.notices.delivery import unread_count
 
         return {
-            **labels.template_helpers(),
+            **templating.template_helpers(),
             "Permission": Permission,
             "Role": Role,
             "can": lambda permission: has_permission(current_user, permission),

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from spotcheck.platform import accounts
+from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.session import SESSION_KEY
@@ -20,8 +20,8 @@ def profile():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(form.current_password.data, form.new_password.data, actor=user,
-                                     keep_session=session.get(SESSION_KEY))
+            accounts.change_password({"current": form.current_password.data, "new": form.new_password.data,
+                                      "keep_session": session.get(SESSION_KEY)}, actor=user)
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:
@@ -39,7 +39,8 @@ def contact():
     user = current_user._get_current_object()
     if EmptyForm().validate_on_submit():
         try:
-            accounts.set_contact(request.form.get("email", ""), request.form.get("mobile", ""), actor=user)
+            accounts.set_contact({"email": request.form.get("email", ""), "mobile": request.form.get("mobile", "")},
+                                 actor=user)
         except ValidationFailed as failed:
             permissions = sorted(p.value for p in permissions_of(user.roles))
             return render_template("account.html", user=user, form=PasswordChangeForm(formdata=None),
@@ -70,12 +71,12 @@ def tokens():
     new_secret = None
     if form.validate_on_submit():
         try:
-            _token, new_secret = accounts.issue_token(form.name.data, actor=user)
+            _token, new_secret = accounts.issue_token({"name": form.name.data}, actor=user)
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:
             form = TokenForm(formdata=None)
-    return render_template("tokens.html", form=form, tokens=accounts.list_tokens(user), new_secret=new_secret,
+    return render_template("tokens.html", form=form, tokens=account_queries.list_tokens(user), new_secret=new_secret,
                            revoke_form=EmptyForm())
 
 

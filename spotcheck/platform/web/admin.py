@@ -6,17 +6,14 @@ from flask_login import current_user
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import ROLES_BY_TENANT_KIND
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _me
 from spotcheck.platform.web.forms import (
     EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, perform, role_choices,
 )
-from spotcheck.tenants import services
+from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.tenants.contacts import commands as contact_commands, queries as contacts, vocabulary as contact_words
 
 bp = Blueprint("admin", __name__)
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _my_role_choices():
@@ -26,7 +23,7 @@ def _my_role_choices():
 @bp.route("/admin/users")
 @requires(Permission.USERS_MANAGE)
 def users():
-    return render_template("users.html", users=services.list_users())
+    return render_template("users.html", users=account_queries.list_users())
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -36,8 +33,8 @@ def new_user():
     form.roles.choices = _my_role_choices()
     if form.validate_on_submit():
         try:
-            user = services.create_user(login=form.login.data, display_name=form.display_name.data,
-                                        password=form.password.data, roles=form.roles.data, actor=_me())
+            user = accounts.create_user({"login": form.login.data, "display_name": form.display_name.data,
+                                         "password": form.password.data, "roles": form.roles.data}, actor=_me())
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:
@@ -49,29 +46,29 @@ def new_user():
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @requires(Permission.USERS_MANAGE)
 def edit_user(user_id):
-    user = services.get_user(user_id)
+    user = account_queries.get_user(user_id)
     form = UserEditForm(obj=user)
     form.roles.choices = _my_role_choices()
     if form.validate_on_submit():
         try:
-            services.update_user(user, display_name=form.display_name.data, roles=form.roles.data,
-                                 active=form.active.data, actor=_me())
+            accounts.update_user(user_id, {"display_name": form.display_name.data, "roles": form.roles.data,
+                                           "active": form.active.data}, actor=_me())
         except ValidationFailed as failed:
-            user = services.get_user(user_id)
+            user = account_queries.get_user(user_id)
             apply_service_errors(form, failed.errors)
         else:
             flash(_("Changes to %(login)s saved.", login=user.login), "success")
             return redirect(url_for("admin.users"))
     return render_template("user_form.html", form=form, user=user, unlock_form=EmptyForm(),
-                           actions=services.USER_ACTIONS.allowed(user, _me()))
+                           actions=account_queries.allowed_actions(user, _me()))
 
 
 @bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
 @requires(Permission.USERS_MANAGE)
 def unlock_user(user_id):
-    user = services.get_user(user_id)
+    user = account_queries.get_user(user_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: services.unlock_user(user, actor=_me()), _("%(login)s can sign in again.", login=user.login))
+        perform(lambda: accounts.unlock_user(user_id, actor=_me()), _("%(login)s can sign in again.", login=user.login))
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
@@ -97,7 +94,7 @@ def contacts_form():
 @bp.route("/platform/tenants")
 @requires(Permission.TENANTS_MANAGE)
 def tenants():
-    return render_template("tenants.html", tenants=services.list_tenants())
+    return render_template("tenants.html", tenants=account_queries.list_tenants())
 
 
 @bp.route("/platform/tenants/new", methods=["GET", "POST"])
@@ -106,10 +103,11 @@ def new_tenant():
     form = TenantForm()
     if form.validate_on_submit():
         try:
-            tenant = services.create_department(
-                code=form.code.data, name=form.name.data, kind=form.kind.data, region_code=form.region_code.data,
-                admin={"login": form.admin_login.data, "display_name": form.admin_name.data,
-                       "password": form.admin_password.data}, actor=_me())
+            tenant = accounts.create_department(
+                {"code": form.code.data, "name": form.name.data, "kind": form.kind.data,
+                 "region_code": form.region_code.data,
+                 "admin": {"login": form.admin_login.data, "display_name": form.admin_name.data,
+                           "password": form.admin_password.data}}, actor=_me())
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:

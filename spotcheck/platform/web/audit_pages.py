@@ -17,11 +17,13 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web import audit_view, labels
+from spotcheck.platform.web import audit_view
 from spotcheck.platform.web.forms import EmptyForm
 from spotcheck.tasks import jobs
 from spotcheck.tasks.audit_jobs import request_verification
-from spotcheck.tenants import audit_trail
+from spotcheck.tenants.audit import queries as audit_trail
+from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
+from spotcheck.tenants.common.vocabulary import OBJECT_LABELS
 
 bp = Blueprint("audit", __name__)
 PAGE = audit_trail.PAGE_SIZE
@@ -47,8 +49,8 @@ class AuditFilterForm(FlaskForm):
         anyone = [SelectChoice("", _l("Any"))]
         self.actor.choices = anyone + [SelectChoice(SYSTEM, _l("System"))] + [
             SelectChoice(str(p.id), f"{p.display_name} ({p.login})") for p in people]
-        self.action.choices = anyone + [SelectChoice(code, name) for code, name in labels.ACTION_LABELS.items()]
-        self.object_type.choices = anyone + [SelectChoice(code, name) for code, name in labels.OBJECT_LABELS.items()]
+        self.action.choices = anyone + [SelectChoice(code, name) for code, name in ACTION_LABELS.items()]
+        self.object_type.choices = anyone + [SelectChoice(code, name) for code, name in OBJECT_LABELS.items()]
 
     def filters(self) -> audit_trail.Filters:
         """The usable filters; each unusable value gets a message under its field and is left out."""
@@ -64,11 +66,11 @@ class AuditFilterForm(FlaskForm):
             if actor_id is None:
                 self.actor.errors.append(_l("Choose a person from the list."))
         action = self.action.data or None
-        if action and action not in labels.ACTION_LABELS:
+        if action and action not in ACTION_LABELS:
             self.action.errors.append(_l("Choose an action from the list."))
             action = None
         object_type = self.object_type.data or None
-        if object_type and object_type not in labels.OBJECT_LABELS:
+        if object_type and object_type not in OBJECT_LABELS:
             self.object_type.errors.append(_l("Choose a kind of object from the list."))
             object_type = None
         object_id = self.object_id.data or None

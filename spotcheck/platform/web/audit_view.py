@@ -5,9 +5,9 @@ reader sees the action's name, the person's name, the object's name and the deta
 fields, each value written out: lists joined with 、, yes/no, codes by their names (roles,
 replacement reasons, exempt kinds, job and draw kinds, strata, frame exclusions…), an
 ``[old, new]`` change as "old → new". An unknown key is shown under its own name, its value
-still in words. All names come from the one table of each kind (:mod:`spotcheck.platform.web.labels`,
-:mod:`spotcheck.tenants.labels`, the spreadsheet columns); the lookups of a page happen in bulk
-(:mod:`spotcheck.tenants.audit_trail`).
+still in words. All names come from the one table of each kind (the domains' vocabularies); the
+lookups of a page — people, objects, departments, the codes details hold — happen in the audit
+trail's queries (:mod:`spotcheck.tenants.audit.queries`), in bulk; this module only renders.
 
 Details never hold ID numbers (身份证号码): the services write certificate numbers and codes,
 and this module shows nothing that is not in the entry or in the department's own tables.
@@ -18,12 +18,18 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from spotcheck.platform.web import labels
-from spotcheck.platform.web.audit_labels import CAMPAIGN_FIELDS, DETAIL_LABELS, INSPECTOR_FRAME_COUNTS, SIGN_IN_FAILURES
+from spotcheck.platform.web.directory_forms import RISK_LABEL_STYLE_NAMES
+from spotcheck.platform.web.templating import department_stratum_label
 from spotcheck.tasks import jobs
-from spotcheck.tenants import audit_trail
-from spotcheck.tenants import labels as domain
-from spotcheck.tenants.audit_trail import Name
+from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
+from spotcheck.tenants.audit import queries as audit_trail
+from spotcheck.tenants.audit.queries import Name
+from spotcheck.tenants.audit.vocabulary import (ACTION_LABELS, CAMPAIGN_FIELDS, DETAIL_LABELS, INSPECTOR_FRAME_COUNTS,
+                                                SIGN_IN_FAILURES)
+from spotcheck.tenants.common import vocabulary as domain
+from spotcheck.tenants.common.vocabulary import JOB_KIND_LABELS, OBJECT_LABELS, percent, reference
+from spotcheck.tenants.supervision.duties import BY_CODE  # to move: the supervision domain's vocabulary
+from spotcheck.tenants.supervision.periods import parse as parse_period  # to move: the supervision domain's vocabulary
 
 SEP = "、"
 
@@ -34,7 +40,7 @@ CHANGE_ACTIONS = {"user.updated", "directory.changed", "tenant.risk_labels_chang
 DIGESTS = {"sha256", "seed", "commitment", "frame_digest"}
 
 #: Details that name something the department keeps: key → the kind of name to look up
-#: (:data:`spotcheck.tenants.audit_trail.NAMERS`); ``(action, key)`` where it depends on the action.
+#: (:data:`spotcheck.tenants.audit.queries.NAMERS`); ``(action, key)`` where it depends on the action.
 REFERENCES = {
     "item": "item_code",
     "items": "item_code",
@@ -101,7 +107,7 @@ def job_names(keys: set[str]) -> dict[str, Name]:
     ids = {int(k): k for k in keys if k.isdigit() and 0 < int(k) <= audit_trail.MAX_ID}
     if not ids:
         return {}
-    return {ids[job_id]: Name(str(labels.JOB_KIND_LABELS.get(kind, kind)), f"#{job_id}")
+    return {ids[job_id]: Name(str(JOB_KIND_LABELS.get(kind, kind)), f"#{job_id}")
             for job_id, kind in jobs.kinds_of(ids).items()}
 
 
@@ -133,8 +139,8 @@ def _row(entry, people: dict, found: dict) -> Row:
     else:
         object_name, object_code = (f"#{entry.object_id}" if entry.object_id else ""), ""
     return Row(entry=entry, who=who, who_hint=hint, actor_id=entry.actor_id if person or entry.actor_login else None,
-               action=str(labels.ACTION_LABELS.get(entry.action, entry.action)),
-               object_type=str(labels.OBJECT_LABELS.get(entry.object_type, entry.object_type)),
+               action=str(ACTION_LABELS.get(entry.action, entry.action)),
+               object_type=str(OBJECT_LABELS.get(entry.object_type, entry.object_type)),
                object_name=object_name, object_code=object_code,
                details=details(entry.action, entry.details or {}, found))
 
@@ -213,39 +219,27 @@ def _coded(table: dict):
 
 
 def _kind(action: str, value) -> str:
-    from spotcheck.tenants.spreadsheets.vocabulary import KINDS  # the kinds' names, needed only for an import's entry
-
     if action.startswith("job."):
-        return str(labels.JOB_KIND_LABELS.get(value, value))
+        return str(JOB_KIND_LABELS.get(value, value))
     if action.startswith("draw."):
         return domain.name(domain.DRAW_KIND, value)
     if action.startswith("tenant."):
-        return str(labels.TENANT_KIND_LABELS.get(value, value))
+        return str(TENANT_KIND_LABELS.get(value, value))
     if action.startswith("follow_up."):
-        from spotcheck.tenants import reference
-
         return str(reference.FOLLOW_UP_KINDS.get(value, value))
-    if action == "sheet.imported" and value in KINDS:
-        return str(KINDS[value].label)
+    if action == "sheet.imported" and (name := audit_trail.import_kind_name(value)) is not None:
+        return name
     return plain(value)
 
 
 def _reason(action: str, value) -> str:
-    from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
-
-    table = {"draw.target_replaced": TARGET_REPLACEMENT_REASONS,
-             "draw.inspector_replaced": INSPECTOR_REPLACEMENT_REASONS}.get(action, {})
-    return domain.name(table, value)
+    return domain.name(audit_trail.replacement_reasons(action), value)
 
 
 def _field_names(action: str, value) -> str:
-    from spotcheck.tenants.spreadsheets.vocabulary import INSPECTORS, ITEMS  # headers, needed only for an import's entry
-
     def name(key):
-        if action.startswith("item."):
-            return ITEMS.header_for(key) or key
-        if action.startswith("inspector."):
-            return INSPECTORS.header_for(key) or key
+        if (header := audit_trail.column_header(action, key)) is not None:
+            return header
         if action.startswith("campaign."):
             return str(CAMPAIGN_FIELDS.get(key, key))
         return str(DETAIL_LABELS.get(key, key))
@@ -254,23 +248,19 @@ def _field_names(action: str, value) -> str:
 
 
 def _roles(action: str, value) -> str:
-    return _join(str(labels.role_label(r)) for r in _listed(value))
+    return _join(str(role_label(r)) for r in _listed(value))
 
 
 def _exempt(action: str, value) -> str:
-    from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
-
-    return domain.name(EXEMPT_KINDS, value)
+    return domain.name(audit_trail.EXEMPT_KIND_NAMES, value)
 
 
 def _risk_style(action: str, value) -> str:
-    from spotcheck.platform.web.directory_forms import RISK_LABEL_STYLE_NAMES
-
     return str(RISK_LABEL_STYLE_NAMES.get(value, value))
 
 
 def _risk(action: str, value) -> str:
-    return labels.department_stratum_label(str(value), short=True)
+    return department_stratum_label(str(value), short=True)
 
 
 def _tags(action: str, value) -> str:
@@ -289,7 +279,7 @@ def _size(action: str, value) -> str:
 
 
 def _percent(action: str, value) -> str:
-    return labels.percent(value) if isinstance(value, int) else plain(value)
+    return percent(value) if isinstance(value, int) else plain(value)
 
 
 def _counts(action: str, value) -> str:
@@ -298,7 +288,7 @@ def _counts(action: str, value) -> str:
     if not isinstance(value, dict):
         return plain(value)
     if value and all(isinstance(v, dict) for v in value.values()):
-        parts = [(group, _join(f"{labels.department_stratum_label(s, short=True)}：{n}" for s, n in strata.items()))
+        parts = [(group, _join(f"{department_stratum_label(s, short=True)}：{n}" for s, n in strata.items()))
                  for group, strata in value.items()]
         return parts[0][1] if len(parts) == 1 else "；".join(f"{group}：{text}" for group, text in parts)
     return _join(f"{INSPECTOR_FRAME_COUNTS.get(k, DETAIL_LABELS.get(k, k))}：{plain(v)}" for k, v in value.items())
@@ -313,7 +303,7 @@ def _excluded(action: str, value) -> str:
 
 
 def _stratum(action: str, value) -> str:
-    return labels.department_stratum_label(str(value), short=True)
+    return department_stratum_label(str(value), short=True)
 
 
 def _range(action: str, value) -> str:
@@ -324,13 +314,7 @@ def _range(action: str, value) -> str:
 
 def _department(action: str, value) -> str:
     """A department named by its id (a transfer's sender or receiver)."""
-    from spotcheck.core.errors import NotFound
-    from spotcheck.tenants.services import get_tenant  # the tenants layer, imported when a transfer is shown
-
-    try:
-        return get_tenant(value).name if isinstance(value, int) else plain(value)
-    except NotFound:
-        return plain(value)
+    return audit_trail.department_name(value) or plain(value)
 
 
 _FORMATTERS = {
@@ -354,19 +338,12 @@ _FORMATTERS = {
     "entities": _range,
     "months": lambda action, value: _join(_listed(value)) if value else _("None"),
     "table": lambda action, value: _table_name(value),
-    "period": lambda action, value: getattr(_period(value), "label", None) or plain(value),
+    "period": lambda action, value: getattr(parse_period(str(value)) if value else None, "label", None) or plain(value),
 }
 
 
 def _table_name(code) -> str:
     """A seed table by its name (报表报送), e.g. 市直部门ＸＸ年度随机抽查工作进展情况统计表（001-2）."""
-    from spotcheck.tenants.supervision.duties import BY_CODE
-
     duty = BY_CODE.get(str(code))
     return f"《{duty.name}》（{duty.seed.split('：')[0]}）" if duty else plain(code)
 
-
-def _period(value):
-    from spotcheck.tenants.supervision.periods import parse
-
-    return parse(str(value)) if value else None

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from spotcheck.platform import accounts
+from spotcheck.tenants.accounts import commands as account_commands
 from spotcheck.core.clock import SHANGHAI, as_utc
 from spotcheck.platform.permissions import Permission, public, requires
 from spotcheck.platform.session import SESSION_KEY
@@ -53,7 +54,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @requires(Permission.SIGNED_IN)
 def logout():
-    accounts.sign_out(actor=current_user._get_current_object(), session_key=session.get(SESSION_KEY))
+    account_commands.sign_out({"session_key": session.get(SESSION_KEY)}, actor=current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

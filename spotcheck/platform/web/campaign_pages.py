@@ -13,11 +13,11 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.campaign_forms import (
     STRATA, CampaignForm, DrawForm, ReplaceInspectorForm, ReplaceTargetForm,
 )
@@ -49,9 +49,6 @@ SEARCH_LENGTH = 50
 LIST_ARGS = ("page", "q", "stratum", "status")
 #: Marks the message of a form on the target list (a flash category), shown above the list it returns to.
 AT_LIST = "at-list"
-
-def _user():
-    return current_user._get_current_object()
 
 
 @bp.context_processor

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm, perform
 from spotcheck.tenants.results import categories
 
 bp = Blueprint("category_pages", __name__, url_prefix="/catalog/result-categories")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _page(errors: dict | None = None, status: int = 200):

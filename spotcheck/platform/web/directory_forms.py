@@ -8,10 +8,10 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from spotcheck.platform.web.forms import MultiCheckboxField
-from spotcheck.tenants import reference
-from spotcheck.tenants.labels import ENTITY_FLAG, ENTITY_FLAG_SHORT
+from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.common.vocabulary import ENTITY_FLAG, ENTITY_FLAG_SHORT
 
-#: The flags that change sampling (the names are in spotcheck.tenants.labels).
+#: The flags that change sampling (the names are in spotcheck.tenants.common.vocabulary).
 FLAG_LABELS, FLAG_BADGES = ENTITY_FLAG, ENTITY_FLAG_SHORT
 
 RISK_LABEL_STYLE_NAMES = {

@@ -17,7 +17,7 @@ from spotcheck.platform.web.directory_forms import (
     risk_labels_of,
 )
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import commands, queries
 
 bp = Blueprint("directory_pages", __name__, url_prefix="/catalog/directory")

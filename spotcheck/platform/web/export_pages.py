@@ -6,22 +6,19 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from spotcheck.core.errors import Conflict
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform, requested_page
 from spotcheck.tasks import export_jobs, jobs
 from spotcheck.tenants.exports import services
-from spotcheck.tenants.paging import paginate
+from spotcheck.tenants.common.queries import paginate
 
 bp = Blueprint("export_pages", __name__, url_prefix="/exports")
 
 PER_PAGE = 50
 JOB_KINDS = ("exports.export", "exports.deliver")
-def _user():
-    return current_user._get_current_object()
-
 
 @bp.route("")
 @requires(Permission.EXPORTS_MANAGE)

@@ -12,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from spotcheck.core.errors import Conflict, ValidationFailed, user_message
 from spotcheck.core.policy import Role
-from spotcheck.platform.web.labels import ROLE_LABELS, TENANT_KIND_LABELS
+from spotcheck.tenants.accounts.vocabulary import ROLE_LABELS, TENANT_KIND_LABELS
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)

@@ -9,6 +9,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import Role
 from spotcheck.core.policy import has_permission
 from spotcheck.tenants import overview
+from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.plans import queries as plans
 
 bp = Blueprint("home", __name__)
@@ -20,15 +21,15 @@ def index():
     user = current_user._get_current_object()
     context = {"user": user}
     if user.has_role(Role.platform_admin.value):
-        context["departments"] = overview.departments()
+        context["departments"] = accounts.departments()
     if has_permission(user, Permission.CALENDAR_MANAGE):
         context["calendar_missing"] = missing_years(today())
     if user.has_role(Role.supervisor.value, Role.coordinator.value):
-        context["departments"] = overview.departments(reader=user)
+        context["departments"] = accounts.departments(reader=user)
     if user.has_role(Role.supervisor.value):
         context["overdue_total"], context["overdue"] = overview.overdue_publications(user)
     if user.has_role(Role.tenant_admin.value):
-        context["user_counts"] = overview.user_counts()
+        context["user_counts"] = accounts.user_counts()
     if user.tenant_id is not None:
         context["tasks"] = _report_tasks(user) + overview.tasks_for(user)
     if has_permission(user, Permission.PLANS_REVIEW):

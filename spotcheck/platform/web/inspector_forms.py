@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from spotcheck.platform.web.forms import MultiCheckboxField
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 
 
 def _sex_choices():

@@ -2,14 +2,14 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _me
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.platform.web.item_forms import ItemEditForm, ItemForm, RetireForm
 from spotcheck.tenants.items import commands, queries
-from spotcheck.tenants.labels import ITEM_STATUS
+from spotcheck.tenants.common.vocabulary import ITEM_STATUS
 from spotcheck.tenants.items.vocabulary import ItemStatus
 
 bp = Blueprint("items_pages", __name__, url_prefix="/catalog/items")
@@ -41,10 +41,6 @@ def _item_helpers():
     return {
         "item_field_labels": FIELD_LABELS,
     }
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 @bp.route("")

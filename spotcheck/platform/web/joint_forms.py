@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from spotcheck.platform.web.campaign_forms import _choices, _whole
 from spotcheck.platform.web.forms import MultiCheckboxField
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 
 
 class JointForm(FlaskForm):

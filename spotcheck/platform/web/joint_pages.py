@@ -18,7 +18,8 @@ from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from spotcheck.core.policy import has_permission
 from spotcheck.core.scoping import joint_scope
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants import reference
+from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import leads
 from spotcheck.platform.web.campaign_forms import CampaignForm, DrawForm
 from spotcheck.platform.web.campaign_pages import _prepare as prepare_part_form
@@ -34,10 +35,6 @@ bp = Blueprint("joint_pages", __name__, url_prefix="/joint")
 
 KINDS = ("targets", "inspectors")
 KIND = "<any(targets, inspectors):kind>"
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 @bp.route("")

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from spotcheck.core import storage
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.personal_data import mask_contact
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm, perform, requested_page
 from spotcheck.tasks import notice_jobs
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices import delivery, services
-from spotcheck.tenants.paging import paginate
+from spotcheck.tenants.common.queries import paginate
 
 bp = Blueprint("notice_pages", __name__)
 
 PER_PAGE = 30
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 @bp.route("/inbox")

@@ -5,24 +5,21 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.campaign_forms import JointPlanForm, PlanForm, PlanLineForm, ReviewForm
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
-from spotcheck.tenants import services as tenants
-from spotcheck.tenants import reference
+from spotcheck.tenants.accounts import queries as tenants
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.joint import leads
 from spotcheck.tenants.plans import commands, queries
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES
 
 bp = Blueprint("plan_pages", __name__, url_prefix="/plans")
-
-def _user():
-    return current_user._get_current_object()
 
 
 @bp.route("")

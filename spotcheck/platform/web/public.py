@@ -14,12 +14,12 @@ from flask import Blueprint, abort, render_template, request, send_file
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.inspectors import queries as inspectors
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.rules import queries as rules
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.services import list_tenants
+from spotcheck.tenants.accounts.queries import list_tenants
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 

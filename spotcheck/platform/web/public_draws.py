@@ -22,7 +22,7 @@ from spotcheck.platform.permissions import public
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.results import teams as team_experts
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.services import list_tenants
+from spotcheck.tenants.accounts.queries import list_tenants
 
 bp = Blueprint("public_draws", __name__, url_prefix="/public/draws")
 

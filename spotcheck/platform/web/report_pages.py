@@ -6,27 +6,22 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
-from flask_login import current_user
 
 from spotcheck.core.clock import today
-from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm, perform
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts import queries as account_queries
 from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 from spotcheck.tenants.supervision import access, duties, duty_status, figures, submissions
 
 bp = Blueprint("report_pages", __name__, url_prefix="/reports")
 
 
-def _user():
-    return current_user._get_current_object()
-
-
-def _tenant() -> Tenant:
-    tenant = db.session.get(Tenant, _user().tenant_id) if _user().tenant_id else None
+def _tenant():
+    tenant = account_queries.own_tenant(_user())
     if tenant is None:
         abort(404)
     return tenant

@@ -11,10 +11,10 @@ import io
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
-from flask_login import current_user
 
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web import charts
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
 from spotcheck.tasks import statistics_jobs
@@ -27,10 +27,6 @@ from spotcheck.tenants.supervision import (
 from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _period(kind_default: str = "year") -> periods.Period:

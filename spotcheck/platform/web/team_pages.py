@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed, user_message
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.results import teams
@@ -19,10 +19,6 @@ bp = Blueprint("team_pages", __name__, url_prefix="/campaigns")
 
 #: The fields of the expert forms, as the command takes them.
 EXPERT_FIELDS = ("kind", "inspector_id", "organisation", "name", "expertise")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _back(campaign_id: int, entity_id: int, anchor: str | None = None):

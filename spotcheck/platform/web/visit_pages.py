@@ -10,12 +10,13 @@ from flask_login import current_user
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, user_message
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm, perform, requested_page
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.core import storage
 from spotcheck.core.clock import today
-from spotcheck.platform.web import labels
+from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
 from spotcheck.tenants.notices import services as notice_services
@@ -29,10 +30,6 @@ from spotcheck.tenants.results.rules import (
 )
 
 bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _visit(visit_id: int):

@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import Blueprint, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm, perform
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as services
 from spotcheck.tenants.joint import services as joint_services, withdrawal as joint_withdrawal
@@ -23,10 +23,6 @@ REFUSALS = (ValidationFailed, Conflict, Forbidden)
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"))
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _campaign_page(campaign_id: int):

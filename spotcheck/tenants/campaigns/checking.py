@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db, is_row_id
-from spotcheck.tenants import numbering, reference, validators
+from spotcheck.tenants.common import numbering, validators
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import risk, schedule
 from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, FILTER_KEYS, FLAGGED, RISK_STRATA
 from spotcheck.tenants.items.models import Item, ItemStatus
@@ -17,7 +18,7 @@ from spotcheck.tenants.plans.queries import filed_plans_for
 
 def issue_code(tenant, year: int) -> str:
     """The public code (文号) ``<short name>抽〔<year>〕<n>号``: the department's next number of the
-    year, issued in the approving command's transaction (:mod:`spotcheck.tenants.numbering`)."""
+    year, issued in the approving command's transaction (:mod:`spotcheck.tenants.common.numbering`)."""
     prefix = tenant.short_name or tenant.code
     return f"{prefix}抽〔{year}〕{numbering.issue(tenant.id, 'campaign', year)}号"
 

@@ -11,7 +11,7 @@ from spotcheck.core.database import db
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.core.scoping import JointShared, TenantOwned
 # The enums live in the vocabulary; importable from here as before.
 from spotcheck.tenants.campaigns.vocabulary import (  # noqa: F401
@@ -36,7 +36,7 @@ class Campaign(JointShared, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The public code (文号), e.g. 应急抽〔2026〕3号: issued when the campaign is approved (a draft
-    #: has none, 未编号), from the department's counter (:mod:`spotcheck.tenants.numbering`).
+    #: has none, 未编号), from the department's counter (:mod:`spotcheck.tenants.common.numbering`).
     code: Mapped[str | None] = mapped_column(sa.String(64))
     title: Mapped[str] = mapped_column(sa.String(200))
     year: Mapped[int] = mapped_column()

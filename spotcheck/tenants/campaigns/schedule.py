@@ -14,7 +14,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 
 RULE = "各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查"
 

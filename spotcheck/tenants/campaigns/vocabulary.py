@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 
 
 class CampaignStatus(str, enum.Enum):

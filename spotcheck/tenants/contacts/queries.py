@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.tenants.contacts.models import DepartmentContact
 from spotcheck.tenants.contacts.vocabulary import ROLES
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.tenants import reference, validators
+from spotcheck.tenants.common import validators
+from spotcheck.tenants.common.vocabulary import reference
 
 
 def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:

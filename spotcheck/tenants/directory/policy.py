@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.errors import Forbidden
-from spotcheck.tenants.models import TenantKind
+from spotcheck.tenants.accounts.models import TenantKind
 
 
 def is_registry_keeper(actor) -> bool:

@@ -16,7 +16,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.exports.models import ExportRecord
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import PublishedResult, Visit

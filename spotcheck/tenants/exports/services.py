@@ -31,7 +31,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.tenants.exports import delivery, formats
 from spotcheck.tenants.exports.models import BatchStatus, ExportBatch, ExportDelivery, ExportRecord
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 
 AREA = "credit_export"
 _LOCK_NAMESPACE = 0x5C0B  # first key of pg_advisory_xact_lock(int, int): "export batch numbers"

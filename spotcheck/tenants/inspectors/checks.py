@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.tenants import reference, validators
+from spotcheck.tenants.common import validators
+from spotcheck.tenants.common.vocabulary import reference
 
 
 def clean_inspector(data: dict, *, require_id: bool) -> tuple[dict, dict[str, list]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items.vocabulary import ITEM_FIELDS, RANDOM_ONLY, REQUIRED_TO_PUBLISH, TEXT_LIMITS
 
 

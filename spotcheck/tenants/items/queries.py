@@ -10,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import NotFound
 from spotcheck.core.todo import Task
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items.checks import missing_for_publication
 from spotcheck.tenants.items.models import Item, ItemStatus, ItemVersion
 from spotcheck.tenants.items.policy import ITEM_ACTIONS, NEXT_STEPS
-from spotcheck.tenants.paging import NumberedPage, paginate
+from spotcheck.tenants.common.queries import NumberedPage, paginate
 
 __all__ = ["Coverage", "allowed_actions", "coverage", "get_item", "get_version", "list_items",
            "missing_for_publication", "published_item_count", "published_items", "tasks_for", "versions"]

@@ -20,8 +20,8 @@ from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.joint.models import FieldLead
-from spotcheck.tenants.models import Tenant, TenantKind
-from spotcheck.tenants.reference import ENFORCEMENT_FIELDS, MARKET_FIELD
+from spotcheck.tenants.accounts.models import Tenant, TenantKind
+from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS, MARKET_FIELD
 
 
 @dataclass(frozen=True)

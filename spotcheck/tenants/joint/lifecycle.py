@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.policy import Permission
-from spotcheck.tenants import labels
+from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.campaigns.policy import (
     DRAW_STATUS, TEAMS_OPEN, WITHDRAWN_RULE, cancel_refusal, cancellable, draw_of, refusing_withdrawn, stage,
     visits_without_leader,

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
 from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.paging import NumberedPage
+from spotcheck.tenants.common.queries import NumberedPage
 
 PER_PAGE = 50
 

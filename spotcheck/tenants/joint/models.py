@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
 from spotcheck.core.scoping import SharedWithReceiver
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 
 
 class ParticipantStatus(str, enum.Enum):

@@ -19,13 +19,14 @@ from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import draws as draw_steps
 from spotcheck.tenants.campaigns.vocabulary import values_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
-from spotcheck.tenants import numbering, reference
+from spotcheck.tenants.common import numbering
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import schedule
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, recheck
 from spotcheck.tenants.joint import leads
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, approved_parts, participants_of
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.queries import filed_joint_plan
 
 #: What the lead sets for the whole joint campaign; each department sets the rest for its part.
@@ -87,7 +88,7 @@ def _departments(ids, errors: dict) -> list[Tenant]:
 
 def _code(lead: Tenant, year: int) -> str:
     """``<short name>联抽〔<year>〕<n>号``, the lead department's next number of the year
-    (:mod:`spotcheck.tenants.numbering`): issued when the joint campaign is created, as its
+    (:mod:`spotcheck.tenants.common.numbering`): issued when the joint campaign is created, as its
     invitations carry it to the departments; a joint campaign is withdrawn (撤销), never deleted,
     so its number stays accounted for."""
     prefix = lead.short_name or lead.code

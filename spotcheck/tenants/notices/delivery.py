@@ -23,7 +23,7 @@ from spotcheck.core.commands import command, in_command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
-from spotcheck.tenants.models import User
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.notices import channels
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice
 

@@ -28,7 +28,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.models import Tenant, User
+from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.notices import delivery
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import Visit, VisitStatus

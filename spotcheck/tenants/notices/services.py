@@ -32,8 +32,8 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants import numbering
-from spotcheck.tenants.models import Tenant, User
+from spotcheck.tenants.common import numbering
+from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind, PublishedResult, Visit
@@ -60,7 +60,7 @@ def notice_for(notice_id: int, reader) -> Notice:
 
 def _numberer(tenant: Tenant, kind: NoticeKind) -> Callable[[], str]:
     """Hands out the next numbers (文号) of ``kind`` this year, one each time a document is written,
-    from the department's counter (:mod:`spotcheck.tenants.numbering`): in the writing command's
+    from the department's counter (:mod:`spotcheck.tenants.common.numbering`): in the writing command's
     transaction, so a job that fails gives its numbers back and two jobs never share one."""
     year = today().year
     prefix = tenant.short_name or tenant.name

@@ -11,9 +11,9 @@ The decisions of the current submission are on the plan (``filings``); every dec
 from __future__ import annotations
 
 from spotcheck.core.database import db
-from spotcheck.tenants.models import Tenant, TenantKind
+from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.plans.models import Plan, PlanStatus
-from spotcheck.tenants.reference import MARKET_FIELD
+from spotcheck.tenants.common.vocabulary.reference import MARKET_FIELD
 
 #: The filing authorities, in the order they are listed, and the department kind that is each.
 AUTHORITIES = {"justice": TenantKind.supervisor, "market": TenantKind.lead}

@@ -1,5 +1,5 @@
 """Result categories (检查结果类别) of a department: the market-regulation categories by default
-(DESIGN "Result categories", :data:`spotcheck.tenants.reference.RESULT_CATEGORIES`), or the
+(DESIGN "Result categories", :data:`spotcheck.tenants.common.vocabulary.reference.RESULT_CATEGORIES`), or the
 department's own list once its administrator configures one — the standard categories it uses and
 categories of its own field (e.g. 发现安全隐患责令限期整改 for emergency management).
 
@@ -21,7 +21,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import TenantOwned
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 
 NO_PROBLEM = "no_problem"
 NAME_LENGTH = 60

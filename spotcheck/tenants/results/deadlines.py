@@ -19,7 +19,7 @@ from spotcheck.core.calendar import PROVISIONAL_NOTE, Deadline, add_working_days
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results.models import FollowUp, Visit
 
 #: 检查结果 due this many working days after the check ended.

@@ -26,8 +26,8 @@ from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id
-from spotcheck.tenants import reference
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind, Visit
 from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS

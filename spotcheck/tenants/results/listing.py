@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.paging import NumberedPage, paginate
+from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import Visit, VisitStatus
 from spotcheck.tenants.results.rules import OPEN

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.paging import NumberedPage, paginate
+from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult
 
 PER_PAGE = 20

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
-from spotcheck.tenants import labels
+from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.campaigns.policy import RECUSAL_RULE
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector

@@ -15,12 +15,12 @@ from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import joint_scope
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.exports import outbox
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.models import User
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.results import attachments, categories, deadlines, teams
 from spotcheck.tenants.results.check_dates import CHECK_DATES, clean_check_dates
 from spotcheck.tenants.results.models import (

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 
 #: The hint row of a template (row 2) carries this in its 序号 cell; the import skips that row.
 HINT_MARKER = "填写说明（本行不导入）"

@@ -13,7 +13,7 @@ from spotcheck.core import audit, personal_data
 from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.contacts import queries as contacts
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector

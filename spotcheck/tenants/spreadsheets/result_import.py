@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results import categories, services as results
 from spotcheck.tenants.results.models import Visit

@@ -15,7 +15,7 @@ from spotcheck.core.errors import Forbidden
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.contacts.queries import Listed, rows_of
 from spotcheck.tenants.contacts.vocabulary import ROLES
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet
 from spotcheck.tenants.supervision import access
 

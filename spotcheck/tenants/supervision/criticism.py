@@ -22,8 +22,8 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.labels import PLAN_HALF
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.common.vocabulary import PLAN_HALF
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.notices import services as notices
 from spotcheck.tenants.supervision import access, figures
 from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_STATUS

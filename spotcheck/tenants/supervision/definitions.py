@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results.deadlines import PUBLISH_DAYS
 
 #: The coverage targets in per cent (抽查事项覆盖率, ≥ 70 % market-regulation / ≥ 50 % other): the
-#: goals the item list already states (:data:`spotcheck.tenants.reference.COVERAGE_GOALS_BP`).
+#: goals the item list already states (:data:`spotcheck.tenants.common.vocabulary.reference.COVERAGE_GOALS_BP`).
 COVERAGE_TARGETS = {field: goal // 100 for field, goal in reference.COVERAGE_GOALS_BP.items()}
 #: Results are published within this many working days of the check's end (企业信息公示暂行条例 arts. 6–7).
 PUBLISH_WORKING_DAYS = PUBLISH_DAYS

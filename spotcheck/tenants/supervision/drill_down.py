@@ -9,13 +9,13 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import local
 from spotcheck.core.database import db
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.labels import CAMPAIGN_STATUS, DRAW_KIND, PLAN_HALF, VISIT_STATUS
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.common.vocabulary import CAMPAIGN_STATUS, DRAW_KIND, PLAN_HALF, VISIT_STATUS
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import FollowUp, Visit

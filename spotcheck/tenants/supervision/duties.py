@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from spotcheck.core.clock import local
-from spotcheck.tenants.models import Tenant, TenantKind
+from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.supervision.periods import Period
 
 #: Who submits: every department the justice bureau supervises, or the bureau itself.

@@ -18,8 +18,8 @@ from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.models import Tenant
-from spotcheck.tenants.reference import MARKET_FIELD
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.common.vocabulary.reference import MARKET_FIELD
 from spotcheck.tenants.supervision import duties
 from spotcheck.tenants.supervision.duties import Due
 from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus

@@ -16,13 +16,13 @@ from sqlalchemy.ext.compiler import compiles
 
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Draw
 from spotcheck.tenants.directory.models import DirectoryEntry
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.queries import Coverage
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.categories import CategoryChoice
 from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit, VisitStatus

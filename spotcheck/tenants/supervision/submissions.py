@@ -27,8 +27,8 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission, has_permission
-from spotcheck.tenants.classifications import region_name
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.common.vocabulary.classifications import region_name
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
 from spotcheck.tenants.supervision import access, duties, figures, tables
 from spotcheck.tenants.supervision.duty_status import REPORT_ACTIONS, DutyState, state_of

@@ -23,13 +23,13 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.tenants import reference
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, campaign_item
-from spotcheck.tenants.classifications import region_name
+from spotcheck.tenants.common.vocabulary.classifications import region_name
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.queries import Coverage
-from spotcheck.tenants.labels import PLAN_HALF, PLAN_STATUS
-from spotcheck.tenants.models import Tenant
+from spotcheck.tenants.common.vocabulary import PLAN_HALF, PLAN_STATUS
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.models import Plan, PlanItem
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
 from spotcheck.core.errors import Forbidden, ValidationFailed

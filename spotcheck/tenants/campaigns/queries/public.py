@@ -28,7 +28,7 @@ from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.queries import targets as listing
 from spotcheck.tenants.campaigns.vocabulary import PUBLIC_TARGET_STATUSES, DrawKind
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.paging import NumberedPage
+from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.plans.models import Plan, PlanStatus
 
 

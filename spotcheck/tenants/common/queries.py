@@ -1,4 +1,5 @@
-"""Numbered pages (分页) for the public lists: ``?page=N`` of a stable order, with the total.
+"""分页: numbered pages for the public lists, shared by every domain's queries: ``?page=N`` of a
+stable order, with the total.
 
 Public lists (drawn targets, the inspector directory, the item list) are read by people who
 want "page 3 of 12" and a count, and are at most tens of thousands of rows per department, so

@@ -1,12 +1,12 @@
-"""The audit trail as a department reads it (审计日志查询): filters, pages by key, names in bulk.
+"""审计日志查询: the audit trail as a department reads it — filters, pages by key, names in bulk.
 
 The entries are the current department's only: :class:`~spotcheck.core.audit.AuditEntry` is
 tenant-owned, so the ORM scope (and row-level security on PostgreSQL) keeps every query of this
 module inside the reader's chain. Pages are cut by entry id (keyset, newest first), never by
 OFFSET, so a deep page costs what the first one does on a chain of millions of entries.
 
-The names a reader needs (who acted, which item, campaign, inspector…) are looked up here for a
-whole page at once — one query per kind of object, never one per row. Entries keep the ids and
+The names a reader needs (who acted, which item, campaign, inspector, department; an import's
+kind, a replacement's reason, a reporting table, a period…) are looked up here, for a whole page at once — one query per kind of object, never one per row. Entries keep the ids and
 codes they were written with; an object that no longer exists (a removed directory entry, a
 withdrawn recusal) simply has no name and the page shows its type and id.
 
@@ -29,9 +29,14 @@ from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.models import ApiToken, Tenant, User
+from spotcheck.core.errors import NotFound
+from spotcheck.tenants.accounts.models import ApiToken, Tenant, User
+from spotcheck.tenants.accounts.queries import get_tenant
+from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.rules.models import RulesDocument
+from spotcheck.tenants.spreadsheets.columns import INSPECTORS, ITEMS, KINDS
 
 PAGE_SIZE = 50
 #: Ids are 32-bit integers in the schema; a larger number in a link cannot name an entry.
@@ -268,3 +273,39 @@ class Wanted:
     def add(self, kind: str, key) -> None:
         if key not in (None, ""):
             self.keys.setdefault(kind, set()).add(str(key))
+
+
+# --- the codes that details hold ------------------------------------------------------------------
+
+#: A campaign outside the plan: its kinds (计划外任务) by code.
+EXEMPT_KIND_NAMES = EXEMPT_KINDS
+
+
+def department_name(department_id) -> str | None:
+    """A department by its id (a transfer's sender or receiver), or ``None`` when there is none."""
+    if not isinstance(department_id, int) or isinstance(department_id, bool):
+        return None
+    try:
+        return get_tenant(department_id).name
+    except NotFound:
+        return None
+
+
+def import_kind_name(code) -> str | None:
+    """What a spreadsheet import brought in (事项、名录、执法人员…), by its kind."""
+    return str(KINDS[code].label) if code in KINDS else None
+
+
+def replacement_reasons(action: str) -> dict:
+    """Why a drawn target or inspector was replaced (替换理由), by code, for that action."""
+    return {"draw.target_replaced": TARGET_REPLACEMENT_REASONS,
+            "draw.inspector_replaced": INSPECTOR_REPLACEMENT_REASONS}.get(action, {})
+
+
+def column_header(action: str, key: str) -> str | None:
+    """A changed field of an item or an inspector under its spreadsheet column's header."""
+    if action.startswith("item."):
+        return ITEMS.header_for(key) or key
+    if action.startswith("inspector."):
+        return INSPECTORS.header_for(key) or key
+    return None

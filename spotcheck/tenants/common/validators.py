@@ -1,5 +1,5 @@
-"""Validators for the codes of the directories: each returns the clean value or raises
-:class:`Invalid` with a message in the user's language."""
+"""校验: validators for the codes of the directories (统一社会信用代码、身份证号码…): each returns
+the clean value or raises :class:`Invalid` with a message in the user's language."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
-from spotcheck.tenants.reference import INDUSTRY_SECTIONS
+from spotcheck.tenants.common.vocabulary.reference import INDUSTRY_SECTIONS
 
 
 class Invalid(ValueError):

@@ -1,4 +1,4 @@
-"""The words of the audit page (操作留痕): the label of each detail key, the reasons a sign-in
+"""审计日志的词汇: the audited actions' names (操作留痕), the label of each detail key, the reasons a sign-in
 failed, a campaign's fields and a frozen inspector frame's counts, as entries' details name them."""
 from flask_babel import lazy_gettext as _l
 
@@ -153,6 +153,8 @@ INSPECTOR_FRAME_COUNTS = {
 
 #: The name of each audited action (操作).
 ACTION_LABELS = {
+    "read.across": _l("Read across departments"),
+    "read.joint": _l("Read a joint campaign's shared records"),
     "tenant.created": _l("Department created"),
     "user.created": _l("User created"),
     "user.updated": _l("User changed"),

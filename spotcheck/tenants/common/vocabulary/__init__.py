@@ -1,30 +1,121 @@
-"""What the pages call things: roles, department kinds, job states, strata (audited actions: audit_labels), and
-the helpers every template uses to name states and codes and to write numbers."""
+"""名称: what the platform calls its states and codes — one table per kind of code, used by the
+staff pages, the public portal, the API's error messages and the documents alike; and the helpers
+that write codes and numbers in words (percentages, sampling rules, periods, job states).
+
+The code tables themselves (代码表) are in :mod:`.reference`, the national classifications
+(行政区划、行业分类) in :mod:`.classifications`; roles and department kinds are named by the
+accounts' vocabulary, audited actions by the audit trail's.
+
+Each value is a lazy translation (the UI is Chinese by default). :func:`name` looks a code (or
+an enum member) up in a table and falls back to the code itself.
+"""
+from __future__ import annotations
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.policy import Role
-from spotcheck.platform.web.audit_labels import ACTION_LABELS  # noqa: F401 (the pages name actions from here)
-from spotcheck.tenants import classifications, labels as domain, reference
-from spotcheck.tenants.campaigns.vocabulary import FLAGGED
+from spotcheck.tenants.common.vocabulary import reference
 
-ROLE_LABELS = {
-    Role.platform_admin: _l("Platform administrator"),
-    Role.tenant_admin: _l("Department administrator"),
-    Role.planner: _l("Planner"),
-    Role.leader: _l("Leader"),
-    Role.inspector: _l("Inspector"),
-    Role.coordinator: _l("Coordinator (joint inspections)"),
-    Role.supervisor: _l("Supervisor (justice bureau)"),
-    Role.field_coordinator: _l("Joint-check coordinator of a field's lead department"),
+#: 抽查任务 life cycle.
+CAMPAIGN_STATUS = {
+    "draft": _l("Draft"),
+    "approved": _l("Approved, draw committed"),
+    "targets_drawn": _l("Targets drawn"),
+    "inspectors_drawn": _l("Inspectors drawn"),
+    "notified": _l("Handed to the teams"),
+    "in_progress": _l("Inspections in progress"),
+    "results_in": _l("Results approved"),
+    "published": _l("Results published"),
+    "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn (cancelled)"),
+}
+#: A department's answer to a joint campaign (联合抽查参与部门).
+PARTICIPANT_STATUS = {
+    "invited": _l("Invited, no answer yet"),
+    "accepted": _l("Accepted, preparing its part"),
+    "approved": _l("Part approved by its leader"),
+    "declined": _l("Declined"),
+    "withdrawn": _l("Joint campaign withdrawn"),
+}
+#: 通报 (a notice of criticism): drafted, then approved and delivered, or withdrawn.
+CRITICISM_STATUS = {"draft": _l("Draft, to be approved by a leader of the bureau"),
+                    "approved": _l("Approved and delivered"), "withdrawn": _l("Withdrawn")}
+#: 检查 (a visit): its result step by step.
+VISIT_STATUS = {
+    "assigned": _l("To inspect"),
+    "drafting": _l("Result being recorded"),
+    "submitted": _l("Waiting for review"),
+    "returned": _l("Returned for changes"),
+    "approved": _l("Approved, to publish"),
+    "published": _l("Published"),
+}
+#: How close a deadline is.
+DUE_FLAG = {"overdue": _l("Overdue"), "due_soon": _l("Due soon")}
+#: 文书: the kinds of document the platform writes.
+NOTICE_KIND = {"inspection": _l("Inspection notice"), "assignment": _l("Assignment notice"),
+               "announcement": _l("Result announcement"), "transfer": _l("Transfer letter"),
+               "criticism": _l("Notice of criticism")}
+#: An export batch to the credit system (导出批次): waiting for delivery, delivered, failed.
+EXPORT_BATCH_STATUS = {"pending": _l("Waiting for delivery"), "delivered": _l("Delivered"),
+                       "failed": _l("Delivery failed, to be tried again")}
+#: 送达渠道 and the state of a delivery.
+DELIVERY_CHANNEL = {"inbox": _l("Inbox"), "email": _l("E-mail"), "sms": _l("SMS")}
+DELIVERY_STATUS = {"pending": _l("Waiting to be sent"), "sent": _l("Sent out"), "failed": _l("Not sent")}
+#: A drawn target: selected, kept in reserve, or replaced (with a reason).
+TARGET_STATUS = {"selected": _l("Selected"), "reserve": _l("Reserve"), "replaced": _l("Replaced")}
+#: 年度检查计划: drafted, published (公开), submitted for filing (报备), filed (备案); or returned.
+PLAN_STATUS = {
+    "draft": _l("Draft"),
+    "returned": _l("Returned for changes"),
+    "published": _l("Published, to submit for filing"),
+    "submitted": _l("Submitted for filing"),
+    "filed": _l("Filed"),
+}
+#: The filing authorities (备案机关) of a plan.
+PLAN_AUTHORITY = {"justice": _l("Justice bureau (司法局)"), "market": _l("Market-regulation bureau (市场监督管理局)")}
+#: A plan's period.
+PLAN_HALF = {None: _l("Whole year"), 1: _l("First half-year"), 2: _l("Second half-year")}
+#: 抽查事项: draft, published, retired.
+ITEM_STATUS = {"draft": _l("Draft"), "published": _l("Published"), "retired": _l("Retired")}
+#: The two draws of a campaign.
+DRAW_KIND = {"targets": _l("Target draw"), "inspectors": _l("Inspector draw")}
+#: How far a draw's ceremony has gone.
+DRAW_STAGE = {"committed": _l("Committed"), "frozen": _l("Frame frozen"), "drawn": _l("Drawn")}
+#: Why candidates were left out of a frozen frame (its published exclusion counts).
+FRAME_EXCLUSION = {
+    "not_active": _l("No longer operating (deregistered, revoked or moved away)"),
+    "checked_this_year": _l("Already checked this year for the same items (not flagged)"),
+    "inactive": _l("Inspector not active"),
+    "certificate_expired": _l("Enforcement certificate not valid on the draw date"),
+    "not_qualified": _l("Not qualified for the items' enforcement categories"),
+}
+#: The flags of a registry entity that change sampling (分类分级).
+ENTITY_FLAG = {
+    "abnormal": _l("Abnormal operations list"),
+    "blacklisted": _l("Serious violation / dishonesty list"),
+    "penalized": _l("Recently penalised"),
+    "complaints": _l("Complaints and reports"),
+}
+#: The same flags, short, for badges in tables (the long name is the badge's title).
+ENTITY_FLAG_SHORT = {
+    "abnormal": _l("Abnormal"),
+    "blacklisted": _l("Dishonest"),
+    "penalized": _l("Penalised"),
+    "complaints": _l("Complaints"),
 }
 
-TENANT_KIND_LABELS = {
-    "lead": _l("Lead department (market regulation)"),
-    "supervisor": _l("Supervising department (justice bureau)"),
-    "ordinary": _l("Ordinary department"),
-}
 
+def name(table: dict, code) -> str:
+    """The name of ``code`` (a value or an enum member) in ``table``; the code itself when unknown."""
+    key = getattr(code, "value", code)
+    value = table.get(key)
+    return str(value) if value is not None else ("" if key is None else str(key))
+
+
+# --- jobs, objects, strata, numbers --------------------------------------------------------------
+
+#: The flagged stratum's code (a campaign's draw puts flagged entities in it).
+FLAGGED = "flagged"
 FLAGGED_LABEL = _l("Flagged entities (complaints, abnormal list, serious violations, recent penalty)")
 FLAGGED_SHORT_LABEL = _l("Flagged")
 
@@ -38,6 +129,11 @@ def stratum_label(code: str, *, risk_words: dict | None = None, short: bool = Fa
     word = (risk_words or {}).get(code)
     return f"{risk} ({word})" if word and word != code and not short else risk
 
+
+def department_stratum_label(code: str, short: bool = False, department=None) -> str:
+    """A stratum in the words of ``department`` for its risk classes (letters when none is given)."""
+    style = getattr(department, "risk_labels", None) or "letters"
+    return stratum_label(code, risk_words=reference.RISK_LABEL_STYLES.get(style, {}), short=short)
 
 JOB_STATUS_LABELS = {
     "queued": _l("Queued"),
@@ -87,15 +183,9 @@ OBJECT_LABELS = {
     "report_submission": _l("Statistical table submitted"),
     "import": _l("Spreadsheet import"),
     "demo": _l("Demo data"),
+    "scope": _l("Read beyond the department (cross-department or joint campaign)"),
 }
 
-
-def role_label(code: str):
-    return ROLE_LABELS[Role(code)] if code in Role._value2member_map_ else code
-
-
-
-# --- states and codes as every page shows them (the tables are in spotcheck.tenants.labels) -----
 
 #: A finished import whose file had mistakes: the job ended normally, nothing was imported.
 JOB_REJECTED = "rejected"
@@ -126,15 +216,6 @@ def rule_text(rule) -> str:
     return _("%(ratio)s, at least %(min)d", ratio=percent(rule.get("ratio_bp")), min=int(rule.get("min") or 0))
 
 
-def exempt_line(campaign) -> str:
-    """How a campaign outside the plan is shown everywhere: "outside the plan: <kind>: <reason>"."""
-    from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
-
-    return _("Outside the plan: %(kind)s: %(reason)s", kind=EXEMPT_KINDS.get(campaign.exempt_kind,
-                                                                            campaign.exempt_kind),
-             reason=campaign.exempt_reason)
-
-
 def period_label(plan) -> str:
     """A plan's period: "2026, whole year"; a joint plan's: "2026, joint plan of 安全生产"."""
     if getattr(plan, "kind", "annual") == "joint":
@@ -147,22 +228,13 @@ def period_label(plan) -> str:
     return _("%(year)s, whole year", year=plan.year)
 
 
-def department_stratum_label(code: str, short: bool = False, department=None) -> str:
-    """A stratum in the words of ``department`` (default: the signed-in user's) for its risk classes."""
-    from flask_login import current_user
-
-    department = department or getattr(current_user, "tenant", None)
-    style = getattr(department, "risk_labels", None) or "letters"
-    return stratum_label(code, risk_words=reference.RISK_LABEL_STYLES.get(style, {}), short=short)
-
-
 def in_table_order(table: dict, codes) -> list[str]:
     """The names of ``codes`` in the order of the reference table (unknown codes last, as given)."""
     codes = list(codes or [])
     return [str(name) for code, name in table.items() if code in codes] + [c for c in codes if c not in table]
 
 
-#: The next steps a home page lists (the actions of spotcheck.tenants.overview.NEXT_STEPS).
+#: The next steps a home page lists (the actions each domain's ``tasks_for`` lists).
 TASK_LABELS = {
     "approve": _l("Approve"),
     "freeze_targets": _l("Freeze the target frame"),
@@ -217,77 +289,3 @@ TASK_LABELS_BY_KIND = {
 
 #: 星期: the days of the week as a Chinese calendar names them.
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
-
-
-def template_helpers() -> dict:
-    """The names every template may use for states, codes and numbers (one place for each)."""
-    from spotcheck.core import official_calendar
-    from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
-    from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
-    from spotcheck.tenants.results import categories as result_categories, check_dates, deadlines, listing as visit_listing
-
-    def named(table):
-        return lambda code: domain.name(table, code)
-
-    def names(table):
-        return lambda codes: [domain.name(table, code) for code in codes or ()]
-
-    return {
-        "role_label": role_label,
-        "kind_label": lambda code: TENANT_KIND_LABELS.get(code, code),
-        "status_label": lambda code: JOB_STATUS_LABELS.get(code, code),
-        "job_state": job_state,
-        "job_kind_label": lambda code: JOB_KIND_LABELS.get(code, code),
-        "action_label": lambda code: ACTION_LABELS.get(code, code),
-        "object_label": lambda code: OBJECT_LABELS.get(code, code),
-        "campaign_status_label": named(domain.CAMPAIGN_STATUS),
-        "participant_status_label": named(domain.PARTICIPANT_STATUS),
-        "target_status_label": named(domain.TARGET_STATUS),
-        "plan_status_label": named(domain.PLAN_STATUS),
-        "authority_label": named(domain.PLAN_AUTHORITY),
-        "enforcement_field_name": lambda code: reference.ENFORCEMENT_FIELDS.get(code, code or ""),
-        "item_status_label": named(domain.ITEM_STATUS),
-        "draw_kind_label": named(domain.DRAW_KIND),
-        "stage_label": named(domain.DRAW_STAGE),
-        "excluded_label": named(domain.FRAME_EXCLUSION),
-        "half_label": named(domain.PLAN_HALF),
-        "flag_names": names(domain.ENTITY_FLAG),
-        "target_reason_label": lambda code: TARGET_REPLACEMENT_REASONS.get(code, code),
-        "inspector_reason_label": lambda code: INSPECTOR_REPLACEMENT_REASONS.get(code, code),
-        "exempt_label": lambda code: EXEMPT_KINDS.get(code, code),
-        "exempt_line": exempt_line,
-        "method_name": lambda code: reference.CHECK_METHODS.get(code, code),
-        "method_names": lambda codes: in_table_order(reference.CHECK_METHODS, codes),
-        "entity_type_names": lambda codes: [reference.ENTITY_TYPES.get(code, code) for code in codes or ()],
-        "category_name": lambda code: reference.ENFORCEMENT_CATEGORIES.get(code, code),
-        "category_names": lambda codes: in_table_order(reference.ENFORCEMENT_CATEGORIES, codes),
-        "field_name": lambda code: reference.ITEM_FIELDS.get(code, code),
-        "item_kind_name": lambda code: reference.ITEM_KINDS.get(code, code),
-        "sex_name": lambda code: reference.SEXES.get(code, code or ""),
-        "stratum_label": department_stratum_label,
-        "rule_text": rule_text,
-        "task_label": lambda code, kind=None: TASK_LABELS_BY_KIND.get(kind, TASK_LABELS).get(code, code),
-        "visit_status_label": named(domain.VISIT_STATUS),
-        "criticism_status_label": named(domain.CRITICISM_STATUS),
-        "visit_due": visit_listing.due_of,
-        "visit_flag": visit_listing.flag_of,
-        "visit_due_provisional": visit_listing.due_provisional,
-        "check_dates": lambda visit: check_dates.span(visit.checked_on, visit.checked_until),
-        "check_span": check_dates.span,
-        "calendar_source_name": lambda code: official_calendar.SOURCES.get(code, code),
-        "calendar_day_kind_name": lambda code: official_calendar.DAY_KINDS.get(code, code),
-        "weekday_name": lambda day: WEEKDAYS[day.weekday()],
-        "due_flag_label": named(domain.DUE_FLAG),
-        "result_category_name": result_categories.published_name,
-        "region_name": classifications.region_name,
-        "industry_name": classifications.industry_name,
-        "follow_up_kind_name": lambda code: reference.FOLLOW_UP_KINDS.get(code, code),
-        "follow_up_outcome_name": lambda code: reference.FOLLOW_UP_OUTCOMES.get(code, code),
-        "follow_up_flag": lambda f: deadlines.flag(f.deadline) if f.is_open and f.deadline else None,
-        "percent": percent,
-        "period_label": period_label,
-        "delivery_channel_name": named(domain.DELIVERY_CHANNEL),
-        "notice_kind_name": named(domain.NOTICE_KIND),
-        "export_status_label": named(domain.EXPORT_BATCH_STATUS),
-        "delivery_status_name": named(domain.DELIVERY_STATUS),
-    }

@@ -11,6 +11,8 @@ division. Extending either table is adding rows here.
 """
 from __future__ import annotations
 
+from spotcheck.tenants.common.vocabulary.reference import INDUSTRY_SECTIONS
+
 PROVINCES = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区", "21": "辽宁省", "22": "吉林省",
     "23": "黑龙江省", "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省", "35": "福建省", "36": "江西省",
@@ -96,8 +98,6 @@ def region_name(code: str | None) -> str:
 
 def industry_name(code: str | None) -> str:
     """The section's name for a section letter (``F``), the division's for any longer code (``F5292``)."""
-    from spotcheck.tenants.reference import INDUSTRY_SECTIONS
-
     code = (code or "").strip().upper()
     if len(code) >= 3 and code[1:3] in INDUSTRY_DIVISIONS:
         return INDUSTRY_DIVISIONS[code[1:3]]

@@ -1,7 +1,6 @@
-"""Tenants (部门) and their users (用户)."""
+"""部门与用户的数据表: departments (部门), their users (用户), API tokens (个人访问令牌) and sessions (登录会话)."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,15 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from spotcheck.core.clock import as_utc, now
 from spotcheck.core.database import db
 from spotcheck.core.scoping import TenantOwned
+from spotcheck.tenants.accounts.vocabulary import TenantKind
 
-
-class TenantKind(str, enum.Enum):
-    """``lead`` is the market-regulation bureau (牵头部门), ``supervisor`` the justice bureau
-    (司法局, 监督部门), every other department ``ordinary``."""
-
-    lead = "lead"
-    supervisor = "supervisor"
-    ordinary = "ordinary"
+__all__ = ["ApiToken", "Tenant", "TenantKind", "User", "UserSession"]
 
 
 class Tenant(db.Model):

@@ -1,0 +1,101 @@
+"""演示联合抽查: the joint campaign (联合抽查) of 市场监管局, 应急管理局 and 商务局 through every step,
+and each department's first results in it."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo import city as demo_city
+from spotcheck.demo.people import account_of, user_named
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.items.models import Item
+from spotcheck.tenants.joint import draws, services as joint
+from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.notices import services as notices
+from spotcheck.tenants.results import services as results
+from spotcheck.tenants.results.models import Visit
+
+
+def joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
+    """The joint campaign of 市场监管局, 应急管理局 and 商务局 (:data:`demo_city.JOINT_CAMPAIGN`), through
+    every step as the people concerned take it: the coordinator creates and invites, each
+    department's planner accepts and sets its part, its leader approves, the lead's leader approves
+    the whole, the coordinator draws, names the leaders (the first drawn) and hands the visits out;
+    then each department takes its first visits through the result's steps. Left as it is once it
+    exists (found by title)."""
+    spec, lead = demo_city.JOINT_CAMPAIGN, tenants["SCJ"]
+    title = spec["title"].format(year=year)
+    coord = user_named("scj_coord")
+    with tenant_scope(lead.id):
+        if db.session.scalar(sa.select(Campaign.id).where(Campaign.joint.is_(True), Campaign.title == title)):
+            return
+        first, last = spec["window"]
+        campaign = joint.create_joint({
+            "title": title, "year": year, "window_start": f"{year}-{first}", "window_end": f"{year}-{last}",
+            "team_size": spec["team_size"], "reserve_size": spec["reserve_size"], "method": "onsite",
+            "department_ids": [tenants[code].id for code in spec["parts"]]}, actor=coord)
+        campaign_id = campaign.id
+    for code, part in spec["parts"].items():
+        planner, leader = user_named(f"{code.lower()}_planner"), user_named(f"{code.lower()}_leader")
+        with tenant_scope(tenants[code].id):
+            invitation = db.session.scalar(sa.select(JointParticipant).where(
+                JointParticipant.campaign_id == campaign_id, JointParticipant.receiver_tenant_id == tenants[code].id))
+            joint.accept(invitation, actor=planner)
+            joint.save_part(invitation, {
+                "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(part["items"])))),
+                "target_filter": {"categories": part["categories"]}, "strata": part["strata"]}, actor=planner)
+            joint.approve_part(invitation, actor=leader)
+    with tenant_scope(lead.id):
+        campaign = joint.get_joint(campaign_id)
+        joint.approve_joint(campaign, actor=user_named("scj_leader"))
+        draws.freeze_targets(campaign, actor=coord)
+        draws.draw_targets(campaign_id, list(spec["observers"]), actor=coord)
+        draws.freeze_inspectors(campaign, actor=coord)
+        draws.draw_inspectors(campaign_id, list(spec["inspector_observers"]), actor=coord)
+        for team in draws.teams(campaign).values():
+            draws.designate_leader(campaign, team[0].id, actor=coord)
+        draws.hand_out(campaign, actor=coord)
+        groups = draws.visit_groups(campaign)
+        parts = dict(campaign.joint_parts)
+    if campaign.window_start >= today:
+        return
+    everyone = sorted(entity for entity, drawn_by in groups.items() if len(drawn_by) == len(parts))
+    for code, part in parts.items():
+        with tenant_scope(part["tenant_id"]):
+            _joint_results(code.lower(), part["part_campaign_id"], everyone, today=today)
+    with tenant_scope(lead.id):  # the 组长 now linked to accounts are told of their assignment (nothing written twice)
+
+        notices.write_joint_notices(joint.get_joint(campaign_id), actor=coord)
+
+
+def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], *, today: date) -> None:
+    """A department's results in the joint campaign: its visits of the entities every department
+    drew first, then the rest, through :data:`demo_city.JOINT_RESULT_STAGES` — recorded and
+    submitted by its member who leads its part of the team, approved by its leader, published by
+    its planner."""
+    planner, leader, admin = user_named(f"{code}_planner"), user_named(f"{code}_leader"), user_named(f"{code}_admin")
+    part = db.session.get(Campaign, part_campaign_id)
+    order = {entity: n for n, entity in enumerate(first_entities)}
+    visits = sorted(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == part.id)),
+                    key=lambda v: (order.get(v.entity_id, len(order)), v.id))
+    for number, (visit, stage) in enumerate(zip(visits, demo_city.JOINT_RESULT_STAGES)):
+        chief = account_of(code, next(m for m in results.team_of(visit) if m.is_leader).inspector, admin)
+        checked = min(part.window_start + timedelta(days=2 * number + 3), today)
+        results.record_result(visit, {
+            "checked_on": checked.isoformat(), "method": "onsite",
+            "record": "联合检查组进入加油站，各部门按本部门事项同步检查，一次完成。",
+            "items": {str(item.id): {"categories": ["no_problem"], "findings": ""} for item in part.items}},
+            actor=chief)
+        if stage == "drafted":
+            continue
+        results.submit_result(visit, actor=chief)
+        if stage == "submitted":
+            continue
+        results.approve_result(visit, actor=leader)
+        if stage == "approved":
+            continue
+        results.publish_results([visit.id], actor=planner)

@@ -1,0 +1,59 @@
+"""演示数据一览: what the console prints after loading the demo — the city's size, each
+department's directory, items and inspectors, its plans and campaigns, the joint campaigns."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.demo.people import DEPARTMENTS
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.items.models import Item
+from spotcheck.tenants.joint import figures
+from spotcheck.tenants.plans.models import Plan
+
+
+def city_summary() -> dict:
+    """What is shown after loading: registry entities; per department entries, items, inspectors;
+    the plans (year, status) and campaigns (code, title, status) of each department."""
+    with system_access("count the demo city"):
+        summary = {"entities": db.session.scalar(sa.select(sa.func.count()).select_from(Entity)), "departments": {}}
+        for code, *_ in DEPARTMENTS:
+            tenant_id = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
+            summary["departments"][code] = {
+                model.__tablename__: db.session.scalar(
+                    sa.select(sa.func.count()).select_from(model).where(model.tenant_id == tenant_id))
+                for model in (DirectoryEntry, Item, Inspector)
+            }
+        plans = db.session.execute(sa.select(Tenant.code, Plan.year, Plan.half, Plan.status, Plan.kind, Plan.field)
+                                   .join(Tenant, Tenant.id == Plan.tenant_id).order_by(Tenant.id, Plan.year, Plan.id)).all()
+        summary["plans"] = [(code, year, status.value) for code, year, half, status, kind, _ in plans
+                            if half is None and kind == "annual"]
+        summary["half_plans"] = [(code, year, half, status.value) for code, year, half, status, _, _ in plans if half]
+        summary["joint_plans"] = [(code, year, field, status.value) for code, year, _, status, kind, field in plans
+                                  if kind == "joint"]
+        campaigns = db.session.execute(sa.select(Tenant.code, Campaign.code, Campaign.title, Campaign.status)
+                                       .join(Tenant, Tenant.id == Campaign.tenant_id).order_by(Tenant.id, Campaign.id))
+        summary["campaigns"] = [(code, number or "未编号", title, status.value)  # a draft has no code yet
+                                for code, number, title, status in campaigns]
+    summary["joint"] = joint_summary()
+    return summary
+
+
+def joint_summary() -> list[dict]:
+    """The demo's joint campaigns: code, departments, visits made beside the visits separate draws would need."""
+    lead = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "SCJ"))
+    if lead is None:
+        return []
+    out = []
+    with tenant_scope(lead):
+        for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True)).order_by(Campaign.id)):
+            saving = figures.savings(campaign)
+            out.append({"id": campaign.id, "code": campaign.code, "title": campaign.title,
+                        "departments": [part["name"] for part in (campaign.joint_parts or {}).values()],
+                        "visits": saving.visits if saving else None, "checks": saving.checks if saving else None,
+                        "separate": saving.separate if saving else None, "saved": saving.saved if saving else None})
+    return out

@@ -1,0 +1,97 @@
+"""模板助手: the names every template may use to name states and codes and to write numbers —
+assembled from the domains' vocabularies (the tables themselves live there, one of each kind)."""
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from spotcheck.core import official_calendar
+from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
+from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
+from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
+from spotcheck.tenants.common import vocabulary as domain
+from spotcheck.tenants.common.vocabulary import (JOB_KIND_LABELS, JOB_STATUS_LABELS, OBJECT_LABELS, TASK_LABELS,
+                                                 TASK_LABELS_BY_KIND, WEEKDAYS, classifications, in_table_order,
+                                                 job_state, percent, period_label, reference, rule_text)
+from spotcheck.tenants.results import categories as result_categories, check_dates, deadlines, listing as visit_listing
+
+
+def exempt_line(campaign) -> str:
+    """How a campaign outside the plan is shown everywhere: "outside the plan: <kind>: <reason>"."""
+    return _("Outside the plan: %(kind)s: %(reason)s", kind=EXEMPT_KINDS.get(campaign.exempt_kind,
+                                                                            campaign.exempt_kind),
+             reason=campaign.exempt_reason)
+
+
+def department_stratum_label(code: str, short: bool = False, department=None) -> str:
+    """A stratum in the words of ``department`` (default: the signed-in user's) for its risk classes."""
+    department = department or getattr(current_user, "tenant", None)
+    return domain.department_stratum_label(code, short=short, department=department)
+
+
+def template_helpers() -> dict:
+    """The names every template may use for states, codes and numbers (one place for each)."""
+    def named(table):
+        return lambda code: domain.name(table, code)
+
+    def names(table):
+        return lambda codes: [domain.name(table, code) for code in codes or ()]
+
+    return {
+        "role_label": role_label,
+        "kind_label": lambda code: TENANT_KIND_LABELS.get(code, code),
+        "status_label": lambda code: JOB_STATUS_LABELS.get(code, code),
+        "job_state": job_state,
+        "job_kind_label": lambda code: JOB_KIND_LABELS.get(code, code),
+        "action_label": lambda code: ACTION_LABELS.get(code, code),
+        "object_label": lambda code: OBJECT_LABELS.get(code, code),
+        "campaign_status_label": named(domain.CAMPAIGN_STATUS),
+        "participant_status_label": named(domain.PARTICIPANT_STATUS),
+        "target_status_label": named(domain.TARGET_STATUS),
+        "plan_status_label": named(domain.PLAN_STATUS),
+        "authority_label": named(domain.PLAN_AUTHORITY),
+        "enforcement_field_name": lambda code: reference.ENFORCEMENT_FIELDS.get(code, code or ""),
+        "item_status_label": named(domain.ITEM_STATUS),
+        "draw_kind_label": named(domain.DRAW_KIND),
+        "stage_label": named(domain.DRAW_STAGE),
+        "excluded_label": named(domain.FRAME_EXCLUSION),
+        "half_label": named(domain.PLAN_HALF),
+        "flag_names": names(domain.ENTITY_FLAG),
+        "target_reason_label": lambda code: TARGET_REPLACEMENT_REASONS.get(code, code),
+        "inspector_reason_label": lambda code: INSPECTOR_REPLACEMENT_REASONS.get(code, code),
+        "exempt_label": lambda code: EXEMPT_KINDS.get(code, code),
+        "exempt_line": exempt_line,
+        "method_name": lambda code: reference.CHECK_METHODS.get(code, code),
+        "method_names": lambda codes: in_table_order(reference.CHECK_METHODS, codes),
+        "entity_type_names": lambda codes: [reference.ENTITY_TYPES.get(code, code) for code in codes or ()],
+        "category_name": lambda code: reference.ENFORCEMENT_CATEGORIES.get(code, code),
+        "category_names": lambda codes: in_table_order(reference.ENFORCEMENT_CATEGORIES, codes),
+        "field_name": lambda code: reference.ITEM_FIELDS.get(code, code),
+        "item_kind_name": lambda code: reference.ITEM_KINDS.get(code, code),
+        "sex_name": lambda code: reference.SEXES.get(code, code or ""),
+        "stratum_label": department_stratum_label,
+        "rule_text": rule_text,
+        "task_label": lambda code, kind=None: TASK_LABELS_BY_KIND.get(kind, TASK_LABELS).get(code, code),
+        "visit_status_label": named(domain.VISIT_STATUS),
+        "criticism_status_label": named(domain.CRITICISM_STATUS),
+        "visit_due": visit_listing.due_of,
+        "visit_flag": visit_listing.flag_of,
+        "visit_due_provisional": visit_listing.due_provisional,
+        "check_dates": lambda visit: check_dates.span(visit.checked_on, visit.checked_until),
+        "check_span": check_dates.span,
+        "calendar_source_name": lambda code: official_calendar.SOURCES.get(code, code),
+        "calendar_day_kind_name": lambda code: official_calendar.DAY_KINDS.get(code, code),
+        "weekday_name": lambda day: WEEKDAYS[day.weekday()],
+        "due_flag_label": named(domain.DUE_FLAG),
+        "result_category_name": result_categories.published_name,
+        "region_name": classifications.region_name,
+        "industry_name": classifications.industry_name,
+        "follow_up_kind_name": lambda code: reference.FOLLOW_UP_KINDS.get(code, code),
+        "follow_up_outcome_name": lambda code: reference.FOLLOW_UP_OUTCOMES.get(code, code),
+        "follow_up_flag": lambda f: deadlines.flag(f.deadline) if f.is_open and f.deadline else None,
+        "percent": percent,
+        "period_label": period_label,
+        "delivery_channel_name": named(domain.DELIVERY_CHANNEL),
+        "notice_kind_name": named(domain.NOTICE_KIND),
+        "export_status_label": named(domain.EXPORT_BATCH_STATUS),
+        "delivery_status_name": named(domain.DELIVERY_STATUS),
+    }

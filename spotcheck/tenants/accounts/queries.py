@@ -1,0 +1,148 @@
+"""部门与用户的查询: departments (部门) and users (用户) as the pages and the API list them, a
+department overview with its users' counts, and the identity lookups behind a session cookie or
+an API token (会话、令牌).
+
+Identity lookups happen before any tenant is known, so they are the platform's own reads
+(:func:`system_access`); they keep their own bookkeeping (a session's last-seen time, a token's
+last use), which is not an action of the user and is not audited.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import clock
+from spotcheck.core.clock import as_utc
+from spotcheck.core.commands import unit_of_work
+from spotcheck.core.database import db, is_row_id
+from spotcheck.core.errors import NotFound
+from spotcheck.core.passwords import secret_digest
+from spotcheck.core.policy import Role
+from spotcheck.core.scoping import cross_tenant, system_access
+from spotcheck.tenants.accounts.models import ApiToken, Tenant, User, UserSession
+from spotcheck.tenants.accounts.policy import USER_ACTIONS
+from spotcheck.tenants.accounts.vocabulary import SEEN_EVERY, TOKEN_PREFIX, SessionCheck
+
+# --- departments ----------------------------------------------------------------------------------
+
+
+def list_tenants() -> list[Tenant]:
+    return list(db.session.scalars(sa.select(Tenant).order_by(Tenant.code)))
+
+
+def active_tenants() -> list[Tenant]:
+    """The departments in service, by code (the public portal's list)."""
+    return [tenant for tenant in list_tenants() if tenant.active]
+
+
+def get_tenant(tenant_id: int) -> Tenant:
+    tenant = db.session.get(Tenant, tenant_id) if is_row_id(tenant_id) else None
+    if tenant is None:
+        raise NotFound(_l("No such department."))
+    return tenant
+
+
+def own_tenant(reader) -> Tenant | None:
+    """The reader's own department (none for a platform administrator)."""
+    return db.session.get(Tenant, reader.tenant_id) if getattr(reader, "tenant_id", None) else None
+
+
+def tenant_names() -> dict[int, str]:
+    """Every department's name by id."""
+    return {tenant.id: tenant.name for tenant in list_tenants()}
+
+
+def departments(reader=None) -> list[dict]:
+    """Every department; with ``reader`` (supervisor or coordinator) also its active users,
+    read across tenants through the explicit opt-out."""
+    tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.kind, Tenant.code)).all()
+    counts: dict[int, int] = {}
+    if reader is not None:
+        with cross_tenant(reader, "department overview"):
+            counts = dict(db.session.execute(
+                sa.select(User.tenant_id, sa.func.count()).where(User.active.is_(True)).group_by(User.tenant_id)
+            ).all())
+    return [{"tenant": t, "users": counts.get(t.id)} for t in tenants]
+
+
+# --- users ----------------------------------------------------------------------------------------
+
+
+def list_users() -> list[User]:
+    """Users of the current tenant."""
+    return list(db.session.scalars(sa.select(User).order_by(User.login)))
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.scalar(sa.select(User).where(User.id == user_id)) if is_row_id(user_id) else None
+    if user is None:
+        raise NotFound(_l("No such user."))
+    return user
+
+
+def allowed_actions(user: User, reader) -> set[str]:
+    """What ``reader`` may do to ``user`` now (编辑、解除锁定)."""
+    return USER_ACTIONS.allowed(user, reader)
+
+
+def user_counts() -> list[tuple[str, int]]:
+    """Active users of the current tenant per role, in the order of the role table."""
+    counter: Counter = Counter()
+    for roles in db.session.scalars(sa.select(User.roles).where(User.active.is_(True))):
+        counter.update(roles or ())
+    order = [role.value for role in Role]
+    return sorted(counter.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+
+
+# --- who is asking --------------------------------------------------------------------------------
+
+
+def session_user(session_id: str, session_key: str | None, *, idle: timedelta) -> SessionCheck:
+    """The user behind a Flask-Login session id ``tenant:user:stamp`` and the session's key, if the
+    session is still open on the server: not signed out, not ended by a password change, a
+    deactivation or "sign out everywhere", and used within ``idle``."""
+    try:
+        tenant_part, user_part, stamp = session_id.split(":")
+        tenant_id, user_id = int(tenant_part) or None, int(user_part)
+    except (ValueError, AttributeError):
+        return SessionCheck(None, "ended")
+    if not session_key or not is_row_id(user_id):
+        return SessionCheck(None, "ended")
+    moment = clock.now()
+    with system_access("check the signed-in session"):
+        user = db.session.get(User, user_id)
+        row = db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == secret_digest(session_key)))
+        if (user is None or row is None or row.user_id != user.id or row.revoked_at is not None
+                or user.tenant_id != tenant_id or user.session_stamp != stamp or not user.active):
+            return SessionCheck(None, "ended")
+        if moment - as_utc(row.last_seen_at) > idle:
+            with unit_of_work():  # bookkeeping of the platform's own, not an action of the user
+                row.revoked_at = moment
+            return SessionCheck(None, "idle")
+        if moment - as_utc(row.last_seen_at) > SEEN_EVERY:
+            with unit_of_work():
+                row.last_seen_at = moment
+    return SessionCheck(user)
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user owning an unrevoked token, or ``None``; records when the token was last used."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    with system_access("look up an API token"):
+        token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == secret_digest(secret)))
+        if token is None or token.revoked_at is not None:
+            return None
+        user = token.user
+        if not user.active or user.is_locked:
+            return None
+        with unit_of_work():  # bookkeeping, not an action of the user: not audited
+            token.last_used_at = clock.now()
+    return user

@@ -1,0 +1,41 @@
+"""登录会话的结束: ending a user's sessions and tokens on the server, inside a command (a password
+change, a deactivation, "sign out everywhere")."""
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
+from spotcheck.core.passwords import secret_digest
+from spotcheck.core.scoping import system_access
+from spotcheck.tenants.accounts.models import ApiToken, User, UserSession
+
+
+def new_session_stamp() -> str:
+    return secrets.token_hex(8)
+
+
+def end_sessions(user: User, *, keep: str | None = None) -> int:
+    """End the user's open sessions on the server, but the one whose key is ``keep`` (inside a command)."""
+    moment, ended = now(), 0
+    with system_access("end a user's sessions"):
+        rows = db.session.scalars(sa.select(UserSession).where(UserSession.user_id == user.id,
+                                                               UserSession.revoked_at.is_(None))).all()
+        for row in rows:
+            if keep is None or row.key_hash != secret_digest(keep):
+                row.revoked_at, ended = moment, ended + 1
+        db.session.flush()
+    return ended
+
+
+def end_user_access(user: User) -> None:
+    """End every session and revoke every API token of ``user`` (a deactivation: reactivating the
+    account later revives neither)."""
+    end_sessions(user)
+    with system_access("revoke a user's API tokens"):
+        for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
+                                                                  ApiToken.revoked_at.is_(None))):
+            token.revoked_at = now()
+        db.session.flush()

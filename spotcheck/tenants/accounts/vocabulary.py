@@ -1,0 +1,88 @@
+"""部门与用户的词汇: department kinds (部门类型), roles' names (角色), the shapes of codes, logins
+and contacts, and the outcomes of a sign-in (登录) and of a session check (会话)."""
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.policy import Role
+
+
+class TenantKind(str, enum.Enum):
+    """``lead`` is the market-regulation bureau (牵头部门), ``supervisor`` the justice bureau
+    (司法局, 监督部门), every other department ``ordinary``."""
+
+    lead = "lead"
+    supervisor = "supervisor"
+    ordinary = "ordinary"
+
+
+ROLE_LABELS = {
+    Role.platform_admin: _l("Platform administrator"),
+    Role.tenant_admin: _l("Department administrator"),
+    Role.planner: _l("Planner"),
+    Role.leader: _l("Leader"),
+    Role.inspector: _l("Inspector"),
+    Role.coordinator: _l("Coordinator (joint inspections)"),
+    Role.supervisor: _l("Supervisor (justice bureau)"),
+    Role.field_coordinator: _l("Joint-check coordinator of a field's lead department"),
+}
+
+TENANT_KIND_LABELS = {
+    "lead": _l("Lead department (market regulation)"),
+    "supervisor": _l("Supervising department (justice bureau)"),
+    "ordinary": _l("Ordinary department"),
+}
+
+
+def role_label(code: str):
+    return ROLE_LABELS[Role(code)] if code in Role._value2member_map_ else code
+
+
+#: A department's code (e.g. SCJ), its region (GB/T 2260), a user's login.
+TENANT_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
+REGION_CODE = re.compile(r"^\d{6}$")
+LOGIN = re.compile(r"^[a-z][a-z0-9_.-]{2,63}$")
+#: One's own contacts (联系方式), where notices and reminders are also sent.
+EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,100}\.[A-Za-z]{2,24}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+
+#: The first administrator's fields as a department's form and API name them.
+ADMIN_FIELDS = {"login": "admin_login", "display_name": "admin_name", "password": "admin_password"}
+
+#: Every personal API token (个人访问令牌) starts with this.
+TOKEN_PREFIX = "sct_"
+
+#: A session's last-seen time is written at most this often (not on every request).
+SEEN_EVERY = timedelta(seconds=60)
+
+
+class LoginRefused(Exception):
+    """The login failed; ``message`` is safe to show (it never says whether the login exists)."""
+
+    def __init__(self, message, locked_until=None):
+        super().__init__(str(message))
+        self.message = message
+        self.locked_until = locked_until
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt's outcome: the user, or why not (recorded either way)."""
+
+    user: object | None
+    refused: LoginRefused | None = None
+    #: The new session's secret, kept in the signed session cookie (its SHA-256 on the server).
+    session_key: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    """Who a session cookie belongs to, or why it no longer counts (``idle``, ``ended``)."""
+
+    user: object | None
+    why: str = ""
