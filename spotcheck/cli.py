@@ -165,12 +165,12 @@ def exports_backfill() -> None:
     from spotcheck.core.database import db
     from spotcheck.core.policy import CONSOLE
     from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.exports import outbox
+    from spotcheck.tenants.exports import commands as exports
     from spotcheck.tenants.models import Tenant
 
     for tenant in db.session.scalars(sa.select(Tenant).order_by(Tenant.code)).all():
         with tenant_scope(tenant.id):
-            queued = outbox.backfill(actor=CONSOLE)
+            queued = exports.backfill(actor=CONSOLE)
         click.echo(f"{tenant.code:<6} {queued} published result(s) queued for export")
 
 

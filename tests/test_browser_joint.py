@@ -63,7 +63,7 @@ def _link_the_recorders(app) -> dict:
     from spotcheck.tenants.campaigns.models import TeamMember
     from spotcheck.tenants.inspectors.models import Inspector
     from spotcheck.tenants.results.models import Visit
-    from spotcheck.tenants.results.services import link_inspector
+    from spotcheck.tenants.results.commands import link_inspector
 
     with app.app_context():
         per_department = {}

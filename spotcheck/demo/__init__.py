@@ -441,15 +441,16 @@ def _results(code: str, campaign, *, today: date) -> None:
     submits, the leader returns once or approves, the planner publishes and corrects one. Each
     visit's 组长 is linked to a user account: ``<code>_inspector`` first, then one more account
     per further 组长 (named after the inspector)."""
-    from spotcheck.tenants.results import services as results
+    from spotcheck.tenants.results import commands as results
+    from spotcheck.tenants.results import queries as results_queries
 
     planner, leader, admin = _user(f"{code}_planner"), _user(f"{code}_leader"), _user(f"{code}_admin")
     _experts(campaign, planner)
-    visits = sorted(results.hand_out(campaign, actor=planner), key=lambda v: v.id)
+    visits = sorted(results.hand_out(campaign.id, actor=planner), key=lambda v: v.id)
     first_item = campaign.items[0]
 
     def chief_of(visit):
-        return next(m for m in results.team_of(visit) if m.is_leader).inspector
+        return next(m for m in results_queries.team_of(visit) if m.is_leader).inspector
 
     returned = demo_city.RESULT_STAGES.index("returned")
     if len(visits) > returned:  # the demo's inspector login has a returned result to fix
@@ -466,7 +467,7 @@ def _results(code: str, campaign, *, today: date) -> None:
         reviewed, published = checked + timedelta(days=2), checked + timedelta(days=6)
         problem = number % 2 == 1
         with on(checked):
-            results.record_result(visit, {
+            results.record_result(visit.id, {
                 "checked_on": checked.isoformat(), "method": "onsite",
                 "record": "检查人员出示执法证件，现场检查经营场所、进货查验记录和从业人员健康证明。",
                 "items": {str(item.id): {"categories": ["pending_own_rules"] if problem else ["no_problem"],
@@ -475,25 +476,25 @@ def _results(code: str, campaign, *, today: date) -> None:
         if stage == "drafted":
             continue
         with on(checked):
-            results.submit_result(visit, actor=chief)
+            results.submit_result(visit.id, actor=chief)
         if stage == "returned":
             with on(reviewed):
-                results.return_result(visit, "请补充现场检查照片，并核对检查日期。", actor=leader)
+                results.return_result(visit.id, {"reason": "请补充现场检查照片，并核对检查日期。"}, actor=leader)
             continue
         if stage == "submitted":
             continue
         with on(reviewed):
-            results.approve_result(visit, actor=leader)
+            results.approve_result(visit.id, actor=leader)
         if stage == "approved":
             continue
         with on(published):
             results.publish_results([visit.id], actor=planner)
         if stage == "corrected":
-            results.start_correction(visit, "原公示的检查结果类别录入有误，予以更正。", actor=planner)
-            results.record_result(visit, {"items": {str(first_item.id): {
+            results.start_correction(visit.id, {"reason": "原公示的检查结果类别录入有误，予以更正。"}, actor=planner)
+            results.record_result(visit.id, {"items": {str(first_item.id): {
                 "categories": ["rectified"], "findings": "进货查验记录不全，经责令已当场改正。"}}}, actor=chief)
-            results.submit_result(visit, actor=chief)
-            results.approve_result(visit, actor=leader)
+            results.submit_result(visit.id, actor=chief)
+            results.approve_result(visit.id, actor=leader)
             results.publish_results([visit.id], actor=planner)
             _follow_ups(visit, chief, planner)
     _notices(campaign, planner)
@@ -505,7 +506,7 @@ def _experts(campaign, planner) -> None:
     so its inspection notice names them; its result, published, names them too."""
     from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
     from spotcheck.tenants.inspectors.models import Inspector
-    from spotcheck.tenants.results import teams
+    from spotcheck.tenants.results import commands as results
 
     first = db.session.scalar(sa.select(CampaignTarget.entity_id).where(
         CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
@@ -515,9 +516,9 @@ def _experts(campaign, planner) -> None:
     if first is None:
         return
     if expert is not None:
-        teams.add_expert(campaign.id, {"entity_id": first, "kind": "directory", "inspector_id": expert.id,
+        results.add_expert(campaign.id, {"entity_id": first, "kind": "directory", "inspector_id": expert.id,
                                        "expertise": "食品安全风险评估"}, actor=planner)
-    teams.add_expert(campaign.id, {"entity_id": first, "kind": "testing_body", "name": demo_city.EXPERT_PERSON,
+    results.add_expert(campaign.id, {"entity_id": first, "kind": "testing_body", "name": demo_city.EXPERT_PERSON,
                                    "organisation": demo_city.EXPERT_INSTITUTE, "expertise": "食品快速检测"},
                      actor=planner)
 
@@ -536,22 +537,22 @@ def _follow_ups(visit, chief, planner) -> None:
     """后续处置 of the corrected visit: a rectification to re-check (open; 限30个工作日内改正, counted on
     the official calendar — provisional while it runs into a year not entered yet, as at the end of
     2026), a transfer to 应急管理局 that it has acknowledged (签收), and one still waiting in its inbox."""
-    from spotcheck.tenants.results import follow_ups
+    from spotcheck.tenants.results import commands as results
 
     receiver = db.session.scalar(sa.select(Tenant).where(Tenant.code == "YJJ"))
-    follow_ups.open_follow_up(visit, {
+    results.open_follow_up(visit.id, {
         "kind": "rectification", "details": "补齐近三个月的食品进货查验记录，并建立索证索票台账。",
         "deadline_days": demo_city.RECTIFICATION_DAYS}, actor=chief)
     if receiver is None:
         return
-    acknowledged = follow_ups.open_follow_up(visit, {
+    acknowledged = results.open_follow_up(visit.id, {
         "kind": "transfer", "receiver_tenant_id": receiver.id,
         "details": "检查中发现其仓库存放瓶装液化石油气，涉及安全生产，抄告应急管理局依法处理。"}, actor=planner)
-    follow_ups.open_follow_up(visit, {
+    results.open_follow_up(visit.id, {
         "kind": "transfer", "receiver_tenant_id": receiver.id,
         "details": "后厨燃气管道未安装泄漏报警装置，抄告应急管理局。"}, actor=planner)
     with tenant_scope(receiver.id):
-        follow_ups.acknowledge_transfer(acknowledged, "已签收，转执法监察支队核查。", actor=_user("yjj_planner"))
+        results.acknowledge_transfer(acknowledged.id, {"note": "已签收，转执法监察支队核查。"}, actor=_user("yjj_planner"))
 
 
 def _criticism(*, year: int, today: date) -> None:
@@ -660,7 +661,8 @@ def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], 
     submitted by its member who leads its part of the team, approved by its leader, published by
     its planner."""
     from spotcheck.tenants.campaigns.models import Campaign
-    from spotcheck.tenants.results import services as results
+    from spotcheck.tenants.results import commands as results
+    from spotcheck.tenants.results import queries as results_queries
     from spotcheck.tenants.results.models import Visit
 
     planner, leader, admin = _user(f"{code}_planner"), _user(f"{code}_leader"), _user(f"{code}_admin")
@@ -669,19 +671,19 @@ def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], 
     visits = sorted(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == part.id)),
                     key=lambda v: (order.get(v.entity_id, len(order)), v.id))
     for number, (visit, stage) in enumerate(zip(visits, demo_city.JOINT_RESULT_STAGES)):
-        chief = _account_of(code, next(m for m in results.team_of(visit) if m.is_leader).inspector, admin)
+        chief = _account_of(code, next(m for m in results_queries.team_of(visit) if m.is_leader).inspector, admin)
         checked = min(part.window_start + timedelta(days=2 * number + 3), today)
-        results.record_result(visit, {
+        results.record_result(visit.id, {
             "checked_on": checked.isoformat(), "method": "onsite",
             "record": "联合检查组进入加油站，各部门按本部门事项同步检查，一次完成。",
             "items": {str(item.id): {"categories": ["no_problem"], "findings": ""} for item in part.items}},
             actor=chief)
         if stage == "drafted":
             continue
-        results.submit_result(visit, actor=chief)
+        results.submit_result(visit.id, actor=chief)
         if stage == "submitted":
             continue
-        results.approve_result(visit, actor=leader)
+        results.approve_result(visit.id, actor=leader)
         if stage == "approved":
             continue
         results.publish_results([visit.id], actor=planner)
@@ -692,7 +694,7 @@ def _credit_export(tenants: dict[str, Tenant]) -> None:
     built and delivered as the scheduler does it (into ``SPOTCHECK_EXPORT_DIR``, by default
     ``<storage>/credit-export``). Nothing is pending when the demo is loaded again: nothing is built."""
     from spotcheck.core.policy import SCHEDULER
-    from spotcheck.tenants.exports import services as exports
+    from spotcheck.tenants.exports import commands as exports
 
     for tenant in tenants.values():
         with tenant_scope(tenant.id):
@@ -703,7 +705,7 @@ def _credit_export(tenants: dict[str, Tenant]) -> None:
 def _account_of(code: str, inspector, admin) -> User:
     """The user account linked to ``inspector``, linking (or creating) one if there is none."""
     from spotcheck.tenants.inspectors.models import Inspector
-    from spotcheck.tenants.results import services as results
+    from spotcheck.tenants.results import commands as results
 
     if inspector.user_id is not None:
         return db.session.get(User, inspector.user_id)
@@ -715,5 +717,5 @@ def _account_of(code: str, inspector, admin) -> User:
         if not _user_exists(login):
             services.create_user(login=login, display_name=inspector.name, password=DEMO_PASSWORD,
                                  roles=["inspector"], actor=admin)
-    results.link_inspector(inspector, _user(login).id, actor=admin)
+    results.link_inspector(inspector.id, {"user_id": _user(login).id}, actor=admin)
     return _user(login)
