@@ -57,8 +57,8 @@ def handed_out(*, notices: bool = False, **campaign) -> dict:
         team = results_queries.team_of(visit)
         second = tenants.create_user(login="yjj_inspector2", display_name="褚明", password=DEMO_PASSWORD,
                                      roles=["inspector"], actor=admin)
-        results.link_inspector(team[0].inspector, user_named("yjj_inspector").id, actor=admin)
-        results.link_inspector(team[1].inspector, second.id, actor=admin)
+        results.link_inspector(team[0].inspector_id, {"user_id": user_named("yjj_inspector").id}, actor=admin)
+        results.link_inspector(team[1].inspector_id, {"user_id": second.id}, actor=admin)
         db.session.commit()
         return {"campaign": campaign_id, "visit": visit.id, "item": world["item"], "tenant": admin.tenant_id,
                 "visits": len(visits), "leader_inspector": team[0].inspector_id,

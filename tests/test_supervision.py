@@ -55,8 +55,8 @@ def _world() -> dict:
         data = complete_result(ids, checked_on="2026-03-11",
                                items={str(ids["item"]): {"categories": ["no_problem"], "findings": ""}})
         results.record_result(second.id, data, actor=chief)
-        results.submit_result(db.session.get(Visit, second.id).id, actor=chief)
-        results.approve_result(db.session.get(Visit, second.id).id, actor=leader)
+        results.submit_result(second.id, actor=chief)
+        results.approve_result(second.id, actor=leader)
         db.session.commit()
         ids["second"] = second.id
     return ids
