@@ -28,11 +28,11 @@ def test_a_department_of_another_field_uses_its_own_categories(app):
         with tenant_scope(ids["tenant"]):
             assert list(categories.offered()) == list(reference.RESULT_CATEGORIES) and not categories.configured()
             with pytest.raises(Forbidden):
-                categories.use_standard(["no_problem"], actor=user_named("yjj_planner"))
-            categories.use_standard(["pending_own_rules", "rectified"], actor=admin)
-            own = categories.add_own({"name": OWN, "pending": True}, actor=admin)
+                results.use_standard(["no_problem"], actor=user_named("yjj_planner"))
+            results.use_standard(["pending_own_rules", "rectified"], actor=admin)
+            own = results.add_own({"name": OWN, "pending": True}, actor=admin)
             with pytest.raises(ValidationFailed) as refused:
-                categories.add_own({"name": OWN}, actor=admin)
+                results.add_own({"name": OWN}, actor=admin)
             assert set(refused.value.errors) == {"name"}
             db.session.commit()
             assert list(categories.offered()) == ["no_problem", "pending_own_rules", "rectified", own.code]
@@ -58,7 +58,7 @@ def test_a_department_of_another_field_uses_its_own_categories(app):
             published = results_queries.register.public_content(visit(ids))
             assert published["items"][0]["categories"] == [f"发现问题待后续处理：{OWN}"]
 
-            categories.set_own_active(own.code, False, actor=admin)  # out of use: old results keep their name
+            results.set_own_active(own.code, False, actor=admin)  # out of use: old results keep their name
             db.session.commit()
             assert own.code not in categories.offered() and categories.published_name(own.code).endswith(OWN)
         with tenant_scope(user_named("scj_admin").tenant_id):  # another department keeps the standard list
