@@ -58,8 +58,8 @@ def request_export(*, actor, locale: str = "zh_CN") -> Job:
 
 
 @command(Permission.EXPORTS_MANAGE)
-def request_delivery(batch, *, actor, locale: str = "zh_CN") -> Job:
+def request_delivery(batch_id: int, data=None, *, actor, locale: str = "zh_CN") -> Job:
     """Deliver a batch (again) in the background: the same files under the same number."""
-    batch = export_queries.get_batch(batch.id)
+    batch = export_queries.get_batch(batch_id)
     export_policy.ensure_deliverable(batch)
     return jobs.submit(deliver_batch, "exports.deliver", actor, batch_id=batch.id, locale=locale)

@@ -135,7 +135,7 @@ class BatchDeliveries(MethodView):
     @blp.response(202, JobSchema)
     def post(self, batch_id):
         """Deliver the batch again (重新投递) in the background: the same files under the same number"""
-        return export_jobs.request_delivery(export_queries.get_batch(batch_id), actor=_actor(), locale=str(get_locale()))
+        return export_jobs.request_delivery(batch_id, actor=_actor(), locale=str(get_locale()))
 
 
 @blp.route("/deliveries")

@@ -1,6 +1,7 @@
 """Schemas of visits and their results (检查与检查结果)."""
 from __future__ import annotations
 
+from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.api.types import Int
@@ -94,8 +95,6 @@ class VisitSchema(Schema):
         return ExpertRefSchema(many=True).dump(teams.experts_of_visit(visit))
 
     def _actions(self, visit):
-        from flask_login import current_user
-
         return sorted(visits.allowed_actions(visit, current_user._get_current_object()))
 
 
@@ -171,8 +170,6 @@ class FollowUpSchema(Schema):
     actions = fields.Method("_actions", metadata={"description": "What the caller may do with it now"})
 
     def _actions(self, follow_up):
-        from flask_login import current_user
-
         return sorted(visits.follow_up_actions(follow_up, current_user._get_current_object()))
 
 

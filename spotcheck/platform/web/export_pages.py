@@ -66,7 +66,7 @@ def deliver(batch_id):
     found = export_queries.get_batch(batch_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("export_pages.batch", batch_id=found.id))
-    job = perform(lambda: export_jobs.request_delivery(found, actor=_user(), locale=str(get_locale())),
+    job = perform(lambda: export_jobs.request_delivery(found.id, actor=_user(), locale=str(get_locale())),
                   _("The batch is being delivered again; its progress is shown below."), refusals=(Conflict,))
     if job is REFUSED:
         return redirect(url_for("export_pages.batch", batch_id=found.id))

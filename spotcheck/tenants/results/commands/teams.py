@@ -106,7 +106,7 @@ def add_expert(campaign_id: int, data: dict, *, actor) -> TeamExpert:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def remove_expert(expert_id: int, *, actor) -> TeamExpert:
+def remove_expert(expert_id: int, data=None, *, actor) -> TeamExpert:
     """An expert leaves the team (the row is kept, marked removed, for the record)."""
     expert = get_row(TeamExpert, expert_id, _l("No such expert."), for_update=True)
     campaign = _campaign(expert.campaign_id)
