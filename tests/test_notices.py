@@ -28,8 +28,7 @@ from spotcheck.platform import accounts
 from spotcheck.tenants.campaigns import services as campaigns
 from spotcheck.tenants.notices import delivery, reminders, services
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice, NoticeKind
-from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results import queries as results_queries
+from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import FollowUp, Visit
 from test_celery import celery_queue, redis_available  # noqa: F401 (fixtures)
 
@@ -267,6 +266,11 @@ def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publica
     with frozen_at(late):  # past the deadline, the supervisor sees it on the home page
         home = signed_in(app, "sfj_supervisor").get("/").get_data(as_text=True)
         assert 'id="home-overdue-publications"' in home and entity_name in home and "逾期未公示" in home
+        with app.app_context():  # the results' query of it: read across departments, for a supervisor only
+            total, rows = results_queries.overdue_publications(reader=user_named("sfj_supervisor"))
+            assert total >= 1 and entity_name in {row["entity"] for row in rows}
+            with pytest.raises(Forbidden):
+                results_queries.overdue_publications(reader=user_named("yjj_leader"))
 
 
 def test_a_transfer_sends_its_letter_to_the_receiving_department_only(app):

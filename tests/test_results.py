@@ -219,7 +219,11 @@ def test_home_to_do_lists_follow_the_visit(app):
         planner = planner_of(user_named("yjj_admin"))
 
         def steps(user):
-            return {task.obj.id: set(task.actions) for task in overview.tasks_for(user) if task.kind == "visit"}
+            found = {task.obj.id: set(task.actions) for task in overview.tasks_for(user) if task.kind == "visit"}
+            # the results' own to-dos (queries.tasks_for) are the home page's
+            assert {task.obj.id: set(task.actions) for task in results_queries.tasks_for(user)
+                    if task.kind == "visit"} == found
+            return found
 
         with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 30)):
             assert steps(member)[ids["visit"]] == {"record"}
