@@ -98,7 +98,7 @@ def reset(url: str) -> None:
 def _platform(count: int, out: Path) -> dict:
     from spotcheck.core.policy import SCHEDULER
     from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.exports import services
+    from spotcheck.tenants.exports import commands as services
 
     with tenant_scope(_tenant()):
         with Timer() as built:

@@ -62,14 +62,14 @@ def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
     from spotcheck.tasks.models import Job
     from spotcheck.tenants.campaigns import queries as campaigns
     from spotcheck.tenants.notices.models import Notice
-    from spotcheck.tenants.results import services as results
+    from spotcheck.tenants.results import commands as results
 
     with app_context(url), tenant_scope(tenant):
         planner = setup_draw.users()["scj_planner"]
         gc.collect()
         before = load_average()
         with Timer() as total:
-            results.hand_out(campaigns.get_campaign(campaign_id), actor=planner)  # the job runs once this commits
+            results.hand_out(campaign_id, actor=planner)  # the job runs once this commits
         job = db.session.scalar(sa.select(Job).where(Job.kind == "notices.campaign").order_by(Job.id.desc()))
         kinds = dict(db.session.execute(sa.select(Notice.kind, sa.func.count()).group_by(Notice.kind)).all())
         size = db.session.scalar(sa.select(sa.func.sum(Notice.size)))

@@ -13,7 +13,7 @@ from spotcheck.platform.factory import create_app
 from spotcheck.platform.permissions import public
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.common.queries import NumberedPage
-from spotcheck.tenants.results import register
+from spotcheck.tenants.results.queries import register
 
 bench = Blueprint("bench", __name__, url_prefix="/bench")
 

@@ -15,7 +15,8 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.results import services as results
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results import queries as results_queries
 from spotcheck.tenants.results.models import Visit
 
 
@@ -51,12 +52,12 @@ def handed_out(*, notices: bool = False, **campaign) -> dict:
     with tenant_scope(admin.tenant_id):
         campaign = campaigns.get_campaign(campaign_id)
         with (nullcontext() if notices else events.suspended()):
-            visits = results.hand_out(campaign, actor=planner_of(admin))
+            visits = results.hand_out(campaign.id, actor=planner_of(admin))
         visit = min(visits, key=lambda v: v.id)
-        team = results.team_of(visit)
         second = tenants.create_user({"login": "yjj_inspector2", "display_name": "褚明", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
-        results.link_inspector(team[0].inspector, user_named("yjj_inspector").id, actor=admin)
-        results.link_inspector(team[1].inspector, second.id, actor=admin)
+        team = results_queries.team_of(visit)
+        results.link_inspector(team[0].inspector_id, {"user_id": user_named("yjj_inspector").id}, actor=admin)
+        results.link_inspector(team[1].inspector_id, {"user_id": second.id}, actor=admin)
         db.session.commit()
         return {"campaign": campaign_id, "visit": visit.id, "item": world["item"], "tenant": admin.tenant_id,
                 "visits": len(visits), "leader_inspector": team[0].inspector_id,
@@ -83,9 +84,9 @@ def published(ids) -> Visit:
     from campaign_world import planner_of
 
     chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
-    results.record_result(visit(ids), complete_result(ids), actor=chief)
-    results.submit_result(visit(ids), actor=chief)
-    results.approve_result(visit(ids), actor=leader)
+    results.record_result(visit(ids).id, complete_result(ids), actor=chief)
+    results.submit_result(visit(ids).id, actor=chief)
+    results.approve_result(visit(ids).id, actor=leader)
     results.publish_results([ids["visit"]], actor=planner_of(user_named("yjj_admin")))
     db.session.commit()
     return visit(ids)

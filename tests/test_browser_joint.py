@@ -63,7 +63,7 @@ def _link_the_recorders(app) -> dict:
     from spotcheck.tenants.campaigns.models import TeamMember
     from spotcheck.tenants.inspectors.models import Inspector
     from spotcheck.tenants.results.models import Visit
-    from spotcheck.tenants.results.services import link_inspector
+    from spotcheck.tenants.results.commands import link_inspector
 
     with app.app_context():
         per_department = {}
@@ -82,8 +82,8 @@ def _link_the_recorders(app) -> dict:
                     TeamMember.campaign_id == visit.campaign_id, TeamMember.entity_id == entity_id,
                     TeamMember.is_leader.is_(True)))
                 for linked in db.session.scalars(sa.select(Inspector).where(Inspector.user_id == user.id)):
-                    link_inspector(linked, None, actor=admin)
-                link_inspector(db.session.get(Inspector, lead.inspector_id), user.id, actor=admin)
+                    link_inspector(linked.id, {"user_id": None}, actor=admin)
+                link_inspector(lead.inspector_id, {"user_id": user.id}, actor=admin)
                 chosen[dept] = {"visit": visit.id, "name": visit.entity.name, "code": visit.entity.code}
         return chosen
 

@@ -16,11 +16,11 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import CampaignStatus
-from spotcheck.tenants.results import follow_ups, services as results
-from spotcheck.tenants.results.rules import VISIT_ACTIONS
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.policy import VISIT_ACTIONS
 
 TODAY = date(2026, 10, 12)
 
@@ -41,23 +41,23 @@ def test_a_problem_visit_and_its_campaign_close_only_with_a_leaders_reasoned_dec
             one = visit(ids)
             assert "close" not in VISIT_ACTIONS.allowed(one, planner)
             with pytest.raises(Conflict, match="依法做出处理"):
-                follow_ups.close_visit(one, actor=planner)
+                results.close_visit(one.id, actor=planner)
             campaign = _as_if_every_result_published(ids["campaign"])
-            assert "close" not in CAMPAIGN_ACTIONS.allowed(campaign, planner)
+            assert "close" not in CAMPAIGN_STEPS.allowed(campaign, planner)
             with pytest.raises(Conflict, match="依法做出处理") as refused:
-                results.close_campaign(campaign, actor=planner)
+                results.close_campaign(campaign.id, actor=planner)
             assert one.entity.name in str(refused.value)
             db.session.rollback()
 
             for someone in (planner, chief):  # only a leader decides that no follow-up is needed
                 with pytest.raises(Forbidden):
-                    follow_ups.decide_no_follow_up(ids["visit"], {"reason": "当场已改正"}, actor=someone)
+                    results.decide_no_follow_up(ids["visit"], {"reason": "当场已改正"}, actor=someone)
             with pytest.raises(ValidationFailed) as unexplained:
-                follow_ups.decide_no_follow_up(ids["visit"], {"reason": " "}, actor=leader)
+                results.decide_no_follow_up(ids["visit"], {"reason": " "}, actor=leader)
             assert set(unexplained.value.errors) == {"reason"}
             assert visit(ids).no_follow_up_at is None and visit(ids).closed_at is None  # nothing changed
 
-            follow_ups.decide_no_follow_up(ids["visit"], {"reason": "检查中已当场责令改正并复核，无需另行处置。"},
+            results.decide_no_follow_up(ids["visit"], {"reason": "检查中已当场责令改正并复核，无需另行处置。"},
                                            actor=leader)
             db.session.commit()
             decided = visit(ids)
@@ -65,10 +65,10 @@ def test_a_problem_visit_and_its_campaign_close_only_with_a_leaders_reasoned_dec
             assert "visit.no_follow_up_decided" in db.session.scalars(sa.select(AuditEntry.action).where(
                 AuditEntry.object_type == "visit", AuditEntry.object_id == str(ids["visit"]))).all()
             with pytest.raises(Conflict):  # decided once
-                follow_ups.decide_no_follow_up(ids["visit"], {"reason": "再次决定"}, actor=leader)
+                results.decide_no_follow_up(ids["visit"], {"reason": "再次决定"}, actor=leader)
             assert "close" in VISIT_ACTIONS.allowed(decided, planner)
-            follow_ups.close_visit(decided, actor=planner)
-            results.close_campaign(_as_if_every_result_published(ids["campaign"]), actor=planner)
+            results.close_visit(decided.id, actor=planner)
+            results.close_campaign(_as_if_every_result_published(ids["campaign"]).id, actor=planner)
             db.session.commit()
             assert campaigns.get_campaign(ids["campaign"]).status == CampaignStatus.closed
 
@@ -79,16 +79,16 @@ def test_a_problem_visit_closes_once_its_follow_up_is_recorded(app):
         planner, leader, chief = planner_of(user_named("yjj_admin")), user_named("yjj_leader"), user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]):
             published(ids)
-            follow_ups.open_follow_up(visit(ids), {"kind": "rectification", "details": "组织应急预案演练",
+            results.open_follow_up(visit(ids).id, {"kind": "rectification", "details": "组织应急预案演练",
                                                    "deadline": "2026-10-30"}, actor=chief)
             db.session.commit()
             assert "decide_no_follow_up" not in VISIT_ACTIONS.allowed(visit(ids), leader)  # a follow-up is recorded
             with pytest.raises(Conflict, match="1"):  # still open
-                follow_ups.close_visit(visit(ids), actor=planner)
+                results.close_visit(visit(ids).id, actor=planner)
             [follow_up] = visit(ids).follow_ups
-            follow_ups.close_follow_up(follow_up, {"closed_on": "2026-10-12", "outcome": "rectified",
+            results.close_follow_up(follow_up.id, {"closed_on": "2026-10-12", "outcome": "rectified",
                                                    "outcome_note": "已演练"}, actor=chief)
-            follow_ups.close_visit(visit(ids), actor=planner)
+            results.close_visit(visit(ids).id, actor=planner)
             db.session.commit()
             assert visit(ids).closed_at is not None
 

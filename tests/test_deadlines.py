@@ -20,7 +20,8 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.notices import reminders
-from spotcheck.tenants.results import check_dates, follow_ups, listing, services as results
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import listing
 from spotcheck.tenants.results.models import FollowUp, Visit, VisitStatus
 from test_calendar import FILE_2027
 
@@ -39,11 +40,11 @@ def test_both_deadlines_run_from_the_end_of_the_check_and_review_time_counts(app
         ids = handed_out()
         chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
         with tenant_scope(ids["tenant"]):
-            results.record_result(visit(ids), complete_result(ids, checked_on="2026-04-27", checked_until="2026-04-30"),
+            results.record_result(visit(ids).id, complete_result(ids, checked_on="2026-04-27", checked_until="2026-04-30"),
                                   actor=chief)
-            results.submit_result(visit(ids), actor=chief)
+            results.submit_result(visit(ids).id, actor=chief)
             with frozen_at(date(2026, 5, 29)):  # the leader takes a month: it counts inside the 20 days
-                results.approve_result(visit(ids), actor=leader)
+                results.approve_result(visit(ids).id, actor=leader)
             db.session.commit()
             # Labour Day 1–5 May off, Saturday 9 May worked; counted from the end (30 April), not the start
             assert _dates(ids) == (date(2026, 4, 27), date(2026, 4, 30), date(2026, 5, 11), date(2026, 6, 1))
@@ -63,7 +64,7 @@ def test_a_check_has_a_start_and_an_end_inside_the_window_and_not_in_the_future(
         ids = handed_out()
         with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 27)):
             with pytest.raises(ValidationFailed) as refused:
-                results.record_result(visit(ids), data, actor=user_named("yjj_inspector"))
+                results.record_result(visit(ids).id, data, actor=user_named("yjj_inspector"))
             assert field in refused.value.errors, refused.value.errors
             assert _dates(ids) == (None, None, None, None) and visit(ids).status == VisitStatus.assigned
 
@@ -76,39 +77,39 @@ def test_a_recorded_check_date_cannot_move_a_deadline(app):
         ids = handed_out()
         chief, member, leader = user_named("yjj_inspector"), user_named("yjj_inspector2"), user_named("yjj_leader")
         with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 30)):
-            results.record_result(visit(ids), {"checked_on": "2026-03-16"}, actor=member)
+            results.record_result(visit(ids).id, {"checked_on": "2026-03-16"}, actor=member)
             db.session.commit()
             first = _dates(ids)
             # Qingming 4–6 April off
             assert first[2:] == (date(2026, 3, 23), date(2026, 4, 14)) and listing.flag_of(visit(ids)) == "overdue"
-            results.record_result(visit(ids), {"checked_on": "2026-04-29", "checked_until": "2026-04-29"}, actor=member)
+            results.record_result(visit(ids).id, {"checked_on": "2026-04-29", "checked_until": "2026-04-29"}, actor=member)
             db.session.commit()
             assert _dates(ids)[2:] == first[2:] and listing.flag_of(visit(ids)) == "overdue"  # still overdue
-            results.record_result(visit(ids), complete_result(ids, checked_on="2026-03-13", checked_until="2026-03-13"),
+            results.record_result(visit(ids).id, complete_result(ids, checked_on="2026-03-13", checked_until="2026-03-13"),
                                   actor=chief)  # an earlier end brings them forward
-            results.submit_result(visit(ids), actor=chief)
+            results.submit_result(visit(ids).id, actor=chief)
             db.session.commit()
             fixed = _dates(ids)
             assert fixed == (date(2026, 3, 13), date(2026, 3, 13), date(2026, 3, 20), date(2026, 4, 13))
-            results.return_result(visit(ids), "笔录不全，请补充。", actor=leader)
+            results.return_result(visit(ids).id, {"reason": "笔录不全，请补充。"}, actor=leader)
             db.session.commit()
             with pytest.raises(ValidationFailed) as team:
-                results.record_result(visit(ids), {"checked_on": "2026-04-29"}, actor=chief)
+                results.record_result(visit(ids).id, {"checked_on": "2026-04-29"}, actor=chief)
             assert "领导" in str(team.value.errors["checked_on"][0]) and _dates(ids) == fixed
-            results.record_result(visit(ids), {"checked_on": "2026-03-13", "record": "补充笔录。"}, actor=chief)  # unchanged: fine
+            results.record_result(visit(ids).id, {"checked_on": "2026-03-13", "record": "补充笔录。"}, actor=chief)  # unchanged: fine
             for who in (chief, planner_of(user_named("yjj_admin"))):
                 with pytest.raises(Forbidden):
-                    check_dates.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29",
+                    results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29",
                                                                    "reason": "改期"}, actor=who)
             with pytest.raises(ValidationFailed) as reasonless:
-                check_dates.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29"},
+                results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29"},
                                                 actor=leader)
             assert set(reasonless.value.errors) == {"reason"} and _dates(ids) == fixed
-            later = check_dates.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29",
+            later = results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29",
                                                                    "reason": "检查延续至4月29日"}, actor=leader)
             db.session.commit()
             assert (later.checked_until, later.report_due, later.publish_due) == (date(2026, 4, 29), fixed[2], fixed[3])
-            earlier = check_dates.correct_check_dates(ids["visit"], {"checked_on": "2026-03-11", "checked_until": "2026-03-12",
+            earlier = results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-11", "checked_until": "2026-03-12",
                                                                      "reason": "以现场笔录日期为准"}, actor=leader)
             db.session.commit()
             assert (earlier.report_due, earlier.publish_due) == (date(2026, 3, 19), date(2026, 4, 10))
@@ -128,7 +129,7 @@ def test_a_published_result_is_corrected_before_its_dates(app):
         with tenant_scope(ids["tenant"]):
             published(ids)
             with pytest.raises(Conflict):
-                check_dates.correct_check_dates(ids["visit"], {"checked_on": "2026-04-29", "checked_until": "2026-04-30",
+                results.correct_check_dates(ids["visit"], {"checked_on": "2026-04-29", "checked_until": "2026-04-30",
                                                                "reason": "改正"}, actor=user_named("yjj_leader"))
 
 
@@ -137,7 +138,7 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
         ids = handed_out(**DECEMBER)
         chief = user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]), frozen_at(date(2026, 12, 29)):
-            results.record_result(visit(ids), complete_result(ids, checked_on="2026-12-28"), actor=chief)
+            results.record_result(visit(ids).id, complete_result(ids, checked_on="2026-12-28"), actor=chief)
             other = db.session.scalars(sa.select(Visit).where(Visit.id != ids["visit"]).order_by(Visit.id)).first()
             other.checked_on = other.checked_until = date(2026, 12, 1)
             other.report_due, other.publish_due = date(2026, 12, 8), date(2026, 12, 29)  # counted in 2026: exact
@@ -148,7 +149,7 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
             assert one.report_due_provisional and one.publish_due_provisional and listing.due_provisional(one)
             lines = reminders.due_lines(date(2026, 12, 31))
             assert any("暂按周一至周五计算" in line for line in lines[chief.id])
-            order = follow_ups.open_follow_up(visit(ids), {"kind": "rectification", "details": "限期整改危化品储存",
+            order = results.open_follow_up(visit(ids).id, {"kind": "rectification", "details": "限期整改危化品储存",
                                                            "deadline_days": 30}, actor=chief)  # 限30个工作日内改正
             db.session.commit()
             assert (order.deadline, order.deadline_provisional) == (date(2027, 2, 9), True)

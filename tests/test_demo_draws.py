@@ -192,15 +192,15 @@ def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
     from spotcheck.demo.city import EXPERT_INSTITUTE, EXPERT_PERSON
     from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.notices.models import Notice, NoticeKind
-    from spotcheck.tenants.results import services as results, teams
+    from spotcheck.tenants.results import queries as results_queries
     from spotcheck.tenants.results.models import Visit
     from test_notices import pdf_text
 
     with app.app_context(), tenant_scope(tenant_id("SCJ")):
         campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "市监抽〔2026〕3号"))
         first = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id).limit(1))
-        experts = teams.experts_of_visit(first)
-        assert [e.kind.value for e in experts] == ["directory", "testing_body"] and len(results.team_of(first)) == 2
+        experts = results_queries.teams.experts_of_visit(first)
+        assert [e.kind.value for e in experts] == ["directory", "testing_body"] and len(results_queries.team_of(first)) == 2
         assert (experts[1].name, experts[1].organisation) == (EXPERT_PERSON, EXPERT_INSTITUTE)
         notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == first.id,
                                                            Notice.kind == NoticeKind.inspection))
@@ -215,16 +215,16 @@ def _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
     """The demo has follow-ups, and a transfer to 应急管理局 acknowledged and one waiting."""
     from spotcheck.core.calendar import add_working_days, official_calendar_known
     from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.results import follow_ups
+    from spotcheck.tenants.results.queries import follow_ups as follow_up_reads
 
     with app.app_context():
         with tenant_scope(tenant_id("YJJ")):
-            received = follow_ups.received()
+            received = follow_up_reads.received()
             assert [(t.transferred["from_department"], t.is_open) for t in received] == [
                 ("市场监督管理局", True), ("市场监督管理局", False)]
             assert received[1].outcome == "acknowledged" and received[1].closed_by_name == "应急管理局 郑洁"
         with tenant_scope(tenant_id("SCJ")):
-            opened = follow_ups.open_of_department()
+            opened = follow_up_reads.open_of_department()
             assert sorted(f.kind.value for f in opened) == ["rectification", "transfer"]
             [order] = [f for f in opened if f.kind.value == "rectification"]
             # 限30个工作日内改正: provisional exactly when it runs into a year without an official calendar

@@ -27,9 +27,9 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.exports import formats, services
+from spotcheck.tenants.exports import commands as exports, formats, queries as export_queries
 from spotcheck.tenants.exports.models import BatchStatus, ExportBatch, ExportRecord
-from spotcheck.tenants.results import services as results
+from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import PublishedResult
 from test_celery import celery_queue, redis_available  # noqa: F401 (fixtures)
 
@@ -48,11 +48,11 @@ def _sha(path: Path) -> str:
 def _corrected(ids, reason: str = "检查结果类别录入有误，予以更正。") -> None:
     """Correct the published result of ``ids`` and publish the new version (更正)."""
     chief, leader, planner = user_named("yjj_inspector"), user_named("yjj_leader"), planner_of(user_named("yjj_admin"))
-    results.start_correction(visit(ids), reason, actor=planner)
-    results.record_result(visit(ids), complete_result(ids, items={str(ids["item"]): {
+    results.start_correction(visit(ids).id, {"reason": reason}, actor=planner)
+    results.record_result(visit(ids).id, complete_result(ids, items={str(ids["item"]): {
         "categories": ["rectified"], "findings": "应急预案已按要求补充演练。"}}), actor=chief)
-    results.submit_result(visit(ids), actor=chief)
-    results.approve_result(visit(ids), actor=leader)
+    results.submit_result(visit(ids).id, actor=chief)
+    results.approve_result(visit(ids).id, actor=leader)
     results.publish_results([ids["visit"]], actor=planner)
     db.session.commit()
 
@@ -71,8 +71,8 @@ def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, 
         with tenant_scope(ids["tenant"]):
             one = published(ids)
             entity, campaign = one.entity, one.campaign
-            assert services.pending_count() == 1
-        assert services.export_due(SCHEDULER) == {"batches": 1, "records": 1, "delivered": 1, "failed": 0}
+            assert export_queries.pending_count() == 1
+        assert exports.export_due(SCHEDULER) == {"batches": 1, "records": 1, "delivered": 1, "failed": 0}
         first = out / "YJJ" / "YJJ-000001"
         assert sorted(p.name for p in first.iterdir()) == ["YJJ-000001.csv", "YJJ-000001.jsonl",
                                                            "YJJ-000001.manifest.json"]
@@ -98,11 +98,11 @@ def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, 
         header, row = (first / "YJJ-000001.csv").read_text(encoding="utf-8").splitlines()
         assert header.split(",") == formats.CSV_COLUMNS and row.startswith(f"{record['record_id']},result,,1,{entity.code},")
 
-        assert services.export_due(SCHEDULER) == NOTHING  # a re-run exports nothing new, builds no empty batch
+        assert exports.export_due(SCHEDULER) == NOTHING  # a re-run exports nothing new, builds no empty batch
         with tenant_scope(ids["tenant"]):
             _corrected(ids)
-        assert services.export_due(SCHEDULER) == {"batches": 1, "records": 1, "delivered": 1, "failed": 0}
-        assert services.export_due(SCHEDULER) == NOTHING
+        assert exports.export_due(SCHEDULER) == {"batches": 1, "records": 1, "delivered": 1, "failed": 0}
+        assert exports.export_due(SCHEDULER) == NOTHING
         second = out / "YJJ" / "YJJ-000002"
         [correction] = _lines(second / "YJJ-000002.jsonl")
         assert correction["record_type"] == "correction" and correction["corrects_record_id"] == record["record_id"]
@@ -119,7 +119,7 @@ def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, 
             assert all(r.delivered_at is not None for r in records)
             assert (_audited("export.batch_built"), _audited("export.batch_delivered")) == (2, 2)
         with tenant_scope(tenant_id("SCJ")):  # another department has nothing of it
-            assert services.pending_count() == 0 and db.session.scalars(services.batches_query()).all() == []
+            assert export_queries.pending_count() == 0 and db.session.scalars(export_queries.batches_query()).all() == []
 
 
 class _Endpoint(http.server.BaseHTTPRequestHandler):
@@ -169,14 +169,14 @@ def test_a_failed_delivery_leaves_the_batch_to_be_tried_again_with_the_same_file
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
             published(ids)
-        assert services.export_due(SCHEDULER) == {"batches": 1, "records": 1, "delivered": 0, "failed": 1}
+        assert exports.export_due(SCHEDULER) == {"batches": 1, "records": 1, "delivered": 0, "failed": 1}
         with tenant_scope(ids["tenant"]):
-            [batch] = db.session.scalars(services.batches_query()).all()
+            [batch] = db.session.scalars(export_queries.batches_query()).all()
             assert batch.status == BatchStatus.failed and "503" in batch.last_error
             assert db.session.scalar(sa.select(ExportRecord.delivered_at)) is None  # not delivered: not marked
             manifest_key = batch.manifest_key
-        assert services.export_due(SCHEDULER) == {"batches": 0, "records": 0, "delivered": 1, "failed": 0}
-        assert services.export_due(SCHEDULER) == NOTHING
+        assert exports.export_due(SCHEDULER) == {"batches": 0, "records": 0, "delivered": 1, "failed": 0}
+        assert exports.export_due(SCHEDULER) == NOTHING
         [got] = handler.received
         assert got["batch"] == "YJJ-000001" and got["path"] == "/credit/batches" and got["auth"] == "Bearer s3cret-token"
         name, manifest_bytes = got["parts"]["manifest"]
@@ -187,11 +187,11 @@ def test_a_failed_delivery_leaves_the_batch_to_be_tried_again_with_the_same_file
             content = content if isinstance(content, bytes) else content.encode("utf-8")
             assert file_name == described["name"] and hashlib.sha256(content).hexdigest() == described["sha256"]
         with tenant_scope(ids["tenant"]):
-            batch = services.get_batch(batch.id)
+            batch = export_queries.get_batch(batch.id)
             assert batch.status == BatchStatus.delivered and batch.number == 1 and batch.attempts == 2
             assert batch.manifest_key == manifest_key and storage.read(manifest_key) == manifest_bytes  # the same bytes
             assert batch.delivered_to == url and "s3cret" not in batch.delivered_to
-            log = db.session.scalars(services.deliveries_query()).all()
+            log = db.session.scalars(export_queries.deliveries_query()).all()
             assert [(d.ok, d.status_code) for d in log] == [(True, 200), (False, 503)]
             assert db.session.scalar(sa.select(ExportRecord.delivered_at)) is not None
 
@@ -239,7 +239,7 @@ def test_two_batch_runs_at_once_never_put_a_record_in_two_batches(postgres_url, 
         try:
             with app.app_context(), tenant_scope(ids["tenant"]):
                 barrier.wait()
-                while (batch := services.build_batch(actor=SCHEDULER)) is not None:
+                while (batch := exports.build_batch(actor=SCHEDULER)) is not None:
                     built.append((batch.number, batch.records))
                 db.session.remove()
         except Exception as failure:  # noqa: BLE001 — reported below
@@ -253,7 +253,7 @@ def test_two_batch_runs_at_once_never_put_a_record_in_two_batches(postgres_url, 
     assert not errors, errors
     assert sorted(number for number, _ in built) == list(range(1, 7)) and sum(n for _, n in built) == 900
     with app.app_context(), tenant_scope(ids["tenant"]):
-        assert services.deliver_waiting(SCHEDULER) == {"delivered": 6, "failed": 0}
+        assert exports.deliver_waiting(SCHEDULER) == {"delivered": 6, "failed": 0}
         exported = _exported_ids(out)
         assert len(exported) == len(set(exported)) == 900 and sorted(exported) == everything
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportRecord)
@@ -361,7 +361,7 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
         with web.app_context(), tenant_scope(ids["tenant"]):
             db.session.remove()
             assert db.session.scalars(sa.select(ExportBatch)).all() == []  # no batch, not even a partial one
-            assert services.pending_count() == count and not out.exists()
+            assert export_queries.pending_count() == count and not out.exists()
         second = Worker(celery_queue, postgres_url, env=settings)
         second.wait_ready(WORKER_READY_TIMEOUT)
         sweeper = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_JOB_LEASE_SECONDS=0, **settings)
@@ -374,14 +374,14 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
                 assert job.status == JobStatus.succeeded and job.attempt == 2, (job.error, second.output[-3000:])
                 assert job.result["number"] == 1 and job.result["records"] == count
                 deadline = time.monotonic() + 30
-                while services.get_batch(job.result["batch_id"]).status != BatchStatus.delivered:  # after the commit
+                while export_queries.get_batch(job.result["batch_id"]).status != BatchStatus.delivered:  # after the commit
                     assert time.monotonic() < deadline, second.output[-3000:]
                     time.sleep(0.1)
                     db.session.remove()
                 exported = _exported_ids(out)
                 assert len(exported) == len(set(exported)) == count and sorted(exported) == everything
                 assert sorted(p.name for p in (out / "YJJ").iterdir()) == ["YJJ-000001"]
-                assert services.pending_count() == 0
+                assert export_queries.pending_count() == 0
     finally:
         for worker in (first, second):
             if worker is not None:
@@ -413,7 +413,6 @@ def test_results_published_before_the_export_existed_are_queued_once_by_the_cons
     published (its current version, as a result the credit system never saw) once; a later
     correction of it points to that record."""
     from spotcheck.core.policy import CONSOLE
-    from spotcheck.tenants.exports import outbox
 
     app.config["SPOTCHECK_EXPORT_DIR"] = str(tmp_path / "credit")
     with app.app_context(), frozen_at(TODAY):
@@ -423,11 +422,11 @@ def test_results_published_before_the_export_existed_are_queued_once_by_the_cons
             _corrected(ids)
             db.session.execute(sa.delete(ExportRecord))  # as before migration 0012
             db.session.commit()
-            assert services.pending_count() == 0
+            assert export_queries.pending_count() == 0
             with pytest.raises(Forbidden):
-                outbox.backfill(actor=user_named("yjj_admin"))
-            assert outbox.backfill(actor=CONSOLE) == 1
-            assert outbox.backfill(actor=CONSOLE) == 0  # once
+                exports.backfill(actor=user_named("yjj_admin"))
+            assert exports.backfill(actor=CONSOLE) == 1
+            assert exports.backfill(actor=CONSOLE) == 0  # once
             [record] = db.session.scalars(sa.select(ExportRecord)).all()
             assert record.kind == "result" and record.version == 2 and record.corrects_id is None
             assert record.payload["result_category_codes"] == ["rectified"]

@@ -16,11 +16,13 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.scoping import TenantViolation, tenant_scope
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import follow_ups as follow_up_reads
+from spotcheck.tenants.results import queries as results_queries
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
-from spotcheck.tenants.results import follow_ups, services as results
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind
-from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS
+from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS, VISIT_ACTIONS
 
 TODAY = date(2026, 10, 12)
 
@@ -36,29 +38,29 @@ def test_each_follow_up_needs_what_its_kind_needs_and_is_closed_by_its_own_step(
         chief, planner = user_named("yjj_inspector"), planner_of(user_named("yjj_admin"))
         with tenant_scope(ids["tenant"]):
             with pytest.raises(Conflict):  # nothing recorded yet: no problem found to follow up
-                follow_ups.open_follow_up(visit(ids), {"kind": "rectification"}, actor=chief)
+                results.open_follow_up(visit(ids).id, {"kind": "rectification"}, actor=chief)
             one = published(ids)
             assert "follow_up" in VISIT_ACTIONS.allowed(one, chief)
             assert "follow_up" not in VISIT_ACTIONS.allowed(one, user_named("yjj_leader"))
             with pytest.raises(ValidationFailed) as refused:
-                follow_ups.open_follow_up(one, {"kind": "rectification", "details": "补充应急演练"}, actor=chief)
+                results.open_follow_up(one.id, {"kind": "rectification", "details": "补充应急演练"}, actor=chief)
             assert set(refused.value.errors) == {"deadline"}
             with pytest.raises(ValidationFailed) as refused:
-                follow_ups.open_follow_up(one, {"kind": "rectification", "details": "补充应急演练",
+                results.open_follow_up(one.id, {"kind": "rectification", "details": "补充应急演练",
                                                 "deadline": "2026-10-09"}, actor=chief)
             assert "past" in str(refused.value.errors["deadline"][0]) or refused.value.errors["deadline"]
             with pytest.raises(ValidationFailed) as refused:
-                follow_ups.open_follow_up(one, {"kind": "seizure"}, actor=chief)
+                results.open_follow_up(one.id, {"kind": "seizure"}, actor=chief)
             assert set(refused.value.errors) == {"kind"}
-            rectification = follow_ups.open_follow_up(one, {"kind": "rectification", "details": "30日内组织应急演练",
+            rectification = results.open_follow_up(one.id, {"kind": "rectification", "details": "30日内组织应急演练",
                                                             "deadline": "2026-11-10"}, actor=chief)
-            case = follow_ups.open_follow_up(one, {"kind": "case", "details": "未按规定开展应急演练",
+            case = results.open_follow_up(one.id, {"kind": "case", "details": "未按规定开展应急演练",
                                                    "case_number": "应急立〔2026〕17号"}, actor=planner)
             with pytest.raises(ValidationFailed) as refused:
-                follow_ups.open_follow_up(one, {"kind": "case", "details": "重复", "case_number": "应急立〔2026〕17号"},
+                results.open_follow_up(one.id, {"kind": "case", "details": "重复", "case_number": "应急立〔2026〕17号"},
                                           actor=planner)
             assert set(refused.value.errors) == {"case_number"}
-            police = follow_ups.open_follow_up(one, {"kind": "police", "police_organ": "新城区公安分局",
+            police = results.open_follow_up(one.id, {"kind": "police", "police_organ": "新城区公安分局",
                                                      "details": "现场笔录、照片6张、检验报告"}, actor=planner)
             db.session.commit()
             assert rectification.deadline == date(2026, 11, 10) and rectification.opened_by_name == chief.display_name
@@ -66,32 +68,32 @@ def test_each_follow_up_needs_what_its_kind_needs_and_is_closed_by_its_own_step(
             # A visit with an open follow-up is not closed, nor is its campaign.
             assert "close" not in VISIT_ACTIONS.allowed(visit(ids), planner)
             with pytest.raises(Conflict, match="3"):
-                follow_ups.close_visit(visit(ids), actor=planner)
+                results.close_visit(visit(ids).id, actor=planner)
 
             with pytest.raises(ValidationFailed) as refused:  # the re-check says whether it was corrected
-                follow_ups.close_follow_up(rectification, {"closed_on": "2026-10-12"}, actor=chief)
+                results.close_follow_up(rectification.id, {"closed_on": "2026-10-12"}, actor=chief)
             assert set(refused.value.errors) == {"outcome"}
             with pytest.raises(ValidationFailed) as refused:
-                follow_ups.close_follow_up(rectification, {"closed_on": "2026-10-20", "outcome": "rectified"},
+                results.close_follow_up(rectification.id, {"closed_on": "2026-10-20", "outcome": "rectified"},
                                            actor=chief)
             assert set(refused.value.errors) == {"closed_on"}  # not in the future
-            follow_ups.close_follow_up(rectification, {"closed_on": "2026-10-12", "outcome": "not_rectified",
+            results.close_follow_up(rectification.id, {"closed_on": "2026-10-12", "outcome": "not_rectified",
                                                        "outcome_note": "复查时仍未演练"}, actor=chief)
             with pytest.raises(ValidationFailed) as refused:  # a case is concluded with what was decided
-                follow_ups.close_follow_up(case, {"closed_on": "2026-10-12"}, actor=planner)
+                results.close_follow_up(case.id, {"closed_on": "2026-10-12"}, actor=planner)
             assert set(refused.value.errors) == {"outcome_note"}
-            follow_ups.close_follow_up(case, {"closed_on": "2026-10-12", "outcome_note": "罚款一万元，已结案"},
+            results.close_follow_up(case.id, {"closed_on": "2026-10-12", "outcome_note": "罚款一万元，已结案"},
                                        actor=planner)
             with pytest.raises(Conflict):
-                follow_ups.close_follow_up(case, {"closed_on": "2026-10-12", "outcome_note": "再次"}, actor=planner)
-            follow_ups.close_follow_up(police, {"closed_on": "2026-10-12", "outcome_note": "受案回执 新公受〔2026〕88号"},
+                results.close_follow_up(case.id, {"closed_on": "2026-10-12", "outcome_note": "再次"}, actor=planner)
+            results.close_follow_up(police.id, {"closed_on": "2026-10-12", "outcome_note": "受案回执 新公受〔2026〕88号"},
                                        actor=planner)
             db.session.commit()
             assert [(f.kind, f.outcome) for f in visit(ids).follow_ups] == [
                 (FollowUpKind.rectification, "not_rectified"), (FollowUpKind.case, "concluded"),
                 (FollowUpKind.police, "accepted")]
             assert "close" in VISIT_ACTIONS.allowed(visit(ids), planner)
-            follow_ups.close_visit(visit(ids), actor=planner)
+            results.close_visit(visit(ids).id, actor=planner)
             db.session.commit()
             assert visit(ids).closed_at is not None
             assert _trail(ids["visit"])[-7:] == ["follow_up.opened"] * 3 + ["follow_up.closed"] * 3 + ["visit.closed"]
@@ -105,39 +107,39 @@ def test_a_transfer_is_read_and_acknowledged_only_by_the_department_it_is_sent_t
         with tenant_scope(ids["tenant"]):
             one = published(ids)
             with pytest.raises(ValidationFailed) as refused:  # not to itself, not to nowhere
-                follow_ups.open_follow_up(one, {"kind": "transfer", "details": "涉及无照经营",
+                results.open_follow_up(one.id, {"kind": "transfer", "details": "涉及无照经营",
                                                 "receiver_tenant_id": ids["tenant"]}, actor=chief)
             assert set(refused.value.errors) == {"receiver_tenant_id"}
-            rectification = follow_ups.open_follow_up(one, {"kind": "rectification", "details": "补充演练",
+            rectification = results.open_follow_up(one.id, {"kind": "rectification", "details": "补充演练",
                                                             "deadline": "2026-11-10"}, actor=chief)
-            transfer = follow_ups.open_follow_up(one, {"kind": "transfer", "details": "发现超范围经营，移送市场监管局",
+            transfer = results.open_follow_up(one.id, {"kind": "transfer", "details": "发现超范围经营，移送市场监管局",
                                                        "receiver_tenant_id": tenant_id("SCJ")}, actor=chief)
             db.session.commit()
             transfer_id, rectification_id, entity_code = transfer.id, rectification.id, one.entity.code
             with pytest.raises(Conflict):  # the sender cannot close it: the receiver acknowledges
-                follow_ups.close_follow_up(transfer, {"closed_on": "2026-10-12", "outcome_note": "x"}, actor=chief)
+                results.close_follow_up(transfer.id, {"closed_on": "2026-10-12", "outcome_note": "x"}, actor=chief)
             assert "acknowledge" not in FOLLOW_UP_ACTIONS.allowed(transfer, planner_of(user_named("yjj_admin")))
         with tenant_scope(tenant_id("SCJ")):
-            [inbox] = follow_ups.received(open_only=True)
+            [inbox] = follow_up_reads.received(open_only=True)
             assert inbox.id == transfer_id and inbox.transferred["entity_code"] == entity_code
             assert inbox.transferred["problems"][0]["findings"] == "应急预案未按规定演练。"
             assert inbox.transferred["from_department"] == "应急管理局"
             with pytest.raises(NotFound):  # only the transfer, never the sender's other follow-ups
-                follow_ups.get_follow_up(rectification_id)
+                follow_up_reads.get_follow_up(rectification_id)
             with pytest.raises(NotFound):  # nor the visit it came from
-                results.get_visit(ids["visit"])
+                results_queries.get_visit(ids["visit"])
             with pytest.raises(Forbidden):  # an inspector of the receiver cannot acknowledge
-                follow_ups.acknowledge_transfer(inbox, "", actor=user_named("scj_inspector"))
-            follow_ups.acknowledge_transfer(inbox, "已签收，转执法科办理", actor=scj_planner)
+                results.acknowledge_transfer(inbox.id, {"note": ""}, actor=user_named("scj_inspector"))
+            results.acknowledge_transfer(inbox.id, {"note": "已签收，转执法科办理"}, actor=scj_planner)
             db.session.commit()
             with pytest.raises(Conflict):
-                follow_ups.acknowledge_transfer(follow_ups.get_follow_up(transfer_id), "", actor=scj_planner)
+                results.acknowledge_transfer(follow_up_reads.get_follow_up(transfer_id).id, {"note": ""}, actor=scj_planner)
         with tenant_scope(swj):  # a third department sees nothing of it
-            assert follow_ups.received() == []
+            assert follow_up_reads.received() == []
             with pytest.raises(NotFound):
-                follow_ups.get_follow_up(transfer_id)
+                follow_up_reads.get_follow_up(transfer_id)
         with tenant_scope(ids["tenant"]):
-            done = follow_ups.get_follow_up(transfer_id)
+            done = follow_up_reads.get_follow_up(transfer_id)
             assert done.outcome == "acknowledged" and done.closed_by_name.startswith("市场监督管理局")
             assert done.outcome_note == "已签收，转执法科办理"
             [still_open] = [f for f in visit(ids).follow_ups if f.is_open]
@@ -153,14 +155,14 @@ def test_a_campaign_with_an_open_follow_up_is_not_closed(app):
         chief, planner = user_named("yjj_inspector"), planner_of(user_named("yjj_admin"))
         with tenant_scope(ids["tenant"]):
             published(ids)
-            follow_ups.open_follow_up(visit(ids), {"kind": "case", "details": "未演练", "case_number": "立17"},
+            results.open_follow_up(visit(ids).id, {"kind": "case", "details": "未演练", "case_number": "立17"},
                                       actor=planner)
             db.session.commit()
             campaign = campaigns.get_campaign(ids["campaign"])
             campaign.status = campaign.status.__class__.published  # as if every other result were published
-            assert "close" not in CAMPAIGN_ACTIONS.allowed(campaign, planner)
+            assert "close" not in CAMPAIGN_STEPS.allowed(campaign, planner)
             with pytest.raises(Conflict, match="1"):
-                results.close_campaign(campaign, actor=planner)
+                results.close_campaign(campaign.id, actor=planner)
             db.session.rollback()
 
 
@@ -186,9 +188,9 @@ def test_row_level_security_shows_a_transfer_to_its_receiver_and_nobody_else(pos
         chief = user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]):
             one = published(ids)
-            follow_ups.open_follow_up(one, {"kind": "rectification", "details": "补充演练", "deadline": "2026-11-10"},
+            results.open_follow_up(one.id, {"kind": "rectification", "details": "补充演练", "deadline": "2026-11-10"},
                                       actor=chief)
-            follow_ups.open_follow_up(one, {"kind": "transfer", "details": "移送", "receiver_tenant_id": tenant_id("SCJ")},
+            results.open_follow_up(one.id, {"kind": "transfer", "details": "移送", "receiver_tenant_id": tenant_id("SCJ")},
                                       actor=chief)
             db.session.commit()
         scj, swj, yjj = tenant_id("SCJ"), tenant_id("SWJ"), ids["tenant"]

@@ -28,8 +28,8 @@ from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices import delivery, reminders, services
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice, NoticeKind
-from spotcheck.tenants.results import follow_ups, services as results
-from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results import commands as results, queries as results_queries
+from spotcheck.tenants.results.models import FollowUp, Visit
 from test_celery import celery_queue, redis_available  # noqa: F401 (fixtures)
 
 TODAY = date(2026, 10, 12)
@@ -76,7 +76,7 @@ def test_handing_out_writes_every_notice_once_and_tells_the_inspectors(app):
             import hashlib
             assert hashlib.sha256(data).hexdigest() == notice.sha256
             text = pdf_text(data)
-            team = results.team_of(one)
+            team = results_queries.team_of(one)
             for expected in ("检查通知书", one.entity.name, one.entity.code, campaign.code, notice.number,
                              campaign.tenant.name, "2026年", "（印章）", *[m.inspector.name for m in team],
                              *[m.inspector.cert_no for m in team], *[item.name for item in campaign.items]):
@@ -224,7 +224,7 @@ def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publica
             ids = handed_out(window_start="2026-09-01", window_end="2026-10-31", exempt_kind="complaint",
                              exempt_reason="群众投诉举报")  # checked in the autumn, outside the plan's months
             with tenant_scope(ids["tenant"]):
-                results.record_result(visit(ids), {"checked_on": "2026-10-09"}, actor=user_named("yjj_inspector"))
+                results.record_result(visit(ids).id, {"checked_on": "2026-10-09"}, actor=user_named("yjj_inspector"))
                 db.session.commit()
                 report_due = visit(ids).report_due
         # five working days after Friday 9 October: Saturday the 10th is a make-up working day (调休上班)
@@ -248,10 +248,10 @@ def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publica
                 assert reminders.send_reminders(actor=SCHEDULER) == {"day": day.isoformat(), "working_day": False,
                                                                      "reminded": 0}
         with frozen_at(date(2026, 10, 12)), tenant_scope(ids["tenant"]):
-            results.record_result(visit(ids), {"method": "onsite", "record": "现场检查记录。", "items": {str(ids["item"]): {
+            results.record_result(visit(ids).id, {"method": "onsite", "record": "现场检查记录。", "items": {str(ids["item"]): {
                 "categories": ["no_problem"]}}}, actor=user_named("yjj_inspector"))
-            results.submit_result(visit(ids), actor=user_named("yjj_inspector"))
-            results.approve_result(visit(ids), actor=user_named("yjj_leader"))
+            results.submit_result(visit(ids).id, actor=user_named("yjj_inspector"))
+            results.approve_result(visit(ids).id, actor=user_named("yjj_leader"))
             db.session.commit()
             publish_due, entity_name = visit(ids).publish_due, visit(ids).entity.name
         assert publish_due == date(2026, 11, 5)  # 20 working days after the check ended, not after the approval
@@ -266,6 +266,11 @@ def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publica
     with frozen_at(late):  # past the deadline, the supervisor sees it on the home page
         home = signed_in(app, "sfj_supervisor").get("/").get_data(as_text=True)
         assert 'id="home-overdue-publications"' in home and entity_name in home and "逾期未公示" in home
+        with app.app_context():  # the results' query of it: read across departments, for a supervisor only
+            total, rows = results_queries.overdue_publications(reader=user_named("sfj_supervisor"))
+            assert total >= 1 and entity_name in {row["entity"] for row in rows}
+            with pytest.raises(Forbidden):
+                results_queries.overdue_publications(reader=user_named("yjj_leader"))
 
 
 def test_a_transfer_sends_its_letter_to_the_receiving_department_only(app):
@@ -273,7 +278,7 @@ def test_a_transfer_sends_its_letter_to_the_receiving_department_only(app):
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
             one = published(ids)
-            transfer = follow_ups.open_follow_up(one, {"kind": "transfer", "details": "发现超范围经营，移送市场监管局",
+            transfer = results.open_follow_up(one.id, {"kind": "transfer", "details": "发现超范围经营，移送市场监管局",
                                                        "receiver_tenant_id": tenant_id("SCJ")},
                                                  actor=user_named("yjj_inspector"))
             transfer_id, entity_name = transfer.id, one.entity.name
@@ -283,7 +288,7 @@ def test_a_transfer_sends_its_letter_to_the_receiving_department_only(app):
             assert "移送函" in text and entity_name in text and "超范围经营" in text and "应急预案未按规定演练" in text
             letter_id = letter.id
         with tenant_scope(tenant_id("SCJ")):
-            assert services.letter_of(db.session.get(follow_ups.FollowUp, transfer_id)).id == letter_id
+            assert services.letter_of(db.session.get(FollowUp, transfer_id)).id == letter_id
             told = [m for m in _inbox("scj_planner") if m.title.startswith("移送函")]
             assert len(told) == 1 and told[0].notice_id == letter_id
             assert [m for m in _inbox("scj_inspector") if m.title.startswith("移送函")] == []

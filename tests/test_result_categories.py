@@ -14,7 +14,8 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.results import categories, services as results
+from spotcheck.tenants.results import categories, commands as results
+from spotcheck.tenants.results import queries as results_queries
 
 TODAY = date(2026, 10, 12)
 OWN = "发现安全隐患责令限期整改"
@@ -27,11 +28,11 @@ def test_a_department_of_another_field_uses_its_own_categories(app):
         with tenant_scope(ids["tenant"]):
             assert list(categories.offered()) == list(reference.RESULT_CATEGORIES) and not categories.configured()
             with pytest.raises(Forbidden):
-                categories.use_standard(["no_problem"], actor=user_named("yjj_planner"))
-            categories.use_standard(["pending_own_rules", "rectified"], actor=admin)
-            own = categories.add_own({"name": OWN, "pending": True}, actor=admin)
+                results.use_standard(["no_problem"], actor=user_named("yjj_planner"))
+            results.use_standard(["pending_own_rules", "rectified"], actor=admin)
+            own = results.add_own({"name": OWN, "pending": True}, actor=admin)
             with pytest.raises(ValidationFailed) as refused:
-                categories.add_own({"name": OWN}, actor=admin)
+                results.add_own({"name": OWN}, actor=admin)
             assert set(refused.value.errors) == {"name"}
             db.session.commit()
             assert list(categories.offered()) == ["no_problem", "pending_own_rules", "rectified", own.code]
@@ -39,25 +40,25 @@ def test_a_department_of_another_field_uses_its_own_categories(app):
 
             item = str(ids["item"])
             with pytest.raises(ValidationFailed) as refused:  # a standard category the department does not use
-                results.record_result(visit(ids), {"items": {item: {"categories": ["pending_unpublished_info"]}}},
+                results.record_result(visit(ids).id, {"items": {item: {"categories": ["pending_unpublished_info"]}}},
                                       actor=chief)
             assert "items." + item + ".categories" in refused.value.errors
-            results.record_result(visit(ids), {"checked_on": "2026-04-30", "method": "onsite", "record": "现场检查液氨储罐。",
+            results.record_result(visit(ids).id, {"checked_on": "2026-04-30", "method": "onsite", "record": "现场检查液氨储罐。",
                                                "items": {item: {"categories": [own.code]}}}, actor=chief)
             with pytest.raises(ValidationFailed) as refused:  # its own problem category needs the findings too
-                results.submit_result(visit(ids), actor=chief)
+                results.submit_result(visit(ids).id, actor=chief)
             assert f"items.{item}.findings" in refused.value.errors
-            results.record_result(visit(ids), {"items": {item: {"categories": [own.code],
+            results.record_result(visit(ids).id, {"items": {item: {"categories": [own.code],
                                                                 "findings": "液氨储罐未设泄漏报警。"}}}, actor=chief)
-            results.submit_result(visit(ids), actor=chief)
-            results.approve_result(visit(ids), actor=user_named("yjj_leader"))
+            results.submit_result(visit(ids).id, actor=chief)
+            results.approve_result(visit(ids).id, actor=user_named("yjj_leader"))
             results.publish_results([ids["visit"]], actor=user_named("yjj_planner"))
             db.session.commit()
             assert visit(ids).published_at is not None
-            published = results.public_content(visit(ids))
+            published = results_queries.register.public_content(visit(ids))
             assert published["items"][0]["categories"] == [f"发现问题待后续处理：{OWN}"]
 
-            categories.set_own_active(own.code, False, actor=admin)  # out of use: old results keep their name
+            results.set_own_active(own.code, False, actor=admin)  # out of use: old results keep their name
             db.session.commit()
             assert own.code not in categories.offered() and categories.published_name(own.code).endswith(OWN)
         with tenant_scope(user_named("scj_admin").tenant_id):  # another department keeps the standard list

@@ -19,8 +19,9 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as tenants
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import listing
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.results import listing, services as results
 from spotcheck.tenants.results.models import Visit, VisitStatus
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
 
@@ -80,8 +81,8 @@ def test_a_filled_workbook_arrives_submitted_and_whoever_imported_it_cannot_appr
             chosen = {code for v in visits for r in v.results for code in r.category_codes}
             assert "no_problem" in chosen and chosen <= {"no_problem", "pending_own_rules"}
             with pytest.raises(Forbidden):  # 审核与录入分离: the importer does not review
-                results.approve_result(visits[0], actor=both)
-            results.approve_result(visits[0], actor=user_named("yjj_leader"))
+                results.approve_result(visits[0].id, actor=both)
+            results.approve_result(visits[0].id, actor=user_named("yjj_leader"))
             db.session.commit()
             assert sheet_queries.open_visits(campaign) == []
             assert _template_rows(campaign)[1] == []  # nothing left to record

@@ -112,7 +112,7 @@ def test_the_api_answers_an_inspector_only_their_visits_and_takes_the_result(app
         listed = client.get("/api/v1/visits", headers=member).get_json()
         assert ids["visit"] in [row["id"] for row in listed["rows"]]
         with app.app_context(), tenant_scope(ids["tenant"]):
-            from spotcheck.tenants.results import listing
+            from spotcheck.tenants.results.queries import listing
             mine = {v.id for v in db.session.scalars(listing.mine(user_named("yjj_inspector2")))}
             other = db.session.scalar(sa.select(listing.Visit.id).where(listing.Visit.id.not_in(mine)).limit(1))
         assert {row["id"] for row in listed["rows"]} == mine

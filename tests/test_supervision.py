@@ -21,7 +21,8 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.accounts import commands as tenants
-from spotcheck.tenants.results import services as results
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results import queries as results_queries
 from spotcheck.tenants.results.models import Visit
 from test_celery import celery_queue, redis_available  # noqa: F401 (fixtures)
 
@@ -37,24 +38,24 @@ def _world() -> dict:
     chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
     with tenant_scope(ids["tenant"]), frozen_at(date(2026, 3, 12)):
         first = visit(ids)
-        results.record_result(first, complete_result(ids, checked_on="2026-03-10"), actor=chief)
-        results.submit_result(visit(ids), actor=chief)
-        results.approve_result(visit(ids), actor=leader)
+        results.record_result(first.id, complete_result(ids, checked_on="2026-03-10"), actor=chief)
+        results.submit_result(visit(ids).id, actor=chief)
+        results.approve_result(visit(ids).id, actor=leader)
         results.publish_results([ids["visit"]], actor=planner_of(user_named("yjj_admin")))
         linked = {ids["leader_inspector"], ids["member_inspector"]}
         second = next(v for v in db.session.scalars(sa.select(Visit).where(
             Visit.id != ids["visit"], Visit.campaign_id == ids["campaign"]).order_by(Visit.id))
-            if not {m.inspector_id for m in results.team_of(v)} & linked)
-        chief = next(m for m in results.team_of(second) if m.is_leader)
+            if not {m.inspector_id for m in results_queries.team_of(v)} & linked)
+        chief = next(m for m in results_queries.team_of(second) if m.is_leader)
         admin = user_named("yjj_admin")
         account = tenants.create_user({"login": "yjj_inspector3", "display_name": "钟毅", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
-        results.link_inspector(chief.inspector, account.id, actor=admin)
+        results.link_inspector(chief.inspector.id, {"user_id": account.id}, actor=admin)
         chief = account
         data = complete_result(ids, checked_on="2026-03-11",
                                items={str(ids["item"]): {"categories": ["no_problem"], "findings": ""}})
-        results.record_result(second, data, actor=chief)
-        results.submit_result(db.session.get(Visit, second.id), actor=chief)
-        results.approve_result(db.session.get(Visit, second.id), actor=leader)
+        results.record_result(second.id, data, actor=chief)
+        results.submit_result(second.id, actor=chief)
+        results.approve_result(second.id, actor=leader)
         db.session.commit()
         ids["second"] = second.id
     return ids

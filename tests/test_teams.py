@@ -23,9 +23,10 @@ from spotcheck.tenants.inspectors import commands as inspectors, queries as insp
 from spotcheck.tenants.inspectors.models import Recusal
 from spotcheck.tenants.notices import services as notices
 from spotcheck.tenants.notices.models import Notice, NoticeKind
-from spotcheck.tenants.results import services as results, teams
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results import queries as results_queries
 from spotcheck.tenants.results.models import PublishedResult, Visit
-from spotcheck.tenants.results.rules import VISIT_ACTIONS
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS, VISIT_ACTIONS
 from test_notices import pdf_text
 
 
@@ -37,7 +38,7 @@ def _expert(admin, *, login: str | None = None):
                                           "is_expert": True}, actor=admin)
     if login:
         account = tenants.create_user({"login": login, "display_name": "林教授", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
-        results.link_inspector(expert, account.id, actor=admin)
+        results.link_inspector(expert.id, {"user_id": account.id}, actor=admin)
     return expert
 
 
@@ -62,47 +63,47 @@ def test_experts_join_a_team_in_addition_never_lead_or_record_and_are_on_the_not
             # what the rule forbids: an inspector adding, a drawn inspector as "expert", a body with no person
             before = _rows(TeamExpert)
             with pytest.raises(Forbidden):
-                teams.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id},
+                results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id},
                                  actor=user_named("yjj_inspector"))
             drawn_inspector = campaigns.list_team_members(campaign)[0].inspector_id
             with pytest.raises(ValidationFailed) as refused:
-                teams.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory",
+                results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory",
                                                "inspector_id": drawn_inspector}, actor=planner)
             assert set(refused.value.errors) == {"inspector_id"}
             with pytest.raises(ValidationFailed) as refused:
-                teams.add_expert(campaign_id, {"entity_id": entity_id, "kind": "testing_body",
+                results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "testing_body",
                                                "organisation": "浙江省化工产品质量检验站"}, actor=planner)
             assert set(refused.value.errors) == {"name"}
             with pytest.raises(NotFound):  # not a visit of the campaign
-                teams.add_expert(campaign_id, {"entity_id": 999999, "kind": "scholar", "organisation": "某大学",
+                results.add_expert(campaign_id, {"entity_id": 999999, "kind": "scholar", "organisation": "某大学",
                                                "name": "某人"}, actor=planner)
             assert _rows(TeamExpert) == before
 
-            teams.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id},
+            results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id},
                              actor=planner)
-            teams.add_expert(campaign_id, {"entity_id": entity_id, "kind": "testing_body", "name": "孙工",
+            results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "testing_body", "name": "孙工",
                                            "organisation": "浙江省化工产品质量检验站", "expertise": "储罐检测"},
                              actor=planner)
             with pytest.raises(ValidationFailed):  # the same expert twice
-                teams.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory",
+                results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory",
                                                "inspector_id": expert.id}, actor=planner)
             db.session.commit()
             # never counted toward the drawn team, never its leader: the team is the drawn one
             members = [m for m in campaigns.list_team_members(campaign) if m.entity_id == entity_id]
             assert {m.id for m in members} == drawn and len(members) == campaign.team_size
             assert sum(m.is_leader for m in members) == 1
-            assert "hand_out" in CAMPAIGN_ACTIONS.allowed(campaign, planner)
+            assert "hand_out" in CAMPAIGN_STEPS.allowed(campaign, planner)
 
-            results.hand_out(campaign, actor=planner)  # the notices job runs (eagerly) with the hand-out
+            results.hand_out(campaign.id, actor=planner)  # the notices job runs (eagerly) with the hand-out
             db.session.commit()
             one = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign_id,
                                                            Visit.entity_id == entity_id))
-            assert [m.inspector_id for m in results.team_of(one)] != [] and \
-                expert.id not in {m.inspector_id for m in results.team_of(one)}
+            assert [m.inspector_id for m in results_queries.team_of(one)] != [] and \
+                expert.id not in {m.inspector_id for m in results_queries.team_of(one)}
             expert_user = user_named("yjj_expert")
             assert VISIT_ACTIONS.allowed(one, expert_user) == frozenset()
             with pytest.raises(Forbidden):  # an expert never records the result
-                results.record_result(one, complete_result({"item": campaign.items[0].id}), actor=expert_user)
+                results.record_result(one.id, complete_result({"item": campaign.items[0].id}), actor=expert_user)
             notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == one.id,
                                                                Notice.kind == NoticeKind.inspection))
             text = pdf_text(storage.read(notice.storage_key))
@@ -122,24 +123,24 @@ def test_an_expert_added_after_the_notice_is_said_so_and_appears_on_the_publishe
             notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == one.id,
                                                                Notice.kind == NoticeKind.inspection))
             written, number = notice.sha256, notice.number
-            added = teams.add_expert(ids["campaign"], {"entity_id": one.entity_id, "kind": "research_institute",
+            added = results.add_expert(ids["campaign"], {"entity_id": one.entity_id, "kind": "research_institute",
                                                        "organisation": "应急管理部化学品登记中心", "name": "周研究员"},
                                      actor=planner)
-            removed = teams.add_expert(ids["campaign"], {"entity_id": one.entity_id, "kind": "scholar",
+            removed = results.add_expert(ids["campaign"], {"entity_id": one.entity_id, "kind": "scholar",
                                                          "organisation": "浙江大学", "name": "吴教授"}, actor=planner)
-            teams.remove_expert(removed.id, actor=planner)
+            results.remove_expert(removed.id, actor=planner)
             db.session.commit()
             campaign = campaigns.get_campaign(ids["campaign"])
-            assert teams.after_notice(campaign, one.entity_id, [added]) == {added.id: notice.number}
+            assert results_queries.teams.after_notice(campaign, one.entity_id, [added]) == {added.id: notice.number}
             again = notices.write_campaign_notices(campaign, actor=planner)  # a written notice is never rewritten
             assert again["inspection"] == 0 and db.session.get(Notice, notice.id).sha256 == written
-            assert [e.name for e in teams.experts_of_visit(one)] == ["周研究员"]
+            assert [e.name for e in results_queries.teams.experts_of_visit(one)] == ["周研究员"]
 
-            results.record_result(visit(ids), complete_result(ids), actor=chief)
-            results.submit_result(visit(ids), actor=chief)
+            results.record_result(visit(ids).id, complete_result(ids), actor=chief)
+            results.submit_result(visit(ids).id, actor=chief)
             with pytest.raises(Conflict):  # the result is submitted: the team is fixed
-                teams.remove_expert(added.id, actor=planner)
-            results.approve_result(visit(ids), actor=leader)
+                results.remove_expert(added.id, actor=planner)
+            results.approve_result(visit(ids).id, actor=leader)
             results.publish_results([ids["visit"]], actor=planner)
             db.session.commit()
             content = db.session.scalar(sa.select(PublishedResult.content).where(PublishedResult.visit_id == one.id))
@@ -213,18 +214,18 @@ def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_
             member = campaigns.list_team_members(campaign)[0]
             entity_name, cert_no = member.entity.name, member.inspector.cert_no
             with pytest.raises(ValidationFailed):  # the conflict is stated
-                teams.declare_member_recusal(campaign_id, member.id, {"reason": ""}, actor=planner)
+                results.declare_member_recusal(campaign_id, member.id, {"reason": ""}, actor=planner)
             with pytest.raises(Forbidden):  # an inspector declares only on their own visit, never for others
-                teams.declare_member_recusal(campaign_id, member.id, {"reason": "亲属任职"},
+                results.declare_member_recusal(campaign_id, member.id, {"reason": "亲属任职"},
                                              actor=user_named("yjj_inspector"))
-            teams.declare_member_recusal(campaign_id, member.id, {"reason": "其配偶在该企业任安全主管"}, actor=planner)
+            results.declare_member_recusal(campaign_id, member.id, {"reason": "其配偶在该企业任安全主管"}, actor=planner)
             db.session.commit()
             # the conflict is in the inspector directory: later draws leave the pair out
             [recusal] = inspectors_queries.list_recusals(inspectors_queries.get_inspector(member.inspector_id))
             assert recusal.entity_id == member.entity_id and recusal.reason == "其配偶在该企业任安全主管"
 
             with pytest.raises(Conflict) as refused:
-                results.hand_out(campaign, actor=planner)
+                results.hand_out(campaign.id, actor=planner)
             assert "应依法回避" in str(refused.value) and entity_name in str(refused.value)
             assert _rows(Visit) == 0 and campaigns.get_campaign(campaign_id).status == CampaignStatus.inspectors_drawn
             with pytest.raises(ValidationFailed):  # the replacement names the conflict as its reason
@@ -239,7 +240,7 @@ def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_
             proof = proof_file.loads(draw_steps.published_bytes(record))
             assert proof["replacements"][-1]["out"] == cert_no and proof["replacements"][-1]["reason"] == "conflict"
             assert all(check.ok for check in verify(proof))
-            assert len(results.hand_out(campaigns.get_campaign(campaign_id), actor=planner)) > 0
+            assert len(results.hand_out(campaigns.get_campaign(campaign_id).id, actor=planner)) > 0
 
 
 def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement(app):
@@ -249,8 +250,8 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
         planner, chief, member = planner_of(admin), user_named("yjj_inspector"), user_named("yjj_inspector2")
         with tenant_scope(ids["tenant"]):
             with pytest.raises(Forbidden):  # nobody declares for a visit they are not on
-                teams.declare_own_recusal(ids["visit"], {"reason": "亲属任职"}, actor=user_named("yjj_leader"))
-            declared = teams.declare_own_recusal(ids["visit"], {"reason": "本人曾在该企业任职"}, actor=member)
+                results.declare_own_recusal(ids["visit"], {"reason": "亲属任职"}, actor=user_named("yjj_leader"))
+            declared = results.declare_own_recusal(ids["visit"], {"reason": "本人曾在该企业任职"}, actor=member)
             db.session.commit()
             assert db.session.scalar(sa.select(Recusal.reason).where(Recusal.id == declared.recusal_id)) == \
                 "本人曾在该企业任职"
@@ -258,7 +259,7 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
             assert "record" not in VISIT_ACTIONS.allowed(one, chief)
             assert "import" not in VISIT_ACTIONS.allowed(one, planner)
             with pytest.raises(Conflict, match="应依法回避"):
-                results.record_result(one, complete_result(ids), actor=chief)
+                results.record_result(one.id, complete_result(ids), actor=chief)
             assert visit(ids).record == "" and visit(ids).status.value == "assigned"  # nothing changed
             page = signed_in(app, "yjj_inspector").get(f"/visits/{ids['visit']}").get_data(as_text=True)
             assert 'id="visit-recused"' in page and 'id="result-form"' not in page
@@ -267,9 +268,9 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
             campaign_commands.replace_inspector(campaign.id, {"member_id": declared.id, "reason": "conflict"},
                                                 actor=planner)
             db.session.commit()
-            assert member.id not in {m.inspector.user_id for m in results.team_of(visit(ids))}
-            results.record_result(visit(ids), complete_result(ids), actor=chief)
-            results.submit_result(visit(ids), actor=chief)
+            assert member.id not in {m.inspector.user_id for m in results_queries.team_of(visit(ids))}
+            results.record_result(visit(ids).id, complete_result(ids), actor=chief)
+            results.submit_result(visit(ids).id, actor=chief)
             db.session.commit()
             assert visit(ids).status.value == "submitted"
             record = campaigns.draw(campaign, "inspectors")
@@ -285,7 +286,7 @@ def test_recusals_through_the_pages_and_the_api(app):
     with app.app_context():
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
-            member = next(m for m in results.team_of(visit(ids)) if not m.is_leader)
+            member = next(m for m in results_queries.team_of(visit(ids)) if not m.is_leader)
             entity_id = visit(ids).entity_id
     page = f"/visits/{ids['visit']}"
     inspector2 = signed_in(app, "yjj_inspector2")
@@ -306,7 +307,7 @@ def test_recusals_through_the_pages_and_the_api(app):
     headers = bearer(app, "yjj_planner")
     other = after["team"][0]
     with app.app_context(), tenant_scope(ids["tenant"]):
-        leader_member = next(m for m in results.team_of(visit(ids)) if m.is_leader)
+        leader_member = next(m for m in results_queries.team_of(visit(ids)) if m.is_leader)
     by_planner = client.post(f"/api/v1/campaigns/{ids['campaign']}/team-members/{leader_member.id}/recusal",
                              headers=headers, json={"reason": "其亲属为该企业法定代表人"})
     assert by_planner.status_code == 200 and by_planner.json["recused"] is True and other["is_leader"]

@@ -19,7 +19,7 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetS
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.notices import services as notices
-from spotcheck.tenants.results import follow_ups, services as results, teams
+from spotcheck.tenants.results import commands as results, queries as results_queries
 
 
 def department_campaigns(tenants: dict[str, Tenant], *, year: int, size: int, today: date) -> None:
@@ -75,11 +75,11 @@ def _results(code: str, campaign, *, today: date) -> None:
     per further 组长 (named after the inspector)."""
     planner, leader, admin = user_named(f"{code}_planner"), user_named(f"{code}_leader"), user_named(f"{code}_admin")
     _experts(campaign, planner)
-    visits = sorted(results.hand_out(campaign, actor=planner), key=lambda v: v.id)
+    visits = sorted(results.hand_out(campaign.id, actor=planner), key=lambda v: v.id)
     first_item = campaign.items[0]
 
     def chief_of(visit):
-        return next(m for m in results.team_of(visit) if m.is_leader).inspector
+        return next(m for m in results_queries.team_of(visit) if m.is_leader).inspector
 
     returned = demo_city.RESULT_STAGES.index("returned")
     if len(visits) > returned:  # the demo's inspector login has a returned result to fix
@@ -94,7 +94,7 @@ def _results(code: str, campaign, *, today: date) -> None:
         reviewed, published = checked + timedelta(days=2), checked + timedelta(days=6)
         problem = number % 2 == 1
         with on(checked):
-            results.record_result(visit, {
+            results.record_result(visit.id, {
                 "checked_on": checked.isoformat(), "method": "onsite",
                 "record": "检查人员出示执法证件，现场检查经营场所、进货查验记录和从业人员健康证明。",
                 "items": {str(item.id): {"categories": ["pending_own_rules"] if problem else ["no_problem"],
@@ -103,25 +103,25 @@ def _results(code: str, campaign, *, today: date) -> None:
         if stage == "drafted":
             continue
         with on(checked):
-            results.submit_result(visit, actor=chief)
+            results.submit_result(visit.id, actor=chief)
         if stage == "returned":
             with on(reviewed):
-                results.return_result(visit, "请补充现场检查照片，并核对检查日期。", actor=leader)
+                results.return_result(visit.id, {"reason": "请补充现场检查照片，并核对检查日期。"}, actor=leader)
             continue
         if stage == "submitted":
             continue
         with on(reviewed):
-            results.approve_result(visit, actor=leader)
+            results.approve_result(visit.id, actor=leader)
         if stage == "approved":
             continue
         with on(published):
             results.publish_results([visit.id], actor=planner)
         if stage == "corrected":
-            results.start_correction(visit, "原公示的检查结果类别录入有误，予以更正。", actor=planner)
-            results.record_result(visit, {"items": {str(first_item.id): {
+            results.start_correction(visit.id, {"reason": "原公示的检查结果类别录入有误，予以更正。"}, actor=planner)
+            results.record_result(visit.id, {"items": {str(first_item.id): {
                 "categories": ["rectified"], "findings": "进货查验记录不全，经责令已当场改正。"}}}, actor=chief)
-            results.submit_result(visit, actor=chief)
-            results.approve_result(visit, actor=leader)
+            results.submit_result(visit.id, actor=chief)
+            results.approve_result(visit.id, actor=leader)
             results.publish_results([visit.id], actor=planner)
             _follow_ups(visit, chief, planner)
     _notices(campaign, planner)
@@ -139,9 +139,9 @@ def _experts(campaign, planner) -> None:
     if first is None:
         return
     if expert is not None:
-        teams.add_expert(campaign.id, {"entity_id": first, "kind": "directory", "inspector_id": expert.id,
+        results.add_expert(campaign.id, {"entity_id": first, "kind": "directory", "inspector_id": expert.id,
                                        "expertise": "食品安全风险评估"}, actor=planner)
-    teams.add_expert(campaign.id, {"entity_id": first, "kind": "testing_body", "name": demo_city.EXPERT_PERSON,
+    results.add_expert(campaign.id, {"entity_id": first, "kind": "testing_body", "name": demo_city.EXPERT_PERSON,
                                    "organisation": demo_city.EXPERT_INSTITUTE, "expertise": "食品快速检测"},
                      actor=planner)
 
@@ -159,16 +159,16 @@ def _follow_ups(visit, chief, planner) -> None:
     the official calendar — provisional while it runs into a year not entered yet, as at the end of
     2026), a transfer to 应急管理局 that it has acknowledged (签收), and one still waiting in its inbox."""
     receiver = db.session.scalar(sa.select(Tenant).where(Tenant.code == "YJJ"))
-    follow_ups.open_follow_up(visit, {
+    results.open_follow_up(visit.id, {
         "kind": "rectification", "details": "补齐近三个月的食品进货查验记录，并建立索证索票台账。",
         "deadline_days": demo_city.RECTIFICATION_DAYS}, actor=chief)
     if receiver is None:
         return
-    acknowledged = follow_ups.open_follow_up(visit, {
+    acknowledged = results.open_follow_up(visit.id, {
         "kind": "transfer", "receiver_tenant_id": receiver.id,
         "details": "检查中发现其仓库存放瓶装液化石油气，涉及安全生产，抄告应急管理局依法处理。"}, actor=planner)
-    follow_ups.open_follow_up(visit, {
+    results.open_follow_up(visit.id, {
         "kind": "transfer", "receiver_tenant_id": receiver.id,
         "details": "后厨燃气管道未安装泄漏报警装置，抄告应急管理局。"}, actor=planner)
     with tenant_scope(receiver.id):
-        follow_ups.acknowledge_transfer(acknowledged, "已签收，转执法监察支队核查。", actor=user_named("yjj_planner"))
+        results.acknowledge_transfer(acknowledged.id, {"note": "已签收，转执法监察支队核查。"}, actor=user_named("yjj_planner"))

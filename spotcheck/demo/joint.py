@@ -16,7 +16,7 @@ from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.joint import draws, services as joint
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.notices import services as notices
-from spotcheck.tenants.results import services as results
+from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import Visit
 
 
@@ -83,19 +83,19 @@ def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], 
     visits = sorted(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == part.id)),
                     key=lambda v: (order.get(v.entity_id, len(order)), v.id))
     for number, (visit, stage) in enumerate(zip(visits, demo_city.JOINT_RESULT_STAGES)):
-        chief = account_of(code, next(m for m in results.team_of(visit) if m.is_leader).inspector, admin)
+        chief = account_of(code, next(m for m in results_queries.team_of(visit) if m.is_leader).inspector, admin)
         checked = min(part.window_start + timedelta(days=2 * number + 3), today)
-        results.record_result(visit, {
+        results.record_result(visit.id, {
             "checked_on": checked.isoformat(), "method": "onsite",
             "record": "联合检查组进入加油站，各部门按本部门事项同步检查，一次完成。",
             "items": {str(item.id): {"categories": ["no_problem"], "findings": ""} for item in part.items}},
             actor=chief)
         if stage == "drafted":
             continue
-        results.submit_result(visit, actor=chief)
+        results.submit_result(visit.id, actor=chief)
         if stage == "submitted":
             continue
-        results.approve_result(visit, actor=leader)
+        results.approve_result(visit.id, actor=leader)
         if stage == "approved":
             continue
         results.publish_results([visit.id], actor=planner)

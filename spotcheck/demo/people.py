@@ -13,7 +13,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.results import services as results
+from spotcheck.tenants.results import commands as results, queries as results_queries
 
 DEMO_PASSWORD = "Spotcheck-2026"
 REGION = "330100"  # 杭州市 (GB/T 2260), an example city
@@ -106,5 +106,5 @@ def account_of(code: str, inspector, admin) -> User:
         if not user_exists(login):
             accounts.create_user({"login": login, "display_name": inspector.name, "password": DEMO_PASSWORD,
                                   "roles": ["inspector"]}, actor=admin)
-    results.link_inspector(inspector, user_named(login).id, actor=admin)
+    results.link_inspector(inspector.id, {"user_id": user_named(login).id}, actor=admin)
     return user_named(login)

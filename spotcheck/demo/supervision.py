@@ -12,7 +12,7 @@ from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.people import user_named
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.exports import services as exports
+from spotcheck.tenants.exports import commands as exports
 from spotcheck.tenants.supervision import criticism as criticisms, submissions as table_submissions
 from spotcheck.tenants.supervision.models import Criticism
 from spotcheck.tenants.supervision.submission_models import ReportSubmission

@@ -20,7 +20,7 @@ from spotcheck.core.official_calendar import SOURCES, load_year, years
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
-from spotcheck.tenants.exports import outbox
+from spotcheck.tenants.exports import commands as exports
 
 
 @click.group("audit", help="The audit trail (全程留痕).")
@@ -98,7 +98,7 @@ def exports_group() -> None:
 def exports_backfill() -> None:
     for tenant in account_queries.list_tenants():
         with tenant_scope(tenant.id):
-            queued = outbox.backfill(actor=CONSOLE)
+            queued = exports.backfill(actor=CONSOLE)
         click.echo(f"{tenant.code:<6} {queued} published result(s) queued for export")
 
 

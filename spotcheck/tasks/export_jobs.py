@@ -7,7 +7,7 @@
   :func:`request_export` (export what is pending now, then deliver) and :func:`request_delivery`
   (deliver a batch again, 重新投递).
 
-A batch is built in the job's own transaction (:mod:`spotcheck.tenants.exports.services`): a
+A batch is built in the job's own transaction (:mod:`spotcheck.tenants.exports.commands`): a
 worker killed mid-batch leaves no batch, and the periodic check gives the job to another worker,
 which builds it whole. Delivery follows only once the batch is committed.
 """
@@ -19,18 +19,18 @@ from spotcheck.core.commands import after_commit, command
 from spotcheck.core.policy import SCHEDULER, Permission
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
-from spotcheck.tenants.exports import services
+from spotcheck.tenants.exports import commands as exports, policy as export_policy, queries as export_queries
 
 
 @shared_task(name="spotcheck.exports.run")
 def run_exports() -> dict:
     """Every ``SPOTCHECK_EXPORT_SECONDS`` (beat): build and deliver every department's batches."""
-    return services.export_due(SCHEDULER)
+    return exports.export_due(SCHEDULER)
 
 
 def _export(job, user, progress) -> dict:
-    batch = services.export_now(actor=user, progress=progress)
-    after_commit(lambda: services.deliver_waiting(user, services.deliver_now))  # once the batch is committed
+    batch = exports.export_now(actor=user, progress=progress)
+    after_commit(lambda: exports.deliver_waiting(user, exports.deliver_now))  # once the batch is committed
     if batch is None:
         return {"batch_id": None, "number": None, "records": 0}
     return {"batch_id": batch.id, "number": batch.number, "records": batch.records,
@@ -45,7 +45,7 @@ def export_pending(job_id: int, tenant_id: int, user_id: int, locale: str = "zh_
 @shared_task(name="spotcheck.exports.deliver")
 def deliver_batch(job_id: int, tenant_id: int, user_id: int, *, batch_id: int, locale: str = "zh_CN") -> dict:
     def work(job, user, progress) -> dict:
-        attempt = services.deliver_now(services.get_batch(batch_id), actor=user, progress=progress)
+        attempt = exports.deliver_now(batch_id, actor=user, progress=progress)
         return {"batch_id": batch_id, "delivered": attempt.ok, "error": attempt.error, "target": attempt.target}
 
     return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)
@@ -58,8 +58,8 @@ def request_export(*, actor, locale: str = "zh_CN") -> Job:
 
 
 @command(Permission.EXPORTS_MANAGE)
-def request_delivery(batch, *, actor, locale: str = "zh_CN") -> Job:
+def request_delivery(batch_id: int, data=None, *, actor, locale: str = "zh_CN") -> Job:
     """Deliver a batch (again) in the background: the same files under the same number."""
-    batch = services.get_batch(batch.id)
-    services.ensure_deliverable(batch)
+    batch = export_queries.get_batch(batch_id)
+    export_policy.ensure_deliverable(batch)
     return jobs.submit(deliver_batch, "exports.deliver", actor, batch_id=batch.id, locale=locale)

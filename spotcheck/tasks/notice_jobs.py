@@ -12,7 +12,7 @@ from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.notices import delivery, reminders, services
-from spotcheck.tenants.results.follow_ups import get_follow_up
+from spotcheck.tenants.results.queries.follow_ups import get_follow_up
 
 
 @shared_task(name="spotcheck.notices.campaign")

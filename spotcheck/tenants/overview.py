@@ -88,8 +88,9 @@ def _follow_up_tasks(actor, limit: int) -> list[Task]:
     """Follow-ups waiting for the reader: transfers from other departments to acknowledge (签收),
     then the department's own open follow-ups to close (re-check, conclude a case …), the
     earliest deadline first."""
-    from spotcheck.tenants.results import deadlines, follow_ups
-    from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS
+    from spotcheck.tenants.results import deadlines
+    from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS
+    from spotcheck.tenants.results.queries import follow_ups
 
     tasks = []
     for kind, rows in (("transfer", follow_ups.received(open_only=True)[:limit]),
@@ -106,9 +107,9 @@ def _visit_tasks(actor, limit: int) -> list[Task]:
     """Visits waiting for the reader, most urgent first: the inspector's own visits to record or
     submit, the results a leader may review, the approved results a planner may publish."""
     from spotcheck.core.policy import Permission, has_permission
-    from spotcheck.tenants.results import listing
     from spotcheck.tenants.results.models import VisitStatus
-    from spotcheck.tenants.results.rules import OPEN, VISIT_ACTIONS
+    from spotcheck.tenants.results.policy import OPEN, VISIT_ACTIONS
+    from spotcheck.tenants.results.queries import listing
 
     queries = []
     if has_permission(actor, Permission.RESULTS_ENTER):

@@ -27,7 +27,8 @@ from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tenants.campaigns import commands, queries as services
 from spotcheck.tenants.campaigns.queries import public as publication, targets as listing
 from spotcheck.tenants.campaigns.vocabulary import ALL_STATUSES
-from spotcheck.tenants.results import teams as team_experts
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import teams as team_experts
 
 PREFIX = "/campaigns"
 blp = Blueprint("Campaigns", __name__, description="Campaigns (抽查任务) and their draws.")
@@ -127,11 +128,8 @@ class CampaignHandOut(MethodView):
     def post(self, campaign_id):
         """Hand the visits to their teams (检查任务下达): a visit per selected target, once every
         visit has a team leader; the teams may then record results"""
-        from spotcheck.tenants.results import services as results
-
-        campaign = services.get_campaign(campaign_id)
-        results.hand_out(campaign, actor=_user())
-        return campaign
+        results.hand_out(campaign_id, actor=_user())
+        return services.get_campaign(campaign_id)
 
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}/freeze")

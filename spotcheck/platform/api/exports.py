@@ -17,8 +17,8 @@ from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQu
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks import export_jobs
-from spotcheck.tenants.exports import services
-from spotcheck.tenants.exports.models import BatchStatus
+from spotcheck.tenants.exports import queries as export_queries
+from spotcheck.tenants.exports.vocabulary import BatchStatus
 
 PREFIX = "/exports"
 blp = Blueprint("Exports", __name__, description="Export of published results to the credit system "
@@ -37,7 +37,7 @@ def _actor():
 class BatchSchema(Schema):
     id = fields.Int()
     number = fields.Int(metadata={"description": "批次号: 1, 2, 3… per department"})
-    name = fields.Function(lambda batch: services.batch_name(batch),
+    name = fields.Function(lambda batch: export_queries.batch_name(batch),
                            metadata={"description": "The files' common name, e.g. YJJ-000003"})
     status = fields.Enum(BatchStatus, by_value=True,
                          metadata={"description": "pending (not yet delivered), delivered, failed (tried again)"})
@@ -60,7 +60,7 @@ class BatchSchema(Schema):
 
 
 class BatchDetailSchema(BatchSchema):
-    manifest = fields.Function(lambda batch: services.manifest_of(batch),
+    manifest = fields.Function(lambda batch: export_queries.manifest_of(batch),
                                metadata={"description": "The manifest as delivered (docs/credit-export.md)"})
 
 
@@ -98,7 +98,7 @@ class Batches(MethodView):
     @blp.response(200, BatchPageSchema)
     def get(self, query):
         """My department's export batches, newest first (50 a page), with how many results wait"""
-        return {**numbered_page(services.batches_query(), query["page"], 50), "pending": services.pending_count()}
+        return {**numbered_page(export_queries.batches_query(), query["page"], 50), "pending": export_queries.pending_count()}
 
     @requires(Permission.EXPORTS_MANAGE)
     @blp.response(202, JobSchema)
@@ -113,7 +113,7 @@ class BatchById(MethodView):
     @blp.response(200, BatchDetailSchema)
     def get(self, batch_id):
         """One batch: its state, files and manifest"""
-        return services.get_batch(batch_id)
+        return export_queries.get_batch(batch_id)
 
 
 @blp.route("/batches/<int:batch_id>/files/<any(jsonl, csv, manifest):kind>")
@@ -122,7 +122,7 @@ class BatchFile(MethodView):
     @blp.doc(responses=_FILES)
     def get(self, batch_id, kind):
         """One of the batch's files as delivered: JSON Lines, CSV or the manifest"""
-        path, name, media_type = services.file_of(services.get_batch(batch_id), kind)
+        path, name, media_type = export_queries.file_of(export_queries.get_batch(batch_id), kind)
         response = send_file(path, mimetype=media_type.split(";")[0], as_attachment=True, download_name=name,
                              max_age=0)
         response.headers["Cache-Control"] = "private, no-store"
@@ -135,7 +135,7 @@ class BatchDeliveries(MethodView):
     @blp.response(202, JobSchema)
     def post(self, batch_id):
         """Deliver the batch again (重新投递) in the background: the same files under the same number"""
-        return export_jobs.request_delivery(services.get_batch(batch_id), actor=_actor(), locale=str(get_locale()))
+        return export_jobs.request_delivery(batch_id, actor=_actor(), locale=str(get_locale()))
 
 
 @blp.route("/deliveries")
@@ -145,4 +145,4 @@ class Deliveries(MethodView):
     @blp.response(200, DeliveryPageSchema)
     def get(self, query):
         """The delivery log (投递记录): every attempt, newest first (50 a page)"""
-        return numbered_page(services.deliveries_query(query["batch_id"]), query["page"], 50)
+        return numbered_page(export_queries.deliveries_query(query["batch_id"]), query["page"], 50)

@@ -11,7 +11,8 @@ from spotcheck.platform.api.visit_schemas import (
 )
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
-from spotcheck.tenants.results import follow_ups
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import follow_ups
 
 PREFIX = "/follow-ups"
 blp = Blueprint("Follow-ups", __name__, description="Follow-up of problems found and transfers received (后续处置、移送接收).")
@@ -39,7 +40,8 @@ class FollowUpClose(MethodView):
     def post(self, data, follow_up_id):
         """Close a follow-up by its own step: a rectification's re-check (``outcome``), a case's
         conclusion or the police's acceptance (``outcome_note``)"""
-        return follow_ups.close_follow_up(_own(follow_up_id), data, actor=_user())
+        _own(follow_up_id)
+        return results.close_follow_up(follow_up_id, data, actor=_user())
 
 
 @blp.route("/received")
@@ -67,4 +69,5 @@ class Acknowledge(MethodView):
     @blp.response(200, TransferSchema)
     def post(self, data, follow_up_id):
         """签收: acknowledge a transfer received; the sender's follow-up is then closed"""
-        return follow_ups.acknowledge_transfer(_received(follow_up_id), data["note"], actor=_user())
+        _received(follow_up_id)
+        return results.acknowledge_transfer(follow_up_id, data, actor=_user())

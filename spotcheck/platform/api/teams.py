@@ -11,8 +11,11 @@ from spotcheck.platform.api.campaign_schemas import TeamMemberSchema
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.campaigns import queries as services
-from spotcheck.tenants.results import teams
-from spotcheck.tenants.results.teams import EXPERT_KINDS, EXPERTISE_LENGTH, NAME_LENGTH, ORGANISATION_LENGTH
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import teams
+from spotcheck.tenants.results.vocabulary import (
+    EXPERT_KINDS, EXPERTISE_LENGTH, NAME_LENGTH, ORGANISATION_LENGTH, RECUSAL_REASON_LENGTH,
+)
 
 PREFIX = "/campaigns"
 blp = Blueprint("Teams", __name__, description="A visit's team after the draw: experts (专家) and conflicts (回避).")
@@ -63,7 +66,7 @@ class TeamSchema(Schema):
 
 
 class ConflictSchema(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=2, max=teams.REASON_LENGTH),
+    reason = fields.Str(required=True, validate=validate.Length(min=2, max=RECUSAL_REASON_LENGTH),
                         metadata={"description": "The conflict with the entity (回避的事由)"})
 
 
@@ -84,7 +87,7 @@ class TeamExperts(MethodView):
     def post(self, data, campaign_id, entity_id):
         """An expert joins the visit's team in addition to the drawn inspectors (after the inspector
         draw, while the result is being recorded; never counted, never 组长, never recording)"""
-        return teams.add_expert(campaign_id, {**data, "entity_id": entity_id}, actor=_user())
+        return results.add_expert(campaign_id, {**data, "entity_id": entity_id}, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/experts/<int:expert_id>/remove")
@@ -95,7 +98,7 @@ class ExpertRemove(MethodView):
         """The expert leaves the team (kept in the record as removed)"""
         services.get_campaign(campaign_id)
         expert = teams.get_expert(campaign_id, expert_id)
-        return teams.remove_expert(expert.id, actor=_user())
+        return results.remove_expert(expert.id, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/team-members/<int:member_id>/recusal")
@@ -106,4 +109,4 @@ class MemberRecusal(MethodView):
     def post(self, data, campaign_id, member_id):
         """Declare a member's conflict with the visit's entity (抽取后申报回避): kept in the inspector
         directory; the hand-out (or the visit's result) waits until the member is replaced"""
-        return teams.declare_member_recusal(campaign_id, member_id, data, actor=_user())
+        return results.declare_member_recusal(campaign_id, member_id, data, actor=_user())

@@ -1,13 +1,14 @@
 """Schemas of visits and their results (检查与检查结果)."""
 from __future__ import annotations
 
+from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.api.types import Int
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.results import follow_ups, listing
-from spotcheck.tenants.results.models import VisitStatus
-from spotcheck.tenants.results.vocabulary import FINDINGS_LENGTH, REASON_LENGTH, RECORD_LENGTH
+from spotcheck.tenants.results import vocabulary
+from spotcheck.tenants.results.queries import listing, teams, visits
+from spotcheck.tenants.results.vocabulary import FINDINGS_LENGTH, REASON_LENGTH, RECORD_LENGTH, VisitStatus
 
 
 def _codes(table: dict) -> str:
@@ -88,18 +89,13 @@ class VisitSchema(Schema):
     actions = fields.Method("_actions", metadata={"description": "What the caller may do with this visit now"})
 
     def _team(self, visit):
-        from spotcheck.tenants.results.services import team_of
-        return TeamMemberRefSchema(many=True).dump(team_of(visit))
+        return TeamMemberRefSchema(many=True).dump(visits.team_of(visit))
 
     def _experts(self, visit):
-        from spotcheck.tenants.results.teams import experts_of_visit
-        return ExpertRefSchema(many=True).dump(experts_of_visit(visit))
+        return ExpertRefSchema(many=True).dump(teams.experts_of_visit(visit))
 
     def _actions(self, visit):
-        from flask_login import current_user
-
-        from spotcheck.tenants.results.rules import VISIT_ACTIONS
-        return sorted(VISIT_ACTIONS.allowed(visit, current_user._get_current_object()))
+        return sorted(visits.allowed_actions(visit, current_user._get_current_object()))
 
 
 class VisitPageSchema(Schema):
@@ -174,10 +170,7 @@ class FollowUpSchema(Schema):
     actions = fields.Method("_actions", metadata={"description": "What the caller may do with it now"})
 
     def _actions(self, follow_up):
-        from flask_login import current_user
-
-        from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS
-        return sorted(FOLLOW_UP_ACTIONS.allowed(follow_up, current_user._get_current_object()))
+        return sorted(visits.follow_up_actions(follow_up, current_user._get_current_object()))
 
 
 class TransferSchema(Schema):
@@ -199,14 +192,14 @@ class TransferSchema(Schema):
 class FollowUpInputSchema(Schema):
     kind = fields.Str(required=True, validate=validate.OneOf(list(reference.FOLLOW_UP_KINDS)),
                       metadata={"description": _codes(reference.FOLLOW_UP_KINDS)})
-    details = fields.Str(required=True, validate=validate.Length(min=2, max=follow_ups.DETAILS_LENGTH))
+    details = fields.Str(required=True, validate=validate.Length(min=2, max=vocabulary.DETAILS_LENGTH))
     deadline = fields.Date(metadata={"description": "改正期限 (rectification): a date, or"})
-    deadline_days = Int(validate=validate.Range(min=1, max=follow_ups.MAX_DEADLINE_DAYS), metadata={
+    deadline_days = Int(validate=validate.Range(min=1, max=vocabulary.MAX_DEADLINE_DAYS), metadata={
         "description": "the rectification period in working days from today (限N个工作日内改正)"})
-    case_number = fields.Str(validate=validate.Length(max=follow_ups.CASE_NUMBER_LENGTH),
+    case_number = fields.Str(validate=validate.Length(max=vocabulary.CASE_NUMBER_LENGTH),
                              metadata={"description": "立案号 (case)"})
     receiver_tenant_id = Int(validate=validate.Range(min=1), metadata={"description": "The receiving department (transfer)"})
-    police_organ = fields.Str(validate=validate.Length(max=follow_ups.ORGAN_LENGTH),
+    police_organ = fields.Str(validate=validate.Length(max=vocabulary.ORGAN_LENGTH),
                               metadata={"description": "The public security organ (police)"})
 
 
@@ -214,11 +207,11 @@ class FollowUpCloseSchema(Schema):
     closed_on = fields.Date(required=True, metadata={"description": "The re-check, conclusion or acceptance date"})
     outcome = fields.Str(validate=validate.OneOf(list(reference.RECHECK_OUTCOMES)),
                          metadata={"description": "A rectification's re-check: " + _codes(reference.RECHECK_OUTCOMES)})
-    outcome_note = fields.Str(load_default="", validate=validate.Length(max=follow_ups.NOTE_LENGTH))
+    outcome_note = fields.Str(load_default="", validate=validate.Length(max=vocabulary.NOTE_LENGTH))
 
 
 class AcknowledgeSchema(Schema):
-    note = fields.Str(load_default="", validate=validate.Length(max=follow_ups.NOTE_LENGTH))
+    note = fields.Str(load_default="", validate=validate.Length(max=vocabulary.NOTE_LENGTH))
 
 
 class ImportProblemSchema(Schema):

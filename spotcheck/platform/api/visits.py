@@ -2,11 +2,9 @@
 review, publication and correction. Every change is a command; who and when come from the
 caller's session, never from the request."""
 from flask.views import MethodView
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from spotcheck.core.policy import has_permission
 from spotcheck.platform.api.visit_schemas import (
     CheckDatesCorrectionSchema, FollowUpInputSchema, FollowUpSchema, ImportOutcomeSchema, PublishSchema, ReasonSchema, ResultInputSchema, VisitPageSchema,
     VisitQuerySchema, VisitSchema,
@@ -20,10 +18,8 @@ from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
 from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
-from spotcheck.core.errors import NotFound
-from spotcheck.tenants.results import categories as result_categories, check_dates, follow_ups, listing, services, teams
-from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.rules import membership
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import categories as result_categories, listing, visits
 
 PREFIX = "/visits"
 blp = Blueprint("Visits", __name__, description="Visits and their results (检查与检查结果).")
@@ -31,10 +27,7 @@ blp = Blueprint("Visits", __name__, description="Visits and their results (检�
 
 def _visit(visit_id: int):
     """The visit, for a member of its team or a reader of the department's campaigns (else 404)."""
-    visit = services.get_visit(visit_id)
-    if not has_permission(current_user, Permission.CAMPAIGNS_VIEW) and membership(visit, _user()) is None:
-        raise NotFound(_l("No such visit."))
-    return visit
+    return visits.visit_for(visit_id, reader=_user())
 
 
 @blp.route("")
@@ -45,13 +38,8 @@ class Visits(MethodView):
     def get(self, args):
         """Visits, most urgent first: mine (an inspector sees only theirs), or the department's by
         status or campaign"""
-        mine = args["mine"] or not has_permission(current_user, Permission.CAMPAIGNS_VIEW)
-        query = listing.mine(_user()) if mine else listing.every()
-        if args["status"] is not None:
-            query = query.where(Visit.status == args["status"])
-        if args["campaign_id"] is not None:
-            query = query.where(Visit.campaign_id == args["campaign_id"])
-        return listing.page(query, args["page"])
+        return listing.visits_page(reader=_user(), mine=args["mine"], status=args["status"],
+                                   campaign_id=args["campaign_id"], number=args["page"])
 
 
 @blp.route("/<int:visit_id>")
@@ -70,7 +58,8 @@ class VisitResult(MethodView):
     @blp.response(200, VisitSchema)
     def put(self, data, visit_id):
         """Record (part of) the result as a draft (a member of the visit's team)"""
-        return services.record_result(_visit(visit_id), data, actor=_user())
+        _visit(visit_id)
+        return results.record_result(visit_id, data, actor=_user())
 
 
 @blp.route("/<int:visit_id>/submit")
@@ -79,7 +68,8 @@ class VisitSubmit(MethodView):
     @blp.response(200, VisitSchema)
     def post(self, visit_id):
         """Submit the complete result for review (the team leader)"""
-        return services.submit_result(_visit(visit_id), actor=_user())
+        _visit(visit_id)
+        return results.submit_result(visit_id, actor=_user())
 
 
 @blp.route("/<int:visit_id>/approve")
@@ -88,7 +78,8 @@ class VisitApprove(MethodView):
     @blp.response(200, VisitSchema)
     def post(self, visit_id):
         """Approve a submitted result (a leader who did not record or submit it)"""
-        return services.approve_result(_visit(visit_id), actor=_user())
+        _visit(visit_id)
+        return results.approve_result(visit_id, actor=_user())
 
 
 @blp.route("/<int:visit_id>/return")
@@ -98,7 +89,8 @@ class VisitReturn(MethodView):
     @blp.response(200, VisitSchema)
     def post(self, data, visit_id):
         """Return a submitted result to the team with the reasons"""
-        return services.return_result(_visit(visit_id), data["reason"], actor=_user())
+        _visit(visit_id)
+        return results.return_result(visit_id, data, actor=_user())
 
 
 @blp.route("/<int:visit_id>/dates")
@@ -110,7 +102,7 @@ class VisitDates(MethodView):
         """Correct the check dates of a submitted result (a leader, with the reason); the due dates never
         become later than those first given"""
         _visit(visit_id)
-        return check_dates.correct_check_dates(visit_id, data, actor=_user())
+        return results.correct_check_dates(visit_id, data, actor=_user())
 
 
 @blp.route("/<int:visit_id>/correction")
@@ -120,7 +112,8 @@ class VisitCorrection(MethodView):
     @blp.response(200, VisitSchema)
     def post(self, data, visit_id):
         """Start the correction (更正) of a published result, with the reason (published with it)"""
-        return services.start_correction(_visit(visit_id), data["reason"], actor=_user())
+        _visit(visit_id)
+        return results.start_correction(visit_id, data, actor=_user())
 
 
 @blp.route("/publish")
@@ -130,7 +123,7 @@ class VisitPublish(MethodView):
     @blp.response(200, VisitSchema(many=True))
     def post(self, data):
         """Publish approved results (one or many) on the public portal"""
-        return services.publish_results(data["visit_ids"], actor=_user())
+        return results.publish_results(data["visit_ids"], actor=_user())
 
 
 @blp.route("/<int:visit_id>/follow-ups")
@@ -141,7 +134,8 @@ class VisitFollowUps(MethodView):
     def post(self, data, visit_id):
         """Open a follow-up (后续处置) of a problem the visit found: rectification (with ``deadline``),
         case (with ``case_number``), transfer (with ``receiver_tenant_id``) or police (with ``police_organ``)"""
-        return follow_ups.open_follow_up(_visit(visit_id), data, actor=_user())
+        _visit(visit_id)
+        return results.open_follow_up(visit_id, data, actor=_user())
 
 
 @blp.route("/<int:visit_id>/no-follow-up")
@@ -153,7 +147,7 @@ class VisitNoFollowUp(MethodView):
         """无需后续处置: a leader decides, with the reason, that the problem found needs no follow-up
         (the visit can then be closed; kept in the department's record, not published)"""
         _visit(visit_id)
-        return follow_ups.decide_no_follow_up(visit_id, data, actor=_user())
+        return results.decide_no_follow_up(visit_id, data, actor=_user())
 
 
 @blp.route("/<int:visit_id>/recusal")
@@ -165,8 +159,8 @@ class VisitRecusal(MethodView):
         """抽取后申报回避: a member of the visit's team declares their own conflict with the entity; the
         result waits until the department replaces them"""
         _visit(visit_id)
-        teams.declare_own_recusal(visit_id, data, actor=_user())
-        return services.get_visit(visit_id)
+        results.declare_own_recusal(visit_id, data, actor=_user())
+        return visits.get_visit(visit_id)
 
 
 @blp.route("/<int:visit_id>/close")
@@ -175,7 +169,8 @@ class VisitClose(MethodView):
     @blp.response(200, VisitSchema)
     def post(self, visit_id):
         """办结: close a published visit with no open follow-up"""
-        return follow_ups.close_visit(_visit(visit_id), actor=_user())
+        _visit(visit_id)
+        return results.close_visit(visit_id, actor=_user())
 
 
 class ResultsUploadSchema(Schema):

@@ -31,7 +31,8 @@ from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
 from spotcheck.tenants.directory.queries import directory_categories
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.plans import queries as plans
-from spotcheck.tenants.results import teams as team_experts
+from spotcheck.tenants.results import commands as results_commands
+from spotcheck.tenants.results.queries import teams as team_experts, visits as visit_reads
 
 bp = Blueprint("campaign_pages", __name__, url_prefix="/campaigns")
 
@@ -191,17 +192,11 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
         back_to=url_for("campaign_pages.detail", **list_args,
                         page=results.number if results and results.number > 1 else None),
         selected_per_stratum={stratum: n["selected"] for stratum, n in listed["strata"].items()},
-        actions=services.allowed_actions(campaign, reader=_user()), why_not_closed=_why_not_closed(campaign),
+        actions=services.allowed_actions(campaign, reader=_user()) | visit_reads.campaign_steps(campaign, _user()),
+        why_not_closed=visit_reads.why_not_closed(campaign),
         action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None),
         replace_target_form=ReplaceTargetForm(formdata=None), replace_inspector_form=ReplaceInspectorForm(formdata=None),
     ), status
-
-
-def _why_not_closed(campaign):
-    """Why a campaign whose results are all published cannot be closed yet (the next step to take)."""
-    if campaign.status != CampaignStatus.published:
-        return None
-    return services.refusal(campaign, "close")
 
 
 def _back(campaign_id):
@@ -314,11 +309,9 @@ def _drawn(campaign, kind):
 @requires(Permission.CAMPAIGNS_EDIT)
 def hand_out(campaign_id):
     """检查任务下达: a visit per selected target, each to its team."""
-    from spotcheck.tenants.results import services as results
-
-    campaign = services.get_campaign(campaign_id)
+    services.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: results.hand_out(campaign, actor=_user()),
+        perform(lambda: results_commands.hand_out(campaign_id, actor=_user()),
                 lambda visits: _("%(n)d visits are handed to their teams.", n=len(visits)))
     return _back(campaign_id)
 
@@ -327,11 +320,9 @@ def hand_out(campaign_id):
 @requires(Permission.CAMPAIGNS_EDIT)
 def close(campaign_id):
     """办结: once every result is published."""
-    from spotcheck.tenants.results import services as results
-
-    campaign = services.get_campaign(campaign_id)
+    services.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: results.close_campaign(campaign, actor=_user()), _("The campaign is closed."))
+        perform(lambda: results_commands.close_campaign(campaign_id, actor=_user()), _("The campaign is closed."))
     return _back(campaign_id)
 
 

@@ -1,6 +1,6 @@
 """The department's result categories (检查结果类别): the market-regulation list by default; the
 department's administrator chooses which standard categories apply and adds its own field's.
-Every change is a command of :mod:`spotcheck.tenants.results.categories`."""
+Every change is a command of :mod:`spotcheck.tenants.results.commands.categories`."""
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -10,7 +10,8 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm, perform
-from spotcheck.tenants.results import categories
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import categories
 
 bp = Blueprint("category_pages", __name__, url_prefix="/catalog/result-categories")
 
@@ -30,7 +31,7 @@ def index():
 @requires(Permission.CATALOG_MANAGE)
 def standard():
     if EmptyForm().validate_on_submit():
-        perform(lambda: categories.use_standard(request.form.getlist("codes"), actor=_user()),
+        perform(lambda: results.use_standard(request.form.getlist("codes"), actor=_user()),
                 _("The result categories in use are saved."))
     return redirect(url_for("category_pages.index"))
 
@@ -40,7 +41,7 @@ def standard():
 def add():
     if EmptyForm().validate_on_submit():
         try:
-            categories.add_own({"name": request.form.get("name", ""), "problem": request.form.get("problem") == "1",
+            results.add_own({"name": request.form.get("name", ""), "problem": request.form.get("problem") == "1",
                                 "pending": request.form.get("pending") == "1"}, actor=_user())
         except ValidationFailed as failed:
             return _page(failed.errors, 422)
@@ -51,6 +52,6 @@ def add():
 @requires(Permission.CATALOG_MANAGE)
 def toggle(code):
     if EmptyForm().validate_on_submit():
-        perform(lambda: categories.set_own_active(code, request.form.get("active") == "1", actor=_user()),
+        perform(lambda: results.set_own_active(code, request.form.get("active") == "1", actor=_user()),
                 _("The category is changed."))
     return redirect(url_for("category_pages.index"))

@@ -12,7 +12,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform, requested_page
 from spotcheck.tasks import export_jobs, jobs
-from spotcheck.tenants.exports import services
+from spotcheck.tenants.exports import queries as export_queries
 from spotcheck.tenants.common.queries import paginate
 
 bp = Blueprint("export_pages", __name__, url_prefix="/exports")
@@ -24,9 +24,9 @@ JOB_KINDS = ("exports.export", "exports.deliver")
 @requires(Permission.EXPORTS_MANAGE)
 def index():
     """The department's batches, newest first, with what waits and the jobs under way."""
-    page = paginate(services.batches_query(), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0])
-    return render_template("exports/index.html", page=page, pending=services.pending_count(), form=EmptyForm(),
-                           jobs=jobs.list_jobs(_user(), kinds=JOB_KINDS, limit=5), name_of=services.batch_name)
+    page = paginate(export_queries.batches_query(), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0])
+    return render_template("exports/index.html", page=page, pending=export_queries.pending_count(), form=EmptyForm(),
+                           jobs=jobs.list_jobs(_user(), kinds=JOB_KINDS, limit=5), name_of=export_queries.batch_name)
 
 
 @bp.route("/run", methods=["POST"])
@@ -42,16 +42,16 @@ def run():
 @bp.route("/batches/<int:batch_id>")
 @requires(Permission.EXPORTS_MANAGE)
 def batch(batch_id):
-    found = services.get_batch(batch_id)
-    deliveries = paginate(services.deliveries_query(found.id), page=1, per_page=PER_PAGE, make=lambda row: row[0])
-    return render_template("exports/batch.html", batch=found, name=services.batch_name(found),
-                           manifest=services.manifest_of(found), deliveries=deliveries, form=EmptyForm())
+    found = export_queries.get_batch(batch_id)
+    deliveries = paginate(export_queries.deliveries_query(found.id), page=1, per_page=PER_PAGE, make=lambda row: row[0])
+    return render_template("exports/batch.html", batch=found, name=export_queries.batch_name(found),
+                           manifest=export_queries.manifest_of(found), deliveries=deliveries, form=EmptyForm())
 
 
 @bp.route("/batches/<int:batch_id>/<any(jsonl, csv, manifest):kind>")
 @requires(Permission.EXPORTS_MANAGE)
 def download(batch_id, kind):
-    path, name, media_type = services.file_of(services.get_batch(batch_id), kind)
+    path, name, media_type = export_queries.file_of(export_queries.get_batch(batch_id), kind)
     response = send_file(path, mimetype=media_type.split(";")[0], as_attachment=True, download_name=name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -60,10 +60,10 @@ def download(batch_id, kind):
 @bp.route("/batches/<int:batch_id>/deliver", methods=["POST"])
 @requires(Permission.EXPORTS_MANAGE)
 def deliver(batch_id):
-    found = services.get_batch(batch_id)
+    found = export_queries.get_batch(batch_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("export_pages.batch", batch_id=found.id))
-    job = perform(lambda: export_jobs.request_delivery(found, actor=_user(), locale=str(get_locale())),
+    job = perform(lambda: export_jobs.request_delivery(found.id, actor=_user(), locale=str(get_locale())),
                   _("The batch is being delivered again; its progress is shown below."), refusals=(Conflict,))
     if job is REFUSED:
         return redirect(url_for("export_pages.batch", batch_id=found.id))
@@ -74,5 +74,5 @@ def deliver(batch_id):
 @requires(Permission.EXPORTS_MANAGE)
 def deliveries():
     """投递记录: every attempt to deliver a batch, newest first."""
-    page = paginate(services.deliveries_query(), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0])
+    page = paginate(export_queries.deliveries_query(), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0])
     return render_template("exports/deliveries.html", page=page)

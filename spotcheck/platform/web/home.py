@@ -58,7 +58,7 @@ def _supervision(user) -> dict:
 def _report_tasks(user) -> list:
     """The statistical tables to submit (报表报送) whose due date is near or past, by name: a planner
     prepares one (not once it waits for the leader), a leader signs and submits it."""
-    from spotcheck.tenants.results import deadlines
+    from spotcheck.tenants.results.queries.listing import deadline_flag
     from spotcheck.tenants.supervision import duty_status
 
     if not has_permission(user, Permission.REPORTS_PREPARE) or user.tenant is None:
@@ -70,5 +70,5 @@ def _report_tasks(user) -> list:
         if state.prepared is not None and "submit" not in actions:
             continue  # prepared: waiting for the leader
         tasks.append(overview.Task("report", state, frozenset(actions), state.due.due_on,
-                                   deadlines.flag(state.due.due_on)))
+                                   deadline_flag(state.due.due_on)))
     return tasks

@@ -25,7 +25,8 @@ from spotcheck.core.policy import has_permission
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.platform.web.inspector_forms import InspectorForm, RecusalForm
 from spotcheck.tenants.inspectors import commands, queries
-from spotcheck.tenants.results import services as results
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import inspectors as inspector_links
 
 #: Inspectors per page of the directory.
 PER_PAGE = 50
@@ -70,8 +71,8 @@ def _detail(inspector, *, recusal_form=None, full_id_number=None):
     response = make_response(render_template(
         "inspectors/detail.html", inspector=inspector, recusals=queries.list_recusals(inspector),
         recusal_form=recusal_form or RecusalForm(), button_form=EmptyForm(), full_id_number=full_id_number,
-        linked_user=results.linked_user(inspector),
-        link_choices=results.linkable_users(inspector) if has_permission(current_user, Permission.USERS_MANAGE) else []))
+        linked_user=inspector_links.linked_user(inspector),
+        link_choices=inspector_links.linkable_users(inspector) if has_permission(current_user, Permission.USERS_MANAGE) else []))
     if full_id_number is not None:
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -170,6 +171,6 @@ def link_account(inspector_id):
         if value and user_id is None:
             flash(_("No such user in this department."), "error")
         else:
-            perform(lambda: results.link_inspector(inspector, user_id, actor=current_user._get_current_object()),
+            perform(lambda: results.link_inspector(inspector.id, {"user_id": user_id}, actor=current_user._get_current_object()),
                     _("The inspector's account is linked.") if user_id else _("The inspector's account is unlinked."))
     return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#account")

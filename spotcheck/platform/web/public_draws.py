@@ -20,7 +20,7 @@ from spotcheck.draw import bundle
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
 from spotcheck.tenants.campaigns.queries import public as publication
-from spotcheck.tenants.results import teams as team_experts
+from spotcheck.tenants.results.queries import teams as team_experts
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.queries import list_tenants
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.web.forms import requested_page
 from spotcheck.platform.permissions import public
-from spotcheck.tenants.results import register
+from spotcheck.tenants.results.queries import register
 
 bp = Blueprint("public_results", __name__, url_prefix="/public/results")
 

@@ -12,8 +12,9 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-from spotcheck.tenants.results import teams
-from spotcheck.tenants.results.rules import OPEN
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import teams
+from spotcheck.tenants.results.vocabulary import EXPERT_KINDS, OPEN_STATUSES as OPEN
 
 bp = Blueprint("team_pages", __name__, url_prefix="/campaigns")
 
@@ -43,7 +44,7 @@ def _render(campaign, entity_id: int, status: int = 200, errors: dict | None = N
     return render_template("campaigns/team.html", campaign=campaign, actions=actions, why_not=why_not,
                            form=EmptyForm(), errors=errors or {}, values=values or {},
                            directory_experts=teams.directory_experts() if "add_expert" in actions else [],
-                           expert_kinds=teams.EXPERT_KINDS, **view), status
+                           expert_kinds=EXPERT_KINDS, **view), status
 
 
 def _change(campaign_id: int, entity_id: int, change, done, *, form_of: str, values: dict | None = None):
@@ -79,7 +80,7 @@ def add_expert(campaign_id, entity_id):
                               "entity of the expert yourself.", number=written[expert.id])
         return joined
 
-    return _change(campaign_id, entity_id, lambda: teams.add_expert(campaign_id, {**data, "entity_id": entity_id},
+    return _change(campaign_id, entity_id, lambda: results.add_expert(campaign_id, {**data, "entity_id": entity_id},
                                                                     actor=_user()),
                    done, form_of=form_of, values=data)
 
@@ -90,7 +91,7 @@ def remove_expert(campaign_id, entity_id, expert_id):
     campaigns.get_campaign(campaign_id)
     if not EmptyForm().validate_on_submit():
         return _back(campaign_id, entity_id)
-    return _change(campaign_id, entity_id, lambda: teams.remove_expert(expert_id, actor=_user()),
+    return _change(campaign_id, entity_id, lambda: results.remove_expert(expert_id, actor=_user()),
                    lambda expert: _("%(name)s has left the team.", name=expert.name), form_of="experts")
 
 
@@ -103,7 +104,7 @@ def declare_recusal(campaign_id, entity_id, member_id):
         return _back(campaign_id, entity_id)
     reason = request.form.get("reason", "")
     return _change(campaign_id, entity_id,
-                   lambda: teams.declare_member_recusal(campaign_id, member_id, {"reason": reason}, actor=_user()),
+                   lambda: results.declare_member_recusal(campaign_id, member_id, {"reason": reason}, actor=_user()),
                    lambda member: _("The conflict of %(name)s is recorded in the inspector directory. Replace them "
                                     "now by the rule of the draw.", name=member.inspector.name),
                    form_of=f"member-{member_id}", values={"reason": reason})

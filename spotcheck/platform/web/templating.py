@@ -12,7 +12,8 @@ from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import (JOB_KIND_LABELS, JOB_STATUS_LABELS, OBJECT_LABELS, TASK_LABELS,
                                                  TASK_LABELS_BY_KIND, WEEKDAYS, classifications, in_table_order,
                                                  job_state, percent, period_label, reference, rule_text)
-from spotcheck.tenants.results import categories as result_categories, check_dates, deadlines, listing as visit_listing
+from spotcheck.tenants.results import vocabulary as results_vocabulary
+from spotcheck.tenants.results.queries import categories as result_categories, listing as visit_listing
 
 
 def exempt_line(campaign) -> str:
@@ -76,8 +77,8 @@ def template_helpers() -> dict:
         "visit_due": visit_listing.due_of,
         "visit_flag": visit_listing.flag_of,
         "visit_due_provisional": visit_listing.due_provisional,
-        "check_dates": lambda visit: check_dates.span(visit.checked_on, visit.checked_until),
-        "check_span": check_dates.span,
+        "check_dates": lambda visit: results_vocabulary.span(visit.checked_on, visit.checked_until),
+        "check_span": results_vocabulary.span,
         "calendar_source_name": lambda code: official_calendar.SOURCES.get(code, code),
         "calendar_day_kind_name": lambda code: official_calendar.DAY_KINDS.get(code, code),
         "weekday_name": lambda day: WEEKDAYS[day.weekday()],
@@ -87,7 +88,7 @@ def template_helpers() -> dict:
         "industry_name": classifications.industry_name,
         "follow_up_kind_name": lambda code: reference.FOLLOW_UP_KINDS.get(code, code),
         "follow_up_outcome_name": lambda code: reference.FOLLOW_UP_OUTCOMES.get(code, code),
-        "follow_up_flag": lambda f: deadlines.flag(f.deadline) if f.is_open and f.deadline else None,
+        "follow_up_flag": lambda f: visit_listing.deadline_flag(f.deadline) if f.is_open and f.deadline else None,
         "percent": percent,
         "period_label": period_label,
         "delivery_channel_name": named(domain.DELIVERY_CHANNEL),

@@ -11,8 +11,8 @@ from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
 from spotcheck.tenants.notices import services as notice_services
-from spotcheck.tenants.results import follow_ups
-from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import follow_ups, visits
 
 bp = Blueprint("transfer_pages", __name__, url_prefix="/transfers")
 
@@ -38,7 +38,7 @@ def detail(follow_up_id):
     follow_up = _received(follow_up_id)
     return render_template("transfers/detail.html", transfer=follow_up, form=EmptyForm(),
                            letter=notice_services.letter_of(follow_up),
-                           actions=FOLLOW_UP_ACTIONS.allowed(follow_up, current_user._get_current_object()))
+                           actions=visits.follow_up_actions(follow_up, current_user._get_current_object()))
 
 
 @bp.route("/<int:follow_up_id>/acknowledge", methods=["POST"])
@@ -46,8 +46,8 @@ def detail(follow_up_id):
 def acknowledge(follow_up_id):
     follow_up = _received(follow_up_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: follow_ups.acknowledge_transfer(follow_up, request.form.get("note", ""),
-                                                        actor=current_user._get_current_object()),
+        perform(lambda: results.acknowledge_transfer(follow_up.id, {"note": request.form.get("note", "")},
+                                                     actor=current_user._get_current_object()),
                 _("The transfer is acknowledged; the sending department sees it."),
                 refusals=(ValidationFailed, Conflict, Forbidden))
     return redirect(url_for("transfer_pages.detail", follow_up_id=follow_up_id))

@@ -1,6 +1,6 @@
 """Visit pages (检查与检查结果): an inspector's visits and the result form, the leader's review
 queue, the planner's publication queue. Every button is an allowed action of the visit
-(:data:`~spotcheck.tenants.results.rules.VISIT_ACTIONS`); every change is a command."""
+(:data:`~spotcheck.tenants.results.policy.VISIT_ACTIONS`); every change is a command."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -20,31 +20,25 @@ from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
 from spotcheck.tenants.notices import services as notice_services
-from spotcheck.tenants.results import (
-    attachments, categories as category_choices, check_dates, follow_ups, listing, services, teams,
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import (
+    categories as category_choices, follow_ups, listing, teams, visits,
 )
-from spotcheck.tenants.results.check_dates import CHECK_DATES
-from spotcheck.tenants.results.models import VisitStatus
-from spotcheck.tenants.results.rules import (
-    FOLLOW_UP_ACTIONS, FOLLOW_UP_RULE, VISIT_ACTIONS, awaits_follow_up, membership, recused_members,
-)
+from spotcheck.tenants.results.vocabulary import CHECK_DATES, VisitStatus
 
 bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
 
 
 def _visit(visit_id: int):
     """The visit, for a team member or anyone who reads the department's campaigns; else 404."""
-    visit = services.get_visit(visit_id)
-    if not has_permission(current_user, Permission.CAMPAIGNS_VIEW) and membership(visit, _user()) is None:
-        raise NotFound(_("No such visit."))
-    return visit
+    return visits.visit_for(visit_id, reader=_user())
 
 
 @bp.route("/mine")
 @requires(Permission.RESULTS_ENTER)
 def mine():
     """我的检查: the visits the signed-in inspector is on, most urgent first."""
-    page = listing.page(listing.mine(_user()), requested_page())
+    page = listing.visits_page(reader=_user(), mine=True, number=requested_page())
     return render_template("visits/list.html", page=page, heading=_("My visits"), endpoint="visit_pages.mine",
                            intro=_("The visits you are on. Record the result of each item; the team leader submits it."))
 
@@ -53,7 +47,7 @@ def mine():
 @requires(Permission.RESULTS_REVIEW)
 def review():
     """待审核: submitted results waiting for a leader."""
-    page = listing.page(listing.in_status(VisitStatus.submitted), requested_page())
+    page = listing.visits_page(reader=_user(), status=VisitStatus.submitted, number=requested_page())
     return render_template("visits/list.html", page=page, heading=_("Results to review"),
                            endpoint="visit_pages.review",
                            intro=_("Approve each result or return it to the team saying what must change. "
@@ -64,7 +58,7 @@ def review():
 @requires(Permission.RESULTS_PUBLISH)
 def publication():
     """待公示: approved results, published one by one or many at once."""
-    page = listing.page(listing.in_status(VisitStatus.approved), requested_page())
+    page = listing.visits_page(reader=_user(), status=VisitStatus.approved, number=requested_page())
     return render_template("visits/list.html", page=page, heading=_("Results to publish"),
                            endpoint="visit_pages.publication", publish_form=EmptyForm(),
                            intro=_("Results are published on the public portal within 20 working days after the "
@@ -77,7 +71,7 @@ def publication():
 def of_campaign(campaign_id, imported: dict | None = None, status: int = 200):
     """A campaign's visits; for its planners, the import of results entered offline."""
     campaign = campaigns.get_campaign(campaign_id)
-    page = listing.page(listing.of_campaign(campaign.id), requested_page())
+    page = listing.visits_page(reader=_user(), campaign_id=campaign.id, number=requested_page())
     importable = has_permission(current_user, Permission.CAMPAIGNS_EDIT) and bool(sheet_queries.open_visits(campaign))
     return render_template("visits/list.html", page=page, campaign=campaign, importable=importable,
                            imported=imported, form=EmptyForm(),
@@ -124,23 +118,21 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
     results = {result.item_id: result for result in visit.results}
     experts = teams.experts_of_visit(visit)
     return render_template(
-        "visits/detail.html", visit=visit, results=results, team=services.team_of(visit),
+        "visits/detail.html", visit=visit, results=results, team=visits.team_of(visit),
         experts=experts, after_notice=teams.after_notice(visit.campaign, visit.entity_id, experts),
-        recused=recused_members(visit), own_actions=teams.OWN_ACTIONS.allowed(visit, user),
-        team_actions=(campaigns.allowed_actions(visit.campaign, reader=user)
-                      if has_permission(user, Permission.CAMPAIGNS_EDIT) else frozenset()),
-        awaits_follow_up=awaits_follow_up(visit), follow_up_rule=FOLLOW_UP_RULE,
-        actions=VISIT_ACTIONS.allowed(visit, user), me=membership(visit, user), form=EmptyForm(),
+        recused=visits.recused_members(visit), own_actions=visits.own_actions(visit, user),
+        team_actions=campaigns.allowed_actions(visit.campaign, reader=user) if has_permission(user, Permission.CAMPAIGNS_EDIT)
+        else frozenset(), awaits_follow_up=visits.awaits_follow_up(visit), follow_up_rule=visits.FOLLOW_UP_RULE,
+        actions=visits.allowed_actions(visit, user), me=visits.membership(visit, user), form=EmptyForm(),
         errors=errors or {}, values=values, due=listing.due_of(visit), flag=listing.flag_of(visit),
-        attachments=attachments.list_for(visit), notices=notice_services.for_visit_page(visit, user),
-        follow_up_actions={f.id: FOLLOW_UP_ACTIONS.allowed(f, user) for f in visit.follow_ups},
+        attachments=visits.attachments_of(visit), notices=notice_services.for_visit_page(visit, user),
+        follow_up_actions={f.id: visits.follow_up_actions(f, user) for f in visit.follow_ups},
         receivers=follow_ups.receivers(visit.tenant_id), follow_up_kinds=reference.FOLLOW_UP_KINDS,
         receiver_names={t.id: t.name for t in follow_ups.receivers(visit.tenant_id)},
         detail_labels=labels.FOLLOW_UP_DETAIL_LABELS, close_labels=labels.FOLLOW_UP_CLOSE_LABELS,
         note_labels=labels.FOLLOW_UP_NOTE_LABELS, recheck_outcomes=reference.RECHECK_OUTCOMES,
         today_iso=today().isoformat(), today=today(),
-        missing=services.missing_for_submission(visit) if visit.status in (VisitStatus.drafting,
-                                                                          VisitStatus.returned) else {},
+        missing=visits.missing_for_submission(visit) if visits.still_drafting(visit) else {},
         categories=category_choices.offered(), methods=reference.CHECK_METHODS), status
 
 
@@ -163,7 +155,7 @@ def _change(visit_id, change, done: str, values: dict | None = None, form_of: di
     try:
         change()
     except ValidationFailed as failed:
-        return _render(services.get_visit(visit_id), 422, {**failed.errors, **(form_of or {})}, values)
+        return _render(visits.get_visit(visit_id), 422, {**failed.errors, **(form_of or {})}, values)
     except (Conflict, Forbidden) as refused:
         flash(user_message(refused), "error")
         return redirect(url_for("visit_pages.detail", visit_id=visit_id))
@@ -183,10 +175,10 @@ def record(visit_id):
     if not EmptyForm().validate_on_submit():
         return _back(visit_id)
     data = _form_data(visit)
-    refused = _change(visit_id, lambda: services.record_result(visit, data, actor=_user()),
+    refused = _change(visit_id, lambda: results.record_result(visit_id, data, actor=_user()),
                       _("The result is saved as a draft."), data)
     if refused is None and request.form.get("then") == "submit":
-        refused = _change(visit_id, lambda: services.submit_result(services.get_visit(visit_id), actor=_user()),
+        refused = _change(visit_id, lambda: results.submit_result(visit_id, actor=_user()),
                           _("The result is submitted for review."))
     return refused or _back(visit_id)
 
@@ -194,9 +186,9 @@ def record(visit_id):
 @bp.route("/<int:visit_id>/submit", methods=["POST"])
 @requires(Permission.RESULTS_ENTER)
 def submit(visit_id):
-    visit = _visit(visit_id)
+    _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        return _change(visit_id, lambda: services.submit_result(visit, actor=_user()),
+        return _change(visit_id, lambda: results.submit_result(visit_id, actor=_user()),
                        _("The result is submitted for review.")) or _back(visit_id)
     return _back(visit_id)
 
@@ -204,9 +196,9 @@ def submit(visit_id):
 @bp.route("/<int:visit_id>/approve", methods=["POST"])
 @requires(Permission.RESULTS_REVIEW)
 def approve(visit_id):
-    visit = _visit(visit_id)
+    _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: services.approve_result(visit, actor=_user()),
+        perform(lambda: results.approve_result(visit_id, actor=_user()),
                 lambda v: _("The result is approved. Publication is due by %(due)s (20 working days after the check "
                             "ended).", due=v.publish_due.isoformat()),
                 refusals=(ValidationFailed, Conflict, Forbidden))
@@ -216,9 +208,10 @@ def approve(visit_id):
 @bp.route("/<int:visit_id>/return", methods=["POST"])
 @requires(Permission.RESULTS_REVIEW)
 def send_back(visit_id):
-    visit = _visit(visit_id)
+    _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        return _change(visit_id, lambda: services.return_result(visit, request.form.get("reason", ""), actor=_user()),
+        return _change(visit_id, lambda: results.return_result(visit_id, {"reason": request.form.get("reason", "")},
+                                                               actor=_user()),
                        _("The result is returned to the team.")) or _back(visit_id)
     return _back(visit_id)
 
@@ -230,7 +223,7 @@ def correct_dates(visit_id):
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
         data = {name: request.form.get(name, "") for name in (*CHECK_DATES, "reason")}
-        return _change(visit_id, lambda: check_dates.correct_check_dates(visit_id, data, actor=_user()),
+        return _change(visit_id, lambda: results.correct_check_dates(visit_id, data, actor=_user()),
                        _("The check dates are corrected."), form_of={"_form": "dates"}) or _back(visit_id)
     return _back(visit_id)
 
@@ -238,10 +231,10 @@ def correct_dates(visit_id):
 @bp.route("/<int:visit_id>/correct", methods=["POST"])
 @requires(Permission.RESULTS_PUBLISH)
 def correct(visit_id):
-    visit = _visit(visit_id)
+    _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        return _change(visit_id, lambda: services.start_correction(visit, request.form.get("reason", ""),
-                                                                   actor=_user()),
+        return _change(visit_id, lambda: results.start_correction(visit_id, {"reason": request.form.get("reason", "")},
+                                                                  actor=_user()),
                        _("The correction is started: the team records the corrected result, a leader approves it, "
                          "and it is published as a new version.")) or _back(visit_id)
     return _back(visit_id)
@@ -254,7 +247,7 @@ def publish():
     ids = [int(v) for v in request.form.getlist("visit_ids") if v.isdigit() and len(v) < 10]
     back = request.form.get("back") == "visit" and len(ids) == 1
     if EmptyForm().validate_on_submit():
-        perform(lambda: services.publish_results(ids, actor=_user()),
+        perform(lambda: results.publish_results(ids, actor=_user()),
                 lambda visits: _("%(n)d results published.", n=len(visits)),
                 refusals=(ValidationFailed, Conflict, NotFound))
     if back:
@@ -266,14 +259,14 @@ def publish():
 @requires(Permission.RESULTS_ENTER)
 def attach(visit_id):
     """Add a photo or PDF to the result (a team member, while it can be recorded)."""
-    visit = _visit(visit_id)
+    _visit(visit_id)
     upload = request.files.get("file")
     if EmptyForm().validate_on_submit():
         if upload is None or not upload.filename:
             flash(_("Choose a file to attach."), "error")
         else:
-            refused = _change(visit_id, lambda: attachments.add_attachment(visit, upload.stream, upload.filename,
-                                                                           actor=_user()),
+            refused = _change(visit_id, lambda: results.add_attachment(
+                visit_id, {"stream": upload.stream, "filename": upload.filename}, actor=_user()),
                               _("The file is attached."))
             if refused is not None:
                 return refused
@@ -283,9 +276,9 @@ def attach(visit_id):
 @bp.route("/<int:visit_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
 @requires(Permission.RESULTS_ENTER)
 def detach(visit_id, attachment_id):
-    visit = _visit(visit_id)
+    _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: attachments.remove_attachment(visit, attachment_id, actor=_user()),
+        perform(lambda: results.remove_attachment(visit_id, {"attachment_id": attachment_id}, actor=_user()),
                 _("The attachment is removed."), refusals=(ValidationFailed, Conflict, NotFound))
     return _back(visit_id, "attachments")
 
@@ -294,7 +287,7 @@ def detach(visit_id, attachment_id):
 @requires(Permission.SIGNED_IN)
 def attachment(visit_id, attachment_id):
     """Download an attachment: only for those who may read the visit; never shown inline."""
-    found = attachments.get(_visit(visit_id), attachment_id)
+    found = visits.attachment_of(_visit(visit_id), attachment_id)
     response = send_file(storage.path(found.storage_key), mimetype=found.content_type, as_attachment=True,
                          download_name=found.name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -306,11 +299,11 @@ def attachment(visit_id, attachment_id):
 @requires(Permission.RESULTS_FOLLOW_UP)
 def open_follow_up(visit_id):
     """Open a follow-up (后续处置) of a problem the visit found; field errors shown under its form."""
-    visit = _visit(visit_id)
+    _visit(visit_id)
     if EmptyForm().validate_on_submit():
         data = {name: request.form.get(name, "") for name in
                 ("kind", "details", "deadline", "deadline_days", "case_number", "receiver_tenant_id", "police_organ")}
-        return _change(visit_id, lambda: follow_ups.open_follow_up(visit, data, actor=_user()),
+        return _change(visit_id, lambda: results.open_follow_up(visit_id, data, actor=_user()),
                        _("The follow-up is recorded."), form_of={"_follow_up": "new", "_kind": data["kind"]}) \
             or _back(visit_id, "follow-ups")
     return _back(visit_id, "follow-ups")
@@ -326,7 +319,7 @@ def close_follow_up(visit_id, follow_up_id):
         raise NotFound(_("No such follow-up."))
     if EmptyForm().validate_on_submit():
         data = {name: request.form.get(name, "") for name in ("closed_on", "outcome", "outcome_note")}
-        return _change(visit_id, lambda: follow_ups.close_follow_up(follow_up, data, actor=_user()),
+        return _change(visit_id, lambda: results.close_follow_up(follow_up_id, data, actor=_user()),
                        _("The follow-up is closed."), form_of={"_follow_up": follow_up_id}) \
             or _back(visit_id, "follow-ups")
     return _back(visit_id, "follow-ups")
@@ -338,7 +331,7 @@ def no_follow_up(visit_id):
     """无需后续处置: a leader records, with the reason, that the problem found needs no follow-up."""
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        return _change(visit_id, lambda: follow_ups.decide_no_follow_up(visit_id, {"reason": request.form.get(
+        return _change(visit_id, lambda: results.decide_no_follow_up(visit_id, {"reason": request.form.get(
             "reason", "")}, actor=_user()), _("Recorded: no follow-up is needed. The visit can now be closed."),
             form_of={"_decision": True}) or _back(visit_id, "follow-ups")
     return _back(visit_id, "follow-ups")
@@ -350,7 +343,7 @@ def recusal(visit_id):
     """抽取后申报回避: a member of the team declares their own conflict with the entity."""
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        return _change(visit_id, lambda: teams.declare_own_recusal(visit_id, {"reason": request.form.get(
+        return _change(visit_id, lambda: results.declare_own_recusal(visit_id, {"reason": request.form.get(
             "reason", "")}, actor=_user()), _("Your conflict is recorded. The department replaces you on the team; "
                                                 "until then the result cannot be recorded."),
             form_of={"_recusal": True}) or _back(visit_id)
@@ -361,8 +354,8 @@ def recusal(visit_id):
 @requires(Permission.RESULTS_PUBLISH)
 def close(visit_id):
     """办结: a published visit with no open follow-up."""
-    visit = _visit(visit_id)
+    _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: follow_ups.close_visit(visit, actor=_user()), _("The visit is closed."),
+        perform(lambda: results.close_visit(visit_id, actor=_user()), _("The visit is closed."),
                 refusals=(Conflict, Forbidden))
     return _back(visit_id)

@@ -2,7 +2,8 @@
 
 draft → approved (the target draw committed) → the target frame frozen → targets drawn →
 the inspector frame frozen → inspectors drawn → handed to the teams (notified) → in progress →
-results approved → results published (the visits' steps are in :mod:`spotcheck.tenants.results.rules`). Each draw is a ceremony of its own
+results approved → results published (the visits' steps, and the campaign's hand-out and closing that are about its visits,
+are in :mod:`spotcheck.tenants.results.policy`). Each draw is a ceremony of its own
 (committed, frozen, drawn; DRAW-SPEC "Sequence"). Withdrawal (撤销, :mod:`.withdrawal`): a draft is
 deleted by its planner or returned by a leader with the reason; an approved campaign whose targets
 are not drawn yet is cancelled by a leader with the reason (``withdrawn``), after which every step
@@ -108,52 +109,6 @@ def named_visits(entities: list[Entity], most: int = 5) -> str:
     return "、".join(f"{e.name}（{e.code}）" for e in entities[:most]) + ("…" if len(entities) > most else "")
 
 
-def _can_hand_out(campaign: Campaign) -> bool:
-    return (campaign.status == CampaignStatus.inspectors_drawn and visits_without_leader(campaign) == 0
-            and not visits_with_recusal(campaign))
-
-
-def _hand_out_refusal(campaign: Campaign):
-    if campaign.status == CampaignStatus.inspectors_drawn and (recused := visits_with_recusal(campaign)):
-        return _l("%(rule)s Replace first: %(visits)s.", rule=RECUSAL_RULE, visits=named_visits(recused))
-    if campaign.status == CampaignStatus.inspectors_drawn:
-        return _l("Name the team leader of every visit first (%(n)d without one).", n=visits_without_leader(campaign))
-    return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
-
-
-def open_follow_ups(campaign: Campaign) -> int:
-    """How many follow-ups (后续处置) of the campaign's visits are still open."""
-    from spotcheck.tenants.results.models import FollowUp, Visit  # results build on campaigns
-
-    return db.session.scalar(sa.select(sa.func.count(FollowUp.id)).join(Visit, Visit.id == FollowUp.visit_id)
-                             .where(Visit.campaign_id == campaign.id, FollowUp.closed_at.is_(None))) or 0
-
-
-def awaiting_follow_up(campaign: Campaign) -> list:
-    """The campaign's visits whose result found a problem with neither a follow-up nor a leader's
-    decision that none is needed (the first few, with how many in all)."""
-    from spotcheck.tenants.results.rules import awaiting_follow_up as query  # results build on campaigns
-
-    return list(db.session.scalars(query(campaign.id)))
-
-
-def _can_close(campaign: Campaign) -> bool:
-    return (campaign.status == CampaignStatus.published and open_follow_ups(campaign) == 0
-            and not awaiting_follow_up(campaign))
-
-
-def _close_refusal(campaign: Campaign):
-    if campaign.status == CampaignStatus.published and open_follow_ups(campaign):
-        return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=open_follow_ups(campaign))
-    if campaign.status == CampaignStatus.published and (waiting := awaiting_follow_up(campaign)):
-        from spotcheck.tenants.results.rules import FOLLOW_UP_RULE
-
-        return _l("%(rule)s Waiting: %(visits)s.", rule=FOLLOW_UP_RULE,
-                  visits="、".join(f"{visit.entity.name}（{visit.entity.code}）" for visit in waiting[:5])
-                  + ("…" if len(waiting) > 5 else ""))
-    return _l("A campaign is closed once every result is published.")
-
-
 def _team_step(joint_refusal):
     """A change of a drawn team after the draw (专家, 回避): a department's own campaign, teams open."""
     def why(campaign: Campaign):
@@ -247,7 +202,6 @@ CAMPAIGN_ACTIONS = Actions(*refusing_withdrawn(
            _l("Inspectors can be replaced only after the inspector draw.")),
     _own_action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
            _l("The team leader is named after the inspector draw.")),
-    _own_action("hand_out", Permission.CAMPAIGNS_EDIT, _can_hand_out, _hand_out_refusal),
     # Experts join a team in addition (seed 001); a conflict declared after the draw (seed 002).
     Action("add_expert", Permission.CAMPAIGNS_EDIT, *_team_step(_l(
         "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
@@ -258,6 +212,5 @@ CAMPAIGN_ACTIONS = Actions(*refusing_withdrawn(
     Action("declare_recusal", Permission.CAMPAIGNS_EDIT, *_team_step(_l(
         "A conflict in a joint campaign (联合抽查) is reported to the lead department's coordinator: the platform "
         "does not replace the members of a mixed team."))),
-    _own_action("close", Permission.CAMPAIGNS_EDIT, _can_close, _close_refusal, parts=True),
 ))
 

@@ -12,7 +12,6 @@ in, and the log of every delivery attempt.
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -21,12 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
 from spotcheck.core.scoping import TenantOwned
-
-
-class BatchStatus(str, enum.Enum):
-    pending = "pending"  # built, waiting for its first delivery
-    delivered = "delivered"  # delivered (its records with it)
-    failed = "failed"  # the last delivery failed: tried again (same files, same number)
+from spotcheck.tenants.exports.vocabulary import BatchStatus
 
 
 class ExportRecord(TenantOwned, db.Model):

@@ -1,21 +1,21 @@
-"""The outbox (发件箱) of the credit-system export: written by the publish command.
+"""The outbox (发件箱) of the credit-system export: written when a result is published.
 
-:func:`enqueue` is called by :func:`spotcheck.tenants.results.services.publish_results` for each
-version it publishes, in the same transaction: the result is published and queued for export
-together, or neither is. The record keeps a frozen copy of what is exported (:func:`payload`), so
-the batch job only reads the outbox and never has to join the result's tables again; a correction
-(更正) is a record of its own that points to the record of the version it corrects.
+:func:`queue_published` handles the ``result.published`` event that
+:func:`spotcheck.tenants.results.commands.publication.publish_results` emits for each version it
+publishes, inside its transaction: the result is published and queued for export together, or
+neither is — and once, a version's record being unique (``published_result_id``). The record
+keeps a frozen copy of what is exported (:func:`payload`), so the batch job only reads the outbox
+and never has to join the result's tables again; a correction (更正) is a record of its own that
+points to the record of the version it corrects. Results published before the export existed
+are queued by :func:`spotcheck.tenants.exports.commands.backfill`.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from spotcheck.core import audit
+from spotcheck.core import events
 from spotcheck.core.clock import SHANGHAI, as_utc
-from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.exports.models import ExportRecord
 from spotcheck.tenants.results import categories
@@ -24,6 +24,12 @@ from spotcheck.tenants.results.models import PublishedResult, Visit
 #: 后续处置 at publication when no problem was found, and when one was found but nothing opened yet.
 NO_FOLLOW_UP = ("none_needed", "无需后续处置")
 FOLLOW_UP_DUE = ("to_follow_up", "待后续处置")
+
+
+@events.subscribe("result.published")
+def queue_published(*, actor, visit: Visit, published: PublishedResult) -> ExportRecord:
+    """A version was published: queue it for export (in the publish command's transaction)."""
+    return enqueue(visit, published)
 
 
 def enqueue(visit: Visit, published: PublishedResult) -> ExportRecord:
@@ -42,25 +48,6 @@ def enqueue(visit: Visit, published: PublishedResult) -> ExportRecord:
                           payload=payload(visit, published))
     db.session.add(record)
     return record
-
-
-@command(Permission.NOTICES_SEND)
-def backfill(*, actor) -> int:
-    """Queue for export the current published version of every result of the department that has
-    no export record — results published before the export existed; returns how many. The payload
-    is read from the visit as it is now, which is what its current version published."""
-    tenant_id = current_tenant_id()
-    exported = sa.select(ExportRecord.visit_id)
-    waiting = db.session.scalars(sa.select(PublishedResult).where(
-        PublishedResult.tenant_id == tenant_id, PublishedResult.current.is_(True),
-        PublishedResult.visit_id.not_in(exported)).order_by(PublishedResult.published_at, PublishedResult.id)).all()
-    for published in waiting:
-        enqueue(db.session.get(Visit, published.visit_id), published)
-        db.session.flush()
-    if waiting:
-        audit.record("exports.backfilled", "tenant", tenant_id, actor=actor, tenant_id=tenant_id,
-                     details={"records": len(waiting)})
-    return len(waiting)
 
 
 def payload(visit: Visit, published: PublishedResult) -> dict:

@@ -32,7 +32,7 @@ from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.notices import delivery
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import Visit, VisitStatus
-from spotcheck.tenants.results.rules import OPEN
+from spotcheck.tenants.results.policy import OPEN
 
 FLAG_WORDS = {"due_soon": "即将到期", "overdue": "已逾期"}
 

@@ -37,8 +37,8 @@ from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind, PublishedResult, Visit
-from spotcheck.tenants.results import teams as team_experts
-from spotcheck.tenants.results.rules import membership
+from spotcheck.tenants.results.queries import teams as team_experts
+from spotcheck.tenants.results.policy import membership
 
 #: The word of a document number (文号) per kind: 市监检通〔2026〕3号.
 NUMBER_WORDS = {NoticeKind.inspection: "检通", NoticeKind.assignment: "派", NoticeKind.announcement: "检公",

@@ -9,7 +9,6 @@ that it was corrected.
 """
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -21,17 +20,7 @@ from spotcheck.core.scoping import SharedWithReceiver, TenantOwned
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.items.models import Item
-
-
-class VisitStatus(str, enum.Enum):
-    """A visit's result, step by step (the rules are in :mod:`spotcheck.tenants.results.rules`)."""
-
-    assigned = "assigned"  # 待检查: handed to the team, nothing recorded
-    drafting = "drafting"  # 录入中
-    submitted = "submitted"  # 待审核: submitted by the team leader (or imported)
-    returned = "returned"  # 已退回: the reviewer asked for changes
-    approved = "approved"  # 待公示
-    published = "published"  # 已公示
+from spotcheck.tenants.results.vocabulary import CATEGORY_NAME_LENGTH, FollowUpKind, VisitStatus
 
 
 class Visit(TenantOwned, db.Model):
@@ -144,15 +133,6 @@ class Attachment(TenantOwned, db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
-class FollowUpKind(str, enum.Enum):
-    """后续处置: what is done about a problem found."""
-
-    rectification = "rectification"  # 责令改正, with a deadline and a re-check (复查)
-    case = "case"  # 立案, with the case number, until the case is concluded (结案)
-    transfer = "transfer"  # 移送/抄告 to the competent department, until it acknowledges (签收)
-    police = "police"  # 涉嫌犯罪移送公安, with the record, until the police acknowledge (受理)
-
-
 class FollowUp(SharedWithReceiver, db.Model):
     """One follow-up (后续处置) of a visit, open until its own closing step: the re-check of a
     rectification, the conclusion of a case, the receiver's acknowledgement of a transfer, the
@@ -235,3 +215,18 @@ class PublishedEntity(db.Model):
     last_published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
 
     entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
+
+
+class CategoryChoice(TenantOwned, db.Model):
+    """One result category of a department that configured its own list."""
+
+    __tablename__ = "result_category_choice"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "code", name="uq_result_category_choice_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32))
+    name: Mapped[str] = mapped_column(sa.String(CATEGORY_NAME_LENGTH))
+    problem: Mapped[bool] = mapped_column(default=False)  # says a problem was found
+    pending: Mapped[bool] = mapped_column(default=False)  # a sub-category of 发现问题待后续处理
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)

@@ -1,4 +1,66 @@
-"""The results' limits (检查结果字段长度): one place for the lengths the commands and the API check."""
+"""The results' words (检查结果词汇): a visit's states, the kinds of follow-up, the limits of the
+texts the commands and the API check, and how a check's dates are shown."""
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
 
 #: The longest findings per item, record per visit, and reason (退回、更正、日期更正), in characters.
 FINDINGS_LENGTH, RECORD_LENGTH, REASON_LENGTH = 2000, 10000, 500
+#: The longest texts of a follow-up (characters).
+DETAILS_LENGTH, NOTE_LENGTH, CASE_NUMBER_LENGTH, ORGAN_LENGTH = 2000, 1000, 64, 100
+#: The longest rectification period given in working days.
+MAX_DEADLINE_DAYS = 250
+#: The result category that says nothing was found (未发现问题): always offered, always alone.
+NO_PROBLEM = "no_problem"
+#: The longest name of a department's own result category.
+CATEGORY_NAME_LENGTH = 60
+#: The most attachments (附件) one visit keeps.
+MAX_ATTACHMENTS = 30
+#: The two dates of a check: its start (检查开始日期) and end (检查结束日期; a one-day check ends when it starts).
+CHECK_DATES = ("checked_on", "checked_until")
+
+#: Who joins a team as an expert (专家), as the pages, documents and API name it.
+EXPERT_KINDS = {
+    "directory": "名录库专家",
+    "testing_body": "检测机构",
+    "research_institute": "科研院所",
+    "scholar": "专家学者",
+}
+#: The longest expert's name, organisation, expertise, and conflict's reason (characters).
+NAME_LENGTH, ORGANISATION_LENGTH, EXPERTISE_LENGTH, RECUSAL_REASON_LENGTH = 50, 200, 200, 200
+
+
+class VisitStatus(str, enum.Enum):
+    """A visit's result, step by step (the rules are in :mod:`spotcheck.tenants.results.policy`)."""
+
+    assigned = "assigned"  # 待检查: handed to the team, nothing recorded
+    drafting = "drafting"  # 录入中
+    submitted = "submitted"  # 待审核: submitted by the team leader (or imported)
+    returned = "returned"  # 已退回: the reviewer asked for changes
+    approved = "approved"  # 待公示
+    published = "published"  # 已公示
+
+
+class FollowUpKind(str, enum.Enum):
+    """后续处置: what is done about a problem found."""
+
+    rectification = "rectification"  # 责令改正, with a deadline and a re-check (复查)
+    case = "case"  # 立案, with the case number, until the case is concluded (结案)
+    transfer = "transfer"  # 移送/抄告 to the competent department, until it acknowledges (签收)
+    police = "police"  # 涉嫌犯罪移送公安, with the record, until the police acknowledge (受理)
+
+
+def span(start: date | None, end: date | None) -> str:
+    """The check's dates as a page shows them: ``2026-09-15`` for one day, else both (``—``: none)."""
+    if start is None:
+        return "—"
+    if end is None or end == start:
+        return start.isoformat()
+    return str(_l("%(start)s to %(end)s", start=start.isoformat(), end=end.isoformat()))
+
+
+#: The states in which a result can be recorded (and its team still change).
+OPEN_STATUSES = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returned)

@@ -13,7 +13,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.rules import OPEN
+from spotcheck.tenants.results.policy import OPEN
 from spotcheck.tenants.spreadsheets import uploads, writing
 from spotcheck.tenants.spreadsheets.columns import KINDS, RESULTS, SheetKind
 

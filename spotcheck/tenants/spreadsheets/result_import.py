@@ -12,9 +12,9 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign
-from spotcheck.tenants.results import categories, services as results
+from spotcheck.tenants.results import categories, checks, commands as results
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.rules import OPEN, VISIT_ACTIONS, recused_members
+from spotcheck.tenants.results.policy import OPEN, VISIT_ACTIONS, recused_members
 from spotcheck.tenants.spreadsheets.columns import RESULTS, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
@@ -73,7 +73,7 @@ class ResultImport(Importer):
             unknown = [n for n, c in zip(data["categories"], codes) if c is None]
             problems["categories"] = [_l("Unknown result category: %(codes)s.", codes="、".join(unknown))]
         if visit is not None and item is not None and not problems:  # the same rules as the result form
-            _, refused = results.clean_result(visit, {
+            _, refused = checks.clean_result(visit, {
                 **_dates(data), "method": method,
                 "items": {str(item.id): {"categories": codes, "findings": cell_text(data.get("findings"))}}})
             problems = _by_column(refused)
@@ -104,7 +104,7 @@ class ResultImport(Importer):
         visits = {v.id: v for v in self.visits.values()}
         for visit_id, result in self.todo.items():
             visit = visits[visit_id]
-            missing = {} if result.get("record") else results.missing_for_submission(visit)
+            missing = {} if result.get("record") else checks.missing_for_submission(visit)
             for message in missing.get("record", []):
                 errors.add(self.first_row[visit_id], self.kind.header_for("record"), message)
 
@@ -116,7 +116,7 @@ class ResultImport(Importer):
             if data.get("checked_until") is None:  # no end given: the check ended the day it started
                 data = {key: value for key, value in data.items() if key != "checked_until"}
             try:
-                results.import_result(visit, data, actor=self.actor)
+                results.import_result(visit.id, data, actor=self.actor)
             except ValidationFailed as failed:
                 raise ValidationFailed(_by_column(failed.errors))
             return "created"

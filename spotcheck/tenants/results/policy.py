@@ -1,4 +1,4 @@
-"""What a visit allows, and to whom (检查结果的流程规则).
+"""The results' policy (检查结果的流程规则与可见范围): what a visit allows, and to whom; who may see it.
 
 assigned / drafting / returned → (the team records; the team leader 组长 submits) → submitted →
 (a leader approves, or returns with reasons) → approved → (a planner publishes) → published →
@@ -7,7 +7,9 @@ assigned / drafting / returned → (the team records; the team leader 组长 sub
 Who: only members of the visit's team record its result; only its 组长 submits; nobody who
 recorded or submitted a result may approve or return it (审核与录入分离). :data:`VISIT_ACTIONS` is
 the one statement of these rules: the commands require its actions, the pages and the API show
-what it allows.
+what it allows. :data:`CAMPAIGN_STEPS` holds the two steps of a campaign that are about its visits
+(检查任务下达 and 办结); :data:`OWN_ACTIONS` what a team member declares of their own; and
+:func:`visible_visits` / :func:`may_see` who may read a visit, for the page and the API alike.
 """
 from __future__ import annotations
 
@@ -16,16 +18,19 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db
-from spotcheck.core.policy import Permission
+from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.common import vocabulary as labels
-from spotcheck.tenants.campaigns.policy import RECUSAL_RULE
-from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.campaigns.policy import (
+    RECUSAL_RULE, TEAMS_OPEN, named_visits, refusing_withdrawn, visits_with_recusal, visits_without_leader,
+)
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import categories
-from spotcheck.tenants.results.models import FollowUp, FollowUpKind, ItemResult, ResultCategory, Visit, VisitStatus
+from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit
+from spotcheck.tenants.results.vocabulary import OPEN_STATUSES, FollowUpKind, VisitStatus
 
 #: A result can be recorded in these states.
-OPEN = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returned)
+OPEN = OPEN_STATUSES
 
 
 def team_query(visit: Visit) -> sa.Select:
@@ -199,3 +204,114 @@ FOLLOW_UP_ACTIONS = Actions(
            _l("This transfer is already acknowledged."),
            who=_receives, who_refusal=_l("Only the receiving department acknowledges a transfer.")),
 )
+
+
+# --- a team member's own declaration (抽取后申报回避) ------------------------------------------
+
+
+def _recusable(visit: Visit) -> bool:
+    campaign = visit.campaign
+    return (not campaign.joint and campaign.joint_id is None and campaign.status in TEAMS_OPEN
+            and visit.status in OPEN)
+
+
+def _recusal_refusal(visit: Visit):
+    if visit.campaign.joint_id is not None:
+        return _l("A conflict in a joint campaign (联合抽查) is reported to the lead department's coordinator: the "
+                  "platform does not replace the members of a mixed team.")
+    return _l("The result of this visit is already submitted: its team no longer changes (a leader may return the "
+              "result first).")
+
+
+#: What a visit allows its own team member to declare.
+OWN_ACTIONS = Actions(
+    Action("declare_own_recusal", Permission.RESULTS_ENTER, _recusable, _recusal_refusal,
+           who=lambda visit, actor: membership(visit, actor) is not None,
+           who_refusal=_l("Only a member of this visit's team declares their own conflict.")),
+)
+
+
+# --- the campaign's steps about its visits (检查任务下达, 办结) ------------------------------------
+
+
+def _can_hand_out(campaign: Campaign) -> bool:
+    return (campaign.status == CampaignStatus.inspectors_drawn and visits_without_leader(campaign) == 0
+            and not visits_with_recusal(campaign))
+
+
+def _hand_out_refusal(campaign: Campaign):
+    if campaign.status == CampaignStatus.inspectors_drawn and (recused := visits_with_recusal(campaign)):
+        return _l("%(rule)s Replace first: %(visits)s.", rule=RECUSAL_RULE, visits=named_visits(recused))
+    if campaign.status == CampaignStatus.inspectors_drawn:
+        return _l("Name the team leader of every visit first (%(n)d without one).", n=visits_without_leader(campaign))
+    return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
+
+
+def open_follow_ups_of(campaign: Campaign) -> int:
+    """How many follow-ups (后续处置) of the campaign's visits are still open."""
+    return db.session.scalar(sa.select(sa.func.count(FollowUp.id)).join(Visit, Visit.id == FollowUp.visit_id)
+                             .where(Visit.campaign_id == campaign.id, FollowUp.closed_at.is_(None))) or 0
+
+
+def _can_close(campaign: Campaign) -> bool:
+    return (campaign.status == CampaignStatus.published and open_follow_ups_of(campaign) == 0
+            and db.session.scalar(awaiting_follow_up(campaign.id).limit(1)) is None)
+
+
+def _campaign_close_refusal(campaign: Campaign):
+    if campaign.status == CampaignStatus.published and open_follow_ups_of(campaign):
+        return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=open_follow_ups_of(campaign))
+    if campaign.status == CampaignStatus.published and (
+            waiting := list(db.session.scalars(awaiting_follow_up(campaign.id)))):
+        return _l("%(rule)s Waiting: %(visits)s.", rule=FOLLOW_UP_RULE,
+                  visits="、".join(f"{visit.entity.name}（{visit.entity.code}）" for visit in waiting[:5])
+                  + ("…" if len(waiting) > 5 else ""))
+    return _l("A campaign is closed once every result is published.")
+
+
+def _own(possible, refusal, *, parts: bool = False):
+    """A step of a department's own campaign, not of a joint campaign (whose steps are the joint
+    ones), nor of a department's part of one, except where ``parts`` allows it (closing the part
+    once its results are published)."""
+    def why(campaign: Campaign):
+        if campaign.joint or campaign.joint_id is not None:
+            return _l("This is done on the joint campaign's page.")
+        return refusal(campaign) if callable(refusal) else refusal
+
+    return (lambda c: not c.joint and (parts or c.joint_id is None) and possible(c)), why
+
+
+#: A campaign's steps about its visits: hand them to the teams (检查任务下达), close them all (办结).
+CAMPAIGN_STEPS = Actions(*refusing_withdrawn(
+    Action("hand_out", Permission.CAMPAIGNS_EDIT, *_own(_can_hand_out, _hand_out_refusal)),
+    Action("close", Permission.CAMPAIGNS_EDIT, *_own(_can_close, _campaign_close_refusal, parts=True)),
+))
+
+
+# --- who may see a visit ----------------------------------------------------------------------
+
+
+def on_team_of_visit(reader) -> sa.ColumnElement:
+    """SQL: the visit's present team counts ``reader`` (through their linked inspector entry)."""
+    user_id = getattr(reader, "id", None)
+    if user_id is None:
+        return sa.false()
+    return sa.exists(sa.select(TeamMember.id).join(Inspector, Inspector.id == TeamMember.inspector_id)
+                     .where(TeamMember.campaign_id == Visit.campaign_id, TeamMember.entity_id == Visit.entity_id,
+                            TeamMember.active.is_(True), Inspector.user_id == user_id))
+
+
+def sees_every_visit(reader) -> bool:
+    """A reader of the department's campaigns sees each of its visits; anyone else only their own."""
+    return has_permission(reader, Permission.CAMPAIGNS_VIEW)
+
+
+def visible_visits(reader) -> sa.ColumnElement:
+    """SQL: the visits ``reader`` may see — every one of the department for a reader of its
+    campaigns, else only the visits whose team they are on."""
+    return sa.true() if sees_every_visit(reader) else on_team_of_visit(reader)
+
+
+def may_see(visit: Visit, reader) -> bool:
+    """Whether ``reader`` may see ``visit`` (:func:`visible_visits` for one loaded visit)."""
+    return sees_every_visit(reader) or membership(visit, reader) is not None

@@ -1,4 +1,4 @@
-"""Reading visits for the pages and the API: an inspector's own visits, a review or publication
+"""Reading visits (检查列表) for the pages and the API: an inspector's own visits, a review or publication
 queue, a campaign's visits — each with the deadline that matters now and its flag."""
 from __future__ import annotations
 
@@ -7,23 +7,20 @@ from datetime import date
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns.models import TeamMember
-from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.core.policy import Permission
+from spotcheck.core.queries import query
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.results.models import Visit, VisitStatus
-from spotcheck.tenants.results.rules import OPEN
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.policy import OPEN, on_team_of_visit, sees_every_visit, visible_visits
+from spotcheck.tenants.results.vocabulary import VisitStatus
 
 PER_PAGE = 50
 
 
 def mine(actor) -> sa.Select:
     """The visits the actor is on (through their linked inspector entry), only those."""
-    user_id = getattr(actor, "id", None)
-    on_team = (sa.select(TeamMember.id).join(Inspector, Inspector.id == TeamMember.inspector_id)
-               .where(TeamMember.campaign_id == Visit.campaign_id, TeamMember.entity_id == Visit.entity_id,
-                      TeamMember.active.is_(True), Inspector.user_id == user_id))
-    return sa.select(Visit).where(sa.exists(on_team)) if user_id is not None else sa.select(Visit).where(sa.false())
+    return sa.select(Visit).where(on_team_of_visit(actor))
 
 
 def every() -> sa.Select:
@@ -48,6 +45,28 @@ def _due_now():
 def ordered(query: sa.Select) -> sa.Select:
     """Most urgent first: by the deadline that matters now, then by id."""
     return query.order_by(_due_now().asc().nulls_last(), Visit.id)
+
+
+@query(Permission.SIGNED_IN)
+def visits_page(*, reader, mine: bool = False, status: VisitStatus | str | None = None,
+                campaign_id: int | None = None, statuses=(), number: int = 1) -> NumberedPage:
+    """The visits ``reader`` may see, most urgent first (:func:`~spotcheck.tenants.results.policy.visible_visits`):
+    ``mine`` (always, for a reader who does not read the department's campaigns) only those whose team
+    they are on; else filtered by ``status`` (or ``statuses``) and ``campaign_id``."""
+    found = mine_or_visible(reader, mine)
+    if status is not None:
+        found = found.where(Visit.status == status)
+    if statuses:
+        found = found.where(Visit.status.in_(statuses))
+    if campaign_id is not None:
+        found = found.where(Visit.campaign_id == campaign_id)
+    return page(found, number)
+
+
+def mine_or_visible(reader, mine: bool) -> sa.Select:
+    if mine or not sees_every_visit(reader):
+        return sa.select(Visit).where(on_team_of_visit(reader))
+    return sa.select(Visit).where(visible_visits(reader))
 
 
 def page(query: sa.Select, number: int = 1, per_page: int = PER_PAGE) -> NumberedPage:
@@ -87,3 +106,8 @@ def due_provisional(visit: Visit) -> bool:
 
 def flag_of(visit: Visit, on: date | None = None) -> str | None:
     return deadlines.flag(due_of(visit), on)
+
+
+def deadline_flag(due: date | None, on: date | None = None) -> str | None:
+    """``overdue`` / ``due_soon`` / ``None`` for any due date, in working days (a follow-up's, a report's)."""
+    return deadlines.flag(due, on)

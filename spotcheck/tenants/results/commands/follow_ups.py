@@ -5,11 +5,7 @@ case number, 移送 to another department, 移送公安 with the record), then c
 the re-check (复查), the case's conclusion (结案), the receiving department's acknowledgement
 (签收), the police's acceptance (受理). A visit with an open follow-up cannot be closed, nor one whose
 result found a problem until a follow-up is recorded or a leader records, with the reason, that
-none is needed (无需后续处置).
-
-A transfer is shared with the receiving department (:class:`~spotcheck.core.scoping.SharedWithReceiver`):
-it reads only the copy made when the transfer is sent — the entity, the findings, the sender —
-and acknowledges it in its own inbox (移送接收).
+none is needed (无需后续处置). A transfer carries a copy of what the receiver may read.
 """
 from __future__ import annotations
 
@@ -22,25 +18,18 @@ from spotcheck.core import audit, events
 from spotcheck.core.calendar import add_working_days
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, get_row, is_row_id
+from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results import categories
-from spotcheck.tenants.results.models import FollowUp, FollowUpKind, Visit
-from spotcheck.tenants.results.rules import FOLLOW_UP_ACTIONS, VISIT_ACTIONS
-
-#: The longest texts of a follow-up (characters).
-DETAILS_LENGTH, NOTE_LENGTH, CASE_NUMBER_LENGTH, ORGAN_LENGTH = 2000, 1000, 64, 100
-#: The longest rectification period given in working days.
-MAX_DEADLINE_DAYS = 250
-
-
-def get_follow_up(follow_up_id: int, *, for_update: bool = False) -> FollowUp:
-    """A follow-up of the department, or a transfer it received."""
-    return get_row(FollowUp, follow_up_id, _l("No such follow-up."), for_update=for_update)
+from spotcheck.tenants.results.commands._visits import locked_visit
+from spotcheck.tenants.results.models import FollowUp, Visit
+from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS, VISIT_ACTIONS
+from spotcheck.tenants.results.queries.follow_ups import get_follow_up, receivers
+from spotcheck.tenants.results.vocabulary import (
+    CASE_NUMBER_LENGTH, DETAILS_LENGTH, MAX_DEADLINE_DAYS, NOTE_LENGTH, ORGAN_LENGTH, FollowUpKind,
+)
 
 
 def _day(data: dict, field: str, errors: dict, *, required: bool) -> date | None:
@@ -63,12 +52,6 @@ def _text(data: dict, field: str, errors: dict, *, limit: int, required: bool, m
     elif len(value) > limit:
         errors[field] = [_l("At most %(n)d characters.", n=limit)]
     return value
-
-
-def receivers(tenant_id: int) -> list[Tenant]:
-    """The departments a transfer can be sent to: every other active department."""
-    return list(db.session.scalars(sa.select(Tenant).where(Tenant.id != tenant_id, Tenant.active.is_(True))
-                                   .order_by(Tenant.code)))
 
 
 def _transferred(visit: Visit, details: str) -> dict:
@@ -105,12 +88,13 @@ def _rectification_deadline(follow_up: FollowUp, data: dict, errors: dict) -> No
 
 
 @command(Permission.RESULTS_FOLLOW_UP)
-def open_follow_up(visit: Visit, data: dict, *, actor) -> FollowUp:
+def open_follow_up(visit_id: int, data: dict, *, actor) -> FollowUp:
     """Open a follow-up of a problem the visit found: ``kind`` and what that kind needs —
     rectification: ``details`` (what to correct) and ``deadline`` (a date) or ``deadline_days``
     (working days from today); case: ``case_number`` and
     ``details`` (案由); transfer: ``receiver_tenant_id`` and ``details`` (what is transferred);
     police: ``police_organ`` and ``details`` (the record)."""
+    visit = locked_visit(visit_id)
     VISIT_ACTIONS.require(visit, actor, "follow_up")
     errors: dict[str, list] = {}
     try:
@@ -154,11 +138,12 @@ def open_follow_up(visit: Visit, data: dict, *, actor) -> FollowUp:
 
 
 @command(Permission.RESULTS_FOLLOW_UP)
-def close_follow_up(follow_up: FollowUp, data: dict, *, actor) -> FollowUp:
+def close_follow_up(follow_up_id: int, data: dict, *, actor) -> FollowUp:
     """Close a follow-up by its own step: a rectification by its re-check (``closed_on`` the
     re-check date, ``outcome`` rectified / not_rectified); a case by its conclusion; a transfer
     to the police by their acceptance (``outcome_note`` the receipt). A transfer to another
     department is closed by that department's acknowledgement, not here."""
+    follow_up = get_follow_up(follow_up_id, for_update=True)
     FOLLOW_UP_ACTIONS.require(follow_up, actor, "close")
     errors: dict[str, list] = {}
     closed_on = _day(data, "closed_on", errors, required=True)
@@ -188,11 +173,13 @@ def _close(follow_up: FollowUp, closed_on: date, outcome: str, note: str, actor)
 
 
 @command(Permission.TRANSFERS_RECEIVE)
-def acknowledge_transfer(follow_up: FollowUp, note: str, *, actor) -> FollowUp:
-    """签收: the receiving department acknowledges a transfer; the sender's follow-up is then closed."""
+def acknowledge_transfer(follow_up_id: int, data: dict | None = None, *, actor) -> FollowUp:
+    """签收: the receiving department acknowledges a transfer (``data["note"]``, optional); the sender's
+    follow-up is then closed."""
+    follow_up = get_follow_up(follow_up_id, for_update=True)
     FOLLOW_UP_ACTIONS.require(follow_up, actor, "acknowledge")
     errors: dict[str, list] = {}
-    note = _text({"note": note}, "note", errors, limit=NOTE_LENGTH, required=False)
+    note = _text(data if isinstance(data, dict) else {}, "note", errors, limit=NOTE_LENGTH, required=False)
     if errors:
         raise ValidationFailed(errors)
     _close(follow_up, today(), "acknowledged", note, actor)
@@ -207,7 +194,7 @@ def decide_no_follow_up(visit_id: int, data: dict, *, actor) -> Visit:
     """无需后续处置: a leader decides that the problem a visit found needs no follow-up, with the
     reason (``data["reason"]``, e.g. corrected on the spot and confirmed); kept in the department's
     record (the visit's page, the API, the audit trail), not published. The visit can then be closed."""
-    visit = get_row(Visit, visit_id, _l("No such visit."), for_update=True)
+    visit = locked_visit(visit_id)
     VISIT_ACTIONS.require(visit, actor, "decide_no_follow_up")
     errors: dict[str, list] = {}
     reason = _text(data if isinstance(data, dict) else {}, "reason", errors, limit=NOTE_LENGTH, required=True,
@@ -221,24 +208,11 @@ def decide_no_follow_up(visit_id: int, data: dict, *, actor) -> Visit:
 
 
 @command(Permission.RESULTS_PUBLISH)
-def close_visit(visit: Visit, *, actor) -> Visit:
+def close_visit(visit_id: int, data=None, *, actor) -> Visit:
     """办结: a published visit with no open follow-up is finished; one whose result found a problem
     only once a follow-up is recorded or a leader decided that none is needed."""
+    visit = locked_visit(visit_id)
     VISIT_ACTIONS.require(visit, actor, "close")
     visit.closed_at = now()
     audit.record("visit.closed", "visit", visit.id, actor=actor, details={"entity": visit.entity.code})
     return visit
-
-
-def received(*, open_only: bool = False) -> list[FollowUp]:
-    """Transfers received by the current department (移送接收), the unacknowledged first, newest first."""
-    query = sa.select(FollowUp).where(FollowUp.receiver_tenant_id == current_tenant_id())
-    if open_only:
-        query = query.where(FollowUp.closed_at.is_(None))
-    return list(db.session.scalars(query.order_by(FollowUp.closed_at.is_not(None), FollowUp.opened_at.desc())))
-
-
-def open_of_department() -> list[FollowUp]:
-    """The department's own open follow-ups, the earliest deadline first (复查, 结案 … to do)."""
-    query = sa.select(FollowUp).where(FollowUp.tenant_id == current_tenant_id(), FollowUp.closed_at.is_(None))
-    return list(db.session.scalars(query.order_by(FollowUp.deadline.is_(None), FollowUp.deadline, FollowUp.id)))

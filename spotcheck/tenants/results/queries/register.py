@@ -1,14 +1,21 @@
 """Reading the public register of results (检查结果公示) for the portal: the newest results, an
 entity's results across departments, a campaign's results, and the search by name or
-统一社会信用代码. Only published versions are ever read here (never a visit or a draft)."""
+统一社会信用代码. Only published versions are ever read here (never a visit or a draft); and
+:func:`public_content`, what publishing a visit's result keeps of it."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
+from spotcheck.core.scoping import joint_scope
+from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.common.queries import NumberedPage, paginate
-from spotcheck.tenants.results.models import PublishedEntity, PublishedResult
+from spotcheck.tenants.results import categories
+from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
+from spotcheck.tenants.results.policy import team_query
+from spotcheck.tenants.results.queries.teams import experts_of_visit, public_expert
 
 PER_PAGE = 20
 #: The longest search text taken (a credit code is 18 characters).
@@ -87,3 +94,34 @@ def search(text: str, page: int = 1) -> NumberedPage:
                  .join(PublishedEntity, PublishedEntity.entity_id == Entity.id).where(matches))
     query = query.order_by(PublishedEntity.last_published_at.desc(), PublishedEntity.entity_id.desc())
     return paginate(query, page=page, per_page=PER_PAGE, make=lambda row: (row[0], row[1], row[2]), total=total)
+
+
+def public_content(visit: Visit) -> dict:
+    """What the public register keeps of a result: no draft, no personal data (inspectors by name
+    and certificate number only; experts 专家 by name and organisation, marked ``expert``)."""
+    team = db.session.scalars(team_query(visit)).all()
+    return {
+        **_joint_of(visit),
+        "department": visit.campaign.tenant.name,
+        "department_code": visit.campaign.tenant.code,
+        "campaign_code": visit.campaign.code,
+        "campaign_title": visit.campaign.title,
+        "method": reference.CHECK_METHODS.get(visit.method, visit.method),
+        "items": [{"name": result.item.name,
+                   "categories": [categories.published_name(code) for code in result.category_codes],
+                   "findings": result.findings} for result in visit.results],
+        "team": [{"name": member.inspector.name, "cert_no": member.inspector.cert_no, "leader": member.is_leader}
+                 for member in team]
+        + [public_expert(expert) for expert in experts_of_visit(visit)],  # 专家, in addition
+    }
+
+
+def _joint_of(visit: Visit) -> dict:
+    """A department's part of a joint campaign (联合抽查): the joint campaign the public reads the
+    result under (its id, code and title), read through the participant's joint scope."""
+    joint_id = visit.campaign.joint_id
+    if joint_id is None:
+        return {}
+    with joint_scope(visit.tenant_id, joint_id):
+        code, title = db.session.execute(sa.select(Campaign.code, Campaign.title).where(Campaign.id == joint_id)).one()
+    return {"joint_id": joint_id, "joint_code": code, "joint_title": title}

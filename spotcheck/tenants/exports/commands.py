@@ -15,34 +15,30 @@ tried again by the next scheduled run, in number order.
 """
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, settings, storage
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import Conflict, NotFound
+from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
-from spotcheck.tenants.exports import delivery, formats
-from spotcheck.tenants.exports.models import BatchStatus, ExportBatch, ExportDelivery, ExportRecord
+from spotcheck.tenants.exports import delivery, formats, outbox
+from spotcheck.tenants.exports.models import ExportBatch, ExportDelivery, ExportRecord
+from spotcheck.tenants.exports.policy import ensure_deliverable
+from spotcheck.tenants.exports.queries import department as _department, get_batch, undelivered
+from spotcheck.tenants.exports.vocabulary import AREA, FILE_KINDS, BatchStatus
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.results.models import PublishedResult, Visit
 
-AREA = "credit_export"
 _LOCK_NAMESPACE = 0x5C0B  # first key of pg_advisory_xact_lock(int, int): "export batch numbers"
 #: Records read from the database at a time while writing a batch (memory stays flat).
 READ_CHUNK = 2000
 #: Temporary files older than this were left by a run that died: removed by the next build.
 STALE_SECONDS = 3600
-
-FILE_KINDS = {"jsonl": ("application/x-ndjson; charset=utf-8", ".jsonl"),
-              "csv": ("text/csv; charset=utf-8", ".csv"),
-              "manifest": ("application/json; charset=utf-8", ".manifest.json")}
 
 
 def batch_size() -> int:
@@ -51,14 +47,6 @@ def batch_size() -> int:
 
 def _actor_name(actor) -> str:
     return str(getattr(actor, "display_name", "") or getattr(actor, "login", "") or "")[:100]
-
-
-def _department() -> Tenant:
-    tenant_id = current_tenant_id()
-    tenant = db.session.get(Tenant, tenant_id) if tenant_id is not None else None
-    if tenant is None:
-        raise NotFound(_l("No such department."))
-    return tenant
 
 
 def _scratch() -> Path:
@@ -179,7 +167,7 @@ def export_now(*, actor, progress=None) -> ExportBatch | None:
 # --- delivering -------------------------------------------------------------------------------
 
 
-def parts_of(batch: ExportBatch, department_code: str) -> list[delivery.Part]:
+def _parts_of(batch: ExportBatch, department_code: str) -> list[delivery.Part]:
     name = formats.name_of(department_code, batch.number)
     return [delivery.Part("manifest", f"{name}.manifest.json", FILE_KINDS["manifest"][0], batch.manifest_key),
             delivery.Part("jsonl", f"{name}.jsonl", FILE_KINDS["jsonl"][0], batch.jsonl_key),
@@ -189,7 +177,7 @@ def parts_of(batch: ExportBatch, department_code: str) -> list[delivery.Part]:
 def _deliver(batch: ExportBatch, actor, *, again: bool, progress=None) -> ExportDelivery:
     tenant = _department()
     name = formats.name_of(tenant.code, batch.number)
-    outcome = delivery.deliver(tenant.code, name, batch.manifest_sha256, parts_of(batch, tenant.code), progress)
+    outcome = delivery.deliver(tenant.code, name, batch.manifest_sha256, _parts_of(batch, tenant.code), progress)
     moment = now()
     attempt = ExportDelivery(batch_id=batch.id, target=outcome.target, ok=outcome.ok, status_code=outcome.status_code,
                              error=outcome.error, again=again, actor_name=_actor_name(actor), attempted_at=moment,
@@ -214,28 +202,22 @@ def _deliver(batch: ExportBatch, actor, *, again: bool, progress=None) -> Export
 
 
 @command(Permission.NOTICES_SEND)
-def deliver_batch(batch: ExportBatch, *, actor, progress=None) -> ExportDelivery | None:
+def deliver_batch(batch_id: int, data=None, *, actor, progress=None) -> ExportDelivery | None:
     """The scheduler delivers a batch not yet delivered (None: it was, meanwhile)."""
-    batch = get_batch(batch.id, for_update=True)  # one delivery of a batch at a time
+    batch = get_batch(batch_id, for_update=True)  # one delivery of a batch at a time
     if batch.status == BatchStatus.delivered:
         return None
     return _deliver(batch, actor, again=False, progress=progress)
 
 
 @command(Permission.EXPORTS_MANAGE)
-def deliver_now(batch: ExportBatch, *, actor, progress=None) -> ExportDelivery:
+def deliver_now(batch_id: int, data=None, *, actor, progress=None) -> ExportDelivery:
     """A department administrator delivers a batch now — again, when it was delivered already
     (重新投递): the same files under the same number."""
-    batch = get_batch(batch.id, for_update=True)
+    batch = get_batch(batch_id, for_update=True)
     ensure_deliverable(batch)
     return _deliver(batch, actor, again=batch.status == BatchStatus.delivered or batch.attempts > 0,
                     progress=progress)
-
-
-def undelivered() -> list[ExportBatch]:
-    """The department's batches waiting for a (first or new) delivery, in number order."""
-    return list(db.session.scalars(sa.select(ExportBatch).where(
-        ExportBatch.number.is_not(None), ExportBatch.status != BatchStatus.delivered).order_by(ExportBatch.number)))
 
 
 def deliver_waiting(actor, deliver=None) -> dict:
@@ -244,7 +226,7 @@ def deliver_waiting(actor, deliver=None) -> dict:
     deliver = deliver or deliver_batch
     counts = {"delivered": 0, "failed": 0}
     for batch in undelivered():
-        attempt = deliver(batch, actor=actor)
+        attempt = deliver(batch.id, actor=actor)
         if attempt is None:
             continue
         if not attempt.ok:
@@ -270,58 +252,21 @@ def export_due(actor) -> dict:
     return totals
 
 
-# --- reading ----------------------------------------------------------------------------------
 
-
-def get_batch(batch_id: int, *, for_update: bool = False) -> ExportBatch:
-    batch = get_row(ExportBatch, batch_id, _l("No such export batch."), for_update=for_update)
-    if batch.number is None:
-        raise NotFound(_l("No such export batch."))
-    return batch
-
-
-def batches_query() -> sa.Select:
-    return sa.select(ExportBatch).where(ExportBatch.number.is_not(None)).order_by(ExportBatch.number.desc())
-
-
-def deliveries_query(batch_id: int | None = None) -> sa.Select:
-    query = sa.select(ExportDelivery).order_by(ExportDelivery.id.desc())
-    if batch_id is not None:
-        query = query.where(ExportDelivery.batch_id == batch_id)
-    return query
-
-
-def pending_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(ExportRecord)
-                             .where(ExportRecord.batch_id.is_(None))) or 0
-
-
-def batch_name(batch: ExportBatch) -> str:
-    return formats.name_of(_department().code, batch.number)
-
-
-def manifest_of(batch: ExportBatch) -> dict:
-    """The batch's manifest as stored (and delivered)."""
-    return json.loads(storage.read(batch.manifest_key))
-
-
-def file_of(batch: ExportBatch, kind: str) -> tuple[str, str, str]:
-    """(path, download name, media type) of one of the batch's files: ``jsonl``, ``csv`` or ``manifest``."""
-    if kind not in FILE_KINDS:
-        raise NotFound(_l("No such file."))
-    media_type, suffix = FILE_KINDS[kind]
-    key = {"jsonl": batch.jsonl_key, "csv": batch.csv_key, "manifest": batch.manifest_key}[kind]
-    return str(storage.path(key)), f"{batch_name(batch)}{suffix}", media_type
-
-
-def record_ids(batch: ExportBatch) -> list[int]:
-    return list(db.session.scalars(sa.select(ExportRecord.id).where(ExportRecord.batch_id == batch.id)
-                                   .order_by(ExportRecord.id)))
-
-
-def ensure_deliverable(batch: ExportBatch) -> None:
-    """A batch's files must still be there to deliver it again."""
-    for key in (batch.manifest_key, batch.jsonl_key, batch.csv_key):
-        if not storage.exists(key):
-            raise Conflict(_l("The files of this batch are no longer in the storage; it cannot be delivered again."))
-
+@command(Permission.NOTICES_SEND)
+def backfill(*, actor) -> int:
+    """Queue for export the current published version of every result of the department that has
+    no export record — results published before the export existed; returns how many. The payload
+    is read from the visit as it is now, which is what its current version published."""
+    tenant_id = current_tenant_id()
+    exported = sa.select(ExportRecord.visit_id)
+    waiting = db.session.scalars(sa.select(PublishedResult).where(
+        PublishedResult.tenant_id == tenant_id, PublishedResult.current.is_(True),
+        PublishedResult.visit_id.not_in(exported)).order_by(PublishedResult.published_at, PublishedResult.id)).all()
+    for published in waiting:
+        outbox.enqueue(db.session.get(Visit, published.visit_id), published)
+        db.session.flush()
+    if waiting:
+        audit.record("exports.backfilled", "tenant", tenant_id, actor=actor, tenant_id=tenant_id,
+                     details={"records": len(waiting)})
+    return len(waiting)

@@ -1,0 +1,20 @@
+"""The credit-system export's words (信用信息导出词汇): a batch's states and the kinds of its files."""
+from __future__ import annotations
+
+import enum
+
+#: The storage area of the batches' files.
+AREA = "credit_export"
+
+#: A batch's files: kind → (media type, suffix).
+FILE_KINDS = {"jsonl": ("application/x-ndjson; charset=utf-8", ".jsonl"),
+              "csv": ("text/csv; charset=utf-8", ".csv"),
+              "manifest": ("application/json; charset=utf-8", ".manifest.json")}
+
+
+class BatchStatus(str, enum.Enum):
+    """A batch's delivery state (投递状态)."""
+
+    pending = "pending"  # built, waiting for its first delivery
+    delivered = "delivered"  # delivered (its records with it)
+    failed = "failed"  # the last delivery failed: tried again (same files, same number)

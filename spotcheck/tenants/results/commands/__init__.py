@@ -1,0 +1,26 @@
+"""The results' commands (检查结果命令), by step: hand the visits out (:mod:`.handing_out`), record and
+submit a result (:mod:`.recording`), review it (:mod:`.review`), publish and correct it
+(:mod:`.publication`); follow-ups (:mod:`.follow_ups`), the team after the draw (:mod:`.teams`),
+attachments, result categories and the inspector's account link. Every command takes the id (or
+ids) first, then the data, then ``actor``, and loads and locks its row itself."""
+from spotcheck.tenants.results.commands.attachments import add_attachment, remove_attachment
+from spotcheck.tenants.results.commands.categories import add_own, set_own_active, use_standard
+from spotcheck.tenants.results.commands.follow_ups import (
+    acknowledge_transfer, close_follow_up, close_visit, decide_no_follow_up, open_follow_up,
+)
+from spotcheck.tenants.results.commands.handing_out import close_campaign, hand_out
+from spotcheck.tenants.results.commands.inspectors import link_inspector
+from spotcheck.tenants.results.commands.publication import publish_results, start_correction
+from spotcheck.tenants.results.commands.recording import import_result, record_result, submit_result
+from spotcheck.tenants.results.commands.review import approve_result, correct_check_dates, return_result
+from spotcheck.tenants.results.commands.teams import (
+    add_expert, declare_member_recusal, declare_own_recusal, remove_expert,
+)
+
+__all__ = [
+    "acknowledge_transfer", "add_attachment", "add_expert", "add_own", "approve_result", "close_campaign",
+    "close_follow_up", "close_visit", "correct_check_dates", "decide_no_follow_up", "declare_member_recusal",
+    "declare_own_recusal", "hand_out", "import_result", "link_inspector", "open_follow_up", "publish_results",
+    "record_result", "remove_attachment", "remove_expert", "return_result", "set_own_active", "start_correction",
+    "submit_result", "use_standard",
+]

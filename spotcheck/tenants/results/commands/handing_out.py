@@ -1,0 +1,54 @@
+"""检查任务下达 and 办结 of a campaign, as commands: the visits handed to their teams, and the
+campaign closed with its visits once every result is published (the rules:
+:data:`spotcheck.tenants.results.policy.CAMPAIGN_STEPS`)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit, events
+from spotcheck.core.clock import now
+from spotcheck.core.commands import command
+from spotcheck.core.database import db, get_row
+from spotcheck.core.policy import Permission
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    return get_row(Campaign, campaign_id, _l("No such campaign."), for_update=True)
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def hand_out(campaign_id: int, data=None, *, actor) -> list[Visit]:
+    """检查任务下达: a visit for every selected target, each with its team and 组长; the campaign is
+    then ``notified`` and its teams may record results."""
+    campaign = _campaign(campaign_id)
+    CAMPAIGN_STEPS.require(campaign, actor, "hand_out")
+    targets = db.session.scalars(sa.select(CampaignTarget).where(
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
+        .order_by(CampaignTarget.stratum, CampaignTarget.rank)).all()
+    visits = []
+    for target in targets:
+        visit = Visit(campaign_id=campaign.id, entity_id=target.entity_id)
+        db.session.add(visit)
+        visits.append(visit)
+    campaign.status = CampaignStatus.notified
+    db.session.flush()
+    audit.record("campaign.handed_out", "campaign", campaign.id, actor=actor, details={"visits": len(visits)})
+    events.emit("campaign.handed_out", actor=actor, campaign=campaign)
+    return visits
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def close_campaign(campaign_id: int, data=None, *, actor) -> Campaign:
+    """办结: a campaign whose every result is published and no follow-up open is closed, and its visits with it."""
+    campaign = _campaign(campaign_id)
+    CAMPAIGN_STEPS.require(campaign, actor, "close")
+    campaign.status = CampaignStatus.closed
+    db.session.execute(sa.update(Visit).where(Visit.campaign_id == campaign.id, Visit.closed_at.is_(None))
+                       .values(closed_at=now()))
+    audit.record("campaign.closed", "campaign", campaign.id, actor=actor)
+    events.emit("campaign.closed", actor=actor, campaign=campaign)
+    return campaign

@@ -1,0 +1,85 @@
+"""Publication of results (公示) and their correction (更正), as commands. Each publication is a
+version in the public register, told to the rest of the platform by the ``result.published``
+event inside the command's transaction (the credit-system export queues it there, exactly once)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit, events
+from spotcheck.core.clock import now
+from spotcheck.core.commands import command
+from spotcheck.core.database import db
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.tenants.campaigns.models import CampaignStatus
+from spotcheck.tenants.results.commands._visits import advance, locked_visit
+from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
+from spotcheck.tenants.results.policy import VISIT_ACTIONS
+from spotcheck.tenants.results.queries.register import public_content
+from spotcheck.tenants.results.vocabulary import REASON_LENGTH, VisitStatus
+
+
+@command(Permission.RESULTS_PUBLISH)
+def publish_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
+    """Publish approved results (公示), one or many at once: each becomes a version in the public
+    register; a correction's new version replaces the old one there, marked as corrected."""
+    ids = sorted({int(v) for v in visit_ids or [] if isinstance(v, int) or str(v).isdigit()})
+    if not ids:
+        raise ValidationFailed({"visit_ids": [_l("Choose at least one result to publish.")]})
+    visits = [locked_visit(visit_id) for visit_id in ids]
+    for visit in visits:
+        VISIT_ACTIONS.require(visit, actor, "publish")
+    moment = now()
+    for visit in visits:
+        db.session.execute(sa.update(PublishedResult).where(PublishedResult.visit_id == visit.id)
+                           .values(current=False))
+        visit.version += 1
+        published = PublishedResult(
+            tenant_id=visit.tenant_id, visit_id=visit.id, campaign_id=visit.campaign_id, entity_id=visit.entity_id,
+            version=visit.version, current=True, corrected=visit.version > 1,
+            correction_reason=visit.correction_reason if visit.version > 1 else "", checked_on=visit.checked_on,
+            checked_until=visit.checked_until,
+            published_at=moment, content=public_content(visit))
+        db.session.add(published)
+        db.session.flush()
+        # the credit-system export queues the version here, in this transaction: exactly once
+        events.emit("result.published", actor=actor, visit=visit, published=published)
+        _count_in_register(visit, moment)
+        visit.status, visit.published_at, visit.published_by_name = VisitStatus.published, moment, actor.display_name
+        visit.entered_by = []
+        advance(visit.campaign)
+        audit.record("result.published", "visit", visit.id, actor=actor,
+                     details={"entity": visit.entity.code, "version": visit.version})
+    return visits
+
+
+def _count_in_register(visit: Visit, moment) -> None:
+    """The entity's line of the register: one more current result for a first publication (a
+    correction replaces its version), published last at ``moment``."""
+    line = db.session.get(PublishedEntity, visit.entity_id, with_for_update=True)
+    if line is None:
+        line = PublishedEntity(entity_id=visit.entity_id, results=0)
+        db.session.add(line)
+    line.results += 1 if visit.version == 1 else 0
+    line.last_published_at = moment
+
+
+@command(Permission.RESULTS_PUBLISH)
+def start_correction(visit_id: int, data: dict, *, actor) -> Visit:
+    """更正: a published result is reopened for a new version, with the reason (``data["reason"]``);
+    the public keeps the published version until the corrected one is approved and published."""
+    visit = locked_visit(visit_id)
+    VISIT_ACTIONS.require(visit, actor, "correct")
+    reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
+    if len(reason) < 2 or len(reason) > REASON_LENGTH:
+        raise ValidationFailed({"reason": [_l("Say why the result is corrected (2 to %(n)d characters).",
+                                              n=REASON_LENGTH)]})
+    visit.status, visit.correction_reason, visit.closed_at = VisitStatus.drafting, reason, None
+    if visit.campaign.status == CampaignStatus.closed:
+        visit.campaign.status = CampaignStatus.published  # to be closed again once the correction is published
+    visit.submitted_at = visit.submitted_by_id = visit.approved_at = visit.approved_by_id = None
+    visit.submitted_by_name = visit.approved_by_name = ""
+    audit.record("result.correction_started", "visit", visit.id, actor=actor,
+                 details={"entity": visit.entity.code, "reason": reason})
+    return visit

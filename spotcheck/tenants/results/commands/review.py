@@ -1,0 +1,79 @@
+"""Review of a result (审核), as commands: a leader approves it or returns it with the reasons, and
+corrects its check dates once submitted (检查日期更正), giving the reason."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit
+from spotcheck.core.clock import now
+from spotcheck.core.commands import command
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.results.check_dates import clean_check_dates
+from spotcheck.tenants.results.commands._visits import advance, locked_visit
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.policy import VISIT_ACTIONS
+from spotcheck.tenants.results.vocabulary import CHECK_DATES, REASON_LENGTH, VisitStatus
+
+
+@command(Permission.RESULTS_REVIEW)
+def approve_result(visit_id: int, data=None, *, actor) -> Visit:
+    """A leader approves (审核通过); publication stays due 20 working days after the check ended."""
+    visit = locked_visit(visit_id)
+    VISIT_ACTIONS.require(visit, actor, "approve")
+    visit.status, visit.approved_at = VisitStatus.approved, now()
+    visit.approved_by_id, visit.approved_by_name = actor.id, actor.display_name
+    visit.returned_reason = ""
+    advance(visit.campaign)
+    audit.record("result.approved", "visit", visit.id, actor=actor,
+                 details={"entity": visit.entity.code,
+                          "publish_due": visit.publish_due.isoformat() if visit.publish_due else None})
+    return visit
+
+
+@command(Permission.RESULTS_REVIEW)
+def return_result(visit_id: int, data: dict, *, actor) -> Visit:
+    """A leader returns the result to the team with the reasons (退回, ``data["reason"]``)."""
+    visit = locked_visit(visit_id)
+    VISIT_ACTIONS.require(visit, actor, "return")
+    reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
+    if len(reason) < 2 or len(reason) > REASON_LENGTH:
+        raise ValidationFailed({"reason": [_l("Say why the result is returned (2 to %(n)d characters).",
+                                              n=REASON_LENGTH)]})
+    visit.status, visit.returned_reason, visit.returned_by_name = VisitStatus.returned, reason, actor.display_name
+    visit.submitted_at, visit.submitted_by_id, visit.submitted_by_name = None, None, ""
+    audit.record("result.returned", "visit", visit.id, actor=actor,
+                 details={"entity": visit.entity.code, "reason": reason})
+    return visit
+
+
+@command(Permission.RESULTS_REVIEW)
+def correct_check_dates(visit_id: int, data: dict, *, actor) -> Visit:
+    """检查日期更正: once a result has been submitted its check dates change only here, by a leader
+    giving the reason; the due dates never become later than those first given."""
+    visit = locked_visit(visit_id)
+    VISIT_ACTIONS.require(visit, actor, "correct_dates")
+    errors: dict = {}
+    reason = str(data.get("reason") or "").strip()
+    if len(reason) < 2 or len(reason) > REASON_LENGTH:
+        errors["reason"] = [_l("Say why the check dates are corrected (2 to %(n)d characters).", n=REASON_LENGTH)]
+    wanted = {name: data.get(name) for name in CHECK_DATES if name in data}
+    for name in CHECK_DATES:
+        if not wanted.get(name):
+            errors.setdefault(name, []).append(_l("Give the check date as YYYY-MM-DD."))
+    clean = clean_check_dates(visit, wanted, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    before = {name: getattr(visit, name).isoformat() for name in (*CHECK_DATES, *deadlines.DUE_FIELDS)
+              if getattr(visit, name)}
+    for name in CHECK_DATES:
+        setattr(visit, name, clean[name])
+    moved = deadlines.give(visit, visit.checked_until)
+    visit.dates_correction_reason, visit.dates_corrected_by_name, visit.dates_corrected_at = (
+        reason, actor.display_name, now())
+    audit.record("result.dates_corrected", "visit", visit.id, actor=actor,
+                 details={"entity": visit.entity.code, "reason": reason, "before": before,
+                          "checked_on": visit.checked_on.isoformat(), "checked_until": visit.checked_until.isoformat(),
+                          "due_moved": {k: [a.isoformat() if a else None, b.isoformat()] for k, (a, b) in moved.items()}})
+    return visit

@@ -1,0 +1,98 @@
+"""Reading a visit's team after the draw (检查组): its experts (专家), who joined after the
+inspection notice was written, and one visit's team as its page shows it."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.clock import as_utc
+from spotcheck.core.database import db, get_row, is_row_id
+from spotcheck.core.errors import NotFound
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, TeamExpert, TeamMember
+from spotcheck.tenants.inspectors.models import Inspector, Recusal
+from spotcheck.tenants.notices.models import Notice, NoticeKind
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.vocabulary import EXPERT_KINDS
+
+
+def visit_of(campaign_id: int, entity_id: int) -> Visit | None:
+    return db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign_id, Visit.entity_id == entity_id))
+
+
+def selected_target(campaign: Campaign, entity_id) -> CampaignTarget:
+    target = db.session.scalar(sa.select(CampaignTarget).where(
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id == entity_id,
+        CampaignTarget.status == TargetStatus.selected)) if is_row_id(entity_id) else None
+    if target is None:
+        raise NotFound(_l("This entity is not a visit of the campaign."))
+    return target
+
+
+def directory_experts() -> list[Inspector]:
+    """The experts (专家) of the department's inspector directory who are active."""
+    return list(db.session.scalars(sa.select(Inspector).where(Inspector.is_expert.is_(True),
+                                                              Inspector.active.is_(True)).order_by(Inspector.name)))
+
+
+def get_expert(campaign_id: int, expert_id: int) -> TeamExpert:
+    """An expert of the campaign's teams (NotFound for another campaign's)."""
+    expert = get_row(TeamExpert, expert_id, _l("No such expert."))
+    if expert.campaign_id != campaign_id:
+        raise NotFound(_l("No such expert."))
+    return expert
+
+
+def experts_of(campaign: Campaign, entity_ids=None, *, removed: bool = False) -> dict[int, list[TeamExpert]]:
+    """The experts of the campaign's visits (``entity_ids``: those only), in the order they joined;
+    ``removed``: those who left too."""
+    query = sa.select(TeamExpert).where(TeamExpert.campaign_id == campaign.id)
+    if entity_ids is not None:
+        wanted = list(entity_ids)
+        if not wanted:
+            return {}
+        query = query.where(TeamExpert.entity_id.in_(wanted))
+    if not removed:
+        query = query.where(TeamExpert.removed_at.is_(None))
+    out: dict[int, list[TeamExpert]] = {}
+    for expert in db.session.scalars(query.order_by(TeamExpert.entity_id, TeamExpert.id)):
+        out.setdefault(expert.entity_id, []).append(expert)
+    return out
+
+
+def experts_of_visit(visit: Visit) -> list[TeamExpert]:
+    return experts_of(visit.campaign, [visit.entity_id]).get(visit.entity_id, [])
+
+
+def public_expert(expert: TeamExpert) -> dict:
+    """What a document or the public register keeps of an expert (no personal data)."""
+    return {"name": expert.name, "organisation": expert.organisation, "kind": EXPERT_KINDS[expert.kind.value],
+            "expert": True}
+
+
+def after_notice(campaign: Campaign, entity_id: int, experts: list[TeamExpert]) -> dict[int, str]:
+    """The experts who joined after the visit's inspection notice was written (it is never written
+    again, so it does not name them): expert id → the notice's number."""
+    visit = visit_of(campaign.id, entity_id)
+    if visit is None or not experts:
+        return {}
+    notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == visit.id,
+                                                       Notice.kind == NoticeKind.inspection).limit(1))
+    if notice is None:
+        return {}
+    return {expert.id: notice.number for expert in experts if as_utc(expert.added_at) > as_utc(notice.created_at)}
+
+
+def team_view(campaign: Campaign, entity_id) -> dict:
+    """One visit's team as its page shows it: the target, the drawn members in pick order (replaced
+    ones included) with the conflicts declared against them, the experts (those who left too), the
+    visit once handed out, and which experts joined after its inspection notice was written."""
+    target = selected_target(campaign, entity_id)
+    members = list(db.session.scalars(sa.select(TeamMember).where(
+        TeamMember.campaign_id == campaign.id, TeamMember.entity_id == target.entity_id)
+        .order_by(TeamMember.position, TeamMember.id)))
+    ids = [m.recusal_id for m in members if m.recusal_id is not None]
+    recusals = {r.id: r for r in db.session.scalars(sa.select(Recusal).where(Recusal.id.in_(ids)))} if ids else {}
+    experts = experts_of(campaign, [target.entity_id], removed=True).get(target.entity_id, [])
+    return {"target": target, "members": members, "recusals": recusals, "experts": experts,
+            "visit": visit_of(campaign.id, target.entity_id),
+            "after_notice": after_notice(campaign, target.entity_id, [e for e in experts if e.active])}

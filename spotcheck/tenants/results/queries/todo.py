@@ -1,0 +1,91 @@
+"""The results' to-dos (检查待办) for the home page: the visits waiting for the reader (record,
+submit, review, publish), the follow-ups to close and the transfers to acknowledge; and, for a
+supervisor, the results not published by their due date in every department (逾期未公示)."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from spotcheck.core.clock import today
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission, has_permission
+from spotcheck.core.queries import Across, query
+from spotcheck.core.todo import Task
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS, OPEN, VISIT_ACTIONS
+from spotcheck.tenants.results.queries import follow_ups, listing
+from spotcheck.tenants.results.vocabulary import VisitStatus
+
+#: The actions that make an object a to-do, by kind.
+NEXT_STEPS = {
+    "visit": ("record", "submit", "approve", "return", "publish"),
+    "follow_up": ("close",),
+    "transfer": ("acknowledge",),
+}
+_URGENCY = {"overdue": 0, "due_soon": 1, None: 2}
+
+
+def tasks_for(reader, limit: int = 20) -> list[Task]:
+    """The reader's visits to act on, most urgent first, then the transfers and follow-ups."""
+    return _visit_tasks(reader, limit) + _follow_up_tasks(reader, limit)
+
+
+def _follow_up_tasks(reader, limit: int) -> list[Task]:
+    """Transfers from other departments to acknowledge (签收), then the department's own open
+    follow-ups to close (re-check, conclude a case …), the earliest deadline first."""
+    tasks = []
+    for kind, rows in (("transfer", follow_ups.received(open_only=True)[:limit]),
+                       ("follow_up", follow_ups.open_of_department()[:limit * 5])):
+        for follow_up in rows:
+            allowed = FOLLOW_UP_ACTIONS.allowed(follow_up, reader) & set(NEXT_STEPS[kind])
+            if allowed:
+                tasks.append(Task(kind, follow_up, frozenset(allowed), follow_up.deadline,
+                                  deadlines.flag(follow_up.deadline), follow_up.deadline_provisional))
+    return tasks[:limit]
+
+
+def _visit_tasks(reader, limit: int) -> list[Task]:
+    """The inspector's own visits to record or submit, the results a leader may review, the
+    approved results a planner may publish."""
+    queries = []
+    if has_permission(reader, Permission.RESULTS_ENTER):
+        queries.append(listing.mine(reader).where(sa.or_(Visit.status.in_(OPEN), Visit.status == VisitStatus.submitted)))
+    if has_permission(reader, Permission.RESULTS_REVIEW):
+        queries.append(listing.in_status(VisitStatus.submitted))
+    if has_permission(reader, Permission.RESULTS_PUBLISH):
+        queries.append(listing.in_status(VisitStatus.approved))
+    tasks, seen = [], set()
+    for found in queries:
+        for visit in listing.first(found, limit):
+            allowed = VISIT_ACTIONS.allowed(visit, reader) & set(NEXT_STEPS["visit"])
+            if visit.id in seen or not allowed:
+                continue
+            seen.add(visit.id)
+            tasks.append(Task("visit", visit, frozenset(allowed), listing.due_of(visit), listing.flag_of(visit),
+                              listing.due_provisional(visit)))
+    return sorted(tasks, key=lambda task: (_URGENCY[task.flag], task.due or date.max))[:limit]
+
+
+def _every_department(reader, **_) -> Across:
+    return Across("publications overdue in every department")
+
+
+@query(Permission.TENANTS_READ_ALL, scope=_every_department)
+def overdue_publications(*, reader, limit: int = 50) -> tuple[int, list[dict]]:
+    """Results not published by their due date (20 working days after the check ended, the review
+    included), in every department: the supervisor's view (逾期未公示), read through the explicit
+    cross-department path. Returns the count and the oldest ``limit``."""
+    late = sa.and_(Visit.published_at.is_(None), Visit.publish_due < today())
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(late)) or 0
+    rows = db.session.execute(
+        sa.select(Tenant.name, Campaign.code, Entity.name, Visit.publish_due, Visit.publish_due_provisional)
+        .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id)
+        .join(Entity, Entity.id == Visit.entity_id).where(late)
+        .order_by(Visit.publish_due, Visit.id).limit(limit)).all()
+    return total, [{"department": d, "campaign": c, "entity": e, "due": due, "provisional": provisional}
+                   for d, c, e, due, provisional in rows]
