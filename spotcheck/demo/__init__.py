@@ -292,11 +292,11 @@ def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
 def _field_leads(tenants: dict[str, Tenant]) -> None:
     """The platform administrator names the lead department of the fields of :data:`demo_city.FIELD_LEADS`
     (a field that has one is left as it is)."""
-    from spotcheck.tenants.joint import leads
+    from spotcheck.tenants.joint import commands as joint_commands, queries as joint_queries
 
     for field, code in demo_city.FIELD_LEADS.items():
-        if leads.lead_of(field) is None:
-            leads.name_field_lead(field, tenants[code].id, actor=_user("admin"))
+        if joint_queries.lead_of(field) is None:
+            joint_commands.name_field_lead(field, {"tenant_id": tenants[code].id}, actor=_user("admin"))
 
 
 def _plans(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
@@ -526,10 +526,10 @@ def _notices(campaign, planner) -> None:
     """The campaign's documents: its notices were written when the visits were handed out, before
     the 组长 were linked to their accounts — written again, each linked inspector is told in the
     inbox (nothing is written twice); and the result announcement of what is published."""
-    from spotcheck.tenants.notices import services as notices
+    from spotcheck.tenants.notices import commands as notices
 
-    notices.write_campaign_notices(campaign, actor=planner)
-    notices.write_announcement(campaign, actor=planner)
+    notices.write_campaign_notices(campaign.id, actor=planner)
+    notices.write_announcement(campaign.id, actor=planner)
 
 
 def _follow_ups(visit, chief, planner) -> None:
@@ -605,7 +605,7 @@ def _joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> No
     exists (found by title)."""
     from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.items.models import Item
-    from spotcheck.tenants.joint import draws, services as joint
+    from spotcheck.tenants.joint import commands as joint, queries as joint_queries
     from spotcheck.tenants.joint.models import JointParticipant
 
     spec, lead = demo_city.JOINT_CAMPAIGN, tenants["SCJ"]
@@ -625,22 +625,22 @@ def _joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> No
         with tenant_scope(tenants[code].id):
             invitation = db.session.scalar(sa.select(JointParticipant).where(
                 JointParticipant.campaign_id == campaign_id, JointParticipant.receiver_tenant_id == tenants[code].id))
-            joint.accept(invitation, actor=planner)
-            joint.save_part(invitation, {
+            joint.accept(invitation.id, actor=planner)
+            joint.save_part(invitation.id, {
                 "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(part["items"])))),
                 "target_filter": {"categories": part["categories"]}, "strata": part["strata"]}, actor=planner)
-            joint.approve_part(invitation, actor=leader)
+            joint.approve_part(invitation.id, actor=leader)
     with tenant_scope(lead.id):
-        campaign = joint.get_joint(campaign_id)
-        joint.approve_joint(campaign, actor=_user("scj_leader"))
-        draws.freeze_targets(campaign, actor=coord)
-        draws.draw_targets(campaign_id, list(spec["observers"]), actor=coord)
-        draws.freeze_inspectors(campaign, actor=coord)
-        draws.draw_inspectors(campaign_id, list(spec["inspector_observers"]), actor=coord)
-        for team in draws.teams(campaign).values():
-            draws.designate_leader(campaign, team[0].id, actor=coord)
-        draws.hand_out(campaign, actor=coord)
-        groups = draws.visit_groups(campaign)
+        joint.approve_joint(campaign_id, actor=_user("scj_leader"))
+        joint.freeze_targets(campaign_id, actor=coord)
+        joint.draw_targets(campaign_id, {"public_inputs": list(spec["observers"])}, actor=coord)
+        joint.freeze_inspectors(campaign_id, actor=coord)
+        joint.draw_inspectors(campaign_id, {"public_inputs": list(spec["inspector_observers"])}, actor=coord)
+        campaign = joint_queries.get_joint(campaign_id)
+        for team in joint_queries.teams(campaign).values():
+            joint.designate_leader(campaign_id, {"member_id": team[0].id}, actor=coord)
+        joint.hand_out(campaign_id, actor=coord)
+        groups = joint_queries.visit_groups(campaign)
         parts = dict(campaign.joint_parts)
     if campaign.window_start >= today:
         return
@@ -649,9 +649,7 @@ def _joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> No
         with tenant_scope(part["tenant_id"]):
             _joint_results(code.lower(), part["part_campaign_id"], everyone, today=today)
     with tenant_scope(lead.id):  # the 组长 now linked to accounts are told of their assignment (nothing written twice)
-        from spotcheck.tenants.notices import services as notices
-
-        notices.write_joint_notices(joint.get_joint(campaign_id), actor=coord)
+        joint.write_joint_notices(campaign_id, actor=coord)
 
 
 def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], *, today: date) -> None:

@@ -43,7 +43,7 @@ def _supervision(user) -> dict:
     """The supervision card: for the justice bureau, what the current year's figures call for and
     the notices of criticism waiting for a leader's approval; for a department leader, the notices
     received."""
-    from spotcheck.tenants.notices import services as notices
+    from spotcheck.tenants.notices import queries as notices
     from spotcheck.tenants.supervision import access, criticism, figures, periods
 
     found = {"period": periods.current("year"), "every": access.sees_every_department(user),

@@ -18,7 +18,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web import charts
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
 from spotcheck.tasks import statistics_jobs
-from spotcheck.tenants.notices import services as notices
+from spotcheck.tenants.notices import queries as notices
 from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
 from spotcheck.tenants.contacts.services import ROLES as contact_roles
 from spotcheck.tenants.supervision import (

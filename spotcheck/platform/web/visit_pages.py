@@ -18,7 +18,7 @@ from spotcheck.core.clock import today
 from spotcheck.platform.web import labels
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.spreadsheets import result_import
-from spotcheck.tenants.notices import services as notice_services
+from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.results import (
     attachments, categories as category_choices, check_dates, follow_ups, listing, services, teams,
@@ -135,7 +135,7 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
         else frozenset(), awaits_follow_up=awaits_follow_up(visit), follow_up_rule=FOLLOW_UP_RULE,
         actions=VISIT_ACTIONS.allowed(visit, user), me=membership(visit, user), form=EmptyForm(),
         errors=errors or {}, values=values, due=listing.due_of(visit), flag=listing.flag_of(visit),
-        attachments=attachments.list_for(visit), notices=notice_services.for_visit_page(visit, user),
+        attachments=attachments.list_for(visit), notices=notice_queries.for_visit_page(visit, user),
         follow_up_actions={f.id: FOLLOW_UP_ACTIONS.allowed(f, user) for f in visit.follow_ups},
         receivers=follow_ups.receivers(visit.tenant_id), follow_up_kinds=reference.FOLLOW_UP_KINDS,
         receiver_names={t.id: t.name for t in follow_ups.receivers(visit.tenant_id)},

@@ -11,14 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
-from spotcheck.core.clock import now
-from spotcheck.core.commands import command
-from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.policy import Permission
+from spotcheck.core.database import db
 from spotcheck.tenants.joint.models import FieldLead
 from spotcheck.tenants.models import Tenant, TenantKind
 from spotcheck.tenants.reference import ENFORCEMENT_FIELDS, MARKET_FIELD
@@ -81,41 +75,3 @@ def candidates() -> list[Tenant]:
     """The departments that may lead a field: active, and not the justice bureau (which files the plans)."""
     return list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True), Tenant.kind != TenantKind.supervisor)
                                    .order_by(Tenant.code)))
-
-
-@command(Permission.TENANTS_MANAGE)
-def name_field_lead(field: str, tenant_id: int | None, *, actor) -> FieldLead | None:
-    """The platform administrator names the lead department of an enforcement field outside market
-    regulation (``tenant_id`` None: the field has no lead any more). Audited in the platform's chain
-    and in the department's."""
-    errors: dict = {}
-    if field not in ENFORCEMENT_FIELDS:
-        errors["field"] = [_l("Choose an enforcement field from the list.")]
-    elif field == MARKET_FIELD:
-        errors["field"] = [_l("The market-regulation field is always led by the market-regulation bureau "
-                              "(市场监督管理局).")]
-    tenant = None
-    if tenant_id not in (None, ""):
-        tenant = db.session.get(Tenant, tenant_id) if is_row_id(tenant_id) else None
-        if tenant is None or not tenant.active or tenant.kind == TenantKind.supervisor:
-            errors["tenant_id"] = [_l("Choose an active department other than the justice bureau.")]
-    if errors:
-        raise ValidationFailed(errors)
-    row = db.session.get(FieldLead, field)
-    before = row.lead_tenant_id if row is not None else None
-    details = {"field": field, "name": ENFORCEMENT_FIELDS[field], "before": before,
-               "lead": tenant.code if tenant is not None else None}
-    if tenant is None:
-        if row is not None:
-            db.session.delete(row)
-        row = None
-    else:
-        if row is None:
-            row = FieldLead(field=field)
-            db.session.add(row)
-        row.lead_tenant_id, row.named_at, row.named_by_name = tenant.id, now(), actor.display_name
-    db.session.flush()
-    audit.record("field_lead.named", "field_lead", field, actor=actor, tenant_id=None, details=details)
-    for department in {before, tenant.id if tenant is not None else None} - {None}:
-        audit.record("field_lead.named", "field_lead", field, actor=actor, tenant_id=department, details=details)
-    return row

@@ -24,7 +24,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.labels import PLAN_HALF
 from spotcheck.tenants.models import Tenant
-from spotcheck.tenants.notices import services as notices
+from spotcheck.tenants.notices import writing as notices
 from spotcheck.tenants.supervision import access, figures
 from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_STATUS
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus

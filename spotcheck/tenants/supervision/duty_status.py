@@ -13,6 +13,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from spotcheck.core import events
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
@@ -20,6 +21,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.reference import MARKET_FIELD
+from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.supervision import duties
 from spotcheck.tenants.supervision.duties import Due
 from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus
@@ -168,11 +170,16 @@ def to_do(tenant: Tenant, actor) -> list[DutyState]:
     return found
 
 
+@events.subscribe("reminders.collect")
+def _remind(*, actor, tenant: Tenant, day: date, found: dict[str, list[str]]) -> None:
+    """The daily reminders (:mod:`spotcheck.tenants.notices.reminders`) list the tables to submit."""
+    for key, lines in reminder_lines(tenant, day).items():
+        found[key].extend(lines)
+
+
 def reminder_lines(tenant: Tenant, day: date) -> dict[str, list[str]]:
     """The day's reminders of tables to submit (due within two working days, or overdue), by who
     acts next: ``planner`` (to prepare) and ``leader`` (to sign; a table overdue is escalated to them)."""
-    from spotcheck.tenants.results import deadlines
-
     found: dict[str, list[str]] = {"planner": [], "leader": []}
     for state in states_of(tenant, on=day):
         if state.versions or state.status not in ("pending", "missing") or not state.started:
