@@ -18,7 +18,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants import numbering
 from spotcheck.tenants.campaigns import ceremony, services as campaigns, withdrawal
 from spotcheck.tenants.models import Tenant
-from spotcheck.tenants.notices import services as notices
+from spotcheck.tenants.notices import writing as notices
 from spotcheck.tenants.supervision.models import Criticism
 
 

@@ -67,7 +67,7 @@ def _yjj(statuses):
 
 def test_figures_assessment_tables_and_criticism_from_known_data(app):
     from spotcheck.tasks import statistics_jobs
-    from spotcheck.tenants.notices import services as notices
+    from spotcheck.tenants.notices import policy as notice_policy, queries as notices
     from spotcheck.tenants.notices.models import Message
     from spotcheck.tenants.supervision import access, assessment, criticism, drill_down, figures
     from spotcheck.tenants.supervision.periods import Period
@@ -198,7 +198,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
 
             text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(notices.notice_file(received[0]))).pages)
             assert "通报" in text and "应急管理局" in text and "逾期" in text
-            assert not notices.readable(received[0], user_named("yjj_inspector"))
+            assert not notice_policy.readable(received[0], user_named("yjj_inspector"))
 
 
 def test_pages_filing_archive_and_refusals(app):

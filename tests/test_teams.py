@@ -21,7 +21,7 @@ from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamExpert, TeamMember
 from spotcheck.tenants.inspectors import services as inspectors
 from spotcheck.tenants.inspectors.models import Recusal
-from spotcheck.tenants.notices import services as notices
+from spotcheck.tenants.notices import commands as notices
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results import services as results, teams
 from spotcheck.tenants.results.models import PublishedResult, Visit
@@ -132,7 +132,7 @@ def test_an_expert_added_after_the_notice_is_said_so_and_appears_on_the_publishe
             db.session.commit()
             campaign = campaigns.get_campaign(ids["campaign"])
             assert teams.after_notice(campaign, one.entity_id, [added]) == {added.id: notice.number}
-            again = notices.write_campaign_notices(campaign, actor=planner)  # a written notice is never rewritten
+            again = notices.write_campaign_notices(campaign.id, actor=planner)  # a written notice is never rewritten
             assert again["inspection"] == 0 and db.session.get(Notice, notice.id).sha256 == written
             assert [e.name for e in teams.experts_of_visit(one)] == ["周研究员"]
 
