@@ -71,7 +71,7 @@ def supervision_group() -> None:
 def supervision_docs(output: str) -> None:
     from pathlib import Path
 
-    from spotcheck.tenants.supervision.definitions import markdown
+    from spotcheck.tenants.supervision.vocabulary import markdown
 
     Path(output).write_text(markdown(), encoding="utf-8")
     click.echo(f"wrote {output}")

@@ -293,7 +293,7 @@ def test_the_definitions_page_in_docs_is_the_one_the_pages_show():
     """docs/supervision.md is written from the same definitions as the tooltips (one place each)."""
     from pathlib import Path
 
-    from spotcheck.tenants.supervision.definitions import FIGURES, markdown
+    from spotcheck.tenants.supervision.vocabulary import FIGURES, markdown
 
     page = (Path(__file__).resolve().parents[1] / "docs" / "supervision.md").read_text(encoding="utf-8")
     assert page == markdown(), "run `spotcheck supervision docs`"

@@ -558,7 +558,7 @@ def _criticism(*, year: int, today: date) -> None:
     """A notice of criticism (通报) of the first half-year, drafted from the figures by the justice
     bureau's supervisor and approved by its leader once the half-year is over: the departments
     named find it in their inbox. Left alone when the demo has one already."""
-    from spotcheck.tenants.supervision import criticism
+    from spotcheck.tenants.supervision import commands as supervision
     from spotcheck.tenants.supervision.models import Criticism
 
     if date(year, 7, 1) > today:
@@ -567,9 +567,9 @@ def _criticism(*, year: int, today: date) -> None:
     with tenant_scope(supervisor.tenant_id):
         if db.session.scalar(sa.select(Criticism.id).limit(1)) is not None:
             return
-        draft = criticism.draft(f"{year}H1", actor=supervisor)
+        draft = supervision.draft({"period": f"{year}H1"}, actor=supervisor)
         if draft.findings:
-            criticism.approve(draft.id, actor=leader)
+            supervision.approve(draft.id, actor=leader)
 
 
 def _submissions(*, year: int, today: date) -> None:
@@ -577,7 +577,7 @@ def _submissions(*, year: int, today: date) -> None:
     prepared by its planner and signed by its leader before 1 July, the non-market-field table
     (附件5) signed late, on 3 July; the other departments have submitted nothing (missing on the
     justice bureau's overview). Left alone once 应急管理局 has submitted anything."""
-    from spotcheck.tenants.supervision import submissions
+    from spotcheck.tenants.supervision import commands as supervision
     from spotcheck.tenants.supervision.submission_models import ReportSubmission
 
     if date(year, 7, 3) > today:
@@ -588,12 +588,13 @@ def _submissions(*, year: int, today: date) -> None:
             return
         period = f"{year}H1"
         with clock.frozen_at(date(year, 6, 26)):
-            prepared = submissions.prepare("001-2", period, contact=planner.display_name, phone="0571-87000001",
-                                           actor=planner)
+            prepared = supervision.prepare({"code": "001-2", "period": period, "contact": planner.display_name,
+                                            "phone": "0571-87000001"}, actor=planner)
         with clock.frozen_at(date(year, 6, 29)):
-            submissions.submit("001-2", period, digest=prepared.digest, actor=leader)
+            supervision.submit({"code": "001-2", "period": period, "digest": prepared.digest}, actor=leader)
         with clock.frozen_at(date(year, 7, 3)):
-            submissions.submit("001-5", period, contact=planner.display_name, phone="0571-87000001", actor=leader)
+            supervision.submit({"code": "001-5", "period": period, "contact": planner.display_name,
+                                "phone": "0571-87000001"}, actor=leader)
 
 
 def _joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> None:

@@ -20,7 +20,7 @@ from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import FollowUp, Visit
 from spotcheck.tenants.rules.models import RulesDocument
-from spotcheck.tenants.supervision.definitions import FILING_STATUS
+from spotcheck.tenants.supervision.vocabulary import FILING_STATUS
 from spotcheck.tenants.supervision.figures import (
     _campaigns, _checked, _draws, _follow_ups_open, _joint_of, _problems, _provisional, _publish_due,
     _published_by_due, _published_late, _reports_overdue, compute, created_on, filing,

@@ -1,5 +1,5 @@
 """The supervision figures of each department for a period (监督统计), as
-:mod:`~spotcheck.tenants.supervision.definitions` defines them.
+:mod:`~spotcheck.tenants.supervision.vocabulary` defines them.
 
 The figures are aggregate queries grouped by department (several figures of one table in one pass,
 each a ``count(*) FILTER``), run in the database over whatever the current scope shows: every department inside :func:`~spotcheck.tenants.supervision.access.reading`
@@ -27,7 +27,7 @@ from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.categories import CategoryChoice
 from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit, VisitStatus
 from spotcheck.tenants.rules.models import RulesDocument
-from spotcheck.tenants.supervision.definitions import FILING_DEADLINES
+from spotcheck.tenants.supervision.vocabulary import FILING_DEADLINES
 from spotcheck.tenants.supervision.periods import Period
 
 #: A result has been reported (报送): what "checked" counts.
@@ -39,7 +39,7 @@ UNREPORTED = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returned)
 @dataclass
 class Filing:
     """One plan deadline of a department: which plan (``half`` None for the year's), its
-    deadline, when it was submitted, and the status (:data:`definitions.FILING_STATUS`)."""
+    deadline, when it was submitted, and the status (:data:`vocabulary.FILING_STATUS`)."""
 
     half: int | None
     deadline: date
@@ -50,7 +50,7 @@ class Filing:
 
 @dataclass
 class Status:
-    """One department's figures for the period (the keys of :data:`definitions.FIGURES`)."""
+    """One department's figures for the period (the keys of :data:`vocabulary.FIGURES`)."""
 
     tenant_id: int
     name: str
