@@ -3,8 +3,8 @@
 Seed 001 item 1 and 10: 市场监督管理局 leads the joint checks of the market-regulation field; in the
 other fields 其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划，并报市司法局备案审核. The
 market field's lead is always the ``lead`` department; the platform administrator names the lead of
-each other field (:func:`name_field_lead`, audited). A field's lead coordinates the joint campaigns
-of that field (:mod:`spotcheck.tenants.joint.services`) and plans them in its yearly joint plan.
+each other field (:func:`spotcheck.tenants.joint.commands.field_leads.name_field_lead`, audited). A
+field's lead coordinates the joint campaigns of that field and plans them in its yearly joint plan.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Writing documents (文书制作): numbering (文号), rendering to PDF and storing, and the assignment
-notices (派遣通知) of a campaign's inspectors — the steps the commands of notices and of joint
-campaigns share. Also the notice of criticism (通报), written inside supervision's approving command."""
+notices (派遣通知) of a campaign's inspectors — the steps the commands of notices, of joint
+campaigns and of supervision (its notice of criticism, 通报) share."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -11,11 +11,8 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import storage
 from spotcheck.core.clock import today
-from spotcheck.core.commands import in_command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.policy import Permission, has_permission
-from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants import numbering
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
@@ -114,37 +111,3 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
                      f"请在检查结束后 5 个工作日内录入检查结果。派遣通知：{notice.number}") and 1
     db.session.flush()
     return written
-
-
-def write_criticism(issuer: Tenant, criticism_id: int, *, title: str, opening: list[str], findings: list[dict],
-                    closing: list[str], contact: str, link: str) -> tuple[str, list[Notice]]:
-    """A notice of criticism (通报) of ``issuer`` (the justice bureau): one document with one number,
-    a copy shared with each department named in ``findings`` (``{tenant_id, name, reasons}``), and
-    its leaders told in their inbox (and by e-mail). Called inside the approving command; returns
-    the number and the copies."""
-    if not in_command():
-        raise RuntimeError("a notice of criticism is written by a command")
-    subject = f"criticism:{criticism_id}"
-    number = numberer(issuer, NoticeKind.criticism)()
-    data = documents.pdf("criticism", issuer=issuer.name, number=number, title=title,
-                         dated=documents.chinese_date(today()), opening=opening, findings=findings,
-                         closing=closing, contact=contact)
-    stored = storage.save_bytes(data, area=AREA, tenant_id=issuer.id, suffix=".pdf")
-    copies = []
-    for finding in findings:
-        notice = Notice(kind=NoticeKind.criticism, subject=f"{subject}:t{finding['tenant_id']}", number=number,
-                        title=title, storage_key=stored.key, size=stored.size, sha256=stored.sha256,
-                        receiver_tenant_id=finding["tenant_id"], criticism_id=criticism_id)
-        db.session.add(notice)
-        copies.append(notice)
-    db.session.flush()
-    for notice, finding in zip(copies, findings):
-        with tenant_scope(finding["tenant_id"]):  # the department's leaders, in its own inboxes
-            for user in db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id)):
-                if has_permission(user, Permission.SUPERVISION_VIEW):
-                    delivery.deliver(user, purpose=f"{subject}:notice", notice=notice, link=link,
-                                     subject=f"通报：{issuer.name} {number}",
-                                     body=f"{issuer.name}印发《{title}》，{finding['name']}被通报："
-                                          + "；".join(reason["text"] for reason in finding["reasons"]) + "。")
-            db.session.flush()
-    return number, copies

@@ -30,7 +30,7 @@ from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
 from spotcheck.tenants.supervision import duties, figures, tables
 from spotcheck.tenants.supervision.policy import reading, sees_every_department
-from spotcheck.tenants.supervision.duty_status import DutyState, state_of
+from spotcheck.tenants.supervision.duty_status import DutyState, applies, other_field_departments, state_of
 from spotcheck.tenants.supervision.submission_models import ReportSubmission
 
 _PHONE = re.compile(r"^[0-9+()\- ]{5,32}$")
@@ -87,8 +87,6 @@ def _own_tenant(actor) -> Tenant:
 
 
 def _applicable(tenant: Tenant, due: duties.Due) -> DutyState:
-    from spotcheck.tenants.supervision.duty_status import applies, other_field_departments
-
     if not applies(tenant, due, other_field_departments()):
         raise Conflict(f"本部门不报送《{due.title}》（{due.duty.seed}）。")
     return state_of(tenant, due)

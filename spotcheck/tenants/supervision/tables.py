@@ -27,6 +27,7 @@ from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, campai
 from spotcheck.tenants.classifications import region_name
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.services import Coverage
+from spotcheck.tenants.joint import statistics
 from spotcheck.tenants.labels import PLAN_HALF, PLAN_STATUS
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.plans.models import Plan, PlanItem
@@ -259,8 +260,6 @@ def _progress_table(ctx: Context) -> list[Sheet]:
 def _joint_table(ctx: Context) -> list[Sheet]:
     """Seed 001 附件3: the joint campaigns, built by :func:`spotcheck.tenants.joint.statistics.build` —
     the same table the lead department reads on its own page, whoever asks."""
-    from spotcheck.tenants.joint import statistics
-
     department_id = ctx.tenants[0].id if ctx.single else None
     unit = ctx.tenants[0].name if ctx.single else ctx.area + "司法局汇总"
     return [statistics.sheet(statistics.build(ctx.period, department_id, unit))]

@@ -12,8 +12,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.models import Tenant
-from spotcheck.tenants.notices import writing as notices
-from spotcheck.tenants.supervision import figures, periods
+from spotcheck.tenants.supervision import criticism_notice, figures, periods
 from spotcheck.tenants.supervision.criticism import CLOSING, _opening, default_title, get, reasons_of
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
 from spotcheck.tenants.supervision.policy import CRITICISM_ACTIONS, reading
@@ -80,7 +79,7 @@ def approve(criticism_id: int, data: dict | None = None, *, actor) -> Criticism:
     CRITICISM_ACTIONS.require(criticism, actor, "approve")
     issuer = db.session.get(Tenant, criticism.tenant_id)
     paragraphs = _paragraphs(criticism.body)
-    number, _ = notices.write_criticism(
+    number, _ = criticism_notice.write(
         issuer, criticism.id, title=criticism.title, opening=paragraphs[:1], findings=criticism.findings,
         closing=paragraphs[1:], contact=f"{criticism.drafted_by_name}（{issuer.name}）", link="/supervision/received")
     criticism.status, criticism.number = CriticismStatus.approved, number
