@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core.clock import today
@@ -75,13 +76,13 @@ def duty_step(code, period, step):
             perform(lambda: commands.prepare({"code": due.duty.code, "period": due.period.code,
                                               "contact": form.get("contact", ""), "phone": form.get("phone", "")},
                                              actor=_user()),
-                    "报表已生成（数据已冻结），请领导核对后签发报送。")
+                    _("The table is built (its figures frozen); the leader checks it, then signs and submits it."))
         else:
             perform(lambda: commands.submit({"code": due.duty.code, "period": due.period.code,
                                              "digest": form.get("digest", ""), "contact": form.get("contact"),
                                              "phone": form.get("phone"), "reason": form.get("reason", "")},
                                             actor=_user()),
-                    lambda row: f"《{row.title}》（{due.period.label}）第{row.version}版已签发报送。")
+                    lambda row: _("《%(title)s》(%(period)s) version %(version)d is signed and submitted.", title=row.title, period=due.period.label, version=row.version))
     return redirect(url_for("report_pages.duty", code=due.duty.code, period=due.period.code))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from spotcheck.core.policy import has_permission
@@ -45,16 +45,16 @@ def _period(kind_default: str = "year") -> vocabulary.Period:
 def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
     names = [s.name for s in statuses]
     return [
-        charts.bars("chart-coverage-market", "市场监管领域随机抽查事项覆盖率", "%",
+        charts.bars("chart-coverage-market", _("Coverage of random-check items, market regulation"), "%",
                     [(n, s.coverage_market) for n, s in zip(names, statuses)], target=COVERAGE_TARGETS["market"],
                     maximum=100),
-        charts.bars("chart-coverage-other", "其他领域随机抽查事项覆盖率", "%",
+        charts.bars("chart-coverage-other", _("Coverage of random-check items, other fields"), "%",
                     [(n, s.coverage_other) for n, s in zip(names, statuses)], target=COVERAGE_TARGETS["other"],
                     maximum=100),
-        charts.bars("chart-on-time", "检查结果按时公示率", "%", [(n, s.on_time_rate) for n, s in zip(names, statuses)],
+        charts.bars("chart-on-time", _("Results published on time"), "%", [(n, s.on_time_rate) for n, s in zip(names, statuses)],
                     target=100, maximum=100),
-        charts.pairs("chart-checked", "已检查户次与发现问题户次", "户次",
-                     [(n, s.checked, s.problems) for n, s in zip(names, statuses)], ("已检查户次", "发现问题户次")),
+        charts.pairs("chart-checked", _("Visits checked and visits with problems found"), _("visits"),
+                     [(n, s.checked, s.problems) for n, s in zip(names, statuses)], (_("Visits checked"), _("Visits with problems found"))),
     ]
 
 
@@ -113,7 +113,7 @@ def table_list():
         department_id = int(raw) if raw.isdigit() and len(raw) < 10 else None
         job = perform(lambda: statistics_jobs.request_table(
             request.form.get("code", ""), request.form.get("period", ""), department_id=department_id, actor=_user(),
-            locale=str(get_locale())), "统计表正在后台生成，完成后可在下方下载。")
+            locale=str(get_locale())), _("The table is being built in the background; download it below once it is ready."))
         if job is REFUSED:
             return _render_tables(422)
     return redirect(url_for("supervision.table_list"))
@@ -159,7 +159,7 @@ def assessment_index():
     period = _year_period()
     scores = queries.scores(period, reader=_user())
     rules = queries.deductions(reader=_user())
-    chart = charts.bars("chart-scores", f"{period.year}年度考核得分", "分", [(sc.status.name, sc.score) for sc in scores],
+    chart = charts.bars("chart-scores", _("Assessment scores of %(year)d", year=period.year), _("points"), [(sc.status.name, sc.score) for sc in scores],
                         maximum=vocabulary.FULL_SCORE)
     return render_template("supervision/assessment.html", period=period, scores=scores, rules=rules, score_chart=chart,
                            every=queries.reads_every_department(_user()), full=vocabulary.FULL_SCORE,
@@ -182,7 +182,7 @@ def assessment_rules():
         code = request.form.get("code", "")
         perform(lambda: commands.configure(code, {"points": request.form.get("points"), "cap": request.form.get("cap"),
                                                   "active": request.form.get("active") == "on"}, actor=_user()),
-                "扣分项已保存，考核得分按新设置计算。")
+                _("The deduction is saved; the scores follow the new setting."))
         return redirect(url_for("supervision.assessment_rules"))
     return render_template("supervision/assessment_rules.html", rules=queries.deductions(reader=_user()), form=EmptyForm())
 
@@ -199,7 +199,7 @@ def criticisms():
             abort(403)
         if EmptyForm().validate_on_submit():
             found = perform(lambda: commands.draft({"period": request.form.get("period", "")}, actor=user),
-                            "已根据统计数据起草通报，请核对后提交局领导签发。")
+                            _("A notice of criticism is drafted from the figures; check it, then submit it to the bureau's leader to approve."))
             if found is not REFUSED:
                 return redirect(url_for("supervision.criticism_detail", criticism_id=found.id))
         return redirect(url_for("supervision.criticisms"))
@@ -230,12 +230,12 @@ def criticism_step(criticism_id, step):
             perform(lambda: commands.update(criticism_id, {"title": request.form.get("title", ""),
                                                            "body": request.form.get("body", ""), "leave_out": leave_out},
                                             actor=user),
-                    "通报草稿已保存。")
+                    _("The draft notice of criticism is saved."))
         elif step == "approve":
             perform(lambda: commands.approve(criticism_id, actor=user),
-                    lambda c: f"通报已签发（{c.number}），已送达被通报部门。")
+                    lambda c: _("The notice of criticism is approved (%(number)s) and delivered to the departments named.", number=c.number))
         else:
-            perform(lambda: commands.withdraw(criticism_id, actor=user), "通报草稿已撤回。")
+            perform(lambda: commands.withdraw(criticism_id, actor=user), _("The draft notice of criticism is withdrawn."))
     return redirect(url_for("supervision.criticism_detail", criticism_id=criticism_id))
 
 
