@@ -82,7 +82,8 @@ def duty_step(code, period, step):
                                              "digest": form.get("digest", ""), "contact": form.get("contact"),
                                              "phone": form.get("phone"), "reason": form.get("reason", "")},
                                             actor=_user()),
-                    lambda row: _("《%(title)s》(%(period)s) version %(version)d is signed and submitted.", title=row.title, period=due.period.label, version=row.version))
+                    lambda row: _("《%(title)s》(%(period)s) version %(version)d is signed and submitted.",
+                                  title=row.title, period=due.period.label, version=row.version))
     return redirect(url_for("report_pages.duty", code=due.duty.code, period=due.period.code))
 
 

@@ -54,7 +54,8 @@ def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
         charts.bars("chart-on-time", _("Results published on time"), "%", [(n, s.on_time_rate) for n, s in zip(names, statuses)],
                     target=100, maximum=100),
         charts.pairs("chart-checked", _("Visits checked and visits with problems found"), _("visits"),
-                     [(n, s.checked, s.problems) for n, s in zip(names, statuses)], (_("Visits checked"), _("Visits with problems found"))),
+                     [(n, s.checked, s.problems) for n, s in zip(names, statuses)],
+                     (_("Visits checked"), _("Visits with problems found"))),
     ]
 
 
@@ -159,7 +160,8 @@ def assessment_index():
     period = _year_period()
     scores = queries.scores(period, reader=_user())
     rules = queries.deductions(reader=_user())
-    chart = charts.bars("chart-scores", _("Assessment scores of %(year)d", year=period.year), _("points"), [(sc.status.name, sc.score) for sc in scores],
+    chart = charts.bars("chart-scores", _("Assessment scores of %(year)d", year=period.year), _("points"),
+                        [(sc.status.name, sc.score) for sc in scores],
                         maximum=vocabulary.FULL_SCORE)
     return render_template("supervision/assessment.html", period=period, scores=scores, rules=rules, score_chart=chart,
                            every=queries.reads_every_department(_user()), full=vocabulary.FULL_SCORE,
