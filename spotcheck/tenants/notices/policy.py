@@ -1,6 +1,8 @@
 """Who reads a document (文书阅读权限): the notices' read rule, for the queries and the pages."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.inspectors.models import Inspector
@@ -8,8 +10,6 @@ from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import NoticeKind
 from spotcheck.tenants.results.models import FollowUp, Visit
 from spotcheck.tenants.results.rules import membership
-
-import sqlalchemy as sa
 
 
 def readable(notice: Notice, reader) -> bool:

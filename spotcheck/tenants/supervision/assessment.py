@@ -16,6 +16,7 @@ from spotcheck.tenants.supervision.figures import Status
 from spotcheck.tenants.supervision.vocabulary import DEDUCTIONS, FULL_SCORE, Deduction  # noqa: F401 (read here by the pages)
 from spotcheck.tenants.supervision.models import DeductionRule
 
+
 @dataclass(frozen=True)
 class Setting:
     deduction: Deduction

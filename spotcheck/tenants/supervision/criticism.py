@@ -22,6 +22,7 @@ from spotcheck.tenants.supervision.vocabulary import COVERAGE_TARGETS, FILING_ST
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
 from spotcheck.tenants.supervision.periods import Period
 
+
 def reasons_of(status: figures.Status) -> list[dict]:
     """Why a department would be named, from its figures: ``{code, text, count, figure}`` each; the
     text is the document's, in Chinese whatever the reader's language."""

@@ -36,6 +36,7 @@ from spotcheck.tenants.joint.visits import teams, visit_groups
 from spotcheck.tenants.joint.vocabulary import FRAME_REASON
 from spotcheck.tenants.results.models import Visit
 
+
 def _parts(campaign: Campaign) -> dict[str, dict]:
     """The departments' parts as approved (group code → part), in group order."""
     return dict(sorted((campaign.joint_parts or {}).items()))

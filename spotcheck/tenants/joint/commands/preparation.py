@@ -30,6 +30,7 @@ from spotcheck.tenants.joint.vocabulary import DECLINE_LENGTH, JOINT_FIELDS, PAR
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.plans.services import filed_joint_plan
 
+
 def _clean_joint(data: dict) -> tuple[dict, dict]:
     clean, errors = clean_campaign({**data, "item_ids": [], "strata": {}})
     keep = set(JOINT_FIELDS)
