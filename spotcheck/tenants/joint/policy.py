@@ -20,9 +20,9 @@ from flask_babel import lazy_gettext as _l
 import sqlalchemy as sa
 
 from spotcheck.core.actions import Action, Actions
-from spotcheck.core.database import db
+from spotcheck.core.database import db, is_row_id
 from spotcheck.core.policy import Permission, has_permission
-from spotcheck.core.queries import Joint
+from spotcheck.core.queries import OWN, Joint
 from spotcheck.tenants import labels
 from spotcheck.tenants.campaigns.lifecycle import (
     DRAW_STATUS, TEAMS_OPEN, WITHDRAWN_RULE, cancel_refusal, cancellable, draw_of, refusing_withdrawn, stage,
@@ -159,10 +159,15 @@ PARTICIPANT_ACTIONS = Actions(
 # --- read rules ----------------------------------------------------------------------------------
 
 
-def in_campaign(reader, campaign_id, **_) -> Joint:
-    """A joint campaign's page and API read its shared rows as a participant: the :class:`Joint`
-    scope of that campaign (the lead reads its own rows; an invited department the shared ones)."""
-    return Joint(int(campaign_id))
+def in_campaign(reader, campaign_id, **_) -> Joint | None:
+    """A joint campaign's page and API read it in the scope its reader needs: the lead department
+    its own rows (nothing to open); an invited department the shared rows, inside the campaign's
+    :class:`Joint` scope (opened and recorded)."""
+    if not is_row_id(campaign_id):
+        return OWN  # no campaign has that id: the read finds nothing (NotFound)
+    led = db.session.scalar(sa.select(Campaign.id).where(Campaign.id == int(campaign_id), Campaign.joint.is_(True),
+                                                         Campaign.tenant_id == getattr(reader, "tenant_id", None)))
+    return OWN if led is not None else Joint(int(campaign_id))
 
 
 def reads_statistics(reader) -> bool:
