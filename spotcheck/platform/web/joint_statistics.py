@@ -20,8 +20,8 @@ from spotcheck.core.clock import today
 from spotcheck.core.errors import Forbidden
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.joint import queries
-from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
-from spotcheck.tenants.supervision.queries import Period
+from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
+from spotcheck.tenants.supervision.vocabulary import Period
 
 bp = Blueprint("joint_statistics", __name__, url_prefix="/joint")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.tenants.joint.models import FieldLead
 from spotcheck.tenants.models import Tenant, TenantKind
@@ -69,6 +70,12 @@ def fields_led_by(tenant) -> list[str]:
     if getattr(tenant, "kind", None) == TenantKind.lead:
         led.add(MARKET_FIELD)
     return [code for code in ENFORCEMENT_FIELDS if code in led]
+
+
+@events.subscribe("plan.joint_lead_asked")
+def _answer_lead(*, actor, tenant, field: str, answer: dict) -> None:
+    """Tell the plans whether ``tenant`` leads ``field`` (only a field's lead writes its joint plan)."""
+    answer[field] = field in fields_led_by(tenant)
 
 
 def candidates() -> list[Tenant]:

@@ -19,7 +19,7 @@ from spotcheck.core.errors import Forbidden, NotFound
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import OWN, Across, query
 from spotcheck.core.todo import Task
-from spotcheck.tenants.contacts.services import Listed, rows_of
+from spotcheck.tenants.contacts.queries import Listed, rows_of
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.supervision import assessment, criticism, drill_down, duty_status, figures, submissions, tables

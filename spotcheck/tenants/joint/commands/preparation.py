@@ -28,7 +28,7 @@ from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS, a
 from spotcheck.tenants.joint.queries import get_joint, get_participant, part_of, summary
 from spotcheck.tenants.joint.vocabulary import DECLINE_LENGTH, JOINT_FIELDS, PART_FIELDS, ParticipantStatus
 from spotcheck.tenants.models import Tenant
-from spotcheck.tenants.plans.services import filed_joint_plan
+from spotcheck.tenants.plans.queries import filed_joint_plan
 
 
 def _clean_joint(data: dict) -> tuple[dict, dict]:
