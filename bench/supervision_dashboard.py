@@ -283,7 +283,7 @@ def count_once(supervisor) -> tuple[dict, float]:
 
 def _count_in_python(conn) -> dict[int, dict]:
     from spotcheck.tenants.common.vocabulary.reference import RESULT_PROBLEM_CATEGORIES
-    from spotcheck.tenants.supervision.definitions import FILING_DEADLINES
+    from spotcheck.tenants.supervision.vocabulary import FILING_DEADLINES
 
     start, end = date(YEAR, 1, 1), date(YEAR, 12, 31)
     as_of = min(end, TODAY)

@@ -70,7 +70,7 @@ def supervision_group() -> None:
 @supervision_group.command("docs", help="Write docs/supervision.md: every figure's definition (指标口径).")
 @click.option("--output", type=click.Path(dir_okay=False), default="docs/supervision.md", show_default=True)
 def supervision_docs(output: str) -> None:
-    from spotcheck.tenants.supervision.definitions import markdown  # the domains load only for this command
+    from spotcheck.tenants.supervision.vocabulary import markdown  # the domains load only for this command
 
     Path(output).write_text(markdown(), encoding="utf-8")
     click.echo(f"wrote {output}")

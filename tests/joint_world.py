@@ -11,7 +11,7 @@ from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory import commands as directory, queries as directory_queries
-from spotcheck.tenants.joint import draws, services as joint
+from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant
 
 STAGES = ("invited", "approved", "targets", "inspectors", "handed_out")
@@ -47,26 +47,26 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
             ids["participants"][dept] = participant.id
             if stage == "invited":
                 continue
-            joint.accept(participant, actor=planner)
-            joint.save_part(participant, {"item_ids": [part_world["item"]], "strata": PART_STRATA,
+            joint.accept(participant.id, actor=planner)
+            joint.save_part(participant.id, {"item_ids": [part_world["item"]], "strata": PART_STRATA,
                                           "target_filter": {"categories": [CATEGORY]}}, actor=planner)
-            joint.approve_part(participant, actor=user_named(f"{dept}_leader"))
+            joint.approve_part(participant.id, actor=user_named(f"{dept}_leader"))
             ids[f"{dept}_part"] = participant.part_campaign_id
     if stage == "invited":
         return ids
     leader = user_named("scj_leader")
     with tenant_scope(leader.tenant_id):
-        campaign = joint.get_joint(ids["campaign"])
-        joint.approve_joint(campaign, actor=leader)
+        campaign = joint_queries.get_joint(ids["campaign"])
+        joint.approve_joint(campaign.id, actor=leader)
         if STAGES.index(stage) >= STAGES.index("targets"):
-            draws.freeze_targets(campaign, actor=coord)
-            draws.draw_targets(campaign.id, ["observer:测试"], actor=coord)
+            joint.freeze_targets(campaign.id, actor=coord)
+            joint.draw_targets(campaign.id, {"public_inputs": ["observer:测试"]}, actor=coord)
         if STAGES.index(stage) >= STAGES.index("inspectors"):
-            draws.freeze_inspectors(campaign, actor=coord)
-            draws.draw_inspectors(campaign.id, [], actor=coord)
+            joint.freeze_inspectors(campaign.id, actor=coord)
+            joint.draw_inspectors(campaign.id, {"public_inputs": []}, actor=coord)
         if STAGES.index(stage) >= STAGES.index("handed_out"):
-            for team in draws.teams(campaign).values():
-                draws.designate_leader(campaign, team[0].id, actor=coord)
+            for team in joint_queries.teams(campaign).values():
+                joint.designate_leader(campaign.id, {"member_id": team[0].id}, actor=coord)
             with (nullcontext() if notices else events.suspended()):
-                draws.hand_out(campaign, actor=coord)
+                joint.hand_out(campaign.id, actor=coord)
     return ids

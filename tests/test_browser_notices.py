@@ -25,11 +25,11 @@ def world(sqlite_template, tmp_path_factory):
         from results_world import handed_out
         from spotcheck.core.scoping import tenant_scope
         from spotcheck.tenants.campaigns import queries as campaigns
-        from spotcheck.tenants.notices import services as notices
+        from spotcheck.tenants.notices import commands as notices
 
         ids = handed_out()
         with tenant_scope(ids["tenant"]):  # linked after the hand-out: told now
-            notices.write_campaign_notices(campaigns.get_campaign(ids["campaign"]),
+            notices.write_campaign_notices(ids["campaign"],
                                            actor=planner_of(user_named("yjj_admin")))
             found.update(ids, code=campaigns.get_campaign(ids["campaign"]).code)
 

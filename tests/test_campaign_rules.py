@@ -19,7 +19,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns, risk
 from spotcheck.tenants.campaigns.models import Campaign, Draw
-from spotcheck.tenants.joint import services as joint
+from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant
 
 PLAN_RULE = "各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查"
@@ -83,13 +83,13 @@ def test_a_joint_part_follows_its_departments_plan(app):
         ids = joint_world("invited")
         coord = user_named("scj_coord")
         with tenant_scope(coord.tenant_id):  # the joint campaign moves to May, outside 应急管理局's plan
-            joint.update_joint(joint.get_joint(ids["campaign"]), {"window_start": "2026-05-01",
+            joint.update_joint(ids["campaign"], {"window_start": "2026-05-01",
                                                                   "window_end": "2026-05-31"}, actor=coord)
         planner = user_named("yjj_planner")
         with tenant_scope(ids["yjj"]["tenant"]):
             participant = db.session.get(JointParticipant, ids["participants"]["yjj"])
-            joint.accept(participant, actor=planner)
-            errors = _refused(lambda: joint.save_part(db.session.get(JointParticipant, ids["participants"]["yjj"]), {
+            joint.accept(participant.id, actor=planner)
+            errors = _refused(lambda: joint.save_part(ids["participants"]["yjj"], {
                 "item_ids": [ids["yjj"]["item"]], "strata": STRATA}, actor=user_named("yjj_planner")), "window_start")
             assert PLAN_RULE in errors["window_start"][0] and "5 月" in errors["window_start"][0]
             assert db.session.get(JointParticipant, ids["participants"]["yjj"]).part["items"] == []

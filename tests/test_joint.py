@@ -13,8 +13,8 @@ from spotcheck.core.scoping import joint_scope, tenant_scope
 from spotcheck.draw.verify import verify
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TeamMember
-from spotcheck.tenants.joint import draws, figures, services as joint
-from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS
+from spotcheck.tenants.joint import commands as joint, figures, queries as joint_queries
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
 from spotcheck.tenants.results.models import Visit
 
@@ -29,19 +29,19 @@ def test_a_joint_campaign_draws_once_and_gives_each_department_its_own_visits(ap
         ids = world("handed_out")
         coord = user_named("scj_coord")
         with tenant_scope(coord.tenant_id):
-            campaign = joint.get_joint(ids["campaign"])
+            campaign = joint_queries.get_joint(ids["campaign"])
             proof = publication.drawn_proof(campaign, "targets")
             assert sorted(proof["selected"]) == ["SWJ", "YJJ"]
             assert all(check.ok for check in verify(proof))
             teams_proof = publication.drawn_proof(campaign, "inspectors")
             assert teams_proof["per_group_min"] == 1 and all(check.ok for check in verify(teams_proof))
-            groups = draws.visit_groups(campaign)
+            groups = joint_queries.visit_groups(campaign)
             figures_now = figures.savings(campaign)
             shared = [entity for entity, g in groups.items() if len(g) == 2]
             # One visit per entity, however many departments drew it; fewer than separate draws would need.
             assert figures_now.visits == len(groups) < figures_now.checks
             assert shared and figures_now.separate > figures_now.visits
-            for entity_id, team in draws.teams(campaign).items():
+            for entity_id, team in joint_queries.teams(campaign).items():
                 assert len(team) >= 2 and {m.group_code for m in team} >= set(groups[entity_id])
                 assert team[0].is_leader
         for dept in ("yjj", "swj"):
@@ -84,20 +84,20 @@ def test_each_step_is_taken_by_its_own_people_and_in_its_order(app):
         coord, swj_planner = user_named("scj_coord"), user_named("swj_planner")
         swj, scj = swj_planner.tenant_id, coord.tenant_id
         with tenant_scope(scj):
-            campaign = joint.get_joint(ids["campaign"])
+            campaign = joint_queries.get_joint(ids["campaign"])
             assert "approve" not in JOINT_ACTIONS.allowed(campaign, user_named("scj_leader"))
             with pytest.raises(Conflict, match="商务局|应急管理局"):
-                joint.approve_joint(campaign, actor=user_named("scj_leader"))
+                joint.approve_joint(campaign.id, actor=user_named("scj_leader"))
             participant = db.session.get(JointParticipant, ids["participants"]["swj"])
             with pytest.raises(Forbidden):  # the lead cannot answer for a department
-                joint.accept(participant, actor=user_named("scj_planner"))
+                joint.accept(participant.id, actor=user_named("scj_planner"))
         swj_planner = user_named("swj_planner")
         with tenant_scope(swj):
-            participant = joint.get_participant(ids["participants"]["swj"])
+            participant = joint_queries.get_participant(ids["participants"]["swj"])
             assert PARTICIPANT_ACTIONS.allowed(participant, swj_planner) == {"accept", "decline"}
-            joint.decline(participant, "本季度无相关检查事项", actor=swj_planner)
+            joint.decline(participant.id, {"reason": "本季度无相关检查事项"}, actor=swj_planner)
             with pytest.raises(Conflict):
-                joint.accept(participant, actor=swj_planner)
+                joint.accept(participant.id, actor=swj_planner)
         with tenant_scope(scj):
             row = db.session.get(JointParticipant, ids["participants"]["swj"])
             assert row.status == ParticipantStatus.declined and row.answered_by_name
@@ -149,15 +149,14 @@ def test_one_inspection_notice_per_joint_visit_names_every_department_and_each_d
     from pypdf import PdfReader
 
     from spotcheck.core import storage
-    from spotcheck.tenants.notices import services as notices
     from spotcheck.tenants.notices.models import Notice, NoticeKind
 
     with app.app_context():
         ids = world("handed_out", notices=True, entities=8)  # a few visits: each notice is a PDF
         coord = user_named("scj_coord")
         with tenant_scope(coord.tenant_id):
-            campaign = joint.get_joint(ids["campaign"])
-            groups = draws.visit_groups(campaign)
+            campaign = joint_queries.get_joint(ids["campaign"])
+            groups = joint_queries.visit_groups(campaign)
             written = db.session.scalars(sa.select(Notice).where(Notice.campaign_id == campaign.id)).all()
             assert len(written) == len(groups) and {n.kind for n in written} == {NoticeKind.inspection}
             names = {"YJJ": "应急管理局", "SWJ": "商务局"}
@@ -167,7 +166,7 @@ def test_one_inspection_notice_per_joint_visit_names_every_department_and_each_d
                                for page in PdfReader(io.BytesIO(storage.read(notice.storage_key))).pages)
                 assert "联合检查" in text and "危险化学品安全生产检查" in text
                 assert all(names[code] in text for code in drawn_by)
-            again = notices.write_joint_notices(campaign, actor=coord)
+            again = joint.write_joint_notices(campaign.id, actor=coord)
             assert again["inspection"] == 0 and again["assignment"] == 0
         for dept in ("yjj", "swj"):
             planner = user_named(f"{dept}_planner")

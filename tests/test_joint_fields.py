@@ -15,7 +15,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign
-from spotcheck.tenants.joint import draws, leads, services as joint
+from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import FieldLead, JointParticipant
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import Plan
@@ -31,7 +31,7 @@ def _counts() -> tuple:
 
 
 def _name_lead(field: str, code: str) -> None:
-    leads.name_field_lead(field, tenant_id(code), actor=user_named("admin"))
+    joint.name_field_lead(field, {"tenant_id": tenant_id(code)}, actor=user_named("admin"))
 
 
 def test_the_platform_administrator_names_the_lead_department_of_a_field(app):
@@ -58,7 +58,7 @@ def test_the_platform_administrator_names_the_lead_department_of_a_field(app):
         assert refused.status_code == 422 and field in refused.json["errors"]["json"], (code, refused.json)
     assert client.put("/api/v1/fields/safety", json={"tenant_id": swj}, headers=other).status_code == 403
     with app.app_context():
-        assert _counts() == before and leads.lead_of("safety").code == "YJJ"
+        assert _counts() == before and joint_queries.lead_of("safety").code == "YJJ"
         with system_access("test: the audit trail"):
             chains = {e.tenant_id for e in db.session.scalars(sa.select(AuditEntry).where(
                 AuditEntry.action == "field_lead.named", AuditEntry.object_id == "safety"))}
@@ -144,18 +144,18 @@ def test_a_joint_campaign_of_a_field_needs_its_lead_and_its_filed_joint_plan(app
             with tenant_scope(world["tenant"]):
                 participant = db.session.scalar(sa.select(JointParticipant).where(
                     JointParticipant.campaign_id == campaign_id))
-                joint.accept(participant, actor=user_named(f"{dept}_planner"))
-                joint.save_part(participant, {"item_ids": [world["item"]], "strata": PART_STRATA,
+                joint.accept(participant.id, actor=user_named(f"{dept}_planner"))
+                joint.save_part(participant.id, {"item_ids": [world["item"]], "strata": PART_STRATA,
                                               "target_filter": {"categories": [CATEGORY]}},
                                 actor=user_named(f"{dept}_planner"))
-                joint.approve_part(participant, actor=user_named(f"{dept}_leader"))
+                joint.approve_part(participant.id, actor=user_named(f"{dept}_leader"))
         leader, coord = user_named("yjj_leader"), user_named("yjj_coord")
         with tenant_scope(yjj["tenant"]):
-            campaign = joint.get_joint(campaign_id)
-            joint.approve_joint(campaign, actor=leader)
-            draws.freeze_targets(campaign, actor=coord)  # the field's coordinator reads the parts' directories
-            draws.draw_targets(campaign_id, ["observer:测试"], actor=coord)
-            assert joint.get_joint(campaign_id).status.value == "targets_drawn"
+            campaign = joint_queries.get_joint(campaign_id)
+            joint.approve_joint(campaign.id, actor=leader)
+            joint.freeze_targets(campaign.id, actor=coord)  # the field's coordinator reads the parts' directories
+            joint.draw_targets(campaign_id, {"public_inputs": ["observer:测试"]}, actor=coord)
+            assert joint_queries.get_joint(campaign_id).status.value == "targets_drawn"
     page = signed_in(app, "yjj_coord")
     assert page.get("/supervision").status_code == 403  # no reading across departments beyond its draws
     assert "安全生产" in page.get(f"/joint/{campaign_id}").get_data(as_text=True)

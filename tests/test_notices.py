@@ -26,7 +26,7 @@ from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.notices import delivery, reminders, services
+from spotcheck.tenants.notices import commands as notice_commands, delivery, queries as notice_queries, reminders
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice, NoticeKind
 from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import FollowUp, Visit
@@ -61,10 +61,10 @@ def test_handing_out_writes_every_notice_once_and_tells_the_inspectors(app):
                 {"c": campaign.id}).scalar()
             assert len(assignments) == members
             assert _inbox("yjj_inspector") == []  # linked after the hand-out: told when the job runs again
-            again = services.write_campaign_notices(campaign, actor=planner)
+            again = notice_commands.write_campaign_notices(campaign.id, actor=planner)
             assert again["inspection"] == again["assignment"] == 0 and again["told"] == 2
             assert len(_notices(NoticeKind.inspection)) == ids["visits"]
-            assert services.write_campaign_notices(campaign, actor=planner)["told"] == 0  # nothing twice
+            assert notice_commands.write_campaign_notices(campaign.id, actor=planner)["told"] == 0  # nothing twice
             [message] = _inbox("yjj_inspector")
             assert message.title.startswith("检查任务派遣") and campaign.code in message.title and message.read_at is None
 
@@ -85,7 +85,7 @@ def test_handing_out_writes_every_notice_once_and_tells_the_inspectors(app):
             numbers = [n.number for n in _notices(NoticeKind.inspection)]
             assert len(set(numbers)) == len(numbers)  # each document its own number
             leader = team[0].inspector
-            own = services.assignment_of(campaign.id, user_named("yjj_inspector"))
+            own = notice_queries.assignment_of(campaign.id, user_named("yjj_inspector"))
             text = pdf_text(storage.read(own.storage_key))
             assert leader.name in text and leader.cert_no in text and one.entity.name in text and "组长" in text
 
@@ -95,7 +95,7 @@ def test_documents_are_read_by_the_people_concerned_only(app):
         with app.app_context():
             ids = handed_out()
             with tenant_scope(ids["tenant"]):
-                services.write_campaign_notices(campaigns.get_campaign(ids["campaign"]),
+                notice_commands.write_campaign_notices(ids["campaign"],
                                                 actor=planner_of(user_named("yjj_admin")))
                 inspection = db.session.scalar(sa.select(Notice.id).where(Notice.visit_id == ids["visit"]))
                 other_visit = db.session.scalar(sa.select(Visit.id).where(Visit.campaign_id == ids["campaign"],
@@ -170,7 +170,7 @@ def test_email_and_sms_go_once_each_and_a_failed_send_is_tried_again_later(app, 
         app.config["SPOTCHECK_SMTP_HOST"], app.config["SPOTCHECK_SMTP_PORT"] = "127.0.0.1", mailbox.port
         with tenant_scope(ids["tenant"]):  # the SMTP server is not up yet: the e-mail waits for its next try
             caplog.set_level(logging.INFO, logger="spotcheck.tenants.notices.channels")
-            services.write_campaign_notices(campaigns.get_campaign(ids["campaign"]), actor=planner_of(user_named("yjj_admin")))
+            notice_commands.write_campaign_notices(ids["campaign"], actor=planner_of(user_named("yjj_admin")))
         with tenant_scope(ids["tenant"]):
             rows = {d.channel: d for d in db.session.scalars(sa.select(Delivery).where(Delivery.user_id == chief.id))}
         assert set(rows) == {Channel.inbox, Channel.email, Channel.sms}
@@ -184,7 +184,7 @@ def test_email_and_sms_go_once_each_and_a_failed_send_is_tried_again_later(app, 
             assert delivery.send_due(SCHEDULER) == {"sent": 1, "failed": 0}
             assert delivery.send_due(SCHEDULER) == {"sent": 0, "failed": 0}  # a second run sends nothing
             with tenant_scope(ids["tenant"]):  # neither does the notices job run again
-                services.write_campaign_notices(campaigns.get_campaign(ids["campaign"]),
+                notice_commands.write_campaign_notices(ids["campaign"],
                                                 actor=planner_of(user_named("yjj_admin")))
             assert delivery.send_due(SCHEDULER) == {"sent": 0, "failed": 0}
         [(to, content)] = mailbox.received
@@ -206,7 +206,7 @@ def test_a_send_that_keeps_failing_ends_failed_after_the_last_try(app):
             accounts.set_contact({"email": "chief@yjj.example.cn", "mobile": ""}, actor=chief)
         app.config["SPOTCHECK_SMTP_HOST"], app.config["SPOTCHECK_SMTP_PORT"] = "127.0.0.1", 9  # nobody listens
         with tenant_scope(ids["tenant"]):
-            services.write_campaign_notices(campaigns.get_campaign(ids["campaign"]), actor=planner_of(user_named("yjj_admin")))
+            notice_commands.write_campaign_notices(ids["campaign"], actor=planner_of(user_named("yjj_admin")))
         moment = datetime(2026, 10, 12, 1, 0, tzinfo=timezone.utc)
         for minutes in (2, 10, 40, 200):  # 1, 5, 25, 125 minutes apart
             moment += timedelta(minutes=minutes)
@@ -288,7 +288,7 @@ def test_a_transfer_sends_its_letter_to_the_receiving_department_only(app):
             assert "移送函" in text and entity_name in text and "超范围经营" in text and "应急预案未按规定演练" in text
             letter_id = letter.id
         with tenant_scope(tenant_id("SCJ")):
-            assert services.letter_of(db.session.get(FollowUp, transfer_id)).id == letter_id
+            assert notice_queries.letter_of(db.session.get(FollowUp, transfer_id)).id == letter_id
             told = [m for m in _inbox("scj_planner") if m.title.startswith("移送函")]
             assert len(told) == 1 and told[0].notice_id == letter_id
             assert [m for m in _inbox("scj_inspector") if m.title.startswith("移送函")] == []
@@ -308,13 +308,13 @@ def test_the_result_announcement_lists_the_published_results(app):
         with tenant_scope(ids["tenant"]):
             campaign = campaigns.get_campaign(ids["campaign"])
             with pytest.raises(ValidationFailed):
-                services.write_announcement(campaign, actor=planner)
+                notice_commands.write_announcement(campaign.id, actor=planner)
             one = published(ids)
-            notice = services.write_announcement(campaign, actor=planner)
+            notice = notice_commands.write_announcement(campaign.id, actor=planner)
             text = pdf_text(storage.read(notice.storage_key))
             assert "检查结果公告" in text and one.entity.name in text and one.entity.code in text
             assert "违反本部门其他规定" in text and campaign.code in text
-            assert services.write_announcement(campaign, actor=planner).number != notice.number  # a new version
+            assert notice_commands.write_announcement(campaign.id, actor=planner).number != notice.number  # a new version
     planner_page = signed_in(app, "yjj_planner")
     page = planner_page.get(f"/campaigns/{ids['campaign']}/notices").get_data(as_text=True)
     assert "检查结果公告" in page and "write-announcement" in page

@@ -18,7 +18,8 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.common import numbering
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.notices import services as notices
+from spotcheck.tenants.notices import commands as notices
+from spotcheck.tenants.supervision import criticism_notice
 from spotcheck.tenants.supervision.models import Criticism
 
 
@@ -76,7 +77,7 @@ def test_a_notice_of_criticism_naming_several_departments_takes_one_number(app):
                     criticism = Criticism(period="2026", title=f"通报{n}", body="正文", findings=findings)
                     db.session.add(criticism)
                     db.session.flush()
-                    number, copies = notices.write_criticism(
+                    number, copies = criticism_notice.write(
                         issuer, criticism.id, title=criticism.title, opening=["正文"], findings=findings, closing=[],
                         contact="测试", link="/supervision/received")
                     assert len(copies) == 3

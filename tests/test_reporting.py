@@ -19,7 +19,8 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.supervision import duties, duty_status, submissions
+from spotcheck.tenants.supervision import commands as supervision, duties, duty_status, submissions
+from spotcheck.tenants.supervision import policy as supervision_policy
 from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus
 
 PROGRESS = "市直部门2026年度随机抽查工作进展情况统计表"
@@ -48,23 +49,23 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
         planner, leader, admin = user_named("yjj_planner"), user_named("yjj_leader"), user_named("yjj_admin")
         with tenant_scope(world["tenant"]):
             with frozen_at(date(2026, 6, 26)):
-                prepared = submissions.prepare("001-2", "2026H1", contact="郑洁", phone="0571-87000001", actor=planner)
+                prepared = supervision.prepare({"code": "001-2", "period": "2026H1", "contact": "郑洁", "phone": "0571-87000001"}, actor=planner)
                 db.session.commit()
                 assert prepared.status == SubmissionStatus.prepared and _department_row(prepared)[2] == 1
                 with pytest.raises(Forbidden):  # the planner prepares, never signs
-                    submissions.submit("001-2", "2026H1", digest=prepared.digest, actor=planner)
+                    supervision.submit({"code": "001-2", "period": "2026H1", "digest": prepared.digest}, actor=planner)
                 stale = prepared.digest
                 # a second item published, the table prepared again: the leader never signs unseen figures
                 second = items.create_item({**ITEM_BASICS, "name": "工贸企业安全生产检查", "field": "other"}, actor=admin)
                 items.publish_item(second.id, actor=admin)
                 db.session.commit()
-                fresh = submissions.prepare("001-2", "2026H1", actor=planner)
+                fresh = supervision.prepare({"code": "001-2", "period": "2026H1"}, actor=planner)
                 db.session.commit()
                 assert fresh.id == prepared.id and fresh.digest != stale and _department_row(fresh)[2] == 2
                 with pytest.raises(Conflict, match="重新生成"):
-                    submissions.submit("001-2", "2026H1", digest=stale, actor=leader)
+                    supervision.submit({"code": "001-2", "period": "2026H1", "digest": stale}, actor=leader)
             with frozen_at(date(2026, 6, 29)):
-                signed = submissions.submit("001-2", "2026H1", digest=fresh.digest, actor=leader)
+                signed = supervision.submit({"code": "001-2", "period": "2026H1", "digest": fresh.digest}, actor=leader)
                 db.session.commit()
             assert (signed.status, signed.version, signed.signed_by_name, signed.contact) == (
                 SubmissionStatus.submitted, 1, "王磊", "郑洁")
@@ -85,9 +86,9 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
             # a correction needs its reason; the first version is kept, superseded
             with frozen_at(date(2026, 7, 2)):
                 with pytest.raises(ValidationFailed) as refused:
-                    submissions.submit("001-2", "2026H1", actor=leader)
+                    supervision.submit({"code": "001-2", "period": "2026H1"}, actor=leader)
                 assert "更正理由" in str(refused.value.errors["reason"])
-                corrected = submissions.submit("001-2", "2026H1", reason="补报新公布的检查事项。", actor=leader)
+                corrected = supervision.submit({"code": "001-2", "period": "2026H1", "reason": "补报新公布的检查事项。"}, actor=leader)
                 db.session.commit()
             versions = submissions.history(world["tenant"], "001-2", "2026H1")
             assert [(v.version, v.status) for v in versions] == [(1, SubmissionStatus.superseded),
@@ -124,9 +125,9 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
         leader = user_named("yjj_leader")
         with tenant_scope(world["tenant"]):
             with frozen_at(date(2026, 6, 30)):
-                submissions.submit("001-2", "2026H1", contact="郑洁", actor=leader)
+                supervision.submit({"code": "001-2", "period": "2026H1", "contact": "郑洁"}, actor=leader)
             with frozen_at(date(2026, 7, 3)):
-                submissions.submit("001-5", "2026H1", contact="郑洁", actor=leader)
+                supervision.submit({"code": "001-5", "period": "2026H1", "contact": "郑洁"}, actor=leader)
             db.session.commit()
         with frozen_at(date(2026, 6, 30)):  # on the due day nobody is missing yet
             states = {s.tenant.code: s.status for row in _overview(app) if row.due.key == "001-2/2026H1"
@@ -152,10 +153,10 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
 
 
 def _overview(app):
-    from spotcheck.tenants.supervision import access, figures
+    from spotcheck.tenants.supervision import figures
 
     bureau = user_named("sfj_supervisor")
-    with tenant_scope(bureau.tenant_id), access.reading(bureau, "test") as visible:
+    with tenant_scope(bureau.tenant_id), supervision_policy.reading(bureau, "test") as visible:
         return duty_status.overview(figures.departments(visible), [2026])
 
 
@@ -166,7 +167,7 @@ def _submitted_id(world) -> int:
 
 def test_a_department_created_after_a_due_date_owes_neither_that_table_nor_that_plan_filing(app):
     from spotcheck.tenants.accounts import commands as services
-    from spotcheck.tenants.supervision import access, figures
+    from spotcheck.tenants.supervision import figures
     from spotcheck.tenants.supervision.periods import Period
 
     with app.app_context():
@@ -179,7 +180,7 @@ def test_a_department_created_after_a_due_date_owes_neither_that_table_nor_that_
             assert owed["001-2/2026H2"] == "pending" and owed["003-4/2026Q3"] == "pending"
             bureau = user_named("sfj_supervisor")
             with tenant_scope(bureau.tenant_id):
-                with access.reading(bureau, "test") as visible:
+                with supervision_policy.reading(bureau, "test") as visible:
                     rows = duty_status.overview(figures.departments(visible), [2026])
                     statuses = {s.code: s for s in figures.compute(Period(2026), figures.departments(visible))}
                 new = {row.due.key: s.status for row in rows for s in row.states if s.tenant.code == "WHJ"}
@@ -213,7 +214,7 @@ def test_the_to_do_list_and_the_reminders_name_the_duty(app):
             lines = due_lines(date(2026, 6, 30))
             assert any(expected in line for line in lines[leader.id])
             assert any(expected in line for line in lines[user_named("yjj_planner").id])
-            submissions.submit("001-2", "2026H1", contact="郑洁", actor=leader)
+            supervision.submit({"code": "001-2", "period": "2026H1", "contact": "郑洁"}, actor=leader)
             db.session.commit()
             assert not any(expected in line for line in due_lines(date(2026, 6, 30))[leader.id])
     with frozen_at(date(2026, 6, 30)):
@@ -255,12 +256,12 @@ def test_the_bureau_prepares_and_signs_its_area_wide_table(app):
         supervisor, bureau_leader = user_named("sfj_supervisor"), user_named("sfj_leader")
         with frozen_at(date(2026, 12, 10)), tenant_scope(supervisor.tenant_id):
             with pytest.raises(Conflict, match="监督人员准备"):
-                submissions.submit("003-3", "2026", contact="刘洋", actor=bureau_leader)
+                supervision.submit({"code": "003-3", "period": "2026", "contact": "刘洋"}, actor=bureau_leader)
             with pytest.raises(Forbidden):  # the bureau's leader reads no other department: the supervisor prepares
-                submissions.prepare("003-3", "2026", actor=bureau_leader)
-            prepared = submissions.prepare("003-3", "2026", contact="韩梅", actor=supervisor)
+                supervision.prepare({"code": "003-3", "period": "2026"}, actor=bureau_leader)
+            prepared = supervision.prepare({"code": "003-3", "period": "2026", "contact": "韩梅"}, actor=supervisor)
             db.session.commit()
-            signed = submissions.submit("003-3", "2026", digest=prepared.digest, actor=bureau_leader)
+            signed = supervision.submit({"code": "003-3", "period": "2026", "digest": prepared.digest}, actor=bureau_leader)
             db.session.commit()
             assert signed.status == SubmissionStatus.submitted and "推行" in signed.content[0]["title"]
             assert {s.due.key: s.status for s in duty_status.states_of(supervisor.tenant)}["003-3/2026"] == "on_time"

@@ -67,9 +67,10 @@ def _yjj(statuses):
 
 def test_figures_assessment_tables_and_criticism_from_known_data(app):
     from spotcheck.tasks import statistics_jobs
-    from spotcheck.tenants.notices import services as notices
+    from spotcheck.tenants.notices import policy as notice_policy, queries as notices
     from spotcheck.tenants.notices.models import Message
-    from spotcheck.tenants.supervision import access, assessment, criticism, drill_down, figures
+    from spotcheck.tenants.supervision import assessment, commands as supervision, drill_down, figures
+    from spotcheck.tenants.supervision import policy as access
     from spotcheck.tenants.supervision.periods import Period
 
     with app.app_context():
@@ -103,7 +104,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
 
             # every cross-department read is in the bureau's own audit chain
             with system_access("test"):
-                reads = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "supervision.read")).all()
+                reads = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "read.across")).all()
             assert reads and all(e.tenant_id == supervisor.tenant_id and e.actor_login == "sfj_supervisor" for e in reads)
 
             # the assessment with the default deductions, then with one changed by the bureau
@@ -113,12 +114,12 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
                              "overdue_report": (visits - 2, min(5.0, round(0.2 * (visits - 2), 1))),
                              "no_basics": (1, 5.0)}
             assert score.score == round(100 - sum(points for _, points in taken.values()), 1)
-            assessment.configure("late_publication", points="3", cap="10", active=True, actor=supervisor)
-            assessment.configure("no_basics", points="5", cap="5", active=False, actor=supervisor)
+            supervision.configure("late_publication", {"points": "3", "cap": "10", "active": True}, actor=supervisor)
+            supervision.configure("no_basics", {"points": "5", "cap": "5", "active": False}, actor=supervisor)
             again = assessment.score(s, assessment.settings())
             assert again.score == round(score.score - 2.5 + 5.0, 1)
             with pytest.raises(Exception) as refused:
-                assessment.configure("late_publication", points="-1", cap="x", active=True, actor=supervisor)
+                supervision.configure("late_publication", {"points": "-1", "cap": "x", "active": True}, actor=supervisor)
             assert set(refused.value.errors) == {"points", "cap"}
 
             # the tables, built as jobs (run eagerly here) and opened with openpyxl
@@ -176,15 +177,15 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         # a notice of criticism: drafted from the figures, approved by the bureau's leader, delivered
         with frozen_at(TODAY), tenant_scope(sfj):
             supervisor, bureau_leader = user_named("sfj_supervisor"), user_named("sfj_leader")
-            draft = criticism.draft("2026", actor=supervisor)
+            draft = supervision.draft({"period": "2026"}, actor=supervisor)
             named = {f["name"]: [r["code"] for r in f["reasons"]] for f in draft.findings}
             assert named["应急管理局"] == ["filing_late", "filing_missing", "filing_missing", "published_late",
                                         "reports_overdue"]
             with pytest.raises(Forbidden):
-                criticism.approve(draft.id, actor=supervisor)  # a supervisor drafts; a leader of the bureau approves
+                supervision.approve(draft.id, actor=supervisor)  # a supervisor drafts; a leader of the bureau approves
             others = [f["tenant_id"] for f in draft.findings if f["name"] != "应急管理局"]
-            criticism.update(draft.id, title=draft.title, body=draft.body, leave_out=others, actor=supervisor)
-            approved = criticism.approve(draft.id, actor=bureau_leader)
+            supervision.update(draft.id, {"title": draft.title, "body": draft.body, "leave_out": others}, actor=supervisor)
+            approved = supervision.approve(draft.id, actor=bureau_leader)
             assert approved.number == "司法通〔2026〕1号"
             copies = notices.criticism_copies(draft.id)
             assert [c.receiver_tenant_id for c in copies] == [ids["tenant"]]
@@ -198,7 +199,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
 
             text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(notices.notice_file(received[0]))).pages)
             assert "通报" in text and "应急管理局" in text and "逾期" in text
-            assert not notices.readable(received[0], user_named("yjj_inspector"))
+            assert not notice_policy.readable(received[0], user_named("yjj_inspector"))
 
 
 def test_pages_filing_archive_and_refusals(app):
@@ -226,7 +227,7 @@ def test_pages_filing_archive_and_refusals(app):
                 results.publish_results([ids["second"]], actor=planner_of(user_named("yjj_admin")))
             db.session.commit()
         with tenant_scope(supervisor.tenant_id), frozen_at(TODAY):
-            from spotcheck.tenants.supervision import access, figures
+            from spotcheck.tenants.supervision import figures, policy as access
             from spotcheck.tenants.supervision.periods import Period
 
             with access.reading(supervisor, "test"):
@@ -293,7 +294,7 @@ def test_the_definitions_page_in_docs_is_the_one_the_pages_show():
     """docs/supervision.md is written from the same definitions as the tooltips (one place each)."""
     from pathlib import Path
 
-    from spotcheck.tenants.supervision.definitions import FIGURES, markdown
+    from spotcheck.tenants.supervision.vocabulary import FIGURES, markdown
 
     page = (Path(__file__).resolve().parents[1] / "docs" / "supervision.md").read_text(encoding="utf-8")
     assert page == markdown(), "run `spotcheck supervision docs`"

@@ -15,7 +15,7 @@ from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
-from spotcheck.tenants.joint import draws as joint_draws, services as joint, withdrawal as joint_withdrawal
+from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
 
 REASON = "上级部署调整，本任务并入第四季度联合抽查"
@@ -149,16 +149,16 @@ def test_a_joint_campaign_cancelled_by_the_leads_leader_takes_its_parts_along(ap
         ids = joint_world.world("approved")
         coord, leader = user_named("scj_coord"), user_named("scj_leader")
         with tenant_scope(leader.tenant_id):
-            campaign = joint.get_joint(ids["campaign"])
+            campaign = joint_queries.get_joint(ids["campaign"])
             with pytest.raises(Forbidden):
-                joint_withdrawal.cancel(campaign, REASON, actor=coord)  # the coordinator does not cancel
+                joint.cancel(campaign.id, {"reason": REASON}, actor=coord)  # the coordinator does not cancel
             with pytest.raises(Conflict):  # approved: not the coordinator's withdrawal of a draft
-                joint_withdrawal.withdraw(campaign, REASON, actor=coord)
+                joint.withdraw(campaign.id, {"reason": REASON}, actor=coord)
             with pytest.raises(Forbidden):  # another department's leader
-                joint_withdrawal.cancel(campaign, REASON, actor=user_named("yjj_leader"))
-            joint_withdrawal.cancel(campaign, REASON, actor=leader)
+                joint.cancel(campaign.id, {"reason": REASON}, actor=user_named("yjj_leader"))
+            joint.cancel(campaign.id, {"reason": REASON}, actor=leader)
             with pytest.raises(Conflict, match="已撤销"):
-                joint_draws.freeze_targets(joint.get_joint(ids["campaign"]), actor=coord)
+                joint.freeze_targets(ids["campaign"], actor=coord)
             code = campaign.code
         for dept in ("yjj", "swj"):
             with tenant_scope(user_named(f"{dept}_admin").tenant_id):
@@ -175,15 +175,15 @@ def test_a_joint_campaign_in_preparation_is_withdrawn_by_its_coordinator_and_kee
         ids = joint_world.world("invited")
         coord, leader = user_named("scj_coord"), user_named("scj_leader")
         with tenant_scope(coord.tenant_id):
-            campaign = joint.get_joint(ids["campaign"])
-            joint_withdrawal.return_joint(campaign, "请补充参与部门", actor=leader)
+            campaign = joint_queries.get_joint(ids["campaign"])
+            joint.return_joint(campaign.id, {"reason": "请补充参与部门"}, actor=leader)
             assert campaign.return_reason == "请补充参与部门"
-            joint_withdrawal.withdraw(campaign, REASON, actor=coord)
+            joint.withdraw(campaign.id, {"reason": REASON}, actor=coord)
             assert campaign.status == CampaignStatus.withdrawn and campaign.code.endswith("联抽〔2026〕1号")
         yjj_planner = user_named("yjj_planner")
         with tenant_scope(yjj_planner.tenant_id):
             participant = db.session.get(JointParticipant, ids["participants"]["yjj"])
             with pytest.raises(Conflict, match="已撤销"):
-                joint.accept(participant, actor=yjj_planner)
+                joint.accept(participant.id, actor=yjj_planner)
     # never approved: nothing of it was public, and nothing is now
     assert app.test_client().get(f"/public/draws/campaigns/{ids['campaign']}").status_code == 404

@@ -18,7 +18,7 @@ from spotcheck.tenants.campaigns import commands as campaign_commands, queries a
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.notices import services as notices
+from spotcheck.tenants.notices import commands as notices
 from spotcheck.tenants.results import commands as results, queries as results_queries
 
 
@@ -150,8 +150,8 @@ def _notices(campaign, planner) -> None:
     """The campaign's documents: its notices were written when the visits were handed out, before
     the 组长 were linked to their accounts — written again, each linked inspector is told in the
     inbox (nothing is written twice); and the result announcement of what is published."""
-    notices.write_campaign_notices(campaign, actor=planner)
-    notices.write_announcement(campaign, actor=planner)
+    notices.write_campaign_notices(campaign.id, actor=planner)
+    notices.write_announcement(campaign.id, actor=planner)
 
 
 def _follow_ups(visit, chief, planner) -> None:

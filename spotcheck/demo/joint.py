@@ -13,9 +13,8 @@ from spotcheck.demo.people import account_of, user_named
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.joint import draws, services as joint
+from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant
-from spotcheck.tenants.notices import services as notices
 from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import Visit
 
@@ -44,22 +43,22 @@ def joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> Non
         with tenant_scope(tenants[code].id):
             invitation = db.session.scalar(sa.select(JointParticipant).where(
                 JointParticipant.campaign_id == campaign_id, JointParticipant.receiver_tenant_id == tenants[code].id))
-            joint.accept(invitation, actor=planner)
-            joint.save_part(invitation, {
+            joint.accept(invitation.id, actor=planner)
+            joint.save_part(invitation.id, {
                 "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(part["items"])))),
                 "target_filter": {"categories": part["categories"]}, "strata": part["strata"]}, actor=planner)
-            joint.approve_part(invitation, actor=leader)
+            joint.approve_part(invitation.id, actor=leader)
     with tenant_scope(lead.id):
-        campaign = joint.get_joint(campaign_id)
-        joint.approve_joint(campaign, actor=user_named("scj_leader"))
-        draws.freeze_targets(campaign, actor=coord)
-        draws.draw_targets(campaign_id, list(spec["observers"]), actor=coord)
-        draws.freeze_inspectors(campaign, actor=coord)
-        draws.draw_inspectors(campaign_id, list(spec["inspector_observers"]), actor=coord)
-        for team in draws.teams(campaign).values():
-            draws.designate_leader(campaign, team[0].id, actor=coord)
-        draws.hand_out(campaign, actor=coord)
-        groups = draws.visit_groups(campaign)
+        joint.approve_joint(campaign_id, actor=user_named("scj_leader"))
+        joint.freeze_targets(campaign_id, actor=coord)
+        joint.draw_targets(campaign_id, {"public_inputs": list(spec["observers"])}, actor=coord)
+        joint.freeze_inspectors(campaign_id, actor=coord)
+        joint.draw_inspectors(campaign_id, {"public_inputs": list(spec["inspector_observers"])}, actor=coord)
+        campaign = joint_queries.get_joint(campaign_id)
+        for team in joint_queries.teams(campaign).values():
+            joint.designate_leader(campaign_id, {"member_id": team[0].id}, actor=coord)
+        joint.hand_out(campaign_id, actor=coord)
+        groups = joint_queries.visit_groups(campaign)
         parts = dict(campaign.joint_parts)
     if campaign.window_start >= today:
         return
@@ -69,7 +68,7 @@ def joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> Non
             _joint_results(code.lower(), part["part_campaign_id"], everyone, today=today)
     with tenant_scope(lead.id):  # the 组长 now linked to accounts are told of their assignment (nothing written twice)
 
-        notices.write_joint_notices(joint.get_joint(campaign_id), actor=coord)
+        joint.write_joint_notices(campaign_id, actor=coord)
 
 
 def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], *, today: date) -> None:

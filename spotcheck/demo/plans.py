@@ -15,7 +15,7 @@ from spotcheck.demo import city as demo_city
 from spotcheck.demo.people import user_named
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.joint import leads
+from spotcheck.tenants.joint import commands as joint_commands, queries as joint_queries
 from spotcheck.tenants.plans import commands as plans, queries as plan_queries
 from spotcheck.tenants.plans.models import Plan
 
@@ -24,8 +24,8 @@ def field_leads(tenants: dict[str, Tenant]) -> None:
     """The platform administrator names the lead department of the fields of :data:`demo_city.FIELD_LEADS`
     (a field that has one is left as it is)."""
     for field, code in demo_city.FIELD_LEADS.items():
-        if leads.lead_of(field) is None:
-            leads.name_field_lead(field, tenants[code].id, actor=user_named("admin"))
+        if joint_queries.lead_of(field) is None:
+            joint_commands.name_field_lead(field, {"tenant_id": tenants[code].id}, actor=user_named("admin"))
 
 
 def annual_plans(tenants: dict[str, Tenant], *, year: int, today: date) -> None:

@@ -13,7 +13,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.people import user_named
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.exports import commands as exports
-from spotcheck.tenants.supervision import criticism as criticisms, submissions as table_submissions
+from spotcheck.tenants.supervision import commands as supervision
 from spotcheck.tenants.supervision.models import Criticism
 from spotcheck.tenants.supervision.submission_models import ReportSubmission
 
@@ -38,9 +38,9 @@ def criticism(*, year: int, today: date) -> None:
     with tenant_scope(supervisor.tenant_id):
         if db.session.scalar(sa.select(Criticism.id).limit(1)) is not None:
             return
-        draft = criticisms.draft(f"{year}H1", actor=supervisor)
+        draft = supervision.draft({"period": f"{year}H1"}, actor=supervisor)
         if draft.findings:
-            criticisms.approve(draft.id, actor=leader)
+            supervision.approve(draft.id, actor=leader)
 
 
 def submissions(*, year: int, today: date) -> None:
@@ -56,9 +56,9 @@ def submissions(*, year: int, today: date) -> None:
             return
         period = f"{year}H1"
         with clock.frozen_at(date(year, 6, 26)):
-            prepared = table_submissions.prepare("001-2", period, contact=planner.display_name, phone="0571-87000001",
+            prepared = supervision.prepare({"code": "001-2", "period": period, "contact": planner.display_name, "phone": "0571-87000001"},
                                            actor=planner)
         with clock.frozen_at(date(year, 6, 29)):
-            table_submissions.submit("001-2", period, digest=prepared.digest, actor=leader)
+            supervision.submit({"code": "001-2", "period": period, "digest": prepared.digest}, actor=leader)
         with clock.frozen_at(date(year, 7, 3)):
-            table_submissions.submit("001-5", period, contact=planner.display_name, phone="0571-87000001", actor=leader)
+            supervision.submit({"code": "001-5", "period": period, "contact": planner.display_name, "phone": "0571-87000001"}, actor=leader)

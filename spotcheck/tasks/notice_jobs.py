@@ -11,28 +11,28 @@ from spotcheck.core.policy import SCHEDULER, Permission
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
 from spotcheck.tenants.campaigns.queries import get_campaign
-from spotcheck.tenants.notices import delivery, reminders, services
 from spotcheck.tenants.results.queries.follow_ups import get_follow_up
+from spotcheck.tenants.joint import commands as joint_commands
+from spotcheck.tenants.notices import commands as notice_commands, delivery, reminders
+from spotcheck.tenants.supervision import duty_status  # noqa: F401 (adds the tables due to the reminders)
 
 
 @shared_task(name="spotcheck.notices.campaign")
 def write_campaign_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: services.write_campaign_notices(
-        get_campaign(campaign_id), actor=user, progress=progress))
+    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: notice_commands.write_campaign_notices(
+        campaign_id, actor=user, progress=progress))
 
 
 @shared_task(name="spotcheck.notices.joint")
 def write_joint_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
-    from spotcheck.tenants.joint.services import get_joint
-
-    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: services.write_joint_notices(
-        get_joint(campaign_id), actor=user, progress=progress))
+    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: joint_commands.write_joint_notices(
+        campaign_id, actor=user, progress=progress))
 
 
 @shared_task(name="spotcheck.notices.announcement")
 def write_announcement(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
     def work(job, user, progress) -> dict:
-        notice = services.write_announcement(get_campaign(campaign_id), actor=user)
+        notice = notice_commands.write_announcement(campaign_id, actor=user)
         return {"notice_id": notice.id, "number": notice.number}
 
     return jobs.run_job(job_id, tenant_id, user_id, work)
@@ -41,7 +41,7 @@ def write_announcement(job_id: int, tenant_id: int, user_id: int, campaign_id: i
 @shared_task(name="spotcheck.notices.transfer_letter")
 def write_transfer_letter(job_id: int, tenant_id: int, user_id: int, follow_up_id: int) -> dict:
     def work(job, user, progress) -> dict:
-        notice = services.write_transfer_letter(get_follow_up(follow_up_id), actor=user)
+        notice = notice_commands.write_transfer_letter(follow_up_id, actor=user)
         return {"notice_id": notice.id, "number": notice.number}
 
     return jobs.run_job(job_id, tenant_id, user_id, work)

@@ -12,7 +12,8 @@ from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import Permission
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
-from spotcheck.tenants.supervision import periods, tables
+from spotcheck.tenants.supervision import periods, queries
+from spotcheck.tenants.supervision.policy import check_request
 
 KIND = "supervision.table"
 AREA = "statistics"
@@ -22,7 +23,7 @@ def _work(code: str, period_code: str, department_id: int | None):
     def work(job, user, progress) -> dict:
         period = periods.parse(period_code)
         progress(5)
-        data, name = tables.build_for(user, code, period, department_id, progress=progress)
+        data, name = queries.build_table(user, code, period, department_id, progress=progress)
         stored = storage.save_bytes(data, area=AREA, tenant_id=user.tenant_id, suffix=".xlsx")
         return {"code": code, "period": period.code, "department_id": department_id, "storage_key": stored.key,
                 "file_name": name, "size": stored.size, "sha256": stored.sha256}
@@ -41,7 +42,7 @@ def request_table(code: str, period: str, *, department_id: int | None = None, a
     """Build table ``code`` for ``period`` in the background (生成统计表); returns the job. A
     department leader asks for their own department's tables only; the area-wide table is the
     justice bureau's."""
-    tables.check_request(code, actor, department_id)
+    check_request(code, actor, department_id)
     parsed = periods.required(period)
     return jobs.submit(build_table, KIND, actor, code=code, period=parsed.code, department_id=department_id,
                        locale=locale)

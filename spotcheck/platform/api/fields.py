@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.joint import leads
+from spotcheck.tenants.joint import commands, queries
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS
 
 PREFIX = "/fields"
@@ -30,7 +30,7 @@ class FieldLeadUpdateSchema(Schema):
 
 
 def _row(code: str):
-    return next(row for row in leads.field_leads() if row.code == code)
+    return next(row for row in queries.field_leads() if row.code == code)
 
 
 @blp.route("")
@@ -39,7 +39,7 @@ class FieldLeads(MethodView):
     @blp.response(200, FieldLeadSchema(many=True))
     def get(self):
         """Every enforcement field with its lead department"""
-        return leads.field_leads()
+        return queries.field_leads()
 
 
 @blp.route("/<code>")
@@ -49,5 +49,5 @@ class FieldLead(MethodView):
     @blp.response(200, FieldLeadSchema)
     def put(self, data, code):
         """Name the lead department of a field outside market regulation (audited)"""
-        leads.name_field_lead(code, data["tenant_id"], actor=current_user._get_current_object())
+        commands.name_field_lead(code, {"tenant_id": data["tenant_id"]}, actor=current_user._get_current_object())
         return _row(code)

@@ -12,8 +12,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from spotcheck.core.policy import has_permission
-from spotcheck.core.scoping import joint_scope
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.api.campaign_schemas import DrawRequestSchema, DrawSchema, WithdrawalReasonSchema, fields_schema
 from spotcheck.platform.api.campaigns import draw_facts
@@ -22,9 +20,8 @@ from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
-from spotcheck.tenants.joint import draws, figures, listing, services, withdrawal
-from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of
-from spotcheck.tenants.joint.models import ParticipantStatus
+from spotcheck.tenants.joint import commands, queries
+from spotcheck.tenants.joint.vocabulary import JOINT_FIELDS, PART_FIELDS, ParticipantStatus
 
 PREFIX = "/joint"
 blp = Blueprint("Joint campaigns", __name__, description=__doc__.split("\n\n")[0])
@@ -33,13 +30,13 @@ KIND = "<any(targets, inspectors):kind>"
 
 
 JointCreateSchema = fields_schema(
-    "JointCreateSchema", services.JOINT_FIELDS,
+    "JointCreateSchema", JOINT_FIELDS,
     department_ids=fields.List(Int(), required=True, metadata={"description": "The departments invited (ids), at least two"}),
     field=fields.Str(load_default=None, allow_none=True, metadata={
         "description": "The enforcement field (执法领域), one my department leads (default: the only one it leads): "
                        + "; ".join(f"{c} = {n}" for c, n in reference.ENFORCEMENT_FIELDS.items())}))
-JointUpdateSchema = fields_schema("JointUpdateSchema", services.JOINT_FIELDS)
-PartSchema = fields_schema("JointPartSchema", services.PART_FIELDS)
+JointUpdateSchema = fields_schema("JointUpdateSchema", JOINT_FIELDS)
+PartSchema = fields_schema("JointPartSchema", PART_FIELDS)
 
 
 class ParticipantSchema(Schema):
@@ -152,24 +149,13 @@ class _Detail:
 
 
 def _detail(campaign_id: int) -> _Detail:
-    with joint_scope(_user().tenant_id, campaign_id):
-        campaign = services.get_joint(campaign_id)
-        user = _user()
-        mine = next((p for p in services.invitations() if p.campaign_id == campaign_id), None)
-        return _Detail(campaign, actions=sorted(JOINT_ACTIONS.allowed(campaign, user)), my_part=mine,
-                       my_actions=sorted(PARTICIPANT_ACTIONS.allowed(mine, user)) if mine else [],
-                       participants=participants_of(campaign) if campaign.tenant_id == user.tenant_id else [],
-                       savings=figures.savings(campaign), complete_visits=figures.complete_visits(campaign))
+    view = queries.campaign_view(campaign_id, None, reader=_user())
+    return _Detail(view.campaign, actions=sorted(view.actions), my_part=view.mine, my_actions=sorted(view.my_actions),
+                   participants=view.participants, savings=view.savings, complete_visits=view.complete)
 
 
 def _mine(campaign_id: int):
-    from spotcheck.core.errors import NotFound
-    from flask_babel import lazy_gettext as _l
-
-    mine = next((p for p in services.invitations() if p.campaign_id == campaign_id), None)
-    if mine is None:
-        raise NotFound(_l("Your department is not invited to this joint campaign."))
-    return mine
+    return queries.my_invitation(campaign_id, reader=_user())
 
 
 @blp.route("")
@@ -178,15 +164,15 @@ class JointCampaigns(MethodView):
     @blp.response(200, JointListSchema)
     def get(self):
         """The joint campaigns my department leads (coordinator) and its invitations"""
-        led = services.led_campaigns() if has_permission(_user(), Permission.JOINT_MANAGE) else []
-        return {"led": led, "invitations": services.invitations()}
+        found = queries.index(reader=_user())
+        return {"led": found.led, "invitations": found.invitations}
 
     @requires(Permission.JOINT_MANAGE)
     @blp.arguments(JointCreateSchema)
     @blp.response(201, JointSchema)
     def post(self, data):
         """Create a joint campaign and invite departments (the lead department's coordinator)"""
-        return services.create_joint(data, actor=_user())
+        return commands.create_joint(data, actor=_user())
 
 
 @blp.route("/<int:campaign_id>")
@@ -202,7 +188,7 @@ class JointCampaign(MethodView):
     @blp.response(200, JointSchema)
     def patch(self, data, campaign_id):
         """Change the joint campaign while it is in preparation (the lead's coordinator)"""
-        return services.update_joint(services.get_joint(campaign_id), data, actor=_user())
+        return commands.update_joint(campaign_id, data, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/visits")
@@ -212,16 +198,14 @@ class JointVisits(MethodView):
     @blp.response(200, JointVisitPageSchema)
     def get(self, args, campaign_id):
         """The visit list, 50 a page: each entity with the departments that drew it and its mixed team"""
-        with joint_scope(_user().tenant_id, campaign_id):
-            campaign = services.get_joint(campaign_id)
-            groups, mixed, done = draws.visit_groups(campaign), draws.teams(campaign), figures.published_parts(campaign)
-            page = listing.visit_page(groups, args["page"])
-            rows = [{"entity_code": e.code, "entity_name": e.name, "departments": groups[e.id],
-                     "published": sorted(done.get(e.id, ())), "team": mixed.get(e.id, [])} for e in page.rows] \
-                if page else []
-            return {"items": rows, "page": page.number if page else 1, "pages": page.pages if page else 1,
-                    "total": page.total if page else 0,
-                    "next_page": page.number + 1 if page and page.number < page.pages else None}
+        view = queries.campaign_view(campaign_id, args["page"], reader=_user())
+        groups, mixed, done, page = view.groups, view.teams, view.published, view.visits
+        rows = [{"entity_code": e.code, "entity_name": e.name, "departments": groups[e.id],
+                 "published": sorted(done.get(e.id, ())), "team": mixed.get(e.id, [])} for e in page.rows] \
+            if page else []
+        return {"items": rows, "page": page.number if page else 1, "pages": page.pages if page else 1,
+                "total": page.total if page else 0,
+                "next_page": page.number + 1 if page and page.number < page.pages else None}
 
 
 @blp.route("/<int:campaign_id>/approve")
@@ -230,7 +214,7 @@ class JointApprove(MethodView):
     @blp.response(200, JointDetailSchema)
     def post(self, campaign_id):
         """Approve the whole (the lead's leader): the parts are fixed and the target draw committed"""
-        services.approve_joint(services.get_joint(campaign_id), actor=_user())
+        commands.approve_joint(campaign_id, actor=_user())
         return _detail(campaign_id)
 
 
@@ -241,7 +225,7 @@ def _withdrawal(command_name: str, doc: str, permission):
         @blp.arguments(WithdrawalReasonSchema)
         @blp.response(200, JointDetailSchema)
         def post(self, data, campaign_id):
-            getattr(withdrawal, command_name)(services.get_joint(campaign_id), data["reason"], actor=_user())
+            getattr(commands, command_name)(campaign_id, {"reason": data["reason"]}, actor=_user())
             return _detail(campaign_id)
 
     Endpoint.post.__doc__ = doc
@@ -267,9 +251,8 @@ class JointFreeze(MethodView):
     @blp.response(200, DrawSchema)
     def post(self, campaign_id, kind):
         """Freeze a draw's frame: every department's own directory (targets) or inspector list (inspectors)"""
-        campaign = services.get_joint(campaign_id)
-        (draws.freeze_targets if kind == "targets" else draws.freeze_inspectors)(campaign, actor=_user())
-        return draw_facts(campaign, kind)
+        (commands.freeze_targets if kind == "targets" else commands.freeze_inspectors)(campaign_id, actor=_user())
+        return draw_facts(queries.get_joint(campaign_id), kind)
 
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}")
@@ -279,9 +262,9 @@ class JointDraw(MethodView):
     @blp.response(200, DrawSchema)
     def post(self, data, campaign_id, kind):
         """Make a draw with the observers' inputs: once, never again"""
-        command = draws.draw_targets if kind == "targets" else draws.draw_inspectors
-        command(campaign_id, data.get("public_inputs") or [], actor=_user())
-        return draw_facts(services.get_joint(campaign_id), kind)
+        command = commands.draw_targets if kind == "targets" else commands.draw_inspectors
+        command(campaign_id, {"public_inputs": data.get("public_inputs") or []}, actor=_user())
+        return draw_facts(queries.get_joint(campaign_id), kind)
 
 
 @blp.route("/<int:campaign_id>/team-members/<int:member_id>/leader")
@@ -290,7 +273,7 @@ class JointLeader(MethodView):
     @blp.response(200, MixedMemberSchema)
     def post(self, campaign_id, member_id):
         """Name this member the leader (组长) of the visit's mixed team"""
-        return draws.designate_leader(services.get_joint(campaign_id), member_id, actor=_user())
+        return commands.designate_leader(campaign_id, {"member_id": member_id}, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/hand-out")
@@ -299,7 +282,7 @@ class JointHandOut(MethodView):
     @blp.response(200, JointDetailSchema)
     def post(self, campaign_id):
         """Hand the visits to the teams: each department gets its own visits and members"""
-        draws.hand_out(services.get_joint(campaign_id), actor=_user())
+        commands.hand_out(campaign_id, actor=_user())
         return _detail(campaign_id)
 
 
@@ -309,7 +292,7 @@ class JointAccept(MethodView):
     @blp.response(200, ParticipantSchema)
     def post(self, campaign_id):
         """Accept the invitation (my department's planner): my department's part is created"""
-        return services.accept(_mine(campaign_id), actor=_user())
+        return commands.accept(_mine(campaign_id).id, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/decline")
@@ -319,7 +302,7 @@ class JointDecline(MethodView):
     @blp.response(200, ParticipantSchema)
     def post(self, data, campaign_id):
         """Decline the invitation, with the reason"""
-        return services.decline(_mine(campaign_id), data["reason"], actor=_user())
+        return commands.decline(_mine(campaign_id).id, {"reason": data["reason"]}, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/part")
@@ -329,7 +312,7 @@ class JointPart(MethodView):
     @blp.response(200, ParticipantSchema)
     def put(self, data, campaign_id):
         """Set my department's part: items (in its filed plan, or an exempt kind with the reason), rules, filter"""
-        return services.save_part(_mine(campaign_id), data, actor=_user())
+        return commands.save_part(_mine(campaign_id).id, data, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/part/approve")
@@ -338,4 +321,4 @@ class JointPartApprove(MethodView):
     @blp.response(200, ParticipantSchema)
     def post(self, campaign_id):
         """Approve my department's part (its leader)"""
-        return services.approve_part(_mine(campaign_id), actor=_user())
+        return commands.approve_part(_mine(campaign_id).id, actor=_user())

@@ -14,8 +14,8 @@ from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks import notice_jobs
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.notices import delivery, services
-from spotcheck.tenants.notices.models import Channel, DeliveryStatus, NoticeKind
+from spotcheck.tenants.notices import commands as notice_commands, queries as notice_queries
+from spotcheck.tenants.notices.vocabulary import Channel, DeliveryStatus, NoticeKind
 
 PREFIX = ""
 blp = Blueprint("Notices", __name__, description="Notices as PDF (文书), the inbox (站内消息) and the delivery log")
@@ -87,7 +87,7 @@ class Inbox(MethodView):
     @blp.response(200, InboxSchema)
     def get(self, query):
         """My inbox, newest first (30 a page), with the number unread"""
-        return {**numbered_page(delivery.inbox_query(_actor()), query["page"], 30), "unread": delivery.unread_count(_actor())}
+        return {**numbered_page(notice_queries.inbox_query(_actor()), query["page"], 30), "unread": notice_queries.unread_count(_actor())}
 
 
 @blp.route("/inbox/read")
@@ -97,8 +97,8 @@ class InboxRead(MethodView):
     @blp.response(200, ReadOutcomeSchema)
     def post(self, data):
         """Mark messages of mine read (all of them when no ids are given)"""
-        marked = delivery.mark_read(data.get("ids"), actor=_actor())
-        return {"marked": marked, "unread": delivery.unread_count(_actor())}
+        marked = notice_commands.mark_read(data.get("ids"), actor=_actor())
+        return {"marked": marked, "unread": notice_queries.unread_count(_actor())}
 
 
 @blp.route("/campaigns/<int:campaign_id>/notices")
@@ -107,7 +107,7 @@ class CampaignNotices(MethodView):
     @blp.response(200, NoticeSchema(many=True))
     def get(self, campaign_id):
         """A campaign's documents: inspection notices, assignment notices, result announcements"""
-        return services.notices_of_campaign(campaigns.get_campaign(campaign_id), _actor())
+        return notice_queries.notices_of_campaign(campaigns.get_campaign(campaign_id), _actor())
 
 
 @blp.route("/campaigns/<int:campaign_id>/announcement")
@@ -125,7 +125,7 @@ class NoticePdf(MethodView):
     @blp.response(200, content_type="application/pdf", description="The document, as an attachment")
     def get(self, notice_id):
         """A document I may read, as PDF"""
-        notice = services.notice_for(notice_id, _actor())
+        notice = notice_queries.notice_for(notice_id, _actor())
         return send_file(storage.path(notice.storage_key), mimetype="application/pdf", as_attachment=True,
                          download_name=f"{notice.number}.pdf", max_age=0)
 
@@ -137,4 +137,4 @@ class Deliveries(MethodView):
     @blp.response(200, NoticeDeliveryPageSchema)
     def get(self, query):
         """The department's delivery log (送达记录), newest first, 50 a page; addresses masked"""
-        return numbered_page(delivery.deliveries_query(), query["page"], 50)
+        return numbered_page(notice_queries.deliveries_query(), query["page"], 50)

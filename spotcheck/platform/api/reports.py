@@ -12,14 +12,14 @@ from spotcheck.core.clock import today
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
-from spotcheck.tenants.accounts import queries as account_queries
-from spotcheck.tenants.supervision import access, duties, duty_status, figures, submissions
+from spotcheck.core.errors import NotFound
+from spotcheck.tenants.supervision import commands, queries, vocabulary
 
 PREFIX = "/reports"
 blp = Blueprint("Reports", __name__, description="Statistical tables submitted to the justice bureau (报表报送).")
 
-STATUS_DESCRIPTION = "; ".join(f"{code} = {name}" for code, name in duty_status.STATUS.items())
-TABLE_DESCRIPTION = "; ".join(f"{d.code} = {d.name}" for d in duties.DUTIES)
+STATUS_DESCRIPTION = "; ".join(f"{code} = {name}" for code, name in vocabulary.REPORT_STATUS.items())
+TABLE_DESCRIPTION = "; ".join(f"{d.code} = {d.name}" for d in queries.DUTIES)
 
 
 class SubmissionSchema(Schema):
@@ -95,10 +95,11 @@ class Duties(MethodView):
     @blp.response(200, DutySchema(many=True))
     def get(self):
         """My department's reporting duties of last year and this one, by due date, with their status"""
-        tenant = account_queries.own_tenant(_user())
-        if tenant is None:
+        try:
+            tenant = queries.own_department(reader=_user())
+        except NotFound:
             abort(404)
-        return duty_status.states_of(tenant)
+        return queries.states_of(tenant)
 
 
 @blp.route("/prepared")
@@ -108,8 +109,8 @@ class Prepared(MethodView):
     @blp.response(201, SubmissionSchema)
     def post(self, data):
         """Prepare a table for the leader: the figures frozen now (a version prepared before is replaced)"""
-        return submissions.prepare(data["table_code"], data["period"], contact=data["contact"], phone=data["phone"],
-                                   actor=_user())
+        return commands.prepare({"code": data["table_code"], "period": data["period"], "contact": data["contact"],
+                                 "phone": data["phone"]}, actor=_user())
 
 
 @blp.route("/submissions")
@@ -120,9 +121,9 @@ class Submissions(MethodView):
     def post(self, data):
         """Sign and submit a table (the leader): the prepared version whose digest is given, or frozen now;
         a table already submitted is corrected with a reason"""
-        return submissions.submit(data["table_code"], data["period"], digest=data["digest"],
-                                  contact=data["contact"] or None, phone=data["phone"] or None,
-                                  reason=data["reason"], actor=_user())
+        return commands.submit({"code": data["table_code"], "period": data["period"], "digest": data["digest"],
+                                "contact": data["contact"] or None, "phone": data["phone"] or None,
+                                "reason": data["reason"]}, actor=_user())
 
 
 @blp.route("/submissions/<int:submission_id>")
@@ -131,7 +132,7 @@ class SubmissionById(MethodView):
     @blp.response(200, SubmissionWithContentSchema)
     def get(self, submission_id):
         """A table as it was prepared or submitted, its sheets as frozen"""
-        row, _tenant = submissions.get(submission_id, _user())
+        row, _tenant = queries.submission(submission_id, reader=_user())
         return row
 
 
@@ -144,5 +145,4 @@ class Overview(MethodView):
         """Per table and period of the year, each department's status: submitted on time, late, missing
         (the justice bureau: every department; a leader: their own)"""
         year = query.get("year") or today().year
-        with access.reading(_user(), "report submissions", period=str(year)) as visible:
-            return duty_status.overview(figures.departments(visible), [year])
+        return queries.submissions_overview(year, reader=_user())

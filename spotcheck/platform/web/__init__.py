@@ -40,7 +40,7 @@ def register(app: Flask) -> None:
         from flask_login import current_user
 
         from spotcheck.platform.web import templating
-        from spotcheck.tenants.notices.delivery import unread_count
+        from spotcheck.tenants.notices.queries import unread_count
 
         return {
             **templating.template_helpers(),

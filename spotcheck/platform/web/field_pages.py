@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
-from spotcheck.tenants.joint import leads
+from spotcheck.tenants.joint import commands, queries
 
 bp = Blueprint("field_pages", __name__, url_prefix="/platform/fields")
 
@@ -19,7 +19,7 @@ bp = Blueprint("field_pages", __name__, url_prefix="/platform/fields")
 @bp.route("")
 @requires(Permission.TENANTS_MANAGE)
 def index():
-    return render_template("platform_fields.html", rows=leads.field_leads(), departments=leads.candidates(),
+    return render_template("platform_fields.html", rows=queries.field_leads(), departments=queries.candidates(),
                            form=EmptyForm())
 
 
@@ -29,7 +29,7 @@ def name_lead(code):
     if EmptyForm().validate_on_submit():
         raw = (request.form.get("tenant_id") or "").strip()
         tenant_id = int(raw) if raw.isdigit() and len(raw) < 10 else (None if raw == "" else 0)
-        perform(lambda: leads.name_field_lead(code, tenant_id, actor=current_user._get_current_object()),
+        perform(lambda: commands.name_field_lead(code, {"tenant_id": tenant_id}, actor=current_user._get_current_object()),
                 lambda row: _("The lead department is named.") if row is not None
                 else _("The field has no lead department any more."))
     return redirect(url_for("field_pages.index", _anchor=f"field-{code}"))

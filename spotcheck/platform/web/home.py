@@ -44,14 +44,13 @@ def _supervision(user) -> dict:
     """The supervision card: for the justice bureau, what the current year's figures call for and
     the notices of criticism waiting for a leader's approval; for a department leader, the notices
     received."""
-    from spotcheck.tenants.notices import services as notices
-    from spotcheck.tenants.supervision import access, criticism, figures, periods
+    from spotcheck.tenants.notices import queries as notices
+    from spotcheck.tenants.supervision import queries as supervision, vocabulary
 
-    found = {"period": periods.current("year"), "every": access.sees_every_department(user),
-             "drafts": criticism.drafts(), "received": notices.criticisms_received(user)}
+    found = {"period": vocabulary.current_period("year"), "every": supervision.reads_every_department(user),
+             "drafts": supervision.criticism_drafts(reader=user), "received": notices.criticisms_received(user)}
     if found["every"]:
-        with access.reading(user, "home page", period=found["period"]):
-            found["attention"] = criticism.attention(figures.compute(found["period"], figures.departments()))
+        found["attention"] = supervision.attention(found["period"], reader=user)
     return found
 
 

@@ -3,10 +3,11 @@ department: the page with a year selector and the workbook to file with the just
 
 Read-only. Both routes are the lead department's: its coordinator (who runs the joint campaigns,
 ``JOINT_MANAGE``) and whoever reads its campaigns (``CAMPAIGNS_VIEW``). The route declares
-``JOINT_VIEW``, which exactly these roles hold, and the view then asks for one of the two
-permissions and for the lead department; anyone else is refused (403). The table is the one the
-justice bureau reads for the department (:func:`spotcheck.tenants.joint.statistics.build`): the
-joint campaigns it led or took part in, read in the request's scope.
+``JOINT_VIEW``, which exactly these roles hold, and the query
+(:func:`spotcheck.tenants.joint.queries.statistics_table`) then asks the domain's policy for one
+of the two permissions and for the lead department; anyone else is refused (403). The table is the
+one the justice bureau reads for the department: the joint campaigns it led or took part in, read
+in the request's scope.
 """
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
 from spotcheck.core.clock import today
-from spotcheck.core.policy import has_permission
+from spotcheck.core.errors import Forbidden
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.joint import statistics
+from spotcheck.tenants.joint import queries
 from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
-from spotcheck.tenants.supervision.periods import Period
+from spotcheck.tenants.supervision.vocabulary import Period
 
 bp = Blueprint("joint_statistics", __name__, url_prefix="/joint")
 
@@ -29,12 +30,8 @@ YEARS = range(2000, 2101)
 
 
 def _lead_reader() -> None:
-    """403 unless the user reads the lead department's joint campaigns."""
-    user = current_user._get_current_object()
-    if not (has_permission(user, Permission.JOINT_MANAGE) or has_permission(user, Permission.CAMPAIGNS_VIEW)):
-        abort(403)
-    kind = getattr(getattr(user, "tenant", None), "kind", None)
-    if getattr(kind, "value", kind) != "lead":
+    """403 unless the user reads the lead department's joint campaigns (the domain's rule)."""
+    if not queries.reads_statistics(current_user._get_current_object()):
         abort(403)
 
 
@@ -48,10 +45,13 @@ def _year() -> int:
     return int(raw)
 
 
-def _table(year: int) -> statistics.Table:
-    """The department's table of ``year``: the one the justice bureau reads for it (one builder)."""
-    user = current_user._get_current_object()
-    return statistics.build(Period(year), user.tenant_id, user.tenant.name)
+def _table(year: int) -> queries.Table:
+    """The department's table of ``year``: the one the justice bureau reads for it (one builder);
+    403 for anyone but the lead department's readers."""
+    try:
+        return queries.statistics_table(Period(year), reader=current_user._get_current_object())
+    except Forbidden:
+        abort(403)
 
 
 @bp.route("/statistics")
@@ -59,8 +59,9 @@ def _table(year: int) -> statistics.Table:
 def index():
     _lead_reader()
     year = _year()
-    return render_template("joint/statistics.html", table=_table(year), year=year,
-                           years=statistics.years(), columns=statistics.COLUMNS, numeric=statistics.NUMERIC)
+    table = _table(year)
+    return render_template("joint/statistics.html", table=table, year=year,
+                           years=queries.statistics_years(), columns=queries.COLUMNS, numeric=queries.NUMERIC)
 
 
 @bp.route("/statistics.xlsx")
@@ -68,7 +69,8 @@ def index():
 def download():
     _lead_reader()
     year = _year()
-    response = send_file(io.BytesIO(statistics.workbook(_table(year))), mimetype=XLSX_MEDIA_TYPE, as_attachment=True,
-                         download_name=statistics.file_name(year))
+    table = _table(year)
+    response = send_file(io.BytesIO(queries.statistics_workbook(table)), mimetype=XLSX_MEDIA_TYPE, as_attachment=True,
+                         download_name=queries.statistics_file_name(year))
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -14,7 +14,7 @@ from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm, perform, requested_page
 from spotcheck.tasks import notice_jobs
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.notices import delivery, services
+from spotcheck.tenants.notices import commands as notice_commands, queries as notice_queries
 from spotcheck.tenants.common.queries import paginate
 
 bp = Blueprint("notice_pages", __name__)
@@ -26,7 +26,7 @@ PER_PAGE = 30
 @requires(Permission.SIGNED_IN)
 def inbox():
     """站内消息: the newest first, unread ones marked."""
-    page = paginate(delivery.inbox_query(_user()), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0])
+    page = paginate(notice_queries.inbox_query(_user()), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0])
     return render_template("notices/inbox.html", page=page, form=EmptyForm())
 
 
@@ -35,7 +35,7 @@ def inbox():
 def mark_read():
     if EmptyForm().validate_on_submit():
         one = request.form.get("message_id", "")
-        perform(lambda: delivery.mark_read([int(one)] if one.isdigit() and len(one) < 10 else None, actor=_user()),
+        perform(lambda: notice_commands.mark_read([int(one)] if one.isdigit() and len(one) < 10 else None, actor=_user()),
                 _("Marked as read."))
     return redirect(url_for("notice_pages.inbox"))
 
@@ -44,7 +44,7 @@ def mark_read():
 @requires(Permission.SIGNED_IN)
 def download(notice_id):
     """A document as PDF, for those who may read it (404 for anyone else, as for a missing one)."""
-    notice = services.notice_for(notice_id, _user())
+    notice = notice_queries.notice_for(notice_id, _user())
     response = send_file(storage.path(notice.storage_key), mimetype="application/pdf", as_attachment=True,
                          download_name=f"{notice.number}.pdf", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
@@ -57,7 +57,7 @@ def of_campaign(campaign_id):
     """A campaign's documents: inspection notices, assignment notices, result announcements."""
     campaign = campaigns.get_campaign(campaign_id)
     return render_template("notices/campaign.html", campaign=campaign, form=EmptyForm(),
-                           notices=services.notices_of_campaign(campaign, _user()),
+                           notices=notice_queries.notices_of_campaign(campaign, _user()),
                            jobs=notice_jobs.jobs_of_campaign(campaign, _user()))
 
 
@@ -76,5 +76,5 @@ def announce(campaign_id):
 @requires(Permission.USERS_MANAGE)
 def deliveries():
     """送达记录: every message sent to the department's people, by channel, with its tries."""
-    page = paginate(delivery.deliveries_query(), page=requested_page() or 1, per_page=50, make=lambda row: row[0])
+    page = paginate(notice_queries.deliveries_query(), page=requested_page() or 1, per_page=50, make=lambda row: row[0])
     return render_template("notices/deliveries.html", page=page, masked=mask_contact)

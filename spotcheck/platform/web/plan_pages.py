@@ -15,7 +15,7 @@ from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perfor
 from spotcheck.tenants.accounts import queries as tenants
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items import queries as items
-from spotcheck.tenants.joint import leads
+from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.plans import commands, queries
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES
 
@@ -30,7 +30,7 @@ def index():
 
 def _joint_fields() -> list[str]:
     """The fields outside market regulation the user's department leads (it writes their joint plans)."""
-    return [f for f in leads.fields_led_by(_user().tenant) if f != reference.MARKET_FIELD]
+    return [f for f in joint_queries.fields_led_by(_user().tenant) if f != reference.MARKET_FIELD]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -61,7 +61,7 @@ def new_joint():
     fields = _joint_fields()
     form.field.choices = [(code, reference.ENFORCEMENT_FIELDS[code]) for code in fields]
     me = _user().tenant_id
-    form.department_ids.choices = [(str(t.id), t.name) for t in leads.candidates() if t.id != me]
+    form.department_ids.choices = [(str(t.id), t.name) for t in joint_queries.candidates() if t.id != me]
     if request.method == "GET":
         year = today().year
         form.year.data = str(year)

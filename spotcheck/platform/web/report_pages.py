@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
@@ -13,22 +14,21 @@ from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm, perform
-from spotcheck.tenants.accounts import queries as account_queries
 from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
-from spotcheck.tenants.supervision import access, duties, duty_status, figures, submissions
+from spotcheck.tenants.supervision import commands, queries, vocabulary
 
 bp = Blueprint("report_pages", __name__, url_prefix="/reports")
 
 
 def _tenant():
-    tenant = account_queries.own_tenant(_user())
-    if tenant is None:
+    try:
+        return queries.own_department(reader=_user())
+    except NotFound:
         abort(404)
-    return tenant
 
 
-def _duty(code: str, period: str) -> duties.Due:
-    found = duties.find(code, period)
+def _duty(code: str, period: str) -> queries.Due:
+    found = queries.find_due(code, period)
     if found is None:
         abort(404)
     return found
@@ -38,8 +38,8 @@ def _duty(code: str, period: str) -> duties.Due:
 @requires(Permission.REPORTS_PREPARE)
 def index():
     tenant = _tenant()
-    return render_template("reports/index.html", tenant=tenant, states=duty_status.states_of(tenant),
-                           created=duties.created_on(tenant), status_names=duty_status.STATUS)
+    return render_template("reports/index.html", tenant=tenant, states=queries.states_of(tenant),
+                           created=queries.created_on(tenant), status_names=vocabulary.REPORT_STATUS)
 
 
 @bp.route("/<code>/<period>")
@@ -47,15 +47,15 @@ def index():
 def duty(code, period):
     due = _duty(code, period)
     tenant = _tenant()
-    if not duty_status.applies(tenant, due, duty_status.other_field_departments()):
+    try:
+        view = queries.duty_view(tenant, due, reader=_user())
+    except NotFound:
         abort(404)
-    state = duty_status.state_of(tenant, due)
+    state = view.state
     preview = state.prepared or state.current
-    return render_template("reports/duty.html", state=state, due=due, form=EmptyForm(),
-                           actions=duty_status.REPORT_ACTIONS.allowed(state, _user()),
-                           history=submissions.history(tenant.id, due.duty.code, due.period.code),
-                           preview=preview, sheets=submissions.sheets_of(preview) if preview else [],
-                           intact=submissions.intact(preview) if preview else True)
+    return render_template("reports/duty.html", state=state, due=due, form=EmptyForm(), actions=view.actions,
+                           history=view.history, preview=preview, sheets=queries.sheets_of(preview) if preview else [],
+                           intact=queries.intact(preview) if preview else True)
 
 
 @bp.route("/<code>/<period>/<step>", methods=["POST"])
@@ -69,14 +69,17 @@ def duty_step(code, period, step):
     if EmptyForm().validate_on_submit():
         form = request.form
         if step == "prepare":
-            perform(lambda: submissions.prepare(due.duty.code, due.period.code, contact=form.get("contact", ""),
-                                                phone=form.get("phone", ""), actor=_user()),
-                    "报表已生成（数据已冻结），请领导核对后签发报送。")
+            perform(lambda: commands.prepare({"code": due.duty.code, "period": due.period.code,
+                                              "contact": form.get("contact", ""), "phone": form.get("phone", "")},
+                                             actor=_user()),
+                    _("The table is built (its figures frozen); the leader checks it, then signs and submits it."))
         else:
-            perform(lambda: submissions.submit(due.duty.code, due.period.code, digest=form.get("digest", ""),
-                                               contact=form.get("contact"), phone=form.get("phone"),
-                                               reason=form.get("reason", ""), actor=_user()),
-                    lambda row: f"《{row.title}》（{due.period.label}）第{row.version}版已签发报送。")
+            perform(lambda: commands.submit({"code": due.duty.code, "period": due.period.code,
+                                             "digest": form.get("digest", ""), "contact": form.get("contact"),
+                                             "phone": form.get("phone"), "reason": form.get("reason", "")},
+                                            actor=_user()),
+                    lambda row: _("《%(title)s》(%(period)s) version %(version)d is signed and submitted.",
+                                  title=row.title, period=due.period.label, version=row.version))
     return redirect(url_for("report_pages.duty", code=due.duty.code, period=due.period.code))
 
 
@@ -84,17 +87,17 @@ def duty_step(code, period, step):
 @requires(Permission.REPORTS_PREPARE)
 def submission(submission_id):
     row, tenant = _submission(submission_id)
-    due = duties.find(row.table_code, row.period)
+    due = queries.find_due(row.table_code, row.period)
     return render_template("reports/submission.html", row=row, tenant=tenant, due=due,
-                           sheets=submissions.sheets_of(row), intact=submissions.intact(row),
-                           every=access.sees_every_department(_user()))
+                           sheets=queries.sheets_of(row), intact=queries.intact(row),
+                           every=queries.reads_every_department(_user()))
 
 
 @bp.route("/submissions/<int:submission_id>/download")
 @requires(Permission.REPORTS_PREPARE)
 def download(submission_id):
     row, tenant = _submission(submission_id)
-    data, name = submissions.workbook(row, tenant)
+    data, name = queries.workbook(row, tenant)
     response = send_file(io.BytesIO(data), mimetype=XLSX_MEDIA_TYPE, as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -102,7 +105,7 @@ def download(submission_id):
 
 def _submission(submission_id: int):
     try:
-        return submissions.get(submission_id, _user())
+        return queries.submission(submission_id, reader=_user())
     except NotFound:
         abort(404)
 
@@ -116,11 +119,6 @@ def overview():
     year = int(raw) if raw.isdigit() and len(raw) == 4 else today().year
     if not 2000 <= year <= 2100:
         abort(404)
-    with access.reading(_user(), "report submissions", period=str(year)) as visible:
-        tenants = figures.departments(visible)
-        rows = duty_status.overview(tenants, [year])
-        for row in rows:  # loaded while visible
-            for state in row.states:
-                _ = [(v.id, v.submitted_at, v.signed_by_name) for v in state.versions]
+    rows = queries.submissions_overview(year, reader=_user())
     return render_template("reports/overview.html", rows=rows, year=year, years=[today().year - 1, today().year],
-                           every=access.sees_every_department(_user()), status_names=duty_status.STATUS)
+                           every=queries.reads_every_department(_user()), status_names=vocabulary.REPORT_STATUS)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
-from spotcheck.tenants.notices import services as notice_services
+from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import follow_ups, visits
 
@@ -37,7 +37,7 @@ def index():
 def detail(follow_up_id):
     follow_up = _received(follow_up_id)
     return render_template("transfers/detail.html", transfer=follow_up, form=EmptyForm(),
-                           letter=notice_services.letter_of(follow_up),
+                           letter=notice_queries.letter_of(follow_up),
                            actions=visits.follow_up_actions(follow_up, current_user._get_current_object()))
 
 

@@ -14,7 +14,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm, perform
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as services
-from spotcheck.tenants.joint import services as joint_services, withdrawal as joint_withdrawal
+from spotcheck.tenants.joint import commands as joint_commands, queries as joint_queries
 
 bp = Blueprint("withdrawal_pages", __name__)
 
@@ -27,6 +27,11 @@ class ReasonForm(FlaskForm):
 
 def _campaign_page(campaign_id: int):
     return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id, _anchor="campaign-withdrawal"))
+
+
+def _joint(command):
+    """A joint campaign's withdrawal command as :func:`_with_reason` calls it (by the campaign's id)."""
+    return lambda campaign, reason, *, actor: command(campaign.id, {"reason": reason}, actor=actor)
 
 
 def _joint_page(campaign_id: int):
@@ -81,7 +86,7 @@ def cancel(campaign_id):
 @bp.route("/joint/<int:campaign_id>/withdraw", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
 def joint_withdraw(campaign_id):
-    return _with_reason(joint_services.get_joint(campaign_id), joint_withdrawal.withdraw,
+    return _with_reason(joint_queries.get_joint(campaign_id), _joint(joint_commands.withdraw),
                         lambda c: _("%(code)s is withdrawn; the invited departments see it, with the reason.",
                                     code=c.code), _joint_page)
 
@@ -89,11 +94,11 @@ def joint_withdraw(campaign_id):
 @bp.route("/joint/<int:campaign_id>/return", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def joint_return(campaign_id):
-    return _with_reason(joint_services.get_joint(campaign_id), joint_withdrawal.return_joint,
+    return _with_reason(joint_queries.get_joint(campaign_id), _joint(joint_commands.return_joint),
                         _("The joint campaign is returned to its coordinator with the reason."), _joint_page)
 
 
 @bp.route("/joint/<int:campaign_id>/cancel", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def joint_cancel(campaign_id):
-    return _with_reason(joint_services.get_joint(campaign_id), joint_withdrawal.cancel, _cancelled, _joint_page)
+    return _with_reason(joint_queries.get_joint(campaign_id), _joint(joint_commands.cancel), _cancelled, _joint_page)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import undefer
 from spotcheck.core.database import db
 from spotcheck.draw import targets as target_engine
 from spotcheck.tenants.campaigns.models import Campaign, Draw, DrawKind
-from spotcheck.tenants.joint.draws import visit_groups
+from spotcheck.tenants.joint.visits import visit_groups
 from spotcheck.tenants.results.models import PublishedResult
 
 

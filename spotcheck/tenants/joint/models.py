@@ -8,7 +8,6 @@ a copy of its part as approved (``part``), which is all the lead reads of that p
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -17,17 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
 from spotcheck.core.scoping import SharedWithReceiver
+from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 from spotcheck.tenants.accounts.models import Tenant
-
-
-class ParticipantStatus(str, enum.Enum):
-    """invited → accepted (the department prepares its part) → approved (by its leader); or declined."""
-
-    invited = "invited"
-    accepted = "accepted"
-    approved = "approved"
-    declined = "declined"
-    withdrawn = "withdrawn"  # the joint campaign was withdrawn (撤销): the part follows
 
 
 class JointParticipant(SharedWithReceiver, db.Model):

@@ -48,7 +48,8 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import current_tenant_id, joint_scope
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, CampaignStatus
 from spotcheck.tenants.joint import figures
-from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
+from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 from spotcheck.tenants.spreadsheets import forms
 
 

@@ -8,7 +8,6 @@ same person on the same channel twice.
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -17,14 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
 from spotcheck.core.scoping import SharedWithReceiver, TenantOwned
-
-
-class NoticeKind(str, enum.Enum):
-    inspection = "inspection"  # 检查通知书: to the entity, one per visit
-    assignment = "assignment"  # 检查任务派遣通知: to an inspector, one per campaign and inspector
-    announcement = "announcement"  # 检查结果公告: a campaign's published results
-    transfer = "transfer"  # 移送函: to the department a problem is transferred to
-    criticism = "criticism"  # 通报: the justice bureau's notice of criticism, to a department named in it
+from spotcheck.tenants.notices.vocabulary import Channel, DeliveryStatus, NoticeKind
 
 
 class Notice(SharedWithReceiver, db.Model):
@@ -66,18 +58,6 @@ class Message(TenantOwned, db.Model):
     notice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notice.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-
-
-class Channel(str, enum.Enum):
-    inbox = "inbox"  # 站内消息
-    email = "email"  # 电子邮件
-    sms = "sms"  # 短信
-
-
-class DeliveryStatus(str, enum.Enum):
-    pending = "pending"  # 待发送 (or waiting for its next try)
-    sent = "sent"  # 已发送
-    failed = "failed"  # 发送失败 (tried too often)
 
 
 class Delivery(TenantOwned, db.Model):

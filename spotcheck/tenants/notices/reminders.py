@@ -20,12 +20,13 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from spotcheck.core import events
 from spotcheck.core.calendar import is_working_day
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.accounts.models import Tenant, User
@@ -83,14 +84,13 @@ def due_lines(day: date) -> dict[int, list[str]]:
 
 
 def _report_lines(day: date, lines: dict[int, list[str]], planners: list[int], leaders: list[int]) -> None:
-    """The statistical tables to submit (报表报送): planners prepare, leaders sign."""
-    from spotcheck.core.scoping import current_tenant_id
-    from spotcheck.tenants.supervision.duty_status import reminder_lines
-
+    """The statistical tables to submit (报表报送): planners prepare, leaders sign. Supervision, a
+    domain above this one, adds them when it hears ``reminders.collect`` (its lines by role)."""
     tenant = db.session.get(Tenant, current_tenant_id()) if current_tenant_id() else None
     if tenant is None:
         return
-    found = reminder_lines(tenant, day)
+    found: dict[str, list[str]] = {"planner": [], "leader": []}
+    events.emit("reminders.collect", actor=None, tenant=tenant, day=day, found=found)
     for user_ids, key in ((planners, "planner"), (leaders, "leader")):
         for user_id in user_ids:
             lines[user_id].extend(found[key])

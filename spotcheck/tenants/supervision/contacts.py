@@ -7,17 +7,13 @@ administrator their own (:func:`listing`). The phones are on that list and in it
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 
 from spotcheck.core.clock import today
-from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.contacts.queries import Listed, rows_of
 from spotcheck.tenants.contacts.vocabulary import ROLES
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet
-from spotcheck.tenants.supervision import access
 
 #: The seed's title of 附件5, word for word.
 SEED_TITLE = "“双随机、一公开”工作负责人和联络员名单"
@@ -28,20 +24,6 @@ NOT_GIVEN = "（未填报）"
 def may_read(reader) -> bool:
     """The list is for the department's administrator and whoever reads its supervision tables."""
     return has_permission(reader, Permission.CONTACTS_MANAGE) or has_permission(reader, Permission.SUPERVISION_VIEW)
-
-
-def listing(reader) -> list[Listed]:
-    """The list as ``reader`` may read it: every active department's for the justice bureau (audited
-    cross-department reading), one's own department's otherwise; Forbidden to anyone else."""
-    if not may_read(reader):
-        raise Forbidden("只有本部门系统管理员、领导和司法局可以查看负责人和联络员名单（含联系电话）。")
-    if access.sees_every_department(reader):
-        with access.reading(reader, "contacts"):
-            tenants = list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True))
-                                              .order_by(Tenant.kind, Tenant.code)))
-            return rows_of(tenants)
-    tenant = db.session.get(Tenant, reader.tenant_id)
-    return rows_of([tenant]) if tenant is not None else []
 
 
 def table_rows(listed: list[Listed]) -> list[list]:

@@ -15,30 +15,12 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
-from spotcheck.core.actions import Action, Actions
-from spotcheck.core.clock import now
-from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.policy import Permission
 from spotcheck.tenants.common.vocabulary import PLAN_HALF
-from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.notices import services as notices
-from spotcheck.tenants.supervision import access, figures
-from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_STATUS
+from spotcheck.tenants.supervision import figures
+from spotcheck.tenants.supervision.vocabulary import COVERAGE_TARGETS, FILING_STATUS
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
-from spotcheck.tenants.supervision import periods
 from spotcheck.tenants.supervision.periods import Period
-
-CRITICISM_ACTIONS = Actions(
-    Action("edit", Permission.SUPERVISION_MANAGE, lambda c: c.status == CriticismStatus.draft,
-           _l("Only a draft can be changed.")),
-    Action("approve", Permission.CRITICISM_APPROVE, lambda c: c.status == CriticismStatus.draft and bool(c.findings),
-           _l("Only a draft that names at least one department can be approved.")),
-    Action("withdraw", Permission.SUPERVISION_MANAGE, lambda c: c.status == CriticismStatus.draft,
-           _l("Only a draft can be withdrawn.")),
-)
 
 
 def reasons_of(status: figures.Status) -> list[dict]:
@@ -82,24 +64,6 @@ CLOSING = ("请被通报的部门高度重视，认真查找原因，于收到�
            "整改情况将纳入年度法治政府建设考核。")
 
 
-@command(Permission.SUPERVISION_MANAGE)
-def draft(period, *, actor) -> Criticism:
-    """Draft a notice of criticism for ``period`` from every department's figures (起草通报)."""
-    period = periods.required(period)
-    with access.reading(actor, "criticism draft", period=period):
-        statuses = figures.compute(period, figures.departments())
-    findings = [{"tenant_id": s.tenant_id, "name": s.name, "reasons": reasons}
-                for s in statuses if s.tenant_id != actor.tenant_id and (reasons := reasons_of(s))]
-    criticism = Criticism(period=period.code, title=default_title(period),
-                          body="\n\n".join([_opening(period), CLOSING]), findings=findings,
-                          drafted_by_name=actor.display_name, drafted_at=now())
-    db.session.add(criticism)
-    db.session.flush()
-    audit.record("criticism.drafted", "criticism", criticism.id, actor=actor,
-                 details={"period": period.code, "departments": [f["tenant_id"] for f in findings]})
-    return criticism
-
-
 @dataclass
 class Attention:
     """What a period's figures call for (the bureau's home page): the departments a notice of
@@ -126,60 +90,11 @@ def drafts() -> list[Criticism]:
     return [c for c in list_all() if c.status == CriticismStatus.draft]
 
 
-def get(criticism_id) -> Criticism:
-    return get_row(Criticism, criticism_id, _l("No such notice of criticism."))
+def get(criticism_id, *, for_update: bool = False) -> Criticism:
+    return get_row(Criticism, criticism_id, _l("No such notice of criticism."), for_update=for_update)
 
 
 def list_all() -> list[Criticism]:
     return list(db.session.scalars(sa.select(Criticism).order_by(Criticism.id.desc())))
 
 
-def _paragraphs(body: str) -> list[str]:
-    return [p.strip() for p in (body or "").split("\n\n") if p.strip()]
-
-
-@command(Permission.SUPERVISION_MANAGE)
-def update(criticism_id, *, title: str, body: str, leave_out: list[int] | None = None, actor) -> Criticism:
-    """Change a draft: its title, its text (paragraphs split by an empty line), and the departments
-    left out of it (a supervisor may judge a reason excused)."""
-    criticism = get(criticism_id)
-    CRITICISM_ACTIONS.require(criticism, actor, "edit")
-    title, errors = (title or "").strip(), {}
-    if not title or len(title) > 200:
-        errors["title"] = [_l("Enter a title of at most 200 characters.")]
-    if not _paragraphs(body):
-        errors["body"] = [_l("Write the text of the notice.")]
-    if errors:
-        raise ValidationFailed(errors)
-    out = {int(x) for x in (leave_out or ())}
-    criticism.title, criticism.body = title, body.strip()
-    criticism.findings = [f for f in criticism.findings if f["tenant_id"] not in out]
-    audit.record("criticism.changed", "criticism", criticism.id, actor=actor,
-                 details={"left_out": sorted(out)})
-    return criticism
-
-
-@command(Permission.SUPERVISION_MANAGE)
-def withdraw(criticism_id, *, actor) -> Criticism:
-    criticism = get(criticism_id)
-    CRITICISM_ACTIONS.require(criticism, actor, "withdraw")
-    criticism.status = CriticismStatus.withdrawn
-    audit.record("criticism.withdrawn", "criticism", criticism.id, actor=actor)
-    return criticism
-
-
-@command(Permission.CRITICISM_APPROVE)
-def approve(criticism_id, *, actor) -> Criticism:
-    """签发: number the notice, write its PDF, and deliver a copy to each department named."""
-    criticism = get(criticism_id)
-    CRITICISM_ACTIONS.require(criticism, actor, "approve")
-    issuer = db.session.get(Tenant, criticism.tenant_id)
-    paragraphs = _paragraphs(criticism.body)
-    number, _ = notices.write_criticism(
-        issuer, criticism.id, title=criticism.title, opening=paragraphs[:1], findings=criticism.findings,
-        closing=paragraphs[1:], contact=f"{criticism.drafted_by_name}（{issuer.name}）", link="/supervision/received")
-    criticism.status, criticism.number = CriticismStatus.approved, number
-    criticism.approved_by_name, criticism.approved_at = actor.display_name, now()
-    audit.record("criticism.approved", "criticism", criticism.id, actor=actor,
-                 details={"number": number, "departments": [f["tenant_id"] for f in criticism.findings]})
-    return criticism

@@ -13,6 +13,7 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.joint.statistics import campaign_figures
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.common.vocabulary import CAMPAIGN_STATUS, DRAW_KIND, PLAN_HALF, VISIT_STATUS
 from spotcheck.tenants.accounts.models import Tenant
@@ -20,11 +21,9 @@ from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import FollowUp, Visit
 from spotcheck.tenants.rules.models import RulesDocument
-from spotcheck.tenants.supervision.definitions import FILING_STATUS
-from spotcheck.tenants.supervision.figures import (
-    _campaigns, _checked, _draws, _follow_ups_open, _joint_of, _problems, _provisional, _publish_due,
-    _published_by_due, _published_late, _reports_overdue, compute, created_on, filing,
-)
+from spotcheck.tenants.supervision.vocabulary import FILING_STATUS
+from spotcheck.tenants.supervision import conditions as when
+from spotcheck.tenants.supervision.figures import compute, created_on, filing
 from spotcheck.tenants.supervision.periods import Period
 
 
@@ -65,10 +64,10 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
     mine = lambda model: model.tenant_id == tenant_id  # noqa: E731
     if key in ("checked", "problems", "publish_due", "published_on_time", "on_time_rate", "published_late",
                "reports_overdue", "provisional"):
-        condition = {"checked": _checked(period), "problems": _problems(period), "publish_due": _publish_due(period),
-                     "on_time_rate": _publish_due(period), "published_late": _published_late(period),
-                     "published_on_time": sa.and_(_publish_due(period), _published_by_due()),
-                     "reports_overdue": _reports_overdue(period), "provisional": _provisional(period)}[key]
+        condition = {"checked": when.checked(period), "problems": when.problems(period), "publish_due": when.publish_due(period),
+                     "on_time_rate": when.publish_due(period), "published_late": when.published_late(period),
+                     "published_on_time": sa.and_(when.publish_due(period), when.published_by_due()),
+                     "reports_overdue": when.reports_overdue(period), "provisional": when.provisional(period)}[key]
         return _visit_rows(sa.and_(mine(Visit), condition), limit)
     if key == "basics":
         status = compute(period, [db.session.get(Tenant, tenant_id)])[0]
@@ -119,7 +118,7 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                          plan.comment if plan else ""])
         return Rows(["计划", "期间", "报备截止", "报备日期", "状态", "司法局意见"], rows, len(rows))
     if key == "campaigns":
-        found = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), _campaigns(period))
+        found = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), when.campaigns(period))
                                         .order_by(Campaign.window_start, Campaign.id)))
         return Rows(["编号", "名称", "检查期", "状态"],
                     [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", str(CAMPAIGN_STATUS[c.status.value])]
@@ -128,13 +127,13 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
     if key == "draws":
         rows = db.session.execute(sa.select(Campaign.code, Campaign.title, Draw.kind, Draw.drawn_at, Draw.seed)
                                   .join(Campaign, Campaign.id == Draw.campaign_id)
-                                  .where(mine(Draw), _draws(period)).order_by(Draw.drawn_at)).all()
+                                  .where(mine(Draw), when.draws(period)).order_by(Draw.drawn_at)).all()
         return Rows(["抽查任务", "名称", "抽取", "抽取时间", "随机种子"],
                     [[code, title, DRAW_KIND[kind.value],
                       local(at).strftime("%Y-%m-%d %H:%M"), (seed or "")[:16] + "…"]
                      for code, title, kind, at, seed in rows[:limit]], len(rows))
     if key == "follow_ups_open":
-        condition = sa.and_(mine(FollowUp), _follow_ups_open(period))
+        condition = sa.and_(mine(FollowUp), when.follow_ups_open(period))
         rows = db.session.execute(sa.select(Campaign.code, Entity.name, FollowUp.kind, FollowUp.opened_on,
                                             FollowUp.deadline)
                                   .join(Visit, Visit.id == FollowUp.visit_id)
@@ -145,9 +144,7 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                     [[code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened, deadline or ""]
                      for code, entity, kind, opened, deadline in rows[:limit]], len(rows))
     if key in ("joint", "visits_saved"):
-        from spotcheck.tenants.joint.statistics import campaign_figures
-
-        joint = _joint_of(period)
+        joint = when.joint_of(period)
         ids = list(db.session.scalars(sa.select(joint.c.joint).where(joint.c.tenant_id == tenant_id)))
         query = sa.select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.window_start)
         if key == "visits_saved":

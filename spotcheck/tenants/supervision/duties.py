@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 from spotcheck.core.clock import local
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
-from spotcheck.tenants.supervision.periods import Period
+from spotcheck.tenants.supervision.periods import Period, parse
 
 #: Who submits: every department the justice bureau supervises, or the bureau itself.
 DEPARTMENTS = "departments"
@@ -129,8 +129,6 @@ def schedule(years: list[int]) -> list[Due]:
 
 def find(code: str, period_code: str) -> Due | None:
     """The duty of table ``code`` for the period written ``period_code`` (``None``: no such duty)."""
-    from spotcheck.tenants.supervision.periods import parse
-
     duty, period = BY_CODE.get(code or ""), parse(period_code)
     if duty is None or period is None or period.kind != duty.period_kind:
         return None

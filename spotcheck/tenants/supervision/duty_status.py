@@ -13,20 +13,21 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from spotcheck.core.actions import Action, Actions
+from spotcheck.core import events
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
-from spotcheck.core.policy import Permission
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.common.vocabulary.reference import MARKET_FIELD
+from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.supervision import duties
 from spotcheck.tenants.supervision.duties import Due
+from spotcheck.tenants.supervision.policy import REPORT_ACTIONS
+from spotcheck.tenants.supervision.vocabulary import REPORT_STATUS
 from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus
 
 #: The statuses of a duty, in words (the bureau's overview, the department's page, the API's ``status_name``).
-STATUS = {"on_time": "按时报送", "late": "逾期报送", "missing": "逾期未报送", "pending": "未到期",
-          "not_owed": "不要求（部门设立前已截止）"}
+STATUS = REPORT_STATUS
 #: How far ahead a duty shows on the to-do list (days before its due date).
 TODO_DAYS_AHEAD = 31
 
@@ -80,23 +81,6 @@ class DutyState:
     @property
     def corrections(self) -> int:
         return max(0, len(self.versions) - 1)
-
-
-def _area_wide_reader(state: DutyState, actor) -> bool:
-    from spotcheck.tenants.supervision.access import sees_every_department
-
-    return not state.due.duty.area_wide or sees_every_department(actor)
-
-
-REPORT_ACTIONS = Actions(
-    Action("prepare", Permission.REPORTS_PREPARE, lambda s: s.started,
-           "统计期尚未开始，不能填报该期报表。",
-           who=_area_wide_reader, who_refusal="区县汇总表（文件003附件3）涉及各部门的数据，由司法局的监督人员准备。"),
-    Action("submit", Permission.REPORTS_SUBMIT,
-           lambda s: s.started and (s.prepared is not None or not s.due.duty.area_wide),
-           lambda s: ("统计期尚未开始，不能报送该期报表。" if not s.started
-                      else "区县汇总表须先由司法局的监督人员准备，再由局领导签发。")),
-)
 
 
 def other_field_departments() -> set[int]:
@@ -168,11 +152,16 @@ def to_do(tenant: Tenant, actor) -> list[DutyState]:
     return found
 
 
+@events.subscribe("reminders.collect")
+def _remind(*, actor, tenant: Tenant, day: date, found: dict[str, list[str]]) -> None:
+    """The daily reminders (:mod:`spotcheck.tenants.notices.reminders`) list the tables to submit."""
+    for key, lines in reminder_lines(tenant, day).items():
+        found[key].extend(lines)
+
+
 def reminder_lines(tenant: Tenant, day: date) -> dict[str, list[str]]:
     """The day's reminders of tables to submit (due within two working days, or overdue), by who
     acts next: ``planner`` (to prepare) and ``leader`` (to sign; a table overdue is escalated to them)."""
-    from spotcheck.tenants.results import deadlines
-
     found: dict[str, list[str]] = {"planner": [], "leader": []}
     for state in states_of(tenant, on=day):
         if state.versions or state.status not in ("pending", "missing") or not state.started:

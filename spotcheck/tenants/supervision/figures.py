@@ -1,10 +1,11 @@
 """The supervision figures of each department for a period (监督统计), as
-:mod:`~spotcheck.tenants.supervision.definitions` defines them.
+:mod:`~spotcheck.tenants.supervision.vocabulary` defines them.
 
 The figures are aggregate queries grouped by department (several figures of one table in one pass,
-each a ``count(*) FILTER``), run in the database over whatever the current scope shows: every department inside :func:`~spotcheck.tenants.supervision.access.reading`
-(the justice bureau), one's own department otherwise (a department leader). :func:`~spotcheck.tenants.supervision.drill_down.rows_of`
-gives the rows a figure counts (the drill-down), through the same conditions.
+each a ``count(*) FILTER``), run in the database over whatever the current scope shows: every
+department inside the supervision policy's :class:`~spotcheck.core.queries.Across` scope (the justice
+bureau), one's own department otherwise (a department leader). :func:`.drill_down.rows_of` gives the
+rows a figure counts (the drill-down), through the same conditions (:mod:`.conditions`).
 """
 from __future__ import annotations
 
@@ -12,34 +13,30 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Draw
+from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.directory.models import DirectoryEntry
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.queries import Coverage
+from spotcheck.tenants.joint.statistics import campaign_figures
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.models import Plan
-from spotcheck.tenants.results.categories import CategoryChoice
-from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit, VisitStatus
+from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit
 from spotcheck.tenants.rules.models import RulesDocument
-from spotcheck.tenants.supervision.definitions import FILING_DEADLINES
+from spotcheck.tenants.supervision import conditions as when
+from spotcheck.tenants.supervision.vocabulary import FILING_DEADLINES
 from spotcheck.tenants.supervision.periods import Period
 
-#: A result has been reported (报送): what "checked" counts.
-REPORTED = (VisitStatus.submitted, VisitStatus.approved, VisitStatus.published)
-#: A result not reported yet (what an overdue report counts).
-UNREPORTED = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returned)
 
 
 @dataclass
 class Filing:
     """One plan deadline of a department: which plan (``half`` None for the year's), its
-    deadline, when it was submitted, and the status (:data:`definitions.FILING_STATUS`)."""
+    deadline, when it was submitted, and the status (:data:`vocabulary.FILING_STATUS`)."""
 
     half: int | None
     deadline: date
@@ -50,7 +47,7 @@ class Filing:
 
 @dataclass
 class Status:
-    """One department's figures for the period (the keys of :data:`definitions.FIGURES`)."""
+    """One department's figures for the period (the keys of :data:`vocabulary.FIGURES`)."""
 
     tenant_id: int
     name: str
@@ -114,157 +111,33 @@ class Status:
         return ([self.plan_year] if self.plan_year else []) + list(self.plan_half)
 
 
-# --- the conditions (one place each, for the figure and its drill-down) ------------------------
-
-
-def _between(column, period: Period):
-    return sa.and_(column >= period.start, column <= period.end)
-
-
-def _moment_between(column, period: Period):
-    return sa.and_(column >= period.since, column < period.until)
-
-
-def _as_of(period: Period) -> date:
-    """The day the period's "so far" figures are read at: its end, or today while it runs."""
-    return min(period.end, today())
-
-
-def _campaigns(period: Period):
-    return sa.and_(Campaign.joint.is_(False), Campaign.status.not_in(NOT_CARRIED_OUT),
-                   _between(Campaign.window_start, period))
-
-
-def _draws(period: Period):
-    return sa.and_(Draw.drawn_at.is_not(None), _moment_between(Draw.drawn_at, period))
-
-
-def _checked(period: Period):
-    return sa.and_(Visit.status.in_(REPORTED), _between(Visit.checked_on, period))
-
-
-def _problem_codes():
-    """A result category that says a problem was found: a standard problem code, or one a
-    department marked so in its own list (few rows: read once, written into the condition)."""
-    own = db.session.execute(sa.select(CategoryChoice.tenant_id, CategoryChoice.code)
-                             .where(CategoryChoice.problem.is_(True))).all()
-    by_tenant: dict[int, list[str]] = {}
-    for tenant_id, code in own:
-        by_tenant.setdefault(tenant_id, []).append(code)
-    return sa.or_(ResultCategory.code.in_(sorted(reference.RESULT_PROBLEM_CATEGORIES)),
-                  *[sa.and_(ResultCategory.tenant_id == tenant_id, ResultCategory.code.in_(codes))
-                    for tenant_id, codes in sorted(by_tenant.items())])
-
-
-def _problem_visits():
-    """The visits with a problem category."""
-    return (sa.select(ItemResult.visit_id).join(ResultCategory, ResultCategory.item_result_id == ItemResult.id)
-            .where(_problem_codes()))
-
-
-def _problems(period: Period):
-    return sa.and_(_checked(period), Visit.id.in_(_problem_visits()))
-
-
-def _follow_ups_open(period: Period):
-    day = _as_of(period)
-    return sa.and_(FollowUp.opened_on <= day, sa.or_(FollowUp.closed_on.is_(None), FollowUp.closed_on > day))
-
-
-def _publish_due(period: Period):
-    return sa.and_(Visit.publish_due.is_not(None), Visit.publish_due >= period.start,
-                   Visit.publish_due <= period.end, Visit.publish_due < today())
-
-
-class beijing_date(sa.sql.functions.GenericFunction):
-    """The Beijing calendar day of a stored UTC moment (the day a deadline is met on)."""
-
-    type = sa.Date()
-    inherit_cache = True
-
-
-@compiles(beijing_date, "postgresql")
-def _beijing_date_pg(element, compiler, **kw):
-    return f"(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Shanghai')::date"
-
-
-@compiles(beijing_date, "sqlite")
-def _beijing_date_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
-
-
-def _published_by_due():
-    """Published no later than the end of its due day (Beijing)."""
-    return sa.and_(Visit.published_at.is_not(None), beijing_date(Visit.published_at) <= Visit.publish_due)
-
-
-def _published_late(period: Period):
-    return sa.and_(_publish_due(period), sa.not_(_published_by_due()))
-
-
-def _report_due():
-    """A visit's report deadline: its own (from the day checked), else its campaign's last day
-    (as :func:`spotcheck.tenants.results.listing.due_of`); the caller joins the visit's campaign."""
-    return sa.func.coalesce(Visit.report_due, Campaign.window_end)
-
-
-def _reports_overdue(period: Period):
-    due = _report_due()
-    return sa.and_(Visit.status.in_(UNREPORTED), _between(due, period), due < today())
-
-
-def _provisional(period: Period):
-    """A visit whose pending deadline (report not yet submitted, result not yet published) is provisional
-    (暂按周一至周五计算: it falls in a year without an official calendar), checked or due in the period."""
-    pending_report = sa.and_(Visit.report_due_provisional.is_(True), Visit.report_due.is_not(None),
-                             Visit.status.in_(UNREPORTED))
-    pending_publication = sa.and_(Visit.publish_due_provisional.is_(True), Visit.publish_due.is_not(None),
-                                  Visit.published_at.is_(None))
-    return sa.and_(sa.or_(pending_report, pending_publication),
-                   sa.or_(_between(Visit.checked_on, period), _between(Visit.report_due, period),
-                          _between(Visit.publish_due, period)))
-
-
 def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
     """The figures counted over visits: those of the visit row alone in one pass over the table (each
     a ``count(*) FILTER`` of its condition); the overdue reports from the unreported visits joined to
     their campaign (for its last day); the problems found from the result categories. Three queries
     cost less than one joining every visit to its campaign and its categories."""
     conditions = {
-        "checked": _checked(period),
-        "publish_due": _publish_due(period),
-        "published_on_time": sa.and_(_publish_due(period), _published_by_due()),
-        "published_late": _published_late(period),
-        "provisional": _provisional(period),
+        "checked": when.checked(period),
+        "publish_due": when.publish_due(period),
+        "published_on_time": sa.and_(when.publish_due(period), when.published_by_due()),
+        "published_late": when.published_late(period),
+        "provisional": when.provisional(period),
     }
     query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
-             .where(sa.or_(_between(Visit.checked_on, period), _between(Visit.publish_due, period),
-                           _between(Visit.report_due, period)))
+             .where(sa.or_(when.between(Visit.checked_on, period), when.between(Visit.publish_due, period),
+                           when.between(Visit.report_due, period)))
              .group_by(Visit.tenant_id))
     found = {tenant_id: dict(zip(conditions, counts)) for tenant_id, *counts in db.session.execute(query)}
     overdue = (sa.select(Visit.tenant_id, sa.func.count()).join(Campaign, Campaign.id == Visit.campaign_id)
-               .where(_reports_overdue(period)).group_by(Visit.tenant_id))
+               .where(when.reports_overdue(period)).group_by(Visit.tenant_id))
     problems = (sa.select(Visit.tenant_id, sa.func.count(sa.distinct(Visit.id)))
                 .select_from(ResultCategory).join(ItemResult, ItemResult.id == ResultCategory.item_result_id)
-                .join(Visit, Visit.id == ItemResult.visit_id).where(_problem_codes(), _checked(period))
+                .join(Visit, Visit.id == ItemResult.visit_id).where(when.problem_codes(), when.checked(period))
                 .group_by(Visit.tenant_id))
     for name, extra in (("reports_overdue", overdue), ("problems", problems)):
         for tenant_id, count in db.session.execute(extra):
             found.setdefault(tenant_id, {})[name] = count
     return found
-
-
-def _joint_in(period: Period):
-    """A joint campaign (or a department's part of one) of the period, past its preparation."""
-    return sa.and_(Campaign.status.not_in(NOT_CARRIED_OUT), _between(Campaign.window_start, period))
-
-
-def _joint_of(period: Period):
-    """The joint campaigns (ids) a department led or took part in, by department."""
-    led = sa.select(Campaign.tenant_id, Campaign.id.label("joint")).where(Campaign.joint.is_(True), _joint_in(period))
-    part = sa.select(Campaign.tenant_id, Campaign.joint_id.label("joint")).where(
-        Campaign.joint_id.is_not(None), _joint_in(period))
-    return sa.union(led, part).subquery()
 
 
 # --- the figures --------------------------------------------------------------------------------
@@ -307,14 +180,14 @@ def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
     put("inspectors", _count(Inspector, Inspector.active.is_(True)))
     put("rules", {tenant_id: True for tenant_id in db.session.scalars(
         sa.select(RulesDocument.tenant_id).where(RulesDocument.published.is_(True)))})
-    put("campaigns", _count(Campaign, _campaigns(period)))
-    put("draws", _count(Draw, _draws(period)))
+    put("campaigns", _count(Campaign, when.campaigns(period)))
+    put("draws", _count(Draw, when.draws(period)))
     for tenant_id, counts in _visit_counts(period).items():
         if tenant_id in statuses:
             for name, value in counts.items():
                 setattr(statuses[tenant_id], name, value)
-    put("follow_ups_open", _count(FollowUp, _follow_ups_open(period)))
-    joint = _joint_of(period)
+    put("follow_ups_open", _count(FollowUp, when.follow_ups_open(period)))
+    joint = when.joint_of(period)
     put("joint", dict(db.session.execute(sa.select(joint.c.tenant_id, sa.func.count(sa.distinct(joint.c.joint)))
                                          .group_by(joint.c.tenant_id)).all()))
     put("visits_saved", _visits_saved(period))
@@ -323,10 +196,8 @@ def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
 
 
 def _visits_saved(period: Period) -> dict[int, int]:
-    from spotcheck.tenants.joint.statistics import campaign_figures
-
     saved: dict[int, int] = {}
-    for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True), _joint_in(period))):
+    for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True), when.joint_in(period))):
         row = campaign_figures(campaign)
         saved[campaign.tenant_id] = saved.get(campaign.tenant_id, 0) + (row.saved or 0)
     return saved

@@ -21,18 +21,17 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from spotcheck.core import audit
-from spotcheck.core.clock import local, now
-from spotcheck.core.commands import command
+from spotcheck.core.clock import local
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.common.vocabulary.classifications import region_name
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
-from spotcheck.tenants.supervision import access, duties, figures, tables
-from spotcheck.tenants.supervision.duty_status import REPORT_ACTIONS, DutyState, state_of
-from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus
+from spotcheck.tenants.supervision import duties, figures, tables
+from spotcheck.tenants.supervision.policy import reading, sees_every_department
+from spotcheck.tenants.supervision.duty_status import DutyState, applies, other_field_departments, state_of
+from spotcheck.tenants.supervision.submission_models import ReportSubmission
 
 _PHONE = re.compile(r"^[0-9+()\- ]{5,32}$")
 
@@ -68,7 +67,7 @@ def _freeze(due: duties.Due, tenant: Tenant, actor) -> list:
             return _plain([asdict(sheet) for sheet in tables.TABLES[due.duty.code].build(ctx)])
 
     if due.duty.area_wide:
-        with access.reading(actor, f"table {due.duty.code} for submission", period=due.period):
+        with reading(actor, f"table {due.duty.code} for submission", period=due.period):
             return build(figures.departments(), False)
     return build([tenant], True)
 
@@ -88,8 +87,6 @@ def _own_tenant(actor) -> Tenant:
 
 
 def _applicable(tenant: Tenant, due: duties.Due) -> DutyState:
-    from spotcheck.tenants.supervision.duty_status import applies, other_field_departments
-
     if not applies(tenant, due, other_field_departments()):
         raise Conflict(f"本部门不报送《{due.title}》（{due.duty.seed}）。")
     return state_of(tenant, due)
@@ -107,83 +104,14 @@ def _contact(contact, phone) -> tuple[str, str]:
     return contact, phone
 
 
-@command(Permission.REPORTS_PREPARE)
-def prepare(code: str, period: str, *, contact: str = "", phone: str = "", actor) -> ReportSubmission:
-    """Freeze the table of ``code`` for ``period`` now, for the leader to sign (填报); a version
-    prepared before and not signed is replaced by this one."""
-    due = _due(code, period)
-    contact, phone = _contact(contact, phone)
-    tenant = _own_tenant(actor)
-    state = _applicable(tenant, due)
-    REPORT_ACTIONS.require(state, actor, "prepare")
-    content = _freeze(due, tenant, actor)
-    row = state.prepared
-    if row is None:
-        row = ReportSubmission(table_code=due.duty.code, period=due.period.code, version=len(state.versions) + 1,
-                               status=SubmissionStatus.prepared)
-        db.session.add(row)
-    row.title, row.due_on, row.content, row.digest = due.title, due.due_on, content, digest_of(content)
-    earlier = state.current  # a correction keeps the filler of the version it corrects unless told otherwise
-    row.contact = contact or row.contact or (earlier.contact if earlier else "")
-    row.phone = phone or row.phone or (earlier.phone if earlier else "")
-    row.prepared_by_name, row.prepared_at = actor.display_name, now()
-    db.session.flush()
-    audit.record("report.prepared", "report_submission", row.id, actor=actor,
-                 details={"table": due.duty.code, "period": due.period.code, "version": row.version,
-                          "sha256": row.digest})
-    return row
-
-
-@command(Permission.REPORTS_SUBMIT)
-def submit(code: str, period: str, *, digest: str = "", contact: str | None = None, phone: str | None = None,
-           reason: str = "", actor) -> ReportSubmission:
-    """Sign and submit the table of ``code`` for ``period`` (签发报送): the version prepared — whose
-    ``digest`` the leader saw — or, with none prepared and no digest given, the figures frozen now.
-    A table already submitted is corrected (更正): a new version with its ``reason``, the earlier one kept."""
-    due = _due(code, period)
-    tenant = _own_tenant(actor)
-    state = _applicable(tenant, due)
-    REPORT_ACTIONS.require(state, actor, "submit")
-    reason = str(reason or "").strip()
-    if state.versions and not reason:
-        raise ValidationFailed({"reason": [f"《{due.title}》（{due.period.label}）已于{state.submitted_on}报送："
-                                           "更正须写明更正理由，原报送的报表保留。"]})
-    if len(reason) > 2000:
-        raise ValidationFailed({"reason": ["更正理由不超过2000个字。"]})
-    row = state.prepared
-    digest = str(digest or "").strip().lower()
-    if digest:
-        if row is None:
-            raise Conflict("没有待签发的报表：请先生成报表，核对后再签发。")
-        if digest != row.digest:
-            raise Conflict("待签发的报表已重新生成，与您核对的不一致：请核对新的报表后再签发。")
-    elif row is None or not due.duty.area_wide:
-        row = prepare(due.duty.code, due.period.code, actor=actor)
-    given_contact, given_phone = _contact(contact, phone)
-    row.contact = given_contact or row.contact
-    row.phone = given_phone or row.phone
-    if not row.contact:
-        raise ValidationFailed({"contact": ["请填写填报人（联系人）：报表以填报人、联系电话报送（文件003附件）。"]})
-    for earlier in state.versions:
-        earlier.status = SubmissionStatus.superseded
-    row.status, row.reason = SubmissionStatus.submitted, reason
-    row.signed_by_id, row.signed_by_name, row.submitted_at = actor.id, actor.display_name, now()
-    db.session.flush()
-    late = local(row.submitted_at).date() > due.due_on and duties.owed(tenant, due) and not state.versions
-    audit.record("report.submitted", "report_submission", row.id, actor=actor,
-                 details={"table": due.duty.code, "period": due.period.code, "version": row.version,
-                          "sha256": row.digest, "late": late, **({"reason": reason} if reason else {})})
-    return row
-
-
 # --- reading what was submitted -------------------------------------------------------------------
 
 
 def get(submission_id: int, reader) -> tuple[ReportSubmission, Tenant]:
     """A version of a table with its department: one's own department's, or any for the justice
     bureau (through its audited reading); NotFound otherwise."""
-    if access.sees_every_department(reader):
-        with access.reading(reader, "submitted table", department_id=None):
+    if sees_every_department(reader):
+        with reading(reader, "submitted table", department_id=None):
             row = db.session.get(ReportSubmission, submission_id)
             tenant = db.session.get(Tenant, row.tenant_id) if row is not None else None
             if row is not None:

@@ -19,7 +19,6 @@ from typing import Callable
 
 import sqlalchemy as sa
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
@@ -28,13 +27,13 @@ from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, campai
 from spotcheck.tenants.common.vocabulary.classifications import region_name
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.queries import Coverage
+from spotcheck.tenants.joint import statistics
 from spotcheck.tenants.common.vocabulary import PLAN_HALF, PLAN_STATUS
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.models import Plan, PlanItem
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
-from spotcheck.core.errors import Forbidden, ValidationFailed
-from spotcheck.tenants.supervision import access, contacts, figures
-from spotcheck.tenants.supervision.definitions import COVERAGE_TARGETS, FILING_STATUS, provisional_note
+from spotcheck.tenants.supervision import contacts, figures
+from spotcheck.tenants.supervision.vocabulary import COVERAGE_TARGETS, FILING_STATUS, provisional_note
 from spotcheck.tenants.supervision.periods import Period
 
 FILLER = "（平台无此数据，由填报单位填写）"
@@ -261,8 +260,6 @@ def _progress_table(ctx: Context) -> list[Sheet]:
 def _joint_table(ctx: Context) -> list[Sheet]:
     """Seed 001 附件3: the joint campaigns, built by :func:`spotcheck.tenants.joint.statistics.build` —
     the same table the lead department reads on its own page, whoever asks."""
-    from spotcheck.tenants.joint import statistics
-
     department_id = ctx.tenants[0].id if ctx.single else None
     unit = ctx.tenants[0].name if ctx.single else ctx.area + "司法局汇总"
     return [statistics.sheet(statistics.build(ctx.period, department_id, unit))]
@@ -335,29 +332,3 @@ def build(code: str, period: Period, tenants: list[Tenant], *, single: bool,
         sheets = spec.build(ctx)
     progress(80)
     return write(sheets), sheets[0].title
-
-
-def check_request(code: str, reader, department_id: int | None = None) -> None:
-    """Who may ask for which table: the justice bureau for every department or one; a department
-    leader for their own department only, and not the area-wide table."""
-    if code not in TABLES:
-        raise ValidationFailed({"code": [_l("Choose one of the tables.")]})
-    if not access.sees_every_department(reader):
-        if TABLES[code].area_wide:
-            raise Forbidden(_l("This table covers every department: the justice bureau files it."))
-        if department_id is not None and department_id != reader.tenant_id:
-            raise Forbidden(_l("You may only ask for your own department's tables."))
-    elif department_id is not None and not figures.department_exists(department_id):
-        raise ValidationFailed({"department_id": [_l("No such department.")]})
-
-
-def build_for(reader, code: str, period: Period, department_id: int | None = None,
-              progress: Callable[[int], None] = lambda p: None) -> tuple[bytes, str]:
-    """Table ``code`` of ``period`` as ``reader`` may read it (every department, one, or their own),
-    through the audited reading; returns the workbook and its file name."""
-    check_request(code, reader, department_id)
-    with access.reading(reader, f"table {code}", period=period, department_id=department_id) as visible:
-        tenants = figures.departments([department_id] if department_id is not None else visible)
-        single = len(tenants) == 1 and (department_id is not None or visible is not None)
-        data, title = build(code, period, tenants, single=single, progress=progress)
-    return data, file_name(title, period, tenants[0].name if single else None)

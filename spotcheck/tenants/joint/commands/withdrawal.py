@@ -19,8 +19,9 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.commands.withdrawal import clean_reason, mark_withdrawn
-from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, participants_of
-from spotcheck.tenants.joint.models import ParticipantStatus
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS, participants_of
+from spotcheck.tenants.joint.queries import get_joint
+from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 
 
 def _parts_follow(campaign: Campaign, reason: str, actor) -> list[str]:
@@ -40,13 +41,11 @@ def _parts_follow(campaign: Campaign, reason: str, actor) -> list[str]:
     return followed
 
 
-def _withdraw(campaign: Campaign, reason: str, actor, action: str) -> Campaign:
-    from spotcheck.tenants.joint.services import get_joint
-
-    campaign = get_joint(campaign.id, for_update=True)
+def _withdraw(campaign_id: int, data: dict, actor, action: str) -> Campaign:
+    campaign = get_joint(campaign_id, for_update=True)
     draw_of(campaign, "targets", for_update=True)
     JOINT_ACTIONS.require(campaign, actor, action)
-    reason = clean_reason(reason)
+    reason = clean_reason((data or {}).get("reason"))
     mark_withdrawn(campaign, reason, actor)
     followed = _parts_follow(campaign, reason, actor)
     audit.record("joint.withdrawn", "campaign", campaign.id, actor=actor,
@@ -55,24 +54,25 @@ def _withdraw(campaign: Campaign, reason: str, actor, action: str) -> Campaign:
 
 
 @command(Permission.JOINT_MANAGE)
-def withdraw(campaign: Campaign, reason: str, *, actor) -> Campaign:
+def withdraw(campaign_id: int, data: dict, *, actor) -> Campaign:
     """The coordinator withdraws a joint campaign in preparation, with the reason (the invited
     departments see it withdrawn, their parts follow)."""
-    return _withdraw(campaign, reason, actor, "withdraw")
+    return _withdraw(campaign_id, data, actor, "withdraw")
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def cancel(campaign: Campaign, reason: str, *, actor) -> Campaign:
+def cancel(campaign_id: int, data: dict, *, actor) -> Campaign:
     """The lead's leader cancels an approved joint campaign before its targets are drawn, with the
     reason: its commitment stays published, 已撤销, and no draw follows."""
-    return _withdraw(campaign, reason, actor, "cancel")
+    return _withdraw(campaign_id, data, actor, "cancel")
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def return_joint(campaign: Campaign, reason: str, *, actor) -> Campaign:
+def return_joint(campaign_id: int, data: dict, *, actor) -> Campaign:
     """The lead's leader returns a joint campaign in preparation to its coordinator, with the reason."""
+    campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "return")
-    reason = clean_reason(reason)
+    reason = clean_reason((data or {}).get("reason"))
     campaign.returned_at, campaign.returned_by_name, campaign.return_reason = now(), actor.display_name, reason
     audit.record("joint.returned", "campaign", campaign.id, actor=actor, details={"reason": reason})
     return campaign

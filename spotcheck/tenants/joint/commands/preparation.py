@@ -1,5 +1,5 @@
-"""Joint campaigns as commands (联合抽查): create and invite, answer, prepare and approve a part,
-approve the whole. The draws and the hand-out are in :mod:`spotcheck.tenants.joint.draws`.
+"""Preparing a joint campaign (联合抽查准备), as commands: create and invite, answer, prepare and
+approve a part, approve the whole. The draws and the hand-out are in :mod:`.draws`.
 
 The lead department's commands write the joint campaign and the invitations; a department's
 commands write its own part (a campaign of its own) and answer on its invitation, where it keeps
@@ -13,9 +13,10 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, get_row, is_row_id
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.database import db, is_row_id
+from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import joint_scope
 from spotcheck.tenants.campaigns import draws as draw_steps
 from spotcheck.tenants.campaigns.vocabulary import values_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
@@ -24,47 +25,12 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import schedule
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, recheck
 from spotcheck.tenants.joint import leads
-from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, approved_parts, participants_of
-from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
+from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS, approved_parts, participants_of
+from spotcheck.tenants.joint.queries import get_joint, get_participant, part_of, summary
+from spotcheck.tenants.joint.vocabulary import DECLINE_LENGTH, JOINT_FIELDS, PART_FIELDS, ParticipantStatus
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.queries import filed_joint_plan
-
-#: What the lead sets for the whole joint campaign; each department sets the rest for its part.
-JOINT_FIELDS = ("title", "year", "reserve_size", "team_size", "capacity", "window_start", "window_end", "method")
-PART_FIELDS = ("item_ids", "exempt_kind", "exempt_reason", "target_filter", "strata")
-DECLINE_LENGTH = 500
-
-
-def get_joint(campaign_id: int, *, for_update: bool = False) -> Campaign:
-    """A joint campaign readable in the present scope (the lead's, or a participant's joint scope)."""
-    campaign = get_row(Campaign, campaign_id, _l("No such joint campaign."), for_update=for_update)
-    if not campaign.joint:
-        raise NotFound(_l("No such joint campaign."))
-    return campaign
-
-
-def get_participant(participant_id: int, *, for_update: bool = False) -> JointParticipant:
-    return get_row(JointParticipant, participant_id, _l("No such invitation."), for_update=for_update)
-
-
-def invitations() -> list[JointParticipant]:
-    """The department's invitations to joint campaigns, newest first (its rows as receiver)."""
-    from spotcheck.core.scoping import current_tenant_id
-
-    return list(db.session.scalars(sa.select(JointParticipant)
-                                   .where(JointParticipant.receiver_tenant_id == current_tenant_id())
-                                   .order_by(JointParticipant.id.desc())))
-
-
-def led_campaigns() -> list[Campaign]:
-    """The joint campaigns the department leads, newest first."""
-    return list(db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True)).order_by(Campaign.id.desc())))
-
-
-def departments_to_invite() -> list[Tenant]:
-    """Every active department (the lead's own included: it takes part with its own items)."""
-    return list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True), Tenant.kind != "supervisor")
-                                   .order_by(Tenant.code)))
 
 
 def _clean_joint(data: dict) -> tuple[dict, dict]:
@@ -166,8 +132,9 @@ def _invite(campaign: Campaign, tenant: Tenant, actor) -> JointParticipant:
 
 
 @command(Permission.JOINT_MANAGE)
-def update_joint(campaign: Campaign, data: dict, *, actor) -> Campaign:
+def update_joint(campaign_id: int, data: dict, *, actor) -> Campaign:
     """Change the joint campaign's title, window, team size… while it is in preparation."""
+    campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "edit")
     clean, errors = _clean_joint({**{name: getattr(campaign, name) for name in JOINT_FIELDS}, **data})
     plan_id = _check_joint_plan(clean, campaign.joint_field, errors)
@@ -184,11 +151,12 @@ def update_joint(campaign: Campaign, data: dict, *, actor) -> Campaign:
 
 
 @command(Permission.JOINT_MANAGE)
-def invite(campaign: Campaign, department_ids: list[int], *, actor) -> list[JointParticipant]:
-    """Invite more departments while the joint campaign is in preparation."""
+def invite(campaign_id: int, data: dict, *, actor) -> list[JointParticipant]:
+    """Invite more departments (``data["department_ids"]``) while the joint campaign is in preparation."""
+    campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "invite")
     errors: dict = {}
-    departments = _departments(department_ids, errors)
+    departments = _departments((data or {}).get("department_ids"), errors)
     already = {p.receiver_tenant_id for p in participants_of(campaign)}
     if not errors and all(t.id in already for t in departments):
         errors["department_ids"] = [_l("These departments are already invited.")]
@@ -204,12 +172,11 @@ def invite(campaign: Campaign, department_ids: list[int], *, actor) -> list[Join
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def accept(participant: JointParticipant, *, actor) -> JointParticipant:
+def accept(participant_id: int, data: dict | None = None, *, actor) -> JointParticipant:
     """The invited department's planner accepts: the department's part is created (a campaign of
     its own, in the joint campaign's year and window), to be filled with its items and rules."""
+    participant = get_participant(participant_id, for_update=True)
     PARTICIPANT_ACTIONS.require(participant, actor, "accept")
-    from spotcheck.core.scoping import joint_scope
-
     with joint_scope(actor.tenant_id, participant.campaign_id):
         joint = get_joint(participant.campaign_id)
         values = {name: getattr(joint, name) for name in JOINT_FIELDS}
@@ -226,10 +193,11 @@ def accept(participant: JointParticipant, *, actor) -> JointParticipant:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def decline(participant: JointParticipant, reason: str, *, actor) -> JointParticipant:
-    """The invited department declines, saying why."""
+def decline(participant_id: int, data: dict, *, actor) -> JointParticipant:
+    """The invited department declines, saying why (``data["reason"]``)."""
+    participant = get_participant(participant_id, for_update=True)
     PARTICIPANT_ACTIONS.require(participant, actor, "decline")
-    reason = (reason or "").strip()
+    reason = str((data or {}).get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > DECLINE_LENGTH:
         raise ValidationFailed({"reason": [_l("Say why the department does not take part (2 to %(n)d characters).",
                                               n=DECLINE_LENGTH)]})
@@ -240,18 +208,12 @@ def decline(participant: JointParticipant, reason: str, *, actor) -> JointPartic
     return participant
 
 
-def part_of(participant: JointParticipant) -> Campaign | None:
-    """The department's own campaign for its part (read in the department's scope)."""
-    if participant.part_campaign_id is None:
-        return None
-    return db.session.scalar(sa.select(Campaign).where(Campaign.id == participant.part_campaign_id))
-
-
 @command(Permission.CAMPAIGNS_EDIT)
-def save_part(participant: JointParticipant, data: dict, *, actor) -> JointParticipant:
+def save_part(participant_id: int, data: dict, *, actor) -> JointParticipant:
     """The department's planner sets its part: items (from its filed plan, or an exempt kind with
     the reason), strata rules and the directory filter. The inspectors' categories follow from
     the items. A copy is kept on the invitation for the lead."""
+    participant = get_participant(participant_id, for_update=True)
     PARTICIPANT_ACTIONS.require(participant, actor, "edit_part")
     part = part_of(participant)
     data = {k: v for k, v in data.items() if k in PART_FIELDS}
@@ -271,18 +233,10 @@ def save_part(participant: JointParticipant, data: dict, *, actor) -> JointParti
     return participant
 
 
-def summary(part: Campaign) -> dict:
-    """What the lead and the other departments may read of a part: its items by code and name
-    with the inspectors' categories they need, rules, filter, plan or exemption."""
-    return {"items": [{"code": i.code, "name": i.name, "categories": sorted(i.inspector_categories)} for i in part.items],
-            "categories": sorted({c for i in part.items for c in i.inspector_categories}),
-            "strata": part.strata, "target_filter": part.target_filter, "exempt_kind": part.exempt_kind,
-            "exempt_reason": part.exempt_reason, "plan_id": part.plan_id}
-
-
 @command(Permission.CAMPAIGNS_APPROVE)
-def approve_part(participant: JointParticipant, *, actor) -> JointParticipant:
+def approve_part(participant_id: int, data: dict | None = None, *, actor) -> JointParticipant:
     """The department's leader approves its part; the plan rule is checked again."""
+    participant = get_participant(participant_id, for_update=True)
     PARTICIPANT_ACTIONS.require(participant, actor, "approve_part")
     part = part_of(participant)
     errors: dict = {}
@@ -304,9 +258,10 @@ def approve_part(participant: JointParticipant, *, actor) -> JointParticipant:
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def approve_joint(campaign: Campaign, *, actor) -> Campaign:
+def approve_joint(campaign_id: int, data: dict | None = None, *, actor) -> Campaign:
     """The lead's leader approves the whole: the departments' parts as approved are fixed on the
     joint campaign (shared with every participant) and the target draw is committed."""
+    campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "approve")
     errors: dict = {}
     _check_joint_plan(campaign, campaign.joint_field, errors)

@@ -1,4 +1,4 @@
-"""A joint campaign's steps (联合抽查流程), and who takes each.
+"""Joint campaigns' policy (联合抽查规则): a joint campaign's steps and who takes each, and who reads what.
 
 The lead department's coordinator creates the joint campaign and invites departments → each
 department's planner accepts (or declines) and prepares its part: items from its filed plan or an
@@ -10,23 +10,27 @@ least one of each department present), names each team's leader (组长) and han
 
 :data:`JOINT_ACTIONS` (on the joint campaign) and :data:`PARTICIPANT_ACTIONS` (on a department's
 invitation) are the one statement of these rules, read by the commands and the pages.
+The read rules: a participant reads a joint campaign's shared rows inside its :class:`Joint` scope
+(:func:`in_campaign`); the year's statistics are the lead department's (:func:`reads_statistics`).
 """
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+import sqlalchemy as sa
+
 from spotcheck.core.actions import Action, Actions
-from spotcheck.core.policy import Permission
+from spotcheck.core.database import db, is_row_id
+from spotcheck.core.policy import Permission, has_permission
+from spotcheck.core.queries import OWN, Joint
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.campaigns.policy import (
     DRAW_STATUS, TEAMS_OPEN, WITHDRAWN_RULE, cancel_refusal, cancellable, draw_of, refusing_withdrawn, stage,
     visits_without_leader,
 )
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
-from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
-
-#: A joint campaign needs at least this many departments with an approved part.
-MIN_DEPARTMENTS = 2
+from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.joint.vocabulary import MIN_DEPARTMENTS, ParticipantStatus
 
 
 def _lead(campaign: Campaign, actor) -> bool:
@@ -38,10 +42,7 @@ def _receiver(participant: JointParticipant, actor) -> bool:
 
 
 def participants_of(campaign: Campaign) -> list[JointParticipant]:
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-
+    """The departments invited to the joint campaign, in group order (the lead's rows)."""
     return list(db.session.scalars(sa.select(JointParticipant).where(JointParticipant.campaign_id == campaign.id)
                                    .order_by(JointParticipant.group_code)))
 
@@ -153,3 +154,26 @@ PARTICIPANT_ACTIONS = Actions(
            _part_refusal(lambda p: (_l("Add the department's items first.") if p.status == ParticipantStatus.accepted
                                     else _l("Only an accepted part can be approved."))), **_receiver_only()),
 )
+
+
+# --- read rules ----------------------------------------------------------------------------------
+
+
+def in_campaign(reader, campaign_id, **_) -> Joint | None:
+    """A joint campaign's page and API read it in the scope its reader needs: the lead department
+    its own rows (nothing to open); an invited department the shared rows, inside the campaign's
+    :class:`Joint` scope (opened and recorded)."""
+    if not is_row_id(campaign_id):
+        return OWN  # no campaign has that id: the read finds nothing (NotFound)
+    led = db.session.scalar(sa.select(Campaign.id).where(Campaign.id == int(campaign_id), Campaign.joint.is_(True),
+                                                         Campaign.tenant_id == getattr(reader, "tenant_id", None)))
+    return OWN if led is not None else Joint(int(campaign_id))
+
+
+def reads_statistics(reader) -> bool:
+    """The year's joint-inspection statistics (联合检查工作进展情况统计表) are the lead department's:
+    its coordinator (``JOINT_MANAGE``) and whoever reads its campaigns (``CAMPAIGNS_VIEW``)."""
+    if not (has_permission(reader, Permission.JOINT_MANAGE) or has_permission(reader, Permission.CAMPAIGNS_VIEW)):
+        return False
+    kind = getattr(getattr(reader, "tenant", None), "kind", None)
+    return getattr(kind, "value", kind) == "lead"

@@ -1,5 +1,6 @@
-"""What each supervision figure means (指标口径): the one statement of every figure's name,
-unit and definition. The dashboard's headers and tooltips, the drill-down pages, the tables and
+"""The words of supervision (监督统计指标口径与考核扣分项): the one statement of every figure's
+name, unit and definition, the plan deadlines and coverage targets, and the assessment's
+deductions (考核扣分项). The dashboard's headers and tooltips, the drill-down pages, the tables and
 ``docs/supervision.md`` (written from here by ``spotcheck supervision docs``) all read it.
 """
 from __future__ import annotations
@@ -8,6 +9,10 @@ from dataclasses import dataclass
 
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results.deadlines import PUBLISH_DAYS
+from spotcheck.tenants.supervision.periods import (  # noqa: F401 (the periods, 统计期, as pages and API name them)
+    KINDS as PERIOD_KINDS, Period, choices as period_choices, current as current_period, parse as parse_period,
+    required as required_period,
+)
 
 #: The coverage targets in per cent (抽查事项覆盖率, ≥ 70 % market-regulation / ≥ 50 % other): the
 #: goals the item list already states (:data:`spotcheck.tenants.common.vocabulary.reference.COVERAGE_GOALS_BP`).
@@ -76,15 +81,63 @@ FIGURES: tuple[Figure, ...] = (
 )
 BY_KEY = {figure.key: figure for figure in FIGURES}
 
+#: The statuses of a table to submit (报表报送), in words.
+REPORT_STATUS = {"on_time": "按时报送", "late": "逾期报送", "missing": "逾期未报送", "pending": "未到期",
+                 "not_owed": "不要求（部门设立前已截止）"}
+
 #: The statuses of a plan deadline, in words.
 FILING_STATUS = {"on_time": "按时报备", "late": "逾期报备", "missing": "未报备", "pending": "未到期",
                  "not_required": "不要求", "not_owed": "不要求（部门设立前已截止）"}
 
 
+FULL_SCORE = 100.0
+
+
+@dataclass(frozen=True)
+class Deduction:
+    code: str
+    label: str
+    points: float  # per occurrence (default)
+    cap: float  # at most (default)
+    definition: str
+    figure: str  # the figure whose rows are the occurrences (drill-down)
+
+    def occurrences(self, status) -> int:
+        return OCCURRENCES[self.code](status)
+
+
+OCCURRENCES = {
+    "missed_filing": lambda s: sum(1 for f in s.filings if f.status == "missing"),
+    "late_filing": lambda s: sum(1 for f in s.filings if f.status == "late"),
+    "coverage_market": lambda s: int(s.below_target("market")),
+    "coverage_other": lambda s: int(s.below_target("other")),
+    "late_publication": lambda s: s.published_late,
+    "overdue_report": lambda s: s.reports_overdue,
+    "no_basics": lambda s: int(not s.basics),
+    "no_ceremony": lambda s: int(s.checked > 0 and s.draws == 0),
+}
+
+DEDUCTIONS: tuple[Deduction, ...] = (
+    Deduction("missed_filing", "检查计划未报备", 5, 10, "截止日已过仍未报备的年度计划或非市场监管领域半年计划，每份扣分。", "plan_year"),
+    Deduction("late_filing", "检查计划逾期报备", 2, 6, "截止日之后才报备的年度计划或半年计划，每份扣分。", "plan_year"),
+    Deduction("coverage_market", "市场监管领域覆盖率未达标", 5, 5,
+              f"市场监管领域纳入随机抽查的事项低于{COVERAGE_TARGETS['market']}%。", "coverage_market"),
+    Deduction("coverage_other", "其他领域覆盖率未达标", 5, 5,
+              f"其他领域纳入随机抽查的事项低于{COVERAGE_TARGETS['other']}%。", "coverage_other"),
+    Deduction("late_publication", "检查结果逾期公示", 0.5, 10, "超过20个工作日公示期限才公示或仍未公示的检查户次，每户次扣分。",
+              "published_late"),
+    Deduction("overdue_report", "检查结果逾期未报送", 0.2, 5, "报送期限已过仍未报送检查结果的检查户次，每户次扣分。", "reports_overdue"),
+    Deduction("no_basics", "一单两库一细则不齐备", 5, 5, "随机抽查事项清单、两库、实施细则有一项缺失或未公布。", "basics"),
+    Deduction("no_ceremony", "检查未经平台随机抽取", 5, 5,
+              "统计期内有检查结果、却没有在平台上完成任何随机抽取（检查对象未经平台的抽取程序产生）。", "draws"),
+)
+DEDUCTION_BY_CODE = {d.code: d for d in DEDUCTIONS}
+
+
 def markdown() -> str:
     """The definitions as the page ``docs/supervision.md`` (generated; a test keeps it current)."""
     lines = ["# 监督统计指标口径（supervision figures）", "",
-             "Generated from `spotcheck/tenants/supervision/definitions.py` by `spotcheck supervision docs`; "
+             "Generated from `spotcheck/tenants/supervision/vocabulary.py` by `spotcheck supervision docs`; "
              "do not edit by hand. The dashboard's tooltips and drill-down pages show the same text.", "",
              f"- 覆盖率目标：市场监管领域不低于{COVERAGE_TARGETS['market']}%，其他领域不低于{COVERAGE_TARGETS['other']}%。",
              f"- 公示期限：检查结束后{PUBLISH_WORKING_DAYS}个工作日（审核时间计算在内）；检查结果报送期限：检查结束后5个工作日。"
@@ -95,7 +148,6 @@ def markdown() -> str:
         lines += [f"## {title}", "", "| 指标 | 单位 | 口径 |", "|---|---|---|"]
         lines += [f"| {f.label} | {f.unit or '—'} | {f.definition} |" for f in FIGURES if f.section == section]
         lines.append("")
-    from spotcheck.tenants.supervision.assessment import DEDUCTIONS
     lines += ["## 考核扣分项（默认值，司法局可调整）", "", "| 扣分项 | 每次扣分 | 最多扣分 | 口径 |", "|---|---:|---:|---|"]
     lines += [f"| {d.label} | {d.points:g} | {d.cap:g} | {d.definition} |" for d in DEDUCTIONS]
     lines.append("")

@@ -1,4 +1,4 @@
-"""A joint campaign's draws and hand-out (联合抽取), DRAW-SPEC with one group per department.
+"""A joint campaign's draws and hand-out (联合抽取), as commands, DRAW-SPEC with one group per department.
 
 One target draw for all the departments: one seed, a frame of every department's own directory
 cell (its group), so each department's sample is an exact simple random sample of its cell and,
@@ -27,14 +27,14 @@ from spotcheck.core.scoping import cross_tenant, tenant_scope
 from spotcheck.draw import proof_file, targets as target_engine
 from spotcheck.tenants.campaigns import draws as steps, frames
 from spotcheck.tenants.campaigns.policy import draw_of
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS
-from spotcheck.tenants.joint.services import get_joint
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS
+from spotcheck.tenants.joint.queries import get_joint
+from spotcheck.tenants.joint.visits import teams, visit_groups
+from spotcheck.tenants.joint.vocabulary import FRAME_REASON
 from spotcheck.tenants.results.models import Visit
-
-FRAME_REASON = "联合抽查：按各参与部门的名录与执法人员库建立抽取范围"
 
 
 def _parts(campaign: Campaign) -> dict[str, dict]:
@@ -50,11 +50,10 @@ def _locked(campaign_id: int, kind: str, actor, action: str):
 
 
 @command(Permission.JOINT_MANAGE)
-def freeze_targets(campaign: Campaign, *, actor):
+def freeze_targets(campaign_id: int, data: dict | None = None, *, actor):
     """Fix the frame: each department's own directory entries under its filter and rules (exclusions
     first), one group per department; publish the digest and the counts per group and stratum."""
-    JOINT_ACTIONS.require(campaign, actor, "freeze_targets")
-    record = draw_of(campaign, "targets")
+    campaign, record = _locked(campaign_id, "targets", actor, "freeze_targets")
     with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
         parts = [frames.FramePart(group, part["tenant_id"], db.session.get(Campaign, part["part_campaign_id"]))
                  for group, part in _parts(campaign).items()]
@@ -69,9 +68,10 @@ def freeze_targets(campaign: Campaign, *, actor):
 
 
 @command(Permission.JOINT_MANAGE)
-def draw_targets(campaign_id: int, public_inputs: list[str], *, actor):
-    """Draw every department's cells with one seed; the visits are the union of the selections."""
-    inputs = steps.clean_inputs(public_inputs)
+def draw_targets(campaign_id: int, data: dict | None = None, *, actor):
+    """Draw every department's cells with one seed (``data["public_inputs"]``: the public inputs);
+    the visits are the union of the selections."""
+    inputs = steps.clean_inputs((data or {}).get("public_inputs"))
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
     parts = _parts(campaign)
     frame_file = steps.frozen_file(record)
@@ -97,23 +97,11 @@ def draw_targets(campaign_id: int, public_inputs: list[str], *, actor):
     return record
 
 
-def visit_groups(campaign: Campaign) -> dict[int, list[str]]:
-    """Each visit (entity id) of the joint campaign with the departments that drew it, in group order."""
-    groups: dict[int, list[str]] = {}
-    for entity_id, group in db.session.execute(
-            sa.select(CampaignTarget.entity_id, CampaignTarget.group_code)
-            .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
-            .order_by(CampaignTarget.group_code)):
-        groups.setdefault(entity_id, []).append(group)
-    return groups
-
-
 @command(Permission.JOINT_MANAGE)
-def freeze_inspectors(campaign: Campaign, *, actor):
+def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor):
     """Fix what each department needs at each of its visits, each department's eligible pool on
     the draw date, and the recusals."""
-    JOINT_ACTIONS.require(campaign, actor, "freeze_inspectors")
-    record = draw_of(campaign, "inspectors")
+    campaign, record = _locked(campaign_id, "inspectors", actor, "freeze_inspectors")
     codes = dict(db.session.execute(sa.select(Entity.id, Entity.code).where(
         Entity.id.in_(sa.select(CampaignTarget.entity_id).where(CampaignTarget.campaign_id == campaign.id)))).all())
     by_group: dict[str, dict[int, str]] = {}
@@ -132,9 +120,10 @@ def freeze_inspectors(campaign: Campaign, *, actor):
 
 
 @command(Permission.JOINT_MANAGE)
-def draw_inspectors(campaign_id: int, public_inputs: list[str], *, actor):
-    """Draw the mixed teams; if one cannot be formed the whole draw fails, naming the visit."""
-    inputs = steps.clean_inputs(public_inputs)
+def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor):
+    """Draw the mixed teams (``data["public_inputs"]``); if one cannot be formed the whole draw
+    fails, naming the visit."""
+    inputs = steps.clean_inputs((data or {}).get("public_inputs"))
     campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
     try:
         proof = engine.draw_inspectors(campaign=campaign.code, nonce=steps.secret_nonce(record),
@@ -160,28 +149,19 @@ def draw_inspectors(campaign_id: int, public_inputs: list[str], *, actor):
 
 
 @command(Permission.JOINT_MANAGE)
-def designate_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember:
-    """The lead names each mixed team's leader (组长), after the draw (audited)."""
+def designate_leader(campaign_id: int, data: dict, *, actor) -> TeamMember:
+    """The lead names each mixed team's leader (组长), ``data["member_id"]``, after the draw (audited)."""
+    campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "designate_leader")
-    return steps.name_leader(campaign, member_id, actor=actor)
-
-
-def teams(campaign: Campaign) -> dict[int, list[TeamMember]]:
-    """The mixed teams by visit (entity id): present members, the leader first, then in pick order."""
-    out: dict[int, list[TeamMember]] = {}
-    for member in db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id,
-                                                                 TeamMember.active.is_(True))
-                                     .order_by(TeamMember.entity_id, TeamMember.is_leader.desc(),
-                                               TeamMember.position)):
-        out.setdefault(member.entity_id, []).append(member)
-    return out
+    return steps.name_leader(campaign, (data or {}).get("member_id") or 0, actor=actor)
 
 
 @command(Permission.JOINT_MANAGE)
-def hand_out(campaign: Campaign, *, actor) -> int:
+def hand_out(campaign_id: int, data: dict | None = None, *, actor) -> int:
     """检查任务下达: each department gets a visit of its own part for every entity it drew, with its
     members of the mixed team; the one who submits the department's results is the team's leader
     when of that department, else the department's first-drawn member. Returns the visits made."""
+    campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "hand_out")
     mixed = teams(campaign)
     groups = visit_groups(campaign)

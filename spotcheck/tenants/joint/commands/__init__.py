@@ -1,0 +1,18 @@
+"""Joint campaigns' commands (联合抽查命令), by step: preparing (:mod:`.preparation`), the draws and
+the hand-out (:mod:`.draws`), the documents (:mod:`.notices`), withdrawal (:mod:`.withdrawal`)
+and the fields' lead departments (:mod:`.field_leads`). Every command is importable from here."""
+from __future__ import annotations
+
+from spotcheck.tenants.joint.commands.draws import (
+    designate_leader, draw_inspectors, draw_targets, freeze_inspectors, freeze_targets, hand_out,
+)
+from spotcheck.tenants.joint.commands.field_leads import name_field_lead
+from spotcheck.tenants.joint.commands.notices import write_joint_notices
+from spotcheck.tenants.joint.commands.preparation import (
+    accept, approve_joint, approve_part, create_joint, decline, invite, save_part, update_joint,
+)
+from spotcheck.tenants.joint.commands.withdrawal import cancel, return_joint, withdraw
+
+__all__ = ["accept", "approve_joint", "approve_part", "cancel", "create_joint", "decline", "designate_leader",
+           "draw_inspectors", "draw_targets", "freeze_inspectors", "freeze_targets", "hand_out", "invite",
+           "name_field_lead", "return_joint", "save_part", "update_joint", "withdraw", "write_joint_notices"]

@@ -1,0 +1,218 @@
+"""Joint campaigns' reads (联合抽查查询): a department's joint campaigns and invitations, one joint
+campaign's page as a participant reads it (inside its :class:`~spotcheck.core.queries.Joint`
+scope, recorded), the fields' lead departments, the year's statistics, and the home's to-dos.
+
+The page and the API call the same queries; the lookups the commands use (:func:`get_joint`,
+:func:`get_participant`, :func:`part_of`) are plain functions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.database import db, get_row
+from spotcheck.core.errors import Forbidden, NotFound
+from spotcheck.core.policy import Permission, has_permission
+from spotcheck.core.queries import query
+from spotcheck.core.scoping import current_tenant_id
+from spotcheck.core.todo import Task
+from spotcheck.tenants.campaigns.queries import public as publication
+from spotcheck.tenants.campaigns.policy import draw_of, visits_without_leader
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
+from spotcheck.tenants.joint import figures, leads, statistics
+from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.joint.policy import (
+    JOINT_ACTIONS, PARTICIPANT_ACTIONS, in_campaign, participants_of, reads_statistics,
+)
+from spotcheck.tenants.joint.visits import teams, visit_groups, visit_page
+from spotcheck.tenants.joint.vocabulary import DRAW_KINDS, ParticipantStatus
+from spotcheck.tenants.accounts.models import Tenant
+
+# The fields' lead departments and the year's table, read as they are (deployment-wide reference data).
+field_leads, lead_of, fields_led_by, candidates = leads.field_leads, leads.lead_of, leads.fields_led_by, leads.candidates
+FieldRow = leads.FieldRow
+COLUMNS, NUMERIC, Table = statistics.COLUMNS, statistics.NUMERIC, statistics.Table
+statistics_years, statistics_file_name, statistics_workbook = statistics.years, statistics.file_name, statistics.workbook
+
+
+# --- lookups of the commands ---------------------------------------------------------------------
+
+
+def get_joint(campaign_id: int, *, for_update: bool = False) -> Campaign:
+    """A joint campaign readable in the present scope (the lead's, or a participant's joint scope)."""
+    campaign = get_row(Campaign, campaign_id, _l("No such joint campaign."), for_update=for_update)
+    if not campaign.joint:
+        raise NotFound(_l("No such joint campaign."))
+    return campaign
+
+
+def get_participant(participant_id: int, *, for_update: bool = False) -> JointParticipant:
+    return get_row(JointParticipant, participant_id, _l("No such invitation."), for_update=for_update)
+
+
+def part_of(participant: JointParticipant) -> Campaign | None:
+    """The department's own campaign for its part (read in the department's scope)."""
+    if participant.part_campaign_id is None:
+        return None
+    return db.session.scalar(sa.select(Campaign).where(Campaign.id == participant.part_campaign_id))
+
+
+def summary(part: Campaign) -> dict:
+    """What the lead and the other departments may read of a part: its items by code and name
+    with the inspectors' categories they need, rules, filter, plan or exemption."""
+    return {"items": [{"code": i.code, "name": i.name, "categories": sorted(i.inspector_categories)} for i in part.items],
+            "categories": sorted({c for i in part.items for c in i.inspector_categories}),
+            "strata": part.strata, "target_filter": part.target_filter, "exempt_kind": part.exempt_kind,
+            "exempt_reason": part.exempt_reason, "plan_id": part.plan_id}
+
+
+def invitations() -> list[JointParticipant]:
+    """The department's invitations to joint campaigns, newest first (its rows as receiver)."""
+    return list(db.session.scalars(sa.select(JointParticipant)
+                                   .where(JointParticipant.receiver_tenant_id == current_tenant_id())
+                                   .order_by(JointParticipant.id.desc())))
+
+
+def led_campaigns() -> list[Campaign]:
+    """The joint campaigns the department leads, newest first."""
+    return list(db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True)).order_by(Campaign.id.desc())))
+
+
+def _mine(campaign_id: int) -> JointParticipant | None:
+    return next((p for p in invitations() if p.campaign_id == int(campaign_id)), None)
+
+
+# --- the department's joint campaigns --------------------------------------------------------------
+
+
+@dataclass
+class Index:
+    """The joint campaigns the department leads (for its coordinator) and its invitations."""
+
+    led: list[Campaign]
+    invitations: list[JointParticipant]
+
+
+@query(Permission.JOINT_VIEW)
+def index(*, reader) -> Index:
+    led = led_campaigns() if has_permission(reader, Permission.JOINT_MANAGE) else []
+    return Index(led=led, invitations=invitations())
+
+
+@query(Permission.JOINT_MANAGE)
+def departments_to_invite(*, reader) -> list[Tenant]:
+    """Every active department (the lead's own included: it takes part with its own items)."""
+    return list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True), Tenant.kind != "supervisor")
+                                   .order_by(Tenant.code)))
+
+
+@query(Permission.SIGNED_IN)
+def my_invitation(campaign_id: int, *, reader) -> JointParticipant:
+    """The reader's department's invitation to the joint campaign; NotFound if it is not invited."""
+    mine = _mine(campaign_id)
+    if mine is None:
+        raise NotFound(_l("Your department is not invited to this joint campaign."))
+    return mine
+
+
+# --- one joint campaign, as a participant reads it ------------------------------------------------------
+
+
+@dataclass
+class CampaignView:
+    """What a participant reads of a joint campaign: the campaign, its own invitation and part, the
+    lead's list of participants, the actions the reader may take, the draws, the visits of one page
+    with their departments, teams and published parts, and the savings."""
+
+    campaign: Campaign
+    lead: bool
+    mine: JointParticipant | None
+    part: Campaign | None
+    participants: list[JointParticipant]
+    actions: frozenset
+    my_actions: frozenset
+    draws: dict[str, Any]
+    savings: Any
+    groups: dict[int, list[str]]
+    visits: Any
+    teams: dict = field(default_factory=dict)
+    published: dict = field(default_factory=dict)
+    complete: int = 0
+    public: bool = False  # its draws are on the public page
+
+
+@query(Permission.JOINT_VIEW, scope=in_campaign)
+def campaign_view(campaign_id: int, page: int | None = 1, *, reader) -> CampaignView:
+    """The joint campaign's page (``page``: of its visit list; ``None``: no visit list), read in
+    its joint scope."""
+    campaign = get_joint(campaign_id)
+    mine = _mine(campaign_id)
+    lead = campaign.tenant_id == reader.tenant_id
+    groups = visit_groups(campaign)
+    return CampaignView(
+        campaign=campaign, lead=lead, mine=mine, part=part_of(mine) if mine is not None else None,
+        participants=participants_of(campaign) if lead else [],
+        actions=JOINT_ACTIONS.allowed(campaign, reader),
+        my_actions=PARTICIPANT_ACTIONS.allowed(mine, reader) if mine is not None else frozenset(),
+        draws={kind: draw_of(campaign, kind) for kind in DRAW_KINDS}, savings=figures.savings(campaign),
+        groups=groups, visits=visit_page(groups, page) if page is not None else None,
+        teams=teams(campaign) if page is not None else {},
+        published=figures.published_parts(campaign) if page is not None else {},
+        complete=figures.complete_visits(campaign) if groups else 0, public=publication.is_public(campaign))
+
+
+@query(Permission.JOINT_VIEW, scope=in_campaign)
+def draw_record(campaign_id: int, kind: str, *, reader):
+    """The joint campaign and its draw of ``kind`` (for the draw's facts)."""
+    campaign = get_joint(campaign_id)
+    return campaign, draw_of(campaign, kind)
+
+
+# --- the year's statistics -----------------------------------------------------------------------
+
+#: Whether the reader reads the lead department's statistics (the page asks before reading the year).
+reads_statistics = reads_statistics
+
+
+@query(Permission.JOINT_VIEW)
+def statistics_table(period, *, reader) -> statistics.Table:
+    """The lead department's joint-inspection table of ``period`` (the one the justice bureau reads
+    for it); Forbidden for anyone but the lead department's readers (:func:`policy.reads_statistics`)."""
+    if not reads_statistics(reader):
+        raise Forbidden(_l("Only the lead department reads its joint-inspection statistics."))
+    return statistics.build(period, reader.tenant_id, reader.tenant.name)
+
+
+# --- to-dos ----------------------------------------------------------------------------------------
+
+NEXT_STEPS = {
+    "joint": ("approve", "freeze_targets", "draw_targets", "freeze_inspectors", "draw_inspectors",
+              "designate_leader", "hand_out"),
+    "invitation": ("accept", "edit_part", "approve_part"),
+}
+OPEN = (CampaignStatus.draft, CampaignStatus.approved, CampaignStatus.targets_drawn, CampaignStatus.inspectors_drawn)
+
+
+def tasks_for(reader, limit: int = 20) -> list[Task]:
+    """The reader's next steps on the joint campaigns the department leads (kind ``joint``) and on
+    its invitations (kind ``invitation``), as the actions tables allow them."""
+    found: list[Task] = []
+    for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True), Campaign.status.in_(OPEN))
+                                       .order_by(Campaign.id.desc()).limit(limit)):
+        allowed = JOINT_ACTIONS.allowed(campaign, reader) & set(NEXT_STEPS["joint"])
+        if "designate_leader" in allowed and not visits_without_leader(campaign):
+            allowed = allowed - {"designate_leader"}  # every team has its leader: not a next step
+        if allowed:
+            found.append(Task("joint", campaign, frozenset(allowed)))
+    for participant in invitations():
+        if participant.status not in (ParticipantStatus.invited, ParticipantStatus.accepted):
+            continue
+        allowed = PARTICIPANT_ACTIONS.allowed(participant, reader) & set(NEXT_STEPS["invitation"])
+        if (participant.part or {}).get("items"):
+            allowed = allowed - {"edit_part"}  # the part is there: the leader approves it next
+        if allowed:
+            found.append(Task("invitation", participant, frozenset(allowed)))
+    return found[:limit]

@@ -1,0 +1,30 @@
+"""The words of joint campaigns (联合抽查): a participant's statuses (参与部门状态) and the domain's
+constants, with their Chinese names for pages and API."""
+from __future__ import annotations
+
+import enum
+
+
+class ParticipantStatus(str, enum.Enum):
+    """invited → accepted (the department prepares its part) → approved (by its leader); or declined."""
+
+    invited = "invited"
+    accepted = "accepted"
+    approved = "approved"
+    declined = "declined"
+    withdrawn = "withdrawn"  # the joint campaign was withdrawn (撤销): the part follows
+
+
+#: A joint campaign needs at least this many departments with an approved part.
+MIN_DEPARTMENTS = 2
+
+#: What the lead sets for the whole joint campaign; each department sets the rest for its part.
+JOINT_FIELDS = ("title", "year", "reserve_size", "team_size", "capacity", "window_start", "window_end", "method")
+PART_FIELDS = ("item_ids", "exempt_kind", "exempt_reason", "target_filter", "strata")
+DECLINE_LENGTH = 500
+
+#: The reason recorded when the coordinator reads the departments' directories and inspector lists.
+FRAME_REASON = "联合抽查：按各参与部门的名录与执法人员库建立抽取范围"
+
+#: The draws of a joint campaign, in order.
+DRAW_KINDS = ("targets", "inspectors")

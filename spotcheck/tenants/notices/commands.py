@@ -1,0 +1,138 @@
+"""Writing the documents of a campaign (文书) and telling the people concerned, as commands.
+
+* :func:`write_campaign_notices` — once the visits are handed to the teams: the inspection notice
+  (检查通知书) of every visit, addressed to the entity, and the assignment notice (派遣通知) of every
+  inspector on a team, sent to the inspector's inbox (and e-mail, SMS).
+* :func:`write_announcement` — the campaign's result announcement (检查结果公告) of the results
+  published so far, a new version each time.
+* :func:`write_transfer_letter` — the transfer letter (移送函) of a transfer to another
+  department, shared with it and sent to the people there who acknowledge transfers.
+
+The joint campaign's notices are written by :mod:`spotcheck.tenants.joint.commands.notices`
+(joint campaigns come after notices in the domains' order).
+
+Every document is numbered per department, kind and year (文号), rendered to PDF, kept in the core
+storage with its SHA-256, and written once: a job that runs again finds it there.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit
+from spotcheck.core.commands import command
+from spotcheck.core.database import db, get_row
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import Permission, has_permission
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.notices import delivery, documents
+from spotcheck.tenants.notices.delivery import mark_read  # noqa: F401 (the inbox's one command)
+from spotcheck.tenants.notices.models import Notice
+from spotcheck.tenants.notices.vocabulary import TITLES, NoticeKind
+from spotcheck.tenants.notices.writing import (
+    assignments, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
+)
+from spotcheck.tenants.results.queries import teams as team_experts
+from spotcheck.tenants.results.models import FollowUp, FollowUpKind, PublishedResult, Visit
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    return get_row(Campaign, campaign_id, _l("No such campaign."))
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor,
+                           progress: Callable[[int], None] = lambda p: None) -> dict:
+    """The inspection notice of every visit and the assignment notice of every inspector of a
+    campaign handed to its teams; each inspector with an account is told in the inbox. Documents
+    already written are left as they are."""
+    campaign = _campaign(campaign_id)
+    visits = visits_handed_out(campaign)
+    tenant = campaign.tenant
+    done = set(db.session.scalars(sa.select(Notice.subject).where(Notice.campaign_id == campaign.id)))
+    teams = teams_of(campaign)
+    experts = team_experts.experts_of(campaign)  # 专家, in addition to the drawn team
+    items = items_of(campaign)
+    window = documents.window(campaign.window_start, campaign.window_end)
+    contact = contact_of(actor, tenant)
+    written = {"inspection": 0, "assignment": 0, "told": 0}
+    number = numberer(tenant, NoticeKind.inspection)
+    total = max(1, len(visits))
+    for n, visit in enumerate(visits, 1):
+        subject = f"visit:{visit.id}"
+        if subject not in done:
+            team = [{"name": i.name, "cert_no": i.cert_no, "leader": m.is_leader} for m, i in teams.get(visit.entity_id, [])]
+            team += [team_experts.public_expert(expert) for expert in experts.get(visit.entity_id, [])]
+            notice = store(tenant, NoticeKind.inspection, subject, number(), f"{TITLES[NoticeKind.inspection]}：{visit.entity.name}",
+                            "inspection", entity=visit.entity, campaign=campaign, window=window, items=items,
+                            team=team, contact=contact)
+            notice.campaign_id, notice.visit_id = campaign.id, visit.id
+            written["inspection"] += 1
+        if n % 20 == 0:
+            progress(int(80 * n / total))
+    written.update(assignments(campaign, visits, teams, items, window, contact))
+    audit.record("notices.written", "campaign", campaign.id, actor=actor,
+                 details={"inspection": written["inspection"], "assignment": written["assignment"]})
+    return written
+
+
+@command(Permission.RESULTS_PUBLISH)
+def write_announcement(campaign_id: int, data: dict | None = None, *, actor) -> Notice:
+    """The campaign's result announcement (检查结果公告) of every result published so far: a new
+    version each time it is written."""
+    campaign = _campaign(campaign_id)
+    published = db.session.execute(
+        sa.select(PublishedResult).where(PublishedResult.campaign_id == campaign.id, PublishedResult.current.is_(True))
+        .order_by(PublishedResult.published_at, PublishedResult.id)).scalars().all()
+    if not published:
+        raise ValidationFailed({"campaign": [_l("No result of this campaign is published yet.")]})
+    tenant = campaign.tenant
+    versions = db.session.scalar(sa.select(sa.func.count()).select_from(Notice).where(
+        Notice.campaign_id == campaign.id, Notice.kind == NoticeKind.announcement)) or 0
+    rows = [{"name": row.entity.name, "code": row.entity.code, "checked_on": documents.chinese_date(row.checked_on),
+             "corrected": row.corrected,
+             "categories": "；".join(dict.fromkeys(name for item in row.content.get("items", [])
+                                                  for name in item.get("categories", [])))} for row in published]
+    drawn = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(Visit.campaign_id == campaign.id))
+    notice = store(tenant, NoticeKind.announcement, f"campaign:{campaign.id}:v{versions + 1}",
+                    numberer(tenant, NoticeKind.announcement)(), f"{campaign.code} {TITLES[NoticeKind.announcement]}",
+                    "announcement", campaign=campaign, results=rows, drawn=drawn,
+                    window=documents.window(campaign.window_start, campaign.window_end))
+    notice.campaign_id = campaign.id
+    db.session.flush()
+    audit.record("notices.announcement", "campaign", campaign.id, actor=actor,
+                 details={"number": notice.number, "results": len(rows)})
+    return notice
+
+
+@command(Permission.RESULTS_FOLLOW_UP)
+def write_transfer_letter(follow_up_id: int, data: dict | None = None, *, actor) -> Notice:
+    """The transfer letter (移送函) of a transfer to another department: shared with that
+    department, whose people who acknowledge transfers are told in their inbox."""
+    follow_up = get_row(FollowUp, follow_up_id, _l("No such follow-up."))
+    if follow_up.kind != FollowUpKind.transfer or not follow_up.receiver_tenant_id:
+        raise ValidationFailed({"follow_up": [_l("Only a transfer to another department has a letter.")]})
+    subject = f"follow_up:{follow_up.id}"
+    notice = db.session.scalar(sa.select(Notice).where(Notice.subject == subject, Notice.kind == NoticeKind.transfer))
+    sender = db.session.get(Tenant, follow_up.tenant_id)
+    receiver = db.session.get(Tenant, follow_up.receiver_tenant_id)
+    if notice is None:
+        notice = store(sender, NoticeKind.transfer, subject, numberer(sender, NoticeKind.transfer)(),
+                        f"{TITLES[NoticeKind.transfer]}：{follow_up.transferred['entity_name']}", "transfer",
+                        receiver=receiver.name, transferred=follow_up.transferred, contact=contact_of(actor, sender))
+        notice.follow_up_id, notice.visit_id, notice.receiver_tenant_id = follow_up.id, follow_up.visit_id, receiver.id
+        db.session.flush()
+        audit.record("notices.transfer_letter", "visit", follow_up.visit_id, actor=actor,
+                     details={"number": notice.number, "to": receiver.id})
+    with tenant_scope(receiver.id):  # the receiving department's people who acknowledge transfers
+        for user in db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id)):
+            if has_permission(user, Permission.TRANSFERS_RECEIVE):
+                delivery.deliver(user, purpose=f"transfer:{follow_up.id}", notice=notice, link="/transfers",
+                                 subject=f"移送函：{sender.name} {notice.number}",
+                                 body=f"{sender.name}移送：{follow_up.transferred['entity_name']}。请在“移送接收”中查看并签收。")
+        db.session.flush()
+    return notice

@@ -1,0 +1,36 @@
+"""Who reads a document (文书阅读权限): the notices' read rule, for the queries and the pages."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission, has_permission
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.notices.models import Notice
+from spotcheck.tenants.notices.vocabulary import NoticeKind
+from spotcheck.tenants.results.models import FollowUp, Visit
+from spotcheck.tenants.results.policy import membership
+
+
+def readable(notice: Notice, reader) -> bool:
+    """Who may read a document: the department's staff who see campaigns; an inspector their own
+    assignment notice and the notices of the visits they are on; the receiving department's people
+    who acknowledge transfers, its transfer letter."""
+    tenant_id = getattr(reader, "tenant_id", None)
+    if notice.kind == NoticeKind.criticism:  # 通报: the bureau's staff, and the leaders of the department named
+        return (tenant_id in (notice.tenant_id, notice.receiver_tenant_id)
+                and has_permission(reader, Permission.SUPERVISION_VIEW))
+    if notice.receiver_tenant_id is not None and tenant_id == notice.receiver_tenant_id:
+        return has_permission(reader, Permission.TRANSFERS_RECEIVE)
+    if tenant_id != notice.tenant_id:
+        return False
+    if has_permission(reader, Permission.CAMPAIGNS_VIEW):
+        return True
+    if notice.kind == NoticeKind.transfer:
+        return has_permission(reader, Permission.RESULTS_FOLLOW_UP) and notice.follow_up_id is not None and \
+            membership(db.session.get(Visit, db.session.get(FollowUp, notice.follow_up_id).visit_id), reader) is not None
+    if notice.kind == NoticeKind.assignment:
+        return db.session.scalar(sa.select(Inspector.user_id).where(Inspector.id == notice.inspector_id)) == reader.id
+    if notice.visit_id is not None:
+        return membership(db.session.get(Visit, notice.visit_id), reader) is not None
+    return False

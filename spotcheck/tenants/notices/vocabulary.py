@@ -1,0 +1,33 @@
+"""The words of notices (文书与通知): the kinds of document, the channels a message goes by and a
+sending's status, with the words of a document's number (文号) and its titles."""
+from __future__ import annotations
+
+import enum
+
+
+class NoticeKind(str, enum.Enum):
+    inspection = "inspection"  # 检查通知书: to the entity, one per visit
+    assignment = "assignment"  # 检查任务派遣通知: to an inspector, one per campaign and inspector
+    announcement = "announcement"  # 检查结果公告: a campaign's published results
+    transfer = "transfer"  # 移送函: to the department a problem is transferred to
+    criticism = "criticism"  # 通报: the justice bureau's notice of criticism, to a department named in it
+
+
+class Channel(str, enum.Enum):
+    inbox = "inbox"  # 站内消息
+    email = "email"  # 电子邮件
+    sms = "sms"  # 短信
+
+
+class DeliveryStatus(str, enum.Enum):
+    pending = "pending"  # 待发送 (or waiting for its next try)
+    sent = "sent"  # 已发送
+    failed = "failed"  # 发送失败 (tried too often)
+
+
+#: The word of a document number (文号) per kind: 市监检通〔2026〕3号.
+NUMBER_WORDS = {NoticeKind.inspection: "检通", NoticeKind.assignment: "派", NoticeKind.announcement: "检公",
+                NoticeKind.transfer: "移", NoticeKind.criticism: "通"}
+TITLES = {NoticeKind.inspection: "检查通知书", NoticeKind.assignment: "检查任务派遣通知",
+          NoticeKind.announcement: "检查结果公告", NoticeKind.transfer: "移送函",
+          NoticeKind.criticism: "通报"}

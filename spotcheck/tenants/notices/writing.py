@@ -1,0 +1,113 @@
+"""Writing documents (文书制作): numbering (文号), rendering to PDF and storing, and the assignment
+notices (派遣通知) of a campaign's inspectors — the steps the commands of notices, of joint
+campaigns and of supervision (its notice of criticism, 通报) share."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import storage
+from spotcheck.core.clock import today
+from spotcheck.core.database import db
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.tenants.common import numbering
+from spotcheck.tenants.campaigns.models import Campaign, TeamMember
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.notices import delivery, documents
+from spotcheck.tenants.notices.models import Notice
+from spotcheck.tenants.notices.vocabulary import NUMBER_WORDS, TITLES, NoticeKind
+from spotcheck.tenants.results.models import Visit
+
+AREA = "notices"
+
+
+def numberer(tenant: Tenant, kind: NoticeKind) -> Callable[[], str]:
+    """Hands out the next numbers (文号) of ``kind`` this year, one each time a document is written,
+    from the department's counter (:mod:`spotcheck.tenants.numbering`): in the writing command's
+    transaction, so a job that fails gives its numbers back and two jobs never share one."""
+    year = today().year
+    prefix = tenant.short_name or tenant.name
+    return lambda: f"{prefix}{NUMBER_WORDS[kind]}〔{year}〕{numbering.issue(tenant.id, kind.value, year)}号"
+
+
+def store(tenant: Tenant, kind: NoticeKind, subject: str, number: str, title: str, template: str, **context) -> Notice:
+    data = documents.pdf(template, issuer=tenant.name, number=number, title=TITLES[kind],
+                         dated=documents.chinese_date(today()), **context)
+    stored = storage.save_bytes(data, area=AREA, tenant_id=tenant.id, suffix=".pdf")
+    notice = Notice(kind=kind, subject=subject, number=number, title=title, storage_key=stored.key,
+                    size=stored.size, sha256=stored.sha256)
+    db.session.add(notice)
+    return notice
+
+
+def contact_of(actor, tenant: Tenant) -> str:
+    return f"{getattr(actor, 'display_name', '')}（{tenant.name}）"
+
+
+def teams_of(campaign: Campaign) -> dict[int, list[tuple[TeamMember, Inspector]]]:
+    """Each visit's present team by entity, 组长 first."""
+    rows = db.session.execute(
+        sa.select(TeamMember, Inspector).join(Inspector, Inspector.id == TeamMember.inspector_id)
+        .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))
+        .order_by(TeamMember.entity_id, TeamMember.is_leader.desc(), TeamMember.position)).all()
+    teams: dict[int, list] = defaultdict(list)
+    for member, inspector in rows:
+        teams[member.entity_id].append((member, inspector))
+    return teams
+
+
+def items_of(campaign: Campaign) -> list[dict]:
+    return [{"name": item.name + (f"（{item.sub_item}）" if getattr(item, "sub_item", "") else ""),
+             "content": getattr(item, "content", "")} for item in campaign.items]
+
+
+def visits_handed_out(campaign: Campaign) -> list[Visit]:
+    visits = list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id)))
+    if not visits:  # visits exist once the campaign is handed to its teams (检查任务下达)
+        raise ValidationFailed({"campaign": [_l("The visits are not handed to the teams yet.")]})
+    return visits
+
+
+def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict], window: str, contact: str) -> dict:
+    """The assignment notice (派遣通知) of every inspector on the campaign's teams, each inspector
+    with an account told in the inbox (and e-mail, SMS); those already written are left as they are."""
+    tenant = campaign.tenant
+    written = {"assignment": 0, "told": 0}
+    by_inspector: dict[int, list] = defaultdict(list)
+    inspectors: dict[int, Inspector] = {}
+    for visit in visits:
+        team = teams.get(visit.entity_id, [])
+        for member, inspector in team:
+            inspectors[inspector.id] = inspector
+            by_inspector[inspector.id].append({
+                "entity_name": visit.entity.name, "entity_code": visit.entity.code, "address": visit.entity.address,
+                "leader": member.is_leader,
+                "teammates": "、".join(i.name + ("（组长）" if m.is_leader else "") for m, i in team if i.id != inspector.id)})
+    number = numberer(tenant, NoticeKind.assignment)
+    item_names = "、".join(item["name"] for item in items)
+    for inspector_id, rows in sorted(by_inspector.items()):
+        inspector = inspectors[inspector_id]
+        subject = f"campaign:{campaign.id}:inspector:{inspector_id}"
+        notice = db.session.scalar(sa.select(Notice).where(Notice.subject == subject, Notice.kind == NoticeKind.assignment))
+        if notice is None:
+            notice = store(tenant, NoticeKind.assignment, subject, number(),
+                            f"{TITLES[NoticeKind.assignment]}：{campaign.code} {inspector.name}", "assignment",
+                            inspector=inspector, campaign=campaign, window=window, visits=rows, items=item_names,
+                            contact=contact)
+            notice.campaign_id, notice.inspector_id = campaign.id, inspector_id
+            written["assignment"] += 1
+            db.session.flush()
+        user = db.session.get(User, inspector.user_id) if inspector.user_id else None
+        if user is not None and user.active:
+            leads = sum(1 for row in rows if row["leader"])
+            written["told"] += delivery.deliver(
+                user, purpose=f"assignment:{campaign.id}", notice=notice, link="/visits/mine",
+                subject=f"检查任务派遣：{campaign.code}《{campaign.title}》",
+                body=f"您被随机选派检查 {len(rows)} 户（其中任组长 {leads} 户），检查时间 {window}。"
+                     f"请在检查结束后 5 个工作日内录入检查结果。派遣通知：{notice.number}") and 1
+    db.session.flush()
+    return written

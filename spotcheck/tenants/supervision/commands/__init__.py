@@ -1,0 +1,9 @@
+"""Supervision's commands (监督命令): the assessment's deductions (:mod:`.assessment`), notices of
+criticism (:mod:`.criticism`) and the statistical tables submitted (:mod:`.submissions`)."""
+from __future__ import annotations
+
+from spotcheck.tenants.supervision.commands.assessment import configure
+from spotcheck.tenants.supervision.commands.criticism import approve, draft, update, withdraw
+from spotcheck.tenants.supervision.commands.submissions import prepare, submit
+
+__all__ = ["approve", "configure", "draft", "prepare", "submit", "update", "withdraw"]

@@ -1,0 +1,89 @@
+"""Notices of criticism (通报), as commands of the justice bureau: draft one from the figures,
+change it, withdraw it, or approve it (签发: numbered, written and delivered to each department
+named — the document itself is written by :mod:`spotcheck.tenants.notices.writing`)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit
+from spotcheck.core.clock import now
+from spotcheck.core.commands import command
+from spotcheck.core.database import db
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.supervision import criticism_notice, figures, periods
+from spotcheck.tenants.supervision.criticism import CLOSING, _opening, default_title, get, reasons_of
+from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
+from spotcheck.tenants.supervision.policy import CRITICISM_ACTIONS, reading
+
+
+@command(Permission.SUPERVISION_MANAGE)
+def draft(data: dict, *, actor) -> Criticism:
+    """Draft a notice of criticism for ``data["period"]`` from every department's figures (起草通报)."""
+    period = periods.required((data or {}).get("period"))
+    with reading(actor, "criticism draft", period=period):
+        statuses = figures.compute(period, figures.departments())
+    findings = [{"tenant_id": s.tenant_id, "name": s.name, "reasons": reasons}
+                for s in statuses if s.tenant_id != actor.tenant_id and (reasons := reasons_of(s))]
+    criticism = Criticism(period=period.code, title=default_title(period),
+                          body="\n\n".join([_opening(period), CLOSING]), findings=findings,
+                          drafted_by_name=actor.display_name, drafted_at=now())
+    db.session.add(criticism)
+    db.session.flush()
+    audit.record("criticism.drafted", "criticism", criticism.id, actor=actor,
+                 details={"period": period.code, "departments": [f["tenant_id"] for f in findings]})
+    return criticism
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [p.strip() for p in (body or "").split("\n\n") if p.strip()]
+
+
+@command(Permission.SUPERVISION_MANAGE)
+def update(criticism_id: int, data: dict, *, actor) -> Criticism:
+    """Change a draft: its ``title``, its ``body`` (paragraphs split by an empty line), and the
+    departments left out of it (``leave_out``: a supervisor may judge a reason excused)."""
+    criticism = get(criticism_id, for_update=True)
+    title, body, leave_out = data.get("title"), data.get("body") or "", data.get("leave_out")
+    CRITICISM_ACTIONS.require(criticism, actor, "edit")
+    title, errors = (title or "").strip(), {}
+    if not title or len(title) > 200:
+        errors["title"] = [_l("Enter a title of at most 200 characters.")]
+    if not _paragraphs(body):
+        errors["body"] = [_l("Write the text of the notice.")]
+    if errors:
+        raise ValidationFailed(errors)
+    out = {int(x) for x in (leave_out or ())}
+    criticism.title, criticism.body = title, body.strip()
+    criticism.findings = [f for f in criticism.findings if f["tenant_id"] not in out]
+    audit.record("criticism.changed", "criticism", criticism.id, actor=actor,
+                 details={"left_out": sorted(out)})
+    return criticism
+
+
+@command(Permission.SUPERVISION_MANAGE)
+def withdraw(criticism_id: int, data: dict | None = None, *, actor) -> Criticism:
+    """Withdraw a draft (撤回)."""
+    criticism = get(criticism_id, for_update=True)
+    CRITICISM_ACTIONS.require(criticism, actor, "withdraw")
+    criticism.status = CriticismStatus.withdrawn
+    audit.record("criticism.withdrawn", "criticism", criticism.id, actor=actor)
+    return criticism
+
+
+@command(Permission.CRITICISM_APPROVE)
+def approve(criticism_id: int, data: dict | None = None, *, actor) -> Criticism:
+    """签发: number the notice, write its PDF, and deliver a copy to each department named."""
+    criticism = get(criticism_id, for_update=True)
+    CRITICISM_ACTIONS.require(criticism, actor, "approve")
+    issuer = db.session.get(Tenant, criticism.tenant_id)
+    paragraphs = _paragraphs(criticism.body)
+    number, _ = criticism_notice.write(
+        issuer, criticism.id, title=criticism.title, opening=paragraphs[:1], findings=criticism.findings,
+        closing=paragraphs[1:], contact=f"{criticism.drafted_by_name}（{issuer.name}）", link="/supervision/received")
+    criticism.status, criticism.number = CriticismStatus.approved, number
+    criticism.approved_by_name, criticism.approved_at = actor.display_name, now()
+    audit.record("criticism.approved", "criticism", criticism.id, actor=actor,
+                 details={"number": number, "departments": [f["tenant_id"] for f in criticism.findings]})
+    return criticism

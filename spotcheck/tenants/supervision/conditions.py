@@ -1,0 +1,143 @@
+"""The conditions of the supervision figures (监督统计口径的查询条件): one place each, for the
+figure (:mod:`.figures`, counted per department) and its drill-down (:mod:`.drill_down`, the rows
+it counts)."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+
+from spotcheck.core.clock import today
+from spotcheck.core.database import db
+from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Draw
+from spotcheck.tenants.results.categories import CategoryChoice
+from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit, VisitStatus
+from spotcheck.tenants.supervision.periods import Period
+
+#: A result has been reported (报送): what "checked" counts.
+REPORTED = (VisitStatus.submitted, VisitStatus.approved, VisitStatus.published)
+#: A result not reported yet (what an overdue report counts).
+UNREPORTED = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returned)
+
+
+def between(column, period: Period):
+    return sa.and_(column >= period.start, column <= period.end)
+
+
+def moment_between(column, period: Period):
+    return sa.and_(column >= period.since, column < period.until)
+
+
+def as_of(period: Period) -> date:
+    """The day the period's "so far" figures are read at: its end, or today while it runs."""
+    return min(period.end, today())
+
+
+def campaigns(period: Period):
+    return sa.and_(Campaign.joint.is_(False), Campaign.status.not_in(NOT_CARRIED_OUT),
+                   between(Campaign.window_start, period))
+
+
+def draws(period: Period):
+    return sa.and_(Draw.drawn_at.is_not(None), moment_between(Draw.drawn_at, period))
+
+
+def checked(period: Period):
+    return sa.and_(Visit.status.in_(REPORTED), between(Visit.checked_on, period))
+
+
+def problem_codes():
+    """A result category that says a problem was found: a standard problem code, or one a
+    department marked so in its own list (few rows: read once, written into the condition)."""
+    own = db.session.execute(sa.select(CategoryChoice.tenant_id, CategoryChoice.code)
+                             .where(CategoryChoice.problem.is_(True))).all()
+    by_tenant: dict[int, list[str]] = {}
+    for tenant_id, code in own:
+        by_tenant.setdefault(tenant_id, []).append(code)
+    return sa.or_(ResultCategory.code.in_(sorted(reference.RESULT_PROBLEM_CATEGORIES)),
+                  *[sa.and_(ResultCategory.tenant_id == tenant_id, ResultCategory.code.in_(codes))
+                    for tenant_id, codes in sorted(by_tenant.items())])
+
+
+def problem_visits():
+    """The visits with a problem category."""
+    return (sa.select(ItemResult.visit_id).join(ResultCategory, ResultCategory.item_result_id == ItemResult.id)
+            .where(problem_codes()))
+
+
+def problems(period: Period):
+    return sa.and_(checked(period), Visit.id.in_(problem_visits()))
+
+
+def follow_ups_open(period: Period):
+    day = as_of(period)
+    return sa.and_(FollowUp.opened_on <= day, sa.or_(FollowUp.closed_on.is_(None), FollowUp.closed_on > day))
+
+
+def publish_due(period: Period):
+    return sa.and_(Visit.publish_due.is_not(None), Visit.publish_due >= period.start,
+                   Visit.publish_due <= period.end, Visit.publish_due < today())
+
+
+class beijing_date(sa.sql.functions.GenericFunction):
+    """The Beijing calendar day of a stored UTC moment (the day a deadline is met on)."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(beijing_date, "postgresql")
+def _beijing_date_pg(element, compiler, **kw):
+    return f"(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Shanghai')::date"
+
+
+@compiles(beijing_date, "sqlite")
+def _beijing_date_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+def published_by_due():
+    """Published no later than the end of its due day (Beijing)."""
+    return sa.and_(Visit.published_at.is_not(None), beijing_date(Visit.published_at) <= Visit.publish_due)
+
+
+def published_late(period: Period):
+    return sa.and_(publish_due(period), sa.not_(published_by_due()))
+
+
+def report_due():
+    """A visit's report deadline: its own (from the day checked), else its campaign's last day
+    (as :func:`spotcheck.tenants.results.listing.due_of`); the caller joins the visit's campaign."""
+    return sa.func.coalesce(Visit.report_due, Campaign.window_end)
+
+
+def reports_overdue(period: Period):
+    due = report_due()
+    return sa.and_(Visit.status.in_(UNREPORTED), between(due, period), due < today())
+
+
+def provisional(period: Period):
+    """A visit whose pending deadline (report not yet submitted, result not yet published) is provisional
+    (暂按周一至周五计算: it falls in a year without an official calendar), checked or due in the period."""
+    pending_report = sa.and_(Visit.report_due_provisional.is_(True), Visit.report_due.is_not(None),
+                             Visit.status.in_(UNREPORTED))
+    pending_publication = sa.and_(Visit.publish_due_provisional.is_(True), Visit.publish_due.is_not(None),
+                                  Visit.published_at.is_(None))
+    return sa.and_(sa.or_(pending_report, pending_publication),
+                   sa.or_(between(Visit.checked_on, period), between(Visit.report_due, period),
+                          between(Visit.publish_due, period)))
+
+
+def joint_in(period: Period):
+    """A joint campaign (or a department's part of one) of the period, past its preparation."""
+    return sa.and_(Campaign.status.not_in(NOT_CARRIED_OUT), between(Campaign.window_start, period))
+
+
+def joint_of(period: Period):
+    """The joint campaigns (ids) a department led or took part in, by department."""
+    led = sa.select(Campaign.tenant_id, Campaign.id.label("joint")).where(Campaign.joint.is_(True), joint_in(period))
+    part = sa.select(Campaign.tenant_id, Campaign.joint_id.label("joint")).where(
+        Campaign.joint_id.is_not(None), joint_in(period))
+    return sa.union(led, part).subquery()

@@ -1,0 +1,95 @@
+"""Supervision's policy (监督规则): who reads which departments' supervision figures, and the
+actions tables of notices of criticism (通报) and of statistical tables to submit (报表报送).
+
+* A **supervisor** of the justice bureau reads every department: :func:`across` gives the
+  :class:`~spotcheck.core.queries.Across` scope, which the query (or :func:`reading`, for a
+  command or a job) opens through the one cross-department path and records first in the
+  bureau's own audit chain (``read.across``: what, which period).
+* A department **leader** reads their own department only, in their own scope: nothing to cross;
+  asking for another department is NotFound, as for a department that does not exist.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.actions import Action, Actions
+from spotcheck.core.errors import Forbidden, NotFound, ValidationFailed
+from spotcheck.core.policy import Permission, has_permission, require
+from spotcheck.core.queries import OWN, Across, opened
+from spotcheck.tenants.supervision.figures import department_exists
+from spotcheck.tenants.supervision.models import CriticismStatus
+from spotcheck.tenants.supervision.tables import TABLES
+
+
+def sees_every_department(reader) -> bool:
+    return has_permission(reader, Permission.SUPERVISION_VIEW) and has_permission(reader, Permission.TENANTS_READ_ALL)
+
+
+def visible_departments(reader, department_id: int | None = None) -> list[int] | None:
+    """The department ids ``reader`` reads (``None``: every department, for a supervisor); a leader
+    asking for another department: NotFound."""
+    if sees_every_department(reader):
+        return None
+    if department_id is not None and department_id != reader.tenant_id:
+        raise NotFound(_l("No such department."))
+    return [reader.tenant_id]
+
+
+def across(reader, period=None, department_id: int | None = None, **_) -> Across | None:
+    """The scope of a supervision read: every department for a supervisor (recorded with the
+    period), the reader's own department otherwise."""
+    if visible_departments(reader, department_id) is None:
+        return Across(f"supervision {period}" if period else "supervision")
+    return OWN
+
+
+@contextmanager
+def reading(reader, what: str, *, period=None, department_id: int | None = None) -> Iterator[list[int] | None]:
+    """The scope a command or a job reads supervision figures in (a query opens it itself). Yields
+    the department ids the reader may see (``None``: every department, for a supervisor)."""
+    require(reader, Permission.SUPERVISION_VIEW)
+    visible = visible_departments(reader, department_id)
+    with opened(reader, across(reader, period=period, department_id=department_id), f"supervision: {what}"):
+        yield visible
+
+
+def check_request(code: str, reader, department_id: int | None = None) -> None:
+    """Who may ask for which table: the justice bureau for every department or one; a department
+    leader for their own department only, and not the area-wide table."""
+    if code not in TABLES:
+        raise ValidationFailed({"code": [_l("Choose one of the tables.")]})
+    if not sees_every_department(reader):
+        if TABLES[code].area_wide:
+            raise Forbidden(_l("This table covers every department: the justice bureau files it."))
+        if department_id is not None and department_id != reader.tenant_id:
+            raise Forbidden(_l("You may only ask for your own department's tables."))
+    elif department_id is not None and not department_exists(department_id):
+        raise ValidationFailed({"department_id": [_l("No such department.")]})
+
+
+CRITICISM_ACTIONS = Actions(
+    Action("edit", Permission.SUPERVISION_MANAGE, lambda c: c.status == CriticismStatus.draft,
+           _l("Only a draft can be changed.")),
+    Action("approve", Permission.CRITICISM_APPROVE, lambda c: c.status == CriticismStatus.draft and bool(c.findings),
+           _l("Only a draft that names at least one department can be approved.")),
+    Action("withdraw", Permission.SUPERVISION_MANAGE, lambda c: c.status == CriticismStatus.draft,
+           _l("Only a draft can be withdrawn.")),
+)
+
+
+def _area_wide_reader(state, actor) -> bool:
+    return not state.due.duty.area_wide or sees_every_department(actor)
+
+
+REPORT_ACTIONS = Actions(
+    Action("prepare", Permission.REPORTS_PREPARE, lambda s: s.started,
+           "统计期尚未开始，不能填报该期报表。",
+           who=_area_wide_reader, who_refusal="区县汇总表（文件003附件3）涉及各部门的数据，由司法局的监督人员准备。"),
+    Action("submit", Permission.REPORTS_SUBMIT,
+           lambda s: s.started and (s.prepared is not None or not s.due.duty.area_wide),
+           lambda s: ("统计期尚未开始，不能报送该期报表。" if not s.started
+                      else "区县汇总表须先由司法局的监督人员准备，再由局领导签发。")),
+)

@@ -1,0 +1,235 @@
+"""Supervision's reads (监督查询): every department's figures, their drill-down rows, the
+assessment's scores, the contacts list, the notices of criticism, the statistical tables owed and
+submitted, and the home's to-dos (报表报送).
+
+A read across departments is a query whose scope is :func:`~spotcheck.tenants.supervision.policy.across`:
+a supervisor reads every department (opened and recorded by :func:`~spotcheck.core.queries.query`),
+a leader their own department; the pages and the API call the same queries.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.database import db
+from spotcheck.core.errors import Forbidden, NotFound
+from spotcheck.core.policy import Permission, has_permission
+from spotcheck.core.queries import OWN, Across, query
+from spotcheck.core.todo import Task
+from spotcheck.tenants.contacts.queries import Listed, rows_of
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.supervision import assessment, criticism, drill_down, duty_status, figures, submissions, tables
+from spotcheck.tenants.supervision.duties import (  # noqa: F401 (read as they are)
+    BY_CODE as DUTY_BY_CODE, DUTIES, Due, created_on, find as find_due,
+)
+from spotcheck.tenants.supervision.models import Criticism
+from spotcheck.tenants.supervision.periods import Period, parse as parse_period
+from spotcheck.tenants.supervision.policy import (
+    CRITICISM_ACTIONS, REPORT_ACTIONS, across, check_request, sees_every_department, visible_departments,
+)
+from spotcheck.tenants.supervision.submission_models import ReportSubmission
+
+# Reads that need no reader, as they are: the tables offered, a submitted table's sheets and file.
+TABLES = tables.TABLES
+Status, Rows, Score, Setting, Attention = figures.Status, drill_down.Rows, assessment.Score, assessment.Setting, \
+    criticism.Attention
+history, intact, sheets_of, workbook = submissions.history, submissions.intact, submissions.sheets_of, submissions.workbook
+states_of, state_of, applies, other_field_departments = (duty_status.states_of, duty_status.state_of,
+                                                         duty_status.applies, duty_status.other_field_departments)
+DutyState = duty_status.DutyState
+
+#: Whether the reader reads every department (the pages show a department column then).
+reads_every_department = sees_every_department
+
+
+def _departments(reader, department_id: int | None) -> list[Tenant]:
+    visible = visible_departments(reader, department_id)
+    tenants = figures.departments([department_id] if department_id is not None else visible)
+    if department_id is not None and not tenants:
+        raise NotFound(_l("No such department."))
+    return tenants
+
+
+# --- figures ----------------------------------------------------------------------------------------
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def statuses(period: Period, department_id: int | None = None, *, reader) -> list[figures.Status]:
+    """Every department's figures of ``period`` (a leader: their own), or one department's."""
+    return figures.compute(period, _departments(reader, department_id))
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def figure_rows(key: str, department_id: int, period: Period, *, reader) -> tuple[str, drill_down.Rows]:
+    """The rows figure ``key`` counts for one department (drill-down), with the department's name."""
+    tenants = _departments(reader, department_id)
+    return tenants[0].name, drill_down.rows_of(key, department_id, period)
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def department_choices(*, reader) -> list[tuple[int, str]]:
+    """The departments a reader may ask a table of (every department, for a supervisor)."""
+    return [(t.id, t.name) for t in figures.departments()] if sees_every_department(reader) else []
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def attention(period: Period, *, reader) -> criticism.Attention:
+    """What ``period``'s figures call for (the bureau's home page)."""
+    return criticism.attention(figures.compute(period, figures.departments()))
+
+
+# --- the assessment ---------------------------------------------------------------------------------------
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def scores(period: Period, department_id: int | None = None, *, reader) -> list[assessment.Score]:
+    """The departments' scores of the year (best first), or one department's."""
+    rules = assessment.settings()
+    found = [assessment.score(s, rules) for s in figures.compute(period, _departments(reader, department_id))]
+    return sorted(found, key=lambda sc: (-sc.score, sc.status.code))
+
+
+@query(Permission.SUPERVISION_VIEW)
+def deductions(*, reader) -> list[assessment.Setting]:
+    """The deductions as the reader's bureau set them, defaults for the rest."""
+    return assessment.settings()
+
+
+# --- contacts (seed 003 附件5) ------------------------------------------------------------------------
+
+
+def _contacts_scope(reader, **_):
+    return Across("contacts") if sees_every_department(reader) else OWN
+
+
+@query(Permission.SIGNED_IN, scope=_contacts_scope)
+def contacts(*, reader) -> list[Listed]:
+    """The list as ``reader`` may read it: every active department's for the justice bureau (audited
+    cross-department reading), one's own department's otherwise; Forbidden to anyone else."""
+    if not (has_permission(reader, Permission.CONTACTS_MANAGE) or has_permission(reader, Permission.SUPERVISION_VIEW)):
+        raise Forbidden("只有本部门系统管理员、领导和司法局可以查看负责人和联络员名单（含联系电话）。")
+    if sees_every_department(reader):
+        return rows_of(list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True))
+                                               .order_by(Tenant.kind, Tenant.code))))
+    tenant = db.session.get(Tenant, reader.tenant_id)
+    return rows_of([tenant]) if tenant is not None else []
+
+
+# --- tables (the seeds' statistical tables) ---------------------------------------------------------------
+
+
+def build_table(reader, code: str, period: Period, department_id: int | None = None,
+                progress: Callable[[int], None] = lambda p: None) -> tuple[bytes, str]:
+    """Table ``code`` of ``period`` as ``reader`` may read it (every department, one, or their own),
+    through the audited reading; returns the workbook and its file name (the job's work)."""
+    check_request(code, reader, department_id)
+    return _table(code, period, department_id, progress=progress, reader=reader)
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def _table(code: str, period: Period, department_id: int | None = None, progress: Callable = lambda p: None, *,
+           reader) -> tuple[bytes, str]:
+    visible = visible_departments(reader, department_id)
+    tenants = figures.departments([department_id] if department_id is not None else visible)
+    single = len(tenants) == 1 and (department_id is not None or visible is not None)
+    data, title = tables.build(code, period, tenants, single=single, progress=progress)
+    return data, tables.file_name(title, period, tenants[0].name if single else None)
+
+
+# --- notices of criticism ------------------------------------------------------------------------------
+
+
+@query(Permission.SUPERVISION_VIEW)
+def criticisms(*, reader) -> list[Criticism]:
+    """The bureau's notices of criticism, newest first."""
+    return criticism.list_all()
+
+
+@query(Permission.SUPERVISION_VIEW)
+def criticism_drafts(*, reader) -> list[Criticism]:
+    """The bureau's notices of criticism waiting for approval."""
+    return criticism.drafts()
+
+
+@dataclass
+class CriticismView:
+    criticism: Criticism
+    actions: frozenset
+    period: Period | None
+
+
+@query(Permission.SUPERVISION_VIEW)
+def criticism_view(criticism_id: int, *, reader) -> CriticismView:
+    """One notice of criticism with the steps the reader may take on it."""
+    found = criticism.get(criticism_id)
+    return CriticismView(found, CRITICISM_ACTIONS.allowed(found, reader), parse_period(found.period))
+
+
+# --- statistical tables owed and submitted (报表报送) --------------------------------------------------------
+
+
+@dataclass
+class DutyView:
+    state: duty_status.DutyState
+    actions: frozenset
+    history: list[ReportSubmission]
+
+
+@query(Permission.SIGNED_IN)
+def duty_view(tenant: Tenant, due: Due, *, reader) -> DutyView:
+    """A table the department owes for a period, with its versions and the steps the reader may take;
+    NotFound when the department does not owe it."""
+    if not duty_status.applies(tenant, due, duty_status.other_field_departments()):
+        raise NotFound(_l("Your department does not submit this table."))
+    state = duty_status.state_of(tenant, due)
+    return DutyView(state, REPORT_ACTIONS.allowed(state, reader),
+                    submissions.history(tenant.id, due.duty.code, due.period.code))
+
+
+@query(Permission.SIGNED_IN)
+def submission(submission_id: int, *, reader) -> tuple[ReportSubmission, Tenant]:
+    """A version of a table with its department: one's own department's, or any for the justice
+    bureau (through its audited reading); NotFound otherwise."""
+    return submissions.get(submission_id, reader)
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def submissions_overview(year: int, *, reader) -> list[duty_status.DutyOverview]:
+    """Every department's tables of ``year`` as submitted (a leader: their own department's), the
+    versions loaded while the departments are visible."""
+    rows = duty_status.overview(figures.departments(visible_departments(reader)), [year])
+    for row in rows:
+        for state in row.states:
+            _ = [(v.id, v.submitted_at, v.signed_by_name) for v in state.versions]
+    return rows
+
+
+@query(Permission.SIGNED_IN)
+def own_department(*, reader) -> Tenant:
+    """The reader's own department (NotFound for the platform's administrator, who has none)."""
+    tenant = db.session.get(Tenant, reader.tenant_id) if getattr(reader, "tenant_id", None) else None
+    if tenant is None:
+        raise NotFound(_l("No such department."))
+    return tenant
+
+
+# --- to-dos -------------------------------------------------------------------------------------------------
+
+
+def tasks_for(reader, limit: int = 20) -> list[Task]:
+    """The statistical tables to submit (报表报送, kind ``report``) whose due date is near or past: a
+    planner prepares one (not once it waits for the leader), a leader signs and submits it."""
+    if not has_permission(reader, Permission.REPORTS_PREPARE) or getattr(reader, "tenant", None) is None:
+        return []
+    found = []
+    for state in duty_status.to_do(reader.tenant, reader):
+        actions = REPORT_ACTIONS.allowed(state, reader)
+        actions = actions & {"submit"} if "submit" in actions else actions
+        if state.prepared is not None and "submit" not in actions:
+            continue  # prepared: waiting for the leader
+        found.append(Task("report", state, frozenset(actions), state.due.due_on, deadlines.flag(state.due.due_on)))
+    return found[:limit]
