@@ -11,6 +11,8 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+from spotcheck.core import passwords
+
 #: The secret key used when none is configured; refused outside development and tests.
 DEFAULT_SECRET_KEY = "spotcheck-development-only-secret"
 
@@ -91,6 +93,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Login lockout (登录失败处理).
         "LOGIN_MAX_FAILURES": int(_env("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(_env("LOGIN_LOCK_MINUTES", "15")),
+        # Argon2id parameters of new password hashes: the cheap ones under testing only (tests sign in
+        # hundreds of times), refused anywhere else by check_config.
+        "PASSWORD_HASHING": dict(passwords.FAST if env == "testing" else passwords.STRONG),
         # CSRF is checked by the platform itself so bearer-token API calls can skip it.
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
@@ -156,6 +161,8 @@ def check_config(cfg: dict) -> None:
                           f"not {cfg['SPOTCHECK_DB_ROLE']!r}")
     if cfg["SPOTCHECK_ENV"] not in ("production", "development", "testing"):
         raise ConfigError(f"SPOTCHECK_ENV must be production, development or testing, not {cfg['SPOTCHECK_ENV']!r}")
+    if cfg["SPOTCHECK_ENV"] != "testing" and cfg["PASSWORD_HASHING"] != passwords.STRONG:
+        raise ConfigError("PASSWORD_HASHING other than Argon2id's strong parameters is for SPOTCHECK_ENV=testing only")
     if cfg["SPOTCHECK_ENV"] == "production":
         if cfg["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32:
             raise ConfigError(
