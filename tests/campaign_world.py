@@ -19,6 +19,7 @@ from spotcheck.tenants.inspectors import services as inspectors
 from spotcheck.tenants.items import services as items
 from spotcheck.tenants.plans import services as plans
 from spotcheck.core.scoping import tenant_scope
+from tests.support.snapshots import snapshotted
 
 CATEGORY = "测试危化类"
 QUALIFICATION = "culture"  # an enforcement category no demo inspector holds
@@ -46,6 +47,7 @@ def id_number(number: int) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
+@snapshotted
 def build(department: str = "yjj", *, entities: int = 40, inspector_count: int = 8, file_plan: bool = True):
     """Returns a dict of ids; call inside an app context."""
     admin, lead, supervisor = user_named(f"{department}_admin"), user_named("scj_admin"), user_named("sfj_supervisor")

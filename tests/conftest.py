@@ -18,6 +18,8 @@ import pytest
 
 os.environ["SPOTCHECK_ENV"] = "testing"
 
+pytest_plugins = ["tests.support.snapshots"]
+
 REQUIRE_SERVICES = os.environ.get("SPOTCHECK_REQUIRE_SERVICES") == "1"
 PG_ADMIN_URL = os.environ.get("SPOTCHECK_TEST_DATABASE_URL", "postgresql://localhost/test")
 REDIS_URL = os.environ.get("SPOTCHECK_TEST_REDIS_URL", "redis://localhost:6379/0")

@@ -13,6 +13,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory import services as directory
 from spotcheck.tenants.joint import draws, services as joint
 from spotcheck.tenants.joint.models import JointParticipant
+from tests.support.snapshots import snapshotted
 
 STAGES = ("invited", "approved", "targets", "inspectors", "handed_out")
 #: Half of each stratum: with every entity of 应急管理局 also in 商务局's directory, the joint draw's
@@ -20,6 +21,7 @@ STAGES = ("invited", "approved", "targets", "inspectors", "handed_out")
 PART_STRATA = {stratum: {"ratio_bp": 5000, "min": 1} for stratum in "ABCD"}
 
 
+@snapshotted
 def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 40) -> dict:
     """Returns ids: the joint campaign, each department's participant row and part, the worlds.
     Without ``notices`` the hand-out writes no documents (domain events suspended: a test of

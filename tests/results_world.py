@@ -17,8 +17,10 @@ from spotcheck.tenants.campaigns import ceremony, services as campaigns
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import services as results
 from spotcheck.tenants.results.models import Visit
+from tests.support.snapshots import snapshotted
 
 
+@snapshotted
 def teams_drawn(world, **campaign) -> int:
     """A campaign of ``world`` (``campaign``: fields other than the usual ones) with both draws made
     and a team leader named for every visit."""
@@ -40,6 +42,7 @@ def teams_drawn(world, **campaign) -> int:
         return campaign.id
 
 
+@snapshotted
 def handed_out(*, notices: bool = False, **campaign) -> dict:
     """Build the world, draw, hand out; link two inspectors of the first visit to accounts.
     Returns the ids: campaign, visit, item, tenant, and the team's inspector ids. ``notices``: let
