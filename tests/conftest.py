@@ -249,9 +249,10 @@ def served(sqlite_template, folder, prepare=None):
             db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium under Playwright (never a downloaded browser)."""
+    """Debian's Chromium under Playwright (never a downloaded browser): one for the session (of each
+    xdist worker); every test opens its own context (own cookies, own pages) in it."""
     executable = shutil.which("chromium")
     if executable is None:
         service_missing("Chromium", "no `chromium` on PATH (apt-get install chromium)")
@@ -267,3 +268,17 @@ def browser():
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(autouse=True)
+def _browser_contexts_closed(request):
+    """The contexts a browser test opened are closed after it (the browser outlives the module)."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    chromium = request.getfixturevalue("browser")
+    before = set(chromium.contexts)
+    yield
+    for context in chromium.contexts:
+        if context not in before:
+            context.close()
