@@ -333,8 +333,9 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
     from spotcheck.tasks.models import JobStatus
     from test_celery import WORKER_READY_TIMEOUT, Worker, _poll_job
 
-    count = 40_000
-    storage_dir, out = tmp_path / "storage", tmp_path / "credit"
+    count = 4_000  # two chunks of reading (READ_CHUNK): progress is reported between them
+    storage_dir, out, pause = tmp_path / "storage", tmp_path / "credit", tmp_path / "pause"
+    pause.mkdir()
     settings = {"SPOTCHECK_STORAGE": str(storage_dir), "SPOTCHECK_EXPORT_DIR": str(out)}
     web = make_app(postgres_url, REDIS_URL=REDIS_URL, **settings)
     with web.app_context(), frozen_at(TODAY):
@@ -342,7 +343,9 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
         with tenant_scope(ids["tenant"]):
             published(ids)
         everything = _more_published(ids, count - 1)
-    first = Worker(celery_queue, postgres_url, env=settings)
+    # the first worker stops once its progress passes 5 % (the job's test-only pause point): killed there
+    first = Worker(celery_queue, postgres_url, env={**settings, "SPOTCHECK_TEST_PAUSE_DIR": str(pause),
+                                                    "SPOTCHECK_TEST_PAUSE_AT": "6"})
     second = None
     try:
         first.wait_ready(WORKER_READY_TIMEOUT)
@@ -352,12 +355,14 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
             while True:  # the progress shows while the batch is written; kill the worker well into it
                 db.session.remove()
                 job = jobs.get_job(job_id)
-                if job.status == JobStatus.running and 5 < job.progress < 85:
+                if (pause / f"job-{job_id}.paused").exists():
+                    assert job.status == JobStatus.running and 5 < job.progress < 85, (job.status, job.progress)
                     break
                 assert job.status in (JobStatus.queued, JobStatus.running), (job.status, first.output[-3000:])
                 assert time.monotonic() < deadline, first.output[-3000:]
                 time.sleep(0.02)
         first.kill()
+        assert not (pause / f"job-{job_id}.resume").exists()  # killed while paused: mid-batch
         with web.app_context(), tenant_scope(ids["tenant"]):
             db.session.remove()
             assert db.session.scalars(sa.select(ExportBatch)).all() == []  # no batch, not even a partial one

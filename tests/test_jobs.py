@@ -153,11 +153,14 @@ def test_a_job_queued_while_the_broker_is_down_runs_once_it_is_back(tmp_path, po
 @pytest.mark.redis
 def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_exactly_once(
         tmp_path, postgres_url, celery_queue):
-    rows = 60_000
-    storage = tmp_path / "storage"
+    rows = 2_000
+    storage, pause = tmp_path / "storage", tmp_path / "pause"
+    pause.mkdir()
     web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
     env = {"SPOTCHECK_STORAGE": str(storage)}
-    first = Worker(celery_queue, postgres_url, env=env)
+    # the first worker stops once its progress reaches 5 % (the job's test-only pause point): killed there
+    first = Worker(celery_queue, postgres_url, env={**env, "SPOTCHECK_TEST_PAUSE_DIR": str(pause),
+                                                    "SPOTCHECK_TEST_PAUSE_AT": "5"})
     second = None
     try:
         first.wait_ready(WORKER_READY_TIMEOUT)
@@ -166,16 +169,18 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
         with web.app_context():
             scj = tenant_id("SCJ")
             deadline = time.monotonic() + 60
-            while True:  # wait until the worker is well into the file, then kill it
+            while True:  # wait until the worker is into the file (paused there), then kill it
                 db.session.remove()
                 with tenant_scope(scj):
                     job = jobs.get_job(job_id)
-                    if job.status == JobStatus.running and job.progress >= 5:
+                    if (pause / f"job-{job_id}.paused").exists():
+                        assert job.status == JobStatus.running and job.progress >= 5, (job.status, job.progress)
                         break
                     assert job.status in (JobStatus.queued, JobStatus.running), (job.status, first.output[-2000:])
                 assert time.monotonic() < deadline, first.output[-3000:]
                 time.sleep(0.05)
         first.kill()
+        assert not (pause / f"job-{job_id}.resume").exists()  # killed while paused: mid-job
         with web.app_context(), tenant_scope(scj):
             db.session.remove()
             assert jobs.get_job(job_id).status == JobStatus.running  # held by a dead run

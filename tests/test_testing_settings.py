@@ -1,5 +1,6 @@
-"""Password hashing (口令哈希): Argon2id's strong parameters in production and development; the cheap
-ones only under ``SPOTCHECK_ENV=testing`` (the tests sign in hundreds of times)."""
+"""Settings for the tests only (测试专用配置): password hashing (口令哈希) with Argon2id's strong
+parameters in production and development, the cheap ones only under ``SPOTCHECK_ENV=testing`` (the
+tests sign in hundreds of times); the jobs' pause point (a test kills a worker there) likewise."""
 from __future__ import annotations
 
 import pytest
@@ -56,3 +57,11 @@ def test_testing_hashes_cheaply_and_still_verifies_strong_hashes(app):
         assert passwords.verify_password(strong, "Correct-Horse-1")  # a hash keeps its own parameters
         assert not passwords.verify_password(strong, "Correct-Horse-2")
         assert not passwords.verify_password(passwords.DUMMY_HASH, "Correct-Horse-1")
+
+
+@pytest.mark.parametrize("env", ["production", "development"])
+def test_the_jobs_pause_point_is_refused_outside_testing(tmp_path, monkeypatch, env):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    assert load_config(str(tmp_path), {"SPOTCHECK_ENV": env})["SPOTCHECK_TEST_PAUSE_DIR"] == ""
+    with pytest.raises(ConfigError, match="SPOTCHECK_TEST_PAUSE_DIR"):
+        load_config(str(tmp_path), {"SPOTCHECK_ENV": env, "SPOTCHECK_TEST_PAUSE_DIR": str(tmp_path)})
