@@ -100,18 +100,44 @@ def drop_pg_database(server, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def worker_databases(tmp_path_factory):
+    """Where this worker's tests work: one SQLite file and one PostgreSQL database name (created
+    afresh from the template for each test), so that one app per kind serves every test."""
+    folder = tmp_path_factory.mktemp("worker")
+    places = {"sqlite": folder / "spotcheck.db", "postgresql": f"sc_w_{uuid.uuid4().hex[:10]}",
+              "storage": {"sqlite": folder / "storage-sqlite", "postgresql": folder / "storage-postgresql"}}
+    yield places
+    _worker_apps.clear()
+    if "server" in places:
+        drop_pg_database(places["server"], places["postgresql"])
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    """A fresh demo-loaded database, once on SQLite and once on PostgreSQL."""
+def database_url(request, worker_databases):
+    """A fresh demo-loaded database, once on SQLite and once on PostgreSQL: the template copied to
+    this worker's own place (the same URL test after test; nothing of the test before is left)."""
+    from spotcheck.core import calendar
+
+    for held in _worker_apps.values():  # no connection of the worker's apps outlives a test
+        _dispose(held["app"])
+    calendar.forget()  # read per database URL, and the URL is the same from test to test
     if request.param == "sqlite":
-        path = tmp_path / "spotcheck.db"
+        path = worker_databases["sqlite"]
+        for suffix in ("-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
+    from tests.support.pg_reset import Resetter
+
     server = request.getfixturevalue("pg_server")
-    name = new_pg_database(server)
+    worker_databases["server"] = server
+    name = worker_databases["postgresql"]
+    if "resetter" not in worker_databases:
+        worker_databases["resetter"] = Resetter(server["admin_url"], server["template"], name)
+    worker_databases["resetter"].fresh()
     yield _with_database(server["admin_url"], name)
-    drop_pg_database(server, name)
 
 
 @pytest.fixture
@@ -133,15 +159,56 @@ def make_app(url: str, **overrides):
     return create_app({"DATABASE_URL": url, "SPOTCHECK_STORAGE": storage, **overrides})
 
 
-@pytest.fixture
-def app(database_url):
+#: The app of each database kind this worker keeps, with what it was made as (see ``app``).
+_worker_apps: dict[str, dict] = {}
+
+
+def _dispose(application) -> None:
     from spotcheck.core.database import db
 
-    application = make_app(database_url)
-    yield application
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _settings_copy(config) -> dict:
+    import copy
+
+    kept = {}
+    for key, value in config.items():
+        try:
+            kept[key] = copy.deepcopy(value)
+        except Exception:  # noqa: BLE001 — a value that cannot be copied is kept as it is
+            kept[key] = value
+    return kept
+
+
+@pytest.fixture
+def app(database_url, worker_databases):
+    """The app on ``database_url``: made once per worker and database kind, then given to each test
+    as it was made (its settings restored, its stored files emptied, its Celery app the current
+    one). A test that adds routes to it gets it, but the next test gets a new one."""
+    kind = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    storage = worker_databases["storage"][kind]
+    held = _worker_apps.get(kind)
+    if held is not None and held["url"] == database_url:
+        application = held["app"]
+        application.config.clear()
+        application.config.update(_settings_copy(held["config"]))
+        application._got_first_request = False  # a test may still add a route (it then gets its own app)
+        application.extensions["celery"].set_default()
+    else:
+        shutil.rmtree(storage, ignore_errors=True)
+        application = make_app(database_url, SPOTCHECK_STORAGE=str(storage))
+        held = {"app": application, "url": database_url, "config": _settings_copy(application.config)}
+        _worker_apps[kind] = held
+    routes = len(application.view_functions)
+    shutil.rmtree(storage, ignore_errors=True)
+    storage.mkdir(parents=True)
+    yield application
+    _dispose(application)
+    if len(application.view_functions) != routes:
+        _worker_apps.pop(kind, None)
 
 
 @pytest.fixture
