@@ -52,7 +52,7 @@ test: install-dev chromium pdf-libs
 # request the document calls valid is accepted. Takes a quarter of an hour or so.
 FUZZ_EXAMPLES ?= 100
 fuzz: install-dev
-	SPOTCHECK_ENV=testing SPOTCHECK_REQUIRE_SERVICES=1 SPOTCHECK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -q
+	SPOTCHECK_ENV=testing SPOTCHECK_REQUIRE_SERVICES=1 SPOTCHECK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/api/test_fuzz.py -q
 
 # Benchmarks on the local PostgreSQL (a fresh database each): prints each figure beside its
 # baseline with the ratio, writes bench/results/*.json and bench/RESULTS.md. Takes several minutes.

@@ -14,6 +14,8 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from spotcheck.core import settings
+
 MIN_LENGTH = 10
 MIN_CLASSES = 3
 
@@ -57,13 +59,13 @@ def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordH
 
 
 def parameters() -> dict:
-    """The Argon2 parameters new hashes are made with: the app's ``PASSWORD_HASHING`` (STRONG
-    outside an app)."""
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        return dict(current_app.config.get("PASSWORD_HASHING") or STRONG)
-    return dict(STRONG)
+    """The Argon2 parameters new hashes are made with: the setting ``PASSWORD_HASHING`` (STRONG
+    where no setting can be read: outside an app)."""
+    try:
+        configured = settings.get("PASSWORD_HASHING")
+    except RuntimeError:  # no settings provider, or no app to read them from
+        configured = None
+    return dict(configured or STRONG)
 
 
 def _hasher() -> PasswordHasher:

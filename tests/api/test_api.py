@@ -1,7 +1,7 @@
 """The REST API: OpenAPI document, Swagger UI from local assets, endpoints, JSON errors."""
 from __future__ import annotations
 
-from conftest import bearer
+from tests.support.helpers import bearer
 
 
 def test_openapi_document_lists_the_endpoints(client):
@@ -37,7 +37,7 @@ def test_platform_admin_creates_a_department_with_its_first_admin(app):
     assert response.json["code"] == "WJW"
     me = client.get("/api/v1/me", headers=bearer(app, "admin"))
     assert me.status_code == 200
-    from conftest import login
+    from tests.support.helpers import login
 
     assert login(app.test_client(), "wjw_admin", "Health-2026!").status_code == 302
 

@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
-from conftest import _with_database, bearer, drop_pg_database, make_app, new_pg_database
+from tests.support.helpers import _with_database, bearer, drop_pg_database, make_app, new_pg_database
 
 EXAMPLES = int(os.environ.get("SPOTCHECK_FUZZ_EXAMPLES", "5"))
 ROLES = ("scj_planner", "scj_admin")
@@ -22,7 +22,7 @@ CHECKS = [checks.not_a_server_error, checks.response_schema_conformance, checks.
 @pytest.fixture(scope="module")
 def fuzz_app(pg_server):
     """One PostgreSQL database for the whole run (what the fuzzer creates stays, as in real use)."""
-    from campaign_world import build
+    from tests.support.campaign_world import build
     from spotcheck.core.database import db
 
     name = new_pg_database(pg_server)

@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from conftest import bearer, post_form, signed_in, tenant_id, user_named
-from route_walk import module_app  # noqa: F401 (a fixture)
+from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
+from tests.support.route_walk import module_app  # noqa: F401 (a fixture)
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 
@@ -96,7 +96,7 @@ def test_control_characters_are_refused_at_the_api_naming_the_field(app, field, 
     client, headers = app.test_client(), bearer(app, "scj_admin")
     entity = client.get("/api/v1/registry", headers=headers).json["items"]
     if not entity:
-        from campaign_world import credit_code
+        from tests.support.campaign_world import credit_code
 
         created = client.post("/api/v1/registry", headers=headers, json={
             "code": credit_code(88), "name": "控制字符测试企业", "industry_code": "C2611", "region_code": "330102"})
@@ -133,7 +133,7 @@ def test_an_import_cell_with_a_nul_byte_is_a_row_error_not_a_failed_job(app):
 def test_a_stored_control_character_never_breaks_an_export(app):
     """Text stored before the platform refused control characters still exports: the character is
     left out of the workbook."""
-    from campaign_world import credit_code
+    from tests.support.campaign_world import credit_code
     from spotcheck.tenants.directory import services as directory
     from spotcheck.tenants.directory.models import DirectoryEntry
 

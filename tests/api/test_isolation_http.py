@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import bearer, csrf_token, post_form, signed_in
+from tests.support.helpers import bearer, csrf_token, post_form, signed_in
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import openpyxl
 
-from conftest import bearer
+from tests.support.helpers import bearer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _upload(app, name: str, data: bytes) -> dict:

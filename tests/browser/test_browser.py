@@ -10,69 +10,22 @@ the demo users' (Chinese) display names and the departments' names.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import DEMO_PASSWORD, served
+from tests.support.browsers import (
+    assert_clean, assert_styled, csp_violations, header_text, new_context, new_page, path_of, screenshot, sign_in,
+)
+from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/spotcheck-shots")
-TIMEOUT_MS = 10_000
 ALL_DEPARTMENTS = ["市场监督管理局", "应急管理局", "商务局", "司法局"]
-
-#: Console errors tolerated for now. The app serves no /favicon.ico, so Chromium logs its 404 as a
-#: console error on whichever page it first asks for it; drop this once a favicon is shipped.
-TOLERATED_CONSOLE_ERROR_URLS = ("/favicon.ico",)
-
-#: Runs in every page before its own scripts: CSP violations land in ``window.__cspViolations``.
-CSP_RECORDER = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', (e) => {
-  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
-});
-"""
 
 
 @pytest.fixture(scope="module")
 def live_server(sqlite_template, tmp_path_factory):
     with served(sqlite_template, tmp_path_factory.mktemp("browser")) as (_app, url):
         yield url
-
-
-class Problems:
-    """Console errors and uncaught exceptions seen by one page."""
-
-    def __init__(self, page):
-        self.console_errors: list[str] = []
-        self.page_errors: list[str] = []
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
-
-    def clear(self) -> None:
-        self.console_errors.clear()
-        self.page_errors.clear()
-
-    def _on_console(self, message):
-        url = message.location.get("url") or ""
-        if message.type == "error" and not url.endswith(TOLERATED_CONSOLE_ERROR_URLS):
-            self.console_errors.append(f"{message.text} @ {url}")
-
-
-def new_context(browser, base_url: str, **options):
-    """A browser context (own cookies, so its own session): a desktop window in Chinese, recording CSP violations."""
-    ctx = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="zh-CN", **options)
-    ctx.set_default_timeout(TIMEOUT_MS)
-    ctx.add_init_script(CSP_RECORDER)
-    return ctx
-
-
-def new_page(context):
-    """A page of ``context`` whose console errors and uncaught exceptions are kept in ``page.problems``."""
-    pg = context.new_page()
-    pg.problems = Problems(pg)
-    return pg
 
 
 @pytest.fixture
@@ -86,48 +39,6 @@ def context(browser, live_server):
 @pytest.fixture
 def page(context):
     return new_page(context)
-
-
-def sign_in(page, login_name: str, password: str = DEMO_PASSWORD):
-    page.goto("/login")
-    page.fill('input[name="login"]', login_name)
-    page.fill('input[name="password"]', password)
-    with page.expect_navigation():
-        page.click('form:has(input[name="password"]) button[type="submit"]')
-
-
-def header_text(page) -> str:
-    return page.locator("header.topbar").inner_text()
-
-
-def screenshot(page, role: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{role}.png"), full_page=True)
-
-
-def csp_violations(page) -> list[str]:
-    return page.evaluate("window.__cspViolations || []")
-
-
-def assert_clean(page) -> None:
-    problems = page.problems
-    assert problems.console_errors == [], f"console errors on {page.url}"
-    assert problems.page_errors == [], f"uncaught exceptions on {page.url}"
-    assert csp_violations(page) == [], f"CSP violations on {page.url}"
-
-
-def assert_styled(page) -> None:
-    """The stylesheet loaded and was applied (CSP did not block it)."""
-    sheets = page.evaluate(
-        "[...document.styleSheets].map(s => { try { return s.cssRules.length } catch (e) { return 0 } })"
-    )
-    assert sheets and all(n > 0 for n in sheets), f"stylesheets on {page.url}: {sheets}"
-
-
-def path_of(page) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(page.url).path
 
 
 def test_tenant_admin_signs_in_and_sees_their_home(page):

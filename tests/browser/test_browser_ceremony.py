@@ -5,7 +5,7 @@ justice bureau's supervisor (韩梅) and the market-regulation bureau's coordina
 the plan too since its item is of the market-regulation field; then an anonymous visitor of the
 public portal. The
 department's item, directory and inspectors are prepared through the services (as
-tests/campaign_world.py does, without the plan: the plan is made in the browser).
+tests/support/campaign_world.py does, without the plan: the plan is made in the browser).
 Screenshots land in ``/tmp/spotcheck-shots/ceremony-*.png`` for a human to look at.
 """
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from campaign_world import CATEGORY, ITEM_BASICS, QUALIFICATION, credit_code, id_number
-from conftest import served, user_named
-from test_browser import assert_clean, new_context, new_page, sign_in
+from tests.support.campaign_world import CATEGORY, ITEM_BASICS, QUALIFICATION, credit_code, id_number
+from tests.support.helpers import served, user_named
+from tests.support.browsers import Person
 
 pytestmark = pytest.mark.browser
 
@@ -73,50 +73,6 @@ def chromium(browser):
 def choose_item(page) -> None:
     value = page.locator('select[name="item_id"] option', has_text=ITEM_NAME).get_attribute("value")
     page.select_option('select[name="item_id"]', value)
-
-
-class Person:
-    """One person at their own browser (own cookies, own session)."""
-
-    def __init__(self, chromium, base_url: str, login: str | None):
-        self.context = new_context(chromium, base_url, accept_downloads=True)
-        self.page = new_page(self.context)
-        self.confirmations: list[str] = []  # the questions of irreversible steps, each accepted
-        self.page.on("dialog", self._confirm)
-        if login:
-            sign_in(self.page, login)
-
-    def _confirm(self, dialog) -> None:
-        self.confirmations.append(dialog.message)
-        dialog.accept()
-
-    def go(self, path: str):
-        self.page.problems.clear()
-        response = self.page.goto(path)
-        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
-        return self.page
-
-    def submit(self, selector: str) -> None:
-        """Click a submit button and wait for the page it leads to."""
-        with self.page.expect_navigation():
-            self.page.click(selector)
-
-    def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"ceremony-{name}.png"), full_page=True)
-        assert_clean(self.page)
-
-    def both_widths(self, name: str) -> None:
-        """Screenshots at 1366 and at 390 px (a phone): the page never scrolls sideways as a whole."""
-        for width, height in ((1366, 900), (390, 844)):
-            self.page.set_viewport_size({"width": width, "height": height})
-            overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 1, f"{name} at {width} px: {overflow} px wider than the window"
-            self.shot(f"{name}-{width}")
-        self.page.set_viewport_size({"width": 1280, "height": 900})
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture

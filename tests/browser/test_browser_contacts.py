@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import served
-from test_browser import assert_clean, new_context, new_page, sign_in
+from tests.support.helpers import served
+from tests.support.browsers import assert_clean, new_context, new_page, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from conftest import served, tenant_id, user_named
-from test_browser import assert_clean, new_context, new_page, path_of, screenshot, sign_in
+from tests.support.helpers import served, tenant_id, user_named
+from tests.support.browsers import assert_clean, new_context, new_page, path_of, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,8 @@ import random
 import pytest
 import sqlalchemy as sa
 
-from conftest import served
-from test_browser_ceremony import Person
+from tests.support.helpers import served
+from tests.support.browsers import Person
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +23,8 @@ def world(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        from campaign_world import CATEGORY, build
-        from conftest import user_named
+        from tests.support.campaign_world import CATEGORY, build
+        from tests.support.helpers import user_named
         from spotcheck.core.database import db
         from spotcheck.core.scoping import tenant_scope
         from spotcheck.tenants.directory import services as directory
@@ -46,8 +46,8 @@ def world(sqlite_template, tmp_path_factory):
 
 class Walker(Person):
     def shot(self, name: str) -> None:
-        from test_browser import assert_clean
-        from test_browser_ceremony import SHOTS
+        from tests.support.browsers import assert_clean
+        from tests.support.browsers import SHOTS
 
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SHOTS / f"joint-{name}.png"), full_page=True)
@@ -57,7 +57,7 @@ class Walker(Person):
 def _link_the_recorders(app) -> dict:
     """Give each department's account the inspector entry that leads its part of a visit both
     departments drew (the administrator's link, a step outside this walk); returns that visit per department."""
-    from conftest import user_named
+    from tests.support.helpers import user_named
     from spotcheck.core.database import db
     from spotcheck.core.scoping import tenant_scope
     from spotcheck.tenants.campaigns.models import TeamMember

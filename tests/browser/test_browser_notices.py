@@ -8,9 +8,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from conftest import served
-from test_browser_ceremony import SHOTS, Person
-from test_browser import assert_clean
+from tests.support.helpers import served
+from tests.support.browsers import SHOTS, Person
+from tests.support.browsers import assert_clean
 
 pytestmark = pytest.mark.browser
 
@@ -20,9 +20,9 @@ def world(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        from campaign_world import planner_of
-        from conftest import user_named
-        from results_world import handed_out
+        from tests.support.campaign_world import planner_of
+        from tests.support.helpers import user_named
+        from tests.support.results_world import handed_out
         from spotcheck.core.scoping import tenant_scope
         from spotcheck.tenants.campaigns import services as campaigns
         from spotcheck.tenants.notices import services as notices

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from conftest import served
-from test_browser_ceremony import Person
+from tests.support.helpers import served
+from tests.support.browsers import Person
 
 TODAY = date(2026, 11, 23)
 
@@ -29,7 +29,7 @@ def demo(sqlite_template, tmp_path_factory):
 
 
 def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser, demo):
-    from test_browser import SHOTS
+    from tests.support.browsers import SHOTS
 
     bureau = Person(browser, demo, "sfj_supervisor")
     try:

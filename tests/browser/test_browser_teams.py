@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import served
-from test_browser_ceremony import Person
+from tests.support.helpers import served
+from tests.support.browsers import Person
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +22,9 @@ def world(sqlite_template, tmp_path_factory):
     def prepare(app):
         import sqlalchemy as sa
 
-        from campaign_world import QUALIFICATION, id_number
-        from conftest import user_named
-        from results_world import handed_out, published, visit
+        from tests.support.campaign_world import QUALIFICATION, id_number
+        from tests.support.helpers import user_named
+        from tests.support.results_world import handed_out, published, visit
         from spotcheck.core.database import db
         from spotcheck.core.scoping import tenant_scope
         from spotcheck.tenants.inspectors import services as inspectors
@@ -50,8 +50,8 @@ def world(sqlite_template, tmp_path_factory):
 
 class Walker(Person):
     def shot(self, name: str) -> None:
-        from test_browser import assert_clean
-        from test_browser_ceremony import SHOTS
+        from tests.support.browsers import assert_clean
+        from tests.support.browsers import SHOTS
 
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SHOTS / f"teams-{name}.png"), full_page=True)

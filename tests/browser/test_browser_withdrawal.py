@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import served, user_named
-from test_browser import assert_clean, new_context, new_page, sign_in
+from tests.support.helpers import served, user_named
+from tests.support.browsers import assert_clean, new_context, new_page, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ CAMPAIGNS: dict[int, int] = {}  # width → campaign id
 
 
 def _prepare(app) -> None:
-    from campaign_world import build, campaign_data
+    from tests.support.campaign_world import build, campaign_data
     from spotcheck.core.database import db
     from spotcheck.core.scoping import tenant_scope
     from spotcheck.tenants.campaigns import ceremony, services as campaigns

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conftest import bearer, login, post_form, signed_in
+from tests.support.helpers import bearer, login, post_form, signed_in
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access
@@ -84,7 +84,7 @@ def test_reordering_rows_is_detected(app):
 
 @pytest.mark.postgres
 def test_the_application_role_cannot_change_the_trail(postgres_url):
-    from conftest import make_app
+    from tests.support.helpers import make_app
 
     app = make_app(postgres_url)
     with app.app_context(), system_access("test"):

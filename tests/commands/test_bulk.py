@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from conftest import tenant_id
+from tests.support.helpers import tenant_id
 from spotcheck.demo.city import credit_code
 
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
 
-from conftest import post_form, signed_in, user_named
+from tests.support.helpers import post_form, signed_in, user_named
 from spotcheck.core import calendar, clock, official_calendar
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
 
-from campaign_world import STRATA, build, campaign_data, leader_of, planner_of
-from conftest import user_named
-from joint_world import world as joint_world
+from tests.support.campaign_world import STRATA, build, campaign_data, leader_of, planner_of
+from tests.support.helpers import user_named
+from tests.support.joint_world import world as joint_world
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
@@ -158,7 +158,7 @@ def test_an_accepted_higher_rule_never_draws_fewer_than_the_lower_one(high, low)
 
 @pytest.fixture(scope="module")
 def babel_app():
-    from conftest import make_app
+    from tests.support.helpers import make_app
 
     return make_app("sqlite://")
 

@@ -7,9 +7,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import STRATA, build, campaign_data, leader_of, planner_of
-from conftest import make_app, user_named
-from independent.draw_spec_check import check as independent_check
+from tests.support.campaign_world import STRATA, build, campaign_data, leader_of, planner_of
+from tests.support.helpers import make_app, user_named
+from tests.independent.draw_spec_check import check as independent_check
 from spotcheck.draw import proof_file, targets
 from spotcheck.draw.verify import verify
 from spotcheck.core.audit import AuditEntry

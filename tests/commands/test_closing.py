@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import planner_of
-from conftest import bearer, post_form, signed_in, user_named
-from results_world import handed_out, published, visit
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import bearer, post_form, signed_in, user_named
+from tests.support.results_world import handed_out, published, visit
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
 import spotcheck
-from conftest import user_named
+from tests.support.helpers import user_named
 from spotcheck.core import commands
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
@@ -106,7 +106,7 @@ def test_every_command_refuses_every_role_without_its_permission_and_changes_not
 
 
 def test_a_department_administrator_cannot_approve_a_campaign(app):
-    from campaign_world import build, campaign_data, planner_of
+    from tests.support.campaign_world import build, campaign_data, planner_of
     from spotcheck.tenants.campaigns import services as campaigns
     from spotcheck.tenants.campaigns.models import CampaignStatus
 
@@ -141,7 +141,7 @@ def test_a_department_with_a_bad_administrator_is_not_created(app):
 
 
 def test_the_department_page_refuses_a_bad_administrator_and_creates_nothing(app):
-    from conftest import post_form, signed_in
+    from tests.support.helpers import post_form, signed_in
 
     client = signed_in(app, "admin")
     data = {"code": "ZJPAGE", "name": "页面新设局", "kind": "ordinary", "region_code": "330100",

@@ -10,9 +10,9 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import planner_of
-from conftest import signed_in, user_named
-from results_world import complete_result, handed_out, visit
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import signed_in, user_named
+from tests.support.results_world import complete_result, handed_out, visit
 from spotcheck.core import official_calendar
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
@@ -22,7 +22,7 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.notices import reminders
 from spotcheck.tenants.results import check_dates, follow_ups, listing, services as results
 from spotcheck.tenants.results.models import FollowUp, Visit, VisitStatus
-from test_calendar import FILE_2027
+from tests.commands.test_calendar import FILE_2027
 
 #: A campaign of complaints (投诉举报, an exempt kind: no plan needed) checked in December.
 DECEMBER = {"exempt_kind": "complaint", "exempt_reason": "群众投诉举报危化品违规储存",
@@ -122,7 +122,7 @@ def test_a_recorded_check_date_cannot_move_a_deadline(app):
 
 def test_a_published_result_is_corrected_before_its_dates(app):
     with app.app_context():
-        from results_world import published
+        from tests.support.results_world import published
 
         ids = handed_out()
         with tenant_scope(ids["tenant"]):

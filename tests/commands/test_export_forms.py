@@ -9,7 +9,7 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
-from conftest import post_form, signed_in
+from tests.support.helpers import post_form, signed_in
 from spotcheck.core.clock import frozen_at
 from spotcheck.tenants.spreadsheets.columns import DIRECTORY, INSPECTORS, ITEMS
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import planner_of
-from conftest import REDIS_URL, bearer, make_app, post_form, signed_in, tenant_id, user_named
-from results_world import complete_result, handed_out, published, visit
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import REDIS_URL, bearer, make_app, post_form, signed_in, tenant_id, user_named
+from tests.support.results_world import complete_result, handed_out, published, visit
 from spotcheck.core import storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
@@ -31,7 +31,6 @@ from spotcheck.tenants.exports import formats, services
 from spotcheck.tenants.exports.models import BatchStatus, ExportBatch, ExportRecord
 from spotcheck.tenants.results import services as results
 from spotcheck.tenants.results.models import PublishedResult
-from test_celery import celery_queue, redis_available  # noqa: F401 (fixtures)
 
 TODAY = date(2026, 10, 12)
 NOTHING = {"batches": 0, "records": 0, "delivered": 0, "failed": 0}
@@ -331,8 +330,7 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
     from spotcheck.tasks import jobs
     from spotcheck.tasks.export_jobs import request_export
     from spotcheck.tasks.models import JobStatus
-    from test_celery import WORKER_READY_TIMEOUT, Worker, _poll_job
-
+    from tests.support.workers import WORKER_READY_TIMEOUT, Worker, _poll_job
     count = 4_000  # two chunks of reading (READ_CHUNK): progress is reported between them
     storage_dir, out, pause = tmp_path / "storage", tmp_path / "credit", tmp_path / "pause"
     pause.mkdir()
@@ -396,7 +394,7 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
 
 
 def demo_exported_everything(app) -> None:
-    """After the demo is loaded (called by tests/test_demo_draws.py, which loads it twice): every
+    """After the demo is loaded (called by tests/system/test_demo_draws.py, which loads it twice): every
     result it published is in one delivered batch of its department, batch 1 — the second load
     built nothing — and the folder holds each department's batch whole."""
     from spotcheck.core.scoping import system_access

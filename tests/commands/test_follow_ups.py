@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import planner_of
-from conftest import tenant_id, user_named
-from results_world import complete_result, handed_out, published, visit
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import tenant_id, user_named
+from tests.support.results_world import complete_result, handed_out, published, visit
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
@@ -178,7 +178,7 @@ def test_the_receiver_cannot_write_a_transfer_of_its_own_making(app):
 
 @pytest.mark.postgres
 def test_row_level_security_shows_a_transfer_to_its_receiver_and_nobody_else(postgres_url):
-    from conftest import make_app
+    from tests.support.helpers import make_app
 
     app = make_app(postgres_url)
     with app.app_context(), frozen_at(TODAY):

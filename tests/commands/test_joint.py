@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from conftest import user_named
-from joint_world import world
+from tests.support.helpers import user_named
+from tests.support.joint_world import world
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden
 from spotcheck.core.scoping import joint_scope, tenant_scope
@@ -105,7 +105,7 @@ def test_each_step_is_taken_by_its_own_people_and_in_its_order(app):
 
 @pytest.mark.postgres
 def test_raw_sql_shows_the_joint_rows_to_participants_and_no_part_or_unpublished_result_to_another(postgres_url):
-    from conftest import make_app
+    from tests.support.helpers import make_app
 
     app = make_app(postgres_url)
     with app.app_context():

@@ -12,8 +12,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from conftest import signed_in, user_named
-from joint_world import world
+from tests.support.helpers import signed_in, user_named
+from tests.support.joint_world import world
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import targets as target_engine

@@ -14,9 +14,9 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from campaign_world import planner_of
-from conftest import bearer, signed_in, tenant_id, user_named
-from results_world import handed_out, published, visit
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import bearer, signed_in, tenant_id, user_named
+from tests.support.results_world import handed_out, published, visit
 from spotcheck.core import storage
 from spotcheck.core.calendar import is_working_day
 from spotcheck.core.clock import frozen_at
@@ -30,7 +30,6 @@ from spotcheck.tenants.notices import delivery, reminders, services
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice, NoticeKind
 from spotcheck.tenants.results import follow_ups, services as results
 from spotcheck.tenants.results.models import Visit
-from test_celery import celery_queue, redis_available  # noqa: F401 (fixtures)
 
 TODAY = date(2026, 10, 12)
 
@@ -323,10 +322,9 @@ def test_the_result_announcement_lists_the_published_results(app):
 def test_a_real_beat_and_worker_send_the_due_email(tmp_path, postgres_url, celery_queue):
     """Beat's sender entry (every second here, every minute in production) reaches a real worker on
     Redis, which sends a waiting e-mail to a real SMTP server, once."""
-    from conftest import make_app
+    from tests.support.helpers import make_app
     from spotcheck.core.commands import unit_of_work
-    from test_celery import WORKER_READY_TIMEOUT, Beat, Worker
-
+    from tests.support.workers import WORKER_READY_TIMEOUT, Beat, Worker
     with _Mailbox() as mailbox:
         settings = {"SPOTCHECK_SMTP_HOST": "127.0.0.1", "SPOTCHECK_SMTP_PORT": str(mailbox.port)}
         web = make_app(postgres_url, REDIS_URL="redis://127.0.0.1:1/0",  # no broker: the e-mail waits for beat

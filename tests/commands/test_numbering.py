@@ -8,8 +8,8 @@ from datetime import date, datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import build, campaign_data, leader_of, planner_of
-from conftest import make_app, tenant_id, user_named
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import make_app, tenant_id, user_named
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db

@@ -8,8 +8,8 @@ import html
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import ITEM_BASICS, build
-from conftest import signed_in, user_named
+from tests.support.campaign_world import ITEM_BASICS, build
+from tests.support.helpers import signed_in, user_named
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import as_utc
 from spotcheck.core.database import db

@@ -11,8 +11,8 @@ import re
 
 import sqlalchemy as sa
 
-from campaign_world import build, campaign_data, credit_code, id_number, leader_of, planner_of
-from conftest import user_named
+from tests.support.campaign_world import build, campaign_data, credit_code, id_number, leader_of, planner_of
+from tests.support.helpers import user_named
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import ceremony, services as campaigns

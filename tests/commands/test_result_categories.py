@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from conftest import csrf_token, post_form, signed_in, user_named
-from results_world import handed_out, visit
+from tests.support.helpers import csrf_token, post_form, signed_in, user_named
+from tests.support.results_world import handed_out, visit
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
@@ -82,6 +82,6 @@ def test_the_administrator_configures_the_list_on_its_page(app):
         assert OWN in form and "未按规定公示应当公示的信息" not in form and "违反本部门其他规定" in form
         assert signed_in(app, "yjj_planner").post(f"{page}/own", data={"name": "y"}).status_code in (400, 403)
         api = app.test_client()
-        from conftest import bearer
+        from tests.support.helpers import bearer
         listed = api.get("/api/v1/visits/categories", headers=bearer(app, "yjj_inspector")).get_json()
         assert [c["code"] for c in listed][:2] == ["no_problem", "pending_own_rules"] and listed[-1]["problem"]

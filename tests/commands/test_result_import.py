@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import planner_of
-from conftest import DEMO_PASSWORD, bearer, csrf_token, signed_in, user_named
-from results_world import handed_out
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, signed_in, user_named
+from tests.support.results_world import handed_out
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import leader_of, planner_of
-from conftest import DEMO_PASSWORD, user_named
-from results_world import complete_result, handed_out, inspector, visit
+from tests.support.campaign_world import leader_of, planner_of
+from tests.support.helpers import DEMO_PASSWORD, user_named
+from tests.support.results_world import complete_result, handed_out, inspector, visit
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
@@ -26,8 +26,8 @@ from spotcheck.tenants.results.rules import VISIT_ACTIONS
 
 
 def test_hand_out_needs_every_team_leader_and_makes_a_visit_per_selected_target(app):
-    from results_world import teams_drawn
-    from campaign_world import build
+    from tests.support.results_world import teams_drawn
+    from tests.support.campaign_world import build
     from spotcheck.tenants.campaigns import ceremony
     from spotcheck.tenants.campaigns.models import TeamMember
 

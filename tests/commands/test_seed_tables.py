@@ -7,12 +7,12 @@ import io
 
 from openpyxl import load_workbook
 
-from campaign_world import build
-from conftest import user_named
+from tests.support.campaign_world import build
+from tests.support.helpers import user_named
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.spreadsheets.forms import shown
-from test_supervision import TODAY, _world
+from tests.commands.test_supervision import TODAY, _world
 
 
 def _books(codes) -> dict:

@@ -16,7 +16,7 @@ import openpyxl
 import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
-from conftest import bearer, csrf_token, signed_in, tenant_id
+from tests.support.helpers import bearer, csrf_token, signed_in, tenant_id
 from spotcheck.core.database import db
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
@@ -30,7 +30,7 @@ from spotcheck.tenants.spreadsheets.columns import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PO_FILE = Path(__file__).resolve().parents[1] / "spotcheck/translations/zh_Hans_CN/LC_MESSAGES/messages.po"
+PO_FILE = Path(__file__).resolve().parents[2] / "spotcheck/translations/zh_Hans_CN/LC_MESSAGES/messages.po"
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from campaign_world import planner_of
-from conftest import DEMO_PASSWORD, login, post_form, user_named
-from results_world import complete_result, handed_out, visit
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import DEMO_PASSWORD, login, post_form, user_named
+from tests.support.results_world import complete_result, handed_out, visit
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
@@ -23,7 +23,6 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants import services as tenants
 from spotcheck.tenants.results import services as results
 from spotcheck.tenants.results.models import Visit
-from test_celery import celery_queue, redis_available  # noqa: F401 (fixtures)
 
 TODAY = datetime(2026, 11, 20, 10, 0)
 
@@ -295,7 +294,7 @@ def test_the_definitions_page_in_docs_is_the_one_the_pages_show():
 
     from spotcheck.tenants.supervision.definitions import FIGURES, markdown
 
-    page = (Path(__file__).resolve().parents[1] / "docs" / "supervision.md").read_text(encoding="utf-8")
+    page = (Path(__file__).resolve().parents[2] / "docs" / "supervision.md").read_text(encoding="utf-8")
     assert page == markdown(), "run `spotcheck supervision docs`"
     assert all(figure.definition in page for figure in FIGURES)
 
@@ -317,12 +316,11 @@ def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, cele
     shared storage; its progress ends at 100 and the supervisor downloads what it built."""
     import time
 
-    from conftest import make_app
+    from tests.support.helpers import make_app
     from spotcheck.tasks import statistics_jobs
     from spotcheck.tasks.models import Job, JobStatus
-    from conftest import REDIS_URL
-    from test_celery import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker
-
+    from tests.support.helpers import REDIS_URL
+    from tests.support.workers import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker
     app = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(tmp_path))
     worker = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(tmp_path)})
     try:

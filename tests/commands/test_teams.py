@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import QUALIFICATION, build, id_number, planner_of
-from conftest import DEMO_PASSWORD, bearer, post_form, signed_in, user_named
-from results_world import complete_result, handed_out, teams_drawn, visit
+from tests.support.campaign_world import QUALIFICATION, build, id_number, planner_of
+from tests.support.helpers import DEMO_PASSWORD, bearer, post_form, signed_in, user_named
+from tests.support.results_world import complete_result, handed_out, teams_drawn, visit
 from spotcheck.core import storage
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -26,7 +26,7 @@ from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results import services as results, teams
 from spotcheck.tenants.results.models import PublishedResult, Visit
 from spotcheck.tenants.results.rules import VISIT_ACTIONS
-from test_notices import pdf_text
+from tests.commands.test_notices import pdf_text
 
 
 def _expert(admin, *, login: str | None = None):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from conftest import tenant_id, user_named
+from tests.support.helpers import tenant_id, user_named
 from spotcheck.core.database import db
 from spotcheck.tenants.models import ApiToken, User
 from spotcheck.core.scoping import JointShared, TenantOwned, TenantViolation, cross_tenant, tenant_scope
@@ -86,7 +86,7 @@ ALLOWED_SYSTEM_ACCESS = {
 
 
 def test_system_access_is_used_only_where_allowed():
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     users = {
         str(path.relative_to(root))
         for path in (root / "spotcheck").rglob("*.py")
@@ -101,7 +101,7 @@ def tenant_owned_tables(mixins=(TenantOwned, JointShared)) -> set[str]:
 
 @pytest.mark.postgres
 def test_every_tenant_owned_table_has_forced_row_level_security(postgres_url):
-    from conftest import make_app
+    from tests.support.helpers import make_app
 
     app = make_app(postgres_url)
     with app.app_context():
@@ -125,7 +125,7 @@ def test_every_tenant_owned_table_has_forced_row_level_security(postgres_url):
 
 @pytest.mark.postgres
 def test_raw_sql_in_one_tenants_transaction_sees_no_other_tenants_rows(postgres_url):
-    from conftest import make_app
+    from tests.support.helpers import make_app
 
     app = make_app(postgres_url)
     with app.app_context():

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-import joint_world
-from campaign_world import build, campaign_data, leader_of, planner_of
-from conftest import bearer, signed_in, user_named
+from tests.support import joint_world
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import bearer, signed_in, user_named
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed

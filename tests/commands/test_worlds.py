@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-import campaign_world
-import joint_world
-import results_world
+from tests.support import campaign_world
+from tests.support import joint_world
+from tests.support import results_world
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.directory.models import DirectoryEntry
@@ -67,7 +67,7 @@ def test_a_copied_world_holds_what_the_build_made(database_url, request, tmp_pat
     """The second call from the same state is served from the snapshot the first one kept."""
     import shutil
 
-    from conftest import _with_database, drop_pg_database, make_app, new_pg_database
+    from tests.support.helpers import _with_database, drop_pg_database, make_app, new_pg_database
 
     first = make_app(database_url)
     with first.app_context(), snapshots.building(really=False):

@@ -11,7 +11,7 @@ import random
 import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
-from conftest import user_named
+from tests.support.helpers import user_named
 from spotcheck.core.database import db
 from spotcheck.tenants.directory import services as directory
 from spotcheck.tenants.directory.models import Entity

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from contextlib import nullcontext
 
-from campaign_world import CATEGORY, STRATA, build
-from conftest import user_named
+from tests.support.campaign_world import CATEGORY, STRATA, build
+from tests.support.helpers import user_named
 from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope

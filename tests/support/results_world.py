@@ -7,8 +7,8 @@ from contextlib import nullcontext
 
 import sqlalchemy as sa
 
-from campaign_world import build, campaign_data, leader_of, planner_of
-from conftest import DEMO_PASSWORD, user_named
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import DEMO_PASSWORD, user_named
 from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
@@ -84,7 +84,7 @@ def complete_result(ids, **overrides) -> dict:
 
 def published(ids) -> Visit:
     """Take the first visit from recording to a published result (a problem found)."""
-    from campaign_world import planner_of
+    from tests.support.campaign_world import planner_of
 
     chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
     results.record_result(visit(ids), complete_result(ids), actor=chief)

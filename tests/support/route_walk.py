@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from conftest import _with_database, drop_pg_database, make_app, new_pg_database
+from tests.support.helpers import _with_database, drop_pg_database, make_app, new_pg_database
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -13,7 +13,7 @@ had built the world itself.
 Whenever the copy could differ from a real build, the builder simply runs: writes not committed yet
 in the session, another connection to the database, a monkeypatched test, a calendar counted on,
 Celery not eager (jobs would go to a broker), arguments that are not plain data.
-``SPOTCHECK_TEST_SNAPSHOTS=0`` (or the :func:`building` block, used by ``tests/test_worlds.py``)
+``SPOTCHECK_TEST_SNAPSHOTS=0`` (or the :func:`building` block, used by ``tests/commands/test_worlds.py``)
 turns the copies off.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DEMO_PASSWORD, login
+from tests.support.helpers import DEMO_PASSWORD, login
 from spotcheck.platform.config import ConfigError, load_config
 from spotcheck.demo import DEPARTMENTS
 

@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
-from conftest import tenant_id
+from tests.support.helpers import tenant_id
 from spotcheck.demo.city import PLAN_LINES
 from spotcheck.tenants.inspectors import eligibility
 

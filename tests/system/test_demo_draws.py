@@ -9,8 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from conftest import bearer, signed_in, tenant_id
-from independent.draw_spec_check import check as independent_check
+from tests.support.helpers import bearer, signed_in, tenant_id
+from tests.independent.draw_spec_check import check as independent_check
 
 TODAY = date(2026, 11, 21)
 DRAWN = {("市监抽〔2026〕1号", "targets"), ("市监抽〔2026〕1号", "inspectors"), ("应急抽〔2026〕1号", "targets"),
@@ -72,7 +72,7 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
         before = _counts()
         _load()  # again: no second campaign, no second draw, nothing written
         assert _counts() == before
-        from test_exports import demo_exported_everything
+        from tests.commands.test_exports import demo_exported_everything
 
         demo_exported_everything(app)  # and its published results went to the credit system, once
     drawn = {key: campaign_id for key, (campaign_id, stage) in _public_draws(app).items() if stage == "drawn"}
@@ -95,7 +95,7 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
             assert sum(len(ids) for strata in proof["selected"].values() for ids in strata.values()) > 0
 
     # the single-file verifier from the portal checks each demo proof in an empty folder, in a bare Python
-    from test_verifier_standalone import verifies_in_an_empty_folder
+    from tests.system.test_verifier_standalone import verifies_in_an_empty_folder
 
     verifier = client.get("/public/draws/spotcheck-verify.pyz")
     assert verifier.status_code == 200 and verifier.headers["X-Content-SHA256"] in client.get(
@@ -194,7 +194,7 @@ def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
     from spotcheck.tenants.notices.models import Notice, NoticeKind
     from spotcheck.tenants.results import services as results, teams
     from spotcheck.tenants.results.models import Visit
-    from test_notices import pdf_text
+    from tests.commands.test_notices import pdf_text
 
     with app.app_context(), tenant_scope(tenant_id("SCJ")):
         campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "市监抽〔2026〕3号"))
@@ -254,7 +254,7 @@ def _joint_campaign_seen_by_its_three_departments(app):
         (joint,) = joint_summary()
         assert sorted(joint["departments"]) == ["商务局", "市场监督管理局", "应急管理局"]
         # one visit per entity however many departments drew it (the saving against separate draws is
-        # a matter of chance in this small city's few filling stations: see tests/test_joint.py)
+        # a matter of chance in this small city's few filling stations: see tests/commands/test_joint.py)
         assert 0 < joint["visits"] <= joint["checks"] and joint["separate"] > 0
         for code in ("SCJ", "YJJ", "SWJ"):
             with joint_scope(tenant_id(code), joint["id"]):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from conftest import REDIS_URL, make_app, tenant_id, user_named
+from tests.support.helpers import REDIS_URL, make_app, tenant_id, user_named
 from spotcheck.core import clock
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.commands import unit_of_work
@@ -19,7 +19,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tasks import audit_jobs, jobs
 from spotcheck.tasks.import_jobs import submit_import
 from spotcheck.tasks.models import Job, JobStatus
-from test_celery import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker, _poll_job, celery_queue, redis_available  # noqa: F401 (fixtures)
+from tests.support.workers import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker, _poll_job
 
 
 def _job_actions(job_id: int) -> list[str]:
@@ -82,7 +82,7 @@ def test_the_periodic_check_restarts_a_lost_job_and_gives_up_after_too_many_trie
 
 
 def _directory_csv(rows: int, start: int = 0) -> bytes:
-    from campaign_world import credit_code
+    from tests.support.campaign_world import credit_code
 
     lines = ["统一社会信用代码/对象编码,名称,行业代码,行政区划代码,风险等级"]
     lines += [f"{credit_code(start + n)},耐久测试企业{n},C2611,330102,B" for n in range(rows)]
@@ -207,7 +207,7 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
 
 
 def test_a_job_is_read_by_whoever_asked_for_it_and_the_administrator_only(app):
-    from conftest import bearer, signed_in
+    from tests.support.helpers import bearer, signed_in
 
     client = app.test_client()
     job_id = client.post("/api/v1/audit/verifications", headers=bearer(app, "scj_leader")).json["id"]
@@ -223,7 +223,7 @@ def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgre
     the same moment one gets the job, the other a 409 — never a second job that fails later."""
     import threading
 
-    from campaign_world import build, campaign_data, leader_of, planner_of
+    from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
     from spotcheck.core.errors import Conflict
     from spotcheck.tasks.draw_jobs import submit_draw
     from spotcheck.tenants.campaigns import ceremony, services as campaigns

@@ -53,14 +53,14 @@ def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
     import flask_migrate
     import sqlalchemy as sa
 
-    from campaign_world import build
-    from conftest import user_named
+    from tests.support.campaign_world import build
+    from tests.support.helpers import user_named
     from spotcheck.draw import proof_file
     from spotcheck.draw.verify import verify
     from spotcheck.tenants.campaigns import ceremony
     from spotcheck.tenants.campaigns.models import Draw
     from spotcheck.core.scoping import tenant_scope
-    from test_public_draws import campaign_through
+    from tests.commands.test_public_draws import campaign_through
 
     def published(campaign_id):
         with tenant_scope(user_named("yjj_admin").tenant_id):
@@ -94,7 +94,7 @@ def test_two_upgrades_at_once_on_a_cluster_that_never_saw_the_role(pg_server):
 
     import sqlalchemy as sa
 
-    from conftest import _pg_connect, _with_database, make_app
+    from tests.support.helpers import _pg_connect, _with_database, make_app
     from spotcheck.core.scoping import tenant_scope
 
     role = f"sc_role_{uuid.uuid4().hex[:10]}"

@@ -16,9 +16,9 @@ import pytest
 
 from spotcheck.draw import bundle
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DRAW = ROOT / "spotcheck" / "draw"
-VECTORS = Path(__file__).resolve().parent / "data" / "draw-vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "draw-vectors"
 
 
 def bare_python() -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import grimp
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ["spotcheck.core", "spotcheck.tenants", "spotcheck.tasks", "spotcheck.platform", "spotcheck.draw",
             "spotcheck.demo"]
 

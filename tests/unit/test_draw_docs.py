@@ -11,8 +11,8 @@ from spotcheck.draw.primitives import ALGORITHM, rank_keys
 from spotcheck.draw.proof_file import FIELD_ORDER
 from spotcheck.draw.verify import FIELDS
 
-DOC = (Path(__file__).resolve().parents[1] / "docs" / "draw-algorithm.md").read_text(encoding="utf-8")
-SOURCE = Path(__file__).resolve().parents[1] / "spotcheck" / "draw"
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "draw-algorithm.md").read_text(encoding="utf-8")
+SOURCE = Path(__file__).resolve().parents[2] / "spotcheck" / "draw"
 PREFIXES = sorted(set(re.findall(r'rank_keys\(seed, f?"([a-z]+\|)', (SOURCE / "targets.py").read_text(encoding="utf-8")
                                  + (SOURCE / "inspectors.py").read_text(encoding="utf-8"))))
 

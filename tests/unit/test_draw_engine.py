@@ -14,10 +14,10 @@ from spotcheck.draw import DrawFailed, draw_inspectors, draw_targets, replace_in
 from spotcheck.draw.inspectors import Frame, frame_lines, pick_team, ranking, visit_order
 from spotcheck.draw.primitives import H, derive_seed, lines_digest
 from spotcheck.draw.verify import verify, verify_file
-from independent.draw_spec_check import check as independent_check
+from tests.independent.draw_spec_check import check as independent_check
 
 #: The known-answer proofs of the draw specification (copied into the repository's test data).
-VECTORS = Path(__file__).resolve().parent / "data" / "draw-vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "draw-vectors"
 VECTOR_FILES = ["targets-joint.json", "inspectors-joint.json"]
 
 

@@ -22,7 +22,7 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BABEL_CFG = ROOT / "babel.cfg"
 TRANSLATIONS = ROOT / "spotcheck" / "translations"
 LC_MESSAGES = TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES"

@@ -6,7 +6,7 @@ from spotcheck.platform.web.labels import ACTION_LABELS
 
 
 def test_every_audited_action_has_a_label():
-    root = Path(__file__).resolve().parents[1] / "spotcheck"
+    root = Path(__file__).resolve().parents[2] / "spotcheck"
     actions = set()
     for path in root.rglob("*.py"):
         actions |= set(re.findall(r'audit\.record\(\s*"([a-z_.]+)"', path.read_text(encoding="utf-8")))

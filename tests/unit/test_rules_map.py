@@ -15,7 +15,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MAP = ROOT / "docs" / "rules.md"
 
 #: ``tests/test_x.py::test_name`` or ``tests/test_x.py::test_name[param]``.

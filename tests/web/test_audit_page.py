@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from stdnum.cn import ric
 
-from campaign_world import ITEM_BASICS, build, campaign_data, leader_of, planner_of
-from conftest import post_form, signed_in, user_named
+from tests.support.campaign_world import ITEM_BASICS, build, campaign_data, leader_of, planner_of
+from tests.support.helpers import post_form, signed_in, user_named
 from spotcheck.core import audit
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
@@ -231,7 +231,7 @@ def test_details_are_words_for_every_kind_of_value(app):
 
 def test_every_recorded_action_and_object_type_has_a_chinese_name():
     """Every ``audit.record(...)`` call names an action and an object type that the page can name."""
-    root = Path(__file__).resolve().parents[1] / "spotcheck"
+    root = Path(__file__).resolve().parents[2] / "spotcheck"
     actions, types = set(), set()
     for path in root.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

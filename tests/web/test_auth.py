@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
 
-from conftest import DEMO_PASSWORD, bearer, csrf_token, login, post_form, signed_in
+from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, login, post_form, signed_in
 from spotcheck.core.database import db
 from spotcheck.core.passwords import MIN_LENGTH, character_classes, password_problems
 from spotcheck.tenants.models import ApiToken

@@ -10,7 +10,7 @@ import re
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from conftest import post_form, signed_in, user_named
+from tests.support.helpers import post_form, signed_in, user_named
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access, tenant_scope

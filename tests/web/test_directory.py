@@ -6,7 +6,7 @@ import re
 
 from stdnum.cn import uscc
 
-from conftest import bearer, csrf_token, post_form, signed_in, tenant_id
+from tests.support.helpers import bearer, csrf_token, post_form, signed_in, tenant_id
 
 
 def credit_code(base17: str) -> str:

@@ -1,5 +1,5 @@
 """Liveness and readiness."""
-from conftest import make_app
+from tests.support.helpers import make_app
 
 
 def test_healthz(client):

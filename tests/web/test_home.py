@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from campaign_world import build, campaign_data, leader_of, planner_of
-from conftest import signed_in, user_named
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import signed_in, user_named
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import services as campaigns
 

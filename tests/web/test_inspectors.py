@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from conftest import bearer, post_form, signed_in, tenant_id, user_named
+from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
 from stdnum.cn import ric, uscc
 
 

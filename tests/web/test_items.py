@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from campaign_world import ITEM_BASICS
-from conftest import bearer, post_form, signed_in
+from tests.support.campaign_world import ITEM_BASICS
+from tests.support.helpers import bearer, post_form, signed_in
 
 ITEM = {
     "name": "食品生产企业监督检查",
@@ -254,7 +254,7 @@ def test_an_item_is_published_only_with_what_the_seeds_require(app):
 
     # the justice bureau reads the reason on the drill-down of the department's coverage
     with app.app_context():
-        from conftest import tenant_id
+        from tests.support.helpers import tenant_id
 
         department = tenant_id("SWJ")
     drill = signed_in(app, "sfj_supervisor").get(f"/supervision/departments/{department}/coverage_other")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from campaign_world import CATEGORY, build
-from conftest import bearer, post_form, signed_in, tenant_id, user_named
-from joint_world import PART_STRATA
+from tests.support.campaign_world import CATEGORY, build
+from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
+from tests.support.joint_world import PART_STRATA
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed

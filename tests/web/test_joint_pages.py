@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from campaign_world import CATEGORY, build
-from conftest import post_form, signed_in, tenant_id, user_named
-from joint_world import world
+from tests.support.campaign_world import CATEGORY, build
+from tests.support.helpers import post_form, signed_in, tenant_id, user_named
+from tests.support.joint_world import world
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.joint.models import JointParticipant
@@ -81,7 +81,7 @@ def test_a_department_cannot_read_another_departments_visits_or_results(app):
 
 
 def test_the_api_walks_a_joint_campaign_from_invitation_to_the_visit_list(app):
-    from conftest import bearer
+    from tests.support.helpers import bearer
 
     with app.app_context():
         yjj, swj = build("yjj"), build("swj", entities=20)

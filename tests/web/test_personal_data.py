@@ -32,9 +32,9 @@ import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 from werkzeug.routing import AnyConverter, IntegerConverter
 
-from campaign_world import ITEM_BASICS
-from conftest import bearer, post_form, signed_in, tenant_id, user_named
-from route_walk import module_app  # noqa: F401 (a fixture)
+from tests.support.campaign_world import ITEM_BASICS
+from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
+from tests.support.route_walk import module_app  # noqa: F401 (a fixture)
 from spotcheck.core.database import db
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, declared_access

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from campaign_world import ITEM_BASICS
-from conftest import bearer, post_form, signed_in, user_named
+from tests.support.campaign_world import ITEM_BASICS
+from tests.support.helpers import bearer, post_form, signed_in, user_named
 from spotcheck.core.database import db
 from spotcheck.tenants.items import services as items
 from spotcheck.core.scoping import tenant_scope

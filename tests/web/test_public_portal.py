@@ -7,8 +7,8 @@ import re
 from datetime import timedelta
 from urllib.parse import quote
 
-from campaign_world import ITEM_BASICS, id_number
-from conftest import signed_in, tenant_id, user_named
+from tests.support.campaign_world import ITEM_BASICS, id_number
+from tests.support.helpers import signed_in, tenant_id, user_named
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.tenants.inspectors import services as inspectors

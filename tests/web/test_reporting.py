@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-import campaign_world
-from campaign_world import ITEM_BASICS
-from conftest import bearer, post_form, signed_in, user_named
+from tests.support import campaign_world
+from tests.support.campaign_world import ITEM_BASICS
+from tests.support.helpers import bearer, post_form, signed_in, user_named
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed

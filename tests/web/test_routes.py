@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import bearer, signed_in
+from tests.support.helpers import bearer, signed_in
 from spotcheck.platform.permissions import declared_access
 
 

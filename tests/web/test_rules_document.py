@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
-from conftest import bearer, make_app, post_form, signed_in
+from tests.support.helpers import bearer, make_app, post_form, signed_in
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -155,7 +155,7 @@ def test_rules_document_by_api(rules_app):
 
 def test_a_file_needs_the_text_first(rules_app):
     """A department without a rules document is told to write its title and text first."""
-    from conftest import tenant_id
+    from tests.support.helpers import tenant_id
 
     from spotcheck.core.database import db
     from spotcheck.tenants.rules.models import RulesDocument

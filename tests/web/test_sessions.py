@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import DEMO_PASSWORD, bearer, csrf_token, post_form, signed_in
+from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, post_form, signed_in
 
 
 def _copy(client, app):

@@ -1,7 +1,7 @@
 """Pages as a civil servant uses them: Chinese by default, English on request, a home per role."""
 from __future__ import annotations
 
-from conftest import login, post_form, signed_in
+from tests.support.helpers import login, post_form, signed_in
 
 
 def test_login_page_is_chinese_by_default(client):
