@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export SPOTCHECK_ENV ?= development
 
-.PHONY: demo test fuzz bench install install-dev chromium pdf-libs translations clean
+.PHONY: demo test test-fast fuzz bench install install-dev chromium pdf-libs translations clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ demo: install pdf-libs
 
 test: install-dev chromium pdf-libs
 	SPOTCHECK_ENV=testing $(BIN)/python -m pytest -n 2
+
+# The fast loop: the rules and the commands (no browser, no worker, no pages).
+test-fast: install-dev
+	SPOTCHECK_ENV=testing $(BIN)/python -m pytest tests/unit tests/commands
 
 # The API fuzzed from its OpenAPI document (schemathesis) with many more examples per operation
 # than the suite's one-minute run, on the local PostgreSQL; FUZZ_POSITIVE=1 also asks that every
