@@ -136,7 +136,7 @@ def _capture_statement(search, filters):
 def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict]:
     from spotcheck.core.database import db
     from spotcheck.tenants.directory.models import DirectoryEntry
-    from spotcheck.tenants.directory.services import Filters, search_directory
+    from spotcheck.tenants.directory.queries import Filters, search_directory
     from spotcheck.core.scoping import tenant_scope
 
     results = []

@@ -61,7 +61,7 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
     from spotcheck.tenants.campaigns import ceremony, services as campaigns
     from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-    from spotcheck.tenants.inspectors import services as inspectors
+    from spotcheck.tenants.inspectors import commands as inspectors
     from spotcheck.core.scoping import tenant_scope
 
     rng = random.Random(20260302)
@@ -101,7 +101,8 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
                 db.session.commit()
         entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_(rng.sample(visits, RECUSALS))))}
         for entity in entities.values():
-            inspectors.declare_recusal(rng.choice(made), entity, "近亲属在该企业任职", actor=who["scj_admin"])
+            inspectors.declare_recusal(rng.choice(made).id, {"entity_id": entity.id, "reason": "近亲属在该企业任职"},
+                                       actor=who["scj_admin"])
         db.session.commit()
         return {"campaign": campaign.id}
 

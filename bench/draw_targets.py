@@ -109,9 +109,9 @@ def setup(url: str, items: int) -> dict:
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.items import services as item_services
+    from spotcheck.tenants.items import commands as item_services
     from spotcheck.tenants.models import User
-    from spotcheck.tenants.plans import services as plans
+    from spotcheck.tenants.plans import commands as plans
     from spotcheck.core.scoping import system_access, tenant_scope
 
     with app_context(url):
@@ -127,17 +127,17 @@ def setup(url: str, items: int) -> dict:
                     "field": "market", "legal_basis": "《中华人民共和国食品安全法》第一百一十条",
                     "checking_body": "市市场监督管理局", "target_type": "食品经营者", "content": "主体责任落实情况",
                     "methods": ["onsite"], "ratio": "不低于5%", "frequency": "每年1次"}, actor=admin)
-                item_services.publish_item(item, actor=admin)
+                item_services.publish_item(item.id, actor=admin)
                 item_ids.append(item.id)
-            plan = plans.create_plan(year=2026, half=None, title="2026年度双随机抽查计划", actor=users["scj_planner"])
+            plan = plans.create_plan({"year": 2026, "half": None, "title": "2026年度双随机抽查计划"}, actor=users["scj_planner"])
             for item_id in item_ids:
-                plans.set_line(plan, item_id=item_id, ratio_bp=100, frequency="每年1次", months=[3, 4, 5],
-                               methods=["onsite"], actor=users["scj_planner"])
-            plans.submit(plan, actor=users["scj_leader"])
+                plans.set_line(plan.id, {"item_id": item_id, "ratio_bp": 100, "frequency": "每年1次",
+                                         "months": [3, 4, 5], "methods": ["onsite"]}, actor=users["scj_planner"])
+            plans.submit(plan.id, actor=users["scj_leader"])
             db.session.commit()
             plan_id = plan.id
         with tenant_scope(supervisor.tenant_id):
-            plans.review(plan_id, actor=supervisor, accept=True, comment="同意备案")
+            plans.review(plan_id, {"accept": True, "comment": "同意备案"}, actor=supervisor)
             db.session.commit()
     return {"items": item_ids}
 

@@ -28,7 +28,7 @@ def bulk_import(url: str, rows: list[dict]) -> dict:
     """Validate every row while streaming it into COPY; commit once. Returns the timings."""
     from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
-    from spotcheck.tenants.directory.services import clean_entity
+    from spotcheck.tenants.directory.checks import clean_entity
 
     marks = []
     with app_context(url), Timer() as timer:
@@ -60,7 +60,7 @@ def orm_import(url: str, rows: list[dict]) -> dict:
     """The baseline: the same validation, then one ORM object added and flushed per row."""
     from spotcheck.core.database import db
     from spotcheck.tenants.directory.models import Entity
-    from spotcheck.tenants.directory.services import clean_entity
+    from spotcheck.tenants.directory.checks import clean_entity
 
     with app_context(url), Timer() as timer:
         for raw in rows:

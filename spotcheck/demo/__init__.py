@@ -234,7 +234,7 @@ def _build_city(tenants: dict[str, Tenant], start: int, stop: int, *, seed: int,
 
 
 def _items(code: str, actor: User) -> None:
-    from spotcheck.tenants.items import services as items
+    from spotcheck.tenants.items import commands as items
     from spotcheck.tenants.items.models import Item
 
     existing = set(db.session.scalars(sa.select(Item.name)))
@@ -244,21 +244,21 @@ def _items(code: str, actor: User) -> None:
         publish = data.pop("_publish")
         item = items.create_item(data, actor=actor)
         if publish:
-            items.publish_item(item, actor=actor)
+            items.publish_item(item.id, actor=actor)
 
 
 def _rules(code: str, tenant: Tenant, actor: User) -> None:
-    from spotcheck.tenants.rules import services as rules
+    from spotcheck.tenants.rules import commands as rules, queries as rules_document
 
-    if rules.current_document() is not None:
+    if rules_document.current_document() is not None:
         return
     title, body = demo_city.rules_document(code, tenant.name)
-    rules.save_text(title, body, actor=actor)
+    rules.save_text({"title": title, "body": body}, actor=actor)
     rules.publish(actor=actor)
 
 
 def _inspectors(code: str, actor: User, *, seed: int, today: date) -> None:
-    from spotcheck.tenants.inspectors import services as inspectors
+    from spotcheck.tenants.inspectors import commands as inspectors
     from spotcheck.tenants.inspectors.models import Inspector
 
     existing = set(db.session.scalars(sa.select(Inspector.cert_no)))
@@ -270,7 +270,7 @@ def _inspectors(code: str, actor: User, *, seed: int, today: date) -> None:
 def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
     """A few declared conflicts (回避) between the department's inspectors and its entities."""
     from spotcheck.tenants.directory.models import DirectoryEntry
-    from spotcheck.tenants.inspectors import services as inspectors
+    from spotcheck.tenants.inspectors import commands as inspectors
     from spotcheck.tenants.inspectors.models import Inspector, Recusal
 
     wanted = demo_city.RECUSALS_PER_DEPARTMENT.get(code, 0)
@@ -286,7 +286,8 @@ def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
     actor = _admin_of(tenant)
     for person, entry in zip(rnd.sample(people, k=min(wanted, len(people))),
                              rnd.sample(entries, k=min(wanted, len(entries)))):
-        inspectors.declare_recusal(person, entry.entity, rnd.choice(demo_city.RECUSAL_REASONS), actor=actor)
+        inspectors.declare_recusal(person.id, {"entity_id": entry.entity_id,
+                                               "reason": rnd.choice(demo_city.RECUSAL_REASONS)}, actor=actor)
 
 
 def _field_leads(tenants: dict[str, Tenant]) -> None:
@@ -324,7 +325,7 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | No
     from contextlib import nullcontext
 
     from spotcheck.tenants.items.models import Item
-    from spotcheck.tenants.plans import services as plans
+    from spotcheck.tenants.plans import commands as plans, queries as plan_queries
     from spotcheck.tenants.plans.models import Plan
 
     code = tenant.code.lower()
@@ -340,12 +341,13 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | No
                                                       Plan.half.is_(None) if half is None else Plan.half == half)):
             return
         if joint:
-            plan = plans.create_plan(year=year, half=None, title=joint["title"].format(year=year), kind="joint",
-                                     field=field, department_ids=[t.id for t in joint["departments"]], actor=planner)
+            plan = plans.create_plan({"year": year, "half": None, "title": joint["title"].format(year=year), "kind": "joint",
+                                      "field": field, "department_ids": [t.id for t in joint["departments"]]},
+                                     actor=planner)
             lines = joint["lines"]
         else:
-            plan = plans.create_plan(year=year, half=half, title=demo_city.plan_title(tenant.name, year, half),
-                                     actor=planner)
+            plan = plans.create_plan({"year": year, "half": half,
+                                      "title": demo_city.plan_title(tenant.name, year, half)}, actor=planner)
             lines = demo_city.PLAN_LINES[tenant.code]
         query = sa.select(Item).where(Item.status == "published").order_by(Item.code)
         query = query.where(Item.name.in_(lines)) if half is None else query.where(Item.field != "market",
@@ -355,23 +357,23 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | No
             ratio_bp, planned = lines.get(item.name, (300, [4 if half == 1 else 9]))
             if half is not None:
                 planned = [m for m in planned if m in months] or [months[3]]
-            plans.set_line(plan, item_id=item.id, ratio_bp=ratio_bp, frequency=item.frequency, months=planned,
-                           methods=item.methods, actor=planner)
+            plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": ratio_bp, "frequency": item.frequency,
+                                     "months": planned, "methods": item.methods}, actor=planner)
         if stage == "draft":
             return
         with moment():
-            plans.publish(plan, actor=leader)
+            plans.publish(plan.id, actor=leader)
         if stage == "published":
             return
         with moment():
-            plans.submit(plan, actor=leader)
-        plan_id, authorities = plan.id, plans.authorities_for(plan)
+            plans.submit(plan.id, actor=leader)
+        plan_id, authorities = plan.id, plan_queries.authorities_for(plan)
     if stage == "submitted":
         return
     for authority in authorities:
         reviewer = reviewers[authority]
         with tenant_scope(reviewer.tenant_id), moment():
-            plans.review(plan_id, actor=reviewer, accept=stage != "returned", comment=comment)
+            plans.review(plan_id, {"accept": stage != "returned", "comment": comment}, actor=reviewer)
         if stage == "returned":
             return
 

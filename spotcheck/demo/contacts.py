@@ -14,15 +14,15 @@ CONTACTS = {
 
 def record(tenants: dict, admin_of, scope) -> None:
     """Each department's contacts, unless it has recorded them already (idempotent)."""
-    from spotcheck.tenants.contacts import services as contacts
+    from spotcheck.tenants.contacts import commands, queries, vocabulary
 
     for code, (responsible, liaison) in CONTACTS.items():
         tenant = tenants.get(code)
         if tenant is None:
             continue
         with scope(tenant.id):
-            if all(contacts.own().values()):
+            if all(queries.own().values()):
                 continue
-            data = {role: dict(zip(contacts.FIELDS, values))
+            data = {role: dict(zip(vocabulary.FIELDS, values))
                     for role, values in (("responsible", responsible), ("liaison", liaison))}
-            contacts.save(data, actor=admin_of(tenant))
+            commands.save(data, actor=admin_of(tenant))

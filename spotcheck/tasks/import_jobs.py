@@ -10,7 +10,7 @@ from spotcheck.core.commands import after_commit, command
 from spotcheck.core.policy import Permission
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
-from spotcheck.tenants.spreadsheets import importing, uploads
+from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries, uploads
 
 
 @shared_task(name="spotcheck.sheets.import")
@@ -18,7 +18,7 @@ def import_sheet(job_id: int, tenant_id: int, user_id: int, *, sheet: str, key: 
                  locale: str = "zh_CN") -> dict:
     def work(job, user, progress) -> dict:
         after_commit(lambda: uploads.discard(key))  # imported: the file has served
-        return importing.run_import(importing.kind_named(sheet), uploads.stored_path(key), actor=user,
+        return sheets.run_import(sheet_queries.kind_named(sheet), uploads.stored_path(key), actor=user,
                                     file_name=file_name, progress=progress)
 
     # a run that dies keeps the file for the next; a run that ends the job failed removes it
@@ -35,7 +35,7 @@ def import_sheet(job_id: int, tenant_id: int, user_id: int, *, sheet: str, key: 
 @command(Permission.CATALOG_MANAGE)
 def submit_import(kind_name: str, filename: str | None, stream, *, actor, locale: str = "zh_CN") -> Job:
     """Check and keep an uploaded file, then queue its import (导入); returns the job to watch."""
-    kind = importing.kind_named(kind_name)
+    kind = sheet_queries.kind_named(kind_name)
     upload = uploads.store_upload(filename, stream, tenant_id=actor.tenant_id)
     return jobs.submit(import_sheet, f"import.{kind.name}", actor, sheet=kind.name, key=upload.key,
                        file_name=upload.file_name, locale=locale)

@@ -69,12 +69,12 @@ def tasks_for(actor, limit: int = 20) -> list[Task]:
     from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS, visits_without_leader
     from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
     from spotcheck.tenants.items.models import Item, ItemStatus
-    from spotcheck.tenants.items.services import ITEM_ACTIONS
+    from spotcheck.tenants.items.policy import ITEM_ACTIONS
     from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS
     from spotcheck.tenants.joint.models import ParticipantStatus
     from spotcheck.tenants.joint.services import invitations
     from spotcheck.tenants.plans.models import Plan, PlanStatus
-    from spotcheck.tenants.plans.services import PLAN_ACTIONS
+    from spotcheck.tenants.plans.policy import PLAN_ACTIONS
 
     found: list[Task] = []
 

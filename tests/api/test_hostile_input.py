@@ -134,15 +134,15 @@ def test_a_stored_control_character_never_breaks_an_export(app):
     """Text stored before the platform refused control characters still exports: the character is
     left out of the workbook."""
     from tests.support.campaign_world import credit_code
-    from spotcheck.tenants.directory import services as directory
+    from spotcheck.tenants.directory import commands as directory
     from spotcheck.tenants.directory.models import DirectoryEntry
 
     with app.app_context():
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
-            entity = directory.save_entity({"code": credit_code(77), "name": "旧数据企业", "industry_code": "C2611",
+            entity = directory.create_entity({"code": credit_code(77), "name": "旧数据企业", "industry_code": "C2611",
                                             "region_code": "330102"}, actor=admin)
-            entry = directory.add_entry(entity, {"risk": "B", "tags": ["旧标签"]}, actor=admin)
+            entry = directory.add_entry({"risk": "B", "tags": ["旧标签"], "entity_id": entity.id}, actor=admin)
             db.session.execute(sa.update(DirectoryEntry).where(DirectoryEntry.id == entry.id)
                                .values(tags=",ctl\u0001tag,"))
             db.session.commit()

@@ -17,15 +17,15 @@ pytestmark = pytest.mark.browser
 def _prepare(app) -> None:
     """A few things done as the department administrator, through the commands."""
     from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.items import services as items
+    from spotcheck.tenants.items import commands as items
 
     admin = user_named("scj_admin")
     with tenant_scope(admin.tenant_id):
         first = items.create_item({**ITEM_BASICS, "name": "食品销售经营者监督检查", "field": "market"}, actor=admin)
-        items.publish_item(first, actor=admin)
+        items.publish_item(first.id, actor=admin)
         second = items.create_item({**ITEM_BASICS, "name": "特种设备使用单位监督检查", "field": "market"}, actor=admin)
-        items.publish_item(second, actor=admin)
-        items.update_item(second, {"name": "特种设备使用单位安全监督检查"}, reason="按新版检查要点调整名称", actor=admin)
+        items.publish_item(second.id, actor=admin)
+        items.update_item(second.id, {"name": "特种设备使用单位安全监督检查", "reason": "按新版检查要点调整名称"}, actor=admin)
 
 
 @pytest.fixture(scope="module")

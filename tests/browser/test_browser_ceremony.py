@@ -32,27 +32,27 @@ OBSERVERS = ["人大代表 李红: 3141", "企业代表: 春风又绿江南岸"]
 def _prepare_department(entities: int = 30, inspector_count: int = 8) -> None:
     """A published item, directory entries and qualified inspectors of 应急管理局; no plan yet."""
     from spotcheck.core.database import db
-    from spotcheck.tenants.directory import services as directory
-    from spotcheck.tenants.inspectors import services as inspectors
-    from spotcheck.tenants.items import services as items
+    from spotcheck.tenants.directory import commands as directory, queries as directory_queries
+    from spotcheck.tenants.inspectors import commands as inspectors
+    from spotcheck.tenants.items import commands as items
     from spotcheck.core.scoping import tenant_scope
 
     admin, lead = user_named("yjj_admin"), user_named("scj_admin")
     codes = [credit_code(n) for n in range(entities)]
     with tenant_scope(lead.tenant_id):
         for n, code in enumerate(codes):
-            if directory.entity_by_code(code) is None:
-                directory.save_entity({"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611",
+            if directory_queries.entity_by_code(code) is None:
+                directory.create_entity({"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611",
                                        "region_code": "330102"}, actor=lead)
         db.session.commit()
     rng = random.Random(11)
     with tenant_scope(admin.tenant_id):
         for code in codes:
-            directory.add_entry(directory.entity_by_code(code), {"risk": rng.choice("ABCD"), "category": CATEGORY},
-                                actor=admin)
+            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
+                                 "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
         item = items.create_item({**ITEM_BASICS, "name": ITEM_NAME, "inspector_categories": [QUALIFICATION], "field": "market"},
                                  actor=admin)
-        items.publish_item(item, actor=admin)
+        items.publish_item(item.id, actor=admin)
         for k in range(inspector_count):
             inspectors.create_inspector({"name": f"检查员{k}", "sex": "男", "id_number": id_number(k), "agency": "应急管理局",
                                          "cert_no": f"YJJ-{k:04d}", "categories": [QUALIFICATION]}, actor=admin)

@@ -27,15 +27,15 @@ def world(sqlite_template, tmp_path_factory):
         from tests.support.helpers import user_named
         from spotcheck.core.database import db
         from spotcheck.core.scoping import tenant_scope
-        from spotcheck.tenants.directory import services as directory
+        from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 
         yjj, swj = build("yjj", entities=10, inspector_count=2), build("swj", entities=6, inspector_count=2)
         admin = user_named("swj_admin")
         with tenant_scope(admin.tenant_id):  # the overlap: 商务局 also lists 应急管理局's entities
             rng = random.Random(3)
             for code in yjj["codes"]:
-                directory.add_entry(directory.entity_by_code(code), {"risk": rng.choice("ABCD"), "category": CATEGORY},
-                                    actor=admin)
+                directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
+                                     "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
             db.session.commit()
         found.update(yjj=yjj, swj=swj, category=CATEGORY)
 

@@ -14,7 +14,7 @@ from tests.support.helpers import served, tenant_id, user_named
 from spotcheck.demo import city as demo_city
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.tenants.inspectors import services as inspectors
+from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.core.scoping import tenant_scope
 from tests.support.browsers import assert_clean, assert_styled, new_context, new_page
 from tests.commands.test_public_draws import _everyone_drawn

@@ -27,7 +27,7 @@ def world(sqlite_template, tmp_path_factory):
         from tests.support.results_world import handed_out, published, visit
         from spotcheck.core.database import db
         from spotcheck.core.scoping import tenant_scope
-        from spotcheck.tenants.inspectors import services as inspectors
+        from spotcheck.tenants.inspectors import commands as inspectors
         from spotcheck.tenants.results.models import Visit
 
         ids = handed_out()

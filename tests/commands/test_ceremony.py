@@ -19,7 +19,7 @@ from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import ceremony, frames, services as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.plans import services as plans
+from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import PlanStatus
 from spotcheck.core.scoping import system_access, tenant_scope
 
@@ -42,24 +42,24 @@ def test_plan_goes_from_published_to_filed(app):
         supervisor, admin = user_named("sfj_supervisor"), user_named("yjj_admin")
         leader = leader_of(admin)
         with tenant_scope(supervisor.tenant_id):
-            assert [p.id for p in plans.plans_to_review(supervisor)] == [world["plan"]]
+            assert [p.id for p in plans_queries.plans_to_review(supervisor)] == [world["plan"]]
             with pytest.raises(ValidationFailed):
-                plans.review(world["plan"], actor=supervisor, accept=False, comment="")
-            plans.review(world["plan"], actor=supervisor, accept=False, comment="请补充检查频次")
+                plans.review(world["plan"], {"accept": False, "comment": ""}, actor=supervisor)
+            plans.review(world["plan"], {"accept": False, "comment": "请补充检查频次"}, actor=supervisor)
             db.session.commit()
         with tenant_scope(world["tenant"]):  # a refused command rolled back: objects loaded before are read again
-            plan = plans.get_plan(world["plan"])
+            plan = plans_queries.get_plan(world["plan"])
             assert plan.status == PlanStatus.returned and plan.comment == "请补充检查频次"
-            plans.submit(plan, actor=leader)  # unchanged since it was published: submitted again as it is
+            plans.submit(plan.id, actor=leader)  # unchanged since it was published: submitted again as it is
             db.session.commit()
         with tenant_scope(supervisor.tenant_id):
-            plans.review(world["plan"], actor=supervisor, accept=True, comment="")
+            plans.review(world["plan"], {"accept": True, "comment": ""}, actor=supervisor)
             db.session.commit()
         with tenant_scope(world["tenant"]):
-            plan = plans.get_plan(world["plan"])
+            plan = plans_queries.get_plan(world["plan"])
             assert plan.status == PlanStatus.filed and plan.filed_by_name == "韩梅" and plan.published_at is not None
             with pytest.raises(Conflict):
-                plans.publish(plan, actor=leader)  # published before it was filed; nothing to publish again
+                plans.publish(plan.id, actor=leader)  # published before it was filed; nothing to publish again
 
 
 def test_a_non_supervisor_cannot_file_plans(app):
@@ -67,7 +67,7 @@ def test_a_non_supervisor_cannot_file_plans(app):
         world = build(file_plan=False)
         coordinator = user_named("yjj_leader")
         with tenant_scope(coordinator.tenant_id), pytest.raises(Forbidden):
-            plans.review(world["plan"], actor=coordinator, accept=True, comment="")
+            plans.review(world["plan"], {"accept": True, "comment": ""}, actor=coordinator)
 
 
 def test_campaign_outside_a_filed_plan_is_refused_unless_exempt_with_a_reason(app):
@@ -238,7 +238,8 @@ def test_the_frame_built_by_the_database_is_the_one_read_row_by_row(app, monkeyp
             db.session.execute(sa.update(Entity).where(Entity.code.in_(codes[:3])).values(abnormal=True))
             db.session.execute(sa.update(Entity).where(Entity.code == codes[3]).values(status="deregistered"))
             campaign = campaigns.create_campaign(
-                campaign_data(world, strata={**STRATA, "flagged": {"ratio_bp": 3000, "min": 2}}), actor=planner_of(admin))
+                campaign_data(world,
+                              strata={**STRATA, "flagged": {"ratio_bp": 3000, "min": 2}}), actor=planner_of(admin))
             frame = frames.target_frame([frames.FramePart.of(campaign)], today())
             monkeypatch.setattr(frames, "_cells_in_database", frames._cells_read_in_order)
             assert frames.target_frame([frames.FramePart.of(campaign)], today()) == frame

@@ -40,10 +40,10 @@ def test_the_registry_holds_every_state_change():
     expected = {
         "spotcheck.tenants.campaigns.services.approve", "spotcheck.tenants.campaigns.services.create_campaign",
         "spotcheck.tenants.campaigns.ceremony.draw_targets", "spotcheck.tenants.campaigns.ceremony.replace_inspector",
-        "spotcheck.tenants.plans.services.review", "spotcheck.tenants.items.services.publish_item",
-        "spotcheck.tenants.directory.services.save_entity", "spotcheck.tenants.inspectors.services.id_number_of",
-        "spotcheck.tenants.rules.services.publish", "spotcheck.tenants.services.create_department",
-        "spotcheck.tenants.spreadsheets.importing.run_import", "spotcheck.platform.accounts.change_password",
+        "spotcheck.tenants.plans.commands.review", "spotcheck.tenants.items.commands.publish_item",
+        "spotcheck.tenants.directory.commands.create_entity", "spotcheck.tenants.inspectors.commands.id_number_of",
+        "spotcheck.tenants.rules.commands.publish", "spotcheck.tenants.services.create_department",
+        "spotcheck.tenants.spreadsheets.commands.run_import", "spotcheck.platform.accounts.change_password",
     }
     assert expected <= set(registry), sorted(expected - set(registry))
     for name, command in registry.items():
@@ -159,7 +159,7 @@ def test_a_failed_nested_command_leaves_nothing_while_its_caller_goes_on(app):
     """A command called inside another runs in a savepoint: when it fails, its writes are undone
     and the caller may go on; the caller's own writes are kept when it commits."""
     from spotcheck.core.commands import unit_of_work
-    from spotcheck.tenants.items import services as items
+    from spotcheck.tenants.items import commands as items
     from spotcheck.tenants.items.models import Item
 
     with app.app_context():
@@ -168,7 +168,7 @@ def test_a_failed_nested_command_leaves_nothing_while_its_caller_goes_on(app):
             with unit_of_work():
                 kept = items.create_item({"name": "保留的事项"}, actor=admin)
                 with pytest.raises(ValidationFailed):
-                    items.update_item(kept, {"name": ""}, actor=admin)
+                    items.update_item(kept.id, {"name": ""}, actor=admin)
             names = set(db.session.scalars(sa.select(Item.name)))
             assert "保留的事项" in names
             with pytest.raises(RuntimeError), unit_of_work():

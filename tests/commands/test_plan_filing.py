@@ -15,8 +15,8 @@ from spotcheck.core.clock import as_utc
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.tenants.items import services as items
-from spotcheck.tenants.plans import services as plans
+from spotcheck.tenants.items import commands as items
+from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
 
 PUBLISH_RULE = "备案前检查计划要在政府网站和各部门网站向社会公布"
@@ -44,15 +44,16 @@ def _market_item(admin):
     item = items.create_item({**ITEM_BASICS, "name": "成品油市场秩序检查", "inspector_categories": ["market"],
                               "field": "market"},
                              actor=admin)
-    items.publish_item(item, actor=admin)
+    items.publish_item(item.id, actor=admin)
     return item
 
 
 def _new_plan(world, department: str = "yjj", *, year: int = 2027, extra=()) -> int:
     planner = user_named(f"{department}_planner")
-    plan = plans.create_plan(year=year, half=None, title=f"{year}年度行政执法检查计划", actor=planner)
+    plan = plans.create_plan({"year": year, "half": None, "title": f"{year}年度行政执法检查计划"}, actor=planner)
     for item_id in (world["item"], *extra):
-        plans.set_line(plan, item_id=item_id, ratio_bp=500, frequency="每年1次", months=[5], methods=["onsite"],
+        plans.set_line(plan.id,
+                       {"item_id": item_id, "ratio_bp": 500, "frequency": "每年1次", "months": [5], "methods": ["onsite"]},
                        actor=planner)
     return plan.id
 
@@ -68,12 +69,12 @@ def test_a_plan_is_published_before_it_is_submitted_and_published_again_once_cha
             plan_id = _new_plan(world)
             before = _state(plan_id)
             with pytest.raises(Conflict) as refused:
-                plans.submit(plans.get_plan(plan_id), actor=user_named("yjj_leader"))
+                plans.submit(plan_id, actor=user_named("yjj_leader"))
             _refused(refused, plan_id, before, PUBLISH_RULE, "先向社会公布，再报备")
     assert "2027年度行政执法检查计划" not in _portal(app, 2027)  # a draft is not public
 
     with app.app_context(), tenant_scope(world["tenant"]):
-        plan = plans.publish(plans.get_plan(plan_id), actor=user_named("yjj_leader"))
+        plan = plans.publish(plan_id, actor=user_named("yjj_leader"))
         assert plan.status == PlanStatus.published
     portal = _portal(app, 2027)
     assert "2027年度行政执法检查计划" in portal and "危险化学品安全生产检查" in portal and "待报备" in portal
@@ -81,29 +82,29 @@ def test_a_plan_is_published_before_it_is_submitted_and_published_again_once_cha
     with app.app_context():
         leader, supervisor = user_named("yjj_leader"), user_named("sfj_supervisor")
         with tenant_scope(world["tenant"]):
-            plans.submit(plans.get_plan(plan_id), actor=leader)
+            plans.submit(plan_id, actor=leader)
         with tenant_scope(supervisor.tenant_id):
-            plans.review(plan_id, accept=False, comment="请补充第二季度的实施月份。", actor=supervisor)
+            plans.review(plan_id, {"accept": False, "comment": "请补充第二季度的实施月份。"}, actor=supervisor)
         with tenant_scope(world["tenant"]):
-            plans.set_line(plans.get_plan(plan_id), item_id=world["item"], ratio_bp=500, frequency="每年1次",
-                           months=[5, 6], methods=["onsite"], actor=user_named("yjj_planner"))
+            plans.set_line(plan_id, {"item_id": world["item"], "ratio_bp": 500, "frequency": "每年1次", "months": [5, 6],
+                                     "methods": ["onsite"]}, actor=user_named("yjj_planner"))
             before = _state(plan_id)
             with pytest.raises(Conflict) as refused:
-                plans.submit(plans.get_plan(plan_id), actor=leader)
+                plans.submit(plan_id, actor=leader)
             _refused(refused, plan_id, before, PUBLISH_RULE, "重新公布后再报备")
     portal = _portal(app, 2027)  # the plan as last published, saying it is being revised
     assert "正在修改" in portal and "5、6" not in portal
 
     with app.app_context(), tenant_scope(world["tenant"]):
         leader = user_named("yjj_leader")
-        plans.publish(plans.get_plan(plan_id), actor=leader)
-        plans.submit(plans.get_plan(plan_id), actor=leader)
+        plans.publish(plan_id, actor=leader)
+        plans.submit(plan_id, actor=leader)
     portal = _portal(app, 2027)
     assert "5、6" in portal and "正在修改" not in portal and "已报备，待备案" in portal
     with app.app_context():
         supervisor = user_named("sfj_supervisor")
         with tenant_scope(supervisor.tenant_id):
-            plan = plans.review(plan_id, accept=True, comment="", actor=supervisor)
+            plan = plans.review(plan_id, {"accept": True, "comment": ""}, actor=supervisor)
             assert plan.status == PlanStatus.filed
             assert as_utc(plan.published_at) <= as_utc(plan.submitted_at) <= as_utc(plan.filed_at)
 
@@ -115,20 +116,20 @@ def test_a_plan_touching_the_market_field_is_filed_by_both_bureaus(app):
         supervisor, market = user_named("sfj_supervisor"), user_named("scj_coord")
         with tenant_scope(world["tenant"]):
             plan_id = _new_plan(world, extra=[_market_item(admin).id])
-            plan = plans.publish(plans.get_plan(plan_id), actor=leader)
-            plans.submit(plan, actor=leader)
-            assert plans.authorities_for(plan) == ("justice", "market")
+            plan = plans.publish(plan_id, actor=leader)
+            plans.submit(plan.id, actor=leader)
+            assert plans_queries.authorities_for(plan) == ("justice", "market")
         for reviewer in (supervisor, market):
             with tenant_scope(reviewer.tenant_id):
-                assert plan_id in [p.id for p in plans.plans_to_review(reviewer)]
+                assert plan_id in [p.id for p in plans_queries.plans_to_review(reviewer)]
 
         with tenant_scope(market.tenant_id):
-            plan = plans.review(plan_id, accept=True, comment="涉及市场监管领域的事项同意备案。", actor=market)
+            plan = plans.review(plan_id, {"accept": True, "comment": "涉及市场监管领域的事项同意备案。"}, actor=market)
             assert plan.status == PlanStatus.submitted and plan.filings["market"]["decision"] == "filed"
-            assert plan_id not in [p.id for p in plans.plans_to_review(market)]
+            assert plan_id not in [p.id for p in plans_queries.plans_to_review(market)]
             before = _state(plan_id)
             with pytest.raises(Conflict) as refused:
-                plans.review(plan_id, accept=True, comment="", actor=market)
+                plans.review(plan_id, {"accept": True, "comment": ""}, actor=market)
             _refused(refused, plan_id, before, "不需要本局再作备案审核")
     page = html.unescape(signed_in(app, "yjj_leader").get(f"/plans/{plan_id}").get_data(as_text=True))
     assert "市场监督管理局" in page and "周静" in page and "涉及市场监管领域的事项同意备案。" in page and "待审核" in page
@@ -138,12 +139,12 @@ def test_a_plan_touching_the_market_field_is_filed_by_both_bureaus(app):
     with app.app_context():
         supervisor, market = user_named("sfj_supervisor"), user_named("scj_coord")
         with tenant_scope(supervisor.tenant_id):
-            plan = plans.review(plan_id, accept=True, comment="同意备案。", actor=supervisor)
+            plan = plans.review(plan_id, {"accept": True, "comment": "同意备案。"}, actor=supervisor)
             assert plan.status == PlanStatus.filed and plan.filed_by_name == "韩梅、周静"
-            assert {(r.authority, r.decision) for r in plans.reviews(supervisor) if r.plan_id == plan_id} == {
+            assert {(r.authority, r.decision) for r in plans_queries.reviews(supervisor) if r.plan_id == plan_id} == {
                 ("justice", "filed"), ("market", "filed")}
         with tenant_scope(market.tenant_id):  # the market bureau's archive: its own decisions
-            assert {r.authority for r in plans.reviews(market)} == {"market"}
+            assert {r.authority for r in plans_queries.reviews(market)} == {"market"}
     archive = html.unescape(signed_in(app, "sfj_supervisor").get("/plans/review/archive").get_data(as_text=True))
     assert 'data-authority="market"' in archive and 'data-authority="justice"' in archive
 
@@ -155,20 +156,20 @@ def test_a_return_by_either_bureau_returns_the_plan_and_both_review_it_again(app
         supervisor, market = user_named("sfj_supervisor"), user_named("scj_coord")
         with tenant_scope(world["tenant"]):
             plan_id = _new_plan(world, extra=[_market_item(admin).id])
-            plans.submit(plans.publish(plans.get_plan(plan_id), actor=leader), actor=leader)
+            plans.submit(plans.publish(plan_id, actor=leader).id, actor=leader)
         with tenant_scope(supervisor.tenant_id):
-            plans.review(plan_id, accept=True, comment="", actor=supervisor)
+            plans.review(plan_id, {"accept": True, "comment": ""}, actor=supervisor)
         with tenant_scope(market.tenant_id):
             with pytest.raises(ValidationFailed):
-                plans.review(plan_id, accept=False, comment=" ", actor=market)
-            plan = plans.review(plan_id, accept=False, comment="请明确成品油市场秩序检查的抽查比例。", actor=market)
+                plans.review(plan_id, {"accept": False, "comment": " "}, actor=market)
+            plan = plans.review(plan_id, {"accept": False, "comment": "请明确成品油市场秩序检查的抽查比例。"}, actor=market)
             assert plan.status == PlanStatus.returned and plan.filings["justice"]["decision"] == "filed"
         with tenant_scope(world["tenant"]):
-            plans.submit(plans.get_plan(plan_id), actor=leader)  # unchanged since published: as it is
-            assert plans.get_plan(plan_id).filings == {}
+            plans.submit(plan_id, actor=leader)  # unchanged since published: as it is
+            assert plans_queries.get_plan(plan_id).filings == {}
         for reviewer in (supervisor, market):
             with tenant_scope(reviewer.tenant_id):
-                assert plan_id in [p.id for p in plans.plans_to_review(reviewer)]
+                assert plan_id in [p.id for p in plans_queries.plans_to_review(reviewer)]
 
 
 def test_the_market_bureau_files_only_other_departments_plans_touching_its_field(app):
@@ -176,17 +177,19 @@ def test_the_market_bureau_files_only_other_departments_plans_touching_its_field
         world = build(file_plan=False)
         market = user_named("scj_coord")
         with tenant_scope(world["tenant"]):
-            assert plans.authorities_for(plans.get_plan(world["plan"])) == ("justice",)
+            assert plans_queries.authorities_for(plans_queries.get_plan(world["plan"])) == ("justice",)
         with tenant_scope(market.tenant_id):
-            assert world["plan"] not in [p.id for p in plans.plans_to_review(market)]
+            assert world["plan"] not in [p.id for p in plans_queries.plans_to_review(market)]
             before = _state(world["plan"])
             with pytest.raises(Conflict) as refused:
-                plans.review(world["plan"], accept=True, comment="", actor=market)
+                plans.review(world["plan"], {"accept": True, "comment": ""}, actor=market)
             _refused(refused, world["plan"], before, "不涉及市场监管领域")
-            own = plans.create_plan(year=2027, half=None, title="市场监督管理局2027年度计划", actor=user_named("scj_planner"))
-            plans.set_line(own, item_id=_market_item(user_named("scj_admin")).id, ratio_bp=300, frequency="",
-                           months=[9], methods=["document"], actor=user_named("scj_planner"))
-            assert plans.authorities_for(own) == ("justice",)  # a bureau does not file its own plan with itself
+            own = plans.create_plan({"year": 2027, "half": None, "title": "市场监督管理局2027年度计划"},
+                                    actor=user_named("scj_planner"))
+            plans.set_line(own.id, {"item_id": _market_item(user_named("scj_admin")).id, "ratio_bp": 300,
+                                    "frequency": "", "months": [9], "methods": ["document"]},
+                                   actor=user_named("scj_planner"))
+            assert plans_queries.authorities_for(own) == ("justice",)  # a bureau does not file its own plan with itself
 
 
 def test_a_plan_line_needs_its_months_and_methods(app):
@@ -197,8 +200,9 @@ def test_a_plan_line_needs_its_months_and_methods(app):
             plan_id = _new_plan(world)
             before = _state(plan_id)
             with pytest.raises(ValidationFailed) as refused:
-                plans.set_line(plans.get_plan(plan_id), item_id=world["item"], ratio_bp=500, frequency="",
-                               months=[], methods=[], actor=planner)
+                plans.set_line(plan_id,
+                               {"item_id": world["item"], "ratio_bp": 500, "frequency": "", "months": [], "methods": []},
+                               actor=planner)
             assert set(refused.value.errors) == {"months", "methods"}
             assert "各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查" in refused.value.errors["months"][0]
             assert _state(plan_id) == before
@@ -217,13 +221,13 @@ def test_plans_from_before_the_rule_are_filed_only_once_published(app):
         with tenant_scope(supervisor.tenant_id):
             before = _state(world["plan"])
             with pytest.raises(Conflict) as refused:
-                plans.review(world["plan"], accept=True, comment="", actor=supervisor)
+                plans.review(world["plan"], {"accept": True, "comment": ""}, actor=supervisor)
             _refused(refused, world["plan"], before, PUBLISH_RULE, "从未向社会公布")
-            plans.review(world["plan"], accept=False, comment="请先公布。", actor=supervisor)
+            plans.review(world["plan"], {"accept": False, "comment": "请先公布。"}, actor=supervisor)
         with tenant_scope(world["tenant"]):
             db.session.execute(sa.update(Plan).where(Plan.id == world["plan"]).values(status="filed"))
             db.session.commit()
-            plan = plans.publish(plans.get_plan(world["plan"]), actor=leader)
+            plan = plans.publish(world["plan"], actor=leader)
             assert plan.status == PlanStatus.filed and plan.published_lines[0]["item_id"] == world["item"]
 
 
@@ -242,7 +246,7 @@ def test_existing_plans_are_migrated_in_the_new_order(app):
         leader = user_named("yjj_leader")
         with tenant_scope(world["tenant"]):
             draft_id = _new_plan(world)
-            plans.publish(plans.get_plan(draft_id), actor=leader)
+            plans.publish(draft_id, actor=leader)
         directory = app.config["SPOTCHECK_MIGRATIONS"]
         db.session.remove()
         db.engine.dispose()

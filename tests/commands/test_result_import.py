@@ -22,13 +22,13 @@ from spotcheck.tenants import services as tenants
 from spotcheck.tenants.campaigns import services as campaigns
 from spotcheck.tenants.results import listing, services as results
 from spotcheck.tenants.results.models import Visit, VisitStatus
-from spotcheck.tenants.spreadsheets import result_import
+from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
 
 TODAY = date(2026, 10, 12)
 
 
 def _template_rows(campaign) -> tuple[list[str], list[list]]:
-    stream, name = result_import.template(campaign)
+    stream, name = sheet_queries.results_template(campaign)
     assert name.startswith("抽查检查结果-") and name.endswith(".xlsx")
     sheet = openpyxl.load_workbook(stream).worksheets[0]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -72,7 +72,7 @@ def test_a_filled_workbook_arrives_submitted_and_whoever_imported_it_cannot_appr
             assert all(row[headers.index("检查结果")] in (None, "") for row in rows)  # nothing chosen for anyone
             path = tmp_path / "results.xlsx"
             path.write_bytes(_filled(headers, rows))
-            outcome = result_import.import_results(campaign, path, actor=both, file_name="results.xlsx")
+            outcome = sheets.import_results(campaign.id, {"path": path, "file_name": "results.xlsx"}, actor=both)
             db.session.commit()
             assert outcome["ok"] and outcome["submitted"] == ids["visits"], outcome
             visits = db.session.scalars(listing.every()).all()
@@ -84,7 +84,7 @@ def test_a_filled_workbook_arrives_submitted_and_whoever_imported_it_cannot_appr
                 results.approve_result(visits[0], actor=both)
             results.approve_result(visits[0], actor=user_named("yjj_leader"))
             db.session.commit()
-            assert result_import.open_visits(campaign) == []
+            assert sheet_queries.open_visits(campaign) == []
             assert _template_rows(campaign)[1] == []  # nothing left to record
 
 
@@ -107,7 +107,7 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_named(app, tmp_path):
             path = tmp_path / "bad.xlsx"
             path.write_bytes(_filled(headers, rows, spoil))
             before = _statuses()
-            outcome = result_import.import_results(campaign, path, actor=planner)
+            outcome = sheets.import_results(campaign.id, {"path": path}, actor=planner)
             db.session.commit()
             assert outcome["ok"] is False and _statuses() == before
             found = {(e["row"], e["column"]) for e in outcome["errors"]}
@@ -122,7 +122,7 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_named(app, tmp_path):
             incomplete = tmp_path / "incomplete.xlsx"
             incomplete.write_bytes(_filled(headers, rows, lambda n, v: v.update({"检查情况": ""}) if n == len(rows) - 1
                                            else None))
-            outcome = result_import.import_results(campaign, incomplete, actor=planner)
+            outcome = sheets.import_results(campaign.id, {"path": incomplete}, actor=planner)
             db.session.commit()
             assert outcome["ok"] is False and _statuses() == before
             [problem] = outcome["errors"]
@@ -177,7 +177,7 @@ def test_a_visit_without_its_record_is_not_imported(app, tmp_path):
             path.write_bytes(_filled(headers, rows, lambda number, values: values.update({"检查记录": ""})
                                      if number < 2 else None))
             before = _statuses()
-            outcome = result_import.import_results(campaign, path, actor=planner)
+            outcome = sheets.import_results(campaign.id, {"path": path}, actor=planner)
             db.session.commit()
             assert outcome["ok"] is False and _statuses() == before
             missing = [e for e in outcome["errors"] if e["column"] == "检查记录"]

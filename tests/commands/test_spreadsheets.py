@@ -558,12 +558,12 @@ def test_who_may_do_what(app):
 
 
 def test_an_import_that_breaks_shows_a_failed_job_not_an_error_page(app, monkeypatch, tmp_path):
-    from spotcheck.tenants.spreadsheets import importing, uploads
+    from spotcheck.tenants.spreadsheets import commands as sheets, uploads
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(importing, "run_import", broken)
+    monkeypatch.setattr(sheets, "run_import", broken)
     client = signed_in(app, "scj_admin")
     response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(b"a,b\n"), "x.csv")})

@@ -201,22 +201,22 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
 
 
 def test_pages_filing_archive_and_refusals(app):
-    from spotcheck.tenants.plans import services as plans
+    from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 
     with app.app_context():
         ids = _world()
         supervisor, planner, leader = user_named("sfj_supervisor"), user_named("yjj_planner"), user_named("yjj_leader")
         with tenant_scope(ids["tenant"]):
-            plan = plans.create_plan(year=2027, half=None, title="2027年度计划", actor=planner)
-            plans.set_line(plan, item_id=ids["item"], ratio_bp=300, frequency="每年1次", months=[5], methods=["onsite"],
-                           actor=planner)
-            plans.publish(plan, actor=leader)
-            plans.submit(plan, actor=leader)
+            plan = plans.create_plan({"year": 2027, "half": None, "title": "2027年度计划"}, actor=planner)
+            plans.set_line(plan.id, {"item_id": ids["item"], "ratio_bp": 300, "frequency": "每年1次", "months": [5],
+                                     "methods": ["onsite"]}, actor=planner)
+            plans.publish(plan.id, actor=leader)
+            plans.submit(plan.id, actor=leader)
             plan_id = plan.id
         with tenant_scope(supervisor.tenant_id):
-            plans.review(plan_id, accept=False, comment="请补充实施月份。", actor=supervisor)
+            plans.review(plan_id, {"accept": False, "comment": "请补充实施月份。"}, actor=supervisor)
         with tenant_scope(ids["tenant"]):
-            plans.submit(plans.get_plan(plan_id), actor=leader)
+            plans.submit(plan_id, actor=leader)
         with tenant_scope(ids["tenant"]):
             # published half an hour into the day after its deadline (Beijing): late, though it is
             # still the deadline's day in UTC
@@ -232,8 +232,8 @@ def test_pages_filing_archive_and_refusals(app):
                 s = _yjj(figures.compute(Period(2026), figures.departments()))
             assert (s.publish_due, s.published_on_time, s.published_late) == (2, 1, 1)
         with tenant_scope(supervisor.tenant_id):
-            plans.review(plan_id, accept=True, comment="同意备案。", actor=supervisor)
-            archive = [r for r in plans.reviews(supervisor) if r.plan_id == plan_id]
+            plans.review(plan_id, {"accept": True, "comment": "同意备案。"}, actor=supervisor)
+            archive = [r for r in plans_queries.reviews(supervisor) if r.plan_id == plan_id]
             assert [(r.decision, r.comment) for r in reversed(archive)] == [("returned", "请补充实施月份。"),
                                                                            ("filed", "同意备案。")]
             assert archive[0].lines[0]["ratio_bp"] == 300 and archive[0].reviewer_name == supervisor.display_name

@@ -19,7 +19,7 @@ from spotcheck.tenants import services as tenants
 from spotcheck.tenants.campaigns import ceremony, services as campaigns
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamExpert, TeamMember
-from spotcheck.tenants.inspectors import services as inspectors
+from spotcheck.tenants.inspectors import commands as inspectors, queries as inspectors_queries
 from spotcheck.tenants.inspectors.models import Recusal
 from spotcheck.tenants.notices import services as notices
 from spotcheck.tenants.notices.models import Notice, NoticeKind
@@ -221,7 +221,7 @@ def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_
             teams.declare_member_recusal(campaign_id, member.id, {"reason": "其配偶在该企业任安全主管"}, actor=planner)
             db.session.commit()
             # the conflict is in the inspector directory: later draws leave the pair out
-            [recusal] = inspectors.list_recusals(inspectors.get_inspector(member.inspector_id))
+            [recusal] = inspectors_queries.list_recusals(inspectors_queries.get_inspector(member.inspector_id))
             assert recusal.entity_id == member.entity_id and recusal.reason == "其配偶在该企业任安全主管"
 
             with pytest.raises(Conflict) as refused:

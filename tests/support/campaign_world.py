@@ -13,11 +13,11 @@ from stdnum.cn import ric, uscc
 
 from tests.support.helpers import user_named
 from spotcheck.core.database import db
-from spotcheck.tenants.directory import services as directory
+from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.inspectors import services as inspectors
-from spotcheck.tenants.items import services as items
-from spotcheck.tenants.plans import services as plans
+from spotcheck.tenants.inspectors import commands as inspectors
+from spotcheck.tenants.items import commands as items
+from spotcheck.tenants.plans import commands as plans
 from spotcheck.core.scoping import tenant_scope
 from tests.support.snapshots import snapshotted
 
@@ -56,30 +56,31 @@ def build(department: str = "yjj", *, entities: int = 40, inspector_count: int =
         codes = [credit_code(n + (0 if department == "yjj" else 500)) for n in range(entities)]
         for n, code in enumerate(codes):
             if db.session.scalar(sa.select(Entity.id).where(Entity.code == code)) is None:
-                directory.save_entity({"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611",
+                directory.create_entity({"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611",
                                        "region_code": "330102"}, actor=lead)
         db.session.commit()
     rng = random.Random(7)
     with tenant_scope(admin.tenant_id):
         for code in codes:
-            directory.add_entry(directory.entity_by_code(code), {"risk": rng.choice("ABCD"), "category": CATEGORY}, actor=admin)
+            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
+                                 "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
         item = items.create_item({**ITEM_BASICS, "name": "危险化学品安全生产检查", "inspector_categories": [QUALIFICATION],
                                   "field": "other"}, actor=admin)
-        items.publish_item(item, actor=admin)
+        items.publish_item(item.id, actor=admin)
         for k in range(inspector_count):
             inspectors.create_inspector({"name": f"检查员{k}", "sex": "男", "id_number": id_number(k + (0 if department == "yjj" else 100)),
                                          "agency": "应急管理局", "cert_no": f"{department.upper()}-{k:04d}",
                                          "categories": [QUALIFICATION]}, actor=admin)
-        plan = plans.create_plan(year=2026, half=None, title="2026年度行政执法检查计划", actor=planner)
-        plans.set_line(plan, item_id=item.id, ratio_bp=500, frequency="每年1次", months=[3, 4], methods=["onsite"],
-                       actor=planner)
-        plans.publish(plan, actor=leader)
-        plans.submit(plan, actor=leader)
+        plan = plans.create_plan({"year": 2026, "half": None, "title": "2026年度行政执法检查计划"}, actor=planner)
+        plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": 500, "frequency": "每年1次", "months": [3, 4],
+                                 "methods": ["onsite"]}, actor=planner)
+        plans.publish(plan.id, actor=leader)
+        plans.submit(plan.id, actor=leader)
         db.session.commit()
         ids = {"item": item.id, "plan": plan.id, "tenant": admin.tenant_id, "codes": codes}
     if file_plan:
         with tenant_scope(supervisor.tenant_id):
-            plans.review(plan.id, actor=supervisor, accept=True, comment="同意备案")
+            plans.review(plan.id, {"accept": True, "comment": "同意备案"}, actor=supervisor)
             db.session.commit()
     return ids
 

@@ -10,7 +10,7 @@ from tests.support.helpers import user_named
 from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.directory import services as directory
+from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.joint import draws, services as joint
 from spotcheck.tenants.joint.models import JointParticipant
 from tests.support.snapshots import snapshotted
@@ -32,8 +32,8 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
     with tenant_scope(swj_admin.tenant_id):  # 商务局 also lists every entity of 应急管理局: the overlap
         rng = random.Random(11)
         for code in yjj["codes"]:
-            directory.add_entry(directory.entity_by_code(code), {"risk": rng.choice("ABCD"), "category": CATEGORY},
-                                actor=swj_admin)
+            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
+                                 "entity_id": directory_queries.entity_by_code(code).id}, actor=swj_admin)
         db.session.commit()
     coord = user_named("scj_coord")
     with tenant_scope(coord.tenant_id):

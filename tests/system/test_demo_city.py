@@ -22,10 +22,10 @@ def _state():
     from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
     from spotcheck.tenants.inspectors.models import Inspector, Recusal
-    from spotcheck.tenants.items import services as items
+    from spotcheck.tenants.items import commands as items, queries as items_queries
     from spotcheck.tenants.models import Tenant
     from spotcheck.tenants.plans.models import Plan
-    from spotcheck.tenants.rules import services as rules
+    from spotcheck.tenants.rules import commands as rules, queries as rules_queries
     from spotcheck.core.scoping import system_access, tenant_scope
 
     state = {"entities": {e.code: e for e in db.session.scalars(sa.select(Entity))}, "departments": {}, "plans": {}}
@@ -34,11 +34,11 @@ def _state():
     for code in ("SCJ", "YJJ", "SWJ", "SFJ"):
         with tenant_scope(tenant_id(code)):
             people = list(db.session.scalars(sa.select(Inspector)))
-            document = rules.current_document()
+            document = rules_queries.current_document()
             state["departments"][code] = {
                 "entries": list(db.session.scalars(sa.select(DirectoryEntry))),
-                "items": items.list_items(),
-                "coverage": {c.field: c for c in items.coverage()},
+                "items": items_queries.list_items(),
+                "coverage": {c.field: c for c in items_queries.coverage()},
                 "inspectors": people,
                 "ids": [personal_data.decrypt(p.id_encrypted) for p in people],
                 "recusals": db.session.scalar(sa.select(sa.func.count()).select_from(Recusal)),

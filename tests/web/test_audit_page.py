@@ -23,7 +23,7 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.web import audit_view, labels
-from spotcheck.tenants.items import services as items
+from spotcheck.tenants.items import commands as items
 
 ITEM = {
     "name": "食品生产企业监督检查", "legal_basis": "《中华人民共和国食品安全法》第一百一十条",
@@ -245,7 +245,7 @@ def test_every_recorded_action_and_object_type_has_a_chinese_name():
 
 
 def test_no_id_number_ever_shows(app):
-    from spotcheck.tenants.inspectors import services as inspectors
+    from spotcheck.tenants.inspectors import commands as inspectors
 
     with app.app_context():
         admin = user_named("scj_admin")
@@ -253,8 +253,8 @@ def test_no_id_number_ever_shows(app):
             person = inspectors.create_inspector({"name": "王建国", "sex": "M", "id_number": ID_NUMBER,
                                                   "agency": "杭州市市场监督管理局", "cert_no": "AUDIT-0001",
                                                   "categories": ["food"]}, actor=admin)
-            inspectors.update_inspector(person, {"post": "科长"}, actor=admin)
-            assert inspectors.id_number_of(person, actor=admin) == ID_NUMBER  # an audited reading
+            inspectors.update_inspector(person.id, {"post": "科长"}, actor=admin)
+            assert inspectors.id_number_of(person.id, actor=admin) == ID_NUMBER  # an audited reading
             db.session.commit()
     page = get(signed_in(app, "scj_leader"), "/audit?object_type=inspector")
     assert "王建国" in page and "AUDIT-0001" in page
@@ -372,7 +372,7 @@ def test_another_departments_entries_never_appear(app):
         yjj, scj = user_named("yjj_admin"), user_named("scj_admin")
         with tenant_scope(yjj.tenant_id):
             item = items.create_item({**ITEM_BASICS, "name": "应急局专用的检查事项"}, actor=yjj)
-            items.publish_item(item, actor=yjj)
+            items.publish_item(item.id, actor=yjj)
             db.session.commit()
             yjj_item = item.id
         with tenant_scope(scj.tenant_id):  # an entry of ours that names their item's id

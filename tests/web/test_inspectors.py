@@ -197,13 +197,13 @@ def test_full_id_number_is_shown_only_to_the_admin_through_the_reveal(app):
 
 def _registry_entity(app, code: str, name: str) -> None:
     from spotcheck.core.database import db
-    from spotcheck.tenants.directory.services import save_entity
+    from spotcheck.tenants.directory.commands import create_entity
     from spotcheck.core.scoping import tenant_scope
 
     with app.app_context():
         actor = user_named("scj_admin")
         with tenant_scope(tenant_id("SCJ")):
-            save_entity({"code": code, "name": name, "entity_type": "enterprise", "industry_code": "F52",
+            create_entity({"code": code, "name": name, "entity_type": "enterprise", "industry_code": "F52",
                          "region_code": "330102"}, actor=actor)
             db.session.commit()
 
@@ -268,7 +268,7 @@ def test_another_department_cannot_see_an_inspector(app):
 def test_the_directory_is_paged_and_searchable(app):
     from spotcheck.core.database import db
     from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.inspectors import services as inspectors
+    from spotcheck.tenants.inspectors import commands as inspectors
 
     with app.app_context():
         admin = user_named("scj_admin")

@@ -17,7 +17,7 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.joint import draws, leads, services as joint
 from spotcheck.tenants.joint.models import FieldLead, JointParticipant
-from spotcheck.tenants.plans import services as plans
+from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import Plan
 
 JOINT_RULE = "其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划"
@@ -74,27 +74,27 @@ def test_only_the_fields_lead_writes_its_joint_plan_and_files_it_with_the_justic
         with tenant_scope(world["tenant"]):
             before = _counts()
             with pytest.raises(ValidationFailed) as refused:
-                plans.create_plan(**data, actor=planner)
+                plans.create_plan(data, actor=planner)
             assert JOINT_RULE in refused.value.errors["field"][0] and _counts() == before
         _name_lead("safety", "YJJ")
         with tenant_scope(tenant_id("SWJ")), pytest.raises(ValidationFailed) as refused:
-            plans.create_plan(**data, actor=user_named("swj_planner"))  # not the field's lead
+            plans.create_plan(data, actor=user_named("swj_planner"))  # not the field's lead
         assert JOINT_RULE in refused.value.errors["field"][0]
         with tenant_scope(world["tenant"]):
             with pytest.raises(ValidationFailed) as refused:
-                plans.create_plan(**{**data, "department_ids": [world["tenant"]]}, actor=planner)
+                plans.create_plan({**data, "department_ids": [world["tenant"]]}, actor=planner)
             assert "department_ids" in refused.value.errors
-            plan = plans.create_plan(**data, actor=planner)
-            plans.set_line(plan, item_id=world["item"], ratio_bp=500, frequency="每年1次", months=[3, 4],
-                           methods=["onsite"], actor=planner)
-            plans.submit(plans.publish(plan, actor=leader), actor=leader)
-            assert plans.authorities_for(plan) == ("justice",) and plan.kind == "joint"
+            plan = plans.create_plan(data, actor=planner)
+            plans.set_line(plan.id, {"item_id": world["item"], "ratio_bp": 500, "frequency": "每年1次", "months": [3, 4],
+                                     "methods": ["onsite"]}, actor=planner)
+            plans.submit(plans.publish(plan.id, actor=leader).id, actor=leader)
+            assert plans_queries.authorities_for(plan) == ("justice",) and plan.kind == "joint"
         supervisor = user_named("sfj_supervisor")  # read again: a refused command's rollback expired what was loaded
         with tenant_scope(supervisor.tenant_id):
-            assert plans.review(plan.id, accept=True, comment="同意备案。", actor=supervisor).status.value == "filed"
+            assert plans.review(plan.id, {"accept": True, "comment": "同意备案。"}, actor=supervisor).status.value == "filed"
         with tenant_scope(world["tenant"]):
-            assert plans.filed_joint_plan(2026, "safety").id == plan.id
-            assert plans.filed_plan_for(2026, {world["item"]}) is None  # a joint plan is not the annual plan
+            assert plans_queries.filed_joint_plan(2026, "safety").id == plan.id
+            assert plans_queries.filed_plan_for(2026, {world["item"]}) is None  # a joint plan is not the annual plan
     page = signed_in(app, "yjj_planner").get(f"/plans/{plan.id}").get_data(as_text=True)
     assert "安全生产领域年度联合抽查工作计划" in page and "商务局" in page and "市场监督管理局" in page
 
@@ -123,14 +123,14 @@ def test_a_joint_campaign_of_a_field_needs_its_lead_and_its_filed_joint_plan(app
 
         planner, leader = user_named("yjj_planner"), user_named("yjj_leader")
         with tenant_scope(yjj["tenant"]):
-            plan = plans.create_plan(year=2026, half=None, title="安全生产领域2026年度联合抽查工作计划", kind="joint",
-                                     field="safety", department_ids=[swj["tenant"]], actor=planner)
-            plans.set_line(plan, item_id=yjj["item"], ratio_bp=500, frequency="", months=[3, 4], methods=["onsite"],
-                           actor=planner)
-            plans.submit(plans.publish(plan, actor=leader), actor=leader)
+            plan = plans.create_plan({"year": 2026, "half": None, "title": "安全生产领域2026年度联合抽查工作计划", "kind": "joint",
+                                      "field": "safety", "department_ids": [swj["tenant"]]}, actor=planner)
+            plans.set_line(plan.id, {"item_id": yjj["item"], "ratio_bp": 500, "frequency": "", "months": [3, 4],
+                                     "methods": ["onsite"]}, actor=planner)
+            plans.submit(plans.publish(plan.id, actor=leader).id, actor=leader)
         supervisor = user_named("sfj_supervisor")
         with tenant_scope(supervisor.tenant_id):
-            plans.review(plan.id, accept=True, comment="", actor=supervisor)
+            plans.review(plan.id, {"accept": True, "comment": ""}, actor=supervisor)
         coord = user_named("yjj_coord")
         with tenant_scope(yjj["tenant"]):
             before = _counts()

@@ -38,10 +38,10 @@ from tests.support.route_walk import module_app  # noqa: F401 (a fixture)
 from spotcheck.core.database import db
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, declared_access
-from spotcheck.tenants.directory import services as directory
-from spotcheck.tenants.inspectors import services as inspectors
-from spotcheck.tenants.items import services as items
-from spotcheck.tenants.rules import services as rules
+from spotcheck.tenants.directory import commands as directory
+from spotcheck.tenants.inspectors import commands as inspectors, queries as inspectors_queries
+from spotcheck.tenants.items import commands as items
+from spotcheck.tenants.rules import commands as rules
 from spotcheck.core.scoping import TenantOwned, system_access, tenant_scope
 
 
@@ -95,21 +95,22 @@ def _populate(app):
             expert = inspectors.create_inspector(
                 _inspector_data("丙专家", SCJ_SERVICE_ID, "SCJ-PD-003", is_expert=True, active=False), actor=scj_admin)
             entities = [
-                directory.save_entity({"code": valid_credit_code(code), "name": name, "entity_type": "enterprise",
-                                       "industry_code": "F5221", "region_code": "330106", "address": "文三路1号"},
-                                      actor=scj_admin)
+                directory.create_entity({"code": valid_credit_code(code), "name": name, "entity_type": "enterprise",
+                                         "industry_code": "F5221", "region_code": "330106", "address": "文三路1号"},
+                                        actor=scj_admin)
                 for code, name in (("91330106MA27XY7F0", "杭州个人信息测试食品有限公司"),
                                    ("91330106MA27XY8G1", "杭州个人信息测试商贸有限公司"))
             ]
-            directory.add_entry(entities[0], {"category": "食品经营", "risk": "B", "tags": "重点"}, actor=scj_admin)
-            inspectors.declare_recusal(expert, entities[0], "亲属在该企业任职", actor=scj_admin)
+            directory.add_entry({"category": "食品经营", "risk": "B", "tags": "重点", "entity_id": entities[0].id},
+                                actor=scj_admin)
+            inspectors.declare_recusal(expert.id, {"entity_id": entities[0].id, "reason": "亲属在该企业任职"}, actor=scj_admin)
             item = items.create_item({**ITEM_BASICS, "name": "食品经营检查", "methods": ["onsite"],
                                       "inspector_categories": ["food"]}, actor=scj_admin)
-            items.publish_item(item, actor=scj_admin)
-            items.update_item(item, {"ratio": "不低于5%"}, actor=scj_admin, reason="比例调整")
+            items.publish_item(item.id, actor=scj_admin)
+            items.update_item(item.id, {"ratio": "不低于5%", "reason": "比例调整"}, actor=scj_admin)
             items.create_item({"name": "草稿事项"}, actor=scj_admin)
-            rules.save_text("实施细则", "第一条", actor=scj_admin)
-            rules.attach_file("细则.pdf", io.BytesIO(b"%PDF-1.4\n%%EOF\n"), actor=scj_admin)
+            rules.save_text({"title": "实施细则", "body": "第一条"}, actor=scj_admin)
+            rules.attach_file({"file_name": "细则.pdf", "stream": io.BytesIO(b"%PDF-1.4\n%%EOF\n")}, actor=scj_admin)
             rules.publish(actor=scj_admin)
             db.session.commit()
         with tenant_scope(tenant_id("YJJ")):
@@ -117,10 +118,10 @@ def _populate(app):
                 inspectors.create_inspector(
                     _inspector_data(f"应急检查员{number}", id_number, cert_no, categories=["safety"],
                                     agency="杭州市应急管理局"), actor=yjj_admin)
-            directory.add_entry(entities[1], {"category": "危化经营", "risk": "A"}, actor=yjj_admin)
+            directory.add_entry({"category": "危化经营", "risk": "A", "entity_id": entities[1].id}, actor=yjj_admin)
             yjj_item = items.create_item({**ITEM_BASICS, "name": "危化检查", "inspector_categories": ["hazchem"]},
                                          actor=yjj_admin)
-            items.publish_item(yjj_item, actor=yjj_admin)
+            items.publish_item(yjj_item.id, actor=yjj_admin)
             db.session.commit()
     admin_pages = signed_in(app, "scj_admin")
     page = post_form(admin_pages, "/catalog/inspectors/new",
@@ -615,7 +616,7 @@ def test_the_department_admin_sees_a_full_number_only_through_the_reveal_endpoin
     admin_pages, headers = _session_and_token(app, "scj_admin")
     client = app.test_client()
     with app.app_context(), tenant_scope(tenant_id("SCJ")):
-        inspector = next(i for i in inspectors.list_inspectors() if i.cert_no == "SCJ-PD-001")
+        inspector = next(i for i in inspectors_queries.list_inspectors() if i.cert_no == "SCJ-PD-001")
         inspector_id, masked = inspector.id, inspector.id_masked
     assert masked == "330106********031X"
     # the explicit reveal: the full number, not cached
@@ -627,7 +628,7 @@ def test_the_department_admin_sees_a_full_number_only_through_the_reveal_endpoin
     assert page.status_code == 200 and SCJ_API_ID in page.get_data(as_text=True)
     # not for another department's inspector
     with app.app_context(), tenant_scope(tenant_id("YJJ")):
-        other = inspectors.list_inspectors()[0].id
+        other = inspectors_queries.list_inspectors()[0].id
     assert client.get(f"/api/v1/inspectors/{other}/id-number", headers=headers).status_code == 404
     # and nowhere else: every other page and API answer the admin gets shows masked numbers only
     # (spreadsheet exports of the admin's own department may carry them: the issue allows it)

@@ -9,7 +9,7 @@ import pytest
 from tests.support.campaign_world import ITEM_BASICS
 from tests.support.helpers import bearer, post_form, signed_in, user_named
 from spotcheck.core.database import db
-from spotcheck.tenants.items import services as items
+from spotcheck.tenants.items import commands as items
 from spotcheck.core.scoping import tenant_scope
 
 ITEM_NAME = "危险化学品经营许可条件检查"
@@ -23,7 +23,7 @@ def item_id(app):
         with tenant_scope(admin.tenant_id):
             item = items.create_item({**ITEM_BASICS, "name": ITEM_NAME, "inspector_categories": ["hazchem"], "field": "other"},
                                      actor=admin)
-            items.publish_item(item, actor=admin)
+            items.publish_item(item.id, actor=admin)
             db.session.commit()
             return item.id
 

@@ -11,9 +11,9 @@ from tests.support.campaign_world import ITEM_BASICS, id_number
 from tests.support.helpers import signed_in, tenant_id, user_named
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.tenants.inspectors import services as inspectors
-from spotcheck.tenants.items import services as items
-from spotcheck.tenants.rules import services as rules
+from spotcheck.tenants.inspectors import commands as inspectors
+from spotcheck.tenants.items import commands as items
+from spotcheck.tenants.rules import commands as rules, queries as rules_queries
 from spotcheck.core.scoping import tenant_scope
 
 PDF = b"%PDF-1.4\n% spotcheck test document\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -24,9 +24,9 @@ def _item(data, *, actor, publish=True, retire=False):
     item = items.create_item({**ITEM_BASICS, "methods": ["onsite"], "inspector_categories": ["food"], **data},
                              actor=actor)
     if publish:
-        items.publish_item(item, actor=actor)
+        items.publish_item(item.id, actor=actor)
     if retire:
-        items.retire_item(item, actor=actor, reason="法规废止")
+        items.retire_item(item.id, {"reason": "法规废止"}, actor=actor)
     return item
 
 
@@ -41,16 +41,15 @@ def _seed(app, *, publish_rules=True):
                                "target_type": "食品经营者", "content": "许可条件、从业人员健康证明",
                                "ratio": "不低于5%", "frequency": "每年1次", "result_use": "纳入信用记录",
                                "inspector_requirements": "须持有执法证"}, actor=admin)
-            items.update_item(published, {"content": "许可条件、从业人员健康证明、进货查验记录"}, actor=admin,
-                              reason="法规修订")
+            items.update_item(published.id, {"content": "许可条件、从业人员健康证明、进货查验记录", "reason": "法规修订"}, actor=admin)
             _item({"name": "草稿事项不应公开"}, actor=admin, publish=False)
             _item({"name": "已废止事项不应公开"}, actor=admin, retire=True)
-            rules.save_text("市场监督管理局“双随机、一公开”实施细则", "第一条 为规范随机抽查工作，制定本细则。", actor=admin)
-            rules.attach_file(RULES_FILE_NAME, io.BytesIO(PDF), actor=admin)
+            rules.save_text({"title": "市场监督管理局“双随机、一公开”实施细则", "body": "第一条 为规范随机抽查工作，制定本细则。"}, actor=admin)
+            rules.attach_file({"file_name": RULES_FILE_NAME, "stream": io.BytesIO(PDF)}, actor=admin)
             if publish_rules:
                 rules.publish(actor=admin)
             else:
-                rules.current_document().published = False  # whatever a demo may have published before
+                rules_queries.current_document().published = False  # whatever a demo may have published before
             inspectors.create_inspector({
                 "name": "张公开", "sex": "男", "id_number": "11010519491231002X", "agency": "杭州市市场监督管理局",
                 "post": "科长甲职务", "cert_no": "ZJ3301-0001", "cert_expires_on": "2031-06-30",

@@ -41,7 +41,7 @@ def test_the_due_dates_are_the_seeds():
 
 
 def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_keeps_the_history(app):
-    from spotcheck.tenants.items import services as items
+    from spotcheck.tenants.items import commands as items
 
     with app.app_context():
         world = campaign_world.build("yjj")
@@ -56,7 +56,7 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
                 stale = prepared.digest
                 # a second item published, the table prepared again: the leader never signs unseen figures
                 second = items.create_item({**ITEM_BASICS, "name": "工贸企业安全生产检查", "field": "other"}, actor=admin)
-                items.publish_item(second, actor=admin)
+                items.publish_item(second.id, actor=admin)
                 db.session.commit()
                 fresh = submissions.prepare("001-2", "2026H1", actor=planner)
                 db.session.commit()
@@ -72,7 +72,7 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
 
             # the live figures change afterwards: a third published item
             item = items.create_item({**ITEM_BASICS, "name": "烟花爆竹经营安全检查", "field": "other"}, actor=admin)
-            items.publish_item(item, actor=admin)
+            items.publish_item(item.id, actor=admin)
             db.session.commit()
             with frozen_at(date(2026, 7, 2)):
                 live = submissions._freeze(duties.find("001-2", "2026H1"), user_named("yjj_leader").tenant, leader)

@@ -12,8 +12,8 @@ from spotcheck.tenants.campaigns import fields as campaign_fields
 from spotcheck.tenants.campaigns.ceremony import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
 from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
 from spotcheck.tenants.campaigns.services import EXEMPT_KINDS
-from spotcheck.tenants.plans import filing as plan_filing
-from spotcheck.tenants.plans.models import PlanStatus
+from spotcheck.tenants.plans import queries as plan_queries
+from spotcheck.tenants.plans.vocabulary import PlanStatus
 
 
 def _codes(table: dict[str, str]) -> str:
@@ -89,7 +89,7 @@ class PlanSchema(Schema):
         "description": "draft; published (公开, before filing); submitted (报备); returned (with a filing authority's "
                        "comment; published again once changed); filed (备案, by every authority it needs)"})
     comment = fields.Str(dump_only=True, metadata={"description": "The latest filing decision's comment"})
-    authorities = fields.Function(lambda plan: list(plan_filing.authorities_for(plan)), dump_only=True, metadata={
+    authorities = fields.Function(lambda plan: list(plan_queries.authorities_for(plan)), dump_only=True, metadata={
         "description": "The authorities that file the plan: justice (司法局); market (市场监督管理局) too when it "
                        "has items of the market-regulation field"})
     filings = fields.Dict(keys=fields.Str(), values=fields.Nested(PlanFilingSchema), dump_only=True, metadata={

@@ -14,7 +14,7 @@ from spotcheck.platform.api.directory_schemas import (
     EntryUpdateSchema, RegistryPageSchema, RegistryQuerySchema,
 )
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.directory import services
+from spotcheck.tenants.directory import commands, queries
 
 PREFIX = ""
 blp = Blueprint("Directory", __name__, description="The entity registry and the target directory (检查对象名录库).")
@@ -22,8 +22,8 @@ blp = Blueprint("Directory", __name__, description="The entity registry and the 
 _PAGING = ("after", "limit")
 
 
-def _filters(args: dict) -> services.Filters:
-    return services.Filters(**{key: value for key, value in args.items() if key not in _PAGING})
+def _filters(args: dict) -> queries.Filters:
+    return queries.Filters(**{key: value for key, value in args.items() if key not in _PAGING})
 
 
 @blp.route("/registry")
@@ -33,7 +33,7 @@ class Registry(MethodView):
     @blp.response(200, RegistryPageSchema)
     def get(self, args):
         """Search the entity registry (keyset-paged by id)"""
-        page = services.search_registry(_filters(args), after=args["after"], limit=args["limit"])
+        page = queries.search_registry(_filters(args), after=args["after"], limit=args["limit"])
         return {"items": page.rows, "next_after": page.next_after}
 
     @requires(Permission.REGISTRY_MANAGE)
@@ -41,7 +41,7 @@ class Registry(MethodView):
     @blp.response(201, EntitySchema)
     def post(self, data):
         """Add an entity to the registry (market-regulation bureau only)"""
-        entity = services.save_entity(data, actor=current_user)
+        entity = commands.create_entity(data, actor=current_user)
         return entity
 
 
@@ -51,15 +51,15 @@ class RegistryEntity(MethodView):
     @blp.response(200, EntitySchema)
     def get(self, entity_id):
         """One registry entity"""
-        return services.get_entity(entity_id)
+        return queries.get_entity(entity_id)
 
     @requires(Permission.REGISTRY_MANAGE)
     @blp.arguments(EntityUpdateSchema(partial=True))
     @blp.response(200, EntitySchema)
     def patch(self, data, entity_id):
         """Change a registry entity (market-regulation bureau only); only the fields sent change"""
-        services.require_registry_keeper(current_user)
-        entity = services.save_entity(data, actor=current_user, entity=services.get_entity(entity_id))
+        queries.require_registry_keeper(current_user)
+        entity = commands.update_entity(queries.get_entity(entity_id).id, data, actor=current_user)
         return entity
 
 
@@ -70,7 +70,7 @@ class Directory(MethodView):
     @blp.response(200, DirectoryPageSchema)
     def get(self, args):
         """Search my department's target directory (keyset-paged by entry id)"""
-        page = services.search_directory(_filters(args), after=args["after"], limit=args["limit"])
+        page = queries.search_directory(_filters(args), after=args["after"], limit=args["limit"])
         return {"items": page.rows, "next_after": page.next_after}
 
     @requires(Permission.CATALOG_MANAGE)
@@ -78,8 +78,7 @@ class Directory(MethodView):
     @blp.response(201, EntrySchema)
     def post(self, data):
         """Add a registry entity to my department's directory, with my category, risk class and tags"""
-        entity = services.resolve_entity(entity_id=data.pop("entity_id", None), entity_code=data.pop("entity_code", None))
-        entry = services.add_entry(entity, data, actor=current_user)
+        entry = commands.add_entry(data, actor=current_user)
         return entry
 
 
@@ -89,18 +88,18 @@ class DirectoryEntry(MethodView):
     @blp.response(200, EntrySchema)
     def get(self, entry_id):
         """One entry of my department's directory"""
-        return services.get_entry(entry_id)
+        return queries.get_entry(entry_id)
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(EntryUpdateSchema(partial=True))
     @blp.response(200, EntrySchema)
     def patch(self, data, entry_id):
         """Change my category, risk class, tags or last-inspected date of an entry"""
-        entry = services.update_entry(services.get_entry(entry_id), data, actor=current_user)
+        entry = commands.update_entry(queries.get_entry(entry_id).id, data, actor=current_user)
         return entry
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.response(204)
     def delete(self, entry_id):
         """Remove an entry from my department's directory (the registry entity stays)"""
-        services.remove_entry(services.get_entry(entry_id), actor=current_user)
+        commands.remove_entry(queries.get_entry(entry_id).id, actor=current_user)

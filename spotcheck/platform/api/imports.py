@@ -14,8 +14,8 @@ from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tasks.import_jobs import submit_import
-from spotcheck.tenants.spreadsheets import exporting, importing
-from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
+from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
+from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 
 PREFIX = "/sheets"
 blp = Blueprint("Sheets", __name__, description="Spreadsheet templates, imports and exports "
@@ -35,7 +35,7 @@ class SheetTemplate(MethodView):
     @blp.doc(responses=_XLSX)
     def get(self, kind):
         """Blank template: the Chinese column headers, a row of hints, drop-down lists"""
-        return xlsx_response(*exporting.template_file(importing.kind_named(kind)))
+        return xlsx_response(*sheet_queries.template_file(sheet_queries.kind_named(kind)))
 
 
 @blp.route("/<any(items, directory, inspectors):kind>/export")
@@ -45,7 +45,7 @@ class SheetExport(MethodView):
     def get(self, kind):
         """My department's current list in the template's shape (inspector ID numbers masked
         unless I may see personal data)"""
-        stream, name = exporting.export_file(importing.kind_named(kind), actor=current_user._get_current_object())
+        stream, name = sheets.export_file(sheet_queries.kind_named(kind), actor=current_user._get_current_object())
         return xlsx_response(stream, name)
 
 

@@ -15,7 +15,7 @@ from spotcheck.platform.api.inspector_schemas import (
     RecusalSchema,
 )
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.inspectors import services
+from spotcheck.tenants.inspectors import commands, queries
 
 PREFIX = "/inspectors"
 blp = Blueprint("Inspectors", __name__, description="The inspector directory (执法检查人员名录库) and recusals.")
@@ -32,14 +32,14 @@ class Inspectors(MethodView):
     @blp.response(200, InspectorSchema(many=True))
     def get(self, query):
         """List the inspectors of my department (ID numbers masked)"""
-        return services.list_inspectors(active_only=query["active_only"], experts=query.get("expert"))
+        return queries.list_inspectors(active_only=query["active_only"], experts=query.get("expert"))
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(InspectorSchema)
     @blp.response(201, InspectorSchema)
     def post(self, data):
         """Add an inspector (the ID number is required and checked by its check digit)"""
-        inspector = services.create_inspector(data, actor=_actor())
+        inspector = commands.create_inspector(data, actor=_actor())
         return inspector
 
 
@@ -49,14 +49,14 @@ class InspectorById(MethodView):
     @blp.response(200, InspectorSchema)
     def get(self, inspector_id):
         """One inspector of my department (ID number masked)"""
-        return services.get_inspector(inspector_id)
+        return queries.get_inspector(inspector_id)
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(InspectorUpdateSchema)
     @blp.response(200, InspectorSchema)
     def patch(self, data, inspector_id):
         """Change an inspector; fields left out stay as they are (also the ID number)"""
-        inspector = services.update_inspector(services.get_inspector(inspector_id), data, actor=_actor())
+        inspector = commands.update_inspector(queries.get_inspector(inspector_id).id, data, actor=_actor())
         return inspector
 
 
@@ -66,8 +66,8 @@ class InspectorIdNumber(MethodView):
     @blp.response(200, InspectorIdNumberSchema)
     def get(self, inspector_id):
         """The full ID number (department administrator only; each reading is audited)"""
-        inspector = services.get_inspector(inspector_id)
-        number = services.id_number_of(inspector, actor=_actor())
+        inspector = queries.get_inspector(inspector_id)
+        number = commands.id_number_of(inspector.id, actor=_actor())
         return {"id": inspector.id, "name": inspector.name, "id_number": number}, 200, {"Cache-Control": "no-store"}
 
 
@@ -77,16 +77,16 @@ class InspectorRecusals(MethodView):
     @blp.response(200, RecusalSchema(many=True))
     def get(self, inspector_id):
         """The recusals (回避) declared for an inspector"""
-        return services.list_recusals(services.get_inspector(inspector_id))
+        return queries.list_recusals(queries.get_inspector(inspector_id))
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(RecusalSchema)
     @blp.response(201, RecusalSchema)
     def post(self, data, inspector_id):
         """Declare a recusal: the inspector will not be drawn for this entity"""
-        inspector = services.get_inspector(inspector_id)
-        recusal = services.declare_recusal_by_code(inspector, data.get("entity_code"), data.get("reason"),
-                                                   actor=_actor())
+        inspector = queries.get_inspector(inspector_id)
+        recusal = commands.declare_recusal(
+            inspector.id, {"entity_code": data.get("entity_code"), "reason": data.get("reason")}, actor=_actor())
         return recusal
 
 
@@ -96,4 +96,4 @@ class RecusalById(MethodView):
     @blp.response(204)
     def delete(self, recusal_id):
         """Withdraw a recusal"""
-        services.withdraw_recusal(recusal_id, actor=_actor())
+        commands.withdraw_recusal(recusal_id, actor=_actor())

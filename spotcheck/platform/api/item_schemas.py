@@ -8,7 +8,7 @@ from spotcheck.platform.api.types import Int
 from marshmallow import Schema, fields, validate
 
 from spotcheck.tenants import reference
-from spotcheck.tenants.items.models import ItemStatus
+from spotcheck.tenants.items.vocabulary import ItemStatus
 
 _STATUSES = [s.value for s in ItemStatus]
 

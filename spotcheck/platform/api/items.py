@@ -8,7 +8,7 @@ from spotcheck.platform.api.item_schemas import (
     ItemVersionSchema,
 )
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.items import services
+from spotcheck.tenants.items import commands, queries
 
 PREFIX = "/items"
 blp = Blueprint("Items", __name__, description="The item list (一单).")
@@ -21,14 +21,14 @@ class Items(MethodView):
     @blp.response(200, ItemSchema(many=True))
     def get(self, args):
         """List my department's items, optionally by status"""
-        return services.list_items(args.get("status"))
+        return queries.list_items(args.get("status"))
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(ItemCreateSchema)
     @blp.response(201, ItemSchema)
     def post(self, data):
         """Create an item as a draft (not public until published)"""
-        item = services.create_item(data, actor=current_user)
+        item = commands.create_item(data, actor=current_user)
         return item
 
 
@@ -38,7 +38,7 @@ class Coverage(MethodView):
     @blp.response(200, ItemCoverageSchema(many=True))
     def get(self):
         """Share of published items under random checking per field, against the 70 % / 50 % goals"""
-        return services.coverage()
+        return queries.coverage()
 
 
 @blp.route("/<int:item_id>")
@@ -47,16 +47,16 @@ class ItemById(MethodView):
     @blp.response(200, ItemSchema)
     def get(self, item_id):
         """One item of my department"""
-        return services.get_item(item_id)
+        return queries.get_item(item_id)
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(ItemUpdateSchema)
     @blp.response(200, ItemSchema)
     def patch(self, data, item_id):
         """Change an item: a draft in place; a published item needs a `reason` and gets a new version"""
-        item = services.get_item(item_id)
+        item = queries.get_item(item_id)
         reason = data.pop("reason", "")
-        services.update_item(item, data, actor=current_user, reason=reason)
+        commands.update_item(item.id, {**data, "reason": reason}, actor=current_user)
         return item
 
 
@@ -66,7 +66,7 @@ class ItemPublish(MethodView):
     @blp.response(200, ItemSchema)
     def post(self, item_id):
         """Publish a draft (records version 1)"""
-        item = services.publish_item(services.get_item(item_id), actor=current_user)
+        item = commands.publish_item(queries.get_item(item_id).id, actor=current_user)
         return item
 
 
@@ -77,7 +77,7 @@ class ItemRetire(MethodView):
     @blp.response(200, ItemSchema)
     def post(self, data, item_id):
         """Retire a published item, with the reason (records a new version)"""
-        item = services.retire_item(services.get_item(item_id), actor=current_user, reason=data["reason"])
+        item = commands.retire_item(queries.get_item(item_id).id, {"reason": data["reason"]}, actor=current_user)
         return item
 
 
@@ -87,7 +87,7 @@ class ItemVersions(MethodView):
     @blp.response(200, ItemVersionSchema(many=True))
     def get(self, item_id):
         """The recorded versions of an item, newest first"""
-        return services.versions(services.get_item(item_id))
+        return queries.versions(queries.get_item(item_id))
 
 
 @blp.route("/<int:item_id>/versions/<int:number>")
@@ -96,4 +96,4 @@ class ItemVersion(MethodView):
     @blp.response(200, ItemVersionSchema)
     def get(self, item_id, number):
         """One recorded version of an item (old versions stay readable)"""
-        return services.get_version(services.get_item(item_id), number)
+        return queries.get_version(queries.get_item(item_id), number)

@@ -14,7 +14,7 @@ from spotcheck.platform.api.campaign_schemas import (
 )
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants import services as tenants
-from spotcheck.tenants.plans import services
+from spotcheck.tenants.plans import commands, queries
 
 PREFIX = "/plans"
 blp = Blueprint("Plans", __name__, description="Annual plans (年度检查计划).")
@@ -30,15 +30,15 @@ class Plans(MethodView):
     @blp.response(200, PlanSchema(many=True))
     def get(self):
         """My department's plans, newest year first"""
-        return services.list_plans()
+        return queries.list_plans()
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(PlanCreateSchema)
     @blp.response(201, PlanSchema)
     def post(self, data):
         """Start a plan for a year (or a half-year), or a field's yearly joint plan, as a draft"""
-        plan = services.create_plan(year=data["year"], half=data["half"], title=data["title"], kind=data["kind"],
-                                    field=data["field"], department_ids=data["department_ids"], actor=_user())
+        plan = commands.create_plan({key: data[key] for key in ("year", "half", "title", "kind", "field", "department_ids")},
+                                    actor=_user())
         return plan
 
 
@@ -49,7 +49,7 @@ class PlansToReview(MethodView):
     def get(self):
         """The submitted plans waiting for my bureau's filing (justice bureau: every department's; market-regulation
         bureau: those with items of its field)"""
-        plans = services.plans_to_review(_user())
+        plans = queries.plans_to_review(_user())
         names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
         for plan in plans:
             plan.department_name = names.get(plan.tenant_id, "")
@@ -62,7 +62,7 @@ class PlanById(MethodView):
     @blp.response(200, PlanSchema)
     def get(self, plan_id):
         """One plan of my department with its items"""
-        return services.get_plan(plan_id)
+        return queries.get_plan(plan_id)
 
 
 @blp.route("/<int:plan_id>/items/<int:item_id>")
@@ -73,16 +73,16 @@ class PlanLine(MethodView):
     def put(self, data, plan_id, item_id):
         """Add a published item to the plan, or change its ratio, frequency, months and methods
         (while the plan is a draft or returned)"""
-        plan = services.get_plan(plan_id)
-        services.set_line(plan, item_id=item_id, actor=_user(), **data)
+        plan = queries.get_plan(plan_id)
+        commands.set_line(plan.id, {**data, "item_id": item_id}, actor=_user())
         return plan
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.response(200, PlanSchema)
     def delete(self, plan_id, item_id):
         """Take an item out of the plan (while the plan is a draft or returned)"""
-        plan = services.get_plan(plan_id)
-        services.remove_line(plan, item_id, actor=_user())
+        plan = queries.get_plan(plan_id)
+        commands.remove_line(plan.id, {"item_id": item_id}, actor=_user())
         return plan
 
 
@@ -92,7 +92,7 @@ class PlanSubmit(MethodView):
     @blp.response(200, PlanSchema)
     def post(self, plan_id):
         """Submit the published plan for filing (报备); a plan not published, or changed since, is refused"""
-        plan = services.submit(services.get_plan(plan_id), actor=_user())
+        plan = commands.submit(queries.get_plan(plan_id).id, actor=_user())
         return plan
 
 
@@ -102,7 +102,7 @@ class PlanPublish(MethodView):
     @blp.response(200, PlanSchema)
     def post(self, plan_id):
         """Publish the plan on the public portal (公开), before it is submitted for filing"""
-        plan = services.publish(services.get_plan(plan_id), actor=_user())
+        plan = commands.publish(queries.get_plan(plan_id).id, actor=_user())
         return plan
 
 
@@ -113,5 +113,5 @@ class PlanReview(MethodView):
     @blp.response(200, PlanSchema)
     def post(self, data, plan_id):
         """File (备案, accept true) or return a submitted plan with a comment, for my bureau's authority"""
-        plan = services.review(plan_id, actor=_user(), accept=data["accept"], comment=data["comment"])
+        plan = commands.review(plan_id, {"accept": data["accept"], "comment": data["comment"]}, actor=_user())
         return plan

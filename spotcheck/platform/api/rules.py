@@ -16,7 +16,7 @@ from spotcheck.platform.api.inspector_schemas import (
 )
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.rules import services
+from spotcheck.tenants.rules import commands, queries
 
 PREFIX = "/rules"
 blp = Blueprint("Rules", __name__, description="The rules document (一细则).")
@@ -27,7 +27,7 @@ def _actor():
 
 
 def _document():
-    document = services.current_document()
+    document = queries.current_document()
     if document is None:
         raise NotFound(_("There is no rules document yet."))
     return document
@@ -46,7 +46,7 @@ class Rules(MethodView):
     @blp.response(200, RulesDocumentSchema)
     def put(self, data):
         """Write the title and text (creates the document the first time)"""
-        document = services.save_text(data.get("title", ""), data.get("body", ""), actor=_actor())
+        document = commands.save_text({"title": data.get("title", ""), "body": data.get("body", "")}, actor=_actor())
         return document
 
 
@@ -58,7 +58,7 @@ class RulesFile(MethodView):
     def get(self):
         """Download the attached file"""
         document = _document()
-        return send_file(services.file_path(document), mimetype=document.media_type, as_attachment=True,
+        return send_file(queries.file_path(document), mimetype=document.media_type, as_attachment=True,
                          download_name=document.file_name, max_age=0)
 
     @requires(Permission.CATALOG_MANAGE)
@@ -67,7 +67,7 @@ class RulesFile(MethodView):
     def post(self, files):
         """Attach (or replace) the file: multipart/form-data with the field ``file``"""
         upload = files.get("file")
-        document = services.attach_file(getattr(upload, "filename", "") or "", getattr(upload, "stream", None),
+        document = commands.attach_file({"file_name": getattr(upload, "filename", "") or "", "stream": getattr(upload, "stream", None)},
                                         actor=_actor())
         return document
 
@@ -78,5 +78,5 @@ class RulesPublish(MethodView):
     @blp.response(200, RulesDocumentSchema)
     def post(self):
         """Publish the document (text and file) on the public portal"""
-        document = services.publish(actor=_actor())
+        document = commands.publish(actor=_actor())
         return document

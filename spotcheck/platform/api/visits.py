@@ -17,8 +17,8 @@ from marshmallow import Schema, fields
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.campaigns import services as campaigns
-from spotcheck.tenants.spreadsheets import result_import
-from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
+from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
+from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 from spotcheck.core.errors import NotFound
 from spotcheck.tenants.results import categories as result_categories, check_dates, follow_ups, listing, services, teams
 from spotcheck.tenants.results.models import Visit
@@ -192,7 +192,7 @@ class ResultsTemplate(MethodView):
         "schema": {"type": "string", "format": "binary"}}}}})
     def get(self, campaign_id):
         """The campaign's results workbook: a row per visit still to record and item"""
-        return xlsx_response(*result_import.template(campaigns.get_campaign(campaign_id)))
+        return xlsx_response(*sheet_queries.results_template(campaigns.get_campaign(campaign_id)))
 
 
 @blp.route("/import/<int:campaign_id>")
@@ -205,8 +205,8 @@ class ResultsImport(MethodView):
         """Import results entered offline, all or nothing; each visit arrives submitted for review
         (never approved), in the caller's name"""
         upload = files["file"]
-        outcome = result_import.import_upload(campaigns.get_campaign(campaign_id), upload.filename, upload.stream,
-                                              actor=_user())
+        outcome = sheets.import_results(campaigns.get_campaign(campaign_id).id,
+                                       {"file_name": upload.filename, "stream": upload.stream}, actor=_user())
         return outcome, 200 if outcome.get("ok") else 422
 
 

@@ -6,7 +6,7 @@ from flask import Flask
 from spotcheck.core.clock import SHANGHAI, as_utc
 from spotcheck.platform.permissions import Permission
 from spotcheck.core.policy import Role, has_permission
-from spotcheck.tenants.spreadsheets.forms import shown
+from spotcheck.tenants.spreadsheets.vocabulary import shown
 
 
 def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:

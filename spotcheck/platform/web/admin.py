@@ -10,7 +10,7 @@ from spotcheck.platform.web.forms import (
     EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, perform, role_choices,
 )
 from spotcheck.tenants import services
-from spotcheck.tenants.contacts import services as contacts
+from spotcheck.tenants.contacts import commands as contact_commands, queries as contacts, vocabulary as contact_words
 
 bp = Blueprint("admin", __name__)
 
@@ -81,15 +81,15 @@ def contacts_form():
     """The department's 负责人 and 联络员 of 双随机、一公开 (seed 003 附件5), kept by its administrator."""
     errors, values, status = {}, {}, 200
     if request.method == "POST" and EmptyForm().validate_on_submit():
-        data = {role: {key: request.form.get(f"{role}.{key}", "") for key in contacts.FIELDS} for role in contacts.ROLES}
+        data = {role: {key: request.form.get(f"{role}.{key}", "") for key in contact_words.FIELDS} for role in contact_words.ROLES}
         try:
-            contacts.save(data, actor=_me())
+            contact_commands.save(data, actor=_me())
         except ValidationFailed as failed:
             errors, values, status = failed.errors, request.form, 422
         else:
             flash(_("The responsible person and the liaison are saved."), "success")
             return redirect(url_for("admin.contacts_form"))
-    body = render_template("supervision/contacts_form.html", contacts=contacts.own(), roles=contacts.ROLES,
+    body = render_template("supervision/contacts_form.html", contacts=contacts.own(), roles=contact_words.ROLES,
                            errors=errors, values=values, form=EmptyForm())
     return body, status, {"Cache-Control": "private, no-store"}
 

@@ -213,7 +213,7 @@ def _coded(table: dict):
 
 
 def _kind(action: str, value) -> str:
-    from spotcheck.tenants.spreadsheets.columns import KINDS
+    from spotcheck.tenants.spreadsheets.vocabulary import KINDS  # the kinds' names, needed only for an import's entry
 
     if action.startswith("job."):
         return str(labels.JOB_KIND_LABELS.get(value, value))
@@ -239,7 +239,7 @@ def _reason(action: str, value) -> str:
 
 
 def _field_names(action: str, value) -> str:
-    from spotcheck.tenants.spreadsheets.columns import INSPECTORS, ITEMS
+    from spotcheck.tenants.spreadsheets.vocabulary import INSPECTORS, ITEMS  # headers, needed only for an import's entry
 
     def name(key):
         if action.startswith("item."):

@@ -29,9 +29,9 @@ from spotcheck.tenants.campaigns import ceremony, listing, publication, services
 from spotcheck.tenants.campaigns import lifecycle
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import CampaignStatus, TargetStatus
-from spotcheck.tenants.directory.services import directory_categories
-from spotcheck.tenants.items import services as items
-from spotcheck.tenants.plans import services as plans
+from spotcheck.tenants.directory.queries import directory_categories
+from spotcheck.tenants.items import queries as items
+from spotcheck.tenants.plans import queries as plans
 from spotcheck.tenants.results import teams as team_experts
 
 bp = Blueprint("campaign_pages", __name__, url_prefix="/campaigns")

@@ -18,8 +18,7 @@ from spotcheck.platform.web.directory_forms import (
 )
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
 from spotcheck.tenants import reference
-from spotcheck.tenants.directory import services
-from spotcheck.tenants.models import TenantKind
+from spotcheck.tenants.directory import commands, queries
 
 bp = Blueprint("directory_pages", __name__, url_prefix="/catalog/directory")
 
@@ -42,20 +41,18 @@ def _labels() -> dict:
 
 
 def _keeps_registry() -> bool:
-    tenant = current_user.tenant
-    return (tenant is not None and tenant.kind == TenantKind.lead
-            and has_permission(current_user, Permission.REGISTRY_MANAGE))
+    return queries.is_registry_keeper(current_user) and has_permission(current_user, Permission.REGISTRY_MANAGE)
 
 
 def _after() -> int:
     return max(request.args.get("after", 0, type=int) or 0, 0)
 
 
-def _filters(form) -> services.Filters:
+def _filters(form) -> queries.Filters:
     values = {name: (getattr(form, name).data or "") for name in
               ("q", "industry", "region", "entity_type", "status", "category", "risk", "tag") if hasattr(form, name)}
     values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-    return services.Filters(flags=list(form.flags.data or []), **values)
+    return queries.Filters(flags=list(form.flags.data or []), **values)
 
 
 def _query_args() -> dict:
@@ -76,9 +73,9 @@ def _search_form(cls, **extra):
 def index():
     labels = _labels()
     form = _search_form(DirectorySearchForm)
-    form.set_choices(services.directory_categories(), labels["risk_labels"])
+    form.set_choices(queries.directory_categories(), labels["risk_labels"])
     after = _after()
-    page = services.search_directory(_filters(form), after=after)
+    page = queries.search_directory(_filters(form), after=after)
     settings_form = None
     if has_permission(current_user, Permission.CATALOG_MANAGE):
         settings_form = RiskLabelsForm(risk_labels=current_user.tenant.risk_labels or "letters")
@@ -92,7 +89,7 @@ def settings():
     form = RiskLabelsForm()
     if form.validate_on_submit():
         try:
-            services.set_risk_labels(form.risk_labels.data, actor=current_user._get_current_object())
+            commands.set_risk_labels({"risk_labels": form.risk_labels.data}, actor=current_user._get_current_object())
         except ValidationFailed as failed:
             for messages in failed.errors.values():
                 for message in messages:
@@ -106,12 +103,12 @@ def settings():
 @bp.route("/<int:entry_id>")
 @requires(Permission.CATALOG_VIEW)
 def entry(entry_id):
-    item = services.get_entry(entry_id)
+    item = queries.get_entry(entry_id)
     form = None
     if has_permission(current_user, Permission.CATALOG_MANAGE):
         form = _entry_form(item)
     return render_template("directory/entry.html", entry=item, entity=item.entity, form=form,
-                           categories=services.directory_categories(), **_labels())
+                           categories=queries.directory_categories(), **_labels())
 
 
 def _entry_form(item) -> EntryForm:
@@ -124,37 +121,37 @@ def _entry_form(item) -> EntryForm:
 @bp.route("/<int:entry_id>", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
 def update_entry(entry_id):
-    item = services.get_entry(entry_id)
+    item = queries.get_entry(entry_id)
     form = EntryForm()
     form.set_choices(risk_labels_of(current_user.tenant))
     if form.validate_on_submit():
         try:
-            services.update_entry(item, form.entry_data(), actor=current_user)
+            commands.update_entry(item.id, form.entry_data(), actor=current_user)
         except ValidationFailed as failed:
-            item = services.get_entry(entry_id)
+            item = queries.get_entry(entry_id)
             apply_service_errors(form, failed.errors)
         else:
             flash(_("Changes to %(name)s saved.", name=item.entity.name), "success")
             return redirect(url_for("directory_pages.entry", entry_id=entry_id))
     return render_template("directory/entry.html", entry=item, entity=item.entity, form=form,
-                           categories=services.directory_categories(), **_labels())
+                           categories=queries.directory_categories(), **_labels())
 
 
 @bp.route("/<int:entry_id>/remove")
 @requires(Permission.CATALOG_MANAGE)
 def confirm_remove(entry_id):
-    item = services.get_entry(entry_id)
+    item = queries.get_entry(entry_id)
     return render_template("directory/remove.html", entry=item, entity=item.entity, form=EmptyForm(), **_labels())
 
 
 @bp.route("/<int:entry_id>/remove", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
 def remove_entry(entry_id):
-    item = services.get_entry(entry_id)
+    item = queries.get_entry(entry_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("directory_pages.confirm_remove", entry_id=entry_id))
     name = item.entity.name
-    services.remove_entry(item, actor=current_user)
+    commands.remove_entry(item.id, actor=current_user)
     flash(_("%(name)s was removed from the directory. It stays in the registry.", name=name), "success")
     return redirect(url_for("directory_pages.index"))
 
@@ -170,8 +167,8 @@ def add():
     searched = any(v for k, v in request.args.items() if k != "after")
     page, in_directory, after = None, {}, _after()
     if searched:
-        page = services.search_registry(_filters(form), after=after)
-        in_directory = services.entry_ids_by_entity(e.id for e in page.rows)
+        page = queries.search_registry(_filters(form), after=after)
+        in_directory = queries.entry_ids_by_entity(e.id for e in page.rows)
     return render_template("directory/add.html", form=form, page=page, after=after, in_directory=in_directory,
                            query_args=_query_args(), **_labels())
 
@@ -179,8 +176,8 @@ def add():
 @bp.route("/add/<int:entity_id>", methods=["GET", "POST"])
 @requires(Permission.CATALOG_MANAGE)
 def add_entity(entity_id):
-    entity = services.get_entity(entity_id)
-    existing = services.entry_ids_by_entity([entity.id]).get(entity.id)
+    entity = queries.get_entity(entity_id)
+    existing = queries.entry_ids_by_entity([entity.id]).get(entity.id)
     if existing and request.method == "GET":
         flash(_("%(name)s is already in the directory.", name=entity.name), "info")
         return redirect(url_for("directory_pages.entry", entry_id=existing))
@@ -190,15 +187,15 @@ def add_entity(entity_id):
         form.risk.data = "C"
     if form.validate_on_submit():
         try:
-            item = services.add_entry(entity, form.entry_data(), actor=current_user)
+            item = commands.add_entry({**form.entry_data(), "entity_id": entity.id}, actor=current_user)
         except ValidationFailed as failed:
-            entity = services.get_entity(entity_id)
+            entity = queries.get_entity(entity_id)
             apply_service_errors(form, failed.errors)
         else:
             flash(_("%(name)s added to the directory.", name=entity.name), "success")
             return redirect(url_for("directory_pages.entry", entry_id=item.id))
     return render_template("directory/add_entity.html", entity=entity, form=form,
-                           categories=services.directory_categories(), **_labels())
+                           categories=queries.directory_categories(), **_labels())
 
 
 # --- the registry (lead department) ----------------------------------------------------------------
@@ -207,10 +204,10 @@ def add_entity(entity_id):
 @bp.route("/registry")
 @requires(Permission.REGISTRY_MANAGE)
 def registry():
-    services.require_registry_keeper(current_user)
+    queries.require_registry_keeper(current_user)
     form = _search_form(RegistrySearchForm)
     after = _after()
-    page = services.search_registry(_filters(form), after=after)
+    page = queries.search_registry(_filters(form), after=after)
     return render_template("directory/registry.html", form=form, page=page, after=after, query_args=_query_args(),
                            **_labels())
 
@@ -218,11 +215,11 @@ def registry():
 @bp.route("/registry/new", methods=["GET", "POST"])
 @requires(Permission.REGISTRY_MANAGE)
 def new_entity():
-    services.require_registry_keeper(current_user)
+    queries.require_registry_keeper(current_user)
     form = EntityForm()
     if form.validate_on_submit():
         try:
-            entity = services.save_entity(form.entity_data(), actor=current_user)
+            entity = commands.create_entity(form.entity_data(), actor=current_user)
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:
@@ -234,18 +231,18 @@ def new_entity():
 @bp.route("/registry/<int:entity_id>", methods=["GET", "POST"])
 @requires(Permission.REGISTRY_MANAGE)
 def edit_entity(entity_id):
-    services.require_registry_keeper(current_user)
-    entity = services.get_entity(entity_id)
+    queries.require_registry_keeper(current_user)
+    entity = queries.get_entity(entity_id)
     form = EntityForm(obj=entity)
     if form.validate_on_submit():
         try:
-            services.save_entity(form.entity_data(), actor=current_user, entity=entity)
+            commands.update_entity(entity.id, form.entity_data(), actor=current_user)
         except ValidationFailed as failed:
-            entity = services.get_entity(entity_id)
+            entity = queries.get_entity(entity_id)
             apply_service_errors(form, failed.errors)
         else:
             flash(_("Changes to %(name)s saved.", name=entity.name), "success")
             return redirect(url_for("directory_pages.edit_entity", entity_id=entity_id))
-    in_directory = services.entry_ids_by_entity([entity.id]).get(entity.id)
+    in_directory = queries.entry_ids_by_entity([entity.id]).get(entity.id)
     return render_template("directory/entity_form.html", form=form, entity=entity, in_directory=in_directory,
                            **_labels())

@@ -9,7 +9,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import Role
 from spotcheck.core.policy import has_permission
 from spotcheck.tenants import overview
-from spotcheck.tenants.plans import services as plans
+from spotcheck.tenants.plans import queries as plans
 
 bp = Blueprint("home", __name__)
 

@@ -13,9 +13,8 @@ from spotcheck.platform.web.sheet_forms import SheetUploadForm
 from spotcheck.tasks import jobs
 from spotcheck.tasks.import_jobs import submit_import
 from spotcheck.tasks.models import Job
-from spotcheck.tenants.spreadsheets import exporting, importing, uploads
-from spotcheck.tenants.spreadsheets.columns import JOB_KINDS, KINDS
-from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
+from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
+from spotcheck.tenants.spreadsheets.vocabulary import JOB_KINDS, KINDS, XLSX_MEDIA_TYPE
 
 bp = Blueprint("import_pages", __name__, url_prefix="/catalog/sheets")
 
@@ -52,7 +51,7 @@ def _recent_imports() -> list[Job]:
 
 def _index(forms: dict):
     return render_template("sheets/index.html", kinds=list(KINDS.values()), forms=forms,
-                           max_mb=uploads.max_upload_bytes() // (1024 * 1024), recent=_recent_imports())
+                           max_mb=sheet_queries.max_upload_bytes() // (1024 * 1024), recent=_recent_imports())
 
 
 @bp.route("")
@@ -65,14 +64,14 @@ def index():
 @bp.route("/<kind>/template")
 @requires(Permission.CATALOG_MANAGE)
 def template(kind):
-    stream, name = exporting.template_file(importing.kind_named(kind))
+    stream, name = sheet_queries.template_file(sheet_queries.kind_named(kind))
     return xlsx_response(stream, name)
 
 
 @bp.route("/<kind>/export")
 @requires(Permission.CATALOG_VIEW)
 def export(kind):
-    stream, name = exporting.export_file(importing.kind_named(kind), actor=current_user._get_current_object())
+    stream, name = sheets.export_file(sheet_queries.kind_named(kind), actor=current_user._get_current_object())
     return xlsx_response(stream, name)
 
 
@@ -80,7 +79,7 @@ def export(kind):
 @requires(Permission.CATALOG_MANAGE)
 def upload(kind):
     """Keep the file and start its import; the job page shows the progress, then the result."""
-    sheet = importing.kind_named(kind)
+    sheet = sheet_queries.kind_named(kind)
     form = SheetUploadForm(prefix=sheet.name)
     form.validate_on_submit()  # the CSRF token was checked before the view
     file = form.file.data

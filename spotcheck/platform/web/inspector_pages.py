@@ -24,10 +24,8 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.platform.web.inspector_forms import InspectorForm, RecusalForm
-from spotcheck.tenants.inspectors import eligibility
-from spotcheck.tenants.inspectors import services
+from spotcheck.tenants.inspectors import commands, queries
 from spotcheck.tenants.results import services as results
-from spotcheck.tenants.paging import paginate
 
 #: Inspectors per page of the directory.
 PER_PAGE = 50
@@ -38,7 +36,7 @@ bp = Blueprint("inspector_pages", __name__, url_prefix="/catalog/inspectors")
 def _helpers():
     day = today()
     return {
-        "cert_state": lambda inspector: eligibility.certificate_state(inspector, day),
+        "cert_state": lambda inspector: queries.certificate_state(inspector, day),
     }
 
 
@@ -58,8 +56,8 @@ def index():
     number = int(number) if number.isdigit() and len(number) < 7 else 0
 
     def page_of(experts: bool, page: int):
-        return paginate(services.inspectors_query(active_only=active_only, experts=experts, search=search),
-                        page=page, per_page=PER_PAGE, make=lambda row: row[0])
+        return queries.inspector_page(active_only=active_only, experts=experts, search=search, page=page,
+                                      per_page=PER_PAGE)
 
     inspectors = page_of(False, number) if show in ("all", "inspectors") else None
     experts = page_of(True, number if show == "experts" else 1) if show in ("all", "experts") else None
@@ -70,7 +68,7 @@ def index():
 
 def _detail(inspector, *, recusal_form=None, full_id_number=None):
     response = make_response(render_template(
-        "inspectors/detail.html", inspector=inspector, recusals=services.list_recusals(inspector),
+        "inspectors/detail.html", inspector=inspector, recusals=queries.list_recusals(inspector),
         recusal_form=recusal_form or RecusalForm(), button_form=EmptyForm(), full_id_number=full_id_number,
         linked_user=results.linked_user(inspector),
         link_choices=results.linkable_users(inspector) if has_permission(current_user, Permission.USERS_MANAGE) else []))
@@ -82,17 +80,17 @@ def _detail(inspector, *, recusal_form=None, full_id_number=None):
 @bp.route("/<int:inspector_id>")
 @requires(Permission.CATALOG_VIEW)
 def detail(inspector_id):
-    return _detail(services.get_inspector(inspector_id))
+    return _detail(queries.get_inspector(inspector_id))
 
 
 @bp.route("/<int:inspector_id>/id-number", methods=["POST"])
 @requires(Permission.INSPECTORS_PERSONAL_DATA)
 def reveal_id_number(inspector_id):
     """Show the full ID number on this one answer (the service records the viewing)."""
-    inspector = services.get_inspector(inspector_id)
+    inspector = queries.get_inspector(inspector_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id))
-    full = services.id_number_of(inspector, actor=current_user._get_current_object())
+    full = commands.id_number_of(inspector.id, actor=current_user._get_current_object())
     return _detail(inspector, full_id_number=full)
 
 
@@ -102,7 +100,7 @@ def new():
     form = InspectorForm()
     if form.validate_on_submit():
         try:
-            inspector = services.create_inspector(form.service_data(), actor=current_user._get_current_object())
+            inspector = commands.create_inspector(form.service_data(), actor=current_user._get_current_object())
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:
@@ -114,15 +112,15 @@ def new():
 @bp.route("/<int:inspector_id>/edit", methods=["GET", "POST"])
 @requires(Permission.CATALOG_MANAGE)
 def edit(inspector_id):
-    inspector = services.get_inspector(inspector_id)
+    inspector = queries.get_inspector(inspector_id)
     form = InspectorForm(obj=inspector)
     if request.method == "GET":
         form.id_number.data = ""  # never put the stored number into the page
     if form.validate_on_submit():
         try:
-            services.update_inspector(inspector, form.service_data(), actor=current_user._get_current_object())
+            commands.update_inspector(inspector.id, form.service_data(), actor=current_user._get_current_object())
         except ValidationFailed as failed:
-            inspector = services.get_inspector(inspector_id)
+            inspector = queries.get_inspector(inspector_id)
             apply_service_errors(form, failed.errors)
         else:
             flash(_("Changes to %(name)s saved.", name=inspector.name), "success")
@@ -133,14 +131,15 @@ def edit(inspector_id):
 @bp.route("/<int:inspector_id>/recusals", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
 def declare_recusal(inspector_id):
-    inspector = services.get_inspector(inspector_id)
+    inspector = queries.get_inspector(inspector_id)
     form = RecusalForm()
     if form.validate_on_submit():
         try:
-            recusal = services.declare_recusal_by_code(inspector, form.entity_code.data, form.reason.data,
-                                                       actor=current_user._get_current_object())
+            recusal = commands.declare_recusal(
+                inspector.id, {"entity_code": form.entity_code.data, "reason": form.reason.data},
+                actor=current_user._get_current_object())
         except ValidationFailed as failed:
-            inspector = services.get_inspector(inspector_id)
+            inspector = queries.get_inspector(inspector_id)
             apply_service_errors(form, failed.errors)
         else:
             flash(_("Recusal from %(entity)s recorded.", entity=recusal.entity.name), "success")
@@ -151,11 +150,11 @@ def declare_recusal(inspector_id):
 @bp.route("/<int:inspector_id>/recusals/<int:recusal_id>/withdraw", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
 def withdraw_recusal(inspector_id, recusal_id):
-    inspector = services.get_inspector(inspector_id)
+    inspector = queries.get_inspector(inspector_id)
     if EmptyForm().validate_on_submit():
-        if not any(r.id == recusal_id for r in services.list_recusals(inspector)):
+        if not any(r.id == recusal_id for r in queries.list_recusals(inspector)):
             raise NotFound(_("No such recusal."))
-        perform(lambda: services.withdraw_recusal(recusal_id, actor=current_user._get_current_object()),
+        perform(lambda: commands.withdraw_recusal(recusal_id, actor=current_user._get_current_object()),
                 _("Recusal withdrawn."))
     return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#recusals")
 
@@ -164,7 +163,7 @@ def withdraw_recusal(inspector_id, recusal_id):
 @requires(Permission.USERS_MANAGE)
 def link_account(inspector_id):
     """Link the inspector to their user account (or unlink it), so they see their visits."""
-    inspector = services.get_inspector(inspector_id)
+    inspector = queries.get_inspector(inspector_id)
     if EmptyForm().validate_on_submit():
         value = request.form.get("user_id", "")
         user_id = int(value) if value.isdigit() and len(value) < 10 else None

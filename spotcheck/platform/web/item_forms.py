@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from spotcheck.platform.web.forms import MultiCheckboxField
 from spotcheck.tenants import reference
+from spotcheck.tenants.items.vocabulary import ITEM_FIELDS
 
 
 def _choices(table: dict[str, str]) -> list[SelectChoice]:
@@ -37,8 +38,6 @@ class ItemForm(FlaskForm):
 
     def item_data(self) -> dict:
         """The submitted values, keyed like the item's fields, for the service."""
-        from spotcheck.tenants.items.models import ITEM_FIELDS
-
         return {name: getattr(self, name).data for name in ITEM_FIELDS}
 
 

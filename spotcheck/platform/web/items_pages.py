@@ -8,9 +8,9 @@ from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.platform.web.item_forms import ItemEditForm, ItemForm, RetireForm
-from spotcheck.tenants.items import services
+from spotcheck.tenants.items import commands, queries
 from spotcheck.tenants.labels import ITEM_STATUS
-from spotcheck.tenants.items.models import ItemStatus
+from spotcheck.tenants.items.vocabulary import ItemStatus
 
 bp = Blueprint("items_pages", __name__, url_prefix="/catalog/items")
 
@@ -53,8 +53,8 @@ def index():
     status = request.args.get("status", "")
     if status not in ITEM_STATUS:
         status = ""
-    return render_template("items/index.html", items=services.list_items(status or None), status=status,
-                           statuses=ITEM_STATUS, coverage=services.coverage())
+    return render_template("items/index.html", items=queries.list_items(status or None), status=status,
+                           statuses=ITEM_STATUS, coverage=queries.coverage())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -63,7 +63,7 @@ def new():
     form = ItemForm()
     if form.validate_on_submit():
         try:
-            item = services.create_item(form.item_data(), actor=_me())
+            item = commands.create_item(form.item_data(), actor=_me())
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:
@@ -75,31 +75,31 @@ def new():
 @bp.route("/<int:item_id>")
 @requires(Permission.CATALOG_VIEW)
 def detail(item_id):
-    return _render_detail(services.get_item(item_id))
+    return _render_detail(queries.get_item(item_id))
 
 
 def _render_detail(item, retire_form=None):
-    missing = services.missing_for_publication(item.snapshot()) if item.status == ItemStatus.draft else {}
-    return render_template("items/detail.html", item=item, versions=services.versions(item),
+    missing = queries.missing_for_publication(item.snapshot()) if item.status == ItemStatus.draft else {}
+    return render_template("items/detail.html", item=item, versions=queries.versions(item),
                            missing=[label for name, label in FIELD_LABELS if name in missing],
-                           actions=services.ITEM_ACTIONS.allowed(item, _me()),
+                           actions=queries.allowed_actions(item, _me()),
                            action_form=EmptyForm(), retire_form=retire_form or RetireForm())
 
 
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
 @requires(Permission.CATALOG_MANAGE)
 def edit(item_id):
-    item = services.get_item(item_id)
-    if "edit" not in services.ITEM_ACTIONS.allowed(item, _me()):
+    item = queries.get_item(item_id)
+    if "edit" not in queries.allowed_actions(item, _me()):
         flash(_("A retired item cannot be changed."), "error")
         return redirect(url_for("items_pages.detail", item_id=item.id))
     form = ItemEditForm(obj=item)
     version_before = item.version
     if form.validate_on_submit():
         try:
-            services.update_item(item, form.item_data(), actor=_me(), reason=form.reason.data or "")
+            commands.update_item(item.id, {**form.item_data(), "reason": form.reason.data or ""}, actor=_me())
         except ValidationFailed as failed:
-            item = services.get_item(item_id)
+            item = queries.get_item(item_id)
             apply_service_errors(form, failed.errors)
         except Conflict as conflict:
             flash(str(conflict), "error")
@@ -119,9 +119,9 @@ def edit(item_id):
 @bp.route("/<int:item_id>/publish", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
 def publish(item_id):
-    item = services.get_item(item_id)
+    item = queries.get_item(item_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: services.publish_item(item, actor=_me()),
+        perform(lambda: commands.publish_item(item.id, actor=_me()),
                 lambda published: _("Item %(code)s published as version %(version)s.", code=published.code,
                                     version=published.version))
     return redirect(url_for("items_pages.detail", item_id=item_id))
@@ -130,14 +130,14 @@ def publish(item_id):
 @bp.route("/<int:item_id>/retire", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
 def retire(item_id):
-    item = services.get_item(item_id)
+    item = queries.get_item(item_id)
     form = RetireForm()
     if form.validate_on_submit():
         try:
-            services.retire_item(item, actor=_me(), reason=form.reason.data or "")
+            commands.retire_item(item.id, {"reason": form.reason.data or ""}, actor=_me())
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
-            return _render_detail(services.get_item(item_id), retire_form=form)
+            return _render_detail(queries.get_item(item_id), retire_form=form)
         except Conflict as conflict:
             flash(str(conflict), "error")
         else:
@@ -148,5 +148,5 @@ def retire(item_id):
 @bp.route("/<int:item_id>/versions/<int:number>")
 @requires(Permission.CATALOG_VIEW)
 def version(item_id, number):
-    item = services.get_item(item_id)
-    return render_template("items/version.html", item=item, version=services.get_version(item, number))
+    item = queries.get_item(item_id)
+    return render_template("items/version.html", item=item, version=queries.get_version(item, number))

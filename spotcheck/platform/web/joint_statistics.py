@@ -19,7 +19,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.joint import statistics
-from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
+from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 from spotcheck.tenants.supervision.periods import Period
 
 bp = Blueprint("joint_statistics", __name__, url_prefix="/joint")

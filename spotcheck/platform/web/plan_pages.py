@@ -14,9 +14,10 @@ from spotcheck.platform.web.campaign_forms import JointPlanForm, PlanForm, PlanL
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.tenants import services as tenants
 from spotcheck.tenants import reference
-from spotcheck.tenants.items import services as items
+from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.joint import leads
-from spotcheck.tenants.plans import services
+from spotcheck.tenants.plans import commands, queries
+from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES
 
 bp = Blueprint("plan_pages", __name__, url_prefix="/plans")
 
@@ -27,7 +28,7 @@ def _user():
 @bp.route("")
 @requires(Permission.CAMPAIGNS_VIEW)
 def index():
-    return render_template("plans/index.html", plans=services.list_plans(), joint_fields=_joint_fields())
+    return render_template("plans/index.html", plans=queries.list_plans(), joint_fields=_joint_fields())
 
 
 def _joint_fields() -> list[str]:
@@ -46,7 +47,7 @@ def new():
         form.title.data = _("Annual administrative inspection plan %(year)s", year=year)
     if form.validate_on_submit():
         try:
-            plan = services.create_plan(actor=_user(), **form.plan_data())
+            plan = commands.create_plan(form.plan_data(), actor=_user())
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:
@@ -72,7 +73,7 @@ def new_joint():
                                 field=reference.ENFORCEMENT_FIELDS[fields[0]], year=year)
     if form.validate_on_submit():
         try:
-            plan = services.create_plan(actor=_user(), **form.plan_data())
+            plan = commands.create_plan(form.plan_data(), actor=_user())
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:
@@ -84,7 +85,7 @@ def new_joint():
 @bp.route("/<int:plan_id>")
 @requires(Permission.CAMPAIGNS_VIEW)
 def detail(plan_id):
-    return _render_detail(services.get_plan(plan_id))
+    return _render_detail(queries.get_plan(plan_id))
 
 
 def _render_detail(plan, line_form=None, status=200):
@@ -96,23 +97,23 @@ def _render_detail(plan, line_form=None, status=200):
         for i in published]
     names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
     return render_template("plans/detail.html", plan=plan, line_form=line_form, action_form=EmptyForm(),
-                           actions=services.PLAN_ACTIONS.allowed(plan, _user()),
-                           reviews=services.reviews_of(plan), authorities=services.authorities_for(plan),
-                           changed=services.changed_since_published(plan), names=names), status
+                           actions=queries.allowed_actions(plan, _user()),
+                           reviews=queries.reviews_of(plan), authorities=queries.authorities_for(plan),
+                           changed=queries.changed_since_published(plan), names=names), status
 
 
 @bp.route("/<int:plan_id>/items", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def set_line(plan_id):
-    plan = services.get_plan(plan_id)
+    plan = queries.get_plan(plan_id)
     form = PlanLineForm()
     if not form.validate_on_submit():
         return _render_detail(plan, form, 422)
     try:
-        services.set_line(plan, actor=_user(), **form.line_data())
+        commands.set_line(plan.id, form.line_data(), actor=_user())
     except ValidationFailed as failed:
         apply_service_errors(form, failed.errors, {"ratio_bp": "ratio"})
-        return _render_detail(services.get_plan(plan_id), form, 422)
+        return _render_detail(queries.get_plan(plan_id), form, 422)
     except Conflict as conflict:
         flash(str(conflict), "error")
     else:
@@ -123,29 +124,29 @@ def set_line(plan_id):
 @bp.route("/<int:plan_id>/items/<int:item_id>/remove", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def remove_line(plan_id, item_id):
-    plan = services.get_plan(plan_id)
+    plan = queries.get_plan(plan_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: services.remove_line(plan, item_id, actor=_user()), _("The item was taken out of the plan."))
+        perform(lambda: commands.remove_line(plan.id, {"item_id": item_id}, actor=_user()), _("The item was taken out of the plan."))
     return redirect(url_for("plan_pages.detail", plan_id=plan_id))
 
 
 def _step(plan_id, step, done_message):
-    plan = services.get_plan(plan_id)
+    plan = queries.get_plan(plan_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: step(plan, actor=_user()), done_message)
+        perform(lambda: step(plan.id, actor=_user()), done_message)
     return redirect(url_for("plan_pages.detail", plan_id=plan_id))
 
 
 @bp.route("/<int:plan_id>/publish", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def publish(plan_id):
-    return _step(plan_id, services.publish, _("The plan is published on the public portal. Submit it for filing next."))
+    return _step(plan_id, commands.publish, _("The plan is published on the public portal. Submit it for filing next."))
 
 
 @bp.route("/<int:plan_id>/submit", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def submit(plan_id):
-    return _step(plan_id, services.submit, _("The plan was submitted for filing."))
+    return _step(plan_id, commands.submit, _("The plan was submitted for filing."))
 
 
 # --- the justice bureau ------------------------------------------------------------------------
@@ -158,11 +159,11 @@ def review_list():
 
 
 def _render_review(forms: dict, status=200):
-    plans = services.plans_to_review(_user())
+    plans = queries.plans_to_review(_user())
     names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
     rows = [(plan, names.get(plan.tenant_id, ""), forms.get(plan.id) or ReviewForm(formdata=None),
-             services.authorities_for(plan)) for plan in plans]
-    return render_template("plans/review.html", rows=rows, authority=services.authority_of(_user()),
+             queries.authorities_for(plan)) for plan in plans]
+    return render_template("plans/review.html", rows=rows, authority=queries.authority_of(_user()),
                            names=names), status
 
 
@@ -173,11 +174,11 @@ def review_archive():
     raw_year = request.args.get("year", "").strip()
     year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
     decision = request.args.get("decision") if request.args.get("decision") in ("filed", "returned") else None
-    authority = request.args.get("authority") if request.args.get("authority") in services.AUTHORITIES else None
-    rows = services.reviews(_user(), year=year, decision=decision, authority=authority)
+    authority = request.args.get("authority") if request.args.get("authority") in AUTHORITY_CODES else None
+    rows = queries.reviews(_user(), year=year, decision=decision, authority=authority)
     names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
     return render_template("plans/archive.html", rows=rows, names=names, year=year, decision=decision,
-                           authority=authority, own=services.authority_of(_user()))
+                           authority=authority, own=queries.authority_of(_user()))
 
 
 @bp.route("/review/<int:plan_id>", methods=["POST"])
@@ -188,7 +189,7 @@ def review(plan_id):
         return redirect(url_for("plan_pages.review_list"))
     accept = request.form.get("decision") == "file"
     try:
-        plan = services.review(plan_id, actor=_user(), accept=accept, comment=form.comment.data or "")
+        plan = commands.review(plan_id, {"accept": accept, "comment": form.comment.data or ""}, actor=_user())
     except ValidationFailed as failed:
         apply_service_errors(form, failed.errors)
         return _render_review({plan_id: form}, 422)

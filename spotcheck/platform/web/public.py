@@ -2,7 +2,8 @@
 
 Anyone may read these pages. A department's data is read inside that department's scope
 (:func:`spotcheck.core.scoping.tenant_scope`), and only through the services made for the
-public (:mod:`spotcheck.tenants.portal`): published items, the published rules document, and the
+public (the public reads of :mod:`spotcheck.tenants.items.queries`, :mod:`spotcheck.tenants.rules.queries`
+and :mod:`spotcheck.tenants.inspectors.queries`): published items, the published rules document, and the
 public inspector list (name, agency, certificate number, categories — nothing else; inspectors
 who may be drawn today only). Lists come 50 to a page (``?page=N``).
 """
@@ -14,8 +15,9 @@ from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
 from spotcheck.tenants import reference
-from spotcheck.tenants import portal
-from spotcheck.tenants.rules import services as rules
+from spotcheck.tenants.inspectors import queries as inspectors
+from spotcheck.tenants.items import queries as items
+from spotcheck.tenants.rules import queries as rules
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.services import list_tenants
 
@@ -69,9 +71,9 @@ def index():
         with tenant_scope(tenant.id):
             summaries.append({
                 "tenant": tenant,
-                "items": portal.published_item_count(),
+                "items": items.published_item_count(),
                 "rules": _published_rules() is not None,
-                "inspectors": portal.public_inspector_count(day),
+                "inspectors": inspectors.public_inspector_count(day),
             })
     return render_template("public/index.html", summaries=summaries)
 
@@ -83,7 +85,7 @@ def all_inspectors():
     groups, day = [], today()
     for tenant in _departments():
         with tenant_scope(tenant.id):
-            groups.append((tenant, portal.public_inspectors(day)))
+            groups.append((tenant, inspectors.public_inspectors(day)))
     return render_template("public/inspectors.html", groups=groups, department=None, search="")
 
 
@@ -92,8 +94,8 @@ def all_inspectors():
 def department(code):
     tenant = _department(code)
     with tenant_scope(tenant.id):
-        return render_template("public/department.html", department=tenant, items=portal.published_item_count(),
-                               rules=_published_rules(), inspectors=portal.public_inspector_count(today()))
+        return render_template("public/department.html", department=tenant, items=items.published_item_count(),
+                               rules=_published_rules(), inspectors=inspectors.public_inspector_count(today()))
 
 
 @bp.route("/<code>/items")
@@ -101,7 +103,7 @@ def department(code):
 def department_items(code):
     tenant = _department(code)
     with tenant_scope(tenant.id):
-        return render_template("public/items.html", department=tenant, items=portal.published_items(page=_page()))
+        return render_template("public/items.html", department=tenant, items=items.published_items(page=_page()))
 
 
 @bp.route("/<code>/rules")
@@ -135,5 +137,5 @@ def department_inspectors(code):
     tenant = _department(code)
     search = request.args.get("q", "").strip()[:SEARCH_LENGTH]
     with tenant_scope(tenant.id):
-        groups = [(tenant, portal.public_inspectors(today(), search=search, page=_page()))]
+        groups = [(tenant, inspectors.public_inspectors(today(), search=search, page=_page()))]
     return render_template("public/inspectors.html", groups=groups, department=tenant, search=search)

@@ -15,7 +15,7 @@ from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
 from spotcheck.tenants.models import Tenant
-from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
+from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 from spotcheck.tenants.supervision import access, duties, duty_status, figures, submissions
 
 bp = Blueprint("report_pages", __name__, url_prefix="/reports")

@@ -13,13 +13,13 @@ from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
 from spotcheck.platform.web.inspector_forms import RulesFileForm, RulesTextForm
-from spotcheck.tenants.rules import services
+from spotcheck.tenants.rules import commands, queries
 
 bp = Blueprint("rules_pages", __name__, url_prefix="/catalog/rules")
 
 
 def _page(*, text_form=None, file_form=None):
-    document = services.current_document()
+    document = queries.current_document()
     if text_form is None:
         text_form = RulesTextForm(obj=document) if document else RulesTextForm()
     return render_template("rules/document.html", document=document, text_form=text_form,
@@ -42,7 +42,7 @@ def save_text():
     form = RulesTextForm()
     if form.validate_on_submit():
         try:
-            services.save_text(form.title.data, form.body.data, actor=_actor())
+            commands.save_text({"title": form.title.data, "body": form.body.data}, actor=_actor())
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:
@@ -58,8 +58,8 @@ def upload():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            services.attach_file(getattr(upload, "filename", "") or "", getattr(upload, "stream", None),
-                                 actor=_actor())
+            commands.attach_file({"file_name": getattr(upload, "filename", "") or "", "stream": getattr(upload, "stream", None)},
+                                        actor=_actor())
         except ValidationFailed as failed:
             apply_service_errors(form, failed.errors)
         else:
@@ -72,7 +72,7 @@ def upload():
 @requires(Permission.CATALOG_MANAGE)
 def publish():
     if EmptyForm().validate_on_submit():
-        services.publish(actor=_actor())
+        commands.publish(actor=_actor())
         flash(_("The rules document is published."), "success")
     return redirect(url_for("rules_pages.index"))
 
@@ -80,8 +80,8 @@ def publish():
 @bp.route("/file", methods=["GET"])
 @requires(Permission.CATALOG_VIEW)
 def download():
-    document = services.current_document()
+    document = queries.current_document()
     if document is None:
         raise NotFound(_("There is no rules document yet."))
-    return send_file(services.file_path(document), mimetype=document.media_type, as_attachment=True,
+    return send_file(queries.file_path(document), mimetype=document.media_type, as_attachment=True,
                      download_name=document.file_name, max_age=0)

@@ -19,8 +19,8 @@ from spotcheck.platform.web import charts
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
 from spotcheck.tasks import statistics_jobs
 from spotcheck.tenants.notices import services as notices
-from spotcheck.tenants.spreadsheets.writing import XLSX_MEDIA_TYPE
-from spotcheck.tenants.contacts.services import ROLES as contact_roles
+from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
+from spotcheck.tenants.contacts.vocabulary import ROLES as contact_roles
 from spotcheck.tenants.supervision import (
     access, assessment, contacts, criticism, definitions, drill_down, figures, periods, tables,
 )

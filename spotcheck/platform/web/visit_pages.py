@@ -17,7 +17,7 @@ from spotcheck.core import storage
 from spotcheck.core.clock import today
 from spotcheck.platform.web import labels
 from spotcheck.platform.web.import_pages import xlsx_response
-from spotcheck.tenants.spreadsheets import result_import
+from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
 from spotcheck.tenants.notices import services as notice_services
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.results import (
@@ -82,7 +82,7 @@ def of_campaign(campaign_id, imported: dict | None = None, status: int = 200):
     """A campaign's visits; for its planners, the import of results entered offline."""
     campaign = campaigns.get_campaign(campaign_id)
     page = listing.page(listing.of_campaign(campaign.id), requested_page())
-    importable = has_permission(current_user, Permission.CAMPAIGNS_EDIT) and bool(result_import.open_visits(campaign))
+    importable = has_permission(current_user, Permission.CAMPAIGNS_EDIT) and bool(sheet_queries.open_visits(campaign))
     return render_template("visits/list.html", page=page, campaign=campaign, importable=importable,
                            imported=imported, form=EmptyForm(),
                            heading=_("Visits of %(code)s", code=campaign.code), endpoint="visit_pages.of_campaign",
@@ -93,7 +93,7 @@ def of_campaign(campaign_id, imported: dict | None = None, status: int = 200):
 @requires(Permission.CAMPAIGNS_EDIT)
 def results_template(campaign_id):
     """The campaign's results workbook to fill offline: a row per visit still to record and item."""
-    stream, name = result_import.template(campaigns.get_campaign(campaign_id))
+    stream, name = sheet_queries.results_template(campaigns.get_campaign(campaign_id))
     return xlsx_response(stream, name)
 
 
@@ -106,8 +106,8 @@ def import_results(campaign_id):
         return redirect(url_for("visit_pages.of_campaign", campaign_id=campaign_id))
     upload = request.files.get("file")
     try:
-        outcome = result_import.import_upload(campaign, upload.filename if upload else None,
-                                              upload.stream if upload else None, actor=_user())
+        outcome = sheets.import_results(campaign.id, {"file_name": upload.filename if upload else None,
+                                                          "stream": upload.stream if upload else None}, actor=_user())
     except ValidationFailed as failed:
         outcome = {"ok": False, "errors": [{"row": "", "column": "", "reason": str(message)}
                                            for message in failed.errors.get("file", [])]}

@@ -18,7 +18,7 @@ from spotcheck.tenants.campaigns import fields, risk, schedule
 from spotcheck.tenants.campaigns.lifecycle import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.plans.services import filed_plans_for
+from spotcheck.tenants.plans.queries import filed_plans_for
 
 #: Checks that need no annual plan (seed 001), each needing a stated reason.
 EXEMPT_KINDS = {

@@ -1,4 +1,4 @@
-"""Bulk writes to the registry and the directories (imports of up to millions of rows).
+"""Bulk writes to the registry and the directories (两库 · 批量导入: imports of up to millions of rows).
 
 On PostgreSQL the rows are streamed with ``COPY … FROM STDIN`` into a temporary staging table
 (``ON COMMIT DROP``) and merged with one ``INSERT … SELECT … ON CONFLICT … DO UPDATE``; on
@@ -29,10 +29,10 @@ from spotcheck.core.database import db
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.core.scoping import TenantViolation, current_scope
 
-#: The registry columns an import sets (as returned by ``services.clean_entity``).
+#: The registry columns an import sets (as returned by ``checks.clean_entity``).
 ENTITY_FIELDS = ("code", "name", "entity_type", "industry_code", "region_code", "address", "status",
                  "abnormal", "blacklisted", "penalized_on", "complaints", "credit_rating")
-#: A department's own columns of a directory entry (as returned by ``services.clean_entry``).
+#: A department's own columns of a directory entry (as returned by ``checks.clean_entry``).
 ENTRY_FIELDS = ("category", "risk", "tags", "last_inspected_on")
 
 COPY_BATCH = 50_000  # rows per COPY statement on PostgreSQL (progress is reported between them)

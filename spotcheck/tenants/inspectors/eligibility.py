@@ -14,11 +14,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from spotcheck.tenants.inspectors.models import Inspector
-
-#: Why an inspector is not in a draw's pool (the keys of the frame's published exclusion counts).
-INACTIVE, CERTIFICATE_EXPIRED, NOT_QUALIFIED = "inactive", "certificate_expired", "not_qualified"
-#: A certificate ending within this many days is flagged on the staff pages.
-EXPIRY_WARNING_DAYS = 30
+from spotcheck.tenants.inspectors.vocabulary import (  # noqa: F401 — read from here by the draw's frames
+    CERTIFICATE_EXPIRED, EXPIRY_WARNING_DAYS, INACTIVE, NOT_QUALIFIED,
+)
 
 
 def certificate_valid_on(inspector: Inspector, day: date) -> bool:

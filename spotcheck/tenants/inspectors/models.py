@@ -8,7 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
-from spotcheck.tenants.directory.models import Entity
 from spotcheck.core.scoping import TenantOwned
 
 
@@ -56,4 +55,5 @@ class Recusal(TenantOwned, db.Model):
     declared_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
     inspector: Mapped[Inspector] = relationship()
-    entity: Mapped[Entity] = relationship()
+    #: The registry entity (市场主体名录), mapped by name: the directory of people stands beside the registry.
+    entity = relationship("Entity")

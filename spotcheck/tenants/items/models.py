@@ -1,7 +1,6 @@
 """Spot-check items (随机抽查事项) and their published versions (动态调整)."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,20 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
 from spotcheck.core.scoping import TenantOwned
+from spotcheck.tenants.items.vocabulary import ITEM_FIELDS, ItemStatus
 
-
-class ItemStatus(str, enum.Enum):
-    draft = "draft"
-    published = "published"
-    retired = "retired"
-
-
-#: The fields of an item that users edit and versions record, in the order of seed 003's 附件1.
-ITEM_FIELDS = (
-    "name", "sub_item", "legal_basis", "checking_body", "target_type", "content", "methods", "ratio",
-    "frequency", "inspector_categories", "inspector_requirements", "result_use", "remarks", "field", "kind",
-    "random_check", "non_random_reason",
-)
+__all__ = ["ITEM_FIELDS", "Item", "ItemStatus", "ItemVersion"]
 
 
 class Item(TenantOwned, db.Model):

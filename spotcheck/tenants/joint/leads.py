@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
+from spotcheck.core import audit, events
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
@@ -75,6 +75,12 @@ def fields_led_by(tenant) -> list[str]:
     if getattr(tenant, "kind", None) == TenantKind.lead:
         led.add(MARKET_FIELD)
     return [code for code in ENFORCEMENT_FIELDS if code in led]
+
+
+@events.subscribe("plan.joint_lead_asked")
+def _answer_lead(*, actor, tenant, field: str, answer: dict) -> None:
+    """Tell the plans whether ``tenant`` leads ``field`` (only a field's lead writes its joint plan)."""
+    answer[field] = field in fields_led_by(tenant)
 
 
 def candidates() -> list[Tenant]:

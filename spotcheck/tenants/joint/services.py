@@ -25,7 +25,7 @@ from spotcheck.tenants.joint import leads
 from spotcheck.tenants.joint.lifecycle import JOINT_ACTIONS, PARTICIPANT_ACTIONS, approved_parts, participants_of
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
 from spotcheck.tenants.models import Tenant
-from spotcheck.tenants.plans.services import filed_joint_plan
+from spotcheck.tenants.plans.queries import filed_joint_plan
 
 #: What the lead sets for the whole joint campaign; each department sets the rest for its part.
 JOINT_FIELDS = ("title", "year", "reserve_size", "team_size", "capacity", "window_start", "window_end", "method")

@@ -1,4 +1,4 @@
-"""The filing authorities (备案机关) of a plan, their queues and the filing archive (备案审核记录).
+"""The filing authorities (备案机关) of a plan (年度检查计划): which must file it, which are still to decide.
 
 Seed 001 item 3: 于每年1月15日前将执法检查计划（含市场监管领域）报市司法局备案，涉及市场监管领域的报市
 市场监督管理局备案. Every plan is filed with the justice bureau (``justice``: the ``supervisor``
@@ -6,17 +6,13 @@ department); a department's annual plan with an item of the market-regulation fi
 with the market-regulation bureau (``market``: the ``lead`` department, which does not file its own
 plans with itself). The authority a reviewer decides for comes from the kind of their department.
 The decisions of the current submission are on the plan (``filings``); every decision is kept in
-:class:`~spotcheck.tenants.plans.models.PlanReview`.
+:class:`~spotcheck.tenants.plans.models.PlanReview` (read by :mod:`spotcheck.tenants.plans.queries`).
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from spotcheck.core.database import db
-from spotcheck.core.policy import Permission, has_permission
-from spotcheck.core.scoping import cross_tenant
 from spotcheck.tenants.models import Tenant, TenantKind
-from spotcheck.tenants.plans.models import Plan, PlanReview, PlanStatus
+from spotcheck.tenants.plans.models import Plan, PlanStatus
 from spotcheck.tenants.reference import MARKET_FIELD
 
 #: The filing authorities, in the order they are listed, and the department kind that is each.
@@ -53,44 +49,3 @@ def pending_authorities(plan: Plan) -> tuple[str, ...]:
         return ()
     decided = plan.filings or {}
     return tuple(a for a in authorities_for(plan) if a not in decided)
-
-
-def plans_to_review(reviewer) -> list[Plan]:
-    """The submitted plans waiting for the reviewer's authority (cross-department read), oldest first."""
-    authority = authority_of(reviewer)
-    if authority is None:
-        return []
-    with cross_tenant(reviewer, "review submitted plans"):
-        plans = list(db.session.scalars(sa.select(Plan).where(Plan.status == PlanStatus.submitted)
-                                        .order_by(Plan.submitted_at, Plan.id)))
-        waiting = [plan for plan in plans if authority in pending_authorities(plan)]
-        for plan in waiting:
-            _ = [line.item.name for line in plan.lines], plan.tenant_id  # load while visible
-    return waiting
-
-
-def reviews(reader, *, year: int | None = None, decision: str | None = None, authority: str | None = None,
-            limit: int = 200) -> list[PlanReview]:
-    """The filing archive (备案审核记录), newest first: for the justice bureau every department's
-    decisions of either authority, for the market-regulation bureau its own decisions (both read
-    across departments), for anyone else who reads plans the department's own."""
-    query = sa.select(PlanReview).order_by(PlanReview.reviewed_at.desc(), PlanReview.id.desc()).limit(limit)
-    if year is not None:
-        query = query.where(PlanReview.year == year)
-    if decision in ("filed", "returned"):
-        query = query.where(PlanReview.decision == decision)
-    own = authority_of(reader)
-    if own == "market":
-        authority = "market"
-    if authority in AUTHORITIES:
-        query = query.where(PlanReview.authority == authority)
-    if has_permission(reader, Permission.PLANS_REVIEW):
-        with cross_tenant(reader, "the filing archive"):
-            return list(db.session.scalars(query))
-    return list(db.session.scalars(query))
-
-
-def reviews_of(plan: Plan) -> list[PlanReview]:
-    """The decisions on one plan (in the plan's own scope or a cross-department one), oldest first."""
-    return list(db.session.scalars(sa.select(PlanReview).where(PlanReview.plan_id == plan.id)
-                                   .order_by(PlanReview.reviewed_at, PlanReview.id)))

@@ -1,7 +1,6 @@
 """Annual plans (年度检查计划) and their items."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,21 +10,9 @@ from spotcheck.core.clock import now
 from spotcheck.core.database import db
 from spotcheck.tenants.items.models import Item
 from spotcheck.core.scoping import TenantOwned
+from spotcheck.tenants.plans.vocabulary import PLAN_KINDS, PlanStatus
 
-
-class PlanStatus(str, enum.Enum):
-    """草稿/退回 (editable) → 已公开 → 已报备 → 已备案 (or 退回). Seed 001: 备案前检查计划要在政府网站
-    和各部门网站向社会公布 — a plan is published before it is submitted for filing."""
-
-    draft = "draft"
-    returned = "returned"  # returned with comments; editable again, published again once changed
-    published = "published"  # 公开: on the public portal, not yet submitted
-    submitted = "submitted"  # 报备: with the filing authorities
-    filed = "filed"  # 备案: filed by every authority it needs
-
-
-#: A department's plan for the year or a half-year; a field lead's yearly joint plan (年度联合抽查工作计划).
-PLAN_KINDS = ("annual", "joint")
+__all__ = ["PLAN_KINDS", "Plan", "PlanItem", "PlanReview", "PlanStatus"]
 
 
 class Plan(TenantOwned, db.Model):

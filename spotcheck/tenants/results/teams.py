@@ -22,7 +22,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
+from spotcheck.core import audit, events
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.clock import as_utc, now
 from spotcheck.core.commands import command
@@ -227,6 +227,18 @@ def team_view(campaign: Campaign, entity_id) -> dict:
 
 
 # --- conflicts declared after the draw (抽取后申报回避) ------------------------------------------
+
+
+@events.subscribe("recusal.withdrawing")
+def _release_members(*, actor, recusal_id: int) -> None:
+    """A recusal withdrawn in the inspector directory: refused once a member was replaced for it
+    (the draw's proof cites it), else the members it marked stay on their teams, unmarked."""
+    members = list(db.session.scalars(sa.select(TeamMember).where(TeamMember.recusal_id == recusal_id)))
+    if any(not member.active for member in members):
+        raise Conflict(_l("A team member was replaced for this conflict after a draw: the recusal stays as the "
+                          "record of that replacement."))
+    for member in members:
+        member.recusal_id = None
 
 
 def _reason(data) -> str:

@@ -120,7 +120,7 @@ def to_date(value):
     if isinstance(value, date):
         return value, None
     if isinstance(value, (int, float)) and 1 <= value < 2958466:  # an Excel serial day number
-        from openpyxl.utils.datetime import from_excel
+        from openpyxl.utils.datetime import from_excel  # heavy: openpyxl loads only when a date cell is read
 
         return from_excel(value).date(), None
     text = cell_text(value)

@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import lazyload
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-from spotcheck.tenants.directory.services import clean_entity, clean_entry, require_registry_keeper
+from spotcheck.tenants.directory.checks import clean_entity, clean_entry
+from spotcheck.tenants.directory.policy import is_registry_keeper
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
 #: Rows written per batch in the second pass.
@@ -33,11 +33,7 @@ class DirectoryImport(Importer):
 
     def __init__(self, kind, actor):
         super().__init__(kind, actor)
-        try:
-            require_registry_keeper(actor)
-            self.keeps_registry = True
-        except Forbidden:
-            self.keeps_registry = False
+        self.keeps_registry = is_registry_keeper(actor)
 
     def prepare(self, sheet: Sheet) -> None:
         self.codes_seen: dict[str, int] = {}

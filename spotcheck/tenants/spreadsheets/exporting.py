@@ -1,4 +1,4 @@
-"""The current lists of the department as spreadsheet rows, in the columns of the templates, with
+"""Exports (导出): the current lists of the department as spreadsheet rows, in the columns of the templates, with
 values written the way the import reads them back (so an export re-imports unchanged), in the
 seed's form: title, 填报单位/时间 line, 填报人/联系电话 line (:func:`heading`)."""
 from __future__ import annotations
@@ -11,11 +11,10 @@ from sqlalchemy.orm import contains_eager
 
 from spotcheck.core import audit, personal_data
 from spotcheck.core import clock
-from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants import reference
-from spotcheck.tenants.contacts import services as contacts
+from spotcheck.tenants.contacts import queries as contacts
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
@@ -31,19 +30,9 @@ from spotcheck.tenants.spreadsheets.columns import (
 _BATCH = 2000
 
 
-def template_file(kind: SheetKind) -> tuple[IO[bytes], str]:
-    """The blank template of ``kind`` and its download name."""
-    return writing.template(kind), f"{kind.title}-模板.xlsx"
-
-
-@command(Permission.CATALOG_VIEW)
-def export_file(kind: SheetKind, *, actor) -> tuple[IO[bytes], str]:
-    """The department's current list of ``kind`` as a workbook, and its download name (导出).
-
-    Inspectors' ID numbers are complete only for a reader who may see personal data (the
-    department administrator; such an export is audited), masked for everyone else.
-    """
-    reader = actor
+def workbook(kind: SheetKind, reader) -> tuple[IO[bytes], str]:
+    """The department's current list of ``kind`` as a workbook, and its download name (导出), for
+    the export command (:func:`spotcheck.tenants.spreadsheets.commands.export_file`)."""
     if kind is ITEMS:
         rows = _item_rows()
     elif kind is DIRECTORY:

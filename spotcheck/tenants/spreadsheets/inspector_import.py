@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.inspectors.services import clean_inspector, create_inspector, update_inspector
+from spotcheck.tenants.inspectors.checks import clean_inspector
+from spotcheck.tenants.inspectors.commands import create_inspector, update_inspector
 from spotcheck.tenants.spreadsheets.columns import ACTIVE_NAMES, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
@@ -78,7 +79,7 @@ class InspectorImport(Importer):
                 create_inspector(data, actor=self.actor)
                 return "created"
             before = [getattr(person, k) for k in _INSPECTOR_FIELDS]
-            update_inspector(person, data, actor=self.actor)
+            update_inspector(person.id, data, actor=self.actor)
             return "changed" if [getattr(person, k) for k in _INSPECTOR_FIELDS] != before else "unchanged"
 
         return self.write_rows(self.todo, meter, write_one)

@@ -1,4 +1,4 @@
-"""Importing the item list (随机抽查事项清单)."""
+"""Importing the item list (一单 · 随机抽查事项清单) from a spreadsheet."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.items.services import clean_item_fields, create_item, missing_for_publication, update_item
+from spotcheck.tenants.items.checks import clean_item_fields, missing_for_publication
+from spotcheck.tenants.items.commands import create_item, update_item
 from spotcheck.tenants.spreadsheets.columns import cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
@@ -78,7 +79,7 @@ class ItemImport(Importer):
             item = self.existing[code]
             before = item.snapshot()
             if item.status != ItemStatus.retired:
-                update_item(item, clean, actor=self.actor, reason=reason)
+                update_item(item.id, {**clean, "reason": reason}, actor=self.actor)
             return "changed" if item.snapshot() != before else "unchanged"
 
         return self.write_rows(self.todo, meter, write_one)

@@ -102,8 +102,8 @@ class RowSource:
     # --- .xlsx --------------------------------------------------------------------------------
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list]]:
-        import openpyxl
-        from openpyxl.utils.exceptions import InvalidFileException
+        import openpyxl  # heavy: openpyxl loads only when an .xlsx file is read
+        from openpyxl.utils.exceptions import InvalidFileException  # with openpyxl, only for an .xlsx file
 
         check_workbook_size(self.path)
         try:

@@ -1,38 +1,26 @@
 """Importing a campaign's results (检查结果导入) entered offline: one row per visit and item, all
 or nothing, each visit's result arriving submitted (待审核) in the importer's name — never
-approved. The template is pre-filled with the campaign's visits still to record and their items."""
+approved (the command: :func:`spotcheck.tenants.spreadsheets.commands.import_results`)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import clock
-from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.policy import Permission
 from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results import categories, services as results
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.rules import OPEN, VISIT_ACTIONS, recused_members
-from spotcheck.tenants.spreadsheets import pipeline, uploads, writing
 from spotcheck.tenants.spreadsheets.columns import RESULTS, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
 METHOD_CODES = {name: code for code, name in reference.CHECK_METHODS.items()}
 #: Per visit, these must be the same on every row (the record may be on one row only).
 _PER_VISIT = ("checked_on", "checked_until", "method")
-
-
-def open_visits(campaign: Campaign) -> list[Visit]:
-    """The campaign's visits whose result can still be recorded or imported."""
-    return list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == campaign.id, Visit.status.in_(OPEN))
-                                   .order_by(Visit.id)))
 
 
 def _dates(data: dict) -> dict:
@@ -135,34 +123,3 @@ class ResultImport(Importer):
 
         counts = self.write_rows(rows, meter, write_one)
         return {"submitted": counts["created"]}
-
-
-@command(Permission.CAMPAIGNS_EDIT)
-def import_results(campaign: Campaign, path: Path | str, *, actor, file_name: str = "") -> dict:
-    """Import ``path`` as the results of ``campaign``, all or nothing: every visit in the file
-    arrives submitted for review, in the importer's name."""
-    return pipeline.run(ResultImport(campaign, actor), path, file_name=file_name)
-
-
-def import_upload(campaign: Campaign, file_name: str | None, stream, *, actor) -> dict:
-    """Check and keep an uploaded workbook, import it (:func:`import_results`) and remove it. The
-    file's own problems (type, size) are a ValidationFailed on ``file``."""
-    stored = uploads.store_upload(file_name, stream, tenant_id=campaign.tenant_id)
-    try:
-        return import_results(campaign, uploads.stored_path(stored.key), actor=actor, file_name=stored.file_name)
-    finally:
-        uploads.discard(stored.key)
-
-
-def template(campaign: Campaign) -> tuple[IO[bytes], str]:
-    """The results template of the campaign: a row per visit still to record and item, the
-    entity's code and name and the item filled in."""
-    def rows() -> Iterator[list]:
-        number = 0
-        for visit in open_visits(campaign):
-            for item in campaign.items:
-                number += 1
-                values = {"entity_code": visit.entity.code, "item": item.name}
-                yield [number if c.header == "序号" else visit.entity.name if c.header == "检查对象名称"
-                       else values.get(c.key, "") for c in RESULTS.columns]
-    return writing.export(RESULTS, rows()), f"{RESULTS.title}-{campaign.code}-{clock.today():%Y%m%d}.xlsx"

@@ -32,7 +32,6 @@ from spotcheck.tenants.spreadsheets.columns import (
     SheetKind,
 )
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _LAST_ROW = 1048576
 _HEADER_FONT = Font(bold=True)
 _REQUIRED_FONT = Font(bold=True, color="9B1C1C")

@@ -13,7 +13,8 @@ from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden
 from spotcheck.core.policy import Permission, has_permission
-from spotcheck.tenants.contacts.services import ROLES, Listed, rows_of
+from spotcheck.tenants.contacts.queries import Listed, rows_of
+from spotcheck.tenants.contacts.vocabulary import ROLES
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet
 from spotcheck.tenants.supervision import access

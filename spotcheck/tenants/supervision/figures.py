@@ -21,7 +21,7 @@ from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Draw
 from spotcheck.tenants.directory.models import DirectoryEntry
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.items.services import Coverage
+from spotcheck.tenants.items.queries import Coverage
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.categories import CategoryChoice

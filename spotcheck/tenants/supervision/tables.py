@@ -27,7 +27,7 @@ from spotcheck.tenants import reference
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, campaign_item
 from spotcheck.tenants.classifications import region_name
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.items.services import Coverage
+from spotcheck.tenants.items.queries import Coverage
 from spotcheck.tenants.labels import PLAN_HALF, PLAN_STATUS
 from spotcheck.tenants.models import Tenant
 from spotcheck.tenants.plans.models import Plan, PlanItem

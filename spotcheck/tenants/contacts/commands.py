@@ -1,16 +1,8 @@
-"""Keeping the department's 负责人 and 联络员 of 双随机、一公开 (seed 003 附件5: “双随机、一公开”工作
-负责人和联络员名单 — 姓名, 职务, 联系方式): the administrator's form (:func:`save`), the rows of a set of
-departments as the current scope shows them (:func:`rows_of`), and the 联系电话 an export's
-填报人 line gives (:func:`footer_phone`).
-
-The phones are personal data: they are shown only to whoever may read the list (see
-:mod:`spotcheck.tenants.supervision.contacts`), never on a public page, in the audit trail (which
-records who changed what, the numbers masked) or in a log.
+"""Keeping the department's 负责人 and 联络员 of “双随机、一公开” (seed 003 附件5: “双随机、一公开”工作
+负责人和联络员名单 — 姓名, 职务, 联系方式): the administrator's form (:func:`save`). The audit trail
+records who changed what, the numbers masked.
 """
 from __future__ import annotations
-
-import re
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -22,33 +14,12 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.personal_data import mask_contact
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.contacts.models import DepartmentContact
-from spotcheck.tenants.models import Tenant
-
-#: The two contacts, in the seed's order and words.
-ROLES = {"responsible": "负责人", "liaison": "联络员"}
-FIELDS = ("name", "post", "office_phone", "mobile")
-FIELD_NAMES = {"name": "姓名", "post": "职务", "office_phone": "办公电话", "mobile": "手机"}
-
-#: A mainland mobile number.
-MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-#: An office phone: digits, an area code in brackets or with a hyphen, an extension after a hyphen
-#: or 转 (7622333, 0571-87654321, (023)59220329, 0571-87654321-8001, 0571-87654321转8001).
-OFFICE_PHONE = re.compile(r"^(\(0\d{2,3}\)|0\d{2,3}-?)?\d{7,8}((-|转)\d{1,6})?$")
-LIMITS = {"name": 50, "post": 100}
+from spotcheck.tenants.contacts.vocabulary import FIELD_NAMES, FIELDS, LIMITS, MOBILE, OFFICE_PHONE, ROLES
 
 
-@dataclass(frozen=True)
-class Listed:
-    """One department's contacts on the list."""
-
-    tenant_id: int
-    department: str
-    contacts: dict[str, DepartmentContact | None]
-
-
-def own() -> dict[str, DepartmentContact | None]:
-    """The current department's contacts by role (``None`` where none is recorded)."""
-    found = {row.role: row for row in db.session.scalars(sa.select(DepartmentContact))}
+def _own_locked() -> dict[str, DepartmentContact | None]:
+    query = sa.select(DepartmentContact).with_for_update().execution_options(populate_existing=True)
+    found = {row.role: row for row in db.session.scalars(query)}
     return {role: found.get(role) for role in ROLES}
 
 
@@ -83,7 +54,7 @@ def save(data: dict, *, actor) -> dict[str, DepartmentContact]:
     clean, errors = _clean(data)
     if errors:
         raise ValidationFailed(errors)
-    current, changed = own(), {}
+    current, changed = _own_locked(), {}
     for role, values in clean.items():
         row = current[role]
         if row is None:
@@ -107,21 +78,3 @@ def save(data: dict, *, actor) -> dict[str, DepartmentContact]:
                       if key in fields and clean[role][key]}}
             for role, fields in changed.items()})
     return current
-
-
-def rows_of(tenants: list[Tenant]) -> list[Listed]:
-    """The contacts of ``tenants`` as the current scope shows them."""
-    ids = [t.id for t in tenants]
-    found: dict[int, dict[str, DepartmentContact]] = {i: {} for i in ids}
-    for row in db.session.scalars(sa.select(DepartmentContact).where(DepartmentContact.tenant_id.in_(ids))):
-        found[row.tenant_id][row.role] = row
-    return [Listed(t.id, t.name, {role: found[t.id].get(role) for role in ROLES}) for t in tenants]
-
-
-def footer_phone(user) -> str:
-    """The 联系电话 of an export's 填报人 line: the department's liaison's office phone (a work
-    number, the seed's 联系方式 for such filings), else the user's own mobile, else blank."""
-    liaison = db.session.scalar(sa.select(DepartmentContact).where(DepartmentContact.role == "liaison"))
-    if liaison is not None and liaison.office_phone:
-        return liaison.office_phone
-    return getattr(user, "mobile", "") or ""

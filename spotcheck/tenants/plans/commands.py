@@ -1,6 +1,6 @@
-"""Annual plans (年度检查计划) and the fields' yearly joint plans (年度联合抽查工作计划): drafted by the
-department, published (公开) by a leader, then submitted for filing (报备) and filed (备案) or returned
-by each filing authority the plan needs (:mod:`spotcheck.tenants.plans.filing`).
+"""Changing annual plans (年度检查计划) and the fields' yearly joint plans (年度联合抽查工作计划): drafted
+by the department, published (公开) by a leader, then submitted for filing (报备) and filed (备案) or
+returned by each filing authority the plan needs (:mod:`spotcheck.tenants.plans.filing`).
 
 Seed 001: 备案前检查计划要在政府网站和各部门网站向社会公布 — a plan is published before it is
 submitted, and a returned plan that changed is published again before it is submitted again. The
@@ -12,99 +12,32 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
-from spotcheck.core.actions import Action, Actions
+from spotcheck.core import audit, events
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, is_row_id
+from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant
 from spotcheck.tenants import reference
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.joint import leads
 from spotcheck.tenants.models import Tenant, TenantKind
-from spotcheck.tenants.plans.filing import (  # noqa: F401 — the filing authorities' queries, read from here too
-    AUTHORITIES, authorities_for, authority_of, pending_authorities, plans_to_review, reviews, reviews_of,
-)
+from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanReview, PlanStatus
-
-EDITABLE = (PlanStatus.draft, PlanStatus.returned)
-
-#: The rule a refusal names (seed 001 item 3).
-PUBLISH_FIRST = _l("Under the rule that plans are published on the government's and the departments' websites "
-                   "before they are filed (备案前检查计划要在政府网站和各部门网站向社会公布), publish the plan before "
-                   "submitting it for filing.")
+from spotcheck.tenants.plans.policy import PLAN_ACTIONS, snapshot
+from spotcheck.tenants.plans.vocabulary import EDITABLE, PUBLISH_FIRST_TO_FILE
 
 
-PUBLISH_FIRST_TO_FILE = _l("Under the rule that plans are published on the government's and the departments' websites "
-                           "before they are filed (备案前检查计划要在政府网站和各部门网站向社会公布), this plan, never "
-                           "published, cannot be filed: return it so that the department publishes it first.")
+def _locked(plan_id: int) -> Plan:
+    """The plan, read afresh under a row lock (two changes of one plan go in turn)."""
+    return get_row(Plan, plan_id, _l("No such plan."), for_update=True)
 
 
-def snapshot(plan: Plan) -> list[dict]:
-    """The plan's lines as they are now: what publication and the filing archive keep."""
-    return [{"item_id": line.item_id, "code": line.item.code, "name": line.item.name, "sub_item": line.item.sub_item,
-             "field": line.item.field, "ratio_bp": line.ratio_bp, "frequency": line.frequency,
-             "months": list(line.months or ()), "methods": list(line.methods or ())} for line in plan.lines]
-
-
-def _content(lines) -> list[tuple]:
-    return sorted((row["item_id"], row["ratio_bp"], row["frequency"], tuple(row["months"]), tuple(row["methods"]))
-                  for row in lines or ())
-
-
-def changed_since_published(plan: Plan) -> bool:
-    """Whether the plan's lines differ from what was last published (or it was never published)."""
-    return plan.published_lines is None or _content(snapshot(plan)) != _content(plan.published_lines)
-
-
-def _can_publish(plan: Plan) -> bool:
-    # a plan filed before the rule (never published) can still be published
-    return (plan.status in EDITABLE and bool(plan.lines)) or (plan.status == PlanStatus.filed
-                                                             and plan.published_lines is None)
-
-
-def _can_submit(plan: Plan) -> bool:
-    if plan.status == PlanStatus.published:
-        return True
-    return plan.status == PlanStatus.returned and bool(plan.lines) and not changed_since_published(plan)
-
-
-def _submit_refusal(plan: Plan):
-    if plan.status == PlanStatus.draft:
-        return PUBLISH_FIRST
-    if plan.status == PlanStatus.returned:
-        return _l("The plan has changed since it was published. Under the rule that plans are published before "
-                  "they are filed (备案前检查计划要在政府网站和各部门网站向社会公布), publish it again before submitting "
-                  "it again.")
-    return _l("Only a published plan can be submitted for filing.")
-
-
-#: What a plan allows, in its state (草稿/退回 → 已公开 → 已报备 → 已备案).
-PLAN_ACTIONS = Actions(
-    Action("edit", Permission.CAMPAIGNS_EDIT, lambda plan: plan.status in EDITABLE,
-           _l("The plan can only change while it is a draft or returned.")),
-    Action("publish", Permission.CAMPAIGNS_APPROVE, _can_publish,
-           _l("Only a draft or returned plan with items can be published.")),
-    Action("submit", Permission.CAMPAIGNS_APPROVE, _can_submit, _submit_refusal),
-    Action("review", Permission.PLANS_REVIEW, lambda plan: plan.status == PlanStatus.submitted,
-           _l("Only a submitted plan can be filed or returned.")),
-)
-
-
-def list_plans(year: int | None = None) -> list[Plan]:
-    query = sa.select(Plan).order_by(Plan.year.desc(), Plan.kind, Plan.field, Plan.half)
-    if year:
-        query = query.where(Plan.year == year)
-    return list(db.session.scalars(query))
-
-
-def get_plan(plan_id: int) -> Plan:
-    plan = db.session.scalar(sa.select(Plan).where(Plan.id == plan_id)) if is_row_id(plan_id) else None
-    if plan is None:
-        raise NotFound(_l("No such plan."))
-    return plan
+def _leads(actor, field: str) -> bool:
+    """Whether the actor's department leads ``field`` (the joint domain answers)."""
+    answer: dict[str, bool] = {}
+    events.emit("plan.joint_lead_asked", actor=actor, tenant=actor.tenant, field=field, answer=answer)
+    return bool(answer.get(field))
 
 
 def _joint_departments(ids, own_tenant_id: int, errors: dict) -> list[int]:
@@ -122,12 +55,15 @@ def _joint_departments(ids, own_tenant_id: int, errors: dict) -> list[int]:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def create_plan(*, year: int, half: int | None, title: str, kind: str = "annual", field: str = "",
-                department_ids: list | None = None, actor) -> Plan:
+def create_plan(data: dict, *, actor) -> Plan:
     """Draft the department's annual (or half-year) plan (年度检查计划); or, ``kind`` joint, the
     yearly joint plan of an enforcement field the department leads (年度联合抽查工作计划, seed 001:
     其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划，并报市司法局备案审核) with the
-    departments it intends to involve."""
+    departments it intends to involve. ``data``: ``year``, ``half``, ``title``, ``kind``, ``field``,
+    ``department_ids``. Which fields a department leads, the joint domain answers (the event
+    ``plan.joint_lead_asked``; no answer: not led)."""
+    year, half, title = data.get("year"), data.get("half"), data.get("title")
+    kind, field, department_ids = data.get("kind") or "annual", data.get("field") or "", data.get("department_ids")
     errors = {}
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         errors["year"] = [_l("Enter the year, e.g. 2026.")]
@@ -143,7 +79,7 @@ def create_plan(*, year: int, half: int | None, title: str, kind: str = "annual"
             errors["half"] = [_l("A joint plan is for the whole year.")]
         if field not in reference.ENFORCEMENT_FIELDS or field == reference.MARKET_FIELD:
             errors["field"] = [_l("Choose an enforcement field outside market regulation.")]
-        elif field not in leads.fields_led_by(actor.tenant):
+        elif not _leads(actor, field):
             errors["field"] = [_l("Under the rule that the lead department of a field plans its joint checks "
                                   "(其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划), only the lead "
                                   "department of %(field)s writes its joint plan.",
@@ -168,11 +104,14 @@ def create_plan(*, year: int, half: int | None, title: str, kind: str = "annual"
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def set_line(plan: Plan, *, item_id: int, ratio_bp: int, frequency: str, months: list[int], methods: list[str],
-             actor) -> PlanItem:
-    """Add or change one item of a plan (only while the plan is a draft or returned). Its months
-    and check methods are the schedule its campaigns follow (seed 001: 各级行政执法部门应严格按照年度
-    检查计划确定的内容、时间、方式等实施检查): at least one of each."""
+def set_line(plan_id: int, data: dict, *, actor) -> PlanItem:
+    """Add or change one item of a plan (only while the plan is a draft or returned); ``data``:
+    ``item_id``, ``ratio_bp``, ``frequency``, ``months``, ``methods``. Its months and check methods
+    are the schedule its campaigns follow (seed 001: 各级行政执法部门应严格按照年度检查计划确定的内容、
+    时间、方式等实施检查): at least one of each."""
+    plan = _locked(plan_id)
+    item_id, ratio_bp, frequency = data.get("item_id"), data.get("ratio_bp"), data.get("frequency")
+    months, methods = data.get("months"), data.get("methods")
     PLAN_ACTIONS.require(plan, actor, "edit")
     item = db.session.scalar(sa.select(Item).where(Item.id == item_id)) if is_row_id(item_id) else None
     errors = {}
@@ -209,8 +148,9 @@ def set_line(plan: Plan, *, item_id: int, ratio_bp: int, frequency: str, months:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def remove_line(plan: Plan, item_id: int, *, actor) -> None:
-    """Take an item out of a plan (only while the plan is a draft or returned)."""
+def remove_line(plan_id: int, data: dict, *, actor) -> None:
+    """Take an item (``data["item_id"]``) out of a plan (only while the plan is a draft or returned)."""
+    plan, item_id = _locked(plan_id), data.get("item_id")
     PLAN_ACTIONS.require(plan, actor, "edit")
     line = next((line for line in plan.lines if line.item_id == item_id), None)
     if line is None:
@@ -220,9 +160,10 @@ def remove_line(plan: Plan, item_id: int, *, actor) -> None:
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def publish(plan: Plan, *, actor) -> Plan:
+def publish(plan_id: int, data: dict | None = None, *, actor) -> Plan:
     """公开: a leader publishes the plan on the public portal, before it is submitted for filing. The
     lines are kept as published; a returned plan that changes is published again."""
+    plan = _locked(plan_id)
     if plan.status in EDITABLE and not plan.lines:
         raise ValidationFailed({"lines": [_l("Add at least one item to the plan before publishing it.")]})
     PLAN_ACTIONS.require(plan, actor, "publish")
@@ -235,9 +176,10 @@ def publish(plan: Plan, *, actor) -> Plan:
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def submit(plan: Plan, *, actor) -> Plan:
+def submit(plan_id: int, data: dict | None = None, *, actor) -> Plan:
     """报备: send the published plan to its filing authorities (the justice bureau; also the
     market-regulation bureau when it touches that field). Each files it or returns it afresh."""
+    plan = _locked(plan_id)
     if plan.status in EDITABLE and not plan.lines:
         raise ValidationFailed({"lines": [_l("Add at least one item to the plan before submitting it.")]})
     PLAN_ACTIONS.require(plan, actor, "submit")
@@ -247,11 +189,12 @@ def submit(plan: Plan, *, actor) -> Plan:
 
 
 @command(Permission.PLANS_REVIEW)
-def review(plan_id: int, *, accept: bool, comment: str, actor) -> Plan:
-    """备案 (accept) or return with comments, by a filing authority: the justice bureau (its
-    supervisor) for every plan, the market-regulation bureau (its coordinator) for a plan touching
-    the market-regulation field (涉及市场监管领域的报市市场监督管理局备案). The plan is filed once every
-    authority it needs has filed it; a return by either returns it."""
+def review(plan_id: int, data: dict, *, actor) -> Plan:
+    """备案 (``data["accept"]``) or return with comments (``data["comment"]``), by a filing authority:
+    the justice bureau (its supervisor) for every plan, the market-regulation bureau (its
+    coordinator) for a plan touching the market-regulation field (涉及市场监管领域的报市市场监督管理局
+    备案). The plan is filed once every authority it needs has filed it; a return by either returns it."""
+    accept, comment = bool(data.get("accept")), data.get("comment")
     authority = authority_of(actor)
     if authority is None:
         raise Forbidden(_l("Only the justice bureau and the market-regulation bureau file plans."))
@@ -259,7 +202,7 @@ def review(plan_id: int, *, accept: bool, comment: str, actor) -> Plan:
     if not accept and not comment:
         raise ValidationFailed({"comment": [_l("Say what must change when returning a plan.")]})
     with cross_tenant(actor, "file or return a plan"):
-        plan = get_plan(plan_id)
+        plan = _locked(plan_id)
         PLAN_ACTIONS.require(plan, actor, "review")
         if authority not in pending_authorities(plan):
             raise Conflict(_l("This plan waits for no decision of your bureau.") if authority in authorities_for(plan)
@@ -289,24 +232,3 @@ def review(plan_id: int, *, accept: bool, comment: str, actor) -> Plan:
         db.session.flush()
         _ = [line.item.name for line in plan.lines]  # load while visible, for the answer
     return plan
-
-
-def filed_plans_for(year: int, item_ids: set[int]) -> list[Plan]:
-    """The filed annual plans of ``year`` that hold every one of ``item_ids``: the year's first,
-    then the half-year plans."""
-    plans = db.session.scalars(sa.select(Plan).where(Plan.year == year, Plan.kind == "annual",
-                                                     Plan.status == PlanStatus.filed)
-                               .order_by(Plan.half.is_not(None), Plan.half, Plan.id))
-    return [plan for plan in plans if item_ids <= {line.item_id for line in plan.lines}]
-
-
-def filed_plan_for(year: int, item_ids: set[int]) -> Plan | None:
-    """A filed annual plan of ``year`` that holds every one of ``item_ids``."""
-    found = filed_plans_for(year, item_ids)
-    return found[0] if found else None
-
-
-def filed_joint_plan(year: int, field: str) -> Plan | None:
-    """The department's filed joint plan (年度联合抽查工作计划) of ``year`` for ``field``."""
-    return db.session.scalar(sa.select(Plan).where(Plan.kind == "joint", Plan.field == field, Plan.year == year,
-                                                   Plan.status == PlanStatus.filed))

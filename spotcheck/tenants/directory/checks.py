@@ -1,0 +1,80 @@
+"""Checking registry rows and directory rows (两库 · 检查对象名录库), one place for the forms, the API
+and the imports: what users type, normalised, with the errors per field."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.tenants import reference, validators
+
+
+def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
+    """Check and normalise a registry row; the code is a 统一社会信用代码 for organisations."""
+    clean, errors = {}, {}
+    entity_type = reference.code_for(reference.ENTITY_TYPES, data.get("entity_type") or "enterprise")
+    if entity_type is None:
+        errors["entity_type"] = [_l("Unknown target type.")]
+    clean["entity_type"] = entity_type
+    try:
+        if entity_type in reference.USCC_ENTITY_TYPES:
+            clean["code"] = validators.credit_code(data.get("code"))
+        else:
+            clean["code"] = validators.other_target_code(data.get("code"))
+    except validators.Invalid as invalid:
+        errors["code"] = [invalid.message]
+    name = (data.get("name") or "").strip()
+    if not name or len(name) > 200:
+        errors["name"] = [_l("Enter the name (at most 200 characters).")]
+    clean["name"] = name
+    for key, check in (("industry_code", validators.industry_code), ("region_code", validators.region_code)):
+        try:
+            clean[key] = check(data.get(key))
+        except validators.Invalid as invalid:
+            errors[key] = [invalid.message]
+    clean["address"] = (data.get("address") or "").strip()[:200]
+    status = reference.code_for(reference.ENTITY_STATUSES, data.get("status") or "active")
+    if status is None:
+        errors["status"] = [_l("Unknown registration status.")]
+    clean["status"] = status
+    clean["abnormal"] = validators.parse_flag(data.get("abnormal"))
+    clean["blacklisted"] = validators.parse_flag(data.get("blacklisted"))
+    clean["penalized_on"] = validators.parse_date(data.get("penalized_on"), "penalized_on", errors)
+    try:
+        clean["complaints"] = int(data.get("complaints") or 0)
+        if clean["complaints"] < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["complaints"] = [_l("Enter a whole number of 0 or more.")]
+    rating = data.get("credit_rating") or None
+    if rating is not None:
+        rating = str(rating).strip().upper()[:1] or None
+        if rating and rating not in reference.CREDIT_RATINGS:
+            errors["credit_rating"] = [_l("The credit rating is A, B, C or D.")]
+    clean["credit_rating"] = rating
+    return clean, errors
+
+
+def risk_code(value) -> str | None:
+    """The risk class code (A–D) for ``value`` given as a letter or as a word (高/较高/一般/低)."""
+    risk = str(value or "").strip()
+    if risk.upper() in reference.RISK_CLASSES:
+        return risk.upper()
+    return next((c for style in reference.RISK_LABEL_STYLES.values() for c, label in style.items() if label == risk), None)
+
+
+def clean_entry(data: dict) -> tuple[dict, dict[str, list]]:
+    """Check and normalise a department's directory fields."""
+    clean, errors = {}, {}
+    clean["category"] = (data.get("category") or "").strip()[:64]
+    code = risk_code(data.get("risk") or "C")
+    if code is None:
+        errors["risk"] = [_l("The risk class is A, B, C or D (or 高, 较高, 一般, 低).")]
+    clean["risk"] = code
+    tags = data.get("tags") or []
+    if isinstance(tags, str):
+        tags = tags.replace("，", ",").replace("、", ",").split(",")
+    tags = sorted({t.strip() for t in tags if t and t.strip()})
+    clean["tags"] = ("," + ",".join(tags) + ",") if tags else ""
+    if len(clean["tags"]) > 400:
+        errors["tags"] = [_l("Too many tags.")]
+    clean["last_inspected_on"] = validators.parse_date(data.get("last_inspected_on"), "last_inspected_on", errors)
+    return clean, errors

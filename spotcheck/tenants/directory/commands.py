@@ -1,0 +1,113 @@
+"""Keeping the entity registry (市场主体名录, by the lead department) and the department's target
+directory (两库 · 检查对象名录库)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit
+from spotcheck.core.clock import now
+from spotcheck.core.commands import command
+from spotcheck.core.database import db, get_row
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.tenants import reference
+from spotcheck.tenants.directory.checks import clean_entity, clean_entry
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.directory.policy import require_registry_keeper
+from spotcheck.tenants.directory.queries import entity_by_code, resolve_entity
+
+
+def _entity_dict(entity: Entity) -> dict:
+    return {c.key: getattr(entity, c.key) for c in Entity.__table__.columns if c.key not in ("id", "updated_at")}
+
+
+def _save(entity: Entity | None, data: dict, actor) -> Entity:
+    clean, errors = clean_entity({**(_entity_dict(entity) if entity else {}), **data})
+    existing = entity_by_code(clean["code"]) if "code" in clean else None
+    if existing is not None and existing is not entity:
+        errors["code"] = [_l("An entity with this code is already in the registry.")]
+    if errors:
+        raise ValidationFailed(errors)
+    if entity is None:
+        entity = Entity(**clean)
+        db.session.add(entity)
+    else:
+        for key, value in clean.items():
+            setattr(entity, key, value)
+        entity.updated_at = now()
+    db.session.flush()
+    audit.record("entity.saved", "entity", entity.id, actor=actor, details={"code": entity.code})
+    return entity
+
+
+@command(Permission.REGISTRY_MANAGE)
+def create_entity(data: dict, *, actor) -> Entity:
+    """Add an entity to the registry (lead department only)."""
+    require_registry_keeper(actor)
+    return _save(None, data, actor)
+
+
+@command(Permission.REGISTRY_MANAGE)
+def update_entity(entity_id: int, data: dict, *, actor) -> Entity:
+    """Change a registry entity (lead department only); fields left out stay as they are."""
+    require_registry_keeper(actor)
+    return _save(get_row(Entity, entity_id, _l("No such entity."), for_update=True), data, actor)
+
+
+@command(Permission.CATALOG_MANAGE)
+def set_risk_labels(data: dict, *, actor) -> None:
+    """How the actor's department shows risk classes (``data["risk_labels"]``): ``letters`` (A–D)
+    or ``words`` (高/较高/一般/低)."""
+    tenant, style = actor.tenant, (data or {}).get("risk_labels")
+    if style not in reference.RISK_LABEL_STYLES:
+        raise ValidationFailed({"risk_labels": [_l("Choose letters or words.")]})
+    if tenant.risk_labels == style:
+        return
+    old, tenant.risk_labels = tenant.risk_labels, style
+    audit.record("tenant.risk_labels_changed", "tenant", tenant.id, actor=actor, details={"risk_labels": [old, style]})
+
+
+@command(Permission.CATALOG_MANAGE)
+def add_entry(data: dict, *, actor) -> DirectoryEntry:
+    """Add a registry entity (``data``: ``entity_id`` or ``entity_code``, and the department's
+    fields) to the department's directory (纳入检查对象名录库)."""
+    entity = resolve_entity(entity_id=data.get("entity_id"), entity_code=data.get("entity_code"))
+    clean, errors = clean_entry(data)
+    if db.session.scalar(sa.select(DirectoryEntry.id).where(DirectoryEntry.entity_id == entity.id)):
+        errors["entity"] = [_l("This entity is already in the directory.")]
+    if errors:
+        raise ValidationFailed(errors)
+    entry = DirectoryEntry(entity_id=entity.id, **clean)
+    db.session.add(entry)
+    db.session.flush()
+    audit.record("directory.added", "directory_entry", entry.id, actor=actor, details={"code": entity.code})
+    return entry
+
+
+def _entry(entry_id: int) -> DirectoryEntry:
+    return get_row(DirectoryEntry, entry_id, _l("No such directory entry."), for_update=True)
+
+
+@command(Permission.CATALOG_MANAGE)
+def update_entry(entry_id: int, data: dict, *, actor) -> DirectoryEntry:
+    """Change the department's fields of a directory entry (category, risk, tags, last inspection)."""
+    entry = _entry(entry_id)
+    clean, errors = clean_entry({"category": entry.category, "risk": entry.risk, "tags": entry.tag_list,
+                                 "last_inspected_on": entry.last_inspected_on, **data})
+    if errors:
+        raise ValidationFailed(errors)
+    changed = {k: [str(getattr(entry, k)), str(v)] for k, v in clean.items() if getattr(entry, k) != v}
+    for key, value in clean.items():
+        setattr(entry, key, value)
+    if changed:
+        audit.record("directory.changed", "directory_entry", entry.id, actor=actor, details=changed)
+    return entry
+
+
+@command(Permission.CATALOG_MANAGE)
+def remove_entry(entry_id: int, data: dict | None = None, *, actor) -> None:
+    """Remove an entry from the department's directory (the registry entity stays)."""
+    entry = _entry(entry_id)
+    audit.record("directory.removed", "directory_entry", entry.id, actor=actor, details={"code": entry.entity.code})
+    db.session.delete(entry)

@@ -1,0 +1,136 @@
+"""Reading the entity registry (市场主体名录) and the department's target directory (两库 · 检查对象
+名录库): single rows, and searches with keyset pagination."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager
+
+from spotcheck.core.database import db, get_row, is_row_id
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.tenants.directory.checks import risk_code
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
+
+__all__ = ["Filters", "Page", "directory_categories", "entity_by_code", "entry_ids_by_entity", "get_entity",
+           "get_entry", "is_registry_keeper", "require_registry_keeper", "resolve_entity", "risk_code",
+           "search_directory", "search_registry"]
+
+PAGE_SIZE = 50
+
+
+def get_entity(entity_id: int) -> Entity:
+    return get_row(Entity, entity_id, _l("No such entity."))
+
+
+def entity_by_code(code: str) -> Entity | None:
+    return db.session.scalar(sa.select(Entity).where(Entity.code == code.strip().upper()))
+
+
+def get_entry(entry_id: int) -> DirectoryEntry:
+    return get_row(DirectoryEntry, entry_id, _l("No such directory entry."))
+
+
+def resolve_entity(*, entity_id: int | None = None, entity_code: str | None = None) -> Entity:
+    """The registry entity named by id or by code, for a new directory entry (bad input → 422)."""
+    entity = None
+    if entity_id:
+        entity = db.session.get(Entity, entity_id) if is_row_id(entity_id) else None
+        if entity is None:
+            raise ValidationFailed({"entity_id": [_l("No entity with this id in the registry.")]})
+    elif entity_code and entity_code.strip():
+        entity = entity_by_code(entity_code)
+        if entity is None:
+            raise ValidationFailed({"entity_code": [_l("No entity with this code in the registry.")]})
+    else:
+        raise ValidationFailed({"entity_code": [_l("Give the code (or the id) of a registry entity.")]})
+    return entity
+
+
+def entry_ids_by_entity(entity_ids) -> dict[int, int]:
+    """For the given registry entities, the ids of the current department's entries pointing to them."""
+    ids = list(entity_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(DirectoryEntry.entity_id, DirectoryEntry.id).where(DirectoryEntry.entity_id.in_(ids)))
+    return dict(rows.all())
+
+
+# --- search with keyset pagination ------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    """Search filters shared by the registry and the directory; every one is optional."""
+
+    q: str = ""  # name contains, or code prefix
+    industry: str = ""  # GB/T 4754 code prefix
+    region: str = ""  # GB/T 2260 code prefix (e.g. 3301 for the whole city)
+    entity_type: str = ""
+    status: str = ""
+    flags: list[str] = field(default_factory=list)  # abnormal, blacklisted, penalized, complaints
+    category: str = ""  # directory only
+    risk: str = ""  # directory only
+    tag: str = ""  # directory only
+
+
+def _entity_conditions(filters: Filters) -> list:
+    conditions = []
+    q = filters.q.strip()
+    if q:
+        if q.isascii() and q.replace("-", "").isalnum() and len(q) >= 4:
+            conditions.append(sa.or_(Entity.code.startswith(q.upper(), autoescape=True),
+                                     Entity.name.contains(q, autoescape=True)))
+        else:
+            conditions.append(Entity.name.contains(q, autoescape=True))
+    if filters.industry:
+        conditions.append(Entity.industry_code.startswith(filters.industry.strip().upper(), autoescape=True))
+    if filters.region:
+        conditions.append(Entity.region_code.startswith(filters.region.strip(), autoescape=True))
+    if filters.entity_type:
+        conditions.append(Entity.entity_type == filters.entity_type)
+    if filters.status:
+        conditions.append(Entity.status == filters.status)
+    for flag in filters.flags:
+        if flag == "abnormal":
+            conditions.append(Entity.abnormal.is_(True))
+        elif flag == "blacklisted":
+            conditions.append(Entity.blacklisted.is_(True))
+        elif flag == "penalized":
+            conditions.append(Entity.penalized_on.is_not(None))
+        elif flag == "complaints":
+            conditions.append(Entity.complaints > 0)
+    return conditions
+
+
+@dataclass
+class Page:
+    rows: list
+    next_after: int | None  # pass as ``after`` for the next page; None on the last page
+
+
+def search_registry(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE) -> Page:
+    """Registry entities matching ``filters``, by id, ``limit`` at a time after id ``after`` (keyset)."""
+    query = sa.select(Entity).where(Entity.id > after, *_entity_conditions(filters)).order_by(Entity.id).limit(limit + 1)
+    rows = list(db.session.scalars(query))
+    return Page(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
+
+
+def search_directory(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE) -> Page:
+    """The current department's directory entries matching ``filters`` (keyset by entry id)."""
+    query = (sa.select(DirectoryEntry).join(DirectoryEntry.entity).options(contains_eager(DirectoryEntry.entity))
+             .where(DirectoryEntry.id > after, *_entity_conditions(filters)))
+    if filters.category:
+        query = query.where(DirectoryEntry.category == filters.category)
+    if filters.risk:
+        query = query.where(DirectoryEntry.risk == (risk_code(filters.risk) or filters.risk))
+    if filters.tag:
+        query = query.where(DirectoryEntry.tags.contains(f",{filters.tag.strip()},", autoescape=True))
+    rows = list(db.session.scalars(query.order_by(DirectoryEntry.id).limit(limit + 1)))
+    return Page(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
+
+
+def directory_categories() -> list[str]:
+    return [c for c in db.session.scalars(sa.select(DirectoryEntry.category).distinct().order_by(DirectoryEntry.category)) if c]

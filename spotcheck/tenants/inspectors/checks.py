@@ -1,0 +1,52 @@
+"""Checking an inspector's entry (两库 · 执法检查人员名录库): what users type, normalised."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.tenants import reference, validators
+
+
+def clean_inspector(data: dict, *, require_id: bool) -> tuple[dict, dict[str, list]]:
+    clean, errors = {}, {}
+    name = (data.get("name") or "").strip()
+    if not name or len(name) > 50:
+        errors["name"] = [_l("Enter the person's name.")]
+    clean["name"] = name
+    sex = reference.code_for(reference.SEXES, data.get("sex"))
+    if sex is None:
+        errors["sex"] = [_l("Sex is 男 or 女.")]
+    clean["sex"] = sex
+    if data.get("id_number") or require_id:
+        try:
+            clean["id_number"] = validators.id_number(str(data.get("id_number") or "").strip())
+        except validators.Invalid as invalid:
+            errors["id_number"] = [invalid.message]
+    for key, label, limit in (("agency", _l("Enter the full name of the enforcement agency."), 200),
+                              ("cert_no", _l("Enter the enforcement certificate number."), 32)):
+        value = (str(data.get(key) or "")).strip()
+        if not value or len(value) > limit:
+            errors[key] = [label]
+        clean[key] = value
+    if clean.get("cert_no") and any(c in clean["cert_no"] for c in "\t\n|"):
+        errors["cert_no"] = [_l("The certificate number may not contain tabs, line breaks or |.")]
+    clean["post"] = (data.get("post") or "").strip()[:100]
+    clean["region"] = (data.get("region") or "").strip()[:100]
+    clean["expertise"] = (data.get("expertise") or "").strip()[:200]
+    categories = data.get("categories") or []
+    if isinstance(categories, str):
+        categories = categories.replace("，", ",").replace("、", ",").split(",")
+    codes, unknown = set(), []
+    for entry in categories:
+        if not str(entry).strip():
+            continue
+        code = reference.code_for(reference.ENFORCEMENT_CATEGORIES, entry)
+        codes.add(code) if code else unknown.append(str(entry).strip())
+    if unknown:
+        errors["categories"] = [_l("Unknown enforcement category: %(codes)s", codes="、".join(unknown))]
+    elif not codes:
+        errors["categories"] = [_l("Give at least one enforcement category.")]
+    clean["categories"] = sorted(codes)
+    clean["cert_expires_on"] = validators.parse_date(data.get("cert_expires_on"), "cert_expires_on", errors)
+    clean["is_expert"] = validators.parse_flag(data.get("is_expert"))
+    clean["active"] = validators.parse_flag(data.get("active", True))
+    return clean, errors

@@ -1,0 +1,104 @@
+"""Reading the inspector directory (两库 · 执法检查人员名录库) and its recusals (回避); the public
+inspector list (执法检查人员名录 made public).
+
+The public list is the enforcement staff who may be drawn today: active, holding an enforcement
+certificate valid today, and not experts — experts (专家, from testing bodies, research institutes
+and academia) only advise a check in addition to the required inspectors (seed 001), hold no
+enforcement certificate and are never drawn, so they are not on a list of enforcement
+inspectors. Of a person the public reads only the name, agency, certificate number (执法证号) and
+enforcement categories: never the ID number, sex, birth date, post or region.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.database import db, get_row
+from spotcheck.tenants.inspectors import eligibility
+from spotcheck.tenants.inspectors.models import Inspector, Recusal
+from spotcheck.tenants.paging import NumberedPage, paginate
+
+#: Inspectors a page of the public portal lists.
+PER_PAGE = 50
+
+
+def inspectors_query(*, active_only: bool = False, experts: bool | None = None, search: str = "") -> sa.Select:
+    """The department's inspectors by name; ``experts`` True/False keeps only experts (专家) / only
+    the others; ``search`` a part of the name or of the certificate number."""
+    query = sa.select(Inspector).order_by(Inspector.name, Inspector.id)
+    if active_only:
+        query = query.where(Inspector.active.is_(True))
+    if experts is not None:
+        query = query.where(Inspector.is_expert.is_(bool(experts)))
+    if search := (search or "").strip():
+        query = query.where(matching(search))
+    return query
+
+
+def inspector_page(*, active_only: bool = False, experts: bool | None = None, search: str = "", page: int = 1,
+                   per_page: int = PER_PAGE) -> NumberedPage:
+    """One page of :func:`inspectors_query` (the directory's list page)."""
+    return paginate(inspectors_query(active_only=active_only, experts=experts, search=search),
+                    page=page, per_page=per_page, make=lambda row: row[0])
+
+
+def matching(search: str):
+    """Inspectors whose name contains ``search`` or whose certificate number starts with it."""
+    return sa.or_(Inspector.name.contains(search, autoescape=True),
+                  Inspector.cert_no.startswith(search.upper(), autoescape=True))
+
+
+def list_inspectors(*, active_only: bool = False, experts: bool | None = None) -> list[Inspector]:
+    return list(db.session.scalars(inspectors_query(active_only=active_only, experts=experts)))
+
+
+def get_inspector(inspector_id: int) -> Inspector:
+    return get_row(Inspector, inspector_id, _l("No such inspector."))
+
+
+def certificate_state(inspector: Inspector, day: date) -> str:
+    """``expired``, ``expiring``, ``valid`` or ``open`` (no end date): what the staff pages flag."""
+    return eligibility.certificate_state(inspector, day)
+
+
+def list_recusals(inspector: Inspector | None = None) -> list[Recusal]:
+    query = sa.select(Recusal).order_by(Recusal.id.desc())
+    if inspector is not None:
+        query = query.where(Recusal.inspector_id == inspector.id)
+    return list(db.session.scalars(query))
+
+
+# --- the public inspector list (执法检查人员名录), in the department's scope ----------------------
+
+
+@dataclass(frozen=True)
+class PublicInspector:
+    """What the public may know of an inspector: name, agency, certificate number, categories."""
+
+    name: str
+    agency: str
+    cert_no: str
+    categories: tuple[str, ...]
+
+
+def _listed(day: date, search: str = "") -> list:
+    conditions = [eligibility.drawable_on(day)]
+    if search:
+        conditions.append(matching(search))
+    return conditions
+
+
+def public_inspector_count(day: date) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Inspector).where(*_listed(day)))
+
+
+def public_inspectors(day: date, *, search: str = "", page: int = 1, per_page: int = PER_PAGE) -> NumberedPage:
+    """The inspectors listed on ``day``, by name; ``search``: part of the name or the start of the
+    certificate number."""
+    query = (sa.select(Inspector.name, Inspector.agency, Inspector.cert_no, Inspector.categories)
+             .where(*_listed(day, search)).order_by(Inspector.name, Inspector.cert_no))
+    return paginate(query, page=page, per_page=per_page, make=lambda row: PublicInspector(
+        name=row.name, agency=row.agency, cert_no=row.cert_no, categories=tuple(row.categories or ())))

@@ -1,0 +1,75 @@
+"""What an annual plan (年度检查计划) allows, in its state (草稿/退回 → 已公开 → 已报备 → 已备案), and
+the scope its filing authorities read in (备案审核, across departments)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.actions import Action, Actions
+from spotcheck.core.policy import Permission
+from spotcheck.core.queries import Across
+from spotcheck.tenants.plans.models import Plan
+from spotcheck.tenants.plans.vocabulary import EDITABLE, PUBLISH_FIRST, PlanStatus
+
+
+def snapshot(plan: Plan) -> list[dict]:
+    """The plan's lines as they are now: what publication and the filing archive keep."""
+    return [{"item_id": line.item_id, "code": line.item.code, "name": line.item.name, "sub_item": line.item.sub_item,
+             "field": line.item.field, "ratio_bp": line.ratio_bp, "frequency": line.frequency,
+             "months": list(line.months or ()), "methods": list(line.methods or ())} for line in plan.lines]
+
+
+def _content(lines) -> list[tuple]:
+    return sorted((row["item_id"], row["ratio_bp"], row["frequency"], tuple(row["months"]), tuple(row["methods"]))
+                  for row in lines or ())
+
+
+def changed_since_published(plan: Plan) -> bool:
+    """Whether the plan's lines differ from what was last published (or it was never published)."""
+    return plan.published_lines is None or _content(snapshot(plan)) != _content(plan.published_lines)
+
+
+def _can_publish(plan: Plan) -> bool:
+    # a plan filed before the rule (never published) can still be published
+    return (plan.status in EDITABLE and bool(plan.lines)) or (plan.status == PlanStatus.filed
+                                                             and plan.published_lines is None)
+
+
+def _can_submit(plan: Plan) -> bool:
+    if plan.status == PlanStatus.published:
+        return True
+    return plan.status == PlanStatus.returned and bool(plan.lines) and not changed_since_published(plan)
+
+
+def _submit_refusal(plan: Plan):
+    if plan.status == PlanStatus.draft:
+        return PUBLISH_FIRST
+    if plan.status == PlanStatus.returned:
+        return _l("The plan has changed since it was published. Under the rule that plans are published before "
+                  "they are filed (备案前检查计划要在政府网站和各部门网站向社会公布), publish it again before submitting "
+                  "it again.")
+    return _l("Only a published plan can be submitted for filing.")
+
+
+#: What a plan allows, in its state (草稿/退回 → 已公开 → 已报备 → 已备案).
+PLAN_ACTIONS = Actions(
+    Action("edit", Permission.CAMPAIGNS_EDIT, lambda plan: plan.status in EDITABLE,
+           _l("The plan can only change while it is a draft or returned.")),
+    Action("publish", Permission.CAMPAIGNS_APPROVE, _can_publish,
+           _l("Only a draft or returned plan with items can be published.")),
+    Action("submit", Permission.CAMPAIGNS_APPROVE, _can_submit, _submit_refusal),
+    Action("review", Permission.PLANS_REVIEW, lambda plan: plan.status == PlanStatus.submitted,
+           _l("Only a submitted plan can be filed or returned.")),
+)
+
+#: The actions that are somebody's next step on the home page (editing a draft is always possible).
+NEXT_STEPS = frozenset({"publish", "submit"})
+
+
+def reviewing(reader, **_) -> Across:
+    """The filing authorities read the submitted plans of every department (备案审核)."""
+    return Across("review submitted plans")
+
+
+def archive(reader, **_) -> Across:
+    """The filing archive (备案审核记录) is read across departments (each authority's own filter applies)."""
+    return Across("the filing archive")

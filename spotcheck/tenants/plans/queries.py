@@ -1,0 +1,113 @@
+"""Reading annual plans (年度检查计划): a department's plans, the queue and archive of its filing
+authorities (备案审核, 备案审核记录, read across departments), the filed plans campaigns follow, and
+the home page's to-dos."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.database import db, get_row
+from spotcheck.core.policy import Permission
+from spotcheck.core.queries import query
+from spotcheck.core.todo import Task
+from spotcheck.tenants.plans import policy
+from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities
+from spotcheck.tenants.plans.models import Plan, PlanReview, PlanStatus
+from spotcheck.tenants.plans.policy import PLAN_ACTIONS, changed_since_published
+from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES, DECISIONS
+
+__all__ = ["allowed_actions", "authorities_for", "authority_of", "changed_since_published", "filed_joint_plan",
+           "filed_plan_for", "filed_plans_for", "get_plan", "list_plans", "pending_authorities", "plans_to_review",
+           "reviews", "reviews_of", "tasks_for"]
+
+
+def list_plans(year: int | None = None) -> list[Plan]:
+    query_ = sa.select(Plan).order_by(Plan.year.desc(), Plan.kind, Plan.field, Plan.half)
+    if year:
+        query_ = query_.where(Plan.year == year)
+    return list(db.session.scalars(query_))
+
+
+def get_plan(plan_id: int) -> Plan:
+    return get_row(Plan, plan_id, _l("No such plan."))
+
+
+def allowed_actions(plan: Plan, reader) -> frozenset[str]:
+    """What ``reader`` may do with ``plan`` now (the buttons a page shows)."""
+    return PLAN_ACTIONS.allowed(plan, reader)
+
+
+def tasks_for(reader, limit: int = 20) -> list[Task]:
+    """The plans waiting for ``reader``'s next step (publish, submit for filing), by year."""
+    plans = db.session.scalars(sa.select(Plan).where(
+        Plan.status.in_([PlanStatus.draft, PlanStatus.returned, PlanStatus.published, PlanStatus.filed]))
+        .order_by(Plan.year))
+    found = []
+    for plan in plans:
+        if allowed := PLAN_ACTIONS.allowed(plan, reader) & policy.NEXT_STEPS:
+            found.append(Task("plan", plan, frozenset(allowed)))
+    return found[:limit]
+
+
+# --- the filing authorities (备案机关) ------------------------------------------------------------
+
+
+@query(Permission.PLANS_REVIEW, scope=policy.reviewing)
+def plans_to_review(reader) -> list[Plan]:
+    """The submitted plans waiting for the reader's authority (every department), oldest first."""
+    authority = authority_of(reader)
+    if authority is None:
+        return []
+    plans = list(db.session.scalars(sa.select(Plan).where(Plan.status == PlanStatus.submitted)
+                                    .order_by(Plan.submitted_at, Plan.id)))
+    waiting = [plan for plan in plans if authority in pending_authorities(plan)]
+    for plan in waiting:
+        _ = [line.item.name for line in plan.lines], plan.tenant_id  # load while visible
+    return waiting
+
+
+@query(Permission.PLANS_REVIEW, scope=policy.archive)
+def reviews(reader, *, year: int | None = None, decision: str | None = None, authority: str | None = None,
+            limit: int = 200) -> list[PlanReview]:
+    """The filing archive (备案审核记录), newest first: for the justice bureau every department's
+    decisions of either authority, for the market-regulation bureau its own decisions."""
+    query_ = sa.select(PlanReview).order_by(PlanReview.reviewed_at.desc(), PlanReview.id.desc()).limit(limit)
+    if year is not None:
+        query_ = query_.where(PlanReview.year == year)
+    if decision in DECISIONS:
+        query_ = query_.where(PlanReview.decision == decision)
+    if authority_of(reader) == "market":
+        authority = "market"
+    if authority in AUTHORITY_CODES:
+        query_ = query_.where(PlanReview.authority == authority)
+    return list(db.session.scalars(query_))
+
+
+def reviews_of(plan: Plan) -> list[PlanReview]:
+    """The decisions on one plan (in the plan's own scope or a cross-department one), oldest first."""
+    return list(db.session.scalars(sa.select(PlanReview).where(PlanReview.plan_id == plan.id)
+                                   .order_by(PlanReview.reviewed_at, PlanReview.id)))
+
+
+# --- the filed plans campaigns follow ------------------------------------------------------------
+
+
+def filed_plans_for(year: int, item_ids: set[int]) -> list[Plan]:
+    """The filed annual plans of ``year`` that hold every one of ``item_ids``: the year's first,
+    then the half-year plans."""
+    plans = db.session.scalars(sa.select(Plan).where(Plan.year == year, Plan.kind == "annual",
+                                                     Plan.status == PlanStatus.filed)
+                               .order_by(Plan.half.is_not(None), Plan.half, Plan.id))
+    return [plan for plan in plans if item_ids <= {line.item_id for line in plan.lines}]
+
+
+def filed_plan_for(year: int, item_ids: set[int]) -> Plan | None:
+    """A filed annual plan of ``year`` that holds every one of ``item_ids``."""
+    found = filed_plans_for(year, item_ids)
+    return found[0] if found else None
+
+
+def filed_joint_plan(year: int, field: str) -> Plan | None:
+    """The department's filed joint plan (年度联合抽查工作计划) of ``year`` for ``field``."""
+    return db.session.scalar(sa.select(Plan).where(Plan.kind == "joint", Plan.field == field, Plan.year == year,
+                                                   Plan.status == PlanStatus.filed))

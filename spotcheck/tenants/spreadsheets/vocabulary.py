@@ -1,0 +1,12 @@
+"""The words of spreadsheets (电子表格导入导出): the kinds of sheet (the item list, the target directory,
+the inspector directory, a campaign's results) with their Chinese headers, the workbook's media
+type, and how a value is shown in a cell."""
+from __future__ import annotations
+
+from spotcheck.tenants.spreadsheets.columns import (  # noqa: F401 — the kinds pages and the API name
+    DIRECTORY, INSPECTORS, ITEMS, JOB_KINDS, KINDS, RESULTS, SheetKind,
+)
+from spotcheck.tenants.spreadsheets.forms import shown  # noqa: F401 — the pages' cell filter
+
+#: The media type of an .xlsx workbook.
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
