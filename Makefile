@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export SPOTCHECK_ENV ?= development
 
-.PHONY: demo test fuzz bench install install-dev chromium pdf-libs translations clean
+.PHONY: demo test test-fast fuzz bench install install-dev chromium pdf-libs translations clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,12 +47,16 @@ demo: install pdf-libs
 test: install-dev chromium pdf-libs
 	SPOTCHECK_ENV=testing $(BIN)/python -m pytest -n 2
 
+# The fast loop: the rules and the commands (no browser, no worker, no pages).
+test-fast: install-dev
+	SPOTCHECK_ENV=testing $(BIN)/python -m pytest tests/unit tests/commands
+
 # The API fuzzed from its OpenAPI document (schemathesis) with many more examples per operation
 # than the suite's one-minute run, on the local PostgreSQL; FUZZ_POSITIVE=1 also asks that every
 # request the document calls valid is accepted. Takes a quarter of an hour or so.
 FUZZ_EXAMPLES ?= 100
 fuzz: install-dev
-	SPOTCHECK_ENV=testing SPOTCHECK_REQUIRE_SERVICES=1 SPOTCHECK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -q
+	SPOTCHECK_ENV=testing SPOTCHECK_REQUIRE_SERVICES=1 SPOTCHECK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/api/test_fuzz.py -q
 
 # Benchmarks on the local PostgreSQL (a fresh database each): prints each figure beside its
 # baseline with the ratio, writes bench/results/*.json and bench/RESULTS.md. Takes several minutes.

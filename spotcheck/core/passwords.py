@@ -1,15 +1,28 @@
-"""Password policy (口令复杂度, 等保2.0 三级) and hashing (Argon2id)."""
+"""Password policy (口令复杂度, 等保2.0 三级) and hashing (口令哈希, Argon2id).
+
+The Argon2 parameters come from the app's ``PASSWORD_HASHING`` setting (``platform/config.py``):
+:data:`STRONG` in production and development, :data:`FAST` under ``SPOTCHECK_ENV=testing`` only (a
+sign-in of the tests costs a millisecond instead of a third of a second). A hash records its own
+parameters, so verifying works whatever the setting was when it was made.
+"""
 from __future__ import annotations
 
 import string
 
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from spotcheck.core import settings
 
 MIN_LENGTH = 10
 MIN_CLASSES = 3
 
-_hasher = PasswordHasher()
+#: Argon2id as argon2-cffi recommends (RFC 9106, low-memory profile): production and development.
+STRONG = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+#: The cheapest Argon2id there is: for ``SPOTCHECK_ENV=testing`` only (config refuses it elsewhere).
+FAST = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 _CLASSES = (
     ("lowercase", lambda c: c in string.ascii_lowercase),
@@ -40,20 +53,47 @@ def password_problems(password: str) -> list[str]:
     return problems
 
 
+@lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+def parameters() -> dict:
+    """The Argon2 parameters new hashes are made with: the setting ``PASSWORD_HASHING`` (STRONG
+    where no setting can be read: outside an app)."""
+    try:
+        configured = settings.get("PASSWORD_HASHING")
+    except RuntimeError:  # no settings provider, or no app to read them from
+        configured = None
+    return dict(configured or STRONG)
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_for(**parameters())
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    return _hasher_for(time_cost, memory_cost, parallelism).hash("not-a-real-password-Aa1!")
+
+
+#: Stands for a hash of nothing in particular, checked against when the login is unknown so that the
+#: response time does not tell which logins exist: :func:`verify_password` checks a real hash made
+#: with the current parameters in its place (the same cost as a known login's check).
+DUMMY_HASH = "$argon2id$dummy"
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    if password_hash == DUMMY_HASH:
+        password_hash = _dummy_hash(**parameters())
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-#: A hash of nothing in particular, checked against when the login is unknown so that the
-#: response time does not tell which logins exist.
-DUMMY_HASH = _hasher.hash("not-a-real-password-Aa1!")
 
 
 def secret_digest(secret: str) -> str:

@@ -11,6 +11,8 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+from spotcheck.core import passwords
+
 #: The secret key used when none is configured; refused outside development and tests.
 DEFAULT_SECRET_KEY = "spotcheck-development-only-secret"
 
@@ -65,6 +67,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SPOTCHECK_JOB_QUEUED_SECONDS": int(_env("SPOTCHECK_JOB_QUEUED_SECONDS", "300")),
         "SPOTCHECK_JOB_LEASE_SECONDS": int(_env("SPOTCHECK_JOB_LEASE_SECONDS", "900")),
         "SPOTCHECK_JOB_MAX_DISPATCHES": int(_env("SPOTCHECK_JOB_MAX_DISPATCHES", "5")),
+        # Tests only (SPOTCHECK_ENV=testing, refused elsewhere): a running job that reports this much
+        # progress or more stops there, once, until a file tells it to go on (see tasks/jobs.py), so a
+        # test can kill its worker mid-job at a known point.
+        "SPOTCHECK_TEST_PAUSE_DIR": _env("SPOTCHECK_TEST_PAUSE_DIR", ""),
+        "SPOTCHECK_TEST_PAUSE_AT": int(_env("SPOTCHECK_TEST_PAUSE_AT", "5")),
         # Notices (通知): e-mail through this SMTP server when set (none: inbox and SMS only); SMS through
         # the adapter named "module:attribute" (default: one that writes to the log, for a gateway to
         # be plugged in); a failed send is tried again after 1, 5, 25… minutes, this many times at most.
@@ -91,6 +98,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Login lockout (登录失败处理).
         "LOGIN_MAX_FAILURES": int(_env("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(_env("LOGIN_LOCK_MINUTES", "15")),
+        # Argon2id parameters of new password hashes: the cheap ones under testing only (tests sign in
+        # hundreds of times), refused anywhere else by check_config.
+        "PASSWORD_HASHING": dict(passwords.FAST if env == "testing" else passwords.STRONG),
         # CSRF is checked by the platform itself so bearer-token API calls can skip it.
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
@@ -156,6 +166,10 @@ def check_config(cfg: dict) -> None:
                           f"not {cfg['SPOTCHECK_DB_ROLE']!r}")
     if cfg["SPOTCHECK_ENV"] not in ("production", "development", "testing"):
         raise ConfigError(f"SPOTCHECK_ENV must be production, development or testing, not {cfg['SPOTCHECK_ENV']!r}")
+    if cfg["SPOTCHECK_ENV"] != "testing" and cfg.get("SPOTCHECK_TEST_PAUSE_DIR"):
+        raise ConfigError("SPOTCHECK_TEST_PAUSE_DIR is for SPOTCHECK_ENV=testing only")
+    if cfg["SPOTCHECK_ENV"] != "testing" and cfg["PASSWORD_HASHING"] != passwords.STRONG:
+        raise ConfigError("PASSWORD_HASHING other than Argon2id's strong parameters is for SPOTCHECK_ENV=testing only")
     if cfg["SPOTCHECK_ENV"] == "production":
         if cfg["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32:
             raise ConfigError(

@@ -18,7 +18,9 @@ error ends it with a general message, the details going to the log only.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Callable
 
 import sqlalchemy as sa
@@ -178,8 +180,26 @@ def _progress(job_id: int, attempt: int) -> Callable[[int], None]:
                          .values(progress=max(0, min(100, int(percent))), heartbeat_at=clock.now())
                          .execution_options(synchronize_session=False))
             side.commit()
+        _pause_for_tests(job_id, percent)
 
     return report
+
+
+def _pause_for_tests(job_id: int, percent: int) -> None:
+    """Under ``SPOTCHECK_ENV=testing`` with ``SPOTCHECK_TEST_PAUSE_DIR`` set (config refuses it
+    elsewhere): the first time a job's progress reaches ``SPOTCHECK_TEST_PAUSE_AT``, say so in
+    ``job-<id>.paused`` (the per cent) and wait until ``job-<id>.resume`` appears. A test kills the
+    worker meanwhile: mid-job, its work not committed, its progress and heartbeat written."""
+    folder = settings.get("SPOTCHECK_TEST_PAUSE_DIR")
+    if not folder or settings.get("SPOTCHECK_ENV") != "testing" or percent < settings.get("SPOTCHECK_TEST_PAUSE_AT", 5):
+        return
+    paused, resume = Path(folder) / f"job-{job_id}.paused", Path(folder) / f"job-{job_id}.resume"
+    if paused.exists():
+        return
+    log.info("job %s: paused at %s%% for a test", job_id, percent)
+    paused.write_text(str(percent))
+    while not resume.exists():
+        time.sleep(0.05)
 
 
 def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User, Callable[[int], None]], dict],

@@ -1,0 +1,108 @@
+"""The demo's 司法局 supervisor in a real browser (Chromium): every department's status, a chart and
+its table, a figure's definition and the rows behind it, and a table downloaded and opened."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.support.helpers import served
+from tests.support.browsers import Person
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def demo(sqlite_template, tmp_path_factory):
+    def prepare(app):
+        from spotcheck.core.clock import frozen_at
+        from spotcheck.core.policy import CONSOLE
+        from spotcheck.demo import CAMPAIGNS_FROM, load_demo
+
+        with frozen_at(TODAY):
+            load_demo(entities=CAMPAIGNS_FROM, today=TODAY, actor=CONSOLE)
+
+    with served(sqlite_template, tmp_path_factory.mktemp("supervision"), prepare) as (app, url):
+        yield url
+
+
+def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser, demo):
+    from tests.support.browsers import SHOTS
+
+    bureau = Person(browser, demo, "sfj_supervisor")
+    try:
+        home = bureau.go("/")
+        findings = home.inner_text("#home-supervision-findings")
+        assert "商务局" in findings  # its plans were late (the demo's filing days)
+        with home.expect_navigation():
+            home.click("#home-to-supervision")
+        table = home.locator("#supervision-table")
+        for name in ("市场监督管理局", "应急管理局", "商务局", "司法局"):
+            assert table.locator(f"tbody th:has-text('{name}')").count() == 1
+        swj = table.locator("tr[data-department='SWJ']")
+        assert swj.locator("a.filing-late").count() >= 1 and swj.locator("a.filing-missing").count() == 1
+        chart = home.locator("#chart-coverage-market")
+        assert chart.locator("svg rect").count() >= 4 and chart.locator("table.chart-table tbody tr").count() == 4
+        header = table.locator("th[data-figure='on_time_rate']")
+        assert header.get_attribute("title").startswith("按时公示户次 ÷ 应公示户次")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        home.screenshot(path=str(SHOTS / "supervision-dashboard.png"), full_page=True)
+        with home.expect_navigation():
+            swj.locator("a[data-drill='plan_half']").first.click()
+        assert "口径" in home.inner_text("#drill-definition")
+        assert "未报备" in home.inner_text("#drill-rows")
+        home.screenshot(path=str(SHOTS / "supervision-drill.png"), full_page=True)
+
+        page = bureau.go("/supervision/tables")
+        page.select_option("#code", "001-2")
+        page.select_option("#period", "2026")
+        bureau.submit("#table-request")
+        link = page.locator("#table-jobs a.table-download").first
+        link.wait_for()
+        with page.expect_download() as download:
+            link.click()
+        book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        assert rows[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
+        assert {r[1] for r in rows if isinstance(r[0], int)} == {"市场监督管理局", "应急管理局", "商务局", "司法局"}
+        # every other table of the current year, each with the seed's title
+        titles = {"003-3": "杭州市推行“双随机、一公开”情况统计表", "003-4": "县政府部门、有关单位推行“双随机、一公开”情况统计表",
+                  "001-1": "2026年度行政执法检查计划表", "001-3": "2026年度联合检查工作进展情况统计表",
+                  "001-4": "2026年度非市场监管领域抽查工作计划表",
+                  "001-5": "2026年度市直部门非市场监管领域推行“双随机、一公开”情况统计表"}
+        for code, title in titles.items():
+            page.select_option("#code", code)
+            page.select_option("#period", "2026")
+            bureau.submit("#table-request")
+            newest = page.locator("#table-jobs tbody tr").first.locator("a.table-download")
+            newest.wait_for()
+            with page.expect_download() as download:
+                newest.click()
+            book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+            assert book.worksheets[0]["A1"].value == title, code
+            if code == "003-4":
+                assert book.sheetnames == ["市场监督管理局", "商务局", "应急管理局", "司法局"]
+            if code == "001-3":
+                joint = [r for r in book.worksheets[0].iter_rows(values_only=True) if r[1] == "市监联抽〔2026〕1号"]
+                assert joint and joint[0][5] == 3  # three departments took part
+        page.screenshot(path=str(SHOTS / "supervision-tables.png"), full_page=True)
+    finally:
+        bureau.close()
+
+
+def test_the_demo_shows_a_submitted_table_and_the_missing_ones(browser, demo):
+    """The demo (报表报送): 应急管理局's leader signed its first half-year's progress table on time and
+    附件5 late; the other departments have submitted nothing."""
+    bureau = Person(browser, demo, "sfj_supervisor")
+    try:
+        page = bureau.go("/reports/overview?year=2026")
+        progress = page.locator("section[data-duty='001-2/2026H1']")
+        assert progress.locator("tr[data-department='YJJ'] .status-on_time").inner_text() == "按时报送"
+        assert "王磊" in progress.locator("tr[data-department='YJJ']").inner_text()
+        for code in ("SCJ", "SWJ"):
+            assert progress.locator(f"tr[data-department='{code}'] .status-missing").count() == 1
+        assert page.locator("section[data-duty='001-5/2026H1'] tr[data-department='YJJ'] .status-late").count() == 1
+    finally:
+        bureau.close()

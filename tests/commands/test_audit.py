@@ -1,0 +1,105 @@
+"""The audit trail (全程留痕): every change recorded; any tampering detected by `spotcheck audit verify`."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support.helpers import bearer, login, post_form, signed_in
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access
+
+
+def entries(app, **where):
+    with app.app_context(), system_access("test"):
+        query = sa.select(AuditEntry).order_by(AuditEntry.id)
+        for key, value in where.items():
+            query = query.where(getattr(AuditEntry, key) == value)
+        return db.session.scalars(query).all()
+
+
+def verify_cli(app):
+    return app.test_cli_runner().invoke(args=["audit", "verify"])
+
+
+def test_state_changes_are_recorded(app):
+    admin = signed_in(app, "scj_admin")
+    post_form(admin, "/admin/users/new", {"login": "scj_new", "display_name": "新同事", "password": "Aa1!Aa1!Aa1!",
+                                          "roles": ["planner"]}, token_from="/admin/users/new")
+    login(app.test_client(), "scj_new", "wrong-Password-1")
+    login(app.test_client(), "scj_new", "Aa1!Aa1!Aa1!")
+    bearer(app, "scj_admin")
+    actions = [e.action for e in entries(app)]
+    for expected in ("tenant.created", "user.created", "auth.login", "auth.login_failed", "token.issued"):
+        assert expected in actions
+    created = [e for e in entries(app, action="user.created") if e.details.get("login") == "scj_new"][0]
+    assert created.actor_login == "scj_admin" and created.details["roles"] == ["planner"]
+    assert "password" not in str(created.details).lower()
+
+
+def test_verify_passes_on_an_untouched_trail(app):
+    result = verify_cli(app)
+    assert result.exit_code == 0, result.output
+    assert "intact" in result.output
+
+
+def _tamper(app, sql: str, params: dict) -> None:
+    """Change the table behind the application's back, as the database owner would."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as connection:
+        connection.execute(sa.text(sql), params)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("tampering,expected", [
+    ("UPDATE audit_entry SET details = '{\"login\": \"forged\"}' WHERE id = :id", "edited"),
+    ("DELETE FROM audit_entry WHERE id = :id", "deleted"),
+    ("UPDATE audit_entry SET created_at = created_at - INTERVAL '1 day' WHERE id = :id", "edited"),
+])
+def test_tampering_with_one_row_is_detected_and_named(app, tampering, expected):
+    chain = entries(app, chain=0)
+    victim, successor = chain[3], chain[4]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        tampering = tampering.replace("created_at - INTERVAL '1 day'", "datetime(created_at, '-1 day')")
+    _tamper(app, tampering, {"id": victim.id})
+    result = verify_cli(app)
+    assert result.exit_code == 1
+    first_bad = victim.id if expected == "edited" else successor.id
+    assert f"id={first_bad}" in result.output and expected in result.output
+
+
+def test_reordering_rows_is_detected(app):
+    first, second = entries(app, chain=0)[1:3]
+    # swap the two entries' contents (seq stays with its row id)
+    columns = ["actor_id", "actor_login", "action", "object_type", "object_id", "details", "created_at", "prev_hash", "hash"]
+    assignments = ", ".join(f"{c} = (SELECT {c} FROM audit_entry WHERE id = :b)" for c in columns)
+    _tamper(app, "CREATE TABLE tmp_swap AS SELECT * FROM audit_entry WHERE id = :a", {"a": first.id})
+    _tamper(app, f"UPDATE audit_entry SET {assignments} WHERE id = :a", {"a": first.id, "b": second.id})
+    assignments = ", ".join(f"{c} = (SELECT {c} FROM tmp_swap)" for c in columns)
+    _tamper(app, f"UPDATE audit_entry SET {assignments} WHERE id = :b", {"b": second.id})
+    result = verify_cli(app)
+    assert result.exit_code == 1 and f"id={first.id}" in result.output
+
+
+@pytest.mark.postgres
+def test_the_application_role_cannot_change_the_trail(postgres_url):
+    from tests.support.helpers import make_app
+
+    app = make_app(postgres_url)
+    with app.app_context(), system_access("test"):
+        for statement in ("UPDATE audit_entry SET action = 'x'", "DELETE FROM audit_entry"):
+            with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+                db.session.execute(sa.text(statement))
+            db.session.rollback()
+        db.engine.dispose()
+
+
+def test_department_verification_from_the_audit_page(app):
+    client = signed_in(app, "scj_leader")
+    page = client.get("/audit")
+    assert page.status_code == 200 and "auth.login" in page.get_data(as_text=True)
+    response = post_form(client, "/audit/verify", {}, token_from="/audit")
+    assert response.status_code == 302
+    job_page = client.get(response.headers["Location"])
+    assert 'data-status="succeeded"' in job_page.get_data(as_text=True)

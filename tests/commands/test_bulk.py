@@ -1,0 +1,188 @@
+"""Bulk writes to the registry and the directories (imports): COPY on PostgreSQL, executemany on
+SQLite; new and existing rows, idempotence, all or nothing, progress."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from stdnum.cn import uscc
+
+from tests.support.helpers import tenant_id
+from spotcheck.demo.city import credit_code
+
+
+def code(n: int) -> str:
+    return credit_code("91", "330106", f"BK{n:06d}")
+
+
+def row(n: int, **changes) -> dict:
+    """A registry row as ``clean_entity`` returns it."""
+    return {"code": code(n), "name": f"杭州批量{n}号贸易有限公司", "entity_type": "enterprise", "industry_code": "F5212",
+            "region_code": "330106", "address": f"杭州市西湖区文三路{n}号", "status": "active", "abnormal": False,
+            "blacklisted": False, "penalized_on": None, "complaints": 0, "credit_rating": None, **changes}
+
+
+def entities(prefix: str = "杭州批量") -> dict[str, tuple]:
+    from spotcheck.core.database import db
+    from spotcheck.tenants.directory.models import Entity
+
+    return {e.code: (e.name, e.abnormal, e.penalized_on, e.complaints, e.credit_rating, e.updated_at)
+            for e in db.session.scalars(sa.select(Entity).where(Entity.name.startswith(prefix)))}
+
+
+def test_codes_of_the_tests_are_valid():
+    assert all(uscc.is_valid(code(n)) for n in range(50))
+
+
+def test_upsert_inserts_new_and_updates_existing_rows(app):
+    from spotcheck.core.database import db
+    from spotcheck.tenants.directory import bulk
+
+    with app.app_context():
+        assert bulk.upsert_entities([row(n) for n in range(5)]) == 5
+        db.session.commit()
+        before = entities()
+        assert len(before) == 5
+        changed = [row(1, name="杭州批量1号贸易有限公司（已更名）", abnormal=True, penalized_on=date(2026, 3, 2),
+                       complaints=4, credit_rating="C"), row(2), row(5), row(6)]
+        assert bulk.upsert_entities(changed) == 4
+        db.session.commit()
+        after = entities()
+    assert len(after) == 7
+    assert after[code(1)][:5] == ("杭州批量1号贸易有限公司（已更名）", True, date(2026, 3, 2), 4, "C")
+    assert after[code(1)][5] >= before[code(1)][5]
+    assert after[code(2)] == before[code(2)]  # unchanged rows are not rewritten (updated_at kept)
+    assert after[code(0)] == before[code(0)]
+    assert {code(5), code(6)} <= after.keys()
+
+
+def test_the_same_import_twice_changes_nothing(app):
+    from spotcheck.core.database import db
+    from spotcheck.tenants.directory import bulk
+
+    rows = [row(n, abnormal=n % 3 == 0, credit_rating="AB"[n % 2]) for n in range(40)]
+    with app.app_context():
+        bulk.upsert_entities(rows)
+        db.session.commit()
+        first = entities()
+        assert bulk.upsert_entities(iter(rows)) == 40  # a generator is fine
+        db.session.commit()
+        assert entities() == first and len(first) == 40
+
+
+def test_a_code_given_twice_keeps_the_later_row(app):
+    from spotcheck.core.database import db
+    from spotcheck.tenants.directory import bulk
+
+    with app.app_context():
+        bulk.upsert_entities([row(1, name="杭州批量旧名"), row(2), row(1, name="杭州批量新名")])
+        db.session.commit()
+        found = entities()
+    assert len(found) == 2 and found[code(1)][0] == "杭州批量新名"
+
+
+def test_new_entities_are_numbered_in_the_order_of_the_file(app):
+    from spotcheck.core.database import db
+    from spotcheck.tenants.directory import bulk
+    from spotcheck.tenants.directory.models import Entity
+
+    order = [9, 2, 7, 1, 5]
+    with app.app_context():
+        bulk.upsert_entities([row(n) for n in order])
+        db.session.commit()
+        ids = dict(db.session.execute(sa.select(Entity.code, Entity.id).where(Entity.name.startswith("杭州批量"))).all())
+    assert sorted(order, key=lambda n: ids[code(n)]) == order
+
+
+def test_a_rollback_leaves_nothing(app):
+    from spotcheck.core.database import db
+    from spotcheck.tenants.directory import bulk
+
+    with app.app_context():
+        bulk.upsert_entities([row(n) for n in range(3)])
+        db.session.commit()
+        bulk.upsert_entities([row(n, name=f"杭州批量改名{n}") for n in range(3)] + [row(n) for n in range(3, 30)])
+        db.session.rollback()
+        assert set(entities()) == {code(0), code(1), code(2)}
+        assert all(not name.startswith("杭州批量改名") for name, *_ in entities().values())
+        # the staging table went with the transaction: the next import works
+        assert bulk.upsert_entities([row(7)]) == 1
+        db.session.commit()
+        assert code(7) in entities()
+
+
+def test_a_failing_row_source_imports_nothing(app):
+    """Validation while streaming: the row source raises after the last row, nothing is merged."""
+    from spotcheck.core.database import db
+    from spotcheck.tenants.directory import bulk
+
+    def rows():
+        yield from (row(n) for n in range(20))
+        raise ValueError("row 21: bad check digit")
+
+    with app.app_context():
+        with pytest.raises(ValueError):
+            bulk.upsert_entities(rows())
+        db.session.rollback()
+        assert entities() == {}
+
+
+def test_progress_is_reported_while_rows_stream(app, monkeypatch):
+    from spotcheck.core.database import db
+    from spotcheck.tenants.directory import bulk
+
+    monkeypatch.setattr(bulk, "COPY_BATCH", 10)
+    monkeypatch.setattr(bulk, "CHUNK", 10)
+    seen = []
+    with app.app_context():
+        assert bulk.upsert_entities((row(n) for n in range(35)), progress=seen.append) == 35
+        db.session.commit()
+        assert len(entities()) == 35
+    assert seen[:4] == [10, 20, 30, 35] and seen[-1] == 35 and seen == sorted(seen)
+
+
+def test_directory_entries_in_bulk(app):
+    from spotcheck.core.database import db
+    from spotcheck.tenants.directory import bulk
+    from spotcheck.tenants.directory.models import DirectoryEntry
+    from spotcheck.core.scoping import TenantViolation, tenant_scope
+
+    with app.app_context():
+        bulk.upsert_entities([row(n) for n in range(6)])
+        db.session.commit()
+        scj, yjj = tenant_id("SCJ"), tenant_id("YJJ")
+        with tenant_scope(scj):
+            written = bulk.upsert_directory_entries(scj, [
+                {"code": code(n), "category": "食品销售", "risk": "ABCD"[n % 4], "tags": ",批量,",
+                 "last_inspected_on": date(2025, 5, 1) if n == 0 else None} for n in range(4)])
+            assert written == 4
+            db.session.commit()
+            changed = bulk.upsert_directory_entries(scj, [
+                {"code": code(0), "category": "餐饮服务", "risk": "A", "tags": "", "last_inspected_on": None},
+                {"code": code(5), "category": "食品销售", "risk": "D", "tags": "", "last_inspected_on": None}])
+            assert changed == 2
+            db.session.commit()
+            rows = {e.entity.code: (e.category, e.risk, e.tags, e.last_inspected_on, e.tenant_id)
+                    for e in db.session.scalars(sa.select(DirectoryEntry).where(DirectoryEntry.tags.in_([",批量,", ""])))
+                    if e.entity.code.startswith("91330106BK")}
+            # another department may not be written from here
+            with pytest.raises(TenantViolation):
+                bulk.upsert_directory_entries(yjj, [{"code": code(1), "category": "x", "risk": "C", "tags": "",
+                                                     "last_inspected_on": None}])
+            # unknown codes: nothing may be committed
+            with pytest.raises(bulk.UnknownEntities) as unknown:
+                bulk.upsert_directory_entries(scj, [{"code": code(1), "category": "x", "risk": "C", "tags": "",
+                                                     "last_inspected_on": None},
+                                                    {"code": code(99), "category": "x", "risk": "C", "tags": "",
+                                                     "last_inspected_on": None}])
+            assert unknown.value.codes == [code(99)]
+            db.session.rollback()
+            assert db.session.scalar(sa.select(DirectoryEntry.category).join(DirectoryEntry.entity)
+                                     .where(sa.text("entity.code = :c")).params(c=code(1))) == "食品销售"
+        with tenant_scope(yjj):
+            assert not db.session.scalar(sa.select(sa.func.count()).select_from(DirectoryEntry)
+                                         .join(DirectoryEntry.entity).where(sa.text("entity.code LIKE '91330106BK%'")))
+    assert len(rows) == 5 and {t for *_, t in rows.values()} == {scj}
+    assert rows[code(0)] == ("餐饮服务", "A", "", date(2025, 5, 1), scj)  # a missing date keeps the known one
+    assert rows[code(1)][:2] == ("食品销售", "B") and rows[code(5)][:2] == ("食品销售", "D")

@@ -1,0 +1,192 @@
+"""A campaign follows its plan (seed 001: 各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施
+检查) and samples higher risk no less (seed 001: 列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大
+抽查力度，提高抽查的比例和频次): refused at creation, change and approval, joint parts too, saying what
+differs; nothing changes. A property test over random rules."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, settings, strategies as st
+
+from tests.support.campaign_world import STRATA, build, campaign_data, leader_of, planner_of
+from tests.support.helpers import user_named
+from tests.support.joint_world import world as joint_world
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.database import db
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns, risk
+from spotcheck.tenants.campaigns.models import Campaign, Draw
+from spotcheck.tenants.joint import commands as joint, queries as joint_queries
+from spotcheck.tenants.joint.models import JointParticipant
+
+PLAN_RULE = "各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查"
+RISK_RULE = "列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大抽查力度，提高抽查的比例和频次"
+
+
+def _counts() -> tuple:
+    with system_access("test: rows and audit entries"):
+        return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                     for model in (Campaign, Draw, AuditEntry))
+
+
+def _refused(make, *fields: str) -> dict:
+    """Run ``make``; it must be refused on ``fields`` and leave every row as it was."""
+    before = _counts()
+    with pytest.raises(ValidationFailed) as refused:
+        make()
+    assert set(fields) <= set(refused.value.errors), refused.value.errors
+    assert _counts() == before
+    return refused.value.errors
+
+
+def test_a_campaign_follows_its_plans_months_and_methods(app):
+    with app.app_context():
+        world = build()  # the plan: the item in March and April, checked on site
+        admin = user_named("yjj_admin")
+        planner, leader = planner_of(admin), leader_of(admin)
+        with tenant_scope(world["tenant"]):
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, window_end="2026-05-15"),
+                                                                actor=planner), "window_start")
+            message = errors["window_start"][0]
+            assert PLAN_RULE in message and "危险化学品安全生产检查" in message and "3、4 月" in message
+            assert "还包含了 5 月" in message
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, method="document"),
+                                                                actor=planner), "method")
+            assert PLAN_RULE in errors["method"][0] and "实地检查" in errors["method"][0] and "书面检查" in errors["method"][0]
+            errors = _refused(lambda: campaign_commands.create_campaign(
+                campaign_data(world, window_start="2026-04-20", window_end="2027-01-10"), actor=planner), "window_start")
+            assert any("2026 年内" in m for m in errors["window_start"])
+            # an exempt kind keeps its reasoned exemption
+            exempt = campaign_commands.create_campaign(
+                campaign_data(world, window_end="2026-05-15", exempt_kind="complaint", exempt_reason="群众举报，需立即核查"),
+                actor=planner)
+            assert exempt.plan_id is None
+
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
+            assert campaign.plan_id == world["plan"]
+            campaign_id = campaign.id
+            _refused(lambda: campaign_commands.update_campaign(campaign_id, {"window_end": "2026-06-30"},
+                                                               actor=planner), "window_start")
+            assert str(campaigns.get_campaign(campaign_id).window_end) == "2026-04-30"
+            # a draft saved before the rule (its method not the plan's) is refused at approval
+            db.session.execute(sa.update(Campaign).where(Campaign.id == campaign_id).values(method="online"))
+            db.session.commit()
+            _refused(lambda: campaign_commands.approve(campaign_id, actor=leader), "method")
+            assert campaigns.get_campaign(campaign_id).status.value == "draft"
+
+
+def test_a_joint_part_follows_its_departments_plan(app):
+    with app.app_context():
+        ids = joint_world("invited")
+        coord = user_named("scj_coord")
+        with tenant_scope(coord.tenant_id):  # the joint campaign moves to May, outside 应急管理局's plan
+            joint.update_joint(ids["campaign"], {"window_start": "2026-05-01",
+                                                                  "window_end": "2026-05-31"}, actor=coord)
+        planner = user_named("yjj_planner")
+        with tenant_scope(ids["yjj"]["tenant"]):
+            participant = db.session.get(JointParticipant, ids["participants"]["yjj"])
+            joint.accept(participant.id, actor=planner)
+            errors = _refused(lambda: joint.save_part(ids["participants"]["yjj"], {
+                "item_ids": [ids["yjj"]["item"]], "strata": STRATA}, actor=user_named("yjj_planner")), "window_start")
+            assert PLAN_RULE in errors["window_start"][0] and "5 月" in errors["window_start"][0]
+            assert db.session.get(JointParticipant, ids["participants"]["yjj"]).part["items"] == []
+
+
+def test_higher_risk_is_never_sampled_less(app):
+    with app.app_context():
+        world = build()
+        admin = user_named("yjj_admin")
+        planner, leader = planner_of(admin), leader_of(admin)
+        with tenant_scope(world["tenant"]):
+            lower_a = {**STRATA, "A": {"ratio_bp": 500, "min": 2}}  # A (高) below B (较高)
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=lower_a),
+                                                                        actor=planner),
+                              "strata")
+            assert any(RISK_RULE in m and "风险等级A" in m and "风险等级B" in m for m in errors["strata"])
+            mixed = {**STRATA, "flagged": {"count": 3}}  # a count against the ratios of B, C, D
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=mixed),
+                                                                        actor=planner),
+                              "strata")
+            assert all("同一种规则" in m and "重点关注对象" in m for m in errors["strata"]) and len(errors["strata"]) == 3
+            fine = {**STRATA, "flagged": {"ratio_bp": 10000, "min": 0}}  # taking everything is never lower
+            campaign = campaign_commands.create_campaign(campaign_data(world, strata=fine), actor=planner)
+            campaign_id = campaign.id
+            _refused(lambda: campaign_commands.update_campaign(campaign_id, {"strata": lower_a},
+                                                               actor=planner), "strata")
+            assert campaigns.get_campaign(campaign_id).strata["A"] == STRATA["A"]
+            db.session.execute(sa.update(Campaign).where(Campaign.id == campaign_id).values(strata=lower_a))
+            db.session.commit()  # a draft saved before the rule
+            _refused(lambda: campaign_commands.approve(campaign_id, actor=leader), "strata")
+
+
+# --- the rule over random rules (no database) --------------------------------------------------
+
+
+def drawn(rule: dict, size: int) -> int:
+    """DRAW-SPEC: how many of a stratum of ``size`` a rule draws."""
+    if "count" in rule:
+        return min(rule["count"], size)
+    return min(size, max(rule["min"], math.ceil(rule["ratio_bp"] * size / 10000)))
+
+
+counts = st.builds(lambda c: {"count": c}, st.integers(0, 40))
+ratios = st.builds(lambda r, m: {"ratio_bp": r, "min": m},
+                   st.one_of(st.sampled_from([0, 10000]), st.integers(0, 10000)), st.integers(0, 15))
+rules = st.one_of(counts, ratios)
+
+
+@given(rules, rules)
+@settings(max_examples=400, deadline=None)
+def test_an_accepted_higher_rule_never_draws_fewer_than_the_lower_one(high, low):
+    verdict = risk.compare(high, low)
+    if verdict == "ok":  # whatever the size of the strata (the same size for both)
+        assert all(drawn(high, size) >= drawn(low, size) for size in range(0, 80))
+    elif verdict == "lower" and "count" in high:  # two counts: a stratum of the lower count's size shows it
+        assert drawn(high, low["count"]) < drawn(low, low["count"])
+    # the like-with-like table of the rule
+    takes_all = "count" not in high and high["ratio_bp"] == 10000
+    draws_nothing = low.get("count") == 0 or ("count" not in low and low["ratio_bp"] == 0 and low["min"] == 0)
+    if takes_all or draws_nothing:
+        assert verdict == "ok"
+    elif ("count" in high) != ("count" in low):
+        assert verdict == "mixed"
+    elif "count" in high:
+        assert verdict == ("ok" if high["count"] >= low["count"] else "lower")
+    else:
+        assert verdict == ("ok" if high["ratio_bp"] >= low["ratio_bp"] and high["min"] >= low["min"] else "lower")
+
+
+@pytest.fixture(scope="module")
+def babel_app():
+    from tests.support.helpers import make_app
+
+    return make_app("sqlite://")
+
+
+@given(st.fixed_dictionaries({s: rules for s in "ABCD"}, optional={"flagged": rules}))
+@settings(max_examples=150, deadline=None)
+def test_a_campaigns_rules_are_refused_exactly_when_a_higher_stratum_is_lower(babel_app, strata):
+    with babel_app.app_context():
+        problems = [str(m) for m in risk.problems(strata)]
+    pairs = [(h, l) for h in ("flagged", "A") if h in strata for l in "BCD"]
+    bad = [pair for pair in pairs if risk.compare(strata[pair[0]], strata[pair[1]]) != "ok"]
+    assert len(problems) == len(bad) and all(RISK_RULE in m for m in problems)
+
+
+@pytest.mark.parametrize("kind", ["failed_test", "order"])
+def test_an_investigation_after_a_failed_test_or_a_superiors_order_needs_no_plan_but_its_reason(app, kind):
+    """Seed 001 §3: 因依法检验检查不合格开展的特定调查 and 上级临时部署的行政检查 need no annual plan, but
+    each states its reason in writing."""
+    with app.app_context():
+        world = build(file_plan=False)
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(world["tenant"]):
+            _refused(lambda: campaign_commands.create_campaign(campaign_data(world), actor=planner), "item_ids")
+            _refused(lambda: campaign_commands.create_campaign(campaign_data(world, exempt_kind=kind), actor=planner),
+                     "exempt_reason")
+            made = campaign_commands.create_campaign(campaign_data(world, exempt_kind=kind,
+                                                           exempt_reason="抽检不合格，依法开展特定调查"), actor=planner)
+            assert made.plan_id is None and made.exempt_kind == kind

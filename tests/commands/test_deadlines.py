@@ -1,0 +1,219 @@
+"""A visit's deadlines to the letter: both run from the end of the check (report 5, publication 20
+working days, the review inside the 20); a check has a start and an end inside the campaign's window
+and not in the future; no recorded date ever makes a due date later than the one first given; a due
+date counted through a year without an official calendar is provisional everywhere it is shown and
+is counted again, exactly, when the year is entered."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import signed_in, user_named
+from tests.support.results_world import complete_result, handed_out, visit
+from spotcheck.core import official_calendar
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.tenants.notices import reminders
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import listing
+from spotcheck.tenants.results.models import FollowUp, Visit, VisitStatus
+from tests.commands.test_calendar import FILE_2027
+
+#: A campaign of complaints (投诉举报, an exempt kind: no plan needed) checked in December.
+DECEMBER = {"exempt_kind": "complaint", "exempt_reason": "群众投诉举报危化品违规储存",
+            "window_start": "2026-12-01", "window_end": "2026-12-31"}
+
+
+def _dates(ids) -> tuple:
+    one = visit(ids)
+    return one.checked_on, one.checked_until, one.report_due, one.publish_due
+
+
+def test_both_deadlines_run_from_the_end_of_the_check_and_review_time_counts(app):
+    with app.app_context():
+        ids = handed_out()
+        chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
+        with tenant_scope(ids["tenant"]):
+            results.record_result(visit(ids).id, complete_result(ids, checked_on="2026-04-27", checked_until="2026-04-30"),
+                                  actor=chief)
+            results.submit_result(visit(ids).id, actor=chief)
+            with frozen_at(date(2026, 5, 29)):  # the leader takes a month: it counts inside the 20 days
+                results.approve_result(visit(ids).id, actor=leader)
+            db.session.commit()
+            # Labour Day 1–5 May off, Saturday 9 May worked; counted from the end (30 April), not the start
+            assert _dates(ids) == (date(2026, 4, 27), date(2026, 4, 30), date(2026, 5, 11), date(2026, 6, 1))
+            assert listing.due_of(visit(ids)) == date(2026, 6, 1)  # approved: publication's is the one that matters
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"checked_on": "2026-02-27"}, "checked_on"),  # before the window
+    ({"checked_on": "2026-04-20", "checked_until": "2026-05-04"}, "checked_until"),  # after it
+    ({"checked_on": "2026-04-20", "checked_until": "2026-04-19"}, "checked_until"),  # ends before it starts
+    ({"checked_on": "2026-04-28"}, "checked_on"),  # in the future (today is 27 April)
+    ({"checked_on": "2026-04-20", "checked_until": "20.04.2026"}, "checked_until"),
+    ({"checked_until": "2026-04-20"}, "checked_on"),  # an end with no start
+])
+def test_a_check_has_a_start_and_an_end_inside_the_window_and_not_in_the_future(app, data, field):
+    with app.app_context():
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 27)):
+            with pytest.raises(ValidationFailed) as refused:
+                results.record_result(visit(ids).id, data, actor=user_named("yjj_inspector"))
+            assert field in refused.value.errors, refused.value.errors
+            assert _dates(ids) == (None, None, None, None) and visit(ids).status == VisitStatus.assigned
+
+
+def test_a_recorded_check_date_cannot_move_a_deadline(app):
+    """The team of a check on 16 March, overdue since 23 March, cannot clear its own "overdue" by
+    dating the check later — neither while drafting nor once submitted; a leader's correction with a
+    reason may bring the deadlines forward, never later."""
+    with app.app_context():
+        ids = handed_out()
+        chief, member, leader = user_named("yjj_inspector"), user_named("yjj_inspector2"), user_named("yjj_leader")
+        with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 30)):
+            results.record_result(visit(ids).id, {"checked_on": "2026-03-16"}, actor=member)
+            db.session.commit()
+            first = _dates(ids)
+            # Qingming 4–6 April off
+            assert first[2:] == (date(2026, 3, 23), date(2026, 4, 14)) and listing.flag_of(visit(ids)) == "overdue"
+            results.record_result(visit(ids).id, {"checked_on": "2026-04-29", "checked_until": "2026-04-29"}, actor=member)
+            db.session.commit()
+            assert _dates(ids)[2:] == first[2:] and listing.flag_of(visit(ids)) == "overdue"  # still overdue
+            results.record_result(visit(ids).id, complete_result(ids, checked_on="2026-03-13", checked_until="2026-03-13"),
+                                  actor=chief)  # an earlier end brings them forward
+            results.submit_result(visit(ids).id, actor=chief)
+            db.session.commit()
+            fixed = _dates(ids)
+            assert fixed == (date(2026, 3, 13), date(2026, 3, 13), date(2026, 3, 20), date(2026, 4, 13))
+            results.return_result(visit(ids).id, {"reason": "笔录不全，请补充。"}, actor=leader)
+            db.session.commit()
+            with pytest.raises(ValidationFailed) as team:
+                results.record_result(visit(ids).id, {"checked_on": "2026-04-29"}, actor=chief)
+            assert "领导" in str(team.value.errors["checked_on"][0]) and _dates(ids) == fixed
+            results.record_result(visit(ids).id, {"checked_on": "2026-03-13", "record": "补充笔录。"}, actor=chief)  # unchanged: fine
+            for who in (chief, planner_of(user_named("yjj_admin"))):
+                with pytest.raises(Forbidden):
+                    results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29",
+                                                                   "reason": "改期"}, actor=who)
+            with pytest.raises(ValidationFailed) as reasonless:
+                results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29"},
+                                                actor=leader)
+            assert set(reasonless.value.errors) == {"reason"} and _dates(ids) == fixed
+            later = results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29",
+                                                                   "reason": "检查延续至4月29日"}, actor=leader)
+            db.session.commit()
+            assert (later.checked_until, later.report_due, later.publish_due) == (date(2026, 4, 29), fixed[2], fixed[3])
+            earlier = results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-11", "checked_until": "2026-03-12",
+                                                                     "reason": "以现场笔录日期为准"}, actor=leader)
+            db.session.commit()
+            assert (earlier.report_due, earlier.publish_due) == (date(2026, 3, 19), date(2026, 4, 10))
+            assert earlier.dates_correction_reason == "以现场笔录日期为准"
+        with system_access("test"):
+            corrections = db.session.scalars(sa.select(AuditEntry).where(
+                AuditEntry.action == "result.dates_corrected").order_by(AuditEntry.id)).all()
+        assert [e.details["reason"] for e in corrections] == ["检查延续至4月29日", "以现场笔录日期为准"]
+        assert corrections[0].details["due_moved"] == {} and corrections[1].details["before"]["checked_until"] == "2026-04-29"
+
+
+def test_a_published_result_is_corrected_before_its_dates(app):
+    with app.app_context():
+        from tests.support.results_world import published
+
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]):
+            published(ids)
+            with pytest.raises(Conflict):
+                results.correct_check_dates(ids["visit"], {"checked_on": "2026-04-29", "checked_until": "2026-04-30",
+                                                               "reason": "改正"}, actor=user_named("yjj_leader"))
+
+
+def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_once_entered(app):
+    with app.app_context():
+        ids = handed_out(**DECEMBER)
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]), frozen_at(date(2026, 12, 29)):
+            results.record_result(visit(ids).id, complete_result(ids, checked_on="2026-12-28"), actor=chief)
+            other = db.session.scalars(sa.select(Visit).where(Visit.id != ids["visit"]).order_by(Visit.id)).first()
+            other.checked_on = other.checked_until = date(2026, 12, 1)
+            other.report_due, other.publish_due = date(2026, 12, 8), date(2026, 12, 29)  # counted in 2026: exact
+            db.session.commit()
+            one = visit(ids)
+            # 29–31 December, then Friday 1 January 2027 taken as a working day: provisional
+            assert (one.report_due, one.publish_due) == (date(2027, 1, 4), date(2027, 1, 25))
+            assert one.report_due_provisional and one.publish_due_provisional and listing.due_provisional(one)
+            lines = reminders.due_lines(date(2026, 12, 31))
+            assert any("暂按周一至周五计算" in line for line in lines[chief.id])
+            order = results.open_follow_up(visit(ids).id, {"kind": "rectification", "details": "限期整改危化品储存",
+                                                           "deadline_days": 30}, actor=chief)  # 限30个工作日内改正
+            db.session.commit()
+            assert (order.deadline, order.deadline_provisional) == (date(2027, 2, 9), True)
+    with frozen_at(datetime(2026, 12, 29, 10)):
+        client = signed_in(app, "yjj_inspector")
+        page = client.get(f"/visits/{ids['visit']}").get_data(as_text=True)
+        assert page.count("暂按周一至周五计算") >= 2  # the report's and publication's due dates
+        assert "暂按周一至周五计算" in client.get("/visits/mine").get_data(as_text=True)
+        assert "暂按周一至周五计算" in client.get("/").get_data(as_text=True)
+        api = client.get(f"/api/v1/visits/{ids['visit']}").get_json()
+        assert api["report_due_provisional"] and api["publish_due_provisional"] and api["due_provisional"]
+        _supervision_shows_provisional(app, ids, 1)
+    with app.app_context():
+        official_calendar.load_year(FILE_2027, notice="国务院办公厅关于2027年部分节假日安排的通知",
+                                    actor=user_named("admin"))
+        with tenant_scope(ids["tenant"]):
+            one, untouched = visit(ids), db.session.get(Visit, other.id)
+            # 1 January 2027 is a holiday: both move one working day, and are exact now
+            assert (one.report_due, one.publish_due) == (date(2027, 1, 5), date(2027, 1, 26))
+            assert not one.report_due_provisional and not one.publish_due_provisional
+            assert (untouched.report_due, untouched.publish_due) == (date(2026, 12, 8), date(2026, 12, 29))
+            order = db.session.get(FollowUp, order.id)  # the Spring Festival week off, Sunday 31 January worked
+            assert (order.deadline, order.deadline_provisional) == (date(2027, 2, 16), False)
+        with system_access("test"):
+            [recounted] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "deadlines.recounted"))
+        assert recounted.tenant_id == ids["tenant"]
+        assert {c.get("visit") or c.get("follow_up") for c in recounted.details["changes"]} == {ids["visit"], order.id}
+    with frozen_at(datetime(2026, 12, 29, 10)):
+        assert "暂按周一至周五计算" not in client.get(f"/visits/{ids['visit']}").get_data(as_text=True)
+        _supervision_shows_provisional(app, ids, 0)
+
+
+def _supervision_shows_provisional(app, ids, count: int) -> None:
+    """The justice bureau's figure 期限暂定户次, its drill-down, the dashboard's note and the 001-2 table's
+    footnote, for the fourth quarter of 2026 (on the clock the caller set)."""
+    from openpyxl import load_workbook
+    import io
+
+    from spotcheck.tenants.supervision import drill_down, figures
+    from spotcheck.tenants.supervision.periods import Period
+
+    with app.app_context():
+        supervisor = user_named("sfj_supervisor")
+        with tenant_scope(supervisor.tenant_id), system_access("test"):
+            [yjj] = figures.compute(Period(2026, "quarter", 4), figures.departments([ids["tenant"]]))
+            rows = drill_down.rows_of("provisional", ids["tenant"], Period(2026, "quarter", 4))
+        assert yjj.provisional == count and rows.total == count
+        if count:
+            assert rows.rows[0][4] == "2027-01-04（暂按周一至周五计算）"
+        db.session.remove()
+    bureau = signed_in(app, "sfj_supervisor")
+    page = bureau.get("/supervision?period=2026Q4").get_data(as_text=True)
+    assert ('id="provisional-deadlines"' in page) == bool(count)
+    if count:
+        assert "其中1户次的报送或公示期限落在尚未录入国家法定节假日安排的年份" in page
+        drill = bureau.get(f"/supervision/departments/{ids['tenant']}/provisional?period=2026Q4").get_data(as_text=True)
+        assert "期限暂定户次" in drill and "2027-01-25（暂按周一至周五计算）" in drill
+    with app.app_context():
+        from spotcheck.tasks import statistics_jobs
+
+        supervisor = user_named("sfj_supervisor")
+        with tenant_scope(supervisor.tenant_id):
+            job = statistics_jobs.request_table("001-2", "2026Q4", actor=supervisor)
+            data, _ = statistics_jobs.table_file(job.id, supervisor)
+        cells = [c for row in load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True) for c in row if c]
+        assert any("暂按周一至周五计算" in str(c) for c in cells) == bool(count)
+        db.session.remove()

@@ -1,0 +1,378 @@
+"""Notices (文书) as PDF, the inbox, e-mail and SMS deliveries, and the reminders of deadlines.
+
+Documents are checked by extracting their text (pypdf); e-mail goes to a real SMTP server on
+loopback (aiosmtpd); SMS goes through the logging adapter, as it does until a gateway is plugged in."""
+from __future__ import annotations
+
+import io
+import logging
+import socket
+import time
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import bearer, signed_in, tenant_id, user_named
+from tests.support.results_world import handed_out, published, visit
+from spotcheck.core import storage
+from spotcheck.core.calendar import is_working_day
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.policy import SCHEDULER
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts import commands as accounts
+from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.notices import commands as notice_commands, delivery, queries as notice_queries, reminders
+from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice, NoticeKind
+from spotcheck.tenants.results import commands as results, queries as results_queries
+from spotcheck.tenants.results.models import FollowUp, Visit
+
+TODAY = date(2026, 10, 12)
+
+
+def pdf_text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace(" ", "").replace("\n", "")
+
+
+def _notices(kind: NoticeKind) -> list[Notice]:
+    return list(db.session.scalars(sa.select(Notice).where(Notice.kind == kind).order_by(Notice.id)))
+
+
+def _inbox(login: str) -> list[Message]:
+    user = user_named(login)
+    return list(db.session.scalars(sa.select(Message).where(Message.user_id == user.id)))
+
+
+def test_handing_out_writes_every_notice_once_and_tells_the_inspectors(app):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out(notices=True)  # the notices job ran when the visits were handed out (before anyone was linked)
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(ids["tenant"]):
+            campaign = campaigns.get_campaign(ids["campaign"])
+            inspections, assignments = _notices(NoticeKind.inspection), _notices(NoticeKind.assignment)
+            assert len(inspections) == ids["visits"]
+            members = db.session.execute(sa.text(
+                "SELECT count(DISTINCT inspector_id) FROM team_member WHERE campaign_id = :c AND active"),
+                {"c": campaign.id}).scalar()
+            assert len(assignments) == members
+            assert _inbox("yjj_inspector") == []  # linked after the hand-out: told when the job runs again
+            again = notice_commands.write_campaign_notices(campaign.id, actor=planner)
+            assert again["inspection"] == again["assignment"] == 0 and again["told"] == 2
+            assert len(_notices(NoticeKind.inspection)) == ids["visits"]
+            assert notice_commands.write_campaign_notices(campaign.id, actor=planner)["told"] == 0  # nothing twice
+            [message] = _inbox("yjj_inspector")
+            assert message.title.startswith("检查任务派遣") and campaign.code in message.title and message.read_at is None
+
+            one = visit(ids)
+            notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == one.id,
+                                                               Notice.kind == NoticeKind.inspection))
+            data = storage.read(notice.storage_key)
+            assert data.startswith(b"%PDF") and storage.head(notice.storage_key, 4) == b"%PDF"
+            import hashlib
+            assert hashlib.sha256(data).hexdigest() == notice.sha256
+            text = pdf_text(data)
+            team = results_queries.team_of(one)
+            for expected in ("检查通知书", one.entity.name, one.entity.code, campaign.code, notice.number,
+                             campaign.tenant.name, "2026年", "（印章）", *[m.inspector.name for m in team],
+                             *[m.inspector.cert_no for m in team], *[item.name for item in campaign.items]):
+                assert expected.replace(" ", "") in text, expected
+            assert notice.number.startswith(campaign.tenant.short_name or campaign.tenant.name)
+            numbers = [n.number for n in _notices(NoticeKind.inspection)]
+            assert len(set(numbers)) == len(numbers)  # each document its own number
+            leader = team[0].inspector
+            own = notice_queries.assignment_of(campaign.id, user_named("yjj_inspector"))
+            text = pdf_text(storage.read(own.storage_key))
+            assert leader.name in text and leader.cert_no in text and one.entity.name in text and "组长" in text
+
+
+def test_documents_are_read_by_the_people_concerned_only(app):
+    with frozen_at(TODAY):
+        with app.app_context():
+            ids = handed_out()
+            with tenant_scope(ids["tenant"]):
+                notice_commands.write_campaign_notices(ids["campaign"],
+                                                actor=planner_of(user_named("yjj_admin")))
+                inspection = db.session.scalar(sa.select(Notice.id).where(Notice.visit_id == ids["visit"]))
+                other_visit = db.session.scalar(sa.select(Visit.id).where(Visit.campaign_id == ids["campaign"],
+                                                                          Visit.id != ids["visit"]))
+                elsewhere = db.session.scalar(sa.select(Notice.id).where(Notice.visit_id == other_visit))
+        chief = signed_in(app, "yjj_inspector")
+        page = chief.get(f"/visits/{ids['visit']}").get_data(as_text=True)
+        assert f"/notices/{inspection}.pdf" in page and 'data-kind="assignment"' in page
+        got = chief.get(f"/notices/{inspection}.pdf")
+        assert got.status_code == 200 and got.mimetype == "application/pdf" and got.data.startswith(b"%PDF")
+        assert "attachment" in got.headers["Content-Disposition"]
+        team_of_other = chief.get(f"/notices/{elsewhere}.pdf").status_code
+        assert team_of_other in (200, 404)  # 200 only when the leader is on that team too
+        assert signed_in(app, "yjj_planner").get(f"/notices/{inspection}.pdf").status_code == 200
+        assert signed_in(app, "scj_planner").get(f"/notices/{inspection}.pdf").status_code == 404
+        assert signed_in(app, "sfj_supervisor").get(f"/notices/{inspection}.pdf").status_code == 404
+        header = chief.get("/").get_data(as_text=True)
+        assert 'id="inbox-unread"' in header  # the unread count in the header
+        inbox = chief.get("/inbox").get_data(as_text=True)
+        assert "检查任务派遣" in inbox
+        api = app.test_client()
+        listed = api.get("/api/v1/inbox", headers=bearer(app, "yjj_inspector")).get_json()
+        assert listed["unread"] == 1 and listed["items"][0]["notice_id"]
+        assert api.get(f"/api/v1/notices/{listed['items'][0]['notice_id']}/pdf",
+                       headers=bearer(app, "yjj_inspector")).data.startswith(b"%PDF")
+        read = api.post("/api/v1/inbox/read", json={}, headers=bearer(app, "yjj_inspector")).get_json()
+        assert read == {"marked": 1, "unread": 0}
+        assert 'id="inbox-unread"' not in chief.get("/").get_data(as_text=True)
+        documents = api.get(f"/api/v1/campaigns/{ids['campaign']}/notices", headers=bearer(app, "yjj_planner")).get_json()
+        assert {d["kind"] for d in documents} == {"inspection", "assignment"}
+        assert api.get(f"/api/v1/campaigns/{ids['campaign']}/notices",
+                       headers=bearer(app, "scj_planner")).status_code == 404
+
+
+class _Mailbox:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.received = []
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        mailbox = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                mailbox.received.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+
+def test_email_and_sms_go_once_each_and_a_failed_send_is_tried_again_later(app, caplog):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            with pytest.raises(ValidationFailed) as refused:
+                accounts.set_contact({"email": "not-an-address", "mobile": "12345"}, actor=chief)
+            assert set(refused.value.errors) == {"email", "mobile"}
+            accounts.set_contact({"email": "chief@yjj.example.cn", "mobile": "13912345678"}, actor=chief)
+        mailbox = _Mailbox()
+        app.config["SPOTCHECK_SMTP_HOST"], app.config["SPOTCHECK_SMTP_PORT"] = "127.0.0.1", mailbox.port
+        with tenant_scope(ids["tenant"]):  # the SMTP server is not up yet: the e-mail waits for its next try
+            caplog.set_level(logging.INFO, logger="spotcheck.tenants.notices.channels")
+            notice_commands.write_campaign_notices(ids["campaign"], actor=planner_of(user_named("yjj_admin")))
+        with tenant_scope(ids["tenant"]):
+            rows = {d.channel: d for d in db.session.scalars(sa.select(Delivery).where(Delivery.user_id == chief.id))}
+        assert set(rows) == {Channel.inbox, Channel.email, Channel.sms}
+        assert rows[Channel.sms].status == DeliveryStatus.sent  # the logging adapter, number masked in the log
+        assert "139****5678" in caplog.text and "13912345678" not in caplog.text
+        email = rows[Channel.email]
+        assert email.status == DeliveryStatus.pending and email.attempts == 1 and "SMTP" in email.last_error
+        assert email.next_attempt_at.replace(tzinfo=timezone.utc) > datetime(2026, 10, 12, tzinfo=timezone.utc)
+        assert delivery.send_due(SCHEDULER) == {"sent": 0, "failed": 0}  # not due again yet
+        with mailbox, frozen_at(datetime(2026, 10, 12, 2, 0, tzinfo=timezone.utc)):
+            assert delivery.send_due(SCHEDULER) == {"sent": 1, "failed": 0}
+            assert delivery.send_due(SCHEDULER) == {"sent": 0, "failed": 0}  # a second run sends nothing
+            with tenant_scope(ids["tenant"]):  # neither does the notices job run again
+                notice_commands.write_campaign_notices(ids["campaign"],
+                                                actor=planner_of(user_named("yjj_admin")))
+            assert delivery.send_due(SCHEDULER) == {"sent": 0, "failed": 0}
+        [(to, content)] = mailbox.received
+        assert to == ["chief@yjj.example.cn"] and "Message-ID:" in content
+        with tenant_scope(ids["tenant"]):
+            sent = db.session.get(Delivery, email.id)
+            assert sent.status == DeliveryStatus.sent and sent.attempts == 2
+    with frozen_at(TODAY):
+        log = signed_in(app, "yjj_admin").get("/notices/deliveries").get_data(as_text=True)
+        assert "c***@yjj.example.cn" in log and "139****5678" in log and "13912345678" not in log
+        assert signed_in(app, "yjj_planner").get("/notices/deliveries").status_code == 403
+
+
+def test_a_send_that_keeps_failing_ends_failed_after_the_last_try(app):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            accounts.set_contact({"email": "chief@yjj.example.cn", "mobile": ""}, actor=chief)
+        app.config["SPOTCHECK_SMTP_HOST"], app.config["SPOTCHECK_SMTP_PORT"] = "127.0.0.1", 9  # nobody listens
+        with tenant_scope(ids["tenant"]):
+            notice_commands.write_campaign_notices(ids["campaign"], actor=planner_of(user_named("yjj_admin")))
+        moment = datetime(2026, 10, 12, 1, 0, tzinfo=timezone.utc)
+        for minutes in (2, 10, 40, 200):  # 1, 5, 25, 125 minutes apart
+            moment += timedelta(minutes=minutes)
+            with frozen_at(moment):
+                delivery.send_due(SCHEDULER)
+        with tenant_scope(ids["tenant"]):
+            email = db.session.scalar(sa.select(Delivery).where(Delivery.user_id == chief.id,
+                                                                Delivery.channel == Channel.email))
+            assert email.status == DeliveryStatus.failed and email.attempts == 5
+
+
+def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publication(app):
+    with app.app_context():
+        with frozen_at(TODAY):
+            ids = handed_out(window_start="2026-09-01", window_end="2026-10-31", exempt_kind="complaint",
+                             exempt_reason="群众投诉举报")  # checked in the autumn, outside the plan's months
+            with tenant_scope(ids["tenant"]):
+                results.record_result(visit(ids).id, {"checked_on": "2026-10-09"}, actor=user_named("yjj_inspector"))
+                db.session.commit()
+                report_due = visit(ids).report_due
+        # five working days after Friday 9 October: Saturday the 10th is a make-up working day (调休上班)
+        assert report_due == date(2026, 10, 15) and is_working_day(date(2026, 10, 10))
+        with frozen_at(date(2026, 10, 14)), tenant_scope(ids["tenant"]):
+            lines = reminders.due_lines(date(2026, 10, 14))
+            chief = user_named("yjj_inspector")
+            assert any("即将到期" in line and "检查结果报送" in line for line in lines[chief.id])
+        with frozen_at(date(2026, 10, 14)):
+            first = reminders.send_reminders(actor=SCHEDULER)
+            assert first["working_day"] and first["reminded"] >= 1
+            assert reminders.send_reminders(actor=SCHEDULER)["reminded"] == 0  # once a day
+            with tenant_scope(ids["tenant"]):
+                [message] = [m for m in _inbox("yjj_inspector") if m.title.startswith("待办提醒")]
+                assert "检查结果报送" in message.body
+        with pytest.raises(Forbidden):
+            reminders.send_reminders(actor=user_named("yjj_admin"))
+        for day in (date(2026, 10, 1), date(2026, 10, 18)):  # National Day; a Sunday that is no make-up day
+            assert not is_working_day(day)
+            with frozen_at(day):
+                assert reminders.send_reminders(actor=SCHEDULER) == {"day": day.isoformat(), "working_day": False,
+                                                                     "reminded": 0}
+        with frozen_at(date(2026, 10, 12)), tenant_scope(ids["tenant"]):
+            results.record_result(visit(ids).id, {"method": "onsite", "record": "现场检查记录。", "items": {str(ids["item"]): {
+                "categories": ["no_problem"]}}}, actor=user_named("yjj_inspector"))
+            results.submit_result(visit(ids).id, actor=user_named("yjj_inspector"))
+            results.approve_result(visit(ids).id, actor=user_named("yjj_leader"))
+            db.session.commit()
+            publish_due, entity_name = visit(ids).publish_due, visit(ids).entity.name
+        assert publish_due == date(2026, 11, 5)  # 20 working days after the check ended, not after the approval
+        late = publish_due + timedelta(days=1)
+        while not is_working_day(late):
+            late += timedelta(days=1)
+        with frozen_at(late), tenant_scope(ids["tenant"]):
+            lines = reminders.due_lines(late)
+            leader, planner = user_named("yjj_leader"), planner_of(user_named("yjj_admin"))
+            assert any("已逾期" in line and "公示" in line for line in lines[planner.id])
+            assert any("已逾期" in line and "公示" in line for line in lines[leader.id])  # escalated
+    with frozen_at(late):  # past the deadline, the supervisor sees it on the home page
+        home = signed_in(app, "sfj_supervisor").get("/").get_data(as_text=True)
+        assert 'id="home-overdue-publications"' in home and entity_name in home and "逾期未公示" in home
+        with app.app_context():  # the results' query of it: read across departments, for a supervisor only
+            total, rows = results_queries.overdue_publications(reader=user_named("sfj_supervisor"))
+            assert total >= 1 and entity_name in {row["entity"] for row in rows}
+            with pytest.raises(Forbidden):
+                results_queries.overdue_publications(reader=user_named("yjj_leader"))
+
+
+def test_a_transfer_sends_its_letter_to_the_receiving_department_only(app):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]):
+            one = published(ids)
+            transfer = results.open_follow_up(one.id, {"kind": "transfer", "details": "发现超范围经营，移送市场监管局",
+                                                       "receiver_tenant_id": tenant_id("SCJ")},
+                                                 actor=user_named("yjj_inspector"))
+            transfer_id, entity_name = transfer.id, one.entity.name
+            letter = db.session.scalar(sa.select(Notice).where(Notice.kind == NoticeKind.transfer))
+            assert letter is not None and letter.receiver_tenant_id == tenant_id("SCJ")
+            text = pdf_text(storage.read(letter.storage_key))
+            assert "移送函" in text and entity_name in text and "超范围经营" in text and "应急预案未按规定演练" in text
+            letter_id = letter.id
+        with tenant_scope(tenant_id("SCJ")):
+            assert notice_queries.letter_of(db.session.get(FollowUp, transfer_id)).id == letter_id
+            told = [m for m in _inbox("scj_planner") if m.title.startswith("移送函")]
+            assert len(told) == 1 and told[0].notice_id == letter_id
+            assert [m for m in _inbox("scj_inspector") if m.title.startswith("移送函")] == []
+        with tenant_scope(tenant_id("SWJ")):
+            assert db.session.scalar(sa.select(Notice).where(Notice.id == letter_id)) is None
+    receiver = signed_in(app, "scj_leader")
+    assert f"/notices/{letter_id}.pdf" in receiver.get(f"/transfers/{transfer_id}").get_data(as_text=True)
+    assert receiver.get(f"/notices/{letter_id}.pdf").status_code == 200
+    assert signed_in(app, "swj_planner").get(f"/notices/{letter_id}.pdf").status_code == 404
+    assert signed_in(app, "scj_inspector").get(f"/notices/{letter_id}.pdf").status_code == 404
+
+
+def test_the_result_announcement_lists_the_published_results(app):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(ids["tenant"]):
+            campaign = campaigns.get_campaign(ids["campaign"])
+            with pytest.raises(ValidationFailed):
+                notice_commands.write_announcement(campaign.id, actor=planner)
+            one = published(ids)
+            notice = notice_commands.write_announcement(campaign.id, actor=planner)
+            text = pdf_text(storage.read(notice.storage_key))
+            assert "检查结果公告" in text and one.entity.name in text and one.entity.code in text
+            assert "违反本部门其他规定" in text and campaign.code in text
+            assert notice_commands.write_announcement(campaign.id, actor=planner).number != notice.number  # a new version
+    planner_page = signed_in(app, "yjj_planner")
+    page = planner_page.get(f"/campaigns/{ids['campaign']}/notices").get_data(as_text=True)
+    assert "检查结果公告" in page and "write-announcement" in page
+
+
+# --- the beat, for real ----------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_real_beat_and_worker_send_the_due_email(tmp_path, postgres_url, celery_queue):
+    """Beat's sender entry (every second here, every minute in production) reaches a real worker on
+    Redis, which sends a waiting e-mail to a real SMTP server, once."""
+    from tests.support.helpers import make_app
+    from spotcheck.core.commands import unit_of_work
+    from tests.support.workers import WORKER_READY_TIMEOUT, Beat, Worker
+    with _Mailbox() as mailbox:
+        settings = {"SPOTCHECK_SMTP_HOST": "127.0.0.1", "SPOTCHECK_SMTP_PORT": str(mailbox.port)}
+        web = make_app(postgres_url, REDIS_URL="redis://127.0.0.1:1/0",  # no broker: the e-mail waits for beat
+                       SPOTCHECK_SMTP_HOST="127.0.0.1", SPOTCHECK_SMTP_PORT=mailbox.port, SPOTCHECK_STORAGE=str(tmp_path))
+        with web.app_context():
+            chief = user_named("scj_inspector")
+            with tenant_scope(chief.tenant_id):
+                accounts.set_contact({"email": "chief@scj.example.cn", "mobile": ""}, actor=chief)
+                with unit_of_work():
+                    delivery.deliver(chief, purpose="beat-test", subject="待办提醒", body="测试")
+                email = db.session.scalar(sa.select(Delivery).where(Delivery.channel == Channel.email))
+                assert email.status == DeliveryStatus.pending and email.attempts == 0
+                email_id = email.id
+        env = {**settings, "SPOTCHECK_SEND_SECONDS": "1", "SPOTCHECK_SWEEP_SECONDS": "3600"}
+        worker = Worker(celery_queue, postgres_url, env=env)
+        beat = Beat(celery_queue, postgres_url, cwd=tmp_path, env=env)
+        try:
+            worker.wait_ready(WORKER_READY_TIMEOUT)
+            beat.wait_ready(WORKER_READY_TIMEOUT)
+            deadline = time.monotonic() + 30
+            while not mailbox.received and time.monotonic() < deadline:
+                time.sleep(0.2)
+            time.sleep(2)  # more beats: nothing more is sent
+        finally:
+            beat.stop()
+            worker.stop()
+        assert len(mailbox.received) == 1, (beat.output[-2000:], worker.output[-3000:])
+        assert "spotcheck.notices.send_due" in beat.output and "spotcheck.notices.send_due" in worker.output
+        with web.app_context():
+            db.session.remove()
+            with tenant_scope(user_named("scj_inspector").tenant_id):
+                sent = db.session.get(Delivery, email_id)
+                assert sent.status == DeliveryStatus.sent and sent.attempts == 1
+            db.engine.dispose()
+
+
+def test_the_beat_schedule_has_each_periodic_job_once():
+    from celery.schedules import crontab
+
+    from spotcheck.tasks.schedule import BEAT_SCHEDULE
+
+    tasks = [entry["task"] for entry in BEAT_SCHEDULE.values()]
+    assert len(tasks) == len(set(tasks))
+    assert {"spotcheck.jobs.sweep", "spotcheck.notices.send_due", "spotcheck.notices.reminders"} <= set(tasks)
+    reminder = next(e for e in BEAT_SCHEDULE.values() if e["task"] == "spotcheck.notices.reminders")["schedule"]
+    assert isinstance(reminder, crontab) and reminder.hour == {8} and reminder.minute == {30}

@@ -1,0 +1,184 @@
+"""Results entered offline and imported from Excel (检查结果导入): the campaign's workbook lists its
+visits still to record; a filled one is imported all or nothing, every result arriving submitted
+and waiting for a leader — never approved by itself, never approvable by whoever imported it."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, signed_in, user_named
+from tests.support.results_world import handed_out
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.errors import Forbidden
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts import commands as tenants
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import listing
+from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.results.models import Visit, VisitStatus
+from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
+
+TODAY = date(2026, 10, 12)
+
+
+def _template_rows(campaign) -> tuple[list[str], list[list]]:
+    stream, name = sheet_queries.results_template(campaign)
+    assert name.startswith("抽查检查结果-") and name.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(stream).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    return [str(h) for h in rows[0]], rows[1:]
+
+
+def _filled(headers, rows, change=None) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for number, row in enumerate(rows):
+        values = dict(zip(headers, row))
+        problem = number % 2 == 1 or number == len(rows) - 1
+        values.update({"检查日期": "2026-04-30", "核查方式": "实地检查",
+                       "检查结果": "发现问题待后续处理：违反本部门其他规定" if problem else "未发现问题",
+                       "检查情况": "应急预案未按规定演练。" if problem else "", "检查记录": "现场检查，台账齐全。"})
+        if change:
+            change(number, values)
+        sheet.append([values.get(h) for h in headers])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _statuses() -> dict:
+    return dict(db.session.execute(sa.select(Visit.id, Visit.status)).all())
+
+
+def test_a_filled_workbook_arrives_submitted_and_whoever_imported_it_cannot_approve_it(app, tmp_path):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        admin = user_named("yjj_admin")
+        with tenant_scope(ids["tenant"]):
+            both = tenants.create_user({"login": "yjj_chief_clerk", "display_name": "严正", "password": DEMO_PASSWORD, "roles": ["planner", "leader"]}, actor=admin)
+            db.session.commit()
+            campaign = campaigns.get_campaign(ids["campaign"])
+            headers, rows = _template_rows(campaign)
+            assert headers[:4] == ["序号", "统一社会信用代码", "检查对象名称", "抽查事项"]
+            assert len(rows) == ids["visits"] * len(campaign.items)
+            assert all(row[headers.index("检查结果")] in (None, "") for row in rows)  # nothing chosen for anyone
+            path = tmp_path / "results.xlsx"
+            path.write_bytes(_filled(headers, rows))
+            outcome = sheets.import_results(campaign.id, {"path": path, "file_name": "results.xlsx"}, actor=both)
+            db.session.commit()
+            assert outcome["ok"] and outcome["submitted"] == ids["visits"], outcome
+            visits = db.session.scalars(listing.every()).all()
+            assert {v.status for v in visits} == {VisitStatus.submitted}
+            assert {v.source for v in visits} == {"imported"} and {v.submitted_by_name for v in visits} == {"严正"}
+            chosen = {code for v in visits for r in v.results for code in r.category_codes}
+            assert "no_problem" in chosen and chosen <= {"no_problem", "pending_own_rules"}
+            with pytest.raises(Forbidden):  # 审核与录入分离: the importer does not review
+                results.approve_result(visits[0].id, actor=both)
+            results.approve_result(visits[0].id, actor=user_named("yjj_leader"))
+            db.session.commit()
+            assert sheet_queries.open_visits(campaign) == []
+            assert _template_rows(campaign)[1] == []  # nothing left to record
+
+
+def test_one_bad_row_imports_nothing_and_every_problem_is_named(app, tmp_path):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(ids["tenant"]):
+            campaign = campaigns.get_campaign(ids["campaign"])
+            headers, rows = _template_rows(campaign)
+
+            def spoil(number, values):
+                if number == 0:
+                    values["检查结果"] = "基本合格"
+                if number == 1:
+                    values["统一社会信用代码"] = "91330100MA27XXXX0X"
+                if number == 2:
+                    values["检查日期"] = "2026-12-01"  # in the future
+
+            path = tmp_path / "bad.xlsx"
+            path.write_bytes(_filled(headers, rows, spoil))
+            before = _statuses()
+            outcome = sheets.import_results(campaign.id, {"path": path}, actor=planner)
+            db.session.commit()
+            assert outcome["ok"] is False and _statuses() == before
+            found = {(e["row"], e["column"]) for e in outcome["errors"]}
+            assert (2, "检查结果") in found and (3, "统一社会信用代码") in found
+            reasons = " ".join(e["reason"] for e in outcome["errors"])
+            assert "基本合格" in reasons and "未被抽中" in reasons
+            if len(rows) > 2:
+                assert any(e["column"] == "检查日期" for e in outcome["errors"]), outcome["errors"]
+
+            # A problem found without saying what: only a whole result shows it (second pass), and it
+            # still undoes every visit written before it.
+            incomplete = tmp_path / "incomplete.xlsx"
+            incomplete.write_bytes(_filled(headers, rows, lambda n, v: v.update({"检查情况": ""}) if n == len(rows) - 1
+                                           else None))
+            outcome = sheets.import_results(campaign.id, {"path": incomplete}, actor=planner)
+            db.session.commit()
+            assert outcome["ok"] is False and _statuses() == before
+            [problem] = outcome["errors"]
+            assert problem["row"] == len(rows) + 1 and problem["column"] == "检查情况", problem
+
+
+def test_importing_results_through_the_page_and_the_api(app):
+    with frozen_at(TODAY):
+        with app.app_context():
+            ids = handed_out()
+            with tenant_scope(ids["tenant"]):
+                headers, rows = _template_rows(campaigns.get_campaign(ids["campaign"]))
+        page = f"/visits/campaign/{ids['campaign']}"
+        planner = signed_in(app, "yjj_planner")
+        shown = planner.get(page).get_data(as_text=True)
+        assert "导入离线录入的检查结果" in shown
+        template = planner.get(f"{page}/results-template")
+        assert template.status_code == 200 and openpyxl.load_workbook(io.BytesIO(template.data)).worksheets[0].max_row > 1
+        bad = planner.post(f"{page}/import", data={
+            "csrf_token": csrf_token(planner, page),
+            "file": (io.BytesIO(_filled(headers, rows, lambda n, v: v.update({"核查方式": "电话询问"}))), "结果.xlsx")},
+            content_type="multipart/form-data")
+        assert bad.status_code == 422 and "核查方式" in bad.get_data(as_text=True)
+        text = re.sub(r"<[^>]+>", " ", bad.get_data(as_text=True))
+        assert "没有导入任何结果" in text
+        assert signed_in(app, "yjj_leader").post(f"{page}/import", data={}).status_code in (400, 403)
+
+        api = app.test_client()
+        headers_api = bearer(app, "yjj_planner")
+        done = api.post(f"/api/v1/visits/import/{ids['campaign']}", headers=headers_api,
+                        data={"file": (io.BytesIO(_filled(headers, rows)), "results.xlsx")},
+                        content_type="multipart/form-data")
+        assert done.status_code == 200 and done.get_json()["submitted"] == ids["visits"], done.get_json()
+        again = api.post(f"/api/v1/visits/import/{ids['campaign']}", headers=headers_api,
+                         data={"file": (io.BytesIO(_filled(headers, rows)), "results.xlsx")},
+                         content_type="multipart/form-data")
+        assert again.status_code == 422 and "已经提交" in str(again.get_json())
+        review = signed_in(app, "yjj_leader").get("/visits/review").get_data(as_text=True)
+        assert review.count("data-visit=") == ids["visits"]
+
+
+def test_a_visit_without_its_record_is_not_imported(app, tmp_path):
+    """Seed 002 (现场检查笔录): a visit's rows carry its record on one of them, or nothing is imported;
+    each visit without one is named at its first row, under 检查记录."""
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(ids["tenant"]):
+            campaign = campaigns.get_campaign(ids["campaign"])
+            headers, rows = _template_rows(campaign)
+            path = tmp_path / "no-record.xlsx"
+            path.write_bytes(_filled(headers, rows, lambda number, values: values.update({"检查记录": ""})
+                                     if number < 2 else None))
+            before = _statuses()
+            outcome = sheets.import_results(campaign.id, {"path": path}, actor=planner)
+            db.session.commit()
+            assert outcome["ok"] is False and _statuses() == before
+            missing = [e for e in outcome["errors"] if e["column"] == "检查记录"]
+            assert [e["row"] for e in missing] == [2, 3][:len(rows)] and "现场检查笔录" in missing[0]["reason"]

@@ -1,0 +1,362 @@
+"""Visits, results, review and publication through the commands: the team records, the 组长
+submits, a leader who did not record it reviews, a planner publishes; deadlines on the official
+calendar; the public register holds only published versions."""
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support.campaign_world import leader_of, planner_of
+from tests.support.helpers import DEMO_PASSWORD, user_named
+from tests.support.results_world import complete_result, handed_out, inspector, visit
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.tenants import overview
+from spotcheck.tenants.accounts import commands as tenants
+from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.campaigns.models import CampaignStatus
+from spotcheck.tenants.results import deadlines, commands as results
+from spotcheck.tenants.results import queries as results_queries
+from spotcheck.tenants.results.queries import listing
+from spotcheck.tenants.results.queries import register
+from spotcheck.tenants.results.models import PublishedResult, ResultCategory, VisitStatus
+from spotcheck.tenants.results.policy import VISIT_ACTIONS
+
+
+def test_hand_out_needs_every_team_leader_and_makes_a_visit_per_selected_target(app):
+    from tests.support.results_world import teams_drawn
+    from tests.support.campaign_world import build
+    from spotcheck.tenants.campaigns import commands as campaign_commands
+    from spotcheck.tenants.campaigns.models import TeamMember
+
+    with app.app_context():
+        world = build()
+        campaign_id = teams_drawn(world)
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            campaign = campaigns.get_campaign(campaign_id)
+            leader = db.session.scalar(sa.select(TeamMember).where(TeamMember.is_leader.is_(True)))
+            leader.is_leader = False
+            db.session.commit()
+            with pytest.raises(Conflict) as refused:
+                results.hand_out(campaigns.get_campaign(campaign_id).id, actor=planner_of(admin))
+            assert "1" in str(refused.value)
+            campaign_commands.designate_leader(campaign.id, {"member_id": leader.id}, actor=planner_of(admin))
+            with pytest.raises(Forbidden):
+                results.hand_out(campaign.id, actor=leader_of(admin))
+            visits = results.hand_out(campaign.id, actor=planner_of(admin))
+            db.session.commit()
+            assert campaign.status == CampaignStatus.notified and len(visits) > 0
+            assert all(v.status == VisitStatus.assigned for v in visits)
+            with pytest.raises(Conflict):
+                results.hand_out(campaign.id, actor=planner_of(admin))
+
+
+def test_an_inspector_sees_and_records_only_the_visits_they_are_on(app):
+    with app.app_context():
+        ids = handed_out()
+        member, outsider = user_named("yjj_inspector2"), SimpleNamespace(id=user_named("scj_inspector").id)
+        with tenant_scope(ids["tenant"]):
+            mine = db.session.scalars(listing.mine(member)).all()
+            assert [v.id for v in mine] == [ids["visit"]] or ids["visit"] in [v.id for v in mine]
+            assert all(results_queries.team_of(v) and any(m.inspector.user_id == member.id for m in results_queries.team_of(v))
+                       for v in mine)
+            others = [v for v in db.session.scalars(listing.every()) if v.id not in {m.id for m in mine}]
+            assert others, "the campaign has visits this inspector is not on"
+            with pytest.raises(Forbidden):
+                results.record_result(others[0].id, complete_result(ids), actor=member)
+            assert db.session.scalars(listing.mine(outsider)).all() == []  # another department's inspector
+            assert visit(ids).status == VisitStatus.assigned
+
+
+def test_the_team_records_the_leader_submits_and_nothing_is_chosen_for_anyone(app):
+    with app.app_context():
+        ids = handed_out()
+        member, chief = user_named("yjj_inspector2"), user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            results.record_result(visit(ids).id, {"checked_on": "2026-04-30", "method": "onsite"}, actor=member)
+            db.session.commit()
+            drafted = visit(ids)
+            assert drafted.status == VisitStatus.drafting and drafted.campaign.status == CampaignStatus.in_progress
+            assert drafted.checked_until == date(2026, 4, 30)  # a one-day check
+            assert drafted.report_due == date(2026, 5, 11)  # Labour Day 1–5 May off, Saturday 9 May worked
+            assert drafted.publish_due == date(2026, 6, 1)  # 20 working days after the check ended
+            with pytest.raises(Forbidden):
+                results.submit_result(drafted.id, actor=member)  # only the 组长 submits
+            with pytest.raises(ValidationFailed) as incomplete:
+                results.submit_result(visit(ids).id, actor=chief)
+            assert f"items.{ids['item']}.categories" in incomplete.value.errors
+            with pytest.raises(ValidationFailed) as unsaid:
+                results.record_result(visit(ids).id, {"items": {str(ids["item"]): {"categories": ["no_problem", "rectified"]}}},
+                                      actor=member)
+            assert f"items.{ids['item']}.categories" in unsaid.value.errors
+            results.record_result(visit(ids).id, {"items": {str(ids["item"]): {"categories": ["pending_own_rules"]}}},
+                                  actor=member)
+            with pytest.raises(ValidationFailed) as no_findings:
+                results.submit_result(visit(ids).id, actor=chief)
+            assert f"items.{ids['item']}.findings" in no_findings.value.errors
+            results.record_result(visit(ids).id, complete_result(ids), actor=chief)
+            submitted = results.submit_result(visit(ids).id, actor=chief)
+            db.session.commit()
+            assert submitted.status == VisitStatus.submitted and submitted.submitted_by_name == chief.display_name
+            stored = db.session.scalars(sa.select(ResultCategory.code)).all()
+            assert stored == ["pending_own_rules"]  # a row per category
+
+
+def test_bad_result_input_names_the_field_and_changes_nothing(app):
+    with app.app_context():
+        ids = handed_out()
+        member = user_named("yjj_inspector2")
+        with tenant_scope(ids["tenant"]):
+            for data, field in [({"checked_on": "2099-01-01"}, "checked_on"), ({"checked_on": "2026-02-01"}, "checked_on"),
+                                ({"checked_on": "24/09/2026"}, "checked_on"), ({"method": "guess"}, "method"),
+                                ({"items": {"999999": {"categories": ["no_problem"]}}}, "items.999999"),
+                                ({"items": {str(ids["item"]): {"categories": ["made_up"]}}}, f"items.{ids['item']}.categories"),
+                                ({"record": "笔录\x00"}, "record")]:
+                with pytest.raises(ValidationFailed) as refused:
+                    results.record_result(visit(ids).id, data, actor=member)
+                assert any(key.startswith(field) for key in refused.value.errors), (data, refused.value.errors)
+            assert visit(ids).status == VisitStatus.assigned and visit(ids).checked_on is None
+
+
+def test_whoever_recorded_a_result_cannot_approve_it_and_a_return_needs_reasons(app):
+    with app.app_context():
+        ids = handed_out()
+        chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
+        admin = user_named("yjj_admin")
+        with tenant_scope(ids["tenant"]):
+            both = tenants.create_user({"login": "yjj_both", "display_name": "秦岭", "password": DEMO_PASSWORD, "roles": ["inspector", "leader"]}, actor=admin)
+            results.link_inspector(inspector(ids["member_inspector"]).id, {"user_id": None}, actor=admin)
+            results.link_inspector(inspector(ids["member_inspector"]).id, {"user_id": both.id}, actor=admin)
+            db.session.commit()
+            results.record_result(visit(ids).id, complete_result(ids), actor=both)
+            results.submit_result(visit(ids).id, actor=chief)
+            db.session.commit()
+            assert "approve" not in VISIT_ACTIONS.allowed(visit(ids), both)
+            with pytest.raises(Forbidden):
+                results.approve_result(visit(ids).id, actor=both)
+            with pytest.raises(Forbidden):
+                results.approve_result(visit(ids).id, actor=chief)  # an inspector reviews nothing
+            with pytest.raises(ValidationFailed) as no_reason:
+                results.return_result(visit(ids).id, {"reason": " "}, actor=leader)
+            assert "reason" in no_reason.value.errors
+            assert visit(ids).status == VisitStatus.submitted
+            results.return_result(visit(ids).id, {"reason": "检查日期与笔录不一致，请核实。"}, actor=leader)
+            db.session.commit()
+            returned = visit(ids)
+            assert returned.status == VisitStatus.returned and returned.returned_by_name == leader.display_name
+            results.record_result(returned.id, complete_result(ids, record="笔录已核实，检查日期无误。"), actor=chief)
+            results.submit_result(visit(ids).id, actor=chief)
+            with frozen_at(date(2026, 9, 30)):
+                approved = results.approve_result(visit(ids).id, actor=leader)
+            db.session.commit()
+            assert approved.status == VisitStatus.approved and approved.approved_by_id == leader.id
+            assert approved.publish_due == date(2026, 6, 1)  # from the check's end, not from the approval
+        with system_access("test"):
+            trail = [e.action for e in db.session.scalars(sa.select(AuditEntry).where(
+                AuditEntry.object_type == "visit", AuditEntry.object_id == str(ids["visit"])).order_by(AuditEntry.id))]
+        assert trail == ["result.recorded", "result.submitted", "result.returned", "result.recorded",
+                         "result.submitted", "result.approved"]
+
+
+def _approved(ids):
+    chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
+    results.record_result(visit(ids).id, complete_result(ids), actor=chief)
+    results.submit_result(visit(ids).id, actor=chief)
+    results.approve_result(visit(ids).id, actor=leader)
+    db.session.commit()
+
+
+def test_publication_writes_the_public_register_and_a_correction_is_a_new_marked_version(app):
+    with app.app_context():
+        ids = handed_out()
+        planner, leader = planner_of(user_named("yjj_admin")), user_named("yjj_leader")
+        with tenant_scope(ids["tenant"]):
+            _approved(ids)
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(PublishedResult)) == 0
+            with pytest.raises(Forbidden):
+                results.publish_results([ids["visit"]], actor=leader)
+            results.publish_results([ids["visit"]], actor=planner)
+            db.session.commit()
+            entity = visit(ids).entity
+            with pytest.raises(Conflict):
+                results.publish_results([ids["visit"]], actor=planner)
+        with tenant_scope(None):  # the public register is read outside any department
+            [first] = register.of_entity(entity)
+            assert first.version == 1 and not first.corrected
+            assert first.content["items"][0]["categories"] == ["发现问题待后续处理：违反本部门其他规定"]
+            assert {m["cert_no"] for m in first.content["team"]} and "id_number" not in str(first.content)
+            assert register.search(entity.code[:10]).total == 1 and register.search(entity.name).total == 1
+        with tenant_scope(ids["tenant"]):
+            with pytest.raises(ValidationFailed):
+                results.start_correction(visit(ids).id, {"reason": ""}, actor=planner)
+            results.start_correction(visit(ids).id, {"reason": "检查日期录入有误"}, actor=planner)
+            db.session.commit()
+        with tenant_scope(None):
+            assert [r.version for r in register.of_entity(entity)] == [1]  # the public keeps v1 meanwhile
+        with tenant_scope(ids["tenant"]):
+            _approved(ids)
+            results.publish_results([ids["visit"]], actor=planner)
+            db.session.commit()
+        with tenant_scope(None):
+            [current] = register.of_entity(entity)
+            assert current.version == 2 and current.corrected and current.correction_reason == "检查日期录入有误"
+            [(found, results_count, last)] = register.search(entity.code).rows  # a correction is not one more result
+            assert found.id == entity.id and results_count == 1 and last == current.published_at
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(PublishedResult)) == 2
+
+
+def test_home_to_do_lists_follow_the_visit(app):
+    with app.app_context():
+        ids = handed_out()
+        chief, member, leader = user_named("yjj_inspector"), user_named("yjj_inspector2"), user_named("yjj_leader")
+        planner = planner_of(user_named("yjj_admin"))
+
+        def steps(user):
+            found = {task.obj.id: set(task.actions) for task in overview.tasks_for(user) if task.kind == "visit"}
+            # the results' own to-dos (queries.tasks_for) are the home page's
+            assert {task.obj.id: set(task.actions) for task in results_queries.tasks_for(user)
+                    if task.kind == "visit"} == found
+            return found
+
+        with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 30)):
+            assert steps(member)[ids["visit"]] == {"record"}
+            assert set(steps(member)) == {v.id for v in db.session.scalars(listing.mine(member))}
+            assert steps(chief)[ids["visit"]] == {"record"}
+            results.record_result(visit(ids).id, complete_result(ids), actor=member)
+            db.session.commit()
+            assert steps(chief)[ids["visit"]] == {"record", "submit"}
+            assert steps(leader) == {}
+            results.submit_result(visit(ids).id, actor=chief)
+            db.session.commit()
+            assert steps(leader) == {ids["visit"]: {"approve", "return"}}
+            [task] = [t for t in overview.tasks_for(leader) if t.kind == "visit"]
+            assert task.due == date(2026, 6, 1) and task.flag is None  # the review counts inside the 20 days
+            results.approve_result(visit(ids).id, actor=leader)
+            db.session.commit()
+            assert steps(planner) == {ids["visit"]: {"publish"}} and steps(leader) == {}
+
+
+@pytest.mark.parametrize(("event", "days", "due"), [
+    (date(2026, 9, 24), 5, date(2026, 10, 9)),  # Mid-Autumn (25–27 Sep) and National Day (1–7 Oct) off
+    (date(2026, 9, 30), 5, date(2026, 10, 13)),  # Saturday 10 October is a make-up workday
+    (date(2026, 2, 12), 5, date(2026, 2, 26)),  # Saturday 14 Feb worked, Spring Festival 15–23 Feb off
+    (date(2026, 2, 13), 5, date(2026, 2, 27)),
+    (date(2026, 9, 30), 20, date(2026, 11, 3)),
+])
+def test_deadlines_count_working_days_of_the_official_calendar(package_calendar, event, days, due):
+    counted = deadlines.report_due(event) if days == deadlines.REPORT_DAYS else deadlines.publish_due(event)
+    assert counted.due == due and counted.official
+
+
+def test_due_soon_and_overdue_flags_follow_working_days(package_calendar):
+    due = date(2026, 10, 9)  # a Friday after the National Day week
+    assert deadlines.flag(due, date(2026, 9, 29)) is None  # 3 working days left: 30 Sep, 8 and 9 Oct
+    assert deadlines.flag(due, date(2026, 9, 30)) == "due_soon"  # nine days away, two working days
+    assert deadlines.flag(due, date(2026, 10, 7)) == "due_soon"
+    assert deadlines.flag(due, date(2026, 10, 9)) == "due_soon"
+    assert deadlines.flag(due, date(2026, 10, 10)) == "overdue"
+    assert deadlines.flag(None) is None
+
+
+def test_a_year_without_an_official_calendar_is_flagged_as_assumed(package_calendar):
+    far = deadlines.report_due(date(2099, 3, 2))
+    assert not far.official and far.assumed_years == (2099,) and far.due == date(2099, 3, 9)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_attachments_are_typed_by_content_bounded_and_kept_with_their_digest(app, tmp_path):
+    import hashlib
+    import io
+
+    from spotcheck.core import storage
+    from spotcheck.tenants.results import commands as attachments
+    from spotcheck.tenants.results.models import Attachment
+
+    with app.app_context():
+        ids = handed_out()
+        member, chief = user_named("yjj_inspector2"), user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            kept = attachments.add_attachment(ids["visit"], {"stream": io.BytesIO(PNG), "filename": "C:\\相册\\现场照片.png"}, actor=member)
+            db.session.commit()
+            assert (kept.content_type, kept.name, kept.size) == ("image/png", "现场照片.png", len(PNG))
+            assert kept.sha256 == hashlib.sha256(PNG).hexdigest() and storage.read(kept.storage_key) == PNG
+            files_before = sorted(p.name for p in storage.root().rglob("*") if p.is_file())
+            with pytest.raises(ValidationFailed) as disguised:
+                attachments.add_attachment(ids["visit"], {"stream": io.BytesIO(b"<script>alert(1)</script>"), "filename": "photo.jpg"},
+                                           actor=member)
+            assert "file" in disguised.value.errors
+            app.config["UPLOAD_MAX_BYTES"] = 1024
+            with pytest.raises(ValidationFailed) as too_big:
+                attachments.add_attachment(ids["visit"], {"stream": io.BytesIO(b"%PDF-" + b"x" * 2048), "filename": "记录.pdf"}, actor=member)
+            assert "file" in too_big.value.errors
+            assert sorted(p.name for p in storage.root().rglob("*") if p.is_file()) == files_before
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 1
+            results.record_result(visit(ids).id, complete_result(ids), actor=chief)
+            results.submit_result(visit(ids).id, actor=chief)
+            db.session.commit()
+            with pytest.raises(Conflict):
+                attachments.remove_attachment(ids["visit"], {"attachment_id": kept.id}, actor=member)  # submitted: the result is fixed
+
+
+def test_a_campaign_is_closed_only_once_every_result_is_published(app):
+    from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
+
+    with app.app_context():
+        ids = handed_out()
+        admin, leader = user_named("yjj_admin"), user_named("yjj_leader")
+        planner = planner_of(admin)
+        with tenant_scope(ids["tenant"]):
+            campaign = campaigns.get_campaign(ids["campaign"])
+            with pytest.raises(Conflict):
+                results.close_campaign(campaign.id, actor=planner)
+            for number, one in enumerate(db.session.scalars(listing.every().order_by(listing.Visit.id)).all()):
+                chief = next(m for m in results_queries.team_of(one) if m.is_leader).inspector
+                if chief.user_id is None:
+                    person = tenants.create_user({"login": f"yjj_chief{number}", "display_name": f"组长{number}", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
+                    results.link_inspector(chief.id, {"user_id": person.id}, actor=admin)
+                actor = db.session.get(type(admin), chief.user_id)
+                nothing_found = {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}
+                results.record_result(one.id, complete_result(ids, items=nothing_found), actor=actor)
+                results.submit_result(one.id, actor=actor)
+                results.approve_result(one.id, actor=leader)
+            assert campaign.status == CampaignStatus.results_in
+            results.publish_results([v.id for v in db.session.scalars(listing.every())], actor=planner)
+            assert campaign.status == CampaignStatus.published
+            assert "close" in CAMPAIGN_STEPS.allowed(campaign, planner)
+            with pytest.raises(Forbidden):
+                results.close_campaign(campaign.id, actor=leader)
+            results.close_campaign(campaign.id, actor=planner)
+            db.session.commit()
+            assert campaigns.get_campaign(ids["campaign"]).status == CampaignStatus.closed
+
+
+def test_a_result_is_submitted_only_with_its_record_written_or_attached(app):
+    """Seed 002: 检查报告应当包括检查时间、检查内容、现场检查笔录 — the record (检查记录/现场笔录) as text, or at
+    least one attachment."""
+    import io
+
+    from spotcheck.tenants.results import commands as attachments
+
+    with app.app_context():
+        ids = handed_out()
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            results.record_result(visit(ids).id, complete_result(ids, record="  "), actor=chief)
+            db.session.commit()
+            with pytest.raises(ValidationFailed) as refused:
+                results.submit_result(visit(ids).id, actor=chief)
+            assert set(refused.value.errors) == {"record"} and "现场检查笔录" in refused.value.errors["record"][0]
+            assert visit(ids).status == VisitStatus.drafting and visit(ids).submitted_at is None
+            attachments.add_attachment(ids["visit"], {"stream": io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "filename": "现场检查笔录.pdf"}, actor=chief)
+            results.submit_result(visit(ids).id, actor=chief)  # the record as a file is enough
+            db.session.commit()
+            assert visit(ids).status == VisitStatus.submitted

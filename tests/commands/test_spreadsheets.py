@@ -1,0 +1,574 @@
+"""Excel in and out (issue 3, item 5): templates, all-or-nothing imports as jobs, exports.
+
+Each kind goes the way a department administrator goes: download the blank template, fill it
+with openpyxl, upload it, find the rows, export, and upload the export again (nothing changes).
+A file with mistakes imports nothing and names every bad row (row number, column, reason).
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+import openpyxl
+import sqlalchemy as sa
+from stdnum.cn import ric, uscc
+
+from tests.support.helpers import bearer, csrf_token, signed_in, tenant_id
+from spotcheck.core.database import db
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.spreadsheets.columns import (
+    DIRECTORY,
+    HINT_MARKER,
+    INSPECTORS,
+    ITEMS,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PO_FILE = Path(__file__).resolve().parents[2] / "spotcheck/translations/zh_Hans_CN/LC_MESSAGES/messages.po"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def credit_code(n: int) -> str:
+    """A valid 统一社会信用代码 (GB 32100 check character)."""
+    base = f"91330199MA7Q{n:05d}"  # a region the demo city does not use
+    return base + uscc.calc_check_digit(base)
+
+
+def id_number(n: int) -> str:
+    """A valid 公民身份号码 (GB 11643 check digit), born in Beijing (no demo inspector is)."""
+    base = f"110101198503{(n % 28) + 1:02d}{n % 1000:03d}"
+    return base + ric.calc_check_digit(base + "0")
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@lru_cache(maxsize=1)
+def _translated_patterns() -> list[re.Pattern]:
+    """The English messages that the Chinese catalog translates, as patterns over formatted text."""
+    from babel.messages.pofile import read_po
+
+    with open(PO_FILE, "rb") as handle:
+        catalog = read_po(handle)
+    patterns = []
+    for message in catalog:
+        if message.id and message.string and isinstance(message.id, str):
+            parts = re.split(r"%\(\w+\)[sd]", message.id)
+            patterns.append(re.compile("^" + ".*".join(map(re.escape, parts)) + "$", re.DOTALL))
+    return patterns
+
+
+def assert_chinese_reason(reason: str) -> None:
+    """A reason is Chinese — or its message is still waiting for its translation in the catalog
+    (the translations are added at the end of the issue), never an English text the catalog translates."""
+    assert reason.strip()
+    if not has_cjk(reason):
+        assert not any(p.match(reason) for p in _translated_patterns()), f"untranslated reason: {reason}"
+
+
+def workbook(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def fill(template: bytes, rows: list[dict], *, keep_hints: bool = True) -> bytes:
+    """The template with ``rows`` (header → value) written below its headers, as a user fills it."""
+    book = workbook(template)
+    sheet = book.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    if not keep_hints:
+        sheet.delete_rows(2)
+    start = sheet.max_row + 1
+    for offset, row in enumerate(rows):
+        for header, value in row.items():
+            sheet.cell(row=start + offset, column=headers.index(header) + 1, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def sheet_rows(data: bytes) -> list[dict]:
+    """The rows of an export, header → value: below the header row (the seed's title and 填报单位
+    line above it), the 填报人 line under the rows left out."""
+    sheet = workbook(data).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(values) if row[0] == "序号")
+    headers = values[at]
+    return [dict(zip(headers, row)) for row in values[at + 1:]
+            if any(v not in (None, "") for v in row) and not str(row[0] or "").startswith("填报人：")]
+
+
+def upload(client, kind: str, data: bytes, headers: dict, filename: str = "filled.xlsx"):
+    response = client.post(f"/api/v1/sheets/{kind}/imports", headers=headers,
+                           data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+    assert response.status_code == 202, response.get_data(as_text=True)
+    job = client.get(f"/api/v1/jobs/{response.get_json()['id']}", headers=headers).get_json()
+    assert job["status"] == "succeeded", job
+    assert job["progress"] == 100
+    return job["result"]
+
+
+def download(client, url: str, headers: dict | None = None) -> bytes:
+    response = client.get(url, headers=headers or {})
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == XLSX
+    return response.data
+
+
+def xlsx_text(data: bytes) -> str:
+    """Everything a workbook holds as text (shared and inline strings), to scan for personal data."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "".join(archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml"))
+
+
+def items_of(code: str) -> list[Item]:
+    with tenant_scope(tenant_id(code)):
+        return list(db.session.scalars(sa.select(Item).order_by(Item.code)))
+
+
+ITEM_ROWS = [
+    {"检查事项": "食品生产企业监督检查", "子项": "生产许可条件", "检查依据": "《食品安全法》第一百一十条",
+     "检查主体": "市市场监督管理局", "抽查对象": "食品生产企业", "检查内容": "生产条件、原料进货查验",
+     "检查方式": "实地检查、书面检查", "比例": "不低于5%", "频次": "每年1次", "执法类别": "食品安全",
+     "检查结果的运用情形": "依法公示", "领域": "市场监管领域", "类别": "重点检查事项", "是否纳入随机抽查": "是"},
+    {"检查事项": "产品质量监督抽查", "检查方式": "检验检测", "执法类别": "产品质量、市场监管综合",
+     "领域": "市场监管领域", "是否纳入随机抽查": "否", "备注": "按年度计划"},
+    {"检查事项": "价格行为检查", "检查方式": "onsite", "领域": "其他领域"},
+]
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+def test_templates_have_the_seed_headers_hints_and_lists(app):
+    client = app.test_client()
+    admin = bearer(app, "scj_admin")
+    for kind in (ITEMS, DIRECTORY, INSPECTORS):
+        book = workbook(download(client, f"/api/v1/sheets/{kind.name}/template", admin))
+        sheet = book.worksheets[0]
+        assert sheet.title == kind.title
+        assert [c.value for c in sheet[1]] == kind.headers
+        assert sheet.cell(row=2, column=1).value == HINT_MARKER
+        assert sheet.cell(row=2, column=2).font.color.rgb.endswith("808080")  # the hints are grey
+        assert sheet.data_validations.dataValidation, "coded columns offer drop-down lists"
+        assert "填写说明" in book.sheetnames
+        assert sheet.column_dimensions["B"].width > 8
+    assert [c.value for c in workbook(download(client, "/api/v1/sheets/items/template", admin)).worksheets[0][1]][:3] \
+        == ["序号", "事项编码", "检查事项"]
+
+
+# --- items ---------------------------------------------------------------------------------------
+
+def test_items_template_fill_upload_export_reimport(app):
+    client = app.test_client()
+    admin = bearer(app, "scj_admin")
+    with app.app_context():
+        before = {i.code for i in items_of("SCJ")}
+        other_department = len(items_of("YJJ"))
+    filled = fill(download(client, "/api/v1/sheets/items/template", admin), ITEM_ROWS)
+
+    result = upload(client, "items", filled, admin)
+    assert result["ok"] is True, result
+    assert (result["rows"], result["created"], result["changed"]) == (3, 3, 0)
+    with app.app_context():
+        items = [i for i in items_of("SCJ") if i.code not in before]
+        assert [i.name for i in items] == [r["检查事项"] for r in ITEM_ROWS]
+        first, second, third = items
+        assert first.status == ItemStatus.draft
+        assert first.methods == ["document", "onsite"] and first.inspector_categories == ["food"]
+        assert (first.field, first.kind, first.random_check) == ("market", "key", True)
+        assert second.random_check is False and second.inspector_categories == ["market", "quality"]
+        assert (third.field, third.kind, third.random_check) == ("other", "general", True)
+        assert len(items_of("YJJ")) == other_department  # another department's list is untouched
+        listed = len([i for i in items_of("SCJ") if i.status != ItemStatus.retired])
+
+    exported = download(client, "/api/v1/sheets/items/export", admin)
+    rows = sheet_rows(exported)
+    assert len(rows) == listed
+    mine = {r["检查事项"]: r for r in rows}
+    assert set(mine) >= {r["检查事项"] for r in ITEM_ROWS}
+    assert mine["食品生产企业监督检查"]["事项编码"] == first.code
+    assert mine["食品生产企业监督检查"]["检查方式"] == "书面检查、实地检查"
+
+    again = upload(client, "items", exported, admin, "export.xlsx")
+    assert again["ok"] is True, again
+    assert (again["created"], again["changed"], again["unchanged"]) == (0, 0, listed)
+    with app.app_context():
+        assert len(items_of("SCJ")) == len(before) + 3
+
+    # A change through the export: the row with its 事项编码 changes that item.
+    book = workbook(exported)
+    sheet = book.worksheets[0]
+    row = next(r for r in range(2, sheet.max_row + 1)
+               if sheet.cell(row=r, column=ITEMS.headers.index("检查事项") + 1).value == "食品生产企业监督检查")
+    sheet.cell(row=row, column=ITEMS.headers.index("比例") + 1, value="不低于10%")
+    out = io.BytesIO()
+    book.save(out)
+    changed = upload(client, "items", out.getvalue(), admin)
+    assert (changed["created"], changed["changed"], changed["unchanged"]) == (0, 1, listed - 1)
+    with app.app_context():
+        assert next(i for i in items_of("SCJ") if i.code == first.code).ratio == "不低于10%"
+
+
+def test_a_bad_items_file_imports_nothing_and_names_every_bad_row(app):
+    client = app.test_client()
+    admin = bearer(app, "scj_admin")
+    template = download(client, "/api/v1/sheets/items/template", admin)
+    rows = [
+        {"检查事项": "好的事项", "领域": "其他领域"},  # row 3: fine
+        {"子项": "没有名称", "领域": "其他领域"},  # row 4: 检查事项 missing
+        {"检查事项": "方式不明", "检查方式": "飞行检查", "领域": "其他领域"},  # row 5: unknown code
+        {"检查事项": "好的事项", "领域": "其他领域"},  # row 6: duplicate of row 3
+        {"检查事项": "无领域"},  # row 7: required 领域 missing
+        {"检查事项": "编码不存在", "事项编码": "SCJ-999", "领域": "其他领域", "是否纳入随机抽查": "也许"},  # row 8
+    ]
+    with app.app_context():
+        before = len(items_of("SCJ"))
+    result = upload(client, "items", fill(template, rows), admin)
+    assert result["ok"] is False
+    assert result["error_rows"] == 5
+    bad = {(e["row"], e["column"]) for e in result["errors"]}
+    assert {(4, "检查事项"), (5, "检查方式"), (6, "检查事项"), (7, "领域"), (8, "事项编码"),
+            (8, "是否纳入随机抽查")} <= bad
+    assert 3 not in {e["row"] for e in result["errors"]}
+    for error in result["errors"]:
+        assert_chinese_reason(error["reason"])
+    with app.app_context():
+        assert len(items_of("SCJ")) == before
+
+
+def test_missing_required_columns_are_named_in_one_error(app):
+    client = app.test_client()
+    admin = bearer(app, "scj_admin")
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "子项", "检查依据"])
+    book.active.append([1, "子项一", "某法"])
+    out = io.BytesIO()
+    book.save(out)
+    result = upload(client, "items", out.getvalue(), admin)
+    assert result["ok"] is False and result["error_count"] == 1
+    (error,) = result["errors"]
+    assert error["row"] == 1 and "检查事项" in error["column"] and "领域" in error["column"]
+    assert "检查事项" in error["reason"]
+
+
+def test_csv_in_gb18030_or_utf8_imports(app):
+    """Excel in a Chinese office saves CSV in GBK (GB18030 contains it); others save UTF-8, with or without BOM."""
+    client = app.test_client()
+    admin = bearer(app, "scj_admin")
+    with app.app_context():
+        before = len(items_of("SCJ"))
+    for number, encoding in enumerate(("gb18030", "utf-8-sig", "utf-8"), start=1):
+        text = ("序号,检查事项,检查方式,领域,类别,是否纳入随机抽查\r\n"
+                f"1,特种设备使用单位检查{number},实地检查、书面检查,市场监管领域,重点检查事项,是\r\n"
+                f"2,\"广告发布行为检查，含网络广告{number}\",网络监测,市场监管领域,,否\r\n")
+        result = upload(client, "items", text.encode(encoding), admin, "事项清单.csv")
+        assert result["ok"] is True, (encoding, result)
+        assert result["created"] == 2
+        with app.app_context():
+            items = sorted(items_of("SCJ"), key=lambda i: i.id)
+            assert len(items) == before + 2 * number
+            assert [i.name for i in items[-2:]] == [f"特种设备使用单位检查{number}", f"广告发布行为检查，含网络广告{number}"]
+            assert items[-1].random_check is False
+
+    # Excel's "Unicode text" (UTF-16, tab-separated), and a workbook with the seed's title lines above the headers.
+    text = "检查事项\t领域\r\n双随机检查一\t其他领域\r\n"
+    assert upload(client, "items", text.encode("utf-16"), admin, "清单.csv")["created"] == 1
+    book = openpyxl.Workbook()
+    book.active.append(["城口县XXX随机抽查事项清单"])
+    book.active.append(["填报单位：（盖章）", None, "时间：   年   月   日"])
+    book.active.append(["序号", "检查事项", "领域"])
+    book.active.append([1, "标题下的事项", "其他领域"])
+    book.active.append([2, "标题下的事项二", None])
+    out = io.BytesIO()
+    book.save(out)
+    result = upload(client, "items", out.getvalue(), admin)
+    assert result["ok"] is False and [(e["row"], e["column"]) for e in result["errors"]] == [(5, "领域")]
+
+
+# --- the target directory and the registry ----------------------------------------------------
+
+DIRECTORY_ROWS = [
+    {"统一社会信用代码/对象编码": credit_code(1), "名称": "杭州味美食品有限公司", "对象类型": "企业",
+     "行业代码": "C1391", "行政区划代码": "330106", "地址": "文三路1号", "登记状态": "存续", "经营异常名录": "否",
+     "严重违法失信": "否", "投诉举报数": 2, "信用等级": "B", "监管类别": "食品生产", "风险等级": "B",
+     "标签": "重点、食品", "上次检查日期": "2025-06-30"},
+    {"统一社会信用代码/对象编码": credit_code(2), "名称": "西湖区老张面馆", "对象类型": "个体工商户",
+     "行业代码": "H6211", "行政区划代码": "330106", "经营异常名录": "是", "最近处罚日期": "2025/3/1",
+     "风险等级": "高"},
+    {"统一社会信用代码/对象编码": "PRJ-2026-001", "名称": "地铁三号线施工项目", "对象类型": "项目",
+     "行业代码": "E48", "行政区划代码": "330100"},
+]
+
+
+def directory_of(code: str) -> dict[str, DirectoryEntry]:
+    with tenant_scope(tenant_id(code)):
+        return {e.entity.code: e for e in db.session.scalars(sa.select(DirectoryEntry))}
+
+
+def test_directory_template_fill_upload_export_reimport(app):
+    client = app.test_client()
+    admin = bearer(app, "scj_admin")
+    with app.app_context():
+        before = len(directory_of("SCJ"))
+    filled = fill(download(client, "/api/v1/sheets/directory/template", admin), DIRECTORY_ROWS)
+    result = upload(client, "directory", filled, admin)
+    assert result["ok"] is True, result
+    assert (result["created"], result["entities_created"]) == (3, 3)
+    with app.app_context():
+        entries = directory_of("SCJ")
+        assert len(entries) == before + 3
+        first, second, project = (entries[r["统一社会信用代码/对象编码"]] for r in DIRECTORY_ROWS)
+        assert (first.risk, first.category, first.tag_list) == ("B", "食品生产", ["重点", "食品"])
+        assert str(first.last_inspected_on) == "2025-06-30" and first.entity.complaints == 2
+        assert first.entity.name == "杭州味美食品有限公司" and first.entity.credit_rating == "B"
+        assert second.risk == "A" and second.entity.abnormal is True and str(second.entity.penalized_on) == "2025-03-01"
+        assert second.entity.entity_type == "individual"
+        assert project.entity.entity_type == "project" and project.risk == "C"
+
+    exported = download(client, "/api/v1/sheets/directory/export", admin)
+    rows = sheet_rows(exported)
+    assert len(rows) == before + 3
+    assert {r["名称"] for r in DIRECTORY_ROWS} <= {r["名称"] for r in rows}
+    again = upload(client, "directory", exported, admin, "export.xlsx")
+    assert again["ok"] is True, again
+    assert (again["created"], again["changed"], again["unchanged"]) == (0, 0, before + 3)
+    assert (again["entities_created"], again["entities_changed"]) == (0, 0)
+
+    # A file with fewer columns changes only those: here the risk class and the name.
+    csv = ("统一社会信用代码/对象编码,名称,行业代码,行政区划代码,风险等级\n"
+           f"{credit_code(1)},杭州味美食品股份有限公司,C1391,330106,D\n").encode()
+    narrow = upload(client, "directory", csv, admin, "risk.csv")
+    assert (narrow["changed"], narrow["entities_changed"]) == (1, 1), narrow
+    with app.app_context():
+        entry = directory_of("SCJ")[credit_code(1)]
+        assert (entry.risk, entry.category, entry.tag_list) == ("D", "食品生产", ["重点", "食品"])
+        assert (entry.entity.name, entry.entity.address, entry.entity.complaints) == ("杭州味美食品股份有限公司", "文三路1号", 2)
+
+
+def test_a_bad_directory_file_imports_nothing_and_names_every_bad_row(app):
+    client = app.test_client()
+    admin = bearer(app, "scj_admin")
+    template = download(client, "/api/v1/sheets/directory/template", admin)
+    good = DIRECTORY_ROWS[0]
+    wrong_digit = credit_code(7)[:-1] + ("0" if credit_code(7)[-1] != "0" else "1")
+    rows = [
+        good,  # row 3
+        {**good, "统一社会信用代码/对象编码": wrong_digit, "名称": "校验位错误公司"},  # row 4: bad check character
+        {**good, "统一社会信用代码/对象编码": credit_code(8), "名称": ""},  # row 5: name missing
+        {**good, "统一社会信用代码/对象编码": credit_code(9), "对象类型": "外星企业"},  # row 6: unknown type
+        {**good, "名称": "重复的公司"},  # row 7: same code as row 3
+        {**good, "统一社会信用代码/对象编码": credit_code(10), "行业代码": "Z99", "风险等级": "极高"},  # row 8
+    ]
+    with app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Entity))
+        entries = len(directory_of("SCJ"))
+    result = upload(client, "directory", fill(template, rows), admin)
+    assert result["ok"] is False
+    assert result["error_rows"] == 5
+    bad = {(e["row"], e["column"]) for e in result["errors"]}
+    assert {(4, "统一社会信用代码/对象编码"), (5, "名称"), (6, "对象类型"), (7, "统一社会信用代码/对象编码"),
+            (8, "行业代码"), (8, "风险等级")} <= bad
+    for error in result["errors"]:
+        assert_chinese_reason(error["reason"])
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Entity)) == before
+        assert len(directory_of("SCJ")) == entries
+
+
+def test_another_department_adds_missing_entities_but_cannot_change_the_registry(app):
+    client = app.test_client()
+    lead = bearer(app, "scj_admin")
+    template = download(client, "/api/v1/sheets/directory/template", lead)
+    assert upload(client, "directory", fill(template, DIRECTORY_ROWS[:2]), lead)["ok"] is True
+
+    other = bearer(app, "yjj_admin")
+    rows = [
+        {**DIRECTORY_ROWS[0], "名称": "改名后的公司", "经营异常名录": "是", "监管类别": "危化品使用", "风险等级": "A"},
+        {"统一社会信用代码/对象编码": credit_code(3), "名称": "城东化工有限公司", "行业代码": "C2614",
+         "行政区划代码": "330104", "风险等级": "较高"},
+    ]
+    result = upload(client, "directory", fill(template, rows), other)
+    assert result["ok"] is True, result
+    assert (result["created"], result["entities_created"], result["entities_changed"]) == (2, 1, 0)
+    assert result["registry_kept"] == 1
+    with app.app_context():
+        kept = db.session.scalar(sa.select(Entity).where(Entity.code == credit_code(1)))
+        assert (kept.name, kept.abnormal) == ("杭州味美食品有限公司", False)
+        assert db.session.scalar(sa.select(Entity.name).where(Entity.code == credit_code(3))) == "城东化工有限公司"
+        entries = directory_of("YJJ")
+        assert {credit_code(1), credit_code(3)} <= set(entries) and credit_code(2) not in entries
+        assert (entries[credit_code(1)].category, entries[credit_code(1)].risk) == ("危化品使用", "A")
+        lead = directory_of("SCJ")
+        assert (lead[credit_code(1)].category, lead[credit_code(2)].category) == ("食品生产", "")
+        assert credit_code(3) not in lead
+
+
+# --- inspectors ----------------------------------------------------------------------------------
+
+INSPECTOR_ROWS = [
+    {"姓名": "王芳", "性别": "女", "身份证号码": id_number(1), "执法机构全称": "杭州市市场监督管理局",
+     "职务": "科员", "执法证编号": "33010001", "执法证有效期至": "2027-12-31", "执法类别": "食品安全、产品质量",
+     "执法区域": "西湖区", "业务专长": "食品生产", "是否专家": "否"},
+    {"姓名": "李强", "性别": "男", "身份证号码": id_number(2), "执法机构全称": "杭州市市场监督管理局",
+     "执法证编号": "33010002", "执法类别": "市场监管综合", "是否专家": "是", "备注": "借调"},
+]
+
+
+def test_inspectors_template_fill_upload_export_reimport_and_masking(app):
+    client = app.test_client()
+    admin = bearer(app, "scj_admin")
+    filled = fill(download(client, "/api/v1/sheets/inspectors/template", admin), INSPECTOR_ROWS)
+    with app.app_context(), tenant_scope(tenant_id("SCJ")):
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Inspector))
+    result = upload(client, "inspectors", filled, admin)
+    assert result["ok"] is True, result
+    assert result["created"] == 2
+    with app.app_context(), tenant_scope(tenant_id("SCJ")):
+        people = {p.cert_no: p for p in db.session.scalars(sa.select(Inspector))}
+        assert people["33010001"].categories == ["food", "quality"]
+        assert str(people["33010001"].cert_expires_on) == "2027-12-31"
+        assert people["33010002"].is_expert is True and people["33010002"].sex == "M"
+        assert people["33010001"].id_masked == id_number(1)[:6] + "********" + id_number(1)[-4:]
+
+    full = download(client, "/api/v1/sheets/inspectors/export", admin)
+    ids = {r["执法证编号"]: r["身份证号码"] for r in sheet_rows(full)}
+    assert len(ids) == before + 2
+    assert (ids["33010001"], ids["33010002"]) == (id_number(1), id_number(2))
+    assert all(re.fullmatch(r"\d{17}[\dX]", number) for number in ids.values())
+
+    planner = bearer(app, "scj_planner")
+    masked = download(client, "/api/v1/sheets/inspectors/export", planner)
+    shown = {r["执法证编号"]: r["身份证号码"] for r in sheet_rows(masked)}
+    assert shown["33010001"] == id_number(1)[:6] + "********" + id_number(1)[-4:]
+    text = xlsx_text(masked)
+    assert not any(number in text for number in ids.values())
+    page = signed_in(app, "scj_planner").get("/catalog/sheets/inspectors/export")
+    assert page.status_code == 200 and id_number(1) not in xlsx_text(page.data)
+
+    # The full export and the masked one both re-import without changing anything.
+    for data in (full, masked):
+        again = upload(client, "inspectors", data, admin)
+        assert again["ok"] is True, again
+        assert (again["created"], again["changed"], again["unchanged"]) == (0, 0, before + 2)
+
+
+def test_a_bad_inspectors_file_imports_nothing(app):
+    client = app.test_client()
+    admin = bearer(app, "scj_admin")
+    template = download(client, "/api/v1/sheets/inspectors/template", admin)
+    good = INSPECTOR_ROWS[0]
+    bad_digit = id_number(5)[:-1] + ("1" if id_number(5)[-1] != "1" else "2")
+    rows = [
+        good,  # row 3
+        {**good, "执法证编号": "33010005", "身份证号码": bad_digit},  # row 4: check digit
+        {**good, "执法证编号": "33010001", "身份证号码": id_number(6)},  # row 5: certificate twice
+        {**good, "执法证编号": "33010007", "身份证号码": id_number(7), "执法类别": "天文观测"},  # row 6: unknown
+        {**good, "执法证编号": "33010008", "身份证号码": id_number(1)},  # row 7: ID number twice
+        {**good, "执法证编号": "33010009", "身份证号码": "", "性别": ""},  # row 8: missing ID and sex
+        {**good, "执法证编号": "33010010", "身份证号码": float(id_number(10)[:17] + "0")},  # row 9: Excel's 3.3E+17
+    ]
+    with app.app_context(), tenant_scope(tenant_id("SCJ")):
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Inspector))
+    result = upload(client, "inspectors", fill(template, rows), admin)
+    assert result["ok"] is False
+    assert result["error_rows"] == 6
+    bad = {(e["row"], e["column"]) for e in result["errors"]}
+    assert {(4, "身份证号码"), (5, "执法证编号"), (6, "执法类别"), (7, "身份证号码"), (8, "身份证号码"),
+            (8, "性别"), (9, "身份证号码")} <= bad
+    assert id_number(1) not in str(result) and bad_digit not in str(result)  # no personal data in the result
+    with app.app_context(), tenant_scope(tenant_id("SCJ")):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Inspector)) == before
+    # the list of recent imports says the file was refused, not "done"
+    listed = signed_in(app, "scj_admin").get("/catalog/sheets").get_data(as_text=True)
+    assert "已结束：文件有错误，未导入任何数据" in listed and "<td>已完成</td>" not in listed
+
+
+# --- pages and access --------------------------------------------------------------------------
+
+def test_pages_upload_show_progress_and_errors(app):
+    client = signed_in(app, "scj_admin")
+    page = client.get("/catalog/sheets")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for kind in ("items", "directory", "inspectors"):
+        assert f'id="sheet-{kind}"' in html and f'id="upload-{kind}"' in html
+    template = client.get("/catalog/sheets/items/template")
+    assert template.status_code == 200 and "attachment" in template.headers["Content-Disposition"]
+
+    bad = fill(template.data, [{"检查事项": "缺少领域的事项"}])
+    response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(bad), "清单.xlsx")})
+    assert response.status_code == 302
+    job_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'id="import-errors"' in job_page and "<td>3</td>" in job_page and "<td>领域</td>" in job_page
+    assert 'id="upload-again"' in job_page
+
+    good = fill(template.data, [{"检查事项": "有领域的事项", "领域": "其他领域"}])
+    response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(good), "清单.xlsx")})
+    job_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'id="import-ok"' in job_page
+    assert "job-progress.js" not in job_page  # a finished job is not polled
+
+
+def test_bad_uploads_are_refused_before_any_job(app):
+    client = signed_in(app, "scj_admin")
+    for name, data in (("list.xls", b"\xd0\xcf\x11\xe0 old excel"), ("list.txt", b"a,b"),
+                       ("fake.xlsx", b"not a zip at all")):
+        response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
+            "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(data), name)})
+        assert response.status_code == 200, name
+        assert 'class="field has-error"' in response.get_data(as_text=True), name
+    headers = bearer(app, "scj_admin")
+    api = app.test_client().post("/api/v1/sheets/items/imports", headers=headers, content_type="multipart/form-data",
+                                 data={"file": (io.BytesIO(b"x"), "list.pdf")})
+    assert api.status_code == 422 and "file" in api.get_json()["errors"]["json"]
+    assert app.test_client().post("/api/v1/sheets/items/imports", headers=headers).status_code == 422
+    assert app.test_client().get("/api/v1/sheets/nonsense/template", headers=headers).status_code == 404
+    big = make_large_app_limit(app)
+    assert big.status_code == 422
+
+
+def make_large_app_limit(app):
+    app.config["IMPORT_MAX_BYTES"] = 1024
+    return app.test_client().post("/api/v1/sheets/items/imports", headers=bearer(app, "scj_admin"),
+                                  content_type="multipart/form-data",
+                                  data={"file": (io.BytesIO(b"x" * 2048), "big.csv")})
+
+
+def test_who_may_do_what(app):
+    planner = signed_in(app, "scj_planner")
+    page = planner.get("/catalog/sheets").get_data(as_text=True)
+    assert 'id="export-items"' in page and 'id="upload-items"' not in page and 'id="template-items"' not in page
+    assert planner.get("/catalog/sheets/items/export").status_code == 200
+    assert planner.get("/catalog/sheets/items/template").status_code == 403
+    headers = bearer(app, "scj_planner")
+    client = app.test_client()
+    assert client.post("/api/v1/sheets/items/imports", headers=headers, content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(b"a"), "a.csv")}).status_code == 403
+    assert client.get("/api/v1/sheets/items/export", headers=bearer(app, "scj_inspector")).status_code == 403
+    assert app.test_client().get("/catalog/sheets").status_code == 302  # anonymous: to the login page
+
+
+def test_an_import_that_breaks_shows_a_failed_job_not_an_error_page(app, monkeypatch, tmp_path):
+    from spotcheck.tenants.spreadsheets import commands as sheets, uploads
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(sheets, "run_import", broken)
+    client = signed_in(app, "scj_admin")
+    response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(b"a,b\n"), "x.csv")})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert 'data-status="failed"' in page.get_data(as_text=True)
+    stored = Path(app.config["SPOTCHECK_STORAGE"]) / uploads.AREA
+    assert not [path for path in stored.rglob("*") if path.is_file()]  # the upload is not left behind

@@ -1,0 +1,354 @@
+"""Supervision (监督): the justice bureau's figures of every department, checked against a world
+built here with known numbers; the seeds' tables opened with openpyxl; the assessment and its
+configurable deductions; notices of criticism from draft to delivery; the filing archive; who may
+read what, and the audit of every cross-department read."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import DEMO_PASSWORD, login, post_form, user_named
+from tests.support.results_world import complete_result, handed_out, visit
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.errors import Forbidden
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.tenants.accounts import commands as tenants
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results import queries as results_queries
+from spotcheck.tenants.results.models import Visit
+
+TODAY = datetime(2026, 11, 20, 10, 0)
+
+
+def _world() -> dict:
+    """The results world built on 20 February 2026 (its plan submitted late, after 15 January; the
+    draws made that day); on 12 March one visit's result (a problem found) is approved and
+    published the same day, another's (no problem) approved and never published."""
+    with frozen_at(date(2026, 2, 20)):
+        ids = handed_out()
+    chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
+    with tenant_scope(ids["tenant"]), frozen_at(date(2026, 3, 12)):
+        first = visit(ids)
+        results.record_result(first.id, complete_result(ids, checked_on="2026-03-10"), actor=chief)
+        results.submit_result(visit(ids).id, actor=chief)
+        results.approve_result(visit(ids).id, actor=leader)
+        results.publish_results([ids["visit"]], actor=planner_of(user_named("yjj_admin")))
+        linked = {ids["leader_inspector"], ids["member_inspector"]}
+        second = next(v for v in db.session.scalars(sa.select(Visit).where(
+            Visit.id != ids["visit"], Visit.campaign_id == ids["campaign"]).order_by(Visit.id))
+            if not {m.inspector_id for m in results_queries.team_of(v)} & linked)
+        chief = next(m for m in results_queries.team_of(second) if m.is_leader)
+        admin = user_named("yjj_admin")
+        account = tenants.create_user({"login": "yjj_inspector3", "display_name": "钟毅", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
+        results.link_inspector(chief.inspector.id, {"user_id": account.id}, actor=admin)
+        chief = account
+        data = complete_result(ids, checked_on="2026-03-11",
+                               items={str(ids["item"]): {"categories": ["no_problem"], "findings": ""}})
+        results.record_result(second.id, data, actor=chief)
+        results.submit_result(second.id, actor=chief)
+        results.approve_result(second.id, actor=leader)
+        db.session.commit()
+        ids["second"] = second.id
+    return ids
+
+
+def _yjj(statuses):
+    return next(s for s in statuses if s.code == "YJJ")
+
+
+def test_figures_assessment_tables_and_criticism_from_known_data(app):
+    from spotcheck.tasks import statistics_jobs
+    from spotcheck.tenants.notices import policy as notice_policy, queries as notices
+    from spotcheck.tenants.notices.models import Message
+    from spotcheck.tenants.supervision import assessment, commands as supervision, drill_down, figures
+    from spotcheck.tenants.supervision import policy as access
+    from spotcheck.tenants.supervision.periods import Period
+
+    with app.app_context():
+        ids = _world()
+        supervisor, bureau_leader = user_named("sfj_supervisor"), user_named("sfj_leader")
+        yjj_leader = user_named("yjj_leader")
+        visits, sfj = ids["visits"], supervisor.tenant_id
+        with frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
+            with access.reading(supervisor, "test", period="2026") as visible:
+                assert visible is None
+                statuses = figures.compute(Period(2026), figures.departments())
+            s = _yjj(statuses)
+            assert (s.items, s.entries, s.inspectors, s.rules, s.basics) == (1, 40, 8, False, False)
+            assert (s.other_items, s.other_random, s.coverage_other, s.coverage_market) == (1, 1, 100.0, None)
+            assert s.plan_year.status == "late" and s.plan_year.submitted_on == date(2026, 2, 20)
+            assert [(f.half, f.status) for f in s.plan_half] == [(1, "missing"), (2, "missing")]
+            assert (s.campaigns, s.draws, s.checked, s.problems, s.follow_ups_open) == (1, 2, 2, 1, 0)
+            assert (s.publish_due, s.published_on_time, s.published_late, s.on_time_rate) == (2, 1, 1, 50.0)
+            assert s.reports_overdue == visits - 2
+        with frozen_at(TODAY), tenant_scope(supervisor.tenant_id), access.reading(supervisor, "test", period="2026Q1"):
+            # the first quarter holds the checks; the fourth quarter none of them
+            q1 = figures.compute(Period(2026, "quarter", 1), [t for t in figures.departments() if t.code == "YJJ"])[0]
+            q4 = figures.compute(Period(2026, "quarter", 4), [t for t in figures.departments() if t.code == "YJJ"])[0]
+            assert (q1.checked, q1.problems, q4.checked, q4.publish_due) == (2, 1, 0, 0)
+            # the drill-down lists exactly the rows counted
+            rows = drill_down.rows_of("published_late", s.tenant_id, Period(2026))
+            assert rows.total == 1 and "待公示" in str(rows.rows[0][3])  # the status as every page names it
+            assert drill_down.rows_of("problems", s.tenant_id, Period(2026)).total == 1
+            assert drill_down.rows_of("reports_overdue", s.tenant_id, Period(2026)).total == visits - 2
+        with frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
+
+            # every cross-department read is in the bureau's own audit chain
+            with system_access("test"):
+                reads = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "read.across")).all()
+            assert reads and all(e.tenant_id == supervisor.tenant_id and e.actor_login == "sfj_supervisor" for e in reads)
+
+            # the assessment with the default deductions, then with one changed by the bureau
+            score = assessment.score(s, assessment.settings())
+            taken = {line.setting.deduction.code: (line.occurrences, line.points) for line in score.lines}
+            assert taken == {"missed_filing": (2, 10.0), "late_filing": (1, 2.0), "late_publication": (1, 0.5),
+                             "overdue_report": (visits - 2, min(5.0, round(0.2 * (visits - 2), 1))),
+                             "no_basics": (1, 5.0)}
+            assert score.score == round(100 - sum(points for _, points in taken.values()), 1)
+            supervision.configure("late_publication", {"points": "3", "cap": "10", "active": True}, actor=supervisor)
+            supervision.configure("no_basics", {"points": "5", "cap": "5", "active": False}, actor=supervisor)
+            again = assessment.score(s, assessment.settings())
+            assert again.score == round(score.score - 2.5 + 5.0, 1)
+            with pytest.raises(Exception) as refused:
+                supervision.configure("late_publication", {"points": "-1", "cap": "x", "active": True}, actor=supervisor)
+            assert set(refused.value.errors) == {"points", "cap"}
+
+            # the tables, built as jobs (run eagerly here) and opened with openpyxl
+            books = {}
+            for code in ("003-3", "003-4", "001-1", "001-2", "001-3", "001-4", "001-5"):
+                job = statistics_jobs.request_table(code, "2026", actor=supervisor)
+                data, name = statistics_jobs.table_file(job.id, supervisor)
+                assert name.endswith("（2026年度）.xlsx")
+                books[code] = load_workbook(io.BytesIO(data))
+
+        def rows_of(book, sheet=None):
+            return [tuple(row) for row in (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)]
+
+        progress = rows_of(books["001-2"])
+        assert progress[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
+        header = progress[next(i for i, r in enumerate(progress) if r[0] == "序号")]
+        row = dict(zip(header, next(r for r in progress if r[1] == "应急管理局")))
+        assert (row["已检查户次"], row["发现问题户次"], row["应公示户次"], row["按时公示户次"], row["按时公示率（%）"],
+                row["逾期公示户次"], row["抽查任务数"], row["随机抽取次数"]) == (2, 1, 2, 1, 50.0, 1, 1, 2)
+        area = rows_of(books["003-3"])
+        assert area[0][0] == "杭州市推行“双随机、一公开”情况统计表"
+        assert ("序号", "部门名称", "是否制定实施细则", "是否编制“一单两库”", "实行抽查事项项数", "已开展抽查次数") in area
+        assert [r for r in area if r[1] == "应急管理局"][0][2:6] == ("否", "是", 1, 1)
+        department = rows_of(books["003-4"], "应急管理局")
+        assert department[0][0] == "县政府部门、有关单位推行“双随机、一公开”情况统计表"
+        assert any(r[0] == "单位名称（盖章）：应急管理局" for r in department)
+        other = next(r for r in department if r[1] == "危险化学品安全生产检查")
+        assert other[4] == 1  # 已开展抽查次数
+        assert ("合计共1项，占本部门其他行政检查事项总数的比例为100.0%。",) == tuple(
+            r[0] for r in department if str(r[0]).startswith("合计共1项"))
+        plan = rows_of(books["001-1"])
+        line = next(r for r in plan if r[1] == "应急管理局")
+        assert line[3] == "危险化学品安全生产检查" and line[7] == 5 and line[10].startswith("逾期报备")
+        assert any(str(r[0]).startswith("合计共0项") for r in rows_of(books["001-4"]))
+        practice = rows_of(books["001-5"])
+        assert next(r for r in practice if r[1] == "应急管理局")[2:6] == (1, 1, 100.0, "是")
+        joint = rows_of(books["001-3"])
+        assert joint[0][0] == "2026年度联合检查工作进展情况统计表" and any(r[0] == "合计" for r in joint)
+
+        # a department leader: their own department's tables only
+        with frozen_at(TODAY), tenant_scope(ids["tenant"]):
+            yjj_leader, supervisor = user_named("yjj_leader"), user_named("sfj_supervisor")
+            with pytest.raises(Forbidden):
+                statistics_jobs.request_table("003-3", "2026", actor=yjj_leader)
+            with pytest.raises(Forbidden):
+                statistics_jobs.request_table("001-2", "2026", department_id=sfj, actor=yjj_leader)
+            job = statistics_jobs.request_table("001-2", "2026", actor=yjj_leader)
+            data, name = statistics_jobs.table_file(job.id, yjj_leader)
+            own = rows_of(load_workbook(io.BytesIO(data)))
+            assert "应急管理局" in name and [r[1] for r in own if isinstance(r[0], int)] == ["应急管理局"]
+            with access.reading(yjj_leader, "own") as visible:
+                assert visible == [ids["tenant"]]
+                assert [st.code for st in figures.compute(Period(2026), figures.departments(visible))] == ["YJJ"]
+
+        # a notice of criticism: drafted from the figures, approved by the bureau's leader, delivered
+        with frozen_at(TODAY), tenant_scope(sfj):
+            supervisor, bureau_leader = user_named("sfj_supervisor"), user_named("sfj_leader")
+            draft = supervision.draft({"period": "2026"}, actor=supervisor)
+            named = {f["name"]: [r["code"] for r in f["reasons"]] for f in draft.findings}
+            assert named["应急管理局"] == ["filing_late", "filing_missing", "filing_missing", "published_late",
+                                        "reports_overdue"]
+            with pytest.raises(Forbidden):
+                supervision.approve(draft.id, actor=supervisor)  # a supervisor drafts; a leader of the bureau approves
+            others = [f["tenant_id"] for f in draft.findings if f["name"] != "应急管理局"]
+            supervision.update(draft.id, {"title": draft.title, "body": draft.body, "leave_out": others}, actor=supervisor)
+            approved = supervision.approve(draft.id, actor=bureau_leader)
+            assert approved.number == "司法通〔2026〕1号"
+            copies = notices.criticism_copies(draft.id)
+            assert [c.receiver_tenant_id for c in copies] == [ids["tenant"]]
+        with tenant_scope(ids["tenant"]):
+            yjj_leader = user_named("yjj_leader")
+            received = notices.criticisms_received(yjj_leader)
+            assert [n.number for n in received] == ["司法通〔2026〕1号"]
+            inbox = db.session.scalars(sa.select(Message).where(Message.user_id == yjj_leader.id)).all()
+            assert any("通报" in m.title for m in inbox)
+            from pypdf import PdfReader
+
+            text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(notices.notice_file(received[0]))).pages)
+            assert "通报" in text and "应急管理局" in text and "逾期" in text
+            assert not notice_policy.readable(received[0], user_named("yjj_inspector"))
+
+
+def test_pages_filing_archive_and_refusals(app):
+    from spotcheck.tenants.plans import commands as plans, queries as plans_queries
+
+    with app.app_context():
+        ids = _world()
+        supervisor, planner, leader = user_named("sfj_supervisor"), user_named("yjj_planner"), user_named("yjj_leader")
+        with tenant_scope(ids["tenant"]):
+            plan = plans.create_plan({"year": 2027, "half": None, "title": "2027年度计划"}, actor=planner)
+            plans.set_line(plan.id, {"item_id": ids["item"], "ratio_bp": 300, "frequency": "每年1次", "months": [5],
+                                     "methods": ["onsite"]}, actor=planner)
+            plans.publish(plan.id, actor=leader)
+            plans.submit(plan.id, actor=leader)
+            plan_id = plan.id
+        with tenant_scope(supervisor.tenant_id):
+            plans.review(plan_id, {"accept": False, "comment": "请补充实施月份。"}, actor=supervisor)
+        with tenant_scope(ids["tenant"]):
+            plans.submit(plan_id, actor=leader)
+        with tenant_scope(ids["tenant"]):
+            # published half an hour into the day after its deadline (Beijing): late, though it is
+            # still the deadline's day in UTC
+            due = db.session.get(Visit, ids["second"]).publish_due
+            with frozen_at(datetime(due.year, due.month, due.day, 0, 30) + timedelta(days=1)):
+                results.publish_results([ids["second"]], actor=planner_of(user_named("yjj_admin")))
+            db.session.commit()
+        with tenant_scope(supervisor.tenant_id), frozen_at(TODAY):
+            from spotcheck.tenants.supervision import figures, policy as access
+            from spotcheck.tenants.supervision.periods import Period
+
+            with access.reading(supervisor, "test"):
+                s = _yjj(figures.compute(Period(2026), figures.departments()))
+            assert (s.publish_due, s.published_on_time, s.published_late) == (2, 1, 1)
+        with tenant_scope(supervisor.tenant_id):
+            plans.review(plan_id, {"accept": True, "comment": "同意备案。"}, actor=supervisor)
+            archive = [r for r in plans_queries.reviews(supervisor) if r.plan_id == plan_id]
+            assert [(r.decision, r.comment) for r in reversed(archive)] == [("returned", "请补充实施月份。"),
+                                                                           ("filed", "同意备案。")]
+            assert archive[0].lines[0]["ratio_bp"] == 300 and archive[0].reviewer_name == supervisor.display_name
+        db.session.remove()
+
+    client = app.test_client()
+    login(client, "sfj_supervisor")
+    page = client.get("/supervision?period=2026").get_data(as_text=True)
+    assert "应急管理局" in page and 'id="chart-coverage-other"' in page and "<svg" in page
+    assert 'title="检查日期在统计期内' in page  # the definition as the header's tooltip
+    drill = client.get(f"/supervision/departments/{ids['tenant']}/problems?period=2026").get_data(as_text=True)
+    assert "口径" in drill and "共 <strong>1</strong> 条" in drill
+    basics = client.get(f"/supervision/departments/{ids['tenant']}/basics?period=2026").get_data(as_text=True)
+    assert "执法检查人员名录库" in basics and "8人" in basics and "未公布" in basics
+    assert client.get(f"/supervision/departments/{ids['tenant']}/nonsense").status_code == 404
+    assert client.get("/supervision?period=2026Q9").status_code == 404
+    archive = client.get("/plans/review/archive").get_data(as_text=True)
+    assert "请补充实施月份。" in archive and "已退回" in archive
+    assert client.get("/supervision/assessment?year=2026").status_code == 200
+    assert client.get(f"/supervision/assessment/{ids['tenant']}?year=2026").status_code == 200
+    answer = post_form(client, "/supervision/assessment/rules", {"code": "late_filing", "points": "abc", "cap": "3"},
+                       token_from="/supervision/assessment/rules")
+    assert answer.status_code == 302
+    rules = client.get("/supervision/assessment/rules").get_data(as_text=True)
+    assert "请输入数字" in rules  # the refusal in Chinese, and nothing changed:
+    assert re.search(r'data-rule="late_filing".*?name="points" value="2"', rules, re.S)
+
+    # a draft withdrawn by the supervisor is never delivered
+    drafted = post_form(client, "/supervision/criticisms", {"period": "2026"}, token_from="/supervision/criticisms")
+    detail = drafted.headers["Location"]
+    assert "应急管理局" in client.get(detail).get_data(as_text=True)
+    post_form(client, detail + "/withdraw", {}, token_from=detail)
+    withdrawn = client.get(detail).get_data(as_text=True)
+    assert "已撤回" in withdrawn and 'id="criticism-approve"' not in withdrawn and 'id="criticism-edit"' not in withdrawn
+
+    other = app.test_client()
+    login(other, "yjj_leader")
+    assert "没有收到通报" in other.get("/supervision/received").get_data(as_text=True)
+    own = other.get("/supervision?period=2026").get_data(as_text=True)
+    assert "应急管理局" in own and "市场监督管理局" not in own
+    scj = user_named_id(app, "scj_admin")
+    assert other.get(f"/supervision/departments/{scj}/checked?period=2026").status_code == 404
+    assert other.get("/supervision/assessment/rules").status_code == 403
+    assert other.get("/plans/review/archive").status_code == 403
+    inspector = app.test_client()
+    login(inspector, "yjj_inspector")
+    assert inspector.get("/supervision").status_code == 403
+
+
+def user_named_id(app, login_name: str) -> int:
+    with app.app_context():
+        return user_named(login_name).tenant_id
+
+
+def test_the_definitions_page_in_docs_is_the_one_the_pages_show():
+    """docs/supervision.md is written from the same definitions as the tooltips (one place each)."""
+    from pathlib import Path
+
+    from spotcheck.tenants.supervision.vocabulary import FIGURES, markdown
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "supervision.md").read_text(encoding="utf-8")
+    assert page == markdown(), "run `spotcheck supervision docs`"
+    assert all(figure.definition in page for figure in FIGURES)
+
+
+def test_periods_are_quarters_halves_and_years():
+    from spotcheck.tenants.supervision.periods import Period, parse
+
+    assert parse("2026Q4") == Period(2026, "quarter", 4) and parse("2026Q4").label == "2026年第四季度"
+    assert (parse("2026H1").start, parse("2026H1").end) == (date(2026, 1, 1), date(2026, 6, 30))
+    assert (parse("2026").start, parse("2026").end, parse("2026").label) == (date(2026, 1, 1), date(2026, 12, 31), "2026年度")
+    assert parse("2026Q2").halves == (1,) and parse("2026").halves == (1, 2)
+    assert [parse(x) for x in ("2026Q5", "2026H3", "1999", "abc", "", None)] == [None] * 6
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, celery_queue):
+    """The table job goes through Redis to a real Celery worker, which writes the workbook to the
+    shared storage; its progress ends at 100 and the supervisor downloads what it built."""
+    import time
+
+    from tests.support.helpers import make_app
+    from spotcheck.tasks import statistics_jobs
+    from spotcheck.tasks.models import Job, JobStatus
+    from tests.support.helpers import REDIS_URL
+    from tests.support.workers import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker
+    app = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(tmp_path))
+    worker = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(tmp_path)})
+    try:
+        worker.wait_ready(WORKER_READY_TIMEOUT)
+        with app.app_context():
+            supervisor = user_named("sfj_supervisor")
+            bureau = supervisor.tenant_id
+            with tenant_scope(bureau):
+                job_id = statistics_jobs.request_table("001-2", "2026", actor=supervisor).id
+            deadline = time.monotonic() + JOB_TIMEOUT
+            while True:
+                db.session.remove()
+                with tenant_scope(bureau):
+                    job = db.session.scalar(sa.select(Job).where(Job.id == job_id))
+                    if job.done or time.monotonic() > deadline:
+                        break
+                time.sleep(0.2)
+            with tenant_scope(bureau):
+                assert job.status == JobStatus.succeeded, (job.status, job.error, worker.output)
+                assert job.progress == 100
+                data, name = statistics_jobs.table_file(job_id, user_named("sfj_supervisor"))
+            rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+            assert rows[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
+            assert {r[1] for r in rows if isinstance(r[0], int)} == {"市场监督管理局", "应急管理局", "商务局", "司法局"}
+    finally:
+        worker.stop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        app.extensions["celery"].close()

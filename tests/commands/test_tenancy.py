@@ -1,0 +1,150 @@
+"""Tenant isolation: ORM scoping on both databases, row-level security on PostgreSQL."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support.helpers import tenant_id, user_named
+from spotcheck.core.database import db
+from spotcheck.tenants.accounts.models import ApiToken, User
+from spotcheck.core.scoping import JointShared, TenantOwned, TenantViolation, cross_tenant, tenant_scope
+
+
+
+def test_queries_see_only_the_current_tenant(app):
+    with app.app_context():
+        scj, yjj = tenant_id("SCJ"), tenant_id("YJJ")
+        with tenant_scope(scj):
+            logins = set(db.session.scalars(sa.select(User.login)))
+            assert logins == {"scj_admin", "scj_planner", "scj_leader", "scj_inspector", "scj_coord"}
+            yjj_admin_id = user_named("yjj_admin").id
+            assert db.session.scalar(sa.select(User).where(User.id == yjj_admin_id)) is None
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 5
+        with tenant_scope(yjj):
+            assert all(login.startswith("yjj_") for login in db.session.scalars(sa.select(User.login)))
+
+
+def test_no_tenant_means_no_rows(app):
+    with app.app_context():
+        with tenant_scope(None):
+            assert db.session.scalars(sa.select(User)).all() == []
+
+
+def test_bulk_update_and_delete_stay_in_the_tenant(app):
+    with app.app_context():
+        with tenant_scope(tenant_id("SWJ")):
+            changed = db.session.execute(sa.update(User).values(display_name="改名")).rowcount
+            db.session.execute(sa.delete(ApiToken))
+            db.session.commit()
+        assert changed == 4
+        assert user_named("scj_admin").display_name != "改名"
+        assert user_named("swj_admin").display_name == "改名"
+
+
+def test_writing_another_tenants_row_is_refused(app):
+    with app.app_context():
+        scj, yjj = tenant_id("SCJ"), tenant_id("YJJ")
+        victim = user_named("yjj_planner")
+        victim_id = victim.id
+        with tenant_scope(scj):
+            victim.display_name = "被改"
+            with pytest.raises(TenantViolation):
+                db.session.flush()
+            db.session.rollback()
+            db.session.add(ApiToken(tenant_id=yjj, user_id=victim_id, name="x", prefix="x", token_hash="0" * 64))
+            with pytest.raises(TenantViolation):
+                db.session.flush()
+            db.session.rollback()
+
+
+def test_cross_tenant_reads_only_for_supervisor_and_coordinator(app):
+    with app.app_context():
+        from spotcheck.demo import DEPARTMENTS
+
+        everyone = 1 + sum(len(users) for *_, users in DEPARTMENTS)  # the platform administrator and the demo's
+        supervisor, coordinator, admin = user_named("sfj_supervisor"), user_named("scj_coord"), user_named("scj_admin")
+        for reader in (supervisor, coordinator):
+            with tenant_scope(reader.tenant_id), cross_tenant(reader, "test"):
+                assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == everyone  # every user
+        with pytest.raises(TenantViolation):
+            with cross_tenant(admin, "test"):
+                pass
+
+
+ALLOWED_SYSTEM_ACCESS = {
+    "spotcheck/tenants/accounts/queries.py",  # identity lookups before a tenant is known
+    "spotcheck/tenants/accounts/commands/signing_in.py",  # a sign-in: the login looked up before a tenant is known
+    "spotcheck/tenants/accounts/sessions.py",  # ending a user's sessions and tokens
+    "spotcheck/core/audit.py",  # chain heads and verification
+    "spotcheck/demo/__init__.py",  # loading the demo city
+    "spotcheck/demo/summary.py",  # counting the demo city
+    "spotcheck/tenants/accounts/commands/administration.py",  # creating a platform administrator; a login free in every department
+    "spotcheck/core/scoping.py",  # its definition
+    "spotcheck/tasks/jobs.py",  # the periodic check restarts stalled jobs of every department
+    "spotcheck/tenants/notices/delivery.py",  # the beat's sender takes the due e-mails and SMS of every department
+}
+
+
+def test_system_access_is_used_only_where_allowed():
+    root = Path(__file__).resolve().parents[2]
+    users = {
+        str(path.relative_to(root))
+        for path in (root / "spotcheck").rglob("*.py")
+        if re.search(r"\bsystem_access\(", path.read_text(encoding="utf-8"))
+    }
+    assert users <= ALLOWED_SYSTEM_ACCESS, f"new system_access callers: {sorted(users - ALLOWED_SYSTEM_ACCESS)}"
+
+
+def tenant_owned_tables(mixins=(TenantOwned, JointShared)) -> set[str]:
+    return {mapper.local_table.name for mapper in db.Model.registry.mappers if issubclass(mapper.class_, mixins)}
+
+
+@pytest.mark.postgres
+def test_every_tenant_owned_table_has_forced_row_level_security(postgres_url):
+    from tests.support.helpers import make_app
+
+    app = make_app(postgres_url)
+    with app.app_context():
+        rows = db.session.execute(sa.text(
+            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
+            "(SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname) "
+            "FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+        )).all()
+        state = {name: (enabled, forced, policies) for name, enabled, forced, policies in rows}
+        owner_is_app = db.session.scalar(sa.text(
+            "SELECT bool_or(tableowner = current_user) FROM pg_tables WHERE schemaname = 'public'"))
+        db.engine.dispose()
+    assert tenant_owned_tables()
+    joint = tenant_owned_tables(JointShared)  # and a second: visible to the participants of the joint campaign
+    assert joint == {"campaign", "draw", "campaign_target", "team_member"}
+    for table in tenant_owned_tables():
+        policies = 2 if table in joint else 1
+        assert state[table] == (True, True, policies), f"{table}: row-level security not enabled, forced, {policies} policies"
+    assert not owner_is_app, "the application role must not own the tables"
+
+
+@pytest.mark.postgres
+def test_raw_sql_in_one_tenants_transaction_sees_no_other_tenants_rows(postgres_url):
+    from tests.support.helpers import make_app
+
+    app = make_app(postgres_url)
+    with app.app_context():
+        scj, yjj = tenant_id("SCJ"), tenant_id("YJJ")
+        with tenant_scope(scj):
+            rows = db.session.execute(sa.text("SELECT login, tenant_id FROM app_user")).all()
+            assert rows and {t for _, t in rows} == {scj}
+            # Even a query that names the other tenant explicitly finds nothing.
+            assert db.session.execute(sa.text("SELECT count(*) FROM app_user WHERE tenant_id = :t"), {"t": yjj}).scalar() == 0
+            # And it cannot write a row into the other tenant.
+            with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
+                db.session.execute(sa.text(
+                    "INSERT INTO job (kind, status, progress, created_at, tenant_id) VALUES ('x', 'queued', 0, now(), :t)"),
+                    {"t": yjj})
+            db.session.rollback()
+        with tenant_scope(None):
+            assert db.session.execute(sa.text("SELECT count(*) FROM app_user")).scalar() == 0
+        db.session.rollback()
+        db.engine.dispose()

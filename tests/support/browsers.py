@@ -1,0 +1,174 @@
+"""Chromium for the browser tests (浏览器): one per session (of each xdist worker), a context per test."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.support.helpers import CHROMIUM_ARGS, DEMO_PASSWORD, service_missing
+
+SHOTS = Path("/tmp/spotcheck-shots")
+TIMEOUT_MS = 10_000
+
+#: Console errors tolerated for now. The app serves no /favicon.ico, so Chromium logs its 404 as a
+#: console error on whichever page it first asks for it; drop this once a favicon is shipped.
+TOLERATED_CONSOLE_ERROR_URLS = ("/favicon.ico",)
+
+#: Runs in every page before its own scripts: CSP violations land in ``window.__cspViolations``.
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
+});
+"""
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium under Playwright (never a downloaded browser): one for the session (of each
+    xdist worker); every test opens its own context (own cookies, own pages) in it."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        service_missing("Chromium", "no `chromium` on PATH (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _browser_contexts_closed(request):
+    """The contexts a browser test opened are closed after it (the browser outlives the module)."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    chromium = request.getfixturevalue("browser")
+    before = set(chromium.contexts)
+    yield
+    for context in chromium.contexts:
+        if context not in before:
+            context.close()
+
+
+class Problems:
+    """Console errors and uncaught exceptions seen by one page."""
+
+    def __init__(self, page):
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+
+    def clear(self) -> None:
+        self.console_errors.clear()
+        self.page_errors.clear()
+
+    def _on_console(self, message):
+        url = message.location.get("url") or ""
+        if message.type == "error" and not url.endswith(TOLERATED_CONSOLE_ERROR_URLS):
+            self.console_errors.append(f"{message.text} @ {url}")
+
+
+def new_context(browser, base_url: str, **options):
+    """A browser context (own cookies, so its own session): a desktop window in Chinese, recording CSP violations."""
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="zh-CN", **options)
+    ctx.set_default_timeout(TIMEOUT_MS)
+    ctx.add_init_script(CSP_RECORDER)
+    return ctx
+
+
+def new_page(context):
+    """A page of ``context`` whose console errors and uncaught exceptions are kept in ``page.problems``."""
+    pg = context.new_page()
+    pg.problems = Problems(pg)
+    return pg
+
+
+def sign_in(page, login_name: str, password: str = DEMO_PASSWORD):
+    page.goto("/login")
+    page.fill('input[name="login"]', login_name)
+    page.fill('input[name="password"]', password)
+    with page.expect_navigation():
+        page.click('form:has(input[name="password"]) button[type="submit"]')
+
+
+def header_text(page) -> str:
+    return page.locator("header.topbar").inner_text()
+
+
+def screenshot(page, role: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{role}.png"), full_page=True)
+
+
+def csp_violations(page) -> list[str]:
+    return page.evaluate("window.__cspViolations || []")
+
+
+def assert_clean(page) -> None:
+    problems = page.problems
+    assert problems.console_errors == [], f"console errors on {page.url}"
+    assert problems.page_errors == [], f"uncaught exceptions on {page.url}"
+    assert csp_violations(page) == [], f"CSP violations on {page.url}"
+
+
+def assert_styled(page) -> None:
+    """The stylesheet loaded and was applied (CSP did not block it)."""
+    sheets = page.evaluate(
+        "[...document.styleSheets].map(s => { try { return s.cssRules.length } catch (e) { return 0 } })"
+    )
+    assert sheets and all(n > 0 for n in sheets), f"stylesheets on {page.url}: {sheets}"
+
+
+def path_of(page) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(page.url).path
+
+
+class Person:
+    """One person at their own browser (own cookies, own session)."""
+
+    def __init__(self, chromium, base_url: str, login: str | None):
+        self.context = new_context(chromium, base_url, accept_downloads=True)
+        self.page = new_page(self.context)
+        self.confirmations: list[str] = []  # the questions of irreversible steps, each accepted
+        self.page.on("dialog", self._confirm)
+        if login:
+            sign_in(self.page, login)
+
+    def _confirm(self, dialog) -> None:
+        self.confirmations.append(dialog.message)
+        dialog.accept()
+
+    def go(self, path: str):
+        self.page.problems.clear()
+        response = self.page.goto(path)
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        return self.page
+
+    def submit(self, selector: str) -> None:
+        """Click a submit button and wait for the page it leads to."""
+        with self.page.expect_navigation():
+            self.page.click(selector)
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"ceremony-{name}.png"), full_page=True)
+        assert_clean(self.page)
+
+    def both_widths(self, name: str) -> None:
+        """Screenshots at 1366 and at 390 px (a phone): the page never scrolls sideways as a whole."""
+        for width, height in ((1366, 900), (390, 844)):
+            self.page.set_viewport_size({"width": width, "height": height})
+            overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{name} at {width} px: {overflow} px wider than the window"
+            self.shot(f"{name}-{width}")
+        self.page.set_viewport_size({"width": 1280, "height": 900})
+
+    def close(self) -> None:
+        self.context.close()

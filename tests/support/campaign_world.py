@@ -1,0 +1,101 @@
+"""A small department ready to draw: entities in its directory, a published item, inspectors,
+and a plan of 2026, published and filed (built through the services, as a department would).
+
+The world keeps to itself beside the demo data of the template database: its directory
+entries have their own category and its item and inspectors their own enforcement category.
+"""
+from __future__ import annotations
+
+import random
+
+import sqlalchemy as sa
+from stdnum.cn import ric, uscc
+
+from tests.support.helpers import user_named
+from spotcheck.core.database import db
+from spotcheck.tenants.directory import commands as directory, queries as directory_queries
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors import commands as inspectors
+from spotcheck.tenants.items import commands as items
+from spotcheck.tenants.plans import commands as plans
+from spotcheck.core.scoping import tenant_scope
+from tests.support.snapshots import snapshotted
+
+CATEGORY = "测试危化类"
+QUALIFICATION = "culture"  # an enforcement category no demo inspector holds
+#: What a published item states (seeds 000, 001, 004): its basis, body, targets, content, methods,
+#: ratio and frequency.
+ITEM_BASICS = {"legal_basis": "《中华人民共和国安全生产法》第六十五条", "checking_body": "市应急管理局",
+               "target_type": "危险化学品企业", "content": "安全生产许可条件保持、重大危险源管控", "methods": ["onsite"],
+               "ratio": "不低于5%", "frequency": "每年1次"}
+#: Risk class A sampled no less than B, C, D (seed 001: 加大抽查力度), all ratios so that they compare.
+STRATA = {"A": {"ratio_bp": 3000, "min": 2}, "B": {"ratio_bp": 1000, "min": 1}, "C": {"ratio_bp": 1000, "min": 2},
+          "D": {"ratio_bp": 500, "min": 1}}
+
+
+def credit_code(number: int) -> str:
+    body = f"91330100MA{number:06d}"
+    for suffix in "0123456789ABCDEFGHJKLMNPQRTUWXY":
+        code = body + suffix + uscc.calc_check_digit(body + suffix)
+        if uscc.is_valid(code):
+            return code
+    raise AssertionError("no valid code")
+
+
+def id_number(number: int) -> str:
+    body = f"33010219900101{number:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+@snapshotted
+def build(department: str = "yjj", *, entities: int = 40, inspector_count: int = 8, file_plan: bool = True):
+    """Returns a dict of ids; call inside an app context."""
+    admin, lead, supervisor = user_named(f"{department}_admin"), user_named("scj_admin"), user_named("sfj_supervisor")
+    planner, leader = user_named(f"{department}_planner"), user_named(f"{department}_leader")
+    with tenant_scope(lead.tenant_id):
+        codes = [credit_code(n + (0 if department == "yjj" else 500)) for n in range(entities)]
+        for n, code in enumerate(codes):
+            if db.session.scalar(sa.select(Entity.id).where(Entity.code == code)) is None:
+                directory.create_entity({"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611",
+                                       "region_code": "330102"}, actor=lead)
+        db.session.commit()
+    rng = random.Random(7)
+    with tenant_scope(admin.tenant_id):
+        for code in codes:
+            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
+                                 "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
+        item = items.create_item({**ITEM_BASICS, "name": "危险化学品安全生产检查", "inspector_categories": [QUALIFICATION],
+                                  "field": "other"}, actor=admin)
+        items.publish_item(item.id, actor=admin)
+        for k in range(inspector_count):
+            inspectors.create_inspector({"name": f"检查员{k}", "sex": "男", "id_number": id_number(k + (0 if department == "yjj" else 100)),
+                                         "agency": "应急管理局", "cert_no": f"{department.upper()}-{k:04d}",
+                                         "categories": [QUALIFICATION]}, actor=admin)
+        plan = plans.create_plan({"year": 2026, "half": None, "title": "2026年度行政执法检查计划"}, actor=planner)
+        plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": 500, "frequency": "每年1次", "months": [3, 4],
+                                 "methods": ["onsite"]}, actor=planner)
+        plans.publish(plan.id, actor=leader)
+        plans.submit(plan.id, actor=leader)
+        db.session.commit()
+        ids = {"item": item.id, "plan": plan.id, "tenant": admin.tenant_id, "codes": codes}
+    if file_plan:
+        with tenant_scope(supervisor.tenant_id):
+            plans.review(plan.id, {"accept": True, "comment": "同意备案"}, actor=supervisor)
+            db.session.commit()
+    return ids
+
+
+def campaign_data(world, **overrides):
+    return {"title": "危化企业双随机抽查", "year": 2026, "item_ids": [world["item"]], "strata": STRATA,
+            "window_start": "2026-03-01", "window_end": "2026-04-30", "reserve_size": 2, "capacity": 3,
+            "target_filter": {"categories": [CATEGORY]}, **overrides}
+
+
+def planner_of(user):
+    """The demo planner of ``user``'s department (writes plans and campaigns, runs the ceremony)."""
+    return user_named(f"{user.tenant.code.lower()}_planner")
+
+
+def leader_of(user):
+    """The demo leader of ``user``'s department (approves campaigns, submits and publishes plans)."""
+    return user_named(f"{user.tenant.code.lower()}_leader")

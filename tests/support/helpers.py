@@ -1,0 +1,179 @@
+"""Helpers of the tests (测试辅助): services, apps, signing in, looking up demo rows, serving the app.
+
+Plain functions and constants, imported by the tests (``from tests.support.helpers import signed_in``);
+the fixtures are in :mod:`tests.support.databases`, :mod:`tests.support.browsers` and
+:mod:`tests.support.workers`.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from contextlib import contextmanager
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("SPOTCHECK_REQUIRE_SERVICES") == "1"
+PG_ADMIN_URL = os.environ.get("SPOTCHECK_TEST_DATABASE_URL", "postgresql://localhost/test")
+REDIS_URL = os.environ.get("SPOTCHECK_TEST_REDIS_URL", "redis://localhost:6379/0")
+DEMO_PASSWORD = "Spotcheck-2026"
+
+
+def service_missing(what: str, why: str):
+    """A service the test needs is absent: a failure under ``SPOTCHECK_REQUIRE_SERVICES=1`` (CI),
+    else a skip with the reason (DESIGN.md: ``make test`` on a machine without PostgreSQL or Redis)."""
+    message = f"{what} not reachable ({why})"
+    if not REQUIRE_SERVICES:
+        pytest.skip(message)
+    pytest.fail(message + " and SPOTCHECK_REQUIRE_SERVICES=1", pytrace=False)
+
+
+def _pg_connect(url: str, **kwargs):
+    import psycopg
+
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3, **kwargs)
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+def build_database(url: str) -> None:
+    """Migrate an empty database and load the demo departments into it."""
+    import flask_migrate
+
+    from spotcheck.platform.factory import create_app
+    from spotcheck.core.policy import CONSOLE
+    from spotcheck.demo import load_demo
+    from spotcheck.core.database import db
+
+    app = create_app({"DATABASE_URL": url})
+    with app.app_context():
+        flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
+        # Departments and users only: the tests build the items, entities and inspectors they need
+        # and assert on them exactly; tests/system/test_demo_city.py loads a small demo city of its own.
+        load_demo(entities=0, actor=CONSOLE)
+        db.engine.dispose()
+
+
+
+def new_pg_database(server) -> str:
+    name = f"sc_t_{uuid.uuid4().hex[:10]}"
+    with _pg_connect(server["admin_url"], autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{server["template"]}"')
+    return name
+
+
+def drop_pg_database(server, name: str) -> None:
+    with _pg_connect(server["admin_url"], autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+
+def make_app(url: str, **overrides):
+    """An app on ``url``; its stored files in a folder of its own (``SPOTCHECK_STORAGE``)."""
+    import tempfile
+
+    from spotcheck.platform.factory import create_app
+
+    storage = overrides.pop("SPOTCHECK_STORAGE", None) or tempfile.mkdtemp(prefix="spotcheck-storage-")
+    return create_app({"DATABASE_URL": url, "SPOTCHECK_STORAGE": storage, **overrides})
+
+
+#: The app of each database kind this worker keeps, with what it was made as (see ``app``).
+# --- helpers for tests ------------------------------------------------------------------
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, url: str = "/login") -> str:
+    page = client.get(url)
+    match = _CSRF.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def login(client, login_name: str, password: str = DEMO_PASSWORD):
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"login": login_name, "password": password, "csrf_token": token})
+    return response
+
+
+def post_form(client, url: str, data: dict, *, token_from: str = "/"):
+    """Submit a form the way a browser does: with the CSRF token of the session."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, token_from)})
+
+
+def signed_in(app, login_name: str):
+    client = app.test_client()
+    response = login(client, login_name)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def bearer(app, login_name: str) -> dict:
+    """Headers carrying a fresh personal API token of ``login_name``."""
+    client = signed_in(app, login_name)
+    response = post_form(client, "/account/tokens", {"name": "tests"}, token_from="/account/tokens")
+    secret = re.search(r'<code class="secret">([^<]+)</code>', response.get_data(as_text=True)).group(1)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def tenant_id(code: str) -> int:
+    """The id of a demo department (inside an app context)."""
+    import sqlalchemy as sa
+
+    from spotcheck.core.database import db
+    from spotcheck.tenants.accounts.models import Tenant
+
+    return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
+
+
+def user_named(login_name: str):
+    """A demo user, looked up across departments (inside an app context)."""
+    import sqlalchemy as sa
+
+    from spotcheck.core.database import db
+    from spotcheck.tenants.accounts.models import User
+    from spotcheck.core.scoping import system_access
+
+    with system_access("test lookup"):
+        return db.session.scalar(sa.select(User).where(User.login == login_name))
+
+
+@contextmanager
+def served(sqlite_template, folder, prepare=None):
+    """A copy of the template database served by werkzeug on a free local port: yields (app, url).
+
+    ``prepare(app)`` runs in an app context before serving (data a browser test needs)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from spotcheck.core.database import db
+
+    path = folder / "spotcheck.db"
+    shutil.copy(sqlite_template, path)
+    application = make_app(f"sqlite:///{path}")
+    if prepare is not None:
+        with application.app_context():
+            prepare(application)
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="spotcheck-live-server", daemon=True)
+    thread.start()
+    try:
+        yield application, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        with application.app_context():
+            db.engine.dispose()
+
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+

@@ -1,0 +1,95 @@
+"""A campaign of the test department whose visits are handed to their teams, with the first
+visit's two inspectors linked to user accounts: ``yjj_inspector`` (the team leader, 组长) and
+``yjj_inspector2`` (a member), created here through the commands."""
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import sqlalchemy as sa
+
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import DEMO_PASSWORD, user_named
+from spotcheck.core import events
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts import commands as tenants
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results import queries as results_queries
+from spotcheck.tenants.results.models import Visit
+from tests.support.snapshots import snapshotted
+
+
+@snapshotted
+def teams_drawn(world, **campaign) -> int:
+    """A campaign of ``world`` (``campaign``: fields other than the usual ones) with both draws made
+    and a team leader named for every visit."""
+    admin = user_named("yjj_admin")
+    planner, leader = planner_of(admin), leader_of(admin)
+    with tenant_scope(admin.tenant_id):
+        campaign = campaign_commands.create_campaign(campaign_data(world, **campaign), actor=planner)
+        campaign_commands.approve(campaign.id, actor=leader)
+        campaign_commands.freeze_targets(campaign.id, actor=planner)
+        campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
+        campaign_commands.freeze_inspectors(campaign.id, actor=planner)
+        campaign_commands.draw_inspectors(campaign.id, {"public_inputs": []}, actor=planner)
+        seen = set()
+        for member in campaigns.list_team_members(campaign):
+            if member.entity_id not in seen:
+                seen.add(member.entity_id)
+                campaign_commands.designate_leader(campaign.id, {"member_id": member.id}, actor=planner)
+        db.session.commit()
+        return campaign.id
+
+
+@snapshotted
+def handed_out(*, notices: bool = False, **campaign) -> dict:
+    """Build the world, draw, hand out; link two inspectors of the first visit to accounts.
+    Returns the ids: campaign, visit, item, tenant, and the team's inspector ids. ``notices``: let
+    the hand-out start the notices job (PDFs, seconds a run); the tests of notices ask for it.
+    ``campaign``: fields of the campaign other than the usual ones (another window…)."""
+    world = build()
+    campaign_id = teams_drawn(world, **campaign)
+    admin = user_named("yjj_admin")
+    with tenant_scope(admin.tenant_id):
+        campaign = campaigns.get_campaign(campaign_id)
+        with (nullcontext() if notices else events.suspended()):
+            visits = results.hand_out(campaign.id, actor=planner_of(admin))
+        visit = min(visits, key=lambda v: v.id)
+        second = tenants.create_user({"login": "yjj_inspector2", "display_name": "褚明", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
+        team = results_queries.team_of(visit)
+        results.link_inspector(team[0].inspector_id, {"user_id": user_named("yjj_inspector").id}, actor=admin)
+        results.link_inspector(team[1].inspector_id, {"user_id": second.id}, actor=admin)
+        db.session.commit()
+        return {"campaign": campaign_id, "visit": visit.id, "item": world["item"], "tenant": admin.tenant_id,
+                "visits": len(visits), "leader_inspector": team[0].inspector_id,
+                "member_inspector": team[1].inspector_id, "world": world}
+
+
+def visit(ids) -> Visit:
+    return db.session.scalar(sa.select(Visit).where(Visit.id == ids["visit"]).execution_options(populate_existing=True))
+
+
+def inspector(inspector_id: int) -> Inspector:
+    return db.session.get(Inspector, inspector_id)
+
+
+def complete_result(ids, **overrides) -> dict:
+    data = {"checked_on": "2026-04-30", "method": "onsite", "record": "现场检查危化品仓库，台账齐全。",
+            "items": {str(ids["item"]): {"categories": ["pending_own_rules"], "findings": "应急预案未按规定演练。"}}}
+    data.update(overrides)
+    return data
+
+
+def published(ids) -> Visit:
+    """Take the first visit from recording to a published result (a problem found)."""
+    from tests.support.campaign_world import planner_of
+
+    chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
+    results.record_result(visit(ids).id, complete_result(ids), actor=chief)
+    results.submit_result(visit(ids).id, actor=chief)
+    results.approve_result(visit(ids).id, actor=leader)
+    results.publish_results([ids["visit"]], actor=planner_of(user_named("yjj_admin")))
+    db.session.commit()
+    return visit(ids)

@@ -1,0 +1,39 @@
+"""A database and app built once per test module, for the walks over every route.
+
+A walk only reads (or is answered with refusals that change nothing), so the tests of a module that
+walk the routes share one world instead of copying the template database, starting an app and
+populating it again for each test. Like ``conftest.database_url``: once on SQLite, once on
+PostgreSQL (with the same test ids, ``[sqlite]`` and ``[postgresql]``).
+
+Use it by importing the fixture into the test module: ``from route_walk import module_app``.
+"""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.support.helpers import _with_database, drop_pg_database, make_app, new_pg_database
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def module_app(request, tmp_path_factory):
+    """An app on a fresh demo-loaded database of its own, shared by the tests of one module."""
+    from spotcheck.core.database import db
+
+    server = None
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("module-db") / "spotcheck.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        name = new_pg_database(server)
+        url = _with_database(server["admin_url"], name)
+    application = make_app(url)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if server is not None:
+        drop_pg_database(server, name)

@@ -1,0 +1,167 @@
+"""The demo city (``spotcheck demo --entities N``): valid codes, every department stocked,
+idempotent, and it grows without changing what it has."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import sqlalchemy as sa
+from stdnum.cn import ric, uscc
+
+from tests.support.helpers import tenant_id
+from spotcheck.demo.city import PLAN_LINES
+from spotcheck.tenants.inspectors import eligibility
+
+TODAY = date(2026, 11, 21)
+
+
+def _state():
+    from spotcheck.core import personal_data
+    from spotcheck.core.audit import AuditEntry
+    from spotcheck.core.database import db
+    from spotcheck.tenants.campaigns.models import Campaign
+    from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+    from spotcheck.tenants.inspectors.models import Inspector, Recusal
+    from spotcheck.tenants.items import commands as items, queries as items_queries
+    from spotcheck.tenants.accounts.models import Tenant
+    from spotcheck.tenants.plans.models import Plan
+    from spotcheck.tenants.rules import commands as rules, queries as rules_queries
+    from spotcheck.core.scoping import system_access, tenant_scope
+
+    state = {"entities": {e.code: e for e in db.session.scalars(sa.select(Entity))}, "departments": {}, "plans": {}}
+    with system_access("test: count every audit entry"):
+        state["audit"] = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+    for code in ("SCJ", "YJJ", "SWJ", "SFJ"):
+        with tenant_scope(tenant_id(code)):
+            people = list(db.session.scalars(sa.select(Inspector)))
+            document = rules_queries.current_document()
+            state["departments"][code] = {
+                "entries": list(db.session.scalars(sa.select(DirectoryEntry))),
+                "items": items_queries.list_items(),
+                "coverage": {c.field: c for c in items_queries.coverage()},
+                "inspectors": people,
+                "ids": [personal_data.decrypt(p.id_encrypted) for p in people],
+                "recusals": db.session.scalar(sa.select(sa.func.count()).select_from(Recusal)),
+                "rules": (document.title, document.published, len(document.body)) if document else None,
+                "audit": db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)),
+            }
+            for plan in db.session.scalars(sa.select(Plan).where(Plan.half.is_(None), Plan.kind == "annual")):
+                lines = {line.item.name: (line.ratio_bp, line.months, line.methods == line.item.methods)
+                         for line in plan.lines}
+                state["plans"][(code, plan.year)] = (plan.status.value, plan.filed_by_name, lines)
+    with system_access("test: count every campaign"):
+        state["campaigns"] = db.session.scalar(sa.select(sa.func.count()).select_from(Campaign))
+        codes = dict(db.session.execute(sa.select(Tenant.id, Tenant.code)).all())
+        state["joint_plans"] = [(codes[p.tenant_id], p.field, p.status.value, p.filed_by_name,
+                                 sorted(codes[d] for d in p.departments))
+                                for p in db.session.scalars(sa.select(Plan).where(Plan.kind == "joint"))]
+    return state
+
+
+def test_a_small_demo_city(app):
+    from spotcheck.core import audit
+    from spotcheck.core.policy import CONSOLE
+    from spotcheck.demo import city_size, load_demo
+
+    with app.app_context():
+        assert city_size() == 0  # the test template: departments and users only
+        load_demo(entities=300, today=TODAY, actor=CONSOLE)
+        state = _state()
+        assert city_size() == 300
+        load_demo(entities=300, today=TODAY, actor=CONSOLE)  # again: nothing new
+        again = _state()
+        checked, breaks = audit.verify()
+    assert not breaks and checked == state["audit"] > 300
+
+    entities = state["entities"]
+    assert len(entities) == 300 and all(uscc.is_valid(code) for code in entities)
+    kinds = Counter(e.entity_type for e in entities.values())
+    assert kinds["enterprise"] > 100 and kinds["individual"] > 80
+    assert all(e.region_code.startswith("3301") and e.industry_code[0] in "ABCEFGHIKLOPQRS" for e in entities.values())
+    assert Counter(e.status for e in entities.values())["active"] > 250
+    assert 0 < sum(e.abnormal for e in entities.values()) < 30
+    assert len({e.name for e in entities.values()}) > 290
+
+    departments = state["departments"]
+    for code in ("SCJ", "YJJ", "SWJ"):
+        entries = departments[code]["entries"]
+        assert entries and all(e.entity.code in entities for e in entries)
+        risks = Counter(e.risk for e in entries)
+        assert risks["D"] + risks["C"] > risks["A"] + risks["B"], (code, risks)  # weighted to low risk
+        assert departments[code]["recusals"] > 0
+    assert len(departments["SCJ"]["entries"]) > 250 > len(departments["SWJ"]["entries"]) > len(departments["YJJ"]["entries"])
+    assert {e.entity.industry_code[0] for e in departments["SWJ"]["entries"]} <= {"F", "H", "O"}
+    assert not departments["SFJ"]["entries"]
+
+    people = [p for d in departments.values() for p in d["inspectors"]]
+    ids = [number for d in departments.values() for number in d["ids"]]
+    assert 180 <= len(people) <= 220 and all(ric.is_valid(number) for number in ids) and len(set(ids)) == len(ids)
+    expired = sum(not eligibility.certificate_valid_on(p, TODAY) for p in people)
+    experts = sum(p.is_expert for p in people)
+    assert 0.04 * len(people) <= expired <= 0.12 * len(people) and 0.03 * len(people) <= experts <= 0.08 * len(people)
+    assert all(p.id_masked == number[:6] + "********" + number[-4:] for p, number in
+               zip([p for d in departments.values() for p in d["inspectors"]], ids))
+
+    for code, department in departments.items():
+        items = department["items"]
+        assert len(items) >= 4 and any(item.status.value == "published" for item in items)
+        qualified = {c for p in department["inspectors"] if eligibility.certificate_valid_on(p, TODAY) for c in p.categories}
+        for item in items:
+            assert set(item.inspector_categories) <= qualified, (code, item.name)  # someone can be drawn
+            assert "《" in item.legal_basis
+        for field, coverage in department["coverage"].items():
+            assert coverage.items == 0 or coverage.met, (code, field)
+        title, published, length = department["rules"]
+        assert published and "实施细则" in title and length > 500
+
+    # this year's plans published then filed — by 司法局, and by 市场监管局 for those touching its field
+    # (not its own) — with the planned ratio and months of each random-check item
+    plans = state["plans"]
+    assert set(plans) == {("SCJ", 2026), ("SCJ", 2027), ("YJJ", 2026), ("YJJ", 2027), ("SWJ", 2026), ("SWJ", 2027)}
+    for code, lines in PLAN_LINES.items():
+        status, filed_by, planned = plans[(code, 2026)]
+        assert status == "filed" and filed_by == ("韩梅" if code == "SCJ" else "韩梅、周静")
+        assert planned == {name: (ratio, months, True) for name, (ratio, months) in lines.items()}
+    assert [plans[(code, 2027)][0] for code in ("SCJ", "YJJ", "SWJ")] == ["draft", "returned", "submitted"]
+    # 应急管理局 leads 安全生产 and its joint plan of the year is published and filed with the justice bureau
+    assert state["joint_plans"] == [("YJJ", "safety", "filed", "韩梅", ["SCJ", "SWJ"])]
+    assert state["campaigns"] == 0  # too small a city to draw from
+
+    # every department's 负责人 and 联络员 (seed 003 附件5), recorded by its administrator
+    with app.app_context():
+        from spotcheck.core.database import db
+        from spotcheck.core.scoping import system_access
+        from spotcheck.tenants.contacts.models import DepartmentContact
+
+        with system_access("test"):
+            named = {(c.tenant_id, c.role) for c in db.session.scalars(sa.select(DepartmentContact))}
+        assert named == {(tenant_id(code), role) for code in ("SCJ", "YJJ", "SWJ", "SFJ")
+                         for role in ("responsible", "liaison")}
+
+    # loading again changed nothing, wrote nothing
+    assert again["audit"] == state["audit"]
+    assert {c: len(d["entries"]) for c, d in again["departments"].items()} == \
+        {c: len(d["entries"]) for c, d in departments.items()}
+
+
+def test_the_city_grows_and_the_command_keeps_its_size(app):
+    from spotcheck.core.policy import CONSOLE
+    from spotcheck.demo import city_size, load_demo
+    from spotcheck.core.database import db
+    from spotcheck.tenants.directory.models import Entity
+
+    with app.app_context():
+        load_demo(entities=120, today=TODAY, actor=CONSOLE)
+        first = dict(db.session.execute(sa.select(Entity.code, Entity.name)).all())
+        load_demo(entities=200, today=TODAY, actor=CONSOLE)
+        grown = dict(db.session.execute(sa.select(Entity.code, Entity.name)).all())
+        load_demo(entities=50, today=TODAY, actor=CONSOLE)  # never shrinks
+        assert city_size() == 200
+    assert len(first) == 120 and len(grown) == 200 and all(grown[code] == name for code, name in first.items())
+
+    runner = app.test_cli_runner()
+    kept = runner.invoke(args=["demo"])
+    assert kept.exit_code == 0 and "Demo city: 200 entities" in kept.output
+    bigger = runner.invoke(args=["demo", "--entities", "260"])
+    assert bigger.exit_code == 0 and "Demo city: 260 entities" in bigger.output
+    assert runner.invoke(args=["demo", "--entities", "-1"]).exit_code == 2

@@ -1,0 +1,269 @@
+"""The demo city's plans and campaigns (``spotcheck demo``): every stage is there to look at, and
+each draw the demo made publishes a proof that verifies with ``spotcheck draw verify`` and with
+the independent DRAW-SPEC check of ``tests/independent``."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from tests.support.helpers import bearer, signed_in, tenant_id
+from tests.independent.draw_spec_check import check as independent_check
+
+TODAY = date(2026, 11, 21)
+DRAWN = {("市监抽〔2026〕1号", "targets"), ("市监抽〔2026〕1号", "inspectors"), ("应急抽〔2026〕1号", "targets"),
+         ("应急抽〔2026〕1号", "inspectors"), ("商务抽〔2026〕1号", "targets"), ("市监抽〔2026〕3号", "targets"),
+         ("市监抽〔2026〕3号", "inspectors"), ("市监联抽〔2026〕1号", "targets"), ("市监联抽〔2026〕1号", "inspectors")}
+STAGES = {
+    "市监抽〔2026〕1号": "inspectors_drawn", "市监抽〔2026〕2号": "approved",
+    "市监抽〔2026〕3号": "published",  # a small city: each of its few visits reaches a published result
+    "应急抽〔2026〕1号": "inspectors_drawn", "应急抽〔2026〕2号": "approved",
+    "商务抽〔2026〕1号": "targets_drawn", "商务抽〔2026〕2号": "withdrawn",  # cancelled with the reason
+    "未编号": "draft",  # 市监局's and 商务局's drafts: a code is issued at approval
+    # the joint campaign of the three (handed out) and each department's part: in a small city each
+    # department's few visits all reach a published result
+    "市监联抽〔2026〕1号": "notified", "市监联抽〔2026〕1号（市监）": "published",
+    "市监联抽〔2026〕1号（应急）": "published", "市监联抽〔2026〕1号（商务）": "published",
+}
+
+
+def _load(entities=None):
+    from spotcheck.core.policy import CONSOLE
+    from spotcheck.demo import CAMPAIGNS_FROM, load_demo
+
+    load_demo(entities=entities or CAMPAIGNS_FROM, today=TODAY, actor=CONSOLE)
+
+
+def _counts():
+    from spotcheck.core.audit import AuditEntry
+    from spotcheck.core.database import db
+    from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
+    from spotcheck.tenants.plans.models import Plan
+    from spotcheck.core.scoping import system_access
+
+    with system_access("test: count the demo"):
+        return {model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                for model in (AuditEntry, Plan, Campaign, Draw, CampaignTarget, TeamMember)}
+
+
+def _public_draws(app):
+    """{(campaign code, kind): (campaign id, stage)} of every draw on the public portal."""
+    from spotcheck.tenants.campaigns.queries import public as publication
+    from spotcheck.core.scoping import tenant_scope
+
+    draws = {}
+    with app.app_context():
+        for code in ("SCJ", "YJJ", "SWJ", "SFJ"):
+            with tenant_scope(tenant_id(code)):
+                for campaign in publication.public_campaigns(TODAY.year):
+                    for kind, draw in publication.public_draws(campaign).items():
+                        draws[(campaign.code, kind)] = (campaign.id, draw.stage)
+    return draws
+
+
+def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_path):
+    from spotcheck.cli import main
+    from spotcheck.draw.verify import verify
+
+    with app.app_context():
+        _load()
+        before = _counts()
+        _load()  # again: no second campaign, no second draw, nothing written
+        assert _counts() == before
+        from tests.commands.test_exports import demo_exported_everything
+
+        demo_exported_everything(app)  # and its published results went to the credit system, once
+    drawn = {key: campaign_id for key, (campaign_id, stage) in _public_draws(app).items() if stage == "drawn"}
+    assert set(drawn) == DRAWN
+
+    client = app.test_client()  # anyone, not signed in
+    for (code, kind), campaign_id in drawn.items():
+        response = client.get(f"/public/draws/campaigns/{campaign_id}/proofs/{kind}.json")
+        assert response.status_code == 200, (code, kind)
+        proof = json.loads(response.data)
+        assert proof["campaign"] == code and proof["kind"] == kind and proof["public_inputs"]
+        assert all(line.startswith("observer:") for line in proof["public_inputs"])
+        independent_check(proof)
+        assert all(check.ok for check in verify(proof)), (code, kind)
+        path = tmp_path / f"{campaign_id}-{kind}.json"
+        path.write_bytes(response.data)
+        result = CliRunner().invoke(main, ["draw", "verify", str(path)])
+        assert result.exit_code == 0 and "FAIL" not in result.output, result.output
+        if kind == "targets":
+            assert sum(len(ids) for strata in proof["selected"].values() for ids in strata.values()) > 0
+
+    # the single-file verifier from the portal checks each demo proof in an empty folder, in a bare Python
+    from tests.system.test_verifier_standalone import verifies_in_an_empty_folder
+
+    verifier = client.get("/public/draws/spotcheck-verify.pyz")
+    assert verifier.status_code == 200 and verifier.headers["X-Content-SHA256"] in client.get(
+        "/public/draws/algorithm").get_data(as_text=True)
+    for (code, kind), campaign_id in sorted(drawn.items()):
+        proof = client.get(f"/public/draws/campaigns/{campaign_id}/proofs/{kind}.json").data
+        verifies_in_an_empty_folder(verifier.data, proof, tmp_path / f"empty-{campaign_id}-{kind}")
+
+
+def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
+    from spotcheck.core.clock import as_utc
+    from spotcheck.demo import city_summary
+    from spotcheck.core.database import db
+    from spotcheck.tenants.campaigns import queries as campaigns
+    from spotcheck.tenants.plans.models import Plan
+    from spotcheck.core.scoping import tenant_scope
+
+    with app.app_context():
+        _load()
+        summary = city_summary()
+        assert {number: status for _, number, _, status in summary["campaigns"]} == STAGES
+        assert summary["plans"] == [("SCJ", 2026, "filed"), ("SCJ", 2027, "draft"), ("YJJ", 2026, "filed"),
+                                    ("YJJ", 2027, "returned"), ("SWJ", 2026, "filed"), ("SWJ", 2027, "submitted")]
+        assert summary["joint_plans"] == [("YJJ", 2026, "safety", "filed")]
+        # the half-year plans of the non-market fields (seed 001): one department's second is missing
+        assert summary["half_plans"] == [("SCJ", 2026, 1, "filed"), ("SCJ", 2026, 2, "filed"), ("YJJ", 2026, 1, "filed"),
+                                         ("YJJ", 2026, 2, "filed"), ("SWJ", 2026, 1, "filed")]
+        for code in ("SCJ", "YJJ", "SWJ"):
+            with tenant_scope(tenant_id(code)):
+                plan = db.session.scalar(sa.select(Plan).where(Plan.year == 2026, Plan.kind == "annual",
+                                                               Plan.half.is_(None)))
+                assert plan.filed_by_name == ("韩梅" if code == "SCJ" else "韩梅、周静") and len(plan.lines) >= 7
+                assert as_utc(plan.published_at) <= as_utc(plan.submitted_at) <= as_utc(plan.filed_at)  # published first
+                for campaign in campaigns.list_campaigns(2026):
+                    if campaign.exempt_kind:  # outside the plan, with the reason stated
+                        assert campaign.plan_id is None and campaign.exempt_kind == "production_safety"
+                        assert "专项检查" in campaign.exempt_reason
+                    else:
+                        assert campaign.plan_id == plan.id
+                    if campaign.status.value not in ("in_progress", "published"):  # the third quarter's is done
+                        assert campaign.window_start.month == 12 and campaign.window_end == date(2026, 12, 31)
+                    if campaign.status.value == "inspectors_drawn":
+                        teams = {}
+                        for member in campaigns.list_team_members(campaign):
+                            teams.setdefault(member.entity_id, []).append(member)
+                        assert teams and all(len(team) == 2 and sum(m.is_leader for m in team) == 1
+                                             for team in teams.values())
+
+    stages = {key: stage for key, (_, stage) in _public_draws(app).items() if stage != "drawn"}
+    assert stages == {("市监抽〔2026〕2号", "targets"): "committed", ("应急抽〔2026〕2号", "targets"): "frozen",
+                      ("商务抽〔2026〕1号", "inspectors"): "committed", ("商务抽〔2026〕2号", "targets"): "frozen"}
+    scj = signed_in(app, "scj_planner").get("/campaigns").get_data(as_text=True)
+    assert all(number in scj for number in STAGES if number.startswith("市监抽") or number.endswith("（市监）"))
+    assert "（应急）" not in scj and "（商务）" not in scj  # another department's part is not listed
+    review = signed_in(app, "sfj_supervisor").get("/plans/review").get_data(as_text=True)
+    assert "杭州市商务局2027年度行政执法检查计划" in review
+    market = signed_in(app, "scj_coord").get("/plans/review").get_data(as_text=True)  # it touches the market field
+    assert "杭州市商务局2027年度行政执法检查计划" in market and "市场监督管理局" in market
+    portal = app.test_client().get("/public/draws").get_data(as_text=True)
+    assert "杭州市安全生产领域2026年度联合抽查工作计划" in portal
+    assert "市监抽〔2026〕1号" in portal and "应急抽〔2026〕2号" in portal and "市监联抽〔2026〕1号" in portal
+    assert "未编号" not in portal and "明码标价专项检查" not in portal  # drafts are internal
+    _the_withdrawn_campaign_stays_public_as_withdrawn(app)
+    # one load of the demo per database for these too
+    _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app)
+    _joint_campaign_seen_by_its_three_departments(app)
+    _an_expert_on_a_team_on_its_page_notice_and_public_result(app)
+
+
+def _the_withdrawn_campaign_stays_public_as_withdrawn(app):
+    """撤销: 商务抽〔2026〕2号 was approved, frozen and cancelled by the leader: its public page says
+    已撤销 with the reason beside its commitment and frozen digest, and no draw follows."""
+    from spotcheck.demo.withdrawn import REASON
+    from spotcheck.tenants.campaigns.queries import public as publication
+    from spotcheck.core.scoping import tenant_scope
+
+    with app.app_context(), tenant_scope(tenant_id("SWJ")):
+        campaign = next(c for c in publication.public_campaigns(TODAY.year) if c.code == "商务抽〔2026〕2号")
+        campaign_id, digest = campaign.id, publication.public_draws(campaign)["targets"].frame_digest
+    page = app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "已撤销" in page and REASON in page and digest in page
+    refused = app.test_client().post(f"/api/v1/campaigns/{campaign_id}/draws/targets", headers=bearer(app, "swj_planner"),
+                                     json={"public_inputs": ["observer:试图抽取"]})
+    assert refused.status_code == 409 and "已撤销" in refused.get_json()["message"]
+
+
+def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
+    """专家 (seed 001): the first visit of 市监抽〔2026〕3号 has, beside its two drawn inspectors, an expert
+    of the directory and a testing institute with its person — on the visit's page, its inspection
+    notice and its published result."""
+    from spotcheck.core import storage
+    from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.demo.city import EXPERT_INSTITUTE, EXPERT_PERSON
+    from spotcheck.tenants.campaigns.models import Campaign
+    from spotcheck.tenants.notices.models import Notice, NoticeKind
+    from spotcheck.tenants.results import queries as results_queries
+    from spotcheck.tenants.results.models import Visit
+    from tests.commands.test_notices import pdf_text
+
+    with app.app_context(), tenant_scope(tenant_id("SCJ")):
+        campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "市监抽〔2026〕3号"))
+        first = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id).limit(1))
+        experts = results_queries.teams.experts_of_visit(first)
+        assert [e.kind.value for e in experts] == ["directory", "testing_body"] and len(results_queries.team_of(first)) == 2
+        assert (experts[1].name, experts[1].organisation) == (EXPERT_PERSON, EXPERT_INSTITUTE)
+        notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == first.id,
+                                                           Notice.kind == NoticeKind.inspection))
+        assert EXPERT_PERSON in pdf_text(storage.read(notice.storage_key))
+        visit_id, code, status = first.id, first.entity.code, first.status.value
+    assert EXPERT_PERSON in signed_in(app, "scj_planner").get(f"/visits/{visit_id}").get_data(as_text=True)
+    assert status == "published"
+    assert EXPERT_PERSON in app.test_client().get(f"/public/results/entities/{code}").get_data(as_text=True)
+
+
+def _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
+    """The demo has follow-ups, and a transfer to 应急管理局 acknowledged and one waiting."""
+    from spotcheck.core.calendar import add_working_days, official_calendar_known
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tenants.results.queries import follow_ups as follow_up_reads
+
+    with app.app_context():
+        with tenant_scope(tenant_id("YJJ")):
+            received = follow_up_reads.received()
+            assert [(t.transferred["from_department"], t.is_open) for t in received] == [
+                ("市场监督管理局", True), ("市场监督管理局", False)]
+            assert received[1].outcome == "acknowledged" and received[1].closed_by_name == "应急管理局 郑洁"
+        with tenant_scope(tenant_id("SCJ")):
+            opened = follow_up_reads.open_of_department()
+            assert sorted(f.kind.value for f in opened) == ["rectification", "transfer"]
+            [order] = [f for f in opened if f.kind.value == "rectification"]
+            # 限30个工作日内改正: provisional exactly when it runs into a year without an official calendar
+            counted = add_working_days(order.opened_on, order.deadline_days)
+            assert (order.deadline, order.deadline_provisional) == (counted.due, counted.provisional)
+            runs_into_next_year = order.deadline.year > order.opened_on.year
+    home = signed_in(app, "yjj_planner").get("/").get_data(as_text=True)
+    assert "签收移送" in home
+    planner_home = signed_in(app, "scj_planner").get("/").get_data(as_text=True)
+    assert "登记复查或办理结果" in planner_home
+    with app.app_context():
+        next_year_entered = official_calendar_known(order.deadline.year)
+    assert ("暂按周一至周五计算" in planner_home) == (runs_into_next_year and not next_year_entered)
+
+
+def _joint_campaign_seen_by_its_three_departments(app):
+    """市场监管局, 应急管理局 and 商务局 check filling stations together: each department sees the joint
+    campaign and its own part, the coordinator's page shows the visits made beside those separate
+    draws would need, and each department has published results of its own in it."""
+    from spotcheck.core.database import db
+    from spotcheck.core.scoping import joint_scope
+    from spotcheck.demo import joint_summary
+    from spotcheck.tenants.campaigns.models import Campaign
+    from spotcheck.tenants.results.models import PublishedResult
+
+    with app.app_context():
+        (joint,) = joint_summary()
+        assert sorted(joint["departments"]) == ["商务局", "市场监督管理局", "应急管理局"]
+        # one visit per entity however many departments drew it (the saving against separate draws is
+        # a matter of chance in this small city's few filling stations: see tests/commands/test_joint.py)
+        assert 0 < joint["visits"] <= joint["checks"] and joint["separate"] > 0
+        for code in ("SCJ", "YJJ", "SWJ"):
+            with joint_scope(tenant_id(code), joint["id"]):
+                assert db.session.scalar(sa.select(Campaign.code).where(Campaign.id == joint["id"]))
+                parts = db.session.scalars(sa.select(Campaign).where(Campaign.joint_id == joint["id"])).all()
+                assert [part.tenant_id for part in parts] == [tenant_id(code)]  # its own part, no other
+                published = db.session.scalar(sa.select(sa.func.count()).select_from(PublishedResult).where(
+                    PublishedResult.campaign_id == parts[0].id))
+                assert published >= 1
+    page = signed_in(app, "scj_coord").get(f"/joint/{joint['id']}").get_data(as_text=True)
+    assert f'id="visits-made"><strong>{joint["visits"]}</strong>' in page
+    assert f"{joint['separate']:.1f}" in page

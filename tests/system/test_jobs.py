@@ -1,0 +1,263 @@
+"""Durable jobs: queued only after their command commits, run exactly once whatever the broker or a
+worker does, restarted by the periodic check; files every process reads."""
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support.helpers import REDIS_URL, make_app, tenant_id, user_named
+from spotcheck.core import clock
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.commands import unit_of_work
+from spotcheck.core.database import db
+from spotcheck.core.policy import SCHEDULER
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tasks import audit_jobs, jobs
+from spotcheck.tasks.import_jobs import submit_import
+from spotcheck.tasks.models import Job, JobStatus
+from tests.support.workers import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker, _poll_job
+
+
+def _job_actions(job_id: int) -> list[str]:
+    return list(db.session.scalars(sa.select(AuditEntry.action).where(
+        AuditEntry.object_type == "job", AuditEntry.object_id == str(job_id)).order_by(AuditEntry.seq)))
+
+
+# --- in the web process (eager) -------------------------------------------------------------------
+
+
+def test_a_job_is_queued_only_when_its_command_commits(app, monkeypatch):
+    sent = []
+    monkeypatch.setattr(jobs, "dispatch", lambda *args: sent.append(args) or True)
+    with app.app_context():
+        admin = user_named("scj_admin")
+        with tenant_scope(admin.tenant_id):
+            with pytest.raises(RuntimeError), unit_of_work():
+                audit_jobs.request_verification(actor=admin)
+                assert sent == []  # not before the commit
+                raise RuntimeError("the command fails after asking for the job")
+            assert sent == [] and db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
+            job = audit_jobs.request_verification(actor=admin)
+            assert [args[1] for args in sent] == [job.id]
+            assert jobs.get_job(job.id).status == JobStatus.queued and jobs.get_job(job.id).task
+
+
+def test_a_message_delivered_twice_runs_the_job_once(app):
+    with app.app_context():
+        admin = user_named("scj_admin")
+        with tenant_scope(admin.tenant_id):
+            job = audit_jobs.request_verification(actor=admin)  # eager: ran at the commit
+            assert jobs.get_job(job.id).status == JobStatus.succeeded
+            again = audit_jobs.verify_tenant_chain.run(job.id, admin.tenant_id, admin.id)
+            assert again == {"skipped": True, "job_id": job.id}
+            assert _job_actions(job.id) == ["job.submitted", "job.succeeded"]
+
+
+def test_the_periodic_check_restarts_a_lost_job_and_gives_up_after_too_many_tries(app, monkeypatch):
+    sent = []
+    monkeypatch.setattr(jobs, "dispatch", lambda *args: sent.append(args) or False)  # the broker is down
+    app.config.update(SPOTCHECK_JOB_QUEUED_SECONDS=60, SPOTCHECK_JOB_MAX_DISPATCHES=3)
+    with app.app_context():
+        admin = user_named("scj_admin")
+        with tenant_scope(admin.tenant_id):
+            job_id = audit_jobs.request_verification(actor=admin).id
+        assert jobs.sweep(actor=SCHEDULER) == {"requeued": 0, "abandoned": 0}  # not yet long enough
+        later = clock.now()
+        for expected in ({"requeued": 1, "abandoned": 0}, {"requeued": 1, "abandoned": 0}, {"requeued": 0, "abandoned": 1}):
+            later += __import__("datetime").timedelta(minutes=2)
+            with clock.frozen_at(later):
+                assert jobs.sweep(actor=SCHEDULER) == expected
+        with tenant_scope(admin.tenant_id):
+            job = jobs.get_job(job_id)
+            assert job.status == JobStatus.failed and "several tries" in job.error or "多次" in job.error
+            assert job.dispatches == 3 and len(sent) == 3
+            assert _job_actions(job_id) == ["job.submitted", "job.requeued", "job.requeued", "job.abandoned"]
+
+
+# --- with real workers on Redis -------------------------------------------------------------------
+
+
+def _directory_csv(rows: int, start: int = 0) -> bytes:
+    from tests.support.campaign_world import credit_code
+
+    lines = ["统一社会信用代码/对象编码,名称,行业代码,行政区划代码,风险等级"]
+    lines += [f"{credit_code(start + n)},耐久测试企业{n},C2611,330102,B" for n in range(rows)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _queue_import(app, data: bytes) -> int:
+    with app.app_context():
+        admin = user_named("scj_admin")
+        with tenant_scope(admin.tenant_id):
+            return submit_import("directory", "directory.csv", io.BytesIO(data), actor=admin).id
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_an_import_queued_by_web_runs_in_a_worker_with_another_folder(tmp_path, postgres_url, celery_queue):
+    """Web and worker share the database and the storage folder only: the worker runs elsewhere,
+    with an instance folder of its own, and still reads the uploaded file."""
+    storage, worker_home = tmp_path / "shared-storage", tmp_path / "worker-home"
+    worker_home.mkdir()
+    web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
+    process = Worker(celery_queue, postgres_url, cwd=worker_home,
+                     env={"SPOTCHECK_STORAGE": str(storage), "SPOTCHECK_INSTANCE": str(worker_home / "instance")})
+    try:
+        process.wait_ready(WORKER_READY_TIMEOUT)
+        job_id = _queue_import(web, _directory_csv(30))
+        with web.app_context():
+            job = _poll_job(tenant_id("SCJ"), job_id, JOB_TIMEOUT)
+            with tenant_scope(tenant_id("SCJ")):
+                assert job.status == JobStatus.succeeded, (job.error, process.output[-3000:])
+                assert job.result["ok"] is True and job.result["created"] == 30
+        assert not [path for path in storage.rglob("*") if path.is_file()]  # the upload is gone once imported
+        assert Path(web.instance_path) != worker_home / "instance"
+    finally:
+        process.stop()
+        with web.app_context():
+            db.engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_job_queued_while_the_broker_is_down_runs_once_it_is_back(tmp_path, postgres_url, celery_queue):
+    storage = tmp_path / "storage"
+    down = make_app(postgres_url, REDIS_URL="redis://127.0.0.1:1/0", SPOTCHECK_STORAGE=str(storage))
+    started = time.monotonic()
+    job_id = _queue_import(down, _directory_csv(5, start=900))  # answers normally: the job waits
+    assert time.monotonic() - started < 15
+    with down.app_context(), tenant_scope(tenant_id("SCJ")):
+        assert jobs.get_job(job_id).status == JobStatus.queued
+        db.engine.dispose()
+    up = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage), SPOTCHECK_JOB_QUEUED_SECONDS=0)
+    process = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(storage)})
+    try:
+        process.wait_ready(WORKER_READY_TIMEOUT)
+        with up.app_context():
+            assert jobs.sweep(actor=SCHEDULER)["requeued"] == 1
+            job = _poll_job(tenant_id("SCJ"), job_id, JOB_TIMEOUT)
+            with tenant_scope(tenant_id("SCJ")):
+                assert job.status == JobStatus.succeeded and job.result["created"] == 5, process.output[-3000:]
+                assert _job_actions(job_id) == ["job.submitted", "job.requeued", "job.succeeded"]
+    finally:
+        process.stop()
+        with up.app_context():
+            db.engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_exactly_once(
+        tmp_path, postgres_url, celery_queue):
+    rows = 2_000
+    storage, pause = tmp_path / "storage", tmp_path / "pause"
+    pause.mkdir()
+    web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
+    env = {"SPOTCHECK_STORAGE": str(storage)}
+    # the first worker stops once its progress reaches 5 % (the job's test-only pause point): killed there
+    first = Worker(celery_queue, postgres_url, env={**env, "SPOTCHECK_TEST_PAUSE_DIR": str(pause),
+                                                    "SPOTCHECK_TEST_PAUSE_AT": "5"})
+    second = None
+    try:
+        first.wait_ready(WORKER_READY_TIMEOUT)
+        job_id = _queue_import(web, _directory_csv(rows, start=2000))
+        scj = None
+        with web.app_context():
+            scj = tenant_id("SCJ")
+            deadline = time.monotonic() + 60
+            while True:  # wait until the worker is into the file (paused there), then kill it
+                db.session.remove()
+                with tenant_scope(scj):
+                    job = jobs.get_job(job_id)
+                    if (pause / f"job-{job_id}.paused").exists():
+                        assert job.status == JobStatus.running and job.progress >= 5, (job.status, job.progress)
+                        break
+                    assert job.status in (JobStatus.queued, JobStatus.running), (job.status, first.output[-2000:])
+                assert time.monotonic() < deadline, first.output[-3000:]
+                time.sleep(0.05)
+        first.kill()
+        assert not (pause / f"job-{job_id}.resume").exists()  # killed while paused: mid-job
+        with web.app_context(), tenant_scope(scj):
+            db.session.remove()
+            assert jobs.get_job(job_id).status == JobStatus.running  # held by a dead run
+        second = Worker(celery_queue, postgres_url, env=env)
+        second.wait_ready(WORKER_READY_TIMEOUT)
+        sweeper = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage),
+                           SPOTCHECK_JOB_LEASE_SECONDS=0)
+        with sweeper.app_context():
+            assert jobs.sweep(actor=SCHEDULER)["requeued"] == 1
+            db.engine.dispose()
+        with web.app_context():
+            job = _poll_job(scj, job_id, 120)
+            with tenant_scope(scj):
+                assert job.status == JobStatus.succeeded, (job.error, second.output[-3000:])
+                # every row new to the second run: the killed run left nothing behind
+                assert job.result["created"] == rows and job.result["entities_created"] == rows and job.attempt == 2
+                assert _job_actions(job_id) == ["job.submitted", "job.requeued", "job.succeeded"]
+    finally:
+        for worker in (first, second):
+            if worker is not None:
+                worker.stop()
+        with web.app_context():
+            db.engine.dispose()
+
+
+def test_a_job_is_read_by_whoever_asked_for_it_and_the_administrator_only(app):
+    from tests.support.helpers import bearer, signed_in
+
+    client = app.test_client()
+    job_id = client.post("/api/v1/audit/verifications", headers=bearer(app, "scj_leader")).json["id"]
+    for login, status in (("scj_leader", 200), ("scj_admin", 200), ("scj_inspector", 404), ("scj_planner", 404)):
+        assert client.get(f"/api/v1/jobs/{job_id}", headers=bearer(app, login)).status_code == status, login
+    assert signed_in(app, "scj_inspector").get(f"/jobs/{job_id}").status_code == 404
+    assert signed_in(app, "scj_leader").get(f"/jobs/{job_id}").status_code == 200
+
+
+@pytest.mark.postgres
+def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgres_url, monkeypatch):
+    """The draw is checked under the campaign's row lock before a job is queued: of two requests at
+    the same moment one gets the job, the other a 409 — never a second job that fails later."""
+    import threading
+
+    from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+    from spotcheck.core.errors import Conflict
+    from spotcheck.tasks.draw_jobs import submit_draw
+    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+
+    monkeypatch.setattr(jobs, "dispatch", lambda *args: True)  # queued, not run: both requests race on the check
+    app = make_app(postgres_url)
+    with app.app_context():
+        world = build()
+        admin = user_named("yjj_admin")
+        with tenant_scope(world["tenant"]):
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
+            campaign_commands.approve(campaign.id, actor=leader_of(admin))
+            campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
+            campaign_id = campaign.id
+        db.engine.dispose()
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def request(label):
+        with app.app_context(), tenant_scope(world["tenant"]):
+            planner = user_named("yjj_planner")
+            campaign = campaigns.get_campaign(campaign_id)
+            barrier.wait()
+            try:
+                submit_draw(campaign.id, {"kind": "targets", "public_inputs": [label]}, actor=planner)
+                outcomes.append("queued")
+            except Conflict as refused:
+                outcomes.append(f"409: {refused}")
+
+    threads = [threading.Thread(target=request, args=(f"observer {n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes)[1] == "queued" and sorted(outcomes)[0].startswith("409"), outcomes
+    with app.app_context(), tenant_scope(world["tenant"]):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Job).where(Job.kind == "draw.targets")) == 1
+        db.engine.dispose()

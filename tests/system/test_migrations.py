@@ -1,0 +1,131 @@
+"""The migrations are the schema: `upgrade` builds it, and it matches the models exactly."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from spotcheck.core.database import db
+from spotcheck.platform.rls import include_object
+
+
+def test_models_and_migrations_agree(app):
+    """Fails when a model changes without a migration (or the reverse)."""
+    with app.app_context():
+        engine = db.engine
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
+            differences = compare_metadata(context, db.metadata)
+        engine.dispose()
+    assert differences == [], f"models differ from the migrations: {differences}"
+
+
+def test_downgrade_and_upgrade_again(app):
+    """Every migration can be undone: at ``base`` no table of the application is left; upgraded
+    again, the schema is at the head revision and matches the models."""
+    import flask_migrate
+    import sqlalchemy as sa
+    from alembic.script import ScriptDirectory
+
+    with app.app_context():
+        directory = app.config["SPOTCHECK_MIGRATIONS"]
+        db.session.remove()
+        db.engine.dispose()
+        flask_migrate.downgrade(directory=directory, revision="base")
+        with db.engine.connect() as connection:
+            left = set(sa.inspect(connection).get_table_names()) - {"alembic_version"}
+        assert left == set(), f"tables left after downgrading to base: {sorted(left)}"
+        flask_migrate.upgrade(directory=directory)
+        owner = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool)  # not the app role
+        with owner.connect() as connection:
+            tables = set(sa.inspect(connection).get_table_names())
+            revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
+            differences = compare_metadata(context, db.metadata)
+        db.engine.dispose()
+    head = ScriptDirectory(directory).get_current_head()
+    assert revision == head and {t.name for t in db.metadata.sorted_tables} <= tables
+    assert differences == []
+
+
+def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
+    """0004 moves frames out of the proofs into frame files: a drawn campaign's published proofs
+    are the same bytes after a downgrade to 0003 and an upgrade again, and still verify."""
+    import flask_migrate
+    import sqlalchemy as sa
+
+    from tests.support.campaign_world import build
+    from tests.support.helpers import user_named
+    from spotcheck.draw import proof_file
+    from spotcheck.draw.verify import verify
+    from spotcheck.tenants.campaigns import draws as draw_steps
+    from spotcheck.tenants.campaigns.models import Draw
+    from spotcheck.core.scoping import tenant_scope
+    from tests.commands.test_public_draws import campaign_through
+
+    def published(campaign_id):
+        with tenant_scope(user_named("yjj_admin").tenant_id):
+            records = db.session.scalars(sa.select(Draw).where(Draw.campaign_id == campaign_id).order_by(Draw.kind))
+            return {r.kind.value: (draw_steps.published_bytes(r), r.proof_sha256) for r in records}
+
+    with app.app_context():
+        campaign_id = campaign_through(build(), stop="inspectors")
+        before = published(campaign_id)
+        directory = app.config["SPOTCHECK_MIGRATIONS"]
+        db.session.remove()
+        db.engine.dispose()
+        flask_migrate.downgrade(directory=directory, revision="0003")
+        flask_migrate.upgrade(directory=directory)
+        db.engine.dispose()
+        after = published(campaign_id)
+    assert set(before) == {"targets", "inspectors"} and after == before
+    for data, sha in after.values():
+        assert all(check.ok for check in verify(proof_file.loads(data)))
+
+
+def test_two_upgrades_at_once_on_a_cluster_that_never_saw_the_role(pg_server):
+    """Roles belong to the cluster: two `spotcheck db upgrade` at once on two new databases, with a
+    role name nobody has used (``SPOTCHECK_DB_ROLE``), both succeed; the role is the one named,
+    and the application works as it, row-level security included."""
+    import os
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    from tests.support.helpers import _pg_connect, _with_database, make_app
+    from spotcheck.core.scoping import tenant_scope
+
+    role = f"sc_role_{uuid.uuid4().hex[:10]}"
+    names = [f"sc_two_{uuid.uuid4().hex[:10]}" for _ in range(2)]
+    admin = pg_server["admin_url"]
+    with _pg_connect(admin, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        processes = [subprocess.Popen(
+            [str(Path(sys.executable).with_name("spotcheck")), "db", "upgrade"],
+            env={**os.environ, "SPOTCHECK_ENV": "testing", "DATABASE_URL": _with_database(admin, name),
+                 "SPOTCHECK_DB_ROLE": role, "REDIS_URL": ""},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for name in names]
+        outputs = [process.communicate(timeout=300)[0] for process in processes]
+        assert [p.returncode for p in processes] == [0, 0], outputs
+        with _pg_connect(admin) as conn:
+            assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s", (role,)).fetchone()[0] == 1
+        app = make_app(_with_database(admin, names[0]), SPOTCHECK_DB_ROLE=role)
+        with app.app_context():
+            from spotcheck.core.database import db
+            from spotcheck.tenants.accounts.models import Tenant
+
+            assert db.session.execute(sa.text("SELECT current_user")).scalar() == role
+            assert db.session.scalars(sa.select(Tenant)).all() == []
+            with tenant_scope(1):  # the app role reads through row-level security
+                assert db.session.execute(sa.text("SELECT count(*) FROM item")).scalar() == 0
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with _pg_connect(admin, autocommit=True) as conn:
+            for name in names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"')

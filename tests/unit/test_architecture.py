@@ -1,0 +1,179 @@
+"""The architecture as tests (docs/architecture.md): the import contracts of pyproject.toml
+(import-linter), no import cycle between modules or packages counting the imports inside
+functions, pages and API handlers that reach a domain only through its commands, queries and
+vocabulary and never commit, and no module too long to hold one thing."""
+from __future__ import annotations
+
+import ast
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ["spotcheck.core", "spotcheck.tenants", "spotcheck.tasks", "spotcheck.platform", "spotcheck.draw",
+            "spotcheck.demo"]
+
+
+def test_the_import_contracts_hold():
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout and " broken" in result.stdout
+
+
+#: The faces of a domain that pages and the API may import (docs/architecture.md).
+PUBLIC_FACES = ("commands", "queries", "vocabulary")
+
+
+def _graph():
+    return grimp.build_graph("spotcheck", cache_dir=None)
+
+
+def test_pages_and_api_reach_a_domain_only_through_its_commands_queries_and_vocabulary():
+    graph, found = _graph(), []
+    for importer in sorted(m for m in graph.modules if m.startswith(("spotcheck.platform.web", "spotcheck.platform.api"))):
+        for imported in graph.find_modules_directly_imported_by(importer):
+            parts = imported.split(".")
+            if imported == "sqlalchemy" or imported.startswith("sqlalchemy."):
+                found.append(f"{importer} imports {imported}")
+            elif parts[:2] == ["spotcheck", "tenants"] and (len(parts) < 4 or parts[3] not in PUBLIC_FACES):
+                found.append(f"{importer} imports {imported}")
+    assert not found, "\n".join(found)
+
+
+def _module_cycles(graph) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index, low, stack, on_stack, cycles, counter = {}, {}, [], set(), [], [0]
+    for root in sorted(m for m in graph.modules if m.startswith("spotcheck")):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
+        index[root] = low[root] = counter[0]; counter[0] += 1
+        stack.append(root); on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if not child.startswith("spotcheck"):
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter[0]; counter[0] += 1
+                    stack.append(child); on_stack.add(child)
+                    work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child)))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop(); on_stack.discard(member); component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        cycles.append(sorted(component))
+    return cycles
+
+
+def test_no_import_cycle_among_modules_counting_imports_inside_functions():
+    cycles = _module_cycles(_graph())
+    assert not cycles, "modules that import each other (directly or round a loop):\n" + "\n".join(map(str, cycles))
+
+
+def _local_imports(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for function in ast.walk(tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(function):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    yield node
+
+
+def test_every_import_inside_a_function_says_why_on_its_line():
+    """A function-local import hides a dependency from a reader: the few that stay (a heavy library
+    loaded only when used, the app factory's late wiring) carry their reason as a comment."""
+    found = []
+    for path in sorted((ROOT / "spotcheck").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for node in _local_imports(path):
+            if not any("#" in lines[number - 1] for number in range(node.lineno, (node.end_lineno or node.lineno) + 1)):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, "imports inside functions without their reason:\n" + "\n".join(found)
+
+
+#: Modules allowed past the limit: data tables, not code (the demo city's names and places).
+LONG_TABLES = {"spotcheck/demo/city.py"}
+LIMIT = 400
+
+
+def test_no_module_is_over_400_lines():
+    found = [f"{path.relative_to(ROOT)}: {n} lines" for path in sorted((ROOT / "spotcheck").rglob("*.py"))
+             if "migrations" not in path.parts and str(path.relative_to(ROOT)) not in LONG_TABLES
+             and (n := len(path.read_text(encoding="utf-8").splitlines())) > LIMIT]
+    assert not found, "\n".join(found)
+
+
+#: The files a domain may have besides its internal modules (docs/architecture.md).
+SHAPE = {"models", "vocabulary", "policy", "commands", "queries"}
+#: Names that say nothing of what a module holds.
+VAGUE = {"services", "lifecycle", "utils", "helpers", "misc"}
+
+
+def test_no_domain_module_has_a_name_that_says_nothing():
+    found = [str(path.relative_to(ROOT)) for path in (ROOT / "spotcheck" / "tenants").rglob("*.py")
+             if path.stem in VAGUE]
+    assert not found, found
+
+
+def test_no_package_imports_another_that_imports_it_back():
+    graph = grimp.build_graph("spotcheck")
+    cycles = [(a, b) for a, b in itertools.combinations(PACKAGES, 2)
+              if graph.chain_exists(a, b, as_packages=True) and graph.chain_exists(b, a, as_packages=True)]
+    assert not cycles, f"packages that import each other: {cycles}"
+
+
+#: Names of Flask's request and login machinery that the kernel and the departments' commands never use.
+WEB_NAMES = {"flask": {"request", "session", "g", "current_app", "has_request_context", "redirect", "url_for",
+                       "render_template", "flash", "abort"},
+             "flask_login": None}
+
+
+def _imports(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module, {alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, set()
+
+
+def test_kernel_and_departments_use_no_request_or_login_machinery():
+    found = []
+    for package in ("core", "tenants"):
+        for path in (ROOT / "spotcheck" / package).rglob("*.py"):
+            for module, names in _imports(path):
+                banned = WEB_NAMES.get(module.split(".")[0], set())
+                if banned is None or (module == "flask" and names & banned):
+                    found.append(f"{path.relative_to(ROOT)}: {module} {sorted(names)}")
+    assert not found, "\n".join(found)
+
+
+def _calls(path: Path, method: str) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute) and node.func.attr == method
+            and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "session"]
+
+
+def test_no_view_or_api_handler_commits_or_rolls_back():
+    found = [f"{path.relative_to(ROOT)}:{line} {method}()"
+             for folder in ("web", "api") for path in (ROOT / "spotcheck" / "platform" / folder).rglob("*.py")
+             for method in ("commit", "rollback") for line in _calls(path, method)]
+    assert not found, "views must leave transactions to the commands:\n" + "\n".join(found)

@@ -1,0 +1,39 @@
+"""Every audited action and every draw stratum has a name on the pages (no raw codes shown to users)."""
+import re
+from pathlib import Path
+
+from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
+
+
+def test_every_audited_action_has_a_label():
+    root = Path(__file__).resolve().parents[2] / "spotcheck"
+    actions = set()
+    for path in root.rglob("*.py"):
+        actions |= set(re.findall(r'audit\.record\(\s*"([a-z_.]+)"', path.read_text(encoding="utf-8")))
+    assert actions, "no audited actions found"
+    assert actions <= set(ACTION_LABELS), f"actions without a label: {sorted(actions - set(ACTION_LABELS))}"
+
+
+def test_strata_are_named_in_words_never_by_their_code(app):
+    from flask_babel import force_locale
+
+    from spotcheck.tenants.common.vocabulary import stratum_label
+
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert stratum_label("flagged").startswith("有特殊标记的对象（投诉举报")
+        assert stratum_label("flagged", short=True) == "特殊标记"
+        assert stratum_label("A", risk_words={"A": "高风险"}) == "风险等级 A (高风险)"
+        assert stratum_label("A", risk_words={"A": "高风险"}, short=True) == "风险等级 A"
+
+
+def test_regions_and_industries_are_named_beside_their_codes():
+    from spotcheck.tenants.common.vocabulary.classifications import INDUSTRY_DIVISIONS, region_name, industry_name
+
+    assert region_name("330106") == "杭州市西湖区" and region_name("330113") == "杭州市临平区"
+    assert region_name("330100") == "杭州市" and region_name("330000") == "浙江省"
+    assert region_name("320102") == "江苏省"  # outside the table: the nearest level it knows
+    assert region_name("330103") == "杭州市"  # 下城区, abolished in 2021
+    assert region_name("") == region_name("33x") == ""
+    assert industry_name("F5292") == "零售业" and industry_name("C1311") == "农副食品加工业"
+    assert industry_name("H") == "住宿和餐饮业" and industry_name("") == ""
+    assert len(INDUSTRY_DIVISIONS) == 97 and sorted(INDUSTRY_DIVISIONS) == [f"{n:02d}" for n in range(1, 98)]

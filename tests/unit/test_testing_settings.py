@@ -1,0 +1,67 @@
+"""Settings for the tests only (测试专用配置): password hashing (口令哈希) with Argon2id's strong
+parameters in production and development, the cheap ones only under ``SPOTCHECK_ENV=testing`` (the
+tests sign in hundreds of times); the jobs' pause point (a test kills a worker there) likewise."""
+from __future__ import annotations
+
+import pytest
+from argon2 import PasswordHasher
+
+from spotcheck.core import passwords
+from spotcheck.platform.config import ConfigError, load_config
+
+
+def _parameters_of(password_hash: str) -> dict:
+    from argon2 import extract_parameters
+
+    found = extract_parameters(password_hash)
+    return {"time_cost": found.time_cost, "memory_cost": found.memory_cost, "parallelism": found.parallelism}
+
+
+@pytest.mark.parametrize("env", ["production", "development"])
+def test_production_and_development_hash_with_argon2id_strong_parameters(tmp_path, monkeypatch, env):
+    from flask import Flask
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    cfg = load_config(str(tmp_path), {"SPOTCHECK_ENV": env})
+    strong = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+    assert cfg["PASSWORD_HASHING"] == passwords.STRONG == strong
+    default = PasswordHasher()  # the library's own recommendation (RFC 9106, low memory)
+    assert strong == {"time_cost": default.time_cost, "memory_cost": default.memory_cost,
+                      "parallelism": default.parallelism}
+    app = Flask(__name__)
+    app.config.update(cfg)
+    with app.app_context():
+        made = passwords.hash_password("Correct-Horse-1")
+        assert made.startswith("$argon2id$") and _parameters_of(made) == strong
+        assert passwords.verify_password(made, "Correct-Horse-1")
+        assert not passwords.verify_password(made, "Correct-Horse-2")
+        assert not passwords.verify_password(passwords.DUMMY_HASH, "Correct-Horse-1")
+    # Outside an app (a script importing the module): the strong parameters too.
+    assert _parameters_of(passwords.hash_password("Correct-Horse-1")) == strong
+
+
+@pytest.mark.parametrize("env", ["production", "development"])
+def test_the_cheap_parameters_are_refused_outside_testing(tmp_path, monkeypatch, env):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    with pytest.raises(ConfigError, match="PASSWORD_HASHING"):
+        load_config(str(tmp_path), {"SPOTCHECK_ENV": env, "PASSWORD_HASHING": dict(passwords.FAST)})
+
+
+def test_testing_hashes_cheaply_and_still_verifies_strong_hashes(app):
+    assert app.config["PASSWORD_HASHING"] == passwords.FAST
+    strong = PasswordHasher().hash("Correct-Horse-1")
+    with app.app_context():
+        made = passwords.hash_password("Correct-Horse-1")
+        assert made.startswith("$argon2id$") and _parameters_of(made) == passwords.FAST
+        assert passwords.verify_password(made, "Correct-Horse-1")
+        assert passwords.verify_password(strong, "Correct-Horse-1")  # a hash keeps its own parameters
+        assert not passwords.verify_password(strong, "Correct-Horse-2")
+        assert not passwords.verify_password(passwords.DUMMY_HASH, "Correct-Horse-1")
+
+
+@pytest.mark.parametrize("env", ["production", "development"])
+def test_the_jobs_pause_point_is_refused_outside_testing(tmp_path, monkeypatch, env):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    assert load_config(str(tmp_path), {"SPOTCHECK_ENV": env})["SPOTCHECK_TEST_PAUSE_DIR"] == ""
+    with pytest.raises(ConfigError, match="SPOTCHECK_TEST_PAUSE_DIR"):
+        load_config(str(tmp_path), {"SPOTCHECK_ENV": env, "SPOTCHECK_TEST_PAUSE_DIR": str(tmp_path)})

@@ -1,0 +1,83 @@
+"""Every role's home page says what that person has to do next, from the same allowed actions the
+commands enforce."""
+from __future__ import annotations
+
+import re
+
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import signed_in, user_named
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import commands as campaign_commands
+
+
+def _tasks(client) -> list[tuple[str, str]]:
+    page = client.get("/").get_data(as_text=True)
+    table = re.search(r'<table class="tasks" id="home-tasks">(.*?)</table>', page, re.S)
+    if table is None:
+        return []
+    return [(kind, re.sub(r"<[^>]+>", " ", row).split()[-1])
+            for kind, row in re.findall(r'<tr data-kind="(\w+)"[^>]*>(.*?)</tr>', table.group(1), re.S)]
+
+
+def test_the_next_step_moves_from_the_leader_to_the_planner(app):
+    with app.app_context():
+        world = build(file_plan=True)
+        admin = user_named("yjj_admin")
+        with tenant_scope(world["tenant"]):
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
+            campaign_id = campaign.id
+    leader, planner = signed_in(app, "yjj_leader"), signed_in(app, "yjj_planner")
+    assert ("campaign", "批准") in _tasks(leader)
+    assert not [task for task in _tasks(planner) if task[0] == "campaign"]  # a draft waits for the leader
+    with app.app_context(), tenant_scope(world["tenant"]):
+        campaign_commands.approve(campaign_id, actor=leader_of(user_named("yjj_admin")))
+    assert ("campaign", "锁定检查对象抽取范围") in _tasks(planner)
+    assert not [task for task in _tasks(leader) if task[0] == "campaign"]
+
+
+def test_the_supervisor_sees_the_plans_waiting_for_filing(app):
+    with app.app_context():
+        build(file_plan=False)
+    page = signed_in(app, "sfj_supervisor").get("/").get_data(as_text=True)
+    assert "等待您备案或退回修改的计划：1 份。" in page and 'href="/plans/review"' in page
+
+
+def test_the_campaigns_own_to_dos_are_the_home_pages_campaign_to_dos(app):
+    """``campaigns.queries.tasks_for`` gives the campaign to-dos the home page lists (kind "campaign")."""
+    from spotcheck.tenants import overview
+    from spotcheck.tenants.campaigns import queries as campaign_queries
+
+    def same(tasks):
+        return [(task.kind, task.obj.id, task.actions) for task in tasks]
+
+    with app.app_context():
+        world = build(file_plan=True)
+        admin = user_named("yjj_admin")
+        planner, leader = planner_of(admin), leader_of(admin)
+        with tenant_scope(world["tenant"]):
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
+            for reader in (planner, leader):
+                home = [task for task in overview.tasks_for(reader) if task.kind == "campaign"]
+                assert same(campaign_queries.tasks_for(reader)) == same(home)
+            assert same(campaign_queries.tasks_for(leader)) == [("campaign", campaign.id, frozenset({"approve"}))]
+            campaign_commands.approve(campaign.id, actor=leader)
+            for reader in (planner, leader):
+                home = [task for task in overview.tasks_for(reader) if task.kind == "campaign"]
+                assert same(campaign_queries.tasks_for(reader)) == same(home)
+            assert same(campaign_queries.tasks_for(planner)) == [("campaign", campaign.id, frozenset({"freeze_targets"}))]
+
+
+def test_a_campaign_waits_for_team_leaders_only_while_some_visit_has_none(app):
+    from results_world import teams_drawn
+    from spotcheck.tenants import overview
+    from spotcheck.tenants.campaigns import queries as campaign_queries
+
+    with app.app_context():
+        world = build(file_plan=True)
+        campaign_id = teams_drawn(world)
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(world["tenant"]):
+            mine = {task.obj.id: task.actions for task in campaign_queries.tasks_for(planner)}
+            home = {task.obj.id: task.actions for task in overview.tasks_for(planner) if task.kind == "campaign"}
+            assert mine == home
+            assert "designate_leader" not in mine.get(campaign_id, frozenset())  # every visit has its leader

@@ -1,0 +1,123 @@
+"""The joint campaign pages (联合抽查) as each person uses them: the coordinator creates and invites,
+each department answers and prepares its part, leaders approve, the coordinator draws and hands
+out; another department's part and results never show."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.support.campaign_world import CATEGORY, build
+from tests.support.helpers import post_form, signed_in, tenant_id, user_named
+from tests.support.joint_world import world
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.joint.models import JointParticipant
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_invitation_to_approval_through_the_pages(app):
+    with app.app_context():
+        yjj, swj = build("yjj"), build("swj", entities=20)
+    if True:  # the pages are used outside the test's application context, as a browser would
+        coord = signed_in(app, "scj_coord")
+        assert "联合抽查" in _text(coord.get("/")) or "Joint" in _text(coord.get("/"))
+        page = _text(coord.get("/joint/new"))
+        assert "应急管理局" in page and "商务局" in page
+        bad = post_form(coord, "/joint/new", {"title": "", "year": "2026", "department_ids": [str(yjj["tenant"])]},
+                        token_from="/joint/new")
+        assert bad.status_code == 422
+        made = post_form(coord, "/joint/new", {
+            "title": "联合检查试点", "year": "2026", "window_start": "2026-03-01", "window_end": "2026-04-30",
+            "team_size": "2", "reserve_size": "1", "method": "onsite",
+            "department_ids": [str(yjj["tenant"]), str(swj["tenant"])]}, token_from="/joint/new")
+        assert made.status_code == 302
+        url = made.headers["Location"]
+        assert "邀请" in _text(coord.get(url)) or "Invited" in _text(coord.get(url))
+        for dept, part_world in (("yjj", yjj), ("swj", swj)):
+            planner = signed_in(app, f"{dept}_planner")
+            home = _text(planner.get("/"))
+            assert "联合检查试点" in home  # the invitation is on the planner's home page
+            assert post_form(planner, f"{url}/accept", {}, token_from=url).status_code == 302
+            form = {"item_ids": [str(part_world["item"])], "categories": [CATEGORY], "exempt_kind": "",
+                    **{f"{s}_mode": "count" for s in "ABCD"}, **{f"{s}_count": "2" for s in "ABCD"},
+                    "flagged_mode": "none"}
+            assert post_form(planner, f"{url}/part", form, token_from=url).status_code == 302
+            leader = signed_in(app, f"{dept}_leader")
+            assert post_form(leader, f"{url}/part/approve", {}, token_from=url).status_code == 302
+        lead_page = _text(coord.get(url))
+        assert lead_page.count("危险化学品安全生产检查") >= 2  # each department's items, as the lead reads them
+        scj_leader = signed_in(app, "scj_leader")
+        assert post_form(scj_leader, f"{url}/approve", {}, token_from=url).status_code == 302
+        for kind in ("targets", "inspectors"):
+            assert post_form(coord, f"{url}/draws/{kind}/freeze", {}, token_from=url).status_code == 302
+            assert post_form(coord, f"{url}/draws/{kind}/draw", {"public_inputs": "观察员 123"},
+                             token_from=url).status_code == 302
+        page = _text(coord.get(url))
+        assert 'id="visits-made"' in page and 'id="visits-separate"' in page and "visit-list" in page
+        swj_page = _text(signed_in(app, "swj_planner").get(url))  # a participant sees the shared rows
+        assert 'id="visit-list"' in swj_page and "应急管理局" in swj_page
+        assert 'id="participants"' not in swj_page  # but not the other departments' invitations
+        outsider = signed_in(app, "scj_planner")
+        assert outsider.get(url).status_code == 200  # the lead department's planner (its own row)
+        assert signed_in(app, "sfj_supervisor").get(url).status_code in (403, 404)
+
+
+def test_a_department_cannot_read_another_departments_visits_or_results(app):
+    from spotcheck.tenants.results.models import Visit
+
+    with app.app_context():
+        ids = world("handed_out")
+        with tenant_scope(tenant_id("YJJ")):
+            visit_ids = db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == ids["yjj_part"])).all()
+    if True:
+        swj = signed_in(app, "swj_planner")
+        for visit_id in visit_ids[:3]:
+            assert swj.get(f"/visits/{visit_id}").status_code == 404
+            assert swj.get(f"/api/v1/visits/{visit_id}").status_code == 404
+        assert swj.get(f"/campaigns/{ids['yjj_part']}").status_code == 404
+        assert signed_in(app, "yjj_planner").get(f"/campaigns/{ids['yjj_part']}").status_code == 302  # → the joint page
+
+
+def test_the_api_walks_a_joint_campaign_from_invitation_to_the_visit_list(app):
+    from tests.support.helpers import bearer
+
+    with app.app_context():
+        yjj, swj = build("yjj"), build("swj", entities=20)
+    coord = app.test_client()
+    headers = {name: bearer(app, name) for name in ("scj_coord", "scj_leader", "yjj_planner", "yjj_leader",
+                                                   "swj_planner", "swj_leader", "sfj_supervisor")}
+    bad = coord.post("/api/v1/joint", json={"title": "x", "year": 2026, "department_ids": [yjj["tenant"]]},
+                     headers=headers["scj_coord"])
+    assert bad.status_code == 422 and "department_ids" in bad.get_json()["errors"]["json"]
+    made = coord.post("/api/v1/joint", headers=headers["scj_coord"], json={
+        "title": "接口联合抽查", "year": 2026, "window_start": "2026-03-01", "window_end": "2026-04-30", "team_size": 2,
+        "reserve_size": 1, "department_ids": [yjj["tenant"], swj["tenant"]]})
+    assert made.status_code == 201, made.get_json()
+    joint_id = made.get_json()["id"]
+    base = f"/api/v1/joint/{joint_id}"
+    assert coord.get(base, headers=headers["sfj_supervisor"]).status_code in (403, 404)  # not invited
+    for dept, part_world in (("yjj", yjj), ("swj", swj)):
+        h = headers[f"{dept}_planner"]
+        assert coord.get("/api/v1/joint", headers=h).get_json()["invitations"][0]["status"] == "invited"
+        assert coord.post(f"{base}/accept", headers=h).status_code == 200
+        part = coord.put(f"{base}/part", headers=h, json={
+            "item_ids": [part_world["item"]], "target_filter": {"categories": [CATEGORY]},
+            "strata": {s: {"count": 2} for s in "ABCD"}})
+        assert part.status_code == 200 and part.get_json()["part"]["items"][0]["name"]
+        assert coord.post(f"{base}/part/approve", headers=headers[f"{dept}_leader"]).get_json()["status"] == "approved"
+    detail = coord.post(f"{base}/approve", headers=headers["scj_leader"]).get_json()
+    assert detail["status"] == "approved" and sorted(detail["departments"]) == ["SWJ", "YJJ"]
+    assert len(detail["participants"]) == 2
+    for kind in ("targets", "inspectors"):
+        assert coord.post(f"{base}/draws/{kind}/freeze", headers=headers["scj_coord"]).status_code == 200
+        drawn = coord.post(f"{base}/draws/{kind}", headers=headers["scj_coord"], json={"public_inputs": ["接口"]})
+        assert drawn.status_code == 200 and drawn.get_json()["seed"]
+    again = coord.post(f"{base}/draws/targets", headers=headers["scj_coord"], json={"public_inputs": []})
+    assert again.status_code == 409  # a draw happens once
+    visits = coord.get(f"{base}/visits", headers=headers["swj_planner"]).get_json()
+    assert visits["total"] == coord.get(base, headers=headers["swj_planner"]).get_json()["savings"]["visits"]
+    assert all(row["team"] and set(row["departments"]) <= {"YJJ", "SWJ"} for row in visits["items"])
+    seen = coord.get(base, headers=headers["swj_planner"]).get_json()
+    assert seen["participants"] == [] and seen["my_part"]["group_code"] == "SWJ"  # its own part only
