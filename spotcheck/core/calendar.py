@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from spotcheck.core.calendar_tables import CalendarYear, OfficialDay
 from spotcheck.core.database import db
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,6 @@ _override: ContextVar[Calendar | None] = ContextVar("spotcheck_calendar_override
 
 def read() -> Calendar:
     """The calendar as the current transaction sees it in the database."""
-    from spotcheck.core.official_calendar import CalendarYear, OfficialDay
-
     years = frozenset(db.session.scalars(sa.select(CalendarYear.year)))
     holidays, workdays = set(), set()
     for day, kind in db.session.execute(sa.select(OfficialDay.day, OfficialDay.kind)):

@@ -5,6 +5,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from spotcheck.core.errors import NotFound
+
 #: Constraint names fixed so migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -41,7 +43,6 @@ def is_row_id(value) -> bool:
 def get_row(model, row_id, missing, *, for_update: bool = False):
     """The row of ``model`` with id ``row_id`` in the current scope, or NotFound with the message
     ``missing`` (also for an id no row can have). ``for_update``: locked and read afresh."""
-    from spotcheck.core.errors import NotFound
 
     query = sa.select(model).where(model.id == row_id) if is_row_id(row_id) else None
     if query is not None and for_update:

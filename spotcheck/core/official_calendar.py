@@ -16,15 +16,16 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core import audit, events
 from spotcheck.core.clock import now
 from spotcheck.core.commands import after_commit, command
+from spotcheck.core import calendar
+from spotcheck.core.calendar_tables import NAME_LENGTH, NOTICE_LENGTH, CalendarYear, OfficialDay
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
@@ -34,7 +35,6 @@ HOLIDAY, WORKDAY = "holiday", "workday"
 DAY_KINDS = {HOLIDAY: "放假", WORKDAY: "调休上班"}
 #: Where a year came from.
 SOURCES = {"package": "chinesecalendar 软件包", "notice": "国务院办公厅通知"}
-NAME_LENGTH, NOTICE_LENGTH = 50, 200
 #: The Chinese names of the holidays the package knows (its names are English).
 PACKAGE_NAMES = {
     "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
@@ -42,35 +42,6 @@ PACKAGE_NAMES = {
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
 _LINE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class CalendarYear(db.Model):
-    """A year of the official calendar as entered (one row a year, no tenant)."""
-
-    __tablename__ = "calendar_year"
-
-    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    source: Mapped[str] = mapped_column(sa.String(16))  # package / notice
-    #: The notice it was entered from (国务院办公厅关于2027年部分节假日安排的通知), or the package's version.
-    notice: Mapped[str] = mapped_column(sa.String(NOTICE_LENGTH), default="")
-    holidays: Mapped[int] = mapped_column(default=0)
-    workdays: Mapped[int] = mapped_column(default=0)
-    #: SHA-256 of the lines loaded (the file as the platform read it).
-    sha256: Mapped[str] = mapped_column(sa.String(64), default="")
-    loaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
-    loaded_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
-
-
-class OfficialDay(db.Model):
-    """A day the official calendar names: a public holiday (放假) or a make-up working day on a
-    weekend (调休上班). Every other day of a loaded year is a working day from Monday to Friday."""
-
-    __tablename__ = "official_day"
-
-    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
-    year: Mapped[int] = mapped_column(sa.ForeignKey("calendar_year.year"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(8))  # holiday / workday
-    name: Mapped[str] = mapped_column(sa.String(NAME_LENGTH))
 
 
 @dataclass(frozen=True)
@@ -154,8 +125,6 @@ def load_year(text: str, *, notice: str = "", actor) -> CalendarYear:
     """Enter a year of the official calendar from the State Council's notice (a whole year,
     replacing what was there): refused whole when any line is wrong. The visits' deadlines that
     were provisional for this year are counted again (event ``calendar.loaded``)."""
-    from spotcheck.core import calendar
-
     year, days = parse(text)
     notice = (notice or "").strip()
     if len(notice) > NOTICE_LENGTH:
@@ -186,7 +155,7 @@ def load_year(text: str, *, notice: str = "", actor) -> CalendarYear:
 
 def package_days() -> dict[int, list[Day]]:
     """Every year the package ``chinesecalendar`` knows, with its days (names in Chinese)."""
-    from chinese_calendar import constants
+    from chinese_calendar import constants  # the package's own tables: read only when asked for
 
     found: dict[int, list[Day]] = {}
     for kind, table in ((HOLIDAY, constants.holidays), (WORKDAY, constants.workdays)):
@@ -199,9 +168,7 @@ def package_days() -> dict[int, list[Day]]:
 def package_calendar():
     """The package's years as a :class:`~spotcheck.core.calendar.Calendar` (no database: for counting
     where none is at hand, and for tests of the counting itself)."""
-    from spotcheck.core.calendar import Calendar
-
     known = package_days()
     days = [day for year in known.values() for day in year]
-    return Calendar(frozenset(known), frozenset(d.day for d in days if d.kind == HOLIDAY),
+    return calendar.Calendar(frozenset(known), frozenset(d.day for d in days if d.kind == HOLIDAY),
                     frozenset(d.day for d in days if d.kind == WORKDAY))

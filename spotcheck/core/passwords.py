@@ -7,12 +7,14 @@ parameters, so verifying works whatever the setting was when it was made.
 """
 from __future__ import annotations
 
+import hashlib
 import string
 
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import settings
 
@@ -41,7 +43,6 @@ def password_problems(password: str) -> list[str]:
 
     Messages are lazy gettext strings so they appear in the user's language.
     """
-    from flask_babel import lazy_gettext as _l
 
     problems = []
     if len(password) < MIN_LENGTH:
@@ -99,6 +100,5 @@ def verify_password(password_hash: str, password: str) -> bool:
 def secret_digest(secret: str) -> str:
     """SHA-256 (hex) of a random secret (an API token, a session key): what is stored of it. A
     secret of 32 random bytes needs no slow hash; its digest can be looked up directly."""
-    import hashlib
 
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()

@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 
+from spotcheck.core.database import db
 from spotcheck.core.policy import CROSS_DEPARTMENT, Permission, has_permission
 
 
@@ -215,8 +216,6 @@ def _joint_scope_options(scope: Scope) -> list:
 
 
 def _joint_models() -> list[type]:
-    from spotcheck.core.database import db
-
     return [mapper.class_ for mapper in db.Model.registry.mappers if issubclass(mapper.class_, JointShared)]
 
 
@@ -296,8 +295,6 @@ def _scope_transaction(session, transaction, connection) -> None:
 
 def _sync_database() -> None:
     """Re-apply the scope to the open transaction of the current session, if there is one."""
-    from spotcheck.core.database import db
-
     try:
         session = db.session()
     except RuntimeError:  # outside an application context: no session to re-scope

@@ -12,6 +12,7 @@ are read, and their SHA-256 is computed on the way.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import secrets
@@ -86,7 +87,6 @@ def save(stream: BinaryIO, *, area: str, tenant_id: int, suffix: str = "", limit
 
 def save_bytes(data: bytes, *, area: str, tenant_id: int, suffix: str = "") -> Stored:
     """Store ``data`` (a generated file: a notice, an export batch)."""
-    import io
 
     return save(io.BytesIO(data), area=area, tenant_id=tenant_id, suffix=suffix, limit=len(data))
 

@@ -3,7 +3,7 @@ finds it; the home page puts the lists of every domain together (:func:`assemble
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 
@@ -24,7 +24,18 @@ _URGENCY = {"overdue": 0, "due_soon": 1, None: 2}
 
 def assemble(sources: Iterable[Callable[..., list[Task]]], reader, limit: int = 20) -> list[Task]:
     """The to-dos of every domain for ``reader``: the ones with a deadline first (overdue, due soon,
-    then by date), then the rest in the order the domains gave them."""
-    found = [task for tasks_for in sources for task in tasks_for(reader, limit)]
+    then by date), then the rest in the order the domains gave them. Two domains' to-dos about one
+    object (a campaign's next ceremony step, and its hand-out) are one row with both actions."""
+    found: list[Task] = []
+    index: dict[tuple, int] = {}
+    for tasks_for in sources:
+        for task in tasks_for(reader, limit):
+            key = (task.kind, getattr(task.obj, "id", id(task.obj)))
+            if key in index:
+                first = found[index[key]]
+                found[index[key]] = replace(first, actions=first.actions | task.actions)
+                continue
+            index[key] = len(found)
+            found.append(task)
     dated = sorted((t for t in found if t.due is not None), key=lambda t: (_URGENCY[t.flag], t.due or date.max))
     return dated + [t for t in found if t.due is None]

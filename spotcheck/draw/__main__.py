@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from spotcheck.draw.verify import verify_file
+
 USAGE = """usage: python3 -m spotcheck.draw verify PROOF.json   check a published draw proof (spotcheck-draw/1)
        python3 -m spotcheck.draw bundle OUT.pyz      write this verifier as one file"""
 
@@ -12,8 +14,6 @@ USAGE = """usage: python3 -m spotcheck.draw verify PROOF.json   check a publishe
 def verify_command(path: str, out=None, err=None) -> int:
     """Print each check of the proof at ``path``; 0 when all hold, 1 when one fails, 2 when the file
     cannot be read as a proof."""
-    from spotcheck.draw.verify import verify_file
-
     out, err = out or sys.stdout, err or sys.stderr
     checks = verify_file(path)
     for check in checks:
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) == 2 and args[0] == "verify":
         return verify_command(args[1])
     if len(args) == 2 and args[0] == "bundle":
-        from spotcheck.draw import bundle
+        from spotcheck.draw import bundle  # the bundle runs this module as its entry point
 
         data = bundle.build()
         with open(args[1], "wb") as out:

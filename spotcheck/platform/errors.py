@@ -1,6 +1,8 @@
 """How the web and API layers show the domain errors (:mod:`spotcheck.core.errors`)."""
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -21,7 +23,6 @@ def _json_error(status: int, message: str, errors: dict | None = None):
 
 
 def _status_name(status: int) -> str:
-    from http import HTTPStatus
 
     return HTTPStatus(status).phrase
 

@@ -1,10 +1,10 @@
 """The to-dos (待办事项) of the item list (一单) and of annual plans (年度检查计划): each domain's
-``queries.tasks_for`` gives what the home page's assembly gave for its kind, for every reader."""
+``queries.tasks_for`` gives what the home page lists for its kind, for every reader."""
 from __future__ import annotations
 
 from tests.support.helpers import user_named
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants import overview
+from spotcheck.platform.web import home
 from spotcheck.tenants.items import commands as items, queries as item_queries
 from spotcheck.tenants.plans import commands as plans, queries as plan_queries
 
@@ -24,7 +24,7 @@ def test_items_and_plans_give_the_tasks_the_home_page_gave(app):
                               actor=user_named("scj_planner"))
             for login in READERS:
                 reader = user_named(login)
-                before = overview.tasks_for(reader, limit=1000)
+                before = home.tasks_for(reader, limit=1000)
                 assert _of(item_queries.tasks_for(reader, 1000), "item") == _of(before, "item"), login
                 assert _of(plan_queries.tasks_for(reader, 1000), "plan") == _of(before, "plan"), login
             assert _of(item_queries.tasks_for(admin), "item")  # the draft waits for its publication

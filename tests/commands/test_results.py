@@ -17,7 +17,7 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.tenants import overview
+from spotcheck.platform.web import home
 from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus
@@ -219,7 +219,7 @@ def test_home_to_do_lists_follow_the_visit(app):
         planner = planner_of(user_named("yjj_admin"))
 
         def steps(user):
-            found = {task.obj.id: set(task.actions) for task in overview.tasks_for(user) if task.kind == "visit"}
+            found = {task.obj.id: set(task.actions) for task in home.tasks_for(user) if task.kind == "visit"}
             # the results' own to-dos (queries.tasks_for) are the home page's
             assert {task.obj.id: set(task.actions) for task in results_queries.tasks_for(user)
                     if task.kind == "visit"} == found
@@ -236,7 +236,7 @@ def test_home_to_do_lists_follow_the_visit(app):
             results.submit_result(visit(ids).id, actor=chief)
             db.session.commit()
             assert steps(leader) == {ids["visit"]: {"approve", "return"}}
-            [task] = [t for t in overview.tasks_for(leader) if t.kind == "visit"]
+            [task] = [t for t in home.tasks_for(leader) if t.kind == "visit"]
             assert task.due == date(2026, 6, 1) and task.flag is None  # the review counts inside the 20 days
             results.approve_result(visit(ids).id, actor=leader)
             db.session.commit()

@@ -22,6 +22,7 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamExp
 from spotcheck.tenants.inspectors import commands as inspectors, queries as inspectors_queries
 from spotcheck.tenants.inspectors.models import Recusal
 from spotcheck.tenants.notices import commands as notices
+from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results import queries as results_queries
@@ -131,7 +132,7 @@ def test_an_expert_added_after_the_notice_is_said_so_and_appears_on_the_publishe
             results.remove_expert(removed.id, actor=planner)
             db.session.commit()
             campaign = campaigns.get_campaign(ids["campaign"])
-            assert results_queries.teams.after_notice(campaign, one.entity_id, [added]) == {added.id: notice.number}
+            assert notice_queries.after_notice(campaign, one.entity_id, [added]) == {added.id: notice.number}
             again = notices.write_campaign_notices(campaign.id, actor=planner)  # a written notice is never rewritten
             assert again["inspection"] == 0 and db.session.get(Notice, notice.id).sha256 == written
             assert [e.name for e in results_queries.teams.experts_of_visit(one)] == ["周研究员"]

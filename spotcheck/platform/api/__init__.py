@@ -1,13 +1,13 @@
 """REST API under ``/api/v1`` (flask-smorest); OpenAPI at ``/api/openapi.json``."""
 from __future__ import annotations
 
+from flask import abort, request
 from flask_smorest import Api
 
 
 def refuse_empty_changes():
     """A PATCH of the API says what to change: with no body, or an empty object, it is a 422 naming
     the body (not a change of nothing answered 200)."""
-    from flask import abort, request
 
     if request.method != "PATCH" or not request.path.startswith("/api/") or request.routing_exception is not None:
         return None
@@ -18,7 +18,7 @@ def refuse_empty_changes():
 
 
 def register(api: Api) -> None:
-    from spotcheck.platform.api import (
+    from spotcheck.platform.api import (  # the resources import this package: loaded once it is whole
         calendar, campaigns, directory, exports, fields, follow_ups, imports, inspectors, items, jobs, joint, me,
         notices, plans, reports, rules, teams, tenants, tokens, users, visits,
     )

@@ -11,6 +11,7 @@ from spotcheck.platform.api.campaign_schemas import TeamMemberSchema
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.campaigns import queries as services
+from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import teams
 from spotcheck.tenants.results.vocabulary import (
@@ -76,7 +77,10 @@ class Team(MethodView):
     @blp.response(200, TeamSchema)
     def get(self, campaign_id, entity_id):
         """One visit's team: the drawn members (with any conflict declared) and the experts"""
-        return teams.team_view(services.get_campaign(campaign_id), entity_id)
+        campaign = services.get_campaign(campaign_id)
+        view = teams.team_view(campaign, entity_id)
+        view["after_notice"] = notice_queries.after_notice(campaign, entity_id, [e for e in view["experts"] if e.active])
+        return view
 
 
 @blp.route("/<int:campaign_id>/teams/<int:entity_id>/experts")

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import get_locale
+from flask_login import current_user
 
 from spotcheck.core.clock import SHANGHAI, as_utc
 from spotcheck.platform.permissions import Permission
 from spotcheck.core.policy import Role, has_permission
+from spotcheck.platform.web import templating
+from spotcheck.tenants.notices.queries import unread_count
 from spotcheck.tenants.spreadsheets.vocabulary import shown
 
 
@@ -17,7 +21,7 @@ def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def register(app: Flask) -> None:
-    from spotcheck.platform.web import (
+    from spotcheck.platform.web import (  # the pages import this package's filters: loaded once it is whole
         account, admin, apidocs, audit_pages, auth, calendar_pages, campaign_pages, category_pages, directory_pages,
         export_pages, field_pages, health, home, import_pages, inspector_pages, items_pages, joint_pages,
         joint_statistics, notice_pages, plan_pages, public, public_draws, public_results, report_pages, rules_pages,
@@ -36,12 +40,6 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        from flask_babel import get_locale
-        from flask_login import current_user
-
-        from spotcheck.platform.web import templating
-        from spotcheck.tenants.notices.queries import unread_count
-
         return {
             **templating.template_helpers(),
             "Permission": Permission,

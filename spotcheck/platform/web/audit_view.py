@@ -28,8 +28,8 @@ from spotcheck.tenants.audit.vocabulary import (ACTION_LABELS, CAMPAIGN_FIELDS, 
                                                 SIGN_IN_FAILURES)
 from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import JOB_KIND_LABELS, OBJECT_LABELS, percent, reference
-from spotcheck.tenants.supervision.duties import BY_CODE  # to move: the supervision domain's vocabulary
-from spotcheck.tenants.supervision.periods import parse as parse_period  # to move: the supervision domain's vocabulary
+from spotcheck.tenants.supervision.queries import DUTY_BY_CODE as BY_CODE
+from spotcheck.tenants.supervision.vocabulary import parse_period
 
 SEP = "、"
 
@@ -344,13 +344,6 @@ _FORMATTERS = {
 
 def _table_name(code) -> str:
     """A seed table by its name (报表报送), e.g. 市直部门ＸＸ年度随机抽查工作进展情况统计表（001-2）."""
-    from spotcheck.tenants.supervision.queries import DUTY_BY_CODE as BY_CODE
-
     duty = BY_CODE.get(str(code))
     return f"《{duty.name}》（{duty.seed.split('：')[0]}）" if duty else plain(code)
 
-
-def _period(value):
-    from spotcheck.tenants.supervision.vocabulary import parse_period as parse
-
-    return parse(str(value)) if value else None

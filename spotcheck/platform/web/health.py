@@ -1,4 +1,5 @@
 """Liveness (/healthz) and readiness (/readyz: database and broker reachable)."""
+import redis
 from flask import Blueprint, current_app, jsonify
 
 from spotcheck.core.database import ping
@@ -34,7 +35,6 @@ def _check_broker() -> str:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return "embedded"
-    import redis
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()

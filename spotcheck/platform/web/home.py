@@ -6,11 +6,16 @@ from spotcheck.core.audit import recent_of
 from spotcheck.core.calendar import missing_years
 from spotcheck.core.clock import today
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.core.policy import Role
-from spotcheck.core.policy import has_permission
-from spotcheck.tenants import overview
+from spotcheck.core.policy import Role, has_permission
+from spotcheck.core.todo import Task, assemble
 from spotcheck.tenants.accounts import queries as accounts
+from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.items import queries as items
+from spotcheck.tenants.joint import queries as joint
+from spotcheck.tenants.notices import queries as notices
 from spotcheck.tenants.plans import queries as plans
+from spotcheck.tenants.results import queries as results
+from spotcheck.tenants.supervision import queries as supervision, vocabulary as supervision_vocabulary
 
 bp = Blueprint("home", __name__)
 
@@ -27,11 +32,11 @@ def index():
     if user.has_role(Role.supervisor.value, Role.coordinator.value):
         context["departments"] = accounts.departments(reader=user)
     if user.has_role(Role.supervisor.value):
-        context["overdue_total"], context["overdue"] = overview.overdue_publications(user)
+        context["overdue_total"], context["overdue"] = results.overdue_publications(reader=user)
     if user.has_role(Role.tenant_admin.value):
         context["user_counts"] = accounts.user_counts()
     if user.tenant_id is not None:
-        context["tasks"] = _report_tasks(user) + overview.tasks_for(user)
+        context["tasks"] = tasks_for(user)
     if has_permission(user, Permission.PLANS_REVIEW):
         context["plans_to_review"] = plans.plans_to_review(user)
     if has_permission(user, Permission.SUPERVISION_VIEW):
@@ -40,34 +45,23 @@ def index():
     return render_template("home.html", **context)
 
 
+#: Where the home's to-dos come from (待办事项): each domain's ``queries.tasks_for(reader)``.
+SOURCES = (supervision.tasks_for, results.tasks_for, campaigns.tasks_for, joint.tasks_for, plans.tasks_for,
+           items.tasks_for)
+
+
+def tasks_for(user, limit: int = 20) -> list[Task]:
+    """What ``user`` has to do next in their department, every domain's to-dos together."""
+    return assemble(SOURCES, user, limit)
+
+
 def _supervision(user) -> dict:
     """The supervision card: for the justice bureau, what the current year's figures call for and
     the notices of criticism waiting for a leader's approval; for a department leader, the notices
     received."""
-    from spotcheck.tenants.notices import queries as notices
-    from spotcheck.tenants.supervision import queries as supervision, vocabulary
-
-    found = {"period": vocabulary.current_period("year"), "every": supervision.reads_every_department(user),
+    found = {"period": supervision_vocabulary.current_period("year"),
+             "every": supervision.reads_every_department(user),
              "drafts": supervision.criticism_drafts(reader=user), "received": notices.criticisms_received(user)}
     if found["every"]:
         found["attention"] = supervision.attention(found["period"], reader=user)
     return found
-
-
-def _report_tasks(user) -> list:
-    """The statistical tables to submit (报表报送) whose due date is near or past, by name: a planner
-    prepares one (not once it waits for the leader), a leader signs and submits it."""
-    from spotcheck.tenants.results.queries.listing import deadline_flag
-    from spotcheck.tenants.supervision import duty_status
-
-    if not has_permission(user, Permission.REPORTS_PREPARE) or user.tenant is None:
-        return []
-    tasks = []
-    for state in duty_status.to_do(user.tenant, user):
-        actions = duty_status.REPORT_ACTIONS.allowed(state, user)
-        actions = actions & {"submit"} if "submit" in actions else actions
-        if state.prepared is not None and "submit" not in actions:
-            continue  # prepared: waiting for the leader
-        tasks.append(overview.Task("report", state, frozenset(actions), state.due.due_on,
-                                   deadline_flag(state.due.due_on)))
-    return tasks

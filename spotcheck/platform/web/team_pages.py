@@ -12,6 +12,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import teams
 from spotcheck.tenants.results.vocabulary import EXPERT_KINDS, OPEN_STATUSES as OPEN
@@ -39,6 +40,7 @@ def _render(campaign, entity_id: int, status: int = 200, errors: dict | None = N
     if has_permission(user, Permission.CAMPAIGNS_EDIT) and "add_expert" not in actions:
         why_not = campaigns.refusal(campaign, "add_expert")
     view = teams.team_view(campaign, entity_id)
+    view["after_notice"] = notice_queries.after_notice(campaign, entity_id, [e for e in view["experts"] if e.active])
     if view["visit"] is not None and view["visit"].status not in OPEN:  # the result is submitted: the team is fixed
         actions = actions - {"add_expert", "remove_expert", "declare_recusal"}
     return render_template("campaigns/team.html", campaign=campaign, actions=actions, why_not=why_not,
@@ -75,7 +77,7 @@ def add_expert(campaign_id, entity_id):
     def done(expert):
         joined = _("%(name)s (%(organisation)s) joins the team as an expert.", name=expert.name,
                    organisation=expert.organisation)
-        if written := teams.after_notice(campaign, entity_id, [expert]):
+        if written := notice_queries.after_notice(campaign, entity_id, [expert]):
             joined += " " + _("The inspection notice %(number)s is already written and is not written again: tell the "
                               "entity of the expert yourself.", number=written[expert.id])
         return joined

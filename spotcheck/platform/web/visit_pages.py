@@ -119,7 +119,7 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
     experts = teams.experts_of_visit(visit)
     return render_template(
         "visits/detail.html", visit=visit, results=results, team=visits.team_of(visit),
-        experts=experts, after_notice=teams.after_notice(visit.campaign, visit.entity_id, experts),
+        experts=experts, after_notice=notice_queries.after_notice(visit.campaign, visit.entity_id, experts),
         recused=visits.recused_members(visit), own_actions=visits.own_actions(visit, user),
         team_actions=campaigns.allowed_actions(visit.campaign, reader=user) if has_permission(user, Permission.CAMPAIGNS_EDIT)
         else frozenset(), awaits_follow_up=visits.awaits_follow_up(visit), follow_up_rule=visits.FOLLOW_UP_RULE,

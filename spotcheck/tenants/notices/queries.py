@@ -7,17 +7,19 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import storage
+from spotcheck.core.clock import as_utc
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
-from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.models import Campaign, TeamExpert
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices.delivery import deliveries_query, inbox_query, unread_count  # noqa: F401 (the inbox's reads)
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.policy import readable
 from spotcheck.tenants.notices.vocabulary import NoticeKind
 from spotcheck.tenants.results.models import FollowUp, Visit
+from spotcheck.tenants.results.queries import teams as team_reads
 
 
 @query(Permission.SIGNED_IN)
@@ -85,3 +87,15 @@ def criticism_copies(criticism_id: int) -> list[Notice]:
     return list(db.session.scalars(sa.select(Notice).where(Notice.kind == NoticeKind.criticism,
                                                            Notice.criticism_id == criticism_id).order_by(Notice.id)))
 
+
+def after_notice(campaign: Campaign, entity_id: int, experts: list[TeamExpert]) -> dict[int, str]:
+    """The experts who joined after the visit's inspection notice was written (it is never written
+    again, so it does not name them): expert id → the notice's number."""
+    visit = team_reads.visit_of(campaign.id, entity_id)
+    if visit is None or not experts:
+        return {}
+    notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == visit.id,
+                                                       Notice.kind == NoticeKind.inspection).limit(1))
+    if notice is None:
+        return {}
+    return {expert.id: notice.number for expert in experts if as_utc(expert.added_at) > as_utc(notice.created_at)}

@@ -5,12 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.clock import as_utc
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import NotFound
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, TeamExpert, TeamMember
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
-from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.vocabulary import EXPERT_KINDS
 
@@ -69,23 +67,10 @@ def public_expert(expert: TeamExpert) -> dict:
             "expert": True}
 
 
-def after_notice(campaign: Campaign, entity_id: int, experts: list[TeamExpert]) -> dict[int, str]:
-    """The experts who joined after the visit's inspection notice was written (it is never written
-    again, so it does not name them): expert id → the notice's number."""
-    visit = visit_of(campaign.id, entity_id)
-    if visit is None or not experts:
-        return {}
-    notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == visit.id,
-                                                       Notice.kind == NoticeKind.inspection).limit(1))
-    if notice is None:
-        return {}
-    return {expert.id: notice.number for expert in experts if as_utc(expert.added_at) > as_utc(notice.created_at)}
-
-
 def team_view(campaign: Campaign, entity_id) -> dict:
     """One visit's team as its page shows it: the target, the drawn members in pick order (replaced
-    ones included) with the conflicts declared against them, the experts (those who left too), the
-    visit once handed out, and which experts joined after its inspection notice was written."""
+    ones included) with the conflicts declared against them, the experts (those who left too),, and the
+    visit once handed out (which experts joined after its inspection notice: the notices' queries)."""
     target = selected_target(campaign, entity_id)
     members = list(db.session.scalars(sa.select(TeamMember).where(
         TeamMember.campaign_id == campaign.id, TeamMember.entity_id == target.entity_id)
@@ -94,5 +79,4 @@ def team_view(campaign: Campaign, entity_id) -> dict:
     recusals = {r.id: r for r in db.session.scalars(sa.select(Recusal).where(Recusal.id.in_(ids)))} if ids else {}
     experts = experts_of(campaign, [target.entity_id], removed=True).get(target.entity_id, [])
     return {"target": target, "members": members, "recusals": recusals, "experts": experts,
-            "visit": visit_of(campaign.id, target.entity_id),
-            "after_notice": after_notice(campaign, target.entity_id, [e for e in experts if e.active])}
+            "visit": visit_of(campaign.id, target.entity_id)}

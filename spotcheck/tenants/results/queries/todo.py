@@ -13,11 +13,12 @@ from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import Across, query
 from spotcheck.core.todo import Task
 from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS, OPEN, VISIT_ACTIONS
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, OPEN, VISIT_ACTIONS
 from spotcheck.tenants.results.queries import follow_ups, listing
 from spotcheck.tenants.results.vocabulary import VisitStatus
 
@@ -26,13 +27,27 @@ NEXT_STEPS = {
     "visit": ("record", "submit", "approve", "return", "publish"),
     "follow_up": ("close",),
     "transfer": ("acknowledge",),
+    "campaign": ("hand_out", "close"),
 }
+#: The campaigns whose visits may wait for a step of the campaign: the hand-out (下达), the closing (办结).
+_STEPPING = (CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress,
+             CampaignStatus.published)
 _URGENCY = {"overdue": 0, "due_soon": 1, None: 2}
 
 
 def tasks_for(reader, limit: int = 20) -> list[Task]:
-    """The reader's visits to act on, most urgent first, then the transfers and follow-ups."""
-    return _visit_tasks(reader, limit) + _follow_up_tasks(reader, limit)
+    """The reader's visits to act on, most urgent first, then the transfers and follow-ups, then the
+    campaigns whose visits are to be handed out or whose results are all published (办结)."""
+    return _visit_tasks(reader, limit) + _follow_up_tasks(reader, limit) + _campaign_steps(reader, limit)
+
+
+def _campaign_steps(reader, limit: int) -> list[Task]:
+    tasks = []
+    for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.status.in_(_STEPPING))
+                                       .order_by(Campaign.id.desc()).limit(limit)):
+        if allowed := CAMPAIGN_STEPS.allowed(campaign, reader) & set(NEXT_STEPS["campaign"]):
+            tasks.append(Task("campaign", campaign, frozenset(allowed)))
+    return tasks
 
 
 def _follow_up_tasks(reader, limit: int) -> list[Task]:
