@@ -68,7 +68,7 @@ def test_the_campaigns_own_to_dos_are_the_home_pages_campaign_to_dos(app):
 
 
 def test_a_campaign_waits_for_team_leaders_only_while_some_visit_has_none(app):
-    from results_world import teams_drawn
+    from tests.support.results_world import teams_drawn
     from spotcheck.platform.web import home
     from spotcheck.tenants.campaigns import queries as campaign_queries
 
