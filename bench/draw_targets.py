@@ -133,6 +133,7 @@ def setup(url: str, items: int) -> dict:
             for item_id in item_ids:
                 plans.set_line(plan.id, {"item_id": item_id, "ratio_bp": 100, "frequency": "每年1次",
                                          "months": [3, 4, 5], "methods": ["onsite"]}, actor=users["scj_planner"])
+            plans.publish(plan.id, actor=users["scj_leader"])
             plans.submit(plan.id, actor=users["scj_leader"])
             db.session.commit()
             plan_id = plan.id

@@ -125,7 +125,7 @@ def _targets_replaceable(campaign: Campaign) -> bool:
 
 def _own(possible, *, parts: bool = False):
     """A step of a department's own campaign: not of a joint campaign, whose steps are the joint
-    ones (:mod:`spotcheck.tenants.joint.lifecycle`), nor of a department's part of one, except
+    ones (:mod:`spotcheck.tenants.joint.policy`), nor of a department's part of one, except
     where ``parts`` allows it (closing the part once its results are published)."""
     return lambda c: not c.joint and (parts or c.joint_id is None) and possible(c)
 

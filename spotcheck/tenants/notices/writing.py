@@ -27,7 +27,7 @@ AREA = "notices"
 
 def numberer(tenant: Tenant, kind: NoticeKind) -> Callable[[], str]:
     """Hands out the next numbers (文号) of ``kind`` this year, one each time a document is written,
-    from the department's counter (:mod:`spotcheck.tenants.numbering`): in the writing command's
+    from the department's counter (:mod:`spotcheck.tenants.common.numbering`): in the writing command's
     transaction, so a job that fails gives its numbers back and two jobs never share one."""
     year = today().year
     prefix = tenant.short_name or tenant.name

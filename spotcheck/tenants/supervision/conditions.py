@@ -109,7 +109,7 @@ def published_late(period: Period):
 
 def report_due():
     """A visit's report deadline: its own (from the day checked), else its campaign's last day
-    (as :func:`spotcheck.tenants.results.listing.due_of`); the caller joins the visit's campaign."""
+    (as :func:`spotcheck.tenants.results.queries.listing.due_of`); the caller joins the visit's campaign."""
     return sa.func.coalesce(Visit.report_due, Campaign.window_end)
 
 
