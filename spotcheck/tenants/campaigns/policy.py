@@ -64,8 +64,8 @@ def stage(record: Draw | None) -> str | None:
     return "frozen" if record.frozen_at is not None else "committed"
 
 
-def _ceremony_step(kind: str, before: str):
-    """A step of a draw's ceremony, possible in the draw's campaign status when the draw is at ``before``."""
+def ceremony_step(kind: str, before: str):
+    """A step of a draw's ceremony (a campaign's own or a joint campaign's), possible in the draw's campaign status when the draw is at ``before``."""
 
     def possible(campaign: Campaign) -> bool:
         return campaign.status == DRAW_STATUS[kind] and stage(draw_of(campaign, kind)) == before
@@ -192,12 +192,12 @@ CAMPAIGN_ACTIONS = Actions(*refusing_withdrawn(
            _l("Only a draft campaign can change; an approved one is committed.")),
     _own_action("approve", Permission.CAMPAIGNS_APPROVE, lambda c: c.status == CampaignStatus.draft,
            _l("Only a draft campaign can be approved.")),
-    _own_action("freeze_targets", Permission.CAMPAIGNS_EDIT, *_ceremony_step("targets", "committed")),
-    _own_action("draw_targets", Permission.CAMPAIGNS_EDIT, *_ceremony_step("targets", "frozen")),
+    _own_action("freeze_targets", Permission.CAMPAIGNS_EDIT, *ceremony_step("targets", "committed")),
+    _own_action("draw_targets", Permission.CAMPAIGNS_EDIT, *ceremony_step("targets", "frozen")),
     _own_action("replace_target", Permission.CAMPAIGNS_EDIT, _targets_replaceable,
            _l("Targets can be replaced only after the target draw and before the inspector frame is frozen.")),
-    _own_action("freeze_inspectors", Permission.CAMPAIGNS_EDIT, *_ceremony_step("inspectors", "committed")),
-    _own_action("draw_inspectors", Permission.CAMPAIGNS_EDIT, *_ceremony_step("inspectors", "frozen")),
+    _own_action("freeze_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "committed")),
+    _own_action("draw_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "frozen")),
     _own_action("replace_inspector", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
            _l("Inspectors can be replaced only after the inspector draw.")),
     _own_action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,

@@ -23,10 +23,8 @@ from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import OWN, Joint
-from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.campaigns.policy import (
-    DRAW_STATUS, TEAMS_OPEN, WITHDRAWN_RULE, cancel_refusal, cancellable, draw_of, refusing_withdrawn, stage,
-    visits_without_leader,
+    TEAMS_OPEN, WITHDRAWN_RULE, cancel_refusal, cancellable, ceremony_step, refusing_withdrawn, visits_without_leader,
 )
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.joint.models import JointParticipant
@@ -70,22 +68,6 @@ def _approve_refusal(campaign: Campaign):
     return _l("A joint campaign needs at least %(n)d departments with an approved part.", n=MIN_DEPARTMENTS)
 
 
-def _step(kind: str, before: str):
-    def possible(campaign: Campaign) -> bool:
-        return campaign.status == DRAW_STATUS[kind] and stage(draw_of(campaign, kind)) == before
-
-    def refusal(campaign: Campaign):
-        reached = stage(draw_of(campaign, kind))
-        if reached == "drawn":
-            return _l("This draw has already been made; it can never be made again.")
-        if campaign.status != DRAW_STATUS[kind] or reached is None:
-            return _l("This step is not possible in the campaign's present state (%(status)s).",
-                      status=labels.name(labels.CAMPAIGN_STATUS, campaign.status))
-        return _l("Freeze the frame first.") if before == "frozen" else _l("The frame is already frozen.")
-
-    return possible, refusal
-
-
 def _can_hand_out(campaign: Campaign) -> bool:
     return campaign.status == CampaignStatus.inspectors_drawn and visits_without_leader(campaign) == 0
 
@@ -116,10 +98,10 @@ JOINT_ACTIONS = Actions(*refusing_withdrawn(
     Action("invite", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
            _l("Departments are invited while the joint campaign is in preparation."), **_lead_only()),
     Action("approve", Permission.CAMPAIGNS_APPROVE, _approvable, _approve_refusal, **_lead_only()),
-    Action("freeze_targets", Permission.JOINT_MANAGE, *_step("targets", "committed"), **_lead_only()),
-    Action("draw_targets", Permission.JOINT_MANAGE, *_step("targets", "frozen"), **_lead_only()),
-    Action("freeze_inspectors", Permission.JOINT_MANAGE, *_step("inspectors", "committed"), **_lead_only()),
-    Action("draw_inspectors", Permission.JOINT_MANAGE, *_step("inspectors", "frozen"), **_lead_only()),
+    Action("freeze_targets", Permission.JOINT_MANAGE, *ceremony_step("targets", "committed"), **_lead_only()),
+    Action("draw_targets", Permission.JOINT_MANAGE, *ceremony_step("targets", "frozen"), **_lead_only()),
+    Action("freeze_inspectors", Permission.JOINT_MANAGE, *ceremony_step("inspectors", "committed"), **_lead_only()),
+    Action("draw_inspectors", Permission.JOINT_MANAGE, *ceremony_step("inspectors", "frozen"), **_lead_only()),
     Action("designate_leader", Permission.JOINT_MANAGE, lambda c: c.status in TEAMS_OPEN,
            _l("The team leader is named after the inspector draw."), **_lead_only()),
     Action("hand_out", Permission.JOINT_MANAGE, _can_hand_out, _hand_out_refusal, **_lead_only()),
