@@ -11,9 +11,5 @@ import os
 
 os.environ["SPOTCHECK_ENV"] = "testing"
 
-pytest_plugins = ["tests.support.databases", "tests.support.browsers", "tests.support.workers",
+pytest_plugins = ["tests.support.shared", "tests.support.databases", "tests.support.browsers", "tests.support.workers",
                   "tests.support.snapshots"]
-
-# The old home of the helpers, for code written before they moved (new code imports tests.support.helpers).
-from tests.support.helpers import *  # noqa: E402,F401,F403
-from tests.support.helpers import _with_database  # noqa: E402,F401

@@ -273,24 +273,36 @@ _SET_SCOPE_SQL = sa.text(
 )
 
 
+#: Where a connection keeps the scope its transaction was last given (``set_config(…, true)`` lasts
+#: as long as the transaction): the same scope again is not sent again.
+_APPLIED = "spotcheck_scope"
+
+
 def _apply_to_connection(connection) -> None:
     if connection.dialect.name != "postgresql":
         return
     scope = _scope.get()
-    connection.execute(
-        _SET_SCOPE_SQL,
-        {
-            "tenant": "" if scope.tenant_id is None else str(scope.tenant_id),
-            "all": "on" if scope.all_tenants else "",
-            "platform": "on" if scope.platform else "",
-            "joint": "" if scope.joint_campaign_id is None else str(scope.joint_campaign_id),
-        },
-    )
+    values = {
+        "tenant": "" if scope.tenant_id is None else str(scope.tenant_id),
+        "all": "on" if scope.all_tenants else "",
+        "platform": "on" if scope.platform else "",
+        "joint": "" if scope.joint_campaign_id is None else str(scope.joint_campaign_id),
+    }
+    if connection.info.get(_APPLIED) == values:
+        return
+    connection.execute(_SET_SCOPE_SQL, values)
+    connection.info[_APPLIED] = values
 
 
 @event.listens_for(Session, "after_begin")
 def _scope_transaction(session, transaction, connection) -> None:
+    connection.info.pop(_APPLIED, None)  # a new transaction starts with none of the last one's settings
     _apply_to_connection(connection)
+
+
+@event.listens_for(sa.engine.Engine, "rollback_savepoint")
+def _forget_rolled_back_scope(connection, name, context) -> None:
+    connection.info.pop(_APPLIED, None)  # the settings made inside the savepoint are undone with it
 
 
 def _sync_database() -> None:

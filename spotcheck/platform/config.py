@@ -101,6 +101,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Argon2id parameters of new password hashes: the cheap ones under testing only (tests sign in
         # hundreds of times), refused anywhere else by check_config.
         "PASSWORD_HASHING": dict(passwords.FAST if env == "testing" else passwords.STRONG),
+        # Whether a commit waits for the disk (持久提交): always, except under testing, where a crash
+        # loses nothing of value (SQLite ``synchronous=OFF``, PostgreSQL ``synchronous_commit=off``:
+        # the same transactions and locks, only the flush to disk is not awaited). Refused elsewhere.
+        "DATABASE_DURABLE": env != "testing",
         # CSRF is checked by the platform itself so bearer-token API calls can skip it.
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
@@ -170,6 +174,8 @@ def check_config(cfg: dict) -> None:
         raise ConfigError("SPOTCHECK_TEST_PAUSE_DIR is for SPOTCHECK_ENV=testing only")
     if cfg["SPOTCHECK_ENV"] != "testing" and cfg["PASSWORD_HASHING"] != passwords.STRONG:
         raise ConfigError("PASSWORD_HASHING other than Argon2id's strong parameters is for SPOTCHECK_ENV=testing only")
+    if cfg["SPOTCHECK_ENV"] != "testing" and not cfg["DATABASE_DURABLE"]:
+        raise ConfigError("DATABASE_DURABLE off (commits not awaited on disk) is for SPOTCHECK_ENV=testing only")
     if cfg["SPOTCHECK_ENV"] == "production":
         if cfg["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32:
             raise ConfigError(

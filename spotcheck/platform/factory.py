@@ -12,7 +12,7 @@ from spotcheck.platform import commands_line, errors, routing, session as web_se
 from spotcheck.platform.config import load_config
 from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
 from spotcheck.core.database import db
-from spotcheck.platform.permissions import public
+from spotcheck.platform.permissions import is_static_endpoint, public
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -83,10 +83,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _set_database_role(app: Flask) -> None:
-    """On PostgreSQL, work as the application role, which owns no table: row-level security binds it."""
+    """On PostgreSQL, work as the application role, which owns no table: row-level security binds it
+    (and, under testing only, commit without awaiting the disk: ``DATABASE_DURABLE``)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         return
-    role = app.config["SPOTCHECK_DB_ROLE"]
+    role, durable = app.config["SPOTCHECK_DB_ROLE"], app.config["DATABASE_DURABLE"]
     with app.app_context():
         engine = db.engine
 
@@ -96,21 +97,27 @@ def _set_database_role(app: Flask) -> None:
             cursor.execute("SELECT current_user")
             if cursor.fetchone()[0] != role:
                 cursor.execute(f'SET ROLE "{role}"')
+            if not durable:
+                cursor.execute("SET synchronous_commit TO off")
         dbapi_connection.commit()
 
 
 def _sqlite_transactions(app: Flask) -> None:
     """On SQLite, transactions begin when SQLAlchemy begins them (Python's sqlite3 driver would only
     begin one before the first write), so a command's savepoints nest inside its transaction and a
-    failed command rolls back whole (SQLAlchemy's documented recipe for pysqlite)."""
+    failed command rolls back whole (SQLAlchemy's documented recipe for pysqlite). Under testing only,
+    commits do not await the disk (``DATABASE_DURABLE``)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
+    durable = app.config["DATABASE_DURABLE"]
     with app.app_context():
         engine = db.engine
 
     @event.listens_for(engine, "connect")
     def _no_implicit_transactions(dbapi_connection, connection_record):
         dbapi_connection.isolation_level = None
+        if not durable:
+            dbapi_connection.execute("PRAGMA synchronous = OFF")
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
@@ -120,5 +127,5 @@ def _sqlite_transactions(app: Flask) -> None:
 def _mark_framework_routes_public(app: Flask) -> None:
     """Static files and the OpenAPI document are public; every other route declares its own access."""
     for endpoint, view in list(app.view_functions.items()):
-        if endpoint == "static" or endpoint.endswith(".static") or endpoint == "api-docs.openapi_json":
+        if is_static_endpoint(endpoint) or endpoint == "api-docs.openapi_json":
             app.view_functions[endpoint] = public(functools.wraps(view)(functools.partial(view)))

@@ -22,6 +22,11 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
+def is_static_endpoint(endpoint: str | None) -> bool:
+    """A static file (style sheet, script, font): public, served without asking who is there."""
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
+
+
 def requires(permission: Permission):
     """Decorate a view (or a MethodView method): 401 when not logged in, 403 without ``permission``."""
 

@@ -16,7 +16,7 @@ from flask_login import current_user
 from spotcheck.core import text
 from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.platform.extensions import csrf, login_manager
-from spotcheck.platform.permissions import declared_access, is_api_request
+from spotcheck.platform.permissions import declared_access, is_api_request, is_static_endpoint
 from spotcheck.core.scoping import bind_request_scope, unbind
 
 _UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -115,7 +115,8 @@ def init_app(app) -> None:
 
     @app.before_request
     def _identify():
-        if request.routing_exception is not None:  # no such page or method: 404/405 as it is, nothing to check
+        if request.routing_exception is not None or is_static_endpoint(request.endpoint):
+            # no such page or method (404/405 as it is), or a public static file: nobody to look up
             g.scope_token = bind_request_scope(None)
             return
         _refuse_unstorable_text()

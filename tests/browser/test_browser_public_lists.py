@@ -17,7 +17,7 @@ from spotcheck.core.database import db
 from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.core.scoping import tenant_scope
 from tests.support.browsers import assert_clean, assert_styled, new_context, new_page
-from tests.commands.test_public_draws import _everyone_drawn
+from tests.support.ceremony_world import everyone_drawn as _everyone_drawn
 
 pytestmark = pytest.mark.browser
 

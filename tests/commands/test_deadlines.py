@@ -23,7 +23,7 @@ from spotcheck.tenants.notices import reminders
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import listing
 from spotcheck.tenants.results.models import FollowUp, Visit, VisitStatus
-from tests.commands.test_calendar import FILE_2027
+from tests.support.calendar_files import FILE_2027
 
 #: A campaign of complaints (投诉举报, an exempt kind: no plan needed) checked in December.
 DECEMBER = {"exempt_kind": "complaint", "exempt_reason": "群众投诉举报危化品违规储存",

@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.campaign_world import planner_of
+from tests.support.exported import exported_ids as _exported_ids, lines as _lines
 from tests.support.helpers import REDIS_URL, bearer, make_app, post_form, signed_in, tenant_id, user_named
 from tests.support.results_world import complete_result, handed_out, published, visit
 from spotcheck.core import storage
@@ -34,10 +35,6 @@ from spotcheck.tenants.results.models import PublishedResult
 
 TODAY = date(2026, 10, 12)
 NOTHING = {"batches": 0, "records": 0, "delivered": 0, "failed": 0}
-
-
-def _lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def _sha(path: Path) -> str:
@@ -218,10 +215,6 @@ def _more_published(ids, count: int) -> list[int]:
         return list(db.session.scalars(sa.select(ExportRecord.id).order_by(ExportRecord.id)))
 
 
-def _exported_ids(out: Path) -> list[int]:
-    return [line["record_id"] for path in sorted(out.rglob("*.jsonl")) for line in _lines(path)]
-
-
 @pytest.mark.postgres
 def test_two_batch_runs_at_once_never_put_a_record_in_two_batches(postgres_url, tmp_path):
     out = tmp_path / "credit"
@@ -391,26 +384,6 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
                 worker.stop()
         with web.app_context():
             db.engine.dispose()
-
-
-def demo_exported_everything(app) -> None:
-    """After the demo is loaded (called by tests/system/test_demo_draws.py, which loads it twice): every
-    result it published is in one delivered batch of its department, batch 1 — the second load
-    built nothing — and the folder holds each department's batch whole."""
-    from spotcheck.core.scoping import system_access
-
-    with system_access("test: the demo's export"):
-        published_ids = set(db.session.scalars(sa.select(PublishedResult.id)))
-        records = db.session.execute(sa.select(ExportRecord.published_result_id, ExportRecord.batch_id,
-                                               ExportRecord.delivered_at)).all()
-        batches = db.session.scalars(sa.select(ExportBatch)).all()
-    assert published_ids and {r.published_result_id for r in records} == published_ids and len(records) == len(published_ids)
-    assert all(r.batch_id is not None and r.delivered_at is not None for r in records)
-    assert batches and all(b.number == 1 and b.status == BatchStatus.delivered for b in batches)
-    out = Path(app.config["SPOTCHECK_STORAGE"]) / "credit-export"
-    assert len(_exported_ids(out)) == len(records)
-
-
 def test_results_published_before_the_export_existed_are_queued_once_by_the_console(app, tmp_path):
     """A deployment upgraded to the export: `spotcheck exports backfill` queues each result already
     published (its current version, as a result the credit system never saw) once; a later

@@ -4,7 +4,6 @@ Documents are checked by extracting their text (pypdf); e-mail goes to a real SM
 loopback (aiosmtpd); SMS goes through the logging adapter, as it does until a gateway is plugged in."""
 from __future__ import annotations
 
-import io
 import logging
 import socket
 import time
@@ -12,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from pypdf import PdfReader
+from tests.support.documents import pdf_text
 
 from tests.support.campaign_world import planner_of
 from tests.support.helpers import bearer, signed_in, tenant_id, user_named
@@ -32,10 +31,6 @@ from spotcheck.tenants.results import commands as results, queries as results_qu
 from spotcheck.tenants.results.models import FollowUp, Visit
 
 TODAY = date(2026, 10, 12)
-
-
-def pdf_text(data: bytes) -> str:
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace(" ", "").replace("\n", "")
 
 
 def _notices(kind: NoticeKind) -> list[Notice]:

@@ -11,40 +11,16 @@ import re
 
 import sqlalchemy as sa
 
-from tests.support.campaign_world import build, campaign_data, credit_code, id_number, leader_of, planner_of
+from tests.support.campaign_world import build, campaign_data, credit_code, id_number, planner_of
+from tests.support.ceremony_world import INPUT, campaign_through, everyone_drawn as _everyone_drawn
 from tests.support.helpers import user_named
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
-from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, TeamMember
-from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.campaigns.models import Draw
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.core.scoping import tenant_scope
 
-INPUT = "observer:人大代表 0301"
-
-
-def campaign_through(world, *, stop: str):
-    """A campaign of the world's department taken through the ceremony up to ``stop``: approved,
-    frozen, targets, inspectors. Returns its id."""
-    admin = user_named("yjj_admin")
-    with tenant_scope(admin.tenant_id):
-        campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
-        campaign_commands.approve(campaign.id, actor=leader_of(admin))
-        db.session.commit()
-        if stop in ("frozen", "targets", "inspectors"):
-            campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
-            db.session.commit()
-        if stop in ("targets", "inspectors"):
-            campaign_commands.draw_targets(campaign.id, {"public_inputs": [INPUT]}, actor=planner_of(admin))
-            db.session.commit()
-        if stop == "inspectors":
-            campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
-            db.session.commit()
-            campaign_commands.draw_inspectors(campaign.id, {"public_inputs": ["observer:媒体记者"]},
-                                              actor=planner_of(admin))
-            db.session.commit()
-        return campaign.id
 
 
 def text(response) -> str:
@@ -191,39 +167,6 @@ def test_unknown_campaigns_and_draws_are_404(app, client):
 
 # --- the drawn targets a page at a time (a campaign may draw 10,000 targets and more) ---------------
 
-EVERYONE = {"A": {"count": 1000}, "B": {"count": 1000}, "C": {"count": 1000}, "D": {"count": 1000}}
-
-
-def _everyone_drawn(entities: int) -> tuple[int, dict[str, list[str]], dict[str, set[str]]]:
-    """A campaign of a world of ``entities`` that draws every one of them, inspectors too.
-    Returns its id, the entity codes by stratum in rank order, and each visit's team (cert numbers)."""
-    world = build(entities=entities)
-    admin = user_named("yjj_admin")
-    with tenant_scope(admin.tenant_id):
-        campaign = campaign_commands.create_campaign(campaign_data(world, strata=EVERYONE, capacity=None),
-                                                     actor=planner_of(admin))
-        campaign_commands.approve(campaign.id, actor=leader_of(admin))
-        campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
-        db.session.commit()
-        campaign_commands.draw_targets(campaign.id, {"public_inputs": [INPUT]}, actor=planner_of(admin))
-        db.session.commit()
-        campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
-        db.session.commit()
-        campaign_commands.draw_inspectors(campaign.id, {"public_inputs": []}, actor=planner_of(admin))
-        db.session.commit()
-        strata: dict[str, list[str]] = {}
-        for stratum, code in db.session.execute(
-                sa.select(CampaignTarget.stratum, Entity.code)
-                .join(CampaignTarget.entity).where(CampaignTarget.campaign_id == campaign.id)
-                .order_by(CampaignTarget.stratum, CampaignTarget.rank)):
-            strata.setdefault(stratum, []).append(code)
-        teams: dict[str, set[str]] = {}
-        for code, cert_no in db.session.execute(
-                sa.select(Entity.code, Inspector.cert_no)
-                .join(TeamMember.entity).join(Inspector, Inspector.id == TeamMember.inspector_id)
-                .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))):
-            teams.setdefault(code, set()).add(cert_no)
-        return campaign.id, strata, teams
 
 
 def _target_rows(body: str) -> dict[str, str]:

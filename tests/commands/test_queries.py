@@ -18,7 +18,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.queries import REGISTRY, Across, query
 from spotcheck.core.scoping import TenantViolation, cross_tenant, tenant_scope
 from spotcheck.tenants.accounts.models import User
-from tests.conftest import user_named
+from tests.support.helpers import user_named
 
 
 @query(Permission.TENANTS_READ_ALL, scope=lambda reader: Across("count every user"))

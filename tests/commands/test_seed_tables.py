@@ -12,7 +12,7 @@ from tests.support.helpers import user_named
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.spreadsheets.forms import shown
-from tests.commands.test_supervision import TODAY, _world
+from tests.support.supervision_world import TODAY, supervision_world as _world
 
 
 def _books(codes) -> dict:

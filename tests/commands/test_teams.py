@@ -28,7 +28,7 @@ from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results import queries as results_queries
 from spotcheck.tenants.results.models import PublishedResult, Visit
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS, VISIT_ACTIONS
-from tests.commands.test_notices import pdf_text
+from tests.support.documents import pdf_text
 
 
 def _expert(admin, *, login: str | None = None):

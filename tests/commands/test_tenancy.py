@@ -148,3 +148,36 @@ def test_raw_sql_in_one_tenants_transaction_sees_no_other_tenants_rows(postgres_
             assert db.session.execute(sa.text("SELECT count(*) FROM app_user")).scalar() == 0
         db.session.rollback()
         db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_raw_sql_follows_every_change_of_scope_in_one_transaction(postgres_url):
+    """The scope is sent to the database only when it changes, yet raw SQL always sees the current one:
+    after entering and leaving another scope, in a new transaction, and after a savepoint that
+    changed it is rolled back."""
+    from spotcheck.core.scoping import system_access
+    from tests.support.helpers import make_app
+
+    app = make_app(postgres_url)
+
+    def logins():
+        return {t for (t,) in db.session.execute(sa.text("SELECT DISTINCT tenant_id FROM app_user"))}
+
+    with app.app_context():
+        scj, yjj = tenant_id("SCJ"), tenant_id("YJJ")
+        with tenant_scope(scj):
+            assert logins() == {scj}
+            with system_access("test: every department"):
+                assert {scj, yjj} <= logins()
+            assert logins() == {scj}
+            db.session.commit()
+            assert logins() == {scj}  # a new transaction
+            savepoint = db.session.begin_nested()
+            with tenant_scope(yjj):
+                assert logins() == {yjj}
+                savepoint.rollback()  # the database undoes the setting made inside the savepoint
+                with tenant_scope(yjj):  # so the same scope again is sent again
+                    assert logins() == {yjj}
+            assert logins() == {scj}
+        db.session.rollback()
+        db.engine.dispose()

@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 
+from tests.support import pg_reset, shared
 from tests.support.helpers import (
     PG_ADMIN_URL, _pg_connect, _with_database, build_database, drop_pg_database, make_app, new_pg_database,
     service_missing,
@@ -21,27 +22,38 @@ from tests.support.helpers import (
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """A migrated, demo-loaded PostgreSQL template database for this session."""
+    """A migrated, demo-loaded PostgreSQL template database for this run: built by the first worker
+    that needs it, with the rows every worker's reset puts back (nobody connects to it afterwards,
+    so that databases can be created from it at any time)."""
     try:
         _pg_connect(PG_ADMIN_URL).close()
     except Exception as exc:  # noqa: BLE001 — any failure means "not reachable"
         service_missing("PostgreSQL", f"{PG_ADMIN_URL}: {type(exc).__name__}")
-    template = f"sc_tpl_{uuid.uuid4().hex[:10]}"
-    with _pg_connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{template}"')
-    build_database(_with_database(PG_ADMIN_URL, template))
-    server = {"admin_url": PG_ADMIN_URL, "template": template}
-    yield server
-    with _pg_connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+    with shared.locked("pg-template"):
+        server = shared.load("pg-template")
+        if server is None:
+            template = f"sc_tpl_{uuid.uuid4().hex[:10]}"
+            with _pg_connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{template}"')
+            shared.drop_at_the_end(PG_ADMIN_URL, template)
+            build_database(_with_database(PG_ADMIN_URL, template))
+            server = {"admin_url": PG_ADMIN_URL, "template": template,
+                      "contents": pg_reset.contents(PG_ADMIN_URL, template)}
+            shared.keep("pg-template", server)
+    return server
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sqlite") / "template.db"
-    build_database(f"sqlite:///{path}")
+def sqlite_template():
+    """The same for SQLite: one file for the run, copied for every test."""
+    with shared.locked("sqlite-template"):
+        path = shared.folder() / "template.db"
+        if not path.exists():
+            partial = shared.folder() / "template.partial.db"
+            partial.unlink(missing_ok=True)
+            build_database(f"sqlite:///{partial}")
+            partial.replace(path)
     return path
-
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +91,8 @@ def database_url(request, worker_databases):
     worker_databases["server"] = server
     name = worker_databases["postgresql"]
     if "resetter" not in worker_databases:
-        worker_databases["resetter"] = Resetter(server["admin_url"], server["template"], name)
+        worker_databases["resetter"] = Resetter(server["admin_url"], server["template"], name,
+                                                server["contents"])
     worker_databases["resetter"].fresh()
     yield _with_database(server["admin_url"], name)
 

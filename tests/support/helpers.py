@@ -88,10 +88,29 @@ def make_app(url: str, **overrides):
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+def _session_csrf(client) -> str | None:
+    """The raw CSRF secret the client's signed session cookie holds (None before any form)."""
+    application = client.application
+    cookie = client.get_cookie(application.config.get("SESSION_COOKIE_NAME", "session"))
+    if cookie is None:
+        return None
+    serializer = application.session_interface.get_signing_serializer(application)
+    try:
+        return serializer.loads(cookie.value).get("csrf_token")
+    except Exception:  # noqa: BLE001 — a cookie this app cannot read: as if there were none
+        return None
+
+
 def csrf_token(client, url: str = "/login") -> str:
+    """The token a form of ``url`` carries: read from the page the first time, then reused as long as
+    the session holds the same secret (a browser's forms all carry the same one)."""
+    known = getattr(client, "_spotcheck_csrf", None)
+    if known is not None and known[0] == _session_csrf(client):
+        return known[1]
     page = client.get(url)
     match = _CSRF.search(page.get_data(as_text=True))
     assert match, f"no CSRF token on {url}"
+    client._spotcheck_csrf = (_session_csrf(client), match.group(1))
     return match.group(1)
 
 

@@ -45,24 +45,32 @@ def _catalog_signature(conn) -> tuple:
     return tuple(conn.execute(parts).fetchall())
 
 
+def contents(admin_url: str, template: str) -> dict:
+    """What a reset puts back: the template's tables, its sequences' values and its rows (read once,
+    by the worker that built the template)."""
+    with _connect(admin_url, template) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+        sequences = {}
+        for (sequence,) in conn.execute(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename").fetchall():
+            sequences[sequence] = tuple(conn.execute(f'SELECT last_value, is_called FROM "{sequence}"').fetchone())
+        rows: dict[str, bytes] = {}
+        for table in tables:
+            if conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0]:
+                with conn.cursor().copy(f'COPY "{table}" TO STDOUT (FORMAT binary)') as copy:
+                    rows[table] = b"".join(bytes(chunk) for chunk in copy)
+    return {"tables": tables, "sequences": sequences, "rows": rows}
+
+
 class Resetter:
     """Keeps one database (``name``) like ``template`` from test to test."""
 
-    def __init__(self, admin_url: str, template: str, name: str):
+    def __init__(self, admin_url: str, template: str, name: str, template_contents: dict):
         self.admin_url, self.template, self.name = admin_url, template, name
-        with _connect(admin_url, template) as conn:
-            self.tables = [r[0] for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
-            self.sequences = {r[0]: None for r in conn.execute(
-                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename")}
-            for sequence in self.sequences:
-                self.sequences[sequence] = tuple(conn.execute(
-                    f'SELECT last_value, is_called FROM "{sequence}"').fetchone())
-            self.rows: dict[str, bytes] = {}
-            for table in self.tables:
-                if conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0]:
-                    with conn.cursor().copy(f'COPY "{table}" TO STDOUT (FORMAT binary)') as copy:
-                        self.rows[table] = b"".join(bytes(chunk) for chunk in copy)
+        self.tables = template_contents["tables"]
+        self.sequences = dict(template_contents["sequences"])
+        self.rows: dict[str, bytes] = template_contents["rows"]
         self.clean: dict[str, tuple] | None = None  # each table's signature when it was last made clean
         self.catalogs: tuple | None = None
 

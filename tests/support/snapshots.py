@@ -1,5 +1,6 @@
-"""Snapshots of built worlds (世界快照): a world is built through the commands once per worker and
-database kind, then copied for every further test that asks for it.
+"""Snapshots of built worlds (世界快照): a world is built through the commands once per test run and
+database kind (by whichever worker needs it first, while the other waits), then copied for every
+further test that asks for it, in either worker (:mod:`tests.support.shared`).
 
 A builder decorated with :func:`snapshotted` (``campaign_world.build``, ``results_world.handed_out``,
 ``joint_world.world`` …) runs for real the first time it is called from a given state of the
@@ -23,7 +24,6 @@ import functools
 import hashlib
 import os
 import shutil
-import tempfile
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,16 +31,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import pg_reset
+from tests.support import pg_reset, shared
 
 ENABLED = os.environ.get("SPOTCHECK_TEST_SNAPSHOTS", "1") != "0"
 #: Settings that name the test's own database or folders: not part of what a world depends on.
 _OWN_SETTINGS = {"DATABASE_URL", "SQLALCHEMY_DATABASE_URI", "SPOTCHECK_STORAGE", "SQLALCHEMY_ENGINES",
                  "SQLALCHEMY_BINDS", "CELERY"}
 
-_state = {"enabled": ENABLED, "depth": 0, "item": None, "folder": None}
-_memo: dict[tuple, "Snapshot"] = {}
-_pg_snapshots: list[tuple[str, str]] = []  # (admin url, database name)
+_state = {"enabled": ENABLED, "depth": 0, "item": None}
+_memo: dict[str, "Snapshot"] = {}
 stats = {"built": 0, "copied": 0, "plain": 0}
 
 
@@ -75,18 +74,32 @@ def snapshotted(builder):
         if before is None:
             stats["plain"] += 1
             return _run(builder, args, kwargs)
-        kept = _memo.get(before)
-        if kept is not None and _restore(kept):
+        name = "snapshot-" + hashlib.sha1(repr(before).encode()).hexdigest()
+        kept = _memo.get(name) or shared.load(name)
+        if kept is None:
+            with shared.locked(name):  # another worker may be building the same world: wait for it
+                kept = shared.load(name)
+                if kept is None:
+                    return _build(builder, args, kwargs, name)
+        if _restore(kept):
+            _memo[name] = kept
             stats["copied"] += 1
             return copy.deepcopy(kept.result)
-        result = _run(builder, args, kwargs)
-        stats["built"] += 1
-        kept = _take(result)
-        if kept is not None:
-            _memo[before] = kept
-        return result
+        return _build(builder, args, kwargs, None)
 
     return wrapper
+
+
+def _build(builder, args, kwargs, name: str | None):
+    """Build for real; keep the outcome under ``name`` for every worker of the run."""
+    result = _run(builder, args, kwargs)
+    stats["built"] += 1
+    if name is not None:
+        kept = _take(result)
+        if kept is not None:
+            _memo[name] = kept
+            shared.keep(name, kept)
+    return result
 
 
 def _run(builder, args, kwargs):
@@ -227,10 +240,8 @@ def _pg_fingerprint() -> str | None:
 
 
 def _new_folder() -> Path:
-    if _state["folder"] is None:
-        _state["folder"] = Path(tempfile.mkdtemp(prefix="spotcheck-snapshots-"))
-    folder = _state["folder"] / uuid.uuid4().hex[:10]
-    folder.mkdir()
+    folder = shared.folder() / "snapshots" / uuid.uuid4().hex[:10]
+    folder.mkdir(parents=True)
     return folder
 
 
@@ -255,7 +266,7 @@ def _take(result) -> Snapshot | None:
                 conn.execute(f'CREATE DATABASE "{snapshot}" TEMPLATE "{name}"')
             except Exception:  # noqa: BLE001 — another connection: no snapshot, the tests build
                 return None
-        _pg_snapshots.append((admin, snapshot))
+        shared.drop_at_the_end(admin, snapshot)
         where = snapshot
     else:
         if not _sqlite_idle():
@@ -348,17 +359,16 @@ def pytest_runtest_setup(item):
 
 
 def pytest_sessionfinish(session):
-    for admin, name in _pg_snapshots:
-        try:
-            with _pg_connect(admin) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        except Exception:  # noqa: BLE001 — the server went away: nothing left to drop
-            pass
-    if _state["folder"] is not None:
-        shutil.rmtree(_state["folder"], ignore_errors=True)
+    worker = getattr(session.config, "workerinput", {}).get("workerid")
+    if worker is not None:
+        shared.keep(f"worlds-{worker}", stats)  # summed up by the controller's summary
 
 
 def pytest_terminal_summary(terminalreporter):
-    if any(stats.values()):
-        terminalreporter.write_line(f"worlds: {stats['built']} built and kept, {stats['copied']} copied from a "
-                                    f"snapshot, {stats['plain']} built where a copy could differ")
+    total = dict(stats)
+    for path in shared.folder().glob("worlds-*.pickle"):
+        for key, value in shared.load(path.stem).items():
+            total[key] += value
+    if any(total.values()):
+        terminalreporter.write_line(f"worlds: {total['built']} built and kept, {total['copied']} copied from a "
+                                    f"snapshot, {total['plain']} built where a copy could differ")

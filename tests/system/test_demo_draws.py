@@ -9,7 +9,12 @@ from datetime import date
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from tests.support.demo_world import demo_city
+from tests.support.documents import pdf_text
+from tests.support.exported import demo_exported_everything
 from tests.support.helpers import bearer, signed_in, tenant_id
+from tests.support.verifier import verifies_in_an_empty_folder
+from tests.support.snapshots import building
 from tests.independent.draw_spec_check import check as independent_check
 
 TODAY = date(2026, 11, 21)
@@ -29,11 +34,8 @@ STAGES = {
 }
 
 
-def _load(entities=None):
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.demo import CAMPAIGNS_FROM, load_demo
-
-    load_demo(entities=entities or CAMPAIGNS_FROM, today=TODAY, actor=CONSOLE)
+def _load():
+    demo_city(today=TODAY.isoformat())
 
 
 def _counts():
@@ -70,10 +72,9 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
     with app.app_context():
         _load()
         before = _counts()
-        _load()  # again: no second campaign, no second draw, nothing written
+        with building():  # really again, not a copy: no second campaign, no second draw, nothing written
+            _load()
         assert _counts() == before
-        from tests.commands.test_exports import demo_exported_everything
-
         demo_exported_everything(app)  # and its published results went to the credit system, once
     drawn = {key: campaign_id for key, (campaign_id, stage) in _public_draws(app).items() if stage == "drawn"}
     assert set(drawn) == DRAWN
@@ -95,7 +96,6 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
             assert sum(len(ids) for strata in proof["selected"].values() for ids in strata.values()) > 0
 
     # the single-file verifier from the portal checks each demo proof in an empty folder, in a bare Python
-    from tests.system.test_verifier_standalone import verifies_in_an_empty_folder
 
     verifier = client.get("/public/draws/spotcheck-verify.pyz")
     assert verifier.status_code == 200 and verifier.headers["X-Content-SHA256"] in client.get(
@@ -194,7 +194,6 @@ def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
     from spotcheck.tenants.notices.models import Notice, NoticeKind
     from spotcheck.tenants.results import queries as results_queries
     from spotcheck.tenants.results.models import Visit
-    from tests.commands.test_notices import pdf_text
 
     with app.app_context(), tenant_scope(tenant_id("SCJ")):
         campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "市监抽〔2026〕3号"))

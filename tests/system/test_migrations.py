@@ -60,7 +60,7 @@ def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
     from spotcheck.tenants.campaigns import draws as draw_steps
     from spotcheck.tenants.campaigns.models import Draw
     from spotcheck.core.scoping import tenant_scope
-    from tests.commands.test_public_draws import campaign_through
+    from tests.support.ceremony_world import campaign_through
 
     def published(campaign_id):
         with tenant_scope(user_named("yjj_admin").tenant_id):

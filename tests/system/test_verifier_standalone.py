@@ -5,36 +5,19 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from spotcheck.draw import bundle
+from tests.support.verifier import bare_python, run_bare as _run, verifies_in_an_empty_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAW = ROOT / "spotcheck" / "draw"
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "draw-vectors"
-
-
-def bare_python() -> list[str]:
-    """A Python without the platform's packages: the system's own when it lacks Flask, else this one
-    isolated (``-I``: no site-packages of the user, no environment, no current folder)."""
-    for candidate in ("/usr/bin/python3", shutil.which("python3")):
-        if candidate and Path(candidate).exists() and not candidate.startswith(str(Path(sys.executable).parent)):
-            probe = subprocess.run([candidate, "-I", "-c", "import flask"], capture_output=True, timeout=30)
-            if probe.returncode != 0:
-                return [candidate, "-I"]
-    return [sys.executable, "-I", "-S"]  # -S: not even site-packages
-
-
-def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_the_draw_package_imports_only_the_standard_library():
@@ -76,24 +59,6 @@ def test_python_m_spotcheck_draw_verifies_the_known_answers(name, tmp_path):
 def test_the_bundle_is_the_same_bytes_every_time():
     first, second = bundle.build(), bundle.build()
     assert first == second and first.startswith(b"#!/usr/bin/env python3\n")
-
-
-def verifies_in_an_empty_folder(verifier: bytes, proof: bytes, folder: Path) -> None:
-    """``python3 -I spotcheck-verify.pyz PROOF.json`` in an empty folder, in a Python with no packages:
-    the proof verifies (exit 0) and writes nothing; with one byte of its seed changed it does not
-    (exit 1)."""
-    folder.mkdir()
-    (folder / bundle.FILE_NAME).write_bytes(verifier)
-    (folder / "PROOF.json").write_bytes(proof)
-    result = _run([*bare_python(), bundle.FILE_NAME, "PROOF.json"], folder)
-    assert result.returncode == 0 and "proof verified" in result.stdout, result.stdout[-2000:] + result.stderr
-    assert sorted(os.listdir(folder)) == ["PROOF.json", bundle.FILE_NAME]  # it wrote nothing (no bytecode)
-    changed = bytearray(proof)
-    position = changed.index(b'"seed"') + len(b'"seed": "') + 3
-    changed[position] = ord("0") if changed[position] != ord("0") else ord("1")
-    (folder / "PROOF.json").write_bytes(bytes(changed))
-    refused = _run([*bare_python(), bundle.FILE_NAME, "PROOF.json"], folder)
-    assert refused.returncode == 1 and "NOT verified" in refused.stderr, refused.stdout[-2000:]
 
 
 def test_the_portal_offers_the_verifier_and_shows_its_fingerprint(client, tmp_path):

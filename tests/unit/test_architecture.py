@@ -177,3 +177,17 @@ def test_no_view_or_api_handler_commits_or_rolls_back():
              for folder in ("web", "api") for path in (ROOT / "spotcheck" / "platform" / folder).rglob("*.py")
              for method in ("commit", "rollback") for line in _calls(path, method)]
     assert not found, "views must leave transactions to the commands:\n" + "\n".join(found)
+
+
+def test_tests_share_helpers_through_tests_support_only():
+    """A helper two test modules need lives in ``tests/support``, never in one of the test modules."""
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "tests" and any(part.startswith("test_") for part in parts):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
+    assert not offenders, "\n".join(offenders)

@@ -65,3 +65,23 @@ def test_the_jobs_pause_point_is_refused_outside_testing(tmp_path, monkeypatch, 
     assert load_config(str(tmp_path), {"SPOTCHECK_ENV": env})["SPOTCHECK_TEST_PAUSE_DIR"] == ""
     with pytest.raises(ConfigError, match="SPOTCHECK_TEST_PAUSE_DIR"):
         load_config(str(tmp_path), {"SPOTCHECK_ENV": env, "SPOTCHECK_TEST_PAUSE_DIR": str(tmp_path)})
+
+
+@pytest.mark.parametrize("env", ["production", "development"])
+def test_commits_wait_for_the_disk_outside_testing(tmp_path, monkeypatch, env):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    assert load_config(str(tmp_path), {"SPOTCHECK_ENV": env})["DATABASE_DURABLE"] is True
+    with pytest.raises(ConfigError, match="DATABASE_DURABLE"):
+        load_config(str(tmp_path), {"SPOTCHECK_ENV": env, "DATABASE_DURABLE": False})
+
+
+def test_under_testing_commits_do_not_wait_for_the_disk(app):
+    """The same transactions and locks; only the flush to disk is not awaited."""
+    from spotcheck.core.database import db
+
+    assert app.config["DATABASE_DURABLE"] is False
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            assert db.session.execute(db.text("PRAGMA synchronous")).scalar() == 0  # OFF
+        else:
+            assert db.session.execute(db.text("SHOW synchronous_commit")).scalar() == "off"

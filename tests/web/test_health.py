@@ -17,3 +17,28 @@ def test_readyz_reports_an_unreachable_broker(database_url):
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json["checks"]["broker"] == "unreachable"
+
+
+def test_a_static_file_is_served_without_asking_the_database_who_is_there(app):
+    """Style sheets and scripts are public: a signed-in page's dozen of them cost no session lookup."""
+    from sqlalchemy import event
+
+    from spotcheck.core.database import db
+    from tests.support.helpers import signed_in
+
+    client = signed_in(app, "scj_planner")
+    statements = []
+
+    def executed(connection, cursor, statement, *rest):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        answer = client.get("/static/spotcheck.css")
+        assert answer.status_code == 200 and b"{" in answer.data
+        assert statements == []
+        assert client.get("/account/").status_code == 200 and statements  # a page does look the user up
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)

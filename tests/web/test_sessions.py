@@ -95,3 +95,25 @@ def test_a_token_that_is_not_valid_is_a_401_on_every_method(app):
     browser = signed_in(app, "scj_admin")
     assert browser.post("/api/v1/items", json={"name": "x"},
                         headers={**garbage, "X-CSRFToken": csrf_token(browser, "/")}).status_code == 401
+
+
+def test_a_token_shows_when_it_was_last_used_to_the_minute(app):
+    """The token list says when each token was last used; a burst of calls is one write, not one per call."""
+    from datetime import datetime, timezone
+
+    from spotcheck.core import clock
+
+    headers = bearer(app, "scj_admin")
+    client = app.test_client()
+    start = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+
+    def last_used():
+        return client.get("/api/v1/tokens", headers=headers).json[0]["last_used_at"]
+
+    with clock.frozen_at(start):
+        first = last_used()
+    assert first.startswith("2026-11-23T02:00:00")
+    with clock.frozen_at(start + timedelta(seconds=50)):
+        assert last_used() == first  # within the minute: not written again
+    with clock.frozen_at(start + timedelta(minutes=5)):
+        assert last_used().startswith("2026-11-23T02:05:00")

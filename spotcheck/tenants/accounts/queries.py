@@ -133,7 +133,8 @@ def session_user(session_id: str, session_key: str | None, *, idle: timedelta) -
 
 
 def user_for_token(secret: str) -> User | None:
-    """The active user owning an unrevoked token, or ``None``; records when the token was last used."""
+    """The active user owning an unrevoked token, or ``None``; records when the token was last used
+    (to the minute, as a session's last activity: not one write per request)."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     with system_access("look up an API token"):
@@ -143,6 +144,8 @@ def user_for_token(secret: str) -> User | None:
         user = token.user
         if not user.active or user.is_locked:
             return None
-        with unit_of_work():  # bookkeeping, not an action of the user: not audited
-            token.last_used_at = clock.now()
+        moment = clock.now()
+        if token.last_used_at is None or moment - as_utc(token.last_used_at) > SEEN_EVERY:
+            with unit_of_work():  # bookkeeping, not an action of the user: not audited
+                token.last_used_at = moment
     return user
