@@ -1,4 +1,4 @@
-"""The inspector draw (DRAW-SPEC "Inspector draw") for 10,000 visits from 2,000 inspectors, on
+"""The inspector draw (DRAW-SPEC "Inspector draw", version 2 beside version 1) for 10,000 visits from 2,000 inspectors, on
 PostgreSQL, through the platform's services: ``freeze_inspectors`` (visits, the eligible pool on
 the draw date, recusals, the frame lines and their digest) and ``draw_inspectors`` (seed, visit
 order, per-visit ranking of the eligible inspectors under capacity, teams of 2, the proof stored,
@@ -28,9 +28,8 @@ RECUSALS = int(os.environ.get("BENCH_RECUSALS", "500"))
 TEAM_SIZE = 2
 CAPACITY = 14  # most visits per inspector: 20,000 places over ~1,700 eligible inspectors, so it binds at the end
 TITLE = f"Inspector draw: {VISITS:,} visits from {INSPECTORS:,} inspectors (PostgreSQL)"
-#: The last results before the engine kept candidate lists per (department, categories) and only each
-#: group's best few per visit (commit a976289: every eligible inspector sorted by hmac.copy keys).
-BEFORE = "end to end 44.20 s (4.42 ms per visit), engine alone 44.48 s, verifier 58.60 s"
+#: The last results of version 1 alone, before new draws used version 2 (bench/results of commit 1d171e2).
+BEFORE = "end to end 13.64 s (1.36 ms per visit), engine alone 11.69 s, verifier 12.05 s"
 
 
 def id_number(number: int) -> str:
@@ -143,24 +142,30 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
 
 
 def engine_only(proof: dict) -> dict:
-    """``spotcheck.draw.draw_inspectors`` on the frozen frame lines (in memory), and the verifier."""
-    from spotcheck import draw as engine
+    """Both versions of the engine on the frozen frame lines (in memory), and the verifier on each one's
+    proof: version 2 (``spotcheck-draw/2``, what the platform draws now) beside version 1, in the same run."""
+    from spotcheck.draw import versions
     from spotcheck.draw.verify import verify
 
-    gc.collect()
-    cpu = time.process_time()
-    with Timer() as drawing:
-        again = engine.draw_inspectors(campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]),
-                                       lines=proof["frame_lines"], team_size=proof["team_size"],
-                                       per_group_min=proof["per_group_min"], capacity=proof["capacity"],
-                                       public_inputs=proof["public_inputs"])
-    draw_cpu = time.process_time() - cpu
-    assert again["teams"] == proof["teams"]
-    cpu = time.process_time()
-    with Timer() as verifying:
-        checks = verify(proof)
-    return {"seconds": drawing.seconds, "cpu_seconds": draw_cpu, "verify_seconds": verifying.seconds,
-            "verify_cpu_seconds": time.process_time() - cpu, "verified": all(c.ok for c in checks), "checks": len(checks)}
+    figures = {}
+    for algorithm in versions.INSPECTOR_VERSIONS:
+        gc.collect()
+        cpu = time.process_time()
+        with Timer() as drawing:
+            drawn = versions.redraw_inspectors(
+                algorithm, campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]), lines=proof["frame_lines"],
+                team_size=proof["team_size"], per_group_min=proof["per_group_min"], capacity=proof["capacity"],
+                public_inputs=proof["public_inputs"])
+        draw_cpu = time.process_time() - cpu
+        if algorithm == proof["algorithm"]:
+            assert drawn["teams"] == proof["teams"]
+        cpu = time.process_time()
+        with Timer() as verifying:
+            checks = verify(drawn)
+        figures[algorithm] = {"seconds": drawing.seconds, "cpu_seconds": draw_cpu, "verify_seconds": verifying.seconds,
+                              "verify_cpu_seconds": time.process_time() - cpu,
+                              "verified": all(c.ok for c in checks), "checks": len(checks)}
+    return figures
 
 
 def run() -> dict:
@@ -174,18 +179,20 @@ def run() -> dict:
         measured = draw(url, tenant, prepared["campaign"])
         log(f"  {measured['seconds']:,.2f} s (freeze {measured['freeze_seconds']:,.2f} s, "
             f"draw {measured['draw_seconds']:,.2f} s)")
-        log("the engine alone on the same frame, and the verifier")
-        engine = engine_only(measured.pop("proof"))
+        log("the engine alone on the same frame (version 2 beside version 1), and the verifier")
+        engines = engine_only(measured.pop("proof"))
+    engine, first = engines["spotcheck-draw/2"], engines["spotcheck-draw/1"]
     visits = measured["counts"]["visits"]
     per_visit = measured["seconds"] / visits * 1000
     lines = [
         {"figure_name": f"inspector draw, {visits:,} visits (end to end)", "figure": f"{measured['seconds']:,.2f} s",
          "baseline_name": "per visit", "baseline": f"{per_visit:,.2f} ms", "ratio": None},
-        {"figure_name": "draw engine alone (in memory)", "figure": f"{engine['seconds']:,.2f} s",
-         "baseline_name": "per visit", "baseline": f"{engine['seconds'] / visits * 1000:,.2f} ms", "ratio": None},
-        {"figure_name": "verifier, the whole proof (standard library)", "figure": f"{engine['verify_seconds']:,.2f} s",
-         "baseline_name": "per visit", "baseline": f"{engine['verify_seconds'] / visits * 1000:,.2f} ms",
-         "ratio": None},
+        {"figure_name": "draw engine alone, spotcheck-draw/2 (in memory)", "figure": f"{engine['seconds']:,.2f} s",
+         "baseline_name": "spotcheck-draw/1, same frame", "baseline": f"{first['seconds']:,.2f} s",
+         "ratio": engine["seconds"] / first["seconds"]},
+        {"figure_name": "verifier, the whole proof, spotcheck-draw/2", "figure": f"{engine['verify_seconds']:,.2f} s",
+         "baseline_name": "spotcheck-draw/1's proof", "baseline": f"{first['verify_seconds']:,.2f} s",
+         "ratio": engine["verify_seconds"] / first["verify_seconds"]},
     ]
     notes = [
         f"{visits:,} visits, pool of {measured['counts']['pool']:,} eligible inspectors out of {INSPECTORS:,} "
@@ -198,11 +205,11 @@ def run() -> dict:
         f"CPU); the verifier (`spotcheck draw verify`, standard library only) recomputes the whole draw from the "
         f"proof in {engine['verify_seconds']:,.2f} s ({engine['verify_cpu_seconds']:,.2f} s of CPU; "
         f"{engine['checks']:,} checks, {'all ok' if engine['verified'] else 'NOT all ok'}).",
-        "The engine lists each (department, needed categories) pair's candidates once, drops an inspector from "
-        "every list on reaching capacity, and at each visit keys only that visit's candidates by "
-        "R = HMAC(seed, \"inspector|\" ‖ visit ‖ \"|\" ‖ inspector) from SHA-256 states keyed once, keeping each "
-        "department's best few (heapq) instead of sorting all; the teams are the same as ranking everyone "
-        f"(a property test checks it). Before: {BEFORE}.",
+        f"Version 1 (spotcheck-draw/1) keys every eligible inspector at every visit: {first['seconds']:,.2f} s to draw, "
+        f"{first['verify_seconds']:,.2f} s to verify. Version 2 (spotcheck-draw/2, what new draws use) walks a keyed "
+        "Fisher–Yates shuffle of each visit's candidates made lazily, one HMAC per position reached, the candidate "
+        "lists shared between visits with the same needs: the same distribution at a fraction of the cost. "
+        f"Before version 2: {BEFORE}.",
         f"Load average {measured['load_average'][0]} at the start, {measured['load_average'][1]} at the end, on {os.cpu_count()} CPUs. "
         "There is no common-way baseline for this draw: the systems we replace deal inspectors out in blocks "
         "without qualification, certificate, recusal or capacity checks.",

@@ -1,4 +1,5 @@
-"""The inspector draw (随机选派检查人员), DRAW-SPEC "Inspector draw".
+"""The inspector draw, version 1 (随机选派检查人员), DRAW-SPEC "Inspector draw": kept to verify
+and replace in the proofs it made; new draws use version 2 (:mod:`spotcheck.draw.shuffle`).
 
 Frame lines (sorted as strings, digested like the target frame):
 
@@ -126,18 +127,21 @@ def pick_team(frame: Frame, visit: str, ranked: list[str], *, team_size: int, pe
 
 
 def draw_inspectors(*, campaign: str, nonce: bytes, lines: list[str], team_size: int, per_group_min: int,
-                    capacity: int | None, public_inputs: list[str]) -> dict:
-    """Form every team and return the proof (without timestamps), or raise DrawFailed."""
+                    capacity: int | None, public_inputs: list[str], algorithm: str = ALGORITHM,
+                    form_teams=None) -> dict:
+    """Form every team and return the proof (without timestamps), or raise DrawFailed. Version 2
+    (:mod:`spotcheck.draw.shuffle`) passes its own ``algorithm`` and ``form_teams``."""
     check_field(campaign, "campaign")
     if team_size < 2:
         raise ValueError("a team has at least 2 inspectors")
     lines = sorted(lines)
     frame = Frame.parse(lines)
     digest = lines_digest(lines)
-    seed = derive_seed(nonce, KIND, campaign, digest, public_inputs)
-    teams = draw_teams(frame, seed, team_size=team_size, per_group_min=per_group_min, capacity=capacity)
+    seed = derive_seed(nonce, KIND, campaign, digest, public_inputs, algorithm=algorithm)
+    teams = (form_teams or draw_teams)(frame, seed, team_size=team_size, per_group_min=per_group_min,
+                                       capacity=capacity)
     return {
-        "algorithm": ALGORITHM,
+        "algorithm": algorithm,
         "kind": KIND,
         "campaign": campaign,
         "commitment": commitment(nonce),
@@ -223,12 +227,3 @@ def replacement_for(proof: dict, visit: str, out: str, teams: dict[str, list[str
     if not ranked:
         raise DrawFailed(f"visit {visit}: no eligible inspector left to replace {out}")
     return ranked[0]
-
-
-def replace_inspector(proof: dict, *, visit: str, out: str, reason: str) -> dict:
-    """Record the replacement of a team member; returns the record (also appended to the proof)."""
-    check_field(reason, "reason")
-    incoming = replacement_for(proof, visit, out)
-    record = {"visit": visit, "out": out, "in": incoming, "reason": reason}
-    proof.setdefault("replacements", []).append(record)
-    return record

@@ -32,9 +32,11 @@ def inputs_digest(public_inputs: list[str]) -> bytes:
     return H("\n".join(public_inputs).encode("utf-8"))
 
 
-def derive_seed(nonce: bytes, kind: str, campaign: str, frame_digest: bytes, public_inputs: list[str]) -> bytes:
-    """``seed = HMAC(nonce, "spotcheck-draw/1|" ‖ kind ‖ "|" ‖ campaign ‖ "|" ‖ frame_digest ‖ I)``."""
-    message = f"{ALGORITHM}|{kind}|{campaign}|".encode("utf-8") + frame_digest + inputs_digest(public_inputs)
+def derive_seed(nonce: bytes, kind: str, campaign: str, frame_digest: bytes, public_inputs: list[str], *,
+                algorithm: str = ALGORITHM) -> bytes:
+    """``seed = HMAC(nonce, algorithm ‖ "|" ‖ kind ‖ "|" ‖ campaign ‖ "|" ‖ frame_digest ‖ I)``, the
+    algorithm being ``spotcheck-draw/1`` or (inspector draws) ``spotcheck-draw/2``."""
+    message = f"{algorithm}|{kind}|{campaign}|".encode("utf-8") + frame_digest + inputs_digest(public_inputs)
     return hmac.new(nonce, message, hashlib.sha256).digest()
 
 

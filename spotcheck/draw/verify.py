@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from spotcheck.draw import inspectors, targets
+from spotcheck.draw import inspectors, targets, versions
 from spotcheck.draw.primitives import ALGORITHM, H, derive_seed, lines_digest
 
 
@@ -52,10 +52,14 @@ OPTIONAL = {"committed_at", "frozen_at", "drawn_at"}
 def _checks(proof):
     if not isinstance(proof, dict):
         raise TypeError("the proof is not a JSON object")
-    yield Check("algorithm is spotcheck-draw/1", proof.get("algorithm") == ALGORITHM, str(proof.get("algorithm")))
-    kind = proof.get("kind")
+    kind, algorithm = proof.get("kind"), proof.get("algorithm")
     if kind not in FIELDS:
         yield Check("kind is targets or inspectors", False, repr(kind))
+        return
+    known = (ALGORITHM,) if kind == targets.KIND else versions.INSPECTOR_VERSIONS
+    yield Check(f"algorithm is {algorithm if algorithm in known else ' or '.join(known)}", algorithm in known,
+                str(algorithm))
+    if algorithm not in known:
         return
     missing, unknown = FIELDS[kind] - set(proof), set(proof) - FIELDS[kind] - OPTIONAL
     yield Check("the proof has exactly the fields of its kind", not missing and not unknown,
@@ -83,8 +87,8 @@ def _checks(proof):
     inputs = proof["public_inputs"]
     if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
         raise ValueError("public_inputs is not a list of strings")
-    seed = derive_seed(nonce, kind, proof["campaign"], digest, inputs)
-    yield Check("seed = HMAC(nonce, spotcheck-draw/1|kind|campaign|frame_digest ‖ I)", seed.hex() == proof["seed"])
+    seed = derive_seed(nonce, kind, proof["campaign"], digest, inputs, algorithm=algorithm)
+    yield Check(f"seed = HMAC(nonce, {algorithm}|kind|campaign|frame_digest ‖ I)", seed.hex() == proof["seed"])
     if kind == targets.KIND:
         yield from _target_checks(proof, seed, rows)
     else:
@@ -121,8 +125,8 @@ def _target_checks(proof, seed: bytes, rows):
 def _inspector_checks(proof, seed: bytes, lines):
     team_size, per_group_min, capacity = proof["team_size"], proof["per_group_min"], proof["capacity"]
     try:
-        expected = inspectors.draw_inspectors(
-            campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]), lines=lines, team_size=team_size,
+        expected = versions.redraw_inspectors(
+            proof["algorithm"], campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]), lines=lines, team_size=team_size,
             per_group_min=per_group_min, capacity=capacity, public_inputs=proof["public_inputs"],
         )["teams"]
     except inspectors.DrawFailed as failed:
@@ -136,7 +140,7 @@ def _inspector_checks(proof, seed: bytes, lines):
     replayed = {**proof, "replacements": []}
     for number, record in enumerate(proof["replacements"], 1):
         try:
-            incoming = inspectors.replacement_for(replayed, record["visit"], record["out"])
+            incoming = versions.replacement_for(replayed, record["visit"], record["out"])
         except (inspectors.DrawFailed, ValueError) as exc:
             yield Check(f"replacement {number} at {record['visit']}", False, str(exc))
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tests.independent.draw_spec_check import check as independent_check
 from tests.support.campaign_world import QUALIFICATION, build, id_number, planner_of
 from tests.support.helpers import DEMO_PASSWORD, bearer, post_form, signed_in, user_named
 from tests.support.results_world import complete_result, handed_out, teams_drawn, visit
@@ -240,7 +241,9 @@ def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_
             record = campaigns.draw(campaign, "inspectors")
             proof = proof_file.loads(draw_steps.published_bytes(record))
             assert proof["replacements"][-1]["out"] == cert_no and proof["replacements"][-1]["reason"] == "conflict"
+            assert proof["algorithm"] == "spotcheck-draw/2"  # a new draw, and its replacement, by version 2
             assert all(check.ok for check in verify(proof))
+            independent_check(proof)
             assert len(results.hand_out(campaigns.get_campaign(campaign_id).id, actor=planner)) > 0
 
 

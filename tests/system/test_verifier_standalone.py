@@ -44,7 +44,8 @@ def test_import_spotcheck_draw_needs_neither_flask_nor_a_database(tmp_path):
     assert result.returncode == 0 and "loaded: []" in result.stdout, result.stderr
 
 
-@pytest.mark.parametrize("name", ["targets-joint.json", "inspectors-joint.json"])
+@pytest.mark.parametrize("name", ["targets-joint.json", "inspectors-joint.json", "inspectors-joint-v2.json",
+                                  "inspectors-rich-v2.json"])
 def test_python_m_spotcheck_draw_verifies_the_known_answers(name, tmp_path):
     copy = tmp_path / "spotcheck"
     shutil.copytree(DRAW, copy / "draw")

@@ -1,7 +1,10 @@
-"""The draw engine (spotcheck-draw/1): known answers, verification, properties, uniformity."""
+"""The draw engine (spotcheck-draw/1, and /2 for inspector draws): known answers, verification,
+properties, uniformity."""
 from __future__ import annotations
 
 import copy
+import hashlib
+import hmac
 import json
 from collections import Counter
 from pathlib import Path
@@ -10,7 +13,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from spotcheck.cli import main
-from spotcheck.draw import DrawFailed, draw_inspectors, draw_targets, replace_inspector, replace_target
+from spotcheck.draw import DrawFailed, draw_targets, replace_inspector, replace_target, shuffle, versions
+from spotcheck.draw import inspectors as version_1
 from spotcheck.draw.inspectors import Frame, frame_lines, pick_team, ranking, visit_order
 from spotcheck.draw.primitives import H, derive_seed, lines_digest
 from spotcheck.draw.verify import verify, verify_file
@@ -18,7 +22,9 @@ from tests.independent.draw_spec_check import check as independent_check
 
 #: The known-answer proofs of the draw specification (copied into the repository's test data).
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "draw-vectors"
-VECTOR_FILES = ["targets-joint.json", "inspectors-joint.json"]
+VECTOR_FILES = ["targets-joint.json", "inspectors-joint.json", "inspectors-joint-v2.json", "inspectors-rich-v2.json"]
+#: Each version of the inspector draw.
+INSPECTOR_DRAWS = {"v1": version_1.draw_inspectors, "v2": shuffle.draw_inspectors}
 
 
 def load(name):
@@ -30,9 +36,13 @@ def redraw(proof):
         return draw_targets(campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]),
                             frame=[tuple(r) for r in proof["frame"]], rules=proof["rules"],
                             reserve_size=proof["reserve_size"], public_inputs=proof["public_inputs"])
-    return draw_inspectors(campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]), lines=proof["frame_lines"],
-                           team_size=proof["team_size"], per_group_min=proof["per_group_min"],
-                           capacity=proof["capacity"], public_inputs=proof["public_inputs"])
+    drawn = versions.redraw_inspectors(
+        proof["algorithm"], campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]), lines=proof["frame_lines"],
+        team_size=proof["team_size"], per_group_min=proof["per_group_min"], capacity=proof["capacity"],
+        public_inputs=proof["public_inputs"])
+    for record in proof["replacements"]:  # each replacement made as the department would make it
+        replace_inspector(drawn, visit=record["visit"], out=record["out"], reason=record["reason"])
+    return drawn
 
 
 # --- known answers ----------------------------------------------------------------------------
@@ -42,7 +52,7 @@ def redraw(proof):
 def test_the_engine_reproduces_the_known_answers(name):
     vector = load(name)
     ours = redraw(vector)
-    for key in vector:
+    for key in vector.keys() - {"committed_at", "frozen_at", "drawn_at"}:  # the times are the platform's
         assert ours[key] == vector[key], key
     if vector["kind"] == "inspectors":
         assert list(ours["teams"]) == list(vector["teams"])  # visits in draw order
@@ -82,11 +92,16 @@ def test_any_changed_byte_is_rejected(name, tmp_path):
             changed = json.loads(mutated)
         except (json.JSONDecodeError, UnicodeDecodeError):
             continue  # not a proof at all: the verifier refuses to read it (tested below)
-        if changed == proof:
-            continue
+        if changed == proof or _without_times(changed) == _without_times(proof):
+            continue  # layout whitespace, or the platform's own timestamps (DRAW-SPEC: informational)
         if all(c.ok for c in verify(changed)):
             accepted.append((position, original[max(0, position - 20):position + 20]))
     assert not accepted, f"changes the verifier accepted: {accepted[:5]}"
+
+
+def _without_times(proof):
+    return {key: value for key, value in proof.items() if key not in ("committed_at", "frozen_at", "drawn_at")} \
+        if isinstance(proof, dict) else proof
 
 
 def test_an_unreadable_proof_fails(tmp_path):
@@ -185,11 +200,13 @@ def inspector_draws(draw):
             "public_inputs": []}
 
 
-def test_inspector_draw_properties():
+@pytest.mark.parametrize("version", sorted(INSPECTOR_DRAWS))
+def test_inspector_draw_properties(version):
     """Teams are full, distinct, recusal-free, mixed by department and within capacity; a draw that
     cannot form a team fails naming the visit. Counted: at least 60 of the 150 frames draw (small
     random frames fail often, on purpose) and some fail, so both paths are really exercised."""
     outcomes = Counter()
+    draw_inspectors = INSPECTOR_DRAWS[version]
 
     @given(inspector_draws())
     # counted below (97 of 150 draw when run alone): derandomized
@@ -226,12 +243,14 @@ def test_inspector_draw_properties():
     assert outcomes["drawn"] >= 60 and outcomes["failed"] >= 1, outcomes
 
 
-def test_inspector_replacement_is_the_next_eligible_in_the_ranking():
+@pytest.mark.parametrize("version", sorted(INSPECTOR_DRAWS))
+def test_inspector_replacement_is_the_next_eligible_in_the_ranking(version):
     """A replacement is the next eligible inspector of the visit's ranking, and a forged one fails
     verification. Counted: at least 30 of the 300 examples really replace someone (the others are
     frames that cannot draw, or have nobody left to replace with; between a fifth and a half of the
     examples replace, depending on what Hypothesis ran before in the same process)."""
     outcomes = Counter()
+    draw_inspectors = INSPECTOR_DRAWS[version]
 
     @given(inspector_draws(), st.data())
     # counted below: derandomized, and enough examples that the count holds whatever ran before
@@ -309,17 +328,53 @@ def outcome(function, params):
 def test_the_inspector_draw_equals_the_straightforward_ranking(params):
     """The engine keeps candidate lists per (department, categories) and each group's best few
     at a visit: the teams, their order and any failure's message are those of ranking everyone."""
-    drawn = outcome(lambda p: list(draw_inspectors(**p)["teams"].items()), params)
+    drawn = outcome(lambda p: list(version_1.draw_inspectors(**p)["teams"].items()), params)
     reference = outcome(lambda p: list(straightforward_teams(p).items()), params)
     assert drawn == reference
+
+
+@given(st.binary(min_size=32, max_size=32), st.integers(1, 40), st.integers(0, 40))
+@settings(max_examples=300, deadline=None)
+def test_the_lazy_shuffle_is_the_whole_shuffle_read_as_far_as_needed(seed, n, read):
+    """Version 2's order of a visit, computed only as far as it is read (and read again from its start),
+    is the Fisher–Yates shuffle of the sorted candidates made whole."""
+    candidates = [f"33010{number:05d}" for number in range(n)]
+    order = shuffle.VisitOrder(seed, "91330100MA2HWDME14", candidates)
+    head = [inspector for inspector, _ in zip(order, range(min(read, n)))]
+    whole = list(order)
+    reference = list(candidates)
+    mac = lambda k, a: hmac.new(seed, f"inspector|91330100MA2HWDME14|{k}|{a}".encode(), hashlib.sha256).digest()
+    for k in range(n):
+        m, a = n - k, 0
+        while int.from_bytes(mac(k, a)[:8], "big") >= 2 ** 64 - 2 ** 64 % m:
+            a += 1
+        r = int.from_bytes(mac(k, a)[:8], "big") % m
+        reference[k], reference[k + r] = reference[k + r], reference[k]
+    assert whole == reference and head == reference[:len(head)] and sorted(whole) == candidates
+
+
+def test_version_2_gives_every_inspector_the_same_chance():
+    """3,000 draws of a team of 2 from a pool of 30: every inspector goes about 200 times. Pearson's
+    chi-square with 29 degrees of freedom stays under 58.3 (p = 0.001)."""
+    pool = [("SCJ", f"33010{n:05d}", ["market"]) for n in range(30)]
+    lines = frame_lines(needs=[("91330100MA2HWDME14", "SCJ", ["market"])], pool=pool, recusals=[])
+    counts = Counter()
+    for seed_number in range(3000):
+        proof = shuffle.draw_inspectors(campaign="统计检验", nonce=H(seed_number.to_bytes(4, "big")), lines=lines,
+                                        team_size=2, per_group_min=0, capacity=None, public_inputs=[])
+        counts.update(proof["teams"]["91330100MA2HWDME14"])
+    expected = 3000 * 2 / 30
+    chi_square = sum((counts[inspector] - expected) ** 2 / expected for _, inspector, _ in pool)
+    assert sum(counts.values()) == 6000 and chi_square < 58.3, chi_square
 
 
 def test_a_team_that_cannot_be_filled_names_the_visit():
     lines = frame_lines(needs=[("91330100MA2HWDME14", "SCJ", ["food"])], pool=[("SCJ", "A-1", ["food"]), ("SCJ", "A-2", ["market"])],
                         recusals=[])
-    with pytest.raises(DrawFailed, match="91330100MA2HWDME14"):
-        draw_inspectors(campaign="c", nonce=b"\0" * 32, lines=lines, team_size=2, per_group_min=0, capacity=None,
-                        public_inputs=[])
+    for draw_inspectors in INSPECTOR_DRAWS.values():
+        with pytest.raises(DrawFailed, match="91330100MA2HWDME14"):
+            draw_inspectors(campaign="c", nonce=b"\0" * 32, lines=lines, team_size=2, per_group_min=0, capacity=None,
+                            public_inputs=[])
 
 
 # --- statistics -------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ SEARCH_LENGTH = 50
 #: What each check of :func:`spotcheck.draw.verify.verify` means, in the reader's language (the
 #: verifier itself prints English, standard library only); the check's own name is shown beside it.
 CHECK_LABELS = [
-    (re.compile(r"algorithm is spotcheck-draw/1$"), _l("The algorithm is spotcheck-draw/1")),
+    (re.compile(r"algorithm is (?P<algorithm>spotcheck-draw/[12])$"), _l("The algorithm is %(algorithm)s")),
     (re.compile(r"kind is targets or inspectors$"), _l("The draw is a target or an inspector draw")),
     (re.compile(r"the proof has exactly the fields of its kind$"), _l("The proof has exactly the fields it should")),
     (re.compile(r"H\(nonce\) = commitment$"), _l("The revealed secret number matches the commitment published beforehand")),

@@ -15,7 +15,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.draw import inspectors as inspector_engine, targets as target_engine
+from spotcheck.draw import targets as target_engine
 from spotcheck.tenants.campaigns import draws
 from spotcheck.tenants.campaigns.commands.ceremony import _locked
 from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
@@ -76,7 +76,7 @@ def replace_inspector(campaign_id: int, data: dict, *, actor) -> TeamMember:
                                               reason=INSPECTOR_REPLACEMENT_REASONS["conflict"])]})
     proof = draws.full_proof(record)
     try:
-        replacement = inspector_engine.replace_inspector(proof, visit=member.entity.code, out=member.inspector.cert_no,
+        replacement = engine.replace_inspector(proof, visit=member.entity.code, out=member.inspector.cert_no,
                                                          reason=reason)
     except engine.DrawFailed as failed:
         raise Conflict(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
