@@ -31,9 +31,6 @@ class VisitOrder:
         self._swapped: dict[int, str] = {}
         self._done: list[str] = []
 
-    def __len__(self) -> int:
-        return len(self._sorted)
-
     def _at(self, position: int) -> str:
         return self._swapped.get(position, self._sorted[position])
 
@@ -67,34 +64,33 @@ def candidates_of(frame: Frame, visit: str) -> list[str]:
 
 
 class Orders:
-    """Every visit's order; each distinct candidate list is built once and shared."""
+    """Every visit's order; each distinct candidate list is built once and shared by the visits
+    with the same needs (DRAW-SPEC: rebuilding it per visit would cost visits × pool)."""
 
     def __init__(self, frame: Frame, seed: bytes):
         self.frame, self.seed = frame, seed
         self._lists: dict[tuple, list[str]] = {}
-        self._orders: dict[str, VisitOrder] = {}
 
     def __call__(self, visit: str) -> VisitOrder:
-        order = self._orders.get(visit)
-        if order is None:
-            needs = tuple(sorted(self.frame.needs[visit].items(), key=lambda pair: pair[0]))
-            listed = self._lists.get(needs)
-            if listed is None:
-                listed = self._lists[needs] = candidates_of(self.frame, visit)
-            order = self._orders[visit] = VisitOrder(self.seed, visit, listed)
-        return order
+        needs = tuple(sorted(self.frame.needs[visit].items(), key=lambda pair: pair[0]))
+        if needs not in self._lists:
+            self._lists[needs] = candidates_of(self.frame, visit)
+        return VisitOrder(self.seed, visit, self._lists[needs])
+
+
+def eligible_when_reached(frame: Frame, visit: str, load: Counter, capacity: int | None, taken):
+    """Whether an inspector reached in the visit's order may join: not recused for the visit, under
+    capacity, not in ``taken`` (the team, and for a replacement those replaced out before)."""
+    recused = frame.recused.get(visit, ())
+    return lambda inspector: (inspector not in taken and inspector not in recused
+                              and (capacity is None or load[inspector] < capacity))
 
 
 def pick_team(frame: Frame, visit: str, order: VisitOrder, load: Counter, capacity: int | None, *,
               team_size: int, per_group_min: int) -> list[str]:
     """The team for one visit by walking its order (raises DrawFailed, as version 1 words it)."""
-    recused = frame.recused.get(visit, ())
     team: list[str] = []
-
-    def eligible(inspector: str) -> bool:
-        return (inspector not in team and inspector not in recused
-                and (capacity is None or load[inspector] < capacity))
-
+    eligible = eligible_when_reached(frame, visit, load, capacity, team)
     for group in sorted(frame.needs[visit]):
         taken = 0
         if per_group_min:
@@ -148,17 +144,13 @@ def replacement_for(proof: dict, visit: str, out: str, teams: dict[str, list[str
     team = teams[visit]
     if out not in team:
         raise ValueError(f"{out} is not on the team of visit {visit}")
-    capacity = proof.get("capacity")
     load = Counter(member for members in teams.values() for member in members)
-    excluded = set(team) | {r["out"] for r in history if r["visit"] == visit} | frame.recused.get(visit, set())
+    replaced_out = {r["out"] for r in history if r["visit"] == visit}
+    eligible = eligible_when_reached(frame, visit, load, proof.get("capacity"), set(team) | replaced_out)
     group = frame.group_of.get(out)
     remaining_in_group = sum(1 for member in team if member != out and frame.group_of.get(member) == group)
     own_group_only = remaining_in_group < proof.get("per_group_min", 0)
-    order = VisitOrder(bytes.fromhex(proof["seed"]), visit, candidates_of(frame, visit))
-    for inspector in order:
-        if inspector in excluded or (capacity is not None and load[inspector] >= capacity):
-            continue
-        if own_group_only and frame.group_of[inspector] != group:
-            continue
-        return inspector
+    for inspector in VisitOrder(bytes.fromhex(proof["seed"]), visit, candidates_of(frame, visit)):
+        if eligible(inspector) and (not own_group_only or frame.group_of[inspector] == group):
+            return inspector
     raise DrawFailed(f"visit {visit}: no eligible inspector left to replace {out}")

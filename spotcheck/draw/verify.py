@@ -126,8 +126,8 @@ def _inspector_checks(proof, seed: bytes, lines):
     team_size, per_group_min, capacity = proof["team_size"], proof["per_group_min"], proof["capacity"]
     try:
         expected = versions.redraw_inspectors(
-            proof["algorithm"], campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]), lines=lines, team_size=team_size,
-            per_group_min=per_group_min, capacity=capacity, public_inputs=proof["public_inputs"],
+            proof["algorithm"], campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]), lines=lines,
+            team_size=team_size, per_group_min=per_group_min, capacity=capacity, public_inputs=proof["public_inputs"],
         )["teams"]
     except inspectors.DrawFailed as failed:
         yield Check("teams can be formed from the frame", False, str(failed))

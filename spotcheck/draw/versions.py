@@ -12,8 +12,8 @@ INSPECTOR_VERSIONS = (VERSION_1, shuffle.ALGORITHM)
 
 
 def draw_inspectors(**arguments) -> dict:
-    """A new inspector draw (version 2): the proof, or DrawFailed."""
-    return shuffle.draw_inspectors(**arguments)
+    """A new inspector draw (by :data:`CURRENT`): the proof, or DrawFailed."""
+    return redraw_inspectors(CURRENT, **arguments)
 
 
 def redraw_inspectors(algorithm: str, **arguments) -> dict:

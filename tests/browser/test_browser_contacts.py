@@ -3,32 +3,18 @@
 department's list; both pages at 1366 and 390 px (``/tmp/spotcheck-shots/contacts-*.png``)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from tests.support.helpers import served
-from tests.support.browsers import assert_clean, new_context, new_page, sign_in
+from tests.support.browsers import at_both_widths, new_context, new_page, sign_in
 
 pytestmark = pytest.mark.browser
-
-SHOTS = Path("/tmp/spotcheck-shots")
-
 
 @pytest.fixture(scope="module")
 def live_server(sqlite_template, tmp_path_factory):
     with served(sqlite_template, tmp_path_factory.mktemp("contacts")) as (_app, url):
         yield url
-
-
-def _both_widths(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1366, 900), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1, f"{name} at {width} px: {overflow} px wider than the window"
-        page.screenshot(path=str(SHOTS / f"contacts-{name}-{width}.png"), full_page=True)
-    assert_clean(page)
 
 
 def test_the_administrator_records_the_contacts_and_the_bureau_reads_them(browser, live_server):
@@ -47,13 +33,13 @@ def test_the_administrator_records_the_contacts_and_the_bureau_reads_them(browse
     assert "联络员的手机号码应为11位大陆手机号码" in page.inner_text("#contact-liaison")
     assert page.input_value("#responsible-name") == "赵侠"  # nothing typed is lost
     page.problems.clear()  # the refusal is an answer of 422, which the console reports
-    _both_widths(page, "form-error")
+    at_both_widths(page, "contacts-form-error")
     page.fill("#liaison-mobile", "13912345678")
     with page.expect_navigation():
         page.click("#contacts-save")
     assert "负责人和联络员已保存" in page.locator(".flash").first.inner_text()
     assert page.input_value("#liaison-mobile") == "13912345678"
-    _both_widths(page, "form")
+    at_both_widths(page, "contacts-form")
     context.close()
 
     context = new_context(browser, live_server)
@@ -67,5 +53,5 @@ def test_the_administrator_records_the_contacts_and_the_bureau_reads_them(browse
     assert "13912345678" in yjj.inner_text()
     assert listed.locator("th[scope='row']").count() >= 4  # every department, those not recorded too
     assert "尚未填报" in listed.inner_text()
-    _both_widths(page, "list")
+    at_both_widths(page, "contacts-list")
     context.close()

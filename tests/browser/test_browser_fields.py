@@ -3,32 +3,18 @@ and the field's joint-check coordinator then finds the field offered when creati
 campaign. Screenshots at 1366 and 390 px in ``/tmp/spotcheck-shots/fields-*.png``."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from tests.support.helpers import served
-from tests.support.browsers import assert_clean, new_context, new_page, sign_in
+from tests.support.browsers import at_both_widths, new_context, new_page, sign_in
 
 pytestmark = pytest.mark.browser
-
-SHOTS = Path("/tmp/spotcheck-shots")
-
 
 @pytest.fixture(scope="module")
 def live_server(sqlite_template, tmp_path_factory):
     with served(sqlite_template, tmp_path_factory.mktemp("fields")) as (_app, url):
         yield url
-
-
-def _both_widths(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1366, 900), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1, f"{name} at {width} px: {overflow} px wider than the window"
-        page.screenshot(path=str(SHOTS / f"fields-{name}-{width}.png"), full_page=True)
-    assert_clean(page)
 
 
 def test_the_platform_administrator_names_the_lead_of_a_field(browser, live_server):
@@ -47,7 +33,7 @@ def test_the_platform_administrator_names_the_lead_of_a_field(browser, live_serv
     assert questions == ["确定调整安全生产领域的牵头部门？"]
     assert "已指定牵头部门" in page.locator(".flash").first.inner_text()
     assert "应急管理局" in page.locator("#field-safety .field-lead-name").inner_text()
-    _both_widths(page, "platform")
+    at_both_widths(page, "fields-platform")
     context.close()
 
     context = new_context(browser, live_server)
@@ -55,5 +41,5 @@ def test_the_platform_administrator_names_the_lead_of_a_field(browser, live_serv
     sign_in(page, "yjj_coord")
     page.goto("/joint/new")
     assert page.locator('select[name="field"] option').all_inner_texts() == ["安全生产"]
-    _both_widths(page, "joint-new")
+    at_both_widths(page, "fields-joint-new")
     context.close()

@@ -6,16 +6,14 @@ missing, and opens it as submitted. Screenshots at 1366 and 390 px in
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from tests.support.helpers import served
-from tests.support.browsers import assert_clean, new_context, new_page, sign_in
+from tests.support.browsers import at_both_widths, new_context, new_page, sign_in
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/spotcheck-shots")
 TODAY = datetime(2026, 7, 10, 10, 0)
 TITLE = "市直部门2026年度随机抽查工作进展情况统计表"
 
@@ -26,17 +24,6 @@ def live_server(sqlite_template, tmp_path_factory):
 
     with frozen_at(TODAY), served(sqlite_template, tmp_path_factory.mktemp("reporting")) as (_app, url):
         yield url
-
-
-def _both_widths(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1366, 900), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1, f"{name} at {width} px: {overflow} px wider than the window"
-        page.screenshot(path=str(SHOTS / f"reporting-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    assert_clean(page)
 
 
 def test_the_leader_submits_and_the_bureau_sees_who_is_late_or_missing(browser, live_server):
@@ -52,7 +39,7 @@ def test_the_leader_submits_and_the_bureau_sees_who_is_late_or_missing(browser, 
     assert "逾期未报送" in page.inner_text("#duty-status")
     page.fill("#submit-contact", "郑洁")
     page.fill("#submit-phone", "0571-87000001")
-    _both_widths(page, "duty")
+    at_both_widths(page, "reporting-duty")
     with page.expect_navigation():
         page.click("#duty-submit-button")
     assert questions and "不能撤回" in questions[0]
@@ -60,7 +47,7 @@ def test_the_leader_submits_and_the_bureau_sees_who_is_late_or_missing(browser, 
     assert page.inner_text("#duty-status") == "逾期报送"
     assert TITLE in page.inner_text("#duty-preview") and "签发：王磊" in page.inner_text("#duty-preview")
     assert page.locator("#duty-history tr[data-version='1']").count() == 1
-    _both_widths(page, "submitted")
+    at_both_widths(page, "reporting-submitted")
     context.close()
 
     context = new_context(browser, live_server)
@@ -73,9 +60,9 @@ def test_the_leader_submits_and_the_bureau_sees_who_is_late_or_missing(browser, 
     assert "2026-07-10 10:00" in duty.locator("tr[data-department='YJJ']").inner_text()
     for code in ("SCJ", "SWJ"):
         assert duty.locator(f"tr[data-department='{code}'] .status-missing").inner_text() == "逾期未报送"
-    _both_widths(page, "overview")
+    at_both_widths(page, "reporting-overview")
     with page.expect_navigation():
         duty.locator("tr[data-department='YJJ'] a.submission-link").click()
     assert TITLE in page.inner_text("#submission-sheets") and "内容与摘要一致" in page.inner_text("#submission-intact")
-    _both_widths(page, "submission")
+    at_both_widths(page, "reporting-submission")
     context.close()

@@ -98,7 +98,7 @@ def test_a_planner_adds_experts_to_a_team_at_a_desk_and_on_a_phone(browser, worl
         page = planner.go(f"/campaigns/{world['campaign']}/teams/{world['second_entity']}")
         planner.shot("team-phone")
         planner.fits()
-        page.click(f'#experts-table tr:has-text("孙工") button')
+        page.click('#experts-table tr:has-text("孙工") button')
         page.wait_for_load_state()
         assert "退出检查组" in page.inner_text("#experts-table") and planner.confirmations
         page = planner.go(f"/visits/{world['second']}")

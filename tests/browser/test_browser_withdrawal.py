@@ -4,16 +4,14 @@ campaign page and its public page say 已撤销 with the reason and offer no dra
 button to cancel. Screenshots in ``/tmp/spotcheck-shots/withdrawal-*.png``."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from tests.support.helpers import served, user_named
-from tests.support.browsers import assert_clean, new_context, new_page, sign_in
+from tests.support.browsers import assert_clean, assert_fits, new_context, new_page, sign_in
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/spotcheck-shots")
 REASON = "该批企业已纳入省级专项督查，为避免重复检查撤销本任务"
 CAMPAIGNS: dict[int, int] = {}  # width → campaign id
 
@@ -42,13 +40,6 @@ def live_server(sqlite_template, tmp_path_factory):
         yield url
 
 
-def _fits(page, name: str, width: int) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"{name} at {width} px: {overflow} px wider than the window"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"withdrawal-{name}-{width}.png"), full_page=True)
-
-
 @pytest.mark.parametrize("width,height", [(1366, 900), (390, 844)])
 def test_a_leader_cancels_a_campaign_with_the_reason_after_confirming(browser, live_server, width, height):
     campaign_id = CAMPAIGNS[width]
@@ -68,7 +59,7 @@ def test_a_leader_cancels_a_campaign_with_the_reason_after_confirming(browser, l
     page.goto(f"/campaigns/{campaign_id}")
     form = page.locator("#campaign-cancel")
     form.scroll_into_view_if_needed()
-    _fits(page, "before", width)
+    assert_fits(page, "withdrawal-before", width)
     form.locator("textarea").fill(REASON)
     form.locator("button").click()  # declined: nothing is sent
     page.wait_for_timeout(300)
@@ -80,12 +71,12 @@ def test_a_leader_cancels_a_campaign_with_the_reason_after_confirming(browser, l
     assert "已撤销" in page.locator("#campaign-facts").inner_text()
     assert page.locator("#withdrawal-reason").inner_text() == REASON
     assert page.locator('form[action$="/draws/targets"], form[action$="/freeze"], #campaign-cancel').count() == 0
-    _fits(page, "cancelled", width)
+    assert_fits(page, "withdrawal-cancelled", width)
     assert_clean(page)
 
     page.goto(f"/public/draws/campaigns/{campaign_id}")
     assert "已撤销" in page.locator("#public-withdrawn").inner_text()
     assert page.locator("#public-withdrawal-reason").inner_text() == REASON
-    _fits(page, "public", width)
+    assert_fits(page, "withdrawal-public", width)
     assert_clean(page)
     page.context.close()

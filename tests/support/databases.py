@@ -85,13 +85,11 @@ def database_url(request, worker_databases):
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    from tests.support.pg_reset import Resetter
-
     server = request.getfixturevalue("pg_server")
     worker_databases["server"] = server
     name = worker_databases["postgresql"]
     if "resetter" not in worker_databases:
-        worker_databases["resetter"] = Resetter(server["admin_url"], server["template"], name,
+        worker_databases["resetter"] = pg_reset.Resetter(server["admin_url"], server["template"], name,
                                                 server["contents"])
     worker_databases["resetter"].fresh()
     yield _with_database(server["admin_url"], name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from contextlib import nullcontext
 
-from tests.support.campaign_world import CATEGORY, STRATA, build
+from tests.support.campaign_world import CATEGORY, build
 from tests.support.helpers import user_named
 from spotcheck.core import events
 from spotcheck.core.database import db
