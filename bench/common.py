@@ -128,10 +128,16 @@ def machine() -> dict:
             "postgresql_settings": settings, "platform": platform.platform()}
 
 
+def ratio_text(ratio: float | None) -> str:
+    """A ratio as printed: two significant digits below 1 (0.0095× is not 0.0×), one decimal above."""
+    if ratio is None:
+        return "—"
+    return f"{ratio:.2g}×" if ratio < 1 else f"{ratio:,.1f}×"
+
+
 def line(figure_name: str, figure: str, baseline_name: str, baseline: str, ratio: float | None) -> str:
     """One ``figure  baseline  ratio`` line as ``make bench`` prints it."""
-    ratio_text = f"{ratio:,.1f}×" if ratio is not None else "—"
-    return f"{figure_name:<46} {figure:>12}   {baseline_name:<40} {baseline:>12}   ratio {ratio_text:>8}"
+    return f"{figure_name:<46} {figure:>12}   {baseline_name:<40} {baseline:>12}   ratio {ratio_text(ratio):>8}"
 
 
 #: Sizes overridden for a quick try: the results then go to bench/results/trial/, not into RESULTS.md.
@@ -169,8 +175,8 @@ def write_markdown() -> None:
                      if "load_average_at_end" in result["machine"] else "") + ".", ""]
         parts += ["| figure | value | baseline | value | ratio |", "|---|---:|---|---:|---:|"]
         for row in result["lines"]:
-            ratio = f"{row['ratio']:,.1f}×" if row.get("ratio") is not None else "—"
-            parts.append(f"| {row['figure_name']} | {row['figure']} | {row['baseline_name']} | {row['baseline']} | {ratio} |")
+            parts.append(f"| {row['figure_name']} | {row['figure']} | {row['baseline_name']} | {row['baseline']} | "
+                         f"{ratio_text(row.get('ratio'))} |")
         parts += [""] + [f"- {note}" for note in result.get("notes", [])] + [""]
     (HERE / "RESULTS.md").write_text("\n".join(parts), encoding="utf-8")
 

@@ -74,8 +74,11 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
         assert counts["D"] >= 0, counts
         campaign = campaign_commands.create_campaign(
             {"title": "食品经营者全覆盖检查（检查人员抽取基准）", "year": 2026, "item_ids": [item_id],
-             "strata": {risk: {"count": n} for risk, n in counts.items()}, "reserve_size": 0, "team_size": TEAM_SIZE,
-             "capacity": CAPACITY, "window_start": "2026-03-01", "window_end": "2026-12-31",
+             # class A whole (a rule never below the lower classes'), the others by count: exactly VISITS
+             "strata": {risk: {"ratio_bp": 10000, "min": 0} if risk == "A" else {"count": n}
+                        for risk, n in counts.items()},
+             "reserve_size": 0, "team_size": TEAM_SIZE,
+             "capacity": CAPACITY, "window_start": "2026-03-01", "window_end": "2026-05-31",  # the plan's months
              "target_filter": {"categories": [CATEGORY]}}, actor=who["scj_planner"])
         campaign_commands.approve(campaign.id, actor=who["scj_leader"])
         campaign_commands.freeze_targets(campaign.id, actor=who["scj_planner"])

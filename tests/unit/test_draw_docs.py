@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from spotcheck.draw import draw_targets
+from spotcheck.draw import draw_targets, shuffle
 from spotcheck.draw.primitives import ALGORITHM, rank_keys
 from spotcheck.draw.proof_file import FIELD_ORDER
 from spotcheck.draw.verify import FIELDS
@@ -28,6 +28,15 @@ def test_the_doc_names_the_algorithm_its_ranking_prefixes_and_every_proof_field(
     assert [name for name in FIELD_ORDER if name in documented] == documented  # the file's order
 
 
+def test_the_doc_states_version_2_of_the_inspector_draw():
+    """The seed's name, the shuffle's HMAC message and its rejection bound, as shuffle.py does them."""
+    assert shuffle.ALGORITHM == "spotcheck-draw/2" and f'`"{shuffle.ALGORITHM}|"`' in DOC
+    assert '`HMAC(seed, "inspector|" ‖ visit ‖ "|" ‖ k ‖ "|" ‖ a)`' in DOC
+    source = (SOURCE / "shuffle.py").read_text(encoding="utf-8")
+    assert 'rank_keys(seed, f"inspector|{visit}|")' in source and 'self._mac(f"{k}|{attempt}")' in source
+    assert "`x < 2^64 − (2^64 mod m)`" in DOC and "limit = _SPAN - (_SPAN % m)" in source
+
+
 def test_the_worked_example_is_what_the_code_computes():
     frame = [("SCJ", "A", "91330100MA27XK4N8Y"), ("SCJ", "A", "91330100MA2H3L6P3Q"),
              ("SCJ", "A", "91330106MA28D9TY1C"), ("SCJ", "B", "91330102MA2CE0UW7J")]
@@ -46,7 +55,7 @@ def test_the_worked_example_is_what_the_code_computes():
 
 def test_the_public_page_states_the_same_algorithm(client):
     page = client.get("/public/draws/algorithm").get_data(as_text=True)
-    assert ALGORITHM in page and "HMAC-SHA256" in page and "SHA-256" in page
+    assert ALGORITHM in page and shuffle.ALGORITHM in page and "HMAC-SHA256" in page and "SHA-256" in page
     for prefix in ("target|", "inspector|"):
         assert prefix in page, prefix
     assert "python3 spotcheck-verify.pyz PROOF.json" in page and "python3 spotcheck-verify.pyz PROOF.json" in DOC
