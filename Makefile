@@ -30,13 +30,14 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	  else echo "chromium not found: browser tests will be skipped (or fail with SPOTCHECK_REQUIRE_SERVICES=1)"; fi; }
 
-# The PDF notices (WeasyPrint) need Pango and a CJK font from Debian: installed when missing.
+# The documents need a CJK TrueType font (WenQuanYi Micro Hei) and the notices benchmark's baseline
+# (WeasyPrint) needs Pango, both from Debian: installed when missing.
 pdf-libs:
-	@{ ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && fc-list :lang=zh family 2>/dev/null | grep -q .; } || { \
+	@{ ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; } || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing Pango and CJK fonts for the PDF notices"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei fonts-noto-cjk >/dev/null; \
-	  else echo "Pango or a CJK font is missing: install libpangoft2-1.0-0 and fonts-noto-cjk for the PDF notices"; fi; }
+	  else echo "Pango or the CJK font is missing: install libpangoft2-1.0-0 and fonts-wqy-microhei for the PDF documents"; fi; }
 
 demo: install pdf-libs
 	$(BIN)/spotcheck db upgrade

@@ -18,7 +18,8 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.common import numbering
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.notices import commands as notices
+from spotcheck.tenants.notices import commands as notices, writing
+from spotcheck.tenants.notices.vocabulary import NoticeKind
 from spotcheck.tenants.supervision import criticism_notice
 from spotcheck.tenants.supervision.models import Criticism
 
@@ -155,3 +156,22 @@ def test_two_leaders_approving_at_once_get_two_codes(postgres_url):
     assert sorted(codes) == ["应急抽〔2026〕1号", "应急抽〔2026〕2号"]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_command_writing_many_documents_takes_their_numbers_at_once_and_they_run_on(app):
+    """A job that writes N documents takes N numbers in one step, in order; a further one is taken
+    on its own; the next command goes on from there, and a rolled-back block is given back."""
+    with app.app_context(), frozen_at(datetime(2026, 11, 23, 2, tzinfo=timezone.utc)):
+        bureau = tenant_id("SFJ")
+        with tenant_scope(bureau):
+            issuer = db.session.get(Tenant, bureau)
+            with unit_of_work():
+                number = writing.numberer(issuer, NoticeKind.inspection, 3)
+                first = [number() for _ in range(4)]
+            with pytest.raises(Conflict), unit_of_work():
+                writing.numberer(issuer, NoticeKind.inspection, 5)()
+                raise Conflict("the job failed")
+            with unit_of_work():
+                after = writing.numberer(issuer, NoticeKind.inspection, 1)()
+            assert numbering.last_issued(bureau, "inspection", 2026) == 5
+        assert [n.split("〔2026〕")[1] for n in first + [after]] == ["1号", "2号", "3号", "4号", "5号"]

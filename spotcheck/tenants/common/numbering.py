@@ -41,19 +41,22 @@ def _ensure_row(tenant_id: int, kind: str, year: int) -> None:
                        .on_conflict_do_nothing(index_elements=["tenant_id", "kind", "year"]))
 
 
-def issue(tenant_id: int, kind: str, year: int) -> int:
+def issue(tenant_id: int, kind: str, year: int, count: int = 1) -> int:
     """The next number of ``kind`` in ``year`` for the department, taken in the present command's
-    transaction (refused outside one: a number taken elsewhere could be lost)."""
+    transaction (refused outside one: a number taken elsewhere could be lost). With ``count``, the
+    next ``count`` numbers at once, for as many documents the command writes: the first is returned."""
     if not in_command():
         raise RuntimeError("a document number is issued by a command")
+    if count < 1:
+        raise ValueError("count must be at least 1")
     table = DocumentCounter.__table__
     where = (table.c.tenant_id == tenant_id, table.c.kind == kind, table.c.year == year)
-    update = sa.update(table).where(*where).values(last=table.c.last + 1).returning(table.c.last)
-    number = db.session.execute(update).scalar()
-    if number is None:
+    update = sa.update(table).where(*where).values(last=table.c.last + count).returning(table.c.last)
+    last = db.session.execute(update).scalar()
+    if last is None:
         _ensure_row(tenant_id, kind, year)
-        number = db.session.execute(update).scalar_one()
-    return number
+        last = db.session.execute(update).scalar_one()
+    return last - count + 1
 
 
 def last_issued(tenant_id: int, kind: str, year: int) -> int:

@@ -60,7 +60,7 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor,
     window = documents.window(campaign.window_start, campaign.window_end)
     contact = contact_of(actor, tenant)
     written = {"inspection": 0, "assignment": 0, "told": 0}
-    number = numberer(tenant, NoticeKind.inspection)
+    number = numberer(tenant, NoticeKind.inspection, sum(1 for visit in visits if f"visit:{visit.id}" not in done))
     total = max(1, len(visits))
     for n, visit in enumerate(visits, 1):
         subject = f"visit:{visit.id}"

@@ -1,17 +1,18 @@
-"""Documents as PDF (文书): HTML templates in the shape of official documents (issuer, document
-number 文号, date, seal placeholder) rendered by WeasyPrint with a CJK font.
+"""The documents (文书) and what each one says: the inspection notice (检查通知书), the assignment
+notice (派遣通知), the results announcement (结果公告), the transfer letter (移送函) and the notice
+of criticism (通报), each as the blocks of :mod:`spotcheck.tenants.notices.layout`.
 
-The templates are plain Jinja2 (no web request needed: a Celery worker renders them). Documents
-are in Chinese whatever the reader's interface language: they are official papers.
+No web request is needed (a Celery worker writes them). Documents are in Chinese whatever the
+reader's interface language: they are official papers.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-import jinja2
+from spotcheck.tenants.notices.layout import Grid, Para, Paper, render
 
-_env = jinja2.Environment(loader=jinja2.PackageLoader("spotcheck.tenants.notices", "templates"),
-                          autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined)
+Body = list[Para | Grid]
 
 
 def chinese_date(day: date) -> str:
@@ -23,12 +24,90 @@ def window(start: date, end: date) -> str:
     return f"{chinese_date(start)}至{chinese_date(end)}"
 
 
-def html(template: str, **context) -> str:
-    return _env.get_template(f"{template}.html").render(**context)
+def inspection(*, entity, campaign, window, items, team, contact, departments=None) -> Body:
+    """检查通知书: to the business drawn, its items, the team (and experts) and its rights."""
+    joint = bool(departments)
+    when = (f"本次检查为跨部门联合检查（进一次门、查多项事），由本部门牵头，{'、'.join(departments)}共同参加，"
+            f"各部门的检查事项一次完成。各部门定于" if joint else "本部门定于")
+    columns = [("序号", .08)] + ([("检查部门", .16)] if joint else []) + [("检查事项", .30), ("检查内容（请准备相关材料）", None)]
+    inspectors = [m for m in team if not m.get("expert")]
+    experts = [m for m in team if m.get("expert")]
+    body: Body = [
+        Para(f"{entity.name}（统一社会信用代码：{entity.code}）：", plain=True),
+        Para(f"根据“双随机、一公开”监管工作要求，你单位经随机抽取被确定为本次抽查对象（抽查任务：{campaign.code}"
+             f"《{campaign.title}》）。{when} {window} 期间，派员对你单位开展检查，检查地点："
+             f"{entity.address or '你单位住所（经营场所）'}。"),
+        Para("本次检查的事项及请你单位准备的材料如下："),
+        Grid(columns, [[str(n)] + ([item["department"]] if joint else [])
+                       + [item["name"], item["content"] or "按检查人员要求提供相关材料"] for n, item in enumerate(items, 1)]),
+        Para("执行本次检查的人员如下，检查时将出示执法证件："),
+        Grid([("姓名", .18), ("分工", .14 if not joint else .30), ("执法证号", None)],
+             [[m["name"], ("组长" if m["leader"] else "组员") + (f"（{m['department']}）" if m.get("department") else ""),
+               m["cert_no"]] for m in inspectors]),
+    ]
+    if experts:
+        body += [Para("另有以下专家参与本次检查，提供专业咨询意见（不计入执法检查人员人数，不担任组长，不作出检查结论）："),
+                 Grid([("姓名", .18), ("分工", .24), ("所在单位", None)],
+                      [[m["name"], f"专家（{m['kind']}）", m["organisation"]] for m in experts])]
+    return body + [
+        Para("请你单位予以配合，如实提供有关情况和材料。无正当理由拒绝、阻挠检查的，将依法处理。检查人员少于两人、"
+             "未出示执法证件或与你单位有利害关系的，你单位有权拒绝检查或申请回避。"),
+        Para(f"联系人：{contact}", plain=True)]
 
 
-def pdf(template: str, **context) -> bytes:
-    """The document as PDF bytes."""
-    from weasyprint import HTML  # heavy: loaded by the processes that write documents only
+def assignment(*, inspector, campaign, window, visits, items, contact) -> Body:
+    """派遣通知: to an inspector, every visit of the campaign with his part and teammates."""
+    return [
+        Para(f"{inspector.name}同志（执法证号：{inspector.cert_no}）：", plain=True),
+        Para(f"经随机抽取，你被选派参加抽查任务 {campaign.code}《{campaign.title}》，检查时间为 {window}。请按下列分工开展检查，"
+             "出示执法证件，在检查结束后 5 个工作日内录入检查结果；与检查对象有利害关系的，应当主动申请回避。"),
+        Grid([("序号", .08), ("检查对象", .28), ("地址", .26), ("分工", .10), ("同组人员", None)],
+             [[str(n), [visit["entity_name"], visit["entity_code"]], visit["address"] or "",
+               "组长" if visit["leader"] else "组员", visit["teammates"]] for n, visit in enumerate(visits, 1)]),
+        Para(f"检查事项：{items}。"),
+        Para(f"联系人：{contact}", plain=True)]
 
-    return HTML(string=html(template, **context)).write_pdf()
+
+def announcement(*, campaign, window, drawn, results, dated) -> Body:
+    """结果公告: the published results of a campaign."""
+    return [
+        Para(f"根据“双随机、一公开”监管工作要求，本部门于 {window} 开展了抽查任务 {campaign.code}《{campaign.title}》，"
+             f"随机抽取检查对象 {drawn} 户，现将已公示的检查结果公告如下（截至 {dated}，共 {len(results)} 户）："),
+        Grid([("序号", .08), ("检查对象", .26), ("统一社会信用代码", .20), ("检查日期", .12), ("检查结果", None)],
+             [[str(n), row["name"] + ("（已更正）" if row.get("corrected") else ""), row["code"], str(row["checked_on"]),
+               row["categories"]] for n, row in enumerate(results, 1)]),
+        Para("检查结果已在“双随机、一公开”公示平台公示，可按名称或统一社会信用代码查询。对检查结果有异议的，可自公示之日起向本部门提出。")]
+
+
+def transfer(*, receiver, transferred, contact) -> Body:
+    """移送函 (抄告): problems found that belong to another authority."""
+    t = transferred
+    return [
+        Para(f"{receiver}：", plain=True),
+        Para(f"本部门在抽查任务 {t['campaign_code']}《{t['campaign_title']}》中检查 {t['entity_name']}（统一社会信用代码："
+             f"{t['entity_code']}）时，发现以下问题，属于你单位职责范围，现依法移送（抄告）你单位处理："),
+        Grid([("检查事项", .30), ("检查结果", .30), ("检查情况", None)],
+             [[row["item"], "、".join(row["categories"]), row["findings"]] for row in t["problems"]]),
+        Para(f"移送事项：{t['details']}"),
+        Para("请你单位依法处理，并在平台“移送接收”中签收。"),
+        Para(f"联系人：{contact}", plain=True)]
+
+
+def criticism(*, opening, findings, closing, contact) -> Body:
+    """通报: the departments criticised and why, between the drafted paragraphs."""
+    return ([Para("各有关部门：", plain=True)] + [Para(p) for p in opening]
+            + [Grid([("序号", .08), ("部门", .22), ("存在的问题", None)],
+                    [[str(n), f["name"], "；".join(r["text"] for r in f["reasons"])] for n, f in enumerate(findings, 1)])]
+            + [Para(p) for p in closing] + [Para(f"联系人：{contact}", plain=True)])
+
+
+KINDS: dict[str, Callable[..., Body]] = {
+    "inspection": inspection, "assignment": assignment, "announcement": announcement,
+    "transfer": transfer, "criticism": criticism}
+
+
+def pdf(kind: str, *, issuer: str, number: str, title: str, dated: str, **context) -> bytes:
+    """The document ``kind`` as PDF bytes."""
+    if kind == "announcement":
+        context["dated"] = dated
+    return render(Paper(issuer=issuer, number=number, title=title, dated=dated, body=KINDS[kind](**context)))

@@ -25,13 +25,26 @@ from spotcheck.tenants.results.models import Visit
 AREA = "notices"
 
 
-def numberer(tenant: Tenant, kind: NoticeKind) -> Callable[[], str]:
+def numberer(tenant: Tenant, kind: NoticeKind, count: int = 1) -> Callable[[], str]:
     """Hands out the next numbers (文号) of ``kind`` this year, one each time a document is written,
     from the department's counter (:mod:`spotcheck.tenants.common.numbering`): in the writing command's
-    transaction, so a job that fails gives its numbers back and two jobs never share one."""
+    transaction, so a job that fails gives its numbers back and two jobs never share one. A command
+    that knows it writes ``count`` documents takes their numbers in one step; any further one is
+    taken on its own (so no number is taken and left unused)."""
     year = today().year
     prefix = tenant.short_name or tenant.name
-    return lambda: f"{prefix}{NUMBER_WORDS[kind]}〔{year}〕{numbering.issue(tenant.id, kind.value, year)}号"
+    taken: list[int] = []
+    ahead = count
+
+    def next_number() -> str:
+        nonlocal ahead
+        if not taken:
+            block, ahead = max(1, ahead), 0
+            first = numbering.issue(tenant.id, kind.value, year, block)
+            taken.extend(reversed(range(first, first + block)))
+        return f"{prefix}{NUMBER_WORDS[kind]}〔{year}〕{taken.pop()}号"
+
+    return next_number
 
 
 def store(tenant: Tenant, kind: NoticeKind, subject: str, number: str, title: str, template: str, **context) -> Notice:
@@ -87,12 +100,15 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
                 "entity_name": visit.entity.name, "entity_code": visit.entity.code, "address": visit.entity.address,
                 "leader": member.is_leader,
                 "teammates": "、".join(i.name + ("（组长）" if m.is_leader else "") for m, i in team if i.id != inspector.id)})
-    number = numberer(tenant, NoticeKind.assignment)
+    subject_of = {inspector_id: f"campaign:{campaign.id}:inspector:{inspector_id}" for inspector_id in by_inspector}
+    done = {notice.subject: notice for notice in db.session.scalars(sa.select(Notice).where(
+        Notice.campaign_id == campaign.id, Notice.kind == NoticeKind.assignment))}
+    number = numberer(tenant, NoticeKind.assignment, sum(1 for subject in subject_of.values() if subject not in done))
     item_names = "、".join(item["name"] for item in items)
     for inspector_id, rows in sorted(by_inspector.items()):
         inspector = inspectors[inspector_id]
-        subject = f"campaign:{campaign.id}:inspector:{inspector_id}"
-        notice = db.session.scalar(sa.select(Notice).where(Notice.subject == subject, Notice.kind == NoticeKind.assignment))
+        subject = subject_of[inspector_id]
+        notice = done.get(subject)
         if notice is None:
             notice = store(tenant, NoticeKind.assignment, subject, number(),
                             f"{TITLES[NoticeKind.assignment]}：{campaign.code} {inspector.name}", "assignment",

@@ -46,7 +46,8 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
     entities = {entity.id: entity for entity in db.session.scalars(
         sa.select(Entity).where(Entity.id.in_(list(groups))).order_by(Entity.code))}
     written = {"inspection": 0, "assignment": 0, "told": 0}
-    number = numberer(tenant, NoticeKind.inspection)
+    number = numberer(tenant, NoticeKind.inspection,
+                      sum(1 for entity_id in entities if f"joint:{campaign.id}:entity:{entity_id}" not in done))
     for n, (entity_id, entity) in enumerate(entities.items(), 1):
         subject = f"joint:{campaign.id}:entity:{entity_id}"
         if subject in done:
