@@ -8,13 +8,14 @@ loading the app or a database.
 """
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
 import click
 import sqlalchemy.exc
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo, run_command
 
 from spotcheck.draw.__main__ import verify_command
 from spotcheck.platform.config import ConfigError
@@ -60,6 +61,25 @@ def draw_verify(proof: str) -> None:
 
 
 main.add_command(draw_group)  # a plain click group: no app context, no configuration needed
+
+
+def _run_with_worker(**options) -> None:
+    from spotcheck.tasks import embedded  # the app and Celery load only for this command
+
+    context = click.get_current_context()
+    worker = embedded.start(context.ensure_object(ScriptInfo).load_app())
+    if worker is not None:  # stopped with the server, also when the server is told to stop (SIGTERM)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        context.invoke(run_command, **options)
+    finally:
+        embedded.stop(worker)
+
+
+# ``spotcheck run``: Flask's development server, and with the embedded queue (no REDIS_URL) its worker.
+main.add_command(click.Command("run", params=run_command.params, callback=_run_with_worker,
+                               help=f"{run_command.help} With the embedded queue (no REDIS_URL), also starts the "
+                                    "worker that runs its jobs."))
 
 
 @click.group("supervision", help="Supervision figures (监督统计).")

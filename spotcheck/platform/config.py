@@ -2,7 +2,9 @@
 
 Every setting has an environment variable of the same name; ``create_app(config=...)``
 overrides them (tests do). With nothing set, Spotcheck runs embedded: SQLite under
-``instance/`` and Celery tasks run eagerly in the web process.
+``instance/`` and Celery's queue in files under ``instance/queue`` (kombu's filesystem transport),
+served by the worker ``spotcheck run`` starts beside the web server — so no request waits on a
+job. Under testing, without ``REDIS_URL``, jobs run eagerly in the test's process.
 """
 from __future__ import annotations
 
@@ -116,12 +118,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "CELERY": _celery_settings(redis_url),
+        "CELERY": _celery_settings(redis_url, env, instance_path),
     }
     cfg.update(overrides)
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["DATABASE_URL"])
     if "CELERY" not in overrides:
-        cfg["CELERY"] = _celery_settings(cfg["REDIS_URL"])
+        cfg["CELERY"] = _celery_settings(cfg["REDIS_URL"], env, instance_path)
     check_config(cfg)
     return cfg
 
@@ -134,25 +136,31 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
-def _celery_settings(redis_url: str | None) -> dict:
-    if redis_url:
-        return {
-            "broker_url": redis_url,
-            "result_backend": redis_url,
-            # Own queue per deployment (or test run) so several can share one Redis.
-            "task_default_queue": _env("SPOTCHECK_CELERY_QUEUE", "spotcheck"),
-            # Jobs keep their outcome in the database: no result backend round trip, so a request that
-            # queues a job never waits on Redis; publishing retries briefly, then the job waits queued
-            # for the periodic check.
-            "task_ignore_result": True,
-            "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
-                                          "interval_max": 1},
-            "broker_connection_timeout": 3,
-            "task_acks_late": True,
-            "worker_prefetch_multiplier": 1,
-            "broker_connection_retry_on_startup": True,
-            "timezone": "Asia/Shanghai",
-        }
+#: The Celery settings every queue shares: jobs keep their outcome in the database (no result
+#: backend round trip), a job is acknowledged once done (a worker that dies leaves it to another),
+#: one job at a time per worker process.
+_QUEUED = {"task_ignore_result": True, "task_acks_late": True, "worker_prefetch_multiplier": 1,
+           "broker_connection_retry_on_startup": True, "timezone": "Asia/Shanghai"}
+
+
+def embedded_queue(instance_path: str) -> Path:
+    """The folder of the embedded queue's messages (嵌入式队列)."""
+    return Path(instance_path) / "queue"
+
+
+def _celery_settings(redis_url: str | None, env: str = "production", instance_path: str = "instance") -> dict:
+    publishing = {"task_default_queue": _env("SPOTCHECK_CELERY_QUEUE", "spotcheck"), "broker_connection_timeout": 3,
+                  # publishing retries briefly, then the job waits queued for the periodic check
+                  "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
+                                                "interval_max": 1}}
+    if redis_url:  # own queue per deployment (or test run) so several can share one Redis
+        return {**_QUEUED, **publishing, "broker_url": redis_url, "result_backend": redis_url}
+    if env != "testing":  # embedded: a queue in files, served by the worker ``spotcheck run`` starts
+        folder = embedded_queue(instance_path)
+        return {**_QUEUED, **publishing, "broker_url": "filesystem://",
+                "broker_transport_options": {"data_folder_in": str(folder / "messages"),
+                                             "data_folder_out": str(folder / "messages"),
+                                             "control_folder": str(folder / "control"), "store_processed": False}}
     return {
         "task_always_eager": True,
         "task_eager_propagates": True,

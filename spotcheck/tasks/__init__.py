@@ -6,6 +6,8 @@ tenant scope themselves (:func:`spotcheck.tasks.jobs.run_job`).
 """
 from __future__ import annotations
 
+import os
+
 from celery import Celery, Task
 from flask import Flask, has_app_context
 
@@ -22,6 +24,9 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
+    for folder in (app.config["CELERY"].get("broker_transport_options") or {}).values():
+        if isinstance(folder, str):  # the embedded queue's folders (kombu's filesystem transport)
+            os.makedirs(folder, exist_ok=True)
     celery_app.conf.beat_schedule = BEAT_SCHEDULE
     celery_app.set_default()
     app.extensions["celery"] = celery_app

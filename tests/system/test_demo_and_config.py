@@ -44,7 +44,11 @@ def test_development_runs_embedded(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     cfg = load_config(str(tmp_path), {"SPOTCHECK_ENV": "development"})
     assert cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///") and str(tmp_path) in cfg["SQLALCHEMY_DATABASE_URI"]
-    assert cfg["CELERY"]["task_always_eager"] is True
+    # jobs wait in the embedded queue (files under the instance folder) for the worker ``spotcheck run``
+    # starts: never in the request
+    assert cfg["CELERY"]["broker_url"] == "filesystem://" and not cfg["CELERY"].get("task_always_eager")
+    assert cfg["CELERY"]["broker_transport_options"]["data_folder_out"] == str(tmp_path / "queue" / "messages")
+    assert load_config(str(tmp_path), {"SPOTCHECK_ENV": "testing"})["CELERY"]["task_always_eager"] is True
 
 
 def test_services_come_from_the_environment(tmp_path, monkeypatch):

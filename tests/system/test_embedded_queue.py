@@ -1,0 +1,72 @@
+"""The embedded default (no Redis): ``spotcheck run`` serves the pages and starts the worker of the
+queue kept in files under the instance folder, so a request that starts a job answers at once with
+the job queued, and the job then runs in the worker, not in the request."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.support.helpers import bearer, make_app
+from spotcheck.platform.config import load_config
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _call(url: str, headers: dict, method: str = "GET") -> tuple[int, dict]:
+    request = urllib.request.Request(url, method=method, headers={**headers, "Accept": "application/json"},
+                                     data=b"" if method == "POST" else None)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, json.loads(response.read())
+
+
+def test_without_redis_jobs_wait_in_files_for_the_worker_spotcheck_run_starts(sqlite_template, tmp_path):
+    instance = tmp_path / "instance"
+    settings = load_config(str(instance), {"SPOTCHECK_ENV": "development", "REDIS_URL": None})["CELERY"]
+    assert settings["broker_url"] == "filesystem://" and not settings.get("task_always_eager")
+    assert settings["broker_transport_options"]["data_folder_in"].startswith(str(instance / "queue"))
+
+    database = tmp_path / "spotcheck.db"
+    shutil.copy(sqlite_template, database)
+    url = f"sqlite:///{database}"
+    headers = bearer(make_app(url), "scj_admin")  # a token of the department's administrator
+    port = _free_port()
+    environment = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "SPOTCHECK_CELERY_QUEUE")}
+    environment.update(SPOTCHECK_ENV="development", DATABASE_URL=url, SPOTCHECK_INSTANCE=str(instance),
+                       SPOTCHECK_STORAGE=str(tmp_path / "storage"), SECRET_KEY="x" * 40)
+    server = subprocess.Popen([str(Path(sys.executable).with_name("spotcheck")), "run", "--port", str(port)],
+                              env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "spotcheck run did not start"
+                time.sleep(0.3)
+        started = time.monotonic()
+        status, job = _call(f"{base}/api/v1/audit/verifications", headers, "POST")
+        assert status == 202 and job["status"] == "queued"  # the request did not run it
+        assert time.monotonic() - started < 2
+        while job["status"] not in ("succeeded", "failed"):
+            assert time.monotonic() - started < 90, f"the worker did not run the job: {job}"
+            time.sleep(0.5)
+            job = _call(f"{base}/api/v1/jobs/{job['id']}", headers)[1]
+        assert job["status"] == "succeeded" and job["result"]["ok"] is True and job["progress"] == 100
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0].decode(errors="replace")
+    assert "embedded queue: worker started" in output
+    assert not list((instance / "queue" / "messages").glob("*"))  # every message was taken
