@@ -7,14 +7,14 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from spotcheck.platform.web.directory_forms import FLAG_LABELS
 from spotcheck.platform.web.forms import MultiCheckboxField
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import vocabulary as campaign_fields
-from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, LEADER_RULES, TARGET_REPLACEMENT_REASONS
 from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, FLAGGED, RISK_STRATA
 
 STRATA = (*RISK_STRATA, FLAGGED)
@@ -241,3 +241,12 @@ class ReplaceTargetForm(FlaskForm):
 class ReplaceInspectorForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=[SelectChoice("", _l("Reason for replacing…"))]
                          + _choices(INSPECTOR_REPLACEMENT_REASONS), validate_choice=False)
+
+
+class LeaderRuleForm(FlaskForm):
+    """Name every visit's team leader (组长) at once, by a rule (the single and the joint campaign)."""
+    rule = RadioField(_l("Rule"), choices=_choices(LEADER_RULES), default="first_drawn", validate_choice=False)
+    only_missing = BooleanField(_l("Keep the leaders already named"), default=True)
+
+    def command_data(self) -> dict:
+        return {"rule": self.rule.data or "", "only_missing": bool(self.only_missing.data)}

@@ -19,7 +19,7 @@ from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.campaign_forms import (
-    STRATA, CampaignForm, DrawForm, ReplaceInspectorForm, ReplaceTargetForm,
+    STRATA, CampaignForm, DrawForm, LeaderRuleForm, ReplaceInspectorForm, ReplaceTargetForm,
 )
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.tasks import jobs
@@ -194,7 +194,8 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
         selected_per_stratum={stratum: n["selected"] for stratum, n in listed["strata"].items()},
         actions=services.allowed_actions(campaign, reader=_user()) | visit_reads.campaign_steps(campaign, _user()),
         why_not_closed=visit_reads.why_not_closed(campaign),
-        action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None),
+        action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None), leader_form=LeaderRuleForm(formdata=None),
+        leaderless=services.visits_without_leader(campaign),
         replace_target_form=ReplaceTargetForm(formdata=None), replace_inspector_form=ReplaceInspectorForm(formdata=None),
     ), status
 
@@ -360,6 +361,16 @@ def leader(campaign_id, member_id):
                                                                              actor=_user()),
         lambda member: _("%(name)s is the team leader for %(entity)s.", name=member.inspector.name,
                          entity=member.entity.name))
+
+
+@bp.route("/<int:campaign_id>/leaders", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def leaders(campaign_id):
+    """Every visit's team leader named in one step, by the rule chosen (批量指定组长)."""
+    campaign, form = services.get_campaign(campaign_id), LeaderRuleForm()
+    return _change_on_list(
+        campaign_id, form, lambda: campaign_commands.designate_leaders(campaign.id, form.command_data(), actor=_user()),
+        lambda done: _("Team leaders named: %(named)d by the rule “%(rule)s”; %(kept)d kept.", **done))
 
 
 def _change_on_list(campaign_id, form, change, done):

@@ -18,7 +18,7 @@ from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.platform.web.campaign_forms import CampaignForm, DrawForm
+from spotcheck.platform.web.campaign_forms import CampaignForm, DrawForm, LeaderRuleForm
 from spotcheck.platform.web.campaign_pages import _prepare as prepare_part_form
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform, requested_page
 from spotcheck.platform.web.joint_forms import DeclineForm, JointForm
@@ -83,6 +83,7 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
         participants=view.participants, actions=view.actions, my_actions=view.my_actions,
         part_form=part_form, decline_form=decline_form or DeclineForm(formdata=None),
         draw_form=draw_form or DrawForm(formdata=None), action_form=EmptyForm(),
+        leader_form=LeaderRuleForm(formdata=None), leaderless=view.leaderless,
         draws=view.draws, savings=view.savings, visits=view.visits, groups=view.groups,
         teams=view.teams, published=view.published, complete=view.complete,
         public_url=url_for("public_draws.campaign", campaign_id=campaign.id) if view.public else None,
@@ -134,6 +135,18 @@ def leader(campaign_id):
                 _("The team leader is named."), refusals=(ValidationFailed, Conflict, Forbidden, NotFound))
     return redirect(url_for("joint_pages.detail", campaign_id=campaign_id, page=request.form.get("page", type=int),
                             _anchor="visits"))
+
+
+@bp.route("/<int:campaign_id>/leaders/by-rule", methods=["POST"])
+@requires(Permission.JOINT_MANAGE)
+def leaders_by_rule(campaign_id):
+    """Every mixed team's leader named in one step, by the rule chosen (批量指定组长)."""
+    form = LeaderRuleForm()
+    if form.validate_on_submit():
+        perform(lambda: commands.designate_leaders(campaign_id, form.command_data(), actor=_user()),
+                lambda done: _("Team leaders named: %(named)d by the rule “%(rule)s”; %(kept)d kept.", **done),
+                refusals=(ValidationFailed, Conflict, Forbidden))
+    return _back(campaign_id, "visits")
 
 
 @bp.route("/<int:campaign_id>/hand-out", methods=["POST"])

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections import Counter
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck import draw as engine
-from spotcheck.core import audit, personal_data
+from spotcheck.core import audit, bulk, personal_data
 from spotcheck.core.clock import iso_utc, now
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
@@ -22,7 +23,7 @@ from spotcheck.draw import proof_file
 from spotcheck.tenants.campaigns import frames
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import draw_of
-from spotcheck.tenants.campaigns.vocabulary import MAX_INPUT_LENGTH, MAX_INPUTS, DrawKind, TargetStatus
+from spotcheck.tenants.campaigns.vocabulary import LEADER_RULES, MAX_INPUT_LENGTH, MAX_INPUTS, DrawKind, TargetStatus
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 
@@ -151,6 +152,44 @@ def store_teams(campaign: Campaign, teams: dict[str, list[str]], inspectors: dic
             for visit, team in teams.items() for position, cert in enumerate(team, 1)]
     if rows:
         db.session.execute(sa.insert(TeamMember), rows)
+
+
+def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor) -> dict:
+    """The leader (组长) of every visit of the campaign by ``rule`` (:data:`LEADER_RULES`), each
+    designation audited with the rule; with ``only_missing``, a visit that has its leader keeps
+    it. A visit with nobody left on its team is refused, and then nothing changes (a step of the
+    bulk commands, single or joint campaign)."""
+    if rule not in LEADER_RULES:
+        raise ValidationFailed({"rule": [_l("Choose how the team leaders are named.")]})
+    members = db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id)
+                                 .order_by(TeamMember.entity_id, TeamMember.position)).all()
+    teams: dict[int, list[TeamMember]] = {}
+    for member in members:
+        teams.setdefault(member.entity_id, []).append(member)
+    leads = Counter(m.inspector_id for m in members if m.active and m.is_leader)
+
+    def designate(team: list[TeamMember]) -> TeamMember | None:
+        present = [m for m in team if m.active]
+        if not present:
+            raise Conflict(_l("Nobody is left on this team: replace its members first."))
+        current = next((m for m in present if m.is_leader), None)
+        if current is not None and only_missing:
+            return None
+        chosen = present[0] if rule == "first_drawn" else min(present, key=lambda m: (leads[m.inspector_id], m.position))
+        if current is not None:
+            leads[current.inspector_id] -= 1
+        leads[chosen.inspector_id] += 1
+        for member in team:
+            member.is_leader = member is chosen
+        return chosen
+
+    chosen = bulk.each(teams.values(), designate, name=lambda team: team[0].entity.name)
+    named = [member for member in chosen if member is not None]
+    for member in named:
+        audit.record("team.leader_designated", "campaign", campaign.id, actor=actor,
+                     details={"visit": member.entity.code, "leader": member.cert_no or member.inspector.cert_no,
+                              "rule": rule})
+    return {"named": len(named), "kept": len(chosen) - len(named), "rule": LEADER_RULES[rule]}
 
 
 def name_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember:

@@ -103,6 +103,13 @@ INSPECTOR_REPLACEMENT_REASONS = {
     "post_change": "岗位调整",
 }
 
+#: How the team leaders (组长) of a whole campaign are named in one step (批量指定组长): the rule,
+#: chosen on the campaign page and recorded with each designation; any visit stays changeable by hand.
+LEADER_RULES = {
+    "first_drawn": "抽中顺序第一位的检查人员",
+    "balanced": "任组长次数最少的检查人员（同等时按抽中顺序）",
+}
+
 #: The reason of a return or a withdrawal (撤销): its shortest and longest length.
 REASON_MIN, REASON_MAX = 4, 500
 

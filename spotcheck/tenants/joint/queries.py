@@ -28,6 +28,7 @@ from spotcheck.tenants.joint.policy import (
     JOINT_ACTIONS, PARTICIPANT_ACTIONS, in_campaign, participants_of, reads_statistics,
 )
 from spotcheck.tenants.joint.visits import teams, visit_groups, visit_page
+from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.joint.vocabulary import DRAW_KINDS, ParticipantStatus
 from spotcheck.tenants.accounts.models import Tenant
 
@@ -142,6 +143,7 @@ class CampaignView:
     published: dict = field(default_factory=dict)
     complete: int = 0
     public: bool = False  # its draws are on the public page
+    leaderless: int = 0  # visits whose mixed team has no leader (组长) yet
 
 
 @query(Permission.JOINT_VIEW, scope=in_campaign)
@@ -161,7 +163,8 @@ def campaign_view(campaign_id: int, page: int | None = 1, *, reader) -> Campaign
         groups=groups, visits=visit_page(groups, page) if page is not None else None,
         teams=teams(campaign) if page is not None else {},
         published=figures.published_parts(campaign) if page is not None else {},
-        complete=figures.complete_visits(campaign) if groups else 0, public=publication.is_public(campaign))
+        complete=figures.complete_visits(campaign) if groups else 0, public=publication.is_public(campaign),
+        leaderless=visits_without_leader(campaign) if campaign.status in TEAMS_OPEN else 0)
 
 
 @query(Permission.JOINT_VIEW, scope=in_campaign)

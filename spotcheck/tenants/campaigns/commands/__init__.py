@@ -7,9 +7,11 @@ from spotcheck.tenants.campaigns.commands.ceremony import (
     draw_inspectors, draw_targets, freeze_inspectors, freeze_targets,
 )
 from spotcheck.tenants.campaigns.commands.drafting import approve, create_campaign, update_campaign
-from spotcheck.tenants.campaigns.commands.teams import designate_leader, replace_inspector, replace_target
+from spotcheck.tenants.campaigns.commands.teams import (
+    designate_leader, designate_leaders, replace_inspector, replace_target,
+)
 from spotcheck.tenants.campaigns.commands.withdrawal import cancel, delete_draft, return_draft
 
-__all__ = ["approve", "cancel", "create_campaign", "delete_draft", "designate_leader", "draw_inspectors",
+__all__ = ["approve", "cancel", "create_campaign", "delete_draft", "designate_leader", "designate_leaders", "draw_inspectors",
            "draw_targets", "freeze_inspectors", "freeze_targets", "replace_inspector", "replace_target",
            "return_draft", "update_campaign"]

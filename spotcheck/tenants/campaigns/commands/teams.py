@@ -99,3 +99,14 @@ def designate_leader(campaign_id: int, data: dict, *, actor) -> TeamMember:
     campaign = get_campaign(campaign_id, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "designate_leader")
     return draws.name_leader(campaign, data.get("member_id"), actor=actor)
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def designate_leaders(campaign_id: int, data: dict, *, actor) -> dict:
+    """Name the team leader (组长) of every visit in one step, by the rule ``data["rule"]``
+    (:data:`~spotcheck.tenants.campaigns.vocabulary.LEADER_RULES`); ``data["only_missing"]`` (the
+    default) keeps the leaders already named. All or nothing, each designation audited."""
+    campaign = get_campaign(campaign_id, for_update=True)
+    CAMPAIGN_ACTIONS.require(campaign, actor, "designate_leader")
+    return draws.name_leaders(campaign, (data or {}).get("rule") or "", only_missing=(data or {}).get("only_missing", True)
+                              is not False, actor=actor)

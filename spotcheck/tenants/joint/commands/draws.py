@@ -157,6 +157,16 @@ def designate_leader(campaign_id: int, data: dict, *, actor) -> TeamMember:
 
 
 @command(Permission.JOINT_MANAGE)
+def designate_leaders(campaign_id: int, data: dict, *, actor) -> dict:
+    """The lead names every mixed team's leader (组长) in one step, by the rule ``data["rule"]``;
+    ``data["only_missing"]`` (the default) keeps those already named. All or nothing, audited."""
+    campaign = get_joint(campaign_id, for_update=True)
+    JOINT_ACTIONS.require(campaign, actor, "designate_leader")
+    return steps.name_leaders(campaign, (data or {}).get("rule") or "", only_missing=(data or {}).get("only_missing", True)
+                              is not False, actor=actor)
+
+
+@command(Permission.JOINT_MANAGE)
 def hand_out(campaign_id: int, data: dict | None = None, *, actor) -> int:
     """检查任务下达: each department gets a visit of its own part for every entity it drew, with its
     members of the mixed team; the one who submits the department's results is the team's leader
