@@ -17,6 +17,7 @@ error ends it with a general message, the details going to the log only.
 """
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import timedelta
@@ -29,6 +30,7 @@ from flask import current_app as flask_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from spotcheck.core import audit, clock, settings
 from spotcheck.core.commands import after_commit, after_rollback, command, in_command, unit_of_work
@@ -112,7 +114,7 @@ def get_job(job_id: int) -> Job:
     job = db.session.scalar(sa.select(Job).where(Job.id == job_id).execution_options(populate_existing=True))
     if job is None:
         raise NotFound(_l("No such job."))
-    return job
+    return _live(job)
 
 
 def job_for(job_id: int, reader) -> Job:
@@ -121,7 +123,7 @@ def job_for(job_id: int, reader) -> Job:
                             .execution_options(populate_existing=True))
     if job is None:
         raise NotFound(_l("No such job."))
-    return job
+    return _live(job)
 
 
 def list_jobs(reader, *, kinds=None, limit: int = 20) -> list[Job]:
@@ -129,7 +131,7 @@ def list_jobs(reader, *, kinds=None, limit: int = 20) -> list[Job]:
     query = sa.select(Job).where(visible_jobs(reader)).order_by(Job.id.desc()).limit(limit)
     if kinds:
         query = query.where(Job.kind.in_(list(kinds)))
-    return list(db.session.scalars(query))
+    return [_live(job) for job in db.session.scalars(query)]
 
 
 # --- running a job ------------------------------------------------------------------------------
@@ -168,21 +170,62 @@ def _settle(job_id: int, attempt: int, **values) -> bool:
         .values(finished_at=clock.now(), **values).execution_options(synchronize_session=False)).rowcount == 1
 
 
-def _progress(job_id: int, attempt: int) -> Callable[[int], None]:
-    """Progress and a sign of life, written beside the job's transaction (which stays whole). SQLite
-    allows one writer at a time: there the bar waits for the end (embedded jobs run in the request)."""
+class _Progress:
+    """Progress (per cent, and items done of the total when the job counts them) and a sign of life,
+    written beside the job's transaction (which stays whole). SQLite allows one writer at a time,
+    and the job holds it: there the figures go to a small file the pages read
+    (:func:`_progress_file`) until the job ends."""
 
-    def report(percent: int) -> None:
+    def __init__(self, job_id: int, attempt: int):
+        self.job_id, self.attempt, self.total = job_id, attempt, None
+
+    def __call__(self, percent: int, done: int | None = None, total: int | None = None) -> None:
+        values = {"progress": max(0, min(100, int(percent))), "items_done": done, "items_total": total}
+        self.total = total if total is not None else self.total
         if db.engine.dialect.name == "sqlite":
-            return
-        with Session(db.engine) as side:
-            side.execute(sa.update(Job).where(Job.id == job_id, Job.attempt == attempt)
-                         .values(progress=max(0, min(100, int(percent))), heartbeat_at=clock.now())
-                         .execution_options(synchronize_session=False))
-            side.commit()
-        _pause_for_tests(job_id, percent)
+            path = _progress_file(self.job_id, self.attempt)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_suffix(".partial")
+                partial.write_text(json.dumps(values))
+                partial.replace(path)
+        else:
+            with Session(db.engine) as side:
+                side.execute(sa.update(Job).where(Job.id == self.job_id, Job.attempt == self.attempt)
+                             .values(**values, heartbeat_at=clock.now()).execution_options(synchronize_session=False))
+                side.commit()
+        _pause_for_tests(self.job_id, percent)
 
-    return report
+    def finished(self) -> dict:
+        """The figures a job that succeeded ends with: all its items done."""
+        return {"progress": 100, **({"items_done": self.total, "items_total": self.total} if self.total else {})}
+
+    def forget(self) -> None:
+        path = _progress_file(self.job_id, self.attempt)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+def _progress_file(job_id: int, attempt: int) -> Path | None:
+    """Where a run of a job keeps its progress while it runs on SQLite (in the stored files' folder,
+    which every process reads)."""
+    folder = settings.get("SPOTCHECK_STORAGE")
+    return Path(folder) / "job-progress" / f"job-{job_id}-{attempt}.json" if folder else None
+
+
+def _live(job: Job | None) -> Job | None:
+    """A running job on SQLite with the progress its run reported so far (read, not written)."""
+    if job is None or job.status != JobStatus.running or db.engine.dialect.name != "sqlite":
+        return job
+    path = _progress_file(job.id, job.attempt)
+    try:
+        reported = json.loads(path.read_text()) if path is not None else None
+    except (OSError, ValueError):
+        reported = None
+    if reported:
+        for name in ("progress", "items_done", "items_total"):
+            set_committed_value(job, name, reported.get(name))
+    return job
 
 
 def _pause_for_tests(job_id: int, percent: int) -> None:
@@ -214,11 +257,12 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
             log.info("job %s: done or held by another run; nothing to do", job_id)
             return {"skipped": True, "job_id": job_id}
         user = db.session.scalar(sa.select(User).where(User.id == user_id))
+        progress = _Progress(job_id, attempt)
         try:
             with unit_of_work():
                 job = get_job(job_id)
-                result = work(job, user, _progress(job_id, attempt))
-                if not _settle(job_id, attempt, status=JobStatus.succeeded, result=result, progress=100):
+                result = work(job, user, progress)
+                if not _settle(job_id, attempt, status=JobStatus.succeeded, result=result, **progress.finished()):
                     raise Superseded(job_id)
                 audit.record("job.succeeded", "job", job_id, actor=user, details={"kind": job.kind})
         except Superseded:
@@ -232,6 +276,8 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
             log.exception("job %s failed", job_id)
             _end_failed(job_id, attempt, str(INTERNAL_ERROR % {"id": job_id}), user)
             raise
+        finally:
+            progress.forget()
         return result
 
 

@@ -29,6 +29,9 @@ class Job(TenantOwned, db.Model):
         sa.Enum(JobStatus, name="job_status", native_enum=False, length=16), default=JobStatus.queued
     )
     progress: Mapped[int] = mapped_column(default=0)
+    #: How many of the job's items (documents, visits, rows) are done, of how many: shown beside the bar.
+    items_done: Mapped[int | None] = mapped_column()
+    items_total: Mapped[int | None] = mapped_column()
     result: Mapped[dict | None] = mapped_column(sa.JSON)
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))

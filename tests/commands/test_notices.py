@@ -28,6 +28,7 @@ from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices import commands as notice_commands, delivery, queries as notice_queries, reminders
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice, NoticeKind
 from spotcheck.tenants.results import commands as results, queries as results_queries
+from spotcheck.tasks.models import Job
 from spotcheck.tenants.results.models import FollowUp, Visit
 
 TODAY = date(2026, 10, 12)
@@ -54,6 +55,8 @@ def test_handing_out_writes_every_notice_once_and_tells_the_inspectors(app):
                 "SELECT count(DISTINCT inspector_id) FROM team_member WHERE campaign_id = :c AND active"),
                 {"c": campaign.id}).scalar()
             assert len(assignments) == members
+            [job] = db.session.scalars(sa.select(Job).where(Job.kind == "notices.campaign"))
+            assert job.items_done == job.items_total == ids["visits"] + members  # 已完成 N / N, beside the bar
             assert _inbox("yjj_inspector") == []  # linked after the hand-out: told when the job runs again
             again = notice_commands.write_campaign_notices(campaign.id, actor=planner)
             assert again["inspection"] == again["assignment"] == 0 and again["told"] == 2

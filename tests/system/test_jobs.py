@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.support.helpers import REDIS_URL, make_app, tenant_id, user_named
+from tests.support.helpers import REDIS_URL, make_app, signed_in, tenant_id, user_named
 from spotcheck.core import clock
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.commands import unit_of_work
@@ -55,6 +55,26 @@ def test_a_message_delivered_twice_runs_the_job_once(app):
             again = audit_jobs.verify_tenant_chain.run(job.id, admin.tenant_id, admin.id)
             assert again == {"skipped": True, "job_id": job.id}
             assert _job_actions(job.id) == ["job.submitted", "job.succeeded"]
+
+
+def test_a_running_job_shows_its_items_done_of_the_total_on_either_database(app):
+    """What a run reports (per cent, items done of the total) is what the job's readers see while it
+    runs — on SQLite too, where the run holds the only write lock (the figures wait in a file)."""
+    with app.app_context():
+        admin = user_named("scj_admin")
+        with tenant_scope(admin.tenant_id):
+            with unit_of_work():
+                job = Job(kind="notices.campaign", created_by_id=admin.id, tenant_id=admin.tenant_id, task="t",
+                          params={}, status=JobStatus.running, attempt=1, started_at=clock.now())
+                db.session.add(job)
+            jobs._Progress(job.id, 1)(40, done=400, total=1000)
+            seen = jobs.job_for(job.id, admin)
+            assert (seen.progress, seen.items_done, seen.items_total) == (40, 400, 1000)
+            jobs._Progress(job.id, 2)(90, done=900, total=1000)  # another run's report: not this one's
+            assert jobs.job_for(job.id, admin).items_done == 400
+            client = signed_in(app, "scj_admin")
+            page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+            assert "/ 1,000" in page or "of 1,000" in page
 
 
 def test_the_periodic_check_restarts_a_lost_job_and_gives_up_after_too_many_tries(app, monkeypatch):

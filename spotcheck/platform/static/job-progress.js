@@ -13,7 +13,13 @@
 
   function show(job) {
     if (bar) { bar.value = job.progress; bar.textContent = job.progress + "%"; }
-    if (percent) { percent.textContent = job.progress + "%"; }
+    if (percent) {
+      var items = job.items_total && percent.dataset.items
+        ? percent.dataset.items.replace("%(done)s", (job.items_done || 0).toLocaleString())
+                               .replace("%(total)s", job.items_total.toLocaleString()) + " · "
+        : "";
+      percent.textContent = items + job.progress + "%";
+    }
     var label = box.dataset["label" + job.status.charAt(0).toUpperCase() + job.status.slice(1)];
     if (status && label) { status.textContent = label; }
     box.dataset.status = job.status;

@@ -26,7 +26,7 @@ from spotcheck.tasks import jobs
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as services, vocabulary
-from spotcheck.tenants.campaigns.queries import public as publication, targets as listing
+from spotcheck.tenants.campaigns.queries import public as publication, sizes, targets as listing
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
 from spotcheck.tenants.directory.queries import directory_categories
 from spotcheck.tenants.items import queries as items
@@ -195,7 +195,7 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
         actions=services.allowed_actions(campaign, reader=_user()) | visit_reads.campaign_steps(campaign, _user()),
         why_not_closed=visit_reads.why_not_closed(campaign),
         action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None), leader_form=LeaderRuleForm(formdata=None),
-        leaderless=services.visits_without_leader(campaign),
+        leaderless=services.visits_without_leader(campaign), sizes=sizes.planned(campaign),
         replace_target_form=ReplaceTargetForm(formdata=None), replace_inspector_form=ReplaceInspectorForm(formdata=None),
     ), status
 

@@ -87,7 +87,32 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
     return Frame("".join(texts).encode("utf-8"), counts, dict(sorted(excluded.items())))
 
 
+def cell_counts(part: FramePart, on: date) -> tuple[dict[str, int], Counter]:
+    """What :func:`target_frame` would put in the department's cells today, counted only (no line
+    is built): the rows per stratum, and the rows left out by reason — for the sizes shown before
+    the freeze (规模预估)."""
+    source, reason, stratum = _part_source(part, on)
+    counts, excluded = {}, Counter()
+    query = source.add_columns(reason.label("reason"), stratum.label("stratum"), sa.func.count()) \
+        .group_by(sa.literal_column("reason"), sa.literal_column("stratum"))
+    for why, cell, count in db.session.execute(query):
+        if why is None:
+            counts[cell] = counts.get(cell, 0) + count
+        else:
+            excluded[why] += count
+    return dict(sorted(counts.items())), excluded
+
+
 def _part_cells(part: FramePart, on: date):
+    source, reason, stratum = _part_source(part, on)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _cells_in_database(source, reason, stratum, part.group)
+    return _cells_read_in_order(source, reason, stratum, part.group)
+
+
+def _part_source(part: FramePart, on: date):
+    """The department's directory rows under its filter, each row's reason to be left out (or NULL)
+    and its stratum: the one definition the frame and its counts share."""
     campaign = part.campaign
     is_flagged = flagged(on)
     reasons = [(Entity.status != "active", NOT_ACTIVE)]
@@ -99,9 +124,7 @@ def _part_cells(part: FramePart, on: date):
         else DirectoryEntry.risk
     source = _filtered(sa.select().select_from(DirectoryEntry).join(Entity, Entity.id == DirectoryEntry.entity_id)
                        .where(DirectoryEntry.tenant_id == part.tenant_id), campaign.target_filter or {})
-    if db.session.get_bind().dialect.name == "postgresql":
-        return _cells_in_database(source, reason, stratum, part.group)
-    return _cells_read_in_order(source, reason, stratum, part.group)
+    return source, reason, stratum
 
 
 def _filtered(query, target_filter: dict):

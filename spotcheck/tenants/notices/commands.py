@@ -46,7 +46,7 @@ def _campaign(campaign_id: int) -> Campaign:
 
 @command(Permission.CAMPAIGNS_EDIT)
 def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor,
-                           progress: Callable[[int], None] = lambda p: None) -> dict:
+                           progress: Callable[..., None] = lambda *p, **k: None) -> dict:
     """The inspection notice of every visit and the assignment notice of every inspector of a
     campaign handed to its teams; each inspector with an account is told in the inbox. Documents
     already written are left as they are."""
@@ -61,7 +61,8 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor,
     contact = contact_of(actor, tenant)
     written = {"inspection": 0, "assignment": 0, "told": 0}
     number = numberer(tenant, NoticeKind.inspection, sum(1 for visit in visits if f"visit:{visit.id}" not in done))
-    total = max(1, len(visits))
+    total = len(visits) + len({inspector.id for team in teams.values() for _, inspector in team})
+    progress(0, done=0, total=total)
     for n, visit in enumerate(visits, 1):
         subject = f"visit:{visit.id}"
         if subject not in done:
@@ -73,8 +74,10 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor,
             notice.campaign_id, notice.visit_id = campaign.id, visit.id
             written["inspection"] += 1
         if n % 20 == 0:
-            progress(int(80 * n / total))
-    written.update(assignments(campaign, visits, teams, items, window, contact))
+            progress(int(100 * n / total), done=n, total=total)
+    written.update(assignments(campaign, visits, teams, items, window, contact,
+                               progress=lambda k: progress(int(100 * (len(visits) + k) / total),
+                                                           done=len(visits) + k, total=total)))
     audit.record("notices.written", "campaign", campaign.id, actor=actor,
                  details={"inspection": written["inspection"], "assignment": written["assignment"]})
     return written

@@ -85,9 +85,11 @@ def visits_handed_out(campaign: Campaign) -> list[Visit]:
     return visits
 
 
-def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict], window: str, contact: str) -> dict:
+def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict], window: str, contact: str,
+                progress: Callable[[int], None] = lambda k: None) -> dict:
     """The assignment notice (派遣通知) of every inspector on the campaign's teams, each inspector
-    with an account told in the inbox (and e-mail, SMS); those already written are left as they are."""
+    with an account told in the inbox (and e-mail, SMS); those already written are left as they are.
+    ``progress(k)``: told every 20 inspectors."""
     tenant = campaign.tenant
     written = {"assignment": 0, "told": 0}
     by_inspector: dict[int, list] = defaultdict(list)
@@ -105,7 +107,9 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
         Notice.campaign_id == campaign.id, Notice.kind == NoticeKind.assignment))}
     number = numberer(tenant, NoticeKind.assignment, sum(1 for subject in subject_of.values() if subject not in done))
     item_names = "、".join(item["name"] for item in items)
-    for inspector_id, rows in sorted(by_inspector.items()):
+    for k, (inspector_id, rows) in enumerate(sorted(by_inspector.items()), 1):
+        if k % 20 == 0:
+            progress(k)
         inspector = inspectors[inspector_id]
         subject = subject_of[inspector_id]
         notice = done.get(subject)

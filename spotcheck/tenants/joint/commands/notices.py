@@ -29,7 +29,7 @@ from spotcheck.tenants.notices.writing import (
 
 @command(Permission.JOINT_MANAGE)
 def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
-                        progress: Callable[[int], None] = lambda p: None) -> dict:
+                        progress: Callable[..., None] = lambda *p, **k: None) -> dict:
     """A joint campaign handed out (联合抽查): one inspection notice per visit, issued by the lead
     department, naming every department that checks there with its items, and the mixed team;
     then each department's assignment notices to its own inspectors, written in that department
@@ -46,6 +46,7 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
     entities = {entity.id: entity for entity in db.session.scalars(
         sa.select(Entity).where(Entity.id.in_(list(groups))).order_by(Entity.code))}
     written = {"inspection": 0, "assignment": 0, "told": 0}
+    progress(0, done=0, total=len(entities))
     number = numberer(tenant, NoticeKind.inspection,
                       sum(1 for entity_id in entities if f"joint:{campaign.id}:entity:{entity_id}" not in done))
     for n, (entity_id, entity) in enumerate(entities.items(), 1):
@@ -63,7 +64,7 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
         notice.campaign_id = campaign.id
         written["inspection"] += 1
         if n % 20 == 0:
-            progress(int(60 * n / len(entities)))
+            progress(int(60 * n / len(entities)), done=n, total=len(entities))
     db.session.flush()
     for group, part in parts.items():  # each department tells its own inspectors
         with tenant_scope(part["tenant_id"]):

@@ -1,0 +1,71 @@
+"""The size of a draw shown before it is irreversible (抽取规模预估): before the approval and before
+the freeze the campaign page shows each stratum's entries and the visits its rule will draw, and
+the freeze and the draw then make exactly those numbers."""
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlalchemy as sa
+
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import signed_in, user_named
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.draw import targets as target_engine
+from spotcheck.tenants.campaigns import commands as campaign_commands
+from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, DrawKind
+from spotcheck.tenants.campaigns.queries import sizes
+from spotcheck.tenants.campaigns.vocabulary import TargetStatus
+
+
+def test_the_sizes_shown_before_approval_and_freeze_are_what_the_draw_makes(app):
+    with app.app_context():
+        world = build(entities=60)
+        admin = user_named("yjj_admin")
+        planner, leader = planner_of(admin), leader_of(admin)
+        with tenant_scope(admin.tenant_id):
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
+            before = sizes.planned(campaign)
+            assert before.frame > 0 and before.visits > 0 and not before.without_rule
+            for row in before.strata:
+                assert row.visits == target_engine.cell_size(campaign.strata[row.stratum], row.frame)
+            campaign_commands.approve(campaign.id, actor=leader)
+            assert sizes.planned(campaign) == before  # approved, not yet frozen: still shown
+            campaign_commands.freeze_targets(campaign.id, actor=planner)
+            assert sizes.planned(campaign) is None  # the frozen counts are published instead
+            record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign.id,
+                                                             Draw.kind == DrawKind.targets))
+            assert record.counts == {campaign.tenant_code: {row.stratum: row.frame for row in before.strata}}
+            assert (record.excluded or {}) == before.excluded
+            campaign_commands.draw_targets(campaign.id, {"public_inputs": []}, actor=planner)
+            drawn = Counter(db.session.scalars(sa.select(CampaignTarget.stratum).where(
+                CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)))
+            assert dict(drawn) == {row.stratum: row.visits for row in before.strata if row.visits}
+
+
+def test_a_stratum_without_a_rule_is_said_before_approval(app):
+    with app.app_context():
+        world = build(entities=30)
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
+            counts = {row.stratum: row.frame for row in sizes.planned(campaign).strata}
+            ruled = dict(campaign.strata)
+            ruled.pop(next(iter(counts)))
+            rows = sizes.sized(counts, ruled)
+            assert [row.stratum for row in rows if row.visits is None] == [next(iter(counts))]
+
+
+def test_the_campaign_page_shows_the_sizes_until_the_freeze(app):
+    with app.app_context():
+        world = build(entities=40)
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
+            expected = sizes.planned(campaign)
+            campaign_id = campaign.id
+    client = signed_in(app, "yjj_leader")
+    page = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert 'id="campaign-sizes"' in page and "抽取规模" in page
+    assert f'id="sizes-visits">{expected.visits:,}<' in page and f'id="sizes-frame">{expected.frame:,}<' in page
+    assert page.index('id="campaign-sizes"') < page.index('id="campaign-approval"')  # read before approving
