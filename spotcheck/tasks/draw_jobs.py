@@ -23,6 +23,9 @@ from spotcheck.tenants.campaigns import commands as campaign_commands, queries a
 from spotcheck.tenants.campaigns.draws import clean_inputs
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS
+from spotcheck.tenants.joint import commands as joint_commands
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS
+from spotcheck.tenants.joint.queries import get_joint
 
 KINDS = DRAW_KINDS
 
@@ -82,3 +85,30 @@ def submit_draw(campaign_id: int, data: dict, *, actor, locale: str = "zh_CN") -
         raise Conflict(_l("This draw is already under way; follow its progress on the campaign page."))
     return jobs.submit(TASKS[kind], f"draw.{kind}", actor, campaign_id=campaign.id, public_inputs=inputs,
                        locale=locale)
+
+
+# --- a joint campaign's size, estimated before its frame is frozen -----------------------------
+
+
+@shared_task(name="spotcheck.joint.sizes")
+def estimate_joint_sizes(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int) -> dict:
+    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: joint_commands.estimate_sizes(
+        campaign_id, actor=user, progress=progress))
+
+
+@command(Permission.JOINT_MANAGE)
+def request_joint_sizes(campaign_id: int, data: dict | None = None, *, actor) -> Job:
+    """Estimate the size of a joint campaign's draw (抽取规模预估) in the background: it reads every
+    department's directory, seconds at a city's size; returns the job to watch."""
+    campaign = get_joint(campaign_id)
+    JOINT_ACTIONS.require(campaign, actor, "estimate_sizes")
+    return jobs.submit(estimate_joint_sizes, "joint.sizes", actor, campaign_id=campaign.id)
+
+
+def joint_sizes(campaign_id: int) -> Job | None:
+    """The newest size estimate of the joint campaign, for whoever of the lead department reads its
+    page (the coordinator asks for it, the leader reads it before approving)."""
+    return next((job for job in db.session.scalars(sa.select(Job).where(Job.kind == "joint.sizes")
+                                                   .order_by(Job.id.desc()).limit(50)
+                                                   .execution_options(populate_existing=True))
+                 if (job.params or {}).get("campaign_id") == campaign_id), None)

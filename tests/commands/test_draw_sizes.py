@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 import sqlalchemy as sa
 
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
@@ -69,3 +70,44 @@ def test_the_campaign_page_shows_the_sizes_until_the_freeze(app):
     assert 'id="campaign-sizes"' in page and "抽取规模" in page
     assert f'id="sizes-visits">{expected.visits:,}<' in page and f'id="sizes-frame">{expected.frame:,}<' in page
     assert page.index('id="campaign-sizes"') < page.index('id="campaign-approval"')  # read before approving
+
+
+def test_a_joint_campaign_estimates_its_size_in_the_background_before_the_freeze(app):
+    """The coordinator asks; a job reads each department's directory (audited, cross-department):
+    its entries and visits per stratum, the checks, and the visits of the joint draw (one seed)
+    against separate draws; the freeze then publishes the same counts, and the draw visits no more
+    than the checks and no fewer than the largest department's selection."""
+    from spotcheck.core.errors import Conflict
+    from spotcheck.tasks import draw_jobs
+    from spotcheck.tenants.joint import commands as joint, queries as joint_queries
+    from spotcheck.tenants.joint.visits import visit_groups
+    from tests.support import joint_world
+
+    with app.app_context():
+        ids = joint_world.world("approved")
+        coordinator = user_named("scj_coord")
+        with tenant_scope(coordinator.tenant_id):
+            job = draw_jobs.request_joint_sizes(ids["campaign"], actor=coordinator)  # eager: ran at the commit
+            job = draw_jobs.joint_sizes(ids["campaign"])
+            estimate = job.result
+            assert job.status.value == "succeeded" and [p["group"] for p in estimate["parts"]] == ["SWJ", "YJJ"]
+            per_part = {p["group"]: sum(row["visits"] for row in p["strata"]) for p in estimate["parts"]}
+            assert estimate["checks"] == sum(per_part.values())
+            assert max(per_part.values()) <= estimate["visits"] <= estimate["separate"] <= estimate["checks"]
+    page = signed_in(app, "scj_coord").get(f"/joint/{ids['campaign']}").get_data(as_text=True)
+    assert 'id="joint-sizes-table"' in page and f'id="sizes-checks">{estimate["checks"]:,}<' in page
+    with app.app_context():
+        coordinator = user_named("scj_coord")
+        with tenant_scope(coordinator.tenant_id):
+            campaign = joint_queries.get_joint(ids["campaign"])
+            joint.freeze_targets(campaign.id, actor=coordinator)
+            record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == DrawKind.targets))
+            assert record.counts == {p["group"]: {row["stratum"]: row["frame"] for row in p["strata"]}
+                                     for p in estimate["parts"]}
+            with pytest.raises(Conflict):
+                draw_jobs.request_joint_sizes(campaign.id, actor=coordinator)  # frozen: its counts are published
+            joint.draw_targets(campaign.id, {"public_inputs": []}, actor=coordinator)
+            visits = len(visit_groups(campaign))
+            assert max(per_part.values()) <= visits <= estimate["checks"]
+    page = signed_in(app, "scj_leader").get(f"/joint/{ids['campaign']}").get_data(as_text=True)
+    assert 'id="joint-sizes"' not in page  # frozen: the published counts say it now

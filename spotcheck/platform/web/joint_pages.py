@@ -20,6 +20,7 @@ from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.platform.web.campaign_forms import CampaignForm, DrawForm, LeaderRuleForm
 from spotcheck.platform.web.campaign_pages import _prepare as prepare_part_form
+from spotcheck.tasks import draw_jobs
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform, requested_page
 from spotcheck.platform.web.joint_forms import DeclineForm, JointForm
 from spotcheck.tenants.campaigns.vocabulary import RISK_STRATA
@@ -84,6 +85,8 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
         part_form=part_form, decline_form=decline_form or DeclineForm(formdata=None),
         draw_form=draw_form or DrawForm(formdata=None), action_form=EmptyForm(),
         leader_form=LeaderRuleForm(formdata=None), leaderless=view.leaderless,
+        sizes_job=draw_jobs.joint_sizes(campaign.id) if view.lead and (
+            "estimate_sizes" in view.actions or "approve" in view.actions) else None,
         draws=view.draws, savings=view.savings, visits=view.visits, groups=view.groups,
         teams=view.teams, published=view.published, complete=view.complete,
         public_url=url_for("public_draws.campaign", campaign_id=campaign.id) if view.public else None,
@@ -135,6 +138,17 @@ def leader(campaign_id):
                 _("The team leader is named."), refusals=(ValidationFailed, Conflict, Forbidden, NotFound))
     return redirect(url_for("joint_pages.detail", campaign_id=campaign_id, page=request.form.get("page", type=int),
                             _anchor="visits"))
+
+
+@bp.route("/<int:campaign_id>/sizes", methods=["POST"])
+@requires(Permission.JOINT_MANAGE)
+def sizes(campaign_id):
+    """Estimate the size of the draw (抽取规模预估) in the background; the page shows it when done."""
+    if EmptyForm().validate_on_submit():
+        perform(lambda: draw_jobs.request_joint_sizes(campaign_id, actor=_user()),
+                _("The size of the draw is being estimated; it appears here in a moment."),
+                refusals=(ValidationFailed, Conflict, Forbidden))
+    return _back(campaign_id, "joint-sizes")
 
 
 @bp.route("/<int:campaign_id>/leaders/by-rule", methods=["POST"])

@@ -24,7 +24,8 @@ from spotcheck.core.database import db, is_row_id
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import OWN, Joint
 from spotcheck.tenants.campaigns.policy import (
-    TEAMS_OPEN, WITHDRAWN_RULE, cancel_refusal, cancellable, ceremony_step, refusing_withdrawn, visits_without_leader,
+    TEAMS_OPEN, WITHDRAWN_RULE, cancel_refusal, cancellable, ceremony_step, draw_of, refusing_withdrawn, stage,
+    visits_without_leader,
 )
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.joint.models import JointParticipant
@@ -83,6 +84,12 @@ def _lead_only():
             "who_refusal": _l("Only the lead department coordinates a joint campaign.")}
 
 
+def _sizes_open(campaign: Campaign) -> bool:
+    """Before the target frame is frozen: in preparation (before the approval) or approved."""
+    return campaign.status in (CampaignStatus.draft, CampaignStatus.approved) \
+        and stage(draw_of(campaign, "targets")) not in ("frozen", "drawn") and bool(campaign.joint_parts)
+
+
 JOINT_ACTIONS = Actions(*refusing_withdrawn(
     # Withdrawal (撤销, :mod:`.withdrawal`): the joint campaign keeps its number, its parts follow.
     Action("withdraw", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
@@ -98,6 +105,9 @@ JOINT_ACTIONS = Actions(*refusing_withdrawn(
     Action("invite", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
            _l("Departments are invited while the joint campaign is in preparation."), **_lead_only()),
     Action("approve", Permission.CAMPAIGNS_APPROVE, _approvable, _approve_refusal, **_lead_only()),
+    Action("estimate_sizes", Permission.JOINT_MANAGE, _sizes_open,
+           _l("The size of the draw is estimated before the target frame is frozen; then its counts are published."),
+           **_lead_only()),
     Action("freeze_targets", Permission.JOINT_MANAGE, *ceremony_step("targets", "committed"), **_lead_only()),
     Action("draw_targets", Permission.JOINT_MANAGE, *ceremony_step("targets", "frozen"), **_lead_only()),
     Action("freeze_inspectors", Permission.JOINT_MANAGE, *ceremony_step("inspectors", "committed"), **_lead_only()),

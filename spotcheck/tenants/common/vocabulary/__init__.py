@@ -149,6 +149,7 @@ JOB_KIND_LABELS = {
     "import.inspectors": _l("Import of the inspector directory"),
     "draw.targets": _l("Target draw"),
     "draw.inspectors": _l("Inspector draw"),
+    "joint.sizes": _l("Size of a joint draw"),
     "exports.export": _l("Credit-system export"),
     "exports.deliver": _l("Credit-system export: delivery of a batch"),
     "notices.campaign": _l("Inspection and assignment notices"),

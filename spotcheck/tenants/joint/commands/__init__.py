@@ -4,7 +4,7 @@ and the fields' lead departments (:mod:`.field_leads`). Every command is importa
 from __future__ import annotations
 
 from spotcheck.tenants.joint.commands.draws import (
-    designate_leader, designate_leaders, draw_inspectors, draw_targets, freeze_inspectors, freeze_targets, hand_out,
+    designate_leader, designate_leaders, draw_inspectors, draw_targets, estimate_sizes, freeze_inspectors, freeze_targets, hand_out,
 )
 from spotcheck.tenants.joint.commands.field_leads import name_field_lead
 from spotcheck.tenants.joint.commands.notices import write_joint_notices
@@ -14,5 +14,5 @@ from spotcheck.tenants.joint.commands.preparation import (
 from spotcheck.tenants.joint.commands.withdrawal import cancel, return_joint, withdraw
 
 __all__ = ["accept", "approve_joint", "approve_part", "cancel", "create_joint", "decline", "designate_leader", "designate_leaders",
-           "draw_inspectors", "draw_targets", "freeze_inspectors", "freeze_targets", "hand_out", "invite",
+           "draw_inspectors", "draw_targets", "estimate_sizes", "freeze_inspectors", "freeze_targets", "hand_out", "invite",
            "name_field_lead", "return_joint", "save_part", "update_joint", "withdraw", "write_joint_notices"]

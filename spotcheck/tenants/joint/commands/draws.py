@@ -33,7 +33,8 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import teams, visit_groups
-from spotcheck.tenants.joint.vocabulary import FRAME_REASON
+from spotcheck.tenants.campaigns.queries.sizes import sized
+from spotcheck.tenants.joint.vocabulary import FRAME_REASON, SIZES_REASON
 from spotcheck.tenants.results.models import Visit
 
 
@@ -65,6 +66,32 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor):
                                                      why=str(bad))]}) from None
     steps.freeze(record, frame, actor=actor)
     return record
+
+
+@command(Permission.JOINT_MANAGE)
+def estimate_sizes(campaign_id: int, data: dict | None = None, *, actor, progress=lambda *p, **k: None) -> dict:
+    """抽取规模预估, before the freeze: each department's entries and the visits its rules draw per
+    stratum (today's directories, the freeze's own definition), the checks they add up to, the
+    visits the joint draw makes on average, and those separate, independent draws would make."""
+    campaign = get_joint(campaign_id)
+    JOINT_ACTIONS.require(campaign, actor, "estimate_sizes")
+    parts = _parts(campaign)
+    with cross_tenant(actor, SIZES_REASON, permission=Permission.JOINT_MANAGE):
+        frame = frames.target_frame([frames.FramePart(group, part["tenant_id"], db.session.get(
+            Campaign, part["part_campaign_id"])) for group, part in parts.items()], today())
+    cells = target_engine.parse_frame_file(frame.file)
+    rules = {group: part.get("strata") or {} for group, part in parts.items()}
+    strata = {group: sized(frame.counts.get(group, {}), rules[group]) for group in parts}
+    known = all(row.visits is not None for rows in strata.values() for row in rows)
+    return {
+        "on": today().isoformat(), "excluded": frame.excluded,
+        "parts": [{"group": group, "name": part.get("name", group),
+                   "strata": [{"stratum": row.stratum, "frame": row.frame, "visits": row.visits} for row in strata[group]]}
+                  for group, part in parts.items()],
+        "checks": sum(row.visits or 0 for rows in strata.values() for row in rows),
+        "visits": round(target_engine.expected_joint_visits(cells, rules), 1) if known else None,
+        "separate": round(target_engine.expected_separate_visits(cells, rules), 1) if known else None,
+    }
 
 
 @command(Permission.JOINT_MANAGE)
