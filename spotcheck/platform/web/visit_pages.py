@@ -46,12 +46,32 @@ def mine():
 @bp.route("/review")
 @requires(Permission.RESULTS_REVIEW)
 def review():
-    """待审核: submitted results waiting for a leader."""
-    page = listing.visits_page(reader=_user(), status=VisitStatus.submitted, number=requested_page())
+    """待审核: submitted results waiting for a leader, by result category (``?category=``); those
+    that found no problem are approved many at once, the others each on its own page."""
+    offered = category_choices.offered()
+    category = request.args.get("category", "")
+    category = category if category in offered else ""
+    page = listing.visits_page(reader=_user(), status=VisitStatus.submitted, number=requested_page(), category=category)
     return render_template("visits/list.html", page=page, heading=_("Results to review"),
-                           endpoint="visit_pages.review",
-                           intro=_("Approve each result or return it to the team saying what must change. "
+                           endpoint="visit_pages.review", endpoint_args={"category": category or None},
+                           review_form=EmptyForm(), categories=offered, category=category,
+                           problem=listing.found_problem,
+                           intro=_("Open a result to approve it or return it to the team saying what must change; "
+                                   "tick those that found no problem to approve them at once. "
                                    "You cannot review a result you recorded."))
+
+
+@bp.route("/review/approve", methods=["POST"])
+@requires(Permission.RESULTS_REVIEW)
+def approve_many():
+    """Approve the results ticked on the review list (all or nothing)."""
+    ids = [int(v) for v in request.form.getlist("visit_ids") if v.isdigit() and len(v) < 10]
+    if EmptyForm().validate_on_submit():
+        perform(lambda: results.approve_results(ids, actor=_user()),
+                lambda visits: _("%(n)d results approved.", n=len(visits)),
+                refusals=(ValidationFailed, Conflict, NotFound))
+    category = request.form.get("category") or None
+    return redirect(url_for("visit_pages.review", category=category))
 
 
 @bp.route("/publication")

@@ -63,8 +63,9 @@ def _not_its_author(visit: Visit, actor) -> bool:
     return user_id is not None and user_id not in (visit.entered_by or []) and user_id != visit.submitted_by_id
 
 
-def _found_problem(visit: Visit) -> bool:
-    """A follow-up needs a problem found: a recorded category that says so."""
+def found_problem(visit: Visit) -> bool:
+    """A recorded category of the result says a problem was found (发现问题): a follow-up needs one,
+    and such a result is approved only on its own page, never in a batch unseen."""
     return visit.status != VisitStatus.assigned and any(
         set(result.category_codes) & categories.problem_codes() for result in visit.results)
 
@@ -80,7 +81,7 @@ def open_follow_ups(visit: Visit) -> list[FollowUp]:
 def awaits_follow_up(visit: Visit) -> bool:
     """A result that found a problem with neither a follow-up recorded nor a leader's reasoned
     decision that none is needed (无需后续处置): the visit cannot be closed yet."""
-    return _found_problem(visit) and not visit.follow_ups and visit.no_follow_up_at is None
+    return found_problem(visit) and not visit.follow_ups and visit.no_follow_up_at is None
 
 
 #: The refusal naming the rule (seed 002: 对抽查有问题的监管对象，依法做出处理).
@@ -124,7 +125,7 @@ def _decidable(visit: Visit) -> bool:
 
 
 def _decide_refusal(visit: Visit):
-    if not _found_problem(visit):
+    if not found_problem(visit):
         return _l("The result found no problem: no decision about a follow-up is needed.")
     if visit.follow_ups:
         return _l("A follow-up is recorded for this visit.")
@@ -172,7 +173,7 @@ VISIT_ACTIONS = Actions(
     # 检查日期更正: once submitted, the check dates change only by a leader's correction with a reason.
     Action("correct_dates", Permission.RESULTS_REVIEW,
            lambda v: v.first_submitted_at is not None and v.status != VisitStatus.published, _dates_refusal),
-    Action("follow_up", Permission.RESULTS_FOLLOW_UP, _found_problem,
+    Action("follow_up", Permission.RESULTS_FOLLOW_UP, found_problem,
            _l("A follow-up needs a recorded result that found a problem."),
            who=_on_team_or_planner,
            who_refusal=_l("Only the visit's team or the department's planners follow up its problems.")),

@@ -4,28 +4,57 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
+from spotcheck.core import audit, bulk
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.check_dates import clean_check_dates
 from spotcheck.tenants.results.commands._visits import advance, locked_visit
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.policy import VISIT_ACTIONS
+from spotcheck.tenants.results.policy import VISIT_ACTIONS, found_problem
 from spotcheck.tenants.results.vocabulary import CHECK_DATES, REASON_LENGTH, VisitStatus
 
 
 @command(Permission.RESULTS_REVIEW)
 def approve_result(visit_id: int, data=None, *, actor) -> Visit:
     """A leader approves (审核通过); publication stays due 20 working days after the check ended."""
-    visit = locked_visit(visit_id)
+    visit = _approve(locked_visit(visit_id), actor)
+    advance(visit.campaign)
+    return visit
+
+
+@command(Permission.RESULTS_REVIEW)
+def approve_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
+    """A leader approves a chosen set of results in one step (批量审核通过), each checked as
+    :func:`approve_result` checks it; a result that found a problem is never approved unseen: it is
+    approved on its own page. All or nothing, each refused result named."""
+    ids = bulk.require_selection(visit_ids)
+
+    def approve(visit_id: int) -> Visit:
+        visit = locked_visit(visit_id)
+        if found_problem(visit):
+            raise Conflict(_l("It found a problem: open it and approve it on its own page."))
+        return _approve(visit, actor)
+
+    approved = bulk.each(ids, approve, name=_named)
+    for campaign in {visit.campaign for visit in approved}:
+        advance(campaign)
+    return approved
+
+
+def _named(visit_id: int) -> str:
+    visit = db.session.get(Visit, visit_id)
+    return f"{visit.entity.name}（{visit.entity.code}）" if visit is not None else str(_l("Visit %(id)s", id=visit_id))
+
+
+def _approve(visit: Visit, actor) -> Visit:
     VISIT_ACTIONS.require(visit, actor, "approve")
     visit.status, visit.approved_at = VisitStatus.approved, now()
     visit.approved_by_id, visit.approved_by_name = actor.id, actor.display_name
     visit.returned_reason = ""
-    advance(visit.campaign)
     audit.record("result.approved", "visit", visit.id, actor=actor,
                  details={"entity": visit.entity.code,
                           "publish_due": visit.publish_due.isoformat() if visit.publish_due else None})

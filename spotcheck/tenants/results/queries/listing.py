@@ -11,7 +11,8 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
+from spotcheck.tenants.results import policy
 from spotcheck.tenants.results.policy import OPEN, on_team_of_visit, sees_every_visit, visible_visits
 from spotcheck.tenants.results.vocabulary import VisitStatus
 
@@ -49,11 +50,15 @@ def ordered(query: sa.Select) -> sa.Select:
 
 @query(Permission.SIGNED_IN)
 def visits_page(*, reader, mine: bool = False, status: VisitStatus | str | None = None,
-                campaign_id: int | None = None, statuses=(), number: int = 1) -> NumberedPage:
+                campaign_id: int | None = None, statuses=(), number: int = 1, category: str = "") -> NumberedPage:
     """The visits ``reader`` may see, most urgent first (:func:`~spotcheck.tenants.results.policy.visible_visits`):
     ``mine`` (always, for a reader who does not read the department's campaigns) only those whose team
-    they are on; else filtered by ``status`` (or ``statuses``) and ``campaign_id``."""
+    they are on; else filtered by ``status`` (or ``statuses``), ``campaign_id`` and the result
+    ``category`` (检查结果类别: a result with an item of that category)."""
     found = mine_or_visible(reader, mine)
+    if category:
+        found = found.where(Visit.id.in_(sa.select(ItemResult.visit_id).join(
+            ResultCategory, ResultCategory.item_result_id == ItemResult.id).where(ResultCategory.code == category)))
     if status is not None:
         found = found.where(Visit.status == status)
     if statuses:
@@ -61,6 +66,11 @@ def visits_page(*, reader, mine: bool = False, status: VisitStatus | str | None 
     if campaign_id is not None:
         found = found.where(Visit.campaign_id == campaign_id)
     return page(found, number)
+
+
+def found_problem(visit: Visit) -> bool:
+    """Whether the result found a problem (发现问题): the review list approves only the others at once."""
+    return policy.found_problem(visit)
 
 
 def mine_or_visible(reader, mine: bool) -> sa.Select:

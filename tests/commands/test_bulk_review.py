@@ -1,0 +1,91 @@
+"""A leader reviews results as a list filtered by category (批量审核): those that found no problem
+are approved many at once, each checked as the single approval checks it, all or nothing with each
+refused result named; a result that found a problem is never approved unseen."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.results_world import handed_out
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
+from spotcheck.tenants.results.vocabulary import NO_PROBLEM, VisitStatus
+
+TODAY = date(2026, 5, 6)
+
+
+def _submitted(ids, codes: list[str]) -> list[int]:
+    """The campaign's first visits submitted for review by the team's inspector, one per code."""
+    chief = user_named("yjj_inspector")
+    visits = list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == ids["campaign"]).order_by(Visit.id)))
+    for visit, code in zip(visits, codes):
+        result = ItemResult(visit_id=visit.id, item_id=ids["item"], findings="现场检查。", tenant_id=visit.tenant_id)
+        result.categories = [ResultCategory(code=code, tenant_id=visit.tenant_id)]
+        db.session.add(result)
+        visit.status, visit.checked_on, visit.checked_until = VisitStatus.submitted, date(2026, 4, 30), date(2026, 4, 30)
+        visit.submitted_by_id, visit.entered_by = chief.id, [chief.id]
+    db.session.commit()
+    return [visit.id for visit in visits[:len(codes)]]
+
+
+def _statuses(visit_ids) -> list[str]:
+    return [db.session.get(Visit, i, populate_existing=True).status.value for i in visit_ids]
+
+
+def test_results_that_found_nothing_are_approved_at_once_and_a_problem_refuses_the_whole_step(app):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        leader = user_named("yjj_leader")
+        with tenant_scope(ids["tenant"]):
+            clean = _submitted(ids, [NO_PROBLEM, NO_PROBLEM, NO_PROBLEM, "pending_own_rules"])
+            *fine, problem = clean
+            with pytest.raises(ValidationFailed) as refused:
+                results.approve_results(clean, actor=leader)
+            rows = refused.value.errors["rows"]
+            assert len(rows) == 2 and db.session.get(Visit, problem).entity.name in rows[1]
+            assert _statuses(clean) == ["submitted"] * 4  # nothing changed
+            authored = db.session.get(Visit, fine[1])
+            authored.entered_by = authored.entered_by + [leader.id]
+            db.session.commit()
+            with pytest.raises(ValidationFailed) as own:  # its author may not approve it, in a batch either
+                results.approve_results(fine, actor=leader)
+            assert len(own.value.errors["rows"]) == 2 and authored.entity.name in own.value.errors["rows"][1]
+            authored.entered_by = [i for i in authored.entered_by if i != leader.id]
+            db.session.commit()
+            with pytest.raises(Forbidden):
+                results.approve_results(fine, actor=planner_of(user_named("yjj_admin")))
+            with pytest.raises(ValidationFailed):
+                results.approve_results([], actor=leader)
+            approved = results.approve_results(fine + fine[:1], actor=leader)  # each once
+            assert len(approved) == 3 and _statuses(fine) == ["approved"] * 3
+            with pytest.raises(ValidationFailed) as again:  # approved already: refused as the single one is
+                results.approve_results(fine[:1], actor=leader)
+            assert db.session.get(Visit, fine[0]).entity.name in again.value.errors["rows"][1]
+            results.approve_result(problem, actor=leader)  # on its own page: seen, approved
+            assert _statuses([problem]) == ["approved"]
+
+
+def test_the_review_list_filters_by_category_and_approves_the_ticked_results(app):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]):
+            fine, other, problem = _submitted(ids, [NO_PROBLEM, NO_PROBLEM, "pending_own_rules"])
+    with frozen_at(TODAY):
+        client = signed_in(app, "yjj_leader")
+        page = client.get("/visits/review").get_data(as_text=True)
+        assert f'value="{fine}"' in page and f'value="{problem}"' not in page and "problem-tag" in page
+        only = client.get(f"/visits/review?category={NO_PROBLEM}").get_data(as_text=True)
+        assert f'data-visit="{fine}"' in only and f'data-visit="{problem}"' not in only
+        response = post_form(client, "/visits/review/approve", {"visit_ids": [str(fine), str(other)],
+                                                                 "category": NO_PROBLEM}, token_from="/visits/review")
+        assert response.status_code in (302, 303) and f"category={NO_PROBLEM}" in response.headers["Location"]
+    with app.app_context(), tenant_scope(ids["tenant"]):
+        assert _statuses([fine, other, problem]) == ["approved", "approved", "submitted"]
