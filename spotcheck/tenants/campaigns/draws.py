@@ -185,10 +185,9 @@ def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor) ->
 
     chosen = bulk.each(teams.values(), designate, name=lambda team: team[0].entity.name)
     named = [member for member in chosen if member is not None]
-    for member in named:
-        audit.record("team.leader_designated", "campaign", campaign.id, actor=actor,
-                     details={"visit": member.entity.code, "leader": member.cert_no or member.inspector.cert_no,
-                              "rule": rule})
+    audit.record_many("team.leader_designated", "campaign", [
+        (campaign.id, {"visit": member.entity.code, "leader": member.cert_no or member.inspector.cert_no, "rule": rule})
+        for member in named], actor=actor)
     return {"named": len(named), "kept": len(chosen) - len(named), "rule": LEADER_RULES[rule]}
 
 

@@ -21,7 +21,9 @@ from spotcheck.tenants.results.vocabulary import CHECK_DATES, REASON_LENGTH, Vis
 @command(Permission.RESULTS_REVIEW)
 def approve_result(visit_id: int, data=None, *, actor) -> Visit:
     """A leader approves (审核通过); publication stays due 20 working days after the check ended."""
-    visit = _approve(locked_visit(visit_id), actor)
+    visit = locked_visit(visit_id)
+    visit_id, details = _approve(visit, actor)
+    audit.record("result.approved", "visit", visit_id, actor=actor, details=details)
     advance(visit.campaign)
     return visit
 
@@ -33,16 +35,17 @@ def approve_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
     approved on its own page. All or nothing, each refused result named."""
     ids = bulk.require_selection(visit_ids)
 
-    def approve(visit_id: int) -> Visit:
+    def approve(visit_id: int) -> tuple[Visit, tuple[int, dict]]:
         visit = locked_visit(visit_id)
         if found_problem(visit):
             raise Conflict(_l("It found a problem: open it and approve it on its own page."))
-        return _approve(visit, actor)
+        return visit, _approve(visit, actor)
 
     approved = bulk.each(ids, approve, name=_named)
-    for campaign in {visit.campaign for visit in approved}:
+    audit.record_many("result.approved", "visit", [entry for _, entry in approved], actor=actor)
+    for campaign in {visit.campaign for visit, _ in approved}:
         advance(campaign)
-    return approved
+    return [visit for visit, _ in approved]
 
 
 def _named(visit_id: int) -> str:
@@ -50,15 +53,14 @@ def _named(visit_id: int) -> str:
     return f"{visit.entity.name}（{visit.entity.code}）" if visit is not None else str(_l("Visit %(id)s", id=visit_id))
 
 
-def _approve(visit: Visit, actor) -> Visit:
+def _approve(visit: Visit, actor) -> tuple[int, dict]:
+    """The approval of one result (checked as the single command checks it); returns its audit entry."""
     VISIT_ACTIONS.require(visit, actor, "approve")
     visit.status, visit.approved_at = VisitStatus.approved, now()
     visit.approved_by_id, visit.approved_by_name = actor.id, actor.display_name
     visit.returned_reason = ""
-    audit.record("result.approved", "visit", visit.id, actor=actor,
-                 details={"entity": visit.entity.code,
-                          "publish_due": visit.publish_due.isoformat() if visit.publish_due else None})
-    return visit
+    return visit.id, {"entity": visit.entity.code,
+                      "publish_due": visit.publish_due.isoformat() if visit.publish_due else None}
 
 
 @command(Permission.RESULTS_REVIEW)
