@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support import joint_world
-from tests.support.campaign_world import build, planner_of
+from tests.support.campaign_world import build, campaign_data, planner_of
 from tests.support.helpers import post_form, signed_in, user_named
 from tests.support.results_world import teams_drawn
 from spotcheck.core.audit import AuditEntry
@@ -35,6 +35,16 @@ def _without_leaders(campaign_id: int) -> dict[int, list[TeamMember]]:
     return _teams(campaign_id)
 
 
+def _drawn_without_leaders():
+    """A campaign of the usual world with both draws made and no team leader named yet; with the
+    department's administrator."""
+    campaign_id = teams_drawn(build())
+    admin = user_named("yjj_admin")
+    with tenant_scope(admin.tenant_id):
+        _without_leaders(campaign_id)
+    return campaign_id, admin
+
+
 def _leaders(campaign_id: int) -> dict[int, int]:
     return {entity: [m.id for m in team if m.is_leader and m.active] for entity, team in _teams(campaign_id).items()}
 
@@ -46,11 +56,9 @@ def _designations(campaign_id: int) -> list[dict]:
 
 def test_the_first_drawn_member_of_every_team_is_named_and_each_designation_audited(app):
     with app.app_context():
-        world = build()
-        campaign_id = teams_drawn(world)
-        admin = user_named("yjj_admin")
+        campaign_id, admin = _drawn_without_leaders()
         with tenant_scope(admin.tenant_id):
-            teams = _without_leaders(campaign_id)
+            teams = _teams(campaign_id)
             before = len(_designations(campaign_id))
             done = campaign_commands.designate_leaders(campaign_id, {"rule": "first_drawn"}, actor=planner_of(admin))
             assert done["named"] == len(teams) and done["kept"] == 0 and "抽中顺序第一位" in done["rule"]
@@ -78,11 +86,9 @@ def test_the_balanced_rule_names_whoever_has_led_least_so_far(app):
     """Visit after visit (in the order of the list), the member of the team who leads fewest visits
     so far, the first drawn among equals: the leading is spread over the inspectors."""
     with app.app_context():
-        world = build()
-        campaign_id = teams_drawn(world)
-        admin = user_named("yjj_admin")
+        campaign_id, admin = _drawn_without_leaders()
         with tenant_scope(admin.tenant_id):
-            teams = _without_leaders(campaign_id)
+            teams = _teams(campaign_id)
             done = campaign_commands.designate_leaders(campaign_id, {"rule": "balanced"}, actor=planner_of(admin))
             assert done["named"] == len(teams)
             leads: Counter = Counter()
@@ -97,11 +103,9 @@ def test_the_balanced_rule_names_whoever_has_led_least_so_far(app):
 
 def test_one_team_that_cannot_have_a_leader_refuses_the_whole_step_naming_it(app):
     with app.app_context():
-        world = build()
-        campaign_id = teams_drawn(world)
-        admin = user_named("yjj_admin")
+        campaign_id, admin = _drawn_without_leaders()
         with tenant_scope(admin.tenant_id):
-            teams = _without_leaders(campaign_id)
+            teams = _teams(campaign_id)
             empty_entity, empty_team = next(iter(teams.items()))
             for member in empty_team:
                 member.active = False
@@ -124,8 +128,6 @@ def test_leaders_cannot_be_named_before_the_inspector_draw(app):
     with app.app_context():
         world = build()
         admin = user_named("yjj_admin")
-        from tests.support.campaign_world import campaign_data
-
         with tenant_scope(admin.tenant_id):
             draft = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
             with pytest.raises(Conflict):
@@ -134,11 +136,9 @@ def test_leaders_cannot_be_named_before_the_inspector_draw(app):
 
 def test_the_campaign_page_names_every_leader_by_the_rule_chosen(app):
     with app.app_context():
-        world = build()
-        campaign_id = teams_drawn(world)
-        admin = user_named("yjj_admin")
+        campaign_id, admin = _drawn_without_leaders()
         with tenant_scope(admin.tenant_id):
-            teams = _without_leaders(campaign_id)
+            teams = _teams(campaign_id)
     client = signed_in(app, "yjj_planner")
     page = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     assert 'id="leaders-by-rule"' in page and "任组长次数最少" in page and "data-confirm" in page
