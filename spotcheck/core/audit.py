@@ -101,9 +101,19 @@ def record_many(action: str, obj_type: str, entries: list[tuple], *, actor=None,
             )
             entry.hash = prev = entry_hash(entry)
             written.append(entry)
-        session.add_all(written)
-        session.flush()
+        if len(written) < MANY:
+            session.add_all(written)
+            session.flush()
+        else:  # one executemany, no ids read back: the entries returned stay outside the session
+            session.execute(sa.insert(AuditEntry.__table__), [
+                {column: getattr(entry, column) for column in _COLUMNS} for entry in written])
     return written
+
+
+#: From how many entries :func:`record_many` writes them in one executemany instead of through the ORM.
+MANY = 50
+_COLUMNS = ("chain", "seq", "tenant_id", "actor_id", "actor_login", "action", "object_type", "object_id", "details",
+            "created_at", "prev_hash", "hash")
 
 
 @dataclass(frozen=True)

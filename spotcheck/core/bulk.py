@@ -27,15 +27,21 @@ FIELD = "rows"
 
 def each(rows: Iterable[Row], step: Callable[[Row], Done], *, name: Callable[[Row], str]) -> list[Done]:
     """``step(row)`` for every row, in order; the results, or — if any row was refused — one
-    refusal naming each refused row (``name(row)``: how a person knows it) with its reason."""
+    refusal naming each refused row (``name(row)``: how a person knows it) with its reason. A
+    selection of one row is refused as the single command refuses it."""
     if not in_command():
         raise RuntimeError("a bulk step runs inside a command (all or nothing)")
-    done, refused = [], []
+    done, refused, total = [], [], 0
     for row in rows:
+        total += 1
         try:
             done.append(step(row))
         except REFUSALS as refusal:
+            if total == 1:
+                first = refusal
             refused.append(f"{name(row)}：{user_message(refusal)}")
+    if refused and total == 1:
+        raise first  # a selection of one is the single command: its own refusal
     if refused:
         raise ValidationFailed({FIELD: [str(_l("Nothing was changed: %(count)d of the selected rows cannot be.",
                                                count=len(refused)))] + refused})

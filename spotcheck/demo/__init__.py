@@ -42,12 +42,14 @@ CAMPAIGNS_FROM = 1_000  # entities: a smaller city leaves some campaigns nothing
 
 
 @command(Permission.PLATFORM_BOOTSTRAP)
-def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: date | None = None,
+def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: date | None = None, scale: int = 1,
               actor) -> list[tuple[str, str, str, list[str]]]:
     """Create whatever of the demo is missing; return (login, name, department, roles) for each user.
 
     ``entities``: how many registry entities the city should have (0: departments and users
     only, no city). A city never shrinks: a smaller number than the city has changes nothing.
+    ``scale`` > 1 (an enlarged demo): that many times the inspectors, and a large joint campaign
+    left at its invitation to be taken through the pages at a real department's size.
     """
     logins = []
     today = today or clock.today()
@@ -69,6 +71,9 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             supervision.credit_export(tenants)
             supervision.criticism(year=today.year, today=today)
             supervision.submissions(year=today.year, today=today)
+        if size and scale > 1:
+            catalog.grow_inspectors(tenants, scale=scale, seed=seed, today=today)
+            joint.large_joint_campaign(tenants, year=today.year)
         # the further 组长 of the demo's visits, each with an account linked to their directory entry
         names = {tenant.id: tenant.name for tenant in tenants.values()}
         for user in db.session.scalars(sa.select(User).where(User.login.like("%\\_inspector\\_%", escape="\\"))

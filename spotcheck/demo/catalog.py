@@ -75,10 +75,17 @@ def _rules(code: str, tenant: Tenant, actor: User) -> None:
     rules.publish(actor=actor)
 
 
-def _inspectors(code: str, actor: User, *, seed: int, today: date) -> None:
+def grow_inspectors(tenants: dict[str, Tenant], *, scale: int, seed: int, today: date) -> None:
+    """``scale`` times the demo's inspectors in every department (an enlarged demo); those there stay."""
+    for code, tenant in tenants.items():
+        with tenant_scope(tenant.id):
+            _inspectors(code, admin_of(tenant), seed=seed, today=today, scale=scale)
+
+
+def _inspectors(code: str, actor: User, *, seed: int, today: date, scale: int = 1) -> None:
 
     existing = set(db.session.scalars(sa.select(Inspector.cert_no)))
-    for data in demo_city.inspectors(code, seed=seed, today=today):
+    for data in demo_city.inspectors(code, seed=seed, today=today, scale=scale):
         if data["cert_no"] not in existing:
             inspectors.create_inspector(data, actor=actor)
 

@@ -530,10 +530,12 @@ def person_name(rnd: random.Random, sex: str) -> str:
     return name + rnd.choice(given) if rnd.random() < 0.6 else name
 
 
-def inspectors(department: str, *, seed: int = DEMO_SEED, today: date) -> list[dict]:
+def inspectors(department: str, *, seed: int = DEMO_SEED, today: date, scale: int = 1) -> list[dict]:
     """The department's inspectors as ``create_inspector`` takes them (~8 % with an expired
-    certificate, ~5 % experts)."""
+    certificate, ~5 % experts); ``scale`` times as many for an enlarged demo (the first ones are
+    always the same people)."""
     prefix, count, agencies, expert_agencies, categories, expertise = INSPECTOR_PLAN[department]
+    count *= scale
     rnd = random.Random(f"{seed}:inspectors:{department}")
     people, experts, names = [], 0, set()
     for n in range(1, count + 1):
@@ -917,6 +919,12 @@ JOINT_CAMPAIGN = {
     },
     "observers": ("observer:市人大代表 郑某 1012", "observer:加油站行业协会代表 吴某 5580"),
     "inspector_observers": ("observer:市政协委员 冯某 1013",),
+}
+#: The joint campaign of an enlarged demo (``spotcheck demo --scale N``): left at its invitation, for
+#: the departments to answer and the coordinator to take to published results through the pages.
+LARGE_JOINT_CAMPAIGN = {
+    "title": "{year}年度危险化学品与成品油经营单位大规模联合检查",
+    "window": ("12-01", "12-31"), "team_size": 2, "reserve_size": 2, "departments": ("YJJ", "SWJ"),
 }
 #: How far the joint campaign's results go in each department, visit by visit (visits drawn by every
 #: department first): published by all three first, then some further along in one department only.

@@ -44,17 +44,21 @@ def audit_verify() -> None:
 @click.option("--entities", type=click.IntRange(min=0), default=None, metavar="N",
               help="Registry entities of the demo city (default: 20000 for a new city; an existing city keeps "
                    "its size; a bigger N grows it; 0: departments and users only).")
+@click.option("--scale", type=click.IntRange(min=1, max=100), default=1, show_default=True, metavar="N",
+              help="An enlarged demo at a real department's size: N times the entities (unless --entities is "
+                   "given) and the inspectors, and a large joint campaign of 应急管理局 and 商务局 left at its "
+                   "invitation, to take to published results through the pages.")
 @with_appcontext
-def demo_command(entities: int | None) -> None:
+def demo_command(entities: int | None, scale: int) -> None:
     from spotcheck.demo import DEMO_ENTITIES, DEMO_PASSWORD, city_size, city_summary, load_demo  # heavy: the demo city's tables load only for this command
 
     if entities is None:
         existing = city_size()
-        entities = DEMO_ENTITIES if existing is None else existing
+        entities = max(DEMO_ENTITIES * scale, existing or 0) if scale > 1 or existing is None else existing
     # the loader is a script: the jobs its steps start (documents, draws) run as it goes, so the
     # city is whole when it ends, whatever queue the web server uses
     current_app.extensions["celery"].conf.task_always_eager = True
-    logins = load_demo(entities=entities, actor=CONSOLE)
+    logins = load_demo(entities=entities, scale=scale, actor=CONSOLE)
     click.echo("Demo departments and users are ready. Password for every demo user: " + DEMO_PASSWORD)
     for login, name, department, roles in logins:
         click.echo(f"  {login:<16} {name:<8} {department:<8} {', '.join(roles)}")

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tasks import jobs
-from spotcheck.tasks.models import Job, JobStatus
+from spotcheck.tasks.models import Job
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries
 from spotcheck.tenants.campaigns.draws import clean_inputs
 from spotcheck.tenants.campaigns.queries import get_campaign
@@ -28,6 +28,7 @@ from spotcheck.tenants.joint.policy import JOINT_ACTIONS
 from spotcheck.tenants.joint.queries import get_joint
 
 KINDS = DRAW_KINDS
+UNDER_WAY = _l("This draw is already under way; follow its progress on the campaign page.")
 
 
 def _work(kind: str, campaign_id: int, public_inputs: list[str]):
@@ -79,11 +80,50 @@ def submit_draw(campaign_id: int, data: dict, *, actor, locale: str = "zh_CN") -
     inputs = clean_inputs(data.get("public_inputs"))
     campaign = get_campaign(campaign_id, for_update=True)  # two requests take turns here
     campaign_queries.ready_to_draw(campaign, kind)
-    under_way = db.session.scalars(sa.select(Job.params).where(
-        Job.kind == f"draw.{kind}", Job.status.in_([JobStatus.queued, JobStatus.running])))
-    if any((params or {}).get("campaign_id") == campaign.id for params in under_way):
-        raise Conflict(_l("This draw is already under way; follow its progress on the campaign page."))
+    jobs.refuse_if_under_way(f"draw.{kind}", campaign.id, UNDER_WAY)
     return jobs.submit(TASKS[kind], f"draw.{kind}", actor, campaign_id=campaign.id, public_inputs=inputs,
+                       locale=locale)
+
+
+# --- a joint campaign's draws ----------------------------------------------------------------------
+
+
+def _joint_work(kind: str, campaign_id: int, public_inputs: list[str]):
+    def work(job, user, progress) -> dict:
+        draw = joint_commands.draw_targets if kind == "targets" else joint_commands.draw_inspectors
+        return _summary(kind, campaign_id, draw(campaign_id, {"public_inputs": public_inputs}, actor=user))
+
+    return work
+
+
+@shared_task(name="spotcheck.joint.draw.targets")
+def draw_joint_targets(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
+                       locale: str = "zh_CN") -> dict:
+    return jobs.run_job(job_id, tenant_id, user_id, _joint_work("targets", campaign_id, public_inputs), locale=locale)
+
+
+@shared_task(name="spotcheck.joint.draw.inspectors")
+def draw_joint_inspectors(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
+                          locale: str = "zh_CN") -> dict:
+    return jobs.run_job(job_id, tenant_id, user_id, _joint_work("inspectors", campaign_id, public_inputs),
+                        locale=locale)
+
+
+JOINT_TASKS = {"targets": draw_joint_targets, "inspectors": draw_joint_inspectors}
+
+
+@command(Permission.JOINT_MANAGE)
+def submit_joint_draw(campaign_id: int, data: dict, *, actor, locale: str = "zh_CN") -> Job:
+    """Ask for a joint campaign's draw (联合抽取) of ``data["kind"]`` with the observers' inputs: refused at
+    once, as the draw itself would refuse it, before the job is queued; returns the job to watch."""
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise ValidationFailed({"kind": [_l("No such draw.")]})
+    inputs = clean_inputs(data.get("public_inputs"))
+    campaign = get_joint(campaign_id, for_update=True)
+    JOINT_ACTIONS.require(campaign, actor, f"draw_{kind}")
+    jobs.refuse_if_under_way(f"joint.draw.{kind}", campaign.id, UNDER_WAY)
+    return jobs.submit(JOINT_TASKS[kind], f"joint.draw.{kind}", actor, campaign_id=campaign.id, public_inputs=inputs,
                        locale=locale)
 
 

@@ -35,7 +35,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from spotcheck.core import audit, clock, settings
 from spotcheck.core.commands import after_commit, after_rollback, command, in_command, unit_of_work
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound, ServiceError, user_message
+from spotcheck.core.errors import Conflict, NotFound, ServiceError, user_message
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tasks.models import Job, JobStatus
@@ -117,6 +117,15 @@ def get_job(job_id: int) -> Job:
     return _live(job)
 
 
+def refuse_if_under_way(kind: str, campaign_id: int, message=None) -> None:
+    """Refuse (409) a second job of ``kind`` for the campaign while one is queued or running: the
+    command that queues it holds the campaign's row, so two requests take turns here."""
+    under_way = db.session.scalars(sa.select(Job.params).where(
+        Job.kind == kind, Job.status.in_([JobStatus.queued, JobStatus.running])))
+    if any((params or {}).get("campaign_id") == campaign_id for params in under_way):
+        raise Conflict(message or _l("This step is already under way; follow its progress on the campaign page."))
+
+
 def job_for(job_id: int, reader) -> Job:
     """The job, if ``reader`` may see it (NotFound otherwise, as for another department's job)."""
     job = db.session.scalar(sa.select(Job).where(Job.id == job_id, visible_jobs(reader))
@@ -124,6 +133,14 @@ def job_for(job_id: int, reader) -> Job:
     if job is None:
         raise NotFound(_l("No such job."))
     return _live(job)
+
+
+def under_way(reader, campaign_id: int, kinds) -> list[Job]:
+    """The jobs of ``kinds`` for the campaign that are queued or running, as ``reader`` may see them."""
+    found = db.session.scalars(sa.select(Job).where(
+        visible_jobs(reader), Job.kind.in_(list(kinds)), Job.status.in_([JobStatus.queued, JobStatus.running]))
+        .order_by(Job.id).execution_options(populate_existing=True))
+    return [_live(job) for job in found if (job.params or {}).get("campaign_id") == campaign_id]
 
 
 def list_jobs(reader, *, kinds=None, limit: int = 20) -> list[Job]:

@@ -144,7 +144,7 @@ def test_a_joint_campaign_from_invitation_to_the_public_register(browser, world)
             coord.submit(f"#{kind}-freeze button")
             page.fill(f"#{kind}-public-inputs", "人大代表 7391")
             coord.submit(f"#{kind}-draw button")
-            assert "已完成抽取" in page.inner_text("main")
+            assert "已抽取" in page.inner_text("main") and "随机种子" in page.inner_text("main")
         made, checks = int(page.inner_text("#visits-made")), int(page.inner_text("#checks"))
         assert 0 < made <= checks and float(page.inner_text("#visits-separate")) > 0  # one visit per entity
         for index in range(page.locator(".leader-form").count()):

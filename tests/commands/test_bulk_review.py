@@ -13,7 +13,7 @@ from tests.support.helpers import post_form, signed_in, user_named
 from tests.support.results_world import handed_out
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
@@ -66,8 +66,10 @@ def test_results_that_found_nothing_are_approved_at_once_and_a_problem_refuses_t
                 results.approve_results([], actor=leader)
             approved = results.approve_results(fine + fine[:1], actor=leader)  # each once
             assert len(approved) == 3 and _statuses(fine) == ["approved"] * 3
-            with pytest.raises(ValidationFailed) as again:  # approved already: refused as the single one is
+            with pytest.raises(Conflict):  # approved already: a selection of one is refused as the single one is
                 results.approve_results(fine[:1], actor=leader)
+            with pytest.raises(ValidationFailed) as again:
+                results.approve_results(fine[:2], actor=leader)
             assert db.session.get(Visit, fine[0]).entity.name in again.value.errors["rows"][1]
             results.approve_result(problem, actor=leader)  # on its own page: seen, approved
             assert _statuses([problem]) == ["approved"]

@@ -112,8 +112,11 @@ def test_the_api_walks_a_joint_campaign_from_invitation_to_the_visit_list(app):
     assert len(detail["participants"]) == 2
     for kind in ("targets", "inspectors"):
         assert coord.post(f"{base}/draws/{kind}/freeze", headers=headers["scj_coord"]).status_code == 200
-        drawn = coord.post(f"{base}/draws/{kind}", headers=headers["scj_coord"], json={"public_inputs": ["接口"]})
-        assert drawn.status_code == 200 and drawn.get_json()["seed"]
+        job = coord.post(f"{base}/draws/{kind}", headers=headers["scj_coord"], json={"public_inputs": ["接口"]})
+        assert job.status_code == 202 and job.get_json()["kind"] == f"joint.draw.{kind}"
+        done = coord.get(f"/api/v1/jobs/{job.get_json()['id']}", headers=headers["scj_coord"]).get_json()
+        assert done["status"] == "succeeded"  # eager in the suite
+        assert coord.get(f"{base}/draws/{kind}", headers=headers["scj_coord"]).get_json()["seed"] == done["result"]["seed"]
     again = coord.post(f"{base}/draws/targets", headers=headers["scj_coord"], json={"public_inputs": []})
     assert again.status_code == 409  # a draw happens once
     visits = coord.get(f"{base}/visits", headers=headers["swj_planner"]).get_json()

@@ -4,12 +4,15 @@ The schemas check shapes only; the plan, campaign and ceremony services check th
 the pages and the API give the same messages.
 """
 from spotcheck.platform.api.types import Int
-from marshmallow import Schema, fields, validate
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from spotcheck.platform.api.directory_schemas import MAX_LIMIT
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import vocabulary as campaign_fields
-from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
+from spotcheck.tenants.campaigns.vocabulary import (
+    INSPECTOR_REPLACEMENT_REASONS, LEADER_RULES, TARGET_REPLACEMENT_REASONS,
+)
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
 from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
 from spotcheck.tenants.plans import queries as plan_queries
@@ -213,6 +216,30 @@ class ReplaceTargetSchema(Schema):
 class ReplaceInspectorSchema(Schema):
     reason = fields.Str(required=True, metadata={"description": _codes(INSPECTOR_REPLACEMENT_REASONS),
                                                  "enum": list(INSPECTOR_REPLACEMENT_REASONS)})
+
+
+class ReplaceManySchema(ReplaceInspectorSchema):
+    """Several members replaced at once (批量替换): those of ``member_ids``, or every visit of ``inspector_id``."""
+    member_ids = fields.List(Int(validate=validate.Range(min=1)), validate=validate.Length(min=1, max=5000))
+    inspector_id = Int(validate=validate.Range(min=1))
+
+    @validates_schema
+    def one_of(self, data, **kwargs):
+        if ("member_ids" in data) == ("inspector_id" in data):
+            raise ValidationError(_l("Give either the members or the inspector to replace."), "member_ids")
+
+
+class LeaderRuleSchema(Schema):
+    """Every visit's team leader (组长) named at once by a rule."""
+    rule = fields.Str(required=True, metadata={"description": _codes(LEADER_RULES), "enum": list(LEADER_RULES)},
+                      validate=validate.OneOf(list(LEADER_RULES)))
+    only_missing = fields.Bool(load_default=True)
+
+
+class LeadersNamedSchema(Schema):
+    named = Int()
+    kept = Int()
+    rule = fields.Str()
 
 
 class TeamMemberSchema(Schema):

@@ -16,7 +16,8 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.campaign_schemas import (
-    CampaignFieldsSchema, CampaignSchema, DrawRequestSchema, DrawSchema, WithdrawalReasonSchema, ReplaceInspectorSchema,
+    CampaignFieldsSchema, CampaignSchema, DrawRequestSchema, DrawSchema, LeaderRuleSchema, LeadersNamedSchema,
+    ReplaceManySchema, WithdrawalReasonSchema, ReplaceInspectorSchema,
     ReplaceTargetSchema, TargetPageSchema, TargetQuerySchema, TargetSchema, TeamMemberSchema,
 )
 from spotcheck.platform.api.schemas import JobSchema
@@ -24,10 +25,10 @@ from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.tasks.draw_jobs import submit_draw
+from spotcheck.tasks.handout_jobs import submit_hand_out
 from spotcheck.tenants.campaigns import commands, queries as services
 from spotcheck.tenants.campaigns.queries import public as publication, targets as listing
 from spotcheck.tenants.campaigns.vocabulary import ALL_STATUSES
-from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import teams as team_experts
 
 PREFIX = "/campaigns"
@@ -124,12 +125,12 @@ class CampaignApprove(MethodView):
 @blp.route("/<int:campaign_id>/hand-out")
 class CampaignHandOut(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
-    @blp.response(200, CampaignSchema)
+    @blp.response(202, JobSchema)
     def post(self, campaign_id):
-        """Hand the visits to their teams (检查任务下达): a visit per selected target, once every
-        visit has a team leader; the teams may then record results"""
-        results.hand_out(campaign_id, actor=_user())
-        return services.get_campaign(campaign_id)
+        """Hand the visits to their teams (检查任务下达) in the background, once every visit has a team
+        leader: a visit per selected target; the teams may then record results (a second request
+        while it runs answers 409)"""
+        return submit_hand_out(services.get_campaign(campaign_id).id, actor=_user(), locale=str(get_locale()))
 
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}/freeze")
@@ -227,6 +228,28 @@ class MemberReplace(MethodView):
         member = commands.replace_inspector(campaign.id, {"member_id": member_id, "reason": data["reason"]},
                                             actor=_user())
         return member
+
+
+@blp.route("/<int:campaign_id>/team-members/replace")
+class MembersReplace(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(ReplaceManySchema)
+    @blp.response(200, TeamMemberSchema(many=True))
+    def post(self, data, campaign_id):
+        """Replace several team members at once — ``member_ids``, or every visit of ``inspector_id`` —
+        each by the next eligible inspector of its visit's ranking: all or nothing, each refused
+        member named"""
+        return commands.replace_inspectors(services.get_campaign(campaign_id).id, data, actor=_user())
+
+
+@blp.route("/<int:campaign_id>/leaders")
+class LeadersByRule(MethodView):
+    @requires(Permission.CAMPAIGNS_EDIT)
+    @blp.arguments(LeaderRuleSchema)
+    @blp.response(200, LeadersNamedSchema)
+    def post(self, data, campaign_id):
+        """Name every visit's team leader (组长) at once by a rule (``only_missing``: keep those named)"""
+        return commands.designate_leaders(services.get_campaign(campaign_id).id, data, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/team-members/<int:member_id>/leader")

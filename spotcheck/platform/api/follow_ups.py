@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.api.visit_schemas import (
-    AcknowledgeSchema, FollowUpCloseSchema, FollowUpSchema, TransferSchema,
+    AcknowledgeManySchema, AcknowledgeSchema, FollowUpCloseSchema, FollowUpSchema, TransferSchema,
 )
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
@@ -51,6 +51,16 @@ class Received(MethodView):
     def get(self):
         """Transfers received from other departments, those to acknowledge first"""
         return follow_ups.received()
+
+
+@blp.route("/received/acknowledge")
+class AcknowledgeMany(MethodView):
+    @requires(Permission.TRANSFERS_RECEIVE)
+    @blp.arguments(AcknowledgeManySchema)
+    @blp.response(200, TransferSchema(many=True))
+    def post(self, data):
+        """签收 of several transfers received at once, with one note: all or nothing, each refused one named"""
+        return results.acknowledge_transfers(data["ids"], {"note": data["note"]}, actor=_user())
 
 
 @blp.route("/received/<int:follow_up_id>")

@@ -9,17 +9,21 @@ campaign's shared rows (the campaign, its draws, the visit list, the teams) and 
 otherwise. Proofs are published on the public portal like every campaign's.
 """
 from flask.views import MethodView
+from flask_babel import get_locale
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.permissions import acting_user as _user
-from spotcheck.platform.api.campaign_schemas import DrawRequestSchema, DrawSchema, WithdrawalReasonSchema, fields_schema
+from spotcheck.platform.api.campaign_schemas import (
+    DrawRequestSchema, DrawSchema, LeaderRuleSchema, LeadersNamedSchema, WithdrawalReasonSchema, fields_schema,
+)
 from spotcheck.platform.api.campaigns import draw_facts
-from spotcheck.platform.api.schemas import NumberedPageSchema
+from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
+from spotcheck.tasks import draw_jobs, handout_jobs
 from spotcheck.tenants.joint import commands, queries
 from spotcheck.tenants.joint.vocabulary import JOINT_FIELDS, PART_FIELDS, ParticipantStatus
 
@@ -257,14 +261,20 @@ class JointFreeze(MethodView):
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}")
 class JointDraw(MethodView):
+    @requires(Permission.JOINT_VIEW)
+    @blp.response(200, DrawSchema)
+    def get(self, campaign_id, kind):
+        """The draw: commitment, frame digest, counts, inputs, seed, times (the nonce only after the draw)"""
+        return draw_facts(queries.get_joint(campaign_id), kind)
+
     @requires(Permission.JOINT_MANAGE)
     @blp.arguments(DrawRequestSchema)
-    @blp.response(200, DrawSchema)
+    @blp.response(202, JobSchema)
     def post(self, data, campaign_id, kind):
-        """Make a draw with the observers' inputs: once, never again"""
-        command = commands.draw_targets if kind == "targets" else commands.draw_inspectors
-        command(campaign_id, {"public_inputs": data.get("public_inputs") or []}, actor=_user())
-        return draw_facts(queries.get_joint(campaign_id), kind)
+        """Make a draw with the observers' inputs, in the background: once, never again (a second
+        request while it runs answers 409)"""
+        return draw_jobs.submit_joint_draw(campaign_id, {"kind": kind, "public_inputs": data.get("public_inputs") or []},
+                                           actor=_user(), locale=str(get_locale()))
 
 
 @blp.route("/<int:campaign_id>/team-members/<int:member_id>/leader")
@@ -276,14 +286,24 @@ class JointLeader(MethodView):
         return commands.designate_leader(campaign_id, {"member_id": member_id}, actor=_user())
 
 
+@blp.route("/<int:campaign_id>/leaders")
+class JointLeadersByRule(MethodView):
+    @requires(Permission.JOINT_MANAGE)
+    @blp.arguments(LeaderRuleSchema)
+    @blp.response(200, LeadersNamedSchema)
+    def post(self, data, campaign_id):
+        """Name every mixed team's leader (组长) at once by a rule (``only_missing``: keep those named)"""
+        return commands.designate_leaders(campaign_id, data, actor=_user())
+
+
 @blp.route("/<int:campaign_id>/hand-out")
 class JointHandOut(MethodView):
     @requires(Permission.JOINT_MANAGE)
-    @blp.response(200, JointDetailSchema)
+    @blp.response(202, JobSchema)
     def post(self, campaign_id):
-        """Hand the visits to the teams: each department gets its own visits and members"""
-        commands.hand_out(campaign_id, actor=_user())
-        return _detail(campaign_id)
+        """Hand the visits to the teams in the background: each department gets its own visits and
+        members (a second request while it runs answers 409)"""
+        return handout_jobs.submit_joint_hand_out(campaign_id, actor=_user(), locale=str(get_locale()))
 
 
 @blp.route("/<int:campaign_id>/accept")

@@ -144,7 +144,14 @@ class CheckDatesCorrectionSchema(Schema):
 
 
 class PublishSchema(Schema):
-    visit_ids = fields.List(Int(validate=validate.Range(min=1)), required=True, validate=validate.Length(min=1, max=500))
+    """A selection of results (批量): at most 5,000 at once."""
+    visit_ids = fields.List(Int(validate=validate.Range(min=1)), required=True, validate=validate.Length(min=1, max=5000))
+
+
+class AcknowledgeManySchema(Schema):
+    """Transfers received, acknowledged at once with one note (批量签收)."""
+    ids = fields.List(Int(validate=validate.Range(min=1)), required=True, validate=validate.Length(min=1, max=5000))
+    note = fields.Str(load_default="", validate=validate.Length(max=vocabulary.NOTE_LENGTH))
 
 
 class FollowUpSchema(Schema):

@@ -116,6 +116,17 @@ class VisitCorrection(MethodView):
         return results.start_correction(visit_id, data, actor=_user())
 
 
+@blp.route("/approve")
+class VisitsApprove(MethodView):
+    @requires(Permission.RESULTS_REVIEW)
+    @blp.arguments(PublishSchema)
+    @blp.response(200, VisitSchema(many=True))
+    def post(self, data):
+        """Approve several submitted results at once (批量审核通过): none that found a problem (those are
+        approved one by one); all or nothing, each refused result named"""
+        return results.approve_results(data["visit_ids"], actor=_user())
+
+
 @blp.route("/publish")
 class VisitPublish(MethodView):
     @requires(Permission.RESULTS_PUBLISH)

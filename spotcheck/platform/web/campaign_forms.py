@@ -243,6 +243,23 @@ class ReplaceInspectorForm(FlaskForm):
                          + _choices(INSPECTOR_REPLACEMENT_REASONS), validate_choice=False)
 
 
+class ReplaceEverywhereForm(ReplaceInspectorForm):
+    """Replace one inspector at every visit of the campaign (批量替换: taken ill, away)."""
+    inspector_id = SelectField(_l("Inspector"), choices=[], validate_choice=False)
+
+    def offer(self, inspectors) -> "ReplaceEverywhereForm":
+        """Offer the inspectors on the campaign's teams (``inspectors_on_teams``)."""
+        self.inspector_id.choices = [SelectChoice("", _l("Choose an inspector…"))] + [
+            SelectChoice(str(i), _l("%(name)s (%(cert)s), %(n)s visits", name=name, cert=cert, n=n))
+            for i, name, cert, n in inspectors]
+        return self
+
+    def command_data(self) -> dict:
+        value = self.inspector_id.data or ""
+        return {"inspector_id": int(value) if value.isdigit() and len(value) < 10 else 0,
+                "reason": self.reason.data or ""}
+
+
 class LeaderRuleForm(FlaskForm):
     """Name every visit's team leader (组长) at once, by a rule (the single and the joint campaign)."""
     rule = RadioField(_l("Rule"), choices=_choices(LEADER_RULES), default="first_drawn", validate_choice=False)

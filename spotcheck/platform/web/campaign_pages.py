@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,12 +19,12 @@ from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.campaign_forms import (
-    STRATA, CampaignForm, DrawForm, LeaderRuleForm, ReplaceInspectorForm, ReplaceTargetForm,
+    STRATA, CampaignForm, DrawForm, LeaderRuleForm, ReplaceEverywhereForm, ReplaceInspectorForm, ReplaceTargetForm,
 )
-from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
-from spotcheck.tasks import jobs
+from spotcheck.platform.web import step_jobs
+from spotcheck.platform.web.forms import REFUSED, EmptyForm, apply_service_errors, perform
 from spotcheck.tasks.draw_jobs import submit_draw
-from spotcheck.tasks.models import JobStatus
+from spotcheck.tasks.handout_jobs import submit_hand_out
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as services, vocabulary
 from spotcheck.tenants.campaigns.queries import public as publication, sizes, targets as listing
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
@@ -186,16 +186,20 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
     plan = plans.get_plan(campaign.plan_id) if campaign.plan_id else None
     results, list_filter = listed["results"], listed["list_filter"]
     list_args = {"campaign_id": campaign.id, **{key: value or None for key, value in list_filter.items()}}
+    actions = services.allowed_actions(campaign, reader=_user()) | visit_reads.campaign_steps(campaign, _user())
     return render_template(
         "campaigns/detail.html", campaign=campaign, draws=draws, plan=plan, **listed,
         target_statuses=TARGET_STATUSES, list_args=list_args, at_list=AT_LIST,
         back_to=url_for("campaign_pages.detail", **list_args,
                         page=results.number if results and results.number > 1 else None),
         selected_per_stratum={stratum: n["selected"] for stratum, n in listed["strata"].items()},
-        actions=services.allowed_actions(campaign, reader=_user()) | visit_reads.campaign_steps(campaign, _user()),
+        actions=actions,
+        replace_everywhere_form=ReplaceEverywhereForm(formdata=None).offer(services.inspectors_on_teams(campaign))
+        if "replace_inspector" in actions else None,
         why_not_closed=visit_reads.why_not_closed(campaign),
         action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None), leader_form=LeaderRuleForm(formdata=None),
         leaderless=services.visits_without_leader(campaign), sizes=sizes.planned(campaign),
+        under_way=step_jobs.under_way(campaign, prefix="", endpoint="campaign_pages.draw_job"),
         replace_target_form=ReplaceTargetForm(formdata=None), replace_inspector_form=ReplaceInspectorForm(formdata=None),
     ), status
 
@@ -260,23 +264,10 @@ def draw(campaign_id, kind):
 @bp.route("/<int:campaign_id>/jobs/<int:job_id>")
 @requires(Permission.CAMPAIGNS_VIEW)
 def draw_job(campaign_id, job_id):
-    """The draw's job: followed while it runs, then back to the campaign with its outcome."""
-    campaign = services.get_campaign(campaign_id)
-    job = jobs.job_for(job_id, _user())
-    if not job.kind.startswith("draw."):
-        abort(404)
-    if job.done:
-        if job.status == JobStatus.succeeded and (job.result or {}).get("campaign_id") == campaign.id:
-            if job.kind == "draw.targets":
-                flash(_("The targets are drawn: %(n)s selected. Seed %(seed)s.", n=job.result.get("selected"),
-                        seed=job.result.get("seed")), "success")
-            else:
-                flash(_("The inspectors are drawn: %(n)s teams. Seed %(seed)s.", n=job.result.get("teams"),
-                        seed=job.result.get("seed")), "success")
-        elif job.status == JobStatus.failed:
-            flash(_("The draw was not made: %(why)s", why=job.error or ""), "error")
-        return _back(campaign_id)
-    return render_template("campaigns/job.html", campaign=campaign, job=job)
+    """A draw's or the hand-out's job: followed while it runs, then back to the campaign with its outcome."""
+    return step_jobs.follow(services.get_campaign(campaign_id), job_id, prefix="", back=url_for(
+        "campaign_pages.detail", campaign_id=campaign_id), here=url_for("campaign_pages.draw_job",
+                                                                        campaign_id=campaign_id, job_id=job_id))
 
 
 @bp.route(f"/<int:campaign_id>/proofs/{KIND}.json")
@@ -312,8 +303,10 @@ def hand_out(campaign_id):
     """检查任务下达: a visit per selected target, each to its team."""
     services.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
-        perform(lambda: results_commands.hand_out(campaign_id, actor=_user()),
-                lambda visits: _("%(n)d visits are handed to their teams.", n=len(visits)))
+        job = perform(lambda: submit_hand_out(campaign_id, actor=_user(), locale=str(get_locale())),
+                      None)
+        if job is not REFUSED:
+            return redirect(url_for("campaign_pages.draw_job", campaign_id=campaign_id, job_id=job.id))
     return _back(campaign_id)
 
 
@@ -350,6 +343,18 @@ def replace_member(campaign_id, member_id):
             campaign.id, {"member_id": member_id, "reason": form.reason.data or ""}, actor=_user()),
         lambda new: _("Replaced by %(name)s (%(cert)s), the next eligible inspector of the ranking.",
                       name=new.inspector.name, cert=new.inspector.cert_no))
+
+
+@bp.route("/<int:campaign_id>/team-members/replace", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def replace_everywhere(campaign_id):
+    """An inspector replaced at every visit of the campaign in one step (批量替换), all or nothing."""
+    campaign, form = services.get_campaign(campaign_id), ReplaceEverywhereForm()
+    if form.validate_on_submit():
+        perform(lambda: campaign_commands.replace_inspectors(campaign.id, form.command_data(), actor=_user()),
+                lambda new: _("%(n)d visits have a new member, each the next eligible inspector of its ranking.",
+                              n=len(new)), refusals=(ValidationFailed, Conflict, NotFound))
+    return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id, _anchor="replace-everywhere"))
 
 
 @bp.route("/<int:campaign_id>/team-members/<int:member_id>/leader", methods=["POST"])

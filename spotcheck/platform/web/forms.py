@@ -90,7 +90,8 @@ def perform(change, done, *, where: str = "", refusals=(ValidationFailed, Confli
     except refusals as refused:
         flash(user_message(refused), f"error {where}".strip())
         return REFUSED
-    flash(done(result) if callable(done) else done, f"success {where}".strip())
+    if done is not None:  # None: the page it leads to says what became of it
+        flash(done(result) if callable(done) else done, f"success {where}".strip())
     return result
 
 

@@ -10,8 +10,8 @@ and only its own part otherwise. The buttons shown are the ones the actions tabl
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -20,8 +20,9 @@ from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.platform.web.campaign_forms import CampaignForm, DrawForm, LeaderRuleForm
 from spotcheck.platform.web.campaign_pages import _prepare as prepare_part_form
-from spotcheck.tasks import draw_jobs
-from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform, requested_page
+from spotcheck.tasks import draw_jobs, handout_jobs
+from spotcheck.platform.web import step_jobs
+from spotcheck.platform.web.forms import REFUSED, EmptyForm, apply_service_errors, perform, requested_page
 from spotcheck.platform.web.joint_forms import DeclineForm, JointForm
 from spotcheck.tenants.campaigns.vocabulary import RISK_STRATA
 from spotcheck.tenants.joint import commands, queries
@@ -85,6 +86,7 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
         part_form=part_form, decline_form=decline_form or DeclineForm(formdata=None),
         draw_form=draw_form or DrawForm(formdata=None), action_form=EmptyForm(),
         leader_form=LeaderRuleForm(formdata=None), leaderless=view.leaderless,
+        under_way=step_jobs.under_way(campaign, prefix="joint.", endpoint="joint_pages.step_job") if view.lead else [],
         sizes_job=draw_jobs.joint_sizes(campaign.id) if view.lead and (
             "estimate_sizes" in view.actions or "approve" in view.actions) else None,
         draws=view.draws, savings=view.savings, visits=view.visits, groups=view.groups,
@@ -123,10 +125,21 @@ def freeze(campaign_id, kind):
 def draw(campaign_id, kind):
     form = DrawForm()
     if form.validate_on_submit():
-        command = commands.draw_targets if kind == "targets" else commands.draw_inspectors
-        perform(lambda: command(campaign_id, {"public_inputs": form.inputs()}, actor=_user()),
-                _("The draw is made; its proof is published."), refusals=(ValidationFailed, Conflict, Forbidden))
+        job = perform(lambda: draw_jobs.submit_joint_draw(campaign_id, {"kind": kind, "public_inputs": form.inputs()},
+                                                          actor=_user(), locale=str(get_locale())),
+                      None, refusals=(ValidationFailed, Conflict, Forbidden))
+        if job is not REFUSED:
+            return redirect(url_for("joint_pages.step_job", campaign_id=campaign_id, job_id=job.id))
     return _back(campaign_id, f"draw-{kind}")
+
+
+@bp.route("/<int:campaign_id>/jobs/<int:job_id>")
+@requires(Permission.JOINT_MANAGE)
+def step_job(campaign_id, job_id):
+    """A draw's or the hand-out's job: followed while it runs, then back to the campaign with its outcome."""
+    return step_jobs.follow(queries.get_joint(campaign_id), job_id, prefix="joint.",
+                            back=url_for("joint_pages.detail", campaign_id=campaign_id),
+                            here=url_for("joint_pages.step_job", campaign_id=campaign_id, job_id=job_id))
 
 
 @bp.route("/<int:campaign_id>/leaders", methods=["POST"])
@@ -167,9 +180,10 @@ def leaders_by_rule(campaign_id):
 @requires(Permission.JOINT_MANAGE)
 def hand_out(campaign_id):
     if EmptyForm().validate_on_submit():
-        perform(lambda: commands.hand_out(campaign_id, actor=_user()),
-                lambda n: _("%(n)d visits handed to the teams; each department records its own results.", n=n),
-                refusals=(ValidationFailed, Conflict, Forbidden))
+        job = perform(lambda: handout_jobs.submit_joint_hand_out(campaign_id, actor=_user(), locale=str(get_locale())),
+                      None, refusals=(ValidationFailed, Conflict, Forbidden))
+        if job is not REFUSED:
+            return redirect(url_for("joint_pages.step_job", campaign_id=campaign_id, job_id=job.id))
     return _back(campaign_id)
 
 

@@ -29,7 +29,20 @@ def _received(follow_up_id: int):
 @requires(Permission.TRANSFERS_RECEIVE)
 def index():
     """移送接收: the transfers received, those to acknowledge first."""
-    return render_template("transfers/list.html", rows=follow_ups.received())
+    return render_template("transfers/list.html", rows=follow_ups.received(), form=EmptyForm())
+
+
+@bp.route("/acknowledge", methods=["POST"])
+@requires(Permission.TRANSFERS_RECEIVE)
+def acknowledge_many():
+    """签收 of the transfers ticked on the list, with one note: all or nothing."""
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 10]
+    if EmptyForm().validate_on_submit():
+        perform(lambda: results.acknowledge_transfers(ids, {"note": request.form.get("note", "")},
+                                                      actor=current_user._get_current_object()),
+                lambda done: _("%(n)d transfers acknowledged; the sending departments see it.", n=len(done)),
+                refusals=(ValidationFailed, Conflict, Forbidden, NotFound))
+    return redirect(url_for("transfer_pages.index"))
 
 
 @bp.route("/<int:follow_up_id>")

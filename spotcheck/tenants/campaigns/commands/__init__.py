@@ -8,10 +8,10 @@ from spotcheck.tenants.campaigns.commands.ceremony import (
 )
 from spotcheck.tenants.campaigns.commands.drafting import approve, create_campaign, update_campaign
 from spotcheck.tenants.campaigns.commands.teams import (
-    designate_leader, designate_leaders, replace_inspector, replace_target,
+    designate_leader, designate_leaders, replace_inspector, replace_inspectors, replace_target,
 )
 from spotcheck.tenants.campaigns.commands.withdrawal import cancel, delete_draft, return_draft
 
 __all__ = ["approve", "cancel", "create_campaign", "delete_draft", "designate_leader", "designate_leaders", "draw_inspectors",
-           "draw_targets", "freeze_inspectors", "freeze_targets", "replace_inspector", "replace_target",
+           "draw_targets", "freeze_inspectors", "freeze_targets", "replace_inspector", "replace_inspectors", "replace_target",
            "return_draft", "update_campaign"]

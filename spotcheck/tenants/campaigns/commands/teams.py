@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck import draw as engine
-from spotcheck.core import audit
+from spotcheck.core import audit, bulk
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
@@ -91,6 +91,35 @@ def replace_inspector(campaign_id: int, data: dict, *, actor) -> TeamMember:
     draws.store_proof(record, proof)
     audit.record("draw.inspector_replaced", "campaign", campaign.id, actor=actor, details=replacement)
     return new
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def replace_inspectors(campaign_id: int, data: dict, *, actor) -> list[TeamMember]:
+    """Replace several team members at once (批量替换), each exactly as :func:`replace_inspector`
+    would, for one reason (``data["reason"]``): the members ``data["member_ids"]``, or every visit
+    of the inspector ``data["inspector_id"]`` in the campaign (one taken ill or away). All or
+    nothing, each refused member named; each replacement recorded in the proof."""
+    data = data if isinstance(data, dict) else {}
+    campaign = get_campaign(campaign_id, for_update=True)
+    CAMPAIGN_ACTIONS.require(campaign, actor, "replace_inspector")
+    if data.get("inspector_id") is not None:
+        ids = list(db.session.scalars(sa.select(TeamMember.id).where(
+            TeamMember.campaign_id == campaign.id, TeamMember.inspector_id == data.get("inspector_id"),
+            TeamMember.active.is_(True)).order_by(TeamMember.entity_id)))
+        if not ids:
+            raise ValidationFailed({"inspector_id": [_l("This inspector is on no team of the campaign.")]})
+    else:
+        ids = bulk.require_selection(data.get("member_ids"))
+    reason = data.get("reason") or ""
+    return bulk.each(ids, lambda member_id: replace_inspector(
+        campaign.id, {"member_id": member_id, "reason": reason}, actor=actor), name=_member_named)
+
+
+def _member_named(member_id: int) -> str:
+    member = db.session.get(TeamMember, member_id)
+    if member is None:
+        return str(_l("Team member %(id)s", id=member_id))
+    return f"{member.inspector_name}（{member.cert_no}）· {member.entity.name}"
 
 
 @command(Permission.CAMPAIGNS_EDIT)

@@ -75,6 +75,16 @@ def list_team_members(campaign: Campaign) -> list[TeamMember]:
                                    .order_by(TeamMember.entity_id, TeamMember.position, TeamMember.id)))
 
 
+def inspectors_on_teams(campaign: Campaign) -> list[tuple[int, str, str, int]]:
+    """Each inspector on an active team of the campaign — id, name, certificate number and the number
+    of their visits — by name (the choice of whom to replace at every visit)."""
+    return [tuple(row) for row in db.session.execute(
+        sa.select(TeamMember.inspector_id, TeamMember.inspector_name, TeamMember.cert_no, sa.func.count())
+        .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))
+        .group_by(TeamMember.inspector_id, TeamMember.inspector_name, TeamMember.cert_no)
+        .order_by(TeamMember.inspector_name, TeamMember.cert_no))]
+
+
 @query(Permission.SIGNED_IN)
 def allowed_actions(campaign: Campaign, *, reader) -> frozenset[str]:
     """The actions ``reader`` may take on the campaign now (the pages' buttons, the API's ``actions``)."""

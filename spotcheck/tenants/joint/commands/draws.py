@@ -194,7 +194,7 @@ def designate_leaders(campaign_id: int, data: dict, *, actor) -> dict:
 
 
 @command(Permission.JOINT_MANAGE)
-def hand_out(campaign_id: int, data: dict | None = None, *, actor) -> int:
+def hand_out(campaign_id: int, data: dict | None = None, *, actor, progress=lambda *p, **k: None) -> int:
     """检查任务下达: each department gets a visit of its own part for every entity it drew, with its
     members of the mixed team; the one who submits the department's results is the team's leader
     when of that department, else the department's first-drawn member. Returns the visits made."""
@@ -203,6 +203,8 @@ def hand_out(campaign_id: int, data: dict | None = None, *, actor) -> int:
     mixed = teams(campaign)
     groups = visit_groups(campaign)
     db.session.flush()
+    total, done = sum(len(drawn_by) for drawn_by in groups.values()), 0
+    progress(0, done=0, total=total)
     for group, part in _parts(campaign).items():
         entity_ids = [entity_id for entity_id, drawn_by in groups.items() if group in drawn_by]
         with tenant_scope(part["tenant_id"]):
@@ -218,6 +220,8 @@ def hand_out(campaign_id: int, data: dict | None = None, *, actor) -> int:
                                               is_leader=member.is_leader if leader_here else index == 0))
             own.status = CampaignStatus.notified
             db.session.flush()
+        done += len(entity_ids)
+        progress(int(95 * done / max(total, 1)), done=done, total=total)
     campaign.status = CampaignStatus.notified
     audit.record("joint.handed_out", "campaign", campaign.id, actor=actor,
                  details={"visits": len(groups), "checks": sum(len(g) for g in groups.values())})

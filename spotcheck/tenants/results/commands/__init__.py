@@ -6,7 +6,7 @@ ids) first, then the data, then ``actor``, and loads and locks its row itself.""
 from spotcheck.tenants.results.commands.attachments import add_attachment, remove_attachment
 from spotcheck.tenants.results.commands.categories import add_own, set_own_active, use_standard
 from spotcheck.tenants.results.commands.follow_ups import (
-    acknowledge_transfer, close_follow_up, close_visit, decide_no_follow_up, open_follow_up,
+    acknowledge_transfer, acknowledge_transfers, close_follow_up, close_visit, decide_no_follow_up, open_follow_up,
 )
 from spotcheck.tenants.results.commands.handing_out import close_campaign, hand_out
 from spotcheck.tenants.results.commands.inspectors import link_inspector
@@ -20,7 +20,7 @@ from spotcheck.tenants.results.commands.teams import (
 )
 
 __all__ = [
-    "acknowledge_transfer", "add_attachment", "add_expert", "add_own", "approve_result", "approve_results", "close_campaign",
+    "acknowledge_transfer", "acknowledge_transfers", "add_attachment", "add_expert", "add_own", "approve_result", "approve_results", "close_campaign",
     "close_follow_up", "close_visit", "correct_check_dates", "decide_no_follow_up", "declare_member_recusal",
     "declare_own_recusal", "hand_out", "import_result", "link_inspector", "open_follow_up", "publish_results",
     "record_result", "remove_attachment", "remove_expert", "return_result", "set_own_active", "start_correction",

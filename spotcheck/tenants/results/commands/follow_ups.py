@@ -14,7 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, events
+from spotcheck.core import audit, bulk, events
 from spotcheck.core.calendar import add_working_days
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
@@ -187,6 +187,23 @@ def acknowledge_transfer(follow_up_id: int, data: dict | None = None, *, actor) 
     audit.record("transfer.acknowledged", "follow_up", follow_up.id, actor=actor,
                  details={"from": follow_up.tenant_id, "entity": (follow_up.transferred or {}).get("entity_code")})
     return follow_up
+
+
+@command(Permission.TRANSFERS_RECEIVE)
+def acknowledge_transfers(follow_up_ids: list[int], data: dict | None = None, *, actor) -> list[FollowUp]:
+    """签收 of several transfers at once, each exactly as :func:`acknowledge_transfer` would, with one
+    note (``data["note"]``, optional). All or nothing, each refused transfer named."""
+    ids = bulk.require_selection(follow_up_ids)
+    note = {"note": (data or {}).get("note", "")} if isinstance(data, dict) else {}
+    return bulk.each(ids, lambda follow_up_id: acknowledge_transfer(follow_up_id, note, actor=actor),
+                     name=_transfer_named)
+
+
+def _transfer_named(follow_up_id: int) -> str:
+    transferred = getattr(db.session.get(FollowUp, follow_up_id), "transferred", None) or {}
+    if not transferred:
+        return str(_l("Transfer %(id)s", id=follow_up_id))
+    return f"{transferred.get('entity_name', '')}（{transferred.get('from_department', '')}）"
 
 
 @command(Permission.RESULTS_REVIEW)

@@ -16,24 +16,32 @@ from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 
 
+#: Visits written at a time between two reports of progress.
+CHUNK = 500
+
+
 def _campaign(campaign_id: int) -> Campaign:
     return get_row(Campaign, campaign_id, _l("No such campaign."), for_update=True)
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def hand_out(campaign_id: int, data=None, *, actor) -> list[Visit]:
+def hand_out(campaign_id: int, data=None, *, actor, progress=lambda *p, **k: None) -> list[Visit]:
     """检查任务下达: a visit for every selected target, each with its team and 组长; the campaign is
-    then ``notified`` and its teams may record results."""
+    then ``notified`` and its teams may record results. ``progress`` hears of every chunk written
+    (the job's figures)."""
     campaign = _campaign(campaign_id)
     CAMPAIGN_STEPS.require(campaign, actor, "hand_out")
     targets = db.session.scalars(sa.select(CampaignTarget).where(
         CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
         .order_by(CampaignTarget.stratum, CampaignTarget.rank)).all()
     visits = []
-    for target in targets:
-        visit = Visit(campaign_id=campaign.id, entity_id=target.entity_id)
-        db.session.add(visit)
-        visits.append(visit)
+    progress(0, done=0, total=len(targets))
+    for start in range(0, len(targets), CHUNK):
+        chunk = [Visit(campaign_id=campaign.id, entity_id=target.entity_id) for target in targets[start:start + CHUNK]]
+        db.session.add_all(chunk)
+        db.session.flush()
+        visits += chunk
+        progress(int(95 * len(visits) / len(targets)), done=len(visits), total=len(targets))
     campaign.status = CampaignStatus.notified
     db.session.flush()
     audit.record("campaign.handed_out", "campaign", campaign.id, actor=actor, details={"visits": len(visits)})

@@ -6,14 +6,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, events
+from spotcheck.core import audit, bulk, events
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.models import CampaignStatus
-from spotcheck.tenants.results.commands._visits import advance, locked_visit
+from spotcheck.tenants.results.commands._visits import advance, locked_visit, locked_visits, named, one_of
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
 from spotcheck.tenants.results.policy import VISIT_ACTIONS
 from spotcheck.tenants.results.queries.register import public_content
@@ -23,17 +23,22 @@ from spotcheck.tenants.results.vocabulary import REASON_LENGTH, VisitStatus
 @command(Permission.RESULTS_PUBLISH)
 def publish_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
     """Publish approved results (公示), one or many at once: each becomes a version in the public
-    register; a correction's new version replaces the old one there, marked as corrected."""
-    ids = sorted({int(v) for v in visit_ids or [] if isinstance(v, int) or str(v).isdigit()})
-    if not ids:
+    register; a correction's new version replaces the old one there, marked as corrected. All or
+    nothing: each result is checked as if published alone, and every refused one is named."""
+    if not visit_ids:
         raise ValidationFailed({"visit_ids": [_l("Choose at least one result to publish.")]})
-    visits = [locked_visit(visit_id) for visit_id in ids]
-    for visit in visits:
+    ids = bulk.require_selection(visit_ids)
+    locked = locked_visits(ids)
+
+    def publishable(visit_id: int) -> Visit:
+        visit = one_of(locked, visit_id)
         VISIT_ACTIONS.require(visit, actor, "publish")
-    moment = now()
+        return visit
+
+    visits = bulk.each(ids, publishable, name=named)
+    moment, entries = now(), []
+    db.session.execute(sa.update(PublishedResult).where(PublishedResult.visit_id.in_(ids)).values(current=False))
     for visit in visits:
-        db.session.execute(sa.update(PublishedResult).where(PublishedResult.visit_id == visit.id)
-                           .values(current=False))
         visit.version += 1
         published = PublishedResult(
             tenant_id=visit.tenant_id, visit_id=visit.id, campaign_id=visit.campaign_id, entity_id=visit.entity_id,
@@ -48,9 +53,10 @@ def publish_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
         _count_in_register(visit, moment)
         visit.status, visit.published_at, visit.published_by_name = VisitStatus.published, moment, actor.display_name
         visit.entered_by = []
-        advance(visit.campaign)
-        audit.record("result.published", "visit", visit.id, actor=actor,
-                     details={"entity": visit.entity.code, "version": visit.version})
+        entries.append((visit.id, {"entity": visit.entity.code, "version": visit.version}))
+    audit.record_many("result.published", "visit", entries, actor=actor)
+    for campaign in {visit.campaign for visit in visits}:
+        advance(campaign)
     return visits
 
 

@@ -7,12 +7,11 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit, bulk
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
-from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.check_dates import clean_check_dates
-from spotcheck.tenants.results.commands._visits import advance, locked_visit
+from spotcheck.tenants.results.commands._visits import advance, locked_visit, locked_visits, named, one_of
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import VISIT_ACTIONS, found_problem
 from spotcheck.tenants.results.vocabulary import CHECK_DATES, REASON_LENGTH, VisitStatus
@@ -34,23 +33,19 @@ def approve_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
     :func:`approve_result` checks it; a result that found a problem is never approved unseen: it is
     approved on its own page. All or nothing, each refused result named."""
     ids = bulk.require_selection(visit_ids)
+    visits = locked_visits(ids)
 
     def approve(visit_id: int) -> tuple[Visit, tuple[int, dict]]:
-        visit = locked_visit(visit_id)
+        visit = one_of(visits, visit_id)
         if found_problem(visit):
             raise Conflict(_l("It found a problem: open it and approve it on its own page."))
         return visit, _approve(visit, actor)
 
-    approved = bulk.each(ids, approve, name=_named)
+    approved = bulk.each(ids, approve, name=named)
     audit.record_many("result.approved", "visit", [entry for _, entry in approved], actor=actor)
     for campaign in {visit.campaign for visit, _ in approved}:
         advance(campaign)
     return [visit for visit, _ in approved]
-
-
-def _named(visit_id: int) -> str:
-    visit = db.session.get(Visit, visit_id)
-    return f"{visit.entity.name}（{visit.entity.code}）" if visit is not None else str(_l("Visit %(id)s", id=visit_id))
 
 
 def _approve(visit: Visit, actor) -> tuple[int, dict]:
