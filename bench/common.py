@@ -43,7 +43,8 @@ def with_database(url: str, name: str) -> str:
 
 @contextmanager
 def fresh_database(label: str) -> Iterator[str]:
-    """A new database, migrated, with the demo departments and users (no city); dropped afterwards."""
+    """A new database, migrated, with the demo departments and users (no city); dropped afterwards
+    (kept with ``BENCH_KEEP_DATABASE=1``)."""
     import flask_migrate
 
     from spotcheck.platform.factory import create_app
@@ -68,8 +69,11 @@ def fresh_database(label: str) -> Iterator[str]:
             db.engine.dispose()
         yield url
     finally:
-        with admin_connect(autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if os.environ.get("BENCH_KEEP_DATABASE") == "1":  # to look into what a benchmark measured
+            log(f"database kept: {url}")
+        else:
+            with admin_connect(autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def vacuum_analyze(url: str, *tables: str) -> None:
@@ -81,11 +85,12 @@ def vacuum_analyze(url: str, *tables: str) -> None:
 
 
 @contextmanager
-def app_context(url: str):
+def app_context(url: str, **overrides):
+    """An app on ``url`` (and ``overrides`` of its settings), in its context; disposed afterwards."""
     from spotcheck.platform.factory import create_app
     from spotcheck.core.database import db
 
-    app = create_app({"DATABASE_URL": url})
+    app = create_app({"DATABASE_URL": url, **overrides})
     with app.app_context():
         try:
             yield app
@@ -135,27 +140,33 @@ def ratio_text(ratio: float | None) -> str:
     return f"{ratio:.2g}×" if ratio < 1 else f"{ratio:,.1f}×"
 
 
-def line(figure_name: str, figure: str, baseline_name: str, baseline: str, ratio: float | None) -> str:
-    """One ``figure  baseline  ratio`` line as ``make bench`` prints it."""
-    return f"{figure_name:<46} {figure:>12}   {baseline_name:<40} {baseline:>12}   ratio {ratio_text(ratio):>8}"
+def line(figure_name: str, figure: str, baseline_name: str, baseline: str, ratio: float | None,
+         budget: str | None = None) -> str:
+    """One ``figure  [budget]  baseline  ratio`` line as ``make bench`` prints it."""
+    beside = f"   [{budget}]" if budget else ""
+    return (f"{figure_name:<46} {figure:>12}{beside}   {baseline_name:<40} {baseline:>12}   "
+            f"ratio {ratio_text(ratio):>8}")
 
 
 #: Sizes overridden for a quick try: the results then go to bench/results/trial/, not into RESULTS.md.
 TRIAL = any(name in os.environ for name in ("BENCH_ENTITIES", "BENCH_ORM_ROWS", "BENCH_QUERIES", "BENCH_PS_ENTITIES",
                                             "BENCH_PS_SECONDS", "BENCH_PS_USERS", "BENCH_EXPORT_RECORDS",
-                                            "BENCH_SUPERVISION_VISITS"))
+                                            "BENCH_SUPERVISION_VISITS")) or (
+    float(os.environ.get("BENCH_CITY_SCALE", "1")) < 0.25)  # the city's quick version is a trial too
+#: Where a run writes its result instead (a test's temporary folder): the json only, never RESULTS.md.
+ELSEWHERE = os.environ.get("BENCH_RESULTS_DIR")
 
 
 def save(name: str, result: dict) -> None:
-    folder = RESULTS / "trial" if TRIAL else RESULTS
+    folder = Path(ELSEWHERE) if ELSEWHERE else RESULTS / "trial" if TRIAL else RESULTS
     folder.mkdir(parents=True, exist_ok=True)
-    if TRIAL:
+    if TRIAL and not ELSEWHERE:
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")  # trials are not results to keep
     result = {"benchmark": name, "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "machine": {**machine(), "load_average_at_end": [round(x, 2) for x in os.getloadavg()]}, **result}
     (folder / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    if TRIAL:
-        log(f"sizes overridden: results written to {folder / (name + '.json')} only (RESULTS.md unchanged)")
+    if TRIAL or ELSEWHERE:
+        log(f"results written to {folder / (name + '.json')} only (RESULTS.md unchanged)")
     else:
         write_markdown()
 
@@ -173,14 +184,26 @@ def write_markdown() -> None:
                   f"Python {result['machine']['python']}"
                   + (f"; load average at the end {result['machine']['load_average_at_end'][0]:.1f}"
                      if "load_average_at_end" in result["machine"] else "") + ".", ""]
-        parts += ["| figure | value | baseline | value | ratio |", "|---|---:|---|---:|---:|"]
+        budgets = any("budget" in row for row in result["lines"])
+        parts += (["| figure | value | budget | baseline | value | ratio |", "|---|---:|---|---|---:|---:|"] if budgets
+                  else ["| figure | value | baseline | value | ratio |", "|---|---:|---|---:|---:|"])
         for row in result["lines"]:
-            parts.append(f"| {row['figure_name']} | {row['figure']} | {row['baseline_name']} | {row['baseline']} | "
-                         f"{ratio_text(row.get('ratio'))} |")
+            budget = f" {row.get('budget', '')} |" if budgets else ""
+            parts.append(f"| {row['figure_name']} | {row['figure']} |{budget} {row['baseline_name']} | "
+                         f"{row['baseline']} | {ratio_text(row.get('ratio'))} |")
+        for table in result.get("tables", []):
+            parts += ["", f"{table['title']}:", "", "| " + " | ".join(table["columns"]) + " |",
+                      "|" + "---|" * len(table["columns"])]
+            parts += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in table["rows"]]
+        over = result.get("over_budget")
+        if isinstance(over, list) and all(isinstance(o, dict) for o in over):  # with figure, budget and cause
+            parts += ["", f"Over budget ({len(over)}):" if over else "Over budget: none."]
+            parts += [f"- **{o['what']}**: {o['figure']} (budget {o['budget']}). {o.get('cause', '')}" for o in over]
         parts += [""] + [f"- {note}" for note in result.get("notes", [])] + [""]
     (HERE / "RESULTS.md").write_text("\n".join(parts), encoding="utf-8")
 
 
 def emit(lines: list[dict]) -> None:
     for row in lines:
-        print(line(row["figure_name"], row["figure"], row["baseline_name"], row["baseline"], row.get("ratio")), flush=True)
+        print(line(row["figure_name"], row["figure"], row["baseline_name"], row["baseline"], row.get("ratio"),
+                   row.get("budget")), flush=True)

@@ -1,0 +1,297 @@
+"""The processes beside :mod:`bench.city_year`: a real Celery worker on Redis (后台作业进程), gunicorn
+on loopback, locust (headless) asking for each role's pages, and the SQL statements of one
+action or page when it is over its budget (what it spends its time on).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.common import HERE, log
+
+#: The Redis database the benchmark's queue lives in (not the tests' 0).
+REDIS_URL = os.environ.get("BENCH_CITY_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+
+def _celery_command() -> list[str]:
+    script = Path(sys.executable).with_name("celery")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "celery"]
+
+
+def service_environment(url: str, storage: Path, queue: str) -> dict:
+    """What the worker and the web server share with the benchmark's own process: the database,
+    Redis and its queue, the stored files."""
+    return {"DATABASE_URL": url, "REDIS_URL": REDIS_URL, "SPOTCHECK_CELERY_QUEUE": queue,
+            "SPOTCHECK_STORAGE": str(storage), "SPOTCHECK_EXPORT_DIR": str(storage / "credit-export")}
+
+
+class Worker:
+    """``celery -A spotcheck.worker worker`` (solo pool, one job at a time) on the benchmark's queue."""
+
+    def __init__(self, url: str, storage: Path, folder: Path):
+        self.queue = f"spotcheck-bench-{uuid.uuid4().hex[:10]}"
+        self.log_path = folder / "worker.log"
+        env = {**os.environ, "SPOTCHECK_ENV": "testing", "PYTHONUNBUFFERED": "1",
+               **service_environment(url, storage, self.queue)}
+        self.proc = subprocess.Popen(
+            [*_celery_command(), "-A", "spotcheck.worker", "worker", "--pool=solo", "--concurrency=1",
+             "--loglevel=INFO", "-Q", self.queue, "-n", f"{self.queue}@%h", "--without-gossip", "--without-mingle"],
+            cwd=HERE.parent, env=env, stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT)
+
+    def wait_ready(self, timeout: float = 60) -> float:
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if " ready." in self.log_path.read_text(errors="replace"):
+                return time.monotonic() - started
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise RuntimeError(f"celery worker not ready: see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        _forget_queue(self.queue)
+
+
+def _forget_queue(queue: str) -> None:
+    """Leave nothing of the benchmark's queue in Redis."""
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    connection.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    connection.close()
+
+
+@contextmanager
+def queue_environment(queue: str):
+    """``SPOTCHECK_CELERY_QUEUE`` for the app the benchmark creates (read from the environment)."""
+    before = os.environ.get("SPOTCHECK_CELERY_QUEUE")
+    os.environ["SPOTCHECK_CELERY_QUEUE"] = queue
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SPOTCHECK_CELERY_QUEUE", None)
+        else:
+            os.environ["SPOTCHECK_CELERY_QUEUE"] = before
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class WebServer:
+    """gunicorn serving ``spotcheck.wsgi:app`` on 127.0.0.1 as in production (gthread workers)."""
+
+    def __init__(self, url: str, storage: Path, queue: str, folder: Path, workers: int):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = folder / "gunicorn.log"
+        env = {**os.environ, "SPOTCHECK_ENV": "production", "SECRET_KEY": "bench-" + os.urandom(16).hex(),
+               **service_environment(url, storage, queue)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+             "--worker-class", "gthread", "--threads", "4", "--log-level", "warning", "spotcheck.wsgi:app"],
+            env=env, cwd=HERE.parent, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"))
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            try:
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=2).read()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.3)
+        raise RuntimeError(f"gunicorn did not start: see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def locust(base: str, spec: dict, folder: Path, label: str, *, users_per_page: int, warmup: int,
+           seconds: int) -> dict[str, dict]:
+    """The users of ``spec`` (role → login and pages; :mod:`bench.city_locustfile`) asking for their
+    pages: a warm-up run, then the timed run; returns each page's p50/p95 (ms), requests and failures."""
+    spec_path = folder / f"{label}-pages.json"
+    spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    users = users_per_page * sum(len({page for page, _ in role["pages"]}) for role in spec["roles"].values())
+    env = {**os.environ, "BENCH_CITY_PAGES": str(spec_path)}
+    prefix = folder / label
+    for run, length in (("warmup", warmup), ("timed", seconds)):
+        prefix = folder / f"{label}-{run}"
+        subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "city_locustfile.py"), "--headless",
+                        "-u", str(users), "-r", str(users), "-t", f"{length}s", "--host", base, "--csv", str(prefix),
+                        "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5"],
+                       env=env, cwd=HERE.parent, check=False, stdout=subprocess.DEVNULL,
+                       stderr=open(folder / f"{label}-{run}.log", "w"))
+    pages = {}
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] in ("Aggregated", "sign in", "login page"):
+                continue
+            pages[row["Name"]] = {"p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]),
+                                  "requests": int(row["Request Count"]), "failures": int(row["Failure Count"])}
+    return pages
+
+
+# --- what an action or a page spends its time on --------------------------------------------------
+
+
+_WORDS = re.compile(r"\b(SELECT|INSERT INTO|UPDATE|DELETE FROM)\b\s*(?:.*?\bFROM\s+)?(\w+)", re.S)
+
+
+def _label(statement: str) -> str:
+    """A statement's kind and first table, with the tables it joins (``SELECT visit ⋈ team_member``)."""
+    found = _WORDS.search(statement)
+    head = f"{found.group(1).split()[0]} {found.group(2)}" if found else statement.split(None, 1)[0]
+    joined = list(dict.fromkeys(re.findall(r"\bJOIN\s+(\w+)", statement)))
+    locking = " FOR UPDATE" if re.search(r"\bFOR (NO KEY )?UPDATE\b", statement) else ""
+    return head + "".join(f" ⋈ {t}" for t in joined[:3]) + locking
+
+
+class StatementTrace:
+    """The SQL statements run on the app's engine while it is active: how many, their time, and
+    the costliest kinds (by total time)."""
+
+    def __init__(self, engine):
+        self.engine, self.rows = engine, []
+
+    def _before(self, conn, cursor, statement, parameters, context, executemany):
+        conn.info["bench_statement_started"] = time.perf_counter()
+
+    def _after(self, conn, cursor, statement, parameters, context, executemany):
+        self.rows.append((time.perf_counter() - conn.info.pop("bench_statement_started", time.perf_counter()),
+                          statement))
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        event.listen(self.engine, "after_cursor_execute", self._after)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._before)
+        event.remove(self.engine, "after_cursor_execute", self._after)
+
+    def summary(self, top: int = 3) -> dict:
+        by_kind: dict[str, list[float]] = defaultdict(list)
+        for seconds, statement in self.rows:
+            by_kind[_label(statement)].append(seconds)
+        costliest = sorted(by_kind.items(), key=lambda kv: -sum(kv[1]))[:top]
+        longest = max(self.rows, default=(0.0, ""), key=lambda row: row[0])
+        return {"statements": len(self.rows), "sql_seconds": round(sum(s for s, _ in self.rows), 3),
+                "costliest": [{"statement": kind, "count": len(times), "seconds": round(sum(times), 3)}
+                              for kind, times in costliest],
+                "longest": {"statement": _label(longest[1]) if longest[1] else "", "seconds": round(longest[0], 3)}}
+
+
+def describe(summary: dict, seconds: float) -> str:
+    """A trace in one line: the statements, the share of SQL, the costliest kinds, and a single
+    statement that took most of the time (a locking read that long waited for a lock)."""
+    parts = "; ".join(f"{row['statement']} ×{row['count']:,} {row['seconds']:.2f} s" for row in summary["costliest"])
+    python = max(0.0, seconds - summary["sql_seconds"])
+    text = (f"{summary['statements']:,} SQL statements taking {summary['sql_seconds']:.2f} s, the rest "
+            f"({python:.2f} s) in Python; costliest: {parts}")
+    longest = summary.get("longest") or {}
+    if longest.get("seconds", 0) > seconds / 2:
+        text += (f"; one statement took {longest['seconds']:.2f} s of it: {longest['statement']}"
+                 + (" (waiting for a row lock held by another transaction)" if "FOR UPDATE" in longest["statement"]
+                    else ""))
+    return text
+
+
+def signed_in_client(app, login: str, password: str):
+    """A test client of the app signed in as ``login`` (for tracing a page in-process)."""
+    client = app.test_client()
+    response = client.get("/login")
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
+    if found is None:
+        raise RuntimeError(f"no sign-in form: {response.status_code} {response.get_data(as_text=True)[:500]}")
+    token = found.group(1)
+    client.post("/login", data={"login": login, "password": password, "csrf_token": token})
+    return client
+
+
+def trace_page(app, login: str | None, password: str, path: str) -> dict:
+    """One request of ``path`` in-process (as ``login``), with its statements traced: in an app
+    context of its own (a request inside the benchmark's context would share its ``g``, and so the
+    user signed in before)."""
+    from spotcheck.core.database import db
+
+    with app.app_context():
+        client = signed_in_client(app, login, password) if login else app.test_client()
+        client.get(path)  # warm
+        started = time.perf_counter()
+        with StatementTrace(db.engine) as trace:
+            response = client.get(path)
+        seconds = time.perf_counter() - started
+        db.session.remove()
+    summary = trace.summary()
+    log(f"traced {path}: {response.status_code} in {seconds:.2f} s")
+    return {"seconds": round(seconds, 3), "status": response.status_code, **summary,
+            "cause": describe(summary, seconds)}
+
+
+# --- where the CPU went --------------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and its children so far (0 once it is gone)."""
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        total = sum(process.cpu_times()[:2])
+        for child in process.children(recursive=True):
+            try:
+                total += sum(child.cpu_times()[:2])
+            except psutil.Error:
+                pass
+        return total
+    except psutil.Error:
+        return 0.0
+
+
+def database_cpu_seconds(database: str) -> float:
+    """The CPU of the PostgreSQL backends connected to ``database`` now (their command line names it)."""
+    import psutil
+
+    total = 0.0
+    for process in psutil.process_iter(["name", "cmdline"]):
+        try:
+            if process.info["name"] == "postgres" and database in " ".join(process.info["cmdline"] or []):
+                total += sum(process.cpu_times()[:2])
+        except psutil.Error:
+            pass
+    return total
