@@ -6,18 +6,20 @@ Every "now" and "today" of the platform comes from here, so a test can set the c
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _fixed: datetime | None = None
+#: A trial's calendar moved to another day (:func:`run_from`); the clock still runs.
+_offset = timedelta(0)
 
 
 def now() -> datetime:
     """The current moment, timezone-aware UTC (or the moment a test set)."""
-    return _fixed if _fixed is not None else datetime.now(timezone.utc)
+    return _fixed if _fixed is not None else datetime.now(timezone.utc) + _offset
 
 
 def today() -> date:
@@ -31,6 +33,15 @@ def set_now(moment: datetime | None) -> None:
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)
     _fixed = None if moment is None else moment.astimezone(timezone.utc)
+
+
+def run_from(day: date | None) -> None:
+    """A trial instance (SPOTCHECK_TODAY, development only) lives on ``day``: the clock runs on
+    from that day at the present time of day, so that a campaign window still to come can be
+    walked through to its results; ``None``: the real date again."""
+    global _offset
+    real = datetime.now(timezone.utc).astimezone(SHANGHAI).date()
+    _offset = timedelta(0) if day is None else timedelta(days=(day - real).days)
 
 
 @contextmanager

@@ -42,11 +42,13 @@ def is_row_id(value) -> bool:
 
 def get_row(model, row_id, missing, *, for_update: bool = False):
     """The row of ``model`` with id ``row_id`` in the current scope, or NotFound with the message
-    ``missing`` (also for an id no row can have). ``for_update``: locked and read afresh."""
+    ``missing`` (also for an id no row can have). ``for_update``: locked and read afresh — against
+    other writers of the row, not against rows being inserted that refer to it (``FOR NO KEY
+    UPDATE`` on PostgreSQL: a job writing a visit's documents does not hold up its result)."""
 
     query = sa.select(model).where(model.id == row_id) if is_row_id(row_id) else None
     if query is not None and for_update:
-        query = query.with_for_update(of=model).execution_options(populate_existing=True)
+        query = query.with_for_update(of=model, key_share=True).execution_options(populate_existing=True)
     row = db.session.scalar(query) if query is not None else None
     if row is None:
         raise NotFound(missing)

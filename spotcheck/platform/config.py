@@ -8,6 +8,8 @@ job. Under testing, without ``REDIS_URL``, jobs run eagerly in the test's proces
 """
 from __future__ import annotations
 
+from datetime import date
+
 import os
 import re
 from datetime import timedelta
@@ -107,6 +109,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # loses nothing of value (SQLite ``synchronous=OFF``, PostgreSQL ``synchronous_commit=off``:
         # the same transactions and locks, only the flush to disk is not awaited). Refused elsewhere.
         "DATABASE_DURABLE": env != "testing",
+        # A trial's date (演示日期, YYYY-MM-DD): a development instance lives on that day, its clock
+        # running on from there (a campaign window still to come walked to its results). Refused elsewhere.
+        "SPOTCHECK_TODAY": _env("SPOTCHECK_TODAY", ""),
         # CSRF is checked by the platform itself so bearer-token API calls can skip it.
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
@@ -182,6 +187,13 @@ def check_config(cfg: dict) -> None:
         raise ConfigError("SPOTCHECK_TEST_PAUSE_DIR is for SPOTCHECK_ENV=testing only")
     if cfg["SPOTCHECK_ENV"] != "testing" and cfg["PASSWORD_HASHING"] != passwords.STRONG:
         raise ConfigError("PASSWORD_HASHING other than Argon2id's strong parameters is for SPOTCHECK_ENV=testing only")
+    if cfg["SPOTCHECK_TODAY"]:
+        if cfg["SPOTCHECK_ENV"] != "development":
+            raise ConfigError("SPOTCHECK_TODAY (a trial's date) is for SPOTCHECK_ENV=development only")
+        try:
+            date.fromisoformat(cfg["SPOTCHECK_TODAY"])
+        except ValueError:
+            raise ConfigError(f"SPOTCHECK_TODAY must be a date as YYYY-MM-DD, not {cfg['SPOTCHECK_TODAY']!r}") from None
     if cfg["SPOTCHECK_ENV"] != "testing" and not cfg["DATABASE_DURABLE"]:
         raise ConfigError("DATABASE_DURABLE off (commits not awaited on disk) is for SPOTCHECK_ENV=testing only")
     if cfg["SPOTCHECK_ENV"] == "production":

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import functools
 import os
+from datetime import date
 
 from flask import Flask, current_app, has_request_context, session
 from sqlalchemy import event
 
-from spotcheck.core import settings
+from spotcheck.core import clock, settings
 from spotcheck.platform import commands_line, errors, routing, session as web_session
 from spotcheck.platform.config import load_config
 from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
@@ -44,6 +45,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask("spotcheck", instance_path=os.environ.get("SPOTCHECK_INSTANCE") or None,
                 template_folder="platform/templates", static_folder="platform/static")
     app.config.update(load_config(app.instance_path, config))
+    if app.config["SPOTCHECK_TODAY"]:
+        clock.run_from(date.fromisoformat(app.config["SPOTCHECK_TODAY"]))
     settings.use(_current_config)
     routing.init_app(app)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -102,6 +105,10 @@ def _set_database_role(app: Flask) -> None:
         dbapi_connection.commit()
 
 
+#: How long a write on SQLite waits for the one writer before it fails (a job commits every batch).
+SQLITE_BUSY_MS = 20_000
+
+
 def _sqlite_transactions(app: Flask) -> None:
     """On SQLite, transactions begin when SQLAlchemy begins them (Python's sqlite3 driver would only
     begin one before the first write), so a command's savepoints nest inside its transaction and a
@@ -116,6 +123,8 @@ def _sqlite_transactions(app: Flask) -> None:
     @event.listens_for(engine, "connect")
     def _no_implicit_transactions(dbapi_connection, connection_record):
         dbapi_connection.isolation_level = None
+        # a write waits its turn behind a job's batch (a few seconds at most) rather than failing
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
         if not durable:
             dbapi_connection.execute("PRAGMA synchronous = OFF")
 

@@ -263,11 +263,17 @@ def _pause_for_tests(job_id: int, percent: int) -> None:
 
 
 def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User, Callable[[int], None]], dict],
-            *, locale: str | None = None) -> dict:
+            *, locale: str | None = None, batches: bool = False) -> dict:
     """Run ``work(job, user, progress)`` for a job, once: claimed, then the work and the outcome in one
     transaction, in the language of the user who asked (``locale``). Returns the work's result,
     ``{"ok": False, "error": …}`` for a refusal, or ``{"skipped": …}`` when the job was not this
-    run's to do."""
+    run's to do.
+
+    ``batches``: the work does a batch each call and says how many items are ``remaining``; it is
+    called again, each batch committed on its own, until none is (the outcome commits with the last,
+    the figures added up). The work must leave done what it did: a run that fails, or another run
+    after it, goes on from there. A long job thus never holds a transaction — on SQLite, the one
+    writer — for more than a batch."""
     with force_locale(locale or "zh_CN"), tenant_scope(tenant_id):
         attempt = _claim(job_id)
         if attempt is None:
@@ -276,12 +282,20 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
         user = db.session.scalar(sa.select(User).where(User.id == user_id))
         progress = _Progress(job_id, attempt)
         try:
-            with unit_of_work():
-                job = get_job(job_id)
-                result = work(job, user, progress)
-                if not _settle(job_id, attempt, status=JobStatus.succeeded, result=result, **progress.finished()):
-                    raise Superseded(job_id)
-                audit.record("job.succeeded", "job", job_id, actor=user, details={"kind": job.kind})
+            so_far: dict = {}
+            while True:
+                with unit_of_work():
+                    job = get_job(job_id)
+                    if batches and not _still_held(job_id, attempt):
+                        raise Superseded(job_id)
+                    result = _added(so_far, work(job, user, progress)) if batches else work(job, user, progress)
+                    if batches and result.get("remaining"):
+                        so_far = result
+                        continue  # this batch commits; the next goes on
+                    if not _settle(job_id, attempt, status=JobStatus.succeeded, result=result, **progress.finished()):
+                        raise Superseded(job_id)
+                    audit.record("job.succeeded", "job", job_id, actor=user, details={"kind": job.kind})
+                break
         except Superseded:
             log.warning("job %s: run %s was superseded; its work was undone", job_id, attempt)
             return {"skipped": True, "job_id": job_id}
@@ -296,6 +310,19 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
         finally:
             progress.forget()
         return result
+
+
+def _still_held(job_id: int, attempt: int) -> bool:
+    """This run still holds the job (read, not written: the progress writes the job's row beside
+    the batch's transaction, which must not lock it)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Job).where(
+        Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)) == 1
+
+
+def _added(so_far: dict, batch: dict) -> dict:
+    """A batched job's figures so far and one more batch's: counts added up, the rest the latest."""
+    return {**batch, **{key: value + batch[key] for key, value in so_far.items()
+                        if key != "remaining" and isinstance(value, int) and isinstance(batch.get(key), int)}}
 
 
 def _end_failed(job_id: int, attempt: int, message: str, user) -> None:

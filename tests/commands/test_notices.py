@@ -374,3 +374,50 @@ def test_the_beat_schedule_has_each_periodic_job_once():
     assert {"spotcheck.jobs.sweep", "spotcheck.notices.send_due", "spotcheck.notices.reminders"} <= set(tasks)
     reminder = next(e for e in BEAT_SCHEDULE.values() if e["task"] == "spotcheck.notices.reminders")["schedule"]
     assert isinstance(reminder, crontab) and reminder.hour == {8} and reminder.minute == {30}
+
+
+def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_is_taken_up_again(app, monkeypatch):
+    """The notices job commits every batch (a page that writes never waits on it for long); a
+    batch that fails gives back its numbers, the batches before it stay, and the next run writes
+    only what is missing — each document once, the numbers without a gap."""
+    import re
+    from spotcheck.core.commands import unit_of_work
+    from spotcheck.tasks import jobs, notice_jobs
+    from spotcheck.tenants.notices import commands as writing_commands
+
+    monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 3)
+    real_store, calls = writing_commands.store, []
+
+    def failing_fifth(*args, **kwargs):
+        calls.append(args[2])
+        if len(calls) == 5:
+            raise RuntimeError("the disk is full")
+        return real_store(*args, **kwargs)
+
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        assert ids["visits"] > 6
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(ids["tenant"]):
+            monkeypatch.setattr(writing_commands, "store", failing_fifth)
+            with unit_of_work():
+                first = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
+                                    campaign_id=ids["campaign"])
+            failed = db.session.get(Job, first.id, populate_existing=True)
+            assert failed.status.value == "failed"
+            assert len(_notices(NoticeKind.inspection)) == 3  # the first batch stays, the second is undone
+            monkeypatch.setattr(writing_commands, "store", real_store)
+            with unit_of_work():
+                second = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
+                                     campaign_id=ids["campaign"])
+            done = db.session.get(Job, second.id, populate_existing=True)
+            assert done.status.value == "succeeded" and done.result["inspection"] == ids["visits"] - 3
+            assert done.result["assignment"] > 0 and done.result["remaining"] == 0
+            assert done.items_done == done.items_total
+            inspections = _notices(NoticeKind.inspection)
+            assert len({n.visit_id for n in inspections}) == len(inspections) == ids["visits"]
+            numbers = sorted(int(re.search(r"〔\d{4}〕(\d+)号", n.number).group(1)) for n in inspections)
+            assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))  # none lost with the failed batch
+            written = db.session.scalars(sa.text(
+                "SELECT details FROM audit_entry WHERE action = 'notices.written' ORDER BY id")).all()
+            assert len(written) == 1 + -(-(ids["visits"] - 3) // 3)  # a batch, a command: each audited

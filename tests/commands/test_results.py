@@ -360,3 +360,39 @@ def test_a_result_is_submitted_only_with_its_record_written_or_attached(app):
             results.submit_result(visit(ids).id, actor=chief)  # the record as a file is enough
             db.session.commit()
             assert visit(ids).status == VisitStatus.submitted
+
+
+def test_a_list_reads_its_teams_at_once_and_allows_exactly_what_each_visit_allows_alone(app):
+    """The to-dos and the lists ask what each of many visits allows: inside
+    ``teams_read_together`` their teams are read in one query, and the answer is the same as for
+    each visit alone — for a team member, a leader of the department and a planner."""
+    from spotcheck.tenants.results.models import Visit
+    from spotcheck.tenants.results.policy import teams_read_together
+
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    with app.app_context(), frozen_at(date(2026, 5, 6)):
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]):
+            results.record_result(ids["visit"], complete_result(ids), actor=user_named("yjj_inspector"))
+            db.session.commit()
+            visits = list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == ids["campaign"])))
+            answers = {}
+            sa.event.listen(db.engine, "before_cursor_execute", seen)
+            try:
+                for login in ("yjj_inspector", "yjj_leader", "yjj_planner"):
+                    reader = user_named(login)
+                    alone = {v.id: VISIT_ACTIONS.allowed(v, reader) for v in visits}
+                    statements.clear()
+                    with teams_read_together(visits):
+                        together = {v.id: VISIT_ACTIONS.allowed(v, reader) for v in visits}
+                    assert together == alone, login
+                    assert sum("team_member" in statement for statement in statements) == 1, login
+                    answers[login] = alone
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", seen)
+            assert "record" in answers["yjj_inspector"][ids["visit"]]  # on that team
+            assert not any("record" in allowed for allowed in answers["yjj_planner"].values())

@@ -85,3 +85,26 @@ def test_under_testing_commits_do_not_wait_for_the_disk(app):
             assert db.session.execute(db.text("PRAGMA synchronous")).scalar() == 0  # OFF
         else:
             assert db.session.execute(db.text("SHOW synchronous_commit")).scalar() == "off"
+
+
+@pytest.mark.parametrize("env", ["production", "testing"])
+def test_a_trials_date_is_refused_outside_development(tmp_path, monkeypatch, env):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    with pytest.raises(ConfigError, match="SPOTCHECK_TODAY"):
+        load_config(str(tmp_path), {"SPOTCHECK_ENV": env, "SPOTCHECK_TODAY": "2026-12-15"})
+
+
+def test_a_development_instance_lives_on_its_trials_date_with_a_running_clock(tmp_path):
+    from datetime import date
+    from spotcheck.core import clock
+
+    with pytest.raises(ConfigError, match="YYYY-MM-DD"):
+        load_config(str(tmp_path), {"SPOTCHECK_ENV": "development", "SPOTCHECK_TODAY": "15/12/2026"})
+    try:
+        clock.run_from(date(2031, 12, 15))
+        first = clock.now()
+        assert clock.today() == date(2031, 12, 15)
+        assert clock.now() > first  # the clock runs on from there
+    finally:
+        clock.run_from(None)
+    assert clock.today() != date(2031, 12, 15)

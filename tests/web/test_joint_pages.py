@@ -124,3 +124,17 @@ def test_the_api_walks_a_joint_campaign_from_invitation_to_the_visit_list(app):
     assert all(row["team"] and set(row["departments"]) <= {"YJJ", "SWJ"} for row in visits["items"])
     seen = coord.get(base, headers=headers["swj_planner"]).get_json()
     assert seen["participants"] == [] and seen["my_part"]["group_code"] == "SWJ"  # its own part only
+
+
+def test_the_api_lists_a_joint_campaigns_targets_with_every_members_name_for_the_lead(app):
+    """The lead's own users read the joint campaign's drawn targets through the API: a member from
+    a department whose inspector list they cannot read is named as drawn (it was a 500)."""
+    from tests.support.helpers import bearer
+
+    with app.app_context():
+        ids = world("inspectors")
+    client = app.test_client()
+    got = client.get(f"/api/v1/campaigns/{ids['campaign']}/targets", headers=bearer(app, "scj_leader"))
+    assert got.status_code == 200, got.get_data(as_text=True)[:300]
+    members = [member for target in got.get_json()["items"] for member in target["team"]]
+    assert members and all(member["name"] and member["cert_no"] for member in members)

@@ -245,8 +245,8 @@ class LeadersNamedSchema(Schema):
 class TeamMemberSchema(Schema):
     id = Int()
     inspector_id = Int()
-    name = fields.Function(lambda m: m.inspector.name)
-    cert_no = fields.Function(lambda m: m.inspector.cert_no)
+    name = fields.Str(attribute="shown_name")
+    cert_no = fields.Str(attribute="shown_cert_no")
     position = Int()
     is_leader = fields.Bool()
     active = fields.Bool()

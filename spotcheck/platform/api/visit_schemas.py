@@ -16,8 +16,8 @@ def _codes(table: dict) -> str:
 
 
 class TeamMemberRefSchema(Schema):
-    name = fields.Function(lambda m: m.inspector.name)
-    cert_no = fields.Function(lambda m: m.inspector.cert_no)
+    name = fields.Str(attribute="shown_name")
+    cert_no = fields.Str(attribute="shown_cert_no")
     is_leader = fields.Bool()
     recused = fields.Bool(metadata={"description": "Declared a conflict (回避): the result waits for the replacement"})
 

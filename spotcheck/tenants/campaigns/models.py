@@ -165,6 +165,17 @@ class TeamMember(JointShared, db.Model):
         """Still on the team with a conflict declared: to be replaced before the visit goes on."""
         return self.active and self.recusal_id is not None
 
+    @property
+    def shown_name(self) -> str:
+        """The member's name: from the inspector list, or as drawn for a joint team's member of a
+        department whose list the reader cannot read."""
+        return self.inspector.name if self.inspector is not None else self.inspector_name
+
+    @property
+    def shown_cert_no(self) -> str:
+        """The member's certificate number (执法证号), read as :attr:`shown_name` is."""
+        return self.inspector.cert_no if self.inspector is not None else self.cert_no
+
 
 class TeamExpert(TenantOwned, db.Model):
     """An expert (专家) who joins one visit's team in addition to the drawn inspectors: never

@@ -34,7 +34,7 @@ from spotcheck.tenants.notices.delivery import mark_read  # noqa: F401 (the inbo
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import TITLES, NoticeKind
 from spotcheck.tenants.notices.writing import (
-    assignments, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
+    assignments, batch_size, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
 )
 from spotcheck.tenants.results.queries import teams as team_experts
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind, PublishedResult, Visit
@@ -49,38 +49,43 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor,
                            progress: Callable[..., None] = lambda *p, **k: None) -> dict:
     """The inspection notice of every visit and the assignment notice of every inspector of a
     campaign handed to its teams; each inspector with an account is told in the inbox. Documents
-    already written are left as they are."""
+    already written are left as they are. ``data["batch"]``: write at most that many inspection
+    notices and say how many are ``remaining`` (the assignment notices come once none is)."""
     campaign = _campaign(campaign_id)
     visits = visits_handed_out(campaign)
     tenant = campaign.tenant
     done = set(db.session.scalars(sa.select(Notice.subject).where(Notice.campaign_id == campaign.id)))
+    missing = [visit for visit in visits if f"visit:{visit.id}" not in done]
+    batch = batch_size(data)
+    now_written = missing[:batch] if batch is not None else missing
     teams = teams_of(campaign)
     experts = team_experts.experts_of(campaign)  # 专家, in addition to the drawn team
     items = items_of(campaign)
     window = documents.window(campaign.window_start, campaign.window_end)
     contact = contact_of(actor, tenant)
     written = {"inspection": 0, "assignment": 0, "told": 0}
-    number = numberer(tenant, NoticeKind.inspection, sum(1 for visit in visits if f"visit:{visit.id}" not in done))
+    number = numberer(tenant, NoticeKind.inspection, len(now_written))
     total = len(visits) + len({inspector.id for team in teams.values() for _, inspector in team})
-    progress(0, done=0, total=total)
-    for n, visit in enumerate(visits, 1):
-        subject = f"visit:{visit.id}"
-        if subject not in done:
-            team = [{"name": i.name, "cert_no": i.cert_no, "leader": m.is_leader} for m, i in teams.get(visit.entity_id, [])]
-            team += [team_experts.public_expert(expert) for expert in experts.get(visit.entity_id, [])]
-            notice = store(tenant, NoticeKind.inspection, subject, number(), f"{TITLES[NoticeKind.inspection]}：{visit.entity.name}",
-                            "inspection", entity=visit.entity, campaign=campaign, window=window, items=items,
-                            team=team, contact=contact)
-            notice.campaign_id, notice.visit_id = campaign.id, visit.id
-            written["inspection"] += 1
+    before = len(visits) - len(missing)
+    progress(int(100 * before / max(total, 1)), done=before, total=total)
+    for n, visit in enumerate(now_written, before + 1):
+        team = [{"name": i.name, "cert_no": i.cert_no, "leader": m.is_leader} for m, i in teams.get(visit.entity_id, [])]
+        team += [team_experts.public_expert(expert) for expert in experts.get(visit.entity_id, [])]
+        notice = store(tenant, NoticeKind.inspection, f"visit:{visit.id}", number(),
+                       f"{TITLES[NoticeKind.inspection]}：{visit.entity.name}", "inspection", entity=visit.entity,
+                       campaign=campaign, window=window, items=items, team=team, contact=contact)
+        notice.campaign_id, notice.visit_id = campaign.id, visit.id
+        written["inspection"] += 1
         if n % 20 == 0:
             progress(int(100 * n / total), done=n, total=total)
-    written.update(assignments(campaign, visits, teams, items, window, contact,
-                               progress=lambda k: progress(int(100 * (len(visits) + k) / total),
-                                                           done=len(visits) + k, total=total)))
+    remaining = len(missing) - len(now_written)
+    if not remaining:
+        written.update(assignments(campaign, visits, teams, items, window, contact,
+                                   progress=lambda k: progress(int(100 * (len(visits) + k) / total),
+                                                               done=len(visits) + k, total=total)))
     audit.record("notices.written", "campaign", campaign.id, actor=actor,
                  details={"inspection": written["inspection"], "assignment": written["assignment"]})
-    return written
+    return {**written, "remaining": remaining}
 
 
 @command(Permission.RESULTS_PUBLISH)

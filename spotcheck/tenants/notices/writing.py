@@ -131,3 +131,12 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
                      f"请在检查结束后 5 个工作日内录入检查结果。派遣通知：{notice.number}") and 1
     db.session.flush()
     return written
+
+
+def batch_size(data: dict | None) -> int | None:
+    """How many documents of a kind one call writes (``data["batch"]``: a job writes a large
+    campaign's documents in batches, each committed, so that nobody waits on its transaction);
+    ``None``: all of them."""
+    batch = (data or {}).get("batch") if isinstance(data, dict) else None
+    return batch if isinstance(batch, int) and not isinstance(batch, bool) and batch > 0 else None
+

@@ -13,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from spotcheck.core.database import db
+from spotcheck.core.scoping import current_scope
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results.models import CategoryChoice
 
@@ -48,13 +51,33 @@ def configured() -> bool:
     return db.session.scalar(sa.select(sa.exists().where(CategoryChoice.id.is_not(None)))) or False
 
 
+#: Where a transaction keeps the lists it has read, by scope (``Session.info``): a review list or a
+#: publication of thousands of results reads the department's list once, not once per result.
+_READ = "spotcheck.result_categories"
+
+
 def every() -> list[Category]:
-    """The department's categories in order, those out of use included (to name old results)."""
-    rows = chosen_rows()
-    if not rows:
-        return standard()
-    known = set(reference.RESULT_CATEGORIES)
-    return [Category(row.code, row.name, row.problem, row.pending, row.active, row.code in known) for row in rows]
+    """The department's categories in order, those out of use included (to name old results);
+    read once per transaction and scope (:func:`forget` after changing them)."""
+    read = db.session.info.setdefault(_READ, {})
+    scope = current_scope()
+    if scope not in read:
+        rows = chosen_rows()
+        known = set(reference.RESULT_CATEGORIES)
+        read[scope] = tuple(standard()) if not rows else tuple(
+            Category(row.code, row.name, row.problem, row.pending, row.active, row.code in known) for row in rows)
+    return list(read[scope])
+
+
+def forget() -> None:
+    """The department's list changed in this transaction: read it again."""
+    db.session.info.pop(_READ, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_the_end(session, transaction) -> None:
+    if transaction.parent is None:  # another transaction may see another list
+        session.info.pop(_READ, None)
 
 
 def offered() -> dict[str, Category]:

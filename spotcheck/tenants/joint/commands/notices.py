@@ -23,7 +23,7 @@ from spotcheck.tenants.notices import documents
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import TITLES, NoticeKind
 from spotcheck.tenants.notices.writing import (
-    assignments, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
+    assignments, batch_size, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
 )
 
 
@@ -33,7 +33,9 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
     """A joint campaign handed out (联合抽查): one inspection notice per visit, issued by the lead
     department, naming every department that checks there with its items, and the mixed team;
     then each department's assignment notices to its own inspectors, written in that department
-    (the coordinator writes them as the lead). Documents already written are left as they are."""
+    (the coordinator writes them as the lead). Documents already written are left as they are.
+    ``data["batch"]``: write at most that many inspection notices and say how many are
+    ``remaining`` (the assignment notices come once none is)."""
     campaign = get_joint(campaign_id)
     parts = dict(sorted((campaign.joint_parts or {}).items()))
     groups = visit_groups(campaign)
@@ -45,33 +47,39 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
     contact = contact_of(actor, tenant)
     entities = {entity.id: entity for entity in db.session.scalars(
         sa.select(Entity).where(Entity.id.in_(list(groups))).order_by(Entity.code))}
+    missing = [entity for entity_id, entity in entities.items() if _subject(campaign, entity_id) not in done]
+    batch = batch_size(data)
+    now_written = missing[:batch] if batch is not None else missing
     written = {"inspection": 0, "assignment": 0, "told": 0}
-    progress(0, done=0, total=len(entities))
-    number = numberer(tenant, NoticeKind.inspection,
-                      sum(1 for entity_id in entities if f"joint:{campaign.id}:entity:{entity_id}" not in done))
-    for n, (entity_id, entity) in enumerate(entities.items(), 1):
-        subject = f"joint:{campaign.id}:entity:{entity_id}"
-        if subject in done:
-            continue
+    before = len(entities) - len(missing)
+    progress(int(60 * before / max(len(entities), 1)), done=before, total=len(entities))
+    number = numberer(tenant, NoticeKind.inspection, len(now_written))
+    for n, entity in enumerate(now_written, before + 1):
         items = [{"department": parts[group]["name"], "name": item["name"], "content": ""}
-                 for group in groups[entity_id] for item in parts[group].get("items", [])]
+                 for group in groups[entity.id] for item in parts[group].get("items", [])]
         team = [{"name": m.inspector_name, "cert_no": m.cert_no, "leader": m.is_leader,
-                 "department": parts.get(m.group_code, {}).get("name", m.group_code)} for m in teams.get(entity_id, [])]
-        notice = store(tenant, NoticeKind.inspection, subject, number(),
-                        f"联合{TITLES[NoticeKind.inspection]}：{entity.name}", "inspection", entity=entity,
-                        campaign=campaign, window=window, items=items, team=team, contact=contact,
-                        departments=[parts[group]["name"] for group in groups[entity_id]])
+                 "department": parts.get(m.group_code, {}).get("name", m.group_code)} for m in teams.get(entity.id, [])]
+        notice = store(tenant, NoticeKind.inspection, _subject(campaign, entity.id), number(),
+                       f"联合{TITLES[NoticeKind.inspection]}：{entity.name}", "inspection", entity=entity,
+                       campaign=campaign, window=window, items=items, team=team, contact=contact,
+                       departments=[parts[group]["name"] for group in groups[entity.id]])
         notice.campaign_id = campaign.id
         written["inspection"] += 1
         if n % 20 == 0:
             progress(int(60 * n / len(entities)), done=n, total=len(entities))
     db.session.flush()
-    for group, part in parts.items():  # each department tells its own inspectors
-        with tenant_scope(part["tenant_id"]):
-            own = db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"]))
-            told = assignments(own, visits_handed_out(own), teams_of(own), items_of(own), window, contact)
-            written["assignment"] += told["assignment"]
-            written["told"] += told["told"]
+    remaining = len(missing) - len(now_written)
+    if not remaining:
+        for group, part in parts.items():  # each department tells its own inspectors
+            with tenant_scope(part["tenant_id"]):
+                own = db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"]))
+                told = assignments(own, visits_handed_out(own), teams_of(own), items_of(own), window, contact)
+                written["assignment"] += told["assignment"]
+                written["told"] += told["told"]
     audit.record("notices.written", "campaign", campaign.id, actor=actor,
                  details={"inspection": written["inspection"], "assignment": written["assignment"]})
-    return written
+    return {**written, "remaining": remaining}
+
+
+def _subject(campaign: Campaign, entity_id: int) -> str:
+    return f"joint:{campaign.id}:entity:{entity_id}"

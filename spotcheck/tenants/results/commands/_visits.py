@@ -18,14 +18,16 @@ def locked_visit(visit_id: int) -> Visit:
     return get_row(Visit, visit_id, _l("No such visit."), for_update=True)
 
 
-def locked_visits(visit_ids: list[int]) -> dict[int, Visit]:
+def locked_visits(visit_ids: list[int], *, follow_ups: bool = False) -> dict[int, Visit]:
     """The department's visits of ``visit_ids`` (those it has), locked and read afresh in one query
-    with their results, in id order: a bulk step of thousands of rows locks them in one round trip."""
+    with their results (``follow_ups``: and those), in id order: a bulk step of thousands of rows
+    locks them in one round trip."""
+    loads = [selectinload(Visit.results), *([selectinload(Visit.follow_ups)] if follow_ups else [])]
     found = {}
     for start in range(0, len(visit_ids), 2000):
         found.update((visit.id, visit) for visit in db.session.scalars(
             sa.select(Visit).where(Visit.id.in_(visit_ids[start:start + 2000])).order_by(Visit.id)
-            .options(selectinload(Visit.results)).with_for_update(of=Visit)
+            .options(*loads).with_for_update(of=Visit, key_share=True)
             .execution_options(populate_existing=True)))
     return found
 

@@ -39,6 +39,7 @@ def use_standard(codes: list[str], *, actor) -> list[categories.Category]:
             row.active = row.code in chosen
     audit.record("result_categories.configured", "tenant", actor.tenant_id, actor=actor,
                  details={"standard": sorted(chosen)})
+    categories.forget()
     return categories.every()
 
 
@@ -60,6 +61,7 @@ def add_own(data: dict, *, actor) -> categories.Category:
                          pending=pending, position=len(rows))
     db.session.add(row)
     db.session.flush()
+    categories.forget()
     audit.record("result_categories.added", "tenant", actor.tenant_id, actor=actor,
                  details={"code": row.code, "name": name, "problem": row.problem})
     return categories.Category(row.code, row.name, row.problem, row.pending, True, False)
@@ -72,5 +74,6 @@ def set_own_active(code: str, active: bool, *, actor) -> None:
     if row is None or row.code in reference.RESULT_CATEGORIES:
         raise ValidationFailed({"code": [_l("No such category of your department's own.")]})
     row.active = bool(active)
+    categories.forget()
     audit.record("result_categories.changed", "tenant", actor.tenant_id, actor=actor,
                  details={"code": row.code, "active": row.active})

@@ -16,7 +16,7 @@ from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results.commands._visits import advance, locked_visit, locked_visits, named, one_of
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
 from spotcheck.tenants.results.policy import VISIT_ACTIONS
-from spotcheck.tenants.results.queries.register import public_content
+from spotcheck.tenants.results.queries.register import PublicParts, public_content
 from spotcheck.tenants.results.vocabulary import REASON_LENGTH, VisitStatus
 
 
@@ -28,7 +28,7 @@ def publish_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
     if not visit_ids:
         raise ValidationFailed({"visit_ids": [_l("Choose at least one result to publish.")]})
     ids = bulk.require_selection(visit_ids)
-    locked = locked_visits(ids)
+    locked = locked_visits(ids, follow_ups=True)
 
     def publishable(visit_id: int) -> Visit:
         visit = one_of(locked, visit_id)
@@ -36,36 +36,50 @@ def publish_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
         return visit
 
     visits = bulk.each(ids, publishable, name=named)
-    moment, entries = now(), []
+    moment, parts = now(), PublicParts(visits)
     db.session.execute(sa.update(PublishedResult).where(PublishedResult.visit_id.in_(ids)).values(current=False))
+    versions = []
     for visit in visits:
         visit.version += 1
-        published = PublishedResult(
+        versions.append(PublishedResult(
             tenant_id=visit.tenant_id, visit_id=visit.id, campaign_id=visit.campaign_id, entity_id=visit.entity_id,
             version=visit.version, current=True, corrected=visit.version > 1,
             correction_reason=visit.correction_reason if visit.version > 1 else "", checked_on=visit.checked_on,
-            checked_until=visit.checked_until,
-            published_at=moment, content=public_content(visit))
-        db.session.add(published)
-        db.session.flush()
+            checked_until=visit.checked_until, published_at=moment, content=public_content(visit, parts)))
+    db.session.add_all(versions)
+    db.session.flush()  # every version has its id: one INSERT for all of them
+    lines = _register_lines(visits)
+    for visit, published in zip(visits, versions):
         # the credit-system export queues the version here, in this transaction: exactly once
         events.emit("result.published", actor=actor, visit=visit, published=published)
-        _count_in_register(visit, moment)
+        _count_in_register(lines, visit, moment)
         visit.status, visit.published_at, visit.published_by_name = VisitStatus.published, moment, actor.display_name
         visit.entered_by = []
-        entries.append((visit.id, {"entity": visit.entity.code, "version": visit.version}))
-    audit.record_many("result.published", "visit", entries, actor=actor)
+    audit.record_many("result.published", "visit",
+                      [(visit.id, {"entity": visit.entity.code, "version": visit.version}) for visit in visits],
+                      actor=actor)
     for campaign in {visit.campaign for visit in visits}:
         advance(campaign)
     return visits
 
 
-def _count_in_register(visit: Visit, moment) -> None:
+def _register_lines(visits: list[Visit]) -> dict[int, PublishedEntity]:
+    """The register's lines of the visits' entities (those that have one), locked, in one query."""
+    entity_ids = sorted({visit.entity_id for visit in visits})
+    lines = {}
+    for start in range(0, len(entity_ids), 2000):
+        lines.update((line.entity_id, line) for line in db.session.scalars(
+            sa.select(PublishedEntity).where(PublishedEntity.entity_id.in_(entity_ids[start:start + 2000]))
+            .order_by(PublishedEntity.entity_id).with_for_update(of=PublishedEntity).execution_options(populate_existing=True)))
+    return lines
+
+
+def _count_in_register(lines: dict[int, PublishedEntity], visit: Visit, moment) -> None:
     """The entity's line of the register: one more current result for a first publication (a
     correction replaces its version), published last at ``moment``."""
-    line = db.session.get(PublishedEntity, visit.entity_id, with_for_update=True)
+    line = lines.get(visit.entity_id)
     if line is None:
-        line = PublishedEntity(entity_id=visit.entity_id, results=0)
+        line = lines[visit.entity_id] = PublishedEntity(entity_id=visit.entity_id, results=0)
         db.session.add(line)
     line.results += 1 if visit.version == 1 else 0
     line.last_published_at = moment

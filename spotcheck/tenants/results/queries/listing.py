@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
@@ -79,12 +80,16 @@ def mine_or_visible(reader, mine: bool) -> sa.Select:
     return sa.select(Visit).where(visible_visits(reader))
 
 
+#: A listed visit comes with its results (a row says whether it found a problem) and follow-ups.
+_WITH_RESULTS = (selectinload(Visit.results), selectinload(Visit.follow_ups))
+
+
 def page(query: sa.Select, number: int = 1, per_page: int = PER_PAGE) -> NumberedPage:
-    return paginate(ordered(query), page=number, per_page=per_page, make=lambda row: row[0])
+    return paginate(ordered(query).options(*_WITH_RESULTS), page=number, per_page=per_page, make=lambda row: row[0])
 
 
 def first(query: sa.Select, limit: int = 200) -> list[Visit]:
-    return list(db.session.scalars(ordered(query).limit(limit)))
+    return list(db.session.scalars(ordered(query).options(*_WITH_RESULTS).limit(limit)))
 
 
 def due_field_of(visit: Visit) -> str | None:

@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.core.scoping import joint_scope
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.models import Campaign, TeamMember
+from spotcheck.tenants.results.policy import teams_of
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
-from spotcheck.tenants.results.policy import team_query
-from spotcheck.tenants.results.queries.teams import experts_of_visit, public_expert
+from spotcheck.tenants.results.queries.teams import experts_of, public_expert
 
 PER_PAGE = 20
 #: The longest search text taken (a credit code is 18 characters).
@@ -96,12 +96,14 @@ def search(text: str, page: int = 1) -> NumberedPage:
     return paginate(query, page=page, per_page=PER_PAGE, make=lambda row: (row[0], row[1], row[2]), total=total)
 
 
-def public_content(visit: Visit) -> dict:
+def public_content(visit: Visit, parts: "PublicParts | None" = None) -> dict:
     """What the public register keeps of a result: no draft, no personal data (inspectors by name
-    and certificate number only; experts 专家 by name and organisation, marked ``expert``)."""
-    team = db.session.scalars(team_query(visit)).all()
+    and certificate number only; experts 专家 by name and organisation, marked ``expert``).
+    ``parts``: the teams, experts and joint campaigns of many visits read at once (a publication
+    of thousands), else read for this visit alone."""
+    parts = parts or PublicParts([visit])
     return {
-        **_joint_of(visit),
+        **parts.joint_of(visit),
         "department": visit.campaign.tenant.name,
         "department_code": visit.campaign.tenant.code,
         "campaign_code": visit.campaign.code,
@@ -110,10 +112,37 @@ def public_content(visit: Visit) -> dict:
         "items": [{"name": result.item.name,
                    "categories": [categories.published_name(code) for code in result.category_codes],
                    "findings": result.findings} for result in visit.results],
-        "team": [{"name": member.inspector.name, "cert_no": member.inspector.cert_no, "leader": member.is_leader}
-                 for member in team]
-        + [public_expert(expert) for expert in experts_of_visit(visit)],  # 专家, in addition
+        "team": [{"name": member.shown_name, "cert_no": member.shown_cert_no, "leader": member.is_leader}
+                 for member in parts.team(visit)]
+        + [public_expert(expert) for expert in parts.experts(visit)],  # 专家, in addition
     }
+
+
+class PublicParts:
+    """The present teams (:func:`~spotcheck.tenants.results.policy.teams_of`), experts and joint
+    campaigns of ``visits``, each read in one query per campaign rather than one per visit."""
+
+    def __init__(self, visits: list[Visit]):
+        by_campaign: dict[int, list[Visit]] = {}
+        for visit in visits:
+            by_campaign.setdefault(visit.campaign_id, []).append(visit)
+        self._teams = teams_of(visits)
+        self._experts: dict[tuple[int, int], list] = {}
+        self._joint: dict[int, dict] = {}
+        for campaign_id, theirs in by_campaign.items():
+            campaign = theirs[0].campaign
+            for entity_id, experts in experts_of(campaign, sorted({visit.entity_id for visit in theirs})).items():
+                self._experts[(campaign_id, entity_id)] = experts
+            self._joint[campaign_id] = _joint_of(theirs[0])
+
+    def team(self, visit: Visit) -> list[TeamMember]:
+        return self._teams.get((visit.campaign_id, visit.entity_id), [])
+
+    def experts(self, visit: Visit) -> list:
+        return self._experts.get((visit.campaign_id, visit.entity_id), [])
+
+    def joint_of(self, visit: Visit) -> dict:
+        return self._joint[visit.campaign_id]
 
 
 def _joint_of(visit: Visit) -> dict:

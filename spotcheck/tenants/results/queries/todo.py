@@ -18,7 +18,9 @@ from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.policy import CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, OPEN, VISIT_ACTIONS
+from spotcheck.tenants.results.policy import (
+    CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, OPEN, VISIT_ACTIONS, teams_read_together,
+)
 from spotcheck.tenants.results.queries import follow_ups, listing
 from spotcheck.tenants.results.vocabulary import VisitStatus
 
@@ -76,13 +78,15 @@ def _visit_tasks(reader, limit: int) -> list[Task]:
         queries.append(listing.in_status(VisitStatus.approved))
     tasks, seen = [], set()
     for found in queries:
-        for visit in listing.first(found, limit):
-            allowed = VISIT_ACTIONS.allowed(visit, reader) & set(NEXT_STEPS["visit"])
-            if visit.id in seen or not allowed:
-                continue
-            seen.add(visit.id)
-            tasks.append(Task("visit", visit, frozenset(allowed), listing.due_of(visit), listing.flag_of(visit),
-                              listing.due_provisional(visit)))
+        visits = listing.first(found, limit)
+        with teams_read_together(visits):
+            for visit in visits:
+                allowed = VISIT_ACTIONS.allowed(visit, reader) & set(NEXT_STEPS["visit"])
+                if visit.id in seen or not allowed:
+                    continue
+                seen.add(visit.id)
+                tasks.append(Task("visit", visit, frozenset(allowed), listing.due_of(visit), listing.flag_of(visit),
+                                  listing.due_provisional(visit)))
     return sorted(tasks, key=lambda task: (_URGENCY[task.flag], task.due or date.max))[:limit]
 
 
