@@ -275,6 +275,15 @@ def test_the_administrator_reads_batches_manifests_and_the_log_and_delivers_agai
     assert detail["manifest"]["batch_number"] == 1 and detail["manifest"]["files"][0]["sha256"] == detail["jsonl_sha256"]
     jsonl = client.get(f"/api/v1/exports/batches/{batch_id}/files/jsonl", headers=admin)
     assert jsonl.status_code == 200 and hashlib.sha256(jsonl.data).hexdigest() == detail["jsonl_sha256"]
+    import schemathesis
+    from schemathesis import checks
+
+    operation = schemathesis.openapi.from_wsgi("/api/openapi.json", app)[
+        "/api/v1/exports/batches/{batch_id}/files/{kind}"]["GET"]
+    case = operation.Case(path_parameters={"batch_id": batch_id, "kind": "manifest"})
+    manifest = case.call(headers=admin)
+    assert manifest.status_code == 200 and manifest.json()["batch_number"] == 1
+    case.validate_response(manifest, checks=[checks.response_schema_conformance])  # as documented: JSON, not bytes
     again = client.post(f"/api/v1/exports/batches/{batch_id}/deliveries", headers=admin)
     assert again.status_code == 202 and client.get(f"/api/v1/jobs/{again.json['id']}", headers=admin).json["result"][
         "delivered"] is True

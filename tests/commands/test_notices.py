@@ -118,7 +118,10 @@ def test_documents_are_read_by_the_people_concerned_only(app):
         assert listed["unread"] == 1 and listed["items"][0]["notice_id"]
         assert api.get(f"/api/v1/notices/{listed['items'][0]['notice_id']}/pdf",
                        headers=bearer(app, "yjj_inspector")).data.startswith(b"%PDF")
-        read = api.post("/api/v1/inbox/read", json={}, headers=bearer(app, "yjj_inspector")).get_json()
+        empty = api.post("/api/v1/inbox/read", json={}, headers=bearer(app, "yjj_inspector"))
+        assert empty.status_code == 422 and "ids" in empty.get_json()["errors"]["json"]  # nothing marked unasked
+        assert api.get("/api/v1/inbox", headers=bearer(app, "yjj_inspector")).get_json()["unread"] == 1
+        read = api.post("/api/v1/inbox/read", json={"all": True}, headers=bearer(app, "yjj_inspector")).get_json()
         assert read == {"marked": 1, "unread": 0}
         assert 'id="inbox-unread"' not in chief.get("/").get_data(as_text=True)
         documents = api.get(f"/api/v1/campaigns/{ids['campaign']}/notices", headers=bearer(app, "yjj_planner")).get_json()

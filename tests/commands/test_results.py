@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from tests.support.campaign_world import leader_of, planner_of
 from tests.support.helpers import DEMO_PASSWORD, user_named
@@ -27,6 +28,7 @@ from spotcheck.tenants.results.queries import listing
 from spotcheck.tenants.results.queries import register
 from spotcheck.tenants.results.models import PublishedResult, ResultCategory, VisitStatus
 from spotcheck.tenants.results.policy import VISIT_ACTIONS
+from spotcheck.tenants.results.attachments import NAME_LENGTH, SIGNATURES, SUFFIXES, clean_name
 
 
 def test_hand_out_needs_every_team_leader_and_makes_a_visit_per_selected_target(app):
@@ -289,6 +291,10 @@ def test_attachments_are_typed_by_content_bounded_and_kept_with_their_digest(app
             db.session.commit()
             assert (kept.content_type, kept.name, kept.size) == ("image/png", "现场照片.png", len(PNG))
             assert kept.sha256 == hashlib.sha256(PNG).hexdigest() and storage.read(kept.storage_key) == PNG
+            page = attachments.add_attachment(ids["visit"], {"stream": io.BytesIO(PNG), "filename": "x.html"}, actor=member)
+            assert (page.content_type, page.name) == ("image/png", "x.png")  # named by what it is, never a page
+            attachments.remove_attachment(ids["visit"], {"attachment_id": page.id}, actor=member)
+            db.session.commit()
             files_before = sorted(p.name for p in storage.root().rglob("*") if p.is_file())
             with pytest.raises(ValidationFailed) as disguised:
                 attachments.add_attachment(ids["visit"], {"stream": io.BytesIO(b"<script>alert(1)</script>"), "filename": "photo.jpg"},
@@ -396,3 +402,13 @@ def test_a_list_reads_its_teams_at_once_and_allows_exactly_what_each_visit_allow
                 sa.event.remove(db.engine, "before_cursor_execute", seen)
             assert "record" in answers["yjj_inspector"][ids["visit"]]  # on that team
             assert not any("record" in allowed for allowed in answers["yjj_planner"].values())
+
+
+@given(name=st.text(max_size=300), kind=st.sampled_from(sorted({k for _, k in SIGNATURES})))
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_an_attachments_name_always_ends_with_its_types_suffix(name, kind):
+    """Whatever the name sent, the name kept is printable, at most 200 characters, and ends with
+    a suffix of the type its content has (no ``.html`` for a PNG)."""
+    kept = clean_name(name, kind)
+    assert 0 < len(kept) <= NAME_LENGTH and kept.isprintable() and "/" not in kept and "\\" not in kept
+    assert kept.lower().endswith(SUFFIXES[kind[0]])

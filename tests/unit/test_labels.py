@@ -37,3 +37,24 @@ def test_regions_and_industries_are_named_beside_their_codes():
     assert industry_name("F5292") == "零售业" and industry_name("C1311") == "农副食品加工业"
     assert industry_name("H") == "住宿和餐饮业" and industry_name("") == ""
     assert len(INDUSTRY_DIVISIONS) == 97 and sorted(INDUSTRY_DIVISIONS) == [f"{n:02d}" for n in range(1, 98)]
+
+
+def test_every_next_step_of_every_to_do_list_is_named_in_chinese(app):
+    """The home page's 您的下一步 names each step a domain's to-dos can hold, never by its code
+    (the coordinator's joint campaign showed ``freeze_targets``, ``hand_out`` …)."""
+    from flask_babel import force_locale
+
+    from spotcheck.tenants.campaigns.queries import NEXT_STEPS as CAMPAIGN_STEPS
+    from spotcheck.tenants.common.vocabulary import task_label
+    from spotcheck.tenants.items.policy import NEXT_STEPS as ITEM_STEPS
+    from spotcheck.tenants.joint.queries import NEXT_STEPS as JOINT_STEPS
+    from spotcheck.tenants.plans.policy import NEXT_STEPS as PLAN_STEPS
+    from spotcheck.tenants.results.queries.todo import NEXT_STEPS as RESULT_STEPS
+
+    steps = {("campaign", code) for code in CAMPAIGN_STEPS} | {("item", code) for code in ITEM_STEPS} \
+        | {("plan", code) for code in PLAN_STEPS} | {("report", code) for code in ("prepare", "submit")} \
+        | {(kind, code) for table in (JOINT_STEPS, RESULT_STEPS) for kind, codes in table.items() for code in codes}
+    with app.test_request_context(), force_locale("zh_CN"):
+        unnamed = sorted((kind, code) for kind, code in steps
+                         if str(task_label(code, kind)) == code or not re.search(r"[\u4e00-\u9fff]", str(task_label(code, kind))))
+    assert not unnamed, f"next steps shown by their code: {unnamed}"

@@ -47,7 +47,7 @@ def yjj_entries(app, ids) -> dict:
         "last_inspected_on": "2025-06-30"})
     assert roast.status_code == 201, roast.json
     decoy = client.post("/api/v1/directory", headers=headers, json={
-        "entity_id": ids["decoy"], "category": "工贸", "risk": "D", "tags": "粉尘，有限空间"})
+        "entity_id": ids["decoy"], "category": "工贸", "risk": "D", "tags": ["粉尘", "有限空间"]})
     assert decoy.status_code == 201, decoy.json
     return {"roast": roast.json["id"], "decoy": decoy.json["id"]}
 

@@ -71,6 +71,10 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         post_form(leader, f"{page}/return", {"reason": "检查日期与笔录不一致"}, token_from=page)
         returned = chief.get(page).get_data(as_text=True)
         assert "检查日期与笔录不一致" in _text(chief.get(page))
+        home = _text(chief.get("/"))  # the returned visit waits on the home page, with the reason
+        assert "已退回" in home and "检查日期与笔录不一致" in home
+        inbox = _text(chief.get("/inbox"))  # and the team is told
+        assert f"检查结果被退回：{entity_name}" in inbox and "检查日期与笔录不一致" in inbox
         assert 'id="checked_on"' in returned and "disabled" in returned.split('id="checked_on"')[1][:300]
         redated = chief.post(f"{page}/result", data={**_result_form(ids, checked_on="2026-04-29"),
                                                      "csrf_token": csrf_token(chief, page)})

@@ -11,10 +11,26 @@ def refuse_empty_changes():
 
     if request.method != "PATCH" or not request.path.startswith("/api/") or request.routing_exception is not None:
         return None
+    if not _may_use_route():
+        return None  # the route's own check answers 401 or 403 first: its rules stay unsaid
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not body:
         abort(422, description="Give at least one field to change, as a JSON object.")
     return None
+
+
+def _may_use_route() -> bool:
+    """The signed-in user holds the permission the route declares for this method."""
+    from flask import current_app
+    from flask_login import current_user
+
+    from spotcheck.core.policy import has_permission
+    from spotcheck.platform.permissions import declared_access
+
+    permission = declared_access(current_app.view_functions.get(request.endpoint), request.method)
+    if permission == "public":
+        return True
+    return bool(current_user.is_authenticated and permission is not None and has_permission(current_user, permission))
 
 
 def register(api: Api) -> None:

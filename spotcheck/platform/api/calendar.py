@@ -12,7 +12,7 @@ from spotcheck.core import official_calendar
 from spotcheck.core.calendar import add_working_days, missing_years
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
 
 PREFIX = "/calendar"
@@ -55,7 +55,7 @@ class DueQuerySchema(Schema):
 
 class DueSchema(Schema):
     due = fields.Date()
-    provisional = fields.Bool(metadata={"description": "暂按周一至周五计算: a year counted through is not entered"})
+    provisional = Bool(metadata={"description": "暂按周一至周五计算: a year counted through is not entered"})
     assumed_years = fields.List(Int())
 
 

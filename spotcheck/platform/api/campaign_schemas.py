@@ -3,7 +3,7 @@
 The schemas check shapes only; the plan, campaign and ceremony services check the values, so
 the pages and the API give the same messages.
 """
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -114,7 +114,7 @@ class PlanForReviewSchema(PlanSchema):
 
 
 class PlanReviewSchema(Schema):
-    accept = fields.Bool(required=True, metadata={"description": "true: file (备案); false: return with the comment"})
+    accept = Bool(required=True, metadata={"description": "true: file (备案); false: return with the comment"})
     comment = fields.Str(load_default="", metadata={"description": "Required when returning the plan"})
 
 
@@ -233,7 +233,7 @@ class LeaderRuleSchema(Schema):
     """Every visit's team leader (组长) named at once by a rule."""
     rule = fields.Str(required=True, metadata={"description": _codes(LEADER_RULES), "enum": list(LEADER_RULES)},
                       validate=validate.OneOf(list(LEADER_RULES)))
-    only_missing = fields.Bool(load_default=True)
+    only_missing = Bool(load_default=True)
 
 
 class LeadersNamedSchema(Schema):
@@ -248,10 +248,10 @@ class TeamMemberSchema(Schema):
     name = fields.Str(attribute="shown_name")
     cert_no = fields.Str(attribute="shown_cert_no")
     position = Int()
-    is_leader = fields.Bool()
-    active = fields.Bool()
+    is_leader = Bool()
+    active = Bool()
     replacement_reason = fields.Str()
-    recused = fields.Bool(metadata={"description": "A conflict (回避) was declared after the draw: to be replaced"})
+    recused = Bool(metadata={"description": "A conflict (回避) was declared after the draw: to be replaced"})
 
 
 class TargetSchema(Schema):

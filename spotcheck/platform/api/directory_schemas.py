@@ -4,25 +4,13 @@ The schemas only shape the input; the services check it (统一社会信用代�
 the reference lists, dates), so the API and the pages give the same messages.
 """
 from flask_login import current_user
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int
 from marshmallow import Schema, fields, validate
 
 from spotcheck.tenants.common.vocabulary import reference
 
 FLAGS = ("abnormal", "blacklisted", "penalized", "complaints")
 MAX_LIMIT = 200
-
-
-class Tags(fields.List):
-    """A list of tags; a comma-separated string is accepted too."""
-
-    def __init__(self, **kwargs):
-        super().__init__(fields.Str(), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str):
-            value = value.replace("，", ",").replace("、", ",").split(",")
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class EntitySchema(Schema):
@@ -40,8 +28,8 @@ class EntitySchema(Schema):
     address = fields.Str()
     status = fields.Str(metadata={"description": "Code or Chinese name (default active): " + ", ".join(
         f"{k} ({v})" for k, v in reference.ENTITY_STATUSES.items())})
-    abnormal = fields.Bool(metadata={"description": "On the 经营异常名录"})
-    blacklisted = fields.Bool(metadata={"description": "On the 严重违法失信名单"})
+    abnormal = Bool(metadata={"description": "On the 经营异常名录"})
+    blacklisted = Bool(metadata={"description": "On the 严重违法失信名单"})
     penalized_on = fields.Date(allow_none=True, metadata={"description": "Date of the most recent administrative penalty"})
     complaints = Int(metadata={"description": "Complaints and reports in the last 12 months"})
     credit_rating = fields.Str(allow_none=True, metadata={"description": "A, B, C or D"})
@@ -65,7 +53,7 @@ class EntrySchema(Schema):
     risk = fields.Str(metadata={"description": "Risk class: A (high) … D (low), or 高/较高/一般/低"})
     risk_label = fields.Function(_risk_label, dump_only=True,
                                  metadata={"description": "The risk class as this department shows it"})
-    tags = Tags(metadata={"description": "A list, or one string separated by commas"})
+    tags = fields.List(fields.Str(), metadata={"description": "A list of tags, each a string"})
     last_inspected_on = fields.Date(allow_none=True)
     created_at = fields.DateTime(dump_only=True)
 

@@ -14,7 +14,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQuerySchema, numbered_page
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks import export_jobs
 from spotcheck.tenants.exports import queries as export_queries
@@ -27,7 +27,8 @@ blp = Blueprint("Exports", __name__, description="Export of published results to
 _FILES = {200: {"description": "The file as delivered (UTF-8)", "content": {
     "application/x-ndjson": {"schema": {"type": "string", "format": "binary"}},
     "text/csv": {"schema": {"type": "string", "format": "binary"}},
-    "application/json": {"schema": {"type": "string", "format": "binary"}}}}}
+    "application/json": {"schema": {"type": "object", "description": "The manifest (清单): the batch, its files with "
+                                                                      "their sizes and SHA-256"}}}}}
 
 
 def _actor():
@@ -73,10 +74,10 @@ class DeliverySchema(Schema):
     id = fields.Int()
     batch_id = fields.Int()
     target = fields.Str(metadata={"description": "The folder or address (never a password)"})
-    ok = fields.Bool()
+    ok = Bool()
     status_code = fields.Int(allow_none=True, metadata={"description": "The endpoint's HTTP answer"})
     error = fields.Str()
-    again = fields.Bool(metadata={"description": "Delivered again on request (重新投递)"})
+    again = Bool(metadata={"description": "Delivered again on request (重新投递)"})
     actor_name = fields.Str()
     attempted_at = fields.DateTime()
     seconds = fields.Float()

@@ -4,7 +4,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.joint import commands, queries
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS
@@ -19,7 +19,7 @@ class FieldLeadSchema(Schema):
     name = fields.Str()
     lead_tenant_id = fields.Function(lambda row: row.lead.id if row.lead else None, allow_none=True)
     lead_name = fields.Function(lambda row: row.lead.name if row.lead else None, allow_none=True)
-    fixed = fields.Bool(metadata={"description": "The market-regulation field: always the market-regulation bureau"})
+    fixed = Bool(metadata={"description": "The market-regulation field: always the market-regulation bureau"})
     named_at = fields.DateTime(allow_none=True)
     named_by_name = fields.Str()
 

@@ -7,7 +7,7 @@ pages and the API.
 """
 from flask import url_for
 from flask_smorest.fields import Upload
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int, QueryBool
 from marshmallow import Schema, fields
 
 from spotcheck.tenants.common.vocabulary import reference
@@ -33,8 +33,8 @@ class InspectorSchema(Schema):
         lambda i: [reference.ENFORCEMENT_CATEGORIES.get(c, c) for c in i.categories or []], dump_only=True)
     region = fields.Str(metadata={"description": "执法区域"})
     expertise = fields.Str(metadata={"description": "业务专长"})
-    is_expert = fields.Bool(metadata={"description": "专家: joins a team in addition to the required inspectors"})
-    active = fields.Bool()
+    is_expert = Bool(metadata={"description": "专家: joins a team in addition to the required inspectors"})
+    active = Bool()
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -43,8 +43,8 @@ class InspectorUpdateSchema(InspectorSchema):
 
 
 class InspectorQuerySchema(Schema):
-    expert = fields.Bool(metadata={"description": "true: experts (专家) only; false: the others only"})
-    active_only = fields.Bool(load_default=False)
+    expert = QueryBool(metadata={"description": "true: experts (专家) only; false: the others only"})
+    active_only = QueryBool(load_default=False)
 
 
 class InspectorIdNumberSchema(Schema):
@@ -78,13 +78,13 @@ class RulesDocumentSchema(Schema):
     sha256 = fields.Str(dump_only=True, allow_none=True)
     file_url = fields.Function(
         lambda d: url_for("Rules.RulesFile", _external=False) if d.stored_name else None, dump_only=True)
-    published = fields.Bool(dump_only=True, metadata={"description": "Published at least once"})
+    published = Bool(dump_only=True, metadata={"description": "Published at least once"})
     published_at = fields.DateTime(dump_only=True, allow_none=True)
     published_title = fields.Str(dump_only=True, allow_none=True,
                                  metadata={"description": "The title the public sees (the version last published)"})
     published_sha256 = fields.Str(dump_only=True, allow_none=True,
                                   metadata={"description": "SHA-256 of the file the public sees"})
-    unpublished_changes = fields.Bool(attribute="has_unpublished_changes", dump_only=True, metadata={
+    unpublished_changes = Bool(attribute="has_unpublished_changes", dump_only=True, metadata={
         "description": "The text or file changed since the last publication: a draft until published again"})
     updated_at = fields.DateTime(dump_only=True)
 

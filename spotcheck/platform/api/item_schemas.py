@@ -4,7 +4,7 @@ The schemas check shapes only; the item services check the values (codes of chec
 enforcement categories, field, kind, lengths, the required name and reason), so the pages and
 the API give the same messages. Codes may be given as the code or as the Chinese name.
 """
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int
 from marshmallow import Schema, fields, validate
 
 from spotcheck.tenants.common.vocabulary import reference
@@ -40,7 +40,7 @@ class ItemFieldsSchema(Schema):
                                  "enum": [*reference.ITEM_FIELDS, *reference.ITEM_FIELDS.values()]})
     kind = fields.Str(metadata={"description": "类别: " + _codes(reference.ITEM_KINDS),
                                 "enum": [*reference.ITEM_KINDS, *reference.ITEM_KINDS.values()]})
-    random_check = fields.Bool(metadata={"description": "纳入随机抽查"})
+    random_check = Bool(metadata={"description": "纳入随机抽查"})
     non_random_reason = fields.Str(metadata={"maxLength": 2000, "description": (
         "不纳入随机抽查的理由: the written reason an item is kept out of random checking (required to publish "
         "such an item; seed 001 书面说明理由)")})
@@ -92,4 +92,4 @@ class ItemCoverageSchema(Schema):
     random = Int(metadata={"description": "Of those, under random checking"})
     share_percent = fields.Float(metadata={"description": "random / items in per cent, one decimal"})
     goal_percent = Int(metadata={"description": "The goal of seed 003 (70 or 50)"})
-    met = fields.Bool()
+    met = Bool()

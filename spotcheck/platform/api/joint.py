@@ -19,7 +19,7 @@ from spotcheck.platform.api.campaign_schemas import (
 )
 from spotcheck.platform.api.campaigns import draw_facts
 from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
@@ -118,7 +118,7 @@ class MixedMemberSchema(Schema):
     name = fields.Str(attribute="inspector_name")
     cert_no = fields.Str()
     department = fields.Str(attribute="group_code")
-    leader = fields.Bool(attribute="is_leader")
+    leader = Bool(attribute="is_leader")
 
 
 class JointVisitSchema(Schema):

@@ -5,12 +5,13 @@ from flask import send_file
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from spotcheck.core import storage
 from spotcheck.core.personal_data import mask_contact
 from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQuerySchema, numbered_page
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tasks import notice_jobs
 from spotcheck.tenants.campaigns import queries as campaigns
@@ -41,8 +42,15 @@ class InboxSchema(NumberedPageSchema):
 
 
 class ReadSchema(Schema):
-    ids = fields.List(Int(), load_default=None, allow_none=True, validate=validate.Length(max=500),
-                      metadata={"description": "The messages to mark read; left out: all of mine"})
+    """Which messages to mark read: ``ids``, or ``all`` — one of the two, never an empty request."""
+
+    ids = fields.List(Int(), validate=validate.Length(min=1, max=500), metadata={"description": "The messages to mark read"})
+    all = Bool(metadata={"description": "true: every message of mine"})
+
+    @validates_schema
+    def _one_of_the_two(self, data, **kwargs):
+        if bool(data.get("ids")) == bool(data.get("all")):
+            raise ValidationError(_l("Give the messages to mark read, or all: true for every one."), "ids")
 
 
 class ReadOutcomeSchema(Schema):
@@ -96,8 +104,8 @@ class InboxRead(MethodView):
     @blp.arguments(ReadSchema)
     @blp.response(200, ReadOutcomeSchema)
     def post(self, data):
-        """Mark messages of mine read (all of them when no ids are given)"""
-        marked = notice_commands.mark_read(data.get("ids"), actor=_actor())
+        """Mark messages of mine read: those of ``ids``, or every one with ``all: true``"""
+        marked = notice_commands.mark_read(None if data.get("all") else data["ids"], actor=_actor())
         return {"marked": marked, "unread": notice_queries.unread_count(_actor())}
 
 

@@ -1,5 +1,5 @@
 """Marshmallow schemas of the platform API."""
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.policy import Role, permissions_of
@@ -15,7 +15,7 @@ class TenantSchema(Schema):
                                                "maxLength": 100})
     kind = fields.Enum(TenantKind, by_value=True, required=True)
     region_code = fields.Str(required=True, metadata={"description": "GB/T 2260 division code", "pattern": r"^\d{6}$"})
-    active = fields.Bool(dump_only=True)
+    active = Bool(dump_only=True)
 
 
 #: What the user commands accept (spotcheck.tenants.accounts.commands): described here, checked there.
@@ -45,7 +45,7 @@ class UserSchema(Schema):
     display_name = fields.Str(required=True, metadata=NAME)
     roles = fields.List(fields.Str(validate=validate.OneOf(_ROLE_CODES)), required=True,
                         metadata={"minItems": 1, "description": "The roles the department may give"})
-    active = fields.Bool(dump_only=True)
+    active = Bool(dump_only=True)
     locked_until = fields.DateTime(dump_only=True, allow_none=True)
     last_login_at = fields.DateTime(dump_only=True, allow_none=True)
 
@@ -57,8 +57,8 @@ class UserCreateSchema(UserSchema):
 class UserUpdateSchema(Schema):
     display_name = fields.Str(metadata=NAME)
     roles = fields.List(fields.Str(validate=validate.OneOf(_ROLE_CODES)), metadata={"minItems": 1})
-    active = fields.Bool()
-    unlock = fields.Bool(load_default=False, metadata={"description": "Clear a login lockout"})
+    active = Bool()
+    unlock = Bool(load_default=False, metadata={"description": "Clear a login lockout"})
 
 
 class MeSchema(UserSchema):

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.api.campaign_schemas import TeamMemberSchema
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.campaigns import queries as services
 from spotcheck.tenants.notices import queries as notice_queries
@@ -37,7 +37,7 @@ class ExpertSchema(Schema):
     expertise = fields.Str()
     added_at = fields.DateTime()
     added_by_name = fields.Str()
-    active = fields.Bool(metadata={"description": "False once the expert left the team"})
+    active = Bool(metadata={"description": "False once the expert left the team"})
     removed_at = fields.DateTime(allow_none=True)
 
 
@@ -53,7 +53,7 @@ class ExpertInputSchema(Schema):
 
 
 class TeamMemberStateSchema(TeamMemberSchema):
-    recused = fields.Bool(metadata={"description": "A conflict was declared after the draw: to be replaced"})
+    recused = Bool(metadata={"description": "A conflict was declared after the draw: to be replaced"})
 
 
 class TeamSchema(Schema):

@@ -16,3 +16,23 @@ class Int(fields.Integer):
     def __init__(self, *args, validate=None, **kwargs):
         extra = [] if validate is None else list(validate) if isinstance(validate, (list, tuple)) else [validate]
         super().__init__(*args, validate=[INT32, *extra], **kwargs)
+
+
+class Bool(fields.Boolean):
+    """``true`` or ``false`` only, as the document says: a number or a string such as ``0`` or
+    ``"yes"`` is a field error (marshmallow would take them for a boolean)."""
+
+    truthy = frozenset({True})
+    falsy = frozenset({False})
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class QueryBool(fields.Boolean):
+    """A boolean of the query string (``?mine=true``): ``true`` or ``false`` as text."""
+
+    truthy = frozenset({True, "true"})
+    falsy = frozenset({False, "false"})

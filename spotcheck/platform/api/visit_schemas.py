@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from spotcheck.platform.api.types import Int
+from spotcheck.platform.api.types import Bool, Int, QueryBool
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import vocabulary
 from spotcheck.tenants.results.queries import listing, teams, visits
@@ -18,8 +18,8 @@ def _codes(table: dict) -> str:
 class TeamMemberRefSchema(Schema):
     name = fields.Str(attribute="shown_name")
     cert_no = fields.Str(attribute="shown_cert_no")
-    is_leader = fields.Bool()
-    recused = fields.Bool(metadata={"description": "Declared a conflict (回避): the result waits for the replacement"})
+    is_leader = Bool()
+    recused = Bool(metadata={"description": "Declared a conflict (回避): the result waits for the replacement"})
 
 
 class ExpertRefSchema(Schema):
@@ -53,12 +53,12 @@ class VisitSchema(Schema):
     method = fields.Str()
     record = fields.Str()
     report_due = fields.Date(allow_none=True, metadata={"description": "5 working days after the check ended"})
-    report_due_provisional = fields.Bool(metadata={
+    report_due_provisional = Bool(metadata={
         "description": "暂按周一至周五计算: counted through a year without an official calendar; counted again "
                        "when that year is entered"})
     publish_due = fields.Date(allow_none=True, metadata={
         "description": "20 working days after the check ended (the review included)"})
-    publish_due_provisional = fields.Bool(metadata={"description": "As report_due_provisional, for publish_due"})
+    publish_due_provisional = Bool(metadata={"description": "As report_due_provisional, for publish_due"})
     due = fields.Function(lambda v: d.isoformat() if (d := listing.due_of(v)) else None, allow_none=True,
                           metadata={"description": "The deadline that matters now"})
     due_provisional = fields.Function(lambda v: listing.due_provisional(v), metadata={
@@ -106,7 +106,7 @@ class VisitPageSchema(Schema):
 
 
 class VisitQuerySchema(Schema):
-    mine = fields.Bool(load_default=False, metadata={"description": "Only the visits I am on"})
+    mine = QueryBool(load_default=False, metadata={"description": "Only the visits I am on"})
     status = fields.Enum(VisitStatus, by_value=True, load_default=None)
     campaign_id = Int(load_default=None, validate=validate.Range(min=1))
     page = Int(load_default=1, validate=validate.Range(min=1))
@@ -163,13 +163,13 @@ class FollowUpSchema(Schema):
     details = fields.Str()
     deadline = fields.Date(allow_none=True)
     deadline_days = Int(allow_none=True, metadata={"description": "The deadline given in working days from the order"})
-    deadline_provisional = fields.Bool(metadata={"description": "暂按周一至周五计算 (a year without an official calendar)"})
+    deadline_provisional = Bool(metadata={"description": "暂按周一至周五计算 (a year without an official calendar)"})
     case_number = fields.Str()
     police_organ = fields.Str()
     receiver_tenant_id = Int(allow_none=True)
     opened_on = fields.Date()
     opened_by_name = fields.Str()
-    is_open = fields.Bool()
+    is_open = Bool()
     closed_on = fields.Date(allow_none=True)
     closed_by_name = fields.Str()
     outcome = fields.Str(metadata={"description": _codes(reference.FOLLOW_UP_OUTCOMES)})
@@ -187,7 +187,7 @@ class TransferSchema(Schema):
     transferred = fields.Dict(metadata={"description": "The entity, the problems found and the sender, as sent"})
     opened_at = fields.DateTime()
     opened_by_name = fields.Str()
-    is_open = fields.Bool()
+    is_open = Bool()
     closed_on = fields.Date(allow_none=True)
     closed_by_name = fields.Str()
     outcome_note = fields.Str()
@@ -228,7 +228,7 @@ class ImportProblemSchema(Schema):
 
 
 class ImportOutcomeSchema(Schema):
-    ok = fields.Bool()
+    ok = Bool()
     rows = Int()
     submitted = Int(metadata={"description": "Visits whose result arrived submitted for review"})
     errors = fields.List(fields.Nested(ImportProblemSchema))

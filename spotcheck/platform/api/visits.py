@@ -12,6 +12,7 @@ from spotcheck.platform.api.visit_schemas import (
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
+from spotcheck.platform.api.types import Bool
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.import_pages import xlsx_response
@@ -203,7 +204,11 @@ class ResultsImport(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(ResultsUploadSchema, location="files")
     @blp.response(200, ImportOutcomeSchema)
-    @blp.alt_response(422, schema=ImportOutcomeSchema, description="Nothing imported: every bad row")
+    @blp.doc(responses={422: {
+        "description": "Nothing imported: every bad row (an import outcome), or the file itself refused — none "
+                       "given, of another type, too large (the usual error, naming ``file``)",
+        "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/ImportOutcome"},
+                                                              {"$ref": "#/components/schemas/Error"}]}}}}})
     def post(self, files, campaign_id):
         """Import results entered offline, all or nothing; each visit arrives submitted for review
         (never approved), in the caller's name"""
@@ -216,7 +221,7 @@ class ResultsImport(MethodView):
 class CategorySchema(Schema):
     code = fields.Str()
     name = fields.Str(metadata={"description": "As published (a sub-category with its group)"})
-    problem = fields.Bool(metadata={"description": "Says a problem was found: the findings must say what"})
+    problem = Bool(metadata={"description": "Says a problem was found: the findings must say what"})
 
 
 @blp.route("/categories")

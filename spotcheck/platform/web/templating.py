@@ -9,8 +9,8 @@ from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
 from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
 from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
 from spotcheck.tenants.common import vocabulary as domain
-from spotcheck.tenants.common.vocabulary import (JOB_KIND_LABELS, JOB_STATUS_LABELS, OBJECT_LABELS, TASK_LABELS,
-                                                 TASK_LABELS_BY_KIND, WEEKDAYS, classifications, in_table_order,
+from spotcheck.tenants.common.vocabulary import (JOB_KIND_LABELS, JOB_STATUS_LABELS, OBJECT_LABELS,
+                                                 WEEKDAYS, classifications, in_table_order,
                                                  job_state, percent, period_label, reference, rule_text)
 from spotcheck.tenants.results import vocabulary as results_vocabulary
 from spotcheck.tenants.results.queries import categories as result_categories, listing as visit_listing
@@ -71,7 +71,7 @@ def template_helpers() -> dict:
         "sex_name": lambda code: reference.SEXES.get(code, code or ""),
         "stratum_label": department_stratum_label,
         "rule_text": rule_text,
-        "task_label": lambda code, kind=None: TASK_LABELS_BY_KIND.get(kind, TASK_LABELS).get(code, code),
+        "task_label": domain.task_label,
         "visit_status_label": named(domain.VISIT_STATUS),
         "criticism_status_label": named(domain.CRITICISM_STATUS),
         "visit_due": visit_listing.due_of,

@@ -21,7 +21,8 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
+from spotcheck.core import audit, events
+from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import ValidationFailed
@@ -37,6 +38,7 @@ from spotcheck.tenants.notices.writing import (
     assignments, batch_size, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
 )
 from spotcheck.tenants.results.queries import teams as team_experts
+from spotcheck.tenants.results.queries.visits import team_of
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind, PublishedResult, Visit
 
 
@@ -144,3 +146,19 @@ def write_transfer_letter(follow_up_id: int, data: dict | None = None, *, actor)
                                  body=f"{sender.name}移送：{follow_up.transferred['entity_name']}。请在“移送接收”中查看并签收。")
         db.session.flush()
     return notice
+
+
+@events.subscribe("result.returned")
+def tell_the_team_returned(*, actor, visit: Visit, reason: str) -> int:
+    """A result returned (退回): each member of the visit's team with an account is told in the
+    inbox (and e-mail, SMS), with the reason and a link to the visit — in the return's transaction."""
+    told = 0
+    for member in team_of(visit):
+        user = db.session.get(User, member.inspector.user_id) if member.inspector and member.inspector.user_id else None
+        if user is not None and user.active:
+            told += delivery.deliver(
+                user, purpose=f"returned:{visit.id}:{now().isoformat()}", link=f"/visits/{visit.id}",
+                subject=f"检查结果被退回：{visit.entity.name}",
+                body=f"{actor.display_name}退回了{visit.campaign.code}中{visit.entity.name}的检查结果，原因：{reason}。"
+                     f"请按要求修改后由组长重新提交。")
+    return told

@@ -34,11 +34,21 @@ def kind_of(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def clean_name(name: str) -> str:
-    """The file's name as shown: its last path part, no control characters, at most 200 characters."""
+#: The suffixes a name may keep for each content type (else it gets the type's own).
+SUFFIXES = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",), "application/pdf": (".pdf",)}
+
+
+def clean_name(name: str, kind: tuple[str, str] | None = None) -> str:
+    """The file's name as shown: its last path part, no control characters, at most 200 characters;
+    with ``kind`` (from the content), ending with that type's suffix — a PNG named ``x.html`` is
+    kept and downloaded as ``x.png``, never as a page."""
     name = re.split(r"[\\/]", name or "")[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return name[-NAME_LENGTH:] or "附件"
+    name = "".join(ch for ch in name if ch.isprintable()).strip() or "附件"
+    if kind is not None:
+        stem, dot, suffix = name.rpartition(".")
+        if f".{suffix.lower()}" not in SUFFIXES.get(kind[0], ()) or not dot:
+            name = (stem if dot and stem else name) + kind[1]
+    return name[-NAME_LENGTH:]
 
 
 def list_for(visit: Visit) -> list[Attachment]:

@@ -292,5 +292,10 @@ TASK_LABELS_BY_KIND = {
 }
 
 
+def task_label(code: str, kind: str | None = None):
+    """A next step's name on a to-do list: the kind's own name for it, else the common one."""
+    return TASK_LABELS_BY_KIND.get(kind, {}).get(code) or TASK_LABELS.get(code, code)
+
+
 #: 星期: the days of the week as a Chinese calendar names them.
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")

@@ -32,7 +32,7 @@ def add_attachment(visit_id: int, data: dict, *, actor) -> Attachment:
     kind = attachments.kind_of(storage.head(stored.key, 16))
     if kind is None:
         raise ValidationFailed({"file": [_l("Attach a photo (JPEG, PNG) or a PDF document.")]})
-    attachment = Attachment(visit_id=visit.id, name=attachments.clean_name(filename), content_type=kind[0], size=stored.size,
+    attachment = Attachment(visit_id=visit.id, name=attachments.clean_name(filename, kind), content_type=kind[0], size=stored.size,
                             sha256=stored.sha256, storage_key=stored.key, uploaded_by_id=actor.id,
                             uploaded_by_name=actor.display_name)
     db.session.add(attachment)

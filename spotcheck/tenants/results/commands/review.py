@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, bulk
+from spotcheck.core import audit, bulk, events
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.errors import Conflict, ValidationFailed
@@ -71,6 +71,7 @@ def return_result(visit_id: int, data: dict, *, actor) -> Visit:
     visit.submitted_at, visit.submitted_by_id, visit.submitted_by_name = None, None, ""
     audit.record("result.returned", "visit", visit.id, actor=actor,
                  details={"entity": visit.entity.code, "reason": reason})
+    events.emit("result.returned", actor=actor, visit=visit, reason=reason)  # the team is told, with the reason
     return visit
 
 
