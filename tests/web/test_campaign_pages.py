@@ -107,6 +107,8 @@ def test_the_whole_ceremony_through_the_api(app, world):
     selected = [t for t in targets if t["status"] == "selected"]
     assert len(selected) == done["result"]["selected"] and all(t["team"] == [] for t in targets)
     out = next(t for t in selected if any(r["status"] == "reserve" and r["stratum"] == t["stratum"] for r in targets))
+    detail = signed_in(app, "yjj_planner").get(f"/campaigns/{campaign['id']}").get_data(as_text=True)
+    assert 'class="replace-form" data-confirm="' in detail  # a replacement (替换) is confirmed first
     refused = client.post(f"{base}/targets/{out['entity_id']}/replace", json={"reason": "cannot_be_found"}, headers=planner)
     assert refused.status_code == 422 and "reason" in refused.json["errors"]["json"]
     incoming = client.post(f"{base}/targets/{out['entity_id']}/replace", json={"reason": "deregistered"}, headers=planner)

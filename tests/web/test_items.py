@@ -54,6 +54,7 @@ def test_tenant_admin_keeps_an_item_through_the_pages(app):
                   "《中华人民共和国食品安全法》第一百一十条"):
         assert shown in page, shown
     assert "SCJ-" in page and "A draft has no versions" in page
+    assert "data-confirm" in page.split('id="item-publish"')[1][:300]  # publishing is confirmed first
 
     assert post_form(admin, f"{url}/publish", {}, token_from=url).status_code == 302
     page = admin.get(url).get_data(as_text=True)

@@ -278,3 +278,16 @@ def test_the_item_list_comes_fifty_to_a_page(app):
     assert 'href="/public/SWJ/items?page=2"' in first
     assert client.get("/public/SWJ/items?page=3").status_code == 404
     assert "52 项" in _text(client.get("/public/SWJ"))
+
+
+def test_a_search_longer_than_it_takes_says_it_was_cut(app):
+    """Every search box takes 50 characters: a longer search is cut there, and the page says so."""
+    client = app.test_client()
+    long_text = "浙江省杭州市西湖区某某餐饮管理有限公司第一分公司" * 3
+    for url in ("/public/results", "/public/draws/campaigns/1", "/public/SCJ/inspectors"):
+        got = client.get(url, query_string={"q": long_text})
+        if got.status_code == 404:
+            continue  # no such campaign in this world
+        page = got.get_data(as_text=True)
+        assert 'id="search-cut"' in page and "最多50个字" in page, url
+        assert 'id="search-cut"' not in client.get(url, query_string={"q": long_text[:50]}).get_data(as_text=True)

@@ -22,7 +22,7 @@ from spotcheck.platform.web.campaign_forms import (
     STRATA, CampaignForm, DrawForm, LeaderRuleForm, ReplaceEverywhereForm, ReplaceInspectorForm, ReplaceTargetForm,
 )
 from spotcheck.platform.web import step_jobs
-from spotcheck.platform.web.forms import REFUSED, EmptyForm, apply_service_errors, perform
+from spotcheck.platform.web.forms import apply_service_errors, EmptyForm, perform, REFUSED, search_text
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tasks.handout_jobs import submit_hand_out
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as services, vocabulary
@@ -44,8 +44,6 @@ KIND = "<any(targets, inspectors):kind>"
 #: The ceremony's steps as the stepper shows them.
 STEPS = ("draft", "approved", "targets_drawn", "inspectors_drawn")
 
-#: The longest search text taken (a credit code is 18 characters, a name rarely longer).
-SEARCH_LENGTH = 50
 #: The query arguments of the target list: its page and filter, kept when a form on it is posted.
 LIST_ARGS = ("page", "q", "stratum", "status")
 #: Marks the message of a form on the target list (a flash category), shown above the list it returns to.
@@ -143,7 +141,7 @@ def edit(campaign_id):
 def _list_filter(args) -> dict[str, str]:
     """The target list's filter from the query: search text, stratum, status (an unknown status: all)."""
     status = args.get("status", "")
-    return {"q": args.get("q", "").strip()[:SEARCH_LENGTH], "stratum": args.get("stratum", "").strip()[:16],
+    return {"q": search_text(), "stratum": args.get("stratum", "").strip()[:16],
             "status": status if status in TARGET_STATUSES else ""}
 
 

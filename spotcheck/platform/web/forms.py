@@ -3,7 +3,7 @@
 The forms only collect input; the commands validate it, so each rule lives in one place and
 the same messages reach the pages and the API.
 """
-from flask import flash, request
+from flask import flash, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
@@ -93,6 +93,19 @@ def perform(change, done, *, where: str = "", refusals=(ValidationFailed, Confli
     if done is not None:  # None: the page it leads to says what became of it
         flash(done(result) if callable(done) else done, f"success {where}".strip())
     return result
+
+
+#: The longest search text a list takes (a credit code is 18 characters, a name rarely over 30).
+SEARCH_LENGTH = 50
+
+
+def search_text(name: str = "q") -> str:
+    """The search text a list was asked for (``?q=``), at most :data:`SEARCH_LENGTH` characters: a
+    longer one is cut there, and the page says so (``g.search_cut``, shown by the base layout)."""
+    text = (request.args.get(name) or "").strip()
+    if len(text) > SEARCH_LENGTH:
+        g.search_cut = SEARCH_LENGTH
+    return text[:SEARCH_LENGTH]
 
 
 def requested_page() -> int:

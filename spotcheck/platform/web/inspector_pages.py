@@ -22,7 +22,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import has_permission
-from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
+from spotcheck.platform.web.forms import apply_service_errors, EmptyForm, perform, search_text
 from spotcheck.platform.web.inspector_forms import InspectorForm, RecusalForm
 from spotcheck.tenants.inspectors import commands, queries
 from spotcheck.tenants.results import commands as results
@@ -52,7 +52,7 @@ def index():
     show = request.args.get("show", "all")
     show = show if show in _SHOW else "all"
     active_only = request.args.get("active") == "1"
-    search = (request.args.get("q") or "").strip()[:50]
+    search = search_text()
     number = request.args.get("page", "1")
     number = int(number) if number.isdigit() and len(number) < 7 else 0
 

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
+from spotcheck.platform.web.forms import search_text
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.inspectors import queries as inspectors
 from spotcheck.tenants.items import queries as items
@@ -23,8 +24,6 @@ from spotcheck.tenants.accounts.queries import list_tenants
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
-#: The longest search text taken (a certificate number or a name).
-SEARCH_LENGTH = 50
 
 
 @bp.context_processor
@@ -135,7 +134,7 @@ def department_rules_file(code):
 def department_inspectors(code):
     """The department's inspector list, a page at a time; ``?q=`` finds a name or a certificate number."""
     tenant = _department(code)
-    search = request.args.get("q", "").strip()[:SEARCH_LENGTH]
+    search = search_text()
     with tenant_scope(tenant.id):
         groups = [(tenant, inspectors.public_inspectors(today(), search=search, page=_page()))]
     return render_template("public/inspectors.html", groups=groups, department=tenant, search=search)

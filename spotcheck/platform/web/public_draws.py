@@ -19,6 +19,7 @@ from spotcheck.core.clock import today
 from spotcheck.draw import bundle
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
+from spotcheck.platform.web.forms import search_text
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.results.queries import teams as team_experts
 from spotcheck.core.scoping import tenant_scope
@@ -27,8 +28,6 @@ from spotcheck.tenants.accounts.queries import list_tenants
 bp = Blueprint("public_draws", __name__, url_prefix="/public/draws")
 
 KINDS = "any(targets, inspectors)"
-#: The longest search text taken (a credit code is 18 characters, a name rarely longer).
-SEARCH_LENGTH = 50
 
 #: What each check of :func:`spotcheck.draw.verify.verify` means, in the reader's language (the
 #: verifier itself prints English, standard library only); the check's own name is shown beside it.
@@ -129,7 +128,7 @@ def campaign(campaign_id: int):
     """The campaign's ceremony, then its drawn targets with their teams, a page at a time
     (``?page=N``), searchable by code or name (``?q=``) and by stratum (``?stratum=``)."""
     tenant = _department_of(campaign_id)
-    search = request.args.get("q", "").strip()[:SEARCH_LENGTH]
+    search = search_text()
     stratum = request.args.get("stratum", "").strip()[:16]
     with tenant_scope(tenant.id):
         record = publication.public_campaign(campaign_id)

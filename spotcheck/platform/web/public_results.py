@@ -3,11 +3,11 @@
 register is read; inspectors appear by name and certificate number only."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.errors import NotFound
-from spotcheck.platform.web.forms import requested_page
+from spotcheck.platform.web.forms import requested_page, search_text
 from spotcheck.platform.permissions import public
 from spotcheck.tenants.results.queries import register
 
@@ -18,7 +18,7 @@ bp = Blueprint("public_results", __name__, url_prefix="/public/results")
 @public
 def index():
     """The search box, and either the entities found or the newest results."""
-    search = (request.args.get("q") or "").strip()[:register.SEARCH_LENGTH]
+    search = search_text()
     if search:
         return render_template("public/results_search.html", search=search, found=register.search(search, requested_page()))
     return render_template("public/results.html", search="", page=register.latest(requested_page()), campaign=None)
