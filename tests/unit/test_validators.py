@@ -1,6 +1,8 @@
 """Property tests for the code validators of the directories."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import Flask
 from flask_babel import Babel
@@ -113,3 +115,18 @@ def test_region_code_is_six_digits(value):
 @pytest.mark.parametrize("value,expected", [("是", True), ("否", False), ("√", True), ("", False), (1, True), (None, False)])
 def test_yes_no_cells(value, expected):
     assert validators.parse_flag(value) is expected
+
+
+@given(day=st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)))
+@settings(max_examples=100, deadline=None)
+def test_a_penalty_or_an_inspection_is_never_dated_after_today(day):
+    """A date that has happened (行政处罚、上次检查) is refused after today, kept otherwise, naming the field."""
+    from spotcheck.core.clock import frozen_at
+
+    with frozen_at(date(2026, 5, 6)):
+        errors: dict = {}
+        kept = validators.past_date(day.isoformat(), "penalized_on", errors)
+    if day > date(2026, 5, 6):
+        assert kept is None and list(errors) == ["penalized_on"]
+    else:
+        assert kept == day and not errors

@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
+from spotcheck.core.clock import today
+
 from spotcheck.tenants.common.vocabulary.reference import INDUSTRY_SECTIONS
 
 
@@ -83,3 +85,13 @@ def parse_date(value, key: str, errors: dict) -> date | None:
     except ValueError:
         errors[key] = [_l("Enter a date as YYYY-MM-DD.")]
         return None
+
+
+def past_date(value, key: str, errors: dict) -> date | None:
+    """A date that has happened (a penalty, an inspection): :func:`parse_date`, and not after today."""
+    parsed = parse_date(value, key, errors)
+    if parsed is not None and parsed > today():
+        errors[key] = [_l("This date is after today: give the day it happened.")]
+        return None
+    return parsed
+

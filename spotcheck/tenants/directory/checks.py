@@ -38,7 +38,7 @@ def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
     clean["status"] = status
     clean["abnormal"] = validators.parse_flag(data.get("abnormal"))
     clean["blacklisted"] = validators.parse_flag(data.get("blacklisted"))
-    clean["penalized_on"] = validators.parse_date(data.get("penalized_on"), "penalized_on", errors)
+    clean["penalized_on"] = validators.past_date(data.get("penalized_on"), "penalized_on", errors)
     try:
         clean["complaints"] = int(data.get("complaints") or 0)
         if clean["complaints"] < 0:
@@ -77,5 +77,5 @@ def clean_entry(data: dict) -> tuple[dict, dict[str, list]]:
     clean["tags"] = ("," + ",".join(tags) + ",") if tags else ""
     if len(clean["tags"]) > 400:
         errors["tags"] = [_l("Too many tags.")]
-    clean["last_inspected_on"] = validators.parse_date(data.get("last_inspected_on"), "last_inspected_on", errors)
+    clean["last_inspected_on"] = validators.past_date(data.get("last_inspected_on"), "last_inspected_on", errors)
     return clean, errors
