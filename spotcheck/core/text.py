@@ -43,3 +43,14 @@ def problems(arguments: dict) -> dict[str, list]:
         for field in forbidden_fields(value, name):
             found.setdefault(field, [MESSAGE])
     return found
+
+
+def required_text(value, key: str, errors: dict, *, limit: int, missing) -> str:
+    """A text that must be given (a name, a title), stripped: ``missing`` when empty, the length
+    limit when too long (never "enter it" for a text that was entered); the error under ``key``."""
+    text = str(value or "").strip()
+    if not text:
+        errors[key] = [missing]
+    elif len(text) > limit:
+        errors[key] = [_l("At most %(limit)d characters (%(given)d given).", limit=limit, given=len(text))]
+    return text

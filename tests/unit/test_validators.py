@@ -130,3 +130,28 @@ def test_a_penalty_or_an_inspection_is_never_dated_after_today(day):
         assert kept is None and list(errors) == ["penalized_on"]
     else:
         assert kept == day and not errors
+
+
+@given(text=st.text(max_size=300), limit=st.integers(min_value=1, max_value=200))
+@settings(max_examples=200, deadline=None)
+def test_a_required_text_says_it_is_missing_only_when_it_is(text, limit):
+    """A name or a title: empty (or blank) is "enter it"; too long says the limit and how many were
+    given — a 2,000-character name is never told to enter a name."""
+    from flask_babel import force_locale
+
+    from spotcheck.core.text import required_text
+
+    app = Flask(__name__)
+    Babel(app, default_locale="zh_CN")
+    with app.test_request_context(), force_locale("zh_CN"):
+        errors: dict = {}
+        kept = required_text(text, "title", errors, limit=limit, missing="请输入标题")
+        stripped = text.strip()
+        assert kept == stripped
+        if not stripped:
+            assert errors == {"title": ["请输入标题"]}
+        elif len(stripped) > limit:
+            message = str(errors["title"][0])
+            assert f"{limit}" in message and f"{len(stripped)}" in message and "请输入" not in message
+        else:
+            assert errors == {}

@@ -1,8 +1,12 @@
 """REST API under ``/api/v1`` (flask-smorest); OpenAPI at ``/api/openapi.json``."""
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, current_app, request
+from flask_login import current_user
 from flask_smorest import Api
+
+from spotcheck.core.policy import has_permission
+from spotcheck.platform.permissions import declared_access
 
 
 def refuse_empty_changes():
@@ -21,12 +25,6 @@ def refuse_empty_changes():
 
 def _may_use_route() -> bool:
     """The signed-in user holds the permission the route declares for this method."""
-    from flask import current_app
-    from flask_login import current_user
-
-    from spotcheck.core.policy import has_permission
-    from spotcheck.platform.permissions import declared_access
-
     permission = declared_access(current_app.view_functions.get(request.endpoint), request.method)
     if permission == "public":
         return True

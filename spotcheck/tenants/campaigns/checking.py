@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db, is_row_id
+from spotcheck.core.text import required_text
 from spotcheck.tenants.common import numbering, validators
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import risk, schedule
@@ -51,10 +52,8 @@ def clean_rules(strata: dict) -> tuple[dict, list]:
 
 def clean_campaign(data: dict) -> tuple[dict, dict[str, list]]:
     clean, errors = {}, {}
-    title = (data.get("title") or "").strip()
-    if not title or len(title) > 200:
-        errors["title"] = [_l("Enter the campaign's title.")]
-    clean["title"] = title
+    clean["title"] = required_text(data.get("title"), "title", errors, limit=200,
+                                              missing=_l("Enter the campaign's title."))
     try:
         clean["year"] = int(data.get("year"))
     except (TypeError, ValueError):

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.text import required_text
 from spotcheck.tenants.common import validators
 from spotcheck.tenants.common.vocabulary import reference
 
 
 def clean_inspector(data: dict, *, require_id: bool) -> tuple[dict, dict[str, list]]:
     clean, errors = {}, {}
-    name = (data.get("name") or "").strip()
-    if not name or len(name) > 50:
-        errors["name"] = [_l("Enter the person's name.")]
-    clean["name"] = name
+    clean["name"] = required_text(data.get("name"), "name", errors, limit=50,
+                                             missing=_l("Enter the person's name."))
     sex = reference.code_for(reference.SEXES, data.get("sex"))
     if sex is None:
         errors["sex"] = [_l("Sex is 男 or 女.")]

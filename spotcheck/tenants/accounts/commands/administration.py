@@ -13,6 +13,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.passwords import hash_password, password_problems
 from spotcheck.core.policy import ROLES_BY_TENANT_KIND, Permission, Role
 from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.core.text import required_text
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.accounts.policy import require_own
 from spotcheck.tenants.accounts.sessions import end_user_access, new_session_stamp
@@ -30,8 +31,7 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
         errors["code"] = [_l("Use 2–16 capital letters or digits, starting with a letter (e.g. SCJ).")]
     elif db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code)):
         errors["code"] = [_l("This code is already taken.")]
-    if not name or len(name) > 100:
-        errors["name"] = [_l("Enter the department's name.")]
+    name = required_text(name, "name", errors, limit=100, missing=_l("Enter the department's name."))
     try:
         kind_value = TenantKind(data.get("kind"))
     except ValueError:
@@ -108,8 +108,8 @@ def _user_fields(data: dict, tenant_kind: str | None, errors: dict) -> dict:
         with system_access("check that a login is free in every department"):
             if db.session.scalar(sa.select(User.id).where(User.login == login)):
                 errors["login"] = [_l("This login is already taken.")]
-    if not display_name or len(display_name) > 100:
-        errors["display_name"] = [_l("Enter the person's name.")]
+    display_name = required_text(display_name, "display_name", errors, limit=100,
+                                            missing=_l("Enter the person's name."))
     if problems := password_problems(password or ""):
         errors["password"] = problems
     if problems := _check_roles(roles, tenant_kind):
@@ -168,9 +168,11 @@ def update_user(user_id: int, data: dict | None = None, *, actor) -> User:
     changes: dict = {}
     display_name, roles, active = data.get("display_name"), data.get("roles"), data.get("active")
     if display_name is not None:
-        display_name = display_name.strip()
-        if not display_name:
-            raise ValidationFailed({"display_name": [_l("Enter the person's name.")]})
+        problems: dict = {}
+        display_name = required_text(display_name, "display_name", problems, limit=100,
+                                                missing=_l("Enter the person's name."))
+        if problems:
+            raise ValidationFailed(problems)
         if display_name != user.display_name:
             changes["display_name"] = [user.display_name, display_name]
             user.display_name = display_name
