@@ -1,6 +1,8 @@
 """Pages as a civil servant uses them: Chinese by default, English on request, a home per role."""
 from __future__ import annotations
 
+import re
+
 from tests.support.helpers import login, post_form, signed_in
 
 
@@ -60,6 +62,12 @@ def test_platform_admin_creates_a_department_through_the_pages(app):
         "admin_login": "zjj_admin2", "admin_name": "某", "admin_password": "Building-2026",
     }, token_from="/platform/tenants/new")
     assert duplicate.status_code == 200 and 'class="error"' in duplicate.get_data(as_text=True)
+    form = admin.get("/platform/tenants/new").get_data(as_text=True)
+    assert '<select id="kind" name="kind"><option value="">' in form  # no kind chosen in advance
+    empty = post_form(admin, "/platform/tenants/new", {}, token_from="/platform/tenants/new").get_data(as_text=True)
+    assert "请选择部门类型" in empty and "已存在该类型的部门" not in empty, re.findall(r'class="error"[^<]*<[^<]*', empty)
+    long_name = post_form(admin, "/platform/tenants/new", {"name": "局" * 2000}, token_from="/platform/tenants/new")
+    assert "最多100个字（已输入2000个字）" in long_name.get_data(as_text=True)
 
 
 def test_tokens_page_shows_the_secret_once(app):

@@ -53,7 +53,10 @@ class UserEditForm(FlaskForm):
 class TenantForm(FlaskForm):
     code = StringField(_l("Code"))
     name = StringField(_l("Name"))
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(value, label) for value, label in TENANT_KIND_LABELS.items()])
+    # no kind chosen in advance: an empty form is not taken for a second lead department
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("", _l("— choose —")),
+                                            *(SelectChoice(value, label) for value, label in TENANT_KIND_LABELS.items())],
+                       validate_choice=False)  # the command names a missing or unknown kind
     region_code = StringField(_l("Region code (GB/T 2260)"))
     admin_login = StringField(_l("First administrator: login"))
     admin_name = StringField(_l("First administrator: name"))

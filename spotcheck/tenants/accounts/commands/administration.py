@@ -35,7 +35,7 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
     try:
         kind_value = TenantKind(data.get("kind"))
     except ValueError:
-        errors["kind"] = [_l("Choose lead, supervisor or ordinary.")]
+        errors["kind"] = [_l("Choose the kind of department.")]
         kind_value = None
     if not REGION_CODE.match(str(region_code)):
         errors["region_code"] = [_l("Enter the 6-digit administrative division code (GB/T 2260).")]
