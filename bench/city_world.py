@@ -20,8 +20,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bench.common import Timer, admin_connect, log, vacuum_analyze
-from bench.draw_targets import INDUSTRIES, REGIONS, TRADES, WORDS, credit_code
+from bench.common import Timer, admin_connect, vacuum_analyze
+from bench.draw_targets import INACTIVE_PERCENT, copy_registry
 
 YEAR = 2026
 PASSWORD = "Spotcheck-2026"  # the demo's password (spotcheck.demo.DEMO_PASSWORD)
@@ -29,7 +29,6 @@ PASSWORD = "Spotcheck-2026"  # the demo's password (spotcheck.demo.DEMO_PASSWORD
 RISK_SHARES = {"A": 5, "B": 15, "C": 40, "D": 40}
 #: A campaign draws this share of its frame in every risk class (ratio in basis points, minimum 1).
 DRAW_RATIO_BP = 2500
-INACTIVE_PERCENT = 2
 #: Most visits an inspector should carry in one campaign (how many inspectors a department has).
 VISITS_PER_INSPECTOR = 40
 TEAM_SIZE = 2
@@ -106,19 +105,7 @@ def load_registry(url: str, count: int) -> dict:
     """``count`` registry entities by COPY; returns the first id and the time taken."""
     rng = random.Random(20261101)
     with Timer() as timer, admin_connect(url) as conn:
-        with conn.cursor() as cursor, cursor.copy(
-                "COPY entity (code, name, entity_type, industry_code, region_code, address, status, abnormal, "
-                "blacklisted, penalized_on, complaints, credit_rating, updated_at) FROM STDIN") as copy:
-            for number in range(count):
-                r = rng.random()
-                inactive = r < INACTIVE_PERCENT / 100
-                copy.write_row((
-                    credit_code(number), f"杭州{WORDS[number % 14]}{TRADES[number // 14 % 8]}有限公司{number}号店",
-                    "enterprise", INDUSTRIES[number % 10], REGIONS[number // 10 % 10], f"杭州市某路{number % 9973}号",
-                    ("deregistered" if r < INACTIVE_PERCENT / 200 else "revoked") if inactive else "active",
-                    r > 0.97, False, None, 1 if r > 0.995 else 0, "B", "2026-01-01T00:00:00Z"))
-                if number and number % 250_000 == 0:
-                    log(f"{number:,} entities copied")
+        copy_registry(conn, count, rng, log_every=250_000)
         conn.commit()
         first = conn.execute("SELECT min(id) FROM entity").fetchone()[0]
     return {"seconds": timer.seconds, "first_id": first}

@@ -70,6 +70,24 @@ def credit_code(number: int) -> str:
 # --- the data (not timed) --------------------------------------------------------------------
 
 
+def copy_registry(conn, count: int, rng, *, log_every: int) -> None:
+    """``count`` registry entities written by COPY on ``conn`` (2 % deregistered or revoked, a few
+    with complaints or abnormal), their names and codes a function of their number."""
+    with conn.cursor() as cursor, cursor.copy(
+            "COPY entity (code, name, entity_type, industry_code, region_code, address, status, abnormal, "
+            "blacklisted, penalized_on, complaints, credit_rating, updated_at) FROM STDIN") as copy:
+        for number in range(count):
+            r = rng.random()
+            inactive = r < INACTIVE_PERCENT / 100
+            copy.write_row((
+                credit_code(number), f"杭州{WORDS[number % 14]}{TRADES[number // 14 % 8]}有限公司{number}号店",
+                "enterprise", INDUSTRIES[number % 10], REGIONS[number // 10 % 10], f"杭州市某路{number % 9973}号",
+                ("deregistered" if r < INACTIVE_PERCENT / 200 else "revoked") if inactive else "active",
+                r > 0.97, False, None, 1 if r > 0.995 else 0, "B", "2026-01-01T00:00:00Z"))
+            if number and number % log_every == 0:
+                log(f"{number:,} entities copied")
+
+
 def load(url: str, count: int) -> dict:
     """``count`` registry entities by COPY, and a directory entry of the department for each."""
     import random
@@ -77,19 +95,7 @@ def load(url: str, count: int) -> dict:
     rng = random.Random(20260301)
     with Timer() as timer, admin_connect(url) as conn:
         tenant = conn.execute("SELECT id FROM tenant WHERE code = %s", (DEPARTMENT,)).fetchone()[0]
-        with conn.cursor() as cursor, cursor.copy(
-                "COPY entity (code, name, entity_type, industry_code, region_code, address, status, abnormal, "
-                "blacklisted, penalized_on, complaints, credit_rating, updated_at) FROM STDIN") as copy:
-            for number in range(count):
-                r = rng.random()
-                inactive = r < INACTIVE_PERCENT / 100
-                copy.write_row((
-                    credit_code(number), f"杭州{WORDS[number % 14]}{TRADES[number // 14 % 8]}有限公司{number}号店",
-                    "enterprise", INDUSTRIES[number % 10], REGIONS[number // 10 % 10], f"杭州市某路{number % 9973}号",
-                    ("deregistered" if r < INACTIVE_PERCENT / 200 else "revoked") if inactive else "active",
-                    r > 0.97, False, None, 1 if r > 0.995 else 0, "B", "2026-01-01T00:00:00Z"))
-                if number and number % 1_000_000 == 0:
-                    log(f"{number:,} entities copied")
+        copy_registry(conn, count, rng, log_every=1_000_000)
         log("directory entries (INSERT … SELECT, risk classes A–D)")
         bounds = []
         total = 0

@@ -40,6 +40,16 @@ def is_row_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
 
 
+#: How many values one ``IN (…)`` list of a bulk step holds (well under any driver's limit).
+IN_LIST = 2000
+
+
+def in_chunks(values: list, size: int = IN_LIST):
+    """``values`` in slices of ``size``: the ``IN (…)`` lists of a bulk step over thousands of rows."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
 def get_row(model, row_id, missing, *, for_update: bool = False):
     """The row of ``model`` with id ``row_id`` in the current scope, or NotFound with the message
     ``missing`` (also for an id no row can have). ``for_update``: locked and read afresh — against

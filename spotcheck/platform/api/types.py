@@ -22,9 +22,6 @@ class Bool(fields.Boolean):
     """``true`` or ``false`` only, as the document says: a number or a string such as ``0`` or
     ``"yes"`` is a field error (marshmallow would take them for a boolean)."""
 
-    truthy = frozenset({True})
-    falsy = frozenset({False})
-
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, bool):
             raise self.make_error("invalid")

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck import draw as engine
 from spotcheck.core import audit, bulk, personal_data
 from spotcheck.core.clock import iso_utc, now
-from spotcheck.core.database import db
+from spotcheck.core.database import db, in_chunks
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.draw import proof_file
 from spotcheck.tenants.campaigns import frames
@@ -198,8 +198,7 @@ def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor) ->
 def _lead(leader_ids: list[int], visits: set[int], campaign: Campaign, teams: dict[int, list[TeamMember]]) -> None:
     """Those members lead their visits' teams and nobody else there does: one UPDATE, thousands of
     visits at a time (the members already loaded are told)."""
-    for start in range(0, len(leader_ids), 2000):
-        ids = leader_ids[start:start + 2000]
+    for ids in in_chunks(leader_ids):
         db.session.execute(sa.update(TeamMember).where(
             TeamMember.campaign_id == campaign.id,
             TeamMember.entity_id.in_(sa.select(TeamMember.entity_id).where(TeamMember.id.in_(ids))))

@@ -35,7 +35,7 @@ from spotcheck.tenants.notices.delivery import mark_read  # noqa: F401 (the inbo
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import TITLES, NoticeKind
 from spotcheck.tenants.notices.writing import (
-    assignments, batch_size, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
+    assignments, batch_of, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
 )
 from spotcheck.tenants.results.queries import teams as team_experts
 from spotcheck.tenants.results.queries.visits import team_of
@@ -58,8 +58,7 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor,
     tenant = campaign.tenant
     done = set(db.session.scalars(sa.select(Notice.subject).where(Notice.campaign_id == campaign.id)))
     missing = [visit for visit in visits if f"visit:{visit.id}" not in done]
-    batch = batch_size(data)
-    now_written = missing[:batch] if batch is not None else missing
+    now_written = batch_of(missing, data)
     teams = teams_of(campaign)
     experts = team_experts.experts_of(campaign)  # 专家, in addition to the drawn team
     items = items_of(campaign)

@@ -133,10 +133,10 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
     return written
 
 
-def batch_size(data: dict | None) -> int | None:
-    """How many documents of a kind one call writes (``data["batch"]``: a job writes a large
-    campaign's documents in batches, each committed, so that nobody waits on its transaction);
-    ``None``: all of them."""
+def batch_of(missing: list, data: dict | None) -> list:
+    """The documents of ``missing`` one call writes: at most ``data["batch"]`` (a job writes a large
+    campaign's documents in batches, each committed, so that nobody waits on its transaction), or
+    all of them."""
     batch = (data or {}).get("batch") if isinstance(data, dict) else None
-    return batch if isinstance(batch, int) and not isinstance(batch, bool) and batch > 0 else None
-
+    wanted = isinstance(batch, int) and not isinstance(batch, bool) and batch > 0
+    return missing[:batch] if wanted else missing

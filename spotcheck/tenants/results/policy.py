@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
-from spotcheck.core.database import db
+from spotcheck.core.database import db, in_chunks
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.campaigns.policy import (
@@ -52,11 +52,10 @@ def teams_of(visits) -> dict[tuple[int, int], list[TeamMember]]:
         by_campaign.setdefault(visit.campaign_id, set()).add(visit.entity_id)
     teams: dict[tuple[int, int], list[TeamMember]] = {}
     for campaign_id, entity_ids in by_campaign.items():
-        wanted = sorted(entity_ids)
-        for start in range(0, len(wanted), 2000):
+        for chunk in in_chunks(sorted(entity_ids)):
             for member in db.session.scalars(
                     sa.select(TeamMember).where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True),
-                                                TeamMember.entity_id.in_(wanted[start:start + 2000]))
+                                                TeamMember.entity_id.in_(chunk))
                     .order_by(TeamMember.entity_id, TeamMember.is_leader.desc(), TeamMember.position)):
                 teams.setdefault((campaign_id, member.entity_id), []).append(member)
     return teams

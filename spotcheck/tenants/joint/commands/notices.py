@@ -23,7 +23,7 @@ from spotcheck.tenants.notices import documents
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import TITLES, NoticeKind
 from spotcheck.tenants.notices.writing import (
-    assignments, batch_size, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
+    assignments, batch_of, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
 )
 
 
@@ -48,8 +48,7 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
     entities = {entity.id: entity for entity in db.session.scalars(
         sa.select(Entity).where(Entity.id.in_(list(groups))).order_by(Entity.code))}
     missing = [entity for entity_id, entity in entities.items() if _subject(campaign, entity_id) not in done]
-    batch = batch_size(data)
-    now_written = missing[:batch] if batch is not None else missing
+    now_written = batch_of(missing, data)
     written = {"inspection": 0, "assignment": 0, "told": 0}
     before = len(entities) - len(missing)
     progress(int(60 * before / max(len(entities), 1)), done=before, total=len(entities))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.database import db, get_row
+from spotcheck.core.database import db, get_row, in_chunks
 from spotcheck.core.errors import NotFound
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.results.models import Visit
@@ -24,9 +24,9 @@ def locked_visits(visit_ids: list[int], *, follow_ups: bool = False) -> dict[int
     locks them in one round trip."""
     loads = [selectinload(Visit.results), *([selectinload(Visit.follow_ups)] if follow_ups else [])]
     found = {}
-    for start in range(0, len(visit_ids), 2000):
+    for chunk in in_chunks(visit_ids):
         found.update((visit.id, visit) for visit in db.session.scalars(
-            sa.select(Visit).where(Visit.id.in_(visit_ids[start:start + 2000])).order_by(Visit.id)
+            sa.select(Visit).where(Visit.id.in_(chunk)).order_by(Visit.id)
             .options(*loads).with_for_update(of=Visit, key_share=True)
             .execution_options(populate_existing=True)))
     return found

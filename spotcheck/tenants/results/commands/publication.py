@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit, bulk, events
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
-from spotcheck.core.database import db
+from spotcheck.core.database import db, in_chunks
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.models import CampaignStatus
@@ -67,9 +67,9 @@ def _register_lines(visits: list[Visit]) -> dict[int, PublishedEntity]:
     """The register's lines of the visits' entities (those that have one), locked, in one query."""
     entity_ids = sorted({visit.entity_id for visit in visits})
     lines = {}
-    for start in range(0, len(entity_ids), 2000):
+    for chunk in in_chunks(entity_ids):
         lines.update((line.entity_id, line) for line in db.session.scalars(
-            sa.select(PublishedEntity).where(PublishedEntity.entity_id.in_(entity_ids[start:start + 2000]))
+            sa.select(PublishedEntity).where(PublishedEntity.entity_id.in_(chunk))
             .order_by(PublishedEntity.entity_id).with_for_update(of=PublishedEntity).execution_options(populate_existing=True)))
     return lines
 
