@@ -46,7 +46,7 @@ demo: install pdf-libs
 	$(BIN)/spotcheck run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev chromium pdf-libs
-	SPOTCHECK_ENV=testing $(BIN)/python -m pytest -n 2
+	SPOTCHECK_ENV=testing $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # The fast loop: the rules and the commands (no browser, no worker, no pages).
 test-fast: install-dev

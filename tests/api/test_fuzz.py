@@ -84,6 +84,7 @@ def _sign_in_again(app, login: str) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow(14)
 def test_no_request_gets_a_server_error_or_an_answer_outside_its_schema(fuzz_app):
     statuses, failures = fuzz(fuzz_app, EXAMPLES)
     sent = sum(statuses.values())

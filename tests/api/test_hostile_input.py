@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
-from tests.support.route_walk import module_app  # noqa: F401 (a fixture)
+from tests.support.route_walk import module_app, postgresql_module_app  # noqa: F401 (fixtures)
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 
@@ -76,8 +76,12 @@ def _get_routes(app):
             yield _url(rule, 1)
 
 
-def test_a_nul_byte_in_any_query_parameter_is_a_bad_request_never_an_error(module_app):
-    app = module_app
+@pytest.mark.postgres
+@pytest.mark.slow(14)
+def test_a_nul_byte_in_any_query_parameter_is_a_bad_request_never_an_error(postgresql_module_app):
+    """On PostgreSQL, the database that cannot store a NUL byte (SQLite would keep it): the request
+    is refused on arrival, before any query, whichever the database."""
+    app = postgresql_module_app
     clients = [app.test_client(), signed_in(app, "scj_admin"), signed_in(app, "scj_planner")]
     failures = []
     for url in sorted(set(_get_routes(app))):

@@ -88,6 +88,7 @@ def people(chromium, live_server):
         p.close()
 
 
+@pytest.mark.slow(17)
 def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     planner, leader, supervisor = people("yjj_planner"), people("yjj_leader"), people("sfj_supervisor")
 

@@ -88,6 +88,7 @@ def _link_the_recorders(app) -> dict:
         return chosen
 
 
+@pytest.mark.slow(25)
 def test_a_joint_campaign_from_invitation_to_the_public_register(browser, world):
     people = []
 

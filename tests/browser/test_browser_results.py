@@ -40,6 +40,7 @@ class Walker(Person):
         assert_clean(self.page)
 
 
+@pytest.mark.slow(9)
 def test_a_visit_from_assignment_to_the_public_entity_page(browser, world):
     item, visit_path = world["item"], f"/visits/{world['visit']}"
     people = []

@@ -327,6 +327,7 @@ def test_the_administrator_reads_batches_manifests_and_the_log_and_delivers_agai
 
 @pytest.mark.postgres
 @pytest.mark.redis
+@pytest.mark.slow(10)
 def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_every_record_once(
         tmp_path, postgres_url, celery_queue):
     from spotcheck.tasks import jobs

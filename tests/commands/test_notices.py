@@ -325,6 +325,7 @@ def test_the_result_announcement_lists_the_published_results(app):
 
 @pytest.mark.postgres
 @pytest.mark.redis
+@pytest.mark.slow(8)
 def test_a_real_beat_and_worker_send_the_due_email(tmp_path, postgres_url, celery_queue):
     """Beat's sender entry (every second here, every minute in production) reaches a real worker on
     Redis, which sends a waiting e-mail to a real SMTP server, once."""

@@ -277,6 +277,7 @@ def test_periods_are_quarters_halves_and_years():
 
 @pytest.mark.postgres
 @pytest.mark.redis
+@pytest.mark.slow(5)
 def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, celery_queue):
     """The table job goes through Redis to a real Celery worker, which writes the workbook to the
     shared storage; its progress ends at 100 and the supervisor downloads what it built."""

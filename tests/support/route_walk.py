@@ -6,6 +6,9 @@ populating it again for each test. Like ``conftest.database_url``: once on SQLit
 PostgreSQL (with the same test ids, ``[sqlite]`` and ``[postgresql]``).
 
 Use it by importing the fixture into the test module: ``from route_walk import module_app``.
+``postgresql_module_app`` is the same on PostgreSQL alone, for walks whose answers are decided
+before any query runs or by the templates (a NUL byte refused on arrival, ID numbers masked on the
+pages): the deployed database, with its row-level security, is the one worth walking twice over.
 """
 from __future__ import annotations
 
@@ -19,10 +22,20 @@ from tests.support.helpers import _with_database, drop_pg_database, make_app, ne
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def module_app(request, tmp_path_factory):
     """An app on a fresh demo-loaded database of its own, shared by the tests of one module."""
+    yield from _module_app(request, tmp_path_factory, request.param)
+
+
+@pytest.fixture(scope="module")
+def postgresql_module_app(request, tmp_path_factory):
+    """The same, on PostgreSQL only (mark its tests ``postgres``)."""
+    yield from _module_app(request, tmp_path_factory, "postgresql")
+
+
+def _module_app(request, tmp_path_factory, kind: str):
     from spotcheck.core.database import db
 
     server = None
-    if request.param == "sqlite":
+    if kind == "sqlite":
         path = tmp_path_factory.mktemp("module-db") / "spotcheck.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"

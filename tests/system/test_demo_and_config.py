@@ -77,6 +77,7 @@ def _spotcheck(tmp_path, *args, **env):
                           env={**clean, "SPOTCHECK_INSTANCE": str(tmp_path / "instance"), **env})
 
 
+@pytest.mark.slow(6)
 def test_the_command_line_says_what_is_wrong_in_one_line(tmp_path):
     """A bad configuration, a database never prepared, a database not reachable: one clear line on
     stderr and exit status 2, never a traceback."""

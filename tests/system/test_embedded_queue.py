@@ -13,6 +13,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.support.helpers import bearer, make_app
 from spotcheck.platform.config import load_config
 
@@ -30,6 +32,7 @@ def _call(url: str, headers: dict, method: str = "GET") -> tuple[int, dict]:
         return response.status, json.loads(response.read())
 
 
+@pytest.mark.slow(11)
 def test_without_redis_jobs_wait_in_files_for_the_worker_spotcheck_run_starts(sqlite_template, tmp_path):
     instance = tmp_path / "instance"
     settings = load_config(str(instance), {"SPOTCHECK_ENV": "development", "REDIS_URL": None})["CELERY"]

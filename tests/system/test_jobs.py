@@ -171,6 +171,7 @@ def test_a_job_queued_while_the_broker_is_down_runs_once_it_is_back(tmp_path, po
 
 @pytest.mark.postgres
 @pytest.mark.redis
+@pytest.mark.slow(5)
 def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_exactly_once(
         tmp_path, postgres_url, celery_queue):
     rows = 2_000

@@ -244,6 +244,7 @@ def test_inspector_draw_properties(version):
 
 
 @pytest.mark.parametrize("version", sorted(INSPECTOR_DRAWS))
+@pytest.mark.slow(2.5)
 def test_inspector_replacement_is_the_next_eligible_in_the_ranking(version):
     """A replacement is the next eligible inspector of the visit's ranking, and a forged one fails
     verification. Counted: at least 30 of the 300 examples really replace someone (the others are
@@ -324,7 +325,8 @@ def outcome(function, params):
 
 
 @given(joint_inspector_draws())
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
+@pytest.mark.slow(4)
 def test_the_inspector_draw_equals_the_straightforward_ranking(params):
     """The engine keeps candidate lists per (department, categories) and each group's best few
     at a visit: the teams, their order and any failure's message are those of ranking everyone."""
