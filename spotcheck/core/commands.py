@@ -31,7 +31,7 @@ from functools import wraps
 import sqlalchemy as sa
 
 from spotcheck.core import policy, text
-from spotcheck.core.database import db
+from spotcheck.core.database import db, end_reading
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 
@@ -119,6 +119,7 @@ def unit_of_work(*, keep=None) -> Iterator[None]:
         finally:
             _depth.reset(token)
         return
+    end_reading(session())  # on SQLite, the command's transaction begins as the writer
     callbacks: list[Callable[[], None]] = []
     undo: list[Callable[[], None]] = []
     depth_token, after_token, undo_token = _depth.set(1), _after.set(callbacks), _undo.set(undo)

@@ -30,6 +30,32 @@ def dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+#: Where a SQLite connection keeps its count of changes when its transaction began.
+_CHANGES_AT_BEGIN = "spotcheck_sqlite_changes_at_begin"
+
+
+def sqlite_begin(connection, *, writing: bool) -> None:
+    """Begin a transaction on SQLite (单写者): a command's as the writer (``BEGIN IMMEDIATE``, which
+    waits its turn behind another writer for the busy timeout), any other as a reader."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+    connection.info[_CHANGES_AT_BEGIN] = connection.connection.dbapi_connection.total_changes
+
+
+def end_reading(session) -> None:
+    """Before a command on SQLite: end the transaction in which the request has only read, so that
+    the command's own begins as the writer. SQLite does not let a reader wait to become a writer
+    while another writer commits (it would deadlock): it answers "database is locked" at once,
+    which a page would show as a server error. A transaction that has written already keeps its
+    place; so does one with changes not yet flushed (the command will write them)."""
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if connection.info.get(_CHANGES_AT_BEGIN) == connection.connection.dbapi_connection.total_changes:
+        session.commit()  # nothing was written: this only lets go of the read lock
+
+
 #: The largest id (and whole number) a row holds: PostgreSQL ``integer``. A larger number from a
 #: request names nothing; it must never reach a query the database would refuse.
 MAX_ROW_ID = 2**31 - 1

@@ -12,7 +12,8 @@ from spotcheck.core import clock, settings
 from spotcheck.platform import commands_line, errors, routing, session as web_session
 from spotcheck.platform.config import load_config
 from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
-from spotcheck.core.database import db
+from spotcheck.core.commands import in_command
+from spotcheck.core.database import db, sqlite_begin
 from spotcheck.platform.permissions import is_static_endpoint, public
 
 CONTENT_SECURITY_POLICY = {
@@ -112,8 +113,9 @@ SQLITE_BUSY_MS = 20_000
 def _sqlite_transactions(app: Flask) -> None:
     """On SQLite, transactions begin when SQLAlchemy begins them (Python's sqlite3 driver would only
     begin one before the first write), so a command's savepoints nest inside its transaction and a
-    failed command rolls back whole (SQLAlchemy's documented recipe for pysqlite). Under testing only,
-    commits do not await the disk (``DATABASE_DURABLE``)."""
+    failed command rolls back whole (SQLAlchemy's documented recipe for pysqlite); a command's begins
+    as the writer and waits its turn (:func:`~spotcheck.core.database.sqlite_begin`). Under testing
+    only, commits do not await the disk (``DATABASE_DURABLE``)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     durable = app.config["DATABASE_DURABLE"]
@@ -130,7 +132,7 @@ def _sqlite_transactions(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        sqlite_begin(connection, writing=in_command())
 
 
 def _mark_framework_routes_public(app: Flask) -> None:
