@@ -30,6 +30,6 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.conf.beat_schedule = BEAT_SCHEDULE
     celery_app.set_default()
     app.extensions["celery"] = celery_app
-    import spotcheck.tasks.audit_jobs, spotcheck.tasks.draw_jobs, spotcheck.tasks.export_jobs, spotcheck.tasks.handout_jobs, spotcheck.tasks.import_jobs, spotcheck.tasks.notice_jobs, spotcheck.tasks.statistics_jobs  # noqa: F401,E401  (registers the tasks)
+    import spotcheck.tasks.audit_jobs, spotcheck.tasks.draw_jobs, spotcheck.tasks.export_jobs, spotcheck.tasks.handout_jobs, spotcheck.tasks.import_jobs, spotcheck.tasks.notice_jobs, spotcheck.tasks.review_jobs, spotcheck.tasks.statistics_jobs  # noqa: F401,E401  (registers the tasks)
 
     return celery_app

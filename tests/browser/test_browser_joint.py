@@ -120,9 +120,13 @@ def test_a_joint_campaign_from_invitation_to_the_public_register(browser, world)
             planner.submit("#joint-accept button")
             page.check(f'input[name="item_ids"][value="{world[dept]["item"]}"]')
             page.check(f'input[name="categories"][value="{world["category"]}"]')
-            for stratum in "ABCD":
-                page.check(f'input[name="{stratum}_mode"][value="count"]')
-                page.fill(f'input[name="{stratum}_count"]', "1")
+            for stratum in "ABCD":  # 商务局 draws its whole list, so the two draws share an entity
+                if dept == "swj":
+                    page.check(f'input[name="{stratum}_mode"][value="ratio"]')
+                    page.fill(f'input[name="{stratum}_ratio"]', "100")
+                else:
+                    page.check(f'input[name="{stratum}_mode"][value="count"]')
+                    page.fill(f'input[name="{stratum}_count"]', "1")
             if dept == "yjj":
                 planner.shot("part-form")
             planner.submit("#part-save")

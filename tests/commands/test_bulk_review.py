@@ -91,3 +91,47 @@ def test_the_review_list_filters_by_category_and_approves_the_ticked_results(app
         assert response.status_code in (302, 303) and f"category={NO_PROBLEM}" in response.headers["Location"]
     with app.app_context(), tenant_scope(ids["tenant"]):
         assert _statuses([fine, other, problem]) == ["approved", "approved", "submitted"]
+
+
+def test_all_of_a_campaigns_list_is_approved_then_published_in_one_confirmed_step_each(app):
+    """批量审核、批量公示 of a whole list: the page says how many results one step takes (no problem
+    found, not the leader's own), the step runs as a job, and a list that changed since the page was
+    read is shown again rather than acted on."""
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        leader = user_named("yjj_leader")
+        with tenant_scope(ids["tenant"]):
+            *fine, own, problem = _submitted(ids, [NO_PROBLEM, NO_PROBLEM, NO_PROBLEM, "pending_own_rules"])
+            authored = db.session.get(Visit, own)
+            authored.entered_by = authored.entered_by + [leader.id]
+            db.session.commit()
+    campaign = ids["campaign"]
+    with frozen_at(TODAY):
+        client = signed_in(app, "yjj_leader")
+        page = client.get(f"/visits/review?campaign={campaign}").get_data(as_text=True)
+        assert 'id="queue-campaign"' in page and f'<option value="{campaign}" selected>' in page
+        assert "全部批准（2 条）" in page and 'name="count" value="2"' in page and "data-confirm=" in page
+        stale = post_form(client, "/visits/review/approve", {"together": "1", "count": "3", "campaign": str(campaign)},
+                          token_from="/visits/review")
+        assert stale.status_code == 302 and "/jobs/" not in stale.headers["Location"]
+        assert "列表在您打开后已有变化" in client.get(stale.headers["Location"]).get_data(as_text=True)
+        with app.app_context(), tenant_scope(ids["tenant"]):
+            assert _statuses([*fine, own, problem]) == ["submitted"] * 4
+        done = post_form(client, "/visits/review/approve", {"together": "1", "count": "2", "campaign": str(campaign)},
+                         token_from="/visits/review")
+        assert done.status_code == 302 and "/jobs/" in done.headers["Location"]
+        outcome = client.get(done.headers["Location"]).get_data(as_text=True)
+        assert "批量审核检查结果" in outcome and "已审核通过 2 条检查结果" in outcome, outcome[-3000:]
+        with app.app_context(), tenant_scope(ids["tenant"]):
+            assert _statuses([*fine, own, problem]) == ["approved", "approved", "submitted", "submitted"]
+        assert "全部批准" not in client.get(f"/visits/review?campaign={campaign}").get_data(as_text=True)
+
+        client = signed_in(app, "yjj_planner")  # the planner publishes
+        queue = client.get(f"/visits/publication?campaign={campaign}").get_data(as_text=True)
+        assert "全部公示（2 条）" in queue and "不能撤回" in queue
+        published = post_form(client, "/visits/publish", {"together": "1", "count": "2", "campaign": str(campaign)},
+                              token_from="/visits/publication")
+        assert published.status_code == 302 and "/jobs/" in published.headers["Location"]
+        assert "已公示 2 条检查结果" in client.get(published.headers["Location"]).get_data(as_text=True)
+        with app.app_context(), tenant_scope(ids["tenant"]):
+            assert _statuses(fine) == ["published", "published"]

@@ -219,17 +219,3 @@ class FollowUpCloseSchema(Schema):
 
 class AcknowledgeSchema(Schema):
     note = fields.Str(load_default="", validate=validate.Length(max=vocabulary.NOTE_LENGTH))
-
-
-class ImportProblemSchema(Schema):
-    row = fields.Raw()
-    column = fields.Str()
-    reason = fields.Str()
-
-
-class ImportOutcomeSchema(Schema):
-    ok = Bool()
-    rows = Int()
-    submitted = Int(metadata={"description": "Visits whose result arrived submitted for review"})
-    errors = fields.List(fields.Nested(ImportProblemSchema))
-    error_count = Int()

@@ -2,22 +2,24 @@
 review, publication and correction. Every change is a command; who and when come from the
 caller's session, never from the request."""
 from flask.views import MethodView
-from flask_login import current_user
+from flask_babel import get_locale
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.visit_schemas import (
-    CheckDatesCorrectionSchema, FollowUpInputSchema, FollowUpSchema, ImportOutcomeSchema, PublishSchema, ReasonSchema, ResultInputSchema, VisitPageSchema,
+    CheckDatesCorrectionSchema, FollowUpInputSchema, FollowUpSchema, PublishSchema, ReasonSchema, ResultInputSchema, VisitPageSchema,
     VisitQuerySchema, VisitSchema,
 )
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
+from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.api.types import Bool
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
+from spotcheck.tasks.import_jobs import submit_results_import
+from spotcheck.tenants.spreadsheets import queries as sheet_queries
 from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import categories as result_categories, listing, visits
@@ -203,19 +205,14 @@ class ResultsTemplate(MethodView):
 class ResultsImport(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(ResultsUploadSchema, location="files")
-    @blp.response(200, ImportOutcomeSchema)
-    @blp.doc(responses={422: {
-        "description": "Nothing imported: every bad row (an import outcome), or the file itself refused — none "
-                       "given, of another type, too large (the usual error, naming ``file``)",
-        "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/ImportOutcome"},
-                                                              {"$ref": "#/components/schemas/Error"}]}}}}})
+    @blp.response(202, JobSchema)
     def post(self, files, campaign_id):
-        """Import results entered offline, all or nothing; each visit arrives submitted for review
-        (never approved), in the caller's name"""
+        """Import results entered offline in the background, all or nothing; each visit arrives
+        submitted for review (never approved), in the caller's name. Follow the job: its result is
+        the import outcome (``ok``, ``submitted``, or every bad row)"""
         upload = files["file"]
-        outcome = sheets.import_results(campaigns.get_campaign(campaign_id).id,
-                                       {"file_name": upload.filename, "stream": upload.stream}, actor=_user())
-        return outcome, 200 if outcome.get("ok") else 422
+        return submit_results_import(campaigns.get_campaign(campaign_id).id, upload.filename, upload.stream,
+                                     actor=_user(), locale=str(get_locale()))
 
 
 class CategorySchema(Schema):

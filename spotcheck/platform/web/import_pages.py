@@ -14,7 +14,7 @@ from spotcheck.tasks import jobs
 from spotcheck.tasks.import_jobs import submit_import
 from spotcheck.tasks.models import Job
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
-from spotcheck.tenants.spreadsheets.vocabulary import JOB_KINDS, KINDS, XLSX_MEDIA_TYPE
+from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_JOB_SHEETS, JOB_KINDS, KINDS, XLSX_MEDIA_TYPE
 
 bp = Blueprint("import_pages", __name__, url_prefix="/catalog/sheets")
 
@@ -31,7 +31,7 @@ def list_url(kind_name: str) -> str | None:
 
 @bp.app_context_processor
 def _sheet_job_kinds():
-    return {"sheet_job_kind": JOB_KINDS.get, "sheet_list_url": list_url}
+    return {"sheet_job_kind": IMPORT_JOB_SHEETS.get, "sheet_list_url": list_url}
 
 
 def xlsx_response(stream, download_name: str):

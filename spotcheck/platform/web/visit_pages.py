@@ -4,7 +4,7 @@ queue, the planner's publication queue. Every button is an allowed action of the
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, user_message
@@ -18,13 +18,14 @@ from spotcheck.core import storage
 from spotcheck.core.clock import today
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.platform.web.import_pages import xlsx_response
-from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
+from spotcheck.tasks.import_jobs import submit_results_import
+from spotcheck.tenants.spreadsheets import queries as sheet_queries
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import (
     categories as category_choices, follow_ups, listing, teams, visits,
 )
-from spotcheck.tenants.results.vocabulary import CHECK_DATES, VisitStatus
+from spotcheck.tenants.results.vocabulary import CHECK_DATES
 
 bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
 
@@ -41,49 +42,6 @@ def mine():
     page = listing.visits_page(reader=_user(), mine=True, number=requested_page())
     return render_template("visits/list.html", page=page, heading=_("My visits"), endpoint="visit_pages.mine",
                            intro=_("The visits you are on. Record the result of each item; the team leader submits it."))
-
-
-@bp.route("/review")
-@requires(Permission.RESULTS_REVIEW)
-def review():
-    """待审核: submitted results waiting for a leader, by result category (``?category=``); those
-    that found no problem are approved many at once, the others each on its own page."""
-    offered = category_choices.offered()
-    category = request.args.get("category", "")
-    category = category if category in offered else ""
-    page = listing.visits_page(reader=_user(), status=VisitStatus.submitted, number=requested_page(), category=category)
-    return render_template("visits/list.html", page=page, heading=_("Results to review"),
-                           endpoint="visit_pages.review", endpoint_args={"category": category or None},
-                           review_form=EmptyForm(), categories=offered, category=category,
-                           problem=listing.found_problem,
-                           intro=_("Open a result to approve it or return it to the team saying what must change; "
-                                   "tick those that found no problem to approve them at once. "
-                                   "You cannot review a result you recorded."))
-
-
-@bp.route("/review/approve", methods=["POST"])
-@requires(Permission.RESULTS_REVIEW)
-def approve_many():
-    """Approve the results ticked on the review list (all or nothing)."""
-    ids = [int(v) for v in request.form.getlist("visit_ids") if v.isdigit() and len(v) < 10]
-    if EmptyForm().validate_on_submit():
-        perform(lambda: results.approve_results(ids, actor=_user()),
-                lambda visits: _("%(n)d results approved.", n=len(visits)),
-                refusals=(ValidationFailed, Conflict, NotFound))
-    category = request.form.get("category") or None
-    return redirect(url_for("visit_pages.review", category=category))
-
-
-@bp.route("/publication")
-@requires(Permission.RESULTS_PUBLISH)
-def publication():
-    """待公示: approved results, published one by one or many at once."""
-    page = listing.visits_page(reader=_user(), status=VisitStatus.approved, number=requested_page())
-    return render_template("visits/list.html", page=page, heading=_("Results to publish"),
-                           endpoint="visit_pages.publication", publish_form=EmptyForm(),
-                           intro=_("Results are published on the public portal within 20 working days after the "
-                                   "check ended, the leader's review included. Publication cannot be undone; a "
-                                   "published result is changed only by a correction, which the public sees."))
 
 
 @bp.route("/campaign/<int:campaign_id>")
@@ -110,21 +68,21 @@ def results_template(campaign_id):
 @bp.route("/campaign/<int:campaign_id>/import", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def import_results(campaign_id):
-    """Import the results entered offline, all or nothing; they arrive submitted for review."""
+    """Start the import of the results entered offline (a job: thousands of rows are never read
+    inside the request); the job's page follows it and lists every bad row, or says how many
+    results arrived, submitted for review."""
     campaign = campaigns.get_campaign(campaign_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("visit_pages.of_campaign", campaign_id=campaign_id))
     upload = request.files.get("file")
     try:
-        outcome = sheets.import_results(campaign.id, {"file_name": upload.filename if upload else None,
-                                                          "stream": upload.stream if upload else None}, actor=_user())
+        job = submit_results_import(campaign.id, upload.filename if upload else None, upload.stream if upload else None,
+                                    actor=_user(), locale=str(get_locale()))
     except ValidationFailed as failed:
         outcome = {"ok": False, "errors": [{"row": "", "column": "", "reason": str(message)}
                                            for message in failed.errors.get("file", [])]}
-    if not outcome.get("ok"):
         return of_campaign(campaign_id, outcome, 422)
-    flash(_("%(n)d results imported: they wait for a leader's review.", n=outcome["submitted"]), "success")
-    return redirect(url_for("visit_pages.of_campaign", campaign_id=campaign_id))
+    return redirect(url_for("audit.job", job_id=job.id))
 
 
 @bp.route("/<int:visit_id>")
@@ -258,21 +216,6 @@ def correct(visit_id):
                        _("The correction is started: the team records the corrected result, a leader approves it, "
                          "and it is published as a new version.")) or _back(visit_id)
     return _back(visit_id)
-
-
-@bp.route("/publish", methods=["POST"])
-@requires(Permission.RESULTS_PUBLISH)
-def publish():
-    """Publish the results ticked on the publication queue (or the one of a visit's page)."""
-    ids = [int(v) for v in request.form.getlist("visit_ids") if v.isdigit() and len(v) < 10]
-    back = request.form.get("back") == "visit" and len(ids) == 1
-    if EmptyForm().validate_on_submit():
-        perform(lambda: results.publish_results(ids, actor=_user()),
-                lambda visits: _("%(n)d results published.", n=len(visits)),
-                refusals=(ValidationFailed, Conflict, NotFound))
-    if back:
-        return redirect(url_for("visit_pages.detail", visit_id=ids[0]))
-    return redirect(url_for("visit_pages.publication"))
 
 
 @bp.route("/<int:visit_id>/attachments", methods=["POST"])

@@ -101,7 +101,9 @@ def _leads_team(visit: Visit, actor) -> bool:
     return member is not None and member.is_leader
 
 
-def _not_its_author(visit: Visit, actor) -> bool:
+def not_its_author(visit: Visit, actor) -> bool:
+    """Whether ``actor`` may review the result: they did not record or submit it (``visit`` may be a
+    row of those two columns)."""
     user_id = getattr(actor, "id", None)
     return user_id is not None and user_id not in (visit.entered_by or []) and user_id != visit.submitted_by_id
 
@@ -111,6 +113,12 @@ def found_problem(visit: Visit) -> bool:
     and such a result is approved only on its own page, never in a batch unseen."""
     return visit.status != VisitStatus.assigned and any(
         set(result.category_codes) & categories.problem_codes() for result in visit.results)
+
+
+def problem_found_sql() -> sa.ColumnElement:
+    """:func:`found_problem` as SQL, for a submitted or later visit: one of its items' categories says so."""
+    return sa.exists().where(ItemResult.visit_id == Visit.id, ResultCategory.item_result_id == ItemResult.id,
+                             ResultCategory.code.in_(sorted(categories.problem_codes())))
 
 
 def _on_team_or_planner(visit: Visit, actor) -> bool:
@@ -208,9 +216,9 @@ VISIT_ACTIONS = Actions(
            _open_unless_recused((VisitStatus.drafting, VisitStatus.returned)), _recorded_refusal,
            who=_leads_team, who_refusal=_l("Only the team leader submits the result.")),
     Action("approve", Permission.RESULTS_REVIEW, lambda v: v.status == VisitStatus.submitted, _state_refusal,
-           who=_not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
+           who=not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
     Action("return", Permission.RESULTS_REVIEW, lambda v: v.status == VisitStatus.submitted, _state_refusal,
-           who=_not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
+           who=not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
     Action("publish", Permission.RESULTS_PUBLISH, lambda v: v.status == VisitStatus.approved, _state_refusal),
     Action("correct", Permission.RESULTS_PUBLISH, lambda v: v.status == VisitStatus.published, _state_refusal),
     # 检查日期更正: once submitted, the check dates change only by a leader's correction with a reason.

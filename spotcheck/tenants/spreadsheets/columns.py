@@ -316,7 +316,10 @@ RESULTS = SheetKind(
 
 KINDS: dict[str, SheetKind] = {kind.name: kind for kind in (ITEMS, DIRECTORY, INSPECTORS)}
 
-#: What the job pages call the import jobs.
+#: What the job pages call the import jobs of the catalog's lists.
 JOB_KINDS = {f"import.{kind.name}": kind for kind in KINDS.values()}
+#: The job kind of a campaign's results import (检查结果导入), and the sheet of every import job.
+RESULTS_JOB_KIND = "import.results"
+IMPORT_JOB_SHEETS = {**JOB_KINDS, RESULTS_JOB_KIND: RESULTS}
 
 ACTIVE_NAMES = {"在用": True, "停用": False}

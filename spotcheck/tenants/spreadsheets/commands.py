@@ -37,7 +37,7 @@ def export_file(kind: SheetKind, *, actor) -> tuple[IO[bytes], str]:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def import_results(campaign_id: int, data: dict, *, actor) -> dict:
+def import_results(campaign_id: int, data: dict, *, actor, progress: pipeline.Progress | None = None) -> dict:
     """Import a workbook as the results of a campaign, all or nothing: every visit in the file
     arrives submitted for review, in the importer's name. ``data``: the stored ``path`` (and its
     ``file_name``), or an upload (``file_name`` and ``stream``) that is checked, kept while it is
@@ -46,9 +46,11 @@ def import_results(campaign_id: int, data: dict, *, actor) -> dict:
     if not isinstance(data, dict):
         raise ValidationFailed({"file": [_l("Choose the file to upload.")]})
     if data.get("path") is not None:
-        return pipeline.run(ResultImport(campaign, actor), data["path"], file_name=data.get("file_name") or "")
+        return pipeline.run(ResultImport(campaign, actor), data["path"], file_name=data.get("file_name") or "",
+                            progress=progress)
     stored = uploads.store_upload(data.get("file_name"), data.get("stream"), tenant_id=campaign.tenant_id)
     try:
-        return pipeline.run(ResultImport(campaign, actor), uploads.stored_path(stored.key), file_name=stored.file_name)
+        return pipeline.run(ResultImport(campaign, actor), uploads.stored_path(stored.key), file_name=stored.file_name,
+                            progress=progress)
     finally:
         uploads.discard(stored.key)

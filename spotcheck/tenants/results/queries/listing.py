@@ -12,6 +12,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
 from spotcheck.tenants.results import policy
 from spotcheck.tenants.results.policy import OPEN, on_team_of_visit, sees_every_visit, visible_visits
@@ -56,6 +57,12 @@ def visits_page(*, reader, mine: bool = False, status: VisitStatus | str | None 
     ``mine`` (always, for a reader who does not read the department's campaigns) only those whose team
     they are on; else filtered by ``status`` (or ``statuses``), ``campaign_id`` and the result
     ``category`` (检查结果类别: a result with an item of that category)."""
+    return page(_matching(reader, mine=mine, status=status, campaign_id=campaign_id, statuses=statuses,
+                          category=category), number)
+
+
+def _matching(reader, *, mine: bool = False, status=None, campaign_id: int | None = None, statuses=(),
+              category: str = "") -> sa.Select:
     found = mine_or_visible(reader, mine)
     if category:
         found = found.where(Visit.id.in_(sa.select(ItemResult.visit_id).join(
@@ -66,7 +73,44 @@ def visits_page(*, reader, mine: bool = False, status: VisitStatus | str | None 
         found = found.where(Visit.status.in_(statuses))
     if campaign_id is not None:
         found = found.where(Visit.campaign_id == campaign_id)
-    return page(found, number)
+    return found
+
+
+#: The most rows one bulk step takes (the bulk commands' limit).
+TOGETHER_MOST = 5000
+
+
+@query(Permission.RESULTS_REVIEW)
+def approvable_together(*, reader, campaign_id: int | None = None, category: str = "") -> list[int]:
+    """批量审核: the submitted results of the review list's filter that ``reader`` may approve in one
+    step, most urgent first (at most :data:`TOGETHER_MOST`): those that found no problem (the
+    others are approved each on its own page, never unseen) and that ``reader`` did not record or
+    submit. The approval checks each again."""
+    found = _matching(reader, status=VisitStatus.submitted, campaign_id=campaign_id, category=category)
+    rows = db.session.execute(ordered(found.where(~policy.problem_found_sql()))
+                              .with_only_columns(Visit.id, Visit.entered_by, Visit.submitted_by_id)
+                              .limit(TOGETHER_MOST))
+    return [row.id for row in rows if policy.not_its_author(row, reader)]
+
+
+@query(Permission.RESULTS_PUBLISH)
+def publishable_together(*, reader, campaign_id: int | None = None) -> list[int]:
+    """批量公示: the approved results of the publication queue's filter, most urgent first (at most
+    :data:`TOGETHER_MOST`)."""
+    found = _matching(reader, status=VisitStatus.approved, campaign_id=campaign_id)
+    return list(db.session.scalars(ordered(found).with_only_columns(Visit.id).limit(TOGETHER_MOST)))
+
+
+@query(Permission.SIGNED_IN)
+def campaigns_waiting(*, reader, status: VisitStatus) -> list[tuple[int, str, str, int]]:
+    """The campaigns with visits in ``status`` that ``reader`` sees — id, number, title and how many —
+    newest first: the filter of the review and publication queues."""
+    visible = _matching(reader, status=status).subquery()
+    rows = db.session.execute(
+        sa.select(Campaign.id, Campaign.code, Campaign.title, sa.func.count(visible.c.id))
+        .join(visible, visible.c.campaign_id == Campaign.id)
+        .group_by(Campaign.id, Campaign.code, Campaign.title).order_by(Campaign.id.desc()))
+    return [tuple(row) for row in rows]
 
 
 def found_problem(visit: Visit) -> bool:
