@@ -3,6 +3,8 @@ each department answers and prepares its part, leaders approve, the coordinator 
 out; another department's part and results never show."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from tests.support.campaign_world import CATEGORY, build
@@ -35,6 +37,7 @@ def test_invitation_to_approval_through_the_pages(app):
         assert made.status_code == 302
         url = made.headers["Location"]
         assert "邀请" in _text(coord.get(url)) or "Invited" in _text(coord.get(url))
+        part_visits = {}
         for dept, part_world in (("yjj", yjj), ("swj", swj)):
             planner = signed_in(app, f"{dept}_planner")
             home = _text(planner.get("/"))
@@ -45,6 +48,11 @@ def test_invitation_to_approval_through_the_pages(app):
                     "flagged_mode": "none"}
             assert post_form(planner, f"{url}/part", form, token_from=url).status_code == 302
             leader = signed_in(app, f"{dept}_leader")
+            before = leader.get(url).get_data(as_text=True)  # what the leader approves, and its size, first
+            summary = re.sub(r"<[^>]+>", " ", before.split('id="my-part-summary"')[1].split("</section>")[0])
+            assert "危险化学品安全生产检查" in summary and "风险等级 A 抽取 2 个" in summary, summary
+            assert 'id="sizes-table"' in before and 'id="part-approve"' in before
+            part_visits[dept] = int(re.search(r'id="sizes-visits">([\d,]+)<', before).group(1).replace(",", ""))
             assert post_form(leader, f"{url}/part/approve", {}, token_from=url).status_code == 302
         lead_page = _text(coord.get(url))
         assert lead_page.count("危险化学品安全生产检查") >= 2  # each department's items, as the lead reads them
@@ -56,6 +64,8 @@ def test_invitation_to_approval_through_the_pages(app):
                              token_from=url).status_code == 302
         page = _text(coord.get(url))
         assert 'id="visits-made"' in page and 'id="visits-separate"' in page and "visit-list" in page
+        checks = re.search(r'id="checks">(\d+)<', coord.get(url).get_data(as_text=True)).group(1)
+        assert int(checks) == sum(part_visits.values()) > 0  # each department drew what its leader was shown
         swj_page = _text(signed_in(app, "swj_planner").get(url))  # a participant sees the shared rows
         assert 'id="visit-list"' in swj_page and "应急管理局" in swj_page
         assert 'id="participants"' not in swj_page  # but not the other departments' invitations

@@ -24,6 +24,7 @@ from spotcheck.tasks import draw_jobs, handout_jobs
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, apply_service_errors, perform, requested_page
 from spotcheck.platform.web.joint_forms import DeclineForm, JointForm
+from spotcheck.tenants.campaigns.queries import sizes as draw_sizes
 from spotcheck.tenants.campaigns.vocabulary import RISK_STRATA
 from spotcheck.tenants.joint import commands, queries
 
@@ -89,6 +90,7 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
         under_way=step_jobs.under_way(campaign, prefix="joint.", endpoint="joint_pages.step_job") if view.lead else [],
         sizes_job=draw_jobs.joint_sizes(campaign.id) if view.lead and (
             "estimate_sizes" in view.actions or "approve" in view.actions) else None,
+        part_sizes=draw_sizes.planned(part) if part is not None and mine.part else None,
         draws=view.draws, savings=view.savings, visits=view.visits, groups=view.groups,
         teams=view.teams, published=view.published, complete=view.complete,
         public_url=url_for("public_draws.campaign", campaign_id=campaign.id) if view.public else None,
