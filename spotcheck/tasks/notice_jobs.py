@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from flask_babel import lazy_gettext as _l
+
 from spotcheck.core import events
 from spotcheck.core.commands import command
+from spotcheck.core.errors import Conflict
 from spotcheck.core.policy import SCHEDULER, Permission
 from spotcheck.tasks import jobs
-from spotcheck.tasks.models import Job
+from spotcheck.tasks.models import Job, JobStatus
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.results.queries.follow_ups import get_follow_up
 from spotcheck.tenants.joint import commands as joint_commands
@@ -55,6 +58,19 @@ def write_transfer_letter(job_id: int, tenant_id: int, user_id: int, follow_up_i
 def request_announcement(campaign, *, actor) -> Job:
     """Write the campaign's result announcement (检查结果公告) of what is published now, in the background."""
     return jobs.submit(write_announcement, "notices.announcement", actor, campaign_id=campaign.id)
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def retry_campaign_notices(campaign_id: int, data: dict | None = None, *, actor) -> Job:
+    """Write a campaign's documents again after its notices job failed (重新生成文书): the documents
+    written before the failure stay, and the new job writes only those missing."""
+    campaign = get_campaign(campaign_id, for_update=True)
+    latest = next((job for job in jobs_of_campaign(campaign, actor) if job.kind == "notices.campaign"), None)
+    if latest is None or latest.status != JobStatus.failed:
+        raise Conflict(_l("The documents are not waiting to be written again."))
+    jobs.refuse_if_under_way("notices.campaign", campaign.id)
+    task = write_joint_notices if latest.task == write_joint_notices.name else write_campaign_notices
+    return jobs.submit(task, "notices.campaign", actor, campaign_id=campaign.id)
 
 
 def jobs_of_campaign(campaign, reader) -> list[Job]:

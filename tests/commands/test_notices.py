@@ -20,7 +20,7 @@ from spotcheck.core import storage
 from spotcheck.core.calendar import is_working_day
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as accounts

@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, render_template, request, send_file, url_
 from flask_babel import gettext as _
 
 from spotcheck.core import storage
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.personal_data import mask_contact
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
@@ -59,6 +59,18 @@ def of_campaign(campaign_id):
     return render_template("notices/campaign.html", campaign=campaign, form=EmptyForm(),
                            notices=notice_queries.notices_of_campaign(campaign, _user()),
                            jobs=notice_jobs.jobs_of_campaign(campaign, _user()))
+
+
+@bp.route("/campaigns/<int:campaign_id>/notices/retry", methods=["POST"])
+@requires(Permission.CAMPAIGNS_EDIT)
+def retry(campaign_id):
+    """Write the documents again after their job failed; only the missing ones are written."""
+    campaign = campaigns.get_campaign(campaign_id)
+    if EmptyForm().validate_on_submit():
+        perform(lambda: notice_jobs.retry_campaign_notices(campaign.id, actor=_user()),
+                _("The documents are being written again; the progress is shown below."),
+                refusals=(ValidationFailed, Conflict))
+    return redirect(url_for("notice_pages.of_campaign", campaign_id=campaign_id))
 
 
 @bp.route("/campaigns/<int:campaign_id>/announcement", methods=["POST"])
