@@ -12,7 +12,9 @@ from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
+from spotcheck.tenants.common.vocabulary import CAMPAIGN_STATUS
 from spotcheck.tenants.joint import figures
+from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.plans.models import Plan
 
 
@@ -53,7 +55,10 @@ def joint_summary() -> list[dict]:
         for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True)).order_by(Campaign.id)):
             saving = figures.savings(campaign)
             out.append({"id": campaign.id, "code": campaign.code, "title": campaign.title,
-                        "departments": [part["name"] for part in (campaign.joint_parts or {}).values()],
+                        "departments": [part["name"] for part in (campaign.joint_parts or {}).values()]
+                        or list(db.session.scalars(sa.select(JointParticipant.department_name).where(
+                            JointParticipant.campaign_id == campaign.id).order_by(JointParticipant.id))),
+                        "status": str(CAMPAIGN_STATUS.get(campaign.status.value, campaign.status.value)),
                         "visits": saving.visits if saving else None, "checks": saving.checks if saving else None,
                         "separate": saving.separate if saving else None, "saved": saving.saved if saving else None})
     return out

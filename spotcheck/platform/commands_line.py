@@ -74,7 +74,8 @@ def demo_command(entities: int | None, scale: int) -> None:
     for code, year, field, status in summary.get("joint_plans", []):
         click.echo(f"Joint plan of the field {field} {year} by {code}: {status} (/plans, /public/draws)")
     for joint in summary["joint"]:
-        click.echo(f"Joint campaign {joint['code']} {joint['title']} ({'、'.join(joint['departments'])}), /joint/{joint['id']}:")
+        click.echo(f"Joint campaign {joint['code']} {joint['title']} ({'、'.join(joint['departments'])}), "
+                   f"{joint['status']}, /joint/{joint['id']}")
         if joint["visits"] is not None:
             click.echo(f"  {joint['visits']} visits for {joint['checks']} checks; separate draws would need "
                        f"{joint['separate']:.1f} visits: {joint['saved']:.1f} saved")
