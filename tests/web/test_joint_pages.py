@@ -148,3 +148,30 @@ def test_the_api_lists_a_joint_campaigns_targets_with_every_members_name_for_the
     assert got.status_code == 200, got.get_data(as_text=True)[:300]
     members = [member for target in got.get_json()["items"] for member in target["team"]]
     assert members and all(member["name"] and member["cert_no"] for member in members)
+
+
+def test_a_joint_visit_shows_its_whole_mixed_team_with_each_members_department(app):
+    """联合检查组: the page of a department's joint visit lists every department's members, each
+    with its department (read in the campaign's joint scope), not only the department's own."""
+    from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
+    from spotcheck.tenants.results.models import Visit
+
+    with app.app_context():
+        ids = world("handed_out")
+        with tenant_scope(tenant_id("YJJ")):
+            own = {entity: visit for visit, entity in db.session.execute(
+                sa.select(Visit.id, Visit.entity_id).where(Visit.campaign_id == ids["yjj_part"]))}
+        with tenant_scope(tenant_id("SCJ")):  # the lead reads which departments drew each entity
+            shared = db.session.scalars(sa.select(CampaignTarget.entity_id).where(
+                CampaignTarget.campaign_id == ids["campaign"], CampaignTarget.status == TargetStatus.selected,
+                CampaignTarget.group_code == "SWJ", CampaignTarget.entity_id.in_(list(own)))).all()
+    assert shared, "the world's departments share no visit"
+    page = signed_in(app, "yjj_planner").get(f"/visits/{own[shared[0]]}").get_data(as_text=True)
+    team = re.sub(r"<[^>]+>", " ", page.split('id="visit-mixed-team"')[1].split("</dd>")[0])
+    assert "应急管理局" in team and "商务局" in team, team
+    one_department = signed_in(app, "yjj_planner").get(f"/visits/{own[next(e for e in own if e not in shared)]}") \
+        if len(shared) < len(own) else None
+    if one_department is not None:  # a visit only 应急管理局 drew: its team is of one department
+        listed = re.sub(r"<[^>]+>", " ", one_department.get_data(as_text=True).split('id="visit-mixed-team"')[1]
+                        .split("</dd>")[0])
+        assert "商务局" not in listed and "应急管理局" in listed

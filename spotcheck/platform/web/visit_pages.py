@@ -20,6 +20,7 @@ from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tasks.import_jobs import submit_results_import
 from spotcheck.tenants.spreadsheets import queries as sheet_queries
+from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import (
@@ -97,6 +98,7 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
     experts = teams.experts_of_visit(visit)
     return render_template(
         "visits/detail.html", visit=visit, results=results, team=visits.team_of(visit),
+        mixed_team=joint_queries.mixed_team(visit.id, reader=user) if visit.campaign.joint_id else [],
         experts=experts, after_notice=notice_queries.after_notice(visit.campaign, visit.entity_id, experts),
         recused=visits.recused_members(visit), own_actions=visits.own_actions(visit, user),
         team_actions=campaigns.allowed_actions(visit.campaign, reader=user) if has_permission(user, Permission.CAMPAIGNS_EDIT)

@@ -29,6 +29,7 @@ from spotcheck.tenants.campaigns.policy import (
 )
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.joint.vocabulary import MIN_DEPARTMENTS, ParticipantStatus
 
 
@@ -169,3 +170,13 @@ def reads_statistics(reader) -> bool:
         return False
     kind = getattr(getattr(reader, "tenant", None), "kind", None)
     return getattr(kind, "value", kind) == "lead"
+
+
+def of_joint_visit(reader, visit_id, **_) -> Joint | None:
+    """A visit of a department's part of a joint campaign shows its whole mixed team (联合检查组):
+    read inside the campaign's scope (opened and recorded), by whoever may see the visit."""
+    if not is_row_id(visit_id):
+        return OWN
+    joint_id = db.session.scalar(sa.select(Campaign.joint_id).join(Visit, Visit.campaign_id == Campaign.id)
+                                 .where(Visit.id == int(visit_id)))
+    return Joint(joint_id) if joint_id is not None else OWN

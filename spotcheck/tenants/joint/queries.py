@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.database import db, get_row
+from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import Forbidden, NotFound
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
@@ -25,12 +25,14 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.joint import figures, leads, statistics
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.joint.policy import (
-    JOINT_ACTIONS, PARTICIPANT_ACTIONS, in_campaign, participants_of, reads_statistics,
+    JOINT_ACTIONS, PARTICIPANT_ACTIONS, in_campaign, of_joint_visit, participants_of, reads_statistics,
 )
-from spotcheck.tenants.joint.visits import teams, visit_groups, visit_page
+from spotcheck.tenants.joint.visits import team_of, teams, visit_groups, visit_page
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.joint.vocabulary import DRAW_KINDS, ParticipantStatus
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.policy import may_see
 
 # The fields' lead departments and the year's table, read as they are (deployment-wide reference data).
 field_leads, lead_of, fields_led_by, candidates = leads.field_leads, leads.lead_of, leads.fields_led_by, leads.candidates
@@ -165,6 +167,29 @@ def campaign_view(campaign_id: int, page: int | None = 1, *, reader) -> Campaign
         published=figures.published_parts(campaign) if page is not None else {},
         complete=figures.complete_visits(campaign) if groups else 0, public=publication.is_public(campaign),
         leaderless=visits_without_leader(campaign) if campaign.status in TEAMS_OPEN else 0)
+
+
+@dataclass(frozen=True)
+class MixedMember:
+    """A member of a joint visit's mixed team, as every member reads it: name, department, certificate."""
+
+    name: str
+    department: str
+    cert_no: str
+    is_leader: bool
+
+
+@query(Permission.SIGNED_IN, scope=of_joint_visit)
+def mixed_team(visit_id: int, *, reader) -> list[MixedMember]:
+    """联合检查组: the whole mixed team of a joint visit — every department's members, each with its
+    department, the leader first — for whoever may see the visit; empty for a visit of one department."""
+    visit = db.session.get(Visit, visit_id) if is_row_id(visit_id) else None
+    if visit is None or visit.campaign.joint_id is None or not may_see(visit, reader):
+        return []
+    campaign = get_joint(visit.campaign.joint_id)
+    names = {group: part.get("name", group) for group, part in (campaign.joint_parts or {}).items()}
+    return [MixedMember(member.inspector_name, names.get(member.group_code, member.group_code), member.cert_no,
+                        member.is_leader) for member in team_of(campaign, visit.entity_id)]
 
 
 @query(Permission.JOINT_VIEW, scope=in_campaign)

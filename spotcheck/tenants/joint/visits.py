@@ -36,6 +36,13 @@ def teams(campaign: Campaign) -> dict[int, list[TeamMember]]:
     return out
 
 
+def team_of(campaign: Campaign, entity_id: int) -> list[TeamMember]:
+    """One visit's mixed team: present members, the leader first, then in pick order."""
+    return list(db.session.scalars(sa.select(TeamMember).where(
+        TeamMember.campaign_id == campaign.id, TeamMember.entity_id == entity_id, TeamMember.active.is_(True))
+        .order_by(TeamMember.is_leader.desc(), TeamMember.position)))
+
+
 def visit_page(groups: dict[int, list[str]], page: int, per_page: int = PER_PAGE) -> NumberedPage | None:
     """Page ``page`` of the visits (entities in code order; ``groups``: entity id → departments, as
     :func:`visit_groups` gives them); ``None`` before the target draw, NotFound past the last page."""
