@@ -66,6 +66,11 @@ def test_invitation_to_approval_through_the_pages(app):
         assert 'id="visits-made"' in page and 'id="visits-separate"' in page and "visit-list" in page
         checks = re.search(r'id="checks">(\d+)<', coord.get(url).get_data(as_text=True)).group(1)
         assert int(checks) == sum(part_visits.values()) > 0  # each department drew what its leader was shown
+        public = app.test_client().get(f"/public/draws/campaigns/{url.rstrip('/').rsplit('/', 1)[1]}")
+        parts = re.sub(r"<[^>]+>", " ", public.get_data(as_text=True).split('id="public-joint-parts"')[1]
+                       .split("</dd>")[0])  # what a citizen reads: each department, its items and rules
+        assert "应急管理局" in parts and "商务局" in parts and "危险化学品安全生产检查" in parts and "抽取 2 个" in parts
+        assert 'id="public-joint-savings"' in public.get_data(as_text=True)
         swj_page = _text(signed_in(app, "swj_planner").get(url))  # a participant sees the shared rows
         assert 'id="visit-list"' in swj_page and "应急管理局" in swj_page
         assert 'id="participants"' not in swj_page  # but not the other departments' invitations

@@ -23,6 +23,7 @@ from spotcheck.platform.web.forms import search_text
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.results.queries import teams as team_experts
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.accounts.queries import list_tenants
 
 bp = Blueprint("public_draws", __name__, url_prefix="/public/draws")
@@ -143,7 +144,7 @@ def campaign(campaign_id: int):
             strata = publication.drawn_target_counts(record)
         return render_template("public_draws/campaign.html", department=tenant, campaign=record, draws=draws,
                                results=results, teams=teams, strata=strata, search=search, stratum=stratum,
-                               experts=experts)
+                               experts=experts, savings=joint_queries.public_savings(record))
 
 
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>.json")

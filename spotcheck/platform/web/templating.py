@@ -14,6 +14,7 @@ from spotcheck.tenants.common.vocabulary import (JOB_KIND_LABELS, JOB_STATUS_LAB
                                                  job_state, percent, period_label, reference, rule_text)
 from spotcheck.tenants.results import vocabulary as results_vocabulary
 from spotcheck.tenants.results.queries import categories as result_categories, listing as visit_listing
+from spotcheck.tenants.supervision.vocabulary import period_name
 
 
 def exempt_line(campaign) -> str:
@@ -74,6 +75,7 @@ def template_helpers() -> dict:
         "task_label": domain.task_label,
         "visit_status_label": named(domain.VISIT_STATUS),
         "criticism_status_label": named(domain.CRITICISM_STATUS),
+        "period_name": period_name,
         "visit_due": visit_listing.due_of,
         "visit_flag": visit_listing.flag_of,
         "visit_due_provisional": visit_listing.due_provisional,

@@ -8,10 +8,10 @@ campaign's visits are the union of the departments' selections.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import undefer
 
 from spotcheck.core.database import db
 from spotcheck.draw import targets as target_engine
@@ -37,14 +37,30 @@ class Savings:
 
 def savings(campaign: Campaign) -> Savings | None:
     """The figures once the targets are drawn (``None`` before)."""
-    record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == DrawKind.targets,
-                                                     Draw.drawn_at.is_not(None)).options(undefer(Draw.frame_file)))
+    record = db.session.execute(sa.select(Draw.id, Draw.frame_digest).where(
+        Draw.campaign_id == campaign.id, Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None))).first()
     if record is None:
         return None
-    rules = {group: part["strata"] for group, part in (campaign.joint_parts or {}).items()}
-    separate = target_engine.expected_separate_visits(target_engine.parse_frame_file(record.frame_file), rules)
     groups = visit_groups(campaign)
-    return Savings(visits=len(groups), checks=sum(len(g) for g in groups.values()), separate=separate)
+    return Savings(visits=len(groups), checks=sum(len(g) for g in groups.values()),
+                   separate=_expected_separate(campaign, record.id, record.frame_digest))
+
+
+#: The expectation of separate draws by frame digest and rules — all it depends on, fixed once the
+#: targets are drawn, and costly to compute from a large frame: computed once per process rather than
+#: on every view of the campaign's pages.
+_EXPECTED: dict[tuple[str, str], float] = {}
+
+
+def _expected_separate(campaign: Campaign, draw_id: int, digest: str) -> float:
+    rules = {group: part["strata"] for group, part in (campaign.joint_parts or {}).items()}
+    key = (digest, json.dumps(rules, sort_keys=True))
+    if key not in _EXPECTED:
+        frame_file = db.session.scalar(sa.select(Draw.frame_file).where(Draw.id == draw_id))
+        if len(_EXPECTED) > 256:
+            _EXPECTED.clear()
+        _EXPECTED[key] = target_engine.expected_separate_visits(target_engine.parse_frame_file(frame_file), rules)
+    return _EXPECTED[key]
 
 
 def published_parts(campaign: Campaign) -> dict[int, set[str]]:

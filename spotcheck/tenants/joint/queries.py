@@ -192,6 +192,12 @@ def mixed_team(visit_id: int, *, reader) -> list[MixedMember]:
                         member.is_leader) for member in team_of(campaign, visit.entity_id)]
 
 
+def public_savings(campaign: Campaign):
+    """A joint campaign's visits against the checks and the expected visits of separate draws, as
+    the public portal shows them (``None`` for a campaign of one department, or before the draw)."""
+    return figures.savings(campaign) if campaign.joint else None
+
+
 @query(Permission.JOINT_VIEW, scope=in_campaign)
 def draw_record(campaign_id: int, kind: str, *, reader):
     """The joint campaign and its draw of ``kind`` (for the draw's facts)."""

@@ -72,6 +72,12 @@ class Period:
         return self.code
 
 
+def period_name(code: str | None) -> str:
+    """A period code as people name it (``2026H1`` → 2026年上半年); anything else as it is."""
+    period = parse(code)
+    return period.label if period is not None else (code or "")
+
+
 def parse(raw: str | None) -> Period | None:
     """``2026`` / ``2026H2`` / ``2026Q3`` → the period; ``None`` for anything else."""
     match = _PATTERN.match((raw or "").strip().upper())

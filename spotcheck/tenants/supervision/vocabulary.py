@@ -11,7 +11,7 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results.deadlines import PUBLISH_DAYS
 from spotcheck.tenants.supervision.periods import (  # noqa: F401 (the periods, 统计期, as pages and API name them)
     KINDS as PERIOD_KINDS, Period, choices as period_choices, current as current_period, parse as parse_period,
-    required as required_period,
+    period_name, required as required_period,
 )
 
 #: The coverage targets in per cent (抽查事项覆盖率, ≥ 70 % market-regulation / ≥ 50 % other): the
