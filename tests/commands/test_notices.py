@@ -5,6 +5,7 @@ loopback (aiosmtpd); SMS goes through the logging adapter, as it does until a ga
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import time
 from datetime import date, datetime, timedelta, timezone
@@ -64,6 +65,8 @@ def test_handing_out_writes_every_notice_once_and_tells_the_inspectors(app):
             assert notice_commands.write_campaign_notices(campaign.id, actor=planner)["told"] == 0  # nothing twice
             [message] = _inbox("yjj_inspector")
             assert message.title.startswith("检查任务派遣") and campaign.code in message.title and message.read_at is None
+            # the message leads to the inspector's visit, or to their visits of this campaign
+            assert message.link == f"/visits/mine?campaign={campaign.id}" or re.fullmatch(r"/visits/\d+", message.link)
 
             one = visit(ids)
             notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == one.id,

@@ -40,8 +40,11 @@ def _visit(visit_id: int):
 @requires(Permission.RESULTS_ENTER)
 def mine():
     """我的检查: the visits the signed-in inspector is on, most urgent first."""
-    page = listing.visits_page(reader=_user(), mine=True, number=requested_page())
+    campaign = request.args.get("campaign", "")
+    campaign_id = int(campaign) if campaign.isdigit() and len(campaign) < 10 else None
+    page = listing.visits_page(reader=_user(), mine=True, number=requested_page(), campaign_id=campaign_id)
     return render_template("visits/list.html", page=page, heading=_("My visits"), endpoint="visit_pages.mine",
+                           endpoint_args={"campaign": campaign_id},
                            intro=_("The visits you are on. Record the result of each item; the team leader submits it."))
 
 

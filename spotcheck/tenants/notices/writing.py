@@ -100,7 +100,7 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
             inspectors[inspector.id] = inspector
             by_inspector[inspector.id].append({
                 "entity_name": visit.entity.name, "entity_code": visit.entity.code, "address": visit.entity.address,
-                "leader": member.is_leader,
+                "leader": member.is_leader, "visit_id": visit.id,
                 "teammates": "、".join(i.name + ("（组长）" if m.is_leader else "") for m, i in team if i.id != inspector.id)})
     subject_of = {inspector_id: f"campaign:{campaign.id}:inspector:{inspector_id}" for inspector_id in by_inspector}
     done = {notice.subject: notice for notice in db.session.scalars(sa.select(Notice).where(
@@ -125,12 +125,19 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
         if user is not None and user.active:
             leads = sum(1 for row in rows if row["leader"])
             written["told"] += delivery.deliver(
-                user, purpose=f"assignment:{campaign.id}", notice=notice, link="/visits/mine",
+                user, purpose=f"assignment:{campaign.id}", notice=notice, link=_visits_link(campaign, rows),
                 subject=f"检查任务派遣：{campaign.code}《{campaign.title}》",
                 body=f"您被随机选派检查 {len(rows)} 户（其中任组长 {leads} 户），检查时间 {window}。"
                      f"请在检查结束后 5 个工作日内录入检查结果。派遣通知：{notice.number}") and 1
     db.session.flush()
     return written
+
+
+def _visits_link(campaign: Campaign, rows: list[dict]) -> str:
+    """Where an inspector's message leads: the visit itself, or their visits of this campaign."""
+    if len(rows) == 1:
+        return f"/visits/{rows[0]['visit_id']}"
+    return f"/visits/mine?campaign={campaign.id}"
 
 
 def batch_of(missing: list, data: dict | None) -> list:
