@@ -7,13 +7,14 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from tests.support.campaign_world import planner_of
-from tests.support.helpers import login, post_form, user_named
+from tests.support.helpers import login, post_form, signed_in, user_named
 from tests.support.supervision_world import TODAY, supervision_world as _world
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
@@ -231,6 +232,10 @@ def test_pages_filing_archive_and_refusals(app):
     drafted = post_form(client, "/supervision/criticisms", {"period": "2026"}, token_from="/supervision/criticisms")
     detail = drafted.headers["Location"]
     assert "应急管理局" in client.get(detail).get_data(as_text=True)
+    leader_home = signed_in(app, "sfj_leader").get("/").get_data(as_text=True)  # the draft is the leader's to-do
+    todo = leader_home.split('id="home-tasks"')[1].split("</table>")[0]
+    assert 'data-kind="criticism"' in todo and f'href="{urlsplit(detail).path}"' in todo and "批准并签发通报" in todo
+    assert "暂无需要您批准" not in leader_home
     post_form(client, detail + "/withdraw", {}, token_from=detail)
     withdrawn = client.get(detail).get_data(as_text=True)
     assert "已撤回" in withdrawn and 'id="criticism-approve"' not in withdrawn and 'id="criticism-edit"' not in withdrawn

@@ -222,10 +222,11 @@ def own_department(*, reader) -> Tenant:
 
 def tasks_for(reader, limit: int = 20) -> list[Task]:
     """The statistical tables to submit (报表报送, kind ``report``) whose due date is near or past: a
-    planner prepares one (not once it waits for the leader), a leader signs and submits it."""
+    planner prepares one (not once it waits for the leader), a leader signs and submits it; and, for
+    the bureau's leader, the drafted notices of criticism (通报, kind ``criticism``) to approve."""
+    found = _criticisms_to_approve(reader) if has_permission(reader, Permission.SUPERVISION_VIEW) else []
     if not has_permission(reader, Permission.REPORTS_PREPARE) or getattr(reader, "tenant", None) is None:
-        return []
-    found = []
+        return found[:limit]
     for state in duty_status.to_do(reader.tenant, reader):
         actions = REPORT_ACTIONS.allowed(state, reader)
         actions = actions & {"submit"} if "submit" in actions else actions
@@ -233,3 +234,11 @@ def tasks_for(reader, limit: int = 20) -> list[Task]:
             continue  # prepared: waiting for the leader
         found.append(Task("report", state, frozenset(actions), state.due.due_on, deadlines.flag(state.due.due_on)))
     return found[:limit]
+
+
+def _criticisms_to_approve(reader) -> list[Task]:
+    tasks = []
+    for draft in criticism.drafts():
+        if actions := CRITICISM_ACTIONS.allowed(draft, reader) & {"approve"}:
+            tasks.append(Task("criticism", draft, frozenset(actions)))
+    return tasks

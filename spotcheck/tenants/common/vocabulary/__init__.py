@@ -290,6 +290,7 @@ TASK_LABELS_BY_KIND = {
     "transfer": {"acknowledge": _l("Acknowledge the transfer (签收)")},
     "report": {"prepare": _l("Prepare the table (figures frozen)"), "submit": _l("Sign and submit the table")},
     "joint": {"approve": _l("Approve the joint campaign")},
+    "criticism": {"approve": _l("Approve and issue the notice of criticism")},
     "invitation": {"accept": _l("Answer the invitation"), "edit_part": _l("Choose our items and rules"),
                    "approve_part": _l("Approve our part")},
 }
