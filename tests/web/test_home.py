@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
-from tests.support.helpers import signed_in, user_named
+from tests.support.helpers import post_form, signed_in, user_named
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands
 
@@ -83,3 +83,13 @@ def test_a_campaign_waits_for_team_leaders_only_while_some_visit_has_none(app):
             assert all(listed[key] - mine[key] <= {"hand_out", "close"} for key in mine)  # the results' steps
             assert "designate_leader" not in listed.get(campaign_id, frozenset())  # every visit has its leader
             assert "hand_out" in listed[campaign_id]  # ready to hand out: the home page says so
+
+
+def test_my_recent_activity_names_what_each_action_was_about(app):
+    client = signed_in(app, "scj_admin")
+    added = post_form(client, "/catalog/items/new", {"name": "近期操作测试事项", "field": "market", "kind": "general"},
+                      token_from="/catalog/items/new")
+    assert added.status_code == 302
+    home = client.get("/").get_data(as_text=True)
+    recent = re.sub(r"<[^>]+>", " ", home.split("我的近期操作")[1].split("</table>")[0])
+    assert "近期操作测试事项" in recent, recent  # the item by its name, not "事项" alone

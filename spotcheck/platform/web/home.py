@@ -2,13 +2,13 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from spotcheck.core.audit import recent_of
 from spotcheck.core.calendar import missing_years
 from spotcheck.core.clock import today
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import Role, has_permission
 from spotcheck.core.todo import Task, assemble
 from spotcheck.tenants.accounts import queries as accounts
+from spotcheck.tenants.audit import queries as audit_trail
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.joint import queries as joint
@@ -41,7 +41,7 @@ def index():
         context["plans_to_review"] = plans.plans_to_review(user)
     if has_permission(user, Permission.SUPERVISION_VIEW):
         context["supervision"] = _supervision(user)
-    context["recent"] = recent_of(user)
+    context["recent"] = audit_trail.recent_activity(reader=user)
     return render_template("home.html", **context)
 
 

@@ -21,10 +21,11 @@ from datetime import date, datetime, time, timedelta, timezone
 import sqlalchemy as sa
 
 from spotcheck.core import policy
-from spotcheck.core.audit import AuditEntry
+from spotcheck.core.audit import AuditEntry, recent_of
 from spotcheck.core.clock import SHANGHAI
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
+from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
@@ -35,6 +36,7 @@ from spotcheck.tenants.accounts.queries import get_tenant
 from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
 from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
 from spotcheck.tenants.plans.models import Plan
+from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.spreadsheets.columns import INSPECTORS, ITEMS, KINDS
 
@@ -243,6 +245,7 @@ NAMERS: dict[str, Namer] = {
     "rules_document": _by_id((RulesDocument.id, RulesDocument.title), Name),
     "plan": _by_id((Plan.id, Plan.title), Name),
     "campaign": _by_id((Campaign.id, Campaign.title, Campaign.code), Name),
+    "visit": _by_id((Visit.id, Entity.name, Entity.code), Name, (Entity, Entity.id == Visit.entity_id)),
     # codes written in details
     "entity_code": _by_code(Entity.code, (Entity.name,), Name),
     "cert_no": _by_code(Inspector.cert_no, (Inspector.name,), Name),
@@ -262,6 +265,27 @@ def names(wanted: dict[str, set[str]], extra: dict[str, Namer] | None = None) ->
         if namer is not None and keys:
             found[kind] = namer(keys)
     return found
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One of the reader's own recent actions, with the object it was about named."""
+
+    entry: AuditEntry
+    name: Name | None
+
+
+@query(Permission.SIGNED_IN)
+def recent_activity(*, reader, limit: int = 8) -> list[Activity]:
+    """我的近期操作: the reader's own latest entries, newest first, each with its object's name (one
+    query per kind of object)."""
+    entries = recent_of(reader, limit)
+    wanted: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.object_id not in (None, ""):
+            wanted.setdefault(entry.object_type, set()).add(str(entry.object_id))
+    found = names(wanted)
+    return [Activity(entry, found.get(entry.object_type, {}).get(str(entry.object_id))) for entry in entries]
 
 
 @dataclass
