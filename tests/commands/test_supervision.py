@@ -12,10 +12,13 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from tests.support.campaign_world import planner_of
+from tests.support.documents import pdf_text
 from tests.support.helpers import login, post_form, signed_in, user_named
 from tests.support.supervision_world import TODAY, supervision_world as _world
+from spotcheck.core import storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
@@ -149,18 +152,26 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             with pytest.raises(Forbidden):
                 supervision.approve(draft.id, actor=supervisor)  # a supervisor drafts; a leader of the bureau approves
             others = [f["tenant_id"] for f in draft.findings if f["name"] != "应急管理局"]
-            supervision.update(draft.id, {"title": draft.title, "body": draft.body, "leave_out": others}, actor=supervisor)
+            body = "现将2026年度检查情况通报如下。\r\n请各部门对照检查。\r\n\r\n请于30日内报送整改情况。\r\n\r\n特此通报。"
+            supervision.update(draft.id, {"title": draft.title, "body": body, "leave_out": others}, actor=supervisor)
+            assert draft.body.count("\n\n") == 2  # as written: three paragraphs, the browser's CR LF undone
             approved = supervision.approve(draft.id, actor=bureau_leader)
             assert approved.number == "司法通〔2026〕1号"
             copies = notices.criticism_copies(draft.id)
             assert [c.receiver_tenant_id for c in copies] == [ids["tenant"]]
+            data = storage.read(copies[0].storage_key)
+            text = pdf_text(data)
+            # the first paragraph before the list of departments, its two lines kept; the demand after it
+            raw = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace(" ", "")
+            assert "通报如下。\n请各部门对照检查。" in raw, raw  # a short line: broken only where it was written
+            assert text.index("请各部门对照检查。") < text.index("应急管理局") < text.index("请于30日内报送整改情况。") \
+                < text.index("特此通报。")
         with tenant_scope(ids["tenant"]):
             yjj_leader = user_named("yjj_leader")
             received = notices.criticisms_received(yjj_leader)
             assert [n.number for n in received] == ["司法通〔2026〕1号"]
             inbox = db.session.scalars(sa.select(Message).where(Message.user_id == yjj_leader.id)).all()
             assert any("通报" in m.title for m in inbox)
-            from pypdf import PdfReader
 
             text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(notices.notice_file(received[0]))).pages)
             assert "通报" in text and "应急管理局" in text and "逾期" in text

@@ -230,7 +230,7 @@ class _Paragraph(Paragraph):
 
 
 def _text(value) -> str:
-    lines = value if isinstance(value, (list, tuple)) else [value]
+    lines = value if isinstance(value, (list, tuple)) else str(value).split("\n")
     return "<br/>".join(escape(str(line)) for line in lines)
 
 

@@ -3,6 +3,8 @@ change it, withdraw it, or approve it (签发: numbered, written and delivered t
 named — the document itself is written by :mod:`spotcheck.tenants.notices.writing`)."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
@@ -37,7 +39,14 @@ def draft(data: dict, *, actor) -> Criticism:
 
 
 def _paragraphs(body: str) -> list[str]:
-    return [p.strip() for p in (body or "").split("\n\n") if p.strip()]
+    """The paragraphs of a notice's text: split at an empty line (whatever line endings the browser
+    sent), each keeping its own line breaks."""
+    return [p.strip() for p in re.split(r"\n[ \t]*\n", _lines(body)) if p.strip()]
+
+
+def _lines(body: str) -> str:
+    """The text with one kind of line ending (a browser's form sends CR LF)."""
+    return (body or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
 @command(Permission.SUPERVISION_MANAGE)
@@ -55,7 +64,7 @@ def update(criticism_id: int, data: dict, *, actor) -> Criticism:
     if errors:
         raise ValidationFailed(errors)
     out = {int(x) for x in (leave_out or ())}
-    criticism.title, criticism.body = title, body.strip()
+    criticism.title, criticism.body = title, "\n\n".join(_paragraphs(body))
     criticism.findings = [f for f in criticism.findings if f["tenant_id"] not in out]
     audit.record("criticism.changed", "criticism", criticism.id, actor=actor,
                  details={"left_out": sorted(out)})
