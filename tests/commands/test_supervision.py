@@ -247,6 +247,16 @@ def test_pages_filing_archive_and_refusals(app):
     todo = leader_home.split('id="home-tasks"')[1].split("</table>")[0]
     assert 'data-kind="criticism"' in todo and f'href="{urlsplit(detail).path}"' in todo and "批准并签发通报" in todo
     assert "暂无需要您批准" not in leader_home
+    bureau_leader = signed_in(app, "sfj_leader")  # sends the draft back, saying why (退回修改)
+    assert 'id="criticism-send-back"' in bureau_leader.get(detail).get_data(as_text=True)
+    post_form(bureau_leader, detail + "/send_back", {"reason": ""}, token_from=detail)
+    assert "请写明需要修改的内容" in bureau_leader.get(detail).get_data(as_text=True)  # refused, nothing changed
+    post_form(bureau_leader, detail + "/send_back", {"reason": "请补充整改时限。"}, token_from=detail)
+    returned = client.get(detail).get_data(as_text=True)  # the drafter reads why
+    assert 'id="criticism-returned"' in returned and "请补充整改时限。" in returned
+    post_form(client, detail + "/edit", {"title": "关于整改的通报", "body": "第一段。\r\n\r\n请于30日内整改。"},
+              token_from=detail)
+    assert 'id="criticism-returned"' not in client.get(detail).get_data(as_text=True)  # answered by the change
     post_form(client, detail + "/withdraw", {}, token_from=detail)
     withdrawn = client.get(detail).get_data(as_text=True)
     assert "已撤回" in withdrawn and 'id="criticism-approve"' not in withdrawn and 'id="criticism-edit"' not in withdrawn

@@ -220,7 +220,7 @@ def criticism_detail(criticism_id):
 @requires(Permission.SUPERVISION_VIEW)
 def criticism_step(criticism_id, step):
     user = _user()
-    if step not in ("edit", "approve", "withdraw"):
+    if step not in ("edit", "approve", "withdraw", "send_back"):
         abort(404)
     if EmptyForm().validate_on_submit():
         if step == "edit":
@@ -232,6 +232,9 @@ def criticism_step(criticism_id, step):
         elif step == "approve":
             perform(lambda: commands.approve(criticism_id, actor=user),
                     lambda c: _("The notice of criticism is approved (%(number)s) and delivered to the departments named.", number=c.number))
+        elif step == "send_back":
+            perform(lambda: commands.send_back(criticism_id, {"reason": request.form.get("reason", "")}, actor=user),
+                    _("The draft is sent back to its drafter with your reason."))
         else:
             perform(lambda: commands.withdraw(criticism_id, actor=user), _("The draft notice of criticism is withdrawn."))
     return redirect(url_for("supervision.criticism_detail", criticism_id=criticism_id))

@@ -208,6 +208,7 @@ ACTION_LABELS = {
     "criticism.drafted": _l("Notice of criticism drafted"),
     "criticism.changed": _l("Notice of criticism changed"),
     "criticism.withdrawn": _l("Notice of criticism withdrawn"),
+    "criticism.sent_back": _l("Draft notice of criticism sent back to be changed"),
     "criticism.approved": _l("Notice of criticism approved and delivered"),
     "campaign.created": _l("Campaign created"),
     "campaign.changed": _l("Campaign changed"),

@@ -58,3 +58,7 @@ class Criticism(TenantOwned, db.Model):
     drafted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: Sent back by the bureau's leader (退回修改): why, by whom and when; cleared once changed again.
+    returned_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    returned_by_name: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    returned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

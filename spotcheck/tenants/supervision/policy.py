@@ -77,6 +77,8 @@ CRITICISM_ACTIONS = Actions(
            _l("Only a draft that names at least one department can be approved.")),
     Action("withdraw", Permission.SUPERVISION_MANAGE, lambda c: c.status == CriticismStatus.draft,
            _l("Only a draft can be withdrawn.")),
+    Action("send_back", Permission.CRITICISM_APPROVE, lambda c: c.status == CriticismStatus.draft,
+           _l("Only a draft can be sent back.")),
 )
 
 

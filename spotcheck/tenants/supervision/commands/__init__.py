@@ -3,7 +3,7 @@ criticism (:mod:`.criticism`) and the statistical tables submitted (:mod:`.submi
 from __future__ import annotations
 
 from spotcheck.tenants.supervision.commands.assessment import configure
-from spotcheck.tenants.supervision.commands.criticism import approve, draft, update, withdraw
+from spotcheck.tenants.supervision.commands.criticism import approve, draft, send_back, update, withdraw
 from spotcheck.tenants.supervision.commands.submissions import prepare, submit
 
-__all__ = ["approve", "configure", "draft", "prepare", "submit", "update", "withdraw"]
+__all__ = ["approve", "configure", "draft", "prepare", "send_back", "submit", "update", "withdraw"]

@@ -65,9 +65,28 @@ def update(criticism_id: int, data: dict, *, actor) -> Criticism:
         raise ValidationFailed(errors)
     out = {int(x) for x in (leave_out or ())}
     criticism.title, criticism.body = title, "\n\n".join(_paragraphs(body))
+    criticism.returned_reason, criticism.returned_by_name, criticism.returned_at = "", "", None  # answered
     criticism.findings = [f for f in criticism.findings if f["tenant_id"] not in out]
     audit.record("criticism.changed", "criticism", criticism.id, actor=actor,
                  details={"left_out": sorted(out)})
+    return criticism
+
+
+#: The longest reason for sending a draft back.
+REASON_LENGTH = 500
+
+
+@command(Permission.CRITICISM_APPROVE)
+def send_back(criticism_id: int, data: dict, *, actor) -> Criticism:
+    """The bureau's leader sends a draft back to be changed, saying why (退回修改); it stays a draft,
+    and its drafter reads the reason on it until they change it."""
+    criticism = get(criticism_id, for_update=True)
+    CRITICISM_ACTIONS.require(criticism, actor, "send_back")
+    reason = _lines(str((data if isinstance(data, dict) else {}).get("reason") or "")).strip()
+    if len(reason) < 2 or len(reason) > REASON_LENGTH:
+        raise ValidationFailed({"reason": [_l("Say what must change (2 to %(n)d characters).", n=REASON_LENGTH)]})
+    criticism.returned_reason, criticism.returned_by_name, criticism.returned_at = reason, actor.display_name, now()
+    audit.record("criticism.sent_back", "criticism", criticism.id, actor=actor, details={"reason": reason})
     return criticism
 
 
