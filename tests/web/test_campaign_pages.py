@@ -192,10 +192,13 @@ def test_the_ceremony_through_the_pages(app, world):
     form_page = planner.get("/campaigns/new").get_data(as_text=True)
     assert CATEGORY in form_page and "危险化学品安全生产检查" in form_page and 'name="A_ratio"' in form_page
     assert "投诉举报" in form_page  # the exempt kinds
-    bad = post_form(planner, "/campaigns/new", _form_data(world, A_ratio="12.34", team_size="1"),
+    bad = post_form(planner, "/campaigns/new", _form_data(world, A_ratio="12.34", team_size="1",
+                                                         window_start="2026-05-01", window_end="2026-04-01"),
                     token_from="/campaigns/new")
     text = bad.get_data(as_text=True)
-    assert bad.status_code == 422 and "at most one decimal" in text
+    # every mistake at once: the form's own (the ratio) and those the draft is refused for (team, dates)
+    assert bad.status_code == 422 and "at most one decimal" in text and "A team has at least 2 inspectors." in text
+    assert "The window ends before it starts." in text
     bad = post_form(planner, "/campaigns/new", _form_data(world, team_size="1"), token_from="/campaigns/new")
     assert bad.status_code == 422 and "A team has at least 2 inspectors." in bad.get_data(as_text=True)
     created = post_form(planner, "/campaigns/new", _form_data(world, A_ratio="25.5"), token_from="/campaigns/new")

@@ -86,6 +86,18 @@ def _save_errors(form: CampaignForm, failed: ValidationFailed) -> list[str]:
     return strata_errors
 
 
+def _every_error(form: CampaignForm) -> list[str]:
+    """The form refused a field: show beside it everything else the draft would be refused for
+    (the dates' order, the team's size…), so that one submit shows every mistake."""
+    if not form.is_submitted() or "csrf_token" in form.errors:
+        return []
+    problems = services.draft_problems(form.campaign_data(), reader=_user())
+    already = {field for field, messages in form.errors.items() if messages}
+    return _save_errors(form, ValidationFailed({
+        field: messages for field, messages in problems.items()
+        if {"target_filter": "industries"}.get(field, field) not in already}))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def new():
@@ -97,7 +109,9 @@ def new():
             getattr(form, f"{stratum}_min").data = "1"
     _prepare(form)
     strata_errors = []
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        strata_errors = _every_error(form)
+    else:
         try:
             campaign = campaign_commands.create_campaign(form.campaign_data(), actor=_user())
         except ValidationFailed as failed:
@@ -122,7 +136,9 @@ def edit(campaign_id):
         form.fill_from(campaign)
     _prepare(form)
     strata_errors = []
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        strata_errors = _every_error(form)
+    else:
         try:
             campaign_commands.update_campaign(campaign.id, form.campaign_data(), actor=_user())
         except ValidationFailed as failed:

@@ -14,6 +14,7 @@ from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
+from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of, stage, visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS, CampaignStatus
@@ -113,3 +114,12 @@ def tasks_for(reader, limit: int = 20) -> list[Task]:
         if allowed:
             found.append(Task("campaign", campaign, frozenset(allowed)))
     return found[:limit]
+
+
+@query(Permission.CAMPAIGNS_EDIT)
+def draft_problems(data: dict, *, reader) -> dict[str, list]:
+    """What drafting ``data`` would be refused for, every field at once, without saving anything:
+    the page shows them beside the form's own errors, never one after the other."""
+    clean, errors = clean_campaign(data)
+    check_plan(clean, errors)
+    return errors
