@@ -5,7 +5,9 @@ registered on the app by the factory (:func:`register_app_commands`); they run a
 """
 from __future__ import annotations
 
+import json
 import sys
+import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from spotcheck.core import audit
+from spotcheck.core import audit, audit_heads
 from spotcheck.core.calendar import add_working_days
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.official_calendar import SOURCES, load_year, years
@@ -29,15 +31,36 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify", help="Verify every hash chain; exit 1 and name the first bad entry if any.")
+@click.option("--against", metavar="URL_OR_FILE", default=None,
+              help="Also check that the chains extend every head published at /public/audit-heads.json "
+                   "(its address, or a copy kept as a file).")
 @with_appcontext
-def audit_verify() -> None:
+def audit_verify(against: str | None) -> None:
     checked, breaks = audit.verify()
-    if breaks:
-        for item in breaks:
-            click.echo(f"BROKEN  {item}", err=True)
-        click.echo(f"audit trail NOT intact: {len(breaks)} chain(s) broken, {checked} entries read", err=True)
+    mismatches = audit_heads.check_against(_published_heads(against)) if against else []
+    for item in breaks:
+        click.echo(f"BROKEN  {item}", err=True)
+    for item in mismatches:
+        click.echo(f"NOT EXTENDED  {item}", err=True)
+    if breaks or mismatches:
+        click.echo(f"audit trail NOT intact: {len(breaks)} chain(s) broken, {len(mismatches)} published head(s) "
+                   f"not extended, {checked} entries read", err=True)
         sys.exit(1)
-    click.echo(f"audit trail intact: {checked} entries verified")
+    click.echo(f"audit trail intact: {checked} entries verified" + (" and every published head extended" if against else ""))
+
+
+def _published_heads(source: str) -> list[dict]:
+    """The heads of a kept copy of /public/audit-heads.json, read from its address or from a file."""
+    try:
+        if source.startswith(("http://", "https://")):
+            with urllib.request.urlopen(source, timeout=30) as answer:  # noqa: S310 — an address the operator gives
+                data = json.load(answer)
+        else:
+            data = json.loads(Path(source).read_text(encoding="utf-8"))
+        return [{"chain": int(head["chain"]), "entries": int(head["entries"]), "last_hash": str(head["last_hash"])}
+                for head in data["heads"]]
+    except (OSError, ValueError, KeyError, TypeError) as failed:
+        raise click.ClickException(f"cannot read the published heads from {source}: {failed}") from None
 
 
 @click.command("demo", help="Load the demo city (idempotent) and print the logins.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from spotcheck.core import audit
+from spotcheck.core import audit, audit_heads
 from spotcheck.core.commands import command
 from spotcheck.core.policy import SCHEDULER, Permission
 from spotcheck.tasks import jobs
@@ -40,6 +40,21 @@ def verify_every_chain(*, actor) -> dict:
 def verify_all_chains() -> dict:
     """Nightly (beat)."""
     return verify_every_chain(actor=SCHEDULER)
+
+
+@command(Permission.PLATFORM_MAINTAIN)
+def publish_audit_heads(*, actor) -> dict:
+    """Publish the head of every audit chain that moved since its last (审计链头公示)."""
+    added = audit_heads.publish()
+    audit.record("audit.heads_published", "audit_chain", None, actor=actor, tenant_id=None,
+                 details={"chains": [head.chain for head in added]})
+    return {"published": len(added)}
+
+
+@shared_task(name="spotcheck.audit.publish_heads")
+def publish_heads() -> dict:
+    """Every day (beat), after the nightly verification."""
+    return publish_audit_heads(actor=SCHEDULER)
 
 
 @shared_task(name="spotcheck.jobs.sweep")

@@ -7,6 +7,7 @@
 | ``send-due-deliveries`` | every minute | send the e-mails and SMS that are due, and retry failed ones |
 | ``working-day-reminders`` | 08:30 every day; works on working days only (official calendar) | due-soon and overdue reminders to inspectors, leaders and planners; publication overdue escalated to the leaders |
 | ``verify-audit-chains-nightly`` | 02:15 | verify every department's audit chain |
+| ``publish-audit-heads`` | 02:30 | publish the head of every audit chain on the public portal (/public/audit-heads) |
 | ``export-to-credit-system`` | every 5 minutes | build each department's export batch of newly published results and deliver every batch waiting (信用信息共享) |
 
 ``SPOTCHECK_SWEEP_SECONDS`` and ``SPOTCHECK_SEND_SECONDS`` shorten the two minute-long periods
@@ -28,5 +29,6 @@ BEAT_SCHEDULE = {
     "send-due-deliveries": {"task": "spotcheck.notices.send_due", "schedule": _seconds("SPOTCHECK_SEND_SECONDS", 60)},
     "working-day-reminders": {"task": "spotcheck.notices.reminders", "schedule": crontab(hour=8, minute=30)},
     "verify-audit-chains-nightly": {"task": "spotcheck.audit.verify_all", "schedule": crontab(hour=2, minute=15)},
+    "publish-audit-heads": {"task": "spotcheck.audit.publish_heads", "schedule": crontab(hour=2, minute=30)},
     "export-to-credit-system": {"task": "spotcheck.exports.run", "schedule": _seconds("SPOTCHECK_EXPORT_SECONDS", 300)},
 }

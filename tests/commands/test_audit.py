@@ -103,3 +103,41 @@ def test_department_verification_from_the_audit_page(app):
     assert response.status_code == 302
     job_page = client.get(response.headers["Location"])
     assert 'data-status="succeeded"' in job_page.get_data(as_text=True)
+
+
+def test_a_trail_cut_short_after_its_head_was_published_fails_against_the_kept_heads(app, tmp_path):
+    """审计链头公示: the heads published each day are public and kept; a trail cut short after its head
+    was published still verifies on its own (what remains is a whole chain), but no longer extends the
+    head a citizen kept, and `spotcheck audit verify --against` says which chain."""
+    from spotcheck.core.policy import SCHEDULER
+    from spotcheck.tasks.audit_jobs import publish_audit_heads
+    from tests.support.helpers import tenant_id
+
+    signed_in(app, "scj_admin")
+    with app.app_context():
+        assert publish_audit_heads(actor=SCHEDULER)["published"] >= 2  # the department's chain, the platform's
+        assert publish_audit_heads(actor=SCHEDULER)["published"] == 1  # only the platform's moved since
+    public = app.test_client()
+    page = public.get("/public/audit-heads").get_data(as_text=True)
+    assert "审计链头公示" in page and "市场监督管理局" in page and 'id="audit-heads-file"' in page
+    kept = public.get("/public/audit-heads.json").get_json()["heads"]
+    path = tmp_path / "audit-heads.json"
+    path.write_text(public.get("/public/audit-heads.json").get_data(as_text=True), encoding="utf-8")
+
+    def against():
+        return app.test_cli_runner().invoke(args=["audit", "verify", "--against", str(path)])
+
+    assert against().exit_code == 0 and "every published head extended" in against().output
+    signed_in(app, "scj_planner")  # the trail goes on after the head: it still extends it
+    assert against().exit_code == 0
+    with app.app_context():
+        scj = tenant_id("SCJ")
+    head = max((h for h in kept if h["chain"] == scj), key=lambda h: h["entries"])
+    _tamper(app, "DELETE FROM audit_entry WHERE chain = :chain AND seq >= :seq", {"chain": scj, "seq": head["entries"]})
+    assert verify_cli(app).exit_code == 0  # what remains is a whole chain: alone, nothing shows the cut
+    result = against()
+    assert result.exit_code == 1 and f"chain {scj}" in result.output and "cut short" in result.output, result.output
+    bad = tmp_path / "bad.json"
+    bad.write_text("{\"heads\": [{\"chain\": \"x\"}]}", encoding="utf-8")
+    refused = app.test_cli_runner().invoke(args=["audit", "verify", "--against", str(bad)])
+    assert refused.exit_code != 0 and "cannot read the published heads" in refused.output

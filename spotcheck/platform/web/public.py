@@ -9,8 +9,9 @@ who may be drawn today only). Lists come 50 to a page (``?page=N``).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, jsonify, render_template, request, send_file
 
+from spotcheck.core import audit_heads
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
@@ -138,3 +139,21 @@ def department_inspectors(code):
     with tenant_scope(tenant.id):
         groups = [(tenant, inspectors.public_inspectors(today(), search=search, page=_page()))]
     return render_template("public/inspectors.html", groups=groups, department=tenant, search=search)
+
+
+@bp.route("/audit-heads")
+@public
+def audit_heads_page():
+    """审计链头公示: every department's audit chain's head as published each day, every past head
+    kept — keep a copy, and anyone can later check the trail was not cut short or rewritten."""
+    names = {tenant.id: tenant.name for tenant in list_tenants()}
+    return render_template("public/audit_heads.html", heads=audit_heads.every(), names=names)
+
+
+@bp.route("/audit-heads.json")
+@public
+def audit_heads_file():
+    """The same heads to keep (``spotcheck audit verify --against`` reads this file or its address)."""
+    response = jsonify({"heads": [audit_heads.as_record(head) for head in audit_heads.every()]})
+    response.headers["Cache-Control"] = "no-cache"
+    return response

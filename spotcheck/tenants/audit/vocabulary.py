@@ -173,6 +173,7 @@ ACTION_LABELS = {
     "job.requeued": _l("Job queued again"),
     "job.abandoned": _l("Job abandoned after several tries"),
     "audit.verified": _l("Audit trail verified"),
+    "audit.heads_published": _l("Audit trail heads published"),
     "demo.city": _l("Demo data loaded"),
     "tenant.risk_labels_changed": _l("Risk labels changed"),
     "item.created": _l("Item created"),
