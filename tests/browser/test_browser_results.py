@@ -39,6 +39,13 @@ class Walker(Person):
         self.page.screenshot(path=str(SHOTS / f"results-{name}.png"), full_page=True)
         assert_clean(self.page)
 
+    def fits(self, name: str) -> None:
+        """The page an inspector uses in the field fits a phone (390 px) and a desk (1366 px), no
+        part of it wider than the window; screenshots of both."""
+        from tests.support.browsers import at_both_widths
+
+        at_both_widths(self.page, f"results-{name}")
+
 
 @pytest.mark.slow(9)
 def test_a_visit_from_assignment_to_the_public_entity_page(browser, world):
@@ -53,7 +60,9 @@ def test_a_visit_from_assignment_to_the_public_entity_page(browser, world):
         member = person("yjj_inspector2")
         home = member.go("/")
         assert world["name"] in home.inner_text("#home-tasks") and "录入检查结果" in home.inner_text("#home-tasks")
-        member.shot("inspector-home")
+        member.fits("inspector-home")
+        member.go("/inbox")
+        member.fits("inspector-inbox")
         page = member.go(visit_path)
         assert "组长" in page.inner_text("#visit-team")
         assert page.locator("#save-and-submit").count() == 0
@@ -64,7 +73,7 @@ def test_a_visit_from_assignment_to_the_public_entity_page(browser, world):
         page.check(f'input[name="item-{item}-categories"][value="pending_own_rules"]')
         page.fill(f"#item-{item}-findings", "应急预案未按规定演练。")
         page.fill("#record", "现场检查危化品仓库，应急预案演练记录缺失。")  # seed 002: 现场检查笔录
-        member.shot("result-form")
+        member.fits("result-form")  # the visit, its result form and its attachments
         member.submit("#save-result")
         assert "已保存为草稿" in page.inner_text("main")
 
