@@ -127,7 +127,8 @@ def test_a_tampered_stored_proof_fails_verification(app, client):
 
     body = text(client.get(f"/public/draws/campaigns/{campaign_id}/proofs/targets/verify"))
     assert "public-verdict-fail" in body
-    assert re.search(rf'<td class="check-mark">✗ [^<]*</td>\s*<td>[^<]*<div class="hint"><code>selected YJJ/{stratum}:', body)
+    failed = re.search(rf'<td class="check-mark">✗ [^<]*</td>\s*<td data-check="selected YJJ/{stratum}:[^"]*"[^>]*>([^<]*)<', body)
+    assert failed and f"应急管理局 风险等级 {stratum}" in failed.group(1), body  # named, never by the code
     assert re.search(r'<div class="check-fail">FAIL [^<]*<code class="public-hash">[0-9a-f]{64}</code>', body)  # the
     # proof no longer matches the SHA-256 published with the draw
 

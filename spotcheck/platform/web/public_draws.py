@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
@@ -23,6 +23,7 @@ from spotcheck.platform.web.forms import search_text
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.results.queries import teams as team_experts
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.common.vocabulary import stratum_label
 from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.accounts.queries import list_tenants
 
@@ -61,8 +62,20 @@ def check_label(name: str) -> str:
     for pattern, label in CHECK_LABELS:
         match = pattern.match(name)
         if match:
-            return str(label) % match.groupdict() if match.groupdict() else str(label)
+            found = match.groupdict()
+            if "cell" in found:
+                found["cell"] = _cell_name(found["cell"])
+            return str(label) % found if found else str(label)
     return name
+
+
+def _cell_name(cell: str) -> str:
+    """A frame's cell as people name it: ``YJJ/A`` → 应急管理局 风险等级 A."""
+    group, _, stratum = cell.partition("/")
+    names = g.get("department_names")
+    if names is None:
+        names = g.department_names = {tenant.code: tenant.name for tenant in list_tenants()}
+    return f"{names.get(group, group)} {stratum_label(stratum)}" if stratum else cell
 
 
 @functools.lru_cache(maxsize=1)

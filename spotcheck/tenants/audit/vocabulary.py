@@ -146,6 +146,8 @@ CAMPAIGN_FIELDS = {
 #: The counts of a frozen inspector frame.
 INSPECTOR_FRAME_COUNTS = {
     "visits": _l("Visits"),
+    "checks": _l("Checks (the departments' selections added up)"),
+    "chains": _l("Audit trails"),
     "pool": _l("Inspectors in the pool"),
     "recusals": _l("Recusals"),
     "draw_date": _l("Draw date"),
