@@ -279,6 +279,6 @@ def inspectors_with_accounts(department: Department, first_number: int) -> int:
             account = accounts.create_user({"login": department.login(f"i{n + 1:04d}"),
                                             "display_name": inspector.name, "password": PASSWORD,
                                             "roles": ["inspector"]}, actor=admin)
-            results.link_inspector(inspector.id, {"user_id": account.id}, actor=admin)
+            results.link_inspector(inspector.id, {"user_id": account.id, "other_name": True}, actor=admin)
     department.inspectors = count
     return count

@@ -79,6 +79,8 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
         for user in db.session.scalars(sa.select(User).where(User.login.like("%\\_inspector\\_%", escape="\\"))
                                        .order_by(User.login)):
             logins.append((user.login, user.display_name, names.get(user.tenant_id, ""), list(user.roles)))
+        named = dict(db.session.execute(sa.select(User.login, User.display_name)).all())  # as they are now
+        logins = [(login, named.get(login, name), department, roles) for login, name, department, roles in logins]
     return logins
 
 

@@ -106,5 +106,8 @@ def account_of(code: str, inspector, admin) -> User:
         if not user_exists(login):
             accounts.create_user({"login": login, "display_name": inspector.name, "password": DEMO_PASSWORD,
                                   "roles": ["inspector"]}, actor=admin)
-    results.link_inspector(inspector.id, {"user_id": user_named(login).id}, actor=admin)
+    account = user_named(login)
+    if account.display_name != inspector.name:  # the demo's account is this person's: it bears their name
+        accounts.update_user(account.id, {"display_name": inspector.name}, actor=admin)
+    results.link_inspector(inspector.id, {"user_id": account.id}, actor=admin)
     return user_named(login)

@@ -83,7 +83,7 @@ def _link_the_recorders(app) -> dict:
                     TeamMember.is_leader.is_(True)))
                 for linked in db.session.scalars(sa.select(Inspector).where(Inspector.user_id == user.id)):
                     link_inspector(linked.id, {"user_id": None}, actor=admin)
-                link_inspector(lead.inspector_id, {"user_id": user.id}, actor=admin)
+                link_inspector(lead.inspector_id, {"user_id": user.id, "other_name": True}, actor=admin)
                 chosen[dept] = {"visit": visit.id, "name": visit.entity.name, "code": visit.entity.code}
         return chosen
 

@@ -135,7 +135,7 @@ def test_whoever_recorded_a_result_cannot_approve_it_and_a_return_needs_reasons(
         with tenant_scope(ids["tenant"]):
             both = tenants.create_user({"login": "yjj_both", "display_name": "秦岭", "password": DEMO_PASSWORD, "roles": ["inspector", "leader"]}, actor=admin)
             results.link_inspector(inspector(ids["member_inspector"]).id, {"user_id": None}, actor=admin)
-            results.link_inspector(inspector(ids["member_inspector"]).id, {"user_id": both.id}, actor=admin)
+            results.link_inspector(inspector(ids["member_inspector"]).id, {"user_id": both.id, "other_name": True}, actor=admin)
             db.session.commit()
             results.record_result(visit(ids).id, complete_result(ids), actor=both)
             results.submit_result(visit(ids).id, actor=chief)
@@ -328,7 +328,7 @@ def test_a_campaign_is_closed_only_once_every_result_is_published(app):
                 chief = next(m for m in results_queries.team_of(one) if m.is_leader).inspector
                 if chief.user_id is None:
                     person = tenants.create_user({"login": f"yjj_chief{number}", "display_name": f"组长{number}", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
-                    results.link_inspector(chief.id, {"user_id": person.id}, actor=admin)
+                    results.link_inspector(chief.id, {"user_id": person.id, "other_name": True}, actor=admin)
                 actor = db.session.get(type(admin), chief.user_id)
                 nothing_found = {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}
                 results.record_result(one.id, complete_result(ids, items=nothing_found), actor=actor)

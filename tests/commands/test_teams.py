@@ -40,7 +40,7 @@ def _expert(admin, *, login: str | None = None):
                                           "is_expert": True}, actor=admin)
     if login:
         account = tenants.create_user({"login": login, "display_name": "林教授", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
-        results.link_inspector(expert.id, {"user_id": account.id}, actor=admin)
+        results.link_inspector(expert.id, {"user_id": account.id, "other_name": True}, actor=admin)
     return expert
 
 

@@ -59,8 +59,8 @@ def handed_out(*, notices: bool = False, **campaign) -> dict:
         visit = min(visits, key=lambda v: v.id)
         second = tenants.create_user({"login": "yjj_inspector2", "display_name": "褚明", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
         team = results_queries.team_of(visit)
-        results.link_inspector(team[0].inspector_id, {"user_id": user_named("yjj_inspector").id}, actor=admin)
-        results.link_inspector(team[1].inspector_id, {"user_id": second.id}, actor=admin)
+        results.link_inspector(team[0].inspector_id, {"user_id": user_named("yjj_inspector").id, "other_name": True}, actor=admin)
+        results.link_inspector(team[1].inspector_id, {"user_id": second.id, "other_name": True}, actor=admin)
         db.session.commit()
         return {"campaign": campaign_id, "visit": visit.id, "item": world["item"], "tenant": admin.tenant_id,
                 "visits": len(visits), "leader_inspector": team[0].inspector_id,

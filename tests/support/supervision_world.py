@@ -44,7 +44,7 @@ def supervision_world() -> dict:
         chief = next(m for m in results_queries.team_of(second) if m.is_leader)
         admin = user_named("yjj_admin")
         account = tenants.create_user({"login": "yjj_inspector3", "display_name": "钟毅", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
-        results.link_inspector(chief.inspector.id, {"user_id": account.id}, actor=admin)
+        results.link_inspector(chief.inspector.id, {"user_id": account.id, "other_name": True}, actor=admin)
         chief = account
         data = complete_result(ids, checked_on="2026-03-11",
                                items={str(ids["item"]): {"categories": ["no_problem"], "findings": ""}})

@@ -288,3 +288,31 @@ def test_the_directory_is_paged_and_searchable(app):
     found = client.get("/catalog/inspectors?q=PAGE-0007").get_data(as_text=True)
     assert "检查员007" in found and "检查员008" not in found
     assert "检查员040" in client.get("/catalog/inspectors?show=experts&q=检查员04").get_data(as_text=True)
+
+
+def test_an_account_of_another_name_is_linked_only_once_confirmed_the_same_person(app):
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tenants.inspectors.models import Inspector
+    from tests.support.campaign_world import build
+
+    with app.app_context():
+        build("yjj", entities=2, inspector_count=2)
+        with tenant_scope(tenant_id("YJJ")):
+            entry = sa.select(Inspector).order_by(Inspector.id)
+            from spotcheck.core.database import db
+
+            inspector = db.session.scalars(entry).first()
+            inspector_id, inspector_name = inspector.id, inspector.name
+        account = user_named("yjj_inspector")
+        account_id, account_name = account.id, account.display_name
+    assert inspector_name != account_name
+    admin = signed_in(app, "yjj_admin")
+    page = f"/catalog/inspectors/{inspector_id}"
+    assert 'id="other-name"' in admin.get(page).get_data(as_text=True)
+    post_form(admin, f"{page}/account", {"user_id": str(account_id)}, token_from=page)
+    refused = admin.get(page).get_data(as_text=True)
+    assert account_name in refused and inspector_name in refused and "确认" in refused
+    assert 'id="linked-account"' in refused and "未关联" in refused.split('id="linked-account"')[1][:200]
+    post_form(admin, f"{page}/account", {"user_id": str(account_id), "other_name": "1"}, token_from=page)
+    linked = admin.get(page).get_data(as_text=True)
+    assert "yjj_inspector" in linked.split('id="linked-account"')[1][:300]

@@ -171,6 +171,8 @@ def link_account(inspector_id):
         if value and user_id is None:
             flash(_("No such user in this department."), "error")
         else:
-            perform(lambda: results.link_inspector(inspector.id, {"user_id": user_id}, actor=current_user._get_current_object()),
+            perform(lambda: results.link_inspector(inspector.id, {"user_id": user_id,
+                                                                 "other_name": request.form.get("other_name") == "1"},
+                                                   actor=current_user._get_current_object()),
                     _("The inspector's account is linked.") if user_id else _("The inspector's account is unlinked."))
     return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#account")

@@ -17,7 +17,8 @@ from spotcheck.tenants.accounts.models import User
 @command(Permission.USERS_MANAGE)
 def link_inspector(inspector_id: int, data: dict, *, actor) -> Inspector:
     """Link an inspector entry to the person's user account (``data["user_id"]``; one person, one
-    link), or unlink it with ``None``. The account must be an inspector of the same department."""
+    link), or unlink it with ``None``. The account must be an inspector of the same department; an
+    account of another name is linked only when ``data["other_name"]`` confirms it is the same person."""
     inspector = get_row(Inspector, inspector_id, _l("No such inspector."), for_update=True)
     user_id = (data if isinstance(data, dict) else {}).get("user_id")
     if user_id is None:
@@ -33,6 +34,10 @@ def link_inspector(inspector_id: int, data: dict, *, actor) -> Inspector:
     if taken is not None:
         raise ValidationFailed({"user_id": [_l("This user is already linked to %(name)s (%(cert)s).",
                                                name=taken.name, cert=taken.cert_no)]})
+    if user.display_name.strip() != inspector.name.strip() and not data.get("other_name"):
+        raise ValidationFailed({"other_name": [_l(
+            "The account is %(account)s's and the entry %(name)s's: confirm that they are the same person to link them.",
+            account=user.display_name, name=inspector.name)]})
     inspector.user_id = user.id
     audit.record("inspector.linked", "inspector", inspector.id, actor=actor,
                  details={"cert": inspector.cert_no, "login": user.login})
