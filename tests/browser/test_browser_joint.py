@@ -53,6 +53,12 @@ class Walker(Person):
         self.page.screenshot(path=str(SHOTS / f"joint-{name}.png"), full_page=True)
         assert_clean(self.page)
 
+    def fits(self, name: str) -> None:
+        """The page fits a desk (1366 px) and a phone (390 px): nothing wider than the window."""
+        from tests.support.browsers import at_both_widths
+
+        at_both_widths(self.page, f"joint-{name}")
+
 
 def _link_the_recorders(app) -> dict:
     """Give each department's account the inspector entry that leads its part of a visit both
@@ -154,7 +160,7 @@ def test_a_joint_campaign_from_invitation_to_the_public_register(browser, world)
         assert 0 < made <= checks and float(page.inner_text("#visits-separate")) > 0  # one visit per entity
         for index in range(page.locator(".leader-form").count()):
             coord.submit(f".leader-form >> nth={index} >> button")
-        coord.shot("drawn")
+        coord.fits("drawn")
         coord.submit("#joint-hand-out button")
         assert "已向检查组下达" in page.inner_text("main")
 

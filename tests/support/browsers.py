@@ -105,6 +105,18 @@ def screenshot(page, role: str) -> None:
     page.screenshot(path=str(SHOTS / f"{role}.png"), full_page=True)
 
 
+#: The innermost elements that reach past the window's right edge (outside a scrolling box): where an
+#: overflow comes from, for the failure's message.
+WIDEST = """
+(() => [...document.querySelectorAll('body *')].filter(e => {
+  if (e.getBoundingClientRect().right <= window.innerWidth + 1) return false;
+  for (let p = e.parentElement; p; p = p.parentElement) {
+    if (getComputedStyle(p).overflowX !== 'visible') return false;
+  }
+  return ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1);
+}).slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} (${Math.round(e.getBoundingClientRect().right)} px)`).join(', '))()
+"""
+
 #: The widths every staff page is looked at: a desk (1366 px) and a phone (390 px).
 WIDTHS = ((1366, 900), (390, 844))
 
@@ -112,7 +124,7 @@ WIDTHS = ((1366, 900), (390, 844))
 def assert_fits(page, name: str, width: int) -> None:
     """No horizontal overflow at the window's width; a screenshot ``<name>-<width>.png`` to look at."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"{name} at {width} px: {overflow} px wider than the window"
+    assert overflow <= 1, f"{name} at {width} px: {overflow} px wider than the window, at {page.evaluate(WIDEST)}"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
 
