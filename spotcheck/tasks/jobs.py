@@ -262,6 +262,17 @@ def _pause_for_tests(job_id: int, percent: int) -> None:
         time.sleep(0.05)
 
 
+#: Between two batches of a job on SQLite, how long the job waits before taking the write lock again:
+#: longer than a waiting writer's busy handler sleeps between its tries (at most 0.1 s), so a sign-in
+#: or a result saved meanwhile gets its turn instead of waiting out the busy timeout and failing.
+BATCH_PAUSE_SECONDS = 0.25
+
+
+def _let_writers_in() -> None:
+    if db.session.get_bind().dialect.name == "sqlite":
+        time.sleep(BATCH_PAUSE_SECONDS)
+
+
 def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User, Callable[[int], None]], dict],
             *, locale: str | None = None, batches: bool = False) -> dict:
     """Run ``work(job, user, progress)`` for a job, once: claimed, then the work and the outcome in one
@@ -284,18 +295,22 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
         try:
             so_far: dict = {}
             while True:
+                more = False
                 with unit_of_work():
                     job = get_job(job_id)
                     if batches and not _still_held(job_id, attempt):
                         raise Superseded(job_id)
                     result = _added(so_far, work(job, user, progress)) if batches else work(job, user, progress)
                     if batches and result.get("remaining"):
-                        so_far = result
-                        continue  # this batch commits; the next goes on
-                    if not _settle(job_id, attempt, status=JobStatus.succeeded, result=result, **progress.finished()):
-                        raise Superseded(job_id)
-                    audit.record("job.succeeded", "job", job_id, actor=user, details={"kind": job.kind})
-                break
+                        so_far, more = result, True  # this batch commits; the next goes on
+                    else:
+                        if not _settle(job_id, attempt, status=JobStatus.succeeded, result=result,
+                                       **progress.finished()):
+                            raise Superseded(job_id)
+                        audit.record("job.succeeded", "job", job_id, actor=user, details={"kind": job.kind})
+                if not more:
+                    break
+                _let_writers_in()
         except Superseded:
             log.warning("job %s: run %s was superseded; its work was undone", job_id, attempt)
             return {"skipped": True, "job_id": job_id}

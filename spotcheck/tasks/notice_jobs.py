@@ -19,9 +19,10 @@ from spotcheck.tenants.joint import commands as joint_commands
 from spotcheck.tenants.notices import commands as notice_commands, delivery, reminders
 from spotcheck.tenants.supervision import duty_status  # noqa: F401 (adds the tables due to the reminders)
 
-#: Inspection notices written and committed together by a job: about 2 s of rendering, so that a
-#: page that writes (a sign-in, a result) never waits long on the job's transaction.
-NOTICES_PER_BATCH = 100
+#: Inspection notices written and committed together by a job: about 1.6 s of rendering (3.3 s for
+#: 100 in the walk of a 1,878-visit joint campaign), so that a page that writes (a sign-in, a result)
+#: never waits long on the job's transaction.
+NOTICES_PER_BATCH = 50
 
 
 @shared_task(name="spotcheck.notices.campaign")

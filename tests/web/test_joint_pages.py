@@ -46,6 +46,8 @@ def test_invitation_to_approval_through_the_pages(app):
             form = {"item_ids": [str(part_world["item"])], "categories": [CATEGORY], "exempt_kind": "",
                     **{f"{s}_mode": "count" for s in "ABCD"}, **{f"{s}_count": "2" for s in "ABCD"},
                     "flagged_mode": "none"}
+            wrong = post_form(planner, f"{url}/part", {**form, "A_mode": "ratio", "A_ratio": "12.34"}, token_from=url)
+            assert wrong.status_code == 422 and 'class="error banner"' in wrong.get_data(as_text=True)  # said, not silent
             assert post_form(planner, f"{url}/part", form, token_from=url).status_code == 302
             leader = signed_in(app, f"{dept}_leader")
             before = leader.get(url).get_data(as_text=True)  # what the leader approves, and its size, first

@@ -78,3 +78,54 @@ def test_pages_read_while_a_job_writes(sqlite_template, tmp_path):
     answers = [client.get(url).status_code for url in ("/", "/campaigns", "/public/results")]
     writer.join(30)
     assert writer.error is None and answers == [200, 200, 200], (writer.error, answers)
+
+
+def test_a_sign_in_gets_its_turn_between_the_batches_of_a_long_job(sqlite_template, tmp_path, monkeypatch):
+    """A job of many batches (the notices of a large campaign) takes the write lock for each batch; it
+    waits a moment before the next, so a sign-in waiting meanwhile gets in, rather than waiting out the
+    busy timeout (shortened here to 2 s against a 5-second job) and failing."""
+    import sqlalchemy as sa
+
+    from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.platform import factory
+    from spotcheck.tasks import jobs
+    from spotcheck.tasks.models import Job
+    from tests.support.helpers import tenant_id, user_named
+
+    monkeypatch.setattr(factory, "SQLITE_BUSY_MS", 2000)
+    path = _database(sqlite_template, tmp_path)
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        admin, scj = user_named("scj_admin"), tenant_id("SCJ")
+        with tenant_scope(scj):
+            job = Job(kind="notices.campaign", tenant_id=scj, created_by_id=admin.id, task="test.batches")
+            db.session.add(job)
+            db.session.commit()
+            job_id, admin_id = job.id, admin.id
+        db.session.remove()
+
+    def batch(job, user, progress):
+        db.session.execute(sa.text("INSERT INTO writer_probe VALUES (1)"))
+        threading.Event().wait(0.5)  # rendering, the write lock held
+        written = db.session.scalar(sa.text("SELECT count(*) FROM writer_probe"))
+        return {"written": 1, "remaining": max(0, 10 - written)}
+
+    outcome = {}
+
+    def run():
+        with app.app_context():
+            outcome.update(jobs.run_job(job_id, scj, admin_id, batch, batches=True))
+            db.session.remove()
+
+    worker = threading.Thread(target=run, daemon=True)
+    client = app.test_client()
+    assert client.get("/login").status_code == 200
+    worker.start()
+    threading.Event().wait(1.2)  # the job is on its third batch
+    answer = login(client, "scj_admin")
+    still_running = worker.is_alive()
+    worker.join(30)
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    assert still_running  # signed in while the job went on, between two of its batches
+    assert outcome.get("written") == 10 and not outcome.get("remaining"), outcome

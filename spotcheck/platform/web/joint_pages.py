@@ -230,20 +230,35 @@ def decline(campaign_id):
 def save_part(campaign_id):
     form = CampaignForm()
     mine = _invitation(campaign_id)
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        if form.is_submitted() and "csrf_token" not in form.errors:  # say what is wrong, never a silent return
+            _show_part_errors(form, {})
+            return _render_detail(campaign_id, part_form=form, status=422)
+    else:
         try:
             commands.save_part(mine.id, form.campaign_data(), actor=_user())
         except ValidationFailed as failed:
-            errors = dict(failed.errors)
-            strata = errors.pop("strata", [])
-            apply_service_errors(form, errors, {"target_filter": "industries"})
-            form.form_errors.extend(strata)
+            _show_part_errors(form, dict(failed.errors))
             return _render_detail(campaign_id, part_form=form, status=422)
         except (Conflict, Forbidden) as refused:
             flash(str(refused), "error")
         else:
             flash(_("Your part is saved. Your leader approves it."), "success")
     return _back(campaign_id, "my-part")
+
+
+#: The fields the part's form shows (the joint campaign gives the others: window, team, method…).
+PART_FIELDS = {"item_ids", "exempt_kind", "exempt_reason", "categories", "industries", "regions"}
+
+
+def _show_part_errors(form: CampaignForm, errors: dict) -> None:
+    """The refusals of a department's part where its form shows them: under the fields it has, and
+    above the form for the rules per stratum and for any field the part's form does not show."""
+    strata = errors.pop("strata", [])
+    apply_service_errors(form, errors, {"target_filter": "industries"})
+    hidden = [f"{field.label.text}：{message}" for name, field in form._fields.items()
+              if name not in PART_FIELDS and name != "csrf_token" for message in field.errors]
+    form.form_errors.extend(strata + hidden)
 
 
 @bp.route("/<int:campaign_id>/part/approve", methods=["POST"])
