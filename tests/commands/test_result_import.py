@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from tests.support.campaign_world import planner_of
 from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, signed_in, user_named
-from tests.support.results_world import handed_out
+from tests.support.results_world import filled_workbook, handed_out, template_rows
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden
@@ -28,32 +28,6 @@ from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_
 TODAY = date(2026, 10, 12)
 
 
-def _template_rows(campaign) -> tuple[list[str], list[list]]:
-    stream, name = sheet_queries.results_template(campaign)
-    assert name.startswith("抽查检查结果-") and name.endswith(".xlsx")
-    sheet = openpyxl.load_workbook(stream).worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    return [str(h) for h in rows[0]], rows[1:]
-
-
-def _filled(headers, rows, change=None) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for number, row in enumerate(rows):
-        values = dict(zip(headers, row))
-        problem = number % 2 == 1 or number == len(rows) - 1
-        values.update({"检查日期": "2026-04-30", "核查方式": "实地检查",
-                       "检查结果": "发现问题待后续处理：违反本部门其他规定" if problem else "未发现问题",
-                       "检查情况": "应急预案未按规定演练。" if problem else "", "检查记录": "现场检查，台账齐全。"})
-        if change:
-            change(number, values)
-        sheet.append([values.get(h) for h in headers])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def _statuses() -> dict:
     return dict(db.session.execute(sa.select(Visit.id, Visit.status)).all())
 
@@ -66,12 +40,12 @@ def test_a_filled_workbook_arrives_submitted_and_whoever_imported_it_cannot_appr
             both = tenants.create_user({"login": "yjj_chief_clerk", "display_name": "严正", "password": DEMO_PASSWORD, "roles": ["planner", "leader"]}, actor=admin)
             db.session.commit()
             campaign = campaigns.get_campaign(ids["campaign"])
-            headers, rows = _template_rows(campaign)
+            headers, rows = template_rows(campaign)
             assert headers[:4] == ["序号", "统一社会信用代码", "检查对象名称", "抽查事项"]
             assert len(rows) == ids["visits"] * len(campaign.items)
             assert all(row[headers.index("检查结果")] in (None, "") for row in rows)  # nothing chosen for anyone
             path = tmp_path / "results.xlsx"
-            path.write_bytes(_filled(headers, rows))
+            path.write_bytes(filled_workbook(headers, rows))
             outcome = sheets.import_results(campaign.id, {"path": path, "file_name": "results.xlsx"}, actor=both)
             db.session.commit()
             assert outcome["ok"] and outcome["submitted"] == ids["visits"], outcome
@@ -85,7 +59,7 @@ def test_a_filled_workbook_arrives_submitted_and_whoever_imported_it_cannot_appr
             results.approve_result(visits[0].id, actor=user_named("yjj_leader"))
             db.session.commit()
             assert sheet_queries.open_visits(campaign) == []
-            assert _template_rows(campaign)[1] == []  # nothing left to record
+            assert template_rows(campaign)[1] == []  # nothing left to record
 
 
 def test_one_bad_row_imports_nothing_and_every_problem_is_named(app, tmp_path):
@@ -94,7 +68,7 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_named(app, tmp_path):
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(ids["tenant"]):
             campaign = campaigns.get_campaign(ids["campaign"])
-            headers, rows = _template_rows(campaign)
+            headers, rows = template_rows(campaign)
 
             def spoil(number, values):
                 if number == 0:
@@ -105,7 +79,7 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_named(app, tmp_path):
                     values["检查日期"] = "2026-12-01"  # in the future
 
             path = tmp_path / "bad.xlsx"
-            path.write_bytes(_filled(headers, rows, spoil))
+            path.write_bytes(filled_workbook(headers, rows, spoil))
             before = _statuses()
             outcome = sheets.import_results(campaign.id, {"path": path}, actor=planner)
             db.session.commit()
@@ -120,7 +94,7 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_named(app, tmp_path):
             # A problem found without saying what: only a whole result shows it (second pass), and it
             # still undoes every visit written before it.
             incomplete = tmp_path / "incomplete.xlsx"
-            incomplete.write_bytes(_filled(headers, rows, lambda n, v: v.update({"检查情况": ""}) if n == len(rows) - 1
+            incomplete.write_bytes(filled_workbook(headers, rows, lambda n, v: v.update({"检查情况": ""}) if n == len(rows) - 1
                                            else None))
             outcome = sheets.import_results(campaign.id, {"path": incomplete}, actor=planner)
             db.session.commit()
@@ -134,7 +108,7 @@ def test_importing_results_through_the_page_and_the_api(app):
         with app.app_context():
             ids = handed_out()
             with tenant_scope(ids["tenant"]):
-                headers, rows = _template_rows(campaigns.get_campaign(ids["campaign"]))
+                headers, rows = template_rows(campaigns.get_campaign(ids["campaign"]))
         page = f"/visits/campaign/{ids['campaign']}"
         planner = signed_in(app, "yjj_planner")
         shown = planner.get(page).get_data(as_text=True)
@@ -143,7 +117,7 @@ def test_importing_results_through_the_page_and_the_api(app):
         assert template.status_code == 200 and openpyxl.load_workbook(io.BytesIO(template.data)).worksheets[0].max_row > 1
         bad = planner.post(f"{page}/import", data={
             "csrf_token": csrf_token(planner, page),
-            "file": (io.BytesIO(_filled(headers, rows, lambda n, v: v.update({"核查方式": "电话询问"}))), "结果.xlsx")},
+            "file": (io.BytesIO(filled_workbook(headers, rows, lambda n, v: v.update({"核查方式": "电话询问"}))), "结果.xlsx")},
             content_type="multipart/form-data")
         # the import is a job (never read inside the request): its page says what is wrong, row by row
         assert bad.status_code == 302 and "/jobs/" in bad.headers["Location"], bad.status_code
@@ -159,13 +133,13 @@ def test_importing_results_through_the_page_and_the_api(app):
         api = app.test_client()
         headers_api = bearer(app, "yjj_planner")
         done = api.post(f"/api/v1/visits/import/{ids['campaign']}", headers=headers_api,
-                        data={"file": (io.BytesIO(_filled(headers, rows)), "results.xlsx")},
+                        data={"file": (io.BytesIO(filled_workbook(headers, rows)), "results.xlsx")},
                         content_type="multipart/form-data")
         assert done.status_code == 202 and done.get_json()["kind"] == "import.results", done.get_json()
         job = api.get(f"/api/v1/jobs/{done.get_json()['id']}", headers=headers_api).get_json()
         assert job["status"] == "succeeded" and job["result"]["submitted"] == ids["visits"], job
         again = api.post(f"/api/v1/visits/import/{ids['campaign']}", headers=headers_api,
-                         data={"file": (io.BytesIO(_filled(headers, rows)), "results.xlsx")},
+                         data={"file": (io.BytesIO(filled_workbook(headers, rows)), "results.xlsx")},
                          content_type="multipart/form-data")
         job = api.get(f"/api/v1/jobs/{again.get_json()['id']}", headers=headers_api).get_json()
         assert job["result"]["ok"] is False and "已经提交" in str(job["result"]["errors"]), job
@@ -181,9 +155,9 @@ def test_a_visit_without_its_record_is_not_imported(app, tmp_path):
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(ids["tenant"]):
             campaign = campaigns.get_campaign(ids["campaign"])
-            headers, rows = _template_rows(campaign)
+            headers, rows = template_rows(campaign)
             path = tmp_path / "no-record.xlsx"
-            path.write_bytes(_filled(headers, rows, lambda number, values: values.update({"检查记录": ""})
+            path.write_bytes(filled_workbook(headers, rows, lambda number, values: values.update({"检查记录": ""})
                                      if number < 2 else None))
             before = _statuses()
             outcome = sheets.import_results(campaign.id, {"path": path}, actor=planner)

@@ -3,8 +3,10 @@ visit's two inspectors linked to user accounts: ``yjj_inspector`` (the team lead
 ``yjj_inspector2`` (a member), created here through the commands."""
 from __future__ import annotations
 
+import io
 from contextlib import nullcontext
 
+import openpyxl
 import sqlalchemy as sa
 
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
@@ -18,6 +20,7 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results import queries as results_queries
 from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.spreadsheets import queries as sheet_queries
 from tests.support.snapshots import snapshotted
 
 
@@ -93,3 +96,35 @@ def published(ids) -> Visit:
     results.publish_results([ids["visit"]], actor=planner_of(user_named("yjj_admin")))
     db.session.commit()
     return visit(ids)
+
+
+# --- the results workbook (检查结果导入), as a planner fills it offline ----------------------------
+
+
+def template_rows(campaign) -> tuple[list[str], list[list]]:
+    """The campaign's results workbook, downloaded: its headers and its rows (a visit and item each)."""
+    stream, name = sheet_queries.results_template(campaign)
+    assert name.startswith("抽查检查结果-") and name.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(stream).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    return [str(h) for h in rows[0]], rows[1:]
+
+
+def filled_workbook(headers, rows, change=None) -> bytes:
+    """The workbook filled in: every other visit, and the last, found a problem; ``change(number,
+    values)`` alters a row before it is written."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for number, row in enumerate(rows):
+        values = dict(zip(headers, row))
+        problem = number % 2 == 1 or number == len(rows) - 1
+        values.update({"检查日期": "2026-04-30", "核查方式": "实地检查",
+                       "检查结果": "发现问题待后续处理：违反本部门其他规定" if problem else "未发现问题",
+                       "检查情况": "应急预案未按规定演练。" if problem else "", "检查记录": "现场检查，台账齐全。"})
+        if change:
+            change(number, values)
+        sheet.append([values.get(h) for h in headers])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

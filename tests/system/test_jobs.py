@@ -282,3 +282,51 @@ def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgre
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Job).where(Job.kind == "draw.targets")) == 1
         db.engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_results_import_and_an_approval_of_the_whole_list_run_on_a_real_worker(tmp_path, postgres_url, celery_queue):
+    """检查结果导入 and 批量审核 as jobs on a real worker: the workbook kept by the page's command is
+    read by the worker, every visit arrives submitted, then the leader's "all of the list" approves
+    those that found no problem, in the worker too."""
+    from datetime import date
+
+    from spotcheck.core.clock import frozen_at
+    from spotcheck.tasks import review_jobs
+    from spotcheck.tasks.import_jobs import submit_results_import
+    from spotcheck.tenants.campaigns import queries as campaigns
+    from spotcheck.tenants.results.queries import listing
+    from tests.support.campaign_world import planner_of
+    from tests.support.results_world import filled_workbook, handed_out, template_rows
+
+    storage = tmp_path / "storage"
+    web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
+    process = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(storage)})
+    try:
+        with web.app_context(), frozen_at(date(2026, 10, 12)):
+            ids = handed_out()
+            with tenant_scope(ids["tenant"]):
+                headers, rows = template_rows(campaigns.get_campaign(ids["campaign"]))
+                job = submit_results_import(ids["campaign"], "结果.xlsx", io.BytesIO(filled_workbook(headers, rows)),
+                                            actor=planner_of(user_named("yjj_admin")))
+                imported = job.id
+        process.wait_ready(WORKER_READY_TIMEOUT)
+        with web.app_context():
+            done = _poll_job(ids["tenant"], imported, JOB_TIMEOUT)
+            with tenant_scope(ids["tenant"]):
+                assert done.status == JobStatus.succeeded, (done.error, process.output[-3000:])
+                assert done.result["ok"] is True and done.result["submitted"] == ids["visits"], done.result
+                assert not [path for path in storage.rglob("*") if path.is_file()]  # the workbook is gone
+                leader = user_named("yjj_leader")
+                clean = listing.approvable_together(reader=leader, campaign_id=ids["campaign"])
+                assert 0 < len(clean) < ids["visits"]  # those that found a problem are left for their own page
+                approval = review_jobs.submit_approval(clean, actor=leader).id
+            approved = _poll_job(ids["tenant"], approval, JOB_TIMEOUT)
+            with tenant_scope(ids["tenant"]):
+                assert approved.status == JobStatus.succeeded and approved.result["approved"] == len(clean), \
+                    (approved.error, process.output[-3000:])
+    finally:
+        process.stop()
+        with web.app_context():
+            db.engine.dispose()
