@@ -24,6 +24,10 @@ def _choices(table: dict) -> list[SelectChoice]:
     return [SelectChoice(code, name) for code, name in table.items()]
 
 
+#: Where the campaign form shows a refusal that the drafting commands name by their own field.
+FORM_FIELD = {"target_filter": "industries"}
+
+
 def percent_to_bp(text) -> int | None:
     """``"2.5"`` or ``"2.5%"`` → 250; ``None`` when empty. ValueError unless 0–100 with at most one decimal."""
     text = str(text or "").strip().rstrip("%％").strip()

@@ -19,7 +19,8 @@ from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.campaign_forms import (
-    STRATA, CampaignForm, DrawForm, LeaderRuleForm, ReplaceEverywhereForm, ReplaceInspectorForm, ReplaceTargetForm,
+    FORM_FIELD, STRATA, CampaignForm, DrawForm, LeaderRuleForm, ReplaceEverywhereForm, ReplaceInspectorForm,
+    ReplaceTargetForm,
 )
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.forms import apply_service_errors, EmptyForm, perform, REFUSED, search_text
@@ -80,22 +81,21 @@ def _prepare(form: CampaignForm) -> None:
 
 
 def _save_errors(form: CampaignForm, failed: ValidationFailed) -> list[str]:
+    """The drafting commands' refusals under the form's fields; returns those of the rules per stratum."""
     errors = dict(failed.errors)
     strata_errors = errors.pop("strata", [])
-    apply_service_errors(form, errors, {"target_filter": "industries"})
+    apply_service_errors(form, errors, FORM_FIELD)
     return strata_errors
 
 
 def _every_error(form: CampaignForm) -> list[str]:
-    """The form refused a field: show beside it everything else the draft would be refused for
-    (the dates' order, the team's size…), so that one submit shows every mistake."""
+    """The form refused a field: show beside it the draft's other refusals too (one submit, every mistake)."""
     if not form.is_submitted() or "csrf_token" in form.errors:
         return []
     problems = services.draft_problems(form.campaign_data(), reader=_user())
     already = {field for field, messages in form.errors.items() if messages}
-    return _save_errors(form, ValidationFailed({
-        field: messages for field, messages in problems.items()
-        if {"target_filter": "industries"}.get(field, field) not in already}))
+    return _save_errors(form, ValidationFailed({field: messages for field, messages in problems.items()
+                                                 if FORM_FIELD.get(field, field) not in already}))
 
 
 @bp.route("/new", methods=["GET", "POST"])

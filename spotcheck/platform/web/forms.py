@@ -116,3 +116,15 @@ def requested_page() -> int:
     anything that is not a small whole number."""
     value = request.args.get("page", "1")
     return int(value) if value.isdigit() and len(value) < 7 else 0
+
+
+def requested_id(source, name: str) -> int | None:
+    """A row's id a page was given (``source``: the query string or the form), or ``None`` for
+    anything that cannot be one."""
+    value = source.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def requested_ids(source, name: str) -> list[int]:
+    """The ids ticked on a list (every ``name`` of the form that can be an id)."""
+    return [int(v) for v in source.getlist(name) if v.isdigit() and len(v) < 10]

@@ -19,7 +19,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.platform.web.campaign_forms import CampaignForm, DrawForm, LeaderRuleForm
-from spotcheck.platform.web.campaign_pages import _prepare as prepare_part_form
+from spotcheck.platform.web.campaign_pages import _prepare as prepare_part_form, _save_errors as show_campaign_errors
 from spotcheck.tasks import draw_jobs, handout_jobs
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, apply_service_errors, perform, requested_page
@@ -254,8 +254,7 @@ PART_FIELDS = {"item_ids", "exempt_kind", "exempt_reason", "categories", "indust
 def _show_part_errors(form: CampaignForm, errors: dict) -> None:
     """The refusals of a department's part where its form shows them: under the fields it has, and
     above the form for the rules per stratum and for any field the part's form does not show."""
-    strata = errors.pop("strata", [])
-    apply_service_errors(form, errors, {"target_filter": "industries"})
+    strata = show_campaign_errors(form, ValidationFailed(errors))
     hidden = [f"{field.label.text}：{message}" for name, field in form._fields.items()
               if name not in PART_FIELDS and name != "csrf_token" for message in field.errors]
     form.form_errors.extend(strata + hidden)

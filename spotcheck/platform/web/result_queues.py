@@ -9,7 +9,7 @@ from flask_babel import get_locale, gettext as _
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
-from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform, requested_page
+from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform, requested_id, requested_ids, requested_page
 from spotcheck.tasks import review_jobs
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import categories as category_choices, listing
@@ -18,20 +18,16 @@ from spotcheck.tenants.results.vocabulary import VisitStatus
 bp = Blueprint("result_queues", __name__, url_prefix="/visits")
 
 
-def _requested_campaign(source) -> int | None:
-    """The campaign a queue is filtered by (``campaign``): a whole number, else no filter."""
-    value = source.get("campaign", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
-def _together(ids: list[int], source) -> list[int] | None:
-    """The rows of "all of this filter", provided they are as many as the page said when the user
-    confirmed (``count``): a list that changed meanwhile is shown again rather than acted on."""
-    said = source.get("count", "")
+def _all_of_the_list(ids: list[int], submit):
+    """Act on all of a list (``ids``, read again now) through the job ``submit`` queues, provided
+    they are as many as the page said when the user confirmed (``count``): a list that changed
+    meanwhile is shown again rather than acted on. The job's page, or ``None`` to go back."""
+    said = request.form.get("count", "")
     if not said.isdigit() or int(said) != len(ids):
         flash(_("The list changed since you opened it: look at it again before acting on all of it."), "error")
         return None
-    return ids
+    job = perform(lambda: submit(ids, actor=_user(), locale=str(get_locale())), None)
+    return None if job is REFUSED else redirect(url_for("audit.job", job_id=job.id))
 
 
 @bp.route("/review")
@@ -43,7 +39,7 @@ def review():
     offered = category_choices.offered()
     category = request.args.get("category", "")
     category = category if category in offered else ""
-    campaign_id = _requested_campaign(request.args)
+    campaign_id = requested_id(request.args, "campaign")
     reader = _user()
     page = listing.visits_page(reader=reader, status=VisitStatus.submitted, number=requested_page(), category=category,
                                campaign_id=campaign_id)
@@ -67,17 +63,15 @@ def approve_many():
     """Approve the results ticked on the review list, or every one of its filter that may be
     approved at once (``together``); all or nothing."""
     category = request.form.get("category") or None
-    campaign_id = _requested_campaign(request.form)
+    campaign_id = requested_id(request.form, "campaign")
     if EmptyForm().validate_on_submit():
         if request.form.get("together") == "1":  # all of the list: a job, followed on its page
-            ids = _together(listing.approvable_together(reader=_user(), campaign_id=campaign_id,
-                                                        category=category or ""), request.form)
-            job = REFUSED if ids is None else perform(
-                lambda: review_jobs.submit_approval(ids, actor=_user(), locale=str(get_locale())), None)
-            if job is not REFUSED:
-                return redirect(url_for("audit.job", job_id=job.id))
+            job_page = _all_of_the_list(listing.approvable_together(
+                reader=_user(), campaign_id=campaign_id, category=category or ""), review_jobs.submit_approval)
+            if job_page is not None:
+                return job_page
         else:
-            ids = [int(v) for v in request.form.getlist("visit_ids") if v.isdigit() and len(v) < 10]
+            ids = requested_ids(request.form, "visit_ids")
             perform(lambda: results.approve_results(ids, actor=_user()),
                     lambda visits: _("%(n)d results approved.", n=len(visits)),
                     refusals=(ValidationFailed, Conflict, NotFound))
@@ -88,7 +82,7 @@ def approve_many():
 @requires(Permission.RESULTS_PUBLISH)
 def publication():
     """待公示: approved results, published one by one, ticked, or all of a campaign at once."""
-    campaign_id = _requested_campaign(request.args)
+    campaign_id = requested_id(request.args, "campaign")
     reader = _user()
     page = listing.visits_page(reader=reader, status=VisitStatus.approved, number=requested_page(),
                                campaign_id=campaign_id)
@@ -108,16 +102,15 @@ def publication():
 def publish():
     """Publish the results ticked on the publication queue (or the one of a visit's page), or every
     one of its filter (``together``)."""
-    campaign_id = _requested_campaign(request.form)
-    ids = [int(v) for v in request.form.getlist("visit_ids") if v.isdigit() and len(v) < 10]
+    campaign_id = requested_id(request.form, "campaign")
+    ids = requested_ids(request.form, "visit_ids")
     back = request.form.get("back") == "visit" and len(ids) == 1
     if EmptyForm().validate_on_submit():
         if request.form.get("together") == "1":  # all of the list: a job, followed on its page
-            ids = _together(listing.publishable_together(reader=_user(), campaign_id=campaign_id), request.form)
-            job = REFUSED if ids is None else perform(
-                lambda: review_jobs.submit_publication(ids, actor=_user(), locale=str(get_locale())), None)
-            if job is not REFUSED:
-                return redirect(url_for("audit.job", job_id=job.id))
+            job_page = _all_of_the_list(listing.publishable_together(reader=_user(), campaign_id=campaign_id),
+                                        review_jobs.submit_publication)
+            if job_page is not None:
+                return job_page
         else:
             perform(lambda: results.publish_results(ids, actor=_user()),
                     lambda visits: _("%(n)d results published.", n=len(visits)),

@@ -11,7 +11,7 @@ from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
-from spotcheck.platform.web.forms import EmptyForm, perform, requested_page
+from spotcheck.platform.web.forms import EmptyForm, perform, requested_id, requested_page
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.core import storage
@@ -40,8 +40,7 @@ def _visit(visit_id: int):
 @requires(Permission.RESULTS_ENTER)
 def mine():
     """我的检查: the visits the signed-in inspector is on, most urgent first."""
-    campaign = request.args.get("campaign", "")
-    campaign_id = int(campaign) if campaign.isdigit() and len(campaign) < 10 else None
+    campaign_id = requested_id(request.args, "campaign")
     page = listing.visits_page(reader=_user(), mine=True, number=requested_page(), campaign_id=campaign_id)
     return render_template("visits/list.html", page=page, heading=_("My visits"), endpoint="visit_pages.mine",
                            endpoint_args={"campaign": campaign_id},
