@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.browsers import (
-    assert_clean, assert_styled, csp_violations, header_text, new_context, new_page, path_of, screenshot, sign_in,
+    assert_clean, assert_fits, assert_styled, csp_violations, header_text, new_context, new_page, path_of, screenshot, sign_in,
 )
 from tests.support.helpers import served
 
@@ -87,6 +87,24 @@ def test_planner_home(page):
     assert "钱伟" in header_text(page)
     assert page.locator('a[href="/admin/users"]').count() == 0
     screenshot(page, "planner")
+    assert_clean(page)
+
+
+def test_on_a_phone_the_menu_folds_behind_one_button(page):
+    """At 390 px the department administrator's fifteen menu entries fold away: the header is two
+    short lines until 菜单 is pressed, then every entry is there, one a line, and the page fits."""
+    sign_in(page, "scj_admin")
+    page.set_viewport_size({"width": 390, "height": 844})
+    header = page.locator("header.topbar")
+    assert page.locator("#mainnav").is_hidden()
+    assert header.bounding_box()["height"] < 120
+    page.click("#nav-toggle-label")
+    assert page.locator('#mainnav a[href="/admin/users"]').is_visible()
+    assert header.bounding_box()["height"] > 300
+    assert_fits(page, "menu-open", 390)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.locator("#nav-toggle-label").is_hidden()
+    assert page.locator('#mainnav a[href="/admin/users"]').is_visible()
     assert_clean(page)
 
 

@@ -73,6 +73,14 @@ def test_invitation_to_approval_through_the_pages(app):
                        .split("</dd>")[0])  # what a citizen reads: each department, its items and rules
         assert "应急管理局" in parts and "商务局" in parts and "危险化学品安全生产检查" in parts and "抽取 2 个" in parts
         assert 'id="public-joint-savings"' in public.get_data(as_text=True)
+        # each visit names the departments checking there, and its whole mixed team (the lead, who
+        # has no part here, reads none of the members' own inspector rows)
+        rows = public.get_data(as_text=True).split('class="public-targets"')[1].split("</tbody>")[0].split("<tr")[2:]
+        checking = [re.sub(r"<[^>]+>", "", row.split('class="public-checking">')[1].split("</td>")[0]) for row in rows]
+        assert checking and all(set(c.split("、")) <= {"应急管理局", "商务局"} and c for c in checking), checking
+        assert any(c == "商务局、应急管理局" or c == "应急管理局、商务局" for c in checking) or len(set(checking)) == 2
+        teams = [re.sub(r"<[^>]+>", " ", row.split('class="public-checking">')[1].split("</td>", 1)[1]) for row in rows]
+        assert all("检查员" in team for team in teams), teams[:2]  # the drawn members, of either department
         swj_page = _text(signed_in(app, "swj_planner").get(url))  # a participant sees the shared rows
         assert 'id="visit-list"' in swj_page and "应急管理局" in swj_page
         assert 'id="participants"' not in swj_page  # but not the other departments' invitations

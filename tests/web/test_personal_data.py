@@ -18,22 +18,19 @@ only read.
 from __future__ import annotations
 
 import io
-import itertools
 import json
 import logging
 import re
 import zipfile
-from collections import Counter, defaultdict, deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import pytest
-import sqlalchemy as sa
 from stdnum.cn import ric, uscc
-from werkzeug.routing import AnyConverter, IntegerConverter
 
 from tests.support.campaign_world import ITEM_BASICS
 from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
+from tests.support.route_urls import crawlable, ids_by_table, links, route_urls, rule_of
 from tests.support.route_walk import postgresql_module_app  # noqa: F401 (a fixture)
 from spotcheck.core.database import db
 from spotcheck.core.policy import has_permission
@@ -42,7 +39,7 @@ from spotcheck.tenants.directory import commands as directory
 from spotcheck.tenants.inspectors import commands as inspectors, queries as inspectors_queries
 from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.rules import commands as rules
-from spotcheck.core.scoping import TenantOwned, system_access, tenant_scope
+from spotcheck.core.scoping import tenant_scope
 
 
 def valid_id(first17: str) -> str:
@@ -64,11 +61,6 @@ SCJ_IMPORT_ID = valid_id("33010519921201456")
 YJJ_IDS = (valid_id("33010519921111555"), valid_id("11010519800101123"))
 ALL_IDS = (SCJ_API_ID, SCJ_PAGE_ID, SCJ_SERVICE_ID, SCJ_IMPORT_ID, *YJJ_IDS)
 
-#: Values tried for string parts of a route (``<kind>``, ``<what>``...), e.g. spreadsheet kinds.
-STRING_CANDIDATES = ("items", "inspectors", "directory", "entities", "registry")
-#: How many rows of each table (per department) give ids to the crawl.
-IDS_PER_TENANT = {"SCJ": 3, "YJJ": 1}
-MAX_URLS_PER_RULE = 12
 #: Links found in the answers are followed, up to this many different URLs per route.
 MAX_FOLLOWED_PER_RULE = 2
 MAX_REQUESTS = 1500
@@ -184,103 +176,21 @@ def _session_and_token(app, login_name):
     return client, _token(client)
 
 
-def _ids_by_table(app) -> dict[str, list[int]]:
-    """For every table with an integer key: the newest few ids of each department (tenant-owned
-    tables) or of the whole table."""
-    found: dict[str, set[int]] = defaultdict(set)
-    with app.app_context():
-        tenants = {code: tenant_id(code) for code in IDS_PER_TENANT}
-        for mapper in db.Model.registry.mappers:
-            table = mapper.local_table
-            keys = list(table.primary_key.columns)
-            if len(keys) != 1 or not isinstance(keys[0].type, sa.Integer):
-                continue
-            column = getattr(mapper.class_, keys[0].key)
-            try:
-                if issubclass(mapper.class_, TenantOwned):
-                    for code, how_many in IDS_PER_TENANT.items():
-                        with tenant_scope(tenants[code]):
-                            found[table.name] |= set(db.session.scalars(
-                                sa.select(column).order_by(column.desc()).limit(how_many)))
-                else:
-                    found[table.name] |= set(db.session.scalars(sa.select(column).order_by(column.desc()).limit(4)))
-            except sa.exc.SQLAlchemyError:
-                db.session.rollback()  # a table this role may not read as a whole: its ids come from elsewhere
-        db.session.rollback()
-    return {name: sorted(ids) for name, ids in found.items() if ids}
 
 
 # --- filling in the routes ------------------------------------------------------------------------
 
 
-def _tables_named(argument: str, tables) -> list[str]:
-    """The tables among ``tables`` an argument names (``inspector_id``: ``inspector``)."""
-    base = argument.removesuffix("_id")
-    return [t for t in tables if t == base or t.endswith("_" + base)] or \
-           [t for t in tables if t.startswith(base + "_") or base.endswith("_" + t)]
 
 
-def _ids_for(argument: str, ids: dict[str, list[int]], empty=frozenset()) -> list[int]:
-    tables = _tables_named(argument, ids)
-    if tables:
-        return sorted({i for t in tables for i in ids[t]})
-    if argument in ("number", "version", "page", "year", "seq"):
-        return [1, 2]
-    some = sorted({i for values in ids.values() for i in values[:1]})[:4] or [1]
-    named = _tables_named(argument, db.metadata.tables)
-    if named and set(named) <= empty:
-        # every table the argument names holds no row in any department: each id names a missing
-        # row and gets the same "not found", so one id is asked instead of several
-        return some[:1]
-    return some
 
 
-def _empty_tables(app) -> frozenset[str]:
-    """The tables with no row at all, in any department (one that cannot be counted is not)."""
-    empty = set()
-    with app.app_context(), system_access("personal-data scan: which tables are empty"):
-        for name, table in db.metadata.tables.items():
-            try:
-                if not db.session.scalar(sa.select(sa.func.count()).select_from(table)):
-                    empty.add(name)
-            except sa.exc.SQLAlchemyError:
-                db.session.rollback()
-        db.session.rollback()
-    return frozenset(empty)
 
 
-def _values_for(argument: str, converter, ids, tenant_codes, empty=frozenset()) -> list:
-    if isinstance(converter, IntegerConverter):
-        return _ids_for(argument, ids, empty)
-    if isinstance(converter, AnyConverter):
-        return sorted(converter.items)
-    if argument in ("code", "tenant", "tenant_code", "department"):
-        return list(tenant_codes)
-    return list(STRING_CANDIDATES)
 
 
-def _is_asset(rule) -> bool:
-    return rule.endpoint == "static" or rule.endpoint.endswith(".static") or "/assets/" in rule.rule
 
 
-def route_urls(app, ids, *, prefix: str = "/", public_only: bool = False) -> list[str]:
-    """Every GET route of the app (under ``prefix``; only those open to anyone with
-    ``public_only``) with its arguments filled in."""
-    tenant_codes = ("SCJ", "YJJ", "SFJ")
-    empty = _empty_tables(app)
-    urls = []
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if "GET" not in rule.methods or _is_asset(rule) or not rule.rule.startswith(prefix):
-            continue
-        if public_only and declared_access(app.view_functions[rule.endpoint], "GET") != "public":
-            continue
-        names = sorted(rule.arguments)
-        choices = [_values_for(name, rule._converters[name], ids, tenant_codes, empty) for name in names]
-        for combination in itertools.islice(itertools.product(*choices), MAX_URLS_PER_RULE):
-            built = rule.build(dict(zip(names, combination)))
-            if built is not None:
-                urls.append(built[1])
-    return urls
 
 
 def reveal_rules(app) -> set[str]:
@@ -295,8 +205,6 @@ def reveal_rules(app) -> set[str]:
 _SEPARATORS = re.compile(r"[\s\-_/.,·\u00a0]+")
 CELL_BREAK = "\x00"  # between the cells of a sheet: not a separator, so cells never run together
 _ID_LIKE = re.compile(r"(?<![0-9A-Z])(\d{17}[0-9X])(?![0-9A-Z])")
-_HREF = re.compile(r'''(?:href|src)\s*=\s*["']([^"'#]+)''')
-_JSON_PATH = re.compile(r'"(/(?:api|catalog|public|jobs|admin|audit|account|platform)[^"\s]*)"')
 
 
 def needles(numbers) -> dict[str, str]:
@@ -406,7 +314,7 @@ def crawl(app, client, urls, *, who: str, wanted, headers=None, api_only=False, 
         if url in result.seen:
             continue
         result.seen.add(url)
-        rule = _rule_of(adapter, url)
+        rule = rule_of(adapter, url)
         if rule in result.refused:  # the same 403 of the guard as for the URL already asked
             result.skipped.append((url, rule))
             continue
@@ -432,10 +340,10 @@ def crawl(app, client, urls, *, who: str, wanted, headers=None, api_only=False, 
                     for number in sorted(found):
                         result.leaks.append(
                             f"{who}: GET {url} ({rule}) → {response.status_code} shows {number} in {place}")
-        for link in _links(response):
-            if link in result.seen or not _crawlable(adapter, link, api_only):
+        for link in links(response):
+            if link in result.seen or not crawlable(adapter, link, api_only):
                 continue
-            link_rule = _rule_of(adapter, link)
+            link_rule = rule_of(adapter, link)
             if result.followed[link_rule] >= MAX_FOLLOWED_PER_RULE:
                 continue
             result.followed[link_rule] += 1
@@ -443,45 +351,16 @@ def crawl(app, client, urls, *, who: str, wanted, headers=None, api_only=False, 
     unvisited = [url for url in urls if url not in result.seen]
     if unvisited:
         result.errors.append(f"{who}: the crawl stopped after {MAX_REQUESTS} requests; not visited: {unvisited[:5]}…")
-    unwalked = sorted({_rule_of(adapter, url) for url in urls} - result.rules)
+    unwalked = sorted({rule_of(adapter, url) for url in urls} - result.rules)
     if unwalked:
         result.errors.append(f"{who}: routes never requested: {unwalked[:5]}…")
     return result
 
 
-def _rule_of(adapter, url: str) -> str:
-    try:
-        return adapter.match(urlsplit(url).path, method="GET", return_rule=True)[0].rule
-    except Exception:  # noqa: BLE001 — no such route: the path itself
-        return urlsplit(url).path
 
 
-def _links(response) -> list[str]:
-    links = []
-    location = response.headers.get("Location")
-    if location:
-        links.append(location)
-    if response.mimetype in ("text/html", "application/json"):
-        text = response.get_data(as_text=True)
-        links += _HREF.findall(text) + _JSON_PATH.findall(text)
-    clean = []
-    for link in links:
-        parts = urlsplit(link.replace("&amp;", "&"))
-        if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
-            continue
-        clean.append(parts.path + (f"?{parts.query}" if parts.query else ""))
-    return clean
 
 
-def _crawlable(adapter, link: str, api_only: bool) -> bool:
-    path = urlsplit(link).path
-    if api_only and not path.startswith("/api/"):
-        return False
-    try:
-        rule = adapter.match(path, method="GET", return_rule=True)[0]
-    except Exception:  # noqa: BLE001 — no GET route there (a form target, a 404)
-        return False
-    return not _is_asset(rule) and rule.endpoint != "auth.logout"
 
 
 def _report(results) -> tuple[list[str], list[str]]:
@@ -496,7 +375,7 @@ def world(postgresql_module_app):
     only read (they add sessions, tokens and their audit records). On PostgreSQL alone: what a page
     shows of a number is decided by the templates and the masking, the same on either database."""
     _populate(postgresql_module_app)
-    return postgresql_module_app, _ids_by_table(postgresql_module_app)
+    return postgresql_module_app, ids_by_table(postgresql_module_app)
 
 
 # --- (a) public pages -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ and this module shows nothing that is not in the entry or in the department's ow
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -25,7 +26,7 @@ from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
 from spotcheck.tenants.audit import queries as audit_trail
 from spotcheck.tenants.audit.queries import Name
 from spotcheck.tenants.audit.vocabulary import (ACTION_LABELS, CAMPAIGN_FIELDS, DETAIL_LABELS, INSPECTOR_FRAME_COUNTS,
-                                                SIGN_IN_FAILURES)
+                                                READS, SIGN_IN_FAILURES)
 from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import JOB_KIND_LABELS, OBJECT_LABELS, percent, reference
 from spotcheck.tenants.supervision.queries import DUTY_BY_CODE as BY_CODE
@@ -233,7 +234,30 @@ def _kind(action: str, value) -> str:
 
 
 def _reason(action: str, value) -> str:
+    if action.startswith("read."):
+        return _read(action, value)
     return domain.name(audit_trail.replacement_reasons(action), value)
+
+
+def _read(action: str, value) -> str:
+    return read_name(value)
+
+
+def read_name(value) -> str:
+    """What a read beyond the reader's department was, by :data:`READS`: ``supervision 2026H1`` with
+    its period, ``supervision: table 001-2 for submission`` with the table's name."""
+    text = str(value)
+    if text in READS:
+        return str(READS[text])
+    if match := _TABLE_READ.fullmatch(text):
+        return f"{READS['table']} {_table_name(match.group(1))}"
+    head, _, period = text.partition(" ")
+    if head in READS and (found := parse_period(period)) is not None:
+        return f"{READS[head]}（{found.label}）"
+    return plain(value)
+
+
+_TABLE_READ = re.compile(r"supervision: table (\S+) for submission")
 
 
 def _field_names(action: str, value) -> str:
@@ -322,6 +346,7 @@ _FORMATTERS = {
     "from": _department,
     "kind": _kind,
     "reason": _reason,
+    "query": _read,
     "why": _coded(SIGN_IN_FAILURES),
     "fields": _field_names,
     "roles": _roles,

@@ -1,10 +1,13 @@
 """The home page, one per role (首页)."""
+from dataclasses import replace
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 
 from spotcheck.core.calendar import missing_years
 from spotcheck.core.clock import today
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.audit_view import read_name
 from spotcheck.core.policy import Role, has_permission
 from spotcheck.core.todo import Task, assemble
 from spotcheck.tenants.accounts import queries as accounts
@@ -37,12 +40,20 @@ def index():
         context["user_counts"] = accounts.user_counts()
     if user.tenant_id is not None:
         context["tasks"] = tasks_for(user)
+    if has_permission(user, Permission.JOINT_MANAGE) and user.tenant_id is not None:
+        context["joint_under_way"] = joint.under_way(reader=user)
     if has_permission(user, Permission.PLANS_REVIEW):
         context["plans_to_review"] = plans.plans_to_review(user)
     if has_permission(user, Permission.SUPERVISION_VIEW):
         context["supervision"] = _supervision(user)
-    context["recent"] = audit_trail.recent_activity(reader=user)
+    context["recent"] = [_named_read(activity) for activity in audit_trail.recent_activity(reader=user)]
     return render_template("home.html", **context)
+
+
+def _named_read(activity: audit_trail.Activity) -> audit_trail.Activity:
+    """A read beyond the department (跨部门查阅) named by what was read, like any other object."""
+    what = (activity.entry.details or {}).get("query") if activity.entry.action.startswith("read.") else None
+    return replace(activity, name=audit_trail.Name(read_name(what))) if what else activity
 
 
 #: Where the home's to-dos come from (待办事项): each domain's ``queries.tasks_for(reader)``.

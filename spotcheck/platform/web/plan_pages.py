@@ -89,9 +89,9 @@ def _render_detail(plan, line_form=None, status=200):
     line_form = line_form or PlanLineForm(formdata=None)
     published = items.list_items("published")
     in_plan = {line.item_id for line in plan.lines}
+    planned = _("in the plan: saving changes it")
     line_form.item_id.choices = [("", _("Choose an item"))] + [
-        (str(i.id), f"{i.code} {i.name}" + (f" ({_('in the plan: saving changes it')})" if i.id in in_plan else ""))
-        for i in published]
+        (str(i.id), f"{i.code} {i.name}" + (f" ({planned})" if i.id in in_plan else "")) for i in published]
     names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
     return render_template("plans/detail.html", plan=plan, line_form=line_form, action_form=EmptyForm(),
                            actions=queries.allowed_actions(plan, _user()),

@@ -19,6 +19,7 @@ from spotcheck.core.clock import today
 from spotcheck.draw import bundle
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
+from spotcheck.platform.web import browser_verifier
 from spotcheck.platform.web.forms import search_text
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.results.queries import teams as team_experts
@@ -147,17 +148,19 @@ def campaign(campaign_id: int):
     with tenant_scope(tenant.id):
         record = publication.public_campaign(campaign_id)
         draws = publication.public_draws(record)
-        results, teams, strata, experts = None, {}, {}, {}
+        results, teams, strata, experts, checking = None, {}, {}, {}, {}
         if "targets" in draws and draws["targets"].drawn_at is not None:
             results = publication.public_targets(record, page=request.args.get("page", 1, type=int), search=search,
                                                  stratum=stratum)
             teams = publication.public_teams(record, [t.entity_id for t in results.rows if t.status == "selected"])
+            if record.joint:
+                checking = publication.public_departments_at(record, [t.entity_id for t in results.rows])
             experts = {entity_id: [team_experts.public_expert(e) for e in found] for entity_id, found in
                        team_experts.experts_of(record, list(teams)).items()}  # 专家: not drawn, in addition
             strata = publication.drawn_target_counts(record)
         return render_template("public_draws/campaign.html", department=tenant, campaign=record, draws=draws,
                                results=results, teams=teams, strata=strata, search=search, stratum=stratum,
-                               experts=experts, savings=joint_queries.public_savings(record))
+                               experts=experts, savings=joint_queries.public_savings(record), checking=checking)
 
 
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>.json")
@@ -179,7 +182,9 @@ def verify(campaign_id: int, kind: str):
         record = publication.public_campaign(campaign_id)
         result = publication.verify_proof(record, kind)
         return render_template("public_draws/verify.html", department=tenant, campaign=record, kind=kind,
-                               result=result)
+                               result=result, browser_verifier_sha256=browser_verifier.sha256(),
+                               browser_verifier_name=browser_verifier.FILE_NAME,
+                               department_names={t.code: t.name for t in list_tenants()})
 
 
 @bp.route(f"/{bundle.FILE_NAME}")
@@ -189,6 +194,20 @@ def verifier_file():
     data, digest = verifier()
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{bundle.FILE_NAME}"', "X-Content-SHA256": digest,
+        "Cache-Control": "public, max-age=3600"})
+
+
+@bp.route(f"/{browser_verifier.FILE_NAME}")
+@public
+def browser_verifier_file():
+    """The browser verifier as one file (``node spotcheck-verify.js PROOF.json``, or in a page), with
+    its SHA-256; 404 when this server has not built it."""
+    found = browser_verifier.built()
+    if found is None:
+        abort(404)
+    data, digest = found
+    return Response(data, mimetype="text/javascript", headers={
+        "Content-Disposition": f'attachment; filename="{browser_verifier.FILE_NAME}"', "X-Content-SHA256": digest,
         "Cache-Control": "public, max-age=3600"})
 
 

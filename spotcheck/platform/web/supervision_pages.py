@@ -18,6 +18,7 @@ from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web import charts
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
 from spotcheck.tasks import statistics_jobs
+from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.notices import queries as notices
 from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 from spotcheck.tenants.contacts.vocabulary import ROLES as contact_roles
@@ -76,7 +77,39 @@ def drill(tenant_id, key):
     period = _period()
     department, rows = queries.figure_rows(key, tenant_id, period, reader=_user())
     return render_template("supervision/drill.html", figure=figure, rows=rows, period=period, department=department,
-                           tenant_id=tenant_id, choices=vocabulary.period_choices(period.year))
+                           tenant_id=tenant_id, choices=vocabulary.period_choices(period.year),
+                           links=[_row_link(ref, tenant_id) for ref in rows.refs])
+
+
+def _row_link(ref: tuple | None, tenant_id: int) -> str | None:
+    """Where a drill-down row leads (指标明细可点击): the department's own page of the object for its
+    own staff; for the justice bureau, what the public may read of it (the campaign's draws and
+    published results, the department's items, inspectors and rules) or the filing archive."""
+    if not ref:
+        return None
+    own = _user().tenant_id == tenant_id
+    kind, *key = ref
+    if kind == "entries" and own:
+        return url_for("directory_pages.index")
+    if kind == "visit":
+        visit_id, campaign_id, on_portal, published = key
+        if own:
+            return url_for("visit_pages.detail", visit_id=visit_id)
+        if published:
+            return url_for("public_results.campaign", campaign_id=campaign_id)
+        return url_for("public_draws.campaign", campaign_id=on_portal)
+    if kind == "campaign":
+        campaign_id, on_portal = key
+        if own:
+            return url_for("campaign_pages.detail", campaign_id=campaign_id)
+        return url_for("public_draws.campaign", campaign_id=on_portal) if on_portal else None
+    if kind == "plan":
+        return url_for("plan_pages.detail", plan_id=key[0]) if own else url_for("plan_pages.review_archive")
+    if kind == "entry":  # the directory is the department's own: nothing of it is public
+        return url_for("directory_pages.entry", entry_id=key[0]) if own else None
+    code = accounts.get_tenant(tenant_id).code
+    return url_for({"items": "public.department_items", "inspectors": "public.department_inspectors",
+                    "rules": "public.department_rules"}.get(kind, "public.department"), code=code)
 
 
 @bp.route("/definitions")

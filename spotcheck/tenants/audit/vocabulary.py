@@ -114,6 +114,35 @@ DETAIL_LABELS = {
     "table": _l("Statistical table"),
     "period": _l("Statistical period"),
     "late": _l("Submitted after the due date"),
+    "query": _l("What was read"),
+}
+
+#: What a read beyond the reader's own department was (跨部门或联合抽查查阅): the query's name, the
+#: supervision reading's own name (its statistical table's code after ``table``) or the reason the
+#: cross-department path was opened for (a statistical period after ``supervision``).
+READS = {
+    "spotcheck.tenants.plans.queries.plans_to_review": _l("Plans waiting for filing"),
+    "spotcheck.tenants.plans.queries.reviews": _l("The filing archive"),
+    "spotcheck.tenants.joint.queries.campaign_view": _l("A joint campaign's page"),
+    "spotcheck.tenants.joint.queries.mixed_team": _l("A joint visit's whole team"),
+    "spotcheck.tenants.joint.queries.draw_record": _l("A joint campaign's draw"),
+    "spotcheck.tenants.supervision.queries.statuses": _l("Supervision figures of every department"),
+    "spotcheck.tenants.supervision.queries.figure_rows": _l("The records behind a supervision figure"),
+    "spotcheck.tenants.supervision.queries.department_choices": _l("The departments supervised"),
+    "spotcheck.tenants.supervision.queries.attention": _l("Departments needing attention"),
+    "spotcheck.tenants.supervision.queries.scores": _l("The departments' assessment scores"),
+    "spotcheck.tenants.supervision.queries.contacts": _l("Every department's contacts"),
+    "spotcheck.tenants.supervision.queries._table": _l("A statistical table"),
+    "spotcheck.tenants.supervision.queries.submissions_overview": _l("The tables each department submitted"),
+    "spotcheck.tenants.results.queries.todo.overdue_publications": _l("Results overdue for publication in every department"),
+    "review submitted plans": _l("Filing review of the submitted plans"),
+    "the filing archive": _l("The filing archive"),
+    "contacts": _l("Every department's contacts"),
+    "publications overdue in every department": _l("Results overdue for publication in every department"),
+    "supervision": _l("Supervision of every department"),
+    "supervision: submitted table": _l("A submitted statistical table"),
+    "supervision: criticism draft": _l("Drafting a notice of criticism"),
+    "table": _l("A statistical table being submitted"),
 }
 
 #: Why a sign-in failed or was refused.

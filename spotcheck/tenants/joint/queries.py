@@ -25,7 +25,7 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.joint import figures, leads, statistics
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.joint.policy import (
-    JOINT_ACTIONS, PARTICIPANT_ACTIONS, in_campaign, of_joint_visit, participants_of, reads_statistics,
+    JOINT_ACTIONS, PARTICIPANT_ACTIONS, in_campaign, of_joint_visit, participants_of, pending, reads_statistics,
 )
 from spotcheck.tenants.joint.visits import team_of, teams, visit_groups, visit_page
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
@@ -250,3 +250,28 @@ def tasks_for(reader, limit: int = 20) -> list[Task]:
         if allowed:
             found.append(Task("invitation", participant, frozenset(allowed)))
     return found[:limit]
+
+
+@dataclass
+class UnderWay:
+    """A joint campaign the department leads that waits on others (进行中的联合抽查): the departments
+    still to answer or to approve their part (draft), or its teams at work (handed out)."""
+
+    campaign: Campaign
+    waiting_for: list[JointParticipant]
+
+
+@query(Permission.JOINT_MANAGE)
+def under_way(*, reader, limit: int = 10) -> list[UnderWay]:
+    """The led joint campaigns with nothing for the coordinator to do now, and what they wait for."""
+    busy = {task.obj.id for task in tasks_for(reader) if task.kind == "joint"}
+    found = []
+    for campaign in db.session.scalars(sa.select(Campaign).where(
+            Campaign.joint.is_(True), Campaign.status.in_(WAITING)).order_by(Campaign.id.desc()).limit(limit)):
+        if campaign.id not in busy:
+            found.append(UnderWay(campaign, pending(campaign) if campaign.status == CampaignStatus.draft else []))
+    return found
+
+
+#: The states in which a joint campaign may wait on the departments or on the teams.
+WAITING = (*OPEN, CampaignStatus.notified, CampaignStatus.in_progress, CampaignStatus.results_in)

@@ -2,7 +2,7 @@
 through the same conditions as :mod:`~spotcheck.tenants.supervision.figures`."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from spotcheck.core.clock import local
 from spotcheck.core.database import db
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign, Draw
+from spotcheck.tenants.campaigns.policy import is_public
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint.statistics import campaign_figures
@@ -29,14 +30,24 @@ from spotcheck.tenants.supervision.periods import Period
 
 @dataclass
 class Rows:
-    """The rows a figure counts: column headers, the rows (as lists of cells) and how many there are."""
+    """The rows a figure counts: column headers, the rows (as lists of cells) and how many there are;
+    ``refs``, what each row is about (``("visit", id, campaign id, portal campaign id, published)``,
+    ``("campaign", id, portal campaign id or None)`` — the portal shows a joint part under its joint
+    campaign, a draft not at all —
+    ``("plan", id)``, ``("entry", id)`` (a directory entry), ``("items",)``, ``("inspectors",)``, ``("rules",)``),
+    for the page to link it."""
 
     columns: list[str]
     rows: list[list]
     total: int
+    refs: list[tuple] = field(default_factory=list)
 
 
 VISIT_COLUMNS = ["抽查任务", "检查对象", "检查日期", "状态", "报送期限", "公示期限", "公示时间"]
+
+
+def _campaign_ref(campaign: Campaign) -> tuple:
+    return ("campaign", campaign.id, (campaign.joint_id or campaign.id) if is_public(campaign) else None)
 
 
 def _due(day: date | None, provisional: bool) -> str:
@@ -49,14 +60,17 @@ def _visit_rows(condition, limit: int) -> Rows:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit)
                               .join(Campaign, Campaign.id == Visit.campaign_id).where(condition)) or 0
     query = (sa.select(Campaign.code, Entity.name, Visit.checked_on, Visit.status, Visit.report_due,
-                       Visit.report_due_provisional, Visit.publish_due, Visit.publish_due_provisional, Visit.published_at)
+                       Visit.report_due_provisional, Visit.publish_due, Visit.publish_due_provisional, Visit.published_at,
+                       Visit.id, Visit.campaign_id, sa.func.coalesce(Campaign.joint_id, Campaign.id))
              .join(Campaign, Campaign.id == Visit.campaign_id).join(Entity, Entity.id == Visit.entity_id)
              .where(condition).order_by(Visit.publish_due, Visit.id).limit(limit))
-    rows = [[code, entity, checked, VISIT_STATUS[state.value], _due(report_due, report_provisional),
-             _due(publish_due, publish_provisional), local(published).strftime("%Y-%m-%d %H:%M") if published else ""]
-            for code, entity, checked, state, report_due, report_provisional, publish_due, publish_provisional, published
-            in db.session.execute(query)]
-    return Rows(VISIT_COLUMNS, rows, total)
+    rows, refs = [], []
+    for (code, entity, checked, state, report_due, report_provisional, publish_due, publish_provisional, published,
+         visit_id, campaign_id, on_portal) in db.session.execute(query):
+        rows.append([code, entity, checked, VISIT_STATUS[state.value], _due(report_due, report_provisional),
+                     _due(publish_due, publish_provisional), local(published).strftime("%Y-%m-%d %H:%M") if published else ""])
+        refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
+    return Rows(VISIT_COLUMNS, rows, total, refs)
 
 
 def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
@@ -75,7 +89,7 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                 ["检查对象名录库", f"{status.entries}户", "齐备" if status.entries else "缺失"],
                 ["执法检查人员名录库", f"{status.inspectors}人", "齐备" if status.inspectors else "缺失"],
                 ["实施细则", "已公布" if status.rules else "未公布", "齐备" if status.rules else "缺失"]]
-        return Rows(["项目", "情况", "是否齐备"], rows, len(rows))
+        return Rows(["项目", "情况", "是否齐备"], rows, len(rows), [("items",), ("entries",), ("inspectors",), ("rules",)])
     if key in ("items", "coverage_market", "coverage_other"):
         condition = sa.and_(mine(Item), Item.status == ItemStatus.published)
         if key == "items":
@@ -87,78 +101,91 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         items = list(db.session.scalars(sa.select(Item).where(condition).order_by(Item.code)))
         return Rows(["事项编码", "事项名称", "领域", "纳入随机抽查", "不纳入随机抽查的理由"],  # seed 001: 书面说明理由
                     [[i.code, i.name, reference.ITEM_FIELDS.get(i.field, i.field), "是" if i.random_check else "否",
-                      "" if i.random_check else i.non_random_reason] for i in items[:limit]], len(items))
+                      "" if i.random_check else i.non_random_reason] for i in items[:limit]], len(items),
+                    [("items",)] * min(len(items), limit))
     if key == "entries":
         condition = mine(DirectoryEntry)
         total = db.session.scalar(sa.select(sa.func.count()).select_from(DirectoryEntry).where(condition)) or 0
-        rows = db.session.execute(sa.select(Entity.code, Entity.name, DirectoryEntry.category, DirectoryEntry.risk)
+        rows = db.session.execute(sa.select(Entity.code, Entity.name, DirectoryEntry.category, DirectoryEntry.risk,
+                                            DirectoryEntry.id)
                                   .join(Entity, Entity.id == DirectoryEntry.entity_id).where(condition)
                                   .order_by(DirectoryEntry.id).limit(limit)).all()
-        return Rows(["统一社会信用代码", "名称", "监管类别", "风险等级"], [list(r) for r in rows], total)
+        return Rows(["统一社会信用代码", "名称", "监管类别", "风险等级"], [list(r[:-1]) for r in rows], total,
+                    [("entry", r[-1]) for r in rows])
     if key == "inspectors":
         condition = sa.and_(mine(Inspector), Inspector.active.is_(True))
         found = list(db.session.scalars(sa.select(Inspector).where(condition).order_by(Inspector.id)))
-        return Rows(["姓名", "执法机构", "执法证编号"], [[i.name, i.agency, i.cert_no] for i in found[:limit]], len(found))
+        return Rows(["姓名", "执法机构", "执法证编号"], [[i.name, i.agency, i.cert_no] for i in found[:limit]], len(found),
+                    [("inspectors",)] * min(len(found), limit))
     if key == "rules":
         docs = list(db.session.scalars(sa.select(RulesDocument).where(mine(RulesDocument))))
         return Rows(["实施细则", "是否公布", "公布时间"],
                     [[d.published_title or d.title, "是" if d.published else "否",
-                      local(d.published_at).strftime("%Y-%m-%d") if d.published_at else ""] for d in docs], len(docs))
+                      local(d.published_at).strftime("%Y-%m-%d") if d.published_at else ""] for d in docs], len(docs),
+                    [("rules",)] * len(docs))
     if key in ("plan_year", "plan_half"):
         query = sa.select(Plan).where(mine(Plan), Plan.year == period.year, Plan.kind == "annual")
         query = query.where(Plan.half.is_(None) if key == "plan_year" else Plan.half.is_not(None))
         plans = {plan.half: plan for plan in db.session.scalars(query)}
         halves = [None] if key == "plan_year" else list(period.halves)
-        rows = []
+        rows, refs = [], []
         for half in halves:
             found = filing(period.year, half, plans.get(half), created_on(tenant_id))
             plan = plans.get(half)
             rows.append([plan.title if plan else "（无）", PLAN_HALF[half],
                          found.deadline, found.submitted_on or "", FILING_STATUS[found.status],
                          plan.comment if plan else ""])
-        return Rows(["计划", "期间", "报备截止", "报备日期", "状态", "司法局意见"], rows, len(rows))
+            refs.append(("plan", plan.id) if plan else None)
+        return Rows(["计划", "期间", "报备截止", "报备日期", "状态", "司法局意见"], rows, len(rows), refs)
     if key == "campaigns":
         found = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), when.campaigns(period))
                                         .order_by(Campaign.window_start, Campaign.id)))
         return Rows(["编号", "名称", "检查期", "状态"],
                     [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", str(CAMPAIGN_STATUS[c.status.value])]
                      for c in found[:limit]],
-                    len(found))
+                    len(found), [_campaign_ref(c) for c in found[:limit]])
     if key == "draws":
-        rows = db.session.execute(sa.select(Campaign.code, Campaign.title, Draw.kind, Draw.drawn_at, Draw.seed)
+        rows = db.session.execute(sa.select(Campaign.code, Campaign.title, Draw.kind, Draw.drawn_at, Draw.seed, Campaign.id,
+                                            sa.func.coalesce(Campaign.joint_id, Campaign.id))
                                   .join(Campaign, Campaign.id == Draw.campaign_id)
                                   .where(mine(Draw), when.draws(period)).order_by(Draw.drawn_at)).all()
         return Rows(["抽查任务", "名称", "抽取", "抽取时间", "随机种子"],
                     [[code, title, DRAW_KIND[kind.value],
                       local(at).strftime("%Y-%m-%d %H:%M"), (seed or "")[:16] + "…"]
-                     for code, title, kind, at, seed in rows[:limit]], len(rows))
+                     for code, title, kind, at, seed, *_ in rows[:limit]], len(rows),
+                    [("campaign", campaign_id, on_portal) for *_, campaign_id, on_portal in rows[:limit]])
     if key == "follow_ups_open":
         condition = sa.and_(mine(FollowUp), when.follow_ups_open(period))
         rows = db.session.execute(sa.select(Campaign.code, Entity.name, FollowUp.kind, FollowUp.opened_on,
-                                            FollowUp.deadline)
+                                            FollowUp.deadline, Visit.id, Visit.campaign_id,
+                                            sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at)
                                   .join(Visit, Visit.id == FollowUp.visit_id)
                                   .join(Campaign, Campaign.id == Visit.campaign_id)
                                   .join(Entity, Entity.id == Visit.entity_id)
                                   .where(condition).order_by(FollowUp.opened_on)).all()
         return Rows(["抽查任务", "检查对象", "处置方式", "开启日期", "改正期限"],
                     [[code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened, deadline or ""]
-                     for code, entity, kind, opened, deadline in rows[:limit]], len(rows))
+                     for code, entity, kind, opened, deadline, *_ in rows[:limit]], len(rows),
+                    [("visit", visit_id, campaign_id, on_portal, published is not None)
+                     for *_, visit_id, campaign_id, on_portal, published in rows[:limit]])
     if key in ("joint", "visits_saved"):
         joint = when.joint_of(period)
         ids = list(db.session.scalars(sa.select(joint.c.joint).where(joint.c.tenant_id == tenant_id)))
         query = sa.select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.window_start)
         if key == "visits_saved":
             query = query.where(Campaign.tenant_id == tenant_id)
-        rows, seen = [], set()
+        rows, seen, refs = [], set(), []
         for campaign in db.session.scalars(query):
             figures = campaign_figures(campaign)
             seen.add(campaign.id)
             rows.append([campaign.code, campaign.title, figures.departments, figures.visits, figures.checks,
                          figures.separate, figures.saved])
+            refs.append(_campaign_ref(campaign))
         if key == "joint":  # the lead's joint campaign is not the participant's to read: its own part is
             for part in db.session.scalars(sa.select(Campaign).where(
                     Campaign.joint_id.in_([i for i in ids if i not in seen]), Campaign.tenant_id == tenant_id)):
                 rows.append([part.code, part.title, "（本部门参加，由牵头部门统计）", None, None, None, None])
+                refs.append(_campaign_ref(part))
         return Rows(["编号", "名称", "参与部门", "实际检查户次", "各部门抽查户次合计", "分别抽查预计户次", "减少检查户次"],
-                    rows, len(rows))
+                    rows, len(rows), refs)
     raise KeyError(key)

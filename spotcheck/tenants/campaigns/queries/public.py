@@ -142,6 +142,11 @@ def public_targets(campaign: Campaign, *, page: int = 1, search: str = "", strat
                            per_page=per_page)
 
 
+def public_departments_at(campaign: Campaign, entity_ids) -> dict[int, list[str]]:
+    """The departments checking each drawn entity of a joint campaign, by group code."""
+    return listing.departments_at(campaign, entity_ids)
+
+
 def drawn_target_counts(campaign: Campaign) -> dict[str, dict[str, int]]:
     """Per stratum, how many targets are on the list: ``{"A": {"selected": 12, "replaced": 1}}``."""
     return listing.counts(campaign, PUBLIC_TARGET_STATUSES)
@@ -159,14 +164,16 @@ class PublicMember:
 def public_teams(campaign: Campaign, entity_ids) -> dict[int, list[PublicMember]]:
     """Team members of the given visits (entity ids, e.g. one page of targets), in pick order: the
     inspector's name and enforcement certificate number only (no ID number, sex, post or anything
-    else)."""
+    else). A joint campaign's mixed team is shown whole: a member of another department is named
+    as the team row recorded it (the lead's department does not read the others' inspectors)."""
     wanted = list(entity_ids)
     if not wanted:
         return {}
     rows = db.session.execute(
-        sa.select(TeamMember.entity_id, Inspector.name, Inspector.cert_no, TeamMember.is_leader, TeamMember.active,
+        sa.select(TeamMember.entity_id, sa.func.coalesce(Inspector.name, TeamMember.inspector_name),
+                  sa.func.coalesce(Inspector.cert_no, TeamMember.cert_no), TeamMember.is_leader, TeamMember.active,
                   TeamMember.replacement_reason)
-        .join(Inspector, Inspector.id == TeamMember.inspector_id)
+        .outerjoin(Inspector, Inspector.id == TeamMember.inspector_id)
         .where(TeamMember.campaign_id == campaign.id, TeamMember.entity_id.in_(wanted))
         .order_by(TeamMember.entity_id, TeamMember.position, TeamMember.id))
     teams: dict[int, list[PublicMember]] = {}

@@ -72,6 +72,21 @@ def counts(campaign: Campaign, statuses: Iterable[TargetStatus] = ALL_STATUSES) 
     return out
 
 
+def departments_at(campaign: Campaign, entity_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Which departments (group codes, in order) check each of the given entities: a joint
+    campaign's one visit carries every department that drew the entity (进一次门、查多项事)."""
+    wanted = list(entity_ids)
+    out: dict[int, list[str]] = {}
+    if wanted:
+        for entity_id, group in db.session.execute(
+                sa.select(CampaignTarget.entity_id, CampaignTarget.group_code).distinct()
+                .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id.in_(wanted),
+                       CampaignTarget.status == TargetStatus.selected)
+                .order_by(CampaignTarget.entity_id, CampaignTarget.group_code)):
+            out.setdefault(entity_id, []).append(group)
+    return out
+
+
 def teams(campaign: Campaign, entity_ids: Iterable[int]) -> dict[int, list[TeamMember]]:
     """The team members of the given visits (e.g. one page of targets), replaced ones included,
     in pick order per visit. For the department's own staff: the whole member row."""

@@ -1,0 +1,116 @@
+"""No page speaks code (页面用语): every page each role of the demo city opens, in the Chinese locale,
+shows names, never an identifier (``freeze_targets``) or a sentence left in English.
+
+One account of every role walks every GET page route (one URL a route, its arguments taken from the
+demo's own rows) and the links its pages show, on the demo city as ``spotcheck demo`` loads it;
+the visible text of each page (its elements' text, placeholders, tooltips and buttons) is read.
+A login name (``scj_planner``) is data the reader types, not code: it is allowed.
+"""
+from __future__ import annotations
+
+from collections import Counter, deque
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support.demo_world import demo_city
+from tests.support.helpers import signed_in
+from tests.support.page_text import programmer_words, visible_text
+from tests.support.route_urls import crawlable, ids_by_table, links, route_urls, rule_of
+
+#: One account of each role, and the supervising department's leader (whose day differs); ``None``
+#: is a citizen, not signed in.
+WALKERS = ("scj_planner", "scj_leader", "scj_inspector", "scj_coord", "yjj_coord", "scj_admin", "sfj_supervisor",
+           "sfj_leader", "admin", None)
+#: Links followed from the pages, per route and walker, beyond the route's own URL.
+FOLLOWED_PER_RULE = 2
+
+
+def _logins(app) -> set[str]:
+    from spotcheck.core.database import db
+    from spotcheck.core.scoping import system_access
+    from spotcheck.tenants.accounts.models import User
+
+    with app.app_context(), system_access("test: the demo's logins"):
+        return set(db.session.scalars(sa.select(User.login)))
+
+
+def _walk(app, client, seeds) -> tuple[dict[str, list[str]], list[str], int]:
+    """GET the seeds and the links their pages show: the words found, by page; the 5xx answers;
+    how many pages were read."""
+    adapter = app.url_map.bind("localhost")
+    queue, seen, followed = deque(seeds), set(), Counter()
+    found, errors, pages = {}, [], 0
+    while queue:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code >= 500:
+            errors.append(f"GET {url} → {response.status_code}")
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        pages += 1
+        words = programmer_words(visible_text(response.get_data(as_text=True)))
+        if words:
+            found[url] = words
+        for link in links(response):
+            if link in seen or link.startswith("/api/") or not crawlable(adapter, link, False):
+                continue
+            rule = rule_of(adapter, link)
+            if followed[rule] < FOLLOWED_PER_RULE:
+                followed[rule] += 1
+                queue.append(link)
+    return found, errors, pages
+
+
+@pytest.mark.slow(20)
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_every_page_of_every_role_names_things_in_chinese(app):
+    with app.app_context():
+        demo_city(today="2026-11-21")
+    logins = _logins(app)
+    seeds = route_urls(app, ids_by_table(app), per_rule=1, skip=("/api/", "/platform/assets"))
+    report, read = [], Counter()
+    for login_name in WALKERS:
+        client = signed_in(app, login_name) if login_name else app.test_client()
+        found, errors, read[login_name] = _walk(app, client, seeds)
+        assert not errors, f"{login_name}: server errors\n" + "\n".join(errors)
+        for url, words in found.items():
+            words = [word for word in words if word not in logins]
+            if words:
+                report.append(f"{login_name or 'citizen'} {url}: {words}")
+    assert not report, "code or English on the pages:\n" + "\n".join(report)
+    # not vacuous: each walker read its pages (a walk of refusals would find nothing)
+    assert all(count >= 20 for count in read.values()), read
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_every_row_of_a_supervision_drill_down_opens_the_object_it_counts(app):
+    """指标明细: the justice bureau's supervisor and a department's leader click any row of any
+    figure's drill-down and land on a page that opens (the object's own page, or what the public
+    may read of it)."""
+    import re
+
+    from spotcheck.tenants.supervision.vocabulary import FIGURES
+
+    with app.app_context():
+        demo_city(today="2026-11-21")
+        from tests.support.helpers import tenant_id
+
+        departments = {code: tenant_id(code) for code in ("SCJ", "YJJ", "SWJ")}
+    row_link = re.compile(r'<tr><td><a href="([^"]+)"')
+    clicked = Counter()
+    for login_name, codes in (("sfj_supervisor", ("SCJ", "YJJ", "SWJ")), ("scj_leader", ("SCJ",))):
+        client = signed_in(app, login_name)
+        for code in codes:
+            for figure in FIGURES:
+                page = client.get(f"/supervision/departments/{departments[code]}/{figure.key}?period=2026")
+                assert page.status_code == 200, (login_name, code, figure.key)
+                for link in sorted(set(row_link.findall(page.get_data(as_text=True))))[:3]:
+                    answer = client.get(link.replace("&amp;", "&"), follow_redirects=True)
+                    assert answer.status_code == 200, (login_name, code, figure.key, link, answer.status_code)
+                    clicked[(login_name, link.split("/")[1 if link.startswith("/public") else 1])] += 1
+    kinds = {link for _, link in clicked}
+    assert clicked and "public" in kinds and "visits" in kinds, clicked
