@@ -63,6 +63,8 @@ class Query:
     name: str
     permission: Permission | None
     function: Callable
+    #: Whether the domain's policy may open a scope beyond the reader's department for it.
+    opens: bool = False
 
 
 #: Every query of the platform, by name.
@@ -91,7 +93,7 @@ def query(permission: Permission | None, *, scope: Callable[..., Opening] | None
             with opened(reader, opening, name):
                 return function(*args, **kwargs)
 
-        run.query = REGISTRY[name] = Query(name, permission, function)
+        run.query = REGISTRY[name] = Query(name, permission, function, scope is not None)
         return run
 
     return decorate

@@ -14,6 +14,27 @@ def test_every_audited_action_has_a_label():
     assert actions <= set(ACTION_LABELS), f"actions without a label: {sorted(actions - set(ACTION_LABELS))}"
 
 
+def test_every_read_beyond_the_department_is_named_on_the_audit_trail(app):
+    """A query whose policy may open a cross-department or joint scope records its name on the
+    reader's trail (跨部门查阅留痕): the trail names it in words, and each reason it opens for."""
+    import spotcheck.platform.factory  # noqa: F401 (imports every domain's queries)
+    from spotcheck.core.queries import REGISTRY
+    from spotcheck.tenants.audit.vocabulary import READS
+
+    opening = {name for name, found in REGISTRY.items() if found.opens}
+    assert len(opening) >= 10, opening
+    assert opening <= set(READS), f"reads without a name: {sorted(opening - set(READS))}"
+    root = Path(__file__).resolve().parents[2] / "spotcheck"
+    reasons = {reason for path in root.rglob("*.py")
+               for reason in re.findall(r'Across\(f?"([^"{]+)', path.read_text(encoding="utf-8"))}
+    assert reasons and {r.strip() for r in reasons} <= set(READS), sorted(reasons - set(READS))
+    with app.test_request_context():
+        from spotcheck.platform.web.audit_view import read_name
+
+        assert read_name("supervision 2026H1") == "对各部门的监督（2026年上半年）"
+        assert read_name("supervision: table 001-2 for submission").startswith("报送统计表 《")
+
+
 def test_strata_are_named_in_words_never_by_their_code(app):
     from flask_babel import force_locale
 
