@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.helpers import CHROMIUM_ARGS, DEMO_PASSWORD, service_missing
+from tests.support.page_text import programmer_words
+from spotcheck.demo.people import DEPARTMENTS
 
 SHOTS = Path("/tmp/spotcheck-shots")
 TIMEOUT_MS = 10_000
@@ -139,6 +141,16 @@ def at_both_widths(page, name: str) -> None:
     assert_clean(page)
 
 
+#: The demo's logins: data a user types (``scj_planner``), not code on a page.
+LOGINS = frozenset(login for *_, people in DEPARTMENTS for login, *_ in people) | {"admin"}
+
+
+def assert_worded(page) -> None:
+    """The page as the reader sees it (Chinese locale) holds no identifier and no English sentence."""
+    words = [word for word in programmer_words(page.inner_text("body")) if word not in LOGINS]
+    assert not words, f"code or English on {page.url}: {words}"
+
+
 def csp_violations(page) -> list[str]:
     return page.evaluate("window.__cspViolations || []")
 
@@ -180,9 +192,11 @@ class Person:
         dialog.accept()
 
     def go(self, path: str):
+        """Open ``path``: it answers, and it speaks no code or English (:func:`assert_worded`)."""
         self.page.problems.clear()
         response = self.page.goto(path)
         assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        assert_worded(self.page)
         return self.page
 
     def submit(self, selector: str) -> None:
