@@ -1,6 +1,21 @@
 # Spotcheck: one image for the web app (gunicorn), the Celery worker and Celery beat.
 #   docker build -t spotcheck .
 #   docker compose up          (see docker-compose.yml; SECRET_KEY must be set)
+
+# Stage 0 builds the browser verifier (spotcheck-verify.js) with npm ci + esbuild, at the versions of
+# package-lock.json, with Node 20 and npm taken from the official node:20-slim image (Debian, like
+# this one; the first stage stays python:3.11-slim, as tests/system/test_deployment_files.py asks).
+# Only the built file goes into the image below.
+FROM python:3.11-slim
+COPY --from=node:20-slim /usr/local/bin/node /usr/local/bin/node
+COPY --from=node:20-slim /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
+WORKDIR /verifier
+COPY package.json package-lock.json ./
+RUN node /usr/local/lib/node_modules/npm/bin/npm-cli.js ci --no-audit --no-fund
+COPY spotcheck/platform/static/verifier-src spotcheck/platform/static/verifier-src
+RUN node /usr/local/lib/node_modules/npm/bin/npm-cli.js run build
+
+# The image: web app, worker and beat.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,6 +33,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY . /app
+COPY --from=0 /verifier/spotcheck/platform/static/spotcheck-verify.js /app/spotcheck/platform/static/spotcheck-verify.js
 
 # Non-editable install: the package lands in site-packages, so the code under /app is only
 # read for migrations/. The instance directory must be writable by the app user: with a

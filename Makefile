@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export SPOTCHECK_ENV ?= development
 
-.PHONY: demo test test-fast fuzz bench install install-dev chromium pdf-libs translations clean
+.PHONY: demo test test-fast fuzz bench install install-dev verifier chromium pdf-libs translations clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,24 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed verifier
+install-dev: $(VENV)/.installed-dev verifier
+
+# The browser verifier (spotcheck-verify.js, one file for the public page and `node`): built from
+# static/verifier-src with the versions of package-lock.json (npm ci: @noble/hashes, esbuild) when it
+# is missing or older than its source. Without npm the page says it is not installed, and its tests
+# skip (or fail with SPOTCHECK_REQUIRE_SERVICES=1).
+VERIFIER_JS  := spotcheck/platform/static/spotcheck-verify.js
+VERIFIER_SRC := $(wildcard spotcheck/platform/static/verifier-src/*.mjs)
+
+verifier: $(VERIFIER_JS)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the browser verifier is not built (install Node.js 20 and npm)"; fi
+
+$(VERIFIER_JS): $(VERIFIER_SRC) package-lock.json node_modules/.package-lock.json
+	@if [ -e node_modules/.package-lock.json ]; then npm run --silent build && touch $@; fi
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build), with a Chinese font
 # so that screenshots of the pages show the characters rather than boxes.
@@ -71,4 +87,4 @@ translations: install-dev
 	$(BIN)/pybabel compile -d spotcheck/translations
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .hypothesis node_modules $(VERIFIER_JS)

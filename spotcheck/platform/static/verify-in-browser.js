@@ -1,0 +1,98 @@
+/* Public verification page: "verify in your own browser". Fetches the proof once, runs every check
+   of it in this page with the browser verifier (window.SpotcheckVerify, spotcheck-verify.js) while a
+   progress bar moves, then lists each check in Chinese with its verdict and the time it took. Nothing
+   is sent to the server. The page's words come from the section's data-* attributes. */
+(function () {
+  "use strict";
+  var box = document.getElementById("browser-verify");
+  var start = document.getElementById("browser-verify-start");
+  if (!box || !start || !window.SpotcheckVerify) { return; }
+  var words = box.dataset;
+  var names = {};
+  try { names = JSON.parse(words.names || "{}"); } catch (ignored) { names = {}; }
+  var progress = document.getElementById("browser-verify-progress");
+  var bar = progress.querySelector("progress");
+  var status = document.getElementById("browser-verify-status");
+  var verdict = document.getElementById("browser-verify-verdict");
+  var table = document.getElementById("browser-checks");
+  var elapsed = document.getElementById("browser-verify-elapsed");
+
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+    });
+  }
+
+  function number(n) { return Number(n).toLocaleString(); }
+
+  function showProgress(state) {
+    bar.max = Math.max(state.total, 1);
+    bar.value = Math.min(state.done, bar.max);
+    status.textContent = fill(words.progress, { done: number(state.done), total: number(state.total),
+                                                hashes: number(state.hashes) });
+  }
+
+  function cell(row, text, className) {
+    var td = document.createElement("td");
+    td.textContent = text;
+    if (className) { td.className = className; }
+    row.appendChild(td);
+    return td;
+  }
+
+  function showChecks(checks) {
+    var body = table.tBodies[0];
+    var rows = document.createDocumentFragment();
+    var failed = 0;
+    checks.forEach(function (check) {
+      var row = document.createElement("tr");
+      row.className = check.ok ? "check-ok" : "check-fail";
+      cell(row, check.ok ? words.holds : words.fails, "check-mark");
+      cell(row, check.label).setAttribute("data-check", check.name);
+      cell(row, check.detail || "");
+      rows.appendChild(row);
+      if (!check.ok) { failed += 1; }
+    });
+    body.textContent = "";
+    body.appendChild(rows);
+    table.hidden = false;
+    verdict.className = failed ? "check-fail" : "check-ok";
+    verdict.textContent = "";
+    var strong = document.createElement("strong");
+    strong.className = "check-mark";
+    strong.textContent = failed ? fill(words.someFail, { n: failed }) : words.allHold;
+    verdict.appendChild(strong);
+    verdict.hidden = false;
+    elapsed.textContent = fill(words.elapsed, { seconds: (checks.elapsedMs / 1000).toFixed(2),
+                                                hashes: number(checks.hashes || 0) });
+    elapsed.hidden = false;
+    box.setAttribute("data-result", failed ? "fail" : "ok");
+  }
+
+  function showError(error) {
+    verdict.className = "check-fail";
+    verdict.textContent = fill(words.unreadable, { error: error && error.message ? error.message : String(error) });
+    verdict.hidden = false;
+    box.setAttribute("data-result", "error");
+  }
+
+  start.addEventListener("click", function () {
+    start.disabled = true;
+    box.setAttribute("data-result", "running");
+    verdict.hidden = true;
+    table.hidden = true;
+    elapsed.hidden = true;
+    progress.hidden = false;
+    showProgress({ done: 0, total: 1, hashes: 0 });
+    fetch(words.proof, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.arrayBuffer();
+      })
+      .then(function (bytes) {
+        return window.SpotcheckVerify.verify(new Uint8Array(bytes), { onProgress: showProgress, names: names });
+      })
+      .then(showChecks, showError)
+      .then(function () { start.disabled = false; });
+  });
+}());
