@@ -21,7 +21,7 @@ def test_every_read_beyond_the_department_is_named_on_the_audit_trail(app):
     from spotcheck.core.queries import REGISTRY
     from spotcheck.tenants.audit.vocabulary import READS
 
-    opening = {name for name, found in REGISTRY.items() if found.opens}
+    opening = {name for name, found in REGISTRY.items() if found.opens and name.startswith("spotcheck.")}  # not a test's own
     assert len(opening) >= 10, opening
     assert opening <= set(READS), f"reads without a name: {sorted(opening - set(READS))}"
     root = Path(__file__).resolve().parents[2] / "spotcheck"
