@@ -235,12 +235,8 @@ def _kind(action: str, value) -> str:
 
 def _reason(action: str, value) -> str:
     if action.startswith("read."):
-        return _read(action, value)
+        return read_name(value)
     return domain.name(audit_trail.replacement_reasons(action), value)
-
-
-def _read(action: str, value) -> str:
-    return read_name(value)
 
 
 def read_name(value) -> str:
@@ -346,7 +342,7 @@ _FORMATTERS = {
     "from": _department,
     "kind": _kind,
     "reason": _reason,
-    "query": _read,
+    "query": lambda action, value: read_name(value),
     "why": _coded(SIGN_IN_FAILURES),
     "fields": _field_names,
     "roles": _roles,

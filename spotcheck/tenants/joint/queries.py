@@ -252,6 +252,10 @@ def tasks_for(reader, limit: int = 20) -> list[Task]:
     return found[:limit]
 
 
+#: The states in which a joint campaign may wait on the departments or on the teams.
+WAITING = (*OPEN, CampaignStatus.notified, CampaignStatus.in_progress, CampaignStatus.results_in)
+
+
 @dataclass
 class UnderWay:
     """A joint campaign the department leads that waits on others (进行中的联合抽查): the departments
@@ -271,7 +275,3 @@ def under_way(*, reader, limit: int = 10) -> list[UnderWay]:
         if campaign.id not in busy:
             found.append(UnderWay(campaign, pending(campaign) if campaign.status == CampaignStatus.draft else []))
     return found
-
-
-#: The states in which a joint campaign may wait on the departments or on the teams.
-WAITING = (*OPEN, CampaignStatus.notified, CampaignStatus.in_progress, CampaignStatus.results_in)
