@@ -146,6 +146,8 @@ def locust(base: str, spec: dict, folder: Path, label: str, *, users_per_page: i
     env = {**os.environ, "BENCH_CITY_PAGES": str(spec_path)}
     prefix = folder / label
     for run, length in (("warmup", warmup), ("timed", seconds)):
+        if not length:
+            continue  # no warm-up asked for
         prefix = folder / f"{label}-{run}"
         subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "city_locustfile.py"), "--headless",
                         "-u", str(users), "-r", str(users), "-t", f"{length}s", "--host", base, "--csv", str(prefix),

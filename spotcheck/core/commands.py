@@ -31,7 +31,7 @@ from functools import wraps
 import sqlalchemy as sa
 
 from spotcheck.core import policy, text
-from spotcheck.core.database import db, end_reading
+from spotcheck.core.database import db, end_reading, impatient, is_locked
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 
@@ -137,6 +137,25 @@ def unit_of_work(*, keep=None) -> Iterator[None]:
         _undo.reset(undo_token)
     for callback in callbacks:
         callback()
+
+
+#: How long a write of bookkeeping waits for SQLite's one writer before it is left for next time.
+BOOKKEEPING_PATIENCE_MS = 200
+
+
+@contextmanager
+def bookkeeping(what: str, *, keep=None) -> Iterator[None]:
+    """A write of the platform's own bookkeeping (记账: a session's or a token's last activity), not an
+    action of the user: in a transaction of its own, like a command's, but on SQLite it waits only a
+    moment for the writer and is left for the next request while a job holds it — a page that only
+    reads never waits on a job, nor fails for it. ``keep``: as :func:`unit_of_work`'s."""
+    try:
+        with impatient(BOOKKEEPING_PATIENCE_MS), unit_of_work(keep=keep):
+            yield
+    except sa.exc.OperationalError as error:
+        if not is_locked(error):
+            raise
+        log.info("%s: the database is busy with another writer; left for the next request", what)
 
 
 def _rollback(session, keep) -> None:

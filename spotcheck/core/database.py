@@ -1,5 +1,9 @@
 """The database (数据库): the one SQLAlchemy object every layer works through, bound to the
 application by the app factory, and the naming convention of the schema."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -34,11 +38,39 @@ def dialect() -> str:
 _CHANGES_AT_BEGIN = "spotcheck_sqlite_changes_at_begin"
 
 
+#: Where a SQLite connection keeps how long a writer waits for the lock: the default set when it
+#: connects (``BUSY_DEFAULT``), and what it is set to now (``_BUSY_NOW``).
+BUSY_DEFAULT, _BUSY_NOW = "spotcheck_sqlite_busy_ms", "spotcheck_sqlite_busy_now"
+#: How long the writer of the current context waits on SQLite, when it must not wait the default.
+_patience: ContextVar[int | None] = ContextVar("spotcheck_sqlite_patience", default=None)
+
+
 def sqlite_begin(connection, *, writing: bool) -> None:
     """Begin a transaction on SQLite (单写者): a command's as the writer (``BEGIN IMMEDIATE``, which
-    waits its turn behind another writer for the busy timeout), any other as a reader."""
+    waits its turn behind another writer for the busy timeout, or as long as :func:`impatient`
+    says), any other as a reader."""
+    if writing:
+        wanted = _patience.get() or connection.info.get(BUSY_DEFAULT)
+        if wanted and connection.info.get(_BUSY_NOW) != wanted:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(wanted)}")
+            connection.info[_BUSY_NOW] = wanted
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
     connection.info[_CHANGES_AT_BEGIN] = connection.connection.dbapi_connection.total_changes
+
+
+@contextmanager
+def impatient(milliseconds: int) -> Iterator[None]:
+    """Writes begun inside wait at most ``milliseconds`` for SQLite's one writer (then fail as locked)."""
+    token = _patience.set(milliseconds)
+    try:
+        yield
+    finally:
+        _patience.reset(token)
+
+
+def is_locked(error: Exception) -> bool:
+    """Whether ``error`` is SQLite's "database is locked": the writer's turn did not come in time."""
+    return isinstance(error, sa.exc.OperationalError) and "database is locked" in str(error)
 
 
 def end_reading(session) -> None:

@@ -7,9 +7,11 @@ from flask_smorest import Api
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
+from spotcheck.platform.api_document import ChangesNameAField
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-api = Api()
+api = Api(spec_kwargs={"extra_plugins": [ChangesNameAField()]})
 talisman = Talisman()

@@ -11,9 +11,10 @@ from sqlalchemy import event
 from spotcheck.core import clock, settings
 from spotcheck.platform import commands_line, errors, routing, session as web_session
 from spotcheck.platform.config import load_config
+from spotcheck.platform.compiled_templates import COMPILED
 from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
 from spotcheck.core.commands import in_command
-from spotcheck.core.database import db, sqlite_begin
+from spotcheck.core.database import BUSY_DEFAULT, db, sqlite_begin
 from spotcheck.platform.permissions import is_static_endpoint, public
 
 CONTENT_SECURITY_POLICY = {
@@ -45,6 +46,7 @@ def _current_config():
 def create_app(config: dict | None = None) -> Flask:
     app = Flask("spotcheck", instance_path=os.environ.get("SPOTCHECK_INSTANCE") or None,
                 template_folder="platform/templates", static_folder="platform/static")
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": COMPILED}
     app.config.update(load_config(app.instance_path, config))
     if app.config["SPOTCHECK_TODAY"]:
         clock.run_from(date.fromisoformat(app.config["SPOTCHECK_TODAY"]))
@@ -127,6 +129,7 @@ def _sqlite_transactions(app: Flask) -> None:
         dbapi_connection.isolation_level = None
         # a write waits its turn behind a job's batch (a few seconds at most) rather than failing
         dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+        connection_record.info[BUSY_DEFAULT] = SQLITE_BUSY_MS
         if not durable:
             dbapi_connection.execute("PRAGMA synchronous = OFF")
 

@@ -18,7 +18,7 @@ from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from spotcheck.core.scoping import TenantViolation, tenant_scope
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results.queries import follow_ups as follow_up_reads
+from spotcheck.tenants.results.queries import follow_ups as follow_up_reads, todo as results_todo
 from spotcheck.tenants.results import queries as results_queries
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind
@@ -64,6 +64,12 @@ def test_each_follow_up_needs_what_its_kind_needs_and_is_closed_by_its_own_step(
                                                      "details": "现场笔录、照片6张、检验报告"}, actor=planner)
             db.session.commit()
             assert rectification.deadline == date(2026, 11, 10) and rectification.opened_by_name == chief.display_name
+            # each open follow-up is a to-do of the visit's team and of the planners, the earliest deadline first
+            for reader in (chief, planner):
+                to_close = [(t.obj.id, t.actions) for t in results_todo.tasks_for(reader) if t.kind == "follow_up"]
+                assert to_close[0] == (rectification.id, {"close"})
+                assert {follow_up for follow_up, _ in to_close} == {rectification.id, case.id, police.id}
+            assert not [t for t in results_todo.tasks_for(user_named("yjj_leader")) if t.kind == "follow_up"]
 
             # A visit with an open follow-up is not closed, nor is its campaign.
             assert "close" not in VISIT_ACTIONS.allowed(visit(ids), planner)
@@ -128,6 +134,9 @@ def test_a_transfer_is_read_and_acknowledged_only_by_the_department_it_is_sent_t
                 follow_up_reads.get_follow_up(rectification_id)
             with pytest.raises(NotFound):  # nor the visit it came from
                 results_queries.get_visit(ids["visit"])
+            # the receiver's planner finds it among the to-dos, the sender's visit never read for it
+            assert [(t.obj.id, t.actions) for t in results_todo.tasks_for(scj_planner) if t.kind == "transfer"] == [
+                (transfer_id, {"acknowledge"})]
             with pytest.raises(Forbidden):  # an inspector of the receiver cannot acknowledge
                 results.acknowledge_transfer(inbox.id, {"note": ""}, actor=user_named("scj_inspector"))
             results.acknowledge_transfer(inbox.id, {"note": "已签收，转执法科办理"}, actor=scj_planner)

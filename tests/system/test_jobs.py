@@ -286,10 +286,10 @@ def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgre
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_a_results_import_and_an_approval_of_the_whole_list_run_on_a_real_worker(tmp_path, postgres_url, celery_queue):
-    """检查结果导入 and 批量审核 as jobs on a real worker: the workbook kept by the page's command is
-    read by the worker, every visit arrives submitted, then the leader's "all of the list" approves
-    those that found no problem, in the worker too."""
+def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on_a_real_worker(tmp_path, postgres_url, celery_queue):
+    """检查结果导入, 批量审核 and 批量公示 as jobs on a real worker: the workbook kept by the page's command
+    is read by the worker, every visit arrives submitted, then the leader's "all of the list" approves
+    those that found no problem, and the planner's publishes them, in the worker too."""
     from datetime import date
 
     from spotcheck.core.clock import frozen_at
@@ -326,6 +326,15 @@ def test_a_results_import_and_an_approval_of_the_whole_list_run_on_a_real_worker
             with tenant_scope(ids["tenant"]):
                 assert approved.status == JobStatus.succeeded and approved.result["approved"] == len(clean), \
                     (approved.error, process.output[-3000:])
+                planner = planner_of(user_named("yjj_admin"))
+                ready = listing.publishable_together(reader=planner, campaign_id=ids["campaign"])
+                assert sorted(ready) == sorted(clean)  # what was approved, and only that, may be published
+                publication = review_jobs.submit_publication(ready, actor=planner).id
+            published = _poll_job(ids["tenant"], publication, JOB_TIMEOUT)
+            with tenant_scope(ids["tenant"]):
+                assert published.status == JobStatus.succeeded and published.result["published"] == len(ready), \
+                    (published.error, process.output[-3000:])
+                assert listing.publishable_together(reader=planner, campaign_id=ids["campaign"]) == []
     finally:
         process.stop()
         with web.app_context():

@@ -93,7 +93,14 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         planner = signed_in(app, "yjj_planner")
         queue = planner.get("/visits/publication").get_data(as_text=True)
         assert f'value="{ids["visit"]}"' in queue and "data-confirm" in queue
-        post_form(planner, "/visits/publish", {"visit_ids": [str(ids["visit"])]}, token_from="/visits/publication")
+        # ticked on the list of one campaign, published, and back on that campaign's list (not all of them,
+        # where "publish all" would count other campaigns' results too)
+        one_campaign = f"/visits/publication?campaign={ids['campaign']}"
+        ticking = planner.get(one_campaign).get_data(as_text=True).split('id="publish-many"')[1].split("</form>")[0]
+        assert f'name="campaign" value="{ids["campaign"]}"' in ticking
+        back = post_form(planner, "/visits/publish", {"visit_ids": [str(ids["visit"])], "campaign": str(ids["campaign"])},
+                         token_from=one_campaign)
+        assert back.status_code == 302 and back.headers["Location"].endswith(one_campaign)
         assert _status(app, ids) == VisitStatus.published
 
         public = app.test_client()

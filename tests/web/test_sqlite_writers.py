@@ -21,9 +21,9 @@ HELD_SECONDS = 1.0
 class OtherWriter(threading.Thread):
     """A second connection that writes and keeps its transaction open a while, as a job's batch does."""
 
-    def __init__(self, path):
+    def __init__(self, path, held: float = HELD_SECONDS):
         super().__init__(daemon=True)
-        self.path, self.holding, self.error = path, threading.Event(), None
+        self.path, self.held, self.holding, self.error = path, held, threading.Event(), None
 
     def run(self) -> None:
         connection = sqlite3.connect(self.path, isolation_level=None, timeout=20)
@@ -31,7 +31,7 @@ class OtherWriter(threading.Thread):
             connection.execute("BEGIN IMMEDIATE")
             connection.execute("INSERT INTO writer_probe VALUES (1)")
             self.holding.set()
-            threading.Event().wait(HELD_SECONDS)
+            threading.Event().wait(self.held)
             connection.execute("COMMIT")
         except sqlite3.Error as exc:  # kept for the test to report
             self.error = exc
@@ -78,6 +78,41 @@ def test_pages_read_while_a_job_writes(sqlite_template, tmp_path):
     answers = [client.get(url).status_code for url in ("/", "/campaigns", "/public/results")]
     writer.join(30)
     assert writer.error is None and answers == [200, 200, 200], (writer.error, answers)
+
+
+def test_a_page_that_only_reads_never_waits_for_a_long_job_and_its_bookkeeping_comes_later(sqlite_template, tmp_path):
+    """A job holding the write lock for long (a large results import writes all or nothing) does not
+    hold up the pages that only read: the session's last activity, due once a minute, is written
+    when the writer's turn comes at once, else left for the next request (it waited out the busy
+    timeout before, 20 s, and then failed with a 500)."""
+    import time
+    from datetime import timedelta
+
+    from spotcheck.core import clock
+
+    path = _database(sqlite_template, tmp_path)
+    app = make_app(f"sqlite:///{path}")
+    client = app.test_client()
+    assert login(client, "scj_planner").status_code == 302
+
+    def last_seen():
+        with sqlite3.connect(path) as connection:
+            return connection.execute("SELECT max(last_seen_at) FROM user_session").fetchone()[0]
+
+    signed_in = last_seen()
+    writer = OtherWriter(path, held=4.0)
+    writer.start()
+    assert writer.holding.wait(10) and writer.error is None, writer.error
+    with clock.frozen_at(clock.now() + timedelta(minutes=5)):  # the session's last activity is due
+        started = time.monotonic()
+        answer = client.get("/api/v1/me")
+        took = time.monotonic() - started
+        writer.join(30)
+        assert writer.error is None, writer.error
+        assert answer.status_code == 200 and took < 2.5, (answer.status_code, took)
+        assert last_seen() == signed_in  # left for later, not waited for
+        assert client.get("/api/v1/me").status_code == 200
+        assert last_seen() > signed_in  # the next request, the writer gone, records it
 
 
 def test_a_sign_in_gets_its_turn_between_the_batches_of_a_long_job(sqlite_template, tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Api
 
@@ -19,7 +20,7 @@ def refuse_empty_changes():
         return None  # the route's own check answers 401 or 403 first: its rules stay unsaid
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not body:
-        abort(422, description="Give at least one field to change, as a JSON object.")
+        abort(422, description=_("Give at least one field to change, as a JSON object."))
     return None
 
 

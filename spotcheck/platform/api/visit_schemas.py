@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_login import current_user
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.api.types import Bool, Int, QueryBool
@@ -128,7 +129,8 @@ class ResultInputSchema(Schema):
     method = fields.Str(validate=validate.OneOf(["", *reference.CHECK_METHODS]),
                         metadata={"description": "检查方式: " + _codes(reference.CHECK_METHODS)})
     record = fields.Str(validate=validate.Length(max=RECORD_LENGTH))
-    items = fields.Dict(keys=fields.Str(validate=validate.Regexp(r"^[0-9]{1,9}$")),
+    items = fields.Dict(keys=fields.Str(validate=validate.Regexp(r"^[0-9]{1,9}$", error=_l(
+        "Give each item by its id (a whole number, as text)."))),
                         values=fields.Nested(ItemResultInputSchema),
                         metadata={"description": "Per item id (as a string): its categories and findings"})
 

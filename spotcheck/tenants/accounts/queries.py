@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import clock
 from spotcheck.core.clock import as_utc
-from spotcheck.core.commands import unit_of_work
+from spotcheck.core.commands import bookkeeping
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import NotFound
 from spotcheck.core.passwords import secret_digest
@@ -123,11 +123,11 @@ def session_user(session_id: str, session_key: str | None, *, idle: timedelta) -
                 or user.tenant_id != tenant_id or user.session_stamp != stamp or not user.active):
             return SessionCheck(None, "ended")
         if moment - as_utc(row.last_seen_at) > idle:
-            with unit_of_work():  # bookkeeping of the platform's own, not an action of the user
+            with bookkeeping("end an idle session", keep=user):
                 row.revoked_at = moment
             return SessionCheck(None, "idle")
         if moment - as_utc(row.last_seen_at) > SEEN_EVERY:
-            with unit_of_work():
+            with bookkeeping("a session's last activity", keep=user):
                 row.last_seen_at = moment
     return SessionCheck(user)
 
@@ -146,6 +146,6 @@ def user_for_token(secret: str) -> User | None:
             return None
         moment = clock.now()
         if token.last_used_at is None or moment - as_utc(token.last_used_at) > SEEN_EVERY:
-            with unit_of_work():  # bookkeeping, not an action of the user: not audited
+            with bookkeeping("a token's last use", keep=user):  # not an action of the user: not audited
                 token.last_used_at = moment
     return user

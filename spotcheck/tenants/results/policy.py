@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from typing import Iterator
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
@@ -56,7 +57,8 @@ def teams_of(visits) -> dict[tuple[int, int], list[TeamMember]]:
             for member in db.session.scalars(
                     sa.select(TeamMember).where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True),
                                                 TeamMember.entity_id.in_(chunk))
-                    .order_by(TeamMember.entity_id, TeamMember.is_leader.desc(), TeamMember.position)):
+                    .order_by(TeamMember.entity_id, TeamMember.is_leader.desc(), TeamMember.position)
+                    .options(selectinload(TeamMember.inspector))):  # whose account each member is: asked next
                 teams.setdefault((campaign_id, member.entity_id), []).append(member)
     return teams
 

@@ -8,14 +8,14 @@
 //   browser: SpotcheckVerify.verify(proofTextOrObject, {onProgress}) -> Promise of
 //            [{name, label, ok, detail}], label in Chinese; it yields to the page as it goes.
 //   Node:    node spotcheck-verify.js PROOF.json [--json]   exit 0 all hold, 1 one fails, 2 unreadable.
+import { DrawFailed, redrawInspectors, replacementFor } from "./inspectors.mjs";
+import { H, Meter, TICK, V1, V2, deriveSeed, linesDigest } from "./primitives.mjs";
 import {
-  DrawFailed, H, Meter, TICK, V1, V2, byCell, cellSize, cells, currentSelection, deriveSeed, frameDigest, linesDigest,
-  nextReserve, rankCell, redrawInspectors, replacementFor,
-} from "./engine.mjs";
-import {
-  PyError, PyFloat, cmpStr, fromHex, fromJS, hashKey, hashable, isDict, isInt, isStr, num, parseJSON, pyEq, pyGet,
+  PyError, PyFloat, cmpStr, fromHex, hashKey, hashable, isDict, isInt, isStr, num, pyEq, pyGet,
   pyIn, pyIndex, pyItems, pyIter, pyLt, pyRepr, pyStr, pyTruth, toHex, typeError, typeName, valueError,
 } from "./python.mjs";
+import { fromJS, parseJSON } from "./python-json.mjs";
+import { byCell, cellSize, cells, currentSelection, frameDigest, nextReserve, rankCell } from "./targets.mjs";
 
 export const VERSION = "spotcheck-verify.js 1";
 

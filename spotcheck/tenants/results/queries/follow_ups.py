@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from spotcheck.core.database import db, get_row
 from spotcheck.core.scoping import current_tenant_id
@@ -26,15 +27,18 @@ def receivers(tenant_id: int) -> list[Tenant]:
                                    .order_by(Tenant.code)))
 
 
-def received(*, open_only: bool = False) -> list[FollowUp]:
-    """Transfers received by the current department (移送接收), the unacknowledged first, newest first."""
+def received(*, open_only: bool = False, limit: int | None = None) -> list[FollowUp]:
+    """Transfers received by the current department (移送接收), the unacknowledged first, newest first
+    (the first ``limit``)."""
     query = sa.select(FollowUp).where(FollowUp.receiver_tenant_id == current_tenant_id())
     if open_only:
         query = query.where(FollowUp.closed_at.is_(None))
-    return list(db.session.scalars(query.order_by(FollowUp.closed_at.is_not(None), FollowUp.opened_at.desc())))
+    return list(db.session.scalars(query.order_by(FollowUp.closed_at.is_not(None), FollowUp.opened_at.desc())
+                                   .limit(limit)))
 
 
-def open_of_department() -> list[FollowUp]:
-    """The department's own open follow-ups, the earliest deadline first (复查, 结案 … to do)."""
+def open_of_department(limit: int | None = None) -> list[FollowUp]:
+    """The department's own open follow-ups, the earliest deadline first (复查, 结案 … to do; the first ``limit``)."""
     query = sa.select(FollowUp).where(FollowUp.tenant_id == current_tenant_id(), FollowUp.closed_at.is_(None))
-    return list(db.session.scalars(query.order_by(FollowUp.deadline.is_(None), FollowUp.deadline, FollowUp.id)))
+    query = query.order_by(FollowUp.deadline.is_(None), FollowUp.deadline, FollowUp.id).limit(limit)
+    return list(db.session.scalars(query.options(selectinload(FollowUp.visit))))  # their teams are asked next

@@ -56,13 +56,15 @@ def _follow_up_tasks(reader, limit: int) -> list[Task]:
     """Transfers from other departments to acknowledge (签收), then the department's own open
     follow-ups to close (re-check, conclude a case …), the earliest deadline first."""
     tasks = []
-    for kind, rows in (("transfer", follow_ups.received(open_only=True)[:limit]),
-                       ("follow_up", follow_ups.open_of_department()[:limit * 5])):
-        for follow_up in rows:
-            allowed = FOLLOW_UP_ACTIONS.allowed(follow_up, reader) & set(NEXT_STEPS[kind])
-            if allowed:
-                tasks.append(Task(kind, follow_up, frozenset(allowed), follow_up.deadline,
-                                  deadlines.flag(follow_up.deadline), follow_up.deadline_provisional))
+    for kind, rows in (("transfer", follow_ups.received(open_only=True, limit=limit)),
+                       ("follow_up", follow_ups.open_of_department(limit=limit * 5))):
+        # the teams of the department's own visits read at once (a received transfer's visit is not readable)
+        with teams_read_together([row.visit for row in rows if kind == "follow_up"]):
+            for follow_up in rows:
+                allowed = FOLLOW_UP_ACTIONS.allowed(follow_up, reader) & set(NEXT_STEPS[kind])
+                if allowed:
+                    tasks.append(Task(kind, follow_up, frozenset(allowed), follow_up.deadline,
+                                      deadlines.flag(follow_up.deadline), follow_up.deadline_provisional))
     return tasks[:limit]
 
 

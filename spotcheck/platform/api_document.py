@@ -1,0 +1,15 @@
+"""What the OpenAPI document (接口文档) states beyond what the schemas say of themselves."""
+from __future__ import annotations
+
+from apispec import BasePlugin
+
+
+class ChangesNameAField(BasePlugin):
+    """A PATCH body names at least one field to change (``minProperties: 1``), as the API enforces
+    (:func:`spotcheck.platform.api.refuse_empty_changes`): a client reads the rule in the document."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        body = (operations or {}).get("patch", {}).get("requestBody", {})
+        for content in body.get("content", {}).values():
+            if "schema" in content:
+                content["schema"] = {"allOf": [content["schema"]], "minProperties": 1}
