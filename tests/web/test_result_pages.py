@@ -14,7 +14,11 @@ from spotcheck.tenants.results.models import VisitStatus
 
 
 def _text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+    return _text_of(response.get_data(as_text=True))
+
+
+def _text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def _result_form(ids, *, dates: bool = True, **extra) -> dict:
@@ -66,6 +70,9 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
 
         leader = signed_in(app, "yjj_leader")
         assert entity_name in _text(leader.get("/visits/review"))
+        home = leader.get("/").get_data(as_text=True)  # the queue, counted, one click from the home page
+        queue_line = home.split('id="home-queues"')[1].split("</ul>")[0]
+        assert 'href="/visits/review"' in queue_line and "待审核的检查结果：1" in _text_of(queue_line)
         empty = leader.post(f"{page}/return", data={"reason": "", "csrf_token": csrf_token(leader, page)})
         assert empty.status_code == 422 and "退回理由" in _text(empty)
         post_form(leader, f"{page}/return", {"reason": "检查日期与笔录不一致"}, token_from=page)
@@ -91,6 +98,7 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         assert _status(app, ids) == VisitStatus.approved
 
         planner = signed_in(app, "yjj_planner")
+        assert 'href="/visits/publication"' in planner.get("/").get_data(as_text=True).split('id="home-queues"')[1]
         queue = planner.get("/visits/publication").get_data(as_text=True)
         assert f'value="{ids["visit"]}"' in queue and "data-confirm" in queue
         # ticked on the list of one campaign, published, and back on that campaign's list (not all of them,

@@ -39,7 +39,7 @@ def index():
     if user.has_role(Role.tenant_admin.value):
         context["user_counts"] = accounts.user_counts()
     if user.tenant_id is not None:
-        context["tasks"] = tasks_for(user)
+        context["tasks"], context["queues"] = tasks_for(user), results.queues(reader=user)
     if has_permission(user, Permission.JOINT_MANAGE) and user.tenant_id is not None:
         context["joint_under_way"] = joint.under_way(reader=user)
     if has_permission(user, Permission.PLANS_REVIEW):

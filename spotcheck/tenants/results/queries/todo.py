@@ -37,10 +37,31 @@ _STEPPING = (CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignS
 _URGENCY = {"overdue": 0, "due_soon": 1, None: 2}
 
 
+#: How many of the reader's visits the home lists one by one (the most urgent); the queues they
+#: belong to are counted beside them, each with its list (:func:`queues`).
+LISTED_VISITS = 8
+
+
 def tasks_for(reader, limit: int = 20) -> list[Task]:
     """The reader's visits to act on, most urgent first, then the transfers and follow-ups, then the
     campaigns whose visits are to be handed out or whose results are all published (办结)."""
-    return _visit_tasks(reader, limit) + _follow_up_tasks(reader, limit) + _campaign_steps(reader, limit)
+    return (_visit_tasks(reader, min(limit, LISTED_VISITS)) + _follow_up_tasks(reader, limit)
+            + _campaign_steps(reader, limit))
+
+
+@query(Permission.SIGNED_IN)
+def queues(*, reader) -> list[tuple[str, int]]:
+    """The queues of results waiting for the reader and how many each holds — ``review`` (待审核) for
+    a leader, ``publish`` (待公示) for a planner —, those not empty: at a large campaign's size the
+    home names them in one line each, with their list, not a row per result."""
+    found = []
+    if has_permission(reader, Permission.RESULTS_REVIEW):
+        found.append(("review", VisitStatus.submitted))
+    if has_permission(reader, Permission.RESULTS_PUBLISH):
+        found.append(("publish", VisitStatus.approved))
+    counted = [(name, sum(row[-1] for row in listing.campaigns_waiting(reader=reader, status=status)))
+               for name, status in found]
+    return [(name, count) for name, count in counted if count]
 
 
 def _campaign_steps(reader, limit: int) -> list[Task]:
