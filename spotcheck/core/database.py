@@ -38,11 +38,16 @@ def dialect() -> str:
 _CHANGES_AT_BEGIN = "spotcheck_sqlite_changes_at_begin"
 
 
-#: Where a SQLite connection keeps how long a writer waits for the lock: the default set when it
-#: connects (``BUSY_DEFAULT``), and what it is set to now (``_BUSY_NOW``).
-BUSY_DEFAULT, _BUSY_NOW = "spotcheck_sqlite_busy_ms", "spotcheck_sqlite_busy_now"
+#: Where a SQLite connection keeps how long a writer waits for the lock: by default, and now.
+_BUSY_DEFAULT, _BUSY_NOW = "spotcheck_sqlite_busy_ms", "spotcheck_sqlite_busy_now"
 #: How long the writer of the current context waits on SQLite, when it must not wait the default.
 _patience: ContextVar[int | None] = ContextVar("spotcheck_sqlite_patience", default=None)
+
+
+def sqlite_connected(dbapi_connection, info: dict, busy_ms: int) -> None:
+    """A new SQLite connection: a writer on it waits ``busy_ms`` for the lock unless told otherwise."""
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+    info[_BUSY_DEFAULT] = info[_BUSY_NOW] = busy_ms
 
 
 def sqlite_begin(connection, *, writing: bool) -> None:
@@ -50,7 +55,7 @@ def sqlite_begin(connection, *, writing: bool) -> None:
     waits its turn behind another writer for the busy timeout, or as long as :func:`impatient`
     says), any other as a reader."""
     if writing:
-        wanted = _patience.get() or connection.info.get(BUSY_DEFAULT)
+        wanted = _patience.get() or connection.info.get(_BUSY_DEFAULT)
         if wanted and connection.info.get(_BUSY_NOW) != wanted:
             connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(wanted)}")
             connection.info[_BUSY_NOW] = wanted

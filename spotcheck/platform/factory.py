@@ -14,7 +14,7 @@ from spotcheck.platform.config import load_config
 from spotcheck.platform.compiled_templates import COMPILED
 from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
 from spotcheck.core.commands import in_command
-from spotcheck.core.database import BUSY_DEFAULT, db, sqlite_begin
+from spotcheck.core.database import db, sqlite_begin, sqlite_connected
 from spotcheck.platform.permissions import is_static_endpoint, public
 
 CONTENT_SECURITY_POLICY = {
@@ -128,8 +128,7 @@ def _sqlite_transactions(app: Flask) -> None:
     def _no_implicit_transactions(dbapi_connection, connection_record):
         dbapi_connection.isolation_level = None
         # a write waits its turn behind a job's batch (a few seconds at most) rather than failing
-        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
-        connection_record.info[BUSY_DEFAULT] = SQLITE_BUSY_MS
+        sqlite_connected(dbapi_connection, connection_record.info, SQLITE_BUSY_MS)
         if not durable:
             dbapi_connection.execute("PRAGMA synchronous = OFF")
 
