@@ -17,6 +17,7 @@ class Task:
     due: object = None  # the deadline that matters now (a visit's)
     flag: str | None = None  # "overdue" / "due_soon"
     provisional: bool = False  # the due date was counted Monday–Friday (no official calendar for its year yet)
+    count: int | None = None  # how many of the object's rows wait for the step (a campaign's results to record)
 
 
 _URGENCY = {"overdue": 0, "due_soon": 1, None: 2}

@@ -921,10 +921,12 @@ JOINT_CAMPAIGN = {
     "inspector_observers": ("observer:市政协委员 冯某 1013",),
 }
 #: The joint campaign of an enlarged demo (``spotcheck demo --scale N``): left at its invitation, for
-#: the departments to answer and the coordinator to take to published results through the pages.
+#: the departments to answer and the coordinator to take to published results through the pages —
+#: a check of 安全生产, so 应急管理局's coordinator (yjj_coord) leads it, not 市场监管局's.
 LARGE_JOINT_CAMPAIGN = {
     "title": "{year}年度危险化学品与成品油经营单位大规模联合检查",
     "window": ("12-01", "12-31"), "team_size": 2, "reserve_size": 2, "departments": ("YJJ", "SWJ"),
+    "lead": "YJJ", "field": "safety",  # 安全生产: led by 应急管理局 within its filed joint plan (FIELD_LEADS)
 }
 #: How far the joint campaign's results go in each department, visit by visit (visits drawn by every
 #: department first): published by all three first, then some further along in one department only.

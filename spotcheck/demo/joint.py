@@ -101,11 +101,11 @@ def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], 
 
 
 def large_joint_campaign(tenants: dict[str, Tenant], *, year: int) -> int:
-    """An enlarged demo's joint campaign (:data:`demo_city.LARGE_JOINT_CAMPAIGN`), created by the
-    coordinator and left at its invitation: each department answers and sets its part, and the
+    """An enlarged demo's joint campaign (:data:`demo_city.LARGE_JOINT_CAMPAIGN`), created by its
+    field's lead coordinator and left at its invitation: each department answers and sets its part, and the
     campaign is taken to published results through the pages. Returns its id (found by title)."""
-    spec, lead = demo_city.LARGE_JOINT_CAMPAIGN, tenants["SCJ"]
-    title = spec["title"].format(year=year)
+    spec = demo_city.LARGE_JOINT_CAMPAIGN
+    lead, title = tenants[spec["lead"]], spec["title"].format(year=year)
     with tenant_scope(lead.id):
         found = db.session.scalar(sa.select(Campaign.id).where(Campaign.joint.is_(True), Campaign.title == title))
         if found:
@@ -114,4 +114,5 @@ def large_joint_campaign(tenants: dict[str, Tenant], *, year: int) -> int:
         return joint.create_joint({
             "title": title, "year": year, "window_start": f"{year}-{first}", "window_end": f"{year}-{last}",
             "team_size": spec["team_size"], "reserve_size": spec["reserve_size"], "method": "onsite",
-            "department_ids": [tenants[code].id for code in spec["departments"]]}, actor=user_named("scj_coord")).id
+            "field": spec["field"], "department_ids": [tenants[code].id for code in spec["departments"]]},
+            actor=user_named(f"{spec['lead'].lower()}_coord")).id

@@ -46,19 +46,20 @@ def city_summary() -> dict:
 
 
 def joint_summary() -> list[dict]:
-    """The demo's joint campaigns: code, departments, visits made beside the visits separate draws would need."""
-    lead = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "SCJ"))
-    if lead is None:
-        return []
+    """The demo's joint campaigns, each read in its lead's department (市场监管局, or a field's lead):
+    code, departments, visits made beside the visits separate draws would need."""
     out = []
-    with tenant_scope(lead):
-        for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True)).order_by(Campaign.id)):
-            saving = figures.savings(campaign)
-            out.append({"id": campaign.id, "code": campaign.code, "title": campaign.title,
-                        "departments": [part["name"] for part in (campaign.joint_parts or {}).values()]
-                        or list(db.session.scalars(sa.select(JointParticipant.department_name).where(
-                            JointParticipant.campaign_id == campaign.id).order_by(JointParticipant.id))),
-                        "status": str(CAMPAIGN_STATUS.get(campaign.status.value, campaign.status.value)),
-                        "visits": saving.visits if saving else None, "checks": saving.checks if saving else None,
-                        "separate": saving.separate if saving else None, "saved": saving.saved if saving else None})
+    for lead in db.session.scalars(sa.select(Tenant.id).order_by(Tenant.id)):
+        with tenant_scope(lead):
+            for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True),
+                                                                         Campaign.tenant_id == lead)):
+                saving = figures.savings(campaign)
+                out.append({"id": campaign.id, "code": campaign.code, "title": campaign.title,
+                            "departments": [part["name"] for part in (campaign.joint_parts or {}).values()]
+                            or list(db.session.scalars(sa.select(JointParticipant.department_name).where(
+                                JointParticipant.campaign_id == campaign.id).order_by(JointParticipant.id))),
+                            "status": str(CAMPAIGN_STATUS.get(campaign.status.value, campaign.status.value)),
+                            "visits": saving.visits if saving else None, "checks": saving.checks if saving else None,
+                            "separate": saving.separate if saving else None, "saved": saving.saved if saving else None})
+    out.sort(key=lambda row: row["id"])
     return out

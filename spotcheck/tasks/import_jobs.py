@@ -15,6 +15,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
 from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries, uploads
 from spotcheck.tenants.spreadsheets.vocabulary import RESULTS_JOB_KIND
 
@@ -68,6 +69,7 @@ def submit_results_import(campaign_id: int, filename: str | None, stream, *, act
     """Check and keep a campaign's results workbook, then queue its import (检查结果导入); returns
     the job to watch. The rows are checked and written by the job, all or nothing."""
     campaign = get_row(Campaign, campaign_id, _l("No such campaign."))
+    CAMPAIGN_STEPS.require(campaign, actor, "import_results")
     upload = uploads.store_upload(filename, stream, tenant_id=campaign.tenant_id)
     return jobs.submit(import_results, RESULTS_JOB_KIND, actor, campaign_id=campaign.id, key=upload.key,
                        file_name=upload.file_name, locale=locale)

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 
 from tests.support.campaign_world import planner_of
 from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, signed_in, user_named
-from tests.support.results_world import filled_workbook, handed_out, template_rows
+from tests.support.results_world import complete_result, filled_workbook, handed_out, template_rows
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.results import commands as results
@@ -111,6 +112,10 @@ def test_importing_results_through_the_page_and_the_api(app):
                 headers, rows = template_rows(campaigns.get_campaign(ids["campaign"]))
         page = f"/visits/campaign/{ids['campaign']}"
         planner = signed_in(app, "yjj_planner")
+        home = planner.get("/").get_data(as_text=True)  # the hand-out done, the home says what comes next
+        row = home.split('class="tag task-import_results"')[0].rsplit("<tr", 1)[1]
+        assert home.split('class="tag task-import_results"')[1].startswith(f' href="{page}"')
+        assert f"尚有 {ids['visits']} 项检查结果待录入" in re.sub(r"<[^>]+>", "", row)
         shown = planner.get(page).get_data(as_text=True)
         assert "导入离线录入的检查结果" in shown
         template = planner.get(f"{page}/results-template")
@@ -141,8 +146,8 @@ def test_importing_results_through_the_page_and_the_api(app):
         again = api.post(f"/api/v1/visits/import/{ids['campaign']}", headers=headers_api,
                          data={"file": (io.BytesIO(filled_workbook(headers, rows)), "results.xlsx")},
                          content_type="multipart/form-data")
-        job = api.get(f"/api/v1/jobs/{again.get_json()['id']}", headers=headers_api).get_json()
-        assert job["result"]["ok"] is False and "已经提交" in str(job["result"]["errors"]), job
+        assert again.status_code == 409 and "没有待录入的检查结果" in str(again.get_json()), again.get_json()
+        assert "task-import_results" not in planner.get("/").get_data(as_text=True)  # nothing left to record
         review = signed_in(app, "yjj_leader").get("/visits/review").get_data(as_text=True)
         assert review.count("data-visit=") == ids["visits"]
 
@@ -165,3 +170,39 @@ def test_a_visit_without_its_record_is_not_imported(app, tmp_path):
             assert outcome["ok"] is False and _statuses() == before
             missing = [e for e in outcome["errors"] if e["column"] == "检查记录"]
             assert [e["row"] for e in missing] == [2, 3][:len(rows)] and "现场检查笔录" in missing[0]["reason"]
+
+
+def test_a_workbooks_results_are_written_by_one_bulk_command_that_refuses_what_one_import_refuses(app):
+    """The import's second pass is one bulk command: each visit checked as the single import checks
+    it, the first refusal undoing every visit before it and naming its own; each visit audited."""
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(ids["tenant"]):
+            visit_ids = sorted(_statuses())
+            assert len(visit_ids) >= 3
+            given = {visit_id: complete_result(ids) for visit_id in visit_ids}
+            results.import_result(visit_ids[1], given[visit_ids[1]], actor=planner)
+            db.session.commit()
+            with pytest.raises(Conflict) as alone:
+                results.import_result(visit_ids[1], given[visit_ids[1]], actor=planner)
+            db.session.rollback()
+            before = _statuses()
+            with pytest.raises(Conflict) as together:
+                results.import_results(visit_ids, {"results": given}, actor=planner)
+            db.session.rollback()
+            assert together.value.visit_id == visit_ids[1] and str(together.value) == str(alone.value)
+            assert _statuses() == before and before[visit_ids[0]] == VisitStatus.assigned
+            with pytest.raises(ValidationFailed) as missing:  # a visit of the selection without its result
+                results.import_results(visit_ids[:1], {"results": {}}, actor=planner)
+            db.session.rollback()
+            assert "results" in missing.value.errors and _statuses() == before
+
+            rest = [visit_id for visit_id in visit_ids if visit_id != visit_ids[1]]
+            told = []
+            imported = results.import_results(rest, {"results": given}, actor=planner, progress=told.append)
+            db.session.commit()
+            assert [v.id for v in imported] == rest and set(_statuses().values()) == {VisitStatus.submitted}
+            assert {v.source for v in imported} == {"imported"} and {v.submitted_by_id for v in imported} == {planner.id}
+            entries = db.session.scalars(sa.select(AuditEntry.object_id).where(AuditEntry.action == "result.imported"))
+            assert sorted(int(e) for e in entries) == visit_ids

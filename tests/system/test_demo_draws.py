@@ -266,3 +266,23 @@ def _joint_campaign_seen_by_its_three_departments(app):
     page = signed_in(app, "scj_coord").get(f"/joint/{joint['id']}").get_data(as_text=True)
     assert f'id="visits-made"><strong>{joint["visits"]}</strong>' in page
     assert f"{joint['separate']:.1f}" in page
+
+
+def test_the_enlarged_demos_joint_campaign_is_a_safety_check_led_by_its_fields_lead(app):
+    """``spotcheck demo --scale N`` adds a large joint campaign of 应急管理局 and 商务局: a check of
+    安全生产, so 应急管理局 (the field's lead) creates it within its filed joint plan and invites 商务局;
+    市场监管局, which takes no part, neither leads it nor sees it."""
+    from spotcheck.core.database import db
+    from spotcheck.demo.joint import large_joint_campaign
+    from spotcheck.tenants.accounts.models import Tenant
+
+    with app.app_context():
+        _load()
+        tenants = {tenant.code: tenant for tenant in db.session.scalars(sa.select(Tenant))}
+        made = large_joint_campaign(tenants, year=2026)
+        assert large_joint_campaign(tenants, year=2026) == made  # found by its title, never made twice
+        db.session.commit()
+    page = signed_in(app, "yjj_coord").get(f"/joint/{made}").get_data(as_text=True)
+    assert "牵头部门：应急管理局" in page and "安全生产" in page.split('id="joint-field">')[1][:60]
+    assert "大规模联合检查" in signed_in(app, "swj_planner").get("/").get_data(as_text=True)  # its invitation
+    assert signed_in(app, "scj_coord").get(f"/joint/{made}").status_code == 404

@@ -43,6 +43,8 @@ def test_invitation_to_approval_through_the_pages(app):
             home = _text(planner.get("/"))
             assert "联合检查试点" in home  # the invitation is on the planner's home page
             assert post_form(planner, f"{url}/accept", {}, token_from=url).status_code == 302
+            unset = planner.get(url).get_data(as_text=True)  # no rule chosen yet: nothing is wrong so far
+            assert 'id="sizes-no-rules"' in unset and "该层未设抽取规则" not in unset
             form = {"item_ids": [str(part_world["item"])], "categories": [CATEGORY], "exempt_kind": "",
                     **{f"{s}_mode": "count" for s in "ABCD"}, **{f"{s}_count": "2" for s in "ABCD"},
                     "flagged_mode": "none"}
@@ -190,3 +192,52 @@ def test_a_joint_visit_shows_its_whole_mixed_team_with_each_members_department(a
         listed = re.sub(r"<[^>]+>", " ", one_department.get_data(as_text=True).split('id="visit-mixed-team"')[1]
                         .split("</dd>")[0])
         assert "商务局" not in listed and "应急管理局" in listed
+
+
+def _publish_every_result(dept: str, part_id: int, item_id: int) -> None:
+    """A department's results of its part, imported, approved and published (each through its bulk command)."""
+    from spotcheck.tenants.results import commands as results
+    from spotcheck.tenants.results.models import Visit
+
+    planner = user_named(f"{dept}_planner")
+    with tenant_scope(planner.tenant_id):
+        visit_ids = list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == part_id).order_by(Visit.id)))
+        given = {visit_id: {"checked_on": "2026-04-30", "method": "onsite", "record": "联合检查组现场检查。",
+                            "items": {str(item_id): {"categories": ["no_problem"], "findings": ""}}}
+                 for visit_id in visit_ids}
+        results.import_results(visit_ids, {"results": given}, actor=planner)
+        results.approve_results(visit_ids, actor=user_named(f"{dept}_leader"))
+        results.publish_results(visit_ids, actor=planner)
+        db.session.commit()
+
+
+def test_the_joint_campaigns_status_follows_its_departments_results_to_published(app):
+    """Each department's results move its own part, never the lead's row: the joint campaign reads
+    检查实施中 once one department has published, and 结果已公示 once every visit is complete, on its
+    page and in the coordinator's list; the home then no longer lists it as under way."""
+    from datetime import date
+
+    from spotcheck.core.clock import frozen_at
+
+    with app.app_context(), frozen_at(date(2026, 5, 6)):
+        ids = world("handed_out", entities=8)
+        coord = signed_in(app, "scj_coord")
+        page = f"/joint/{ids['campaign']}"
+
+        def shown() -> tuple[str, str, str]:
+            detail, listed = _text(coord.get(page)), _text(coord.get("/joint"))
+            status = re.sub(r"<[^>]+>", "", detail.split('id="joint-status">')[1].split("</span>")[0])
+            row = re.sub(r"<[^>]+>", " ", listed.split(f'data-campaign="{ids["campaign"]}"')[1].split("</tr>")[0])
+            return status, row, _text(coord.get("/"))
+
+        status, row, home = shown()
+        assert status == "已下达检查任务" and "已下达检查任务" in row and 'id="home-joint-under-way"' in home
+        _publish_every_result("yjj", ids["yjj_part"], ids["yjj"]["item"])
+        status, row, home = shown()
+        assert status == "检查实施中" and "检查实施中" in row and 'id="home-joint-under-way"' in home
+        _publish_every_result("swj", ids["swj_part"], ids["swj"]["item"])
+        status, row, home = shown()
+        complete = re.sub(r"<[^>]+>", "", _text(coord.get(page)).split('id="visits-complete">')[1].split("</td>")[0])
+        done, total = (int(n) for n in complete.split(" / "))
+        assert status == "结果已公示" and "结果已公示" in row and done == total > 0
+        assert 'id="home-joint-under-way"' not in home

@@ -38,7 +38,7 @@ KIND = "<any(targets, inspectors):kind>"
 def index():
     """The joint campaigns the department leads (coordinator) and its invitations to others'."""
     found = queries.index(reader=_user())
-    return render_template("joint/index.html", led=found.led, invitations=found.invitations)
+    return render_template("joint/index.html", led=found.led, invitations=found.invitations, statuses=found.statuses)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -92,7 +92,7 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
             "estimate_sizes" in view.actions or "approve" in view.actions) else None,
         part_sizes=draw_sizes.planned(part) if part is not None and mine.part else None,
         draws=view.draws, savings=view.savings, visits=view.visits, groups=view.groups,
-        teams=view.teams, published=view.published, complete=view.complete,
+        teams=view.teams, published=view.published, complete=view.complete, status=view.status,
         public_url=url_for("public_draws.campaign", campaign_id=campaign.id) if view.public else None,
     ), status
 

@@ -53,7 +53,7 @@ def of_campaign(campaign_id, imported: dict | None = None, status: int = 200):
     """A campaign's visits; for its planners, the import of results entered offline."""
     campaign = campaigns.get_campaign(campaign_id)
     page = listing.visits_page(reader=_user(), campaign_id=campaign.id, number=requested_page())
-    importable = has_permission(current_user, Permission.CAMPAIGNS_EDIT) and bool(sheet_queries.open_visits(campaign))
+    importable = "import_results" in visits.campaign_steps(campaign, _user())
     return render_template("visits/list.html", page=page, campaign=campaign, importable=importable,
                            imported=imported, form=EmptyForm(),
                            heading=_("Visits of %(code)s", code=campaign.code), endpoint="visit_pages.of_campaign",

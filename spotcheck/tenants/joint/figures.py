@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.draw import targets as target_engine
-from spotcheck.tenants.campaigns.models import Campaign, Draw, DrawKind
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind
 from spotcheck.tenants.joint.visits import visit_groups
 from spotcheck.tenants.results.models import PublishedResult
 
@@ -82,3 +82,19 @@ def complete_visits(campaign: Campaign) -> int:
     """Visits whose every department has published its result (the visit is complete)."""
     done = published_parts(campaign)
     return sum(1 for entity_id, groups in visit_groups(campaign).items() if set(groups) <= done.get(entity_id, set()))
+
+
+def progress_status(campaign: Campaign, complete: int | None = None) -> CampaignStatus:
+    """The joint campaign's status as its readers see it (联合抽查进度). From the hand-out on, its own
+    row says 已下达检查任务 — each department's results move its own part, never the lead's row —, so
+    what is shown follows the public register: results published once every visit is complete,
+    inspections in progress once a department has published one. ``complete``: already counted."""
+    if campaign.status != CampaignStatus.notified:
+        return campaign.status
+    done = published_parts(campaign)
+    if not done:
+        return campaign.status
+    groups = visit_groups(campaign)
+    if complete is None:
+        complete = sum(1 for entity_id, drawn_by in groups.items() if set(drawn_by) <= done.get(entity_id, set()))
+    return CampaignStatus.published if groups and complete == len(groups) else CampaignStatus.in_progress

@@ -97,12 +97,14 @@ class Index:
 
     led: list[Campaign]
     invitations: list[JointParticipant]
+    statuses: dict[int, CampaignStatus] = field(default_factory=dict)  # each led campaign's status shown
 
 
 @query(Permission.JOINT_VIEW)
 def index(*, reader) -> Index:
     led = led_campaigns() if has_permission(reader, Permission.JOINT_MANAGE) else []
-    return Index(led=led, invitations=invitations())
+    return Index(led=led, invitations=invitations(),
+                 statuses={campaign.id: figures.progress_status(campaign) for campaign in led})
 
 
 @query(Permission.JOINT_MANAGE)
@@ -146,6 +148,7 @@ class CampaignView:
     complete: int = 0
     public: bool = False  # its draws are on the public page
     leaderless: int = 0  # visits whose mixed team has no leader (组长) yet
+    status: Any = None  # the status shown: its progress once handed out (:func:`figures.progress_status`)
 
 
 @query(Permission.JOINT_VIEW, scope=in_campaign)
@@ -156,6 +159,7 @@ def campaign_view(campaign_id: int, page: int | None = 1, *, reader) -> Campaign
     mine = _mine(campaign_id)
     lead = campaign.tenant_id == reader.tenant_id
     groups = visit_groups(campaign)
+    complete = figures.complete_visits(campaign) if groups else 0
     return CampaignView(
         campaign=campaign, lead=lead, mine=mine, part=part_of(mine) if mine is not None else None,
         participants=participants_of(campaign) if lead else [],
@@ -165,8 +169,9 @@ def campaign_view(campaign_id: int, page: int | None = 1, *, reader) -> Campaign
         groups=groups, visits=visit_page(groups, page) if page is not None else None,
         teams=teams(campaign) if page is not None else {},
         published=figures.published_parts(campaign) if page is not None else {},
-        complete=figures.complete_visits(campaign) if groups else 0, public=publication.is_public(campaign),
-        leaderless=visits_without_leader(campaign) if campaign.status in TEAMS_OPEN else 0)
+        complete=complete, public=publication.is_public(campaign),
+        leaderless=visits_without_leader(campaign) if campaign.status in TEAMS_OPEN else 0,
+        status=figures.progress_status(campaign, complete if groups else None))
 
 
 @dataclass(frozen=True)
@@ -272,6 +277,6 @@ def under_way(*, reader, limit: int = 10) -> list[UnderWay]:
     found = []
     for campaign in db.session.scalars(sa.select(Campaign).where(
             Campaign.joint.is_(True), Campaign.status.in_(WAITING)).order_by(Campaign.id.desc()).limit(limit)):
-        if campaign.id not in busy:
+        if campaign.id not in busy and figures.progress_status(campaign) != CampaignStatus.published:
             found.append(UnderWay(campaign, pending(campaign) if campaign.status == CampaignStatus.draft else []))
     return found

@@ -301,6 +301,16 @@ def _hand_out_refusal(campaign: Campaign):
     return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
 
 
+def results_to_record(campaign: Campaign) -> int:
+    """How many of the campaign's visits still wait for their result (待录入: assigned, drafting, returned)."""
+    return db.session.scalar(sa.select(sa.func.count(Visit.id)).where(
+        Visit.campaign_id == campaign.id, Visit.status.in_(OPEN))) or 0
+
+
+def _can_import(campaign: Campaign) -> bool:
+    return results_to_record(campaign) > 0  # visits exist once handed out; a corrected result is open again
+
+
 def open_follow_ups_of(campaign: Campaign) -> int:
     """How many follow-ups (后续处置) of the campaign's visits are still open."""
     return db.session.scalar(sa.select(sa.func.count(FollowUp.id)).join(Visit, Visit.id == FollowUp.visit_id)
@@ -335,9 +345,12 @@ def _own(possible, refusal, *, parts: bool = False):
     return (lambda c: not c.joint and (parts or c.joint_id is None) and possible(c)), why
 
 
-#: A campaign's steps about its visits: hand them to the teams (检查任务下达), close them all (办结).
+#: A campaign's steps about its visits: hand them to the teams (检查任务下达), import the results
+#: entered offline (检查结果导入, a department's part of a joint campaign too), close them all (办结).
 CAMPAIGN_STEPS = Actions(*refusing_withdrawn(
     Action("hand_out", Permission.CAMPAIGNS_EDIT, *_own(_can_hand_out, _hand_out_refusal)),
+    Action("import_results", Permission.CAMPAIGNS_EDIT,
+           *_own(_can_import, _l("No result of this campaign waits to be recorded."), parts=True)),
     Action("close", Permission.CAMPAIGNS_EDIT, *_own(_can_close, _campaign_close_refusal, parts=True)),
 ))
 

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, text
 from spotcheck.core.commands import unit_of_work
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.tenants.spreadsheets.columns import HINT_MARKER, Column, SheetKind, cell_text, normalise_header
 from spotcheck.tenants.spreadsheets.reading import RowSource, UnreadableFile
 
@@ -231,7 +231,7 @@ def run(importer: Importer, path: Path | str, *, file_name: str = "", progress: 
     try:
         with unit_of_work():  # a savepoint: a failure undoes every write of this pass
             counts = importer.write(path, Meter(progress, 50, 49))
-    except (ValidationFailed, Conflict, Forbidden) as failed:  # something the first pass could not foresee
+    except (ValidationFailed, Conflict, Forbidden, NotFound) as failed:  # what the first pass could not foresee
         row = getattr(failed, "row", 0)
         if isinstance(failed, ValidationFailed):
             errors.add_fields(row, failed.errors)

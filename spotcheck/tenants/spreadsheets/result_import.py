@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results import categories, checks, commands as results
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import OPEN, VISIT_ACTIONS, recused_members
 from spotcheck.tenants.spreadsheets.columns import RESULTS, cell_text
-from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
+from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks, tagged
 
 METHOD_CODES = {name: code for code, name in reference.CHECK_METHODS.items()}
 #: Per visit, these must be the same on every row (the record may be on one row only).
@@ -109,17 +109,16 @@ class ResultImport(Importer):
                 errors.add(self.first_row[visit_id], self.kind.header_for("record"), message)
 
     def write(self, path: Path, meter: Meter) -> dict:
-        visits = {v.id: v for v in self.visits.values()}
-        rows = [(self.first_row[visit_id], visits[visit_id], data) for visit_id, data in self.todo.items()]
-
-        def write_one(visit, data) -> str:
-            if data.get("checked_until") is None:  # no end given: the check ended the day it started
-                data = {key: value for key, value in data.items() if key != "checked_until"}
-            try:
-                results.import_result(visit.id, data, actor=self.actor)
-            except ValidationFailed as failed:
-                raise ValidationFailed(_by_column(failed.errors))
-            return "created"
-
-        counts = self.write_rows(rows, meter, write_one)
-        return {"submitted": counts["created"]}
+        """Every visit's result in one bulk command (the same checks as one by one): a refusal the
+        first pass could not foresee undoes them all and is reported at the visit's first row."""
+        given = {visit_id: {key: value for key, value in data.items()  # no end given: it ended the day it started
+                            if not (key == "checked_until" and value is None)} for visit_id, data in self.todo.items()}
+        try:
+            done = results.import_results(list(given), {"results": given}, actor=self.actor, progress=meter)
+        except (ValidationFailed, Conflict, Forbidden, NotFound) as failed:
+            row = self.first_row.get(getattr(failed, "visit_id", None), 0)
+            if isinstance(failed, ValidationFailed):
+                failed = ValidationFailed(_by_column(failed.errors))
+            raise tagged(failed, row)
+        meter(1.0)
+        return {"submitted": len(done)}

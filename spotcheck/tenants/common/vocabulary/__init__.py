@@ -253,6 +253,7 @@ TASK_LABELS = {
     "submit": _l("Submit for filing (报备)"),
     "publish": _l("Publish"),
     "hand_out": _l("Hand the visits to the teams"),
+    "import_results": _l("Record the results, or import those entered offline"),
     "close": _l("Close the campaign"),
 }
 #: A visit's next steps, where they differ from the names above.

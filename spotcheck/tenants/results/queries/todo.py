@@ -19,7 +19,7 @@ from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import (
-    CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, OPEN, VISIT_ACTIONS, teams_read_together,
+    CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, OPEN, VISIT_ACTIONS, results_to_record, teams_read_together,
 )
 from spotcheck.tenants.results.queries import follow_ups, listing
 from spotcheck.tenants.results.vocabulary import VisitStatus
@@ -29,7 +29,7 @@ NEXT_STEPS = {
     "visit": ("record", "submit", "approve", "return", "publish"),
     "follow_up": ("close",),
     "transfer": ("acknowledge",),
-    "campaign": ("hand_out", "close"),
+    "campaign": ("hand_out", "import_results", "close"),
 }
 #: The campaigns whose visits may wait for a step of the campaign: the hand-out (下达), the closing (办结).
 _STEPPING = (CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress,
@@ -44,7 +44,8 @@ LISTED_VISITS = 8
 
 def tasks_for(reader, limit: int = 20) -> list[Task]:
     """The reader's visits to act on, most urgent first, then the transfers and follow-ups, then the
-    campaigns whose visits are to be handed out or whose results are all published (办结)."""
+    campaigns whose visits are to be handed out, whose results are still to record (a planner may
+    import those entered offline), or whose results are all published (办结)."""
     return (_visit_tasks(reader, min(limit, LISTED_VISITS)) + _follow_up_tasks(reader, limit)
             + _campaign_steps(reader, limit))
 
@@ -69,7 +70,8 @@ def _campaign_steps(reader, limit: int) -> list[Task]:
     for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.status.in_(_STEPPING))
                                        .order_by(Campaign.id.desc()).limit(limit)):
         if allowed := CAMPAIGN_STEPS.allowed(campaign, reader) & set(NEXT_STEPS["campaign"]):
-            tasks.append(Task("campaign", campaign, frozenset(allowed)))
+            waiting = results_to_record(campaign) if "import_results" in allowed else None
+            tasks.append(Task("campaign", campaign, frozenset(allowed), count=waiting))
     return tasks
 
 

@@ -71,7 +71,8 @@ def attachment_of(visit: Visit, attachment_id: int) -> Attachment:
 
 
 def campaign_steps(campaign: Campaign, reader) -> frozenset[str]:
-    """Which of the campaign's steps about its visits (``hand_out``, ``close``) ``reader`` may take now."""
+    """Which of the campaign's steps about its visits (``hand_out``, ``import_results``, ``close``)
+    ``reader`` may take now."""
     return CAMPAIGN_STEPS.allowed(campaign, reader)
 
 
