@@ -25,6 +25,8 @@ STEPS = (
     ("leaders", "组长 by rule designate_leaders", "action"),
     ("hand_out", "检查任务下达 submit_hand_out (job)", "job"),
     ("notices", "文书 notices (job, queued by the hand-out)", "job"),
+    ("template", "结果表下载 results_template (to enter offline)", "action"),
+    ("import", "检查结果导入 submit_results_import (job)", "job"),
     ("record", "录入 record_result", "per visit"),
     ("submit", "提交 submit_result", "per visit"),
     ("return", "退回 return_result", "per visit"),

@@ -32,9 +32,10 @@ its figure and what it spends its time on (its SQL statements, traced once).
 ``BENCH_CITY_SCALE`` (default 1.0) scales the departments (at least 2; the joint campaign takes up
 to five of them), the entities, the number of campaigns and their visits (so the visits with its
 square); ``BENCH_CITY_SCALE=0.05`` is a quick version (written to ``bench/results/trial/``: below
-0.25 the result is not kept). The year costs about 60 ms of CPU a visit, most of it one visit after
-another in the benchmark's process: the full size (about 64,600 visits) takes some 50 minutes on 2
-CPUs, 0.7 (about 32,000) under 30. Other knobs: ``BENCH_CITY_PAGE_SECONDS`` (timed seconds of each
+0.25 the result is not kept). A campaign of :data:`IMPORTED_FROM` visits or more (1,000 at full
+size) has its results entered offline and imported from its workbook, as a department does at that
+size; the others, and the joint campaign, by each visit's 组长 through the result form (some 50 ms a
+visit, the year's costliest step). Other knobs: ``BENCH_CITY_PAGE_SECONDS`` (timed seconds of each
 pass of the pages, default 45), ``BENCH_CITY_PAGE_WARMUP`` (5; 0 for none), ``BENCH_CITY_USERS_PER_PAGE`` (1),
 ``BENCH_CITY_TRACES`` (pages over budget traced in each pass, the slowest first; all by default),
 ``BENCH_CITY_PAUSE_MIN``/``_MAX`` (1–2 s between two requests of a user), ``BENCH_CITY_WEB_WORKERS``
@@ -54,7 +55,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench import city_services as services, city_world as world
+from bench import city_offline as offline, city_services as services, city_world as world
 from bench.city_report import (
     ACTION_BUDGET_SECONDS, PAGE_BUDGET_MS, PASSES, STEPS, by_campaign, over_budget, page_lines, page_table,
     print_table, step_figures, step_lines, year_table,
@@ -96,6 +97,10 @@ NAMES = ("卫生健康委员会", "生态环境局", "交通运输局", "文化�
 OUTCOMES = (("no_problem", 70), ("no_activity", 6), ("pending_own_rules", 12), ("rectified", 6),
             ("pending_unreachable", 3), ("pending_other_rules", 3))
 RETURNED_SHARE = 0.03
+#: A department's campaign of this many visits or more has its results entered offline and imported
+#: from the campaign's workbook (:mod:`bench.city_offline`); smaller ones, and the joint campaign,
+#: through the result form of each visit's 组长.
+IMPORTED_FROM = max(50, round(1000 * SCALE))
 
 
 # --- the city's plan for the year ----------------------------------------------------------------
@@ -387,27 +392,31 @@ def result_data(item_id: int, code: str, checked_on) -> dict:
     """A visit's result as its 组长 records it (检查结果): the day, the method, the record, the item's
     category and, when a problem was found, what."""
     return {"checked_on": checked_on.isoformat(), "method": "onsite",
-            "record": "检查人员出示执法证件，现场检查经营场所、台账和相关记录。",
+            "record": offline.RECORD,
             "items": {str(item_id): {"categories": [code],
-                                     "findings": "台账记录不全，已当场指出并责令改正。" if problem(code) else ""}}}
+                                     "findings": offline.FINDINGS if problem(code) else ""}}}
 
 
 def record_results(year: Year, spec: CampaignSpec, campaign_id: int, item_id: int, visit_ids: list[int],
-                   outcome: dict[int, str], returned: set[int], leader) -> None:
-    """A result for every visit, recorded and submitted by its 组长; the returned ones (退回 by the
-    leader with the reasons) recorded again and submitted again."""
+                   outcome: dict[int, str], returned: set[int], leader, *, department: Department | None = None) -> None:
+    """A result for every visit, recorded and submitted by its 组长 — or, at a campaign of
+    :data:`IMPORTED_FROM` visits or more (``department`` given), entered offline and imported by the
+    planner —; the returned ones (退回 by the leader with the reasons) recorded again and submitted again."""
     from spotcheck.tenants.results import commands as results
 
     chiefs = team_leaders(campaign_id)
     start, end = spec.window
     days = (end - start).days + 1
     checked = {v: start + timedelta(days=n % days) for n, v in enumerate(visit_ids)}
-    with year.per_visit("record", spec) as record, year.per_visit("submit", spec) as submit:
-        for visit_id in visit_ids:
-            chief = chiefs[visit_id]
-            record(lambda: results.record_result(visit_id, result_data(item_id, outcome[visit_id], checked[visit_id]),
-                                                 actor=chief))
-            submit(lambda: results.submit_result(visit_id, actor=chief))
+    if department is not None and len(visit_ids) >= IMPORTED_FROM:
+        offline.import_results(year, department, spec, campaign_id, checked, outcome, problem)
+    else:
+        with year.per_visit("record", spec) as record, year.per_visit("submit", spec) as submit:
+            for visit_id in visit_ids:
+                chief = chiefs[visit_id]
+                record(lambda: results.record_result(
+                    visit_id, result_data(item_id, outcome[visit_id], checked[visit_id]), actor=chief))
+                submit(lambda: results.submit_result(visit_id, actor=chief))
     if not returned:
         return
     with year.per_visit("return", spec) as send_back:
@@ -492,7 +501,7 @@ def run_campaign(year: Year, department: Department, spec: CampaignSpec, supervi
         outcome, returned = choose_outcomes(visit_ids, spec.number)
         log(f"{spec.label}: results of {len(visit_ids):,} visits")
         record_results(year, spec, campaign_id, department.item_ids[spec.category], visit_ids, outcome, returned,
-                       world.users(department)["leader"])
+                       world.users(department)["leader"], department=department)
     if pages is not None:
         pages(campaign_id, visit_ids)
     with tenant_scope(department.tenant_id):

@@ -1,0 +1,61 @@
+"""Results entered offline (离线录入) in the simulated year: at a large campaign's size a department
+has its teams fill the campaign's results workbook and its planner imports it (检查结果导入), as
+many departments do, instead of each 组长 typing every visit into the result form. The planner
+downloads the workbook (an action, timed), the teams fill it in (not timed: their work offline),
+and the planner uploads it (a job on the worker, timed): every visit arrives submitted for review."""
+from __future__ import annotations
+
+import io
+
+from bench.city_world import CampaignSpec, Department
+
+#: What the teams write in a visit's record, and when a problem was found, in its findings.
+RECORD = "检查人员出示执法证件，现场检查经营场所、台账和相关记录。"
+FINDINGS = "台账记录不全，已当场指出并责令改正。"
+
+
+def import_results(year, department: Department, spec: CampaignSpec, campaign_id: int, checked: dict,
+                   outcome: dict[int, str], problem) -> None:
+    """The campaign's results through its workbook: ``checked`` and ``outcome`` give each visit's
+    check day and category; ``problem(code)`` says whether the category found a problem."""
+    import openpyxl
+    import sqlalchemy as sa
+
+    from bench import city_world as world
+    from spotcheck.core.database import db
+    from spotcheck.tasks import import_jobs
+    from spotcheck.tenants.campaigns import queries as campaigns
+    from spotcheck.tenants.common.vocabulary import reference
+    from spotcheck.tenants.directory.models import Entity
+    from spotcheck.tenants.results import categories
+    from spotcheck.tenants.results.models import Visit
+    from spotcheck.tenants.spreadsheets import queries as sheet_queries
+
+    planner = world.users(department)["planner"]
+    stream, name = year.action("template", spec, lambda: sheet_queries.results_template(
+        campaigns.get_campaign(campaign_id)))
+    by_code = dict(db.session.execute(sa.select(Entity.code, Visit.id).join(Visit, Visit.entity_id == Entity.id)
+                                      .where(Visit.campaign_id == campaign_id)).all())
+    names = {category.code: category.name for category in categories.every()}
+    book = openpyxl.load_workbook(stream)
+    sheet = book.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    column = {header: index for index, header in enumerate(headers, start=1)}
+    for row in range(2, sheet.max_row + 1):
+        visit_id = by_code.get(sheet.cell(row, column["统一社会信用代码"]).value)
+        if visit_id is None:
+            continue  # the template's row of hints
+        code = outcome[visit_id]
+        for header, value in (("检查日期", checked[visit_id].isoformat()),
+                              ("核查方式", reference.CHECK_METHODS["onsite"]), ("检查结果", names[code]),
+                              ("检查情况", FINDINGS if problem(code) else ""), ("检查记录", RECORD)):
+            sheet.cell(row, column[header], str(value))
+    filled = io.BytesIO()
+    book.save(filled)
+    filled.seek(0)
+    year.job("import", spec, department.tenant_id, lambda: import_jobs.submit_results_import(
+        campaign_id, name, filled, actor=planner), wait=True)
+    imported = year.measures[-1]["result"] or {}
+    if not imported.get("ok") or imported.get("submitted") != len(by_code):
+        raise RuntimeError(f"the results import of {spec.label} did not submit every visit: "
+                           f"{ {k: v for k, v in imported.items() if k != 'errors'} } {imported.get('errors', [])[:3]}")
