@@ -439,17 +439,18 @@ def problem(code: str) -> bool:
 
 def review_and_publish(year: Year, department: Department, spec: CampaignSpec, visit_ids: list[int],
                        outcome: dict[int, str]) -> None:
-    """审核: no problem found → one bulk approval; a problem → each on its own; 后续处置 of every other
-    problem; 公示 of the campaign's results in one action."""
+    """审核: no problem found → one bulk approval (the list's "approve all", a job); a problem → each on
+    its own; 后续处置 of every other problem; 公示 of the campaign's results (the list's "publish all", a job)."""
     from spotcheck.core.clock import today
+    from spotcheck.tasks import review_jobs
     from spotcheck.tenants.results import commands as results
 
     who = world.users(department)
     clean = [v for v in visit_ids if not problem(outcome[v])]
     problems = [v for v in visit_ids if problem(outcome[v])]
-    if clean:
-        year.action("approve_bulk", spec, lambda: results.approve_results(clean, actor=who["leader"]),
-                    visits=len(clean))
+    if clean:  # "全部批准" on the review list: a job, as the page asks for it
+        year.job("approve_bulk", spec, department.tenant_id,
+                 lambda: review_jobs.submit_approval(clean, actor=who["leader"]), wait=True)
     with year.per_visit("approve_single", spec) as approve:
         for visit_id in problems:
             approve(lambda: results.approve_result(visit_id, actor=who["leader"]))
@@ -459,7 +460,8 @@ def review_and_publish(year: Year, department: Department, spec: CampaignSpec, v
             follow(lambda: results.open_follow_up(visit_id, {
                 "kind": "rectification", "details": "补齐台账记录，建立进货查验制度。", "deadline": deadline},
                 actor=who["planner"]))
-    year.action("publish", spec, lambda: results.publish_results(visit_ids, actor=who["planner"]))
+    year.job("publish", spec, department.tenant_id,  # "全部公示" on the publication list: a job too
+             lambda: review_jobs.submit_publication(visit_ids, actor=who["planner"]), wait=True)
 
 
 def after_publication(year: Year, department: Department, spec: CampaignSpec, supervisor) -> None:

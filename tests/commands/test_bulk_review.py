@@ -86,6 +86,9 @@ def test_the_review_list_filters_by_category_and_approves_the_ticked_results(app
         assert f'value="{fine}"' in page and f'value="{problem}"' not in page and "problem-tag" in page
         only = client.get(f"/visits/review?category={NO_PROBLEM}").get_data(as_text=True)
         assert f'data-visit="{fine}"' in only and f'data-visit="{problem}"' not in only
+        found = client.get("/visits/review?category=problem").get_data(as_text=True)  # any category that found one
+        assert f'data-visit="{problem}"' in found and f'data-visit="{fine}"' not in found
+        assert '<option value="problem" selected>发现问题的结果（全部类别）</option>' in found
         response = post_form(client, "/visits/review/approve", {"visit_ids": [str(fine), str(other)],
                                                                  "category": NO_PROBLEM}, token_from="/visits/review")
         assert response.status_code in (302, 303) and f"category={NO_PROBLEM}" in response.headers["Location"]

@@ -111,3 +111,23 @@ def test_a_joint_campaign_estimates_its_size_in_the_background_before_the_freeze
             assert max(per_part.values()) <= visits <= estimate["checks"]
     page = signed_in(app, "scj_leader").get(f"/joint/{ids['campaign']}").get_data(as_text=True)
     assert 'id="joint-sizes"' not in page  # frozen: the published counts say it now
+
+
+def test_the_leader_reads_a_joint_campaigns_size_before_approving_it(app):
+    """Every department's part approved, the whole not yet: the coordinator estimates the size (the
+    parts so far), the leader who approves reads it beside the approval, and the coordinator's home
+    says the approval comes next — not "invite the departments"."""
+    from spotcheck.tasks import draw_jobs
+    from tests.support import joint_world
+
+    with app.app_context():
+        ids = joint_world.world("parts")
+        coordinator = user_named("scj_coord")
+        with tenant_scope(coordinator.tenant_id):
+            draw_jobs.request_joint_sizes(ids["campaign"], actor=coordinator)  # eager: ran at the commit
+            estimate = draw_jobs.joint_sizes(ids["campaign"]).result
+    assert [p["group"] for p in estimate["parts"]] == ["SWJ", "YJJ"] and estimate["visits"] > 0
+    page = signed_in(app, "scj_leader").get(f"/joint/{ids['campaign']}").get_data(as_text=True)
+    assert 'id="joint-sizes-table"' in page and 'id="joint-approve"' in page
+    home = signed_in(app, "scj_coord").get("/").get_data(as_text=True)
+    assert 'class="hint joint-awaiting-approval"' in home and "请邀请参加的部门" not in home

@@ -15,7 +15,7 @@ from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant
 from tests.support.snapshots import snapshotted
 
-STAGES = ("invited", "approved", "targets", "inspectors", "handed_out")
+STAGES = ("invited", "parts", "approved", "targets", "inspectors", "handed_out")
 #: Half of each stratum: with every entity of 应急管理局 also in 商务局's directory, the joint draw's
 #: visits stay below the expectation of separate draws by more than five standard deviations.
 PART_STRATA = {stratum: {"ratio_bp": 5000, "min": 1} for stratum in "ABCD"}
@@ -54,7 +54,7 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
                                           "target_filter": {"categories": [CATEGORY]}}, actor=planner)
             joint.approve_part(participant.id, actor=user_named(f"{dept}_leader"))
             ids[f"{dept}_part"] = participant.part_campaign_id
-    if stage == "invited":
+    if stage in ("invited", "parts"):  # parts: every department's part approved, the whole not yet
         return ids
     leader = user_named("scj_leader")
     with tenant_scope(leader.tenant_id):

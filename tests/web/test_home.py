@@ -93,3 +93,13 @@ def test_my_recent_activity_names_what_each_action_was_about(app):
     home = client.get("/").get_data(as_text=True)
     recent = re.sub(r"<[^>]+>", " ", home.split("我的近期操作")[1].split("</table>")[0])
     assert "近期操作测试事项" in recent, recent  # the item by its name, not "事项" alone
+
+
+def test_the_same_action_on_the_same_object_in_a_row_is_one_row_of_my_recent_activity(app):
+    """A job's batches, or three sign-ins, are one row counted, not a list of identical rows."""
+    for _ in range(3):
+        client = signed_in(app, "scj_admin")
+    recent = client.get("/").get_data(as_text=True).split("我的近期操作")[1].split("</table>")[0]
+    rows = [re.sub(r"<[^>]+>", " ", row) for row in recent.split("<tr>")[2:]]
+    assert "登录" in rows[0] and "（共 3 次）" in rows[0], rows
+    assert sum("登录" in row for row in rows) == 1, rows

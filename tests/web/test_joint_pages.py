@@ -232,12 +232,15 @@ def test_the_joint_campaigns_status_follows_its_departments_results_to_published
 
         status, row, home = shown()
         assert status == "已下达检查任务" and "已下达检查任务" in row and 'id="home-joint-under-way"' in home
+        assert 'class="inline leader-form"' in _text(coord.get(page))  # a leader may still change
         _publish_every_result("yjj", ids["yjj_part"], ids["yjj"]["item"])
         status, row, home = shown()
         assert status == "检查实施中" and "检查实施中" in row and 'id="home-joint-under-way"' in home
         _publish_every_result("swj", ids["swj_part"], ids["swj"]["item"])
         status, row, home = shown()
         complete = re.sub(r"<[^>]+>", "", _text(coord.get(page)).split('id="visits-complete">')[1].split("</td>")[0])
-        done, total = (int(n) for n in complete.split(" / "))
+        done, total = (int(n.replace(",", "")) for n in complete.split(" / "))
         assert status == "结果已公示" and "结果已公示" in row and done == total > 0
         assert 'id="home-joint-under-way"' not in home
+        detail = _text(coord.get(page))  # complete: its teams no longer change
+        assert 'class="inline leader-form"' not in detail

@@ -13,7 +13,7 @@ from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform, requested_
 from spotcheck.tasks import review_jobs
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import categories as category_choices, listing
-from spotcheck.tenants.results.vocabulary import VisitStatus
+from spotcheck.tenants.results.vocabulary import FOUND_PROBLEM, VisitStatus
 
 bp = Blueprint("result_queues", __name__, url_prefix="/visits")
 
@@ -38,7 +38,7 @@ def review():
     all of the filter in one confirmed step —, the others each on its own page."""
     offered = category_choices.offered()
     category = request.args.get("category", "")
-    category = category if category in offered else ""
+    category = category if category in offered or category == FOUND_PROBLEM else ""
     campaign_id = requested_id(request.args, "campaign")
     reader = _user()
     page = listing.visits_page(reader=reader, status=VisitStatus.submitted, number=requested_page(), category=category,
@@ -46,7 +46,7 @@ def review():
     return render_template("visits/list.html", page=page, heading=_("Results to review"),
                            endpoint="result_queues.review", endpoint_args={"category": category or None,
                                                                          "campaign": campaign_id},
-                           review_form=EmptyForm(), categories=offered, category=category,
+                           review_form=EmptyForm(), categories=offered, category=category, found_problem=FOUND_PROBLEM,
                            queue_campaigns=listing.campaigns_waiting(reader=reader, status=VisitStatus.submitted),
                            queue_campaign=campaign_id, filter_endpoint="result_queues.review",
                            together=len(listing.approvable_together(reader=reader, campaign_id=campaign_id,

@@ -273,19 +273,35 @@ class Activity:
 
     entry: AuditEntry
     name: Name | None
+    times: int = 1  # the same action on the same object, this many times in a row (a job's batches)
+
+
+#: How many of the reader's latest entries are read to find the rows of the list (repeats fold into one).
+_RECENT_READ = 5
 
 
 @query(Permission.SIGNED_IN)
 def recent_activity(*, reader, limit: int = 8) -> list[Activity]:
     """我的近期操作: the reader's own latest entries, newest first, each with its object's name (one
-    query per kind of object)."""
-    entries = recent_of(reader, limit)
+    query per kind of object); the same action on the same object in a row is one row, counted."""
+    folded: list[tuple[AuditEntry, int]] = []
+    for entry in recent_of(reader, limit * _RECENT_READ):
+        last = folded[-1][0] if folded else None
+        if last is not None and (last.action, last.object_type, last.object_id) == (
+                entry.action, entry.object_type, entry.object_id):
+            folded[-1] = (last, folded[-1][1] + 1)
+        elif len(folded) < limit:
+            folded.append((entry, 1))
+        else:
+            break
+    entries = [entry for entry, _ in folded]
     wanted: dict[str, set[str]] = {}
     for entry in entries:
         if entry.object_id not in (None, ""):
             wanted.setdefault(entry.object_type, set()).add(str(entry.object_id))
     found = names(wanted)
-    return [Activity(entry, found.get(entry.object_type, {}).get(str(entry.object_id))) for entry in entries]
+    return [Activity(entry, found.get(entry.object_type, {}).get(str(entry.object_id)), times)
+            for entry, times in folded]
 
 
 @dataclass

@@ -28,6 +28,7 @@ from spotcheck.tenants.campaigns.policy import (
     visits_without_leader,
 )
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
+from spotcheck.tenants.joint import figures
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.joint.vocabulary import MIN_DEPARTMENTS, ParticipantStatus
@@ -54,6 +55,16 @@ def pending(campaign: Campaign) -> list[JointParticipant]:
 
 def approved_parts(campaign: Campaign) -> list[JointParticipant]:
     return [p for p in participants_of(campaign) if p.status == ParticipantStatus.approved]
+
+
+def parts_of(campaign: Campaign) -> dict[str, dict]:
+    """The departments' parts (group code → part, in group order): those the approval fixed on the
+    campaign, or before it the parts approved so far (what the leader will approve)."""
+    if campaign.joint_parts:
+        return dict(sorted(campaign.joint_parts.items()))
+    return dict(sorted((p.group_code, {"name": p.department_name, "tenant_id": p.receiver_tenant_id,
+                                       "part_campaign_id": p.part_campaign_id, **(p.part or {})})
+                       for p in approved_parts(campaign)))
 
 
 def _approvable(campaign: Campaign) -> bool:
@@ -86,9 +97,10 @@ def _lead_only():
 
 
 def _sizes_open(campaign: Campaign) -> bool:
-    """Before the target frame is frozen: in preparation (before the approval) or approved."""
+    """Before the target frame is frozen: in preparation, once a department's part is approved (the
+    leader reads the size before approving), or approved."""
     return campaign.status in (CampaignStatus.draft, CampaignStatus.approved) \
-        and stage(draw_of(campaign, "targets")) not in ("frozen", "drawn") and bool(campaign.joint_parts)
+        and stage(draw_of(campaign, "targets")) not in ("frozen", "drawn") and bool(parts_of(campaign))
 
 
 JOINT_ACTIONS = Actions(*refusing_withdrawn(
@@ -106,15 +118,18 @@ JOINT_ACTIONS = Actions(*refusing_withdrawn(
     Action("invite", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
            _l("Departments are invited while the joint campaign is in preparation."), **_lead_only()),
     Action("approve", Permission.CAMPAIGNS_APPROVE, _approvable, _approve_refusal, **_lead_only()),
-    Action("estimate_sizes", Permission.JOINT_MANAGE, _sizes_open,
-           _l("The size of the draw is estimated before the target frame is frozen; then its counts are published."),
+    Action("estimate_sizes", Permission.JOINT_MANAGE, _sizes_open, lambda c: _l(
+        "The size of the draw is estimated before the target frame is frozen; then its counts are published.")
+           if c.status != CampaignStatus.draft else _l("The size is estimated once a department's part is approved."),
            **_lead_only()),
     Action("freeze_targets", Permission.JOINT_MANAGE, *ceremony_step("targets", "committed"), **_lead_only()),
     Action("draw_targets", Permission.JOINT_MANAGE, *ceremony_step("targets", "frozen"), **_lead_only()),
     Action("freeze_inspectors", Permission.JOINT_MANAGE, *ceremony_step("inspectors", "committed"), **_lead_only()),
     Action("draw_inspectors", Permission.JOINT_MANAGE, *ceremony_step("inspectors", "frozen"), **_lead_only()),
-    Action("designate_leader", Permission.JOINT_MANAGE, lambda c: c.status in TEAMS_OPEN,
-           _l("The team leader is named after the inspector draw."), **_lead_only()),
+    Action("designate_leader", Permission.JOINT_MANAGE, lambda c: c.status in TEAMS_OPEN
+           and figures.progress_status(c) in TEAMS_OPEN, lambda c: _l(
+               "Every visit's results are published: its team no longer changes.") if c.status in TEAMS_OPEN
+           else _l("The team leader is named after the inspector draw."), **_lead_only()),
     Action("hand_out", Permission.JOINT_MANAGE, _can_hand_out, _hand_out_refusal, **_lead_only()),
 ))
 

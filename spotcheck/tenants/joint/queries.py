@@ -268,6 +268,7 @@ class UnderWay:
 
     campaign: Campaign
     waiting_for: list[JointParticipant]
+    awaiting_approval: bool = False  # every part approved: the lead's leader approves the whole next
 
 
 @query(Permission.JOINT_MANAGE)
@@ -278,5 +279,7 @@ def under_way(*, reader, limit: int = 10) -> list[UnderWay]:
     for campaign in db.session.scalars(sa.select(Campaign).where(
             Campaign.joint.is_(True), Campaign.status.in_(WAITING)).order_by(Campaign.id.desc()).limit(limit)):
         if campaign.id not in busy and figures.progress_status(campaign) != CampaignStatus.published:
-            found.append(UnderWay(campaign, pending(campaign) if campaign.status == CampaignStatus.draft else []))
+            draft = campaign.status == CampaignStatus.draft
+            found.append(UnderWay(campaign, pending(campaign) if draft else [],
+                                  draft and JOINT_ACTIONS.by_name["approve"].possible(campaign)))
     return found

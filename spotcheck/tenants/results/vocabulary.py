@@ -64,3 +64,6 @@ def span(start: date | None, end: date | None) -> str:
 
 #: The states in which a result can be recorded (and its team still change).
 OPEN_STATUSES = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returned)
+
+#: The review list's filter value for a result that found a problem in any category (发现问题的).
+FOUND_PROBLEM = "problem"

@@ -30,7 +30,7 @@ from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.joint.policy import JOINT_ACTIONS
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS, parts_of
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import teams, visit_groups
 from spotcheck.tenants.campaigns.queries.sizes import sized
@@ -40,7 +40,7 @@ from spotcheck.tenants.results.models import Visit
 
 def _parts(campaign: Campaign) -> dict[str, dict]:
     """The departments' parts as approved (group code → part), in group order."""
-    return dict(sorted((campaign.joint_parts or {}).items()))
+    return parts_of(campaign)
 
 
 def _locked(campaign_id: int, kind: str, actor, action: str):

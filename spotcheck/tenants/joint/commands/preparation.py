@@ -26,7 +26,7 @@ from spotcheck.tenants.campaigns import schedule
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, recheck
 from spotcheck.tenants.joint import leads
 from spotcheck.tenants.joint.models import JointParticipant
-from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS, approved_parts, participants_of
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of, parts_of
 from spotcheck.tenants.joint.queries import get_joint, get_participant, part_of, summary
 from spotcheck.tenants.joint.vocabulary import DECLINE_LENGTH, JOINT_FIELDS, PART_FIELDS, ParticipantStatus
 from spotcheck.tenants.accounts.models import Tenant
@@ -267,9 +267,7 @@ def approve_joint(campaign_id: int, data: dict | None = None, *, actor) -> Campa
     _check_joint_plan(campaign, campaign.joint_field, errors)
     if errors:
         raise ValidationFailed(errors)
-    campaign.joint_parts = {p.group_code: {"name": p.department_name, "tenant_id": p.receiver_tenant_id,
-                                           "part_campaign_id": p.part_campaign_id, **(p.part or {})}
-                            for p in approved_parts(campaign)}
+    campaign.joint_parts = parts_of(campaign)
     campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
     draw_steps.commit_draw(campaign, "targets", actor=actor)
     audit.record("joint.approved", "campaign", campaign.id, actor=actor,

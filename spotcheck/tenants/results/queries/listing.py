@@ -16,7 +16,7 @@ from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
 from spotcheck.tenants.results import policy
 from spotcheck.tenants.results.policy import OPEN, on_team_of_visit, sees_every_visit, visible_visits
-from spotcheck.tenants.results.vocabulary import VisitStatus
+from spotcheck.tenants.results.vocabulary import FOUND_PROBLEM, VisitStatus
 
 PER_PAGE = 50
 
@@ -56,7 +56,8 @@ def visits_page(*, reader, mine: bool = False, status: VisitStatus | str | None 
     """The visits ``reader`` may see, most urgent first (:func:`~spotcheck.tenants.results.policy.visible_visits`):
     ``mine`` (always, for a reader who does not read the department's campaigns) only those whose team
     they are on; else filtered by ``status`` (or ``statuses``), ``campaign_id`` and the result
-    ``category`` (检查结果类别: a result with an item of that category)."""
+    ``category`` (检查结果类别: a result with an item of that category; :data:`FOUND_PROBLEM`: of any
+    category that found a problem)."""
     return page(_matching(reader, mine=mine, status=status, campaign_id=campaign_id, statuses=statuses,
                           category=category), number)
 
@@ -64,7 +65,9 @@ def visits_page(*, reader, mine: bool = False, status: VisitStatus | str | None 
 def _matching(reader, *, mine: bool = False, status=None, campaign_id: int | None = None, statuses=(),
               category: str = "") -> sa.Select:
     found = mine_or_visible(reader, mine)
-    if category:
+    if category == FOUND_PROBLEM:
+        found = found.where(policy.problem_found_sql())
+    elif category:
         found = found.where(Visit.id.in_(sa.select(ItemResult.visit_id).join(
             ResultCategory, ResultCategory.item_result_id == ItemResult.id).where(ResultCategory.code == category)))
     if status is not None:
