@@ -30,6 +30,7 @@ def import_results(year, department: Department, spec: CampaignSpec, campaign_id
     from spotcheck.tenants.results import categories
     from spotcheck.tenants.results.models import Visit
     from spotcheck.tenants.spreadsheets import queries as sheet_queries
+    from spotcheck.tenants.spreadsheets.columns import RESULTS
 
     planner = world.users(department)["planner"]
     stream, name = year.action("template", spec, lambda: sheet_queries.results_template(
@@ -41,15 +42,17 @@ def import_results(year, department: Department, spec: CampaignSpec, campaign_id
     sheet = book.worksheets[0]
     headers = [cell.value for cell in sheet[1]]
     column = {header: index for index, header in enumerate(headers, start=1)}
+    place = {key: column[RESULTS.header_for(key)] for key in (
+        "entity_code", "checked_on", "method", "categories", "findings", "record")}  # the template's own headers
     for row in range(2, sheet.max_row + 1):
-        visit_id = by_code.get(sheet.cell(row, column["统一社会信用代码"]).value)
+        visit_id = by_code.get(sheet.cell(row, place["entity_code"]).value)
         if visit_id is None:
             continue  # the template's row of hints
         code = outcome[visit_id]
-        for header, value in (("检查日期", checked[visit_id].isoformat()),
-                              ("核查方式", reference.CHECK_METHODS["onsite"]), ("检查结果", names[code]),
-                              ("检查情况", FINDINGS if problem(code) else ""), ("检查记录", RECORD)):
-            sheet.cell(row, column[header], str(value))
+        for key, value in (("checked_on", checked[visit_id].isoformat()),
+                           ("method", reference.CHECK_METHODS["onsite"]), ("categories", names[code]),
+                           ("findings", FINDINGS if problem(code) else ""), ("record", RECORD)):
+            sheet.cell(row, place[key], str(value))
     filled = io.BytesIO()
     book.save(filled)
     filled.seek(0)

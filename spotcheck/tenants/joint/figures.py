@@ -80,8 +80,12 @@ def published_parts(campaign: Campaign) -> dict[int, set[str]]:
 
 def complete_visits(campaign: Campaign) -> int:
     """Visits whose every department has published its result (the visit is complete)."""
-    done = published_parts(campaign)
-    return sum(1 for entity_id, groups in visit_groups(campaign).items() if set(groups) <= done.get(entity_id, set()))
+    return _complete(visit_groups(campaign), published_parts(campaign))
+
+
+def _complete(groups: dict[int, list[str]], done: dict[int, set[str]]) -> int:
+    """Of the visits ``groups`` (entity → the departments that drew it), those every department published."""
+    return sum(1 for entity_id, drawn_by in groups.items() if set(drawn_by) <= done.get(entity_id, set()))
 
 
 def progress_status(campaign: Campaign, complete: int | None = None) -> CampaignStatus:
@@ -96,5 +100,5 @@ def progress_status(campaign: Campaign, complete: int | None = None) -> Campaign
         return campaign.status
     groups = visit_groups(campaign)
     if complete is None:
-        complete = sum(1 for entity_id, drawn_by in groups.items() if set(drawn_by) <= done.get(entity_id, set()))
+        complete = _complete(groups, done)
     return CampaignStatus.published if groups and complete == len(groups) else CampaignStatus.in_progress
