@@ -474,7 +474,7 @@ def after_publication(year: Year, department: Department, spec: CampaignSpec, su
     with tenant_scope(supervisor.tenant_id):
         year.action("dashboard", spec, lambda: dashboard_figures(supervisor))
         year.job("table", spec, supervisor.tenant_id,
-                 lambda: statistics_jobs.request_table("001-2", str(YEAR), actor=supervisor), wait=False)
+                 lambda: statistics_jobs.request_table("progress", str(YEAR), actor=supervisor), wait=False)
 
 
 def dashboard_figures(supervisor) -> int:

@@ -96,6 +96,12 @@ class Permission(str, enum.Enum):
     #: Enter a year of the official calendar (法定节假日与调休) from the State Council's notice: the
     #: platform administrator, and the operator at the console.
     CALENDAR_MANAGE = "calendar.manage"
+    #: Load a version of the deployment's rulebook (实施方案): the platform administrator, and the
+    #: operator at the console.
+    RULEBOOK_MANAGE = "rules.rulebook"
+    #: Load a version of the department's own rules (细则): its administrator, and the operator at the
+    #: console (``spotcheck rules load --department``).
+    DEPARTMENT_RULES_MANAGE = "rules.department"
     #: Create platform administrators: the operator at the server's console only (no role holds it).
     PLATFORM_BOOTSTRAP = "platform.bootstrap"
     #: Verify every department's audit chain and re-queue or end stalled jobs: the scheduler only.
@@ -108,11 +114,13 @@ class Permission(str, enum.Enum):
 CROSS_DEPARTMENT = frozenset({Permission.TENANTS_READ_ALL, Permission.JOINT_MANAGE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.platform_admin: frozenset({Permission.SIGNED_IN, Permission.TENANTS_MANAGE, Permission.CALENDAR_MANAGE}),
+    Role.platform_admin: frozenset({Permission.SIGNED_IN, Permission.TENANTS_MANAGE, Permission.CALENDAR_MANAGE,
+                                    Permission.RULEBOOK_MANAGE}),
     Role.tenant_admin: frozenset({Permission.SIGNED_IN, Permission.USERS_MANAGE, Permission.AUDIT_VIEW,
                                   Permission.CATALOG_VIEW, Permission.CATALOG_MANAGE, Permission.REGISTRY_MANAGE,
                                   Permission.INSPECTORS_PERSONAL_DATA, Permission.CAMPAIGNS_VIEW,
-                                  Permission.EXPORTS_MANAGE, Permission.JOINT_VIEW, Permission.CONTACTS_MANAGE}),
+                                  Permission.EXPORTS_MANAGE, Permission.JOINT_VIEW, Permission.CONTACTS_MANAGE,
+                                  Permission.DEPARTMENT_RULES_MANAGE}),
     Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.CAMPAIGNS_VIEW, Permission.JOINT_VIEW,
                              Permission.CAMPAIGNS_EDIT, Permission.RESULTS_PUBLISH, Permission.RESULTS_FOLLOW_UP,
                              Permission.TRANSFERS_RECEIVE, Permission.REPORTS_PREPARE}),
@@ -165,7 +173,8 @@ class SystemActor:
 
 #: The operator running ``spotcheck`` commands on the server.
 CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP, Permission.NOTICES_SEND,
-                                                      Permission.CALENDAR_MANAGE}))
+                                                      Permission.CALENDAR_MANAGE, Permission.RULEBOOK_MANAGE,
+                                                      Permission.DEPARTMENT_RULES_MANAGE}))
 #: Celery beat's periodic jobs.
 SCHEDULER = SystemActor("scheduler", "定时任务", frozenset({Permission.PLATFORM_MAINTAIN, Permission.NOTICES_SEND}))
 

@@ -27,7 +27,7 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.demo import campaigns, catalog, city as demo_city, joint, plans, supervision, withdrawn
-from spotcheck.demo import contacts as demo_contacts
+from spotcheck.demo import contacts as demo_contacts, rules as demo_rules
 from spotcheck.demo.people import (DEMO_PASSWORD, DEPARTMENTS, DEPARTMENTS_SINCE, REGION, SHORT_NAMES, admin_of,
                                    departments)
 from spotcheck.demo.summary import city_summary, joint_summary
@@ -43,18 +43,20 @@ CAMPAIGNS_FROM = 1_000  # entities: a smaller city leaves some campaigns nothing
 
 @command(Permission.PLATFORM_BOOTSTRAP)
 def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: date | None = None, scale: int = 1,
-              actor) -> list[tuple[str, str, str, list[str]]]:
+              rules: str = demo_rules.DEFAULT_RULES, actor) -> list[tuple[str, str, str, list[str]]]:
     """Create whatever of the demo is missing; return (login, name, department, roles) for each user.
 
     ``entities``: how many registry entities the city should have (0: departments and users
     only, no city). A city never shrinks: a smaller number than the city has changes nothing.
     ``scale`` > 1 (an enlarged demo): that many times the inspectors, and a large joint campaign
-    left at its invitation to be taken through the pages at a real department's size.
+    left at its invitation to be taken through the pages at a real department's size. ``rules``: the
+    rulebook the city adopts (a preset: 宁安市, 城口县), with its departments' rules (:mod:`.rules`).
     """
     logins = []
     today = today or clock.today()
     with system_access("load the demo data"):
         tenants = departments(logins, today=today)
+        demo_rules.deploy(tenants, rules=rules, since=min(DEPARTMENTS_SINCE, today))
         size = city_size()
         if size is None or entities > size:
             catalog.build_city(tenants, size or 0, max(entities, size or 0), seed=seed, today=today)

@@ -16,6 +16,7 @@ from spotcheck.tenants.common.vocabulary import CAMPAIGN_STATUS
 from spotcheck.tenants.joint import figures
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.plans.models import Plan
+from spotcheck.tenants.rules import rulebook
 
 
 def city_summary() -> dict:
@@ -23,6 +24,9 @@ def city_summary() -> dict:
     the plans (year, status) and campaigns (code, title, status) of each department."""
     with system_access("count the demo city"):
         summary = {"entities": db.session.scalar(sa.select(sa.func.count()).select_from(Entity)), "departments": {}}
+        rules = rulebook.rules_for(None)
+        summary["place"] = rules.place or "（未载入实施方案）"
+        summary["rulebook"] = rules.rulebook.title if rules.rulebook else "国家规定"
         for code, *_ in DEPARTMENTS:
             tenant_id = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
             summary["departments"][code] = {

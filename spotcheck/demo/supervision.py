@@ -56,9 +56,9 @@ def submissions(*, year: int, today: date) -> None:
             return
         period = f"{year}H1"
         with clock.frozen_at(date(year, 6, 26)):
-            prepared = supervision.prepare({"code": "001-2", "period": period, "contact": planner.display_name, "phone": "0571-87000001"},
+            prepared = supervision.prepare({"code": "progress", "period": period, "contact": planner.display_name, "phone": "0571-87000001"},
                                            actor=planner)
         with clock.frozen_at(date(year, 6, 29)):
-            supervision.submit({"code": "001-2", "period": period, "digest": prepared.digest}, actor=leader)
+            supervision.submit({"code": "progress", "period": period, "digest": prepared.digest}, actor=leader)
         with clock.frozen_at(date(year, 7, 3)):
-            supervision.submit({"code": "001-5", "period": period, "contact": planner.display_name, "phone": "0571-87000001"}, actor=leader)
+            supervision.submit({"code": "practice", "period": period, "contact": planner.display_name, "phone": "0571-87000001"}, actor=leader)

@@ -21,6 +21,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.official_calendar import SOURCES, load_year, years
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.platform.rules_console import rules_group
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.tenants.exports import commands as exports
 
@@ -71,8 +72,11 @@ def _published_heads(source: str) -> list[dict]:
               help="An enlarged demo at a real department's size: N times the entities (unless --entities is "
                    "given) and the inspectors, and a large joint campaign of 应急管理局 and 商务局 left at its "
                    "invitation, to take to published results through the pages.")
+@click.option("--rules", "rules", default="宁安市", show_default=True, metavar="NAME",
+              help="The rulebook the demo city adopts: a preset of spotcheck rules presets (宁安市 or 城口县). "
+                   "A city that has a rulebook keeps it.")
 @with_appcontext
-def demo_command(entities: int | None, scale: int) -> None:
+def demo_command(entities: int | None, scale: int, rules: str) -> None:
     from spotcheck.demo import DEMO_ENTITIES, DEMO_PASSWORD, city_size, city_summary, load_demo  # heavy: the demo city's tables load only for this command
 
     if entities is None:
@@ -81,12 +85,13 @@ def demo_command(entities: int | None, scale: int) -> None:
     # the loader is a script: the jobs its steps start (documents, draws) run as it goes, so the
     # city is whole when it ends, whatever queue the web server uses
     current_app.extensions["celery"].conf.task_always_eager = True
-    logins = load_demo(entities=entities, scale=scale, actor=CONSOLE)
+    logins = load_demo(entities=entities, scale=scale, rules=rules, actor=CONSOLE)
     click.echo("Demo departments and users are ready. Password for every demo user: " + DEMO_PASSWORD)
     for login, name, department, roles in logins:
         click.echo(f"  {login:<16} {name:<8} {department:<8} {', '.join(roles)}")
     summary = city_summary()
     click.echo(f"Demo city: {summary['entities']} entities in the registry")
+    click.echo(f"Its rules: {summary['place']}, 《{summary['rulebook']}》 (spotcheck rules show; /public/rules)")
     for code, counts in summary["departments"].items():
         click.echo(f"  {code:<4} {counts['directory_entry']:>8} directory entries {counts['item']:>4} items "
                    f"{counts['inspector']:>4} inspectors")
@@ -185,5 +190,5 @@ def calendar_years() -> None:
 
 
 def register_app_commands(app: Flask) -> None:
-    for command in (audit_group, demo_command, create_platform_admin, exports_group, calendar_group):
+    for command in (audit_group, demo_command, create_platform_admin, exports_group, calendar_group, rules_group):
         app.cli.add_command(command)

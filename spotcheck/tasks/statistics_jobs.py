@@ -1,4 +1,4 @@
-"""The seeds' statistical tables (统计报表) built as durable Celery jobs with their progress
+"""The statistical tables of the rules in force (统计报表) built as durable Celery jobs with their progress
 (:mod:`spotcheck.tenants.supervision.tables`); the workbook is kept in the core storage and
 downloaded by whoever asked for it."""
 from __future__ import annotations
@@ -26,7 +26,7 @@ def _work(code: str, period_code: str, department_id: int | None):
         data, name = queries.build_table(user, code, period, department_id, progress=progress)
         stored = storage.save_bytes(data, area=AREA, tenant_id=user.tenant_id, suffix=".xlsx")
         return {"code": code, "period": period.code, "department_id": department_id, "storage_key": stored.key,
-                "file_name": name, "size": stored.size, "sha256": stored.sha256}
+                "file_name": name, "title": name.rsplit(".", 1)[0], "size": stored.size, "sha256": stored.sha256}
 
     return work
 

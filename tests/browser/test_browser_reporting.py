@@ -55,7 +55,7 @@ def test_the_leader_submits_and_the_bureau_sees_who_is_late_or_missing(browser, 
     sign_in(page, "sfj_supervisor")
     with page.expect_navigation():
         page.click("#home-to-submissions")
-    duty = page.locator("section[data-duty='001-2/2026H1']")
+    duty = page.locator("section[data-duty='progress/2026H1']")
     assert duty.locator("tr[data-department='YJJ'] .status-late").inner_text() == "逾期报送"
     assert "2026-07-10 10:00" in duty.locator("tr[data-department='YJJ']").inner_text()
     for code in ("SCJ", "SWJ"):

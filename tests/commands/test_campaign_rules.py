@@ -1,4 +1,4 @@
-"""A campaign follows its plan (seed 001: 各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施
+"""A campaign follows its plan (宁安市's 实施方案 第3条: 各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施
 检查) and samples higher risk no less (seed 001: 列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大
 抽查力度，提高抽查的比例和频次): refused at creation, change and approval, joint parts too, saying what
 differs; nothing changes. A property test over random rules."""
@@ -13,6 +13,7 @@ from hypothesis import given, settings, strategies as st
 from tests.support.campaign_world import STRATA, build, campaign_data, leader_of, planner_of
 from tests.support.helpers import user_named
 from tests.support.joint_world import world as joint_world
+from tests.support.rulebooks import cited, rules_of_presets
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
@@ -22,8 +23,10 @@ from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant
 
-PLAN_RULE = "各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查"
-RISK_RULE = "列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大抽查力度，提高抽查的比例和频次"
+#: The rule a campaign's schedule follows: 宁安市's 实施方案 第3条.
+PLAN_RULE = cited("第3条")
+#: The rule the order of the strata follows: 宁安市's 实施方案 第8条 (加大抽查力度，提高抽查的比例和频次).
+RISK_RULE = cited("第8条")
 
 
 def _counts() -> tuple:
@@ -170,7 +173,7 @@ def babel_app():
 @settings(max_examples=150, deadline=None)
 def test_a_campaigns_rules_are_refused_exactly_when_a_higher_stratum_is_lower(babel_app, strata):
     with babel_app.app_context():
-        problems = [str(m) for m in risk.problems(strata)]
+        problems = [str(m) for m in risk.problems(strata, rules_of_presets("宁安市"))]
     pairs = [(h, l) for h in ("flagged", "A") if h in strata for l in "BCD"]
     bad = [pair for pair in pairs if risk.compare(strata[pair[0]], strata[pair[1]]) != "ok"]
     assert len(problems) == len(bad) and all(RISK_RULE in m for m in problems)

@@ -44,7 +44,8 @@ def test_the_registry_holds_every_state_change():
         "spotcheck.tenants.campaigns.commands.teams.replace_inspector",
         "spotcheck.tenants.plans.commands.review", "spotcheck.tenants.items.commands.publish_item",
         "spotcheck.tenants.directory.commands.create_entity", "spotcheck.tenants.inspectors.commands.id_number_of",
-        "spotcheck.tenants.rules.commands.publish", "spotcheck.tenants.accounts.commands.administration.create_department",
+        "spotcheck.tenants.rules.commands.document.publish", "spotcheck.tenants.rules.commands.versions.load_rulebook",
+        "spotcheck.tenants.rules.commands.versions.load_department_rules", "spotcheck.tenants.accounts.commands.administration.create_department",
         "spotcheck.tenants.spreadsheets.commands.run_import", "spotcheck.tenants.accounts.commands.signing_in.change_password",
     }
     assert expected <= set(registry), sorted(expected - set(registry))

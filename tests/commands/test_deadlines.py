@@ -212,7 +212,7 @@ def _supervision_shows_provisional(app, ids, count: int) -> None:
 
         supervisor = user_named("sfj_supervisor")
         with tenant_scope(supervisor.tenant_id):
-            job = statistics_jobs.request_table("001-2", "2026Q4", actor=supervisor)
+            job = statistics_jobs.request_table("progress", "2026Q4", actor=supervisor)
             data, _ = statistics_jobs.table_file(job.id, supervisor)
         cells = [c for row in load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True) for c in row if c]
         assert any("暂按周一至周五计算" in str(c) for c in cells) == bool(count)

@@ -134,14 +134,14 @@ def test_the_joint_table_is_one_table_whoever_asks(app):
         lead = signed_in(app, "scj_coord").get("/joint/statistics.xlsx?year=2026").data
         supervisor, yjj_leader = user_named("sfj_supervisor"), user_named("yjj_leader")
         with tenant_scope(supervisor.tenant_id):
-            job = statistics_jobs.request_table("001-3", "2026", department_id=scj, actor=supervisor)
+            job = statistics_jobs.request_table("joint", "2026", department_id=scj, actor=supervisor)
             bureau = statistics_jobs.table_file(job.id, supervisor)[0]
-            job = statistics_jobs.request_table("001-3", "2026", department_id=yjj, actor=supervisor)
+            job = statistics_jobs.request_table("joint", "2026", department_id=yjj, actor=supervisor)
             bureau_yjj = statistics_jobs.table_file(job.id, supervisor)[0]
-            job = statistics_jobs.request_table("001-3", "2026", actor=supervisor)
+            job = statistics_jobs.request_table("joint", "2026", actor=supervisor)
             summary = statistics_jobs.table_file(job.id, supervisor)[0]
         with tenant_scope(yjj):
-            job = statistics_jobs.request_table("001-3", "2026", actor=yjj_leader)
+            job = statistics_jobs.request_table("joint", "2026", actor=yjj_leader)
             own_yjj = statistics_jobs.table_file(job.id, yjj_leader)[0]
     assert _contents(lead) == _contents(bureau)
     assert _contents(own_yjj) == _contents(bureau_yjj)

@@ -1,4 +1,4 @@
-"""Plans are published before they are filed (seed 001: 备案前检查计划要在政府网站和各部门网站向社会公布),
+"""Plans are published before they are filed (宁安市's 实施方案 第3条: 备案前检查计划要在政府网站和各部门网站向社会公布),
 and a plan touching the market-regulation field is filed with 市场监督管理局 too (涉及市场监管领域的报市
 市场监督管理局备案). Each refusal names the rule, and changes nothing."""
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.campaign_world import ITEM_BASICS, build
+from tests.support.rulebooks import cited
 from tests.support.helpers import signed_in, user_named
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import as_utc
@@ -19,7 +20,8 @@ from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
 
-PUBLISH_RULE = "备案前检查计划要在政府网站和各部门网站向社会公布"
+#: The rule, as a refusal names it: 宁安市's 实施方案 第3条, with its words.
+PUBLISH_RULE = cited("第3条") + "，备案前检查计划要在政府网站和各部门网站向社会公布"
 
 
 def _state(plan_id: int) -> tuple:
@@ -204,7 +206,7 @@ def test_a_plan_line_needs_its_months_and_methods(app):
                                {"item_id": world["item"], "ratio_bp": 500, "frequency": "", "months": [], "methods": []},
                                actor=planner)
             assert set(refused.value.errors) == {"months", "methods"}
-            assert "各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查" in refused.value.errors["months"][0]
+            assert cited("第3条") in refused.value.errors["months"][0]
             assert _state(plan_id) == before
 
 

@@ -22,6 +22,7 @@ from spotcheck.platform.web import home
 from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus
+from spotcheck.core.calendar import add_working_days
 from spotcheck.tenants.results import deadlines, commands as results
 from spotcheck.tenants.results import queries as results_queries
 from spotcheck.tenants.results.queries import listing
@@ -253,22 +254,23 @@ def test_home_to_do_lists_follow_the_visit(app):
     (date(2026, 9, 30), 20, date(2026, 11, 3)),
 ])
 def test_deadlines_count_working_days_of_the_official_calendar(package_calendar, event, days, due):
-    counted = deadlines.report_due(event) if days == deadlines.REPORT_DAYS else deadlines.publish_due(event)
+    """A report due 5 working days after the check (乌审旗's rules), publication due 20 (企业信息公示暂行条例)."""
+    counted = add_working_days(event, days)
     assert counted.due == due and counted.official
 
 
 def test_due_soon_and_overdue_flags_follow_working_days(package_calendar):
-    due = date(2026, 10, 9)  # a Friday after the National Day week
-    assert deadlines.flag(due, date(2026, 9, 29)) is None  # 3 working days left: 30 Sep, 8 and 9 Oct
-    assert deadlines.flag(due, date(2026, 9, 30)) == "due_soon"  # nine days away, two working days
-    assert deadlines.flag(due, date(2026, 10, 7)) == "due_soon"
-    assert deadlines.flag(due, date(2026, 10, 9)) == "due_soon"
-    assert deadlines.flag(due, date(2026, 10, 10)) == "overdue"
+    due, soon = date(2026, 10, 9), 2  # a Friday after the National Day week; the platform's default warning
+    assert deadlines.flag(due, date(2026, 9, 29), soon=soon) is None  # 3 working days left: 30 Sep, 8 and 9 Oct
+    assert deadlines.flag(due, date(2026, 9, 30), soon=soon) == "due_soon"  # nine days away, two working days
+    assert deadlines.flag(due, date(2026, 10, 7), soon=soon) == "due_soon"
+    assert deadlines.flag(due, date(2026, 10, 9), soon=soon) == "due_soon"
+    assert deadlines.flag(due, date(2026, 10, 10), soon=soon) == "overdue"
     assert deadlines.flag(None) is None
 
 
 def test_a_year_without_an_official_calendar_is_flagged_as_assumed(package_calendar):
-    far = deadlines.report_due(date(2099, 3, 2))
+    far = add_working_days(date(2099, 3, 2), 5)
     assert not far.official and far.assumed_years == (2099,) and far.due == date(2099, 3, 9)
 
 

@@ -1,14 +1,16 @@
-"""The seeds' statistical tables as a civil servant opens them in Excel: counts and rates are
-numbers (the total rows included, rates formatted to one decimal), and a department that ran no
-random check in the period is not listed as 已实行“双随机”抽查 (seed 003 附件3) but named 未实行."""
+"""The statistical tables as a civil servant opens them in Excel: counts and rates are numbers (the
+total rows included, rates formatted to one decimal), and a department that ran no random check in
+the period is not listed as 已实行“双随机”抽查 (城口县's 附件3) but named 未实行."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from openpyxl import load_workbook
 
 from tests.support.campaign_world import build
 from tests.support.helpers import user_named
+from tests.support.rulebooks import adopt
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.spreadsheets.forms import shown
@@ -44,9 +46,9 @@ def _table(sheet) -> tuple[list[str], dict[str, list]]:
 def test_counts_and_rates_are_numbers_in_every_row_the_total_too(app):
     with app.app_context():
         _world()
-        books = _books(("001-2", "001-5", "001-1"))
+        books = _books(("progress", "practice", "plan"))
 
-    headers, rows = _table(books["001-2"])
+    headers, rows = _table(books["progress"])
     rate = headers.index("按时公示率（%）")
     for name in ("应急管理局", "合计"):
         cells = rows[name]
@@ -58,14 +60,14 @@ def test_counts_and_rates_are_numbers_in_every_row_the_total_too(app):
     assert (rows["合计"][headers.index("已检查户次")].value, rows["合计"][headers.index("应公示户次")].value) == (2, 2)
     assert shown(rows["合计"][rate].value, rows["合计"][rate].number_format) == "50.0"  # as a page shows it
 
-    headers, rows = _table(books["001-5"])
+    headers, rows = _table(books["practice"])
     for header, want in (("覆盖率（%）", 100.0), ("按时公示率（%）", 50.0)):
         for name in ("应急管理局", "合计"):
             cell = rows[name][headers.index(header)]
             assert (cell.value, cell.data_type, cell.number_format) == (want, "n", "0.0"), (name, header)
     assert rows["合计"][headers.index("其他领域检查事项数")].value == 1
 
-    headers, rows = _table(books["001-1"])
+    headers, rows = _table(books["plan"])
     ratio = rows["应急管理局"][headers.index("抽查比例（%）")]
     assert ratio.value == 5 and ratio.data_type == "n"
 
@@ -74,7 +76,8 @@ def test_a_department_with_no_checks_is_not_listed_as_practising(app):
     with app.app_context():
         _world()  # 应急管理局 ran a campaign in 2026
         build("swj", entities=5)  # 商务局: a published item list, a filed plan, no campaign
-        sheet = _books(("003-3",))["003-3"]
+        adopt("城口县", date(2026, 1, 1))  # the area-wide table is 城口县's (its 附件3)
+        sheet = _books(("area",))["area"]
     values = [row for row in sheet.iter_rows(values_only=True)]
     at = values.index(("序号", "部门名称", "是否制定实施细则", "是否编制“一单两库”", "实行抽查事项项数", "已开展抽查次数"))
     listed = {row[1]: row for row in values[at + 1:] if isinstance(row[0], int)}

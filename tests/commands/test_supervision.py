@@ -17,12 +17,13 @@ from pypdf import PdfReader
 from tests.support.campaign_world import planner_of
 from tests.support.documents import pdf_text
 from tests.support.helpers import login, post_form, signed_in, user_named
+from tests.support.rulebooks import adopt
 from tests.support.supervision_world import TODAY, supervision_world as _world
 from spotcheck.core import storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden
+from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import Visit
@@ -90,51 +91,43 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
                 supervision.configure("late_publication", {"points": "-1", "cap": "x", "active": True}, actor=supervisor)
             assert set(refused.value.errors) == {"points", "cap"}
 
-            # the tables, built as jobs (run eagerly here) and opened with openpyxl
+            # the tables of 宁安市's rulebook, built as jobs (run eagerly here) and opened with openpyxl; a table
+            # the rulebook does not use is not offered
             books = {}
-            for code in ("003-3", "003-4", "001-1", "001-2", "001-3", "001-4", "001-5"):
+            for code in ("plan", "progress", "joint", "halfplan", "practice"):
                 job = statistics_jobs.request_table(code, "2026", actor=supervisor)
                 data, name = statistics_jobs.table_file(job.id, supervisor)
                 assert name.endswith("（2026年度）.xlsx")
                 books[code] = load_workbook(io.BytesIO(data))
+            with pytest.raises(ValidationFailed):
+                statistics_jobs.request_table("area", "2026", actor=supervisor)
 
         def rows_of(book, sheet=None):
             return [tuple(row) for row in (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)]
 
-        progress = rows_of(books["001-2"])
+        progress = rows_of(books["progress"])
         assert progress[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
         header = progress[next(i for i, r in enumerate(progress) if r[0] == "序号")]
         row = dict(zip(header, next(r for r in progress if r[1] == "应急管理局")))
         assert (row["已检查户次"], row["发现问题户次"], row["应公示户次"], row["按时公示户次"], row["按时公示率（%）"],
                 row["逾期公示户次"], row["抽查任务数"], row["随机抽取次数"]) == (2, 1, 2, 1, 50.0, 1, 1, 2)
-        area = rows_of(books["003-3"])
-        assert area[0][0] == "杭州市推行“双随机、一公开”情况统计表"
-        assert ("序号", "部门名称", "是否制定实施细则", "是否编制“一单两库”", "实行抽查事项项数", "已开展抽查次数") in area
-        assert [r for r in area if r[1] == "应急管理局"][0][2:6] == ("否", "是", 1, 1)
-        department = rows_of(books["003-4"], "应急管理局")
-        assert department[0][0] == "县政府部门、有关单位推行“双随机、一公开”情况统计表"
-        assert any(r[0] == "单位名称（盖章）：应急管理局" for r in department)
-        other = next(r for r in department if r[1] == "危险化学品安全生产检查")
-        assert other[4] == 1  # 已开展抽查次数
-        assert ("合计共1项，占本部门其他行政检查事项总数的比例为100.0%。",) == tuple(
-            r[0] for r in department if str(r[0]).startswith("合计共1项"))
-        plan = rows_of(books["001-1"])
+        plan = rows_of(books["plan"])
         line = next(r for r in plan if r[1] == "应急管理局")
         assert line[3] == "危险化学品安全生产检查" and line[7] == 5 and line[10].startswith("逾期报备")
-        assert any(str(r[0]).startswith("合计共0项") for r in rows_of(books["001-4"]))
-        practice = rows_of(books["001-5"])
-        assert next(r for r in practice if r[1] == "应急管理局")[2:6] == (1, 1, 100.0, "是")
-        joint = rows_of(books["001-3"])
+        assert any(str(r[0]).startswith("合计共0项") for r in rows_of(books["halfplan"]))
+        practice = rows_of(books["practice"])
+        assert next(r for r in practice if r[1] == "应急管理局")[2:7] == (1, 1, 100.0, "—", "未设目标")  # 宁安: no goal
+        joint = rows_of(books["joint"])
         assert joint[0][0] == "2026年度联合检查工作进展情况统计表" and any(r[0] == "合计" for r in joint)
 
         # a department leader: their own department's tables only
         with frozen_at(TODAY), tenant_scope(ids["tenant"]):
             yjj_leader, supervisor = user_named("yjj_leader"), user_named("sfj_supervisor")
             with pytest.raises(Forbidden):
-                statistics_jobs.request_table("003-3", "2026", actor=yjj_leader)
+                statistics_jobs.request_table("progress", "2026", department_id=ids["tenant"] + 10_000, actor=yjj_leader)
             with pytest.raises(Forbidden):
-                statistics_jobs.request_table("001-2", "2026", department_id=sfj, actor=yjj_leader)
-            job = statistics_jobs.request_table("001-2", "2026", actor=yjj_leader)
+                statistics_jobs.request_table("progress", "2026", department_id=sfj, actor=yjj_leader)
+            job = statistics_jobs.request_table("progress", "2026", actor=yjj_leader)
             data, name = statistics_jobs.table_file(job.id, yjj_leader)
             own = rows_of(load_workbook(io.BytesIO(data)))
             assert "应急管理局" in name and [r[1] for r in own if isinstance(r[0], int)] == ["应急管理局"]
@@ -176,6 +169,30 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(notices.notice_file(received[0]))).pages)
             assert "通报" in text and "应急管理局" in text and "逾期" in text
             assert not notice_policy.readable(received[0], user_named("yjj_inspector"))
+
+        # the same city under 城口县's rulebook from 2026: its two forms, the place named 城口县
+        adopt("城口县", date(2026, 1, 1))
+        with frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
+            for code in ("area", "dept"):
+                job = statistics_jobs.request_table(code, "2026", actor=supervisor)
+                data, name = statistics_jobs.table_file(job.id, supervisor)
+                books[code] = load_workbook(io.BytesIO(data))
+            with pytest.raises(ValidationFailed):
+                statistics_jobs.request_table("progress", "2026", actor=supervisor)
+        area = rows_of(books["area"])
+        assert area[0][0] == "城口县推行“双随机、一公开”情况统计表"
+        assert ("序号", "部门名称", "是否制定实施细则", "是否编制“一单两库”", "实行抽查事项项数", "已开展抽查次数") in area
+        assert [r for r in area if r[1] == "应急管理局"][0][2:6] == ("否", "是", 1, 1)
+        department = rows_of(books["dept"], "应急管理局")
+        assert department[0][0] == "县政府部门、有关单位推行“双随机、一公开”情况统计表"
+        assert any(r[0] == "单位名称（盖章）：应急管理局" for r in department)
+        other = next(r for r in department if r[1] == "危险化学品安全生产检查")
+        assert other[4] == 1  # 已开展抽查次数
+        assert ("合计共1项，占本部门其他行政检查事项总数的比例为100.0%。",) == tuple(
+            r[0] for r in department if str(r[0]).startswith("合计共1项"))
+        with frozen_at(TODAY), tenant_scope(ids["tenant"]), pytest.raises(Forbidden):  # the bureau's own table
+            statistics_jobs.request_table("area", "2026", actor=user_named("yjj_leader"))
+
 
 
 def test_pages_filing_archive_and_refusals(app):
@@ -322,7 +339,7 @@ def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, cele
             supervisor = user_named("sfj_supervisor")
             bureau = supervisor.tenant_id
             with tenant_scope(bureau):
-                job_id = statistics_jobs.request_table("001-2", "2026", actor=supervisor).id
+                job_id = statistics_jobs.request_table("progress", "2026", actor=supervisor).id
             deadline = time.monotonic() + JOB_TIMEOUT
             while True:
                 db.session.remove()

@@ -6,6 +6,8 @@ entries have their own category and its item and inspectors their own enforcemen
 """
 from __future__ import annotations
 
+from datetime import date
+
 import random
 
 import sqlalchemy as sa
@@ -19,6 +21,7 @@ from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.plans import commands as plans
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.rules.rulebook import rules_for
 from tests.support.snapshots import snapshotted
 
 CATEGORY = "测试危化类"
@@ -68,17 +71,19 @@ def build(department: str = "yjj", *, entities: int = 40, inspector_count: int =
                                   "field": "other"}, actor=admin)
         items.publish_item(item.id, actor=admin)
         for k in range(inspector_count):
-            inspectors.create_inspector({"name": f"检查员{k}", "sex": "男", "id_number": id_number(k + (0 if department == "yjj" else 100)),
+            inspectors.create_inspector({"name": f"检查员{k}", "sex": "男", "post": "科员", "id_number": id_number(k + (0 if department == "yjj" else 100)),
                                          "agency": "应急管理局", "cert_no": f"{department.upper()}-{k:04d}",
                                          "categories": [QUALIFICATION]}, actor=admin)
         plan = plans.create_plan({"year": 2026, "half": None, "title": "2026年度行政执法检查计划"}, actor=planner)
         plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": 500, "frequency": "每年1次", "months": [3, 4],
                                  "methods": ["onsite"]}, actor=planner)
         plans.publish(plan.id, actor=leader)
-        plans.submit(plan.id, actor=leader)
+        filed_here = bool(rules_for(admin.tenant_id, date(2026, 1, 1)).filing_authorities)  # 城口县 asks no filing
+        if filed_here:
+            plans.submit(plan.id, actor=leader)
         db.session.commit()
         ids = {"item": item.id, "plan": plan.id, "tenant": admin.tenant_id, "codes": codes}
-    if file_plan:
+    if file_plan and filed_here:
         with tenant_scope(supervisor.tenant_id):
             plans.review(plan.id, {"accept": True, "comment": "同意备案"}, actor=supervisor)
             db.session.commit()

@@ -1,5 +1,6 @@
 """What a reader sees of a page (页面文字), and the words in it that only a programmer would write:
-an identifier (``freeze_targets``, ``draw_inspectors``) or a sentence left in English.
+an identifier (``freeze_targets``, ``draw_inspectors``), a sentence left in English, or a document named
+by a number of the platform's makers (文件001) or a year left as a placeholder (ＸＸ年度).
 
 Shared by the walk of every demo role's pages (``tests/system/test_page_wording.py``) and the
 browser walks (:class:`tests.support.browsers.Walker`), which read ``document.body.innerText``.
@@ -20,8 +21,9 @@ NAMES = frozenset({"spotcheck", "sha", "hmac", "json", "pdf", "api", "excel", "x
                    "chrome", "edge", "firefox", "safari", "wps", "ok"})
 #: Attributes whose value the reader sees (a placeholder, a tooltip, a button's label).
 _SHOWN_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
-#: Not read: what is not shown, and a file quoted as it is (``<pre>``: a manifest, a proof's JSON).
-_HIDDEN_ELEMENTS = {"script", "style", "template", "noscript", "pre"}
+#: Not read: what is not shown, and a file quoted as it is (``<pre>``: a manifest, a proof's JSON; ``<textarea>``: a
+#: rules file being edited).
+_HIDDEN_ELEMENTS = {"script", "style", "template", "noscript", "pre", "textarea"}
 
 
 class _Visible(HTMLParser):
@@ -58,9 +60,19 @@ def visible_text(html: str) -> str:
     return "\n".join(part.strip() for part in parser.parts if part.strip())
 
 
+#: Where a page names a document by a number only the platform's makers used (文件001, seed 003), or shows a
+#: template's placeholder for the year (ＸＸ年度) instead of the period.
+SEED_NUMBER = re.compile(r"(?:文件|[Ss]eeds?\s*)0{2}\d|ＸＸ|XX年")
+
+
+def seed_words(text: str) -> list[str]:
+    """The seed numbers and year placeholders in a page's visible text, each once, in order."""
+    return list(dict.fromkeys(match.group(0) for match in SEED_NUMBER.finditer(text)))
+
+
 def programmer_words(text: str) -> list[str]:
     """The identifiers and English sentences in a page's visible text, each once, in order."""
-    found = [match.group(0) for match in IDENTIFIER.finditer(text)]
+    found = [match.group(0) for match in IDENTIFIER.finditer(text)] + seed_words(text)
     for line in text.splitlines():
         for match in ENGLISH.finditer(line):
             words = re.findall(r"[A-Za-z]+", match.group(0))

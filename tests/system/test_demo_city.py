@@ -109,8 +109,8 @@ def test_a_small_demo_city(app):
         for item in items:
             assert set(item.inspector_categories) <= qualified, (code, item.name)  # someone can be drawn
             assert "《" in item.legal_basis
-        for field, coverage in department["coverage"].items():
-            assert coverage.items == 0 or coverage.met, (code, field)
+        for field, coverage in department["coverage"].items():  # 宁安市 sets no goal; 城口县's would be met
+            assert coverage.items == 0 or coverage.share_bp >= {"market": 7000, "other": 5000}[field], (code, field)
         title, published, length = department["rules"]
         assert published and "实施细则" in title and length > 500
 
@@ -165,3 +165,43 @@ def test_the_city_grows_and_the_command_keeps_its_size(app):
     bigger = runner.invoke(args=["demo", "--entities", "260"])
     assert bigger.exit_code == 0 and "Demo city: 260 entities" in bigger.output
     assert runner.invoke(args=["demo", "--entities", "-1"]).exit_code == 2
+
+
+def test_the_demo_under_chengkous_rulebook_names_chengkou_and_owes_its_duties_only(tmp_path):
+    """``spotcheck demo --rules 城口县``: the same city under 城口县's 实施方案 — named 城口县, its quarterly
+    table and 12月15日 area table the only duties, its departments' 细则 named after it; 宁安市 nowhere."""
+    import flask_migrate
+
+    from spotcheck.platform.factory import create_app
+    from tests.support.helpers import signed_in
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chengkou.db'}", "SPOTCHECK_STORAGE": str(tmp_path / "files")})
+    with app.app_context():
+        flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
+    loaded = app.test_cli_runner().invoke(args=["demo", "--entities", "0", "--rules", "城口县"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "城口县" in loaded.output and "宁安" not in loaded.output
+    pages = {
+        "sfj_supervisor": ["/", "/supervision/tables", "/reports/overview?year=2026", "/public/rules"],
+        "yjj_planner": ["/", "/reports", "/catalog/rules/in-force"],
+        "yjj_admin": ["/catalog/rules/in-force", "/catalog/rules"],
+    }
+    seen = ""
+    for login_name, urls in pages.items():
+        client = signed_in(app, login_name)
+        for url in urls:
+            answer = client.get(url)
+            assert answer.status_code == 200, (login_name, url)
+            text = answer.get_data(as_text=True)
+            assert "宁安" not in text, (login_name, url)
+            seen += text
+    assert "县政府部门、有关单位推行“双随机、一公开”情况统计表" in seen  # the quarterly table (附件4)
+    assert "城口县推行“双随机、一公开”情况统计表" in seen  # the bureau's own, by 12月15日 (附件3)
+    assert "随机抽查工作进展情况统计表" not in seen and "联合检查工作进展情况统计表" not in seen  # 宁安市's
+    assert "城口县应急管理局细则（示例，参数取自乌审旗应急管理局方案）" in seen
+    # the operator's page: 城口县's plan in force (宁安市 only among the presets offered)
+    assert "城口县全面推行“双随机、一公开”工作机制的实施方案" in signed_in(app, "admin").get("/platform/rules").get_data(as_text=True)
+    with app.app_context():
+        from spotcheck.core.database import db
+
+        db.engine.dispose()

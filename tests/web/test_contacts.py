@@ -95,10 +95,10 @@ def test_who_reads_the_list_and_the_table(app):
     with app.app_context():
         supervisor, leader = user_named("sfj_supervisor"), user_named("yjj_leader")
         with tenant_scope(supervisor.tenant_id):
-            job = statistics_jobs.request_table("003-5", "2026", actor=supervisor)
+            job = statistics_jobs.request_table("contacts", "2026", actor=supervisor)
             everyone = load_workbook(io.BytesIO(statistics_jobs.table_file(job.id, supervisor)[0])).worksheets[0]
         with tenant_scope(leader.tenant_id):
-            job = statistics_jobs.request_table("003-5", "2026", actor=leader)
+            job = statistics_jobs.request_table("contacts", "2026", actor=leader)
             data, name = statistics_jobs.table_file(job.id, leader)
             mine = load_workbook(io.BytesIO(data)).worksheets[0]
     rows = list(everyone.iter_rows(values_only=True))

@@ -2,9 +2,12 @@
 through the pages and through the API."""
 from __future__ import annotations
 
+from datetime import date
+
 import re
 
 from tests.support.campaign_world import ITEM_BASICS
+from tests.support.rulebooks import CHENGKOU, adopt, cited
 from tests.support.helpers import bearer, post_form, signed_in
 
 ITEM = {
@@ -208,18 +211,30 @@ def test_coverage_per_field_against_the_goals(app):
     item("市场草稿", "market", True, publish=False)  # drafts do not count
     item("其他一", "other", True)
 
+    # 宁安市's rulebook sets no goal: the share is shown, nothing met or missed
     coverage = {c["field"]: c for c in client.get("/api/v1/items/coverage", headers=headers).json}
     assert coverage["market"] | {"field_name": "市场监管领域"} == {
         "field": "market", "field_name": "市场监管领域", "items": 3, "random": 2, "share_percent": 66.7,
-        "goal_percent": 70, "met": False}
+        "goal_percent": None, "met": False, "cited": ""}
+    page = _english(signed_in(app, "swj_admin")).get("/catalog/items").get_data(as_text=True)
+    market = re.search(r'<li class="coverage-(\w+)" data-field="market">(.*?)</li>', page, re.DOTALL)
+    assert market.group(1) == "nogoal" and "No goal in the rules in force" in market.group(2)
+
+    # 城口县's: 70 % of the market-regulation items, 50 % of the others (一、二（二）)
+    with app.app_context():
+        adopt("城口县", date(2026, 1, 1))
+    coverage = {c["field"]: c for c in client.get("/api/v1/items/coverage", headers=headers).json}
+    assert coverage["market"] | {"field_name": "市场监管领域"} == {
+        "field": "market", "field_name": "市场监管领域", "items": 3, "random": 2, "share_percent": 66.7,
+        "goal_percent": 70, "met": False, "cited": cited("一、二（二）", CHENGKOU)}
     assert coverage["other"]["items"] == 1 and coverage["other"]["share_percent"] == 100.0 and coverage["other"]["met"]
 
     page = _english(signed_in(app, "swj_admin")).get("/catalog/items").get_data(as_text=True)
     market = re.search(r'<li class="coverage-(\w+)" data-field="market">(.*?)</li>', page, re.DOTALL)
     other = re.search(r'<li class="coverage-(\w+)" data-field="other">(.*?)</li>', page, re.DOTALL)
     assert market.group(1) == "unmet" and "市场监管领域" in market.group(2)
-    assert "2/3 = 66.7% (goal ≥70%)" in market.group(2) and "Goal not met" in market.group(2)
-    assert other.group(1) == "met" and "1/1 = 100.0% (goal ≥50%)" in other.group(2) and "Goal met" in other.group(2)
+    assert "2/3 = 66.7% (goal ≥70%, 《城口县" in market.group(2) and "Goal not met" in market.group(2)
+    assert other.group(1) == "met" and "1/1 = 100.0% (goal ≥50%" in other.group(2) and "Goal met" in other.group(2)
 
 
 def test_an_item_is_published_only_with_what_the_seeds_require(app):

@@ -1,4 +1,4 @@
-"""Joint checks outside market regulation (seed 001: 其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查
+"""Joint checks outside market regulation (宁安市's 实施方案 第10条: 其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查
 工作计划，并报市司法局备案审核): the platform administrator names a field's lead department, which alone
 writes the field's yearly joint plan, files it with the justice bureau, and coordinates the field's
 joint campaigns within it. Each refusal names the rule and changes nothing."""
@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.campaign_world import CATEGORY, build
+from tests.support.rulebooks import cited
 from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
 from tests.support.joint_world import PART_STRATA
 from spotcheck.core.audit import AuditEntry
@@ -20,7 +21,8 @@ from spotcheck.tenants.joint.models import FieldLead, JointParticipant
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import Plan
 
-JOINT_RULE = "其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划"
+#: The rule a refusal names: 宁安市's 实施方案 第10条 (其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划).
+JOINT_RULE = cited("第10条")
 
 
 def _counts() -> tuple:

@@ -66,7 +66,8 @@ def test_plan_filing_path_through_the_pages(app, item_id):
     page = leader.get(url).get_data(as_text=True)
     assert 'id="plan-publish"' in page and 'id="plan-submit"' not in page  # published first
     refused = post_form(leader, f"{url}/submit", {}, token_from=url)
-    assert "publish the plan before submitting it" in leader.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "publish the plan on the public portal before submitting it" in leader.get(
+        refused.headers["Location"]).get_data(as_text=True)
     assert post_form(leader, f"{url}/publish", {}, token_from=url).status_code == 302
     page = leader.get(url).get_data(as_text=True)
     assert "Published, to submit for filing" in page and 'id="plan-submit"' in page and 'id="plan-publish"' not in page

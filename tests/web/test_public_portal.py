@@ -191,8 +191,8 @@ def test_signed_in_users_see_the_same_public_pages(app):
 
 
 def _person(name, number, cert_no, **extra):
-    return {"name": name, "sex": "男", "id_number": id_number(number), "agency": "杭州市商务局", "cert_no": cert_no,
-            "categories": ["market"], **extra}
+    return {"name": name, "sex": "男", "id_number": id_number(number), "agency": "商务局", "cert_no": cert_no,
+            "post": "科员", "categories": ["market"], **extra}  # 商务局's rules: every inspector's post
 
 
 def _listed_people(app) -> dict[str, str]:

@@ -43,7 +43,7 @@ class ItemFieldsSchema(Schema):
     random_check = Bool(metadata={"description": "纳入随机抽查"})
     non_random_reason = fields.Str(metadata={"maxLength": 2000, "description": (
         "不纳入随机抽查的理由: the written reason an item is kept out of random checking (required to publish "
-        "such an item; seed 001 书面说明理由)")})
+        "such an item; 书面说明理由)")})
 
 
 class ItemSchema(ItemFieldsSchema):
@@ -91,5 +91,7 @@ class ItemCoverageSchema(Schema):
     items = Int(metadata={"description": "Published items in the field"})
     random = Int(metadata={"description": "Of those, under random checking"})
     share_percent = fields.Float(metadata={"description": "random / items in per cent, one decimal"})
-    goal_percent = Int(metadata={"description": "The goal of seed 003 (70 or 50)"})
+    goal_percent = Int(allow_none=True, metadata={"description": "The goal in per cent of the rules in force "
+                                                                 "(null: the rules set no goal)"})
+    cited = fields.String(metadata={"description": "The document and article that set the goal (empty: none)"})
     met = Bool()

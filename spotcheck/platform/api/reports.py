@@ -13,13 +13,14 @@ from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.core.errors import NotFound
+from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.supervision import commands, queries, vocabulary
 
 PREFIX = "/reports"
 blp = Blueprint("Reports", __name__, description="Statistical tables submitted to the justice bureau (报表报送).")
 
 STATUS_DESCRIPTION = "; ".join(f"{code} = {name}" for code, name in vocabulary.REPORT_STATUS.items())
-TABLE_DESCRIPTION = "; ".join(f"{d.code} = {d.name}" for d in queries.DUTIES)
+TABLE_DESCRIPTION = "; ".join(f"{code} = {name}" for code, name in TABLE_NAMES.items())
 
 
 class SubmissionSchema(Schema):
@@ -52,6 +53,8 @@ class DutySchema(Schema):
     period_label = fields.Function(lambda s: s.due.period.label)
     due_on = fields.Function(lambda s: s.due.due_on.isoformat())
     recipient = fields.Function(lambda s: s.due.duty.recipient)
+    rule = fields.Function(lambda s: s.due.duty.citation,
+                           metadata={"description": "The document and article that ask for the table"})
     owed = fields.Function(lambda s: s.owed)
     status = fields.Function(lambda s: s.status, metadata={"description": STATUS_DESCRIPTION})
     status_name = fields.Function(lambda s: s.status_name)

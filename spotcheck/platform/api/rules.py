@@ -1,4 +1,8 @@
-"""The rules document (一细则): text, file, publication.
+"""The rules document (一细则): text, file, publication; and the rules in force and their versions
+(现行规则 · 规则版本): the deployment's rulebook and a department's rules in force, each parameter with
+its value and citation, the history of the versions, one version with its text, the differences of
+two, and loading a version (the platform administrator the rulebook, a department's administrator its
+own rules).
 
 The file is uploaded as multipart/form-data (field ``file``), checked by extension and content,
 stored under the instance folder with a name the server chooses, and downloaded only through
@@ -14,12 +18,21 @@ from spotcheck.platform.api.inspector_schemas import (
     RulesDocumentSchema,
     RulesFileUploadSchema,
 )
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.scoping import current_tenant_id
+from spotcheck.tenants.rules import queries as rules_queries
+from spotcheck.tenants.rules import vocabulary as rules_vocabulary
+from spotcheck.platform.api.rule_version_schemas import (
+    DepartmentQuerySchema, DifferencesQuerySchema, DifferencesSchema, RuleLoadSchema, RulesInForceSchema,
+    RuleVersionDetailSchema, RuleVersionSchema,
+)
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.rules import commands, queries
 
 PREFIX = "/rules"
-blp = Blueprint("Rules", __name__, description="The rules document (一细则).")
+blp = Blueprint("Rules", __name__, description="The rules document (一细则); the rules in force and their versions "
+                                            "(现行规则 · 规则版本).")
 
 
 def _actor():
@@ -80,3 +93,162 @@ class RulesPublish(MethodView):
         """Publish the document (text and file) on the public portal"""
         document = commands.publish(actor=_actor())
         return document
+
+
+# --- the rules in force and their versions (现行规则 · 规则版本) ------------------------------------------
+
+
+def _department(args) -> object | None:
+    """The department ``?department=CODE`` names, else the caller's own (a 422 naming the parameter
+    for a caller of no department), or a 404 for a code no department has."""
+    code = (args.get("department") or "").strip().upper()
+    if not code:
+        own = getattr(current_user, "tenant_id", None)
+        if own is None:
+            raise ValidationFailed({"department": [_("Name the department: its code (SCJ, YJJ …).")]})
+        return accounts.get_tenant(own)
+    found = next((tenant for tenant in accounts.list_tenants() if tenant.code == code), None)
+    if found is None:
+        raise NotFound(_("No such department."))
+    return found
+
+
+def _ref(document):
+    if document is None:
+        return None
+    return {"version_id": document.version_id, "title": document.title, "short_title": document.short_title,
+            "number": document.number, "effective_from": document.effective_from, "name": document.name}
+
+
+def _in_force(tenant) -> dict:
+    rules = rules_queries.in_force(tenant.id if tenant is not None else None)
+    parameters = [{"key": row.key, "label": row.label, "group": group.label, "value": row.value,
+                   "raw": rules_queries.raw_value(rules, row.key), "source": row.source,
+                   "source_name": row.source_name,
+                   "cited": row.cited, "stricter_than": row.replaces}
+                  for group in rules_queries.grouped_rows(rules) for row in group.rows]
+    return {"department": {"code": tenant.code, "name": tenant.name} if tenant is not None else None,
+            "place": rules.place, "rulebook": _ref(rules.rulebook), "department_rules": _ref(rules.department),
+            "parameters": parameters}
+
+
+def _version(version, detail: bool = False) -> dict:
+    state = queries.state(version)
+    tenant = accounts.get_tenant(version.tenant_id) if version.tenant_id is not None else None
+    found = {"id": version.id, "scope": "rulebook" if version.tenant_id is None else "department",
+             "department": {"code": tenant.code, "name": tenant.name} if tenant is not None else None,
+             "title": version.title, "short_title": version.short_title, "issuer": version.issuer,
+             "number": version.number, "effective_from": version.effective_from, "state": state,
+             "state_name": str(rules_vocabulary.STATE_NAMES[state]), "withdrawn": version.withdrawn,
+             "preset": version.preset,
+             "sha256": version.sha256, "loaded_at": version.loaded_at, "loaded_by_name": version.loaded_by_name}
+    if detail:
+        document = rules_queries.document_of(version)
+        found.update(issued_on=document.issued_on, place=document.place, note=document.note, text=version.source_text,
+                     articles=[{"number": a.number, "text": a.text} for a in document.articles],
+                     entries=[{"key": row.key, "label": row.label, "says": row.source, "value": row.value,
+                               "article": row.cited}
+                              for group in rules_queries.document_groups(document) for row in group.rows
+                              if row.source != "absent"])
+    return found
+
+
+def _load(command, kind: str, tenant_id, data: dict):
+    """A version loaded from the body's text or preset; a refusal names each key, in Chinese."""
+    preset = (data.get("preset") or "").strip()
+    text = data.get("text") or ""
+    if preset:
+        text = rules_queries.preset_text(preset, kind)
+        if text is None:
+            raise ValidationFailed({"preset": [_("Choose one of the presets: %(names)s.",
+                                                 names=rules_queries.preset_names(kind))]})
+    elif text and queries.same_as_in_force(text, tenant_id):
+        raise ValidationFailed({"text": [_("This file says what the version in force says: nothing was loaded.")]})
+    try:
+        version = command({"text": text, "preset": preset}, actor=_actor())
+    except ValidationFailed as failed:
+        raise ValidationFailed({"text" if key == "file" else key: [f"{rules_queries.error_prefix(key)}{m}"
+                                                                   for m in messages]
+                                for key, messages in failed.errors.items()}) from None
+    return _version(version, detail=True)
+
+
+@blp.route("/rulebook")
+class RulebookInForce(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, RulesInForceSchema)
+    def get(self):
+        """The deployment's rules in force: the rulebook (实施方案) and the national rules, each parameter
+        with its value and citation"""
+        return _in_force(None)
+
+
+@blp.route("/rulebook/versions")
+class RulebookVersions(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, RuleVersionSchema(many=True))
+    def get(self):
+        """Every version of the rulebook loaded, newest first, with its state"""
+        return [_version(version) for version in queries.history(None)]
+
+    @requires(Permission.RULEBOOK_MANAGE)
+    @blp.arguments(RuleLoadSchema)
+    @blp.response(201, RuleVersionDetailSchema)
+    def post(self, data):
+        """Load a version of the rulebook from a rules file (``text``) or a preset (``preset``): loaded whole
+        or refused whole, each bad key named"""
+        return _load(commands.load_rulebook, "rulebook", None, data)
+
+
+@blp.route("/department")
+class DepartmentInForce(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.arguments(DepartmentQuerySchema, location="query")
+    @blp.response(200, RulesInForceSchema)
+    def get(self, args):
+        """A department's rules in force (``?department=CODE``, by default the caller's own): each
+        parameter with its value and where it comes from (细则, 实施方案, 国家规定, 平台默认, 未规定)"""
+        return _in_force(_department(args))
+
+
+@blp.route("/department/versions")
+class DepartmentVersions(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.arguments(DepartmentQuerySchema, location="query")
+    @blp.response(200, RuleVersionSchema(many=True))
+    def get(self, args):
+        """Every version of a department's rules (``?department=CODE``, by default the caller's own)"""
+        return [_version(version) for version in queries.history(_department(args).id)]
+
+    @requires(Permission.DEPARTMENT_RULES_MANAGE)
+    @blp.arguments(RuleLoadSchema)
+    @blp.response(201, RuleVersionDetailSchema)
+    def post(self, data):
+        """Load a version of my department's rules (细则) from a rules file (``text``) or a preset
+        (``preset``): each rule at least as strict as the rulebook's, loaded whole or refused whole"""
+        return _load(commands.load_department_rules, "department", current_tenant_id(), data)
+
+
+@blp.route("/versions/<int:version_id>")
+class Version(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, RuleVersionDetailSchema)
+    def get(self, version_id):
+        """One version: its document, what it says of each parameter, and its file as loaded"""
+        return _version(queries.get_version(version_id), detail=True)
+
+
+@blp.route("/differences")
+class Differences(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.arguments(DifferencesQuerySchema, location="query")
+    @blp.response(200, DifferencesSchema)
+    def get(self, args):
+        """What changed from one version to another (``?from=ID&to=ID``, of the same rulebook or department)"""
+        first, second = queries.get_version(args["first"]), queries.get_version(args["second"])
+        if first.tenant_id != second.tenant_id:
+            raise ValidationFailed({"to": [_("Compare two versions of the same rules: both of the rulebook, or both "
+                                             "of one department's rules.")]})
+        return {"first": _version(first), "second": _version(second),
+                "differences": [{"key": d.key, "label": d.label, "before": d.before, "after": d.after}
+                                for d in queries.differences(first, second)]}

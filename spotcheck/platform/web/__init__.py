@@ -25,7 +25,7 @@ def register(app: Flask) -> None:
         account, admin, apidocs, audit_pages, auth, calendar_pages, campaign_pages, category_pages, directory_pages,
         export_pages, field_pages, health, home, import_pages, inspector_pages, items_pages, joint_pages,
         joint_statistics, notice_pages, plan_pages, public, public_draws, public_results, report_pages, result_queues,
-        rules_pages,
+        public_rules, rulebook_pages, rules_pages,
         supervision_pages, team_pages, transfer_pages, visit_pages, withdrawal_pages,
     )
 
@@ -33,7 +33,7 @@ def register(app: Flask) -> None:
                    inspector_pages, rules_pages, import_pages, public, plan_pages, campaign_pages, public_draws,
                    visit_pages, result_queues, public_results, transfer_pages, category_pages, notice_pages, export_pages, joint_pages,
                    joint_statistics, supervision_pages, team_pages, calendar_pages, field_pages, report_pages,
-                   withdrawal_pages):
+                   withdrawal_pages, rulebook_pages, public_rules):
         app.register_blueprint(module.bp)
 
     app.jinja_env.filters["local_time"] = local_time

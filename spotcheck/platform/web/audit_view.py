@@ -29,7 +29,8 @@ from spotcheck.tenants.audit.vocabulary import (ACTION_LABELS, CAMPAIGN_FIELDS, 
                                                 READS, SIGN_IN_FAILURES)
 from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import JOB_KIND_LABELS, OBJECT_LABELS, percent, reference
-from spotcheck.tenants.supervision.queries import DUTY_BY_CODE as BY_CODE
+from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
+from spotcheck.tenants.supervision.vocabulary import FORMER_TABLE_CODES
 from spotcheck.tenants.supervision.vocabulary import parse_period
 
 SEP = "、"
@@ -364,7 +365,8 @@ _FORMATTERS = {
 
 
 def _table_name(code) -> str:
-    """A seed table by its name (报表报送), e.g. 市直部门ＸＸ年度随机抽查工作进展情况统计表（001-2）."""
-    duty = BY_CODE.get(str(code))
-    return f"《{duty.name}》（{duty.seed.split('：')[0]}）" if duty else plain(code)
+    """A statistical table by its name (报表报送), e.g. 《随机抽查工作进展情况统计表》; the entries written
+    before the tables were named by what they are keep their former codes, named the same way."""
+    name = TABLE_NAMES.get(FORMER_TABLE_CODES.get(str(code), str(code)))
+    return f"《{name}》" if name else plain(code)
 

@@ -10,6 +10,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.audit_view import read_name
 from spotcheck.core.policy import Role, has_permission
 from spotcheck.core.todo import Task, assemble
+from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.audit import queries as audit_trail
 from spotcheck.tenants.campaigns import queries as campaigns
@@ -32,6 +33,8 @@ def index():
         context["departments"] = accounts.departments()
     if has_permission(user, Permission.CALENDAR_MANAGE):
         context["calendar_missing"] = missing_years(today())
+    if has_permission(user, Permission.RULEBOOK_MANAGE):
+        context["rulebook_missing"] = rules_queries.version_ids(None)[0] is None
     if user.has_role(Role.supervisor.value, Role.coordinator.value):
         context["departments"] = accounts.departments(reader=user)
     if user.has_role(Role.supervisor.value):

@@ -15,6 +15,7 @@ from spotcheck.core import audit_heads
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
+from spotcheck.platform.web import public_rules
 from spotcheck.platform.web.forms import search_text
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.inspectors import queries as inspectors
@@ -114,7 +115,8 @@ def department_rules(code):
         document = _published_rules()
         if document is None:
             abort(404)
-        return render_template("public/rules.html", department=tenant, document=document)
+        return render_template("public/rules.html", department=tenant, document=document,
+                               **public_rules.department_context(tenant))
 
 
 @bp.route("/<code>/rules/file")

@@ -28,7 +28,7 @@ def _tenant():
 
 
 def _duty(code: str, period: str) -> queries.Due:
-    found = queries.find_due(code, period)
+    found = queries.find_due(_tenant().id, code, period)
     if found is None:
         abort(404)
     return found
@@ -87,7 +87,7 @@ def duty_step(code, period, step):
 @requires(Permission.REPORTS_PREPARE)
 def submission(submission_id):
     row, tenant = _submission(submission_id)
-    due = queries.find_due(row.table_code, row.period)
+    due = queries.find_due(tenant.id, row.table_code, row.period)
     return render_template("reports/submission.html", row=row, tenant=tenant, due=due,
                            sheets=queries.sheets_of(row), intact=queries.intact(row),
                            every=queries.reads_every_department(_user()))

@@ -1,4 +1,7 @@
-"""The rules document pages (一细则): text, file, publication.
+"""The rules document pages (一细则): text, file, publication; and the department's rules in force
+(本部门现行规则): every parameter with its value and where it comes from (the department's rules, the
+rulebook, the national floor, a platform default), the versions of its rules (细则) — loaded by its
+administrator from a file, pasted text or a preset —, their history, differences and files.
 
 The file is served only through :func:`download`, which checks the permission and takes the
 path from the service (a name the server chose), never from the request.
@@ -10,12 +13,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.scoping import current_tenant_id
+from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web import rule_versions
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
 from spotcheck.platform.web.inspector_forms import RulesFileForm, RulesTextForm
 from spotcheck.tenants.rules import commands, queries
 
 bp = Blueprint("rules_pages", __name__, url_prefix="/catalog/rules")
+bp.context_processor(rule_versions.template_names)
 
 
 def _page(*, text_form=None, file_form=None):
@@ -85,3 +92,67 @@ def download():
         raise NotFound(_("There is no rules document yet."))
     return send_file(queries.file_path(document), mimetype=document.media_type, as_attachment=True,
                      download_name=document.file_name, max_age=0)
+
+
+# --- the department's rules in force and their versions (本部门现行规则 · 细则版本) ----------------------
+
+#: The pages the shared templates link to.
+VIEWS = {"index": "rules_pages.in_force", "version": "rules_pages.version", "version_file": "rules_pages.version_file",
+         "differences": "rules_pages.differences", "scope": "department"}
+
+
+def _in_force_page(errors: dict | None = None, text: str | None = None):
+    tenant_id = current_tenant_id()
+    rules = rules_queries.in_force(tenant_id)
+    rulebook_id, department_id = rules_queries.version_ids(tenant_id)
+    version = queries.get_version(department_id) if department_id is not None else None
+    return render_template(
+        "rules/in_force.html", rules=rules, version=version,
+        document=rules_queries.document_of(version) if version is not None else None,
+        rulebook=queries.get_version(rulebook_id) if rulebook_id is not None else None,
+        groups=rules_queries.grouped_rows(rules), set_here=rules_queries.set_by(rules, "department"),
+        history=rules_queries.scope_history(tenant_id), presets=rules_queries.presets_of("department"),
+        errors=rule_versions.named_errors(errors or {}),
+        text=rule_versions.prefill("department", tenant_id) if text is None else text, form=EmptyForm(),
+        views=VIEWS)
+
+
+@bp.get("/in-force")
+@requires(Permission.CATALOG_VIEW)
+def in_force():
+    return _in_force_page()
+
+
+@bp.post("/in-force")
+@requires(Permission.DEPARTMENT_RULES_MANAGE)
+def load():
+    """Load a version of the department's rules (细则): refused whole, each bad key named beside the form."""
+    return rule_versions.load("department", current_tenant_id(), commands.load_department_rules,
+                              version_endpoint="rules_pages.version", page=_in_force_page)
+
+
+@bp.get("/versions/<int:version_id>")
+@requires(Permission.CATALOG_VIEW)
+def version(version_id):
+    found = rule_versions.version_of(version_id, current_tenant_id())
+    return render_template("rules/version.html", views=VIEWS, public=False, **rule_versions.version_context(found))
+
+
+@bp.get("/versions/<int:version_id>/file")
+@requires(Permission.CATALOG_VIEW)
+def version_file(version_id):
+    return rule_versions.version_file(rule_versions.version_of(version_id, current_tenant_id()))
+
+
+@bp.get("/in-force/file")
+@requires(Permission.CATALOG_VIEW)
+def in_force_file():
+    """The department's rules in force as a rules file, to edit and load as a new version."""
+    return rule_versions.in_force_file(current_tenant_id())
+
+
+@bp.get("/differences")
+@requires(Permission.CATALOG_VIEW)
+def differences():
+    return render_template("rules/differences.html", views=VIEWS,
+                           **rule_versions.differences_context(current_tenant_id()))

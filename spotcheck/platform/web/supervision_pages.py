@@ -23,7 +23,6 @@ from spotcheck.tenants.notices import queries as notices
 from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 from spotcheck.tenants.contacts.vocabulary import ROLES as contact_roles
 from spotcheck.tenants.supervision import commands, queries, vocabulary
-from spotcheck.tenants.supervision.vocabulary import COVERAGE_TARGETS
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -41,12 +40,13 @@ def _period(kind_default: str = "year") -> vocabulary.Period:
 
 def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
     names = [s.name for s in statuses]
+    goals = queries.coverage_goals()
     return [
         charts.bars("chart-coverage-market", _("Coverage of random-check items, market regulation"), "%",
-                    [(n, s.coverage_market) for n, s in zip(names, statuses)], target=COVERAGE_TARGETS["market"],
+                    [(n, s.coverage_market) for n, s in zip(names, statuses)], target=goals["market"],
                     maximum=100),
         charts.bars("chart-coverage-other", _("Coverage of random-check items, other fields"), "%",
-                    [(n, s.coverage_other) for n, s in zip(names, statuses)], target=COVERAGE_TARGETS["other"],
+                    [(n, s.coverage_other) for n, s in zip(names, statuses)], target=goals["other"],
                     maximum=100),
         charts.bars("chart-on-time", _("Results published on time"), "%", [(n, s.on_time_rate) for n, s in zip(names, statuses)],
                     target=100, maximum=100),
@@ -116,7 +116,7 @@ def _row_link(ref: tuple | None, tenant_id: int) -> str | None:
 @requires(Permission.SUPERVISION_VIEW)
 def glossary():
     return render_template("supervision/definitions.html", figures=vocabulary.FIGURES, sections=vocabulary.SECTIONS,
-                           deductions=vocabulary.DEDUCTIONS, targets=COVERAGE_TARGETS)
+                           deductions=queries.deductions(reader=_user()), in_force=queries.rules_in_force(reader=_user()))
 
 
 # --- tables ---------------------------------------------------------------------------------------
@@ -125,11 +125,10 @@ def glossary():
 def _render_tables(status=200):
     user = _user()
     every = queries.reads_every_department(user)
-    offered = [spec for spec in queries.TABLES.values() if every or not spec.area_wide]
     departments = queries.department_choices(reader=user) if every else []
-    return render_template("supervision/tables.html", offered=offered, choices=vocabulary.period_choices(),
-                           current=vocabulary.current_period("year"), departments=departments, every=every,
-                           jobs=statistics_jobs.table_jobs(user), form=EmptyForm(), specs=queries.TABLES,
+    return render_template("supervision/tables.html", offered=queries.tables_offered(user),
+                           choices=vocabulary.period_choices(), current=vocabulary.current_period("year"),
+                           departments=departments, every=every, jobs=statistics_jobs.table_jobs(user), form=EmptyForm(),
                            parse_period=vocabulary.parse_period, department_names=dict(departments)), status
 
 
@@ -191,9 +190,9 @@ def assessment_index():
     rules = queries.deductions(reader=_user())
     chart = charts.bars("chart-scores", _("Assessment scores of %(year)d", year=period.year), _("points"),
                         [(sc.status.name, sc.score) for sc in scores],
-                        maximum=vocabulary.FULL_SCORE)
+                        maximum=queries.full_score())
     return render_template("supervision/assessment.html", period=period, scores=scores, rules=rules, score_chart=chart,
-                           every=queries.reads_every_department(_user()), full=vocabulary.FULL_SCORE,
+                           every=queries.reads_every_department(_user()), full=queries.full_score(),
                            can_configure=has_permission(_user(), Permission.SUPERVISION_MANAGE))
 
 
@@ -203,7 +202,7 @@ def assessment_detail(tenant_id):
     period = _year_period()
     result = queries.scores(period, tenant_id, reader=_user())[0]
     return render_template("supervision/assessment_detail.html", period=period, result=result,
-                           full=vocabulary.FULL_SCORE, F=vocabulary.BY_KEY)
+                           full=queries.full_score(), F=vocabulary.BY_KEY)
 
 
 @bp.route("/assessment/rules", methods=["GET", "POST"])

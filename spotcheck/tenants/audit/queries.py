@@ -37,7 +37,7 @@ from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS
 from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.rules.models import RulesDocument
+from spotcheck.tenants.rules.models import RuleVersion, RulesDocument
 from spotcheck.tenants.spreadsheets.columns import INSPECTORS, ITEMS, KINDS
 
 PAGE_SIZE = 50
@@ -243,6 +243,7 @@ NAMERS: dict[str, Namer] = {
     "recusal": _by_id((Recusal.id, Inspector.name, Entity.name), lambda who, what: Name(f"{who} — {what}"),
                       (Inspector, Inspector.id == Recusal.inspector_id), (Entity, Entity.id == Recusal.entity_id)),
     "rules_document": _by_id((RulesDocument.id, RulesDocument.title), Name),
+    "rule_version": _by_id((RuleVersion.id, RuleVersion.title, RuleVersion.number), Name),
     "plan": _by_id((Plan.id, Plan.title), Name),
     "campaign": _by_id((Campaign.id, Campaign.title, Campaign.code), Name),
     "visit": _by_id((Visit.id, Entity.name, Entity.code), Name, (Entity, Entity.id == Visit.entity_id)),

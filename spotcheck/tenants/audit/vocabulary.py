@@ -226,6 +226,7 @@ ACTION_LABELS = {
     "rules.saved": _l("Rules document saved"),
     "rules.file_attached": _l("Rules file attached"),
     "rules.published": _l("Rules document published"),
+    "rules.version_loaded": _l("Version of the rules loaded"),
     "contacts.saved": _l("Responsible person and liaison saved"),
     "plan.created": _l("Plan created"),
     "plan.line_set": _l("Plan item set"),

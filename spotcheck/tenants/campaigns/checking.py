@@ -1,6 +1,7 @@
-"""Checking a campaign (抽查任务核验): its fields, its plan (or exempt kind) and the order of its
-sampling rules — the one place that cleans what a draft, a change or an approval is given; the
-commands of campaigns and of joint campaigns call it.
+"""Checking a campaign (抽查任务核验): its fields, its plan (or exempt kind) and its sampling rules,
+against the rules in force for the department (:func:`spotcheck.tenants.rules.rulebook.rules_for`) —
+the one place that cleans what a draft, a change or an approval is given; the commands of campaigns
+and of joint campaigns call it. Each refusal of a rule names the document and article that set it.
 """
 from __future__ import annotations
 
@@ -8,13 +9,20 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db, is_row_id
+from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.text import required_text
 from spotcheck.tenants.common import numbering, validators
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import risk, schedule
-from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, FILTER_KEYS, FLAGGED, RISK_STRATA
+from spotcheck.tenants.campaigns.vocabulary import FILTER_KEYS, FLAGGED, RISK_STRATA
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.queries import filed_plans_for
+from spotcheck.tenants.rules.rulebook import Rules, rules_for
+
+
+def _today_rules() -> Rules:
+    """The rules a draft is checked against: the current department's, today."""
+    return rules_for(current_tenant_id())
 
 
 def issue_code(tenant, year: int) -> str:
@@ -50,7 +58,9 @@ def clean_rules(strata: dict) -> tuple[dict, list]:
     return clean, problems
 
 
-def clean_campaign(data: dict) -> tuple[dict, dict[str, list]]:
+def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[str, list]]:
+    """The campaign's fields, checked (``rules``: the department's rules in force, today's by default)."""
+    rules = rules or _today_rules()
     clean, errors = {}, {}
     clean["title"] = required_text(data.get("title"), "title", errors, limit=200,
                                               missing=_l("Enter the campaign's title."))
@@ -65,11 +75,13 @@ def clean_campaign(data: dict) -> tuple[dict, dict[str, list]]:
     known = {i for i in item_ids if is_row_id(i)}
     items = list(db.session.scalars(sa.select(Item).where(Item.id.in_(known)))) if known else []
     if not items or len(items) != len(item_ids) or any(i.status != ItemStatus.published for i in items):
-        errors["item_ids"] = [_l("Choose one or more published items of your item list.")]
+        errors["item_ids"] = [_l("%(rule)schoose one or more published items of your item list.",
+                                 rule=rules.under("published_items_only"))]
     clean["items"] = items
     exempt = data.get("exempt_kind") or None
-    if exempt is not None and exempt not in EXEMPT_KINDS:
-        errors["exempt_kind"] = [_l("Unknown exempt kind.")]
+    if exempt is not None and exempt not in rules.exempt_kinds:
+        errors["exempt_kind"] = [_l("The rules in force allow no such check outside the annual plan; they allow: "
+                                    "%(kinds)s.", kinds="、".join(rules.exempt_kinds.values()) or _l("none"))]
     clean["exempt_kind"] = exempt
     clean["exempt_reason"] = (data.get("exempt_reason") or "").strip()
     if exempt and not clean["exempt_reason"]:
@@ -83,17 +95,22 @@ def clean_campaign(data: dict) -> tuple[dict, dict[str, list]]:
             errors["target_filter"] = [invalid.message]
     clean["target_filter"] = target_filter
     clean["strata"], problems = clean_rules(data.get("strata") or {})
-    if problems or (problems := risk.problems(clean["strata"])):
+    if problems or (problems := risk.problems(clean["strata"], rules)):
         errors["strata"] = problems
-    for key, low, high in (("reserve_size", 0, 50), ("team_size", 2, 10)):
-        try:
-            clean[key] = int(data.get(key, 3 if key == "reserve_size" else 2))
-            if not low <= clean[key] <= high:
-                raise ValueError
-        except (TypeError, ValueError):
-            errors[key] = [_l("Enter a whole number from %(low)d to %(high)d.", low=low, high=high)]
-    if clean.get("team_size", 2) < 2:
-        errors["team_size"] = [_l("A team has at least 2 inspectors.")]
+    try:
+        clean["reserve_size"] = int(data.get("reserve_size", 3))
+        if not 0 <= clean["reserve_size"] <= 50:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["reserve_size"] = [_l("Enter a whole number from %(low)d to %(high)d.", low=0, high=50)]
+    low = rules.min_team_size
+    try:
+        clean["team_size"] = int(data.get("team_size", low))
+        if not low <= clean["team_size"] <= 10:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["team_size"] = [_l("%(rule)sa team has at least %(low)d inspectors (a whole number from %(low)d to "
+                                  "10).", rule=rules.under("min_team_size") or _team_floor(rules), low=low)]
     capacity = data.get("capacity")
     try:
         clean["capacity"] = int(capacity) if capacity not in (None, "") else None
@@ -114,19 +131,29 @@ def clean_campaign(data: dict) -> tuple[dict, dict[str, list]]:
     return clean, errors
 
 
-def check_plan(clean: dict, errors: dict) -> None:
-    """A campaign uses items of a filed plan of its year and follows it — its window in the months
-    the plan sets for each item, its method among the plan's (:mod:`.schedule`) — unless it is of
-    an exempt kind, with its stated reason (seed 001)."""
+def _team_floor(rules: Rules) -> str:
+    """Where the floor of a team comes from when no document sets one (the draw's own specification)."""
+    return str(_l("Under the draw's specification (spotcheck-draw/1), "))
+
+
+def check_plan(clean: dict, errors: dict, rules: Rules | None = None) -> None:
+    """Where the rules require annual plans (未列入计划的，不得擅自检查), a campaign uses items of a filed
+    plan of its year and follows it — its window in the months the plan sets for each item, its method
+    among the plan's (:mod:`.schedule`) — unless it is of an exempt kind the rules allow, with its
+    stated reason. Where they do not, no plan is asked for."""
+    rules = rules or _today_rules()
     clean["plan_id"] = None
     if errors.get("item_ids") or "year" not in clean:
+        return
+    if not rules.plans_required:
         return
     plans = filed_plans_for(clean["year"], {item.id for item in clean["items"]})
     if not plans:
         if not clean["exempt_kind"]:
-            errors["item_ids"] = [_l("These items are not all in a filed plan of %(year)d. Add them to the plan and "
-                                     "have it filed, or choose an exempt kind and state the reason.",
-                                     year=clean["year"])]
+            errors["item_ids"] = [_l("%(rule)sa check is made only within a filed plan: these items are not all in a "
+                                     "filed plan of %(year)d. Add them to the plan and have it filed, or choose a kind "
+                                     "of check the rules allow outside the plan and state the reason.",
+                                     rule=rules.under("plans_required"), year=clean["year"])]
         return
     found = [(plan, schedule.differences(plan, clean["items"], clean.get("window_start"), clean.get("window_end"),
                                          clean.get("method"))) for plan in plans]
@@ -140,11 +167,20 @@ def check_plan(clean: dict, errors: dict) -> None:
 
 
 def recheck(campaign) -> dict:
-    """At approval: the plan and the order of the rules again (they may have changed since the draft)."""
+    """At approval: the rules in force that day again — the plan, the exempt kind, the team size and the
+    sampling rules (the plan or the rules may have changed since the draft)."""
+    rules = rules_for(campaign.tenant_id)
     errors: dict = {}
     clean = {"year": campaign.year, "items": list(campaign.items), "exempt_kind": campaign.exempt_kind,
              "window_start": campaign.window_start, "window_end": campaign.window_end, "method": campaign.method}
-    check_plan(clean, errors)
-    if problems := risk.problems(campaign.strata or {}):
+    if campaign.exempt_kind and campaign.exempt_kind not in rules.exempt_kinds:
+        errors["exempt_kind"] = [_l("The rules in force allow no such check outside the annual plan; they allow: "
+                                    "%(kinds)s.", kinds="、".join(rules.exempt_kinds.values()) or _l("none"))]
+    check_plan(clean, errors, rules)
+    if problems := risk.problems(campaign.strata or {}, rules):
         errors["strata"] = problems
+    if campaign.team_size < rules.min_team_size:
+        errors["team_size"] = [_l("%(rule)sa team has at least %(low)d inspectors (a whole number from %(low)d to "
+                                  "10).", rule=rules.under("min_team_size") or _team_floor(rules),
+                                  low=rules.min_team_size)]
     return errors

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from spotcheck.draw import inspectors as inspector_engine
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, campaign_item
+from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.vocabulary import FLAGGED
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors import eligibility
@@ -41,16 +42,23 @@ class Frame:
     excluded: dict
 
 
-#: A campaign a superior authority ordered (上级临时部署) keeps the entities checked this year: seed 002
-#: 四(一) 上级部门有具体规定的企业，不受此限制.
-KEEP_CHECKED_KINDS = frozenset({"order"})
+def _recent_penalty(on: date):
+    return sa.and_(Entity.penalized_on.is_not(None), Entity.penalized_on >= on - timedelta(days=365))
 
 
 def flagged(on: date):
     """Complaints, the abnormal list, the serious-violation list or a penalty in the year before
-    ``on`` (seed 002): such entities stay in the frame even if checked this year."""
-    recent_penalty = sa.and_(Entity.penalized_on.is_not(None), Entity.penalized_on >= on - timedelta(days=365))
-    return sa.or_(Entity.abnormal.is_(True), Entity.blacklisted.is_(True), Entity.complaints > 0, recent_penalty)
+    ``on``: the flagged stratum of a campaign that samples it apart (加大抽查力度)."""
+    return sa.or_(Entity.abnormal.is_(True), Entity.blacklisted.is_(True), Entity.complaints > 0, _recent_penalty(on))
+
+
+def kept(flags: frozenset[str], on: date):
+    """The entities that stay in the frame although checked this year, by the rules' flags
+    (``kept_when_checked``; e.g. 因投诉举报、处于经营异常状态、受到行政处罚的企业，不受此限制)."""
+    conditions = {"complaints": Entity.complaints > 0, "abnormal": Entity.abnormal.is_(True),
+                  "blacklisted": Entity.blacklisted.is_(True), "penalized": _recent_penalty(on)}
+    chosen = [condition for flag, condition in conditions.items() if flag in flags]
+    return sa.or_(*chosen) if chosen else sa.false()
 
 
 @dataclass(frozen=True)
@@ -115,9 +123,10 @@ def _part_source(part: FramePart, on: date):
     and its stratum: the one definition the frame and its counts share."""
     campaign = part.campaign
     is_flagged = flagged(on)
+    keep = rules_of(campaign).kept_when_checked
     reasons = [(Entity.status != "active", NOT_ACTIVE)]
-    if campaign.exclude_checked and campaign.exempt_kind not in KEEP_CHECKED_KINDS:
-        reasons.append((sa.and_(_checked_this_year(campaign, part.tenant_id), sa.not_(is_flagged)),
+    if campaign.exclude_checked and not (campaign.exempt_kind == "order" and "order" in keep):
+        reasons.append((sa.and_(_checked_this_year(campaign, part.tenant_id), sa.not_(kept(keep, on))),
                         CHECKED_THIS_YEAR))
     reason = sa.case(*reasons, else_=sa.null())
     stratum = sa.case((is_flagged, FLAGGED), else_=DirectoryEntry.risk) if FLAGGED in campaign.strata \

@@ -41,7 +41,7 @@ class Campaign(JointShared, db.Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     year: Mapped[int] = mapped_column()
     plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan.id"))
-    exempt_kind: Mapped[str | None] = mapped_column(sa.String(32))  # outside the plan: why (seed 001)
+    exempt_kind: Mapped[str | None] = mapped_column(sa.String(32))  # outside the plan: why (the rulebook's exempt kinds)
     exempt_reason: Mapped[str] = mapped_column(sa.Text, default="")
     #: Which directory entries are candidates: {"categories", "industries", "regions", "entity_types", "flags"}.
     target_filter: Mapped[dict] = mapped_column(sa.JSON, default=dict)
@@ -58,6 +58,10 @@ class Campaign(JointShared, db.Model):
         sa.Enum(CampaignStatus, name="campaign_status", native_enum=False, length=24), default=CampaignStatus.draft)
     approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    #: The rules in force at its approval (现行规则), kept for the campaign's life: the rulebook's
+    #: version and the department's (:func:`spotcheck.tenants.rules.rulebook.rules_of`).
+    rulebook_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rule_version.id"))
+    department_rules_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rule_version.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     #: Cancelled (撤销) by a leader, with the reason: the commitment stays published, no draw follows.
     withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -1,10 +1,11 @@
 """More checks where the risk is higher (加大抽查力度): a campaign's rules per stratum in order.
 
-Seed 001 item 8: 列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大抽查力度，提高抽查的比例和
-频次 (and item 11, 分类分级: the higher the risk class, the more checks). The rule for the flagged
-stratum and for the highest risk class A (高) is never lower than the rule of any lower class B, C,
-D (D = 低). Rules are compared like with like, without the frame (DRAW-SPEC: ``{"count": c}`` or
-``{"ratio_bp": r, "min": m}``):
+Where the rules in force say so (``higher_risk_sampled_more``; 宁安市's 第8条: 列入经营异常名录或有严重违法
+违规记录等情况的检查对象，要加大抽查力度，提高抽查的比例和频次), the rule for the flagged stratum and for
+the highest risk class A (高) is never lower than the rule of any lower class B, C, D (D = 低); where
+they set a lowest ratio for flagged entities (``flagged_min_ratio``), the flagged stratum has a ratio
+at least that high. Rules are compared like with like, without the frame (DRAW-SPEC:
+``{"count": c}`` or ``{"ratio_bp": r, "min": m}``):
 
 - two ratios: neither ``r`` nor ``m`` of the higher stratum is lower;
 - two counts: ``c`` of the higher stratum is not lower;
@@ -21,7 +22,6 @@ from flask_babel import lazy_gettext as _l
 HIGHER = ("flagged", "A")
 LOWER = ("B", "C", "D")
 
-RULE = "列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大抽查力度，提高抽查的比例和频次"
 
 
 def _takes_all(rule: dict) -> bool:
@@ -57,23 +57,33 @@ def _name(stratum: str) -> str:
     return str(_l("flagged entities")) if stratum == "flagged" else str(_l("risk class %(code)s", code=stratum))
 
 
-def problems(strata: dict) -> list:
-    """What breaks the order of the rules (one message per pair), in the user's language."""
+def problems(strata: dict, rules) -> list:
+    """What breaks the rules' order of the sampling rules (one message per pair), and a flagged stratum
+    below the rules' lowest ratio, in the user's language, each naming the document and article."""
     found = []
-    for high in HIGHER:
-        if high not in strata:
-            continue
-        for low in LOWER:
-            if low not in strata:
+    if rules.higher_risk_sampled_more:
+        rule = rules.under("higher_risk_sampled_more")
+        for high in HIGHER:
+            if high not in strata:
                 continue
-            verdict = compare(strata[high], strata[low])
-            if verdict == "lower":
-                found.append(_l("Under the rule “%(rule)s”, the rule for %(high)s (%(high_rule)s) may not be lower "
-                                "than the rule for %(low)s (%(low_rule)s).", rule=RULE, high=_name(high),
-                                high_rule=describe(strata[high]), low=_name(low), low_rule=describe(strata[low])))
-            elif verdict == "mixed":
-                found.append(_l("Under the rule “%(rule)s”, the rule for %(high)s (%(high_rule)s) must not be lower "
-                                "than the rule for %(low)s (%(low_rule)s), but a count and a ratio cannot be compared "
-                                "without the frame: use the same kind of rule for both.", rule=RULE, high=_name(high),
-                                high_rule=describe(strata[high]), low=_name(low), low_rule=describe(strata[low])))
+            for low in LOWER:
+                if low not in strata:
+                    continue
+                verdict = compare(strata[high], strata[low])
+                if verdict == "lower":
+                    found.append(_l("%(rule)sthe rule for %(high)s (%(high_rule)s) may not be lower than the rule for "
+                                    "%(low)s (%(low_rule)s).", rule=rule, high=_name(high),
+                                    high_rule=describe(strata[high]), low=_name(low), low_rule=describe(strata[low])))
+                elif verdict == "mixed":
+                    found.append(_l("%(rule)sthe rule for %(high)s (%(high_rule)s) must not be lower than the rule for "
+                                    "%(low)s (%(low_rule)s), but a count and a ratio cannot be compared without the "
+                                    "frame: use the same kind of rule for both.", rule=rule, high=_name(high),
+                                    high_rule=describe(strata[high]), low=_name(low), low_rule=describe(strata[low])))
+    lowest = rules.flagged_min_ratio_bp
+    if lowest is not None:
+        flagged = strata.get("flagged")
+        if flagged is None or "count" in flagged or flagged.get("ratio_bp", 0) < lowest:
+            found.append(_l("%(rule)sflagged entities are sampled apart at a ratio of at least %(ratio)s %%: give the "
+                            "flagged stratum a ratio that high.", rule=rules.under("flagged_min_ratio"),
+                            ratio=f"{lowest / 100:g}"))
     return found

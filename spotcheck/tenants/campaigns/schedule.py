@@ -1,8 +1,8 @@
 """A campaign follows its plan (按计划实施检查): its window inside the plan's schedule, its method
 among the plan's.
 
-Seed 001 item 3: 各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查。未列入计划的，
-不得擅自检查. A campaign's window lies in the plan's year and in the months the plan sets for each
+Where the rules require plans (宁安市's 实施方案 第3条: 各级行政执法部门应严格按照年度检查计划确定的内容、
+时间、方式等实施检查。未列入计划的，不得擅自检查), a campaign's window lies in the plan's year and in the months the plan sets for each
 of its items; its check method is among the methods the plan sets for each of them. What differs
 is said exactly: which item, which months, which method. A joint campaign of a field outside
 market regulation follows its field's joint plan the same way (the months and methods of any of
@@ -15,8 +15,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.rules.rulebook import rules_for
 
-RULE = "各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查"
+
+def _rule(plan) -> str:
+    """The rule a difference from the plan names: 根据《……》第3条， (the plan's department, its year)."""
+    return rules_for(plan.tenant_id, date(plan.year, 1, 1)).under("plans_required")
 
 
 def window_months(start: date, end: date) -> list[tuple[int, int]]:
@@ -39,25 +43,26 @@ def _methods(codes) -> str:
 def _schedule(plan, rows: list[tuple[str, list, list]], start: date, end: date, method: str | None) -> dict:
     """Errors by field: ``rows`` are (what, months, methods) that the window and method must fit."""
     errors: dict[str, list] = {}
+    rule = _rule(plan)
     touched = window_months(start, end)
     outside = [f"{y}-{m:02d}" for y, m in touched if y != plan.year]
     if outside:
         errors.setdefault("window_start", []).append(_l(
-            "Under the rule “%(rule)s”, the window %(start)s – %(end)s must lie in the plan's year %(year)d "
-            "(%(plan)s).", rule=RULE, start=start.isoformat(), end=end.isoformat(), year=plan.year, plan=plan.title))
+            "%(rule)sthe checks follow the plan: the window %(start)s – %(end)s must lie in the plan's year %(year)d "
+            "(%(plan)s).", rule=rule, start=start.isoformat(), end=end.isoformat(), year=plan.year, plan=plan.title))
     in_year = sorted({m for y, m in touched if y == plan.year})
     for what, months, methods in rows:
         missing = [m for m in in_year if m not in (months or ())]
         if missing:
             errors.setdefault("window_start", []).append(_l(
-                "Under the rule “%(rule)s”, %(what)s is planned for the months %(planned)s of %(plan)s; the window "
-                "%(start)s – %(end)s also covers the months %(missing)s.", rule=RULE, what=what,
+                "%(rule)sthe checks follow the plan: %(what)s is planned for the months %(planned)s of %(plan)s; the "
+                "window %(start)s – %(end)s also covers the months %(missing)s.", rule=rule, what=what,
                 planned=_months(months or ()), plan=plan.title, start=start.isoformat(), end=end.isoformat(),
                 missing=_months(missing)))
         if method is not None and method not in (methods or ()):
             errors.setdefault("method", []).append(_l(
-                "Under the rule “%(rule)s”, %(what)s is checked by %(planned)s in %(plan)s, not by %(method)s.",
-                rule=RULE, what=what, planned=_methods(methods or ()), plan=plan.title,
+                "%(rule)sthe checks follow the plan: %(what)s is checked by %(planned)s in %(plan)s, not by %(method)s.",
+                rule=rule, what=what, planned=_methods(methods or ()), plan=plan.title,
                 method=reference.CHECK_METHODS.get(method, method)))
     return errors
 

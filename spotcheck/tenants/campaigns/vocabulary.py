@@ -13,6 +13,8 @@ import enum
 from dataclasses import dataclass, field
 
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.rules.parameters import BY_KEY as RULE_PARAMETERS
+from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
 
 
 class CampaignStatus(str, enum.Enum):
@@ -65,17 +67,9 @@ TEAMS_OPEN = (CampaignStatus.inspectors_drawn, CampaignStatus.notified, Campaign
 #: The draws of a campaign, in order.
 DRAW_KINDS = ("targets", "inspectors")
 
-#: Checks that need no annual plan (seed 001), each needing a stated reason.
-EXEMPT_KINDS = {
-    "food_drug": "食品药品安全",
-    "production_safety": "安全生产",
-    "public_safety": "公共安全",
-    "environment": "环境保护",
-    "accident": "发生事故",
-    "failed_test": "依法检验检查不合格",
-    "complaint": "投诉举报",
-    "order": "上级临时部署",
-}
+#: The names of the kinds of check that need no annual plan (which ones a department may claim are its
+#: rules', :attr:`spotcheck.tenants.rules.rulebook.Rules.exempt_kinds`), each needing a stated reason.
+EXEMPT_KINDS = EXEMPT_KIND_NAMES
 
 #: Strata a campaign samples: the risk classes, and flagged entities when a rule is given for them.
 RISK_STRATA = ("A", "B", "C", "D")
@@ -87,21 +81,11 @@ FILTER_KEYS = ("categories", "industries", "regions", "entity_types", "flags")
 #: The observers' public inputs of a draw: how many, how long each.
 MAX_INPUTS, MAX_INPUT_LENGTH = 20, 200
 
-#: Why a drawn target may be replaced; "cannot be found" is not one: it is a finding.
-TARGET_REPLACEMENT_REASONS = {
-    "closed": "已关闭停业",
-    "deregistered": "已注销",
-    "revoked": "已被吊销",
-    "moved": "已迁出",
-    "recused_by_rule": "依规回避",
-}
-#: Why a drawn inspector may be replaced.
-INSPECTOR_REPLACEMENT_REASONS = {
-    "leave": "请假",
-    "illness": "因病",
-    "conflict": "抽取后申报回避",
-    "post_change": "岗位调整",
-}
+#: Why a drawn target may be replaced ("cannot be found" is not one: it is a finding), and why a drawn
+#: inspector may be: the platform's reasons, by which a page names a reason recorded; which ones a
+#: campaign allows are its rules' (:attr:`spotcheck.tenants.rules.rulebook.Rules.target_replacement_reasons`).
+TARGET_REPLACEMENT_REASONS: dict[str, str] = RULE_PARAMETERS["target_replacement_reasons"].platform
+INSPECTOR_REPLACEMENT_REASONS: dict[str, str] = RULE_PARAMETERS["inspector_replacement_reasons"].platform
 
 #: How the team leaders (组长) of a whole campaign are named in one step (批量指定组长): the rule,
 #: chosen on the campaign page and recorded with each designation; any visit stays changeable by hand.
@@ -145,7 +129,8 @@ def fields() -> tuple[Field, ...]:
         Field("title", TEXT, "The campaign's title", limits={"minLength": 1, "maxLength": 200}),
         Field("year", INT, "The year of the annual plan it belongs to", limits={"minimum": 2000, "maximum": 2100}),
         Field("item_ids", INT_LIST, "Published items of my item list", limits={"minItems": 1}),
-        Field("exempt_kind", CODE, "Outside the annual plan (seed 001), with a stated reason: " + _codes(EXEMPT_KINDS),
+        Field("exempt_kind", CODE, "Outside the annual plan, with a stated reason (the kinds the rules in force allow): "
+              + _codes(EXEMPT_KINDS),
               nullable=True, limits={"enum": [*EXEMPT_KINDS, None]}),
         Field("exempt_reason", TEXT, "Why the check is made outside the annual plan"),
         Field("target_filter", MAPPING,

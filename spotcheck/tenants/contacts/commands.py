@@ -31,7 +31,7 @@ def _clean(data: dict) -> tuple[dict[str, dict[str, str]], dict]:
         values["office_phone"] = values["office_phone"].replace(" ", "").replace("（", "(").replace("）", ")")
         values["mobile"] = values["mobile"].replace(" ", "").replace("-", "")
         if not values["name"]:
-            errors[f"{role}.name"] = [f"请填写{label}的姓名（文件003附件5：负责人和联络员名单）。"]
+            errors[f"{role}.name"] = [f"请填写{label}的姓名（“双随机、一公开”工作负责人和联络员名单）。"]
         for key, limit in LIMITS.items():
             if len(values[key]) > limit:
                 errors[f"{role}.{key}"] = [f"{label}的{'姓名' if key == 'name' else '职务'}不超过{limit}个字。"]

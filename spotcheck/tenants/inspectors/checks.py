@@ -3,12 +3,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.text import required_text
 from spotcheck.tenants.common import validators
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.rules.rulebook import Rules, rules_for
 
 
-def clean_inspector(data: dict, *, require_id: bool) -> tuple[dict, dict[str, list]]:
+def clean_inspector(data: dict, *, require_id: bool, rules: Rules | None = None) -> tuple[dict, dict[str, list]]:
+    """An inspector's entry checked field by field, against the department's rules in force (``rules``,
+    today's by default: e.g. a rule that the list names every inspector's post, 岗位职务)."""
+    rules = rules or rules_for(current_tenant_id())
     clean, errors = {}, {}
     clean["name"] = required_text(data.get("name"), "name", errors, limit=50,
                                              missing=_l("Enter the person's name."))
@@ -48,5 +53,8 @@ def clean_inspector(data: dict, *, require_id: bool) -> tuple[dict, dict[str, li
     clean["categories"] = sorted(codes)
     clean["cert_expires_on"] = validators.parse_date(data.get("cert_expires_on"), "cert_expires_on", errors)
     clean["is_expert"] = validators.parse_flag(data.get("is_expert"))
+    if rules.inspector_post_required and not clean["post"] and not clean["is_expert"]:
+        errors["post"] = [_l("%(rule)sthe inspector list names every inspector's post (岗位职务): enter it.",
+                             rule=rules.under("inspector_post_required"))]
     clean["active"] = validators.parse_flag(data.get("active", True))
     return clean, errors

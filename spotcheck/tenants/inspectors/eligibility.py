@@ -1,5 +1,6 @@
-"""Who may be drawn to inspect (抽取资格), the one definition (seed 002: only listed, valid
-inspectors may inspect; seed 001: experts advise in addition and are never drawn).
+"""Who may be drawn to inspect (抽取资格), the one definition (国办发〔2024〕54号: only certified officers
+inspect, never auxiliary staff; only listed, valid inspectors; experts advise in addition and are
+never drawn).
 
 An inspector may be drawn on a day when they are in the directory as active, are not an expert
 (专家), hold an enforcement certificate valid that day (no expiry date: valid), and — for a
@@ -15,8 +16,9 @@ import sqlalchemy as sa
 
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.inspectors.vocabulary import (  # noqa: F401 — read from here by the draw's frames
-    CERTIFICATE_EXPIRED, EXPIRY_WARNING_DAYS, INACTIVE, NOT_QUALIFIED,
+    CERTIFICATE_EXPIRED, INACTIVE, NOT_QUALIFIED,
 )
+from spotcheck.tenants.rules.rulebook import rules_for
 
 
 def certificate_valid_on(inspector: Inspector, day: date) -> bool:
@@ -41,11 +43,12 @@ def not_drawable_because(inspector: Inspector, day: date, categories) -> str | N
 
 
 def certificate_state(inspector: Inspector, day: date) -> str:
-    """``expired``, ``expiring`` (within :data:`EXPIRY_WARNING_DAYS`), ``valid``, or ``open`` (no end date)."""
+    """``expired``, ``expiring`` (within the rules' ``expiry_warning_days`` of the inspector's department),
+    ``valid``, or ``open`` (no end date)."""
     if inspector.cert_expires_on is None:
         return "open"
     if not certificate_valid_on(inspector, day):
         return "expired"
-    if inspector.cert_expires_on <= day + timedelta(days=EXPIRY_WARNING_DAYS):
+    if inspector.cert_expires_on <= day + timedelta(days=rules_for(inspector.tenant_id, day).expiry_warning_days):
         return "expiring"
     return "valid"

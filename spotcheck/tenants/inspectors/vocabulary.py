@@ -4,7 +4,5 @@ from __future__ import annotations
 
 #: Why an inspector is not in a draw's pool (the keys of the frame's published exclusion counts).
 INACTIVE, CERTIFICATE_EXPIRED, NOT_QUALIFIED = "inactive", "certificate_expired", "not_qualified"
-#: A certificate ending within this many days is flagged on the staff pages.
-EXPIRY_WARNING_DAYS = 30
 #: The state of an enforcement certificate on a day (执法证状态).
 CERTIFICATE_STATES = ("expired", "expiring", "valid", "open")

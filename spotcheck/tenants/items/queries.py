@@ -9,12 +9,14 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import NotFound
+from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.todo import Task
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items.checks import missing_for_publication
 from spotcheck.tenants.items.models import Item, ItemStatus, ItemVersion
 from spotcheck.tenants.items.policy import ITEM_ACTIONS, NEXT_STEPS
 from spotcheck.tenants.common.queries import NumberedPage, paginate
+from spotcheck.tenants.rules.rulebook import rules_for
 
 __all__ = ["Coverage", "allowed_actions", "coverage", "get_item", "get_version", "list_items",
            "missing_for_publication", "published_item_count", "published_items", "tasks_for", "versions"]
@@ -68,20 +70,32 @@ def tasks_for(reader, limit: int = 20) -> list[Task]:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Share of published items under random checking in one field, against the goal (seed 003)."""
+    """Share of published items under random checking in one field, against the goal the rules in
+    force set (``goal_bp`` None: no goal — the share is shown, nothing is met or missed), and the
+    document and article that set it (``cited``)."""
 
     field: str
     items: int
     random: int
-    goal_bp: int
+    goal_bp: int | None
+    cited: str = ""
 
     @property
     def share_bp(self) -> int:
         return (self.random * 10000) // self.items if self.items else 0
 
     @property
+    def has_goal(self) -> bool:
+        return self.goal_bp is not None
+
+    @property
     def met(self) -> bool:
-        return self.items > 0 and self.random * 10000 >= self.goal_bp * self.items
+        return self.items > 0 and self.goal_bp is not None and self.random * 10000 >= self.goal_bp * self.items
+
+    @property
+    def missed(self) -> bool:
+        """Items in the field, a goal, and too few of them under random checking."""
+        return self.items > 0 and self.goal_bp is not None and not self.met
 
     @property
     def share_percent(self) -> float:
@@ -90,27 +104,36 @@ class Coverage:
         if not self.items:
             return 0.0
         tenths = (self.random * 2000 + self.items) // (2 * self.items)  # round half up, in 0.1 %
-        if not self.met and tenths * 10 >= self.goal_bp:
+        if self.goal_bp is not None and not self.met and tenths * 10 >= self.goal_bp:
             tenths = self.goal_bp // 10 - 1
         return tenths / 10
 
     @property
-    def goal_percent(self) -> int:
-        return self.goal_bp // 100
+    def goal_percent(self) -> int | None:
+        return None if self.goal_bp is None else self.goal_bp // 100
+
+
+def goal_of(rules, field: str) -> tuple[int | None, str]:
+    """The coverage goal of ``field`` under ``rules`` (basis points, or None) and its citation."""
+    return rules.coverage_goal_bp(field), rules.cite("coverage_market" if field == "market" else "coverage_other")
 
 
 def coverage() -> list[Coverage]:
-    """Coverage of the current department's published item list, per field."""
+    """Coverage of the current department's published item list, per field, against the goals of the
+    rules in force today."""
     rows = dict(
         ((field, random), count) for field, random, count in db.session.execute(
             sa.select(Item.field, Item.random_check, sa.func.count())
             .where(Item.status == ItemStatus.published).group_by(Item.field, Item.random_check)
         )
     )
+    rules = rules_for(current_tenant_id())
     result = []
-    for field, goal in reference.COVERAGE_GOALS_BP.items():
+    for field in reference.ITEM_FIELDS:
         random = rows.get((field, True), 0)
-        result.append(Coverage(field=field, items=random + rows.get((field, False), 0), random=random, goal_bp=goal))
+        goal, cited = goal_of(rules, field)
+        result.append(Coverage(field=field, items=random + rows.get((field, False), 0), random=random, goal_bp=goal,
+                               cited=cited))
     return result
 
 

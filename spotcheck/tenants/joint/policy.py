@@ -31,7 +31,8 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.joint import figures
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.joint.vocabulary import MIN_DEPARTMENTS, ParticipantStatus
+from spotcheck.tenants.joint.vocabulary import ParticipantStatus
+from spotcheck.tenants.rules.rulebook import rules_for
 
 
 def _lead(campaign: Campaign, actor) -> bool:
@@ -67,9 +68,14 @@ def parts_of(campaign: Campaign) -> dict[str, dict]:
                        for p in approved_parts(campaign)))
 
 
+def _min_departments(campaign: Campaign) -> int:
+    """How many departments a joint campaign needs (the lead's rules: 联合抽查最少参加部门数)."""
+    return rules_for(campaign.tenant_id).joint_min_departments
+
+
 def _approvable(campaign: Campaign) -> bool:
     return (campaign.status == CampaignStatus.draft and not pending(campaign)
-            and len(approved_parts(campaign)) >= MIN_DEPARTMENTS)
+            and len(approved_parts(campaign)) >= _min_departments(campaign))
 
 
 def _approve_refusal(campaign: Campaign):
@@ -78,7 +84,7 @@ def _approve_refusal(campaign: Campaign):
     if waiting := pending(campaign):
         return _l("Waiting for %(names)s: every invited department answers and has its part approved first.",
                   names="、".join(p.department_name for p in waiting))
-    return _l("A joint campaign needs at least %(n)d departments with an approved part.", n=MIN_DEPARTMENTS)
+    return _l("A joint campaign needs at least %(n)d departments with an approved part.", n=_min_departments(campaign))
 
 
 def _can_hand_out(campaign: Campaign) -> bool:

@@ -1,17 +1,17 @@
-"""The joint-inspection statistics (联合检查工作进展情况统计表): seed 001's 附件3, one table whoever asks.
+"""The joint-inspection statistics (联合检查工作进展情况统计表), one table whoever asks.
 
-Seed 001 (宁安市 实施方案, item 10) asks every department to file, before 1 January, the past
-year's 《ＸＸ年度联合检查工作进展情况统计表》 with the justice bureau; it is listed as 附件3
-("3. ＸＸ年度联合检查工作进展情况统计表"). The seed gives the table **by its title only**. The title
-below is the seed's, word for word (``ＸＸ`` standing for the year); the lines under it are those
-of the seed's other forms (统计期, 填报单位（盖章）, 填表时间) and the foot is the 填报人/联系电话 line.
+A rulebook may ask every department to file the past year's table with the justice bureau (宁安市's
+实施方案 第10条: 每年的1月1日前，各部门要将上一年度《××年度联合检查工作进展情况统计表》报送市司法局备案,
+its 附件3); the document gives the table **by its title only**, and the title is the rulebook's
+(:meth:`spotcheck.tenants.rules.rulebook.Rules.table_title`, the year filled in). The lines under it
+are those of the other forms (统计期, 填报单位（盖章）, 填表时间) and the foot is the 填报人/联系电话 line.
 The columns are the platform's own, named in the seed's words (户次, 检查事项, 联合检查, 参与部门),
 and each one is filled from the data. What the data cannot give is *not* added as empty columns:
 problems found and how they were handled (a department's results are its own; the lead reads only
 the public register) and remarks (备注).
 
 :func:`build` is the one builder: the lead department's page and download and the justice bureau's
-table (:mod:`spotcheck.tenants.supervision.tables`, 001-3) call it, so a department's table is the
+table (:mod:`spotcheck.tenants.supervision.tables`, ``joint``) call it, so a department's table is the
 same whoever asks — who may ask is decided by the caller, never what the table holds. For one
 department its rows are the joint campaigns of the period it led or took part in (an approved
 part); for the bureau's summary every joint campaign. A campaign in preparation has no
@@ -50,6 +50,8 @@ from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Campai
 from spotcheck.tenants.joint import figures
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
+from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.spreadsheets import forms
 
 
@@ -59,8 +61,6 @@ class Column(NamedTuple):
     width: int  # the workbook's column width (characters)
 
 
-#: Seed 001, 附件3, word for word (ＸＸ: the year).
-SEED_TITLE = "ＸＸ年度联合检查工作进展情况统计表"
 #: The table's columns: the one statement of the headers, read by the page and the workbook.
 COLUMNS: tuple[Column, ...] = (
     Column("number", "序号", 6),
@@ -85,8 +85,10 @@ NUMERIC = frozenset({"department_count", "campaigns", "items", "visits", "checks
 
 
 def title(year: int) -> str:
-    """The seed's title for ``year``: ``2026年度联合检查工作进展情况统计表``."""
-    return SEED_TITLE.replace("ＸＸ", str(year))
+    """The table's title for ``year``: the rulebook's (``2026年度联合检查工作进展情况统计表``), or the
+    platform's where the rulebook does not use the table."""
+    rules = rules_for(None, date(year, 1, 1))
+    return rules.table_title("joint", year) if "joint" in rules.tables else f"{year}年度{TABLE_NAMES['joint']}"
 
 
 def file_name(year: int) -> str:
@@ -264,10 +266,10 @@ def section(rows: list[Figures], total: Figures) -> forms.Section:
                          formats={index: "0.0" for index, column in enumerate(COLUMNS) if column.key == "separate"})
 
 
-def sheet(table: Table) -> forms.Sheet:
-    """The table as a sheet of a form: the seed's title, the period, unit and date lines, the
-    section, and the 填报人/联系电话 line at the foot."""
-    return forms.Sheet(SHEET_NAME, table.title, list(table.lines), [section(table.rows, table.total)])
+def sheet(table: Table, title: str | None = None) -> forms.Sheet:
+    """The table as a sheet of a form: its title (``title``, else the table's), the period, unit and
+    date lines, the section, and the 填报人/联系电话 line at the foot."""
+    return forms.Sheet(SHEET_NAME, title or table.title, list(table.lines), [section(table.rows, table.total)])
 
 
 def workbook(table: Table) -> bytes:

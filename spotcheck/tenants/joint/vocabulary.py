@@ -15,9 +15,6 @@ class ParticipantStatus(str, enum.Enum):
     withdrawn = "withdrawn"  # the joint campaign was withdrawn (撤销): the part follows
 
 
-#: A joint campaign needs at least this many departments with an approved part.
-MIN_DEPARTMENTS = 2
-
 #: What the lead sets for the whole joint campaign; each department sets the rest for its part.
 JOINT_FIELDS = ("title", "year", "reserve_size", "team_size", "capacity", "window_start", "window_end", "method")
 PART_FIELDS = ("item_ids", "exempt_kind", "exempt_reason", "target_filter", "strata")

@@ -2,8 +2,8 @@
 by the department, published (公开) by a leader, then submitted for filing (报备) and filed (备案) or
 returned by each filing authority the plan needs (:mod:`spotcheck.tenants.plans.filing`).
 
-Seed 001: 备案前检查计划要在政府网站和各部门网站向社会公布 — a plan is published before it is
-submitted, and a returned plan that changed is published again before it is submitted again. The
+Where the rulebook says 备案前检查计划要在政府网站和各部门网站向社会公布, a plan is published before it
+is submitted, and a returned plan that changed is published again before it is submitted again. The
 public portal shows the lines as last published (``published_lines``), never the draft of a
 returned plan.
 """
@@ -22,10 +22,11 @@ from spotcheck.core.scoping import cross_tenant
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
-from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities
+from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities, rules_of_plan
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanReview, PlanStatus
 from spotcheck.tenants.plans.policy import PLAN_ACTIONS, snapshot
-from spotcheck.tenants.plans.vocabulary import EDITABLE, PUBLISH_FIRST_TO_FILE
+from spotcheck.tenants.plans.vocabulary import EDITABLE, publish_first_to_file
+from spotcheck.tenants.rules.rulebook import rules_for
 
 
 def _locked(plan_id: int) -> Plan:
@@ -57,8 +58,8 @@ def _joint_departments(ids, own_tenant_id: int, errors: dict) -> list[int]:
 @command(Permission.CAMPAIGNS_EDIT)
 def create_plan(data: dict, *, actor) -> Plan:
     """Draft the department's annual (or half-year) plan (年度检查计划); or, ``kind`` joint, the
-    yearly joint plan of an enforcement field the department leads (年度联合抽查工作计划, seed 001:
-    其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划，并报市司法局备案审核) with the
+    yearly joint plan of an enforcement field the department leads (年度联合抽查工作计划: where the rulebook
+    asks, 其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划，并报市司法局备案审核) with the
     departments it intends to involve. ``data``: ``year``, ``half``, ``title``, ``kind``, ``field``,
     ``department_ids``. Which fields a department leads, the joint domain answers (the event
     ``plan.joint_lead_asked``; no answer: not led)."""
@@ -80,9 +81,8 @@ def create_plan(data: dict, *, actor) -> Plan:
         if field not in reference.ENFORCEMENT_FIELDS or field == reference.MARKET_FIELD:
             errors["field"] = [_l("Choose an enforcement field outside market regulation.")]
         elif not _leads(actor, field):
-            errors["field"] = [_l("Under the rule that the lead department of a field plans its joint checks "
-                                  "(其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划), only the lead "
-                                  "department of %(field)s writes its joint plan.",
+            errors["field"] = [_l("%(rule)sonly the lead department of %(field)s writes its joint plan.",
+                                  rule=rules_for(actor.tenant_id).under("joint_plans_required"),
                                   field=reference.ENFORCEMENT_FIELDS[field])]
         departments = _joint_departments(department_ids, actor.tenant_id, errors)
     elif kind == "annual":
@@ -107,7 +107,7 @@ def create_plan(data: dict, *, actor) -> Plan:
 def set_line(plan_id: int, data: dict, *, actor) -> PlanItem:
     """Add or change one item of a plan (only while the plan is a draft or returned); ``data``:
     ``item_id``, ``ratio_bp``, ``frequency``, ``months``, ``methods``. Its months and check methods
-    are the schedule its campaigns follow (seed 001: 各级行政执法部门应严格按照年度检查计划确定的内容、
+    are the schedule its campaigns follow (各级行政执法部门应严格按照年度检查计划确定的内容、
     时间、方式等实施检查): at least one of each."""
     plan = _locked(plan_id)
     item_id, ratio_bp, frequency = data.get("item_id"), data.get("ratio_bp"), data.get("frequency")
@@ -126,14 +126,14 @@ def set_line(plan_id: int, data: dict, *, actor) -> PlanItem:
     if any(not 1 <= m <= 12 for m in months):
         errors["months"] = [_l("Months are 1 to 12.")]
     elif not months:
-        errors["months"] = [_l("Choose the months of the checks: campaigns are made in the months the plan sets "
-                               "(各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查).")]
+        errors["months"] = [_l("%(rule)scampaigns are made in the months the plan sets: choose the months of the "
+                               "checks.", rule=rules_of_plan(plan).under("plans_required"))]
     codes = [reference.code_for(reference.CHECK_METHODS, m) for m in methods or []]
     if None in codes:
         errors["methods"] = [_l("Unknown check method.")]
     elif not codes:
-        errors["methods"] = [_l("Choose the check methods: campaigns check in the ways the plan sets "
-                                "(各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查).")]
+        errors["methods"] = [_l("%(rule)scampaigns check in the ways the plan sets: choose the check methods.",
+                                rule=rules_of_plan(plan).under("plans_required"))]
     if errors:
         raise ValidationFailed(errors)
     line = next((line for line in plan.lines if line.item_id == item_id), None)
@@ -177,8 +177,9 @@ def publish(plan_id: int, data: dict | None = None, *, actor) -> Plan:
 
 @command(Permission.CAMPAIGNS_APPROVE)
 def submit(plan_id: int, data: dict | None = None, *, actor) -> Plan:
-    """报备: send the published plan to its filing authorities (the justice bureau; also the
-    market-regulation bureau when it touches that field). Each files it or returns it afresh."""
+    """报备: send the plan (published first, where the rules say so) to the filing authorities its rules
+    name (the justice bureau; also the market-regulation bureau when it touches that field). Each files
+    it or returns it afresh."""
     plan = _locked(plan_id)
     if plan.status in EDITABLE and not plan.lines:
         raise ValidationFailed({"lines": [_l("Add at least one item to the plan before submitting it.")]})
@@ -208,8 +209,9 @@ def review(plan_id: int, data: dict, *, actor) -> Plan:
             raise Conflict(_l("This plan waits for no decision of your bureau.") if authority in authorities_for(plan)
                            else _l("This plan does not touch the market-regulation field: it is filed with the "
                                    "justice bureau only."))
-        if accept and plan.published_lines is None:
-            raise Conflict(PUBLISH_FIRST_TO_FILE)
+        rules = rules_of_plan(plan)
+        if accept and plan.published_lines is None and rules.publish_before_filing:
+            raise Conflict(publish_first_to_file(rules.under("publish_before_filing")))
         decided = now()
         plan.comment = comment
         plan.filings = {**(plan.filings or {}), authority: {

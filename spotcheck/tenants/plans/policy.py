@@ -8,7 +8,8 @@ from spotcheck.core.actions import Action, Actions
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import Across
 from spotcheck.tenants.plans.models import Plan
-from spotcheck.tenants.plans.vocabulary import EDITABLE, PUBLISH_FIRST, PlanStatus
+from spotcheck.tenants.plans.filing import authorities_for, rules_of_plan
+from spotcheck.tenants.plans.vocabulary import EDITABLE, PlanStatus, publish_again, publish_first
 
 
 def snapshot(plan: Plan) -> list[dict]:
@@ -35,18 +36,24 @@ def _can_publish(plan: Plan) -> bool:
 
 
 def _can_submit(plan: Plan) -> bool:
+    if not authorities_for(plan):
+        return False  # the rules ask no filing of this plan
     if plan.status == PlanStatus.published:
         return True
+    if plan.status in EDITABLE and not rules_of_plan(plan).publish_before_filing:
+        return bool(plan.lines)
     return plan.status == PlanStatus.returned and bool(plan.lines) and not changed_since_published(plan)
 
 
 def _submit_refusal(plan: Plan):
+    rules = rules_of_plan(plan)
+    if not authorities_for(plan):
+        return _l("The rules in force (%(rules)s) ask no filing of this plan: once published, it is in force.",
+                  rules=rules.rulebook.name if rules.rulebook else _l("the national rules"))
     if plan.status == PlanStatus.draft:
-        return PUBLISH_FIRST
+        return publish_first(rules.under("publish_before_filing"))
     if plan.status == PlanStatus.returned:
-        return _l("The plan has changed since it was published. Under the rule that plans are published before "
-                  "they are filed (备案前检查计划要在政府网站和各部门网站向社会公布), publish it again before submitting "
-                  "it again.")
+        return publish_again(rules.under("publish_before_filing"))
     return _l("Only a published plan can be submitted for filing.")
 
 

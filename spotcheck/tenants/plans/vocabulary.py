@@ -1,5 +1,5 @@
 """The words of annual plans (年度检查计划) and their filing (备案): states, kinds, authorities, and
-the rule a refusal names (seed 001 item 3)."""
+the refusals of the rule that plans are published before they are filed."""
 from __future__ import annotations
 
 import enum
@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 
 class PlanStatus(str, enum.Enum):
-    """草稿/退回 (editable) → 已公开 → 已报备 → 已备案 (or 退回). Seed 001: 备案前检查计划要在政府网站
-    和各部门网站向社会公布 — a plan is published before it is submitted for filing."""
+    """草稿/退回 (editable) → 已公开 → 已报备 → 已备案 (or 退回). Where the rulebook says so
+    (备案前检查计划要在政府网站和各部门网站向社会公布), a plan is published before it is submitted for filing."""
 
     draft = "draft"
     returned = "returned"  # returned with comments; editable again, published again once changed
@@ -31,11 +31,19 @@ AUTHORITY_CODES = ("justice", "market")
 #: A filing authority's decisions (备案 / 退回).
 DECISIONS = ("filed", "returned")
 
-#: The rule a refusal names (seed 001 item 3).
-PUBLISH_FIRST = _l("Under the rule that plans are published on the government's and the departments' websites "
-                   "before they are filed (备案前检查计划要在政府网站和各部门网站向社会公布), publish the plan before "
-                   "submitting it for filing.")
+def publish_first(rule: str):
+    """The refusal to submit a plan never published, under the rule (``rule``: 根据《……》第3条，) that plans
+    are published before they are filed (备案前检查计划要在政府网站和各部门网站向社会公布)."""
+    return _l("%(rule)spublish the plan on the public portal before submitting it for filing.", rule=rule)
 
-PUBLISH_FIRST_TO_FILE = _l("Under the rule that plans are published on the government's and the departments' websites "
-                           "before they are filed (备案前检查计划要在政府网站和各部门网站向社会公布), this plan, never "
-                           "published, cannot be filed: return it so that the department publishes it first.")
+
+def publish_again(rule: str):
+    """The refusal to submit again a returned plan that changed since it was published."""
+    return _l("The plan has changed since it was published. %(rule)spublish it again before submitting it again.",
+              rule=rule)
+
+
+def publish_first_to_file(rule: str):
+    """The refusal to file a plan never published."""
+    return _l("%(rule)sthis plan, never published, cannot be filed: return it so that the department publishes it "
+              "first.", rule=rule)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.clock import today
 from spotcheck.core.database import is_row_id
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import attachments, categories
 from spotcheck.tenants.results.check_dates import clean_check_dates
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.vocabulary import CHECK_DATES, FINDINGS_LENGTH, RECORD_LENGTH
+from spotcheck.tenants.rules.rulebook import rules_for
 
 
 def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
@@ -66,9 +68,10 @@ def missing_for_submission(visit: Visit) -> dict[str, list]:
         errors["checked_until"] = [_l("Give the date the check ended.")]
     if not visit.method:
         errors["method"] = [_l("Choose the check method.")]
-    if not (visit.record or "").strip() and not attachments.any_for(visit):
-        errors["record"] = [_l("Following “检查报告应当包括检查时间、检查内容、现场检查笔录”, a result is submitted only with "
-                               "its inspection record (检查记录/现场笔录): write it, or attach it as a file.")]
+    rules = rules_for(visit.tenant_id, visit.checked_until or today())
+    if rules.record_required and not (visit.record or "").strip() and not attachments.any_for(visit):
+        errors["record"] = [_l("%(rule)sa result is submitted only with its inspection record (检查记录/现场笔录): "
+                               "write it, or attach it as a file.", rule=rules.under("record_required"))]
     results = {result.item_id: result for result in visit.results}
     problems = categories.problem_codes()
     for item in visit.campaign.items:

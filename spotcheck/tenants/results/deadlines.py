@@ -1,11 +1,14 @@
 """The deadlines of a visit (时限), in working days on the official calendar (core calendar).
 
-Both run from the end of the check: the report is due 5 working days after it (seed 002: 检查结束后
-5个工作日内), publication 20 working days after it (企业信息公示暂行条例 arts. 6–7: 自产生之日起20个
-工作日内 — the result is formed when the check ends, so the leader's review counts inside the 20
-days). A due date is given when the end of the check is first recorded and never becomes later: a
-check date recorded afterwards (the team's, while drafting; a leader's correction once submitted) can
-only bring it forward (:func:`give`). A due date counted through a year without an official calendar
+Both run from the end of the check, by the rules in force for the department on that day
+(:func:`spotcheck.tenants.rules.rulebook.rules_for`): the report is due the rules' ``report_days``
+after it (a department's 细则 may set it; where no document does, there is no report deadline and
+the campaign's window bounds the report), publication ``publish_days`` after it (企业信息公示暂行条例:
+自产生之日起20个工作日内, a rulebook or 细则 may only shorten it — the result is formed when the check
+ends, so the leader's review counts inside). A due date is given when the end of the check is first
+recorded and never becomes later: a check date recorded afterwards (the team's, while drafting; a
+leader's correction once submitted) can only bring it forward (:func:`give`), and rules that take
+effect later leave it where it was. A due date counted through a year without an official calendar
 is provisional (暂按周一至周五计算) and is counted again when that year is entered (:func:`recount`).
 """
 from __future__ import annotations
@@ -18,26 +21,44 @@ from spotcheck.core import audit, events
 from spotcheck.core.calendar import PROVISIONAL_NOTE, Deadline, add_working_days, working_days_between
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results.models import FollowUp, Visit
+from spotcheck.tenants.rules.rulebook import Rules, rules_for
 
-#: 检查结果 due this many working days after the check ended.
-REPORT_DAYS = 5
-#: 公示 due this many working days after the check ended.
-PUBLISH_DAYS = 20
-#: A deadline this many working days away or fewer is "due soon".
-DUE_SOON_DAYS = 2
-#: A visit's two due dates: the field and how many working days after the check it falls.
-DUE_FIELDS = {"report_due": REPORT_DAYS, "publish_due": PUBLISH_DAYS}
+#: A visit's two due dates, and the parameter of the rules that counts each.
+DUE_FIELDS = {"report_due": "report_days", "publish_due": "publish_days"}
 
 
-def report_due(check_ended: date) -> Deadline:
-    return add_working_days(check_ended, REPORT_DAYS)
+def days_for(rules: Rules, field: str) -> int | None:
+    """How many working days after the check ``field`` falls under ``rules`` (None: no such deadline)."""
+    return rules.values[DUE_FIELDS[field]]
 
 
-def publish_due(check_ended: date) -> Deadline:
-    return add_working_days(check_ended, PUBLISH_DAYS)
+def counted(tenant_id: int, check_ended: date, field: str) -> Deadline | None:
+    """The due date ``field`` of a check of department ``tenant_id`` that ended on ``check_ended``, by the
+    rules in force that day (None: the rules set no such deadline)."""
+    days = days_for(rules_for(tenant_id, check_ended), field)
+    return None if days is None else add_working_days(check_ended, days)
+
+
+def report_due(check_ended: date, tenant_id: int | None = None) -> Deadline | None:
+    return counted(tenant_id if tenant_id is not None else current_tenant_id(), check_ended, "report_due")
+
+
+def publish_due(check_ended: date, tenant_id: int | None = None) -> Deadline | None:
+    return counted(tenant_id if tenant_id is not None else current_tenant_id(), check_ended, "publish_due")
+
+
+def rule_of(visit: Visit, field: str) -> str:
+    """Where the visit's due date ``field`` comes from, in words: 检查结束后5个工作日（《……》四（三））."""
+    if visit.checked_until is None:
+        return ""
+    rules = rules_for(visit.tenant_id, visit.checked_until)
+    days, citation = days_for(rules, field), rules.cite(DUE_FIELDS[field])
+    if days is None:
+        return ""
+    return f"检查结束后{days}个工作日" + (f"（{citation}）" if citation else "")
 
 
 def give(visit: Visit, check_ended: date | None) -> dict[str, tuple]:
@@ -47,14 +68,16 @@ def give(visit: Visit, check_ended: date | None) -> dict[str, tuple]:
     changed: dict[str, tuple] = {}
     if check_ended is None:
         return changed
-    for field, days in DUE_FIELDS.items():
-        counted = add_working_days(check_ended, days)
+    for field in DUE_FIELDS:
+        found = counted(visit.tenant_id, check_ended, field)
+        if found is None:
+            continue  # the rules set no such deadline
         given = getattr(visit, field)
-        if given is None or counted.due < given:
-            setattr(visit, field, counted.due)
-            setattr(visit, f"{field}_provisional", counted.provisional)
-            changed[field] = (given, counted.due)
-        elif counted.due == given and getattr(visit, f"{field}_provisional") and not counted.provisional:
+        if given is None or found.due < given:
+            setattr(visit, field, found.due)
+            setattr(visit, f"{field}_provisional", found.provisional)
+            changed[field] = (given, found.due)
+        elif found.due == given and getattr(visit, f"{field}_provisional") and not found.provisional:
             setattr(visit, f"{field}_provisional", False)  # the same day, now on the official calendar
     return changed
 
@@ -83,22 +106,24 @@ def recount(*, actor, year: int) -> int:
                     Visit.checked_until.is_not(None),
                     sa.or_(Visit.report_due_provisional.is_(True), Visit.publish_due_provisional.is_(True)))
                     .order_by(Visit.id)):
-                for field, days in DUE_FIELDS.items():
+                for field in DUE_FIELDS:
                     if not provisional(visit, field):
                         continue
-                    counted = add_working_days(visit.checked_until, days)
+                    found = counted(tenant_id, visit.checked_until, field)
+                    if found is None:
+                        continue
                     before = getattr(visit, field)
-                    setattr(visit, field, counted.due)
-                    setattr(visit, f"{field}_provisional", counted.provisional)
+                    setattr(visit, field, found.due)
+                    setattr(visit, f"{field}_provisional", found.provisional)
                     changes.append({"visit": visit.id, "field": field, "before": before.isoformat(),
-                                    "after": counted.due.isoformat(), "provisional": counted.provisional})
+                                    "after": found.due.isoformat(), "provisional": found.provisional})
             for follow_up in db.session.scalars(sa.select(FollowUp).where(
                     FollowUp.deadline_provisional.is_(True), FollowUp.deadline_days.is_not(None),
                     FollowUp.closed_at.is_(None)).order_by(FollowUp.id)):
-                counted = add_working_days(follow_up.opened_on, follow_up.deadline_days)
+                again = add_working_days(follow_up.opened_on, follow_up.deadline_days)
                 changes.append({"follow_up": follow_up.id, "field": "deadline", "before": follow_up.deadline.isoformat(),
-                                "after": counted.due.isoformat(), "provisional": counted.provisional})
-                follow_up.deadline, follow_up.deadline_provisional = counted.due, counted.provisional
+                                "after": again.due.isoformat(), "provisional": again.provisional})
+                follow_up.deadline, follow_up.deadline_provisional = again.due, again.provisional
             if changes:
                 db.session.flush()
                 audit.record("deadlines.recounted", "calendar_year", year, actor=actor,
@@ -107,12 +132,15 @@ def recount(*, actor, year: int) -> int:
     return moved
 
 
-def flag(due: date | None, on: date | None = None) -> str | None:
-    """``overdue`` once ``due`` has passed, ``due_soon`` within :data:`DUE_SOON_DAYS` working days
-    of it, else ``None`` (also for no due date)."""
+def flag(due: date | None, on: date | None = None, *, tenant_id: int | None = None, soon: int | None = None) -> str | None:
+    """``overdue`` once ``due`` has passed, ``due_soon`` within ``soon`` working days of it (by default the
+    rules' ``due_soon_days``: the department's, ``tenant_id`` or the current one), else ``None`` (also for
+    no due date)."""
     if due is None:
         return None
     on = on or today()
     if on > due:
         return "overdue"
-    return "due_soon" if working_days_between(on, due) <= DUE_SOON_DAYS else None
+    if soon is None:
+        soon = rules_for(tenant_id if tenant_id is not None else current_tenant_id(), on).due_soon_days
+    return "due_soon" if working_days_between(on, due) <= soon else None

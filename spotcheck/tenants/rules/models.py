@@ -1,7 +1,7 @@
 """The implementation rules document (实施细则) of a department."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -49,3 +49,31 @@ class RulesDocument(TenantOwned, db.Model):
     def has_unpublished_changes(self) -> bool:
         """The working draft differs from what the public sees (or was never published)."""
         return not self.published or any(getattr(self, a) != getattr(self, b) for a, b in self.VERSIONED)
+
+
+class RuleVersion(db.Model):
+    """One version of the rules as loaded (规则版本): the deployment's rulebook (实施方案, ``tenant_id``
+    None) or a department's rules (细则), in force from ``effective_from`` until the next version of the
+    same scope. Public data, like the official calendar: every department, the justice bureau and the
+    portal read every version; only the loading commands write, each audited. A version loaded for a
+    day not yet come may be replaced before that day (the replaced one is kept, ``withdrawn``)."""
+
+    __tablename__ = "rule_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))  # rulebook / department
+    effective_from: Mapped[date] = mapped_column(sa.Date, index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    short_title: Mapped[str] = mapped_column(sa.String(60))
+    issuer: Mapped[str] = mapped_column(sa.String(100))
+    number: Mapped[str] = mapped_column(sa.String(60), default="")  # 文号
+    #: The document as read (:func:`spotcheck.tenants.rules.rulefile.to_json`).
+    content: Mapped[dict] = mapped_column(sa.JSON)
+    #: The file as loaded, and its SHA-256.
+    source_text: Mapped[str] = mapped_column(sa.Text)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    preset: Mapped[str] = mapped_column(sa.String(60), default="")  # the preset it came from, if any
+    withdrawn: Mapped[bool] = mapped_column(default=False)  # replaced before it took effect
+    loaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    loaded_by_name: Mapped[str] = mapped_column(sa.String(100), default="")

@@ -1,7 +1,8 @@
-"""The yearly assessment (考核, seed 001 item 14: "对未如期完成任务的各部门，考核时扣减相应分值"):
-each department starts from :data:`FULL_SCORE` and loses points per deduction (扣分项), each as
-the justice bureau set it (:class:`~spotcheck.tenants.supervision.models.DeductionRule`, else
-the default here): points per occurrence, at most ``cap`` per deduction. Every deduction names
+"""The yearly assessment (考核; e.g. 宁安市's 实施方案 第14条: 对未如期完成任务的各部门，考核时扣减相应分值):
+each department starts from the full score of the rules in force (``assessment``) and loses points
+per deduction (扣分项), each as the justice bureau set it
+(:class:`~spotcheck.tenants.supervision.models.DeductionRule`, else the rules' default): points per
+occurrence, at most ``cap`` per deduction. Every deduction names
 the figure whose rows it counts, so the supervisor (and the department, for its own) sees the
 reason and the rows behind it.
 """
@@ -13,8 +14,19 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.tenants.supervision.figures import Status
-from spotcheck.tenants.supervision.vocabulary import DEDUCTIONS, FULL_SCORE, Deduction  # noqa: F401 (read here by the pages)
+from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.supervision.vocabulary import DEDUCTIONS, Deduction
 from spotcheck.tenants.supervision.models import DeductionRule
+
+
+def full_score() -> float:
+    """The full score of the rules in force (平台默认100分 unless the rulebook sets another)."""
+    return float(rules_for(None).assessment["full_score"])
+
+
+def defaults() -> dict[str, tuple[float, float]]:
+    """Each deduction's points and cap as the rules in force give them."""
+    return {code: (points, cap) for code, (points, cap) in rules_for(None).assessment["deductions"].items()}
 
 
 @dataclass(frozen=True)
@@ -29,11 +41,13 @@ class Setting:
 def settings() -> list[Setting]:
     """The deductions as the bureau in scope set them (its own rows), defaults for the rest."""
     rows = {row.code: row for row in db.session.scalars(sa.select(DeductionRule))}
+    given = defaults()
     found = []
     for deduction in DEDUCTIONS:
         row = rows.get(deduction.code)
+        points, cap = given[deduction.code]
         found.append(Setting(deduction, row.points, row.cap, row.active, row.updated_by_name) if row
-                     else Setting(deduction, deduction.points, deduction.cap, True))
+                     else Setting(deduction, points, cap, True))
     return found
 
 
@@ -48,6 +62,7 @@ class Line:
 class Score:
     status: Status
     lines: list[Line] = field(default_factory=list)
+    full: float = 100.0
 
     @property
     def deducted(self) -> float:
@@ -55,12 +70,12 @@ class Score:
 
     @property
     def score(self) -> float:
-        return round(max(0.0, FULL_SCORE - self.deducted), 1)
+        return round(max(0.0, self.full - self.deducted), 1)
 
 
 def score(status: Status, rules: list[Setting]) -> Score:
     """A department's score from its figures of the year and the bureau's deductions."""
-    result = Score(status)
+    result = Score(status, full=full_score())
     for setting in rules:
         if not setting.active:
             continue

@@ -1,5 +1,5 @@
-"""The list of each department's 负责人 and 联络员 as the supervision reads it (seed 003 附件5:
-“双随机、一公开”工作负责人和联络员名单 — 姓名, 职务, 联系方式), on its page and as a table.
+"""The list of each department's 负责人 and 联络员 as the supervision reads it (“双随机、一公开”工作负责人和
+联络员名单 — 姓名, 职务, 联系方式; 城口县's 附件5), on its page and as a table.
 
 Read by whoever may read the department's supervision tables: the justice bureau every
 department's (through its audited cross-department reading), a department's leader and
@@ -15,8 +15,8 @@ from spotcheck.tenants.contacts.vocabulary import ROLES
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet
 
-#: The seed's title of 附件5, word for word.
-SEED_TITLE = "“双随机、一公开”工作负责人和联络员名单"
+#: The list's title where the rulebook gives none.
+TITLE = "“双随机、一公开”工作负责人和联络员名单"
 HEADERS = ["序号", "单位", "类别", "姓名", "职务", "联系方式（办公电话）", "联系方式（手机）"]
 NOT_GIVEN = "（未填报）"
 
@@ -36,12 +36,12 @@ def table_rows(listed: list[Listed]) -> list[list]:
     return rows
 
 
-def sheets(tenants: list[Tenant], unit: str) -> list[Sheet]:
-    """Seed 003 附件5 for ``tenants`` (read in the current scope): the seed's title, 单位 and the
-    filling date, one row per contact (a contact not recorded says so)."""
+def sheets(tenants: list[Tenant], unit: str, title: str = TITLE) -> list[Sheet]:
+    """The list for ``tenants`` (read in the current scope): its title, 单位 and the filling date, one
+    row per contact (a contact not recorded says so)."""
     day = today()
     rows = table_rows(rows_of(tenants))
     missing = sum(1 for row in rows if row[3] == NOT_GIVEN)
     footer = [f"尚未填报的{missing}项已注明“{NOT_GIVEN}”。"] if missing else []
-    return [Sheet("负责人和联络员名单", SEED_TITLE, [f"单位：{unit}", f"填表时间：{day.year}年{day.month}月{day.day}日"],
+    return [Sheet("负责人和联络员名单", title or TITLE, [f"单位：{unit}", f"填表时间：{day.year}年{day.month}月{day.day}日"],
                   [Section(None, HEADERS, rows, footer, widths=[6, 20, 8, 12, 20, 22, 16])])]

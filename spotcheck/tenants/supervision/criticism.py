@@ -17,8 +17,9 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db, get_row
 from spotcheck.tenants.common.vocabulary import PLAN_HALF
+from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import figures
-from spotcheck.tenants.supervision.vocabulary import COVERAGE_TARGETS, FILING_STATUS
+from spotcheck.tenants.supervision.vocabulary import FILING_STATUS
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
 from spotcheck.tenants.supervision.periods import Period
 
@@ -36,15 +37,17 @@ def _reasons(status: figures.Status) -> list[dict]:
         if filing.status in ("missing", "late"):
             which = "年度检查计划" if filing.half is None else f"{PLAN_HALF[filing.half]}非市场监管领域抽查工作计划"
             found.append({"code": f"filing_{filing.status}", "figure": "plan_year" if filing.half is None else "plan_half",
-                          "count": 1, "text": f"{which}{FILING_STATUS[filing.status]}（截止{filing.deadline.year}年{filing.deadline.month}月{filing.deadline.day}日）"})
+                          "count": 1, "text": f"{which}{FILING_STATUS[filing.status]}（截止{filing.deadline.year}年"
+                                              f"{filing.deadline.month}月{filing.deadline.day}日）"})
     for field, name in (("market", "市场监管领域"), ("other", "其他领域")):
         if status.below_target(field):
-            value = getattr(status, f"coverage_{field}")
+            coverage = status.coverage(field)
             found.append({"code": f"coverage_{field}", "figure": f"coverage_{field}", "count": 1,
-                          "text": f"{name}随机抽查事项覆盖率{value:g}%，低于{COVERAGE_TARGETS[field]}%"})
+                          "text": f"{name}随机抽查事项覆盖率{coverage.share_percent:g}%，低于{coverage.goal_percent}%"
+                                  f"（{coverage.cited}）"})
     if status.published_late:
         found.append({"code": "published_late", "figure": "published_late", "count": status.published_late,
-                      "text": f"{status.published_late}户次检查结果未在20个工作日内公示"})
+                      "text": f"{status.published_late}户次检查结果未在公示期限内公示"})
     if status.reports_overdue:
         found.append({"code": "reports_overdue", "figure": "reports_overdue", "count": status.reports_overdue,
                       "text": f"{status.reports_overdue}户次检查结果逾期未报送"})
@@ -55,13 +58,20 @@ def default_title(period: Period) -> str:
     return f"关于{period.label}“双随机、一公开”监管工作情况的通报"
 
 
-def _opening(period: Period) -> str:
-    return (f"根据“双随机、一公开”监管工作要求，市司法局对各部门{period.label}“双随机、一公开”工作情况进行了检查。"
+def _bureau() -> str:
+    """The justice bureau as the notices name it: the place's (宁安市司法局), by the rulebook in force."""
+    return f"{rules_for(None).place}司法局"
+
+
+def opening(period: Period) -> str:
+    """The draft's opening paragraph (the supervisor edits it)."""
+    return (f"根据“双随机、一公开”监管工作要求，{_bureau()}对各部门{period.label}“双随机、一公开”工作情况进行了检查。"
             "现将未按要求完成工作任务的部门及存在的问题通报如下：")
 
 
-CLOSING = ("请被通报的部门高度重视，认真查找原因，于收到本通报之日起10个工作日内完成整改，并将整改情况报市司法局。"
-           "整改情况将纳入年度法治政府建设考核。")
+def closing() -> str:
+    """The draft's closing paragraph (the supervisor edits it)."""
+    return f"请被通报的部门高度重视，认真查找原因，于收到本通报之日起10个工作日内完成整改，并将整改情况报{_bureau()}。"
 
 
 @dataclass

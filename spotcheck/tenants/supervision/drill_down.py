@@ -130,10 +130,10 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         halves = [None] if key == "plan_year" else list(period.halves)
         rows, refs = [], []
         for half in halves:
-            found = filing(period.year, half, plans.get(half), created_on(tenant_id))
+            found = filing(tenant_id, period.year, half, plans.get(half), created_on(tenant_id))
             plan = plans.get(half)
             rows.append([plan.title if plan else "（无）", PLAN_HALF[half],
-                         found.deadline, found.submitted_on or "", FILING_STATUS[found.status],
+                         found.deadline or "不要求", found.submitted_on or "", FILING_STATUS[found.status],
                          plan.comment if plan else ""])
             refs.append(("plan", plan.id) if plan else None)
         return Rows(["计划", "期间", "报备截止", "报备日期", "状态", "司法局意见"], rows, len(rows), refs)

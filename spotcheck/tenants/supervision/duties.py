@@ -1,20 +1,16 @@
-"""The seeds' reporting duties (报送义务): which statistical table each department submits, for which
-period, by when, to whom — the one statement of the schedule.
+"""The reporting duties (报送义务): which statistical table a department submits, for which period, by
+when, to whom — read from the rules in force (:func:`spotcheck.tenants.rules.rulebook.rules_for`),
+never from the code.
 
-* Seed 001 item 9: 每年的1月1日和7月1日前，各部门要将《市直部门ＸＸ年度随机抽查工作进展情况统计表》（附件2）、
-  《ＸＸ年度市直部门非市场监管领域推行“双随机、一公开”情况统计表》（附件5）报送市司法局备案 — each half-year's
-  table, the first half's by 1 July, the second half's by 1 January of the next year. 附件5 is owed by the
-  departments with inspection items outside market regulation (as their half-year plans are).
-* Seed 001 item 10: 每年的1月1日前，各部门要将上一年度《ＸＸ年度联合检查工作进展情况统计表》（附件3）报送市司法局备案.
-* Seed 003 三(三): 各单位应在每季度倒数第二周内，将本季度落实情况形成表格（附件4）报送县政府法制办 — due on the
-  Sunday of the quarter's second-to-last week (Monday–Sunday weeks; the last week is the one holding the
-  quarter's last day); 法制办应在每年12月15日前 … 将有关情况汇总形成表格（附件3）… 报市政府法制办 — the justice
-  bureau's own duty, to the level above.
-
-A due date is the seed's calendar day, inclusive (submitted on it is on time), as the plan filing
-deadlines are read. A duty whose due date came before the department was created is not owed.
-The departments that submit are the ordinary ones and the market-regulation bureau; the justice
-bureau receives them and itself owes the area-wide table.
+A duty is owed for a period when it is in the department's rules on the period's first day (a duty
+removed from the rules is no longer owed from the day it goes; what was submitted stays). Its due
+date is fixed by those same rules: the day after the period (``after_period``: 7月1日 after the first
+half, 1月1日 after the second half or the year), the Sunday of the quarter's second-to-last week
+(``second_to_last_week``: Monday–Sunday weeks, the last week being the one holding the quarter's last
+day), or a day of the period's year (``12-15``). A due date is a calendar day, inclusive (submitted
+on it is on time). A duty whose due date came before the department was created is not owed. The
+departments that submit are the ordinary ones and the market-regulation bureau; the justice bureau
+receives them and itself owes the duties the rules give it (``bureau``).
 """
 from __future__ import annotations
 
@@ -23,64 +19,82 @@ from datetime import date, timedelta
 
 from spotcheck.core.clock import local
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
+from spotcheck.tenants.rules.kinds import month_day
+from spotcheck.tenants.rules.rulebook import Rules, rules_for
+from spotcheck.tenants.rules.structured import say_due
+from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.supervision.periods import Period, parse
 
 #: Who submits: every department the justice bureau supervises, or the bureau itself.
 DEPARTMENTS = "departments"
 BUREAU = "bureau"
+#: The kinds of period, in the order a year is gone through.
+PERIOD_KINDS = ("year", "half", "quarter")
 
 
 @dataclass(frozen=True)
 class Duty:
-    """One recurring duty: table ``code`` (:data:`spotcheck.tenants.supervision.tables.TABLES`), its name
-    as the seed gives it (ＸＸ: the year), the kind of period, who submits, to whom, and the seed's words."""
+    """One recurring duty as the rules give it: table ``code``, its title in this deployment
+    (``{year}``: the year), the kind of period, when it is due, who submits, to whom, and the
+    document and article that ask for it."""
 
     code: str
     name: str
     period_kind: str  # half / year / quarter
+    due_rule: str  # after_period / second_to_last_week / MM-DD
     submitter: str  # DEPARTMENTS / BUREAU
     recipient: str
-    seed: str
+    citation: str  # 《……》第9条
+    reading: str = ""  # how the rule is read, where its words leave room
     other_fields_only: bool = False  # owed only by departments with items outside market regulation
 
     def title(self, period: Period) -> str:
-        return self.name.replace("ＸＸ", str(period.year))
-
-    def periods(self, year: int) -> list[Period]:
-        """The periods of ``year`` this duty is owed for."""
-        if self.period_kind == "half":
-            return [Period(year, "half", 1), Period(year, "half", 2)]
-        if self.period_kind == "quarter":
-            return [Period(year, "quarter", q) for q in (1, 2, 3, 4)]
-        return [Period(year)]
+        return self.name.format(year=period.year)
 
     def due(self, period: Period) -> date:
         """The due date (inclusive) of the table of ``period``."""
-        if self.code == "003-3":
-            return date(period.year, 12, 15)
-        if self.period_kind == "quarter":
+        if self.due_rule == "second_to_last_week":
             last = period.end
             return last - timedelta(days=last.weekday()) - timedelta(days=1)
-        return period.end + timedelta(days=1)  # 7月1日 after the first half, 1月1日 after the second half or the year
+        if self.due_rule == "after_period":
+            return period.end + timedelta(days=1)
+        month, day = month_day(self.due_rule)
+        return date(period.year, month, day)
+
+    @property
+    def when(self) -> str:
+        """When it is due, in words."""
+        return say_due(self.due_rule)
+
+    @property
+    def table_name(self) -> str:
+        return TABLE_NAMES[self.code]
 
     @property
     def area_wide(self) -> bool:
         return self.submitter == BUREAU
 
 
-DUTIES: tuple[Duty, ...] = (
-    Duty("001-2", "市直部门ＸＸ年度随机抽查工作进展情况统计表", "half", DEPARTMENTS, "市司法局",
-         "文件001 第9条：每年的1月1日和7月1日前报送市司法局备案"),
-    Duty("001-5", "ＸＸ年度市直部门非市场监管领域推行“双随机、一公开”情况统计表", "half", DEPARTMENTS, "市司法局",
-         "文件001 第9条：每年的1月1日和7月1日前报送市司法局备案", other_fields_only=True),
-    Duty("001-3", "ＸＸ年度联合检查工作进展情况统计表", "year", DEPARTMENTS, "市司法局",
-         "文件001 第10条：每年的1月1日前将上一年度统计表报送市司法局备案"),
-    Duty("003-4", "县政府部门、有关单位推行“双随机、一公开”情况统计表", "quarter", DEPARTMENTS, "司法局",
-         "文件003 三（三）：每季度倒数第二周内报送"),
-    Duty("003-3", "区县推行“双随机、一公开”情况统计表", "year", BUREAU, "上级司法行政部门（市政府法制办）",
-         "文件003 三（三）：每年12月15日前汇总形成表格报市政府法制办"),
-)
-BY_CODE = {duty.code: duty for duty in DUTIES}
+def duties_of(rules: Rules) -> tuple[Duty, ...]:
+    """The duties ``rules`` give (the rulebook's, and those a department's rules add)."""
+    found = []
+    for duty in rules.duties:
+        citation = rules.cite("duties") if not duty["article"] else _cited(rules, duty["article"])
+        found.append(Duty(duty["table"], _title_template(rules, duty["table"]), duty["period"], duty["due"],
+                          duty["submitter"], duty["recipient"], citation, duty["reading"],
+                          other_fields_only=duty["only"] == "other_fields"))
+    return tuple(found)
+
+
+def _title_template(rules: Rules, code: str) -> str:
+    table = rules.tables.get(code)
+    return (table["title"] if table else TABLE_NAMES[code]).replace("{place}", rules.place or "本地")
+
+
+def _cited(rules: Rules, article: str) -> str:
+    """A duty's own article, in the document that gives the duties."""
+    document = rules.cited["duties"].document
+    return (document.name + article) if document is not None else article
 
 
 @dataclass(frozen=True)
@@ -121,15 +135,34 @@ def owed(tenant: Tenant, due: Due) -> bool:
     return created is None or due.due_on >= created
 
 
-def schedule(years: list[int]) -> list[Due]:
-    """Every duty of ``years``, by due date."""
-    found = [Due(duty, period) for year in years for duty in DUTIES for period in duty.periods(year)]
+def periods_of(year: int, kind: str) -> list[Period]:
+    """The periods of ``year`` of one kind (the year, its halves or its quarters)."""
+    if kind == "half":
+        return [Period(year, "half", 1), Period(year, "half", 2)]
+    if kind == "quarter":
+        return [Period(year, "quarter", q) for q in (1, 2, 3, 4)]
+    return [Period(year)]
+
+
+def schedule(tenant_id: int | None, years: list[int]) -> list[Due]:
+    """Every duty of department ``tenant_id`` (None: the deployment's rulebook alone) in ``years``, each
+    by the rules in force on its period's first day, by due date."""
+    found = []
+    for year in years:
+        for kind in PERIOD_KINDS:
+            for period in periods_of(year, kind):
+                for duty in duties_of(rules_for(tenant_id, period.start)):
+                    if duty.period_kind == kind:
+                        found.append(Due(duty, period))
     return sorted(found, key=lambda d: (d.due_on, d.duty.code))
 
 
-def find(code: str, period_code: str) -> Due | None:
-    """The duty of table ``code`` for the period written ``period_code`` (``None``: no such duty)."""
-    duty, period = BY_CODE.get(code or ""), parse(period_code)
-    if duty is None or period is None or period.kind != duty.period_kind:
+def find(tenant_id: int | None, code: str, period_code: str) -> Due | None:
+    """The duty of table ``code`` for the period written ``period_code`` of department ``tenant_id``
+    (``None``: no such duty in the rules in force on the period's first day)."""
+    period = parse(period_code)
+    if period is None:
         return None
-    return Due(duty, period)
+    duty = next((d for d in duties_of(rules_for(tenant_id, period.start))
+                 if d.code == (code or "") and d.period_kind == period.kind), None)
+    return Due(duty, period) if duty is not None else None

@@ -85,7 +85,8 @@ class DutyState:
 
 def other_field_departments() -> set[int]:
     """The departments (of the current scope) with a published item outside market regulation: those
-    that owe 附件5 (seed 001), as they owe the half-year plans of the non-market fields."""
+    that owe a duty the rules give to them only (``only = "other_fields"``), as they owe the half-year
+    plans of the non-market fields."""
     return set(db.session.scalars(sa.select(Item.tenant_id).where(
         Item.status == ItemStatus.published, Item.field != MARKET_FIELD).distinct()))
 
@@ -129,7 +130,7 @@ def states_of(tenant: Tenant, years: list[int] | None = None, on: date | None = 
     other = other_field_departments()
     rows = _versions([tenant.id])
     found = []
-    for due in duties.schedule(years or years_shown(day)):
+    for due in duties.schedule(tenant.id, years or years_shown(day)):
         if not applies(tenant, due, other):
             continue
         state = _state(tenant, due, rows.get((tenant.id, due.duty.code, due.period.code), []), day)
@@ -166,7 +167,7 @@ def reminder_lines(tenant: Tenant, day: date) -> dict[str, list[str]]:
     for state in states_of(tenant, on=day):
         if state.versions or state.status not in ("pending", "missing") or not state.started:
             continue
-        flag = deadlines.flag(state.due.due_on, day)
+        flag = deadlines.flag(state.due.due_on, day, tenant_id=tenant.id)
         if flag is None:
             continue
         line = (f"【{'已逾期' if flag == 'overdue' else '即将到期'}】报送《{state.due.title}》（{state.due.period.label}）"
@@ -190,16 +191,15 @@ class DutyOverview:
 
 def overview(tenants: list[Tenant], years: list[int]) -> list[DutyOverview]:
     """Every duty of ``years`` whose period has begun, with each department's state (read in the
-    current scope: the bureau's cross-department reading)."""
+    current scope: the bureau's cross-department reading); each department's duties by its own rules."""
     day = today()
     other = other_field_departments()
     rows = _versions([t.id for t in tenants])
-    found = []
-    for due in duties.schedule(years):
-        if due.period.start > day:
-            continue
-        states = [_state(t, due, rows.get((t.id, due.duty.code, due.period.code), []), day)
-                  for t in tenants if applies(t, due, other)]
-        if states:
-            found.append(DutyOverview(due, states))
-    return found
+    grouped: dict[tuple, DutyOverview] = {}
+    for tenant in tenants:
+        for due in duties.schedule(tenant.id, years):
+            if due.period.start > day or not applies(tenant, due, other):
+                continue
+            state = _state(tenant, due, rows.get((tenant.id, due.duty.code, due.period.code), []), day)
+            grouped.setdefault((due.due_on, due.duty.code, due.period.code), DutyOverview(due, [])).states.append(state)
+    return [grouped[key] for key in sorted(grouped)]

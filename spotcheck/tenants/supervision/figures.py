@@ -21,14 +21,14 @@ from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.directory.models import DirectoryEntry
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.items.queries import Coverage
+from spotcheck.tenants.items.queries import Coverage, goal_of
 from spotcheck.tenants.joint.statistics import campaign_figures
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit
 from spotcheck.tenants.rules.models import RulesDocument
+from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import conditions as when
-from spotcheck.tenants.supervision.vocabulary import FILING_DEADLINES
 from spotcheck.tenants.supervision.periods import Period
 
 
@@ -39,7 +39,7 @@ class Filing:
     deadline, when it was submitted, and the status (:data:`vocabulary.FILING_STATUS`)."""
 
     half: int | None
-    deadline: date
+    deadline: date | None  # None: the rules set no deadline (not required)
     status: str
     plan_id: int | None = None
     submitted_on: date | None = None
@@ -74,6 +74,8 @@ class Status:
     provisional: int = 0
     joint: int = 0
     visits_saved: int = 0
+    #: The coverage goals of the department's rules (field → (basis points or None, citation)).
+    goals: dict = field(default_factory=dict)
 
     @property
     def basics(self) -> bool:
@@ -87,7 +89,8 @@ class Status:
         """The field's coverage against its goal, as the item list states it (the one rule)."""
         items, random = {"market": (self.market_items, self.market_random),
                          "other": (self.other_items, self.other_random)}[field_code]
-        return Coverage(field=field_code, items=items, random=random, goal_bp=reference.COVERAGE_GOALS_BP[field_code])
+        goal, cited = self.goals.get(field_code, (None, ""))
+        return Coverage(field=field_code, items=items, random=random, goal_bp=goal, cited=cited)
 
     @property
     def coverage_market(self) -> float | None:
@@ -102,9 +105,8 @@ class Status:
         return self._rate(self.published_on_time, self.publish_due)
 
     def below_target(self, field_code: str) -> bool:
-        """The field has items and too few of them under random checking."""
-        found = self.coverage(field_code)
-        return bool(found.items) and not found.met
+        """The field has items, a goal, and too few of them under random checking."""
+        return self.coverage(field_code).missed
 
     @property
     def filings(self) -> list[Filing]:
@@ -161,6 +163,10 @@ def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
     """The figures of ``tenants`` for ``period``, read in the current scope (a department the
     scope does not show gets zeros; :mod:`access` makes sure that is never the case)."""
     statuses = {t.id: Status(tenant_id=t.id, name=t.name, code=t.code) for t in tenants}
+    as_of = when.as_of(period)
+    for tenant in tenants:
+        rules = rules_for(tenant.id, as_of)
+        statuses[tenant.id].goals = {f: goal_of(rules, f) for f in reference.ITEM_FIELDS}
 
     def put(name: str, counts: dict[int, int]) -> None:
         for tenant_id, value in counts.items():
@@ -203,9 +209,10 @@ def _visits_saved(period: Period) -> dict[int, int]:
     return saved
 
 
-def deadline_of(year: int, half: int | None) -> date:
-    month, day = FILING_DEADLINES[half]
-    return date(year, month, day)
+def deadline_of(tenant_id: int | None, year: int, half: int | None) -> date | None:
+    """The filing deadline of a department's plan of ``year`` (``half`` None: the year's plan), by the rules
+    in force on the year's first day; ``None`` where they set none."""
+    return rules_for(tenant_id, date(year, 1, 1)).plan_deadline(year, half)
 
 
 def submitted_on(moment: datetime | None) -> date | None:
@@ -219,14 +226,17 @@ def created_on(tenant_id: int | None) -> date | None:
     return local(tenant.created_at).date() if tenant is not None and tenant.created_at is not None else None
 
 
-def filing(year: int, half: int | None, plan: Plan | None, created: date | None = None) -> Filing:
-    """The status of one plan deadline. A deadline that passed before the department was created
-    (``created``; looked up from the plan when not given) is not owed: never late, never missing."""
-    deadline = deadline_of(year, half)
+def filing(tenant_id: int, year: int, half: int | None, plan: Plan | None, created: date | None = None) -> Filing:
+    """The status of one plan deadline of department ``tenant_id``. Where the rules set no deadline it
+    is not required; a deadline that passed before the department was created (``created``; looked up
+    when not given) is not owed: never late, never missing."""
+    deadline = deadline_of(tenant_id, year, half)
     day = submitted_on(plan.submitted_at) if plan is not None else None
-    if created is None and plan is not None:
-        created = created_on(plan.tenant_id)
-    if created is not None and deadline < created:
+    if created is None:
+        created = created_on(tenant_id)
+    if deadline is None:
+        status = "not_required"
+    elif created is not None and deadline < created:
         status = "not_owed"
     elif day is not None:
         status = "on_time" if day <= deadline else "late"
@@ -241,9 +251,9 @@ def _filings(period: Period, statuses: dict[int, Status]) -> None:
         plans[(plan.tenant_id, plan.half)] = plan
     for status in statuses.values():
         created = created_on(status.tenant_id)
-        status.plan_year = filing(period.year, None, plans.get((status.tenant_id, None)), created)
-        if status.other_items:
-            status.plan_half = [filing(period.year, half, plans.get((status.tenant_id, half)), created)
+        status.plan_year = filing(status.tenant_id, period.year, None, plans.get((status.tenant_id, None)), created)
+        if status.other_items and deadline_of(status.tenant_id, period.year, 1) is not None:
+            status.plan_half = [filing(status.tenant_id, period.year, half, plans.get((status.tenant_id, half)), created)
                                 for half in period.halves]
 
 

@@ -18,7 +18,7 @@ class DeductionRule(db.Model):
     most it may take off, and whether it applies. One setting for the whole deployment (one
     bureau supervises every department, and each department reads the rules it is scored by);
     written only by the bureau's command. Absent rows take the defaults of
-    :data:`spotcheck.tenants.supervision.assessment.DEDUCTIONS`."""
+    the rules in force (:func:`spotcheck.tenants.supervision.assessment.defaults`)."""
 
     __tablename__ = "deduction_rule"
 

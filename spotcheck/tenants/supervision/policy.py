@@ -21,7 +21,7 @@ from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.core.queries import OWN, Across, opened
 from spotcheck.tenants.supervision.figures import department_exists
 from spotcheck.tenants.supervision.models import CriticismStatus
-from spotcheck.tenants.supervision.tables import TABLES
+from spotcheck.tenants.supervision.tables import TABLES, offered
 
 
 def sees_every_department(reader) -> bool:
@@ -59,8 +59,8 @@ def reading(reader, what: str, *, period=None, department_id: int | None = None)
 def check_request(code: str, reader, department_id: int | None = None) -> None:
     """Who may ask for which table: the justice bureau for every department or one; a department
     leader for their own department only, and not the area-wide table."""
-    if code not in TABLES:
-        raise ValidationFailed({"code": [_l("Choose one of the tables.")]})
+    if code not in TABLES or TABLES[code] not in offered():
+        raise ValidationFailed({"code": [_l("Choose one of the tables the rules in force use.")]})
     if not sees_every_department(reader):
         if TABLES[code].area_wide:
             raise Forbidden(_l("This table covers every department: the justice bureau files it."))
@@ -89,9 +89,9 @@ def _area_wide_reader(state, actor) -> bool:
 REPORT_ACTIONS = Actions(
     Action("prepare", Permission.REPORTS_PREPARE, lambda s: s.started,
            "统计期尚未开始，不能填报该期报表。",
-           who=_area_wide_reader, who_refusal="区县汇总表（文件003附件3）涉及各部门的数据，由司法局的监督人员准备。"),
+           who=_area_wide_reader, who_refusal="全区（县）汇总表涉及各部门的数据，由司法局的监督人员准备。"),
     Action("submit", Permission.REPORTS_SUBMIT,
            lambda s: s.started and (s.prepared is not None or not s.due.duty.area_wide),
            lambda s: ("统计期尚未开始，不能报送该期报表。" if not s.started
-                      else "区县汇总表须先由司法局的监督人员准备，再由局领导签发。")),
+                      else "全区（县）汇总表须先由司法局的监督人员准备，再由局领导签发。")),
 )

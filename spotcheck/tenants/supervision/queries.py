@@ -14,18 +14,19 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, NotFound
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import OWN, Across, query
 from spotcheck.core.todo import Task
 from spotcheck.tenants.contacts.queries import Listed, rows_of
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.supervision import assessment, criticism, drill_down, duty_status, figures, submissions, tables
-from spotcheck.tenants.supervision.duties import (  # noqa: F401 (read as they are)
-    BY_CODE as DUTY_BY_CODE, DUTIES, Due, created_on, find as find_due,
-)
+from spotcheck.tenants.rules import queries as rules_queries
+from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.supervision.duties import Due, created_on, find as find_due  # noqa: F401 (read as they are)
 from spotcheck.tenants.supervision.models import Criticism
 from spotcheck.tenants.supervision.periods import Period, parse as parse_period
 from spotcheck.tenants.supervision.policy import (
@@ -95,11 +96,36 @@ def scores(period: Period, department_id: int | None = None, *, reader) -> list[
 
 @query(Permission.SUPERVISION_VIEW)
 def deductions(*, reader) -> list[assessment.Setting]:
-    """The deductions as the reader's bureau set them, defaults for the rest."""
+    """The deductions as the reader's bureau set them, the rules' defaults for the rest."""
     return assessment.settings()
 
 
-# --- contacts (seed 003 附件5) ------------------------------------------------------------------------
+def full_score() -> float:
+    """The full score of the assessment (the rules in force)."""
+    return assessment.full_score()
+
+
+def coverage_goals() -> dict[str, int | None]:
+    """The deployment's coverage goals in per cent (None: its rules set none), for the charts' target line."""
+    rules = rules_for(None)
+    return {field: (None if rules.coverage_goal_bp(field) is None else rules.coverage_goal_bp(field) // 100)
+            for field in ("market", "other")}
+
+
+#: The parameters the figures are counted against, as the definitions page lists them.
+COUNTED_AGAINST = ("report_days", "publish_days", "plan_filing_deadline", "half_year_plans", "coverage_market",
+                   "coverage_other", "duties", "due_soon_days", "assessment")
+
+
+@query(Permission.SUPERVISION_VIEW)
+def rules_in_force(*, reader) -> list:
+    """What the figures are counted against today, with where each comes from (the deployment's rules;
+    a department's own rules may only be stricter)."""
+    rows = rules_queries.parameter_rows(rules_for(None))
+    return [row for row in rows if row.key in COUNTED_AGAINST]
+
+
+# --- contacts (负责人和联络员) --------------------------------------------------------------------------
 
 
 def _contacts_scope(reader, **_):
@@ -128,6 +154,23 @@ def build_table(reader, code: str, period: Period, department_id: int | None = N
     through the audited reading; returns the workbook and its file name (the job's work)."""
     check_request(code, reader, department_id)
     return _table(code, period, department_id, progress=progress, reader=reader)
+
+
+@dataclass(frozen=True)
+class OfferedTable:
+    """A statistical table the rules in force use, as the tables page offers it."""
+
+    code: str
+    name: str  # its common name
+    source: str  # where the rulebook gives it: 《……》附件2
+    area_wide: bool
+
+
+def tables_offered(reader) -> list[OfferedTable]:
+    """The tables of the rules in force the reader may build (the area-wide one: the justice bureau's)."""
+    rules, every = rules_for(None), sees_every_department(reader)
+    return [OfferedTable(spec.code, spec.name, rules.table_source(spec.code), spec.area_wide)
+            for spec in tables.offered(rules) if every or not spec.area_wide]
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
@@ -220,11 +263,40 @@ def own_department(*, reader) -> Tenant:
 # --- to-dos -------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Basics:
+    """A department's 一单两库一细则 as the rules that ask them read them: what is still missing, and the
+    document and article that ask them (the home's to-do of its administrator)."""
+
+    id: int
+    missing: tuple[str, ...]
+    rule: str
+
+
+def _basics_task(reader) -> list[Task]:
+    """Where the rules ask every department to have and file its 一单两库一细则 (``basics_filed``), the
+    administrator's to-do while one of the four is missing or unpublished."""
+    if not has_permission(reader, Permission.CATALOG_MANAGE) or getattr(reader, "tenant", None) is None:
+        return []
+    rules = rules_for(reader.tenant_id)
+    if not rules.basics_filed or reader.tenant.kind == TenantKind.supervisor:
+        return []
+    status = figures.compute(Period(today().year), [reader.tenant])[0]
+    missing = tuple(name for name, present in (("随机抽查事项清单", status.items), ("检查对象名录库", status.entries),
+                                               ("执法检查人员名录库", status.inspectors), ("实施细则", status.rules))
+                    if not present)
+    if not missing:
+        return []
+    return [Task("basics", Basics(reader.tenant_id, missing, rules.cite("basics_filed")), frozenset({"complete"}))]
+
+
 def tasks_for(reader, limit: int = 20) -> list[Task]:
     """The statistical tables to submit (报表报送, kind ``report``) whose due date is near or past: a
-    planner prepares one (not once it waits for the leader), a leader signs and submits it; and, for
-    the bureau's leader, the drafted notices of criticism (通报, kind ``criticism``) to approve."""
+    planner prepares one (not once it waits for the leader), a leader signs and submits it; for the
+    bureau's leader, the drafted notices of criticism (通报, kind ``criticism``) to approve; and for a
+    department's administrator, the 一单两库一细则 still missing where the rules ask them (``basics``)."""
     found = _criticisms_to_approve(reader) if has_permission(reader, Permission.SUPERVISION_VIEW) else []
+    found += _basics_task(reader)
     if not has_permission(reader, Permission.REPORTS_PREPARE) or getattr(reader, "tenant", None) is None:
         return found[:limit]
     for state in duty_status.to_do(reader.tenant, reader):
@@ -232,7 +304,8 @@ def tasks_for(reader, limit: int = 20) -> list[Task]:
         actions = actions & {"submit"} if "submit" in actions else actions
         if state.prepared is not None and "submit" not in actions:
             continue  # prepared: waiting for the leader
-        found.append(Task("report", state, frozenset(actions), state.due.due_on, deadlines.flag(state.due.due_on)))
+        found.append(Task("report", state, frozenset(actions), state.due.due_on,
+                          deadlines.flag(state.due.due_on, tenant_id=reader.tenant_id)))
     return found[:limit]
 
 

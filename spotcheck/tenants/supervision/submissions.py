@@ -1,4 +1,4 @@
-"""Submitting the seeds' statistical tables (报表报送): prepare (填报: freeze the figures), sign and
+"""Submitting the statistical tables the rules ask for (报表报送): prepare (填报: freeze the figures), sign and
 submit (签发报送), correct (更正), and read a table as it was submitted.
 
 Freezing builds the table with the same builders as the downloads
@@ -25,10 +25,9 @@ from spotcheck.core.clock import local
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission, has_permission
-from spotcheck.tenants.common.vocabulary.classifications import region_name
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
-from spotcheck.tenants.supervision import duties, figures, tables
+from spotcheck.tenants.supervision import duties, figures, periods, tables
 from spotcheck.tenants.supervision.policy import reading, sees_every_department
 from spotcheck.tenants.supervision.duty_status import DutyState, applies, other_field_departments, state_of
 from spotcheck.tenants.supervision.submission_models import ReportSubmission
@@ -62,7 +61,8 @@ def _freeze(due: duties.Due, tenant: Tenant, actor) -> list:
     table) every department's through the bureau's audited reading."""
     def build(tenants: list[Tenant], single: bool) -> list:
         statuses = figures.compute(due.period, tenants)
-        ctx = tables.Context(due.period, tenants, statuses, area=region_name(tenant.region_code), single=single)
+        ctx = tables.Context(due.period, tenants, statuses, area=tables.place_of(tenant), single=single,
+                             title=due.title)
         with force_locale("zh_CN"):
             return _plain([asdict(sheet) for sheet in tables.TABLES[due.duty.code].build(ctx)])
 
@@ -72,10 +72,10 @@ def _freeze(due: duties.Due, tenant: Tenant, actor) -> list:
     return build([tenant], True)
 
 
-def _due(code: str, period: str) -> duties.Due:
-    found = duties.find(str(code or ""), str(period or ""))
+def _due(tenant: Tenant, code: str, period: str) -> duties.Due:
+    found = duties.find(tenant.id, str(code or ""), str(period or ""))
     if found is None:
-        raise ValidationFailed({"table": ["没有这项报送义务：请选择文件001附件2、3、5或文件003附件3、4及其统计期。"]})
+        raise ValidationFailed({"table": ["现行规则中没有这项报送义务：请在本部门的报表页选择应报送的统计表及其统计期。"]})
     return found
 
 
@@ -88,7 +88,7 @@ def _own_tenant(actor) -> Tenant:
 
 def _applicable(tenant: Tenant, due: duties.Due) -> DutyState:
     if not applies(tenant, due, other_field_departments()):
-        raise Conflict(f"本部门不报送《{due.title}》（{due.duty.seed}）。")
+        raise Conflict(f"本部门不报送《{due.title}》（{due.duty.citation}）。")
     return state_of(tenant, due)
 
 
@@ -155,6 +155,6 @@ def sheets_of(row: ReportSubmission) -> list[Sheet]:
 def workbook(row: ReportSubmission, tenant: Tenant) -> tuple[bytes, str]:
     """The table as submitted, as .xlsx, and its file name."""
     title = row.content[0]["title"] if row.content else row.title
-    name = tables.file_name(f"{title}（第{row.version}版）", duties.find(row.table_code, row.period).period,
-                            tenant.name)
+    period = periods.parse(row.period)
+    name = tables.file_name(f"{title}（第{row.version}版）", period, tenant.name)
     return write(sheets_of(row)), name

@@ -1,20 +1,22 @@
-"""The seeds' statistical tables as .xlsx (统计报表), filled from the data.
+"""The statistical tables as .xlsx (统计报表), filled from the data.
 
-Seed 003 gives its 附件3 and 附件4 as forms (title, the 填表 lines, numbered sections and their
-headers, the 合计 line): they are reproduced with the seed's words, the place names made this
-deployment's. Seed 001 lists its five 附件 by title only; their titles are the seed's (ＸＸ: the
-year) and their columns are the platform's own, named in the seed's words, each filled from the
-figures (:mod:`~spotcheck.tenants.supervision.figures`) — the same numbers as the dashboard.
-A question of a form the platform holds no data for (a department's 实施意见 document and its
-文号) is left for the filler and says so.
+Which tables a deployment uses, their titles and the attachments they are, come from its rulebook
+(:meth:`spotcheck.tenants.rules.rulebook.Rules.table_title`): 宁安市's 实施方案 lists its five 附件 by
+title only — their columns are the platform's own, named in the document's words, each filled from
+the figures (:mod:`~spotcheck.tenants.supervision.figures`), the same numbers as the dashboard —;
+城口县's gives its 附件3 and 附件4 as forms (title, the 填表 lines, numbered sections and their headers,
+the 合计 line), reproduced with the document's words, the place names made this deployment's. A
+question of a form the platform holds no data for (a department's 实施意见 document and its 文号) is
+left for the filler and says so.
 
-Every table is built for a period (quarter, half-year or year) and for the departments the
-reader may see: every department for the justice bureau, one's own for a department leader.
-The area-wide table (seed 003 附件3) is the justice bureau's only.
+Every table is built for a period (quarter, half-year or year) and for the departments the reader
+may see: every department for the justice bureau, one's own for a department leader. The area-wide
+table is the justice bureau's only.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable
 
 import sqlalchemy as sa
@@ -26,14 +28,15 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, campaign_item
 from spotcheck.tenants.common.vocabulary.classifications import region_name
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.items.queries import Coverage
 from spotcheck.tenants.joint import statistics
 from spotcheck.tenants.common.vocabulary import PLAN_HALF, PLAN_STATUS
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.models import Plan, PlanItem
+from spotcheck.tenants.rules.rulebook import Rules, rules_for
+from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
 from spotcheck.tenants.supervision import contacts, figures
-from spotcheck.tenants.supervision.vocabulary import COVERAGE_TARGETS, FILING_STATUS, provisional_note
+from spotcheck.tenants.supervision.vocabulary import FILING_STATUS, provisional_note
 from spotcheck.tenants.supervision.periods import Period
 
 FILLER = "（平台无此数据，由填报单位填写）"
@@ -42,10 +45,13 @@ FILLER = "（平台无此数据，由填报单位填写）"
 @dataclass(frozen=True)
 class TableSpec:
     code: str
-    seed: str  # where it comes from
-    title: str  # the seed's title (ＸＸ: the year; 区县 or 县 as the seed has it)
     area_wide: bool  # the justice bureau's only
     build: Callable[["Context"], list[Sheet]]
+
+    @property
+    def name(self) -> str:
+        """Its common name (统计表的通称)."""
+        return TABLE_NAMES[self.code]
 
 
 @dataclass
@@ -55,10 +61,32 @@ class Context:
     statuses: list[figures.Status]
     area: str
     single: bool  # one department (a leader's own)
+    title: str = ""  # the table's title in this deployment, its year filled in
 
 
-def _year_title(title: str, period: Period) -> str:
-    return title.replace("ＸＸ", str(period.year))
+def place_of(tenant: Tenant | None = None) -> str:
+    """The deployment's place (宁安市) as its rulebook names it, else the department's region."""
+    place = rules_for(None).place
+    if place or tenant is None:
+        return place
+    return region_name(tenant.region_code)
+
+
+def title_of(code: str, period: Period, rules: Rules | None = None) -> str:
+    """The title of table ``code`` for ``period`` in this deployment (the rulebook's, year filled in; the
+    platform's own name for a table the rulebook does not give)."""
+    return (rules or rules_for(None, period.start)).table_title(code, period.year)
+
+
+#: The list the platform keeps whatever the rulebook: each department's 负责人 and 联络员.
+ALWAYS = ("contacts",)
+
+
+def offered(rules: Rules | None = None) -> list[TableSpec]:
+    """The tables this deployment's rulebook uses (and the platform's own list of contacts), in the
+    order of the platform's list."""
+    used = (rules or rules_for(None)).tables
+    return [spec for code, spec in TABLES.items() if code in used or code in ALWAYS]
 
 
 def _yes(flag: bool) -> str:
@@ -82,7 +110,7 @@ def _rate(value: float | None):
 
 
 def _pct_text(value: float | None) -> str:
-    """A rate inside a sentence (the seed's 合计 lines): ``50.0``, or — ."""
+    """A rate inside a sentence (the forms' 合计 lines): ``50.0``, or — ."""
     return NOT_APPLICABLE if value is None else f"{value:.1f}"
 
 
@@ -125,11 +153,11 @@ def _items_of(tenant_ids: list[int]) -> dict[int, list[Item]]:
     return found
 
 
-# --- seed 003 ------------------------------------------------------------------------------------
+# --- the forms (城口县's 附件3 and 附件4) ------------------------------------------------------------
 
 
 def _area_table(ctx: Context) -> list[Sheet]:
-    """Seed 003 附件3: the area's departments."""
+    """The area's departments (城口县's 附件3)."""
     with_items = [s for s in ctx.statuses if s.market_items + s.other_items]
     listed = [s for s in ctx.statuses if s.items]
     practising = [s for s in ctx.statuses if practised(s)]
@@ -150,13 +178,13 @@ def _area_table(ctx: Context) -> list[Sheet]:
                                  f"{_pct_text(_pct(len(practising), len(with_items)))}%。",
                                  *([f"统计期内未实行“双随机”抽查（未开展抽查）的部门：{'、'.join(idle)}。"] if idle else [])],
                           widths=[8, 24, 16, 18, 16, 14])
-    return [Sheet("区县推行情况", f"{ctx.area}推行“双随机、一公开”情况统计表",
+    return [Sheet("区县推行情况", ctx.title,
                   [_period_line(ctx.period), f"区县名称（盖章）：{ctx.area}", _filled_on()], [mechanism, departments],
                   signature="联系人：                    联系电话：")]
 
 
 def _department_table(ctx: Context) -> list[Sheet]:
-    """Seed 003 附件4: one sheet per department."""
+    """One sheet per department (城口县's 附件4)."""
     per_item = _campaign_counts_by_item(ctx.period)
     items = _items_of([s.tenant_id for s in ctx.statuses])
     sheets = []
@@ -181,13 +209,13 @@ def _department_table(ctx: Context) -> list[Sheet]:
                                     [f"合计共{len(chosen)}项，占本部门{name}行政检查事项总数的比例为"
                                      f"{_pct_text(status.coverage(field_code).share_percent if total else None)}%。"],
                                     widths=[8, 40, 16, 30, 14]))
-        sheets.append(Sheet(status.name[:31], "县政府部门、有关单位推行“双随机、一公开”情况统计表",
+        sheets.append(Sheet(status.name[:31], ctx.title,
                             [_period_line(ctx.period), f"单位名称（盖章）：{status.name}", _filled_on()], sections,
                             signature="联系人：                    联系电话："))
     return sheets
 
 
-# --- seed 001 ------------------------------------------------------------------------------------
+# --- the tables by title (宁安市's 附件1–5) --------------------------------------------------------------
 
 
 def _plan_rows(ctx: Context, *, halves: tuple[int | None, ...], field_code: str | None) -> list[list]:
@@ -200,7 +228,7 @@ def _plan_rows(ctx: Context, *, halves: tuple[int | None, ...], field_code: str 
         query = query.where(Item.field != "market")
     rows = []
     for n, (plan, line, item) in enumerate(db.session.execute(query).all(), start=1):
-        filing = figures.filing(plan.year, plan.half, plan)
+        filing = figures.filing(plan.tenant_id, plan.year, plan.half, plan)
         rows.append([n, names[plan.tenant_id], str(PLAN_HALF[plan.half]),
                      item.name + (f"（{item.sub_item}）" if item.sub_item else ""), item.legal_basis, item.target_type,
                      "、".join(reference.CHECK_METHODS.get(m, m) for m in (line.methods or item.methods or [])),
@@ -221,9 +249,9 @@ PLAN_WIDTHS = [6, 18, 10, 30, 30, 20, 16, 10, 12, 16, 16]
 
 
 def _plan_table(ctx: Context) -> list[Sheet]:
-    """Seed 001 附件1: the year's administrative inspection plans, item by item."""
+    """The year's administrative inspection plans, item by item (宁安市's 附件1)."""
     rows = _plan_rows(ctx, halves=(None,), field_code=None)
-    return [Sheet("年度行政执法检查计划", _year_title(TABLES["001-1"].title, ctx.period),
+    return [Sheet("年度行政执法检查计划", ctx.title,
                   [_period_line(Period(ctx.period.year)), _unit_line(ctx), _filled_on()],
                   [Section(None, PLAN_HEADERS, rows, [f"合计共{len(rows)}项检查事项。"], PLAN_WIDTHS)])]
 
@@ -244,75 +272,85 @@ def _progress_row(n, s: figures.Status) -> list:
 
 
 def _progress_table(ctx: Context) -> list[Sheet]:
-    """Seed 001 附件2: every department's progress of random checks in the period."""
+    """Every department's progress of random checks in the period (宁安市's 附件2)."""
     rows = [_progress_row(n, s) for n, s in enumerate(ctx.statuses, start=1)]
     sums = [sum(getattr(s, k) for s in ctx.statuses) for k in
             ("items", "campaigns", "draws", "checked", "problems", "publish_due", "published_on_time")]
     late = [sum(getattr(s, k) for s in ctx.statuses) for k in ("published_late", "reports_overdue", "follow_ups_open", "joint")]
     total = ["合计", f"{len(rows)}个部门", *sums, _rate(_pct(sums[6], sums[5])), *late]
     notes = [line for line in [provisional_note(sum(s.provisional for s in ctx.statuses))] if line]
-    return [Sheet("随机抽查工作进展情况", _year_title(TABLES["001-2"].title, ctx.period),
+    return [Sheet("随机抽查工作进展情况", ctx.title,
                   [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
                   [Section(None, PROGRESS_HEADERS, rows + [total], notes, [6, 20] + [12] * 12, total=True,
                            formats=_rate_formats(PROGRESS_HEADERS))])]
 
 
 def _joint_table(ctx: Context) -> list[Sheet]:
-    """Seed 001 附件3: the joint campaigns, built by :func:`spotcheck.tenants.joint.statistics.build` —
+    """The joint campaigns (宁安市's 附件3), built by :func:`spotcheck.tenants.joint.statistics.build` —
     the same table the lead department reads on its own page, whoever asks."""
     department_id = ctx.tenants[0].id if ctx.single else None
     unit = ctx.tenants[0].name if ctx.single else ctx.area + "司法局汇总"
-    return [statistics.sheet(statistics.build(ctx.period, department_id, unit))]
+    return [statistics.sheet(statistics.build(ctx.period, department_id, unit), title=ctx.title)]
 
 
 def _other_plan_table(ctx: Context) -> list[Sheet]:
-    """Seed 001 附件4: the half-year plans of random checks outside market regulation."""
+    """The half-year plans of random checks outside market regulation (宁安市's 附件4)."""
     halves = ctx.period.halves if ctx.period.kind != "year" else (1, 2)
     rows = _plan_rows(ctx, halves=halves, field_code="other")
-    return [Sheet("非市场监管领域抽查计划", _year_title(TABLES["001-4"].title, ctx.period),
+    return [Sheet("非市场监管领域抽查计划", ctx.title,
                   [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
                   [Section(None, PLAN_HEADERS, rows, [f"合计共{len(rows)}项抽查事项。"], PLAN_WIDTHS)])]
 
 
 OTHER_HEADERS = ["序号", "部门名称", "其他领域检查事项数", "纳入随机抽查事项数", "覆盖率（%）",
-                 f"是否达到{COVERAGE_TARGETS['other']}%", "是否制定实施细则", "检查对象名录库（户）", "执法检查人员（人）",
+                 "覆盖率目标（%）", "是否达到目标", "是否制定实施细则", "检查对象名录库（户）", "执法检查人员（人）",
                  "抽查任务数", "已检查户次", "按时公示率（%）"]
 
 
+def _goal(status: figures.Status) -> tuple:
+    """A department's goal of the other fields and whether it is met (未设目标 where its rules set none)."""
+    coverage = status.coverage("other")
+    if not coverage.has_goal:
+        return NOT_APPLICABLE, "未设目标"
+    return coverage.goal_percent, _yes(coverage.met)
+
+
 def _other_practice_table(ctx: Context) -> list[Sheet]:
-    """Seed 001 附件5: how departments outside market regulation practise 双随机、一公开."""
+    """How departments outside market regulation practise 双随机、一公开 (宁安市's 附件5)."""
     chosen = [s for s in ctx.statuses if s.other_items]
-    rows = [[n, s.name, s.other_items, s.other_random, _rate(s.coverage_other), _yes(not s.below_target("other")),
+    rows = [[n, s.name, s.other_items, s.other_random, _rate(s.coverage_other), *_goal(s),
              _yes(s.rules), s.entries, s.inspectors, s.campaigns, s.checked, _rate(s.on_time_rate)]
             for n, s in enumerate(chosen, start=1)]
     items, random_items = sum(s.other_items for s in chosen), sum(s.other_random for s in chosen)
-    coverage = Coverage(field="other", items=items, random=random_items, goal_bp=reference.COVERAGE_GOALS_BP["other"])
-    total = ["合计", f"{len(chosen)}个部门", items, random_items, _rate(coverage.share_percent if items else None),
-             f"{sum(1 for s in chosen if not s.below_target('other'))}个达到", f"{sum(1 for s in chosen if s.rules)}个",
+    with_goal = [s for s in chosen if s.coverage("other").has_goal]
+    total = ["合计", f"{len(chosen)}个部门", items, random_items, _rate(_pct(random_items, items)), NOT_APPLICABLE,
+             f"{sum(1 for s in with_goal if s.coverage('other').met)}个达到" if with_goal else "未设目标",
+             f"{sum(1 for s in chosen if s.rules)}个",
              sum(s.entries for s in chosen), sum(s.inspectors for s in chosen), sum(s.campaigns for s in chosen),
              sum(s.checked for s in chosen),
              _rate(_pct(sum(s.published_on_time for s in chosen), sum(s.publish_due for s in chosen)))]
-    return [Sheet("非市场监管领域推行情况", _year_title(TABLES["001-5"].title, ctx.period),
+    return [Sheet("非市场监管领域推行情况", ctx.title,
                   [_period_line(ctx.period), _unit_line(ctx), _filled_on()],
-                  [Section(None, OTHER_HEADERS, rows + [total], [], [6, 20] + [12] * 10, total=True,
+                  [Section(None, OTHER_HEADERS, rows + [total], [], [6, 20] + [12] * 11, total=True,
                            formats=_rate_formats(OTHER_HEADERS))])]
 
 
 def _contacts_table(ctx: Context) -> list[Sheet]:
-    """Seed 003 附件5: each department's 负责人 and 联络员 (as they stand, whatever the period)."""
-    return contacts.sheets(ctx.tenants, ctx.tenants[0].name if ctx.single else ctx.area + "司法局汇总")
+    """Each department's 负责人 and 联络员 (as they stand, whatever the period; 城口县's 附件5)."""
+    return contacts.sheets(ctx.tenants, ctx.tenants[0].name if ctx.single else ctx.area + "司法局汇总", title=ctx.title)
 
 
 TABLES: dict[str, TableSpec] = {spec.code: spec for spec in (
-    TableSpec("003-3", "文件003 附件3", "区县推行“双随机、一公开”情况统计表", True, _area_table),
-    TableSpec("003-4", "文件003 附件4", "县政府部门、有关单位推行“双随机、一公开”情况统计表", False, _department_table),
-    TableSpec("003-5", "文件003 附件5", "“双随机、一公开”工作负责人和联络员名单", False, _contacts_table),
-    TableSpec("001-1", "文件001 附件1", "ＸＸ年度行政执法检查计划表", False, _plan_table),
-    TableSpec("001-2", "文件001 附件2", "市直部门ＸＸ年度随机抽查工作进展情况统计表", False, _progress_table),
-    TableSpec("001-3", "文件001 附件3", "ＸＸ年度联合检查工作进展情况统计表", False, _joint_table),
-    TableSpec("001-4", "文件001 附件4", "ＸＸ年度非市场监管领域抽查工作计划表", False, _other_plan_table),
-    TableSpec("001-5", "文件001 附件5", "ＸＸ年度市直部门非市场监管领域推行“双随机、一公开”情况统计表", False, _other_practice_table),
+    TableSpec("plan", False, _plan_table),
+    TableSpec("progress", False, _progress_table),
+    TableSpec("joint", False, _joint_table),
+    TableSpec("halfplan", False, _other_plan_table),
+    TableSpec("practice", False, _other_practice_table),
+    TableSpec("area", True, _area_table),
+    TableSpec("dept", False, _department_table),
+    TableSpec("contacts", False, _contacts_table),
 )}
+assert set(TABLES) == set(TABLE_NAMES)
 
 
 def file_name(title: str, period: Period, department: str | None = None) -> str:
@@ -327,7 +365,8 @@ def build(code: str, period: Period, tenants: list[Tenant], *, single: bool,
     spec = TABLES[code]
     statuses = figures.compute(period, tenants)
     progress(50)
-    ctx = Context(period, tenants, statuses, area=region_name(tenants[0].region_code) if tenants else "", single=single)
+    ctx = Context(period, tenants, statuses, area=place_of(tenants[0] if tenants else None), single=single,
+                  title=title_of(code, period))
     with force_locale("zh_CN"):
         sheets = spec.build(ctx)
     progress(80)

@@ -1,28 +1,18 @@
 """The words of supervision (监督统计指标口径与考核扣分项): the one statement of every figure's
-name, unit and definition, the plan deadlines and coverage targets, and the assessment's
-deductions (考核扣分项). The dashboard's headers and tooltips, the drill-down pages, the tables and
-``docs/supervision.md`` (written from here by ``spotcheck supervision docs``) all read it.
+name, unit and definition, and of the assessment's deductions (考核扣分项). The dashboard's headers
+and tooltips, the drill-down pages, the tables and ``docs/supervision.md`` (written from here by
+``spotcheck supervision docs``) all read it. The numbers the figures are counted against — deadlines,
+goals, points — are the rules' (:mod:`spotcheck.tenants.rules`), never written here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.results.deadlines import PUBLISH_DAYS
+from spotcheck.tenants.rules.vocabulary import DEDUCTION_LABELS
 from spotcheck.tenants.supervision.periods import (  # noqa: F401 (the periods, 统计期, as pages and API name them)
     KINDS as PERIOD_KINDS, Period, choices as period_choices, current as current_period, parse as parse_period,
     period_name, required as required_period,
 )
-
-#: The coverage targets in per cent (抽查事项覆盖率, ≥ 70 % market-regulation / ≥ 50 % other): the
-#: goals the item list already states (:data:`spotcheck.tenants.common.vocabulary.reference.COVERAGE_GOALS_BP`).
-COVERAGE_TARGETS = {field: goal // 100 for field, goal in reference.COVERAGE_GOALS_BP.items()}
-#: Results are published within this many working days of the check's end (企业信息公示暂行条例 arts. 6–7).
-PUBLISH_WORKING_DAYS = PUBLISH_DAYS
-#: Plan filing deadlines (seed 001, items 3 and 8): the year's plan by 15 January; the half-year
-#: plans of the non-market fields by 15 January (first half) and 15 June (second half).
-FILING_DEADLINES = {None: (1, 15), 1: (1, 15), 2: (6, 15)}
-
 
 @dataclass(frozen=True)
 class Figure:
@@ -49,14 +39,14 @@ FIGURES: tuple[Figure, ...] = (
     Figure("inspectors", "执法检查人员名录库", "人", "本部门执法检查人员名录库中在册（未停用）的人数（“两库”之一）。", "basics"),
     Figure("rules", "实施细则", "", "本部门“双随机、一公开”实施细则是否已在门户网站公布（“一细则”）。", "basics"),
     Figure("basics", "一单两库一细则", "", "随机抽查事项清单已公布、两库均有条目、实施细则已公布，四项齐备为“齐备”。", "basics"),
-    Figure("plan_year", "年度检查计划", "", "统计期所在年度的《年度行政执法检查计划表》：于1月15日前（含）报备为“按时报备”，"
+    Figure("plan_year", "年度检查计划", "", "统计期所在年度的年度检查计划：于规则规定的截止日前（含）报备为“按时报备”，"
            "之后报备为“逾期报备”，截止日已过仍未报备为“未报备”，截止日未到且未报备为“未到期”；截止日在部门设立（在平台上开设）之前的"
-           "不要求报备，不计逾期。以报备（提交司法局）时间为准，北京时间。", "plans"),
-    Figure("plan_half", "非市场监管领域半年计划", "", "有其他（非市场监管）领域检查事项的部门，每半年报备《非市场监管领域抽查工作计划表》："
-           "上半年于1月15日前、下半年于6月15日前。统计期涉及的各半年分别判断，口径同年度计划；无其他领域事项的部门不要求。", "plans"),
+           "不要求报备，不计逾期；规则未要求报备的为“不要求”。以报备（提交司法局）时间为准，北京时间。", "plans"),
+    Figure("plan_half", "非市场监管领域半年计划", "", "规则要求半年计划时，有其他（非市场监管）领域检查事项的部门，每半年报备非市场监管领域抽查工作计划，"
+           "截止日为规则所定。统计期涉及的各半年分别判断，口径同年度计划；无其他领域事项的部门不要求。", "plans"),
     Figure("coverage_market", "市场监管领域覆盖率", "%", "已公布的市场监管领域检查事项中纳入随机抽查的比例（纳入随机抽查的项数 ÷ "
-           "市场监管领域检查事项总数），目标不低于70%。没有该领域事项的部门不计。为当前事项清单的状况，不随统计期变化。", "coverage"),
-    Figure("coverage_other", "其他领域覆盖率", "%", "已公布的其他（非市场监管）领域检查事项中纳入随机抽查的比例，目标不低于50%。"
+           "市场监管领域检查事项总数），目标为部门适用规则所定的比例（未规定目标的只显示比例）。没有该领域事项的部门不计。为当前事项清单的状况，不随统计期变化。", "coverage"),
+    Figure("coverage_other", "其他领域覆盖率", "%", "已公布的其他（非市场监管）领域检查事项中纳入随机抽查的比例，目标为部门适用规则所定的比例。"
            "没有该领域事项的部门不计。为当前事项清单的状况。", "coverage"),
     Figure("campaigns", "抽查任务", "次", "检查期开始日在统计期内、已批准的抽查任务数（本部门的任务，含参加联合抽查的本部门部分；"
            "牵头部门的联合抽查本身计入“联合抽查”）。", "work"),
@@ -66,11 +56,11 @@ FIGURES: tuple[Figure, ...] = (
     Figure("problems", "发现问题户次", "户次", "“已检查户次”中至少一个检查事项的结果类别为发现问题的户次。", "work"),
     Figure("follow_ups_open", "后续处置未办结", "件", "统计期结束时（当前统计期为今天）已开启、尚未办结的后续处置"
            "（责令改正、立案、移送、移送公安）件数。", "work"),
-    Figure("publish_due", "应公示户次", "户次", "公示期限（检查结束后20个工作日，审核时间计算在内，按国家法定节假日和调休计算）在统计期内且已到期的检查户次。", "publication"),
+    Figure("publish_due", "应公示户次", "户次", "公示期限（检查结束后按规则所定的工作日数，审核时间计算在内，按国家法定节假日和调休计算）在统计期内且已到期的检查户次。", "publication"),
     Figure("published_on_time", "按时公示户次", "户次", "“应公示户次”中在公示期限当日或之前公示的户次。", "publication"),
     Figure("on_time_rate", "按时公示率", "%", "按时公示户次 ÷ 应公示户次；没有应公示户次时不计。", "publication"),
     Figure("published_late", "逾期公示户次", "户次", "“应公示户次”中超过公示期限才公示或至今仍未公示的户次。", "publication"),
-    Figure("reports_overdue", "逾期未报送结果", "户次", "检查结果报送期限（已录入检查日期的为检查结束后5个工作日，尚未录入的为抽查任务检查期的最后一天）"
+    Figure("reports_overdue", "逾期未报送结果", "户次", "检查结果报送期限（已录入检查日期、规则规定了报送期限的为检查结束后所定的工作日数，其余为抽查任务检查期的最后一天）"
            "在统计期内且已过、结果仍未报送（待检查、录入中或已退回）的检查户次。", "publication"),
     Figure("provisional", "期限暂定户次", "户次", "检查日期或期限在统计期内、报送期限或公示期限落在尚未录入国家法定节假日和调休安排的"
            "年份、因而暂按周一至周五计算的检查户次。平台管理员录入该年安排后，这些期限自动按正式安排重新计算"
@@ -81,6 +71,11 @@ FIGURES: tuple[Figure, ...] = (
 )
 BY_KEY = {figure.key: figure for figure in FIGURES}
 
+#: The codes the statistical tables had before they were named by what they are (the audit entries of
+#: those days keep them): former code → code (:data:`spotcheck.tenants.rules.vocabulary.TABLE_NAMES`).
+FORMER_TABLE_CODES = {"001-1": "plan", "001-2": "progress", "001-3": "joint", "001-4": "halfplan", "001-5": "practice",
+                      "003-3": "area", "003-4": "dept", "003-5": "contacts"}
+
 #: The statuses of a table to submit (报表报送), in words.
 REPORT_STATUS = {"on_time": "按时报送", "late": "逾期报送", "missing": "逾期未报送", "pending": "未到期",
                  "not_owed": "不要求（部门设立前已截止）"}
@@ -90,17 +85,18 @@ FILING_STATUS = {"on_time": "按时报备", "late": "逾期报备", "missing": "
                  "not_required": "不要求", "not_owed": "不要求（部门设立前已截止）"}
 
 
-FULL_SCORE = 100.0
-
-
 @dataclass(frozen=True)
 class Deduction:
+    """One deduction of the assessment: what it counts (its points and cap are the rules' default,
+    :attr:`spotcheck.tenants.rules.rulebook.Rules.assessment`, as the justice bureau set them)."""
+
     code: str
-    label: str
-    points: float  # per occurrence (default)
-    cap: float  # at most (default)
     definition: str
     figure: str  # the figure whose rows are the occurrences (drill-down)
+
+    @property
+    def label(self) -> str:
+        return DEDUCTION_LABELS[self.code]
 
     def occurrences(self, status) -> int:
         return OCCURRENCES[self.code](status)
@@ -118,20 +114,17 @@ OCCURRENCES = {
 }
 
 DEDUCTIONS: tuple[Deduction, ...] = (
-    Deduction("missed_filing", "检查计划未报备", 5, 10, "截止日已过仍未报备的年度计划或非市场监管领域半年计划，每份扣分。", "plan_year"),
-    Deduction("late_filing", "检查计划逾期报备", 2, 6, "截止日之后才报备的年度计划或半年计划，每份扣分。", "plan_year"),
-    Deduction("coverage_market", "市场监管领域覆盖率未达标", 5, 5,
-              f"市场监管领域纳入随机抽查的事项低于{COVERAGE_TARGETS['market']}%。", "coverage_market"),
-    Deduction("coverage_other", "其他领域覆盖率未达标", 5, 5,
-              f"其他领域纳入随机抽查的事项低于{COVERAGE_TARGETS['other']}%。", "coverage_other"),
-    Deduction("late_publication", "检查结果逾期公示", 0.5, 10, "超过20个工作日公示期限才公示或仍未公示的检查户次，每户次扣分。",
-              "published_late"),
-    Deduction("overdue_report", "检查结果逾期未报送", 0.2, 5, "报送期限已过仍未报送检查结果的检查户次，每户次扣分。", "reports_overdue"),
-    Deduction("no_basics", "一单两库一细则不齐备", 5, 5, "随机抽查事项清单、两库、实施细则有一项缺失或未公布。", "basics"),
-    Deduction("no_ceremony", "检查未经平台随机抽取", 5, 5,
-              "统计期内有检查结果、却没有在平台上完成任何随机抽取（检查对象未经平台的抽取程序产生）。", "draws"),
+    Deduction("missed_filing", "截止日已过仍未报备的年度计划或非市场监管领域半年计划，每份扣分。", "plan_year"),
+    Deduction("late_filing", "截止日之后才报备的年度计划或半年计划，每份扣分。", "plan_year"),
+    Deduction("coverage_market", "市场监管领域纳入随机抽查的事项低于部门适用规则所定的目标。", "coverage_market"),
+    Deduction("coverage_other", "其他领域纳入随机抽查的事项低于部门适用规则所定的目标。", "coverage_other"),
+    Deduction("late_publication", "超过公示期限才公示或仍未公示的检查户次，每户次扣分。", "published_late"),
+    Deduction("overdue_report", "报送期限已过仍未报送检查结果的检查户次，每户次扣分。", "reports_overdue"),
+    Deduction("no_basics", "随机抽查事项清单、两库、实施细则有一项缺失或未公布。", "basics"),
+    Deduction("no_ceremony", "统计期内有检查结果、却没有在平台上完成任何随机抽取（检查对象未经平台的抽取程序产生）。", "draws"),
 )
 DEDUCTION_BY_CODE = {d.code: d for d in DEDUCTIONS}
+assert set(DEDUCTION_BY_CODE) == set(DEDUCTION_LABELS)
 
 
 def markdown() -> str:
@@ -139,17 +132,16 @@ def markdown() -> str:
     lines = ["# 监督统计指标口径（supervision figures）", "",
              "Generated from `spotcheck/tenants/supervision/vocabulary.py` by `spotcheck supervision docs`; "
              "do not edit by hand. The dashboard's tooltips and drill-down pages show the same text.", "",
-             f"- 覆盖率目标：市场监管领域不低于{COVERAGE_TARGETS['market']}%，其他领域不低于{COVERAGE_TARGETS['other']}%。",
-             f"- 公示期限：检查结束后{PUBLISH_WORKING_DAYS}个工作日（审核时间计算在内）；检查结果报送期限：检查结束后5个工作日。"
-             "落在尚未录入法定节假日安排的年份的期限暂按周一至周五计算。",
-             "- 计划报备截止：年度计划1月15日；非市场监管领域半年计划1月15日（上半年）、6月15日（下半年）。",
+             "- 期限、覆盖率目标、计划报备截止日和考核分值都取自现行规则（本地实施方案、部门细则和国家规定，"
+             "见 `docs/rules.md`）；规则未规定的不设期限、不设目标、不计逾期。监督页面的“指标口径”页列出现行数值及其出处。",
+             "- 落在尚未录入法定节假日安排的年份的期限暂按周一至周五计算。",
              "- 统计期：季度、半年或年度，按北京时间的日期划分。", ""]
     for section, title in SECTIONS.items():
         lines += [f"## {title}", "", "| 指标 | 单位 | 口径 |", "|---|---|---|"]
         lines += [f"| {f.label} | {f.unit or '—'} | {f.definition} |" for f in FIGURES if f.section == section]
         lines.append("")
-    lines += ["## 考核扣分项（默认值，司法局可调整）", "", "| 扣分项 | 每次扣分 | 最多扣分 | 口径 |", "|---|---:|---:|---|"]
-    lines += [f"| {d.label} | {d.points:g} | {d.cap:g} | {d.definition} |" for d in DEDUCTIONS]
+    lines += ["## 考核扣分项（分值取自现行规则，司法局可调整）", "", "| 扣分项 | 口径 |", "|---|---|"]
+    lines += [f"| {d.label} | {d.definition} |" for d in DEDUCTIONS]
     lines.append("")
     return "\n".join(lines)
 

@@ -12,6 +12,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import draws
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, issue_code, recheck
+from spotcheck.tenants.campaigns.in_force import keep_rules
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import get_campaign
@@ -55,8 +56,8 @@ def update_campaign(campaign_id: int, data: dict, *, actor) -> Campaign:
 
 @command(Permission.CAMPAIGNS_APPROVE)
 def approve(campaign_id: int, data: dict | None = None, *, actor) -> Campaign:
-    """A leader approves (批准): the plan rule is checked again, the campaign's code (文号) is issued
-    and the target draw is committed."""
+    """A leader approves (批准): the rules are checked again, the campaign's code (文号) is issued, the
+    rules in force kept with it, and the target draw is committed."""
     campaign = get_campaign(campaign_id, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "approve")
     if errors := recheck(campaign):
@@ -64,6 +65,7 @@ def approve(campaign_id: int, data: dict | None = None, *, actor) -> Campaign:
     if campaign.code is None:
         campaign.code = issue_code(campaign.tenant, campaign.year)
     campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
+    keep_rules(campaign)
     draws.commit_draw(campaign, "targets", actor=actor)
     audit.record("campaign.approved", "campaign", campaign.id, actor=actor, details={"code": campaign.code})
     return campaign

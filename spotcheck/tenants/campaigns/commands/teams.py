@@ -22,8 +22,9 @@ from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.campaigns.vocabulary import (
-    INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS, TargetStatus,
+    INSPECTOR_REPLACEMENT_REASONS, TargetStatus,
 )
+from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 
@@ -33,10 +34,10 @@ def replace_target(campaign_id: int, data: dict, *, actor) -> CampaignTarget:
     """Replace a drawn target (``data["entity_id"]``) by the next unused reserve of its cell, for
     ``data["reason"]``, before the inspectors are frozen."""
     entity_id, reason = data.get("entity_id"), data.get("reason") or ""
-    if reason not in TARGET_REPLACEMENT_REASONS:
+    campaign, record = _locked(campaign_id, "targets", actor, "replace_target")
+    if reason not in rules_of(campaign).target_replacement_reasons:
         raise ValidationFailed({"reason": [_l("Choose a reason from the list; an entity that cannot be found is a "
                                               "finding of the check, not a reason to replace it.")]})
-    campaign, record = _locked(campaign_id, "targets", actor, "replace_target")
     out = db.session.scalar(sa.select(CampaignTarget).where(
         CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id == entity_id,
         CampaignTarget.status == TargetStatus.selected))
@@ -64,9 +65,9 @@ def replace_inspector(campaign_id: int, data: dict, *, actor) -> TeamMember:
     ranking, for ``data["reason"]`` (a member who declared a conflict after the draw: for the
     reason ``conflict``, 抽取后申报回避)."""
     member_id, reason = data.get("member_id"), data.get("reason") or ""
-    if reason not in INSPECTOR_REPLACEMENT_REASONS:
-        raise ValidationFailed({"reason": [_l("Choose a reason from the list.")]})
     campaign, record = _locked(campaign_id, "inspectors", actor, "replace_inspector")
+    if reason not in rules_of(campaign).inspector_replacement_reasons and reason != "conflict":  # 回避: the floor's
+        raise ValidationFailed({"reason": [_l("Choose a reason from the list.")]})
     member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
                                                            TeamMember.campaign_id == campaign.id))
     if member is None:

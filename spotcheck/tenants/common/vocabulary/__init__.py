@@ -172,6 +172,7 @@ OBJECT_LABELS = {
     "inspector": _l("Inspector"),
     "recusal": _l("Recusal"),
     "rules_document": _l("Rules document"),
+    "rule_version": _l("Version of the rules"),
     "department_contact": _l("Responsible person and liaison"),
     "plan": _l("Plan"),
     "field_lead": _l("Enforcement field"),
@@ -292,6 +293,7 @@ TASK_LABELS_BY_KIND = {
     "report": {"prepare": _l("Prepare the table (figures frozen)"), "submit": _l("Sign and submit the table")},
     "joint": {"approve": _l("Approve the joint campaign")},
     "criticism": {"approve": _l("Approve and issue the notice of criticism")},
+    "basics": {"complete": _l("Complete and publish them, then file them with the justice bureau")},
     "invitation": {"accept": _l("Answer the invitation"), "edit_part": _l("Choose our items and rules"),
                    "approve_part": _l("Approve our part")},
 }

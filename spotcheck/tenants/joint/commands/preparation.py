@@ -16,7 +16,8 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import joint_scope
+from spotcheck.core.scoping import current_tenant_id, joint_scope
+from spotcheck.tenants.campaigns.in_force import keep_rules
 from spotcheck.tenants.campaigns import draws as draw_steps
 from spotcheck.tenants.campaigns.vocabulary import values_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
@@ -31,6 +32,7 @@ from spotcheck.tenants.joint.queries import get_joint, get_participant, part_of,
 from spotcheck.tenants.joint.vocabulary import DECLINE_LENGTH, JOINT_FIELDS, PART_FIELDS, ParticipantStatus
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.queries import filed_joint_plan
+from spotcheck.tenants.rules.rulebook import rules_for
 
 
 def _clean_joint(data: dict) -> tuple[dict, dict]:
@@ -75,18 +77,20 @@ def _field(data: dict, actor, errors: dict) -> str | None:
 
 
 def _check_joint_plan(campaign_or_clean, field: str, errors: dict) -> int | None:
-    """A joint campaign outside market regulation needs its field's filed joint plan of its year and
-    follows it (seed 001: 其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划，并报市司法局备案审核)."""
+    """Where the rules ask it (``joint_plans_required``: 其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查
+    工作计划，并报市司法局备案审核), a joint campaign outside market regulation needs its field's filed joint
+    plan of its year and follows it."""
     if field is None or field == reference.MARKET_FIELD or errors.get("field") or errors.get("year"):
+        return None
+    rules = rules_for(current_tenant_id())
+    if not rules.joint_plans_required:
         return None
     values = campaign_or_clean if isinstance(campaign_or_clean, dict) else {
         name: getattr(campaign_or_clean, name) for name in JOINT_FIELDS}
     plan = filed_joint_plan(values["year"], field)
     if plan is None:
-        errors["field"] = [_l("Under the rule that the lead department of a field plans its joint checks for the "
-                              "year and files the plan with the justice bureau (其他执法领域开展联合抽查工作由牵头部门"
-                              "制定年度联合抽查工作计划，并报市司法局备案审核), a joint campaign of %(field)s in %(year)d "
-                              "needs the filed joint plan of %(year)d.",
+        errors["field"] = [_l("%(rule)sa joint campaign of %(field)s in %(year)d needs the field's filed joint plan of "
+                              "%(year)d.", rule=rules.under("joint_plans_required"),
                               field=reference.ENFORCEMENT_FIELDS[field], year=values["year"])]
         return None
     for key, messages in schedule.joint_differences(plan, values.get("window_start"), values.get("window_end"),
@@ -253,6 +257,7 @@ def approve_part(participant_id: int, data: dict | None = None, *, actor) -> Joi
         ParticipantStatus.approved, now(), actor.display_name)
     participant.part = summary(part)
     part.status, part.approved_at, part.approved_by_name = CampaignStatus.approved, now(), actor.display_name
+    keep_rules(part)
     audit.record("joint.part_approved", "campaign", part.id, actor=actor, details={"code": participant.campaign_code})
     return participant
 
@@ -269,6 +274,7 @@ def approve_joint(campaign_id: int, data: dict | None = None, *, actor) -> Campa
         raise ValidationFailed(errors)
     campaign.joint_parts = parts_of(campaign)
     campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
+    keep_rules(campaign)
     draw_steps.commit_draw(campaign, "targets", actor=actor)
     audit.record("joint.approved", "campaign", campaign.id, actor=actor,
                  details={"departments": sorted(campaign.joint_parts)})

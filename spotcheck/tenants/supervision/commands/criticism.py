@@ -15,7 +15,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.supervision import criticism_notice, figures, periods
-from spotcheck.tenants.supervision.criticism import CLOSING, _opening, default_title, get, reasons_of
+from spotcheck.tenants.supervision.criticism import closing, default_title, get, opening, reasons_of
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
 from spotcheck.tenants.supervision.policy import CRITICISM_ACTIONS, reading
 
@@ -29,7 +29,7 @@ def draft(data: dict, *, actor) -> Criticism:
     findings = [{"tenant_id": s.tenant_id, "name": s.name, "reasons": reasons}
                 for s in statuses if s.tenant_id != actor.tenant_id and (reasons := reasons_of(s))]
     criticism = Criticism(period=period.code, title=default_title(period),
-                          body="\n\n".join([_opening(period), CLOSING]), findings=findings,
+                          body="\n\n".join([opening(period), closing()]), findings=findings,
                           drafted_by_name=actor.display_name, drafted_at=now())
     db.session.add(criticism)
     db.session.flush()

@@ -1,4 +1,4 @@
-"""Submitting the seeds' statistical tables (报表报送), as commands: prepare (填报: freeze the
+"""Submitting the statistical tables the rules ask for (报表报送), as commands: prepare (填报: freeze the
 figures) and sign and submit (签发报送) or correct (更正). The freezing and the reading of what was
 submitted are in :mod:`spotcheck.tenants.supervision.submissions`."""
 from __future__ import annotations
@@ -20,9 +20,9 @@ def prepare(data: dict, *, actor) -> ReportSubmission:
     """Freeze the table of ``data["code"]`` for ``data["period"]`` now, for the leader to sign
     (填报), with the filler's ``contact`` and ``phone``; a version prepared before and not signed is
     replaced by this one."""
-    due = _due(data.get("code"), data.get("period"))
-    contact, phone = _contact(data.get("contact", ""), data.get("phone", ""))
     tenant = _own_tenant(actor)
+    due = _due(tenant, data.get("code"), data.get("period"))
+    contact, phone = _contact(data.get("contact", ""), data.get("phone", ""))
     state = _applicable(tenant, due)
     REPORT_ACTIONS.require(state, actor, "prepare")
     content = _freeze(due, tenant, actor)
@@ -49,9 +49,9 @@ def submit(data: dict, *, actor) -> ReportSubmission:
     prepared — whose ``digest`` the leader saw — or, with none prepared and no digest given, the
     figures frozen now. A table already submitted is corrected (更正): a new version with its
     ``reason``, the earlier one kept; ``contact`` and ``phone`` name the filler."""
-    due = _due(data.get("code"), data.get("period"))
-    digest, contact, phone, reason = data.get("digest", ""), data.get("contact"), data.get("phone"), data.get("reason", "")
     tenant = _own_tenant(actor)
+    due = _due(tenant, data.get("code"), data.get("period"))
+    digest, contact, phone, reason = data.get("digest", ""), data.get("contact"), data.get("phone"), data.get("reason", "")
     state = _applicable(tenant, due)
     REPORT_ACTIONS.require(state, actor, "submit")
     reason = str(reason or "").strip()
@@ -73,7 +73,7 @@ def submit(data: dict, *, actor) -> ReportSubmission:
     row.contact = given_contact or row.contact
     row.phone = given_phone or row.phone
     if not row.contact:
-        raise ValidationFailed({"contact": ["请填写填报人（联系人）：报表以填报人、联系电话报送（文件003附件）。"]})
+        raise ValidationFailed({"contact": ["请填写填报人（联系人）：报表写明填报人和联系电话报送。"]})
     for earlier in state.versions:
         earlier.status = SubmissionStatus.superseded
     row.status, row.reason = SubmissionStatus.submitted, reason

@@ -1,5 +1,5 @@
-"""Reading the rules document (一细则 · 实施细则): the department's working draft, the version the
-public portal shows, and its stored file."""
+"""Reading the department's rules document (一细则 · 实施细则): its working draft, the version the public
+portal shows, and its stored file."""
 from __future__ import annotations
 
 from dataclasses import dataclass

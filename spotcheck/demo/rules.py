@@ -1,0 +1,49 @@
+"""演示城市的规则: the demo city adopts one rulebook (宁安市's by default, or 城口县's), and two of its
+departments record rules (细则) of their own, built from the presets of real bureaus and saying so:
+应急管理局's from 乌审旗应急管理局's 方案 (the 5-working-day report, the record, the exclusion of
+entities checked this year and its exceptions), 商务局's from 唐山高新区商务局's (the post of every
+inspector). 市场监督管理局 and 司法局 work under the rulebook alone. Loaded once: a deployment that has a
+rulebook keeps it."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spotcheck.core.policy import CONSOLE
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.rules import commands, presets, rulebook, rulefile
+
+#: The rulebook of a demo city by default.
+DEFAULT_RULES = "宁安市"
+#: The departments' rules: the preset each is built from, and what its document is called.
+DEPARTMENT_RULES = {
+    "YJJ": ("乌审旗应急管理局", "应急管理局"),
+    "SWJ": ("唐山高新区商务局", "商务局"),
+}
+
+
+def department_document(preset_name: str, department: str, place: str, since) -> rulefile.Document:
+    """A department's rules taken from a preset: the preset's parameters and articles, under a title
+    that says where they come from (宁安市应急管理局细则（示例，参数取自乌审旗应急管理局方案）)."""
+    source = presets.BY_NAME[preset_name].document
+    return replace(source, title=f"{place}{department}细则（示例，参数取自{source.short_title}）",
+                   short_title=f"{place}{department}细则（示例）", issuer=f"{place}{department}", number="",
+                   issued_on=since, effective_from=since,
+                   note=f"演示用的部门细则：条款和参数取自《{source.title}》。{source.note}")
+
+
+def deploy(tenants: dict, *, rules: str = DEFAULT_RULES, since) -> str:
+    """Load the rulebook ``rules`` (a preset's name) and the departments' rules, unless the deployment
+    has a rulebook already; the place's name (宁安市)."""
+    in_force = rulebook.version_ids(None, since)[0] or rulebook.version_ids(None)[0]
+    if in_force is not None:
+        return rulebook.document_of(in_force).place
+    preset = presets.find(rules)
+    if preset is None or preset.kind != "rulebook":
+        raise ValueError(f"no rulebook preset named {rules!r}")
+    commands.load_rulebook({"text": preset.text, "preset": preset.name}, actor=CONSOLE)
+    place = preset.document.place
+    for code, (preset_name, department) in DEPARTMENT_RULES.items():
+        document = department_document(preset_name, department, place, since)
+        with tenant_scope(tenants[code].id):
+            commands.load_department_rules({"text": rulefile.write(document), "preset": preset_name}, actor=CONSOLE)
+    return place

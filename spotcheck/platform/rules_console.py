@@ -1,0 +1,113 @@
+"""``spotcheck rules …`` (规则的控制台命令): list the presets, load a version of the rulebook or of a
+department's rules from a file (or ``-``, standard input) or a preset, print the version in force as
+a file, and list the history. ``show`` prints what ``load`` reads: ``spotcheck rules show | spotcheck
+rules load -`` loads nothing new (the same file is recognised and left as it is)."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask.cli import with_appcontext
+
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import CONSOLE
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts import queries as accounts
+from spotcheck.tenants.rules import commands, presets, queries, rulebook
+from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS
+
+
+def _department(code: str | None):
+    if not code:
+        return None
+    found = next((t for t in accounts.list_tenants() if t.code == code.upper()), None)
+    if found is None:
+        click.echo(f"没有代码为“{code}”的部门。", err=True)
+        sys.exit(2)
+    return found
+
+
+def _refused(failed: ValidationFailed) -> None:
+    for key, messages in failed.errors.items():
+        for message in messages:
+            click.echo(f"{key}：{message}", err=True)
+    click.echo("未载入：请改正以上各项后重新载入（文件整体载入或整体不载入，什么都没有改变）。", err=True)
+    sys.exit(2)
+
+
+@click.group("rules", help="The rules in force (规则集): the city's rulebook (实施方案) and each department's rules (细则).")
+def rules_group() -> None:
+    pass
+
+
+@rules_group.command("presets", help="List the presets shipped with the platform.")
+def rules_presets() -> None:
+    for preset in presets.PRESETS:
+        document = preset.document
+        click.echo(f"{preset.name}\t{DOCUMENT_KINDS[preset.kind]}\t《{document.title}》"
+                   f"{'（' + document.number + '）' if document.number else ''}\t施行日期 {document.effective_from}")
+
+
+@rules_group.command("load", help="Load a version from FILE (a rules file, or - for standard input) or from a "
+                                  "preset (--preset NAME). With --department CODE it is that department's rules.")
+@click.argument("file", required=False)
+@click.option("--preset", "preset_name", default=None, help="A preset's name (spotcheck rules presets).")
+@click.option("--department", default=None, help="The department's code (SCJ, YJJ …) for its rules (细则).")
+@with_appcontext
+def rules_load(file: str | None, preset_name: str | None, department: str | None) -> None:
+    if preset_name:
+        preset = presets.find(preset_name)
+        if preset is None:
+            click.echo(f"没有名为“{preset_name}”的预设；spotcheck rules presets 列出全部预设。", err=True)
+            sys.exit(2)
+        text, name = preset.text, preset.name
+    elif file:
+        text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8-sig", errors="replace").read()
+        name = ""
+    else:
+        click.echo("请给出规则文件（或 - 表示标准输入），或 --preset 预设名。", err=True)
+        sys.exit(2)
+    tenant = _department(department)
+    if queries.same_as_in_force(text, tenant.id if tenant else None):
+        click.echo("与现行版本相同，未载入新版本。")
+        return
+    try:
+        if tenant is None:
+            version = commands.load_rulebook({"text": text, "preset": name}, actor=CONSOLE)
+        else:
+            with tenant_scope(tenant.id):
+                version = commands.load_department_rules({"text": text, "preset": name}, actor=CONSOLE)
+    except ValidationFailed as failed:
+        _refused(failed)
+        return
+    whose = f"{tenant.name}的细则" if tenant else "实施方案"
+    click.echo(f"已载入{whose}《{version.title}》，自{version.effective_from}起施行。")
+
+
+@rules_group.command("show", help="Print the version in force as a rules file (load it back with spotcheck rules load -).")
+@click.option("--department", default=None, help="The department's code, for its rules (细则).")
+@click.option("--on", "day", default=None, help="The day (YYYY-MM-DD; today by default).")
+@with_appcontext
+def rules_show(department: str | None, day: str | None) -> None:
+    tenant = _department(department)
+    on = date.fromisoformat(day) if day else None
+    text = queries.show_text(tenant.id if tenant else None, on)
+    if text is None:
+        whose = f"{tenant.name}尚未载入细则" if tenant else "尚未载入实施方案（现行的只有国家规定）"
+        click.echo(f"{whose}；可从预设载入：spotcheck rules load --preset 名称。", err=True)
+        sys.exit(3)
+    click.echo(text, nl=False)
+
+
+@rules_group.command("history", help="List the versions loaded, newest first.")
+@click.option("--department", default=None, help="The department's code, for its rules (细则).")
+@with_appcontext
+def rules_history(department: str | None) -> None:
+    tenant = _department(department)
+    states = {"in_force": "现行", "coming": "待施行", "past": "已废止", "withdrawn": "已撤回"}
+    for version in queries.history(tenant.id if tenant else None):
+        click.echo(f"{version.effective_from}\t{states[queries.state(version)]}\t《{version.title}》"
+                   f"\t{version.loaded_by_name}\t{version.sha256[:12]}")
+    if rulebook.version_ids(None)[0] is None and tenant is None:
+        click.echo("（尚未载入实施方案）")

@@ -1,0 +1,24 @@
+"""The rules a campaign is under (抽查任务适用的规则): a draft follows the rules in force today; once
+approved, a campaign keeps the versions in force at its approval for its whole life — its team size
+and sampling rules are in its proof, so they never change under it."""
+from __future__ import annotations
+
+from spotcheck.core.clock import local
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.rules import rulebook
+from spotcheck.tenants.rules.rulebook import Rules
+
+
+def rules_of(campaign: Campaign) -> Rules:
+    """The campaign's rules: those kept at its approval; a campaign approved before the rules were kept
+    with it, those in force on its approval day; a draft, today's."""
+    if campaign.rulebook_version_id is not None or campaign.department_rules_version_id is not None:
+        return rulebook.rules_of(campaign.rulebook_version_id, campaign.department_rules_version_id)
+    if campaign.approved_at is not None:
+        return rulebook.rules_for(campaign.tenant_id, local(campaign.approved_at).date())
+    return rulebook.rules_for(campaign.tenant_id)
+
+
+def keep_rules(campaign: Campaign) -> None:
+    """At approval: keep the versions in force today with the campaign."""
+    campaign.rulebook_version_id, campaign.department_rules_version_id = rulebook.version_ids(campaign.tenant_id)

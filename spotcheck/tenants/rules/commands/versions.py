@@ -1,0 +1,176 @@
+"""Loading the rules (载入规则): a version of the deployment's rulebook (实施方案) by the platform
+administrator or the operator, and a version of a department's rules (细则) by its administrator.
+
+A file is loaded whole or not at all: every bad key is named (:mod:`..rulefile`), every value that
+loosens the floor is named with the article that sets it (:mod:`..tightening`), and a rulebook is
+not loaded while a department's rules in force under it would loosen it (the conflicts listed, by
+department). A version applies from its 施行日期: the first version of a scope may be dated in the
+past (a city adopting its document), a later one from today on, so that what was decided under a
+version stays as it was. A version loaded for a day not yet come may be replaced by another of the
+same day; the replaced one is kept in the history, withdrawn.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit, events
+from spotcheck.core.clock import today
+from spotcheck.core.commands import command
+from spotcheck.core.database import db
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import current_tenant_id
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.rules import rulebook, rulefile, tightening
+from spotcheck.tenants.rules.models import RuleVersion
+
+#: The longest rules file accepted.
+MAX_FILE_LENGTH = 400_000
+
+
+def _versions(tenant_id: int | None) -> list[RuleVersion]:
+    """The versions of one scope (the rulebook: ``None``), oldest first, withdrawn ones left out."""
+    condition = RuleVersion.tenant_id.is_(None) if tenant_id is None else RuleVersion.tenant_id == tenant_id
+    return list(db.session.scalars(sa.select(RuleVersion).where(condition, RuleVersion.withdrawn.is_(False))
+                                   .order_by(RuleVersion.effective_from, RuleVersion.id).with_for_update()))
+
+
+def _read(data: dict, kind: str) -> tuple[rulefile.Document, str]:
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationFailed({"file": [_l("Choose the rules file, or paste its text.")]})
+    if len(text) > MAX_FILE_LENGTH:
+        raise ValidationFailed({"file": [_l("The file is too long (at most %(n)d characters).", n=MAX_FILE_LENGTH)]})
+    return rulefile.read(text, expect=kind), text
+
+
+def _replacing(versions: list[RuleVersion], document: rulefile.Document) -> RuleVersion | None:
+    """The version of the same day the new one replaces (one not yet in force), or a refusal of a
+    day that would change what was decided already."""
+    if not versions:
+        return None
+    day, start = today(), document.effective_from
+    if start < day:
+        raise ValidationFailed({"document.effective_from": [_l(
+            "A new version applies from today or a later day (%(day)s or later): the days past stay under the "
+            "version that was in force then.", day=day.isoformat())]})
+    same = next((v for v in versions if v.effective_from == start), None)
+    if same is not None and same.effective_from <= day:
+        raise ValidationFailed({"document.effective_from": [_l(
+            "A version in force since %(day)s is not replaced: give the new version a later day.",
+            day=start.isoformat())]})
+    return same
+
+
+def _windows(versions: list, start) -> list:
+    """The versions (of one scope, oldest first) in force on some day from ``start`` on, each as
+    ``(from, until, version)`` (``until`` None: open-ended)."""
+    starts = sorted({v.effective_from for v in versions})
+    found = []
+    for version in versions:
+        later = [s for s in starts if s > version.effective_from]
+        until = later[0] if later else None
+        if until is None or until > start:
+            found.append((version.effective_from, until, version))
+    return found
+
+
+def _store(document: rulefile.Document, text: str, tenant_id: int | None, preset: str, replaced, actor) -> RuleVersion:
+    if replaced is not None:
+        replaced.withdrawn = True
+    version = RuleVersion(tenant_id=tenant_id, kind=document.kind, effective_from=document.effective_from,
+                          title=document.title, short_title=document.short_title, issuer=document.issuer,
+                          number=document.number, content=rulefile.to_json(document), source_text=text,
+                          sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), preset=preset or "",
+                          loaded_by_name=getattr(actor, "display_name", ""))
+    db.session.add(version)
+    db.session.flush()
+    rulebook.forget()
+    audit.record("rules.version_loaded", "rule_version", version.id, actor=actor, tenant_id=tenant_id,
+                 details={"kind": document.kind, "title": document.title, "number": document.number,
+                          "effective_from": document.effective_from.isoformat(), "sha256": version.sha256,
+                          "preset": version.preset, "replaced": replaced.id if replaced is not None else None,
+                          "set": sorted(k for k, e in document.entries.items() if e.is_set)})
+    events.emit("rules.loaded", actor=actor, tenant_id=tenant_id, effective_from=document.effective_from)
+    return version
+
+
+def _errors(conflicts, prefix: str = "") -> dict[str, list]:
+    errors: dict[str, list] = {}
+    for conflict in conflicts:
+        errors.setdefault(conflict.key, []).append(prefix + conflict.message)
+    return errors
+
+
+@command(Permission.RULEBOOK_MANAGE)
+def load_rulebook(data: dict, *, actor) -> RuleVersion:
+    """Load a version of the deployment's rulebook (实施方案) from a rules file (``data``: ``text``, and
+    ``preset`` when it is one of the presets). Refused whole — nothing changed — when a key is bad,
+    when it loosens the national floor, or while a department's rules in force under it loosen it."""
+    document, text = _read(data, "rulebook")
+    national = rulebook.national()
+    errors = _errors(tightening.rulebook_conflicts(document, national))
+    versions = _versions(None)
+    replaced = _replacing(versions, document)
+    if not errors:
+        later = [v.effective_from for v in versions if v.effective_from > document.effective_from and v is not replaced]
+        until = min(later) if later else None
+        from_tenants = sa.select(RuleVersion).where(RuleVersion.tenant_id.is_not(None), RuleVersion.withdrawn.is_(False))
+        by_tenant: dict[int, list[RuleVersion]] = {}
+        for version in db.session.scalars(from_tenants.order_by(RuleVersion.effective_from)):
+            by_tenant.setdefault(version.tenant_id, []).append(version)
+        problems = []
+        for tenant_id, own in by_tenant.items():
+            for start, end, version in _windows(own, document.effective_from):
+                if until is not None and start >= until:
+                    continue
+                for conflict in tightening.department_conflicts(rulefile.from_json(version.content), national,
+                                                                (0, document)):
+                    problems.append(str(_l("%(department)s's rules “%(title)s” (from %(day)s): %(message)s",
+                                           department=_tenant_name(tenant_id), title=version.title,
+                                           day=version.effective_from.isoformat(), message=conflict.message)))
+        if problems:
+            errors["departments"] = problems + [str(_l(
+                "The departments named change their rules first (a new version, stricter or leaving the parameter "
+                "open); then load this rulebook again."))]
+    if errors:
+        raise ValidationFailed(errors)
+    return _store(document, text, None, data.get("preset") or "", replaced, actor)
+
+
+def _tenant_name(tenant_id: int) -> str:
+    tenant = db.session.get(Tenant, tenant_id)
+    return tenant.name if tenant is not None else str(tenant_id)
+
+
+@command(Permission.DEPARTMENT_RULES_MANAGE)
+def load_department_rules(data: dict, *, actor) -> RuleVersion:
+    """Load a version of the department's own rules (细则) from a rules file (``data``: ``text``, and
+    ``preset``): the parameters it sets, each only stricter than every rulebook version in force while
+    it is. Refused whole — nothing changed — naming every key that is bad or looser."""
+    tenant_id = current_tenant_id()
+    if tenant_id is None:
+        raise ValidationFailed({"department": [_l("Choose the department whose rules these are.")]})
+    document, text = _read(data, "department")
+    versions = _versions(tenant_id)
+    replaced = _replacing(versions, document)
+    national = rulebook.national()
+    later = [v.effective_from for v in versions if v.effective_from > document.effective_from and v is not replaced]
+    until = min(later) if later else None
+    errors: dict[str, list] = {}
+    rulebooks = _versions(None)
+    in_force = [(start, end, version) for start, end, version in _windows(rulebooks, document.effective_from)
+                if until is None or start < until]
+    if not in_force:
+        errors = _errors(tightening.department_conflicts(document, national, None))
+    for _start, _end, version in in_force:
+        for key, messages in _errors(tightening.department_conflicts(
+                document, national, (version.id, rulefile.from_json(version.content)))).items():
+            errors.setdefault(key, [])
+            errors[key] += [m for m in messages if m not in errors[key]]
+    if errors:
+        raise ValidationFailed(errors)
+    return _store(document, text, tenant_id, data.get("preset") or "", replaced, actor)

@@ -1,0 +1,255 @@
+"""The kinds of value a rule parameter takes (参数的取值类型): how each is read from a rules file, written
+back, said in Chinese, and compared — whether a department's value (细则) is at least as strict as the
+one it would replace (从严).
+
+Each kind reads the raw TOML value and answers the clean value or raises :class:`Bad` with the
+reason in Chinese; the file reader (:mod:`.rulefile`) names the key.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+class Bad(ValueError):
+    """A value that cannot be taken, with the reason in Chinese."""
+
+
+def _whole(raw, low: int, high: int, unit: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
+        raise Bad(f"应为{low}至{high}的整数（{unit}），而不是“{raw}”。")
+    return raw
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of value. ``stricter`` is how a department's value may differ from the rule it tightens:
+    ``lower`` (earlier, fewer), ``higher`` (more), ``on`` (a duty may only be turned on), ``subset``,
+    ``superset`` (may only add), or ``fixed`` (a department may not set it)."""
+
+    stricter: str = "fixed"
+
+    def read(self, raw) -> Any:
+        raise NotImplementedError
+
+    def write(self, value) -> Any:
+        return value
+
+    def say(self, value) -> str:
+        return str(value)
+
+    def at_least_as_strict(self, mine, floor) -> bool:
+        """Whether ``mine`` (a department's) keeps to ``floor`` (the rule it would replace)."""
+        if self.stricter == "lower":
+            return mine <= floor
+        if self.stricter == "higher":
+            return mine >= floor
+        if self.stricter == "on":
+            return bool(mine) or not floor
+        if self.stricter == "subset":
+            return set(mine) <= set(floor)
+        if self.stricter == "superset":
+            return set(mine) >= set(floor)
+        return mine == floor
+
+
+@dataclass(frozen=True)
+class WorkingDays(Kind):
+    """A number of working days (工作日) after an event."""
+
+    stricter: str = "lower"
+    low: int = 1
+    high: int = 60
+
+    def read(self, raw) -> int:
+        return _whole(raw, self.low, self.high, "工作日")
+
+    def say(self, value) -> str:
+        return f"{value}个工作日"
+
+
+@dataclass(frozen=True)
+class Number(Kind):
+    """A whole number with a unit (人, 天, 个部门)."""
+
+    stricter: str = "higher"
+    low: int = 0
+    high: int = 1000
+    unit: str = ""
+
+    def read(self, raw) -> int:
+        return _whole(raw, self.low, self.high, self.unit)
+
+    def say(self, value) -> str:
+        return f"{value}{self.unit}"
+
+
+@dataclass(frozen=True)
+class Percent(Kind):
+    """A share in per cent (不低于N%)."""
+
+    stricter: str = "higher"
+
+    def read(self, raw) -> int:
+        return _whole(raw, 0, 100, "百分比")
+
+    def say(self, value) -> str:
+        return f"{value}%"
+
+
+@dataclass(frozen=True)
+class Flag(Kind):
+    """A duty that applies or not (是/否); a department may only turn it on."""
+
+    stricter: str = "on"
+
+    def read(self, raw) -> bool:
+        if not isinstance(raw, bool):
+            raise Bad(f"应为 true（是）或 false（否），而不是“{raw}”。")
+        return raw
+
+    def say(self, value) -> str:
+        return "是" if value else "否"
+
+
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+def month_day(raw, what: str = "日期") -> tuple[int, int]:
+    """``"01-15"`` → (1, 15): a day of the year written MM-DD (29 February refused: not every year has it)."""
+    match = _MONTH_DAY.match(raw) if isinstance(raw, str) else None
+    if match is None:
+        raise Bad(f"{what}应写作“月-日”（如 01-15），而不是“{raw}”。")
+    month, day = int(match.group(1)), int(match.group(2))
+    try:
+        date(2023, month, day)
+    except ValueError:
+        raise Bad(f"{what}“{raw}”不是一年中的日子。") from None
+    return month, day
+
+
+def say_month_day(value: tuple[int, int]) -> str:
+    return f"{value[0]}月{value[1]}日"
+
+
+@dataclass(frozen=True)
+class Deadline(Kind):
+    """A yearly deadline: a day of the year (``"01-15"``), and the years it was another day
+    (``exceptions = {"2019" = "06-20"}``). Earlier is stricter, in every year."""
+
+    stricter: str = "lower"
+
+    def read(self, raw) -> dict:
+        if isinstance(raw, str):
+            raw = {"day": raw}
+        if not isinstance(raw, dict) or set(raw) - {"day", "exceptions"} or "day" not in raw:
+            raise Bad("应为“月-日”（如 01-15），或 { day = \"01-15\", exceptions = { \"2019\" = \"06-20\" } }。")
+        exceptions = raw.get("exceptions") or {}
+        if not isinstance(exceptions, dict):
+            raise Bad("exceptions 应为“年份 = 月-日”的表。")
+        clean_exceptions = {}
+        for year, day in exceptions.items():
+            if not re.fullmatch(r"\d{4}", str(year)):
+                raise Bad(f"exceptions 的键应为四位年份，而不是“{year}”。")
+            clean_exceptions[str(year)] = month_day(day, f"{year}年的日期")
+        return {"day": month_day(raw["day"]), "exceptions": clean_exceptions}
+
+    def write(self, value) -> Any:
+        day = "%02d-%02d" % value["day"]
+        if not value["exceptions"]:
+            return day
+        return {"day": day, "exceptions": {y: "%02d-%02d" % d for y, d in sorted(value["exceptions"].items())}}
+
+    def say(self, value) -> str:
+        text = f"每年{say_month_day(value['day'])}前"
+        if value["exceptions"]:
+            text += "（" + "；".join(f"{y}年为{say_month_day(d)}前" for y, d in sorted(value["exceptions"].items())) + "）"
+        return text
+
+    @staticmethod
+    def on(value, year: int) -> date:
+        month, day = value["exceptions"].get(str(year), value["day"])
+        return date(year, month, day)
+
+    def at_least_as_strict(self, mine, floor) -> bool:
+        years = set(mine["exceptions"]) | set(floor["exceptions"]) | {"2001"}
+        return all(self.on(mine, int(y)) <= self.on(floor, int(y)) for y in years)
+
+
+@dataclass(frozen=True)
+class HalfYearDeadlines(Kind):
+    """The two half-year deadlines (上半年、下半年): ``{ first = "01-15", second = "06-15" }``."""
+
+    stricter: str = "lower"
+
+    def read(self, raw) -> dict:
+        if not isinstance(raw, dict) or set(raw) != {"first", "second"}:
+            raise Bad("应为 { first = \"01-15\", second = \"06-15\" }：上半年与下半年计划的报备日期。")
+        return {"first": month_day(raw["first"], "上半年的日期"), "second": month_day(raw["second"], "下半年的日期")}
+
+    def write(self, value) -> Any:
+        return {half: "%02d-%02d" % value[half] for half in ("first", "second")}
+
+    def say(self, value) -> str:
+        return f"上半年计划{say_month_day(value['first'])}前、下半年计划{say_month_day(value['second'])}前"
+
+    def at_least_as_strict(self, mine, floor) -> bool:
+        return all(tuple(mine[h]) <= tuple(floor[h]) for h in ("first", "second"))
+
+
+@dataclass(frozen=True)
+class Codes(Kind):
+    """A list of codes from a fixed list (``choices``: code → Chinese name)."""
+
+    stricter: str = "subset"
+    choices: dict = field(default_factory=dict)
+
+    def read(self, raw) -> list[str]:
+        if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
+            raise Bad("应为代码的列表，如 [\"" + "\", \"".join(list(self.choices)[:2]) + "\"]。")
+        unknown = [c for c in raw if c not in self.choices]
+        if unknown:
+            raise Bad("未知的代码：" + "、".join(f"“{c}”" for c in unknown) + "；可用的代码："
+                      + "；".join(f"{c}（{n}）" for c, n in self.choices.items()) + "。")
+        return [c for c in self.choices if c in raw]
+
+    def say(self, value) -> str:
+        return "、".join(self.choices[c] for c in value) if value else "（无）"
+
+
+@dataclass(frozen=True)
+class Labels(Kind):
+    """A list of codes each with its Chinese name (``{ closed = "已关闭停业", … }``), e.g. the reasons
+    of a replacement; a department may keep fewer of them."""
+
+    stricter: str = "subset"
+
+    def read(self, raw) -> dict[str, str]:
+        if not isinstance(raw, dict) or not raw:
+            raise Bad("应为“代码 = 名称”的表，至少一项。")
+        clean = {}
+        for code, name in raw.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", code):
+                raise Bad(f"代码“{code}”应为小写字母、数字和下划线（至多32个字符）。")
+            if not isinstance(name, str) or not name.strip() or len(name) > 50:
+                raise Bad(f"“{code}”的名称应为1至50个字符的文字。")
+            clean[code] = name.strip()
+        return clean
+
+    def say(self, value) -> str:
+        return "、".join(value.values())
+
+    def at_least_as_strict(self, mine, floor) -> bool:
+        return set(mine) <= set(floor)
+
+
+@dataclass(frozen=True)
+class Text(Kind):
+    """A line of text (a recipient's name)."""
+
+    def read(self, raw) -> str:
+        if not isinstance(raw, str) or not raw.strip() or len(raw) > 200:
+            raise Bad("应为1至200个字符的文字。")
+        return raw.strip()

@@ -1,0 +1,143 @@
+"""Every parameter of the rules (规则参数), the one statement: its key in a rules file, its Chinese
+name, its kind of value (:mod:`.kinds`), what it drives in the platform, and the platform's own
+default where one exists (平台默认: a platform setting, never another place's rule).
+
+A value in force comes from the national floor (国家规定), the deployment's rulebook (实施方案), the
+department's rules (细则), a platform default, or nowhere (未规定: no rule, no to-do, no late flag) —
+:mod:`.rulebook` puts them together. ``docs/rules.md`` is written from this table.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spotcheck.tenants.rules import kinds, structured
+from spotcheck.tenants.rules.vocabulary import (
+    DEDUCTION_LABELS, EXEMPT_KIND_NAMES, FILING_AUTHORITIES, KEPT_FLAGS, DRAW_SPEC_MIN_TEAM,
+)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    key: str
+    label: str  # its name, in Chinese
+    group: str
+    kind: kinds.Kind
+    drives: str  # what it drives, in Chinese (the preset pages and docs/rules.md)
+    platform: Any = None  # the platform's default when no document sets it (None: open)
+    platform_note: str = ""  # why the platform has a default (shown beside it)
+
+    @property
+    def department_may_set(self) -> bool:
+        """A department's rules (细则) may set it (only stricter): every kind but the fixed ones."""
+        return self.kind.stricter != "fixed"
+
+    def say(self, value) -> str:
+        return "未规定" if value is None else self.kind.say(value)
+
+
+GROUPS = {
+    "results": "检查结果的报送与公示",
+    "plans": "年度检查计划",
+    "draws": "随机抽取",
+    "inspectors": "执法检查人员",
+    "reporting": "统计报表与覆盖率",
+    "joint": "联合抽查",
+    "supervision": "提醒与考核",
+}
+
+_TARGET_REASONS = {"closed": "已关闭停业", "deregistered": "已注销", "revoked": "已被吊销", "moved": "已迁出",
+                   "recused_by_rule": "依规回避"}
+_INSPECTOR_REASONS = {"leave": "请假", "illness": "因病", "conflict": "抽取后申报回避", "post_change": "岗位调整"}
+_ASSESSMENT = {"full_score": 100.0, "deductions": {
+    "missed_filing": [5.0, 10.0], "late_filing": [2.0, 6.0], "coverage_market": [5.0, 5.0], "coverage_other": [5.0, 5.0],
+    "late_publication": [0.5, 10.0], "overdue_report": [0.2, 5.0], "no_basics": [5.0, 5.0], "no_ceremony": [5.0, 5.0]}}
+assert set(_ASSESSMENT["deductions"]) == set(DEDUCTION_LABELS)
+
+PARAMETERS: tuple[Parameter, ...] = (
+    # --- results --------------------------------------------------------------------------------
+    Parameter("report_days", "检查结果报送期限", "results", kinds.WorkingDays(),
+              "检查结束后多少个工作日内报送检查结果（检查报告）：访视的报送期限、待办、逾期标记和“逾期未报送结果”指标。"
+              "未规定时不设报送期限。"),
+    Parameter("publish_days", "检查结果公示期限", "results", kinds.WorkingDays(),
+              "检查结束后多少个工作日内公示检查结果（审核时间计算在内）：公示期限、待办、“按时公示率”和逾期公示。"),
+    Parameter("record_required", "检查结果须附现场检查笔录", "results", kinds.Flag(),
+              "报送检查结果时必须写明或上传现场检查笔录（检查记录）；未规定时笔录可不填。"),
+    # --- plans ----------------------------------------------------------------------------------
+    Parameter("plans_required", "检查须列入年度检查计划", "plans", kinds.Flag(),
+              "抽查任务的检查事项须在已备案的年度检查计划内（计划外检查只限所列情形，并说明理由）；"
+              "计划的报备、备案待办和“年度检查计划”指标。未规定时不要求计划。"),
+    Parameter("exempt_kinds", "可不列入计划的检查情形", "plans", kinds.Codes(choices=EXEMPT_KIND_NAMES),
+              "计划外抽查任务可选的情形（须说明理由）。"),
+    Parameter("plan_filing_deadline", "年度检查计划报备期限", "plans", kinds.Deadline(),
+              "年度检查计划报司法局（及市场监督管理局）备案的截止日：待办、“按时报备/逾期报备/未报备”和考核扣分。"),
+    Parameter("filing_authorities", "检查计划的备案机关", "plans", kinds.Codes(stricter="fixed", choices=FILING_AUTHORITIES),
+              "检查计划报哪些机关备案：每个备案机关的备案审核待办和决定。"),
+    Parameter("publish_before_filing", "检查计划备案前须向社会公布", "plans", kinds.Flag(),
+              "检查计划只有公开后才能报备，公开后修改须重新公开。"),
+    Parameter("half_year_plans", "非市场监管领域半年计划报备期限", "plans", kinds.HalfYearDeadlines(),
+              "有非市场监管领域检查事项的部门上、下半年抽查工作计划的报备截止日：待办和“半年计划”指标。"),
+    Parameter("joint_plans_required", "其他执法领域的年度联合抽查计划须报备", "plans", kinds.Flag(),
+              "市场监管领域外各执法领域的牵头部门编制年度联合抽查工作计划并报司法局备案审核。"),
+    # --- draws ----------------------------------------------------------------------------------
+    Parameter("min_team_size", "每组检查人员最少人数", "draws",
+              kinds.Number(stricter="higher", low=DRAW_SPEC_MIN_TEAM, high=10, unit="人"),
+              "抽查任务每组抽取的执法检查人员不少于此数（在批准时固定，写入抽取证明）。",
+              platform=DRAW_SPEC_MIN_TEAM, platform_note="抽取规范（spotcheck-draw/1）要求每组至少2人"),
+    Parameter("higher_risk_sampled_more", "高风险和重点对象加大抽查力度", "draws", kinds.Flag(),
+              "列入经营异常名录、有严重违法违规记录等重点对象（及风险等级A）的抽查规则不得低于一般对象。"),
+    Parameter("flagged_min_ratio", "重点对象最低抽查比例", "draws", kinds.Percent(),
+              "抽查任务须为重点对象单列一层，其抽取比例不低于此数。"),
+    Parameter("kept_when_checked", "同一年度已抽查对象不予排除的情形", "draws", kinds.Codes(stricter="superset", choices=KEPT_FLAGS),
+              "抽查任务排除本年度已就同一事项检查过的对象时，这些情形的对象仍留在抽取范围内。",
+              platform=list(KEPT_FLAGS), platform_note="本地规则未列举时，所有重点情形均不排除"),
+    Parameter("target_replacement_reasons", "检查对象的替换理由", "draws", kinds.Labels(),
+              "抽中的检查对象可以按哪些理由从同一排序中替换（替换均留痕公示）。",
+              platform=_TARGET_REASONS, platform_note="平台提供的常用理由"),
+    Parameter("inspector_replacement_reasons", "执法检查人员的替换理由", "draws", kinds.Labels(),
+              "抽中的执法检查人员可以按哪些理由重新随机替换。",
+              platform=_INSPECTOR_REASONS, platform_note="平台提供的常用理由"),
+    # --- inspectors -----------------------------------------------------------------------------
+    Parameter("published_items_only", "未经公布的检查事项不得实施检查", "inspectors", kinds.Flag(),
+              "抽查任务和计划只能选用已公布的检查事项。"),
+    Parameter("certified_only", "只有持有效执法证件的人员实施检查", "inspectors", kinds.Flag(),
+              "只有名录库中在册、执法证有效、具备执法类别的执法人员才能被抽取；专家和辅助人员不得实施检查。"),
+    Parameter("recusal", "与检查对象有利害关系的检查人员回避", "inspectors", kinds.Flag(),
+              "申报的回避关系在抽取时排除，抽取后申报的回避按规则替换。"),
+    Parameter("inspector_post_required", "执法检查人员名录须列明岗位职务", "inspectors", kinds.Flag(),
+              "新增或修改执法检查人员时必须填写岗位职务。"),
+    Parameter("expiry_warning_days", "执法证到期提醒", "inspectors", kinds.Number(stricter="higher", low=1, high=365, unit="天"),
+              "执法证在此天数内到期的，在名录和待办中提醒。",
+              platform=30, platform_note="平台默认的提醒天数"),
+    # --- reporting ------------------------------------------------------------------------------
+    Parameter("basics_filed", "“一单两库一细则”报司法局备案", "reporting", kinds.Flag(),
+              "各部门建立并公布随机抽查事项清单、两库和实施细则，报司法局（法制办）备案：尚未齐备的部门首页有待办，"
+              "“一单两库一细则”指标注明出处。"),
+    Parameter("coverage_market", "市场监管领域随机抽查事项覆盖率目标", "reporting", kinds.Percent(),
+              "本部门市场监管领域检查事项纳入随机抽查的比例目标：覆盖率指标、统计表和考核扣分。未规定时只显示比例、不设目标。"),
+    Parameter("coverage_other", "其他领域随机抽查事项覆盖率目标", "reporting", kinds.Percent(),
+              "本部门其他行政检查事项纳入随机抽查的比例目标。"),
+    Parameter("duties", "统计报表报送义务", "reporting", structured.Duties(),
+              "每个部门（或司法局）按统计期报送哪张统计表、何时截止、报给谁：报表待办、按时/逾期/未报送。"),
+    Parameter("tables", "统计表", "reporting", structured.Tables(),
+              "本地使用的统计表及其表名、附件号：统计报表页可生成的表。"),
+    Parameter("market_tables_to_lead", "涉及市场监管领域的报表径送市场监督管理局", "reporting", kinds.Flag(stricter="fixed"),
+              "涉及市场监管领域的报表另报市场监督管理局：报送义务写明，市场监督管理局可查阅已报送的报表。"),
+    # --- joint ----------------------------------------------------------------------------------
+    Parameter("market_field_lead", "市场监管领域联合抽查由市场监督管理局牵头", "joint", kinds.Flag(stricter="fixed"),
+              "市场监管领域的联合抽查由市场监督管理局牵头发起；其他领域的牵头部门由平台管理员指定。"),
+    Parameter("joint_min_departments", "联合抽查最少参加部门数", "joint",
+              kinds.Number(stricter="higher", low=2, high=20, unit="个部门"),
+              "联合抽查须有此数以上的部门批准本部门部分后才能抽取。",
+              platform=2, platform_note="两个部门以上才是联合抽查"),
+    Parameter("yearly_cap", "同一企业年度检查频次上限", "joint", kinds.Number(stricter="lower", low=1, high=100, unit="次"),
+              "同一企业一年内接受的涉企行政检查次数上限（由各地公布）。"),
+    # --- supervision ----------------------------------------------------------------------------
+    Parameter("due_soon_days", "即将到期提醒", "supervision", kinds.Number(stricter="higher", low=0, high=20, unit="个工作日"),
+              "期限在此工作日数内到期的，标记为“即将到期”。",
+              platform=2, platform_note="平台默认的提醒工作日数"),
+    Parameter("assessment", "考核扣分", "supervision", structured.Assessment(),
+              "司法局考核各部门时的满分、每项扣分和最多扣分（司法局可在考核页调整）。",
+              platform=_ASSESSMENT, platform_note="平台提供的默认分值，司法局可调整"),
+)
+BY_KEY = {parameter.key: parameter for parameter in PARAMETERS}

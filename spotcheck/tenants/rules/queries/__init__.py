@@ -1,0 +1,17 @@
+"""Reading the rules (规则查询): the department's rules document (:mod:`.document`), the versions of the
+rules (:mod:`.versions`) and the rules in force as pages show them (:mod:`.in_force`)."""
+from spotcheck.tenants.rules.queries.document import PublishedRules, current_document, file_path, published_version
+from spotcheck.tenants.rules.queries.in_force import (
+    Group, PresetChoice, Row, document_groups, document_of, error_label, error_prefix, grouped_rows, in_force,
+    national_sources, preset_names, preset_text, presets_of, previous, raw_value, scope_history, set_by, version_ids,
+)
+from spotcheck.tenants.rules.queries.versions import (
+    Difference, ParameterRow, departments_with_rules, differences, document_rows, get_version, history,
+    parameter_rows, same_as_in_force, show_text, state,
+)
+
+__all__ = ["Difference", "Group", "ParameterRow", "PresetChoice", "PublishedRules", "Row", "current_document",
+           "departments_with_rules", "differences", "document_groups", "document_of", "document_rows", "error_label",
+           "error_prefix", "file_path", "get_version", "grouped_rows", "history", "in_force", "national_sources",
+           "parameter_rows", "preset_names", "preset_text", "presets_of", "previous", "published_version", "raw_value",
+           "same_as_in_force", "scope_history", "set_by", "show_text", "state", "version_ids"]

@@ -1,0 +1,176 @@
+"""The rules in force as pages and the API show them (现行规则的展示): every parameter with its value and
+where it comes from, grouped; what a department's rules replace; the presets by kind; the state of a
+scope's versions; and a refusal's key in words. Public data: the same for whoever asks."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.tenants.rules import presets as _presets, rulebook, rulefile
+from spotcheck.tenants.rules.parameters import BY_KEY
+from spotcheck.tenants.rules.queries.versions import document_rows, history, parameter_rows, state
+from spotcheck.tenants.rules.rulebook import Rules
+from spotcheck.tenants.rules.rulefile import DATE_FIELDS, DOCUMENT_FIELDS
+from spotcheck.tenants.rules.vocabulary import FILE_PARTS, SOURCES
+
+_ITEM = re.compile(r"^(\w+)\[(\d+)\]")
+
+
+def in_force(tenant_id: int | None, on: date | None = None) -> Rules:
+    """The rules in force for department ``tenant_id`` (None: the deployment's) on ``on`` (today)."""
+    return rulebook.rules_for(tenant_id, on)
+
+
+def version_ids(tenant_id: int | None) -> tuple[int | None, int | None]:
+    """The rulebook version and the department's version in force today."""
+    return rulebook.version_ids(tenant_id)
+
+
+def document_of(version) -> rulefile.Document:
+    """A stored version's document (its articles, dates, place)."""
+    return rulebook.document_of(version.id)
+
+
+def national_sources() -> tuple[rulefile.Source, ...]:
+    """The documents of the national floor (国家规定) every rulebook includes."""
+    return rulebook.national().sources
+
+
+@dataclass(frozen=True)
+class PresetChoice:
+    name: str
+    title: str
+    number: str
+    effective_from: date
+
+
+def presets_of(kind: str) -> list[PresetChoice]:
+    """The presets of one kind (rulebook / department), by name with their documents' titles."""
+    found = []
+    for preset in _presets.PRESETS:
+        if preset.kind == kind:
+            document = preset.document
+            found.append(PresetChoice(preset.name, document.title, document.number, document.effective_from))
+    return found
+
+
+def preset_names(kind: str) -> str:
+    """The names of the presets of one kind, as a refusal lists them (宁安市、城口县)."""
+    return "、".join(preset.name for preset in _presets.PRESETS if preset.kind == kind)
+
+
+def preset_text(name: str, kind: str) -> str | None:
+    """The text of the preset ``name`` of that kind (None: no such preset)."""
+    preset = _presets.find(name) if name else None
+    return preset.text if preset is not None and preset.kind == kind else None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One parameter in force as a page shows it."""
+
+    key: str
+    label: str
+    value: str
+    source: str  # national / rulebook / department / platform / open
+    source_name: str  # 国家规定 / 实施方案 / 部门细则 / 平台默认 / 未规定
+    cited: str  # the citation (《…》第9条), or the note of a platform default or of an open parameter
+    drives: str
+    replaces: str = ""  # a department's value: what the documents above it set (empty: they leave it open)
+    short: str = ""  # the citation by the document's short title (《宁安市实施方案》第3条), for a table
+
+
+def _short(cited) -> str:
+    """A citation by the document's short title (the full one is on the document's card)."""
+    if cited.document is None:
+        return cited.note
+    return f"《{cited.document.short_title}》" + (cited.article if cited.article not in ("", "全文") else "")
+
+
+@dataclass
+class Group:
+    label: str
+    rows: list[Row] = field(default_factory=list)
+
+
+def grouped_rows(rules: Rules) -> list[Group]:
+    """Every parameter in force, in the catalogue's groups and order, each with where it comes from."""
+    groups: list[Group] = []
+    for row in parameter_rows(rules):
+        if not groups or groups[-1].label != row.group:
+            groups.append(Group(row.group))
+        replaces = ""
+        if row.source == "department":
+            value, cited = rules.floor.get(row.key, (None, None))
+            if cited is not None and value is not None:
+                replaces = f"{BY_KEY[row.key].say(value)}（{SOURCES[cited.source]}{_short(cited)}）"
+        cited = rules.cited[row.key]
+        groups[-1].rows.append(Row(row.key, row.label, row.value, row.source, SOURCES.get(row.source, ""),
+                                   cited.citation if cited.document is not None else cited.note, row.drives,
+                                   replaces, _short(cited)))
+    return groups
+
+
+def set_by(rules: Rules, source: str) -> int:
+    """How many parameters one source sets (the department's rules: how many it tightens or fills)."""
+    return sum(1 for cited in rules.cited.values() if cited.source == source)
+
+
+def scope_history(tenant_id: int | None) -> list[tuple]:
+    """Every version of the scope, newest first, each with its state (in_force, coming, past, withdrawn)."""
+    return [(version, state(version)) for version in history(tenant_id)]
+
+
+def previous(version) -> object | None:
+    """The version of the same scope loaded before ``version`` (what it changed), withdrawn ones left out."""
+    earlier = [v for v in history(version.tenant_id)
+               if not v.withdrawn and (v.effective_from, v.id) < (version.effective_from, version.id)]
+    return earlier[0] if earlier else None
+
+
+def error_label(key: str) -> str:
+    """A refusal's key in words (检查结果报送期限（取值）, 施行日期, 条款第3项) — never the key as code; a
+    key the file wrote that is no parameter is quoted as written."""
+    head, _dot, rest = key.partition(".")
+    if head == "document" and rest:
+        named = DOCUMENT_FIELDS.get(rest) or DATE_FIELDS.get(rest)
+        if named:
+            return named[0]
+    if head in BY_KEY:
+        label = BY_KEY[head].label
+        said = {"value": _l("%(parameter)s (its value)", parameter=label),
+                "article": _l("%(parameter)s (the article cited)", parameter=label),
+                "source": _l("%(parameter)s (the source document)", parameter=label)}.get(rest)
+        return str(said) if said else label
+    item = _ITEM.match(key)
+    if item and item.group(1) in FILE_PARTS:
+        return str(_l("%(part)s, item %(n)s", part=FILE_PARTS[item.group(1)], n=item.group(2)))
+    if head in FILE_PARTS:
+        return str(FILE_PARTS[head])
+    return str(_l("“%(key)s” in the file", key=key))
+
+
+def error_prefix(key: str) -> str:
+    """What a refusal's message opens with in the API (检查结果报送期限（取值）：): the key in words, unless
+    the message names its part itself (the file, the heading, the departments)."""
+    return "" if key in FILE_PARTS else error_label(key) + "："
+
+
+def document_groups(document: rulefile.Document) -> list[Group]:
+    """What one document says of each parameter (its value and article, open with its note, or not
+    written), in the catalogue's groups."""
+    groups: list[Group] = []
+    for row in document_rows(document):
+        if not groups or groups[-1].label != row.group:
+            groups.append(Group(row.group))
+        groups[-1].rows.append(row)
+    return groups
+
+
+def raw_value(rules: Rules, key: str):
+    """The value in force of ``key`` as a rules file writes it (None: open)."""
+    value = rules.values[key]
+    return None if value is None else BY_KEY[key].kind.write(value)

@@ -1,0 +1,162 @@
+"""Reading the versions of the rules (规则版本): their history and state, what each sets and where
+from, a version as a rules file, and the differences of two. Public data (the portal shows them):
+plain reads, the same for whoever asks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.clock import today
+from spotcheck.core.database import db, is_row_id
+from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.tenants.rules import rulebook, rulefile
+from spotcheck.tenants.rules.models import RuleVersion
+from spotcheck.tenants.rules.parameters import GROUPS, PARAMETERS
+from spotcheck.tenants.rules.rulebook import Rules
+
+
+def history(tenant_id: int | None) -> list[RuleVersion]:
+    """Every version loaded for the deployment's rulebook (``tenant_id`` None) or a department, newest
+    first, withdrawn ones included."""
+    condition = RuleVersion.tenant_id.is_(None) if tenant_id is None else RuleVersion.tenant_id == tenant_id
+    return list(db.session.scalars(sa.select(RuleVersion).where(condition)
+                                   .order_by(RuleVersion.effective_from.desc(), RuleVersion.id.desc())))
+
+
+def departments_with_rules() -> list[int]:
+    """The departments that loaded rules of their own."""
+    return list(db.session.scalars(sa.select(RuleVersion.tenant_id).where(RuleVersion.tenant_id.is_not(None)).distinct()))
+
+
+def get_version(version_id) -> RuleVersion:
+    """One version (NotFound for anything else)."""
+    found = db.session.get(RuleVersion, version_id) if is_row_id(version_id) else None
+    if found is None:
+        raise NotFound(_l("No such version of the rules."))
+    return found
+
+
+def state(version: RuleVersion, on: date | None = None) -> str:
+    """``in_force``, ``coming`` (its day not come yet), ``past`` (a later version replaced it) or
+    ``withdrawn`` (replaced before its day)."""
+    if version.withdrawn:
+        return "withdrawn"
+    on = on or today()
+    if version.effective_from > on:
+        return "coming"
+    in_force = rulebook.version_ids(version.tenant_id, on)
+    return "in_force" if version.id in in_force else "past"
+
+
+@dataclass(frozen=True)
+class ParameterRow:
+    """One parameter as a page shows it: its value in force, where it comes from, what it drives."""
+
+    key: str
+    group: str
+    label: str
+    value: str
+    source: str  # national / rulebook / department / platform / open
+    cited: str  # the citation, or what a default or an open parameter says
+    drives: str
+
+
+def parameter_rows(rules: Rules, *, only_set_by: str | None = None) -> list[ParameterRow]:
+    """Every parameter of ``rules`` (``only_set_by``: those one source sets)."""
+    rows = []
+    for parameter in PARAMETERS:
+        cited = rules.cited[parameter.key]
+        if only_set_by and cited.source != only_set_by:
+            continue
+        rows.append(ParameterRow(parameter.key, GROUPS[parameter.group], parameter.label, rules.say(parameter.key),
+                                 cited.source, cited.words, parameter.drives))
+    return rows
+
+
+def document_rows(document: rulefile.Document) -> list[ParameterRow]:
+    """What one document says of each parameter: its value and article, or open with its note."""
+    rows = []
+    for parameter in PARAMETERS:
+        entry = document.entries.get(parameter.key)
+        if entry is None:
+            rows.append(ParameterRow(parameter.key, GROUPS[parameter.group], parameter.label, "—", "absent",
+                                     "本文件未写此参数", parameter.drives))
+        elif entry.is_set:
+            rows.append(ParameterRow(parameter.key, GROUPS[parameter.group], parameter.label,
+                                     parameter.say(entry.value), "set", entry.article, parameter.drives))
+        else:
+            rows.append(ParameterRow(parameter.key, GROUPS[parameter.group], parameter.label, "未规定", "open",
+                                     entry.open_note, parameter.drives))
+    return rows
+
+
+def show_text(tenant_id: int | None, on: date | None = None) -> str | None:
+    """The version in force as a rules file (``spotcheck rules show``; loading it back changes nothing),
+    each key the document leaves to others said in a comment. ``None``: no version loaded."""
+    rulebook_id, department_id = rulebook.version_ids(tenant_id, on)
+    version_id = department_id if tenant_id is not None else rulebook_id
+    if version_id is None:
+        return None
+    document = rulebook.document_of(version_id)
+    rules = rulebook.rules_of(rulebook_id, department_id)
+    described = {}
+    for parameter in PARAMETERS:
+        entry = document.entries.get(parameter.key)
+        cited = rules.cited[parameter.key]
+        if entry is None or not entry.is_set:
+            described[parameter.key] = ("现行：" + cited.words if cited.source == "open"
+                                        else f"现行：{rules.say(parameter.key)}（{cited.words}）")
+    return rulefile.write(document, described=described)
+
+
+@dataclass(frozen=True)
+class Difference:
+    key: str
+    label: str
+    before: str
+    after: str
+
+
+def differences(first: RuleVersion, second: RuleVersion) -> list[Difference]:
+    """What changed from one version to another: the document's identity, the articles, each parameter
+    (its value and article, or open)."""
+    a, b = rulefile.from_json(first.content), rulefile.from_json(second.content)
+    found = []
+    for name, (label, _required, _limit) in rulefile.DOCUMENT_FIELDS.items():
+        if getattr(a, name) != getattr(b, name):
+            found.append(Difference(f"document.{name}", label, getattr(a, name) or "—", getattr(b, name) or "—"))
+    for name, (label, _required) in rulefile.DATE_FIELDS.items():
+        if getattr(a, name) != getattr(b, name):
+            found.append(Difference(f"document.{name}", label, str(getattr(a, name) or "—"), str(getattr(b, name) or "—")))
+    articles_a, articles_b = {x.number: x.text for x in a.articles}, {x.number: x.text for x in b.articles}
+    for number in sorted(set(articles_a) | set(articles_b)):
+        if articles_a.get(number) != articles_b.get(number):
+            found.append(Difference(f"articles.{number}", number, articles_a.get(number, "（无）"),
+                                    articles_b.get(number, "（无）")))
+    for parameter in PARAMETERS:
+        said = []
+        for document in (a, b):
+            entry = document.entries.get(parameter.key)
+            if entry is None or not entry.is_set:
+                said.append("未规定" + (f"（{entry.open_note}）" if entry is not None and entry.open_note else ""))
+            else:
+                said.append(parameter.say(entry.value) + (f"（{entry.article}）" if entry.article else ""))
+        if said[0] != said[1]:
+            found.append(Difference(parameter.key, parameter.label, *said))
+    return found
+
+
+def same_as_in_force(text: str, tenant_id: int | None) -> bool:
+    """Whether ``text`` says what the version in force says (a round trip of ``show``: nothing to load).
+    A file that cannot be read is not the same (its load names what is wrong)."""
+    rulebook_id, department_id = rulebook.version_ids(tenant_id)
+    version_id = department_id if tenant_id is not None else rulebook_id
+    if version_id is None:
+        return False
+    try:
+        return rulefile.read(text) == rulebook.document_of(version_id)
+    except ValidationFailed:
+        return False

@@ -1,0 +1,389 @@
+"""A rules file (规则文件): the TOML text a city's rulebook (实施方案), a department's rules (细则) or the
+national floor (国家规定) is loaded from and shown as, read whole and checked key by key.
+
+::
+
+    [document]
+    kind = "rulebook"                 # rulebook 实施方案 · department 细则
+    title = "……实施方案"
+    short_title = "宁安市实施方案"
+    issuer = "宁安市人民政府办公室"
+    number = ""                       # 文号 (empty: the document has none)
+    issued_on = 2019-05-23            # 印发日期
+    effective_from = 2019-05-23       # 施行日期: the version applies from this day
+    place = "宁安市"                  # the deployment's place (rulebook only)
+
+    [[articles]]
+    number = "第3条"
+    text = "……"
+
+    [report_days]                     # a parameter the document sets, with the article that sets it
+    value = 5
+    article = "四、（三）"
+
+    [coverage_market]                 # a parameter the document leaves open, saying so
+    open = "本方案未规定覆盖率目标。"
+
+A parameter not named is open. :func:`read` gives a :class:`Document` or raises
+:class:`~spotcheck.core.errors.ValidationFailed` naming every bad key with the reason in Chinese;
+:func:`write` gives the text back (comments say what each key is), so that reading what was written
+gives the same document.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import tomlkit
+
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.tenants.rules.kinds import Bad
+from spotcheck.tenants.rules.parameters import BY_KEY, GROUPS, PARAMETERS
+from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS
+
+#: The keys of ``[document]``: name, required, longest.
+DOCUMENT_FIELDS = {
+    "kind": ("文件类型", True, 16), "title": ("标题", True, 200), "short_title": ("简称", True, 60),
+    "issuer": ("发文机关", True, 100), "number": ("文号", False, 60), "place": ("地名", False, 30),
+    "note": ("说明", False, 2000),
+}
+DATE_FIELDS = {"issued_on": ("印发日期", False), "effective_from": ("施行日期", True)}
+#: Most articles a document may cite, and the longest article text.
+MAX_ARTICLES, ARTICLE_LENGTH = 200, 4000
+
+
+@dataclass(frozen=True)
+class Article:
+    number: str  # as the document numbers it: 第9条, 三（三）, 附件4
+    text: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document of the national floor (企业信息公示暂行条例, …), with the articles it is cited by."""
+
+    id: str
+    title: str
+    number: str
+    issuer: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a document says of one parameter: a value and the article that sets it, or that it leaves
+    it open (``value`` None) and why."""
+
+    value: Any = None
+    article: str = ""
+    open_note: str = ""
+    source: str = ""  # the national floor's document (Source.id)
+
+    @property
+    def is_set(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str
+    title: str
+    short_title: str
+    issuer: str
+    number: str
+    issued_on: date | None
+    effective_from: date
+    place: str
+    note: str
+    articles: tuple[Article, ...]
+    entries: dict[str, Entry]
+    sources: tuple[Source, ...] = field(default_factory=tuple)
+
+    def article(self, number: str, source: str = "") -> Article | None:
+        pool = next((s.articles for s in self.sources if s.id == source), ()) if source else self.articles
+        return next((a for a in pool if a.number == number), None)
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def _syntax_error(error: tomllib.TOMLDecodeError) -> str:
+    where = re.search(r"line (\d+), column (\d+)", str(error))
+    place = f"第{where.group(1)}行第{where.group(2)}列附近" if where else "某处"
+    return f"文件不是有效的 TOML 格式：{place}有误。请检查引号、等号和方括号，日期写作 2026-01-01（不加引号）。"
+
+
+def _text(raw, name: str, required: bool, limit: int, key: str, errors: dict) -> str:
+    if raw is None and not required:
+        return ""
+    if not isinstance(raw, str) or (required and not raw.strip()) or len(raw) > limit:
+        errors[key] = [f"{name}应为{'1' if required else '0'}至{limit}个字符的文字。"]
+        return ""
+    return raw.strip()
+
+
+def _articles(raw, key: str, errors: dict) -> tuple[Article, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > MAX_ARTICLES:
+        errors[key] = [f"应为条款的列表（[[{key}]]，每项写 number 和 text），至多{MAX_ARTICLES}条。"]
+        return ()
+    found, seen = [], set()
+    for index, article in enumerate(raw, start=1):
+        where = f"{key}[{index}]"
+        if not isinstance(article, dict) or set(article) - {"number", "text"}:
+            errors[where] = ["每条条款只写 number（条款号，如“第9条”）和 text（原文）。"]
+            continue
+        number = _text(article.get("number"), "条款号 number", True, 40, where, errors)
+        text = _text(article.get("text"), "条款原文 text", True, ARTICLE_LENGTH, where, errors)
+        if number and number in seen:
+            errors[where] = [f"条款号“{number}”重复。"]
+        seen.add(number)
+        found.append(Article(number, text))
+    return tuple(found)
+
+
+def _cited(articles: list[str], pool: tuple[Article, ...], key: str, errors: dict, where: str) -> None:
+    known = {a.number for a in pool}
+    missing = [n for n in articles if n not in known]
+    if missing:
+        errors.setdefault(key, []).append(
+            "条款" + "、".join(f"“{n}”" for n in missing) + f"不在{where}的条款（[[articles]]）中：先写出条款原文，再引用。")
+
+
+def article_numbers(article: str) -> list[str]:
+    """The article numbers an ``article`` field cites (``第9条、第10条`` → two)."""
+    return [part.strip() for part in re.split(r"[、，,]", article or "") if part.strip()]
+
+
+def _entry(key: str, raw, document_kind: str, articles, sources, errors: dict) -> Entry | None:
+    parameter = BY_KEY[key]
+    if not isinstance(raw, dict):
+        errors[key] = ["应为一张表：value 和 article（本文件规定），或 open（本文件未规定，说明理由）。"]
+        return None
+    allowed = {"value", "article", "open"} | ({"source"} if document_kind == "national" else set())
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        errors[key] = ["未知的键 " + "、".join(unknown) + "；只能写 " + "、".join(sorted(allowed)) + "。"]
+        return None
+    if "open" in raw:
+        if set(raw) - {"open"}:
+            errors[key] = ["写了 open（未规定）就不写 value 和 article。"]
+            return None
+        note = _text(raw["open"], "open（未规定的说明）", False, 500, key, errors)
+        return Entry(open_note=note or "本文件未规定。")
+    if "value" not in raw:
+        errors[key] = ["缺少 value（取值）；本文件未规定的，写 open = \"……\"。"]
+        return None
+    if document_kind == "department" and not parameter.department_may_set:
+        errors[key] = [f"“{parameter.label}”由实施方案规定，部门细则不能设定。"]
+        return None
+    try:
+        value = parameter.kind.read(raw["value"])
+    except Bad as bad:
+        errors[f"{key}.value"] = [str(bad)]
+        return None
+    article = _text(raw.get("article"), "article（出处条款）", True, 100, f"{key}.article", errors)
+    source = ""
+    if document_kind == "national":
+        source = _text(raw.get("source"), "source（出处文件）", True, 40, f"{key}.source", errors)
+        if source and not any(s.id == source for s in sources):
+            errors[f"{key}.source"] = [f"出处文件“{source}”不在 [[sources]] 中。"]
+            return None
+        pool = next((s.articles for s in sources if s.id == source), ())
+    else:
+        pool = articles
+    if article and article not in {a.number for a in pool}:
+        _cited(article_numbers(article), pool, f"{key}.article", errors, "本文件" if not source else f"“{source}”")
+    return Entry(value=value, article=article, source=source)
+
+
+def _sources(raw, errors: dict) -> tuple[Source, ...]:
+    if not isinstance(raw, list) or not raw:
+        errors["sources"] = ["国家规定应列出出处文件（[[sources]]：id、title、number、issuer、articles）。"]
+        return ()
+    found = []
+    for index, source in enumerate(raw, start=1):
+        where = f"sources[{index}]"
+        if not isinstance(source, dict):
+            errors[where] = ["应为一张表。"]
+            continue
+        found.append(Source(id=_text(source.get("id"), "id", True, 40, where, errors),
+                            title=_text(source.get("title"), "title", True, 200, where, errors),
+                            number=_text(source.get("number"), "number", False, 60, where, errors),
+                            issuer=_text(source.get("issuer"), "issuer", False, 100, where, errors),
+                            articles=_articles(source.get("articles"), f"{where}.articles", errors)))
+    return tuple(found)
+
+
+def read(text: str, *, expect: str | None = None) -> Document:
+    """The document of a rules file, checked whole; :class:`ValidationFailed` naming every bad key
+    (``expect``: the kind the caller loads — rulebook or department)."""
+    try:
+        raw = tomllib.loads((text or "").lstrip("\ufeff"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValidationFailed({"file": [_syntax_error(error)]}) from None
+    errors: dict[str, list] = {}
+    head = raw.get("document")
+    if not isinstance(head, dict):
+        raise ValidationFailed({"document": ["缺少 [document]：文件类型、标题、发文机关和施行日期等。"]})
+    unknown = sorted(set(head) - set(DOCUMENT_FIELDS) - set(DATE_FIELDS))
+    if unknown:
+        errors["document"] = ["[document] 中未知的键 " + "、".join(unknown) + "。"]
+    values = {name: _text(head.get(name), label, required, limit, f"document.{name}", errors)
+              for name, (label, required, limit) in DOCUMENT_FIELDS.items()}
+    kind = values["kind"]
+    if kind and kind not in DOCUMENT_KINDS:
+        errors["document.kind"] = ["文件类型应为 " + "、".join(f"“{k}”（{n}）" for k, n in DOCUMENT_KINDS.items()) + "。"]
+    elif expect and kind and kind != expect:
+        errors["document.kind"] = [f"这里载入的是{DOCUMENT_KINDS[expect]}（kind = \"{expect}\"），这个文件是{DOCUMENT_KINDS[kind]}。"]
+    if kind == "rulebook" and not values["place"]:
+        errors["document.place"] = ["实施方案须写明地名（place，如“宁安市”）：页面、表名和通报用它称呼本地。"]
+    dates = {}
+    for name, (label, required) in DATE_FIELDS.items():
+        value = head.get(name)
+        if value is None and not required:
+            dates[name] = None
+        elif isinstance(value, date) and not hasattr(value, "hour") and 2000 <= value.year <= 2100:
+            dates[name] = value
+        else:
+            errors[f"document.{name}"] = [f"{label}应为日期，写作 2026-01-01（不加引号）。"]
+            dates[name] = None
+    sources = _sources(raw.get("sources"), errors) if kind == "national" else ()
+    if kind != "national" and "sources" in raw:
+        errors["sources"] = ["只有国家规定列出 [[sources]]；实施方案和细则的条款写在 [[articles]] 中。"]
+    articles = _articles(raw.get("articles"), "articles", errors)
+    entries: dict[str, Entry] = {}
+    for key, value in raw.items():
+        if key in ("document", "articles", "sources"):
+            continue
+        if key not in BY_KEY:
+            errors[key] = [f"未知的参数“{key}”；参数见 spotcheck rules show 的输出或 docs/rules.md。"]
+            continue
+        entry = _entry(key, value, kind, articles, sources, errors)
+        if entry is not None:
+            entries[key] = entry
+    if errors:
+        raise ValidationFailed(errors)
+    return Document(kind=kind, title=values["title"], short_title=values["short_title"], issuer=values["issuer"],
+                    number=values["number"], issued_on=dates["issued_on"], effective_from=dates["effective_from"],
+                    place=values["place"], note=values["note"], articles=articles, entries=entries, sources=sources)
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def _article_table(articles: tuple[Article, ...]):
+    array = tomlkit.aot()
+    for article in articles:
+        table = tomlkit.table()
+        table["number"] = article.number
+        table["text"] = tomlkit.string(article.text, multiline="\n" in article.text)
+        array.append(table)
+    return array
+
+
+def write(document: Document, *, described: dict[str, str] | None = None) -> str:
+    """The document as a rules file. Every parameter is written, in the catalogue's order, under a
+    comment naming it; ``described`` adds a comment to a key (what is in force where the document
+    is silent: the national floor, a platform default)."""
+    out = tomlkit.document()
+    out.add(tomlkit.comment(f"{DOCUMENT_KINDS[document.kind]}：{document.title}"))
+    out.add(tomlkit.comment("编辑后用 spotcheck rules load 载入（整体载入或整体不载入）；参数说明见 docs/rules.md。"))
+    head = tomlkit.table()
+    for name in DOCUMENT_FIELDS:
+        value = getattr(document, name)
+        if value or DOCUMENT_FIELDS[name][1] or name == "number":
+            head[name] = tomlkit.string(value, multiline="\n" in value)
+            head[name].comment(DOCUMENT_FIELDS[name][0])
+    for name, (label, _required) in DATE_FIELDS.items():
+        value = getattr(document, name)
+        if value is not None:
+            head[name] = value
+            head[name].comment(label)
+    out["document"] = head
+    if document.sources:
+        array = tomlkit.aot()
+        for source in document.sources:
+            table = tomlkit.table()
+            for name in ("id", "title", "number", "issuer"):
+                table[name] = getattr(source, name)
+            table["articles"] = _article_table(source.articles)
+            array.append(table)
+        out["sources"] = array
+    if document.articles:
+        out["articles"] = _article_table(document.articles)
+    group = None
+    for parameter in PARAMETERS:
+        entry = document.entries.get(parameter.key)
+        note = (described or {}).get(parameter.key)
+        if entry is None and not note:
+            continue
+        heading = []
+        if group != parameter.group:
+            group = parameter.group
+            heading.append(f"—— {GROUPS[group]} ——")
+        heading.append(f"{parameter.label}：{parameter.drives}")
+        if note:
+            heading.append(note)
+        if entry is None:  # said in comments only: the key stays unwritten (open)
+            out.add(tomlkit.nl())
+            for line in [*heading, f"（本文件未写 {parameter.key}）"]:
+                out.add(tomlkit.comment(line))
+            continue
+        table = tomlkit.table()
+        for line in heading:
+            table.add(tomlkit.comment(line))
+        if entry.is_set:
+            table["value"] = parameter.kind.write(entry.value)
+            if entry.source:
+                table["source"] = entry.source
+            table["article"] = entry.article
+        else:
+            table["open"] = entry.open_note
+        out[parameter.key] = table
+    return tomlkit.dumps(out)
+
+
+# --- storing --------------------------------------------------------------------------------------
+
+
+def to_json(document: Document) -> dict:
+    """The document as stored (JSON): what :func:`from_json` reads back."""
+    def articles(pool):
+        return [{"number": a.number, "text": a.text} for a in pool]
+    return {
+        "kind": document.kind, "title": document.title, "short_title": document.short_title, "issuer": document.issuer,
+        "number": document.number, "issued_on": document.issued_on.isoformat() if document.issued_on else None,
+        "effective_from": document.effective_from.isoformat(), "place": document.place, "note": document.note,
+        "articles": articles(document.articles),
+        "sources": [{"id": s.id, "title": s.title, "number": s.number, "issuer": s.issuer, "articles": articles(s.articles)}
+                    for s in document.sources],
+        "entries": {key: {"value": BY_KEY[key].kind.write(e.value) if e.is_set else None, "article": e.article,
+                          "open": e.open_note, "source": e.source} for key, e in document.entries.items()},
+    }
+
+
+def from_json(data: dict) -> Document:
+    def articles(pool):
+        return tuple(Article(a["number"], a["text"]) for a in pool or [])
+    entries = {}
+    for key, e in (data.get("entries") or {}).items():
+        if key not in BY_KEY:
+            continue  # a parameter a later release dropped
+        value = BY_KEY[key].kind.read(e["value"]) if e.get("value") is not None else None
+        entries[key] = Entry(value=value, article=e.get("article") or "", open_note=e.get("open") or "",
+                             source=e.get("source") or "")
+    return Document(
+        kind=data["kind"], title=data["title"], short_title=data["short_title"], issuer=data["issuer"],
+        number=data.get("number") or "", issued_on=date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None,
+        effective_from=date.fromisoformat(data["effective_from"]), place=data.get("place") or "", note=data.get("note") or "",
+        articles=articles(data.get("articles")), entries=entries,
+        sources=tuple(Source(s["id"], s["title"], s.get("number") or "", s.get("issuer") or "", articles(s.get("articles")))
+                      for s in data.get("sources") or []))

@@ -1,0 +1,292 @@
+"""A set of rules put together (规则集合): the national floor, a rulebook version and a department's
+version, parameter by parameter — the typed object every command reads (:class:`Rules`), each value
+with where it comes from (:class:`Cited`). :mod:`.rulebook` finds the versions in force and builds it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from spotcheck.tenants.rules import rulefile
+from spotcheck.tenants.rules.kinds import Deadline
+from spotcheck.tenants.rules.parameters import BY_KEY, PARAMETERS
+from spotcheck.tenants.rules.vocabulary import DRAW_SPEC_MIN_TEAM, EXEMPT_KIND_NAMES, KEPT_FLAGS, TABLE_NAMES
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A document the rules come from, as it is cited: its title, 文号 and the version loaded."""
+
+    kind: str  # national / rulebook / department
+    title: str
+    short_title: str
+    number: str
+    effective_from: date | None
+    version_id: int | None = None
+
+    @property
+    def name(self) -> str:
+        return f"《{self.title}》" + (f"（{self.number}）" if self.number else "")
+
+
+@dataclass(frozen=True)
+class Cited:
+    """Where a value in force comes from (出处): the source, the document and its article, or the note
+    of a platform default or of a parameter left open."""
+
+    source: str  # national / rulebook / department / platform / open
+    document: DocumentRef | None = None
+    article: str = ""
+    note: str = ""
+
+    @property
+    def citation(self) -> str:
+        """《宁安市……实施方案》第9条 — empty for a platform default or an open parameter."""
+        if self.document is None:
+            return ""
+        return self.document.name + (self.article if self.article not in ("", "全文") else "")
+
+    @property
+    def words(self) -> str:
+        """The citation, or what a platform default or an open parameter says of itself."""
+        if self.source == "platform":
+            return f"平台默认（{self.note}）" if self.note else "平台默认"
+        if self.source == "open":
+            return f"未规定（{self.note}）" if self.note else "未规定"
+        return self.citation
+
+
+def _ref(document: rulefile.Document, version_id: int | None = None, source: rulefile.Source | None = None) -> DocumentRef:
+    if source is not None:
+        return DocumentRef("national", source.title, source.title, source.number, None)
+    return DocumentRef(document.kind, document.title, document.short_title, document.number, document.effective_from,
+                       version_id)
+
+
+def _union(kind_key: str, lower, upper):
+    """A department's list added to the rule's (duties, kept flags: a 细则 only adds)."""
+    if kind_key == "duties":
+        keys = {(d["table"], d["period"]) for d in lower}
+        return list(lower) + [d for d in upper if (d["table"], d["period"]) not in keys]
+    return [code for code in (KEPT_FLAGS if kind_key == "kept_when_checked" else upper) if code in set(lower) | set(upper)]
+
+
+class Rules:
+    """The rules of one department (or of the deployment, ``department`` None) as put together from
+    the national floor, a rulebook version and a department version. Read its typed properties; ask
+    :meth:`cite` where a value comes from."""
+
+    def __init__(self, national: rulefile.Document, rulebook: tuple[int, rulefile.Document] | None,
+                 department: tuple[int, rulefile.Document] | None):
+        self.national_document = national
+        self.rulebook = _ref(rulebook[1], rulebook[0]) if rulebook else None
+        self.department = _ref(department[1], department[0]) if department else None
+        self.place = rulebook[1].place if rulebook else ""
+        self.values: dict[str, Any] = {}
+        self.cited: dict[str, Cited] = {}
+        self.floor: dict[str, tuple[Any, Cited]] = {}  # what the documents above the department set
+        layers = [("national", national, None)]
+        if rulebook:
+            layers.append(("rulebook", rulebook[1], self.rulebook))
+        if department:
+            layers.append(("department", department[1], self.department))
+        for parameter in PARAMETERS:
+            value, cited, open_note = None, Cited("open"), ""
+            for source, document, ref in layers:
+                entry = document.entries.get(parameter.key)
+                if entry is None:
+                    continue
+                if not entry.is_set:
+                    open_note = entry.open_note or open_note
+                    continue
+                if source == "department":
+                    self.floor[parameter.key] = (value, cited)
+                if source == "department" and value is not None and parameter.kind.stricter == "superset":
+                    value = _union(parameter.key, value, entry.value)
+                else:
+                    value = entry.value
+                if source == "national":
+                    cited = Cited("national", _ref(document, source=document.source(entry.source)), entry.article)
+                else:
+                    cited = Cited(source, ref, entry.article)
+            if parameter.key not in self.floor:
+                self.floor[parameter.key] = (value, cited)
+            if value is None and parameter.platform is not None:
+                value, cited = parameter.platform, Cited("platform", note=parameter.platform_note)
+            elif value is None:
+                cited = Cited("open", note=open_note)
+            self.values[parameter.key] = value
+            self.cited[parameter.key] = cited
+
+    # --- where a value comes from -----------------------------------------------------------------
+
+    def cite(self, key: str) -> str:
+        """The document and article that set ``key`` (empty when no document does)."""
+        return self.cited[key].citation
+
+    def under(self, key: str) -> str:
+        """The words a refusal or a due date opens with: 根据《……》第3条 (empty when no document sets it)."""
+        citation = self.cite(key)
+        return f"根据{citation}，" if citation else ""
+
+    def say(self, key: str) -> str:
+        """The value in force in Chinese (未规定 when open)."""
+        return BY_KEY[key].say(self.values[key])
+
+    def is_set(self, key: str) -> bool:
+        return self.values[key] is not None
+
+    @property
+    def documents(self) -> list[DocumentRef]:
+        return [d for d in (self.rulebook, self.department) if d is not None]
+
+    # --- results ----------------------------------------------------------------------------------
+
+    @property
+    def report_days(self) -> int | None:
+        return self.values["report_days"]
+
+    @property
+    def publish_days(self) -> int:
+        return self.values["publish_days"]
+
+    @property
+    def record_required(self) -> bool:
+        return bool(self.values["record_required"])
+
+    # --- plans ------------------------------------------------------------------------------------
+
+    @property
+    def plans_required(self) -> bool:
+        return bool(self.values["plans_required"])
+
+    @cached_property
+    def exempt_kinds(self) -> dict[str, str]:
+        """The kinds of check that need no plan (code → name); none when plans are not required."""
+        if not self.plans_required:
+            return {}
+        return {code: EXEMPT_KIND_NAMES[code] for code in self.values["exempt_kinds"] or ()}
+
+    def plan_deadline(self, year: int, half: int | None = None) -> date | None:
+        """The filing deadline of the year's plan (``half`` None) or of a half-year plan of the other
+        fields (1, 2); ``None`` when no rule sets it."""
+        if half is None:
+            value = self.values["plan_filing_deadline"] if self.plans_required else None
+            return Deadline.on(value, year) if value else None
+        value = self.values["half_year_plans"]
+        if not value:
+            return None
+        month, day = value["first" if half == 1 else "second"]
+        return date(year, month, day)
+
+    @property
+    def filing_authorities(self) -> tuple[str, ...]:
+        return tuple(self.values["filing_authorities"] or ()) if self.plans_required else ()
+
+    @property
+    def publish_before_filing(self) -> bool:
+        return bool(self.values["publish_before_filing"])
+
+    @property
+    def half_year_plans(self) -> bool:
+        return self.values["half_year_plans"] is not None
+
+    @property
+    def joint_plans_required(self) -> bool:
+        return bool(self.values["joint_plans_required"])
+
+    # --- draws ------------------------------------------------------------------------------------
+
+    @property
+    def min_team_size(self) -> int:
+        return max(DRAW_SPEC_MIN_TEAM, self.values["min_team_size"] or DRAW_SPEC_MIN_TEAM)
+
+    @property
+    def higher_risk_sampled_more(self) -> bool:
+        return bool(self.values["higher_risk_sampled_more"])
+
+    @property
+    def flagged_min_ratio_bp(self) -> int | None:
+        value = self.values["flagged_min_ratio"]
+        return None if value is None else value * 100
+
+    @property
+    def kept_when_checked(self) -> frozenset[str]:
+        return frozenset(self.values["kept_when_checked"] or ())
+
+    @property
+    def target_replacement_reasons(self) -> dict[str, str]:
+        return dict(self.values["target_replacement_reasons"] or {})
+
+    @property
+    def inspector_replacement_reasons(self) -> dict[str, str]:
+        return dict(self.values["inspector_replacement_reasons"] or {})
+
+    # --- inspectors -------------------------------------------------------------------------------
+
+    @property
+    def inspector_post_required(self) -> bool:
+        return bool(self.values["inspector_post_required"])
+
+    @property
+    def expiry_warning_days(self) -> int:
+        return self.values["expiry_warning_days"]
+
+    # --- reporting --------------------------------------------------------------------------------
+
+    @property
+    def basics_filed(self) -> bool:
+        return bool(self.values["basics_filed"])
+
+    def coverage_goal_bp(self, field: str) -> int | None:
+        """The coverage goal of ``field`` (market / other) in basis points; ``None``: no goal."""
+        value = self.values["coverage_market" if field == "market" else "coverage_other"]
+        return None if value is None else value * 100
+
+    @property
+    def duties(self) -> list[dict]:
+        return list(self.values["duties"] or ())
+
+    @property
+    def tables(self) -> dict[str, dict]:
+        return dict(self.values["tables"] or {})
+
+    def table_title(self, code: str, year: int | None = None) -> str:
+        """A table's title in this deployment, its year filled in (its common name when the rulebook
+        does not use it)."""
+        table = self.tables.get(code)
+        title = table["title"] if table else TABLE_NAMES[code]
+        return title.format(year=year if year is not None else "", place=self.place or "本地")
+
+    def table_source(self, code: str) -> str:
+        """Where a table comes from: 《……》附件2 (empty when the rulebook does not use it)."""
+        table = self.tables.get(code)
+        if not table or self.rulebook is None:
+            return ""
+        return self.rulebook.name + table["attachment"]
+
+    @property
+    def market_tables_to_lead(self) -> bool:
+        return bool(self.values["market_tables_to_lead"])
+
+    # --- joint ------------------------------------------------------------------------------------
+
+    @property
+    def joint_min_departments(self) -> int:
+        return self.values["joint_min_departments"]
+
+    @property
+    def yearly_cap(self) -> int | None:
+        return self.values["yearly_cap"]
+
+    # --- supervision ------------------------------------------------------------------------------
+
+    @property
+    def due_soon_days(self) -> int:
+        return self.values["due_soon_days"]
+
+    @property
+    def assessment(self) -> dict:
+        return self.values["assessment"]

@@ -1,0 +1,162 @@
+"""The structured kinds of rule parameter (结构化参数): reporting duties (报送义务), the statistical
+tables a deployment uses (统计表) and the assessment's points (考核扣分) — read, written and compared
+like the simple kinds of :mod:`.kinds`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spotcheck.tenants.rules.kinds import Bad, Kind, month_day, say_month_day
+from spotcheck.tenants.rules.vocabulary import (
+    DEDUCTION_LABELS, DUE_RULES, DUTY_CONDITIONS, PERIOD_KINDS, SUBMITTERS, TABLE_NAMES,
+)
+
+
+def _text(raw, what: str, limit: int = 200, *, required: bool = True) -> str:
+    if raw is None and not required:
+        return ""
+    if not isinstance(raw, str) or (required and not raw.strip()) or len(raw) > limit:
+        raise Bad(f"{what}应为{'1' if required else '0'}至{limit}个字符的文字。")
+    return raw.strip()
+
+
+def _due(raw) -> str:
+    if raw in DUE_RULES:
+        return raw
+    try:
+        month_day(raw)
+    except Bad:
+        raise Bad("due 应为 " + "、".join(f"“{c}”（{n}）" for c, n in DUE_RULES.items())
+                  + "，或“月-日”（统计期所在年的这一天，如 12-15）。") from None
+    return raw
+
+
+def say_due(due: str) -> str:
+    return DUE_RULES.get(due) or f"每年{say_month_day(month_day(due))}前"
+
+
+@dataclass(frozen=True)
+class Duties(Kind):
+    """The reporting duties: which table, for which period, due when, by whom, to whom, under which
+    article. A department may add duties of its own, never drop one (``superset``)."""
+
+    stricter: str = "superset"
+    FIELDS = ("table", "period", "due", "submitter", "recipient", "article", "only", "reading")
+
+    def read(self, raw) -> list[dict]:
+        if not isinstance(raw, list):
+            raise Bad("应为报送义务的列表（[[duties.value]]，每项写明 table、period、due、submitter、recipient）。")
+        clean, seen = [], set()
+        for number, duty in enumerate(raw, start=1):
+            where = f"第{number}项："
+            if not isinstance(duty, dict):
+                raise Bad(where + "应为一张表。")
+            unknown = set(duty) - set(self.FIELDS)
+            if unknown:
+                raise Bad(where + "未知的键 " + "、".join(sorted(unknown)) + "。")
+            if duty.get("table") not in TABLE_NAMES:
+                raise Bad(where + f"table 应为统计表代码之一：" + "；".join(f"{c}（{n}）" for c, n in TABLE_NAMES.items()) + "。")
+            if duty.get("period") not in PERIOD_KINDS:
+                raise Bad(where + "period 应为 " + "、".join(f"“{c}”（{n}）" for c, n in PERIOD_KINDS.items()) + "。")
+            if duty.get("submitter") not in SUBMITTERS:
+                raise Bad(where + "submitter 应为 " + "、".join(f"“{c}”（{n}）" for c, n in SUBMITTERS.items()) + "。")
+            if duty.get("only") not in (None, *DUTY_CONDITIONS):
+                raise Bad(where + "only 应为 " + "、".join(f"“{c}”（{n}）" for c, n in DUTY_CONDITIONS.items()) + "。")
+            try:
+                due = _due(duty.get("due"))
+                item = {"table": duty["table"], "period": duty["period"], "due": due, "submitter": duty["submitter"],
+                        "recipient": _text(duty.get("recipient"), "recipient（报送给谁）"),
+                        "article": _text(duty.get("article"), "article（出处条款）", 100, required=False),
+                        "only": duty.get("only") or "", "reading": _text(duty.get("reading"), "reading（理解说明）",
+                                                                          1000, required=False)}
+            except Bad as bad:
+                raise Bad(where + str(bad)) from None
+            key = (item["table"], item["period"])
+            if key in seen:
+                raise Bad(where + f"同一统计表（{TABLE_NAMES[item['table']]}）同一统计期类型只能有一项报送义务。")
+            seen.add(key)
+            clean.append(item)
+        return clean
+
+    def write(self, value) -> Any:
+        return [{k: v for k, v in duty.items() if v not in ("", None)} for duty in value]
+
+    def say(self, value) -> str:
+        if not value:
+            return "（无）"
+        return "；".join(f"{TABLE_NAMES[d['table']]}（{PERIOD_KINDS[d['period']]}，{say_due(d['due'])}，"
+                        f"{SUBMITTERS[d['submitter']]}报{d['recipient']}）" for d in value)
+
+    def at_least_as_strict(self, mine, floor) -> bool:
+        kept = {(d["table"], d["period"]): d for d in mine}
+        for duty in floor:
+            own = kept.get((duty["table"], duty["period"]))
+            if own is None or own["submitter"] != duty["submitter"] or own["only"] != duty["only"]:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Tables(Kind):
+    """The statistical tables of the deployment: code → its title (``{year}`` the year, ``{place}`` the
+    deployment's place) and the attachment (附件) of the document that gives it."""
+
+    def read(self, raw) -> dict[str, dict]:
+        if not isinstance(raw, dict):
+            raise Bad("应为“统计表代码 = { title = …, attachment = … }”的表。")
+        clean = {}
+        for code, table in raw.items():
+            if code not in TABLE_NAMES:
+                raise Bad(f"未知的统计表代码“{code}”；可用的代码：" + "；".join(f"{c}（{n}）" for c, n in TABLE_NAMES.items()) + "。")
+            if not isinstance(table, dict) or set(table) - {"title", "attachment"}:
+                raise Bad(f"{code}：应为 {{ title = \"…\", attachment = \"附件N\" }}。")
+            title = _text(table.get("title"), f"{code} 的 title（表名）")
+            if "ＸＸ" in title or "XX" in title:
+                raise Bad(f"{code}：表名里的年份写作 {{year}}，不写“ＸＸ”。")
+            try:
+                title.format(year=2026, place="某地")
+            except (KeyError, IndexError, ValueError):
+                raise Bad(f"{code}：表名里只能用 {{year}}（年份）和 {{place}}（地名）两个占位符。") from None
+            clean[code] = {"title": title, "attachment": _text(table.get("attachment"), f"{code} 的 attachment（附件）",
+                                                                 20, required=False)}
+        return clean
+
+    def say(self, value) -> str:
+        """The tables by title, the year and place said as what they stand for."""
+        return "；".join(f"{t['attachment'] + ' ' if t['attachment'] else ''}"
+                        f"{t['title'].format(year='（年份）', place='（地名）')}" for t in value.values()) or "（无）"
+
+
+@dataclass(frozen=True)
+class Assessment(Kind):
+    """The assessment (考核): the full score and, per deduction, the points per occurrence and the most
+    it may take off (``deductions = { late_filing = [2, 6], … }``)."""
+
+    def read(self, raw) -> dict:
+        if not isinstance(raw, dict) or set(raw) != {"full_score", "deductions"}:
+            raise Bad("应为 { full_score = 100, deductions = { 扣分项代码 = [每次扣分, 最多扣分], … } }。")
+        full = raw["full_score"]
+        if isinstance(full, bool) or not isinstance(full, (int, float)) or not 0 < full <= 1000:
+            raise Bad("full_score（满分）应为大于0、不超过1000的数。")
+        deductions = raw["deductions"]
+        if not isinstance(deductions, dict):
+            raise Bad("deductions 应为“扣分项代码 = [每次扣分, 最多扣分]”的表。")
+        clean = {}
+        for code, pair in deductions.items():
+            if code not in DEDUCTION_LABELS:
+                raise Bad(f"未知的扣分项“{code}”；可用的代码：" + "；".join(f"{c}（{n}）" for c, n in DEDUCTION_LABELS.items()) + "。")
+            if (not isinstance(pair, list) or len(pair) != 2
+                    or any(isinstance(x, bool) or not isinstance(x, (int, float)) or x < 0 for x in pair)):
+                raise Bad(f"{code}：应为 [每次扣分, 最多扣分]，两个不小于0的数。")
+            clean[code] = [float(pair[0]), float(pair[1])]
+        return {"full_score": float(full), "deductions": clean}
+
+    def write(self, value) -> Any:
+        def number(x):
+            return int(x) if float(x).is_integer() else x
+        return {"full_score": number(value["full_score"]),
+                "deductions": {c: [number(p), number(m)] for c, (p, m) in value["deductions"].items()}}
+
+    def say(self, value) -> str:
+        return f"满分{value['full_score']:g}分；" + "；".join(
+            f"{DEDUCTION_LABELS[c]}每次扣{p:g}分、最多扣{m:g}分" for c, (p, m) in value["deductions"].items())
