@@ -97,3 +97,17 @@ def supervision_docs(output: str) -> None:
 
 
 main.add_command(supervision_group)  # a plain click group: no app context needed
+
+
+@click.command("rules-docs", help="Write the rules' part of docs/rules.md: every parameter, what it drives, and each "
+                                  "preset with where each value comes from.")
+@click.option("--output", type=click.Path(dir_okay=False), default="docs/rules.md", show_default=True)
+def rules_docs(output: str) -> None:
+    from spotcheck.tenants.rules.docs import replaced  # the domain loads only for this command
+
+    page = Path(output)
+    page.write_text(replaced(page.read_text(encoding="utf-8") if page.exists() else ""), encoding="utf-8")
+    click.echo(f"wrote {output}")
+
+
+main.add_command(rules_docs)  # a plain command: no app context needed

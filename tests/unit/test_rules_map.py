@@ -37,12 +37,13 @@ def _text() -> str:
 
 
 def _rows() -> list[tuple[str, list[str]]]:
-    """(section, cells) of every rule row of the map's tables."""
+    """(section, cells) of every rule row of the map's tables (the topics' sections; the generated
+    section of the parameters and presets is checked by :func:`test_the_parameters_section_is_current`)."""
     rows, section = [], ""
     for line in _text().splitlines():
         if line.startswith("## "):
             section = line[3:].strip()
-        elif line.startswith("|") and not line.startswith("|---"):
+        elif section in SECTIONS and line.startswith("|") and not line.startswith("|---"):
             cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
             if cells != HEADER:
                 rows.append((section, cells))
@@ -113,3 +114,11 @@ def test_no_rule_is_left_unmapped():
     command and the test when the branch lands."""
     waiting = [f"{section}: {cells[0][:60]}" for section, cells in _rows() if any(TODO in cell for cell in cells)]
     assert not waiting, f"{len(waiting)} rules still say {TODO}:\n" + "\n".join(waiting)
+
+
+def test_the_parameters_section_is_current():
+    """The generated part of the map (every rule parameter, what it drives, the code that reads it; each
+    preset with where each value comes from) is what ``spotcheck rules-docs`` writes now."""
+    from spotcheck.tenants.rules.docs import replaced
+
+    assert replaced(_text()) == _text(), "run `spotcheck rules-docs`"

@@ -15,6 +15,10 @@ from spotcheck.platform.web.forms import MultiCheckboxField
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import vocabulary as campaign_fields
 from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, LEADER_RULES, TARGET_REPLACEMENT_REASONS
+from spotcheck.platform.permissions import acting_user
+from spotcheck.tenants.directory.queries import directory_categories
+from spotcheck.tenants.items import queries as items
+from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, FLAGGED, RISK_STRATA
 
 STRATA = (*RISK_STRATA, FLAGGED)
@@ -133,6 +137,19 @@ class _CampaignFields(FlaskForm):
     exempt_kind = SelectField(_l("Outside the annual plan?"),
                               choices=[SelectChoice("", _l("No: the items are in our filed plan of the year"))]
                               + _choices(EXEMPT_KINDS), validate_choice=False)
+
+    def prepare(self) -> None:
+        """The choices of the signed-in user's department: the kinds of check its rules allow outside the
+        plan (none where no plan is asked), its least team, its published items, its categories."""
+        rules = rules_queries.in_force(acting_user().tenant_id)
+        self.exempt_kind.choices = ([SelectChoice("", _l("No: the items are in our filed plan of the year"))]
+                                    + _choices(rules.exempt_kinds))
+        if not self.team_size.data:
+            self.team_size.data = str(rules.min_team_size)
+        self.item_ids.choices = [(str(i.id), f"{i.code} {i.name}") for i in items.list_items("published")]
+        categories = directory_categories()
+        chosen = [c for c in self.categories.data or [] if c not in categories]
+        self.categories.choices = [(c, c) for c in categories + chosen]
     exempt_reason = TextAreaField(_l("Reason for checking outside the plan"))
     categories = MultiCheckboxField(_l("Supervision categories"), validate_choice=False)
     industries = StringField(_l("Industry codes (GB/T 4754, prefixes)"))
@@ -140,7 +157,7 @@ class _CampaignFields(FlaskForm):
     entity_types = MultiCheckboxField(_l("Entity types"), choices=_choices(reference.ENTITY_TYPES), validate_choice=False)
     flags = MultiCheckboxField(_l("Only entities with these flags"), choices=_choices(FLAG_LABELS), validate_choice=False)
     reserve_size = StringField(_l("Reserves per stratum"), default="3")
-    team_size = StringField(_l("Inspectors per team"), default="2")
+    team_size = StringField(_l("Inspectors per team"))
     capacity = StringField(_l("Most visits per inspector"))
     window_start = StringField(_l("From"), render_kw={"type": "date"})
     window_end = StringField(_l("To"), render_kw={"type": "date"})
@@ -241,10 +258,22 @@ class ReplaceTargetForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=[SelectChoice("", _l("Reason for replacing…"))]
                          + _choices(TARGET_REPLACEMENT_REASONS), validate_choice=False)
 
+    def offer(self, rules) -> "ReplaceTargetForm":
+        """The reasons the campaign's rules allow."""
+        self.reason.choices = [SelectChoice("", _l("Reason for replacing…"))] + _choices(rules.target_replacement_reasons)
+        return self
+
 
 class ReplaceInspectorForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=[SelectChoice("", _l("Reason for replacing…"))]
                          + _choices(INSPECTOR_REPLACEMENT_REASONS), validate_choice=False)
+
+    def offer(self, rules) -> "ReplaceInspectorForm":
+        """The reasons the campaign's rules allow (a declared conflict, 回避, always)."""
+        reasons = dict(rules.inspector_replacement_reasons)
+        reasons.setdefault("conflict", INSPECTOR_REPLACEMENT_REASONS["conflict"])
+        self.reason.choices = [SelectChoice("", _l("Reason for replacing…"))] + _choices(reasons)
+        return self
 
 
 class ReplaceEverywhereForm(ReplaceInspectorForm):

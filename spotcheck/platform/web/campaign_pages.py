@@ -29,11 +29,10 @@ from spotcheck.tasks.handout_jobs import submit_hand_out
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as services, vocabulary
 from spotcheck.tenants.campaigns.queries import public as publication, sizes, targets as listing
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
-from spotcheck.tenants.directory.queries import directory_categories
-from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.plans import queries as plans
 from spotcheck.tenants.results import commands as results_commands
 from spotcheck.tenants.results.queries import teams as team_experts, visits as visit_reads
+from spotcheck.tenants.rules import queries as rules_queries
 
 bp = Blueprint("campaign_pages", __name__, url_prefix="/campaigns")
 
@@ -72,12 +71,7 @@ def index():
 # --- drafting ---------------------------------------------------------------------------------
 
 
-def _prepare(form: CampaignForm) -> None:
-    published = items.list_items("published")
-    form.item_ids.choices = [(str(i.id), f"{i.code} {i.name}") for i in published]
-    categories = directory_categories()
-    chosen = [c for c in form.categories.data or [] if c not in categories]
-    form.categories.choices = [(c, c) for c in categories + chosen]
+_prepare = CampaignForm.prepare
 
 
 def _save_errors(form: CampaignForm, failed: ValidationFailed) -> list[str]:
@@ -121,7 +115,8 @@ def new():
                     title=campaign.title), "success")
             return redirect(url_for("campaign_pages.detail", campaign_id=campaign.id))
     code = 422 if request.method == "POST" else 200
-    return render_template("campaigns/form.html", form=form, campaign=None, strata_errors=strata_errors), code
+    return render_template("campaigns/form.html", form=form, campaign=None, strata_errors=strata_errors,
+                           rules=rules_queries.in_force(_user().tenant_id)), code
 
 
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -148,7 +143,8 @@ def edit(campaign_id):
             flash(_("Campaign “%(title)s” saved.", title=campaign.title), "success")
             return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
     code = 422 if request.method == "POST" else 200
-    return render_template("campaigns/form.html", form=form, campaign=campaign, strata_errors=strata_errors), code
+    return render_template("campaigns/form.html", form=form, campaign=campaign, strata_errors=strata_errors,
+                           rules=rules_queries.in_force(_user().tenant_id)), code
 
 
 # --- the ceremony -----------------------------------------------------------------------------
@@ -214,7 +210,8 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
         action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None), leader_form=LeaderRuleForm(formdata=None),
         leaderless=services.visits_without_leader(campaign), sizes=sizes.planned(campaign),
         under_way=step_jobs.under_way(campaign, prefix="", endpoint="campaign_pages.draw_job"),
-        replace_target_form=ReplaceTargetForm(formdata=None), replace_inspector_form=ReplaceInspectorForm(formdata=None),
+        replace_target_form=ReplaceTargetForm(formdata=None).offer(services.rules_of(campaign)),
+        replace_inspector_form=ReplaceInspectorForm(formdata=None).offer(services.rules_of(campaign)),
     ), status
 
 

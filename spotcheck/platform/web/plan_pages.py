@@ -17,6 +17,7 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.plans import commands, queries
+from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES
 
 bp = Blueprint("plan_pages", __name__, url_prefix="/plans")
@@ -25,7 +26,8 @@ bp = Blueprint("plan_pages", __name__, url_prefix="/plans")
 @bp.route("")
 @requires(Permission.CAMPAIGNS_VIEW)
 def index():
-    return render_template("plans/index.html", plans=queries.list_plans(), joint_fields=_joint_fields())
+    return render_template("plans/index.html", plans=queries.list_plans(), joint_fields=_joint_fields(),
+                           rules=rules_queries.in_force(_user().tenant_id))
 
 
 def _joint_fields() -> list[str]:

@@ -107,7 +107,7 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
         else frozenset(), awaits_follow_up=visits.awaits_follow_up(visit), follow_up_rule=visits.FOLLOW_UP_RULE,
         actions=visits.allowed_actions(visit, user), me=visits.membership(visit, user), form=EmptyForm(),
         errors=errors or {}, values=values, due=listing.due_of(visit), flag=listing.flag_of(visit),
-        attachments=visits.attachments_of(visit), notices=notice_queries.for_visit_page(visit, user),
+        attachments=visits.attachments_of(visit), deadline_rules=visits.deadline_rules(visit), notices=notice_queries.for_visit_page(visit, user),
         follow_up_actions={f.id: visits.follow_up_actions(f, user) for f in visit.follow_ups},
         receivers=follow_ups.receivers(visit.tenant_id), follow_up_kinds=reference.FOLLOW_UP_KINDS,
         receiver_names={t.id: t.name for t in follow_ups.receivers(visit.tenant_id)},

@@ -76,12 +76,17 @@ class Duty:
 
 
 def duties_of(rules: Rules) -> tuple[Duty, ...]:
-    """The duties ``rules`` give (the rulebook's, and those a department's rules add)."""
+    """The duties ``rules`` give (the rulebook's, and those a department's rules add); where the rules
+    send the market-regulation field's tables to the market-regulation bureau too
+    (``market_tables_to_lead``: 涉及市场监管领域的报表径送市场监督管理局), a department's duty says so."""
     found = []
     for duty in rules.duties:
         citation = rules.cite("duties") if not duty["article"] else _cited(rules, duty["article"])
+        recipient = duty["recipient"]
+        if rules.market_tables_to_lead and duty["submitter"] == DEPARTMENTS:
+            recipient += f"；涉及市场监管领域的报表另报市场监督管理局（{rules.cite('market_tables_to_lead')}）"
         found.append(Duty(duty["table"], _title_template(rules, duty["table"]), duty["period"], duty["due"],
-                          duty["submitter"], duty["recipient"], citation, duty["reading"],
+                          duty["submitter"], recipient, citation, duty["reading"],
                           other_fields_only=duty["only"] == "other_fields"))
     return tuple(found)
 

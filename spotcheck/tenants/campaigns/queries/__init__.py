@@ -15,6 +15,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign
+from spotcheck.tenants.campaigns.in_force import rules_of  # noqa: F401 (a campaign's rules, read by the pages)
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of, stage, visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS, CampaignStatus

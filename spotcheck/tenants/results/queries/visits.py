@@ -18,6 +18,7 @@ from spotcheck.tenants.results.policy import (
     membership, recused_members, team_query,
 )
 from spotcheck.tenants.results.vocabulary import VisitStatus
+from spotcheck.tenants.results import deadlines
 
 __all__ = ["FOLLOW_UP_RULE", "awaits_follow_up", "membership", "recused_members"]
 
@@ -60,6 +61,11 @@ def follow_up_actions(follow_up: FollowUp, reader) -> frozenset[str]:
 def missing_for_submission(visit: Visit) -> dict[str, list]:
     """What must be filled before the result can be submitted, by field (empty: complete)."""
     return checks.missing_for_submission(visit)
+
+
+def deadline_rules(visit: Visit) -> dict[str, str]:
+    """Where each due date of the visit comes from, in words (检查结束后5个工作日（《……》四（三））)."""
+    return {field: deadlines.rule_of(visit, field) for field in deadlines.DUE_FIELDS}
 
 
 def attachments_of(visit: Visit) -> list[Attachment]:
