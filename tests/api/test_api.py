@@ -13,6 +13,18 @@ def test_openapi_document_lists_the_endpoints(client):
     assert "bearer" in spec["components"]["securitySchemes"]
 
 
+def test_no_field_of_the_api_names_a_document_by_a_makers_number(app):
+    """The OpenAPI document and what a department's reporting duties answer name the tables and rules by
+    their titles and articles — never 文件001, seed 003 or a year left as ＸＸ."""
+    from tests.support.page_text import seed_words
+
+    client = app.test_client()
+    assert not seed_words(client.get("/api/openapi.json").get_data(as_text=True))
+    duties = client.get("/api/v1/reports", headers=bearer(app, "yjj_planner"))
+    assert duties.status_code == 200 and duties.json and not seed_words(duties.get_data(as_text=True))
+    assert all(duty["rule"].startswith("《") for duty in duties.json)
+
+
 def test_swagger_ui_is_served_from_local_assets(client):
     page = client.get("/api/docs").get_data(as_text=True)
     assert "http://" not in page and "https://" not in page  # no CDN

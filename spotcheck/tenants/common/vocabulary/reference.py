@@ -97,9 +97,8 @@ def result_category_name(code: str) -> str:
     return f"{RESULT_PENDING_NAME}：{name}" if code.startswith(RESULT_PENDING_PREFIX) else name
 
 
-#: 领域: market-regulation field or other (the 70 % / 50 % coverage goals of seed 003).
+#: 领域: market-regulation field or other (each with the coverage goal the rules in force set, if any).
 ITEM_FIELDS = {"market": "市场监管领域", "other": "其他领域"}
-COVERAGE_GOALS_BP = {"market": 7000, "other": 5000}
 
 #: 事项类别.
 ITEM_KINDS = {"general": "一般检查事项", "key": "重点检查事项"}
