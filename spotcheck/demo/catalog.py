@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from spotcheck.core import audit
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.demo import city as demo_city
+from spotcheck.demo import city as demo_city, rules as demo_rules
 from spotcheck.demo.people import admin_of
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.directory import bulk
@@ -60,6 +60,7 @@ def _items(code: str, actor: User) -> None:
     for data in demo_city.items(code):
         if data["name"] in existing:
             continue
+        data = {key: demo_rules.placed(value) if isinstance(value, str) else value for key, value in data.items()}
         publish = data.pop("_publish")
         item = items.create_item(data, actor=actor)
         if publish:
@@ -70,7 +71,7 @@ def _rules(code: str, tenant: Tenant, actor: User) -> None:
 
     if rules_document.current_document() is not None:
         return
-    title, body = demo_city.rules_document(code, tenant.name)
+    title, body = demo_rules.rules_text(code, tenant.name)
     rules.save_text({"title": title, "body": body}, actor=actor)
     rules.publish(actor=actor)
 
@@ -87,7 +88,8 @@ def _inspectors(code: str, actor: User, *, seed: int, today: date, scale: int = 
     existing = set(db.session.scalars(sa.select(Inspector.cert_no)))
     for data in demo_city.inspectors(code, seed=seed, today=today, scale=scale):
         if data["cert_no"] not in existing:
-            inspectors.create_inspector(data, actor=actor)
+            inspectors.create_inspector({**data, "agency": demo_rules.placed(data["agency"]),
+                                         "region": demo_rules.place()}, actor=actor)
 
 
 def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.demo import city as demo_city
+from spotcheck.demo import city as demo_city, rules as demo_rules
 from spotcheck.demo.people import user_named
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.items.models import Item
@@ -64,13 +64,13 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | No
                                                       Plan.half.is_(None) if half is None else Plan.half == half)):
             return
         if joint:
-            plan = plans.create_plan({"year": year, "half": None, "title": joint["title"].format(year=year), "kind": "joint",
+            plan = plans.create_plan({"year": year, "half": None, "title": demo_rules.placed(joint["title"].format(year=year)), "kind": "joint",
                                       "field": field, "department_ids": [t.id for t in joint["departments"]]},
                                      actor=planner)
             lines = joint["lines"]
         else:
             plan = plans.create_plan({"year": year, "half": half,
-                                      "title": demo_city.plan_title(tenant.name, year, half)}, actor=planner)
+                                      "title": demo_rules.placed(demo_city.plan_title(tenant.name, year, half))}, actor=planner)
             lines = demo_city.PLAN_LINES[tenant.code]
         query = sa.select(Item).where(Item.status == "published").order_by(Item.code)
         query = query.where(Item.name.in_(lines)) if half is None else query.where(Item.field != "market",

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from spotcheck.core.policy import CONSOLE
-from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.scoping import current_tenant_id, tenant_scope
+from spotcheck.demo import city as demo_city
 from spotcheck.tenants.rules import commands, presets, rulebook, rulefile
 
 #: The rulebook of a demo city by default.
@@ -28,7 +29,34 @@ def department_document(preset_name: str, department: str, place: str, since) ->
     return replace(source, title=f"{place}{department}细则（示例，参数取自{source.short_title}）",
                    short_title=f"{place}{department}细则（示例）", issuer=f"{place}{department}", number="",
                    issued_on=since, effective_from=since,
-                   note=f"演示用的部门细则：条款和参数取自《{source.title}》。{source.note}")
+                   note=f"演示用的部门细则：条款和参数取自《{source.title}》，自部门在平台上开设之日起施行。")
+
+
+#: The city's name in the demo's words where no rulebook names it.
+NO_PLACE = "本市"
+
+
+def place() -> str:
+    """The place of the rulebook in force (宁安市, 城口县): what the demo's government side is called."""
+    return rulebook.rules_for(None).place or NO_PLACE
+
+
+def placed(text: str) -> str:
+    """A demo text of the government side (an agency, a plan's title) in the deployment's place: the
+    generated city's own name (杭州市) made the rulebook's. The registry's businesses keep theirs."""
+    return text.replace("杭州市", place())
+
+
+def rules_text(code: str, name: str) -> tuple[str, str]:
+    """The title and text of a department's published rules document (一细则): the document its rules in
+    force come from, its articles quoted, where it loaded rules of its own; else the demo's generic
+    rules, which leave every number to the rulebook."""
+    own = rulebook.version_ids(current_tenant_id())[1]  # the department being built: its scope
+    if own is not None:
+        document = rulebook.document_of(own)
+        articles = "\n\n".join(f"{a.number} {a.text}" for a in document.articles)
+        return document.title, f"{document.note}\n\n{articles}"
+    return demo_city.rules_document(code, name, place())
 
 
 def deploy(tenants: dict, *, rules: str = DEFAULT_RULES, since) -> str:

@@ -201,3 +201,21 @@ def test_show_then_load_changes_nothing_and_a_malformed_file_changes_nothing_nam
     assert syntax.exit_code == 2 and "TOML" in syntax.output and "第1行" in syntax.output
     with app.app_context():
         assert _versions() == before
+
+
+def test_a_version_not_yet_in_force_is_replaced_by_another_of_its_day_but_never_by_the_same_file(app):
+    with app.app_context():
+        coming = replace(NINGAN, effective_from=date(2027, 1, 1), entries={
+            **NINGAN.entries, "publish_days": rulefile.Entry(15, "第9条")})
+        with frozen_at(date(2026, 11, 24)):
+            first = rules.load_rulebook({"text": rulefile.write(coming)}, actor=CONSOLE)
+            db.session.commit()
+            with pytest.raises(ValidationFailed) as refused:  # the same file again: nothing loaded
+                rules.load_rulebook({"text": rulefile.write(coming)}, actor=CONSOLE)
+            assert "内容相同" in str(refused.value.errors["file"][0])
+            other = replace(coming, entries={**coming.entries, "publish_days": rulefile.Entry(10, "第9条")})
+            second = rules.load_rulebook({"text": rulefile.write(other)}, actor=CONSOLE)
+            db.session.commit()
+        assert db.session.get(RuleVersion, first.id).withdrawn and not db.session.get(RuleVersion, second.id).withdrawn
+        assert rulebook.rules_for(None, date(2027, 1, 4)).publish_days == 10
+        assert rulebook.rules_for(None, date(2026, 12, 31)).publish_days == 20  # until then, the floor's

@@ -151,11 +151,11 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     assert all(number in scj for number in STAGES if number.startswith("市监抽") or number.endswith("（市监）"))
     assert "（应急）" not in scj and "（商务）" not in scj  # another department's part is not listed
     review = signed_in(app, "sfj_supervisor").get("/plans/review").get_data(as_text=True)
-    assert "杭州市商务局2027年度行政执法检查计划" in review
+    assert "宁安市商务局2027年度行政执法检查计划" in review
     market = signed_in(app, "scj_coord").get("/plans/review").get_data(as_text=True)  # it touches the market field
-    assert "杭州市商务局2027年度行政执法检查计划" in market and "市场监督管理局" in market
+    assert "宁安市商务局2027年度行政执法检查计划" in market and "市场监督管理局" in market
     portal = app.test_client().get("/public/draws").get_data(as_text=True)
-    assert "杭州市安全生产领域2026年度联合抽查工作计划" in portal
+    assert "宁安市安全生产领域2026年度联合抽查工作计划" in portal
     assert "市监抽〔2026〕1号" in portal and "应急抽〔2026〕2号" in portal and "市监联抽〔2026〕1号" in portal
     assert "未编号" not in portal and "明码标价专项检查" not in portal  # drafts are internal
     _the_withdrawn_campaign_stays_public_as_withdrawn(app)

@@ -12,10 +12,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.errors import NotFound, ValidationFailed
-from spotcheck.tenants.rules import queries as rules_queries
-from spotcheck.tenants.rules import vocabulary as rules_vocabulary
 from spotcheck.platform.permissions import acting_user
-from spotcheck.tenants.rules import queries
+from spotcheck.tenants.rules import queries, queries as rules_queries
+from spotcheck.tenants.rules import vocabulary as rules_vocabulary
 from spotcheck.tenants.rules.vocabulary import SOURCES
 
 #: The largest rules file read from an upload (the command counts its characters: 400,000 at most).
@@ -27,7 +26,8 @@ ANY = object()
 
 def template_names() -> dict:
     """The names the rules' templates use (a blueprint's context processor)."""
-    return {"rule_state_names": rules_vocabulary.STATE_NAMES, "rule_source_names": SOURCES}
+    return {"rule_state_names": rules_vocabulary.STATE_NAMES, "rule_source_names": SOURCES,
+            "coming_versions": rules_queries.coming}
 
 
 def named_errors(errors: dict) -> list[tuple[str, str, list[str]]]:
@@ -90,7 +90,9 @@ def version_context(version) -> dict:
     it changed from the version before."""
     before = rules_queries.previous(version)
     document = rules_queries.document_of(version)
-    return {"version": version, "document": document, "state": queries.state(version),
+    replaced_by = next((v for v, _state in rules_queries.scope_history(version.tenant_id)
+                        if version.withdrawn and not v.withdrawn and v.effective_from == version.effective_from), None)
+    return {"version": version, "document": document, "state": queries.state(version), "replaced_by": replaced_by,
             "groups": rules_queries.document_groups(document), "before": before,
             "changes": queries.differences(before, version) if before is not None else None}
 

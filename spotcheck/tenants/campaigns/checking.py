@@ -133,7 +133,7 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
 
 def _team_floor(rules: Rules) -> str:
     """Where the floor of a team comes from when no document sets one (the draw's own specification)."""
-    return str(_l("Under the draw's specification (spotcheck-draw/1), "))
+    return str(_l("Under the platform's rules of the random draw, "))
 
 
 def check_plan(clean: dict, errors: dict, rules: Rules | None = None) -> None:

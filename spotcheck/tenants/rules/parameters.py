@@ -83,7 +83,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("min_team_size", "每组检查人员最少人数", "draws",
               kinds.Number(stricter="higher", low=DRAW_SPEC_MIN_TEAM, high=10, unit="人"),
               "抽查任务每组抽取的执法检查人员不少于此数（在批准时固定，写入抽取证明）。",
-              platform=DRAW_SPEC_MIN_TEAM, platform_note="抽取规范（spotcheck-draw/1）要求每组至少2人"),
+              platform=DRAW_SPEC_MIN_TEAM, platform_note="平台的随机抽取规则以每组2人为最少"),
     Parameter("higher_risk_sampled_more", "高风险和重点对象加大抽查力度", "draws", kinds.Flag(),
               "列入经营异常名录、有严重违法违规记录等重点对象（及风险等级A）的抽查规则不得低于一般对象。"),
     Parameter("flagged_min_ratio", "重点对象最低抽查比例", "draws", kinds.Percent(),

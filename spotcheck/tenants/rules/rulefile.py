@@ -295,7 +295,7 @@ def write(document: Document, *, described: dict[str, str] | None = None) -> str
     is silent: the national floor, a platform default)."""
     out = tomlkit.document()
     out.add(tomlkit.comment(f"{DOCUMENT_KINDS[document.kind]}：{document.title}"))
-    out.add(tomlkit.comment("编辑后用 spotcheck rules load 载入（整体载入或整体不载入）；参数说明见 docs/rules.md。"))
+    out.add(tomlkit.comment("编辑后在“规则集”页面（部门细则：一细则 → 现行规则）载入，整体载入或整体不载入。"))
     head = tomlkit.table()
     for name in DOCUMENT_FIELDS:
         value = getattr(document, name)

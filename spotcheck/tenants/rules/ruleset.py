@@ -40,6 +40,7 @@ class Cited:
     document: DocumentRef | None = None
     article: str = ""
     note: str = ""
+    said_by: DocumentRef | None = None  # an open parameter: the document whose note says so
 
     @property
     def citation(self) -> str:
@@ -54,7 +55,9 @@ class Cited:
         if self.source == "platform":
             return f"平台默认（{self.note}）" if self.note else "平台默认"
         if self.source == "open":
-            return f"未规定（{self.note}）" if self.note else "未规定"
+            if not self.note:
+                return "未规定"
+            return f"未规定（{'《' + self.said_by.short_title + '》：' if self.said_by else ''}{self.note}）"
         return self.citation
 
 
@@ -93,13 +96,14 @@ class Rules:
         if department:
             layers.append(("department", department[1], self.department))
         for parameter in PARAMETERS:
-            value, cited, open_note = None, Cited("open"), ""
+            value, cited, open_note, said_by = None, Cited("open"), "", None
             for source, document, ref in layers:
                 entry = document.entries.get(parameter.key)
                 if entry is None:
                     continue
                 if not entry.is_set:
-                    open_note = entry.open_note or open_note
+                    if entry.open_note:
+                        open_note, said_by = entry.open_note, ref
                     continue
                 if source == "department":
                     self.floor[parameter.key] = (value, cited)
@@ -116,7 +120,7 @@ class Rules:
             if value is None and parameter.platform is not None:
                 value, cited = parameter.platform, Cited("platform", note=parameter.platform_note)
             elif value is None:
-                cited = Cited("open", note=open_note)
+                cited = Cited("open", note=open_note, said_by=said_by)
             self.values[parameter.key] = value
             self.cited[parameter.key] = cited
 
@@ -261,11 +265,12 @@ class Rules:
         return title.format(year=year if year is not None else "", place=self.place or "本地")
 
     def table_source(self, code: str) -> str:
-        """Where a table comes from: 《……》附件2 (empty when the rulebook does not use it)."""
+        """Where a table comes from, by the rulebook's short title: 《宁安市实施方案》附件2 (empty when the
+        rulebook does not use it)."""
         table = self.tables.get(code)
         if not table or self.rulebook is None:
             return ""
-        return self.rulebook.name + table["attachment"]
+        return f"《{self.rulebook.short_title}》{table['attachment']}"
 
     @property
     def market_tables_to_lead(self) -> bool:

@@ -63,7 +63,10 @@ class Duty:
 
     @property
     def when(self) -> str:
-        """When it is due, in words."""
+        """When it is due, in words, for its kind of period."""
+        if self.due_rule == "after_period":
+            return {"year": "次年1月1日前", "half": "上半年的于7月1日前、下半年的于次年1月1日前",
+                    "quarter": "季度结束后的次日前"}[self.period_kind]
         return say_due(self.due_rule)
 
     @property
@@ -84,7 +87,7 @@ def duties_of(rules: Rules) -> tuple[Duty, ...]:
         citation = rules.cite("duties") if not duty["article"] else _cited(rules, duty["article"])
         recipient = duty["recipient"]
         if rules.market_tables_to_lead and duty["submitter"] == DEPARTMENTS:
-            recipient += f"；涉及市场监管领域的报表另报市场监督管理局（{rules.cite('market_tables_to_lead')}）"
+            recipient += "；涉及市场监管领域的报表另报市场监督管理局"
         found.append(Duty(duty["table"], _title_template(rules, duty["table"]), duty["period"], duty["due"],
                           duty["submitter"], recipient, citation, duty["reading"],
                           other_fields_only=duty["only"] == "other_fields"))

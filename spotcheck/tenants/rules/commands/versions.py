@@ -62,6 +62,9 @@ def _replacing(versions: list[RuleVersion], document: rulefile.Document) -> Rule
         raise ValidationFailed({"document.effective_from": [_l(
             "A version in force since %(day)s is not replaced: give the new version a later day.",
             day=start.isoformat())]})
+    if same is not None and rulefile.from_json(same.content) == document:
+        raise ValidationFailed({"file": [_l(
+            "This file says what the version loaded for %(day)s says: nothing was loaded.", day=start.isoformat())]})
     return same
 
 

@@ -2,7 +2,7 @@
 rules (:mod:`.versions`) and the rules in force as pages show them (:mod:`.in_force`)."""
 from spotcheck.tenants.rules.queries.document import PublishedRules, current_document, file_path, published_version
 from spotcheck.tenants.rules.queries.in_force import (
-    Group, PresetChoice, Row, document_groups, document_of, error_label, error_prefix, grouped_rows, in_force,
+    Group, PresetChoice, Row, coming, document_groups, document_of, error_label, error_prefix, grouped_rows, in_force,
     national_sources, preset_names, preset_text, presets_of, previous, raw_value, scope_history, set_by, version_ids,
 )
 from spotcheck.tenants.rules.queries.versions import (
@@ -10,7 +10,7 @@ from spotcheck.tenants.rules.queries.versions import (
     parameter_rows, same_as_in_force, show_text, state,
 )
 
-__all__ = ["Difference", "Group", "ParameterRow", "PresetChoice", "PublishedRules", "Row", "current_document",
+__all__ = ["Difference", "Group", "ParameterRow", "PresetChoice", "PublishedRules", "Row", "coming", "current_document",
            "departments_with_rules", "differences", "document_groups", "document_of", "document_rows", "error_label",
            "error_prefix", "file_path", "get_version", "grouped_rows", "history", "in_force", "national_sources",
            "parameter_rows", "preset_names", "preset_text", "presets_of", "previous", "published_version", "raw_value",

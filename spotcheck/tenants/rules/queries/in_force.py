@@ -124,6 +124,12 @@ def scope_history(tenant_id: int | None) -> list[tuple]:
     return [(version, state(version)) for version in history(tenant_id)]
 
 
+def coming(tenant_id: int | None) -> list:
+    """The versions of a scope loaded for a day not come yet, soonest first (announced on the pages)."""
+    return sorted((version for version, at in scope_history(tenant_id) if at == "coming"),
+                  key=lambda version: version.effective_from)
+
+
 def previous(version) -> object | None:
     """The version of the same scope loaded before ``version`` (what it changed), withdrawn ones left out."""
     earlier = [v for v in history(version.tenant_id)
