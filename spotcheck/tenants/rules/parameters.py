@@ -57,7 +57,7 @@ assert set(_ASSESSMENT["deductions"]) == set(DEDUCTION_LABELS)
 PARAMETERS: tuple[Parameter, ...] = (
     # --- results --------------------------------------------------------------------------------
     Parameter("report_days", "检查结果报送期限", "results", kinds.WorkingDays(),
-              "检查结束后多少个工作日内报送检查结果（检查报告）：访视的报送期限、待办、逾期标记和“逾期未报送结果”指标。"
+              "检查结束后多少个工作日内报送检查结果（检查报告）：每户次检查的报送期限、待办和逾期提示，以及“逾期未报送结果”指标。"
               "未规定时不设报送期限。"),
     Parameter("publish_days", "检查结果公示期限", "results", kinds.WorkingDays(),
               "检查结束后多少个工作日内公示检查结果（审核时间计算在内）：公示期限、待办、“按时公示率”和逾期公示。"),
