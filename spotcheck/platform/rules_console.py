@@ -14,8 +14,8 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import queries as accounts
-from spotcheck.tenants.rules import commands, presets, queries, rulebook
-from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS
+from spotcheck.tenants.rules import commands, presets, queries
+from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS, STATE_NAMES
 
 
 def _department(code: str | None):
@@ -29,9 +29,10 @@ def _department(code: str | None):
 
 
 def _refused(failed: ValidationFailed) -> None:
+    """Each refusal under the file's key and its name (report_days.value（检查结果报送期限（取值））)."""
     for key, messages in failed.errors.items():
         for message in messages:
-            click.echo(f"{key}：{message}", err=True)
+            click.echo(f"{key}（{queries.error_label(key)}）：{message}", err=True)
     click.echo("未载入：请改正以上各项后重新载入（文件整体载入或整体不载入，什么都没有改变）。", err=True)
     sys.exit(2)
 
@@ -105,9 +106,8 @@ def rules_show(department: str | None, day: str | None) -> None:
 @with_appcontext
 def rules_history(department: str | None) -> None:
     tenant = _department(department)
-    states = {"in_force": "现行", "coming": "待施行", "past": "已废止", "withdrawn": "已撤回"}
     for version in queries.history(tenant.id if tenant else None):
-        click.echo(f"{version.effective_from}\t{states[queries.state(version)]}\t《{version.title}》"
+        click.echo(f"{version.effective_from}\t{STATE_NAMES[queries.state(version)]}\t《{version.title}》"
                    f"\t{version.loaded_by_name}\t{version.sha256[:12]}")
-    if rulebook.version_ids(None)[0] is None and tenant is None:
+    if queries.scope_version_id(None) is None and tenant is None:
         click.echo("（尚未载入实施方案）")

@@ -176,6 +176,39 @@ def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(a
             assert all(c.ok for c in verify(updated))
 
 
+def test_a_reason_of_the_departments_own_rules_replaces_a_target_and_every_page_names_it(app):
+    from tests.support.helpers import signed_in
+    from tests.support.page_text import visible_text
+    from tests.support.rules_files import changed_department_rules
+    from spotcheck.core.policy import CONSOLE
+    from spotcheck.tenants.rules import commands as rules, rulebook
+
+    with app.app_context():
+        world = build()
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):  # its 细则 names a reason of its own and drops the others
+            article = rulebook.document_of(rulebook.version_ids(admin.tenant_id)[1]).articles[0].number
+            text = changed_department_rules(admin.tenant_id, target_replacement_reasons=(
+                {"demolished": "已拆除", "deregistered": "已注销"}, article))
+            rules.load_department_rules({"text": text}, actor=CONSOLE)
+            db.session.commit()
+        campaign_id = drawn_campaign(app, world)
+        with tenant_scope(admin.tenant_id):
+            campaign = campaigns.get_campaign(campaign_id)
+            out = db.session.scalars(sa.select(CampaignTarget).where(
+                CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)).first()
+            with pytest.raises(ValidationFailed):  # the platform's reason its rules dropped
+                campaign_commands.replace_target(campaign.id, {"entity_id": out.entity_id, "reason": "closed"},
+                                                 actor=planner_of(admin))
+            campaign_commands.replace_target(campaign.id, {"entity_id": out.entity_id, "reason": "demolished"},
+                                             actor=planner_of(admin))
+            db.session.commit()
+    staff = visible_text(signed_in(app, "yjj_planner").get(f"/campaigns/{campaign_id}").get_data(as_text=True))
+    public = visible_text(app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True))
+    for page in (staff, public):
+        assert "已拆除" in page and "demolished" not in page
+
+
 def test_an_unfillable_team_fails_the_whole_draw_naming_the_visit(app):
     with app.app_context():
         world = build(inspector_count=1)

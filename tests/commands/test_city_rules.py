@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from tests.support import campaign_world
 from tests.support.results_world import handed_out
-from tests.support.helpers import tenant_id, user_named
+from tests.support.helpers import signed_in, tenant_id, user_named
+from tests.support.page_text import visible_text
 from tests.support.rulebooks import CHENGKOU, NINGAN, adopt, cited
 from spotcheck.core.calendar import add_working_days
 from spotcheck.core.clock import frozen_at
@@ -83,6 +84,17 @@ def test_a_year_of_one_department_under_each_citys_rulebook(app, city):
             assert deadlines.report_due(ended, yjj).due == add_working_days(ended, 5).due
             assert deadlines.publish_due(ended, yjj).due == add_working_days(ended, 20).due
             assert deadlines.report_due(ended, tenant_id("SCJ")) is None
+            # 一单两库一细则 filed: 城口县 asks it (一、三（一）) and 应急管理局's administrator is told what is
+            # still missing on the home page; 宁安市 does not ask it
+            admin = user_named("yjj_admin")
+            basics = [task.obj for task in supervision.tasks_for(admin) if task.kind == "basics"]
+            home = visible_text(signed_in(app, "yjj_admin").get("/").get_data(as_text=True))
+            if city == "城口县":
+                [to_do] = basics
+                assert to_do.missing == ("实施细则",) and to_do.rule.startswith(f"《{CHENGKOU.title}》")
+                assert "一单两库一细则" in home and "实施细则" in home and to_do.rule in home
+            else:
+                assert basics == [] and "一单两库一细则" not in home
         # a campaign outside any filed plan: refused in 宁安市 naming its 第3条, made in 城口县
         with frozen_at(date(2026, 2, 1)), tenant_scope(yjj):
             from spotcheck.tenants.campaigns import commands as campaigns
@@ -196,7 +208,10 @@ def test_show_then_load_changes_nothing_and_a_malformed_file_changes_nothing_nam
     assert refused.exit_code == 2
     assert "document.effective_from" in refused.output and "施行日期" in refused.output
     assert "report_days.value" in refused.output and "weekly_visits" in refused.output
+    assert "检查结果报送期限（取值）" in refused.output  # each key with its name
     assert "未载入" in refused.output
+    history = runner.invoke(args=["rules", "history"])
+    assert history.exit_code == 0 and "现行" in history.output and "in_force" not in history.output
     syntax = runner.invoke(args=["rules", "load", "-"], input="[document\ntitle = ")
     assert syntax.exit_code == 2 and "TOML" in syntax.output and "第1行" in syntax.output
     with app.app_context():

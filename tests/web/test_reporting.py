@@ -20,7 +20,7 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.supervision import commands as supervision, duties, duty_status, submissions
+from spotcheck.tenants.supervision import commands as supervision, duties, duty_status, periods, submissions
 from spotcheck.tenants.supervision import policy as supervision_policy
 from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus
 
@@ -34,7 +34,7 @@ def _department_row(row: ReportSubmission) -> list:
 
 def _due_dates(rules) -> dict:
     return {due.key: due.due_on for duty in duties.duties_of(rules)
-            for due in (duties.Due(duty, period) for period in duties.periods_of(2026, duty.period_kind))}
+            for due in (duties.Due(duty, period) for period in periods.of_year(2026, duty.period_kind))}
 
 
 def test_each_citys_rulebook_gives_its_own_due_dates_and_only_those():

@@ -208,14 +208,16 @@ class DrawRequestSchema(Schema):
 
 
 class ReplaceTargetSchema(Schema):
-    reason = fields.Str(required=True, metadata={"description": _codes(TARGET_REPLACEMENT_REASONS)
-                                                 + " (an entity that cannot be found is a finding, not a reason)",
-                                                 "enum": list(TARGET_REPLACEMENT_REASONS)})
+    reason = fields.Str(required=True, metadata={
+        "description": "A reason the campaign's rules allow (a city's or a department's rules may name their own; "
+                       "GET /rules/department lists them). The platform's: " + _codes(TARGET_REPLACEMENT_REASONS)
+                       + " (an entity that cannot be found is a finding, not a reason)"})
 
 
 class ReplaceInspectorSchema(Schema):
-    reason = fields.Str(required=True, metadata={"description": _codes(INSPECTOR_REPLACEMENT_REASONS),
-                                                 "enum": list(INSPECTOR_REPLACEMENT_REASONS)})
+    reason = fields.Str(required=True, metadata={
+        "description": "A reason the campaign's rules allow (conflict, 抽取后申报回避, always). The platform's: "
+                       + _codes(INSPECTOR_REPLACEMENT_REASONS)})
 
 
 class ReplaceManySchema(ReplaceInspectorSchema):

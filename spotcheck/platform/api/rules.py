@@ -20,7 +20,6 @@ from spotcheck.platform.api.inspector_schemas import (
 )
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.scoping import current_tenant_id
-from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.rules import vocabulary as rules_vocabulary
 from spotcheck.platform.api.rule_version_schemas import (
     DepartmentQuerySchema, DifferencesQuerySchema, DifferencesSchema, RuleLoadSchema, RulesInForceSchema,
@@ -121,12 +120,12 @@ def _ref(document):
 
 
 def _in_force(tenant) -> dict:
-    rules = rules_queries.in_force(tenant.id if tenant is not None else None)
+    rules = queries.in_force(tenant.id if tenant is not None else None)
     parameters = [{"key": row.key, "label": row.label, "group": group.label, "value": row.value,
-                   "raw": rules_queries.raw_value(rules, row.key), "source": row.source,
+                   "raw": queries.raw_value(rules, row.key), "source": row.source,
                    "source_name": row.source_name,
                    "cited": row.cited, "stricter_than": row.replaces}
-                  for group in rules_queries.grouped_rows(rules) for row in group.rows]
+                  for group in queries.grouped_rows(rules) for row in group.rows]
     return {"department": {"code": tenant.code, "name": tenant.name} if tenant is not None else None,
             "place": rules.place, "rulebook": _ref(rules.rulebook), "department_rules": _ref(rules.department),
             "parameters": parameters}
@@ -143,12 +142,12 @@ def _version(version, detail: bool = False) -> dict:
              "preset": version.preset,
              "sha256": version.sha256, "loaded_at": version.loaded_at, "loaded_by_name": version.loaded_by_name}
     if detail:
-        document = rules_queries.document_of(version)
+        document = queries.document_of(version)
         found.update(issued_on=document.issued_on, place=document.place, note=document.note, text=version.source_text,
                      articles=[{"number": a.number, "text": a.text} for a in document.articles],
                      entries=[{"key": row.key, "label": row.label, "says": row.source, "value": row.value,
                                "article": row.cited}
-                              for group in rules_queries.document_groups(document) for row in group.rows
+                              for group in queries.document_groups(document) for row in group.rows
                               if row.source != "absent"])
     return found
 
@@ -156,18 +155,15 @@ def _version(version, detail: bool = False) -> dict:
 def _load(command, kind: str, tenant_id, data: dict):
     """A version loaded from the body's text or preset; a refusal names each key, in Chinese."""
     preset = (data.get("preset") or "").strip()
-    text = data.get("text") or ""
+    given = {"text": data.get("text") or "", "preset": ""}
     if preset:
-        text = rules_queries.preset_text(preset, kind)
-        if text is None:
-            raise ValidationFailed({"preset": [_("Choose one of the presets: %(names)s.",
-                                                 names=rules_queries.preset_names(kind))]})
-    elif text and queries.same_as_in_force(text, tenant_id):
+        given = queries.chosen_preset(preset, kind)
+    elif given["text"] and queries.same_as_in_force(given["text"], tenant_id):
         raise ValidationFailed({"text": [_("This file says what the version in force says: nothing was loaded.")]})
     try:
-        version = command({"text": text, "preset": preset}, actor=_actor())
+        version = command(given, actor=_actor())
     except ValidationFailed as failed:
-        raise ValidationFailed({"text" if key == "file" else key: [f"{rules_queries.error_prefix(key)}{m}"
+        raise ValidationFailed({"text" if key == "file" else key: [f"{queries.error_prefix(key)}{m}"
                                                                    for m in messages]
                                 for key, messages in failed.errors.items()}) from None
     return _version(version, detail=True)

@@ -270,9 +270,8 @@ class ReplaceInspectorForm(FlaskForm):
 
     def offer(self, rules) -> "ReplaceInspectorForm":
         """The reasons the campaign's rules allow (a declared conflict, 回避, always)."""
-        reasons = dict(rules.inspector_replacement_reasons)
-        reasons.setdefault("conflict", INSPECTOR_REPLACEMENT_REASONS["conflict"])
-        self.reason.choices = [SelectChoice("", _l("Reason for replacing…"))] + _choices(reasons)
+        self.reason.choices = ([SelectChoice("", _l("Reason for replacing…"))]
+                               + _choices(rules.inspector_replacement_reasons))
         return self
 
 

@@ -71,9 +71,6 @@ def index():
 # --- drafting ---------------------------------------------------------------------------------
 
 
-_prepare = CampaignForm.prepare
-
-
 def _save_errors(form: CampaignForm, failed: ValidationFailed) -> list[str]:
     """The drafting commands' refusals under the form's fields; returns those of the rules per stratum."""
     errors = dict(failed.errors)
@@ -101,7 +98,7 @@ def new():
         form.year.data = str(year)
         for stratum in vocabulary.RISK_STRATA:
             getattr(form, f"{stratum}_min").data = "1"
-    _prepare(form)
+    form.prepare()
     strata_errors = []
     if not form.validate_on_submit():
         strata_errors = _every_error(form)
@@ -129,7 +126,7 @@ def edit(campaign_id):
     form = CampaignForm()
     if request.method == "GET":
         form.fill_from(campaign)
-    _prepare(form)
+    form.prepare()
     strata_errors = []
     if not form.validate_on_submit():
         strata_errors = _every_error(form)

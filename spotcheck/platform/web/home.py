@@ -34,7 +34,7 @@ def index():
     if has_permission(user, Permission.CALENDAR_MANAGE):
         context["calendar_missing"] = missing_years(today())
     if has_permission(user, Permission.RULEBOOK_MANAGE):
-        context["rulebook_missing"] = rules_queries.version_ids(None)[0] is None
+        context["rulebook_missing"] = rules_queries.scope_version_id(None) is None
     if user.has_role(Role.supervisor.value, Role.coordinator.value):
         context["departments"] = accounts.departments(reader=user)
     if user.has_role(Role.supervisor.value):

@@ -19,7 +19,7 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.platform.web.campaign_forms import CampaignForm, DrawForm, LeaderRuleForm
-from spotcheck.platform.web.campaign_pages import _prepare as prepare_part_form, _save_errors as show_campaign_errors
+from spotcheck.platform.web.campaign_pages import _save_errors as show_campaign_errors
 from spotcheck.tasks import draw_jobs, handout_jobs
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, apply_service_errors, perform, requested_page
@@ -80,7 +80,7 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
             for stratum in RISK_STRATA:
                 getattr(part_form, f"{stratum}_min").data = "1"
     if part_form is not None:
-        prepare_part_form(part_form)
+        part_form.prepare()
     return render_template(
         "joint/detail.html", campaign=campaign, lead=view.lead, mine=mine, part=part,
         participants=view.participants, actions=view.actions, my_actions=view.my_actions,

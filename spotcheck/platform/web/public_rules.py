@@ -37,9 +37,7 @@ def _department(code: str):
 @bp.get("/rules")
 @public
 def rulebook():
-    rules = rules_queries.in_force(None)
-    rulebook_id = rules_queries.version_ids(None)[0]
-    version = rule_versions.version_of(rulebook_id) if rulebook_id is not None else None
+    rules, version = rules_queries.in_force(None), rules_queries.in_force_version(None)
     return render_template("public/rulebook.html", rules=rules, version=version,
                            document=rules_queries.document_of(version) if version is not None else None,
                            groups=rules_queries.grouped_rows(rules), sources=rules_queries.national_sources(),
@@ -49,9 +47,7 @@ def rulebook():
 def department_context(tenant) -> dict:
     """What the portal shows of a department's rules in force (its page of rules, and the rules
     document's page): every rule with where it comes from, its own rules' version and history."""
-    rules = rules_queries.in_force(tenant.id)
-    department_id = rules_queries.version_ids(tenant.id)[1]
-    version = rule_versions.version_of(department_id) if department_id is not None else None
+    rules, version = rules_queries.in_force(tenant.id), rules_queries.in_force_version(tenant.id)
     return {"in_force": {"rules": rules, "version": version, "groups": rules_queries.grouped_rows(rules),
                          "document": rules_queries.document_of(version) if version is not None else None,
                          "set_here": rules_queries.set_by(rules, "department"),

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.platform.permissions import acting_user
-from spotcheck.tenants.rules import queries, queries as rules_queries
+from spotcheck.tenants.rules import queries
 from spotcheck.tenants.rules import vocabulary as rules_vocabulary
 from spotcheck.tenants.rules.vocabulary import SOURCES
 
@@ -27,24 +27,19 @@ ANY = object()
 def template_names() -> dict:
     """The names the rules' templates use (a blueprint's context processor)."""
     return {"rule_state_names": rules_vocabulary.STATE_NAMES, "rule_source_names": SOURCES,
-            "coming_versions": rules_queries.coming}
+            "coming_versions": queries.coming}
 
 
 def named_errors(errors: dict) -> list[tuple[str, str, list[str]]]:
     """A refusal's errors as (key, name in words, messages), in the order the file gives them."""
-    return [(key, rules_queries.error_label(key), [str(m) for m in messages]) for key, messages in errors.items()]
+    return [(key, queries.error_label(key), [str(m) for m in messages]) for key, messages in errors.items()]
 
 
 def submitted(kind: str) -> dict:
     """The command's data from the load form: the preset chosen (``how=preset``), else the uploaded
     file, else the pasted text. A preset or a file that cannot be read is refused naming it."""
     if request.form.get("how") == "preset":
-        name = request.form.get("preset", "")
-        text = rules_queries.preset_text(name, kind)
-        if text is None:
-            raise ValidationFailed({"preset": [_("Choose one of the presets: %(names)s.",
-                                                 names=rules_queries.preset_names(kind))]})
-        return {"text": text, "preset": name}
+        return queries.chosen_preset(request.form.get("preset", ""), kind)
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         data = upload.stream.read(MAX_FILE_BYTES + 1)
@@ -88,24 +83,24 @@ def version_of(version_id: int, scope=ANY):
 def version_context(version) -> dict:
     """What a version's page shows: its document, what it says of each parameter, its state, and what
     it changed from the version before."""
-    before = rules_queries.previous(version)
-    document = rules_queries.document_of(version)
-    replaced_by = next((v for v, _state in rules_queries.scope_history(version.tenant_id)
+    before = queries.previous(version)
+    document = queries.document_of(version)
+    replaced_by = next((v for v, _state in queries.scope_history(version.tenant_id)
                         if version.withdrawn and not v.withdrawn and v.effective_from == version.effective_from), None)
     return {"version": version, "document": document, "state": queries.state(version), "replaced_by": replaced_by,
-            "groups": rules_queries.document_groups(document), "before": before,
+            "groups": queries.document_groups(document), "before": before,
             "changes": queries.differences(before, version) if before is not None else None}
 
 
 def differences_context(tenant_id: int | None) -> dict:
     """The differences of two versions of the scope chosen by ``?from=`` and ``?to=`` (by default the
     version in force and the one before it)."""
-    history = rules_queries.scope_history(tenant_id)
+    history = queries.scope_history(tenant_id)
     versions = {version.id: version for version, _state in history}
     first, second = request.args.get("from", type=int), request.args.get("to", type=int)
     if first is None and second is None and len(history) >= 2:
         in_force = next((v for v, state in history if state == "in_force"), history[0][0])
-        before = rules_queries.previous(in_force)
+        before = queries.previous(in_force)
         first, second = (before.id if before else None), in_force.id
     chosen = (versions.get(first), versions.get(second))
     if (first is not None and chosen[0] is None) or (second is not None and chosen[1] is None):
@@ -124,11 +119,9 @@ def version_file(version):
 def in_force_file(tenant_id: int | None):
     """The version in force as a rules file to edit and load again (what it leaves to others said in
     comments), or NotFound when the scope has none."""
-    text = queries.show_text(tenant_id)
-    if text is None:
+    text, version = queries.show_text(tenant_id), queries.in_force_version(tenant_id)
+    if text is None or version is None:
         raise NotFound(_l("No version of these rules is in force."))
-    rulebook_id, department_id = rules_queries.version_ids(tenant_id)
-    version = queries.get_version(department_id if tenant_id is not None else rulebook_id)
     return send_file(io.BytesIO(text.encode("utf-8")), mimetype="application/toml", as_attachment=True,
                      download_name=f"{version.short_title}-现行.toml", max_age=0)
 
@@ -140,5 +133,5 @@ def prefill(kind: str, tenant_id: int | None) -> str:
     if start == "in_force":
         return queries.show_text(tenant_id) or ""
     if start.startswith("preset:"):
-        return rules_queries.preset_text(start.removeprefix("preset:"), kind) or ""
+        return queries.preset_text(start.removeprefix("preset:"), kind) or ""
     return ""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web import rule_versions
 from spotcheck.platform.web.forms import EmptyForm
@@ -20,14 +19,12 @@ SCOPE = None
 
 
 def _page(errors: dict | None = None, text: str | None = None):
-    rules = rules_queries.in_force(SCOPE)
-    rulebook_id = rules_queries.version_ids(SCOPE)[0]
-    version = queries.get_version(rulebook_id) if rulebook_id is not None else None
+    rules, version = queries.in_force(SCOPE), queries.in_force_version(SCOPE)
     return render_template(
         "rules/rulebook.html", rules=rules, version=version,
-        document=rules_queries.document_of(version) if version is not None else None,
-        groups=rules_queries.grouped_rows(rules), sources=rules_queries.national_sources(),
-        history=rules_queries.scope_history(SCOPE), presets=rules_queries.presets_of("rulebook"),
+        document=queries.document_of(version) if version is not None else None,
+        groups=queries.grouped_rows(rules), sources=queries.national_sources(),
+        history=queries.scope_history(SCOPE), presets=queries.presets_of("rulebook"),
         errors=rule_versions.named_errors(errors or {}),
         text=rule_versions.prefill("rulebook", SCOPE) if text is None else text,
         form=EmptyForm(), views=VIEWS)

@@ -14,7 +14,6 @@ from flask_login import current_user
 
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.scoping import current_tenant_id
-from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web import rule_versions
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors
@@ -103,15 +102,13 @@ VIEWS = {"index": "rules_pages.in_force", "version": "rules_pages.version", "ver
 
 def _in_force_page(errors: dict | None = None, text: str | None = None):
     tenant_id = current_tenant_id()
-    rules = rules_queries.in_force(tenant_id)
-    rulebook_id, department_id = rules_queries.version_ids(tenant_id)
-    version = queries.get_version(department_id) if department_id is not None else None
+    rules, version = queries.in_force(tenant_id), queries.in_force_version(tenant_id)
     return render_template(
         "rules/in_force.html", rules=rules, version=version,
-        document=rules_queries.document_of(version) if version is not None else None,
-        rulebook=queries.get_version(rulebook_id) if rulebook_id is not None else None,
-        groups=rules_queries.grouped_rows(rules), set_here=rules_queries.set_by(rules, "department"),
-        history=rules_queries.scope_history(tenant_id), presets=rules_queries.presets_of("department"),
+        document=queries.document_of(version) if version is not None else None,
+        rulebook=queries.in_force_version(None),
+        groups=queries.grouped_rows(rules), set_here=queries.set_by(rules, "department"),
+        history=queries.scope_history(tenant_id), presets=queries.presets_of("department"),
         errors=rule_versions.named_errors(errors or {}),
         text=rule_versions.prefill("department", tenant_id) if text is None else text, form=EmptyForm(),
         views=VIEWS)

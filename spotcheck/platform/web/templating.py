@@ -8,6 +8,7 @@ from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
 from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
 from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
 from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
+from spotcheck.tenants.campaigns.queries import rules_of
 from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import (JOB_KIND_LABELS, JOB_STATUS_LABELS, OBJECT_LABELS,
                                                  WEEKDAYS, classifications, in_table_order,
@@ -22,6 +23,15 @@ def exempt_line(campaign) -> str:
     return _("Outside the plan: %(kind)s: %(reason)s", kind=EXEMPT_KINDS.get(campaign.exempt_kind,
                                                                             campaign.exempt_kind),
              reason=campaign.exempt_reason)
+
+
+def _reason_label(platform: dict[str, str], allowed):
+    """A recorded reason of a replacement by its name: the campaign's rules' (a city may name its own
+    reasons), else the platform's."""
+    def label(code: str, campaign=None) -> str:
+        own = allowed(rules_of(campaign)) if campaign is not None else {}
+        return own.get(code) or platform.get(code, code)
+    return label
 
 
 def department_stratum_label(code: str, short: bool = False, department=None) -> str:
@@ -58,8 +68,9 @@ def template_helpers() -> dict:
         "excluded_label": named(domain.FRAME_EXCLUSION),
         "half_label": named(domain.PLAN_HALF),
         "flag_names": names(domain.ENTITY_FLAG),
-        "target_reason_label": lambda code: TARGET_REPLACEMENT_REASONS.get(code, code),
-        "inspector_reason_label": lambda code: INSPECTOR_REPLACEMENT_REASONS.get(code, code),
+        "target_reason_label": _reason_label(TARGET_REPLACEMENT_REASONS, lambda rules: rules.target_replacement_reasons),
+        "inspector_reason_label": _reason_label(INSPECTOR_REPLACEMENT_REASONS,
+                                                lambda rules: rules.inspector_replacement_reasons),
         "exempt_label": lambda code: EXEMPT_KINDS.get(code, code),
         "exempt_line": exempt_line,
         "method_name": lambda code: reference.CHECK_METHODS.get(code, code),

@@ -80,8 +80,7 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     clean["items"] = items
     exempt = data.get("exempt_kind") or None
     if exempt is not None and exempt not in rules.exempt_kinds:
-        errors["exempt_kind"] = [_l("The rules in force allow no such check outside the annual plan; they allow: "
-                                    "%(kinds)s.", kinds="、".join(rules.exempt_kinds.values()) or _l("none"))]
+        errors["exempt_kind"] = [_exempt_refusal(rules)]
     clean["exempt_kind"] = exempt
     clean["exempt_reason"] = (data.get("exempt_reason") or "").strip()
     if exempt and not clean["exempt_reason"]:
@@ -109,8 +108,7 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
         if not low <= clean["team_size"] <= 10:
             raise ValueError
     except (TypeError, ValueError):
-        errors["team_size"] = [_l("%(rule)sa team has at least %(low)d inspectors (a whole number from %(low)d to "
-                                  "10).", rule=rules.under("min_team_size") or _team_floor(rules), low=low)]
+        errors["team_size"] = [_team_refusal(rules)]
     capacity = data.get("capacity")
     try:
         clean["capacity"] = int(capacity) if capacity not in (None, "") else None
@@ -131,9 +129,18 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     return clean, errors
 
 
-def _team_floor(rules: Rules) -> str:
-    """Where the floor of a team comes from when no document sets one (the draw's own specification)."""
-    return str(_l("Under the platform's rules of the random draw, "))
+def _exempt_refusal(rules: Rules):
+    """A kind of check outside the plan the rules do not allow, refused naming those they do."""
+    return _l("The rules in force allow no such check outside the annual plan; they allow: %(kinds)s.",
+              kinds="、".join(rules.exempt_kinds.values()) or _l("none"))
+
+
+def _team_refusal(rules: Rules):
+    """A team smaller than the rules' least, refused naming the document that sets it (else the draw's own
+    specification)."""
+    rule = rules.under("min_team_size") or str(_l("Under the platform's rules of the random draw, "))
+    return _l("%(rule)sa team has at least %(low)d inspectors (a whole number from %(low)d to 10).", rule=rule,
+              low=rules.min_team_size)
 
 
 def check_plan(clean: dict, errors: dict, rules: Rules | None = None) -> None:
@@ -174,13 +181,10 @@ def recheck(campaign) -> dict:
     clean = {"year": campaign.year, "items": list(campaign.items), "exempt_kind": campaign.exempt_kind,
              "window_start": campaign.window_start, "window_end": campaign.window_end, "method": campaign.method}
     if campaign.exempt_kind and campaign.exempt_kind not in rules.exempt_kinds:
-        errors["exempt_kind"] = [_l("The rules in force allow no such check outside the annual plan; they allow: "
-                                    "%(kinds)s.", kinds="、".join(rules.exempt_kinds.values()) or _l("none"))]
+        errors["exempt_kind"] = [_exempt_refusal(rules)]
     check_plan(clean, errors, rules)
     if problems := risk.problems(campaign.strata or {}, rules):
         errors["strata"] = problems
     if campaign.team_size < rules.min_team_size:
-        errors["team_size"] = [_l("%(rule)sa team has at least %(low)d inspectors (a whole number from %(low)d to "
-                                  "10).", rule=rules.under("min_team_size") or _team_floor(rules),
-                                  low=rules.min_team_size)]
+        errors["team_size"] = [_team_refusal(rules)]
     return errors

@@ -42,22 +42,23 @@ class Frame:
     excluded: dict
 
 
-def _recent_penalty(on: date):
-    return sa.and_(Entity.penalized_on.is_not(None), Entity.penalized_on >= on - timedelta(days=365))
+def _flags(on: date) -> dict:
+    """Each flag of an entity as a condition on ``on``: complaints, the abnormal list, the serious-violation
+    list, a penalty in the year before."""
+    return {"complaints": Entity.complaints > 0, "abnormal": Entity.abnormal.is_(True),
+            "blacklisted": Entity.blacklisted.is_(True),
+            "penalized": sa.and_(Entity.penalized_on.is_not(None), Entity.penalized_on >= on - timedelta(days=365))}
 
 
 def flagged(on: date):
-    """Complaints, the abnormal list, the serious-violation list or a penalty in the year before
-    ``on``: the flagged stratum of a campaign that samples it apart (加大抽查力度)."""
-    return sa.or_(Entity.abnormal.is_(True), Entity.blacklisted.is_(True), Entity.complaints > 0, _recent_penalty(on))
+    """Any flag on ``on``: the flagged stratum of a campaign that samples it apart (加大抽查力度)."""
+    return sa.or_(*_flags(on).values())
 
 
 def kept(flags: frozenset[str], on: date):
     """The entities that stay in the frame although checked this year, by the rules' flags
     (``kept_when_checked``; e.g. 因投诉举报、处于经营异常状态、受到行政处罚的企业，不受此限制)."""
-    conditions = {"complaints": Entity.complaints > 0, "abnormal": Entity.abnormal.is_(True),
-                  "blacklisted": Entity.blacklisted.is_(True), "penalized": _recent_penalty(on)}
-    chosen = [condition for flag, condition in conditions.items() if flag in flags]
+    chosen = [condition for flag, condition in _flags(on).items() if flag in flags]
     return sa.or_(*chosen) if chosen else sa.false()
 
 

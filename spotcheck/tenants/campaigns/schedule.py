@@ -15,12 +15,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.plans.filing import rules_of_plan
 
 
 def _rule(plan) -> str:
-    """The rule a difference from the plan names: 根据《……》第3条， (the plan's department, its year)."""
-    return rules_for(plan.tenant_id, date(plan.year, 1, 1)).under("plans_required")
+    """The rule a difference from the plan names: 根据《……》第3条， (the plan's rules)."""
+    return rules_of_plan(plan).under("plans_required")
 
 
 def window_months(start: date, end: date) -> list[tuple[int, int]]:

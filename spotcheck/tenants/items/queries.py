@@ -115,7 +115,7 @@ class Coverage:
 
 def goal_of(rules, field: str) -> tuple[int | None, str]:
     """The coverage goal of ``field`` under ``rules`` (basis points, or None) and its citation."""
-    return rules.coverage_goal_bp(field), rules.cite("coverage_market" if field == "market" else "coverage_other")
+    return rules.coverage_goal_bp(field), rules.cite(f"coverage_{field}")
 
 
 def coverage() -> list[Coverage]:

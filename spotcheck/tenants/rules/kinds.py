@@ -54,6 +54,15 @@ class Kind:
             return set(mine) >= set(floor)
         return mine == floor
 
+    def union(self, floor, mine):
+        """A department's list added to the one it tightens (``superset`` kinds: a 细则 only adds)."""
+        return list(floor) + [x for x in mine if x not in floor]
+
+    def restated(self, mine, floor) -> list[str]:
+        """What a department's list (``superset`` kinds) says again of the one it adds to, by name (a
+        refusal: a 细则 adds, it does not restate)."""
+        return []
+
 
 @dataclass(frozen=True)
 class WorkingDays(Kind):
@@ -174,8 +183,10 @@ class Deadline(Kind):
         return date(year, month, day)
 
     def at_least_as_strict(self, mine, floor) -> bool:
-        years = set(mine["exceptions"]) | set(floor["exceptions"]) | {"2001"}
-        return all(self.on(mine, int(y)) <= self.on(floor, int(y)) for y in years)
+        """Not later in a usual year, nor in any year either of them makes an exception of."""
+        years = set(mine["exceptions"]) | set(floor["exceptions"])
+        return (tuple(mine["day"]) <= tuple(floor["day"])
+                and all(self.on(mine, int(y)) <= self.on(floor, int(y)) for y in years))
 
 
 @dataclass(frozen=True)
@@ -218,6 +229,10 @@ class Codes(Kind):
     def say(self, value) -> str:
         return "、".join(self.choices[c] for c in value) if value else "（无）"
 
+    def union(self, floor, mine):
+        """Both lists' codes, in the order of the fixed list."""
+        return [code for code in self.choices if code in floor or code in mine]
+
 
 @dataclass(frozen=True)
 class Labels(Kind):
@@ -240,9 +255,6 @@ class Labels(Kind):
 
     def say(self, value) -> str:
         return "、".join(value.values())
-
-    def at_least_as_strict(self, mine, floor) -> bool:
-        return set(mine) <= set(floor)
 
 
 @dataclass(frozen=True)

@@ -77,3 +77,8 @@ class RuleVersion(db.Model):
     withdrawn: Mapped[bool] = mapped_column(default=False)  # replaced before it took effect
     loaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     loaded_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+
+    @classmethod
+    def of_scope(cls, tenant_id: int | None):
+        """The condition of one scope's versions: the rulebook's (``tenant_id`` None) or a department's."""
+        return cls.tenant_id.is_(None) if tenant_id is None else cls.tenant_id == tenant_id

@@ -12,7 +12,7 @@ from typing import Any
 from spotcheck.tenants.rules import rulefile
 from spotcheck.tenants.rules.kinds import Deadline
 from spotcheck.tenants.rules.parameters import BY_KEY, PARAMETERS
-from spotcheck.tenants.rules.vocabulary import DRAW_SPEC_MIN_TEAM, EXEMPT_KIND_NAMES, KEPT_FLAGS, TABLE_NAMES
+from spotcheck.tenants.rules.vocabulary import DRAW_SPEC_MIN_TEAM, EXEMPT_KIND_NAMES, TABLE_NAMES
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,11 @@ class DocumentRef:
     def name(self) -> str:
         return f"《{self.title}》" + (f"（{self.number}）" if self.number else "")
 
+    @property
+    def short_name(self) -> str:
+        """By its short title, as a table cites it: 《宁安市实施方案》."""
+        return f"《{self.short_title}》"
+
 
 @dataclass(frozen=True)
 class Cited:
@@ -45,9 +50,17 @@ class Cited:
     @property
     def citation(self) -> str:
         """《宁安市……实施方案》第9条 — empty for a platform default or an open parameter."""
-        if self.document is None:
-            return ""
-        return self.document.name + (self.article if self.article not in ("", "全文") else "")
+        return self.document.name + self._article if self.document is not None else ""
+
+    @property
+    def short(self) -> str:
+        """The citation by the document's short title (《宁安市实施方案》第3条), for a table; what a platform
+        default or an open parameter says of itself otherwise."""
+        return self.document.short_name + self._article if self.document is not None else self.note
+
+    @property
+    def _article(self) -> str:
+        return self.article if self.article not in ("", "全文") else ""
 
     @property
     def words(self) -> str:
@@ -68,14 +81,6 @@ def _ref(document: rulefile.Document, version_id: int | None = None, source: rul
                        version_id)
 
 
-def _union(kind_key: str, lower, upper):
-    """A department's list added to the rule's (duties, kept flags: a 细则 only adds)."""
-    if kind_key == "duties":
-        keys = {(d["table"], d["period"]) for d in lower}
-        return list(lower) + [d for d in upper if (d["table"], d["period"]) not in keys]
-    return [code for code in (KEPT_FLAGS if kind_key == "kept_when_checked" else upper) if code in set(lower) | set(upper)]
-
-
 class Rules:
     """The rules of one department (or of the deployment, ``department`` None) as put together from
     the national floor, a rulebook version and a department version. Read its typed properties; ask
@@ -83,7 +88,6 @@ class Rules:
 
     def __init__(self, national: rulefile.Document, rulebook: tuple[int, rulefile.Document] | None,
                  department: tuple[int, rulefile.Document] | None):
-        self.national_document = national
         self.rulebook = _ref(rulebook[1], rulebook[0]) if rulebook else None
         self.department = _ref(department[1], department[0]) if department else None
         self.place = rulebook[1].place if rulebook else ""
@@ -108,7 +112,7 @@ class Rules:
                 if source == "department":
                     self.floor[parameter.key] = (value, cited)
                 if source == "department" and value is not None and parameter.kind.stricter == "superset":
-                    value = _union(parameter.key, value, entry.value)
+                    value = parameter.kind.union(value, entry.value)
                 else:
                     value = entry.value
                 if source == "national":
@@ -138,13 +142,6 @@ class Rules:
     def say(self, key: str) -> str:
         """The value in force in Chinese (未规定 when open)."""
         return BY_KEY[key].say(self.values[key])
-
-    def is_set(self, key: str) -> bool:
-        return self.values[key] is not None
-
-    @property
-    def documents(self) -> list[DocumentRef]:
-        return [d for d in (self.rulebook, self.department) if d is not None]
 
     # --- results ----------------------------------------------------------------------------------
 
@@ -226,7 +223,11 @@ class Rules:
 
     @property
     def inspector_replacement_reasons(self) -> dict[str, str]:
-        return dict(self.values["inspector_replacement_reasons"] or {})
+        """The reasons the rules allow, and always a conflict declared after the draw (抽取后申报回避):
+        recusal (回避) is the national floor's."""
+        reasons = dict(self.values["inspector_replacement_reasons"] or {})
+        reasons.setdefault("conflict", BY_KEY["inspector_replacement_reasons"].platform["conflict"])
+        return reasons
 
     # --- inspectors -------------------------------------------------------------------------------
 
@@ -246,7 +247,7 @@ class Rules:
 
     def coverage_goal_bp(self, field: str) -> int | None:
         """The coverage goal of ``field`` (market / other) in basis points; ``None``: no goal."""
-        value = self.values["coverage_market" if field == "market" else "coverage_other"]
+        value = self.values[f"coverage_{field}"]
         return None if value is None else value * 100
 
     @property
@@ -257,12 +258,15 @@ class Rules:
     def tables(self) -> dict[str, dict]:
         return dict(self.values["tables"] or {})
 
-    def table_title(self, code: str, year: int | None = None) -> str:
-        """A table's title in this deployment, its year filled in (its common name when the rulebook
-        does not use it)."""
+    def table_template(self, code: str) -> str:
+        """A table's title in this deployment, its place filled in and ``{year}`` left for the year (its
+        common name when the rulebook does not use it)."""
         table = self.tables.get(code)
-        title = table["title"] if table else TABLE_NAMES[code]
-        return title.format(year=year if year is not None else "", place=self.place or "本地")
+        return (table["title"] if table else TABLE_NAMES[code]).replace("{place}", self.place or "本地")
+
+    def table_title(self, code: str, year: int | None = None) -> str:
+        """A table's title in this deployment, its year filled in."""
+        return self.table_template(code).format(year=year if year is not None else "")
 
     def table_source(self, code: str) -> str:
         """Where a table comes from, by the rulebook's short title: 《宁安市实施方案》附件2 (empty when the
@@ -270,7 +274,7 @@ class Rules:
         table = self.tables.get(code)
         if not table or self.rulebook is None:
             return ""
-        return f"《{self.rulebook.short_title}》{table['attachment']}"
+        return self.rulebook.short_name + table["attachment"]
 
     @property
     def market_tables_to_lead(self) -> bool:
@@ -281,10 +285,6 @@ class Rules:
     @property
     def joint_min_departments(self) -> int:
         return self.values["joint_min_departments"]
-
-    @property
-    def yearly_cap(self) -> int | None:
-        return self.values["yearly_cap"]
 
     # --- supervision ------------------------------------------------------------------------------
 

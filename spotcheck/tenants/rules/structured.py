@@ -87,6 +87,16 @@ class Duties(Kind):
         return "；".join(f"{TABLE_NAMES[d['table']]}（{PERIOD_KINDS[d['period']]}，{say_due(d['due'])}，"
                         f"{SUBMITTERS[d['submitter']]}报{d['recipient']}）" for d in value)
 
+    def union(self, floor, mine):
+        """The floor's duties and the department's own, one per table and kind of period."""
+        owed = {(d["table"], d["period"]) for d in floor}
+        return list(floor) + [d for d in mine if (d["table"], d["period"]) not in owed]
+
+    def restated(self, mine, floor) -> list[str]:
+        """The tables of ``mine`` owed for the same kind of period under ``floor`` already."""
+        owed = {(d["table"], d["period"]) for d in floor}
+        return [f"《{TABLE_NAMES[d['table']]}》" for d in mine if (d["table"], d["period"]) in owed]
+
     def at_least_as_strict(self, mine, floor) -> bool:
         kept = {(d["table"], d["period"]): d for d in mine}
         for duty in floor:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from spotcheck.tenants.rules import rulefile
 from spotcheck.tenants.rules.parameters import BY_KEY, PARAMETERS
 from spotcheck.tenants.rules.rulebook import Rules
-from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 
 
 @dataclass(frozen=True)
@@ -54,16 +53,12 @@ def department_conflicts(document: rulefile.Document, national: rulefile.Documen
         floor, cited = base.floor[parameter.key]
         if floor is None:
             continue  # open: a department may set it
-        if parameter.key == "duties":
-            owed = {(d["table"], d["period"]) for d in floor}
-            twice = [d for d in entry.value if (d["table"], d["period"]) in owed]
-            if twice:
-                found.append(Conflict("duties", "“统计报表报送义务”：" + "、".join(
-                    f"《{TABLE_NAMES[d['table']]}》" for d in twice)
-                    + f"已由{cited.citation}规定；细则只能增加其他报送义务。"))
+        if parameter.kind.stricter == "superset":  # added to the rule's list, never replacing it
+            restated = parameter.kind.restated(entry.value, floor)
+            if restated:
+                found.append(Conflict(parameter.key, f"“{parameter.label}”：{'、'.join(restated)}已由{cited.citation}"
+                                                     f"规定；细则只能增加其他{parameter.label}。"))
             continue
-        if parameter.kind.stricter == "superset":
-            continue  # added to the rule's list, never replacing it
         if not parameter.kind.at_least_as_strict(entry.value, floor):
             found.append(_looser(parameter.key, entry.value, floor, cited.citation, "部门细则"))
     return found

@@ -14,7 +14,7 @@ receives them and itself owes the duties the rules give it (``bureau``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from spotcheck.core.clock import local
@@ -22,14 +22,11 @@ from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.rules.kinds import month_day
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.structured import say_due
-from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
-from spotcheck.tenants.supervision.periods import Period, parse
+from spotcheck.tenants.supervision.periods import KINDS, Period, of_year, parse
 
 #: Who submits: every department the justice bureau supervises, or the bureau itself.
 DEPARTMENTS = "departments"
 BUREAU = "bureau"
-#: The kinds of period, in the order a year is gone through.
-PERIOD_KINDS = ("year", "half", "quarter")
 
 
 @dataclass(frozen=True)
@@ -70,10 +67,6 @@ class Duty:
         return say_due(self.due_rule)
 
     @property
-    def table_name(self) -> str:
-        return TABLE_NAMES[self.code]
-
-    @property
     def area_wide(self) -> bool:
         return self.submitter == BUREAU
 
@@ -83,26 +76,16 @@ def duties_of(rules: Rules) -> tuple[Duty, ...]:
     send the market-regulation field's tables to the market-regulation bureau too
     (``market_tables_to_lead``: 涉及市场监管领域的报表径送市场监督管理局), a department's duty says so."""
     found = []
-    for duty in rules.duties:
-        citation = rules.cite("duties") if not duty["article"] else _cited(rules, duty["article"])
+    for duty in rules.duties:  # a duty's own article, in the document that gives the duties
+        citation = replace(rules.cited["duties"], article=duty["article"]).citation if duty["article"] \
+            else rules.cite("duties")
         recipient = duty["recipient"]
         if rules.market_tables_to_lead and duty["submitter"] == DEPARTMENTS:
             recipient += "；涉及市场监管领域的报表另报市场监督管理局"
-        found.append(Duty(duty["table"], _title_template(rules, duty["table"]), duty["period"], duty["due"],
+        found.append(Duty(duty["table"], rules.table_template(duty["table"]), duty["period"], duty["due"],
                           duty["submitter"], recipient, citation, duty["reading"],
                           other_fields_only=duty["only"] == "other_fields"))
     return tuple(found)
-
-
-def _title_template(rules: Rules, code: str) -> str:
-    table = rules.tables.get(code)
-    return (table["title"] if table else TABLE_NAMES[code]).replace("{place}", rules.place or "本地")
-
-
-def _cited(rules: Rules, article: str) -> str:
-    """A duty's own article, in the document that gives the duties."""
-    document = rules.cited["duties"].document
-    return (document.name + article) if document is not None else article
 
 
 @dataclass(frozen=True)
@@ -143,22 +126,13 @@ def owed(tenant: Tenant, due: Due) -> bool:
     return created is None or due.due_on >= created
 
 
-def periods_of(year: int, kind: str) -> list[Period]:
-    """The periods of ``year`` of one kind (the year, its halves or its quarters)."""
-    if kind == "half":
-        return [Period(year, "half", 1), Period(year, "half", 2)]
-    if kind == "quarter":
-        return [Period(year, "quarter", q) for q in (1, 2, 3, 4)]
-    return [Period(year)]
-
-
 def schedule(tenant_id: int | None, years: list[int]) -> list[Due]:
     """Every duty of department ``tenant_id`` (None: the deployment's rulebook alone) in ``years``, each
     by the rules in force on its period's first day, by due date."""
     found = []
     for year in years:
-        for kind in PERIOD_KINDS:
-            for period in periods_of(year, kind):
+        for kind in KINDS:
+            for period in of_year(year, kind):
                 for duty in duties_of(rules_for(tenant_id, period.start)):
                     if duty.period_kind == kind:
                         found.append(Due(duty, period))

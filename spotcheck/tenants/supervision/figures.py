@@ -145,6 +145,22 @@ def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
 # --- the figures --------------------------------------------------------------------------------
 
 
+#: 一单两库一细则 but the item list (counted with the items): the rows that show a department has each.
+BASICS = {"entries": (DirectoryEntry, None), "inspectors": (Inspector, Inspector.active.is_(True)),
+          "rules": (RulesDocument, RulesDocument.published.is_(True))}
+RANDOM_ITEM = sa.and_(Item.status == ItemStatus.published, Item.random_check.is_(True))
+
+
+def basics_present(tenant_id: int) -> dict[str, bool]:
+    """Whether the department has each of its 一单两库一细则 (``items``, ``entries``, ``inspectors``,
+    ``rules``) — a look for one row each, without the period's figures (a home page's to-do)."""
+    found = {}
+    for name, (model, condition) in {"items": (Item, RANDOM_ITEM), **BASICS}.items():
+        rows = sa.exists().where(model.tenant_id == tenant_id)
+        found[name] = bool(db.session.scalar(sa.select(rows.where(condition) if condition is not None else rows)))
+    return found
+
+
 def _count(model, condition=None) -> dict[int, int]:
     query = sa.select(model.tenant_id, sa.func.count()).group_by(model.tenant_id)
     if condition is not None:
@@ -182,10 +198,9 @@ def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
         if tenant_id in statuses:
             for name, value in zip(item_counts, counts):
                 setattr(statuses[tenant_id], name, value)
-    put("entries", _count(DirectoryEntry))
-    put("inspectors", _count(Inspector, Inspector.active.is_(True)))
-    put("rules", {tenant_id: True for tenant_id in db.session.scalars(
-        sa.select(RulesDocument.tenant_id).where(RulesDocument.published.is_(True)))})
+    for name, (model, condition) in BASICS.items():
+        counts = _count(model, condition)
+        put(name, counts if name != "rules" else {tenant_id: True for tenant_id in counts})
     put("campaigns", _count(Campaign, when.campaigns(period)))
     put("draws", _count(Draw, when.draws(period)))
     for tenant_id, counts in _visit_counts(period).items():

@@ -112,12 +112,16 @@ def current(kind: str = "year") -> Period:
     return Period(day.year)
 
 
+def of_year(year: int, kind: str) -> list[Period]:
+    """The periods of ``year`` of one kind: the year, its halves or its quarters."""
+    if kind == "half":
+        return [Period(year, "half", h) for h in (1, 2)]
+    if kind == "quarter":
+        return [Period(year, "quarter", q) for q in (1, 2, 3, 4)]
+    return [Period(year)]
+
+
 def choices(year: int | None = None) -> list[Period]:
     """The periods offered in a selector: the year, its halves and quarters, for this year and the last."""
     this = year or today().year
-    found = []
-    for y in (this, this - 1):
-        found.append(Period(y))
-        found += [Period(y, "half", h) for h in (1, 2)]
-        found += [Period(y, "quarter", q) for q in (1, 2, 3, 4)]
-    return found
+    return [period for y in (this, this - 1) for kind in KINDS for period in of_year(y, kind)]

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, NotFound
 from spotcheck.core.policy import Permission, has_permission
@@ -107,9 +106,8 @@ def full_score() -> float:
 
 def coverage_goals() -> dict[str, int | None]:
     """The deployment's coverage goals in per cent (None: its rules set none), for the charts' target line."""
-    rules = rules_for(None)
-    return {field: (None if rules.coverage_goal_bp(field) is None else rules.coverage_goal_bp(field) // 100)
-            for field in ("market", "other")}
+    goals = {field: rules_for(None).coverage_goal_bp(field) for field in ("market", "other")}
+    return {field: None if goal is None else goal // 100 for field, goal in goals.items()}
 
 
 #: The parameters the figures are counted against, as the definitions page lists them.
@@ -281,10 +279,10 @@ def _basics_task(reader) -> list[Task]:
     rules = rules_for(reader.tenant_id)
     if not rules.basics_filed or reader.tenant.kind == TenantKind.supervisor:
         return []
-    status = figures.compute(Period(today().year), [reader.tenant])[0]
-    missing = tuple(name for name, present in (("随机抽查事项清单", status.items), ("检查对象名录库", status.entries),
-                                               ("执法检查人员名录库", status.inspectors), ("实施细则", status.rules))
-                    if not present)
+    present = figures.basics_present(reader.tenant_id)
+    missing = tuple(name for key, name in (("items", "随机抽查事项清单"), ("entries", "检查对象名录库"),
+                                           ("inspectors", "执法检查人员名录库"), ("rules", "实施细则"))
+                    if not present[key])
     if not missing:
         return []
     return [Task("basics", Basics(reader.tenant_id, missing, rules.cite("basics_filed")), frozenset({"complete"}))]

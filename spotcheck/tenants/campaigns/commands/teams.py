@@ -66,7 +66,7 @@ def replace_inspector(campaign_id: int, data: dict, *, actor) -> TeamMember:
     reason ``conflict``, 抽取后申报回避)."""
     member_id, reason = data.get("member_id"), data.get("reason") or ""
     campaign, record = _locked(campaign_id, "inspectors", actor, "replace_inspector")
-    if reason not in rules_of(campaign).inspector_replacement_reasons and reason != "conflict":  # 回避: the floor's
+    if reason not in rules_of(campaign).inspector_replacement_reasons:
         raise ValidationFailed({"reason": [_l("Choose a reason from the list.")]})
     member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
                                                            TeamMember.campaign_id == campaign.id))

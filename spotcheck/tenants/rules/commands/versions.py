@@ -33,8 +33,8 @@ MAX_FILE_LENGTH = 400_000
 
 def _versions(tenant_id: int | None) -> list[RuleVersion]:
     """The versions of one scope (the rulebook: ``None``), oldest first, withdrawn ones left out."""
-    condition = RuleVersion.tenant_id.is_(None) if tenant_id is None else RuleVersion.tenant_id == tenant_id
-    return list(db.session.scalars(sa.select(RuleVersion).where(condition, RuleVersion.withdrawn.is_(False))
+    return list(db.session.scalars(sa.select(RuleVersion).where(RuleVersion.of_scope(tenant_id),
+                                                                RuleVersion.withdrawn.is_(False))
                                    .order_by(RuleVersion.effective_from, RuleVersion.id).with_for_update()))
 
 
@@ -68,16 +68,21 @@ def _replacing(versions: list[RuleVersion], document: rulefile.Document) -> Rule
     return same
 
 
-def _windows(versions: list, start) -> list:
-    """The versions (of one scope, oldest first) in force on some day from ``start`` on, each as
-    ``(from, until, version)`` (``until`` None: open-ended)."""
+def _until(versions: list[RuleVersion], document: rulefile.Document, replaced: RuleVersion | None):
+    """The day the next version of the scope takes over from the one loaded (None: open-ended)."""
+    later = [v.effective_from for v in versions if v.effective_from > document.effective_from and v is not replaced]
+    return min(later, default=None)
+
+
+def _overlapping(versions: list[RuleVersion], start, until) -> list[RuleVersion]:
+    """The versions (of one scope, oldest first) in force on some day from ``start`` until ``until``
+    (None: open-ended)."""
     starts = sorted({v.effective_from for v in versions})
     found = []
     for version in versions:
-        later = [s for s in starts if s > version.effective_from]
-        until = later[0] if later else None
-        if until is None or until > start:
-            found.append((version.effective_from, until, version))
+        ends = min((s for s in starts if s > version.effective_from), default=None)
+        if (ends is None or ends > start) and (until is None or version.effective_from < until):
+            found.append(version)
     return found
 
 
@@ -119,17 +124,14 @@ def load_rulebook(data: dict, *, actor) -> RuleVersion:
     versions = _versions(None)
     replaced = _replacing(versions, document)
     if not errors:
-        later = [v.effective_from for v in versions if v.effective_from > document.effective_from and v is not replaced]
-        until = min(later) if later else None
+        until = _until(versions, document, replaced)
         from_tenants = sa.select(RuleVersion).where(RuleVersion.tenant_id.is_not(None), RuleVersion.withdrawn.is_(False))
         by_tenant: dict[int, list[RuleVersion]] = {}
         for version in db.session.scalars(from_tenants.order_by(RuleVersion.effective_from)):
             by_tenant.setdefault(version.tenant_id, []).append(version)
         problems = []
         for tenant_id, own in by_tenant.items():
-            for start, end, version in _windows(own, document.effective_from):
-                if until is not None and start >= until:
-                    continue
+            for version in _overlapping(own, document.effective_from, until):
                 for conflict in tightening.department_conflicts(rulefile.from_json(version.content), national,
                                                                 (0, document)):
                     problems.append(str(_l("%(department)s's rules “%(title)s” (from %(day)s): %(message)s",
@@ -161,15 +163,11 @@ def load_department_rules(data: dict, *, actor) -> RuleVersion:
     versions = _versions(tenant_id)
     replaced = _replacing(versions, document)
     national = rulebook.national()
-    later = [v.effective_from for v in versions if v.effective_from > document.effective_from and v is not replaced]
-    until = min(later) if later else None
     errors: dict[str, list] = {}
-    rulebooks = _versions(None)
-    in_force = [(start, end, version) for start, end, version in _windows(rulebooks, document.effective_from)
-                if until is None or start < until]
+    in_force = _overlapping(_versions(None), document.effective_from, _until(versions, document, replaced))
     if not in_force:
         errors = _errors(tightening.department_conflicts(document, national, None))
-    for _start, _end, version in in_force:
+    for version in in_force:
         for key, messages in _errors(tightening.department_conflicts(
                 document, national, (version.id, rulefile.from_json(version.content)))).items():
             errors.setdefault(key, [])

@@ -9,6 +9,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.errors import ValidationFailed
+
 from spotcheck.tenants.rules import presets as _presets, rulebook, rulefile
 from spotcheck.tenants.rules.parameters import BY_KEY
 from spotcheck.tenants.rules.queries.versions import document_rows, history, parameter_rows, state
@@ -22,11 +24,6 @@ _ITEM = re.compile(r"^(\w+)\[(\d+)\]")
 def in_force(tenant_id: int | None, on: date | None = None) -> Rules:
     """The rules in force for department ``tenant_id`` (None: the deployment's) on ``on`` (today)."""
     return rulebook.rules_for(tenant_id, on)
-
-
-def version_ids(tenant_id: int | None) -> tuple[int | None, int | None]:
-    """The rulebook version and the department's version in force today."""
-    return rulebook.version_ids(tenant_id)
 
 
 def document_of(version) -> rulefile.Document:
@@ -57,15 +54,20 @@ def presets_of(kind: str) -> list[PresetChoice]:
     return found
 
 
-def preset_names(kind: str) -> str:
-    """The names of the presets of one kind, as a refusal lists them (宁安市、城口县)."""
-    return "、".join(preset.name for preset in _presets.PRESETS if preset.kind == kind)
-
-
 def preset_text(name: str, kind: str) -> str | None:
     """The text of the preset ``name`` of that kind (None: no such preset)."""
     preset = _presets.find(name) if name else None
     return preset.text if preset is not None and preset.kind == kind else None
+
+
+def chosen_preset(name: str, kind: str) -> dict:
+    """What a load is given for the preset ``name`` of that kind (its text and name), or a refusal naming
+    the presets of that kind (宁安市、城口县)."""
+    text = preset_text(name, kind)
+    if text is None:
+        names = "、".join(preset.name for preset in _presets.PRESETS if preset.kind == kind)
+        raise ValidationFailed({"preset": [_l("Choose one of the presets: %(names)s.", names=names)]})
+    return {"text": text, "preset": name}
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,6 @@ class Row:
     drives: str
     replaces: str = ""  # a department's value: what the documents above it set (empty: they leave it open)
     short: str = ""  # the citation by the document's short title (《宁安市实施方案》第3条), for a table
-
-
-def _short(cited) -> str:
-    """A citation by the document's short title (the full one is on the document's card)."""
-    if cited.document is None:
-        return cited.note
-    return f"《{cited.document.short_title}》" + (cited.article if cited.article not in ("", "全文") else "")
 
 
 @dataclass
@@ -106,11 +101,11 @@ def grouped_rows(rules: Rules) -> list[Group]:
         if row.source == "department":
             value, cited = rules.floor.get(row.key, (None, None))
             if cited is not None and value is not None:
-                replaces = f"{BY_KEY[row.key].say(value)}（{SOURCES[cited.source]}{_short(cited)}）"
+                replaces = f"{BY_KEY[row.key].say(value)}（{SOURCES[cited.source]}{cited.short}）"
         cited = rules.cited[row.key]
         groups[-1].rows.append(Row(row.key, row.label, row.value, row.source, SOURCES.get(row.source, ""),
                                    cited.citation if cited.document is not None else cited.note, row.drives,
-                                   replaces, _short(cited)))
+                                   replaces, cited.short))
     return groups
 
 

@@ -21,14 +21,8 @@ from spotcheck.tenants.rules.rulebook import Rules
 def history(tenant_id: int | None) -> list[RuleVersion]:
     """Every version loaded for the deployment's rulebook (``tenant_id`` None) or a department, newest
     first, withdrawn ones included."""
-    condition = RuleVersion.tenant_id.is_(None) if tenant_id is None else RuleVersion.tenant_id == tenant_id
-    return list(db.session.scalars(sa.select(RuleVersion).where(condition)
+    return list(db.session.scalars(sa.select(RuleVersion).where(RuleVersion.of_scope(tenant_id))
                                    .order_by(RuleVersion.effective_from.desc(), RuleVersion.id.desc())))
-
-
-def departments_with_rules() -> list[int]:
-    """The departments that loaded rules of their own."""
-    return list(db.session.scalars(sa.select(RuleVersion.tenant_id).where(RuleVersion.tenant_id.is_not(None)).distinct()))
 
 
 def get_version(version_id) -> RuleVersion:
@@ -37,6 +31,19 @@ def get_version(version_id) -> RuleVersion:
     if found is None:
         raise NotFound(_l("No such version of the rules."))
     return found
+
+
+def scope_version_id(tenant_id: int | None, on: date | None = None) -> int | None:
+    """The version in force on ``on`` (today) of one scope: the rulebook's (``tenant_id`` None) or the
+    department's own rules (None: it has none)."""
+    rulebook_id, department_id = rulebook.version_ids(tenant_id, on)
+    return department_id if tenant_id is not None else rulebook_id
+
+
+def in_force_version(tenant_id: int | None) -> RuleVersion | None:
+    """The version of the scope in force today (None: none is)."""
+    version_id = scope_version_id(tenant_id)
+    return get_version(version_id) if version_id is not None else None
 
 
 def state(version: RuleVersion, on: date | None = None) -> str:
@@ -96,12 +103,11 @@ def document_rows(document: rulefile.Document) -> list[ParameterRow]:
 def show_text(tenant_id: int | None, on: date | None = None) -> str | None:
     """The version in force as a rules file (``spotcheck rules show``; loading it back changes nothing),
     each key the document leaves to others said in a comment. ``None``: no version loaded."""
-    rulebook_id, department_id = rulebook.version_ids(tenant_id, on)
-    version_id = department_id if tenant_id is not None else rulebook_id
+    version_id = scope_version_id(tenant_id, on)
     if version_id is None:
         return None
     document = rulebook.document_of(version_id)
-    rules = rulebook.rules_of(rulebook_id, department_id)
+    rules = rulebook.rules_for(tenant_id, on)
     described = {}
     for parameter in PARAMETERS:
         entry = document.entries.get(parameter.key)
@@ -152,8 +158,7 @@ def differences(first: RuleVersion, second: RuleVersion) -> list[Difference]:
 def same_as_in_force(text: str, tenant_id: int | None) -> bool:
     """Whether ``text`` says what the version in force says (a round trip of ``show``: nothing to load).
     A file that cannot be read is not the same (its load names what is wrong)."""
-    rulebook_id, department_id = rulebook.version_ids(tenant_id)
-    version_id = department_id if tenant_id is not None else rulebook_id
+    version_id = scope_version_id(tenant_id)
     if version_id is None:
         return False
     try:
