@@ -2,7 +2,8 @@
 has its teams fill the campaign's results workbook and its planner imports it (检查结果导入), as
 many departments do, instead of each 组长 typing every visit into the result form. The planner
 downloads the workbook (an action, timed), the teams fill it in (not timed: their work offline),
-and the planner uploads it (a job on the worker, timed): every visit arrives submitted for review."""
+and the planner uploads it (a job on the worker, timed): every visit arrives a draft recorded on its
+team's behalf (代为录入), which its 组长 then confirms (:func:`bench.city_year.record_results`)."""
 from __future__ import annotations
 
 import io
@@ -11,6 +12,8 @@ from bench.city_world import CampaignSpec, Department
 
 #: What the teams write in a visit's record, and when a problem was found, in its findings.
 RECORD = "检查人员出示执法证件，现场检查经营场所、台账和相关记录。"
+#: The report's evaluation of the inspected party and handling opinions (对被检查人的评价及处理意见和建议).
+EVALUATION, OPINIONS = "安全管理制度基本落实。", "按规定开展自查，发现问题及时整改。"
 FINDINGS = "台账记录不全，已当场指出并责令改正。"
 
 
@@ -43,7 +46,8 @@ def import_results(year, department: Department, spec: CampaignSpec, campaign_id
     headers = [cell.value for cell in sheet[1]]
     column = {header: index for index, header in enumerate(headers, start=1)}
     place = {key: column[RESULTS.header_for(key)] for key in (
-        "entity_code", "checked_on", "method", "categories", "findings", "record")}  # the template's own headers
+        "entity_code", "checked_on", "method", "categories", "findings", "record", "evaluation",
+        "opinions")}  # the template's own headers
     for row in range(2, sheet.max_row + 1):
         visit_id = by_code.get(sheet.cell(row, place["entity_code"]).value)
         if visit_id is None:
@@ -51,7 +55,8 @@ def import_results(year, department: Department, spec: CampaignSpec, campaign_id
         code = outcome[visit_id]
         for key, value in (("checked_on", checked[visit_id].isoformat()),
                            ("method", reference.CHECK_METHODS["onsite"]), ("categories", names[code]),
-                           ("findings", FINDINGS if problem(code) else ""), ("record", RECORD)):
+                           ("findings", FINDINGS if problem(code) else ""), ("record", RECORD),
+                           ("evaluation", EVALUATION), ("opinions", OPINIONS)):
             sheet.cell(row, place[key], str(value))
     filled = io.BytesIO()
     book.save(filled)
@@ -59,6 +64,6 @@ def import_results(year, department: Department, spec: CampaignSpec, campaign_id
     year.job("import", spec, department.tenant_id, lambda: import_jobs.submit_results_import(
         campaign_id, name, filled, actor=planner), wait=True)
     imported = year.measures[-1]["result"] or {}
-    if not imported.get("ok") or imported.get("submitted") != len(by_code):
-        raise RuntimeError(f"the results import of {spec.label} did not submit every visit: "
+    if not imported.get("ok") or imported.get("drafted", 0) + imported.get("submitted", 0) != len(by_code):
+        raise RuntimeError(f"the results import of {spec.label} did not record every visit: "
                            f"{ {k: v for k, v in imported.items() if k != 'errors'} } {imported.get('errors', [])[:3]}")

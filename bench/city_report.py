@@ -27,6 +27,7 @@ STEPS = (
     ("notices", "文书 notices (job, queued by the hand-out)", "job"),
     ("template", "结果表下载 results_template (to enter offline)", "action"),
     ("import", "检查结果导入 submit_results_import (job)", "job"),
+    ("confirm", "组长确认导入的结果 submit_result (代为录入)", "per visit"),
     ("record", "录入 record_result", "per visit"),
     ("submit", "提交 submit_result", "per visit"),
     ("return", "退回 return_result", "per visit"),

@@ -224,14 +224,15 @@ def items_and_plan(department: Department, act=lambda call: call()) -> None:
                 "inspector_categories": [department.qualification],
                 "field": department.field, "legal_basis": "《中华人民共和国行政许可法》第六十一条",
                 "checking_body": department.name, "target_type": category, "content": "依法经营及主体责任落实情况",
-                "methods": ["onsite"], "ratio": "不低于5%", "frequency": "每年1次"}, actor=who["admin"])
+                "methods": ["onsite"], "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year"}, actor=who["admin"])
             items.publish_item(item.id, actor=who["admin"])
             department.item_ids[category] = item.id
         plan_id = act(lambda: plans.create_plan(
             {"year": YEAR, "half": None, "title": f"{YEAR}年度{department.name}双随机抽查计划"}, actor=who["planner"]).id)
         for item_id in department.item_ids.values():
-            act(lambda: plans.set_line(plan_id, {"item_id": item_id, "ratio_bp": DRAW_RATIO_BP, "frequency": "每年1次",
-                                                 "months": PLAN_MONTHS, "methods": ["onsite"]}, actor=who["planner"]))
+            act(lambda: plans.set_line(plan_id, {"item_id": item_id, "ratio_bp": DRAW_RATIO_BP, "frequency_times": 1,
+                                                 "frequency_period": "year", "months": PLAN_MONTHS,
+                                                 "methods": ["onsite"]}, actor=who["planner"]))
         act(lambda: plans.publish(plan_id, actor=who["leader"]))
         act(lambda: plans.submit(plan_id, actor=who["leader"]))
         authorities = plan_queries.authorities_for(plan_queries.get_plan(plan_id))

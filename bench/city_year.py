@@ -392,7 +392,7 @@ def result_data(item_id: int, code: str, checked_on) -> dict:
     """A visit's result as its 组长 records it (检查结果): the day, the method, the record, the item's
     category and, when a problem was found, what."""
     return {"checked_on": checked_on.isoformat(), "method": "onsite",
-            "record": offline.RECORD,
+            "record": offline.RECORD, "evaluation": offline.EVALUATION, "opinions": offline.OPINIONS,
             "items": {str(item_id): {"categories": [code],
                                      "findings": offline.FINDINGS if problem(code) else ""}}}
 
@@ -401,7 +401,8 @@ def record_results(year: Year, spec: CampaignSpec, campaign_id: int, item_id: in
                    outcome: dict[int, str], returned: set[int], leader, *, department: Department | None = None) -> None:
     """A result for every visit, recorded and submitted by its 组长 — or, at a campaign of
     :data:`IMPORTED_FROM` visits or more (``department`` given), entered offline and imported by the
-    planner —; the returned ones (退回 by the leader with the reasons) recorded again and submitted again."""
+    planner on the teams' behalf, then confirmed (submitted) by each 组长 —; the returned ones (退回 by
+    the leader with the reasons) recorded again and submitted again."""
     from spotcheck.tenants.results import commands as results
 
     chiefs = team_leaders(campaign_id)
@@ -410,6 +411,9 @@ def record_results(year: Year, spec: CampaignSpec, campaign_id: int, item_id: in
     checked = {v: start + timedelta(days=n % days) for n, v in enumerate(visit_ids)}
     if department is not None and len(visit_ids) >= IMPORTED_FROM:
         offline.import_results(year, department, spec, campaign_id, checked, outcome, problem)
+        with year.per_visit("confirm", spec) as confirm:  # 代为录入: each 组长 confirms the team's result
+            for visit_id in visit_ids:
+                confirm(lambda visit_id=visit_id: results.submit_result(visit_id, actor=chiefs[visit_id]))
     else:
         with year.per_visit("record", spec) as record, year.per_visit("submit", spec) as submit:
             for visit_id in visit_ids:

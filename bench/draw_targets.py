@@ -132,13 +132,14 @@ def setup(url: str, items: int) -> dict:
                     "name": f"食品经营者落实主体责任检查（基准{number + 1}）", "inspector_categories": ["food"],
                     "field": "market", "legal_basis": "《中华人民共和国食品安全法》第一百一十条",
                     "checking_body": "市市场监督管理局", "target_type": "食品经营者", "content": "主体责任落实情况",
-                    "methods": ["onsite"], "ratio": "不低于5%", "frequency": "每年1次"}, actor=admin)
+                    "methods": ["onsite"], "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year"}, actor=admin)
                 item_services.publish_item(item.id, actor=admin)
                 item_ids.append(item.id)
             plan = plans.create_plan({"year": 2026, "half": None, "title": "2026年度双随机抽查计划"}, actor=users["scj_planner"])
             for item_id in item_ids:
-                plans.set_line(plan.id, {"item_id": item_id, "ratio_bp": 100, "frequency": "每年1次",
-                                         "months": [3, 4, 5], "methods": ["onsite"]}, actor=users["scj_planner"])
+                plans.set_line(plan.id, {"item_id": item_id, "ratio_bp": 100, "frequency_times": 1,
+                                         "frequency_period": "year", "months": [3, 4, 5], "methods": ["onsite"]},
+                               actor=users["scj_planner"])
             plans.publish(plan.id, actor=users["scj_leader"])
             plans.submit(plan.id, actor=users["scj_leader"])
             db.session.commit()

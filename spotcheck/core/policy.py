@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.errors import Forbidden
 
@@ -108,6 +108,56 @@ class Permission(str, enum.Enum):
     PLATFORM_MAINTAIN = "platform.maintain"
 
 
+#: Each role's name (角色名称), as users read it.
+ROLE_LABELS = {
+    Role.platform_admin: _l("Platform administrator"),
+    Role.tenant_admin: _l("Department administrator"),
+    Role.planner: _l("Planner"),
+    Role.leader: _l("Leader"),
+    Role.inspector: _l("Inspector"),
+    Role.coordinator: _l("Coordinator (joint inspections)"),
+    Role.supervisor: _l("Supervisor (justice bureau)"),
+    Role.field_coordinator: _l("Joint-check coordinator of a field's lead department"),
+}
+
+#: Each permission's name (权限名称), as a refusal names it.
+PERMISSION_LABELS = {
+    Permission.SIGNED_IN: _l("sign in"),
+    Permission.TENANTS_MANAGE: _l("create departments and their administrators"),
+    Permission.USERS_MANAGE: _l("manage the department's users and roles"),
+    Permission.CONTACTS_MANAGE: _l("keep the department's persons in charge and liaisons"),
+    Permission.AUDIT_VIEW: _l("read the department's audit trail"),
+    Permission.TENANTS_READ_ALL: _l("read every department's data"),
+    Permission.CATALOG_VIEW: _l("read the item list, the two directories and the rules"),
+    Permission.CATALOG_MANAGE: _l("keep the item list, the two directories and the rules"),
+    Permission.REGISTRY_MANAGE: _l("keep the market-entity registry"),
+    Permission.INSPECTORS_PERSONAL_DATA: _l("see inspectors' ID numbers"),
+    Permission.CAMPAIGNS_VIEW: _l("read plans and campaigns"),
+    Permission.CAMPAIGNS_EDIT: _l("write plans and campaigns and run their draws"),
+    Permission.CAMPAIGNS_APPROVE: _l("approve campaigns and submit plans for filing"),
+    Permission.RESULTS_ENTER: _l("record the results of one's own visits"),
+    Permission.RESULTS_REVIEW: _l("review results"),
+    Permission.RESULTS_PUBLISH: _l("publish results"),
+    Permission.RESULTS_FOLLOW_UP: _l("follow up problems found"),
+    Permission.TRANSFERS_RECEIVE: _l("acknowledge transfers from other departments"),
+    Permission.JOINT_MANAGE: _l("coordinate joint inspections"),
+    Permission.JOINT_VIEW: _l("take part in joint inspections"),
+    Permission.PLANS_REVIEW: _l("file or return departments' plans"),
+    Permission.SUPERVISION_VIEW: _l("read the supervision figures and tables"),
+    Permission.SUPERVISION_MANAGE: _l("draft notices of criticism and set the assessment"),
+    Permission.CRITICISM_APPROVE: _l("sign notices of criticism"),
+    Permission.REPORTS_PREPARE: _l("prepare statistical tables"),
+    Permission.REPORTS_SUBMIT: _l("sign and submit statistical tables"),
+    Permission.EXPORTS_MANAGE: _l("keep the exports to the credit system"),
+    Permission.NOTICES_SEND: _l("send notices and reminders"),
+    Permission.CALENDAR_MANAGE: _l("enter the official calendar"),
+    Permission.RULEBOOK_MANAGE: _l("load the rulebook"),
+    Permission.DEPARTMENT_RULES_MANAGE: _l("load the department's rules"),
+    Permission.PLATFORM_BOOTSTRAP: _l("create platform administrators"),
+    Permission.PLATFORM_MAINTAIN: _l("maintain the platform"),
+}
+
+
 #: The permissions that open the cross-department path (:func:`spotcheck.core.scoping.cross_tenant`):
 #: reading every department (the justice bureau, the market-regulation bureau's coordinator), and
 #: reading the frame of a joint draw one runs (a field's joint-check coordinator, nothing else).
@@ -188,9 +238,26 @@ def has_permission(actor, permission: Permission) -> bool:
     return permission in permissions_of(actor.roles)
 
 
+def holders(permission: Permission) -> list[Role]:
+    """The roles that hold ``permission``, in the order of :class:`Role`."""
+    return [role for role in Role if permission in ROLE_PERMISSIONS.get(role, frozenset())]
+
+
+def refusal(permission: Permission):
+    """What a refusal for want of ``permission`` says (权限不足): the permission by its name, and the
+    roles that hold it — or that only the platform itself does it."""
+    roles = holders(permission)
+    if not roles:
+        return _l("Permission needed: “%(permission)s”, which only the platform itself holds (the server's "
+                  "console or its scheduled jobs).", permission=PERMISSION_LABELS[permission])
+    return _l("Permission needed: “%(permission)s”, held by: %(roles)s. Your account does not hold it; ask the "
+              "department's administrator if your work needs it.", permission=PERMISSION_LABELS[permission],
+              roles=LazyString(lambda: "、".join(str(ROLE_LABELS[role]) for role in roles)))
+
+
 def require(actor, permission: Permission) -> None:
-    """Refuse (Forbidden) unless ``actor`` holds ``permission``."""
+    """Refuse (Forbidden, naming the permission and who holds it) unless ``actor`` holds ``permission``."""
     if not has_permission(actor, permission):
-        raise Forbidden(_l("You are not allowed to do this."))
+        raise Forbidden(refusal(permission))
 
 

@@ -97,6 +97,8 @@ def _results(code: str, campaign, *, today: date) -> None:
             results.record_result(visit.id, {
                 "checked_on": checked.isoformat(), "method": "onsite",
                 "record": "检查人员出示执法证件，现场检查经营场所、进货查验记录和从业人员健康证明。",
+                "evaluation": "进货查验制度基本落实，个别记录不全。" if problem else "经营行为规范，相关制度落实到位。",
+                "opinions": "责令补全进货查验记录，列入下次抽查重点。" if problem else "继续保持，按规定开展自查。",
                 "items": {str(item.id): {"categories": ["pending_own_rules"] if problem else ["no_problem"],
                                          "findings": "部分食品进货查验记录不全，已当场指出。" if problem else ""}
                           for item in campaign.items}}, actor=chief)

@@ -87,6 +87,7 @@ def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], 
         results.record_result(visit.id, {
             "checked_on": checked.isoformat(), "method": "onsite",
             "record": "联合检查组进入加油站，各部门按本部门事项同步检查，一次完成。",
+            "evaluation": "本部门事项未发现问题，安全管理制度落实。", "opinions": "继续保持，按规定开展自查。",
             "items": {str(item.id): {"categories": ["no_problem"], "findings": ""} for item in part.items}},
             actor=chief)
         if stage == "drafted":

@@ -80,8 +80,9 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | No
             ratio_bp, planned = lines.get(item.name, (300, [4 if half == 1 else 9]))
             if half is not None:
                 planned = [m for m in planned if m in months] or [months[3]]
-            plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": ratio_bp, "frequency": item.frequency,
-                                     "months": planned, "methods": item.methods}, actor=planner)
+            plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": ratio_bp, "frequency_times": item.frequency_times,
+                                     "frequency_period": item.frequency_period, "months": planned,
+                                     "methods": item.methods}, actor=planner)
         if stage == "draft":
             return
         with moment():

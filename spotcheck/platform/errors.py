@@ -4,7 +4,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from flask import jsonify, render_template, request
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -23,8 +23,34 @@ def _json_error(status: int, message: str, errors: dict | None = None):
 
 
 def _status_name(status: int) -> str:
-
     return HTTPStatus(status).phrase
+
+
+def _general_description(code: int):
+    """What a person reads of an HTTP error that says nothing more than its kind (werkzeug's English
+    description): in the user's language."""
+    return {
+        400: _l("The request is not valid."),
+        401: _l("Sign in first (or send a valid API token)."),
+        403: _l("You are not allowed to do this."),
+        404: _l("Nothing is at this address."),
+        405: _l("This address does not take this kind of request."),
+        409: _l("This is not possible in the object's present state."),
+        413: _l("The file or request is too large."),
+        415: _l("This kind of content is not accepted here."),
+        422: _l("The request could not be processed."),
+        429: _l("Too many requests: wait a moment and try again."),
+        500: _l("Something went wrong on the server. The problem has been recorded."),
+        503: _l("The service is unavailable for a moment: try again shortly."),
+    }.get(code)
+
+
+def _description(error: HTTPException) -> str:
+    """The error's own description when a view gave one, else the general one in the user's language."""
+    if error.description and error.description != type(error).description:
+        return error.description
+    general = _general_description(error.code)
+    return str(general) if general is not None else error.description
 
 
 def init_app(app) -> None:
@@ -47,7 +73,7 @@ def init_app(app) -> None:
             return error
         if _wants_json():
             data = getattr(error, "data", None) or {}
-            body = {"code": error.code, "status": _status_name(error.code), "message": data.get("message") or error.description}
+            body = {"code": error.code, "status": _status_name(error.code), "message": data.get("message") or _description(error)}
             if data.get("messages"):
                 body["errors"] = data["messages"]
             response = jsonify(body)
@@ -56,7 +82,7 @@ def init_app(app) -> None:
             if error.code == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="spotcheck"'
             return response
-        response = app.make_response((render_template("error.html", status=error.code, message=error.description),
+        response = app.make_response((render_template("error.html", status=error.code, message=_description(error)),
                                       error.code))
         _keep_headers(error, response)
         return response

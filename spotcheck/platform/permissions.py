@@ -9,7 +9,7 @@ from functools import wraps
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from spotcheck.core.policy import Permission, has_permission
+from spotcheck.core.policy import Permission, has_permission, refusal
 
 
 def acting_user():
@@ -38,7 +38,7 @@ def requires(permission: Permission):
                     abort(401)
                 return current_app.login_manager.unauthorized()
             if not has_permission(current_user, permission):
-                abort(403)
+                abort(403, description=str(refusal(permission)))
             return view(*args, **kwargs)
 
         guarded.required_permission = permission

@@ -42,8 +42,8 @@ def request_table(code: str, period: str, *, department_id: int | None = None, a
     """Build table ``code`` for ``period`` in the background (生成统计表); returns the job. A
     department leader asks for their own department's tables only; the area-wide table is the
     justice bureau's."""
-    check_request(code, actor, department_id)
     parsed = periods.required(period)
+    check_request(code, actor, department_id, parsed)
     return jobs.submit(build_table, KIND, actor, code=code, period=parsed.code, department_id=department_id,
                        locale=locale)
 

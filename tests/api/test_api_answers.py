@@ -7,7 +7,7 @@ import pytest
 import schemathesis
 from schemathesis import checks
 
-from tests.support.helpers import bearer
+from tests.support.helpers import bearer, signed_in
 
 def test_an_empty_patch_by_a_role_without_the_right_is_refused_before_the_body_is_read(app):
     """Every PATCH route of the API (found in the URL map), as an inspector who may change none."""
@@ -42,3 +42,33 @@ def test_an_import_without_its_file_answers_as_the_document_says(app):
     response = case.call(headers=bearer(app, "scj_planner"))
     assert response.status_code == 422
     case.validate_response(response, checks=[checks.not_a_server_error, checks.response_schema_conformance])
+
+
+def test_a_refusal_says_in_chinese_which_permission_is_needed_and_who_holds_it(app):
+    """A 403 of the API or of a page names the permission in Chinese and the roles that hold it; a 401
+    and a 405 are in Chinese too (never werkzeug's English)."""
+    client, inspector = app.test_client(), bearer(app, "scj_inspector")
+    refused = client.patch("/api/v1/items/1", json={}, headers=inspector)
+    assert refused.status_code == 403
+    message = refused.get_json()["message"]
+    assert "需要“维护事项清单、两库和细则”权限" in message and "部门管理员" in message, message
+    assert "permission" not in message.lower()
+    no_token = client.get("/api/v1/items")
+    assert no_token.status_code == 401 and "请先登录" in no_token.get_json()["message"]
+    wrong_method = client.put("/api/v1/items", headers=inspector)
+    assert wrong_method.status_code == 405 and "不接受" in wrong_method.get_json()["message"]
+    page = signed_in(app, "scj_inspector").get("/plans")
+    assert page.status_code == 403 and "需要“查看检查计划和抽查任务”权限" in page.get_data(as_text=True)
+
+
+def test_every_permission_has_a_chinese_name_and_a_refusal_naming_who_holds_it(app):
+    from spotcheck.core.policy import PERMISSION_LABELS, Permission, refusal
+
+    assert set(PERMISSION_LABELS) == set(Permission)
+    with app.test_request_context():
+        for permission in Permission:
+            text = str(refusal(permission))
+            assert text.startswith("需要“") and str(PERMISSION_LABELS[permission]) in text, text
+            assert not any("a" <= ch.lower() <= "z" for ch in text), text  # nothing left in English
+        assert "平台自身" in str(refusal(Permission.PLATFORM_MAINTAIN))
+        assert "科室经办人" in str(refusal(Permission.CAMPAIGNS_EDIT))

@@ -101,7 +101,8 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     plan_path = re.search(r"/plans/\d+$", page.url).group(0)
     choose_item(page)
     page.fill('input[name="ratio"]', "5")
-    page.fill('input[name="frequency"]', "每年1次")
+    page.select_option('select[name="frequency_period"]', "year")
+    page.fill('input[name="frequency_times"]', "1")
     for month in ("3", "4"):
         page.check(f'input[name="months"][value="{month}"]')
     page.check('input[name="methods"][value="onsite"]')

@@ -175,6 +175,8 @@ def test_a_joint_campaign_from_invitation_to_the_public_register(browser, world)
             page.fill("#record", "联合检查，现场核查加油站危化品储存和经营台账。")
             page.check(f'input[name="item-{world[dept]["item"]}-categories"][value="no_problem"]')
             page.fill("#record", "联合检查组现场检查，未发现问题。")  # seed 002: 现场检查笔录
+            page.fill("#evaluation", "危化品储存和经营台账规范。")  # seed 002: 对被检查人的评价
+            page.fill("#opinions", "继续保持。")  # 处理意见和建议
             member.submit("#save-and-submit")
             assert "待审核" in page.inner_text("#visit-status")
             leader = person(f"{dept}_leader")

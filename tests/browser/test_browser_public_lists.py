@@ -16,7 +16,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.core.scoping import tenant_scope
-from tests.support.browsers import assert_clean, assert_styled, new_context, new_page
+from tests.support.browsers import assert_clean, assert_fits, assert_styled, new_context, new_page
 from tests.support.ceremony_world import everyone_drawn as _everyone_drawn
 
 pytestmark = pytest.mark.browser
@@ -122,3 +122,23 @@ def test_a_visitor_reads_the_inspector_list_a_page_at_a_time(page, site):
         page.click("form.public-search button[type=submit]")
     assert found["listed"][3] in page.locator("table tbody").inner_text()
     shot(page, "inspectors-search")
+
+
+def test_a_visitor_finds_the_target_directory_from_the_department_and_searches_it(page, site):
+    """检查对象名录库向社会公布: from the department's page to its directory, a page at a time, searched by
+    name; it fits a phone."""
+    page.goto("/public/YJJ")
+    with page.expect_navigation():
+        page.click('a[href="/public/YJJ/targets"]')
+    headers = page.locator("table.public-directory thead th").all_inner_texts()
+    assert headers == ["名称", "统一社会信用代码或编码", "类型", "行业", "区域", "监管类别"]
+    names = page.locator("table.public-directory tbody tr td:first-child").all_inner_texts()
+    assert len(names) == 50 and names == sorted(names)
+    shot(page, "targets-page-1")
+    page.fill("input#q", "测试危化企业12")
+    with page.expect_navigation():
+        page.click("form.public-search button[type=submit]")
+    found = page.locator("table.public-directory tbody tr td:first-child").all_inner_texts()
+    assert found[0] == "测试危化企业12" and all(name.startswith("测试危化企业12") for name in found)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_fits(page, "public-targets-search", 390)

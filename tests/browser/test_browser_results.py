@@ -73,6 +73,8 @@ def test_a_visit_from_assignment_to_the_public_entity_page(browser, world):
         page.check(f'input[name="item-{item}-categories"][value="pending_own_rules"]')
         page.fill(f"#item-{item}-findings", "应急预案未按规定演练。")
         page.fill("#record", "现场检查危化品仓库，应急预案演练记录缺失。")  # seed 002: 现场检查笔录
+        page.fill("#evaluation", "安全管理制度基本落实，应急预案演练不到位。")  # seed 002: 对被检查人的评价
+        page.fill("#opinions", "责令限期组织应急预案演练。")  # 处理意见和建议
         member.fits("result-form")  # the visit, its result form and its attachments
         member.submit("#save-result")
         assert "已保存为草稿" in page.inner_text("main")

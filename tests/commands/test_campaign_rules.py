@@ -10,18 +10,21 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
 
-from tests.support.campaign_world import STRATA, build, campaign_data, leader_of, planner_of
+from tests.support.campaign_world import CATEGORY, ITEM_BASICS, STRATA, build, campaign_data, leader_of, planner_of
 from tests.support.helpers import user_named
 from tests.support.joint_world import world as joint_world
 from tests.support.rulebooks import cited, rules_of_presets
+from tests.support.rules_files import changed_department_rules
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns, risk
 from spotcheck.tenants.campaigns.models import Campaign, Draw
+from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.rules import commands as rules_commands, rulebook
 
 #: The rule a campaign's schedule follows: 宁安市's 实施方案 第3条.
 PLAN_RULE = cited("第3条")
@@ -109,11 +112,11 @@ def test_higher_risk_is_never_sampled_less(app):
                                                                         actor=planner),
                               "strata")
             assert any(RISK_RULE in m and "风险等级A" in m and "风险等级B" in m for m in errors["strata"])
-            mixed = {**STRATA, "flagged": {"count": 3}}  # a count against the ratios of B, C, D
+            mixed = {**STRATA, "flagged": {"count": 3}}  # a count against the ratios of A, B, C, D
             errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=mixed),
                                                                         actor=planner),
                               "strata")
-            assert all("同一种规则" in m and "重点关注对象" in m for m in errors["strata"]) and len(errors["strata"]) == 3
+            assert all("同一种规则" in m and "重点关注对象" in m for m in errors["strata"]) and len(errors["strata"]) == 4
             fine = {**STRATA, "flagged": {"ratio_bp": 10000, "min": 0}}  # taking everything is never lower
             campaign = campaign_commands.create_campaign(campaign_data(world, strata=fine), actor=planner)
             campaign_id = campaign.id
@@ -123,6 +126,100 @@ def test_higher_risk_is_never_sampled_less(app):
             db.session.execute(sa.update(Campaign).where(Campaign.id == campaign_id).values(strata=lower_a))
             db.session.commit()  # a draft saved before the rule
             _refused(lambda: campaign_commands.approve(campaign_id, actor=leader), "strata")
+
+
+def test_flagged_entities_are_sampled_at_a_higher_ratio_than_every_risk_class(app):
+    """Seed 001 §8 (宁安市's 第8条): 列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大抽查力度，提高抽查的
+    比例 — the flagged stratum's ratio above the highest ratio of the risk classes, not merely as high:
+    refused at creation, change and approval, naming the ratio to pass; nothing changes."""
+    with app.app_context():
+        world = build()
+        admin = user_named("yjj_admin")
+        planner, leader = planner_of(admin), leader_of(admin)
+        with tenant_scope(world["tenant"]):
+            same = {**STRATA, "flagged": {"ratio_bp": 3000, "min": 2}}  # as high as risk class A (30 %), no higher
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=same),
+                                                                        actor=planner), "strata")
+            [message] = errors["strata"]
+            assert RISK_RULE in message and "重点关注对象" in message and "风险等级A" in message and "30%" in message
+            between = {**STRATA, "flagged": {"ratio_bp": 2000, "min": 2}}  # above B, C and D, below A
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=between),
+                                                                        actor=planner), "strata")
+            assert [m for m in errors["strata"] if "风险等级A" in m and "20%" in m and "30%" in m] == errors["strata"]
+            higher = {**STRATA, "flagged": {"ratio_bp": 3100, "min": 2}}
+            campaign_id = campaign_commands.create_campaign(campaign_data(world, strata=higher), actor=planner).id
+            _refused(lambda: campaign_commands.update_campaign(campaign_id, {"strata": same}, actor=planner), "strata")
+            assert campaigns.get_campaign(campaign_id).strata["flagged"] == higher["flagged"]
+            db.session.execute(sa.update(Campaign).where(Campaign.id == campaign_id).values(strata=same))
+            db.session.commit()  # a draft saved before the rule
+            _refused(lambda: campaign_commands.approve(campaign_id, actor=leader), "strata")
+            assert campaigns.get_campaign(campaign_id).status.value == "draft"
+
+
+def _exempt_reason(kind: str) -> dict:
+    return {"exempt_kind": kind, "exempt_reason": "未列入年度计划的专项检查，依据上级通知开展"}
+
+
+def test_an_exemption_of_a_field_is_claimed_only_for_an_item_of_that_field(app):
+    """Seed 001 §3 (宁安市's 第3条): checks outside the plan for 食品药品安全、安全生产、公共安全、环境保护 are
+    for the items of that field; those 因发生事故、依法检验检查不合格、投诉举报 or 上级临时部署 for any item. No
+    seed maps the kinds to the items' enforcement categories (执法类别): the platform's default does, said
+    as such (平台默认), and a department's rules may narrow it, then cited by their article. Refused at
+    creation, change and approval, naming the kind, the item and its categories; nothing changes."""
+    with app.app_context():
+        world = build(file_plan=False)  # no filed plan: every campaign here is outside the plan
+        admin = user_named("yjj_admin")
+        planner, leader = planner_of(admin), leader_of(admin)
+        with tenant_scope(world["tenant"]):
+            food = items.create_item({**ITEM_BASICS, "name": "食品安全专项检查", "inspector_categories": ["food"],
+                                      "field": "market"}, actor=admin)
+            items.publish_item(food.id, actor=admin)
+            db.session.commit()
+            # the world's item is of 文化市场 (culture): 食品药品安全 is not its field
+            errors = _refused(lambda: campaign_commands.create_campaign(
+                campaign_data(world, **_exempt_reason("food_drug")), actor=planner), "exempt_kind")
+            [message] = errors["exempt_kind"]
+            for words in ("食品药品安全", "危险化学品安全生产检查", "文化市场", "食品安全、药品医疗器械", "平台默认"):
+                assert words in message, (words, message)
+            for kind in ("production_safety", "public_safety", "environment"):
+                _refused(lambda kind=kind: campaign_commands.create_campaign(
+                    campaign_data(world, **_exempt_reason(kind)), actor=planner), "exempt_kind")
+            for kind in ("accident", "failed_test", "complaint", "order"):  # about the case, for any item
+                assert campaign_commands.create_campaign(campaign_data(world, **_exempt_reason(kind)),
+                                                         actor=planner).exempt_kind == kind
+            campaign_id = campaign_commands.create_campaign(
+                campaign_data(world, item_ids=[food.id], **_exempt_reason("food_drug")), actor=planner).id
+            db.session.commit()
+            errors = _refused(lambda: campaign_commands.update_campaign(
+                campaign_id, {"item_ids": [food.id, world["item"]]}, actor=planner), "exempt_kind")
+            assert len(errors["exempt_kind"]) == 1 and "危险化学品安全生产检查" in errors["exempt_kind"][0]
+            assert [i.id for i in campaigns.get_campaign(campaign_id).items] == [food.id]
+
+            # the department's rules narrow 食品药品安全 to 药品医疗器械: the draft is refused at approval, citing them
+            text = changed_department_rules(world["tenant"], exempt_kind_categories=({"food_drug": ["drug"]}, "四（三）"))
+            rules_commands.load_department_rules({"text": text}, actor=admin)
+            db.session.commit()
+            errors = _refused(lambda: campaign_commands.approve(campaign_id, actor=leader), "exempt_kind")
+            [message] = errors["exempt_kind"]
+            document = rulebook.document_of(rulebook.version_ids(world["tenant"])[1])
+            assert f"《{document.title}》四（三）" in message and "食品安全专项检查" in message and "平台默认" not in message
+            assert campaigns.get_campaign(campaign_id).status.value == "draft"
+
+
+def test_a_joint_part_claims_an_exemption_only_for_an_item_of_its_field(app):
+    with app.app_context():
+        ids = joint_world("invited")
+        planner = user_named("yjj_planner")
+        with tenant_scope(ids["yjj"]["tenant"]):
+            participant_id = ids["participants"]["yjj"]
+            joint.accept(participant_id, actor=planner)
+            part = {"item_ids": [ids["yjj"]["item"]], "strata": STRATA, "target_filter": {"categories": [CATEGORY]}}
+            errors = _refused(lambda: joint.save_part(participant_id, {**part, **_exempt_reason("environment")},
+                                                      actor=planner), "exempt_kind")
+            assert "环境保护" in errors["exempt_kind"][0] and "文化市场" in errors["exempt_kind"][0]
+            assert db.session.get(JointParticipant, participant_id).part["exempt_kind"] is None
+            joint.save_part(participant_id, {**part, **_exempt_reason("complaint")}, actor=planner)
+            assert db.session.get(JointParticipant, participant_id).part["exempt_kind"] == "complaint"
 
 
 # --- the rule over random rules (no database) --------------------------------------------------
@@ -172,11 +269,29 @@ def babel_app():
 @given(st.fixed_dictionaries({s: rules for s in "ABCD"}, optional={"flagged": rules}))
 @settings(max_examples=150, deadline=None)
 def test_a_campaigns_rules_are_refused_exactly_when_a_higher_stratum_is_lower(babel_app, strata):
+    """One refusal per pair that is lower or cannot be compared; one for a flagged ratio not above the risk
+    classes', however many it does not pass."""
     with babel_app.app_context():
         problems = [str(m) for m in risk.problems(strata, rules_of_presets("宁安市"))]
-    pairs = [(h, l) for h in ("flagged", "A") if h in strata for l in "BCD"]
-    bad = [pair for pair in pairs if risk.compare(strata[pair[0]], strata[pair[1]]) != "ok"]
-    assert len(problems) == len(bad) and all(RISK_RULE in m for m in problems)
+    pairs = [(h, l) for h in ("flagged", "A") if h in strata for l in risk.BELOW[h]]
+    verdicts = [risk.compare(strata[h], strata[l], more=h == "flagged") for h, l in pairs]
+    expected = sum(v in ("lower", "mixed") for v in verdicts) + ("not_more" in verdicts)
+    assert len(problems) == expected and all(RISK_RULE in m for m in problems)
+
+
+@given(st.fixed_dictionaries({s: ratios for s in "ABCD"}), ratios)
+@settings(max_examples=200, deadline=None)
+def test_a_flagged_ratio_is_accepted_only_above_the_ratio_of_every_risk_class(babel_app, strata, flagged):
+    """Seed 001 §8 (提高抽查的比例): flagged entities at the ratio of a risk class, or below it, are refused;
+    a flagged rule that takes every flagged entity (100 %) is never lower."""
+    with babel_app.app_context():
+        problems = [str(m) for m in risk.problems({**strata, "flagged": flagged}, rules_of_presets("宁安市"))]
+        flagged_name = str(risk._name("flagged"))
+    others = strata.values()
+    accepted = flagged["ratio_bp"] == 10000 or (
+        all(flagged["ratio_bp"] > o["ratio_bp"] for o in others)
+        and all(flagged["min"] >= o["min"] for o in others if o["ratio_bp"] or o["min"]))
+    assert accepted == (not any(flagged_name in m for m in problems))
 
 
 @pytest.mark.parametrize("kind", ["failed_test", "order"])

@@ -278,7 +278,7 @@ def test_the_frame_built_by_the_database_is_the_one_read_row_by_row(app, monkeyp
             db.session.execute(sa.update(Entity).where(Entity.code.in_(codes[:3])).values(abnormal=True))
             db.session.execute(sa.update(Entity).where(Entity.code == codes[3]).values(status="deregistered"))
             campaign = campaign_commands.create_campaign(
-                campaign_data(world, strata={**STRATA, "flagged": {"ratio_bp": 3000, "min": 2}}), actor=planner_of(admin))
+                campaign_data(world, strata={**STRATA, "flagged": {"ratio_bp": 4000, "min": 2}}), actor=planner_of(admin))
             frame = frames.target_frame([frames.FramePart.of(campaign)], today())
             monkeypatch.setattr(frames, "_cells_in_database", frames._cells_read_in_order)
             assert frames.target_frame([frames.FramePart.of(campaign)], today()) == frame

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.campaign_world import planner_of
-from tests.support.helpers import signed_in, user_named
+from tests.support.helpers import bearer, signed_in, user_named
 from tests.support.results_world import complete_result, handed_out, visit
 from spotcheck.core import official_calendar
 from spotcheck.core.audit import AuditEntry
@@ -21,6 +21,7 @@ from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.notices import reminders
 from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.queries import listing
 from spotcheck.tenants.results.models import FollowUp, Visit, VisitStatus
 from tests.support.calendar_files import FILE_2027
@@ -49,6 +50,50 @@ def test_both_deadlines_run_from_the_end_of_the_check_and_review_time_counts(app
             # Labour Day 1–5 May off, Saturday 9 May worked; counted from the end (30 April), not the start
             assert _dates(ids) == (date(2026, 4, 27), date(2026, 4, 30), date(2026, 5, 11), date(2026, 6, 1))
             assert listing.due_of(visit(ids)) == date(2026, 6, 1)  # approved: publication's is the one that matters
+
+
+def test_a_report_submitted_after_its_due_date_is_marked_late_and_stays_on_the_overdue_list(app):
+    """Seed 002 四(三) (检查结束后5个工作日内完成检查报告, 应急管理局's rules): a check that ended on 30 April
+    is reported by 11 May; submitted on 13 May it is 逾期提交 two working days — on the visit's page, the
+    review list, the 组长's list and the API — and stays on the supervision's list of overdue reports,
+    marked, instead of leaving it; a return and a new submission do not clear the mark."""
+    from spotcheck.tenants.supervision import drill_down
+    from spotcheck.tenants.supervision import policy as access
+    from spotcheck.tenants.supervision.periods import Period
+
+    mark = "逾期提交：超过报送期限2个工作日"
+    with app.app_context():
+        ids = handed_out()
+        chief, supervisor = user_named("yjj_inspector"), user_named("sfj_supervisor")
+
+        def overdue_row():
+            with tenant_scope(supervisor.tenant_id), access.reading(supervisor, "test", period="2026"):
+                rows = drill_down.rows_of("reports_overdue", ids["tenant"], Period(2026), limit=1000)
+            return next((row for row, ref in zip(rows.rows, rows.refs) if ref[1] == ids["visit"]), None)
+
+        with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 30)):
+            results.record_result(ids["visit"], complete_result(ids), actor=chief)
+            db.session.commit()
+            assert visit(ids).report_due == date(2026, 5, 11) and listing.late_of(visit(ids)) is None
+        with frozen_at(date(2026, 5, 12)):
+            assert overdue_row()[3] == "结果录入中"  # overdue, not reported yet
+        with tenant_scope(ids["tenant"]), frozen_at(date(2026, 5, 13)):
+            results.submit_result(ids["visit"], actor=chief)
+            db.session.commit()
+            assert listing.late_of(visit(ids)) == deadlines.Late(2, True, date(2026, 5, 11))
+        with frozen_at(date(2026, 5, 14)):
+            assert overdue_row()[3] == f"待审核（{mark}）"  # still on the list, marked
+    with frozen_at(date(2026, 5, 14)):
+        for login, url in (("yjj_leader", f"/visits/{ids['visit']}"), ("yjj_leader", "/visits/review"),
+                           ("yjj_inspector", "/visits/mine")):
+            assert mark in signed_in(app, login).get(url).get_data(as_text=True), (login, url)
+        shown = app.test_client().get(f"/api/v1/visits/{ids['visit']}", headers=bearer(app, "yjj_leader")).get_json()
+        assert (shown["report_late_days"], shown["report_late_in_working_days"]) == (2, True)
+    with app.app_context(), tenant_scope(ids["tenant"]), frozen_at(date(2026, 5, 15)):
+        results.return_result(ids["visit"], {"reason": "请补充现场照片"}, actor=user_named("yjj_leader"))
+        results.submit_result(ids["visit"], actor=user_named("yjj_inspector"))
+        db.session.commit()
+        assert listing.late_of(visit(ids)).days == 2  # counted from the first submission, for good
 
 
 @pytest.mark.parametrize(("data", "field"), [

@@ -251,7 +251,8 @@ def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publica
                 assert reminders.send_reminders(actor=SCHEDULER) == {"day": day.isoformat(), "working_day": False,
                                                                      "reminded": 0}
         with frozen_at(date(2026, 10, 12)), tenant_scope(ids["tenant"]):
-            results.record_result(visit(ids).id, {"method": "onsite", "record": "现场检查记录。", "items": {str(ids["item"]): {
+            results.record_result(visit(ids).id, {"method": "onsite", "record": "现场检查记录。", "evaluation": "未发现问题。",
+                                                  "opinions": "继续保持。", "items": {str(ids["item"]): {
                 "categories": ["no_problem"]}}}, actor=user_named("yjj_inspector"))
             results.submit_result(visit(ids).id, actor=user_named("yjj_inspector"))
             results.approve_result(visit(ids).id, actor=user_named("yjj_leader"))

@@ -55,7 +55,8 @@ def _new_plan(world, department: str = "yjj", *, year: int = 2027, extra=()) -> 
     plan = plans.create_plan({"year": year, "half": None, "title": f"{year}年度行政执法检查计划"}, actor=planner)
     for item_id in (world["item"], *extra):
         plans.set_line(plan.id,
-                       {"item_id": item_id, "ratio_bp": 500, "frequency": "每年1次", "months": [5], "methods": ["onsite"]},
+                       {"item_id": item_id, "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year", "months": [5],
+                        "methods": ["onsite"]},
                        actor=planner)
     return plan.id
 
@@ -88,7 +89,7 @@ def test_a_plan_is_published_before_it_is_submitted_and_published_again_once_cha
         with tenant_scope(supervisor.tenant_id):
             plans.review(plan_id, {"accept": False, "comment": "请补充第二季度的实施月份。"}, actor=supervisor)
         with tenant_scope(world["tenant"]):
-            plans.set_line(plan_id, {"item_id": world["item"], "ratio_bp": 500, "frequency": "每年1次", "months": [5, 6],
+            plans.set_line(plan_id, {"item_id": world["item"], "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year", "months": [5, 6],
                                      "methods": ["onsite"]}, actor=user_named("yjj_planner"))
             before = _state(plan_id)
             with pytest.raises(Conflict) as refused:
@@ -189,7 +190,7 @@ def test_the_market_bureau_files_only_other_departments_plans_touching_its_field
             own = plans.create_plan({"year": 2027, "half": None, "title": "市场监督管理局2027年度计划"},
                                     actor=user_named("scj_planner"))
             plans.set_line(own.id, {"item_id": _market_item(user_named("scj_admin")).id, "ratio_bp": 300,
-                                    "frequency": "", "months": [9], "methods": ["document"]},
+                                    "months": [9], "methods": ["onsite"]},
                                    actor=user_named("scj_planner"))
             assert plans_queries.authorities_for(own) == ("justice",)  # a bureau does not file its own plan with itself
 
@@ -203,11 +204,57 @@ def test_a_plan_line_needs_its_months_and_methods(app):
             before = _state(plan_id)
             with pytest.raises(ValidationFailed) as refused:
                 plans.set_line(plan_id,
-                               {"item_id": world["item"], "ratio_bp": 500, "frequency": "", "months": [], "methods": []},
+                               {"item_id": world["item"], "ratio_bp": 500, "months": [], "methods": []},
                                actor=planner)
             assert set(refused.value.errors) == {"months", "methods"}
             assert cited("第3条") in refused.value.errors["months"][0]
             assert _state(plan_id) == before
+
+
+def _line(plan_id: int) -> list[tuple]:
+    with system_access("test: the plan's lines as stored"):
+        return [(line.item_id, line.ratio_bp, line.frequency_times, line.frequency_period, list(line.methods))
+                for line in db.session.scalars(sa.select(PlanItem).where(PlanItem.plan_id == plan_id)
+                                               .execution_options(populate_existing=True))]
+
+
+def test_a_plan_line_refuses_a_ratio_of_0_or_above_100_a_bad_frequency_and_a_method_its_item_lacks(app):
+    """A plan sets each item's ratio (抽查比例: above 0, at most 100 %), frequency (抽查频次: a number of times
+    per period, or the item's) and methods (检查方式: among the item's own — 各级行政执法部门应严格按照年度检查
+    计划确定的内容、时间、方式等实施检查, and an item states its methods). Each refusal names the field, in
+    Chinese, and changes nothing."""
+    with app.app_context():
+        world = build(file_plan=False)  # its item is checked on site (实地检查) only
+        planner = user_named("yjj_planner")
+        with tenant_scope(world["tenant"]):
+            plan_id = _new_plan(world)
+            before = (_state(plan_id), _line(plan_id))
+            good = {"item_id": world["item"], "ratio_bp": 800, "months": [5], "methods": ["onsite"]}
+            for bad, field, words in (
+                    ({"ratio_bp": 0}, "ratio_bp", "抽查比例"), ({"ratio_bp": -100}, "ratio_bp", "抽查比例"),
+                    ({"ratio_bp": 10001}, "ratio_bp", "抽查比例"), ({"ratio_bp": "5%"}, "ratio_bp", "抽查比例"),
+                    ({"ratio_bp": None}, "ratio_bp", "抽查比例"),
+                    ({"frequency_times": 0, "frequency_period": "year"}, "frequency_times", "抽查频次"),
+                    ({"frequency_times": "每年1次", "frequency_period": "year"}, "frequency_times", "抽查频次"),
+                    ({"frequency_times": 1, "frequency_period": "decade"}, "frequency_period", "抽查频次"),
+                    ({"frequency_times": 2}, "frequency_period", "抽查频次"),
+                    ({"methods": ["onsite", "document"]}, "methods", "书面检查"),
+                    ({"methods": ["网络监测"]}, "methods", "网络监测")):
+                with pytest.raises(ValidationFailed) as refused:
+                    plans.set_line(plan_id, {**good, **bad}, actor=planner)
+                assert set(refused.value.errors) == {field}, (bad, refused.value.errors)
+                assert words in str(refused.value.errors[field][0]), (bad, refused.value.errors)
+                assert (_state(plan_id), _line(plan_id)) == before
+            with pytest.raises(ValidationFailed) as refused:
+                plans.set_line(plan_id, {**good, "methods": ["document"]}, actor=planner)
+            message = str(refused.value.errors["methods"][0])
+            assert "检查方式" in message and "危险化学品安全生产检查" in message and "实地检查" in message
+
+            line = plans.set_line(plan_id, {**good, "ratio_bp": 10000, "frequency_times": 2, "frequency_period": "half"},
+                                  actor=planner)
+            assert (line.ratio_bp, line.frequency_text) == (10000, "每半年2次")
+            line = plans.set_line(plan_id, {**good, "ratio_bp": 1}, actor=planner)  # 0.01 %, the item's frequency
+            assert (line.ratio_bp, line.frequency_times, line.frequency_text) == (1, None, "")
 
 
 def test_plans_from_before_the_rule_are_filed_only_once_published(app):

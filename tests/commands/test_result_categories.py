@@ -44,6 +44,7 @@ def test_a_department_of_another_field_uses_its_own_categories(app):
                                       actor=chief)
             assert "items." + item + ".categories" in refused.value.errors
             results.record_result(visit(ids).id, {"checked_on": "2026-04-30", "method": "onsite", "record": "现场检查液氨储罐。",
+                                               "evaluation": "液氨储罐管理基本规范。", "opinions": "责令增设泄漏报警。",
                                                "items": {item: {"categories": [own.code]}}}, actor=chief)
             with pytest.raises(ValidationFailed) as refused:  # its own problem category needs the findings too
                 results.submit_result(visit(ids).id, actor=chief)

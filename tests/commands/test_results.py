@@ -13,6 +13,7 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from tests.support.campaign_world import leader_of, planner_of
 from tests.support.helpers import DEMO_PASSWORD, user_named
 from tests.support.results_world import complete_result, handed_out, inspector, visit
+from tests.support.rulebooks import cited, rules_of_presets
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
@@ -368,6 +369,73 @@ def test_a_result_is_submitted_only_with_its_record_written_or_attached(app):
             results.submit_result(visit(ids).id, actor=chief)  # the record as a file is enough
             db.session.commit()
             assert visit(ids).status == VisitStatus.submitted
+
+
+def test_a_report_without_the_evaluation_or_the_handling_opinions_is_not_submitted(app):
+    """Seed 002 四(三): 检查报告应当包括…对被检查人的评价及处理意见和建议 — where the rules in force take it
+    over (应急管理局's 细则), a result without either is refused naming the field and the article, and
+    nothing changes; a rulebook that does not say so (宁安市's) leaves both to the team."""
+    assert rules_of_presets("宁安市").evaluation_required is False
+    assert rules_of_presets("宁安市", "乌审旗应急管理局").evaluation_required is True
+    with app.app_context():
+        ids = handed_out()
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            results.record_result(ids["visit"], complete_result(ids, evaluation="", opinions="  "), actor=chief)
+            db.session.commit()
+            with pytest.raises(ValidationFailed) as refused:
+                results.submit_result(ids["visit"], actor=chief)
+            db.session.rollback()
+            errors = refused.value.errors
+            assert set(errors) == {"evaluation", "opinions"}, errors
+            assert "对被检查人的评价" in str(errors["evaluation"][0]) and "处理意见和建议" in str(errors["opinions"][0])
+            assert all("应急管理局细则" in str(m[0]) and "四（三）" in str(m[0]) for m in errors.values())
+            assert visit(ids).status == VisitStatus.drafting and visit(ids).submitted_at is None
+            results.record_result(ids["visit"], {"evaluation": "安全管理制度基本落实，应急预案演练不到位。",
+                                                 "opinions": "责令限期组织应急预案演练。"}, actor=chief)
+            results.submit_result(ids["visit"], actor=chief)
+            db.session.commit()
+            assert (visit(ids).status, visit(ids).opinions) == (VisitStatus.submitted, "责令限期组织应急预案演练。")
+
+
+def test_a_result_by_a_method_the_campaign_did_not_set_needs_the_reason_for_the_change(app):
+    """A campaign checks by the method it set, among those its filed plan sets for its items (宁安市's
+    第3条: 按照年度检查计划确定的…方式等实施检查): a result by another method is refused without the reason
+    for the change (方式变更理由), naming both methods and the plan's rule; with it, the result is
+    submitted, the reason kept and audited. A method the plan's line sets for every item needs none."""
+    from spotcheck.tenants.plans.models import PlanItem
+    from spotcheck.tenants.results import checks
+
+    with app.app_context():
+        ids = handed_out()
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            assert campaigns.get_campaign(ids["campaign"]).plan_id == ids["world"]["plan"]
+            results.record_result(ids["visit"], complete_result(ids, method="document"), actor=chief)
+            db.session.commit()
+            with pytest.raises(ValidationFailed) as refused:
+                results.submit_result(ids["visit"], actor=chief)
+            db.session.rollback()
+            assert set(refused.value.errors) == {"method_change_reason"}, refused.value.errors
+            said = str(refused.value.errors["method_change_reason"][0])
+            assert cited("第3条") in said and "实地检查" in said and "书面检查" in said and "方式变更理由" in said
+            assert visit(ids).status == VisitStatus.drafting
+
+            line = db.session.scalar(sa.select(PlanItem).where(PlanItem.plan_id == ids["world"]["plan"]))
+            line.methods = ["onsite", "network"]  # had the plan set 网络监测 too, it would need no reason
+            db.session.flush()
+            assert checks.methods_without_reason(visit(ids)) == ["onsite", "network"]
+            assert "method_change_reason" not in checks.missing_report(visit(ids), {"method": "network"})
+            db.session.rollback()
+
+            reason = "企业停产检修，现场无法检查，改为书面检查其报送的材料。"
+            results.record_result(ids["visit"], {"method_change_reason": reason}, actor=chief)
+            results.submit_result(ids["visit"], actor=chief)
+            db.session.commit()
+            assert (visit(ids).status, visit(ids).method_change_reason) == (VisitStatus.submitted, reason)
+            entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "result.submitted",
+                                                                  AuditEntry.object_id == str(ids["visit"])))
+            assert entry.details["method"] == "document" and entry.details["method_change_reason"] == reason
 
 
 def test_a_list_reads_its_teams_at_once_and_allows_exactly_what_each_visit_allows_alone(app):

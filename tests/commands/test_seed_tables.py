@@ -12,6 +12,7 @@ from tests.support.campaign_world import build
 from tests.support.helpers import user_named
 from tests.support.rulebooks import adopt
 from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.spreadsheets.forms import shown
 from tests.support.supervision_world import TODAY, supervision_world as _world
@@ -75,7 +76,8 @@ def test_counts_and_rates_are_numbers_in_every_row_the_total_too(app):
 def test_a_department_with_no_checks_is_not_listed_as_practising(app):
     with app.app_context():
         _world()  # 应急管理局 ran a campaign in 2026
-        build("swj", entities=5)  # 商务局: a published item list, a filed plan, no campaign
+        with frozen_at(date(2026, 2, 20)):  # 商务局: a published item list, a filed plan, no campaign
+            build("swj", entities=5)
         adopt("城口县", date(2026, 1, 1))  # the area-wide table is 城口县's (its 附件3)
         sheet = _books(("area",))["area"]
     values = [row for row in sheet.iter_rows(values_only=True)]
@@ -88,6 +90,37 @@ def test_a_department_with_no_checks_is_not_listed_as_practising(app):
     idle = next(line for line in lines if line.startswith("统计期内未实行"))
     assert "商务局" in idle and "应急管理局" not in idle
     assert any("2个部门已公布" in str(row[2]) for row in values if row[1] == "是否已编制随机抽查事项清单")
+
+
+def test_the_department_table_lists_only_the_items_checked_in_the_period(app):
+    """城口县's 附件4 (已实行“双随机”抽查的…事项情况) lists an item only when a campaign of the period checked
+    it (已开展抽查次数 > 0), its 合计 counting those against the field's items; an item under random
+    checking that no campaign checked is named apart, not listed as 已实行."""
+    from spotcheck.tenants.items import commands as items
+    from tests.support.campaign_world import ITEM_BASICS
+
+    with app.app_context():
+        ids = _world()  # 应急管理局's item checked by its campaign of March 2026
+        admin = user_named("yjj_admin")
+        with tenant_scope(ids["tenant"]), frozen_at(date(2026, 2, 20)):
+            idle = items.create_item({**ITEM_BASICS, "name": "烟花爆竹经营单位检查", "field": "other"}, actor=admin)
+            items.publish_item(idle.id, actor=admin)
+            db.session.commit()
+        adopt("城口县", date(2026, 1, 1))
+        from spotcheck.tasks import statistics_jobs
+
+        supervisor = user_named("sfj_supervisor")
+        with frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
+            job = statistics_jobs.request_table("dept", "2026", actor=supervisor)
+            book = load_workbook(io.BytesIO(statistics_jobs.table_file(job.id, supervisor)[0]))
+    values = list(book["应急管理局"].iter_rows(values_only=True))
+    at = values.index(("三、已实行“双随机”抽查的其他行政检查事项情况",) + (None,) * (len(values[0]) - 1))
+    listed = [row for row in values[at:] if isinstance(row[0], int)]
+    assert [row[1] for row in listed] == ["危险化学品安全生产检查"] and all(row[4] > 0 for row in listed)
+    lines = [row[0] for row in values[at:] if isinstance(row[0], str)]
+    assert "合计共1项，占本部门其他行政检查事项总数的比例为50.0%。" in lines
+    assert "统计期内已纳入随机抽查但未开展抽查的事项：烟花爆竹经营单位检查。" in lines
+    assert not any(row[1] == "烟花爆竹经营单位检查" for row in values if isinstance(row[0], int))
 
 
 def test_a_cell_is_shown_as_its_column_formats_it():

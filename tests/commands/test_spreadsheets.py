@@ -183,6 +183,7 @@ def test_items_template_fill_upload_export_reimport(app):
         assert first.status == ItemStatus.draft
         assert first.methods == ["document", "onsite"] and first.inspector_categories == ["food"]
         assert (first.field, first.kind, first.random_check) == ("market", "key", True)
+        assert (first.ratio_bp, first.frequency_times, first.frequency_period) == (500, 1, "year")
         assert second.random_check is False and second.inspector_categories == ["market", "quality"]
         assert (third.field, third.kind, third.random_check) == ("other", "general", True)
         assert len(items_of("YJJ")) == other_department  # another department's list is untouched
@@ -195,6 +196,7 @@ def test_items_template_fill_upload_export_reimport(app):
     assert set(mine) >= {r["检查事项"] for r in ITEM_ROWS}
     assert mine["食品生产企业监督检查"]["事项编码"] == first.code
     assert mine["食品生产企业监督检查"]["检查方式"] == "书面检查、实地检查"
+    assert (mine["食品生产企业监督检查"]["比例"], mine["食品生产企业监督检查"]["频次"]) == ("不低于5%", "每年1次")
 
     again = upload(client, "items", exported, admin, "export.xlsx")
     assert again["ok"] is True, again
@@ -213,7 +215,7 @@ def test_items_template_fill_upload_export_reimport(app):
     changed = upload(client, "items", out.getvalue(), admin)
     assert (changed["created"], changed["changed"], changed["unchanged"]) == (0, 1, listed - 1)
     with app.app_context():
-        assert next(i for i in items_of("SCJ") if i.code == first.code).ratio == "不低于10%"
+        assert next(i for i in items_of("SCJ") if i.code == first.code).ratio_bp == 1000
 
 
 def test_a_bad_items_file_imports_nothing_and_names_every_bad_row(app):
@@ -227,15 +229,19 @@ def test_a_bad_items_file_imports_nothing_and_names_every_bad_row(app):
         {"检查事项": "好的事项", "领域": "其他领域"},  # row 6: duplicate of row 3
         {"检查事项": "无领域"},  # row 7: required 领域 missing
         {"检查事项": "编码不存在", "事项编码": "SCJ-999", "领域": "其他领域", "是否纳入随机抽查": "也许"},  # row 8
+        {"检查事项": "比例是文字", "比例": "abc", "领域": "其他领域"},  # row 9: 抽查比例 is a percentage
+        {"检查事项": "比例为零", "比例": "0%", "频次": "每年0次", "领域": "其他领域"},  # row 10: above 0, at least once
     ]
     with app.app_context():
         before = len(items_of("SCJ"))
     result = upload(client, "items", fill(template, rows), admin)
     assert result["ok"] is False
-    assert result["error_rows"] == 5
+    assert result["error_rows"] == 7
     bad = {(e["row"], e["column"]) for e in result["errors"]}
     assert {(4, "检查事项"), (5, "检查方式"), (6, "检查事项"), (7, "领域"), (8, "事项编码"),
-            (8, "是否纳入随机抽查")} <= bad
+            (8, "是否纳入随机抽查"), (9, "比例"), (10, "比例"), (10, "频次")} <= bad
+    reasons = {(e["row"], e["column"]): e["reason"] for e in result["errors"]}
+    assert "抽查比例" in reasons[(9, "比例")] and "抽查频次" in reasons[(10, "频次")]
     assert 3 not in {e["row"] for e in result["errors"]}
     for error in result["errors"]:
         assert_chinese_reason(error["reason"])

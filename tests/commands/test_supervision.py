@@ -203,7 +203,7 @@ def test_pages_filing_archive_and_refusals(app):
         supervisor, planner, leader = user_named("sfj_supervisor"), user_named("yjj_planner"), user_named("yjj_leader")
         with tenant_scope(ids["tenant"]):
             plan = plans.create_plan({"year": 2027, "half": None, "title": "2027年度计划"}, actor=planner)
-            plans.set_line(plan.id, {"item_id": ids["item"], "ratio_bp": 300, "frequency": "每年1次", "months": [5],
+            plans.set_line(plan.id, {"item_id": ids["item"], "ratio_bp": 300, "frequency_times": 1, "frequency_period": "year", "months": [5],
                                      "methods": ["onsite"]}, actor=planner)
             plans.publish(plan.id, actor=leader)
             plans.submit(plan.id, actor=leader)

@@ -30,7 +30,7 @@ QUALIFICATION = "culture"  # an enforcement category no demo inspector holds
 #: ratio and frequency.
 ITEM_BASICS = {"legal_basis": "《中华人民共和国安全生产法》第六十五条", "checking_body": "市应急管理局",
                "target_type": "危险化学品企业", "content": "安全生产许可条件保持、重大危险源管控", "methods": ["onsite"],
-               "ratio": "不低于5%", "frequency": "每年1次"}
+               "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year"}
 #: Risk class A sampled no less than B, C, D (seed 001: 加大抽查力度), all ratios so that they compare.
 STRATA = {"A": {"ratio_bp": 3000, "min": 2}, "B": {"ratio_bp": 1000, "min": 1}, "C": {"ratio_bp": 1000, "min": 2},
           "D": {"ratio_bp": 500, "min": 1}}
@@ -75,8 +75,8 @@ def build(department: str = "yjj", *, entities: int = 40, inspector_count: int =
                                          "agency": "应急管理局", "cert_no": f"{department.upper()}-{k:04d}",
                                          "categories": [QUALIFICATION]}, actor=admin)
         plan = plans.create_plan({"year": 2026, "half": None, "title": "2026年度行政执法检查计划"}, actor=planner)
-        plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": 500, "frequency": "每年1次", "months": [3, 4],
-                                 "methods": ["onsite"]}, actor=planner)
+        plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year",
+                                 "months": [3, 4], "methods": ["onsite"]}, actor=planner)
         plans.publish(plan.id, actor=leader)
         filed_here = bool(rules_for(admin.tenant_id, date(2026, 1, 1)).filing_authorities)  # 城口县 asks no filing
         if filed_here:

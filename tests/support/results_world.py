@@ -80,6 +80,7 @@ def inspector(inspector_id: int) -> Inspector:
 
 def complete_result(ids, **overrides) -> dict:
     data = {"checked_on": "2026-04-30", "method": "onsite", "record": "现场检查危化品仓库，台账齐全。",
+            "evaluation": "安全管理制度基本落实，应急预案演练不到位。", "opinions": "责令限期组织应急预案演练。",
             "items": {str(ids["item"]): {"categories": ["pending_own_rules"], "findings": "应急预案未按规定演练。"}}}
     data.update(overrides)
     return data
@@ -121,7 +122,8 @@ def filled_workbook(headers, rows, change=None) -> bytes:
         problem = number % 2 == 1 or number == len(rows) - 1
         values.update({"检查日期": "2026-04-30", "核查方式": "实地检查",
                        "检查结果": "发现问题待后续处理：违反本部门其他规定" if problem else "未发现问题",
-                       "检查情况": "应急预案未按规定演练。" if problem else "", "检查记录": "现场检查，台账齐全。"})
+                       "检查情况": "应急预案未按规定演练。" if problem else "", "检查记录": "现场检查，台账齐全。",
+                       "对被检查人的评价": "安全管理制度基本落实。", "处理意见和建议": "按规定开展自查。"})
         if change:
             change(number, values)
         sheet.append([values.get(h) for h in headers])

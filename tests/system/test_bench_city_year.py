@@ -19,11 +19,12 @@ from tests.support.helpers import PG_ADMIN_URL, REDIS_URL, _pg_connect, service_
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = REPO_ROOT / "bench" / "results"
 STEPS = ("plan", "create", "approve", "freeze_targets", "draw_targets", "freeze_inspectors", "draw_inspectors",
-         "leaders", "hand_out", "notices", "template", "import", "record", "submit", "return", "resubmit", "approve_bulk", "approve_single",
+         "leaders", "hand_out", "notices", "template", "import", "confirm", "record", "submit", "return", "resubmit", "approve_bulk", "approve_single",
          "follow_up", "publish", "export", "dashboard", "table")
 #: Where a step runs when not everywhere: the largest campaign's results are entered offline and
-#: imported (its workbook downloaded, then the import job), the others' through each visit's form.
-WHERE = {"template": ("largest",), "import": ("largest",), "record": ("baseline", "joint"),
+#: imported (its workbook downloaded, then the import job) and each 组长 confirms theirs, the others'
+#: through each visit's form.
+WHERE = {"template": ("largest",), "import": ("largest",), "confirm": ("largest",), "record": ("baseline", "joint"),
          "submit": ("baseline", "joint")}
 #: The roles whose pages are asked for (one locust user per page and role).
 ROLES = {"planner", "leader", "inspector", "supervisor", "public", "coordinator"}

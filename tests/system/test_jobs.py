@@ -288,14 +288,18 @@ def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgre
 @pytest.mark.redis
 def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on_a_real_worker(tmp_path, postgres_url, celery_queue):
     """检查结果导入, 批量审核 and 批量公示 as jobs on a real worker: the workbook kept by the page's command
-    is read by the worker, every visit arrives submitted, then the leader's "all of the list" approves
-    those that found no problem, and the planner's publishes them, in the worker too."""
+    is read by the worker, every visit arrives a draft for its team, which each 组长 confirms, then the
+    leader's "all of the list" approves those that found no problem, and the planner's publishes them,
+    in the worker too."""
     from datetime import date
 
     from spotcheck.core.clock import frozen_at
+    from spotcheck.demo.people import account_of
     from spotcheck.tasks import review_jobs
     from spotcheck.tasks.import_jobs import submit_results_import
     from spotcheck.tenants.campaigns import queries as campaigns
+    from spotcheck.tenants.results import commands as results
+    from spotcheck.tenants.results import queries as results_queries
     from spotcheck.tenants.results.queries import listing
     from tests.support.campaign_world import planner_of
     from tests.support.results_world import filled_workbook, handed_out, template_rows
@@ -316,8 +320,12 @@ def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on
             done = _poll_job(ids["tenant"], imported, JOB_TIMEOUT)
             with tenant_scope(ids["tenant"]):
                 assert done.status == JobStatus.succeeded, (done.error, process.output[-3000:])
-                assert done.result["ok"] is True and done.result["submitted"] == ids["visits"], done.result
+                assert done.result["ok"] is True and done.result["drafted"] == ids["visits"], done.result
                 assert not [path for path in storage.rglob("*") if path.is_file()]  # the workbook is gone
+                for visit in db.session.scalars(listing.of_campaign(ids["campaign"])).all():  # each 组长 confirms
+                    chief = next(m for m in results_queries.team_of(visit) if m.is_leader).inspector
+                    results.submit_result(visit.id, actor=account_of("yjj", chief, user_named("yjj_admin")))
+                db.session.commit()
                 leader = user_named("yjj_leader")
                 clean = listing.approvable_together(reader=leader, campaign_id=ids["campaign"])
                 assert 0 < len(clean) < ids["visits"]  # those that found a problem are left for their own page

@@ -129,3 +129,62 @@ def test_two_upgrades_at_once_on_a_cluster_that_never_saw_the_role(pg_server):
             for name in names:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_the_text_of_ratio_and_frequency_becomes_values_and_what_does_not_parse_is_left_to_state_again(app):
+    """0028: an item's 抽查比例 and 抽查频次 and a plan line's 频次, free text before, are read as values both
+    ways: 不低于5% is 500 basis points, 每年1次 once a year; 'abc' parses to nothing and is left empty, so the
+    item must state it again before its next publication. Its versions and the plan's published lines too."""
+    import flask_migrate
+    import pytest
+    import sqlalchemy as sa
+
+    from spotcheck.core.errors import ValidationFailed
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tenants.items import commands as items
+    from spotcheck.tenants.items.models import Item, ItemVersion
+    from spotcheck.tenants.plans.models import Plan, PlanItem
+    from tests.support.campaign_world import build
+    from tests.support.helpers import user_named
+
+    def everyone(connection):
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT set_config('app.all_tenants', 'on', false)"))
+
+    with app.app_context():
+        world = build()
+        directory = app.config["SPOTCHECK_MIGRATIONS"]
+        db.session.remove()
+        db.engine.dispose()
+        flask_migrate.downgrade(directory=directory, revision="0027")
+        with db.engine.begin() as connection:
+            everyone(connection)
+            said = connection.execute(sa.text("SELECT ratio, frequency FROM item WHERE id = :id"),
+                                      {"id": world["item"]}).one()
+            assert tuple(said) == ("不低于5%", "每年1次")
+            assert connection.execute(sa.text("SELECT frequency FROM plan_item WHERE plan_id = :id"),
+                                      {"id": world["plan"]}).scalar() == "每年1次"
+            connection.execute(sa.text("UPDATE item SET ratio = 'abc', frequency = '每季度 2 次' WHERE id = :id"),
+                               {"id": world["item"]})
+        db.engine.dispose()
+        flask_migrate.upgrade(directory=directory)
+        db.engine.dispose()
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            item = db.session.get(Item, world["item"])
+            assert (item.ratio_bp, item.frequency_times, item.frequency_period) == (None, 2, "quarter")
+            [version] = db.session.scalars(sa.select(ItemVersion).where(ItemVersion.item_id == item.id))
+            assert {k: version.fields[k] for k in ("ratio_bp", "frequency_times", "frequency_period")} == {
+                "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year"}
+            assert "ratio" not in version.fields and "frequency" not in version.fields
+            line = db.session.scalar(sa.select(PlanItem).where(PlanItem.plan_id == world["plan"]))
+            assert (line.frequency_times, line.frequency_period, line.frequency_text) == (1, "year", "每年1次")
+            [published] = db.session.get(Plan, world["plan"]).published_lines
+            assert (published["frequency_times"], published["frequency_period"], published["frequency"]) == (
+                1, "year", "每年1次")
+            with pytest.raises(ValidationFailed) as refused:  # its next version states the ratio again
+                items.update_item(item.id, {"remarks": "迁移后修改", "reason": "补充备注"}, actor=admin)
+            assert set(refused.value.errors) == {"ratio_bp"}
+            db.session.rollback()
+            assert items.update_item(item.id, {"remarks": "迁移后修改", "ratio_bp": 500, "reason": "补充备注"},
+                                     actor=admin).version == 2

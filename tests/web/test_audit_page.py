@@ -31,7 +31,8 @@ from spotcheck.tenants.items import commands as items
 ITEM = {
     "name": "食品生产企业监督检查", "legal_basis": "《中华人民共和国食品安全法》第一百一十条",
     "checking_body": "市场监督管理局", "target_type": "食品生产企业", "content": "生产场所、设备设施、卫生管理",
-    "methods": ["onsite", "document"], "ratio": "不低于5%", "frequency": "每年1次", "inspector_categories": ["food"],
+    "methods": ["onsite", "document"], "ratio": "5", "frequency_times": "1", "frequency_period": "year",
+    "inspector_categories": ["food"],
     "field": "market", "kind": "key", "random_check": "y",
 }
 ID_NUMBER = "33010619850101123" + ric.calc_check_digit("33010619850101123" + "0")

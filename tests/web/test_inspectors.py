@@ -316,3 +316,21 @@ def test_an_account_of_another_name_is_linked_only_once_confirmed_the_same_perso
     post_form(admin, f"{page}/account", {"user_id": str(account_id), "other_name": "1"}, token_from=page)
     linked = admin.get(page).get_data(as_text=True)
     assert "yjj_inspector" in linked.split('id="linked-account"')[1][:300]
+
+
+def test_the_post_is_required_where_the_departments_rules_list_it(app):
+    """岗位职务: 商务局's rules (the demo's 细则, built from 唐山高新区商务局方案 二（一）2) list every inspector's post, so an entry without
+    it is refused naming the field and the article; 应急管理局's
+    rules leave it open, so there it may stay empty; an expert (专家) holds no post to give."""
+    client = app.test_client()
+    commerce, emergency = bearer(app, "swj_admin"), bearer(app, "yjj_admin")
+    without = {key: value for key, value in inspector_json(categories=["市场监管综合"]).items() if key != "post"}
+    refused = client.post("/api/v1/inspectors", headers=commerce, json=without)
+    assert refused.status_code == 422 and set(refused.json["errors"]["json"]) == {"post"}
+    message = refused.json["errors"]["json"]["post"][0]
+    assert "》二（一）2" in message and "商务局细则" in message and "岗位职务" in message
+    assert client.post("/api/v1/inspectors", headers=commerce, json={**without, "post": "科员"}).status_code == 201
+    expert = {**without, "name": "专家甲", "cert_no": "ZJ-EXPERT-1", "id_number": ID_B, "is_expert": True}
+    assert client.post("/api/v1/inspectors", headers=commerce, json=expert).status_code == 201
+    assert client.post("/api/v1/inspectors", headers=emergency,
+                       json={**without, "cert_no": "YJ-0001", "id_number": ID_C}).status_code == 201

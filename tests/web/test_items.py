@@ -18,8 +18,9 @@ ITEM = {
     "target_type": "食品生产企业",
     "content": "生产场所、设备设施、卫生管理",
     "methods": ["onsite", "document"],
-    "ratio": "不低于5%",
-    "frequency": "每年1次",
+    "ratio": "5",
+    "frequency_period": "year",
+    "frequency_times": "1",
     "inspector_categories": ["food"],
     "inspector_requirements": "持有执法证",
     "result_use": "依法处理，结果公示",
@@ -97,7 +98,8 @@ def test_tenant_admin_keeps_an_item_through_the_api(app):
     client, headers = app.test_client(), bearer(app, "yjj_admin")
     created = client.post("/api/v1/items", headers=headers, json={
         **ITEM_BASICS, "name": "危险化学品经营单位安全检查", "methods": ["实地检查"], "inspector_categories": ["hazchem", "safety"],
-        "field": "other", "kind": "general", "random_check": True, "ratio": "不低于10%", "frequency": "每年1次"})
+        "field": "other", "kind": "general", "random_check": True, "ratio_bp": 1000, "frequency_times": 1,
+        "frequency_period": "year"})
     assert created.status_code == 201, created.json
     item = created.json
     assert item["status"] == "draft" and item["version"] == 0 and item["code"].startswith("YJJ-")
@@ -247,12 +249,13 @@ def test_an_item_is_published_only_with_what_the_seeds_require(app):
     refused = client.post(f"{base}/publish", headers=headers)
     assert refused.status_code == 422
     errors = refused.json["errors"]["json"]
-    assert set(errors) == {"legal_basis", "checking_body", "target_type", "content", "methods", "ratio", "frequency"}
+    assert set(errors) == {"legal_basis", "checking_body", "target_type", "content", "methods", "ratio_bp",
+                           "frequency_times"}
     assert all("不得擅自开展检查" in messages[0] for messages in errors.values())
     assert client.get(base, headers=headers).json["status"] == "draft"  # nothing changed
 
     # kept out of random checking: no ratio or frequency to state, but the written reason
-    basics = {k: v for k, v in ITEM_BASICS.items() if k not in ("ratio", "frequency")}
+    basics = {k: v for k, v in ITEM_BASICS.items() if k not in ("ratio_bp", "frequency_times", "frequency_period")}
     assert client.patch(base, headers=headers, json={**basics, "random_check": False}).status_code == 200
     page = signed_in(app, "swj_admin").get(f"/catalog/items/{bare['id']}").get_data(as_text=True)
     assert 'id="item-missing"' in page and "不纳入随机抽查的理由" in page.split('id="item-missing"')[1][:300]
@@ -304,3 +307,43 @@ def test_an_item_import_that_would_leave_a_published_item_incomplete_is_refused(
     assert job["result"]["ok"] is False
     assert {(e["row"], e["column"]) for e in job["result"]["errors"]} == {(row, "不纳入随机抽查的理由")}
     assert client.get(f"/api/v1/items/{item['id']}", headers=headers).json["random_check"] is True
+
+
+def test_an_items_ratio_and_frequency_are_values_and_a_bad_one_is_refused_naming_the_field(app):
+    """抽查比例 and 抽查频次 are values, not free text ('abc' was published): a ratio above 0 and at most 100 %,
+    a number of times per period. The form and the API refuse a bad one naming the field, in Chinese,
+    and change nothing; the item list and the public portal say them as before (不低于5%, 每年1次)."""
+    admin = signed_in(app, "scj_admin")
+    client, headers = app.test_client(), bearer(app, "scj_admin")
+    before = len(client.get("/api/v1/items", headers=headers).json)
+    for bad, field, words in (({"ratio": "abc"}, "ratio", "抽查比例"), ({"ratio": "0"}, "ratio", "抽查比例"),
+                              ({"ratio": "120%"}, "ratio", "抽查比例"), ({"frequency_times": "0"}, "frequency_times", "抽查频次"),
+                              ({"frequency_times": "一年一次"}, "frequency_times", "抽查频次"),
+                              ({"frequency_period": ""}, "frequency_period", "抽查频次")):
+        page = post_form(admin, "/catalog/items/new", {**ITEM, **bad}, token_from="/catalog/items/new")
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and 'id="item-missing"' not in text, bad
+        shown = re.search(rf'<input[^>]*name="{field}".*?</div>|<select[^>]*name="{field}".*?</div>', text, re.DOTALL)
+        assert shown and 'class="error"' in shown.group(0) and words in shown.group(0), (bad, field)
+    for bad, field in (({"ratio_bp": 0}, "ratio_bp"), ({"ratio_bp": 10001}, "ratio_bp"),
+                       ({"frequency_times": 0, "frequency_period": "year"}, "frequency_times"),
+                       ({"frequency_times": 1, "frequency_period": "decade"}, "frequency_period"),
+                       ({"frequency_times": 1}, "frequency_times")):
+        basics = {k: v for k, v in ITEM_BASICS.items() if k not in ("ratio_bp", "frequency_times", "frequency_period")}
+        refused = client.post("/api/v1/items", headers=headers, json={**basics, "name": "比例频次错误的事项", **bad})
+        assert refused.status_code == 422, bad
+        message = " ".join(refused.json["errors"]["json"][field])
+        assert "抽查比例" in message if field == "ratio_bp" else "抽查频次" in message, (bad, message)
+    assert client.post("/api/v1/items", headers=headers, json={**ITEM_BASICS, "name": "文字比例", "ratio": "abc"}
+                       ).status_code == 422  # free text is no longer a field
+    assert len(client.get("/api/v1/items", headers=headers).json) == before
+
+    made = client.post("/api/v1/items", headers=headers, json={
+        **ITEM_BASICS, "name": "比例频次正确的事项", "ratio_bp": 250, "frequency_times": 2, "frequency_period": "half"})
+    assert made.status_code == 201 and (made.json["ratio_text"], made.json["frequency_text"]) == ("不低于2.5%", "每半年2次")
+    assert client.post(f"/api/v1/items/{made.json['id']}/publish", headers=headers).status_code == 200
+    listed = admin.get("/catalog/items").get_data(as_text=True)
+    assert "不低于2.5%" in listed and "每半年2次" in listed
+    edit = admin.get(f"/catalog/items/{made.json['id']}/edit").get_data(as_text=True)
+    assert re.search(r'<input[^>]*name="ratio"[^>]*value="2.5"', edit) and '<option selected value="half">' in edit
+    assert re.search(r'<input[^>]*name="frequency_times"[^>]*value="2"', edit)

@@ -87,7 +87,7 @@ def test_only_the_fields_lead_writes_its_joint_plan_and_files_it_with_the_justic
                 plans.create_plan({**data, "department_ids": [world["tenant"]]}, actor=planner)
             assert "department_ids" in refused.value.errors
             plan = plans.create_plan(data, actor=planner)
-            plans.set_line(plan.id, {"item_id": world["item"], "ratio_bp": 500, "frequency": "每年1次", "months": [3, 4],
+            plans.set_line(plan.id, {"item_id": world["item"], "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year", "months": [3, 4],
                                      "methods": ["onsite"]}, actor=planner)
             plans.submit(plans.publish(plan.id, actor=leader).id, actor=leader)
             assert plans_queries.authorities_for(plan) == ("justice",) and plan.kind == "joint"
@@ -127,7 +127,7 @@ def test_a_joint_campaign_of_a_field_needs_its_lead_and_its_filed_joint_plan(app
         with tenant_scope(yjj["tenant"]):
             plan = plans.create_plan({"year": 2026, "half": None, "title": "安全生产领域2026年度联合抽查工作计划", "kind": "joint",
                                       "field": "safety", "department_ids": [swj["tenant"]]}, actor=planner)
-            plans.set_line(plan.id, {"item_id": yjj["item"], "ratio_bp": 500, "frequency": "", "months": [3, 4],
+            plans.set_line(plan.id, {"item_id": yjj["item"], "ratio_bp": 500, "months": [3, 4],
                                      "methods": ["onsite"]}, actor=planner)
             plans.submit(plans.publish(plan.id, actor=leader).id, actor=leader)
         supervisor = user_named("sfj_supervisor")

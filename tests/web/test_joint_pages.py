@@ -195,17 +195,24 @@ def test_a_joint_visit_shows_its_whole_mixed_team_with_each_members_department(a
 
 
 def _publish_every_result(dept: str, part_id: int, item_id: int) -> None:
-    """A department's results of its part, imported, approved and published (each through its bulk command)."""
+    """A department's results of its part, imported (on the teams' behalf), confirmed by each 组长,
+    approved and published (the import, the approval and the publication each through its bulk command)."""
+    from spotcheck.demo.people import account_of
     from spotcheck.tenants.results import commands as results
+    from spotcheck.tenants.results import queries as results_queries
     from spotcheck.tenants.results.models import Visit
 
-    planner = user_named(f"{dept}_planner")
+    planner, admin = user_named(f"{dept}_planner"), user_named(f"{dept}_admin")
     with tenant_scope(planner.tenant_id):
         visit_ids = list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == part_id).order_by(Visit.id)))
         given = {visit_id: {"checked_on": "2026-04-30", "method": "onsite", "record": "联合检查组现场检查。",
+                            "evaluation": "未发现问题。", "opinions": "继续保持。",
                             "items": {str(item_id): {"categories": ["no_problem"], "findings": ""}}}
                  for visit_id in visit_ids}
         results.import_results(visit_ids, {"results": given}, actor=planner)
+        for visit_id in visit_ids:  # 谁检查、谁录入: each 组长 confirms the result imported for the team
+            chief = next(m for m in results_queries.team_of(db.session.get(Visit, visit_id)) if m.is_leader)
+            results.submit_result(visit_id, actor=account_of(dept, chief.inspector, admin))
         results.approve_results(visit_ids, actor=user_named(f"{dept}_leader"))
         results.publish_results(visit_ids, actor=planner)
         db.session.commit()

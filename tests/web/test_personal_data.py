@@ -99,7 +99,7 @@ def _populate(app):
             item = items.create_item({**ITEM_BASICS, "name": "食品经营检查", "methods": ["onsite"],
                                       "inspector_categories": ["food"]}, actor=scj_admin)
             items.publish_item(item.id, actor=scj_admin)
-            items.update_item(item.id, {"ratio": "不低于5%", "reason": "比例调整"}, actor=scj_admin)
+            items.update_item(item.id, {"ratio_bp": 700, "reason": "比例调整"}, actor=scj_admin)
             items.create_item({"name": "草稿事项"}, actor=scj_admin)
             rules.save_text({"title": "实施细则", "body": "第一条"}, actor=scj_admin)
             rules.attach_file({"file_name": "细则.pdf", "stream": io.BytesIO(b"%PDF-1.4\n%%EOF\n")}, actor=scj_admin)

@@ -21,8 +21,8 @@ def item_id(app):
     with app.app_context():
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            item = items.create_item({**ITEM_BASICS, "name": ITEM_NAME, "inspector_categories": ["hazchem"], "field": "other"},
-                                     actor=admin)
+            item = items.create_item({**ITEM_BASICS, "name": ITEM_NAME, "inspector_categories": ["hazchem"], "field": "other",
+                                      "methods": ["onsite", "document"]}, actor=admin)
             items.publish_item(item.id, actor=admin)
             db.session.commit()
             return item.id
@@ -55,7 +55,8 @@ def test_plan_filing_path_through_the_pages(app, item_id):
     assert "Draft" in page and ITEM_NAME in page and 'name="ratio"' in page and 'name="months"' in page
     bad = post_form(planner, f"{url}/items", {"item_id": str(item_id), "ratio": "2.55"}, token_from=url)
     assert bad.status_code == 422 and "at most one decimal" in bad.get_data(as_text=True)
-    added = post_form(planner, f"{url}/items", {"item_id": str(item_id), "ratio": "2.5", "frequency": "每年1次",
+    added = post_form(planner, f"{url}/items", {"item_id": str(item_id), "ratio": "2.5", "frequency_period": "year",
+                                                 "frequency_times": "1",
                                                  "months": ["3", "4"], "methods": ["onsite", "document"]}, token_from=url)
     assert added.status_code == 302
     page = planner.get(url).get_data(as_text=True)
@@ -125,10 +126,12 @@ def test_plan_filing_path_through_the_api(app, item_id):
                      headers=planner)
     assert bad.status_code == 422 and {"ratio_bp", "months"} <= set(bad.json["errors"]["json"])
     line = client.put(f"/api/v1/plans/{plan_id}/items/{item_id}",
-                      json={"ratio_bp": 500, "frequency": "每年1次", "months": [5], "methods": ["实地检查"]}, headers=planner)
+                      json={"ratio_bp": 500, "frequency_times": 1, "frequency_period": "year", "months": [5],
+                            "methods": ["实地检查"]}, headers=planner)
     assert line.status_code == 200
     assert line.json["items"] == [{"id": line.json["items"][0]["id"], "item_id": item_id, "item_code": line.json["items"][0]["item_code"],
-                                   "item_name": ITEM_NAME, "ratio_bp": 500, "frequency": "每年1次", "months": [5],
+                                   "item_name": ITEM_NAME, "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year",
+                                   "frequency": "每年1次", "months": [5],
                                    "methods": ["onsite"]}]
     assert client.delete(f"/api/v1/plans/{plan_id}/items/{item_id}", headers=planner).json["items"] == []
     empty = client.post(f"/api/v1/plans/{plan_id}/submit", headers=leader)

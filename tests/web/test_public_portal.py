@@ -39,7 +39,8 @@ def _seed(app, *, publish_rules=True):
             published = _item({"name": "食品经营许可事项检查", "sub_item": "食品经营者许可条件保持情况",
                                "legal_basis": "《食品安全法》第一百一十条", "checking_body": "市场监督管理局",
                                "target_type": "食品经营者", "content": "许可条件、从业人员健康证明",
-                               "ratio": "不低于5%", "frequency": "每年1次", "result_use": "纳入信用记录",
+                               "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year",
+                               "result_use": "纳入信用记录",
                                "inspector_requirements": "须持有执法证"}, actor=admin)
             items.update_item(published.id, {"content": "许可条件、从业人员健康证明、进货查验记录", "reason": "法规修订"}, actor=admin)
             _item({"name": "草稿事项不应公开"}, actor=admin, publish=False)
@@ -291,3 +292,47 @@ def test_a_search_longer_than_it_takes_says_it_was_cut(app):
         page = got.get_data(as_text=True)
         assert 'id="search-cut"' in page and "最多50个字" in page, url
         assert 'id="search-cut"' not in client.get(url, query_string={"q": long_text[:50]}).get_data(as_text=True)
+
+
+def test_the_target_directory_is_public_with_what_the_registry_publishes_only(app):
+    """检查对象名录库向社会公布: each department's directory, by name, 50 to a page, searchable by name
+    or code; the entity's name, code, kind, industry and region, and the department's category — never
+    its risk class, tags, flags, credit rating, address or last inspection."""
+    from tests.support.campaign_world import credit_code
+    from spotcheck.tenants.directory import commands as directory, queries as directory_queries
+
+    with app.app_context():
+        lead, swj = user_named("scj_admin"), user_named("swj_admin")
+        codes = [credit_code(900 + n) for n in range(53)]
+        with tenant_scope(lead.tenant_id):
+            for n, code in enumerate(codes):
+                directory.create_entity({"code": code, "name": f"公开名录商贸公司{n:02d}", "industry_code": "F5292",
+                                         "region_code": "330106", "address": "某路秘密地址1号",
+                                         "credit_rating": "D", "complaints": 3}, actor=lead)
+            db.session.commit()
+        with tenant_scope(swj.tenant_id):
+            for code in codes:
+                directory.add_entry({"risk": "A", "category": "商贸流通企业", "tags": ["内部标记甲"],
+                                     "entity_id": directory_queries.entity_by_code(code).id}, actor=swj)
+            db.session.commit()
+    client = app.test_client()
+    department = _text(client.get("/public/SWJ"))
+    assert 'href="/public/SWJ/targets"' in department and "53 户" in department
+    first, second = _text(client.get("/public/SWJ/targets")), _text(client.get("/public/SWJ/targets?page=2"))
+    names = lambda text: re.findall(r"<td[^>]*>(公开名录商贸公司\d\d)</td>", text)  # noqa: E731
+    assert names(first) == [f"公开名录商贸公司{n:02d}" for n in range(50)]
+    assert names(second) == [f"公开名录商贸公司{n:02d}" for n in range(50, 53)]
+    assert codes[0] in first and "商贸流通企业" in first and "西湖区" in first and "企业" in first
+    for hidden in ("某路秘密地址", "内部标记甲", "D级", "高风险", "风险等级", "投诉"):
+        assert hidden not in first, hidden
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', first)
+    assert len(headers) == 6, headers
+    found = _text(client.get("/public/SWJ/targets", query_string={"q": codes[42].lower()}))
+    assert names(found) == ["公开名录商贸公司42"]
+    assert names(_text(client.get("/public/SWJ/targets", query_string={"q": "公司5"}))) == \
+        [f"公开名录商贸公司{n:02d}" for n in range(50, 53)]
+    assert "没有符合" in _text(client.get("/public/SWJ/targets", query_string={"q": "不存在的名字"}))
+    assert client.get("/public/SWJ/targets?page=3").status_code == 404
+    assert client.get("/public/NOPE/targets").status_code == 404
+    other = _text(client.get("/public/YJJ/targets"))  # another department's directory holds none of these
+    assert not names(other)

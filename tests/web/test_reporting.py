@@ -58,7 +58,8 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
     from spotcheck.tenants.items import commands as items
 
     with app.app_context():
-        world = campaign_world.build("yjj")
+        with frozen_at(date(2026, 2, 20)):  # the lists in place before the half-year's end (its figures count them)
+            world = campaign_world.build("yjj")
         planner, leader, admin = user_named("yjj_planner"), user_named("yjj_leader"), user_named("yjj_admin")
         with tenant_scope(world["tenant"]):
             with frozen_at(date(2026, 6, 26)):
@@ -84,10 +85,11 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
                 SubmissionStatus.submitted, 1, "王磊", "郑洁")
             frozen_content, frozen_digest = signed.content, signed.digest
 
-            # the live figures change afterwards: a third published item
-            item = items.create_item({**ITEM_BASICS, "name": "烟花爆竹经营安全检查", "field": "other"}, actor=admin)
-            items.publish_item(item.id, actor=admin)
-            db.session.commit()
+            # the live figures change afterwards: a third item published on the half-year's last day
+            with frozen_at(date(2026, 6, 30)):
+                item = items.create_item({**ITEM_BASICS, "name": "烟花爆竹经营安全检查", "field": "other"}, actor=admin)
+                items.publish_item(item.id, actor=admin)
+                db.session.commit()
             with frozen_at(date(2026, 7, 2)):
                 live = submissions._freeze(duties.find(world["tenant"], "progress", "2026H1"), user_named("yjj_leader").tenant, leader)
             assert live[0]["sections"][0]["rows"][0][2] == 3

@@ -24,7 +24,8 @@ def _text_of(html: str) -> str:
 def _result_form(ids, *, dates: bool = True, **extra) -> dict:
     """The result form as a browser sends it (once submitted, the check dates are not: they are fixed)."""
     return {**({"checked_on": "2026-04-30", "checked_until": "2026-04-30"} if dates else {}), "method": "onsite",
-            "record": "现场检查危化品仓库。", f"item-{ids['item']}-categories": ["pending_own_rules"],
+            "record": "现场检查危化品仓库。", "evaluation": "安全管理制度基本落实。", "opinions": "责令限期组织应急预案演练。",
+            f"item-{ids['item']}-categories": ["pending_own_rules"],
             f"item-{ids['item']}-findings": "应急预案未按规定演练。", **extra}
 
 
@@ -120,7 +121,31 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         assert "YJJ-" in text  # inspectors' certificate numbers
         assert "330102 杭州市上城区" in text  # region by name beside its code (GB/T 2260)
         assert not re.search(r"\b\d{17}[\dX]\b", shown.get_data(as_text=True))  # no ID number
+        # the department's report stays its own: the record, the evaluation and the handling opinions
+        assert "现场检查危化品仓库" not in text and "安全管理制度基本落实" not in text and "责令限期组织" not in text
         assert "随机抽取公示" in _text(public.get("/public")) and "抽查结果公示" in _text(public.get("/public"))
+
+
+def test_the_result_form_names_each_missing_part_of_the_report_and_the_reviewer_reads_them(app):
+    """Seed 002 四(三) and the campaign's method: the 组长 who submits a result without the evaluation,
+    the handling opinions or the reason for another method sees each field named in Chinese, the
+    draft kept and nothing submitted; once given, the reviewing leader reads all three."""
+    ids = _setup(app)
+    page = f"/visits/{ids['visit']}"
+    chief = signed_in(app, "yjj_inspector")
+    form = {**_result_form(ids, method="document", evaluation="", opinions=""), "then": "submit"}
+    refused = chief.post(f"{page}/result", data={**form, "csrf_token": csrf_token(chief, page)})
+    said = _text(refused)
+    assert refused.status_code == 422 and _status(app, ids) == VisitStatus.drafting
+    for message in ("请填写“对被检查人的评价”", "请填写“处理意见和建议”", "请填写“方式变更理由”", "实地检查"):
+        assert message in said, message
+    reason = "企业停产检修，改为书面检查其报送的材料。"
+    done = chief.post(f"{page}/result", data={**_result_form(ids, method="document", method_change_reason=reason),
+                                              "then": "submit", "csrf_token": csrf_token(chief, page)})
+    assert done.status_code == 302 and _status(app, ids) == VisitStatus.submitted
+    review = _text(signed_in(app, "yjj_leader").get(page))
+    assert "方式变更理由" in review and reason in review and "不是确定的检查方式（实地检查）" in review
+    assert "安全管理制度基本落实。" in review and "责令限期组织应急预案演练。" in review
 
 
 def test_the_api_answers_an_inspector_only_their_visits_and_takes_the_result(app):
@@ -148,10 +173,16 @@ def test_the_api_answers_an_inspector_only_their_visits_and_takes_the_result(app
         assert ok.status_code == 200 and (body["report_due"], body["publish_due"]) == ("2026-05-11", "2026-06-01")
         assert body["report_due_provisional"] is False and body["checked_until"] == "2026-04-30"
         assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=member).status_code == 403
-        no_record = client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=chief)  # seed 002: 现场检查笔录
-        assert no_record.status_code == 422 and "现场检查笔录" in no_record.get_json()["errors"]["json"]["record"][0]
-        assert client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member,
-                          json={"record": "书面检查企业报送的材料。"}).status_code == 200
+        no_record = client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=chief)  # seed 002 四(三): the report
+        missing = no_record.get_json()["errors"]["json"]
+        assert no_record.status_code == 422 and set(missing) == {"record", "evaluation", "opinions", "method_change_reason"}
+        assert "现场检查笔录" in missing["record"][0] and "请填写“对被检查人的评价”" in missing["evaluation"][0]
+        assert "请填写“处理意见和建议”" in missing["opinions"][0] and "请填写“方式变更理由”" in missing["method_change_reason"][0]
+        too_long = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member, json={"opinions": "议" * 2001})
+        assert too_long.status_code == 422 and "opinions" in too_long.get_json()["errors"]["json"]
+        assert client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member, json={
+            "record": "书面检查企业报送的材料。", "evaluation": "材料齐全。", "opinions": "继续保持。",
+            "method_change_reason": "企业停产，改为书面检查。"}).status_code == 200
         assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=chief).get_json()["status"] == "submitted"
         moved = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=chief, json={"checked_until": "2026-04-29"})
         assert moved.status_code == 409  # submitted: nothing of it is recorded again, its dates least of all

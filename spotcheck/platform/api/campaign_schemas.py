@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from spotcheck.platform.api.directory_schemas import MAX_LIMIT
+from spotcheck.tenants.common.vocabulary import sampling
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import vocabulary as campaign_fields
 from spotcheck.tenants.campaigns.vocabulary import (
@@ -32,15 +33,23 @@ class PlanLineSchema(Schema):
     item_code = fields.Function(lambda line: line.item.code, dump_only=True)
     item_name = fields.Function(lambda line: line.item.name, dump_only=True)
     ratio_bp = Int(metadata={"description": "Planned sampling ratio in basis points (500 = 5 %)"})
-    frequency = fields.Str(metadata={"description": "频次, e.g. 每年1次"})
+    frequency_times = Int(allow_none=True, metadata={"description": "抽查频次: times per period (null: the item's)"})
+    frequency_period = fields.Str(metadata={"description": "抽查频次's period: " + _codes(sampling.PERIODS)
+                                                           + " (empty: the item's)"})
+    frequency = fields.Str(attribute="frequency_text", dump_only=True,
+                           metadata={"description": "抽查频次 as the plan says it, e.g. 每年1次 (empty: the item's)"})
     months = fields.List(Int(), metadata={"description": "Months of the checks, 1–12"})
     methods = fields.List(fields.Str(), metadata={"description": "检查方式 codes: " + _codes(reference.CHECK_METHODS)})
 
 
 class PlanLineUpdateSchema(Schema):
-    ratio_bp = Int(required=True, metadata={"description": "Planned ratio in basis points, 0–10000", "minimum": 0,
-                                            "maximum": 10000})
-    frequency = fields.Str(load_default="", metadata={"maxLength": 100})
+    ratio_bp = Int(required=True, metadata={"description": "Planned ratio in basis points, above 0 and at most 10000",
+                                            "minimum": 1, "maximum": sampling.FULL})
+    frequency_times = Int(load_default=None, allow_none=True, metadata={
+        "description": "抽查频次: times per period, with frequency_period (both null or empty: the item's)",
+        "minimum": 1, "maximum": sampling.MAX_TIMES})
+    frequency_period = fields.Str(load_default="", allow_none=True, metadata={
+        "description": "抽查频次's period: " + _codes(sampling.PERIODS), "enum": [*sampling.PERIODS, "", None]})
     months = fields.List(Int(metadata={"minimum": 1, "maximum": 12}), load_default=list)
     methods = fields.List(fields.Str(), load_default=list,
                           metadata={"description": "检查方式 codes (or Chinese names): " + _codes(reference.CHECK_METHODS)})
@@ -74,7 +83,9 @@ class PublishedLineSchema(Schema):
     sub_item = fields.Str()
     field = fields.Str()
     ratio_bp = Int()
-    frequency = fields.Str()
+    frequency_times = Int(allow_none=True)
+    frequency_period = fields.Str()
+    frequency = fields.Str(metadata={"description": "抽查频次 as the plan said it, e.g. 每年1次 (empty: the item's)"})
     months = fields.List(Int())
     methods = fields.List(fields.Str())
 

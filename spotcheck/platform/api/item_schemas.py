@@ -7,6 +7,7 @@ the API give the same messages. Codes may be given as the code or as the Chinese
 from spotcheck.platform.api.types import Bool, Int
 from marshmallow import Schema, fields, validate
 
+from spotcheck.tenants.common.vocabulary import sampling
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items.vocabulary import ItemStatus
 
@@ -28,8 +29,15 @@ class ItemFieldsSchema(Schema):
     content = fields.Str(metadata={"description": "检查内容"})
     methods = fields.List(fields.Str(), metadata={
         "description": "检查方式, codes (or Chinese names): " + _codes(reference.CHECK_METHODS)})
-    ratio = fields.Str(metadata={"maxLength": 100, "description": "比例, e.g. 不低于5%"})
-    frequency = fields.Str(metadata={"maxLength": 100, "description": "频次, e.g. 每年1次"})
+    ratio_bp = Int(allow_none=True, metadata={
+        "minimum": 1, "maximum": sampling.FULL,
+        "description": "抽查比例: the least share checked, in basis points (500 = 不低于5%), above 0 and at most 10000; "
+                       "null: not stated (required to publish an item under random checking)"})
+    frequency_times = Int(allow_none=True, metadata={
+        "minimum": 1, "maximum": sampling.MAX_TIMES,
+        "description": "抽查频次: how many times per period (with frequency_period; both null or empty: not stated)"})
+    frequency_period = fields.Str(allow_none=True, metadata={
+        "description": "抽查频次's period: " + _codes(sampling.PERIODS), "enum": [*sampling.PERIODS, "", None]})
     inspector_categories = fields.List(fields.Str(), metadata={
         "description": "执法类别 required of the inspectors, codes (or Chinese names): "
                        + _codes(reference.ENFORCEMENT_CATEGORIES)})
@@ -48,6 +56,8 @@ class ItemFieldsSchema(Schema):
 
 class ItemSchema(ItemFieldsSchema):
     id = Int(dump_only=True)
+    ratio_text = fields.Str(dump_only=True, metadata={"description": "抽查比例 as the item list says it, e.g. 不低于5%"})
+    frequency_text = fields.Str(dump_only=True, metadata={"description": "抽查频次 as the item list says it, e.g. 每年1次"})
     code = fields.Str(dump_only=True, metadata={"description": "The department's item code, e.g. SCJ-001"})
     status = fields.Enum(ItemStatus, by_value=True, dump_only=True)
     version = Int(dump_only=True, metadata={"description": "The last published version; 0 while a draft"})

@@ -9,7 +9,9 @@ from spotcheck.platform.api.types import Bool, Int, QueryBool
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import vocabulary
 from spotcheck.tenants.results.queries import listing, teams, visits
-from spotcheck.tenants.results.vocabulary import FINDINGS_LENGTH, REASON_LENGTH, RECORD_LENGTH, VisitStatus
+from spotcheck.tenants.results.vocabulary import (
+    EVALUATION_LENGTH, FINDINGS_LENGTH, OPINIONS_LENGTH, REASON_LENGTH, RECORD_LENGTH, VisitStatus,
+)
 
 
 def _codes(table: dict) -> str:
@@ -53,6 +55,24 @@ class VisitSchema(Schema):
     checked_until = fields.Date(allow_none=True, metadata={"description": "检查结束日期 (the deadlines run from it)"})
     method = fields.Str()
     record = fields.Str()
+    evaluation = fields.Str(metadata={"description": "对被检查人的评价 (empty in results submitted before it was asked)"})
+    opinions = fields.Str(metadata={"description": "处理意见和建议 (empty in results submitted before it was asked)"})
+    method_change_reason = fields.Str(metadata={
+        "description": "方式变更理由: why the method is not one the campaign (and its plan) set"})
+    method_changed = fields.Function(lambda v: visits.method_changed(v), metadata={
+        "description": "The method is not one the campaign (and its plan) set: the reason says why"})
+    recorded_for_team_by_name = fields.Str(metadata={
+        "description": "代为录入: who imported the result on the team's behalf (empty: the team recorded it)"})
+    recorded_for_team_at = fields.DateTime(allow_none=True)
+    awaits_confirmation = fields.Function(lambda v: visits.awaits_confirmation(v), metadata={
+        "description": "A draft imported on the team's behalf, waiting for the 组长 to confirm (submit) it"})
+    report_late_days = fields.Function(lambda v: late.days if (late := listing.late_of(v)) else None, allow_none=True,
+                                       metadata={"description": "逾期提交: how late the report was first submitted "
+                                                                "(null: on time or not yet submitted)"})
+    report_late_in_working_days = fields.Function(lambda v: late.working if (late := listing.late_of(v)) else None,
+                                                  allow_none=True, metadata={
+        "description": "Whether report_late_days counts working days past the rules' report deadline (else days "
+                       "past the campaign's last day)"})
     report_due = fields.Date(allow_none=True, metadata={"description": "5 working days after the check ended"})
     report_due_provisional = Bool(metadata={
         "description": "暂按周一至周五计算: counted through a year without an official calendar; counted again "
@@ -129,6 +149,12 @@ class ResultInputSchema(Schema):
     method = fields.Str(validate=validate.OneOf(["", *reference.CHECK_METHODS]),
                         metadata={"description": "检查方式: " + _codes(reference.CHECK_METHODS)})
     record = fields.Str(validate=validate.Length(max=RECORD_LENGTH))
+    evaluation = fields.Str(validate=validate.Length(max=EVALUATION_LENGTH), metadata={
+        "description": "对被检查人的评价: required to submit where the rules in force ask it"})
+    opinions = fields.Str(validate=validate.Length(max=OPINIONS_LENGTH), metadata={
+        "description": "处理意见和建议: required to submit where the rules in force ask them"})
+    method_change_reason = fields.Str(validate=validate.Length(max=REASON_LENGTH), metadata={
+        "description": "方式变更理由: required to submit a result by a method the campaign (and its plan) did not set"})
     items = fields.Dict(keys=fields.Str(validate=validate.Regexp(r"^[0-9]{1,9}$", error=_l(
         "Give each item by its id (a whole number, as text)."))),
                         values=fields.Nested(ItemResultInputSchema),

@@ -70,7 +70,8 @@ class VisitSubmit(MethodView):
     @requires(Permission.RESULTS_ENTER)
     @blp.response(200, VisitSchema)
     def post(self, visit_id):
-        """Submit the complete result for review (the team leader)"""
+        """Submit the complete result for review (the team leader); this confirms a result imported on
+        the team's behalf"""
         _visit(visit_id)
         return results.submit_result(visit_id, actor=_user())
 
@@ -207,9 +208,11 @@ class ResultsImport(MethodView):
     @blp.arguments(ResultsUploadSchema, location="files")
     @blp.response(202, JobSchema)
     def post(self, files, campaign_id):
-        """Import results entered offline in the background, all or nothing; each visit arrives
-        submitted for review (never approved), in the caller's name. Follow the job: its result is
-        the import outcome (``ok``, ``submitted``, or every bad row)"""
+        """Import results entered offline in the background, all or nothing; each visit's result is
+        recorded on its team's behalf in the caller's name (代为录入), a draft its 组长 confirms by
+        submitting it (``POST /visits/<id>/submit``) — submitted at once where the caller is that
+        组长 —, never approved. Follow the job: its result is the import outcome (``ok``,
+        ``submitted``, ``drafted``, or every bad row)"""
         upload = files["file"]
         return submit_results_import(campaigns.get_campaign(campaign_id).id, upload.filename, upload.stream,
                                      actor=_user(), locale=str(get_locale()))

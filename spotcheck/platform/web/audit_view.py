@@ -265,7 +265,7 @@ def _field_names(action: str, value) -> str:
             return str(CAMPAIGN_FIELDS.get(key, key))
         return str(DETAIL_LABELS.get(key, key))
 
-    return _join(name(k) for k in _listed(value))
+    return _join(dict.fromkeys(name(k) for k in _listed(value)))  # two keys of one column named once
 
 
 def _roles(action: str, value) -> str:

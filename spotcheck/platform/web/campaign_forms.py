@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from spotcheck.platform.web.directory_forms import FLAG_LABELS
 from spotcheck.platform.web.forms import MultiCheckboxField
+from spotcheck.tenants.common.vocabulary import sampling
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import vocabulary as campaign_fields
 from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, LEADER_RULES, TARGET_REPLACEMENT_REASONS
@@ -111,14 +112,17 @@ class JointPlanForm(FlaskForm):
 class PlanLineForm(FlaskForm):
     item_id = SelectField(_l("Item"), validate_choice=False)
     ratio = StringField(_l("Planned ratio (%)"), validators=[_percent])
-    frequency = StringField(_l("Frequency"))
+    frequency_period = SelectField(_l("Frequency: per"), choices=[
+        SelectChoice("", _l("As in the item list")), *_choices(sampling.PERIODS)], validate_choice=False)
+    frequency_times = StringField(_l("Frequency: times"))
     months = MultiCheckboxField(_l("Months"), choices=[SelectChoice(str(m), str(m)) for m in range(1, 13)],
                                 validate_choice=False)
     methods = MultiCheckboxField(_l("Check methods"), choices=_choices(reference.CHECK_METHODS), validate_choice=False)
 
     def line_data(self) -> dict:
         return {"item_id": int(self.item_id.data) if str(self.item_id.data or "").isdigit() else 0,
-                "ratio_bp": percent_to_bp(self.ratio.data), "frequency": self.frequency.data or "",
+                "ratio_bp": percent_to_bp(self.ratio.data), "frequency_times": _whole(self.frequency_times.data),
+                "frequency_period": self.frequency_period.data or "",
                 "months": [int(m) for m in self.months.data or [] if str(m).isdigit()],
                 "methods": list(self.methods.data or [])}
 

@@ -1,12 +1,12 @@
 """Forms of the item list pages (一单). They only collect input; the item services validate it."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from spotcheck.platform.web.forms import MultiCheckboxField
-from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.items.vocabulary import ITEM_FIELDS
+from spotcheck.tenants.common.vocabulary import reference, sampling
+from spotcheck.tenants.items.vocabulary import ITEM_FIELDS, SAMPLING_FIELDS
 
 
 def _choices(table: dict[str, str]) -> list[SelectChoice]:
@@ -23,8 +23,10 @@ class ItemForm(FlaskForm):
     target_type = StringField(_l("Inspection targets"))
     content = TextAreaField(_l("Inspection content"))
     methods = MultiCheckboxField(_l("Check methods"), choices=_choices(reference.CHECK_METHODS), validate_choice=False)
-    ratio = StringField(_l("Ratio"))
-    frequency = StringField(_l("Frequency"))
+    ratio = StringField(_l("Ratio, at least (%)"))
+    frequency_period = SelectField(_l("Frequency: per"), choices=[SelectChoice("", "—"), *_choices(sampling.PERIODS)],
+                                   validate_choice=False)
+    frequency_times = StringField(_l("Frequency: times"))
     inspector_categories = MultiCheckboxField(_l("Enforcement categories required"),
                                               choices=_choices(reference.ENFORCEMENT_CATEGORIES),
                                               validate_choice=False)
@@ -37,8 +39,24 @@ class ItemForm(FlaskForm):
     non_random_reason = TextAreaField(_l("Written reason for keeping it out of random checking (书面说明理由)"))
 
     def item_data(self) -> dict:
-        """The submitted values, keyed like the item's fields, for the service."""
-        return {name: getattr(self, name).data for name in ITEM_FIELDS}
+        """The submitted values, keyed like the item's fields, for the service: the ratio typed in per cent
+        (不低于5% or 5) in basis points, the frequency's times as a number (text that is not one is passed on
+        for the service to refuse, naming the field)."""
+        data = {name: getattr(self, name).data for name in ITEM_FIELDS if name not in SAMPLING_FIELDS}
+        try:
+            data["ratio_bp"] = sampling.parse_ratio(self.ratio.data)
+        except sampling.Invalid:
+            data["ratio_bp"] = self.ratio.data
+        times = str(self.frequency_times.data or "").strip()
+        data["frequency_times"] = int(times) if times.isdigit() else times
+        data["frequency_period"] = self.frequency_period.data or ""
+        return data
+
+    def show(self, item) -> None:
+        """Fill the sampling fields from a saved item (the others come from the item's attributes)."""
+        self.ratio.data = sampling.ratio_number(item.ratio_bp)
+        self.frequency_times.data = "" if item.frequency_times is None else str(item.frequency_times)
+        self.frequency_period.data = item.frequency_period or ""
 
 
 class ItemEditForm(ItemForm):

@@ -9,10 +9,14 @@ from spotcheck.platform.permissions import acting_user as _me
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.platform.web.item_forms import ItemEditForm, ItemForm, RetireForm
 from spotcheck.tenants.items import commands, queries
+from spotcheck.tenants.common.vocabulary import sampling
 from spotcheck.tenants.common.vocabulary import ITEM_STATUS
 from spotcheck.tenants.items.vocabulary import ItemStatus
 
 bp = Blueprint("items_pages", __name__, url_prefix="/catalog/items")
+
+#: Where the form shows a refusal the item commands name by the item's field.
+FORM_FIELD = {"ratio_bp": "ratio"}
 
 #: The field labels of an item, in the order of seed 003's 附件1 (shared by the detail and version pages).
 FIELD_LABELS = (
@@ -23,8 +27,8 @@ FIELD_LABELS = (
     ("target_type", _l("Inspection targets")),
     ("content", _l("Inspection content")),
     ("methods", _l("Check methods")),
-    ("ratio", _l("Ratio")),
-    ("frequency", _l("Frequency")),
+    ("ratio_bp", _l("Ratio")),
+    ("frequency_times", _l("Frequency")),
     ("inspector_categories", _l("Enforcement categories required")),
     ("inspector_requirements", _l("Inspector requirements")),
     ("result_use", _l("Use of the results")),
@@ -40,6 +44,8 @@ FIELD_LABELS = (
 def _item_helpers():
     return {
         "item_field_labels": FIELD_LABELS,
+        "ratio_said": sampling.ratio_text,
+        "frequency_said": sampling.frequency_text,
     }
 
 
@@ -61,7 +67,7 @@ def new():
         try:
             item = commands.create_item(form.item_data(), actor=_me())
         except ValidationFailed as failed:
-            apply_service_errors(form, failed.errors)
+            apply_service_errors(form, failed.errors, FORM_FIELD)
         else:
             flash(_("Item %(code)s saved as a draft. Publish it when it is ready.", code=item.code), "success")
             return redirect(url_for("items_pages.detail", item_id=item.id))
@@ -90,13 +96,15 @@ def edit(item_id):
         flash(_("A retired item cannot be changed."), "error")
         return redirect(url_for("items_pages.detail", item_id=item.id))
     form = ItemEditForm(obj=item)
+    if not form.is_submitted():
+        form.show(item)
     version_before = item.version
     if form.validate_on_submit():
         try:
             commands.update_item(item.id, {**form.item_data(), "reason": form.reason.data or ""}, actor=_me())
         except ValidationFailed as failed:
             item = queries.get_item(item_id)
-            apply_service_errors(form, failed.errors)
+            apply_service_errors(form, failed.errors, FORM_FIELD)
         except Conflict as conflict:
             flash(str(conflict), "error")
             return redirect(url_for("items_pages.detail", item_id=item_id))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, render_template, request, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core.clock import today
@@ -32,7 +33,7 @@ YEARS = range(2000, 2101)
 def _lead_reader() -> None:
     """403 unless the user reads the lead department's joint campaigns (the domain's rule)."""
     if not queries.reads_statistics(current_user._get_current_object()):
-        abort(403)
+        abort(403, description=_("Only the lead department reads its joint-inspection statistics."))
 
 
 def _year() -> int:
@@ -50,8 +51,8 @@ def _table(year: int) -> queries.Table:
     403 for anyone but the lead department's readers."""
     try:
         return queries.statistics_table(Period(year), reader=current_user._get_current_object())
-    except Forbidden:
-        abort(403)
+    except Forbidden as refused:
+        abort(403, description=str(refused))
 
 
 @bp.route("/statistics")

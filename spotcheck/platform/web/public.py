@@ -5,7 +5,8 @@ Anyone may read these pages. A department's data is read inside that department'
 public (the public reads of :mod:`spotcheck.tenants.items.queries`, :mod:`spotcheck.tenants.rules.queries`
 and :mod:`spotcheck.tenants.inspectors.queries`): published items, the published rules document, and the
 public inspector list (name, agency, certificate number, categories — nothing else; inspectors
-who may be drawn today only). Lists come 50 to a page (``?page=N``).
+who may be drawn today only), and the target directory (what the registry makes public of each entity, and
+the department's category — never its risk class or flags). Lists come 50 to a page (``?page=N``).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from spotcheck.platform.permissions import public
 from spotcheck.platform.web import public_rules
 from spotcheck.platform.web.forms import search_text
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.directory import queries as directory
 from spotcheck.tenants.inspectors import queries as inspectors
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.rules import queries as rules
@@ -96,7 +98,8 @@ def department(code):
     tenant = _department(code)
     with tenant_scope(tenant.id):
         return render_template("public/department.html", department=tenant, items=items.published_item_count(),
-                               rules=_published_rules(), inspectors=inspectors.public_inspector_count(today()))
+                               rules=_published_rules(), inspectors=inspectors.public_inspector_count(today()),
+                               targets=directory.public_entry_count())
 
 
 @bp.route("/<code>/items")
@@ -141,6 +144,18 @@ def department_inspectors(code):
     with tenant_scope(tenant.id):
         groups = [(tenant, inspectors.public_inspectors(today(), search=search, page=_page()))]
     return render_template("public/inspectors.html", groups=groups, department=tenant, search=search)
+
+
+@bp.route("/<code>/targets")
+@public
+def department_targets(code):
+    """The department's target directory (检查对象名录库), a page at a time; ``?q=`` finds a name or the
+    start of a code."""
+    tenant = _department(code)
+    search = search_text()
+    with tenant_scope(tenant.id):
+        entries = directory.public_entries(search=search, page=_page())
+    return render_template("public/targets.html", department=tenant, entries=entries, search=search)
 
 
 @bp.route("/audit-heads")

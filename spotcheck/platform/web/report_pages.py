@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
-from spotcheck.core.policy import has_permission
+from spotcheck.core.policy import has_permission, refusal
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web.forms import EmptyForm, perform
@@ -65,7 +65,7 @@ def duty_step(code, period, step):
     if step not in ("prepare", "submit"):
         abort(404)
     if step == "submit" and not has_permission(_user(), Permission.REPORTS_SUBMIT):
-        abort(403)
+        abort(403, description=str(refusal(Permission.REPORTS_SUBMIT)))
     if EmptyForm().validate_on_submit():
         form = request.form
         if step == "prepare":

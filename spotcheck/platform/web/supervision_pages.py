@@ -12,7 +12,7 @@ import io
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale, gettext as _
 
-from spotcheck.core.policy import has_permission
+from spotcheck.core.policy import has_permission, refusal
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.web import charts
@@ -226,7 +226,7 @@ def criticisms():
     user = _user()
     if request.method == "POST":
         if not has_permission(user, Permission.SUPERVISION_MANAGE):
-            abort(403)
+            abort(403, description=str(refusal(Permission.SUPERVISION_MANAGE)))
         if EmptyForm().validate_on_submit():
             found = perform(lambda: commands.draft({"period": request.form.get("period", "")}, actor=user),
                             _("A notice of criticism is drafted from the figures; check it, then submit it to the bureau's leader to approve."))

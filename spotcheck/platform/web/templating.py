@@ -90,6 +90,7 @@ def template_helpers() -> dict:
         "visit_due": visit_listing.due_of,
         "visit_flag": visit_listing.flag_of,
         "visit_due_provisional": visit_listing.due_provisional,
+        "visit_late": visit_listing.late_of,
         "check_dates": lambda visit: results_vocabulary.span(visit.checked_on, visit.checked_until),
         "check_span": results_vocabulary.span,
         "calendar_source_name": lambda code: official_calendar.SOURCES.get(code, code),

@@ -73,7 +73,7 @@ def results_template(campaign_id):
 def import_results(campaign_id):
     """Start the import of the results entered offline (a job: thousands of rows are never read
     inside the request); the job's page follows it and lists every bad row, or says how many
-    results arrived, submitted for review."""
+    results arrived as drafts for their teams' 组长 to confirm (or submitted, the importer's own)."""
     campaign = campaigns.get_campaign(campaign_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("visit_pages.of_campaign", campaign_id=campaign_id))
@@ -115,13 +115,15 @@ def _render(visit, status: int = 200, errors: dict | None = None, values: dict |
         note_labels=labels.FOLLOW_UP_NOTE_LABELS, recheck_outcomes=reference.RECHECK_OUTCOMES,
         today_iso=today().isoformat(), today=today(),
         missing=visits.missing_for_submission(visit) if visits.still_drafting(visit) else {},
+        late=listing.late_of(visit), awaits_confirmation=visits.awaits_confirmation(visit),
+        method_changed=visits.method_changed(visit), planned_names=visits.planned_method_names(visit),
         categories=category_choices.offered(), methods=reference.CHECK_METHODS), status
 
 
 def _form_data(visit) -> dict:
     """The result form as the command takes it."""
     form = request.form
-    data = {"method": form.get("method", ""), "record": form.get("record", ""), "items": {},
+    data = {"method": form.get("method", ""), "items": {}, **{name: form.get(name, "") for name in visits.REPORT_TEXTS},
             **{name: form[name] for name in CHECK_DATES if name in form}}  # fixed dates are not sent
     for item in visit.campaign.items:
         data["items"][str(item.id)] = {"categories": form.getlist(f"item-{item.id}-categories"),

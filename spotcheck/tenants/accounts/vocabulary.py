@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.policy import Role
+from spotcheck.core.policy import ROLE_LABELS, Role
 
 
 class TenantKind(str, enum.Enum):
@@ -20,17 +20,6 @@ class TenantKind(str, enum.Enum):
     supervisor = "supervisor"
     ordinary = "ordinary"
 
-
-ROLE_LABELS = {
-    Role.platform_admin: _l("Platform administrator"),
-    Role.tenant_admin: _l("Department administrator"),
-    Role.planner: _l("Planner"),
-    Role.leader: _l("Leader"),
-    Role.inspector: _l("Inspector"),
-    Role.coordinator: _l("Coordinator (joint inspections)"),
-    Role.supervisor: _l("Supervisor (justice bureau)"),
-    Role.field_coordinator: _l("Joint-check coordinator of a field's lead department"),
-}
 
 TENANT_KIND_LABELS = {
     "lead": _l("Lead department (market regulation)"),

@@ -17,7 +17,9 @@ from spotcheck.tenants.campaigns import risk, schedule
 from spotcheck.tenants.campaigns.vocabulary import FILTER_KEYS, FLAGGED, RISK_STRATA
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.queries import filed_plans_for
+from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_CATEGORIES
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
+from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
 
 
 def _today_rules() -> Rules:
@@ -81,6 +83,8 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     exempt = data.get("exempt_kind") or None
     if exempt is not None and exempt not in rules.exempt_kinds:
         errors["exempt_kind"] = [_exempt_refusal(rules)]
+    elif exempt is not None and (mismatches := exempt_mismatches(exempt, items, rules)):
+        errors["exempt_kind"] = mismatches
     clean["exempt_kind"] = exempt
     clean["exempt_reason"] = (data.get("exempt_reason") or "").strip()
     if exempt and not clean["exempt_reason"]:
@@ -135,6 +139,24 @@ def _exempt_refusal(rules: Rules):
               kinds="、".join(rules.exempt_kinds.values()) or _l("none"))
 
 
+def exempt_mismatches(kind: str, items, rules: Rules) -> list:
+    """The items an exempt kind of check may not be claimed for: a kind concerning a field (食品药品安全、
+    安全生产、公共安全、环境保护) only for items of that field's enforcement categories (执法类别), as the rules in
+    force map them (``exempt_kind_categories``: a document's article, else the platform's default, 平台默认);
+    an accident, a failed test, a complaint or an order from above applies to any item. One refusal per
+    item, naming the kind, the item, its categories and where the mapping comes from."""
+    covered = rules.exempt_kind_categories.get(kind)
+    if covered is None:
+        return []
+    source = rules.cited["exempt_kind_categories"].words
+    return [_l("The check outside the plan of the kind %(kind)s is for items of the enforcement categories %(covered)s "
+               "(%(source)s); item %(item)s is of %(own)s: choose the kind that fits it, or put the item in the plan.",
+               kind=f"“{EXEMPT_KIND_NAMES[kind]}”", covered="、".join(ENFORCEMENT_CATEGORIES[c] for c in covered),
+               source=source, item=f"“{item.code} {item.name}”",
+               own="、".join(ENFORCEMENT_CATEGORIES.get(c, c) for c in item.inspector_categories or ()) or _l("none"))
+            for item in items if not set(item.inspector_categories or ()) & set(covered)]
+
+
 def _team_refusal(rules: Rules):
     """A team smaller than the rules' least, refused naming the document that sets it (else the draw's own
     specification)."""
@@ -182,6 +204,8 @@ def recheck(campaign) -> dict:
              "window_start": campaign.window_start, "window_end": campaign.window_end, "method": campaign.method}
     if campaign.exempt_kind and campaign.exempt_kind not in rules.exempt_kinds:
         errors["exempt_kind"] = [_exempt_refusal(rules)]
+    elif campaign.exempt_kind and (mismatches := exempt_mismatches(campaign.exempt_kind, campaign.items, rules)):
+        errors["exempt_kind"] = mismatches
     check_plan(clean, errors, rules)
     if problems := risk.problems(campaign.strata or {}, rules):
         errors["strata"] = problems

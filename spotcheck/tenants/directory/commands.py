@@ -13,7 +13,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.checks import clean_entity, clean_entry
-from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity, RemovedEntry
 from spotcheck.tenants.directory.policy import require_registry_keeper
 from spotcheck.tenants.directory.queries import entity_by_code, resolve_entity
 
@@ -107,7 +107,10 @@ def update_entry(entry_id: int, data: dict, *, actor) -> DirectoryEntry:
 
 @command(Permission.CATALOG_MANAGE)
 def remove_entry(entry_id: int, data: dict | None = None, *, actor) -> None:
-    """Remove an entry from the department's directory (the registry entity stays)."""
+    """Remove an entry from the department's directory (the registry entity stays); when it was in the
+    directory is kept (:class:`RemovedEntry`), for the figures of the periods it was in."""
     entry = _entry(entry_id)
     audit.record("directory.removed", "directory_entry", entry.id, actor=actor, details={"code": entry.entity.code})
+    db.session.add(RemovedEntry(entity_id=entry.entity_id, entry_id=entry.id, category=entry.category, risk=entry.risk,
+                                joined_at=entry.created_at, removed_at=now()))
     db.session.delete(entry)

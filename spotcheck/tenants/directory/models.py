@@ -57,3 +57,20 @@ class DirectoryEntry(TenantOwned, db.Model):
     @property
     def tag_list(self) -> list[str]:
         return [t for t in self.tags.split(",") if t]
+
+
+class RemovedEntry(TenantOwned, db.Model):
+    """An entry removed from the department's directory (移出检查对象名录库), kept with when it was in
+    it (from ``joined_at`` to ``removed_at``) and its classification then: a past period's figures
+    count the directory as it stood at the period's end (seed 001: 据实填报). An entry still in the
+    directory is its own record, in it since its ``created_at``."""
+
+    __tablename__ = "removed_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
+    entry_id: Mapped[int] = mapped_column()  # the directory entry's id while it was in the directory
+    category: Mapped[str] = mapped_column(sa.String(64), default="")
+    risk: Mapped[str] = mapped_column(sa.String(1), default="C")
+    joined_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    removed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)

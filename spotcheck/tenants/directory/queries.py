@@ -10,15 +10,18 @@ from sqlalchemy.orm import contains_eager
 
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import ValidationFailed
+from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.directory.checks import risk_code
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
 
 __all__ = ["Filters", "Page", "directory_categories", "entity_by_code", "entry_ids_by_entity", "get_entity",
            "get_entry", "is_registry_keeper", "require_registry_keeper", "resolve_entity", "risk_code",
-           "search_directory", "search_registry"]
+           "public_entries", "public_entry_count", "search_directory", "search_registry"]
 
 PAGE_SIZE = 50
+#: Entries a page of the public portal lists.
+PUBLIC_PER_PAGE = 50
 
 
 def get_entity(entity_id: int) -> Entity:
@@ -134,3 +137,39 @@ def search_directory(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE
 
 def directory_categories() -> list[str]:
     return [c for c in db.session.scalars(sa.select(DirectoryEntry.category).distinct().order_by(DirectoryEntry.category)) if c]
+
+
+# --- the public directory (检查对象名录库向社会公布) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    """What the public may know of a target in a department's directory: what the registry makes public
+    of the entity (name, 统一社会信用代码 or code, kind, industry, region) and the department's 监管类别 —
+    never its risk class, tags, flags, credit rating, address or when it was last inspected."""
+
+    name: str
+    code: str
+    entity_type: str
+    industry_code: str
+    region_code: str
+    category: str
+
+
+def _public_conditions(search: str) -> list:
+    return _entity_conditions(Filters(q=search)) if search.strip() else []
+
+
+def public_entries(*, search: str = "", page: int = 1, per_page: int = PUBLIC_PER_PAGE) -> NumberedPage:
+    """The current department's target directory as published (检查对象名录库, seed 003 三(二)), by name;
+    ``search``: part of the name, or the start of the code."""
+    query = (sa.select(Entity.name, Entity.code, Entity.entity_type, Entity.industry_code, Entity.region_code,
+                       DirectoryEntry.category)
+             .join(DirectoryEntry.entity).where(*_public_conditions(search))
+             .order_by(Entity.name, Entity.code))
+    return paginate(query, page=page, per_page=per_page, make=lambda row: PublicEntry(*row))
+
+
+def public_entry_count() -> int:
+    """How many targets the current department's directory lists."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(DirectoryEntry)) or 0

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events, personal_data
+from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.inspectors.checks import clean_inspector
-from spotcheck.tenants.inspectors.models import Inspector, Recusal
+from spotcheck.tenants.inspectors.models import Inspector, InspectorTenure, Recusal
 
 #: The shared registry of entities (市场主体名录), read by name: the directory of people stands
 #: beside the registry's domain, not on it (a recusal names an entity by its id or its code).
@@ -49,6 +50,16 @@ def _duplicates(clean: dict, exclude_id: int | None) -> dict[str, list]:
     return errors
 
 
+def _record_tenure(inspector: Inspector, was_active: bool) -> None:
+    """Keep when the inspector is in the directory as active (在库期间): a tenure opens as they are added
+    or reactivated, and closes as they are deactivated."""
+    if inspector.active and not was_active:
+        db.session.add(InspectorTenure(inspector_id=inspector.id, since=now()))
+    elif was_active and not inspector.active:
+        db.session.execute(sa.update(InspectorTenure).where(InspectorTenure.inspector_id == inspector.id,
+                                                            InspectorTenure.until.is_(None)).values(until=now()))
+
+
 def _inspector(inspector_id: int, *, for_update: bool = False) -> Inspector:
     return get_row(Inspector, inspector_id, _l("No such inspector."), for_update=for_update)
 
@@ -64,6 +75,7 @@ def create_inspector(data: dict, *, actor) -> Inspector:
     _apply(inspector, clean)
     db.session.add(inspector)
     db.session.flush()
+    _record_tenure(inspector, was_active=False)
     audit.record("inspector.created", "inspector", inspector.id, actor=actor, details={"cert_no": inspector.cert_no})
     return inspector
 
@@ -79,7 +91,9 @@ def update_inspector(inspector_id: int, data: dict, *, actor) -> Inspector:
     if errors:
         raise ValidationFailed(errors)
     changed = sorted(k for k, v in clean.items() if k == "id_number" or getattr(inspector, k) != v)
+    was_active = inspector.active
     _apply(inspector, clean)
+    _record_tenure(inspector, was_active)
     if changed:
         audit.record("inspector.changed", "inspector", inspector.id, actor=actor, details={"fields": changed})
     return inspector

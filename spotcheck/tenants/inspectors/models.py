@@ -41,6 +41,19 @@ class Inspector(TenantOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
+class InspectorTenure(TenantOwned, db.Model):
+    """A time the inspector was in the directory as active (在库期间): from ``since`` until ``until``
+    (``None``: still in it). Written by the commands that add, deactivate and reactivate an inspector;
+    a past period's figures count the inspectors as they stood at its end (seed 001: 据实填报)."""
+
+    __tablename__ = "inspector_tenure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("inspector.id"), index=True)
+    since: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
 class Recusal(TenantOwned, db.Model):
     """A declared conflict (回避): the inspector may not inspect the entity."""
 

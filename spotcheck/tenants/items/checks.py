@@ -4,8 +4,29 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.common.validators import Invalid
+from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.vocabulary import ITEM_FIELDS, RANDOM_ONLY, REQUIRED_TO_PUBLISH, TEXT_LIMITS
+
+
+def _clean_sampling(data: dict, clean: dict, errors: dict) -> None:
+    """抽查比例 and 抽查频次 of ``data``, where given: a ratio in basis points (more than 0, at most 100 %)
+    or none; a frequency as a number of times per period, both given, or neither."""
+    if "ratio_bp" in data:
+        value = data["ratio_bp"]
+        try:
+            clean["ratio_bp"] = None if value is None or value == "" else sampling.ratio(value)
+        except Invalid as invalid:
+            errors["ratio_bp"] = [invalid.message]
+    given = [name for name in ("frequency_times", "frequency_period") if name in data]
+    if len(given) == 1:
+        errors[given[0]] = [sampling.PAIR_REFUSAL]
+    elif given:
+        mistakes: dict = {}
+        value = sampling.checked_frequency(data["frequency_times"], data["frequency_period"], mistakes)
+        errors.update(mistakes)
+        if not mistakes:
+            clean["frequency_times"], clean["frequency_period"] = value
 
 
 def clean_item_fields(data: dict) -> tuple[dict, dict[str, list]]:
@@ -15,6 +36,8 @@ def clean_item_fields(data: dict) -> tuple[dict, dict[str, list]]:
         if name not in data:
             continue
         value = data[name]
+        if name in ("ratio_bp", "frequency_times", "frequency_period"):
+            continue  # below, as values
         if name in ("methods", "inspector_categories"):
             table = reference.CHECK_METHODS if name == "methods" else reference.ENFORCEMENT_CATEGORIES
             codes, unknown = [], []
@@ -39,6 +62,7 @@ def clean_item_fields(data: dict) -> tuple[dict, dict[str, list]]:
             if name in TEXT_LIMITS and len(text) > TEXT_LIMITS[name]:
                 errors[name] = [_l("At most %(n)d characters.", n=TEXT_LIMITS[name])]
             clean[name] = text
+    _clean_sampling(data, clean, errors)
     if "name" in clean and not clean["name"]:
         errors["name"] = [_l("Enter the item's name.")]
     return clean, errors

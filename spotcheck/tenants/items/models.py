@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
 from spotcheck.core.scoping import TenantOwned
+from spotcheck.tenants.common.vocabulary import sampling
 from spotcheck.tenants.items.vocabulary import ITEM_FIELDS, ItemStatus
 
 __all__ = ["ITEM_FIELDS", "Item", "ItemStatus", "ItemVersion"]
@@ -32,8 +33,11 @@ class Item(TenantOwned, db.Model):
     target_type: Mapped[str] = mapped_column(sa.String(200), default="")  # 抽查对象
     content: Mapped[str] = mapped_column(sa.Text, default="")  # 检查内容
     methods: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # 检查方式 (codes)
-    ratio: Mapped[str] = mapped_column(sa.String(100), default="")  # 比例, e.g. "不低于5%"
-    frequency: Mapped[str] = mapped_column(sa.String(100), default="")  # 频次, e.g. "每年1次"
+    #: 抽查比例: the least share checked, in basis points (500 = 不低于5%); None until stated.
+    ratio_bp: Mapped[int | None] = mapped_column(sa.Integer)
+    #: 抽查频次: this many times (None until stated) per period (year, half, quarter, month: ``sampling.PERIODS``).
+    frequency_times: Mapped[int | None] = mapped_column(sa.Integer)
+    frequency_period: Mapped[str] = mapped_column(sa.String(8), default="")
     inspector_categories: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # 执法类别 required
     inspector_requirements: Mapped[str] = mapped_column(sa.Text, default="")  # 检查人员要求
     result_use: Mapped[str] = mapped_column(sa.Text, default="")  # 检查结果的运用情形
@@ -48,6 +52,21 @@ class Item(TenantOwned, db.Model):
 
     def snapshot(self) -> dict:
         return {name: getattr(self, name) for name in ITEM_FIELDS}
+
+    @property
+    def ratio_text(self) -> str:
+        """抽查比例 as the item list says it: 不低于5%."""
+        return sampling.ratio_text(self.ratio_bp)
+
+    @property
+    def frequency_text(self) -> str:
+        """抽查频次 as the item list says it: 每年1次."""
+        return sampling.frequency_text(self.frequency_times, self.frequency_period)
+
+    @property
+    def sampling_text(self) -> str:
+        """抽查比例和频次 in one cell: 不低于5%；每年1次."""
+        return sampling.sampling_text(self.ratio_bp, self.frequency_times, self.frequency_period)
 
 
 class ItemVersion(TenantOwned, db.Model):

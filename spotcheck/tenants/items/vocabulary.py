@@ -16,14 +16,13 @@ class ItemStatus(str, enum.Enum):
 
 #: The fields of an item that users edit and versions record, in the order of seed 003's 附件1.
 ITEM_FIELDS = (
-    "name", "sub_item", "legal_basis", "checking_body", "target_type", "content", "methods", "ratio",
-    "frequency", "inspector_categories", "inspector_requirements", "result_use", "remarks", "field", "kind",
-    "random_check", "non_random_reason",
+    "name", "sub_item", "legal_basis", "checking_body", "target_type", "content", "methods", "ratio_bp",
+    "frequency_times", "frequency_period", "inspector_categories", "inspector_requirements", "result_use", "remarks",
+    "field", "kind", "random_check", "non_random_reason",
 )
 
 #: The longest text each short field holds.
-TEXT_LIMITS = {"name": 200, "sub_item": 200, "checking_body": 200, "target_type": 200, "ratio": 100, "frequency": 100,
-               "non_random_reason": 2000}
+TEXT_LIMITS = {"name": 200, "sub_item": 200, "checking_body": 200, "target_type": 200, "non_random_reason": 2000}
 
 #: What a published item states (seeds 000, 001, 004: 明确抽查主体、依据、对象、内容、方式、比例和频次); the
 #: ratio and frequency only of an item under random checking, whose sampling they describe.
@@ -33,8 +32,11 @@ REQUIRED_TO_PUBLISH = {
     "target_type": _l("the inspection targets (抽查对象)"),
     "content": _l("the inspection content (抽查内容)"),
     "methods": _l("the check methods (抽查方式)"),
-    "ratio": _l("the ratio (抽查比例)"),
-    "frequency": _l("the frequency (抽查频次)"),
+    "ratio_bp": _l("the ratio (抽查比例)"),
+    "frequency_times": _l("the frequency (抽查频次)"),
 }
 #: Only of an item under random checking (双随机).
-RANDOM_ONLY = ("ratio", "frequency")
+RANDOM_ONLY = ("ratio_bp", "frequency_times")
+#: The fields of 抽查比例 and 抽查频次, values (:mod:`spotcheck.tenants.common.vocabulary.sampling`): a ratio in
+#: basis points, a frequency as a number of times per period.
+SAMPLING_FIELDS = ("ratio_bp", "frequency_times", "frequency_period")

@@ -19,13 +19,14 @@ from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant
-from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.common.validators import Invalid
+from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities, rules_of_plan
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanReview, PlanStatus
 from spotcheck.tenants.plans.policy import PLAN_ACTIONS, snapshot
-from spotcheck.tenants.plans.vocabulary import EDITABLE, publish_first_to_file
+from spotcheck.tenants.plans.vocabulary import EDITABLE, not_the_items_methods, publish_first_to_file
 from spotcheck.tenants.rules.rulebook import rules_for
 
 
@@ -106,19 +107,24 @@ def create_plan(data: dict, *, actor) -> Plan:
 @command(Permission.CAMPAIGNS_EDIT)
 def set_line(plan_id: int, data: dict, *, actor) -> PlanItem:
     """Add or change one item of a plan (only while the plan is a draft or returned); ``data``:
-    ``item_id``, ``ratio_bp``, ``frequency``, ``months``, ``methods``. Its months and check methods
-    are the schedule its campaigns follow (各级行政执法部门应严格按照年度检查计划确定的内容、
-    时间、方式等实施检查): at least one of each."""
+    ``item_id``, ``ratio_bp``, ``frequency_times`` and ``frequency_period``, ``months``, ``methods``.
+    The planned ratio (抽查比例) is above 0 and at most 100 %; the frequency (抽查频次) a number of times
+    per period, or none (the item's). Its months and check methods are the schedule its campaigns
+    follow (各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查): at least one of each,
+    the methods among the item's own (检查方式: 明确抽查主体、依据、对象、内容、方式)."""
     plan = _locked(plan_id)
-    item_id, ratio_bp, frequency = data.get("item_id"), data.get("ratio_bp"), data.get("frequency")
+    item_id, ratio_bp = data.get("item_id"), data.get("ratio_bp")
     months, methods = data.get("months"), data.get("methods")
     PLAN_ACTIONS.require(plan, actor, "edit")
     item = db.session.scalar(sa.select(Item).where(Item.id == item_id)) if is_row_id(item_id) else None
     errors = {}
     if item is None or item.status != ItemStatus.published:
         errors["item_id"] = [_l("Choose a published item of your item list.")]
-    if not isinstance(ratio_bp, int) or not 0 <= ratio_bp <= 10000:
-        errors["ratio_bp"] = [_l("The ratio is between 0 and 100 %.")]
+    try:
+        sampling.ratio(ratio_bp)
+    except Invalid as invalid:
+        errors["ratio_bp"] = [invalid.message]
+    times, period = sampling.checked_frequency(data.get("frequency_times"), data.get("frequency_period"), errors)
     try:
         months = sorted({int(m) for m in months or []})
     except (TypeError, ValueError):
@@ -134,16 +140,20 @@ def set_line(plan_id: int, data: dict, *, actor) -> PlanItem:
     elif not codes:
         errors["methods"] = [_l("%(rule)scampaigns check in the ways the plan sets: choose the check methods.",
                                 rule=rules_of_plan(plan).under("plans_required"))]
+    elif item is not None and (foreign := [c for c in dict.fromkeys(codes) if c not in (item.methods or [])]):
+        errors["methods"] = [not_the_items_methods(item, foreign)]
     if errors:
         raise ValidationFailed(errors)
     line = next((line for line in plan.lines if line.item_id == item_id), None)
     if line is None:
         line = PlanItem(item_id=item_id)
         plan.lines.append(line)
-    line.ratio_bp, line.frequency, line.months, line.methods = ratio_bp, (frequency or "").strip()[:100], months, sorted(set(codes))
+    line.ratio_bp, line.frequency_times, line.frequency_period = ratio_bp, times, period
+    line.months, line.methods = months, sorted(set(codes))
     db.session.flush()
     audit.record("plan.line_set", "plan", plan.id, actor=actor,
-                 details={"item": item.code, "ratio_bp": ratio_bp, "months": months, "methods": line.methods})
+                 details={"item": item.code, "ratio_bp": ratio_bp, "frequency": line.frequency_text, "months": months,
+                          "methods": line.methods})
     return line
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
+from spotcheck.tenants.common.vocabulary import sampling
 from spotcheck.tenants.items.models import Item
 from spotcheck.core.scoping import TenantOwned
 from spotcheck.tenants.plans.vocabulary import PLAN_KINDS, PlanStatus
@@ -59,13 +60,20 @@ class PlanItem(TenantOwned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plan.id"), index=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"), index=True)
-    ratio_bp: Mapped[int] = mapped_column(default=0)  # planned sampling ratio, basis points
-    frequency: Mapped[str] = mapped_column(sa.String(100), default="")
+    ratio_bp: Mapped[int] = mapped_column(default=0)  # planned sampling ratio, basis points (above 0, at most 10000)
+    #: 频次 planned: this many times per period (``sampling.PERIODS``); none: the item's.
+    frequency_times: Mapped[int | None] = mapped_column(sa.Integer)
+    frequency_period: Mapped[str] = mapped_column(sa.String(8), default="")
     months: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     methods: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     plan: Mapped[Plan] = relationship(back_populates="lines")
     item: Mapped[Item] = relationship(lazy="joined")
+
+    @property
+    def frequency_text(self) -> str:
+        """The planned frequency as the plan says it (每年1次); empty when the line leaves it to the item's."""
+        return sampling.frequency_text(self.frequency_times, self.frequency_period)
 
 
 class PlanReview(TenantOwned, db.Model):

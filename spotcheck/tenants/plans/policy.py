@@ -13,15 +13,17 @@ from spotcheck.tenants.plans.vocabulary import EDITABLE, PlanStatus, publish_aga
 
 
 def snapshot(plan: Plan) -> list[dict]:
-    """The plan's lines as they are now: what publication and the filing archive keep."""
+    """The plan's lines as they are now: what publication and the filing archive keep — the frequency
+    as its two values and as the plan says it (``frequency``: 每年1次, empty when left to the item's)."""
     return [{"item_id": line.item_id, "code": line.item.code, "name": line.item.name, "sub_item": line.item.sub_item,
-             "field": line.item.field, "ratio_bp": line.ratio_bp, "frequency": line.frequency,
+             "field": line.item.field, "ratio_bp": line.ratio_bp, "frequency_times": line.frequency_times,
+             "frequency_period": line.frequency_period, "frequency": line.frequency_text,
              "months": list(line.months or ()), "methods": list(line.methods or ())} for line in plan.lines]
 
 
 def _content(lines) -> list[tuple]:
-    return sorted((row["item_id"], row["ratio_bp"], row["frequency"], tuple(row["months"]), tuple(row["methods"]))
-                  for row in lines or ())
+    return sorted((row["item_id"], row["ratio_bp"], row.get("frequency_times"), row.get("frequency_period") or "",
+                   tuple(row["months"]), tuple(row["methods"])) for row in lines or ())
 
 
 def changed_since_published(plan: Plan) -> bool:

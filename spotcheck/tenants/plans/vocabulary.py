@@ -6,6 +6,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.tenants.common.vocabulary import in_table_order, reference
+
 
 class PlanStatus(str, enum.Enum):
     """草稿/退回 (editable) → 已公开 → 已报备 → 已备案 (or 退回). Where the rulebook says so
@@ -47,3 +49,12 @@ def publish_first_to_file(rule: str):
     """The refusal to file a plan never published."""
     return _l("%(rule)sthis plan, never published, cannot be filed: return it so that the department publishes it "
               "first.", rule=rule)
+
+
+def not_the_items_methods(item, codes):
+    """The refusal of check methods (检查方式) a plan line gives that its item does not have: an item is
+    checked only in the ways its list states (明确抽查主体、依据、对象、内容、方式)."""
+    return _l("The check methods (检查方式) %(wrong)s are not those of item %(item)s, which is checked by %(own)s: a plan "
+              "line chooses among its item's methods.", wrong="、".join(in_table_order(reference.CHECK_METHODS, codes)),
+              item=f"{item.code} {item.name}",
+              own="、".join(in_table_order(reference.CHECK_METHODS, item.methods)) or "—")

@@ -10,16 +10,19 @@ recorded and never becomes later: a check date recorded afterwards (the team's, 
 leader's correction once submitted) can only bring it forward (:func:`give`), and rules that take
 effect later leave it where it was. A due date counted through a year without an official calendar
 is provisional (暂按周一至周五计算) and is counted again when that year is entered (:func:`recount`).
+A report first submitted after its due date is marked late (逾期提交, :func:`report_lateness`), for good.
 """
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events
 from spotcheck.core.calendar import PROVISIONAL_NOTE, Deadline, add_working_days, working_days_between
-from spotcheck.core.clock import today
+from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.tenants.accounts.models import Tenant
@@ -144,3 +147,43 @@ def flag(due: date | None, on: date | None = None, *, tenant_id: int | None = No
     if soon is None:
         soon = rules_for(tenant_id if tenant_id is not None else current_tenant_id(), on).due_soon_days
     return "due_soon" if working_days_between(on, due) <= soon else None
+
+
+@dataclass(frozen=True)
+class Late:
+    """A report made after its due date (逾期提交): ``days`` past it — working days past the rules' report
+    deadline (``working``), else calendar days past the campaign's last day, which bounds the report
+    where no rule sets a deadline."""
+
+    days: int
+    working: bool
+    due: date
+
+    @property
+    def words(self) -> str:
+        """逾期提交（超过报送期限3个工作日）, as the pages and the drill-down say it."""
+        if self.working:
+            return str(_l("Submitted late: %(n)d working day(s) after the report was due", n=self.days))
+        return str(_l("Submitted late: %(n)d day(s) after the campaign's last day", n=self.days))
+
+
+def lateness(submitted_at: datetime | None, report_due: date | None, window_end: date | None) -> Late | None:
+    """How late a report first submitted at ``submitted_at`` was (``None``: on time, or not submitted):
+    by the Beijing day it was made against its report deadline, or the campaign's last day where the
+    rules set none — the due date :func:`spotcheck.tenants.results.queries.listing.due_of` shows. Made on
+    a rest day after its due day, it is one working day late (it reaches the next one)."""
+    due = report_due or window_end
+    if submitted_at is None or due is None:
+        return None
+    made_on = local(submitted_at).date()
+    if made_on <= due:
+        return None
+    if report_due is not None:
+        return Late(max(working_days_between(due, made_on), 1), True, due)
+    return Late((made_on - due).days, False, due)
+
+
+def report_lateness(visit: Visit) -> Late | None:
+    """Whether (and how late) the visit's report was first submitted after its due date (逾期提交): a
+    return and a new submission, or a correction, never clear it."""
+    return lateness(visit.first_submitted_at, visit.report_due, visit.campaign.window_end)

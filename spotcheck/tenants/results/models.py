@@ -39,6 +39,12 @@ class Visit(TenantOwned, db.Model):
     checked_until: Mapped[date | None] = mapped_column(sa.Date)  # 检查结束日期 (the start's day for a one-day check)
     method: Mapped[str] = mapped_column(sa.String(24), default="")  # 核查方式 (code)
     record: Mapped[str] = mapped_column(sa.Text, default="")  # 检查记录 / 现场笔录
+    #: The report's 对被检查人的评价 and 处理意见和建议 (seed 002: 检查报告应当包括…); empty in results
+    #: submitted before they were asked.
+    evaluation: Mapped[str] = mapped_column(sa.Text, default="")
+    opinions: Mapped[str] = mapped_column(sa.Text, default="")
+    #: 方式变更理由: why the check was made by a method the campaign (and its plan) did not set.
+    method_change_reason: Mapped[str] = mapped_column(sa.Text, default="")
     #: The report is due 5 working days after the check ended (seed 002); publication 20 working days
     #: after it (企业信息公示暂行条例). Both are given when the end of the check is first recorded and
     #: never become later (:mod:`spotcheck.tenants.results.deadlines`).
@@ -56,6 +62,11 @@ class Visit(TenantOwned, db.Model):
     #: Everyone who recorded part of this result since it was last published: none may approve it.
     entered_by: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     source: Mapped[str] = mapped_column(sa.String(16), default="entered")  # entered / imported
+    #: 代为录入: the result was imported by someone not leading the team (a clerk), on the team's behalf;
+    #: it stays a draft until the 组长 confirms it by submitting it.
+    recorded_for_team_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    recorded_for_team_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    recorded_for_team_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     submitted_by_name: Mapped[str] = mapped_column(sa.String(100), default="")

@@ -98,9 +98,15 @@ def _on_team(visit: Visit, actor) -> bool:
     return membership(visit, actor) is not None
 
 
-def _leads_team(visit: Visit, actor) -> bool:
+def leads_team(visit: Visit, actor) -> bool:
+    """Whether ``actor`` is the visit's 组长 (through their linked inspector entry)."""
     member = membership(visit, actor)
     return member is not None and member.is_leader
+
+
+def awaits_confirmation(visit: Visit) -> bool:
+    """A draft imported on the team's behalf (代为录入) that its 组长 has not confirmed (submitted) yet."""
+    return visit.status == VisitStatus.drafting and visit.recorded_for_team_at is not None
 
 
 def not_its_author(visit: Visit, actor) -> bool:
@@ -212,11 +218,12 @@ def _recorded_refusal(visit: Visit):
 VISIT_ACTIONS = Actions(
     Action("record", Permission.RESULTS_ENTER, _open_unless_recused(OPEN), _recorded_refusal,
            who=_on_team, who_refusal=_l("Only the members of this visit's team may record its result.")),
-    # A result entered offline, imported by the department (arrives submitted, never approved).
+    # A result entered offline, imported by the department: a draft on the team's behalf until its 组长
+    # confirms it (submitted at once when the importer is the 组长); never approved.
     Action("import", Permission.CAMPAIGNS_EDIT, _open_unless_recused(OPEN), _recorded_refusal),
     Action("submit", Permission.RESULTS_ENTER,
            _open_unless_recused((VisitStatus.drafting, VisitStatus.returned)), _recorded_refusal,
-           who=_leads_team, who_refusal=_l("Only the team leader submits the result.")),
+           who=leads_team, who_refusal=_l("Only the team leader submits the result.")),
     Action("approve", Permission.RESULTS_REVIEW, lambda v: v.status == VisitStatus.submitted, _state_refusal,
            who=not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
     Action("return", Permission.RESULTS_REVIEW, lambda v: v.status == VisitStatus.submitted, _state_refusal,
@@ -302,13 +309,18 @@ def _hand_out_refusal(campaign: Campaign):
 
 
 def results_to_record(campaign: Campaign) -> int:
-    """How many of the campaign's visits still wait for their result (待录入: assigned, drafting, returned)."""
+    """How many of the campaign's visits still wait for their result (待录入: assigned, drafting, returned),
+    a draft imported on the team's behalf left out: it waits for its 组长's confirmation, not for a record."""
     return db.session.scalar(sa.select(sa.func.count(Visit.id)).where(
-        Visit.campaign_id == campaign.id, Visit.status.in_(OPEN))) or 0
+        Visit.campaign_id == campaign.id, Visit.status.in_(OPEN),
+        sa.or_(Visit.status != VisitStatus.drafting, Visit.recorded_for_team_at.is_(None)))) or 0
 
 
 def _can_import(campaign: Campaign) -> bool:
-    return results_to_record(campaign) > 0  # visits exist once handed out; a corrected result is open again
+    # visits exist once handed out; a corrected result is open again; an imported draft not yet confirmed
+    # may be imported again (corrected) until its 组长 submits it
+    return db.session.scalar(sa.select(Visit.id).where(Visit.campaign_id == campaign.id, Visit.status.in_(OPEN))
+                             .limit(1)) is not None
 
 
 def open_follow_ups_of(campaign: Campaign) -> int:

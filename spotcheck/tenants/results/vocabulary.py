@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 #: The longest findings per item, record per visit, and reason (退回、更正、日期更正), in characters.
 FINDINGS_LENGTH, RECORD_LENGTH, REASON_LENGTH = 2000, 10000, 500
+#: The longest 对被检查人的评价 and 处理意见和建议 of a report, in characters.
+EVALUATION_LENGTH = OPINIONS_LENGTH = 2000
 #: The longest texts of a follow-up (characters).
 DETAILS_LENGTH, NOTE_LENGTH, CASE_NUMBER_LENGTH, ORGAN_LENGTH = 2000, 1000, 64, 100
 #: The longest rectification period given in working days.

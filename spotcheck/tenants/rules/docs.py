@@ -20,10 +20,12 @@ READ_BY = {
                    "`spotcheck/tenants/results/deadlines.py:rule_of`",
     "publish_days": "`spotcheck/tenants/results/deadlines.py:counted`",
     "record_required": "`spotcheck/tenants/results/checks.py:missing_for_submission`",
+    "evaluation_required": "`spotcheck/tenants/results/checks.py:missing_report`",
     "plans_required": "`spotcheck/tenants/campaigns/checking.py:check_plan`, "
                       "`spotcheck/tenants/campaigns/schedule.py:differences`, `spotcheck/tenants/plans/commands.py:set_line`",
     "exempt_kinds": "`spotcheck/tenants/campaigns/checking.py:clean_campaign`, "
                     "`spotcheck/tenants/campaigns/checking.py:recheck`",
+    "exempt_kind_categories": "`spotcheck/tenants/campaigns/checking.py:exempt_mismatches` (clean_campaign, recheck)",
     "plan_filing_deadline": "`spotcheck/tenants/supervision/figures.py:deadline_of`, "
                             "`spotcheck/tenants/supervision/figures.py:filing`",
     "filing_authorities": "`spotcheck/tenants/plans/filing.py:authorities_for`",

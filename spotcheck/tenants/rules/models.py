@@ -30,6 +30,8 @@ class RulesDocument(TenantOwned, db.Model):
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
     published: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: When it was first published: a period's figures count the 细则 published by its end.
+    first_published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     #: The version the public sees, as it was when last published.
     published_title: Mapped[str | None] = mapped_column(sa.String(200))

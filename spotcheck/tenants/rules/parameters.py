@@ -53,22 +53,33 @@ _ASSESSMENT = {"full_score": 100.0, "deductions": {
     "missed_filing": [5.0, 10.0], "late_filing": [2.0, 6.0], "coverage_market": [5.0, 5.0], "coverage_other": [5.0, 5.0],
     "late_publication": [0.5, 10.0], "overdue_report": [0.2, 5.0], "no_basics": [5.0, 5.0], "no_ceremony": [5.0, 5.0]}}
 assert set(_ASSESSMENT["deductions"]) == set(DEDUCTION_LABELS)
+#: The enforcement categories (执法类别) each field-bound exempt kind covers, as the platform reads the words.
+_EXEMPT_CATEGORIES = {"food_drug": ["food", "drug"], "production_safety": ["safety", "hazchem", "mining", "fire"],
+                      "public_safety": ["safety", "hazchem", "mining", "fire", "construction", "transport"],
+                      "environment": ["environment"]}
 
 PARAMETERS: tuple[Parameter, ...] = (
     # --- results --------------------------------------------------------------------------------
     Parameter("report_days", "检查结果报送期限", "results", kinds.WorkingDays(),
-              "检查结束后多少个工作日内报送检查结果（检查报告）：每户次检查的报送期限、待办和逾期提示，以及“逾期未报送结果”指标。"
+              "检查结束后多少个工作日内报送检查结果（检查报告）：每户次检查的报送期限、待办和逾期提示，以及“逾期报送结果”指标（逾期提交的标明逾期）。"
               "未规定时不设报送期限。"),
     Parameter("publish_days", "检查结果公示期限", "results", kinds.WorkingDays(),
               "检查结束后多少个工作日内公示检查结果（审核时间计算在内）：公示期限、待办、“按时公示率”和逾期公示。"),
     Parameter("record_required", "检查结果须附现场检查笔录", "results", kinds.Flag(),
               "报送检查结果时必须写明或上传现场检查笔录（检查记录）；未规定时笔录可不填。"),
+    Parameter("evaluation_required", "检查报告须含对被检查人的评价及处理意见和建议", "results", kinds.Flag(),
+              "报送检查结果时必须写明对被检查人的评价和处理意见和建议（表单、接口和检查结果导入）；未规定时可不填。"),
     # --- plans ----------------------------------------------------------------------------------
     Parameter("plans_required", "检查须列入年度检查计划", "plans", kinds.Flag(),
               "抽查任务的检查事项须在已备案的年度检查计划内（计划外检查只限所列情形，并说明理由）；"
               "计划的报备、备案待办和“年度检查计划”指标。未规定时不要求计划。"),
     Parameter("exempt_kinds", "可不列入计划的检查情形", "plans", kinds.Codes(choices=EXEMPT_KIND_NAMES),
               "计划外抽查任务可选的情形（须说明理由）。"),
+    Parameter("exempt_kind_categories", "计划外检查情形适用的执法类别", "plans", structured.KindCategories(),
+              "食品药品安全、安全生产、公共安全、环境保护等涉及领域的计划外检查情形，只能用于执法类别属于该领域的检查事项"
+              "（抽查任务和联合抽查本部门部分的起草、修改和批准）；因事故、检验检查不合格、投诉举报和上级临时部署开展的检查不限事项。",
+              platform=_EXEMPT_CATEGORIES,
+              platform_note="没有文件把情形对应到执法类别：平台按字面对应，实施方案或细则可另定"),
     Parameter("plan_filing_deadline", "年度检查计划报备期限", "plans", kinds.Deadline(),
               "年度检查计划报司法局（及市场监督管理局）备案的截止日：待办、“按时报备/逾期报备/未报备”和考核扣分。"),
     Parameter("filing_authorities", "检查计划的备案机关", "plans", kinds.Codes(stricter="fixed", choices=FILING_AUTHORITIES),

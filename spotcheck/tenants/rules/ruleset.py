@@ -157,6 +157,11 @@ class Rules:
     def record_required(self) -> bool:
         return bool(self.values["record_required"])
 
+    @property
+    def evaluation_required(self) -> bool:
+        """The report says how the inspected party was found and what is proposed (对被检查人的评价及处理意见和建议)."""
+        return bool(self.values["evaluation_required"])
+
     # --- plans ------------------------------------------------------------------------------------
 
     @property
@@ -169,6 +174,12 @@ class Rules:
         if not self.plans_required:
             return {}
         return {code: EXEMPT_KIND_NAMES[code] for code in self.values["exempt_kinds"] or ()}
+
+    @property
+    def exempt_kind_categories(self) -> dict[str, tuple[str, ...]]:
+        """The enforcement categories (执法类别) of the items each field-bound exempt kind may be claimed for;
+        a kind not named applies to any item."""
+        return {kind: tuple(categories) for kind, categories in (self.values["exempt_kind_categories"] or {}).items()}
 
     def plan_deadline(self, year: int, half: int | None = None) -> date | None:
         """The filing deadline of the year's plan (``half`` None) or of a half-year plan of the other

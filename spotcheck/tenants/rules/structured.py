@@ -1,14 +1,17 @@
 """The structured kinds of rule parameter (结构化参数): reporting duties (报送义务), the statistical
-tables a deployment uses (统计表) and the assessment's points (考核扣分) — read, written and compared
-like the simple kinds of :mod:`.kinds`."""
+tables a deployment uses (统计表), the assessment's points (考核扣分) and the enforcement categories each
+exempt kind of check covers (计划外检查情形适用的执法类别) — read, written and compared like the simple
+kinds of :mod:`.kinds`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
 from spotcheck.tenants.rules.kinds import Bad, Kind, month_day, say_month_day
+from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_CATEGORIES
 from spotcheck.tenants.rules.vocabulary import (
-    DEDUCTION_LABELS, DUE_RULES, DUTY_CONDITIONS, PERIOD_KINDS, SUBMITTERS, TABLE_NAMES,
+    DEDUCTION_LABELS, DUE_RULES, DUTY_CONDITIONS, EXEMPT_KIND_NAMES, FIELD_BOUND_KINDS, PERIOD_KINDS, SUBMITTERS,
+    TABLE_NAMES,
 )
 
 
@@ -170,3 +173,41 @@ class Assessment(Kind):
     def say(self, value) -> str:
         return f"满分{value['full_score']:g}分；" + "；".join(
             f"{DEDUCTION_LABELS[c]}每次扣{p:g}分、最多扣{m:g}分" for c, (p, m) in value["deductions"].items())
+
+
+@dataclass(frozen=True)
+class KindCategories(Kind):
+    """The enforcement categories (执法类别) of the items each field-bound exempt kind of check may be
+    claimed for: ``{ food_drug = ["food", "drug"], … }``. A kind not named is bound to no field (any
+    item). A department may only narrow it: keep each kind the rule binds, with fewer categories, and
+    bind more kinds."""
+
+    stricter: str = "subset"
+
+    def read(self, raw) -> dict[str, list[str]]:
+        if not isinstance(raw, dict):
+            raise Bad("应为“情形代码 = [执法类别代码, …]”的表，如 { food_drug = [\"food\", \"drug\"] }。")
+        clean = {}
+        for kind, categories in raw.items():
+            if kind not in FIELD_BOUND_KINDS:
+                raise Bad(f"“{kind}”不是限于执法领域的计划外检查情形；可用的情形："
+                          + "；".join(f"{c}（{EXEMPT_KIND_NAMES[c]}）" for c in FIELD_BOUND_KINDS) + "。")
+            if (not isinstance(categories, list) or not categories
+                    or not all(isinstance(c, str) for c in categories)):
+                raise Bad(f"{kind}：应为执法类别代码的列表，至少一项。")
+            unknown = [c for c in categories if c not in ENFORCEMENT_CATEGORIES]
+            if unknown:
+                raise Bad(f"{kind}：未知的执法类别" + "、".join(f"“{c}”" for c in unknown) + "；可用的代码："
+                          + "；".join(f"{c}（{n}）" for c, n in ENFORCEMENT_CATEGORIES.items()) + "。")
+            clean[kind] = [c for c in ENFORCEMENT_CATEGORIES if c in categories]
+        return {kind: clean[kind] for kind in FIELD_BOUND_KINDS if kind in clean}
+
+    def say(self, value) -> str:
+        if not value:
+            return "（各情形均不限执法类别）"
+        return "；".join(f"{EXEMPT_KIND_NAMES[kind]}：" + "、".join(ENFORCEMENT_CATEGORIES[c] for c in categories)
+                        for kind, categories in value.items())
+
+    def at_least_as_strict(self, mine, floor) -> bool:
+        """Every kind ``floor`` binds is bound in ``mine`` to some of the same categories (none added)."""
+        return all(kind in mine and set(mine[kind]) <= set(categories) for kind, categories in floor.items())

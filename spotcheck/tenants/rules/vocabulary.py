@@ -64,6 +64,11 @@ EXEMPT_KIND_NAMES = {
     "order": "上级临时部署",
 }
 
+#: The exempt kinds that concern a field (直接涉及人民生命财产安全的事项): claimed only for items of that field
+#: (:data:`EXEMPT_KIND_NAMES`; which 执法类别 each covers is a rule, ``exempt_kind_categories``). The others —
+#: an accident, a failed test, a complaint, an order from above — are about the case, and apply to any item.
+FIELD_BOUND_KINDS = ("food_drug", "production_safety", "public_safety", "environment")
+
 #: What keeps an entity in a frame although it was checked this year (不受同一年度已抽查排除限制的情形).
 KEPT_FLAGS = {
     "complaints": "因投诉举报",
@@ -80,7 +85,7 @@ DEDUCTION_LABELS = {
     "coverage_market": "市场监管领域覆盖率未达标",
     "coverage_other": "其他领域覆盖率未达标",
     "late_publication": "检查结果逾期公示",
-    "overdue_report": "检查结果逾期未报送",
+    "overdue_report": "检查结果逾期报送或未报送",
     "no_basics": "一单两库一细则不齐备",
     "no_ceremony": "检查未经平台随机抽取",
 }

@@ -14,12 +14,15 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.common.validators import Invalid
+from spotcheck.tenants.common.vocabulary import reference, sampling
 
 #: The hint row of a template (row 2) carries this in its 序号 cell; the import skips that row.
 HINT_MARKER = "填写说明（本行不导入）"
 
 TEXT, CODE, INT, DATE, FLAG, MULTI, CHOICE = "text", "code", "int", "date", "flag", "multi", "choice"
+#: 抽查比例 (不低于5%: basis points) and 抽查频次 (每年1次: times and period), read as values (:mod:`.sampling`).
+RATIO, FREQUENCY = "ratio", "frequency"
 
 YES, NO = "是", "否"
 _TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "t"}
@@ -51,6 +54,8 @@ class Column:
         if self.kind == CODE and isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
             return cell_text(value), _l("Excel stored this code as a number and dropped its last digits: format the "
                                         "column as text and enter the code again.")
+        if self.kind in (RATIO, FREQUENCY):
+            return to_sampling(self.kind, value)
         if self.kind == MULTI:
             return [part.strip() for part in _LIST_SPLIT.split(cell_text(value)) if part.strip()], None
         return cell_text(value), None
@@ -64,6 +69,8 @@ class SheetKind:
     key: str  # the field that identifies a row (duplicates inside a file are refused)
     label: object = ""  # what the pages call this kind (translated)
     notes: tuple[str, ...] = field(default=())  # printed on the template's 填写说明 sheet
+    #: Fields of the clean function that one column holds together (频次: times and period), by that column's key.
+    held_in: dict[str, str] = field(default_factory=dict)
 
     @property
     def headers(self) -> list[str]:
@@ -73,7 +80,7 @@ class SheetKind:
         return next((c for c in self.columns if c.key == key), None)
 
     def header_for(self, key: str) -> str:
-        column = self.column_for(key)
+        column = self.column_for(self.held_in.get(key, key))
         return column.header if column else ""
 
 
@@ -133,6 +140,16 @@ def to_date(value):
     return text, _l("Enter a date as YYYY-MM-DD.")
 
 
+def to_sampling(kind: str, value):
+    """A ratio cell (不低于5%, 5%, 5: per cent) in basis points, or a frequency cell (每年1次) as (times, period);
+    ``None`` when empty."""
+    text = cell_text(value)
+    try:
+        return (sampling.parse_ratio if kind == RATIO else sampling.parse_frequency)(text), None
+    except Invalid as invalid:
+        return text, invalid.message
+
+
 def to_flag(value):
     text = cell_text(value).lower()
     if not text:
@@ -163,6 +180,7 @@ ITEMS = SheetKind(
     title="随机抽查事项清单",
     key="code",
     label=_l("Spot-check item list"),
+    held_in={"frequency_times": "frequency", "frequency_period": "frequency"},
     columns=(
         Column("序号", None, hint=HINT_MARKER, width=8),
         Column("事项编码", "code", kind=CODE, width=14, aliases=("编码", "事项代码"),
@@ -176,8 +194,9 @@ ITEMS = SheetKind(
         Column("检查内容", "content", width=30),
         Column("检查方式", "methods", kind=MULTI, width=18, choices=names(reference.CHECK_METHODS),
                hint="可多选，用“、”分隔：" + "、".join(reference.CHECK_METHODS.values())),
-        Column("比例", "ratio", width=12, aliases=("抽查比例",), hint="如：不低于5%"),
-        Column("频次", "frequency", width=12, aliases=("抽查频次",), hint="如：每年1次"),
+        Column("比例", "ratio_bp", kind=RATIO, width=12, aliases=("抽查比例",), hint="百分比，如：不低于5%、5%、2.5%"),
+        Column("频次", "frequency", kind=FREQUENCY, width=12, aliases=("抽查频次",),
+               hint="每年、每半年、每季度或每月几次，如：每年1次"),
         Column("执法类别", "inspector_categories", kind=MULTI, width=18, aliases=("检查人员执法类别",),
                choices=names(reference.ENFORCEMENT_CATEGORIES), hint="检查人员须具备的执法类别，可多选，用“、”分隔"),
         Column("检查人员要求", "inspector_requirements", width=20, hint="可空"),
@@ -306,10 +325,17 @@ RESULTS = SheetKind(
         Column("检查情况", "findings", width=30, aliases=("问题描述", "发现的问题"), hint="发现问题的，必须写明"),
         Column("检查记录", "record", width=30, aliases=("现场笔录", "检查记录/现场笔录"),
                hint="必填（同一对象写在任一行即可；已上传附件的可空）"),
+        Column("对被检查人的评价", "evaluation", width=30, aliases=("评价", "被检查人评价"),
+               hint="规则要求的必填（同一对象写在任一行即可）"),
+        Column("处理意见和建议", "opinions", width=30, aliases=("处理意见", "处理意见及建议"),
+               hint="规则要求的必填（同一对象写在任一行即可）"),
+        Column("方式变更理由", "method_change_reason", width=24, aliases=("检查方式变更理由",),
+               hint="核查方式不是抽查任务（及检查计划）确定的方式时必填；同一对象写在任一行即可"),
     ),
     notes=(
         "一行为一个检查对象的一个抽查事项；本次抽查的每个检查对象，其全部事项都要有一行。",
-        "导入的检查结果为“已提交、待审核”，由未参与录入的领导审核后才能公示；导入人不能审核自己导入的结果。",
+        ("检查结果是检查组的：导入的结果为代检查组录入的草稿，由该检查的组长确认提交后才进入审核（导入人就是该检查组长的，导入即提交）；"
+         "审核由未参与录入的领导进行，导入人不能审核自己导入的结果。"),
         "导入为“全部或全不”：任何一行有错，整份文件都不导入，并列出每一个出错的行、列和原因。",
     ),
 )

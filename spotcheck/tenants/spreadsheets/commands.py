@@ -38,8 +38,9 @@ def export_file(kind: SheetKind, *, actor) -> tuple[IO[bytes], str]:
 
 @command(Permission.CAMPAIGNS_EDIT)
 def import_results(campaign_id: int, data: dict, *, actor, progress: pipeline.Progress | None = None) -> dict:
-    """Import a workbook as the results of a campaign, all or nothing: every visit in the file
-    arrives submitted for review, in the importer's name. ``data``: the stored ``path`` (and its
+    """Import a workbook as the results of a campaign, all or nothing: every visit in the file is
+    recorded on its team's behalf in the importer's name (代为录入), a draft until its 组长 confirms it —
+    submitted for review at once where the importer is that 组长. ``data``: the stored ``path`` (and its
     ``file_name``), or an upload (``file_name`` and ``stream``) that is checked, kept while it is
     read and removed — its own problems (type, size) are a ValidationFailed on ``file``."""
     campaign = get_row(Campaign, campaign_id, _l("No such campaign."))

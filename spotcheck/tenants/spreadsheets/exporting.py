@@ -73,8 +73,8 @@ def _item_rows() -> Iterator[dict]:
         yield {
             "code": item.code, "name": item.name, "sub_item": item.sub_item, "legal_basis": item.legal_basis,
             "checking_body": item.checking_body, "target_type": item.target_type, "content": item.content,
-            "methods": names_of(reference.CHECK_METHODS, item.methods), "ratio": item.ratio,
-            "frequency": item.frequency,
+            "methods": names_of(reference.CHECK_METHODS, item.methods), "ratio_bp": item.ratio_text,
+            "frequency": item.frequency_text,
             "inspector_categories": names_of(reference.ENFORCEMENT_CATEGORIES, item.inspector_categories),
             "inspector_requirements": item.inspector_requirements, "result_use": item.result_use,
             "field": reference.ITEM_FIELDS.get(item.field, item.field),

@@ -42,6 +42,11 @@ class ItemImport(Importer):
             elif code in self.codes_seen:
                 problems["code"] = [_l("The same 事项编码 as row %(row)d.", row=self.codes_seen[code])]
             self.codes_seen.setdefault(code, record.row)
+        # 频次 is one cell, two fields of the item (times and period); a refusal of either is the cell's.
+        if "frequency" in data:
+            frequency = data.pop("frequency")
+            if "frequency" not in problems:
+                data["frequency_times"], data["frequency_period"] = frequency or (None, "")
         # A blank cell takes the default; a column the file does not have leaves the item's value as it is.
         if "kind" in data and not data["kind"]:
             data["kind"] = "general"

@@ -1,6 +1,7 @@
 """Importing a campaign's results (检查结果导入) entered offline: one row per visit and item, all
-or nothing, each visit's result arriving submitted (待审核) in the importer's name — never
-approved (the command: :func:`spotcheck.tenants.spreadsheets.commands.import_results`)."""
+or nothing, each visit's result recorded on its team's behalf (代为录入) as a draft its 组长 confirms —
+submitted (待审核) at once only where the importer is that 组长 — and never approved (the command:
+:func:`spotcheck.tenants.spreadsheets.commands.import_results`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,13 +15,16 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results import categories, checks, commands as results
 from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.vocabulary import VisitStatus
 from spotcheck.tenants.results.policy import OPEN, VISIT_ACTIONS, recused_members
 from spotcheck.tenants.spreadsheets.columns import RESULTS, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks, tagged
 
 METHOD_CODES = {name: code for code, name in reference.CHECK_METHODS.items()}
-#: Per visit, these must be the same on every row (the record may be on one row only).
+#: Per visit, these must be the same on every row (the report's texts may be on one row only).
 _PER_VISIT = ("checked_on", "checked_until", "method")
+#: The report's texts of a visit (检查记录、评价、处理意见和建议、方式变更理由), given on any one of its rows.
+_TEXTS = tuple(checks.TEXTS)
 
 
 def _dates(data: dict) -> dict:
@@ -94,19 +98,23 @@ class ResultImport(Importer):
                            _l("Differs from row %(row)d of the same entity: one visit has one %(column)s.",
                               row=self.first_row[visit.id], column=self.kind.header_for(key)))
             result.setdefault(key, values[key])
-        if cell_text(data.get("record")):
-            result["record"] = cell_text(data.get("record"))
+        for key in _TEXTS:
+            if cell_text(data.get(key)):
+                result[key] = cell_text(data.get(key))
         result["items"][str(item.id)] = {"categories": codes, "findings": cell_text(data.get("findings"))}
 
     def complete(self, errors: Problems) -> None:
-        """A visit is imported only with its record (seed 002: 现场检查笔录), on one of its rows or
-        already on the visit, or with an attachment: the first row of each visit without one is refused."""
+        """A visit is imported only with what its report needs (seed 002: 现场检查笔录、对被检查人的评价及
+        处理意见和建议, where the rules ask them; the reason for a method the campaign did not set), on one
+        of its rows or already on the visit (the record: or attached): the first row of each visit
+        without it is refused, under the column that lacks it."""
         visits = {v.id: v for v in self.visits.values()}
         for visit_id, result in self.todo.items():
             visit = visits[visit_id]
-            missing = {} if result.get("record") else checks.missing_for_submission(visit)
-            for message in missing.get("record", []):
-                errors.add(self.first_row[visit_id], self.kind.header_for("record"), message)
+            values = {**{key: getattr(visit, key) for key in _TEXTS}, **result}
+            for key, messages in checks.missing_report(visit, values).items():
+                for message in messages:
+                    errors.add(self.first_row[visit_id], self.kind.header_for(key), message)
 
     def write(self, path: Path, meter: Meter) -> dict:
         """Every visit's result in one bulk command (the same checks as one by one): a refusal the
@@ -121,4 +129,5 @@ class ResultImport(Importer):
                 failed = ValidationFailed(_by_column(failed.errors))
             raise tagged(failed, row)
         meter(1.0)
-        return {"submitted": len(done)}
+        submitted = sum(1 for visit in done if visit.status == VisitStatus.submitted)
+        return {"submitted": submitted, "drafted": len(done) - submitted}

@@ -29,6 +29,7 @@ from spotcheck.tenants.spreadsheets.columns import (
     CODE,
     FLAG,
     HINT_MARKER,
+    RATIO,
     SheetKind,
 )
 
@@ -83,7 +84,7 @@ def _workbook(kind: SheetKind, rows: Iterable[list], *, hints: bool, heading: He
     for index, column in enumerate(kind.columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
-        if column.kind == CODE:
+        if column.kind in (CODE, RATIO):  # as text: Excel would turn a typed 5% into the number 0.05
             sheet.column_dimensions[letter].number_format = "@"
         if column.choices and column.kind in (CHOICE, FLAG):
             validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,

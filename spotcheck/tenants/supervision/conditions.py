@@ -3,12 +3,12 @@ figure (:mod:`.figures`, counted per department) and its drill-down (:mod:`.dril
 it counts)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from spotcheck.core.clock import today
+from spotcheck.core.clock import as_utc, today
 from spotcheck.core.database import db
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Draw
@@ -27,12 +27,18 @@ def between(column, period: Period):
 
 
 def moment_between(column, period: Period):
-    return sa.and_(column >= period.since, column < period.until)
+    return sa.and_(column >= as_utc(period.since), column < end_of(period))
 
 
 def as_of(period: Period) -> date:
     """The day the period's "so far" figures are read at: its end, or today while it runs."""
     return min(period.end, today())
+
+
+def end_of(period: Period) -> datetime:
+    """The moment the period's 一单两库一细则 are read at (据实填报): the first moment after it, in UTC
+    (as the times are stored) — what was on the lists by the end of its last day, nothing since."""
+    return as_utc(period.until)
 
 
 def campaigns(period: Period):
@@ -113,9 +119,17 @@ def report_due():
     return sa.func.coalesce(Visit.report_due, Campaign.window_end)
 
 
+def reported_late():
+    """A result first reported (submitted) after its report deadline (逾期提交, by the Beijing day; as
+    :func:`spotcheck.tenants.results.deadlines.lateness`); the caller joins the visit's campaign."""
+    return sa.and_(Visit.first_submitted_at.is_not(None), beijing_date(Visit.first_submitted_at) > report_due())
+
+
 def reports_overdue(period: Period):
+    """A report due in the period and past due: not reported yet, or reported late (逾期提交) — a late
+    report stays on the list, marked, rather than leave it when it is made at last."""
     due = report_due()
-    return sa.and_(Visit.status.in_(UNREPORTED), between(due, period), due < today())
+    return sa.and_(between(due, period), sa.or_(sa.and_(Visit.status.in_(UNREPORTED), due < today()), reported_late()))
 
 
 def provisional(period: Period):

@@ -50,7 +50,7 @@ def _reasons(status: figures.Status) -> list[dict]:
                       "text": f"{status.published_late}户次检查结果未在公示期限内公示"})
     if status.reports_overdue:
         found.append({"code": "reports_overdue", "figure": "reports_overdue", "count": status.reports_overdue,
-                      "text": f"{status.reports_overdue}户次检查结果逾期未报送"})
+                      "text": f"{status.reports_overdue}户次检查结果逾期报送或逾期未报送"})
     return found
 
 

@@ -7,15 +7,17 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from spotcheck.core.clock import local
+from spotcheck.core.clock import as_utc, local
 from spotcheck.core.database import db
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.campaigns.policy import is_public
-from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.directory.history import entries_at
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors.history import listed_at
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint.statistics import campaign_figures
-from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.tenants.items.history import items_at
 from spotcheck.tenants.common.vocabulary import CAMPAIGN_STATUS, DRAW_KIND, PLAN_HALF, VISIT_STATUS
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.models import Plan
@@ -61,13 +63,16 @@ def _visit_rows(condition, limit: int) -> Rows:
                               .join(Campaign, Campaign.id == Visit.campaign_id).where(condition)) or 0
     query = (sa.select(Campaign.code, Entity.name, Visit.checked_on, Visit.status, Visit.report_due,
                        Visit.report_due_provisional, Visit.publish_due, Visit.publish_due_provisional, Visit.published_at,
-                       Visit.id, Visit.campaign_id, sa.func.coalesce(Campaign.joint_id, Campaign.id))
+                       Visit.id, Visit.campaign_id, sa.func.coalesce(Campaign.joint_id, Campaign.id),
+                       Visit.first_submitted_at, Campaign.window_end)
              .join(Campaign, Campaign.id == Visit.campaign_id).join(Entity, Entity.id == Visit.entity_id)
              .where(condition).order_by(Visit.publish_due, Visit.id).limit(limit))
     rows, refs = [], []
     for (code, entity, checked, state, report_due, report_provisional, publish_due, publish_provisional, published,
-         visit_id, campaign_id, on_portal) in db.session.execute(query):
-        rows.append([code, entity, checked, VISIT_STATUS[state.value], _due(report_due, report_provisional),
+         visit_id, campaign_id, on_portal, first_submitted, window_end) in db.session.execute(query):
+        late = deadlines.lateness(first_submitted, report_due, window_end)  # 逾期提交, marked wherever it is listed
+        status = VISIT_STATUS[state.value] + (f"（{late.words}）" if late else "")
+        rows.append([code, entity, checked, status, _due(report_due, report_provisional),
                      _due(publish_due, publish_provisional), local(published).strftime("%Y-%m-%d %H:%M") if published else ""])
         refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
     return Rows(VISIT_COLUMNS, rows, total, refs)
@@ -90,39 +95,38 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                 ["执法检查人员名录库", f"{status.inspectors}人", "齐备" if status.inspectors else "缺失"],
                 ["实施细则", "已公布" if status.rules else "未公布", "齐备" if status.rules else "缺失"]]
         return Rows(["项目", "情况", "是否齐备"], rows, len(rows), [("items",), ("entries",), ("inspectors",), ("rules",)])
+    end = when.end_of(period)  # 一单两库一细则 as they stood at the period's end
     if key in ("items", "coverage_market", "coverage_other"):
-        condition = sa.and_(mine(Item), Item.status == ItemStatus.published)
-        if key == "items":
-            condition = sa.and_(condition, Item.random_check.is_(True))
-        elif key == "coverage_market":
-            condition = sa.and_(condition, Item.field == "market")
-        elif key == "coverage_other":
-            condition = sa.and_(condition, Item.field != "market")
-        items = list(db.session.scalars(sa.select(Item).where(condition).order_by(Item.code)))
+        kept = {"items": lambda i: i.random_check, "coverage_market": lambda i: i.field == "market",
+                "coverage_other": lambda i: i.field != "market"}[key]
+        items = [i for i in items_at(end, [tenant_id]) if kept(i)]
         return Rows(["事项编码", "事项名称", "领域", "纳入随机抽查", "不纳入随机抽查的理由"],  # seed 001: 书面说明理由
                     [[i.code, i.name, reference.ITEM_FIELDS.get(i.field, i.field), "是" if i.random_check else "否",
                       "" if i.random_check else i.non_random_reason] for i in items[:limit]], len(items),
                     [("items",)] * min(len(items), limit))
-    if key == "entries":
-        condition = mine(DirectoryEntry)
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(DirectoryEntry).where(condition)) or 0
-        rows = db.session.execute(sa.select(Entity.code, Entity.name, DirectoryEntry.category, DirectoryEntry.risk,
-                                            DirectoryEntry.id)
-                                  .join(Entity, Entity.id == DirectoryEntry.entity_id).where(condition)
-                                  .order_by(DirectoryEntry.id).limit(limit)).all()
+    if key == "entries":  # an entry removed since is listed as it was, with nothing to open
+        entries = entries_at(end)
+        condition = entries.c.tenant_id == tenant_id
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(entries).where(condition)) or 0
+        rows = db.session.execute(sa.select(Entity.code, Entity.name, entries.c.category, entries.c.risk,
+                                            entries.c.entry_id)
+                                  .join(Entity, Entity.id == entries.c.entity_id).where(condition)
+                                  .order_by(Entity.code).limit(limit)).all()
         return Rows(["统一社会信用代码", "名称", "监管类别", "风险等级"], [list(r[:-1]) for r in rows], total,
-                    [("entry", r[-1]) for r in rows])
+                    [("entry", r[-1]) if r[-1] is not None else None for r in rows])
     if key == "inspectors":
-        condition = sa.and_(mine(Inspector), Inspector.active.is_(True))
+        condition = sa.and_(mine(Inspector), listed_at(end))
         found = list(db.session.scalars(sa.select(Inspector).where(condition).order_by(Inspector.id)))
         return Rows(["姓名", "执法机构", "执法证编号"], [[i.name, i.agency, i.cert_no] for i in found[:limit]], len(found),
                     [("inspectors",)] * min(len(found), limit))
-    if key == "rules":
+    if key == "rules":  # published by the period's end: when it was last published by then
         docs = list(db.session.scalars(sa.select(RulesDocument).where(mine(RulesDocument))))
-        return Rows(["实施细则", "是否公布", "公布时间"],
-                    [[d.published_title or d.title, "是" if d.published else "否",
-                      local(d.published_at).strftime("%Y-%m-%d") if d.published_at else ""] for d in docs], len(docs),
-                    [("rules",)] * len(docs))
+        rows = []
+        for d in docs:
+            by_end = [m for m in (d.published_at, d.first_published_at) if m is not None and as_utc(m) < end]
+            rows.append([d.published_title or d.title, "是" if by_end else "否",
+                         local(by_end[0]).strftime("%Y-%m-%d") if by_end else ""])
+        return Rows(["实施细则", "是否公布", "公布时间"], rows, len(docs), [("rules",)] * len(docs))
     if key in ("plan_year", "plan_half"):
         query = sa.select(Plan).where(mine(Plan), Plan.year == period.year, Plan.kind == "annual")
         query = query.where(Plan.half.is_(None) if key == "plan_year" else Plan.half.is_not(None))

@@ -18,8 +18,11 @@ from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign, Draw
+from spotcheck.tenants.directory.history import entries_at
 from spotcheck.tenants.directory.models import DirectoryEntry
+from spotcheck.tenants.inspectors.history import listed_at
 from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.items.history import versions_at
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.queries import Coverage, goal_of
 from spotcheck.tenants.joint.statistics import campaign_figures
@@ -145,7 +148,7 @@ def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
 # --- the figures --------------------------------------------------------------------------------
 
 
-#: 一单两库一细则 but the item list (counted with the items): the rows that show a department has each.
+#: 一单两库一细则 but the item list, as they stand today: the rows that show a department has each.
 BASICS = {"entries": (DirectoryEntry, None), "inspectors": (Inspector, Inspector.active.is_(True)),
           "rules": (RulesDocument, RulesDocument.published.is_(True))}
 RANDOM_ITEM = sa.and_(Item.status == ItemStatus.published, Item.random_check.is_(True))
@@ -168,16 +171,23 @@ def _count(model, condition=None) -> dict[int, int]:
     return {tenant_id: n for tenant_id, n in db.session.execute(query)}
 
 
-def departments(tenant_ids=None) -> list[Tenant]:
+def departments(tenant_ids=None, period: Period | None = None) -> list[Tenant]:
+    """The active departments (of ``tenant_ids``); of ``period``, only those that existed by its end: one
+    created after it owes nothing for it and shows nothing."""
     query = sa.select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.kind, Tenant.code)
     if tenant_ids is not None:
         query = query.where(Tenant.id.in_(list(tenant_ids)))
+    if period is not None:
+        query = query.where(sa.or_(Tenant.created_at.is_(None), Tenant.created_at < when.end_of(period)))
     return list(db.session.scalars(query))
 
 
 def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
     """The figures of ``tenants`` for ``period``, read in the current scope (a department the
-    scope does not show gets zeros; :mod:`access` makes sure that is never the case)."""
+    scope does not show gets zeros; :mod:`access` makes sure that is never the case). 一单两库一细则
+    are counted as they stood at the period's end (据实填报): the items published then, as their
+    version in force then states them; the entries and active inspectors in the directories then; the
+    细则 published by then."""
     statuses = {t.id: Status(tenant_id=t.id, name=t.name, code=t.code) for t in tenants}
     as_of = when.as_of(period)
     for tenant in tenants:
@@ -189,18 +199,22 @@ def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
             if tenant_id in statuses:
                 setattr(statuses[tenant_id], name, value)
 
-    market, random_check = Item.field == "market", Item.random_check.is_(True)
+    end = when.end_of(period)
+    versions = versions_at(end)
+    market, random_check = versions.c.market, versions.c.random_check
     item_counts = {"items": random_check, "market_items": market, "market_random": sa.and_(market, random_check),
                    "other_items": sa.not_(market), "other_random": sa.and_(sa.not_(market), random_check)}
     for tenant_id, *counts in db.session.execute(
-            sa.select(Item.tenant_id, *[sa.func.count().filter(c) for c in item_counts.values()])
-            .where(Item.status == ItemStatus.published).group_by(Item.tenant_id)):
+            sa.select(versions.c.tenant_id, *[sa.func.count().filter(c) for c in item_counts.values()])
+            .where(versions.c.status == ItemStatus.published).group_by(versions.c.tenant_id)):
         if tenant_id in statuses:
             for name, value in zip(item_counts, counts):
                 setattr(statuses[tenant_id], name, value)
-    for name, (model, condition) in BASICS.items():
-        counts = _count(model, condition)
-        put(name, counts if name != "rules" else {tenant_id: True for tenant_id in counts})
+    entries = entries_at(end)
+    put("entries", dict(db.session.execute(sa.select(entries.c.tenant_id, sa.func.count())
+                                           .group_by(entries.c.tenant_id)).all()))
+    put("inspectors", _count(Inspector, listed_at(end)))
+    put("rules", {tenant_id: True for tenant_id in _count(RulesDocument, RulesDocument.first_published_at < end)})
     put("campaigns", _count(Campaign, when.campaigns(period)))
     put("draws", _count(Draw, when.draws(period)))
     for tenant_id, counts in _visit_counts(period).items():

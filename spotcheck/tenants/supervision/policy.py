@@ -19,8 +19,10 @@ from spotcheck.core.actions import Action, Actions
 from spotcheck.core.errors import Forbidden, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.core.queries import OWN, Across, opened
+from spotcheck.tenants.supervision import figures
 from spotcheck.tenants.supervision.figures import department_exists
 from spotcheck.tenants.supervision.models import CriticismStatus
+from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.tables import TABLES, offered
 
 
@@ -56,9 +58,10 @@ def reading(reader, what: str, *, period=None, department_id: int | None = None)
         yield visible
 
 
-def check_request(code: str, reader, department_id: int | None = None) -> None:
+def check_request(code: str, reader, department_id: int | None = None, period: Period | None = None) -> None:
     """Who may ask for which table: the justice bureau for every department or one; a department
-    leader for their own department only, and not the area-wide table."""
+    leader for their own department only, and not the area-wide table; of ``period``, only when a
+    department it covers existed by the period's end (one created after it owes no table of it)."""
     if code not in TABLES or TABLES[code] not in offered():
         raise ValidationFailed({"code": [_l("Choose one of the tables the rules in force use.")]})
     if not sees_every_department(reader):
@@ -68,6 +71,22 @@ def check_request(code: str, reader, department_id: int | None = None) -> None:
             raise Forbidden(_l("You may only ask for your own department's tables."))
     elif department_id is not None and not department_exists(department_id):
         raise ValidationFailed({"department_id": [_l("No such department.")]})
+    if period is not None:
+        _existed_in(reader, department_id, period)
+
+
+def _existed_in(reader, department_id: int | None, period: Period) -> None:
+    """Refused: a table of a period no department it covers existed in."""
+    ids = [department_id] if department_id is not None else visible_departments(reader)
+    if figures.departments(ids, period):
+        return
+    created = figures.created_on(ids[0]) if ids is not None and len(ids) == 1 else None
+    if created is not None:
+        raise ValidationFailed({"period": [_l(
+            "The department was set up on %(day)s, after %(period)s ended: it has no figures of that period and "
+            "owes no table of it.", day=f"{created.year}年{created.month}月{created.day}日", period=period.label)]})
+    raise ValidationFailed({"period": [_l("No department had been set up by the end of %(period)s.",
+                                          period=period.label)]})
 
 
 CRITICISM_ACTIONS = Actions(

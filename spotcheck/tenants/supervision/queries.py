@@ -46,9 +46,11 @@ DutyState = duty_status.DutyState
 reads_every_department = sees_every_department
 
 
-def _departments(reader, department_id: int | None) -> list[Tenant]:
+def _departments(reader, department_id: int | None, period: Period | None = None) -> list[Tenant]:
+    """The departments a read covers: the one asked for, else those the reader sees that existed by the
+    end of ``period`` (one created after it shows nothing for it)."""
     visible = visible_departments(reader, department_id)
-    tenants = figures.departments([department_id] if department_id is not None else visible)
+    tenants = figures.departments([department_id]) if department_id is not None else figures.departments(visible, period)
     if department_id is not None and not tenants:
         raise NotFound(_l("No such department."))
     return tenants
@@ -60,7 +62,7 @@ def _departments(reader, department_id: int | None) -> list[Tenant]:
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def statuses(period: Period, department_id: int | None = None, *, reader) -> list[figures.Status]:
     """Every department's figures of ``period`` (a leader: their own), or one department's."""
-    return figures.compute(period, _departments(reader, department_id))
+    return figures.compute(period, _departments(reader, department_id, period))
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
@@ -79,7 +81,7 @@ def department_choices(*, reader) -> list[tuple[int, str]]:
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def attention(period: Period, *, reader) -> criticism.Attention:
     """What ``period``'s figures call for (the bureau's home page)."""
-    return criticism.attention(figures.compute(period, figures.departments()))
+    return criticism.attention(figures.compute(period, figures.departments(period=period)))
 
 
 # --- the assessment ---------------------------------------------------------------------------------------
@@ -89,7 +91,7 @@ def attention(period: Period, *, reader) -> criticism.Attention:
 def scores(period: Period, department_id: int | None = None, *, reader) -> list[assessment.Score]:
     """The departments' scores of the year (best first), or one department's."""
     rules = assessment.settings()
-    found = [assessment.score(s, rules) for s in figures.compute(period, _departments(reader, department_id))]
+    found = [assessment.score(s, rules) for s in figures.compute(period, _departments(reader, department_id, period))]
     return sorted(found, key=lambda sc: (-sc.score, sc.status.code))
 
 
@@ -150,7 +152,7 @@ def build_table(reader, code: str, period: Period, department_id: int | None = N
                 progress: Callable[[int], None] = lambda p: None) -> tuple[bytes, str]:
     """Table ``code`` of ``period`` as ``reader`` may read it (every department, one, or their own),
     through the audited reading; returns the workbook and its file name (the job's work)."""
-    check_request(code, reader, department_id)
+    check_request(code, reader, department_id, period)
     return _table(code, period, department_id, progress=progress, reader=reader)
 
 
@@ -175,7 +177,7 @@ def tables_offered(reader) -> list[OfferedTable]:
 def _table(code: str, period: Period, department_id: int | None = None, progress: Callable = lambda p: None, *,
            reader) -> tuple[bytes, str]:
     visible = visible_departments(reader, department_id)
-    tenants = figures.departments([department_id] if department_id is not None else visible)
+    tenants = figures.departments([department_id] if department_id is not None else visible, period)
     single = len(tenants) == 1 and (department_id is not None or visible is not None)
     data, title = tables.build(code, period, tenants, single=single, progress=progress)
     return data, tables.file_name(title, period, tenants[0].name if single else None)

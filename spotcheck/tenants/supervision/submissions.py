@@ -68,7 +68,7 @@ def _freeze(due: duties.Due, tenant: Tenant, actor) -> list:
 
     if due.duty.area_wide:
         with reading(actor, f"table {due.duty.code} for submission", period=due.period):
-            return build(figures.departments(), False)
+            return build(figures.departments(period=due.period), False)
     return build([tenant], True)
 
 

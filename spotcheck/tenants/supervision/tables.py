@@ -27,7 +27,8 @@ from spotcheck.core.database import db
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, campaign_item
 from spotcheck.tenants.common.vocabulary.classifications import region_name
-from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.tenants.items.history import items_at
+from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.joint import statistics
 from spotcheck.tenants.common.vocabulary import PLAN_HALF, PLAN_STATUS
 from spotcheck.tenants.accounts.models import Tenant
@@ -35,7 +36,7 @@ from spotcheck.tenants.plans.models import Plan, PlanItem
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
-from spotcheck.tenants.supervision import contacts, figures
+from spotcheck.tenants.supervision import conditions as when, contacts, figures
 from spotcheck.tenants.supervision.vocabulary import FILING_STATUS, provisional_note
 from spotcheck.tenants.supervision.periods import Period
 
@@ -145,12 +146,17 @@ def _campaign_counts_by_item(period: Period) -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
-def _items_of(tenant_ids: list[int]) -> dict[int, list[Item]]:
+def _items_of(tenant_ids: list[int], period: Period) -> dict[int, list[Item]]:
+    """Each department's item list as it stood at the period's end (each item as its version in force then)."""
     found: dict[int, list[Item]] = {t: [] for t in tenant_ids}
-    for item in db.session.scalars(sa.select(Item).where(Item.status == ItemStatus.published,
-                                                         Item.tenant_id.in_(tenant_ids)).order_by(Item.code)):
+    for item in items_at(when.end_of(period), tenant_ids):
         found[item.tenant_id].append(item)
     return found
+
+
+def _item_name(item: Item) -> str:
+    """An item as the forms name it: its name, its sub-item in brackets."""
+    return item.name + (f"（{item.sub_item}）" if item.sub_item else "")
 
 
 # --- the forms (城口县's 附件3 and 附件4) ------------------------------------------------------------
@@ -184,9 +190,12 @@ def _area_table(ctx: Context) -> list[Sheet]:
 
 
 def _department_table(ctx: Context) -> list[Sheet]:
-    """One sheet per department (城口县's 附件4)."""
+    """One sheet per department (城口县's 附件4). Its sections list the items 已实行“双随机”抽查 in the
+    period: those of the item list (as it stood at the period's end) under random checking that a
+    campaign checked (已开展抽查次数 > 0), as 城口县's 附件3 lists only the departments that checked; the
+    合计 line counts them against the field's items, and a line names the items not checked."""
     per_item = _campaign_counts_by_item(ctx.period)
-    items = _items_of([s.tenant_id for s in ctx.statuses])
+    items = _items_of([s.tenant_id for s in ctx.statuses], ctx.period)
     sheets = []
     for status in ctx.statuses:
         mechanism = Section("一、“双随机、一公开”制度机制建设情况", ["序号", "项目", "情况"], [
@@ -200,14 +209,17 @@ def _department_table(ctx: Context) -> list[Sheet]:
         for heading, field_code, total, name in (
                 ("二、已实行“双随机”抽查的市场监管行政检查事项情况", "market", status.market_items, "市场监管"),
                 ("三、已实行“双随机”抽查的其他行政检查事项情况", "other", status.other_items, "其他")):
-            chosen = [i for i in items.get(status.tenant_id, []) if (i.field == "market") == (field_code == "market")
+            listed = [i for i in items.get(status.tenant_id, []) if (i.field == "market") == (field_code == "market")
                       and i.random_check]
-            rows = [[n, i.name + (f"（{i.sub_item}）" if i.sub_item else ""), _yes(status.rules),
-                     "；".join(x for x in (i.ratio, i.frequency) if x), per_item.get(i.id, 0)]
+            chosen = [i for i in listed if per_item.get(i.id, 0) > 0]
+            rows = [[n, _item_name(i), _yes(status.rules),
+                     i.sampling_text, per_item.get(i.id, 0)]
                     for n, i in enumerate(chosen, start=1)]
+            idle = [_item_name(i) for i in listed if per_item.get(i.id, 0) == 0]
             sections.append(Section(heading, ["序号", "事项名称", "是否制定实施细则", "抽查比例和频次", "已开展抽查次数"], rows,
                                     [f"合计共{len(chosen)}项，占本部门{name}行政检查事项总数的比例为"
-                                     f"{_pct_text(status.coverage(field_code).share_percent if total else None)}%。"],
+                                     f"{_pct_text(_pct(len(chosen), total))}%。",
+                                     *([f"统计期内已纳入随机抽查但未开展抽查的事项：{'、'.join(idle)}。"] if idle else [])],
                                     widths=[8, 40, 16, 30, 14]))
         sheets.append(Sheet(status.name[:31], ctx.title,
                             [_period_line(ctx.period), f"单位名称（盖章）：{status.name}", _filled_on()], sections,
@@ -230,9 +242,9 @@ def _plan_rows(ctx: Context, *, halves: tuple[int | None, ...], field_code: str 
     for n, (plan, line, item) in enumerate(db.session.execute(query).all(), start=1):
         filing = figures.filing(plan.tenant_id, plan.year, plan.half, plan)
         rows.append([n, names[plan.tenant_id], str(PLAN_HALF[plan.half]),
-                     item.name + (f"（{item.sub_item}）" if item.sub_item else ""), item.legal_basis, item.target_type,
+                     _item_name(item), item.legal_basis, item.target_type,
                      "、".join(reference.CHECK_METHODS.get(m, m) for m in (line.methods or item.methods or [])),
-                     _ratio(line.ratio_bp), line.frequency or item.frequency,
+                     _ratio(line.ratio_bp), line.frequency_text or item.frequency_text,
                      "、".join(f"{m}月" for m in (line.months or [])),
                      f"{FILING_STATUS[filing.status]}（{PLAN_STATUS[plan.status.value]}）"])
     return rows
@@ -261,7 +273,7 @@ def _unit_line(ctx: Context) -> str:
 
 
 PROGRESS_HEADERS = ["序号", "部门名称", "随机抽查事项数", "抽查任务数", "随机抽取次数", "已检查户次", "发现问题户次",
-                    "应公示户次", "按时公示户次", "按时公示率（%）", "逾期公示户次", "逾期未报送结果户次", "后续处置未办结件数",
+                    "应公示户次", "按时公示户次", "按时公示率（%）", "逾期公示户次", "逾期报送结果户次", "后续处置未办结件数",
                     "联合抽查次数"]
 
 

@@ -261,6 +261,7 @@ TASK_LABELS = {
 VISIT_TASK_LABELS = {
     "record": _l("Record the result"),
     "submit": _l("Submit the result"),
+    "confirm": _l("Confirm the result recorded for your team"),
     "approve": _l("Review the result"),
     "return": _l("Review the result"),
     "publish": _l("Publish the result"),

@@ -99,7 +99,8 @@ def start_correction(visit_id: int, data: dict, *, actor) -> Visit:
     if visit.campaign.status == CampaignStatus.closed:
         visit.campaign.status = CampaignStatus.published  # to be closed again once the correction is published
     visit.submitted_at = visit.submitted_by_id = visit.approved_at = visit.approved_by_id = None
-    visit.submitted_by_name = visit.approved_by_name = ""
+    visit.submitted_by_name = visit.approved_by_name = visit.recorded_for_team_by_name = ""
+    visit.recorded_for_team_by_id = visit.recorded_for_team_at = None  # the new version is recorded anew
     audit.record("result.correction_started", "visit", visit.id, actor=actor,
                  details={"entity": visit.entity.code, "reason": reason})
     return visit

@@ -1,6 +1,7 @@
 """Recording a result (录入) and submitting it (组长提交), as commands; a result entered offline is
-imported (导入) recorded and submitted at once. Who acts and when come from the actor and the clock,
-never from the input."""
+imported (导入): by the visit's 组长, recorded and submitted at once; by anyone else (a clerk), recorded
+on the team's behalf (代为录入) as a draft that its 组长 confirms by submitting it (谁检查、谁录入). Who
+acts and when come from the actor and the clock, never from the input."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,10 +16,10 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.results.checks import clean_result, missing_for_submission
+from spotcheck.tenants.results.checks import TEXTS, clean_result, methods_without_reason, missing_for_submission
 from spotcheck.tenants.results.commands._visits import locked_visit, locked_visits, one_of
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
-from spotcheck.tenants.results.policy import VISIT_ACTIONS, teams_read_together
+from spotcheck.tenants.results.policy import VISIT_ACTIONS, awaits_confirmation, leads_team, teams_read_together
 from spotcheck.tenants.results.vocabulary import CHECK_DATES, VisitStatus
 
 #: The most visits one workbook imports at once (a campaign's whole part, with room to spare).
@@ -36,15 +37,17 @@ def record_result(visit_id: int, data: dict, *, actor) -> Visit:
     visit.status = VisitStatus.drafting if visit.status == VisitStatus.assigned else visit.status
     db.session.flush()
     audit.record("result.recorded", "visit", visit.id, actor=actor,
-                 details={"entity": visit.entity.code, "items": sorted(clean["items"])})
+                 details={"entity": visit.entity.code, "items": sorted(clean["items"]), **_method_change(visit)})
     return visit
 
 
 @command(Permission.CAMPAIGNS_EDIT)
 def import_result(visit_id: int, data: dict, *, actor) -> Visit:
-    """A result entered offline and imported (Excel): recorded and submitted at once in the
-    importer's name, complete or refused — and never approved: a leader who did not import it
-    reviews it like any other."""
+    """A result entered offline and imported (Excel), complete or refused, and never approved: a
+    leader who did not import it reviews it like any other. A result is the team's (谁检查、谁录入):
+    imported by the visit's 组长 it is submitted at once; by anyone else it is recorded on the team's
+    behalf (代为录入, the importer named) as a draft, submitted only when the 组长 confirms it
+    (:func:`submit_result`)."""
     visit = locked_visit(visit_id)
     _, details = _imported(visit, data, actor)
     audit.record("result.imported", "visit", visit.id, actor=actor, details=details)
@@ -54,9 +57,10 @@ def import_result(visit_id: int, data: dict, *, actor) -> Visit:
 @command(Permission.CAMPAIGNS_EDIT)
 def import_results(visit_ids: list[int], data: dict, *, actor,
                    progress: Callable[[float], None] | None = None) -> list[Visit]:
-    """The results of a workbook (检查结果导入), each recorded and submitted as :func:`import_result`
-    does it, all or nothing, in one step: the visits locked in one query and their teams read at
-    once, so that thousands take seconds (on SQLite, the one writer is held that long only).
+    """The results of a workbook (检查结果导入), each recorded (and, by its 组长, submitted) as
+    :func:`import_result` does it, all or nothing, in one step: the visits locked in one query and
+    their teams read at once, so that thousands take seconds (on SQLite, the one writer is held that
+    long only).
     ``data["results"]``: visit id → its result. The first refusal undoes everything and names its
     visit (``refusal.visit_id``: the import reports it at its row). ``progress``: told the fraction done."""
     ids = bulk.require_selection(visit_ids, most=IMPORTED_AT_ONCE)
@@ -79,7 +83,9 @@ def import_results(visit_ids: list[int], data: dict, *, actor,
 
 
 def _imported(visit: Visit, data, actor) -> tuple[int, dict]:
-    """One imported result written (checked as the form checks it, then submitted); its audit entry."""
+    """One imported result written, checked as the form checks it and complete as a submission must
+    be; submitted when the importer leads the visit's team, else a draft recorded on the team's behalf
+    for its 组长 to confirm. Its audit entry."""
     VISIT_ACTIONS.require(visit, actor, "import")
     if not isinstance(data, dict):
         raise ValidationFailed({"results": [_l("Give the result of each visit.")]})
@@ -87,20 +93,36 @@ def _imported(visit: Visit, data, actor) -> tuple[int, dict]:
     if errors := missing_for_submission(visit):
         raise ValidationFailed(errors)
     visit.source = "imported"
-    _submitted(visit, actor)
-    return visit.id, {"entity": visit.entity.code}
+    submitted = leads_team(visit, actor)
+    if submitted:
+        _submitted(visit, actor)
+    else:
+        visit.status = VisitStatus.drafting
+        visit.recorded_for_team_by_id, visit.recorded_for_team_by_name = actor.id, actor.display_name
+        visit.recorded_for_team_at = now()
+    return visit.id, {"entity": visit.entity.code, "submitted": submitted, **_method_change(visit)}
 
 
 @command(Permission.RESULTS_ENTER)
 def submit_result(visit_id: int, data=None, *, actor) -> Visit:
-    """The 组长 submits the complete result for review."""
+    """The 组长 submits the complete result for review — which confirms a result a clerk imported on
+    the team's behalf (代为录入): until then it is a draft, in no review list."""
     visit = locked_visit(visit_id)
     VISIT_ACTIONS.require(visit, actor, "submit")
     if errors := missing_for_submission(visit):
         raise ValidationFailed(errors)
+    confirmed = {"recorded_for_team_by": visit.recorded_for_team_by_name} if awaits_confirmation(visit) else {}
     _submitted(visit, actor)
-    audit.record("result.submitted", "visit", visit.id, actor=actor, details={"entity": visit.entity.code})
+    audit.record("result.submitted", "visit", visit.id, actor=actor,
+                 details={"entity": visit.entity.code, **confirmed, **_method_change(visit)})
     return visit
+
+
+def _method_change(visit: Visit) -> dict:
+    """A method the campaign (and its plan) did not set, and the reason given (方式变更理由), for the audit entry."""
+    if visit.method and visit.method not in methods_without_reason(visit):
+        return {"method": visit.method, "method_change_reason": visit.method_change_reason}
+    return {}
 
 
 def _submitted(visit: Visit, actor) -> None:
@@ -131,7 +153,7 @@ def _apply(visit: Visit, clean: dict, actor) -> None:
         if name in clean:
             setattr(visit, name, clean[name])
     deadlines.give(visit, visit.checked_until)
-    for name in ("method", "record"):
+    for name in ("method", *TEXTS):
         if name in clean:
             setattr(visit, name, clean[name])
     for item_id, value in clean["items"].items():

@@ -166,6 +166,11 @@ def due_provisional(visit: Visit) -> bool:
     return bool(field and deadlines.provisional(visit, field))
 
 
+def late_of(visit: Visit) -> deadlines.Late | None:
+    """逾期提交: whether (and how late) the visit's report was first submitted after its due date."""
+    return deadlines.report_lateness(visit)
+
+
 def flag_of(visit: Visit, on: date | None = None) -> str | None:
     return deadlines.flag(due_of(visit), on)
 

@@ -19,7 +19,8 @@ from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import (
-    CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, OPEN, VISIT_ACTIONS, results_to_record, teams_read_together,
+    CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, OPEN, VISIT_ACTIONS, awaits_confirmation, results_to_record,
+    teams_read_together,
 )
 from spotcheck.tenants.results.queries import follow_ups, listing
 from spotcheck.tenants.results.vocabulary import VisitStatus
@@ -69,9 +70,12 @@ def _campaign_steps(reader, limit: int) -> list[Task]:
     tasks = []
     for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.status.in_(_STEPPING))
                                        .order_by(Campaign.id.desc()).limit(limit)):
-        if allowed := CAMPAIGN_STEPS.allowed(campaign, reader) & set(NEXT_STEPS["campaign"]):
-            waiting = results_to_record(campaign) if "import_results" in allowed else None
-            tasks.append(Task("campaign", campaign, frozenset(allowed), count=waiting))
+        allowed = set(CAMPAIGN_STEPS.allowed(campaign, reader) & set(NEXT_STEPS["campaign"]))
+        waiting = results_to_record(campaign) if "import_results" in allowed else None
+        if waiting == 0:  # only drafts imported on the teams' behalf are open: their 组长 confirm them
+            allowed.discard("import_results")
+        if allowed:
+            tasks.append(Task("campaign", campaign, frozenset(allowed), count=waiting or None))
     return tasks
 
 
@@ -110,6 +114,8 @@ def _visit_tasks(reader, limit: int) -> list[Task]:
                 if visit.id in seen or not allowed:
                     continue
                 seen.add(visit.id)
+                if "submit" in allowed and awaits_confirmation(visit):  # 代为录入: the 组长 confirms it
+                    allowed = (allowed - {"submit"}) | {"confirm"}
                 tasks.append(Task("visit", visit, frozenset(allowed), listing.due_of(visit), listing.flag_of(visit),
                                   listing.due_provisional(visit)))
     return sorted(tasks, key=lambda task: (_URGENCY[task.flag], task.due or date.max))[:limit]

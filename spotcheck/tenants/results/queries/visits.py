@@ -13,14 +13,18 @@ from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
 from spotcheck.tenants.results import attachments, checks
 from spotcheck.tenants.results.models import Attachment, FollowUp, Visit
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results.policy import (
-    CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, FOLLOW_UP_RULE, OWN_ACTIONS, VISIT_ACTIONS, awaits_follow_up, may_see,
-    membership, recused_members, team_query,
+    CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, FOLLOW_UP_RULE, OWN_ACTIONS, VISIT_ACTIONS, awaits_confirmation,
+    awaits_follow_up, may_see, membership, recused_members, team_query,
 )
 from spotcheck.tenants.results.vocabulary import VisitStatus
 from spotcheck.tenants.results import deadlines
 
-__all__ = ["FOLLOW_UP_RULE", "awaits_follow_up", "membership", "recused_members"]
+__all__ = ["FOLLOW_UP_RULE", "REPORT_TEXTS", "awaits_confirmation", "awaits_follow_up", "membership", "recused_members"]
+
+#: The report's texts a result form sends (检查记录、评价、处理意见和建议、方式变更理由).
+REPORT_TEXTS = tuple(checks.TEXTS)
 
 
 def get_visit(visit_id: int) -> Visit:
@@ -61,6 +65,16 @@ def follow_up_actions(follow_up: FollowUp, reader) -> frozenset[str]:
 def missing_for_submission(visit: Visit) -> dict[str, list]:
     """What must be filled before the result can be submitted, by field (empty: complete)."""
     return checks.missing_for_submission(visit)
+
+
+def planned_method_names(visit: Visit) -> str:
+    """The check methods the campaign (and its plan) set, by name: a result by another says why."""
+    return "、".join(reference.CHECK_METHODS.get(code, code) for code in checks.methods_without_reason(visit))
+
+
+def method_changed(visit: Visit) -> bool:
+    """The result names a method the campaign (and its plan) did not set (检查方式变更)."""
+    return bool(visit.method) and visit.method not in checks.methods_without_reason(visit)
 
 
 def deadline_rules(visit: Visit) -> dict[str, str]:

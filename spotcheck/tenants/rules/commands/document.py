@@ -82,6 +82,7 @@ def publish(*, actor) -> RulesDocument:
     for working, public in RulesDocument.VERSIONED:
         setattr(document, public, getattr(document, working))
     document.published, document.published_at = True, now()
+    document.first_published_at = document.first_published_at or document.published_at
     if superseded and superseded != document.stored_name:
         storage.delete_after_commit(superseded)
     audit.record("rules.published", "rules_document", document.id, actor=actor, details={"sha256": document.sha256})

@@ -25,7 +25,7 @@ def draft(data: dict, *, actor) -> Criticism:
     """Draft a notice of criticism for ``data["period"]`` from every department's figures (起草通报)."""
     period = periods.required((data or {}).get("period"))
     with reading(actor, "criticism draft", period=period):
-        statuses = figures.compute(period, figures.departments())
+        statuses = figures.compute(period, figures.departments(period=period))
     findings = [{"tenant_id": s.tenant_id, "name": s.name, "reasons": reasons}
                 for s in statuses if s.tenant_id != actor.tenant_id and (reasons := reasons_of(s))]
     criticism = Criticism(period=period.code, title=default_title(period),
