@@ -87,11 +87,11 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | No
             return
         with moment():
             plans.publish(plan.id, actor=leader)
-        if stage == "published":
+        plan_id, authorities = plan.id, plan_queries.authorities_for(plan)
+        if stage == "published" or not authorities:  # rules asking no filing: published, it is in force
             return
         with moment():
             plans.submit(plan.id, actor=leader)
-        plan_id, authorities = plan.id, plan_queries.authorities_for(plan)
     if stage == "submitted":
         return
     for authority in authorities:

@@ -262,3 +262,21 @@ def _supervision_shows_provisional(app, ids, count: int) -> None:
         cells = [c for row in load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True) for c in row if c]
         assert any("暂按周一至周五计算" in str(c) for c in cells) == bool(count)
         db.session.remove()
+
+
+def test_the_result_form_says_the_deadlines_of_its_departments_rules_and_none_it_leaves_open(app):
+    """The form's hint says each due date as the rules in force set it, with the document: 应急管理局's 细则
+    sets the report's 5 working days, and the national floor the publication's 20; 市场监督管理局 under
+    宁安市's rulebook has no report deadline, and the hint says so (the campaign's last day bounding the report)
+    rather than borrowing another's 5."""
+    from tests.support.helpers import tenant_id
+
+    with app.app_context():
+        emergency = deadlines.due_rules_words(tenant_id("YJJ"), date(2026, 11, 2))
+        market = deadlines.due_rules_words(tenant_id("SCJ"), date(2026, 11, 2))
+        bounded = deadlines.due_rules_words(tenant_id("SCJ"), date(2026, 11, 2), date(2026, 11, 30))
+    assert emergency.startswith("检查结束后5个工作日内报送检查结果（《") and "四（三）" in emergency
+    assert "检查结束后20个工作日内公示（《企业信息公示暂行条例》第六条、第七条）" in emergency
+    assert market.startswith("报送检查结果的期限，现行规则未规定；") and "5个工作日" not in market
+    assert "检查结束后20个工作日内公示" in market
+    assert bounded.startswith("报送检查结果的期限现行规则未规定，不晚于检查期最后一天（2026年11月30日）；")

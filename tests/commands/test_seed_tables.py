@@ -121,6 +121,13 @@ def test_the_department_table_lists_only_the_items_checked_in_the_period(app):
     assert "合计共1项，占本部门其他行政检查事项总数的比例为50.0%。" in lines
     assert "统计期内已纳入随机抽查但未开展抽查的事项：烟花爆竹经营单位检查。" in lines
     assert not any(row[1] == "烟花爆竹经营单位检查" for row in values if isinstance(row[0], int))
+    # 附件3 counts the same items: 实行抽查事项项数 is what 附件4 lists, not the item list's length
+    with app.app_context(), frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
+        job = statistics_jobs.request_table("area", "2026", actor=supervisor)
+        area = list(load_workbook(io.BytesIO(statistics_jobs.table_file(job.id, supervisor)[0])).active
+                    .iter_rows(values_only=True))
+    row = next(row for row in area if row[1] == "应急管理局")
+    assert row[4] == 1, row
 
 
 def test_a_cell_is_shown_as_its_column_formats_it():

@@ -169,7 +169,8 @@ def test_the_city_grows_and_the_command_keeps_its_size(app):
 
 def test_the_demo_under_chengkous_rulebook_names_chengkou_and_owes_its_duties_only(tmp_path):
     """``spotcheck demo --rules 城口县``: the same city under 城口县's 实施方案 — named 城口县, its quarterly
-    table and 12月15日 area table the only duties, its departments' 细则 named after it; 宁安市 nowhere."""
+    table and 12月15日 area table the only duties, its departments' 细则 named after it, its plans in force
+    once published (城口县 asks no filing); 宁安市 nowhere."""
     import flask_migrate
 
     from spotcheck.platform.factory import create_app
@@ -178,12 +179,12 @@ def test_the_demo_under_chengkous_rulebook_names_chengkou_and_owes_its_duties_on
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chengkou.db'}", "SPOTCHECK_STORAGE": str(tmp_path / "files")})
     with app.app_context():
         flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
-    loaded = app.test_cli_runner().invoke(args=["demo", "--entities", "0", "--rules", "城口县"])
+    loaded = app.test_cli_runner().invoke(args=["demo", "--entities", "60", "--rules", "城口县"])  # with its plans
     assert loaded.exit_code == 0, loaded.output
     assert "城口县" in loaded.output and "宁安" not in loaded.output
     pages = {
         "sfj_supervisor": ["/", "/supervision/tables", "/reports/overview?year=2026", "/public/rules"],
-        "yjj_planner": ["/", "/reports", "/catalog/rules/in-force"],
+        "yjj_planner": ["/", "/reports", "/catalog/rules/in-force", "/plans"],
         "yjj_admin": ["/catalog/rules/in-force", "/catalog/rules"],
     }
     seen = ""

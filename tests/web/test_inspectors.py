@@ -334,3 +334,6 @@ def test_the_post_is_required_where_the_departments_rules_list_it(app):
     assert client.post("/api/v1/inspectors", headers=commerce, json=expert).status_code == 201
     assert client.post("/api/v1/inspectors", headers=emergency,
                        json={**without, "cert_no": "YJ-0001", "id_number": ID_C}).status_code == 201
+    # the form says so before anyone is refused, where the rules ask it only
+    assert 'id="post-required"' in signed_in(app, "swj_admin").get("/catalog/inspectors/new").get_data(as_text=True)
+    assert 'id="post-required"' not in signed_in(app, "yjj_admin").get("/catalog/inspectors/new").get_data(as_text=True)

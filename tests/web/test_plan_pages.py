@@ -53,14 +53,21 @@ def test_plan_filing_path_through_the_pages(app, item_id):
 
     page = planner.get(url).get_data(as_text=True)
     assert "Draft" in page and ITEM_NAME in page and 'name="ratio"' in page and 'name="months"' in page
-    bad = post_form(planner, f"{url}/items", {"item_id": str(item_id), "ratio": "2.55"}, token_from=url)
-    assert bad.status_code == 422 and "at most one decimal" in bad.get_data(as_text=True)
-    added = post_form(planner, f"{url}/items", {"item_id": str(item_id), "ratio": "2.5", "frequency_period": "year",
-                                                 "frequency_times": "1",
+    for typed in ("abc", "0", "2.555", "101"):  # read as an item's ratio is, with the same words
+        bad = post_form(planner, f"{url}/items", {"item_id": str(item_id), "ratio": typed}, token_from=url)
+        assert bad.status_code == 422 and "is a percentage above 0 and at most 100 %" in bad.get_data(as_text=True), typed
+    added = post_form(planner, f"{url}/items", {"item_id": str(item_id), "ratio": "2.55",
                                                  "months": ["3", "4"], "methods": ["onsite", "document"]}, token_from=url)
     assert added.status_code == 302
     page = planner.get(url).get_data(as_text=True)
-    assert "2.5%" in page and "每年1次" in page and "3、4" in page and "实地检查、书面检查" in page
+    assert "2.55%" in page and "3、4" in page and "实地检查、书面检查" in page
+    assert re.search(r"每年1次 <span class=\"hint\">（As in the item list）</span>", page)  # the item's frequency, said so
+    added = post_form(planner, f"{url}/items", {"item_id": str(item_id), "ratio": "2.5", "frequency_period": "year",
+                                                 "frequency_times": "2",
+                                                 "months": ["3", "4"], "methods": ["onsite", "document"]}, token_from=url)
+    assert added.status_code == 302
+    page = planner.get(url).get_data(as_text=True)
+    assert "2.5%" in page and "每年2次" in page and "（As in the item list）" not in page
     assert 'id="plan-submit"' not in page and 'id="plan-publish"' not in page  # the planner neither publishes nor submits
     assert post_form(planner, f"{url}/submit", {}, token_from=url).status_code == 403
 

@@ -63,6 +63,21 @@ def _percent(form, field) -> None:
         raise ValidationError(_l("Enter a percentage from 0 to 100 with at most one decimal, e.g. 2.5.")) from None
 
 
+def _sampling_ratio(form, field) -> None:
+    """A plan line's ratio, read as an item's is (above 0, at most 100 %, two decimals at most)."""
+    try:
+        sampling.parse_ratio(field.data)
+    except sampling.Invalid as invalid:
+        raise ValidationError(invalid.message) from None
+
+
+def _planned_ratio(text) -> int | None:
+    try:
+        return sampling.parse_ratio(text)
+    except sampling.Invalid:
+        return None
+
+
 def _whole(text):
     text = str(text or "").strip()
     if not text:
@@ -111,7 +126,7 @@ class JointPlanForm(FlaskForm):
 
 class PlanLineForm(FlaskForm):
     item_id = SelectField(_l("Item"), validate_choice=False)
-    ratio = StringField(_l("Planned ratio (%)"), validators=[_percent])
+    ratio = StringField(_l("Planned ratio (%)"), validators=[_sampling_ratio])
     frequency_period = SelectField(_l("Frequency: per"), choices=[
         SelectChoice("", _l("As in the item list")), *_choices(sampling.PERIODS)], validate_choice=False)
     frequency_times = StringField(_l("Frequency: times"))
@@ -121,7 +136,7 @@ class PlanLineForm(FlaskForm):
 
     def line_data(self) -> dict:
         return {"item_id": int(self.item_id.data) if str(self.item_id.data or "").isdigit() else 0,
-                "ratio_bp": percent_to_bp(self.ratio.data), "frequency_times": _whole(self.frequency_times.data),
+                "ratio_bp": _planned_ratio(self.ratio.data), "frequency_times": _whole(self.frequency_times.data),
                 "frequency_period": self.frequency_period.data or "",
                 "months": [int(m) for m in self.months.data or [] if str(m).isdigit()],
                 "methods": list(self.methods.data or [])}

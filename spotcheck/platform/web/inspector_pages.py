@@ -24,7 +24,9 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.web.forms import apply_service_errors, EmptyForm, perform, search_text
 from spotcheck.platform.web.inspector_forms import InspectorForm, RecusalForm
+from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.inspectors import commands, queries
+from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import inspectors as inspector_links
 
@@ -95,6 +97,13 @@ def reveal_id_number(inspector_id):
     return _detail(inspector, full_id_number=full)
 
 
+def _post_rule() -> str | None:
+    """Where the department's rules in force require every inspector's post (岗位职务), the document that
+    does (the form marks the field before anyone is refused); ``None`` where they leave it open."""
+    rules = rules_queries.in_force(current_tenant_id())
+    return (rules.cite("inspector_post_required") or "") if rules.inspector_post_required else None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.CATALOG_MANAGE)
 def new():
@@ -107,7 +116,7 @@ def new():
         else:
             flash(_("Inspector %(name)s added.", name=inspector.name), "success")
             return redirect(url_for("inspector_pages.detail", inspector_id=inspector.id))
-    return render_template("inspectors/form.html", form=form, inspector=None)
+    return render_template("inspectors/form.html", form=form, inspector=None, post_rule=_post_rule())
 
 
 @bp.route("/<int:inspector_id>/edit", methods=["GET", "POST"])
@@ -126,7 +135,7 @@ def edit(inspector_id):
         else:
             flash(_("Changes to %(name)s saved.", name=inspector.name), "success")
             return redirect(url_for("inspector_pages.detail", inspector_id=inspector.id))
-    return render_template("inspectors/form.html", form=form, inspector=inspector)
+    return render_template("inspectors/form.html", form=form, inspector=inspector, post_rule=_post_rule())
 
 
 @bp.route("/<int:inspector_id>/recusals", methods=["POST"])

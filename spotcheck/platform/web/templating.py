@@ -88,6 +88,7 @@ def template_helpers() -> dict:
         "criticism_status_label": named(domain.CRITICISM_STATUS),
         "period_name": period_name,
         "visit_due": visit_listing.due_of,
+        "visit_due_rules": visit_listing.due_rules,
         "visit_flag": visit_listing.flag_of,
         "visit_due_provisional": visit_listing.due_provisional,
         "visit_late": visit_listing.late_of,

@@ -183,8 +183,8 @@ def approve(visit_id):
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
         perform(lambda: results.approve_result(visit_id, actor=_user()),
-                lambda v: _("The result is approved. Publication is due by %(due)s (20 working days after the check "
-                            "ended).", due=v.publish_due.isoformat()),
+                lambda v: (_("The result is approved. Publication is due by %(due)s.", due=v.publish_due.isoformat())
+                           if v.publish_due else _("The result is approved.")),
                 refusals=(ValidationFailed, Conflict, Forbidden))
     return _back(visit_id)
 

@@ -64,6 +64,29 @@ def rule_of(visit: Visit, field: str) -> str:
     return f"检查结束后{days}个工作日" + (f"（{citation}）" if citation else "")
 
 
+#: What each due date is for, in the words of the form's hint.
+DUE_WORDS = {"report_due": "报送检查结果", "publish_due": "公示"}
+
+
+def due_rules_words(tenant_id: int, day: date, window_end: date | None = None) -> str:
+    """The due dates a check ending on ``day`` is given, in words with their documents
+    (检查结束后5个工作日内报送检查结果（《……》四（三））；检查结束后20个工作日内公示（《企业信息公示暂行条例》……)),
+    and a deadline the rules leave open said to be open — never another place's number; a report with no
+    deadline of its own is bounded by the campaign's last day (``window_end``), as its due date is."""
+    rules = rules_for(tenant_id, day)
+    parts = []
+    for field, words in DUE_WORDS.items():
+        days, citation = days_for(rules, field), rules.cite(DUE_FIELDS[field])
+        if days is not None:
+            parts.append(f"检查结束后{days}个工作日内{words}" + (f"（{citation}）" if citation else ""))
+        elif field == "report_due" and window_end is not None:
+            parts.append(f"{words}的期限现行规则未规定，不晚于检查期最后一天（{window_end.year}年{window_end.month}月"
+                         f"{window_end.day}日）")
+        else:
+            parts.append(f"{words}的期限，现行规则未规定")
+    return "；".join(parts)
+
+
 def give(visit: Visit, check_ended: date | None) -> dict[str, tuple]:
     """Count the visit's due dates from the end of its check: set when none was given yet, else only
     brought forward — no check date ever makes a due date later than the one first given. Returns

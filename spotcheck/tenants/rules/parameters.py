@@ -79,7 +79,7 @@ PARAMETERS: tuple[Parameter, ...] = (
               "食品药品安全、安全生产、公共安全、环境保护等涉及领域的计划外检查情形，只能用于执法类别属于该领域的检查事项"
               "（抽查任务和联合抽查本部门部分的起草、修改和批准）；因事故、检验检查不合格、投诉举报和上级临时部署开展的检查不限事项。",
               platform=_EXEMPT_CATEGORIES,
-              platform_note="没有文件把情形对应到执法类别：平台按字面对应，实施方案或细则可另定"),
+              platform_note="没有文件规定各情形适用哪些执法类别：平台按情形所指的领域对应，实施方案或细则可另定"),
     Parameter("plan_filing_deadline", "年度检查计划报备期限", "plans", kinds.Deadline(),
               "年度检查计划报司法局（及市场监督管理局）备案的截止日：待办、“按时报备/逾期报备/未报备”和考核扣分。"),
     Parameter("filing_authorities", "检查计划的备案机关", "plans", kinds.Codes(stricter="fixed", choices=FILING_AUTHORITIES),

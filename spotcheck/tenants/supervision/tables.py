@@ -169,7 +169,9 @@ def _area_table(ctx: Context) -> list[Sheet]:
     practising = [s for s in ctx.statuses if practised(s)]
     idle = [s.name for s in with_items if not practised(s)]
     published_on_time = sum(s.published_on_time for s in ctx.statuses)
-    rows = [[n, s.name, _yes(s.rules), _yes(bool(s.items and s.entries and s.inspectors)), s.items, s.campaigns]
+    checked = _checked_items(ctx)
+    rows = [[n, s.name, _yes(s.rules), _yes(bool(s.items and s.entries and s.inspectors)),
+             len(checked.get(s.tenant_id, [])), s.campaigns]
             for n, s in enumerate(practising, start=1)]
     mechanism = Section("一、“双随机、一公开”制度机制建设情况", ["序号", "项目", "情况"], [
         [1, "是否已出台实施意见或工作方案（注明文件名称及文号）", FILLER],
@@ -187,6 +189,15 @@ def _area_table(ctx: Context) -> list[Sheet]:
     return [Sheet("区县推行情况", ctx.title,
                   [_period_line(ctx.period), f"区县名称（盖章）：{ctx.area}", _filled_on()], [mechanism, departments],
                   signature="联系人：                    联系电话：")]
+
+
+def _checked_items(ctx: Context) -> dict[int, list[Item]]:
+    """Per department, the items 已实行“双随机”抽查 in the period: of its item list as it stood at the
+    period's end, those under random checking that a campaign of the period checked — one count for
+    附件3's 实行抽查事项项数 and 附件4's lists."""
+    per_item = _campaign_counts_by_item(ctx.period)
+    return {tenant_id: [i for i in listed if i.random_check and per_item.get(i.id, 0) > 0]
+            for tenant_id, listed in _items_of([s.tenant_id for s in ctx.statuses], ctx.period).items()}
 
 
 def _department_table(ctx: Context) -> list[Sheet]:

@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
@@ -147,6 +148,12 @@ def due_field_of(visit: Visit) -> str | None:
     if visit.status in (VisitStatus.submitted, VisitStatus.approved):
         return "publish_due"
     return None
+
+
+def due_rules(visit: Visit) -> str:
+    """The due dates the visit's check is given by the rules in force where it ends (today while it
+    has not ended), in words with their documents (:func:`deadlines.due_rules_words`)."""
+    return deadlines.due_rules_words(visit.tenant_id, visit.checked_until or today(), visit.campaign.window_end)
 
 
 def due_of(visit: Visit) -> date | None:
