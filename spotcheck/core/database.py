@@ -131,3 +131,33 @@ def get_row(model, row_id, missing, *, for_update: bool = False):
 def ping() -> None:
     """One round trip to the database (readiness); raises when it is unreachable."""
     db.session.execute(sa.text("SELECT 1"))
+
+
+#: SQLSTATEs of a server that cannot serve now (连接异常): class 08 (connection exception), shutting
+#: down or starting up (57P01–57P03), too many connections (53300).
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
+#: What SQLite says when its file cannot be reached (not "no such table": that is a programming error).
+_SQLITE_UNREACHABLE = ("unable to open database file", "disk I/O error")
+
+
+#: The errors :func:`is_unreachable` tells apart (the web layer answers the unreachable ones 503).
+DATABASE_ERRORS = (sa.exc.DBAPIError, sa.exc.TimeoutError)
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot be reached now (数据库暂时无法访问): a refused or
+    lost connection, a server shutting down or starting up, no connection free in the pool — a
+    503 to try again, unlike a programming error (a 500)."""
+    if isinstance(error, sa.exc.TimeoutError):  # the pool had no connection to give in time
+        return True
+    if not isinstance(error, sa.exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, sa.exc.OperationalError):
+        return False
+    state = getattr(error.orig, "sqlstate", None)
+    if type(error.orig).__module__.startswith("psycopg"):
+        # a connection that could not be made has no SQLSTATE; a lock or statement timeout has its own
+        return state is None or state.startswith(_UNAVAILABLE_STATES)
+    return any(said in str(error.orig) for said in _SQLITE_UNREACHABLE)

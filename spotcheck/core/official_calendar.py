@@ -105,6 +105,29 @@ def parse(text: str) -> tuple[int, list[Day]]:
     return years[0], sorted(days, key=lambda d: d.day)
 
 
+#: How many lines that are not UTF-8 a refusal names (a file saved as GBK has one on every line with a name).
+NAMED_LINES = 5
+
+
+def decode(data: bytes) -> str:
+    """A year's file as text: UTF-8 (with or without a BOM) only. A file saved in another encoding
+    (GBK, as Notepad and Excel save by default) is refused naming its lines, never read with its
+    holiday names garbled (:class:`ValidationFailed`, field ``file``)."""
+    bad = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+    if bad:
+        problems = [_l("Line %(n)d is not UTF-8 text (the file may be saved as GBK or ANSI): save the file as "
+                       "UTF-8 and load it again.", n=number) for number in bad[:NAMED_LINES]]
+        if len(bad) > NAMED_LINES:
+            problems.append(_l("And %(n)d more lines.", n=len(bad) - NAMED_LINES))
+        raise ValidationFailed({"file": problems})
+    return data.decode("utf-8-sig")
+
+
 def file_text(year: int) -> str:
     """A loaded year written back in the file format (what the page and ``calendar show`` give)."""
     rows = db.session.scalars(sa.select(OfficialDay).where(OfficialDay.year == year).order_by(OfficialDay.day))

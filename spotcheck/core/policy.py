@@ -222,7 +222,8 @@ class SystemActor:
 
 
 #: The operator running ``spotcheck`` commands on the server.
-CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP, Permission.NOTICES_SEND,
+CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP, Permission.PLATFORM_MAINTAIN,
+                                                      Permission.NOTICES_SEND,
                                                       Permission.CALENDAR_MANAGE, Permission.RULEBOOK_MANAGE,
                                                       Permission.DEPARTMENT_RULES_MANAGE}))
 #: Celery beat's periodic jobs.

@@ -54,3 +54,20 @@ def required_text(value, key: str, errors: dict, *, limit: int, missing) -> str:
     elif len(text) > limit:
         errors[key] = [_l("At most %(limit)d characters (%(given)d given).", limit=limit, given=len(text))]
     return text
+
+
+def whole_number(value, *, digits: int = 9) -> int | None:
+    """A whole number (整数) a user typed or a link carried — a page number, a year, an id — or
+    ``None`` for anything else. Only ASCII digits count, at most ``digits`` of them: ``str.isdigit``
+    also takes "²" or "١٢", which ``int()`` then refuses or reads as another number."""
+    if isinstance(value, bool):
+        return None
+    text = str(value) if isinstance(value, int) else value
+    if not isinstance(text, str) or not 0 < len(text) <= digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
+def whole_numbers(values, *, digits: int = 9) -> list[int]:
+    """Every value of ``values`` that is a :func:`whole_number` (the ids ticked on a list)."""
+    return [number for number in (whole_number(value, digits=digits) for value in values or ()) if number is not None]

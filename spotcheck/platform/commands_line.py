@@ -1,5 +1,6 @@
-"""The application's console commands (控制台命令): ``spotcheck demo``, ``spotcheck audit verify``,
-``spotcheck create-platform-admin``, ``spotcheck exports backfill`` and ``spotcheck calendar …``,
+"""The application's console commands (控制台命令): ``spotcheck demo``, ``spotcheck audit verify``
+and ``publish-heads``, ``spotcheck db upgrade`` (Flask-Migrate's, then a new deployment's first
+audit heads), ``spotcheck create-platform-admin``, ``spotcheck exports backfill`` and ``spotcheck calendar …``,
 registered on the app by the factory (:func:`register_app_commands`); they run as the console
 (:data:`~spotcheck.core.policy.CONSOLE`), through the commands like a page.
 """
@@ -14,14 +15,17 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_migrate import cli as migrate_cli
 
 from spotcheck.core import audit, audit_heads
 from spotcheck.core.calendar import add_working_days
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.official_calendar import SOURCES, load_year, years
+from spotcheck.core.official_calendar import SOURCES, decode, load_year, years
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.platform.operations_console import COMMANDS as OPERATIONS
 from spotcheck.platform.rules_console import rules_group
+from spotcheck.tasks import audit_jobs
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.tenants.exports import commands as exports
 
@@ -48,6 +52,41 @@ def audit_verify(against: str | None) -> None:
                    f"not extended, {checked} entries read", err=True)
         sys.exit(1)
     click.echo(f"audit trail intact: {checked} entries verified" + (" and every published head extended" if against else ""))
+
+
+@audit_group.command("publish-heads", help="Publish now the head of every audit chain that moved since its last "
+                                            "(审计链头公示, /public/audit-heads), as the scheduler does at 02:30.")
+@with_appcontext
+def audit_publish_heads() -> None:
+    outcome = audit_jobs.publish_audit_heads(actor=CONSOLE)
+    click.echo(f"已公示{outcome['published']}条审计链头（/public/audit-heads）。" if outcome["published"]
+               else "各审计链自上次公示以来没有变化，未公示新的链头。")
+
+
+def publish_first_heads() -> int | None:
+    """On a deployment with no head published yet, publish the first heads at once rather than at
+    the next 02:30; ``None`` when heads were published before. On an empty database the first head
+    is the platform chain's, whose first entry records that publication."""
+    if audit_heads.latest():
+        return None
+    return (audit_jobs.publish_audit_heads(actor=CONSOLE)["published"]
+            or audit_jobs.publish_audit_heads(actor=CONSOLE)["published"])
+
+
+_MIGRATE_UPGRADE = migrate_cli.db.commands["upgrade"]
+
+
+@click.command("upgrade", params=list(_MIGRATE_UPGRADE.params),
+               help=f"{_MIGRATE_UPGRADE.help} On a new deployment, then publish the first audit heads.")
+@click.pass_context
+@with_appcontext
+def db_upgrade(ctx: click.Context, **options) -> None:
+    """Flask-Migrate's ``db upgrade``, then the first audit heads of a new deployment."""
+    ctx.invoke(_MIGRATE_UPGRADE, **options)
+    if not options.get("sql"):
+        published = publish_first_heads()
+        if published is not None:
+            click.echo(f"新部署：已公示首批{published}条审计链头（/public/audit-heads）。")
 
 
 def _published_heads(source: str) -> list[dict]:
@@ -150,7 +189,7 @@ def calendar_group() -> None:
 @with_appcontext
 def calendar_load(file: str, notice: str) -> None:
     try:
-        loaded = load_year(Path(file).read_text(encoding="utf-8-sig", errors="replace"), notice=notice, actor=CONSOLE)
+        loaded = load_year(decode(Path(file).read_bytes()), notice=notice, actor=CONSOLE)
     except ValidationFailed as failed:
         for messages in failed.errors.values():
             for message in messages:
@@ -172,7 +211,11 @@ def calendar_due(day: str, days: int) -> None:
     except ValueError:
         click.echo(f"日期“{day}”无效：请写作YYYY-MM-DD。", err=True)
         sys.exit(2)
-    deadline = add_working_days(start, days)
+    try:
+        deadline = add_working_days(start, days)
+    except OverflowError:
+        click.echo(f"从{start.isoformat()}起数{days}个工作日会超出9999年：请给出更早的日期。", err=True)
+        sys.exit(2)
     if deadline.provisional:
         years = "、".join(f"{year}年" for year in deadline.assumed_years)
         click.echo(f"{years}的法定节假日和调休安排尚未录入（国务院办公厅关于部分节假日安排的通知），无法确定{start.isoformat()}后"
@@ -190,5 +233,10 @@ def calendar_years() -> None:
 
 
 def register_app_commands(app: Flask) -> None:
-    for command in (audit_group, demo_command, create_platform_admin, exports_group, calendar_group, rules_group):
+    for command in (audit_group, demo_command, create_platform_admin, exports_group, calendar_group, rules_group,
+                    *OPERATIONS):
         app.cli.add_command(command)
+    migrations = app.cli.commands.get("db")
+    if isinstance(migrations, click.Group):  # Flask-Migrate's group, its upgrade followed by the first heads
+        app.cli.add_command(click.Group(migrations.name, commands={**migrations.commands, "upgrade": db_upgrade},
+                                        params=migrations.params, callback=migrations.callback, help=migrations.help))

@@ -1,14 +1,27 @@
 """How the web and API layers show the domain errors (:mod:`spotcheck.core.errors`)."""
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 
-from flask import jsonify, render_template, request
-from flask_babel import gettext as _, lazy_gettext as _l
+import kombu.exceptions
+import redis.exceptions
+from flask import current_app, jsonify, render_template, request
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from spotcheck.core.database import DATABASE_ERRORS, is_unreachable
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed  # noqa: F401
+
+log = logging.getLogger(__name__)
+
+#: What reaching the broker (Redis) fails with, when a request hands it a job itself.
+BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+#: How long a client is asked to wait before trying again while the database or broker is away.
+RETRY_AFTER_SECONDS = 30
+#: What a user reads then (系统暂时无法访问).
+UNAVAILABLE = _l("The system is unavailable for a moment. Please try again later.")
 
 
 def _wants_json() -> bool:
@@ -58,14 +71,29 @@ def init_app(app) -> None:
     def service_error(error: ServiceError):
         if _wants_json():
             return _json_error(error.status, str(error), getattr(error, "errors", None))
-        return render_template("error.html", status=error.status, message=str(error)), error.status
+        return _page(error.status, str(error))
+
+    def database_error(error: Exception):
+        if not is_unreachable(error):
+            raise error  # a programming error stays a 500, logged as one
+        log.warning("database unreachable on %s %s: %s", request.method, request.path, type(error.__cause__ or error).__name__)
+        return _unavailable()
+
+    def broker_error(error: Exception):
+        log.warning("broker unreachable on %s %s: %s", request.method, request.path, type(error).__name__)
+        return _unavailable()
+
+    for kind in DATABASE_ERRORS:
+        app.register_error_handler(kind, database_error)
+    for kind in BROKER_ERRORS:
+        app.register_error_handler(kind, broker_error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         message = _("The form has expired or was not sent by this site. Reload the page and try again.")
         if _wants_json():
             return _json_error(400, message)
-        return render_template("error.html", status=400, message=message), 400
+        return _page(400, message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -82,10 +110,36 @@ def init_app(app) -> None:
             if error.code == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="spotcheck"'
             return response
-        response = app.make_response((render_template("error.html", status=error.code, message=_description(error)),
-                                      error.code))
-        _keep_headers(error, response)
+        response = _page(error.code, _description(error))
+        if response.status_code == error.code:
+            _keep_headers(error, response)
         return response
+
+
+def _page(status: int, message: str):
+    """The error page (its menu names the signed-in user); 503 when looking them up finds the
+    database unreachable."""
+    try:
+        return current_app.make_response((render_template("error.html", status=status, message=message), status))
+    except DATABASE_ERRORS as error:
+        if not is_unreachable(error):
+            raise
+        return _unavailable()
+
+
+def _unavailable():
+    """503 with ``Retry-After`` (系统暂时无法访问): the API's JSON error body, or a short page that asks
+    nothing of the database (no menu, no signed-in user)."""
+    message = str(UNAVAILABLE)
+    if _wants_json():
+        response, status = _json_error(503, message)
+    else:
+        # not render_template: its context processors would look the signed-in user up again
+        page = current_app.jinja_env.get_template("unavailable.html")
+        response, status = page.render(message=message, current_locale=str(get_locale())), 503
+    response = current_app.make_response((response, status))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _keep_headers(error: HTTPException, response) -> None:

@@ -20,6 +20,8 @@ from spotcheck.platform.permissions import declared_access, is_api_request, is_s
 from spotcheck.core.scoping import bind_request_scope, unbind
 
 _UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+#: Liveness and readiness (/healthz, /readyz): answered without looking anybody up.
+HEALTH_ENDPOINTS = {"health.healthz", "health.readyz"}
 
 
 def _bearer_secret() -> str | None:
@@ -115,6 +117,10 @@ def init_app(app) -> None:
 
     @app.before_request
     def _identify():
+        if request.routing_exception is None and request.endpoint in HEALTH_ENDPOINTS:
+            _refuse_unstorable_text()  # a health check answers while the database is away: nobody to look up
+            g.scope_token = bind_request_scope(None)
+            return
         if request.routing_exception is not None or is_static_endpoint(request.endpoint):
             # no such page or method (404/405 as it is), or a public static file: nobody to look up
             g.scope_token = bind_request_scope(None)

@@ -25,16 +25,28 @@ from spotcheck.tenants.supervision import duty_status  # noqa: F401 (adds the ta
 NOTICES_PER_BATCH = 50
 
 
+def documents_in_all(written: dict) -> dict:
+    """What a notices job reports (文书份数): the campaign's inspection and assignment notices that
+    exist once none remains, whichever run or job wrote them — a job retried, or taken over after
+    its worker died, counts the documents before it too, not only its own run's; and the inspectors
+    told. A batch before the last reports only what remains (nothing to add up)."""
+    if written.get("remaining"):
+        return {"remaining": written["remaining"]}
+    return {**written["in_all"], "told": written["told"], "remaining": 0}
+
+
 @shared_task(name="spotcheck.notices.campaign")
 def write_campaign_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: notice_commands.write_campaign_notices(
-        campaign_id, {"batch": NOTICES_PER_BATCH}, actor=user, progress=progress), batches=True)
+    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: documents_in_all(
+        notice_commands.write_campaign_notices(campaign_id, {"batch": NOTICES_PER_BATCH}, actor=user,
+                                               progress=progress)), batches=True)
 
 
 @shared_task(name="spotcheck.notices.joint")
 def write_joint_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: joint_commands.write_joint_notices(
-        campaign_id, {"batch": NOTICES_PER_BATCH}, actor=user, progress=progress), batches=True)
+    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: documents_in_all(
+        joint_commands.write_joint_notices(campaign_id, {"batch": NOTICES_PER_BATCH}, actor=user,
+                                           progress=progress)), batches=True)
 
 
 @shared_task(name="spotcheck.notices.announcement")

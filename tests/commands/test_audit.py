@@ -141,3 +141,53 @@ def test_a_trail_cut_short_after_its_head_was_published_fails_against_the_kept_h
     bad.write_text("{\"heads\": [{\"chain\": \"x\"}]}", encoding="utf-8")
     refused = app.test_cli_runner().invoke(args=["audit", "verify", "--against", str(bad)])
     assert refused.exit_code != 0 and "cannot read the published heads" in refused.output
+
+
+def _heads(app) -> list[dict]:
+    return app.test_client().get("/public/audit-heads.json").get_json()["heads"]
+
+
+def test_the_console_publishes_the_heads_now(app):
+    """``spotcheck audit publish-heads`` does at once what the scheduler does at 02:30, audited as the console."""
+    from tests.support.helpers import tenant_id
+
+    assert _heads(app) == []
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["audit", "publish-heads"])
+    assert first.exit_code == 0 and "已公示" in first.output, first.output
+    with app.app_context():
+        scj = tenant_id("SCJ")
+    assert {scj, 0} <= {head["chain"] for head in _heads(app)}
+    again = runner.invoke(args=["audit", "publish-heads"])  # only the platform's chain moved (the record of the first)
+    assert again.exit_code == 0 and "已公示1条" in again.output
+    published = entries(app, action="audit.heads_published")
+    assert len(published) == 2 and published[0].actor_login == "console"
+
+
+def test_db_upgrade_publishes_the_first_heads_of_a_deployment_once(app):
+    runner = app.test_cli_runner()
+    assert _heads(app) == []
+    upgraded = runner.invoke(args=["db", "upgrade"])
+    assert upgraded.exit_code == 0 and "已公示首批" in upgraded.output, upgraded.output
+    heads = _heads(app)
+    assert len(heads) >= 2
+    again = runner.invoke(args=["db", "upgrade"])
+    assert again.exit_code == 0 and "首批" not in again.output and _heads(app) == heads
+
+
+def test_db_upgrade_of_a_new_database_publishes_its_first_head(tmp_path):
+    """A new deployment's /public/audit-heads is not empty on its first day: the platform's chain
+    begins with the record of that first publication."""
+    from tests.support.helpers import make_app
+
+    new = make_app(f"sqlite:///{tmp_path / 'new.db'}")
+    upgraded = new.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert upgraded.exit_code == 0 and "已公示首批1条" in upgraded.output, upgraded.output
+    assert [head["chain"] for head in _heads(new)] == [0]
+    kept = tmp_path / "audit-heads.json"
+    kept.write_text(new.test_client().get("/public/audit-heads.json").get_data(as_text=True), encoding="utf-8")
+    verified = new.test_cli_runner().invoke(args=["audit", "verify", "--against", str(kept)])
+    assert verified.exit_code == 0 and "every published head extended" in verified.output, verified.output
+    with new.app_context():
+        db.session.remove()
+        db.engine.dispose()

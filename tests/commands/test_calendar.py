@@ -3,6 +3,7 @@ counted on it: holidays off, make-up workdays on, Monday–Friday assumed — an
 for a year not entered yet, and counted again when it is entered."""
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 
 import pytest
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
 
 from tests.support.calendar_files import FILE_2027
-from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.helpers import bearer, csrf_token, post_form, signed_in, user_named
 from spotcheck.core import calendar, clock, official_calendar
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
@@ -173,3 +174,42 @@ def test_the_administrator_is_told_from_1_october_and_enters_the_year_on_a_page(
     assert "2027-02-20" in page and "调休上班" in page and "星期六" in page
     assert 'id="home-calendar-missing"' not in client.get("/").get_data(as_text=True)
     assert signed_in(app, "scj_admin").get("/platform/calendar").status_code == 403
+
+
+def test_a_file_not_in_utf8_is_refused_naming_its_lines_on_the_page_and_the_console(app, tmp_path):
+    """A year saved in GBK (as Notepad and Excel save by default) is refused whole, naming the lines
+    that are not UTF-8 — never entered with its holiday names garbled; a UTF-8 file with a BOM is
+    entered."""
+    gbk = FILE_2027.encode("gbk")  # every line has a Chinese name: 元旦 on line 1
+    client = signed_in(app, "admin")
+    refused = client.post("/platform/calendar", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(gbk), "2027.txt"), "notice": "", "csrf_token": csrf_token(client, "/platform/calendar")})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "第1行不是UTF-8编码" in page and "第5行" in page and "另有5行" in page
+    with app.app_context():
+        assert not calendar.official_calendar_known(2027) and official_calendar.days_of(2027) == []
+    path = tmp_path / "2027-gbk.txt"
+    path.write_bytes(gbk)
+    runner = app.test_cli_runner()
+    with app.app_context():
+        console = runner.invoke(args=["calendar", "load", str(path)])
+        assert console.exit_code == 2 and "第1行不是UTF-8编码" in console.stderr, console.output
+        assert not calendar.official_calendar_known(2027)
+    loaded = client.post("/platform/calendar", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(b"\xef\xbb\xbf" + FILE_2027.encode()), "2027.txt"), "notice": "",
+        "csrf_token": csrf_token(client, "/platform/calendar")})
+    assert loaded.status_code == 302
+    with app.app_context():
+        assert {day.name for day in official_calendar.days_of(2027)} == {"元旦", "春节"}
+
+
+def test_a_due_date_past_the_year_9999_is_a_field_error(app):
+    client, headers = app.test_client(), bearer(app, "scj_planner")
+    answer = client.get("/api/v1/calendar/due", query_string={"from": "9999-12-20", "days": 366}, headers=headers)
+    assert answer.status_code == 422 and "9999" in str(answer.json["errors"]["query"]["from"]), answer.json
+    assert "更早的日期" in str(answer.json["errors"]["query"]["from"])
+    fine = client.get("/api/v1/calendar/due", query_string={"from": "2026-09-24", "days": 5}, headers=headers)
+    assert fine.status_code == 200 and fine.json["due"] == "2026-10-09"
+    with app.app_context():
+        console = app.test_cli_runner().invoke(args=["calendar", "due", "9999-12-20", "366"])
+        assert console.exit_code == 2 and "超出9999年" in console.stderr

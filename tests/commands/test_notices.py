@@ -419,8 +419,10 @@ def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_i
                 second = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
                                      campaign_id=ids["campaign"])
             done = db.session.get(Job, second.id, populate_existing=True)
-            assert done.status.value == "succeeded" and done.result["inspection"] == ids["visits"] - 3
-            assert done.result["assignment"] > 0 and done.result["remaining"] == 0
+            # the retried job reports the documents that exist, the failed job's first batch too
+            assert done.status.value == "succeeded" and done.result["inspection"] == ids["visits"]
+            assert done.result["assignment"] == len(_notices(NoticeKind.assignment)) > 0
+            assert done.result["remaining"] == 0
             assert done.items_done == done.items_total
             inspections = _notices(NoticeKind.inspection)
             assert len({n.visit_id for n in inspections}) == len(inspections) == ids["visits"]
@@ -429,3 +431,88 @@ def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_i
             written = db.session.scalars(sa.text(
                 "SELECT details FROM audit_entry WHERE action = 'notices.written' ORDER BY id")).all()
             assert len(written) == 1 + -(-(ids["visits"] - 3) // 3)  # a batch, a command: each audited
+
+
+def test_a_retried_notices_job_shows_every_document_that_exists_on_its_page_and_in_the_api(app, monkeypatch):
+    """文书份数: the first job fails after its first batch; the job retried (重新生成文书) writes only the
+    rest, yet its page and its JSON count every inspection and assignment notice of the campaign."""
+    from spotcheck.core.commands import unit_of_work
+    from spotcheck.tasks import jobs, notice_jobs
+    from spotcheck.tenants.notices import commands as writing_commands
+
+    monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 2)
+    real_store, calls = writing_commands.store, []
+
+    def failing_third(*args, **kwargs):
+        calls.append(args[2])
+        if len(calls) == 3:
+            raise RuntimeError("the worker's disk is full")
+        return real_store(*args, **kwargs)
+
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(ids["tenant"]):
+            monkeypatch.setattr(writing_commands, "store", failing_third)
+            with unit_of_work():
+                first = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
+                                    campaign_id=ids["campaign"])
+            assert db.session.get(Job, first.id, populate_existing=True).status.value == "failed"
+            assert len(_notices(NoticeKind.inspection)) == 2
+            monkeypatch.setattr(writing_commands, "store", real_store)
+            retried = notice_jobs.retry_campaign_notices(ids["campaign"], actor=planner)
+            assignments = len(_notices(NoticeKind.assignment))
+        assert assignments > 0
+        client = signed_in(app, "yjj_admin")
+        page = client.get(f"/jobs/{retried.id}").get_data(as_text=True)
+        assert 'id="notices-job-outcome"' in page
+        assert f"检查通知书 {ids['visits']:,} 份" in page and f"检查任务派遣通知 {assignments:,} 份" in page
+        shown = client.get(f"/api/v1/jobs/{retried.id}").json
+        assert shown["status"] == "succeeded"
+        assert shown["result"]["inspection"] == ids["visits"] and shown["result"]["assignment"] == assignments
+
+
+def test_a_notices_job_taken_over_after_its_worker_died_counts_the_dead_runs_documents_too(app, monkeypatch):
+    """A worker dies after the job's first batch (its run holds the job, its batch committed); after
+    the lease another run takes the job over and writes the rest: the job reports every document of
+    the campaign, not only the second run's."""
+    from spotcheck.core.commands import unit_of_work
+    from spotcheck.tasks import jobs, notice_jobs
+    from spotcheck.tenants.notices import commands as writing_commands
+
+    class WorkerDied(BaseException):
+        """The worker process ends mid-job (nothing of the job's own handling runs)."""
+
+    monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 2)
+    monkeypatch.setattr(jobs, "dispatch", lambda *args, **kwargs: True)  # the test runs the job itself
+    real_store, calls = writing_commands.store, []
+
+    def dying_at_third(*args, **kwargs):
+        calls.append(args[2])
+        if len(calls) == 3:
+            raise WorkerDied()
+        return real_store(*args, **kwargs)
+
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(ids["tenant"]):
+            with unit_of_work():
+                job = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
+                                  campaign_id=ids["campaign"])
+        job_id, planner_id = job.id, planner.id
+        run = notice_jobs.write_campaign_notices.run
+        monkeypatch.setattr(writing_commands, "store", dying_at_third)
+        with pytest.raises(WorkerDied):
+            run(job_id, ids["tenant"], planner_id, campaign_id=ids["campaign"])
+        db.session.remove()
+        monkeypatch.setattr(writing_commands, "store", real_store)
+        with tenant_scope(ids["tenant"]):
+            assert jobs.get_job(job_id).status.value == "running" and len(_notices(NoticeKind.inspection)) == 2
+        monkeypatch.setitem(app.config, "SPOTCHECK_JOB_LEASE_SECONDS", -1)  # the dead run's lease is over
+        run(job_id, ids["tenant"], planner_id, campaign_id=ids["campaign"])
+        with tenant_scope(ids["tenant"]):
+            done = jobs.get_job(job_id)
+            assert done.status.value == "succeeded" and done.attempt == 2
+            assert done.result["inspection"] == len(_notices(NoticeKind.inspection)) == ids["visits"]
+            assert done.result["assignment"] == len(_notices(NoticeKind.assignment)) > 0

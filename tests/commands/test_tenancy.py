@@ -86,6 +86,7 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/core/scoping.py",  # its definition
     "spotcheck/tasks/jobs.py",  # the periodic check restarts stalled jobs of every department
     "spotcheck/tenants/notices/delivery.py",  # the beat's sender takes the due e-mails and SMS of every department
+    "spotcheck/platform/operations_check.py",  # the operator's `spotcheck check`: every department's stored files and jobs
 }
 
 

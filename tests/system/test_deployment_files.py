@@ -302,6 +302,8 @@ def test_healthcheck_hits_a_real_route(fresh_import):
     urls = re.findall(r"https?://[^'\"\s)]+", text)
     assert urls, f"the web healthcheck requests no URL: {text!r}"
     url = urlparse(urls[0])
+    # readiness, not liveness: the container is unhealthy while PostgreSQL or Redis is away
+    assert url.path == "/readyz", f"the web healthcheck asks {url.path}, not the readiness check /readyz"
 
     app = fresh_import("spotcheck.wsgi").app
     response = app.test_client().get(url.path)

@@ -2,11 +2,13 @@
 it, and (the platform administrator) entering a year from the State Council's notice."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from spotcheck.core import official_calendar
 from spotcheck.core.calendar import add_working_days, missing_years
@@ -51,6 +53,13 @@ class CalendarLoadSchema(Schema):
 class DueQuerySchema(Schema):
     start = fields.Date(required=True, data_key="from", metadata={"description": "The day counted from (not counted)"})
     days = Int(required=True, validate=validate.Range(min=0, max=366), metadata={"description": "Working days"})
+
+    @validates_schema
+    def within_the_calendar(self, data, **kwargs):
+        """The count must end by 9999-12-31 (the last day a date can be): a week of five working
+        days, and a margin for the long holidays of a year entered."""
+        if "start" in data and "days" in data and (date.max - data["start"]).days < data["days"] * 7 // 5 + 30:
+            raise ValidationError(_l("The count would run past the year 9999: give an earlier day."), "from")
 
 
 class DueSchema(Schema):

@@ -62,7 +62,7 @@ class AuditFilterForm(FlaskForm):
         if self.actor.data == SYSTEM:
             by_system = True
         elif self.actor.data:
-            actor_id = audit_trail.valid_id(self.actor.data) if self.actor.data.isdigit() else None
+            actor_id = audit_trail.valid_id(self.actor.data)
             if actor_id is None:
                 self.actor.errors.append(_l("Choose a person from the list."))
         action = self.action.data or None

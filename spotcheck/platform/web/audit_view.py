@@ -106,7 +106,7 @@ def _references(kind: str | None, value) -> list:
 
 def job_names(keys: set[str]) -> dict[str, Name]:
     """Jobs by their kind (the job namer of the audit trail; jobs live in the tasks layer)."""
-    ids = {int(k): k for k in keys if k.isdigit() and 0 < int(k) <= audit_trail.MAX_ID}
+    ids = {number: k for k in keys if (number := audit_trail.valid_id(k)) is not None}
     if not ids:
         return {}
     return {ids[job_id]: Name(str(JOB_KIND_LABELS.get(kind, kind)), f"#{job_id}")

@@ -25,11 +25,9 @@ def index():
     errors, values, status = {}, {}, 200
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
-        text, too_large = _uploaded_or_pasted()
-        values = {"text": text, "notice": request.form.get("notice", "")}
+        values = {"text": request.form.get("text", ""), "notice": request.form.get("notice", "")}
         try:
-            if too_large:
-                raise ValidationFailed({"file": [_("The file is too large for a year's calendar.")]})
+            values["text"] = text = _uploaded_or_pasted()
             loaded = official_calendar.load_year(text, notice=values["notice"], actor=current_user._get_current_object())
         except ValidationFailed as failed:
             errors, status = failed.errors, 422
@@ -42,13 +40,16 @@ def index():
                            form=form, errors=errors, values=values, next_year=today().year + 1), status
 
 
-def _uploaded_or_pasted() -> tuple[str, bool]:
-    """The year's lines: the uploaded file's, else the pasted text; and whether the file is too large."""
+def _uploaded_or_pasted() -> str:
+    """The year's lines: the uploaded file's (UTF-8 only, at most :data:`MAX_FILE_BYTES`), else the
+    pasted text; :class:`ValidationFailed` for a file too large or not UTF-8."""
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         data = upload.stream.read(MAX_FILE_BYTES + 1)
-        return data.decode("utf-8", errors="replace"), len(data) > MAX_FILE_BYTES
-    return request.form.get("text", ""), False
+        if len(data) > MAX_FILE_BYTES:
+            raise ValidationFailed({"file": [_("The file is too large for a year's calendar.")]})
+        return official_calendar.decode(data)
+    return request.form.get("text", "")
 
 
 @bp.route("/<int:year>")

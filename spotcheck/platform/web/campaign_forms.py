@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
+from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.platform.web.directory_forms import FLAG_LABELS
 from spotcheck.platform.web.forms import MultiCheckboxField
 from spotcheck.tenants.common.vocabulary import sampling
@@ -82,10 +83,8 @@ def _whole(text):
     text = str(text or "").strip()
     if not text:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        return text  # the service names the field and the reason
+    number = whole_number(text)
+    return text if number is None else number  # the service names the field and the reason
 
 
 def split_codes(text) -> list[str]:
@@ -121,7 +120,7 @@ class JointPlanForm(FlaskForm):
         year = _whole(self.year.data)
         return {"year": year if isinstance(year, int) else 0, "half": None, "title": self.title.data or "",
                 "kind": "joint", "field": self.field.data or "",
-                "department_ids": [int(d) for d in self.department_ids.data or [] if str(d).isdigit()]}
+                "department_ids": whole_numbers(self.department_ids.data)}
 
 
 class PlanLineForm(FlaskForm):
@@ -135,10 +134,10 @@ class PlanLineForm(FlaskForm):
     methods = MultiCheckboxField(_l("Check methods"), choices=_choices(reference.CHECK_METHODS), validate_choice=False)
 
     def line_data(self) -> dict:
-        return {"item_id": int(self.item_id.data) if str(self.item_id.data or "").isdigit() else 0,
+        return {"item_id": whole_number(self.item_id.data) or 0,
                 "ratio_bp": _planned_ratio(self.ratio.data), "frequency_times": _whole(self.frequency_times.data),
                 "frequency_period": self.frequency_period.data or "",
-                "months": [int(m) for m in self.months.data or [] if str(m).isdigit()],
+                "months": whole_numbers(self.months.data),
                 "methods": list(self.methods.data or [])}
 
 
@@ -222,7 +221,7 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
         return {
             "title": self.title.data or "",
             "year": year,
-            "item_ids": [int(i) for i in self.item_ids.data or [] if str(i).isdigit()],
+            "item_ids": whole_numbers(self.item_ids.data),
             "exempt_kind": self.exempt_kind.data or None,
             "exempt_reason": self.exempt_reason.data or "",
             "target_filter": {"categories": list(self.categories.data or []),
@@ -307,7 +306,7 @@ class ReplaceEverywhereForm(ReplaceInspectorForm):
 
     def command_data(self) -> dict:
         value = self.inspector_id.data or ""
-        return {"inspector_id": int(value) if value.isdigit() and len(value) < 10 else 0,
+        return {"inspector_id": whole_number(value) or 0,
                 "reason": self.reason.data or ""}
 
 

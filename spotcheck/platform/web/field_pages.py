@@ -9,6 +9,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from spotcheck.core.text import whole_number
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
 from spotcheck.tenants.joint import commands, queries
@@ -28,7 +29,7 @@ def index():
 def name_lead(code):
     if EmptyForm().validate_on_submit():
         raw = (request.form.get("tenant_id") or "").strip()
-        tenant_id = int(raw) if raw.isdigit() and len(raw) < 10 else (None if raw == "" else 0)
+        tenant_id = (None if raw == "" else whole_number(raw) or 0)
         perform(lambda: commands.name_field_lead(code, {"tenant_id": tenant_id}, actor=current_user._get_current_object()),
                 lambda row: _("The lead department is named.") if row is not None
                 else _("The field has no lead department any more."))

@@ -10,6 +10,7 @@ from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.core.errors import Conflict, ValidationFailed, user_message
 from spotcheck.core.policy import Role
 from spotcheck.tenants.accounts.vocabulary import ROLE_LABELS, TENANT_KIND_LABELS
@@ -115,16 +116,16 @@ def requested_page() -> int:
     """The page number a list was asked for (``?page=N``; 1 when absent); 0 — no such page — for
     anything that is not a small whole number."""
     value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and len(value) < 7 else 0
+    return whole_number(value, digits=6) or 0
 
 
 def requested_id(source, name: str) -> int | None:
     """A row's id a page was given (``source``: the query string or the form), or ``None`` for
     anything that cannot be one."""
     value = source.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return whole_number(value)
 
 
 def requested_ids(source, name: str) -> list[int]:
     """The ids ticked on a list (every ``name`` of the form that can be an id)."""
-    return [int(v) for v in source.getlist(name) if v.isdigit() and len(v) < 10]
+    return whole_numbers(source.getlist(name))

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from spotcheck.core.text import whole_number
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
@@ -56,7 +57,7 @@ def index():
     active_only = request.args.get("active") == "1"
     search = search_text()
     number = request.args.get("page", "1")
-    number = int(number) if number.isdigit() and len(number) < 7 else 0
+    number = whole_number(number, digits=6) or 0
 
     def page_of(experts: bool, page: int):
         return queries.inspector_page(active_only=active_only, experts=experts, search=search, page=page,
@@ -176,7 +177,7 @@ def link_account(inspector_id):
     inspector = queries.get_inspector(inspector_id)
     if EmptyForm().validate_on_submit():
         value = request.form.get("user_id", "")
-        user_id = int(value) if value.isdigit() and len(value) < 10 else None
+        user_id = whole_number(value)
         if value and user_id is None:
             flash(_("No such user in this department."), "error")
         else:

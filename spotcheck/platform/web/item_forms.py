@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from spotcheck.core.text import whole_number
 from spotcheck.platform.web.forms import MultiCheckboxField
 from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.vocabulary import ITEM_FIELDS, SAMPLING_FIELDS
@@ -48,7 +49,8 @@ class ItemForm(FlaskForm):
         except sampling.Invalid:
             data["ratio_bp"] = self.ratio.data
         times = str(self.frequency_times.data or "").strip()
-        data["frequency_times"] = int(times) if times.isdigit() else times
+        number = whole_number(times)
+        data["frequency_times"] = times if number is None else number  # the service names the field
         data["frequency_period"] = self.frequency_period.data or ""
         return data
 

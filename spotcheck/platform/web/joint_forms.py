@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from spotcheck.core.text import whole_numbers
 from spotcheck.platform.web.campaign_forms import _choices, _whole
 from spotcheck.platform.web.forms import MultiCheckboxField
 from spotcheck.tenants.common.vocabulary import reference
@@ -31,7 +32,7 @@ class JointForm(FlaskForm):
                 "window_start": self.window_start.data or "", "window_end": self.window_end.data or "",
                 "method": self.method.data or "onsite", "team_size": _whole(self.team_size.data),
                 "capacity": _whole(self.capacity.data), "reserve_size": _whole(self.reserve_size.data),
-                "department_ids": [int(i) for i in self.department_ids.data or [] if str(i).isdigit()]}
+                "department_ids": whole_numbers(self.department_ids.data)}
 
 
 class DeclineForm(FlaskForm):

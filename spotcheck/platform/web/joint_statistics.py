@@ -17,6 +17,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from spotcheck.core.text import whole_number
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Forbidden
 from spotcheck.platform.permissions import Permission, requires
@@ -41,9 +42,9 @@ def _year() -> int:
     raw = request.args.get("year", "").strip()
     if not raw:
         return today().year
-    if not raw.isdigit() or int(raw) not in YEARS:
+    if whole_number(raw) not in YEARS:
         abort(404)
-    return int(raw)
+    return whole_number(raw)
 
 
 def _table(year: int) -> queries.Table:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
+from spotcheck.core.text import whole_number
 from spotcheck.core import storage
 from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.personal_data import mask_contact
@@ -34,8 +35,9 @@ def inbox():
 @requires(Permission.SIGNED_IN)
 def mark_read():
     if EmptyForm().validate_on_submit():
-        one = request.form.get("message_id", "")
-        perform(lambda: notice_commands.mark_read([int(one)] if one.isdigit() and len(one) < 10 else None, actor=_user()),
+        raw = request.form.get("message_id", "")
+        one = whole_number(raw)  # no number: every message; a number no message can have: none
+        perform(lambda: notice_commands.mark_read(None if raw == "" else [one] if one is not None else [], actor=_user()),
                 _("Marked as read."))
     return redirect(url_for("notice_pages.inbox"))
 

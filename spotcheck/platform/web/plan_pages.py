@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from spotcheck.core.text import whole_number
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
@@ -171,7 +172,7 @@ def _render_review(forms: dict, status=200):
 def review_archive():
     """备案审核记录: every decision on a submitted plan, with its comment and the plan as it was."""
     raw_year = request.args.get("year", "").strip()
-    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
+    year = whole_number(raw_year) if len(raw_year) == 4 else None
     decision = request.args.get("decision") if request.args.get("decision") in ("filed", "returned") else None
     authority = request.args.get("authority") if request.args.get("authority") in AUTHORITY_CODES else None
     rows = queries.reviews(_user(), year=year, decision=decision, authority=authority)

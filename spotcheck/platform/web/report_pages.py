@@ -8,6 +8,7 @@ import io
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
+from spotcheck.core.text import whole_number
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import has_permission, refusal
@@ -116,7 +117,7 @@ def overview():
     """Per table and period, who has submitted, late or missing (the justice bureau: every
     department, through its audited reading; a department leader: their own)."""
     raw = request.args.get("year", "").strip()
-    year = int(raw) if raw.isdigit() and len(raw) == 4 else today().year
+    year = (whole_number(raw) if len(raw) == 4 else None) or today().year
     if not 2000 <= year <= 2100:
         abort(404)
     rows = queries.submissions_overview(year, reader=_user())

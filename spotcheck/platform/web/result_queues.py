@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
+from spotcheck.core.text import whole_number
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
@@ -23,7 +24,7 @@ def _all_of_the_list(ids: list[int], submit):
     they are as many as the page said when the user confirmed (``count``): a list that changed
     meanwhile is shown again rather than acted on. The job's page, or ``None`` to go back."""
     said = request.form.get("count", "")
-    if not said.isdigit() or int(said) != len(ids):
+    if whole_number(said) != len(ids):
         flash(_("The list changed since you opened it: look at it again before acting on all of it."), "error")
         return None
     job = perform(lambda: submit(ids, actor=_user(), locale=str(get_locale())), None)

@@ -12,6 +12,7 @@ import io
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale, gettext as _
 
+from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.core.policy import has_permission, refusal
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _user
@@ -139,7 +140,7 @@ def table_list():
         return _render_tables()
     if EmptyForm().validate_on_submit():
         raw = request.form.get("department_id", "").strip()
-        department_id = int(raw) if raw.isdigit() and len(raw) < 10 else None
+        department_id = whole_number(raw)
         job = perform(lambda: statistics_jobs.request_table(
             request.form.get("code", ""), request.form.get("period", ""), department_id=department_id, actor=_user(),
             locale=str(get_locale())), _("The table is being built in the background; download it below once it is ready."))
@@ -256,7 +257,7 @@ def criticism_step(criticism_id, step):
         abort(404)
     if EmptyForm().validate_on_submit():
         if step == "edit":
-            leave_out = [int(x) for x in request.form.getlist("leave_out") if x.isdigit() and len(x) < 10]
+            leave_out = whole_numbers(request.form.getlist("leave_out"))
             perform(lambda: commands.update(criticism_id, {"title": request.form.get("title", ""),
                                                            "body": request.form.get("body", ""), "leave_out": leave_out},
                                             actor=user),

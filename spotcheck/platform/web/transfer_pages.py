@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from spotcheck.core.text import whole_numbers
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
@@ -36,7 +37,7 @@ def index():
 @requires(Permission.TRANSFERS_RECEIVE)
 def acknowledge_many():
     """签收 of the transfers ticked on the list, with one note: all or nothing."""
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 10]
+    ids = whole_numbers(request.form.getlist("ids"))
     if EmptyForm().validate_on_submit():
         perform(lambda: results.acknowledge_transfers(ids, {"note": request.form.get("note", "")},
                                                       actor=current_user._get_current_object()),

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
+from spotcheck.core.text import whole_number
 from spotcheck.core import policy
 from spotcheck.core.audit import AuditEntry, recent_of
 from spotcheck.core.clock import SHANGHAI
@@ -115,11 +116,8 @@ class Window:
 
 def valid_id(value) -> int | None:
     """An entry id from a link, or ``None`` when it cannot be one (not a number, 0, negative, too large)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_ID else None
+    number = whole_number(value, digits=len(str(MAX_ID)))
+    return number if number is not None and 0 < number <= MAX_ID else None
 
 
 def window(reader, filters: Filters = Filters(), *, before: int | None = None, after: int | None = None,
@@ -193,7 +191,7 @@ Namer = Callable[[set[str]], dict[str, Name]]
 
 
 def _int_keys(keys: set[str]) -> dict[int, str]:
-    return {int(k): k for k in keys if str(k).isdigit() and 0 < int(k) <= MAX_ID}
+    return {number: k for k in keys if (number := valid_id(k)) is not None}
 
 
 def _by_id(columns, make: Callable[..., Name], *joins) -> Namer:

@@ -52,7 +52,8 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor,
     """The inspection notice of every visit and the assignment notice of every inspector of a
     campaign handed to its teams; each inspector with an account is told in the inbox. Documents
     already written are left as they are. ``data["batch"]``: write at most that many inspection
-    notices and say how many are ``remaining`` (the assignment notices come once none is)."""
+    notices and say how many are ``remaining`` (the assignment notices come once none is). The
+    counts are of the documents written now; once none remains, ``in_all`` counts those that exist."""
     campaign = _campaign(campaign_id)
     visits = visits_handed_out(campaign)
     tenant = campaign.tenant
@@ -80,13 +81,16 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor,
         if n % 20 == 0:
             progress(int(100 * n / total), done=n, total=total)
     remaining = len(missing) - len(now_written)
+    in_all = {}
     if not remaining:
-        written.update(assignments(campaign, visits, teams, items, window, contact,
-                                   progress=lambda k: progress(int(100 * (len(visits) + k) / total),
-                                                               done=len(visits) + k, total=total)))
+        told = assignments(campaign, visits, teams, items, window, contact,
+                           progress=lambda k: progress(int(100 * (len(visits) + k) / total),
+                                                       done=len(visits) + k, total=total))
+        in_all = {"inspection": len(visits), "assignment": told.pop("in_all")}
+        written.update(told)
     audit.record("notices.written", "campaign", campaign.id, actor=actor,
                  details={"inspection": written["inspection"], "assignment": written["assignment"]})
-    return {**written, "remaining": remaining}
+    return {**written, "remaining": remaining, **({"in_all": in_all} if in_all else {})}
 
 
 @command(Permission.RESULTS_PUBLISH)

@@ -89,7 +89,8 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
                 progress: Callable[[int], None] = lambda k: None) -> dict:
     """The assignment notice (派遣通知) of every inspector on the campaign's teams, each inspector
     with an account told in the inbox (and e-mail, SMS); those already written are left as they are.
-    ``progress(k)``: told every 20 inspectors."""
+    ``progress(k)``: told every 20 inspectors. Returns the notices written and the inspectors told
+    now, and ``in_all``: the campaign's assignment notices that exist (written now or before)."""
     tenant = campaign.tenant
     written = {"assignment": 0, "told": 0}
     by_inspector: dict[int, list] = defaultdict(list)
@@ -130,7 +131,7 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
                 body=f"您被随机选派检查 {len(rows)} 户（其中任组长 {leads} 户），检查时间 {window}。"
                      f"请在检查结束后 5 个工作日内录入检查结果。派遣通知：{notice.number}") and 1
     db.session.flush()
-    return written
+    return {**written, "in_all": len(by_inspector)}
 
 
 def _visits_link(campaign: Campaign, rows: list[dict]) -> str:

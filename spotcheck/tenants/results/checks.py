@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.text import whole_number
 from spotcheck.core.clock import today
 from spotcheck.core.database import db, is_row_id
 from spotcheck.tenants.common.vocabulary import reference
@@ -49,7 +50,7 @@ def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
     offered = categories.offered()
     clean["items"] = {}
     for key, value in (data.get("items") or {}).items():
-        item_id = int(key) if str(key).isdigit() and is_row_id(int(key)) else None
+        item_id = whole_number(key, digits=10) if is_row_id(whole_number(key, digits=10)) else None
         if item_id not in items:
             errors[f"items.{key}"] = [_l("This item is not checked in this campaign.")]
             continue

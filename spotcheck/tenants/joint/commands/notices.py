@@ -35,7 +35,8 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
     then each department's assignment notices to its own inspectors, written in that department
     (the coordinator writes them as the lead). Documents already written are left as they are.
     ``data["batch"]``: write at most that many inspection notices and say how many are
-    ``remaining`` (the assignment notices come once none is)."""
+    ``remaining`` (the assignment notices come once none is). The counts are of the documents
+    written now; once none remains, ``in_all`` counts those that exist."""
     campaign = get_joint(campaign_id)
     parts = dict(sorted((campaign.joint_parts or {}).items()))
     groups = visit_groups(campaign)
@@ -68,16 +69,19 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
             progress(int(60 * n / len(entities)), done=n, total=len(entities))
     db.session.flush()
     remaining = len(missing) - len(now_written)
+    in_all = {}
     if not remaining:
+        in_all = {"inspection": len(entities), "assignment": 0}
         for group, part in parts.items():  # each department tells its own inspectors
             with tenant_scope(part["tenant_id"]):
                 own = db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"]))
                 told = assignments(own, visits_handed_out(own), teams_of(own), items_of(own), window, contact)
                 written["assignment"] += told["assignment"]
                 written["told"] += told["told"]
+                in_all["assignment"] += told["in_all"]
     audit.record("notices.written", "campaign", campaign.id, actor=actor,
                  details={"inspection": written["inspection"], "assignment": written["assignment"]})
-    return {**written, "remaining": remaining}
+    return {**written, "remaining": remaining, **({"in_all": in_all} if in_all else {})}
 
 
 def _subject(campaign: Campaign, entity_id: int) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.text import whole_number
 from spotcheck.core import audit, bulk, events
 from spotcheck.core.calendar import add_working_days
 from spotcheck.core.clock import now, today
@@ -73,7 +74,7 @@ def _rectification_deadline(follow_up: FollowUp, data: dict, errors: dict) -> No
     calendar — provisional while a year it runs into has no official calendar."""
     raw_days = data.get("deadline_days")
     if raw_days not in (None, ""):
-        days = int(raw_days) if str(raw_days).isdigit() and len(str(raw_days)) < 4 else 0
+        days = whole_number(raw_days, digits=3) or 0
         if not 1 <= days <= MAX_DEADLINE_DAYS:
             errors["deadline_days"] = [_l("Give the working days to correct it in: 1 to %(n)d.", n=MAX_DEADLINE_DAYS)]
             return
@@ -115,7 +116,7 @@ def open_follow_up(visit_id: int, data: dict, *, actor) -> FollowUp:
         follow_up.case_number = number
     elif kind == FollowUpKind.transfer:
         receiver_id = data.get("receiver_tenant_id")
-        receiver_id = int(receiver_id) if str(receiver_id or "").isdigit() and is_row_id(int(receiver_id)) else None
+        receiver_id = whole_number(receiver_id, digits=10) if is_row_id(whole_number(receiver_id, digits=10)) else None
         if receiver_id not in {tenant.id for tenant in receivers(visit.tenant_id)}:
             errors["receiver_tenant_id"] = [_l("Choose the department the matter is transferred to.")]
         follow_up.receiver_tenant_id = receiver_id

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.text import whole_number
 from spotcheck.core import audit, events
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
@@ -57,7 +58,7 @@ def _clean_expert(data: dict) -> dict:
     clean = {"kind": ExpertKind(kind), "expertise": str(data.get("expertise") or "").strip()[:EXPERTISE_LENGTH]}
     if kind == ExpertKind.directory.value:
         inspector_id = data.get("inspector_id")
-        inspector_id = int(inspector_id) if str(inspector_id or "").isdigit() and len(str(inspector_id)) < 10 else None
+        inspector_id = whole_number(inspector_id)
         inspector = next((i for i in directory_experts() if i.id == inspector_id), None)
         if inspector is None:
             raise ValidationFailed({"inspector_id": [_l("Choose an active expert (专家) of the inspector directory; "

@@ -1,0 +1,133 @@
+"""The operator's check (运维检查, ``spotcheck check``): reads only, across every department.
+
+Every stored file a row names (rules documents, attachments, notices, export batches, statistics
+tables) is there with the SHA-256 the row recorded; no job is stuck queued or running past its
+lease; no job, export batch or notice delivery has failed lately. Each finding is one line an
+operator can act on; :func:`run` returns them, empty when the deployment is healthy.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from spotcheck.core import clock, settings, storage
+from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access
+from spotcheck.tasks.models import Job, JobStatus
+from spotcheck.tenants.exports.models import ExportBatch
+from spotcheck.tenants.exports.vocabulary import BatchStatus
+from spotcheck.tenants.notices.models import Delivery, Notice
+from spotcheck.tenants.notices.vocabulary import DeliveryStatus
+from spotcheck.tenants.results.models import Attachment
+from spotcheck.tenants.rules.models import RulesDocument
+
+#: The kind of job whose result is a stored file (a statistics table, ``storage_key`` and ``sha256``).
+FILE_RESULT_JOBS = ("supervision.table",)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A stored file a row names: where it is named (``notice 12``), its key and recorded SHA-256."""
+
+    named_by: str
+    key: str
+    sha256: str
+
+
+def stored_files() -> list[StoredFile]:
+    """Every stored file the database names (one line per key; a key named twice keeps its first row)."""
+    found: dict[str, StoredFile] = {}
+
+    def add(named_by: str, key: str | None, sha256: str | None) -> None:
+        if key and key not in found:
+            found[key] = StoredFile(named_by, key, sha256 or "")
+
+    with system_access("operator check: list the stored files"):
+        for document in db.session.scalars(sa.select(RulesDocument).order_by(RulesDocument.id)):
+            add(f"rules_document {document.id}", document.stored_name, document.sha256)
+            add(f"rules_document {document.id} (published)", document.published_stored_name, document.published_sha256)
+        for row in db.session.execute(sa.select(Attachment.id, Attachment.storage_key, Attachment.sha256).order_by(Attachment.id)):
+            add(f"attachment {row.id}", row.storage_key, row.sha256)
+        for row in db.session.execute(sa.select(Notice.id, Notice.storage_key, Notice.sha256).order_by(Notice.id)):
+            add(f"notice {row.id}", row.storage_key, row.sha256)
+        for batch in db.session.scalars(sa.select(ExportBatch).order_by(ExportBatch.id)):
+            for part in ("jsonl", "csv", "manifest"):
+                add(f"export_batch {batch.id} ({part})", getattr(batch, f"{part}_key"), getattr(batch, f"{part}_sha256"))
+        for job in db.session.scalars(sa.select(Job).where(Job.kind.in_(FILE_RESULT_JOBS),
+                                                           Job.status == JobStatus.succeeded).order_by(Job.id)):
+            result = job.result or {}
+            add(f"job {job.id} ({job.kind})", result.get("storage_key"), result.get("sha256"))
+        db.session.rollback()
+    return list(found.values())
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(storage.CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_problems(files: list[StoredFile], root: Path) -> list[str]:
+    """The files missing under ``root`` or whose content is not what their row recorded."""
+    problems = []
+    for item in files:
+        path = root / item.key
+        if not storage.KEY.match(item.key) or not path.is_file():
+            problems.append(f"MISSING FILE  {item.key}  (named by {item.named_by})")
+        elif item.sha256 and sha256_of(path) != item.sha256:
+            problems.append(f"ALTERED FILE  {item.key}  (named by {item.named_by}: its SHA-256 differs)")
+    return problems
+
+
+def job_problems(*, hours: int) -> list[str]:
+    """Jobs stuck queued or running past their lease (the periodic sweep should have taken them:
+    is beat running?), jobs failed within ``hours``, export batches whose delivery failed, notice
+    deliveries given up within ``hours``."""
+    moment = clock.now()
+    queued = timedelta(seconds=int(settings.get("SPOTCHECK_JOB_QUEUED_SECONDS") or 300))
+    lease = timedelta(seconds=int(settings.get("SPOTCHECK_JOB_LEASE_SECONDS") or 900))
+    since = moment - timedelta(hours=hours)
+    problems = []
+    with system_access("operator check: jobs and deliveries"):
+        stuck_queued = sa.and_(Job.status == JobStatus.queued,
+                               sa.func.coalesce(Job.dispatched_at, Job.created_at) < moment - queued)
+        stuck_running = sa.and_(Job.status == JobStatus.running,
+                                sa.func.coalesce(Job.heartbeat_at, Job.started_at, Job.created_at) < moment - lease)
+        for job in db.session.scalars(sa.select(Job).where(sa.or_(stuck_queued, stuck_running)).order_by(Job.id)):
+            if job.status == JobStatus.queued:
+                problems.append(f"STUCK QUEUED  job {job.id} ({job.kind}, department {job.tenant_id}) since "
+                                f"{_when(job.dispatched_at or job.created_at)}")
+            else:
+                problems.append(f"STUCK RUNNING job {job.id} ({job.kind}, department {job.tenant_id}), last sign of "
+                                f"life {_when(job.heartbeat_at or job.started_at)}, past its lease of {lease}")
+        for job in db.session.scalars(sa.select(Job).where(Job.status == JobStatus.failed, Job.finished_at >= since)
+                                      .order_by(Job.id)):
+            problems.append(f"FAILED JOB    job {job.id} ({job.kind}, department {job.tenant_id}) at "
+                            f"{_when(job.finished_at)}: {(job.error or '').splitlines()[0][:160] if job.error else ''}")
+        for batch in db.session.scalars(sa.select(ExportBatch).where(ExportBatch.status == BatchStatus.failed)
+                                        .order_by(ExportBatch.id)):
+            problems.append(f"FAILED EXPORT export batch {batch.id} (number {batch.number}, department "
+                            f"{batch.tenant_id}), {batch.attempts} attempt(s): {batch.last_error[:160]}")
+        failed = db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(
+            Delivery.status == DeliveryStatus.failed, Delivery.created_at >= since))
+        if failed:
+            problems.append(f"FAILED SENDS  {failed} notice delivery(ies) given up in the last {hours} h "
+                            f"(e-mail or SMS: check SPOTCHECK_SMTP_HOST / the SMS gateway)")
+        db.session.rollback()
+    return problems
+
+
+def _when(moment) -> str:
+    return moment.isoformat(timespec="seconds") if moment else "never"
+
+
+def run(*, hours: int = 24) -> tuple[int, list[str]]:
+    """The number of stored files checked, and every finding (none: healthy)."""
+    files = stored_files()
+    return len(files), file_problems(files, storage.root()) + job_problems(hours=hours)
