@@ -302,6 +302,8 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
                         raise Superseded(job_id)
                     result = _added(so_far, work(job, user, progress)) if batches else work(job, user, progress)
                     if batches and result.get("remaining"):
+                        if not _fenced(job_id, attempt):
+                            raise Superseded(job_id)
                         so_far, more = result, True  # this batch commits; the next goes on
                     else:
                         if not _settle(job_id, attempt, status=JobStatus.succeeded, result=result,
@@ -325,6 +327,16 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
         finally:
             progress.forget()
         return result
+
+
+def _fenced(job_id: int, attempt: int) -> bool:
+    """The fence of a batch (围栏): this run still holds the job, checked at the batch's end in the batch's
+    own transaction with the job's row locked, so that a run taken for dead while it was paused (its
+    job given to another run) commits nothing of the batch it was in — the takeover either came before
+    this check (the batch is undone) or waits for this commit (the next run goes on from it). Progress
+    writes the row beside the batch's transaction, before this point, never after it."""
+    return db.session.scalar(sa.select(Job.id).where(
+        Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running).with_for_update()) is not None
 
 
 def _still_held(job_id: int, attempt: int) -> bool:

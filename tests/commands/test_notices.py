@@ -516,3 +516,52 @@ def test_a_notices_job_taken_over_after_its_worker_died_counts_the_dead_runs_doc
             assert done.status.value == "succeeded" and done.attempt == 2
             assert done.result["inspection"] == len(_notices(NoticeKind.inspection)) == ids["visits"]
             assert done.result["assignment"] == len(_notices(NoticeKind.assignment)) > 0
+
+
+@pytest.mark.postgres
+def test_a_run_taken_over_while_paused_mid_batch_commits_nothing_of_that_batch(postgres_url, monkeypatch):
+    """围栏: a worker paused in the middle of a batch (SIGSTOP, a long GC, a frozen VM) is taken for dead and
+    its job given to another run; when it resumes and ends its batch, the batch's fence finds the job no
+    longer its own and the batch is undone — no document of it is committed, nothing is numbered twice,
+    and the job stays the new run's. Here the takeover is made from another connection while the first
+    run is inside its second batch (PostgreSQL: two writers at once)."""
+    from spotcheck.core.commands import unit_of_work
+    from spotcheck.tasks import jobs, notice_jobs
+    from spotcheck.tenants.notices import commands as writing_commands
+    from tests.support.helpers import make_app
+
+    app = make_app(postgres_url)
+    monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 2)
+    monkeypatch.setattr(jobs, "dispatch", lambda *args, **kwargs: True)  # the test runs the job itself
+    real_store, calls, other = writing_commands.store, [], sa.create_engine(postgres_url, poolclass=sa.pool.NullPool)
+
+    def taken_over_at_third(*args, **kwargs):
+        calls.append(args[2])
+        if len(calls) == 3:  # paused inside batch 2: meanwhile the sweep and another run take the job
+            with other.begin() as connection:
+                connection.execute(sa.text("UPDATE job SET attempt = attempt + 1, heartbeat_at = now() WHERE id = :id"),
+                                   {"id": job_id})
+        return real_store(*args, **kwargs)
+
+    try:
+        with app.app_context(), frozen_at(TODAY):
+            ids = handed_out()
+            planner = planner_of(user_named("yjj_admin"))
+            with tenant_scope(ids["tenant"]):
+                with unit_of_work():
+                    job = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
+                                      campaign_id=ids["campaign"])
+            job_id, planner_id = job.id, planner.id
+            monkeypatch.setattr(writing_commands, "store", taken_over_at_third)
+            outcome = notice_jobs.write_campaign_notices.run(job_id, ids["tenant"], planner_id,
+                                                             campaign_id=ids["campaign"])
+            db.session.remove()
+            assert outcome == {"skipped": True, "job_id": job_id}
+            with tenant_scope(ids["tenant"]):
+                assert len(_notices(NoticeKind.inspection)) == 2  # batch 1 only: batch 2 was undone
+                held = jobs.get_job(job_id)
+                assert held.status.value == "running" and held.attempt == 2  # the new run's, untouched
+    finally:
+        other.dispose()
+        with app.app_context():
+            db.engine.dispose()
