@@ -39,6 +39,28 @@ def _notices(kind: NoticeKind) -> list[Notice]:
     return list(db.session.scalars(sa.select(Notice).where(Notice.kind == kind).order_by(Notice.id)))
 
 
+def _store_with(n: int, effect):
+    """The notices' ``store``, doing ``effect()`` first at its ``n``-th call (a failure raised there, a
+    worker's death, another run taking the job over); the real one otherwise."""
+    from spotcheck.tenants.notices import commands as writing_commands
+
+    real, calls = writing_commands.store, []
+
+    def store(*args, **kwargs):
+        calls.append(args[2])
+        if len(calls) == n:
+            effect()
+        return real(*args, **kwargs)
+
+    return store
+
+
+def _raise(error: BaseException):
+    def effect():
+        raise error
+    return effect
+
+
 def _inbox(login: str) -> list[Message]:
     user = user_named(login)
     return list(db.session.scalars(sa.select(Message).where(Message.user_id == user.id)))
@@ -394,13 +416,7 @@ def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_i
     from spotcheck.tenants.notices import commands as writing_commands
 
     monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 3)
-    real_store, calls = writing_commands.store, []
-
-    def failing_fifth(*args, **kwargs):
-        calls.append(args[2])
-        if len(calls) == 5:
-            raise RuntimeError("the disk is full")
-        return real_store(*args, **kwargs)
+    real_store, failing_fifth = writing_commands.store, _store_with(5, _raise(RuntimeError("the disk is full")))
 
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()
@@ -441,13 +457,7 @@ def test_a_retried_notices_job_shows_every_document_that_exists_on_its_page_and_
     from spotcheck.tenants.notices import commands as writing_commands
 
     monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 2)
-    real_store, calls = writing_commands.store, []
-
-    def failing_third(*args, **kwargs):
-        calls.append(args[2])
-        if len(calls) == 3:
-            raise RuntimeError("the worker's disk is full")
-        return real_store(*args, **kwargs)
+    real_store, failing_third = writing_commands.store, _store_with(3, _raise(RuntimeError("the worker's disk is full")))
 
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()
@@ -485,13 +495,7 @@ def test_a_notices_job_taken_over_after_its_worker_died_counts_the_dead_runs_doc
 
     monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 2)
     monkeypatch.setattr(jobs, "dispatch", lambda *args, **kwargs: True)  # the test runs the job itself
-    real_store, calls = writing_commands.store, []
-
-    def dying_at_third(*args, **kwargs):
-        calls.append(args[2])
-        if len(calls) == 3:
-            raise WorkerDied()
-        return real_store(*args, **kwargs)
+    real_store, dying_at_third = writing_commands.store, _store_with(3, _raise(WorkerDied()))
 
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()
@@ -533,15 +537,12 @@ def test_a_run_taken_over_while_paused_mid_batch_commits_nothing_of_that_batch(p
     app = make_app(postgres_url)
     monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 2)
     monkeypatch.setattr(jobs, "dispatch", lambda *args, **kwargs: True)  # the test runs the job itself
-    real_store, calls, other = writing_commands.store, [], sa.create_engine(postgres_url, poolclass=sa.pool.NullPool)
+    other = sa.create_engine(postgres_url, poolclass=sa.pool.NullPool)
 
-    def taken_over_at_third(*args, **kwargs):
-        calls.append(args[2])
-        if len(calls) == 3:  # paused inside batch 2: meanwhile the sweep and another run take the job
-            with other.begin() as connection:
-                connection.execute(sa.text("UPDATE job SET attempt = attempt + 1, heartbeat_at = now() WHERE id = :id"),
-                                   {"id": job_id})
-        return real_store(*args, **kwargs)
+    def taken_over():  # paused inside batch 2: meanwhile the sweep and another run take the job
+        with other.begin() as connection:
+            connection.execute(sa.text("UPDATE job SET attempt = attempt + 1, heartbeat_at = now() WHERE id = :id"),
+                               {"id": job_id})
 
     try:
         with app.app_context(), frozen_at(TODAY):
@@ -552,7 +553,7 @@ def test_a_run_taken_over_while_paused_mid_batch_commits_nothing_of_that_batch(p
                     job = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
                                       campaign_id=ids["campaign"])
             job_id, planner_id = job.id, planner.id
-            monkeypatch.setattr(writing_commands, "store", taken_over_at_third)
+            monkeypatch.setattr(writing_commands, "store", _store_with(3, taken_over))
             outcome = notice_jobs.write_campaign_notices.run(job_id, ids["tenant"], planner_id,
                                                              campaign_id=ids["campaign"])
             db.session.remove()
