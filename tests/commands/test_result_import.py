@@ -24,6 +24,7 @@ from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results import queries as results_queries
 from spotcheck.tenants.results.queries import listing
 from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.results.models import Visit, VisitStatus
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
 
@@ -95,7 +96,12 @@ def test_the_team_leaders_own_import_is_submitted_at_once_and_nobody_elses(app):
                                            "roles": ["planner", "inspector"]}, actor=admin)
             results.link_inspector(ids["leader_inspector"], {"user_id": leading.id, "other_name": True}, actor=admin)
             db.session.commit()
-            other = next(visit_id for visit_id in sorted(_statuses()) if visit_id != ids["visit"])
+            led_by_them = set(db.session.scalars(  # the draw may make the same inspector 组长 of other visits too
+                sa.select(Visit.id).join(TeamMember, sa.and_(TeamMember.campaign_id == Visit.campaign_id,
+                                                             TeamMember.entity_id == Visit.entity_id))
+                .where(TeamMember.inspector_id == ids["leader_inspector"], TeamMember.is_leader.is_(True),
+                       TeamMember.active.is_(True))))
+            other = next(visit_id for visit_id in sorted(_statuses()) if visit_id not in led_by_them)
             own = results.import_result(ids["visit"], complete_result(ids), actor=leading)
             theirs = results.import_result(other, complete_result(ids), actor=leading)
             db.session.commit()
