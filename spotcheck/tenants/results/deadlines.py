@@ -57,11 +57,16 @@ def rule_of(visit: Visit, field: str) -> str:
     """Where the visit's due date ``field`` comes from, in words: 检查结束后5个工作日（《……》四（三））."""
     if visit.checked_until is None:
         return ""
-    rules = rules_for(visit.tenant_id, visit.checked_until)
+    return _after_check(rules_for(visit.tenant_id, visit.checked_until), field)
+
+
+def _after_check(rules: Rules, field: str, doing: str = "") -> str:
+    """检查结束后5个工作日[内报送检查结果]（《……》四（三））: the due date ``field`` under ``rules`` in words,
+    with the document that sets it; empty where the rules set none."""
     days, citation = days_for(rules, field), rules.cite(DUE_FIELDS[field])
     if days is None:
         return ""
-    return f"检查结束后{days}个工作日" + (f"（{citation}）" if citation else "")
+    return f"检查结束后{days}个工作日" + (f"内{doing}" if doing else "") + (f"（{citation}）" if citation else "")
 
 
 #: What each due date is for, in the words of the form's hint.
@@ -76,9 +81,8 @@ def due_rules_words(tenant_id: int, day: date, window_end: date | None = None) -
     rules = rules_for(tenant_id, day)
     parts = []
     for field, words in DUE_WORDS.items():
-        days, citation = days_for(rules, field), rules.cite(DUE_FIELDS[field])
-        if days is not None:
-            parts.append(f"检查结束后{days}个工作日内{words}" + (f"（{citation}）" if citation else ""))
+        if said := _after_check(rules, field, words):
+            parts.append(said)
         elif field == "report_due" and window_end is not None:
             parts.append(f"{words}的期限现行规则未规定，不晚于检查期最后一天（{window_end.year}年{window_end.month}月"
                          f"{window_end.day}日）")

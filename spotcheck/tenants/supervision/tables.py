@@ -169,9 +169,9 @@ def _area_table(ctx: Context) -> list[Sheet]:
     practising = [s for s in ctx.statuses if practised(s)]
     idle = [s.name for s in with_items if not practised(s)]
     published_on_time = sum(s.published_on_time for s in ctx.statuses)
-    checked = _checked_items(ctx)
+    checked = {tenant_id: sum(1 for _, times in items if times) for tenant_id, items in _random_items(ctx).items()}
     rows = [[n, s.name, _yes(s.rules), _yes(bool(s.items and s.entries and s.inspectors)),
-             len(checked.get(s.tenant_id, [])), s.campaigns]
+             checked.get(s.tenant_id, 0), s.campaigns]
             for n, s in enumerate(practising, start=1)]
     mechanism = Section("一、“双随机、一公开”制度机制建设情况", ["序号", "项目", "情况"], [
         [1, "是否已出台实施意见或工作方案（注明文件名称及文号）", FILLER],
@@ -191,12 +191,12 @@ def _area_table(ctx: Context) -> list[Sheet]:
                   signature="联系人：                    联系电话：")]
 
 
-def _checked_items(ctx: Context) -> dict[int, list[Item]]:
-    """Per department, the items 已实行“双随机”抽查 in the period: of its item list as it stood at the
-    period's end, those under random checking that a campaign of the period checked — one count for
-    附件3's 实行抽查事项项数 and 附件4's lists."""
+def _random_items(ctx: Context) -> dict[int, list[tuple[Item, int]]]:
+    """Per department, its items under random checking (of the item list as it stood at the period's end),
+    each with how many campaigns of the period checked it (已开展抽查次数): only an item checked is
+    已实行“双随机”抽查 — one reading for 附件3's 实行抽查事项项数 and 附件4's lists."""
     per_item = _campaign_counts_by_item(ctx.period)
-    return {tenant_id: [i for i in listed if i.random_check and per_item.get(i.id, 0) > 0]
+    return {tenant_id: [(i, per_item.get(i.id, 0)) for i in listed if i.random_check]
             for tenant_id, listed in _items_of([s.tenant_id for s in ctx.statuses], ctx.period).items()}
 
 
@@ -205,8 +205,7 @@ def _department_table(ctx: Context) -> list[Sheet]:
     period: those of the item list (as it stood at the period's end) under random checking that a
     campaign checked (已开展抽查次数 > 0), as 城口县's 附件3 lists only the departments that checked; the
     合计 line counts them against the field's items, and a line names the items not checked."""
-    per_item = _campaign_counts_by_item(ctx.period)
-    items = _items_of([s.tenant_id for s in ctx.statuses], ctx.period)
+    items = _random_items(ctx)
     sheets = []
     for status in ctx.statuses:
         mechanism = Section("一、“双随机、一公开”制度机制建设情况", ["序号", "项目", "情况"], [
@@ -220,13 +219,12 @@ def _department_table(ctx: Context) -> list[Sheet]:
         for heading, field_code, total, name in (
                 ("二、已实行“双随机”抽查的市场监管行政检查事项情况", "market", status.market_items, "市场监管"),
                 ("三、已实行“双随机”抽查的其他行政检查事项情况", "other", status.other_items, "其他")):
-            listed = [i for i in items.get(status.tenant_id, []) if (i.field == "market") == (field_code == "market")
-                      and i.random_check]
-            chosen = [i for i in listed if per_item.get(i.id, 0) > 0]
-            rows = [[n, _item_name(i), _yes(status.rules),
-                     i.sampling_text, per_item.get(i.id, 0)]
-                    for n, i in enumerate(chosen, start=1)]
-            idle = [_item_name(i) for i in listed if per_item.get(i.id, 0) == 0]
+            listed = [(i, times) for i, times in items.get(status.tenant_id, [])
+                      if (i.field == "market") == (field_code == "market")]
+            chosen = [(i, times) for i, times in listed if times]
+            rows = [[n, _item_name(i), _yes(status.rules), i.sampling_text, times]
+                    for n, (i, times) in enumerate(chosen, start=1)]
+            idle = [_item_name(i) for i, times in listed if not times]
             sections.append(Section(heading, ["序号", "事项名称", "是否制定实施细则", "抽查比例和频次", "已开展抽查次数"], rows,
                                     [f"合计共{len(chosen)}项，占本部门{name}行政检查事项总数的比例为"
                                      f"{_pct_text(_pct(len(chosen), total))}%。",
