@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export SPOTCHECK_ENV ?= development
 
-.PHONY: demo test test-fast fuzz bench install install-dev verifier chromium pdf-libs translations clean
+.PHONY: demo test test-fast chaos fuzz bench install install-dev verifier chromium pdf-libs translations clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,12 @@ test: install-dev chromium pdf-libs
 # The fast loop: the rules and the commands (no browser, no worker, no pages).
 test-fast: install-dev
 	SPOTCHECK_ENV=testing $(BIN)/python -m pytest tests/unit tests/commands
+
+# Faults of the services under running jobs (tests/chaos): a PostgreSQL cluster of the test's own
+# restarted mid-job, a Redis of its own restarted mid-job, on real workers. A few minutes; needs the
+# PostgreSQL server binaries (initdb, pg_ctl) and redis-server.
+chaos: install-dev
+	SPOTCHECK_ENV=testing SPOTCHECK_REQUIRE_SERVICES=1 SPOTCHECK_CHAOS=1 $(BIN)/python -m pytest tests/chaos -q
 
 # The API fuzzed from its OpenAPI document (schemathesis) as every role of the demo, with many more
 # examples per operation than the suite's one-minute run, on the local PostgreSQL; FUZZ_POSITIVE=1 also

@@ -63,6 +63,15 @@ def entry_hash(entry) -> str:
     return hashlib.sha256(f"{entry.prev_hash}\n{canonical}".encode("utf-8")).hexdigest()
 
 
+def hold_chain(tenant_id: int | None) -> None:
+    """Take the department's audit chain for the rest of the transaction (PostgreSQL: the lock every
+    append takes; a no-op elsewhere) — to learn, under a lock timeout, whether it is free now."""
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, :chain)"),
+                        {"ns": _LOCK_NAMESPACE, "chain": tenant_id or 0})
+
+
 def record(action: str, obj_type: str, obj_id=None, *, actor=None, tenant_id: int | None | str = "current",
            details: dict | None = None) -> AuditEntry:
     """Append an entry to the tenant's chain in the current transaction (committed with it).

@@ -6,7 +6,7 @@ from celery import shared_task
 from spotcheck.core import audit, audit_heads
 from spotcheck.core.commands import command
 from spotcheck.core.policy import SCHEDULER, Permission
-from spotcheck.tasks import jobs
+from spotcheck.tasks import job_sweep, jobs
 from spotcheck.tasks.models import Job
 
 
@@ -60,4 +60,4 @@ def publish_heads() -> dict:
 @shared_task(name="spotcheck.jobs.sweep")
 def sweep_jobs() -> dict:
     """Every minute (beat): queue again the jobs the broker lost or whose worker died."""
-    return jobs.sweep(actor=SCHEDULER)
+    return job_sweep.sweep(actor=SCHEDULER)

@@ -8,9 +8,10 @@
   does nothing. The work and the job's outcome are committed in one transaction, and the outcome
   is written only if this run still holds the job: a run that lost it (its worker was taken for
   dead) undoes its work.
-* **A periodic check** (:func:`sweep`, on Celery beat) queues again a job left queued too long (the
-  broker lost it) or running without a sign of life (its worker died), and after too many tries
-  ends it as failed with a message that says so.
+* **A periodic check** (:mod:`~spotcheck.tasks.job_sweep`) queues again a job the broker lost or
+  whose run went silent for a lease, first ending that run's database session and its locks.
+* **A lost database connection** costs seconds, not a lease: the run gives its job back to the
+  queue as soon as the database answers again (:func:`_give_back`).
 
 A refusal by a command ends the job *failed* with the refusal in the user's language; any other
 error ends it with a general message, the details going to the log only.
@@ -33,11 +34,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from spotcheck.core import audit, clock, settings
-from spotcheck.core.commands import after_commit, after_rollback, command, in_command, unit_of_work
-from spotcheck.core.database import db
+from spotcheck.core.commands import after_commit, after_rollback, in_command, unit_of_work
+from spotcheck.core.database import db, is_unreachable
 from spotcheck.core.errors import Conflict, NotFound, ServiceError, user_message
-from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tasks import job_sessions
 from spotcheck.tasks.models import Job, JobStatus
 from spotcheck.tasks.policy import visible_jobs
 from spotcheck.tenants.accounts.models import User
@@ -47,11 +48,6 @@ log = logging.getLogger(__name__)
 #: What a user reads when a job failed for a reason that is not theirs (the log has the details).
 INTERNAL_ERROR = _l("The job failed because of an internal error. Try again; if it fails again, tell your "
                     "administrator (job %(id)s).")
-#: What a user reads when a job could not be run after several tries.
-ABANDONED = _l("The job could not be run: the background service did not take it after several tries. "
-               "Try again later.")
-
-
 class Superseded(Exception):
     """This run no longer holds the job (it was taken for dead and the job given to another run)."""
 
@@ -154,13 +150,14 @@ def list_jobs(reader, *, kinds=None, limit: int = 20) -> list[Job]:
 # --- running a job ------------------------------------------------------------------------------
 
 
-def _setting(name: str, default: int) -> int:
+def int_setting(name: str, default: int) -> int:
     value = settings.get(name)
     return default if value is None else int(value)
 
 
-def _lease() -> timedelta:
-    return timedelta(seconds=_setting("SPOTCHECK_JOB_LEASE_SECONDS", 900))
+def lease() -> timedelta:
+    """How long a run may stay silent before its job is taken for lost (租约)."""
+    return timedelta(seconds=int_setting("SPOTCHECK_JOB_LEASE_SECONDS", 900))
 
 
 def _claim(job_id: int) -> int | None:
@@ -172,7 +169,7 @@ def _claim(job_id: int) -> int | None:
             sa.update(Job).where(Job.id == job_id, sa.or_(
                 Job.status == JobStatus.queued,
                 sa.and_(Job.status == JobStatus.running,
-                        sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < moment - _lease()))))
+                        sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < moment - lease()))))
             .values(status=JobStatus.running, attempt=Job.attempt + 1, heartbeat_at=moment,
                     started_at=sa.func.coalesce(Job.started_at, moment))
             .execution_options(synchronize_session=False)).rowcount
@@ -273,6 +270,40 @@ def _let_writers_in() -> None:
         time.sleep(BATCH_PAUSE_SECONDS)
 
 
+def _give_back(job_id: int, attempt: int, user_id: int) -> bool:
+    """The run lost its database connection (数据库连接中断): once the database answers again, queue the
+    job again and hand it to the broker — seconds after a blip, not a lease. False when the run no
+    longer held the job (another run has it, or the sweep ended its session)."""
+    def release() -> tuple | None:
+        with unit_of_work():
+            moment = clock.now()
+            released = db.session.execute(
+                sa.update(Job).where(Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)
+                .values(status=JobStatus.queued, dispatches=Job.dispatches + 1, dispatched_at=moment,
+                        heartbeat_at=None, run_backend_pid=None, run_backend_started_at=None)
+                .execution_options(synchronize_session=False)).rowcount
+            if not released:
+                return None
+            job = db.session.execute(sa.select(Job.kind, Job.task, Job.tenant_id, Job.created_by_id, Job.params)
+                                     .where(Job.id == job_id)).one()
+            actor = db.session.scalar(sa.select(User).where(User.id == user_id))  # the old session is gone
+            audit.record("job.given_back", "job", job_id, actor=actor, details={"kind": job.kind, "attempt": attempt})
+            return job
+
+    try:
+        job = job_sessions.when_reachable(release, lease())
+    except Exception:
+        log.exception("job %s: the database did not come back within a lease; the periodic check takes it", job_id)
+        return False
+    if job is None:
+        log.warning("job %s: run %s lost its connection and no longer holds the job; it committed nothing more",
+                    job_id, attempt)
+        return False
+    log.warning("job %s: run %s lost its database connection; the job is queued again", job_id, attempt)
+    dispatch(job.task, job_id, job.tenant_id, job.created_by_id, dict(job.params or {}))
+    return True
+
+
 def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User, Callable[[int], None]], dict],
             *, locale: str | None = None, batches: bool = False) -> dict:
     """Run ``work(job, user, progress)`` for a job, once: claimed, then the work and the outcome in one
@@ -286,17 +317,19 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
     after it, goes on from there. A long job thus never holds a transaction — on SQLite, the one
     writer — for more than a batch."""
     with force_locale(locale or "zh_CN"), tenant_scope(tenant_id):
-        attempt = _claim(job_id)
+        attempt = job_sessions.when_reachable(lambda: _claim(job_id), lease())
         if attempt is None:
             log.info("job %s: done or held by another run; nothing to do", job_id)
             return {"skipped": True, "job_id": job_id}
         user = db.session.scalar(sa.select(User).where(User.id == user_id))
         progress = _Progress(job_id, attempt)
+        noted: dict = {}
         try:
             so_far: dict = {}
             while True:
                 more = False
                 with unit_of_work():
+                    job_sessions.note_session(job_id, attempt, noted)
                     job = get_job(job_id)
                     if batches and not _still_held(job_id, attempt):
                         raise Superseded(job_id)
@@ -320,7 +353,11 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
             message = user_message(refused)
             _end_failed(job_id, attempt, message, user)
             return {"ok": False, "error": message}
-        except Exception:
+        except Exception as error:
+            if is_unreachable(error):
+                log.warning("job %s: run %s lost the database (%s)", job_id, attempt, type(error).__name__)
+                _give_back(job_id, attempt, user_id)
+                return {"skipped": True, "job_id": job_id}
             log.exception("job %s failed", job_id)
             _end_failed(job_id, attempt, str(INTERNAL_ERROR % {"id": job_id}), user)
             raise
@@ -340,8 +377,7 @@ def _fenced(job_id: int, attempt: int) -> bool:
 
 
 def _still_held(job_id: int, attempt: int) -> bool:
-    """This run still holds the job (read, not written: the progress writes the job's row beside
-    the batch's transaction, which must not lock it)."""
+    """This run still holds the job (read, not locked: the progress writes that row beside the batch)."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(Job).where(
         Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)) == 1
 
@@ -357,42 +393,6 @@ def _end_failed(job_id: int, attempt: int, message: str, user) -> None:
         if _settle(job_id, attempt, status=JobStatus.failed, error=message[:2000]):
             kind = db.session.scalar(sa.select(Job.kind).where(Job.id == job_id))
             audit.record("job.failed", "job", job_id, actor=user, details={"kind": kind})
-
-
-# --- the periodic check ---------------------------------------------------------------------------
-
-
-@command(Permission.PLATFORM_MAINTAIN)
-def sweep(*, actor) -> dict:
-    """Queue again the jobs the broker lost (queued too long) or whose worker died (running with no
-    sign of life for a lease); end as failed those tried too often. Every decision is audited in
-    the job's department."""
-    moment = clock.now()
-    queued_limit = timedelta(seconds=_setting("SPOTCHECK_JOB_QUEUED_SECONDS", 300))
-    most = _setting("SPOTCHECK_JOB_MAX_DISPATCHES", 5)
-    counts = {"requeued": 0, "abandoned": 0}
-    with system_access("find and restart the stalled jobs of every department"):
-        stalled = db.session.scalars(sa.select(Job).where(sa.or_(
-            sa.and_(Job.status == JobStatus.queued,
-                    sa.or_(Job.dispatched_at.is_(None), Job.dispatched_at < moment - queued_limit)),
-            sa.and_(Job.status == JobStatus.running,
-                    sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < moment - _lease()))))
-            .order_by(Job.id).with_for_update(skip_locked=True)).all()
-        for job in stalled:
-            was = job.status.value
-            if job.dispatches >= most or not job.task:
-                job.status, job.error, job.finished_at = JobStatus.failed, str(ABANDONED), moment
-                counts["abandoned"] += 1
-                audit.record("job.abandoned", "job", job.id, actor=actor, tenant_id=job.tenant_id,
-                             details={"kind": job.kind, "was": was, "dispatches": job.dispatches})
-                continue
-            job.status, job.dispatches, job.dispatched_at = JobStatus.queued, job.dispatches + 1, moment
-            counts["requeued"] += 1
-            audit.record("job.requeued", "job", job.id, actor=actor, tenant_id=job.tenant_id,
-                         details={"kind": job.kind, "was": was, "dispatches": job.dispatches})
-            after_commit(lambda j=job: dispatch(j.task, j.id, j.tenant_id, j.created_by_id, dict(j.params or {})))
-        db.session.flush()
-    return counts
 
 
 def kinds_of(ids) -> dict[int, str]:

@@ -48,6 +48,10 @@ class Job(TenantOwned, db.Model):
     #: and when that run last said it is alive.
     attempt: Mapped[int] = mapped_column(default=0)
     heartbeat_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: The PostgreSQL session (process id, start) the holding run works in: ended by the periodic
+    #: check when it takes the job from a run gone silent, so that run's locks go with it.
+    run_backend_pid: Mapped[int | None] = mapped_column()
+    run_backend_started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     @property
     def done(self) -> bool:

@@ -330,7 +330,7 @@ def test_the_administrator_reads_batches_manifests_and_the_log_and_delivers_agai
 @pytest.mark.slow(10)
 def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_every_record_once(
         tmp_path, postgres_url, celery_queue):
-    from spotcheck.tasks import jobs
+    from spotcheck.tasks import job_sweep, jobs
     from spotcheck.tasks.export_jobs import request_export
     from spotcheck.tasks.models import JobStatus
     from tests.support.workers import WORKER_READY_TIMEOUT, Worker, _poll_job
@@ -372,7 +372,7 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
         second.wait_ready(WORKER_READY_TIMEOUT)
         sweeper = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_JOB_LEASE_SECONDS=0, **settings)
         with sweeper.app_context():
-            assert jobs.sweep(actor=SCHEDULER)["requeued"] == 1
+            assert job_sweep.sweep(actor=SCHEDULER)["requeued"] == 1
             db.engine.dispose()
         with web.app_context():
             job = _poll_job(ids["tenant"], job_id, 120)

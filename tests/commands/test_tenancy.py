@@ -84,7 +84,7 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/demo/summary.py",  # counting the demo city
     "spotcheck/tenants/accounts/commands/administration.py",  # creating a platform administrator; a login free in every department
     "spotcheck/core/scoping.py",  # its definition
-    "spotcheck/tasks/jobs.py",  # the periodic check restarts stalled jobs of every department
+    "spotcheck/tasks/job_sweep.py",  # the periodic check restarts stalled jobs of every department
     "spotcheck/tenants/notices/delivery.py",  # the beat's sender takes the due e-mails and SMS of every department
     "spotcheck/platform/operations_check.py",  # the operator's `spotcheck check`: every department's stored files and jobs
 }

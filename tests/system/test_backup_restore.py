@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
-import socket
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from tests.support.helpers import make_app, service_missing, tenant_id, user_named
+from tests.support.helpers import make_app, tenant_id, user_named
 
 PDF = b"%PDF-1.4\n% spotcheck backup test\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 def _published_rules_file(app) -> str:
@@ -86,44 +80,14 @@ def test_a_tampered_backup_is_refused_naming_the_file_and_nothing_is_restored(ap
         assert connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def new_cluster():
-    """A PostgreSQL cluster made with ``initdb`` for the test (as the user ``postgres`` when the tests
-    run as root, which initdb refuses; in a folder of its own, which pytest's private one is not to
-    that user); its superuser is ``postgres``; stopped and removed after."""
-    import tempfile
-
-    initdb = shutil.which("initdb") or str(PG_BIN / "initdb")
-    if not Path(initdb).exists() or not (PG_BIN / "pg_ctl").exists():
-        service_missing("initdb/pg_ctl", "PostgreSQL server binaries not installed")
-    folder = Path(tempfile.mkdtemp(prefix="spotcheck-cluster-"))
-    as_user = []
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    subprocess.run([*as_user, initdb, "-D", str(folder / "data"), "-A", "trust", "-U", "postgres", "--no-sync",
-                    "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
-    pg_ctl = [*as_user, str(PG_BIN / "pg_ctl"), "-D", str(folder / "data")]
-    subprocess.run([*pg_ctl, "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -F", "-l",
-                    str(folder / "log"), "-w", "start"], check=True, capture_output=True)
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/spotcheck"
-    finally:
-        subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 @pytest.mark.postgres
 def test_a_postgresql_backup_restores_onto_a_new_cluster(postgres_url, new_cluster, tmp_path):
     source = make_app(postgres_url, SPOTCHECK_STORAGE=str(tmp_path / "source-storage"))
     key = _published_rules_file(source)
+    assert _cli(source, "audit", "publish-heads").exit_code == 0
+    heads = tmp_path / "audit-heads.json"  # what a citizen kept of /public/audit-heads.json before the loss
+    heads.write_bytes(source.test_client().get("/public/audit-heads.json").data)
+    assert json.loads(heads.read_text(encoding="utf-8"))
     taken = _cli(source, "backup", str(tmp_path / "backup"))
     assert taken.exit_code == 0, taken.output + taken.stderr
     roles = (tmp_path / "backup" / "roles.sql").read_text(encoding="utf-8")
@@ -135,6 +99,8 @@ def test_a_postgresql_backup_restores_onto_a_new_cluster(postgres_url, new_clust
     assert done.exit_code == 0, done.output + done.stderr
     _works(restored)
     assert (tmp_path / "storage" / key).read_bytes() == PDF
+    against = _cli(restored, "audit", "verify", "--against", str(heads))
+    assert against.exit_code == 0 and "every published head extended" in against.output, against.stderr
 
     refused = _cli(restored, "restore", str(tmp_path / "backup"))
     assert refused.exit_code != 0 and "not empty" in refused.stderr

@@ -1,0 +1,91 @@
+"""The periodic check of the jobs (作业巡检, Celery beat every minute): a job the broker lost (queued too
+long) or whose run gave no sign of life for a lease (its worker died or hangs) is queued again; one
+tried too often ends failed, saying so. On PostgreSQL the silent run's database session is ended
+first (:func:`~spotcheck.tasks.job_sessions.end_silent_sessions`): a hung worker's open transaction
+and every lock it holds — the job's row, a document-number counter, a department's audit chain — go
+with it. That is why a hung export once stayed "running" through every check: it had written an audit
+entry, so held its department's audit chain; the first check blocked on that chain while holding the
+job's row, and the later checks skipped the locked row. A chain still held by a session the check
+could not end leaves only that job for the next check."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit, clock
+from spotcheck.core.commands import after_commit, command
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import system_access
+from spotcheck.tasks.job_sessions import end_silent_sessions, silent
+from spotcheck.tasks import jobs
+from spotcheck.tasks.models import Job, JobStatus
+
+log = logging.getLogger(__name__)
+
+#: What a user reads when a job could not be run after several tries.
+ABANDONED = _l("The job could not be run: the background service did not take it after several tries. "
+               "Try again later.")
+
+
+
+@command(Permission.PLATFORM_MAINTAIN)
+def sweep(*, actor) -> dict:
+    """Queue again the jobs the broker lost (queued too long) or whose worker died (running with no
+    sign of life for a lease); end as failed those tried too often. Every decision is audited in
+    the job's department."""
+    moment = clock.now()
+    queued_limit = timedelta(seconds=jobs.int_setting("SPOTCHECK_JOB_QUEUED_SECONDS", 300))
+    most = jobs.int_setting("SPOTCHECK_JOB_MAX_DISPATCHES", 5)
+    counts = {"requeued": 0, "abandoned": 0, "held": 0}
+    with system_access("find and restart the stalled jobs of every department"):
+        counts["sessions_ended"] = end_silent_sessions(moment, jobs.lease())
+        stalled = db.session.scalars(sa.select(Job).where(sa.or_(
+            sa.and_(Job.status == JobStatus.queued,
+                    sa.or_(Job.dispatched_at.is_(None), Job.dispatched_at < moment - queued_limit)),
+            silent(moment, jobs.lease())))
+            .order_by(Job.id).with_for_update(skip_locked=True)).all()
+        for job in stalled:
+            if not _audit_chain_free(job):
+                counts["held"] += 1
+                continue
+            was = job.status.value
+            if job.dispatches >= most or not job.task:
+                job.status, job.error, job.finished_at = JobStatus.failed, str(ABANDONED), moment
+                counts["abandoned"] += 1
+                audit.record("job.abandoned", "job", job.id, actor=actor, tenant_id=job.tenant_id,
+                             details={"kind": job.kind, "was": was, "dispatches": job.dispatches})
+                continue
+            job.status, job.dispatches, job.dispatched_at = JobStatus.queued, job.dispatches + 1, moment
+            counts["requeued"] += 1
+            audit.record("job.requeued", "job", job.id, actor=actor, tenant_id=job.tenant_id,
+                         details={"kind": job.kind, "was": was, "dispatches": job.dispatches})
+            after_commit(lambda j=job: jobs.dispatch(j.task, j.id, j.tenant_id, j.created_by_id, dict(j.params or {})))
+        db.session.flush()
+    return counts
+
+
+#: How long the periodic check waits for a department's audit chain before leaving its job for later.
+CHAIN_WAIT = "5s"
+
+
+def _audit_chain_free(job: Job) -> bool:
+    """Whether the job's department's audit chain can be written now (PostgreSQL: within a few
+    seconds): a session the check could not end may hold it, and the check must not wait on it —
+    the job is left for the next check, the others go on."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True
+    was = db.session.scalar(sa.text("SELECT current_setting('lock_timeout')"))
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": CHAIN_WAIT})
+            audit.hold_chain(job.tenant_id)
+            db.session.execute(sa.text("SELECT set_config('lock_timeout', :was, true)"), {"was": was})
+    except sa.exc.OperationalError:
+        log.warning("job %s: its department's audit chain is held by another session; left for the next check",
+                    job.id)
+        return False
+    return True
