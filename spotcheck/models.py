@@ -17,6 +17,6 @@ from spotcheck.tenants.exports.models import ExportBatch, ExportDelivery, Export
 from spotcheck.tenants.notices.models import Delivery, Message, Notice  # noqa: F401
 from spotcheck.tenants.joint.models import FieldLead, JointParticipant  # noqa: F401
 from spotcheck.tenants.supervision.models import Criticism, DeductionRule  # noqa: F401
-from spotcheck.tenants.supervision.submission_models import ReportSubmission  # noqa: F401
+from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission  # noqa: F401
 from spotcheck.tenants.common.numbering import DocumentCounter  # noqa: F401
 from spotcheck.tenants.contacts.models import DepartmentContact  # noqa: F401

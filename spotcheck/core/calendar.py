@@ -3,10 +3,13 @@
 them in its database (:mod:`spotcheck.core.official_calendar`). Deadlines in working days — a report
 within 5 working days of the check, a result published within 20 — are counted here and nowhere else.
 
-For a year whose official calendar is not entered yet, Monday to Friday are taken as working days:
-a date counted through such a year is *provisional* (暂按周一至周五计算), and every answer that
-relied on it says so (:attr:`Deadline.assumed_years`), so a page can show that the date may move;
-when the year is entered, the provisional dates are counted again.
+For a year whose official calendar is not entered yet, the public holidays the law fixes are off
+(:mod:`spotcheck.core.statutory_holidays`: 元旦, 春节 from 除夕, 清明, 劳动节, 端午, 中秋, 国庆) and
+Monday to Friday otherwise are working days: only that year's 调休 — the weekends worked and the
+weekdays taken off in exchange — is unknown. A date counted through such a year is *provisional*
+(:data:`PROVISIONAL_NOTE`), and every answer that relied on it says so
+(:attr:`Deadline.assumed_years`), so a page can show that the date may move; when the year is
+entered, the provisional dates are counted again.
 
 The calendar is read from the database once and kept for :data:`CACHE_SECONDS` per database (a year
 loaded in this process is seen at once; another process sees it within that time).
@@ -26,13 +29,15 @@ import sqlalchemy as sa
 
 from spotcheck.core.calendar_tables import CalendarYear, OfficialDay
 from spotcheck.core.database import db
+from spotcheck.core.statutory_holidays import statutory_holidays
 
 log = logging.getLogger(__name__)
 
 #: How long a process keeps the calendar it read before reading it again.
 CACHE_SECONDS = 60.0
-#: What a provisional date says, wherever it is shown.
-PROVISIONAL_NOTE = "暂按周一至周五计算"
+#: What a provisional date says, wherever it is shown: the statutory holidays are counted, the year's
+#: 调休 is not known yet.
+PROVISIONAL_NOTE = "调休安排未公布，法定节假日外暂按周一至周五计算"
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,11 @@ class Calendar:
         return year in self.years
 
     def is_working_day(self, day: date) -> bool:
+        """Off on a holiday the year's calendar names — or, for a year not entered, the law fixes —,
+        on on a make-up workday, else Monday to Friday."""
         if day in self.holidays:
+            return False
+        if day.year not in self.years and day in statutory_holidays(day.year):
             return False
         return day in self.workdays or day.weekday() < 5
 
@@ -104,13 +113,15 @@ def official_calendar_known(year: int) -> bool:
 
 
 def is_working_day(day: date) -> bool:
-    """A working day: on the official calendar when its year is entered, else Monday–Friday."""
+    """A working day: on the official calendar when its year is entered, else Monday–Friday but the
+    statutory holidays."""
     return current().is_working_day(day)
 
 
 @dataclass(frozen=True)
 class Deadline:
-    """A date counted in working days, and the years for which Monday–Friday had to be assumed."""
+    """A date counted in working days, and the years whose 调休 had to be assumed away (their
+    statutory holidays off, Monday–Friday otherwise)."""
 
     due: date
     assumed_years: tuple[int, ...] = ()
@@ -122,7 +133,7 @@ class Deadline:
 
     @property
     def provisional(self) -> bool:
-        """暂按周一至周五计算: a year counted through has no official calendar yet; the date may move."""
+        """A year counted through has no official calendar yet (its 调休 unknown); the date may move."""
         return bool(self.assumed_years)
 
 

@@ -4,7 +4,10 @@ Each year's public holidays and make-up working days (调休上班) are publishe
 of the State Council late in the year before (国务院办公厅关于 XXXX 年部分节假日安排的通知). The
 years the package ``chinesecalendar`` knows are loaded from it when the database is created; the
 platform administrator enters each later year from the notice — on the page *法定节假日* or with
-``spotcheck calendar load FILE`` — as lines ``YYYY-MM-DD<TAB>holiday|workday<TAB>name``. Loading a
+``spotcheck calendar load FILE`` — typed or pasted as the notice reads (``2027-02-06 至 2027-02-13
+放假``, ``2月14日 上班``, the notice's own sentences: :mod:`spotcheck.core.calendar_notice`) or as
+the platform's own lines ``YYYY-MM-DD<TAB>holiday|workday<TAB>name``. Until then a year counts the
+holidays the law fixes (:mod:`spotcheck.core.statutory_holidays`). Loading a
 year replaces that year whole, is audited in the platform's chain and tells the rest of the platform
 (event ``calendar.loaded``: the visits' provisional deadlines are counted again). The calendar is
 the deployment's, not a department's: its rows belong to no tenant.
@@ -14,9 +17,6 @@ Counting working days on it is :mod:`spotcheck.core.calendar`.
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -24,13 +24,14 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit, events
 from spotcheck.core.clock import now
 from spotcheck.core.commands import after_commit, command
-from spotcheck.core import calendar
-from spotcheck.core.calendar_tables import NAME_LENGTH, NOTICE_LENGTH, CalendarYear, OfficialDay
+from spotcheck.core import calendar, calendar_notice
+from spotcheck.core.calendar_notice import HOLIDAY, WORKDAY, Day, Reading
+from spotcheck.core.calendar_tables import NOTICE_LENGTH, CalendarYear, OfficialDay
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
+from spotcheck.core.statutory_holidays import StatutoryDay, statutory_days
 
-HOLIDAY, WORKDAY = "holiday", "workday"
 #: The two kinds of day a year's notice lists, in Chinese.
 DAY_KINDS = {HOLIDAY: "放假", WORKDAY: "调休上班"}
 #: Where a year came from.
@@ -41,68 +42,26 @@ PACKAGE_NAMES = {
     "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
-_LINE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass(frozen=True)
-class Day:
-    day: date
-    kind: str
-    name: str
+def read(text: str, year: int | None = None) -> Reading:
+    """A year as the administrator typed or pasted it (:mod:`spotcheck.core.calendar_notice`), with
+    what it leaves out — the preview shown before it is entered; :class:`ValidationFailed` naming
+    each line that cannot be read."""
+    return calendar_notice.read(text, year)
 
 
-def parse(text: str) -> tuple[int, list[Day]]:
-    """A year's file, checked whole: ``(year, days)``; otherwise :class:`ValidationFailed` naming
-    every bad line (field ``file``). Blank lines and lines starting with ``#`` are skipped."""
-    problems: list = []
-    days: list[Day] = []
-    seen: dict[date, int] = {}
-    for number, raw in enumerate((text or "").lstrip("\ufeff").splitlines(), start=1):
-        line = raw.rstrip("\r")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 3:
-            problems.append(_l("Line %(n)d: three fields separated by tabs are expected (date, holiday or workday, "
-                               "name), not “%(line)s”.", n=number, line=line[:60]))
-            continue
-        raw_day, kind, name = (field.strip() for field in fields)
-        try:
-            day = date.fromisoformat(raw_day) if _LINE_DATE.match(raw_day) else None
-        except ValueError:
-            day = None
-        if day is None:
-            problems.append(_l("Line %(n)d: “%(value)s” is not a date (YYYY-MM-DD).", n=number, value=raw_day[:20]))
-            continue
-        if kind not in DAY_KINDS:
-            problems.append(_l("Line %(n)d: the second field is holiday (a public holiday) or workday (a make-up "
-                               "working day), not “%(value)s”.", n=number, value=kind[:20]))
-            continue
-        if not name or len(name) > NAME_LENGTH:
-            problems.append(_l("Line %(n)d: give the holiday's name (at most %(max)d characters).", n=number,
-                               max=NAME_LENGTH))
-            continue
-        if kind == WORKDAY and day.weekday() < 5:
-            problems.append(_l("Line %(n)d: %(day)s is a weekday; a make-up working day (调休上班) is a Saturday "
-                               "or a Sunday.", n=number, day=day.isoformat()))
-            continue
-        if day in seen:
-            problems.append(_l("Line %(n)d: %(day)s is listed already on line %(first)d.", n=number,
-                               day=day.isoformat(), first=seen[day]))
-            continue
-        seen[day] = number
-        days.append(Day(day, kind, name))
-    years = sorted({d.day.year for d in days})
-    if len(years) > 1:
-        problems.append(_l("A file holds one year; this one has days of %(years)s.",
-                           years="、".join(str(y) for y in years)))
-    if not days and not problems:
-        problems.append(_l("The file lists no day."))
-    if not problems and not 2000 <= years[0] <= 2100:
-        problems.append(_l("The year must be between 2000 and 2100."))
-    if problems:
-        raise ValidationFailed({"file": problems})
-    return years[0], sorted(days, key=lambda d: d.day)
+def parse(text: str, year: int | None = None) -> tuple[int, list[Day]]:
+    """A year's text, checked whole: ``(year, days)``; otherwise :class:`ValidationFailed` naming
+    every bad line (field ``file``)."""
+    return calendar_notice.parse(text, year)
+
+
+def statutory_missing(reading: Reading) -> list[StatutoryDay]:
+    """The days the law fixes in the year read that it does not give as holidays (a line forgotten,
+    or a notice misread): shown with the preview."""
+    holidays = {d.day for d in reading.days if d.kind == HOLIDAY}
+    return [d for d in statutory_days(reading.year) if d.day not in holidays]
 
 
 #: How many lines that are not UTF-8 a refusal names (a file saved as GBK has one on every line with a name).
@@ -144,11 +103,12 @@ def days_of(year: int) -> list[OfficialDay]:
 
 
 @command(Permission.CALENDAR_MANAGE)
-def load_year(text: str, *, notice: str = "", actor) -> CalendarYear:
+def load_year(text: str, *, notice: str = "", year: int | None = None, actor) -> CalendarYear:
     """Enter a year of the official calendar from the State Council's notice (a whole year,
-    replacing what was there): refused whole when any line is wrong. The visits' deadlines that
-    were provisional for this year are counted again (event ``calendar.loaded``)."""
-    year, days = parse(text)
+    replacing what was there), typed or pasted as the notice reads (:func:`read`; ``year``: the
+    year of dates written without one): refused whole when any line is wrong. The visits'
+    deadlines that were provisional for this year are counted again (event ``calendar.loaded``)."""
+    year, days = parse(text, year)
     notice = (notice or "").strip()
     if len(notice) > NOTICE_LENGTH:
         raise ValidationFailed({"notice": [_l("At most %(n)d characters.", n=NOTICE_LENGTH)]})

@@ -77,6 +77,10 @@ class Permission(str, enum.Enum):
     #: Read the supervision figures, tables and assessment (监督统计、考核): a supervisor of every
     #: department (through the audited cross-department path), a leader of their own.
     SUPERVISION_VIEW = "supervision.view"
+    #: Read every department's supervision figures, drill-downs, tables, submissions and assessment
+    #: (through the audited cross-department path): the justice bureau's supervisor, and the bureau's
+    #: leader, who signs the notices of criticism of other departments (:data:`KIND_PERMISSIONS`).
+    SUPERVISION_READ_ALL = "supervision.read_all"
     #: Draft notices of criticism (通报) and set the assessment's deductions, as the justice bureau.
     SUPERVISION_MANAGE = "supervision.manage"
     #: Approve (签发) a notice of criticism drafted in one's own bureau (a leader of the justice bureau).
@@ -144,6 +148,7 @@ PERMISSION_LABELS = {
     Permission.JOINT_VIEW: _l("take part in joint inspections"),
     Permission.PLANS_REVIEW: _l("file or return departments' plans"),
     Permission.SUPERVISION_VIEW: _l("read the supervision figures and tables"),
+    Permission.SUPERVISION_READ_ALL: _l("read every department's supervision figures and tables"),
     Permission.SUPERVISION_MANAGE: _l("draft notices of criticism and set the assessment"),
     Permission.CRITICISM_APPROVE: _l("sign notices of criticism"),
     Permission.REPORTS_PREPARE: _l("prepare statistical tables"),
@@ -159,9 +164,10 @@ PERMISSION_LABELS = {
 
 
 #: The permissions that open the cross-department path (:func:`spotcheck.core.scoping.cross_tenant`):
-#: reading every department (the justice bureau, the market-regulation bureau's coordinator), and
+#: reading every department (the justice bureau, the market-regulation bureau's coordinator),
+#: reading every department's supervision figures (the justice bureau's supervisor and leader), and
 #: reading the frame of a joint draw one runs (a field's joint-check coordinator, nothing else).
-CROSS_DEPARTMENT = frozenset({Permission.TENANTS_READ_ALL, Permission.JOINT_MANAGE})
+CROSS_DEPARTMENT = frozenset({Permission.TENANTS_READ_ALL, Permission.SUPERVISION_READ_ALL, Permission.JOINT_MANAGE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.platform_admin: frozenset({Permission.SIGNED_IN, Permission.TENANTS_MANAGE, Permission.CALENDAR_MANAGE,
@@ -183,8 +189,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                  Permission.REGISTRY_MANAGE, Permission.JOINT_MANAGE, Permission.JOINT_VIEW,
                                  Permission.PLANS_REVIEW}),
     Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW,
-                                Permission.PLANS_REVIEW, Permission.SUPERVISION_VIEW, Permission.SUPERVISION_MANAGE,
-                                Permission.REPORTS_PREPARE}),
+                                Permission.PLANS_REVIEW, Permission.SUPERVISION_VIEW, Permission.SUPERVISION_READ_ALL,
+                                Permission.SUPERVISION_MANAGE, Permission.REPORTS_PREPARE}),
     Role.field_coordinator: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.JOINT_MANAGE,
                                        Permission.JOINT_VIEW}),
 }
@@ -198,11 +204,34 @@ ROLES_BY_TENANT_KIND: dict[str | None, frozenset[Role]] = {
 }
 
 
-def permissions_of(roles) -> frozenset[Permission]:
+#: What a role holds, beyond :data:`ROLE_PERMISSIONS`, in a department of one kind: the justice bureau's
+#: (``supervisor``) leader signs the notices of criticism (通报) of every department, so reads every
+#: department's supervision figures as the bureau's supervisor does; a leader elsewhere reads their own.
+KIND_PERMISSIONS: dict[tuple[str, Role], frozenset[Permission]] = {
+    ("supervisor", Role.leader): frozenset({Permission.SUPERVISION_READ_ALL}),
+}
+
+
+def permissions_of(roles, kind: str | None = None) -> frozenset[Permission]:
+    """The permissions of ``roles``, held in a department of ``kind`` (``None``: no department's own)."""
     granted: set[Permission] = set()
+    kind = getattr(kind, "value", kind)
     for role in roles or ():
         granted |= ROLE_PERMISSIONS.get(Role(role), frozenset())
+        if kind is not None:
+            granted |= KIND_PERMISSIONS.get((kind, Role(role)), frozenset())
     return frozenset(granted)
+
+
+def kind_of(actor) -> str | None:
+    """The kind of ``actor``'s department (``None`` without one)."""
+    kind = getattr(getattr(actor, "tenant", None), "kind", None)
+    return getattr(kind, "value", kind)
+
+
+def permissions_held(actor) -> frozenset[Permission]:
+    """What ``actor`` (a signed-in user) holds: their roles' permissions in their department's kind."""
+    return permissions_of(getattr(actor, "roles", ()), kind_of(actor))
 
 
 @dataclass(frozen=True)
@@ -236,7 +265,7 @@ def has_permission(actor, permission: Permission) -> bool:
         return permission in actor.grants
     if not getattr(actor, "is_authenticated", False) or not getattr(actor, "active", True):
         return False
-    return permission in permissions_of(actor.roles)
+    return permission in permissions_held(actor)
 
 
 def holders(permission: Permission) -> list[Role]:

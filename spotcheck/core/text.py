@@ -71,3 +71,27 @@ def whole_number(value, *, digits: int = 9) -> int | None:
 def whole_numbers(values, *, digits: int = 9) -> list[int]:
     """Every value of ``values`` that is a :func:`whole_number` (the ids ticked on a list)."""
     return [number for number in (whole_number(value, digits=digits) for value in values or ()) if number is not None]
+
+
+#: What may close a sentence as it is (感叹号、问号、省略号); a full stop, comma, semicolon or colon at the
+#: end of a text is replaced by the one full stop a sentence ends with.
+_OWN_ENDS = "！？!?…"
+_TRAILING = "。．.；;，,、：: \t\n"
+
+
+def sentence(text) -> str:
+    """``text`` (a typed reason, a name, a clause) as one sentence ending with one full stop (句号),
+    to be followed by another: "请补充照片。" and "请补充照片" both give "请补充照片。"; "为什么？" stays;
+    so a message joining texts never reads "。。" or "；。". Empty text gives an empty string."""
+    text = str(text or "").strip()
+    if text.endswith(tuple(_OWN_ENDS)):
+        return text
+    text = text.rstrip(_TRAILING)
+    return f"{text}。" if text else ""
+
+
+def clauses(texts, separator: str = "；") -> str:
+    """Texts joined as the clauses of one sentence (分句, by default with "；"), each without its own
+    closing mark, the whole ending with one full stop: ``["甲。", "乙；"]`` → "甲；乙。"."""
+    parts = [str(t or "").strip().rstrip(_TRAILING + _OWN_ENDS) for t in texts]
+    return sentence(separator.join(part for part in parts if part))

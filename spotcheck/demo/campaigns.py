@@ -108,7 +108,7 @@ def _results(code: str, campaign, *, today: date) -> None:
             results.submit_result(visit.id, actor=chief)
         if stage == "returned":
             with on(reviewed):
-                results.return_result(visit.id, {"reason": "请补充现场检查照片，并核对检查日期。"}, actor=leader)
+                results.return_result(visit.id, {"reason": "请补充现场检查照片，并写明责令整改的期限。"}, actor=leader)
             continue
         if stage == "submitted":
             continue

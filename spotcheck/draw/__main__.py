@@ -5,27 +5,29 @@ from __future__ import annotations
 
 import sys
 
+from spotcheck.draw import wording
 from spotcheck.draw.verify import verify_file
 
-USAGE = """usage: python3 -m spotcheck.draw verify PROOF.json   check a published draw proof (spotcheck-draw/1)
-       python3 -m spotcheck.draw bundle OUT.pyz      write this verifier as one file"""
+USAGE = wording.USAGE
 
 
 def verify_command(path: str, out=None, err=None) -> int:
-    """Print each check of the proof at ``path``; 0 when all hold, 1 when one fails, 2 when the file
-    cannot be read as a proof."""
+    """Print each check of the proof at ``path`` in Chinese, its own name beside it (as the Node
+    verifier prints it, :mod:`spotcheck.draw.wording`); 0 when all hold, 1 when one fails, 2 when the
+    file cannot be read as a proof. The verdict keeps its English words in brackets (``proof
+    verified``, ``proof NOT verified``) for the programs that read it."""
     out, err = out or sys.stdout, err or sys.stderr
     checks = verify_file(path)
     for check in checks:
-        print(str(check), file=out)
+        print(wording.line(check), file=out)
     failed = [check for check in checks if not check.ok]
     if len(checks) == 1 and failed and checks[0].name == "read the proof":
-        print(f"cannot read the proof {path}: {checks[0].detail}", file=err)
+        print(wording.unreadable(path, checks[0].detail), file=err)
         return 2
     if failed:
-        print(f"proof NOT verified: {len(failed)} of {len(checks)} checks failed", file=err)
+        print(wording.refused(len(failed), len(checks)), file=err)
         return 1
-    print(f"proof verified: all {len(checks)} checks hold", file=out)
+    print(wording.verified(len(checks)), file=out)
     return 0
 
 
@@ -39,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         data = bundle.build()
         with open(args[1], "wb") as out:
             out.write(data)
-        print(f"{args[1]}: {len(data)} bytes, SHA-256 {bundle.sha256(data)}")
+        print(f"{args[1]}：{len(data)} 字节 bytes，SHA-256 {bundle.sha256(data)}")
         return 0
     print(USAGE, file=sys.stderr)
     return 2

@@ -16,9 +16,10 @@ MAIN = '''"""spotcheck-verify: check a published draw proof of the Spotcheck pla
 import sys
 
 from spotcheck.draw.__main__ import verify_command
+from spotcheck.draw.wording import BUNDLE_USAGE
 
 if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
-    print("usage: python3 spotcheck-verify.pyz PROOF.json", file=sys.stderr)
+    print(BUNDLE_USAGE, file=sys.stderr)
     sys.exit(2)
 sys.exit(verify_command(sys.argv[1]))
 '''

@@ -183,7 +183,8 @@ def calendar_group() -> None:
 
 
 @calendar_group.command("load", help="Enter a year from the State Council's notice: FILE has lines "
-                                     "YYYY-MM-DD<TAB>holiday|workday<TAB>name (the whole year; replaces it).")
+                                     "YYYY-MM-DD<TAB>holiday|workday<TAB>name, or a date or range and 放假|上班 "
+                                     "per line, or the notice's own text (the whole year; replaces it).")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--notice", default="", help="The notice's title (国务院办公厅关于XXXX年部分节假日安排的通知).")
 @with_appcontext
@@ -219,7 +220,8 @@ def calendar_due(day: str, days: int) -> None:
     if deadline.provisional:
         years = "、".join(f"{year}年" for year in deadline.assumed_years)
         click.echo(f"{years}的法定节假日和调休安排尚未录入（国务院办公厅关于部分节假日安排的通知），无法确定{start.isoformat()}后"
-                   f"第{days}个工作日：暂按周一至周五计算为{deadline.due.isoformat()}，以录入后的安排为准。", err=True)
+                   f"第{days}个工作日：调休安排未公布，除法定节假日外暂按周一至周五计算为{deadline.due.isoformat()}，"
+                   f"以录入后的安排为准。", err=True)
         sys.exit(3)
     click.echo(deadline.due.isoformat())
 

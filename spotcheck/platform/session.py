@@ -97,6 +97,27 @@ def _refuse_bad_token() -> None:
         abort(401)
 
 
+#: What a user with a temporary password may open before choosing their own: the account page (to
+#: change it) and signing out; the public pages stay open as for anyone.
+TEMPORARY_PASSWORD_ENDPOINTS = {"account.profile", "auth.logout"}
+
+
+def _require_own_password():
+    """A user signed in with a temporary password (reset by the platform administrator) is sent to
+    their account page to choose their own before any other page (an API call is refused)."""
+    user = current_user._get_current_object()
+    if not user.is_authenticated or not getattr(user, "must_change_password", False) or g.get("authenticated_by_token"):
+        return None
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if request.endpoint in TEMPORARY_PASSWORD_ENDPOINTS or (view is not None
+                                                            and declared_access(view, request.method) == "public"):
+        return None
+    if is_api_request():
+        abort(403, description=str(_l("Choose your own password on your account page first.")))
+    flash(str(_l("You signed in with a temporary password: choose your own password before anything else.")), "warn")
+    return redirect(url_for("account.profile"))
+
+
 def _check_csrf() -> None:
     if request.method in _UNSAFE_METHODS and not g.get("authenticated_by_token"):
         csrf.protect()
@@ -130,6 +151,7 @@ def init_app(app) -> None:
         _bind_tenant()
         _refuse_bad_token()
         _check_csrf()
+        return _require_own_password()
 
     @app.teardown_request
     def _release(exc):

@@ -1,6 +1,7 @@
 """The two draws of a campaign as background jobs (抽取作业).
 
-Asking for a draw is a command (:func:`submit_draw`): it checks the observers' inputs and, with the
+Asking for a draw is a command (:func:`submit_draw`): it checks the observers' inputs (with none, that
+the reason for drawing without them is given) and, with the
 campaign row locked, that the draw may be made now and that no draw of that kind is already under
 way — so a second request is refused at once (409) — and queues the job. The job calls the
 ceremony's draw command, which locks the campaign and its draw row and refuses again if another
@@ -20,7 +21,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries
-from spotcheck.tenants.campaigns.draws import clean_inputs
+from spotcheck.tenants.campaigns.draws import observers
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS
 from spotcheck.tenants.joint import commands as joint_commands
@@ -31,10 +32,11 @@ KINDS = DRAW_KINDS
 UNDER_WAY = _l("This draw is already under way; follow its progress on the campaign page.")
 
 
-def _work(kind: str, campaign_id: int, public_inputs: list[str]):
+def _work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason: str = ""):
     def work(job, user, progress) -> dict:
         draw = campaign_commands.draw_targets if kind == "targets" else campaign_commands.draw_inspectors
-        return _summary(kind, campaign_id, draw(campaign_id, {"public_inputs": public_inputs}, actor=user))
+        return _summary(kind, campaign_id, draw(campaign_id, {"public_inputs": public_inputs,
+                                                              "no_input_reason": no_input_reason}, actor=user))
 
     return work
 
@@ -56,14 +58,16 @@ def _summary(kind: str, campaign_id: int, record) -> dict:
 
 @shared_task(name="spotcheck.draw.targets")
 def draw_targets(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
-                 locale: str = "zh_CN") -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, _work("targets", campaign_id, public_inputs), locale=locale)
+                 no_input_reason: str = "", locale: str = "zh_CN") -> dict:
+    return jobs.run_job(job_id, tenant_id, user_id, _work("targets", campaign_id, public_inputs, no_input_reason),
+                        locale=locale)
 
 
 @shared_task(name="spotcheck.draw.inspectors")
 def draw_inspectors(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
-                    locale: str = "zh_CN") -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, _work("inspectors", campaign_id, public_inputs), locale=locale)
+                    no_input_reason: str = "", locale: str = "zh_CN") -> dict:
+    return jobs.run_job(job_id, tenant_id, user_id, _work("inspectors", campaign_id, public_inputs, no_input_reason),
+                        locale=locale)
 
 
 TASKS = {"targets": draw_targets, "inspectors": draw_inspectors}
@@ -71,42 +75,44 @@ TASKS = {"targets": draw_targets, "inspectors": draw_inspectors}
 
 @command(Permission.CAMPAIGNS_EDIT)
 def submit_draw(campaign_id: int, data: dict, *, actor, locale: str = "zh_CN") -> Job:
-    """Ask for a draw (抽取) of ``data["kind"]`` with the observers' ``data["public_inputs"]``: the inputs
-    are checked and the draw must be possible now, with no draw of that kind under way, before the
-    job is queued; returns the job to watch."""
+    """Ask for a draw (抽取) of ``data["kind"]`` with the observers' ``data["public_inputs"]`` (with none,
+    ``data["no_input_reason"]``, required): the inputs or the reason are checked and the draw must be
+    possible now, with no draw of that kind under way, before the job is queued; returns the job to watch."""
     kind = data.get("kind")
     if kind not in KINDS:
         raise ValidationFailed({"kind": [_l("No such draw.")]})
-    inputs = clean_inputs(data.get("public_inputs"))
     campaign = get_campaign(campaign_id, for_update=True)  # two requests take turns here
     campaign_queries.ready_to_draw(campaign, kind)
     jobs.refuse_if_under_way(f"draw.{kind}", campaign.id, UNDER_WAY)
+    inputs, reason = observers(data)  # once the draw can be made: a refused step says why first
     return jobs.submit(TASKS[kind], f"draw.{kind}", actor, campaign_id=campaign.id, public_inputs=inputs,
-                       locale=locale)
+                       no_input_reason=reason, locale=locale)
 
 
 # --- a joint campaign's draws ----------------------------------------------------------------------
 
 
-def _joint_work(kind: str, campaign_id: int, public_inputs: list[str]):
+def _joint_work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason: str = ""):
     def work(job, user, progress) -> dict:
         draw = joint_commands.draw_targets if kind == "targets" else joint_commands.draw_inspectors
-        return _summary(kind, campaign_id, draw(campaign_id, {"public_inputs": public_inputs}, actor=user))
+        return _summary(kind, campaign_id, draw(campaign_id, {"public_inputs": public_inputs,
+                                                              "no_input_reason": no_input_reason}, actor=user))
 
     return work
 
 
 @shared_task(name="spotcheck.joint.draw.targets")
 def draw_joint_targets(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
-                       locale: str = "zh_CN") -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, _joint_work("targets", campaign_id, public_inputs), locale=locale)
+                       no_input_reason: str = "", locale: str = "zh_CN") -> dict:
+    return jobs.run_job(job_id, tenant_id, user_id, _joint_work("targets", campaign_id, public_inputs, no_input_reason),
+                        locale=locale)
 
 
 @shared_task(name="spotcheck.joint.draw.inspectors")
 def draw_joint_inspectors(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
-                          locale: str = "zh_CN") -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, _joint_work("inspectors", campaign_id, public_inputs),
-                        locale=locale)
+                          no_input_reason: str = "", locale: str = "zh_CN") -> dict:
+    return jobs.run_job(job_id, tenant_id, user_id,
+                        _joint_work("inspectors", campaign_id, public_inputs, no_input_reason), locale=locale)
 
 
 JOINT_TASKS = {"targets": draw_joint_targets, "inspectors": draw_joint_inspectors}
@@ -114,17 +120,18 @@ JOINT_TASKS = {"targets": draw_joint_targets, "inspectors": draw_joint_inspector
 
 @command(Permission.JOINT_MANAGE)
 def submit_joint_draw(campaign_id: int, data: dict, *, actor, locale: str = "zh_CN") -> Job:
-    """Ask for a joint campaign's draw (联合抽取) of ``data["kind"]`` with the observers' inputs: refused at
-    once, as the draw itself would refuse it, before the job is queued; returns the job to watch."""
+    """Ask for a joint campaign's draw (联合抽取) of ``data["kind"]`` with the observers' inputs (with none,
+    the reason, ``data["no_input_reason"]``): refused at once, as the draw itself would refuse it, before
+    the job is queued; returns the job to watch."""
     kind = data.get("kind")
     if kind not in KINDS:
         raise ValidationFailed({"kind": [_l("No such draw.")]})
-    inputs = clean_inputs(data.get("public_inputs"))
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, f"draw_{kind}")
     jobs.refuse_if_under_way(f"joint.draw.{kind}", campaign.id, UNDER_WAY)
+    inputs, reason = observers(data)  # once the draw can be made: a refused step says why first
     return jobs.submit(JOINT_TASKS[kind], f"joint.draw.{kind}", actor, campaign_id=campaign.id, public_inputs=inputs,
-                       locale=locale)
+                       no_input_reason=reason, locale=locale)
 
 
 # --- a joint campaign's size, estimated before its frame is frozen -----------------------------

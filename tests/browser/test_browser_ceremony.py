@@ -27,6 +27,7 @@ SHOTS = Path("/tmp/spotcheck-shots")
 ITEM_NAME = "危险化学品安全生产检查"
 PLAN_TITLE = "2026年度应急管理行政执法检查计划"
 OBSERVERS = ["人大代表 李红: 3141", "企业代表: 春风又绿江南岸"]
+NO_INPUT_REASON = "受邀的政协委员临时缺席，经分管领导同意按时抽取"
 
 
 def _prepare_department(entities: int = 30, inspector_count: int = 8) -> None:
@@ -214,22 +215,35 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     page.keyboard.press("Enter")
     page.keyboard.type(OBSERVERS[1])
     planner.shot("frozen")
+    planner.both_widths("draw-form")  # the inputs, and the reason for having none, at a desk and on a phone
     with page.expect_navigation(url=re.compile(re.escape(campaign_path) + "$")):
         page.click("#targets-draw button")
     assert page.locator("#targets-inputs li").all_inner_texts() == OBSERVERS
     assert len(planner.confirmations) == 2 and "不能重复" in planner.confirmations[-1]  # freeze, then draw
+    assert "本部门密钥和 2 条现场监督人输入" in planner.confirmations[-1]  # what the draw will use, said plainly
     assert page.locator("#targets-draw").count() == 0 and page.locator("#targets-freeze").count() == 0
     assert re.fullmatch(r"[0-9a-f]{64}", page.locator("#targets-seed").inner_text())
     drawn = page.locator("#targets-table tr.target-selected").count()  # the visits; the reserves follow in rank order
     assert drawn > 0 and page.locator("#targets-table tr.target-reserve").count() > 0
     planner.shot("targets-drawn")
 
-    # the inspector draw
+    # the inspector draw: nobody from outside is present, so the planner must say why
     planner.submit("#inspectors-freeze button")
     assert "8" in page.locator("#inspectors-counts").inner_text()
+    asked = len(planner.confirmations)
+    with page.expect_navigation():  # no input, no reason: nothing is asked, nothing drawn, the field says why
+        page.click("#inspectors-draw button")
+    assert len(planner.confirmations) == asked and page.locator("#inspectors-draw").count() == 1
+    assert "无外部输入的理由" in page.locator("#inspectors-draw .error").inner_text()
+    page.problems.clear()  # the refusal's 422, meant: not a console error to report
+    page.fill("#inspectors-no-input-reason", NO_INPUT_REASON)
     with page.expect_navigation(url=re.compile(re.escape(campaign_path) + "$")):
         page.click("#inspectors-draw button")
+    question = planner.confirmations[-1]
+    assert "仅使用本部门密钥" in question and NO_INPUT_REASON in question and "不能重复" in question, question
     assert page.locator("#inspectors-draw").count() == 0
+    assert page.locator("#inspectors-no-outside-input").inner_text() == (
+        f"本次抽取无外部监督人输入，仅使用本部门密钥；理由：{NO_INPUT_REASON}")
     teams = page.locator("#targets-table tr.target-selected td.team")
     assert teams.count() == drawn and all("YJJ-" in text for text in teams.all_inner_texts())
     first_team = page.locator("#targets-table tbody tr").first
@@ -260,7 +274,12 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     page = visitor.go(public_path)
     body = page.locator("main").inner_text()
     assert code in body and commitment in page.content() and OBSERVERS[0] in body
+    plainly = page.locator("#inspectors-no-outside-input")  # the inspector draw had nobody from outside: said plainly
+    assert plainly.inner_text() == f"本次抽取无外部监督人输入，仅使用本部门密钥；理由：{NO_INPUT_REASON}"
+    assert float(plainly.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= float(
+        page.locator("main").evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))  # not in small print
     visitor.shot("public")
+    visitor.both_widths("public-draw")
     visitor.go(f"{public_path}/proofs/targets/verify")
     visitor.shot("public-verify")
     public_proof = visitor.context.request.get(f"{public_path}/proofs/targets.json")

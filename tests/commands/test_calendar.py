@@ -3,7 +3,9 @@ counted on it: holidays off, make-up workdays on, Monday–Friday assumed — an
 for a year not entered yet, and counted again when it is entered."""
 from __future__ import annotations
 
+import html
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -69,11 +71,12 @@ def test_a_deadline_is_a_working_day_that_many_working_days_later(start, days):
         assert deadline.provisional == (days > 0 and deadline.due.year > 2026)  # 2027 is not in the package
 
 
-def test_a_year_not_entered_is_counted_monday_to_friday_and_says_which(package_calendar):
+def test_a_year_not_entered_counts_the_statutory_holidays_and_says_which_year(package_calendar):
+    """2027 is not entered: 1 January (the law's 元旦) is off, the rest Monday–Friday, and provisional."""
     crossing = calendar.add_working_days(date(2026, 12, 28), 5)
-    assert crossing.due == date(2027, 1, 4) and crossing.provisional and crossing.assumed_years == (2027,)
-    national_day = calendar.add_working_days(date(2027, 9, 30), 5)  # would land in the holiday week
-    assert national_day.due == date(2027, 10, 7) and national_day.provisional
+    assert crossing.due == date(2027, 1, 5) and crossing.provisional and crossing.assumed_years == (2027,)
+    national_day = calendar.add_working_days(date(2027, 9, 30), 5)  # 1–3 October off by law, not the week
+    assert national_day.due == date(2027, 10, 8) and national_day.provisional
 
 
 def test_the_clock_can_be_set_for_deadlines(package_calendar):
@@ -112,8 +115,8 @@ def test_entering_a_year_makes_its_deadlines_exact_and_replaces_it_whole(app):
     (FILE_2027.replace("\tholiday\t元旦", "\tvacation\t元旦"), "第1行"),
     (FILE_2027 + "2027-01-01\tholiday\t元旦\n", "第11行"),  # listed twice
     (FILE_2027 + "2028-01-01\tholiday\t元旦\n", "2027、2028"),  # one year a file
-    (FILE_2027.replace("2027-01-01\tholiday\t元旦", "2027-01-01 holiday 元旦"), "第1行"),  # no tabs
-    (FILE_2027.replace("\t元旦", "\t"), "第1行"),  # no name
+    (FILE_2027.replace("2027-01-01\tholiday", "2027-01-01\tholliday"), "第1行"),  # neither 放假 nor 上班
+    (FILE_2027.replace("2027-01-01\tholiday\t元旦", "holiday\t元旦"), "第1行"),  # no date
     ("# only a comment\n\n", "没有"),
 ])
 def test_a_malformed_file_is_refused_whole_naming_the_line(app, text, line):
@@ -138,7 +141,7 @@ def test_the_console_enters_a_year_and_counts_a_due_date(app, tmp_path):
     with app.app_context():
         crossing = runner.invoke(args=["calendar", "due", "2026-12-28", "5"])
         assert crossing.exit_code == 3 and crossing.stdout == ""
-        assert "2027年的法定节假日和调休安排尚未录入" in crossing.stderr and "2027-01-04" in crossing.stderr
+        assert "2027年的法定节假日和调休安排尚未录入" in crossing.stderr and "2027-01-05" in crossing.stderr
         exact = runner.invoke(args=["calendar", "due", "2026-09-24", "5"])
         assert exact.exit_code == 0 and exact.stdout.strip() == "2026-10-09"
         bad = tmp_path / "bad.txt"
@@ -162,12 +165,12 @@ def test_the_administrator_is_told_from_1_october_and_enters_the_year_on_a_page(
     with clock.frozen_at(datetime(2026, 10, 1, 10)):
         home = client.get("/").get_data(as_text=True)
         assert 'id="home-calendar-missing"' in home and "2027年的法定节假日和调休安排尚未录入" in home
-    bad = post_form(client, "/platform/calendar", {"text": FILE_2027.replace("2027-01-31", "2027-01-32")},
-                    token_from="/platform/calendar")
+    bad = post_form(client, "/platform/calendar", {"text": FILE_2027.replace("2027-01-31", "2027-01-32"),
+                                                   "step": "load"}, token_from="/platform/calendar")
     assert bad.status_code == 422 and "第2行" in bad.get_data(as_text=True)
     with app.app_context():
         assert not calendar.official_calendar_known(2027)
-    done = post_form(client, "/platform/calendar", {"text": FILE_2027, "notice": "国务院办公厅通知"},
+    done = post_form(client, "/platform/calendar", {"text": FILE_2027, "notice": "国务院办公厅通知", "step": "load"},
                      token_from="/platform/calendar")
     assert done.status_code == 302 and done.headers["Location"].endswith("/platform/calendar/2027")
     page = client.get("/platform/calendar/2027").get_data(as_text=True)
@@ -196,7 +199,7 @@ def test_a_file_not_in_utf8_is_refused_naming_its_lines_on_the_page_and_the_cons
         assert console.exit_code == 2 and "第1行不是UTF-8编码" in console.stderr, console.output
         assert not calendar.official_calendar_known(2027)
     loaded = client.post("/platform/calendar", content_type="multipart/form-data", data={
-        "file": (io.BytesIO(b"\xef\xbb\xbf" + FILE_2027.encode()), "2027.txt"), "notice": "",
+        "file": (io.BytesIO(b"\xef\xbb\xbf" + FILE_2027.encode()), "2027.txt"), "notice": "", "step": "load",
         "csrf_token": csrf_token(client, "/platform/calendar")})
     assert loaded.status_code == 302
     with app.app_context():
@@ -213,3 +216,67 @@ def test_a_due_date_past_the_year_9999_is_a_field_error(app):
     with app.app_context():
         console = app.test_cli_runner().invoke(args=["calendar", "due", "9999-12-20", "366"])
         assert console.exit_code == 2 and "超出9999年" in console.stderr
+
+
+def test_a_year_typed_as_the_notice_reads_is_previewed_before_it_is_entered(app):
+    """The administrator types lines as the notice reads (a date or a range, 放假 or 上班, spaces) with
+    the year chosen on the form: the page shows what will be stored — and which days the law fixes
+    are missing — and stores nothing until the preview's own button is pressed."""
+    client = signed_in(app, "admin")
+    typed = "元旦 1月1日 放假\n2月5日 至 2月13日 放假\n2月14日 上班\n2月20日 上班\n"
+    preview = post_form(client, "/platform/calendar", {"text": typed, "year": "2027", "notice": "国务院办公厅通知"},
+                        token_from="/platform/calendar")
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and 'id="calendar-preview"' in page
+    assert "将录入的2027年安排" in page and "放假10天，调休上班2天" in page
+    assert "2027-02-20" in page and "星期六" in page and "确认录入2027年安排" in page
+    assert 'id="calendar-preview-statutory"' in page and "2027-10-01" in page  # 国庆 not typed yet
+    with app.app_context():
+        assert not calendar.official_calendar_known(2027)
+    done = post_form(client, "/platform/calendar", {"text": typed, "year": "2027", "notice": "国务院办公厅通知",
+                                                   "step": "load"}, token_from="/platform/calendar")
+    assert done.status_code == 302 and done.headers["Location"].endswith("/platform/calendar/2027")
+    with app.app_context():
+        days = {d.day: (d.kind, d.name) for d in official_calendar.days_of(2027)}
+        assert days[date(2027, 1, 1)] == ("holiday", "元旦") and days[date(2027, 2, 5)] == ("holiday", "春节")
+        assert days[date(2027, 2, 14)] == ("workday", "春节") and len(days) == 12
+
+
+def test_the_notice_pasted_is_previewed_and_a_line_that_cannot_be_read_is_refused_in_chinese(app):
+    client = signed_in(app, "admin")
+    notice = ("国务院办公厅关于2027年部分节假日安排的通知\n"
+              "一、元旦：1月1日（周五）放假，与周末连休。\n"
+              "二、春节：2月5日（农历除夕）至13日（农历正月初八）放假调休，共9天。2月14日（周日）、2月20日（周六）上班。\n")
+    preview = post_form(client, "/platform/calendar", {"text": notice, "year": ""}, token_from="/platform/calendar")
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "放假10天，调休上班2天" in page and "1行未录入" in page
+    assert page.count("<td>春节</td>") == 11  # 9 days off and 2 worked, named from the section's heading
+    wrong = notice.replace("2月14日（周日）", "2月15日（周一）") + "2027-03-01\n"
+    refused = post_form(client, "/platform/calendar", {"text": wrong, "year": "2027"}, token_from="/platform/calendar")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="calendar-preview"' not in page
+    assert "第3行：2027-02-15是工作日（周一至周五），调休上班日只能是周六或周日。" in page
+    assert "第4行：请写明“2027-03-01”中的日期是“放假”还是“上班”" in page
+    assert "2月15日（周一）" in page  # the text is kept in the box, to be corrected
+    year = post_form(client, "/platform/calendar", {"text": notice, "year": "20x7"}, token_from="/platform/calendar")
+    assert year.status_code == 422 and "请选择2000至2100之间的年份" in year.get_data(as_text=True)
+    with app.app_context():
+        assert not calendar.official_calendar_known(2027)
+
+
+def test_an_uploaded_file_is_previewed_then_entered_from_the_preview(app):
+    client = signed_in(app, "admin")
+    preview = client.post("/platform/calendar", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(FILE_2027.encode()), "2027.txt"), "notice": "通知",
+        "csrf_token": csrf_token(client, "/platform/calendar")})
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "放假8天，调休上班2天" in page
+    carried = re.search(r'name="text" value="([^"]*)"', page).group(1)
+    assert html.unescape(carried).replace("\r\n", "\n") == FILE_2027  # the preview's form carries the file's lines
+    with app.app_context():
+        assert not calendar.official_calendar_known(2027)
+    done = post_form(client, "/platform/calendar", {"text": html.unescape(carried), "notice": "通知", "step": "load"},
+                     token_from="/platform/calendar")
+    assert done.status_code == 302
+    with app.app_context():
+        assert len(official_calendar.days_of(2027)) == 10

@@ -111,7 +111,7 @@ def test_the_whole_ceremony_gives_verifiable_proofs(app):
             assert len(selected) == sum(len(ids) for ids in proof["selected"]["YJJ"].values())
             campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            campaign_commands.draw_inspectors(campaign_id, {"public_inputs": []}, actor=planner_of(admin))
+            campaign_commands.draw_inspectors(campaign_id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin))
             db.session.commit()
             inspectors_proof = proof_file.loads(draw_steps.published_bytes(campaigns.draw(campaign, "inspectors")))
             assert all(c.ok for c in verify(inspectors_proof))
@@ -139,11 +139,11 @@ def test_steps_out_of_order_and_a_second_draw_are_refused(app):
                 campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))  # not approved yet
             campaign_commands.approve(campaign.id, actor=leader_of(admin))
             with pytest.raises(Conflict):
-                campaign_commands.draw_targets(campaign.id, {"public_inputs": []},
+                campaign_commands.draw_targets(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"},
                                                actor=planner_of(admin))  # not frozen yet
             campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            campaign_commands.draw_targets(campaign.id, {"public_inputs": []}, actor=planner_of(admin))
+            campaign_commands.draw_targets(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin))
             db.session.commit()
             with pytest.raises(Conflict):
                 campaign_commands.draw_targets(campaign.id, {"public_inputs": ["another try"]}, actor=planner_of(admin))
@@ -219,7 +219,7 @@ def test_an_unfillable_team_fails_the_whole_draw_naming_the_visit(app):
             campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
             with pytest.raises(Conflict, match="91330100MA"):
-                campaign_commands.draw_inspectors(campaign_id, {"public_inputs": []}, actor=planner_of(admin))
+                campaign_commands.draw_inspectors(campaign_id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin))
             db.session.rollback()
             assert db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember)) == 0
 

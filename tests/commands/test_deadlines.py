@@ -189,15 +189,17 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
             other.report_due, other.publish_due = date(2026, 12, 8), date(2026, 12, 29)  # counted in 2026: exact
             db.session.commit()
             one = visit(ids)
-            # 29–31 December, then Friday 1 January 2027 taken as a working day: provisional
-            assert (one.report_due, one.publish_due) == (date(2027, 1, 4), date(2027, 1, 25))
+            # 29–31 December, Friday 1 January 2027 off by law (元旦), then Monday–Friday: provisional, as
+            # the year's 调休 is not known
+            assert (one.report_due, one.publish_due) == (date(2027, 1, 5), date(2027, 1, 26))
             assert one.report_due_provisional and one.publish_due_provisional and listing.due_provisional(one)
             lines = reminders.due_lines(date(2026, 12, 31))
             assert any("暂按周一至周五计算" in line for line in lines[chief.id])
             order = results.open_follow_up(visit(ids).id, {"kind": "rectification", "details": "限期整改危化品储存",
                                                            "deadline_days": 30}, actor=chief)  # 限30个工作日内改正
             db.session.commit()
-            assert (order.deadline, order.deadline_provisional) == (date(2027, 2, 9), True)
+            # 除夕 to 初三 (5–8 February 2027) off by law
+            assert (order.deadline, order.deadline_provisional) == (date(2027, 2, 12), True)
     with frozen_at(datetime(2026, 12, 29, 10)):
         client = signed_in(app, "yjj_inspector")
         page = client.get(f"/visits/{ids['visit']}").get_data(as_text=True)
@@ -212,7 +214,7 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
                                     actor=user_named("admin"))
         with tenant_scope(ids["tenant"]):
             one, untouched = visit(ids), db.session.get(Visit, other.id)
-            # 1 January 2027 is a holiday: both move one working day, and are exact now
+            # 1 January 2027 is a holiday as the law had it: the same days, exact now
             assert (one.report_due, one.publish_due) == (date(2027, 1, 5), date(2027, 1, 26))
             assert not one.report_due_provisional and not one.publish_due_provisional
             assert (untouched.report_due, untouched.publish_due) == (date(2026, 12, 8), date(2026, 12, 29))
@@ -243,7 +245,7 @@ def _supervision_shows_provisional(app, ids, count: int) -> None:
             rows = drill_down.rows_of("provisional", ids["tenant"], Period(2026, "quarter", 4))
         assert yjj.provisional == count and rows.total == count
         if count:
-            assert rows.rows[0][4] == "2027-01-04（暂按周一至周五计算）"
+            assert rows.rows[0][4] == "2027-01-05（调休安排未公布，法定节假日外暂按周一至周五计算）"
         db.session.remove()
     bureau = signed_in(app, "sfj_supervisor")
     page = bureau.get("/supervision?period=2026Q4").get_data(as_text=True)
@@ -251,7 +253,7 @@ def _supervision_shows_provisional(app, ids, count: int) -> None:
     if count:
         assert "其中1户次的报送或公示期限落在尚未录入国家法定节假日安排的年份" in page
         drill = bureau.get(f"/supervision/departments/{ids['tenant']}/provisional?period=2026Q4").get_data(as_text=True)
-        assert "期限暂定户次" in drill and "2027-01-25（暂按周一至周五计算）" in drill
+        assert "期限暂定户次" in drill and "2027-01-26（调休安排未公布，法定节假日外暂按周一至周五计算）" in drill
     with app.app_context():
         from spotcheck.tasks import statistics_jobs
 

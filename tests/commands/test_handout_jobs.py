@@ -85,7 +85,7 @@ def test_a_joint_campaigns_draws_and_hand_out_run_as_jobs_that_write_every_depar
         coordinator = user_named("scj_coord")
         with tenant_scope(coordinator.tenant_id):
             with pytest.raises(Conflict):  # drawn once: a second request is refused before any job
-                submit_joint_draw(world["campaign"], {"kind": "targets", "public_inputs": []}, actor=coordinator)
+                submit_joint_draw(world["campaign"], {"kind": "targets", "public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=coordinator)
             joint.designate_leaders(world["campaign"], {"rule": "first_drawn"}, actor=coordinator)
     queued = post_form(client, f"{url}/hand-out", {}, token_from=url)
     page = client.get(queued.headers["Location"], follow_redirects=True).get_data(as_text=True)

@@ -12,7 +12,7 @@ import re
 import sqlalchemy as sa
 
 from tests.support.campaign_world import build, campaign_data, credit_code, id_number, planner_of
-from tests.support.ceremony_world import INPUT, campaign_through, everyone_drawn as _everyone_drawn
+from tests.support.ceremony_world import campaign_through, everyone_drawn as _everyone_drawn
 from tests.support.helpers import user_named
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
@@ -51,7 +51,9 @@ def test_a_drawn_campaign_shows_its_whole_ceremony_and_proof(app, client):
     page = client.get(f"/public/draws/campaigns/{campaign_id}")
     assert page.status_code == 200
     body = text(page)
-    assert commitment in body and digest in body and seed in body and INPUT in body
+    assert commitment in body and digest in body and seed in body
+    # the observer's input (``observer:人大代表 0301``) in words, never its key
+    assert "人大代表 输入： <code>0301</code>" in body and "observer" not in body
     for stratum, n in counts["YJJ"].items():
         assert re.search(rf"{stratum}\D*</td><td>{n}</td>", body), (stratum, n)
     for ids in proof["selected"]["YJJ"].values():

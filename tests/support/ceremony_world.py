@@ -59,7 +59,7 @@ def everyone_drawn(entities: int) -> tuple[int, dict[str, list[str]], dict[str, 
         db.session.commit()
         campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
         db.session.commit()
-        campaign_commands.draw_inspectors(campaign.id, {"public_inputs": []}, actor=planner_of(admin))
+        campaign_commands.draw_inspectors(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin))
         db.session.commit()
         strata: dict[str, list[str]] = {}
         for stratum, code in db.session.execute(

@@ -22,6 +22,15 @@ from spotcheck.platform.permissions import declared_access
 from tests.support.helpers import tenant_id
 
 
+#: The walkers of every role's pages (the wording walk, the phone-width walk): one account of each role
+#: of the demo city, and the supervising department's leader (whose day differs); ``None`` is a
+#: citizen, not signed in.
+WALKERS = ("scj_planner", "scj_leader", "scj_inspector", "scj_coord", "yjj_coord", "scj_admin", "sfj_supervisor",
+           "sfj_leader", "admin", None)
+#: Links a walk follows from the pages, per route and walker, beyond the route's own URL.
+FOLLOWED_PER_RULE = 2
+
+
 #: Values tried for string parts of a route (``<kind>``, ``<what>``...), e.g. spreadsheet kinds.
 STRING_CANDIDATES = ("items", "inspectors", "directory", "entities", "registry")
 

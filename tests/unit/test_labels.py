@@ -79,3 +79,14 @@ def test_every_next_step_of_every_to_do_list_is_named_in_chinese(app):
         unnamed = sorted((kind, code) for kind, code in steps
                          if str(task_label(code, kind)) == code or not re.search(r"[\u4e00-\u9fff]", str(task_label(code, kind))))
     assert not unnamed, f"next steps shown by their code: {unnamed}"
+
+
+def test_an_observers_input_is_named_without_its_key():
+    """The public draw page reads ``observer:区人大代表 赵某 0917`` as 区人大代表 赵某 输入：0917; a line
+    typed without the key is shown as typed."""
+    from spotcheck.tenants.campaigns.vocabulary import observer_input
+
+    assert observer_input("observer:区人大代表 赵某 0917") == ("区人大代表 赵某", "0917")
+    assert observer_input("observer:企业代表 杭州某冷链物流公司 4471") == ("企业代表 杭州某冷链物流公司", "4471")
+    assert observer_input("observer:测试") == ("", "测试")
+    assert observer_input("人大代表 李红: 3141") == ("", "人大代表 李红: 3141")

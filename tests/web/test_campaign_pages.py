@@ -78,7 +78,7 @@ def test_the_whole_ceremony_through_the_api(app, world):
     assert sum(counts.values()) == len(world["codes"]) and frozen.json["excluded"] == {}
     assert client.post(f"{base}/draws/targets/freeze", headers=planner).status_code == 409
     assert client.post(f"{base}/draws/targets", json={"public_inputs": ["x" * 201]}, headers=planner).status_code == 422
-    assert client.post(f"{base}/draws/targets", json={"public_inputs": []}, headers=leader).status_code == 403
+    assert client.post(f"{base}/draws/targets", json={"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, headers=leader).status_code == 403
 
     inputs = ["人大代表 张三: 8817", "企业代表: 春风"]
     job = client.post(f"{base}/draws/targets", json={"public_inputs": inputs}, headers=planner)
@@ -123,7 +123,7 @@ def test_the_whole_ceremony_through_the_api(app, world):
     job = client.post(f"{base}/draws/inspectors", json={"public_inputs": ["监督员: 42"]}, headers=planner)
     assert job.status_code == 202
     assert client.get(f"/api/v1/jobs/{job.json['id']}", headers=planner).json["status"] == "succeeded"
-    assert client.post(f"{base}/draws/inspectors", json={"public_inputs": []}, headers=planner).status_code == 409
+    assert client.post(f"{base}/draws/inspectors", json={"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, headers=planner).status_code == 409
     assert client.post(f"{base}/targets/{incoming.json['entity_id']}/replace", json={"reason": "closed"},
                        headers=planner).status_code == 409
 
@@ -253,10 +253,18 @@ def test_the_ceremony_through_the_pages(app, world):
     assert post_form(planner, f"{url}/draws/inspectors/freeze", {}, token_from=url).status_code == 302
     page = planner.get(url).get_data(as_text=True)
     assert 'id="inspectors-counts"' in page and 'id="inspectors-draw"' in page
-    done = planner.get(post_form(planner, f"{url}/draws/inspectors", {"public_inputs": ""}, token_from=url)
+    assert "Reason for drawing without outside input" in page and 'id="inspectors-no-input-reason"' in page
+    refused = post_form(planner, f"{url}/draws/inspectors", {"public_inputs": "", "no_input_reason": "  "}, token_from=url)
+    assert refused.status_code == 422  # no input and no reason: nothing is drawn, the reason's field says why
+    form = refused.get_data(as_text=True).split('id="inspectors-no-input-reason"', 1)[1].split("</div>", 1)[0]
+    assert "Reason for drawing without outside input: no observer gave an input" in form
+    done = planner.get(post_form(planner, f"{url}/draws/inspectors",
+                                 {"public_inputs": "", "no_input_reason": "观察员因大雪未能到场"}, token_from=url)
                        .headers["Location"])
     page = planner.get(done.headers["Location"]).get_data(as_text=True)
-    assert "The inspectors are drawn" in page and "None: this draw relied on the operator alone." in page
+    assert "The inspectors are drawn" in page and 'id="inspectors-no-outside-input"' in page
+    assert ("Nobody outside the department contributed to this draw: it used the department's secret number alone. "
+            "Reason: 观察员因大雪未能到场") in html.unescape(page)
     assert 'id="inspectors-draw"' not in page and "检查员" in page and "YJJ-000" in page
     assert "请假" in page and "Name as leader" in page  # inspector replacement reasons, leader designation
     member_id = int(re.search(r'data-member="(\d+)"', page).group(1))
@@ -337,7 +345,7 @@ def _drawn(world, *, inspectors: bool) -> int:
         if inspectors:
             campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            campaign_commands.draw_inspectors(campaign.id, {"public_inputs": []}, actor=planner_of(admin))
+            campaign_commands.draw_inspectors(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin))
             db.session.commit()
         return campaign.id
 
@@ -483,7 +491,7 @@ def test_the_forms_on_the_list_return_to_the_same_page_and_filter(app):
         campaign = campaigns.get_campaign(campaign_id)
         campaign_commands.freeze_inspectors(campaign.id, actor=user_named("yjj_planner"))
         db.session.commit()
-        campaign_commands.draw_inspectors(campaign_id, {"public_inputs": []}, actor=user_named("yjj_planner"))
+        campaign_commands.draw_inspectors(campaign_id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=user_named("yjj_planner"))
         db.session.commit()
     listed = planner.get(url, query_string={"page": 2})
     came_from = _next_field(listed)

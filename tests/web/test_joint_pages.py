@@ -144,7 +144,7 @@ def test_the_api_walks_a_joint_campaign_from_invitation_to_the_visit_list(app):
         done = coord.get(f"/api/v1/jobs/{job.get_json()['id']}", headers=headers["scj_coord"]).get_json()
         assert done["status"] == "succeeded"  # eager in the suite
         assert coord.get(f"{base}/draws/{kind}", headers=headers["scj_coord"]).get_json()["seed"] == done["result"]["seed"]
-    again = coord.post(f"{base}/draws/targets", headers=headers["scj_coord"], json={"public_inputs": []})
+    again = coord.post(f"{base}/draws/targets", headers=headers["scj_coord"], json={"public_inputs": [], "no_input_reason": "测试：无现场监督人"})
     assert again.status_code == 409  # a draw happens once
     visits = coord.get(f"{base}/visits", headers=headers["swj_planner"]).get_json()
     assert visits["total"] == coord.get(base, headers=headers["swj_planner"]).get_json()["savings"]["visits"]

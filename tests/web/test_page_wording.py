@@ -17,15 +17,10 @@ import sqlalchemy as sa
 from tests.support.demo_world import demo_city
 from tests.support.helpers import signed_in, tenant_id
 from tests.support.page_text import programmer_words, visible_text
-from tests.support.route_urls import crawlable, ids_by_table, links, route_urls, rule_of
+from tests.support.route_urls import (  # WALKERS: one account of each role, and a citizen
+    FOLLOWED_PER_RULE, WALKERS, crawlable, ids_by_table, links, route_urls, rule_of,
+)
 from spotcheck.tenants.supervision.vocabulary import FIGURES
-
-#: One account of each role, and the supervising department's leader (whose day differs); ``None``
-#: is a citizen, not signed in.
-WALKERS = ("scj_planner", "scj_leader", "scj_inspector", "scj_coord", "yjj_coord", "scj_admin", "sfj_supervisor",
-           "sfj_leader", "admin", None)
-#: Links followed from the pages, per route and walker, beyond the route's own URL.
-FOLLOWED_PER_RULE = 2
 
 
 def _logins(app) -> set[str]:

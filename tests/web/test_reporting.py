@@ -6,6 +6,7 @@ owes neither that table nor that plan filing; the duties on the to-do list and i
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -220,7 +221,10 @@ def test_the_to_do_list_and_the_reminders_name_the_duty(app):
     with frozen_at(date(2026, 6, 20)):
         planner_home = signed_in(app, "yjj_planner").get("/").get_data(as_text=True)
         leader_home = signed_in(app, "yjj_leader").get("/").get_data(as_text=True)
-        assert expected in planner_home and expected in leader_home
+        on_home = f"报送《{PROGRESS}》（2026年上半年）</a>"  # the due date beside it, once
+        assert on_home in planner_home and on_home in leader_home
+        [row] = [r for r in re.findall(r"<tr.*?</tr>", planner_home, re.S) if on_home in r]
+        assert row.count("2026-07-01") == 1, row
         assert 'href="/reports/progress/2026H1" class="report-task"' in planner_home
     with app.app_context():
         leader = user_named("yjj_leader")
@@ -232,7 +236,7 @@ def test_the_to_do_list_and_the_reminders_name_the_duty(app):
             db.session.commit()
             assert not any(expected in line for line in due_lines(date(2026, 6, 30))[leader.id])
     with frozen_at(date(2026, 6, 30)):
-        assert expected not in signed_in(app, "yjj_leader").get("/").get_data(as_text=True)
+        assert f"报送《{PROGRESS}》" not in signed_in(app, "yjj_leader").get("/").get_data(as_text=True)
 
 
 def test_the_api_lists_prepares_and_submits_and_refuses_what_the_rules_forbid(app):
@@ -277,9 +281,15 @@ def test_under_chengkous_rulebook_the_bureau_prepares_and_signs_its_area_wide_ta
         with frozen_at(date(2026, 12, 10)), tenant_scope(supervisor.tenant_id):
             with pytest.raises(Conflict, match="监督人员准备"):
                 supervision.submit({"code": "area", "period": "2026", "contact": "刘洋"}, actor=bureau_leader)
-            with pytest.raises(Forbidden):  # the bureau's leader reads no other department: the supervisor prepares
+            with pytest.raises(Forbidden):  # the supervisor prepares the area-wide table, the bureau's leader signs it
                 supervision.prepare({"code": "area", "period": "2026"}, actor=bureau_leader)
             prepared = supervision.prepare({"code": "area", "period": "2026", "contact": "韩梅"}, actor=supervisor)
+            db.session.commit()
+            with pytest.raises(ValidationFailed, match="是否已出台实施意见或工作方案"):  # a cell the bureau fills
+                supervision.submit({"code": "area", "period": "2026", "digest": prepared.digest}, actor=bureau_leader)
+            db.session.rollback()
+            supervision.fill_cells({"code": "area", "period": "2026", "cells": {"document": "是，城府办发〔2016〕12号"}},
+                                   actor=supervisor)
             db.session.commit()
             signed = supervision.submit({"code": "area", "period": "2026", "digest": prepared.digest}, actor=bureau_leader)
             db.session.commit()
@@ -295,4 +305,4 @@ def test_the_bureau_supervisor_finds_its_own_area_wide_table_on_the_home_page_un
         adopt("城口县", date(2026, 1, 1))
     with frozen_at(date(2026, 12, 1)):
         home = signed_in(app, "sfj_supervisor").get("/").get_data(as_text=True)
-    assert "报送《城口县推行“双随机、一公开”情况统计表》（2026年度）截止 2026-12-15" in home
+    assert "报送《城口县推行“双随机、一公开”情况统计表》（2026年度）</a>" in home and "2026-12-15" in home

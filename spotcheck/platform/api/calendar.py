@@ -45,9 +45,12 @@ class DaySchema(Schema):
 
 class CalendarLoadSchema(Schema):
     text = fields.Str(required=True, validate=validate.Length(min=1, max=64 * 1024), metadata={
-        "description": "The whole year, lines YYYY-MM-DD<TAB>holiday|workday<TAB>name"})
+        "description": "The whole year: a date or a range and 放假|上班 per line (2027-02-06 至 2027-02-13 放假), the "
+                       "notice's own text, or lines YYYY-MM-DD<TAB>holiday|workday<TAB>name"})
     notice = fields.Str(load_default="", validate=validate.Length(max=official_calendar.NOTICE_LENGTH),
                         metadata={"description": "The notice's title (国务院办公厅关于XXXX年部分节假日安排的通知)"})
+    year = Int(load_default=None, allow_none=True, validate=validate.Range(min=2000, max=2100),
+               metadata={"description": "The year of dates written without one (1月1日 放假)"})
 
 
 class DueQuerySchema(Schema):
@@ -82,7 +85,7 @@ class Calendar(MethodView):
     def post(self, data):
         """Enter a year from the State Council's notice (replaces the year; a file with any wrong line is
         refused whole, each line named); the provisional deadlines are counted again"""
-        return official_calendar.load_year(data["text"], notice=data["notice"],
+        return official_calendar.load_year(data["text"], notice=data["notice"], year=data["year"],
                                            actor=current_user._get_current_object())
 
 

@@ -15,7 +15,7 @@ from spotcheck.tenants.campaigns.vocabulary import (
     INSPECTOR_REPLACEMENT_REASONS, LEADER_RULES, TARGET_REPLACEMENT_REASONS,
 )
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
-from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
+from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, REASON_MAX, REASON_MIN
 from spotcheck.tenants.plans import queries as plan_queries
 from spotcheck.tenants.plans.vocabulary import PlanStatus
 
@@ -205,6 +205,10 @@ class DrawSchema(Schema):
     excluded = fields.Dict(allow_none=True, metadata={"description": "Excluded rows per reason"})
     frozen_at = fields.DateTime(allow_none=True)
     public_inputs = fields.List(fields.Str(), allow_none=True)
+    no_input_reason = fields.Str(allow_none=True, metadata={
+        "description": "Drawn with no observer's input (无外部监督人输入, the department's secret number alone): why, "
+                       "as recorded and published; empty when observers gave inputs (or for a draw made before the "
+                       "reason was asked); null before the draw"})
     seed = fields.Str(allow_none=True)
     drawn_at = fields.DateTime(allow_none=True)
     nonce = fields.Str(allow_none=True, metadata={"description": "Revealed only after the draw"})
@@ -214,8 +218,14 @@ class DrawSchema(Schema):
 class DrawRequestSchema(Schema):
     public_inputs = fields.List(fields.Str(metadata={"maxLength": 200}), load_default=list, metadata={
         "maxItems": 20,
-        "description": "The observers' inputs, one string each (at most 20, one line of at most 200 characters). "
-                       "A draw without outside inputs relies on the operator alone."})
+        "description": "The observers' inputs, one string each (at most 20, one line of at most 200 characters), "
+                       "entering the seed exactly as given (DRAW-SPEC §3). A draw without outside inputs relies on "
+                       "the department's secret number alone: it then requires no_input_reason."})
+    no_input_reason = fields.Str(load_default="", allow_none=True, metadata={
+        "description": "无外部输入的理由: required when public_inputs is empty (%d to %d characters; a draw with no "
+                       "input and no reason answers 422 naming this field), recorded with the draw and in its audit "
+                       "entry, and published on the draw's public page. Not kept when inputs are given."
+                       % (REASON_MIN, REASON_MAX)})
 
 
 class ReplaceTargetSchema(Schema):

@@ -157,11 +157,12 @@ class DrawByKind(MethodView):
     @blp.arguments(DrawRequestSchema)
     @blp.response(202, JobSchema)
     def post(self, data, campaign_id, kind):
-        """Draw with the observers' inputs, in the background (once per campaign and kind: a second
-        request answers 409)"""
+        """Draw with the observers' inputs — with none, the reason (no_input_reason, required) — in the
+        background (once per campaign and kind: a second request answers 409)"""
         campaign = services.get_campaign(campaign_id)
-        return submit_draw(campaign.id, {"kind": kind, "public_inputs": data["public_inputs"]}, actor=_user(),
-                           locale=str(get_locale()))
+        return submit_draw(campaign.id, {"kind": kind, "public_inputs": data["public_inputs"],
+                                         "no_input_reason": data.get("no_input_reason") or ""},
+                           actor=_user(), locale=str(get_locale()))
 
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}/proof")

@@ -271,9 +271,10 @@ class JointDraw(MethodView):
     @blp.arguments(DrawRequestSchema)
     @blp.response(202, JobSchema)
     def post(self, data, campaign_id, kind):
-        """Make a draw with the observers' inputs, in the background: once, never again (a second
-        request while it runs answers 409)"""
-        return draw_jobs.submit_joint_draw(campaign_id, {"kind": kind, "public_inputs": data.get("public_inputs") or []},
+        """Make a draw with the observers' inputs — with none, the reason (no_input_reason, required) — in
+        the background: once, never again (a second request while it runs answers 409)"""
+        return draw_jobs.submit_joint_draw(campaign_id, {"kind": kind, "public_inputs": data.get("public_inputs") or [],
+                                                         "no_input_reason": data.get("no_input_reason") or ""},
                                            actor=_user(), locale=str(get_locale()))
 
 

@@ -2,7 +2,7 @@
 from spotcheck.platform.api.types import Bool, Int
 from marshmallow import Schema, fields, validate
 
-from spotcheck.core.policy import Role, permissions_of
+from spotcheck.core.policy import Role, permissions_held
 from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants.accounts.vocabulary import TenantKind
 from spotcheck.tenants.common.queries import paginate
@@ -63,7 +63,7 @@ class UserUpdateSchema(Schema):
 
 class MeSchema(UserSchema):
     tenant = fields.Nested(TenantSchema, dump_only=True, allow_none=True)
-    permissions = fields.Function(lambda user: sorted(p.value for p in permissions_of(user.roles)))
+    permissions = fields.Function(lambda user: sorted(p.value for p in permissions_held(user)))
 
 
 class TokenSchema(Schema):

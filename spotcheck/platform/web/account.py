@@ -7,7 +7,7 @@ from spotcheck.tenants.accounts import commands as accounts, queries as account_
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.session import SESSION_KEY
-from spotcheck.core.policy import permissions_of
+from spotcheck.core.policy import permissions_held
 from spotcheck.platform.web.forms import EmptyForm, PasswordChangeForm, TokenForm, apply_service_errors, perform
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -28,7 +28,7 @@ def profile():
             login_user(user)  # this session goes on with the new stamp; others end
             flash(_("Your password has been changed. Other sessions have been signed out."), "success")
             return redirect(url_for("account.profile"))
-    permissions = sorted(p.value for p in permissions_of(user.roles))
+    permissions = sorted(p.value for p in permissions_held(user))
     return render_template("account.html", user=user, form=form, permissions=permissions, end_form=EmptyForm())
 
 
@@ -42,7 +42,7 @@ def contact():
             accounts.set_contact({"email": request.form.get("email", ""), "mobile": request.form.get("mobile", "")},
                                  actor=user)
         except ValidationFailed as failed:
-            permissions = sorted(p.value for p in permissions_of(user.roles))
+            permissions = sorted(p.value for p in permissions_held(user))
             return render_template("account.html", user=user, form=PasswordChangeForm(formdata=None),
                                    permissions=permissions, end_form=EmptyForm(), contact_errors=failed.errors,
                                    contact_values=request.form), 422

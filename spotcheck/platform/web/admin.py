@@ -1,4 +1,5 @@
-"""Administration pages: users of my department and its 负责人/联络员; departments of the platform."""
+"""Administration pages: users of my department and its 负责人/联络员; departments of the platform and,
+for the platform administrator, each department's administrators (添加、重置密码、停用、启用)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,7 +9,7 @@ from spotcheck.core.policy import ROLES_BY_TENANT_KIND
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.permissions import acting_user as _me
 from spotcheck.platform.web.forms import (
-    EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, perform, role_choices,
+    REFUSED, EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, perform, role_choices,
 )
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.tenants.contacts import commands as contact_commands, queries as contacts, vocabulary as contact_words
@@ -112,5 +113,69 @@ def new_tenant():
             apply_service_errors(form, failed.errors)
         else:
             flash(_("Department %(name)s created.", name=tenant.name), "success")
-            return redirect(url_for("admin.tenants"))
+            return redirect(url_for("admin.tenant", tenant_id=tenant.id))
     return render_template("tenant_form.html", form=form)
+
+
+def _admin_form() -> UserForm:
+    form = UserForm()
+    form.roles.choices = []  # always 部门管理员: the command sets the role
+    return form
+
+
+def _department_page(tenant_id: int, form: UserForm | None = None, status: int = 200):
+    people = account_queries.department_people(tenant_id, reader=_me())
+    body = render_template("tenant_detail.html", people=people, tenant=people.tenant, form=form or _admin_form(),
+                           button=EmptyForm())
+    return body, status, {"Cache-Control": "private, no-store"}
+
+
+@bp.route("/platform/tenants/<int:tenant_id>")
+@requires(Permission.TENANTS_MANAGE)
+def tenant(tenant_id):
+    """A department: its administrators, with what the platform administrator may do to each, and
+    its other users (read only)."""
+    return _department_page(tenant_id)
+
+
+@bp.post("/platform/tenants/<int:tenant_id>/admins")
+@requires(Permission.TENANTS_MANAGE)
+def new_department_admin(tenant_id):
+    form = _admin_form()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_department_admin(tenant_id, {
+                "login": form.login.data, "display_name": form.display_name.data, "password": form.password.data},
+                actor=_me())
+        except ValidationFailed as failed:
+            apply_service_errors(form, failed.errors)
+            return _department_page(tenant_id, form, 422)
+        flash(_("Administrator %(login)s added.", login=user.login), "success")
+    return redirect(url_for("admin.tenant", tenant_id=tenant_id))
+
+
+@bp.post("/platform/tenants/<int:tenant_id>/admins/<int:user_id>/password")
+@requires(Permission.TENANTS_MANAGE)
+def reset_department_admin_password(tenant_id, user_id):
+    """A temporary password, shown on this page once (never flashed into the session cookie, never
+    stored in clear)."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("admin.tenant", tenant_id=tenant_id))
+    result = perform(lambda: accounts.reset_admin_password(tenant_id, user_id, actor=_me()), None)
+    if result is REFUSED:
+        return redirect(url_for("admin.tenant", tenant_id=tenant_id))
+    user, password = result
+    body = render_template("tenant_password.html", tenant=account_queries.get_tenant(tenant_id), user=user,
+                           password=password)
+    return body, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@bp.post("/platform/tenants/<int:tenant_id>/admins/<int:user_id>/<any(disable, enable):change>")
+@requires(Permission.TENANTS_MANAGE)
+def set_department_admin_active(tenant_id, user_id, change):
+    if EmptyForm().validate_on_submit():
+        active = change == "enable"
+        perform(lambda: accounts.set_admin_active(tenant_id, user_id, {"active": active}, actor=_me()),
+                lambda user: _("%(login)s can sign in again.", login=user.login) if active
+                else _("%(login)s is disabled: their sessions and API tokens have ended.", login=user.login))
+    return redirect(url_for("admin.tenant", tenant_id=tenant_id))

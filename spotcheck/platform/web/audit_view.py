@@ -27,6 +27,7 @@ from spotcheck.tenants.audit import queries as audit_trail
 from spotcheck.tenants.audit.queries import Name
 from spotcheck.tenants.audit.vocabulary import (ACTION_LABELS, CAMPAIGN_FIELDS, DETAIL_LABELS, INSPECTOR_FRAME_COUNTS,
                                                 READS, SIGN_IN_FAILURES)
+from spotcheck.tenants.campaigns.vocabulary import LEADER_RULES, RULE_PARAMETERS
 from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import JOB_KIND_LABELS, OBJECT_LABELS, percent, reference
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
@@ -338,6 +339,23 @@ def _department(action: str, value) -> str:
     return audit_trail.department_name(value) or plain(value)
 
 
+def _departments(action: str, value) -> str:
+    """Departments named by their ids (those left out of a criticism)."""
+    return _join(_department(action, v) for v in _listed(value)) if value else _("None")
+
+
+def _status(action: str, value) -> str:
+    """A state an entry names: a plan's by its name."""
+    if action.startswith("plan."):
+        return domain.name(domain.PLAN_STATUS, value)
+    return plain(value)
+
+
+def _parameters(action: str, value) -> str:
+    """The rules a document sets, by their names (参数名称)."""
+    return _join(getattr(RULE_PARAMETERS.get(k), "label", k) for k in _listed(value)) if value else _("None")
+
+
 _FORMATTERS = {
     "to": _department,
     "from": _department,
@@ -360,6 +378,13 @@ _FORMATTERS = {
     "entities": _range,
     "months": lambda action, value: _join(_listed(value)) if value else _("None"),
     "table": lambda action, value: _table_name(value),
+    "rule": lambda action, value: _join(LEADER_RULES.get(v, v) for v in _listed(value)),
+    "methods": _coded(reference.CHECK_METHODS),
+    "authority": _coded(domain.PLAN_AUTHORITY),
+    "status": _status,
+    "left_out": _departments,
+    "set": _parameters,
+    "by": lambda action, value: _("Platform administrator") if value == "platform" else plain(value),
     "period": lambda action, value: getattr(parse_period(str(value)) if value else None, "label", None) or plain(value),
 }
 

@@ -22,22 +22,43 @@ MAX_FILE_BYTES = 64 * 1024
 @bp.route("", methods=["GET", "POST"])
 @requires(Permission.CALENDAR_MANAGE)
 def index():
-    errors, values, status = {}, {}, 200
+    """The years entered, and entering one: the text typed, pasted from the notice or uploaded is
+    read and shown as it would be stored (``step=preview``, the form's button); the preview's own
+    button enters it (``step=load``)."""
+    errors, values, status, reading = {}, {}, 200, None
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
-        values = {"text": request.form.get("text", ""), "notice": request.form.get("notice", "")}
+        values = {"text": request.form.get("text", ""), "notice": request.form.get("notice", ""),
+                  "year": request.form.get("year", "").strip()}
         try:
             values["text"] = text = _uploaded_or_pasted()
-            loaded = official_calendar.load_year(text, notice=values["notice"], actor=current_user._get_current_object())
+            year = _chosen_year(values["year"])
+            if request.form.get("step", "preview") == "load":
+                loaded = official_calendar.load_year(text, notice=values["notice"], year=year,
+                                                     actor=current_user._get_current_object())
+            else:
+                reading = official_calendar.read(text, year)
         except ValidationFailed as failed:
             errors, status = failed.errors, 422
         else:
-            flash(_("The official calendar of %(year)d is entered: %(h)d holidays and %(w)d make-up working days. "
-                    "The provisional deadlines were counted again.", year=loaded.year, h=loaded.holidays,
-                    w=loaded.workdays), "success")
-            return redirect(url_for("calendar_pages.year", year=loaded.year))
+            if reading is None:
+                flash(_("The official calendar of %(year)d is entered: %(h)d holidays and %(w)d make-up working "
+                        "days. The provisional deadlines were counted again.", year=loaded.year, h=loaded.holidays,
+                        w=loaded.workdays), "success")
+                return redirect(url_for("calendar_pages.year", year=loaded.year))
     return render_template("calendar/index.html", years=official_calendar.years(), missing=missing_years(today()),
-                           form=form, errors=errors, values=values, next_year=today().year + 1), status
+                           form=form, errors=errors, values=values, next_year=today().year + 1, reading=reading,
+                           statutory_missing=official_calendar.statutory_missing(reading) if reading else [],
+                           replaces={row.year for row in official_calendar.years()}), status
+
+
+def _chosen_year(value: str) -> int | None:
+    """The year chosen on the form (for dates written without one), or none."""
+    if not value:
+        return None
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+        raise ValidationFailed({"year": [_("Choose a year between 2000 and 2100.")]})
+    return int(value)
 
 
 def _uploaded_or_pasted() -> str:

@@ -266,10 +266,24 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
 
 
 class DrawForm(FlaskForm):
-    public_inputs = TextAreaField(_l("Observers' inputs, one per line"))
+    """A draw's outside input: each observer's line (who they are and the word or number they gave),
+    entering the draw exactly as typed; with none, the reason the draw uses the department's secret
+    number alone (the draw commands refuse it without one)."""
+    public_inputs = TextAreaField(_l("Observers' inputs: one observer a line, who they are and what they gave"))
+    no_input_reason = TextAreaField(_l("Reason for drawing without outside input"))
 
     def inputs(self) -> list[str]:
         return [line.strip() for line in (self.public_inputs.data or "").splitlines() if line.strip()]
+
+    def draw_data(self, kind: str) -> dict:
+        """What the draw commands take: the kind, the inputs and the reason for having none."""
+        return {"kind": kind, "public_inputs": self.inputs(), "no_input_reason": (self.no_input_reason.data or "").strip()}
+
+    def show_errors(self, errors: dict) -> None:
+        """The draw commands' refusals under their fields (a reason's under the reason, the rest under the inputs)."""
+        self.no_input_reason.errors = list(errors.get("no_input_reason", []))
+        self.public_inputs.errors = [m for field, messages in errors.items() if field != "no_input_reason"
+                                     for m in messages]
 
 
 class ReplaceTargetForm(FlaskForm):

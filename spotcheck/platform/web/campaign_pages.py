@@ -258,10 +258,9 @@ def draw(campaign_id, kind):
     if not form.validate_on_submit():
         return _back(campaign_id)
     try:
-        job = submit_draw(campaign.id, {"kind": kind, "public_inputs": form.inputs()}, actor=_user(),
-                         locale=str(get_locale()))
+        job = submit_draw(campaign.id, form.draw_data(kind), actor=_user(), locale=str(get_locale()))
     except ValidationFailed as failed:
-        form.public_inputs.errors = [m for messages in failed.errors.values() for m in messages]
+        form.show_errors(failed.errors)
         return _render_detail(services.get_campaign(campaign_id), form, 422)
     except Conflict as conflict:
         flash(str(conflict), "error")

@@ -1,7 +1,7 @@
 """The home page, one per role (首页)."""
 from dataclasses import replace
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
 from spotcheck.core.calendar import missing_years
@@ -38,7 +38,8 @@ def index():
     if user.has_role(Role.supervisor.value, Role.coordinator.value):
         context["departments"] = accounts.departments(reader=user)
     if user.has_role(Role.supervisor.value):
-        context["overdue_total"], context["overdue"] = results.overdue_publications(reader=user)
+        context["overdue_total"], overdue = results.overdue_publications(reader=user)
+        context["overdue"] = [{**row, "link": _overdue_link(row, user)} for row in overdue]
     if user.has_role(Role.tenant_admin.value):
         context["user_counts"] = accounts.user_counts()
     if user.tenant_id is not None:
@@ -51,6 +52,15 @@ def index():
         context["supervision"] = _supervision(user)
     context["recent"] = [_named_read(activity) for activity in audit_trail.recent_activity(reader=user)]
     return render_template("home.html", **context)
+
+
+def _overdue_link(row: dict, user) -> str:
+    """Where a result overdue for publication leads (逾期未公示 rows are links): the visit itself in
+    the reader's own department; in another, the campaign's public page at that entity (what the
+    bureau may read of another department's campaign, as its drill-downs do)."""
+    if row["tenant_id"] == user.tenant_id:
+        return url_for("visit_pages.detail", visit_id=row["visit_id"])
+    return url_for("public_draws.campaign", campaign_id=row["on_portal"], q=row["entity"])
 
 
 def _named_read(activity: audit_trail.Activity) -> audit_trail.Activity:

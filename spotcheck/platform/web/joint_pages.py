@@ -127,9 +127,13 @@ def freeze(campaign_id, kind):
 def draw(campaign_id, kind):
     form = DrawForm()
     if form.validate_on_submit():
-        job = perform(lambda: draw_jobs.submit_joint_draw(campaign_id, {"kind": kind, "public_inputs": form.inputs()},
-                                                          actor=_user(), locale=str(get_locale())),
-                      None, refusals=(ValidationFailed, Conflict, Forbidden))
+        try:
+            job = perform(lambda: draw_jobs.submit_joint_draw(campaign_id, form.draw_data(kind),
+                                                              actor=_user(), locale=str(get_locale())),
+                          None, refusals=(Conflict, Forbidden))
+        except ValidationFailed as failed:  # shown under the form's fields, what was typed kept
+            form.show_errors(failed.errors)
+            return _render_detail(campaign_id, draw_form=form, status=422)
         if job is not REFUSED:
             return redirect(url_for("joint_pages.step_job", campaign_id=campaign_id, job_id=job.id))
     return _back(campaign_id, f"draw-{kind}")

@@ -55,7 +55,7 @@ def duty(code, period):
     state = view.state
     preview = state.prepared or state.current
     return render_template("reports/duty.html", state=state, due=due, form=EmptyForm(), actions=view.actions,
-                           history=view.history, preview=preview, sheets=queries.sheets_of(preview) if preview else [],
+                           history=view.history, cells=view.cells, empty_cells=view.empty_cells, preview=preview, sheets=queries.sheets_of(preview) if preview else [],
                            intact=queries.intact(preview) if preview else True)
 
 
@@ -82,6 +82,20 @@ def duty_step(code, period, step):
                     lambda row: _("《%(title)s》(%(period)s) version %(version)d is signed and submitted.",
                                   title=row.title, period=due.period.label, version=row.version))
     return redirect(url_for("report_pages.duty", code=due.duty.code, period=due.period.code))
+
+
+@bp.route("/<code>/<period>/cells", methods=["POST"])
+@requires(Permission.REPORTS_PREPARE)
+def duty_cells(code, period):
+    """The cells of the table the platform holds no data for, as the department fills them (由填报单位填写)."""
+    due = _duty(code, period)
+    if EmptyForm().validate_on_submit():
+        cells = {key[len("cell-"):]: value for key, value in request.form.items() if key.startswith("cell-")}
+        perform(lambda: commands.fill_cells({"code": due.duty.code, "period": due.period.code, "cells": cells},
+                                            actor=_user()),
+                lambda changed: _("The department's entries are saved; the table shows them.") if changed
+                else _("Nothing was changed."))
+    return redirect(url_for("report_pages.duty", code=due.duty.code, period=due.period.code) + "#duty-cells")
 
 
 @bp.route("/submissions/<int:submission_id>")

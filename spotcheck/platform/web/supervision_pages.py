@@ -65,7 +65,7 @@ def dashboard():
     return render_template("supervision/dashboard.html", period=period, statuses=statuses, charts=_charts(statuses),
                            choices=vocabulary.period_choices(period.year), F=vocabulary.BY_KEY,
                            every=queries.reads_every_department(_user()), filing_status=vocabulary.FILING_STATUS,
-                           note=vocabulary.provisional_note)
+                           note=vocabulary.provisional_note, can_review=has_permission(_user(), Permission.PLANS_REVIEW))
 
 
 @bp.route("/departments/<int:tenant_id>/<key>")
@@ -105,7 +105,9 @@ def _row_link(ref: tuple | None, tenant_id: int) -> str | None:
             return url_for("campaign_pages.detail", campaign_id=campaign_id)
         return url_for("public_draws.campaign", campaign_id=on_portal) if on_portal else None
     if kind == "plan":
-        return url_for("plan_pages.detail", plan_id=key[0]) if own else url_for("plan_pages.review_archive")
+        if own:
+            return url_for("plan_pages.detail", plan_id=key[0])
+        return url_for("plan_pages.review_archive") if has_permission(_user(), Permission.PLANS_REVIEW) else None
     if kind == "entry":  # the directory is the department's own: nothing of it is public
         return url_for("directory_pages.entry", entry_id=key[0]) if own else None
     code = accounts.get_tenant(tenant_id).code

@@ -7,7 +7,7 @@ from spotcheck.core import official_calendar
 from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
 from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
 from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
-from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
+from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, observer_input
 from spotcheck.tenants.campaigns.queries import rules_of
 from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import (JOB_KIND_LABELS, JOB_STATUS_LABELS, OBJECT_LABELS,
@@ -73,6 +73,7 @@ def template_helpers() -> dict:
                                                 lambda rules: rules.inspector_replacement_reasons),
         "exempt_label": lambda code: EXEMPT_KINDS.get(code, code),
         "exempt_line": exempt_line,
+        "observer_input": observer_input,
         "method_name": lambda code: reference.CHECK_METHODS.get(code, code),
         "method_names": lambda codes: in_table_order(reference.CHECK_METHODS, codes),
         "entity_type_names": lambda codes: [reference.ENTITY_TYPES.get(code, code) for code in codes or ()],

@@ -220,7 +220,7 @@ def correct(visit_id):
         return _change(visit_id, lambda: results.start_correction(visit_id, {"reason": request.form.get("reason", "")},
                                                                   actor=_user()),
                        _("The correction is started: the team records the corrected result, a leader approves it, "
-                         "and it is published as a new version.")) or _back(visit_id)
+                         "and it is published as a new version."), form_of={"_form": "correct"}) or _back(visit_id)
     return _back(visit_id)
 
 

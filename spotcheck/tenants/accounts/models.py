@@ -49,6 +49,9 @@ class User(TenantOwned, db.Model):
     #: Changes whenever the password changes, so older sessions stop working.
     session_stamp: Mapped[str] = mapped_column(sa.String(32))
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: A temporary password (reset by the platform administrator) is in use: every page but the account's
+    #: sends the user to choose their own first.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Where notices and reminders are also sent (besides the inbox): e-mail and mobile (短信).
     email: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     mobile: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")

@@ -1,12 +1,13 @@
 """部门与用户的规则: what a department's administrator may do to a user (编辑、解除锁定), and
-whose users they manage (their own department's only)."""
+whose users they manage (their own department's only); what the platform administrator may do to a
+department's administrators (重置密码、停用、启用)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.errors import NotFound
-from spotcheck.core.policy import Permission
+from spotcheck.core.policy import Permission, Role
 
 USER_ACTIONS = Actions(
     Action("edit", Permission.USERS_MANAGE, lambda user: True, ""),
@@ -19,3 +20,25 @@ def require_own(user, actor) -> None:
     if user.tenant_id is None or user.tenant_id != actor.tenant_id:
         raise NotFound(_l("No such user."))
 
+
+
+def is_department_admin(user) -> bool:
+    return Role.tenant_admin.value in (user.roles or ())
+
+
+#: The platform administrator's actions on a department's users: its administrators only (the other
+#: users are the department's own administrator's to manage).
+DEPARTMENT_ADMIN_ACTIONS = Actions(
+    Action("reset_password", Permission.TENANTS_MANAGE, lambda user: is_department_admin(user) and user.active,
+           lambda user: _l("Enable this administrator first.") if is_department_admin(user)
+           else _l("Only a department administrator's password is reset here; the department's administrator "
+                   "manages its other users.")),
+    Action("disable", Permission.TENANTS_MANAGE, lambda user: is_department_admin(user) and user.active,
+           lambda user: _l("This administrator is disabled already.") if is_department_admin(user)
+           else _l("Only a department administrator is disabled here; the department's administrator manages "
+                   "its other users.")),
+    Action("enable", Permission.TENANTS_MANAGE, lambda user: is_department_admin(user) and not user.active,
+           lambda user: _l("This administrator is active.") if is_department_admin(user)
+           else _l("Only a department administrator is enabled here; the department's administrator manages "
+                   "its other users.")),
+)

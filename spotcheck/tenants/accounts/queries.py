@@ -9,6 +9,7 @@ last use), which is not an action of the user and is not audited.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -20,10 +21,11 @@ from spotcheck.core.commands import bookkeeping
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import NotFound
 from spotcheck.core.passwords import secret_digest
-from spotcheck.core.policy import Role
-from spotcheck.core.scoping import cross_tenant, system_access
+from spotcheck.core.policy import Permission, Role
+from spotcheck.core.queries import query
+from spotcheck.core.scoping import cross_tenant, system_access, tenant_scope
 from spotcheck.tenants.accounts.models import ApiToken, Tenant, User, UserSession
-from spotcheck.tenants.accounts.policy import USER_ACTIONS
+from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS, USER_ACTIONS, is_department_admin
 from spotcheck.tenants.accounts.vocabulary import SEEN_EVERY, TOKEN_PREFIX, SessionCheck
 
 # --- departments ----------------------------------------------------------------------------------
@@ -66,6 +68,33 @@ def departments(reader=None) -> list[dict]:
                 sa.select(User.tenant_id, sa.func.count()).where(User.active.is_(True)).group_by(User.tenant_id)
             ).all())
     return [{"tenant": t, "users": counts.get(t.id)} for t in tenants]
+
+
+@dataclass(frozen=True)
+class DepartmentPeople:
+    """A department as the platform administrator sees it: its administrators (with what may be done
+    to each) and its other users (read only: the department's administrator manages them)."""
+
+    tenant: Tenant
+    admins: list[User]
+    others: list[User]
+    actions: dict[int, frozenset[str]]
+
+    @property
+    def active_admins(self) -> int:
+        return sum(user.active for user in self.admins)
+
+
+@query(Permission.TENANTS_MANAGE)
+def department_people(tenant_id: int, *, reader) -> DepartmentPeople:
+    """A department and its users, for the platform administrator: read inside that department only
+    (NotFound for a department that does not exist)."""
+    tenant = get_tenant(tenant_id)
+    with tenant_scope(tenant.id):
+        users = list(db.session.scalars(sa.select(User).where(User.tenant_id == tenant.id).order_by(User.login)))
+        admins = [user for user in users if is_department_admin(user)]
+        return DepartmentPeople(tenant, admins, [user for user in users if not is_department_admin(user)],
+                                {user.id: DEPARTMENT_ADMIN_ACTIONS.allowed(user, reader) for user in admins})
 
 
 # --- users ----------------------------------------------------------------------------------------

@@ -55,8 +55,8 @@ def clean_rules(strata: dict) -> tuple[dict, list]:
                     raise ValueError
                 clean[stratum] = {"ratio_bp": ratio, "min": minimum}
         except (KeyError, TypeError, ValueError, AttributeError):
-            problems.append(_l("The rule for %(s)s is a whole count, or a ratio from 0 to 100 %% (0–10000 basis "
-                               "points through the API) with a minimum.", s=stratum))
+            problems.append(_l("The rule for %(s)s is a whole count, or a ratio from 0 to 100 %% with a minimum.",
+                               s=stratum))
     return clean, problems
 
 

@@ -25,7 +25,9 @@ from spotcheck.draw import proof_file
 from spotcheck.tenants.campaigns import frames
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import draw_of
-from spotcheck.tenants.campaigns.vocabulary import LEADER_RULES, MAX_INPUT_LENGTH, MAX_INPUTS, DrawKind, TargetStatus
+from spotcheck.tenants.campaigns.vocabulary import (
+    LEADER_RULES, MAX_INPUT_LENGTH, MAX_INPUTS, REASON_MAX, REASON_MIN, DrawKind, TargetStatus,
+)
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 
@@ -64,6 +66,29 @@ def clean_inputs(public_inputs) -> list[str]:
     return inputs
 
 
+def observers(data) -> tuple[list[str], str]:
+    """What a draw takes from outside the department: the observers' inputs (``data["public_inputs"]``,
+    :func:`clean_inputs`: they enter the seed exactly as today, DRAW-SPEC §3) and, when nobody gave
+    one, the reason the draw is made on the department's secret number alone
+    (``data["no_input_reason"]``) — required then, recorded with the draw and in its audit entry, and
+    published. With inputs, no reason is kept."""
+    data = data if isinstance(data, dict) else {}
+    inputs = clean_inputs(data.get("public_inputs"))
+    if inputs:
+        return inputs, ""
+    reason = data.get("no_input_reason")
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not REASON_MIN <= len(reason) <= REASON_MAX:
+        raise ValidationFailed({"no_input_reason": [NO_INPUT_REFUSAL]})
+    return inputs, reason
+
+
+#: The refusal of a draw with no observer's input and no reason (names the field, in the user's language).
+NO_INPUT_REFUSAL = _l("Reason for drawing without outside input: no observer gave an input, so state why the draw "
+                      "uses the department's secret number alone (%(low)d to %(high)d characters); it is published "
+                      "with the draw.", low=REASON_MIN, high=REASON_MAX)
+
+
 def secret_nonce(record: Draw) -> bytes:
     return bytes.fromhex(personal_data.decrypt(record.nonce_encrypted))
 
@@ -75,12 +100,22 @@ def frozen_file(record: Draw) -> bytes:
     return record.frame_file
 
 
-def finish(record: Draw, proof: dict, inputs: list[str]) -> None:
+def finish(record: Draw, proof: dict, inputs: list[str], no_input_reason: str = "") -> None:
     record.public_inputs, record.seed, record.drawn_at = inputs, proof["seed"], now()
+    record.no_input_reason = "" if inputs else no_input_reason
     proof["committed_at"] = iso_utc(record.committed_at)
     proof["frozen_at"] = iso_utc(record.frozen_at)
     proof["drawn_at"] = iso_utc(record.drawn_at)
     store_proof(record, proof)
+
+
+def drawn_details(kind: str, record: Draw, inputs: list[str], **counts) -> dict:
+    """The details of a draw's audit entry: its kind, seed and inputs — or, with none, the reason
+    it was made without them — and what it drew."""
+    details = {"kind": kind, "seed": record.seed, "public_inputs": inputs}
+    if not inputs:
+        details["no_input_reason"] = record.no_input_reason
+    return {**details, **counts}
 
 
 def store_proof(record: Draw, proof: dict) -> None:

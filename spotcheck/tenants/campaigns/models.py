@@ -111,6 +111,9 @@ class Draw(JointShared, db.Model):
     #: The frozen frame file: the sorted lines its digest is taken over (the proof's frame, stored once).
     frame_file: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     public_inputs: Mapped[list | None] = mapped_column(sa.JSON)
+    #: A draw made with no observer's input (无外部监督人输入): why, as the planner typed it — recorded
+    #: with the draw and in its audit entry, and published; empty when observers gave inputs.
+    no_input_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     seed: Mapped[str | None] = mapped_column(sa.String(64))
     drawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: The published proof without its frame (the frame file is), kept up to date with replacements.

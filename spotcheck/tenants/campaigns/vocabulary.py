@@ -81,6 +81,21 @@ FILTER_KEYS = ("categories", "industries", "regions", "entity_types", "flags")
 #: The observers' public inputs of a draw: how many, how long each.
 MAX_INPUTS, MAX_INPUT_LENGTH = 20, 200
 
+#: The key the demo and some clients write before an observer's input (``observer:区人大代表 赵某 0917``):
+#: it enters the seed as typed, and a page never shows it.
+OBSERVER_KEY = "observer:"
+
+
+def observer_input(text: str) -> tuple[str, str]:
+    """An observer's input as a reader sees it: (who gave it, what they gave).
+    ``observer:区人大代表 赵某 0917`` → (``区人大代表 赵某``, ``0917``): the key dropped, the last word the
+    input and the words before it the observer. A line without the key, or one word after it, is the
+    input alone (who: "")."""
+    if not text.startswith(OBSERVER_KEY):
+        return "", text
+    who, _, given = text[len(OBSERVER_KEY):].strip().rpartition(" ")
+    return (who.strip(), given) if who.strip() else ("", given)
+
 #: Why a drawn target may be replaced ("cannot be found" is not one: it is a finding), and why a drawn
 #: inspector may be: the platform's reasons, by which a page names a reason recorded; which ones a
 #: campaign allows are its rules' (:attr:`spotcheck.tenants.rules.rulebook.Rules.target_replacement_reasons`).

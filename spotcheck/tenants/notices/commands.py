@@ -28,6 +28,7 @@ from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.text import sentence
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.notices import delivery, documents
@@ -40,6 +41,7 @@ from spotcheck.tenants.notices.writing import (
 from spotcheck.tenants.results.queries import teams as team_experts
 from spotcheck.tenants.results.queries.visits import team_of
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind, PublishedResult, Visit
+from spotcheck.tenants.results.policy import VISIT_ACTIONS
 
 
 def _campaign(campaign_id: int) -> Campaign:
@@ -146,9 +148,16 @@ def write_transfer_letter(follow_up_id: int, data: dict | None = None, *, actor)
             if has_permission(user, Permission.TRANSFERS_RECEIVE):
                 delivery.deliver(user, purpose=f"transfer:{follow_up.id}", notice=notice, link="/transfers",
                                  subject=f"移送函：{sender.name} {notice.number}",
-                                 body=f"{sender.name}移送：{follow_up.transferred['entity_name']}。请在“移送接收”中查看并签收。")
+                                 body=f"{sender.name}移送：{sentence(follow_up.transferred['entity_name'])}"
+                                      "请在“移送接收”中查看并签收。")
         db.session.flush()
     return notice
+
+
+#: What a returned result's team is asked to do: only what it may (:mod:`spotcheck.tenants.results.policy`):
+#: change the result, its 组长 submitting it again; the check dates, once submitted, are a leader's to correct.
+RETURNED_ASKS = "请按退回原因修改检查结果，修改后由组长重新提交。"
+RETURNED_DATES = "检查日期已随结果提交，检查组不能修改；如需更正，由审核领导更正。"
 
 
 @events.subscribe("result.returned")
@@ -162,6 +171,11 @@ def tell_the_team_returned(*, actor, visit: Visit, reason: str) -> int:
             told += delivery.deliver(
                 user, purpose=f"returned:{visit.id}:{now().isoformat()}", link=f"/visits/{visit.id}",
                 subject=f"检查结果被退回：{visit.entity.name}",
-                body=f"{actor.display_name}退回了{visit.campaign.code}中{visit.entity.name}的检查结果，原因：{reason}。"
-                     f"请按要求修改后由组长重新提交。")
+                body=f"{actor.display_name}退回了{visit.campaign.code}中{visit.entity.name}的检查结果，原因：{sentence(reason)}"
+                     f"{RETURNED_ASKS}{RETURNED_DATES if _dates_are_the_leaders(visit) else ''}")
     return told
+
+
+def _dates_are_the_leaders(visit: Visit) -> bool:
+    """Once submitted, the check dates are a leader's to correct (the results policy's ``correct_dates``)."""
+    return VISIT_ACTIONS.by_name["correct_dates"].possible(visit)

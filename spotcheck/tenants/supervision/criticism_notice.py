@@ -11,6 +11,7 @@ from spotcheck.core.commands import in_command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.text import clauses
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.models import Notice
@@ -47,6 +48,6 @@ def write(issuer: Tenant, criticism_id: int, *, title: str, opening: list[str], 
                     delivery.deliver(user, purpose=f"{subject}:notice", notice=notice, link=link,
                                      subject=f"通报：{issuer.name} {number}",
                                      body=f"{issuer.name}印发《{title}》，{finding['name']}被通报："
-                                          + "；".join(reason["text"] for reason in finding["reasons"]) + "。")
+                                          + clauses(reason["text"] for reason in finding["reasons"]))
             db.session.flush()
     return number, copies

@@ -1,11 +1,13 @@
 """Supervision's policy (监督规则): who reads which departments' supervision figures, and the
 actions tables of notices of criticism (通报) and of statistical tables to submit (报表报送).
 
-* A **supervisor** of the justice bureau reads every department: :func:`across` gives the
+* The justice bureau reads every department — its **supervisor**, and its **leader**, who signs the
+  notices of criticism of other departments (``supervision.read_all``, which the policy grants the
+  leader of the supervising department: :data:`spotcheck.core.policy.KIND_PERMISSIONS`): :func:`across` gives the
   :class:`~spotcheck.core.queries.Across` scope, which the query (or :func:`reading`, for a
   command or a job) opens through the one cross-department path and records first in the
   bureau's own audit chain (``read.across``: what, which period).
-* A department **leader** reads their own department only, in their own scope: nothing to cross;
+* Any other department's **leader** reads their own department only, in their own scope: nothing to cross;
   asking for another department is NotFound, as for a department that does not exist.
 """
 from __future__ import annotations
@@ -27,7 +29,14 @@ from spotcheck.tenants.supervision.tables import TABLES, offered
 
 
 def sees_every_department(reader) -> bool:
-    return has_permission(reader, Permission.SUPERVISION_VIEW) and has_permission(reader, Permission.TENANTS_READ_ALL)
+    """The justice bureau's supervisor and leader: every department's supervision figures."""
+    return (has_permission(reader, Permission.SUPERVISION_VIEW)
+            and has_permission(reader, Permission.SUPERVISION_READ_ALL))
+
+
+def across_departments(reason: str) -> Across:
+    """The cross-department scope of a supervision read (the permission that opens it: ``supervision.read_all``)."""
+    return Across(reason, permission=Permission.SUPERVISION_READ_ALL)
 
 
 def visible_departments(reader, department_id: int | None = None) -> list[int] | None:
@@ -44,7 +53,7 @@ def across(reader, period=None, department_id: int | None = None, **_) -> Across
     """The scope of a supervision read: every department for a supervisor (recorded with the
     period), the reader's own department otherwise."""
     if visible_departments(reader, department_id) is None:
-        return Across(f"supervision {period}" if period else "supervision")
+        return across_departments(f"supervision {period}" if period else "supervision")
     return OWN
 
 
@@ -102,7 +111,9 @@ CRITICISM_ACTIONS = Actions(
 
 
 def _area_wide_reader(state, actor) -> bool:
-    return not state.due.duty.area_wide or sees_every_department(actor)
+    """The area-wide table is prepared by the bureau's supervisor (who drafts; its leader signs)."""
+    return not state.due.duty.area_wide or (sees_every_department(actor)
+                                            and has_permission(actor, Permission.SUPERVISION_MANAGE))
 
 
 REPORT_ACTIONS = Actions(

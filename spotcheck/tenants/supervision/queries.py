@@ -17,21 +17,23 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, NotFound
 from spotcheck.core.policy import Permission, has_permission
-from spotcheck.core.queries import OWN, Across, query
+from spotcheck.core.queries import OWN, query
 from spotcheck.core.todo import Task
 from spotcheck.tenants.contacts.queries import Listed, rows_of
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.supervision import assessment, criticism, drill_down, duty_status, figures, submissions, tables
+from spotcheck.tenants.supervision import (assessment, criticism, drill_down, duty_status, entries, figures, submissions,
+                                          tables)
 from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision.duties import Due, created_on, find as find_due  # noqa: F401 (read as they are)
 from spotcheck.tenants.supervision.models import Criticism
 from spotcheck.tenants.supervision.periods import Period, parse as parse_period
 from spotcheck.tenants.supervision.policy import (
-    CRITICISM_ACTIONS, REPORT_ACTIONS, across, check_request, sees_every_department, visible_departments,
+    CRITICISM_ACTIONS, REPORT_ACTIONS, across, across_departments, check_request, sees_every_department,
+    visible_departments,
 )
-from spotcheck.tenants.supervision.submission_models import ReportSubmission
+from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission
 
 # Reads that need no reader, as they are: the tables offered, a submitted table's sheets and file.
 TABLES = tables.TABLES
@@ -129,7 +131,7 @@ def rules_in_force(*, reader) -> list:
 
 
 def _contacts_scope(reader, **_):
-    return Across("contacts") if sees_every_department(reader) else OWN
+    return across_departments("contacts") if sees_every_department(reader) else OWN
 
 
 @query(Permission.SIGNED_IN, scope=_contacts_scope)
@@ -179,7 +181,8 @@ def _table(code: str, period: Period, department_id: int | None = None, progress
     visible = visible_departments(reader, department_id)
     tenants = figures.departments([department_id] if department_id is not None else visible, period)
     single = len(tenants) == 1 and (department_id is not None or visible is not None)
-    data, title = tables.build(code, period, tenants, single=single, progress=progress)
+    data, title = tables.build(code, period, tenants, single=single, filer=getattr(reader, "tenant_id", None),
+                               progress=progress)
     return data, tables.file_name(title, period, tenants[0].name if single else None)
 
 
@@ -215,11 +218,31 @@ def criticism_view(criticism_id: int, *, reader) -> CriticismView:
 # --- statistical tables owed and submitted (报表报送) --------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CellView:
+    """A cell of the table the department fills, with the entry it shows (None: empty) and whether that
+    entry was made for an earlier period (carried over until another is entered)."""
+
+    cell: entries.Cell
+    entry: ReportEntry | None
+    carried: bool
+
+    @property
+    def value(self) -> str:
+        return self.entry.value if self.entry is not None else ""
+
+
 @dataclass
 class DutyView:
     state: duty_status.DutyState
     actions: frozenset
     history: list[ReportSubmission]
+    cells: list[CellView]
+
+    @property
+    def empty_cells(self) -> list[str]:
+        """The questions still unanswered: the table is not signed while there is one."""
+        return [view.cell.question for view in self.cells if not view.value]
 
 
 @query(Permission.SIGNED_IN)
@@ -229,8 +252,11 @@ def duty_view(tenant: Tenant, due: Due, *, reader) -> DutyView:
     if not duty_status.applies(tenant, due, duty_status.other_field_departments()):
         raise NotFound(_l("Your department does not submit this table."))
     state = duty_status.state_of(tenant, due)
+    shown = entries.latest(due.duty.code, due.period, [tenant.id]).get(tenant.id, {})
+    cells = [CellView(cell, shown.get(cell.key), cell.key in shown and shown[cell.key].period != due.period.code)
+             for cell in entries.cells_of(due.duty.code)]
     return DutyView(state, REPORT_ACTIONS.allowed(state, reader),
-                    submissions.history(tenant.id, due.duty.code, due.period.code))
+                    submissions.history(tenant.id, due.duty.code, due.period.code), cells)
 
 
 @query(Permission.SIGNED_IN)

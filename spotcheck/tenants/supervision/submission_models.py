@@ -49,3 +49,21 @@ class ReportSubmission(TenantOwned, db.Model):
     signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), nullable=True)
     signed_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class ReportEntry(TenantOwned, db.Model):
+    """A cell of a statistical table the platform holds no data for (由填报单位填写), as the department
+    filled it on the table's page: for one table and period, with who entered it and when. A table
+    of a later period shows the department's latest entry until it enters another."""
+
+    __tablename__ = "report_entry"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "table_code", "period", "cell", name="uq_report_entry_cell"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_code: Mapped[str] = mapped_column(sa.String(8))
+    period: Mapped[str] = mapped_column(sa.String(8))
+    cell: Mapped[str] = mapped_column(sa.String(32))  # the cell's key (spotcheck.tenants.supervision.entries.CELLS)
+    value: Mapped[str] = mapped_column(sa.Text)
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), nullable=True)
+    entered_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    entered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)

@@ -27,7 +27,7 @@ from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
-from spotcheck.tenants.supervision import duties, figures, periods, tables
+from spotcheck.tenants.supervision import duties, entries, figures, periods, tables
 from spotcheck.tenants.supervision.policy import reading, sees_every_department
 from spotcheck.tenants.supervision.duty_status import DutyState, applies, other_field_departments, state_of
 from spotcheck.tenants.supervision.submission_models import ReportSubmission
@@ -62,7 +62,8 @@ def _freeze(due: duties.Due, tenant: Tenant, actor) -> list:
     def build(tenants: list[Tenant], single: bool) -> list:
         statuses = figures.compute(due.period, tenants)
         ctx = tables.Context(due.period, tenants, statuses, area=tables.place_of(tenant), single=single,
-                             title=due.title)
+                             title=due.title, filer=tenant.id,
+                             entered=entries.values(due.duty.code, due.period, [t.id for t in tenants] + [tenant.id]))
         with force_locale("zh_CN"):
             return _plain([asdict(sheet) for sheet in tables.TABLES[due.duty.code].build(ctx)])
 

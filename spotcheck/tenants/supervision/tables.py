@@ -7,7 +7,7 @@ the figures (:mod:`~spotcheck.tenants.supervision.figures`), the same numbers as
 城口县's gives its 附件3 and 附件4 as forms (title, the 填表 lines, numbered sections and their headers,
 the 合计 line), reproduced with the document's words, the place names made this deployment's. A
 question of a form the platform holds no data for (a department's 实施意见 document and its 文号) is
-left for the filler and says so.
+the department's to fill on the table's page (:mod:`~spotcheck.tenants.supervision.entries`).
 
 Every table is built for a period (quarter, half-year or year) and for the departments the reader
 may see: every department for the justice bureau, one's own for a department leader. The area-wide
@@ -36,11 +36,11 @@ from spotcheck.tenants.plans.models import Plan, PlanItem
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
-from spotcheck.tenants.supervision import conditions as when, contacts, figures
+from spotcheck.tenants.supervision import conditions as when, contacts, entries, figures
 from spotcheck.tenants.supervision.vocabulary import FILING_STATUS, provisional_note
 from spotcheck.tenants.supervision.periods import Period
 
-FILLER = "（平台无此数据，由填报单位填写）"
+FILLER = entries.FILLER
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ class Context:
     area: str
     single: bool  # one department (a leader's own)
     title: str = ""  # the table's title in this deployment, its year filled in
+    entered: dict | None = None  # the departments' entries in the cells they fill (entries.values)
+    filer: int | None = None  # the department filing it (the area-wide table's entries are its)
 
 
 def place_of(tenant: Tenant | None = None) -> str:
@@ -174,7 +176,7 @@ def _area_table(ctx: Context) -> list[Sheet]:
              checked.get(s.tenant_id, 0), s.campaigns]
             for n, s in enumerate(practising, start=1)]
     mechanism = Section("一、“双随机、一公开”制度机制建设情况", ["序号", "项目", "情况"], [
-        [1, "是否已出台实施意见或工作方案（注明文件名称及文号）", FILLER],
+        [1, entries.DOCUMENT.question, entries.shown(ctx.entered, ctx.filer, "document")],
         [2, "是否已编制随机抽查事项清单", f"{_yes(bool(listed))}（{len(listed)}个部门已公布）"],
         [3, "是否已建立检查结果公开机制", f"{_yes(any(s.rules for s in ctx.statuses))}"
                                    f"（{sum(1 for s in ctx.statuses if s.rules)}个部门已公布实施细则，"
@@ -209,7 +211,7 @@ def _department_table(ctx: Context) -> list[Sheet]:
     sheets = []
     for status in ctx.statuses:
         mechanism = Section("一、“双随机、一公开”制度机制建设情况", ["序号", "项目", "情况"], [
-            [1, "是否已出台实施意见或工作方案（注明文件名称及文号）", FILLER],
+            [1, entries.DOCUMENT.question, entries.shown(ctx.entered, status.tenant_id, "document")],
             [2, "是否已编制随机抽查事项清单", f"{_yes(bool(status.items))}（{status.items}项）"],
             [3, "是否已建成检查对象名录库和执法检查人员名录库",
              f"{_yes(bool(status.entries and status.inspectors))}（检查对象{status.entries}户，执法检查人员{status.inspectors}人）"],
@@ -379,15 +381,17 @@ def file_name(title: str, period: Period, department: str | None = None) -> str:
     return f"{title}（{period.label}{'，' + department if department else ''}）.xlsx".replace("/", "／")
 
 
-def build(code: str, period: Period, tenants: list[Tenant], *, single: bool,
+def build(code: str, period: Period, tenants: list[Tenant], *, single: bool, filer: int | None = None,
           progress: Callable[[int], None] = lambda p: None) -> tuple[bytes, str]:
-    """The workbook of table ``code`` for ``period`` and ``tenants``, read in the current scope,
-    and its title (the first sheet's). In Chinese whatever the requester's language: it is filed."""
+    """The workbook of table ``code`` for ``period`` and ``tenants`` (with the entries of the cells the
+    departments fill; ``filer``'s in the area-wide table), read in the current scope, and its title (the
+    first sheet's). In Chinese whatever the requester's language: it is filed."""
     spec = TABLES[code]
     statuses = figures.compute(period, tenants)
     progress(50)
     ctx = Context(period, tenants, statuses, area=place_of(tenants[0] if tenants else None), single=single,
-                  title=title_of(code, period))
+                  title=title_of(code, period), filer=filer,
+                  entered=entries.values(code, period, [t.id for t in tenants] + ([filer] if filer else [])))
     with force_locale("zh_CN"):
         sheets = spec.build(ctx)
     progress(80)

@@ -153,5 +153,5 @@ def provisional_note(count: int) -> str:
     """The line under a table or figure whose deadlines are partly provisional (暂按周一至周五计算)."""
     if not count:
         return ""
-    return (f"注：其中{count}户次的报送或公示期限落在尚未录入国家法定节假日安排的年份，暂按周一至周五计算，"
-            "该年安排录入后自动重新计算。")
+    return (f"注：其中{count}户次的报送或公示期限落在尚未录入国家法定节假日安排的年份，调休安排未公布，"
+            "除法定节假日外暂按周一至周五计算，该年安排录入后自动重新计算。")

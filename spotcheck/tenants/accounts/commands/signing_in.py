@@ -123,6 +123,7 @@ def change_password(data: dict, *, actor) -> None:
     if verify_password(user.password_hash, new):
         raise ValidationFailed({"new_password": [_l("Choose a password different from the current one.")]})
     user.password_hash = hash_password(new)
+    user.must_change_password = False  # their own now, not a temporary one
     user.session_stamp = new_session_stamp()
     end_sessions(user, keep=data.get("keep_session"))
     audit.record("user.password_changed", "user", user.id, actor=user, tenant_id=user.tenant_id)

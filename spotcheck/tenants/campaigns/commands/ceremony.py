@@ -35,8 +35,9 @@ def _locked(campaign_id: int, kind: str, actor, action: str) -> tuple[Campaign, 
     return campaign, record
 
 
-def _inputs(data) -> list[str]:
-    return draws.clean_inputs((data or {}).get("public_inputs"))
+def _inputs(data) -> tuple[list[str], str]:
+    """The observers' inputs, or the reason the draw is made without any (:func:`draws.observers`)."""
+    return draws.observers(data)
 
 
 # --- targets ------------------------------------------------------------------------------
@@ -58,22 +59,21 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor) -> Draw
 
 @command(Permission.CAMPAIGNS_EDIT)
 def draw_targets(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
-    """Steps 3–5: take the observers' inputs (``data["public_inputs"]``), draw, store the targets and
-    publish the proof.
+    """Steps 3–5: take the observers' inputs (``data["public_inputs"]``) — with none, the reason
+    (``data["no_input_reason"]``, required) — draw, store the targets and publish the proof.
 
     Locks the campaign and its draw row first; a second request finds them drawn and is refused.
     """
-    inputs = _inputs(data)
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
+    inputs, reason = _inputs(data)  # a draw that cannot be made now is refused first
     proof = target_engine.draw_targets_from_file(
         campaign=campaign.code, nonce=draws.secret_nonce(record), frame_file=draws.frozen_file(record),
         rules={campaign.tenant_code: campaign.strata}, reserve_size=campaign.reserve_size, public_inputs=inputs)
-    draws.finish(record, proof, inputs)
+    draws.finish(record, proof, inputs, reason)
     draws.store_targets(campaign, proof)
     campaign.status = CampaignStatus.targets_drawn
-    audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
-                 details={"kind": "targets", "seed": record.seed, "public_inputs": inputs,
-                          "selected": sum(len(v) for s in proof["selected"].values() for v in s.values())})
+    audit.record("draw.drawn", "campaign", campaign.id, actor=actor, details=draws.drawn_details(
+        "targets", record, inputs, selected=sum(len(v) for s in proof["selected"].values() for v in s.values())))
     draws.commit_draw(campaign, "inspectors", actor=actor)
     return record
 
@@ -99,10 +99,10 @@ def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor) -> D
 
 @command(Permission.CAMPAIGNS_EDIT)
 def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
-    """Draw the teams (inputs: ``data["public_inputs"]``); if a team cannot be filled the whole draw
-    fails with the visit named."""
-    inputs = _inputs(data)
+    """Draw the teams (inputs: ``data["public_inputs"]``; with none, ``data["no_input_reason"]``); if a
+    team cannot be filled the whole draw fails with the visit named."""
     campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
+    inputs, reason = _inputs(data)  # a draw that cannot be made now is refused first
     try:
         proof = engine.draw_inspectors(campaign=campaign.code, nonce=draws.secret_nonce(record),
                                        lines=proof_file.frame_value("inspectors", draws.frozen_file(record)),
@@ -111,9 +111,9 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor) -> Dra
     except engine.DrawFailed as failed:
         raise Conflict(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]  # the frame file is the proof's frame
-    draws.finish(record, proof, inputs)
+    draws.finish(record, proof, inputs, reason)
     draws.store_teams(campaign, proof["teams"])
     campaign.status = CampaignStatus.inspectors_drawn
     audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
-                 details={"kind": "inspectors", "seed": record.seed, "public_inputs": inputs, "teams": len(proof["teams"])})
+                 details=draws.drawn_details("inspectors", record, inputs, teams=len(proof["teams"])))
     return record

@@ -190,6 +190,7 @@ OBJECT_LABELS = {
     "audit_chain": _l("Audit trail"),
     "calendar_year": _l("Official calendar"),
     "report_submission": _l("Statistical table submitted"),
+    "report_entry": _l("Cell of a statistical table filled by the department"),
     "import": _l("Spreadsheet import"),
     "demo": _l("Demo data"),
     "scope": _l("Read beyond the department (cross-department or joint campaign)"),

@@ -96,17 +96,17 @@ def estimate_sizes(campaign_id: int, data: dict | None = None, *, actor, progres
 
 @command(Permission.JOINT_MANAGE)
 def draw_targets(campaign_id: int, data: dict | None = None, *, actor):
-    """Draw every department's cells with one seed (``data["public_inputs"]``: the public inputs);
-    the visits are the union of the selections."""
-    inputs = steps.clean_inputs((data or {}).get("public_inputs"))
+    """Draw every department's cells with one seed (``data["public_inputs"]``: the public inputs; with
+    none, ``data["no_input_reason"]``, required); the visits are the union of the selections."""
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
+    inputs, reason = steps.observers(data)  # a draw that cannot be made now is refused first
     parts = _parts(campaign)
     frame_file = steps.frozen_file(record)
     rules = {group: part["strata"] for group, part in parts.items()}
     proof = target_engine.draw_targets_from_file(campaign=campaign.code, nonce=steps.secret_nonce(record),
                                                  frame_file=frame_file, rules=rules,
                                                  reserve_size=campaign.reserve_size, public_inputs=inputs)
-    steps.finish(record, proof, inputs)
+    steps.finish(record, proof, inputs, reason)
     steps.store_targets(campaign, proof)  # the shared visit list, every department's rows
     db.session.flush()  # the lead's rows are written in the lead's scope
     for group, part in parts.items():  # and each department's own targets, in its scope
@@ -116,10 +116,9 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor):
                                      "reserves": {group: proof["reserves"].get(group, {})}})
     campaign.status = CampaignStatus.targets_drawn
     visits = target_engine.visits(proof["selected"])
-    audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
-                 details={"kind": "targets", "seed": record.seed, "public_inputs": inputs,
-                          "selected": sum(len(v) for s in proof["selected"].values() for v in s.values()),
-                          "visits": len(visits)})
+    audit.record("draw.drawn", "campaign", campaign.id, actor=actor, details=steps.drawn_details(
+        "targets", record, inputs, selected=sum(len(v) for s in proof["selected"].values() for v in s.values()),
+        visits=len(visits)))
     steps.commit_draw(campaign, "inspectors", actor=actor)
     return record
 
@@ -148,10 +147,10 @@ def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor):
 
 @command(Permission.JOINT_MANAGE)
 def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor):
-    """Draw the mixed teams (``data["public_inputs"]``); if one cannot be formed the whole draw
-    fails, naming the visit."""
-    inputs = steps.clean_inputs((data or {}).get("public_inputs"))
+    """Draw the mixed teams (``data["public_inputs"]``; with none, ``data["no_input_reason"]``); if one
+    cannot be formed the whole draw fails, naming the visit."""
     campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
+    inputs, reason = steps.observers(data)  # a draw that cannot be made now is refused first
     try:
         proof = engine.draw_inspectors(campaign=campaign.code, nonce=steps.secret_nonce(record),
                                        lines=proof_file.frame_value("inspectors", steps.frozen_file(record)),
@@ -160,7 +159,7 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor):
     except engine.DrawFailed as failed:
         raise Conflict(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]
-    steps.finish(record, proof, inputs)
+    steps.finish(record, proof, inputs, reason)
     tenants = {part["tenant_id"]: group for group, part in _parts(campaign).items()}
     with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
         inspectors = {cert: (inspector_id, name, tenants[tenant_id])
@@ -170,8 +169,7 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor):
     steps.store_teams(campaign, proof["teams"], inspectors)
     campaign.status = CampaignStatus.inspectors_drawn
     audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
-                 details={"kind": "inspectors", "seed": record.seed, "public_inputs": inputs,
-                          "teams": len(proof["teams"])})
+                 details=steps.drawn_details("inspectors", record, inputs, teams=len(proof["teams"])))
     return record
 
 

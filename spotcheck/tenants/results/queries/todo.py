@@ -133,9 +133,13 @@ def overdue_publications(*, reader, limit: int = 50) -> tuple[int, list[dict]]:
     late = sa.and_(Visit.published_at.is_(None), Visit.publish_due < today())
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(late)) or 0
     rows = db.session.execute(
-        sa.select(Tenant.name, Campaign.code, Entity.name, Visit.publish_due, Visit.publish_due_provisional)
+        sa.select(Tenant.name, Campaign.code, Entity.name, Visit.publish_due, Visit.publish_due_provisional,
+                  Visit.id, Visit.tenant_id, sa.func.coalesce(Campaign.joint_id, Campaign.id))
         .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id)
         .join(Entity, Entity.id == Visit.entity_id).where(late)
         .order_by(Visit.publish_due, Visit.id).limit(limit)).all()
-    return total, [{"department": d, "campaign": c, "entity": e, "due": due, "provisional": provisional}
-                   for d, c, e, due, provisional in rows]
+    # each row names its visit, its department and the campaign the public portal shows it under
+    # (a joint campaign's, for a department's part of one), for the page to link it
+    return total, [{"department": d, "campaign": c, "entity": e, "due": due, "provisional": provisional,
+                    "visit_id": visit_id, "tenant_id": tenant_id, "on_portal": on_portal}
+                   for d, c, e, due, provisional, visit_id, tenant_id, on_portal in rows]

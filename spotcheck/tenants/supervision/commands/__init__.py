@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from spotcheck.tenants.supervision.commands.assessment import configure
 from spotcheck.tenants.supervision.commands.criticism import approve, draft, send_back, update, withdraw
-from spotcheck.tenants.supervision.commands.submissions import prepare, submit
+from spotcheck.tenants.supervision.commands.submissions import fill_cells, prepare, submit
 
-__all__ = ["approve", "configure", "draft", "prepare", "send_back", "submit", "update", "withdraw"]
+__all__ = ["approve", "configure", "draft", "fill_cells", "prepare", "send_back", "submit", "update", "withdraw"]

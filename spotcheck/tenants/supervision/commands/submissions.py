@@ -3,15 +3,18 @@ figures) and sign and submit (签发报送) or correct (更正). The freezing an
 submitted are in :mod:`spotcheck.tenants.supervision.submissions`."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
 from spotcheck.core import audit
 from spotcheck.core.clock import local, now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.supervision import duties
+from spotcheck.tenants.supervision import duties, entries
 from spotcheck.tenants.supervision.policy import REPORT_ACTIONS
-from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus
+from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission, SubmissionStatus
 from spotcheck.tenants.supervision.submissions import _applicable, _contact, _due, _freeze, _own_tenant, digest_of
 
 
@@ -74,6 +77,11 @@ def submit(data: dict, *, actor) -> ReportSubmission:
     row.phone = given_phone or row.phone
     if not row.contact:
         raise ValidationFailed({"contact": ["请填写填报人（联系人）：报表写明填报人和联系电话报送。"]})
+    if missing := entries.unfilled(row.content):
+        raise ValidationFailed({"cells": [_l(
+            "The table cannot be signed while a cell is empty: %(cells)s. The platform holds no data for it: fill it "
+            "in “Cells the department fills” on this page (the table is built again with it), then sign.",
+            cells="、".join(f"“{question}”" for question in missing))]})
     for earlier in state.versions:
         earlier.status = SubmissionStatus.superseded
     row.status, row.reason = SubmissionStatus.submitted, reason
@@ -84,3 +92,44 @@ def submit(data: dict, *, actor) -> ReportSubmission:
                  details={"table": due.duty.code, "period": due.period.code, "version": row.version,
                           "sha256": row.digest, "late": late, **({"reason": reason} if reason else {})})
     return row
+
+
+@command(Permission.REPORTS_PREPARE)
+def fill_cells(data: dict, *, actor) -> list[ReportEntry]:
+    """Enter the cells of the table of ``data["code"]`` for ``data["period"]`` that the platform holds no
+    data for (由填报单位填写): ``data["cells"]``, each cell's key and text (empty: not filled). Each change
+    is the department's entry for the period, with who and when, audited with the text before and after;
+    a version waiting to be signed is built again with them, so the leader signs what they see."""
+    tenant = _own_tenant(actor)
+    due = _due(tenant, data.get("code"), data.get("period"))
+    state = _applicable(tenant, due)
+    REPORT_ACTIONS.require(state, actor, "prepare")
+    cells, given = entries.cells_of(due.duty.code), data.get("cells")
+    if not isinstance(given, dict) or not given or set(given) - {cell.key for cell in cells}:
+        raise ValidationFailed({"cells": [_l("Choose the cells of this table that the department fills.")]})
+    texts = {key: str(value or "").strip() for key, value in given.items()}
+    if too_long := {f"cell-{key}": [_l("At most %(n)d characters.", n=entries.LONGEST)]
+                    for key, text in texts.items() if len(text) > entries.LONGEST}:
+        raise ValidationFailed(too_long)
+    shown = entries.latest(due.duty.code, due.period, [tenant.id]).get(tenant.id, {})
+    changed = []
+    for cell in cells:
+        if cell.key not in texts or (shown[cell.key].value if cell.key in shown else "") == texts[cell.key]:
+            continue
+        row = db.session.scalar(sa.select(ReportEntry).where(
+            ReportEntry.tenant_id == tenant.id, ReportEntry.table_code == due.duty.code,
+            ReportEntry.period == due.period.code, ReportEntry.cell == cell.key))
+        if row is None:
+            row = ReportEntry(table_code=due.duty.code, period=due.period.code, cell=cell.key)
+            db.session.add(row)
+        before = shown[cell.key].value if cell.key in shown else ""
+        row.value, row.entered_by_id, row.entered_by_name, row.entered_at = (
+            texts[cell.key], actor.id, actor.display_name, now())
+        db.session.flush()
+        audit.record("report.cell_entered", "report_entry", row.id, actor=actor,
+                     details={"table": due.duty.code, "period": due.period.code, "cell": cell.question,
+                              "before": before, "after": texts[cell.key]})
+        changed.append(row)
+    if changed and state.prepared is not None:
+        prepare({"code": due.duty.code, "period": due.period.code}, actor=actor)
+    return changed

@@ -1,0 +1,221 @@
+"""Every page of every role fits a phone (手机宽度): at 390 px no page the demo city's roles open —
+nor any page a citizen opens without signing in — is wider than the window. A wide table may scroll
+inside its own box (``.table-scroll``), never the page as a whole.
+
+The pages are those of the wording walk (``tests/web/test_page_wording.py``): the same accounts, each
+GET route once with its arguments from the demo's rows, and the links its pages show (a few a route).
+One Chromium, one context per account, opens each at 390 px, measures it and follows its links; the
+public portal, the same page for everyone, is walked by the citizen alone; routes the account's
+permissions refuse are not asked. The demo city is walked after a photo is attached to a visit and a
+statistical table is built, so that the tables only work fills are measured too. Images and fonts are
+not fetched (they do not widen a page here: every image is sized by the stylesheet), and the
+stylesheets and scripts are fetched once per account.
+
+The failure names each page, by how much it is too wide and what reaches past the edge
+(:data:`tests.support.browsers.WIDEST`), with a screenshot of each in ``/tmp/spotcheck-shots/phone-*.png``.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter, deque
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.support.browsers import SHOTS, WIDEST, new_context, sign_in
+from tests.support.helpers import served
+from tests.support.route_urls import (
+    FOLLOWED_PER_RULE, WALKERS, crawlable, ids_by_table, links, route_urls, rule_of,
+)
+from spotcheck.core.policy import Permission
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+#: What the measure does not fetch: it changes no page's width (images are sized by the stylesheet).
+NOT_FETCHED = re.compile(r"\.(png|jpe?g|gif|svg|ico|webp|woff2?|ttf|otf)(\?.*)?$")
+#: How much wider than the window the page is, and its links (``href="…"``, as the page's HTML has them).
+MEASURE = """
+() => [document.documentElement.scrollWidth - window.innerWidth,
+       [...document.querySelectorAll('[href], [src]')].map(e => `href="${e.getAttribute('href') || e.getAttribute('src')}"`)]
+"""
+#: When no element in the flow reaches past the edge: the positioned elements that do (an absolutely
+#: placed label inside a scrolling box whose box is not their containing block escapes its clipping),
+#: else the elements whose own text runs past it (a ``<pre>`` line).
+ESCAPED = """
+(() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+  && ['absolute', 'fixed'].includes(getComputedStyle(e).position)).slice(0, 5)
+  .map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} positioned at `
+    + `${Math.round(e.getBoundingClientRect().right)} px, in ${e.parentElement.closest('[id]')?.id || 'body'}`).join(', ')
+  || [...document.querySelectorAll('body *')].filter(e => getComputedStyle(e).overflowX === 'visible'
+  && e.getBoundingClientRect().left + e.scrollWidth > window.innerWidth + 1 && e.scrollWidth > e.clientWidth + 1
+  && ![...e.children].some(c => c.getBoundingClientRect().left + c.scrollWidth > window.innerWidth + 1)).slice(0, 3)
+  .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} whose text runs to ${Math.round(e.getBoundingClientRect().left + e.scrollWidth)} px`)
+  .join(', ') || '?')()
+"""
+
+
+#: A photo as an inspector attaches one (the smallest PNG the platform takes).
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture(scope="module")
+def city(sqlite_template, tmp_path_factory):
+    """The demo city served, with what its pages show only once someone has worked: a photo attached
+    to a visit and a statistical table built. Returns the app, its URL and the pages showing those."""
+    shown = []
+
+    def prepare(app):
+        shown.extend(worked_in(app))
+
+    with served(sqlite_template, tmp_path_factory.mktemp("phone-widths"), prepare) as (app, url):
+        yield app, url, shown
+
+
+def worked_in(app) -> list[str]:
+    import io
+
+    import sqlalchemy as sa
+
+    from tests.support.demo_world import demo_city
+    from tests.support.helpers import tenant_id, user_named
+    from spotcheck.core.database import db
+    from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tasks import statistics_jobs
+    from spotcheck.tenants.results import commands as results
+    from spotcheck.tenants.results.models import Visit
+
+    demo_city(today="2026-11-21")
+    pages = ["/supervision/tables"]
+    supervisor = user_named("sfj_supervisor")
+    with tenant_scope(supervisor.tenant_id):
+        statistics_jobs.request_table("progress", "2026", actor=supervisor)
+        db.session.commit()
+    inspector = user_named("scj_inspector")
+    with tenant_scope(tenant_id("SCJ")):
+        for visit_id in db.session.scalars(sa.select(Visit.id).order_by(Visit.id)):
+            try:
+                if db.session.get(Visit, visit_id).status.value == "published":  # the demo's are: corrected
+                    results.start_correction(visit_id, {"reason": "补充现场照片"}, actor=user_named("scj_planner"))
+                results.add_attachment(visit_id, {"stream": io.BytesIO(PNG), "filename": "现场检查照片（仓库东侧）.png"},
+                                       actor=inspector)
+            except (Conflict, Forbidden, NotFound, ValidationFailed):
+                db.session.rollback()  # not on this team, or its result is no longer recorded
+                continue
+            db.session.commit()
+            pages.append(f"/visits/{visit_id}")
+            break
+    assert len(pages) == 2, "no visit of the demo takes the inspector's photo"
+    return pages
+
+
+def walk(page, app, login: str | None, seeds: list[str], opens) -> tuple[int, list[str]]:
+    """Open ``seeds`` and the links their pages show (a few a route, as the wording walk follows
+    them) at 390 px, each once: how many pages were measured, and those wider than the window."""
+    adapter = app.url_map.bind("localhost")
+    queue, seen, followed = deque(seeds), set(), Counter()
+    measured, found = 0, []
+    while queue:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            response = page.goto(url, wait_until="domcontentloaded")
+        except PlaywrightError:  # a download (a workbook, a PDF, a proof): not a page
+            continue
+        if response is None or response.status != 200 or response.request.redirected_from is not None \
+                or not response.headers.get("content-type", "").startswith("text/html"):
+            continue  # refused, moved elsewhere (that page is walked in its turn) or not a page
+        measured += 1
+        overflow, hrefs = page.evaluate(MEASURE)
+        if overflow > 1:
+            found.append(f"{login or 'citizen'} {url}: +{overflow} px at {page.evaluate(WIDEST) or page.evaluate(ESCAPED)}")
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            name = re.sub(r"[^\w-]+", "_", url.strip("/")) or "home"
+            page.screenshot(path=str(SHOTS / f"phone-{login or 'citizen'}-{name}.png"), full_page=True)
+        text = " ".join(hrefs)
+        shown = SimpleNamespace(headers={}, mimetype="text/html", get_data=lambda as_text, text=text: text)
+        for link in links(shown):  # as the wording walk reads a page's links
+            if link in seen or not opens(link) or not crawlable(adapter, link, False):
+                continue
+            rule = rule_of(adapter, link)
+            if followed[rule] < FOLLOWED_PER_RULE:
+                followed[rule] += 1
+                queue.append(link)
+    return measured, found
+
+
+def opened_by(app, login: str | None):
+    """Whether ``login`` walks a URL: a page its permissions open (what a route declares it needs; a
+    refusal is no page to measure), never the API; the public portal, the same page for everyone,
+    is the citizen's alone."""
+    from spotcheck.core.policy import has_permission
+    from spotcheck.platform.permissions import declared_access
+    from tests.support.helpers import user_named
+
+    adapter = app.url_map.bind("localhost")
+    if login is not None:
+        with app.app_context():
+            user = user_named(login)
+            held = {permission for permission in Permission if has_permission(user, permission)}
+
+    def opens(url: str) -> bool:
+        if url.startswith("/api/") or (login is not None and url.startswith("/public")):
+            return False
+        try:
+            endpoint = adapter.match(urlsplit(url).path, method="GET")[0]
+        except Exception:  # noqa: BLE001 — no GET route there
+            return False
+        needed = declared_access(app.view_functions[endpoint], "GET")
+        return needed in (None, "public") or (login is not None and needed in held)
+
+    return opens
+
+
+def served_once(context) -> None:
+    """The stylesheets and scripts are asked of the server once per account, then answered from memory:
+    the walk measures pages, not the static files' round trips."""
+    kept = {}
+
+    def answer(route):
+        url = route.request.url
+        if url not in kept:
+            response = route.fetch()
+            kept[url] = {"status": response.status, "headers": response.headers, "body": response.body()}
+        route.fulfill(**kept[url])
+
+    context.route("**/static/**", answer)
+
+
+@pytest.mark.slow(50)
+def test_every_page_of_every_role_fits_a_phone(browser, city):
+    app, url, worked = city
+    started, spent = time.monotonic(), time.process_time()
+    seeds = worked + route_urls(app, ids_by_table(app), per_rule=1, skip=("/api/", "/platform/assets"))
+    report, measured = [], Counter()
+    for login in WALKERS:
+        context = new_context(browser, url)
+        context.route(NOT_FETCHED, lambda route: route.abort())
+        served_once(context)
+        try:
+            page = context.new_page()
+            page.set_viewport_size(PHONE)
+            if login:
+                sign_in(page, login)
+            opens = opened_by(app, login)
+            measured[login or "citizen"], found = walk(page, app, login, [s for s in seeds if opens(s)], opens)
+            report += found
+        finally:
+            context.close()
+    elapsed, spent = time.monotonic() - started, time.process_time() - spent
+    print(f"\n390 px walk: {sum(measured.values())} pages of {len(measured)} accounts in {elapsed:.1f} s "
+          f"({spent:.1f} s of processor time here): {dict(measured)}")
+    assert not report, f"{len(report)} page(s) wider than a phone (390 px):\n" + "\n".join(report)
+    # not vacuous: every account opened its pages, the pages of the table of issue 40 among them
+    assert all(count >= 5 for count in measured.values()), measured

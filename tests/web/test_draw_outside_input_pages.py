@@ -1,0 +1,123 @@
+"""The draw's form asks for the observers' inputs, and a draw with none for a reason (无外部输入的理由),
+through the pages and the API; the confirmation says what the draw will use; the campaign's page
+and the public draw page say plainly that nobody outside the department contributed, with the
+reason. And the campaign form speaks of a ratio in per cent only (基点 is the API's word)."""
+from __future__ import annotations
+
+import html
+import re
+
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import bearer, post_form, signed_in, user_named
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import commands as campaign_commands
+from tests.support import joint_world
+
+REASON = "人大代表临时有公务，经分管领导同意按期抽取"
+PLAINLY = "本次抽取无外部监督人输入，仅使用本部门密钥；理由："
+
+
+def _frozen(app) -> int:
+    with app.app_context():
+        world = build()
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
+            campaign_commands.approve(campaign.id, actor=leader_of(admin))
+            campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
+            db.session.commit()
+            return campaign.id
+
+
+def _field(page: str, field_id: str) -> str:
+    """The form field's block: its label, control, errors and hint."""
+    start = page.index(f'id="{field_id}"')
+    return page[page.rindex('<div class="field', 0, start):page.index("</div>", start)]
+
+
+def test_the_form_asks_for_the_inputs_or_a_reason_and_the_pages_say_what_the_draw_used(app):
+    campaign_id = _frozen(app)
+    planner, url = signed_in(app, "yjj_planner"), f"/campaigns/{campaign_id}"
+    page = planner.get(url).get_data(as_text=True)
+    form = page[page.index('id="targets-draw"') - 200:page.index("</form>", page.index('id="targets-draw"'))]
+    assert "现场监督人输入" in form and "无外部输入的理由" in form
+    # the confirmation says what the draw will use, both ways (confirm.js fills in the count or the reason)
+    assert re.search(r'data-confirm="[^"]*本部门密钥和 \{lines\} 条现场监督人输入', form)
+    assert re.search(r'data-confirm-none="[^"]*仅使用本部门密钥[^"]*\{reason\}', form)
+    assert 'data-confirm-lines="public_inputs"' in form and 'data-confirm-reason="no_input_reason"' in form
+
+    refused = post_form(planner, f"{url}/draws/targets", {"public_inputs": " \n ", "no_input_reason": ""}, token_from=url)
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert "无外部输入的理由：没有现场监督人输入" in _field(text, "targets-no-input-reason")
+    assert 'class="error"' not in _field(text, "targets-public-inputs")
+    assert PLAINLY not in planner.get(url).get_data(as_text=True)  # nothing drawn
+
+    drawn = post_form(planner, f"{url}/draws/targets", {"public_inputs": "", "no_input_reason": REASON}, token_from=url)
+    assert drawn.status_code == 302
+    planner.get(drawn.headers["Location"])
+    page = html.unescape(planner.get(url).get_data(as_text=True))
+    assert PLAINLY + REASON in page
+    public = html.unescape(app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True))
+    said = re.search(r'<strong class="warning-text no-outside-input"[^>]*>([^<]*)</strong>', public)
+    assert said and said.group(1) == PLAINLY + REASON  # plainly, not in small print
+
+
+def test_the_api_takes_the_reason_names_it_when_missing_and_documents_it(app):
+    campaign_id = _frozen(app)
+    client, planner = app.test_client(), bearer(app, "yjj_planner")
+    base = f"/api/v1/campaigns/{campaign_id}/draws/targets"
+    missing = client.post(base, json={"public_inputs": []}, headers={**planner, "Accept-Language": "zh-CN"})
+    assert missing.status_code == 422
+    [message] = missing.json["errors"]["json"]["no_input_reason"]
+    assert message.startswith("无外部输入的理由"), message
+    assert client.get(base, headers=planner).json["seed"] is None
+    job = client.post(base, json={"public_inputs": [], "no_input_reason": REASON}, headers=planner)
+    assert job.status_code == 202, job.json
+    drawn = client.get(base, headers=planner).json
+    assert drawn["public_inputs"] == [] and drawn["no_input_reason"] == REASON and drawn["seed"]
+    schemas = client.get("/api/openapi.json").json["components"]["schemas"]
+    request = schemas["DrawRequest"]["properties"]
+    assert "no_input_reason" in request and "422" in request["no_input_reason"]["description"]
+    assert "no_input_reason" in schemas["Draw"]["properties"]
+
+
+def test_a_joint_campaigns_draw_form_asks_for_the_reason_too(app):
+    with app.app_context():
+        ids = joint_world.world("approved")
+        coord = user_named("scj_coord")
+        with tenant_scope(coord.tenant_id):
+            from spotcheck.tenants.joint import commands as joint
+
+            joint.freeze_targets(ids["campaign"], actor=coord)
+            db.session.commit()
+    client, url = signed_in(app, "scj_coord"), f"/joint/{ids['campaign']}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="targets-no-input-reason"' in page and 'data-confirm-none="' in page
+    refused = post_form(client, f"{url}/draws/targets/draw", {"public_inputs": ""}, token_from=url)
+    assert refused.status_code == 422
+    assert "无外部输入的理由：" in _field(refused.get_data(as_text=True), "targets-no-input-reason")
+    drawn = post_form(client, f"{url}/draws/targets/draw", {"public_inputs": "", "no_input_reason": REASON},
+                      token_from=url)
+    assert drawn.status_code == 302
+    client.get(drawn.headers["Location"])
+    assert PLAINLY + REASON in html.unescape(client.get(url).get_data(as_text=True))
+    public = html.unescape(app.test_client().get(f"/public/draws/campaigns/{ids['campaign']}").get_data(as_text=True))
+    assert PLAINLY + REASON in public
+
+
+def test_the_campaign_form_speaks_of_per_cent_only(app):
+    with app.app_context():
+        world = build()
+    planner = signed_in(app, "yjj_planner")
+    data = {"title": "危化企业双随机抽查", "year": "2026", "item_ids": [str(world["item"])], "exempt_kind": "",
+            "method": "onsite", "window_start": "2026-03-01", "window_end": "2026-04-30", "reserve_size": "2",
+            "team_size": "2", "capacity": "3", "flagged_mode": "none"}
+    for stratum in "ABCD":
+        data.update({f"{stratum}_mode": "ratio", f"{stratum}_ratio": "10", f"{stratum}_min": "1", f"{stratum}_count": ""})
+    data.update({"A_ratio": "", "B_mode": "count", "B_count": ""})  # a ratio and a count left empty
+    refused = post_form(planner, "/campaigns/new", data, token_from="/campaigns/new")
+    text = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and "A 的规则" in text and "0–100%" in text
+    assert "基点" not in text and "basis point" not in text
