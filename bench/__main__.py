@@ -13,8 +13,16 @@ import sys
 os.environ.setdefault("SPOTCHECK_ENV", "testing")
 
 from bench import (  # noqa: E402
-    city_year, directory_search, draw_inspectors, draw_targets, export_results, import_entities, joint_draw, notices_pdf,
-    public_search, supervision_dashboard,
+    city_year,
+    directory_search,
+    draw_inspectors,
+    draw_targets,
+    export_results,
+    import_entities,
+    joint_draw,
+    notices_pdf,
+    public_search,
+    supervision_dashboard,
 )
 
 BENCHMARKS = {"import_entities": import_entities, "directory_search": directory_search,

@@ -57,8 +57,18 @@ from pathlib import Path
 
 from bench import city_offline as offline, city_services as services, city_world as world
 from bench.city_report import (
-    ACTION_BUDGET_SECONDS, PAGE_BUDGET_MS, PASSES, STEPS, by_campaign, over_budget, page_lines, page_table,
-    print_table, step_figures, step_lines, year_table,
+    ACTION_BUDGET_SECONDS,
+    PAGE_BUDGET_MS,
+    PASSES,
+    STEPS,
+    by_campaign,
+    over_budget,
+    page_lines,
+    page_table,
+    print_table,
+    step_figures,
+    step_lines,
+    year_table,
 )
 from bench.city_world import JOINT_CATEGORY, PASSWORD, YEAR, CampaignSpec, Department
 from bench.common import Timer, app_context, fresh_database, log, save

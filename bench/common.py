@@ -47,10 +47,10 @@ def fresh_database(label: str) -> Iterator[str]:
     (kept with ``BENCH_KEEP_DATABASE=1``)."""
     import flask_migrate
 
-    from spotcheck.platform.factory import create_app
+    from spotcheck.core.database import db
     from spotcheck.core.policy import CONSOLE
     from spotcheck.demo import load_demo
-    from spotcheck.core.database import db
+    from spotcheck.platform.factory import create_app
 
     name = f"sc_bench_{label}_{uuid.uuid4().hex[:8]}"
     with admin_connect(autocommit=True) as conn:
@@ -87,8 +87,8 @@ def vacuum_analyze(url: str, *tables: str) -> None:
 @contextmanager
 def app_context(url: str, **overrides):
     """An app on ``url`` (and ``overrides`` of its settings), in its context; disposed afterwards."""
-    from spotcheck.platform.factory import create_app
     from spotcheck.core.database import db
+    from spotcheck.platform.factory import create_app
 
     app = create_app({"DATABASE_URL": url, **overrides})
     with app.app_context():

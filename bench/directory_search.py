@@ -16,8 +16,20 @@ import random
 import time
 from collections import defaultdict
 
-from bench.common import (ENTITIES, QUERIES, TODAY, Timer, app_context, emit, fresh_database, log, median, percentile,
-                          save, vacuum_analyze)
+from bench.common import (
+    ENTITIES,
+    QUERIES,
+    TODAY,
+    Timer,
+    app_context,
+    emit,
+    fresh_database,
+    log,
+    median,
+    percentile,
+    save,
+    vacuum_analyze,
+)
 
 NAME = "directory_search"
 TITLE = f"Directory search latency ({ENTITIES:,} entries, one department)"
@@ -30,11 +42,11 @@ def load(url: str, count: int) -> dict:
     """``count`` registry entities and one directory entry each for 市场监管局, in bulk."""
     import sqlalchemy as sa
 
-    from spotcheck.demo.city import city
     from spotcheck.core.database import db
-    from spotcheck.tenants.directory import bulk
-    from spotcheck.tenants.accounts.models import Tenant
     from spotcheck.core.scoping import tenant_scope
+    from spotcheck.demo.city import city
+    from spotcheck.tenants.accounts.models import Tenant
+    from spotcheck.tenants.directory import bulk
 
     samples = []
     with app_context(url), Timer() as timer:
@@ -135,9 +147,9 @@ def _capture_statement(search, filters):
 
 def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict]:
     from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
     from spotcheck.tenants.directory.models import DirectoryEntry
     from spotcheck.tenants.directory.queries import Filters, search_directory
-    from spotcheck.core.scoping import tenant_scope
 
     results = []
     with app_context(url), tenant_scope(tenant):
@@ -174,7 +186,7 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict
         timings = [defaultdict(list) for _ in prepared]
         pages = [{} for _ in prepared]
         for round_ in range(ROUNDS):
-            for number, (kind, fields, filters, statement, offset, key) in enumerate(prepared):
+            for number, _prepared in enumerate(prepared):
                 order = ["first", "keyset", "offset"] if (number + round_) % 2 else ["first", "offset", "keyset"]
                 for name in order:
                     fn = {"first": first_page, "keyset": keyset, "offset": by_offset}[name]
@@ -183,7 +195,7 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict
                     timings[number][name].append((time.perf_counter() - start) * 1000)
                     db.session.rollback()
             LOADS.append(os.getloadavg()[0])
-        for number, (kind, fields, filters, statement, offset, key) in enumerate(prepared):
+        for number, (kind, fields, _filters, _statement, offset, _key) in enumerate(prepared):
             assert pages[number]["keyset"] == pages[number]["offset"], (fields, offset)  # the same page both ways
             results.append({"kind": kind, "filters": fields, "offset": offset,
                             "rows_first_page": len(pages[number]["first"]),

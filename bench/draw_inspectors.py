@@ -57,11 +57,11 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
 
     from spotcheck.core.clock import today
     from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
     from spotcheck.tenants.campaigns import commands as campaign_commands
     from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
     from spotcheck.tenants.inspectors import commands as inspectors
-    from spotcheck.core.scoping import tenant_scope
 
     rng = random.Random(20260302)
     with app_context(url), tenant_scope(tenant):
@@ -114,10 +114,10 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-    from spotcheck.tenants.campaigns.queries import public as publication
-    from spotcheck.tenants.campaigns.models import Draw, TeamMember
     from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+    from spotcheck.tenants.campaigns.models import Draw, TeamMember
+    from spotcheck.tenants.campaigns.queries import public as publication
 
     with app_context(url), tenant_scope(tenant):
         planner = users()["scj_planner"]

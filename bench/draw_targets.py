@@ -115,10 +115,10 @@ def setup(url: str, items: int) -> dict:
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.items import commands as item_services
-    from spotcheck.tenants.accounts.models import User
-    from spotcheck.tenants.plans import commands as plans
     from spotcheck.core.scoping import system_access, tenant_scope
+    from spotcheck.tenants.accounts.models import User
+    from spotcheck.tenants.items import commands as item_services
+    from spotcheck.tenants.plans import commands as plans
 
     with app_context(url):
         with system_access("bench: look up the demo users"):
@@ -156,8 +156,8 @@ def new_campaign(item_id: int, title: str) -> int:
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.campaigns import commands as campaign_commands
     from spotcheck.tenants.accounts.models import User
+    from spotcheck.tenants.campaigns import commands as campaign_commands
 
     planner = db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
     leader = db.session.scalar(sa.select(User).where(User.login == "scj_leader"))
@@ -187,9 +187,9 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
     from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
     from spotcheck.tenants.campaigns.models import CampaignTarget, Draw
-    from spotcheck.core.scoping import tenant_scope
 
     with app_context(url), tenant_scope(tenant):
         campaign_id = new_campaign(item_id, "食品经营者双随机抽查（可验证抽取）")
@@ -220,11 +220,11 @@ def random_draw(url: str, tenant: int, item_id: int) -> dict:
     """The common way, with the same filter, exclusions, rules and stored rows."""
     import sqlalchemy as sa
 
-    from spotcheck.draw.targets import cell_size
     from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.draw.targets import cell_size
     from spotcheck.tenants.campaigns import queries as campaigns
     from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget
-    from spotcheck.core.scoping import tenant_scope
 
     where = ("d.tenant_id = :tenant AND d.category = :category AND e.status = 'active' AND e.id NOT IN ("
              "SELECT t.entity_id FROM campaign_target t JOIN campaign c ON c.id = t.campaign_id "
@@ -266,10 +266,10 @@ def engine_only(url: str, tenant: int) -> dict:
     import sqlalchemy as sa
 
     from spotcheck import draw as engine
-    from spotcheck.draw import proof_file, targets as target_engine
     from spotcheck.core.database import db
-    from spotcheck.tenants.campaigns.models import Draw, DrawKind
     from spotcheck.core.scoping import tenant_scope
+    from spotcheck.draw import proof_file, targets as target_engine
+    from spotcheck.tenants.campaigns.models import Draw, DrawKind
 
     with app_context(url), tenant_scope(tenant):
         file = db.session.scalar(sa.select(Draw.frame_file).where(Draw.kind == DrawKind.targets,
@@ -302,12 +302,12 @@ def verify_stored(url: str, tenant: int) -> dict:
     """Untimed: the last ceremony's published proof file passes the verifier (spotcheck.draw.verify)."""
     import sqlalchemy as sa
 
+    from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
     from spotcheck.draw import proof_file
     from spotcheck.draw.verify import verify
-    from spotcheck.core.database import db
     from spotcheck.tenants.campaigns.draws import published_bytes
     from spotcheck.tenants.campaigns.models import Draw, DrawKind
-    from spotcheck.core.scoping import tenant_scope
 
     with app_context(url), tenant_scope(tenant):
         record = db.session.scalar(sa.select(Draw).where(Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None))

@@ -60,7 +60,7 @@ def load(url: str) -> dict:
         with admin_connect(url, autocommit=False) as conn:
             tenant_id, code = conn.execute("SELECT id, code FROM tenant WHERE code = 'YJJ'").fetchone()
             _fill(conn, "campaign", {
-                "tenant_id": str(tenant_id), "code": f"'应急抽〔2026〕90号'", "title": "'2026年危险化学品经营单位双随机抽查'",
+                "tenant_id": str(tenant_id), "code": "'应急抽〔2026〕90号'", "title": "'2026年危险化学品经营单位双随机抽查'",
                 "year": "2026", "status": "'published'", "window_start": "DATE '2026-01-01'",
                 "window_end": "DATE '2026-12-31'"}, "(SELECT 1) AS one")
             campaign_id = conn.execute("SELECT max(id) FROM campaign").fetchone()[0]
@@ -157,8 +157,8 @@ def measure(url: str, mode: str, count: int, traced: bool) -> dict:
     import resource
     import tracemalloc
 
-    from spotcheck.platform.factory import create_app
     from spotcheck.core.database import db
+    from spotcheck.platform.factory import create_app
 
     folder = Path(tempfile.mkdtemp(prefix="spotcheck-bench-export-"))
     app = create_app({"DATABASE_URL": url, "SPOTCHECK_STORAGE": str(folder / "storage"),

@@ -59,8 +59,8 @@ def timer_now() -> float:
 def orm_import(url: str, rows: list[dict]) -> dict:
     """The baseline: the same validation, then one ORM object added and flushed per row."""
     from spotcheck.core.database import db
-    from spotcheck.tenants.directory.models import Entity
     from spotcheck.tenants.directory.checks import clean_entity
+    from spotcheck.tenants.directory.models import Entity
 
     with app_context(url), Timer() as timer:
         for raw in rows:

@@ -41,8 +41,8 @@ import platform
 import random
 import statistics
 from collections import Counter
-from itertools import permutations
 from datetime import datetime, timezone
+from itertools import permutations
 
 from bench import common
 from bench.common import Timer, emit, log, median
@@ -258,15 +258,15 @@ def run() -> dict:
         "Rules (basis points for strata A/B/C/D, minimum 1 each; reserve 3): "
         + "; ".join(f"{g} {'/'.join(str(r) for r in ratios)}" for g, ratios in RATIOS.items())
         + f". Each department's risk classes come from a shared latent risk plus its own noise (sd {NOISE}).",
-        f"Checks made, per department, the same in both ways (cell sizes depend only on the populations): "
+        "Checks made, per department, the same in both ways (cell sizes depend only on the populations): "
         + ", ".join(f"{g} {n:,}" for g, n in joint[0]["checks_by_department"].items())
         + f" = {made:,}. No draw can need fewer visits than the largest department's {largest:,} checks, nor more "
         f"than the {made:,} checks.",
-        f"Coordinated: one draw over the five-group frame file, one nonce; visits = len(visits(selected)). Per round "
+        "Coordinated: one draw over the five-group frame file, one nonce; visits = len(visits(selected)). Per round "
         + "; ".join(f"{o['visits']:,}" for o in joint) + ". Visits by the number of departments checking there "
-        f"(round 1): " + ", ".join(f"{k}: {v:,}" for k, v in joint[0]["visits_by_departments"].items()) + ".",
-        f"Separate: five draws, each department its own single-group frame file and its own nonce, as five "
-        f"campaigns; visits = the union of their selections. Per round "
+        "(round 1): " + ", ".join(f"{k}: {v:,}" for k, v in joint[0]["visits_by_departments"].items()) + ".",
+        "Separate: five draws, each department its own single-group frame file and its own nonce, as five "
+        "campaigns; visits = the union of their selections. Per round "
         + "; ".join(f"{o['visits']:,}" for o in separate)
         + f"; mean {separate_visits:,.1f}, sd {spread:,.1f}. expected_separate_visits on the joint frame: "
         f"{expected:,.1f}; the mean deviates by {deviation:+.2%}: "

@@ -72,7 +72,6 @@ def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
     from spotcheck.core.database import db
     from spotcheck.core.scoping import tenant_scope
     from spotcheck.tasks.models import Job
-    from spotcheck.tenants.campaigns import queries as campaigns
     from spotcheck.tenants.notices.models import Notice
     from spotcheck.tenants.results import commands as results
 

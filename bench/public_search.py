@@ -29,7 +29,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import HERE, TODAY, Timer, admin_connect, emit, fresh_database, log, save, vacuum_analyze
+from bench.common import HERE, Timer, admin_connect, emit, fresh_database, log, save, vacuum_analyze
 
 NAME = "public_search"
 ENTITIES = int(os.environ.get("BENCH_PS_ENTITIES", "100000"))

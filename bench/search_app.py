@@ -11,8 +11,8 @@ from flask import Blueprint, render_template, request
 from spotcheck.core.database import db
 from spotcheck.platform.factory import create_app
 from spotcheck.platform.permissions import public
-from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.common.queries import NumberedPage
+from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results.queries import register
 
 bench = Blueprint("bench", __name__, url_prefix="/bench")

@@ -29,7 +29,16 @@ import time
 from datetime import date, timedelta, timezone
 
 from bench.common import (
-    TODAY, Timer, admin_connect, app_context, emit, fresh_database, log, median, save, vacuum_analyze,
+    TODAY,
+    Timer,
+    admin_connect,
+    app_context,
+    emit,
+    fresh_database,
+    log,
+    median,
+    save,
+    vacuum_analyze,
 )
 
 NAME = "supervision_dashboard"
@@ -273,7 +282,6 @@ def count_once(supervisor) -> tuple[dict, float]:
     the driver's cursor (no ORM objects: the cheapest form of the common way)."""
     from spotcheck.core.database import db
     from spotcheck.core.scoping import cross_tenant
-
     from spotcheck.tenants.rules.rulebook import rules_for
 
     rules = rules_for(None, date(YEAR, 1, 1))

@@ -12,4 +12,5 @@ import os
 os.environ["SPOTCHECK_ENV"] = "testing"
 
 pytest_plugins = ["tests.support.shared", "tests.support.databases", "tests.support.browsers", "tests.support.workers",
-                  "tests.support.snapshots", "tests.support.ordering", "tests.support.clusters"]
+                  "tests.support.snapshots", "tests.support.ordering", "tests.support.clusters",
+                  "tests.support.route_walk"]

@@ -14,7 +14,6 @@ from alembic import op
 
 from spotcheck.platform import rls
 
-
 # revision identifiers, used by Alembic.
 revision = '0010'
 down_revision = '0009'

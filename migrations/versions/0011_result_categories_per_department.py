@@ -12,7 +12,6 @@ from alembic import op
 
 from spotcheck.platform import rls
 
-
 # revision identifiers, used by Alembic.
 revision = '0011'
 down_revision = '0010'

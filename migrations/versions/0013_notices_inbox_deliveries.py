@@ -15,7 +15,6 @@ from alembic import op
 
 from spotcheck.platform import rls
 
-
 # revision identifiers, used by Alembic.
 revision = '0013'
 down_revision = '0012'

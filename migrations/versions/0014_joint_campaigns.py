@@ -16,7 +16,6 @@ from alembic import op
 
 from spotcheck.platform import rls
 
-
 # revision identifiers, used by Alembic.
 revision = '0014'
 down_revision = '0013'

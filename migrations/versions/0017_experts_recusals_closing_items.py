@@ -17,7 +17,6 @@ from alembic import op
 
 from spotcheck.platform import rls
 
-
 # revision identifiers, used by Alembic.
 revision = '0017'
 down_revision = '0016'

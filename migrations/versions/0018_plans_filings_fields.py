@@ -25,7 +25,6 @@ from alembic import op
 
 from spotcheck.platform import rls
 
-
 # revision identifiers, used by Alembic.
 revision = '0018'
 down_revision = '0017'

@@ -20,7 +20,6 @@ from alembic import op
 
 from spotcheck.platform import rls
 
-
 # revision identifiers, used by Alembic.
 revision = '0019'
 down_revision = '0018'

@@ -8,7 +8,6 @@ Create Date: 2026-11-23 23:55:00
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0022'
 down_revision = '0021'

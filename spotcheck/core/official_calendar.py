@@ -21,12 +21,11 @@ import hashlib
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, events
-from spotcheck.core.clock import now
-from spotcheck.core.commands import after_commit, command
-from spotcheck.core import calendar, calendar_notice
+from spotcheck.core import audit, calendar, calendar_notice, events
 from spotcheck.core.calendar_notice import HOLIDAY, WORKDAY, Day, Reading
 from spotcheck.core.calendar_tables import NOTICE_LENGTH, CalendarYear, OfficialDay
+from spotcheck.core.clock import now
+from spotcheck.core.commands import after_commit, command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import string
-
 from functools import lru_cache
 
 from argon2 import PasswordHasher

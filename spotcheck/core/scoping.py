@@ -41,7 +41,6 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import CROSS_DEPARTMENT, Permission, has_permission
 
 
-
 class TenantViolation(PermissionError):
     """Code tried to write a row of a tenant other than the current one, or to read across
     tenants without the right."""
@@ -61,7 +60,7 @@ class Scope:
     joint_campaign_id: int | None = None
 
 
-_scope: ContextVar[Scope] = ContextVar("spotcheck_tenant_scope", default=Scope())
+_scope: ContextVar[Scope] = ContextVar("spotcheck_tenant_scope", default=Scope())  # noqa: B039 (frozen)
 
 
 class TenantOwned:

@@ -26,10 +26,26 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.demo import campaigns, catalog, city as demo_city, joint, plans, supervision, withdrawn
-from spotcheck.demo import contacts as demo_contacts, rules as demo_rules
-from spotcheck.demo.people import (DEMO_PASSWORD, DEPARTMENTS, DEPARTMENTS_SINCE, REGION, SHORT_NAMES, admin_of,
-                                   departments)
+from spotcheck.demo import (
+    campaigns,
+    catalog,
+    city as demo_city,
+    contacts as demo_contacts,
+    joint,
+    plans,
+    rules as demo_rules,
+    supervision,
+    withdrawn,
+)
+from spotcheck.demo.people import (
+    DEMO_PASSWORD,
+    DEPARTMENTS,
+    DEPARTMENTS_SINCE,
+    REGION,
+    SHORT_NAMES,
+    admin_of,
+    departments,
+)
 from spotcheck.demo.summary import city_summary, joint_summary
 from spotcheck.tenants.accounts.models import User
 

@@ -13,7 +13,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.results import commands as results, queries as results_queries
+from spotcheck.tenants.results import commands as results
 
 DEMO_PASSWORD = "Spotcheck-2026"
 REGION = "330100"  # 杭州市 (GB/T 2260), an example city

@@ -9,10 +9,10 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.demo.people import DEPARTMENTS
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.common.vocabulary import CAMPAIGN_STATUS
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.common.vocabulary import CAMPAIGN_STATUS
 from spotcheck.tenants.joint import figures
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.plans.models import Plan

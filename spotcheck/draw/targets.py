@@ -13,7 +13,15 @@ from collections import defaultdict
 from contextlib import contextmanager
 from itertools import islice
 
-from spotcheck.draw.primitives import ALGORITHM, FORBIDDEN_CHARACTERS, H, check_field, commitment, derive_seed, rank_keys
+from spotcheck.draw.primitives import (
+    ALGORITHM,
+    FORBIDDEN_CHARACTERS,
+    H,
+    check_field,
+    commitment,
+    derive_seed,
+    rank_keys,
+)
 
 KIND = "targets"
 

@@ -116,7 +116,13 @@ def _published_heads(source: str) -> list[dict]:
                    "A city that has a rulebook keeps it.")
 @with_appcontext
 def demo_command(entities: int | None, scale: int, rules: str) -> None:
-    from spotcheck.demo import DEMO_ENTITIES, DEMO_PASSWORD, city_size, city_summary, load_demo  # heavy: the demo city's tables load only for this command
+    from spotcheck.demo import (  # heavy: the demo city's tables load only for this command
+        DEMO_ENTITIES,
+        DEMO_PASSWORD,
+        city_size,
+        city_summary,
+        load_demo,
+    )
 
     if entities is None:
         existing = city_size()

@@ -8,11 +8,9 @@ job. Under testing, without ``REDIS_URL``, jobs run eagerly in the test's proces
 """
 from __future__ import annotations
 
-from datetime import date
-
 import os
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from spotcheck.core import passwords

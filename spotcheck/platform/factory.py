@@ -9,12 +9,12 @@ from flask import Flask, current_app, has_request_context, session
 from sqlalchemy import event
 
 from spotcheck.core import clock, settings
-from spotcheck.platform import commands_line, errors, routing, session as web_session
-from spotcheck.platform.config import load_config
-from spotcheck.platform.compiled_templates import COMPILED
-from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
 from spotcheck.core.commands import in_command
 from spotcheck.core.database import db, sqlite_begin, sqlite_connected
+from spotcheck.platform import commands_line, errors, routing, session as web_session
+from spotcheck.platform.compiled_templates import COMPILED
+from spotcheck.platform.config import load_config
+from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
 from spotcheck.platform.permissions import is_static_endpoint, public
 
 CONTENT_SECURITY_POLICY = {
@@ -73,7 +73,10 @@ def create_app(config: dict | None = None) -> Flask:
     _sqlite_transactions(app)
 
     import spotcheck.models  # noqa: F401  (every model registered before mappers configure)
-    from spotcheck.platform import api as api_package, web  # late wiring: pages and API after the models
+    from spotcheck.platform import (
+        api as api_package,  # late wiring: pages and API after the models
+        web,
+    )
     from spotcheck.tasks import celery_init_app  # late wiring: the jobs after the models
 
     api.init_app(app)

@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from spotcheck.core import text
-from spotcheck.tenants.accounts import queries as accounts
+from spotcheck.core.scoping import bind_request_scope, unbind
 from spotcheck.platform.extensions import csrf, login_manager
 from spotcheck.platform.permissions import declared_access, is_api_request, is_static_endpoint
-from spotcheck.core.scoping import bind_request_scope, unbind
+from spotcheck.tenants.accounts import queries as accounts
 
 _UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 #: Liveness and readiness (/healthz, /readyz): answered without looking anybody up.

@@ -6,12 +6,17 @@ tenant scope themselves (:func:`spotcheck.tasks.jobs.run_job`).
 """
 from __future__ import annotations
 
+import importlib
 import os
 
 from celery import Celery, Task
 from flask import Flask, has_app_context
 
 from spotcheck.tasks.schedule import BEAT_SCHEDULE
+
+#: The modules whose tasks the workers run.
+TASK_MODULES = ("audit_jobs", "draw_jobs", "export_jobs", "handout_jobs", "import_jobs", "notice_jobs",
+                "review_jobs", "statistics_jobs")
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -30,6 +35,6 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.conf.beat_schedule = BEAT_SCHEDULE
     celery_app.set_default()
     app.extensions["celery"] = celery_app
-    import spotcheck.tasks.audit_jobs, spotcheck.tasks.draw_jobs, spotcheck.tasks.export_jobs, spotcheck.tasks.handout_jobs, spotcheck.tasks.import_jobs, spotcheck.tasks.notice_jobs, spotcheck.tasks.review_jobs, spotcheck.tasks.statistics_jobs  # noqa: F401,E401  (registers the tasks)
-
+    for module in TASK_MODULES:  # registers their tasks with this Celery app
+        importlib.import_module(f"spotcheck.tasks.{module}")
     return celery_app

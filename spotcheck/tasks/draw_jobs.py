@@ -9,10 +9,9 @@ request drew first. The job's result holds the seed and the counts.
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
 from celery import shared_task
 from flask_babel import lazy_gettext as _l
-
-import sqlalchemy as sa
 
 from spotcheck.core.commands import command
 from spotcheck.core.database import db

@@ -6,7 +6,6 @@ campaign's results entered offline (检查结果导入: thousands of rows, never
 from __future__ import annotations
 
 from celery import shared_task
-
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.commands import after_commit, command

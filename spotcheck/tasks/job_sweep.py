@@ -20,8 +20,8 @@ from spotcheck.core.commands import after_commit, command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
-from spotcheck.tasks.job_sessions import end_silent_sessions, silent
 from spotcheck.tasks import jobs
+from spotcheck.tasks.job_sessions import end_silent_sessions, silent
 from spotcheck.tasks.models import Job, JobStatus
 
 log = logging.getLogger(__name__)

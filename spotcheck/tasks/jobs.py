@@ -28,8 +28,7 @@ from typing import Callable
 import sqlalchemy as sa
 from celery import current_app as celery_app
 from flask import current_app as flask_app, has_app_context
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 

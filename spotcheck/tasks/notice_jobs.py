@@ -4,7 +4,6 @@ job started by the event its command emits — and the beat's sender and reminde
 from __future__ import annotations
 
 from celery import shared_task
-
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import events
@@ -14,7 +13,6 @@ from spotcheck.core.policy import SCHEDULER, Permission
 from spotcheck.tasks import jobs
 from spotcheck.tasks.models import Job, JobStatus
 from spotcheck.tenants.campaigns.queries import get_campaign
-from spotcheck.tenants.results.queries.follow_ups import get_follow_up
 from spotcheck.tenants.joint import commands as joint_commands
 from spotcheck.tenants.notices import commands as notice_commands, delivery, reminders
 from spotcheck.tenants.supervision import duty_status  # noqa: F401 (adds the tables due to the reminders)

@@ -9,6 +9,7 @@ from schemathesis import checks
 
 from tests.support.helpers import bearer, signed_in
 
+
 def test_an_empty_patch_by_a_role_without_the_right_is_refused_before_the_body_is_read(app):
     """Every PATCH route of the API (found in the URL map), as an inspector who may change none."""
     urls = [rule.rule.split("<")[0] + "1" for rule in app.url_map.iter_rules()

@@ -39,8 +39,8 @@ NON_ASCII_DIGITS = st.sampled_from(["²", "¹²", "١٢", "٣", "３", "１２�
 @pytest.fixture(scope="module")
 def fuzz_app(pg_server):
     """One PostgreSQL database for the whole run (what the fuzzer creates stays, as in real use)."""
-    from tests.support.campaign_world import build
     from spotcheck.core.database import db
+    from tests.support.campaign_world import build
 
     name = new_pg_database(pg_server)
     application = make_app(_with_database(pg_server["admin_url"], name))

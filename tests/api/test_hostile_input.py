@@ -13,10 +13,9 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
-from tests.support.route_walk import module_app, postgresql_module_app  # noqa: F401 (fixtures)
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
 
 TOO_BIG = 2**31  # one past PostgreSQL's integer
 
@@ -147,9 +146,9 @@ def test_an_import_cell_with_a_nul_byte_is_a_row_error_not_a_failed_job(app):
 def test_a_stored_control_character_never_breaks_an_export(app):
     """Text stored before the platform refused control characters still exports: the character is
     left out of the workbook."""
-    from tests.support.campaign_world import credit_code
     from spotcheck.tenants.directory import commands as directory
     from spotcheck.tenants.directory.models import DirectoryEntry
+    from tests.support.campaign_world import credit_code
 
     with app.app_context():
         admin = user_named("scj_admin")

@@ -13,7 +13,16 @@ from __future__ import annotations
 import pytest
 
 from tests.support.browsers import (
-    assert_clean, assert_fits, assert_styled, csp_violations, header_text, new_context, new_page, path_of, screenshot, sign_in,
+    assert_clean,
+    assert_fits,
+    assert_styled,
+    csp_violations,
+    header_text,
+    new_context,
+    new_page,
+    path_of,
+    screenshot,
+    sign_in,
 )
 from tests.support.helpers import served
 

@@ -106,7 +106,7 @@ def test_axe_finds_no_serious_problem_on_the_public_pages_and_each_roles_main_pa
         pages.append(link)
     for path in pages:
         check(path, public=True)
-    for role, (login_name, task) in ROLES.items():
+    for _role, (login_name, task) in ROLES.items():
         sign_in(page, login_name)
         check("/", public=False)
         check(task, public=False)

@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support.browsers import assert_clean, new_context, new_page, path_of, screenshot, sign_in
 from tests.support.campaign_world import ITEM_BASICS
 from tests.support.helpers import served, user_named
-from tests.support.browsers import assert_clean, new_context, new_page, path_of, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -3,11 +3,10 @@
 department's list; both pages at 1366 and 390 px (``/tmp/spotcheck-shots/contacts-*.png``)."""
 from __future__ import annotations
 
-
 import pytest
 
-from tests.support.helpers import served
 from tests.support.browsers import at_both_widths, new_context, new_page, sign_in
+from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser
 

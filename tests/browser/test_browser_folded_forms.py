@@ -20,11 +20,11 @@ def world(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        from tests.support.helpers import user_named
-        from tests.support.results_world import handed_out, published
         from spotcheck.core.database import db
         from spotcheck.core.scoping import tenant_scope
         from spotcheck.tenants.results import commands as results
+        from tests.support.helpers import user_named
+        from tests.support.results_world import handed_out, published
 
         ids = handed_out()
         with tenant_scope(ids["tenant"]):

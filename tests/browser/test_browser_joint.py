@@ -12,8 +12,8 @@ import random
 import pytest
 import sqlalchemy as sa
 
-from tests.support.helpers import served
 from tests.support.browsers import Person
+from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +23,11 @@ def world(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        from tests.support.campaign_world import CATEGORY, build
-        from tests.support.helpers import user_named
         from spotcheck.core.database import db
         from spotcheck.core.scoping import tenant_scope
         from spotcheck.tenants.directory import commands as directory, queries as directory_queries
+        from tests.support.campaign_world import CATEGORY, build
+        from tests.support.helpers import user_named
 
         yjj, swj = build("yjj", entities=10, inspector_count=2), build("swj", entities=6, inspector_count=2)
         admin = user_named("swj_admin")
@@ -46,8 +46,7 @@ def world(sqlite_template, tmp_path_factory):
 
 class Walker(Person):
     def shot(self, name: str) -> None:
-        from tests.support.browsers import assert_clean
-        from tests.support.browsers import SHOTS
+        from tests.support.browsers import SHOTS, assert_clean
 
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SHOTS / f"joint-{name}.png"), full_page=True)
@@ -63,13 +62,13 @@ class Walker(Person):
 def _link_the_recorders(app) -> dict:
     """Give each department's account the inspector entry that leads its part of a visit both
     departments drew (the administrator's link, a step outside this walk); returns that visit per department."""
-    from tests.support.helpers import user_named
     from spotcheck.core.database import db
     from spotcheck.core.scoping import tenant_scope
     from spotcheck.tenants.campaigns.models import TeamMember
     from spotcheck.tenants.inspectors.models import Inspector
-    from spotcheck.tenants.results.models import Visit
     from spotcheck.tenants.results.commands import link_inspector
+    from spotcheck.tenants.results.models import Visit
+    from tests.support.helpers import user_named
 
     with app.app_context():
         per_department = {}

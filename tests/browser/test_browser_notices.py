@@ -8,9 +8,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from tests.support.browsers import SHOTS, Person, assert_clean
 from tests.support.helpers import served
-from tests.support.browsers import SHOTS, Person
-from tests.support.browsers import assert_clean
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +19,12 @@ def world(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        from tests.support.campaign_world import planner_of
-        from tests.support.helpers import user_named
-        from tests.support.results_world import handed_out
         from spotcheck.core.scoping import tenant_scope
         from spotcheck.tenants.campaigns import queries as campaigns
         from spotcheck.tenants.notices import commands as notices
+        from tests.support.campaign_world import planner_of
+        from tests.support.helpers import user_named
+        from tests.support.results_world import handed_out
 
         ids = handed_out()
         with tenant_scope(ids["tenant"]):  # linked after the hand-out: told now

@@ -24,12 +24,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from spotcheck.core.policy import Permission
 from tests.support.browsers import SHOTS, WIDEST, new_context, sign_in
 from tests.support.helpers import served
-from tests.support.route_urls import (
-    FOLLOWED_PER_RULE, WALKERS, crawlable, ids_by_table, links, route_urls, rule_of,
-)
-from spotcheck.core.policy import Permission
+from tests.support.route_urls import FOLLOWED_PER_RULE, WALKERS, crawlable, ids_by_table, links, route_urls, rule_of
 
 pytestmark = pytest.mark.browser
 
@@ -79,14 +77,14 @@ def worked_in(app) -> list[str]:
 
     import sqlalchemy as sa
 
-    from tests.support.demo_world import demo_city
-    from tests.support.helpers import tenant_id, user_named
     from spotcheck.core.database import db
     from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
     from spotcheck.core.scoping import tenant_scope
     from spotcheck.tasks import statistics_jobs
     from spotcheck.tenants.results import commands as results
     from spotcheck.tenants.results.models import Visit
+    from tests.support.demo_world import demo_city
+    from tests.support.helpers import tenant_id, user_named
 
     demo_city(today="2026-11-21")
     pages = ["/supervision/tables"]

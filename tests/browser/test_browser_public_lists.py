@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.helpers import served, tenant_id, user_named
-from spotcheck.demo import city as demo_city
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo import city as demo_city
+from spotcheck.tenants.inspectors import commands as inspectors
 from tests.support.browsers import assert_clean, assert_fits, assert_styled, new_context, new_page
 from tests.support.ceremony_world import everyone_drawn as _everyone_drawn
+from tests.support.helpers import served, tenant_id, user_named
 
 pytestmark = pytest.mark.browser
 

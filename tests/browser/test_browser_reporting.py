@@ -9,8 +9,8 @@ from datetime import datetime
 
 import pytest
 
-from tests.support.helpers import served
 from tests.support.browsers import at_both_widths, new_context, new_page, sign_in
+from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser
 

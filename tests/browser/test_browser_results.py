@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.helpers import served
 from tests.support.browsers import Person
+from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser
 
@@ -18,8 +18,8 @@ def world(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        from tests.support.results_world import handed_out, visit
         from spotcheck.core.scoping import tenant_scope
+        from tests.support.results_world import handed_out, visit
 
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
@@ -32,8 +32,7 @@ def world(sqlite_template, tmp_path_factory):
 
 class Walker(Person):
     def shot(self, name: str) -> None:
-        from tests.support.browsers import SHOTS
-        from tests.support.browsers import assert_clean
+        from tests.support.browsers import SHOTS, assert_clean
 
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SHOTS / f"results-{name}.png"), full_page=True)

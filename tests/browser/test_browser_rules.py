@@ -10,7 +10,7 @@ import re
 import pytest
 
 from spotcheck.core.clock import today
-from tests.support.browsers import at_both_widths, assert_worded, new_context, new_page, sign_in
+from tests.support.browsers import assert_worded, at_both_widths, new_context, new_page, sign_in
 from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.helpers import served
 from tests.support.browsers import Person
+from tests.support.helpers import served
 
 TODAY = date(2026, 11, 23)
 

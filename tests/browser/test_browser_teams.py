@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.helpers import served
 from tests.support.browsers import Person
+from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser
 
@@ -22,13 +22,13 @@ def world(sqlite_template, tmp_path_factory):
     def prepare(app):
         import sqlalchemy as sa
 
-        from tests.support.campaign_world import QUALIFICATION, id_number
-        from tests.support.helpers import user_named
-        from tests.support.results_world import handed_out, published, visit
         from spotcheck.core.database import db
         from spotcheck.core.scoping import tenant_scope
         from spotcheck.tenants.inspectors import commands as inspectors
         from spotcheck.tenants.results.models import Visit
+        from tests.support.campaign_world import QUALIFICATION, id_number
+        from tests.support.helpers import user_named
+        from tests.support.results_world import handed_out, published, visit
 
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
@@ -50,8 +50,7 @@ def world(sqlite_template, tmp_path_factory):
 
 class Walker(Person):
     def shot(self, name: str) -> None:
-        from tests.support.browsers import assert_clean
-        from tests.support.browsers import SHOTS
+        from tests.support.browsers import SHOTS, assert_clean
 
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SHOTS / f"teams-{name}.png"), full_page=True)

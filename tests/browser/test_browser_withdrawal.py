@@ -4,11 +4,10 @@ campaign page and its public page say 已撤销 with the reason and offer no dra
 button to cancel. Screenshots in ``/tmp/spotcheck-shots/withdrawal-*.png``."""
 from __future__ import annotations
 
-
 import pytest
 
-from tests.support.helpers import served, user_named
 from tests.support.browsers import assert_clean, assert_fits, new_context, new_page, sign_in
+from tests.support.helpers import served, user_named
 
 pytestmark = pytest.mark.browser
 
@@ -17,10 +16,10 @@ CAMPAIGNS: dict[int, int] = {}  # width → campaign id
 
 
 def _prepare(app) -> None:
-    from tests.support.campaign_world import build, campaign_data
     from spotcheck.core.database import db
     from spotcheck.core.scoping import tenant_scope
     from spotcheck.tenants.campaigns import commands as campaign_commands
+    from tests.support.campaign_world import build, campaign_data
 
     world = build()
     planner, leader = user_named("yjj_planner"), user_named("yjj_leader")

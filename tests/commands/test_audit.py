@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.support.helpers import bearer, login, post_form, signed_in
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access
+from tests.support.helpers import bearer, login, post_form, signed_in
 
 
 def entries(app, **where):

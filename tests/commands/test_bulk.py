@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from tests.support.helpers import tenant_id
 from spotcheck.demo.city import credit_code
+from tests.support.helpers import tenant_id
 
 
 def code(n: int) -> str:
@@ -144,9 +144,9 @@ def test_progress_is_reported_while_rows_stream(app, monkeypatch):
 
 def test_directory_entries_in_bulk(app):
     from spotcheck.core.database import db
+    from spotcheck.core.scoping import TenantViolation, tenant_scope
     from spotcheck.tenants.directory import bulk
     from spotcheck.tenants.directory.models import DirectoryEntry
-    from spotcheck.core.scoping import TenantViolation, tenant_scope
 
     with app.app_context():
         bulk.upsert_entities([row(n) for n in range(6)])

@@ -8,10 +8,6 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
-from tests.support import joint_world
-from tests.support.campaign_world import build, campaign_data, planner_of
-from tests.support.helpers import post_form, signed_in, user_named
-from tests.support.results_world import teams_drawn
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
@@ -19,6 +15,10 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.joint import commands as joint, queries as joint_queries
+from tests.support import joint_world
+from tests.support.campaign_world import build, campaign_data, planner_of
+from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.results_world import teams_drawn
 
 
 def _teams(campaign_id: int) -> dict[int, list[TeamMember]]:
@@ -92,7 +92,7 @@ def test_the_balanced_rule_names_whoever_has_led_least_so_far(app):
             done = campaign_commands.designate_leaders(campaign_id, {"rule": "balanced"}, actor=planner_of(admin))
             assert done["named"] == len(teams)
             leads: Counter = Counter()
-            for entity, team in _teams(campaign_id).items():
+            for _entity, team in _teams(campaign_id).items():
                 present = [m for m in team if m.active]
                 [chosen] = [m for m in present if m.is_leader]
                 assert (leads[chosen.inspector_id], chosen.position) == min((leads[m.inspector_id], m.position)

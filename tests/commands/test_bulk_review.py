@@ -8,9 +8,6 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import planner_of
-from tests.support.helpers import post_form, signed_in, user_named
-from tests.support.results_world import handed_out
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
@@ -18,6 +15,9 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
 from spotcheck.tenants.results.vocabulary import NO_PROBLEM, VisitStatus
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.results_world import handed_out
 
 TODAY = date(2026, 5, 6)
 

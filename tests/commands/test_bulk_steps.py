@@ -8,9 +8,6 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import build, planner_of
-from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
-from tests.support.results_world import complete_result, handed_out, published, teams_drawn
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
@@ -22,6 +19,9 @@ from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import FollowUp, Visit
 from spotcheck.tenants.results.queries import follow_ups as follow_up_reads
 from spotcheck.tenants.results.vocabulary import VisitStatus
+from tests.support.campaign_world import build, planner_of
+from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
+from tests.support.results_world import complete_result, handed_out, published, teams_drawn
 
 TODAY = date(2026, 5, 6)
 

@@ -12,15 +12,13 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
 
-from tests.support.calendar_files import FILE_2027
-from tests.support.helpers import bearer, csrf_token, post_form, signed_in, user_named
 from spotcheck.core import calendar, clock, official_calendar
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.scoping import system_access
-
-
+from tests.support.calendar_files import FILE_2027
+from tests.support.helpers import bearer, csrf_token, post_form, signed_in, user_named
 
 # --- counting --------------------------------------------------------------------------------
 

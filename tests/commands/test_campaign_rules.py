@@ -10,11 +10,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
 
-from tests.support.campaign_world import CATEGORY, ITEM_BASICS, STRATA, build, campaign_data, leader_of, planner_of
-from tests.support.helpers import user_named
-from tests.support.joint_world import world as joint_world
-from tests.support.rulebooks import cited, rules_of_presets
-from tests.support.rules_files import changed_department_rules
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
@@ -22,9 +17,14 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns, risk
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.items import commands as items
-from spotcheck.tenants.joint import commands as joint, queries as joint_queries
+from spotcheck.tenants.joint import commands as joint
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.rules import commands as rules_commands, rulebook
+from tests.support.campaign_world import CATEGORY, ITEM_BASICS, STRATA, build, campaign_data, leader_of, planner_of
+from tests.support.helpers import user_named
+from tests.support.joint_world import world as joint_world
+from tests.support.rulebooks import cited, rules_of_presets
+from tests.support.rules_files import changed_department_rules
 
 #: The rule a campaign's schedule follows: 宁安市's 实施方案 第3条.
 PLAN_RULE = cited("第3条")

@@ -2,11 +2,11 @@
 ``queries.tasks_for`` gives what the home page lists for its kind, for every reader."""
 from __future__ import annotations
 
-from tests.support.helpers import user_named
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.web import home
 from spotcheck.tenants.items import commands as items, queries as item_queries
 from spotcheck.tenants.plans import commands as plans, queries as plan_queries
+from tests.support.helpers import user_named
 
 READERS = ("scj_admin", "scj_planner", "scj_leader", "scj_inspector")
 

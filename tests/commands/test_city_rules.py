@@ -11,11 +11,6 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.support import campaign_world
-from tests.support.results_world import handed_out
-from tests.support.helpers import signed_in, tenant_id, user_named
-from tests.support.page_text import visible_text
-from tests.support.rulebooks import CHENGKOU, NINGAN, adopt, cited
 from spotcheck.core.calendar import add_working_days
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
@@ -28,6 +23,11 @@ from spotcheck.tenants.rules import commands as rules, presets, rulebook, rulefi
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.supervision import duty_status, figures, queries as supervision, tables
 from spotcheck.tenants.supervision.periods import Period
+from tests.support import campaign_world
+from tests.support.helpers import signed_in, tenant_id, user_named
+from tests.support.page_text import visible_text
+from tests.support.results_world import handed_out
+from tests.support.rulebooks import CHENGKOU, NINGAN, adopt, cited
 
 #: The year's statistical tables each city's departments owe (宁安市 第9、10条; 城口县 三（三）).
 DUTIES = {

@@ -8,19 +8,18 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import planner_of
-from tests.support.helpers import bearer, post_form, signed_in, user_named
-from tests.support.results_world import handed_out, published, visit
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results.policy import VISIT_ACTIONS
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS, VISIT_ACTIONS
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import bearer, post_form, signed_in, user_named
+from tests.support.results_world import handed_out, published, visit
 
 TODAY = date(2026, 10, 12)
 

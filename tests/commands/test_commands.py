@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
 import spotcheck
-from tests.support.helpers import user_named
 from spotcheck.core import commands
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.policy import CONSOLE, SCHEDULER, Role, has_permission
 from spotcheck.core.scoping import system_access, tenant_scope
+from tests.support.helpers import user_named
 
 #: Modules that build an application when imported (entry points), not command modules.
 ENTRY_POINTS = {"spotcheck.wsgi", "spotcheck.worker", "spotcheck.draw.__main__"}
@@ -92,11 +92,11 @@ def test_every_command_refuses_every_role_without_its_permission_and_changes_not
         actors.update({"anonymous": AnonymousUserMixin(), "console": CONSOLE, "scheduler": SCHEDULER})
         before = _snapshot()
         refused = 0
-        for name, command in sorted(registry.items()):
+        for _name, command in sorted(registry.items()):
             if command.permission is None:
                 continue
             run = getattr(importlib.import_module(command.function.__module__), command.function.__name__)
-            for label, actor in actors.items():
+            for _label, actor in actors.items():
                 if has_permission(actor, command.permission):
                     continue
                 args, kwargs = _dummy_arguments(command)
@@ -109,9 +109,9 @@ def test_every_command_refuses_every_role_without_its_permission_and_changes_not
 
 
 def test_a_department_administrator_cannot_approve_a_campaign(app):
-    from tests.support.campaign_world import build, campaign_data, planner_of
     from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
     from spotcheck.tenants.campaigns.models import CampaignStatus
+    from tests.support.campaign_world import build, campaign_data, planner_of
 
     with app.app_context():
         world = build()

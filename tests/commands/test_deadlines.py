@@ -10,9 +10,6 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import planner_of
-from tests.support.helpers import bearer, signed_in, user_named
-from tests.support.results_world import complete_result, handed_out, visit
 from spotcheck.core import official_calendar
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
@@ -20,11 +17,13 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.notices import reminders
-from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.results.queries import listing
+from spotcheck.tenants.results import commands as results, deadlines
 from spotcheck.tenants.results.models import FollowUp, Visit, VisitStatus
+from spotcheck.tenants.results.queries import listing
 from tests.support.calendar_files import FILE_2027
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import bearer, signed_in, user_named
+from tests.support.results_world import complete_result, handed_out, visit
 
 #: A campaign of complaints (投诉举报, an exempt kind: no plan needed) checked in December.
 DECEMBER = {"exempt_kind": "complaint", "exempt_reason": "群众投诉举报危化品违规储存",
@@ -57,8 +56,7 @@ def test_a_report_submitted_after_its_due_date_is_marked_late_and_stays_on_the_o
     is reported by 11 May; submitted on 13 May it is 逾期提交 two working days — on the visit's page, the
     review list, the 组长's list and the API — and stays on the supervision's list of overdue reports,
     marked, instead of leaving it; a return and a new submission do not clear the mark."""
-    from spotcheck.tenants.supervision import drill_down
-    from spotcheck.tenants.supervision import policy as access
+    from spotcheck.tenants.supervision import drill_down, policy as access
     from spotcheck.tenants.supervision.periods import Period
 
     mark = "逾期提交：超过报送期限2个工作日"
@@ -232,8 +230,9 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
 def _supervision_shows_provisional(app, ids, count: int) -> None:
     """The justice bureau's figure 期限暂定户次, its drill-down, the dashboard's note and the 001-2 table's
     footnote, for the fourth quarter of 2026 (on the clock the caller set)."""
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     from spotcheck.tenants.supervision import drill_down, figures
     from spotcheck.tenants.supervision.periods import Period

@@ -8,8 +8,6 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
-from tests.support.helpers import signed_in, user_named
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import targets as target_engine
@@ -17,6 +15,8 @@ from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, DrawKind
 from spotcheck.tenants.campaigns.queries import sizes
 from spotcheck.tenants.campaigns.vocabulary import TargetStatus
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import signed_in, user_named
 
 
 def test_the_sizes_shown_before_approval_and_freeze_are_what_the_draw_makes(app):

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
-from tests.support.helpers import post_form, signed_in
 from spotcheck.core.clock import frozen_at
 from spotcheck.tenants.spreadsheets.columns import DIRECTORY, INSPECTORS, ITEMS
+from tests.support.helpers import post_form, signed_in
 
 #: 20 November 2026, 23:30 in Beijing (15:30 UTC): the date on the form is Beijing's.
 LATE_EVENING = datetime(2026, 11, 20, 23, 30)

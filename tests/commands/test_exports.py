@@ -17,10 +17,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import planner_of
-from tests.support.exported import exported_ids as _exported_ids, lines as _lines
-from tests.support.helpers import REDIS_URL, bearer, make_app, post_form, signed_in, tenant_id, user_named
-from tests.support.results_world import complete_result, handed_out, published, visit
 from spotcheck.core import storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
@@ -32,6 +28,10 @@ from spotcheck.tenants.exports import commands as exports, formats, queries as e
 from spotcheck.tenants.exports.models import BatchStatus, ExportBatch, ExportRecord
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import PublishedResult
+from tests.support.campaign_world import planner_of
+from tests.support.exported import exported_ids as _exported_ids, lines as _lines
+from tests.support.helpers import REDIS_URL, bearer, make_app, post_form, signed_in, tenant_id, user_named
+from tests.support.results_world import complete_result, handed_out, published, visit
 
 TODAY = date(2026, 10, 12)
 NOTHING = {"batches": 0, "records": 0, "delivered": 0, "failed": 0}

@@ -8,21 +8,19 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import planner_of
-from tests.support.helpers import tenant_id, user_named
-from tests.support.results_world import complete_result, handed_out, published, visit
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.scoping import TenantViolation, tenant_scope
-from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
-from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results.queries import follow_ups as follow_up_reads, todo as results_todo
-from spotcheck.tenants.results import queries as results_queries
 from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind
-from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS, VISIT_ACTIONS
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, VISIT_ACTIONS
+from spotcheck.tenants.results.queries import follow_ups as follow_up_reads, todo as results_todo
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import tenant_id, user_named
+from tests.support.results_world import handed_out, published, visit
 
 TODAY = date(2026, 10, 12)
 
@@ -161,7 +159,7 @@ def test_a_transfer_is_read_and_acknowledged_only_by_the_department_it_is_sent_t
 def test_a_campaign_with_an_open_follow_up_is_not_closed(app):
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()
-        chief, planner = user_named("yjj_inspector"), planner_of(user_named("yjj_admin"))
+        _chief, planner = user_named("yjj_inspector"), planner_of(user_named("yjj_admin"))
         with tenant_scope(ids["tenant"]):
             published(ids)
             results.open_follow_up(visit(ids).id, {"kind": "case", "details": "未演练", "case_number": "立17"},

@@ -6,20 +6,20 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.support import joint_world
-from tests.support.campaign_world import build, planner_of
-from tests.support.helpers import post_form, signed_in, user_named
-from tests.support.results_world import teams_drawn
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tasks import handout_jobs, jobs
 from spotcheck.tasks.draw_jobs import submit_joint_draw
 from spotcheck.tasks.models import Job, JobStatus
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
 from spotcheck.tenants.campaigns import commands as campaign_commands
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
 from spotcheck.tenants.joint import commands as joint
 from spotcheck.tenants.results.models import Visit
+from tests.support import joint_world
+from tests.support.campaign_world import build, planner_of
+from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.results_world import teams_drawn
 
 
 def _count(model, **where) -> int:

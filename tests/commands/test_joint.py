@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.support.helpers import user_named
-from tests.support.joint_world import world
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden
 from spotcheck.core.scoping import joint_scope, tenant_scope
 from spotcheck.draw.verify import verify
-from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TeamMember
+from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.joint import commands as joint, figures, queries as joint_queries
-from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS
 from spotcheck.tenants.results.models import Visit
+from tests.support.helpers import user_named
+from tests.support.joint_world import world
 
 
 def _seen(campaign_id):
@@ -60,7 +60,7 @@ def test_a_joint_campaign_draws_once_and_gives_each_department_its_own_visits(ap
 def test_a_participant_reads_the_shared_rows_only_inside_the_joint_scope_and_never_another_part(app):
     with app.app_context():
         ids = world("targets")
-        swj, yjj = user_named("swj_planner"), user_named("yjj_planner")
+        swj, _yjj = user_named("swj_planner"), user_named("yjj_planner")
         with tenant_scope(swj.tenant_id):
             assert _seen(ids["campaign"]) is None  # outside the joint scope: not its row
         with joint_scope(swj.tenant_id, ids["campaign"]):

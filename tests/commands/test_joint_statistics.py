@@ -12,14 +12,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from tests.support.helpers import signed_in, user_named
-from tests.support.joint_world import world
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import targets as target_engine
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, DrawKind, TargetStatus
 from spotcheck.tenants.joint import statistics
-from spotcheck.tenants.accounts.models import Tenant
+from tests.support.helpers import signed_in, user_named
+from tests.support.joint_world import world
 
 TITLE_2026 = "2026年度联合检查工作进展情况统计表"  # seed 001, 附件3: "ＸＸ年度联合检查工作进展情况统计表"
 

@@ -12,25 +12,25 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from tests.support.documents import pdf_text
 
-from tests.support.campaign_world import planner_of
-from tests.support.helpers import bearer, signed_in, tenant_id, user_named
-from tests.support.results_world import handed_out, published, visit
 from spotcheck.core import storage
 from spotcheck.core.calendar import is_working_day
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tasks.models import Job
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices import commands as notice_commands, delivery, queries as notice_queries, reminders
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice, NoticeKind
 from spotcheck.tenants.results import commands as results, queries as results_queries
-from spotcheck.tasks.models import Job
 from spotcheck.tenants.results.models import FollowUp, Visit
+from tests.support.campaign_world import planner_of
+from tests.support.documents import pdf_text
+from tests.support.helpers import bearer, signed_in, tenant_id, user_named
+from tests.support.results_world import handed_out, published, visit
 
 TODAY = date(2026, 10, 12)
 
@@ -355,8 +355,8 @@ def test_the_result_announcement_lists_the_published_results(app):
 def test_a_real_beat_and_worker_send_the_due_email(tmp_path, postgres_url, celery_queue):
     """Beat's sender entry (every second here, every minute in production) reaches a real worker on
     Redis, which sends a waiting e-mail to a real SMTP server, once."""
-    from tests.support.helpers import make_app
     from spotcheck.core.commands import unit_of_work
+    from tests.support.helpers import make_app
     from tests.support.workers import WORKER_READY_TIMEOUT, Beat, Worker
     with _Mailbox() as mailbox:
         settings = {"SPOTCHECK_SMTP_HOST": "127.0.0.1", "SPOTCHECK_SMTP_PORT": str(mailbox.port)}
@@ -411,6 +411,7 @@ def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_i
     batch that fails gives back its numbers, the batches before it stay, and the next run writes
     only what is missing — each document once, the numbers without a gap."""
     import re
+
     from spotcheck.core.commands import unit_of_work
     from spotcheck.tasks import jobs, notice_jobs
     from spotcheck.tenants.notices import commands as writing_commands

@@ -8,20 +8,20 @@ from datetime import date, datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
-from tests.support.helpers import make_app, tenant_id, user_named
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.common import numbering
-from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.notices import commands as notices, writing
+from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps
+from spotcheck.tenants.common import numbering
+from spotcheck.tenants.notices import writing
 from spotcheck.tenants.notices.vocabulary import NoticeKind
 from spotcheck.tenants.supervision import criticism_notice
 from spotcheck.tenants.supervision.models import Criticism
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import make_app, tenant_id, user_named
 
 
 def test_refused_and_rolled_back_approvals_issue_no_number_and_codes_run_on(app, monkeypatch):

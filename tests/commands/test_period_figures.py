@@ -49,8 +49,7 @@ def _world() -> dict:
     removed and I2 deactivated; in April A renamed and taken out of random checking, C retired, B
     published, E1 removed, I1 deactivated, E3, E5, I3, I5 added and the 细则 published. At the end of the
     first quarter: 2 items under random checking, 2 entries (E1, E4), 2 inspectors (I1, I4), no 细则."""
-    from spotcheck.tenants.directory import commands as directory
-    from spotcheck.tenants.directory import queries as directory_queries
+    from spotcheck.tenants.directory import commands as directory, queries as directory_queries
     from spotcheck.tenants.inspectors import commands as inspectors
     from spotcheck.tenants.items import commands as items
     from spotcheck.tenants.rules import commands as rules

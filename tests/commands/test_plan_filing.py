@@ -8,9 +8,6 @@ import html
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import ITEM_BASICS, build
-from tests.support.rulebooks import cited
-from tests.support.helpers import signed_in, user_named
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import as_utc
 from spotcheck.core.database import db
@@ -19,6 +16,9 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
+from tests.support.campaign_world import ITEM_BASICS, build
+from tests.support.helpers import signed_in, user_named
+from tests.support.rulebooks import cited
 
 #: The rule, as a refusal names it: 宁安市's 实施方案 第3条, with its words.
 PUBLISH_RULE = cited("第3条") + "，备案前检查计划要在政府网站和各部门网站向社会公布"

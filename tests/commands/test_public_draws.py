@@ -11,16 +11,15 @@ import re
 
 import sqlalchemy as sa
 
-from tests.support.campaign_world import build, campaign_data, credit_code, id_number, planner_of
-from tests.support.ceremony_world import campaign_through, everyone_drawn as _everyone_drawn
-from tests.support.helpers import user_named
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
 from spotcheck.tenants.campaigns.models import Draw
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.core.scoping import tenant_scope
-
+from tests.support.campaign_world import build, campaign_data, credit_code, id_number, planner_of
+from tests.support.ceremony_world import campaign_through, everyone_drawn as _everyone_drawn
+from tests.support.helpers import user_named
 
 
 def text(response) -> str:

@@ -7,15 +7,14 @@ from datetime import date
 
 import pytest
 
-from tests.support.helpers import csrf_token, post_form, signed_in, user_named
-from tests.support.results_world import handed_out, visit
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.results import categories, commands as results
-from spotcheck.tenants.results import queries as results_queries
+from spotcheck.tenants.results import categories, commands as results, queries as results_queries
+from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.results_world import handed_out, visit
 
 TODAY = date(2026, 10, 12)
 OWN = "发现安全隐患责令限期整改"

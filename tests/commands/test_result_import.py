@@ -11,22 +11,21 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import planner_of
-from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, signed_in, user_named
-from tests.support.results_world import complete_result, filled_workbook, handed_out, template_rows
+from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.audit import AuditEntry
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as tenants
-from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results import queries as results_queries
-from spotcheck.tenants.results.queries import listing
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import Visit, VisitStatus
+from spotcheck.tenants.results.queries import listing
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, signed_in, user_named
+from tests.support.results_world import complete_result, filled_workbook, handed_out, template_rows
 
 TODAY = date(2026, 10, 12)
 

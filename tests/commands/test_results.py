@@ -10,11 +10,8 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
-from tests.support.campaign_world import leader_of, planner_of
-from tests.support.helpers import DEMO_PASSWORD, user_named
-from tests.support.results_world import complete_result, handed_out, inspector, visit
-from tests.support.rulebooks import cited, rules_of_presets
 from spotcheck.core.audit import AuditEntry
+from spotcheck.core.calendar import add_working_days
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
@@ -23,21 +20,22 @@ from spotcheck.platform.web import home
 from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus
-from spotcheck.core.calendar import add_working_days
-from spotcheck.tenants.results import deadlines, commands as results
-from spotcheck.tenants.results import queries as results_queries
-from spotcheck.tenants.results.queries import listing
-from spotcheck.tenants.results.queries import register
+from spotcheck.tenants.results import commands as results, deadlines, queries as results_queries
+from spotcheck.tenants.results.attachments import NAME_LENGTH, SIGNATURES, SUFFIXES, clean_name
 from spotcheck.tenants.results.models import PublishedResult, ResultCategory, VisitStatus
 from spotcheck.tenants.results.policy import VISIT_ACTIONS
-from spotcheck.tenants.results.attachments import NAME_LENGTH, SIGNATURES, SUFFIXES, clean_name
+from spotcheck.tenants.results.queries import listing, register
+from tests.support.campaign_world import leader_of, planner_of
+from tests.support.helpers import DEMO_PASSWORD, user_named
+from tests.support.results_world import complete_result, handed_out, inspector, visit
+from tests.support.rulebooks import cited, rules_of_presets
 
 
 def test_hand_out_needs_every_team_leader_and_makes_a_visit_per_selected_target(app):
-    from tests.support.results_world import teams_drawn
-    from tests.support.campaign_world import build
     from spotcheck.tenants.campaigns import commands as campaign_commands
     from spotcheck.tenants.campaigns.models import TeamMember
+    from tests.support.campaign_world import build
+    from tests.support.results_world import teams_drawn
 
     with app.app_context():
         world = build()

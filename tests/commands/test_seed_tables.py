@@ -8,13 +8,13 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from tests.support.campaign_world import build
-from tests.support.helpers import user_named
-from tests.support.rulebooks import adopt
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.spreadsheets.forms import shown
+from tests.support.campaign_world import build
+from tests.support.helpers import user_named
+from tests.support.rulebooks import adopt
 from tests.support.supervision_world import TODAY, supervision_world as _world
 
 

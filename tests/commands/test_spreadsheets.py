@@ -16,18 +16,13 @@ import openpyxl
 import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
-from tests.support.helpers import bearer, csrf_token, signed_in, tenant_id
 from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.spreadsheets.columns import (
-    DIRECTORY,
-    HINT_MARKER,
-    INSPECTORS,
-    ITEMS,
-)
+from spotcheck.tenants.spreadsheets.columns import DIRECTORY, HINT_MARKER, INSPECTORS, ITEMS
+from tests.support.helpers import bearer, csrf_token, signed_in, tenant_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PO_FILE = Path(__file__).resolve().parents[2] / "spotcheck/translations/zh_Hans_CN/LC_MESSAGES/messages.po"

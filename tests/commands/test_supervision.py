@@ -14,11 +14,6 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.support.campaign_world import planner_of
-from tests.support.documents import pdf_text
-from tests.support.helpers import login, post_form, signed_in, user_named
-from tests.support.rulebooks import adopt
-from tests.support.supervision_world import TODAY, supervision_world as _world
 from spotcheck.core import storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
@@ -27,7 +22,11 @@ from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import Visit
-
+from tests.support.campaign_world import planner_of
+from tests.support.documents import pdf_text
+from tests.support.helpers import login, post_form, signed_in, user_named
+from tests.support.rulebooks import adopt
+from tests.support.supervision_world import TODAY, supervision_world as _world
 
 
 def _yjj(statuses):
@@ -38,8 +37,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
     from spotcheck.tasks import statistics_jobs
     from spotcheck.tenants.notices import policy as notice_policy, queries as notices
     from spotcheck.tenants.notices.models import Message
-    from spotcheck.tenants.supervision import assessment, commands as supervision, drill_down, figures
-    from spotcheck.tenants.supervision import policy as access
+    from spotcheck.tenants.supervision import assessment, commands as supervision, drill_down, figures, policy as access
     from spotcheck.tenants.supervision.periods import Period
 
     with app.app_context():
@@ -326,10 +324,9 @@ def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, cele
     shared storage; its progress ends at 100 and the supervisor downloads what it built."""
     import time
 
-    from tests.support.helpers import make_app
     from spotcheck.tasks import statistics_jobs
     from spotcheck.tasks.models import Job, JobStatus
-    from tests.support.helpers import REDIS_URL
+    from tests.support.helpers import REDIS_URL, make_app
     from tests.support.workers import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker
     app = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(tmp_path))
     worker = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(tmp_path)})

@@ -6,10 +6,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.independent.draw_spec_check import check as independent_check
-from tests.support.campaign_world import QUALIFICATION, build, id_number, planner_of
-from tests.support.helpers import DEMO_PASSWORD, bearer, post_form, signed_in, user_named
-from tests.support.results_world import complete_result, handed_out, teams_drawn, visit
 from spotcheck.core import storage
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -18,18 +14,20 @@ from spotcheck.draw import proof_file
 from spotcheck.draw.verify import verify
 from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
-from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamExpert, TeamMember
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.inspectors import commands as inspectors, queries as inspectors_queries
 from spotcheck.tenants.inspectors.models import Recusal
-from spotcheck.tenants.notices import commands as notices
-from spotcheck.tenants.notices import queries as notice_queries
+from spotcheck.tenants.notices import commands as notices, queries as notice_queries
 from spotcheck.tenants.notices.models import Notice, NoticeKind
-from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results import queries as results_queries
+from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import PublishedResult, Visit
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS, VISIT_ACTIONS
+from tests.independent.draw_spec_check import check as independent_check
+from tests.support.campaign_world import QUALIFICATION, build, id_number, planner_of
 from tests.support.documents import pdf_text
+from tests.support.helpers import DEMO_PASSWORD, bearer, post_form, signed_in, user_named
+from tests.support.results_world import complete_result, handed_out, teams_drawn, visit
 
 
 def _expert(admin, *, login: str | None = None):

@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.support.helpers import tenant_id, user_named
 from spotcheck.core.database import db
-from spotcheck.tenants.accounts.models import ApiToken, User
 from spotcheck.core.scoping import JointShared, TenantOwned, TenantViolation, cross_tenant, tenant_scope
-
+from spotcheck.tenants.accounts.models import ApiToken, User
+from tests.support.helpers import tenant_id, user_named
 
 
 def test_queries_see_only_the_current_tenant(app):

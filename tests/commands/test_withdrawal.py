@@ -6,9 +6,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.support import joint_world
-from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
-from tests.support.helpers import bearer, signed_in, user_named
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -17,6 +14,9 @@ from spotcheck.tenants.campaigns import commands as campaign_commands, queries a
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
+from tests.support import joint_world
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import bearer, signed_in, user_named
 
 REASON = "上级部署调整，本任务并入第四季度联合抽查"
 

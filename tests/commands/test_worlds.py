@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.support import campaign_world
-from tests.support import joint_world
-from tests.support import results_world
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.directory.models import DirectoryEntry
@@ -15,7 +12,7 @@ from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.models import Visit
-from tests.support import snapshots
+from tests.support import campaign_world, joint_world, results_world, snapshots
 
 
 def _count(model, *where) -> int:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from spotcheck.demo.people import DEPARTMENTS
 from tests.support.helpers import CHROMIUM_ARGS, DEMO_PASSWORD, service_missing
 from tests.support.page_text import programmer_words
-from spotcheck.demo.people import DEPARTMENTS
 
 SHOTS = Path("/tmp/spotcheck-shots")
 TIMEOUT_MS = 10_000

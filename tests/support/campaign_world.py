@@ -6,22 +6,21 @@ entries have their own category and its item and inspectors their own enforcemen
 """
 from __future__ import annotations
 
-from datetime import date
-
 import random
+from datetime import date
 
 import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
-from tests.support.helpers import user_named
 from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.plans import commands as plans
-from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.rules.rulebook import rules_for
+from tests.support.helpers import user_named
 from tests.support.snapshots import snapshotted
 
 CATEGORY = "测试危化类"

@@ -16,9 +16,16 @@ import pytest
 
 from tests.support import pg_reset, shared
 from tests.support.helpers import (
-    PG_ADMIN_URL, _pg_connect, _with_database, build_database, drop_pg_database, make_app, new_pg_database,
+    PG_ADMIN_URL,
+    _pg_connect,
+    _with_database,
+    build_database,
+    drop_pg_database,
+    make_app,
+    new_pg_database,
     service_missing,
 )
+
 
 @pytest.fixture(scope="session")
 def pg_server():

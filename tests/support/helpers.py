@@ -44,10 +44,10 @@ def build_database(url: str) -> None:
     """Migrate an empty database and load the demo departments into it."""
     import flask_migrate
 
-    from spotcheck.platform.factory import create_app
+    from spotcheck.core.database import db
     from spotcheck.core.policy import CONSOLE
     from spotcheck.demo import load_demo
-    from spotcheck.core.database import db
+    from spotcheck.platform.factory import create_app
 
     app = create_app({"DATABASE_URL": url})
     with app.app_context():
@@ -155,8 +155,8 @@ def user_named(login_name: str):
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import User
     from spotcheck.core.scoping import system_access
+    from spotcheck.tenants.accounts.models import User
 
     with system_access("test lookup"):
         return db.session.scalar(sa.select(User).where(User.login == login_name))

@@ -5,14 +5,14 @@ from __future__ import annotations
 import random
 from contextlib import nullcontext
 
-from tests.support.campaign_world import CATEGORY, build
-from tests.support.helpers import user_named
 from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant
+from tests.support.campaign_world import CATEGORY, build
+from tests.support.helpers import user_named
 from tests.support.snapshots import snapshotted
 
 STAGES = ("invited", "parts", "approved", "targets", "inspectors", "handed_out")

@@ -9,18 +9,17 @@ from contextlib import nullcontext
 import openpyxl
 import sqlalchemy as sa
 
-from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
-from tests.support.helpers import DEMO_PASSWORD, user_named
 from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results import queries as results_queries
+from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.spreadsheets import queries as sheet_queries
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import DEMO_PASSWORD, user_named
 from tests.support.snapshots import snapshotted
 
 

@@ -21,7 +21,6 @@ from spotcheck.core.scoping import TenantOwned, system_access, tenant_scope
 from spotcheck.platform.permissions import declared_access
 from tests.support.helpers import tenant_id
 
-
 #: The walkers of every role's pages (the wording walk, the phone-width walk): one account of each role
 #: of the demo city, and the supervising department's leader (whose day differs); ``None`` is a
 #: citizen, not signed in.

@@ -5,7 +5,7 @@ walk the routes share one world instead of copying the template database, starti
 populating it again for each test. Like ``conftest.database_url``: once on SQLite, once on
 PostgreSQL (with the same test ids, ``[sqlite]`` and ``[postgresql]``).
 
-Use it by importing the fixture into the test module: ``from route_walk import module_app``.
+A plugin of ``tests/conftest.py``: a test names ``module_app`` among its arguments.
 ``postgresql_module_app`` is the same on PostgreSQL alone, for walks whose answers are decided
 before any query runs or by the templates (a NUL byte refused on arrival, ID numbers masked on the
 pages): the deployed database, with its row-level security, is the one worth walking twice over.

@@ -11,8 +11,7 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as tenants
-from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results import queries as results_queries
+from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import Visit
 from tests.support.campaign_world import planner_of
 from tests.support.helpers import DEMO_PASSWORD, user_named

@@ -6,15 +6,14 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from tests.support.helpers import REDIS_URL, bearer, make_app, tenant_id, user_named
-from tests.support.workers import JOB_TIMEOUT, _poll_job
 from spotcheck.core import audit
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.tasks.audit_jobs import request_verification
 from spotcheck.tasks.models import JobStatus
-from spotcheck.core.scoping import tenant_scope
-
+from tests.support.helpers import REDIS_URL, bearer, make_app, tenant_id, user_named
+from tests.support.workers import JOB_TIMEOUT, _poll_job
 
 # --- eager mode (no Redis): the task runs inside the request ------------------------------
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.helpers import DEMO_PASSWORD, login
-from spotcheck.platform.config import ConfigError, load_config
 from spotcheck.demo import DEPARTMENTS
+from spotcheck.platform.config import ConfigError, load_config
+from tests.support.helpers import DEMO_PASSWORD, login
 
 
 def test_demo_is_idempotent_and_prints_every_login(app):

@@ -8,9 +8,9 @@ from datetime import date
 import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
-from tests.support.helpers import tenant_id
 from spotcheck.demo.city import PLAN_LINES
 from spotcheck.tenants.inspectors import eligibility
+from tests.support.helpers import tenant_id
 
 TODAY = date(2026, 11, 21)
 
@@ -19,14 +19,14 @@ def _state():
     from spotcheck.core import personal_data
     from spotcheck.core.audit import AuditEntry
     from spotcheck.core.database import db
+    from spotcheck.core.scoping import system_access, tenant_scope
+    from spotcheck.tenants.accounts.models import Tenant
     from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.directory.models import DirectoryEntry, Entity
     from spotcheck.tenants.inspectors.models import Inspector, Recusal
-    from spotcheck.tenants.items import commands as items, queries as items_queries
-    from spotcheck.tenants.accounts.models import Tenant
+    from spotcheck.tenants.items import queries as items_queries
     from spotcheck.tenants.plans.models import Plan
-    from spotcheck.tenants.rules import commands as rules, queries as rules_queries
-    from spotcheck.core.scoping import system_access, tenant_scope
+    from spotcheck.tenants.rules import queries as rules_queries
 
     state = {"entities": {e.code: e for e in db.session.scalars(sa.select(Entity))}, "departments": {}, "plans": {}}
     with system_access("test: count every audit entry"):
@@ -145,9 +145,9 @@ def test_a_small_demo_city(app):
 
 
 def test_the_city_grows_and_the_command_keeps_its_size(app):
+    from spotcheck.core.database import db
     from spotcheck.core.policy import CONSOLE
     from spotcheck.demo import city_size, load_demo
-    from spotcheck.core.database import db
     from spotcheck.tenants.directory.models import Entity
 
     with app.app_context():

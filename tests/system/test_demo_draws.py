@@ -9,13 +9,13 @@ from datetime import date
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from tests.independent.draw_spec_check import check as independent_check
 from tests.support.demo_world import demo_city
 from tests.support.documents import pdf_text
 from tests.support.exported import demo_exported_everything
 from tests.support.helpers import bearer, signed_in, tenant_id
-from tests.support.verifier import verifies_in_an_empty_folder
 from tests.support.snapshots import building
-from tests.independent.draw_spec_check import check as independent_check
+from tests.support.verifier import verifies_in_an_empty_folder
 
 TODAY = date(2026, 11, 21)
 DRAWN = {("市监抽〔2026〕1号", "targets"), ("市监抽〔2026〕1号", "inspectors"), ("应急抽〔2026〕1号", "targets"),
@@ -41,9 +41,9 @@ def _load():
 def _counts():
     from spotcheck.core.audit import AuditEntry
     from spotcheck.core.database import db
+    from spotcheck.core.scoping import system_access
     from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
     from spotcheck.tenants.plans.models import Plan
-    from spotcheck.core.scoping import system_access
 
     with system_access("test: count the demo"):
         return {model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
@@ -52,8 +52,8 @@ def _counts():
 
 def _public_draws(app):
     """{(campaign code, kind): (campaign id, stage)} of every draw on the public portal."""
-    from spotcheck.tenants.campaigns.queries import public as publication
     from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tenants.campaigns.queries import public as publication
 
     draws = {}
     with app.app_context():
@@ -100,18 +100,18 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
     verifier = client.get("/public/draws/spotcheck-verify.pyz")
     assert verifier.status_code == 200 and verifier.headers["X-Content-SHA256"] in client.get(
         "/public/draws/algorithm").get_data(as_text=True)
-    for (code, kind), campaign_id in sorted(drawn.items()):
+    for (_code, kind), campaign_id in sorted(drawn.items()):
         proof = client.get(f"/public/draws/campaigns/{campaign_id}/proofs/{kind}.json").data
         verifies_in_an_empty_folder(verifier.data, proof, tmp_path / f"empty-{campaign_id}-{kind}")
 
 
 def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     from spotcheck.core.clock import as_utc
-    from spotcheck.demo import city_summary
     from spotcheck.core.database import db
+    from spotcheck.core.scoping import tenant_scope
+    from spotcheck.demo import city_summary
     from spotcheck.tenants.campaigns import queries as campaigns
     from spotcheck.tenants.plans.models import Plan
-    from spotcheck.core.scoping import tenant_scope
 
     with app.app_context():
         _load()
@@ -168,9 +168,9 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
 def _the_withdrawn_campaign_stays_public_as_withdrawn(app):
     """撤销: 商务抽〔2026〕2号 was approved, frozen and cancelled by the leader: its public page says
     已撤销 with the reason beside its commitment and frozen digest, and no draw follows."""
+    from spotcheck.core.scoping import tenant_scope
     from spotcheck.demo.withdrawn import REASON
     from spotcheck.tenants.campaigns.queries import public as publication
-    from spotcheck.core.scoping import tenant_scope
 
     with app.app_context(), tenant_scope(tenant_id("SWJ")):
         campaign = next(c for c in publication.public_campaigns(TODAY.year) if c.code == "商务抽〔2026〕2号")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.helpers import bearer, make_app
 from spotcheck.platform.config import load_config
+from tests.support.helpers import bearer, make_app
 
 
 def _free_port() -> int:

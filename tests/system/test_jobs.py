@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.support.helpers import REDIS_URL, make_app, signed_in, tenant_id, user_named
 from spotcheck.core import clock
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.commands import unit_of_work
@@ -19,6 +18,7 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tasks import audit_jobs, job_sweep, jobs
 from spotcheck.tasks.import_jobs import submit_import
 from spotcheck.tasks.models import Job, JobStatus
+from tests.support.helpers import REDIS_URL, make_app, signed_in, tenant_id, user_named
 from tests.support.workers import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker, _poll_job
 
 
@@ -245,10 +245,10 @@ def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgre
     the same moment one gets the job, the other a 409 — never a second job that fails later."""
     import threading
 
-    from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
     from spotcheck.core.errors import Conflict
     from spotcheck.tasks.draw_jobs import submit_draw
     from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+    from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 
     monkeypatch.setattr(jobs, "dispatch", lambda *args: True)  # queued, not run: both requests race on the check
     app = make_app(postgres_url)
@@ -299,8 +299,7 @@ def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on
     from spotcheck.tasks import review_jobs
     from spotcheck.tasks.import_jobs import submit_results_import
     from spotcheck.tenants.campaigns import queries as campaigns
-    from spotcheck.tenants.results import commands as results
-    from spotcheck.tenants.results import queries as results_queries
+    from spotcheck.tenants.results import commands as results, queries as results_queries
     from spotcheck.tenants.results.queries import listing
     from tests.support.campaign_world import planner_of
     from tests.support.results_world import filled_workbook, handed_out, template_rows

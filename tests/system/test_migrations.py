@@ -53,14 +53,14 @@ def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
     import flask_migrate
     import sqlalchemy as sa
 
-    from tests.support.campaign_world import build
-    from tests.support.helpers import user_named
+    from spotcheck.core.scoping import tenant_scope
     from spotcheck.draw import proof_file
     from spotcheck.draw.verify import verify
     from spotcheck.tenants.campaigns import draws as draw_steps
     from spotcheck.tenants.campaigns.models import Draw
-    from spotcheck.core.scoping import tenant_scope
+    from tests.support.campaign_world import build
     from tests.support.ceremony_world import campaign_through
+    from tests.support.helpers import user_named
 
     def published(campaign_id):
         with tenant_scope(user_named("yjj_admin").tenant_id):
@@ -78,7 +78,7 @@ def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
         db.engine.dispose()
         after = published(campaign_id)
     assert set(before) == {"targets", "inspectors"} and after == before
-    for data, sha in after.values():
+    for data, _sha in after.values():
         assert all(check.ok for check in verify(proof_file.loads(data)))
 
 
@@ -94,8 +94,8 @@ def test_two_upgrades_at_once_on_a_cluster_that_never_saw_the_role(pg_server):
 
     import sqlalchemy as sa
 
-    from tests.support.helpers import _pg_connect, _with_database, make_app
     from spotcheck.core.scoping import tenant_scope
+    from tests.support.helpers import _pg_connect, _with_database, make_app
 
     role = f"sc_role_{uuid.uuid4().hex[:10]}"
     names = [f"sc_two_{uuid.uuid4().hex[:10]}" for _ in range(2)]

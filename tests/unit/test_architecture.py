@@ -134,6 +134,17 @@ def test_no_domain_module_has_a_name_that_says_nothing():
     assert not found, found
 
 
+def test_no_module_imports_a_domain_under_a_name_that_says_nothing():
+    """A domain is called by its own name in every layer (``campaign_queries``, not ``services``)."""
+    found = []
+    for path in (ROOT / "spotcheck").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                found += [f"{path.relative_to(ROOT)}:{node.lineno} as {alias.asname}" for alias in node.names
+                          if alias.asname in VAGUE]
+    assert not found, found
+
+
 def test_no_package_imports_another_that_imports_it_back():
     graph = grimp.build_graph("spotcheck")
     cycles = [(a, b) for a, b in itertools.combinations(PACKAGES, 2)

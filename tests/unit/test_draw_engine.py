@@ -13,8 +13,15 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from spotcheck.cli import main
-from spotcheck.draw import DrawFailed, draw_targets, replace_inspector, replace_target, shuffle, versions
-from spotcheck.draw import inspectors as version_1
+from spotcheck.draw import (
+    DrawFailed,
+    draw_targets,
+    inspectors as version_1,
+    replace_inspector,
+    replace_target,
+    shuffle,
+    versions,
+)
 from spotcheck.draw.inspectors import Frame, frame_lines, pick_team, ranking, visit_order
 from spotcheck.draw.primitives import H, derive_seed, lines_digest
 from spotcheck.draw.verify import verify, verify_file

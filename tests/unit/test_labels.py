@@ -48,7 +48,7 @@ def test_strata_are_named_in_words_never_by_their_code(app):
 
 
 def test_regions_and_industries_are_named_beside_their_codes():
-    from spotcheck.tenants.common.vocabulary.classifications import INDUSTRY_DIVISIONS, region_name, industry_name
+    from spotcheck.tenants.common.vocabulary.classifications import INDUSTRY_DIVISIONS, industry_name, region_name
 
     assert region_name("330106") == "杭州市西湖区" and region_name("330113") == "杭州市临平区"
     assert region_name("330100") == "杭州市" and region_name("330000") == "浙江省"

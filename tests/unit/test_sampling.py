@@ -8,8 +8,7 @@ import re
 import pytest
 from flask import Flask
 from flask_babel import Babel
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from spotcheck.tenants.common.validators import Invalid
 from spotcheck.tenants.common.vocabulary import sampling

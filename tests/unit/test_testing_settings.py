@@ -96,6 +96,7 @@ def test_a_trials_date_is_refused_outside_development(tmp_path, monkeypatch, env
 
 def test_a_development_instance_lives_on_its_trials_date_with_a_running_clock(tmp_path):
     from datetime import date
+
     from spotcheck.core import clock
 
     with pytest.raises(ConfigError, match="YYYY-MM-DD"):

@@ -16,8 +16,6 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from stdnum.cn import ric
 
-from tests.support.campaign_world import ITEM_BASICS, build, campaign_data, leader_of, planner_of
-from tests.support.helpers import post_form, signed_in, user_named
 from spotcheck.core import audit
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
@@ -27,6 +25,8 @@ from spotcheck.tenants.accounts.vocabulary import ROLE_LABELS
 from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.items import commands as items
+from tests.support.campaign_world import ITEM_BASICS, build, campaign_data, leader_of, planner_of
+from tests.support.helpers import post_form, signed_in, user_named
 
 ITEM = {
     "name": "食品生产企业监督检查", "legal_basis": "《中华人民共和国食品安全法》第一百一十条",

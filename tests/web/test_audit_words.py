@@ -7,7 +7,6 @@ import html
 import re
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask_babel import force_locale
 
 from spotcheck.core.database import db
@@ -17,9 +16,9 @@ from spotcheck.tenants.audit.vocabulary import DETAIL_LABELS
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.campaigns.vocabulary import LEADER_RULES
 from spotcheck.tenants.results import commands as results
+from tests.support.campaign_world import build, planner_of
 from tests.support.helpers import signed_in, user_named
 from tests.support.results_world import teams_drawn
-from tests.support.campaign_world import build, planner_of
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
 
-from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, login, post_form, signed_in
 from spotcheck.core.database import db
 from spotcheck.core.passwords import MIN_LENGTH, character_classes, password_problems
-from spotcheck.tenants.accounts.models import ApiToken
 from spotcheck.core.scoping import system_access
+from spotcheck.tenants.accounts.models import ApiToken
+from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, login, post_form, signed_in
 
 
 def test_sign_in_and_out(app):

@@ -10,8 +10,6 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.support import campaign_world
-from tests.support.helpers import signed_in, user_named
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
@@ -19,6 +17,8 @@ from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.supervision import queries
 from spotcheck.tenants.supervision.periods import Period
+from tests.support import campaign_world
+from tests.support.helpers import signed_in, user_named
 
 
 def _rows(page: str) -> set[str]:

@@ -11,18 +11,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import CATEGORY, build, campaign_data, credit_code, leader_of, planner_of
-from tests.support.helpers import REDIS_URL, bearer, make_app, post_form, signed_in, user_named
-from spotcheck.draw.verify import verify
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.draw.verify import verify
 from spotcheck.tasks import draw_jobs, jobs
 from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.core.scoping import tenant_scope
+from tests.support.campaign_world import CATEGORY, build, campaign_data, credit_code, leader_of, planner_of
+from tests.support.helpers import REDIS_URL, bearer, make_app, post_form, signed_in, user_named
 from tests.support.workers import JOB_TIMEOUT, _poll_job
 
 

@@ -10,11 +10,11 @@ import re
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from tests.support.helpers import post_form, signed_in, user_named
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.contacts.models import DepartmentContact
+from tests.support.helpers import post_form, signed_in, user_named
 
 SCJ = {"responsible.name": "王亚伟", "responsible.post": "副局长", "responsible.office_phone": "0571-87654321",
        "responsible.mobile": "13800138000", "liaison.name": "刘娟", "liaison.post": "法规科科员",

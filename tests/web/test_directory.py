@@ -211,8 +211,8 @@ def test_adding_changing_and_removing_through_the_pages(app):
 
 def test_keyset_pagination_returns_every_row_once(app):
     from spotcheck.core.database import db
-    from spotcheck.tenants.directory.models import DirectoryEntry, Entity
     from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 
     with app.app_context(), tenant_scope(tenant_id("YJJ")):
         entities = [Entity(code=f"PAGE-{n:04d}", name=f"翻页测试产品{n}", entity_type="product", industry_code="C13",

@@ -7,12 +7,12 @@ from __future__ import annotations
 import html
 import re
 
-from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
-from tests.support.helpers import bearer, post_form, signed_in, user_named
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from tests.support import joint_world
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import bearer, post_form, signed_in, user_named
 
 REASON = "人大代表临时有公务，经分管领导同意按期抽取"
 PLAINLY = "本次抽取无外部监督人输入，仅使用本部门密钥；理由："

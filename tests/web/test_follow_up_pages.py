@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tests.support.helpers import bearer, csrf_token, signed_in, tenant_id, user_named
-from tests.support.results_world import handed_out, published, visit
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.scoping import tenant_scope
+from tests.support.helpers import bearer, csrf_token, signed_in, tenant_id
+from tests.support.results_world import handed_out, published, visit
 
 TODAY = date(2026, 10, 12)
 

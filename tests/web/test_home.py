@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
-from tests.support.helpers import post_form, signed_in, user_named
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import post_form, signed_in, user_named
 
 
 def _tasks(client) -> list[tuple[str, str]]:
@@ -68,9 +68,9 @@ def test_the_campaigns_own_to_dos_are_the_home_pages_campaign_to_dos(app):
 
 
 def test_a_campaign_waits_for_team_leaders_only_while_some_visit_has_none(app):
-    from tests.support.results_world import teams_drawn
     from spotcheck.platform.web import home
     from spotcheck.tenants.campaigns import queries as campaign_queries
+    from tests.support.results_world import teams_drawn
 
     with app.app_context():
         world = build(file_plan=True)

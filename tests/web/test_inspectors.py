@@ -5,8 +5,9 @@ import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
 from stdnum.cn import ric, uscc
+
+from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
 
 
 def id_number(first17: str) -> str:
@@ -197,8 +198,8 @@ def test_full_id_number_is_shown_only_to_the_admin_through_the_reveal(app):
 
 def _registry_entity(app, code: str, name: str) -> None:
     from spotcheck.core.database import db
-    from spotcheck.tenants.directory.commands import create_entity
     from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tenants.directory.commands import create_entity
 
     with app.app_context():
         actor = user_named("scj_admin")

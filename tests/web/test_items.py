@@ -2,13 +2,12 @@
 through the pages and through the API."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
-import re
-
 from tests.support.campaign_world import ITEM_BASICS
-from tests.support.rulebooks import CHENGKOU, adopt, cited
 from tests.support.helpers import bearer, post_form, signed_in
+from tests.support.rulebooks import CHENGKOU, adopt, cited
 
 ITEM = {
     "name": "食品生产企业监督检查",

@@ -7,10 +7,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.support.campaign_world import CATEGORY, build
-from tests.support.rulebooks import cited
-from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
-from tests.support.joint_world import PART_STRATA
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
@@ -20,6 +16,10 @@ from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import FieldLead, JointParticipant
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import Plan
+from tests.support.campaign_world import CATEGORY, build
+from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
+from tests.support.joint_world import PART_STRATA
+from tests.support.rulebooks import cited
 
 #: The rule a refusal names: 宁安市's 实施方案 第10条 (其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划).
 JOINT_RULE = cited("第10条")

@@ -7,12 +7,11 @@ import re
 
 import sqlalchemy as sa
 
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
 from tests.support.campaign_world import CATEGORY, build
 from tests.support.helpers import post_form, signed_in, tenant_id, user_named
 from tests.support.joint_world import world
-from spotcheck.core.database import db
-from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.joint.models import JointParticipant
 
 
 def _text(response) -> str:
@@ -198,8 +197,7 @@ def _publish_every_result(dept: str, part_id: int, item_id: int) -> None:
     """A department's results of its part, imported (on the teams' behalf), confirmed by each 组长,
     approved and published (the import, the approval and the publication each through its bulk command)."""
     from spotcheck.demo.people import account_of
-    from spotcheck.tenants.results import commands as results
-    from spotcheck.tenants.results import queries as results_queries
+    from spotcheck.tenants.results import commands as results, queries as results_queries
     from spotcheck.tenants.results.models import Visit
 
     planner, admin = user_named(f"{dept}_planner"), user_named(f"{dept}_admin")

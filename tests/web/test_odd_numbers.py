@@ -9,10 +9,9 @@ import re
 
 import pytest
 
+from spotcheck.core.text import whole_number, whole_numbers
 from tests.support.helpers import csrf_token, post_form, signed_in, user_named
 from tests.support.route_urls import ids_by_table, is_asset, route_urls, values_for
-from tests.support.route_walk import module_app  # noqa: F401 (fixture)
-from spotcheck.core.text import whole_number, whole_numbers
 
 #: Digits ``str.isdigit()`` takes and ``int()`` refuses ("²") or reads as another number.
 ODD_DIGITS = ("²", "١٢", "３")

@@ -14,13 +14,19 @@ from collections import Counter, deque
 import pytest
 import sqlalchemy as sa
 
+from spotcheck.tenants.supervision.vocabulary import FIGURES
 from tests.support.demo_world import demo_city
 from tests.support.helpers import signed_in, tenant_id
 from tests.support.page_text import programmer_words, visible_text
 from tests.support.route_urls import (  # WALKERS: one account of each role, and a citizen
-    FOLLOWED_PER_RULE, WALKERS, crawlable, ids_by_table, links, route_urls, rule_of,
+    FOLLOWED_PER_RULE,
+    WALKERS,
+    crawlable,
+    ids_by_table,
+    links,
+    route_urls,
+    rule_of,
 )
-from spotcheck.tenants.supervision.vocabulary import FIGURES
 
 
 def _logins(app) -> set[str]:

@@ -28,18 +28,17 @@ from dataclasses import dataclass, field
 import pytest
 from stdnum.cn import ric, uscc
 
-from tests.support.campaign_world import ITEM_BASICS
-from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
-from tests.support.route_urls import crawlable, ids_by_table, links, route_urls, rule_of
-from tests.support.route_walk import postgresql_module_app  # noqa: F401 (a fixture)
 from spotcheck.core.database import db
 from spotcheck.core.policy import has_permission
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.permissions import Permission, declared_access
 from spotcheck.tenants.directory import commands as directory
 from spotcheck.tenants.inspectors import commands as inspectors, queries as inspectors_queries
 from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.rules import commands as rules
-from spotcheck.core.scoping import tenant_scope
+from tests.support.campaign_world import ITEM_BASICS
+from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
+from tests.support.route_urls import crawlable, ids_by_table, links, route_urls, rule_of
 
 
 def valid_id(first17: str) -> str:

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.items import commands as items
 from tests.support.campaign_world import ITEM_BASICS
 from tests.support.helpers import bearer, post_form, signed_in, user_named
-from spotcheck.core.database import db
-from spotcheck.tenants.items import commands as items
-from spotcheck.core.scoping import tenant_scope
 
 ITEM_NAME = "危险化学品经营许可条件检查"
 

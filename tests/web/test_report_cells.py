@@ -12,9 +12,6 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from tests.support import campaign_world
-from tests.support.helpers import post_form, signed_in, user_named
-from tests.support.rulebooks import adopt
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
@@ -22,6 +19,9 @@ from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.supervision import commands as supervision, submissions
 from spotcheck.tenants.supervision.submission_models import ReportEntry, SubmissionStatus
+from tests.support import campaign_world
+from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.rulebooks import adopt
 
 QUESTION = "是否已出台实施意见或工作方案（注明文件名称及文号）"
 FILLER = "（平台无此数据，由填报单位填写）"

@@ -13,17 +13,23 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from tests.support import campaign_world
-from tests.support.campaign_world import ITEM_BASICS
-from tests.support.helpers import bearer, post_form, signed_in, user_named
-from tests.support.rulebooks import adopt, cited, rules_of_presets
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.supervision import commands as supervision, duties, duty_status, periods, submissions
-from spotcheck.tenants.supervision import policy as supervision_policy
+from spotcheck.tenants.supervision import (
+    commands as supervision,
+    duties,
+    duty_status,
+    periods,
+    policy as supervision_policy,
+    submissions,
+)
 from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus
+from tests.support import campaign_world
+from tests.support.campaign_world import ITEM_BASICS
+from tests.support.helpers import bearer, post_form, signed_in, user_named
+from tests.support.rulebooks import adopt, cited, rules_of_presets
 
 PROGRESS = "市直部门2026年度随机抽查工作进展情况统计表"
 

@@ -6,11 +6,11 @@ import re
 
 import sqlalchemy as sa
 
-from tests.support.helpers import bearer, csrf_token, post_form, signed_in, user_named
-from tests.support.results_world import handed_out, visit
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results.models import VisitStatus
+from tests.support.helpers import bearer, csrf_token, post_form, signed_in, user_named
+from tests.support.results_world import handed_out, visit
 
 
 def _text(response) -> str:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.helpers import bearer, signed_in
 from spotcheck.platform.permissions import declared_access
+from tests.support.helpers import bearer, signed_in
 
 
 def test_every_route_declares_a_permission_or_public(app):

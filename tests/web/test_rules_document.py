@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+
 from tests.support.helpers import bearer, make_app, post_form, signed_in
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -155,11 +156,10 @@ def test_rules_document_by_api(rules_app):
 
 def test_a_file_needs_the_text_first(rules_app):
     """A department without a rules document is told to write its title and text first."""
-    from tests.support.helpers import tenant_id
-
     from spotcheck.core.database import db
-    from spotcheck.tenants.rules.models import RulesDocument
     from spotcheck.core.scoping import tenant_scope
+    from spotcheck.tenants.rules.models import RulesDocument
+    from tests.support.helpers import tenant_id
 
     app = rules_app
     with app.app_context(), tenant_scope(tenant_id("SFJ")):

@@ -8,14 +8,14 @@ import re
 from datetime import date, timedelta
 from html import unescape
 
-from tests.support.helpers import signed_in, user_named
-from tests.support.results_world import complete_result, handed_out, visit
-from tests.support.rulebooks import adopt
 from spotcheck.core.calendar import is_working_day
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import commands as results
+from tests.support.helpers import signed_in, user_named
+from tests.support.results_world import complete_result, handed_out, visit
+from tests.support.rulebooks import adopt
 
 
 def _text(html: str, element_id: str) -> str:

@@ -34,8 +34,27 @@ def _may_use_route() -> bool:
 
 def register(api: Api) -> None:
     from spotcheck.platform.api import (  # the resources import this package: loaded once it is whole
-        calendar, campaigns, directory, exports, fields, follow_ups, imports, inspectors, items, jobs, joint, me,
-        notices, plans, reports, rules, teams, tenants, tokens, users, visits,
+        calendar,
+        campaigns,
+        directory,
+        exports,
+        fields,
+        follow_ups,
+        imports,
+        inspectors,
+        items,
+        jobs,
+        joint,
+        me,
+        notices,
+        plans,
+        reports,
+        rules,
+        teams,
+        tenants,
+        tokens,
+        users,
+        visits,
     )
 
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

@@ -3,19 +3,23 @@
 The schemas check shapes only; the plan, campaign and ceremony services check the values, so
 the pages and the API give the same messages.
 """
-from spotcheck.platform.api.types import Bool, Int
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from spotcheck.platform.api.directory_schemas import MAX_LIMIT
-from spotcheck.tenants.common.vocabulary import sampling
-from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.platform.api.types import Bool, Int
 from spotcheck.tenants.campaigns import vocabulary as campaign_fields
 from spotcheck.tenants.campaigns.vocabulary import (
-    INSPECTOR_REPLACEMENT_REASONS, LEADER_RULES, TARGET_REPLACEMENT_REASONS,
+    EXEMPT_KINDS,
+    INSPECTOR_REPLACEMENT_REASONS,
+    LEADER_RULES,
+    REASON_MAX,
+    REASON_MIN,
+    TARGET_REPLACEMENT_REASONS,
+    CampaignStatus,
+    TargetStatus,
 )
-from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
-from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, REASON_MAX, REASON_MIN
+from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.plans import queries as plan_queries
 from spotcheck.tenants.plans.vocabulary import PlanStatus
 

@@ -11,22 +11,31 @@ import dataclasses
 
 from flask import Response
 from flask.views import MethodView
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_smorest import Blueprint
 
+from spotcheck.core.errors import NotFound
 from spotcheck.platform.api.campaign_schemas import (
-    CampaignFieldsSchema, CampaignSchema, DrawRequestSchema, DrawSchema, LeaderRuleSchema, LeadersNamedSchema,
-    ReplaceManySchema, WithdrawalReasonSchema, ReplaceInspectorSchema,
-    ReplaceTargetSchema, TargetPageSchema, TargetQuerySchema, TargetSchema, TeamMemberSchema,
+    CampaignFieldsSchema,
+    CampaignSchema,
+    DrawRequestSchema,
+    DrawSchema,
+    LeaderRuleSchema,
+    LeadersNamedSchema,
+    ReplaceInspectorSchema,
+    ReplaceManySchema,
+    ReplaceTargetSchema,
+    TargetPageSchema,
+    TargetQuerySchema,
+    TargetSchema,
+    TeamMemberSchema,
+    WithdrawalReasonSchema,
 )
 from spotcheck.platform.api.schemas import JobSchema
-from spotcheck.core.errors import NotFound
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tasks.handout_jobs import submit_hand_out
-from spotcheck.tenants.campaigns import commands, queries as services
+from spotcheck.tenants.campaigns import commands, queries as campaign_queries
 from spotcheck.tenants.campaigns.queries import public as publication, targets as listing
 from spotcheck.tenants.campaigns.vocabulary import ALL_STATUSES
 from spotcheck.tenants.results.queries import teams as team_experts
@@ -54,7 +63,7 @@ class Campaigns(MethodView):
     @blp.response(200, CampaignSchema(many=True))
     def get(self):
         """My department's campaigns, newest first"""
-        return services.list_campaigns()
+        return campaign_queries.list_campaigns()
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(CampaignFieldsSchema)
@@ -72,7 +81,7 @@ class CampaignById(MethodView):
     @blp.response(200, CampaignSchema)
     def get(self, campaign_id):
         """One campaign of my department"""
-        return services.get_campaign(campaign_id)
+        return campaign_queries.get_campaign(campaign_id)
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(CampaignFieldsSchema)
@@ -130,7 +139,7 @@ class CampaignHandOut(MethodView):
         """Hand the visits to their teams (检查任务下达) in the background, once every visit has a team
         leader: a visit per selected target; the teams may then record results (a second request
         while it runs answers 409)"""
-        return submit_hand_out(services.get_campaign(campaign_id).id, actor=_user(), locale=str(get_locale()))
+        return submit_hand_out(campaign_queries.get_campaign(campaign_id).id, actor=_user(), locale=str(get_locale()))
 
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}/freeze")
@@ -139,7 +148,7 @@ class DrawFreeze(MethodView):
     @blp.response(200, DrawSchema)
     def post(self, campaign_id, kind):
         """Freeze the frame: publishes its digest, the counts and the excluded counts by reason"""
-        campaign = services.get_campaign(campaign_id)
+        campaign = campaign_queries.get_campaign(campaign_id)
         freeze = commands.freeze_targets if kind == "targets" else commands.freeze_inspectors
         freeze(campaign.id, actor=_user())
         return draw_facts(campaign, kind)
@@ -151,7 +160,7 @@ class DrawByKind(MethodView):
     @blp.response(200, DrawSchema)
     def get(self, campaign_id, kind):
         """The draw: commitment, frame digest, counts, excluded, inputs, seed, times (the nonce only after the draw)"""
-        return draw_facts(services.get_campaign(campaign_id), kind)
+        return draw_facts(campaign_queries.get_campaign(campaign_id), kind)
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(DrawRequestSchema)
@@ -159,7 +168,7 @@ class DrawByKind(MethodView):
     def post(self, data, campaign_id, kind):
         """Draw with the observers' inputs — with none, the reason (no_input_reason, required) — in the
         background (once per campaign and kind: a second request answers 409)"""
-        campaign = services.get_campaign(campaign_id)
+        campaign = campaign_queries.get_campaign(campaign_id)
         return submit_draw(campaign.id, {"kind": kind, "public_inputs": data["public_inputs"],
                                          "no_input_reason": data.get("no_input_reason") or ""},
                            actor=_user(), locale=str(get_locale()))
@@ -171,7 +180,7 @@ class DrawProof(MethodView):
     @blp.doc(responses=_JSON_FILE)
     def get(self, campaign_id, kind):
         """The proof of the draw, as published (check it with `spotcheck draw verify PROOF.json`)"""
-        return proof_response(services.get_campaign(campaign_id), kind)
+        return proof_response(campaign_queries.get_campaign(campaign_id), kind)
 
 
 def proof_response(campaign, kind: str) -> Response:
@@ -188,7 +197,7 @@ class Targets(MethodView):
     def get(self, args, campaign_id):
         """The drawn targets and reserves by stratum and rank, a page at a time, each with its team
         once the inspectors are drawn"""
-        campaign = services.get_campaign(campaign_id)
+        campaign = campaign_queries.get_campaign(campaign_id)
         page = listing.targets(campaign, statuses=[args["status"]] if args["status"] else ALL_STATUSES,
                                page=args["page"], per_page=args["limit"], search=args["q"].strip(),
                                stratum=args["stratum"].strip())
@@ -212,7 +221,7 @@ class TargetReplace(MethodView):
     @blp.response(200, TargetSchema)
     def post(self, data, campaign_id, entity_id):
         """Replace a selected target by the next reserve of its stratum, with a reason from the list"""
-        campaign = services.get_campaign(campaign_id)
+        campaign = campaign_queries.get_campaign(campaign_id)
         incoming = commands.replace_target(campaign.id, {"entity_id": entity_id, "reason": data["reason"]},
                                            actor=_user())
         return _with_team(listing.ListedTarget.of(incoming), [])
@@ -225,7 +234,7 @@ class MemberReplace(MethodView):
     @blp.response(200, TeamMemberSchema)
     def post(self, data, campaign_id, member_id):
         """Replace a team member by the next eligible inspector of the visit's ranking, with a reason from the list"""
-        campaign = services.get_campaign(campaign_id)
+        campaign = campaign_queries.get_campaign(campaign_id)
         member = commands.replace_inspector(campaign.id, {"member_id": member_id, "reason": data["reason"]},
                                             actor=_user())
         return member
@@ -240,7 +249,7 @@ class MembersReplace(MethodView):
         """Replace several team members at once — ``member_ids``, or every visit of ``inspector_id`` —
         each by the next eligible inspector of its visit's ranking: all or nothing, each refused
         member named"""
-        return commands.replace_inspectors(services.get_campaign(campaign_id).id, data, actor=_user())
+        return commands.replace_inspectors(campaign_queries.get_campaign(campaign_id).id, data, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/leaders")
@@ -250,7 +259,7 @@ class LeadersByRule(MethodView):
     @blp.response(200, LeadersNamedSchema)
     def post(self, data, campaign_id):
         """Name every visit's team leader (组长) at once by a rule (``only_missing``: keep those named)"""
-        return commands.designate_leaders(services.get_campaign(campaign_id).id, data, actor=_user())
+        return commands.designate_leaders(campaign_queries.get_campaign(campaign_id).id, data, actor=_user())
 
 
 @blp.route("/<int:campaign_id>/team-members/<int:member_id>/leader")
@@ -259,6 +268,6 @@ class MemberLeader(MethodView):
     @blp.response(200, TeamMemberSchema)
     def post(self, campaign_id, member_id):
         """Name this member the team leader (组长) of the visit"""
-        campaign = services.get_campaign(campaign_id)
+        campaign = campaign_queries.get_campaign(campaign_id)
         member = commands.designate_leader(campaign.id, {"member_id": member_id}, actor=_user())
         return member

@@ -10,8 +10,15 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.directory_schemas import (
-    DirectoryPageSchema, DirectoryQuerySchema, EntitySchema, EntityUpdateSchema, EntryCreateSchema, EntrySchema,
-    EntryUpdateSchema, RegistryPageSchema, RegistryQuerySchema,
+    DirectoryPageSchema,
+    DirectoryQuerySchema,
+    EntitySchema,
+    EntityUpdateSchema,
+    EntryCreateSchema,
+    EntrySchema,
+    EntryUpdateSchema,
+    RegistryPageSchema,
+    RegistryQuerySchema,
 )
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.directory import commands, queries

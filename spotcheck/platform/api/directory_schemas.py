@@ -4,9 +4,9 @@ The schemas only shape the input; the services check it (统一社会信用代�
 the reference lists, dates), so the API and the pages give the same messages.
 """
 from flask_login import current_user
-from spotcheck.platform.api.types import Bool, Int
 from marshmallow import Schema, fields, validate
 
+from spotcheck.platform.api.types import Bool, Int
 from spotcheck.tenants.common.vocabulary import reference
 
 FLAGS = ("abnormal", "blacklisted", "penalized", "complaints")

@@ -6,13 +6,13 @@ from ``GET /api/v1/jobs/<id>``.
 """
 from __future__ import annotations
 
-from flask import send_file
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from spotcheck.platform import downloads
 from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQuerySchema, numbered_page
 from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
@@ -124,10 +124,7 @@ class BatchFile(MethodView):
     def get(self, batch_id, kind):
         """One of the batch's files as delivered: JSON Lines, CSV or the manifest"""
         path, name, media_type = export_queries.file_of(export_queries.get_batch(batch_id), kind)
-        response = send_file(path, mimetype=media_type.split(";")[0], as_attachment=True, download_name=name,
-                             max_age=0)
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return downloads.private_file(path, media_type, name)
 
 
 @blp.route("/batches/<int:batch_id>/deliveries")

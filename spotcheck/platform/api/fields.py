@@ -6,8 +6,8 @@ from marshmallow import Schema, fields
 
 from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.joint import commands, queries
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS
+from spotcheck.tenants.joint import commands, queries
 
 PREFIX = "/fields"
 blp = Blueprint("Enforcement fields", __name__,

@@ -7,10 +7,13 @@ from flask_smorest import Blueprint
 
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.api.visit_schemas import (
-    AcknowledgeManySchema, AcknowledgeSchema, FollowUpCloseSchema, FollowUpSchema, TransferSchema,
+    AcknowledgeManySchema,
+    AcknowledgeSchema,
+    FollowUpCloseSchema,
+    FollowUpSchema,
+    TransferSchema,
 )
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import follow_ups
 

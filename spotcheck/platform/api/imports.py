@@ -10,9 +10,9 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema
 
+from spotcheck.platform import downloads
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.import_pages import xlsx_response
 from spotcheck.tasks.import_jobs import submit_import
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
 from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
@@ -35,7 +35,7 @@ class SheetTemplate(MethodView):
     @blp.doc(responses=_XLSX)
     def get(self, kind):
         """Blank template: the Chinese column headers, a row of hints, drop-down lists"""
-        return xlsx_response(*sheet_queries.template_file(sheet_queries.kind_named(kind)))
+        return downloads.workbook(*sheet_queries.template_file(sheet_queries.kind_named(kind)))
 
 
 @blp.route("/<any(items, directory, inspectors):kind>/export")
@@ -46,7 +46,7 @@ class SheetExport(MethodView):
         """My department's current list in the template's shape (inspector ID numbers masked
         unless I may see personal data)"""
         stream, name = sheets.export_file(sheet_queries.kind_named(kind), actor=current_user._get_current_object())
-        return xlsx_response(stream, name)
+        return downloads.workbook(stream, name)
 
 
 @blp.route("/<any(items, directory, inspectors):kind>/imports")

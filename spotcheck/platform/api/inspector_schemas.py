@@ -2,14 +2,14 @@
 
 An inspector is dumped with its masked ID number only (``id_number_masked``); the full number
 is accepted on input (``load_only``) and given out only by ``GET /inspectors/<id>/id-number``.
-Fields are checked by the services, so the same messages (in the user's language) reach the
+Fields are checked by the commands, so the same messages (in the user's language) reach the
 pages and the API.
 """
 from flask import url_for
 from flask_smorest.fields import Upload
-from spotcheck.platform.api.types import Bool, Int, QueryBool
 from marshmallow import Schema, fields
 
+from spotcheck.platform.api.types import Bool, Int, QueryBool
 from spotcheck.tenants.common.vocabulary import reference
 
 

@@ -1,14 +1,13 @@
 """Marshmallow schemas of the item list API (一单).
 
-The schemas check shapes only; the item services check the values (codes of check methods and
+The schemas check shapes only; the item commands check the values (codes of check methods and
 enforcement categories, field, kind, lengths, the required name and reason), so the pages and
 the API give the same messages. Codes may be given as the code or as the Chinese name.
 """
-from spotcheck.platform.api.types import Bool, Int
 from marshmallow import Schema, fields, validate
 
-from spotcheck.tenants.common.vocabulary import sampling
-from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.platform.api.types import Bool, Int
+from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.vocabulary import ItemStatus
 
 _STATUSES = [s.value for s in ItemStatus]

@@ -4,7 +4,12 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.item_schemas import (
-    ItemCoverageSchema, ItemCreateSchema, ItemFieldsSchema, ItemListArgsSchema, ItemRetireSchema, ItemSchema, ItemUpdateSchema,
+    ItemCoverageSchema,
+    ItemCreateSchema,
+    ItemListArgsSchema,
+    ItemRetireSchema,
+    ItemSchema,
+    ItemUpdateSchema,
     ItemVersionSchema,
 )
 from spotcheck.platform.permissions import Permission, requires

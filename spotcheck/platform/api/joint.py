@@ -13,17 +13,21 @@ from flask_babel import get_locale
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.api.campaign_schemas import (
-    DrawRequestSchema, DrawSchema, LeaderRuleSchema, LeadersNamedSchema, WithdrawalReasonSchema, fields_schema,
+    DrawRequestSchema,
+    DrawSchema,
+    LeaderRuleSchema,
+    LeadersNamedSchema,
+    WithdrawalReasonSchema,
+    fields_schema,
 )
 from spotcheck.platform.api.campaigns import draw_facts
 from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema
 from spotcheck.platform.api.types import Bool, Int
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tasks import draw_jobs, handout_jobs
+from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import commands, queries
 from spotcheck.tenants.joint.vocabulary import JOINT_FIELDS, PART_FIELDS, ParticipantStatus
 

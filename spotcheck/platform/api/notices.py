@@ -1,15 +1,15 @@
 """Notices (文书), the inbox (站内消息) and deliveries (送达记录)."""
 from __future__ import annotations
 
-from flask import send_file
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from spotcheck.core import storage
 from spotcheck.core.personal_data import mask_contact
+from spotcheck.platform import downloads
 from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQuerySchema, numbered_page
 from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
@@ -134,8 +134,7 @@ class NoticePdf(MethodView):
     def get(self, notice_id):
         """A document I may read, as PDF"""
         notice = notice_queries.notice_for(notice_id, _actor())
-        return send_file(storage.path(notice.storage_key), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{notice.number}.pdf", max_age=0)
+        return downloads.pdf(storage.path(notice.storage_key), f"{notice.number}.pdf")
 
 
 @blp.route("/deliveries")

@@ -9,10 +9,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.campaign_schemas import (
-    PlanCreateSchema, PlanForReviewSchema, PlanLineUpdateSchema, PlanReviewSchema, PlanSchema,
+    PlanCreateSchema,
+    PlanForReviewSchema,
+    PlanLineUpdateSchema,
+    PlanReviewSchema,
+    PlanSchema,
 )
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tenants.accounts import queries as tenants
 from spotcheck.tenants.plans import commands, queries
 

@@ -9,10 +9,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.clock import today
-from spotcheck.platform.api.types import Int
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.core.errors import NotFound
+from spotcheck.platform.api.types import Int
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.supervision import commands, queries, vocabulary
 

@@ -14,20 +14,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from spotcheck.platform.api.inspector_schemas import (
-    RulesDocumentSchema,
-    RulesFileUploadSchema,
-)
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.scoping import current_tenant_id
-from spotcheck.tenants.rules import vocabulary as rules_vocabulary
+from spotcheck.platform.api.inspector_schemas import RulesDocumentSchema, RulesFileUploadSchema
 from spotcheck.platform.api.rule_version_schemas import (
-    DepartmentQuerySchema, DifferencesQuerySchema, DifferencesSchema, RuleLoadSchema, RulesInForceSchema,
-    RuleVersionDetailSchema, RuleVersionSchema,
+    DepartmentQuerySchema,
+    DifferencesQuerySchema,
+    DifferencesSchema,
+    RuleLoadSchema,
+    RulesInForceSchema,
+    RuleVersionDetailSchema,
+    RuleVersionSchema,
 )
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.accounts import queries as accounts
-from spotcheck.tenants.rules import commands, queries
+from spotcheck.tenants.rules import commands, queries, vocabulary as rules_vocabulary
 
 PREFIX = "/rules"
 blp = Blueprint("Rules", __name__, description="The rules document (一细则); the rules in force and their versions "

@@ -1,8 +1,8 @@
 """Marshmallow schemas of the platform API."""
-from spotcheck.platform.api.types import Bool, Int
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.policy import Role, permissions_held
+from spotcheck.platform.api.types import Bool, Int
 from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants.accounts.vocabulary import TenantKind
 from spotcheck.tenants.common.queries import paginate

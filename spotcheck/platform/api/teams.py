@@ -6,16 +6,19 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from spotcheck.platform.permissions import acting_user as _user
 from spotcheck.platform.api.campaign_schemas import TeamMemberSchema
 from spotcheck.platform.api.types import Bool, Int
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.campaigns import queries as services
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
+from spotcheck.tenants.campaigns import queries as campaign_queries
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import teams
 from spotcheck.tenants.results.vocabulary import (
-    EXPERT_KINDS, EXPERTISE_LENGTH, NAME_LENGTH, ORGANISATION_LENGTH, RECUSAL_REASON_LENGTH,
+    EXPERT_KINDS,
+    EXPERTISE_LENGTH,
+    NAME_LENGTH,
+    ORGANISATION_LENGTH,
+    RECUSAL_REASON_LENGTH,
 )
 
 PREFIX = "/campaigns"
@@ -77,7 +80,7 @@ class Team(MethodView):
     @blp.response(200, TeamSchema)
     def get(self, campaign_id, entity_id):
         """One visit's team: the drawn members (with any conflict declared) and the experts"""
-        campaign = services.get_campaign(campaign_id)
+        campaign = campaign_queries.get_campaign(campaign_id)
         view = teams.team_view(campaign, entity_id)
         view["after_notice"] = notice_queries.after_notice(campaign, entity_id, [e for e in view["experts"] if e.active])
         return view
@@ -100,7 +103,7 @@ class ExpertRemove(MethodView):
     @blp.response(200, ExpertSchema)
     def post(self, campaign_id, expert_id):
         """The expert leaves the team (kept in the record as removed)"""
-        services.get_campaign(campaign_id)
+        campaign_queries.get_campaign(campaign_id)
         expert = teams.get_expert(campaign_id, expert_id)
         return results.remove_expert(expert.id, actor=_user())
 

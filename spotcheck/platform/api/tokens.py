@@ -3,9 +3,9 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.platform.api.schemas import NewTokenSchema, TokenSchema
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 
 PREFIX = "/tokens"
 blp = Blueprint("Tokens", __name__, description="My personal API tokens")

@@ -1,8 +1,8 @@
 """Schemas of visits and their results (检查与检查结果)."""
 from __future__ import annotations
 
-from flask_login import current_user
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.api.types import Bool, Int, QueryBool
@@ -10,7 +10,12 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import vocabulary
 from spotcheck.tenants.results.queries import listing, teams, visits
 from spotcheck.tenants.results.vocabulary import (
-    EVALUATION_LENGTH, FINDINGS_LENGTH, OPINIONS_LENGTH, REASON_LENGTH, RECORD_LENGTH, VisitStatus,
+    EVALUATION_LENGTH,
+    FINDINGS_LENGTH,
+    OPINIONS_LENGTH,
+    REASON_LENGTH,
+    RECORD_LENGTH,
+    VisitStatus,
 )
 
 

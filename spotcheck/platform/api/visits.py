@@ -4,25 +4,30 @@ caller's session, never from the request."""
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_smorest import Blueprint
-
-from spotcheck.platform.api.visit_schemas import (
-    CheckDatesCorrectionSchema, FollowUpInputSchema, FollowUpSchema, PublishSchema, ReasonSchema, ResultInputSchema, VisitPageSchema,
-    VisitQuerySchema, VisitSchema,
-)
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
+from spotcheck.platform import downloads
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.api.types import Bool
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
-from spotcheck.platform.web.import_pages import xlsx_response
-from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.platform.api.visit_schemas import (
+    CheckDatesCorrectionSchema,
+    FollowUpInputSchema,
+    FollowUpSchema,
+    PublishSchema,
+    ReasonSchema,
+    ResultInputSchema,
+    VisitPageSchema,
+    VisitQuerySchema,
+    VisitSchema,
+)
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tasks.import_jobs import submit_results_import
-from spotcheck.tenants.spreadsheets import queries as sheet_queries
-from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
+from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import categories as result_categories, listing, visits
+from spotcheck.tenants.spreadsheets import queries as sheet_queries
+from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 
 PREFIX = "/visits"
 blp = Blueprint("Visits", __name__, description="Visits and their results (检查与检查结果).")
@@ -199,7 +204,7 @@ class ResultsTemplate(MethodView):
         "schema": {"type": "string", "format": "binary"}}}}})
     def get(self, campaign_id):
         """The campaign's results workbook: a row per visit still to record and item"""
-        return xlsx_response(*sheet_queries.results_template(campaigns.get_campaign(campaign_id)))
+        return downloads.workbook(*sheet_queries.results_template(campaigns.get_campaign(campaign_id)))
 
 
 @blp.route("/import/<int:campaign_id>")

@@ -1,4 +1,4 @@
-"""Server-rendered pages (网页): thin views over the services."""
+"""Server-rendered pages (网页): thin views over the commands and queries."""
 from __future__ import annotations
 
 from flask import Flask
@@ -6,8 +6,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from spotcheck.core.clock import SHANGHAI, as_utc
-from spotcheck.platform.permissions import Permission
 from spotcheck.core.policy import Role, has_permission
+from spotcheck.platform.permissions import Permission
 from spotcheck.platform.web import templating
 from spotcheck.tenants.notices.queries import unread_count
 from spotcheck.tenants.spreadsheets.vocabulary import shown
@@ -22,11 +22,39 @@ def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def register(app: Flask) -> None:
     from spotcheck.platform.web import (  # the pages import this package's filters: loaded once it is whole
-        account, admin, apidocs, audit_pages, auth, calendar_pages, campaign_pages, category_pages, directory_pages,
-        export_pages, field_pages, health, home, import_pages, inspector_pages, items_pages, joint_pages,
-        joint_statistics, notice_pages, plan_pages, public, public_draws, public_results, report_pages, result_queues,
-        public_rules, rulebook_pages, rules_pages,
-        supervision_pages, team_pages, transfer_pages, visit_pages, withdrawal_pages,
+        account,
+        admin,
+        apidocs,
+        audit_pages,
+        auth,
+        calendar_pages,
+        campaign_pages,
+        category_pages,
+        directory_pages,
+        export_pages,
+        field_pages,
+        health,
+        home,
+        import_pages,
+        inspector_pages,
+        items_pages,
+        joint_pages,
+        joint_statistics,
+        notice_pages,
+        plan_pages,
+        public,
+        public_draws,
+        public_results,
+        public_rules,
+        report_pages,
+        result_queues,
+        rulebook_pages,
+        rules_pages,
+        supervision_pages,
+        team_pages,
+        transfer_pages,
+        visit_pages,
+        withdrawal_pages,
     )
 
     for module in (auth, home, account, admin, audit_pages, health, apidocs, items_pages, directory_pages,

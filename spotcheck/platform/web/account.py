@@ -3,12 +3,12 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import permissions_held
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.session import SESSION_KEY
-from spotcheck.core.policy import permissions_held
 from spotcheck.platform.web.forms import EmptyForm, PasswordChangeForm, TokenForm, apply_service_errors, perform
+from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

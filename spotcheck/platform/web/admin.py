@@ -6,10 +6,16 @@ from flask_login import current_user
 
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import ROLES_BY_TENANT_KIND
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _me
+from spotcheck.platform.permissions import Permission, acting_user as _me, requires
 from spotcheck.platform.web.forms import (
-    REFUSED, EmptyForm, TenantForm, UserEditForm, UserForm, apply_service_errors, perform, role_choices,
+    REFUSED,
+    EmptyForm,
+    TenantForm,
+    UserEditForm,
+    UserForm,
+    apply_service_errors,
+    perform,
+    role_choices,
 )
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.tenants.contacts import commands as contact_commands, queries as contacts, vocabulary as contact_words

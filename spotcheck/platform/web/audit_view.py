@@ -25,14 +25,19 @@ from spotcheck.tasks import jobs
 from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
 from spotcheck.tenants.audit import queries as audit_trail
 from spotcheck.tenants.audit.queries import Name
-from spotcheck.tenants.audit.vocabulary import (ACTION_LABELS, CAMPAIGN_FIELDS, DETAIL_LABELS, INSPECTOR_FRAME_COUNTS,
-                                                READS, SIGN_IN_FAILURES)
+from spotcheck.tenants.audit.vocabulary import (
+    ACTION_LABELS,
+    CAMPAIGN_FIELDS,
+    DETAIL_LABELS,
+    INSPECTOR_FRAME_COUNTS,
+    READS,
+    SIGN_IN_FAILURES,
+)
 from spotcheck.tenants.campaigns.vocabulary import LEADER_RULES, RULE_PARAMETERS
 from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import JOB_KIND_LABELS, OBJECT_LABELS, percent, reference
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
-from spotcheck.tenants.supervision.vocabulary import FORMER_TABLE_CODES
-from spotcheck.tenants.supervision.vocabulary import parse_period
+from spotcheck.tenants.supervision.vocabulary import FORMER_TABLE_CODES, parse_period
 
 SEP = "、"
 
@@ -346,9 +351,7 @@ def _departments(action: str, value) -> str:
 
 def _status(action: str, value) -> str:
     """A state an entry names: a plan's by its name."""
-    if action.startswith("plan."):
-        return domain.name(domain.PLAN_STATUS, value)
-    return plain(value)
+    return domain.name(domain.PLAN_STATUS, value) if action.startswith("plan.") else plain(value)
 
 
 def _parameters(action: str, value) -> str:

@@ -5,12 +5,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from spotcheck.platform import accounts
-from spotcheck.tenants.accounts import commands as account_commands
 from spotcheck.core.clock import SHANGHAI, as_utc
+from spotcheck.platform import accounts
 from spotcheck.platform.permissions import Permission, public, requires
 from spotcheck.platform.session import SESSION_KEY
 from spotcheck.platform.web.forms import EmptyForm, LoginForm
+from spotcheck.tenants.accounts import commands as account_commands
 
 bp = Blueprint("auth", __name__)
 

@@ -1,5 +1,5 @@
 """Forms of the plan and campaign pages. They only collect input (and turn a percentage typed
-with one decimal into basis points); the plan, campaign and ceremony services validate it."""
+with one decimal into basis points); the plan, campaign and ceremony commands validate it."""
 from __future__ import annotations
 
 import re
@@ -11,17 +11,22 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 
 from spotcheck.core.text import whole_number, whole_numbers
+from spotcheck.platform.permissions import acting_user
 from spotcheck.platform.web.directory_forms import FLAG_LABELS
 from spotcheck.platform.web.forms import MultiCheckboxField
-from spotcheck.tenants.common.vocabulary import sampling
-from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import vocabulary as campaign_fields
-from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, LEADER_RULES, TARGET_REPLACEMENT_REASONS
-from spotcheck.platform.permissions import acting_user
+from spotcheck.tenants.campaigns.vocabulary import (
+    EXEMPT_KINDS,
+    FLAGGED,
+    INSPECTOR_REPLACEMENT_REASONS,
+    LEADER_RULES,
+    RISK_STRATA,
+    TARGET_REPLACEMENT_REASONS,
+)
+from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.directory.queries import directory_categories
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.rules import queries as rules_queries
-from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, FLAGGED, RISK_STRATA
 
 STRATA = (*RISK_STRATA, FLAGGED)
 

@@ -10,23 +10,26 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
+from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.campaign_forms import (
-    FORM_FIELD, STRATA, CampaignForm, DrawForm, LeaderRuleForm, ReplaceEverywhereForm, ReplaceInspectorForm,
+    FORM_FIELD,
+    STRATA,
+    CampaignForm,
+    DrawForm,
+    LeaderRuleForm,
+    ReplaceEverywhereForm,
+    ReplaceInspectorForm,
     ReplaceTargetForm,
 )
-from spotcheck.platform.web import step_jobs
-from spotcheck.platform.web.forms import apply_service_errors, EmptyForm, perform, REFUSED, search_text
+from spotcheck.platform.web.forms import REFUSED, EmptyForm, apply_service_errors, perform, search_text
 from spotcheck.tasks.draw_jobs import submit_draw
 from spotcheck.tasks.handout_jobs import submit_hand_out
-from spotcheck.tenants.campaigns import commands as campaign_commands, queries as services, vocabulary
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries, vocabulary
 from spotcheck.tenants.campaigns.queries import public as publication, sizes, targets as listing
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
 from spotcheck.tenants.plans import queries as plans
@@ -65,7 +68,7 @@ def public_campaign_url(campaign) -> str | None:
 @bp.route("")
 @requires(Permission.CAMPAIGNS_VIEW)
 def index():
-    return render_template("campaigns/index.html", campaigns=services.list_campaigns())
+    return render_template("campaigns/index.html", campaigns=campaign_queries.list_campaigns())
 
 
 # --- drafting ---------------------------------------------------------------------------------
@@ -83,7 +86,7 @@ def _every_error(form: CampaignForm) -> list[str]:
     """The form refused a field: show beside it the draft's other refusals too (one submit, every mistake)."""
     if not form.is_submitted() or "csrf_token" in form.errors:
         return []
-    problems = services.draft_problems(form.campaign_data(), reader=_user())
+    problems = campaign_queries.draft_problems(form.campaign_data(), reader=_user())
     already = {field for field, messages in form.errors.items() if messages}
     return _save_errors(form, ValidationFailed({field: messages for field, messages in problems.items()
                                                  if FORM_FIELD.get(field, field) not in already}))
@@ -119,7 +122,7 @@ def new():
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def edit(campaign_id):
-    campaign = services.get_campaign(campaign_id)
+    campaign = campaign_queries.get_campaign(campaign_id)
     if campaign.status != CampaignStatus.draft:
         flash(_("Only a draft campaign can change; an approved one is committed."), "error")
         return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
@@ -134,7 +137,7 @@ def edit(campaign_id):
         try:
             campaign_commands.update_campaign(campaign.id, form.campaign_data(), actor=_user())
         except ValidationFailed as failed:
-            campaign = services.get_campaign(campaign_id)
+            campaign = campaign_queries.get_campaign(campaign_id)
             strata_errors = _save_errors(form, failed)
         else:
             flash(_("Campaign “%(title)s” saved.", title=campaign.title), "success")
@@ -159,7 +162,7 @@ def _list_filter(args) -> dict[str, str]:
 def detail(campaign_id):
     """The campaign and its ceremony, then the drawn targets and reserves with their teams, 50 to a
     page (``?page=N``), by stratum and status (``?stratum=``, ``?status=``) and code or name (``?q=``)."""
-    campaign = services.get_campaign(campaign_id)
+    campaign = campaign_queries.get_campaign(campaign_id)
     if campaign.joint or campaign.joint_id is not None:  # a joint campaign, or a department's part of one
         return redirect(url_for("joint_pages.detail", campaign_id=campaign.joint_id or campaign.id))
     page, list_filter = request.args.get("page", 1, type=int), _list_filter(request.args)
@@ -177,7 +180,7 @@ def detail(campaign_id):
 def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
     """One page of the drawn targets (none before the target draw), the counts per stratum and
     status, and the teams of that page's targets only."""
-    if services.draw_stage(campaign, "targets") != "drawn":
+    if campaign_queries.draw_stage(campaign, "targets") != "drawn":
         return {"results": None, "strata": {}, "teams": {}, "experts": {}, "list_filter": list_filter}
     status = list_filter["status"]
     results = listing.targets(campaign, statuses=[TargetStatus(status)] if status else listing.ALL_STATUSES,
@@ -189,11 +192,11 @@ def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
 
 def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
     listed = listed or _target_list(campaign, 1, _list_filter({}))
-    draws = services.draws(campaign)
+    draws = campaign_queries.draws(campaign)
     plan = plans.get_plan(campaign.plan_id) if campaign.plan_id else None
     results, list_filter = listed["results"], listed["list_filter"]
     list_args = {"campaign_id": campaign.id, **{key: value or None for key, value in list_filter.items()}}
-    actions = services.allowed_actions(campaign, reader=_user()) | visit_reads.campaign_steps(campaign, _user())
+    actions = campaign_queries.allowed_actions(campaign, reader=_user()) | visit_reads.campaign_steps(campaign, _user())
     return render_template(
         "campaigns/detail.html", campaign=campaign, draws=draws, plan=plan, **listed,
         target_statuses=TARGET_STATUSES, list_args=list_args, at_list=AT_LIST,
@@ -201,14 +204,14 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
                         page=results.number if results and results.number > 1 else None),
         selected_per_stratum={stratum: n["selected"] for stratum, n in listed["strata"].items()},
         actions=actions,
-        replace_everywhere_form=ReplaceEverywhereForm(formdata=None).offer(services.inspectors_on_teams(campaign))
+        replace_everywhere_form=ReplaceEverywhereForm(formdata=None).offer(campaign_queries.inspectors_on_teams(campaign))
         if "replace_inspector" in actions else None,
         why_not_closed=visit_reads.why_not_closed(campaign),
         action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None), leader_form=LeaderRuleForm(formdata=None),
-        leaderless=services.visits_without_leader(campaign), sizes=sizes.planned(campaign),
+        leaderless=campaign_queries.visits_without_leader(campaign), sizes=sizes.planned(campaign),
         under_way=step_jobs.under_way(campaign, prefix="", endpoint="campaign_pages.draw_job"),
-        replace_target_form=ReplaceTargetForm(formdata=None).offer(services.rules_of(campaign)),
-        replace_inspector_form=ReplaceInspectorForm(formdata=None).offer(services.rules_of(campaign)),
+        replace_target_form=ReplaceTargetForm(formdata=None).offer(campaign_queries.rules_of(campaign)),
+        replace_inspector_form=ReplaceInspectorForm(formdata=None).offer(campaign_queries.rules_of(campaign)),
     ), status
 
 
@@ -230,7 +233,7 @@ def _back_to_list(campaign_id):
 @bp.route("/<int:campaign_id>/approve", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def approve(campaign_id):
-    campaign = services.get_campaign(campaign_id)
+    campaign = campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         perform(lambda: campaign_commands.approve(campaign.id, actor=_user()),
                 lambda approved: _("Campaign %(code)s approved. The commitment of the target draw is published.",
@@ -241,7 +244,7 @@ def approve(campaign_id):
 @bp.route(f"/<int:campaign_id>/draws/{KIND}/freeze", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def freeze(campaign_id, kind):
-    campaign = services.get_campaign(campaign_id)
+    campaign = campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         freeze_frame = (campaign_commands.freeze_targets if kind == "targets"
                         else campaign_commands.freeze_inspectors)
@@ -253,7 +256,7 @@ def freeze(campaign_id, kind):
 @bp.route(f"/<int:campaign_id>/draws/{KIND}", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def draw(campaign_id, kind):
-    campaign = services.get_campaign(campaign_id)
+    campaign = campaign_queries.get_campaign(campaign_id)
     form = DrawForm()
     if not form.validate_on_submit():
         return _back(campaign_id)
@@ -261,7 +264,7 @@ def draw(campaign_id, kind):
         job = submit_draw(campaign.id, form.draw_data(kind), actor=_user(), locale=str(get_locale()))
     except ValidationFailed as failed:
         form.show_errors(failed.errors)
-        return _render_detail(services.get_campaign(campaign_id), form, 422)
+        return _render_detail(campaign_queries.get_campaign(campaign_id), form, 422)
     except Conflict as conflict:
         flash(str(conflict), "error")
         return _back(campaign_id)
@@ -272,7 +275,7 @@ def draw(campaign_id, kind):
 @requires(Permission.CAMPAIGNS_VIEW)
 def draw_job(campaign_id, job_id):
     """A draw's or the hand-out's job: followed while it runs, then back to the campaign with its outcome."""
-    return step_jobs.follow(services.get_campaign(campaign_id), job_id, prefix="", back=url_for(
+    return step_jobs.follow(campaign_queries.get_campaign(campaign_id), job_id, prefix="", back=url_for(
         "campaign_pages.detail", campaign_id=campaign_id), here=url_for("campaign_pages.draw_job",
                                                                         campaign_id=campaign_id, job_id=job_id))
 
@@ -280,7 +283,7 @@ def draw_job(campaign_id, job_id):
 @bp.route(f"/<int:campaign_id>/proofs/{KIND}.json")
 @requires(Permission.CAMPAIGNS_VIEW)
 def proof(campaign_id, kind):
-    data = publication.published_proof(services.get_campaign(campaign_id), kind)
+    data = publication.published_proof(campaign_queries.get_campaign(campaign_id), kind)
     name = f"{campaign_id}-{kind}-proof.json"
     return Response(data, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -290,7 +293,7 @@ def proof(campaign_id, kind):
 @requires(Permission.CAMPAIGNS_VIEW)
 def verify_proof(campaign_id, kind):
     """Recompute the proof on the server (the same checks as `spotcheck draw verify`)."""
-    campaign = services.get_campaign(campaign_id)
+    campaign = campaign_queries.get_campaign(campaign_id)
     record = _drawn(campaign, kind)
     result = publication.verify_proof(campaign, kind)
     return render_template("campaigns/verify.html", campaign=campaign, kind=kind, record=record, result=result,
@@ -298,7 +301,7 @@ def verify_proof(campaign_id, kind):
 
 
 def _drawn(campaign, kind):
-    record = services.draw(campaign, kind)
+    record = campaign_queries.draw(campaign, kind)
     if record is None or record.drawn_at is None:
         raise NotFound(_l("This draw has not been made yet."))
     return record
@@ -308,7 +311,7 @@ def _drawn(campaign, kind):
 @requires(Permission.CAMPAIGNS_EDIT)
 def hand_out(campaign_id):
     """检查任务下达: a visit per selected target, each to its team."""
-    services.get_campaign(campaign_id)
+    campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         job = perform(lambda: submit_hand_out(campaign_id, actor=_user(), locale=str(get_locale())),
                       None)
@@ -321,7 +324,7 @@ def hand_out(campaign_id):
 @requires(Permission.CAMPAIGNS_EDIT)
 def close(campaign_id):
     """办结: once every result is published."""
-    services.get_campaign(campaign_id)
+    campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         perform(lambda: results_commands.close_campaign(campaign_id, actor=_user()), _("The campaign is closed."))
     return _back(campaign_id)
@@ -333,7 +336,7 @@ def close(campaign_id):
 @bp.route("/<int:campaign_id>/targets/<int:entity_id>/replace", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def replace_target(campaign_id, entity_id):
-    campaign, form = services.get_campaign(campaign_id), ReplaceTargetForm()
+    campaign, form = campaign_queries.get_campaign(campaign_id), ReplaceTargetForm()
     return _change_on_list(
         campaign_id, form, lambda: campaign_commands.replace_target(
             campaign.id, {"entity_id": entity_id, "reason": form.reason.data or ""}, actor=_user()),
@@ -344,7 +347,7 @@ def replace_target(campaign_id, entity_id):
 @bp.route("/<int:campaign_id>/team-members/<int:member_id>/replace", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def replace_member(campaign_id, member_id):
-    campaign, form = services.get_campaign(campaign_id), ReplaceInspectorForm()
+    campaign, form = campaign_queries.get_campaign(campaign_id), ReplaceInspectorForm()
     return _change_on_list(
         campaign_id, form, lambda: campaign_commands.replace_inspector(
             campaign.id, {"member_id": member_id, "reason": form.reason.data or ""}, actor=_user()),
@@ -356,7 +359,7 @@ def replace_member(campaign_id, member_id):
 @requires(Permission.CAMPAIGNS_EDIT)
 def replace_everywhere(campaign_id):
     """An inspector replaced at every visit of the campaign in one step (批量替换), all or nothing."""
-    campaign, form = services.get_campaign(campaign_id), ReplaceEverywhereForm()
+    campaign, form = campaign_queries.get_campaign(campaign_id), ReplaceEverywhereForm()
     if form.validate_on_submit():
         perform(lambda: campaign_commands.replace_inspectors(campaign.id, form.command_data(), actor=_user()),
                 lambda new: _("%(n)d visits have a new member, each the next eligible inspector of its ranking.",
@@ -367,7 +370,7 @@ def replace_everywhere(campaign_id):
 @bp.route("/<int:campaign_id>/team-members/<int:member_id>/leader", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def leader(campaign_id, member_id):
-    campaign = services.get_campaign(campaign_id)
+    campaign = campaign_queries.get_campaign(campaign_id)
     return _change_on_list(
         campaign_id, EmptyForm(), lambda: campaign_commands.designate_leader(campaign.id, {"member_id": member_id},
                                                                              actor=_user()),
@@ -379,7 +382,7 @@ def leader(campaign_id, member_id):
 @requires(Permission.CAMPAIGNS_EDIT)
 def leaders(campaign_id):
     """Every visit's team leader named in one step, by the rule chosen (批量指定组长)."""
-    campaign, form = services.get_campaign(campaign_id), LeaderRuleForm()
+    campaign, form = campaign_queries.get_campaign(campaign_id), LeaderRuleForm()
     return _change_on_list(
         campaign_id, form, lambda: campaign_commands.designate_leaders(campaign.id, form.command_data(), actor=_user()),
         lambda done: _("Team leaders named: %(named)d by the rule “%(rule)s”; %(kept)d kept.", **done))

@@ -1,6 +1,6 @@
 """Forms of the registry and target directory pages (检查对象名录库).
 
-Like every form here they only collect input: the directory services check it.
+Like every form here they only collect input: the directory commands check it.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -8,8 +8,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from spotcheck.platform.web.forms import MultiCheckboxField
-from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.common.vocabulary import ENTITY_FLAG, ENTITY_FLAG_SHORT
+from spotcheck.tenants.common.vocabulary import ENTITY_FLAG, ENTITY_FLAG_SHORT, reference
 
 #: The flags that change sampling (the names are in spotcheck.tenants.common.vocabulary).
 FLAG_LABELS, FLAG_BADGES = ENTITY_FLAG, ENTITY_FLAG_SHORT

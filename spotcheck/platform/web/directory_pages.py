@@ -10,10 +10,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import has_permission
+from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.directory_forms import (
-    FLAG_BADGES, FLAG_LABELS, RISK_LABEL_STYLE_NAMES, DirectorySearchForm, EntityForm, EntryForm, RegistrySearchForm, RiskLabelsForm,
+    FLAG_BADGES,
+    FLAG_LABELS,
+    RISK_LABEL_STYLE_NAMES,
+    DirectorySearchForm,
+    EntityForm,
+    EntryForm,
+    RegistrySearchForm,
+    RiskLabelsForm,
     risk_labels_of,
 )
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors

@@ -3,17 +3,16 @@ state, the manifest and files of each, "export now", "deliver again" (重新投�
 (投递记录). Every change is a command, run as a background job with its progress."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, send_file, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import get_locale, gettext as _
 
 from spotcheck.core.errors import Conflict
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.platform import downloads
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform, requested_page
 from spotcheck.tasks import export_jobs, jobs
-from spotcheck.tenants.exports import queries as export_queries
 from spotcheck.tenants.common.queries import paginate
+from spotcheck.tenants.exports import queries as export_queries
 
 bp = Blueprint("export_pages", __name__, url_prefix="/exports")
 
@@ -52,9 +51,7 @@ def batch(batch_id):
 @requires(Permission.EXPORTS_MANAGE)
 def download(batch_id, kind):
     path, name, media_type = export_queries.file_of(export_queries.get_batch(batch_id), kind)
-    response = send_file(path, mimetype=media_type.split(";")[0], as_attachment=True, download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.private_file(path, media_type, name)
 
 
 @bp.route("/batches/<int:batch_id>/deliver", methods=["POST"])

@@ -10,10 +10,11 @@ from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.core.errors import Conflict, ValidationFailed, user_message
 from spotcheck.core.policy import Role
+from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.tenants.accounts.vocabulary import ROLE_LABELS, TENANT_KIND_LABELS
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)

@@ -6,11 +6,10 @@ from flask_login import current_user
 
 from spotcheck.core.calendar import missing_years
 from spotcheck.core.clock import today
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.audit_view import read_name
 from spotcheck.core.policy import Role, has_permission
 from spotcheck.core.todo import Task, assemble
-from spotcheck.tenants.rules import queries as rules_queries
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.audit_view import read_name
 from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.audit import queries as audit_trail
 from spotcheck.tenants.campaigns import queries as campaigns
@@ -19,6 +18,7 @@ from spotcheck.tenants.joint import queries as joint
 from spotcheck.tenants.notices import queries as notices
 from spotcheck.tenants.plans import queries as plans
 from spotcheck.tenants.results import queries as results
+from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.supervision import queries as supervision, vocabulary as supervision_vocabulary
 
 bp = Blueprint("home", __name__)

@@ -1,12 +1,13 @@
 """Spreadsheet templates, imports with progress and error lists, exports (Excel 导入导出)."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, send_file, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from spotcheck.core.errors import ValidationFailed
+from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import apply_service_errors
 from spotcheck.platform.web.sheet_forms import SheetUploadForm
@@ -14,7 +15,7 @@ from spotcheck.tasks import jobs
 from spotcheck.tasks.import_jobs import submit_import
 from spotcheck.tasks.models import Job
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
-from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_JOB_SHEETS, JOB_KINDS, KINDS, XLSX_MEDIA_TYPE
+from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_JOB_SHEETS, JOB_KINDS, KINDS
 
 bp = Blueprint("import_pages", __name__, url_prefix="/catalog/sheets")
 
@@ -32,13 +33,6 @@ def list_url(kind_name: str) -> str | None:
 @bp.app_context_processor
 def _sheet_job_kinds():
     return {"sheet_job_kind": IMPORT_JOB_SHEETS.get, "sheet_list_url": list_url}
-
-
-def xlsx_response(stream, download_name: str):
-    """A workbook as a download; never cached (an inspector export may hold personal data)."""
-    response = send_file(stream, mimetype=XLSX_MEDIA_TYPE, as_attachment=True, download_name=download_name)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _forms(**given) -> dict:
@@ -65,14 +59,14 @@ def index():
 @requires(Permission.CATALOG_MANAGE)
 def template(kind):
     stream, name = sheet_queries.template_file(sheet_queries.kind_named(kind))
-    return xlsx_response(stream, name)
+    return downloads.workbook(stream, name)
 
 
 @bp.route("/<kind>/export")
 @requires(Permission.CATALOG_VIEW)
 def export(kind):
     stream, name = sheets.export_file(sheet_queries.kind_named(kind), actor=current_user._get_current_object())
-    return xlsx_response(stream, name)
+    return downloads.workbook(stream, name)
 
 
 @bp.route("/<kind>/upload", methods=["POST"])

@@ -1,5 +1,5 @@
 """Forms of the inspector directory and the rules document pages (they only collect input; the
-services validate it)."""
+commands validate it)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField

@@ -5,31 +5,22 @@ the detail page (a POST, audited by the service, never cached).
 """
 from __future__ import annotations
 
-
-from flask import (
-    Blueprint,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from spotcheck.core.text import whole_number
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound, ValidationFailed
-from spotcheck.platform.permissions import Permission, requires
 from spotcheck.core.policy import has_permission
-from spotcheck.platform.web.forms import apply_service_errors, EmptyForm, perform, search_text
-from spotcheck.platform.web.inspector_forms import InspectorForm, RecusalForm
 from spotcheck.core.scoping import current_tenant_id
+from spotcheck.core.text import whole_number
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform, search_text
+from spotcheck.platform.web.inspector_forms import InspectorForm, RecusalForm
 from spotcheck.tenants.inspectors import commands, queries
-from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import inspectors as inspector_links
+from spotcheck.tenants.rules import queries as rules_queries
 
 #: Inspectors per page of the directory.
 PER_PAGE = 50

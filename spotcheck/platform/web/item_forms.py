@@ -1,4 +1,4 @@
-"""Forms of the item list pages (一单). They only collect input; the item services validate it."""
+"""Forms of the item list pages (一单). They only collect input; the item commands validate it."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField

@@ -1,16 +1,13 @@
 """The item list pages (一单): list, edit, publish, retire, versions, coverage."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from spotcheck.core.errors import Conflict, ValidationFailed
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _me
+from spotcheck.platform.permissions import Permission, acting_user as _me, requires
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.platform.web.item_forms import ItemEditForm, ItemForm, RetireForm
+from spotcheck.tenants.common.vocabulary import ITEM_STATUS, sampling
 from spotcheck.tenants.items import commands, queries
-from spotcheck.tenants.common.vocabulary import sampling
-from spotcheck.tenants.common.vocabulary import ITEM_STATUS
 from spotcheck.tenants.items.vocabulary import ItemStatus
 
 bp = Blueprint("items_pages", __name__, url_prefix="/catalog/items")

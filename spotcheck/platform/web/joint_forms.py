@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 
 from spotcheck.core.text import whole_numbers
 from spotcheck.platform.web.campaign_forms import _choices, _whole
@@ -37,7 +36,3 @@ class JointForm(FlaskForm):
 
 class DeclineForm(FlaskForm):
     reason = TextAreaField(_l("Why the department does not take part"))
-
-
-class LeaderForm(FlaskForm):
-    member_id = SelectField(_l("Team leader"), validate_choice=False, choices=[SelectChoice("", "")])

@@ -10,22 +10,20 @@ and only its own part otherwise. The buttons shown are the ones the actions tabl
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
-from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
+from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.campaign_forms import CampaignForm, DrawForm, LeaderRuleForm
 from spotcheck.platform.web.campaign_pages import _save_errors as show_campaign_errors
-from spotcheck.tasks import draw_jobs, handout_jobs
-from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, apply_service_errors, perform, requested_page
 from spotcheck.platform.web.joint_forms import DeclineForm, JointForm
+from spotcheck.tasks import draw_jobs, handout_jobs
 from spotcheck.tenants.campaigns.queries import sizes as draw_sizes
 from spotcheck.tenants.campaigns.vocabulary import RISK_STRATA
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import commands, queries
 
 bp = Blueprint("joint_pages", __name__, url_prefix="/joint")

@@ -11,18 +11,16 @@ in the request's scope.
 """
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from spotcheck.core.text import whole_number
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Forbidden
+from spotcheck.core.text import whole_number
+from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.joint import queries
-from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 from spotcheck.tenants.supervision.vocabulary import Period
 
 bp = Blueprint("joint_statistics", __name__, url_prefix="/joint")
@@ -72,7 +70,4 @@ def download():
     _lead_reader()
     year = _year()
     table = _table(year)
-    response = send_file(io.BytesIO(queries.statistics_workbook(table)), mimetype=XLSX_MEDIA_TYPE, as_attachment=True,
-                         download_name=queries.statistics_file_name(year))
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.workbook(queries.statistics_workbook(table), queries.statistics_file_name(year))

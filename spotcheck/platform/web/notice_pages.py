@@ -3,20 +3,20 @@ documents a person may read as PDF downloads, a campaign's documents, the depart
 log (送达记录). Every change is a command."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from spotcheck.core.text import whole_number
 from spotcheck.core import storage
 from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.personal_data import mask_contact
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.core.text import whole_number
+from spotcheck.platform import downloads
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import EmptyForm, perform, requested_page
 from spotcheck.tasks import notice_jobs
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.notices import commands as notice_commands, queries as notice_queries
 from spotcheck.tenants.common.queries import paginate
+from spotcheck.tenants.notices import commands as notice_commands, queries as notice_queries
 
 bp = Blueprint("notice_pages", __name__)
 
@@ -47,10 +47,7 @@ def mark_read():
 def download(notice_id):
     """A document as PDF, for those who may read it (404 for anyone else, as for a missing one)."""
     notice = notice_queries.notice_for(notice_id, _user())
-    response = send_file(storage.path(notice.storage_key), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{notice.number}.pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.pdf(storage.path(notice.storage_key), f"{notice.number}.pdf")
 
 
 @bp.route("/campaigns/<int:campaign_id>/notices")

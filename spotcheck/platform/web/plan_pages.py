@@ -6,11 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from spotcheck.core.text import whole_number
 from spotcheck.core.clock import today
 from spotcheck.core.errors import Conflict, ValidationFailed
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.core.text import whole_number
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.campaign_forms import JointPlanForm, PlanForm, PlanLineForm, ReviewForm
 from spotcheck.platform.web.forms import EmptyForm, apply_service_errors, perform
 from spotcheck.tenants.accounts import queries as tenants
@@ -18,8 +17,8 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.plans import commands, queries
-from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES
+from spotcheck.tenants.rules import queries as rules_queries
 
 bp = Blueprint("plan_pages", __name__, url_prefix="/plans")
 

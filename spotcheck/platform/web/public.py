@@ -15,16 +15,16 @@ from flask import Blueprint, abort, jsonify, render_template, request, send_file
 from spotcheck.core import audit_heads
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web import public_rules
 from spotcheck.platform.web.forms import search_text
+from spotcheck.tenants.accounts.queries import list_tenants
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import queries as directory
 from spotcheck.tenants.inspectors import queries as inspectors
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.rules import queries as rules
-from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.accounts.queries import list_tenants
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 

@@ -16,17 +16,17 @@ from flask import Blueprint, Response, abort, g, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
-from spotcheck.draw import bundle
 from spotcheck.core.errors import NotFound
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.draw import bundle
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web import browser_verifier
 from spotcheck.platform.web.forms import search_text
+from spotcheck.tenants.accounts.queries import list_tenants
 from spotcheck.tenants.campaigns.queries import public as publication
-from spotcheck.tenants.results.queries import teams as team_experts
-from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.common.vocabulary import stratum_label
 from spotcheck.tenants.joint import queries as joint_queries
-from spotcheck.tenants.accounts.queries import list_tenants
+from spotcheck.tenants.results.queries import teams as team_experts
 
 bp = Blueprint("public_draws", __name__, url_prefix="/public/draws")
 

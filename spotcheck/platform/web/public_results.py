@@ -7,8 +7,8 @@ from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.errors import NotFound
-from spotcheck.platform.web.forms import requested_page, search_text
 from spotcheck.platform.permissions import public
+from spotcheck.platform.web.forms import requested_page, search_text
 from spotcheck.tenants.results.queries import register
 
 bp = Blueprint("public_results", __name__, url_prefix="/public/results")

@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from spotcheck.core.errors import NotFound
-from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web import rule_versions
 from spotcheck.tenants.accounts.queries import active_tenants
+from spotcheck.tenants.rules import queries as rules_queries
 
 bp = Blueprint("public_rules", __name__, url_prefix="/public")
 bp.context_processor(rule_versions.template_names)

@@ -3,19 +3,16 @@ duty's page (prepare, check, sign and submit, correct), a table as submitted and
 justice bureau's overview of who has submitted, late or missing."""
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from spotcheck.core.text import whole_number
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import has_permission, refusal
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.core.text import whole_number
+from spotcheck.platform import downloads
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
-from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 from spotcheck.tenants.supervision import commands, queries, vocabulary
 
 bp = Blueprint("report_pages", __name__, url_prefix="/reports")
@@ -113,9 +110,7 @@ def submission(submission_id):
 def download(submission_id):
     row, tenant = _submission(submission_id)
     data, name = queries.workbook(row, tenant)
-    response = send_file(io.BytesIO(data), mimetype=XLSX_MEDIA_TYPE, as_attachment=True, download_name=name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.workbook(data, name)
 
 
 def _submission(submission_id: int):

@@ -6,10 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
-from spotcheck.core.text import whole_number
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.core.text import whole_number
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform, requested_id, requested_ids, requested_page
 from spotcheck.tasks import review_jobs
 from spotcheck.tenants.results import commands as results

@@ -8,13 +8,11 @@ from __future__ import annotations
 import io
 
 from flask import flash, redirect, request, send_file, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.platform.permissions import acting_user
-from spotcheck.tenants.rules import queries
-from spotcheck.tenants.rules import vocabulary as rules_vocabulary
+from spotcheck.tenants.rules import queries, vocabulary as rules_vocabulary
 from spotcheck.tenants.rules.vocabulary import SOURCES
 
 #: The largest rules file read from an upload (the command counts its characters: 400,000 at most).

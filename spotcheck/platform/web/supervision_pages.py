@@ -7,22 +7,19 @@ whose scope the domain's policy gives (the cross-department path, audited, for t
 """
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
-from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.core.policy import has_permission, refusal
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.core.text import whole_number, whole_numbers
+from spotcheck.platform import downloads
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web import charts
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
 from spotcheck.tasks import statistics_jobs
 from spotcheck.tenants.accounts import queries as accounts
-from spotcheck.tenants.notices import queries as notices
-from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 from spotcheck.tenants.contacts.vocabulary import ROLES as contact_roles
+from spotcheck.tenants.notices import queries as notices
 from spotcheck.tenants.supervision import commands, queries, vocabulary
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -155,9 +152,7 @@ def table_list():
 @requires(Permission.SUPERVISION_VIEW)
 def table_download(job_id):
     data, name = statistics_jobs.table_file(job_id, _user())
-    response = send_file(io.BytesIO(data), mimetype=XLSX_MEDIA_TYPE, as_attachment=True, download_name=name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.workbook(data, name)
 
 
 @bp.route("/contacts")

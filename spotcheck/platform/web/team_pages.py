@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed, user_message
 from spotcheck.core.policy import has_permission
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import EmptyForm
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.notices import queries as notice_queries

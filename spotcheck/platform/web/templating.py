@@ -6,13 +6,27 @@ from flask_login import current_user
 from spotcheck.core import official_calendar
 from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
 from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
-from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
-from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, observer_input
 from spotcheck.tenants.campaigns.queries import rules_of
+from spotcheck.tenants.campaigns.vocabulary import (
+    EXEMPT_KINDS,
+    INSPECTOR_REPLACEMENT_REASONS,
+    TARGET_REPLACEMENT_REASONS,
+    observer_input,
+)
 from spotcheck.tenants.common import vocabulary as domain
-from spotcheck.tenants.common.vocabulary import (JOB_KIND_LABELS, JOB_STATUS_LABELS, OBJECT_LABELS,
-                                                 WEEKDAYS, classifications, in_table_order,
-                                                 job_state, percent, period_label, reference, rule_text)
+from spotcheck.tenants.common.vocabulary import (
+    JOB_KIND_LABELS,
+    JOB_STATUS_LABELS,
+    OBJECT_LABELS,
+    WEEKDAYS,
+    classifications,
+    in_table_order,
+    job_state,
+    percent,
+    period_label,
+    reference,
+    rule_text,
+)
 from spotcheck.tenants.results import vocabulary as results_vocabulary
 from spotcheck.tenants.results.queries import categories as result_categories, listing as visit_listing
 from spotcheck.tenants.supervision.vocabulary import period_name

@@ -3,30 +3,26 @@ queue, the planner's publication queue. Every button is an allowed action of the
 (:data:`~spotcheck.tenants.results.policy.VISIT_ACTIONS`); every change is a command."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
-from flask_login import current_user
 
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, user_message
-from spotcheck.core.policy import has_permission
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
-from spotcheck.platform.web.forms import EmptyForm, perform, requested_id, requested_page
-from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.core import storage
 from spotcheck.core.clock import today
-from spotcheck.tenants.common import vocabulary as labels
-from spotcheck.platform.web.import_pages import xlsx_response
+from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, user_message
+from spotcheck.core.policy import has_permission
+from spotcheck.platform import downloads
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
+from spotcheck.platform.web.forms import EmptyForm, perform, requested_id, requested_page
 from spotcheck.tasks.import_jobs import submit_results_import
-from spotcheck.tenants.spreadsheets import queries as sheet_queries
+from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.common import vocabulary as labels
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results.queries import (
-    categories as category_choices, follow_ups, listing, teams, visits,
-)
+from spotcheck.tenants.results.queries import categories as category_choices, follow_ups, listing, teams, visits
 from spotcheck.tenants.results.vocabulary import CHECK_DATES
+from spotcheck.tenants.spreadsheets import queries as sheet_queries
 
 bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
 
@@ -65,7 +61,7 @@ def of_campaign(campaign_id, imported: dict | None = None, status: int = 200):
 def results_template(campaign_id):
     """The campaign's results workbook to fill offline: a row per visit still to record and item."""
     stream, name = sheet_queries.results_template(campaigns.get_campaign(campaign_id))
-    return xlsx_response(stream, name)
+    return downloads.workbook(stream, name)
 
 
 @bp.route("/campaign/<int:campaign_id>/import", methods=["POST"])
@@ -257,11 +253,7 @@ def detach(visit_id, attachment_id):
 def attachment(visit_id, attachment_id):
     """Download an attachment: only for those who may read the visit; never shown inline."""
     found = visits.attachment_of(_visit(visit_id), attachment_id)
-    response = send_file(storage.path(found.storage_key), mimetype=found.content_type, as_attachment=True,
-                         download_name=found.name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.private_file(storage.path(found.storage_key), found.content_type, found.name)
 
 
 @bp.route("/<int:visit_id>/follow-ups", methods=["POST"])

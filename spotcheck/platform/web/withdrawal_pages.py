@@ -4,16 +4,14 @@ joint campaign by its lead department. Each button asks for confirmation on the 
 from __future__ import annotations
 
 from flask import Blueprint, redirect, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
-from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.permissions import acting_user as _user
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
-from spotcheck.tenants.campaigns import commands as campaign_commands, queries as services
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries
 from spotcheck.tenants.joint import commands as joint_commands, queries as joint_queries
 
 bp = Blueprint("withdrawal_pages", __name__)
@@ -41,7 +39,7 @@ def _joint_page(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/delete", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def delete(campaign_id):
-    campaign = services.get_campaign(campaign_id)
+    campaign = campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         title = campaign.title
         done = perform(lambda: campaign_commands.delete_draft(campaign.id, actor=_user()),
@@ -72,14 +70,14 @@ def _cancelled(campaign) -> str:
 @bp.route("/campaigns/<int:campaign_id>/return", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def return_draft(campaign_id):
-    return _with_reason(services.get_campaign(campaign_id), _with_reason_of(campaign_commands.return_draft),
+    return _with_reason(campaign_queries.get_campaign(campaign_id), _with_reason_of(campaign_commands.return_draft),
                         _("The draft is returned to its planner with the reason."), _campaign_page)
 
 
 @bp.route("/campaigns/<int:campaign_id>/cancel", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def cancel(campaign_id):
-    return _with_reason(services.get_campaign(campaign_id), _with_reason_of(campaign_commands.cancel), _cancelled,
+    return _with_reason(campaign_queries.get_campaign(campaign_id), _with_reason_of(campaign_commands.cancel), _cancelled,
                         _campaign_page)
 
 

@@ -52,11 +52,6 @@ def own_tenant(reader) -> Tenant | None:
     return db.session.get(Tenant, reader.tenant_id) if getattr(reader, "tenant_id", None) else None
 
 
-def tenant_names() -> dict[int, str]:
-    """Every department's name by id."""
-    return {tenant.id: tenant.name for tenant in list_tenants()}
-
-
 def departments(reader=None) -> list[dict]:
     """Every department; with ``reader`` (supervisor or coordinator) also its active users,
     read across tenants through the explicit opt-out."""

@@ -20,25 +20,28 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
-from spotcheck.core.text import whole_number
 from spotcheck.core import policy
 from spotcheck.core.audit import AuditEntry, recent_of
 from spotcheck.core.clock import SHANGHAI
 from spotcheck.core.database import db
+from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
+from spotcheck.core.text import whole_number
+from spotcheck.tenants.accounts.models import ApiToken, Tenant, User
+from spotcheck.tenants.accounts.queries import get_tenant
 from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.vocabulary import (
+    EXEMPT_KINDS,
+    INSPECTOR_REPLACEMENT_REASONS,
+    TARGET_REPLACEMENT_REASONS,
+)
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
 from spotcheck.tenants.items.models import Item
-from spotcheck.core.errors import NotFound
-from spotcheck.tenants.accounts.models import ApiToken, Tenant, User
-from spotcheck.tenants.accounts.queries import get_tenant
-from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TARGET_REPLACEMENT_REASONS
-from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.rules.models import RuleVersion, RulesDocument
+from spotcheck.tenants.rules.models import RulesDocument, RuleVersion
 from spotcheck.tenants.spreadsheets.columns import INSPECTORS, ITEMS, KINDS
 
 PAGE_SIZE = 50

@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.text import required_text
-from spotcheck.tenants.common import numbering, validators
-from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns import risk, schedule
 from spotcheck.tenants.campaigns.vocabulary import FILTER_KEYS, FLAGGED, RISK_STRATA
+from spotcheck.tenants.common import numbering, validators
+from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_CATEGORIES
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.queries import filed_plans_for
-from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_CATEGORIES
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
 

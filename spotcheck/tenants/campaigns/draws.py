@@ -12,9 +12,9 @@ import hashlib
 from collections import Counter
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
-from flask_babel import lazy_gettext as _l
 
 from spotcheck import draw as engine
 from spotcheck.core import audit, bulk, personal_data
@@ -26,7 +26,13 @@ from spotcheck.tenants.campaigns import frames
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.vocabulary import (
-    LEADER_RULES, MAX_INPUT_LENGTH, MAX_INPUTS, REASON_MAX, REASON_MIN, DrawKind, TargetStatus,
+    LEADER_RULES,
+    MAX_INPUT_LENGTH,
+    MAX_INPUTS,
+    REASON_MAX,
+    REASON_MIN,
+    DrawKind,
+    TargetStatus,
 )
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector

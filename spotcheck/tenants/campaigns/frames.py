@@ -15,10 +15,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from spotcheck.draw import inspectors as inspector_engine
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, campaign_item
+from spotcheck.draw import inspectors as inspector_engine
 from spotcheck.tenants.campaigns.in_force import rules_of
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, campaign_item
 from spotcheck.tenants.campaigns.vocabulary import FLAGGED
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors import eligibility

@@ -8,16 +8,14 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
+from spotcheck.core.scoping import JointShared, TenantOwned
+from spotcheck.tenants.accounts.models import Tenant
+
+# The enums live in the vocabulary; importable from here as before.
+from spotcheck.tenants.campaigns.vocabulary import NOT_CARRIED_OUT, CampaignStatus, DrawKind, ExpertKind, TargetStatus  # noqa: F401
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.core.scoping import JointShared, TenantOwned
-# The enums live in the vocabulary; importable from here as before.
-from spotcheck.tenants.campaigns.vocabulary import (  # noqa: F401
-    NOT_CARRIED_OUT, CampaignStatus, DrawKind, ExpertKind, TargetStatus,
-)
-
 
 campaign_item = sa.Table(
     "campaign_item", db.metadata,

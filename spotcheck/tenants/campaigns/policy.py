@@ -20,11 +20,10 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.vocabulary import DRAW_STATUS, PUBLIC_STATUSES, TEAMS_OPEN, CampaignStatus, DrawKind
+from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.directory.models import Entity
-
 
 # --- read rules: what the public sees (一公开) -------------------------------------------------
 

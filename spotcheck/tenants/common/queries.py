@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.errors import NotFound
 from spotcheck.core.database import db
+from spotcheck.core.errors import NotFound
 
 
 @dataclass(frozen=True)

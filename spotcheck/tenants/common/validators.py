@@ -10,7 +10,6 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from spotcheck.core.clock import today
-
 from spotcheck.tenants.common.vocabulary.reference import INDUSTRY_SECTIONS
 
 

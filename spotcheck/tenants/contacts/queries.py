@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.contacts.models import DepartmentContact
 from spotcheck.tenants.contacts.vocabulary import ROLES
-from spotcheck.tenants.accounts.models import Tenant
 
 
 @dataclass(frozen=True)

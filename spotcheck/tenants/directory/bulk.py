@@ -26,8 +26,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from spotcheck.core import clock
 from spotcheck.core.database import db
-from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.core.scoping import TenantViolation, current_scope
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 
 #: The registry columns an import sets (as returned by ``checks.clean_entity``).
 ENTITY_FIELDS = ("code", "name", "entity_type", "industry_code", "region_code", "address", "status",

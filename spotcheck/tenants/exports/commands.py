@@ -26,12 +26,12 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.exports import delivery, formats, outbox
 from spotcheck.tenants.exports.models import ExportBatch, ExportDelivery, ExportRecord
 from spotcheck.tenants.exports.policy import ensure_deliverable
 from spotcheck.tenants.exports.queries import department as _department, get_batch, undelivered
 from spotcheck.tenants.exports.vocabulary import AREA, FILE_KINDS, BatchStatus
-from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results.models import PublishedResult, Visit
 
 _LOCK_NAMESPACE = 0x5C0B  # first key of pg_advisory_xact_lock(int, int): "export batch numbers"

@@ -11,10 +11,10 @@ from spotcheck.core import storage
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import NotFound
 from spotcheck.core.scoping import current_tenant_id
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.exports import formats
 from spotcheck.tenants.exports.models import ExportBatch, ExportDelivery, ExportRecord
-from spotcheck.tenants.exports.vocabulary import BatchStatus, FILE_KINDS
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.exports.vocabulary import FILE_KINDS, BatchStatus
 
 
 def department() -> Tenant:

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db, get_row
+from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
-from spotcheck.tenants.common.queries import NumberedPage, paginate
 
 #: Inspectors a page of the public portal lists.
 PER_PAGE = 50

@@ -11,11 +11,11 @@ from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import NotFound
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.todo import Task
+from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items.checks import missing_for_publication
 from spotcheck.tenants.items.models import Item, ItemStatus, ItemVersion
 from spotcheck.tenants.items.policy import ITEM_ACTIONS, NEXT_STEPS
-from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.rules.rulebook import rules_for
 
 __all__ = ["Coverage", "allowed_actions", "coverage", "get_item", "get_version", "list_items",

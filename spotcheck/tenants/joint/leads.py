@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 from spotcheck.core import events
 from spotcheck.core.database import db
-from spotcheck.tenants.joint.models import FieldLead
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS, MARKET_FIELD
+from spotcheck.tenants.joint.models import FieldLead
 
 
 @dataclass(frozen=True)

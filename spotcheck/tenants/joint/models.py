@@ -16,8 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
 from spotcheck.core.scoping import SharedWithReceiver
-from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 
 
 class JointParticipant(SharedWithReceiver, db.Model):

@@ -15,23 +15,29 @@ The read rules: a participant reads a joint campaign's shared rows inside its :c
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import OWN, Joint
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.campaigns.policy import (
-    TEAMS_OPEN, WITHDRAWN_RULE, cancel_refusal, cancellable, ceremony_step, draw_of, refusing_withdrawn, stage,
+    TEAMS_OPEN,
+    WITHDRAWN_RULE,
+    cancel_refusal,
+    cancellable,
+    ceremony_step,
+    draw_of,
+    refusing_withdrawn,
+    stage,
     visits_without_leader,
 )
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.joint import figures
 from spotcheck.tenants.joint.models import JointParticipant
-from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
+from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules.rulebook import rules_for
 
 

@@ -19,18 +19,24 @@ from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.todo import Task
-from spotcheck.tenants.campaigns.queries import public as publication
-from spotcheck.tenants.campaigns.policy import draw_of, visits_without_leader
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
+from spotcheck.tenants.campaigns.policy import draw_of, visits_without_leader
+from spotcheck.tenants.campaigns.queries import public as publication
+from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.joint import figures, leads, statistics
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.joint.policy import (
-    JOINT_ACTIONS, PARTICIPANT_ACTIONS, in_campaign, of_joint_visit, participants_of, pending, reads_statistics,
+    JOINT_ACTIONS,
+    PARTICIPANT_ACTIONS,
+    in_campaign,
+    of_joint_visit,
+    participants_of,
+    pending,
+    reads_statistics,
 )
 from spotcheck.tenants.joint.visits import team_of, teams, visit_groups, visit_page
-from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.joint.vocabulary import DRAW_KINDS, ParticipantStatus
-from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import may_see
 

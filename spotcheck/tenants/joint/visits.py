@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, TeamMember
-from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.common.queries import NumberedPage
+from spotcheck.tenants.directory.models import Entity
 
 PER_PAGE = 50
 

@@ -29,19 +29,26 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import sentence
-from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.delivery import mark_read  # noqa: F401 (the inbox's one command)
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import TITLES, NoticeKind
 from spotcheck.tenants.notices.writing import (
-    assignments, batch_of, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
+    assignments,
+    batch_of,
+    contact_of,
+    items_of,
+    numberer,
+    store,
+    teams_of,
+    visits_handed_out,
 )
-from spotcheck.tenants.results.queries import teams as team_experts
-from spotcheck.tenants.results.queries.visits import team_of
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind, PublishedResult, Visit
 from spotcheck.tenants.results.policy import VISIT_ACTIONS
+from spotcheck.tenants.results.queries import teams as team_experts
+from spotcheck.tenants.results.queries.visits import team_of
 
 
 def _campaign(campaign_id: int) -> Campaign:

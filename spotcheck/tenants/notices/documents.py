@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from spotcheck.tenants.notices.layout import Grid, Para, Paper, render
+from spotcheck.tenants.notices.layout import Grid, Paper, Para, render
 
 Body = list[Para | Grid]
 

@@ -27,9 +27,9 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
+from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.notices import delivery
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import Visit, VisitStatus

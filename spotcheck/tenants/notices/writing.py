@@ -13,10 +13,10 @@ from spotcheck.core import storage
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.tenants.common import numbering
-from spotcheck.tenants.campaigns.models import Campaign, TeamMember
-from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.campaigns.models import Campaign, TeamMember
+from spotcheck.tenants.common import numbering
+from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import NUMBER_WORDS, TITLES, NoticeKind

@@ -19,10 +19,10 @@ from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant
+from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.common.validators import Invalid
 from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities, rules_of_plan
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanReview, PlanStatus
 from spotcheck.tenants.plans.policy import PLAN_ACTIONS, snapshot

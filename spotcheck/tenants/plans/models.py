@@ -8,9 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
+from spotcheck.core.scoping import TenantOwned
 from spotcheck.tenants.common.vocabulary import sampling
 from spotcheck.tenants.items.models import Item
-from spotcheck.core.scoping import TenantOwned
 from spotcheck.tenants.plans.vocabulary import PLAN_KINDS, PlanStatus
 
 __all__ = ["PLAN_KINDS", "Plan", "PlanItem", "PlanReview", "PlanStatus"]

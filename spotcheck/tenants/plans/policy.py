@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import Across
-from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.plans.filing import authorities_for, rules_of_plan
+from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.plans.vocabulary import EDITABLE, PlanStatus, publish_again, publish_first
 
 

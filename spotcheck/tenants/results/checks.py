@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.text import whole_number
 from spotcheck.core.clock import today
 from spotcheck.core.database import db, is_row_id
+from spotcheck.core.text import whole_number
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.plans.filing import rules_of_plan
+from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import attachments, categories
 from spotcheck.tenants.results.check_dates import clean_check_dates
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.plans.filing import rules_of_plan
-from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.vocabulary import (
-    CHECK_DATES, EVALUATION_LENGTH, FINDINGS_LENGTH, OPINIONS_LENGTH, REASON_LENGTH, RECORD_LENGTH,
+    CHECK_DATES,
+    EVALUATION_LENGTH,
+    FINDINGS_LENGTH,
+    OPINIONS_LENGTH,
+    REASON_LENGTH,
+    RECORD_LENGTH,
 )
 from spotcheck.tenants.rules.rulebook import rules_for
 

@@ -1,8 +1,7 @@
 """The results' policy (检查结果的流程规则与可见范围): what a visit allows, and to whom; who may see it.
 
-assigned / drafting / returned → (the team records; the team leader 组长 submits) → submitted →
-(a leader approves, or returns with reasons) → approved → (a planner publishes) → published →
-(a correction 更正 starts a new version) → drafting … → published again.
+assigned / drafting / returned → (the team records; its 组长 submits) → submitted → (a leader approves,
+or returns with reasons) → approved → (a planner publishes) → published → (更正) drafting … again.
 
 Who: only members of the visit's team record its result; only its 组长 submits; nobody who
 recorded or submitted a result may approve or return it (审核与录入分离). :data:`VISIT_ACTIONS` is
@@ -18,17 +17,22 @@ from contextvars import ContextVar
 from typing import Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db, in_chunks
 from spotcheck.core.policy import Permission, has_permission
-from spotcheck.tenants.common import vocabulary as labels
-from spotcheck.tenants.campaigns.policy import (
-    RECUSAL_RULE, TEAMS_OPEN, named_visits, refusing_withdrawn, visits_with_recusal, visits_without_leader,
-)
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
+from spotcheck.tenants.campaigns.policy import (
+    RECUSAL_RULE,
+    TEAMS_OPEN,
+    named_visits,
+    refusing_withdrawn,
+    visits_with_recusal,
+    visits_without_leader,
+)
+from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit

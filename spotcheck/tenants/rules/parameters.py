@@ -13,7 +13,11 @@ from typing import Any
 
 from spotcheck.tenants.rules import kinds, structured
 from spotcheck.tenants.rules.vocabulary import (
-    DEDUCTION_LABELS, EXEMPT_KIND_NAMES, FILING_AUTHORITIES, KEPT_FLAGS, DRAW_SPEC_MIN_TEAM,
+    DEDUCTION_LABELS,
+    DRAW_SPEC_MIN_TEAM,
+    EXEMPT_KIND_NAMES,
+    FILING_AUTHORITIES,
+    KEPT_FLAGS,
 )
 
 

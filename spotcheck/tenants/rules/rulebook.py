@@ -32,7 +32,6 @@ from spotcheck.tenants.rules import rulefile
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.ruleset import Cited, DocumentRef, Rules  # noqa: F401 (the typed rules, read from here)
 
-
 # --- the versions, read once per process ------------------------------------------------------------
 
 

@@ -7,10 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from spotcheck.tenants.rules.kinds import Bad, Kind, month_day, say_month_day
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_CATEGORIES
+from spotcheck.tenants.rules.kinds import Bad, Kind, month_day, say_month_day
 from spotcheck.tenants.rules.vocabulary import (
-    DEDUCTION_LABELS, DUE_RULES, DUTY_CONDITIONS, EXEMPT_KIND_NAMES, FIELD_BOUND_KINDS, PERIOD_KINDS, SUBMITTERS,
+    DEDUCTION_LABELS,
+    DUE_RULES,
+    DUTY_CONDITIONS,
+    EXEMPT_KIND_NAMES,
+    FIELD_BOUND_KINDS,
+    PERIOD_KINDS,
+    SUBMITTERS,
     TABLE_NAMES,
 )
 
@@ -58,7 +64,7 @@ class Duties(Kind):
             if unknown:
                 raise Bad(where + "未知的键 " + "、".join(sorted(unknown)) + "。")
             if duty.get("table") not in TABLE_NAMES:
-                raise Bad(where + f"table 应为统计表代码之一：" + "；".join(f"{c}（{n}）" for c, n in TABLE_NAMES.items()) + "。")
+                raise Bad(where + "table 应为统计表代码之一：" + "；".join(f"{c}（{n}）" for c, n in TABLE_NAMES.items()) + "。")
             if duty.get("period") not in PERIOD_KINDS:
                 raise Bad(where + "period 应为 " + "、".join(f"“{c}”（{n}）" for c, n in PERIOD_KINDS.items()) + "。")
             if duty.get("submitter") not in SUBMITTERS:

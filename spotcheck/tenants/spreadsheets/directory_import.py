@@ -10,8 +10,8 @@ from sqlalchemy.orm import lazyload
 from spotcheck.core.database import db
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.directory import bulk
-from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.checks import clean_entity, clean_entry
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.policy import is_registry_keeper
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 

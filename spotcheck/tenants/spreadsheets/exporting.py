@@ -9,8 +9,7 @@ from typing import IO
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from spotcheck.core import audit, personal_data
-from spotcheck.core import clock
+from spotcheck.core import audit, clock, personal_data
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.common.vocabulary import reference
@@ -19,13 +18,7 @@ from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.spreadsheets import writing
-from spotcheck.tenants.spreadsheets.columns import (
-    DIRECTORY,
-    ITEMS,
-    SheetKind,
-    flag_text,
-    names_of,
-)
+from spotcheck.tenants.spreadsheets.columns import DIRECTORY, ITEMS, SheetKind, flag_text, names_of
 
 _BATCH = 2000
 

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
-from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.inspectors.checks import clean_inspector
 from spotcheck.tenants.inspectors.commands import create_inspector, update_inspector
+from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.spreadsheets.columns import ACTIVE_NAMES, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
-from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.checks import clean_item_fields, missing_for_publication
 from spotcheck.tenants.items.commands import create_item, update_item
+from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.spreadsheets.columns import cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 

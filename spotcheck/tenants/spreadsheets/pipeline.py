@@ -61,7 +61,7 @@ class Importer:
             try:
                 counts[write_one(*data)] += 1
             except (ValidationFailed, Conflict) as failed:
-                raise tagged(failed, row)
+                raise tagged(failed, row) from failed
             meter(done / len(rows))
         return counts
 

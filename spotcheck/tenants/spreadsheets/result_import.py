@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import categories, checks, commands as results
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.vocabulary import VisitStatus
 from spotcheck.tenants.results.policy import OPEN, VISIT_ACTIONS, recused_members
+from spotcheck.tenants.results.vocabulary import VisitStatus
 from spotcheck.tenants.spreadsheets.columns import RESULTS, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks, tagged
 
@@ -127,7 +127,7 @@ class ResultImport(Importer):
             row = self.first_row.get(getattr(failed, "visit_id", None), 0)
             if isinstance(failed, ValidationFailed):
                 failed = ValidationFailed(_by_column(failed.errors))
-            raise tagged(failed, row)
+            raise tagged(failed, row) from failed
         meter(1.0)
         submitted = sum(1 for visit in done if visit.status == VisitStatus.submitted)
         return {"submitted": submitted, "drafted": len(done) - submitted}

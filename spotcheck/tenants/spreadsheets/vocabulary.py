@@ -4,7 +4,15 @@ type, and how a value is shown in a cell."""
 from __future__ import annotations
 
 from spotcheck.tenants.spreadsheets.columns import (  # noqa: F401 — the kinds pages and the API name
-    DIRECTORY, IMPORT_JOB_SHEETS, INSPECTORS, ITEMS, JOB_KINDS, KINDS, RESULTS, RESULTS_JOB_KIND, SheetKind,
+    DIRECTORY,
+    IMPORT_JOB_SHEETS,
+    INSPECTORS,
+    ITEMS,
+    JOB_KINDS,
+    KINDS,
+    RESULTS,
+    RESULTS_JOB_KIND,
+    SheetKind,
 )
 from spotcheck.tenants.spreadsheets.forms import shown  # noqa: F401 — the pages' cell filter
 

@@ -18,20 +18,12 @@ from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-
-from spotcheck.core import text
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from spotcheck.tenants.spreadsheets.columns import (
-    CHOICE,
-    CODE,
-    FLAG,
-    HINT_MARKER,
-    RATIO,
-    SheetKind,
-)
+from spotcheck.core import text
+from spotcheck.tenants.spreadsheets.columns import CHOICE, CODE, FLAG, HINT_MARKER, RATIO, SheetKind
 
 _LAST_ROW = 1048576
 _HEADER_FONT = Font(bold=True)

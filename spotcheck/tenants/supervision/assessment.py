@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.tenants.supervision.figures import Status
 from spotcheck.tenants.rules.rulebook import rules_for
-from spotcheck.tenants.supervision.vocabulary import DEDUCTIONS, Deduction
+from spotcheck.tenants.supervision.figures import Status
 from spotcheck.tenants.supervision.models import DeductionRule
+from spotcheck.tenants.supervision.vocabulary import DEDUCTIONS, Deduction
 
 
 def full_score() -> float:

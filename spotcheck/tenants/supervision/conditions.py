@@ -10,8 +10,8 @@ from sqlalchemy.ext.compiler import compiles
 
 from spotcheck.core.clock import as_utc, today
 from spotcheck.core.database import db
-from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Draw
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results.categories import CategoryChoice
 from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit, VisitStatus
 from spotcheck.tenants.supervision.periods import Period

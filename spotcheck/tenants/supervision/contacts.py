@@ -7,23 +7,16 @@ administrator their own (:func:`listing`). The phones are on that list and in it
 """
 from __future__ import annotations
 
-
 from spotcheck.core.clock import today
-from spotcheck.core.policy import Permission, has_permission
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.contacts.queries import Listed, rows_of
 from spotcheck.tenants.contacts.vocabulary import ROLES
-from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet
 
 #: The list's title where the rulebook gives none.
 TITLE = "“双随机、一公开”工作负责人和联络员名单"
 HEADERS = ["序号", "单位", "类别", "姓名", "职务", "联系方式（办公电话）", "联系方式（手机）"]
 NOT_GIVEN = "（未填报）"
-
-
-def may_read(reader) -> bool:
-    """The list is for the department's administrator and whoever reads its supervision tables."""
-    return has_permission(reader, Permission.CONTACTS_MANAGE) or has_permission(reader, Permission.SUPERVISION_VIEW)
 
 
 def table_rows(listed: list[Listed]) -> list[list]:

@@ -12,16 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 
 from spotcheck.core.database import db, get_row
 from spotcheck.tenants.common.vocabulary import PLAN_HALF
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import figures
-from spotcheck.tenants.supervision.vocabulary import FILING_STATUS
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
 from spotcheck.tenants.supervision.periods import Period
+from spotcheck.tenants.supervision.vocabulary import FILING_STATUS
 
 
 def reasons_of(status: figures.Status) -> list[dict]:

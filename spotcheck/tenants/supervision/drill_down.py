@@ -9,25 +9,24 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import as_utc, local
 from spotcheck.core.database import db
-from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.campaigns.policy import is_public
+from spotcheck.tenants.common.vocabulary import CAMPAIGN_STATUS, DRAW_KIND, PLAN_HALF, VISIT_STATUS, reference
 from spotcheck.tenants.directory.history import entries_at
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.history import listed_at
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.joint.statistics import campaign_figures
 from spotcheck.tenants.items.history import items_at
-from spotcheck.tenants.common.vocabulary import CAMPAIGN_STATUS, DRAW_KIND, PLAN_HALF, VISIT_STATUS
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.joint.statistics import campaign_figures
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import FollowUp, Visit
 from spotcheck.tenants.rules.models import RulesDocument
-from spotcheck.tenants.supervision.vocabulary import FILING_STATUS
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.figures import compute, created_on, filing
 from spotcheck.tenants.supervision.periods import Period
+from spotcheck.tenants.supervision.vocabulary import FILING_STATUS
 
 
 @dataclass

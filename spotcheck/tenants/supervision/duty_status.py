@@ -16,15 +16,15 @@ import sqlalchemy as sa
 from spotcheck.core import events
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
-from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.common.vocabulary.reference import MARKET_FIELD
+from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.supervision import duties
 from spotcheck.tenants.supervision.duties import Due
 from spotcheck.tenants.supervision.policy import REPORT_ACTIONS
-from spotcheck.tenants.supervision.vocabulary import REPORT_STATUS
 from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus
+from spotcheck.tenants.supervision.vocabulary import REPORT_STATUS
 
 #: The statuses of a duty, in words (the bureau's overview, the department's page, the API's ``status_name``).
 STATUS = REPORT_STATUS

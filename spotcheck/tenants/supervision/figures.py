@@ -16,8 +16,9 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
-from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, Draw
+from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.history import entries_at
 from spotcheck.tenants.directory.models import DirectoryEntry
 from spotcheck.tenants.inspectors.history import listed_at
@@ -26,14 +27,12 @@ from spotcheck.tenants.items.history import versions_at
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.queries import Coverage, goal_of
 from spotcheck.tenants.joint.statistics import campaign_figures
-from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.periods import Period
-
 
 
 @dataclass

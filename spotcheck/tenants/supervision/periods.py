@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import SHANGHAI, today

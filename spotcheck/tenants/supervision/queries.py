@@ -19,18 +19,31 @@ from spotcheck.core.errors import Forbidden, NotFound
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import OWN, query
 from spotcheck.core.todo import Task
-from spotcheck.tenants.contacts.queries import Listed, rows_of
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
+from spotcheck.tenants.contacts.queries import Listed, rows_of
 from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.supervision import (assessment, criticism, drill_down, duty_status, entries, figures, submissions,
-                                          tables)
 from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.supervision import (
+    assessment,
+    criticism,
+    drill_down,
+    duty_status,
+    entries,
+    figures,
+    submissions,
+    tables,
+)
 from spotcheck.tenants.supervision.duties import Due, created_on, find as find_due  # noqa: F401 (read as they are)
 from spotcheck.tenants.supervision.models import Criticism
 from spotcheck.tenants.supervision.periods import Period, parse as parse_period
 from spotcheck.tenants.supervision.policy import (
-    CRITICISM_ACTIONS, REPORT_ACTIONS, across, across_departments, check_request, sees_every_department,
+    CRITICISM_ACTIONS,
+    REPORT_ACTIONS,
+    across,
+    across_departments,
+    check_request,
+    sees_every_department,
     visible_departments,
 )
 from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission

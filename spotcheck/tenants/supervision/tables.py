@@ -16,7 +16,6 @@ table is the justice bureau's only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Callable
 
 import sqlalchemy as sa
@@ -24,21 +23,20 @@ from flask_babel import force_locale
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, campaign_item
+from spotcheck.tenants.common.vocabulary import PLAN_HALF, PLAN_STATUS, reference
 from spotcheck.tenants.common.vocabulary.classifications import region_name
 from spotcheck.tenants.items.history import items_at
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.joint import statistics
-from spotcheck.tenants.common.vocabulary import PLAN_HALF, PLAN_STATUS
-from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.models import Plan, PlanItem
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
 from spotcheck.tenants.supervision import conditions as when, contacts, entries, figures
-from spotcheck.tenants.supervision.vocabulary import FILING_STATUS, provisional_note
 from spotcheck.tenants.supervision.periods import Period
+from spotcheck.tenants.supervision.vocabulary import FILING_STATUS, provisional_note
 
 FILLER = entries.FILLER
 

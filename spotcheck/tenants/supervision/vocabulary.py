@@ -9,10 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spotcheck.tenants.rules.vocabulary import DEDUCTION_LABELS
-from spotcheck.tenants.supervision.periods import (  # noqa: F401 (the periods, 统计期, as pages and API name them)
-    KINDS as PERIOD_KINDS, Period, choices as period_choices, current as current_period, parse as parse_period,
-    period_name, required as required_period,
+
+# the periods (统计期), as pages and API name them
+from spotcheck.tenants.supervision.periods import (
+    KINDS as PERIOD_KINDS,  # noqa: F401
+    Period,  # noqa: F401
+    choices as period_choices,  # noqa: F401
+    current as current_period,  # noqa: F401
+    parse as parse_period,  # noqa: F401
+    period_name,  # noqa: F401
+    required as required_period,  # noqa: F401
 )
+
 
 @dataclass(frozen=True)
 class Figure:

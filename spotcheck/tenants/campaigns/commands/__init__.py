@@ -4,11 +4,18 @@
 then ``actor``; all are importable from here.
 """
 from spotcheck.tenants.campaigns.commands.ceremony import (
-    draw_inspectors, draw_targets, freeze_inspectors, freeze_targets,
+    draw_inspectors,
+    draw_targets,
+    freeze_inspectors,
+    freeze_targets,
 )
 from spotcheck.tenants.campaigns.commands.drafting import approve, create_campaign, update_campaign
 from spotcheck.tenants.campaigns.commands.teams import (
-    designate_leader, designate_leaders, replace_inspector, replace_inspectors, replace_target,
+    designate_leader,
+    designate_leaders,
+    replace_inspector,
+    replace_inspectors,
+    replace_target,
 )
 from spotcheck.tenants.campaigns.commands.withdrawal import cancel, delete_draft, return_draft
 

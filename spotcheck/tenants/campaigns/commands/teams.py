@@ -18,13 +18,11 @@ from spotcheck.core.policy import Permission
 from spotcheck.draw import targets as target_engine
 from spotcheck.tenants.campaigns import draws
 from spotcheck.tenants.campaigns.commands.ceremony import _locked
+from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import get_campaign
-from spotcheck.tenants.campaigns.vocabulary import (
-    INSPECTOR_REPLACEMENT_REASONS, TargetStatus,
-)
-from spotcheck.tenants.campaigns.in_force import rules_of
+from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TargetStatus
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 

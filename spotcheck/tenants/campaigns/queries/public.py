@@ -18,20 +18,18 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import defer, selectinload, undefer
 
+from spotcheck.core.database import db
+from spotcheck.core.errors import NotFound
 from spotcheck.draw import proof_file
 from spotcheck.draw.verify import Check, verify
-from spotcheck.core.errors import NotFound
-from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import policy
 from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.queries import targets as listing
 from spotcheck.tenants.campaigns.vocabulary import PUBLIC_TARGET_STATUSES, DrawKind
-from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.common.queries import NumberedPage
+from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.plans.models import Plan, PlanStatus
-
-
 
 #: A plan is public once published (seed 001: before it is filed), as last published.
 _PUBLISHED_PLAN = Plan.published_lines.is_not(None)

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TeamMember
 from spotcheck.tenants.campaigns.vocabulary import ALL_STATUSES, PER_PAGE, TargetStatus
-from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.common.queries import NumberedPage, paginate
+from spotcheck.tenants.directory.models import Entity
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ an enum member) up in a table and falls back to the code itself.
 """
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from spotcheck.tenants.common.vocabulary import reference
 

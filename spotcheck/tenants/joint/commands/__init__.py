@@ -4,12 +4,26 @@ and the fields' lead departments (:mod:`.field_leads`). Every command is importa
 from __future__ import annotations
 
 from spotcheck.tenants.joint.commands.draws import (
-    designate_leader, designate_leaders, draw_inspectors, draw_targets, estimate_sizes, freeze_inspectors, freeze_targets, hand_out,
+    designate_leader,
+    designate_leaders,
+    draw_inspectors,
+    draw_targets,
+    estimate_sizes,
+    freeze_inspectors,
+    freeze_targets,
+    hand_out,
 )
 from spotcheck.tenants.joint.commands.field_leads import name_field_lead
 from spotcheck.tenants.joint.commands.notices import write_joint_notices
 from spotcheck.tenants.joint.commands.preparation import (
-    accept, approve_joint, approve_part, create_joint, decline, invite, save_part, update_joint,
+    accept,
+    approve_joint,
+    approve_part,
+    create_joint,
+    decline,
+    invite,
+    save_part,
+    update_joint,
 )
 from spotcheck.tenants.joint.commands.withdrawal import cancel, return_joint, withdraw
 

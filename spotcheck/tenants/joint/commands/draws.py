@@ -26,14 +26,14 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant, tenant_scope
 from spotcheck.draw import proof_file, targets as target_engine
 from spotcheck.tenants.campaigns import draws as steps, frames
-from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TeamMember
+from spotcheck.tenants.campaigns.policy import draw_of
+from spotcheck.tenants.campaigns.queries.sizes import sized
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS, parts_of
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import teams, visit_groups
-from spotcheck.tenants.campaigns.queries.sizes import sized
 from spotcheck.tenants.joint.vocabulary import FRAME_REASON, SIZES_REASON
 from spotcheck.tenants.results.models import Visit
 

@@ -10,9 +10,9 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.joint.models import FieldLead
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS, MARKET_FIELD
+from spotcheck.tenants.joint.models import FieldLead
 
 
 @command(Permission.TENANTS_MANAGE)

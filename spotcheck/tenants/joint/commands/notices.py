@@ -23,7 +23,14 @@ from spotcheck.tenants.notices import documents
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import TITLES, NoticeKind
 from spotcheck.tenants.notices.writing import (
-    assignments, batch_of, contact_of, items_of, numberer, store, teams_of, visits_handed_out,
+    assignments,
+    batch_of,
+    contact_of,
+    items_of,
+    numberer,
+    store,
+    teams_of,
+    visits_handed_out,
 )
 
 
@@ -72,7 +79,7 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
     in_all = {}
     if not remaining:
         in_all = {"inspection": len(entities), "assignment": 0}
-        for group, part in parts.items():  # each department tells its own inspectors
+        for _group, part in parts.items():  # each department tells its own inspectors
             with tenant_scope(part["tenant_id"]):
                 own = db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"]))
                 told = assignments(own, visits_handed_out(own), teams_of(own), items_of(own), window, contact)

@@ -17,20 +17,19 @@ from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id, joint_scope
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns import draws as draw_steps, schedule
+from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, recheck
 from spotcheck.tenants.campaigns.in_force import keep_rules
-from spotcheck.tenants.campaigns import draws as draw_steps
-from spotcheck.tenants.campaigns.vocabulary import values_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
+from spotcheck.tenants.campaigns.vocabulary import values_of
 from spotcheck.tenants.common import numbering
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.campaigns import schedule
-from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, recheck
 from spotcheck.tenants.joint import leads
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of, parts_of
 from spotcheck.tenants.joint.queries import get_joint, get_participant, part_of, summary
 from spotcheck.tenants.joint.vocabulary import DECLINE_LENGTH, JOINT_FIELDS, PART_FIELDS, ParticipantStatus
-from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.plans.queries import filed_joint_plan
 from spotcheck.tenants.rules.rulebook import rules_for
 

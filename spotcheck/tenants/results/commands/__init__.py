@@ -6,17 +6,28 @@ ids) first, then the data, then ``actor``, and loads and locks its row itself.""
 from spotcheck.tenants.results.commands.attachments import add_attachment, remove_attachment
 from spotcheck.tenants.results.commands.categories import add_own, set_own_active, use_standard
 from spotcheck.tenants.results.commands.follow_ups import (
-    acknowledge_transfer, acknowledge_transfers, close_follow_up, close_visit, decide_no_follow_up, open_follow_up,
+    acknowledge_transfer,
+    acknowledge_transfers,
+    close_follow_up,
+    close_visit,
+    decide_no_follow_up,
+    open_follow_up,
 )
 from spotcheck.tenants.results.commands.handing_out import close_campaign, hand_out
 from spotcheck.tenants.results.commands.inspectors import link_inspector
 from spotcheck.tenants.results.commands.publication import publish_results, start_correction
 from spotcheck.tenants.results.commands.recording import import_result, import_results, record_result, submit_result
 from spotcheck.tenants.results.commands.review import (
-    approve_result, approve_results, correct_check_dates, return_result,
+    approve_result,
+    approve_results,
+    correct_check_dates,
+    return_result,
 )
 from spotcheck.tenants.results.commands.teams import (
-    add_expert, declare_member_recusal, declare_own_recusal, remove_expert,
+    add_expert,
+    declare_member_recusal,
+    declare_own_recusal,
+    remove_expert,
 )
 
 __all__ = [

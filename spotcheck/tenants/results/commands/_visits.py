@@ -3,8 +3,8 @@ the campaign's step that follows its visits."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from spotcheck.core.database import db, get_row, in_chunks
 from spotcheck.core.errors import NotFound

@@ -14,7 +14,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.text import whole_number
 from spotcheck.core import audit, bulk, events
 from spotcheck.core.calendar import add_working_days
 from spotcheck.core.clock import now, today
@@ -22,6 +21,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
+from spotcheck.core.text import whole_number
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.commands._visits import locked_visit
@@ -29,7 +29,12 @@ from spotcheck.tenants.results.models import FollowUp, Visit
 from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS, VISIT_ACTIONS
 from spotcheck.tenants.results.queries.follow_ups import get_follow_up, receivers
 from spotcheck.tenants.results.vocabulary import (
-    CASE_NUMBER_LENGTH, DETAILS_LENGTH, MAX_DEADLINE_DAYS, NOTE_LENGTH, ORGAN_LENGTH, FollowUpKind,
+    CASE_NUMBER_LENGTH,
+    DETAILS_LENGTH,
+    MAX_DEADLINE_DAYS,
+    NOTE_LENGTH,
+    ORGAN_LENGTH,
+    FollowUpKind,
 )
 
 

@@ -15,7 +15,6 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Campaig
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 
-
 #: Visits written at a time between two reports of progress.
 CHUNK = 500
 

@@ -10,8 +10,8 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.inspectors.models import Inspector
 
 
 @command(Permission.USERS_MANAGE)

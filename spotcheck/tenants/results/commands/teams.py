@@ -8,21 +8,25 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.text import whole_number
 from spotcheck.core import audit, events
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
+from spotcheck.core.text import whole_number
 from spotcheck.tenants.campaigns.models import Campaign, ExpertKind, TeamExpert, TeamMember
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.inspectors.models import Recusal
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import OPEN, OWN_ACTIONS, membership
 from spotcheck.tenants.results.queries.teams import directory_experts, experts_of, selected_target, visit_of
 from spotcheck.tenants.results.vocabulary import (
-    EXPERT_KINDS, EXPERTISE_LENGTH, NAME_LENGTH, ORGANISATION_LENGTH, RECUSAL_REASON_LENGTH as REASON_LENGTH,
+    EXPERT_KINDS,
+    EXPERTISE_LENGTH,
+    NAME_LENGTH,
+    ORGANISATION_LENGTH,
+    RECUSAL_REASON_LENGTH as REASON_LENGTH,
 )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.inspectors.models import Inspector
 
 
 def linked_user(inspector: Inspector) -> User | None:

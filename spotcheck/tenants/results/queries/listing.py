@@ -11,11 +11,10 @@ from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
-from spotcheck.tenants.common.queries import NumberedPage, paginate
-from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.common.queries import NumberedPage, paginate
+from spotcheck.tenants.results import deadlines, policy
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
-from spotcheck.tenants.results import policy
 from spotcheck.tenants.results.policy import OPEN, on_team_of_visit, sees_every_visit, visible_visits
 from spotcheck.tenants.results.vocabulary import FOUND_PROBLEM, VisitStatus
 

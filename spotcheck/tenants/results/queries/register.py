@@ -8,13 +8,13 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import joint_scope
-from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
-from spotcheck.tenants.results.policy import teams_of
-from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.common.queries import NumberedPage, paginate
+from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
+from spotcheck.tenants.results.policy import teams_of
 from spotcheck.tenants.results.queries.teams import experts_of, public_expert
 
 PER_PAGE = 20

@@ -12,14 +12,19 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import Across, query
 from spotcheck.core.todo import Task
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import (
-    CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, OPEN, VISIT_ACTIONS, awaits_confirmation, results_to_record,
+    CAMPAIGN_STEPS,
+    FOLLOW_UP_ACTIONS,
+    OPEN,
+    VISIT_ACTIONS,
+    awaits_confirmation,
+    results_to_record,
     teams_read_together,
 )
 from spotcheck.tenants.results.queries import follow_ups, listing

@@ -11,15 +11,23 @@ from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
-from spotcheck.tenants.results import attachments, checks
-from spotcheck.tenants.results.models import Attachment, FollowUp, Visit
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.results import attachments, checks, deadlines
+from spotcheck.tenants.results.models import Attachment, FollowUp, Visit
 from spotcheck.tenants.results.policy import (
-    CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, FOLLOW_UP_RULE, OWN_ACTIONS, VISIT_ACTIONS, awaits_confirmation,
-    awaits_follow_up, may_see, membership, recused_members, team_query,
+    CAMPAIGN_STEPS,
+    FOLLOW_UP_ACTIONS,
+    FOLLOW_UP_RULE,
+    OWN_ACTIONS,
+    VISIT_ACTIONS,
+    awaits_confirmation,
+    awaits_follow_up,
+    may_see,
+    membership,
+    recused_members,
+    team_query,
 )
 from spotcheck.tenants.results.vocabulary import VisitStatus
-from spotcheck.tenants.results import deadlines
 
 __all__ = ["FOLLOW_UP_RULE", "REPORT_TEXTS", "awaits_confirmation", "awaits_follow_up", "membership", "recused_members"]
 

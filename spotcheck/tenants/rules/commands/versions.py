@@ -16,7 +16,7 @@ import hashlib
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, events
+from spotcheck.core import audit
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
@@ -102,7 +102,6 @@ def _store(document: rulefile.Document, text: str, tenant_id: int | None, preset
                           "effective_from": document.effective_from.isoformat(), "sha256": version.sha256,
                           "preset": version.preset, "replaced": replaced.id if replaced is not None else None,
                           "set": sorted(k for k, e in document.entries.items() if e.is_set)})
-    events.emit("rules.loaded", actor=actor, tenant_id=tenant_id, effective_from=document.effective_from)
     return version
 
 

@@ -2,12 +2,38 @@
 rules (:mod:`.versions`) and the rules in force as pages show them (:mod:`.in_force`)."""
 from spotcheck.tenants.rules.queries.document import PublishedRules, current_document, file_path, published_version
 from spotcheck.tenants.rules.queries.in_force import (
-    Group, PresetChoice, Row, chosen_preset, coming, document_groups, document_of, error_label, error_prefix, grouped_rows, in_force,
-    national_sources, preset_text, presets_of, previous, raw_value, scope_history, set_by,
+    Group,
+    PresetChoice,
+    Row,
+    chosen_preset,
+    coming,
+    document_groups,
+    document_of,
+    error_label,
+    error_prefix,
+    grouped_rows,
+    in_force,
+    national_sources,
+    preset_text,
+    presets_of,
+    previous,
+    raw_value,
+    scope_history,
+    set_by,
 )
 from spotcheck.tenants.rules.queries.versions import (
-    Difference, ParameterRow, differences, document_rows, get_version, history,
-    in_force_version, parameter_rows, same_as_in_force, scope_version_id, show_text, state,
+    Difference,
+    ParameterRow,
+    differences,
+    document_rows,
+    get_version,
+    history,
+    in_force_version,
+    parameter_rows,
+    same_as_in_force,
+    scope_version_id,
+    show_text,
+    state,
 )
 
 __all__ = ["Difference", "Group", "ParameterRow", "PresetChoice", "PublishedRules", "Row", "chosen_preset", "coming", "current_document",

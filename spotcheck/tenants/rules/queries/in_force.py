@@ -10,7 +10,6 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.errors import ValidationFailed
-
 from spotcheck.tenants.rules import presets as _presets, rulebook, rulefile
 from spotcheck.tenants.rules.parameters import BY_KEY
 from spotcheck.tenants.rules.queries.versions import document_rows, history, parameter_rows, state
