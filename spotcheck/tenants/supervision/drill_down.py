@@ -26,7 +26,7 @@ from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.figures import compute, created_on, filing
 from spotcheck.tenants.supervision.periods import Period
-from spotcheck.tenants.supervision.vocabulary import FILING_STATUS
+from spotcheck.tenants.supervision.vocabulary import COMPLETE, DRILL_COLUMNS, FILING_STATUS, YES_NO
 
 
 @dataclass
@@ -44,7 +44,6 @@ class Rows:
     refs: list[tuple] = field(default_factory=list)
 
 
-VISIT_COLUMNS = ["抽查任务", "检查对象", "检查日期", "状态", "报送期限", "公示期限", "公示时间"]
 
 
 def _campaign_ref(campaign: Campaign) -> tuple:
@@ -74,7 +73,7 @@ def _visit_rows(condition, limit: int) -> Rows:
         rows.append([code, entity, checked, status, _due(report_due, report_provisional),
                      _due(publish_due, publish_provisional), local(published).strftime("%Y-%m-%d %H:%M") if published else ""])
         refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
-    return Rows(VISIT_COLUMNS, rows, total, refs)
+    return Rows(DRILL_COLUMNS["visits"], rows, total, refs)
 
 
 def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
@@ -89,18 +88,18 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         return _visit_rows(sa.and_(mine(Visit), condition), limit)
     if key == "basics":
         status = compute(period, [db.session.get(Tenant, tenant_id)])[0]
-        rows = [["随机抽查事项清单", f"{status.items}项", "齐备" if status.items else "缺失"],
-                ["检查对象名录库", f"{status.entries}户", "齐备" if status.entries else "缺失"],
-                ["执法检查人员名录库", f"{status.inspectors}人", "齐备" if status.inspectors else "缺失"],
-                ["实施细则", "已公布" if status.rules else "未公布", "齐备" if status.rules else "缺失"]]
-        return Rows(["项目", "情况", "是否齐备"], rows, len(rows), [("items",), ("entries",), ("inspectors",), ("rules",)])
+        rows = [["随机抽查事项清单", f"{status.items}项", COMPLETE[bool(status.items)]],
+                ["检查对象名录库", f"{status.entries}户", COMPLETE[bool(status.entries)]],
+                ["执法检查人员名录库", f"{status.inspectors}人", COMPLETE[bool(status.inspectors)]],
+                ["实施细则", "已公布" if status.rules else "未公布", COMPLETE[bool(status.rules)]]]
+        return Rows(DRILL_COLUMNS["basics"], rows, len(rows), [("items",), ("entries",), ("inspectors",), ("rules",)])
     end = when.end_of(period)  # 一单两库一细则 as they stood at the period's end
     if key in ("items", "coverage_market", "coverage_other"):
         kept = {"items": lambda i: i.random_check, "coverage_market": lambda i: i.field == "market",
                 "coverage_other": lambda i: i.field != "market"}[key]
         items = [i for i in items_at(end, [tenant_id]) if kept(i)]
-        return Rows(["事项编码", "事项名称", "领域", "纳入随机抽查", "不纳入随机抽查的理由"],  # seed 001: 书面说明理由
-                    [[i.code, i.name, reference.ITEM_FIELDS.get(i.field, i.field), "是" if i.random_check else "否",
+        return Rows(DRILL_COLUMNS["items"],
+                    [[i.code, i.name, reference.ITEM_FIELDS.get(i.field, i.field), YES_NO[bool(i.random_check)],
                       "" if i.random_check else i.non_random_reason] for i in items[:limit]], len(items),
                     [("items",)] * min(len(items), limit))
     if key == "entries":  # an entry removed since is listed as it was, with nothing to open
@@ -111,21 +110,21 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                                             entries.c.entry_id)
                                   .join(Entity, Entity.id == entries.c.entity_id).where(condition)
                                   .order_by(Entity.code).limit(limit)).all()
-        return Rows(["统一社会信用代码", "名称", "监管类别", "风险等级"], [list(r[:-1]) for r in rows], total,
+        return Rows(DRILL_COLUMNS["entries"], [list(r[:-1]) for r in rows], total,
                     [("entry", r[-1]) if r[-1] is not None else None for r in rows])
     if key == "inspectors":
         condition = sa.and_(mine(Inspector), listed_at(end))
         found = list(db.session.scalars(sa.select(Inspector).where(condition).order_by(Inspector.id)))
-        return Rows(["姓名", "执法机构", "执法证编号"], [[i.name, i.agency, i.cert_no] for i in found[:limit]], len(found),
+        return Rows(DRILL_COLUMNS["inspectors"], [[i.name, i.agency, i.cert_no] for i in found[:limit]], len(found),
                     [("inspectors",)] * min(len(found), limit))
     if key == "rules":  # published by the period's end: when it was last published by then
         docs = list(db.session.scalars(sa.select(RulesDocument).where(mine(RulesDocument))))
         rows = []
         for d in docs:
             by_end = [m for m in (d.published_at, d.first_published_at) if m is not None and as_utc(m) < end]
-            rows.append([d.published_title or d.title, "是" if by_end else "否",
+            rows.append([d.published_title or d.title, YES_NO[bool(by_end)],
                          local(by_end[0]).strftime("%Y-%m-%d") if by_end else ""])
-        return Rows(["实施细则", "是否公布", "公布时间"], rows, len(docs), [("rules",)] * len(docs))
+        return Rows(DRILL_COLUMNS["rules"], rows, len(docs), [("rules",)] * len(docs))
     if key in ("plan_year", "plan_half"):
         query = sa.select(Plan).where(mine(Plan), Plan.year == period.year, Plan.kind == "annual")
         query = query.where(Plan.half.is_(None) if key == "plan_year" else Plan.half.is_not(None))
@@ -139,11 +138,11 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                          found.deadline or "不要求", found.submitted_on or "", FILING_STATUS[found.status],
                          plan.comment if plan else ""])
             refs.append(("plan", plan.id) if plan else None)
-        return Rows(["计划", "期间", "报备截止", "报备日期", "状态", "司法局意见"], rows, len(rows), refs)
+        return Rows(DRILL_COLUMNS["plans"], rows, len(rows), refs)
     if key == "campaigns":
         found = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), when.campaigns(period))
                                         .order_by(Campaign.window_start, Campaign.id)))
-        return Rows(["编号", "名称", "检查期", "状态"],
+        return Rows(DRILL_COLUMNS["campaigns"],
                     [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", str(CAMPAIGN_STATUS[c.status.value])]
                      for c in found[:limit]],
                     len(found), [_campaign_ref(c) for c in found[:limit]])
@@ -152,7 +151,7 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                                             sa.func.coalesce(Campaign.joint_id, Campaign.id))
                                   .join(Campaign, Campaign.id == Draw.campaign_id)
                                   .where(mine(Draw), when.draws(period)).order_by(Draw.drawn_at)).all()
-        return Rows(["抽查任务", "名称", "抽取", "抽取时间", "随机种子"],
+        return Rows(DRILL_COLUMNS["draws"],
                     [[code, title, DRAW_KIND[kind.value],
                       local(at).strftime("%Y-%m-%d %H:%M"), (seed or "")[:16] + "…"]
                      for code, title, kind, at, seed, *_ in rows[:limit]], len(rows),
@@ -166,7 +165,7 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                                   .join(Campaign, Campaign.id == Visit.campaign_id)
                                   .join(Entity, Entity.id == Visit.entity_id)
                                   .where(condition).order_by(FollowUp.opened_on)).all()
-        return Rows(["抽查任务", "检查对象", "处置方式", "开启日期", "改正期限"],
+        return Rows(DRILL_COLUMNS["follow_ups_open"],
                     [[code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened, deadline or ""]
                      for code, entity, kind, opened, deadline, *_ in rows[:limit]], len(rows),
                     [("visit", visit_id, campaign_id, on_portal, published is not None)
@@ -189,6 +188,6 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                     Campaign.joint_id.in_([i for i in ids if i not in seen]), Campaign.tenant_id == tenant_id)):
                 rows.append([part.code, part.title, "（本部门参加，由牵头部门统计）", None, None, None, None])
                 refs.append(_campaign_ref(part))
-        return Rows(["编号", "名称", "参与部门", "实际检查户次", "各部门抽查户次合计", "分别抽查预计户次", "减少检查户次"],
+        return Rows(DRILL_COLUMNS["joint"],
                     rows, len(rows), refs)
     raise KeyError(key)

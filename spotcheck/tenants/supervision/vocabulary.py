@@ -163,3 +163,22 @@ def provisional_note(count: int) -> str:
         return ""
     return (f"注：其中{count}户次的报送或公示期限落在尚未录入国家法定节假日安排的年份，调休安排未公布，"
             "除法定节假日外暂按周一至周五计算，该年安排录入后自动重新计算。")
+
+
+#: The drill-down tables (明细): how they answer yes or no, complete or missing, and the columns of each,
+#: by the figure it explains (``visits``: every figure counted in visits).
+YES_NO = {True: "是", False: "否"}
+COMPLETE = {True: "齐备", False: "缺失"}
+DRILL_COLUMNS = {
+    "visits": ["抽查任务", "检查对象", "检查日期", "状态", "报送期限", "公示期限", "公示时间"],
+    "basics": ["项目", "情况", "是否齐备"],
+    "items": ["事项编码", "事项名称", "领域", "纳入随机抽查", "不纳入随机抽查的理由"],  # seed 001: 书面说明理由
+    "entries": ["统一社会信用代码", "名称", "监管类别", "风险等级"],
+    "inspectors": ["姓名", "执法机构", "执法证编号"],
+    "rules": ["实施细则", "是否公布", "公布时间"],
+    "plans": ["计划", "期间", "报备截止", "报备日期", "状态", "司法局意见"],
+    "campaigns": ["编号", "名称", "检查期", "状态"],
+    "draws": ["抽查任务", "名称", "抽取", "抽取时间", "随机种子"],
+    "follow_ups_open": ["抽查任务", "检查对象", "处置方式", "开启日期", "改正期限"],
+    "joint": ["编号", "名称", "参与部门", "实际检查户次", "各部门抽查户次合计", "分别抽查预计户次", "减少检查户次"],
+}
