@@ -44,7 +44,7 @@ def load(url: str, count: int) -> dict:
 
     from spotcheck.core.database import db
     from spotcheck.core.scoping import tenant_scope
-    from spotcheck.demo.city import city
+    from spotcheck.demo.registry import city
     from spotcheck.tenants.accounts.models import Tenant
     from spotcheck.tenants.directory import bulk
 

@@ -19,7 +19,7 @@ TITLE = f"Import of {ENTITIES:,} entities into the registry (PostgreSQL)"
 
 def spreadsheet_rows(count: int) -> list[dict]:
     """``count`` rows as a filled-in spreadsheet gives them (text cells, Chinese names)."""
-    from spotcheck.demo.city import as_spreadsheet_row, city
+    from spotcheck.demo.registry import as_spreadsheet_row, city
 
     return [as_spreadsheet_row(row) for row, _entries in city(0, count, today=TODAY)]
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from spotcheck.core import audit
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.demo import city as demo_city, rules as demo_rules
+from spotcheck.demo import city as demo_city, registry as demo_registry, rules as demo_rules, staff as demo_staff
 from spotcheck.demo.people import admin_of
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.directory import bulk
@@ -37,7 +37,7 @@ def build_city(tenants: dict[str, Tenant], start: int, stop: int, *, seed: int, 
                 _items(code, actor)
                 _rules(code, tenant, actor)
                 _inspectors(code, actor, seed=seed, today=today)
-    generated = demo_city.city(start, stop, seed=seed, today=today)
+    generated = demo_registry.city(start, stop, seed=seed, today=today)
     while batch := list(islice(generated, BATCH)):
         bulk.upsert_entities(row for row, _ in batch)
         for code, tenant in tenants.items():
@@ -86,7 +86,7 @@ def grow_inspectors(tenants: dict[str, Tenant], *, scale: int, seed: int, today:
 def _inspectors(code: str, actor: User, *, seed: int, today: date, scale: int = 1) -> None:
 
     existing = set(db.session.scalars(sa.select(Inspector.cert_no)))
-    for data in demo_city.inspectors(code, seed=seed, today=today, scale=scale):
+    for data in demo_staff.inspectors(code, seed=seed, today=today, scale=scale):
         if data["cert_no"] not in existing:
             inspectors.create_inspector({**data, "agency": demo_rules.placed(data["agency"]),
                                          "region": demo_rules.place()}, actor=actor)
@@ -94,7 +94,7 @@ def _inspectors(code: str, actor: User, *, seed: int, today: date, scale: int = 
 
 def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
     """A few declared conflicts (回避) between the department's inspectors and its entities."""
-    wanted = demo_city.RECUSALS_PER_DEPARTMENT.get(code, 0)
+    wanted = demo_staff.RECUSALS_PER_DEPARTMENT.get(code, 0)
     if not wanted or db.session.scalar(sa.select(sa.func.count()).select_from(Recusal)):
         return
     people = list(db.session.scalars(sa.select(Inspector).where(Inspector.is_expert.is_(False)).order_by(Inspector.cert_no)))
@@ -107,4 +107,4 @@ def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
     for person, entry in zip(rnd.sample(people, k=min(wanted, len(people))),
                              rnd.sample(entries, k=min(wanted, len(entries)))):
         inspectors.declare_recusal(person.id, {"entity_id": entry.entity_id,
-                                               "reason": rnd.choice(demo_city.RECUSAL_REASONS)}, actor=actor)
+                                               "reason": rnd.choice(demo_staff.RECUSAL_REASONS)}, actor=actor)

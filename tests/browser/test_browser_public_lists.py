@@ -13,7 +13,7 @@ import pytest
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.demo import city as demo_city
+from spotcheck.demo import staff as demo_staff
 from spotcheck.tenants.inspectors import commands as inspectors
 from tests.support.browsers import assert_clean, assert_fits, assert_styled, new_context, new_page
 from tests.support.ceremony_world import everyone_drawn as _everyone_drawn
@@ -28,7 +28,7 @@ def _prepare(app, found: dict) -> None:
     """The campaign of 130 drawn targets (应急管理局) and the demo city's inspectors of 市场监督管理局."""
     found["campaign"], found["strata"], _teams = _everyone_drawn(130)
     day = today()
-    people = demo_city.inspectors("SCJ", today=day)
+    people = demo_staff.inspectors("SCJ", today=day)
     with tenant_scope(tenant_id("SCJ")):
         for person in people:
             inspectors.create_inspector(person, actor=user_named("scj_admin"))

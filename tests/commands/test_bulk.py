@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from spotcheck.demo.city import credit_code
+from spotcheck.demo.registry import credit_code
 from tests.support.helpers import tenant_id
 
 

@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 
 #: An identifier as code writes it: words joined by underscores.
 IDENTIFIER = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])")
+#: A key as code writes it, put before Chinese text (``observer:区人大代表``): the internal name of what follows.
+KEYED = re.compile(r"(?<![\w./:-])[a-z]{3,}:(?=[\u4e00-\u9fff])")
 #: Three or more English words in a row (a sentence or a phrase a Chinese reader was not meant to
 #: see); abbreviations, file names and hashes are single words and do not count.
 ENGLISH = re.compile(r"(?<![\w.-])[A-Za-z]{2,}(?:[ ,:;]+(?:[A-Za-z]{2,}|[a-z]))(?:[ ,:;]+[A-Za-z]{2,}){1,}(?![\w.-])")
@@ -72,7 +74,7 @@ def seed_words(text: str) -> list[str]:
 
 def programmer_words(text: str) -> list[str]:
     """The identifiers and English sentences in a page's visible text, each once, in order."""
-    found = [match.group(0) for match in IDENTIFIER.finditer(text)] + seed_words(text)
+    found = [match.group(0) for pattern in (IDENTIFIER, KEYED) for match in pattern.finditer(text)] + seed_words(text)
     for line in text.splitlines():
         for match in ENGLISH.finditer(line):
             words = re.findall(r"[A-Za-z]+", match.group(0))

@@ -1,0 +1,344 @@
+"""The demo city's registry (演示城市的市场主体): entities and their directory entries, generated.
+
+Pure Python, no database: :mod:`spotcheck.demo` writes what this module generates, and the
+benchmarks in ``bench/`` use the same generator for their million rows.
+
+Everything is deterministic. Entity number ``i`` is the same for every run with the same seed
+(each block of :data:`BLOCK` entities has its own ``random.Random``), so a city can grow from
+20,000 to 1,000,000 entities by generating only the numbers it does not have yet. Codes are
+valid: the 统一社会信用代码 (GB 32100) carries a 9-character organisation code with its GB 11714
+check character, and its own check character from ``stdnum.cn.uscc``. The city is Hangzhou
+(杭州市, GB/T 2260 3301).
+"""
+from __future__ import annotations
+
+import random
+from bisect import bisect
+from datetime import date, timedelta
+from itertools import accumulate
+from typing import Iterator
+
+from stdnum.cn import uscc
+
+from spotcheck.demo.registry_tables import (
+    BRAND_CHARS,
+    CITY_REGION,
+    COOPERATIVE_INDUSTRIES,
+    DISTRICTS,
+    INDUSTRIES,
+    INSTITUTION_KINDS,
+    NGO_KINDS,
+    NGO_TOPICS,
+    NTH,
+    SURNAMES,
+)
+from spotcheck.tenants.common.vocabulary.reference import ENTITY_STATUSES, ENTITY_TYPES
+
+DEMO_SEED = 3301
+BLOCK = 1024  # entities per random stream
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V
+_USCC_VALUE = {c: n for n, c in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # GB 32100-2015
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714-1997
+_ORG_VALUE = {c: (int(c) if c.isdigit() else ord(c) - 55) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
+def org_code_check(body: str) -> str:
+    """The check character of a GB 11714 organisation code body (8 digits or capital letters)."""
+    check = 11 - sum(w * _ORG_VALUE[c] for w, c in zip(_ORG_WEIGHTS, body)) % 11
+    return "X" if check == 10 else "0" if check == 11 else str(check)
+
+
+def credit_code(prefix: str, region: str, org_body: str) -> str:
+    """A 统一社会信用代码: authority + type (2), region (6), organisation code (8 + check), check
+    (the same computation as ``stdnum.cn.uscc.calc_check_digit``, which the tests hold it to)."""
+    base = prefix + region + org_body + org_code_check(org_body)
+    return base + _USCC_ALPHABET[(31 - sum(_USCC_VALUE[c] * w for c, w in zip(base, _USCC_WEIGHTS))) % 31]
+
+
+def _base31(n: int, width: int) -> str:
+    chars = []
+    for _ in range(width):
+        n, r = divmod(n, 31)
+        chars.append(_USCC_ALPHABET[r])
+    return "".join(reversed(chars))
+
+
+def org_body(i: int, style: str) -> str:
+    """The organisation code body of entity ``i``: distinct for every ``i`` (a bijection of ``i``),
+    in the form of newer codes (``MA``/``MJ`` + 6) or of older all-digit codes."""
+    if style == "digits":
+        return f"{(i * 7_654_321 + 13_579_111) % 10**8:08d}"
+    width = 8 - len(style)
+    return style + _base31((i * 1_000_003 + 24_681_357) % 31**width, width)
+
+
+# --- the city: districts, streets, roads ------------------------------------------------------
+
+_ENTERPRISE_INDUSTRIES = [row for row in INDUSTRIES if row[3]]
+_ENTERPRISE_CUM = list(accumulate(row[3] for row in _ENTERPRISE_INDUSTRIES))
+_SHOP_INDUSTRIES = [row for row in INDUSTRIES if row[4] and row[2]]
+_SHOP_CUM = list(accumulate(row[4] for row in _SHOP_INDUSTRIES))
+
+
+_STATUS_CUM = list(accumulate((930, 35, 15, 20)))
+_STATUSES = ("active", "deregistered", "revoked", "moved")
+_TYPE_CUM = list(accumulate((520, 420, 20, 25, 15)))
+_TYPES = ("enterprise", "individual", "cooperative", "ngo", "institution")
+_DISTRICT_CUM = list(accumulate(d[3] for d in DISTRICTS))
+_RURAL_CUM = list(accumulate(d[4] for d in DISTRICTS))
+
+
+def _brand(rnd: random.Random) -> str:
+    first = rnd.choice(BRAND_CHARS)
+    second = rnd.choice(BRAND_CHARS)
+    while second == first:
+        second = rnd.choice(BRAND_CHARS)
+    return first + second
+
+
+def _pick(rnd: random.Random, items, cum):
+    return items[bisect(cum, rnd.random() * cum[-1])]
+
+
+def _address(rnd: random.Random, district, *, office: bool) -> tuple[str, str]:
+    code, name, short, _w, _r, towns, roads = district
+    town = rnd.choice(towns)
+    address = f"浙江省杭州市{name}{town}{rnd.choice(roads)}{rnd.randint(1, 899)}号"
+    if office and rnd.random() < 0.45:
+        address += f"{rnd.randint(1, 12)}幢{rnd.randint(1, 22)}{rnd.randint(1, 20):02d}室"
+    return town, address
+
+
+def _entity(i: int, rnd: random.Random, today: date) -> dict:
+    """Registry row ``i`` in the form ``clean_entity`` returns (plus ``_kind`` for the directories)."""
+    entity_type = _pick(rnd, _TYPES, _TYPE_CUM)
+    district = _pick(rnd, DISTRICTS, _RURAL_CUM if entity_type == "cooperative" else _DISTRICT_CUM)
+    code_region = district[0]
+    town, address = _address(rnd, district, office=entity_type in ("enterprise", "ngo"))
+    town_short = town.removesuffix("街道").removesuffix("镇")
+    brand = _brand(rnd)
+    kind = "general"
+    if entity_type == "enterprise":
+        industry, words, _shops, _we, _wi, kind = _pick(rnd, _ENTERPRISE_INDUSTRIES, _ENTERPRISE_CUM)
+        word = rnd.choice(words)
+        form = rnd.random()
+        if form < 0.45:
+            name = f"杭州{brand}{word}有限公司"
+        elif form < 0.65:
+            name = f"杭州{district[2]}{brand}{word}有限公司"
+        elif form < 0.75:
+            name = f"杭州{brand}{word}有限责任公司"
+        elif form < 0.85:
+            name = f"浙江{brand}{word}有限公司"
+        elif form < 0.88:
+            name = f"浙江{brand}{word}股份有限公司"
+        else:
+            name = f"{brand}（杭州）{word}有限公司"
+        prefix = "91"
+        if rnd.random() < 0.15:
+            code_region = CITY_REGION  # registered by the city bureau
+        style = "MA2" if rnd.random() < 0.75 else "digits"
+    elif entity_type == "individual":
+        industry, _words, shops, _we, _wi, kind = _pick(rnd, _SHOP_INDUSTRIES, _SHOP_CUM)
+        shop = rnd.choice(shops)
+        form = rnd.random()
+        if form < 0.55:
+            name = f"杭州市{district[1]}{brand}{shop}"
+        elif form < 0.8:
+            name = f"杭州市{district[1]}{rnd.choice(SURNAMES)}记{shop}"
+        else:
+            name = f"杭州市{district[1]}{town_short}{brand}{shop}"
+        prefix, style = "92", "MA2" if rnd.random() < 0.8 else "digits"
+    elif entity_type == "cooperative":
+        industry, products = rnd.choice(COOPERATIVE_INDUSTRIES)
+        name = f"{district[1]}{town_short}{brand if rnd.random() < 0.5 else ''}{rnd.choice(products)}专业合作社"
+        prefix, style, kind = "93", "MA2", "farming"
+    elif entity_type == "ngo":
+        industry, prefix, patterns = rnd.choice(NGO_KINDS)
+        name = rnd.choice(patterns).format(topic=rnd.choice(NGO_TOPICS), district=district[1], brand=brand)
+        code_region = CITY_REGION if rnd.random() < 0.5 else code_region
+        style, kind = "MJ", "social"
+    else:
+        industry, patterns = rnd.choice(INSTITUTION_KINDS)
+        name = rnd.choice(patterns).format(district=district[1], nth=rnd.choice(NTH), town=town, town_short=town_short)
+        prefix, style, kind = "12", "digits", "hospital" if industry.startswith("Q84") else "public"
+    code = credit_code(prefix, code_region, org_body(i, style))
+
+    status = _pick(rnd, _STATUSES, _STATUS_CUM) if entity_type in ("enterprise", "individual", "cooperative") else "active"
+    abnormal = rnd.random() < 0.03
+    blacklisted = rnd.random() < 0.005
+    roll = rnd.random()
+    penalized_on = (today - timedelta(days=rnd.randint(1, 365)) if roll < 0.02
+                    else today - timedelta(days=rnd.randint(366, 1500)) if roll < 0.035 else None)
+    roll = rnd.random()
+    complaints = rnd.randint(1, 3) if roll < 0.07 else rnd.randint(4, 15) if roll < 0.085 else 0
+    roll = rnd.random()
+    rating = None if roll < 0.15 else "A" if roll < 0.45 else "B" if roll < 0.9 else "C" if roll < 0.98 else "D"
+    if blacklisted:
+        rating = "D"
+    elif abnormal and rating in (None, "A", "B"):
+        rating = "C"
+    return {
+        "code": code, "name": name, "entity_type": entity_type, "industry_code": industry,
+        "region_code": district[0], "address": address, "status": status, "abnormal": abnormal,
+        "blacklisted": blacklisted, "penalized_on": penalized_on, "complaints": complaints, "credit_rating": rating,
+        "_kind": kind,
+    }
+
+
+# --- directory entries of each department ---------------------------------------------------
+
+_FOOD = ("food_service", "food_retail", "food_production")
+
+
+_FLAGGED_RISK = (25, 45, 25, 5)  # flagged entities are classed higher
+
+
+def _risk(rnd: random.Random, weights: tuple[int, int, int, int], flagged: bool) -> str:
+    a, b, c, _d = _FLAGGED_RISK if flagged else weights
+    roll = rnd.random() * 100
+    return "A" if roll < a else "B" if roll < a + b else "C" if roll < a + b + c else "D"
+
+
+def _tags(tags: list[str]) -> str:
+    tags = sorted(set(tags))
+    return ("," + ",".join(tags) + ",") if tags else ""
+
+
+def _last_inspected(rnd: random.Random, today: date) -> date | None:
+    return today - timedelta(days=rnd.randint(20, 3 * 365)) if rnd.random() < 0.35 else None
+
+
+def directory_entries(row: dict, rnd: random.Random, today: date) -> dict[str, dict]:
+    """The departments (by code) that supervise this entity, each with its own entry (category,
+    risk A–D weighted to low risk, tags, last inspection) in the form ``clean_entry`` returns."""
+    kind, industry, entity_type = row["_kind"], row["industry_code"], row["entity_type"]
+    flagged = (row["abnormal"] or row["blacklisted"] or row["complaints"] > 3
+               or (row["penalized_on"] is not None and (today - row["penalized_on"]).days <= 365))
+    active = row["status"] == "active"
+    entries: dict[str, dict] = {}
+
+    # 市场监管局: every market entity (all statuses: the registry is its own), and hospitals (drugs, devices).
+    if entity_type in ("enterprise", "individual", "cooperative") or kind == "hospital":
+        category = {
+            "food_service": "餐饮服务", "lodging": "住宿服务", "food_retail": "食品销售", "pharmacy": "药品经营",
+            "fuel_retail": "加油站（计量）", "food_production": "食品生产", "pharma": "药品生产",
+            "chemicals": "工业产品生产", "manufacturing": "工业产品生产", "online": "网络交易",
+            "advertising": "广告经营", "farming": "农民专业合作社", "hospital": "医疗机构（药械使用）",
+        }.get(kind, "一般市场主体")
+        if industry.startswith("F5292"):
+            category = "网络交易"
+        weights = (6, 20, 44, 30) if kind in (*_FOOD, "pharmacy", "pharma", "fuel_retail", "hospital") else (3, 12, 35, 50)
+        risk = _risk(rnd, weights, flagged)
+        tags = []
+        if kind in _FOOD and rnd.random() < 0.7:
+            tags.append("食品安全")
+        if kind in ("food_service", "food_retail") and rnd.random() < 0.05:
+            tags.append("学校周边")
+        if entity_type == "enterprise" and kind in ("food_retail", "pharmacy", "food_service") and rnd.random() < 0.12:
+            tags.append("连锁经营")
+        if kind == "online" or (kind in ("retail", "food_retail") and rnd.random() < 0.15):
+            tags.append("网络经营")
+        special = {"manufacturing": 0.3, "chemicals": 0.5, "transport": 0.25, "lodging": 0.5, "construction": 0.1,
+                   "hospital": 0.8, "cold_storage": 0.5}.get(kind, 0)
+        if rnd.random() < special:
+            tags.append("特种设备")
+        if kind in ("food_service", "food_retail") and rnd.random() < 0.003:
+            tags.append("老字号")
+        if risk == "A":
+            tags.append("重点监管")
+        entries["SCJ"] = {"category": category, "risk": risk, "tags": _tags(tags),
+                          "last_inspected_on": _last_inspected(rnd, today)}
+
+    # 应急管理局: mines, hazardous chemicals, industry and trade, construction (enterprises in business).
+    if entity_type == "enterprise" and active:
+        yjj = None
+        tags = []
+        if kind == "mining":
+            yjj, weights = "非煤矿山", (15, 30, 35, 20)
+            tags.append("露天矿山")
+        elif kind == "chemicals":
+            yjj, weights = "危险化学品生产", (15, 30, 35, 20)
+            if rnd.random() < 0.2:
+                tags.append("重大危险源")
+            if rnd.random() < 0.3:
+                tags.append("重点监管危险化工工艺")
+        elif kind in ("hazchem_trade", "fuel_wholesale"):
+            yjj, weights = "危险化学品经营", (10, 28, 40, 22)
+        elif kind == "fuel_retail":
+            yjj, weights = "危险化学品经营（加油站）", (8, 25, 42, 25)
+        elif kind == "hazchem_logistics":
+            yjj, weights = "危险化学品储存运输", (12, 30, 38, 20)
+            if rnd.random() < 0.3:
+                tags.append("重大危险源")
+        elif kind == "cold_storage":
+            yjj, weights = "工贸企业（冷库）", (8, 22, 40, 30)
+            if rnd.random() < 0.4:
+                tags.append("涉氨制冷")
+        elif kind in ("manufacturing", "food_production", "pharma"):
+            yjj, weights = "工贸企业", (5, 20, 40, 35)
+            if industry in ("C2110", "C1431", "C3360", "C1711") and rnd.random() < 0.5:
+                tags.append("粉尘涉爆")
+            if industry in ("C2231", "C1514", "C1530", "C1432") and rnd.random() < 0.4:
+                tags.append("有限空间作业")
+            if industry.startswith(("C14", "C15")) and rnd.random() < 0.15:
+                tags.append("涉氨制冷")
+        elif kind == "construction":
+            yjj, weights = "建筑施工", (6, 22, 42, 30)
+            if rnd.random() < 0.5:
+                tags.append("高处作业")
+        if yjj:
+            entries["YJJ"] = {"category": yjj, "risk": _risk(rnd, weights, flagged), "tags": _tags(tags),
+                              "last_inspected_on": _last_inspected(rnd, today)}
+
+    # 商务局: wholesale, retail, catering and household services; fuel, scrapped cars, recycling.
+    if entity_type in ("enterprise", "individual") and active:
+        swj = {"wholesale": "批发业", "hazchem_trade": "批发业", "fuel_wholesale": "成品油批发",
+               "fuel_retail": "成品油零售", "scrap_cars": "报废机动车回收", "recycling": "再生资源回收",
+               "car_sales": "汽车流通", "food_retail": "零售业", "retail": "零售业", "pharmacy": "零售业",
+               "food_service": "住宿餐饮业", "lodging": "住宿餐饮业", "services": "居民服务业"}.get(kind)
+        if industry == "F5292":
+            swj = "零售业"
+        if swj:
+            tags = []
+            if swj in ("零售业", "住宿餐饮业", "居民服务业") and rnd.random() < (0.3 if entity_type == "enterprise" else 0.1):
+                tags.append("单用途预付卡")
+            if entity_type == "enterprise" and industry in ("F5211", "F5212") and rnd.random() < 0.3:
+                tags.append("大型商超")
+            if entity_type == "enterprise" and swj in ("零售业", "住宿餐饮业") and rnd.random() < 0.1:
+                tags.append("连锁经营")
+            entries["SWJ"] = {"category": swj, "risk": _risk(rnd, (3, 12, 40, 45), flagged), "tags": _tags(tags),
+                              "last_inspected_on": _last_inspected(rnd, today)}
+    return entries
+
+
+def city(start: int, stop: int, *, seed: int = DEMO_SEED, today: date) -> Iterator[tuple[dict, dict[str, dict]]]:
+    """Entities ``start`` … ``stop - 1`` of the city with their directory entries per department."""
+    block = start // BLOCK
+    while block * BLOCK < stop:
+        rnd = random.Random(seed * 1_000_003 + block)
+        for i in range(block * BLOCK, (block + 1) * BLOCK):
+            row = _entity(i, rnd, today)
+            entries = directory_entries(row, rnd, today)
+            if i >= stop:
+                return
+            if i >= start:
+                del row["_kind"]
+                if not uscc.is_valid(row["code"]):  # never expected: the generator computes the check characters
+                    raise ValueError(f"demo entity {i}: invalid code {row['code']}")
+                yield row, entries
+        block += 1
+
+
+def as_spreadsheet_row(row: dict) -> dict:
+    """A registry row as a filled-in spreadsheet gives it: text cells, Chinese names, 是 for yes."""
+    return {
+        "code": row["code"], "name": row["name"], "entity_type": ENTITY_TYPES[row["entity_type"]],
+        "industry_code": row["industry_code"], "region_code": row["region_code"], "address": row["address"],
+        "status": ENTITY_STATUSES[row["status"]], "abnormal": "是" if row["abnormal"] else "",
+        "blacklisted": "是" if row["blacklisted"] else "",
+        "penalized_on": row["penalized_on"].isoformat() if row["penalized_on"] else "",
+        "complaints": str(row["complaints"]), "credit_rating": row["credit_rating"] or "",
+    }
