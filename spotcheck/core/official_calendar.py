@@ -33,8 +33,10 @@ from spotcheck.core.statutory_holidays import StatutoryDay, statutory_days
 
 #: The two kinds of day a year's notice lists, in Chinese.
 DAY_KINDS = {HOLIDAY: "放假", WORKDAY: "调休上班"}
-#: Where a year came from.
-SOURCES = {"package": "chinesecalendar 软件包", "notice": "国务院办公厅通知"}
+#: Where a year came from, as an administrator reads it: the years loaded when the database was
+#: created are the State Council's notices as the package ``chinesecalendar`` (its version kept in
+#: ``notice``) carries them; the others were entered from the notice.
+SOURCES = {"package": "国务院办公厅通知（随软件提供的数据）", "notice": "国务院办公厅通知"}
 #: The Chinese names of the holidays the package knows (its names are English).
 PACKAGE_NAMES = {
     "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",

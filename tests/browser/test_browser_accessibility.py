@@ -322,3 +322,33 @@ def test_the_larger_text_mode_enlarges_text_and_controls_and_keeps_to_the_window
     assert page.locator("#text-size-toggle").get_attribute("aria-pressed") == "false"
     assert_clean(page)
     context.close()
+
+
+def test_on_a_phone_the_inspector_directory_reads_one_person_a_card_and_the_footer_keeps_off_the_edge(browser, demo):
+    """At 390 px (issue 40's walk): each inspector is a card, the name on one line under 姓名 (not one
+    character a line), the certificate number unbroken at its hyphen; the public footer has room on
+    both sides. At 1366 px the table keeps its four headers, the names on one line."""
+    context, page = opened(browser, demo, 390, 844)
+    page.goto("/public/inspectors")
+    rows = page.locator("table.public-inspector-list tbody tr")
+    assert rows.count() >= 10
+    lines = page.evaluate("""() => [...document.querySelectorAll('table.public-inspector-list tbody tr')].slice(0, 20)
+      .map(tr => ['td.name', 'td.cert'].map(s => { const td = tr.querySelector(s), r = document.createRange();
+        r.selectNodeContents(td); return [td.innerText, r.getClientRects().length,
+        getComputedStyle(td, '::before').content]; }))""")
+    for (name, name_lines, label), (cert, cert_lines, cert_label) in lines:
+        assert name_lines == 1, f"{name} runs over {name_lines} lines at 390 px"
+        assert cert_lines == 1 and "-" in cert, f"{cert} broken over {cert_lines} lines at 390 px"
+        assert label == '"姓名"' and cert_label == '"执法证编号"', (label, cert_label)
+    footer = page.locator("footer").evaluate("""f => { const r = document.createRange(); r.selectNodeContents(f);
+      const box = r.getBoundingClientRect(); return [box.left, window.innerWidth - box.right]; }""")
+    assert min(footer) >= 12, f"the footer's text at {footer} px from the edges at 390 px"
+    assert_fits(page, "public-inspectors-cards", 390)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.locator("table.public-inspector-list").first.locator("thead th").all_inner_texts() == [
+        "姓名", "执法机构", "执法证编号", "执法类别"]
+    assert page.locator("table.public-inspector-list td.name").first.evaluate(
+        "td => { const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length; }") == 1
+    assert_fits(page, "public-inspectors-cards", 1366)
+    assert_clean(page)
+    context.close()

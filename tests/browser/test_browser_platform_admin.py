@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browsers import Person, at_both_widths, sign_in
+from tests.support.browsers import Person, assert_fits, at_both_widths, sign_in
 from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser
@@ -27,6 +27,18 @@ def live_server(sqlite_template, tmp_path_factory):
 def test_the_calendar_is_typed_as_the_notice_reads_and_previewed_before_it_is_entered(browser, live_server):
     admin = Person(browser, live_server, "admin")
     page = admin.go("/platform/calendar")
+    for width in (1366, 390):  # the worked example is read whole; the fields look like every other field
+        page.set_viewport_size({"width": width, "height": 900})
+        example = page.locator("#calendar-example").evaluate("e => [e.scrollWidth, e.clientWidth, e.innerText]")
+        assert example[0] <= example[1] + 1 and "2月14日 上班" in example[2], f"the example cut off at {width} px: {example[:2]}"
+        for field in ("#calendar-year", "#calendar-text", "#notice"):
+            style = page.locator(field).evaluate("e => { const s = getComputedStyle(e); return [e.getBoundingClientRect().height, "
+                                                 "s.borderTopColor, s.borderTopLeftRadius, s.paddingLeft]; }")
+            assert style[0] >= 32 and style[1:] == ["rgb(188, 204, 220)", "4px", "9.6px"], (field, width, style)
+        assert "国务院办公厅通知（随软件提供的数据）" in page.inner_text("#calendar-years")
+        assert "chinesecalendar" not in page.inner_text("body")
+        assert_fits(page, "platform-calendar-form", width)
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.fill("#calendar-text", TYPED + "2月15日 上班\n")  # a Monday: refused, naming the line
     page.fill("#calendar-year", "2027")
     admin.submit("#calendar-preview-button")
@@ -56,7 +68,7 @@ def test_a_departments_administrator_is_reset_and_disabled_and_their_browser_is_
     assert "yjj_admin" in page.inner_text("#department-admins") and "yjj_inspector" in page.inner_text("#department-users")
     at_both_widths(page, "platform-department")
     admin.submit("#department-admins tr[data-login='yjj_admin'] button[data-action='reset']")
-    assert "确定重置yjj_admin的密码" in admin.confirmations[-1]
+    assert "确定重置“yjj_admin”的密码" in admin.confirmations[-1]
     password = page.inner_text("#temporary-password-value").strip()
     assert len(password) == 12
     at_both_widths(page, "platform-password")

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.browsers import Person
+from tests.support.browsers import Person, assert_fits
 from tests.support.helpers import served
 
 TODAY = date(2026, 11, 23)
@@ -49,6 +49,19 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
         assert header.get_attribute("title").startswith("按时公示户次 ÷ 应公示户次")
         SHOTS.mkdir(parents=True, exist_ok=True)
         home.screenshot(path=str(SHOTS / "supervision-dashboard.png"), full_page=True)
+        # at a desk the table's box takes the window's width (not the 1,100 px of the other pages);
+        # on a phone each chart's text is drawn at 11 px or more (the chart scrolls in its box)
+        home.set_viewport_size({"width": 1366, "height": 900})
+        box = table.evaluate("t => t.parentElement.getBoundingClientRect().width")
+        assert box >= 1366 - 60, f"the table's box is {box} px wide at 1366 px"
+        home.set_viewport_size({"width": 390, "height": 844})
+        smallest = home.evaluate("""() => Math.min(...[...document.querySelectorAll('figure.chart svg text')]
+          .map(t => parseFloat(t.getAttribute('font-size')) * t.ownerSVGElement.getBoundingClientRect().width
+                    / t.ownerSVGElement.width.baseVal.value))""")
+        assert smallest >= 11, f"chart text drawn at {smallest:.1f} px at 390 px"
+        assert_fits(home, "supervision-dashboard-phone", 390)
+        home.set_viewport_size({"width": 1366, "height": 900})
+        assert_fits(home, "supervision-dashboard-phone", 1366)
         with home.expect_navigation():
             swj.locator("a[data-drill='plan_half']").first.click()
         assert "口径" in home.inner_text("#drill-definition")

@@ -4,48 +4,25 @@ once, and a 15-second database restart costs seconds, not a lease. ``make chaos`
 minutes); the hung worker's test, which needs no restart, is in the suite (tests/system/test_jobs.py)."""
 from __future__ import annotations
 
-import io
 import time
 
 import pytest
 import sqlalchemy as sa
 
-from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tasks import job_sweep, jobs
-from spotcheck.tasks.import_jobs import submit_import
 from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants.directory.models import Entity
-from tests.support.helpers import REDIS_URL, make_app, tenant_id, user_named
-from tests.support.workers import WORKER_READY_TIMEOUT, Worker, _poll_job
+from tests.support.helpers import REDIS_URL, make_app, tenant_id
+from tests.support.workers import WORKER_READY_TIMEOUT, Worker, _poll_job, directory_csv, job_actions, queue_import
 
 pytestmark = [pytest.mark.chaos, pytest.mark.postgres, pytest.mark.redis]
 
 #: The lease of these tests' jobs: a whole lease lost would show as a job done minutes late.
 LEASE = 900
 ROWS = 300
-
-
-def _directory_csv(rows: int, start: int) -> bytes:
-    from tests.support.campaign_world import credit_code
-
-    lines = ["统一社会信用代码/对象编码,名称,行业代码,行政区划代码,风险等级"]
-    lines += [f"{credit_code(start + n)},故障测试企业{start}-{n},C2611,330102,B" for n in range(rows)]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _queue_import(app, data: bytes) -> int:
-    with app.app_context():
-        admin = user_named("scj_admin")
-        with tenant_scope(admin.tenant_id):
-            return submit_import("directory", "directory.csv", io.BytesIO(data), actor=admin).id
-
-
-def _actions(job_id: int) -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEntry.action).where(
-        AuditEntry.object_type == "job", AuditEntry.object_id == str(job_id)).order_by(AuditEntry.seq)))
 
 
 def _entities(start: int) -> int:
@@ -84,7 +61,7 @@ def test_a_database_restart_mid_job_costs_seconds_not_a_lease(own_cluster, postg
         "SPOTCHECK_TEST_PAUSE_DIR": str(pause), "SPOTCHECK_TEST_PAUSE_AT": "5"})
     try:
         worker.wait_ready(WORKER_READY_TIMEOUT)
-        job_id = _queue_import(web, _directory_csv(ROWS, start=7000))
+        job_id = queue_import(web, directory_csv(ROWS, 7000, name="故障测试企业7000-"))
         _wait_for(pause / f"job-{job_id}.paused", worker)
         with web.app_context():
             scj = tenant_id("SCJ")
@@ -100,7 +77,7 @@ def test_a_database_restart_mid_job_costs_seconds_not_a_lease(own_cluster, postg
             with tenant_scope(scj):
                 assert job.status == JobStatus.succeeded, (job.error, worker.output[-3000:])
                 assert job.result["created"] == ROWS and _entities(7000) == ROWS and job.attempt == 2
-                assert _actions(job_id) == ["job.submitted", "job.given_back", "job.succeeded"]
+                assert job_actions(job_id) == ["job.submitted", "job.given_back", "job.succeeded"]
             db.engine.dispose()
         assert waited < 30, f"{waited:.0f} s after the database came back"
         print(f"job done {waited:.1f} s after the database came back (lease {LEASE} s)")
@@ -119,11 +96,11 @@ def test_a_broker_restart_mid_job_loses_no_job_and_runs_none_twice(own_redis, po
         "SPOTCHECK_TEST_PAUSE_DIR": str(pause), "SPOTCHECK_TEST_PAUSE_AT": "5"})
     try:
         worker.wait_ready(WORKER_READY_TIMEOUT)
-        running = _queue_import(web, _directory_csv(ROWS, start=8000))
+        running = queue_import(web, directory_csv(ROWS, 8000, name="故障测试企业8000-"))
         _wait_for(pause / f"job-{running}.paused", worker)
         own_redis.stop()  # the broker goes away (empty when it comes back: no persistence)
         (pause / f"job-{running}.resume").write_text("")
-        waiting = _queue_import(web, _directory_csv(ROWS, start=9000))  # queued while the broker is down
+        waiting = queue_import(web, directory_csv(ROWS, 9000, name="故障测试企业9000-"))  # queued while the broker is down
         (pause / f"job-{waiting}.resume").write_text("")  # this one runs straight through when it comes
         with web.app_context():
             scj = tenant_id("SCJ")
@@ -150,7 +127,7 @@ def test_a_broker_restart_mid_job_loses_no_job_and_runs_none_twice(own_redis, po
                 assert job.status == JobStatus.succeeded and job.result["created"] == ROWS, worker.output[-3000:]
                 assert _entities(8000) == ROWS and _entities(9000) == ROWS
                 assert jobs.get_job(running).attempt == 1  # ran once
-                assert _actions(running) == ["job.submitted", "job.succeeded"]
+                assert job_actions(running) == ["job.submitted", "job.succeeded"]
             db.engine.dispose()
     finally:
         worker.stop()

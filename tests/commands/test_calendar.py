@@ -175,6 +175,11 @@ def test_the_administrator_is_told_from_1_october_and_enters_the_year_on_a_page(
     assert "2027-02-20" in page and "调休上班" in page and "星期六" in page
     assert 'id="home-calendar-missing"' not in client.get("/").get_data(as_text=True)
     assert signed_in(app, "scj_admin").get("/platform/calendar").status_code == 403
+    # where each year came from, in words: not the name and version of a software package
+    years = client.get("/platform/calendar").get_data(as_text=True).split('id="calendar-years"')[1]
+    assert "国务院办公厅通知（随软件提供的数据）" in years
+    assert "chinesecalendar" not in years and "软件包" not in years
+    assert "chinesecalendar" not in client.get("/platform/calendar/2026").get_data(as_text=True)
 
 
 def test_a_file_not_in_utf8_is_refused_naming_its_lines_on_the_page_and_the_console(app, tmp_path):

@@ -20,7 +20,7 @@ from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import PlanStatus
 from tests.independent.draw_spec_check import check as independent_check
-from tests.support.campaign_world import STRATA, build, campaign_data, leader_of, planner_of
+from tests.support.campaign_world import STRATA, build, campaign_data, frozen_campaign, leader_of, planner_of
 from tests.support.helpers import make_app, user_named
 
 
@@ -228,14 +228,7 @@ def test_an_unfillable_team_fails_the_whole_draw_naming_the_visit(app):
 def test_two_concurrent_draws_give_exactly_one(postgres_url):
     app = make_app(postgres_url)
     with app.app_context():
-        world = build()
-        admin = user_named("yjj_admin")
-        with tenant_scope(admin.tenant_id):
-            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
-            campaign_commands.approve(campaign.id, actor=leader_of(admin))
-            campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
-            db.session.commit()
-            campaign_id, tenant = campaign.id, admin.tenant_id
+        campaign_id, tenant = frozen_campaign(build()), user_named("yjj_admin").tenant_id
         db.engine.dispose()
     outcomes, barrier = [], threading.Barrier(2)
 

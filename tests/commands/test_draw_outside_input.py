@@ -21,20 +21,14 @@ from spotcheck.tenants.campaigns import commands as campaign_commands, draws as 
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from tests.support import joint_world
-from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.campaign_world import build, frozen_campaign, planner_of
 from tests.support.helpers import user_named
 
 REASON = "现场监督人因暴雨未能到场，经局务会同意按期抽取"
 
 
 def _frozen(world) -> int:
-    admin = user_named("yjj_admin")
-    with tenant_scope(admin.tenant_id):
-        campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
-        campaign_commands.approve(campaign.id, actor=leader_of(admin))
-        campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
-        db.session.commit()
-        return campaign.id
+    return frozen_campaign(world)
 
 
 def _drawn_entries(campaign_id: int) -> list[dict]:

@@ -161,8 +161,8 @@ def test_importing_results_through_the_page_and_the_api(app):
         page = f"/visits/campaign/{ids['campaign']}"
         planner = signed_in(app, "yjj_planner")
         home = planner.get("/").get_data(as_text=True)  # the hand-out done, the home says what comes next
-        row = home.split('class="tag task-import_results"')[0].rsplit("<tr", 1)[1]
-        assert home.split('class="tag task-import_results"')[1].startswith(f' href="{page}"')
+        row = home.split('class="task-step task-import_results"')[0].rsplit("<tr", 1)[1]
+        assert home.split('class="task-step task-import_results"')[1].startswith(f' href="{page}"')
         assert f"尚有 {ids['visits']:,} 项检查结果待录入" in re.sub(r"<[^>]+>", "", row)
         shown = planner.get(page).get_data(as_text=True)
         assert "导入离线录入的检查结果" in shown and "组长确认" in re.sub(r"<[^>]+>", "", shown)

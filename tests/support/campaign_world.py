@@ -14,6 +14,7 @@ from stdnum.cn import ric, uscc
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors import commands as inspectors
@@ -103,3 +104,14 @@ def planner_of(user):
 def leader_of(user):
     """The demo leader of ``user``'s department (approves campaigns, submits and publishes plans)."""
     return user_named(f"{user.tenant.code.lower()}_leader")
+
+
+def frozen_campaign(world) -> int:
+    """YJJ's campaign of ``world`` created, approved and its frame locked (锁定抽取范围): ready to draw."""
+    admin = user_named("yjj_admin")
+    with tenant_scope(admin.tenant_id):
+        campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
+        campaign_commands.approve(campaign.id, actor=leader_of(admin))
+        campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
+        db.session.commit()
+        return campaign.id

@@ -2,6 +2,7 @@
 queue of the test's own, and waiting for a job to end."""
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -13,10 +14,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tasks.import_jobs import submit_import
 from spotcheck.tasks.models import Job
-from tests.support.helpers import REDIS_URL, service_missing
+from tests.support.helpers import REDIS_URL, service_missing, user_named
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKER_READY_TIMEOUT = 30
@@ -151,3 +154,26 @@ def _poll_job(tenant: int, job_id: int, timeout: float) -> Job:
             if time.monotonic() > deadline:
                 pytest.fail(f"job {job_id} not done after {timeout} s (status {job and job.status})", pytrace=False)
         time.sleep(0.2)
+
+
+def directory_csv(rows: int, start: int = 0, name: str = "耐久测试企业") -> bytes:
+    """A directory file of ``rows`` new entities (codes from number ``start``), named ``name`` + their number."""
+    from tests.support.campaign_world import credit_code  # not at the top: this module is a plugin, loaded first
+
+    lines = ["统一社会信用代码/对象编码,名称,行业代码,行政区划代码,风险等级"]
+    lines += [f"{credit_code(start + n)},{name}{n},C2611,330102,B" for n in range(rows)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def queue_import(app, data: bytes) -> int:
+    """SCJ's administrator imports ``data`` into the directory, as a job; its id."""
+    with app.app_context():
+        admin = user_named("scj_admin")
+        with tenant_scope(admin.tenant_id):
+            return submit_import("directory", "directory.csv", io.BytesIO(data), actor=admin).id
+
+
+def job_actions(job_id: int) -> list[str]:
+    """What the audit trail says of a job, in order."""
+    return list(db.session.scalars(sa.select(AuditEntry.action).where(
+        AuditEntry.object_type == "job", AuditEntry.object_id == str(job_id)).order_by(AuditEntry.seq)))

@@ -10,22 +10,22 @@ import pytest
 import sqlalchemy as sa
 
 from spotcheck.core import clock
-from spotcheck.core.audit import AuditEntry
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
 from spotcheck.core.policy import SCHEDULER
-from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.tasks import audit_jobs, job_sweep, jobs
-from spotcheck.tasks.import_jobs import submit_import
 from spotcheck.tasks.models import Job, JobStatus
 from tests.support.helpers import REDIS_URL, make_app, signed_in, tenant_id, user_named
-from tests.support.workers import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker, _poll_job
-
-
-def _job_actions(job_id: int) -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEntry.action).where(
-        AuditEntry.object_type == "job", AuditEntry.object_id == str(job_id)).order_by(AuditEntry.seq)))
-
+from tests.support.workers import (
+    JOB_TIMEOUT,
+    WORKER_READY_TIMEOUT,
+    Worker,
+    _poll_job,
+    directory_csv,
+    job_actions,
+    queue_import,
+)
 
 # --- in the web process (eager) -------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ def test_a_message_delivered_twice_runs_the_job_once(app):
             assert jobs.get_job(job.id).status == JobStatus.succeeded
             again = audit_jobs.verify_tenant_chain.run(job.id, admin.tenant_id, admin.id)
             assert again == {"skipped": True, "job_id": job.id}
-            assert _job_actions(job.id) == ["job.submitted", "job.succeeded"]
+            assert job_actions(job.id) == ["job.submitted", "job.succeeded"]
 
 
 def test_a_running_job_shows_its_items_done_of_the_total_on_either_database(app):
@@ -96,25 +96,10 @@ def test_the_periodic_check_restarts_a_lost_job_and_gives_up_after_too_many_trie
             job = jobs.get_job(job_id)
             assert job.status == JobStatus.failed and "several tries" in job.error or "多次" in job.error
             assert job.dispatches == 3 and len(sent) == 3
-            assert _job_actions(job_id) == ["job.submitted", "job.requeued", "job.requeued", "job.abandoned"]
+            assert job_actions(job_id) == ["job.submitted", "job.requeued", "job.requeued", "job.abandoned"]
 
 
 # --- with real workers on Redis -------------------------------------------------------------------
-
-
-def _directory_csv(rows: int, start: int = 0) -> bytes:
-    from tests.support.campaign_world import credit_code
-
-    lines = ["统一社会信用代码/对象编码,名称,行业代码,行政区划代码,风险等级"]
-    lines += [f"{credit_code(start + n)},耐久测试企业{n},C2611,330102,B" for n in range(rows)]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _queue_import(app, data: bytes) -> int:
-    with app.app_context():
-        admin = user_named("scj_admin")
-        with tenant_scope(admin.tenant_id):
-            return submit_import("directory", "directory.csv", io.BytesIO(data), actor=admin).id
 
 
 @pytest.mark.postgres
@@ -129,7 +114,7 @@ def test_an_import_queued_by_web_runs_in_a_worker_with_another_folder(tmp_path, 
                      env={"SPOTCHECK_STORAGE": str(storage), "SPOTCHECK_INSTANCE": str(worker_home / "instance")})
     try:
         process.wait_ready(WORKER_READY_TIMEOUT)
-        job_id = _queue_import(web, _directory_csv(30))
+        job_id = queue_import(web, directory_csv(30))
         with web.app_context():
             job = _poll_job(tenant_id("SCJ"), job_id, JOB_TIMEOUT)
             with tenant_scope(tenant_id("SCJ")):
@@ -149,7 +134,7 @@ def test_a_job_queued_while_the_broker_is_down_runs_once_it_is_back(tmp_path, po
     storage = tmp_path / "storage"
     down = make_app(postgres_url, REDIS_URL="redis://127.0.0.1:1/0", SPOTCHECK_STORAGE=str(storage))
     started = time.monotonic()
-    job_id = _queue_import(down, _directory_csv(5, start=900))  # answers normally: the job waits
+    job_id = queue_import(down, directory_csv(5, start=900))  # answers normally: the job waits
     assert time.monotonic() - started < 15
     with down.app_context(), tenant_scope(tenant_id("SCJ")):
         assert jobs.get_job(job_id).status == JobStatus.queued
@@ -163,7 +148,7 @@ def test_a_job_queued_while_the_broker_is_down_runs_once_it_is_back(tmp_path, po
             job = _poll_job(tenant_id("SCJ"), job_id, JOB_TIMEOUT)
             with tenant_scope(tenant_id("SCJ")):
                 assert job.status == JobStatus.succeeded and job.result["created"] == 5, process.output[-3000:]
-                assert _job_actions(job_id) == ["job.submitted", "job.requeued", "job.succeeded"]
+                assert job_actions(job_id) == ["job.submitted", "job.requeued", "job.succeeded"]
     finally:
         process.stop()
         with up.app_context():
@@ -186,7 +171,7 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
     second = None
     try:
         first.wait_ready(WORKER_READY_TIMEOUT)
-        job_id = _queue_import(web, _directory_csv(rows, start=2000))
+        job_id = queue_import(web, directory_csv(rows, start=2000))
         scj = None
         with web.app_context():
             scj = tenant_id("SCJ")
@@ -219,7 +204,7 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
                 assert job.status == JobStatus.succeeded, (job.error, second.output[-3000:])
                 # every row new to the second run: the killed run left nothing behind
                 assert job.result["created"] == rows and job.result["entities_created"] == rows and job.attempt == 2
-                assert _job_actions(job_id) == ["job.submitted", "job.requeued", "job.succeeded"]
+                assert job_actions(job_id) == ["job.submitted", "job.requeued", "job.succeeded"]
     finally:
         for worker in (first, second):
             if worker is not None:
@@ -346,134 +331,4 @@ def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on
     finally:
         process.stop()
         with web.app_context():
-            db.engine.dispose()
-
-
-def _session_of_run(job_id: int) -> tuple[int | None, str | None]:
-    """The noted database session of the job's run, and what PostgreSQL says it is doing."""
-    with system_access("test: the run's session"):
-        pid = db.session.scalar(sa.select(Job.run_backend_pid).where(Job.id == job_id))
-    with db.engine.connect() as connection:  # as the login role: the application role sees no session's state
-        connection.execute(sa.text("RESET ROLE"))
-        state = connection.scalar(sa.text("SELECT state FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid})
-        connection.rollback()
-    return pid, state
-
-
-@pytest.mark.postgres
-@pytest.mark.redis
-@pytest.mark.slow(8)
-def test_a_hung_worker_is_taken_over_at_once_and_commits_nothing_when_it_wakes(tmp_path, postgres_url, celery_queue):
-    """A worker stopped dead (SIGSTOP) mid-job holds an open transaction: the periodic check ends that
-    session, gives the job to another worker, which imports the file whole without waiting on the hung
-    one's locks; the hung worker, woken, finds its connection gone and commits nothing."""
-    import os
-    import signal
-
-    rows = 400
-    storage, pause = tmp_path / "storage", tmp_path / "pause"
-    pause.mkdir()
-    web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
-    env = {"SPOTCHECK_STORAGE": str(storage)}
-    hung = Worker(celery_queue, postgres_url, env={**env, "SPOTCHECK_TEST_PAUSE_DIR": str(pause),
-                                                   "SPOTCHECK_TEST_PAUSE_AT": "5"})
-    second = None
-    try:
-        hung.wait_ready(WORKER_READY_TIMEOUT)
-        job_id = _queue_import(web, _directory_csv(rows, start=5000))
-        with web.app_context():
-            scj = tenant_id("SCJ")
-            deadline = time.monotonic() + 60
-            while not (pause / f"job-{job_id}.paused").exists():
-                assert time.monotonic() < deadline, hung.output[-3000:]
-                time.sleep(0.05)
-            os.kill(hung.proc.pid, signal.SIGSTOP)  # hung for real: it will not even see the resume file
-            (pause / f"job-{job_id}.resume").write_text("")
-            db.session.remove()
-            pid, state = _session_of_run(job_id)
-            assert pid and state == "idle in transaction", (pid, state)
-        second = Worker(celery_queue, postgres_url, env=env)
-        second.wait_ready(WORKER_READY_TIMEOUT)
-        sweeper = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage),
-                           SPOTCHECK_JOB_LEASE_SECONDS=0)
-        with sweeper.app_context():
-            swept = job_sweep.sweep(actor=SCHEDULER)
-            assert swept["sessions_ended"] == 1 and swept["requeued"] == 1, swept
-            db.engine.dispose()
-        with web.app_context():
-            job = _poll_job(scj, job_id, 60)
-            with tenant_scope(scj):
-                assert job.status == JobStatus.succeeded and job.attempt == 2, (job.error, second.output[-3000:])
-                assert job.result["created"] == rows
-        os.kill(hung.proc.pid, signal.SIGCONT)
-        deadline = time.monotonic() + 30
-        while "committed nothing more" not in hung.output:
-            assert time.monotonic() < deadline, hung.output[-3000:]
-            time.sleep(0.1)
-        with web.app_context():
-            db.session.remove()
-            with tenant_scope(scj):
-                job = jobs.get_job(job_id)
-                assert job.status == JobStatus.succeeded and job.attempt == 2 and job.result["created"] == rows
-                assert _job_actions(job_id) == ["job.submitted", "job.requeued", "job.succeeded"]
-                from spotcheck.tenants.directory.models import Entity
-                assert db.session.scalar(sa.select(sa.func.count()).select_from(Entity)
-                                         .where(Entity.name.like("耐久测试企业%"))) == rows
-    finally:
-        if hung.proc.poll() is None:
-            os.kill(hung.proc.pid, signal.SIGCONT)
-        for process in (hung, second):
-            if process is not None:
-                process.stop()
-                print(f"--- worker output ---\n{process.output[-5000:]}")  # shown when the test fails
-        with web.app_context():
-            db.engine.dispose()
-
-
-@pytest.mark.postgres
-def test_the_periodic_check_never_waits_on_a_hung_run_holding_its_departments_audit_chain(postgres_url):
-    """Why a hung export stayed "running" through every check: the hung run had written an audit entry,
-    so it held its department's audit chain; the first check blocked on it (holding the job's row), and
-    the later ones skipped the locked row. Now the check ends the run's noted session first, and a
-    session it cannot end only leaves that job for later."""
-    from datetime import timedelta
-
-    app = make_app(postgres_url)
-    with app.app_context():
-        admin = user_named("scj_admin")
-        scj = admin.tenant_id
-        with tenant_scope(scj):
-            first = audit_jobs.request_verification(actor=admin).id
-            second = audit_jobs.request_verification(actor=admin).id
-        hung = db.engine.connect()  # a run that wrote an audit entry, then hung: it holds the chain
-        transaction = hung.begin()
-        hung.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, :chain)"), {"ns": 0x5C0A, "chain": scj})
-        hung.execute(sa.text("RESET ROLE"))
-        pid, started = hung.execute(sa.text(
-            "SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()")).one()
-        try:
-            with unit_of_work(), system_access("test: two runs gone silent"):
-                for job_id, noted in ((first, pid), (second, None)):
-                    db.session.execute(sa.update(Job).where(Job.id == job_id).values(
-                        status=JobStatus.running, attempt=1, heartbeat_at=clock.now() - timedelta(hours=1),
-                        run_backend_pid=noted, run_backend_started_at=started if noted else None))
-            # the second job's run is not known: with the first's session held, the check leaves it…
-            app.config["SPOTCHECK_JOB_LEASE_SECONDS"] = 60
-            with unit_of_work(), system_access("test"):
-                db.session.execute(sa.update(Job).where(Job.id == first).values(heartbeat_at=clock.now()))
-            started_at = time.monotonic()
-            swept = job_sweep.sweep(actor=SCHEDULER)
-            assert swept["held"] == 1 and swept["requeued"] == 0 and time.monotonic() - started_at < 15, swept
-            # …and once the first run is silent too, its session is ended and both are queued again
-            with unit_of_work(), system_access("test"):
-                db.session.execute(sa.update(Job).where(Job.id == first).values(
-                    heartbeat_at=clock.now() - timedelta(hours=1)))
-            swept = job_sweep.sweep(actor=SCHEDULER)
-            assert swept["sessions_ended"] == 1 and swept["requeued"] == 2 and swept["held"] == 0, swept
-            with pytest.raises(sa.exc.DBAPIError):
-                hung.execute(sa.text("SELECT 1"))
-        finally:
-            transaction.close() if transaction.is_active else None
-            hung.invalidate()
-            hung.close()
             db.engine.dispose()

@@ -195,7 +195,7 @@ def test_the_draw_ceremony_reads_with_names_for_its_codes(app):
     frozen = shown[zh(app, ACTION_LABELS, "draw.frozen")]["details"]
     assert "检查对象抽取" in frozen and "风险等级" in frozen and "候选对象" in frozen
     drawn = [r for r in rows(page) if r["action"] == zh(app, ACTION_LABELS, "draw.drawn")][0]["details"]
-    assert "observer:人大代表 1234" in drawn and "随机种子" in drawn
+    assert "人大代表 输入： 1234" in drawn and "observer" not in drawn and "随机种子" in drawn  # the observer in words
     replaced = shown[zh(app, ACTION_LABELS, "draw.target_replaced")]["details"]
     assert "已注销" in replaced and "deregistered" not in replaced
     assert f"{out_name}（{out_code}）" in replaced

@@ -56,6 +56,8 @@ def test_the_bureau_leader_reads_every_department_and_other_leaders_their_own(ap
     assert leader.get(f"/supervision/assessment/{scj}?year=2026").status_code == 200
     assessment = leader.get("/supervision/assessment?year=2026").get_data(as_text=True)
     assert "应急管理局" in assessment and "市场监督管理局" in assessment
+    # each deduction says what its figures are: how many times, how many points taken off
+    assert re.search(r"（\d+次，扣[\d.]+分）", assessment) and not re.search(r"（\d+，−", assessment)
     assert {"YJJ", "SCJ"} <= _rows(leader.get("/reports/overview?year=2026").get_data(as_text=True))
     # reading is all the leader gains: drafting, the deductions and the filing review stay the supervisor's,
     # and the pages lead the leader to none of them

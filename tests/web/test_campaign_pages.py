@@ -371,8 +371,8 @@ def _team_certs(world, campaign_id) -> dict[str, set[str]]:
 def _rows(response) -> list[tuple[str, str]]:
     """The rows of the page's target table as (code, status)."""
     body = response.get_data(as_text=True)
-    table = re.search(r'<table class="results" id="targets-table">.*?</table>', body, re.S)
-    return re.findall(r'<tr data-entity="\d+" class="target-(\w+)">\s*<td class="code"><code>(\w+)</code>',
+    table = re.search(r'<table class="results[^"]*" id="targets-table">.*?</table>', body, re.S)
+    return re.findall(r'<tr data-entity="\d+" class="target-(\w+)">\s*<td class="code"[^>]*><code>(\w+)</code>',
                       table.group(0)) if table else []
 
 
@@ -382,7 +382,7 @@ def _codes(response) -> list[str]:
 
 def _row_html(response, code: str) -> str:
     body = response.get_data(as_text=True)
-    return re.search(rf'<tr data-entity="\d+" class="target-\w+">\s*<td class="code"><code>{code}</code>.*?</tr>',
+    return re.search(rf'<tr data-entity="\d+" class="target-\w+">\s*<td class="code"[^>]*><code>{code}</code>.*?</tr>',
                      body, re.S).group(0)
 
 
@@ -457,7 +457,7 @@ def test_the_forms_on_the_list_return_to_the_same_page_and_filter(app):
     listed = planner.get(url, query_string={"page": 2, "status": "selected"})
     came_from = _next_field(listed)
     out = _codes(listed)[0]
-    entity_id = re.search(rf'<tr data-entity="(\d+)" class="target-selected">\s*<td class="code"><code>{out}<',
+    entity_id = re.search(rf'<tr data-entity="(\d+)" class="target-selected">\s*<td class="code"[^>]*><code>{out}<',
                           listed.get_data(as_text=True)).group(1)
 
     # a refused replacement and a done one both land on page 2 of the selected targets

@@ -9,9 +9,8 @@ import re
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.campaigns import commands as campaign_commands
 from tests.support import joint_world
-from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.campaign_world import build, frozen_campaign
 from tests.support.helpers import bearer, post_form, signed_in, user_named
 
 REASON = "人大代表临时有公务，经分管领导同意按期抽取"
@@ -20,14 +19,7 @@ PLAINLY = "本次抽取无外部监督人输入，仅使用本部门密钥；理
 
 def _frozen(app) -> int:
     with app.app_context():
-        world = build()
-        admin = user_named("yjj_admin")
-        with tenant_scope(admin.tenant_id):
-            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
-            campaign_commands.approve(campaign.id, actor=leader_of(admin))
-            campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
-            db.session.commit()
-            return campaign.id
+        return frozen_campaign(build())
 
 
 def _field(page: str, field_id: str) -> str:

@@ -90,10 +90,26 @@ def test_the_public_reads_published_items_only(app):
     assert "《食品安全法》第一百一十条" in text and "不低于5%" in text and "每年1次" in text and "纳入信用记录" in text
     assert "进货查验记录" in text  # the current version, not the first one
     assert "实地检查" in text and "食品安全" in text  # codes shown by their Chinese names
+    # the requirements on the inspectors under their own name, not inside the enforcement categories
+    assert re.search(r"<dt>检查人员要求</dt><dd[^>]*>须持有执法证</dd>", text)
+    assert not re.search(r"<dt>执法类别</dt><dd>(?:(?!</dd>).)*须持有执法证", text, re.S)
     assert "草稿事项不应公开" not in text and "已废止事项不应公开" not in text
     assert "危险化学品经营单位检查" not in text  # another department's item is on its own page
     assert "危险化学品经营单位检查" in _text(client.get("/public/YJJ/items"))
     assert "危险化学品" in _text(client.get("/public/YJJ/items"))
+
+
+def test_the_draws_page_has_one_name_in_the_menu_its_heading_and_its_breadcrumbs(app):
+    """随机抽取公示 everywhere (the menu's name): not 检查计划与随机抽取 in one place and
+    年度检查计划与随机抽取 in another."""
+    client = app.test_client()
+    for url in ("/public", "/public/draws", "/public/draws/algorithm"):
+        text = _text(client.get(url))
+        assert "检查计划与随机抽取" not in text, url
+        assert 'id="nav-draws">随机抽取公示</a>' in text, url
+    text = _text(client.get("/public/draws"))
+    assert "<h1>随机抽取公示</h1>" in text and "<title>随机抽取公示 ·" in text
+    assert '<a href="/public/draws">随机抽取公示</a>' in _text(client.get("/public/draws/algorithm"))
 
 
 def test_the_portal_index_links_every_department(app):

@@ -20,3 +20,15 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 }, true);
+// A form sent back with errors opens on its first invalid field (its autofocus); when the form's error
+// summary would lie above the window's top, the page shows the summary at the top and the field focused
+// below it (in view where both fit).
+document.addEventListener("DOMContentLoaded", function () {
+  var field = document.querySelector("[autofocus]");
+  var summary = field && field.form && field.form.querySelector(".error-summary");
+  if (!summary) { return; }
+  field.focus({preventScroll: true});
+  summary.scrollIntoView({block: "start"});
+  var box = field.getBoundingClientRect();
+  if (box.bottom > window.innerHeight) { field.scrollIntoView({block: "nearest"}); }
+});

@@ -33,7 +33,7 @@ from spotcheck.tenants.audit.vocabulary import (
     READS,
     SIGN_IN_FAILURES,
 )
-from spotcheck.tenants.campaigns.vocabulary import LEADER_RULES, RULE_PARAMETERS
+from spotcheck.tenants.campaigns.vocabulary import LEADER_RULES, RULE_PARAMETERS, observer_words
 from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import JOB_KIND_LABELS, OBJECT_LABELS, percent, reference
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
@@ -380,6 +380,7 @@ _FORMATTERS = {
     "stratum": _stratum,
     "entities": _range,
     "months": lambda action, value: _join(_listed(value)) if value else _("None"),
+    "public_inputs": lambda action, value: _join(observer_words(v) for v in _listed(value)) if value else _("None"),
     "table": lambda action, value: _table_name(value),
     "rule": lambda action, value: _join(LEADER_RULES.get(v, v) for v in _listed(value)),
     "methods": _coded(reference.CHECK_METHODS),
@@ -393,8 +394,7 @@ _FORMATTERS = {
 
 
 def _table_name(code) -> str:
-    """A statistical table by its name (报表报送), e.g. 《随机抽查工作进展情况统计表》; the entries written
-    before the tables were named by what they are keep their former codes, named the same way."""
+    """A statistical table by its name (《随机抽查工作进展情况统计表》), former codes named the same way."""
     name = TABLE_NAMES.get(FORMER_TABLE_CODES.get(str(code), str(code)))
     return f"《{name}》" if name else plain(code)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
+
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.rules.parameters import BY_KEY as RULE_PARAMETERS
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
@@ -95,6 +97,12 @@ def observer_input(text: str) -> tuple[str, str]:
         return "", text
     who, _, given = text[len(OBSERVER_KEY):].strip().rpartition(" ")
     return (who.strip(), given) if who.strip() else ("", given)
+
+
+def observer_words(text: str) -> str:
+    """An observer's input in words, as the audit trail shows it: ``区人大代表 赵某 输入：0917``."""
+    who, given = observer_input(text)
+    return f"{gettext('%(who)s entered:', who=who)} {given}" if who else given
 
 #: Why a drawn target may be replaced ("cannot be found" is not one: it is a finding), and why a drawn
 #: inspector may be: the platform's reasons, by which a page names a reason recorded; which ones a
