@@ -7,137 +7,27 @@ A file with mistakes imports nothing and names every bad row (row number, column
 from __future__ import annotations
 
 import io
-import re
-import zipfile
-from functools import lru_cache
-from pathlib import Path
 
 import openpyxl
 import sqlalchemy as sa
-from stdnum.cn import ric, uscc
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.items.models import Item, ItemStatus
+from spotcheck.tenants.items.models import ItemStatus
 from spotcheck.tenants.spreadsheets.columns import DIRECTORY, HINT_MARKER, INSPECTORS, ITEMS
-from tests.support.helpers import bearer, csrf_token, signed_in, tenant_id
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PO_FILE = Path(__file__).resolve().parents[2] / "spotcheck/translations/zh_Hans_CN/LC_MESSAGES/messages.po"
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-def credit_code(n: int) -> str:
-    """A valid 统一社会信用代码 (GB 32100 check character)."""
-    base = f"91330199MA7Q{n:05d}"  # a region the demo city does not use
-    return base + uscc.calc_check_digit(base)
-
-
-def id_number(n: int) -> str:
-    """A valid 公民身份号码 (GB 11643 check digit), born in Beijing (no demo inspector is)."""
-    base = f"110101198503{(n % 28) + 1:02d}{n % 1000:03d}"
-    return base + ric.calc_check_digit(base + "0")
-
-
-def has_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
-@lru_cache(maxsize=1)
-def _translated_patterns() -> list[re.Pattern]:
-    """The English messages that the Chinese catalog translates, as patterns over formatted text."""
-    from babel.messages.pofile import read_po
-
-    with open(PO_FILE, "rb") as handle:
-        catalog = read_po(handle)
-    patterns = []
-    for message in catalog:
-        if message.id and message.string and isinstance(message.id, str):
-            parts = re.split(r"%\(\w+\)[sd]", message.id)
-            patterns.append(re.compile("^" + ".*".join(map(re.escape, parts)) + "$", re.DOTALL))
-    return patterns
-
-
-def assert_chinese_reason(reason: str) -> None:
-    """A reason is Chinese — or its message is still waiting for its translation in the catalog
-    (the translations are added at the end of the issue), never an English text the catalog translates."""
-    assert reason.strip()
-    if not has_cjk(reason):
-        assert not any(p.match(reason) for p in _translated_patterns()), f"untranslated reason: {reason}"
-
-
-def workbook(data: bytes) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(data))
-
-
-def fill(template: bytes, rows: list[dict], *, keep_hints: bool = True) -> bytes:
-    """The template with ``rows`` (header → value) written below its headers, as a user fills it."""
-    book = workbook(template)
-    sheet = book.worksheets[0]
-    headers = [cell.value for cell in sheet[1]]
-    if not keep_hints:
-        sheet.delete_rows(2)
-    start = sheet.max_row + 1
-    for offset, row in enumerate(rows):
-        for header, value in row.items():
-            sheet.cell(row=start + offset, column=headers.index(header) + 1, value=value)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def sheet_rows(data: bytes) -> list[dict]:
-    """The rows of an export, header → value: below the header row (the seed's title and 填报单位
-    line above it), the 填报人 line under the rows left out."""
-    sheet = workbook(data).worksheets[0]
-    values = list(sheet.iter_rows(values_only=True))
-    at = next(i for i, row in enumerate(values) if row[0] == "序号")
-    headers = values[at]
-    return [dict(zip(headers, row)) for row in values[at + 1:]
-            if any(v not in (None, "") for v in row) and not str(row[0] or "").startswith("填报人：")]
-
-
-def upload(client, kind: str, data: bytes, headers: dict, filename: str = "filled.xlsx"):
-    response = client.post(f"/api/v1/sheets/{kind}/imports", headers=headers,
-                           data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
-    assert response.status_code == 202, response.get_data(as_text=True)
-    job = client.get(f"/api/v1/jobs/{response.get_json()['id']}", headers=headers).get_json()
-    assert job["status"] == "succeeded", job
-    assert job["progress"] == 100
-    return job["result"]
-
-
-def download(client, url: str, headers: dict | None = None) -> bytes:
-    response = client.get(url, headers=headers or {})
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    assert response.mimetype == XLSX
-    return response.data
-
-
-def xlsx_text(data: bytes) -> str:
-    """Everything a workbook holds as text (shared and inline strings), to scan for personal data."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return "".join(archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml"))
-
-
-def items_of(code: str) -> list[Item]:
-    with tenant_scope(tenant_id(code)):
-        return list(db.session.scalars(sa.select(Item).order_by(Item.code)))
-
-
-ITEM_ROWS = [
-    {"检查事项": "食品生产企业监督检查", "子项": "生产许可条件", "检查依据": "《食品安全法》第一百一十条",
-     "检查主体": "市市场监督管理局", "抽查对象": "食品生产企业", "检查内容": "生产条件、原料进货查验",
-     "检查方式": "实地检查、书面检查", "比例": "不低于5%", "频次": "每年1次", "执法类别": "食品安全",
-     "检查结果的运用情形": "依法公示", "领域": "市场监管领域", "类别": "重点检查事项", "是否纳入随机抽查": "是"},
-    {"检查事项": "产品质量监督抽查", "检查方式": "检验检测", "执法类别": "产品质量、市场监管综合",
-     "领域": "市场监管领域", "是否纳入随机抽查": "否", "备注": "按年度计划"},
-    {"检查事项": "价格行为检查", "检查方式": "onsite", "领域": "其他领域"},
-]
-
+from tests.support.helpers import bearer, tenant_id
+from tests.support.sheets import (
+    ITEM_ROWS,
+    assert_chinese_reason,
+    credit_code,
+    download,
+    fill,
+    items_of,
+    sheet_rows,
+    upload,
+    workbook,
+)
 
 # --- templates ---------------------------------------------------------------------------------
 
@@ -409,167 +299,3 @@ def test_another_department_adds_missing_entities_but_cannot_change_the_registry
         lead = directory_of("SCJ")
         assert (lead[credit_code(1)].category, lead[credit_code(2)].category) == ("食品生产", "")
         assert credit_code(3) not in lead
-
-
-# --- inspectors ----------------------------------------------------------------------------------
-
-INSPECTOR_ROWS = [
-    {"姓名": "王芳", "性别": "女", "身份证号码": id_number(1), "执法机构全称": "杭州市市场监督管理局",
-     "职务": "科员", "执法证编号": "33010001", "执法证有效期至": "2027-12-31", "执法类别": "食品安全、产品质量",
-     "执法区域": "西湖区", "业务专长": "食品生产", "是否专家": "否"},
-    {"姓名": "李强", "性别": "男", "身份证号码": id_number(2), "执法机构全称": "杭州市市场监督管理局",
-     "执法证编号": "33010002", "执法类别": "市场监管综合", "是否专家": "是", "备注": "借调"},
-]
-
-
-def test_inspectors_template_fill_upload_export_reimport_and_masking(app):
-    client = app.test_client()
-    admin = bearer(app, "scj_admin")
-    filled = fill(download(client, "/api/v1/sheets/inspectors/template", admin), INSPECTOR_ROWS)
-    with app.app_context(), tenant_scope(tenant_id("SCJ")):
-        before = db.session.scalar(sa.select(sa.func.count()).select_from(Inspector))
-    result = upload(client, "inspectors", filled, admin)
-    assert result["ok"] is True, result
-    assert result["created"] == 2
-    with app.app_context(), tenant_scope(tenant_id("SCJ")):
-        people = {p.cert_no: p for p in db.session.scalars(sa.select(Inspector))}
-        assert people["33010001"].categories == ["food", "quality"]
-        assert str(people["33010001"].cert_expires_on) == "2027-12-31"
-        assert people["33010002"].is_expert is True and people["33010002"].sex == "M"
-        assert people["33010001"].id_masked == id_number(1)[:6] + "********" + id_number(1)[-4:]
-
-    full = download(client, "/api/v1/sheets/inspectors/export", admin)
-    ids = {r["执法证编号"]: r["身份证号码"] for r in sheet_rows(full)}
-    assert len(ids) == before + 2
-    assert (ids["33010001"], ids["33010002"]) == (id_number(1), id_number(2))
-    assert all(re.fullmatch(r"\d{17}[\dX]", number) for number in ids.values())
-
-    planner = bearer(app, "scj_planner")
-    masked = download(client, "/api/v1/sheets/inspectors/export", planner)
-    shown = {r["执法证编号"]: r["身份证号码"] for r in sheet_rows(masked)}
-    assert shown["33010001"] == id_number(1)[:6] + "********" + id_number(1)[-4:]
-    text = xlsx_text(masked)
-    assert not any(number in text for number in ids.values())
-    page = signed_in(app, "scj_planner").get("/catalog/sheets/inspectors/export")
-    assert page.status_code == 200 and id_number(1) not in xlsx_text(page.data)
-
-    # The full export and the masked one both re-import without changing anything.
-    for data in (full, masked):
-        again = upload(client, "inspectors", data, admin)
-        assert again["ok"] is True, again
-        assert (again["created"], again["changed"], again["unchanged"]) == (0, 0, before + 2)
-
-
-def test_a_bad_inspectors_file_imports_nothing(app):
-    client = app.test_client()
-    admin = bearer(app, "scj_admin")
-    template = download(client, "/api/v1/sheets/inspectors/template", admin)
-    good = INSPECTOR_ROWS[0]
-    bad_digit = id_number(5)[:-1] + ("1" if id_number(5)[-1] != "1" else "2")
-    rows = [
-        good,  # row 3
-        {**good, "执法证编号": "33010005", "身份证号码": bad_digit},  # row 4: check digit
-        {**good, "执法证编号": "33010001", "身份证号码": id_number(6)},  # row 5: certificate twice
-        {**good, "执法证编号": "33010007", "身份证号码": id_number(7), "执法类别": "天文观测"},  # row 6: unknown
-        {**good, "执法证编号": "33010008", "身份证号码": id_number(1)},  # row 7: ID number twice
-        {**good, "执法证编号": "33010009", "身份证号码": "", "性别": ""},  # row 8: missing ID and sex
-        {**good, "执法证编号": "33010010", "身份证号码": float(id_number(10)[:17] + "0")},  # row 9: Excel's 3.3E+17
-    ]
-    with app.app_context(), tenant_scope(tenant_id("SCJ")):
-        before = db.session.scalar(sa.select(sa.func.count()).select_from(Inspector))
-    result = upload(client, "inspectors", fill(template, rows), admin)
-    assert result["ok"] is False
-    assert result["error_rows"] == 6
-    bad = {(e["row"], e["column"]) for e in result["errors"]}
-    assert {(4, "身份证号码"), (5, "执法证编号"), (6, "执法类别"), (7, "身份证号码"), (8, "身份证号码"),
-            (8, "性别"), (9, "身份证号码")} <= bad
-    assert id_number(1) not in str(result) and bad_digit not in str(result)  # no personal data in the result
-    with app.app_context(), tenant_scope(tenant_id("SCJ")):
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Inspector)) == before
-    # the list of recent imports says the file was refused, not "done"
-    listed = signed_in(app, "scj_admin").get("/catalog/sheets").get_data(as_text=True)
-    assert "已结束：文件有错误，未导入任何数据" in listed and "<td>已完成</td>" not in listed
-
-
-# --- pages and access --------------------------------------------------------------------------
-
-def test_pages_upload_show_progress_and_errors(app):
-    client = signed_in(app, "scj_admin")
-    page = client.get("/catalog/sheets")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    for kind in ("items", "directory", "inspectors"):
-        assert f'id="sheet-{kind}"' in html and f'id="upload-{kind}"' in html
-    template = client.get("/catalog/sheets/items/template")
-    assert template.status_code == 200 and "attachment" in template.headers["Content-Disposition"]
-
-    bad = fill(template.data, [{"检查事项": "缺少领域的事项"}])
-    response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(bad), "清单.xlsx")})
-    assert response.status_code == 302
-    job_page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert 'id="import-errors"' in job_page and "<td>3</td>" in job_page and "<td>领域</td>" in job_page
-    assert 'id="upload-again"' in job_page
-
-    good = fill(template.data, [{"检查事项": "有领域的事项", "领域": "其他领域"}])
-    response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(good), "清单.xlsx")})
-    job_page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert 'id="import-ok"' in job_page
-    assert "job-progress.js" not in job_page  # a finished job is not polled
-
-
-def test_bad_uploads_are_refused_before_any_job(app):
-    client = signed_in(app, "scj_admin")
-    for name, data in (("list.xls", b"\xd0\xcf\x11\xe0 old excel"), ("list.txt", b"a,b"),
-                       ("fake.xlsx", b"not a zip at all")):
-        response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
-            "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(data), name)})
-        assert response.status_code == 200, name
-        assert 'class="field has-error"' in response.get_data(as_text=True), name
-    headers = bearer(app, "scj_admin")
-    api = app.test_client().post("/api/v1/sheets/items/imports", headers=headers, content_type="multipart/form-data",
-                                 data={"file": (io.BytesIO(b"x"), "list.pdf")})
-    assert api.status_code == 422 and "file" in api.get_json()["errors"]["json"]
-    assert app.test_client().post("/api/v1/sheets/items/imports", headers=headers).status_code == 422
-    assert app.test_client().get("/api/v1/sheets/nonsense/template", headers=headers).status_code == 404
-    big = make_large_app_limit(app)
-    assert big.status_code == 422
-
-
-def make_large_app_limit(app):
-    app.config["IMPORT_MAX_BYTES"] = 1024
-    return app.test_client().post("/api/v1/sheets/items/imports", headers=bearer(app, "scj_admin"),
-                                  content_type="multipart/form-data",
-                                  data={"file": (io.BytesIO(b"x" * 2048), "big.csv")})
-
-
-def test_who_may_do_what(app):
-    planner = signed_in(app, "scj_planner")
-    page = planner.get("/catalog/sheets").get_data(as_text=True)
-    assert 'id="export-items"' in page and 'id="upload-items"' not in page and 'id="template-items"' not in page
-    assert planner.get("/catalog/sheets/items/export").status_code == 200
-    assert planner.get("/catalog/sheets/items/template").status_code == 403
-    headers = bearer(app, "scj_planner")
-    client = app.test_client()
-    assert client.post("/api/v1/sheets/items/imports", headers=headers, content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(b"a"), "a.csv")}).status_code == 403
-    assert client.get("/api/v1/sheets/items/export", headers=bearer(app, "scj_inspector")).status_code == 403
-    assert app.test_client().get("/catalog/sheets").status_code == 302  # anonymous: to the login page
-
-
-def test_an_import_that_breaks_shows_a_failed_job_not_an_error_page(app, monkeypatch, tmp_path):
-    from spotcheck.tenants.spreadsheets import commands as sheets, uploads
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk on fire")
-
-    monkeypatch.setattr(sheets, "run_import", broken)
-    client = signed_in(app, "scj_admin")
-    response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(b"a,b\n"), "x.csv")})
-    assert response.status_code == 302
-    page = client.get(response.headers["Location"])
-    assert 'data-status="failed"' in page.get_data(as_text=True)
-    stored = Path(app.config["SPOTCHECK_STORAGE"]) / uploads.AREA
-    assert not [path for path in stored.rglob("*") if path.is_file()]  # the upload is not left behind

@@ -1,0 +1,66 @@
+"""Notices (文书) as the tests read them: the day the tests are set on, a kind's notices in order, and a
+notices' ``store`` that fails, dies or is taken over at its n-th call."""
+from __future__ import annotations
+
+import socket
+from datetime import date
+
+import sqlalchemy as sa
+
+from spotcheck.core.database import db
+from spotcheck.tenants.notices import commands as writing_commands
+from spotcheck.tenants.notices.models import Notice, NoticeKind
+
+TODAY = date(2026, 10, 12)
+
+
+def notices_of(kind: NoticeKind) -> list[Notice]:
+    """Every notice of ``kind`` the current scope shows, in order."""
+    return list(db.session.scalars(sa.select(Notice).where(Notice.kind == kind).order_by(Notice.id)))
+
+
+def store_with(n: int, effect):
+    """The notices' ``store``, doing ``effect()`` first at its ``n``-th call (a failure raised there, a
+    worker's death, another run taking the job over); the real one otherwise."""
+    real, calls = writing_commands.store, []
+
+    def store(*args, **kwargs):
+        calls.append(args[2])
+        if len(calls) == n:
+            effect()
+        return real(*args, **kwargs)
+
+    return store
+
+
+def raising(error: BaseException):
+    def effect():
+        raise error
+    return effect
+
+
+class Mailbox:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.received = []
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        mailbox = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                mailbox.received.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
