@@ -25,15 +25,11 @@ from tests.support.helpers import make_app, user_named
 
 
 def drawn_campaign(app, world, inputs=("observer:人大代表 1234",)):
-    admin = user_named("yjj_admin")
+    campaign_id, admin = frozen_campaign(world), user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
-        campaign_commands.approve(campaign.id, actor=leader_of(admin))
-        campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
+        campaign_commands.draw_targets(campaign_id, {"public_inputs": list(inputs)}, actor=planner_of(admin))
         db.session.commit()
-        campaign_commands.draw_targets(campaign.id, {"public_inputs": list(inputs)}, actor=planner_of(admin))
-        db.session.commit()
-        return campaign.id
+        return campaign_id
 
 
 def test_plan_goes_from_published_to_filed(app):

@@ -18,7 +18,7 @@ from spotcheck.tenants.notices import delivery
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, NoticeKind
 from tests.support.campaign_world import planner_of
 from tests.support.helpers import signed_in, user_named
-from tests.support.notice_world import TODAY, Mailbox, notices_of, raising, store_with
+from tests.support.notice_world import TODAY, Mailbox, notices_of, raising, store_with, submit_notices_job
 from tests.support.results_world import handed_out
 
 # --- the beat, for real ----------------------------------------------------------------------------
@@ -86,8 +86,7 @@ def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_i
     batch that fails gives back its numbers, the batches before it stay, and the next run writes
     only what is missing — each document once, the numbers without a gap."""
 
-    from spotcheck.core.commands import unit_of_work
-    from spotcheck.tasks import jobs, notice_jobs
+    from spotcheck.tasks import notice_jobs
     from spotcheck.tenants.notices import commands as writing_commands
 
     monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 3)
@@ -99,16 +98,12 @@ def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_i
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(ids["tenant"]):
             monkeypatch.setattr(writing_commands, "store", failing_fifth)
-            with unit_of_work():
-                first = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
-                                    campaign_id=ids["campaign"])
+            first = submit_notices_job(ids, planner)
             failed = db.session.get(Job, first.id, populate_existing=True)
             assert failed.status.value == "failed"
             assert len(notices_of(NoticeKind.inspection)) == 3  # the first batch stays, the second is undone
             monkeypatch.setattr(writing_commands, "store", real_store)
-            with unit_of_work():
-                second = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
-                                     campaign_id=ids["campaign"])
+            second = submit_notices_job(ids, planner)
             done = db.session.get(Job, second.id, populate_existing=True)
             # the retried job reports the documents that exist, the failed job's first batch too
             assert done.status.value == "succeeded" and done.result["inspection"] == ids["visits"]
@@ -127,8 +122,7 @@ def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_i
 def test_a_retried_notices_job_shows_every_document_that_exists_on_its_page_and_in_the_api(app, monkeypatch):
     """文书份数: the first job fails after its first batch; the job retried (重新生成文书) writes only the
     rest, yet its page and its JSON count every inspection and assignment notice of the campaign."""
-    from spotcheck.core.commands import unit_of_work
-    from spotcheck.tasks import jobs, notice_jobs
+    from spotcheck.tasks import notice_jobs
     from spotcheck.tenants.notices import commands as writing_commands
 
     monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 2)
@@ -139,9 +133,7 @@ def test_a_retried_notices_job_shows_every_document_that_exists_on_its_page_and_
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(ids["tenant"]):
             monkeypatch.setattr(writing_commands, "store", failing_third)
-            with unit_of_work():
-                first = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
-                                    campaign_id=ids["campaign"])
+            first = submit_notices_job(ids, planner)
             assert db.session.get(Job, first.id, populate_existing=True).status.value == "failed"
             assert len(notices_of(NoticeKind.inspection)) == 2
             monkeypatch.setattr(writing_commands, "store", real_store)
@@ -161,7 +153,6 @@ def test_a_notices_job_taken_over_after_its_worker_died_counts_the_dead_runs_doc
     """A worker dies after the job's first batch (its run holds the job, its batch committed); after
     the lease another run takes the job over and writes the rest: the job reports every document of
     the campaign, not only the second run's."""
-    from spotcheck.core.commands import unit_of_work
     from spotcheck.tasks import jobs, notice_jobs
     from spotcheck.tenants.notices import commands as writing_commands
 
@@ -176,9 +167,7 @@ def test_a_notices_job_taken_over_after_its_worker_died_counts_the_dead_runs_doc
         ids = handed_out()
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(ids["tenant"]):
-            with unit_of_work():
-                job = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
-                                  campaign_id=ids["campaign"])
+            job = submit_notices_job(ids, planner)
         job_id, planner_id = job.id, planner.id
         run = notice_jobs.write_campaign_notices.run
         monkeypatch.setattr(writing_commands, "store", dying_at_third)
@@ -204,7 +193,6 @@ def test_a_run_taken_over_while_paused_mid_batch_commits_nothing_of_that_batch(p
     longer its own and the batch is undone — no document of it is committed, nothing is numbered twice,
     and the job stays the new run's. Here the takeover is made from another connection while the first
     run is inside its second batch (PostgreSQL: two writers at once)."""
-    from spotcheck.core.commands import unit_of_work
     from spotcheck.tasks import jobs, notice_jobs
     from spotcheck.tenants.notices import commands as writing_commands
     from tests.support.helpers import make_app
@@ -224,9 +212,7 @@ def test_a_run_taken_over_while_paused_mid_batch_commits_nothing_of_that_batch(p
             ids = handed_out()
             planner = planner_of(user_named("yjj_admin"))
             with tenant_scope(ids["tenant"]):
-                with unit_of_work():
-                    job = jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner,
-                                      campaign_id=ids["campaign"])
+                job = submit_notices_job(ids, planner)
             job_id, planner_id = job.id, planner.id
             monkeypatch.setattr(writing_commands, "store", store_with(3, taken_over))
             outcome = notice_jobs.write_campaign_notices.run(job_id, ids["tenant"], planner_id,

@@ -7,7 +7,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
+from spotcheck.tasks import jobs, notice_jobs
+from spotcheck.tasks.models import Job
 from spotcheck.tenants.notices import commands as writing_commands
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 
@@ -64,3 +67,10 @@ class Mailbox:
 
     def __exit__(self, *exc):
         self.controller.stop()
+
+
+def submit_notices_job(ids: dict, planner) -> Job:
+    """The planner asks for the notices of the handed-out campaign of ``ids`` (in its department's
+    scope), as a job of its own transaction; run at once where jobs run eagerly."""
+    with unit_of_work():
+        return jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner, campaign_id=ids["campaign"])
