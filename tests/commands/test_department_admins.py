@@ -128,7 +128,7 @@ def test_a_password_reset_on_the_page_is_confirmed_and_shown_once(app):
         target = user_named("yjj_admin")
         tenant_id, user_id = target.tenant_id, target.id
     page = client.get(f"/platform/tenants/{tenant_id}").get_data(as_text=True)
-    assert re.search(r'data-confirm="确定重置yjj_admin的密码？', page)
+    assert re.search(r'data-confirm="确定重置“yjj_admin”的密码？', page)
     answer = post_form(client, f"/platform/tenants/{tenant_id}/admins/{user_id}/password", {},
                        token_from=f"/platform/tenants/{tenant_id}")
     shown = answer.get_data(as_text=True)

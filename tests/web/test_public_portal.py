@@ -253,7 +253,7 @@ def test_the_inspector_list_shows_only_who_may_be_drawn_today(app):
 
 
 def _names(text: str) -> list[str]:
-    return re.findall(r"<td>(商务检查员\d\d)</td>", text)
+    return re.findall(r"<td[^>]*>(商务检查员\d\d)</td>", text)
 
 
 def _titles(text: str) -> list[tuple[str, str]]:
