@@ -45,19 +45,6 @@ PACKAGE_NAMES = {
 }
 
 
-def read(text: str, year: int | None = None) -> Reading:
-    """A year as the administrator typed or pasted it (:mod:`spotcheck.core.calendar_notice`), with
-    what it leaves out — the preview shown before it is entered; :class:`ValidationFailed` naming
-    each line that cannot be read."""
-    return calendar_notice.read(text, year)
-
-
-def parse(text: str, year: int | None = None) -> tuple[int, list[Day]]:
-    """A year's text, checked whole: ``(year, days)``; otherwise :class:`ValidationFailed` naming
-    every bad line (field ``file``)."""
-    return calendar_notice.parse(text, year)
-
-
 def statutory_missing(reading: Reading) -> list[StatutoryDay]:
     """The days the law fixes in the year read that it does not give as holidays (a line forgotten,
     or a notice misread): shown with the preview."""
@@ -109,7 +96,7 @@ def load_year(text: str, *, notice: str = "", year: int | None = None, actor) ->
     replacing what was there), typed or pasted as the notice reads (:func:`read`; ``year``: the
     year of dates written without one): refused whole when any line is wrong. The visits'
     deadlines that were provisional for this year are counted again (event ``calendar.loaded``)."""
-    year, days = parse(text, year)
+    year, days = calendar_notice.parse(text, year)
     notice = (notice or "").strip()
     if len(notice) > NOTICE_LENGTH:
         raise ValidationFailed({"notice": [_l("At most %(n)d characters.", n=NOTICE_LENGTH)]})

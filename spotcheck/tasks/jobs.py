@@ -167,8 +167,7 @@ def _claim(job_id: int) -> int | None:
         taken = db.session.execute(
             sa.update(Job).where(Job.id == job_id, sa.or_(
                 Job.status == JobStatus.queued,
-                sa.and_(Job.status == JobStatus.running,
-                        sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < moment - lease()))))
+                job_sessions.silent(moment, lease())))
             .values(status=JobStatus.running, attempt=Job.attempt + 1, heartbeat_at=moment,
                     started_at=sa.func.coalesce(Job.started_at, moment))
             .execution_options(synchronize_session=False)).rowcount

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from spotcheck.core import official_calendar
+from spotcheck.core import calendar_notice, official_calendar
 from spotcheck.core.calendar import missing_years
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound, ValidationFailed
@@ -37,7 +37,7 @@ def index():
                 loaded = official_calendar.load_year(text, notice=values["notice"], year=year,
                                                      actor=current_user._get_current_object())
             else:
-                reading = official_calendar.read(text, year)
+                reading = calendar_notice.read(text, year)
         except ValidationFailed as failed:
             errors, status = failed.errors, 422
         else:

@@ -31,8 +31,9 @@ def end_sessions(user: User, *, keep: str | None = None) -> int:
 
 
 def end_user_access(user: User) -> None:
-    """End every session and revoke every API token of ``user`` (a deactivation: reactivating the
-    account later revives neither)."""
+    """End every session and revoke every API token of ``user``, and give the account a new session
+    stamp (a deactivation, a password reset: reactivating the account later revives neither)."""
+    user.session_stamp = new_session_stamp()
     end_sessions(user)
     with system_access("revoke a user's API tokens"):
         for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,

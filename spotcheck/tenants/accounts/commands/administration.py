@@ -191,7 +191,6 @@ def update_user(user_id: int, data: dict | None = None, *, actor) -> User:
         changes["active"] = [user.active, active]
         user.active = active
         if not active:
-            user.session_stamp = new_session_stamp()
             end_user_access(user)
     if changes:
         db.session.flush()

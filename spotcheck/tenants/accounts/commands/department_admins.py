@@ -13,15 +13,16 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, get_row, is_row_id
+from spotcheck.core.database import get_row
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.passwords import hash_password, password_problems
 from spotcheck.core.policy import Permission, Role
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.commands.administration import _new_user, _user_fields
-from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS
-from spotcheck.tenants.accounts.sessions import end_user_access, new_session_stamp
+from spotcheck.tenants.accounts.queries import get_tenant
+from spotcheck.tenants.accounts.sessions import end_user_access
 
 #: The letters of a temporary password: none that reads like another (0/O, 1/l/I).
 _ALPHABETS = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789")
@@ -36,17 +37,10 @@ def temporary_password() -> str:
             return password
 
 
-def _department(tenant_id: int) -> Tenant:
-    tenant = db.session.get(Tenant, tenant_id) if is_row_id(tenant_id) else None
-    if tenant is None:
-        raise NotFound(_l("No such department."))
-    return tenant
-
-
 @contextmanager
 def _in_department(tenant_id: int):
     """Work inside the department ``tenant_id`` (and nowhere else) for the platform administrator."""
-    tenant = _department(tenant_id)
+    tenant = get_tenant(tenant_id)
     with tenant_scope(tenant.id):
         yield tenant
 
@@ -83,7 +77,6 @@ def reset_admin_password(tenant_id: int, user_id: int, data: dict | None = None,
         user.password_hash = hash_password(password)
         user.must_change_password = True  # one use: they choose their own at the next sign-in
         user.failed_logins, user.locked_until = 0, None
-        user.session_stamp = new_session_stamp()
         end_user_access(user)
         audit.record("user.password_reset", "user", user.id, actor=actor, tenant_id=user.tenant_id,
                      details={"login": user.login})
@@ -102,7 +95,6 @@ def set_admin_active(tenant_id: int, user_id: int, data: dict, *, actor) -> User
         DEPARTMENT_ADMIN_ACTIONS.require(user, actor, "enable" if active else "disable")
         user.active = active
         if not active:
-            user.session_stamp = new_session_stamp()
             end_user_access(user)
         audit.record("user.updated", "user", user.id, actor=actor, tenant_id=user.tenant_id,
                      details={"active": [not active, active], "login": user.login})

@@ -114,7 +114,8 @@ def fill_cells(data: dict, *, actor) -> list[ReportEntry]:
     shown = entries.latest(due.duty.code, due.period, [tenant.id]).get(tenant.id, {})
     changed = []
     for cell in cells:
-        if cell.key not in texts or (shown[cell.key].value if cell.key in shown else "") == texts[cell.key]:
+        before = shown[cell.key].value if cell.key in shown else ""
+        if cell.key not in texts or before == texts[cell.key]:
             continue
         row = db.session.scalar(sa.select(ReportEntry).where(
             ReportEntry.tenant_id == tenant.id, ReportEntry.table_code == due.duty.code,
@@ -122,7 +123,6 @@ def fill_cells(data: dict, *, actor) -> list[ReportEntry]:
         if row is None:
             row = ReportEntry(table_code=due.duty.code, period=due.period.code, cell=cell.key)
             db.session.add(row)
-        before = shown[cell.key].value if cell.key in shown else ""
         row.value, row.entered_by_id, row.entered_by_name, row.entered_at = (
             texts[cell.key], actor.id, actor.display_name, now())
         db.session.flush()
