@@ -4,7 +4,7 @@
 
 # Stage 0 builds the browser verifier (spotcheck-verify.js) with npm ci + esbuild, at the versions of
 # package-lock.json, with Node 20 and npm taken from the official node:20-slim image (Debian, like
-# this one; the first stage stays python:3.11-slim, as tests/system/test_deployment_files.py asks).
+# this one; the first stage stays python:3.11-slim, as tests/system/test_dockerfile.py asks).
 # Only the built file goes into the image below.
 FROM python:3.11-slim
 COPY --from=node:20-slim /usr/local/bin/node /usr/local/bin/node

@@ -3,7 +3,7 @@ has its teams fill the campaign's results workbook and its planner imports it (�
 many departments do, instead of each 组长 typing every visit into the result form. The planner
 downloads the workbook (an action, timed), the teams fill it in (not timed: their work offline),
 and the planner uploads it (a job on the worker, timed): every visit arrives a draft recorded on its
-team's behalf (代为录入), which its 组长 then confirms (:func:`bench.city_year.record_results`)."""
+team's behalf (代为录入), which its 组长 then confirms (:func:`bench.city_steps.record_results`)."""
 from __future__ import annotations
 
 import io
@@ -26,13 +26,12 @@ def import_results(year, department: Department, spec: CampaignSpec, campaign_id
 
     from bench import city_world as world
     from spotcheck.core.database import db
-    from spotcheck.tasks import import_jobs
     from spotcheck.tenants.campaigns import queries as campaigns
     from spotcheck.tenants.common.vocabulary import reference
     from spotcheck.tenants.directory.models import Entity
     from spotcheck.tenants.results import categories
     from spotcheck.tenants.results.models import Visit
-    from spotcheck.tenants.spreadsheets import queries as sheet_queries
+    from spotcheck.tenants.spreadsheets import commands as sheet_commands, queries as sheet_queries
     from spotcheck.tenants.spreadsheets.columns import RESULTS
 
     planner = world.users(department)["planner"]
@@ -61,7 +60,7 @@ def import_results(year, department: Department, spec: CampaignSpec, campaign_id
     filled = io.BytesIO()
     book.save(filled)
     filled.seek(0)
-    year.job("import", spec, department.tenant_id, lambda: import_jobs.submit_results_import(
+    year.job("import", spec, department.tenant_id, lambda: sheet_commands.submit_results_import(
         campaign_id, name, filled, actor=planner), wait=True)
     imported = year.measures[-1]["result"] or {}
     if not imported.get("ok") or imported.get("drafted", 0) + imported.get("submitted", 0) != len(by_code):

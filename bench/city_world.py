@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bench.common import Timer, admin_connect, vacuum_analyze
-from bench.draw_targets import INACTIVE_PERCENT, copy_registry
+from bench.draw_data import INACTIVE_PERCENT, copy_registry
 
 YEAR = 2026
 PASSWORD = "Spotcheck-2026"  # the demo's password (spotcheck.demo.DEMO_PASSWORD)

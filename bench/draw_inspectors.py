@@ -19,7 +19,7 @@ import time
 from datetime import date, timedelta
 
 from bench.common import Timer, app_context, emit, fresh_database, log, save
-from bench.draw_targets import CATEGORY, load, load_average, setup
+from bench.draw_data import CATEGORY, load, load_average, setup
 
 NAME = "draw_inspectors"
 VISITS = int(os.environ.get("BENCH_VISITS", "10000"))

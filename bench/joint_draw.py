@@ -46,7 +46,7 @@ from itertools import permutations
 
 from bench import common
 from bench.common import Timer, emit, log, median
-from bench.draw_targets import credit_code
+from bench.draw_data import credit_code
 
 NAME = "joint_draw"
 ENTITIES = int(os.environ.get("BENCH_JOINT_ENTITIES", "100000"))

@@ -19,7 +19,7 @@ import os
 
 from bench import draw_inspectors as setup_draw
 from bench.common import Timer, app_context, emit, fresh_database, log, save
-from bench.draw_targets import load, load_average, setup
+from bench.draw_data import load, load_average, setup
 
 NAME = "notices_pdf"
 VISITS = int(os.environ.get("BENCH_NOTICE_VISITS", "1000"))
@@ -70,8 +70,8 @@ def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
+    from spotcheck.core.job_models import Job
     from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tasks.models import Job
     from spotcheck.tenants.notices.models import Notice
     from spotcheck.tenants.results import commands as results
 

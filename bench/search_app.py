@@ -35,7 +35,7 @@ def common_search():
     entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_([r.id for r in rows])))}
     found = NumberedPage([(entities[r.id], r.results, r.last) for r in rows], page,
                          max(1, -(-total // register.PER_PAGE)), total, register.PER_PAGE)
-    return render_template("public/results_search.html", search=text, found=found)
+    return render_template("results/public/search.html", search=text, found=found)
 
 
 app = create_app()

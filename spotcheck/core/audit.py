@@ -9,35 +9,38 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator
+from typing import Any, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import iso_utc, now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model, db, table_of
 from spotcheck.core.scoping import TenantOwned, current_tenant_id, system_access
 
 GENESIS = "0" * 64
 _LOCK_NAMESPACE = 0x5C0A  # first key of pg_advisory_xact_lock(int, int): "audit chain"
 
 
-class AuditEntry(TenantOwned, db.Model):
+class AuditEntry(TenantOwned, Model):
     __tablename__ = "audit_entry"
     __table_args__ = (sa.UniqueConstraint("chain", "seq", name="uq_audit_entry_chain_seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chain: Mapped[int] = mapped_column()
     seq: Mapped[int] = mapped_column()
-    tenant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=True)
+    tenant_id: Mapped[int | None] = mapped_column(  # type: ignore[assignment]  # the platform's chain has none
+        sa.ForeignKey("tenant.id"), index=True, nullable=True)
     actor_id: Mapped[int | None] = mapped_column()
     actor_login: Mapped[str | None] = mapped_column(sa.String(64))
     action: Mapped[str] = mapped_column(sa.String(64), index=True)
     object_type: Mapped[str] = mapped_column(sa.String(64))
     object_id: Mapped[str | None] = mapped_column(sa.String(64))
-    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64))
@@ -46,7 +49,7 @@ class AuditEntry(TenantOwned, db.Model):
         return entry_hash(self)
 
 
-def entry_hash(entry) -> str:
+def entry_hash(entry: AuditEntry) -> str:
     body = {
         "chain": entry.chain,
         "seq": entry.seq,
@@ -72,8 +75,8 @@ def hold_chain(tenant_id: int | None) -> None:
                         {"ns": _LOCK_NAMESPACE, "chain": tenant_id or 0})
 
 
-def record(action: str, obj_type: str, obj_id=None, *, actor=None, tenant_id: int | None | str = "current",
-           details: dict | None = None) -> AuditEntry:
+def record(action: str, obj_type: str, obj_id: object = None, *, actor: Actor | None = None,
+           tenant_id: int | None | str = "current", details: dict[str, Any] | None = None) -> AuditEntry:
     """Append an entry to the tenant's chain in the current transaction (committed with it).
 
     ``tenant_id`` defaults to the current tenant; ``None`` writes to the platform's chain.
@@ -81,7 +84,8 @@ def record(action: str, obj_type: str, obj_id=None, *, actor=None, tenant_id: in
     return record_many(action, obj_type, [(obj_id, details)], actor=actor, tenant_id=tenant_id)[0]
 
 
-def record_many(action: str, obj_type: str, entries: list[tuple], *, actor=None,
+def record_many(action: str, obj_type: str, entries: Sequence[tuple[object, dict[str, Any] | None]], *,
+                actor: Actor | None = None,
                 tenant_id: int | None | str = "current") -> list[AuditEntry]:
     """Append one entry per ``(obj_id, details)`` to the tenant's chain, in order, in the current
     transaction: the chain's head read and locked once, so a bulk command of thousands of rows
@@ -91,7 +95,7 @@ def record_many(action: str, obj_type: str, entries: list[tuple], *, actor=None,
     chain = tenant_id or 0
     session = db.session
     session.flush()  # pending rows are stamped with the current tenant, not inside the system access below
-    written = []
+    written: list[AuditEntry] = []
     with system_access("append to the audit chain"):
         if session.get_bind().dialect.name == "postgresql":
             session.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, :chain)"), {"ns": _LOCK_NAMESPACE, "chain": chain})
@@ -114,7 +118,7 @@ def record_many(action: str, obj_type: str, entries: list[tuple], *, actor=None,
             session.add_all(written)
             session.flush()
         else:  # one executemany, no ids read back: the entries returned stay outside the session
-            session.execute(sa.insert(AuditEntry.__table__), [
+            session.execute(sa.insert(table_of(AuditEntry)), [
                 {column: getattr(entry, column) for column in _COLUMNS} for entry in written])
     return written
 
@@ -140,7 +144,7 @@ class Break:
 
 def verify(chain: int | None = None) -> tuple[int, list[Break]]:
     """Check every chain (or one): returns the number of entries read and the first break of each chain."""
-    checked, breaks = 0, []
+    checked, breaks = 0, list[Break]()
     with system_access("verify the audit chain"):
         query = sa.select(AuditEntry).order_by(AuditEntry.chain, AuditEntry.seq)
         if chain is not None:
@@ -170,13 +174,9 @@ def verify(chain: int | None = None) -> tuple[int, list[Break]]:
     return checked, breaks
 
 
-def _stream(query) -> Iterator[AuditEntry]:
+def _stream(query: sa.Select[AuditEntry]) -> Iterator[AuditEntry]:
     result = db.session.execute(query.execution_options(yield_per=1000))
     for entry in result.scalars():
         yield entry
 
 
-def recent_of(user, limit: int = 8) -> list[AuditEntry]:
-    """The user's own latest entries (我的近期操作 on the home page), newest first."""
-    return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.actor_id == user.id)
-                                   .order_by(AuditEntry.id.desc()).limit(limit)))

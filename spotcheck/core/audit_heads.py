@@ -11,17 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import iso_utc, now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model, db
 from spotcheck.core.scoping import system_access
 
 
-class AuditHead(db.Model):
+class AuditHead(Model):
     """A published head of one audit chain (the department's id, 0 for the platform's own)."""
 
     __tablename__ = "audit_head"
@@ -67,7 +68,7 @@ def every(limit: int = 1000) -> list[AuditHead]:
     return list(db.session.scalars(sa.select(AuditHead).order_by(AuditHead.id.desc()).limit(limit)))
 
 
-def as_record(head: AuditHead) -> dict:
+def as_record(head: AuditHead) -> dict[str, Any]:
     """A head as the public page gives it to keep (JSON)."""
     return {"chain": head.chain, "entries": head.entries, "last_hash": head.last_hash,
             "published_at": iso_utc(head.published_at)}
@@ -85,7 +86,7 @@ class Mismatch:
         return f"chain {self.chain}: the head published with {self.entries} entries {self.reason}"
 
 
-def check_against(heads: list[dict]) -> list[Mismatch]:
+def check_against(heads: list[dict[str, Any]]) -> list[Mismatch]:
     """Every published head (``chain``, ``entries``, ``last_hash``) the local chains do not extend."""
     found = []
     with system_access("check the audit chains against their published heads"):

@@ -48,7 +48,7 @@ def each(rows: Iterable[Row], step: Callable[[Row], Done], *, name: Callable[[Ro
     return done
 
 
-def require_selection(ids, *, most: int = 5000) -> list[int]:
+def require_selection(ids: object, *, most: int = 5000) -> list[int]:
     """The ids of a selection: whole numbers, at least one, at most ``most``, each once."""
     if not isinstance(ids, (list, tuple)) or not ids:
         raise ValidationFailed({"ids": [_l("Select at least one row.")]})

@@ -69,7 +69,7 @@ _override: ContextVar[Calendar | None] = ContextVar("spotcheck_calendar_override
 def read() -> Calendar:
     """The calendar as the current transaction sees it in the database."""
     years = frozenset(db.session.scalars(sa.select(CalendarYear.year)))
-    holidays, workdays = set(), set()
+    holidays, workdays = set[date](), set[date]()
     for day, kind in db.session.execute(sa.select(OfficialDay.day, OfficialDay.kind)):
         (holidays if kind == "holiday" else workdays).add(day)
     return Calendar(years, frozenset(holidays), frozenset(workdays))

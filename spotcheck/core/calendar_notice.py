@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -61,18 +62,19 @@ class Day:
 class _Line:
     number: int
     text: str
-    days: list  # (date, kind, name)
-    undated_years: set  # explicit years of dates on a line with no kind (the notice's signature)
+    days: list[tuple[date, str, str]]  # (date, kind, name)
+    undated_years: set[int]  # explicit years of dates on a line with no kind (the notice's signature)
 
 
-def _day_or_problem(y: int, m: int, d: int):
+def _day_or_problem(y: int, m: int, d: int) -> date | None:
     try:
         return date(y, m, d)
     except ValueError:
         return None
 
 
-def _read_line(number: int, raw: str, year: int | None, section: str, problems: list) -> tuple[_Line | None, str]:
+def _read_line(number: int, raw: str, year: int | None, section: str,
+               problems: list[tuple[int, Any]]) -> tuple[_Line | None, str]:
     """One line: its days, and the section heading in force after it (the notice's 一、元旦：…).
     Problems go into ``problems`` as ``(line number, message)``."""
     text = _REMARK.sub(" ", unicodedata.normalize("NFKC", raw))
@@ -82,10 +84,11 @@ def _read_line(number: int, raw: str, year: int | None, section: str, problems: 
     tokens = sorted([("date", m) for m in _DATE.finditer(text)] + [("kind", m) for m in _KIND.finditer(text)],
                     key=lambda t: t[1].start())
     shown = raw.strip()[:60]
-    said: list = []
+    said: list[Any] = []
     pending: list[tuple[date, date]] = []
     found: list[tuple[date, date, str]] = []
-    leading_kind, last_date, last_end, explicit_years = None, None, 0, set()
+    leading_kind, last_date, last_end, explicit_years = None, None, 0, set[int]()
+    y: int | None
     for what, match in tokens:
         if what == "kind":
             kind = HOLIDAY if match.group("holiday") else WORKDAY
@@ -149,7 +152,7 @@ def _read_line(number: int, raw: str, year: int | None, section: str, problems: 
     return _Line(number, shown, days, set()), section  # no date at all: the notice's title or prose, left out
 
 
-def _leftover_name(text: str, tokens) -> str:
+def _leftover_name(text: str, tokens: list[tuple[str, re.Match[str]]]) -> str:
     """What a line says besides its dates and kinds, if it is a name (not a sentence of the notice)."""
     if _SENTENCE.search(text):
         return ""
@@ -191,7 +194,7 @@ def read(text: str, year: int | None = None) -> Reading:
     """A year's text, checked whole; otherwise :class:`ValidationFailed` naming every line that
     cannot be read (field ``file``). ``year``: the year of dates written without one (chosen on the
     form). Blank lines and lines starting with ``#`` are skipped."""
-    problems: list = []  # (line number, message); 0: the text as a whole
+    problems: list[tuple[int, Any]] = []  # (line number, message); 0: the text as a whole
     lines: list[_Line] = []
     section = ""
     if year is None and (titled := _TITLE_YEAR.search(unicodedata.normalize("NFKC", text or ""))):

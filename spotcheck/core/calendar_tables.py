@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 
 NAME_LENGTH, NOTICE_LENGTH = 50, 200
 
 
-class CalendarYear(db.Model):
+class CalendarYear(Model):
     """A year of the official calendar as entered (one row a year, no tenant)."""
 
     __tablename__ = "calendar_year"
@@ -31,7 +31,7 @@ class CalendarYear(db.Model):
     loaded_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
 
 
-class OfficialDay(db.Model):
+class OfficialDay(Model):
     """A day the official calendar names: a public holiday (放假) or a make-up working day on a
     weekend (调休上班). Every other day of a loaded year is a working day from Monday to Friday."""
 

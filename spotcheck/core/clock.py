@@ -53,7 +53,7 @@ def frozen_at(moment: datetime | date) -> Iterator[datetime]:
     before = _fixed
     set_now(moment)
     try:
-        yield _fixed
+        yield now()
     finally:
         _fixed = before
 

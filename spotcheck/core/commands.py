@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any, ParamSpec, TypeVar, cast
 
 import sqlalchemy as sa
 
@@ -47,7 +48,7 @@ class Command:
 
     name: str
     permission: Permission | None
-    function: Callable
+    function: Callable[..., Any]
 
     @property
     def parameters(self) -> list[inspect.Parameter]:
@@ -58,20 +59,24 @@ class Command:
 REGISTRY: dict[str, Command] = {}
 
 _depth: ContextVar[int] = ContextVar("spotcheck_command_depth", default=0)
-_after: ContextVar[list | None] = ContextVar("spotcheck_after_commit", default=None)
-_undo: ContextVar[list | None] = ContextVar("spotcheck_after_rollback", default=None)
+_Callbacks = list[Callable[[], object]]
+_after: ContextVar[_Callbacks | None] = ContextVar("spotcheck_after_commit", default=None)
+_undo: ContextVar[_Callbacks | None] = ContextVar("spotcheck_after_rollback", default=None)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def command(permission: Permission | None):
+def command(permission: Permission | None) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Make a function a command needing ``permission`` (:data:`ANYONE`: no permission)."""
 
-    def decorate(function: Callable) -> Callable:
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
         signature = inspect.signature(function)
         if "actor" not in signature.parameters:
             raise TypeError(f"command {function.__qualname__} must take the acting user as `actor`")
 
         @wraps(function)
-        def run(*args, **kwargs):
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
             arguments = signature.bind_partial(*args, **kwargs).arguments
             actor = arguments.get("actor")
             if permission is not ANYONE:
@@ -82,7 +87,7 @@ def command(permission: Permission | None):
                 return function(*args, **kwargs)
 
         name = f"{function.__module__}.{function.__qualname__}"
-        run.command = REGISTRY[name] = Command(name, permission, function)
+        run.command = REGISTRY[name] = Command(name, permission, function)  # type: ignore[attr-defined]
         return run
 
     return decorate
@@ -94,7 +99,7 @@ def in_command() -> bool:
 
 
 @contextmanager
-def unit_of_work(*, keep=None) -> Iterator[None]:
+def unit_of_work(*, keep: object = None) -> Iterator[None]:
     """The transaction of a command: the outermost commits or rolls back; a nested one is a savepoint.
 
     Background jobs open one around their work (:mod:`spotcheck.tasks.jobs`) so that the job's
@@ -105,7 +110,8 @@ def unit_of_work(*, keep=None) -> Iterator[None]:
     session = db.session
     depth = _depth.get()
     if depth:
-        token, callbacks, undo = _depth.set(depth + 1), _after.get(), _undo.get()
+        token = _depth.set(depth + 1)
+        callbacks, undo = cast(_Callbacks, _after.get()), cast(_Callbacks, _undo.get())  # set by the outermost
         registered, undoable = len(callbacks), len(undo)
         try:
             with session.begin_nested():
@@ -120,8 +126,7 @@ def unit_of_work(*, keep=None) -> Iterator[None]:
             _depth.reset(token)
         return
     end_reading(session())  # on SQLite, the command's transaction begins as the writer
-    callbacks: list[Callable[[], None]] = []
-    undo: list[Callable[[], None]] = []
+    callbacks, undo = [], []
     depth_token, after_token, undo_token = _depth.set(1), _after.set(callbacks), _undo.set(undo)
     try:
         yield
@@ -144,7 +149,7 @@ BOOKKEEPING_PATIENCE_MS = 200
 
 
 @contextmanager
-def bookkeeping(what: str, *, keep=None) -> Iterator[None]:
+def bookkeeping(what: str, *, keep: object = None) -> Iterator[None]:
     """A write of the platform's own bookkeeping (记账: a session's or a token's last activity), not an
     action of the user: in a transaction of its own, like a command's, but on SQLite it waits only a
     moment for the writer and is left for the next request while a job holds it — a page that only
@@ -158,7 +163,7 @@ def bookkeeping(what: str, *, keep=None) -> Iterator[None]:
         log.info("%s: the database is busy with another writer; left for the next request", what)
 
 
-def _rollback(session, keep) -> None:
+def _rollback(session: sa.orm.scoped_session[Any], keep: object) -> None:
     mapped = keep is not None and sa.inspect(keep, raiseerr=False) is not None  # not the console or the scheduler
     unchanged = mapped and keep in session and keep not in session.deleted and not session.is_modified(keep)
     if unchanged:
@@ -168,14 +173,14 @@ def _rollback(session, keep) -> None:
         session.add(keep)
 
 
-def _quietly(callback: Callable[[], None]) -> None:
+def _quietly(callback: Callable[[], object]) -> None:
     try:
         callback()
     except Exception:  # undoing outside the database must not hide why the command failed
         log.exception("undoing after a rollback failed")
 
 
-def after_rollback(callback: Callable[[], None]) -> None:
+def after_rollback(callback: Callable[[], object]) -> None:
     """Run ``callback`` if the command's transaction rolls back (remove a file it stored)."""
     undo = _undo.get()
     if undo is None:
@@ -183,7 +188,7 @@ def after_rollback(callback: Callable[[], None]) -> None:
     undo.append(callback)
 
 
-def after_commit(callback: Callable[[], None]) -> None:
+def after_commit(callback: Callable[[], object]) -> None:
     """Run ``callback`` once the command's transaction has committed (never if it rolls back)."""
     callbacks = _after.get()
     if callbacks is None:

@@ -2,7 +2,7 @@
 application by the app factory, and the naming convention of the schema."""
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Iterator, TypeVar, cast
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -10,6 +10,8 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from spotcheck.core.errors import NotFound
+
+T = TypeVar("T")
 
 #: Constraint names fixed so migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -28,6 +30,12 @@ class Base(DeclarativeBase):
 #: Objects stay readable after commit: a command commits, then the caller shows what it committed.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
+if TYPE_CHECKING:
+    #: The models' base class (``db.Model``), named so that a type checker can see it is ``Base``.
+    Model = Base
+else:
+    Model = db.Model
+
 
 def dialect() -> str:
     """``postgresql`` or ``sqlite``: the database the current session works on."""
@@ -44,13 +52,13 @@ _BUSY_DEFAULT, _BUSY_NOW = "spotcheck_sqlite_busy_ms", "spotcheck_sqlite_busy_no
 _patience: ContextVar[int | None] = ContextVar("spotcheck_sqlite_patience", default=None)
 
 
-def sqlite_connected(dbapi_connection, info: dict, busy_ms: int) -> None:
+def sqlite_connected(dbapi_connection: Any, info: dict[str, Any], busy_ms: int) -> None:
     """A new SQLite connection: a writer on it waits ``busy_ms`` for the lock unless told otherwise."""
     dbapi_connection.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
     info[_BUSY_DEFAULT] = info[_BUSY_NOW] = busy_ms
 
 
-def sqlite_begin(connection, *, writing: bool) -> None:
+def sqlite_begin(connection: sa.Connection, *, writing: bool) -> None:
     """Begin a transaction on SQLite (单写者): a command's as the writer (``BEGIN IMMEDIATE``, which
     waits its turn behind another writer for the busy timeout, or as long as :func:`impatient`
     says), any other as a reader."""
@@ -60,7 +68,7 @@ def sqlite_begin(connection, *, writing: bool) -> None:
             connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(wanted)}")
             connection.info[_BUSY_NOW] = wanted
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
-    connection.info[_CHANGES_AT_BEGIN] = connection.connection.dbapi_connection.total_changes
+    connection.info[_CHANGES_AT_BEGIN] = cast(Any, connection.connection.dbapi_connection).total_changes
 
 
 @contextmanager
@@ -78,7 +86,7 @@ def is_locked(error: Exception) -> bool:
     return isinstance(error, sa.exc.OperationalError) and "database is locked" in str(error)
 
 
-def end_reading(session) -> None:
+def end_reading(session: sa.orm.Session) -> None:
     """Before a command on SQLite: end the transaction in which the request has only read, so that
     the command's own begins as the writer. SQLite does not let a reader wait to become a writer
     while another writer commits (it would deadlock): it answers "database is locked" at once,
@@ -89,7 +97,7 @@ def end_reading(session) -> None:
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return
-    if connection.info.get(_CHANGES_AT_BEGIN) == connection.connection.dbapi_connection.total_changes:
+    if connection.info.get(_CHANGES_AT_BEGIN) == cast(Any, connection.connection.dbapi_connection).total_changes:
         session.commit()  # nothing was written: this only lets go of the read lock
 
 
@@ -98,7 +106,7 @@ def end_reading(session) -> None:
 MAX_ROW_ID = 2**31 - 1
 
 
-def is_row_id(value) -> bool:
+def is_row_id(value: object) -> bool:
     """Whether ``value`` is a whole number that can be a row's id."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
 
@@ -107,25 +115,35 @@ def is_row_id(value) -> bool:
 IN_LIST = 2000
 
 
-def in_chunks(values: list, size: int = IN_LIST):
+def in_chunks(values: list[T], size: int = IN_LIST) -> Iterator[list[T]]:
     """``values`` in slices of ``size``: the ``IN (…)`` lists of a bulk step over thousands of rows."""
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
 
-def get_row(model, row_id, missing, *, for_update: bool = False):
+def get_row(model: type[T], row_id: object, missing: object, *, for_update: bool = False) -> T:
     """The row of ``model`` with id ``row_id`` in the current scope, or NotFound with the message
     ``missing`` (also for an id no row can have). ``for_update``: locked and read afresh — against
     other writers of the row, not against rows being inserted that refer to it (``FOR NO KEY
     UPDATE`` on PostgreSQL: a job writing a visit's documents does not hold up its result)."""
 
-    query = sa.select(model).where(model.id == row_id) if is_row_id(row_id) else None
+    query = sa.select(model).where(cast(Any, model).id == row_id) if is_row_id(row_id) else None
     if query is not None and for_update:
         query = query.with_for_update(of=model, key_share=True).execution_options(populate_existing=True)
     row = db.session.scalar(query) if query is not None else None
     if row is None:
         raise NotFound(missing)
     return row
+
+
+def table_of(model: type[Any]) -> sa.Table:
+    """The table of a mapped class (``Model.__table__``), for Core statements over many rows."""
+    return cast(sa.Table, model.__table__)
+
+
+def changed(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (its result's ``rowcount``)."""
+    return cast(sa.CursorResult[Any], result).rowcount
 
 
 def ping() -> None:

@@ -10,6 +10,8 @@ class ServiceError(Exception):
     """Base of the errors commands raise; the web layer turns them into 4xx answers."""
 
     status = 400
+    #: The visit a step over many refused at, where the step names it (an import reports it at its row).
+    visit_id: int | None = None
 
 
 class ValidationFailed(ServiceError):

@@ -12,15 +12,19 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
-_handlers: dict[str, list[Callable]] = defaultdict(list)
+from spotcheck.core.actor import Actor
+
+Handler = Callable[..., object]
+_handlers: dict[str, list[Handler]] = defaultdict(list)
 _suspended: ContextVar[bool] = ContextVar("spotcheck_events_suspended", default=False)
 
 
-def subscribe(name: str) -> Callable[[Callable], Callable]:
+def subscribe(name: str) -> Callable[[Handler], Handler]:
     """Decorate a handler of the event ``name``: called as ``handler(actor=..., **data)``."""
 
-    def register(handler: Callable) -> Callable:
+    def register(handler: Handler) -> Handler:
         if handler not in _handlers[name]:
             _handlers[name].append(handler)
         return handler
@@ -28,7 +32,7 @@ def subscribe(name: str) -> Callable[[Callable], Callable]:
     return register
 
 
-def emit(name: str, *, actor, **data) -> None:
+def emit(name: str, *, actor: Actor | None, **data: Any) -> None:
     """Tell the handlers of ``name`` (none registered, or events suspended: nothing happens)."""
     if _suspended.get():
         return

@@ -22,8 +22,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, calendar, calendar_notice, events
+from spotcheck.core.actor import Actor
 from spotcheck.core.calendar_notice import HOLIDAY, WORKDAY, Day, Reading
-from spotcheck.core.calendar_tables import NOTICE_LENGTH, CalendarYear, OfficialDay
+from spotcheck.core.calendar_tables import NOTICE_LENGTH as NOTICE_LENGTH, CalendarYear, OfficialDay  # the form's limit
 from spotcheck.core.clock import now
 from spotcheck.core.commands import after_commit, command
 from spotcheck.core.database import db
@@ -91,7 +92,7 @@ def days_of(year: int) -> list[OfficialDay]:
 
 
 @command(Permission.CALENDAR_MANAGE)
-def load_year(text: str, *, notice: str = "", year: int | None = None, actor) -> CalendarYear:
+def load_year(text: str, *, notice: str = "", year: int | None = None, actor: Actor) -> CalendarYear:
     """Enter a year of the official calendar from the State Council's notice (a whole year,
     replacing what was there), typed or pasted as the notice reads (:func:`read`; ``year``: the
     year of dates written without one): refused whole when any line is wrong. The visits'
@@ -136,7 +137,7 @@ def package_days() -> dict[int, list[Day]]:
     return {year: sorted(days, key=lambda d: d.day) for year, days in sorted(found.items())}
 
 
-def package_calendar():
+def package_calendar() -> calendar.Calendar:
     """The package's years as a :class:`~spotcheck.core.calendar.Calendar` (no database: for counting
     where none is at hand, and for tests of the counting itself)."""
     known = package_days()

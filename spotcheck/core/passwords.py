@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import string
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,7 +27,7 @@ STRONG = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
 #: The cheapest Argon2id there is: for ``SPOTCHECK_ENV=testing`` only (config refuses it elsewhere).
 FAST = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
-_CLASSES = (
+_CLASSES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("lowercase", lambda c: c in string.ascii_lowercase),
     ("uppercase", lambda c: c in string.ascii_uppercase),
     ("digit", lambda c: c in string.digits),
@@ -58,7 +60,7 @@ def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordH
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
 
 
-def parameters() -> dict:
+def parameters() -> dict[str, Any]:
     """The Argon2 parameters new hashes are made with: the setting ``PASSWORD_HASHING`` (STRONG
     where no setting can be read: outside an app)."""
     try:

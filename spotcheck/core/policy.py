@@ -8,10 +8,12 @@ before any work is done.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import LazyString, lazy_gettext as _l
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.errors import Forbidden
 
 
@@ -212,7 +214,7 @@ KIND_PERMISSIONS: dict[tuple[str, Role], frozenset[Permission]] = {
 }
 
 
-def permissions_of(roles, kind: str | None = None) -> frozenset[Permission]:
+def permissions_of(roles: Iterable[str] | None, kind: str | None = None) -> frozenset[Permission]:
     """The permissions of ``roles``, held in a department of ``kind`` (``None``: no department's own)."""
     granted: set[Permission] = set()
     kind = getattr(kind, "value", kind)
@@ -223,13 +225,13 @@ def permissions_of(roles, kind: str | None = None) -> frozenset[Permission]:
     return frozenset(granted)
 
 
-def kind_of(actor) -> str | None:
+def kind_of(actor: Actor | None) -> str | None:
     """The kind of ``actor``'s department (``None`` without one)."""
     kind = getattr(getattr(actor, "tenant", None), "kind", None)
     return getattr(kind, "value", kind)
 
 
-def permissions_held(actor) -> frozenset[Permission]:
+def permissions_held(actor: Actor | None) -> frozenset[Permission]:
     """What ``actor`` (a signed-in user) holds: their roles' permissions in their department's kind."""
     return permissions_of(getattr(actor, "roles", ()), kind_of(actor))
 
@@ -245,7 +247,7 @@ class SystemActor:
     id = None
     tenant_id = None
     tenant = None
-    roles: tuple = ()
+    roles: tuple[str, ...] = ()
     is_authenticated = True
     active = True
 
@@ -259,7 +261,7 @@ CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFO
 SCHEDULER = SystemActor("scheduler", "定时任务", frozenset({Permission.PLATFORM_MAINTAIN, Permission.NOTICES_SEND}))
 
 
-def has_permission(actor, permission: Permission) -> bool:
+def has_permission(actor: Actor | None, permission: Permission) -> bool:
     """Whether ``actor`` (a signed-in user, a system actor, or nobody) holds ``permission``."""
     if isinstance(actor, SystemActor):
         return permission in actor.grants
@@ -273,7 +275,7 @@ def holders(permission: Permission) -> list[Role]:
     return [role for role in Role if permission in ROLE_PERMISSIONS.get(role, frozenset())]
 
 
-def refusal(permission: Permission):
+def refusal(permission: Permission) -> LazyString:
     """What a refusal for want of ``permission`` says (权限不足): the permission by its name, and the
     roles that hold it — or that only the platform itself does it."""
     roles = holders(permission)
@@ -285,7 +287,7 @@ def refusal(permission: Permission):
               roles=LazyString(lambda: "、".join(str(ROLE_LABELS[role]) for role in roles)))
 
 
-def require(actor, permission: Permission) -> None:
+def require(actor: Actor | None, permission: Permission) -> None:
     """Refuse (Forbidden, naming the permission and who holds it) unless ``actor`` holds ``permission``."""
     if not has_permission(actor, permission):
         raise Forbidden(refusal(permission))

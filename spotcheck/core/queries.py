@@ -26,9 +26,10 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
-from typing import Iterator
+from typing import Any, Iterator, ParamSpec, TypeVar
 
 from spotcheck.core import audit, policy
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant, current_scope, joint_scope
@@ -62,7 +63,7 @@ class Query:
 
     name: str
     permission: Permission | None
-    function: Callable
+    function: Callable[..., Any]
     #: Whether the domain's policy may open a scope beyond the reader's department for it.
     opens: bool = False
 
@@ -70,19 +71,23 @@ class Query:
 #: Every query of the platform, by name.
 REGISTRY: dict[str, Query] = {}
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def query(permission: Permission | None, *, scope: Callable[..., Opening] | None = None):
+
+def query(permission: Permission | None, *,
+          scope: Callable[..., Opening] | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Make a function a query needing ``permission`` (:data:`ANYONE`: no permission — the public
     portal). ``scope(reader, **arguments)`` is the domain policy's rule for the scope the read needs."""
 
-    def decorate(function: Callable) -> Callable:
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
         signature = inspect.signature(function)
         if "reader" not in signature.parameters:
             raise TypeError(f"query {function.__qualname__} must take the one who asks as `reader`")
         name = f"{function.__module__}.{function.__qualname__}"
 
         @wraps(function)
-        def run(*args, **kwargs):
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
             arguments = dict(bound.arguments)
@@ -93,14 +98,14 @@ def query(permission: Permission | None, *, scope: Callable[..., Opening] | None
             with opened(reader, opening, name):
                 return function(*args, **kwargs)
 
-        run.query = REGISTRY[name] = Query(name, permission, function, scope is not None)
+        run.query = REGISTRY[name] = Query(name, permission, function, scope is not None)  # type: ignore[attr-defined]
         return run
 
     return decorate
 
 
 @contextmanager
-def opened(reader, opening: Opening, what: str) -> Iterator[None]:
+def opened(reader: Actor, opening: Opening, what: str) -> Iterator[None]:
     """Open the scope a read needs (nothing for :data:`OWN`), recording it first."""
     if opening is OWN:
         yield
@@ -123,9 +128,9 @@ def opened(reader, opening: Opening, what: str) -> Iterator[None]:
 
 
 @command(ANYONE)
-def note_scope(action: str, what: str, *, campaign: int | None = None, reason: str = "", actor) -> None:
+def note_scope(action: str, what: str, *, campaign: int | None = None, reason: str = "", actor: Actor) -> None:
     """Record that ``actor`` opened a read beyond their own department (跨部门或联合抽查读取留痕)."""
-    details = {"query": what}
+    details: dict[str, Any] = {"query": what}
     if campaign is not None:
         details["campaign"] = campaign
     if reason:

@@ -28,16 +28,18 @@ There are exactly two ways to read across tenants, both greppable:
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 
-from spotcheck.core.database import db
+from spotcheck.core.actor import Actor
+from spotcheck.core.database import Model, db
 from spotcheck.core.policy import CROSS_DEPARTMENT, Permission, has_permission
 
 
@@ -127,12 +129,13 @@ def _scoped(scope: Scope) -> Iterator[Scope]:
         _sync_database()
 
 
-def tenant_scope(tenant_id: int | None) -> "contextmanager[Scope]":
+def tenant_scope(tenant_id: int | None) -> AbstractContextManager[Scope]:
     """Work as one tenant (or as no tenant with ``None``: every tenant-owned query is empty)."""
     return _scoped(Scope(tenant_id=tenant_id))
 
 
-def cross_tenant(user, reason: str, *, permission: Permission = Permission.TENANTS_READ_ALL):
+def cross_tenant(user: Actor, reason: str, *,
+                 permission: Permission = Permission.TENANTS_READ_ALL) -> AbstractContextManager[Scope]:
     """Read across all tenants on behalf of ``user``, who must hold ``permission``, one of the
     permissions the policy says open the cross-department path (:data:`policy.CROSS_DEPARTMENT`):
     every department's data for ``tenants.read_all``; a joint draw's frame for ``joint.manage``
@@ -145,33 +148,36 @@ def cross_tenant(user, reason: str, *, permission: Permission = Permission.TENAN
     return _scoped(Scope(tenant_id=user.tenant_id, all_tenants=True, reason=reason))
 
 
-def joint_scope(tenant_id: int | None, joint_campaign_id: int):
+def joint_scope(tenant_id: int | None, joint_campaign_id: int) -> AbstractContextManager[Scope]:
     """Work as ``tenant_id`` and, if that department takes part in the joint campaign, read its shared
     rows too (:class:`JointShared`). Entering it grants nothing by itself: the participation is
     part of the condition, in the ORM scope and in row-level security."""
     return _scoped(Scope(tenant_id=tenant_id, joint_campaign_id=int(joint_campaign_id)))
 
 
-def system_access(reason: str):
+def system_access(reason: str) -> AbstractContextManager[Scope]:
     """Act for the platform itself, across tenants (login lookups, CLI, audit verification)."""
     return _scoped(Scope(tenant_id=None, all_tenants=True, reason=reason))
 
 
-def bind_request_scope(tenant_id: int | None, *, platform: bool = False):
+def bind_request_scope(tenant_id: int | None, *, platform: bool = False) -> Token[Scope]:
     """Set the scope for the rest of a web request; returns the token for :func:`unbind`."""
     token = _scope.set(Scope(tenant_id=tenant_id, platform=platform and tenant_id is None))
     _sync_database()
     return token
 
 
-def unbind(token) -> None:
+def unbind(token: Token[Scope]) -> None:
     _scope.reset(token)
 
 
 # --- SQLAlchemy integration -------------------------------------------------------------
 
+#: The condition on a model's rows that a scope reads (``with_loader_criteria``).
+_Criteria = Callable[[Any], sa.ColumnElement[bool]]
 
-def _tenant_criteria(scope: Scope):
+
+def _tenant_criteria(scope: Scope) -> _Criteria:
     tenant_id = scope.tenant_id
     if scope.platform:
         return lambda cls: cls.tenant_id.is_(None)
@@ -180,21 +186,21 @@ def _tenant_criteria(scope: Scope):
     return lambda cls: cls.tenant_id == tenant_id
 
 
-def _shared_criteria(scope: Scope):
+def _shared_criteria(scope: Scope) -> _Criteria:
     tenant_id = scope.tenant_id
     if scope.platform or tenant_id is None:
         return lambda cls: sa.false()
     return lambda cls: sa.or_(cls.tenant_id == tenant_id, cls.receiver_tenant_id == tenant_id)
 
 
-def participates(tenant_id: int, joint_campaign_id: int):
+def participates(tenant_id: int | None, joint_campaign_id: int | None) -> sa.Exists:
     """SQL: the department is named by a reading row of the joint campaign's participants."""
     return sa.exists().where(_joint_participant.c.campaign_id == joint_campaign_id,
                              _joint_participant.c.receiver_tenant_id == tenant_id,
                              _joint_participant.c.status.in_(JOINT_READING_STATUSES))
 
 
-def _joint_criteria(scope: Scope):
+def _joint_criteria(scope: Scope) -> _Criteria:
     """Outside a joint scope, a :class:`JointShared` row is its tenant's like any other."""
     tenant_id = scope.tenant_id
     if scope.platform or tenant_id is None:
@@ -202,7 +208,7 @@ def _joint_criteria(scope: Scope):
     return lambda cls: cls.tenant_id == tenant_id
 
 
-def _joint_scope_options(scope: Scope) -> list:
+def _joint_scope_options(scope: Scope) -> list[Any]:
     """Inside a joint scope: the department's own rows, and the rows of that joint campaign if the
     department takes part — one criterion per shared model, on its ``joint_key`` column."""
     tenant_id, joint = scope.tenant_id, scope.joint_campaign_id
@@ -214,12 +220,12 @@ def _joint_scope_options(scope: Scope) -> list:
     return options
 
 
-def _joint_models() -> list[type]:
-    return [mapper.class_ for mapper in db.Model.registry.mappers if issubclass(mapper.class_, JointShared)]
+def _joint_models() -> list[Any]:
+    return [mapper.class_ for mapper in Model.registry.mappers if issubclass(mapper.class_, JointShared)]
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _scope_orm_statement(state) -> None:
+def _scope_orm_statement(state: sa.orm.ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     scope = _scope.get()
@@ -237,7 +243,7 @@ def _scope_orm_statement(state) -> None:
 
 
 @event.listens_for(Session, "before_flush")
-def _stamp_new_rows(session, flush_context, instances) -> None:
+def _stamp_new_rows(session: Session, flush_context: object, instances: object) -> None:
     scope = _scope.get()
     for obj in session.new:
         if not isinstance(obj, (TenantOwned, JointShared)):
@@ -277,7 +283,7 @@ _SET_SCOPE_SQL = sa.text(
 _APPLIED = "spotcheck_scope"
 
 
-def _apply_to_connection(connection) -> None:
+def _apply_to_connection(connection: sa.Connection) -> None:
     if connection.dialect.name != "postgresql":
         return
     scope = _scope.get()
@@ -294,13 +300,13 @@ def _apply_to_connection(connection) -> None:
 
 
 @event.listens_for(Session, "after_begin")
-def _scope_transaction(session, transaction, connection) -> None:
+def _scope_transaction(session: Session, transaction: object, connection: sa.Connection) -> None:
     connection.info.pop(_APPLIED, None)  # a new transaction starts with none of the last one's settings
     _apply_to_connection(connection)
 
 
 @event.listens_for(sa.engine.Engine, "rollback_savepoint")
-def _forget_rolled_back_scope(connection, name, context) -> None:
+def _forget_rolled_back_scope(connection: sa.Connection, name: object, context: object) -> None:
     connection.info.pop(_APPLIED, None)  # the settings made inside the savepoint are undone with it
 
 

@@ -7,17 +7,18 @@ reads the one configuration (:mod:`spotcheck.platform.config`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
-_provider: Callable[[], Mapping] | None = None
+_provider: Callable[[], Mapping[str, Any]] | None = None
 
 
-def use(provider: Callable[[], Mapping]) -> None:
+def use(provider: Callable[[], Mapping[str, Any]]) -> None:
     """Read settings from ``provider()`` from now on (the app factory installs the app's config)."""
     global _provider
     _provider = provider
 
 
-def get(name: str, default=None):
+def get(name: str, default: Any = None) -> Any:
     if _provider is None:
         raise RuntimeError(f"no settings provider installed (reading {name})")
     return _provider().get(name, default)

@@ -111,7 +111,7 @@ def head(key: str, size: int) -> bytes:
 
 def exists(key: str | None) -> bool:
     try:
-        return bool(key) and _path(key).is_file()
+        return key is not None and bool(key) and _path(key).is_file()
     except NotFound:
         return False
 

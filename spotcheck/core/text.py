@@ -5,7 +5,8 @@ command refuses them, naming the field (:mod:`spotcheck.core.commands`), and so 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -19,7 +20,7 @@ def has_forbidden(text: str) -> bool:
     return FORBIDDEN.search(text) is not None
 
 
-def forbidden_fields(value, field: str) -> Iterator[str]:
+def forbidden_fields(value: object, field: str) -> Iterator[str]:
     """The fields under ``field`` whose text has a forbidden character: a string is ``field``
     itself, a dict's entries are their keys (the top-level key names the field), lists and tuples
     are walked."""
@@ -36,16 +37,16 @@ def forbidden_fields(value, field: str) -> Iterator[str]:
             yield from forbidden_fields(item, field)
 
 
-def problems(arguments: dict) -> dict[str, list]:
+def problems(arguments: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [message]}`` for every argument (by name) holding a forbidden character."""
-    found: dict[str, list] = {}
+    found: dict[str, list[Any]] = {}
     for name, value in arguments.items():
         for field in forbidden_fields(value, name):
             found.setdefault(field, [MESSAGE])
     return found
 
 
-def required_text(value, key: str, errors: dict, *, limit: int, missing) -> str:
+def required_text(value: object, key: str, errors: dict[str, Any], *, limit: int, missing: object) -> str:
     """A text that must be given (a name, a title), stripped: ``missing`` when empty, the length
     limit when too long (never "enter it" for a text that was entered); the error under ``key``."""
     text = str(value or "").strip()
@@ -56,7 +57,7 @@ def required_text(value, key: str, errors: dict, *, limit: int, missing) -> str:
     return text
 
 
-def whole_number(value, *, digits: int = 9) -> int | None:
+def whole_number(value: object, *, digits: int = 9) -> int | None:
     """A whole number (整数) a user typed or a link carried — a page number, a year, an id — or
     ``None`` for anything else. Only ASCII digits count, at most ``digits`` of them: ``str.isdigit``
     also takes "²" or "١٢", which ``int()`` then refuses or reads as another number."""
@@ -68,7 +69,7 @@ def whole_number(value, *, digits: int = 9) -> int | None:
     return int(text)
 
 
-def whole_numbers(values, *, digits: int = 9) -> list[int]:
+def whole_numbers(values: Iterable[object] | None, *, digits: int = 9) -> list[int]:
     """Every value of ``values`` that is a :func:`whole_number` (the ids ticked on a list)."""
     return [number for number in (whole_number(value, digits=digits) for value in values or ()) if number is not None]
 
@@ -79,7 +80,7 @@ _OWN_ENDS = "！？!?…"
 _TRAILING = "。．.；;，,、：: \t\n"
 
 
-def sentence(text) -> str:
+def sentence(text: object) -> str:
     """``text`` (a typed reason, a name, a clause) as one sentence ending with one full stop (句号),
     to be followed by another: "请补充照片。" and "请补充照片" both give "请补充照片。"; "为什么？" stays;
     so a message joining texts never reads "。。" or "；。". Empty text gives an empty string."""
@@ -90,7 +91,7 @@ def sentence(text) -> str:
     return f"{text}。" if text else ""
 
 
-def clauses(texts, separator: str = "；") -> str:
+def clauses(texts: Iterable[object], separator: str = "；") -> str:
     """Texts joined as the clauses of one sentence (分句, by default with "；"), each without its own
     closing mark, the whole ending with one full stop: ``["甲。", "乙；"]`` → "甲；乙。"."""
     parts = [str(t or "").strip().rstrip(_TRAILING + _OWN_ENDS) for t in texts]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
+
+from spotcheck.core.actor import Actor
 
 
 @dataclass(frozen=True)
@@ -12,7 +15,7 @@ class Task:
     """Something waiting for the reader: an object and the actions they may take on it now."""
 
     kind: str  # "campaign", "joint", "invitation", "plan", "item", "visit", "follow_up", "transfer", "report"
-    obj: object
+    obj: Any  # the aggregate: a campaign, a visit, a plan…
     actions: frozenset[str]
     due: object = None  # the deadline that matters now (a visit's)
     flag: str | None = None  # "overdue" / "due_soon"
@@ -23,12 +26,12 @@ class Task:
 _URGENCY = {"overdue": 0, "due_soon": 1, None: 2}
 
 
-def assemble(sources: Iterable[Callable[..., list[Task]]], reader, limit: int = 20) -> list[Task]:
+def assemble(sources: Iterable[Callable[..., list[Task]]], reader: Actor, limit: int = 20) -> list[Task]:
     """The to-dos of every domain for ``reader``: the ones with a deadline first (overdue, due soon,
     then by date), then the rest in the order the domains gave them. Two domains' to-dos about one
     object (a campaign's next ceremony step, and its hand-out) are one row with both actions."""
     found: list[Task] = []
-    index: dict[tuple, int] = {}
+    index: dict[tuple[object, object], int] = {}
     for tasks_for in sources:
         for task in tasks_for(reader, limit):
             key = (task.kind, getattr(task.obj, "id", id(task.obj)))

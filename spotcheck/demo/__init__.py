@@ -21,6 +21,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from spotcheck.core import clock
+from spotcheck.core.actor import Actor
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
@@ -59,7 +60,7 @@ CAMPAIGNS_FROM = 1_000  # entities: a smaller city leaves some campaigns nothing
 
 @command(Permission.PLATFORM_BOOTSTRAP)
 def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: date | None = None, scale: int = 1,
-              rules: str = demo_rules.DEFAULT_RULES, actor) -> list[tuple[str, str, str, list[str]]]:
+              rules: str = demo_rules.DEFAULT_RULES, actor: Actor) -> list[tuple[str, str, str, list[str]]]:
     """Create whatever of the demo is missing; return (login, name, department, roles) for each user.
 
     ``entities``: how many registry entities the city should have (0: departments and users
@@ -68,7 +69,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
     left at its invitation to be taken through the pages at a real department's size. ``rules``: the
     rulebook the city adopts (a preset: 宁安市, 城口县), with its departments' rules (:mod:`.rules`).
     """
-    logins = []
+    logins: list[tuple[str, str, str, list[str]]] = []
     today = today or clock.today()
     with system_access("load the demo data"):
         tenants = departments(logins, today=today)
@@ -94,7 +95,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             catalog.grow_inspectors(tenants, scale=scale, seed=seed, today=today)
             joint.large_joint_campaign(tenants, year=today.year)
         # the further 组长 of the demo's visits, each with an account linked to their directory entry
-        names = {tenant.id: tenant.name for tenant in tenants.values()}
+        names: dict[int | None, str] = {tenant.id: tenant.name for tenant in tenants.values()}
         for user in db.session.scalars(sa.select(User).where(User.login.like("%\\_inspector\\_%", escape="\\"))
                                        .order_by(User.login)):
             logins.append((user.login, user.display_name, names.get(user.tenant_id, ""), list(user.roles)))

@@ -4,6 +4,8 @@ The registry is :mod:`spotcheck.demo.registry`, the inspectors :mod:`spotcheck.d
 """
 from __future__ import annotations
 
+from typing import Any
+
 # --- items (随机抽查事项清单) -------------------------------------------------------------------
 
 _COMMON = {"inspector_requirements": "随机选派2名以上持有有效执法证件的执法人员，与检查对象有利害关系的应当回避",
@@ -235,7 +237,7 @@ FIELD_LEADS = {"safety": "YJJ"}
 #: The fields' yearly joint plans (年度联合抽查工作计划): written by the field's lead, published and
 #: filed with the justice bureau (submitted on ``submitted``, month and day): the items its joint
 #: checks cover with (ratio, months), and the departments they involve.
-JOINT_PLANS = [
+JOINT_PLANS: list[dict[str, Any]] = [
     {"lead": "YJJ", "field": "safety", "title": "杭州市安全生产领域{year}年度联合抽查工作计划", "submitted": (1, 14),
      "lines": {"危险化学品经营单位安全检查": (1000, [10, 11, 12]), "工贸企业有限空间作业检查": (500, [6, 7, 8])},
      "departments": ["SWJ", "SCJ"]},
@@ -254,7 +256,7 @@ NEXT_YEAR_PLANS = {
 #: year's plan (``None`` key) due 15 January, the half-year plans of the non-market fields (1, 2)
 #: due 15 January and 15 June (seed 001). Some on time, some late, one missing: the supervisor's
 #: dashboard, the assessment and a notice of criticism have something to show.
-PLAN_SUBMITTED = {
+PLAN_SUBMITTED: dict[str, dict[int | None, tuple[int, int] | None]] = {
     "SCJ": {None: (1, 10), 1: (1, 10), 2: (6, 12)},
     "YJJ": {None: (1, 14), 1: (1, 14), 2: (6, 20)},
     "SWJ": {None: (2, 3), 1: (2, 3), 2: None},
@@ -354,7 +356,7 @@ CAMPAIGNS = {
 #: departments supervise — 市场监管局 their fuel dispensers (计量), 应急管理局 their hazardous
 #: chemicals, 商务局 their fuel trade. Each department's part: its item (in its filed plan), its
 #: directory's category and its own rules. ``window`` as in :data:`CAMPAIGNS`.
-JOINT_CAMPAIGN = {
+JOINT_CAMPAIGN: dict[str, Any] = {
     "title": "{year}年第四季度加油站联合“双随机”检查",
     "window": ("10-12", "12-31"), "team_size": 3, "reserve_size": 2,
     "parts": {
@@ -369,7 +371,7 @@ JOINT_CAMPAIGN = {
 #: The joint campaign of an enlarged demo (``spotcheck demo --scale N``): left at its invitation, for
 #: the departments to answer and the coordinator to take to published results through the pages —
 #: a check of 安全生产, so 应急管理局's coordinator (yjj_coord) leads it, not 市场监管局's.
-LARGE_JOINT_CAMPAIGN = {
+LARGE_JOINT_CAMPAIGN: dict[str, Any] = {
     "title": "{year}年度危险化学品与成品油经营单位大规模联合检查",
     "window": ("12-01", "12-31"), "team_size": 2, "reserve_size": 2, "departments": ("YJJ", "SWJ"),
     "lead": "YJJ", "field": "safety",  # 安全生产: led by 应急管理局 within its filed joint plan (FIELD_LEADS)

@@ -3,6 +3,7 @@ and each department's first results in it."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -41,8 +42,8 @@ def joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> Non
     for code, part in spec["parts"].items():
         planner, leader = user_named(f"{code.lower()}_planner"), user_named(f"{code.lower()}_leader")
         with tenant_scope(tenants[code].id):
-            invitation = db.session.scalar(sa.select(JointParticipant).where(
-                JointParticipant.campaign_id == campaign_id, JointParticipant.receiver_tenant_id == tenants[code].id))
+            invitation = cast(JointParticipant, db.session.scalar(sa.select(JointParticipant).where(
+                JointParticipant.campaign_id == campaign_id, JointParticipant.receiver_tenant_id == tenants[code].id)))
             joint.accept(invitation.id, actor=planner)
             joint.save_part(invitation.id, {
                 "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(part["items"])))),
@@ -59,7 +60,7 @@ def joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> Non
             joint.designate_leader(campaign_id, {"member_id": team[0].id}, actor=coord)
         joint.hand_out(campaign_id, actor=coord)
         groups = joint_queries.visit_groups(campaign)
-        parts = dict(campaign.joint_parts)
+        parts = dict(cast(dict[str, Any], campaign.joint_parts))  # a joint campaign has its parts
     if campaign.window_start >= today:
         return
     everyone = sorted(entity for entity, drawn_by in groups.items() if len(drawn_by) == len(parts))
@@ -77,7 +78,7 @@ def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], 
     submitted by its member who leads its part of the team, approved by its leader, published by
     its planner."""
     planner, leader, admin = user_named(f"{code}_planner"), user_named(f"{code}_leader"), user_named(f"{code}_admin")
-    part = db.session.get(Campaign, part_campaign_id)
+    part = cast(Campaign, db.session.get(Campaign, part_campaign_id))
     order = {entity: n for n, entity in enumerate(first_entities)}
     visits = sorted(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == part.id)),
                     key=lambda v: (order.get(v.entity_id, len(order)), v.id))

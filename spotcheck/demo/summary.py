@@ -2,6 +2,8 @@
 department's directory, items and inspectors, its plans and campaigns, the joint campaigns."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
@@ -19,11 +21,11 @@ from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.rules import rulebook
 
 
-def city_summary() -> dict:
+def city_summary() -> dict[str, Any]:
     """What is shown after loading: registry entities; per department entries, items, inspectors;
     the plans (year, status) and campaigns (code, title, status) of each department."""
     with system_access("count the demo city"):
-        summary = {"entities": db.session.scalar(sa.select(sa.func.count()).select_from(Entity)), "departments": {}}
+        summary: dict[str, Any] = {"entities": db.session.scalar(sa.select(sa.func.count()).select_from(Entity)), "departments": {}}
         rules = rulebook.rules_for(None)
         summary["place"] = rules.place or "（未载入实施方案）"
         summary["rulebook"] = rules.rulebook.title if rules.rulebook else "国家规定"
@@ -49,10 +51,10 @@ def city_summary() -> dict:
     return summary
 
 
-def joint_summary() -> list[dict]:
+def joint_summary() -> list[dict[str, Any]]:
     """The demo's joint campaigns, each read in its lead's department (市场监管局, or a field's lead):
     code, departments, visits made beside the visits separate draws would need."""
-    out = []
+    out: list[dict[str, Any]] = []
     for lead in db.session.scalars(sa.select(Tenant.id).order_by(Tenant.id)):
         with tenant_scope(lead):
             for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True),

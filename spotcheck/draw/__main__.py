@@ -4,6 +4,7 @@ as one file (a zipapp) that runs as ``python3 spotcheck-verify.pyz PROOF.json``.
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 from spotcheck.draw import wording
 from spotcheck.draw.verify import verify_file
@@ -11,7 +12,7 @@ from spotcheck.draw.verify import verify_file
 USAGE = wording.USAGE
 
 
-def verify_command(path: str, out=None, err=None) -> int:
+def verify_command(path: str, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Print each check of the proof at ``path`` in Chinese, its own name beside it (as the Node
     verifier prints it, :mod:`spotcheck.draw.wording`); 0 when all hold, 1 when one fails, 2 when the
     file cannot be read as a proof. The verdict keeps its English words in brackets (``proof

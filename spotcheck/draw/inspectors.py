@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from spotcheck.draw.primitives import ALGORITHM, check_field, commitment, derive_seed, lines_digest, rank_keys
 
@@ -33,7 +35,8 @@ class DrawFailed(Exception):
     """The teams cannot be formed; the message names the visit and what is missing. Nothing is drawn."""
 
 
-def frame_lines(*, needs, pool, recusals) -> list[str]:
+def frame_lines(*, needs: Iterable[tuple[str, str, Iterable[str]]], pool: Iterable[tuple[str, str, Iterable[str]]],
+                recusals: Iterable[tuple[str, str]]) -> list[str]:
     """Build the sorted frame lines from (visit, group, categories), (group, inspector,
     categories) and (visit, inspector) tuples."""
     lines = set()
@@ -46,7 +49,7 @@ def frame_lines(*, needs, pool, recusals) -> list[str]:
     return sorted(lines)
 
 
-def _categories(categories) -> str:
+def _categories(categories: Iterable[str]) -> str:
     codes = sorted({check_field(c, "category") for c in categories})
     if not codes or any("," in c for c in codes):
         raise ValueError(f"categories {codes!r} are empty or contain a comma")
@@ -82,7 +85,7 @@ class Frame:
                 raise ValueError(f"malformed frame line {line!r}")
         return cls(dict(needs), dict(pool), group_of, dict(recused))
 
-    def eligible(self, visit: str, load: Counter, capacity: int | None) -> list[str]:
+    def eligible(self, visit: str, load: Counter[str], capacity: int | None) -> list[str]:
         """Inspectors who may go on ``visit`` given the current load (unsorted)."""
         out = []
         for group, needed in self.needs[visit].items():
@@ -93,12 +96,12 @@ class Frame:
         return out
 
 
-def visit_order(seed: bytes, visit_ids) -> list[str]:
+def visit_order(seed: bytes, visit_ids: Iterable[str]) -> list[str]:
     key = rank_keys(seed, "visit|")
     return sorted(visit_ids, key=lambda visit: (key(visit), visit))
 
 
-def ranking(seed: bytes, visit: str, inspectors) -> list[str]:
+def ranking(seed: bytes, visit: str, inspectors: Iterable[str]) -> list[str]:
     key = rank_keys(seed, f"inspector|{visit}|")
     return sorted(inspectors, key=lambda inspector: (key(inspector), inspector))
 
@@ -128,7 +131,7 @@ def pick_team(frame: Frame, visit: str, ranked: list[str], *, team_size: int, pe
 
 def draw_inspectors(*, campaign: str, nonce: bytes, lines: list[str], team_size: int, per_group_min: int,
                     capacity: int | None, public_inputs: list[str], algorithm: str = ALGORITHM,
-                    form_teams=None) -> dict:
+                    form_teams: Callable[..., dict[str, list[str]]] | None = None) -> dict[str, Any]:
     """Form every team and return the proof (without timestamps), or raise DrawFailed. Version 2
     (:mod:`spotcheck.draw.shuffle`) passes its own ``algorithm`` and ``form_teams``."""
     check_field(campaign, "campaign")
@@ -169,7 +172,7 @@ def draw_teams(frame: Frame, seed: bytes, *, team_size: int, per_group_min: int,
     keep = max(team_size, per_group_min)
     candidates: dict[tuple[str, frozenset[str]], dict[str, None]] = {}
     listed_in: dict[str, list[dict[str, None]]] = defaultdict(list)  # inspector -> the lists holding them
-    load: Counter = Counter()
+    load: Counter[str] = Counter()
     teams: dict[str, list[str]] = {}
     for visit in visit_order(seed, frame.needs):
         key = rank_keys(seed, f"inspector|{visit}|")
@@ -198,7 +201,7 @@ def draw_teams(frame: Frame, seed: bytes, *, team_size: int, per_group_min: int,
     return teams
 
 
-def current_teams(proof: dict) -> dict[str, list[str]]:
+def current_teams(proof: dict[str, Any]) -> dict[str, list[str]]:
     teams = {visit: list(team) for visit, team in proof["teams"].items()}
     for replacement in proof.get("replacements", []):
         team = teams[replacement["visit"]]
@@ -206,8 +209,8 @@ def current_teams(proof: dict) -> dict[str, list[str]]:
     return teams
 
 
-def replacement_for(proof: dict, visit: str, out: str, teams: dict[str, list[str]] | None = None,
-                    history: list[dict] | None = None) -> str:
+def replacement_for(proof: dict[str, Any], visit: str, out: str, teams: dict[str, list[str]] | None = None,
+                    history: list[dict[str, Any]] | None = None) -> str:
     """Who replaces ``out`` on ``visit`` given the teams as they stand and earlier replacements."""
     frame = Frame.parse(proof["frame_lines"])
     teams = current_teams(proof) if teams is None else teams

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import Iterable
+from typing import Callable, Iterable
 
 ALGORITHM = "spotcheck-draw/1"
 FORBIDDEN_CHARACTERS = ("\t", "\n", "|")
@@ -54,7 +54,7 @@ _INNER_PAD = bytes(x ^ 0x36 for x in range(256))
 _OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
 
 
-def rank_keys(seed: bytes, prefix: str):
+def rank_keys(seed: bytes, prefix: str) -> Callable[[str], bytes]:
     """``x -> HMAC(seed, prefix ‖ x)`` (RFC 2104 over SHA-256, the same bytes as :mod:`hmac`),
     from the two SHA-256 states keyed once: about 0.7 µs per call, a third of ``hmac.HMAC.copy``;
     the rankings of both draws are mostly this."""

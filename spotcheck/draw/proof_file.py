@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 #: The order of the fields in the file; fields of the other kind never occur together.
 FIELD_ORDER = (
@@ -23,7 +24,7 @@ FRAME_FIELD = {"targets": "frame", "inspectors": "frame_lines"}
 _NEEDS_ESCAPING = re.compile(r'["\\\x00-\x08\x0b-\x1f]')
 
 
-def dumps(proof: dict, frame_file: bytes | None = None) -> bytes:
+def dumps(proof: dict[str, Any], frame_file: bytes | None = None) -> bytes:
     """The proof file. ``frame_file``, when given, is the draw's frozen frame and is written as
     the proof's frame field (the proof dict then leaves that field out)."""
     fields = dict(proof)
@@ -34,7 +35,7 @@ def dumps(proof: dict, frame_file: bytes | None = None) -> bytes:
     return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
 
 
-def frame_value(kind: str, frame_file: bytes) -> list:
+def frame_value(kind: str, frame_file: bytes) -> list[Any]:
     """The frame field as data: rows ``[group, stratum, id]`` (targets) or lines (inspectors)."""
     lines = frame_file.decode("utf-8").split("\n")[:-1]
     return [line.split("\t") for line in lines] if kind == "targets" else lines
@@ -47,7 +48,7 @@ class _FrameText:
         self.kind, self.text = kind, text
 
 
-def _value(value) -> str:
+def _value(value: object) -> str:
     if isinstance(value, _FrameText):
         return _frame_json(value.kind, value.text)
     if isinstance(value, list) and value and all(isinstance(item, (list, str)) for item in value):
@@ -68,5 +69,6 @@ def _frame_json(kind: str, text: str) -> str:
     return '[\n"' + body.replace("\t", "\\t").replace("\n", '",\n"') + '"\n]'
 
 
-def loads(data: bytes) -> dict:
-    return json.loads(data.decode("utf-8"))
+def loads(data: bytes) -> dict[str, Any]:
+    proof: dict[str, Any] = json.loads(data.decode("utf-8"))
+    return proof

@@ -12,6 +12,8 @@ the cost.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Container, Iterator
+from typing import Any
 
 from spotcheck.draw import inspectors
 from spotcheck.draw.inspectors import DrawFailed, Frame, visit_order
@@ -43,7 +45,7 @@ class VisitOrder:
                 return x % m
             attempt += 1
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         """The candidates in the visit's order, each position computed when it is reached."""
         yield from self._done
         while len(self._done) < len(self._sorted):
@@ -69,7 +71,7 @@ class Orders:
 
     def __init__(self, frame: Frame, seed: bytes):
         self.frame, self.seed = frame, seed
-        self._lists: dict[tuple, list[str]] = {}
+        self._lists: dict[tuple[tuple[str, frozenset[str]], ...], list[str]] = {}
 
     def __call__(self, visit: str) -> VisitOrder:
         needs = tuple(sorted(self.frame.needs[visit].items(), key=lambda pair: pair[0]))
@@ -78,7 +80,8 @@ class Orders:
         return VisitOrder(self.seed, visit, self._lists[needs])
 
 
-def eligible_when_reached(frame: Frame, visit: str, load: Counter, capacity: int | None, taken):
+def eligible_when_reached(frame: Frame, visit: str, load: Counter[str], capacity: int | None,
+                          taken: Container[str]) -> Callable[[str], bool]:
     """Whether an inspector reached in the visit's order may join: not recused for the visit, under
     capacity, not in ``taken`` (the team, and for a replacement those replaced out before)."""
     recused = frame.recused.get(visit, ())
@@ -86,7 +89,7 @@ def eligible_when_reached(frame: Frame, visit: str, load: Counter, capacity: int
                               and (capacity is None or load[inspector] < capacity))
 
 
-def pick_team(frame: Frame, visit: str, order: VisitOrder, load: Counter, capacity: int | None, *,
+def pick_team(frame: Frame, visit: str, order: VisitOrder, load: Counter[str], capacity: int | None, *,
               team_size: int, per_group_min: int) -> list[str]:
     """The team for one visit by walking its order (raises DrawFailed, as version 1 words it)."""
     team: list[str] = []
@@ -119,7 +122,7 @@ def draw_teams(frame: Frame, seed: bytes, *, team_size: int, per_group_min: int,
                capacity: int | None) -> dict[str, list[str]]:
     """Every visit's team, in visit order (raises DrawFailed)."""
     orders = Orders(frame, seed)
-    load: Counter = Counter()
+    load: Counter[str] = Counter()
     teams: dict[str, list[str]] = {}
     for visit in visit_order(seed, frame.needs):
         team = pick_team(frame, visit, orders(visit), load, capacity, team_size=team_size,
@@ -130,14 +133,14 @@ def draw_teams(frame: Frame, seed: bytes, *, team_size: int, per_group_min: int,
 
 
 def draw_inspectors(*, campaign: str, nonce: bytes, lines: list[str], team_size: int, per_group_min: int,
-                    capacity: int | None, public_inputs: list[str]) -> dict:
+                    capacity: int | None, public_inputs: list[str]) -> dict[str, Any]:
     """Form every team and return the proof (without timestamps), or raise DrawFailed."""
     return inspectors.draw_inspectors(campaign=campaign, nonce=nonce, lines=lines, team_size=team_size,
                                       per_group_min=per_group_min, capacity=capacity, public_inputs=public_inputs,
                                       algorithm=ALGORITHM, form_teams=draw_teams)
 
 
-def replacement_for(proof: dict, visit: str, out: str, teams: dict[str, list[str]], history: list[dict]) -> str:
+def replacement_for(proof: dict[str, Any], visit: str, out: str, teams: dict[str, list[str]], history: list[dict[str, Any]]) -> str:
     """The first eligible inspector in the visit's order who replaces ``out``, given the teams as they
     stand and the earlier replacements (DRAW-SPEC "Precisions for both inspector versions")."""
     frame = Frame.parse(proof["frame_lines"])

@@ -10,8 +10,10 @@ from __future__ import annotations
 import gc
 import heapq
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
+from typing import Any
 
 from spotcheck.draw.primitives import (
     ALGORITHM,
@@ -25,20 +27,25 @@ from spotcheck.draw.primitives import (
 
 KIND = "targets"
 
-def frame_digest(rows) -> bytes:
+#: The frame's rows ``(group, stratum, id)``, as given (checked where the draw reads them).
+Rows = Sequence[Sequence[Any]]
+#: Cells ``((group, stratum), ids)`` in (group, stratum) order, each cell's ids sorted.
+Cells = list[tuple[tuple[str, str], list[str]]]
+
+def frame_digest(rows: Rows) -> bytes:
     """H over the rows sorted by (group, stratum, id), each ``group\tstratum\tid\n`` (rows are
     not checked here: the verifier reports a bad frame by its own checks)."""
     sorted_cells = [(cell, sorted(ids)) for cell, ids in sorted(cells(rows).items())]
     return H(_cells_file(sorted_cells))
 
 
-def frame_file(rows) -> bytes:
+def frame_file(rows: Rows) -> bytes:
     """The frozen frame as stored and published: the rows sorted by (group, stratum, id), each
     ``group\tstratum\tid\n`` in UTF-8 — exactly the bytes the frame digest is taken over."""
     return _cells_file(_checked_cells(rows))
 
 
-def _cells_file(sorted_cells) -> bytes:
+def _cells_file(sorted_cells: Cells) -> bytes:
     parts = []
     for (group, stratum), ids in sorted_cells:
         prefix = f"{group}\t{stratum}\t"
@@ -49,7 +56,7 @@ def _cells_file(sorted_cells) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def parse_frame_file(data: bytes) -> list[tuple[tuple[str, str], list[str]]]:
+def parse_frame_file(data: bytes) -> Cells:
     """The cells of a frame file, in order, each with its ids; ``ValueError`` unless every line is
     ``group\tstratum\tid`` with clean non-empty fields and the lines are sorted and distinct.
 
@@ -60,7 +67,8 @@ def parse_frame_file(data: bytes) -> list[tuple[tuple[str, str], list[str]]]:
         raise ValueError("the frame file does not end with a newline")
     if "|" in text:
         raise ValueError("a frame field contains '|'")
-    sorted_cells, position = [], 0
+    sorted_cells: Cells = []
+    position = 0
     while position < len(text):
         line_end = text.index("\n", position)
         fields = text[position:line_end].split("\t")
@@ -84,21 +92,24 @@ def parse_frame_file(data: bytes) -> list[tuple[tuple[str, str], list[str]]]:
     return sorted_cells
 
 
-def cell_size(rule: dict, population: int) -> int:
+def cell_size(rule: dict[str, Any], population: int) -> int:
     """How many to select from a cell of ``population`` rows: a count, or a ratio in basis
     points with a minimum (``min(M, max(m, ceil(r·M/10000)))``)."""
     if set(rule) == {"count"} and _whole(rule["count"]):
-        return min(rule["count"], population)
+        count: int = rule["count"]
+        return min(count, population)
     if set(rule) == {"ratio_bp", "min"} and _whole(rule["ratio_bp"]) and _whole(rule["min"]):
-        return min(population, max(rule["min"], (rule["ratio_bp"] * population + 9999) // 10000))
+        least: int = rule["min"]
+        ratio_bp: int = rule["ratio_bp"]
+        return min(population, max(least, (ratio_bp * population + 9999) // 10000))
     raise ValueError(f"a rule is {{'count': c}} or {{'ratio_bp': r, 'min': m}} with whole numbers ≥ 0, not {rule!r}")
 
 
-def _whole(value) -> bool:
+def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _checked_cells(frame) -> list[tuple[tuple[str, str], list[str]]]:
+def _checked_cells(frame: Rows) -> Cells:
     """The frame's rows as cells ``((group, stratum), ids)`` in (group, stratum) order, each cell's
     ids sorted (read one after the other: the rows sorted by (group, stratum, id)), every field checked and no
     row listed twice (``ValueError`` otherwise, the same as checking row by row)."""
@@ -117,7 +128,7 @@ def _checked_cells(frame) -> list[tuple[tuple[str, str], list[str]]]:
     return sorted_cells
 
 
-def _clean_field(value) -> bool:
+def _clean_field(value: Any) -> bool:
     try:
         check_field(value, "field")
     except ValueError:
@@ -125,7 +136,7 @@ def _clean_field(value) -> bool:
     return True
 
 
-def _clean_ids(ids: list) -> bool:
+def _clean_ids(ids: list[str]) -> bool:
     """Every id a non-empty string without a tab, a newline or ``|`` (checked in bulk; the
     caller treats a TypeError as "not clean")."""
     if not ids:
@@ -135,14 +146,14 @@ def _clean_ids(ids: list) -> bool:
             and not any(c in joined for c in FORBIDDEN_CHARACTERS if c != "|"))
 
 
-def cells(rows) -> dict[tuple[str, str], list[str]]:
+def cells(rows: Rows) -> dict[tuple[str, str], list[str]]:
     grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
     for group, stratum, entity in rows:
         grouped[(group, stratum)].append(entity)
     return grouped
 
 
-def rank_cell(seed: bytes, ids, keep: int | None = None) -> list[str]:
+def rank_cell(seed: bytes, ids: Iterable[str], keep: int | None = None) -> list[str]:
     """Ids in rank order ``(K(id), id)``; with ``keep``, only the first ``keep`` of them."""
     ids = list(ids)
     keyed = zip(map(rank_keys(seed, "target|"), ids), ids)
@@ -150,8 +161,8 @@ def rank_cell(seed: bytes, ids, keep: int | None = None) -> list[str]:
     return [entity for _, entity in ranked]
 
 
-def draw_targets(*, campaign: str, nonce: bytes, frame, rules: dict, reserve_size: int,
-                 public_inputs: list[str]) -> dict:
+def draw_targets(*, campaign: str, nonce: bytes, frame: Rows, rules: dict[str, Any], reserve_size: int,
+                 public_inputs: list[str]) -> dict[str, Any]:
     """Draw every cell of the frame's rows and return the proof (without its timestamps, which
     the caller adds)."""
     _check_parameters(campaign, public_inputs)
@@ -162,8 +173,8 @@ def draw_targets(*, campaign: str, nonce: bytes, frame, rules: dict, reserve_siz
     return proof
 
 
-def draw_targets_from_file(*, campaign: str, nonce: bytes, frame_file: bytes, rules: dict, reserve_size: int,
-                           public_inputs: list[str]) -> dict:
+def draw_targets_from_file(*, campaign: str, nonce: bytes, frame_file: bytes, rules: dict[str, Any], reserve_size: int,
+                           public_inputs: list[str]) -> dict[str, Any]:
     """The same draw from the frozen frame file (:func:`frame_file`); the proof it returns leaves
     the frame out — the file is its frame (:func:`spotcheck.draw.proof_file.dumps` writes them
     together), so a frame of millions of rows is never turned into rows."""
@@ -172,7 +183,7 @@ def draw_targets_from_file(*, campaign: str, nonce: bytes, frame_file: bytes, ru
         return _draw(campaign, nonce, parse_frame_file(frame_file), H(frame_file), rules, reserve_size, public_inputs)
 
 
-def _check_parameters(campaign, public_inputs) -> None:
+def _check_parameters(campaign: str, public_inputs: list[str]) -> None:
     check_field(campaign, "campaign")
     for text in public_inputs:
         if not isinstance(text, str):
@@ -180,7 +191,7 @@ def _check_parameters(campaign, public_inputs) -> None:
 
 
 @contextmanager
-def _cyclic_gc_paused():
+def _cyclic_gc_paused() -> Iterator[None]:
     """A frame of millions of rows allocates millions of small containers at once (the cells,
     the proof's frame rows); the cyclic collector would scan them again and again on the way
     and take about as long as the draw. They hold no cycles: pause it meanwhile (reference
@@ -194,7 +205,8 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def _draw(campaign, nonce, sorted_cells, digest: bytes, rules, reserve_size, public_inputs) -> dict:
+def _draw(campaign: str, nonce: bytes, sorted_cells: Cells, digest: bytes, rules: dict[str, Any], reserve_size: int,
+          public_inputs: list[str]) -> dict[str, Any]:
     """The proof of the draw over checked, sorted cells whose frame digest is ``digest``, without the frame."""
     seed = derive_seed(nonce, KIND, campaign, digest, public_inputs)
     selected: dict[str, dict[str, list[str]]] = defaultdict(dict)
@@ -225,7 +237,7 @@ def _draw(campaign, nonce, sorted_cells, digest: bytes, rules, reserve_size, pub
     }
 
 
-def visits(selected: dict) -> dict[str, list[str]]:
+def visits(selected: dict[str, Any]) -> dict[str, list[str]]:
     """Each selected id with the groups that selected it: one visit per entity (进一次门)."""
     groups_by_id: dict[str, list[str]] = defaultdict(list)
     for group, strata in sorted(selected.items()):
@@ -236,7 +248,7 @@ def visits(selected: dict) -> dict[str, list[str]]:
     return dict(groups_by_id)
 
 
-def current_selection(proof: dict) -> dict[str, dict[str, list[str]]]:
+def current_selection(proof: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
     """The selection after the proof's replacements, in order."""
     chosen = {g: {s: list(ids) for s, ids in strata.items()} for g, strata in proof["selected"].items()}
     for replacement in proof.get("replacements", []):
@@ -245,13 +257,13 @@ def current_selection(proof: dict) -> dict[str, dict[str, list[str]]]:
     return chosen
 
 
-def next_reserve(proof: dict, group: str, stratum: str) -> str | None:
+def next_reserve(proof: dict[str, Any], group: str, stratum: str) -> str | None:
     """The first reserve id of the cell not yet used by a replacement."""
     used = {r["in"] for r in proof.get("replacements", []) if r["group"] == group and r["stratum"] == stratum}
     return next((entity for entity in proof["reserves"][group][stratum] if entity not in used), None)
 
 
-def replace_target(proof: dict, *, group: str, stratum: str, out: str, reason: str) -> dict:
+def replace_target(proof: dict[str, Any], *, group: str, stratum: str, out: str, reason: str) -> dict[str, Any]:
     """Record the replacement of a selected target by the next unused reserve of its cell;
     returns the replacement record (also appended to the proof)."""
     check_field(reason, "reason")
@@ -265,7 +277,7 @@ def replace_target(proof: dict, *, group: str, stratum: str, out: str, reason: s
     return record
 
 
-def expected_separate_visits(sorted_cells, rules: dict) -> float:
+def expected_separate_visits(sorted_cells: Cells, rules: dict[str, Any]) -> float:
     """联合抽查节省的检查户次: the visits that separate, independent draws would need on average.
 
     Drawn independently, a cell ``(group, stratum)`` of ``M`` rows choosing ``n`` visits each of
@@ -284,7 +296,7 @@ def expected_separate_visits(sorted_cells, rules: dict) -> float:
     return sum(1.0 - value for value in missed.values())
 
 
-def expected_joint_visits(sorted_cells, rules: dict) -> float:
+def expected_joint_visits(sorted_cells: Cells, rules: dict[str, Any]) -> float:
     """联合抽查预计检查户次: the visits a joint draw with one seed makes on average. Every cell ranks
     its rows by the same key ``K(id)``, so a cell choosing ``n`` of ``M`` takes the rows whose key
     falls below its ``n / M`` quantile, and an entity in several groups' cells is visited when its

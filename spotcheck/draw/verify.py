@@ -7,7 +7,9 @@ check and exits 0 only when all hold.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 from spotcheck.draw import inspectors, targets, versions
 from spotcheck.draw.primitives import ALGORITHM, H, derive_seed, lines_digest
@@ -32,7 +34,7 @@ def verify_file(path: str) -> list[Check]:
     return verify(proof)
 
 
-def verify(proof) -> list[Check]:
+def verify(proof: object) -> list[Check]:
     """Every check of the proof, in order; a malformed proof gives a failed check, not an exception."""
     try:
         return list(_checks(proof))
@@ -49,7 +51,7 @@ FIELDS = {
 OPTIONAL = {"committed_at", "frozen_at", "drawn_at"}
 
 
-def _checks(proof):
+def _checks(proof: object) -> Iterator[Check]:
     if not isinstance(proof, dict):
         raise TypeError("the proof is not a JSON object")
     kind, algorithm = proof.get("kind"), proof.get("algorithm")
@@ -63,7 +65,8 @@ def _checks(proof):
         return
     missing, unknown = FIELDS[kind] - set(proof), set(proof) - FIELDS[kind] - OPTIONAL
     yield Check("the proof has exactly the fields of its kind", not missing and not unknown,
-                "; ".join(filter(None, [missing and f"missing {sorted(missing)}", unknown and f"unknown {sorted(unknown)}"])))
+                "; ".join(filter(None, [f"missing {sorted(missing)}" if missing else "",
+                                     f"unknown {sorted(unknown)}" if unknown else ""])))
     if missing:
         return
     nonce = bytes.fromhex(proof["nonce"])
@@ -87,7 +90,7 @@ def _checks(proof):
     inputs = proof["public_inputs"]
     if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
         raise ValueError("public_inputs is not a list of strings")
-    seed = derive_seed(nonce, kind, proof["campaign"], digest, inputs, algorithm=algorithm)
+    seed = derive_seed(nonce, kind, proof["campaign"], digest, inputs, algorithm=cast(str, algorithm))  # one of known
     yield Check(f"seed = HMAC(nonce, {algorithm}|kind|campaign|frame_digest ‖ I)", seed.hex() == proof["seed"])
     if kind == targets.KIND:
         yield from _target_checks(proof, seed, rows)
@@ -95,7 +98,7 @@ def _checks(proof):
         yield from _inspector_checks(proof, seed, lines)
 
 
-def _target_checks(proof, seed: bytes, rows):
+def _target_checks(proof: dict[str, Any], seed: bytes, rows: list[tuple[Any, ...]]) -> Iterator[Check]:
     reserve_size = proof["reserve_size"]
     if not isinstance(reserve_size, int) or reserve_size < 0:
         raise ValueError("reserve_size is not a whole number")
@@ -122,7 +125,7 @@ def _target_checks(proof, seed: bytes, rows):
         replayed["replacements"].append(record)
 
 
-def _inspector_checks(proof, seed: bytes, lines):
+def _inspector_checks(proof: dict[str, Any], seed: bytes, lines: list[str]) -> Iterator[Check]:
     team_size, per_group_min, capacity = proof["team_size"], proof["per_group_min"], proof["capacity"]
     try:
         expected = versions.redraw_inspectors(

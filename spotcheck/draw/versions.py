@@ -3,6 +3,8 @@ or version 2 (:mod:`spotcheck.draw.shuffle`, every new draw). A published proof 
 replacement follows the version its draw was made with, and the verifier checks either."""
 from __future__ import annotations
 
+from typing import Any
+
 from spotcheck.draw import inspectors, shuffle
 from spotcheck.draw.primitives import ALGORITHM as VERSION_1, check_field
 
@@ -11,19 +13,20 @@ CURRENT = shuffle.ALGORITHM
 INSPECTOR_VERSIONS = (VERSION_1, shuffle.ALGORITHM)
 
 
-def draw_inspectors(**arguments) -> dict:
+def draw_inspectors(**arguments: Any) -> dict[str, Any]:
     """A new inspector draw (by :data:`CURRENT`): the proof, or DrawFailed."""
     return redraw_inspectors(CURRENT, **arguments)
 
 
-def redraw_inspectors(algorithm: str, **arguments) -> dict:
+def redraw_inspectors(algorithm: str, **arguments: Any) -> dict[str, Any]:
     """The teams ``algorithm`` forms from these inputs (the verifier's replay)."""
     engine = shuffle if algorithm == shuffle.ALGORITHM else inspectors
-    return engine.draw_inspectors(**arguments)
+    proof: dict[str, Any] = engine.draw_inspectors(**arguments)
+    return proof
 
 
-def replacement_for(proof: dict, visit: str, out: str, teams: dict[str, list[str]] | None = None,
-                    history: list[dict] | None = None) -> str:
+def replacement_for(proof: dict[str, Any], visit: str, out: str, teams: dict[str, list[str]] | None = None,
+                    history: list[dict[str, Any]] | None = None) -> str:
     """Who replaces ``out`` on ``visit``, by the proof's own version, given the teams as they stand
     and the earlier replacements (default: the proof's)."""
     teams = inspectors.current_teams(proof) if teams is None else teams
@@ -33,7 +36,7 @@ def replacement_for(proof: dict, visit: str, out: str, teams: dict[str, list[str
     return inspectors.replacement_for(proof, visit, out, teams, history)
 
 
-def replace_inspector(proof: dict, *, visit: str, out: str, reason: str) -> dict:
+def replace_inspector(proof: dict[str, Any], *, visit: str, out: str, reason: str) -> dict[str, Any]:
     """Record the replacement of a team member; returns the record (also appended to the proof)."""
     check_field(reason, "reason")
     incoming = replacement_for(proof, visit, out)

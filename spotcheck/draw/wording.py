@@ -8,6 +8,10 @@ pages read it; a person reads the label, with the name beside it in brackets.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spotcheck.draw.verify import Check
 
 FLAGGED = "有特殊标记的对象（投诉举报、经营异常名录、严重违法失信、近期行政处罚）"
 
@@ -55,7 +59,7 @@ def label(name: str) -> str:
     return name
 
 
-def line(check) -> str:
+def line(check: Check) -> str:
     """One check as the verifier prints it: ``ok`` or ``FAIL``, the label, the name in brackets, the detail."""
     shown = label(check.name)
     english = "" if shown == check.name else f"  [{check.name}]"

@@ -148,13 +148,13 @@ def backup(target: Path, *, url: str, storage_root: Path, app_role: str) -> dict
         source = make_url(url).database
         if not source or not Path(source).is_file():
             raise BackupRefused(f"no SQLite database at {source}")
-        reading, copy = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target / "database.sqlite3")
+        reading, written = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target / "database.sqlite3")
         try:
-            reading.backup(copy)  # the online backup API: a consistent copy while the platform runs
-            revision = (copy.execute("SELECT version_num FROM alembic_version").fetchone() or [None])[0]
+            reading.backup(written)  # the online backup API: a consistent copy while the platform runs
+            revision = (written.execute("SELECT version_num FROM alembic_version").fetchone() or [None])[0]
         finally:
             reading.close()
-            copy.close()
+            written.close()
         hashes["database.sqlite3"] = sha256_of(target / "database.sqlite3")
     for path in _storage_files(storage_root):
         relative = path.relative_to(storage_root).as_posix()
@@ -202,7 +202,7 @@ def _pg_has_tables(url: str) -> bool:
         if "does not exist" not in str(failed.orig):
             raise
     with _owner_engine(url, "postgres").connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(sa.text(f"CREATE DATABASE {_quoted(database)}"))  # a new cluster: the database too
+        connection.execute(sa.text(f"CREATE DATABASE {_quoted(str(database))}"))  # a new cluster: the database too
     return False
 
 

@@ -25,8 +25,8 @@ from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.operations_console import COMMANDS as OPERATIONS
 from spotcheck.platform.rules_console import rules_group
-from spotcheck.tasks import audit_jobs
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
+from spotcheck.tenants.audit import commands as audit_commands
 from spotcheck.tenants.exports import commands as exports
 
 
@@ -45,8 +45,8 @@ def audit_verify(against: str | None) -> None:
     mismatches = audit_heads.check_against(_published_heads(against)) if against else []
     for item in breaks:
         click.echo(f"BROKEN  {item}", err=True)
-    for item in mismatches:
-        click.echo(f"NOT EXTENDED  {item}", err=True)
+    for mismatch in mismatches:
+        click.echo(f"NOT EXTENDED  {mismatch}", err=True)
     if breaks or mismatches:
         click.echo(f"audit trail NOT intact: {len(breaks)} chain(s) broken, {len(mismatches)} published head(s) "
                    f"not extended, {checked} entries read", err=True)
@@ -58,7 +58,7 @@ def audit_verify(against: str | None) -> None:
                                             "(审计链头公示, /public/audit-heads), as the scheduler does at 02:30.")
 @with_appcontext
 def audit_publish_heads() -> None:
-    outcome = audit_jobs.publish_audit_heads(actor=CONSOLE)
+    outcome = audit_commands.publish_audit_heads(actor=CONSOLE)
     click.echo(f"已公示{outcome['published']}条审计链头（/public/audit-heads）。" if outcome["published"]
                else "各审计链自上次公示以来没有变化，未公示新的链头。")
 
@@ -69,8 +69,8 @@ def publish_first_heads() -> int | None:
     is the platform chain's, whose first entry records that publication."""
     if audit_heads.latest():
         return None
-    return (audit_jobs.publish_audit_heads(actor=CONSOLE)["published"]
-            or audit_jobs.publish_audit_heads(actor=CONSOLE)["published"])
+    return (audit_commands.publish_audit_heads(actor=CONSOLE)["published"]
+            or audit_commands.publish_audit_heads(actor=CONSOLE)["published"])
 
 
 _MIGRATE_UPGRADE = migrate_cli.db.commands["upgrade"]

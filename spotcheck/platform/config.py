@@ -12,6 +12,7 @@ import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, overload
 
 from spotcheck.core import passwords
 
@@ -30,12 +31,16 @@ class ConfigError(RuntimeError):
     """The configuration is unsafe or incomplete; the app refuses to start."""
 
 
+@overload
+def _env(name: str, default: str) -> str: ...
+@overload
+def _env(name: str, default: None = None) -> str | None: ...
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
 
 
-def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the settings dictionary from the environment, then apply ``overrides``."""
     overrides = dict(overrides or {})
     env = overrides.get("SPOTCHECK_ENV") or _env("SPOTCHECK_ENV", "production")
@@ -43,7 +48,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'spotcheck.db'}"
     )
     redis_url = overrides.get("REDIS_URL", _env("REDIS_URL"))
-    cfg = {
+    cfg: dict[str, Any] = {
         "SPOTCHECK_ENV": env,
         "TESTING": env == "testing",
         "SECRET_KEY": _env("SECRET_KEY", DEFAULT_SECRET_KEY),

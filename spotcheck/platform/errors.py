@@ -39,7 +39,9 @@ def _status_name(status: int) -> str:
     return HTTPStatus(status).phrase
 
 
-def _general_description(code: int):
+def _general_description(code: int | None) -> object:
+    if code is None:
+        return None
     """What a person reads of an HTTP error that says nothing more than its kind (werkzeug's English
     description): in the user's language."""
     return {
@@ -63,7 +65,7 @@ def _description(error: HTTPException) -> str:
     if error.description and error.description != type(error).description:
         return error.description
     general = _general_description(error.code)
-    return str(general) if general is not None else error.description
+    return str(general) if general is not None else str(error.description)
 
 
 def init_app(app) -> None:
@@ -85,8 +87,8 @@ def init_app(app) -> None:
 
     for kind in DATABASE_ERRORS:
         app.register_error_handler(kind, database_error)
-    for kind in BROKER_ERRORS:
-        app.register_error_handler(kind, broker_error)
+    for broker in BROKER_ERRORS:
+        app.register_error_handler(broker, broker_error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -35,7 +35,7 @@ def select_locale() -> str:
     """The user's choice (session), else zh_CN: the UI is Chinese unless English is asked for."""
     chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
-        return chosen
+        return str(chosen)
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from spotcheck.core import clock, settings, storage
 from spotcheck.core.database import db
+from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.scoping import system_access
-from spotcheck.tasks.models import Job, JobStatus
 from spotcheck.tenants.exports.models import ExportBatch
 from spotcheck.tenants.exports.vocabulary import BatchStatus
 from spotcheck.tenants.notices.models import Delivery, Notice

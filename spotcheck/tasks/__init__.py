@@ -12,11 +12,13 @@ import os
 from celery import Celery, Task
 from flask import Flask, has_app_context
 
+from spotcheck.core import jobs as job_records
+from spotcheck.tasks import jobs
 from spotcheck.tasks.schedule import BEAT_SCHEDULE
 
 #: The modules whose tasks the workers run.
-TASK_MODULES = ("audit_jobs", "draw_jobs", "export_jobs", "handout_jobs", "import_jobs", "notice_jobs",
-                "review_jobs", "statistics_jobs")
+TASK_MODULES = ("audit", "campaigns", "exports", "job_sweep", "joint", "notices", "results", "spreadsheets",
+                "supervision")
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -37,4 +39,10 @@ def celery_init_app(app: Flask) -> Celery:
     app.extensions["celery"] = celery_app
     for module in TASK_MODULES:  # registers their tasks with this Celery app
         importlib.import_module(f"spotcheck.tasks.{module}")
+    job_records.set_dispatcher(_dispatch)  # a submitted job goes to this process's Celery app
     return celery_app
+
+
+def _dispatch(task_name: str, job_id: int, tenant_id: int | None, user_id: int | None, params: dict) -> bool:
+    """The kernel's dispatcher: :func:`spotcheck.tasks.jobs.dispatch`, looked up at each call."""
+    return jobs.dispatch(task_name, job_id, tenant_id, user_id, params)

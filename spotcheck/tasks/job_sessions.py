@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from spotcheck.core.database import db, is_unreachable
-from spotcheck.tasks.models import Job, JobStatus
+from spotcheck.core.job_models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 

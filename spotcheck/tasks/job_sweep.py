@@ -13,16 +13,18 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
+from celery import shared_task
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, clock
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import after_commit, command
 from spotcheck.core.database import db
-from spotcheck.core.policy import Permission
+from spotcheck.core.job_models import Job, JobStatus
+from spotcheck.core.policy import SCHEDULER, Permission
 from spotcheck.core.scoping import system_access
 from spotcheck.tasks import jobs
 from spotcheck.tasks.job_sessions import end_silent_sessions, silent
-from spotcheck.tasks.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ ABANDONED = _l("The job could not be run: the background service did not take it
 
 
 @command(Permission.PLATFORM_MAINTAIN)
-def sweep(*, actor) -> dict:
+def sweep(*, actor: Actor) -> dict:
     """Queue again the jobs the broker lost (queued too long) or whose worker died (running with no
     sign of life for a lease); end as failed those tried too often. Every decision is audited in
     the job's department."""
@@ -63,9 +65,18 @@ def sweep(*, actor) -> dict:
             counts["requeued"] += 1
             audit.record("job.requeued", "job", job.id, actor=actor, tenant_id=job.tenant_id,
                          details={"kind": job.kind, "was": was, "dispatches": job.dispatches})
-            after_commit(lambda j=job: jobs.dispatch(j.task, j.id, j.tenant_id, j.created_by_id, dict(j.params or {})))
+            def dispatch_again(j: Job = job) -> bool:
+                return jobs.dispatch(j.task, j.id, j.tenant_id, j.created_by_id, dict(j.params or {}))
+
+            after_commit(dispatch_again)
         db.session.flush()
     return counts
+
+
+@shared_task(name="spotcheck.jobs.sweep")
+def sweep_jobs() -> dict:
+    """Every minute (beat): queue again the jobs the broker lost or whose worker died."""
+    return sweep(actor=SCHEDULER)
 
 
 #: How long the periodic check waits for a department's audit chain before leaving its job for later.

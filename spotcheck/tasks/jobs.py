@@ -1,8 +1,9 @@
 """Durable background jobs (后台作业): each runs exactly once, whatever the broker or a worker does.
 
-* **Submitting** is part of a command (:func:`submit`): the job row — with the task to run and
-  its arguments — is written in the command's transaction and handed to Celery only after that
-  transaction commits. If the broker cannot take it then, the job simply stays *queued*.
+* **Submitting** is part of a command (:func:`spotcheck.core.jobs.submit`): the job row — with the
+  task to run and its arguments — is written in the command's transaction and handed to Celery
+  (:func:`dispatch`, the dispatcher registered at start-up) only after that transaction commits. If
+  the broker cannot take it then, the job simply stays *queued*.
 * **Running** (:func:`run_job`) first *claims* the job: one UPDATE moves it from queued to running
   and numbers the run (``attempt``). A message delivered twice finds the job taken or finished and
   does nothing. The work and the job's outcome are committed in one transaction, and the outcome
@@ -23,23 +24,22 @@ import logging
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Callable, cast
 
 import sqlalchemy as sa
 from celery import current_app as celery_app
 from flask import current_app as flask_app, has_app_context
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from spotcheck.core import audit, clock, settings
-from spotcheck.core.commands import after_commit, after_rollback, in_command, unit_of_work
-from spotcheck.core.database import db, is_unreachable
-from spotcheck.core.errors import Conflict, NotFound, ServiceError, user_message
+from spotcheck.core.commands import after_commit, after_rollback, unit_of_work
+from spotcheck.core.database import changed, db, is_unreachable
+from spotcheck.core.errors import ServiceError, user_message
+from spotcheck.core.job_models import Job, JobStatus
+from spotcheck.core.jobs import get_job, progress_file
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tasks import job_sessions
-from spotcheck.tasks.models import Job, JobStatus
-from spotcheck.tasks.policy import visible_jobs
 from spotcheck.tenants.accounts.models import User
 
 log = logging.getLogger(__name__)
@@ -51,22 +51,7 @@ class Superseded(Exception):
     """This run no longer holds the job (it was taken for dead and the job given to another run)."""
 
 
-def submit(task, kind: str, user, **params) -> Job:
-    """Create a job of the user's department in the current command's transaction; it is handed to
-    Celery (``task(job_id, tenant_id, user_id, **params)``) once the transaction commits."""
-    if not in_command():
-        raise RuntimeError("a job is submitted by a command")
-    job = Job(kind=kind, created_by_id=user.id, tenant_id=user.tenant_id, task=task.name, params=params,
-              dispatches=1, dispatched_at=clock.now())
-    db.session.add(job)
-    db.session.flush()
-    audit.record("job.submitted", "job", job.id, actor=user, tenant_id=user.tenant_id, details={"kind": kind})
-    job_id, tenant_id, user_id = job.id, user.tenant_id, user.id
-    after_commit(lambda: dispatch(task.name, job_id, tenant_id, user_id, params))
-    return job
-
-
-def dispatch(task_name: str, job_id: int, tenant_id: int, user_id: int, params: dict) -> bool:
+def dispatch(task_name: str, job_id: int, tenant_id: int | None, user_id: int | None, params: dict) -> bool:
     """Hand a job to the broker (embedded mode: run it now). False when that failed: the job stays
     queued and the periodic check tries again."""
     try:
@@ -104,48 +89,6 @@ def _celery():
     return celery_app
 
 
-def get_job(job_id: int) -> Job:
-    """The job as it stands now (read afresh: runs update it behind the session's back)."""
-    job = db.session.scalar(sa.select(Job).where(Job.id == job_id).execution_options(populate_existing=True))
-    if job is None:
-        raise NotFound(_l("No such job."))
-    return _live(job)
-
-
-def refuse_if_under_way(kind: str, campaign_id: int, message=None) -> None:
-    """Refuse (409) a second job of ``kind`` for the campaign while one is queued or running: the
-    command that queues it holds the campaign's row, so two requests take turns here."""
-    under_way = db.session.scalars(sa.select(Job.params).where(
-        Job.kind == kind, Job.status.in_([JobStatus.queued, JobStatus.running])))
-    if any((params or {}).get("campaign_id") == campaign_id for params in under_way):
-        raise Conflict(message or _l("This step is already under way; follow its progress on the campaign page."))
-
-
-def job_for(job_id: int, reader) -> Job:
-    """The job, if ``reader`` may see it (NotFound otherwise, as for another department's job)."""
-    job = db.session.scalar(sa.select(Job).where(Job.id == job_id, visible_jobs(reader))
-                            .execution_options(populate_existing=True))
-    if job is None:
-        raise NotFound(_l("No such job."))
-    return _live(job)
-
-
-def under_way(reader, campaign_id: int, kinds) -> list[Job]:
-    """The jobs of ``kinds`` for the campaign that are queued or running, as ``reader`` may see them."""
-    found = db.session.scalars(sa.select(Job).where(
-        visible_jobs(reader), Job.kind.in_(list(kinds)), Job.status.in_([JobStatus.queued, JobStatus.running]))
-        .order_by(Job.id).execution_options(populate_existing=True))
-    return [_live(job) for job in found if (job.params or {}).get("campaign_id") == campaign_id]
-
-
-def list_jobs(reader, *, kinds=None, limit: int = 20) -> list[Job]:
-    """The newest jobs ``reader`` may see (of ``kinds``, if given)."""
-    query = sa.select(Job).where(visible_jobs(reader)).order_by(Job.id.desc()).limit(limit)
-    if kinds:
-        query = query.where(Job.kind.in_(list(kinds)))
-    return [_live(job) for job in db.session.scalars(query)]
-
-
 # --- running a job ------------------------------------------------------------------------------
 
 
@@ -164,22 +107,22 @@ def _claim(job_id: int) -> int | None:
     Returns the run's number, or None when the job is done or held by a live run."""
     moment = clock.now()
     with unit_of_work():
-        taken = db.session.execute(
+        taken = changed(db.session.execute(
             sa.update(Job).where(Job.id == job_id, sa.or_(
                 Job.status == JobStatus.queued,
                 job_sessions.silent(moment, lease())))
             .values(status=JobStatus.running, attempt=Job.attempt + 1, heartbeat_at=moment,
                     started_at=sa.func.coalesce(Job.started_at, moment))
-            .execution_options(synchronize_session=False)).rowcount
+            .execution_options(synchronize_session=False)))
         attempt = db.session.scalar(sa.select(Job.attempt).where(Job.id == job_id)) if taken else None
     return attempt
 
 
 def _settle(job_id: int, attempt: int, **values) -> bool:
     """Write the job's outcome if this run still holds it."""
-    return db.session.execute(
+    return changed(db.session.execute(
         sa.update(Job).where(Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)
-        .values(finished_at=clock.now(), **values).execution_options(synchronize_session=False)).rowcount == 1
+        .values(finished_at=clock.now(), **values).execution_options(synchronize_session=False))) == 1
 
 
 class _Progress:
@@ -189,13 +132,14 @@ class _Progress:
     (:func:`_progress_file`) until the job ends."""
 
     def __init__(self, job_id: int, attempt: int):
-        self.job_id, self.attempt, self.total = job_id, attempt, None
+        self.job_id, self.attempt = job_id, attempt
+        self.total: int | None = None
 
     def __call__(self, percent: int, done: int | None = None, total: int | None = None) -> None:
         values = {"progress": max(0, min(100, int(percent))), "items_done": done, "items_total": total}
         self.total = total if total is not None else self.total
         if db.engine.dialect.name == "sqlite":
-            path = _progress_file(self.job_id, self.attempt)
+            path = progress_file(self.job_id, self.attempt)
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 partial = path.with_suffix(".partial")
@@ -213,31 +157,9 @@ class _Progress:
         return {"progress": 100, **({"items_done": self.total, "items_total": self.total} if self.total else {})}
 
     def forget(self) -> None:
-        path = _progress_file(self.job_id, self.attempt)
+        path = progress_file(self.job_id, self.attempt)
         if path is not None:
             path.unlink(missing_ok=True)
-
-
-def _progress_file(job_id: int, attempt: int) -> Path | None:
-    """Where a run of a job keeps its progress while it runs on SQLite (in the stored files' folder,
-    which every process reads)."""
-    folder = settings.get("SPOTCHECK_STORAGE")
-    return Path(folder) / "job-progress" / f"job-{job_id}-{attempt}.json" if folder else None
-
-
-def _live(job: Job | None) -> Job | None:
-    """A running job on SQLite with the progress its run reported so far (read, not written)."""
-    if job is None or job.status != JobStatus.running or db.engine.dialect.name != "sqlite":
-        return job
-    path = _progress_file(job.id, job.attempt)
-    try:
-        reported = json.loads(path.read_text()) if path is not None else None
-    except (OSError, ValueError):
-        reported = None
-    if reported:
-        for name in ("progress", "items_done", "items_total"):
-            set_committed_value(job, name, reported.get(name))
-    return job
 
 
 def _pause_for_tests(job_id: int, percent: int) -> None:
@@ -275,11 +197,11 @@ def _give_back(job_id: int, attempt: int, user_id: int) -> bool:
     def release() -> tuple | None:
         with unit_of_work():
             moment = clock.now()
-            released = db.session.execute(
+            released = changed(db.session.execute(
                 sa.update(Job).where(Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)
                 .values(status=JobStatus.queued, dispatches=Job.dispatches + 1, dispatched_at=moment,
                         heartbeat_at=None, run_backend_pid=None, run_backend_started_at=None)
-                .execution_options(synchronize_session=False)).rowcount
+                .execution_options(synchronize_session=False)))
             if not released:
                 return None
             job = db.session.execute(sa.select(Job.kind, Job.task, Job.tenant_id, Job.created_by_id, Job.params)
@@ -319,7 +241,7 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
         if attempt is None:
             log.info("job %s: done or held by another run; nothing to do", job_id)
             return {"skipped": True, "job_id": job_id}
-        user = db.session.scalar(sa.select(User).where(User.id == user_id))
+        user = cast(User, db.session.scalar(sa.select(User).where(User.id == user_id)))  # users are never deleted
         progress = _Progress(job_id, attempt)
         noted: dict = {}
         try:
@@ -391,8 +313,3 @@ def _end_failed(job_id: int, attempt: int, message: str, user) -> None:
         if _settle(job_id, attempt, status=JobStatus.failed, error=message[:2000]):
             kind = db.session.scalar(sa.select(Job.kind).where(Job.id == job_id))
             audit.record("job.failed", "job", job_id, actor=user, details={"kind": kind})
-
-
-def kinds_of(ids) -> dict[int, str]:
-    """The kind of each job of ``ids`` that the current scope shows (the audit trail names them)."""
-    return dict(db.session.execute(sa.select(Job.id, Job.kind).where(Job.id.in_(list(ids)))).all())

@@ -1,7 +1,8 @@
 """The REST API: OpenAPI document, Swagger UI from local assets, endpoints, JSON errors."""
 from __future__ import annotations
 
-from tests.support.helpers import bearer
+from tests.support.helpers import bearer, login
+from tests.support.page_text import seed_words
 
 
 def test_openapi_document_lists_the_endpoints(client):
@@ -16,8 +17,6 @@ def test_openapi_document_lists_the_endpoints(client):
 def test_no_field_of_the_api_names_a_document_by_a_makers_number(app):
     """The OpenAPI document and what a department's reporting duties answer name the tables and rules by
     their titles and articles — never 文件001, seed 003 or a year left as ＸＸ."""
-    from tests.support.page_text import seed_words
-
     client = app.test_client()
     assert not seed_words(client.get("/api/openapi.json").get_data(as_text=True))
     duties = client.get("/api/v1/reports", headers=bearer(app, "yjj_planner"))
@@ -49,8 +48,6 @@ def test_platform_admin_creates_a_department_with_its_first_admin(app):
     assert response.json["code"] == "WJW"
     me = client.get("/api/v1/me", headers=bearer(app, "admin"))
     assert me.status_code == 200
-    from tests.support.helpers import login
-
     assert login(app.test_client(), "wjw_admin", "Health-2026!").status_code == 302
 
 

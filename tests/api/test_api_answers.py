@@ -7,6 +7,7 @@ import pytest
 import schemathesis
 from schemathesis import checks
 
+from spotcheck.core.policy import PERMISSION_LABELS, Permission, refusal
 from tests.support.helpers import bearer, signed_in
 
 
@@ -63,8 +64,6 @@ def test_a_refusal_says_in_chinese_which_permission_is_needed_and_who_holds_it(a
 
 
 def test_every_permission_has_a_chinese_name_and_a_refusal_naming_who_holds_it(app):
-    from spotcheck.core.policy import PERMISSION_LABELS, Permission, refusal
-
     assert set(PERMISSION_LABELS) == set(Permission)
     with app.test_request_context():
         for permission in Permission:

@@ -11,9 +11,14 @@ from collections import Counter
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis import checks
 
+from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access
+from spotcheck.tenants.accounts.models import User
+from tests.support.campaign_world import build
 from tests.support.helpers import _with_database, bearer, drop_pg_database, make_app, new_pg_database
 
 EXAMPLES = int(os.environ.get("SPOTCHECK_FUZZ_EXAMPLES", "5"))
@@ -39,9 +44,6 @@ NON_ASCII_DIGITS = st.sampled_from(["²", "¹²", "١٢", "٣", "３", "１２�
 @pytest.fixture(scope="module")
 def fuzz_app(pg_server):
     """One PostgreSQL database for the whole run (what the fuzzer creates stays, as in real use)."""
-    from spotcheck.core.database import db
-    from tests.support.campaign_world import build
-
     name = new_pg_database(pg_server)
     application = make_app(_with_database(pg_server["admin_url"], name))
     with application.app_context():
@@ -118,12 +120,6 @@ def _refused_by_name(case, response) -> None:
 
 def _sign_in_again(app, login: str) -> None:
     """A fresh token for ``login`` (reactivated and unlocked if the fuzzer deactivated or locked it)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access
-    from spotcheck.tenants.accounts.models import User
-
     with app.app_context(), system_access("fuzz: put the fuzzing users back"):
         db.session.execute(sa.update(User).where(User.login == login).values(active=True, locked_until=None,
                                                                                failed_logins=0))

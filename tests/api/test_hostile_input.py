@@ -15,6 +15,10 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.directory import commands as directory
+from spotcheck.tenants.directory.models import DirectoryEntry
+from spotcheck.tenants.items.models import Item
+from tests.support.campaign_world import credit_code
 from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
 
 TOO_BIG = 2**31  # one past PostgreSQL's integer
@@ -109,8 +113,6 @@ def test_control_characters_are_refused_at_the_api_naming_the_field(app, field, 
     client, headers = app.test_client(), bearer(app, "scj_admin")
     entity = client.get("/api/v1/registry", headers=headers).json["items"]
     if not entity:
-        from tests.support.campaign_world import credit_code
-
         created = client.post("/api/v1/registry", headers=headers, json={
             "code": credit_code(88), "name": "控制字符测试企业", "industry_code": "C2611", "region_code": "330102"})
         assert created.status_code == 201, created.json
@@ -126,8 +128,6 @@ def test_a_page_form_with_a_control_character_shows_the_field_error(app):
                        token_from="/catalog/items/new")
     assert answer.status_code == 200 and "控制字符" in answer.get_data(as_text=True)
     with app.app_context(), tenant_scope(tenant_id("SCJ")):
-        from spotcheck.tenants.items.models import Item
-
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Item).where(Item.name.contains("事项"))) == 0
 
 
@@ -146,10 +146,6 @@ def test_an_import_cell_with_a_nul_byte_is_a_row_error_not_a_failed_job(app):
 def test_a_stored_control_character_never_breaks_an_export(app):
     """Text stored before the platform refused control characters still exports: the character is
     left out of the workbook."""
-    from spotcheck.tenants.directory import commands as directory
-    from spotcheck.tenants.directory.models import DirectoryEntry
-    from tests.support.campaign_world import credit_code
-
     with app.app_context():
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):

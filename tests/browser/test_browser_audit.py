@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.items import commands as items
 from tests.support.browsers import assert_clean, new_context, new_page, path_of, screenshot, sign_in
 from tests.support.campaign_world import ITEM_BASICS
 from tests.support.helpers import served, user_named
@@ -16,9 +18,6 @@ pytestmark = pytest.mark.browser
 
 def _prepare(app) -> None:
     """A few things done as the department administrator, through the commands."""
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.items import commands as items
-
     admin = user_named("scj_admin")
     with tenant_scope(admin.tenant_id):
         first = items.create_item({**ITEM_BASICS, "name": "食品销售经营者监督检查", "field": "market"}, actor=admin)

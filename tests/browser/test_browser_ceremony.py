@@ -17,6 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.draw.verify import verify
+from spotcheck.tenants.directory import commands as directory, queries as directory_queries
+from spotcheck.tenants.inspectors import commands as inspectors
+from spotcheck.tenants.items import commands as items
 from tests.support.browsers import Person
 from tests.support.campaign_world import CATEGORY, ITEM_BASICS, QUALIFICATION, credit_code, id_number
 from tests.support.helpers import served, user_named
@@ -32,12 +38,6 @@ NO_INPUT_REASON = "受邀的政协委员临时缺席，经分管领导同意按�
 
 def _prepare_department(entities: int = 30, inspector_count: int = 8) -> None:
     """A published item, directory entries and qualified inspectors of 应急管理局; no plan yet."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.directory import commands as directory, queries as directory_queries
-    from spotcheck.tenants.inspectors import commands as inspectors
-    from spotcheck.tenants.items import commands as items
-
     admin, lead = user_named("yjj_admin"), user_named("scj_admin")
     codes = [credit_code(n) for n in range(entities)]
     with tenant_scope(lead.tenant_id):
@@ -258,8 +258,6 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     # the proof downloads and verifies
     with page.expect_download() as download:
         page.click("#targets-proof")
-    from spotcheck.draw.verify import verify
-
     proof = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert proof["commitment"] == commitment and proof["public_inputs"] == OBSERVERS
     checks = verify(proof)

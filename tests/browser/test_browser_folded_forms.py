@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.results import commands as results
 from tests.support.browsers import SHOTS, Person, assert_fits, csp_violations
-from tests.support.helpers import served
+from tests.support.helpers import served, user_named
+from tests.support.results_world import handed_out, published
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +24,6 @@ def world(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        from spotcheck.core.database import db
-        from spotcheck.core.scoping import tenant_scope
-        from spotcheck.tenants.results import commands as results
-        from tests.support.helpers import user_named
-        from tests.support.results_world import handed_out, published
-
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
             one = published(ids)  # a problem found: the team follows it up

@@ -12,6 +12,9 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from spotcheck.core.database import db
+from spotcheck.core.job_models import Job, JobStatus
+from spotcheck.core.scoping import tenant_scope
 from tests.support.browsers import assert_clean, new_context, new_page, path_of, screenshot, sign_in
 from tests.support.helpers import served, tenant_id, user_named
 
@@ -133,10 +136,6 @@ def test_admin_imports_the_item_list_through_the_pages(page, tmp_path):
 
 def test_the_job_page_follows_a_running_import(page, live):
     """The poller moves the progress bar while the job runs and shows the result when it is done."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tasks.models import Job, JobStatus
-
     app = live[0]
     with app.app_context():
         admin_id = user_named("scj_admin").id

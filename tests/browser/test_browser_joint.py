@@ -12,8 +12,16 @@ import random
 import pytest
 import sqlalchemy as sa
 
-from tests.support.browsers import Person
-from tests.support.helpers import served
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.directory import commands as directory, queries as directory_queries
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.results.commands import link_inspector
+from spotcheck.tenants.results.models import Visit
+from tests.support.browsers import SHOTS, Person, assert_clean, at_both_widths
+from tests.support.campaign_world import CATEGORY, build
+from tests.support.helpers import served, user_named
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +31,6 @@ def world(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        from spotcheck.core.database import db
-        from spotcheck.core.scoping import tenant_scope
-        from spotcheck.tenants.directory import commands as directory, queries as directory_queries
-        from tests.support.campaign_world import CATEGORY, build
-        from tests.support.helpers import user_named
-
         yjj, swj = build("yjj", entities=10, inspector_count=2), build("swj", entities=6, inspector_count=2)
         admin = user_named("swj_admin")
         with tenant_scope(admin.tenant_id):  # the overlap: 商务局 also lists 应急管理局's entities
@@ -46,30 +48,18 @@ def world(sqlite_template, tmp_path_factory):
 
 class Walker(Person):
     def shot(self, name: str) -> None:
-        from tests.support.browsers import SHOTS, assert_clean
-
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SHOTS / f"joint-{name}.png"), full_page=True)
         assert_clean(self.page)
 
     def fits(self, name: str) -> None:
         """The page fits a desk (1366 px) and a phone (390 px): nothing wider than the window."""
-        from tests.support.browsers import at_both_widths
-
         at_both_widths(self.page, f"joint-{name}")
 
 
 def _link_the_recorders(app) -> dict:
     """Give each department's account the inspector entry that leads its part of a visit both
     departments drew (the administrator's link, a step outside this walk); returns that visit per department."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns.models import TeamMember
-    from spotcheck.tenants.inspectors.models import Inspector
-    from spotcheck.tenants.results.commands import link_inspector
-    from spotcheck.tenants.results.models import Visit
-    from tests.support.helpers import user_named
-
     with app.app_context():
         per_department = {}
         for dept in ("yjj", "swj"):

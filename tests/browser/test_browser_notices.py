@@ -8,8 +8,13 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.notices import commands as notices
 from tests.support.browsers import SHOTS, Person, assert_clean
-from tests.support.helpers import served
+from tests.support.campaign_world import planner_of
+from tests.support.helpers import served, user_named
+from tests.support.results_world import handed_out
 
 pytestmark = pytest.mark.browser
 
@@ -19,13 +24,6 @@ def world(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        from spotcheck.core.scoping import tenant_scope
-        from spotcheck.tenants.campaigns import queries as campaigns
-        from spotcheck.tenants.notices import commands as notices
-        from tests.support.campaign_world import planner_of
-        from tests.support.helpers import user_named
-        from tests.support.results_world import handed_out
-
         ids = handed_out()
         with tenant_scope(ids["tenant"]):  # linked after the hand-out: told now
             notices.write_campaign_notices(ids["campaign"],

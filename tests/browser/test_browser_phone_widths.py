@@ -16,6 +16,7 @@ The failure names each page, by how much it is too wide and what reaches past th
 """
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections import Counter, deque
@@ -23,10 +24,19 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 
-from spotcheck.core.policy import Permission
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.policy import Permission, has_permission
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.platform.permissions import declared_access
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.supervision import commands as supervision_commands
 from tests.support.browsers import SHOTS, WIDEST, new_context, sign_in
-from tests.support.helpers import served
+from tests.support.demo_world import demo_city
+from tests.support.helpers import served, tenant_id, user_named
 from tests.support.route_urls import FOLLOWED_PER_RULE, WALKERS, crawlable, ids_by_table, links, route_urls, rule_of
 
 pytestmark = pytest.mark.browser
@@ -73,24 +83,11 @@ def city(sqlite_template, tmp_path_factory):
 
 
 def worked_in(app) -> list[str]:
-    import io
-
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tasks import statistics_jobs
-    from spotcheck.tenants.results import commands as results
-    from spotcheck.tenants.results.models import Visit
-    from tests.support.demo_world import demo_city
-    from tests.support.helpers import tenant_id, user_named
-
     demo_city(today="2026-11-21")
     pages = ["/supervision/tables"]
     supervisor = user_named("sfj_supervisor")
     with tenant_scope(supervisor.tenant_id):
-        statistics_jobs.request_table("progress", "2026", actor=supervisor)
+        supervision_commands.request_table("progress", "2026", actor=supervisor)
         db.session.commit()
     inspector = user_named("scj_inspector")
     with tenant_scope(tenant_id("SCJ")):
@@ -113,6 +110,9 @@ def worked_in(app) -> list[str]:
 def walk(page, app, login: str | None, seeds: list[str], opens) -> tuple[int, list[str]]:
     """Open ``seeds`` and the links their pages show (a few a route, as the wording walk follows
     them) at 390 px, each once: how many pages were measured, and those wider than the window."""
+    # local: playwright (dev-only) is loaded only when a browser test runs, as in tests/support/browsers.py
+    from playwright.sync_api import Error as PlaywrightError
+
     adapter = app.url_map.bind("localhost")
     queue, seen, followed = deque(seeds), set(), Counter()
     measured, found = 0, []
@@ -121,8 +121,6 @@ def walk(page, app, login: str | None, seeds: list[str], opens) -> tuple[int, li
         if url in seen:
             continue
         seen.add(url)
-        from playwright.sync_api import Error as PlaywrightError
-
         try:
             response = page.goto(url, wait_until="domcontentloaded")
         except PlaywrightError:  # a download (a workbook, a PDF, a proof): not a page
@@ -153,10 +151,6 @@ def opened_by(app, login: str | None):
     """Whether ``login`` walks a URL: a page its permissions open (what a route declares it needs; a
     refusal is no page to measure), never the API; the public portal, the same page for everyone,
     is the citizen's alone."""
-    from spotcheck.core.policy import has_permission
-    from spotcheck.platform.permissions import declared_access
-    from tests.support.helpers import user_named
-
     adapter = app.url_map.bind("localhost")
     if login is not None:
         with app.app_context():

@@ -9,8 +9,10 @@ from datetime import date, datetime
 
 import pytest
 
+from spotcheck.core.clock import frozen_at
 from tests.support.browsers import SHOTS, WIDTHS, at_both_widths, new_context, new_page, sign_in
 from tests.support.helpers import served
+from tests.support.rulebooks import adopt
 
 pytestmark = pytest.mark.browser
 
@@ -21,9 +23,6 @@ DOCUMENT = "是，《应急管理局推行“双随机、一公开”监管实�
 
 @pytest.fixture(scope="module")
 def live_server(sqlite_template, tmp_path_factory):
-    from spotcheck.core.clock import frozen_at
-    from tests.support.rulebooks import adopt
-
     def prepare(app):
         adopt("城口县", date(2026, 1, 1))
 

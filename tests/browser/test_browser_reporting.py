@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 
+from spotcheck.core.clock import frozen_at
 from tests.support.browsers import at_both_widths, new_context, new_page, sign_in
 from tests.support.helpers import served
 
@@ -20,8 +21,6 @@ TITLE = "市直部门2026年度随机抽查工作进展情况统计表"
 
 @pytest.fixture(scope="module")
 def live_server(sqlite_template, tmp_path_factory):
-    from spotcheck.core.clock import frozen_at
-
     with frozen_at(TODAY), served(sqlite_template, tmp_path_factory.mktemp("reporting")) as (_app, url):
         yield url
 

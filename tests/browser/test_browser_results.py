@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browsers import Person
+from spotcheck.core.scoping import tenant_scope
+from tests.support.browsers import SHOTS, Person, assert_clean, at_both_widths
 from tests.support.helpers import served
+from tests.support.results_world import handed_out, visit
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +20,6 @@ def world(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        from spotcheck.core.scoping import tenant_scope
-        from tests.support.results_world import handed_out, visit
-
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
             found.update(ids, name=visit(ids).entity.name, code=visit(ids).entity.code)
@@ -32,8 +31,6 @@ def world(sqlite_template, tmp_path_factory):
 
 class Walker(Person):
     def shot(self, name: str) -> None:
-        from tests.support.browsers import SHOTS, assert_clean
-
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SHOTS / f"results-{name}.png"), full_page=True)
         assert_clean(self.page)
@@ -41,8 +38,6 @@ class Walker(Person):
     def fits(self, name: str) -> None:
         """The page an inspector uses in the field fits a phone (390 px) and a desk (1366 px), no
         part of it wider than the window; screenshots of both."""
-        from tests.support.browsers import at_both_widths
-
         at_both_widths(self.page, f"results-{name}")
 
 

@@ -12,7 +12,9 @@ import re
 import pytest
 
 from tests.support.browsers import SHOTS, Person
+from tests.support.demo_world import demo_city
 from tests.support.helpers import served
+from tests.support.results_world import handed_out
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +24,6 @@ PHONE, DESK = (390, 844), (1366, 900)
 @pytest.fixture(scope="module")
 def city(sqlite_template, tmp_path_factory):
     def prepare(app):
-        from tests.support.demo_world import demo_city
-
         demo_city(today="2026-11-21")
 
     with served(sqlite_template, tmp_path_factory.mktemp("staff-screens"), prepare) as (_app, url):
@@ -173,8 +173,6 @@ def visit_to_record(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        from tests.support.results_world import handed_out
-
         found["visit"] = handed_out()["visit"]
 
     with served(sqlite_template, tmp_path_factory.mktemp("staff-visit"), prepare) as (_app, url):

@@ -8,7 +8,10 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.browsers import Person, assert_fits
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.policy import CONSOLE
+from spotcheck.demo import CAMPAIGNS_FROM, load_demo
+from tests.support.browsers import SHOTS, Person, assert_fits
 from tests.support.helpers import served
 
 TODAY = date(2026, 11, 23)
@@ -17,10 +20,6 @@ TODAY = date(2026, 11, 23)
 @pytest.fixture(scope="module")
 def demo(sqlite_template, tmp_path_factory):
     def prepare(app):
-        from spotcheck.core.clock import frozen_at
-        from spotcheck.core.policy import CONSOLE
-        from spotcheck.demo import CAMPAIGNS_FROM, load_demo
-
         with frozen_at(TODAY):
             load_demo(entities=CAMPAIGNS_FROM, today=TODAY, actor=CONSOLE)
 
@@ -29,8 +28,6 @@ def demo(sqlite_template, tmp_path_factory):
 
 
 def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser, demo):
-    from tests.support.browsers import SHOTS
-
     bureau = Person(browser, demo, "sfj_supervisor")
     try:
         home = bureau.go("/")

@@ -6,9 +6,16 @@ the visit (办结). Screenshots land in ``/tmp/spotcheck-shots/teams-*.png``."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
-from tests.support.browsers import Person
-from tests.support.helpers import served
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.inspectors import commands as inspectors
+from spotcheck.tenants.results.models import Visit
+from tests.support.browsers import SHOTS, Person, assert_clean
+from tests.support.campaign_world import QUALIFICATION, id_number
+from tests.support.helpers import served, user_named
+from tests.support.results_world import handed_out, published, visit
 
 pytestmark = pytest.mark.browser
 
@@ -20,16 +27,6 @@ def world(sqlite_template, tmp_path_factory):
     found = {}
 
     def prepare(app):
-        import sqlalchemy as sa
-
-        from spotcheck.core.database import db
-        from spotcheck.core.scoping import tenant_scope
-        from spotcheck.tenants.inspectors import commands as inspectors
-        from spotcheck.tenants.results.models import Visit
-        from tests.support.campaign_world import QUALIFICATION, id_number
-        from tests.support.helpers import user_named
-        from tests.support.results_world import handed_out, published, visit
-
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
             inspectors.create_inspector({"name": "林教授", "sex": "女", "id_number": id_number(91),
@@ -50,8 +47,6 @@ def world(sqlite_template, tmp_path_factory):
 
 class Walker(Person):
     def shot(self, name: str) -> None:
-        from tests.support.browsers import SHOTS, assert_clean
-
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SHOTS / f"teams-{name}.png"), full_page=True)
         assert_clean(self.page)

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import commands as campaign_commands
 from tests.support.browsers import assert_clean, assert_fits, new_context, new_page, sign_in
+from tests.support.campaign_world import build, campaign_data
 from tests.support.helpers import served, user_named
 
 pytestmark = pytest.mark.browser
@@ -16,11 +20,6 @@ CAMPAIGNS: dict[int, int] = {}  # width → campaign id
 
 
 def _prepare(app) -> None:
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import commands as campaign_commands
-    from tests.support.campaign_world import build, campaign_data
-
     world = build()
     planner, leader = user_named("yjj_planner"), user_named("yjj_leader")
     with tenant_scope(world["tenant"]):

@@ -9,11 +9,12 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from spotcheck.core import jobs
 from spotcheck.core.database import db
+from spotcheck.core.job_models import JobStatus
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tasks import job_sweep, jobs
-from spotcheck.tasks.models import JobStatus
+from spotcheck.tasks import job_sweep
 from spotcheck.tenants.directory.models import Entity
 from tests.support.helpers import REDIS_URL, make_app, tenant_id
 from tests.support.workers import WORKER_READY_TIMEOUT, Worker, _poll_job, directory_csv, job_actions, queue_import

@@ -6,8 +6,10 @@ import sqlalchemy as sa
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
+from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import system_access
-from tests.support.helpers import bearer, login, post_form, signed_in
+from spotcheck.tenants.audit.commands import publish_audit_heads
+from tests.support.helpers import bearer, login, make_app, post_form, signed_in, tenant_id
 
 
 def entries(app, **where):
@@ -84,8 +86,6 @@ def test_reordering_rows_is_detected(app):
 
 @pytest.mark.postgres
 def test_the_application_role_cannot_change_the_trail(postgres_url):
-    from tests.support.helpers import make_app
-
     app = make_app(postgres_url)
     with app.app_context(), system_access("test"):
         for statement in ("UPDATE audit_entry SET action = 'x'", "DELETE FROM audit_entry"):
@@ -109,10 +109,6 @@ def test_a_trail_cut_short_after_its_head_was_published_fails_against_the_kept_h
     """审计链头公示: the heads published each day are public and kept; a trail cut short after its head
     was published still verifies on its own (what remains is a whole chain), but no longer extends the
     head a citizen kept, and `spotcheck audit verify --against` says which chain."""
-    from spotcheck.core.policy import SCHEDULER
-    from spotcheck.tasks.audit_jobs import publish_audit_heads
-    from tests.support.helpers import tenant_id
-
     signed_in(app, "scj_admin")
     with app.app_context():
         assert publish_audit_heads(actor=SCHEDULER)["published"] >= 2  # the department's chain, the platform's
@@ -149,8 +145,6 @@ def _heads(app) -> list[dict]:
 
 def test_the_console_publishes_the_heads_now(app):
     """``spotcheck audit publish-heads`` does at once what the scheduler does at 02:30, audited as the console."""
-    from tests.support.helpers import tenant_id
-
     assert _heads(app) == []
     runner = app.test_cli_runner()
     first = runner.invoke(args=["audit", "publish-heads"])
@@ -178,8 +172,6 @@ def test_db_upgrade_publishes_the_first_heads_of_a_deployment_once(app):
 def test_db_upgrade_of_a_new_database_publishes_its_first_head(tmp_path):
     """A new deployment's /public/audit-heads is not empty on its first day: the platform's chain
     begins with the record of that first publication."""
-    from tests.support.helpers import make_app
-
     new = make_app(f"sqlite:///{tmp_path / 'new.db'}")
     upgraded = new.test_cli_runner().invoke(args=["db", "upgrade"])
     assert upgraded.exit_code == 0 and "已公示首批1条" in upgraded.output, upgraded.output

@@ -8,7 +8,11 @@ import pytest
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
+from spotcheck.core.database import db
+from spotcheck.core.scoping import TenantViolation, tenant_scope
 from spotcheck.demo.registry import credit_code
+from spotcheck.tenants.directory import bulk
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from tests.support.helpers import tenant_id
 
 
@@ -24,9 +28,6 @@ def row(n: int, **changes) -> dict:
 
 
 def entities(prefix: str = "杭州批量") -> dict[str, tuple]:
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory.models import Entity
-
     return {e.code: (e.name, e.abnormal, e.penalized_on, e.complaints, e.credit_rating, e.updated_at)
             for e in db.session.scalars(sa.select(Entity).where(Entity.name.startswith(prefix)))}
 
@@ -36,9 +37,6 @@ def test_codes_of_the_tests_are_valid():
 
 
 def test_upsert_inserts_new_and_updates_existing_rows(app):
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory import bulk
-
     with app.app_context():
         assert bulk.upsert_entities([row(n) for n in range(5)]) == 5
         db.session.commit()
@@ -58,9 +56,6 @@ def test_upsert_inserts_new_and_updates_existing_rows(app):
 
 
 def test_the_same_import_twice_changes_nothing(app):
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory import bulk
-
     rows = [row(n, abnormal=n % 3 == 0, credit_rating="AB"[n % 2]) for n in range(40)]
     with app.app_context():
         bulk.upsert_entities(rows)
@@ -72,9 +67,6 @@ def test_the_same_import_twice_changes_nothing(app):
 
 
 def test_a_code_given_twice_keeps_the_later_row(app):
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory import bulk
-
     with app.app_context():
         bulk.upsert_entities([row(1, name="杭州批量旧名"), row(2), row(1, name="杭州批量新名")])
         db.session.commit()
@@ -83,10 +75,6 @@ def test_a_code_given_twice_keeps_the_later_row(app):
 
 
 def test_new_entities_are_numbered_in_the_order_of_the_file(app):
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory import bulk
-    from spotcheck.tenants.directory.models import Entity
-
     order = [9, 2, 7, 1, 5]
     with app.app_context():
         bulk.upsert_entities([row(n) for n in order])
@@ -96,9 +84,6 @@ def test_new_entities_are_numbered_in_the_order_of_the_file(app):
 
 
 def test_a_rollback_leaves_nothing(app):
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory import bulk
-
     with app.app_context():
         bulk.upsert_entities([row(n) for n in range(3)])
         db.session.commit()
@@ -114,9 +99,6 @@ def test_a_rollback_leaves_nothing(app):
 
 def test_a_failing_row_source_imports_nothing(app):
     """Validation while streaming: the row source raises after the last row, nothing is merged."""
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory import bulk
-
     def rows():
         yield from (row(n) for n in range(20))
         raise ValueError("row 21: bad check digit")
@@ -129,9 +111,6 @@ def test_a_failing_row_source_imports_nothing(app):
 
 
 def test_progress_is_reported_while_rows_stream(app, monkeypatch):
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory import bulk
-
     monkeypatch.setattr(bulk, "COPY_BATCH", 10)
     monkeypatch.setattr(bulk, "CHUNK", 10)
     seen = []
@@ -143,11 +122,6 @@ def test_progress_is_reported_while_rows_stream(app, monkeypatch):
 
 
 def test_directory_entries_in_bulk(app):
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import TenantViolation, tenant_scope
-    from spotcheck.tenants.directory import bulk
-    from spotcheck.tenants.directory.models import DirectoryEntry
-
     with app.app_context():
         bulk.upsert_entities([row(n) for n in range(6)])
         db.session.commit()

@@ -21,7 +21,7 @@ from spotcheck.tenants.joint import commands as joint
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.rules import commands as rules_commands, rulebook
 from tests.support.campaign_world import CATEGORY, ITEM_BASICS, STRATA, build, campaign_data, leader_of, planner_of
-from tests.support.helpers import user_named
+from tests.support.helpers import make_app, user_named
 from tests.support.joint_world import world as joint_world
 from tests.support.rulebooks import cited, rules_of_presets
 from tests.support.rules_files import changed_department_rules
@@ -261,8 +261,6 @@ def test_an_accepted_higher_rule_never_draws_fewer_than_the_lower_one(high, low)
 
 @pytest.fixture(scope="module")
 def babel_app():
-    from tests.support.helpers import make_app
-
     return make_app("sqlite://")
 
 

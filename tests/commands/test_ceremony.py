@@ -11,6 +11,7 @@ from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.draw import proof_file, targets
 from spotcheck.draw.verify import verify
@@ -19,9 +20,12 @@ from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, T
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import PlanStatus
+from spotcheck.tenants.rules import commands as rules, rulebook
 from tests.independent.draw_spec_check import check as independent_check
 from tests.support.campaign_world import STRATA, build, campaign_data, frozen_campaign, leader_of, planner_of
-from tests.support.helpers import make_app, user_named
+from tests.support.helpers import make_app, signed_in, user_named
+from tests.support.page_text import visible_text
+from tests.support.rules_files import changed_department_rules
 
 
 def drawn_campaign(app, world, inputs=("observer:人大代表 1234",)):
@@ -173,12 +177,6 @@ def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(a
 
 
 def test_a_reason_of_the_departments_own_rules_replaces_a_target_and_every_page_names_it(app):
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.tenants.rules import commands as rules, rulebook
-    from tests.support.helpers import signed_in
-    from tests.support.page_text import visible_text
-    from tests.support.rules_files import changed_department_rules
-
     with app.app_context():
         world = build()
         admin = user_named("yjj_admin")

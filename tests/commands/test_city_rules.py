@@ -17,8 +17,10 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import commands as campaigns
 from spotcheck.tenants.items import queries as items
-from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.results import commands as results, deadlines
+from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules import commands as rules, presets, rulebook, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.supervision import duty_status, figures, queries as supervision, tables
@@ -97,8 +99,6 @@ def test_a_year_of_one_department_under_each_citys_rulebook(app, city):
                 assert basics == [] and "一单两库一细则" not in home
         # a campaign outside any filed plan: refused in 宁安市 naming its 第3条, made in 城口县
         with frozen_at(date(2026, 2, 1)), tenant_scope(yjj):
-            from spotcheck.tenants.campaigns import commands as campaigns
-
             data = campaign_world.campaign_data(world_ids)
             if city == "宁安市":
                 with pytest.raises(ValidationFailed) as refused:
@@ -155,9 +155,6 @@ def test_a_rulebook_looser_than_the_floor_or_than_what_a_department_keeps_is_ref
 
 
 def test_a_version_taking_effect_mid_year_leaves_every_deadline_given_where_it_was(app):
-    from spotcheck.tenants.results import commands as results
-    from spotcheck.tenants.results.models import Visit
-
     with app.app_context():
         ids = handed_out()
         yjj = ids["tenant"]

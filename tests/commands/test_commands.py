@@ -13,11 +13,18 @@ from flask_login import AnonymousUserMixin
 
 import spotcheck
 from spotcheck.core import commands
+from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.policy import CONSOLE, SCHEDULER, Role, has_permission
 from spotcheck.core.scoping import system_access, tenant_scope
-from tests.support.helpers import user_named
+from spotcheck.tenants.accounts import commands as services
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns.models import CampaignStatus
+from spotcheck.tenants.items import commands as items
+from spotcheck.tenants.items.models import Item
+from tests.support.campaign_world import build, campaign_data, planner_of
+from tests.support.helpers import post_form, signed_in, user_named
 
 #: Modules that build an application when imported (entry points), not command modules.
 ENTRY_POINTS = {"spotcheck.wsgi", "spotcheck.worker", "spotcheck.draw.__main__"}
@@ -109,10 +116,6 @@ def test_every_command_refuses_every_role_without_its_permission_and_changes_not
 
 
 def test_a_department_administrator_cannot_approve_a_campaign(app):
-    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-    from spotcheck.tenants.campaigns.models import CampaignStatus
-    from tests.support.campaign_world import build, campaign_data, planner_of
-
     with app.app_context():
         world = build()
         admin = user_named("yjj_admin")
@@ -126,8 +129,6 @@ def test_a_department_administrator_cannot_approve_a_campaign(app):
 def test_a_department_with_a_bad_administrator_is_not_created(app):
     """Creating a department and its first administrator is one command: a password that is too
     short refuses both, the code stays free, and nothing shows on the public portal."""
-    from spotcheck.tenants.accounts import commands as services
-
     with app.app_context():
         platform_admin = user_named("admin")
         before = _snapshot()
@@ -140,8 +141,6 @@ def test_a_department_with_a_bad_administrator_is_not_created(app):
 
 
 def test_the_department_page_refuses_a_bad_administrator_and_creates_nothing(app):
-    from tests.support.helpers import post_form, signed_in
-
     client = signed_in(app, "admin")
     data = {"code": "ZJPAGE", "name": "页面新设局", "kind": "ordinary", "region_code": "330100",
             "admin_login": "zjpage_admin", "admin_name": "页面管理员", "admin_password": "short"}
@@ -157,10 +156,6 @@ def test_the_department_page_refuses_a_bad_administrator_and_creates_nothing(app
 def test_a_failed_nested_command_leaves_nothing_while_its_caller_goes_on(app):
     """A command called inside another runs in a savepoint: when it fails, its writes are undone
     and the caller may go on; the caller's own writes are kept when it commits."""
-    from spotcheck.core.commands import unit_of_work
-    from spotcheck.tenants.items import commands as items
-    from spotcheck.tenants.items.models import Item
-
     with app.app_context():
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):

@@ -5,10 +5,12 @@ date counted through a year without an official calendar is provisional everywhe
 is counted again, exactly, when the year is entered."""
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from spotcheck.core import official_calendar
 from spotcheck.core.audit import AuditEntry
@@ -20,10 +22,18 @@ from spotcheck.tenants.notices import reminders
 from spotcheck.tenants.results import commands as results, deadlines
 from spotcheck.tenants.results.models import FollowUp, Visit, VisitStatus
 from spotcheck.tenants.results.queries import listing
+from spotcheck.tenants.supervision import (
+    commands as supervision_commands,
+    drill_down,
+    figures,
+    policy as access,
+    queries as supervision_queries,
+)
+from spotcheck.tenants.supervision.periods import Period
 from tests.support.calendar_files import FILE_2027
 from tests.support.campaign_world import planner_of
-from tests.support.helpers import bearer, signed_in, user_named
-from tests.support.results_world import complete_result, handed_out, visit
+from tests.support.helpers import bearer, signed_in, tenant_id, user_named
+from tests.support.results_world import complete_result, handed_out, published, visit
 
 #: A campaign of complaints (投诉举报, an exempt kind: no plan needed) checked in December.
 DECEMBER = {"exempt_kind": "complaint", "exempt_reason": "群众投诉举报危化品违规储存",
@@ -56,9 +66,6 @@ def test_a_report_submitted_after_its_due_date_is_marked_late_and_stays_on_the_o
     is reported by 11 May; submitted on 13 May it is 逾期提交 two working days — on the visit's page, the
     review list, the 组长's list and the API — and stays on the supervision's list of overdue reports,
     marked, instead of leaving it; a return and a new submission do not clear the mark."""
-    from spotcheck.tenants.supervision import drill_down, policy as access
-    from spotcheck.tenants.supervision.periods import Period
-
     mark = "逾期提交：超过报送期限2个工作日"
     with app.app_context():
         ids = handed_out()
@@ -166,8 +173,6 @@ def test_a_recorded_check_date_cannot_move_a_deadline(app):
 
 def test_a_published_result_is_corrected_before_its_dates(app):
     with app.app_context():
-        from tests.support.results_world import published
-
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
             published(ids)
@@ -230,13 +235,6 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
 def _supervision_shows_provisional(app, ids, count: int) -> None:
     """The justice bureau's figure 期限暂定户次, its drill-down, the dashboard's note and the 001-2 table's
     footnote, for the fourth quarter of 2026 (on the clock the caller set)."""
-    import io
-
-    from openpyxl import load_workbook
-
-    from spotcheck.tenants.supervision import drill_down, figures
-    from spotcheck.tenants.supervision.periods import Period
-
     with app.app_context():
         supervisor = user_named("sfj_supervisor")
         with tenant_scope(supervisor.tenant_id), system_access("test"):
@@ -254,12 +252,10 @@ def _supervision_shows_provisional(app, ids, count: int) -> None:
         drill = bureau.get(f"/supervision/departments/{ids['tenant']}/provisional?period=2026Q4").get_data(as_text=True)
         assert "期限暂定户次" in drill and "2027-01-26（调休安排未公布，法定节假日外暂按周一至周五计算）" in drill
     with app.app_context():
-        from spotcheck.tasks import statistics_jobs
-
         supervisor = user_named("sfj_supervisor")
         with tenant_scope(supervisor.tenant_id):
-            job = statistics_jobs.request_table("progress", "2026Q4", actor=supervisor)
-            data, _ = statistics_jobs.table_file(job.id, supervisor)
+            job = supervision_commands.request_table("progress", "2026Q4", actor=supervisor)
+            data, _ = supervision_queries.table_file(job.id, supervisor)
         cells = [c for row in load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True) for c in row if c]
         assert any("暂按周一至周五计算" in str(c) for c in cells) == bool(count)
         db.session.remove()
@@ -270,8 +266,6 @@ def test_the_result_form_says_the_deadlines_of_its_departments_rules_and_none_it
     sets the report's 5 working days, and the national floor the publication's 20; 市场监督管理局 under
     宁安市's rulebook has no report deadline, and the hint says so (the campaign's last day bounding the report)
     rather than borrowing another's 5."""
-    from tests.support.helpers import tenant_id
-
     with app.app_context():
         emergency = deadlines.due_rules_words(tenant_id("YJJ"), date(2026, 11, 2))
         market = deadlines.due_rules_words(tenant_id("SCJ"), date(2026, 11, 2))

@@ -16,10 +16,9 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.draw import proof_file
 from spotcheck.draw.primitives import derive_seed
 from spotcheck.draw.verify import verify
-from spotcheck.tasks import draw_jobs
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
 from spotcheck.tenants.campaigns.queries import public as publication
-from spotcheck.tenants.joint import commands as joint, queries as joint_queries
+from spotcheck.tenants.joint import commands as joint, commands as joint_commands, queries as joint_queries
 from tests.support import joint_world
 from tests.support.campaign_world import build, frozen_campaign, planner_of
 from tests.support.helpers import user_named
@@ -51,7 +50,7 @@ def test_a_draw_without_inputs_or_reason_is_refused_naming_the_field_in_chinese(
             message = refused.value.errors["no_input_reason"][0]
             assert message.startswith("无外部输入的理由") and "本部门密钥" in message, message
             with pytest.raises(ValidationFailed, match="no_input_reason"):  # the job is not even queued
-                draw_jobs.submit_draw(campaign_id, {"kind": "targets", **data}, actor=planner)
+                campaign_commands.submit_draw(campaign_id, {"kind": "targets", **data}, actor=planner)
             db.session.rollback()
             record = campaigns.draw(campaigns.get_campaign(campaign_id), "targets")
             assert record.drawn_at is None and record.seed is None  # nothing drawn
@@ -103,7 +102,7 @@ def test_the_inspector_draw_asks_for_the_reason_too(app):
             campaign_commands.freeze_inspectors(campaign_id, actor=planner)
             db.session.commit()
             for refused in (lambda: campaign_commands.draw_inspectors(campaign_id, {"public_inputs": []}, actor=planner),
-                            lambda: draw_jobs.submit_draw(campaign_id, {"kind": "inspectors"}, actor=planner)):
+                            lambda: campaign_commands.submit_draw(campaign_id, {"kind": "inspectors"}, actor=planner)):
                 with pytest.raises(ValidationFailed, match="no_input_reason"):
                     refused()
                 db.session.rollback()
@@ -121,7 +120,7 @@ def test_a_joint_campaigns_draws_ask_for_the_reason_too(app):
             joint.freeze_targets(ids["campaign"], actor=coord)
             db.session.commit()
             for refused in (lambda: joint.draw_targets(ids["campaign"], {"public_inputs": []}, actor=coord),
-                            lambda: draw_jobs.submit_joint_draw(ids["campaign"], {"kind": "targets"}, actor=coord)):
+                            lambda: joint_commands.submit_joint_draw(ids["campaign"], {"kind": "targets"}, actor=coord)):
                 with pytest.raises(ValidationFailed, match="no_input_reason"):
                     refused()
                 db.session.rollback()

@@ -9,12 +9,16 @@ import pytest
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import targets as target_engine
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, DrawKind
 from spotcheck.tenants.campaigns.queries import sizes
 from spotcheck.tenants.campaigns.vocabulary import TargetStatus
+from spotcheck.tenants.joint import commands as joint, commands as joint_commands, queries as joint_queries
+from spotcheck.tenants.joint.visits import visit_groups
+from tests.support import joint_world
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import signed_in, user_named
 
@@ -77,18 +81,12 @@ def test_a_joint_campaign_estimates_its_size_in_the_background_before_the_freeze
     its entries and visits per stratum, the checks, and the visits of the joint draw (one seed)
     against separate draws; the freeze then publishes the same counts, and the draw visits no more
     than the checks and no fewer than the largest department's selection."""
-    from spotcheck.core.errors import Conflict
-    from spotcheck.tasks import draw_jobs
-    from spotcheck.tenants.joint import commands as joint, queries as joint_queries
-    from spotcheck.tenants.joint.visits import visit_groups
-    from tests.support import joint_world
-
     with app.app_context():
         ids = joint_world.world("approved")
         coordinator = user_named("scj_coord")
         with tenant_scope(coordinator.tenant_id):
-            job = draw_jobs.request_joint_sizes(ids["campaign"], actor=coordinator)  # eager: ran at the commit
-            job = draw_jobs.joint_sizes(ids["campaign"])
+            job = joint_commands.request_joint_sizes(ids["campaign"], actor=coordinator)  # eager: ran at the commit
+            job = joint_queries.joint_sizes(ids["campaign"])
             estimate = job.result
             assert job.status.value == "succeeded" and [p["group"] for p in estimate["parts"]] == ["SWJ", "YJJ"]
             per_part = {p["group"]: sum(row["visits"] for row in p["strata"]) for p in estimate["parts"]}
@@ -105,7 +103,7 @@ def test_a_joint_campaign_estimates_its_size_in_the_background_before_the_freeze
             assert record.counts == {p["group"]: {row["stratum"]: row["frame"] for row in p["strata"]}
                                      for p in estimate["parts"]}
             with pytest.raises(Conflict):
-                draw_jobs.request_joint_sizes(campaign.id, actor=coordinator)  # frozen: its counts are published
+                joint_commands.request_joint_sizes(campaign.id, actor=coordinator)  # frozen: its counts are published
             joint.draw_targets(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=coordinator)
             visits = len(visit_groups(campaign))
             assert max(per_part.values()) <= visits <= estimate["checks"]
@@ -117,15 +115,12 @@ def test_the_leader_reads_a_joint_campaigns_size_before_approving_it(app):
     """Every department's part approved, the whole not yet: the coordinator estimates the size (the
     parts so far), the leader who approves reads it beside the approval, and the coordinator's home
     says the approval comes next — not "invite the departments"."""
-    from spotcheck.tasks import draw_jobs
-    from tests.support import joint_world
-
     with app.app_context():
         ids = joint_world.world("parts")
         coordinator = user_named("scj_coord")
         with tenant_scope(coordinator.tenant_id):
-            draw_jobs.request_joint_sizes(ids["campaign"], actor=coordinator)  # eager: ran at the commit
-            estimate = draw_jobs.joint_sizes(ids["campaign"]).result
+            joint_commands.request_joint_sizes(ids["campaign"], actor=coordinator)  # eager: ran at the commit
+            estimate = joint_queries.joint_sizes(ids["campaign"]).result
     assert [p["group"] for p in estimate["parts"]] == ["SWJ", "YJJ"] and estimate["visits"] > 0
     page = signed_in(app, "scj_leader").get(f"/joint/{ids['campaign']}").get_data(as_text=True)
     assert 'id="joint-sizes-table"' in page and 'id="joint-approve"' in page

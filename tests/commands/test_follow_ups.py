@@ -19,7 +19,7 @@ from spotcheck.tenants.results.models import FollowUp, FollowUpKind
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS, FOLLOW_UP_ACTIONS, VISIT_ACTIONS
 from spotcheck.tenants.results.queries import follow_ups as follow_up_reads, todo as results_todo
 from tests.support.campaign_world import planner_of
-from tests.support.helpers import tenant_id, user_named
+from tests.support.helpers import make_app, tenant_id, user_named
 from tests.support.results_world import handed_out, published, visit
 
 TODAY = date(2026, 10, 12)
@@ -187,8 +187,6 @@ def test_the_receiver_cannot_write_a_transfer_of_its_own_making(app):
 
 @pytest.mark.postgres
 def test_row_level_security_shows_a_transfer_to_its_receiver_and_nobody_else(postgres_url):
-    from tests.support.helpers import make_app
-
     app = make_app(postgres_url)
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()

@@ -8,13 +8,14 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden
+from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tasks import handout_jobs, jobs
-from spotcheck.tasks.draw_jobs import submit_joint_draw
-from spotcheck.tasks.models import Job, JobStatus
+from spotcheck.tasks import jobs
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
 from spotcheck.tenants.joint import commands as joint
+from spotcheck.tenants.joint.commands import submit_joint_draw
+from spotcheck.tenants.results import commands as results_commands
 from spotcheck.tenants.results.models import Visit
 from tests.support import joint_world
 from tests.support.campaign_world import build, planner_of
@@ -55,15 +56,15 @@ def test_a_hand_out_that_would_be_refused_is_refused_before_any_job_and_a_second
                                .values(is_leader=False))
             db.session.commit()
             with pytest.raises(Conflict):  # a visit without its 组长: the hand-out itself would refuse
-                handout_jobs.submit_hand_out(campaign_id, actor=planner)
+                results_commands.submit_hand_out(campaign_id, actor=planner)
             with pytest.raises(Forbidden):
-                handout_jobs.submit_hand_out(campaign_id, actor=user_named("yjj_inspector"))
+                results_commands.submit_hand_out(campaign_id, actor=user_named("yjj_inspector"))
             assert _count(Job) == 0
             campaign_commands.designate_leaders(campaign_id, {"rule": "first_drawn"}, actor=planner)
             monkeypatch.setattr(jobs, "dispatch", lambda *args: True)  # the broker holds it: still queued
-            first_id = handout_jobs.submit_hand_out(campaign_id, actor=planner).id
+            first_id = results_commands.submit_hand_out(campaign_id, actor=planner).id
             with pytest.raises(Conflict):
-                handout_jobs.submit_hand_out(campaign_id, actor=planner)
+                results_commands.submit_hand_out(campaign_id, actor=planner)
             assert [job.id for job in db.session.scalars(sa.select(Job))] == [first_id]
             assert _count(Visit, campaign_id=campaign_id) == 0  # nothing handed out by the request
     page = signed_in(app, "yjj_planner").get(f"/campaigns/{campaign_id}").get_data(as_text=True)

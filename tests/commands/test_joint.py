@@ -2,9 +2,13 @@
 the participants only, in the ORM scope and under row-level security; the saving in visits."""
 from __future__ import annotations
 
+import io
+
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
+from spotcheck.core import storage
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden
 from spotcheck.core.scoping import joint_scope, tenant_scope
@@ -14,8 +18,9 @@ from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.joint import commands as joint, figures, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS
+from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results.models import Visit
-from tests.support.helpers import user_named
+from tests.support.helpers import make_app, user_named
 from tests.support.joint_world import world
 
 
@@ -105,8 +110,6 @@ def test_each_step_is_taken_by_its_own_people_and_in_its_order(app):
 
 @pytest.mark.postgres
 def test_raw_sql_shows_the_joint_rows_to_participants_and_no_part_or_unpublished_result_to_another(postgres_url):
-    from tests.support.helpers import make_app
-
     app = make_app(postgres_url)
     with app.app_context():
         ids = world("handed_out")
@@ -144,13 +147,6 @@ def test_one_inspection_notice_per_joint_visit_names_every_department_and_each_d
     """The hand-out's job writes, as the lead, one inspection notice per visit listing each
     department that checks there with its items and the mixed team; each department's assignment
     notices go to its own inspectors only; a second run writes nothing."""
-    import io
-
-    from pypdf import PdfReader
-
-    from spotcheck.core import storage
-    from spotcheck.tenants.notices.models import Notice, NoticeKind
-
     with app.app_context():
         ids = world("handed_out", notices=True, entities=8)  # a few visits: each notice is a PDF
         coord = user_named("scj_coord")

@@ -12,12 +12,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import targets as target_engine
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, DrawKind, TargetStatus
 from spotcheck.tenants.joint import statistics
+from spotcheck.tenants.supervision import commands as supervision_commands, queries as supervision_queries
 from tests.support.helpers import signed_in, user_named
 from tests.support.joint_world import world
 
@@ -125,24 +127,21 @@ def test_the_joint_table_is_one_table_whoever_asks(app):
     """Seed 001 附件3 is one table: the lead department's download and the justice bureau's table of
     that department hold the same rows and columns; so do a participant's (应急管理局, which took
     part) as its leader and as the bureau read it, the joint campaign it took part in listed."""
-    from spotcheck.core.clock import frozen_at
-    from spotcheck.tasks import statistics_jobs
-
     with app.app_context(), frozen_at(datetime(2026, 11, 20, 10, 0)):
         ids = world("targets")
         scj, yjj = user_named("scj_coord").tenant_id, ids["yjj"]["tenant"]
         lead = signed_in(app, "scj_coord").get("/joint/statistics.xlsx?year=2026").data
         supervisor, yjj_leader = user_named("sfj_supervisor"), user_named("yjj_leader")
         with tenant_scope(supervisor.tenant_id):
-            job = statistics_jobs.request_table("joint", "2026", department_id=scj, actor=supervisor)
-            bureau = statistics_jobs.table_file(job.id, supervisor)[0]
-            job = statistics_jobs.request_table("joint", "2026", department_id=yjj, actor=supervisor)
-            bureau_yjj = statistics_jobs.table_file(job.id, supervisor)[0]
-            job = statistics_jobs.request_table("joint", "2026", actor=supervisor)
-            summary = statistics_jobs.table_file(job.id, supervisor)[0]
+            job = supervision_commands.request_table("joint", "2026", department_id=scj, actor=supervisor)
+            bureau = supervision_queries.table_file(job.id, supervisor)[0]
+            job = supervision_commands.request_table("joint", "2026", department_id=yjj, actor=supervisor)
+            bureau_yjj = supervision_queries.table_file(job.id, supervisor)[0]
+            job = supervision_commands.request_table("joint", "2026", actor=supervisor)
+            summary = supervision_queries.table_file(job.id, supervisor)[0]
         with tenant_scope(yjj):
-            job = statistics_jobs.request_table("joint", "2026", actor=yjj_leader)
-            own_yjj = statistics_jobs.table_file(job.id, yjj_leader)[0]
+            job = supervision_commands.request_table("joint", "2026", actor=yjj_leader)
+            own_yjj = supervision_queries.table_file(job.id, yjj_leader)[0]
     assert _contents(lead) == _contents(bureau)
     assert _contents(own_yjj) == _contents(bureau_yjj)
     rows = _contents(lead)[0][1:]

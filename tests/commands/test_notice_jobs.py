@@ -8,18 +8,24 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from celery.schedules import crontab
 
+from spotcheck.core import jobs as job_records
 from spotcheck.core.clock import frozen_at
+from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
+from spotcheck.core.job_models import Job
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tasks.models import Job
+from spotcheck.tasks import jobs, notices as notice_tasks
+from spotcheck.tasks.schedule import BEAT_SCHEDULE
 from spotcheck.tenants.accounts import commands as accounts
-from spotcheck.tenants.notices import delivery
+from spotcheck.tenants.notices import commands as notice_commands, commands as writing_commands, delivery
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, NoticeKind
 from tests.support.campaign_world import planner_of
-from tests.support.helpers import signed_in, user_named
+from tests.support.helpers import make_app, signed_in, user_named
 from tests.support.notice_world import TODAY, Mailbox, notices_of, raising, store_with, submit_notices_job
 from tests.support.results_world import handed_out
+from tests.support.workers import WORKER_READY_TIMEOUT, Beat, Worker
 
 # --- the beat, for real ----------------------------------------------------------------------------
 
@@ -30,9 +36,6 @@ from tests.support.results_world import handed_out
 def test_a_real_beat_and_worker_send_the_due_email(tmp_path, postgres_url, celery_queue):
     """Beat's sender entry (every second here, every minute in production) reaches a real worker on
     Redis, which sends a waiting e-mail to a real SMTP server, once."""
-    from spotcheck.core.commands import unit_of_work
-    from tests.support.helpers import make_app
-    from tests.support.workers import WORKER_READY_TIMEOUT, Beat, Worker
     with Mailbox() as mailbox:
         settings = {"SPOTCHECK_SMTP_HOST": "127.0.0.1", "SPOTCHECK_SMTP_PORT": str(mailbox.port)}
         web = make_app(postgres_url, REDIS_URL="redis://127.0.0.1:1/0",  # no broker: the e-mail waits for beat
@@ -70,10 +73,6 @@ def test_a_real_beat_and_worker_send_the_due_email(tmp_path, postgres_url, celer
 
 
 def test_the_beat_schedule_has_each_periodic_job_once():
-    from celery.schedules import crontab
-
-    from spotcheck.tasks.schedule import BEAT_SCHEDULE
-
     tasks = [entry["task"] for entry in BEAT_SCHEDULE.values()]
     assert len(tasks) == len(set(tasks))
     assert {"spotcheck.jobs.sweep", "spotcheck.notices.send_due", "spotcheck.notices.reminders"} <= set(tasks)
@@ -86,10 +85,7 @@ def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_i
     batch that fails gives back its numbers, the batches before it stay, and the next run writes
     only what is missing — each document once, the numbers without a gap."""
 
-    from spotcheck.tasks import notice_jobs
-    from spotcheck.tenants.notices import commands as writing_commands
-
-    monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 3)
+    monkeypatch.setattr(notice_tasks, "NOTICES_PER_BATCH", 3)
     real_store, failing_fifth = writing_commands.store, store_with(5, raising(RuntimeError("the disk is full")))
 
     with app.app_context(), frozen_at(TODAY):
@@ -122,10 +118,7 @@ def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_i
 def test_a_retried_notices_job_shows_every_document_that_exists_on_its_page_and_in_the_api(app, monkeypatch):
     """文书份数: the first job fails after its first batch; the job retried (重新生成文书) writes only the
     rest, yet its page and its JSON count every inspection and assignment notice of the campaign."""
-    from spotcheck.tasks import notice_jobs
-    from spotcheck.tenants.notices import commands as writing_commands
-
-    monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 2)
+    monkeypatch.setattr(notice_tasks, "NOTICES_PER_BATCH", 2)
     real_store, failing_third = writing_commands.store, store_with(3, raising(RuntimeError("the worker's disk is full")))
 
     with app.app_context(), frozen_at(TODAY):
@@ -137,7 +130,7 @@ def test_a_retried_notices_job_shows_every_document_that_exists_on_its_page_and_
             assert db.session.get(Job, first.id, populate_existing=True).status.value == "failed"
             assert len(notices_of(NoticeKind.inspection)) == 2
             monkeypatch.setattr(writing_commands, "store", real_store)
-            retried = notice_jobs.retry_campaign_notices(ids["campaign"], actor=planner)
+            retried = notice_commands.retry_campaign_notices(ids["campaign"], actor=planner)
             assignments = len(notices_of(NoticeKind.assignment))
         assert assignments > 0
         client = signed_in(app, "yjj_admin")
@@ -153,13 +146,10 @@ def test_a_notices_job_taken_over_after_its_worker_died_counts_the_dead_runs_doc
     """A worker dies after the job's first batch (its run holds the job, its batch committed); after
     the lease another run takes the job over and writes the rest: the job reports every document of
     the campaign, not only the second run's."""
-    from spotcheck.tasks import jobs, notice_jobs
-    from spotcheck.tenants.notices import commands as writing_commands
-
     class WorkerDied(BaseException):
         """The worker process ends mid-job (nothing of the job's own handling runs)."""
 
-    monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 2)
+    monkeypatch.setattr(notice_tasks, "NOTICES_PER_BATCH", 2)
     monkeypatch.setattr(jobs, "dispatch", lambda *args, **kwargs: True)  # the test runs the job itself
     real_store, dying_at_third = writing_commands.store, store_with(3, raising(WorkerDied()))
 
@@ -169,18 +159,18 @@ def test_a_notices_job_taken_over_after_its_worker_died_counts_the_dead_runs_doc
         with tenant_scope(ids["tenant"]):
             job = submit_notices_job(ids, planner)
         job_id, planner_id = job.id, planner.id
-        run = notice_jobs.write_campaign_notices.run
+        run = notice_tasks.write_campaign_notices.run
         monkeypatch.setattr(writing_commands, "store", dying_at_third)
         with pytest.raises(WorkerDied):
             run(job_id, ids["tenant"], planner_id, campaign_id=ids["campaign"])
         db.session.remove()
         monkeypatch.setattr(writing_commands, "store", real_store)
         with tenant_scope(ids["tenant"]):
-            assert jobs.get_job(job_id).status.value == "running" and len(notices_of(NoticeKind.inspection)) == 2
+            assert job_records.get_job(job_id).status.value == "running" and len(notices_of(NoticeKind.inspection)) == 2
         monkeypatch.setitem(app.config, "SPOTCHECK_JOB_LEASE_SECONDS", -1)  # the dead run's lease is over
         run(job_id, ids["tenant"], planner_id, campaign_id=ids["campaign"])
         with tenant_scope(ids["tenant"]):
-            done = jobs.get_job(job_id)
+            done = job_records.get_job(job_id)
             assert done.status.value == "succeeded" and done.attempt == 2
             assert done.result["inspection"] == len(notices_of(NoticeKind.inspection)) == ids["visits"]
             assert done.result["assignment"] == len(notices_of(NoticeKind.assignment)) > 0
@@ -193,12 +183,8 @@ def test_a_run_taken_over_while_paused_mid_batch_commits_nothing_of_that_batch(p
     longer its own and the batch is undone — no document of it is committed, nothing is numbered twice,
     and the job stays the new run's. Here the takeover is made from another connection while the first
     run is inside its second batch (PostgreSQL: two writers at once)."""
-    from spotcheck.tasks import jobs, notice_jobs
-    from spotcheck.tenants.notices import commands as writing_commands
-    from tests.support.helpers import make_app
-
     app = make_app(postgres_url)
-    monkeypatch.setattr(notice_jobs, "NOTICES_PER_BATCH", 2)
+    monkeypatch.setattr(notice_tasks, "NOTICES_PER_BATCH", 2)
     monkeypatch.setattr(jobs, "dispatch", lambda *args, **kwargs: True)  # the test runs the job itself
     other = sa.create_engine(postgres_url, poolclass=sa.pool.NullPool)
 
@@ -215,13 +201,13 @@ def test_a_run_taken_over_while_paused_mid_batch_commits_nothing_of_that_batch(p
                 job = submit_notices_job(ids, planner)
             job_id, planner_id = job.id, planner.id
             monkeypatch.setattr(writing_commands, "store", store_with(3, taken_over))
-            outcome = notice_jobs.write_campaign_notices.run(job_id, ids["tenant"], planner_id,
+            outcome = notice_tasks.write_campaign_notices.run(job_id, ids["tenant"], planner_id,
                                                              campaign_id=ids["campaign"])
             db.session.remove()
             assert outcome == {"skipped": True, "job_id": job_id}
             with tenant_scope(ids["tenant"]):
                 assert len(notices_of(NoticeKind.inspection)) == 2  # batch 1 only: batch 2 was undone
-                held = jobs.get_job(job_id)
+                held = job_records.get_job(job_id)
                 assert held.status.value == "running" and held.attempt == 2  # the new run's, untouched
     finally:
         other.dispose()

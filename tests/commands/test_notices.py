@@ -4,6 +4,7 @@ Documents are checked by extracting their text (pypdf); e-mail goes to a real SM
 loopback (aiosmtpd); SMS goes through the logging adapter, as it does until a gateway is plugged in."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -16,9 +17,9 @@ from spotcheck.core.calendar import is_working_day
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tasks.models import Job
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices import commands as notice_commands, delivery, queries as notice_queries, reminders
@@ -66,7 +67,6 @@ def test_handing_out_writes_every_notice_once_and_tells_the_inspectors(app):
                                                                Notice.kind == NoticeKind.inspection))
             data = storage.read(notice.storage_key)
             assert data.startswith(b"%PDF") and storage.head(notice.storage_key, 4) == b"%PDF"
-            import hashlib
             assert hashlib.sha256(data).hexdigest() == notice.sha256
             text = pdf_text(data)
             team = results_queries.team_of(one)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import flask_migrate
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
@@ -15,6 +16,22 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.tenants.accounts import commands as accounts
+from spotcheck.tenants.directory import commands as directory, queries as directory_queries
+from spotcheck.tenants.directory.models import RemovedEntry
+from spotcheck.tenants.inspectors import commands as inspectors
+from spotcheck.tenants.inspectors.models import InspectorTenure
+from spotcheck.tenants.items import commands as items
+from spotcheck.tenants.rules import commands as rules
+from spotcheck.tenants.rules.models import RulesDocument
+from spotcheck.tenants.supervision import (
+    commands as supervision_commands,
+    duty_status,
+    figures,
+    queries,
+    queries as supervision_queries,
+)
+from spotcheck.tenants.supervision.periods import parse
 from tests.support.campaign_world import ITEM_BASICS, credit_code, id_number
 from tests.support.helpers import DEMO_PASSWORD, user_named
 
@@ -23,8 +40,6 @@ FEB, MARCH, APRIL, MAY = date(2026, 2, 10), date(2026, 3, 10), date(2026, 4, 10)
 
 
 def _entities(numbers) -> list[str]:
-    from spotcheck.tenants.directory import commands as directory
-
     lead = user_named("scj_admin")
     codes = [credit_code(900 + n) for n in numbers]
     with frozen_at(FEB), tenant_scope(lead.tenant_id):
@@ -36,8 +51,6 @@ def _entities(numbers) -> list[str]:
 
 
 def _inspector(admin, k: int) -> int:
-    from spotcheck.tenants.inspectors import commands as inspectors
-
     return inspectors.create_inspector({"name": f"时点检查员{k}", "sex": "男", "post": "科员", "id_number": id_number(200 + k),
                                         "agency": "应急管理局", "cert_no": f"YJJ-T{k:03d}", "categories": ["culture"]},
                                        actor=admin).id
@@ -49,11 +62,6 @@ def _world() -> dict:
     removed and I2 deactivated; in April A renamed and taken out of random checking, C retired, B
     published, E1 removed, I1 deactivated, E3, E5, I3, I5 added and the 细则 published. At the end of the
     first quarter: 2 items under random checking, 2 entries (E1, E4), 2 inspectors (I1, I4), no 细则."""
-    from spotcheck.tenants.directory import commands as directory, queries as directory_queries
-    from spotcheck.tenants.inspectors import commands as inspectors
-    from spotcheck.tenants.items import commands as items
-    from spotcheck.tenants.rules import commands as rules
-
     codes = _entities(range(1, 6))
     admin = user_named("yjj_admin")
     ids: dict = {"tenant": admin.tenant_id, "codes": codes}
@@ -99,10 +107,6 @@ def _yjj(statuses):
 
 
 def test_a_past_quarter_shows_its_own_lists_not_todays(app):
-    from spotcheck.tasks import statistics_jobs
-    from spotcheck.tenants.supervision import queries
-    from spotcheck.tenants.supervision.periods import parse
-
     with app.app_context():
         world = _world()
         supervisor = user_named("sfj_supervisor")
@@ -129,8 +133,8 @@ def test_a_past_quarter_shows_its_own_lists_not_todays(app):
             assert queries.figure_rows("rules", world["tenant"], parse("2026Q2"), reader=supervisor)[1].rows[0][1:] == [
                 "是", "2026-04-10"]
 
-            job = statistics_jobs.request_table("practice", Q1, actor=supervisor)
-            sheet = load_workbook(io.BytesIO(statistics_jobs.table_file(job.id, supervisor)[0])).worksheets[0]
+            job = supervision_commands.request_table("practice", Q1, actor=supervisor)
+            sheet = load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0])).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
         header = rows[next(i for i, row in enumerate(rows) if row[0] == "序号")]
         line = dict(zip(header, next(row for row in rows if row[1] == "应急管理局")))
@@ -139,12 +143,6 @@ def test_a_past_quarter_shows_its_own_lists_not_todays(app):
 
 
 def test_a_department_created_after_a_period_shows_nothing_and_owes_nothing_for_it(app):
-    from spotcheck.tasks import statistics_jobs
-    from spotcheck.tenants.accounts import commands as accounts
-    from spotcheck.tenants.items import commands as items
-    from spotcheck.tenants.supervision import duty_status, queries
-    from spotcheck.tenants.supervision.periods import parse
-
     with app.app_context():
         with frozen_at(MAY):
             tenant = accounts.create_department(
@@ -167,15 +165,15 @@ def test_a_department_created_after_a_period_shows_nothing_and_owes_nothing_for_
                 assert "YJJ" in {s.code for s in queries.statuses(parse(Q1), reader=supervisor)}
                 assert _whj(queries.statuses(parse("2026Q2"), reader=supervisor)).items == 1
                 with pytest.raises(ValidationFailed) as refused:  # before every department: no table at all
-                    statistics_jobs.request_table("progress", "2025H1", actor=supervisor)
+                    supervision_commands.request_table("progress", "2025H1", actor=supervisor)
                 assert "2025年上半年" in str(refused.value.errors["period"][0])
             with tenant_scope(tenant.id):
                 leader = user_named("whj_leader")
                 with pytest.raises(ValidationFailed) as refused:
-                    statistics_jobs.request_table("progress", Q1, actor=leader)
+                    supervision_commands.request_table("progress", Q1, actor=leader)
                 assert set(refused.value.errors) == {"period"}
                 assert "2026年5月10日" in str(refused.value.errors["period"][0])
-                assert statistics_jobs.request_table("progress", "2026H1", actor=leader) is not None
+                assert supervision_commands.request_table("progress", "2026H1", actor=leader) is not None
                 owed = duty_status.states_of(db.session.get(type(tenant), tenant.id), years=[2026])
                 assert owed and all(state.due.due_on >= MAY for state in owed)
 
@@ -188,14 +186,6 @@ def test_the_history_before_the_migration_is_taken_from_what_is_known(app):
     """Downgraded below the history and upgraded again: an inspector is in the directory from their adding
     to the deactivation the audit log recorded, an entry from its adding to its removal, and a 细则 first
     published at its first publication."""
-    import flask_migrate
-
-    from spotcheck.tenants.directory.models import RemovedEntry
-    from spotcheck.tenants.inspectors.models import InspectorTenure
-    from spotcheck.tenants.rules.models import RulesDocument
-    from spotcheck.tenants.supervision import figures
-    from spotcheck.tenants.supervision.periods import parse
-
     with app.app_context():
         _world()
         directory = app.config["SPOTCHECK_MIGRATIONS"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+import flask_migrate
 import pytest
 import sqlalchemy as sa
 
@@ -283,8 +284,6 @@ def test_plans_from_before_the_rule_are_filed_only_once_published(app):
 def test_existing_plans_are_migrated_in_the_new_order(app):
     """0018: the old 'published' (filed, then published) becomes 'filed' with its lines kept as
     published; downgrading maps back, a plan published but not yet submitted becoming a draft."""
-    import flask_migrate
-
     def statuses():
         with system_access("test: every plan"):
             return {p.id: (p.status.value, p.published_lines is not None)

@@ -13,7 +13,7 @@ from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import categories, commands as results, queries as results_queries
-from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.helpers import bearer, post_form, signed_in, user_named
 from tests.support.results_world import handed_out, visit
 
 TODAY = date(2026, 10, 12)
@@ -83,6 +83,5 @@ def test_the_administrator_configures_the_list_on_its_page(app):
         assert OWN in form and "未按规定公示应当公示的信息" not in form and "违反本部门其他规定" in form
         assert signed_in(app, "yjj_planner").post(f"{page}/own", data={"name": "y"}).status_code in (400, 403)
         api = app.test_client()
-        from tests.support.helpers import bearer
         listed = api.get("/api/v1/visits/categories", headers=bearer(app, "yjj_inspector")).get_json()
         assert [c["code"] for c in listed][:2] == ["no_problem", "pending_own_rules"] and listed[-1]["problem"]

@@ -11,22 +11,22 @@ from openpyxl import load_workbook
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.spreadsheets.forms import shown
-from tests.support.campaign_world import build
+from spotcheck.tenants.supervision import commands as supervision_commands, queries as supervision_queries
+from tests.support.campaign_world import ITEM_BASICS, build
 from tests.support.helpers import user_named
 from tests.support.rulebooks import adopt
 from tests.support.supervision_world import TODAY, supervision_world as _world
 
 
 def _books(codes) -> dict:
-    from spotcheck.tasks import statistics_jobs
-
     supervisor = user_named("sfj_supervisor")
     books = {}
     with frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
         for code in codes:
-            job = statistics_jobs.request_table(code, "2026", actor=supervisor)
-            books[code] = load_workbook(io.BytesIO(statistics_jobs.table_file(job.id, supervisor)[0])).worksheets[0]
+            job = supervision_commands.request_table(code, "2026", actor=supervisor)
+            books[code] = load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0])).worksheets[0]
     return books
 
 
@@ -96,9 +96,6 @@ def test_the_department_table_lists_only_the_items_checked_in_the_period(app):
     """城口县's 附件4 (已实行“双随机”抽查的…事项情况) lists an item only when a campaign of the period checked
     it (已开展抽查次数 > 0), its 合计 counting those against the field's items; an item under random
     checking that no campaign checked is named apart, not listed as 已实行."""
-    from spotcheck.tenants.items import commands as items
-    from tests.support.campaign_world import ITEM_BASICS
-
     with app.app_context():
         ids = _world()  # 应急管理局's item checked by its campaign of March 2026
         admin = user_named("yjj_admin")
@@ -107,12 +104,10 @@ def test_the_department_table_lists_only_the_items_checked_in_the_period(app):
             items.publish_item(idle.id, actor=admin)
             db.session.commit()
         adopt("城口县", date(2026, 1, 1))
-        from spotcheck.tasks import statistics_jobs
-
         supervisor = user_named("sfj_supervisor")
         with frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
-            job = statistics_jobs.request_table("dept", "2026", actor=supervisor)
-            book = load_workbook(io.BytesIO(statistics_jobs.table_file(job.id, supervisor)[0]))
+            job = supervision_commands.request_table("dept", "2026", actor=supervisor)
+            book = load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0]))
     values = list(book["应急管理局"].iter_rows(values_only=True))
     at = values.index(("三、已实行“双随机”抽查的其他行政检查事项情况",) + (None,) * (len(values[0]) - 1))
     listed = [row for row in values[at:] if isinstance(row[0], int)]
@@ -123,8 +118,8 @@ def test_the_department_table_lists_only_the_items_checked_in_the_period(app):
     assert not any(row[1] == "烟花爆竹经营单位检查" for row in values if isinstance(row[0], int))
     # 附件3 counts the same items: 实行抽查事项项数 is what 附件4 lists, not the item list's length
     with app.app_context(), frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
-        job = statistics_jobs.request_table("area", "2026", actor=supervisor)
-        area = list(load_workbook(io.BytesIO(statistics_jobs.table_file(job.id, supervisor)[0])).active
+        job = supervision_commands.request_table("area", "2026", actor=supervisor)
+        area = list(load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0])).active
                     .iter_rows(values_only=True))
     row = next(row for row in area if row[1] == "应急管理局")
     assert row[4] == 1, row

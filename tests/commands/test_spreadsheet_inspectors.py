@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.spreadsheets import commands as sheets, uploads
 from tests.support.helpers import bearer, csrf_token, signed_in, tenant_id
 from tests.support.sheets import download, fill, id_number, sheet_rows, upload, xlsx_text
 
@@ -162,8 +163,6 @@ def test_who_may_do_what(app):
 
 
 def test_an_import_that_breaks_shows_a_failed_job_not_an_error_page(app, monkeypatch, tmp_path):
-    from spotcheck.tenants.spreadsheets import commands as sheets, uploads
-
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 

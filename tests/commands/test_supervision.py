@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,14 +21,30 @@ from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.tenants.notices import policy as notice_policy, queries as notices
+from spotcheck.tenants.notices.models import Message
+from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.supervision import (
+    assessment,
+    commands as supervision,
+    commands as supervision_commands,
+    drill_down,
+    figures,
+    policy as access,
+    queries as supervision_queries,
+)
+from spotcheck.tenants.supervision.periods import Period, parse
+from spotcheck.tenants.supervision.vocabulary import FIGURES, markdown
 from tests.support.campaign_world import planner_of
 from tests.support.documents import pdf_text
-from tests.support.helpers import login, post_form, signed_in, user_named
+from tests.support.helpers import REDIS_URL, login, make_app, post_form, signed_in, user_named
 from tests.support.rulebooks import adopt
 from tests.support.supervision_world import TODAY, supervision_world as _world
+from tests.support.workers import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker
 
 
 def _yjj(statuses):
@@ -34,12 +52,6 @@ def _yjj(statuses):
 
 
 def test_figures_assessment_tables_and_criticism_from_known_data(app):
-    from spotcheck.tasks import statistics_jobs
-    from spotcheck.tenants.notices import policy as notice_policy, queries as notices
-    from spotcheck.tenants.notices.models import Message
-    from spotcheck.tenants.supervision import assessment, commands as supervision, drill_down, figures, policy as access
-    from spotcheck.tenants.supervision.periods import Period
-
     with app.app_context():
         ids = _world()
         supervisor, bureau_leader = user_named("sfj_supervisor"), user_named("sfj_leader")
@@ -93,12 +105,12 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             # the rulebook does not use is not offered
             books = {}
             for code in ("plan", "progress", "joint", "halfplan", "practice"):
-                job = statistics_jobs.request_table(code, "2026", actor=supervisor)
-                data, name = statistics_jobs.table_file(job.id, supervisor)
+                job = supervision_commands.request_table(code, "2026", actor=supervisor)
+                data, name = supervision_queries.table_file(job.id, supervisor)
                 assert name.endswith("（2026年度）.xlsx")
                 books[code] = load_workbook(io.BytesIO(data))
             with pytest.raises(ValidationFailed):
-                statistics_jobs.request_table("area", "2026", actor=supervisor)
+                supervision_commands.request_table("area", "2026", actor=supervisor)
 
         def rows_of(book, sheet=None):
             return [tuple(row) for row in (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)]
@@ -122,11 +134,11 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         with frozen_at(TODAY), tenant_scope(ids["tenant"]):
             yjj_leader, supervisor = user_named("yjj_leader"), user_named("sfj_supervisor")
             with pytest.raises(Forbidden):
-                statistics_jobs.request_table("progress", "2026", department_id=ids["tenant"] + 10_000, actor=yjj_leader)
+                supervision_commands.request_table("progress", "2026", department_id=ids["tenant"] + 10_000, actor=yjj_leader)
             with pytest.raises(Forbidden):
-                statistics_jobs.request_table("progress", "2026", department_id=sfj, actor=yjj_leader)
-            job = statistics_jobs.request_table("progress", "2026", actor=yjj_leader)
-            data, name = statistics_jobs.table_file(job.id, yjj_leader)
+                supervision_commands.request_table("progress", "2026", department_id=sfj, actor=yjj_leader)
+            job = supervision_commands.request_table("progress", "2026", actor=yjj_leader)
+            data, name = supervision_queries.table_file(job.id, yjj_leader)
             own = rows_of(load_workbook(io.BytesIO(data)))
             assert "应急管理局" in name and [r[1] for r in own if isinstance(r[0], int)] == ["应急管理局"]
             with access.reading(yjj_leader, "own") as visible:
@@ -172,11 +184,11 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         adopt("城口县", date(2026, 1, 1))
         with frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
             for code in ("area", "dept"):
-                job = statistics_jobs.request_table(code, "2026", actor=supervisor)
-                data, name = statistics_jobs.table_file(job.id, supervisor)
+                job = supervision_commands.request_table(code, "2026", actor=supervisor)
+                data, name = supervision_queries.table_file(job.id, supervisor)
                 books[code] = load_workbook(io.BytesIO(data))
             with pytest.raises(ValidationFailed):
-                statistics_jobs.request_table("progress", "2026", actor=supervisor)
+                supervision_commands.request_table("progress", "2026", actor=supervisor)
         area = rows_of(books["area"])
         assert area[0][0] == "城口县推行“双随机、一公开”情况统计表"
         assert ("序号", "部门名称", "是否制定实施细则", "是否编制“一单两库”", "实行抽查事项项数", "已开展抽查次数") in area
@@ -189,13 +201,11 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         assert ("合计共1项，占本部门其他行政检查事项总数的比例为100.0%。",) == tuple(
             r[0] for r in department if str(r[0]).startswith("合计共1项"))
         with frozen_at(TODAY), tenant_scope(ids["tenant"]), pytest.raises(Forbidden):  # the bureau's own table
-            statistics_jobs.request_table("area", "2026", actor=user_named("yjj_leader"))
+            supervision_commands.request_table("area", "2026", actor=user_named("yjj_leader"))
 
 
 
 def test_pages_filing_archive_and_refusals(app):
-    from spotcheck.tenants.plans import commands as plans, queries as plans_queries
-
     with app.app_context():
         ids = _world()
         supervisor, planner, leader = user_named("sfj_supervisor"), user_named("yjj_planner"), user_named("yjj_leader")
@@ -218,9 +228,6 @@ def test_pages_filing_archive_and_refusals(app):
                 results.publish_results([ids["second"]], actor=planner_of(user_named("yjj_admin")))
             db.session.commit()
         with tenant_scope(supervisor.tenant_id), frozen_at(TODAY):
-            from spotcheck.tenants.supervision import figures, policy as access
-            from spotcheck.tenants.supervision.periods import Period
-
             with access.reading(supervisor, "test"):
                 s = _yjj(figures.compute(Period(2026), figures.departments()))
             assert (s.publish_due, s.published_on_time, s.published_late) == (2, 1, 1)
@@ -297,18 +304,12 @@ def user_named_id(app, login_name: str) -> int:
 
 def test_the_definitions_page_in_docs_is_the_one_the_pages_show():
     """docs/supervision.md is written from the same definitions as the tooltips (one place each)."""
-    from pathlib import Path
-
-    from spotcheck.tenants.supervision.vocabulary import FIGURES, markdown
-
     page = (Path(__file__).resolve().parents[2] / "docs" / "supervision.md").read_text(encoding="utf-8")
     assert page == markdown(), "run `spotcheck supervision docs`"
     assert all(figure.definition in page for figure in FIGURES)
 
 
 def test_periods_are_quarters_halves_and_years():
-    from spotcheck.tenants.supervision.periods import Period, parse
-
     assert parse("2026Q4") == Period(2026, "quarter", 4) and parse("2026Q4").label == "2026年第四季度"
     assert (parse("2026H1").start, parse("2026H1").end) == (date(2026, 1, 1), date(2026, 6, 30))
     assert (parse("2026").start, parse("2026").end, parse("2026").label) == (date(2026, 1, 1), date(2026, 12, 31), "2026年度")
@@ -322,12 +323,6 @@ def test_periods_are_quarters_halves_and_years():
 def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, celery_queue):
     """The table job goes through Redis to a real Celery worker, which writes the workbook to the
     shared storage; its progress ends at 100 and the supervisor downloads what it built."""
-    import time
-
-    from spotcheck.tasks import statistics_jobs
-    from spotcheck.tasks.models import Job, JobStatus
-    from tests.support.helpers import REDIS_URL, make_app
-    from tests.support.workers import JOB_TIMEOUT, WORKER_READY_TIMEOUT, Worker
     app = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(tmp_path))
     worker = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(tmp_path)})
     try:
@@ -336,7 +331,7 @@ def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, cele
             supervisor = user_named("sfj_supervisor")
             bureau = supervisor.tenant_id
             with tenant_scope(bureau):
-                job_id = statistics_jobs.request_table("progress", "2026", actor=supervisor).id
+                job_id = supervision_commands.request_table("progress", "2026", actor=supervisor).id
             deadline = time.monotonic() + JOB_TIMEOUT
             while True:
                 db.session.remove()
@@ -348,7 +343,7 @@ def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, cele
             with tenant_scope(bureau):
                 assert job.status == JobStatus.succeeded, (job.status, job.error, worker.output)
                 assert job.progress == 100
-                data, name = statistics_jobs.table_file(job_id, user_named("sfj_supervisor"))
+                data, name = supervision_queries.table_file(job_id, user_named("sfj_supervisor"))
             rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
             assert rows[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
             assert {r[1] for r in rows if isinstance(r[0], int)} == {"市场监督管理局", "应急管理局", "商务局", "司法局"}

@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.core.scoping import JointShared, TenantOwned, TenantViolation, cross_tenant, tenant_scope
+from spotcheck.core.scoping import JointShared, TenantOwned, TenantViolation, cross_tenant, system_access, tenant_scope
+from spotcheck.demo import DEPARTMENTS
 from spotcheck.tenants.accounts.models import ApiToken, User
-from tests.support.helpers import tenant_id, user_named
+from tests.support.helpers import make_app, tenant_id, user_named
 
 
 def test_queries_see_only_the_current_tenant(app):
@@ -61,8 +62,6 @@ def test_writing_another_tenants_row_is_refused(app):
 
 def test_cross_tenant_reads_only_for_supervisor_and_coordinator(app):
     with app.app_context():
-        from spotcheck.demo import DEPARTMENTS
-
         everyone = 1 + sum(len(users) for *_, users in DEPARTMENTS)  # the platform administrator and the demo's
         supervisor, coordinator, admin = user_named("sfj_supervisor"), user_named("scj_coord"), user_named("scj_admin")
         for reader in (supervisor, coordinator):
@@ -105,8 +104,6 @@ def tenant_owned_tables(mixins=(TenantOwned, JointShared)) -> set[str]:
 
 @pytest.mark.postgres
 def test_every_tenant_owned_table_has_forced_row_level_security(postgres_url):
-    from tests.support.helpers import make_app
-
     app = make_app(postgres_url)
     with app.app_context():
         rows = db.session.execute(sa.text(
@@ -129,8 +126,6 @@ def test_every_tenant_owned_table_has_forced_row_level_security(postgres_url):
 
 @pytest.mark.postgres
 def test_raw_sql_in_one_tenants_transaction_sees_no_other_tenants_rows(postgres_url):
-    from tests.support.helpers import make_app
-
     app = make_app(postgres_url)
     with app.app_context():
         scj, yjj = tenant_id("SCJ"), tenant_id("YJJ")
@@ -156,9 +151,6 @@ def test_raw_sql_follows_every_change_of_scope_in_one_transaction(postgres_url):
     """The scope is sent to the database only when it changes, yet raw SQL always sees the current one:
     after entering and leaving another scope, in a new transaction, and after a savepoint that
     changed it is rolled back."""
-    from spotcheck.core.scoping import system_access
-    from tests.support.helpers import make_app
-
     app = make_app(postgres_url)
 
     def logins():

@@ -2,6 +2,8 @@
 hold, and that a copy of a kept snapshot is the world a build makes."""
 from __future__ import annotations
 
+import shutil
+
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
@@ -13,6 +15,7 @@ from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.models import Visit
 from tests.support import campaign_world, joint_world, results_world, snapshots
+from tests.support.helpers import _with_database, drop_pg_database, make_app, new_pg_database
 
 
 def _count(model, *where) -> int:
@@ -62,10 +65,6 @@ def test_a_joint_world_gives_each_department_its_approved_part(app):
 
 def test_a_copied_world_holds_what_the_build_made(database_url, request, tmp_path):
     """The second call from the same state is served from the snapshot the first one kept."""
-    import shutil
-
-    from tests.support.helpers import _with_database, drop_pg_database, make_app, new_pg_database
-
     first = make_app(database_url)
     with first.app_context(), snapshots.building(really=False):
         world = campaign_world.build(entities=6, inspector_count=2)  # built, or copied from an earlier test

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -32,6 +33,7 @@ def browser():
     executable = shutil.which("chromium")
     if executable is None:
         service_missing("Chromium", "no `chromium` on PATH (apt-get install chromium)")
+    # Playwright is heavy and only the browser tests need it: imported when a browser is launched
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -171,8 +173,6 @@ def assert_styled(page) -> None:
 
 
 def path_of(page) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(page.url).path
 
 

@@ -9,11 +9,14 @@ app per database kind serves the worker's tests.
 """
 from __future__ import annotations
 
+import copy
 import shutil
 import uuid
 
 import pytest
 
+from spotcheck.core import calendar, official_calendar
+from spotcheck.core.database import db
 from tests.support import pg_reset, shared
 from tests.support.helpers import (
     PG_ADMIN_URL,
@@ -80,8 +83,6 @@ def worker_databases(tmp_path_factory):
 def database_url(request, worker_databases):
     """A fresh demo-loaded database, once on SQLite and once on PostgreSQL: the template copied to
     this worker's own place (the same URL test after test; nothing of the test before is left)."""
-    from spotcheck.core import calendar
-
     for held in _worker_apps.values():  # no connection of the worker's apps outlives a test
         _dispose(held["app"])
     calendar.forget()  # read per database URL, and the URL is the same from test to test
@@ -115,16 +116,12 @@ _worker_apps: dict[str, dict] = {}
 
 
 def _dispose(application) -> None:
-    from spotcheck.core.database import db
-
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
 
 
 def _settings_copy(config) -> dict:
-    import copy
-
     kept = {}
     for key, value in config.items():
         try:
@@ -171,7 +168,5 @@ def client(app):
 def package_calendar():
     """The official calendar of the package ``chinesecalendar`` (the years to 2026), counted on
     without a database: for the tests of counting working days alone."""
-    from spotcheck.core import calendar, official_calendar
-
     with calendar.counting_on(official_calendar.package_calendar()):
         yield

@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access
 from spotcheck.tenants.exports.models import BatchStatus, ExportBatch, ExportRecord
 from spotcheck.tenants.results.models import PublishedResult
 
@@ -24,8 +25,6 @@ def demo_exported_everything(app) -> None:
     """After the demo is loaded (called by tests/system/test_demo_draws.py, which loads it twice): every
     result it published is in one delivered batch of its department, batch 1 — the second load
     built nothing — and the folder holds each department's batch whole."""
-    from spotcheck.core.scoping import system_access
-
     with system_access("test: the demo's export"):
         published_ids = set(db.session.scalars(sa.select(PublishedResult.id)))
         records = db.session.execute(sa.select(ExportRecord.published_result_id, ExportRecord.batch_id,

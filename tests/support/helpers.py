@@ -9,10 +9,23 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
+import threading
 import uuid
 from contextlib import contextmanager
 
+import flask_migrate
+import psycopg
 import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from spotcheck.core.database import db
+from spotcheck.core.policy import CONSOLE
+from spotcheck.core.scoping import system_access
+from spotcheck.demo import load_demo
+from spotcheck.platform.factory import create_app
+from spotcheck.tenants.accounts.models import Tenant, User
 
 REQUIRE_SERVICES = os.environ.get("SPOTCHECK_REQUIRE_SERVICES") == "1"
 PG_ADMIN_URL = os.environ.get("SPOTCHECK_TEST_DATABASE_URL", "postgresql://localhost/test")
@@ -30,8 +43,6 @@ def service_missing(what: str, why: str):
 
 
 def _pg_connect(url: str, **kwargs):
-    import psycopg
-
     return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3, **kwargs)
 
 
@@ -42,13 +53,6 @@ def _with_database(url: str, name: str) -> str:
 
 def build_database(url: str) -> None:
     """Migrate an empty database and load the demo departments into it."""
-    import flask_migrate
-
-    from spotcheck.core.database import db
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.demo import load_demo
-    from spotcheck.platform.factory import create_app
-
     app = create_app({"DATABASE_URL": url})
     with app.app_context():
         flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
@@ -74,10 +78,6 @@ def drop_pg_database(server, name: str) -> None:
 
 def make_app(url: str, **overrides):
     """An app on ``url``; its stored files in a folder of its own (``SPOTCHECK_STORAGE``)."""
-    import tempfile
-
-    from spotcheck.platform.factory import create_app
-
     storage = overrides.pop("SPOTCHECK_STORAGE", None) or tempfile.mkdtemp(prefix="spotcheck-storage-")
     return create_app({"DATABASE_URL": url, "SPOTCHECK_STORAGE": storage, **overrides})
 
@@ -142,22 +142,11 @@ def bearer(app, login_name: str) -> dict:
 
 def tenant_id(code: str) -> int:
     """The id of a demo department (inside an app context)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import Tenant
-
     return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
 
 
 def user_named(login_name: str):
     """A demo user, looked up across departments (inside an app context)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access
-    from spotcheck.tenants.accounts.models import User
-
     with system_access("test lookup"):
         return db.session.scalar(sa.select(User).where(User.login == login_name))
 
@@ -167,12 +156,6 @@ def served(sqlite_template, folder, prepare=None):
     """A copy of the template database served by werkzeug on a free local port: yields (app, url).
 
     ``prepare(app)`` runs in an app context before serving (data a browser test needs)."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    from spotcheck.core.database import db
-
     path = folder / "spotcheck.db"
     shutil.copy(sqlite_template, path)
     application = make_app(f"sqlite:///{path}")

@@ -6,11 +6,13 @@ import socket
 from datetime import date
 
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 
+from spotcheck.core import jobs
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
-from spotcheck.tasks import jobs, notice_jobs
-from spotcheck.tasks.models import Job
+from spotcheck.core.job_models import Job
+from spotcheck.tasks import notices as notice_tasks
 from spotcheck.tenants.notices import commands as writing_commands
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 
@@ -46,8 +48,6 @@ class Mailbox:
     """A real SMTP server on loopback that keeps what it receives."""
 
     def __init__(self):
-        from aiosmtpd.controller import Controller
-
         self.received = []
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -73,4 +73,4 @@ def submit_notices_job(ids: dict, planner) -> Job:
     """The planner asks for the notices of the handed-out campaign of ``ids`` (in its department's
     scope), as a job of its own transaction; run at once where jobs run eagerly."""
     with unit_of_work():
-        return jobs.submit(notice_jobs.write_campaign_notices, "notices.campaign", planner, campaign_id=ids["campaign"])
+        return jobs.submit(notice_tasks.write_campaign_notices.name, "notices.campaign", planner, campaign_id=ids["campaign"])

@@ -9,10 +9,10 @@ keys off (``session_replication_role = replica``, as a superuser). When the sche
 """
 from __future__ import annotations
 
+import psycopg
+
 
 def _connect(url: str, database: str):
-    import psycopg
-
     base = url.replace("postgresql+psycopg://", "postgresql://").rpartition("/")[0]
     return psycopg.connect(f"{base}/{database}", connect_timeout=3, autocommit=True)
 

@@ -87,8 +87,6 @@ def complete_result(ids, **overrides) -> dict:
 
 def published(ids) -> Visit:
     """Take the first visit from recording to a published result (a problem found)."""
-    from tests.support.campaign_world import planner_of
-
     chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
     results.record_result(visit(ids).id, complete_result(ids), actor=chief)
     results.submit_result(visit(ids).id, actor=chief)

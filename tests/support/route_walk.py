@@ -16,6 +16,7 @@ import shutil
 
 import pytest
 
+from spotcheck.core.database import db
 from tests.support.helpers import _with_database, drop_pg_database, make_app, new_pg_database
 
 
@@ -32,8 +33,6 @@ def postgresql_module_app(request, tmp_path_factory):
 
 
 def _module_app(request, tmp_path_factory, kind: str):
-    from spotcheck.core.database import db
-
     server = None
     if kind == "sqlite":
         path = tmp_path_factory.mktemp("module-db") / "spotcheck.db"

@@ -3,7 +3,13 @@ rules of their own built from the presets; here are the citations a refusal or a
 the rules of any preset put together without a database."""
 from __future__ import annotations
 
-from spotcheck.tenants.rules import presets, rulebook
+from dataclasses import replace
+from datetime import timedelta
+
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.policy import CONSOLE
+from spotcheck.tenants.rules import commands, presets, rulebook, rulefile
 from spotcheck.tenants.rules.ruleset import Rules
 
 NINGAN = presets.BY_NAME["宁安市"].document
@@ -25,14 +31,6 @@ def rules_of_presets(rulebook_name: str | None = "宁安市", department_name: s
 def adopt(name: str, on):
     """The city adopts the rulebook preset ``name`` from the day ``on`` (loaded the day before, as an
     operator would): the departments' rules stay, checked against it. Returns the version."""
-    from dataclasses import replace
-    from datetime import timedelta
-
-    from spotcheck.core.clock import frozen_at
-    from spotcheck.core.database import db
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.tenants.rules import commands, rulefile
-
     document = replace(presets.BY_NAME[name].document, effective_from=on)
     with frozen_at(on - timedelta(days=1)):
         version = commands.load_rulebook({"text": rulefile.write(document), "preset": name}, actor=CONSOLE)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from tests.support.helpers import _pg_connect
+
 _config = {"config": None}
 _DATABASES = "databases-to-drop"
 
@@ -68,8 +70,6 @@ def pytest_sessionfinish(session):
     listed = folder() / _DATABASES
     if not listed.exists():
         return
-    from tests.support.helpers import _pg_connect
-
     for line in listed.read_text(encoding="utf-8").splitlines():
         admin_url, _, database = line.partition("\t")
         try:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import sqlalchemy as sa
+from babel.messages.pofile import read_po
 from stdnum.cn import ric, uscc
 
 from spotcheck.core.database import db
@@ -43,8 +44,6 @@ def has_cjk(text: str) -> bool:
 @lru_cache(maxsize=1)
 def _translated_patterns() -> list[re.Pattern]:
     """The English messages that the Chinese catalog translates, as patterns over formatted text."""
-    from babel.messages.pofile import read_po
-
     with open(PO_FILE, "rb") as handle:
         catalog = read_po(handle)
     patterns = []

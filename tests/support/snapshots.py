@@ -24,13 +24,19 @@ import functools
 import hashlib
 import os
 import shutil
+import sqlite3
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
+from flask import current_app, has_app_context
 
+from spotcheck.core import calendar, clock, events
+from spotcheck.core.database import db
 from tests.support import pg_reset, shared
 
 ENABLED = os.environ.get("SPOTCHECK_TEST_SNAPSHOTS", "1") != "0"
@@ -132,19 +138,12 @@ def _patched() -> bool:
 
 
 def _settings() -> str:
-    from flask import current_app
-
     plain = {key: value for key, value in current_app.config.items() if key not in _OWN_SETTINGS}
     return repr(sorted((key, repr(value)) for key, value in plain.items()))
 
 
 def _fingerprint(builder, args, kwargs) -> tuple | None:
     """The key of this call: None when a copy could differ from a build."""
-    from flask import current_app, has_app_context
-
-    from spotcheck.core import calendar, clock, events
-    from spotcheck.core.database import db
-
     if not has_app_context() or not (_plain(list(args)) and _plain(kwargs)) or _patched():
         return None
     if not current_app.config["CELERY"].get("task_always_eager") or calendar._override.get() is not None:
@@ -170,8 +169,6 @@ def _fingerprint(builder, args, kwargs) -> tuple | None:
 
 
 def _storage() -> Path:
-    from flask import current_app
-
     return Path(current_app.config["SPOTCHECK_STORAGE"])
 
 
@@ -190,8 +187,6 @@ def _files_fingerprint() -> str:
 
 def _pg_url() -> tuple[str, str]:
     """(the admin's URL of the server, the test database's name)."""
-    from spotcheck.core.database import db
-
     url = db.engine.url
     name = url.database
     admin = os.environ.get("SPOTCHECK_TEST_DATABASE_URL", "postgresql://localhost/test")
@@ -199,8 +194,6 @@ def _pg_url() -> tuple[str, str]:
 
 
 def _pg_connect(url: str, database: str | None = None):
-    import psycopg
-
     url = url.replace("postgresql+psycopg://", "postgresql://")
     if database is not None:
         url = f"{url.rpartition('/')[0]}/{database}"
@@ -209,8 +202,6 @@ def _pg_connect(url: str, database: str | None = None):
 
 def _pg_others(conn, name: str) -> int:
     """How many other connections the database has (a connection just closed may take a moment to go)."""
-    import time
-
     for _ in range(20):
         others = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
                               (name,)).fetchone()[0]
@@ -221,8 +212,6 @@ def _pg_others(conn, name: str) -> int:
 
 
 def _pg_fingerprint() -> str | None:
-    from spotcheck.core.database import db
-
     db.engine.dispose()
     admin, name = _pg_url()
     with _pg_connect(admin, name) as conn:
@@ -247,8 +236,6 @@ def _new_folder() -> Path:
 
 def _take(result) -> Snapshot | None:
     """Keep the database and files as the builder left them (None when that cannot be done)."""
-    from spotcheck.core.database import db
-
     if not _plain(result):
         return None
     db.session.flush()
@@ -284,9 +271,6 @@ def _take(result) -> Snapshot | None:
 
 
 def _restore(kept: Snapshot) -> bool:
-    from spotcheck.core import calendar
-    from spotcheck.core.database import db
-
     db.engine.dispose()  # the session's transaction ended in _fingerprint: its objects stay as they are
     if kept.kind == "postgresql":
         admin, name = _pg_url()
@@ -312,10 +296,6 @@ def _restore(kept: Snapshot) -> bool:
 
 def _sqlite_idle() -> bool:
     """No connection holds a write not committed yet (another could not take the write lock)."""
-    import sqlite3
-
-    from spotcheck.core.database import db
-
     probe = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
     try:
         probe.execute("BEGIN IMMEDIATE")
@@ -328,8 +308,6 @@ def _sqlite_idle() -> bool:
 
 
 def _sqlite_fingerprint() -> str | None:
-    from spotcheck.core.database import db
-
     db.engine.dispose()
     path = Path(db.engine.url.database)
     wal = Path(str(path) + "-wal")

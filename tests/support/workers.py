@@ -12,13 +12,14 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
+from spotcheck.core.job_models import Job
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tasks.import_jobs import submit_import
-from spotcheck.tasks.models import Job
+from spotcheck.tenants.spreadsheets.commands import submit_import
 from tests.support.helpers import REDIS_URL, service_missing, user_named
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -105,8 +106,6 @@ class Beat(Worker):
 
 @pytest.fixture
 def redis_available():
-    import redis
-
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
     except Exception as exc:  # noqa: BLE001 — any failure means "not reachable"
@@ -116,8 +115,6 @@ def redis_available():
 @pytest.fixture
 def celery_queue(redis_available, monkeypatch):
     """A queue of this test alone, so a shared Redis never hands its task to another worker."""
-    import redis
-
     queue = f"spotcheck-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("SPOTCHECK_CELERY_QUEUE", queue)
     yield queue

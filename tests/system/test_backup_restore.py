@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 
 import pytest
 
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.rules import commands as rules
 from tests.support.helpers import make_app, tenant_id, user_named
 
 PDF = b"%PDF-1.4\n% spotcheck backup test\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -15,10 +19,6 @@ PDF = b"%PDF-1.4\n% spotcheck backup test\n1 0 obj << >> endobj\ntrailer << >>\n
 
 def _published_rules_file(app) -> str:
     """SCJ publishes its rules document with a PDF; the stored file's key."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.rules import commands as rules
-
     with app.app_context():
         admin = user_named("scj_admin")
         with tenant_scope(tenant_id("SCJ")):
@@ -74,8 +74,6 @@ def test_a_tampered_backup_is_refused_naming_the_file_and_nothing_is_restored(ap
     refused = _cli(target, "restore", str(tmp_path / "backup"))
     assert refused.exit_code != 0 and f"files/{key} does not match its SHA-256" in refused.stderr
     assert not any((tmp_path / "storage").rglob("*.pdf"))
-    import sqlite3
-
     with sqlite3.connect(tmp_path / "restored.db") as connection:
         assert connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] == 0
 
@@ -105,7 +103,5 @@ def test_a_postgresql_backup_restores_onto_a_new_cluster(postgres_url, new_clust
     refused = _cli(restored, "restore", str(tmp_path / "backup"))
     assert refused.exit_code != 0 and "not empty" in refused.stderr
     for application in (source, restored):
-        from spotcheck.core.database import db
-
         with application.app_context():
             db.engine.dispose()

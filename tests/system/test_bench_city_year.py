@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import redis
 
 from tests.support.helpers import PG_ADMIN_URL, REDIS_URL, _pg_connect, service_missing
 
@@ -33,8 +34,6 @@ ROLES = {"planner", "leader", "inspector", "supervisor", "public", "coordinator"
 @pytest.fixture
 def services():
     """PostgreSQL and Redis as the other system tests reach them (skipped without, unless required)."""
-    import redis
-
     try:
         _pg_connect(PG_ADMIN_URL).close()
     except Exception as exc:  # noqa: BLE001 — any failure means "not reachable"

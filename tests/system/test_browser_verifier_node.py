@@ -19,12 +19,19 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import inspectors, targets, versions
 from spotcheck.draw.verify import verify
 from spotcheck.platform.web import browser_verifier
+from spotcheck.tenants.campaigns import commands as campaign_commands
+from spotcheck.tenants.campaigns.models import TeamMember
 from tests.support.browsers import assert_styled, at_both_widths, new_context, new_page
-from tests.support.helpers import served, service_missing
+from tests.support.campaign_world import build, planner_of
+from tests.support.ceremony_world import campaign_through
+from tests.support.helpers import served, service_missing, user_named
 
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "draw-vectors"
 NAMES = ["targets-joint.json", "inspectors-joint.json", "inspectors-joint-v2.json", "inspectors-rich-v2.json"]
@@ -218,16 +225,6 @@ def test_in_a_page_it_yields_to_the_event_loop_and_reports_progress(tmp_path):
 def _prepare(app, found: dict) -> None:
     """A campaign drawn through the ceremony (targets, then inspectors by version 2) with one team
     member replaced afterwards: both proofs published with what they record."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import commands as campaign_commands
-    from spotcheck.tenants.campaigns.models import TeamMember
-    from tests.support.campaign_world import build, planner_of
-    from tests.support.ceremony_world import campaign_through
-    from tests.support.helpers import user_named
-
     found["campaign"] = campaign_id = campaign_through(build(), stop="inspectors")
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from spotcheck.core import audit
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
+from spotcheck.core.job_models import JobStatus
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tasks.audit_jobs import request_verification
-from spotcheck.tasks.models import JobStatus
+from spotcheck.tenants.audit.commands import request_verification
 from tests.support.helpers import REDIS_URL, bearer, make_app, tenant_id, user_named
 from tests.support.workers import JOB_TIMEOUT, _poll_job
 

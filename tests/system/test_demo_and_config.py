@@ -1,6 +1,11 @@
 """`spotcheck demo` and configuration."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from spotcheck.demo import DEPARTMENTS
@@ -66,11 +71,6 @@ def test_unknown_environment_is_refused(tmp_path):
 
 
 def _spotcheck(tmp_path, *args, **env):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     command = Path(sys.executable).with_name("spotcheck")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SPOTCHECK_", "SECRET_KEY", "DATABASE_URL"))}
     return subprocess.run([str(command), *args], cwd=tmp_path, capture_output=True, text=True, timeout=60,

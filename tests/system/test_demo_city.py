@@ -5,29 +5,33 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+import flask_migrate
 import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
+from spotcheck.core import audit, personal_data
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.database import db
+from spotcheck.core.policy import CONSOLE
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.demo import city_size, load_demo
 from spotcheck.demo.city import PLAN_LINES
+from spotcheck.platform.factory import create_app
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.contacts.models import DepartmentContact
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors import eligibility
-from tests.support.helpers import tenant_id
+from spotcheck.tenants.inspectors.models import Inspector, Recusal
+from spotcheck.tenants.items import queries as items_queries
+from spotcheck.tenants.plans.models import Plan
+from spotcheck.tenants.rules import queries as rules_queries
+from tests.support.helpers import signed_in, tenant_id
 
 TODAY = date(2026, 11, 21)
 
 
 def _state():
-    from spotcheck.core import personal_data
-    from spotcheck.core.audit import AuditEntry
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access, tenant_scope
-    from spotcheck.tenants.accounts.models import Tenant
-    from spotcheck.tenants.campaigns.models import Campaign
-    from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-    from spotcheck.tenants.inspectors.models import Inspector, Recusal
-    from spotcheck.tenants.items import queries as items_queries
-    from spotcheck.tenants.plans.models import Plan
-    from spotcheck.tenants.rules import queries as rules_queries
-
     state = {"entities": {e.code: e for e in db.session.scalars(sa.select(Entity))}, "departments": {}, "plans": {}}
     with system_access("test: count every audit entry"):
         state["audit"] = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
@@ -59,10 +63,6 @@ def _state():
 
 
 def test_a_small_demo_city(app):
-    from spotcheck.core import audit
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.demo import city_size, load_demo
-
     with app.app_context():
         assert city_size() == 0  # the test template: departments and users only
         load_demo(entities=300, today=TODAY, actor=CONSOLE)
@@ -129,10 +129,6 @@ def test_a_small_demo_city(app):
 
     # every department's 负责人 and 联络员 (seed 003 附件5), recorded by its administrator
     with app.app_context():
-        from spotcheck.core.database import db
-        from spotcheck.core.scoping import system_access
-        from spotcheck.tenants.contacts.models import DepartmentContact
-
         with system_access("test"):
             named = {(c.tenant_id, c.role) for c in db.session.scalars(sa.select(DepartmentContact))}
         assert named == {(tenant_id(code), role) for code in ("SCJ", "YJJ", "SWJ", "SFJ")
@@ -145,11 +141,6 @@ def test_a_small_demo_city(app):
 
 
 def test_the_city_grows_and_the_command_keeps_its_size(app):
-    from spotcheck.core.database import db
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.demo import city_size, load_demo
-    from spotcheck.tenants.directory.models import Entity
-
     with app.app_context():
         load_demo(entities=120, today=TODAY, actor=CONSOLE)
         first = dict(db.session.execute(sa.select(Entity.code, Entity.name)).all())
@@ -171,11 +162,6 @@ def test_the_demo_under_chengkous_rulebook_names_chengkou_and_owes_its_duties_on
     """``spotcheck demo --rules 城口县``: the same city under 城口县's 实施方案 — named 城口县, its quarterly
     table and 12月15日 area table the only duties, its departments' 细则 named after it, its plans in force
     once published (城口县 asks no filing); 宁安市 nowhere."""
-    import flask_migrate
-
-    from spotcheck.platform.factory import create_app
-    from tests.support.helpers import signed_in
-
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chengkou.db'}", "SPOTCHECK_STORAGE": str(tmp_path / "files")})
     with app.app_context():
         flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
@@ -203,6 +189,4 @@ def test_the_demo_under_chengkous_rulebook_names_chengkou_and_owes_its_duties_on
     # the operator's page: 城口县's plan in force (宁安市 only among the presets offered)
     assert "城口县全面推行“双随机、一公开”工作机制的实施方案" in signed_in(app, "admin").get("/platform/rules").get_data(as_text=True)
     with app.app_context():
-        from spotcheck.core.database import db
-
         db.engine.dispose()

@@ -9,6 +9,27 @@ from datetime import date
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from spotcheck.cli import main
+from spotcheck.core import storage
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.calendar import add_working_days, official_calendar_known
+from spotcheck.core.clock import as_utc
+from spotcheck.core.database import db
+from spotcheck.core.scoping import joint_scope, system_access, tenant_scope
+from spotcheck.demo import city_summary, joint_summary
+from spotcheck.demo.city import EXPERT_INSTITUTE, EXPERT_PERSON
+from spotcheck.demo.joint import large_joint_campaign
+from spotcheck.demo.withdrawn import REASON
+from spotcheck.draw.verify import verify
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
+from spotcheck.tenants.campaigns.queries import public as publication
+from spotcheck.tenants.notices.models import Notice, NoticeKind
+from spotcheck.tenants.plans.models import Plan
+from spotcheck.tenants.results import queries as results_queries
+from spotcheck.tenants.results.models import PublishedResult, Visit
+from spotcheck.tenants.results.queries import follow_ups as follow_up_reads
 from tests.independent.draw_spec_check import check as independent_check
 from tests.support.demo_world import demo_city
 from tests.support.documents import pdf_text
@@ -39,12 +60,6 @@ def _load():
 
 
 def _counts():
-    from spotcheck.core.audit import AuditEntry
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access
-    from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
-    from spotcheck.tenants.plans.models import Plan
-
     with system_access("test: count the demo"):
         return {model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
                 for model in (AuditEntry, Plan, Campaign, Draw, CampaignTarget, TeamMember)}
@@ -52,9 +67,6 @@ def _counts():
 
 def _public_draws(app):
     """{(campaign code, kind): (campaign id, stage)} of every draw on the public portal."""
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns.queries import public as publication
-
     draws = {}
     with app.app_context():
         for code in ("SCJ", "YJJ", "SWJ", "SFJ"):
@@ -66,9 +78,6 @@ def _public_draws(app):
 
 
 def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_path):
-    from spotcheck.cli import main
-    from spotcheck.draw.verify import verify
-
     with app.app_context():
         _load()
         before = _counts()
@@ -106,13 +115,6 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
 
 
 def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
-    from spotcheck.core.clock import as_utc
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.demo import city_summary
-    from spotcheck.tenants.campaigns import queries as campaigns
-    from spotcheck.tenants.plans.models import Plan
-
     with app.app_context():
         _load()
         summary = city_summary()
@@ -168,10 +170,6 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
 def _the_withdrawn_campaign_stays_public_as_withdrawn(app):
     """撤销: 商务抽〔2026〕2号 was approved, frozen and cancelled by the leader: its public page says
     已撤销 with the reason beside its commitment and frozen digest, and no draw follows."""
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.demo.withdrawn import REASON
-    from spotcheck.tenants.campaigns.queries import public as publication
-
     with app.app_context(), tenant_scope(tenant_id("SWJ")):
         campaign = next(c for c in publication.public_campaigns(TODAY.year) if c.code == "商务抽〔2026〕2号")
         campaign_id, digest = campaign.id, publication.public_draws(campaign)["targets"].frame_digest
@@ -186,15 +184,6 @@ def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
     """专家 (seed 001): the first visit of 市监抽〔2026〕3号 has, beside its two drawn inspectors, an expert
     of the directory and a testing institute with its person — on the visit's page, its inspection
     notice and its published result."""
-    from spotcheck.core import storage
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.demo.city import EXPERT_INSTITUTE, EXPERT_PERSON
-    from spotcheck.tenants.campaigns.models import Campaign
-    from spotcheck.tenants.notices.models import Notice, NoticeKind
-    from spotcheck.tenants.results import queries as results_queries
-    from spotcheck.tenants.results.models import Visit
-
     with app.app_context(), tenant_scope(tenant_id("SCJ")):
         campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "市监抽〔2026〕3号"))
         first = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id).limit(1))
@@ -212,10 +201,6 @@ def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
 
 def _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
     """The demo has follow-ups, and a transfer to 应急管理局 acknowledged and one waiting."""
-    from spotcheck.core.calendar import add_working_days, official_calendar_known
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.results.queries import follow_ups as follow_up_reads
-
     with app.app_context():
         with tenant_scope(tenant_id("YJJ")):
             received = follow_up_reads.received()
@@ -243,12 +228,6 @@ def _joint_campaign_seen_by_its_three_departments(app):
     """市场监管局, 应急管理局 and 商务局 check filling stations together: each department sees the joint
     campaign and its own part, the coordinator's page shows the visits made beside those separate
     draws would need, and each department has published results of its own in it."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import joint_scope
-    from spotcheck.demo import joint_summary
-    from spotcheck.tenants.campaigns.models import Campaign
-    from spotcheck.tenants.results.models import PublishedResult
-
     with app.app_context():
         (joint,) = joint_summary()
         assert sorted(joint["departments"]) == ["商务局", "市场监督管理局", "应急管理局"] and joint["status"]
@@ -272,10 +251,6 @@ def test_the_enlarged_demos_joint_campaign_is_a_safety_check_led_by_its_fields_l
     """``spotcheck demo --scale N`` adds a large joint campaign of 应急管理局 and 商务局: a check of
     安全生产, so 应急管理局 (the field's lead) creates it within its filed joint plan and invites 商务局;
     市场监管局, which takes no part, neither leads it nor sees it."""
-    from spotcheck.core.database import db
-    from spotcheck.demo.joint import large_joint_campaign
-    from spotcheck.tenants.accounts.models import Tenant
-
     with app.app_context():
         _load()
         tenants = {tenant.code: tenant for tenant in db.session.scalars(sa.select(Tenant))}

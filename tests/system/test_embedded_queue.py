@@ -11,12 +11,18 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
+from spotcheck.core.job_models import Job, JobStatus
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.config import load_config
-from tests.support.helpers import bearer, make_app
+from spotcheck.tasks.audit import verify_tenant_chain
+from tests.support.helpers import bearer, make_app, user_named
 
 
 def _free_port() -> int:
@@ -34,15 +40,6 @@ def _call(url: str, headers: dict, method: str = "GET") -> tuple[int, dict]:
 
 def _job_left_running(app) -> int:
     """A verification job "running" since an hour, as a server stopped mid-job leaves it; its id."""
-    from datetime import timedelta
-
-    from spotcheck.core.clock import now
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tasks.audit_jobs import verify_tenant_chain
-    from spotcheck.tasks.models import Job, JobStatus
-    from tests.support.helpers import user_named
-
     with app.app_context():
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):

@@ -11,13 +11,14 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from spotcheck.core import clock
+from spotcheck.core import clock, jobs
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
+from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.tasks import audit_jobs, job_sweep, jobs
-from spotcheck.tasks.models import Job, JobStatus
+from spotcheck.tasks import job_sweep
+from spotcheck.tenants.audit import commands as audit_commands
 from spotcheck.tenants.directory.models import Entity
 from tests.support.helpers import REDIS_URL, make_app, tenant_id, user_named
 from tests.support.workers import WORKER_READY_TIMEOUT, Worker, _poll_job, directory_csv, job_actions, queue_import
@@ -111,8 +112,8 @@ def test_the_periodic_check_never_waits_on_a_hung_run_holding_its_departments_au
         admin = user_named("scj_admin")
         scj = admin.tenant_id
         with tenant_scope(scj):
-            first = audit_jobs.request_verification(actor=admin).id
-            second = audit_jobs.request_verification(actor=admin).id
+            first = audit_commands.request_verification(actor=admin).id
+            second = audit_commands.request_verification(actor=admin).id
         hung = db.engine.connect()  # a run that wrote an audit entry, then hung: it holds the chain
         transaction = hung.begin()
         hung.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, :chain)"), {"ns": 0x5C0A, "chain": scj})

@@ -3,20 +3,33 @@ worker does, restarted by the periodic check; files every process reads."""
 from __future__ import annotations
 
 import io
+import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from spotcheck.core import clock
+from spotcheck.core import clock, jobs as job_records
+from spotcheck.core.clock import frozen_at
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict
+from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tasks import audit_jobs, job_sweep, jobs
-from spotcheck.tasks.models import Job, JobStatus
-from tests.support.helpers import REDIS_URL, make_app, signed_in, tenant_id, user_named
+from spotcheck.demo.people import account_of
+from spotcheck.tasks import audit as audit_tasks, job_sweep, jobs
+from spotcheck.tenants.audit import commands as audit_commands
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns.commands import submit_draw
+from spotcheck.tenants.results import commands as results, commands as results_commands, queries as results_queries
+from spotcheck.tenants.results.queries import listing
+from spotcheck.tenants.spreadsheets.commands import submit_results_import
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import REDIS_URL, bearer, make_app, signed_in, tenant_id, user_named
+from tests.support.results_world import filled_workbook, handed_out, template_rows
 from tests.support.workers import (
     JOB_TIMEOUT,
     WORKER_READY_TIMEOUT,
@@ -37,22 +50,22 @@ def test_a_job_is_queued_only_when_its_command_commits(app, monkeypatch):
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
             with pytest.raises(RuntimeError), unit_of_work():
-                audit_jobs.request_verification(actor=admin)
+                audit_commands.request_verification(actor=admin)
                 assert sent == []  # not before the commit
                 raise RuntimeError("the command fails after asking for the job")
             assert sent == [] and db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
-            job = audit_jobs.request_verification(actor=admin)
+            job = audit_commands.request_verification(actor=admin)
             assert [args[1] for args in sent] == [job.id]
-            assert jobs.get_job(job.id).status == JobStatus.queued and jobs.get_job(job.id).task
+            assert job_records.get_job(job.id).status == JobStatus.queued and job_records.get_job(job.id).task
 
 
 def test_a_message_delivered_twice_runs_the_job_once(app):
     with app.app_context():
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
-            job = audit_jobs.request_verification(actor=admin)  # eager: ran at the commit
-            assert jobs.get_job(job.id).status == JobStatus.succeeded
-            again = audit_jobs.verify_tenant_chain.run(job.id, admin.tenant_id, admin.id)
+            job = audit_commands.request_verification(actor=admin)  # eager: ran at the commit
+            assert job_records.get_job(job.id).status == JobStatus.succeeded
+            again = audit_tasks.verify_tenant_chain.run(job.id, admin.tenant_id, admin.id)
             assert again == {"skipped": True, "job_id": job.id}
             assert job_actions(job.id) == ["job.submitted", "job.succeeded"]
 
@@ -68,10 +81,10 @@ def test_a_running_job_shows_its_items_done_of_the_total_on_either_database(app)
                           params={}, status=JobStatus.running, attempt=1, started_at=clock.now())
                 db.session.add(job)
             jobs._Progress(job.id, 1)(40, done=400, total=1000)
-            seen = jobs.job_for(job.id, admin)
+            seen = job_records.job_for(job.id, admin)
             assert (seen.progress, seen.items_done, seen.items_total) == (40, 400, 1000)
             jobs._Progress(job.id, 2)(90, done=900, total=1000)  # another run's report: not this one's
-            assert jobs.job_for(job.id, admin).items_done == 400
+            assert job_records.job_for(job.id, admin).items_done == 400
             client = signed_in(app, "scj_admin")
             page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
             assert "/ 1,000" in page or "of 1,000" in page
@@ -84,7 +97,7 @@ def test_the_periodic_check_restarts_a_lost_job_and_gives_up_after_too_many_trie
     with app.app_context():
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
-            job_id = audit_jobs.request_verification(actor=admin).id
+            job_id = audit_commands.request_verification(actor=admin).id
         nothing_else = {"held": 0, "sessions_ended": 0}
         assert job_sweep.sweep(actor=SCHEDULER) == {"requeued": 0, "abandoned": 0, **nothing_else}  # not yet long enough
         later = clock.now()
@@ -93,7 +106,7 @@ def test_the_periodic_check_restarts_a_lost_job_and_gives_up_after_too_many_trie
             with clock.frozen_at(later):
                 assert job_sweep.sweep(actor=SCHEDULER) == {**expected, **nothing_else}
         with tenant_scope(admin.tenant_id):
-            job = jobs.get_job(job_id)
+            job = job_records.get_job(job_id)
             assert job.status == JobStatus.failed and "several tries" in job.error or "多次" in job.error
             assert job.dispatches == 3 and len(sent) == 3
             assert job_actions(job_id) == ["job.submitted", "job.requeued", "job.requeued", "job.abandoned"]
@@ -137,7 +150,7 @@ def test_a_job_queued_while_the_broker_is_down_runs_once_it_is_back(tmp_path, po
     job_id = queue_import(down, directory_csv(5, start=900))  # answers normally: the job waits
     assert time.monotonic() - started < 15
     with down.app_context(), tenant_scope(tenant_id("SCJ")):
-        assert jobs.get_job(job_id).status == JobStatus.queued
+        assert job_records.get_job(job_id).status == JobStatus.queued
         db.engine.dispose()
     up = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage), SPOTCHECK_JOB_QUEUED_SECONDS=0)
     process = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(storage)})
@@ -179,7 +192,7 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
             while True:  # wait until the worker is into the file (paused there), then kill it
                 db.session.remove()
                 with tenant_scope(scj):
-                    job = jobs.get_job(job_id)
+                    job = job_records.get_job(job_id)
                     if (pause / f"job-{job_id}.paused").exists():
                         assert job.status == JobStatus.running and job.progress >= 5, (job.status, job.progress)
                         break
@@ -190,7 +203,7 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
         assert not (pause / f"job-{job_id}.resume").exists()  # killed while paused: mid-job
         with web.app_context(), tenant_scope(scj):
             db.session.remove()
-            assert jobs.get_job(job_id).status == JobStatus.running  # held by a dead run
+            assert job_records.get_job(job_id).status == JobStatus.running  # held by a dead run
         second = Worker(celery_queue, postgres_url, env=env)
         second.wait_ready(WORKER_READY_TIMEOUT)
         sweeper = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage),
@@ -214,8 +227,6 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
 
 
 def test_a_job_is_read_by_whoever_asked_for_it_and_the_administrator_only(app):
-    from tests.support.helpers import bearer, signed_in
-
     client = app.test_client()
     job_id = client.post("/api/v1/audit/verifications", headers=bearer(app, "scj_leader")).json["id"]
     for login, status in (("scj_leader", 200), ("scj_admin", 200), ("scj_inspector", 404), ("scj_planner", 404)):
@@ -228,13 +239,6 @@ def test_a_job_is_read_by_whoever_asked_for_it_and_the_administrator_only(app):
 def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgres_url, monkeypatch):
     """The draw is checked under the campaign's row lock before a job is queued: of two requests at
     the same moment one gets the job, the other a 409 — never a second job that fails later."""
-    import threading
-
-    from spotcheck.core.errors import Conflict
-    from spotcheck.tasks.draw_jobs import submit_draw
-    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-    from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
-
     monkeypatch.setattr(jobs, "dispatch", lambda *args: True)  # queued, not run: both requests race on the check
     app = make_app(postgres_url)
     with app.app_context():
@@ -277,18 +281,6 @@ def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on
     is read by the worker, every visit arrives a draft for its team, which each 组长 confirms, then the
     leader's "all of the list" approves those that found no problem, and the planner's publishes them,
     in the worker too."""
-    from datetime import date
-
-    from spotcheck.core.clock import frozen_at
-    from spotcheck.demo.people import account_of
-    from spotcheck.tasks import review_jobs
-    from spotcheck.tasks.import_jobs import submit_results_import
-    from spotcheck.tenants.campaigns import queries as campaigns
-    from spotcheck.tenants.results import commands as results, queries as results_queries
-    from spotcheck.tenants.results.queries import listing
-    from tests.support.campaign_world import planner_of
-    from tests.support.results_world import filled_workbook, handed_out, template_rows
-
     storage = tmp_path / "storage"
     web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
     process = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(storage)})
@@ -314,7 +306,7 @@ def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on
                 leader = user_named("yjj_leader")
                 clean = listing.approvable_together(reader=leader, campaign_id=ids["campaign"])
                 assert 0 < len(clean) < ids["visits"]  # those that found a problem are left for their own page
-                approval = review_jobs.submit_approval(clean, actor=leader).id
+                approval = results_commands.submit_approval(clean, actor=leader).id
             approved = _poll_job(ids["tenant"], approval, JOB_TIMEOUT)
             with tenant_scope(ids["tenant"]):
                 assert approved.status == JobStatus.succeeded and approved.result["approved"] == len(clean), \
@@ -322,7 +314,7 @@ def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on
                 planner = planner_of(user_named("yjj_admin"))
                 ready = listing.publishable_together(reader=planner, campaign_id=ids["campaign"])
                 assert sorted(ready) == sorted(clean)  # what was approved, and only that, may be published
-                publication = review_jobs.submit_publication(ready, actor=planner).id
+                publication = results_commands.submit_publication(ready, actor=planner).id
             published = _poll_job(ids["tenant"], publication, JOB_TIMEOUT)
             with tenant_scope(ids["tenant"]):
                 assert published.status == JobStatus.succeeded and published.result["published"] == len(ready), \

@@ -1,11 +1,34 @@
 """The migrations are the schema: `upgrade` builds it, and it matches the models exactly."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from spotcheck.core.database import db
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.draw import proof_file
+from spotcheck.draw.verify import verify
 from spotcheck.platform.rls import include_object
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns import draws as draw_steps
+from spotcheck.tenants.campaigns.models import Draw
+from spotcheck.tenants.items import commands as items
+from spotcheck.tenants.items.models import Item, ItemVersion
+from spotcheck.tenants.plans.models import Plan, PlanItem
+from tests.support.campaign_world import build
+from tests.support.ceremony_world import campaign_through
+from tests.support.helpers import _pg_connect, _with_database, make_app, user_named
 
 
 def test_models_and_migrations_agree(app):
@@ -22,10 +45,6 @@ def test_models_and_migrations_agree(app):
 def test_downgrade_and_upgrade_again(app):
     """Every migration can be undone: at ``base`` no table of the application is left; upgraded
     again, the schema is at the head revision and matches the models."""
-    import flask_migrate
-    import sqlalchemy as sa
-    from alembic.script import ScriptDirectory
-
     with app.app_context():
         directory = app.config["SPOTCHECK_MIGRATIONS"]
         db.session.remove()
@@ -50,18 +69,6 @@ def test_downgrade_and_upgrade_again(app):
 def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
     """0004 moves frames out of the proofs into frame files: a drawn campaign's published proofs
     are the same bytes after a downgrade to 0003 and an upgrade again, and still verify."""
-    import flask_migrate
-    import sqlalchemy as sa
-
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.draw import proof_file
-    from spotcheck.draw.verify import verify
-    from spotcheck.tenants.campaigns import draws as draw_steps
-    from spotcheck.tenants.campaigns.models import Draw
-    from tests.support.campaign_world import build
-    from tests.support.ceremony_world import campaign_through
-    from tests.support.helpers import user_named
-
     def published(campaign_id):
         with tenant_scope(user_named("yjj_admin").tenant_id):
             records = db.session.scalars(sa.select(Draw).where(Draw.campaign_id == campaign_id).order_by(Draw.kind))
@@ -86,17 +93,6 @@ def test_two_upgrades_at_once_on_a_cluster_that_never_saw_the_role(pg_server):
     """Roles belong to the cluster: two `spotcheck db upgrade` at once on two new databases, with a
     role name nobody has used (``SPOTCHECK_DB_ROLE``), both succeed; the role is the one named,
     and the application works as it, row-level security included."""
-    import os
-    import subprocess
-    import sys
-    import uuid
-    from pathlib import Path
-
-    import sqlalchemy as sa
-
-    from spotcheck.core.scoping import tenant_scope
-    from tests.support.helpers import _pg_connect, _with_database, make_app
-
     role = f"sc_role_{uuid.uuid4().hex[:10]}"
     names = [f"sc_two_{uuid.uuid4().hex[:10]}" for _ in range(2)]
     admin = pg_server["admin_url"]
@@ -115,9 +111,6 @@ def test_two_upgrades_at_once_on_a_cluster_that_never_saw_the_role(pg_server):
             assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s", (role,)).fetchone()[0] == 1
         app = make_app(_with_database(admin, names[0]), SPOTCHECK_DB_ROLE=role)
         with app.app_context():
-            from spotcheck.core.database import db
-            from spotcheck.tenants.accounts.models import Tenant
-
             assert db.session.execute(sa.text("SELECT current_user")).scalar() == role
             assert db.session.scalars(sa.select(Tenant)).all() == []
             with tenant_scope(1):  # the app role reads through row-level security
@@ -135,18 +128,6 @@ def test_the_text_of_ratio_and_frequency_becomes_values_and_what_does_not_parse_
     """0028: an item's 抽查比例 and 抽查频次 and a plan line's 频次, free text before, are read as values both
     ways: 不低于5% is 500 basis points, 每年1次 once a year; 'abc' parses to nothing and is left empty, so the
     item must state it again before its next publication. Its versions and the plan's published lines too."""
-    import flask_migrate
-    import pytest
-    import sqlalchemy as sa
-
-    from spotcheck.core.errors import ValidationFailed
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.items import commands as items
-    from spotcheck.tenants.items.models import Item, ItemVersion
-    from spotcheck.tenants.plans.models import Plan, PlanItem
-    from tests.support.campaign_world import build
-    from tests.support.helpers import user_named
-
     def everyone(connection):
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT set_config('app.all_tenants', 'on', false)"))

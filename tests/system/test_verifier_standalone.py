@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from spotcheck.draw import bundle
+from spotcheck.draw import bundle, wording
 from tests.support.verifier import bare_python, run_bare as _run, verifies_in_an_empty_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,8 +105,6 @@ def test_the_one_file_verifier_speaks_chinese_with_each_checks_own_name_kept(tmp
 def test_the_one_file_verifier_words_each_check_as_the_node_verifier_does():
     """The labels of the pyz (spotcheck/draw/wording.py) and of the Node verifier (verify-draw.mjs) are the
     same, pattern for pattern and word for word."""
-    from spotcheck.draw import wording
-
     source = (ROOT / "spotcheck" / "platform" / "static" / "verifier-src" / "verify-draw.mjs").read_text(encoding="utf-8")
     node = re.findall(r"\[/\^(.+?)/, \((?:m)?\) => [`\"](.+?)[`\"]\]", source)
     as_python = [(p.replace("\\/", "/"), re.sub(r"\$\{m\.(\w+)\}", r"{\1}", t)) for p, t in node]

@@ -6,8 +6,8 @@ import enum
 
 import pytest
 
+from spotcheck.core.job_models import JobStatus
 from spotcheck.core.policy import PERMISSION_LABELS, ROLE_LABELS, Permission, Role
-from spotcheck.tasks.models import JobStatus
 from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, TenantKind
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, DrawKind, ExpertKind, TargetStatus
 from spotcheck.tenants.common import vocabulary as labels

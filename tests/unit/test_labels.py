@@ -2,7 +2,19 @@
 import re
 from pathlib import Path
 
-from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
+from flask_babel import force_locale
+
+from spotcheck.core.queries import REGISTRY
+from spotcheck.platform.web.audit.view import read_name
+from spotcheck.tenants.audit.vocabulary import ACTION_LABELS, READS
+from spotcheck.tenants.campaigns.queries import NEXT_STEPS as CAMPAIGN_STEPS
+from spotcheck.tenants.campaigns.vocabulary import observer_input
+from spotcheck.tenants.common.vocabulary import stratum_label, task_label
+from spotcheck.tenants.common.vocabulary.classifications import INDUSTRY_DIVISIONS, industry_name, region_name
+from spotcheck.tenants.items.policy import NEXT_STEPS as ITEM_STEPS
+from spotcheck.tenants.joint.queries import NEXT_STEPS as JOINT_STEPS
+from spotcheck.tenants.plans.policy import NEXT_STEPS as PLAN_STEPS
+from spotcheck.tenants.results.queries.todo import NEXT_STEPS as RESULT_STEPS
 
 
 def test_every_audited_action_has_a_label():
@@ -18,9 +30,6 @@ def test_every_read_beyond_the_department_is_named_on_the_audit_trail(app):
     """A query whose policy may open a cross-department or joint scope records its name on the
     reader's trail (跨部门查阅留痕): the trail names it in words, and each reason it opens for."""
     import spotcheck.platform.factory  # noqa: F401 (imports every domain's queries)
-    from spotcheck.core.queries import REGISTRY
-    from spotcheck.tenants.audit.vocabulary import READS
-
     opening = {name for name, found in REGISTRY.items() if found.opens and name.startswith("spotcheck.")}  # not a test's own
     assert len(opening) >= 10, opening
     assert opening <= set(READS), f"reads without a name: {sorted(opening - set(READS))}"
@@ -29,17 +38,11 @@ def test_every_read_beyond_the_department_is_named_on_the_audit_trail(app):
                for reason in re.findall(r'Across\(f?"([^"{]+)', path.read_text(encoding="utf-8"))}
     assert reasons and {r.strip() for r in reasons} <= set(READS), sorted(reasons - set(READS))
     with app.test_request_context():
-        from spotcheck.platform.web.audit_view import read_name
-
         assert read_name("supervision 2026H1") == "对各部门的监督（2026年上半年）"
         assert read_name("supervision: table 001-2 for submission").startswith("报送统计表 《")
 
 
 def test_strata_are_named_in_words_never_by_their_code(app):
-    from flask_babel import force_locale
-
-    from spotcheck.tenants.common.vocabulary import stratum_label
-
     with app.test_request_context(), force_locale("zh_CN"):
         assert stratum_label("flagged").startswith("有特殊标记的对象（投诉举报")
         assert stratum_label("flagged", short=True) == "特殊标记"
@@ -48,8 +51,6 @@ def test_strata_are_named_in_words_never_by_their_code(app):
 
 
 def test_regions_and_industries_are_named_beside_their_codes():
-    from spotcheck.tenants.common.vocabulary.classifications import INDUSTRY_DIVISIONS, industry_name, region_name
-
     assert region_name("330106") == "杭州市西湖区" and region_name("330113") == "杭州市临平区"
     assert region_name("330100") == "杭州市" and region_name("330000") == "浙江省"
     assert region_name("320102") == "江苏省"  # outside the table: the nearest level it knows
@@ -63,15 +64,6 @@ def test_regions_and_industries_are_named_beside_their_codes():
 def test_every_next_step_of_every_to_do_list_is_named_in_chinese(app):
     """The home page's 您的下一步 names each step a domain's to-dos can hold, never by its code
     (the coordinator's joint campaign showed ``freeze_targets``, ``hand_out`` …)."""
-    from flask_babel import force_locale
-
-    from spotcheck.tenants.campaigns.queries import NEXT_STEPS as CAMPAIGN_STEPS
-    from spotcheck.tenants.common.vocabulary import task_label
-    from spotcheck.tenants.items.policy import NEXT_STEPS as ITEM_STEPS
-    from spotcheck.tenants.joint.queries import NEXT_STEPS as JOINT_STEPS
-    from spotcheck.tenants.plans.policy import NEXT_STEPS as PLAN_STEPS
-    from spotcheck.tenants.results.queries.todo import NEXT_STEPS as RESULT_STEPS
-
     steps = {("campaign", code) for code in CAMPAIGN_STEPS} | {("item", code) for code in ITEM_STEPS} \
         | {("plan", code) for code in PLAN_STEPS} | {("report", code) for code in ("prepare", "submit")} \
         | {(kind, code) for table in (JOINT_STEPS, RESULT_STEPS) for kind, codes in table.items() for code in codes}
@@ -84,8 +76,6 @@ def test_every_next_step_of_every_to_do_list_is_named_in_chinese(app):
 def test_an_observers_input_is_named_without_its_key():
     """The public draw page reads ``observer:区人大代表 赵某 0917`` as 区人大代表 赵某 输入：0917; a line
     typed without the key is shown as typed."""
-    from spotcheck.tenants.campaigns.vocabulary import observer_input
-
     assert observer_input("observer:区人大代表 赵某 0917") == ("区人大代表 赵某", "0917")
     assert observer_input("observer:企业代表 杭州某冷链物流公司 4471") == ("企业代表 杭州某冷链物流公司", "4471")
     assert observer_input("observer:测试") == ("", "测试")

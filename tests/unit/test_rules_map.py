@@ -15,6 +15,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from spotcheck.tenants.rules.docs import replaced
+
 ROOT = Path(__file__).resolve().parents[2]
 MAP = ROOT / "docs" / "rules.md"
 
@@ -119,6 +121,4 @@ def test_no_rule_is_left_unmapped():
 def test_the_parameters_section_is_current():
     """The generated part of the map (every rule parameter, what it drives, the code that reads it; each
     preset with where each value comes from) is what ``spotcheck rules-docs`` writes now."""
-    from spotcheck.tenants.rules.docs import replaced
-
     assert replaced(_text()) == _text(), "run `spotcheck rules-docs`"

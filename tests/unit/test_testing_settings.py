@@ -3,24 +3,24 @@ parameters in production and development, the cheap ones only under ``SPOTCHECK_
 tests sign in hundreds of times); the jobs' pause point (a test kills a worker there) likewise."""
 from __future__ import annotations
 
-import pytest
-from argon2 import PasswordHasher
+from datetime import date
 
-from spotcheck.core import passwords
+import pytest
+from argon2 import PasswordHasher, extract_parameters
+from flask import Flask
+
+from spotcheck.core import clock, passwords
+from spotcheck.core.database import db
 from spotcheck.platform.config import ConfigError, load_config
 
 
 def _parameters_of(password_hash: str) -> dict:
-    from argon2 import extract_parameters
-
     found = extract_parameters(password_hash)
     return {"time_cost": found.time_cost, "memory_cost": found.memory_cost, "parallelism": found.parallelism}
 
 
 @pytest.mark.parametrize("env", ["production", "development"])
 def test_production_and_development_hash_with_argon2id_strong_parameters(tmp_path, monkeypatch, env):
-    from flask import Flask
-
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     cfg = load_config(str(tmp_path), {"SPOTCHECK_ENV": env})
     strong = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
@@ -77,8 +77,6 @@ def test_commits_wait_for_the_disk_outside_testing(tmp_path, monkeypatch, env):
 
 def test_under_testing_commits_do_not_wait_for_the_disk(app):
     """The same transactions and locks; only the flush to disk is not awaited."""
-    from spotcheck.core.database import db
-
     assert app.config["DATABASE_DURABLE"] is False
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -95,10 +93,6 @@ def test_a_trials_date_is_refused_outside_development(tmp_path, monkeypatch, env
 
 
 def test_a_development_instance_lives_on_its_trials_date_with_a_running_clock(tmp_path):
-    from datetime import date
-
-    from spotcheck.core import clock
-
     with pytest.raises(ConfigError, match="YYYY-MM-DD"):
         load_config(str(tmp_path), {"SPOTCHECK_ENV": "development", "SPOTCHECK_TODAY": "15/12/2026"})
     try:

@@ -5,11 +5,13 @@ from datetime import date
 
 import pytest
 from flask import Flask
-from flask_babel import Babel
+from flask_babel import Babel, force_locale
 from hypothesis import given, settings, strategies as st
 from stdnum.cn import ric, uscc
 
 from spotcheck.core import personal_data
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.text import required_text
 from spotcheck.tenants.common import validators
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -34,8 +36,6 @@ uscc_bodies = st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17).filter(
 @st.composite
 def valid_credit_codes(draw):
     """17 characters whose organisation-code part (chars 9–17) carries its own GB 11714 check."""
-    from stdnum.cn import uscc as module
-
     head = draw(st.sampled_from(["91", "92", "93", "12", "51"])) + draw(st.sampled_from(["330102", "110105", "440300"]))
     org = draw(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8))
     weights = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -44,7 +44,7 @@ def valid_credit_codes(draw):
     check = 11 - total % 11
     org_check = {10: "X", 11: "0"}.get(check, str(check))
     body = head + org + org_check
-    code = body + module.calc_check_digit(body)
+    code = body + uscc.calc_check_digit(body)
     return code
 
 
@@ -121,8 +121,6 @@ def test_yes_no_cells(value, expected):
 @settings(max_examples=100, deadline=None)
 def test_a_penalty_or_an_inspection_is_never_dated_after_today(day):
     """A date that has happened (行政处罚、上次检查) is refused after today, kept otherwise, naming the field."""
-    from spotcheck.core.clock import frozen_at
-
     with frozen_at(date(2026, 5, 6)):
         errors: dict = {}
         kept = validators.past_date(day.isoformat(), "penalized_on", errors)
@@ -137,10 +135,6 @@ def test_a_penalty_or_an_inspection_is_never_dated_after_today(day):
 def test_a_required_text_says_it_is_missing_only_when_it_is(text, limit):
     """A name or a title: empty (or blank) is "enter it"; too long says the limit and how many were
     given — a 2,000-character name is never told to enter a name."""
-    from flask_babel import force_locale
-
-    from spotcheck.core.text import required_text
-
     app = Flask(__name__)
     Babel(app, default_locale="zh_CN")
     with app.test_request_context(), force_locale("zh_CN"):

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.platform.web import audit_view
+from spotcheck.platform.web.audit import view as audit_view
 from spotcheck.tenants.audit.vocabulary import DETAIL_LABELS
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.campaigns.vocabulary import LEADER_RULES

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
+from flask_babel import Babel
 from hypothesis import given, settings, strategies as st
 
+from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.passwords import MIN_LENGTH, character_classes, password_problems
 from spotcheck.core.scoping import system_access
@@ -42,10 +46,6 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(app):
     assert locked.status_code == 200 and "error banner" in locked.get_data(as_text=True)
     assert re.search(r"\d\d:\d\d", locked.get_data(as_text=True))  # says until when
     # 15 minutes later the right password works again
-    from datetime import timedelta
-
-    from spotcheck.core import clock
-
     with clock.frozen_at(clock.now() + timedelta(minutes=15, seconds=1)):
         assert login(client, "yjj_planner", DEMO_PASSWORD).status_code == 302
 
@@ -92,9 +92,6 @@ def test_a_weak_new_password_is_refused_with_the_reason(app):
 @given(st.text(max_size=40))
 @settings(max_examples=300, deadline=None)
 def test_password_policy_property(password):
-    from flask import Flask
-    from flask_babel import Babel
-
     flask_app = Flask(__name__)
     Babel(flask_app)
     with flask_app.app_context():

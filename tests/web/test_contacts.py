@@ -14,6 +14,7 @@ from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.contacts.models import DepartmentContact
+from spotcheck.tenants.supervision import commands as supervision_commands, queries as supervision_queries
 from tests.support.helpers import post_form, signed_in, user_named
 
 SCJ = {"responsible.name": "王亚伟", "responsible.post": "副局长", "responsible.office_phone": "0571-87654321",
@@ -90,16 +91,14 @@ def test_who_reads_the_list_and_the_table(app):
     for url in ("/public", "/public/SCJ/items", "/public/YJJ/items"):
         assert "13800138000" not in anonymous.get(url).get_data(as_text=True)
 
-    from spotcheck.tasks import statistics_jobs
-
     with app.app_context():
         supervisor, leader = user_named("sfj_supervisor"), user_named("yjj_leader")
         with tenant_scope(supervisor.tenant_id):
-            job = statistics_jobs.request_table("contacts", "2026", actor=supervisor)
-            everyone = load_workbook(io.BytesIO(statistics_jobs.table_file(job.id, supervisor)[0])).worksheets[0]
+            job = supervision_commands.request_table("contacts", "2026", actor=supervisor)
+            everyone = load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0])).worksheets[0]
         with tenant_scope(leader.tenant_id):
-            job = statistics_jobs.request_table("contacts", "2026", actor=leader)
-            data, name = statistics_jobs.table_file(job.id, leader)
+            job = supervision_commands.request_table("contacts", "2026", actor=leader)
+            data, name = supervision_queries.table_file(job.id, leader)
             mine = load_workbook(io.BytesIO(data)).worksheets[0]
     rows = list(everyone.iter_rows(values_only=True))
     assert rows[0][0] == "“双随机、一公开”工作负责人和联络员名单" and rows[1][0].startswith("单位：")

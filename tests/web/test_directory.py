@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
 from stdnum.cn import uscc
 
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from tests.support.helpers import bearer, csrf_token, post_form, signed_in, tenant_id
 
 
@@ -198,22 +203,12 @@ def test_adding_changing_and_removing_through_the_pages(app):
     assert admin.get(f"{entry_url}/remove").status_code == 200 and admin.get(entry_url).status_code == 200  # GET removes nothing
     removed = post_form(admin, f"{entry_url}/remove", {}, token_from=f"{entry_url}/remove")
     assert removed.status_code == 302 and admin.get(entry_url).status_code == 404
-    import sqlalchemy as sa
-
-    from spotcheck.core.audit import AuditEntry
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-
     with app.app_context(), tenant_scope(tenant_id("YJJ")):
         logged = set(db.session.scalars(sa.select(AuditEntry.action)))
     assert {"directory.added", "directory.changed", "directory.removed", "tenant.risk_labels_changed"} <= logged
 
 
 def test_keyset_pagination_returns_every_row_once(app):
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-
     with app.app_context(), tenant_scope(tenant_id("YJJ")):
         entities = [Entity(code=f"PAGE-{n:04d}", name=f"翻页测试产品{n}", entity_type="product", industry_code="C13",
                            region_code="330102") for n in range(120)]

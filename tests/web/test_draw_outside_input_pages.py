@@ -9,6 +9,7 @@ import re
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.joint import commands as joint
 from tests.support import joint_world
 from tests.support.campaign_world import build, frozen_campaign
 from tests.support.helpers import bearer, post_form, signed_in, user_named
@@ -80,8 +81,6 @@ def test_a_joint_campaigns_draw_form_asks_for_the_reason_too(app):
         ids = joint_world.world("approved")
         coord = user_named("scj_coord")
         with tenant_scope(coord.tenant_id):
-            from spotcheck.tenants.joint import commands as joint
-
             joint.freeze_targets(ids["campaign"], actor=coord)
             db.session.commit()
     client, url = signed_in(app, "scj_coord"), f"/joint/{ids['campaign']}"

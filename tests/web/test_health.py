@@ -1,5 +1,8 @@
 """Liveness and readiness."""
-from tests.support.helpers import make_app
+from sqlalchemy import event
+
+from spotcheck.core.database import db
+from tests.support.helpers import make_app, signed_in
 
 
 def test_healthz(client):
@@ -21,11 +24,6 @@ def test_readyz_reports_an_unreachable_broker(database_url):
 
 def test_a_static_file_is_served_without_asking_the_database_who_is_there(app):
     """Style sheets and scripts are public: a signed-in page's dozen of them cost no session lookup."""
-    from sqlalchemy import event
-
-    from spotcheck.core.database import db
-    from tests.support.helpers import signed_in
-
     client = signed_in(app, "scj_planner")
     statements = []
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.campaigns import commands as campaign_commands
+from spotcheck.platform.web import home
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.results_world import teams_drawn
 
 
 def _tasks(client) -> list[tuple[str, str]]:
@@ -44,9 +46,6 @@ def test_the_supervisor_sees_the_plans_waiting_for_filing(app):
 
 def test_the_campaigns_own_to_dos_are_the_home_pages_campaign_to_dos(app):
     """``campaigns.queries.tasks_for`` gives the campaign to-dos the home page lists (kind "campaign")."""
-    from spotcheck.platform.web import home
-    from spotcheck.tenants.campaigns import queries as campaign_queries
-
     def same(tasks):
         return [(task.kind, task.obj.id, task.actions) for task in tasks]
 
@@ -68,10 +67,6 @@ def test_the_campaigns_own_to_dos_are_the_home_pages_campaign_to_dos(app):
 
 
 def test_a_campaign_waits_for_team_leaders_only_while_some_visit_has_none(app):
-    from spotcheck.platform.web import home
-    from spotcheck.tenants.campaigns import queries as campaign_queries
-    from tests.support.results_world import teams_drawn
-
     with app.app_context():
         world = build(file_plan=True)
         campaign_id = teams_drawn(world)

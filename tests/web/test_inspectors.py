@@ -7,6 +7,13 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.directory.commands import create_entity
+from spotcheck.tenants.inspectors import commands as inspectors
+from spotcheck.tenants.inspectors.models import Inspector
+from tests.support.campaign_world import build
 from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
 
 
@@ -152,10 +159,6 @@ def test_expired_and_expiring_certificates_are_marked(app):
 
 
 def test_full_id_number_is_shown_only_to_the_admin_through_the_reveal(app):
-    from spotcheck.core.audit import AuditEntry
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-
     client, headers = app.test_client(), bearer(app, "scj_admin")
     inspector = client.post("/api/v1/inspectors", headers=headers, json=inspector_json(is_expert=True)).json
     iid = inspector["id"]
@@ -197,10 +200,6 @@ def test_full_id_number_is_shown_only_to_the_admin_through_the_reveal(app):
 
 
 def _registry_entity(app, code: str, name: str) -> None:
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.directory.commands import create_entity
-
     with app.app_context():
         actor = user_named("scj_admin")
         with tenant_scope(tenant_id("SCJ")):
@@ -267,10 +266,6 @@ def test_another_department_cannot_see_an_inspector(app):
 
 
 def test_the_directory_is_paged_and_searchable(app):
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.inspectors import commands as inspectors
-
     with app.app_context():
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
@@ -292,16 +287,10 @@ def test_the_directory_is_paged_and_searchable(app):
 
 
 def test_an_account_of_another_name_is_linked_only_once_confirmed_the_same_person(app):
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.inspectors.models import Inspector
-    from tests.support.campaign_world import build
-
     with app.app_context():
         build("yjj", entities=2, inspector_count=2)
         with tenant_scope(tenant_id("YJJ")):
             entry = sa.select(Inspector).order_by(Inspector.id)
-            from spotcheck.core.database import db
-
             inspector = db.session.scalars(entry).first()
             inspector_id, inspector_name = inspector.id, inspector.name
         account = user_named("yjj_inspector")

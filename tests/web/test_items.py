@@ -2,11 +2,14 @@
 through the pages and through the API."""
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
+import openpyxl
+
 from tests.support.campaign_world import ITEM_BASICS
-from tests.support.helpers import bearer, post_form, signed_in
+from tests.support.helpers import bearer, post_form, signed_in, tenant_id
 from tests.support.rulebooks import CHENGKOU, adopt, cited
 
 ITEM = {
@@ -272,8 +275,6 @@ def test_an_item_is_published_only_with_what_the_seeds_require(app):
 
     # the justice bureau reads the reason on the drill-down of the department's coverage
     with app.app_context():
-        from tests.support.helpers import tenant_id
-
         department = tenant_id("SWJ")
     drill = signed_in(app, "sfj_supervisor").get(f"/supervision/departments/{department}/coverage_other")
     assert drill.status_code == 200 and reason in drill.get_data(as_text=True)
@@ -282,10 +283,6 @@ def test_an_item_is_published_only_with_what_the_seeds_require(app):
 def test_an_item_import_that_would_leave_a_published_item_incomplete_is_refused(app):
     """The import changes a published item only into a complete new version: the row is refused,
     naming the field; the written reason is a column of the template and of the export."""
-    import io
-
-    import openpyxl
-
     client, headers = app.test_client(), bearer(app, "swj_admin")
     item = client.post("/api/v1/items", headers=headers, json={**ITEM_BASICS, "name": "报废机动车回收检查"}).json
     assert client.post(f"/api/v1/items/{item['id']}/publish", headers=headers).status_code == 200

@@ -4,13 +4,19 @@ out; another department's part and results never show."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import sqlalchemy as sa
 
+from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo.people import account_of
+from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
+from spotcheck.tenants.results import commands as results, queries as results_queries
+from spotcheck.tenants.results.models import Visit
 from tests.support.campaign_world import CATEGORY, build
-from tests.support.helpers import post_form, signed_in, tenant_id, user_named
+from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
 from tests.support.joint_world import world
 
 
@@ -91,8 +97,6 @@ def test_invitation_to_approval_through_the_pages(app):
 
 
 def test_a_department_cannot_read_another_departments_visits_or_results(app):
-    from spotcheck.tenants.results.models import Visit
-
     with app.app_context():
         ids = world("handed_out")
         with tenant_scope(tenant_id("YJJ")):
@@ -107,8 +111,6 @@ def test_a_department_cannot_read_another_departments_visits_or_results(app):
 
 
 def test_the_api_walks_a_joint_campaign_from_invitation_to_the_visit_list(app):
-    from tests.support.helpers import bearer
-
     with app.app_context():
         yjj, swj = build("yjj"), build("swj", entities=20)
     coord = app.test_client()
@@ -155,8 +157,6 @@ def test_the_api_walks_a_joint_campaign_from_invitation_to_the_visit_list(app):
 def test_the_api_lists_a_joint_campaigns_targets_with_every_members_name_for_the_lead(app):
     """The lead's own users read the joint campaign's drawn targets through the API: a member from
     a department whose inspector list they cannot read is named as drawn (it was a 500)."""
-    from tests.support.helpers import bearer
-
     with app.app_context():
         ids = world("inspectors")
     client = app.test_client()
@@ -169,9 +169,6 @@ def test_the_api_lists_a_joint_campaigns_targets_with_every_members_name_for_the
 def test_a_joint_visit_shows_its_whole_mixed_team_with_each_members_department(app):
     """联合检查组: the page of a department's joint visit lists every department's members, each
     with its department (read in the campaign's joint scope), not only the department's own."""
-    from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
-    from spotcheck.tenants.results.models import Visit
-
     with app.app_context():
         ids = world("handed_out")
         with tenant_scope(tenant_id("YJJ")):
@@ -196,10 +193,6 @@ def test_a_joint_visit_shows_its_whole_mixed_team_with_each_members_department(a
 def _publish_every_result(dept: str, part_id: int, item_id: int) -> None:
     """A department's results of its part, imported (on the teams' behalf), confirmed by each 组长,
     approved and published (the import, the approval and the publication each through its bulk command)."""
-    from spotcheck.demo.people import account_of
-    from spotcheck.tenants.results import commands as results, queries as results_queries
-    from spotcheck.tenants.results.models import Visit
-
     planner, admin = user_named(f"{dept}_planner"), user_named(f"{dept}_admin")
     with tenant_scope(planner.tenant_id):
         visit_ids = list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == part_id).order_by(Visit.id)))
@@ -220,10 +213,6 @@ def test_the_joint_campaigns_status_follows_its_departments_results_to_published
     """Each department's results move its own part, never the lead's row: the joint campaign reads
     检查实施中 once one department has published, and 结果已公示 once every visit is complete, on its
     page and in the coordinator's list; the home then no longer lists it as under way."""
-    from datetime import date
-
-    from spotcheck.core.clock import frozen_at
-
     with app.app_context(), frozen_at(date(2026, 5, 6)):
         ids = world("handed_out", entities=8)
         coord = signed_in(app, "scj_coord")

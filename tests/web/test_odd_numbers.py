@@ -8,8 +8,13 @@ import itertools
 import re
 
 import pytest
+import sqlalchemy as sa
 
+from spotcheck.core.clock import now
+from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.core.text import whole_number, whole_numbers
+from spotcheck.tenants.notices.models import Message
 from tests.support.helpers import csrf_token, post_form, signed_in, user_named
 from tests.support.route_urls import ids_by_table, is_asset, route_urls, values_for
 
@@ -119,12 +124,6 @@ def test_a_message_number_in_other_digits_marks_no_message_read(module_app):
 
 
 def _unread(app, login: str) -> int:
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access
-    from spotcheck.tenants.notices.models import Message
-
     with app.app_context(), system_access("test: count the unread messages"):
         user = user_named(login)
         return db.session.scalar(sa.select(sa.func.count()).select_from(Message).where(
@@ -132,11 +131,6 @@ def _unread(app, login: str) -> int:
 
 
 def _send_two_messages(app, login: str) -> None:
-    from spotcheck.core.clock import now
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.notices.models import Message
-
     with app.app_context():
         user = user_named(login)
         with tenant_scope(user.tenant_id):

@@ -14,6 +14,9 @@ from collections import Counter, deque
 import pytest
 import sqlalchemy as sa
 
+from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.supervision.vocabulary import FIGURES
 from tests.support.demo_world import demo_city
 from tests.support.helpers import signed_in, tenant_id
@@ -30,10 +33,6 @@ from tests.support.route_urls import (  # WALKERS: one account of each role, and
 
 
 def _logins(app) -> set[str]:
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access
-    from spotcheck.tenants.accounts.models import User
-
     with app.app_context(), system_access("test: the demo's logins"):
         return set(db.session.scalars(sa.select(User.login)))
 

@@ -10,10 +10,12 @@ from urllib.parse import quote
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts.commands import create_department
+from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.rules import commands as rules, queries as rules_queries
-from tests.support.campaign_world import ITEM_BASICS, id_number
+from tests.support.campaign_world import ITEM_BASICS, credit_code, id_number
 from tests.support.helpers import signed_in, tenant_id, user_named
 
 PDF = b"%PDF-1.4\n% spotcheck test document\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -69,8 +71,6 @@ def _seed(app, *, publish_rules=True):
 
 def _empty_department(app) -> str:
     """A new department that has published nothing yet; its code."""
-    from spotcheck.tenants.accounts.commands import create_department
-
     with app.app_context():
         create_department({"code": "ZJTEST", "name": "测试新设局", "kind": "ordinary", "region_code": "330100"}, actor=user_named("admin"))
     return "ZJTEST"
@@ -314,9 +314,6 @@ def test_the_target_directory_is_public_with_what_the_registry_publishes_only(ap
     """检查对象名录库向社会公布: each department's directory, by name, 50 to a page, searchable by name
     or code; the entity's name, code, kind, industry and region, and the department's category — never
     its risk class, tags, flags, credit rating, address or last inspection."""
-    from spotcheck.tenants.directory import commands as directory, queries as directory_queries
-    from tests.support.campaign_world import credit_code
-
     with app.app_context():
         lead, swj = user_named("scj_admin"), user_named("swj_admin")
         codes = [credit_code(900 + n) for n in range(53)]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.rules import commands
 from tests.support.helpers import tenant_id, user_named
 from tests.support.page_text import IDENTIFIER, visible_text
 from tests.support.rules_files import in_force_text
@@ -57,9 +59,6 @@ def test_a_department_s_rules_in_force_say_which_its_own_rules_set(client, app):
 
 
 def test_the_published_rules_document_shows_the_rules_in_force_beside_it(client, app):
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.rules import commands
-
     with app.app_context():
         with tenant_scope(tenant_id("YJJ")):
             admin = user_named("yjj_admin")

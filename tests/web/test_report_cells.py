@@ -17,7 +17,12 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.supervision import commands as supervision, submissions
+from spotcheck.tenants.supervision import (
+    commands as supervision,
+    commands as supervision_commands,
+    queries as supervision_queries,
+    submissions,
+)
 from spotcheck.tenants.supervision.submission_models import ReportEntry, SubmissionStatus
 from tests.support import campaign_world
 from tests.support.helpers import post_form, signed_in, user_named
@@ -34,8 +39,6 @@ def _cells(content: list) -> list:
 
 
 def test_the_leader_cannot_sign_with_the_cell_empty_and_signs_the_departments_answer(app):
-    from spotcheck.tasks import statistics_jobs
-
     with app.app_context():
         campaign_world.build("yjj")
         adopt("城口县", date(2026, 1, 1))
@@ -81,8 +84,8 @@ def test_the_leader_cannot_sign_with_the_cell_empty_and_signs_the_departments_an
         # the bureau's copy of the department's table (the tables page) shows the answer too
         supervisor = user_named("sfj_supervisor")
         with frozen_at(DUE_WEEK), tenant_scope(supervisor.tenant_id):
-            job = statistics_jobs.request_table("dept", "2026Q4", actor=supervisor)
-            book = load_workbook(io.BytesIO(statistics_jobs.table_file(job.id, supervisor)[0]))
+            job = supervision_commands.request_table("dept", "2026Q4", actor=supervisor)
+            book = load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0]))
         rows = list(book["应急管理局"].iter_rows(values_only=True))
         assert next(r for r in rows if r[1] == QUESTION)[2] == DOCUMENT
         assert next(r for r in list(book["市场监督管理局"].iter_rows(values_only=True)) if r[1] == QUESTION)[2] == FILLER

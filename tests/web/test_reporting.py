@@ -17,14 +17,21 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts import commands as services
+from spotcheck.tenants.items import commands as items
+from spotcheck.tenants.notices.reminders import due_lines
 from spotcheck.tenants.supervision import (
+    assessment,
     commands as supervision,
+    criticism,
     duties,
     duty_status,
+    figures,
     periods,
     policy as supervision_policy,
     submissions,
 )
+from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus
 from tests.support import campaign_world
 from tests.support.campaign_world import ITEM_BASICS
@@ -62,8 +69,6 @@ def test_each_citys_rulebook_gives_its_own_due_dates_and_only_those():
 
 
 def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_keeps_the_history(app):
-    from spotcheck.tenants.items import commands as items
-
     with app.app_context():
         with frozen_at(date(2026, 2, 20)):  # the lists in place before the half-year's end (its figures count them)
             world = campaign_world.build("yjj")
@@ -174,8 +179,6 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
 
 
 def _overview(app):
-    from spotcheck.tenants.supervision import figures
-
     bureau = user_named("sfj_supervisor")
     with tenant_scope(bureau.tenant_id), supervision_policy.reading(bureau, "test") as visible:
         return duty_status.overview(figures.departments(visible), [2026])
@@ -187,10 +190,6 @@ def _submitted_id(world) -> int:
 
 
 def test_a_department_created_after_a_due_date_owes_neither_that_table_nor_that_plan_filing(app):
-    from spotcheck.tenants.accounts import commands as services
-    from spotcheck.tenants.supervision import figures
-    from spotcheck.tenants.supervision.periods import Period
-
     with app.app_context():
         with frozen_at(date(2026, 7, 10)):
             tenant = services.create_department({"code": "WHJ", "name": "文化广电旅游局", "kind": "ordinary", "region_code": "330100"}, actor=user_named("admin"))
@@ -211,16 +210,12 @@ def test_a_department_created_after_a_due_date_owes_neither_that_table_nor_that_
                 # plan filing (seed 001: 1月15日前): not owed by the new department, missing for the old one
                 assert statuses["WHJ"].plan_year.status == "not_owed"
                 assert statuses["SWJ"].plan_year.status == "missing"
-                from spotcheck.tenants.supervision import assessment, criticism
-
                 assert not [r for r in criticism.reasons_of(statuses["WHJ"]) if r["code"].startswith("filing")]
                 score = assessment.score(statuses["WHJ"], assessment.settings())
                 assert "missed_filing" not in {line.setting.deduction.code for line in score.lines}
 
 
 def test_the_to_do_list_and_the_reminders_name_the_duty(app):
-    from spotcheck.tenants.notices.reminders import due_lines
-
     expected = f"报送《{PROGRESS}》（2026年上半年）截止 2026-07-01"
     with app.app_context():
         campaign_world.build("yjj")

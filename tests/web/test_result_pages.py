@@ -2,6 +2,7 @@
 public portal shows of it: only published versions, inspectors by name and certificate number."""
 from __future__ import annotations
 
+import io
 import re
 
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results.models import VisitStatus
+from spotcheck.tenants.results.queries import listing
 from tests.support.helpers import bearer, csrf_token, post_form, signed_in, user_named
 from tests.support.results_world import handed_out, visit
 
@@ -156,7 +158,6 @@ def test_the_api_answers_an_inspector_only_their_visits_and_takes_the_result(app
         listed = client.get("/api/v1/visits", headers=member).get_json()
         assert ids["visit"] in [row["id"] for row in listed["rows"]]
         with app.app_context(), tenant_scope(ids["tenant"]):
-            from spotcheck.tenants.results.queries import listing
             mine = {v.id for v in db.session.scalars(listing.mine(user_named("yjj_inspector2")))}
             other = db.session.scalar(sa.select(listing.Visit.id).where(listing.Visit.id.not_in(mine)).limit(1))
         assert {row["id"] for row in listed["rows"]} == mine
@@ -215,8 +216,6 @@ def test_the_department_administrator_links_an_inspector_to_one_account(app):
 
 
 def test_an_attachment_is_downloaded_only_by_those_who_may_read_the_visit(app):
-    import io
-
     ids = _setup(app)
     page = f"/visits/{ids['visit']}"
     member = signed_in(app, "yjj_inspector2")

@@ -12,6 +12,9 @@ import re
 
 import sqlalchemy as sa
 
+from spotcheck.core.database import db
+from spotcheck.tenants.rules import queries
+from spotcheck.tenants.rules.models import RuleVersion
 from tests.support.helpers import post_form, signed_in, tenant_id
 from tests.support.page_text import IDENTIFIER, visible_text
 from tests.support.rules_files import changed_department_rules, changed_rulebook, in_force_text
@@ -41,8 +44,6 @@ def _refusals(markup: str) -> dict[str, str]:
 
 
 def _versions(app, tenant=None) -> list:
-    from spotcheck.tenants.rules import queries
-
     with app.app_context():
         return [(v.id, v.effective_from, v.withdrawn) for v in queries.history(tenant)]
 
@@ -151,9 +152,6 @@ def test_the_text_of_the_version_in_force_loads_nothing_new(app):
 
 
 def test_without_a_rulebook_the_platform_administrator_is_asked_to_load_one(app):
-    from spotcheck.core.database import db
-    from spotcheck.tenants.rules.models import RuleVersion
-
     with app.app_context():
         db.session.execute(sa.update(RuleVersion).where(RuleVersion.tenant_id.is_(None)).values(withdrawn=True))
         db.session.commit()

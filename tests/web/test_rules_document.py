@@ -11,7 +11,10 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
-from tests.support.helpers import bearer, make_app, post_form, signed_in
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.rules.models import RulesDocument
+from tests.support.helpers import bearer, make_app, post_form, signed_in, tenant_id
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -22,8 +25,6 @@ HTML = b"<!doctype html><html><script>alert(1)</script></html>"
 @pytest.fixture
 def rules_app(database_url, tmp_path, monkeypatch):
     """An app with its own instance folder, so the stored files can be found and are cleaned up."""
-    from spotcheck.core.database import db
-
     monkeypatch.setenv("SPOTCHECK_INSTANCE", str(tmp_path / "instance"))
     application = make_app(database_url)
     yield application
@@ -156,11 +157,6 @@ def test_rules_document_by_api(rules_app):
 
 def test_a_file_needs_the_text_first(rules_app):
     """A department without a rules document is told to write its title and text first."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.rules.models import RulesDocument
-    from tests.support.helpers import tenant_id
-
     app = rules_app
     with app.app_context(), tenant_scope(tenant_id("SFJ")):
         db.session.execute(sa.delete(RulesDocument))

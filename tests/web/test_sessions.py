@@ -4,8 +4,9 @@ out everywhere", and after 30 minutes idle — whatever the cookie says. A beare
 valid is a 401 on every method; a deactivated user's tokens stay revoked when reactivated."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
+from spotcheck.core import clock
 from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, post_form, signed_in
 
 
@@ -53,8 +54,6 @@ def test_sign_out_everywhere_ends_this_session_too(app):
 
 
 def test_an_idle_session_is_refused_on_the_server(app):
-    from spotcheck.core import clock
-
     client = signed_in(app, "scj_planner")
     thief = _copy(client, app)
     with clock.frozen_at(clock.now() + timedelta(minutes=31)):
@@ -99,10 +98,6 @@ def test_a_token_that_is_not_valid_is_a_401_on_every_method(app):
 
 def test_a_token_shows_when_it_was_last_used_to_the_minute(app):
     """The token list says when each token was last used; a burst of calls is one write, not one per call."""
-    from datetime import datetime, timezone
-
-    from spotcheck.core import clock
-
     headers = bearer(app, "scj_admin")
     client = app.test_client()
     start = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)

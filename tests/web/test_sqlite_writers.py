@@ -11,8 +11,18 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
+import time
+from datetime import timedelta
 
-from tests.support.helpers import login, make_app
+import sqlalchemy as sa
+
+from spotcheck.core import clock
+from spotcheck.core.database import db
+from spotcheck.core.job_models import Job
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.platform import factory
+from spotcheck.tasks import jobs
+from tests.support.helpers import login, make_app, tenant_id, user_named
 
 #: How long the other writer (a job's batch) keeps its transaction open.
 HELD_SECONDS = 1.0
@@ -85,11 +95,6 @@ def test_a_page_that_only_reads_never_waits_for_a_long_job_and_its_bookkeeping_c
     hold up the pages that only read: the session's last activity, due once a minute, is written
     when the writer's turn comes at once, else left for the next request (it waited out the busy
     timeout before, 20 s, and then failed with a 500)."""
-    import time
-    from datetime import timedelta
-
-    from spotcheck.core import clock
-
     path = _database(sqlite_template, tmp_path)
     app = make_app(f"sqlite:///{path}")
     client = app.test_client()
@@ -119,15 +124,6 @@ def test_a_sign_in_gets_its_turn_between_the_batches_of_a_long_job(sqlite_templa
     """A job of many batches (the notices of a large campaign) takes the write lock for each batch; it
     waits a moment before the next, so a sign-in waiting meanwhile gets in, rather than waiting out the
     busy timeout (shortened here to 2 s against a 5-second job) and failing."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.platform import factory
-    from spotcheck.tasks import jobs
-    from spotcheck.tasks.models import Job
-    from tests.support.helpers import tenant_id, user_named
-
     monkeypatch.setattr(factory, "SQLITE_BUSY_MS", 2000)
     path = _database(sqlite_template, tmp_path)
     app = make_app(f"sqlite:///{path}")

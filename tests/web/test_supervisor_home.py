@@ -12,6 +12,7 @@ from spotcheck.core.calendar import is_working_day
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.platform.web.home import _overdue_link
 from spotcheck.tenants.results import commands as results
 from tests.support.helpers import signed_in, user_named
 from tests.support.results_world import complete_result, handed_out, visit
@@ -69,8 +70,6 @@ def test_the_two_late_publication_counts_say_what_each_counts_and_each_row_opens
 
 def test_the_department_s_own_overdue_result_links_to_the_visit(app):
     """A supervisor of the visit's own department (the rows of its own) opens the visit itself."""
-    from spotcheck.platform.web.home import _overdue_link
-
     with app.test_request_context():
         own = user_named("sfj_supervisor")
         row = {"tenant_id": own.tenant_id, "visit_id": 7, "on_portal": 3, "entity": "某公司"}

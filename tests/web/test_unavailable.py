@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from spotcheck.core.database import db, is_unreachable
+from spotcheck.core.job_models import Job, JobStatus
+from spotcheck.core.scoping import system_access
 from tests.support.helpers import make_app, post_form, signed_in
 
 #: A PostgreSQL that refuses connections (nothing listens on port 1), and a SQLite file that cannot be opened.
@@ -57,10 +60,6 @@ def test_readiness_says_not_ready_while_liveness_stays_up(down):
 def test_an_unreachable_broker_makes_readiness_fail_and_a_job_asked_for_waits_queued(database_url):
     """Redis refusing: /readyz 503, /healthz 200; a page that asks for a job answers at once and the job
     stays queued for the periodic check to hand over again (never a 500)."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access
-    from spotcheck.tasks.models import Job, JobStatus
-
     app = make_app(database_url, REDIS_URL="redis://127.0.0.1:1/0")
     client = app.test_client()
     assert client.get("/readyz").status_code == 503 and client.get("/readyz").json["checks"]["broker"] == "unreachable"
@@ -77,8 +76,6 @@ def test_an_unreachable_broker_makes_readiness_fail_and_a_job_asked_for_waits_qu
 
 
 def test_a_programming_error_is_not_taken_for_an_unreachable_database():
-    from spotcheck.core.database import is_unreachable
-
     engine = sa.create_engine("sqlite://")
     with engine.connect() as connection:
         with pytest.raises(sa.exc.OperationalError) as missing_table:

@@ -26,39 +26,16 @@ def refuse_empty_changes():
 
 def _may_use_route() -> bool:
     """The signed-in user holds the permission the route declares for this method."""
-    permission = declared_access(current_app.view_functions.get(request.endpoint), request.method)
+    permission = declared_access(current_app.view_functions.get(request.endpoint or ""), request.method)
     if permission == "public":
         return True
     return bool(current_user.is_authenticated and permission is not None and has_permission(current_user, permission))
 
 
 def register(api: Api) -> None:
-    from spotcheck.platform.api import (  # the resources import this package: loaded once it is whole
-        calendar,
-        campaigns,
-        directory,
-        exports,
-        fields,
-        follow_ups,
-        imports,
-        inspectors,
-        items,
-        jobs,
-        joint,
-        me,
-        notices,
-        plans,
-        reports,
-        rules,
-        teams,
-        tenants,
-        tokens,
-        users,
-        visits,
-    )
+    from spotcheck.platform.api.blueprints import RESOURCES  # they import this package: loaded once it is whole
 
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
-    for module in (tenants, users, me, tokens, jobs, items, directory, inspectors, rules, imports, plans, campaigns, teams,
-                   joint, visits, follow_ups, notices, exports, calendar, fields, reports):
+    for module in RESOURCES:
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")

@@ -3,10 +3,10 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from spotcheck.core import jobs
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tasks import jobs
-from spotcheck.tasks.audit_jobs import request_verification
+from spotcheck.tenants.audit.commands import request_verification
 
 PREFIX = ""
 blp = Blueprint("Jobs", __name__, description="Background jobs and audit verification")

@@ -1,83 +1,9 @@
-"""Marshmallow schemas of the platform API."""
+"""Marshmallow schemas every domain's API shares: a job, and a page of rows."""
 from marshmallow import Schema, fields, validate
 
-from spotcheck.core.policy import Role, permissions_held
-from spotcheck.platform.api.types import Bool, Int
-from spotcheck.tasks.models import JobStatus
-from spotcheck.tenants.accounts.vocabulary import TenantKind
+from spotcheck.core.job_models import JobStatus
+from spotcheck.platform.api.types import Int
 from spotcheck.tenants.common.queries import paginate
-
-
-class TenantSchema(Schema):
-    id = Int(dump_only=True)
-    code = fields.Str(required=True, metadata={"description": "Short code, e.g. SCJ", "pattern": "^[A-Za-z][A-Za-z0-9]{1,15}$"})
-    name = fields.Str(required=True, metadata={"description": "Full name, e.g. 市场监督管理局", "minLength": 1,
-                                               "maxLength": 100})
-    kind = fields.Enum(TenantKind, by_value=True, required=True)
-    region_code = fields.Str(required=True, metadata={"description": "GB/T 2260 division code", "pattern": r"^\d{6}$"})
-    active = Bool(dump_only=True)
-
-
-#: What the user commands accept (spotcheck.tenants.accounts.commands): described here, checked there.
-LOGIN = {"pattern": "^[a-z][a-z0-9_.-]{2,63}$", "description": "3–64 lowercase letters, digits, . _ -"}
-PASSWORD = {"minLength": 10, "description": "At least 10 characters mixing 3 of: lowercase, uppercase, digits, symbols"}
-NAME = {"minLength": 1, "maxLength": 100}
-
-
-class FirstAdminSchema(Schema):
-    login = fields.Str(required=True, metadata=LOGIN)
-    display_name = fields.Str(required=True, metadata=NAME)
-    password = fields.Str(required=True, load_only=True, metadata=PASSWORD)
-
-
-class TenantCreateSchema(TenantSchema):
-    admin = fields.Nested(FirstAdminSchema, required=False, load_only=True,
-                          metadata={"description": "The department's first administrator"})
-
-
-_ROLE_CODES = [r.value for r in Role]
-
-
-class UserSchema(Schema):
-    id = Int(dump_only=True)
-    tenant_id = Int(dump_only=True, allow_none=True)
-    login = fields.Str(required=True, metadata=LOGIN)
-    display_name = fields.Str(required=True, metadata=NAME)
-    roles = fields.List(fields.Str(validate=validate.OneOf(_ROLE_CODES)), required=True,
-                        metadata={"minItems": 1, "description": "The roles the department may give"})
-    active = Bool(dump_only=True)
-    locked_until = fields.DateTime(dump_only=True, allow_none=True)
-    last_login_at = fields.DateTime(dump_only=True, allow_none=True)
-
-
-class UserCreateSchema(UserSchema):
-    password = fields.Str(required=True, load_only=True, metadata=PASSWORD)
-
-
-class UserUpdateSchema(Schema):
-    display_name = fields.Str(metadata=NAME)
-    roles = fields.List(fields.Str(validate=validate.OneOf(_ROLE_CODES)), metadata={"minItems": 1})
-    active = Bool()
-    unlock = Bool(load_default=False, metadata={"description": "Clear a login lockout"})
-
-
-class MeSchema(UserSchema):
-    tenant = fields.Nested(TenantSchema, dump_only=True, allow_none=True)
-    permissions = fields.Function(lambda user: sorted(p.value for p in permissions_held(user)))
-
-
-class TokenSchema(Schema):
-    id = Int(dump_only=True)
-    name = fields.Str(required=True, metadata={"minLength": 1, "maxLength": 100,
-                                               "description": "What the token is for, e.g. the script using it"})
-    prefix = fields.Str(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
-    last_used_at = fields.DateTime(dump_only=True, allow_none=True)
-    revoked_at = fields.DateTime(dump_only=True, allow_none=True)
-
-
-class NewTokenSchema(TokenSchema):
-    token = fields.Str(dump_only=True, metadata={"description": "The secret, shown this once only"})
 
 
 class JobSchema(Schema):

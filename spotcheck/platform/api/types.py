@@ -1,6 +1,8 @@
 """Field types of the API's schemas beyond marshmallow's own."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from marshmallow import fields, validate
 
 from spotcheck.platform.routing import MAX_ID
@@ -31,5 +33,12 @@ class Bool(fields.Boolean):
 class QueryBool(fields.Boolean):
     """A boolean of the query string (``?mine=true``): ``true`` or ``false`` as text."""
 
-    truthy = frozenset({True, "true"})
-    falsy = frozenset({False, "false"})
+    truthy = frozenset({True, "true"})  # type: ignore[assignment]  # marshmallow reads it with `in` only
+    falsy = frozenset({False, "false"})  # type: ignore[assignment]
+
+
+MAX_LIMIT = 200
+
+
+def codes_text(table: Mapping[str, str]) -> str:
+    return "; ".join(f"{code} = {name}" for code, name in table.items())

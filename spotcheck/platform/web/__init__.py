@@ -21,47 +21,9 @@ def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def register(app: Flask) -> None:
-    from spotcheck.platform.web import (  # the pages import this package's filters: loaded once it is whole
-        account,
-        admin,
-        apidocs,
-        audit_pages,
-        auth,
-        calendar_pages,
-        campaign_pages,
-        category_pages,
-        directory_pages,
-        export_pages,
-        field_pages,
-        health,
-        home,
-        import_pages,
-        inspector_pages,
-        items_pages,
-        joint_pages,
-        joint_statistics,
-        notice_pages,
-        plan_pages,
-        public,
-        public_draws,
-        public_results,
-        public_rules,
-        report_pages,
-        result_queues,
-        rulebook_pages,
-        rules_pages,
-        supervision_pages,
-        team_pages,
-        transfer_pages,
-        visit_pages,
-        withdrawal_pages,
-    )
+    from spotcheck.platform.web.blueprints import PAGES  # they import this package: loaded once it is whole
 
-    for module in (auth, home, account, admin, audit_pages, health, apidocs, items_pages, directory_pages,
-                   inspector_pages, rules_pages, import_pages, public, plan_pages, campaign_pages, public_draws,
-                   visit_pages, result_queues, public_results, transfer_pages, category_pages, notice_pages, export_pages, joint_pages,
-                   joint_statistics, supervision_pages, team_pages, calendar_pages, field_pages, report_pages,
-                   withdrawal_pages, rulebook_pages, public_rules):
+    for module in PAGES:
         app.register_blueprint(module.bp)
 
     app.jinja_env.filters["local_time"] = local_time

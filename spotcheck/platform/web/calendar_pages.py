@@ -11,7 +11,7 @@ from spotcheck.core.calendar import missing_years
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.forms import EmptyForm
+from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt
 
 bp = Blueprint("calendar_pages", __name__, url_prefix="/platform/calendar")
 
@@ -30,17 +30,11 @@ def index():
     if request.method == "POST" and form.validate_on_submit():
         values = {"text": request.form.get("text", ""), "notice": request.form.get("notice", ""),
                   "year": request.form.get("year", "").strip()}
-        try:
-            values["text"] = text = _uploaded_or_pasted()
-            year = _chosen_year(values["year"])
-            if request.form.get("step", "preview") == "load":
-                loaded = official_calendar.load_year(text, notice=values["notice"], year=year,
-                                                     actor=current_user._get_current_object())
-            else:
-                reading = calendar_notice.read(text, year)
-        except ValidationFailed as failed:
-            errors, status = failed.errors, 422
+        outcome = attempt(_read_or_load, values, refusals=BAD_INPUT)
+        if outcome.invalid:
+            errors, status = outcome.errors, 422
         else:
+            reading, loaded = outcome.result
             if reading is None:
                 flash(_("The official calendar of %(year)d is entered: %(h)d holidays and %(w)d make-up working "
                         "days. The provisional deadlines were counted again.", year=loaded.year, h=loaded.holidays,
@@ -50,6 +44,17 @@ def index():
                            form=form, errors=errors, values=values, next_year=today().year + 1, reading=reading,
                            statutory_missing=official_calendar.statutory_missing(reading) if reading else [],
                            replaces={row.year for row in official_calendar.years()}), status
+
+
+def _read_or_load(values: dict):
+    """The year's text read for the preview, or entered (``step=load``): ``(reading, None)`` or
+    ``(None, loaded)``; the text uploaded or pasted is kept in ``values``."""
+    values["text"] = text = _uploaded_or_pasted()
+    year = _chosen_year(values["year"])
+    if request.form.get("step", "preview") == "load":
+        return None, official_calendar.load_year(text, notice=values["notice"], year=year,
+                                                 actor=current_user._get_current_object())
+    return calendar_notice.read(text, year), None
 
 
 def _chosen_year(value: str) -> int | None:

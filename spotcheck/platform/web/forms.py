@@ -3,17 +3,23 @@
 The forms only collect input; the commands validate it, so each rule lives in one place and
 the same messages reach the pages and the API.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from flask import flash, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from spotcheck.core.errors import Conflict, ValidationFailed, user_message
+from spotcheck.core.errors import Conflict, Forbidden, ServiceError, ValidationFailed, user_message
 from spotcheck.core.policy import Role
 from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.tenants.accounts.vocabulary import ROLE_LABELS, TENANT_KIND_LABELS
+from spotcheck.tenants.common.vocabulary import sampling
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -80,24 +86,74 @@ def apply_service_errors(form: FlaskForm, errors: dict[str, list[str]], field_ma
             form.form_errors.extend(messages)
 
 
+#: The refusals a page shows (a bad input, a state that does not allow it); anything else (a
+#: missing permission: 403, an object that is not there: 404) is the error page.
+REFUSALS = (ValidationFailed, Conflict)
+#: Only a bad input: for a form whose other refusals stay the error page.
+BAD_INPUT = (ValidationFailed,)
+#: The refusals, and a missing permission shown as one (a button a role sees but may not use).
+WITH_FORBIDDEN = (ValidationFailed, Conflict, Forbidden)
+
 #: What :func:`perform` returns when the command refused.
 REFUSED = object()
 
 
-def perform(change, done, *, where: str = "", refusals=(ValidationFailed, Conflict)):
-    """Run a command for a button of a page: flash ``done`` (a message, or a function of the
-    command's result) when it succeeds, or the command's refusal in the user's language (a bad
-    input, a state that does not allow it); anything else (a missing permission: 403, an object that
-    is not there: 404) is the error page. Returns the command's result, or :data:`REFUSED`.
-    ``where``: an extra flash category (the part of the page that shows the message)."""
+@dataclass
+class Attempt:
+    """What became of a command a page ran: its ``result``, or the ``refusal`` it met."""
+
+    result: Any = None
+    refusal: ServiceError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def invalid(self) -> bool:
+        """Refused for a bad input (a :class:`ValidationFailed`: field errors to show on a form)."""
+        return isinstance(self.refusal, ValidationFailed)
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        """The field errors of a bad input ({} for any other refusal)."""
+        return self.refusal.errors if isinstance(self.refusal, ValidationFailed) else {}
+
+    def flash_refusal(self, where: str = "") -> None:
+        """Flash the refusal in the user's language (``where``: the part of the page that shows it)."""
+        if self.refusal is not None:
+            flash(user_message(self.refusal), f"error {where}".strip())
+
+    def report(self, done, where: str = "") -> None:
+        """Flash ``done`` (a message, or a function of the result; ``None``: nothing) when the
+        command succeeded, else the refusal."""
+        if not self.ok:
+            self.flash_refusal(where)
+        elif done is not None:
+            flash(done(self.result) if callable(done) else done, f"success {where}".strip())
+
+    def show_on(self, form: FlaskForm, field_map: dict[str, str] | None = None) -> None:
+        """Put the field errors under the form's fields (see :func:`apply_service_errors`)."""
+        apply_service_errors(form, self.errors, field_map)
+
+
+def attempt(command: Callable, *args, refusals: tuple[type[ServiceError], ...] = REFUSALS, **kwargs) -> Attempt:
+    """Run ``command(*args, **kwargs)`` for a page, catching the ``refusals`` the page shows
+    (default :data:`REFUSALS`; a page may widen them, e.g. with ``Forbidden``)."""
     try:
-        result = change()
+        return Attempt(result=command(*args, **kwargs))
     except refusals as refused:
-        flash(user_message(refused), f"error {where}".strip())
-        return REFUSED
-    if done is not None:  # None: the page it leads to says what became of it
-        flash(done(result) if callable(done) else done, f"success {where}".strip())
-    return result
+        return Attempt(refusal=refused)
+
+
+def perform(command: Callable, *args, done, where: str = "", refusals: tuple[type[ServiceError], ...] = REFUSALS,
+            **kwargs):
+    """Run a command for a button of a page (see :func:`attempt`): flash ``done`` (a message, or a
+    function of the command's result; ``None``: the page it leads to says what became of it) or the
+    refusal. Returns the command's result, or :data:`REFUSED`. ``where``: an extra flash category."""
+    outcome = attempt(command, *args, refusals=refusals, **kwargs)
+    outcome.report(done, where)
+    return outcome.result if outcome.ok else REFUSED
 
 
 #: The longest search text a list takes (a credit code is 18 characters, a name rarely over 30).
@@ -130,3 +186,30 @@ def requested_id(source, name: str) -> int | None:
 def requested_ids(source, name: str) -> list[int]:
     """The ids ticked on a list (every ``name`` of the form that can be an id)."""
     return whole_numbers(source.getlist(name))
+
+
+def choices_of(table: dict) -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in table.items()]
+
+
+def sampling_ratio(form, field) -> None:
+    """A plan line's ratio, read as an item's is (above 0, at most 100 %, two decimals at most)."""
+    try:
+        sampling.parse_ratio(field.data)
+    except sampling.Invalid as invalid:
+        raise ValidationError(invalid.message) from None
+
+
+def planned_ratio(text) -> int | None:
+    try:
+        return sampling.parse_ratio(text)
+    except sampling.Invalid:
+        return None
+
+
+def whole_or_text(text):
+    text = str(text or "").strip()
+    if not text:
+        return None
+    number = whole_number(text)
+    return text if number is None else number  # the service names the field and the reason

@@ -1,15 +1,17 @@
 """The home page, one per role (首页)."""
 from dataclasses import replace
+from typing import Any
 
 from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.calendar import missing_years
 from spotcheck.core.clock import today
 from spotcheck.core.policy import Role, has_permission
 from spotcheck.core.todo import Task, assemble
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.audit_view import read_name
+from spotcheck.platform.web.audit.view import read_name
 from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.audit import queries as audit_trail
 from spotcheck.tenants.campaigns import queries as campaigns
@@ -54,7 +56,7 @@ def index():
     return render_template("home.html", **context)
 
 
-def _overdue_link(row: dict, user) -> str:
+def _overdue_link(row: dict, user: Actor) -> str:
     """Where a result overdue for publication leads (逾期未公示 rows are links): the visit itself in
     the reader's own department; in another, the campaign's public page at that entity (what the
     bureau may read of another department's campaign, as its drill-downs do)."""
@@ -74,16 +76,16 @@ SOURCES = (supervision.tasks_for, results.tasks_for, campaigns.tasks_for, joint.
            items.tasks_for)
 
 
-def tasks_for(user, limit: int = 20) -> list[Task]:
+def tasks_for(user: Actor, limit: int = 20) -> list[Task]:
     """What ``user`` has to do next in their department, every domain's to-dos together."""
     return assemble(SOURCES, user, limit)
 
 
-def _supervision(user) -> dict:
+def _supervision(user: Actor) -> dict:
     """The supervision card: for the justice bureau, what the current year's figures call for and
     the notices of criticism waiting for a leader's approval; for a department leader, the notices
     received."""
-    found = {"period": supervision_vocabulary.current_period("year"),
+    found: dict[str, Any] = {"period": supervision_vocabulary.current_period("year"),
              "every": supervision.reads_every_department(user),
              "drafts": supervision.criticism_drafts(reader=user), "received": notices.criticisms_received(user)}
     if found["every"]:

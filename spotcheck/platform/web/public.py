@@ -17,8 +17,8 @@ from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.permissions import public
-from spotcheck.platform.web import public_rules
 from spotcheck.platform.web.forms import search_text
+from spotcheck.platform.web.rules import public as public_rules
 from spotcheck.tenants.accounts.queries import list_tenants
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import queries as directory
@@ -89,7 +89,7 @@ def all_inspectors():
     for tenant in _departments():
         with tenant_scope(tenant.id):
             groups.append((tenant, inspectors.public_inspectors(day)))
-    return render_template("public/inspectors.html", groups=groups, department=None, search="")
+    return render_template("inspectors/public.html", groups=groups, department=None, search="")
 
 
 @bp.route("/<code>")
@@ -107,7 +107,7 @@ def department(code):
 def department_items(code):
     tenant = _department(code)
     with tenant_scope(tenant.id):
-        return render_template("public/items.html", department=tenant, items=items.published_items(page=_page()))
+        return render_template("items/public.html", department=tenant, items=items.published_items(page=_page()))
 
 
 @bp.route("/<code>/rules")
@@ -118,7 +118,7 @@ def department_rules(code):
         document = _published_rules()
         if document is None:
             abort(404)
-        return render_template("public/rules.html", department=tenant, document=document,
+        return render_template("rules/public/document.html", department=tenant, document=document,
                                **public_rules.department_context(tenant))
 
 
@@ -143,7 +143,7 @@ def department_inspectors(code):
     search = search_text()
     with tenant_scope(tenant.id):
         groups = [(tenant, inspectors.public_inspectors(today(), search=search, page=_page()))]
-    return render_template("public/inspectors.html", groups=groups, department=tenant, search=search)
+    return render_template("inspectors/public.html", groups=groups, department=tenant, search=search)
 
 
 @bp.route("/<code>/targets")
@@ -155,7 +155,7 @@ def department_targets(code):
     search = search_text()
     with tenant_scope(tenant.id):
         entries = directory.public_entries(search=search, page=_page())
-    return render_template("public/targets.html", department=tenant, entries=entries, search=search)
+    return render_template("directory/public.html", department=tenant, entries=entries, search=search)
 
 
 @bp.route("/audit-heads")
@@ -164,7 +164,7 @@ def audit_heads_page():
     """审计链头公示: every department's audit chain's head as published each day, every past head
     kept — keep a copy, and anyone can later check the trail was not cut short or rewritten."""
     names = {tenant.id: tenant.name for tenant in list_tenants()}
-    return render_template("public/audit_heads.html", heads=audit_heads.every(), names=names)
+    return render_template("audit/public_heads.html", heads=audit_heads.every(), names=names)
 
 
 @bp.route("/audit-heads.json")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from spotcheck.core import jobs
+from spotcheck.core.job_models import JobStatus
 from spotcheck.platform.permissions import acting_user
-from spotcheck.tasks import jobs
-from spotcheck.tasks.models import JobStatus
 
 #: The job kinds a campaign page follows, and what each says when it succeeded.
 SUCCEEDED = {

@@ -6,8 +6,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
+from spotcheck.core.actor import Actor
 from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import Permission, Role
+from spotcheck.tenants.accounts.models import User
 
 USER_ACTIONS = Actions(
     Action("edit", Permission.USERS_MANAGE, lambda user: True, ""),
@@ -15,14 +17,14 @@ USER_ACTIONS = Actions(
 )
 
 
-def require_own(user, actor) -> None:
+def require_own(user: User, actor: Actor) -> None:
     """A department's administrator manages the users of that department only."""
     if user.tenant_id is None or user.tenant_id != actor.tenant_id:
         raise NotFound(_l("No such user."))
 
 
 
-def is_department_admin(user) -> bool:
+def is_department_admin(user: User) -> bool:
     return Role.tenant_admin.value in (user.roles or ())
 
 

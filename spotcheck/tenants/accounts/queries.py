@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import clock
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import as_utc
 from spotcheck.core.commands import bookkeeping
 from spotcheck.core.database import db, is_row_id
@@ -47,16 +48,16 @@ def get_tenant(tenant_id: int) -> Tenant:
     return tenant
 
 
-def own_tenant(reader) -> Tenant | None:
+def own_tenant(reader: Actor) -> Tenant | None:
     """The reader's own department (none for a platform administrator)."""
     return db.session.get(Tenant, reader.tenant_id) if getattr(reader, "tenant_id", None) else None
 
 
-def departments(reader=None) -> list[dict]:
+def departments(reader: Actor | None = None) -> list[dict]:
     """Every department; with ``reader`` (supervisor or coordinator) also its active users,
     read across tenants through the explicit opt-out."""
     tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.kind, Tenant.code)).all()
-    counts: dict[int, int] = {}
+    counts: dict[int | None, int] = {}
     if reader is not None:
         with cross_tenant(reader, "department overview"):
             counts = dict(db.session.execute(
@@ -81,7 +82,7 @@ class DepartmentPeople:
 
 
 @query(Permission.TENANTS_MANAGE)
-def department_people(tenant_id: int, *, reader) -> DepartmentPeople:
+def department_people(tenant_id: int, *, reader: Actor) -> DepartmentPeople:
     """A department and its users, for the platform administrator: read inside that department only
     (NotFound for a department that does not exist)."""
     tenant = get_tenant(tenant_id)
@@ -107,7 +108,7 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def allowed_actions(user: User, reader) -> set[str]:
+def allowed_actions(user: User, reader: Actor) -> frozenset[str]:
     """What ``reader`` may do to ``user`` now (编辑、解除锁定)."""
     return USER_ACTIONS.allowed(user, reader)
 

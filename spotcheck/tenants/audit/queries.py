@@ -20,8 +20,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
-from spotcheck.core import policy
-from spotcheck.core.audit import AuditEntry, recent_of
+from spotcheck.core.actor import Actor
+from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import SHANGHAI
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
@@ -30,6 +30,7 @@ from spotcheck.core.queries import query
 from spotcheck.core.text import whole_number
 from spotcheck.tenants.accounts.models import ApiToken, Tenant, User
 from spotcheck.tenants.accounts.queries import get_tenant
+from spotcheck.tenants.audit import policy as audit_policy
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.vocabulary import (
     EXEMPT_KINDS,
@@ -65,8 +66,8 @@ class Filters:
     since: date | None = None
     until: date | None = None
 
-    def conditions(self) -> list:
-        where = []
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        where: list[sa.ColumnElement[bool]] = []
         if self.by_system:
             where.append(AuditEntry.actor_id.is_(None))
         elif self.actor_id is not None:
@@ -123,11 +124,11 @@ def valid_id(value) -> int | None:
     return number if number is not None and 0 < number <= MAX_ID else None
 
 
-def window(reader, filters: Filters = Filters(), *, before: int | None = None, after: int | None = None,
+def window(reader: Actor, filters: Filters = Filters(), *, before: int | None = None, after: int | None = None,
            size: int = PAGE_SIZE) -> Window:
     """The page of the reader's department's trail that matches ``filters``: the newest ``size``
     entries, or those just older than ``before``, or just newer than ``after``."""
-    policy.require(reader, Permission.AUDIT_VIEW)
+    audit_policy.require_trail_reader(reader)
     where = filters.conditions()
     before, after = valid_id(before), valid_id(after)
     base = sa.select(AuditEntry).where(*where)
@@ -283,11 +284,12 @@ _RECENT_READ = 5
 
 
 @query(Permission.SIGNED_IN)
-def recent_activity(*, reader, limit: int = 8) -> list[Activity]:
+def recent_activity(*, reader: Actor, limit: int = 8) -> list[Activity]:
     """我的近期操作: the reader's own latest entries, newest first, each with its object's name (one
     query per kind of object); the same action on the same object in a row is one row, counted."""
     folded: list[tuple[AuditEntry, int]] = []
-    for entry in recent_of(reader, limit * _RECENT_READ):
+    for entry in db.session.scalars(sa.select(AuditEntry).where(audit_policy.own_entries(reader))
+                                    .order_by(AuditEntry.id.desc()).limit(limit * _RECENT_READ)):
         last = folded[-1][0] if folded else None
         if last is not None and (last.action, last.object_type, last.object_id) == (
                 entry.action, entry.object_type, entry.object_id):

@@ -330,3 +330,9 @@ ACTION_LABELS = {
     "result.attachment_added": _l("Attachment added to a result"),
     "result.attachment_removed": _l("Attachment removed from a result"),
 }
+
+
+#: The Celery tasks (后台作业) of the audit trail: one department's chain verified, every chain (beat),
+#: the chains' heads published (beat) (queued jobs and the beat name them: never renamed).
+VERIFY_TENANT_TASK = "spotcheck.audit.verify_tenant"
+VERIFY_ALL_TASK, PUBLISH_HEADS_TASK = "spotcheck.audit.verify_all", "spotcheck.audit.publish_heads"

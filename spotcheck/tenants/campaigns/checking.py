@@ -5,6 +5,8 @@ and of joint campaigns call it. Each refusal of a rule names the document and ar
 """
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -63,11 +65,12 @@ def clean_rules(strata: dict) -> tuple[dict, list]:
 def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[str, list]]:
     """The campaign's fields, checked (``rules``: the department's rules in force, today's by default)."""
     rules = rules or _today_rules()
-    clean, errors = {}, {}
+    clean: dict[str, Any] = {}
+    errors: dict[str, list[Any]] = {}
     clean["title"] = required_text(data.get("title"), "title", errors, limit=200,
                                               missing=_l("Enter the campaign's title."))
     try:
-        clean["year"] = int(data.get("year"))
+        clean["year"] = int(data.get("year"))  # type: ignore[arg-type]  # none: TypeError, refused below
     except (TypeError, ValueError):
         errors["year"] = [_l("Enter the year, e.g. 2026.")]
     try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import hashlib
 from collections import Counter
+from datetime import datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -18,8 +20,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from spotcheck import draw as engine
 from spotcheck.core import audit, bulk, personal_data
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import iso_utc, now
-from spotcheck.core.database import db, in_chunks
+from spotcheck.core.database import changed, db, in_chunks
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.draw import proof_file
 from spotcheck.tenants.campaigns import frames
@@ -38,7 +41,7 @@ from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 
 
-def commit_draw(campaign: Campaign, kind: str, *, actor) -> Draw:
+def commit_draw(campaign: Campaign, kind: str, *, actor: Actor) -> Draw:
     """Step 1: a fresh 32-byte nonce; its hash (the commitment) is published now. Part of the
     commands :func:`~spotcheck.tenants.campaigns.commands.drafting.approve` (targets) and
     :func:`~spotcheck.tenants.campaigns.commands.ceremony.draw_targets` (the inspector draw is
@@ -55,7 +58,7 @@ def commit_draw(campaign: Campaign, kind: str, *, actor) -> Draw:
     return record
 
 
-def freeze(record: Draw, frame: frames.Frame, *, actor) -> None:
+def freeze(record: Draw, frame: frames.Frame, *, actor: Actor) -> None:
     record.frame_file = frame.file
     record.frame_digest = hashlib.sha256(frame.file).hexdigest()
     record.counts, record.excluded, record.frozen_at = frame.counts, frame.excluded, now()
@@ -101,16 +104,17 @@ def secret_nonce(record: Draw) -> bytes:
 
 def frozen_file(record: Draw) -> bytes:
     """The frame file as frozen; refused if it no longer matches the digest published at the freeze."""
-    if hashlib.sha256(record.frame_file).hexdigest() != record.frame_digest:
+    frame = cast(bytes, record.frame_file)  # frozen
+    if hashlib.sha256(frame).hexdigest() != record.frame_digest:
         raise Conflict(_l("The stored frame no longer matches its published digest: the draw is refused."))
-    return record.frame_file
+    return frame
 
 
 def finish(record: Draw, proof: dict, inputs: list[str], no_input_reason: str = "") -> None:
     record.public_inputs, record.seed, record.drawn_at = inputs, proof["seed"], now()
     record.no_input_reason = "" if inputs else no_input_reason
     proof["committed_at"] = iso_utc(record.committed_at)
-    proof["frozen_at"] = iso_utc(record.frozen_at)
+    proof["frozen_at"] = iso_utc(cast(datetime, record.frozen_at))  # a draw is frozen before it is drawn
     proof["drawn_at"] = iso_utc(record.drawn_at)
     store_proof(record, proof)
 
@@ -132,14 +136,14 @@ def store_proof(record: Draw, proof: dict) -> None:
 
 def published_bytes(record: Draw) -> bytes:
     """The published proof file of a drawn draw (:mod:`spotcheck.draw.proof_file`)."""
-    return proof_file.dumps(record.proof, record.frame_file)
+    return proof_file.dumps(cast(dict[str, Any], record.proof), record.frame_file)
 
 
 def full_proof(record: Draw) -> dict:
     """The proof with its frame, as the verifier and the replacement rules read it (a new value:
     changing it changes nothing stored)."""
-    proof = copy.deepcopy(record.proof)
-    proof[proof_file.FRAME_FIELD[proof["kind"]]] = proof_file.frame_value(proof["kind"], record.frame_file)
+    proof = copy.deepcopy(cast(dict[str, Any], record.proof))  # drawn
+    proof[proof_file.FRAME_FIELD[proof["kind"]]] = proof_file.frame_value(proof["kind"], cast(bytes, record.frame_file))
     return proof
 
 
@@ -152,14 +156,14 @@ def store_targets(campaign: Campaign, proof: dict) -> None:
         return
     if db.session.get_bind().dialect.name == "postgresql":  # codes looked up and rows written in one statement
         codes, groups, strata, ranks, statuses = (list(column) for column in zip(*drawn))
-        written = db.session.execute(sa.text(
+        written = changed(db.session.execute(sa.text(
             "INSERT INTO campaign_target (tenant_id, campaign_id, entity_id, group_code, stratum, rank, status, "
             "replacement_reason) SELECT :tenant, :campaign, entity.id, d.group_code, d.stratum, d.rank, d.status, '' "
             "FROM unnest(CAST(:codes AS text[]), CAST(:groups AS text[]), CAST(:strata AS text[]), "
             "CAST(:ranks AS integer[]), CAST(:statuses AS text[])) AS d(code, group_code, stratum, rank, status) "
             "JOIN entity ON entity.code = d.code WHERE entity.code = ANY(CAST(:codes AS text[]))"),  # by the index
             {"tenant": campaign.tenant_id, "campaign": campaign.id, "codes": codes, "groups": groups,
-             "strata": strata, "ranks": ranks, "statuses": statuses}).rowcount
+             "strata": strata, "ranks": ranks, "statuses": statuses}))
     else:
         entity_ids = _entity_ids(code for code, *_ in drawn)
         rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_ids[code],
@@ -173,7 +177,7 @@ def store_targets(campaign: Campaign, proof: dict) -> None:
 
 def _entity_ids(codes) -> dict[str, int]:
     """Entity ids by code, looked up in batches (PostgreSQL takes at most 65,535 parameters)."""
-    codes, found = sorted(codes), {}
+    codes, found = sorted(codes), dict[str, Any]()
     for start in range(0, len(codes), 10_000):
         batch = codes[start:start + 10_000]
         found.update(db.session.execute(sa.select(Entity.code, Entity.id).where(Entity.code.in_(batch))).all())
@@ -197,7 +201,7 @@ def store_teams(campaign: Campaign, teams: dict[str, list[str]], inspectors: dic
         db.session.execute(sa.insert(TeamMember), rows)
 
 
-def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor) -> dict:
+def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor: Actor) -> dict:
     """The leader (组长) of every visit of the campaign by ``rule`` (:data:`LEADER_RULES`), each
     designation audited with the rule; with ``only_missing``, a visit that has its leader keeps
     it. A visit with nobody left on its team is refused, and then nothing changes (a step of the
@@ -250,7 +254,7 @@ def _lead(leader_ids: list[int], visits: set[int], campaign: Campaign, teams: di
             set_committed_value(member, "is_leader", member.id in chosen)
 
 
-def name_leader(campaign: Campaign, member_id: int, *, actor) -> TeamMember:
+def name_leader(campaign: Campaign, member_id: object, *, actor: Actor) -> TeamMember:
     """The leader of the member's visit is that member, and nobody else (a step of the commands
     that name leaders, single or joint campaign)."""
     member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -83,7 +84,9 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
     the inactive and (unless flagged) those it checked this year for the same items; each in its
     risk class, or in the flagged stratum when its rules have one. Sorted by group, so the frame
     file is the groups' files one after the other."""
-    counts, excluded, texts = {}, Counter(), []
+    counts: dict[str, Any] = {}
+    excluded: Counter[str] = Counter()
+    texts: list[Any] = []
     for part in sorted(parts, key=lambda p: p.group):
         cells = _part_cells(part, on)
         counts[part.group] = {}
@@ -101,7 +104,8 @@ def cell_counts(part: FramePart, on: date) -> tuple[dict[str, int], Counter]:
     is built): the rows per stratum, and the rows left out by reason — for the sizes shown before
     the freeze (规模预估)."""
     source, reason, stratum = _part_source(part, on)
-    counts, excluded = {}, Counter()
+    counts: dict[str, Any] = {}
+    excluded: Counter[str] = Counter()
     query = source.add_columns(reason.label("reason"), stratum.label("stratum"), sa.func.count()) \
         .group_by(sa.literal_column("reason"), sa.literal_column("stratum"))
     for why, cell, count in db.session.execute(query):
@@ -200,7 +204,11 @@ def inspector_frame(parts: list[PoolPart], on: date) -> Frame:
     """The inspector frame: what each department needs at each of its visits, its eligible pool on
     the draw date (active, valid certificate, qualified; experts are not drawn here), and the
     recusals — each department's inspectors and recusals read by its tenant, named explicitly."""
-    needs, pool, recusals, excluded, seen = [], [], [], Counter(), {}
+    needs: list[Any] = []
+    pool: list[Any] = []
+    recusals: list[Any] = []
+    excluded: Counter[str] = Counter()
+    seen: dict[Any, Any] = {}
     for part in sorted(parts, key=lambda p: p.group):
         needs += [(code, part.group, part.categories) for code in part.visits.values()]
         certificate = {}

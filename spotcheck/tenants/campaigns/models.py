@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model, db
 from spotcheck.core.scoping import JointShared, TenantOwned
 from spotcheck.tenants.accounts.models import Tenant
 
@@ -24,7 +24,7 @@ campaign_item = sa.Table(
 )
 
 
-class Campaign(JointShared, db.Model):
+class Campaign(JointShared, Model):
     """A department's campaign (抽查任务); or a joint campaign (联合抽查, ``joint``) owned by the lead
     department, whose participants each have their own part: a campaign of their own with
     ``joint_id`` naming the joint one (its items, strata rules, filter and results)."""
@@ -89,7 +89,7 @@ class Campaign(JointShared, db.Model):
         return self.tenant.code
 
 
-class Draw(JointShared, db.Model):
+class Draw(JointShared, Model):
     """One draw of a campaign: committed, frozen, drawn. At most one per campaign and kind (a
     database constraint): there is no re-draw, only recorded replacements."""
 
@@ -119,7 +119,7 @@ class Draw(JointShared, db.Model):
     proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
 
-class CampaignTarget(JointShared, db.Model):
+class CampaignTarget(JointShared, Model):
     """An entity the target draw chose (or kept in reserve) for one department of the campaign."""
 
     __tablename__ = "campaign_target"
@@ -139,7 +139,7 @@ class CampaignTarget(JointShared, db.Model):
     entity: Mapped[Entity] = relationship(lazy="joined")
 
 
-class TeamMember(JointShared, db.Model):
+class TeamMember(JointShared, Model):
     """An inspector on the team for one visit (one entity) of a campaign."""
 
     __tablename__ = "team_member"
@@ -182,7 +182,7 @@ class TeamMember(JointShared, db.Model):
         return self.inspector.cert_no if self.inspector is not None else self.cert_no
 
 
-class TeamExpert(TenantOwned, db.Model):
+class TeamExpert(TenantOwned, Model):
     """An expert (专家) who joins one visit's team in addition to the drawn inspectors: never
     counted toward the team size, never its 组长, never recording or submitting its result. Kept
     when removed (``removed_at``), so the record shows who took part and when."""

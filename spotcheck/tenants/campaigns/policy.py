@@ -13,6 +13,7 @@ of these rules: the commands require its actions, and the pages and the API show
 from __future__ import annotations
 
 import dataclasses
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -54,7 +55,16 @@ def draw_of(campaign: Campaign, kind: str, *, for_update: bool = False) -> Draw 
     return db.session.scalar(query)
 
 
-def stage(record: Draw | None) -> str | None:
+class _Staged(Protocol):
+    """A draw as its stage is read from it: the stored row, or the public page's copy."""
+
+    @property
+    def drawn_at(self) -> object: ...
+    @property
+    def frozen_at(self) -> object: ...
+
+
+def stage(record: _Staged | None) -> str | None:
     """``committed``, ``frozen`` or ``drawn`` (``None``: not committed)."""
     if record is None:
         return None
@@ -87,8 +97,8 @@ def visits_without_leader(campaign: Campaign) -> int:
     """How many drawn visits of the campaign have no team leader (组长) yet."""
     led = sa.select(TeamMember.entity_id).where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True),
                                                 TeamMember.is_leader.is_(True))
-    return db.session.scalar(sa.select(sa.func.count(sa.distinct(TeamMember.entity_id))).where(
-        TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.entity_id.not_in(led)))
+    return db.session.execute(sa.select(sa.func.count(sa.distinct(TeamMember.entity_id))).where(
+        TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.entity_id.not_in(led))).scalar_one()
 
 
 def visits_with_recusal(campaign: Campaign) -> list[Entity]:

@@ -177,3 +177,7 @@ def values_of(campaign) -> dict:
     values = {field.name: getattr(campaign, field.name) for field in fields() if field.name != "item_ids"}
     values["item_ids"] = [item.id for item in campaign.items]
     return values
+
+
+#: The Celery tasks (后台作业) that make a campaign's draws, by kind (queued jobs name them: never renamed).
+DRAW_TASKS = {"targets": "spotcheck.draw.targets", "inspectors": "spotcheck.draw.inspectors"}

@@ -17,11 +17,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.commands import in_command
-from spotcheck.core.database import db
+from spotcheck.core.database import Model, db, table_of
 from spotcheck.core.scoping import TenantOwned
 
 
-class DocumentCounter(TenantOwned, db.Model):
+class DocumentCounter(TenantOwned, Model):
     """The last number a department issued of one kind in one year (文号计数)."""
 
     __tablename__ = "document_counter"
@@ -36,7 +36,7 @@ class DocumentCounter(TenantOwned, db.Model):
 def _ensure_row(tenant_id: int, kind: str, year: int) -> None:
     """The counter row exists (created at 0; two first issuers at once create it once)."""
     dialect = db.session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(DocumentCounter.__table__)
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table_of(DocumentCounter))
     db.session.execute(insert.values(tenant_id=tenant_id, kind=kind, year=year, last=0)
                        .on_conflict_do_nothing(index_elements=["tenant_id", "kind", "year"]))
 
@@ -49,7 +49,7 @@ def issue(tenant_id: int, kind: str, year: int, count: int = 1) -> int:
         raise RuntimeError("a document number is issued by a command")
     if count < 1:
         raise ValueError("count must be at least 1")
-    table = DocumentCounter.__table__
+    table = table_of(DocumentCounter)
     where = (table.c.tenant_id == tenant_id, table.c.kind == kind, table.c.year == year)
     update = sa.update(table).where(*where).values(last=table.c.last + count).returning(table.c.last)
     last = db.session.execute(update).scalar()
@@ -61,6 +61,6 @@ def issue(tenant_id: int, kind: str, year: int, count: int = 1) -> int:
 
 def last_issued(tenant_id: int, kind: str, year: int) -> int:
     """The last number issued (0: none yet)."""
-    table = DocumentCounter.__table__
+    table = table_of(DocumentCounter)
     return db.session.scalar(sa.select(table.c.last).where(
         table.c.tenant_id == tenant_id, table.c.kind == kind, table.c.year == year)) or 0

@@ -7,8 +7,9 @@ OFFSET paging is cheap enough; the staff's directory pages, over millions of row
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -21,7 +22,7 @@ from spotcheck.core.errors import NotFound
 class NumberedPage:
     """Page ``number`` (from 1) of ``pages`` (at least 1); ``total`` rows in all."""
 
-    rows: list
+    rows: Sequence[Any]
     number: int
     pages: int
     total: int
@@ -39,7 +40,7 @@ def paginate(query: sa.Select, *, page: int, per_page: int, make: Callable = lam
     ``make``; ``total``: the number of rows when the caller has counted them already. A page
     before the first or after the last: NotFound."""
     if total is None:
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+        total = db.session.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     pages = max(1, -(-total // per_page))
     if not 1 <= page <= pages:
         raise NotFound(_l("No such page."))

@@ -19,7 +19,7 @@ class Invalid(ValueError):
         self.message = message
 
 
-def credit_code(value: str) -> str:
+def credit_code(value: str | None) -> str:
     """统一社会信用代码 (GB 32100-2015): 18 characters, last one a check character."""
     try:
         return uscc.validate(value or "")
@@ -27,7 +27,7 @@ def credit_code(value: str) -> str:
         raise Invalid(_l("Not a valid unified social credit code (18 characters with a check character).")) from None
 
 
-def id_number(value: str) -> str:
+def id_number(value: str | None) -> str:
     """公民身份号码 (GB 11643-1999): 18 characters, last one a check digit (0-9 or X)."""
     try:
         return ric.validate(value or "")
@@ -40,7 +40,7 @@ _INDUSTRY = re.compile(r"^([A-T])(\d{2}(\d{1,2})?)?$")
 _OTHER_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{2,31}$")
 
 
-def region_code(value: str) -> str:
+def region_code(value: str | None) -> str:
     """GB/T 2260 administrative division code: 6 digits."""
     value = (value or "").strip()
     if not _REGION.match(value):
@@ -48,7 +48,7 @@ def region_code(value: str) -> str:
     return value
 
 
-def industry_code(value: str) -> str:
+def industry_code(value: str | None) -> str:
     """GB/T 4754-2017 industry code: a section letter A–T, optionally with 2, 3 or 4 digits."""
     value = (value or "").strip().upper()
     if not _INDUSTRY.match(value) or value[0] not in INDUSTRY_SECTIONS:
@@ -56,7 +56,7 @@ def industry_code(value: str) -> str:
     return value
 
 
-def other_target_code(value: str) -> str:
+def other_target_code(value: str | None) -> str:
     """The code of a product, project or behaviour target: 3–32 letters, digits, dot, dash, underscore."""
     value = (value or "").strip()
     if not _OTHER_CODE.match(value):

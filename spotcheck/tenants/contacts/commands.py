@@ -4,16 +4,19 @@ records who changed what, the numbers masked.
 """
 from __future__ import annotations
 
+from typing import Any, cast
+
 import sqlalchemy as sa
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.personal_data import mask_contact
-from spotcheck.core.policy import Permission
 from spotcheck.tenants.contacts.models import DepartmentContact
+from spotcheck.tenants.contacts.policy import SAVE
 from spotcheck.tenants.contacts.vocabulary import FIELD_NAMES, FIELDS, LIMITS, MOBILE, OFFICE_PHONE, ROLES
 
 
@@ -26,7 +29,8 @@ def _own_locked() -> dict[str, DepartmentContact | None]:
 def _clean(data: dict) -> tuple[dict[str, dict[str, str]], dict]:
     clean, errors = {}, {}
     for role, label in ROLES.items():
-        given = data.get(role) if isinstance(data.get(role), dict) else {}
+        raw = data.get(role)
+        given: dict[str, Any] = raw if isinstance(raw, dict) else {}
         values = {key: str(given.get(key) or "").strip() for key in FIELDS}
         values["office_phone"] = values["office_phone"].replace(" ", "").replace("（", "(").replace("）", ")")
         values["mobile"] = values["mobile"].replace(" ", "").replace("-", "")
@@ -45,8 +49,8 @@ def _clean(data: dict) -> tuple[dict[str, dict[str, str]], dict]:
     return clean, errors
 
 
-@command(Permission.CONTACTS_MANAGE)
-def save(data: dict, *, actor) -> dict[str, DepartmentContact]:
+@command(SAVE)
+def save(data: dict, *, actor: Actor) -> dict[str, DepartmentContact]:
     """Record the department's 负责人 and 联络员 (name, post, office phone, mobile), both at once;
     a bad field refuses the whole form and changes nothing. Audited with the phones masked."""
     if not isinstance(data, dict):
@@ -77,4 +81,4 @@ def save(data: dict, *, actor) -> dict[str, DepartmentContact]:
                    **{key: mask_contact(clean[role][key]) for key in ("office_phone", "mobile")
                       if key in fields and clean[role][key]}}
             for role, fields in changed.items()})
-    return current
+    return cast(dict[str, DepartmentContact], current)  # every role has its row now

@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 
 
-class DepartmentContact(TenantOwned, db.Model):
+class DepartmentContact(TenantOwned, Model):
     """One of the department's two contacts for 双随机、一公开 (``role``: ``responsible`` 负责人 or
     ``liaison`` 联络员), kept by its administrator: name, post and phones. The phones are personal
     data: shown only to whoever may read the list (the department's administrator and leader, the

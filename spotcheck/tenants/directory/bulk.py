@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from spotcheck.core import clock
-from spotcheck.core.database import db
+from spotcheck.core.database import db, table_of
 from spotcheck.core.scoping import TenantViolation, current_scope
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 
@@ -171,7 +171,7 @@ def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progres
 
 
 def _entity_statement():
-    table = Entity.__table__
+    table = table_of(Entity)
     statement = sqlite_insert(table)
     changing = [c for c in ENTITY_FIELDS if c != "code"]
     return statement.on_conflict_do_update(
@@ -198,8 +198,8 @@ def _sqlite_upsert_entities(rows: Iterable[dict], progress: Progress) -> int:
 
 
 def _sqlite_upsert_entries(tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
-    table = DirectoryEntry.__table__
-    entity = Entity.__table__
+    table = table_of(DirectoryEntry)
+    entity = table_of(Entity)
     statement = sqlite_insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.tenant_id, table.c.entity_id],

@@ -2,6 +2,8 @@
 and the imports: what users type, normalised, with the errors per field."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.tenants.common import validators
@@ -10,7 +12,8 @@ from spotcheck.tenants.common.vocabulary import reference
 
 def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
     """Check and normalise a registry row; the code is a 统一社会信用代码 for organisations."""
-    clean, errors = {}, {}
+    clean: dict[str, Any] = {}
+    errors: dict[str, list[Any]] = {}
     entity_type = reference.code_for(reference.ENTITY_TYPES, data.get("entity_type") or "enterprise")
     if entity_type is None:
         errors["entity_type"] = [_l("Unknown target type.")]
@@ -64,7 +67,8 @@ def risk_code(value) -> str | None:
 
 def clean_entry(data: dict) -> tuple[dict, dict[str, list]]:
     """Check and normalise a department's directory fields."""
-    clean, errors = {}, {}
+    clean: dict[str, Any] = {}
+    errors: dict[str, list[Any]] = {}
     clean["category"] = (data.get("category") or "").strip()[:64]
     code = risk_code(data.get("risk") or "C")
     if code is None:

@@ -6,11 +6,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.checks import clean_entity, clean_entry
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity, RemovedEntry
@@ -22,7 +24,7 @@ def _entity_dict(entity: Entity) -> dict:
     return {c.key: getattr(entity, c.key) for c in Entity.__table__.columns if c.key not in ("id", "updated_at")}
 
 
-def _save(entity: Entity | None, data: dict, actor) -> Entity:
+def _save(entity: Entity | None, data: dict, actor: Actor) -> Entity:
     clean, errors = clean_entity({**(_entity_dict(entity) if entity else {}), **data})
     existing = entity_by_code(clean["code"]) if "code" in clean else None
     if existing is not None and existing is not entity:
@@ -42,24 +44,24 @@ def _save(entity: Entity | None, data: dict, actor) -> Entity:
 
 
 @command(Permission.REGISTRY_MANAGE)
-def create_entity(data: dict, *, actor) -> Entity:
+def create_entity(data: dict, *, actor: Actor) -> Entity:
     """Add an entity to the registry (lead department only)."""
     require_registry_keeper(actor)
     return _save(None, data, actor)
 
 
 @command(Permission.REGISTRY_MANAGE)
-def update_entity(entity_id: int, data: dict, *, actor) -> Entity:
+def update_entity(entity_id: int, data: dict, *, actor: Actor) -> Entity:
     """Change a registry entity (lead department only); fields left out stay as they are."""
     require_registry_keeper(actor)
     return _save(get_row(Entity, entity_id, _l("No such entity."), for_update=True), data, actor)
 
 
 @command(Permission.CATALOG_MANAGE)
-def set_risk_labels(data: dict, *, actor) -> None:
+def set_risk_labels(data: dict, *, actor: Actor) -> None:
     """How the actor's department shows risk classes (``data["risk_labels"]``): ``letters`` (A–D)
     or ``words`` (高/较高/一般/低)."""
-    tenant, style = actor.tenant, (data or {}).get("risk_labels")
+    tenant, style = tenant_of(actor), (data or {}).get("risk_labels")
     if style not in reference.RISK_LABEL_STYLES:
         raise ValidationFailed({"risk_labels": [_l("Choose letters or words.")]})
     if tenant.risk_labels == style:
@@ -69,7 +71,7 @@ def set_risk_labels(data: dict, *, actor) -> None:
 
 
 @command(Permission.CATALOG_MANAGE)
-def add_entry(data: dict, *, actor) -> DirectoryEntry:
+def add_entry(data: dict, *, actor: Actor) -> DirectoryEntry:
     """Add a registry entity (``data``: ``entity_id`` or ``entity_code``, and the department's
     fields) to the department's directory (纳入检查对象名录库)."""
     entity = resolve_entity(entity_id=data.get("entity_id"), entity_code=data.get("entity_code"))
@@ -90,7 +92,7 @@ def _entry(entry_id: int) -> DirectoryEntry:
 
 
 @command(Permission.CATALOG_MANAGE)
-def update_entry(entry_id: int, data: dict, *, actor) -> DirectoryEntry:
+def update_entry(entry_id: int, data: dict, *, actor: Actor) -> DirectoryEntry:
     """Change the department's fields of a directory entry (category, risk, tags, last inspection)."""
     entry = _entry(entry_id)
     clean, errors = clean_entry({"category": entry.category, "risk": entry.risk, "tags": entry.tag_list,
@@ -106,7 +108,7 @@ def update_entry(entry_id: int, data: dict, *, actor) -> DirectoryEntry:
 
 
 @command(Permission.CATALOG_MANAGE)
-def remove_entry(entry_id: int, data: dict | None = None, *, actor) -> None:
+def remove_entry(entry_id: int, data: dict | None = None, *, actor: Actor) -> None:
     """Remove an entry from the department's directory (the registry entity stays); when it was in the
     directory is kept (:class:`RemovedEntry`), for the figures of the periods it was in."""
     entry = _entry(entry_id)

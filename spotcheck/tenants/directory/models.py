@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 
 
-class Entity(db.Model):
+class Entity(Model):
     """A target that can be inspected: an enterprise or other organisation (by its 统一社会信用代码),
     or a product, project or behaviour with a code of its own. Shared by all departments."""
 
@@ -34,7 +34,7 @@ class Entity(db.Model):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
-class DirectoryEntry(TenantOwned, db.Model):
+class DirectoryEntry(TenantOwned, Model):
     """An entity in one department's target directory, with the department's own classification."""
 
     __tablename__ = "directory_entry"
@@ -59,7 +59,7 @@ class DirectoryEntry(TenantOwned, db.Model):
         return [t for t in self.tags.split(",") if t]
 
 
-class RemovedEntry(TenantOwned, db.Model):
+class RemovedEntry(TenantOwned, Model):
     """An entry removed from the department's directory (移出检查对象名录库), kept with when it was in
     it (from ``joined_at`` to ``removed_at``) and its classification then: a past period's figures
     count the directory as it stood at the period's end (seed 001: 据实填报). An entry still in the

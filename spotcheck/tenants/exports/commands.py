@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import cast
 
 import sqlalchemy as sa
 
-from spotcheck.core import audit, settings, storage
+from spotcheck.core import audit, jobs, settings, storage
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
-from spotcheck.core.database import db
+from spotcheck.core.database import changed, db
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.tenants.accounts.models import Tenant
@@ -31,7 +34,7 @@ from spotcheck.tenants.exports import delivery, formats, outbox
 from spotcheck.tenants.exports.models import ExportBatch, ExportDelivery, ExportRecord
 from spotcheck.tenants.exports.policy import ensure_deliverable
 from spotcheck.tenants.exports.queries import department as _department, get_batch, undelivered
-from spotcheck.tenants.exports.vocabulary import AREA, FILE_KINDS, BatchStatus
+from spotcheck.tenants.exports.vocabulary import AREA, DELIVER_TASK, EXPORT_TASK, FILE_KINDS, BatchStatus
 from spotcheck.tenants.results.models import PublishedResult, Visit
 
 _LOCK_NAMESPACE = 0x5C0B  # first key of pg_advisory_xact_lock(int, int): "export batch numbers"
@@ -45,7 +48,7 @@ def batch_size() -> int:
     return max(1, int(settings.get("SPOTCHECK_EXPORT_BATCH_SIZE") or 100_000))
 
 
-def _actor_name(actor) -> str:
+def _actor_name(actor: Actor) -> str:
     return str(getattr(actor, "display_name", "") or getattr(actor, "login", "") or "")[:100]
 
 
@@ -73,9 +76,9 @@ def _claim(batch: ExportBatch, tenant_id: int) -> int:
                .where(ExportRecord.tenant_id == tenant_id, ExportRecord.batch_id.is_(None))
                .order_by(ExportRecord.id).limit(batch_size())
                .with_for_update(skip_locked=True))
-    return db.session.execute(
+    return changed(db.session.execute(
         sa.update(ExportRecord).where(ExportRecord.id.in_(pending.scalar_subquery()))
-        .values(batch_id=batch.id).execution_options(synchronize_session=False)).rowcount
+        .values(batch_id=batch.id).execution_options(synchronize_session=False)))
 
 
 def _next_number(tenant_id: int) -> int:
@@ -92,7 +95,7 @@ def _store(path: str, size: int, tenant_id: int, suffix: str) -> storage.Stored:
         return storage.save(stream, area=AREA, tenant_id=tenant_id, suffix=suffix, limit=max(size, 1))
 
 
-def _build(actor, progress=None) -> ExportBatch | None:
+def _build(actor: Actor, progress=None) -> ExportBatch | None:
     tenant = _department()
     has_pending = db.session.scalar(sa.select(ExportRecord.id).where(ExportRecord.batch_id.is_(None)).limit(1))
     if has_pending is None:
@@ -152,13 +155,13 @@ def _build(actor, progress=None) -> ExportBatch | None:
 
 
 @command(Permission.NOTICES_SEND)
-def build_batch(*, actor, progress=None) -> ExportBatch | None:
+def build_batch(*, actor: Actor, progress=None) -> ExportBatch | None:
     """The scheduler builds the department's next batch of pending records (None: nothing pending)."""
     return _build(actor, progress)
 
 
 @command(Permission.EXPORTS_MANAGE)
-def export_now(*, actor, progress=None) -> ExportBatch | None:
+def export_now(*, actor: Actor, progress=None) -> ExportBatch | None:
     """A department administrator has the pending records exported now, without waiting for the
     scheduled run (None: nothing pending)."""
     return _build(actor, progress)
@@ -168,15 +171,15 @@ def export_now(*, actor, progress=None) -> ExportBatch | None:
 
 
 def _parts_of(batch: ExportBatch, department_code: str) -> list[delivery.Part]:
-    name = formats.name_of(department_code, batch.number)
+    name = formats.name_of(department_code, cast(int, batch.number))  # numbered when made
     return [delivery.Part("manifest", f"{name}.manifest.json", FILE_KINDS["manifest"][0], batch.manifest_key),
             delivery.Part("jsonl", f"{name}.jsonl", FILE_KINDS["jsonl"][0], batch.jsonl_key),
             delivery.Part("csv", f"{name}.csv", FILE_KINDS["csv"][0], batch.csv_key)]
 
 
-def _deliver(batch: ExportBatch, actor, *, again: bool, progress=None) -> ExportDelivery:
+def _deliver(batch: ExportBatch, actor: Actor, *, again: bool, progress=None) -> ExportDelivery:
     tenant = _department()
-    name = formats.name_of(tenant.code, batch.number)
+    name = formats.name_of(tenant.code, cast(int, batch.number))
     outcome = delivery.deliver(tenant.code, name, batch.manifest_sha256, _parts_of(batch, tenant.code), progress)
     moment = now()
     attempt = ExportDelivery(batch_id=batch.id, target=outcome.target, ok=outcome.ok, status_code=outcome.status_code,
@@ -202,7 +205,7 @@ def _deliver(batch: ExportBatch, actor, *, again: bool, progress=None) -> Export
 
 
 @command(Permission.NOTICES_SEND)
-def deliver_batch(batch_id: int, data=None, *, actor, progress=None) -> ExportDelivery | None:
+def deliver_batch(batch_id: int, data=None, *, actor: Actor, progress=None) -> ExportDelivery | None:
     """The scheduler delivers a batch not yet delivered (None: it was, meanwhile)."""
     batch = get_batch(batch_id, for_update=True)  # one delivery of a batch at a time
     if batch.status == BatchStatus.delivered:
@@ -211,7 +214,7 @@ def deliver_batch(batch_id: int, data=None, *, actor, progress=None) -> ExportDe
 
 
 @command(Permission.EXPORTS_MANAGE)
-def deliver_now(batch_id: int, data=None, *, actor, progress=None) -> ExportDelivery:
+def deliver_now(batch_id: int, data=None, *, actor: Actor, progress=None) -> ExportDelivery:
     """A department administrator delivers a batch now — again, when it was delivered already
     (重新投递): the same files under the same number."""
     batch = get_batch(batch_id, for_update=True)
@@ -220,7 +223,7 @@ def deliver_now(batch_id: int, data=None, *, actor, progress=None) -> ExportDeli
                     progress=progress)
 
 
-def deliver_waiting(actor, deliver=None) -> dict:
+def deliver_waiting(actor: Actor, deliver=None) -> dict:
     """Deliver the department's waiting batches in number order, stopping at the first failure (the
     receiver gets them in order). ``deliver``: the command to use (the scheduler's by default)."""
     deliver = deliver or deliver_batch
@@ -236,7 +239,7 @@ def deliver_waiting(actor, deliver=None) -> dict:
     return counts
 
 
-def export_due(actor) -> dict:
+def export_due(actor: Actor) -> dict:
     """The scheduled run (beat): for every department, build a batch of what is pending and deliver
     every batch waiting, each step a command of its own (its own transaction)."""
     totals = {"batches": 0, "records": 0, "delivered": 0, "failed": 0}
@@ -254,7 +257,7 @@ def export_due(actor) -> dict:
 
 
 @command(Permission.NOTICES_SEND)
-def backfill(*, actor) -> int:
+def backfill(*, actor: Actor) -> int:
     """Queue for export the current published version of every result of the department that has
     no export record — results published before the export existed; returns how many. The payload
     is read from the visit as it is now, which is what its current version published."""
@@ -264,9 +267,26 @@ def backfill(*, actor) -> int:
         PublishedResult.tenant_id == tenant_id, PublishedResult.current.is_(True),
         PublishedResult.visit_id.not_in(exported)).order_by(PublishedResult.published_at, PublishedResult.id)).all()
     for published in waiting:
-        outbox.enqueue(db.session.get(Visit, published.visit_id), published)
+        outbox.enqueue(cast(Visit, db.session.get(Visit, published.visit_id)), published)
         db.session.flush()
     if waiting:
         audit.record("exports.backfilled", "tenant", tenant_id, actor=actor, tenant_id=tenant_id,
                      details={"records": len(waiting)})
     return len(waiting)
+
+
+# --- on request, in the background (后台作业) -------------------------------------------------------
+
+
+@command(Permission.EXPORTS_MANAGE)
+def request_export(*, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Export the department's pending published results now, in the background; returns the job."""
+    return jobs.submit(EXPORT_TASK, "exports.export", actor, locale=locale)
+
+
+@command(Permission.EXPORTS_MANAGE)
+def request_delivery(batch_id: int, data=None, *, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Deliver a batch (again) in the background: the same files under the same number."""
+    batch = get_batch(batch_id)
+    ensure_deliverable(batch)
+    return jobs.submit(DELIVER_TASK, "exports.deliver", actor, batch_id=batch.id, locale=locale)

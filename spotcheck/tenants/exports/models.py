@@ -18,12 +18,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 from spotcheck.tenants.exports.vocabulary import BatchStatus
 
 
-class ExportRecord(TenantOwned, db.Model):
+class ExportRecord(TenantOwned, Model):
     """One published version of a result, waiting for its batch or exported in it."""
 
     __tablename__ = "export_record"
@@ -46,7 +46,7 @@ class ExportRecord(TenantOwned, db.Model):
     delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class ExportBatch(TenantOwned, db.Model):
+class ExportBatch(TenantOwned, Model):
     """A numbered batch of a department: its records, files and delivery state."""
 
     __tablename__ = "export_batch"
@@ -80,7 +80,7 @@ class ExportBatch(TenantOwned, db.Model):
     delivered_to: Mapped[str] = mapped_column(sa.String(300), default="")
 
 
-class ExportDelivery(TenantOwned, db.Model):
+class ExportDelivery(TenantOwned, Model):
     """One attempt to deliver a batch (投递记录)."""
 
     __tablename__ = "export_delivery"

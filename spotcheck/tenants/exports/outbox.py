@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from spotcheck.core import events
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import SHANGHAI, as_utc
 from spotcheck.core.database import db
 from spotcheck.tenants.common.vocabulary import reference
@@ -27,7 +28,7 @@ FOLLOW_UP_DUE = ("to_follow_up", "待后续处置")
 
 
 @events.subscribe("result.published")
-def queue_published(*, actor, visit: Visit, published: PublishedResult) -> ExportRecord:
+def queue_published(*, actor: Actor, visit: Visit, published: PublishedResult) -> ExportRecord:
     """A version was published: queue it for export (in the publish command's transaction)."""
     return enqueue(visit, published)
 
@@ -64,7 +65,7 @@ def payload(visit: Visit, published: PublishedResult) -> dict:
     follow_ups = [{"kind": f.kind.value, "name": reference.FOLLOW_UP_KINDS.get(f.kind.value, f.kind.value),
                    "opened_on": f.opened_on.isoformat(), "open": f.is_open} for f in visit.follow_ups]
     if follow_ups:
-        kinds = list(dict.fromkeys(f["kind"] for f in follow_ups))
+        kinds = list(dict.fromkeys(str(f["kind"]) for f in follow_ups))
         follow_up = (";".join(kinds), "；".join(reference.FOLLOW_UP_KINDS.get(k, k) for k in kinds))
     else:
         follow_up = FOLLOW_UP_DUE if set(codes) & problems else NO_FOLLOW_UP

@@ -3,6 +3,7 @@ manifest, the delivery log, what is pending."""
 from __future__ import annotations
 
 import json
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -50,7 +51,7 @@ def pending_count() -> int:
 
 
 def batch_name(batch: ExportBatch) -> str:
-    return formats.name_of(department().code, batch.number)
+    return formats.name_of(department().code, cast(int, batch.number))  # numbered when made
 
 
 def manifest_of(batch: ExportBatch) -> dict:

@@ -18,3 +18,8 @@ class BatchStatus(str, enum.Enum):
     pending = "pending"  # built, waiting for its first delivery
     delivered = "delivered"  # delivered (its records with it)
     failed = "failed"  # the last delivery failed: tried again (same files, same number)
+
+
+#: The Celery tasks (后台作业) of the export: the beat's run, an export and a delivery on request
+#: (queued jobs and the beat name them: never renamed).
+RUN_TASK, EXPORT_TASK, DELIVER_TASK = "spotcheck.exports.run", "spotcheck.exports.export", "spotcheck.exports.deliver"

@@ -1,6 +1,8 @@
 """Checking an inspector's entry (两库 · 执法检查人员名录库): what users type, normalised."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.scoping import current_tenant_id
@@ -14,7 +16,8 @@ def clean_inspector(data: dict, *, require_id: bool, rules: Rules | None = None)
     """An inspector's entry checked field by field, against the department's rules in force (``rules``,
     today's by default: e.g. a rule that the list names every inspector's post, 岗位职务)."""
     rules = rules or rules_for(current_tenant_id())
-    clean, errors = {}, {}
+    clean: dict[str, Any] = {}
+    errors: dict[str, list[Any]] = {}
     clean["name"] = required_text(data.get("name"), "name", errors, limit=50,
                                              missing=_l("Enter the person's name."))
     sex = reference.code_for(reference.SEXES, data.get("sex"))

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events, personal_data
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
@@ -16,6 +17,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.inspectors.checks import clean_inspector
 from spotcheck.tenants.inspectors.models import Inspector, InspectorTenure, Recusal
+from spotcheck.tenants.inspectors.policy import INSPECTOR_ACTIONS
 
 #: The shared registry of entities (市场主体名录), read by name: the directory of people stands
 #: beside the registry's domain, not on it (a recusal names an entity by its id or its code).
@@ -65,7 +67,7 @@ def _inspector(inspector_id: int, *, for_update: bool = False) -> Inspector:
 
 
 @command(Permission.CATALOG_MANAGE)
-def create_inspector(data: dict, *, actor) -> Inspector:
+def create_inspector(data: dict, *, actor: Actor) -> Inspector:
     """Add a person to the inspector directory (执法检查人员名录库)."""
     clean, errors = clean_inspector(data, require_id=True)
     errors = {**_duplicates(clean, None), **errors}
@@ -81,9 +83,10 @@ def create_inspector(data: dict, *, actor) -> Inspector:
 
 
 @command(Permission.CATALOG_MANAGE)
-def update_inspector(inspector_id: int, data: dict, *, actor) -> Inspector:
+def update_inspector(inspector_id: int, data: dict, *, actor: Actor) -> Inspector:
     """Change an inspector's entry (a blank ID number keeps the stored one)."""
     inspector = _inspector(inspector_id, for_update=True)
+    INSPECTOR_ACTIONS.require(inspector, actor, "edit")
     current = {k: getattr(inspector, k) for k in ("name", "sex", "agency", "post", "cert_no", "cert_expires_on",
                                                    "categories", "region", "expertise", "is_expert", "active")}
     clean, errors = clean_inspector({**current, **data}, require_id=False)
@@ -100,9 +103,10 @@ def update_inspector(inspector_id: int, data: dict, *, actor) -> Inspector:
 
 
 @command(Permission.INSPECTORS_PERSONAL_DATA)
-def id_number_of(inspector_id: int, data: dict | None = None, *, actor) -> str:
+def id_number_of(inspector_id: int, data: dict | None = None, *, actor: Actor) -> str:
     """The full ID number, for the department administrator only; every reading is audited."""
     inspector = _inspector(inspector_id)
+    INSPECTOR_ACTIONS.require(inspector, actor, "reveal_id_number")
     audit.record("inspector.id_viewed", "inspector", inspector.id, actor=actor)
     return personal_data.decrypt(inspector.id_encrypted)
 
@@ -111,11 +115,12 @@ def id_number_of(inspector_id: int, data: dict | None = None, *, actor) -> str:
 
 
 @command(Permission.CATALOG_MANAGE)
-def declare_recusal(inspector_id: int, data: dict, *, actor) -> Recusal:
+def declare_recusal(inspector_id: int, data: dict, *, actor: Actor) -> Recusal:
     """Declare that the inspector may not inspect an entity (回避), with the reason: ``data`` gives
     ``reason`` and the entity, by ``entity_id`` or by ``entity_code`` (统一社会信用代码 or target
     code; errors then reported under ``entity_code`` and ``reason`` together)."""
     inspector = _inspector(inspector_id)
+    INSPECTOR_ACTIONS.require(inspector, actor, "declare_recusal")
     data = data if isinstance(data, dict) else {}
     by_code = "entity_id" not in data
     field = "entity_code" if by_code else "entity"
@@ -141,6 +146,7 @@ def declare_recusal(inspector_id: int, data: dict, *, actor) -> Recusal:
         raise ValidationFailed({"reason": errors["reason"]})
     if errors:
         raise ValidationFailed(errors)
+    assert entity is not None  # found: a missing one is refused above
     if db.session.scalar(sa.select(Recusal.id).where(Recusal.inspector_id == inspector.id,
                                                      Recusal.entity_id == entity.id)):
         raise ValidationFailed({field: [_l("This recusal is already declared.")]})
@@ -154,12 +160,13 @@ def declare_recusal(inspector_id: int, data: dict, *, actor) -> Recusal:
 
 
 @command(Permission.CATALOG_MANAGE)
-def withdraw_recusal(recusal_id: int, data: dict | None = None, *, actor) -> None:
+def withdraw_recusal(recusal_id: int, data: dict | None = None, *, actor: Actor) -> None:
     """Withdraw a declared recusal. One declared against a team member after a draw (抽取后申报回避)
     is withdrawn only while the member is not replaced yet (the member then stays on the team); once
     replaced, the draw's proof cites it, and it stays: the teams' domain answers the event
     ``recusal.withdrawing`` (refusing, or releasing its members)."""
     recusal = get_row(Recusal, recusal_id, _l("No such recusal."), for_update=True)
+    INSPECTOR_ACTIONS.require(recusal.inspector, actor, "withdraw_recusal")
     events.emit("recusal.withdrawing", actor=actor, recusal_id=recusal.id)
     audit.record("recusal.withdrawn", "recusal", recusal.id, actor=actor,
                  details={"cert_no": recusal.inspector.cert_no, "entity": recusal.entity.code})

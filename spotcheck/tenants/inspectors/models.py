@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 
 
-class Inspector(TenantOwned, db.Model):
+class Inspector(TenantOwned, Model):
     """A person in the department's inspector directory. The ID number is stored encrypted, with a
     keyed digest for uniqueness and a masked form for display."""
 
@@ -41,7 +41,7 @@ class Inspector(TenantOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
-class InspectorTenure(TenantOwned, db.Model):
+class InspectorTenure(TenantOwned, Model):
     """A time the inspector was in the directory as active (在库期间): from ``since`` until ``until``
     (``None``: still in it). Written by the commands that add, deactivate and reactivate an inspector;
     a past period's figures count the inspectors as they stood at its end (seed 001: 据实填报)."""
@@ -54,7 +54,7 @@ class InspectorTenure(TenantOwned, db.Model):
     until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class Recusal(TenantOwned, db.Model):
+class Recusal(TenantOwned, Model):
     """A declared conflict (回避): the inspector may not inspect the entity."""
 
     __tablename__ = "recusal"

@@ -16,10 +16,12 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
+from spotcheck.tenants.inspectors.policy import INSPECTOR_ACTIONS, PUBLIC_COLUMNS, publicly_listed
 
 #: Inspectors a page of the public portal lists.
 PER_PAGE = 50
@@ -59,6 +61,11 @@ def get_inspector(inspector_id: int) -> Inspector:
     return get_row(Inspector, inspector_id, _l("No such inspector."))
 
 
+def allowed_actions(inspector: Inspector, reader: Actor) -> frozenset[str]:
+    """What ``reader`` may do with ``inspector`` now (the buttons a page shows)."""
+    return INSPECTOR_ACTIONS.allowed(inspector, reader)
+
+
 def certificate_state(inspector: Inspector, day: date) -> str:
     """``expired``, ``expiring``, ``valid`` or ``open`` (no end date): what the staff pages flag."""
     return eligibility.certificate_state(inspector, day)
@@ -85,20 +92,20 @@ class PublicInspector:
 
 
 def _listed(day: date, search: str = "") -> list:
-    conditions = [eligibility.drawable_on(day)]
+    conditions = [publicly_listed(day)]
     if search:
         conditions.append(matching(search))
     return conditions
 
 
 def public_inspector_count(day: date) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Inspector).where(*_listed(day)))
+    return db.session.execute(sa.select(sa.func.count()).select_from(Inspector).where(*_listed(day))).scalar_one()
 
 
 def public_inspectors(day: date, *, search: str = "", page: int = 1, per_page: int = PER_PAGE) -> NumberedPage:
     """The inspectors listed on ``day``, by name; ``search``: part of the name or the start of the
     certificate number."""
-    query = (sa.select(Inspector.name, Inspector.agency, Inspector.cert_no, Inspector.categories)
+    query = (sa.select(*PUBLIC_COLUMNS)
              .where(*_listed(day, search)).order_by(Inspector.name, Inspector.cert_no))
     return paginate(query, page=page, per_page=per_page, make=lambda row: PublicInspector(
         name=row.name, agency=row.agency, cert_no=row.cert_no, categories=tuple(row.categories or ())))

@@ -2,6 +2,8 @@
 item must state (明确抽查主体、依据、对象、内容、方式、比例和频次)."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.tenants.common.validators import Invalid
@@ -31,7 +33,8 @@ def _clean_sampling(data: dict, clean: dict, errors: dict) -> None:
 
 def clean_item_fields(data: dict) -> tuple[dict, dict[str, list]]:
     """Normalise the editable fields of an item; returns the clean values and the errors per field."""
-    clean, errors = {}, {}
+    clean: dict[str, Any] = {}
+    errors: dict[str, list[Any]] = {}
     for name in ITEM_FIELDS:
         if name not in data:
             continue
@@ -40,7 +43,8 @@ def clean_item_fields(data: dict) -> tuple[dict, dict[str, list]]:
             continue  # below, as values
         if name in ("methods", "inspector_categories"):
             table = reference.CHECK_METHODS if name == "methods" else reference.ENFORCEMENT_CATEGORIES
-            codes, unknown = [], []
+            codes: list[str] = []
+            unknown: list[Any] = []
             for entry in value or []:
                 code = reference.code_for(table, entry)
                 (codes if code else unknown).append(code or entry)

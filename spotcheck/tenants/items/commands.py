@@ -6,11 +6,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.items.checks import clean_item_fields, missing_for_publication
 from spotcheck.tenants.items.models import Item, ItemStatus, ItemVersion
 from spotcheck.tenants.items.policy import ITEM_ACTIONS
@@ -31,14 +33,14 @@ def _locked(item_id: int) -> Item:
 
 
 @command(Permission.CATALOG_MANAGE)
-def create_item(data: dict, *, actor) -> Item:
+def create_item(data: dict, *, actor: Actor) -> Item:
     """A new draft item; it is not public and cannot be used until published."""
     fields, errors = clean_item_fields({"field": "other", "kind": "general", "random_check": True, **data})
     if "name" not in fields:
         errors["name"] = [_l("Enter the item's name.")]
     if errors:
         raise ValidationFailed(errors)
-    item = Item(code=_next_code(actor.tenant.code), status=ItemStatus.draft, **fields)
+    item = Item(code=_next_code(tenant_of(actor).code), status=ItemStatus.draft, **fields)
     db.session.add(item)
     db.session.flush()
     audit.record("item.created", "item", item.id, actor=actor, details={"code": item.code, "name": item.name})
@@ -46,7 +48,7 @@ def create_item(data: dict, *, actor) -> Item:
 
 
 @command(Permission.CATALOG_MANAGE)
-def update_item(item_id: int, data: dict, *, actor) -> Item:
+def update_item(item_id: int, data: dict, *, actor: Actor) -> Item:
     """Change an item (``data``: its fields, and ``reason``). A draft changes in place; a published
     item gets a new version, which needs a reason (动态调整); a retired item cannot change."""
     item = _locked(item_id)
@@ -73,7 +75,7 @@ def update_item(item_id: int, data: dict, *, actor) -> Item:
 
 
 @command(Permission.CATALOG_MANAGE)
-def publish_item(item_id: int, data: dict | None = None, *, actor) -> Item:
+def publish_item(item_id: int, data: dict | None = None, *, actor: Actor) -> Item:
     """Publish a draft item (发布): version 1, public, usable in plans and campaigns."""
     item = _locked(item_id)
     ITEM_ACTIONS.require(item, actor, "publish")
@@ -86,7 +88,7 @@ def publish_item(item_id: int, data: dict | None = None, *, actor) -> Item:
 
 
 @command(Permission.CATALOG_MANAGE)
-def retire_item(item_id: int, data: dict, *, actor) -> Item:
+def retire_item(item_id: int, data: dict, *, actor: Actor) -> Item:
     """Retire a published item (停用), with a reason (``data["reason"]``); its versions stay readable."""
     item = _locked(item_id)
     ITEM_ACTIONS.require(item, actor, "retire")
@@ -99,7 +101,7 @@ def retire_item(item_id: int, data: dict, *, actor) -> Item:
     return item
 
 
-def _new_version(item: Item, actor, reason) -> None:
+def _new_version(item: Item, actor: Actor, reason) -> None:
     item.version += 1
     db.session.add(ItemVersion(
         item_id=item.id, version=item.version, status=item.status, fields=item.snapshot(), reason=str(reason),

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 from spotcheck.tenants.common.vocabulary import sampling
 from spotcheck.tenants.items.vocabulary import ITEM_FIELDS, ItemStatus
@@ -15,7 +15,7 @@ from spotcheck.tenants.items.vocabulary import ITEM_FIELDS, ItemStatus
 __all__ = ["ITEM_FIELDS", "Item", "ItemStatus", "ItemVersion"]
 
 
-class Item(TenantOwned, db.Model):
+class Item(TenantOwned, Model):
     """One inspection item of a department; ``random_check`` says whether it is under random checking."""
 
     __tablename__ = "item"
@@ -69,7 +69,7 @@ class Item(TenantOwned, db.Model):
         return sampling.sampling_text(self.ratio_bp, self.frequency_times, self.frequency_period)
 
 
-class ItemVersion(TenantOwned, db.Model):
+class ItemVersion(TenantOwned, Model):
     """A published state of an item, kept forever: who changed it, when and why."""
 
     __tablename__ = "item_version"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import NotFound
 from spotcheck.core.scoping import current_tenant_id
@@ -36,7 +37,7 @@ def get_item(item_id: int) -> Item:
     return get_row(Item, item_id, _l("No such item."))
 
 
-def allowed_actions(item: Item, reader) -> frozenset[str]:
+def allowed_actions(item: Item, reader: Actor) -> frozenset[str]:
     """What ``reader`` may do with ``item`` now (the buttons a page shows)."""
     return ITEM_ACTIONS.allowed(item, reader)
 
@@ -55,7 +56,7 @@ def get_version(item: Item, number: int) -> ItemVersion:
     return version
 
 
-def tasks_for(reader, limit: int = 20) -> list[Task]:
+def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The draft items ``reader`` may publish next (待发布的事项), by code."""
     drafts = db.session.scalars(sa.select(Item).where(Item.status == ItemStatus.draft).order_by(Item.code).limit(limit))
     found = []
@@ -146,7 +147,7 @@ def _published_items() -> sa.Select:
 
 def published_item_count() -> int:
     """How many items the department lists publicly (published, under random checking)."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(_published_items().subquery()))
+    return db.session.execute(sa.select(sa.func.count()).select_from(_published_items().subquery())).scalar_one()
 
 
 def published_items(*, page: int = 1, per_page: int = PER_PAGE) -> NumberedPage:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -59,7 +60,7 @@ def _expected_separate(campaign: Campaign, draw_id: int, digest: str) -> float:
         frame_file = db.session.scalar(sa.select(Draw.frame_file).where(Draw.id == draw_id))
         if len(_EXPECTED) > 256:
             _EXPECTED.clear()
-        _EXPECTED[key] = target_engine.expected_separate_visits(target_engine.parse_frame_file(frame_file), rules)
+        _EXPECTED[key] = target_engine.expected_separate_visits(target_engine.parse_frame_file(cast(bytes, frame_file)), rules)
     return _EXPECTED[key]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from spotcheck.core import events
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS, MARKET_FIELD
@@ -73,7 +74,7 @@ def fields_led_by(tenant) -> list[str]:
 
 
 @events.subscribe("plan.joint_lead_asked")
-def _answer_lead(*, actor, tenant, field: str, answer: dict) -> None:
+def _answer_lead(*, actor: Actor, tenant, field: str, answer: dict) -> None:
     """Tell the plans whether ``tenant`` leads ``field`` (only a field's lead writes its joint plan)."""
     answer[field] = field in fields_led_by(tenant)
 

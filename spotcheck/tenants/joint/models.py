@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import SharedWithReceiver
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 
 
-class JointParticipant(SharedWithReceiver, db.Model):
+class JointParticipant(SharedWithReceiver, Model):
     """One department invited to a joint campaign (``tenant_id``: the lead; ``receiver_tenant_id``: the department)."""
 
     __tablename__ = "joint_participant"
@@ -53,7 +53,7 @@ class JointParticipant(SharedWithReceiver, db.Model):
     receiver: Mapped[Tenant] = relationship(foreign_keys="JointParticipant.receiver_tenant_id", lazy="joined")
 
 
-class FieldLead(db.Model):
+class FieldLead(Model):
     """The lead department (牵头部门) of an enforcement field outside market regulation (执法领域),
     named by the platform administrator (seed 001 item 10: 其他执法领域开展联合抽查工作由牵头部门制定
     年度联合抽查工作计划). Deployment-wide data: one row per field, no tenant of its own."""

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import OWN, Joint
@@ -41,11 +42,11 @@ from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules.rulebook import rules_for
 
 
-def _lead(campaign: Campaign, actor) -> bool:
+def _lead(campaign: Campaign, actor: Actor) -> bool:
     return getattr(actor, "tenant_id", None) == campaign.tenant_id
 
 
-def _receiver(participant: JointParticipant, actor) -> bool:
+def _receiver(participant: JointParticipant, actor: Actor) -> bool:
     return getattr(actor, "tenant_id", None) == participant.receiver_tenant_id
 
 
@@ -179,7 +180,7 @@ PARTICIPANT_ACTIONS = Actions(
 # --- read rules ----------------------------------------------------------------------------------
 
 
-def in_campaign(reader, campaign_id, **_) -> Joint | None:
+def in_campaign(reader: Actor, campaign_id, **_) -> Joint | None:
     """A joint campaign's page and API read it in the scope its reader needs: the lead department
     its own rows (nothing to open); an invited department the shared rows, inside the campaign's
     :class:`Joint` scope (opened and recorded)."""
@@ -190,7 +191,7 @@ def in_campaign(reader, campaign_id, **_) -> Joint | None:
     return OWN if led is not None else Joint(int(campaign_id))
 
 
-def reads_statistics(reader) -> bool:
+def reads_statistics(reader: Actor) -> bool:
     """The year's joint-inspection statistics (联合检查工作进展情况统计表) are the lead department's:
     its coordinator (``JOINT_MANAGE``) and whoever reads its campaigns (``CAMPAIGNS_VIEW``)."""
     if not (has_permission(reader, Permission.JOINT_MANAGE) or has_permission(reader, Permission.CAMPAIGNS_VIEW)):
@@ -199,7 +200,7 @@ def reads_statistics(reader) -> bool:
     return getattr(kind, "value", kind) == "lead"
 
 
-def of_joint_visit(reader, visit_id, **_) -> Joint | None:
+def of_joint_visit(reader: Actor, visit_id, **_) -> Joint | None:
     """A visit of a department's part of a joint campaign shows its whole mixed team (联合检查组):
     read inside the campaign's scope (opened and recorded), by whoever may see the visit."""
     if not is_row_id(visit_id):

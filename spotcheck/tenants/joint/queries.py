@@ -13,13 +13,15 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import Forbidden, NotFound
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.todo import Task
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant, tenant_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.campaigns.policy import draw_of, visits_without_leader
 from spotcheck.tenants.campaigns.queries import public as publication
@@ -43,7 +45,8 @@ from spotcheck.tenants.results.policy import may_see
 # The fields' lead departments and the year's table, read as they are (deployment-wide reference data).
 field_leads, lead_of, fields_led_by, candidates = leads.field_leads, leads.lead_of, leads.fields_led_by, leads.candidates
 FieldRow = leads.FieldRow
-COLUMNS, NUMERIC, Table = statistics.COLUMNS, statistics.NUMERIC, statistics.Table
+COLUMNS, NUMERIC = statistics.COLUMNS, statistics.NUMERIC
+Table = statistics.Table  # on a line of its own: a type checker takes it for the class
 statistics_years, statistics_file_name, statistics_workbook = statistics.years, statistics.file_name, statistics.workbook
 
 
@@ -107,21 +110,21 @@ class Index:
 
 
 @query(Permission.JOINT_VIEW)
-def index(*, reader) -> Index:
+def index(*, reader: Actor) -> Index:
     led = led_campaigns() if has_permission(reader, Permission.JOINT_MANAGE) else []
     return Index(led=led, invitations=invitations(),
                  statuses={campaign.id: figures.progress_status(campaign) for campaign in led})
 
 
 @query(Permission.JOINT_MANAGE)
-def departments_to_invite(*, reader) -> list[Tenant]:
+def departments_to_invite(*, reader: Actor) -> list[Tenant]:
     """Every active department (the lead's own included: it takes part with its own items)."""
     return list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True), Tenant.kind != "supervisor")
                                    .order_by(Tenant.code)))
 
 
 @query(Permission.SIGNED_IN)
-def my_invitation(campaign_id: int, *, reader) -> JointParticipant:
+def my_invitation(campaign_id: int, *, reader: Actor) -> JointParticipant:
     """The reader's department's invitation to the joint campaign; NotFound if it is not invited."""
     mine = _mine(campaign_id)
     if mine is None:
@@ -158,7 +161,7 @@ class CampaignView:
 
 
 @query(Permission.JOINT_VIEW, scope=in_campaign)
-def campaign_view(campaign_id: int, page: int | None = 1, *, reader) -> CampaignView:
+def campaign_view(campaign_id: int, page: int | None = 1, *, reader: Actor) -> CampaignView:
     """The joint campaign's page (``page``: of its visit list; ``None``: no visit list), read in
     its joint scope."""
     campaign = get_joint(campaign_id)
@@ -191,7 +194,7 @@ class MixedMember:
 
 
 @query(Permission.SIGNED_IN, scope=of_joint_visit)
-def mixed_team(visit_id: int, *, reader) -> list[MixedMember]:
+def mixed_team(visit_id: int, *, reader: Actor) -> list[MixedMember]:
     """联合检查组: the whole mixed team of a joint visit — every department's members, each with its
     department, the leader first — for whoever may see the visit; empty for a visit of one department."""
     visit = db.session.get(Visit, visit_id) if is_row_id(visit_id) else None
@@ -210,7 +213,7 @@ def public_savings(campaign: Campaign):
 
 
 @query(Permission.JOINT_VIEW, scope=in_campaign)
-def draw_record(campaign_id: int, kind: str, *, reader):
+def draw_record(campaign_id: int, kind: str, *, reader: Actor):
     """The joint campaign and its draw of ``kind`` (for the draw's facts)."""
     campaign = get_joint(campaign_id)
     return campaign, draw_of(campaign, kind)
@@ -223,12 +226,12 @@ reads_statistics = reads_statistics
 
 
 @query(Permission.JOINT_VIEW)
-def statistics_table(period, *, reader) -> statistics.Table:
+def statistics_table(period, *, reader: Actor) -> statistics.Table:
     """The lead department's joint-inspection table of ``period`` (the one the justice bureau reads
     for it); Forbidden for anyone but the lead department's readers (:func:`policy.reads_statistics`)."""
     if not reads_statistics(reader):
         raise Forbidden(_l("Only the lead department reads its joint-inspection statistics."))
-    return statistics.build(period, reader.tenant_id, reader.tenant.name)
+    return statistics.build(period, reader.tenant_id, tenant_of(reader).name)
 
 
 # --- to-dos ----------------------------------------------------------------------------------------
@@ -241,7 +244,7 @@ NEXT_STEPS = {
 OPEN = (CampaignStatus.draft, CampaignStatus.approved, CampaignStatus.targets_drawn, CampaignStatus.inspectors_drawn)
 
 
-def tasks_for(reader, limit: int = 20) -> list[Task]:
+def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The reader's next steps on the joint campaigns the department leads (kind ``joint``) and on
     its invitations (kind ``invitation``), as the actions tables allow them."""
     found: list[Task] = []
@@ -278,7 +281,7 @@ class UnderWay:
 
 
 @query(Permission.JOINT_MANAGE)
-def under_way(*, reader, limit: int = 10) -> list[UnderWay]:
+def under_way(*, reader: Actor, limit: int = 10) -> list[UnderWay]:
     """The led joint campaigns with nothing for the coordinator to do now, and what they wait for."""
     busy = {task.obj.id for task in tasks_for(reader) if task.kind == "joint"}
     found = []
@@ -289,3 +292,12 @@ def under_way(*, reader, limit: int = 10) -> list[UnderWay]:
             found.append(UnderWay(campaign, pending(campaign) if draft else [],
                                   draft and JOINT_ACTIONS.by_name["approve"].possible(campaign)))
     return found
+
+
+def joint_sizes(campaign_id: int) -> Job | None:
+    """The newest size estimate of the joint campaign, for whoever of the lead department reads its
+    page (the coordinator asks for it, the leader reads it before approving)."""
+    return next((job for job in db.session.scalars(sa.select(Job).where(Job.kind == "joint.sizes")
+                                                   .order_by(Job.id.desc()).limit(50)
+                                                   .execution_options(populate_existing=True))
+                 if (job.params or {}).get("campaign_id") == campaign_id), None)

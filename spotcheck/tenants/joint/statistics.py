@@ -105,22 +105,22 @@ class Figures:
     """One row of the table: a joint campaign's figures, or the total (``number`` is then "合计")."""
 
     number: int | str | None = None
-    code: str = ""
+    code: str | None = ""  # a joint campaign's code, none before its approval
     title: str = ""
     lead: str = ""
     departments: str = ""
     department_count: int = 0
     campaigns: int = 1
     items: int = 0
-    visits: int | None = None
-    checks: int | None = None
+    visits: int | float | None = None  # a total sums them
+    checks: int | float | None = None
     separate: float | None = None
-    saved: int | None = None
-    complete: int | None = None
+    saved: int | float | None = None
+    complete: int | float | None = None
     campaign_id: int | None = None
     department_names: list[str] = field(default_factory=list)
     #: The departments (tenant ids) behind ``department_names``, for the total's distinct count.
-    department_ids: list[int] = field(default_factory=list)
+    department_ids: list[int | None] = field(default_factory=list)
 
     @property
     def drawn(self) -> bool:
@@ -134,10 +134,14 @@ class Figures:
 class Period(Protocol):
     """A reporting period (统计期) as :class:`spotcheck.tenants.supervision.periods.Period` gives it."""
 
-    year: int
-    start: date
-    end: date
-    label: str
+    @property
+    def year(self) -> int: ...
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date: ...
+    @property
+    def label(self) -> str: ...
 
 
 @dataclass
@@ -182,7 +186,7 @@ def _sum(values) -> int | float | None:
 
 
 def total_of(rows: list[Figures]) -> Figures:
-    departments: dict[int, str] = {}  # each department once, however many joint campaigns it took part in
+    departments: dict[int | None, str] = {}  # each department once, however many joint campaigns it took part in
     for row in rows:
         for tenant_id, name in zip(row.department_ids, row.department_names):
             departments.setdefault(tenant_id, name)
@@ -215,7 +219,7 @@ def _campaign_ids(period: Period, department_id: int | None) -> list[int]:
     return sorted(set(db.session.scalars(led)) | set(db.session.scalars(took_part)))
 
 
-def _figures(campaign_id: int, period: Period) -> tuple[object, Figures] | None:
+def _figures(campaign_id: int, period: Period) -> tuple[tuple[date, int], Figures] | None:
     """One joint campaign's row, read where the reader may read it: in the current scope (the lead,
     the justice bureau) or the department's joint scope (a participant reads the lead's rows there)."""
     query = sa.select(Campaign).where(Campaign.id == campaign_id, _in(period))

@@ -26,3 +26,10 @@ SIZES_REASON = "联合抽查：锁定抽取范围前，按各参与部门的名�
 
 #: The draws of a joint campaign, in order.
 DRAW_KINDS = ("targets", "inspectors")
+
+
+#: The Celery tasks (后台作业) of a joint campaign: its draws by kind, the size estimate and the
+#: hand-out (queued jobs name them: never renamed).
+DRAW_TASKS = {"targets": "spotcheck.joint.draw.targets", "inspectors": "spotcheck.joint.draw.inspectors"}
+SIZES_TASK = "spotcheck.joint.sizes"
+HAND_OUT_TASK = "spotcheck.joint.hand_out"

@@ -17,24 +17,35 @@ storage with its SHA-256, and written once: a job that runs again finds it there
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, events
+from spotcheck.core import audit, events, jobs
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import sentence
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.delivery import mark_read  # noqa: F401 (the inbox's one command)
 from spotcheck.tenants.notices.models import Notice
-from spotcheck.tenants.notices.vocabulary import TITLES, NoticeKind
+from spotcheck.tenants.notices.queries import jobs_of_campaign
+from spotcheck.tenants.notices.vocabulary import (
+    ANNOUNCEMENT_TASK,
+    CAMPAIGN_NOTICES_TASK,
+    JOINT_NOTICES_TASK,
+    TITLES,
+    NoticeKind,
+)
 from spotcheck.tenants.notices.writing import (
     assignments,
     batch_of,
@@ -56,7 +67,7 @@ def _campaign(campaign_id: int) -> Campaign:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor,
+def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor: Actor,
                            progress: Callable[..., None] = lambda *p, **k: None) -> dict:
     """The inspection notice of every visit and the assignment notice of every inspector of a
     campaign handed to its teams; each inspector with an account is told in the inbox. Documents
@@ -103,7 +114,7 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor,
 
 
 @command(Permission.RESULTS_PUBLISH)
-def write_announcement(campaign_id: int, data: dict | None = None, *, actor) -> Notice:
+def write_announcement(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Notice:
     """The campaign's result announcement (检查结果公告) of every result published so far: a new
     version each time it is written."""
     campaign = _campaign(campaign_id)
@@ -132,7 +143,7 @@ def write_announcement(campaign_id: int, data: dict | None = None, *, actor) -> 
 
 
 @command(Permission.RESULTS_FOLLOW_UP)
-def write_transfer_letter(follow_up_id: int, data: dict | None = None, *, actor) -> Notice:
+def write_transfer_letter(follow_up_id: int, data: dict | None = None, *, actor: Actor) -> Notice:
     """The transfer letter (移送函) of a transfer to another department: shared with that
     department, whose people who acknowledge transfers are told in their inbox."""
     follow_up = get_row(FollowUp, follow_up_id, _l("No such follow-up."))
@@ -140,11 +151,12 @@ def write_transfer_letter(follow_up_id: int, data: dict | None = None, *, actor)
         raise ValidationFailed({"follow_up": [_l("Only a transfer to another department has a letter.")]})
     subject = f"follow_up:{follow_up.id}"
     notice = db.session.scalar(sa.select(Notice).where(Notice.subject == subject, Notice.kind == NoticeKind.transfer))
-    sender = db.session.get(Tenant, follow_up.tenant_id)
-    receiver = db.session.get(Tenant, follow_up.receiver_tenant_id)
+    sender = cast(Tenant, db.session.get(Tenant, follow_up.tenant_id))  # both departments of a transfer exist
+    receiver = cast(Tenant, db.session.get(Tenant, follow_up.receiver_tenant_id))
+    transferred = cast(dict[str, Any], follow_up.transferred)  # a transfer says what it transfers
     if notice is None:
         notice = store(sender, NoticeKind.transfer, subject, numberer(sender, NoticeKind.transfer)(),
-                        f"{TITLES[NoticeKind.transfer]}：{follow_up.transferred['entity_name']}", "transfer",
+                        f"{TITLES[NoticeKind.transfer]}：{transferred['entity_name']}", "transfer",
                         receiver=receiver.name, transferred=follow_up.transferred, contact=contact_of(actor, sender))
         notice.follow_up_id, notice.visit_id, notice.receiver_tenant_id = follow_up.id, follow_up.visit_id, receiver.id
         db.session.flush()
@@ -155,7 +167,7 @@ def write_transfer_letter(follow_up_id: int, data: dict | None = None, *, actor)
             if has_permission(user, Permission.TRANSFERS_RECEIVE):
                 delivery.deliver(user, purpose=f"transfer:{follow_up.id}", notice=notice, link="/transfers",
                                  subject=f"移送函：{sender.name} {notice.number}",
-                                 body=f"{sender.name}移送：{sentence(follow_up.transferred['entity_name'])}"
+                                 body=f"{sender.name}移送：{sentence(transferred['entity_name'])}"
                                       "请在“移送接收”中查看并签收。")
         db.session.flush()
     return notice
@@ -168,7 +180,7 @@ RETURNED_DATES = "检查日期已随结果提交，检查组不能修改；如�
 
 
 @events.subscribe("result.returned")
-def tell_the_team_returned(*, actor, visit: Visit, reason: str) -> int:
+def tell_the_team_returned(*, actor: Actor, visit: Visit, reason: str) -> int:
     """A result returned (退回): each member of the visit's team with an account is told in the
     inbox (and e-mail, SMS), with the reason and a link to the visit — in the return's transaction."""
     told = 0
@@ -186,3 +198,25 @@ def tell_the_team_returned(*, actor, visit: Visit, reason: str) -> int:
 def _dates_are_the_leaders(visit: Visit) -> bool:
     """Once submitted, the check dates are a leader's to correct (the results policy's ``correct_dates``)."""
     return VISIT_ACTIONS.by_name["correct_dates"].possible(visit)
+
+
+# --- the documents written in the background (文书作业) ---------------------------------------------
+
+
+@command(Permission.RESULTS_PUBLISH)
+def request_announcement(campaign, *, actor: Actor) -> Job:
+    """Write the campaign's result announcement (检查结果公告) of what is published now, in the background."""
+    return jobs.submit(ANNOUNCEMENT_TASK, "notices.announcement", actor, campaign_id=campaign.id)
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def retry_campaign_notices(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Job:
+    """Write a campaign's documents again after its notices job failed (重新生成文书): the documents
+    written before the failure stay, and the new job writes only those missing."""
+    campaign = get_campaign(campaign_id, for_update=True)
+    latest = next((job for job in jobs_of_campaign(campaign, actor) if job.kind == "notices.campaign"), None)
+    if latest is None or latest.status != JobStatus.failed:
+        raise Conflict(_l("The documents are not waiting to be written again."))
+    jobs.refuse_if_under_way("notices.campaign", campaign.id)
+    task = JOINT_NOTICES_TASK if latest.task == JOINT_NOTICES_TASK else CAMPAIGN_NOTICES_TASK
+    return jobs.submit(task, "notices.campaign", actor, campaign_id=campaign.id)

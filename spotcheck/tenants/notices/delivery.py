@@ -18,9 +18,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from spotcheck.core import events, settings
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command, in_command
-from spotcheck.core.database import db
+from spotcheck.core.database import changed, db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.accounts.models import User
@@ -75,7 +76,7 @@ def _backoff(attempts: int) -> timedelta:
 
 
 @command(Permission.NOTICES_SEND)
-def claim_due(*, actor, limit: int = 100) -> list[dict]:
+def claim_due(*, actor: Actor, limit: int = 100) -> list[dict]:
     """Take up to ``limit`` e-mail and SMS deliveries that are due, for this sender, across
     departments; each is held for :data:`CLAIM`."""
     moment = now()
@@ -95,7 +96,7 @@ def claim_due(*, actor, limit: int = 100) -> list[dict]:
 
 
 @command(Permission.NOTICES_SEND)
-def record_outcome(delivery_id: int, attempt: int, error: str | None, *, actor) -> None:
+def record_outcome(delivery_id: int, attempt: int, error: str | None, *, actor: Actor) -> None:
     """Write what the send of a claimed delivery gave: sent, or its next try, or failed for good.
     A claim that lapsed and was taken by another sender (another ``attempt``) writes nothing."""
     moment = now()
@@ -124,7 +125,7 @@ def send(claimed: dict) -> str | None:
     return None
 
 
-def send_due(actor, *, limit: int = 100) -> dict:
+def send_due(actor: Actor, *, limit: int = 100) -> dict:
     """Claim, send and record the due deliveries (the sender job; beat runs it every minute)."""
     counts = {"sent": 0, "failed": 0}
     for claimed in claim_due(actor=actor, limit=limit):
@@ -137,24 +138,24 @@ def send_due(actor, *, limit: int = 100) -> dict:
 # --- the inbox ------------------------------------------------------------------------------------
 
 
-def unread_count(user) -> int:
+def unread_count(user: Actor) -> int:
     if getattr(user, "id", None) is None or getattr(user, "tenant_id", None) is None:
         return 0
     return db.session.scalar(sa.select(sa.func.count()).select_from(Message).where(
         Message.user_id == user.id, Message.read_at.is_(None))) or 0
 
 
-def inbox_query(user) -> sa.Select:
+def inbox_query(user: Actor) -> sa.Select:
     return sa.select(Message).where(Message.user_id == user.id).order_by(Message.created_at.desc(), Message.id.desc())
 
 
 @command(Permission.SIGNED_IN)
-def mark_read(message_ids: list[int] | None, *, actor) -> int:
+def mark_read(message_ids: list[int] | None, *, actor: Actor) -> int:
     """Mark the actor's messages read (``None``: all of them); returns how many changed."""
     query = sa.update(Message).where(Message.user_id == actor.id, Message.read_at.is_(None))
     if message_ids is not None:
         query = query.where(Message.id.in_([i for i in message_ids if isinstance(i, int)]))
-    return db.session.execute(query.values(read_at=now()).execution_options(synchronize_session=False)).rowcount
+    return changed(db.session.execute(query.values(read_at=now()).execution_options(synchronize_session=False)))
 
 
 def deliveries_query() -> sa.Select:

@@ -16,6 +16,7 @@ import os
 import zlib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -191,7 +192,8 @@ def _break_lines(frags, widths: list[float]):
             chars.append(char)
             owners.append(frag)
     sizes = [_width(char, frag.fontName, frag.fontSize) for char, frag in zip(chars, owners)]
-    lines, start, count = [], 0, len(chars)
+    lines: list[Any] = []
+    start, count = 0, len(chars)
     while start < count:
         width = widths[min(len(lines), len(widths) - 1)]
         used, end, hard = 0.0, start, False

@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import SharedWithReceiver, TenantOwned
 from spotcheck.tenants.notices.vocabulary import Channel, DeliveryStatus, NoticeKind
 
 
-class Notice(SharedWithReceiver, db.Model):
+class Notice(SharedWithReceiver, Model):
     """One generated document. A transfer letter is shared with the receiving department
     (``receiver_tenant_id``); every other notice stays in its department."""
 
@@ -44,7 +44,7 @@ class Notice(SharedWithReceiver, db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
-class Message(TenantOwned, db.Model):
+class Message(TenantOwned, Model):
     """A message in one person's inbox (站内消息)."""
 
     __tablename__ = "inbox_message"
@@ -60,7 +60,7 @@ class Message(TenantOwned, db.Model):
     read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class Delivery(TenantOwned, db.Model):
+class Delivery(TenantOwned, Model):
     """One sending of a message to one person on one channel, with its tries (送达记录)."""
 
     __tablename__ = "delivery"

@@ -1,8 +1,11 @@
 """Who reads a document (文书阅读权限): the notices' read rule, for the queries and the pages."""
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.inspectors.models import Inspector
@@ -12,7 +15,7 @@ from spotcheck.tenants.results.models import FollowUp, Visit
 from spotcheck.tenants.results.policy import membership
 
 
-def readable(notice: Notice, reader) -> bool:
+def readable(notice: Notice, reader: Actor) -> bool:
     """Who may read a document: the department's staff who see campaigns; an inspector their own
     assignment notice and the notices of the visits they are on; the receiving department's people
     who acknowledge transfers, its transfer letter."""
@@ -28,9 +31,10 @@ def readable(notice: Notice, reader) -> bool:
         return True
     if notice.kind == NoticeKind.transfer:
         return has_permission(reader, Permission.RESULTS_FOLLOW_UP) and notice.follow_up_id is not None and \
-            membership(db.session.get(Visit, db.session.get(FollowUp, notice.follow_up_id).visit_id), reader) is not None
+            membership(cast(Visit, db.session.get(Visit, cast(FollowUp, db.session.get(FollowUp, notice.follow_up_id)).visit_id)),
+                       reader) is not None
     if notice.kind == NoticeKind.assignment:
         return db.session.scalar(sa.select(Inspector.user_id).where(Inspector.id == notice.inspector_id)) == reader.id
     if notice.visit_id is not None:
-        return membership(db.session.get(Visit, notice.visit_id), reader) is not None
+        return membership(cast(Visit, db.session.get(Visit, notice.visit_id)), reader) is not None
     return False

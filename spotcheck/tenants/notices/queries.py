@@ -6,10 +6,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import storage
+from spotcheck.core import jobs, storage
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import as_utc
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import NotFound
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns.models import Campaign, TeamExpert
@@ -23,7 +25,7 @@ from spotcheck.tenants.results.queries import teams as team_reads
 
 
 @query(Permission.SIGNED_IN)
-def notice_for(notice_id: int, reader) -> Notice:
+def notice_for(notice_id: int, reader: Actor) -> Notice:
     """The document, if ``reader`` may read it (:func:`readable`); NotFound otherwise, as for a
     document that does not exist."""
     notice = get_row(Notice, notice_id, _l("No such document."))
@@ -33,7 +35,7 @@ def notice_for(notice_id: int, reader) -> Notice:
 
 
 @query(Permission.SIGNED_IN)
-def notices_of_campaign(campaign: Campaign, reader) -> list[Notice]:
+def notices_of_campaign(campaign: Campaign, reader: Actor) -> list[Notice]:
     """The campaign's documents that ``reader`` may read: inspection notices, assignment notices,
     announcements, each in the order written."""
     rows = db.session.scalars(sa.select(Notice).where(Notice.campaign_id == campaign.id).order_by(Notice.id)).all()
@@ -42,13 +44,13 @@ def notices_of_campaign(campaign: Campaign, reader) -> list[Notice]:
 
 
 @query(Permission.SIGNED_IN)
-def notices_of_visit(visit: Visit, reader) -> list[Notice]:
+def notices_of_visit(visit: Visit, reader: Actor) -> list[Notice]:
     rows = db.session.scalars(sa.select(Notice).where(Notice.visit_id == visit.id).order_by(Notice.id)).all()
     return [notice for notice in rows if readable(notice, reader)]
 
 
 @query(Permission.SIGNED_IN)
-def for_visit_page(visit: Visit, reader) -> list[Notice]:
+def for_visit_page(visit: Visit, reader: Actor) -> list[Notice]:
     """The visit's inspection notice and the reader's own assignment notice of its campaign."""
     found = notices_of_visit(visit, reader)
     own = assignment_of(visit.campaign_id, reader)
@@ -61,7 +63,7 @@ def letter_of(follow_up: FollowUp) -> Notice | None:
                                                      Notice.kind == NoticeKind.transfer))
 
 
-def assignment_of(campaign_id: int, reader) -> Notice | None:
+def assignment_of(campaign_id: int, reader: Actor) -> Notice | None:
     """The reader's own assignment notice of a campaign (through the linked inspector entry)."""
     inspector_id = db.session.scalar(sa.select(Inspector.id).where(Inspector.user_id == getattr(reader, "id", None)))
     if inspector_id is None:
@@ -74,7 +76,7 @@ def notice_file(notice: Notice) -> bytes:
 
 
 @query(Permission.SIGNED_IN)
-def criticisms_received(reader) -> list[Notice]:
+def criticisms_received(reader: Actor) -> list[Notice]:
     """The notices of criticism the reader's department received, newest first."""
     rows = db.session.scalars(sa.select(Notice).where(Notice.kind == NoticeKind.criticism,
                                                       Notice.receiver_tenant_id == getattr(reader, "tenant_id", None))
@@ -99,3 +101,9 @@ def after_notice(campaign: Campaign, entity_id: int, experts: list[TeamExpert]) 
     if notice is None:
         return {}
     return {expert.id: notice.number for expert in experts if as_utc(expert.added_at) > as_utc(notice.created_at)}
+
+
+def jobs_of_campaign(campaign, reader: Actor) -> list[Job]:
+    """The newest jobs writing this campaign's documents that ``reader`` may see (to show progress)."""
+    return [job for job in jobs.list_jobs(reader, kinds=("notices.campaign", "notices.announcement"))
+            if (job.params or {}).get("campaign_id") == campaign.id]

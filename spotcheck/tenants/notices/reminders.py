@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import cast
 
 import sqlalchemy as sa
 
 from spotcheck.core import events
+from spotcheck.core.actor import Actor
 from spotcheck.core.calendar import is_working_day
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
@@ -61,7 +63,7 @@ def due_lines(day: date) -> dict[int, list[str]]:
             .where(TeamMember.campaign_id == visit.campaign_id, TeamMember.entity_id == visit.entity_id,
                    TeamMember.active.is_(True), Inspector.user_id.is_not(None)))
         for user_id in team_users:
-            lines[user_id].append(_line(visit, what, due, flag, provisional))
+            lines[cast(int, user_id)].append(_line(visit, what, due, flag, provisional))
     waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(
         Visit.status == VisitStatus.submitted)) or 0
     if waiting:
@@ -75,10 +77,10 @@ def due_lines(day: date) -> dict[int, list[str]]:
         provisional = deadlines.provisional(visit, "publish_due")
         if visit.status == VisitStatus.submitted:  # to be reviewed in time to be published in time
             for user_id in leaders:
-                lines[user_id].append(_line(visit, "检查结果公示（待审核）", visit.publish_due, flag, provisional))
+                lines[user_id].append(_line(visit, "检查结果公示（待审核）", cast(date, visit.publish_due), flag, provisional))
             continue
         for user_id in planners + (leaders if flag == "overdue" else []):  # overdue: escalated to the leaders
-            lines[user_id].append(_line(visit, "检查结果公示", visit.publish_due, flag, provisional))
+            lines[user_id].append(_line(visit, "检查结果公示", cast(date, visit.publish_due), flag, provisional))
     _report_lines(day, lines, planners, leaders)
     return lines
 
@@ -97,7 +99,7 @@ def _report_lines(day: date, lines: dict[int, list[str]], planners: list[int], l
 
 
 @command(Permission.NOTICES_SEND)
-def send_reminders(*, actor, on: date | None = None) -> dict:
+def send_reminders(*, actor: Actor, on: date | None = None) -> dict:
     """Remind every department's people of what is due (once a person a day; nothing on a day off)."""
     day = on or today()
     if not is_working_day(day):

@@ -31,3 +31,11 @@ NUMBER_WORDS = {NoticeKind.inspection: "检通", NoticeKind.assignment: "派", N
 TITLES = {NoticeKind.inspection: "检查通知书", NoticeKind.assignment: "检查任务派遣通知",
           NoticeKind.announcement: "检查结果公告", NoticeKind.transfer: "移送函",
           NoticeKind.criticism: "通报"}
+
+
+#: The Celery tasks (后台作业) of notices: the documents of a campaign or a joint campaign, the result
+#: announcement, a transfer's letter, the sender and the reminders (queued jobs and the beat name
+#: them: never renamed).
+CAMPAIGN_NOTICES_TASK, JOINT_NOTICES_TASK = "spotcheck.notices.campaign", "spotcheck.notices.joint"
+ANNOUNCEMENT_TASK, TRANSFER_LETTER_TASK = "spotcheck.notices.announcement", "spotcheck.notices.transfer_letter"
+SEND_DUE_TASK, REMINDERS_TASK = "spotcheck.notices.send_due", "spotcheck.notices.reminders"

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import storage
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
@@ -57,7 +58,7 @@ def store(tenant: Tenant, kind: NoticeKind, subject: str, number: str, title: st
     return notice
 
 
-def contact_of(actor, tenant: Tenant) -> str:
+def contact_of(actor: Actor, tenant: Tenant) -> str:
     return f"{getattr(actor, 'display_name', '')}（{tenant.name}）"
 
 

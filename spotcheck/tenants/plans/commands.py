@@ -9,17 +9,20 @@ returned plan.
 """
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant
-from spotcheck.tenants.accounts.models import Tenant, TenantKind
+from spotcheck.tenants.accounts.models import Tenant, TenantKind, tenant_of
 from spotcheck.tenants.common.validators import Invalid
 from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.models import Item, ItemStatus
@@ -35,7 +38,7 @@ def _locked(plan_id: int) -> Plan:
     return get_row(Plan, plan_id, _l("No such plan."), for_update=True)
 
 
-def _leads(actor, field: str) -> bool:
+def _leads(actor: Actor, field: str) -> bool:
     """Whether the actor's department leads ``field`` (the joint domain answers)."""
     answer: dict[str, bool] = {}
     events.emit("plan.joint_lead_asked", actor=actor, tenant=actor.tenant, field=field, answer=answer)
@@ -57,7 +60,7 @@ def _joint_departments(ids, own_tenant_id: int, errors: dict) -> list[int]:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def create_plan(data: dict, *, actor) -> Plan:
+def create_plan(data: dict, *, actor: Actor) -> Plan:
     """Draft the department's annual (or half-year) plan (年度检查计划); or, ``kind`` joint, the
     yearly joint plan of an enforcement field the department leads (年度联合抽查工作计划: where the rulebook
     asks, 其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划，并报市司法局备案审核) with the
@@ -85,7 +88,7 @@ def create_plan(data: dict, *, actor) -> Plan:
             errors["field"] = [_l("%(rule)sonly the lead department of %(field)s writes its joint plan.",
                                   rule=rules_for(actor.tenant_id).under("joint_plans_required"),
                                   field=reference.ENFORCEMENT_FIELDS[field])]
-        departments = _joint_departments(department_ids, actor.tenant_id, errors)
+        departments = _joint_departments(department_ids, tenant_of(actor).id, errors)
     elif kind == "annual":
         field = ""
     else:
@@ -105,7 +108,7 @@ def create_plan(data: dict, *, actor) -> Plan:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def set_line(plan_id: int, data: dict, *, actor) -> PlanItem:
+def set_line(plan_id: int, data: dict, *, actor: Actor) -> PlanItem:
     """Add or change one item of a plan (only while the plan is a draft or returned); ``data``:
     ``item_id``, ``ratio_bp``, ``frequency_times`` and ``frequency_period``, ``months``, ``methods``.
     The planned ratio (抽查比例) is above 0 and at most 100 %; the frequency (抽查频次) a number of times
@@ -148,8 +151,9 @@ def set_line(plan_id: int, data: dict, *, actor) -> PlanItem:
     if line is None:
         line = PlanItem(item_id=item_id)
         plan.lines.append(line)
-    line.ratio_bp, line.frequency_times, line.frequency_period = ratio_bp, times, period
-    line.months, line.methods = months, sorted(set(codes))
+    item = cast(Item, item)  # published: a missing one is refused above
+    line.ratio_bp, line.frequency_times, line.frequency_period = cast(int, ratio_bp), times, period  # checked
+    line.months, line.methods = months, sorted({code for code in codes if code is not None})
     db.session.flush()
     audit.record("plan.line_set", "plan", plan.id, actor=actor,
                  details={"item": item.code, "ratio_bp": ratio_bp, "frequency": line.frequency_text, "months": months,
@@ -158,7 +162,7 @@ def set_line(plan_id: int, data: dict, *, actor) -> PlanItem:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def remove_line(plan_id: int, data: dict, *, actor) -> None:
+def remove_line(plan_id: int, data: dict, *, actor: Actor) -> None:
     """Take an item (``data["item_id"]``) out of a plan (only while the plan is a draft or returned)."""
     plan, item_id = _locked(plan_id), data.get("item_id")
     PLAN_ACTIONS.require(plan, actor, "edit")
@@ -170,7 +174,7 @@ def remove_line(plan_id: int, data: dict, *, actor) -> None:
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def publish(plan_id: int, data: dict | None = None, *, actor) -> Plan:
+def publish(plan_id: int, data: dict | None = None, *, actor: Actor) -> Plan:
     """公开: a leader publishes the plan on the public portal, before it is submitted for filing. The
     lines are kept as published; a returned plan that changes is published again."""
     plan = _locked(plan_id)
@@ -186,7 +190,7 @@ def publish(plan_id: int, data: dict | None = None, *, actor) -> Plan:
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def submit(plan_id: int, data: dict | None = None, *, actor) -> Plan:
+def submit(plan_id: int, data: dict | None = None, *, actor: Actor) -> Plan:
     """报备: send the plan (published first, where the rules say so) to the filing authorities its rules
     name (the justice bureau; also the market-regulation bureau when it touches that field). Each files
     it or returns it afresh."""
@@ -200,7 +204,7 @@ def submit(plan_id: int, data: dict | None = None, *, actor) -> Plan:
 
 
 @command(Permission.PLANS_REVIEW)
-def review(plan_id: int, data: dict, *, actor) -> Plan:
+def review(plan_id: int, data: dict, *, actor: Actor) -> Plan:
     """备案 (``data["accept"]``) or return with comments (``data["comment"]``), by a filing authority:
     the justice bureau (its supervisor) for every plan, the market-regulation bureau (its
     coordinator) for a plan touching the market-regulation field (涉及市场监管领域的报市市场监督管理局

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.common.vocabulary.reference import MARKET_FIELD
@@ -28,7 +29,7 @@ def rules_of_plan(plan: Plan) -> Rules:
     return rules_for(plan.tenant_id, date(plan.year, 1, 1))
 
 
-def authority_of(actor) -> str | None:
+def authority_of(actor: Actor) -> str | None:
     """The authority a reviewer decides for, from the kind of their department (``None``: none)."""
     kind = getattr(getattr(actor, "tenant", None), "kind", None)
     return next((code for code, tenant_kind in AUTHORITIES.items() if kind == tenant_kind), None)

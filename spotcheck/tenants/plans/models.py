@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 from spotcheck.tenants.common.vocabulary import sampling
 from spotcheck.tenants.items.models import Item
@@ -16,7 +16,7 @@ from spotcheck.tenants.plans.vocabulary import PLAN_KINDS, PlanStatus
 __all__ = ["PLAN_KINDS", "Plan", "PlanItem", "PlanReview", "PlanStatus"]
 
 
-class Plan(TenantOwned, db.Model):
+class Plan(TenantOwned, Model):
     """A department's plan for a year (``half`` None) or a half-year (1 or 2); or (``kind`` joint)
     the yearly joint plan of an enforcement field (``field``) that the department leads."""
 
@@ -51,7 +51,7 @@ class Plan(TenantOwned, db.Model):
                                                    order_by="PlanItem.id")
 
 
-class PlanItem(TenantOwned, db.Model):
+class PlanItem(TenantOwned, Model):
     """An item in a plan: planned ratio, frequency, months and method."""
 
     __tablename__ = "plan_item"
@@ -76,7 +76,7 @@ class PlanItem(TenantOwned, db.Model):
         return sampling.frequency_text(self.frequency_times, self.frequency_period)
 
 
-class PlanReview(TenantOwned, db.Model):
+class PlanReview(TenantOwned, Model):
     """One decision of a filing authority on a submitted plan (备案 or 退回), kept for good: the
     department's row (its plan's tenant), written by the reviewer through the cross-department
     path. The plan itself changes afterwards; this keeps what was filed or returned, by which

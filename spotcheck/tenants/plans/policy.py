@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
+from spotcheck.core.actor import Actor
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import Across
 from spotcheck.tenants.plans.filing import authorities_for, rules_of_plan
@@ -74,11 +75,11 @@ PLAN_ACTIONS = Actions(
 NEXT_STEPS = frozenset({"publish", "submit"})
 
 
-def reviewing(reader, **_) -> Across:
+def reviewing(reader: Actor, **_) -> Across:
     """The filing authorities read the submitted plans of every department (备案审核)."""
     return Across("review submitted plans")
 
 
-def archive(reader, **_) -> Across:
+def archive(reader: Actor, **_) -> Across:
     """The filing archive (备案审核记录) is read across departments (each authority's own filter applies)."""
     return Across("the filing archive")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
@@ -32,12 +33,12 @@ def get_plan(plan_id: int) -> Plan:
     return get_row(Plan, plan_id, _l("No such plan."))
 
 
-def allowed_actions(plan: Plan, reader) -> frozenset[str]:
+def allowed_actions(plan: Plan, reader: Actor) -> frozenset[str]:
     """What ``reader`` may do with ``plan`` now (the buttons a page shows)."""
     return PLAN_ACTIONS.allowed(plan, reader)
 
 
-def tasks_for(reader, limit: int = 20) -> list[Task]:
+def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The plans waiting for ``reader``'s next step (publish, submit for filing), by year."""
     plans = db.session.scalars(sa.select(Plan).where(
         Plan.status.in_([PlanStatus.draft, PlanStatus.returned, PlanStatus.published, PlanStatus.filed]))
@@ -53,7 +54,7 @@ def tasks_for(reader, limit: int = 20) -> list[Task]:
 
 
 @query(Permission.PLANS_REVIEW, scope=policy.reviewing)
-def plans_to_review(reader) -> list[Plan]:
+def plans_to_review(reader: Actor) -> list[Plan]:
     """The submitted plans waiting for the reader's authority (every department), oldest first."""
     authority = authority_of(reader)
     if authority is None:
@@ -67,7 +68,7 @@ def plans_to_review(reader) -> list[Plan]:
 
 
 @query(Permission.PLANS_REVIEW, scope=policy.archive)
-def reviews(reader, *, year: int | None = None, decision: str | None = None, authority: str | None = None,
+def reviews(reader: Actor, *, year: int | None = None, decision: str | None = None, authority: str | None = None,
             limit: int = 200) -> list[PlanReview]:
     """The filing archive (备案审核记录), newest first: for the justice bureau every department's
     decisions of either authority, for the market-regulation bureau its own decisions."""

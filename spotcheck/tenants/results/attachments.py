@@ -62,7 +62,7 @@ def any_for(visit: Visit) -> bool:
         sa.select(Attachment.id).where(Attachment.visit_id == visit.id).limit(1)) is not None
 
 
-def get(visit: Visit, attachment_id: int) -> Attachment:
+def get(visit: Visit, attachment_id: object) -> Attachment:
     found = db.session.scalar(sa.select(Attachment).where(Attachment.id == attachment_id,
                                                           Attachment.visit_id == visit.id)) \
         if is_row_id(attachment_id) else None

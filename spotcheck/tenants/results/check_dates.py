@@ -10,8 +10,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
+from spotcheck.tenants.results.inputs import CHECK_DATES
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.vocabulary import CHECK_DATES
 
 
 def clean_check_dates(visit: Visit, data: dict, errors: dict) -> dict:

@@ -3,6 +3,8 @@ still needs. Plain functions: the recording commands call them, the visit's page
 import show what they find."""
 from __future__ import annotations
 
+from typing import cast
+
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
@@ -13,20 +15,9 @@ from spotcheck.tenants.plans.filing import rules_of_plan
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import attachments, categories
 from spotcheck.tenants.results.check_dates import clean_check_dates
+from spotcheck.tenants.results.inputs import BY_NAME, CHECK_DATES, TEXTS
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.vocabulary import (
-    CHECK_DATES,
-    EVALUATION_LENGTH,
-    FINDINGS_LENGTH,
-    OPINIONS_LENGTH,
-    REASON_LENGTH,
-    RECORD_LENGTH,
-)
 from spotcheck.tenants.rules.rulebook import rules_for
-
-#: The report's texts (检查报告) beside the items' results, and the longest each may be.
-TEXTS = {"record": RECORD_LENGTH, "evaluation": EVALUATION_LENGTH, "opinions": OPINIONS_LENGTH,
-         "method_change_reason": REASON_LENGTH}
 
 
 def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
@@ -41,7 +32,7 @@ def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
                 "(a recorded check date cannot move a deadline)."))
     if "method" in data:
         method = data["method"] or ""
-        if method and method not in reference.CHECK_METHODS:
+        if method and method not in (BY_NAME["method"].choices or {}):
             errors["method"] = [_l("Choose a check method from the list.")]
         else:
             clean["method"] = method
@@ -67,8 +58,8 @@ def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
         elif "no_problem" in codes and len(codes) > 1:
             errors[f"items.{key}.categories"] = [_l("“No problem found” cannot be combined with another category.")]
         findings = str(value.get("findings") or "")
-        if len(findings) > FINDINGS_LENGTH:
-            errors[f"items.{key}.findings"] = [_l("At most %(n)d characters.", n=FINDINGS_LENGTH)]
+        if len(findings) > cast(int, BY_NAME["findings"].longest):
+            errors[f"items.{key}.findings"] = [_l("At most %(n)d characters.", n=BY_NAME["findings"].longest)]
         clean["items"][item_id] = {"categories": codes, "findings": findings}
     return clean, errors
 

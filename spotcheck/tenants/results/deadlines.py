@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events
+from spotcheck.core.actor import Actor
 from spotcheck.core.calendar import PROVISIONAL_NOTE, Deadline, add_working_days, working_days_between
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
@@ -38,7 +40,7 @@ def days_for(rules: Rules, field: str) -> int | None:
     return rules.values[DUE_FIELDS[field]]
 
 
-def counted(tenant_id: int, check_ended: date, field: str) -> Deadline | None:
+def counted(tenant_id: int | None, check_ended: date, field: str) -> Deadline | None:
     """The due date ``field`` of a check of department ``tenant_id`` that ended on ``check_ended``, by the
     rules in force that day (None: the rules set no such deadline)."""
     days = days_for(rules_for(tenant_id, check_ended), field)
@@ -123,7 +125,7 @@ def note(is_provisional: bool) -> str:
 
 
 @events.subscribe("calendar.loaded")
-def recount(*, actor, year: int) -> int:
+def recount(*, actor: Actor, year: int) -> int:
     """A year of the official calendar was entered: every provisional due date of every department
     is counted again — a visit's from its check, a rectification's from its order (it may move either
     way: it was only assumed) — each department's changes one entry in its audit trail. The due dates
@@ -139,7 +141,7 @@ def recount(*, actor, year: int) -> int:
                 for field in DUE_FIELDS:
                     if not provisional(visit, field):
                         continue
-                    found = counted(tenant_id, visit.checked_until, field)
+                    found = counted(tenant_id, cast(date, visit.checked_until), field)  # due: checked
                     if found is None:
                         continue
                     before = getattr(visit, field)
@@ -150,8 +152,9 @@ def recount(*, actor, year: int) -> int:
             for follow_up in db.session.scalars(sa.select(FollowUp).where(
                     FollowUp.deadline_provisional.is_(True), FollowUp.deadline_days.is_not(None),
                     FollowUp.closed_at.is_(None)).order_by(FollowUp.id)):
-                again = add_working_days(follow_up.opened_on, follow_up.deadline_days)
-                changes.append({"follow_up": follow_up.id, "field": "deadline", "before": follow_up.deadline.isoformat(),
+                again = add_working_days(follow_up.opened_on, cast(int, follow_up.deadline_days))  # selected: has them
+                changes.append({"follow_up": follow_up.id, "field": "deadline",
+                                "before": cast(date, follow_up.deadline).isoformat(),
                                 "after": again.due.isoformat(), "provisional": again.provisional})
                 follow_up.deadline, follow_up.deadline_provisional = again.due, again.provisional
             if changes:

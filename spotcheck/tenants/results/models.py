@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import SharedWithReceiver, TenantOwned
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import Entity
@@ -23,7 +23,7 @@ from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.results.vocabulary import CATEGORY_NAME_LENGTH, FollowUpKind, VisitStatus
 
 
-class Visit(TenantOwned, db.Model):
+class Visit(TenantOwned, Model):
     """One visit (检查) of a campaign: a drawn entity and its team; its result and deadlines."""
 
     __tablename__ = "visit"
@@ -94,7 +94,7 @@ class Visit(TenantOwned, db.Model):
     follow_ups: Mapped[list["FollowUp"]] = relationship(back_populates="visit", order_by="FollowUp.id")
 
 
-class ItemResult(TenantOwned, db.Model):
+class ItemResult(TenantOwned, Model):
     """The result of one item of a visit: its categories and the findings (检查情况)."""
 
     __tablename__ = "item_result"
@@ -115,7 +115,7 @@ class ItemResult(TenantOwned, db.Model):
         return [row.code for row in self.categories]
 
 
-class ResultCategory(TenantOwned, db.Model):
+class ResultCategory(TenantOwned, Model):
     """One result category (检查结果类别) chosen for an item's result: a row per category."""
 
     __tablename__ = "result_category"
@@ -126,7 +126,7 @@ class ResultCategory(TenantOwned, db.Model):
     code: Mapped[str] = mapped_column(sa.String(32))
 
 
-class Attachment(TenantOwned, db.Model):
+class Attachment(TenantOwned, Model):
     """A photo or PDF of a visit's result (附件), its type taken from its content, kept in the core
     storage with its SHA-256."""
 
@@ -144,7 +144,7 @@ class Attachment(TenantOwned, db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
-class FollowUp(SharedWithReceiver, db.Model):
+class FollowUp(SharedWithReceiver, Model):
     """One follow-up (后续处置) of a visit, open until its own closing step: the re-check of a
     rectification, the conclusion of a case, the receiver's acknowledgement of a transfer, the
     police's acceptance. A transfer is shared with the receiving department, which reads only
@@ -184,7 +184,7 @@ class FollowUp(SharedWithReceiver, db.Model):
         return self.closed_at is None
 
 
-class PublishedResult(db.Model):
+class PublishedResult(Model):
     """The public register (公示): one published version of a visit's result, frozen as the public
     reads it. Public by nature, so it is read outside any department's scope; it is written only
     by the publish command, and nothing in it is personal data (inspectors by name and
@@ -212,7 +212,7 @@ class PublishedResult(db.Model):
     entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
 
 
-class PublishedEntity(db.Model):
+class PublishedEntity(Model):
     """The public register by entity (公示主体): how many current results an entity has across
     departments and when the last was published — kept by the publish command, so that the
     portal's search filters entities and orders them by recency without aggregating every
@@ -228,7 +228,7 @@ class PublishedEntity(db.Model):
     entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
 
 
-class CategoryChoice(TenantOwned, db.Model):
+class CategoryChoice(TenantOwned, Model):
     """One result category of a department that configured its own list."""
 
     __tablename__ = "result_category_choice"

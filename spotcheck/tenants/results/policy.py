@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from spotcheck.core.actions import Action, Actions
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, in_chunks
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
@@ -90,7 +91,7 @@ def present_team(visit: Visit) -> list[TeamMember]:
     return list(db.session.scalars(team_query(visit)))
 
 
-def membership(visit: Visit, actor) -> TeamMember | None:
+def membership(visit: Visit, actor: Actor) -> TeamMember | None:
     """The actor's place on the visit's team (through their linked inspector entry), or ``None``."""
     user_id = getattr(actor, "id", None)
     if user_id is None:
@@ -98,11 +99,11 @@ def membership(visit: Visit, actor) -> TeamMember | None:
     return next((member for member in present_team(visit) if member.inspector is not None and member.inspector.user_id == user_id), None)
 
 
-def _on_team(visit: Visit, actor) -> bool:
+def _on_team(visit: Visit, actor: Actor) -> bool:
     return membership(visit, actor) is not None
 
 
-def leads_team(visit: Visit, actor) -> bool:
+def leads_team(visit: Visit, actor: Actor) -> bool:
     """Whether ``actor`` is the visit's 组长 (through their linked inspector entry)."""
     member = membership(visit, actor)
     return member is not None and member.is_leader
@@ -113,7 +114,7 @@ def awaits_confirmation(visit: Visit) -> bool:
     return visit.status == VisitStatus.drafting and visit.recorded_for_team_at is not None
 
 
-def not_its_author(visit: Visit, actor) -> bool:
+def not_its_author(visit: Visit | sa.Row[int, list[int], int | None], actor: Actor) -> bool:
     """Whether ``actor`` may review the result: they did not record or submit it (``visit`` may be a
     row of those two columns)."""
     user_id = getattr(actor, "id", None)
@@ -133,7 +134,7 @@ def problem_found_sql() -> sa.ColumnElement:
                              ResultCategory.code.in_(sorted(categories.problem_codes())))
 
 
-def _on_team_or_planner(visit: Visit, actor) -> bool:
+def _on_team_or_planner(visit: Visit, actor: Actor) -> bool:
     return "planner" in (getattr(actor, "roles", None) or ()) or _on_team(visit, actor)
 
 
@@ -238,8 +239,7 @@ VISIT_ACTIONS = Actions(
     Action("correct_dates", Permission.RESULTS_REVIEW,
            lambda v: v.first_submitted_at is not None and v.status != VisitStatus.published, _dates_refusal),
     Action("follow_up", Permission.RESULTS_FOLLOW_UP, found_problem,
-           _l("A follow-up needs a recorded result that found a problem."),
-           who=_on_team_or_planner,
+           _l("A follow-up needs a recorded result that found a problem."), who=_on_team_or_planner,
            who_refusal=_l("Only the visit's team or the department's planners follow up its problems.")),
     Action("close", Permission.RESULTS_PUBLISH, _closable, _close_refusal),
     # 无需后续处置: a leader's reasoned decision that a problem found needs no follow-up.
@@ -247,11 +247,11 @@ VISIT_ACTIONS = Actions(
 )
 
 
-def _receives(follow_up: FollowUp, actor) -> bool:
+def _receives(follow_up: FollowUp, actor: Actor) -> bool:
     return follow_up.receiver_tenant_id is not None and follow_up.receiver_tenant_id == getattr(actor, "tenant_id", None)
 
 
-def _owns(follow_up: FollowUp, actor) -> bool:
+def _owns(follow_up: FollowUp, actor: Actor) -> bool:
     return follow_up.tenant_id == getattr(actor, "tenant_id", None)
 
 
@@ -374,7 +374,7 @@ CAMPAIGN_STEPS = Actions(*refusing_withdrawn(
 # --- who may see a visit ----------------------------------------------------------------------
 
 
-def on_team_of_visit(reader) -> sa.ColumnElement:
+def on_team_of_visit(reader: Actor) -> sa.ColumnElement:
     """SQL: the visit's present team counts ``reader`` (through their linked inspector entry)."""
     user_id = getattr(reader, "id", None)
     if user_id is None:
@@ -384,17 +384,17 @@ def on_team_of_visit(reader) -> sa.ColumnElement:
                             TeamMember.active.is_(True), Inspector.user_id == user_id))
 
 
-def sees_every_visit(reader) -> bool:
+def sees_every_visit(reader: Actor) -> bool:
     """A reader of the department's campaigns sees each of its visits; anyone else only their own."""
     return has_permission(reader, Permission.CAMPAIGNS_VIEW)
 
 
-def visible_visits(reader) -> sa.ColumnElement:
+def visible_visits(reader: Actor) -> sa.ColumnElement:
     """SQL: the visits ``reader`` may see — every one of the department for a reader of its
     campaigns, else only the visits whose team they are on."""
     return sa.true() if sees_every_visit(reader) else on_team_of_visit(reader)
 
 
-def may_see(visit: Visit, reader) -> bool:
+def may_see(visit: Visit, reader: Actor) -> bool:
     """Whether ``reader`` may see ``visit`` (:func:`visible_visits` for one loaded visit)."""
     return sees_every_visit(reader) or membership(visit, reader) is not None

@@ -21,8 +21,6 @@ NO_PROBLEM = "no_problem"
 CATEGORY_NAME_LENGTH = 60
 #: The most attachments (附件) one visit keeps.
 MAX_ATTACHMENTS = 30
-#: The two dates of a check: its start (检查开始日期) and end (检查结束日期; a one-day check ends when it starts).
-CHECK_DATES = ("checked_on", "checked_until")
 
 #: Who joins a team as an expert (专家), as the pages, documents and API name it.
 EXPERT_KINDS = {
@@ -69,3 +67,11 @@ OPEN_STATUSES = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returne
 
 #: The review list's filter value for a result that found a problem in any category (发现问题的).
 FOUND_PROBLEM = "problem"
+
+
+#: The Celery tasks (后台作业) of the results: a campaign's hand-out, the approval and the publication
+#: of many results at once (queued jobs and the beat name them: never renamed).
+HAND_OUT_TASK = "spotcheck.campaign.hand_out"
+APPROVAL_TASK, PUBLICATION_TASK = "spotcheck.results.approve", "spotcheck.results.publish"
+#: The job kinds of the approval and the publication of many results (their names are in the job labels).
+APPROVAL_JOB, PUBLICATION_JOB = "results.approve", "results.publish"

@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 
 
-class RulesDocument(TenantOwned, db.Model):
+class RulesDocument(TenantOwned, Model):
     """One per department: text plus an optional file, stored outside the web root.
 
     The fields the department edits are its working draft; the public sees the version it last
@@ -53,7 +53,7 @@ class RulesDocument(TenantOwned, db.Model):
         return not self.published or any(getattr(self, a) != getattr(self, b) for a, b in self.VERSIONED)
 
 
-class RuleVersion(db.Model):
+class RuleVersion(Model):
     """One version of the rules as loaded (规则版本): the deployment's rulebook (实施方案, ``tenant_id``
     None) or a department's rules (细则), in force from ``effective_from`` until the next version of the
     same scope. Public data, like the official calendar: every department, the justice bureau and the

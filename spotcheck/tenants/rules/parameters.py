@@ -53,7 +53,7 @@ GROUPS = {
 _TARGET_REASONS = {"closed": "已关闭停业", "deregistered": "已注销", "revoked": "已被吊销", "moved": "已迁出",
                    "recused_by_rule": "依规回避"}
 _INSPECTOR_REASONS = {"leave": "请假", "illness": "因病", "conflict": "抽取后申报回避", "post_change": "岗位调整"}
-_ASSESSMENT = {"full_score": 100.0, "deductions": {
+_ASSESSMENT: dict[str, Any] = {"full_score": 100.0, "deductions": {
     "missed_filing": [5.0, 10.0], "late_filing": [2.0, 6.0], "coverage_market": [5.0, 5.0], "coverage_other": [5.0, 5.0],
     "late_publication": [0.5, 10.0], "overdue_report": [0.2, 5.0], "no_basics": [5.0, 5.0], "no_ceremony": [5.0, 5.0]}}
 assert set(_ASSESSMENT["deductions"]) == set(DEDUCTION_LABELS)

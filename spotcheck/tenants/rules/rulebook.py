@@ -23,6 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -75,7 +76,9 @@ def _versions() -> _Versions:
         cached = _cache.get(key)
     if cached is not None and cached.stamp == stamp:
         return cached
-    rulebooks, departments, documents = [], {}, {}
+    rulebooks: list[Any] = []
+    departments: dict[Any, Any] = {}
+    documents: dict[Any, Any] = {}
     for row in db.session.execute(sa.select(RuleVersion.id, RuleVersion.tenant_id, RuleVersion.effective_from,
                                             RuleVersion.content, RuleVersion.withdrawn)
                                   .order_by(RuleVersion.effective_from, RuleVersion.id)):

@@ -245,7 +245,7 @@ def read(text: str, *, expect: str | None = None) -> Document:
         errors["document.kind"] = [f"这里载入的是{DOCUMENT_KINDS[expect]}（kind = \"{expect}\"），这个文件是{DOCUMENT_KINDS[kind]}。"]
     if kind == "rulebook" and not values["place"]:
         errors["document.place"] = ["实施方案须写明地名（place，如“宁安市”）：页面、表名和通报用它称呼本地。"]
-    dates = {}
+    dates: dict[str, Any] = {}
     for name, (label, required) in DATE_FIELDS.items():
         value = head.get(name)
         if value is None and not required:

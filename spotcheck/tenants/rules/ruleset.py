@@ -94,7 +94,7 @@ class Rules:
         self.values: dict[str, Any] = {}
         self.cited: dict[str, Cited] = {}
         self.floor: dict[str, tuple[Any, Cited]] = {}  # what the documents above the department set
-        layers = [("national", national, None)]
+        layers: list[tuple[str, rulefile.Document, DocumentRef | None]] = [("national", national, None)]
         if rulebook:
             layers.append(("rulebook", rulebook[1], self.rulebook))
         if department:

@@ -9,6 +9,7 @@ filled in under one language imports under the other.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.tenants.common.validators import Invalid
 from spotcheck.tenants.common.vocabulary import reference, sampling
+from spotcheck.tenants.results import inputs as result_inputs
 
 #: The hint row of a template (row 2) carries this in its 序号 cell; the import skips that row.
 HINT_MARKER = "填写说明（本行不导入）"
@@ -165,11 +167,11 @@ def flag_text(value: bool) -> str:
     return YES if value else NO
 
 
-def names(table: dict[str, str]) -> tuple[str, ...]:
+def names(table: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(table.values())
 
 
-def names_of(table: dict[str, str], codes) -> str:
+def names_of(table: Mapping[str, str], codes) -> str:
     return "、".join(table.get(code, code) for code in codes or ())
 
 
@@ -303,6 +305,18 @@ INSPECTORS = SheetKind(
 
 # --- 检查结果 (a campaign's results, entered offline and imported as submitted) ---------------
 
+#: A result field's kind (检查结果的录入项) as a workbook column reads it.
+_RESULT_KINDS = {result_inputs.DATE: DATE, result_inputs.CHOICE: CHOICE, result_inputs.CATEGORIES: MULTI,
+                 result_inputs.TEXT: TEXT}
+
+
+def _result_column(field: result_inputs.ResultField) -> Column:
+    """The workbook's column of a result field, as the results domain declares it."""
+    sheet = field.sheet
+    return Column(sheet.header, field.name, required=sheet.required, kind=_RESULT_KINDS[field.kind], width=sheet.width,
+                  aliases=sheet.aliases, hint=sheet.hint, choices=names(field.choices) if field.choices else ())
+
+
 RESULTS = SheetKind(
     name="results",
     title="抽查检查结果",
@@ -314,23 +328,7 @@ RESULTS = SheetKind(
                hint="必填：本次抽查的检查对象"),
         Column("检查对象名称", None, width=28, aliases=("企业名称", "名称"), hint="仅供核对，系统不保存"),
         Column("抽查事项", "item", required=True, width=26, aliases=("检查事项",), hint="必填：事项名称或编码"),
-        Column("检查日期", "checked_on", required=True, kind=DATE, width=12, aliases=("检查开始日期",),
-               hint="必填，检查开始的日期，YYYY-MM-DD；同一对象各行一致"),
-        Column("检查结束日期", "checked_until", kind=DATE, width=12,
-               hint="当天完成的可不填；YYYY-MM-DD，报送和公示期限从此日起算；同一对象各行一致"),
-        Column("核查方式", "method", required=True, kind=CHOICE, width=14, choices=names(reference.CHECK_METHODS),
-               aliases=("检查方式",), hint="必填；同一对象各行一致"),
-        Column("检查结果", "categories", required=True, kind=MULTI, width=30, aliases=("检查结果类别",),
-               choices=names(reference.RESULT_CATEGORIES), hint="必填，可多选，用“、”分隔；不会默认“未发现问题”"),
-        Column("检查情况", "findings", width=30, aliases=("问题描述", "发现的问题"), hint="发现问题的，必须写明"),
-        Column("检查记录", "record", width=30, aliases=("现场笔录", "检查记录/现场笔录"),
-               hint="必填（同一对象写在任一行即可；已上传附件的可空）"),
-        Column("对被检查人的评价", "evaluation", width=30, aliases=("评价", "被检查人评价"),
-               hint="规则要求的必填（同一对象写在任一行即可）"),
-        Column("处理意见和建议", "opinions", width=30, aliases=("处理意见", "处理意见及建议"),
-               hint="规则要求的必填（同一对象写在任一行即可）"),
-        Column("方式变更理由", "method_change_reason", width=24, aliases=("检查方式变更理由",),
-               hint="核查方式不是抽查任务（及检查计划）确定的方式时必填；同一对象写在任一行即可"),
+        *(_result_column(field) for field in result_inputs.FIELDS),
     ),
     notes=(
         "一行为一个检查对象的一个抽查事项；本次抽查的每个检查对象，其全部事项都要有一行。",

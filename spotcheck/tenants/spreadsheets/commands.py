@@ -8,36 +8,46 @@ from typing import IO
 
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core import jobs
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import get_row
 from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.spreadsheets import exporting, pipeline, uploads
 from spotcheck.tenants.spreadsheets.columns import SheetKind
 from spotcheck.tenants.spreadsheets.importing import IMPORTERS
+from spotcheck.tenants.spreadsheets.policy import RESULTS_IMPORT, require_step
+from spotcheck.tenants.spreadsheets.queries import kind_named
 from spotcheck.tenants.spreadsheets.result_import import ResultImport
+from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_TASK, RESULTS_IMPORT_TASK, RESULTS_JOB_KIND
 
 
 @command(Permission.CATALOG_MANAGE)
-def run_import(kind: SheetKind, path: Path | str, *, actor, file_name: str = "",
+def run_import(kind: SheetKind, path: Path | str, *, actor: Actor, file_name: str = "",
                progress: pipeline.Progress | None = None) -> dict:
     """Import ``path`` as ``kind`` for the actor's department, all or nothing (see the pipeline)."""
+    require_step(kind, actor, "import")
     return pipeline.run(IMPORTERS[kind.name](kind, actor), path, file_name=file_name, progress=progress)
 
 
 @command(Permission.CATALOG_VIEW)
-def export_file(kind: SheetKind, *, actor) -> tuple[IO[bytes], str]:
+def export_file(kind: SheetKind, *, actor: Actor) -> tuple[IO[bytes], str]:
     """The department's current list of ``kind`` as a workbook, and its download name (导出).
 
     Inspectors' ID numbers are complete only for a reader who may see personal data (the
     department administrator; such an export is audited), masked for everyone else.
     """
+    require_step(kind, actor, "export")
     return exporting.workbook(kind, actor)
 
 
-@command(Permission.CAMPAIGNS_EDIT)
-def import_results(campaign_id: int, data: dict, *, actor, progress: pipeline.Progress | None = None) -> dict:
+@command(RESULTS_IMPORT)
+def import_results(campaign_id: int, data: dict, *, actor: Actor, progress: pipeline.Progress | None = None) -> dict:
     """Import a workbook as the results of a campaign, all or nothing: every visit in the file is
     recorded on its team's behalf in the importer's name (代为录入), a draft until its 组长 confirms it —
     submitted for review at once where the importer is that 组长. ``data``: the stored ``path`` (and its
@@ -55,3 +65,27 @@ def import_results(campaign_id: int, data: dict, *, actor, progress: pipeline.Pr
                             progress=progress)
     finally:
         uploads.discard(stored.key)
+
+
+# --- an upload kept, its import queued (导入作业) ----------------------------------------------------
+
+
+@command(Permission.CATALOG_MANAGE)
+def submit_import(kind_name: str, filename: str | None, stream, *, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Check and keep an uploaded file, then queue its import (导入); returns the job to watch."""
+    kind = kind_named(kind_name)
+    require_step(kind, actor, "import")
+    upload = uploads.store_upload(filename, stream, tenant_id=tenant_of(actor).id)
+    return jobs.submit(IMPORT_TASK, f"import.{kind.name}", actor, sheet=kind.name, key=upload.key,
+                       file_name=upload.file_name, locale=locale)
+
+
+@command(RESULTS_IMPORT)
+def submit_results_import(campaign_id: int, filename: str | None, stream, *, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Check and keep a campaign's results workbook, then queue its import (检查结果导入); returns
+    the job to watch. The rows are checked and written by the job, all or nothing."""
+    campaign = get_row(Campaign, campaign_id, _l("No such campaign."))
+    CAMPAIGN_STEPS.require(campaign, actor, "import_results")
+    upload = uploads.store_upload(filename, stream, tenant_id=campaign.tenant_id)
+    return jobs.submit(RESULTS_IMPORT_TASK, RESULTS_JOB_KIND, actor, campaign_id=campaign.id, key=upload.key,
+                       file_name=upload.file_name, locale=locale)

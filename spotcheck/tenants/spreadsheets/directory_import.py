@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import lazyload
 
-from spotcheck.core.database import db
+from spotcheck.core.actor import Actor
+from spotcheck.core.database import db, table_of
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.checks import clean_entity, clean_entry
@@ -31,7 +32,7 @@ class DirectoryImport(Importer):
     file is never held in memory.
     """
 
-    def __init__(self, kind, actor):
+    def __init__(self, kind, actor: Actor):
         super().__init__(kind, actor)
         self.keeps_registry = is_registry_keeper(actor)
 
@@ -79,7 +80,7 @@ class DirectoryImport(Importer):
         return counts
 
     def _write_chunk(self, chunk: list[tuple[dict, dict]], counts: dict) -> None:
-        table = Entity.__table__
+        table = table_of(Entity)
         codes = [entity["code"] for entity, _ in chunk]
         existing = {row.code: row for row in db.session.execute(
             sa.select(*(table.c[k] for k in _ENTITY_FIELDS)).where(table.c.code.in_(codes)))}
@@ -116,7 +117,7 @@ class DirectoryImport(Importer):
             else:
                 counts["unchanged"] += 1
         if new_entries:
-            db.session.execute(sa.insert(DirectoryEntry.__table__), new_entries)
+            db.session.execute(sa.insert(table_of(DirectoryEntry)), new_entries)
         db.session.flush()
         for current in entries.values():
             db.session.expunge(current)

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from spotcheck.core import audit, clock, personal_data
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
-from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.contacts import queries as contacts
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.inspectors.policy import reads_id_numbers
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.spreadsheets import writing
 from spotcheck.tenants.spreadsheets.columns import DIRECTORY, ITEMS, SheetKind, flag_text, names_of
@@ -23,7 +24,7 @@ from spotcheck.tenants.spreadsheets.columns import DIRECTORY, ITEMS, SheetKind, 
 _BATCH = 2000
 
 
-def workbook(kind: SheetKind, reader) -> tuple[IO[bytes], str]:
+def workbook(kind: SheetKind, reader: Actor) -> tuple[IO[bytes], str]:
     """The department's current list of ``kind`` as a workbook, and its download name (导出), for
     the export command (:func:`spotcheck.tenants.spreadsheets.commands.export_file`)."""
     if kind is ITEMS:
@@ -42,7 +43,7 @@ def workbook(kind: SheetKind, reader) -> tuple[IO[bytes], str]:
 GAP = "\u3000" * 8
 
 
-def heading(kind: SheetKind, department: str, reader) -> writing.Heading:
+def heading(kind: SheetKind, department: str, reader: Actor) -> writing.Heading:
     """The seed's form around an export (seed 003 附件1–2, seed 004): the title — the department's
     name and the list's (城口县XXX随机抽查事项清单, 高新区商务局随机抽查事项清单) —, the 填报单位 and
     时间 line (the Beijing date of the export) and the 填报人 (the user exporting) and 联系电话 line
@@ -97,8 +98,8 @@ def _directory_rows(risk_style: str) -> Iterator[dict]:
         }
 
 
-def _inspector_rows(reader) -> Iterator[dict]:
-    full = has_permission(reader, Permission.INSPECTORS_PERSONAL_DATA)
+def _inspector_rows(reader: Actor) -> Iterator[dict]:
+    full = reads_id_numbers(reader)
     inspectors = list(db.session.scalars(sa.select(Inspector).order_by(Inspector.name, Inspector.id)))
     if full and inspectors:
         audit.record("inspector.ids_exported", "inspector", None, actor=reader, details={"count": len(inspectors)})

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import personal_data
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.tenants.inspectors.checks import clean_inspector
 from spotcheck.tenants.inspectors.commands import create_inspector, update_inspector
@@ -22,7 +23,7 @@ class InspectorImport(Importer):
     """Rows are matched by 执法证编号: a known number changes that inspector, a new one adds one.
     A masked or empty ID number leaves a known inspector's ID number as it is."""
 
-    def __init__(self, kind, actor):
+    def __init__(self, kind, actor: Actor):
         super().__init__(kind, actor)
         self.todo: list[tuple[int, Inspector | None, dict]] = []
 

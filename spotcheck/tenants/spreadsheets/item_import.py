@@ -6,6 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.tenants.items.checks import clean_item_fields, missing_for_publication
 from spotcheck.tenants.items.commands import create_item, update_item
@@ -19,7 +20,7 @@ class ItemImport(Importer):
     item would lack what a published item states); rows without one become new drafts (an import
     publishes nothing)."""
 
-    def __init__(self, kind, actor):
+    def __init__(self, kind, actor: Actor):
         super().__init__(kind, actor)
         self.todo: list[tuple[int, str | None, dict]] = []
 

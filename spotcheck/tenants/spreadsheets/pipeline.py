@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, text
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.tenants.spreadsheets.columns import HINT_MARKER, Column, SheetKind, cell_text, normalise_header
@@ -37,7 +39,7 @@ class Importer:
     each record and ``complete`` the check (first pass), ``write`` everything (second pass) and
     return the counts."""
 
-    def __init__(self, kind: SheetKind, actor):
+    def __init__(self, kind: SheetKind, actor: Actor):
         self.kind, self.actor = kind, actor
 
     def prepare(self, sheet: "Sheet") -> None:
@@ -204,7 +206,7 @@ def run(importer: Importer, path: Path | str, *, file_name: str = "", progress: 
     ``ok`` and the counts, or ``ok: False`` with every bad row."""
     kind, actor = importer.kind, importer.actor
     path = Path(path)
-    base = {"kind": kind.name, "file": file_name, "rows": 0}
+    base: dict[str, Any] = {"kind": kind.name, "file": file_name, "rows": 0}
     errors = Problems(kind)
     try:
         sheet = Sheet(kind, path)
@@ -246,5 +248,5 @@ def run(importer: Importer, path: Path | str, *, file_name: str = "", progress: 
 
 def tagged(failure: Exception, row: int) -> Exception:
     """``failure`` marked with the row that caused it (the second pass reports it there)."""
-    failure.row = row
+    failure.row = row  # type: ignore[attr-defined]  # read back by the second pass
     return failure

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import clock
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import OPEN
-from spotcheck.tenants.spreadsheets import uploads, writing
+from spotcheck.tenants.spreadsheets import policy, uploads, writing
 from spotcheck.tenants.spreadsheets.columns import KINDS, RESULTS, SheetKind
 
 
@@ -23,6 +24,11 @@ def kind_named(name: str) -> SheetKind:
     if kind is None:
         raise NotFound(_l("No such spreadsheet kind."))
     return kind
+
+
+def allowed_steps(reader: Actor) -> dict[str, frozenset[str]]:
+    """What ``reader`` may do with each list, by its name (what the spreadsheets page offers)."""
+    return {name: policy.allowed(kind, reader) for name, kind in KINDS.items()}
 
 
 def template_file(kind: SheetKind) -> tuple[IO[bytes], str]:
@@ -48,7 +54,7 @@ def results_template(campaign: Campaign) -> tuple[IO[bytes], str]:
         for visit in open_visits(campaign):
             for item in campaign.items:
                 number += 1
-                values = {"entity_code": visit.entity.code, "item": item.name}
+                values: dict[str | None, str] = {"entity_code": visit.entity.code, "item": item.name}
                 yield [number if c.header == "序号" else visit.entity.name if c.header == "检查对象名称"
                        else values.get(c.key, "") for c in RESULTS.columns]
     return writing.export(RESULTS, rows()), f"{RESULTS.title}-{campaign.code}-{clock.today():%Y%m%d}.xlsx"

@@ -9,11 +9,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import categories, checks, commands as results
+from spotcheck.tenants.results.inputs import TEXTS
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import OPEN, VISIT_ACTIONS, recused_members
 from spotcheck.tenants.results.vocabulary import VisitStatus
@@ -24,7 +26,6 @@ METHOD_CODES = {name: code for code, name in reference.CHECK_METHODS.items()}
 #: Per visit, these must be the same on every row (the report's texts may be on one row only).
 _PER_VISIT = ("checked_on", "checked_until", "method")
 #: The report's texts of a visit (检查记录、评价、处理意见和建议、方式变更理由), given on any one of its rows.
-_TEXTS = tuple(checks.TEXTS)
 
 
 def _dates(data: dict) -> dict:
@@ -41,11 +42,11 @@ def _by_column(errors: dict) -> dict:
 
 
 class ResultImport(Importer):
-    def __init__(self, campaign: Campaign, actor):
+    def __init__(self, campaign: Campaign, actor: Actor):
         super().__init__(RESULTS, actor)
         self.campaign = campaign
         self.todo: dict[int, dict] = {}  # visit id → the result data for the command
-        self.first_row: dict[int, int] = {}
+        self.first_row: dict[int | None, int] = {}
 
     def prepare(self, sheet: Sheet) -> None:
         self.visits = {v.entity.code: v for v in db.session.scalars(
@@ -98,7 +99,7 @@ class ResultImport(Importer):
                            _l("Differs from row %(row)d of the same entity: one visit has one %(column)s.",
                               row=self.first_row[visit.id], column=self.kind.header_for(key)))
             result.setdefault(key, values[key])
-        for key in _TEXTS:
+        for key in TEXTS:
             if cell_text(data.get(key)):
                 result[key] = cell_text(data.get(key))
         result["items"][str(item.id)] = {"categories": codes, "findings": cell_text(data.get("findings"))}
@@ -111,7 +112,7 @@ class ResultImport(Importer):
         visits = {v.id: v for v in self.visits.values()}
         for visit_id, result in self.todo.items():
             visit = visits[visit_id]
-            values = {**{key: getattr(visit, key) for key in _TEXTS}, **result}
+            values = {**{key: getattr(visit, key) for key in TEXTS}, **result}
             for key, messages in checks.missing_report(visit, values).items():
                 for message in messages:
                     errors.add(self.first_row[visit_id], self.kind.header_for(key), message)

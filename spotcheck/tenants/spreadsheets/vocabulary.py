@@ -18,3 +18,7 @@ from spotcheck.tenants.spreadsheets.forms import shown  # noqa: F401 — the pag
 
 #: The media type of an .xlsx workbook.
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+#: The Celery tasks (后台作业) that import a list of the catalog and a campaign's results (never renamed).
+IMPORT_TASK, RESULTS_IMPORT_TASK = "spotcheck.sheets.import", "spotcheck.sheets.import_results"

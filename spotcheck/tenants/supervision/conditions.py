@@ -54,7 +54,7 @@ def checked(period: Period):
     return sa.and_(Visit.status.in_(REPORTED), between(Visit.checked_on, period))
 
 
-def problem_codes():
+def problem_codes() -> sa.ColumnElement[bool]:
     """A result category that says a problem was found: a standard problem code, or one a
     department marked so in its own list (few rows: read once, written into the condition)."""
     own = db.session.execute(sa.select(CategoryChoice.tenant_id, CategoryChoice.code)

@@ -7,6 +7,8 @@ administrator their own (:func:`listing`). The phones are on that list and in it
 """
 from __future__ import annotations
 
+from typing import Any
+
 from spotcheck.core.clock import today
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.contacts.queries import Listed, rows_of
@@ -20,7 +22,7 @@ NOT_GIVEN = "（未填报）"
 
 
 def table_rows(listed: list[Listed]) -> list[list]:
-    rows = []
+    rows: list[Any] = []
     for entry in listed:
         for role, label in ROLES.items():
             row = entry.contacts[role]

@@ -10,6 +10,8 @@ figures; each reason says how many rows and which figure shows them).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import force_locale, lazy_gettext as _l
@@ -35,9 +37,10 @@ def _reasons(status: figures.Status) -> list[dict]:
     for filing in status.filings:
         if filing.status in ("missing", "late"):
             which = "年度检查计划" if filing.half is None else f"{PLAN_HALF[filing.half]}非市场监管领域抽查工作计划"
+            deadline = cast(date, filing.deadline)  # a plan owed has its deadline
             found.append({"code": f"filing_{filing.status}", "figure": "plan_year" if filing.half is None else "plan_half",
-                          "count": 1, "text": f"{which}{FILING_STATUS[filing.status]}（截止{filing.deadline.year}年"
-                                              f"{filing.deadline.month}月{filing.deadline.day}日）"})
+                          "count": 1, "text": f"{which}{FILING_STATUS[filing.status]}（截止{deadline.year}年"
+                                              f"{deadline.month}月{deadline.day}日）"})
     for field, name in (("market", "市场监管领域"), ("other", "其他领域")):
         if status.below_target(field):
             coverage = status.coverage(field)

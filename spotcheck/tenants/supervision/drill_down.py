@@ -2,8 +2,10 @@
 through the same conditions as :mod:`~spotcheck.tenants.supervision.figures`."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -39,9 +41,9 @@ class Rows:
     for the page to link it."""
 
     columns: list[str]
-    rows: list[list]
+    rows: list[list[Any]]
     total: int
-    refs: list[tuple] = field(default_factory=list)
+    refs: Sequence[tuple[Any, ...] | None] = field(default_factory=list)
 
 
 
@@ -87,8 +89,8 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                      "reports_overdue": when.reports_overdue(period), "provisional": when.provisional(period)}[key]
         return _visit_rows(sa.and_(mine(Visit), condition), limit)
     if key == "basics":
-        status = compute(period, [db.session.get(Tenant, tenant_id)])[0]
-        rows = [["随机抽查事项清单", f"{status.items}项", COMPLETE[bool(status.items)]],
+        status = compute(period, [cast(Tenant, db.session.get(Tenant, tenant_id))])[0]
+        rows: list[list[Any]] = [["随机抽查事项清单", f"{status.items}项", COMPLETE[bool(status.items)]],
                 ["检查对象名录库", f"{status.entries}户", COMPLETE[bool(status.entries)]],
                 ["执法检查人员名录库", f"{status.inspectors}人", COMPLETE[bool(status.inspectors)]],
                 ["实施细则", "已公布" if status.rules else "未公布", COMPLETE[bool(status.rules)]]]
@@ -106,17 +108,17 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         entries = entries_at(end)
         condition = entries.c.tenant_id == tenant_id
         total = db.session.scalar(sa.select(sa.func.count()).select_from(entries).where(condition)) or 0
-        rows = db.session.execute(sa.select(Entity.code, Entity.name, entries.c.category, entries.c.risk,
-                                            entries.c.entry_id)
+        listed = db.session.execute(sa.select(Entity.code, Entity.name, entries.c.category, entries.c.risk,
+                                              entries.c.entry_id)
                                   .join(Entity, Entity.id == entries.c.entity_id).where(condition)
                                   .order_by(Entity.code).limit(limit)).all()
-        return Rows(DRILL_COLUMNS["entries"], [list(r[:-1]) for r in rows], total,
-                    [("entry", r[-1]) if r[-1] is not None else None for r in rows])
+        return Rows(DRILL_COLUMNS["entries"], [list(r[:-1]) for r in listed], total,
+                    [("entry", r[-1]) if r[-1] is not None else None for r in listed])
     if key == "inspectors":
         condition = sa.and_(mine(Inspector), listed_at(end))
-        found = list(db.session.scalars(sa.select(Inspector).where(condition).order_by(Inspector.id)))
-        return Rows(DRILL_COLUMNS["inspectors"], [[i.name, i.agency, i.cert_no] for i in found[:limit]], len(found),
-                    [("inspectors",)] * min(len(found), limit))
+        listed_inspectors = list(db.session.scalars(sa.select(Inspector).where(condition).order_by(Inspector.id)))
+        return Rows(DRILL_COLUMNS["inspectors"], [[i.name, i.agency, i.cert_no] for i in listed_inspectors[:limit]],
+                    len(listed_inspectors), [("inspectors",)] * min(len(listed_inspectors), limit))
     if key == "rules":  # published by the period's end: when it was last published by then
         docs = list(db.session.scalars(sa.select(RulesDocument).where(mine(RulesDocument))))
         rows = []
@@ -132,33 +134,33 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         halves = [None] if key == "plan_year" else list(period.halves)
         rows, refs = [], []
         for half in halves:
-            found = filing(tenant_id, period.year, half, plans.get(half), created_on(tenant_id))
+            filed = filing(tenant_id, period.year, half, plans.get(half), created_on(tenant_id))
             plan = plans.get(half)
             rows.append([plan.title if plan else "（无）", PLAN_HALF[half],
-                         found.deadline or "不要求", found.submitted_on or "", FILING_STATUS[found.status],
+                         filed.deadline or "不要求", filed.submitted_on or "", FILING_STATUS[filed.status],
                          plan.comment if plan else ""])
             refs.append(("plan", plan.id) if plan else None)
         return Rows(DRILL_COLUMNS["plans"], rows, len(rows), refs)
     if key == "campaigns":
-        found = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), when.campaigns(period))
-                                        .order_by(Campaign.window_start, Campaign.id)))
+        campaigns = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), when.campaigns(period))
+                                            .order_by(Campaign.window_start, Campaign.id)))
         return Rows(DRILL_COLUMNS["campaigns"],
                     [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", str(CAMPAIGN_STATUS[c.status.value])]
-                     for c in found[:limit]],
-                    len(found), [_campaign_ref(c) for c in found[:limit]])
+                     for c in campaigns[:limit]],
+                    len(campaigns), [_campaign_ref(c) for c in campaigns[:limit]])
     if key == "draws":
-        rows = db.session.execute(sa.select(Campaign.code, Campaign.title, Draw.kind, Draw.drawn_at, Draw.seed, Campaign.id,
+        draws = db.session.execute(sa.select(Campaign.code, Campaign.title, Draw.kind, Draw.drawn_at, Draw.seed, Campaign.id,
                                             sa.func.coalesce(Campaign.joint_id, Campaign.id))
                                   .join(Campaign, Campaign.id == Draw.campaign_id)
                                   .where(mine(Draw), when.draws(period)).order_by(Draw.drawn_at)).all()
         return Rows(DRILL_COLUMNS["draws"],
                     [[code, title, DRAW_KIND[kind.value],
-                      local(at).strftime("%Y-%m-%d %H:%M"), (seed or "")[:16] + "…"]
-                     for code, title, kind, at, seed, *_ in rows[:limit]], len(rows),
-                    [("campaign", campaign_id, on_portal) for *_, campaign_id, on_portal in rows[:limit]])
+                      local(cast(datetime, at)).strftime("%Y-%m-%d %H:%M"), (seed or "")[:16] + "…"]
+                     for code, title, kind, at, seed, *_ in draws[:limit]], len(draws),
+                    [("campaign", campaign_id, on_portal) for *_, campaign_id, on_portal in draws[:limit]])
     if key == "follow_ups_open":
         condition = sa.and_(mine(FollowUp), when.follow_ups_open(period))
-        rows = db.session.execute(sa.select(Campaign.code, Entity.name, FollowUp.kind, FollowUp.opened_on,
+        opened = db.session.execute(sa.select(Campaign.code, Entity.name, FollowUp.kind, FollowUp.opened_on,
                                             FollowUp.deadline, Visit.id, Visit.campaign_id,
                                             sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at)
                                   .join(Visit, Visit.id == FollowUp.visit_id)
@@ -166,18 +168,18 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                                   .join(Entity, Entity.id == Visit.entity_id)
                                   .where(condition).order_by(FollowUp.opened_on)).all()
         return Rows(DRILL_COLUMNS["follow_ups_open"],
-                    [[code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened, deadline or ""]
-                     for code, entity, kind, opened, deadline, *_ in rows[:limit]], len(rows),
+                    [[code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened_on, deadline or ""]
+                     for code, entity, kind, opened_on, deadline, *_ in opened[:limit]], len(opened),
                     [("visit", visit_id, campaign_id, on_portal, published is not None)
-                     for *_, visit_id, campaign_id, on_portal, published in rows[:limit]])
+                     for *_, visit_id, campaign_id, on_portal, published in opened[:limit]])
     if key in ("joint", "visits_saved"):
         joint = when.joint_of(period)
         ids = list(db.session.scalars(sa.select(joint.c.joint).where(joint.c.tenant_id == tenant_id)))
-        query = sa.select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.window_start)
+        joint_query = sa.select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.window_start)
         if key == "visits_saved":
-            query = query.where(Campaign.tenant_id == tenant_id)
+            joint_query = joint_query.where(Campaign.tenant_id == tenant_id)
         rows, seen, refs = [], set(), []
-        for campaign in db.session.scalars(query):
+        for campaign in db.session.scalars(joint_query):
             figures = campaign_figures(campaign)
             seen.add(campaign.id)
             rows.append([campaign.code, campaign.title, figures.departments, figures.visits, figures.checks,

@@ -14,6 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from spotcheck.core import events
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.tenants.accounts.models import Tenant
@@ -139,7 +140,7 @@ def states_of(tenant: Tenant, years: list[int] | None = None, on: date | None = 
     return found
 
 
-def to_do(tenant: Tenant, actor) -> list[DutyState]:
+def to_do(tenant: Tenant, actor: Actor) -> list[DutyState]:
     """The duties on the to-do list of ``actor``: owed, not submitted, the period begun and the due
     date within :data:`TODO_DAYS_AHEAD` days or past, when the actor can take a step on them."""
     day = today()
@@ -154,7 +155,7 @@ def to_do(tenant: Tenant, actor) -> list[DutyState]:
 
 
 @events.subscribe("reminders.collect")
-def _remind(*, actor, tenant: Tenant, day: date, found: dict[str, list[str]]) -> None:
+def _remind(*, actor: Actor, tenant: Tenant, day: date, found: dict[str, list[str]]) -> None:
     """The daily reminders (:mod:`spotcheck.tenants.notices.reminders`) list the tables to submit."""
     for key, lines in reminder_lines(tenant, day).items():
         found[key].extend(lines)

@@ -77,7 +77,8 @@ def values(code: str, period: Period, tenant_ids: list[int]) -> dict[int, dict[s
 
 def shown(entered: dict[int, dict[str, str]] | None, tenant_id: int | None, key: str) -> str:
     """What a cell of the department says: its entry, else :data:`FILLER`."""
-    return ((entered or {}).get(tenant_id) or {}).get(key) or FILLER
+    row = (entered or {}).get(tenant_id) if tenant_id is not None else None
+    return (row or {}).get(key) or FILLER
 
 
 def unfilled(content: list) -> list[str]:

@@ -9,8 +9,10 @@ rows a figure counts (the drill-down), through the same conditions (:mod:`.condi
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -148,7 +150,7 @@ def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
 
 
 #: 一单两库一细则 but the item list, as they stand today: the rows that show a department has each.
-BASICS = {"entries": (DirectoryEntry, None), "inspectors": (Inspector, Inspector.active.is_(True)),
+BASICS: dict[str, tuple[Any, Any]] = {"entries": (DirectoryEntry, None), "inspectors": (Inspector, Inspector.active.is_(True)),
           "rules": (RulesDocument, RulesDocument.published.is_(True))}
 RANDOM_ITEM = sa.and_(Item.status == ItemStatus.published, Item.random_check.is_(True))
 
@@ -193,7 +195,7 @@ def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
         rules = rules_for(tenant.id, as_of)
         statuses[tenant.id].goals = {f: goal_of(rules, f) for f in reference.ITEM_FIELDS}
 
-    def put(name: str, counts: dict[int, int]) -> None:
+    def put(name: str, counts: Mapping[int, object]) -> None:
         for tenant_id, value in counts.items():
             if tenant_id in statuses:
                 setattr(statuses[tenant_id], name, value)
@@ -216,9 +218,9 @@ def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
     put("rules", {tenant_id: True for tenant_id in _count(RulesDocument, RulesDocument.first_published_at < end)})
     put("campaigns", _count(Campaign, when.campaigns(period)))
     put("draws", _count(Draw, when.draws(period)))
-    for tenant_id, counts in _visit_counts(period).items():
+    for tenant_id, visit_counts in _visit_counts(period).items():
         if tenant_id in statuses:
-            for name, value in counts.items():
+            for name, value in visit_counts.items():
                 setattr(statuses[tenant_id], name, value)
     put("follow_ups_open", _count(FollowUp, when.follow_ups_open(period)))
     joint = when.joint_of(period)
@@ -229,8 +231,8 @@ def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
     return [statuses[t.id] for t in tenants]
 
 
-def _visits_saved(period: Period) -> dict[int, int]:
-    saved: dict[int, int] = {}
+def _visits_saved(period: Period) -> dict[int, int | float]:
+    saved: dict[int, int | float] = {}
     for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True), when.joint_in(period))):
         row = campaign_figures(campaign)
         saved[campaign.tenant_id] = saved.get(campaign.tenant_id, 0) + (row.saved or 0)

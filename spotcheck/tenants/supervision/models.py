@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 
 
-class DeductionRule(db.Model):
+class DeductionRule(Model):
     """One deduction of the assessment as the justice bureau set it: points per occurrence, the
     most it may take off, and whether it applies. One setting for the whole deployment (one
     bureau supervises every department, and each department reads the rules it is scored by);
@@ -37,7 +37,7 @@ class CriticismStatus(str, enum.Enum):
     withdrawn = "withdrawn"  # 已撤回: dropped before approval
 
 
-class Criticism(TenantOwned, db.Model):
+class Criticism(TenantOwned, Model):
     """A notice of criticism (通报) of the justice bureau to the departments that missed a
     deadline or fell below coverage in a period: drafted from the figures by a supervisor,
     approved by a leader of the bureau, then delivered to each department named (inbox,

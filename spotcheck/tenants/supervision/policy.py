@@ -13,11 +13,12 @@ actions tables of notices of criticism (通报) and of statistical tables to sub
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, cast
 
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
+from spotcheck.core.actor import Actor
 from spotcheck.core.errors import Forbidden, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.core.queries import OWN, Across, opened
@@ -28,7 +29,7 @@ from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.tables import TABLES, offered
 
 
-def sees_every_department(reader) -> bool:
+def sees_every_department(reader: Actor) -> bool:
     """The justice bureau's supervisor and leader: every department's supervision figures."""
     return (has_permission(reader, Permission.SUPERVISION_VIEW)
             and has_permission(reader, Permission.SUPERVISION_READ_ALL))
@@ -39,17 +40,17 @@ def across_departments(reason: str) -> Across:
     return Across(reason, permission=Permission.SUPERVISION_READ_ALL)
 
 
-def visible_departments(reader, department_id: int | None = None) -> list[int] | None:
+def visible_departments(reader: Actor, department_id: int | None = None) -> list[int] | None:
     """The department ids ``reader`` reads (``None``: every department, for a supervisor); a leader
     asking for another department: NotFound."""
     if sees_every_department(reader):
         return None
     if department_id is not None and department_id != reader.tenant_id:
         raise NotFound(_l("No such department."))
-    return [reader.tenant_id]
+    return [cast(int, reader.tenant_id)]  # a department's leader: their own
 
 
-def across(reader, period=None, department_id: int | None = None, **_) -> Across | None:
+def across(reader: Actor, period=None, department_id: int | None = None, **_) -> Across | None:
     """The scope of a supervision read: every department for a supervisor (recorded with the
     period), the reader's own department otherwise."""
     if visible_departments(reader, department_id) is None:
@@ -58,7 +59,7 @@ def across(reader, period=None, department_id: int | None = None, **_) -> Across
 
 
 @contextmanager
-def reading(reader, what: str, *, period=None, department_id: int | None = None) -> Iterator[list[int] | None]:
+def reading(reader: Actor, what: str, *, period=None, department_id: int | None = None) -> Iterator[list[int] | None]:
     """The scope a command or a job reads supervision figures in (a query opens it itself). Yields
     the department ids the reader may see (``None``: every department, for a supervisor)."""
     require(reader, Permission.SUPERVISION_VIEW)
@@ -67,7 +68,7 @@ def reading(reader, what: str, *, period=None, department_id: int | None = None)
         yield visible
 
 
-def check_request(code: str, reader, department_id: int | None = None, period: Period | None = None) -> None:
+def check_request(code: str, reader: Actor, department_id: int | None = None, period: Period | None = None) -> None:
     """Who may ask for which table: the justice bureau for every department or one; a department
     leader for their own department only, and not the area-wide table; of ``period``, only when a
     department it covers existed by the period's end (one created after it owes no table of it)."""
@@ -84,7 +85,7 @@ def check_request(code: str, reader, department_id: int | None = None, period: P
         _existed_in(reader, department_id, period)
 
 
-def _existed_in(reader, department_id: int | None, period: Period) -> None:
+def _existed_in(reader: Actor, department_id: int | None, period: Period) -> None:
     """Refused: a table of a period no department it covers existed in."""
     ids = [department_id] if department_id is not None else visible_departments(reader)
     if figures.departments(ids, period):
@@ -110,7 +111,7 @@ CRITICISM_ACTIONS = Actions(
 )
 
 
-def _area_wide_reader(state, actor) -> bool:
+def _area_wide_reader(state, actor: Actor) -> bool:
     """The area-wide table is prepared by the bureau's supervisor (who drafts; its leader signs)."""
     return not state.due.duty.area_wide or (sees_every_department(actor)
                                             and has_permission(actor, Permission.SUPERVISION_MANAGE))

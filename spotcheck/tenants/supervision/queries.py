@@ -14,12 +14,16 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core import jobs, storage
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, NotFound
+from spotcheck.core.errors import NotFound
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission, has_permission
-from spotcheck.core.queries import OWN, query
+from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
-from spotcheck.tenants.accounts.models import Tenant, TenantKind
+from spotcheck.tenants.accounts.models import Tenant, TenantKind, tenant_of
+from spotcheck.tenants.contacts import policy as contacts_policy
 from spotcheck.tenants.contacts.queries import Listed, rows_of
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.rules import queries as rules_queries
@@ -41,17 +45,20 @@ from spotcheck.tenants.supervision.policy import (
     CRITICISM_ACTIONS,
     REPORT_ACTIONS,
     across,
-    across_departments,
     check_request,
     sees_every_department,
     visible_departments,
 )
 from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission
+from spotcheck.tenants.supervision.vocabulary import TABLE_JOB
 
 # Reads that need no reader, as they are: the tables offered, a submitted table's sheets and file.
 TABLES = tables.TABLES
-Status, Rows, Score, Setting, Attention = figures.Status, drill_down.Rows, assessment.Score, assessment.Setting, \
-    criticism.Attention
+Status = figures.Status  # one a line: a type checker takes each for the class it names
+Rows = drill_down.Rows
+Score = assessment.Score
+Setting = assessment.Setting
+Attention = criticism.Attention
 history, intact, sheets_of, workbook = submissions.history, submissions.intact, submissions.sheets_of, submissions.workbook
 states_of, state_of, applies, other_field_departments = (duty_status.states_of, duty_status.state_of,
                                                          duty_status.applies, duty_status.other_field_departments)
@@ -61,7 +68,7 @@ DutyState = duty_status.DutyState
 reads_every_department = sees_every_department
 
 
-def _departments(reader, department_id: int | None, period: Period | None = None) -> list[Tenant]:
+def _departments(reader: Actor, department_id: int | None, period: Period | None = None) -> list[Tenant]:
     """The departments a read covers: the one asked for, else those the reader sees that existed by the
     end of ``period`` (one created after it shows nothing for it)."""
     visible = visible_departments(reader, department_id)
@@ -75,26 +82,26 @@ def _departments(reader, department_id: int | None, period: Period | None = None
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
-def statuses(period: Period, department_id: int | None = None, *, reader) -> list[figures.Status]:
+def statuses(period: Period, department_id: int | None = None, *, reader: Actor) -> list[figures.Status]:
     """Every department's figures of ``period`` (a leader: their own), or one department's."""
     return figures.compute(period, _departments(reader, department_id, period))
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
-def figure_rows(key: str, department_id: int, period: Period, *, reader) -> tuple[str, drill_down.Rows]:
+def figure_rows(key: str, department_id: int, period: Period, *, reader: Actor) -> tuple[str, drill_down.Rows]:
     """The rows figure ``key`` counts for one department (drill-down), with the department's name."""
     tenants = _departments(reader, department_id)
     return tenants[0].name, drill_down.rows_of(key, department_id, period)
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
-def department_choices(*, reader) -> list[tuple[int, str]]:
+def department_choices(*, reader: Actor) -> list[tuple[int, str]]:
     """The departments a reader may ask a table of (every department, for a supervisor)."""
     return [(t.id, t.name) for t in figures.departments()] if sees_every_department(reader) else []
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
-def attention(period: Period, *, reader) -> criticism.Attention:
+def attention(period: Period, *, reader: Actor) -> criticism.Attention:
     """What ``period``'s figures call for (the bureau's home page)."""
     return criticism.attention(figures.compute(period, figures.departments(period=period)))
 
@@ -103,7 +110,7 @@ def attention(period: Period, *, reader) -> criticism.Attention:
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
-def scores(period: Period, department_id: int | None = None, *, reader) -> list[assessment.Score]:
+def scores(period: Period, department_id: int | None = None, *, reader: Actor) -> list[assessment.Score]:
     """The departments' scores of the year (best first), or one department's."""
     rules = assessment.settings()
     found = [assessment.score(s, rules) for s in figures.compute(period, _departments(reader, department_id, period))]
@@ -111,7 +118,7 @@ def scores(period: Period, department_id: int | None = None, *, reader) -> list[
 
 
 @query(Permission.SUPERVISION_VIEW)
-def deductions(*, reader) -> list[assessment.Setting]:
+def deductions(*, reader: Actor) -> list[assessment.Setting]:
     """The deductions as the reader's bureau set them, the rules' defaults for the rest."""
     return assessment.settings()
 
@@ -133,7 +140,7 @@ COUNTED_AGAINST = ("report_days", "publish_days", "plan_filing_deadline", "half_
 
 
 @query(Permission.SUPERVISION_VIEW)
-def rules_in_force(*, reader) -> list:
+def rules_in_force(*, reader: Actor) -> list:
     """What the figures are counted against today, with where each comes from (the deployment's rules;
     a department's own rules may only be stricter)."""
     rows = rules_queries.parameter_rows(rules_for(None))
@@ -143,17 +150,12 @@ def rules_in_force(*, reader) -> list:
 # --- contacts (负责人和联络员) --------------------------------------------------------------------------
 
 
-def _contacts_scope(reader, **_):
-    return across_departments("contacts") if sees_every_department(reader) else OWN
-
-
-@query(Permission.SIGNED_IN, scope=_contacts_scope)
-def contacts(*, reader) -> list[Listed]:
+@query(Permission.SIGNED_IN, scope=contacts_policy.scope)
+def contacts(*, reader: Actor) -> list[Listed]:
     """The list as ``reader`` may read it: every active department's for the justice bureau (audited
     cross-department reading), one's own department's otherwise; Forbidden to anyone else."""
-    if not (has_permission(reader, Permission.CONTACTS_MANAGE) or has_permission(reader, Permission.SUPERVISION_VIEW)):
-        raise Forbidden("只有本部门系统管理员、领导和司法局可以查看负责人和联络员名单（含联系电话）。")
-    if sees_every_department(reader):
+    contacts_policy.require_reader(reader)
+    if contacts_policy.reads_every_department(reader):
         return rows_of(list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True))
                                                .order_by(Tenant.kind, Tenant.code))))
     tenant = db.session.get(Tenant, reader.tenant_id)
@@ -163,7 +165,7 @@ def contacts(*, reader) -> list[Listed]:
 # --- tables (the seeds' statistical tables) ---------------------------------------------------------------
 
 
-def build_table(reader, code: str, period: Period, department_id: int | None = None,
+def build_table(reader: Actor, code: str, period: Period, department_id: int | None = None,
                 progress: Callable[[int], None] = lambda p: None) -> tuple[bytes, str]:
     """Table ``code`` of ``period`` as ``reader`` may read it (every department, one, or their own),
     through the audited reading; returns the workbook and its file name (the job's work)."""
@@ -181,7 +183,7 @@ class OfferedTable:
     area_wide: bool
 
 
-def tables_offered(reader) -> list[OfferedTable]:
+def tables_offered(reader: Actor) -> list[OfferedTable]:
     """The tables of the rules in force the reader may build (the area-wide one: the justice bureau's)."""
     rules, every = rules_for(None), sees_every_department(reader)
     return [OfferedTable(spec.code, spec.name, rules.table_source(spec.code), spec.area_wide)
@@ -190,7 +192,7 @@ def tables_offered(reader) -> list[OfferedTable]:
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def _table(code: str, period: Period, department_id: int | None = None, progress: Callable = lambda p: None, *,
-           reader) -> tuple[bytes, str]:
+           reader: Actor) -> tuple[bytes, str]:
     visible = visible_departments(reader, department_id)
     tenants = figures.departments([department_id] if department_id is not None else visible, period)
     single = len(tenants) == 1 and (department_id is not None or visible is not None)
@@ -203,13 +205,13 @@ def _table(code: str, period: Period, department_id: int | None = None, progress
 
 
 @query(Permission.SUPERVISION_VIEW)
-def criticisms(*, reader) -> list[Criticism]:
+def criticisms(*, reader: Actor) -> list[Criticism]:
     """The bureau's notices of criticism, newest first."""
     return criticism.list_all()
 
 
 @query(Permission.SUPERVISION_VIEW)
-def criticism_drafts(*, reader) -> list[Criticism]:
+def criticism_drafts(*, reader: Actor) -> list[Criticism]:
     """The bureau's notices of criticism waiting for approval."""
     return criticism.drafts()
 
@@ -222,7 +224,7 @@ class CriticismView:
 
 
 @query(Permission.SUPERVISION_VIEW)
-def criticism_view(criticism_id: int, *, reader) -> CriticismView:
+def criticism_view(criticism_id: int, *, reader: Actor) -> CriticismView:
     """One notice of criticism with the steps the reader may take on it."""
     found = criticism.get(criticism_id)
     return CriticismView(found, CRITICISM_ACTIONS.allowed(found, reader), parse_period(found.period))
@@ -259,7 +261,7 @@ class DutyView:
 
 
 @query(Permission.SIGNED_IN)
-def duty_view(tenant: Tenant, due: Due, *, reader) -> DutyView:
+def duty_view(tenant: Tenant, due: Due, *, reader: Actor) -> DutyView:
     """A table the department owes for a period, with its versions and the steps the reader may take;
     NotFound when the department does not owe it."""
     if not duty_status.applies(tenant, due, duty_status.other_field_departments()):
@@ -273,14 +275,14 @@ def duty_view(tenant: Tenant, due: Due, *, reader) -> DutyView:
 
 
 @query(Permission.SIGNED_IN)
-def submission(submission_id: int, *, reader) -> tuple[ReportSubmission, Tenant]:
+def submission(submission_id: int, *, reader: Actor) -> tuple[ReportSubmission, Tenant]:
     """A version of a table with its department: one's own department's, or any for the justice
     bureau (through its audited reading); NotFound otherwise."""
     return submissions.get(submission_id, reader)
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
-def submissions_overview(year: int, *, reader) -> list[duty_status.DutyOverview]:
+def submissions_overview(year: int, *, reader: Actor) -> list[duty_status.DutyOverview]:
     """Every department's tables of ``year`` as submitted (a leader: their own department's), the
     versions loaded while the departments are visible."""
     rows = duty_status.overview(figures.departments(visible_departments(reader)), [year])
@@ -291,7 +293,7 @@ def submissions_overview(year: int, *, reader) -> list[duty_status.DutyOverview]
 
 
 @query(Permission.SIGNED_IN)
-def own_department(*, reader) -> Tenant:
+def own_department(*, reader: Actor) -> Tenant:
     """The reader's own department (NotFound for the platform's administrator, who has none)."""
     tenant = db.session.get(Tenant, reader.tenant_id) if getattr(reader, "tenant_id", None) else None
     if tenant is None:
@@ -312,24 +314,25 @@ class Basics:
     rule: str
 
 
-def _basics_task(reader) -> list[Task]:
+def _basics_task(reader: Actor) -> list[Task]:
     """Where the rules ask every department to have and file its 一单两库一细则 (``basics_filed``), the
     administrator's to-do while one of the four is missing or unpublished."""
     if not has_permission(reader, Permission.CATALOG_MANAGE) or getattr(reader, "tenant", None) is None:
         return []
+    tenant = tenant_of(reader)
     rules = rules_for(reader.tenant_id)
-    if not rules.basics_filed or reader.tenant.kind == TenantKind.supervisor:
+    if not rules.basics_filed or tenant.kind == TenantKind.supervisor:
         return []
-    present = figures.basics_present(reader.tenant_id)
+    present = figures.basics_present(tenant.id)
     missing = tuple(name for key, name in (("items", "随机抽查事项清单"), ("entries", "检查对象名录库"),
                                            ("inspectors", "执法检查人员名录库"), ("rules", "实施细则"))
                     if not present[key])
     if not missing:
         return []
-    return [Task("basics", Basics(reader.tenant_id, missing, rules.cite("basics_filed")), frozenset({"complete"}))]
+    return [Task("basics", Basics(tenant.id, missing, rules.cite("basics_filed")), frozenset({"complete"}))]
 
 
-def tasks_for(reader, limit: int = 20) -> list[Task]:
+def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The statistical tables to submit (报表报送, kind ``report``) whose due date is near or past: a
     planner prepares one (not once it waits for the leader), a leader signs and submits it; for the
     bureau's leader, the drafted notices of criticism (通报, kind ``criticism``) to approve; and for a
@@ -338,7 +341,7 @@ def tasks_for(reader, limit: int = 20) -> list[Task]:
     found += _basics_task(reader)
     if not has_permission(reader, Permission.REPORTS_PREPARE) or getattr(reader, "tenant", None) is None:
         return found[:limit]
-    for state in duty_status.to_do(reader.tenant, reader):
+    for state in duty_status.to_do(tenant_of(reader), reader):
         actions = REPORT_ACTIONS.allowed(state, reader)
         actions = actions & {"submit"} if "submit" in actions else actions
         if state.prepared is not None and "submit" not in actions:
@@ -348,9 +351,23 @@ def tasks_for(reader, limit: int = 20) -> list[Task]:
     return found[:limit]
 
 
-def _criticisms_to_approve(reader) -> list[Task]:
+def _criticisms_to_approve(reader: Actor) -> list[Task]:
     tasks = []
     for draft in criticism.drafts():
         if actions := CRITICISM_ACTIONS.allowed(draft, reader) & {"approve"}:
             tasks.append(Task("criticism", draft, frozenset(actions)))
     return tasks
+
+
+def table_jobs(reader: Actor, limit: int = 20) -> list[Job]:
+    """The newest statistical-table jobs ``reader`` may see."""
+    return jobs.list_jobs(reader, kinds=[TABLE_JOB], limit=limit)
+
+
+def table_file(job_id: int, reader: Actor) -> tuple[bytes, str]:
+    """The workbook of a finished table job of the reader's (NotFound otherwise)."""
+    job = jobs.job_for(job_id, reader)
+    result = job.result or {}
+    if job.kind != TABLE_JOB or not result.get("storage_key") or not storage.exists(result["storage_key"]):
+        raise NotFound(_l("No such table."))
+    return storage.read(result["storage_key"]), result["file_name"]

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.clock import now
-from spotcheck.core.database import db
+from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 
 
@@ -24,7 +24,7 @@ class SubmissionStatus(str, enum.Enum):
     superseded = "superseded"  # 已更正: replaced by a later signed version
 
 
-class ReportSubmission(TenantOwned, db.Model):
+class ReportSubmission(TenantOwned, Model):
     __tablename__ = "report_submission"
     __table_args__ = (sa.UniqueConstraint("tenant_id", "table_code", "period", "version",
                                           name="uq_report_submission_version"),)
@@ -51,7 +51,7 @@ class ReportSubmission(TenantOwned, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class ReportEntry(TenantOwned, db.Model):
+class ReportEntry(TenantOwned, Model):
     """A cell of a statistical table the platform holds no data for (由填报单位填写), as the department
     filled it on the table's page: for one table and period, with who entered it and when. A table
     of a later period shows the department's latest entry until it enters another."""

@@ -17,10 +17,12 @@ import re
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import local
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
@@ -56,7 +58,7 @@ def digest_of(content: list) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _freeze(due: duties.Due, tenant: Tenant, actor) -> list:
+def _freeze(due: duties.Due, tenant: Tenant, actor: Actor) -> list:
     """The table of ``due`` as it stands now, as data: the department's own, or (the area-wide
     table) every department's through the bureau's audited reading."""
     def build(tenants: list[Tenant], single: bool) -> list:
@@ -73,14 +75,14 @@ def _freeze(due: duties.Due, tenant: Tenant, actor) -> list:
     return build([tenant], True)
 
 
-def _due(tenant: Tenant, code: str, period: str) -> duties.Due:
+def _due(tenant: Tenant, code: str | None, period: str | None) -> duties.Due:
     found = duties.find(tenant.id, str(code or ""), str(period or ""))
     if found is None:
         raise ValidationFailed({"table": ["现行规则中没有这项报送义务：请在本部门的报表页选择应报送的统计表及其统计期。"]})
     return found
 
 
-def _own_tenant(actor) -> Tenant:
+def _own_tenant(actor: Actor) -> Tenant:
     tenant = db.session.get(Tenant, actor.tenant_id) if getattr(actor, "tenant_id", None) else None
     if tenant is None:
         raise NotFound("没有这个部门。")
@@ -108,7 +110,7 @@ def _contact(contact, phone) -> tuple[str, str]:
 # --- reading what was submitted -------------------------------------------------------------------
 
 
-def get(submission_id: int, reader) -> tuple[ReportSubmission, Tenant]:
+def get(submission_id: int, reader: Actor) -> tuple[ReportSubmission, Tenant]:
     """A version of a table with its department: one's own department's, or any for the justice
     bureau (through its audited reading); NotFound otherwise."""
     if sees_every_department(reader):
@@ -156,6 +158,6 @@ def sheets_of(row: ReportSubmission) -> list[Sheet]:
 def workbook(row: ReportSubmission, tenant: Tenant) -> tuple[bytes, str]:
     """The table as submitted, as .xlsx, and its file name."""
     title = row.content[0]["title"] if row.content else row.title
-    period = periods.parse(row.period)
+    period = cast(periods.Period, periods.parse(row.period))  # stored as parsed
     name = tables.file_name(f"{title}（第{row.version}版）", period, tenant.name)
     return write(sheets_of(row)), name

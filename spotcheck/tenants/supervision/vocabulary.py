@@ -182,3 +182,7 @@ DRILL_COLUMNS = {
     "follow_ups_open": ["抽查任务", "检查对象", "处置方式", "开启日期", "改正期限"],
     "joint": ["编号", "名称", "参与部门", "实际检查户次", "各部门抽查户次合计", "分别抽查预计户次", "减少检查户次"],
 }
+
+
+#: The Celery task (后台作业) that builds a statistical table, and its jobs' kind (never renamed).
+TABLE_TASK, TABLE_JOB = "spotcheck.supervision.table", "supervision.table"

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import ValidationFailed
@@ -14,7 +15,7 @@ from spotcheck.core.passwords import hash_password, password_problems
 from spotcheck.core.policy import ROLES_BY_TENANT_KIND, Permission, Role
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.core.text import required_text
-from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.accounts.models import Tenant, User, tenant_of
 from spotcheck.tenants.accounts.policy import require_own
 from spotcheck.tenants.accounts.sessions import end_user_access, new_session_stamp
 from spotcheck.tenants.accounts.vocabulary import ADMIN_FIELDS, LOGIN, REGION_CODE, TENANT_CODE, TenantKind
@@ -48,7 +49,7 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
 
 
 @command(Permission.TENANTS_MANAGE)
-def create_department(data: dict, *, actor) -> Tenant:
+def create_department(data: dict, *, actor: Actor) -> Tenant:
     """Create a department (部门) and its first administrator, together or not at all: every field of
     both is checked before anything is written. Only one ``lead`` and one ``supervisor`` may exist.
 
@@ -117,7 +118,7 @@ def _user_fields(data: dict, tenant_kind: str | None, errors: dict) -> dict:
     return {"login": login, "display_name": display_name, "password": password, "roles": roles}
 
 
-def _new_user(tenant: Tenant | None, fields: dict, *, actor) -> User:
+def _new_user(tenant: Tenant | None, fields: dict, *, actor: Actor) -> User:
     tenant_id = tenant.id if tenant else None
     with tenant_scope(tenant_id) if tenant_id else system_access("create a platform administrator"):
         user = User(tenant_id=tenant_id, login=fields["login"], display_name=fields["display_name"],
@@ -130,18 +131,18 @@ def _new_user(tenant: Tenant | None, fields: dict, *, actor) -> User:
 
 
 @command(Permission.USERS_MANAGE)
-def create_user(data: dict, *, actor) -> User:
+def create_user(data: dict, *, actor: Actor) -> User:
     """Create a user in the administrator's own department (``login``, ``display_name``,
     ``password``, ``roles``)."""
     errors: dict[str, list] = {}
-    fields = _user_fields(dict(data or {}), actor.tenant.kind.value, errors)
+    fields = _user_fields(dict(data or {}), tenant_of(actor).kind.value, errors)
     if errors:
         raise ValidationFailed(errors)
-    return _new_user(actor.tenant, fields, actor=actor)
+    return _new_user(tenant_of(actor), fields, actor=actor)
 
 
 @command(Permission.PLATFORM_BOOTSTRAP)
-def create_platform_admin(data: dict, *, actor) -> User:
+def create_platform_admin(data: dict, *, actor: Actor) -> User:
     """Create a platform administrator (平台管理员), from the server's console (``login``,
     ``display_name``, ``password``)."""
     errors: dict[str, list] = {}
@@ -157,7 +158,7 @@ def _locked_user(user_id: int) -> User:
 
 
 @command(Permission.USERS_MANAGE)
-def update_user(user_id: int, data: dict | None = None, *, actor) -> User:
+def update_user(user_id: int, data: dict | None = None, *, actor: Actor) -> User:
     """Change a user's name, roles or active flag, or clear a lockout (``display_name``, ``roles``,
     ``active``, ``unlock``; each change audited)."""
     data = dict(data or {})
@@ -178,8 +179,8 @@ def update_user(user_id: int, data: dict | None = None, *, actor) -> User:
             user.display_name = display_name
     if roles is not None:
         roles = sorted(set(roles))
-        if problems := _check_roles(roles, user.tenant.kind.value if user.tenant else None):
-            raise ValidationFailed({"roles": problems})
+        if role_problems := _check_roles(roles, user.tenant.kind.value if user.tenant else None):
+            raise ValidationFailed({"roles": role_problems})
         if actor is not None and actor.id == user.id and Role.tenant_admin.value in user.roles and Role.tenant_admin.value not in roles:
             raise ValidationFailed({"roles": [_l("You cannot remove your own administrator role.")]})
         if roles != sorted(user.roles):
@@ -199,7 +200,7 @@ def update_user(user_id: int, data: dict | None = None, *, actor) -> User:
 
 
 @command(Permission.USERS_MANAGE)
-def unlock_user(user_id: int, data: dict | None = None, *, actor) -> User:
+def unlock_user(user_id: int, data: dict | None = None, *, actor: Actor) -> User:
     """Clear a login lockout (解除锁定)."""
     user = _locked_user(user_id)
     require_own(user, actor)

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import get_row
 from spotcheck.core.errors import NotFound, ValidationFailed
@@ -54,7 +55,7 @@ def _its_user(tenant_id: int, user_id: int) -> User:
 
 
 @command(Permission.TENANTS_MANAGE)
-def create_department_admin(tenant_id: int, data: dict, *, actor) -> User:
+def create_department_admin(tenant_id: int, data: dict, *, actor: Actor) -> User:
     """Add an administrator (部门管理员) to a department (``login``, ``display_name``, ``password``)."""
     with _in_department(tenant_id) as tenant:
         errors: dict[str, list] = {}
@@ -65,7 +66,7 @@ def create_department_admin(tenant_id: int, data: dict, *, actor) -> User:
 
 
 @command(Permission.TENANTS_MANAGE)
-def reset_admin_password(tenant_id: int, user_id: int, data: dict | None = None, *, actor) -> tuple[User, str]:
+def reset_admin_password(tenant_id: int, user_id: int, data: dict | None = None, *, actor: Actor) -> tuple[User, str]:
     """Give a department's administrator a new temporary password (重置密码), returned once and
     never stored in clear: the old password stops working, a lockout is cleared, every session and
     API token of theirs ends (whoever held the old password is out), and at their next sign-in they
@@ -84,7 +85,7 @@ def reset_admin_password(tenant_id: int, user_id: int, data: dict | None = None,
 
 
 @command(Permission.TENANTS_MANAGE)
-def set_admin_active(tenant_id: int, user_id: int, data: dict, *, actor) -> User:
+def set_admin_active(tenant_id: int, user_id: int, data: dict, *, actor: Actor) -> User:
     """Disable (停用) or enable (启用) a department's administrator (``active``). Disabling ends every
     session and API token of theirs at once; enabling revives none of them. The only administrator
     of a department may be disabled too (an account taken over must be stopped at once): the page

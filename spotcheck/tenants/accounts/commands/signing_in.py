@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, clock
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound, ValidationFailed
@@ -26,7 +27,7 @@ from spotcheck.tenants.accounts.vocabulary import EMAIL, MOBILE, TOKEN_PREFIX, A
 
 
 @command(ANYONE)
-def attempt_sign_in(data: dict, *, actor=None) -> Attempt:
+def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
     """Check a login and password (登录); after ``max_failures`` wrong passwords in a row the account
     is locked for ``lock_minutes`` (登录失败处理). Every attempt is audited and its outcome (the
     failure count, the lock) kept: a refusal is an outcome, not a failure of the command.
@@ -71,7 +72,7 @@ def attempt_sign_in(data: dict, *, actor=None) -> Attempt:
 
 
 @command(Permission.SIGNED_IN)
-def sign_out_everywhere(data: dict | None = None, *, actor) -> int:
+def sign_out_everywhere(data: dict | None = None, *, actor: User) -> int:
     """End every session of one's own, on every device, this one included (全部退出)."""
     ended = end_sessions(actor)
     audit.record("auth.sessions_ended", "user", actor.id, actor=actor, tenant_id=actor.tenant_id,
@@ -80,7 +81,7 @@ def sign_out_everywhere(data: dict | None = None, *, actor) -> int:
 
 
 @command(Permission.SIGNED_IN)
-def set_contact(data: dict, *, actor) -> None:
+def set_contact(data: dict, *, actor: User) -> None:
     """One's own ``email`` and ``mobile`` (联系方式), where notices and reminders are also sent;
     empty: not used."""
     email = str(data.get("email") or "").strip()
@@ -98,7 +99,7 @@ def set_contact(data: dict, *, actor) -> None:
 
 
 @command(Permission.SIGNED_IN)
-def sign_out(data: dict | None = None, *, actor) -> None:
+def sign_out(data: dict | None = None, *, actor: Actor) -> None:
     """End this session (``session_key``) on the server (退出登录): a copy of its cookie no longer works."""
     session_key = (data or {}).get("session_key")
     if session_key:
@@ -112,7 +113,7 @@ def sign_out(data: dict | None = None, *, actor) -> None:
 
 
 @command(Permission.SIGNED_IN)
-def change_password(data: dict, *, actor) -> None:
+def change_password(data: dict, *, actor: User) -> None:
     """Change one's own password (``current``, ``new``): the current one is required; every other
     session is ended (all but ``keep_session``, this one's key)."""
     user, current, new = actor, data.get("current") or "", data.get("new") or ""
@@ -133,7 +134,7 @@ def change_password(data: dict, *, actor) -> None:
 
 
 @command(Permission.SIGNED_IN)
-def issue_token(data: dict, *, actor) -> tuple[ApiToken, str]:
+def issue_token(data: dict, *, actor: Actor) -> tuple[ApiToken, str]:
     """Create a personal API token (``name``); the secret is returned once and never stored."""
     user = actor
     name = str(data.get("name") or "").strip()
@@ -149,7 +150,7 @@ def issue_token(data: dict, *, actor) -> tuple[ApiToken, str]:
 
 
 @command(Permission.SIGNED_IN)
-def revoke_token(token_id: int, data: dict | None = None, *, actor) -> ApiToken:
+def revoke_token(token_id: int, data: dict | None = None, *, actor: Actor) -> ApiToken:
     """Revoke one of one's own tokens."""
     user = actor
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)

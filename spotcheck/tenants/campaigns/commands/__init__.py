@@ -8,6 +8,7 @@ from spotcheck.tenants.campaigns.commands.ceremony import (
     draw_targets,
     freeze_inspectors,
     freeze_targets,
+    submit_draw,
 )
 from spotcheck.tenants.campaigns.commands.drafting import approve, create_campaign, update_campaign
 from spotcheck.tenants.campaigns.commands.teams import (
@@ -21,4 +22,4 @@ from spotcheck.tenants.campaigns.commands.withdrawal import cancel, delete_draft
 
 __all__ = ["approve", "cancel", "create_campaign", "delete_draft", "designate_leader", "designate_leaders", "draw_inspectors",
            "draw_targets", "freeze_inspectors", "freeze_targets", "replace_inspector", "replace_inspectors", "replace_target",
-           "return_draft", "update_campaign"]
+           "return_draft", "submit_draw", "update_campaign"]

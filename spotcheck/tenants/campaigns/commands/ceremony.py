@@ -7,32 +7,36 @@ and kind. The steps themselves are in :mod:`spotcheck.tenants.campaigns.draws`.
 """
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck import draw as engine
-from spotcheck.core import audit
+from spotcheck.core import audit, jobs
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.draw import proof_file, targets as target_engine
 from spotcheck.tenants.campaigns import draws, frames
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of
-from spotcheck.tenants.campaigns.queries import get_campaign
-from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
+from spotcheck.tenants.campaigns.queries import get_campaign, ready_to_draw
+from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS, DRAW_TASKS, CampaignStatus, TargetStatus
 from spotcheck.tenants.directory.models import Entity
 
 
-def _locked(campaign_id: int, kind: str, actor, action: str) -> tuple[Campaign, Draw]:
+def _locked(campaign_id: int, kind: str, actor: Actor, action: str) -> tuple[Campaign, Draw]:
     """The campaign and its draw of ``kind``, locked and read afresh, once ``action`` is allowed: two
     requests for the same step take turns, and the second finds the step done."""
     campaign = get_campaign(campaign_id, for_update=True)
     record = draw_of(campaign, kind, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, action)
-    return campaign, record
+    return campaign, cast(Draw, record)  # the step is possible: the draw is committed
 
 
 def _inputs(data) -> tuple[list[str], str]:
@@ -44,7 +48,7 @@ def _inputs(data) -> tuple[list[str], str]:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def freeze_targets(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
+def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Draw:
     """Step 2: fix the frame (exclusions applied first) and publish its digest and counts."""
     campaign, record = _locked(campaign_id, "targets", actor, "freeze_targets")
     frame = frames.target_frame([frames.FramePart.of(campaign)], today())
@@ -58,7 +62,7 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor) -> Draw
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def draw_targets(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
+def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Draw:
     """Steps 3–5: take the observers' inputs (``data["public_inputs"]``) — with none, the reason
     (``data["no_input_reason"]``, required) — draw, store the targets and publish the proof.
 
@@ -67,7 +71,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
     inputs, reason = _inputs(data)  # a draw that cannot be made now is refused first
     proof = target_engine.draw_targets_from_file(
-        campaign=campaign.code, nonce=draws.secret_nonce(record), frame_file=draws.frozen_file(record),
+        campaign=cast(str, campaign.code), nonce=draws.secret_nonce(record), frame_file=draws.frozen_file(record),  # approved
         rules={campaign.tenant_code: campaign.strata}, reserve_size=campaign.reserve_size, public_inputs=inputs)
     draws.finish(record, proof, inputs, reason)
     draws.store_targets(campaign, proof)
@@ -82,7 +86,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
+def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Draw:
     """Fix the visits (current targets), the eligible pool on the draw date, and the recusals."""
     campaign, record = _locked(campaign_id, "inspectors", actor, "freeze_inspectors")
     needed = sorted({c for item in campaign.items for c in item.inspector_categories})
@@ -98,7 +102,7 @@ def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor) -> D
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor) -> Draw:
+def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Draw:
     """Draw the teams (inputs: ``data["public_inputs"]``; with none, ``data["no_input_reason"]``); if a
     team cannot be filled the whole draw fails with the visit named."""
     campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
@@ -117,3 +121,23 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor) -> Dra
     audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
                  details=draws.drawn_details("inspectors", record, inputs, teams=len(proof["teams"])))
     return record
+
+
+#: A second request for a draw already queued or running (campaigns and joint campaigns alike).
+DRAW_UNDER_WAY = _l("This draw is already under way; follow its progress on the campaign page.")
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def submit_draw(campaign_id: int, data: dict, *, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Ask for a draw (抽取) of ``data["kind"]`` with the observers' ``data["public_inputs"]`` (with none,
+    ``data["no_input_reason"]``, required): the inputs or the reason are checked and the draw must be
+    possible now, with no draw of that kind under way, before the job is queued; returns the job to watch."""
+    kind = data.get("kind")
+    if kind not in DRAW_KINDS:
+        raise ValidationFailed({"kind": [_l("No such draw.")]})
+    campaign = get_campaign(campaign_id, for_update=True)  # two requests take turns here
+    ready_to_draw(campaign, kind)
+    jobs.refuse_if_under_way(f"draw.{kind}", campaign.id, DRAW_UNDER_WAY)
+    inputs, reason = draws.observers(data)  # once the draw can be made: a refused step says why first
+    return jobs.submit(DRAW_TASKS[kind], f"draw.{kind}", actor, campaign_id=campaign.id, public_inputs=inputs,
+                       no_input_reason=reason, locale=locale)

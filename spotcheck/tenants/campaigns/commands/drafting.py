@@ -5,6 +5,7 @@ and its target draw committed. The checks are in :mod:`spotcheck.tenants.campaig
 from __future__ import annotations
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
@@ -20,7 +21,7 @@ from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, values_of
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def create_campaign(data: dict, *, actor) -> Campaign:
+def create_campaign(data: dict, *, actor: Actor) -> Campaign:
     """Draft a campaign: its items must all be in a filed plan of its year, unless it is of an exempt
     kind. A draft has no code yet (未编号): the code is issued when a leader approves it."""
     clean, errors = clean_campaign(data)
@@ -39,7 +40,7 @@ def create_campaign(data: dict, *, actor) -> Campaign:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def update_campaign(campaign_id: int, data: dict, *, actor) -> Campaign:
+def update_campaign(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     """Change a draft campaign (an approved one is committed and cannot change)."""
     campaign = get_campaign(campaign_id, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "edit")
@@ -55,7 +56,7 @@ def update_campaign(campaign_id: int, data: dict, *, actor) -> Campaign:
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def approve(campaign_id: int, data: dict | None = None, *, actor) -> Campaign:
+def approve(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Campaign:
     """A leader approves (批准): the rules are checked again, the campaign's code (文号) is issued, the
     rules in force kept with it, and the target draw is committed."""
     campaign = get_campaign(campaign_id, for_update=True)

@@ -5,12 +5,14 @@ named — each recorded in the published proof or the audit trail.
 from __future__ import annotations
 
 import copy
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck import draw as engine
 from spotcheck.core import audit, bulk
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
@@ -28,7 +30,7 @@ from spotcheck.tenants.inspectors.models import Inspector
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def replace_target(campaign_id: int, data: dict, *, actor) -> CampaignTarget:
+def replace_target(campaign_id: int, data: dict, *, actor: Actor) -> CampaignTarget:
     """Replace a drawn target (``data["entity_id"]``) by the next unused reserve of its cell, for
     ``data["reason"]``, before the inspectors are frozen."""
     entity_id, reason = data.get("entity_id"), data.get("reason") or ""
@@ -41,7 +43,7 @@ def replace_target(campaign_id: int, data: dict, *, actor) -> CampaignTarget:
         CampaignTarget.status == TargetStatus.selected))
     if out is None:
         raise NotFound(_l("This entity is not a selected target of the campaign."))
-    proof = copy.deepcopy(record.proof)  # a new value, so the change is saved
+    proof = copy.deepcopy(cast(dict[str, Any], record.proof))  # a new value, so the change is saved
     try:
         replacement = target_engine.replace_target(proof, group=out.group_code, stratum=out.stratum,
                                                    out=out.entity.code, reason=reason)
@@ -51,6 +53,7 @@ def replace_target(campaign_id: int, data: dict, *, actor) -> CampaignTarget:
         CampaignTarget.campaign_id == campaign.id, CampaignTarget.group_code == out.group_code,
         Entity.code == replacement["in"]))
     out.status, out.replacement_reason = TargetStatus.replaced, reason
+    incoming = cast(CampaignTarget, incoming)  # the reserve drawn is a target of the campaign
     incoming.status = TargetStatus.selected
     draws.store_proof(record, proof)
     audit.record("draw.target_replaced", "campaign", campaign.id, actor=actor, details=replacement)
@@ -58,7 +61,7 @@ def replace_target(campaign_id: int, data: dict, *, actor) -> CampaignTarget:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def replace_inspector(campaign_id: int, data: dict, *, actor) -> TeamMember:
+def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMember:
     """Replace a team member (``data["member_id"]``) by the next eligible inspector in that visit's
     ranking, for ``data["reason"]`` (a member who declared a conflict after the draw: for the
     reason ``conflict``, 抽取后申报回避)."""
@@ -81,7 +84,8 @@ def replace_inspector(campaign_id: int, data: dict, *, actor) -> TeamMember:
         raise Conflict(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]
     member.active, member.replacement_reason = False, reason
-    incoming = db.session.scalar(sa.select(Inspector).where(Inspector.cert_no == replacement["in"]))
+    incoming = cast(Inspector, db.session.scalar(  # the replacement drawn is of the frame's inspectors
+        sa.select(Inspector).where(Inspector.cert_no == replacement["in"])))
     new = TeamMember(campaign_id=campaign.id, entity_id=member.entity_id, inspector_id=incoming.id,
                      position=member.position, is_leader=member.is_leader, inspector_name=incoming.name,
                      cert_no=incoming.cert_no, group_code=member.group_code)
@@ -93,7 +97,7 @@ def replace_inspector(campaign_id: int, data: dict, *, actor) -> TeamMember:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def replace_inspectors(campaign_id: int, data: dict, *, actor) -> list[TeamMember]:
+def replace_inspectors(campaign_id: int, data: dict, *, actor: Actor) -> list[TeamMember]:
     """Replace several team members at once (批量替换), each exactly as :func:`replace_inspector`
     would, for one reason (``data["reason"]``): the members ``data["member_ids"]``, or every visit
     of the inspector ``data["inspector_id"]`` in the campaign (one taken ill or away). All or
@@ -122,7 +126,7 @@ def _member_named(member_id: int) -> str:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def designate_leader(campaign_id: int, data: dict, *, actor) -> TeamMember:
+def designate_leader(campaign_id: int, data: dict, *, actor: Actor) -> TeamMember:
     """Name the team leader (组长) of a visit, ``data["member_id"]``, after the draw (audited)."""
     campaign = get_campaign(campaign_id, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "designate_leader")
@@ -130,7 +134,7 @@ def designate_leader(campaign_id: int, data: dict, *, actor) -> TeamMember:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def designate_leaders(campaign_id: int, data: dict, *, actor) -> dict:
+def designate_leaders(campaign_id: int, data: dict, *, actor: Actor) -> dict:
     """Name the team leader (组长) of every visit in one step, by the rule ``data["rule"]``
     (:data:`~spotcheck.tenants.campaigns.vocabulary.LEADER_RULES`); ``data["only_missing"]`` (the
     default) keeps the leaders already named. All or nothing, each designation audited."""

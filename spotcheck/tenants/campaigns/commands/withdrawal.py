@@ -15,6 +15,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
@@ -37,7 +38,7 @@ def clean_reason(reason) -> str:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def delete_draft(campaign_id: int, data: dict | None = None, *, actor) -> None:
+def delete_draft(campaign_id: int, data: dict | None = None, *, actor: Actor) -> None:
     """The planner deletes a draft: it has no code (未编号), so no number is lost."""
     campaign = get_campaign(campaign_id, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "delete")
@@ -51,7 +52,7 @@ def delete_draft(campaign_id: int, data: dict | None = None, *, actor) -> None:
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def return_draft(campaign_id: int, data: dict, *, actor) -> Campaign:
+def return_draft(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     """A leader returns a draft to its planner with the reason (退回, ``data["reason"]``), shown on the
     campaign's page until it is approved; the planner changes it and asks again."""
     campaign = get_campaign(campaign_id, for_update=True)
@@ -62,14 +63,14 @@ def return_draft(campaign_id: int, data: dict, *, actor) -> Campaign:
     return campaign
 
 
-def mark_withdrawn(campaign: Campaign, reason: str, actor) -> None:
+def mark_withdrawn(campaign: Campaign, reason: str, actor: Actor) -> None:
     """The campaign is withdrawn (已撤销) with the reason (a step of the withdrawing commands)."""
     campaign.status, campaign.withdrawn_at = CampaignStatus.withdrawn, now()
     campaign.withdrawn_by_name, campaign.withdrawal_reason = actor.display_name, reason
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def cancel(campaign_id: int, data: dict, *, actor) -> Campaign:
+def cancel(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     """A leader cancels an approved campaign before its targets are drawn, with the reason
     (``data["reason"]``). The campaign and its draw are locked first: a draw in progress finishes
     before, or is refused after."""

@@ -6,9 +6,12 @@ the public sees in :mod:`.public`.
 """
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import Permission
@@ -68,7 +71,7 @@ def ready_to_draw(campaign: Campaign, kind: str) -> Draw:
     """Refuse at once what the draw commands would refuse, so a draw request that cannot succeed (a
     second draw above all) is answered before a job is queued."""
     CAMPAIGN_ACTIONS.check_state(campaign, f"draw_{kind}")
-    return draw_of(campaign, kind)
+    return cast(Draw, draw_of(campaign, kind))  # the draw step is possible: committed
 
 
 def list_team_members(campaign: Campaign) -> list[TeamMember]:
@@ -80,7 +83,7 @@ def list_team_members(campaign: Campaign) -> list[TeamMember]:
 def inspectors_on_teams(campaign: Campaign) -> list[tuple[int, str, str, int]]:
     """Each inspector on an active team of the campaign — id, name, certificate number and the number
     of their visits — by name (the choice of whom to replace at every visit)."""
-    return [tuple(row) for row in db.session.execute(
+    return [(row[0], row[1], row[2], row[3]) for row in db.session.execute(
         sa.select(TeamMember.inspector_id, TeamMember.inspector_name, TeamMember.cert_no, sa.func.count())
         .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))
         .group_by(TeamMember.inspector_id, TeamMember.inspector_name, TeamMember.cert_no)
@@ -88,7 +91,7 @@ def inspectors_on_teams(campaign: Campaign) -> list[tuple[int, str, str, int]]:
 
 
 @query(Permission.SIGNED_IN)
-def allowed_actions(campaign: Campaign, *, reader) -> frozenset[str]:
+def allowed_actions(campaign: Campaign, *, reader: Actor) -> frozenset[str]:
     """The actions ``reader`` may take on the campaign now (the pages' buttons, the API's ``actions``)."""
     return CAMPAIGN_ACTIONS.allowed(campaign, reader)
 
@@ -102,7 +105,7 @@ def refusal(campaign: Campaign, action: str):
     return found.refusal(campaign) if callable(found.refusal) else found.refusal
 
 
-def tasks_for(reader, limit: int = 20) -> list[Task]:
+def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The reader's to-dos (待办) among the department's campaigns: the next steps their actions
     allow (the same rules as the commands). A campaign whose teams are drawn waits for team leaders
     only while some visit has none."""
@@ -118,7 +121,7 @@ def tasks_for(reader, limit: int = 20) -> list[Task]:
 
 
 @query(Permission.CAMPAIGNS_EDIT)
-def draft_problems(data: dict, *, reader) -> dict[str, list]:
+def draft_problems(data: dict, *, reader: Actor) -> dict[str, list]:
     """What drafting ``data`` would be refused for, every field at once, without saving anything:
     the page shows them beside the form's own errors, never one after the other."""
     clean, errors = clean_campaign(data)

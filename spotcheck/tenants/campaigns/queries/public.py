@@ -13,6 +13,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -102,7 +103,7 @@ class PublicDraw:
     proof_sha256: str | None
 
     @property
-    def stage(self) -> str:
+    def stage(self) -> str | None:
         return policy.stage(self)
 
 
@@ -129,7 +130,7 @@ def revealed_nonce(campaign: Campaign, kind: str) -> str | None:
     record = policy.draw_of(campaign, kind)
     if record is None or record.drawn_at is None:
         return None
-    return record.proof["nonce"]
+    return cast(dict[str, str], record.proof)["nonce"]  # drawn: its proof
 
 
 

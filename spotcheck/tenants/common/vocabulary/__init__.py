@@ -302,7 +302,8 @@ TASK_LABELS_BY_KIND = {
 
 def task_label(code: str, kind: str | None = None):
     """A next step's name on a to-do list: the kind's own name for it, else the common one."""
-    return TASK_LABELS_BY_KIND.get(kind, {}).get(code) or TASK_LABELS.get(code, code)
+    own = TASK_LABELS_BY_KIND.get(kind, {}) if kind is not None else {}
+    return own.get(code) or TASK_LABELS.get(code, code)
 
 
 #: 星期: the days of the week as a Chinese calendar names them.

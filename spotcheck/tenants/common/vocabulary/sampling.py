@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -73,7 +74,7 @@ def checked_frequency(times, period, errors: dict) -> tuple[int | None, str]:
     if _empty(times) or _empty(period):
         errors["frequency_times" if _empty(times) else "frequency_period"] = [PAIR_REFUSAL]
         return None, ""
-    clean = []
+    clean: list[Any] = []  # the times, then the period
     for name, value, check in (("frequency_times", times, frequency_times), ("frequency_period", period, frequency_period)):
         try:
             clean.append(check(value))

@@ -12,6 +12,9 @@ from spotcheck.tenants.joint.commands.draws import (
     freeze_inspectors,
     freeze_targets,
     hand_out,
+    request_joint_sizes,
+    submit_joint_draw,
+    submit_joint_hand_out,
 )
 from spotcheck.tenants.joint.commands.field_leads import name_field_lead
 from spotcheck.tenants.joint.commands.notices import write_joint_notices
@@ -29,4 +32,5 @@ from spotcheck.tenants.joint.commands.withdrawal import cancel, return_joint, wi
 
 __all__ = ["accept", "approve_joint", "approve_part", "cancel", "create_joint", "decline", "designate_leader", "designate_leaders",
            "draw_inspectors", "draw_targets", "estimate_sizes", "freeze_inspectors", "freeze_targets", "hand_out", "invite",
-           "name_field_lead", "return_joint", "save_part", "update_joint", "withdraw", "write_joint_notices"]
+           "name_field_lead", "request_joint_sizes", "return_joint", "save_part", "submit_joint_draw",
+           "submit_joint_hand_out", "update_joint", "withdraw", "write_joint_notices"]

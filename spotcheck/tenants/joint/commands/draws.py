@@ -12,20 +12,24 @@ through the explicit cross-tenant path, each department named; what is written f
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck import draw as engine
-from spotcheck.core import audit, events
+from spotcheck.core import audit, events, jobs
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant, tenant_scope
 from spotcheck.draw import proof_file, targets as target_engine
 from spotcheck.tenants.campaigns import draws as steps, frames
+from spotcheck.tenants.campaigns.commands.ceremony import DRAW_UNDER_WAY
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TeamMember
 from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.queries.sizes import sized
@@ -34,7 +38,14 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS, parts_of
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import teams, visit_groups
-from spotcheck.tenants.joint.vocabulary import FRAME_REASON, SIZES_REASON
+from spotcheck.tenants.joint.vocabulary import (
+    DRAW_KINDS,
+    DRAW_TASKS,
+    FRAME_REASON,
+    HAND_OUT_TASK,
+    SIZES_REASON,
+    SIZES_TASK,
+)
 from spotcheck.tenants.results.models import Visit
 
 
@@ -43,7 +54,7 @@ def _parts(campaign: Campaign) -> dict[str, dict]:
     return parts_of(campaign)
 
 
-def _locked(campaign_id: int, kind: str, actor, action: str):
+def _locked(campaign_id: int, kind: str, actor: Actor, action: str):
     campaign = get_joint(campaign_id, for_update=True)
     record = draw_of(campaign, kind, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, action)
@@ -51,12 +62,12 @@ def _locked(campaign_id: int, kind: str, actor, action: str):
 
 
 @command(Permission.JOINT_MANAGE)
-def freeze_targets(campaign_id: int, data: dict | None = None, *, actor):
+def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
     """Fix the frame: each department's own directory entries under its filter and rules (exclusions
     first), one group per department; publish the digest and the counts per group and stratum."""
     campaign, record = _locked(campaign_id, "targets", actor, "freeze_targets")
     with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
-        parts = [frames.FramePart(group, part["tenant_id"], db.session.get(Campaign, part["part_campaign_id"]))
+        parts = [frames.FramePart(group, part["tenant_id"], cast(Campaign, db.session.get(Campaign, part["part_campaign_id"])))
                  for group, part in _parts(campaign).items()]
         frame = frames.target_frame(parts, today())
     try:
@@ -69,7 +80,7 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor):
 
 
 @command(Permission.JOINT_MANAGE)
-def estimate_sizes(campaign_id: int, data: dict | None = None, *, actor, progress=lambda *p, **k: None) -> dict:
+def estimate_sizes(campaign_id: int, data: dict | None = None, *, actor: Actor, progress=lambda *p, **k: None) -> dict:
     """抽取规模预估, before the freeze: each department's entries and the visits its rules draw per
     stratum (today's directories, the freeze's own definition), the checks they add up to, the
     visits the joint draw makes on average, and those separate, independent draws would make."""
@@ -77,8 +88,8 @@ def estimate_sizes(campaign_id: int, data: dict | None = None, *, actor, progres
     JOINT_ACTIONS.require(campaign, actor, "estimate_sizes")
     parts = _parts(campaign)
     with cross_tenant(actor, SIZES_REASON, permission=Permission.JOINT_MANAGE):
-        frame = frames.target_frame([frames.FramePart(group, part["tenant_id"], db.session.get(
-            Campaign, part["part_campaign_id"])) for group, part in parts.items()], today())
+        frame = frames.target_frame([frames.FramePart(group, part["tenant_id"], cast(Campaign, db.session.get(
+            Campaign, part["part_campaign_id"]))) for group, part in parts.items()], today())
     cells = target_engine.parse_frame_file(frame.file)
     rules = {group: part.get("strata") or {} for group, part in parts.items()}
     strata = {group: sized(frame.counts.get(group, {}), rules[group]) for group in parts}
@@ -95,7 +106,7 @@ def estimate_sizes(campaign_id: int, data: dict | None = None, *, actor, progres
 
 
 @command(Permission.JOINT_MANAGE)
-def draw_targets(campaign_id: int, data: dict | None = None, *, actor):
+def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
     """Draw every department's cells with one seed (``data["public_inputs"]``: the public inputs; with
     none, ``data["no_input_reason"]``, required); the visits are the union of the selections."""
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
@@ -111,7 +122,8 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor):
     db.session.flush()  # the lead's rows are written in the lead's scope
     for group, part in parts.items():  # and each department's own targets, in its scope
         with tenant_scope(part["tenant_id"]):
-            steps.store_targets(SimpleNamespace(id=part["part_campaign_id"], tenant_id=part["tenant_id"]),
+            steps.store_targets(cast(Campaign, SimpleNamespace(  # as much of its part as storing reads
+                id=part["part_campaign_id"], tenant_id=part["tenant_id"])),
                                     {"selected": {group: proof["selected"].get(group, {})},
                                      "reserves": {group: proof["reserves"].get(group, {})}})
     campaign.status = CampaignStatus.targets_drawn
@@ -124,7 +136,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor):
 
 
 @command(Permission.JOINT_MANAGE)
-def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor):
+def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor):
     """Fix what each department needs at each of its visits, each department's eligible pool on
     the draw date, and the recusals."""
     campaign, record = _locked(campaign_id, "inspectors", actor, "freeze_inspectors")
@@ -146,7 +158,7 @@ def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor):
 
 
 @command(Permission.JOINT_MANAGE)
-def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor):
+def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor):
     """Draw the mixed teams (``data["public_inputs"]``; with none, ``data["no_input_reason"]``); if one
     cannot be formed the whole draw fails, naming the visit."""
     campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
@@ -174,7 +186,7 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor):
 
 
 @command(Permission.JOINT_MANAGE)
-def designate_leader(campaign_id: int, data: dict, *, actor) -> TeamMember:
+def designate_leader(campaign_id: int, data: dict, *, actor: Actor) -> TeamMember:
     """The lead names each mixed team's leader (组长), ``data["member_id"]``, after the draw (audited)."""
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "designate_leader")
@@ -182,7 +194,7 @@ def designate_leader(campaign_id: int, data: dict, *, actor) -> TeamMember:
 
 
 @command(Permission.JOINT_MANAGE)
-def designate_leaders(campaign_id: int, data: dict, *, actor) -> dict:
+def designate_leaders(campaign_id: int, data: dict, *, actor: Actor) -> dict:
     """The lead names every mixed team's leader (组长) in one step, by the rule ``data["rule"]``;
     ``data["only_missing"]`` (the default) keeps those already named. All or nothing, audited."""
     campaign = get_joint(campaign_id, for_update=True)
@@ -192,7 +204,7 @@ def designate_leaders(campaign_id: int, data: dict, *, actor) -> dict:
 
 
 @command(Permission.JOINT_MANAGE)
-def hand_out(campaign_id: int, data: dict | None = None, *, actor, progress=lambda *p, **k: None) -> int:
+def hand_out(campaign_id: int, data: dict | None = None, *, actor: Actor, progress=lambda *p, **k: None) -> int:
     """检查任务下达: each department gets a visit of its own part for every entity it drew, with its
     members of the mixed team; the one who submits the department's results is the team's leader
     when of that department, else the department's first-drawn member. Returns the visits made."""
@@ -206,7 +218,7 @@ def hand_out(campaign_id: int, data: dict | None = None, *, actor, progress=lamb
     for group, part in _parts(campaign).items():
         entity_ids = [entity_id for entity_id, drawn_by in groups.items() if group in drawn_by]
         with tenant_scope(part["tenant_id"]):
-            own = db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"]))
+            own = cast(Campaign, db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"])))
             for entity_id in entity_ids:
                 db.session.add(Visit(campaign_id=own.id, entity_id=entity_id))
                 members = [m for m in mixed.get(entity_id, []) if m.group_code == group]
@@ -225,3 +237,40 @@ def hand_out(campaign_id: int, data: dict | None = None, *, actor, progress=lamb
                  details={"visits": len(groups), "checks": sum(len(g) for g in groups.values())})
     events.emit("joint.handed_out", actor=actor, campaign=campaign)
     return len(groups)
+
+
+# --- asked for in a request, run as background jobs (后台作业) ------------------------------------
+
+
+@command(Permission.JOINT_MANAGE)
+def submit_joint_draw(campaign_id: int, data: dict, *, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Ask for a joint campaign's draw (联合抽取) of ``data["kind"]`` with the observers' inputs (with none,
+    the reason, ``data["no_input_reason"]``): refused at once, as the draw itself would refuse it, before
+    the job is queued; returns the job to watch."""
+    kind = data.get("kind")
+    if kind not in DRAW_KINDS:
+        raise ValidationFailed({"kind": [_l("No such draw.")]})
+    campaign = get_joint(campaign_id, for_update=True)
+    JOINT_ACTIONS.require(campaign, actor, f"draw_{kind}")
+    jobs.refuse_if_under_way(f"joint.draw.{kind}", campaign.id, DRAW_UNDER_WAY)
+    inputs, reason = steps.observers(data)  # once the draw can be made: a refused step says why first
+    return jobs.submit(DRAW_TASKS[kind], f"joint.draw.{kind}", actor, campaign_id=campaign.id, public_inputs=inputs,
+                       no_input_reason=reason, locale=locale)
+
+
+@command(Permission.JOINT_MANAGE)
+def request_joint_sizes(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Job:
+    """Estimate the size of a joint campaign's draw (抽取规模预估) in the background: it reads every
+    department's directory, seconds at a city's size; returns the job to watch."""
+    campaign = get_joint(campaign_id)
+    JOINT_ACTIONS.require(campaign, actor, "estimate_sizes")
+    return jobs.submit(SIZES_TASK, "joint.sizes", actor, campaign_id=campaign.id)
+
+
+@command(Permission.JOINT_MANAGE)
+def submit_joint_hand_out(campaign_id: int, data: dict | None = None, *, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Ask for a joint campaign's hand-out to every department (联合检查任务下达) in the background."""
+    campaign = get_joint(campaign_id, for_update=True)
+    JOINT_ACTIONS.require(campaign, actor, "hand_out")
+    jobs.refuse_if_under_way("joint.hand_out", campaign.id)
+    return jobs.submit(HAND_OUT_TASK, "joint.hand_out", actor, campaign_id=campaign.id, locale=locale)

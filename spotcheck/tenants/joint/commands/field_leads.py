@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
@@ -16,7 +17,7 @@ from spotcheck.tenants.joint.models import FieldLead
 
 
 @command(Permission.TENANTS_MANAGE)
-def name_field_lead(field: str, data: dict, *, actor) -> FieldLead | None:
+def name_field_lead(field: str, data: dict, *, actor: Actor) -> FieldLead | None:
     """The platform administrator names the lead department of an enforcement field outside market
     regulation (``data["tenant_id"]``; None: the field has no lead any more). Audited in the
     platform's chain and in the department's."""

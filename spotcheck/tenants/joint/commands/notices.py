@@ -5,11 +5,13 @@ its inspectors — written with the steps of :mod:`spotcheck.tenants.notices.wri
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
@@ -35,7 +37,7 @@ from spotcheck.tenants.notices.writing import (
 
 
 @command(Permission.JOINT_MANAGE)
-def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
+def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor: Actor,
                         progress: Callable[..., None] = lambda *p, **k: None) -> dict:
     """A joint campaign handed out (联合抽查): one inspection notice per visit, issued by the lead
     department, naming every department that checks there with its items, and the mixed team;
@@ -81,7 +83,7 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor,
         in_all = {"inspection": len(entities), "assignment": 0}
         for _group, part in parts.items():  # each department tells its own inspectors
             with tenant_scope(part["tenant_id"]):
-                own = db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"]))
+                own = cast(Campaign, db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"])))
                 told = assignments(own, visits_handed_out(own), teams_of(own), items_of(own), window, contact)
                 written["assignment"] += told["assignment"]
                 written["told"] += told["told"]

@@ -7,17 +7,20 @@ the copy of its part that the lead reads.
 """
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id, joint_scope
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant, tenant_of
 from spotcheck.tenants.campaigns import draws as draw_steps, schedule
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, recheck
 from spotcheck.tenants.campaigns.in_force import keep_rules
@@ -62,7 +65,7 @@ def _code(lead: Tenant, year: int) -> str:
     return f"{prefix}联抽〔{year}〕{numbering.issue(lead.id, 'joint', year)}号"
 
 
-def _field(data: dict, actor, errors: dict) -> str | None:
+def _field(data: dict, actor: Actor, errors: dict) -> str | None:
     """The joint campaign's enforcement field (执法领域): the one asked for, or the only one the
     actor's department leads; refused unless the department leads it."""
     led = leads.fields_led_by(actor.tenant)
@@ -75,7 +78,7 @@ def _field(data: dict, actor, errors: dict) -> str | None:
     return field
 
 
-def _check_joint_plan(campaign_or_clean, field: str, errors: dict) -> int | None:
+def _check_joint_plan(campaign_or_clean, field: str | None, errors: dict) -> int | None:
     """Where the rules ask it (``joint_plans_required``: 其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查
     工作计划，并报市司法局备案审核), a joint campaign outside market regulation needs its field's filed joint
     plan of its year and follows it."""
@@ -99,7 +102,7 @@ def _check_joint_plan(campaign_or_clean, field: str, errors: dict) -> int | None
 
 
 @command(Permission.JOINT_MANAGE)
-def create_joint(data: dict, *, actor) -> Campaign:
+def create_joint(data: dict, *, actor: Actor) -> Campaign:
     """A field's lead department creates a joint campaign of that field (title, year, window, team
     size…) and invites departments (``department_ids``, at least two): the market-regulation field
     by 市场监督管理局's coordinator, another field by its lead's, within the field's filed joint plan."""
@@ -113,7 +116,7 @@ def create_joint(data: dict, *, actor) -> Campaign:
     plan_id = _check_joint_plan(clean, field, errors)
     if errors:
         raise ValidationFailed(errors)
-    campaign = Campaign(code=_code(actor.tenant, clean["year"]), status=CampaignStatus.draft, joint=True,
+    campaign = Campaign(code=_code(tenant_of(actor), clean["year"]), status=CampaignStatus.draft, joint=True,
                         strata={}, target_filter={}, joint_parts={}, joint_field=field, plan_id=plan_id, **clean)
     db.session.add(campaign)
     db.session.flush()
@@ -124,7 +127,7 @@ def create_joint(data: dict, *, actor) -> Campaign:
     return campaign
 
 
-def _invite(campaign: Campaign, tenant: Tenant, actor) -> JointParticipant:
+def _invite(campaign: Campaign, tenant: Tenant, actor: Actor) -> JointParticipant:
     participant = JointParticipant(campaign_id=campaign.id, receiver_tenant_id=tenant.id,
                                    campaign_code=campaign.code, campaign_title=campaign.title,
                                    group_code=tenant.code, department_name=tenant.name,
@@ -135,7 +138,7 @@ def _invite(campaign: Campaign, tenant: Tenant, actor) -> JointParticipant:
 
 
 @command(Permission.JOINT_MANAGE)
-def update_joint(campaign_id: int, data: dict, *, actor) -> Campaign:
+def update_joint(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     """Change the joint campaign's title, window, team size… while it is in preparation."""
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "edit")
@@ -154,7 +157,7 @@ def update_joint(campaign_id: int, data: dict, *, actor) -> Campaign:
 
 
 @command(Permission.JOINT_MANAGE)
-def invite(campaign_id: int, data: dict, *, actor) -> list[JointParticipant]:
+def invite(campaign_id: int, data: dict, *, actor: Actor) -> list[JointParticipant]:
     """Invite more departments (``data["department_ids"]``) while the joint campaign is in preparation."""
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "invite")
@@ -175,7 +178,7 @@ def invite(campaign_id: int, data: dict, *, actor) -> list[JointParticipant]:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def accept(participant_id: int, data: dict | None = None, *, actor) -> JointParticipant:
+def accept(participant_id: int, data: dict | None = None, *, actor: Actor) -> JointParticipant:
     """The invited department's planner accepts: the department's part is created (a campaign of
     its own, in the joint campaign's year and window), to be filled with its items and rules."""
     participant = get_participant(participant_id, for_update=True)
@@ -183,7 +186,8 @@ def accept(participant_id: int, data: dict | None = None, *, actor) -> JointPart
     with joint_scope(actor.tenant_id, participant.campaign_id):
         joint = get_joint(participant.campaign_id)
         values = {name: getattr(joint, name) for name in JOINT_FIELDS}
-    part = Campaign(code=f"{participant.campaign_code}（{actor.tenant.short_name or actor.tenant.code}）",
+    tenant = tenant_of(actor)
+    part = Campaign(code=f"{participant.campaign_code}（{tenant.short_name or tenant.code}）",
                     status=CampaignStatus.draft, joint_id=participant.campaign_id, strata={}, target_filter={},
                     **values)
     db.session.add(part)
@@ -196,7 +200,7 @@ def accept(participant_id: int, data: dict | None = None, *, actor) -> JointPart
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def decline(participant_id: int, data: dict, *, actor) -> JointParticipant:
+def decline(participant_id: int, data: dict, *, actor: Actor) -> JointParticipant:
     """The invited department declines, saying why (``data["reason"]``)."""
     participant = get_participant(participant_id, for_update=True)
     PARTICIPANT_ACTIONS.require(participant, actor, "decline")
@@ -212,13 +216,13 @@ def decline(participant_id: int, data: dict, *, actor) -> JointParticipant:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def save_part(participant_id: int, data: dict, *, actor) -> JointParticipant:
+def save_part(participant_id: int, data: dict, *, actor: Actor) -> JointParticipant:
     """The department's planner sets its part: items (from its filed plan, or an exempt kind with
     the reason), strata rules and the directory filter. The inspectors' categories follow from
     the items. A copy is kept on the invitation for the lead."""
     participant = get_participant(participant_id, for_update=True)
     PARTICIPANT_ACTIONS.require(participant, actor, "edit_part")
-    part = part_of(participant)
+    part = cast(Campaign, part_of(participant))  # an accepted invitation has its part
     data = {k: v for k, v in data.items() if k in PART_FIELDS}
     clean, errors = clean_campaign({**values_of(part), **data})
     check_plan(clean, errors)
@@ -237,11 +241,11 @@ def save_part(participant_id: int, data: dict, *, actor) -> JointParticipant:
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def approve_part(participant_id: int, data: dict | None = None, *, actor) -> JointParticipant:
+def approve_part(participant_id: int, data: dict | None = None, *, actor: Actor) -> JointParticipant:
     """The department's leader approves its part; the plan rule is checked again."""
     participant = get_participant(participant_id, for_update=True)
     PARTICIPANT_ACTIONS.require(participant, actor, "approve_part")
-    part = part_of(participant)
+    part = cast(Campaign, part_of(participant))  # an accepted invitation has its part
     errors: dict = {}
     if not part.items:
         errors["item_ids"] = [_l("Add the department's items first.")]
@@ -262,7 +266,7 @@ def approve_part(participant_id: int, data: dict | None = None, *, actor) -> Joi
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def approve_joint(campaign_id: int, data: dict | None = None, *, actor) -> Campaign:
+def approve_joint(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Campaign:
     """The lead's leader approves the whole: the departments' parts as approved are fixed on the
     joint campaign (shared with every participant) and the target draw is committed."""
     campaign = get_joint(campaign_id, for_update=True)

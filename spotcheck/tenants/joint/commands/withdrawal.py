@@ -10,7 +10,10 @@ the department's own) is marked withdrawn, written in that department.
 """
 from __future__ import annotations
 
+from typing import cast
+
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
@@ -24,7 +27,7 @@ from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 
 
-def _parts_follow(campaign: Campaign, reason: str, actor) -> list[str]:
+def _parts_follow(campaign: Campaign, reason: str, actor: Actor) -> list[str]:
     """Every invitation still open or accepted ends withdrawn; each part follows, in its department."""
     followed = []
     for participant in participants_of(campaign):
@@ -34,14 +37,14 @@ def _parts_follow(campaign: Campaign, reason: str, actor) -> list[str]:
         followed.append(participant.group_code)
         if participant.part_campaign_id is not None:
             with tenant_scope(participant.receiver_tenant_id):
-                part = db.session.get(Campaign, participant.part_campaign_id)
+                part = cast(Campaign, db.session.get(Campaign, participant.part_campaign_id))
                 mark_withdrawn(part, reason, actor)
                 db.session.flush()
     db.session.flush()
     return followed
 
 
-def _withdraw(campaign_id: int, data: dict, actor, action: str) -> Campaign:
+def _withdraw(campaign_id: int, data: dict, actor: Actor, action: str) -> Campaign:
     campaign = get_joint(campaign_id, for_update=True)
     draw_of(campaign, "targets", for_update=True)
     JOINT_ACTIONS.require(campaign, actor, action)
@@ -54,21 +57,21 @@ def _withdraw(campaign_id: int, data: dict, actor, action: str) -> Campaign:
 
 
 @command(Permission.JOINT_MANAGE)
-def withdraw(campaign_id: int, data: dict, *, actor) -> Campaign:
+def withdraw(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     """The coordinator withdraws a joint campaign in preparation, with the reason (the invited
     departments see it withdrawn, their parts follow)."""
     return _withdraw(campaign_id, data, actor, "withdraw")
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def cancel(campaign_id: int, data: dict, *, actor) -> Campaign:
+def cancel(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     """The lead's leader cancels an approved joint campaign before its targets are drawn, with the
     reason: its commitment stays published, 已撤销, and no draw follows."""
     return _withdraw(campaign_id, data, actor, "cancel")
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
-def return_joint(campaign_id: int, data: dict, *, actor) -> Campaign:
+def return_joint(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     """The lead's leader returns a joint campaign in preparation to its coordinator, with the reason."""
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "return")

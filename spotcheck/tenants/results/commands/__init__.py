@@ -13,15 +13,16 @@ from spotcheck.tenants.results.commands.follow_ups import (
     decide_no_follow_up,
     open_follow_up,
 )
-from spotcheck.tenants.results.commands.handing_out import close_campaign, hand_out
+from spotcheck.tenants.results.commands.handing_out import close_campaign, hand_out, submit_hand_out
 from spotcheck.tenants.results.commands.inspectors import link_inspector
-from spotcheck.tenants.results.commands.publication import publish_results, start_correction
+from spotcheck.tenants.results.commands.publication import publish_results, start_correction, submit_publication
 from spotcheck.tenants.results.commands.recording import import_result, import_results, record_result, submit_result
 from spotcheck.tenants.results.commands.review import (
     approve_result,
     approve_results,
     correct_check_dates,
     return_result,
+    submit_approval,
 )
 from spotcheck.tenants.results.commands.teams import (
     add_expert,
@@ -35,5 +36,5 @@ __all__ = [
     "close_follow_up", "close_visit", "correct_check_dates", "decide_no_follow_up", "declare_member_recusal",
     "declare_own_recusal", "hand_out", "import_result", "import_results", "link_inspector", "open_follow_up", "publish_results",
     "record_result", "remove_attachment", "remove_expert", "return_result", "set_own_active", "start_correction",
-    "submit_result", "use_standard",
+    "submit_approval", "submit_hand_out", "submit_publication", "submit_result", "use_standard",
 ]

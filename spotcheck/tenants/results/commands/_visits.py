@@ -2,6 +2,8 @@
 the campaign's step that follows its visits."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -23,7 +25,7 @@ def locked_visits(visit_ids: list[int], *, follow_ups: bool = False) -> dict[int
     with their results (``follow_ups``: and those), in id order: a bulk step of thousands of rows
     locks them in one round trip."""
     loads = [selectinload(Visit.results), *([selectinload(Visit.follow_ups)] if follow_ups else [])]
-    found = {}
+    found: dict[Any, Any] = {}
     for chunk in in_chunks(visit_ids):
         found.update((visit.id, visit) for visit in db.session.scalars(
             sa.select(Visit).where(Visit.id.in_(chunk)).order_by(Visit.id)

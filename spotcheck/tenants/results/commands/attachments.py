@@ -2,9 +2,12 @@
 can be recorded, or removes one. The type is taken from the file's content, never its name."""
 from __future__ import annotations
 
+from typing import BinaryIO, cast
+
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, settings, storage
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
@@ -17,7 +20,7 @@ from spotcheck.tenants.results.vocabulary import MAX_ATTACHMENTS as MAX_PER_VISI
 
 
 @command(Permission.RESULTS_ENTER)
-def add_attachment(visit_id: int, data: dict, *, actor) -> Attachment:
+def add_attachment(visit_id: int, data: dict, *, actor: Actor) -> Attachment:
     """A team member adds a photo or PDF (``data["stream"]``, named ``data["filename"]``) to the result
     while it can be recorded."""
     visit = locked_visit(visit_id)
@@ -25,7 +28,7 @@ def add_attachment(visit_id: int, data: dict, *, actor) -> Attachment:
     VISIT_ACTIONS.require(visit, actor, "record")
     if len(attachments.list_for(visit)) >= MAX_PER_VISIT:
         raise ValidationFailed({"file": [_l("A visit keeps at most %(n)d attachments.", n=MAX_PER_VISIT)]})
-    stored = storage.save(stream, area="attachments", tenant_id=visit.tenant_id,
+    stored = storage.save(cast(BinaryIO, stream), area="attachments", tenant_id=visit.tenant_id,
                           limit=settings.get("UPLOAD_MAX_BYTES"), field="file")
     if stored.size == 0:
         raise ValidationFailed({"file": [_l("The file is empty.")]})
@@ -43,7 +46,7 @@ def add_attachment(visit_id: int, data: dict, *, actor) -> Attachment:
 
 
 @command(Permission.RESULTS_ENTER)
-def remove_attachment(visit_id: int, data: dict, *, actor) -> None:
+def remove_attachment(visit_id: int, data: dict, *, actor: Actor) -> None:
     """A team member removes an attachment (``data["attachment_id"]``) while the result can be recorded
     (the file goes once committed)."""
     visit = locked_visit(visit_id)

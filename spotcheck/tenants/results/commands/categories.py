@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
@@ -28,7 +29,7 @@ def _seed() -> list[CategoryChoice]:
 
 
 @command(Permission.CATALOG_MANAGE)
-def use_standard(codes: list[str], *, actor) -> list[categories.Category]:
+def use_standard(codes: list[str], *, actor: Actor) -> list[categories.Category]:
     """Choose which standard categories the department uses (未发现问题 always stays)."""
     chosen = set(codes or ()) | {NO_PROBLEM}
     unknown = chosen - set(reference.RESULT_CATEGORIES)
@@ -44,7 +45,7 @@ def use_standard(codes: list[str], *, actor) -> list[categories.Category]:
 
 
 @command(Permission.CATALOG_MANAGE)
-def add_own(data: dict, *, actor) -> categories.Category:
+def add_own(data: dict, *, actor: Actor) -> categories.Category:
     """Add a category of the department's own field: its name, whether it says a problem was
     found, whether it sits under 发现问题待后续处理."""
     name = str(data.get("name") or "").strip()
@@ -68,7 +69,7 @@ def add_own(data: dict, *, actor) -> categories.Category:
 
 
 @command(Permission.CATALOG_MANAGE)
-def set_own_active(code: str, active: bool, *, actor) -> None:
+def set_own_active(code: str, active: bool, *, actor: Actor) -> None:
     """Take a category of the department's own out of use, or back (results that have it keep it)."""
     row = db.session.scalar(sa.select(CategoryChoice).where(CategoryChoice.code == str(code or "")))
     if row is None or row.code in reference.RESULT_CATEGORIES:

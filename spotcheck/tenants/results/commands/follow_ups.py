@@ -10,11 +10,13 @@ none is needed (无需后续处置). A transfer carries a copy of what the recei
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, bulk, events
+from spotcheck.core.actor import Actor
 from spotcheck.core.calendar import add_working_days
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
@@ -22,6 +24,7 @@ from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.text import whole_number
+from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.commands._visits import locked_visit
@@ -94,7 +97,7 @@ def _rectification_deadline(follow_up: FollowUp, data: dict, errors: dict) -> No
 
 
 @command(Permission.RESULTS_FOLLOW_UP)
-def open_follow_up(visit_id: int, data: dict, *, actor) -> FollowUp:
+def open_follow_up(visit_id: int, data: dict, *, actor: Actor) -> FollowUp:
     """Open a follow-up of a problem the visit found: ``kind`` and what that kind needs —
     rectification: ``details`` (what to correct) and ``deadline`` (a date) or ``deadline_days``
     (working days from today); case: ``case_number`` and
@@ -144,7 +147,7 @@ def open_follow_up(visit_id: int, data: dict, *, actor) -> FollowUp:
 
 
 @command(Permission.RESULTS_FOLLOW_UP)
-def close_follow_up(follow_up_id: int, data: dict, *, actor) -> FollowUp:
+def close_follow_up(follow_up_id: int, data: dict, *, actor: Actor) -> FollowUp:
     """Close a follow-up by its own step: a rectification by its re-check (``closed_on`` the
     re-check date, ``outcome`` rectified / not_rectified); a case by its conclusion; a transfer
     to the police by their acceptance (``outcome_note`` the receipt). A transfer to another
@@ -167,19 +170,19 @@ def close_follow_up(follow_up_id: int, data: dict, *, actor) -> FollowUp:
         outcome = "concluded" if follow_up.kind == FollowUpKind.case else "accepted"
     if errors:
         raise ValidationFailed(errors)
-    _close(follow_up, closed_on, outcome, note, actor)
+    _close(follow_up, cast(date, closed_on), outcome, note, actor)  # checked above
     audit.record("follow_up.closed", "visit", follow_up.visit_id, actor=actor,
                  details={"follow_up": follow_up.id, "kind": follow_up.kind.value, "outcome": outcome})
     return follow_up
 
 
-def _close(follow_up: FollowUp, closed_on: date, outcome: str, note: str, actor) -> None:
+def _close(follow_up: FollowUp, closed_on: date, outcome: str, note: str, actor: Actor) -> None:
     follow_up.closed_on, follow_up.closed_at, follow_up.closed_by_name = closed_on, now(), actor.display_name
     follow_up.outcome, follow_up.outcome_note = outcome, note
 
 
 @command(Permission.TRANSFERS_RECEIVE)
-def acknowledge_transfer(follow_up_id: int, data: dict | None = None, *, actor) -> FollowUp:
+def acknowledge_transfer(follow_up_id: int, data: dict | None = None, *, actor: Actor) -> FollowUp:
     """签收: the receiving department acknowledges a transfer (``data["note"]``, optional); the sender's
     follow-up is then closed."""
     follow_up = get_follow_up(follow_up_id, for_update=True)
@@ -189,14 +192,14 @@ def acknowledge_transfer(follow_up_id: int, data: dict | None = None, *, actor) 
     if errors:
         raise ValidationFailed(errors)
     _close(follow_up, today(), "acknowledged", note, actor)
-    follow_up.closed_by_name = f"{actor.tenant.name} {actor.display_name}"
+    follow_up.closed_by_name = f"{tenant_of(actor).name} {actor.display_name}"
     audit.record("transfer.acknowledged", "follow_up", follow_up.id, actor=actor,
                  details={"from": follow_up.tenant_id, "entity": (follow_up.transferred or {}).get("entity_code")})
     return follow_up
 
 
 @command(Permission.TRANSFERS_RECEIVE)
-def acknowledge_transfers(follow_up_ids: list[int], data: dict | None = None, *, actor) -> list[FollowUp]:
+def acknowledge_transfers(follow_up_ids: list[int], data: dict | None = None, *, actor: Actor) -> list[FollowUp]:
     """签收 of several transfers at once, each exactly as :func:`acknowledge_transfer` would, with one
     note (``data["note"]``, optional). All or nothing, each refused transfer named."""
     ids = bulk.require_selection(follow_up_ids)
@@ -213,7 +216,7 @@ def _transfer_named(follow_up_id: int) -> str:
 
 
 @command(Permission.RESULTS_REVIEW)
-def decide_no_follow_up(visit_id: int, data: dict, *, actor) -> Visit:
+def decide_no_follow_up(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     """无需后续处置: a leader decides that the problem a visit found needs no follow-up, with the
     reason (``data["reason"]``, e.g. corrected on the spot and confirmed); kept in the department's
     record (the visit's page, the API, the audit trail), not published. The visit can then be closed."""
@@ -231,7 +234,7 @@ def decide_no_follow_up(visit_id: int, data: dict, *, actor) -> Visit:
 
 
 @command(Permission.RESULTS_PUBLISH)
-def close_visit(visit_id: int, data=None, *, actor) -> Visit:
+def close_visit(visit_id: int, data=None, *, actor: Actor) -> Visit:
     """办结: a published visit with no open follow-up is finished; one whose result found a problem
     only once a follow-up is recorded or a leader decided that none is needed."""
     visit = locked_visit(visit_id)

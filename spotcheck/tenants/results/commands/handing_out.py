@@ -6,14 +6,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, events
+from spotcheck.core import audit, events, jobs
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus
+from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
+from spotcheck.tenants.results.vocabulary import HAND_OUT_TASK
 
 #: Visits written at a time between two reports of progress.
 CHUNK = 500
@@ -24,7 +28,7 @@ def _campaign(campaign_id: int) -> Campaign:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def hand_out(campaign_id: int, data=None, *, actor, progress=lambda *p, **k: None) -> list[Visit]:
+def hand_out(campaign_id: int, data=None, *, actor: Actor, progress=lambda *p, **k: None) -> list[Visit]:
     """检查任务下达: a visit for every selected target, each with its team and 组长; the campaign is
     then ``notified`` and its teams may record results. ``progress`` hears of every chunk written
     (the job's figures)."""
@@ -49,7 +53,7 @@ def hand_out(campaign_id: int, data=None, *, actor, progress=lambda *p, **k: Non
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def close_campaign(campaign_id: int, data=None, *, actor) -> Campaign:
+def close_campaign(campaign_id: int, data=None, *, actor: Actor) -> Campaign:
     """办结: a campaign whose every result is published and no follow-up open is closed, and its visits with it."""
     campaign = _campaign(campaign_id)
     CAMPAIGN_STEPS.require(campaign, actor, "close")
@@ -59,3 +63,14 @@ def close_campaign(campaign_id: int, data=None, *, actor) -> Campaign:
     audit.record("campaign.closed", "campaign", campaign.id, actor=actor)
     events.emit("campaign.closed", actor=actor, campaign=campaign)
     return campaign
+
+
+@command(Permission.CAMPAIGNS_EDIT)
+def submit_hand_out(campaign_id: int, data: dict | None = None, *, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Ask for the campaign's hand-out (检查任务下达) in the background; returns the job to watch.
+    Refused at once for what the hand-out would refuse (the campaign's state, the user's permission,
+    a hand-out already under way); the job calls :func:`hand_out`, which checks it all again."""
+    campaign = get_campaign(campaign_id, for_update=True)
+    CAMPAIGN_STEPS.require(campaign, actor, "hand_out")
+    jobs.refuse_if_under_way("campaign.hand_out", campaign.id)
+    return jobs.submit(HAND_OUT_TASK, "campaign.hand_out", actor, campaign_id=campaign.id, locale=locale)

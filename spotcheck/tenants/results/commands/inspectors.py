@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import ValidationFailed
@@ -15,7 +16,7 @@ from spotcheck.tenants.inspectors.models import Inspector
 
 
 @command(Permission.USERS_MANAGE)
-def link_inspector(inspector_id: int, data: dict, *, actor) -> Inspector:
+def link_inspector(inspector_id: int, data: dict, *, actor: Actor) -> Inspector:
     """Link an inspector entry to the person's user account (``data["user_id"]``; one person, one
     link), or unlink it with ``None``. The account must be an inspector of the same department; an
     account of another name is linked only when ``data["other_name"]`` confirms it is the same person."""

@@ -3,25 +3,29 @@ version in the public register, told to the rest of the platform by the ``result
 event inside the command's transaction (the credit-system export queues it there, exactly once)."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, bulk, events
+from spotcheck.core import audit, bulk, events, jobs
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, in_chunks
 from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results.commands._visits import advance, locked_visit, locked_visits, named, one_of
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
 from spotcheck.tenants.results.policy import VISIT_ACTIONS
 from spotcheck.tenants.results.queries.register import PublicParts, public_content
-from spotcheck.tenants.results.vocabulary import REASON_LENGTH, VisitStatus
+from spotcheck.tenants.results.vocabulary import PUBLICATION_JOB, PUBLICATION_TASK, REASON_LENGTH, VisitStatus
 
 
 @command(Permission.RESULTS_PUBLISH)
-def publish_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
+def publish_results(visit_ids: list[int], data=None, *, actor: Actor) -> list[Visit]:
     """Publish approved results (公示), one or many at once: each becomes a version in the public
     register; a correction's new version replaces the old one there, marked as corrected. All or
     nothing: each result is checked as if published alone, and every refused one is named."""
@@ -66,7 +70,7 @@ def publish_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
 def _register_lines(visits: list[Visit]) -> dict[int, PublishedEntity]:
     """The register's lines of the visits' entities (those that have one), locked, in one query."""
     entity_ids = sorted({visit.entity_id for visit in visits})
-    lines = {}
+    lines: dict[Any, Any] = {}
     for chunk in in_chunks(entity_ids):
         lines.update((line.entity_id, line) for line in db.session.scalars(
             sa.select(PublishedEntity).where(PublishedEntity.entity_id.in_(chunk))
@@ -86,7 +90,7 @@ def _count_in_register(lines: dict[int, PublishedEntity], visit: Visit, moment) 
 
 
 @command(Permission.RESULTS_PUBLISH)
-def start_correction(visit_id: int, data: dict, *, actor) -> Visit:
+def start_correction(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     """更正: a published result is reopened for a new version, with the reason (``data["reason"]``);
     the public keeps the published version until the corrected one is approved and published."""
     visit = locked_visit(visit_id)
@@ -104,3 +108,11 @@ def start_correction(visit_id: int, data: dict, *, actor) -> Visit:
     audit.record("result.correction_started", "visit", visit.id, actor=actor,
                  details={"entity": visit.entity.code, "reason": reason})
     return visit
+
+
+@command(Permission.RESULTS_PUBLISH)
+def submit_publication(visit_ids: list[int], data: dict | None = None, *, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Ask for the publication of many results at once in the background; returns the job to watch.
+    The job calls :func:`publish_results`, all or nothing, each row checked again under its lock."""
+    return jobs.submit(PUBLICATION_TASK, PUBLICATION_JOB, actor, visit_ids=bulk.require_selection(visit_ids),
+                       locale=locale)

@@ -5,10 +5,12 @@ acts and when come from the actor and the clock, never from the input."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, bulk
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
@@ -16,18 +18,19 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.results.checks import TEXTS, clean_result, methods_without_reason, missing_for_submission
+from spotcheck.tenants.results.checks import clean_result, methods_without_reason, missing_for_submission
 from spotcheck.tenants.results.commands._visits import locked_visit, locked_visits, one_of
+from spotcheck.tenants.results.inputs import CHECK_DATES, TEXTS
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
 from spotcheck.tenants.results.policy import VISIT_ACTIONS, awaits_confirmation, leads_team, teams_read_together
-from spotcheck.tenants.results.vocabulary import CHECK_DATES, VisitStatus
+from spotcheck.tenants.results.vocabulary import VisitStatus
 
 #: The most visits one workbook imports at once (a campaign's whole part, with room to spare).
 IMPORTED_AT_ONCE = 20_000
 
 
 @command(Permission.RESULTS_ENTER)
-def record_result(visit_id: int, data: dict, *, actor) -> Visit:
+def record_result(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     """A team member records (part of) the result: check date, method, record, and per item its
     categories and findings. Saved as a draft; nothing is chosen for anyone."""
     visit = locked_visit(visit_id)
@@ -42,7 +45,7 @@ def record_result(visit_id: int, data: dict, *, actor) -> Visit:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def import_result(visit_id: int, data: dict, *, actor) -> Visit:
+def import_result(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     """A result entered offline and imported (Excel), complete or refused, and never approved: a
     leader who did not import it reviews it like any other. A result is the team's (谁检查、谁录入):
     imported by the visit's 组长 it is submitted at once; by anyone else it is recorded on the team's
@@ -55,7 +58,7 @@ def import_result(visit_id: int, data: dict, *, actor) -> Visit:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def import_results(visit_ids: list[int], data: dict, *, actor,
+def import_results(visit_ids: list[int], data: dict, *, actor: Actor,
                    progress: Callable[[float], None] | None = None) -> list[Visit]:
     """The results of a workbook (检查结果导入), each recorded (and, by its 组长, submitted) as
     :func:`import_result` does it, all or nothing, in one step: the visits locked in one query and
@@ -82,7 +85,7 @@ def import_results(visit_ids: list[int], data: dict, *, actor,
     return [visits[visit_id] for visit_id in ids]
 
 
-def _imported(visit: Visit, data, actor) -> tuple[int, dict]:
+def _imported(visit: Visit, data, actor: Actor) -> tuple[int, dict]:
     """One imported result written, checked as the form checks it and complete as a submission must
     be; submitted when the importer leads the visit's team, else a draft recorded on the team's behalf
     for its 组长 to confirm. Its audit entry."""
@@ -104,7 +107,7 @@ def _imported(visit: Visit, data, actor) -> tuple[int, dict]:
 
 
 @command(Permission.RESULTS_ENTER)
-def submit_result(visit_id: int, data=None, *, actor) -> Visit:
+def submit_result(visit_id: int, data=None, *, actor: Actor) -> Visit:
     """The 组长 submits the complete result for review — which confirms a result a clerk imported on
     the team's behalf (代为录入): until then it is a draft, in no review list."""
     visit = locked_visit(visit_id)
@@ -125,7 +128,7 @@ def _method_change(visit: Visit) -> dict:
     return {}
 
 
-def _submitted(visit: Visit, actor) -> None:
+def _submitted(visit: Visit, actor: Actor) -> None:
     visit.status, visit.submitted_at = VisitStatus.submitted, now()
     visit.first_submitted_at = visit.first_submitted_at or visit.submitted_at
     visit.submitted_by_id, visit.submitted_by_name = actor.id, actor.display_name
@@ -147,7 +150,7 @@ def _result_for(visit: Visit, item_id: int) -> ItemResult:
     return result
 
 
-def _apply(visit: Visit, clean: dict, actor) -> None:
+def _apply(visit: Visit, clean: dict, actor: Actor) -> None:
     """Write a checked result onto the visit (a draft): its due dates given from the end of the check."""
     for name in CHECK_DATES:
         if name in clean:
@@ -161,6 +164,6 @@ def _apply(visit: Visit, clean: dict, actor) -> None:
         result.findings = value["findings"]
         kept = {row.code: row for row in result.categories}
         result.categories = [kept.get(code) or ResultCategory(code=code) for code in value["categories"]]
-    visit.entered_by = sorted(set(visit.entered_by or []) | {actor.id})
+    visit.entered_by = sorted(set(visit.entered_by or []) | {cast(int, actor.id)})  # a person records
     if visit.campaign.status == CampaignStatus.notified:
         visit.campaign.status = CampaignStatus.in_progress

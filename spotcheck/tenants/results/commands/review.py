@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, bulk, events
+from spotcheck.core import audit, bulk, events, jobs
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.check_dates import clean_check_dates
 from spotcheck.tenants.results.commands._visits import advance, locked_visit, locked_visits, named, one_of
+from spotcheck.tenants.results.inputs import CHECK_DATES
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import VISIT_ACTIONS, found_problem
-from spotcheck.tenants.results.vocabulary import CHECK_DATES, REASON_LENGTH, VisitStatus
+from spotcheck.tenants.results.vocabulary import APPROVAL_JOB, APPROVAL_TASK, REASON_LENGTH, VisitStatus
 
 
 @command(Permission.RESULTS_REVIEW)
-def approve_result(visit_id: int, data=None, *, actor) -> Visit:
+def approve_result(visit_id: int, data=None, *, actor: Actor) -> Visit:
     """A leader approves (审核通过); publication stays due 20 working days after the check ended."""
     visit = locked_visit(visit_id)
     visit_id, details = _approve(visit, actor)
@@ -28,7 +31,7 @@ def approve_result(visit_id: int, data=None, *, actor) -> Visit:
 
 
 @command(Permission.RESULTS_REVIEW)
-def approve_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
+def approve_results(visit_ids: list[int], data=None, *, actor: Actor) -> list[Visit]:
     """A leader approves a chosen set of results in one step (批量审核通过), each checked as
     :func:`approve_result` checks it; a result that found a problem is never approved unseen: it is
     approved on its own page. All or nothing, each refused result named."""
@@ -48,7 +51,7 @@ def approve_results(visit_ids: list[int], data=None, *, actor) -> list[Visit]:
     return [visit for visit, _ in approved]
 
 
-def _approve(visit: Visit, actor) -> tuple[int, dict]:
+def _approve(visit: Visit, actor: Actor) -> tuple[int, dict]:
     """The approval of one result (checked as the single command checks it); returns its audit entry."""
     VISIT_ACTIONS.require(visit, actor, "approve")
     visit.status, visit.approved_at = VisitStatus.approved, now()
@@ -59,7 +62,7 @@ def _approve(visit: Visit, actor) -> tuple[int, dict]:
 
 
 @command(Permission.RESULTS_REVIEW)
-def return_result(visit_id: int, data: dict, *, actor) -> Visit:
+def return_result(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     """A leader returns the result to the team with the reasons (退回, ``data["reason"]``)."""
     visit = locked_visit(visit_id)
     VISIT_ACTIONS.require(visit, actor, "return")
@@ -76,7 +79,7 @@ def return_result(visit_id: int, data: dict, *, actor) -> Visit:
 
 
 @command(Permission.RESULTS_REVIEW)
-def correct_check_dates(visit_id: int, data: dict, *, actor) -> Visit:
+def correct_check_dates(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     """检查日期更正: once a result has been submitted its check dates change only here, by a leader
     giving the reason; the due dates never become later than those first given."""
     visit = locked_visit(visit_id)
@@ -101,6 +104,13 @@ def correct_check_dates(visit_id: int, data: dict, *, actor) -> Visit:
         reason, actor.display_name, now())
     audit.record("result.dates_corrected", "visit", visit.id, actor=actor,
                  details={"entity": visit.entity.code, "reason": reason, "before": before,
-                          "checked_on": visit.checked_on.isoformat(), "checked_until": visit.checked_until.isoformat(),
+                          "checked_on": clean["checked_on"].isoformat(), "checked_until": clean["checked_until"].isoformat(),
                           "due_moved": {k: [a.isoformat() if a else None, b.isoformat()] for k, (a, b) in moved.items()}})
     return visit
+
+
+@command(Permission.RESULTS_REVIEW)
+def submit_approval(visit_ids: list[int], data: dict | None = None, *, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Ask for the approval of many results at once in the background; returns the job to watch. The
+    job calls :func:`approve_results`, all or nothing, each row checked again under its lock."""
+    return jobs.submit(APPROVAL_TASK, APPROVAL_JOB, actor, visit_ids=bulk.require_selection(visit_ids), locale=locale)

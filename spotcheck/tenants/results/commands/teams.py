@@ -5,10 +5,13 @@ the inspector against themself on their own visit. What the team is, is read in
 """
 from __future__ import annotations
 
+from typing import Any, cast
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
@@ -59,7 +62,7 @@ def _clean_expert(data: dict) -> dict:
     if kind not in EXPERT_KINDS:
         raise ValidationFailed({"kind": [_l("Choose who joins: an expert of the directory, a testing body, a "
                                             "research institute or a scholar.")]})
-    clean = {"kind": ExpertKind(kind), "expertise": str(data.get("expertise") or "").strip()[:EXPERTISE_LENGTH]}
+    clean: dict[str, Any] = {"kind": ExpertKind(kind), "expertise": str(data.get("expertise") or "").strip()[:EXPERTISE_LENGTH]}
     if kind == ExpertKind.directory.value:
         inspector_id = data.get("inspector_id")
         inspector_id = whole_number(inspector_id)
@@ -79,7 +82,7 @@ def _clean_expert(data: dict) -> dict:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def add_expert(campaign_id: int, data: dict, *, actor) -> TeamExpert:
+def add_expert(campaign_id: int, data: dict, *, actor: Actor) -> TeamExpert:
     """An expert joins the team of one visit (``data["entity_id"]``) in addition to the drawn
     inspectors (:func:`_clean_expert` for the rest of ``data``)."""
     campaign = _campaign(campaign_id)
@@ -111,7 +114,7 @@ def add_expert(campaign_id: int, data: dict, *, actor) -> TeamExpert:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def remove_expert(expert_id: int, data=None, *, actor) -> TeamExpert:
+def remove_expert(expert_id: int, data=None, *, actor: Actor) -> TeamExpert:
     """An expert leaves the team (the row is kept, marked removed, for the record)."""
     expert = get_row(TeamExpert, expert_id, _l("No such expert."), for_update=True)
     campaign = _campaign(expert.campaign_id)
@@ -129,7 +132,7 @@ def remove_expert(expert_id: int, data=None, *, actor) -> TeamExpert:
 
 
 @events.subscribe("recusal.withdrawing")
-def _release_members(*, actor, recusal_id: int) -> None:
+def _release_members(*, actor: Actor, recusal_id: int) -> None:
     """A recusal withdrawn in the inspector directory: refused once a member was replaced for it
     (the draw's proof cites it), else the members it marked stay on their teams, unmarked."""
     members = list(db.session.scalars(sa.select(TeamMember).where(TeamMember.recusal_id == recusal_id)))
@@ -148,7 +151,7 @@ def _reason(data) -> str:
     return reason
 
 
-def _declare(campaign: Campaign, member: TeamMember, reason: str, actor) -> TeamMember:
+def _declare(campaign: Campaign, member: TeamMember, reason: str, actor: Actor) -> TeamMember:
     """Record the conflict in the inspector directory (reusing one declared there before) and mark
     the member, who is then to be replaced."""
     if member.recusal_id is not None:
@@ -181,7 +184,7 @@ def _member(campaign: Campaign, member_id) -> TeamMember:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def declare_member_recusal(campaign_id: int, member_id: int, data: dict, *, actor) -> TeamMember:
+def declare_member_recusal(campaign_id: int, member_id: int, data: dict, *, actor: Actor) -> TeamMember:
     """The planner declares a conflict (回避) of a team member with the visit's entity (``data["reason"]``)."""
     campaign = _campaign(campaign_id)
     CAMPAIGN_ACTIONS.require(campaign, actor, "declare_recusal")
@@ -190,9 +193,9 @@ def declare_member_recusal(campaign_id: int, member_id: int, data: dict, *, acto
 
 
 @command(Permission.RESULTS_ENTER)
-def declare_own_recusal(visit_id: int, data: dict, *, actor) -> TeamMember:
+def declare_own_recusal(visit_id: int, data: dict, *, actor: Actor) -> TeamMember:
     """An inspector declares their own conflict (回避) with the entity of a visit they are on."""
     visit = get_row(Visit, visit_id, _l("No such visit."))
     OWN_ACTIONS.require(visit, actor, "declare_own_recusal")
     _campaign(visit.campaign_id)
-    return _declare(visit.campaign, membership(visit, actor), _reason(data), actor)
+    return _declare(visit.campaign, cast(TeamMember, membership(visit, actor)), _reason(data), actor)  # on its team

@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
@@ -21,7 +22,7 @@ from spotcheck.tenants.results.vocabulary import FOUND_PROBLEM, VisitStatus
 PER_PAGE = 50
 
 
-def mine(actor) -> sa.Select:
+def mine(actor: Actor) -> sa.Select:
     """The visits the actor is on (through their linked inspector entry), only those."""
     return sa.select(Visit).where(on_team_of_visit(actor))
 
@@ -51,7 +52,7 @@ def ordered(query: sa.Select) -> sa.Select:
 
 
 @query(Permission.SIGNED_IN)
-def visits_page(*, reader, mine: bool = False, status: VisitStatus | str | None = None,
+def visits_page(*, reader: Actor, mine: bool = False, status: VisitStatus | str | None = None,
                 campaign_id: int | None = None, statuses=(), number: int = 1, category: str = "") -> NumberedPage:
     """The visits ``reader`` may see, most urgent first (:func:`~spotcheck.tenants.results.policy.visible_visits`):
     ``mine`` (always, for a reader who does not read the department's campaigns) only those whose team
@@ -62,7 +63,7 @@ def visits_page(*, reader, mine: bool = False, status: VisitStatus | str | None 
                           category=category), number)
 
 
-def _matching(reader, *, mine: bool = False, status=None, campaign_id: int | None = None, statuses=(),
+def _matching(reader: Actor, *, mine: bool = False, status=None, campaign_id: int | None = None, statuses=(),
               category: str = "") -> sa.Select:
     found = mine_or_visible(reader, mine)
     if category == FOUND_PROBLEM:
@@ -84,7 +85,7 @@ TOGETHER_MOST = 5000
 
 
 @query(Permission.RESULTS_REVIEW)
-def approvable_together(*, reader, campaign_id: int | None = None, category: str = "") -> list[int]:
+def approvable_together(*, reader: Actor, campaign_id: int | None = None, category: str = "") -> list[int]:
     """批量审核: the submitted results of the review list's filter that ``reader`` may approve in one
     step, most urgent first (at most :data:`TOGETHER_MOST`): those that found no problem (the
     others are approved each on its own page, never unseen) and that ``reader`` did not record or
@@ -97,7 +98,7 @@ def approvable_together(*, reader, campaign_id: int | None = None, category: str
 
 
 @query(Permission.RESULTS_PUBLISH)
-def publishable_together(*, reader, campaign_id: int | None = None) -> list[int]:
+def publishable_together(*, reader: Actor, campaign_id: int | None = None) -> list[int]:
     """批量公示: the approved results of the publication queue's filter, most urgent first (at most
     :data:`TOGETHER_MOST`)."""
     found = _matching(reader, status=VisitStatus.approved, campaign_id=campaign_id)
@@ -105,7 +106,7 @@ def publishable_together(*, reader, campaign_id: int | None = None) -> list[int]
 
 
 @query(Permission.SIGNED_IN)
-def campaigns_waiting(*, reader, status: VisitStatus) -> list[tuple[int, str, str, int]]:
+def campaigns_waiting(*, reader: Actor, status: VisitStatus) -> list[tuple[int, str | None, str, int]]:
     """The campaigns with visits in ``status`` that ``reader`` sees — id, number, title and how many —
     newest first: the filter of the review and publication queues."""
     visible = _matching(reader, status=status).subquery()
@@ -113,7 +114,7 @@ def campaigns_waiting(*, reader, status: VisitStatus) -> list[tuple[int, str, st
         sa.select(Campaign.id, Campaign.code, Campaign.title, sa.func.count(visible.c.id))
         .join(visible, visible.c.campaign_id == Campaign.id)
         .group_by(Campaign.id, Campaign.code, Campaign.title).order_by(Campaign.id.desc()))
-    return [tuple(row) for row in rows]
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def found_problem(visit: Visit) -> bool:
@@ -121,7 +122,7 @@ def found_problem(visit: Visit) -> bool:
     return policy.found_problem(visit)
 
 
-def mine_or_visible(reader, mine: bool) -> sa.Select:
+def mine_or_visible(reader: Actor, mine: bool) -> sa.Select:
     if mine or not sees_every_visit(reader):
         return sa.select(Visit).where(on_team_of_visit(reader))
     return sa.select(Visit).where(visible_visits(reader))

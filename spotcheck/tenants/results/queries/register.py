@@ -83,8 +83,8 @@ def search(text: str, page: int = 1) -> NumberedPage:
     cannot tell the two apart by itself, and either plan is slow for the other case."""
     text = (text or "").strip()[:SEARCH_LENGTH]
     matches = sa.or_(Entity.code.startswith(text.upper(), autoescape=True), Entity.name.contains(text, autoescape=True))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Entity)
-                              .join(PublishedEntity, PublishedEntity.entity_id == Entity.id).where(matches))
+    total = db.session.execute(sa.select(sa.func.count()).select_from(Entity)
+                              .join(PublishedEntity, PublishedEntity.entity_id == Entity.id).where(matches)).scalar_one()
     if total <= FEW_MATCHES:
         found = sa.select(Entity.id).where(matches).cte("found").prefix_with("MATERIALIZED", dialect="postgresql")
         query = (sa.select(Entity, PublishedEntity.results, PublishedEntity.last_published_at)

@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
@@ -48,7 +49,7 @@ _URGENCY = {"overdue": 0, "due_soon": 1, None: 2}
 LISTED_VISITS = 8
 
 
-def tasks_for(reader, limit: int = 20) -> list[Task]:
+def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The reader's visits to act on, most urgent first, then the transfers and follow-ups, then the
     campaigns whose visits are to be handed out, whose results are still to record (a planner may
     import those entered offline), or whose results are all published (办结)."""
@@ -57,7 +58,7 @@ def tasks_for(reader, limit: int = 20) -> list[Task]:
 
 
 @query(Permission.SIGNED_IN)
-def queues(*, reader) -> list[tuple[str, int]]:
+def queues(*, reader: Actor) -> list[tuple[str, int]]:
     """The queues of results waiting for the reader and how many each holds — ``review`` (待审核) for
     a leader, ``publish`` (待公示) for a planner —, those not empty: at a large campaign's size the
     home names them in one line each, with their list, not a row per result."""
@@ -71,7 +72,7 @@ def queues(*, reader) -> list[tuple[str, int]]:
     return [(name, count) for name, count in counted if count]
 
 
-def _campaign_steps(reader, limit: int) -> list[Task]:
+def _campaign_steps(reader: Actor, limit: int) -> list[Task]:
     tasks = []
     for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.status.in_(_STEPPING))
                                        .order_by(Campaign.id.desc()).limit(limit)):
@@ -84,7 +85,7 @@ def _campaign_steps(reader, limit: int) -> list[Task]:
     return tasks
 
 
-def _follow_up_tasks(reader, limit: int) -> list[Task]:
+def _follow_up_tasks(reader: Actor, limit: int) -> list[Task]:
     """Transfers from other departments to acknowledge (签收), then the department's own open
     follow-ups to close (re-check, conclude a case …), the earliest deadline first."""
     tasks = []
@@ -100,7 +101,7 @@ def _follow_up_tasks(reader, limit: int) -> list[Task]:
     return tasks[:limit]
 
 
-def _visit_tasks(reader, limit: int) -> list[Task]:
+def _visit_tasks(reader: Actor, limit: int) -> list[Task]:
     """The inspector's own visits to record or submit, the results a leader may review, the
     approved results a planner may publish."""
     queries = []
@@ -126,12 +127,12 @@ def _visit_tasks(reader, limit: int) -> list[Task]:
     return sorted(tasks, key=lambda task: (_URGENCY[task.flag], task.due or date.max))[:limit]
 
 
-def _every_department(reader, **_) -> Across:
+def _every_department(reader: Actor, **_) -> Across:
     return Across("publications overdue in every department")
 
 
 @query(Permission.TENANTS_READ_ALL, scope=_every_department)
-def overdue_publications(*, reader, limit: int = 50) -> tuple[int, list[dict]]:
+def overdue_publications(*, reader: Actor, limit: int = 50) -> tuple[int, list[dict]]:
     """Results not published by their due date (20 working days after the check ended, the review
     included), in every department: the supervisor's view (逾期未公示), read through the explicit
     cross-department path. Returns the count and the oldest ``limit``."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import Permission
@@ -29,10 +30,9 @@ from spotcheck.tenants.results.policy import (
 )
 from spotcheck.tenants.results.vocabulary import VisitStatus
 
-__all__ = ["FOLLOW_UP_RULE", "REPORT_TEXTS", "awaits_confirmation", "awaits_follow_up", "membership", "recused_members"]
+__all__ = ["FOLLOW_UP_RULE", "awaits_confirmation", "awaits_follow_up", "membership", "recused_members"]
 
 #: The report's texts a result form sends (检查记录、评价、处理意见和建议、方式变更理由).
-REPORT_TEXTS = tuple(checks.TEXTS)
 
 
 def get_visit(visit_id: int) -> Visit:
@@ -41,7 +41,7 @@ def get_visit(visit_id: int) -> Visit:
 
 
 @query(Permission.SIGNED_IN)
-def visit_for(visit_id: int, *, reader) -> Visit:
+def visit_for(visit_id: int, *, reader: Actor) -> Visit:
     """The visit, for a member of its team or a reader of the department's campaigns; for anyone
     else it does not exist (NotFound) — the one rule the page and the API both apply."""
     visit = get_visit(visit_id)
@@ -55,17 +55,17 @@ def team_of(visit: Visit) -> list[TeamMember]:
     return list(db.session.scalars(team_query(visit)))
 
 
-def allowed_actions(visit: Visit, reader) -> frozenset[str]:
+def allowed_actions(visit: Visit, reader: Actor) -> frozenset[str]:
     """What ``reader`` may do with the visit now."""
     return VISIT_ACTIONS.allowed(visit, reader)
 
 
-def own_actions(visit: Visit, reader) -> frozenset[str]:
+def own_actions(visit: Visit, reader: Actor) -> frozenset[str]:
     """What ``reader`` may declare on their own visit (their conflict, 回避)."""
     return OWN_ACTIONS.allowed(visit, reader)
 
 
-def follow_up_actions(follow_up: FollowUp, reader) -> frozenset[str]:
+def follow_up_actions(follow_up: FollowUp, reader: Actor) -> frozenset[str]:
     """What ``reader`` may do with the follow-up (or received transfer) now."""
     return FOLLOW_UP_ACTIONS.allowed(follow_up, reader)
 
@@ -98,7 +98,7 @@ def attachment_of(visit: Visit, attachment_id: int) -> Attachment:
     return attachments.get(visit, attachment_id)
 
 
-def campaign_steps(campaign: Campaign, reader) -> frozenset[str]:
+def campaign_steps(campaign: Campaign, reader: Actor) -> frozenset[str]:
     """Which of the campaign's steps about its visits (``hand_out``, ``import_results``, ``close``)
     ``reader`` may take now."""
     return CAMPAIGN_STEPS.allowed(campaign, reader)

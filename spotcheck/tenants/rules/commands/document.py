@@ -7,18 +7,20 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, settings, storage
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.rules.models import RulesDocument
+from spotcheck.tenants.rules.policy import require_document
 from spotcheck.tenants.rules.queries import current_document
 from spotcheck.tenants.rules.vocabulary import ACCEPTED, AREA
 
 
 @command(Permission.CATALOG_MANAGE)
-def save_text(data: dict, *, actor) -> RulesDocument:
+def save_text(data: dict, *, actor: Actor) -> RulesDocument:
     """Save the title and text (``data``: ``title``, ``body``) of the department's rules document (一细则)."""
     title, body = str(data.get("title") or "").strip(), str(data.get("body") or "").strip()
     errors = {}
@@ -29,6 +31,7 @@ def save_text(data: dict, *, actor) -> RulesDocument:
     if errors:
         raise ValidationFailed(errors)
     document = current_document(for_update=True)
+    require_document(document, actor, "write")
     if document is None:
         document = RulesDocument(title=title, body=body)
         db.session.add(document)
@@ -41,13 +44,11 @@ def save_text(data: dict, *, actor) -> RulesDocument:
 
 
 @command(Permission.CATALOG_MANAGE)
-def attach_file(data: dict, *, actor) -> RulesDocument:
+def attach_file(data: dict, *, actor: Actor) -> RulesDocument:
     """Store an uploaded file (``data``: ``file_name`` as uploaded, ``stream``) after checking its
     type (extension and content) and size."""
     filename, stream = data.get("file_name"), data.get("stream")
-    document = current_document(for_update=True)
-    if document is None:
-        raise ValidationFailed({"file": [_l("Save the title and text first, then attach the file.")]})
+    document = require_document(current_document(for_update=True), actor, "attach_file")
     name = Path(filename or "").name
     suffix = Path(name).suffix.lower()
     if not name or stream is None:
@@ -72,12 +73,10 @@ def attach_file(data: dict, *, actor) -> RulesDocument:
 
 
 @command(Permission.CATALOG_MANAGE)
-def publish(*, actor) -> RulesDocument:
+def publish(*, actor: Actor) -> RulesDocument:
     """Publish the rules document on the public portal: the working text and file become the version
     the public sees (an edit of a published document stays a draft until it is published again)."""
-    document = current_document(for_update=True)
-    if document is None:
-        raise NotFound(_l("There is no rules document yet."))
+    document = require_document(current_document(for_update=True), actor, "publish")
     superseded = document.published_stored_name
     for working, public in RulesDocument.VERSIONED:
         setattr(document, public, getattr(document, working))

@@ -12,20 +12,21 @@ same day; the replaced one is kept in the history, withdrawn.
 from __future__ import annotations
 
 import hashlib
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
-from spotcheck.core.clock import today
+from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.rules import rulebook, rulefile, tightening
 from spotcheck.tenants.rules.models import RuleVersion
+from spotcheck.tenants.rules.policy import LOADS, replaced_by
 
 #: The longest rules file accepted.
 MAX_FILE_LENGTH = 400_000
@@ -47,27 +48,6 @@ def _read(data: dict, kind: str) -> tuple[rulefile.Document, str]:
     return rulefile.read(text, expect=kind), text
 
 
-def _replacing(versions: list[RuleVersion], document: rulefile.Document) -> RuleVersion | None:
-    """The version of the same day the new one replaces (one not yet in force), or a refusal of a
-    day that would change what was decided already."""
-    if not versions:
-        return None
-    day, start = today(), document.effective_from
-    if start < day:
-        raise ValidationFailed({"document.effective_from": [_l(
-            "A new version applies from today or a later day (%(day)s or later): the days past stay under the "
-            "version that was in force then.", day=day.isoformat())]})
-    same = next((v for v in versions if v.effective_from == start), None)
-    if same is not None and same.effective_from <= day:
-        raise ValidationFailed({"document.effective_from": [_l(
-            "A version in force since %(day)s is not replaced: give the new version a later day.",
-            day=start.isoformat())]})
-    if same is not None and rulefile.from_json(same.content) == document:
-        raise ValidationFailed({"file": [_l(
-            "This file says what the version loaded for %(day)s says: nothing was loaded.", day=start.isoformat())]})
-    return same
-
-
 def _until(versions: list[RuleVersion], document: rulefile.Document, replaced: RuleVersion | None):
     """The day the next version of the scope takes over from the one loaded (None: open-ended)."""
     later = [v.effective_from for v in versions if v.effective_from > document.effective_from and v is not replaced]
@@ -86,7 +66,7 @@ def _overlapping(versions: list[RuleVersion], start, until) -> list[RuleVersion]
     return found
 
 
-def _store(document: rulefile.Document, text: str, tenant_id: int | None, preset: str, replaced, actor) -> RuleVersion:
+def _store(document: rulefile.Document, text: str, tenant_id: int | None, preset: str, replaced, actor: Actor) -> RuleVersion:
     if replaced is not None:
         replaced.withdrawn = True
     version = RuleVersion(tenant_id=tenant_id, kind=document.kind, effective_from=document.effective_from,
@@ -112,8 +92,8 @@ def _errors(conflicts, prefix: str = "") -> dict[str, list]:
     return errors
 
 
-@command(Permission.RULEBOOK_MANAGE)
-def load_rulebook(data: dict, *, actor) -> RuleVersion:
+@command(LOADS["rulebook"])
+def load_rulebook(data: dict, *, actor: Actor) -> RuleVersion:
     """Load a version of the deployment's rulebook (实施方案) from a rules file (``data``: ``text``, and
     ``preset`` when it is one of the presets). Refused whole — nothing changed — when a key is bad,
     when it loosens the national floor, or while a department's rules in force under it loosen it."""
@@ -121,13 +101,13 @@ def load_rulebook(data: dict, *, actor) -> RuleVersion:
     national = rulebook.national()
     errors = _errors(tightening.rulebook_conflicts(document, national))
     versions = _versions(None)
-    replaced = _replacing(versions, document)
+    replaced = replaced_by(versions, document)
     if not errors:
         until = _until(versions, document, replaced)
         from_tenants = sa.select(RuleVersion).where(RuleVersion.tenant_id.is_not(None), RuleVersion.withdrawn.is_(False))
         by_tenant: dict[int, list[RuleVersion]] = {}
         for version in db.session.scalars(from_tenants.order_by(RuleVersion.effective_from)):
-            by_tenant.setdefault(version.tenant_id, []).append(version)
+            by_tenant.setdefault(cast(int, version.tenant_id), []).append(version)  # of a department
         problems = []
         for tenant_id, own in by_tenant.items():
             for version in _overlapping(own, document.effective_from, until):
@@ -150,8 +130,8 @@ def _tenant_name(tenant_id: int) -> str:
     return tenant.name if tenant is not None else str(tenant_id)
 
 
-@command(Permission.DEPARTMENT_RULES_MANAGE)
-def load_department_rules(data: dict, *, actor) -> RuleVersion:
+@command(LOADS["department"])
+def load_department_rules(data: dict, *, actor: Actor) -> RuleVersion:
     """Load a version of the department's own rules (细则) from a rules file (``data``: ``text``, and
     ``preset``): the parameters it sets, each only stricter than every rulebook version in force while
     it is. Refused whole — nothing changed — naming every key that is bad or looser."""
@@ -160,7 +140,7 @@ def load_department_rules(data: dict, *, actor) -> RuleVersion:
         raise ValidationFailed({"department": [_l("Choose the department whose rules these are.")]})
     document, text = _read(data, "department")
     versions = _versions(tenant_id)
-    replaced = _replacing(versions, document)
+    replaced = replaced_by(versions, document)
     national = rulebook.national()
     errors: dict[str, list] = {}
     in_force = _overlapping(_versions(None), document.effective_from, _until(versions, document, replaced))

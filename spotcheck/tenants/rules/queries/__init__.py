@@ -1,6 +1,12 @@
 """Reading the rules (规则查询): the department's rules document (:mod:`.document`), the versions of the
 rules (:mod:`.versions`) and the rules in force as pages show them (:mod:`.in_force`)."""
-from spotcheck.tenants.rules.queries.document import PublishedRules, current_document, file_path, published_version
+from spotcheck.tenants.rules.queries.document import (
+    PublishedRules,
+    allowed_actions,
+    current_document,
+    file_path,
+    published_version,
+)
 from spotcheck.tenants.rules.queries.in_force import (
     Group,
     PresetChoice,
@@ -36,7 +42,7 @@ from spotcheck.tenants.rules.queries.versions import (
     state,
 )
 
-__all__ = ["Difference", "Group", "ParameterRow", "PresetChoice", "PublishedRules", "Row", "chosen_preset", "coming", "current_document",
+__all__ = ["Difference", "Group", "ParameterRow", "PresetChoice", "PublishedRules", "Row", "allowed_actions", "chosen_preset", "coming", "current_document",
            "differences", "document_groups", "document_of", "document_rows", "error_label",
            "error_prefix", "file_path", "get_version", "grouped_rows", "history", "in_force", "in_force_version", "national_sources",
            "parameter_rows", "preset_text", "presets_of", "previous", "published_version", "raw_value",

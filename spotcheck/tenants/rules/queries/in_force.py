@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Generic, TypeVar
 
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.tenants.rules import presets as _presets, rulebook, rulefile
+from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.parameters import BY_KEY
-from spotcheck.tenants.rules.queries.versions import document_rows, history, parameter_rows, state
+from spotcheck.tenants.rules.queries.versions import ParameterRow, document_rows, history, parameter_rows, state
 from spotcheck.tenants.rules.rulebook import Rules
 from spotcheck.tenants.rules.rulefile import DATE_FIELDS, DOCUMENT_FIELDS
 from spotcheck.tenants.rules.vocabulary import FILE_PARTS, SOURCES
@@ -84,15 +86,18 @@ class Row:
     short: str = ""  # the citation by the document's short title (《宁安市实施方案》第3条), for a table
 
 
+RowT = TypeVar("RowT", Row, ParameterRow)
+
+
 @dataclass
-class Group:
+class Group(Generic[RowT]):
     label: str
-    rows: list[Row] = field(default_factory=list)
+    rows: list[RowT] = field(default_factory=list)  # in force, or as one document says
 
 
-def grouped_rows(rules: Rules) -> list[Group]:
+def grouped_rows(rules: Rules) -> list[Group[Row]]:
     """Every parameter in force, in the catalogue's groups and order, each with where it comes from."""
-    groups: list[Group] = []
+    groups: list[Group[Row]] = []
     for row in parameter_rows(rules):
         if not groups or groups[-1].label != row.group:
             groups.append(Group(row.group))
@@ -113,18 +118,18 @@ def set_by(rules: Rules, source: str) -> int:
     return sum(1 for cited in rules.cited.values() if cited.source == source)
 
 
-def scope_history(tenant_id: int | None) -> list[tuple]:
+def scope_history(tenant_id: int | None) -> list[tuple[RuleVersion, str]]:
     """Every version of the scope, newest first, each with its state (in_force, coming, past, withdrawn)."""
     return [(version, state(version)) for version in history(tenant_id)]
 
 
-def coming(tenant_id: int | None) -> list:
+def coming(tenant_id: int | None) -> list[RuleVersion]:
     """The versions of a scope loaded for a day not come yet, soonest first (announced on the pages)."""
     return sorted((version for version, at in scope_history(tenant_id) if at == "coming"),
                   key=lambda version: version.effective_from)
 
 
-def previous(version) -> object | None:
+def previous(version: RuleVersion) -> RuleVersion | None:
     """The version of the same scope loaded before ``version`` (what it changed), withdrawn ones left out."""
     earlier = [v for v in history(version.tenant_id)
                if not v.withdrawn and (v.effective_from, v.id) < (version.effective_from, version.id)]
@@ -159,10 +164,10 @@ def error_prefix(key: str) -> str:
     return "" if key in FILE_PARTS else error_label(key) + "："
 
 
-def document_groups(document: rulefile.Document) -> list[Group]:
+def document_groups(document: rulefile.Document) -> list[Group[ParameterRow]]:
     """What one document says of each parameter (its value and article, open with its note, or not
     written), in the catalogue's groups."""
-    groups: list[Group] = []
+    groups: list[Group[ParameterRow]] = []
     for row in document_rows(document):
         if not groups or groups[-1].label != row.group:
             groups.append(Group(row.group))

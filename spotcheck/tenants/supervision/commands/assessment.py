@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
@@ -16,7 +17,7 @@ from spotcheck.tenants.supervision.vocabulary import DEDUCTION_BY_CODE
 
 
 @command(Permission.SUPERVISION_MANAGE)
-def configure(code: str, data: dict, *, actor) -> Setting:
+def configure(code: str, data: dict, *, actor: Actor) -> Setting:
     """Set one deduction (扣分项设置, ``code``): ``data`` points per occurrence and the most it takes
     off (0–100), and whether it counts (``active``)."""
     points, cap, active = data.get("points"), data.get("cap"), bool(data.get("active"))
@@ -25,7 +26,7 @@ def configure(code: str, data: dict, *, actor) -> Setting:
     errors, values = {}, {}
     for name, raw, label in (("points", points, _l("Points per occurrence")), ("cap", cap, _l("Most points taken off"))):
         try:
-            value = float(raw)
+            value = float(raw)  # type: ignore[arg-type]  # none: TypeError, refused below
         except (TypeError, ValueError):
             value = None
         if value is None or not 0 <= value <= 100:  # NaN fails the comparison too

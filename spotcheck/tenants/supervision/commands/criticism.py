@@ -4,10 +4,12 @@ named — the document itself is written by :mod:`spotcheck.tenants.notices.writ
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
@@ -21,7 +23,7 @@ from spotcheck.tenants.supervision.policy import CRITICISM_ACTIONS, reading
 
 
 @command(Permission.SUPERVISION_MANAGE)
-def draft(data: dict, *, actor) -> Criticism:
+def draft(data: dict, *, actor: Actor) -> Criticism:
     """Draft a notice of criticism for ``data["period"]`` from every department's figures (起草通报)."""
     period = periods.required((data or {}).get("period"))
     with reading(actor, "criticism draft", period=period):
@@ -50,7 +52,7 @@ def _lines(body: str) -> str:
 
 
 @command(Permission.SUPERVISION_MANAGE)
-def update(criticism_id: int, data: dict, *, actor) -> Criticism:
+def update(criticism_id: int, data: dict, *, actor: Actor) -> Criticism:
     """Change a draft: its ``title``, its ``body`` (paragraphs split by an empty line), and the
     departments left out of it (``leave_out``: a supervisor may judge a reason excused)."""
     criticism = get(criticism_id, for_update=True)
@@ -77,7 +79,7 @@ REASON_LENGTH = 500
 
 
 @command(Permission.CRITICISM_APPROVE)
-def send_back(criticism_id: int, data: dict, *, actor) -> Criticism:
+def send_back(criticism_id: int, data: dict, *, actor: Actor) -> Criticism:
     """The bureau's leader sends a draft back to be changed, saying why (退回修改); it stays a draft,
     and its drafter reads the reason on it until they change it."""
     criticism = get(criticism_id, for_update=True)
@@ -91,7 +93,7 @@ def send_back(criticism_id: int, data: dict, *, actor) -> Criticism:
 
 
 @command(Permission.SUPERVISION_MANAGE)
-def withdraw(criticism_id: int, data: dict | None = None, *, actor) -> Criticism:
+def withdraw(criticism_id: int, data: dict | None = None, *, actor: Actor) -> Criticism:
     """Withdraw a draft (撤回)."""
     criticism = get(criticism_id, for_update=True)
     CRITICISM_ACTIONS.require(criticism, actor, "withdraw")
@@ -101,11 +103,11 @@ def withdraw(criticism_id: int, data: dict | None = None, *, actor) -> Criticism
 
 
 @command(Permission.CRITICISM_APPROVE)
-def approve(criticism_id: int, data: dict | None = None, *, actor) -> Criticism:
+def approve(criticism_id: int, data: dict | None = None, *, actor: Actor) -> Criticism:
     """签发: number the notice, write its PDF, and deliver a copy to each department named."""
     criticism = get(criticism_id, for_update=True)
     CRITICISM_ACTIONS.require(criticism, actor, "approve")
-    issuer = db.session.get(Tenant, criticism.tenant_id)
+    issuer = cast(Tenant, db.session.get(Tenant, criticism.tenant_id))
     paragraphs = _paragraphs(criticism.body)
     number, _ = criticism_notice.write(
         issuer, criticism.id, title=criticism.title, opening=paragraphs[:1], findings=criticism.findings,

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import local, now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
@@ -19,7 +20,7 @@ from spotcheck.tenants.supervision.submissions import _applicable, _contact, _du
 
 
 @command(Permission.REPORTS_PREPARE)
-def prepare(data: dict, *, actor) -> ReportSubmission:
+def prepare(data: dict, *, actor: Actor) -> ReportSubmission:
     """Freeze the table of ``data["code"]`` for ``data["period"]`` now, for the leader to sign
     (填报), with the filler's ``contact`` and ``phone``; a version prepared before and not signed is
     replaced by this one."""
@@ -47,7 +48,7 @@ def prepare(data: dict, *, actor) -> ReportSubmission:
 
 
 @command(Permission.REPORTS_SUBMIT)
-def submit(data: dict, *, actor) -> ReportSubmission:
+def submit(data: dict, *, actor: Actor) -> ReportSubmission:
     """Sign and submit the table of ``data["code"]`` for ``data["period"]`` (签发报送): the version
     prepared — whose ``digest`` the leader saw — or, with none prepared and no digest given, the
     figures frozen now. A table already submitted is corrected (更正): a new version with its
@@ -95,7 +96,7 @@ def submit(data: dict, *, actor) -> ReportSubmission:
 
 
 @command(Permission.REPORTS_PREPARE)
-def fill_cells(data: dict, *, actor) -> list[ReportEntry]:
+def fill_cells(data: dict, *, actor: Actor) -> list[ReportEntry]:
     """Enter the cells of the table of ``data["code"]`` for ``data["period"]`` that the platform holds no
     data for (由填报单位填写): ``data["cells"]``, each cell's key and text (empty: not filled). Each change
     is the department's entry for the period, with who and when, audited with the text before and after;

@@ -1,0 +1,19 @@
+"""The signed-in user (当前用户)."""
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from spotcheck.platform.api.accounts.schemas import MeSchema
+from spotcheck.platform.permissions import Permission, requires
+
+PREFIX = "/me"
+blp = Blueprint("Me", __name__, description="The signed-in user")
+
+
+@blp.route("")
+class Me(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, MeSchema)
+    def get(self):
+        """Who I am: my department, roles and permissions"""
+        return current_user._get_current_object()

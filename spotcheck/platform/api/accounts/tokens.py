@@ -1,0 +1,37 @@
+"""Personal API tokens (个人访问令牌)."""
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from spotcheck.platform.api.accounts.schemas import NewTokenSchema, TokenSchema
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
+
+PREFIX = "/tokens"
+blp = Blueprint("Tokens", __name__, description="My personal API tokens")
+
+
+@blp.route("")
+class Tokens(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(200, TokenSchema(many=True))
+    def get(self):
+        """List my tokens (secrets are never shown again)"""
+        return account_queries.list_tokens(current_user)
+
+    @requires(Permission.SIGNED_IN)
+    @blp.arguments(TokenSchema)
+    @blp.response(201, NewTokenSchema)
+    def post(self, data):
+        """Create a token; the answer holds its secret, shown this once"""
+        token, secret = accounts.issue_token({"name": data["name"]}, actor=current_user._get_current_object())
+        return {"token": secret, **{name: getattr(token, name) for name in TokenSchema().fields}}
+
+
+@blp.route("/<int:token_id>")
+class TokenById(MethodView):
+    @requires(Permission.SIGNED_IN)
+    @blp.response(204)
+    def delete(self, token_id):
+        """Revoke one of my tokens"""
+        accounts.revoke_token(token_id, actor=current_user._get_current_object())

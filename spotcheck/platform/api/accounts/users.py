@@ -1,0 +1,43 @@
+"""Users of my department (本部门用户): the tenant administrator's API."""
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from spotcheck.platform.api.accounts.schemas import UserCreateSchema, UserSchema, UserUpdateSchema
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
+
+PREFIX = "/users"
+blp = Blueprint("Users", __name__, description="Users of my department (tenant administrator)")
+
+
+@blp.route("")
+class Users(MethodView):
+    @requires(Permission.USERS_MANAGE)
+    @blp.response(200, UserSchema(many=True))
+    def get(self):
+        """List the users of my department"""
+        return account_queries.list_users()
+
+    @requires(Permission.USERS_MANAGE)
+    @blp.arguments(UserCreateSchema)
+    @blp.response(201, UserSchema)
+    def post(self, data):
+        """Create a user in my department"""
+        return accounts.create_user(data, actor=current_user._get_current_object())
+
+
+@blp.route("/<int:user_id>")
+class UserById(MethodView):
+    @requires(Permission.USERS_MANAGE)
+    @blp.response(200, UserSchema)
+    def get(self, user_id):
+        """One user of my department"""
+        return account_queries.get_user(user_id)
+
+    @requires(Permission.USERS_MANAGE)
+    @blp.arguments(UserUpdateSchema)
+    @blp.response(200, UserSchema)
+    def patch(self, data, user_id):
+        """Change a user's name, roles or active flag, or clear a lockout"""
+        return accounts.update_user(user_id, data, actor=current_user._get_current_object())

@@ -1,0 +1,205 @@
+"""Marshmallow schemas of the plan and campaign API (年度检查计划, 抽查任务, 抽取).
+
+The schemas check shapes only; the plan, campaign and ceremony services check the values, so
+the pages and the API give the same messages.
+"""
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from spotcheck.platform.api.types import MAX_LIMIT, Bool, Int, codes_text
+from spotcheck.tenants.campaigns import vocabulary as campaign_fields
+from spotcheck.tenants.campaigns.vocabulary import (
+    EXEMPT_KINDS,
+    INSPECTOR_REPLACEMENT_REASONS,
+    LEADER_RULES,
+    REASON_MAX,
+    REASON_MIN,
+    TARGET_REPLACEMENT_REASONS,
+    CampaignStatus,
+    TargetStatus,
+)
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+
+class ItemRefSchema(Schema):
+    id = Int()
+    code = fields.Str()
+    name = fields.Str()
+
+
+_FIELD_TYPES: dict[str, Callable[..., fields.Field]] = {
+    campaign_fields.TEXT: fields.Str, campaign_fields.INT: fields.Int, campaign_fields.DATE: fields.Str,
+    campaign_fields.MAPPING: fields.Dict, campaign_fields.CODE: fields.Str,
+    campaign_fields.INT_LIST: lambda **kw: fields.List(Int(), **kw),
+}
+
+def fields_schema(name: str, names=None, **extra) -> type[Schema]:
+    """A schema of a campaign's fields as the API takes them, generated from the one field list
+    (``names``: only those); the campaign commands check the values."""
+    return Schema.from_dict({
+        **{field.name: _FIELD_TYPES[field.kind](allow_none=field.nullable,
+                                                metadata={"description": field.description, **field.limits})
+           for field in campaign_fields.fields() if names is None or field.name in names}, **extra}, name=name)
+
+
+CampaignFieldsSchema = fields_schema("CampaignFieldsSchema")
+
+
+class CampaignSchema(Schema):
+    id = Int()
+    code = fields.Str(allow_none=True, metadata={
+        "description": "Public code (文号), e.g. 应急抽〔2026〕3号: issued when the campaign is approved; null for a draft "
+                       "(未编号)"})
+    title = fields.Str()
+    year = Int()
+    status = fields.Enum(CampaignStatus, by_value=True)
+    plan_id = Int(allow_none=True)
+    exempt_kind = fields.Str(allow_none=True)
+    exempt_kind_name = fields.Function(lambda c: EXEMPT_KINDS.get(c.exempt_kind) if c.exempt_kind else None)
+    exempt_reason = fields.Str()
+    items = fields.List(fields.Nested(ItemRefSchema))
+    item_ids = fields.Function(lambda c: [item.id for item in c.items])
+    target_filter = fields.Dict()
+    strata = fields.Dict()
+    reserve_size = Int()
+    team_size = Int()
+    capacity = Int(allow_none=True)
+    window_start = fields.Date()
+    window_end = fields.Date()
+    method = fields.Str()
+    approved_at = fields.DateTime(allow_none=True)
+    approved_by_name = fields.Str()
+    created_at = fields.DateTime()
+    withdrawn_at = fields.DateTime(allow_none=True, metadata={"description": "Withdrawn (撤销) by a leader"})
+    withdrawn_by_name = fields.Str()
+    withdrawal_reason = fields.Str(metadata={"description": "Why it was withdrawn (published)"})
+    returned_at = fields.DateTime(allow_none=True, metadata={"description": "A draft last returned (退回) by a leader"})
+    returned_by_name = fields.Str()
+    return_reason = fields.Str()
+
+
+class WithdrawalReasonSchema(Schema):
+    reason = fields.Str(required=True, metadata={
+        "description": "The reason (4 to 500 characters): shown to the planner, and published for a withdrawal",
+        "minLength": 4, "maxLength": 500})
+
+
+class DrawSchema(Schema):
+    kind = fields.Str()
+    commitment = fields.Str(metadata={"description": "SHA-256 of the nonce, published at approval (targets) or "
+                                                     "after the target draw (inspectors)"})
+    committed_at = fields.DateTime()
+    frame_digest = fields.Str(allow_none=True)
+    counts = fields.Dict(allow_none=True)
+    excluded = fields.Dict(allow_none=True, metadata={"description": "Excluded rows per reason"})
+    frozen_at = fields.DateTime(allow_none=True)
+    public_inputs = fields.List(fields.Str(), allow_none=True)
+    no_input_reason = fields.Str(allow_none=True, metadata={
+        "description": "Drawn with no observer's input (无外部监督人输入, the department's secret number alone): why, "
+                       "as recorded and published; empty when observers gave inputs (or for a draw made before the "
+                       "reason was asked); null before the draw"})
+    seed = fields.Str(allow_none=True)
+    drawn_at = fields.DateTime(allow_none=True)
+    nonce = fields.Str(allow_none=True, metadata={"description": "Revealed only after the draw"})
+    proof_sha256 = fields.Str(allow_none=True)
+
+
+class DrawRequestSchema(Schema):
+    public_inputs = fields.List(fields.Str(metadata={"maxLength": 200}), load_default=list, metadata={
+        "maxItems": 20,
+        "description": "The observers' inputs, one string each (at most 20, one line of at most 200 characters), "
+                       "entering the seed exactly as given (DRAW-SPEC §3). A draw without outside inputs relies on "
+                       "the department's secret number alone: it then requires no_input_reason."})
+    no_input_reason = fields.Str(load_default="", allow_none=True, metadata={
+        "description": "无外部输入的理由: required when public_inputs is empty (%d to %d characters; a draw with no "
+                       "input and no reason answers 422 naming this field), recorded with the draw and in its audit "
+                       "entry, and published on the draw's public page. Not kept when inputs are given."
+                       % (REASON_MIN, REASON_MAX)})
+
+
+class ReplaceTargetSchema(Schema):
+    reason = fields.Str(required=True, metadata={
+        "description": "A reason the campaign's rules allow (a city's or a department's rules may name their own; "
+                       "GET /rules/department lists them). The platform's: " + codes_text(TARGET_REPLACEMENT_REASONS)
+                       + " (an entity that cannot be found is a finding, not a reason)"})
+
+
+class ReplaceInspectorSchema(Schema):
+    reason = fields.Str(required=True, metadata={
+        "description": "A reason the campaign's rules allow (conflict, 抽取后申报回避, always). The platform's: "
+                       + codes_text(INSPECTOR_REPLACEMENT_REASONS)})
+
+
+class ReplaceManySchema(ReplaceInspectorSchema):
+    """Several members replaced at once (批量替换): those of ``member_ids``, or every visit of ``inspector_id``."""
+    member_ids = fields.List(Int(validate=validate.Range(min=1)), validate=validate.Length(min=1, max=5000))
+    inspector_id = Int(validate=validate.Range(min=1))
+
+    @validates_schema
+    def one_of(self, data, **kwargs):
+        if ("member_ids" in data) == ("inspector_id" in data):
+            raise ValidationError(_l("Give either the members or the inspector to replace."), "member_ids")
+
+
+class LeaderRuleSchema(Schema):
+    """Every visit's team leader (组长) named at once by a rule."""
+    rule = fields.Str(required=True, metadata={"description": codes_text(LEADER_RULES), "enum": list(LEADER_RULES)},
+                      validate=validate.OneOf(list(LEADER_RULES)))
+    only_missing = Bool(load_default=True)
+
+
+class LeadersNamedSchema(Schema):
+    named = Int()
+    kept = Int()
+    rule = fields.Str()
+
+
+class TeamMemberSchema(Schema):
+    id = Int()
+    inspector_id = Int()
+    name = fields.Str(attribute="shown_name")
+    cert_no = fields.Str(attribute="shown_cert_no")
+    position = Int()
+    is_leader = Bool()
+    active = Bool()
+    replacement_reason = fields.Str()
+    recused = Bool(metadata={"description": "A conflict (回避) was declared after the draw: to be replaced"})
+
+
+class TargetSchema(Schema):
+    entity_id = Int()
+    code = fields.Str()
+    name = fields.Str()
+    group_code = fields.Str()
+    stratum = fields.Str()
+    rank = Int()
+    status = fields.Enum(TargetStatus, by_value=True)
+    replacement_reason = fields.Str()
+    team = fields.List(fields.Nested(TeamMemberSchema), attribute="team_members",
+                       metadata={"description": "The team of the visit, replaced members included (active false)"})
+    experts = fields.List(fields.Dict(), metadata={
+        "description": "Experts (专家) on the team in addition to the drawn inspectors: name, organisation, kind"})
+
+
+class TargetQuerySchema(Schema):
+    q = fields.Str(load_default="", validate=validate.Length(max=50),
+                   metadata={"description": "Name contains, or code starts with"})
+    stratum = fields.Str(load_default="", metadata={"description": "A, B, C, D or flagged"})
+    status = fields.Enum(TargetStatus, by_value=True, load_default=None)
+    page = Int(load_default=1, validate=validate.Range(min=1),
+                      metadata={"description": "From 1; past the last page: 404"})
+    limit = Int(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
+
+
+class TargetPageSchema(Schema):
+    items = fields.List(fields.Nested(TargetSchema))
+    page = Int()
+    pages = Int(metadata={"description": "At least 1"})
+    total = Int(metadata={"description": "Targets matching, on all pages"})
+    next_page = Int(allow_none=True, metadata={"description": "Pass as page for the next page; null on the last"})

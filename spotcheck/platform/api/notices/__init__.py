@@ -1,0 +1,1 @@
+"""The notices domain's API."""

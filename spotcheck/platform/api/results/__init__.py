@@ -1,0 +1,1 @@
+"""The results domain's API."""

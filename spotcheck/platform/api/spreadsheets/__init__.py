@@ -1,0 +1,1 @@
+"""The spreadsheets domain's API."""

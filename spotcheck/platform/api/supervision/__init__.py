@@ -1,0 +1,1 @@
+"""The supervision domain's API."""

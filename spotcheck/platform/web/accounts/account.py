@@ -1,0 +1,89 @@
+"""My account: profile, password, personal API tokens."""
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from spotcheck.core.policy import permissions_held
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.session import SESSION_KEY
+from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, PasswordChangeForm, TokenForm, attempt, perform
+from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires(Permission.SIGNED_IN)
+def profile():
+    user = current_user._get_current_object()
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        changed = attempt(accounts.change_password, {"current": form.current_password.data,
+                                                     "new": form.new_password.data,
+                                                     "keep_session": session.get(SESSION_KEY)},
+                          actor=user, refusals=BAD_INPUT)
+        if not changed.ok:
+            changed.show_on(form)
+        else:
+            login_user(user)  # this session goes on with the new stamp; others end
+            flash(_("Your password has been changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("account.profile"))
+    permissions = sorted(p.value for p in permissions_held(user))
+    return render_template("accounts/account.html", user=user, form=form, permissions=permissions, end_form=EmptyForm())
+
+
+@bp.route("/contact", methods=["POST"])
+@requires(Permission.SIGNED_IN)
+def contact():
+    """My e-mail and mobile, where notices and reminders are also sent."""
+    user = current_user._get_current_object()
+    if EmptyForm().validate_on_submit():
+        saved = attempt(accounts.set_contact, {"email": request.form.get("email", ""),
+                                               "mobile": request.form.get("mobile", "")},
+                        actor=user, refusals=BAD_INPUT)
+        if saved.invalid:
+            permissions = sorted(p.value for p in permissions_held(user))
+            return render_template("accounts/account.html", user=user, form=PasswordChangeForm(formdata=None),
+                                   permissions=permissions, end_form=EmptyForm(), contact_errors=saved.errors,
+                                   contact_values=request.form), 422
+        flash(_("Your contact details are saved."), "success")
+    return redirect(url_for("account.profile"))
+
+
+@bp.route("/sessions/end", methods=["POST"])
+@requires(Permission.SIGNED_IN)
+def sign_out_everywhere():
+    """End every session of mine, on every device, this one included."""
+    if EmptyForm().validate_on_submit():
+        ended = accounts.sign_out_everywhere(actor=current_user._get_current_object())
+        logout_user()
+        session.clear()
+        flash(_("You have been signed out everywhere (%(n)d session(s) ended).", n=ended), "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("account.profile"))
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@requires(Permission.SIGNED_IN)
+def tokens():
+    user = current_user._get_current_object()
+    form = TokenForm()
+    new_secret = None
+    if form.validate_on_submit():
+        issued = attempt(accounts.issue_token, {"name": form.name.data}, actor=user, refusals=BAD_INPUT)
+        if not issued.ok:
+            issued.show_on(form)
+        else:
+            _token, new_secret = issued.result
+            form = TokenForm(formdata=None)
+    return render_template("accounts/tokens.html", form=form, tokens=account_queries.list_tokens(user), new_secret=new_secret,
+                           revoke_form=EmptyForm())
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@requires(Permission.SIGNED_IN)
+def revoke_token(token_id):
+    if EmptyForm().validate_on_submit():
+        perform(accounts.revoke_token, token_id, actor=current_user._get_current_object(),
+                done=_("The token has been revoked."))
+    return redirect(url_for("account.tokens"))

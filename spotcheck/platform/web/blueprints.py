@@ -1,0 +1,54 @@
+"""Every domain's pages, in the order the app registers their blueprints (网页的蓝图)."""
+from __future__ import annotations
+
+from spotcheck.platform.web import apidocs, calendar_pages, health, home, public
+from spotcheck.platform.web.accounts import account, admin, auth
+from spotcheck.platform.web.audit import pages as audit_pages
+from spotcheck.platform.web.campaigns import pages as campaign_pages, public as public_draws, withdrawal
+from spotcheck.platform.web.directory import pages as directory_pages
+from spotcheck.platform.web.exports import pages as export_pages
+from spotcheck.platform.web.inspectors import pages as inspector_pages
+from spotcheck.platform.web.items import pages as item_pages
+from spotcheck.platform.web.joint import fields, pages as joint_pages, statistics as joint_statistics
+from spotcheck.platform.web.notices import pages as notice_pages
+from spotcheck.platform.web.plans import pages as plan_pages
+from spotcheck.platform.web.results import categories, public as public_results, queues, teams, transfers, visits
+from spotcheck.platform.web.rules import pages as rules_pages, public as public_rules, rulebook
+from spotcheck.platform.web.spreadsheets import pages as sheet_pages
+from spotcheck.platform.web.supervision import pages as supervision_pages, reports
+
+PAGES = (
+    auth,
+    home,
+    account,
+    admin,
+    audit_pages,
+    health,
+    apidocs,
+    item_pages,
+    directory_pages,
+    inspector_pages,
+    rules_pages,
+    sheet_pages,
+    public,
+    plan_pages,
+    campaign_pages,
+    public_draws,
+    visits,
+    queues,
+    public_results,
+    transfers,
+    categories,
+    notice_pages,
+    export_pages,
+    joint_pages,
+    joint_statistics,
+    supervision_pages,
+    teams,
+    calendar_pages,
+    fields,
+    reports,
+    withdrawal,
+    rulebook,
+    public_rules,
+)

@@ -1,0 +1,260 @@
+"""Forms of the plan and campaign pages. They only collect input (and turn a percentage typed
+with one decimal into basis points); the plan, campaign and ceremony commands validate it."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.fields.choices import SelectChoice
+
+from spotcheck.core.text import whole_number, whole_numbers
+from spotcheck.platform.permissions import acting_user
+from spotcheck.platform.web.forms import MultiCheckboxField, choices_of, whole_or_text
+from spotcheck.tenants.campaigns import vocabulary as campaign_fields
+from spotcheck.tenants.campaigns.vocabulary import (
+    EXEMPT_KINDS,
+    FLAGGED,
+    INSPECTOR_REPLACEMENT_REASONS,
+    LEADER_RULES,
+    RISK_STRATA,
+    TARGET_REPLACEMENT_REASONS,
+)
+from spotcheck.tenants.common.vocabulary import ENTITY_FLAG, reference
+from spotcheck.tenants.directory.queries import directory_categories
+from spotcheck.tenants.items import queries as items
+from spotcheck.tenants.rules import queries as rules_queries
+
+STRATA = (*RISK_STRATA, FLAGGED)
+
+
+#: Where the campaign form shows a refusal that the drafting commands name by their own field.
+FORM_FIELD = {"target_filter": "industries"}
+
+
+def percent_to_bp(text) -> int | None:
+    """``"2.5"`` or ``"2.5%"`` → 250; ``None`` when empty. ValueError unless 0–100 with at most one decimal."""
+    text = str(text or "").strip().rstrip("%％").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    bp = value * 100
+    if not value.is_finite() or bp != bp.to_integral_value() or not 0 <= value <= 100 or (bp % 10) != 0:
+        raise ValueError(text)
+    return int(bp)
+
+
+def bp_to_percent(bp) -> str:
+    """250 → ``"2.5"``, 3000 → ``"30"``."""
+    if bp in (None, ""):
+        return ""
+    text = f"{Decimal(int(bp)) / 100:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _percent(form, field) -> None:
+    try:
+        percent_to_bp(field.data)
+    except ValueError:
+        raise ValidationError(_l("Enter a percentage from 0 to 100 with at most one decimal, e.g. 2.5.")) from None
+
+
+def split_codes(text) -> list[str]:
+    """Prefixes typed in one box, separated by commas, spaces or 、."""
+    return [part for part in re.split(r"[\s,，、;；]+", str(text or "")) if part]
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+
+class _CampaignFields(FlaskForm):
+    title = StringField(_l("Title"))
+    year = StringField(_l("Year"))
+    item_ids = MultiCheckboxField(_l("Items"), validate_choice=False)
+    exempt_kind = SelectField(_l("Outside the annual plan?"),
+                              choices=[SelectChoice("", _l("No: the items are in our filed plan of the year"))]
+                              + choices_of(EXEMPT_KINDS), validate_choice=False)
+
+    def prepare(self) -> None:
+        """The choices of the signed-in user's department: the kinds of check its rules allow outside the
+        plan (none where no plan is asked), its least team, its published items, its categories."""
+        rules = rules_queries.in_force(acting_user().tenant_id)
+        self.exempt_kind.choices = ([SelectChoice("", _l("No: the items are in our filed plan of the year"))]
+                                    + choices_of(rules.exempt_kinds))
+        if not self.team_size.data:
+            self.team_size.data = str(rules.min_team_size)
+        self.item_ids.choices = [(str(i.id), f"{i.code} {i.name}") for i in items.list_items("published")]
+        categories = directory_categories()
+        chosen = [c for c in self.categories.data or [] if c not in categories]
+        self.categories.choices = [(c, c) for c in categories + chosen]
+    exempt_reason = TextAreaField(_l("Reason for checking outside the plan"))
+    categories = MultiCheckboxField(_l("Supervision categories"), validate_choice=False)
+    industries = StringField(_l("Industry codes (GB/T 4754, prefixes)"))
+    regions = StringField(_l("Region codes (GB/T 2260, prefixes)"))
+    entity_types = MultiCheckboxField(_l("Entity types"), choices=choices_of(reference.ENTITY_TYPES), validate_choice=False)
+    flags = MultiCheckboxField(_l("Only entities with these flags"), choices=choices_of(ENTITY_FLAG), validate_choice=False)
+    reserve_size = StringField(_l("Reserves per stratum"), default="3")
+    team_size = StringField(_l("Inspectors per team"))
+    capacity = StringField(_l("Most visits per inspector"))
+    window_start = StringField(_l("From"), render_kw={"type": "date"})
+    window_end = StringField(_l("To"), render_kw={"type": "date"})
+    method = SelectField(_l("Check method"), choices=choices_of(reference.CHECK_METHODS), default="onsite",
+                         validate_choice=False)
+
+
+def _strata_fields() -> dict:
+    fields = {}
+    for stratum in STRATA:
+        modes = [SelectChoice("ratio", _l("Ratio")), SelectChoice("count", _l("Count"))]
+        if stratum == FLAGGED:
+            modes.insert(0, SelectChoice("none", _l("No separate rule")))
+        fields[f"{stratum}_mode"] = RadioField(_l("Rule"), choices=modes, validate_choice=False,
+                                               default="none" if stratum == FLAGGED else "ratio")
+        fields[f"{stratum}_ratio"] = StringField(_l("Ratio (%)"), validators=[_percent])
+        fields[f"{stratum}_min"] = StringField(_l("At least"))
+        fields[f"{stratum}_count"] = StringField(_l("Count"))
+    return fields
+
+
+class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):  # type: ignore[misc]  # fields by stratum
+    """A campaign's fields; the rules per stratum as ``<stratum>_mode/_ratio/_min/_count``."""
+
+    def strata_data(self) -> dict:
+        strata = {}
+        for stratum in STRATA:
+            mode = getattr(self, f"{stratum}_mode").data
+            if mode == "none":
+                continue
+            if mode == "count":
+                strata[stratum] = {"count": whole_or_text(getattr(self, f"{stratum}_count").data)}
+            else:
+                try:
+                    ratio = percent_to_bp(getattr(self, f"{stratum}_ratio").data)
+                except ValueError:
+                    ratio = None
+                strata[stratum] = {"ratio_bp": ratio, "min": whole_or_text(getattr(self, f"{stratum}_min").data) or 0}
+        return strata
+
+    def campaign_data(self) -> dict:
+        year = whole_or_text(self.year.data)
+        return {
+            "title": self.title.data or "",
+            "year": year,
+            "item_ids": whole_numbers(self.item_ids.data),
+            "exempt_kind": self.exempt_kind.data or None,
+            "exempt_reason": self.exempt_reason.data or "",
+            "target_filter": {"categories": list(self.categories.data or []),
+                              "industries": split_codes(self.industries.data),
+                              "regions": split_codes(self.regions.data),
+                              "entity_types": list(self.entity_types.data or []),
+                              "flags": [f for f in self.flags.data or [] if f in ENTITY_FLAG]},
+            "strata": self.strata_data(),
+            "reserve_size": whole_or_text(self.reserve_size.data),
+            "team_size": whole_or_text(self.team_size.data),
+            "capacity": whole_or_text(self.capacity.data),
+            "window_start": self.window_start.data or "",
+            "window_end": self.window_end.data or "",
+            "method": self.method.data or "onsite",
+        }
+
+    def fill_from(self, campaign) -> None:
+        """Show a saved campaign in the form (its fields as the campaign commands take them)."""
+        values = campaign_fields.values_of(campaign)
+        f = values["target_filter"] or {}
+        self.title.data, self.year.data = values["title"], str(values["year"])
+        self.item_ids.data = [str(item_id) for item_id in values["item_ids"]]
+        self.exempt_kind.data, self.exempt_reason.data = values["exempt_kind"] or "", values["exempt_reason"]
+        self.categories.data, self.entity_types.data = list(f.get("categories") or []), list(f.get("entity_types") or [])
+        self.flags.data = list(f.get("flags") or [])
+        self.industries.data, self.regions.data = " ".join(f.get("industries") or []), " ".join(f.get("regions") or [])
+        for stratum in STRATA:
+            rule = (values["strata"] or {}).get(stratum)
+            if rule is None:
+                getattr(self, f"{stratum}_mode").data = "none" if stratum == FLAGGED else "ratio"
+            elif "count" in rule:
+                getattr(self, f"{stratum}_mode").data = "count"
+                getattr(self, f"{stratum}_count").data = str(rule["count"])
+            else:
+                getattr(self, f"{stratum}_mode").data = "ratio"
+                getattr(self, f"{stratum}_ratio").data = bp_to_percent(rule.get("ratio_bp"))
+                getattr(self, f"{stratum}_min").data = str(rule.get("min") or 0)
+        self.reserve_size.data, self.team_size.data = str(values["reserve_size"]), str(values["team_size"])
+        self.capacity.data = str(values["capacity"]) if values["capacity"] else ""
+        self.window_start.data, self.window_end.data = values["window_start"].isoformat(), values["window_end"].isoformat()
+        self.method.data = values["method"]
+
+
+class DrawForm(FlaskForm):
+    """A draw's outside input: each observer's line (who they are and the word or number they gave),
+    entering the draw exactly as typed; with none, the reason the draw uses the department's secret
+    number alone (the draw commands refuse it without one)."""
+    public_inputs = TextAreaField(_l("Observers' inputs: one observer a line, who they are and what they gave"))
+    no_input_reason = TextAreaField(_l("Reason for drawing without outside input"))
+
+    def inputs(self) -> list[str]:
+        return [line.strip() for line in (self.public_inputs.data or "").splitlines() if line.strip()]
+
+    def draw_data(self, kind: str) -> dict:
+        """What the draw commands take: the kind, the inputs and the reason for having none."""
+        return {"kind": kind, "public_inputs": self.inputs(), "no_input_reason": (self.no_input_reason.data or "").strip()}
+
+    def show_errors(self, errors: dict) -> None:
+        """The draw commands' refusals under their fields (a reason's under the reason, the rest under the inputs)."""
+        self.no_input_reason.errors = list(errors.get("no_input_reason", []))
+        self.public_inputs.errors = [m for field, messages in errors.items() if field != "no_input_reason"
+                                     for m in messages]
+
+
+class ReplaceTargetForm(FlaskForm):
+    reason = SelectField(_l("Reason"), choices=[SelectChoice("", _l("Reason for replacing…"))]
+                         + choices_of(TARGET_REPLACEMENT_REASONS), validate_choice=False)
+
+    def offer(self, rules) -> "ReplaceTargetForm":
+        """The reasons the campaign's rules allow."""
+        self.reason.choices = [SelectChoice("", _l("Reason for replacing…"))] + choices_of(rules.target_replacement_reasons)
+        return self
+
+
+class ReplaceInspectorForm(FlaskForm):
+    reason = SelectField(_l("Reason"), choices=[SelectChoice("", _l("Reason for replacing…"))]
+                         + choices_of(INSPECTOR_REPLACEMENT_REASONS), validate_choice=False)
+
+    def offer(self, rules) -> "ReplaceInspectorForm":
+        """The reasons the campaign's rules allow (a declared conflict, 回避, always)."""
+        self.reason.choices = ([SelectChoice("", _l("Reason for replacing…"))]
+                               + choices_of(rules.inspector_replacement_reasons))
+        return self
+
+
+class ReplaceEverywhereForm(ReplaceInspectorForm):
+    """Replace one inspector at every visit of the campaign (批量替换: taken ill, away)."""
+    inspector_id = SelectField(_l("Inspector"), choices=[], validate_choice=False)
+
+    def offer(self, inspectors) -> "ReplaceEverywhereForm":
+        """Offer the inspectors on the campaign's teams (``inspectors_on_teams``)."""
+        self.inspector_id.choices = [SelectChoice("", _l("Choose an inspector…"))] + [
+            SelectChoice(str(i), _l("%(name)s (%(cert)s), %(n)s visits", name=name, cert=cert, n=n))
+            for i, name, cert, n in inspectors]
+        return self
+
+    def command_data(self) -> dict:
+        value = self.inspector_id.data or ""
+        return {"inspector_id": whole_number(value) or 0,
+                "reason": self.reason.data or ""}
+
+
+class LeaderRuleForm(FlaskForm):
+    """Name every visit's team leader (组长) at once, by a rule (the single and the joint campaign)."""
+    rule = RadioField(_l("Rule"), choices=choices_of(LEADER_RULES), default="first_drawn", validate_choice=False)
+    only_missing = BooleanField(_l("Keep the leaders already named"), default=True)
+
+    def command_data(self) -> dict:
+        return {"rule": self.rule.data or "", "only_missing": bool(self.only_missing.data)}

@@ -1,0 +1,1 @@
+"""The items domain's pages."""

@@ -1,0 +1,149 @@
+"""The item list pages (一单): list, edit, publish, retire, versions, coverage."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from spotcheck.platform.permissions import Permission, acting_user as _me, requires
+from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt, perform
+from spotcheck.platform.web.items.forms import ItemEditForm, ItemForm, RetireForm
+from spotcheck.tenants.common.vocabulary import ITEM_STATUS, sampling
+from spotcheck.tenants.items import commands, queries
+from spotcheck.tenants.items.vocabulary import ItemStatus
+
+bp = Blueprint("items_pages", __name__, url_prefix="/catalog/items")
+
+#: Where the form shows a refusal the item commands name by the item's field.
+FORM_FIELD = {"ratio_bp": "ratio"}
+
+#: The field labels of an item, in the order of seed 003's 附件1 (shared by the detail and version pages).
+FIELD_LABELS = (
+    ("name", _l("Item name")),
+    ("sub_item", _l("Sub-item")),
+    ("legal_basis", _l("Legal basis")),
+    ("checking_body", _l("Checking body")),
+    ("target_type", _l("Inspection targets")),
+    ("content", _l("Inspection content")),
+    ("methods", _l("Check methods")),
+    ("ratio_bp", _l("Ratio")),
+    ("frequency_times", _l("Frequency")),
+    ("inspector_categories", _l("Enforcement categories required")),
+    ("inspector_requirements", _l("Inspector requirements")),
+    ("result_use", _l("Use of the results")),
+    ("remarks", _l("Remarks")),
+    ("field", _l("Regulatory field")),
+    ("kind", _l("Item kind")),
+    ("random_check", _l("Under random checking")),
+    ("non_random_reason", _l("Written reason for keeping it out of random checking (书面说明理由)")),
+)
+
+
+@bp.context_processor
+def _item_helpers():
+    return {
+        "item_field_labels": FIELD_LABELS,
+        "ratio_said": sampling.ratio_text,
+        "frequency_said": sampling.frequency_text,
+    }
+
+
+@bp.route("")
+@requires(Permission.CATALOG_VIEW)
+def index():
+    status = request.args.get("status", "")
+    if status not in ITEM_STATUS:
+        status = ""
+    return render_template("items/index.html", items=queries.list_items(status or None), status=status,
+                           statuses=ITEM_STATUS, coverage=queries.coverage())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.CATALOG_MANAGE)
+def new():
+    form = ItemForm()
+    if form.validate_on_submit():
+        created = attempt(commands.create_item, form.item_data(), actor=_me(), refusals=BAD_INPUT)
+        if created.ok:
+            item = created.result
+            flash(_("Item %(code)s saved as a draft. Publish it when it is ready.", code=item.code), "success")
+            return redirect(url_for("items_pages.detail", item_id=item.id))
+        created.show_on(form, FORM_FIELD)
+    return render_template("items/form.html", form=form, item=None)
+
+
+@bp.route("/<int:item_id>")
+@requires(Permission.CATALOG_VIEW)
+def detail(item_id):
+    return _render_detail(queries.get_item(item_id))
+
+
+def _render_detail(item, retire_form=None):
+    missing = queries.missing_for_publication(item.snapshot()) if item.status == ItemStatus.draft else {}
+    return render_template("items/detail.html", item=item, versions=queries.versions(item),
+                           missing=[label for name, label in FIELD_LABELS if name in missing],
+                           actions=queries.allowed_actions(item, _me()),
+                           action_form=EmptyForm(), retire_form=retire_form or RetireForm())
+
+
+@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@requires(Permission.CATALOG_MANAGE)
+def edit(item_id):
+    item = queries.get_item(item_id)
+    if "edit" not in queries.allowed_actions(item, _me()):
+        flash(_("A retired item cannot be changed."), "error")
+        return redirect(url_for("items_pages.detail", item_id=item.id))
+    form = ItemEditForm(obj=item)
+    if not form.is_submitted():
+        form.show(item)
+    version_before = item.version
+    if form.validate_on_submit():
+        outcome = attempt(commands.update_item, item.id, {**form.item_data(), "reason": form.reason.data or ""},
+                          actor=_me())
+        if outcome.invalid:
+            item = queries.get_item(item_id)
+            outcome.show_on(form, FORM_FIELD)
+        elif not outcome.ok:
+            outcome.flash_refusal()
+            return redirect(url_for("items_pages.detail", item_id=item_id))
+        else:
+            if item.status == ItemStatus.published and item.version == version_before:
+                flash(_("Nothing was changed, so no new version was recorded."), "info")
+            elif item.status == ItemStatus.published:
+                flash(_("Item %(code)s saved; it is now version %(version)s.", code=item.code,
+                        version=item.version), "success")
+            else:
+                flash(_("Item %(code)s saved.", code=item.code), "success")
+            return redirect(url_for("items_pages.detail", item_id=item.id))
+    return render_template("items/form.html", form=form, item=item)
+
+
+@bp.route("/<int:item_id>/publish", methods=["POST"])
+@requires(Permission.CATALOG_MANAGE)
+def publish(item_id):
+    item = queries.get_item(item_id)
+    if EmptyForm().validate_on_submit():
+        perform(commands.publish_item, item.id, actor=_me(), done=_published)
+    return redirect(url_for("items_pages.detail", item_id=item_id))
+
+
+def _published(item) -> str:
+    return _("Item %(code)s published as version %(version)s.", code=item.code, version=item.version)
+
+
+@bp.route("/<int:item_id>/retire", methods=["POST"])
+@requires(Permission.CATALOG_MANAGE)
+def retire(item_id):
+    item = queries.get_item(item_id)
+    form = RetireForm()
+    if form.validate_on_submit():
+        outcome = attempt(commands.retire_item, item.id, {"reason": form.reason.data or ""}, actor=_me())
+        if outcome.invalid:
+            outcome.show_on(form)
+            return _render_detail(queries.get_item(item_id), retire_form=form)
+        outcome.report(_("Item %(code)s retired.", code=item.code))
+    return redirect(url_for("items_pages.detail", item_id=item_id))
+
+
+@bp.route("/<int:item_id>/versions/<int:number>")
+@requires(Permission.CATALOG_VIEW)
+def version(item_id, number):
+    item = queries.get_item(item_id)
+    return render_template("items/version.html", item=item, version=queries.get_version(item, number))

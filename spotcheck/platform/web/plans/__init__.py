@@ -1,0 +1,1 @@
+"""The plans domain's pages."""

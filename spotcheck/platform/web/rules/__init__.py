@@ -1,0 +1,1 @@
+"""The rules domain's pages."""

@@ -1,0 +1,85 @@
+"""Spreadsheet templates, imports with progress and error lists, exports (Excel 导入导出)."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from spotcheck.core import jobs
+from spotcheck.core.job_models import Job
+from spotcheck.platform import downloads
+from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.web.forms import BAD_INPUT, attempt
+from spotcheck.platform.web.spreadsheets.forms import SheetUploadForm
+from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
+from spotcheck.tenants.spreadsheets.commands import submit_import
+from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_JOB_SHEETS, JOB_KINDS, KINDS
+
+bp = Blueprint("import_pages", __name__, url_prefix="/catalog/sheets")
+
+#: The page that lists each kind's rows (built by the item-list and directory pages).
+LIST_PAGES = {"items": "items_pages.index", "directory": "directory_pages.index", "inspectors": "inspector_pages.index"}
+
+
+def list_url(kind_name: str) -> str | None:
+    try:
+        return url_for(LIST_PAGES[kind_name])
+    except (KeyError, BuildError):
+        return None
+
+
+@bp.app_context_processor
+def _sheet_job_kinds():
+    return {"sheet_job_kind": IMPORT_JOB_SHEETS.get, "sheet_list_url": list_url}
+
+
+def _forms(**given) -> dict:
+    return {name: given.get(name) or SheetUploadForm(prefix=name) for name in KINDS}
+
+
+def _recent_imports() -> list[Job]:
+    return jobs.list_jobs(current_user._get_current_object(), kinds=JOB_KINDS, limit=10)
+
+
+def _index(forms: dict):
+    return render_template("spreadsheets/index.html", kinds=list(KINDS.values()), forms=forms,
+                           max_mb=sheet_queries.max_upload_bytes() // (1024 * 1024), recent=_recent_imports(),
+                           steps=sheet_queries.allowed_steps(current_user._get_current_object()))
+
+
+@bp.route("")
+@requires(Permission.CATALOG_VIEW)
+def index():
+    """The three lists: blank templates and uploads for the administrator, exports for every reader."""
+    return _index(_forms())
+
+
+@bp.route("/<kind>/template")
+@requires(Permission.CATALOG_MANAGE)
+def template(kind):
+    stream, name = sheet_queries.template_file(sheet_queries.kind_named(kind))
+    return downloads.workbook(stream, name)
+
+
+@bp.route("/<kind>/export")
+@requires(Permission.CATALOG_VIEW)
+def export(kind):
+    stream, name = sheets.export_file(sheet_queries.kind_named(kind), actor=current_user._get_current_object())
+    return downloads.workbook(stream, name)
+
+
+@bp.route("/<kind>/upload", methods=["POST"])
+@requires(Permission.CATALOG_MANAGE)
+def upload(kind):
+    """Keep the file and start its import; the job page shows the progress, then the result."""
+    sheet = sheet_queries.kind_named(kind)
+    form = SheetUploadForm(prefix=sheet.name)
+    form.validate_on_submit()  # the CSRF token was checked before the view
+    file = form.file.data
+    started = attempt(submit_import, sheet.name, getattr(file, "filename", None), getattr(file, "stream", None),
+                      actor=current_user._get_current_object(), locale=str(get_locale()), refusals=BAD_INPUT)
+    if started.invalid:
+        started.show_on(form)
+        return _index(_forms(**{sheet.name: form}))
+    return redirect(url_for("audit.job", job_id=started.result.id))

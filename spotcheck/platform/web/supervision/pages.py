@@ -1,0 +1,281 @@
+"""The justice bureau's supervision pages (监督): the dashboard of every department's figures with
+charts and drill-downs, the seeds' tables as background jobs, the assessment (考核) and notices of
+criticism (通报). A department leader opens the same pages for their own department.
+
+Read-only over other departments: every read is a query of :mod:`spotcheck.tenants.supervision.queries`
+whose scope the domain's policy gives (the cross-department path, audited, for the justice bureau).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+
+from spotcheck.core.policy import has_permission, refusal
+from spotcheck.core.text import whole_number, whole_numbers
+from spotcheck.platform import downloads
+from spotcheck.platform.permissions import Permission, acting_user as _user, requires
+from spotcheck.platform.web import charts
+from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
+from spotcheck.tenants.accounts import queries as accounts
+from spotcheck.tenants.contacts import queries as contacts
+from spotcheck.tenants.contacts.vocabulary import ROLES as contact_roles
+from spotcheck.tenants.notices import queries as notices
+from spotcheck.tenants.supervision import commands, queries, vocabulary
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+
+
+def _period(kind_default: str = "year") -> vocabulary.Period:
+    """``?period=`` (2026, 2026H1, 2026Q4; the current year when absent); 404 for anything else."""
+    raw = request.args.get("period", "").strip()
+    if not raw:
+        return vocabulary.current_period(kind_default)
+    period = vocabulary.parse_period(raw)
+    if period is None:
+        abort(404)
+    return period
+
+
+def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
+    names = [s.name for s in statuses]
+    goals = queries.coverage_goals()
+    return [
+        charts.bars("chart-coverage-market", _("Coverage of random-check items, market regulation"), "%",
+                    [(n, s.coverage_market) for n, s in zip(names, statuses)], target=goals["market"],
+                    maximum=100),
+        charts.bars("chart-coverage-other", _("Coverage of random-check items, other fields"), "%",
+                    [(n, s.coverage_other) for n, s in zip(names, statuses)], target=goals["other"],
+                    maximum=100),
+        charts.bars("chart-on-time", _("Results published on time"), "%", [(n, s.on_time_rate) for n, s in zip(names, statuses)],
+                    target=100, maximum=100),
+        charts.pairs("chart-checked", _("Visits checked and visits with problems found"), _("visits"),
+                     [(n, s.checked, s.problems) for n, s in zip(names, statuses)],
+                     (_("Visits checked"), _("Visits with problems found"))),
+    ]
+
+
+@bp.route("")
+@requires(Permission.SUPERVISION_VIEW)
+def dashboard():
+    period = _period()
+    statuses = queries.statuses(period, reader=_user())
+    return render_template("supervision/dashboard.html", period=period, statuses=statuses, charts=_charts(statuses),
+                           choices=vocabulary.period_choices(period.year), F=vocabulary.BY_KEY,
+                           every=queries.reads_every_department(_user()), filing_status=vocabulary.FILING_STATUS,
+                           note=vocabulary.provisional_note, can_review=has_permission(_user(), Permission.PLANS_REVIEW))
+
+
+@bp.route("/departments/<int:tenant_id>/<key>")
+@requires(Permission.SUPERVISION_VIEW)
+def drill(tenant_id, key):
+    """The rows a figure counts for one department (drill-down)."""
+    figure = vocabulary.BY_KEY.get(key)
+    if figure is None:
+        abort(404)
+    period = _period()
+    department, rows = queries.figure_rows(key, tenant_id, period, reader=_user())
+    return render_template("supervision/drill.html", figure=figure, rows=rows, period=period, department=department,
+                           tenant_id=tenant_id, choices=vocabulary.period_choices(period.year),
+                           links=[_row_link(ref, tenant_id) for ref in rows.refs])
+
+
+def _row_link(ref: tuple | None, tenant_id: int) -> str | None:
+    """Where a drill-down row leads (指标明细可点击): the department's own page of the object for its
+    own staff; for the justice bureau, what the public may read of it (the campaign's draws and
+    published results, the department's items, inspectors and rules) or the filing archive."""
+    if not ref:
+        return None
+    own = _user().tenant_id == tenant_id
+    kind, *key = ref
+    if kind == "entries" and own:
+        return url_for("directory_pages.index")
+    if kind == "visit":
+        visit_id, campaign_id, on_portal, published = key
+        if own:
+            return url_for("visit_pages.detail", visit_id=visit_id)
+        if published:
+            return url_for("public_results.campaign", campaign_id=campaign_id)
+        return url_for("public_draws.campaign", campaign_id=on_portal)
+    if kind == "campaign":
+        campaign_id, on_portal = key
+        if own:
+            return url_for("campaign_pages.detail", campaign_id=campaign_id)
+        return url_for("public_draws.campaign", campaign_id=on_portal) if on_portal else None
+    if kind == "plan":
+        if own:
+            return url_for("plan_pages.detail", plan_id=key[0])
+        return url_for("plan_pages.review_archive") if has_permission(_user(), Permission.PLANS_REVIEW) else None
+    if kind == "entry":  # the directory is the department's own: nothing of it is public
+        return url_for("directory_pages.entry", entry_id=key[0]) if own else None
+    code = accounts.get_tenant(tenant_id).code
+    return url_for({"items": "public.department_items", "inspectors": "public.department_inspectors",
+                    "rules": "public.department_rules"}.get(kind, "public.department"), code=code)
+
+
+@bp.route("/definitions")
+@requires(Permission.SUPERVISION_VIEW)
+def glossary():
+    return render_template("supervision/definitions.html", figures=vocabulary.FIGURES, sections=vocabulary.SECTIONS,
+                           deductions=queries.deductions(reader=_user()), in_force=queries.rules_in_force(reader=_user()))
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+
+def _render_tables(status=200):
+    user = _user()
+    every = queries.reads_every_department(user)
+    departments = queries.department_choices(reader=user) if every else []
+    return render_template("supervision/tables.html", offered=queries.tables_offered(user),
+                           choices=vocabulary.period_choices(), current=vocabulary.current_period("year"),
+                           departments=departments, every=every, jobs=queries.table_jobs(user), form=EmptyForm(),
+                           parse_period=vocabulary.parse_period, department_names=dict(departments)), status
+
+
+@bp.route("/tables", methods=["GET", "POST"])
+@requires(Permission.SUPERVISION_VIEW)
+def table_list():
+    if request.method == "GET":
+        return _render_tables()
+    if EmptyForm().validate_on_submit():
+        raw = request.form.get("department_id", "").strip()
+        department_id = whole_number(raw)
+        job = perform(commands.request_table, request.form.get("code", ""), request.form.get("period", ""),
+                      department_id=department_id, actor=_user(), locale=str(get_locale()),
+                      done=_("The table is being built in the background; download it below once it is ready."))
+        if job is REFUSED:
+            return _render_tables(422)
+    return redirect(url_for("supervision.table_list"))
+
+
+@bp.route("/tables/<int:job_id>/download")
+@requires(Permission.SUPERVISION_VIEW)
+def table_download(job_id):
+    data, name = queries.table_file(job_id, _user())
+    return downloads.workbook(data, name)
+
+
+@bp.route("/contacts")
+@requires(Permission.SUPERVISION_VIEW)
+def contacts_list():
+    """Seed 003 附件5: the departments' 负责人 and 联络员 with their phones (every department's for the
+    justice bureau, one's own for a leader); the workbook is the table 003-5 of the tables page."""
+    user = _user()
+    body = render_template("supervision/contacts.html", listed=queries.contacts(reader=user), roles=contact_roles,
+                           every=queries.reads_every_department(user),
+                           can_edit=contacts.may_edit(user))
+    return body, 200, {"Cache-Control": "private, no-store"}
+
+
+# --- assessment -------------------------------------------------------------------------------------
+
+
+def _year_period() -> vocabulary.Period:
+    raw = request.args.get("year", "").strip()
+    if not raw:
+        return vocabulary.current_period("year")
+    period = vocabulary.parse_period(raw)
+    if period is None or period.kind != "year":
+        abort(404)
+    return period
+
+
+@bp.route("/assessment")
+@requires(Permission.SUPERVISION_VIEW)
+def assessment_index():
+    period = _year_period()
+    scores = queries.scores(period, reader=_user())
+    rules = queries.deductions(reader=_user())
+    chart = charts.bars("chart-scores", _("Assessment scores of %(year)d", year=period.year), _("points"),
+                        [(sc.status.name, sc.score) for sc in scores],
+                        maximum=queries.full_score())
+    return render_template("supervision/assessment.html", period=period, scores=scores, rules=rules, score_chart=chart,
+                           every=queries.reads_every_department(_user()), full=queries.full_score(),
+                           can_configure=has_permission(_user(), Permission.SUPERVISION_MANAGE))
+
+
+@bp.route("/assessment/<int:tenant_id>")
+@requires(Permission.SUPERVISION_VIEW)
+def assessment_detail(tenant_id):
+    period = _year_period()
+    result = queries.scores(period, tenant_id, reader=_user())[0]
+    return render_template("supervision/assessment_detail.html", period=period, result=result,
+                           full=queries.full_score(), F=vocabulary.BY_KEY)
+
+
+@bp.route("/assessment/rules", methods=["GET", "POST"])
+@requires(Permission.SUPERVISION_MANAGE)
+def assessment_rules():
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        code = request.form.get("code", "")
+        perform(commands.configure, code, {"points": request.form.get("points"), "cap": request.form.get("cap"),
+                                           "active": request.form.get("active") == "on"}, actor=_user(),
+                done=_("The deduction is saved; the scores follow the new setting."))
+        return redirect(url_for("supervision.assessment_rules"))
+    return render_template("supervision/assessment_rules.html", rules=queries.deductions(reader=_user()), form=EmptyForm())
+
+
+# --- notices of criticism ------------------------------------------------------------------------------
+
+
+@bp.route("/criticisms", methods=["GET", "POST"])
+@requires(Permission.SUPERVISION_VIEW)
+def criticisms():
+    user = _user()
+    if request.method == "POST":
+        if not has_permission(user, Permission.SUPERVISION_MANAGE):
+            abort(403, description=str(refusal(Permission.SUPERVISION_MANAGE)))
+        if EmptyForm().validate_on_submit():
+            found = perform(commands.draft, {"period": request.form.get("period", "")}, actor=user,
+                            done=_("A notice of criticism is drafted from the figures; check it, then submit it to the "
+                                   "bureau's leader to approve."))
+            if found is not REFUSED:
+                return redirect(url_for("supervision.criticism_detail", criticism_id=found.id))
+        return redirect(url_for("supervision.criticisms"))
+    return render_template("supervision/criticisms.html", rows=queries.criticisms(reader=user), form=EmptyForm(),
+                           choices=vocabulary.period_choices(), current=vocabulary.current_period("year"),
+                           can_draft=has_permission(user, Permission.SUPERVISION_MANAGE))
+
+
+@bp.route("/criticisms/<int:criticism_id>")
+@requires(Permission.SUPERVISION_VIEW)
+def criticism_detail(criticism_id):
+    view = queries.criticism_view(criticism_id, reader=_user())
+    found = view.criticism
+    copies = notices.criticism_copies(found.id) if found.number else []
+    return render_template("supervision/criticism.html", c=found, form=EmptyForm(), copies=copies,
+                           actions=view.actions, period=view.period)
+
+
+@bp.route("/criticisms/<int:criticism_id>/<step>", methods=["POST"])
+@requires(Permission.SUPERVISION_VIEW)
+def criticism_step(criticism_id, step):
+    user = _user()
+    if step not in ("edit", "approve", "withdraw", "send_back"):
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        if step == "edit":
+            leave_out = whole_numbers(request.form.getlist("leave_out"))
+            perform(commands.update, criticism_id, {"title": request.form.get("title", ""),
+                                                    "body": request.form.get("body", ""), "leave_out": leave_out},
+                    actor=user, done=_("The draft notice of criticism is saved."))
+        elif step == "approve":
+            perform(commands.approve, criticism_id, actor=user, done=_criticism_approved)
+        elif step == "send_back":
+            perform(commands.send_back, criticism_id, {"reason": request.form.get("reason", "")}, actor=user,
+                    done=_("The draft is sent back to its drafter with your reason."))
+        else:
+            perform(commands.withdraw, criticism_id, actor=user, done=_("The draft notice of criticism is withdrawn."))
+    return redirect(url_for("supervision.criticism_detail", criticism_id=criticism_id))
+
+
+def _criticism_approved(criticism) -> str:
+    return _("The notice of criticism is approved (%(number)s) and delivered to the departments named.",
+             number=criticism.number)
+
+
+@bp.route("/received")
+@requires(Permission.SUPERVISION_VIEW)
+def received():
+    """The notices of criticism the reader's department received."""
+    return render_template("supervision/received.html", rows=notices.criticisms_received(_user()))

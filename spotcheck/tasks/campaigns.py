@@ -1,0 +1,71 @@
+"""A campaign's draws and hand-out as background jobs (抽取作业、下达作业).
+
+Asking for a draw is a command (:func:`spotcheck.tenants.campaigns.commands.submit_draw`): it checks
+the observers' inputs (with none, that the reason for drawing without them is given) and, with the
+campaign row locked, that the draw may be made now and that no draw of that kind is already under
+way — so a second request is refused at once (409) — and queues the job. The job calls the
+ceremony's draw command, which locks the campaign and its draw row and refuses again if another
+request drew first. The job's result holds the seed and the counts.
+
+A campaign of thousands of visits is handed out (检查任务下达) by a worker, never inside a request:
+:func:`spotcheck.tenants.results.commands.submit_hand_out` refuses at once what the hand-out would
+refuse and queues :func:`hand_out`, which calls the hand-out command itself (it checks everything
+again under its lock).
+"""
+from __future__ import annotations
+
+from celery import shared_task
+
+from spotcheck.tasks import jobs
+from spotcheck.tenants.campaigns import commands as campaign_commands
+from spotcheck.tenants.campaigns.vocabulary import DRAW_TASKS
+from spotcheck.tenants.results import commands as results_commands
+from spotcheck.tenants.results.vocabulary import HAND_OUT_TASK
+
+
+def _work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason: str = ""):
+    def work(job, user, progress) -> dict:
+        draw = campaign_commands.draw_targets if kind == "targets" else campaign_commands.draw_inspectors
+        return draw_summary(kind, campaign_id, draw(campaign_id, {"public_inputs": public_inputs,
+                                                                  "no_input_reason": no_input_reason}, actor=user))
+
+    return work
+
+
+def draw_summary(kind: str, campaign_id: int, record) -> dict:
+    """What a draw job reports: the seed and the counts of its proof (a joint campaign's draws alike)."""
+    proof = record.proof
+    result = {"campaign_id": campaign_id, "campaign": proof["campaign"], "kind": kind, "seed": record.seed,
+              "public_inputs": len(record.public_inputs or [])}
+    if kind == "targets":
+        result["selected"] = sum(len(ids) for strata in proof["selected"].values() for ids in strata.values())
+        result["reserves"] = sum(len(ids) for strata in proof["reserves"].values() for ids in strata.values())
+        result["strata"] = {f"{group}/{stratum}": len(ids) for group, strata in proof["selected"].items()
+                            for stratum, ids in strata.items()}
+    else:
+        result["teams"] = len(proof["teams"])
+        result["members"] = sum(len(team) for team in proof["teams"].values())
+    return result
+
+
+@shared_task(name=DRAW_TASKS["targets"])
+def draw_targets(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
+                 no_input_reason: str = "", locale: str = "zh_CN") -> dict:
+    return jobs.run_job(job_id, tenant_id, user_id, _work("targets", campaign_id, public_inputs, no_input_reason),
+                        locale=locale)
+
+
+@shared_task(name=DRAW_TASKS["inspectors"])
+def draw_inspectors(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
+                    no_input_reason: str = "", locale: str = "zh_CN") -> dict:
+    return jobs.run_job(job_id, tenant_id, user_id, _work("inspectors", campaign_id, public_inputs, no_input_reason),
+                        locale=locale)
+
+
+@shared_task(name=HAND_OUT_TASK)
+def hand_out(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, locale: str = "zh_CN") -> dict:
+    def work(job, user, progress) -> dict:
+        visits = results_commands.hand_out(campaign_id, actor=user, progress=progress)
+        return {"campaign_id": campaign_id, "visits": len(visits)}
+
+    return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)

@@ -1,0 +1,171 @@
+"""A visit as its page and the API show it (检查页面): the visit's own columns, and everything read
+or computed about it — its team and experts, what the reader may do, its deadlines, what its
+submission still lacks, its attachments and follow-ups — each read once, when first asked.
+
+The visit's page and the API's ``VisitSchema`` both read this one picture, so what a reader sees
+of a visit is the same on the page and through the API."""
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+
+from spotcheck.core.actor import Actor
+from spotcheck.core.clock import today
+from spotcheck.core.policy import Permission, has_permission
+from spotcheck.core.queries import query
+from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.results import categories, inputs
+from spotcheck.tenants.results.categories import Category
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.queries import follow_ups, listing, teams, visits
+
+
+class VisitPage:
+    """One visit for one reader (检查页面). The visit's columns read through (``page.checked_on``);
+    the rest is computed on first use and kept for the request."""
+
+    follow_up_rule = visits.FOLLOW_UP_RULE
+    fields = inputs.BY_NAME  # the result's fields, their labels and limits (检查结果的录入项)
+
+    def __init__(self, visit: Visit, reader: Actor):
+        self.visit, self.reader = visit, reader
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.visit, name)
+
+    # --- who is on it ---------------------------------------------------------------------------
+
+    @cached_property
+    def team(self):
+        return visits.team_of(self.visit)
+
+    @cached_property
+    def experts(self):
+        return teams.experts_of_visit(self.visit)
+
+    @cached_property
+    def recused(self):
+        return visits.recused_members(self.visit)
+
+    @cached_property
+    def me(self):
+        return visits.membership(self.visit, self.reader)
+
+    # --- what the reader may do ---------------------------------------------------------------------
+
+    @cached_property
+    def actions(self) -> frozenset[str]:
+        return visits.allowed_actions(self.visit, self.reader)
+
+    @cached_property
+    def own_actions(self) -> frozenset[str]:
+        return visits.own_actions(self.visit, self.reader)
+
+    @cached_property
+    def team_actions(self) -> frozenset[str]:
+        """The campaign's team steps (replace a member, name the 组长), for its planners."""
+        if not has_permission(self.reader, Permission.CAMPAIGNS_EDIT):
+            return frozenset()
+        return campaigns.allowed_actions(self.visit.campaign, reader=self.reader)
+
+    @cached_property
+    def follow_up_actions(self) -> dict[int, frozenset[str]]:
+        return {f.id: visits.follow_up_actions(f, self.reader) for f in self.visit.follow_ups}
+
+    # --- the result -------------------------------------------------------------------------------
+
+    @cached_property
+    def results_by_item(self) -> dict:
+        """The items' results by item id (the visit's ``results`` stay its list)."""
+        return {result.item_id: result for result in self.visit.results}
+
+    @cached_property
+    def missing(self) -> dict[str, list]:
+        return visits.missing_for_submission(self.visit) if visits.still_drafting(self.visit) else {}
+
+    @cached_property
+    def awaits_confirmation(self) -> bool:
+        return visits.awaits_confirmation(self.visit)
+
+    @cached_property
+    def awaits_follow_up(self) -> bool:
+        return visits.awaits_follow_up(self.visit)
+
+    @cached_property
+    def method_changed(self) -> bool:
+        return visits.method_changed(self.visit)
+
+    @cached_property
+    def planned_names(self) -> str:
+        return visits.planned_method_names(self.visit)
+
+    @cached_property
+    def categories(self) -> dict[str, Category]:
+        return categories.offered()
+
+    @property
+    def methods(self):
+        return inputs.BY_NAME["method"].choices
+
+    @cached_property
+    def attachments(self):
+        return visits.attachments_of(self.visit)
+
+    # --- its deadlines ------------------------------------------------------------------------------
+
+    @cached_property
+    def due(self) -> date | None:
+        return listing.due_of(self.visit)
+
+    @cached_property
+    def due_provisional(self) -> bool:
+        return listing.due_provisional(self.visit)
+
+    @cached_property
+    def flag(self) -> str | None:
+        return listing.flag_of(self.visit)
+
+    @cached_property
+    def late(self):
+        return listing.late_of(self.visit)
+
+    @cached_property
+    def deadline_rules(self) -> dict[str, str]:
+        return visits.deadline_rules(self.visit)
+
+    # --- where its follow-ups go ------------------------------------------------------------------
+
+    @cached_property
+    def receivers(self):
+        return follow_ups.receivers(self.visit.tenant_id)
+
+    @cached_property
+    def receiver_names(self) -> dict[int, str]:
+        return {tenant.id: tenant.name for tenant in self.receivers}
+
+    @cached_property
+    def today(self) -> date:
+        return today()
+
+    def shown(self) -> dict:
+        """Every value the page's template names, by that name."""
+        names = ("team", "experts", "recused", "own_actions", "team_actions", "awaits_follow_up",
+                 "follow_up_rule", "actions", "me", "due", "flag", "attachments", "deadline_rules",
+                 "follow_up_actions", "receivers", "receiver_names", "today", "missing", "late",
+                 "awaits_confirmation", "method_changed", "planned_names", "categories", "methods", "fields")
+        return {"visit": self.visit, "results": self.results_by_item, "today_iso": self.today.isoformat(),
+                **{name: getattr(self, name) for name in names}}
+
+
+def page_of(visit: Visit, reader: Actor) -> VisitPage:
+    """The page's picture of a visit the reader was already allowed to see (a list's rows)."""
+    return VisitPage(visit, reader)
+
+
+@query(Permission.SIGNED_IN)
+def visit_page(visit_id: int, *, reader: Actor) -> VisitPage:
+    """The visit's page for ``reader`` (NotFound for one who may not see it, as
+    :func:`~spotcheck.tenants.results.queries.visits.visit_for`)."""
+    return VisitPage(visits.visit_for(visit_id, reader=reader), reader)

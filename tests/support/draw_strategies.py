@@ -1,0 +1,7 @@
+"""What the draw engine's property tests share (抽取引擎的性质测试): the identifiers Hypothesis draws."""
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+#: A visit's or an entity's identifier, in the alphabet of unified social credit codes.
+ids = st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=6, max_size=18)
