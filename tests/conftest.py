@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 
 os.environ["SPOTCHECK_ENV"] = "testing"
+# A test's commits need not wait for the disk (异步提交): what a transaction sees and what a crash
+# keeps in a test database change nothing a test checks, and each commit saves a flush. libpq reads
+# this for every connection the tests and the workers they start open.
+os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")
 
 pytest_plugins = ["tests.support.shared", "tests.support.databases", "tests.support.browsers", "tests.support.workers",
                   "tests.support.snapshots", "tests.support.ordering", "tests.support.clusters",

@@ -3,7 +3,7 @@ nor any page a citizen opens without signing in — is wider than the window. A 
 inside its own box (``.table-scroll``), never the page as a whole.
 
 The pages are those of the wording walk (``tests/web/test_page_wording.py``): the same accounts, each
-GET route once with its arguments from the demo's rows, and the links its pages show (a few a route).
+GET route once with its arguments from the demo's rows, and the links its pages show (one a route: :data:`FOLLOWED_PER_RULE`).
 One Chromium, one context per account, opens each at 390 px, measures it and follows its links; the
 public portal, the same page for everyone, is walked by the citizen alone; routes the account's
 permissions refuse are not asked. The demo city is walked after a photo is attached to a visit and a
@@ -37,11 +37,15 @@ from spotcheck.tenants.supervision import commands as supervision_commands
 from tests.support.browsers import SHOTS, WIDEST, new_context, sign_in
 from tests.support.demo_world import demo_city
 from tests.support.helpers import served, tenant_id, user_named
-from tests.support.route_urls import FOLLOWED_PER_RULE, WALKERS, crawlable, ids_by_table, links, route_urls, rule_of
+from tests.support.route_urls import WALKERS, crawlable, ids_by_table, links, route_urls, rule_of
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+#: Links followed per route and account beyond the route's own URL: one (the wording walk, through
+#: the test client, reads two); a page's width is its template's with its rows, and every route is
+#: measured from its own URL first.
+FOLLOWED_PER_RULE = 1
 #: What the measure does not fetch: it changes no page's width (images are sized by the stylesheet).
 NOT_FETCHED = re.compile(r"\.(png|jpe?g|gif|svg|ico|webp|woff2?|ttf|otf)(\?.*)?$")
 #: How much wider than the window the page is, and its links (``href="…"``, as the page's HTML has them).
@@ -108,8 +112,8 @@ def worked_in(app) -> list[str]:
 
 
 def walk(page, app, login: str | None, seeds: list[str], opens) -> tuple[int, list[str]]:
-    """Open ``seeds`` and the links their pages show (a few a route, as the wording walk follows
-    them) at 390 px, each once: how many pages were measured, and those wider than the window."""
+    """Open ``seeds`` and the links their pages show (one a route, :data:`FOLLOWED_PER_RULE`) at
+    390 px, each once: how many pages were measured, and those wider than the window."""
     # local: playwright (dev-only) is loaded only when a browser test runs, as in tests/support/browsers.py
     from playwright.sync_api import Error as PlaywrightError
 

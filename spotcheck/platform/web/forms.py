@@ -11,7 +11,7 @@ from typing import Any
 from flask import flash, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, ValidationError
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -190,14 +190,6 @@ def requested_ids(source, name: str) -> list[int]:
 
 def choices_of(table: dict) -> list[SelectChoice]:
     return [SelectChoice(code, name) for code, name in table.items()]
-
-
-def sampling_ratio(form, field) -> None:
-    """A plan line's ratio, read as an item's is (above 0, at most 100 %, two decimals at most)."""
-    try:
-        sampling.parse_ratio(field.data)
-    except sampling.Invalid as invalid:
-        raise ValidationError(invalid.message) from None
 
 
 def planned_ratio(text) -> int | None:

@@ -5,7 +5,7 @@ and of joint campaigns call it. Each refusal of a rule names the document and ar
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -14,7 +14,8 @@ from spotcheck.core.database import db, is_row_id
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.text import required_text
 from spotcheck.tenants.campaigns import risk, schedule
-from spotcheck.tenants.campaigns.vocabulary import FILTER_KEYS, FLAGGED, RISK_STRATA
+from spotcheck.tenants.campaigns.inputs import CAMPAIGN, FILTER_KEYS, RULE, STRATA
+from spotcheck.tenants.campaigns.vocabulary import FLAGGED
 from spotcheck.tenants.common import numbering, validators
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_CATEGORIES
@@ -39,7 +40,7 @@ def issue_code(tenant, year: int) -> str:
 def clean_rules(strata: dict) -> tuple[dict, list]:
     """Each stratum's rule: ``{"count": c}`` or ``{"ratio_bp": r, "min": m}`` (DRAW-SPEC)."""
     clean, problems = {}, []
-    for stratum in (*RISK_STRATA, FLAGGED):
+    for stratum in STRATA:
         rule = (strata or {}).get(stratum)
         if rule is None:
             if stratum != FLAGGED:
@@ -48,12 +49,12 @@ def clean_rules(strata: dict) -> tuple[dict, list]:
         try:
             if rule.get("count") not in (None, ""):
                 count = int(rule["count"])
-                if count < 0:
+                if not RULE["count"].admits(count):
                     raise ValueError
                 clean[stratum] = {"count": count}
             else:
                 ratio, minimum = int(rule["ratio_bp"]), int(rule.get("min") or 0)
-                if not 0 <= ratio <= 10000 or minimum < 0:
+                if not RULE["ratio_bp"].admits(ratio) or not RULE["min"].admits(minimum):
                     raise ValueError
                 clean[stratum] = {"ratio_bp": ratio, "min": minimum}
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -67,10 +68,12 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     rules = rules or _today_rules()
     clean: dict[str, Any] = {}
     errors: dict[str, list[Any]] = {}
-    clean["title"] = required_text(data.get("title"), "title", errors, limit=200,
-                                              missing=_l("Enter the campaign's title."))
+    clean["title"] = required_text(data.get("title"), "title", errors, limit=cast(int, CAMPAIGN["title"].longest),
+                                   missing=_l("Enter the campaign's title."))
     try:
         clean["year"] = int(data.get("year"))  # type: ignore[arg-type]  # none: TypeError, refused below
+        if not CAMPAIGN["year"].admits(clean["year"]):
+            raise ValueError
     except (TypeError, ValueError):
         errors["year"] = [_l("Enter the year, e.g. 2026.")]
     try:
@@ -103,23 +106,24 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     clean["strata"], problems = clean_rules(data.get("strata") or {})
     if problems or (problems := risk.problems(clean["strata"], rules)):
         errors["strata"] = problems
+    reserve, team = CAMPAIGN["reserve_size"], CAMPAIGN["team_size"]
     try:
-        clean["reserve_size"] = int(data.get("reserve_size", 3))
-        if not 0 <= clean["reserve_size"] <= 50:
+        clean["reserve_size"] = int(data.get("reserve_size", reserve.default))
+        if not reserve.admits(clean["reserve_size"]):
             raise ValueError
     except (TypeError, ValueError):
-        errors["reserve_size"] = [_l("Enter a whole number from %(low)d to %(high)d.", low=0, high=50)]
-    low = rules.min_team_size
+        errors["reserve_size"] = [_l("Enter a whole number from %(low)d to %(high)d.", low=reserve.least, high=reserve.most)]
+    low = rules.min_team_size  # the rules' least team, not the platform's
     try:
         clean["team_size"] = int(data.get("team_size", low))
-        if not low <= clean["team_size"] <= 10:
+        if not low <= clean["team_size"] <= cast(int, team.most):
             raise ValueError
     except (TypeError, ValueError):
         errors["team_size"] = [_team_refusal(rules)]
     capacity = data.get("capacity")
     try:
         clean["capacity"] = int(capacity) if capacity not in (None, "") else None
-        if clean["capacity"] is not None and clean["capacity"] < 1:
+        if clean["capacity"] is not None and not CAMPAIGN["capacity"].admits(clean["capacity"]):
             raise ValueError
     except (TypeError, ValueError):
         errors["capacity"] = [_l("The capacity is the most visits per inspector: a whole number of 1 or more, or empty.")]
@@ -129,7 +133,8 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
             errors[key] = [_l("Enter a date as YYYY-MM-DD.")]
     if clean.get("window_start") and clean.get("window_end") and clean["window_end"] < clean["window_start"]:
         errors["window_end"] = [_l("The window ends before it starts.")]
-    method = reference.code_for(reference.CHECK_METHODS, data.get("method") or "onsite")
+    method_field = CAMPAIGN["method"]
+    method = reference.code_for(dict(method_field.choices or {}), str(data.get("method") or method_field.default))
     if method is None:
         errors["method"] = [_l("Unknown check method.")]
     clean["method"] = method

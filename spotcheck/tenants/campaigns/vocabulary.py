@@ -1,20 +1,14 @@
 """The vocabulary of campaigns (抽查任务词汇): their states, the draws' kinds, the codes a campaign
-is written in (exempt kinds, strata, replacement reasons), the limits of its fields and the list
-of its fields (抽查任务字段) with their meanings.
-
-The API's request schema is generated from :func:`fields`, the form and the update command read a
-saved campaign through :func:`values_of` (the shape the cleaning function takes), and
-:func:`spotcheck.tenants.campaigns.checking.clean_campaign` is the one place that checks them.
-Nothing here reads the database.
+is written in (exempt kinds, strata, replacement reasons) and the limits of its fields. Its input
+fields (抽查任务的录入项) are declared in :mod:`spotcheck.tenants.campaigns.inputs`. Nothing here reads
+the database.
 """
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 
 from flask_babel import gettext
 
-from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.rules.parameters import BY_KEY as RULE_PARAMETERS
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
 
@@ -77,9 +71,6 @@ EXEMPT_KINDS = EXEMPT_KIND_NAMES
 RISK_STRATA = ("A", "B", "C", "D")
 FLAGGED = "flagged"
 
-#: The keys of a campaign's target filter.
-FILTER_KEYS = ("categories", "industries", "regions", "entity_types", "flags")
-
 #: The observers' public inputs of a draw: how many, how long each.
 MAX_INPUTS, MAX_INPUT_LENGTH = 20, 200
 
@@ -125,58 +116,6 @@ PER_PAGE = 50
 ALL_STATUSES = tuple(TargetStatus)
 #: What the public sees of the target list: the selected targets, and those replaced with the reason.
 PUBLIC_TARGET_STATUSES = (TargetStatus.selected, TargetStatus.replaced)
-
-
-# --- a campaign's fields (抽查任务字段), listed once ------------------------------------------
-
-TEXT, INT, INT_LIST, DATE, MAPPING, CODE = "text", "int", "int_list", "date", "mapping", "code"
-
-
-@dataclass(frozen=True)
-class Field:
-    """``limits``: what the cleaning function accepts, as OpenAPI states it (minimum, maxLength…)."""
-
-    name: str
-    kind: str
-    description: str
-    nullable: bool = False
-    limits: dict = field(default_factory=dict)
-
-
-def _codes(table: dict) -> str:
-    return "; ".join(f"{code} = {name}" for code, name in table.items())
-
-
-def fields() -> tuple[Field, ...]:
-    return (
-        Field("title", TEXT, "The campaign's title", limits={"minLength": 1, "maxLength": 200}),
-        Field("year", INT, "The year of the annual plan it belongs to", limits={"minimum": 2000, "maximum": 2100}),
-        Field("item_ids", INT_LIST, "Published items of my item list", limits={"minItems": 1}),
-        Field("exempt_kind", CODE, "Outside the annual plan, with a stated reason (the kinds the rules in force allow): "
-              + _codes(EXEMPT_KINDS),
-              nullable=True, limits={"enum": [*EXEMPT_KINDS, None]}),
-        Field("exempt_reason", TEXT, "Why the check is made outside the annual plan"),
-        Field("target_filter", MAPPING,
-              "Which directory entries are candidates: {categories: [...], industries: [GB/T 4754 prefixes], regions: "
-              "[GB/T 2260 prefixes], entity_types: [...], flags: [abnormal, blacklisted, penalized, complaints]}"),
-        Field("strata", MAPPING,
-              "Sampling per stratum A, B, C, D (required) and flagged (optional): {\"count\": n} or "
-              "{\"ratio_bp\": r, \"min\": m} (r in basis points)"),
-        Field("reserve_size", INT, "Reserves drawn per stratum, 0–50", limits={"minimum": 0, "maximum": 50}),
-        Field("team_size", INT, "Inspectors per team, 2–10", limits={"minimum": 2, "maximum": 10}),
-        Field("capacity", INT, "Most visits per inspector, or null", nullable=True, limits={"minimum": 1}),
-        Field("window_start", DATE, "First day of the inspections, YYYY-MM-DD", limits={"format": "date"}),
-        Field("window_end", DATE, "Last day of the inspections, YYYY-MM-DD", limits={"format": "date"}),
-        Field("method", CODE, "检查方式: " + _codes(reference.CHECK_METHODS),
-              limits={"enum": [*reference.CHECK_METHODS, *reference.CHECK_METHODS.values()]}),
-    )
-
-
-def values_of(campaign) -> dict:
-    """A saved campaign's fields, as the cleaning function takes them."""
-    values = {field.name: getattr(campaign, field.name) for field in fields() if field.name != "item_ids"}
-    values["item_ids"] = [item.id for item in campaign.items]
-    return values
 
 
 #: The Celery tasks (后台作业) that make a campaign's draws, by kind (queued jobs name them: never renamed).

@@ -27,13 +27,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from spotcheck.core import clock
 from spotcheck.core.database import db, table_of
 from spotcheck.core.scoping import TenantViolation, current_scope
+from spotcheck.tenants.directory import inputs
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 
-#: The registry columns an import sets (as returned by ``checks.clean_entity``).
-ENTITY_FIELDS = ("code", "name", "entity_type", "industry_code", "region_code", "address", "status",
-                 "abnormal", "blacklisted", "penalized_on", "complaints", "credit_rating")
+#: The registry columns an import sets (as returned by ``checks.clean_entity``; declared in ``inputs``).
+ENTITY_FIELDS = tuple(field.name for field in inputs.ENTITY_FIELDS)
 #: A department's own columns of a directory entry (as returned by ``checks.clean_entry``).
-ENTRY_FIELDS = ("category", "risk", "tags", "last_inspected_on")
+ENTRY_FIELDS = tuple(field.name for field in inputs.ENTRY_FIELDS)
 
 COPY_BATCH = 50_000  # rows per COPY statement on PostgreSQL (progress is reported between them)
 CHUNK = 2_000  # rows per executemany on SQLite

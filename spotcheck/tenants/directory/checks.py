@@ -1,5 +1,6 @@
 """Checking registry rows and directory rows (两库 · 检查对象名录库), one place for the forms, the API
-and the imports: what users type, normalised, with the errors per field."""
+and the imports: what users type, normalised, with the errors per field. The limits, lists and
+defaults are the declared ones (:mod:`spotcheck.tenants.directory.inputs`)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,13 +9,15 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.tenants.common import validators
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.directory.inputs import BY_NAME
 
 
 def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
     """Check and normalise a registry row; the code is a 统一社会信用代码 for organisations."""
     clean: dict[str, Any] = {}
     errors: dict[str, list[Any]] = {}
-    entity_type = reference.code_for(reference.ENTITY_TYPES, data.get("entity_type") or "enterprise")
+    types = BY_NAME["entity_type"]
+    entity_type = reference.code_for(types.choices, data.get("entity_type") or types.default)
     if entity_type is None:
         errors["entity_type"] = [_l("Unknown target type.")]
     clean["entity_type"] = entity_type
@@ -26,7 +29,7 @@ def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
     except validators.Invalid as invalid:
         errors["code"] = [invalid.message]
     name = (data.get("name") or "").strip()
-    if not name or len(name) > 200:
+    if not name or len(name) > BY_NAME["name"].longest:
         errors["name"] = [_l("Enter the name (at most 200 characters).")]
     clean["name"] = name
     for key, check in (("industry_code", validators.industry_code), ("region_code", validators.region_code)):
@@ -34,8 +37,8 @@ def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
             clean[key] = check(data.get(key))
         except validators.Invalid as invalid:
             errors[key] = [invalid.message]
-    clean["address"] = (data.get("address") or "").strip()[:200]
-    status = reference.code_for(reference.ENTITY_STATUSES, data.get("status") or "active")
+    clean["address"] = (data.get("address") or "").strip()[:BY_NAME["address"].longest]
+    status = reference.code_for(BY_NAME["status"].choices, data.get("status") or BY_NAME["status"].default)
     if status is None:
         errors["status"] = [_l("Unknown registration status.")]
     clean["status"] = status
@@ -51,7 +54,7 @@ def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
     rating = data.get("credit_rating") or None
     if rating is not None:
         rating = str(rating).strip().upper()[:1] or None
-        if rating and rating not in reference.CREDIT_RATINGS:
+        if rating and rating not in BY_NAME["credit_rating"].choices:
             errors["credit_rating"] = [_l("The credit rating is A, B, C or D.")]
     clean["credit_rating"] = rating
     return clean, errors
@@ -60,7 +63,7 @@ def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
 def risk_code(value) -> str | None:
     """The risk class code (A–D) for ``value`` given as a letter or as a word (高/较高/一般/低)."""
     risk = str(value or "").strip()
-    if risk.upper() in reference.RISK_CLASSES:
+    if risk.upper() in BY_NAME["risk"].choices:
         return risk.upper()
     return next((c for style in reference.RISK_LABEL_STYLES.values() for c, label in style.items() if label == risk), None)
 
@@ -69,8 +72,8 @@ def clean_entry(data: dict) -> tuple[dict, dict[str, list]]:
     """Check and normalise a department's directory fields."""
     clean: dict[str, Any] = {}
     errors: dict[str, list[Any]] = {}
-    clean["category"] = (data.get("category") or "").strip()[:64]
-    code = risk_code(data.get("risk") or "C")
+    clean["category"] = (data.get("category") or "").strip()[:BY_NAME["category"].longest]
+    code = risk_code(data.get("risk") or BY_NAME["risk"].default)
     if code is None:
         errors["risk"] = [_l("The risk class is A, B, C or D (or 高, 较高, 一般, 低).")]
     clean["risk"] = code
@@ -79,7 +82,7 @@ def clean_entry(data: dict) -> tuple[dict, dict[str, list]]:
         tags = tags.replace("，", ",").replace("、", ",").split(",")
     tags = sorted({t.strip() for t in tags if t and t.strip()})
     clean["tags"] = ("," + ",".join(tags) + ",") if tags else ""
-    if len(clean["tags"]) > 400:
+    if len(clean["tags"]) > BY_NAME["tags"].longest:
         errors["tags"] = [_l("Too many tags.")]
     clean["last_inspected_on"] = validators.past_date(data.get("last_inspected_on"), "last_inspected_on", errors)
     return clean, errors

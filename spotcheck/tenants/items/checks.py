@@ -1,5 +1,6 @@
-"""Checking an item's fields (一单 · 事项要素): normalising what users type, and what a published
-item must state (明确抽查主体、依据、对象、内容、方式、比例和频次)."""
+"""Checking an item's fields (一单 · 事项要素) against their declaration (:mod:`.inputs`):
+normalising what users type, and what a published item must state (明确抽查主体、依据、对象、内容、
+方式、比例和频次)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,68 +9,89 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.tenants.common.validators import Invalid
 from spotcheck.tenants.common.vocabulary import reference, sampling
-from spotcheck.tenants.items.vocabulary import ITEM_FIELDS, RANDOM_ONLY, REQUIRED_TO_PUBLISH, TEXT_LIMITS
+from spotcheck.tenants.items.inputs import (
+    CHOICE,
+    CODES,
+    FIELDS,
+    FLAG,
+    NON_RANDOM_REASON,
+    SAMPLING_KINDS,
+    TO_PUBLISH,
+    ItemField,
+)
 
 
 def _clean_sampling(data: dict, clean: dict, errors: dict) -> None:
     """抽查比例 and 抽查频次 of ``data``, where given: a ratio in basis points (more than 0, at most 100 %)
     or none; a frequency as a number of times per period, both given, or neither."""
-    if "ratio_bp" in data:
-        value = data["ratio_bp"]
+    ratio, times, period = (_named(kind) for kind in SAMPLING_KINDS)
+    if ratio in data:
+        value = data[ratio]
         try:
-            clean["ratio_bp"] = None if value is None or value == "" else sampling.ratio(value)
+            clean[ratio] = None if value is None or value == "" else sampling.ratio(value)
         except Invalid as invalid:
-            errors["ratio_bp"] = [invalid.message]
-    given = [name for name in ("frequency_times", "frequency_period") if name in data]
+            errors[ratio] = [invalid.message]
+    given = [name for name in (times, period) if name in data]
     if len(given) == 1:
         errors[given[0]] = [sampling.PAIR_REFUSAL]
     elif given:
         mistakes: dict = {}
-        value = sampling.checked_frequency(data["frequency_times"], data["frequency_period"], mistakes)
+        value = sampling.checked_frequency(data[times], data[period], mistakes)
         errors.update(mistakes)
         if not mistakes:
-            clean["frequency_times"], clean["frequency_period"] = value
+            clean[times], clean[period] = value
+
+
+def _named(kind: str) -> str:
+    """The one field of a sampling kind (抽查比例, 抽查频次's times and period)."""
+    return next(field.name for field in FIELDS if field.kind == kind)
+
+
+def _codes(field: ItemField, value, clean: dict, errors: dict) -> None:
+    """Codes of the field's list, each given as its code or its Chinese name; unknown ones are refused."""
+    codes: list[str] = []
+    unknown: list[Any] = []
+    for entry in value or []:
+        code = reference.code_for(field.choices or {}, entry)
+        (codes if code else unknown).append(code or entry)
+    if unknown:
+        errors[field.name] = [_l("Unknown code(s): %(codes)s", codes="、".join(map(str, unknown)))]
+    clean[field.name] = sorted(set(codes))
 
 
 def clean_item_fields(data: dict) -> tuple[dict, dict[str, list]]:
-    """Normalise the editable fields of an item; returns the clean values and the errors per field."""
+    """Normalise the editable fields of an item, as :mod:`~spotcheck.tenants.items.inputs` declares
+    them; returns the clean values and the errors per field."""
     clean: dict[str, Any] = {}
     errors: dict[str, list[Any]] = {}
-    for name in ITEM_FIELDS:
-        if name not in data:
-            continue
+    for field in FIELDS:
+        name = field.name
+        if name not in data or field.kind in SAMPLING_KINDS:
+            continue  # the sampling values below
         value = data[name]
-        if name in ("ratio_bp", "frequency_times", "frequency_period"):
-            continue  # below, as values
-        if name in ("methods", "inspector_categories"):
-            table = reference.CHECK_METHODS if name == "methods" else reference.ENFORCEMENT_CATEGORIES
-            codes: list[str] = []
-            unknown: list[Any] = []
-            for entry in value or []:
-                code = reference.code_for(table, entry)
-                (codes if code else unknown).append(code or entry)
-            if unknown:
-                errors[name] = [_l("Unknown code(s): %(codes)s", codes="、".join(map(str, unknown)))]
-            clean[name] = sorted(set(codes))
-        elif name == "field":
-            clean[name] = reference.code_for(reference.ITEM_FIELDS, value)
+        if field.kind == CODES:
+            _codes(field, value, clean, errors)
+        elif field.kind == CHOICE:
+            clean[name] = reference.code_for(field.choices or {}, value)
             if clean[name] is None:
-                errors[name] = [_l("Choose market-regulation field or other field.")]
-        elif name == "kind":
-            clean[name] = reference.code_for(reference.ITEM_KINDS, value)
-            if clean[name] is None:
-                errors[name] = [_l("Choose general or key inspection item.")]
-        elif name == "random_check":
+                errors[name] = [field.unknown]
+        elif field.kind == FLAG:
             clean[name] = bool(value)
         else:
             text = ("" if value is None else str(value)).strip()
-            if name in TEXT_LIMITS and len(text) > TEXT_LIMITS[name]:
-                errors[name] = [_l("At most %(n)d characters.", n=TEXT_LIMITS[name])]
+            if field.longest and len(text) > field.longest:
+                errors[name] = [_l("At most %(n)d characters.", n=field.longest)]
             clean[name] = text
     _clean_sampling(data, clean, errors)
-    if "name" in clean and not clean["name"]:
-        errors["name"] = [_l("Enter the item's name.")]
+    for field in FIELDS:
+        if field.required and field.name in clean and not clean[field.name]:
+            errors[field.name] = [field.missing]
     return clean, errors
+
+
+def absent_required(fields: dict) -> dict[str, list]:
+    """The refusals of the required fields a new item does not give (its name)."""
+    return {field.name: [field.missing] for field in FIELDS if field.required and field.name not in fields}
 
 
 def missing_for_publication(values: dict) -> dict[str, list]:
@@ -79,15 +101,16 @@ def missing_for_publication(values: dict) -> dict[str, list]:
     written reason (seed 001: 书面说明理由)."""
     errors: dict[str, list] = {}
     random = bool(values.get("random_check", True))
-    for name, label in REQUIRED_TO_PUBLISH.items():
-        if name in RANDOM_ONLY and not random:
+    for field in TO_PUBLISH:
+        if field.random_only and not random:
             continue
-        value = values.get(name)
+        value = values.get(field.name)
         if not (value if isinstance(value, list) else str(value or "").strip()):
-            errors[name] = [_l("Following “凡法律、法规、规章没有规定的，一律不得擅自开展检查” and “明确抽查主体、依据、"
-                               "对象、内容、方式、比例和频次”, an item is published only with %(field)s.", field=label)]
-    if not random and not str(values.get("non_random_reason") or "").strip():
-        errors["non_random_reason"] = [_l("Following “因本单位执法领域特殊不适宜采取‘双随机、一公开’监管方式的，应当书面说明"
-                                          "理由”, an item kept out of random checking is published only with the "
-                                          "written reason.")]
+            errors[field.name] = [_l("Following “凡法律、法规、规章没有规定的，一律不得擅自开展检查” and “明确抽查主体、依据、"
+                                     "对象、内容、方式、比例和频次”, an item is published only with %(field)s.",
+                                     field=field.to_publish)]
+    if not random and not str(values.get(NON_RANDOM_REASON) or "").strip():
+        errors[NON_RANDOM_REASON] = [_l("Following “因本单位执法领域特殊不适宜采取‘双随机、一公开’监管方式的，应当书面说明"
+                                        "理由”, an item kept out of random checking is published only with the "
+                                        "written reason.")]
     return errors

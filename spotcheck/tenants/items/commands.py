@@ -13,7 +13,8 @@ from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import tenant_of
-from spotcheck.tenants.items.checks import clean_item_fields, missing_for_publication
+from spotcheck.tenants.items.checks import absent_required, clean_item_fields, missing_for_publication
+from spotcheck.tenants.items.inputs import CHANGE_REASON, DEFAULTS
 from spotcheck.tenants.items.models import Item, ItemStatus, ItemVersion
 from spotcheck.tenants.items.policy import ITEM_ACTIONS
 
@@ -35,9 +36,8 @@ def _locked(item_id: int) -> Item:
 @command(Permission.CATALOG_MANAGE)
 def create_item(data: dict, *, actor: Actor) -> Item:
     """A new draft item; it is not public and cannot be used until published."""
-    fields, errors = clean_item_fields({"field": "other", "kind": "general", "random_check": True, **data})
-    if "name" not in fields:
-        errors["name"] = [_l("Enter the item's name.")]
+    fields, errors = clean_item_fields({**DEFAULTS, **data})
+    errors.update(absent_required(fields))
     if errors:
         raise ValidationFailed(errors)
     item = Item(code=_next_code(tenant_of(actor).code), status=ItemStatus.draft, **fields)
@@ -54,9 +54,9 @@ def update_item(item_id: int, data: dict, *, actor: Actor) -> Item:
     item = _locked(item_id)
     ITEM_ACTIONS.require(item, actor, "edit")
     fields, errors = clean_item_fields(data)
-    reason = str(data.get("reason") or "").strip()
+    reason = str(data.get(CHANGE_REASON.name) or "").strip()
     if item.status == ItemStatus.published and not reason:
-        errors["reason"] = [_l("Say why the published item changes (e.g. the law was amended).")]
+        errors[CHANGE_REASON.name] = [_l("Say why the published item changes (e.g. the law was amended).")]
     if errors:
         raise ValidationFailed(errors)
     changed = {name: value for name, value in fields.items() if getattr(item, name) != value}

@@ -27,6 +27,7 @@ from spotcheck.tenants.common.validators import Invalid
 from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities, rules_of_plan
+from spotcheck.tenants.plans.inputs import LINE, PLAN
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanReview, PlanStatus
 from spotcheck.tenants.plans.policy import PLAN_ACTIONS, snapshot
 from spotcheck.tenants.plans.vocabulary import EDITABLE, not_the_items_methods, publish_first_to_file
@@ -70,19 +71,19 @@ def create_plan(data: dict, *, actor: Actor) -> Plan:
     year, half, title = data.get("year"), data.get("half"), data.get("title")
     kind, field, department_ids = data.get("kind") or "annual", data.get("field") or "", data.get("department_ids")
     errors = {}
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
+    if not isinstance(year, int) or not PLAN["year"].admits(year):
         errors["year"] = [_l("Enter the year, e.g. 2026.")]
-    if half not in (None, 1, 2):
+    if half not in (None, *(PLAN["half"].choices or ())):
         errors["half"] = [_l("A plan is for the whole year or for the first or second half.")]
     title = (title or "").strip()
-    if not title or len(title) > 200:
+    if not title or not PLAN["title"].fits(title):
         errors["title"] = [_l("Enter the plan's title.")]
     departments: list[int] = []
     if kind == "joint":
         field = field or ""
         if half is not None:
             errors["half"] = [_l("A joint plan is for the whole year.")]
-        if field not in reference.ENFORCEMENT_FIELDS or field == reference.MARKET_FIELD:
+        if field not in (PLAN["field"].choices or ()):  # a field outside market regulation
             errors["field"] = [_l("Choose an enforcement field outside market regulation.")]
         elif not _leads(actor, field):
             errors["field"] = [_l("%(rule)sonly the lead department of %(field)s writes its joint plan.",
@@ -132,12 +133,12 @@ def set_line(plan_id: int, data: dict, *, actor: Actor) -> PlanItem:
         months = sorted({int(m) for m in months or []})
     except (TypeError, ValueError):
         months = [0]
-    if any(not 1 <= m <= 12 for m in months):
+    if any(not LINE["months"].admits(m) for m in months):
         errors["months"] = [_l("Months are 1 to 12.")]
     elif not months:
         errors["months"] = [_l("%(rule)scampaigns are made in the months the plan sets: choose the months of the "
                                "checks.", rule=rules_of_plan(plan).under("plans_required"))]
-    codes = [reference.code_for(reference.CHECK_METHODS, m) for m in methods or []]
+    codes = [reference.code_for(dict(LINE["methods"].choices or {}), m) for m in methods or []]
     if None in codes:
         errors["methods"] = [_l("Unknown check method.")]
     elif not codes:

@@ -17,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.tenants.common.validators import Invalid
 from spotcheck.tenants.common.vocabulary import reference, sampling
+from spotcheck.tenants.directory import inputs as directory_inputs
+from spotcheck.tenants.items import inputs as item_inputs
 from spotcheck.tenants.results import inputs as result_inputs
 
 #: The hint row of a template (row 2) carries this in its 序号 cell; the import skips that row.
@@ -177,41 +179,31 @@ def names_of(table: Mapping[str, str], codes) -> str:
 
 # --- 随机抽查事项清单 (seed 003 附件1 + seed 004) ---------------------------------------------
 
+#: An item field's kind (事项要素) as a workbook column reads it: 频次 one cell of times and period.
+_ITEM_KINDS = {item_inputs.TEXT: TEXT, item_inputs.LONG_TEXT: TEXT, item_inputs.CODES: MULTI,
+               item_inputs.CHOICE: CHOICE, item_inputs.FLAG: FLAG, item_inputs.RATIO: RATIO,
+               item_inputs.TIMES: FREQUENCY}
+
+
+def _item_column(field: item_inputs.ItemField) -> Column:
+    """The workbook's column of an item field, as the items domain declares it."""
+    sheet = field.sheet
+    choices = (YES, NO) if field.kind == item_inputs.FLAG else names(field.choices) if field.choices else ()
+    return Column(sheet.header, sheet.key or field.name, required=sheet.required, kind=_ITEM_KINDS[field.kind],
+                  width=sheet.width, aliases=sheet.aliases, hint=sheet.hint, choices=choices)
+
+
 ITEMS = SheetKind(
     name="items",
     title="随机抽查事项清单",
     key="code",
     label=_l("Spot-check item list"),
-    held_in={"frequency_times": "frequency", "frequency_period": "frequency"},
+    held_in=item_inputs.HELD_IN,
     columns=(
         Column("序号", None, hint=HINT_MARKER, width=8),
         Column("事项编码", "code", kind=CODE, width=14, aliases=("编码", "事项代码"),
                hint="新增事项留空；填写已有事项的编码即修改该事项"),
-        Column("检查事项", "name", required=True, width=28, aliases=("事项名称", "抽查事项", "检查事项名称"),
-               hint="必填。如：食品生产经营者监督检查"),
-        Column("子项", "sub_item", width=20, hint="可空"),
-        Column("检查依据", "legal_basis", width=36, hint="法律法规名称及条款"),
-        Column("检查主体", "checking_body", width=18, aliases=("抽查主体",), hint="如：市市场监督管理局"),
-        Column("抽查对象", "target_type", width=18, aliases=("检查对象",), hint="如：食品生产企业"),
-        Column("检查内容", "content", width=30),
-        Column("检查方式", "methods", kind=MULTI, width=18, choices=names(reference.CHECK_METHODS),
-               hint="可多选，用“、”分隔：" + "、".join(reference.CHECK_METHODS.values())),
-        Column("比例", "ratio_bp", kind=RATIO, width=12, aliases=("抽查比例",), hint="百分比，如：不低于5%、5%、2.5%"),
-        Column("频次", "frequency", kind=FREQUENCY, width=12, aliases=("抽查频次",),
-               hint="每年、每半年、每季度或每月几次，如：每年1次"),
-        Column("执法类别", "inspector_categories", kind=MULTI, width=18, aliases=("检查人员执法类别",),
-               choices=names(reference.ENFORCEMENT_CATEGORIES), hint="检查人员须具备的执法类别，可多选，用“、”分隔"),
-        Column("检查人员要求", "inspector_requirements", width=20, hint="可空"),
-        Column("检查结果的运用情形", "result_use", width=30, aliases=("检查结果运用情形", "检查结果的运用")),
-        Column("领域", "field", required=True, kind=CHOICE, width=14, choices=names(reference.ITEM_FIELDS),
-               hint="必填：" + "或".join(reference.ITEM_FIELDS.values())),
-        Column("类别", "kind", kind=CHOICE, width=14, choices=names(reference.ITEM_KINDS), aliases=("事项类别",),
-               hint="一般检查事项或重点检查事项，留空为一般检查事项"),
-        Column("是否纳入随机抽查", "random_check", kind=FLAG, width=10, choices=(YES, NO),
-               aliases=("纳入随机抽查",), hint="是或否，留空为是"),
-        Column("不纳入随机抽查的理由", "non_random_reason", width=30, aliases=("不纳入随机抽查理由", "书面说明理由"),
-               hint="不纳入随机抽查的事项必须书面说明理由"),
-        Column("备注", "remarks", width=20),
+        *(_item_column(field) for field in item_inputs.SHEET_FIELDS),
     ),
     notes=(
         "一行一个事项；第2行为填写说明，导入时自动跳过，也可删除。",
@@ -224,6 +216,27 @@ ITEMS = SheetKind(
 
 # --- 检查对象名录库 (market-entity registry + the department's directory entries) ----------------
 
+#: A directory field's kind (检查对象名录库的录入项) as a workbook column reads it.
+_DIRECTORY_KINDS = {directory_inputs.TEXT: TEXT, directory_inputs.CODE: CODE, directory_inputs.CHOICE: CHOICE,
+                    directory_inputs.FLAG: FLAG, directory_inputs.DATE: DATE, directory_inputs.COUNT: INT,
+                    directory_inputs.TAGS: TEXT}
+
+
+def _directory_column(field: directory_inputs.DirectoryField) -> Column:
+    """The workbook's column of a directory field, as the directory domain declares it: a flag offers 是 and
+    否, a choice its Chinese names, its codes or both."""
+    sheet = field.sheet
+    assert sheet is not None, f"{field.name} is not a column of the workbook"
+    choices: tuple[str, ...] = ()
+    if field.kind == directory_inputs.FLAG:
+        choices = (YES, NO)
+    elif field.choices:
+        choices = {directory_inputs.NAMES: names(field.choices), directory_inputs.CODES: tuple(field.choices),
+                   directory_inputs.BOTH: (*field.choices, *field.choices.values())}[sheet.offers]
+    return Column(sheet.header, field.name, required=sheet.required, kind=_DIRECTORY_KINDS[field.kind],
+                  width=sheet.width, aliases=sheet.aliases, hint=sheet.hint, choices=choices)
+
+
 DIRECTORY = SheetKind(
     name="directory",
     title="检查对象名录库",
@@ -231,34 +244,7 @@ DIRECTORY = SheetKind(
     label=_l("Target directory"),
     columns=(
         Column("序号", None, hint=HINT_MARKER, width=8),
-        Column("统一社会信用代码/对象编码", "code", required=True, kind=CODE, width=24,
-               aliases=("统一社会信用代码", "对象编码", "信用代码", "社会信用代码"),
-               hint="必填。企业等组织填18位统一社会信用代码；产品、项目、行为填其编码"),
-        Column("名称", "name", required=True, width=30, aliases=("企业名称", "主体名称", "对象名称", "单位名称"),
-               hint="必填"),
-        Column("对象类型", "entity_type", kind=CHOICE, width=14, choices=names(reference.ENTITY_TYPES),
-               aliases=("主体类型", "类型"), hint="留空为企业"),
-        Column("行业代码", "industry_code", required=True, kind=CODE, width=10, aliases=("国民经济行业代码", "行业"),
-               hint="必填。GB/T 4754，如 C1311"),
-        Column("行政区划代码", "region_code", required=True, kind=CODE, width=12, aliases=("区划代码",),
-               hint="必填。6位，GB/T 2260"),
-        Column("地址", "address", width=30, aliases=("住所", "经营场所")),
-        Column("登记状态", "status", kind=CHOICE, width=10, choices=names(reference.ENTITY_STATUSES),
-               hint="留空为存续"),
-        Column("经营异常名录", "abnormal", kind=FLAG, width=10, choices=(YES, NO), aliases=("列入经营异常名录",),
-               hint="是或否"),
-        Column("严重违法失信", "blacklisted", kind=FLAG, width=10, choices=(YES, NO),
-               aliases=("严重违法失信名单", "列入严重违法失信名单"), hint="是或否"),
-        Column("最近处罚日期", "penalized_on", kind=DATE, width=12, hint="YYYY-MM-DD，可空"),
-        Column("投诉举报数", "complaints", kind=INT, width=10, hint="近12个月，整数"),
-        Column("信用等级", "credit_rating", kind=CHOICE, width=10, choices=tuple(reference.CREDIT_RATINGS),
-               hint="A、B、C、D，可空"),
-        Column("监管类别", "category", width=16, hint="本部门的监管类别"),
-        Column("风险等级", "risk", kind=CHOICE, width=10,
-               choices=(*reference.RISK_CLASSES, *reference.RISK_LABEL_STYLES["words"].values()),
-               hint="A、B、C、D 或 高、较高、一般、低，留空为C"),
-        Column("标签", "tags", width=16, hint="多个用“、”分隔"),
-        Column("上次检查日期", "last_inspected_on", kind=DATE, width=12, hint="YYYY-MM-DD，可空"),
+        *(_directory_column(field) for field in directory_inputs.FIELDS),
     ),
     notes=(
         "一行一个检查对象；第2行为填写说明，导入时自动跳过，也可删除。",

@@ -3,23 +3,13 @@
 The schemas check shapes only; the plan, campaign and ceremony services check the values, so
 the pages and the API give the same messages.
 """
-from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from spotcheck.platform.api.types import MAX_LIMIT, Bool, Int, codes_text
-from spotcheck.tenants.campaigns import vocabulary as campaign_fields
-from spotcheck.tenants.campaigns.vocabulary import (
-    EXEMPT_KINDS,
-    INSPECTOR_REPLACEMENT_REASONS,
-    LEADER_RULES,
-    REASON_MAX,
-    REASON_MIN,
-    TARGET_REPLACEMENT_REASONS,
-    CampaignStatus,
-    TargetStatus,
-)
+from spotcheck.tenants.campaigns import inputs
+from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, LEADER_RULES, CampaignStatus, TargetStatus
 
 # --- plans ------------------------------------------------------------------------------------
 
@@ -33,19 +23,60 @@ class ItemRefSchema(Schema):
     name = fields.Str()
 
 
-_FIELD_TYPES: dict[str, Callable[..., fields.Field]] = {
-    campaign_fields.TEXT: fields.Str, campaign_fields.INT: fields.Int, campaign_fields.DATE: fields.Str,
-    campaign_fields.MAPPING: fields.Dict, campaign_fields.CODE: fields.Str,
-    campaign_fields.INT_LIST: lambda **kw: fields.List(Int(), **kw),
-}
+def _input_field(field: inputs.CampaignField, *, defaults: bool = False) -> fields.Field:
+    """A campaign field as the API takes it: typed and documented here, checked by the campaign commands
+    alone (a whole number stays within the database's range: :class:`Int`). ``defaults``: an omitted
+    field is its default (never for a campaign's own fields: a change sends only what changes)."""
+    choices = field.choices or {}
+    meta: dict = {"description": f"{field.about}: {codes_text(choices)}" if choices else field.about}
+    if field.kind == inputs.WHOLE:
+        meta.update({key: value for key, value in (("minimum", field.least), ("maximum", field.most))
+                     if value is not None})
+    elif field.kind == inputs.TEXT:
+        meta.update(minLength=field.least, maxLength=field.longest)
+    elif field.kind == inputs.IDS:
+        meta["minItems"] = field.least
+    elif field.kind == inputs.LINES:
+        meta["maxItems"] = field.most
+    elif field.kind == inputs.DATE:
+        meta["format"] = "date"
+    elif field.kind == inputs.CHOICE:
+        meta["enum"] = [*choices, *(choices.values() if field.names_too else ()), *([None] if field.nullable else [])]
+    shape: dict = {"allow_none": field.nullable}
+    if defaults:
+        shape["load_default"] = field.default
+    if field.kind == inputs.WHOLE:
+        return Int(**shape, metadata=meta)
+    if field.kind == inputs.IDS:
+        return fields.List(Int(), **shape, metadata=meta)
+    if field.kind == inputs.LINES:
+        return fields.List(fields.Str(metadata={"maxLength": field.longest}), **shape, metadata=meta)
+    if field.kind in (inputs.CHOICES, inputs.PREFIXES):
+        return fields.List(fields.Str(), **shape, metadata=meta)
+    if field.kind == inputs.FILTER:
+        return fields.Nested(TargetFilterSchema, **shape, metadata=meta)
+    if field.kind == inputs.RULES:
+        return fields.Dict(**shape, metadata=meta)
+    return fields.Str(**shape, metadata=meta)
+
+
+class _Lenient(Schema):
+    class Meta:
+        unknown = EXCLUDE  # a key the filter does not have is left out, as before it was typed
+
+
+#: Which directory entries are candidates, as :mod:`spotcheck.tenants.campaigns.inputs` declares it.
+TargetFilterSchema = _Lenient.from_dict(
+    {field.name: fields.List(fields.Str(), allow_none=True, metadata={"description": field.about})
+     for field in inputs.FILTER_FIELDS}, name="TargetFilterSchema")
+
 
 def fields_schema(name: str, names=None, **extra) -> type[Schema]:
-    """A schema of a campaign's fields as the API takes them, generated from the one field list
-    (``names``: only those); the campaign commands check the values."""
+    """A schema of a campaign's fields as the API takes them, derived from their declaration
+    (:mod:`spotcheck.tenants.campaigns.inputs`; ``names``: only those); the campaign commands check the values."""
     return Schema.from_dict({
-        **{field.name: _FIELD_TYPES[field.kind](allow_none=field.nullable,
-                                                metadata={"description": field.description, **field.limits})
-           for field in campaign_fields.fields() if names is None or field.name in names}, **extra}, name=name)
+        **{field.name: _input_field(field) for field in inputs.FIELDS if names is None or field.name in names},
+        **extra}, name=name)
 
 
 CampaignFieldsSchema = fields_schema("CampaignFieldsSchema")
@@ -110,30 +141,22 @@ class DrawSchema(Schema):
     proof_sha256 = fields.Str(allow_none=True)
 
 
-class DrawRequestSchema(Schema):
-    public_inputs = fields.List(fields.Str(metadata={"maxLength": 200}), load_default=list, metadata={
-        "maxItems": 20,
-        "description": "The observers' inputs, one string each (at most 20, one line of at most 200 characters), "
-                       "entering the seed exactly as given (DRAW-SPEC §3). A draw without outside inputs relies on "
-                       "the department's secret number alone: it then requires no_input_reason."})
-    no_input_reason = fields.Str(load_default="", allow_none=True, metadata={
-        "description": "无外部输入的理由: required when public_inputs is empty (%d to %d characters; a draw with no "
-                       "input and no reason answers 422 naming this field), recorded with the draw and in its audit "
-                       "entry, and published on the draw's public page. Not kept when inputs are given."
-                       % (REASON_MIN, REASON_MAX)})
+#: A draw's outside input: the observers' inputs, or the reason there are none.
+DrawRequestSchema = Schema.from_dict({field.name: _input_field(field, defaults=True) for field in inputs.DRAW_FIELDS},
+                                     name="DrawRequestSchema")
+
+
+def _reason(field: inputs.CampaignField) -> fields.Field:
+    """A replacement's reason: the campaign's rules may allow their own, so only the platform's are documented."""
+    return fields.Str(required=True, metadata={"description": field.about})
 
 
 class ReplaceTargetSchema(Schema):
-    reason = fields.Str(required=True, metadata={
-        "description": "A reason the campaign's rules allow (a city's or a department's rules may name their own; "
-                       "GET /rules/department lists them). The platform's: " + codes_text(TARGET_REPLACEMENT_REASONS)
-                       + " (an entity that cannot be found is a finding, not a reason)"})
+    reason = _reason(inputs.REPLACE_TARGET)
 
 
 class ReplaceInspectorSchema(Schema):
-    reason = fields.Str(required=True, metadata={
-        "description": "A reason the campaign's rules allow (conflict, 抽取后申报回避, always). The platform's: "
-                       + codes_text(INSPECTOR_REPLACEMENT_REASONS)})
+    reason = _reason(inputs.REPLACE_INSPECTOR)
 
 
 class ReplaceManySchema(ReplaceInspectorSchema):

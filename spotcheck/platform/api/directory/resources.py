@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from spotcheck.platform.api.directory.schemas import (
     DirectoryPageSchema,
     DirectoryQuerySchema,
+    EntityInputSchema,
     EntitySchema,
     EntityUpdateSchema,
     EntryCreateSchema,
@@ -44,7 +45,7 @@ class Registry(MethodView):
         return {"items": page.rows, "next_after": page.next_after}
 
     @requires(Permission.REGISTRY_MANAGE)
-    @blp.arguments(EntitySchema)
+    @blp.arguments(EntityInputSchema)
     @blp.response(201, EntitySchema)
     def post(self, data):
         """Add an entity to the registry (market-regulation bureau only)"""

@@ -1,20 +1,22 @@
 """Marshmallow schemas of the registry and target directory API (检查对象名录库).
 
-The schemas only shape the input; the services check it (统一社会信用代码 check digit, codes of
-the reference lists, dates), so the API and the pages give the same messages.
+The input schemas are derived from the commands' declared fields
+(:mod:`spotcheck.tenants.directory.inputs`) and only shape the input; the commands check it
+(统一社会信用代码 check digit, codes of the reference lists, dates, lengths), so the API and the
+pages give the same messages.
 """
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from spotcheck.platform.api.types import MAX_LIMIT, Bool, Int
+from spotcheck.platform.api.types import MAX_LIMIT, Bool, Int, codes_text
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.directory import inputs
 
 FLAGS = ("abnormal", "blacklisted", "penalized", "complaints")
 
 
 class EntitySchema(Schema):
-    """A registry entity. On create, code, name, industry_code and region_code are required (the
-    service names each missing or bad one); on change, only the fields sent change."""
+    """A registry entity, as the API answers it."""
 
     id = Int(dump_only=True)
     code = fields.Str(metadata={"description": "统一社会信用代码 (18 characters, checked by its check character), "
@@ -35,8 +37,31 @@ class EntitySchema(Schema):
     updated_at = fields.DateTime(dump_only=True)
 
 
-class EntityUpdateSchema(EntitySchema):
-    """Used with ``partial=True``: only the fields sent change."""
+def _input_field(field: inputs.DirectoryField) -> fields.Field:
+    """A declared field (录入项) as the API takes it: typed and documented here, checked by the command alone."""
+    meta: dict = {"description": f"{field.about}: {codes_text(field.choices)}" if field.choices else field.about}
+    if field.longest and field.kind in (inputs.TEXT, inputs.CODE):
+        meta["maxLength"] = field.longest
+    if field.kind == inputs.FLAG:
+        return Bool(metadata=meta)
+    if field.kind in (inputs.COUNT, inputs.ROW):
+        return Int(metadata=meta)
+    if field.kind == inputs.DATE:
+        return fields.Date(allow_none=True, metadata=meta)
+    if field.kind == inputs.TAGS:
+        return fields.List(fields.Str(), metadata=meta)
+    return fields.Str(allow_none=field.unset is not None, metadata=meta)
+
+
+def _input_schema(name: str, declared: tuple[inputs.DirectoryField, ...]) -> type[Schema]:
+    return Schema.from_dict({field.name: _input_field(field) for field in declared}, name=name)
+
+
+#: A new registry entity: code, name, industry_code and region_code are required (the command names
+#: each missing or bad one).
+EntityInputSchema = _input_schema("EntityInputSchema", inputs.ENTITY_FIELDS)
+#: A change to a registry entity, used with ``partial=True``: only the fields sent change.
+EntityUpdateSchema = _input_schema("EntityUpdateSchema", inputs.ENTITY_FIELDS)
 
 
 def _risk_label(entry) -> str:
@@ -62,13 +87,10 @@ class EntrySchema(Schema):
         return super().get_attribute(obj, attr, default)
 
 
-class EntryCreateSchema(EntrySchema):
-    entity_code = fields.Str(load_only=True, metadata={"description": "Code of the registry entity (or give entity_id)"})
-    entity_id = Int(metadata={"description": "Id of the registry entity (or give entity_code)"})
-
-
-class EntryUpdateSchema(EntrySchema):
-    """Used with ``partial=True``: only the fields sent change."""
+#: A registry entity added to my department's directory, with my fields.
+EntryCreateSchema = _input_schema("EntryCreateSchema", inputs.TARGET_FIELDS + inputs.ENTRY_FIELDS)
+#: A change to my fields of an entry, used with ``partial=True``: only the fields sent change.
+EntryUpdateSchema = _input_schema("EntryUpdateSchema", inputs.ENTRY_FIELDS)
 
 
 class RegistryQuerySchema(Schema):

@@ -1,76 +1,72 @@
 """Marshmallow schemas of the item list API (一单).
 
-The schemas check shapes only; the item commands check the values (codes of check methods and
-enforcement categories, field, kind, lengths, the required name and reason), so the pages and
-the API give the same messages. Codes may be given as the code or as the Chinese name.
+The input schemas are derived from the item's declared fields (:mod:`spotcheck.tenants.items.inputs`)
+and check types only; the item commands check the values (codes of check methods and enforcement
+categories, field, kind, lengths, the required name and reason), so the pages and the API give the
+same messages. Codes may be given as the code or as the Chinese name.
 """
 from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.api.types import Bool, Int, codes_text
-from spotcheck.tenants.common.vocabulary import reference, sampling
+from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.items import inputs
 from spotcheck.tenants.items.vocabulary import ItemStatus
 
 _STATUSES = [s.value for s in ItemStatus]
 
 
+def _input_field(field: inputs.ItemField, **kwargs):
+    """An item field (事项要素) as the API takes it: typed and documented here, checked by the command alone."""
+    about = f"{field.about}: {codes_text(field.choices)}" if field.choices else field.about
+    meta: dict = {"description": about}
+    if field.longest:
+        meta["maxLength"] = field.longest
+    if field.bounds:
+        meta["minimum"], meta["maximum"] = field.bounds
+    if kwargs.get("required"):
+        meta["minLength"] = 1
+    if field.kind == inputs.CODES:
+        return fields.List(fields.Str(), metadata=meta, **kwargs)
+    if field.kind in (inputs.RATIO, inputs.TIMES):
+        return Int(allow_none=True, metadata=meta, **kwargs)
+    if field.kind == inputs.PERIOD:
+        return fields.Str(allow_none=True, metadata={**meta, "enum": [*(field.choices or ()), "", None]}, **kwargs)
+    if field.kind == inputs.CHOICE:
+        choices = field.choices or {}
+        return fields.Str(metadata={**meta, "enum": [*choices, *choices.values()]}, **kwargs)
+    if field.kind == inputs.FLAG:
+        return Bool(metadata=meta, **kwargs)
+    return fields.Str(metadata=meta, **kwargs)
 
 
-class ItemFieldsSchema(Schema):
-    """The editable fields of an item (seed 003, 附件1)."""
-
-    name = fields.Str(metadata={"maxLength": 200, "description": "事项名称 (required when creating)"})
-    sub_item = fields.Str(metadata={"maxLength": 200, "description": "子项"})
-    legal_basis = fields.Str(metadata={"description": "检查依据"})
-    checking_body = fields.Str(metadata={"maxLength": 200, "description": "检查主体"})
-    target_type = fields.Str(metadata={"maxLength": 200, "description": "抽查对象"})
-    content = fields.Str(metadata={"description": "检查内容"})
-    methods = fields.List(fields.Str(), metadata={
-        "description": "检查方式, codes (or Chinese names): " + codes_text(reference.CHECK_METHODS)})
-    ratio_bp = Int(allow_none=True, metadata={
-        "minimum": 1, "maximum": sampling.FULL,
-        "description": "抽查比例: the least share checked, in basis points (500 = 不低于5%), above 0 and at most 10000; "
-                       "null: not stated (required to publish an item under random checking)"})
-    frequency_times = Int(allow_none=True, metadata={
-        "minimum": 1, "maximum": sampling.MAX_TIMES,
-        "description": "抽查频次: how many times per period (with frequency_period; both null or empty: not stated)"})
-    frequency_period = fields.Str(allow_none=True, metadata={
-        "description": "抽查频次's period: " + codes_text(sampling.PERIODS), "enum": [*sampling.PERIODS, "", None]})
-    inspector_categories = fields.List(fields.Str(), metadata={
-        "description": "执法类别 required of the inspectors, codes (or Chinese names): "
-                       + codes_text(reference.ENFORCEMENT_CATEGORIES)})
-    inspector_requirements = fields.Str(metadata={"description": "检查人员要求"})
-    result_use = fields.Str(metadata={"description": "检查结果的运用情形"})
-    remarks = fields.Str(metadata={"description": "备注"})
-    field = fields.Str(metadata={"description": "领域: " + codes_text(reference.ITEM_FIELDS),
-                                 "enum": [*reference.ITEM_FIELDS, *reference.ITEM_FIELDS.values()]})
-    kind = fields.Str(metadata={"description": "类别: " + codes_text(reference.ITEM_KINDS),
-                                "enum": [*reference.ITEM_KINDS, *reference.ITEM_KINDS.values()]})
-    random_check = Bool(metadata={"description": "纳入随机抽查"})
-    non_random_reason = fields.Str(metadata={"maxLength": 2000, "description": (
-        "不纳入随机抽查的理由: the written reason an item is kept out of random checking (required to publish "
-        "such an item; 书面说明理由)")})
+def _inputs(creating: bool = False) -> dict:
+    """The declared fields of an item (seed 003, 附件1), as the API takes them; ``creating``: the
+    required ones (its name) must be given."""
+    return {field.name: _input_field(field, required=True) if creating and field.required else _input_field(field)
+            for field in inputs.FIELDS}
 
 
-class ItemSchema(ItemFieldsSchema):
-    id = Int(dump_only=True)
-    ratio_text = fields.Str(dump_only=True, metadata={"description": "抽查比例 as the item list says it, e.g. 不低于5%"})
-    frequency_text = fields.Str(dump_only=True, metadata={"description": "抽查频次 as the item list says it, e.g. 每年1次"})
-    code = fields.Str(dump_only=True, metadata={"description": "The department's item code, e.g. SCJ-001"})
-    status = fields.Enum(ItemStatus, by_value=True, dump_only=True)
-    version = Int(dump_only=True, metadata={"description": "The last published version; 0 while a draft"})
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+#: An item: its declared fields (:mod:`spotcheck.tenants.items.inputs`) and what the list says of it.
+ItemSchema = Schema.from_dict({
+    **_inputs(),
+    "id": Int(dump_only=True),
+    "ratio_text": fields.Str(dump_only=True, metadata={"description": "抽查比例 as the item list says it, e.g. 不低于5%"}),
+    "frequency_text": fields.Str(dump_only=True, metadata={"description": "抽查频次 as the item list says it, e.g. 每年1次"}),
+    "code": fields.Str(dump_only=True, metadata={"description": "The department's item code, e.g. SCJ-001"}),
+    "status": fields.Enum(ItemStatus, by_value=True, dump_only=True),
+    "version": Int(dump_only=True, metadata={"description": "The last published version; 0 while a draft"}),
+    "created_at": fields.DateTime(dump_only=True),
+    "updated_at": fields.DateTime(dump_only=True),
+}, name="ItemSchema")
 
 
-class ItemCreateSchema(ItemFieldsSchema):
-    """A new item: its name is required."""
-
-    name = fields.Str(required=True, metadata={"minLength": 1, "maxLength": 200, "description": "事项名称"})
-
-
-class ItemUpdateSchema(ItemFieldsSchema):
-    reason = fields.Str(load_default="", metadata={
-        "description": "Why a published item changes (required for a published item; the change makes a new version)"})
+#: A new item: its required fields (its name) are required.
+ItemCreateSchema = Schema.from_dict(_inputs(creating=True), name="ItemCreateSchema")
+#: A change of an item, and the reason a published item changes (动态调整).
+ItemUpdateSchema = Schema.from_dict({
+    **_inputs(),
+    inputs.CHANGE_REASON.name: fields.Str(load_default="", metadata={"description": inputs.CHANGE_REASON.about}),
+}, name="ItemUpdateSchema")
 
 
 class ItemRetireSchema(Schema):

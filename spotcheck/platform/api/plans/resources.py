@@ -36,9 +36,7 @@ class Plans(MethodView):
     @blp.response(201, PlanSchema)
     def post(self, data):
         """Start a plan for a year (or a half-year), or a field's yearly joint plan, as a draft"""
-        plan = commands.create_plan({key: data[key] for key in ("year", "half", "title", "kind", "field", "department_ids")},
-                                    actor=_user())
-        return plan
+        return commands.create_plan(data, actor=_user())  # the fields inputs.PLAN_FIELDS declares
 
 
 @blp.route("/review")
@@ -112,5 +110,4 @@ class PlanReview(MethodView):
     @blp.response(200, PlanSchema)
     def post(self, data, plan_id):
         """File (备案, accept true) or return a submitted plan with a comment, for my bureau's authority"""
-        plan = commands.review(plan_id, {"accept": data["accept"], "comment": data["comment"]}, actor=_user())
-        return plan
+        return commands.review(plan_id, data, actor=_user())  # the fields inputs.REVIEW_FIELDS declares

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields
 
 from spotcheck.platform.api.types import Bool, Int, codes_text
 from spotcheck.tenants.common.vocabulary import reference, sampling
-from spotcheck.tenants.plans import queries as plan_queries
+from spotcheck.tenants.plans import inputs, queries as plan_queries
 from spotcheck.tenants.plans.vocabulary import PlanStatus
 
 
@@ -22,31 +22,44 @@ class PlanLineSchema(Schema):
     methods = fields.List(fields.Str(), metadata={"description": "检查方式 codes: " + codes_text(reference.CHECK_METHODS)})
 
 
-class PlanLineUpdateSchema(Schema):
-    ratio_bp = Int(required=True, metadata={"description": "Planned ratio in basis points, above 0 and at most 10000",
-                                            "minimum": 1, "maximum": sampling.FULL})
-    frequency_times = Int(load_default=None, allow_none=True, metadata={
-        "description": "抽查频次: times per period, with frequency_period (both null or empty: the item's)",
-        "minimum": 1, "maximum": sampling.MAX_TIMES})
-    frequency_period = fields.Str(load_default="", allow_none=True, metadata={
-        "description": "抽查频次's period: " + codes_text(sampling.PERIODS), "enum": [*sampling.PERIODS, "", None]})
-    months = fields.List(Int(metadata={"minimum": 1, "maximum": 12}), load_default=list)
-    methods = fields.List(fields.Str(), load_default=list,
-                          metadata={"description": "检查方式 codes (or Chinese names): " + codes_text(reference.CHECK_METHODS)})
+def _input_field(field: inputs.PlanField):
+    """A plan field as the API takes it: typed and documented here, checked by the plan command alone
+    (a whole number stays within the database's range: :class:`Int`)."""
+    choices = field.choices or {}
+    named = bool(choices) and all(isinstance(name, str) for name in choices.values())  # a table of codes and names
+    meta: dict = {"description": f"{field.about}: {codes_text(choices)}" if named else field.about}
+    if field.kind in (inputs.WHOLE, inputs.RATIO):
+        meta.update(minimum=field.least, maximum=field.most)
+    elif field.kind == inputs.TEXT:
+        meta.update({"minLength": 1} if field.required else {}, maxLength=field.longest)
+    elif field.kind == inputs.CHOICE:
+        meta["enum"] = [*choices, *([""] if field.default == "" else []), *([None] if field.nullable else [])]
+    shape: dict = {"required": True} if field.required else {"load_default": field.default, "allow_none": field.nullable}
+    numbered = bool(choices) and all(isinstance(code, int) for code in choices)  # half: 1 or 2
+    if field.kind in (inputs.WHOLE, inputs.RATIO) or (field.kind == inputs.CHOICE and numbered):
+        return Int(**shape, metadata=meta)
+    if field.kind == inputs.YES_NO:
+        return Bool(**shape, metadata=meta)
+    if field.kind == inputs.NUMBERS:
+        return fields.List(Int(metadata={"minimum": field.least, "maximum": field.most}), **shape, metadata=meta)
+    if field.kind == inputs.IDS:
+        return fields.List(Int(), **shape, metadata=meta)
+    if field.kind == inputs.CHOICES:
+        return fields.List(fields.Str(), **shape, metadata=meta)
+    return fields.Str(**shape, metadata=meta)
 
 
-class PlanCreateSchema(Schema):
-    year = Int(required=True, metadata={"minimum": 2000, "maximum": 2100})
-    half = Int(load_default=None, allow_none=True,
-               metadata={"description": "None for the whole year, 1 or 2 for a half-year plan", "enum": [1, 2, None]})
-    title = fields.Str(required=True, metadata={"minLength": 1, "maxLength": 200})
-    kind = fields.Str(load_default="annual", metadata={
-        "description": "annual (the year's or a half-year's inspection plan) or joint (年度联合抽查工作计划 of a field "
-                       "the department leads)", "enum": ["annual", "joint"]})
-    field = fields.Str(load_default="", metadata={
-        "description": "A joint plan's enforcement field (执法领域): " + codes_text(reference.ENFORCEMENT_FIELDS)})
-    department_ids = fields.List(Int(), load_default=list,
-                                 metadata={"description": "A joint plan's departments it intends to involve"})
+def _input_schema(declared: tuple[inputs.PlanField, ...], name: str) -> type[Schema]:
+    """The API's input of a plan command, as :mod:`spotcheck.tenants.plans.inputs` declares it (a line's
+    item is the URL's)."""
+    return Schema.from_dict({field.name: _input_field(field) for field in declared if field.kind != inputs.ID},
+                            name=name)
+
+
+#: A plan line (an item's ratio, frequency, months and methods).
+PlanLineUpdateSchema = _input_schema(inputs.LINE_FIELDS, "PlanLineUpdateSchema")
+#: A new plan (年度检查计划, or a field's 年度联合抽查工作计划).
+PlanCreateSchema = _input_schema(inputs.PLAN_FIELDS, "PlanCreateSchema")
 
 
 class PlanFilingSchema(Schema):
@@ -104,6 +117,5 @@ class PlanForReviewSchema(PlanSchema):
                             metadata={"description": "The department that submitted the plan"})
 
 
-class PlanReviewSchema(Schema):
-    accept = Bool(required=True, metadata={"description": "true: file (备案); false: return with the comment"})
-    comment = fields.Str(load_default="", metadata={"description": "Required when returning the plan"})
+#: A filing authority's decision: file (备案) or return with a comment.
+PlanReviewSchema = _input_schema(inputs.REVIEW_FIELDS, "PlanReviewSchema")

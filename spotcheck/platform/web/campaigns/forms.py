@@ -13,21 +13,13 @@ from wtforms.fields.choices import SelectChoice
 from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.platform.permissions import acting_user
 from spotcheck.platform.web.forms import MultiCheckboxField, choices_of, whole_or_text
-from spotcheck.tenants.campaigns import vocabulary as campaign_fields
-from spotcheck.tenants.campaigns.vocabulary import (
-    EXEMPT_KINDS,
-    FLAGGED,
-    INSPECTOR_REPLACEMENT_REASONS,
-    LEADER_RULES,
-    RISK_STRATA,
-    TARGET_REPLACEMENT_REASONS,
-)
-from spotcheck.tenants.common.vocabulary import ENTITY_FLAG, reference
+from spotcheck.tenants.campaigns import inputs
+from spotcheck.tenants.campaigns.vocabulary import FLAGGED, LEADER_RULES
 from spotcheck.tenants.directory.queries import directory_categories
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.rules import queries as rules_queries
 
-STRATA = (*RISK_STRATA, FLAGGED)
+STRATA = inputs.STRATA
 
 
 #: Where the campaign form shows a refusal that the drafting commands name by their own field.
@@ -75,52 +67,94 @@ def split_codes(text) -> list[str]:
 # --- campaigns --------------------------------------------------------------------------------
 
 
+def declared_field(declared: inputs.CampaignField, **options):
+    """The page's field of a campaign field, labelled and listed as :mod:`spotcheck.tenants.campaigns.inputs`
+    declares it (the campaign commands check what it gives)."""
+    if declared.kind == inputs.CHOICE:
+        empty = [SelectChoice("", declared.empty)] if declared.empty is not None else []
+        options.setdefault("default", declared.default)
+        return SelectField(declared.label, choices=[*empty, *choices_of(dict(declared.choices or {}))],
+                           validate_choice=False, **options)
+    if declared.kind in (inputs.IDS, inputs.CHOICES):  # ids and a department's categories: listed by the page
+        choices = choices_of(dict(declared.choices)) if declared.choices else None
+        return MultiCheckboxField(declared.label, choices=choices, validate_choice=False, **options)
+    if declared.kind == inputs.NOTE:
+        return TextAreaField(declared.label, **options)
+    if declared.kind == inputs.DATE:
+        return StringField(declared.label, render_kw={"type": "date"}, **options)
+    if declared.kind == inputs.WHOLE and declared.default is not None:
+        options.setdefault("default", str(declared.default))
+    render_kw = {"maxlength": declared.longest} if declared.longest else None
+    return StringField(declared.label, render_kw=render_kw, **options)
+
+
+def declared_value(declared: inputs.CampaignField, data):
+    """What the page's field gives, as the campaign commands take it (a wrong value is theirs to refuse)."""
+    if declared.kind == inputs.WHOLE:
+        return whole_or_text(data)
+    if declared.kind == inputs.IDS:
+        return whole_numbers(data)
+    if declared.kind == inputs.CHOICE:
+        return data or declared.default
+    if declared.kind == inputs.CHOICES:  # a listed code only (a department's categories are its own)
+        return [code for code in data or [] if not declared.choices or code in declared.choices]
+    if declared.kind == inputs.PREFIXES:
+        return split_codes(data)
+    return data or ""
+
+
+def values_of_form(form: FlaskForm, declared) -> dict:
+    """The command's input from the form's fields of ``declared`` (those the form has)."""
+    return {field.name: declared_value(field, getattr(form, field.form_name).data)
+            for field in declared if hasattr(form, field.form_name)}
+
+
+_C, _FILTER, _RULE = inputs.CAMPAIGN, {field.name: field for field in inputs.FILTER_FIELDS}, inputs.RULE
+
+
 class _CampaignFields(FlaskForm):
-    title = StringField(_l("Title"))
-    year = StringField(_l("Year"))
-    item_ids = MultiCheckboxField(_l("Items"), validate_choice=False)
-    exempt_kind = SelectField(_l("Outside the annual plan?"),
-                              choices=[SelectChoice("", _l("No: the items are in our filed plan of the year"))]
-                              + choices_of(EXEMPT_KINDS), validate_choice=False)
+    title = declared_field(_C["title"])
+    year = declared_field(_C["year"])
+    item_ids = declared_field(_C["item_ids"])
+    exempt_kind = declared_field(_C["exempt_kind"])
 
     def prepare(self) -> None:
         """The choices of the signed-in user's department: the kinds of check its rules allow outside the
         plan (none where no plan is asked), its least team, its published items, its categories."""
         rules = rules_queries.in_force(acting_user().tenant_id)
-        self.exempt_kind.choices = ([SelectChoice("", _l("No: the items are in our filed plan of the year"))]
-                                    + choices_of(rules.exempt_kinds))
+        self.exempt_kind.choices = [SelectChoice("", _C["exempt_kind"].empty)] + choices_of(rules.exempt_kinds)
         if not self.team_size.data:
             self.team_size.data = str(rules.min_team_size)
         self.item_ids.choices = [(str(i.id), f"{i.code} {i.name}") for i in items.list_items("published")]
         categories = directory_categories()
         chosen = [c for c in self.categories.data or [] if c not in categories]
         self.categories.choices = [(c, c) for c in categories + chosen]
-    exempt_reason = TextAreaField(_l("Reason for checking outside the plan"))
-    categories = MultiCheckboxField(_l("Supervision categories"), validate_choice=False)
-    industries = StringField(_l("Industry codes (GB/T 4754, prefixes)"))
-    regions = StringField(_l("Region codes (GB/T 2260, prefixes)"))
-    entity_types = MultiCheckboxField(_l("Entity types"), choices=choices_of(reference.ENTITY_TYPES), validate_choice=False)
-    flags = MultiCheckboxField(_l("Only entities with these flags"), choices=choices_of(ENTITY_FLAG), validate_choice=False)
-    reserve_size = StringField(_l("Reserves per stratum"), default="3")
-    team_size = StringField(_l("Inspectors per team"))
-    capacity = StringField(_l("Most visits per inspector"))
-    window_start = StringField(_l("From"), render_kw={"type": "date"})
-    window_end = StringField(_l("To"), render_kw={"type": "date"})
-    method = SelectField(_l("Check method"), choices=choices_of(reference.CHECK_METHODS), default="onsite",
-                         validate_choice=False)
+    exempt_reason = declared_field(_C["exempt_reason"])
+    categories = declared_field(_FILTER["categories"])
+    industries = declared_field(_FILTER["industries"])
+    regions = declared_field(_FILTER["regions"])
+    entity_types = declared_field(_FILTER["entity_types"])
+    flags = declared_field(_FILTER["flags"])
+    reserve_size = declared_field(_C["reserve_size"])
+    team_size = declared_field(_C["team_size"])
+    capacity = declared_field(_C["capacity"])
+    window_start = declared_field(_C["window_start"])
+    window_end = declared_field(_C["window_end"])
+    method = declared_field(_C["method"])
 
 
 def _strata_fields() -> dict:
+    mode, ratio, least, count = _RULE["mode"], _RULE["ratio_bp"], _RULE["min"], _RULE["count"]
     fields = {}
     for stratum in STRATA:
-        modes = [SelectChoice("ratio", _l("Ratio")), SelectChoice("count", _l("Count"))]
-        if stratum == FLAGGED:
-            modes.insert(0, SelectChoice("none", _l("No separate rule")))
-        fields[f"{stratum}_mode"] = RadioField(_l("Rule"), choices=modes, validate_choice=False,
-                                               default="none" if stratum == FLAGGED else "ratio")
-        fields[f"{stratum}_ratio"] = StringField(_l("Ratio (%)"), validators=[_percent])
-        fields[f"{stratum}_min"] = StringField(_l("At least"))
-        fields[f"{stratum}_count"] = StringField(_l("Count"))
+        modes = choices_of(dict(mode.choices or {}))
+        if stratum == FLAGGED:  # only flagged entities may have no rule of their own
+            modes.insert(0, SelectChoice("none", mode.empty))
+        fields[f"{stratum}_{mode.form_name}"] = RadioField(mode.label, choices=modes, validate_choice=False,
+                                                           default="none" if stratum == FLAGGED else "ratio")
+        fields[f"{stratum}_{ratio.form_name}"] = StringField(ratio.label, validators=[_percent])
+        fields[f"{stratum}_{least.form_name}"] = StringField(least.label)
+        fields[f"{stratum}_{count.form_name}"] = StringField(count.label)
     return fields
 
 
@@ -144,30 +178,15 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
         return strata
 
     def campaign_data(self) -> dict:
-        year = whole_or_text(self.year.data)
-        return {
-            "title": self.title.data or "",
-            "year": year,
-            "item_ids": whole_numbers(self.item_ids.data),
-            "exempt_kind": self.exempt_kind.data or None,
-            "exempt_reason": self.exempt_reason.data or "",
-            "target_filter": {"categories": list(self.categories.data or []),
-                              "industries": split_codes(self.industries.data),
-                              "regions": split_codes(self.regions.data),
-                              "entity_types": list(self.entity_types.data or []),
-                              "flags": [f for f in self.flags.data or [] if f in ENTITY_FLAG]},
-            "strata": self.strata_data(),
-            "reserve_size": whole_or_text(self.reserve_size.data),
-            "team_size": whole_or_text(self.team_size.data),
-            "capacity": whole_or_text(self.capacity.data),
-            "window_start": self.window_start.data or "",
-            "window_end": self.window_end.data or "",
-            "method": self.method.data or "onsite",
-        }
+        """The campaign's fields as the drafting commands take them (:data:`inputs.FIELDS`)."""
+        data = values_of_form(self, inputs.FIELDS)
+        data["target_filter"] = values_of_form(self, inputs.FILTER_FIELDS)
+        data["strata"] = self.strata_data()
+        return {field.name: data[field.name] for field in inputs.FIELDS}
 
     def fill_from(self, campaign) -> None:
         """Show a saved campaign in the form (its fields as the campaign commands take them)."""
-        values = campaign_fields.values_of(campaign)
+        values = inputs.values_of(campaign)
         f = values["target_filter"] or {}
         self.title.data, self.year.data = values["title"], str(values["year"])
         self.item_ids.data = [str(item_id) for item_id in values["item_ids"]]
@@ -196,8 +215,8 @@ class DrawForm(FlaskForm):
     """A draw's outside input: each observer's line (who they are and the word or number they gave),
     entering the draw exactly as typed; with none, the reason the draw uses the department's secret
     number alone (the draw commands refuse it without one)."""
-    public_inputs = TextAreaField(_l("Observers' inputs: one observer a line, who they are and what they gave"))
-    no_input_reason = TextAreaField(_l("Reason for drawing without outside input"))
+    public_inputs = TextAreaField(inputs.DRAW["public_inputs"].label)
+    no_input_reason = declared_field(inputs.DRAW["no_input_reason"])
 
     def inputs(self) -> list[str]:
         return [line.strip() for line in (self.public_inputs.data or "").splitlines() if line.strip()]
@@ -214,22 +233,20 @@ class DrawForm(FlaskForm):
 
 
 class ReplaceTargetForm(FlaskForm):
-    reason = SelectField(_l("Reason"), choices=[SelectChoice("", _l("Reason for replacing…"))]
-                         + choices_of(TARGET_REPLACEMENT_REASONS), validate_choice=False)
+    reason = declared_field(inputs.REPLACE_TARGET)
 
     def offer(self, rules) -> "ReplaceTargetForm":
         """The reasons the campaign's rules allow."""
-        self.reason.choices = [SelectChoice("", _l("Reason for replacing…"))] + choices_of(rules.target_replacement_reasons)
+        self.reason.choices = [SelectChoice("", inputs.REPLACE_TARGET.empty)] + choices_of(rules.target_replacement_reasons)
         return self
 
 
 class ReplaceInspectorForm(FlaskForm):
-    reason = SelectField(_l("Reason"), choices=[SelectChoice("", _l("Reason for replacing…"))]
-                         + choices_of(INSPECTOR_REPLACEMENT_REASONS), validate_choice=False)
+    reason = declared_field(inputs.REPLACE_INSPECTOR)
 
     def offer(self, rules) -> "ReplaceInspectorForm":
         """The reasons the campaign's rules allow (a declared conflict, 回避, always)."""
-        self.reason.choices = ([SelectChoice("", _l("Reason for replacing…"))]
+        self.reason.choices = ([SelectChoice("", inputs.REPLACE_INSPECTOR.empty)]
                                + choices_of(rules.inspector_replacement_reasons))
         return self
 

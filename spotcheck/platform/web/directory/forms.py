@@ -1,7 +1,11 @@
 """Forms of the registry and target directory pages (检查对象名录库).
 
-Like every form here they only collect input: the directory commands check it.
+Like every form here they only collect input: the directory commands check it. The entry and
+entity forms ask for the commands' declared fields (:mod:`spotcheck.tenants.directory.inputs`),
+with their labels and lists, and hand the command exactly those.
 """
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
@@ -9,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from spotcheck.platform.web.forms import MultiCheckboxField
 from spotcheck.tenants.common.vocabulary import ENTITY_FLAG, ENTITY_FLAG_SHORT, reference
+from spotcheck.tenants.directory import inputs
 from spotcheck.tenants.directory.vocabulary import RISK_LABEL_STYLE_NAMES
 
 #: The flags that change sampling (the names are in spotcheck.tenants.common.vocabulary).
@@ -57,40 +62,47 @@ class DirectorySearchForm(RegistrySearchForm):
         self.risk.choices = _any() + _coded(risk_labels)
 
 
-class EntryForm(FlaskForm):
-    category = StringField(_l("Supervision category"))
-    risk = SelectField(_l("Risk class"), validate_choice=False)
-    tags = StringField(_l("Tags (separated by commas)"))
-    last_inspected_on = StringField(_l("Last inspected on"))
+def _asked(field: inputs.DirectoryField):
+    """A declared field as a page asks for it: a check box, a drop-down of its list (the command checks
+    the choice), or a text box."""
+    if field.kind == inputs.FLAG:
+        return BooleanField(field.label)
+    if field.kind == inputs.CHOICE:
+        return SelectField(field.label, choices=(_any(field.unset) if field.unset else []) + _coded(field.choices),
+                           validate_choice=False)
+    return StringField(field.label)
+
+
+class _DeclaredForm(FlaskForm):
+    """A form asking for the ``DECLARED`` fields, in their order, and handing the command exactly them."""
+
+    DECLARED: tuple[inputs.DirectoryField, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for field in cls.DECLARED:
+            setattr(cls, field.name, _asked(field))
+
+    def data_for_command(self) -> dict:
+        """The declared fields, as typed: what the command takes (and checks)."""
+        return {field.name: getattr(self, field.name).data for field in self.DECLARED}
+
+
+class EntryForm(_DeclaredForm):
+    DECLARED = inputs.ENTRY_FIELDS
 
     def set_choices(self, risk_labels):
         self.risk.choices = _coded(risk_labels)
 
     def entry_data(self) -> dict:
-        return {"category": self.category.data, "risk": self.risk.data, "tags": self.tags.data,
-                "last_inspected_on": self.last_inspected_on.data}
+        return self.data_for_command()
 
 
-class EntityForm(FlaskForm):
-    code = StringField(_l("Unified social credit code (or code of a product, project or behaviour)"))
-    name = StringField(_l("Name"))
-    entity_type = SelectField(_l("Target type"), choices=_coded(reference.ENTITY_TYPES), validate_choice=False)
-    industry_code = StringField(_l("Industry code (GB/T 4754, e.g. C1311)"))
-    region_code = StringField(_l("Region code (GB/T 2260, 6 digits)"))
-    address = StringField(_l("Address"))
-    status = SelectField(_l("Registration status"), choices=_coded(reference.ENTITY_STATUSES), validate_choice=False)
-    abnormal = BooleanField(FLAG_LABELS["abnormal"])
-    blacklisted = BooleanField(FLAG_LABELS["blacklisted"])
-    penalized_on = StringField(_l("Most recent administrative penalty on"))
-    complaints = StringField(_l("Complaints and reports in the last 12 months"))
-    credit_rating = SelectField(_l("Credit rating"), choices=_any(_l("Not rated")) + _coded(reference.CREDIT_RATINGS),
-                                validate_choice=False)
-
-    FIELDS = ("code", "name", "entity_type", "industry_code", "region_code", "address", "status", "abnormal",
-              "blacklisted", "penalized_on", "complaints", "credit_rating")
+class EntityForm(_DeclaredForm):
+    DECLARED = inputs.ENTITY_FIELDS
 
     def entity_data(self) -> dict:
-        return {name: getattr(self, name).data for name in self.FIELDS}
+        return self.data_for_command()
 
 
 class RiskLabelsForm(FlaskForm):

@@ -24,7 +24,7 @@ from spotcheck.platform.web.directory.forms import (
 )
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.directory import commands, queries
+from spotcheck.tenants.directory import commands, inputs, queries
 
 bp = Blueprint("directory_pages", __name__, url_prefix="/catalog/directory")
 
@@ -33,8 +33,10 @@ bp = Blueprint("directory_pages", __name__, url_prefix="/catalog/directory")
 
 
 def _labels() -> dict:
-    """What the templates need to name codes: types, statuses, flags, risk classes, industries."""
+    """What the templates need to name codes (types, statuses, flags, risk classes, industries) and the
+    declared fields' limits."""
     return {
+        "fields": inputs.BY_NAME,
         "entity_types": reference.ENTITY_TYPES,
         "entity_statuses": reference.ENTITY_STATUSES,
         "credit_ratings": reference.CREDIT_RATINGS,

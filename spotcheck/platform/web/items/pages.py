@@ -1,39 +1,22 @@
 """The item list pages (一单): list, edit, publish, retire, versions, coverage."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 
 from spotcheck.platform.permissions import Permission, acting_user as _me, requires
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt, perform
 from spotcheck.platform.web.items.forms import ItemEditForm, ItemForm, RetireForm
 from spotcheck.tenants.common.vocabulary import ITEM_STATUS, sampling
-from spotcheck.tenants.items import commands, queries
+from spotcheck.tenants.items import commands, inputs, queries
 from spotcheck.tenants.items.vocabulary import ItemStatus
 
 bp = Blueprint("items_pages", __name__, url_prefix="/catalog/items")
 
 #: Where the form shows a refusal the item commands name by the item's field.
-FORM_FIELD = {"ratio_bp": "ratio"}
+FORM_FIELD = {field.name: field.field_name for field in inputs.FIELDS if field.field_name != field.name}
 
-#: The field labels of an item, in the order of seed 003's 附件1 (shared by the detail and version pages).
-FIELD_LABELS = (
-    ("name", _l("Item name")),
-    ("sub_item", _l("Sub-item")),
-    ("legal_basis", _l("Legal basis")),
-    ("checking_body", _l("Checking body")),
-    ("target_type", _l("Inspection targets")),
-    ("content", _l("Inspection content")),
-    ("methods", _l("Check methods")),
-    ("ratio_bp", _l("Ratio")),
-    ("frequency_times", _l("Frequency")),
-    ("inspector_categories", _l("Enforcement categories required")),
-    ("inspector_requirements", _l("Inspector requirements")),
-    ("result_use", _l("Use of the results")),
-    ("remarks", _l("Remarks")),
-    ("field", _l("Regulatory field")),
-    ("kind", _l("Item kind")),
-    ("random_check", _l("Under random checking")),
-    ("non_random_reason", _l("Written reason for keeping it out of random checking (书面说明理由)")),
-)
+#: The field labels of an item, in the order of seed 003's 附件1 (shared by the detail and version pages);
+#: 抽查频次's period is said with its times.
+FIELD_LABELS = tuple((field.name, field.shown_as) for field in inputs.FIELDS if field.kind != inputs.PERIOD)
 
 
 @bp.context_processor

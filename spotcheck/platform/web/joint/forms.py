@@ -3,33 +3,34 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, TextAreaField
 
 from spotcheck.core.text import whole_numbers
-from spotcheck.platform.web.forms import MultiCheckboxField, choices_of, whole_or_text
-from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.platform.web.campaigns.forms import declared_field, values_of_form
+from spotcheck.platform.web.forms import MultiCheckboxField
+from spotcheck.tenants.campaigns import inputs
+
+_C = inputs.CAMPAIGN
 
 
 class JointForm(FlaskForm):
     """What the lead sets for the whole joint campaign, and the departments it invites."""
 
-    title = StringField(_l("Title"))
-    year = StringField(_l("Year"))
+    title = declared_field(_C["title"])
+    year = declared_field(_C["year"])
     field = SelectField(_l("Enforcement field"), validate_choice=False)
-    window_start = StringField(_l("From"), render_kw={"type": "date"})
-    window_end = StringField(_l("To"), render_kw={"type": "date"})
-    method = SelectField(_l("Check method"), choices=choices_of(reference.CHECK_METHODS), default="onsite",
-                         validate_choice=False)
-    team_size = StringField(_l("Inspectors per team"), default="2")
-    capacity = StringField(_l("Most visits per inspector"))
-    reserve_size = StringField(_l("Reserves per stratum"), default="3")
+    window_start = declared_field(_C["window_start"])
+    window_end = declared_field(_C["window_end"])
+    method = declared_field(_C["method"])
+    team_size = declared_field(_C["team_size"], default=str(_C["team_size"].least))
+    capacity = declared_field(_C["capacity"])
+    reserve_size = declared_field(_C["reserve_size"])
     department_ids = MultiCheckboxField(_l("Departments invited"), validate_choice=False)
 
     def joint_data(self) -> dict:
-        return {"title": self.title.data or "", "year": whole_or_text(self.year.data), "field": self.field.data or None,
-                "window_start": self.window_start.data or "", "window_end": self.window_end.data or "",
-                "method": self.method.data or "onsite", "team_size": whole_or_text(self.team_size.data),
-                "capacity": whole_or_text(self.capacity.data), "reserve_size": whole_or_text(self.reserve_size.data),
+        """The joint campaign's own fields (those it shares with a campaign, as declared), its field and
+        the departments invited."""
+        return {**values_of_form(self, inputs.FIELDS), "field": self.field.data or None,
                 "department_ids": whole_numbers(self.department_ids.data)}
 
 

@@ -1,61 +1,97 @@
 """Forms of the plan pages (年度检查计划). They only collect input; the plan commands validate it."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from spotcheck.core.text import whole_number, whole_numbers
-from spotcheck.platform.web.forms import MultiCheckboxField, choices_of, planned_ratio, sampling_ratio, whole_or_text
-from spotcheck.tenants.common.vocabulary import reference, sampling
+from spotcheck.platform.web.forms import MultiCheckboxField, planned_ratio, whole_or_text
+from spotcheck.tenants.plans import inputs
+
+
+def _field(declared: inputs.PlanField, **options):
+    """The page's field of a plan field, labelled and listed as :mod:`spotcheck.tenants.plans.inputs`
+    declares it (the plan command checks what it gives)."""
+    choices = [SelectChoice(str(code), name) for code, name in (declared.choices or {}).items()]
+    if declared.kind == inputs.CHOICE:
+        empty = [SelectChoice("", declared.empty)] if declared.empty is not None else []
+        return SelectField(declared.label, choices=[*empty, *choices], validate_choice=False, **options)
+    if declared.kind == inputs.ID:
+        return SelectField(declared.label, validate_choice=False, **options)  # the page lists the rows
+    if declared.kind == inputs.NUMBERS:
+        numbers = range(declared.least or 0, (declared.most or 0) + 1)
+        return MultiCheckboxField(declared.label, choices=[SelectChoice(str(n), str(n)) for n in numbers],
+                                  validate_choice=False, **options)
+    if declared.kind in (inputs.CHOICES, inputs.IDS):
+        return MultiCheckboxField(declared.label, choices=choices or None, validate_choice=False, **options)
+    if declared.kind == inputs.NOTE:
+        return TextAreaField(declared.label, **options)
+    render_kw = {"maxlength": declared.longest} if declared.longest else None
+    return StringField(declared.label, render_kw=render_kw, **options)
+
+
+def _value(declared: inputs.PlanField, data):
+    """What the page's field gives, as the plan command takes it (a wrong value is the command's to refuse)."""
+    if declared.kind == inputs.RATIO:
+        return planned_ratio(data)
+    if declared.kind == inputs.WHOLE:
+        return whole_or_text(data)
+    if declared.kind == inputs.ID:
+        return whole_number(data) or 0
+    if declared.kind == inputs.CHOICE:
+        return {str(code): code for code in declared.choices or ()}.get(data, data or declared.default)
+    if declared.kind in (inputs.NUMBERS, inputs.IDS):
+        return whole_numbers(data)
+    if declared.kind == inputs.CHOICES:
+        return list(data or [])
+    return data or ""
+
+
+def data_of(form: FlaskForm, declared: tuple[inputs.PlanField, ...]) -> dict:
+    """The command's input from the form's fields of ``declared`` (those the form has)."""
+    return {field.name: _value(field, getattr(form, field.form_name).data)
+            for field in declared if hasattr(form, field.form_name)}
+
+
+_PLAN, _LINE = inputs.PLAN, inputs.LINE
 
 
 class PlanForm(FlaskForm):
-    year = StringField(_l("Year"))
-    half = SelectField(_l("Period"), choices=[SelectChoice("", _l("The whole year")),
-                                                  SelectChoice("1", _l("First half-year")),
-                                                  SelectChoice("2", _l("Second half-year"))], validate_choice=False)
-    title = StringField(_l("Title"))
+    year = _field(_PLAN["year"])
+    half = _field(_PLAN["half"])
+    title = _field(_PLAN["title"])
 
     def plan_data(self) -> dict:
-        year = whole_or_text(self.year.data)
-        return {"year": year if isinstance(year, int) else 0, "half": int(self.half.data) if self.half.data else None,
-                "title": self.title.data or ""}
+        return data_of(self, inputs.PLAN_FIELDS)
 
 
 class JointPlanForm(FlaskForm):
     """年度联合抽查工作计划: a field's lead department plans the year's joint checks."""
 
-    year = StringField(_l("Year"))
-    field = SelectField(_l("Enforcement field"), validate_choice=False)
-    title = StringField(_l("Title"))
-    department_ids = MultiCheckboxField(_l("Departments the joint checks will involve"), validate_choice=False)
+    year = _field(_PLAN["year"])
+    field = _field(_PLAN["field"])
+    title = _field(_PLAN["title"])
+    department_ids = _field(_PLAN["department_ids"])
 
     def plan_data(self) -> dict:
-        year = whole_or_text(self.year.data)
-        return {"year": year if isinstance(year, int) else 0, "half": None, "title": self.title.data or "",
-                "kind": "joint", "field": self.field.data or "",
-                "department_ids": whole_numbers(self.department_ids.data)}
+        return {**data_of(self, inputs.PLAN_FIELDS), "half": None, "kind": "joint"}
 
 
 class PlanLineForm(FlaskForm):
-    item_id = SelectField(_l("Item"), validate_choice=False)
-    ratio = StringField(_l("Planned ratio (%)"), validators=[sampling_ratio])
-    frequency_period = SelectField(_l("Frequency: per"), choices=[
-        SelectChoice("", _l("As in the item list")), *choices_of(sampling.PERIODS)], validate_choice=False)
-    frequency_times = StringField(_l("Frequency: times"))
-    months = MultiCheckboxField(_l("Months"), choices=[SelectChoice(str(m), str(m)) for m in range(1, 13)],
-                                validate_choice=False)
-    methods = MultiCheckboxField(_l("Check methods"), choices=choices_of(reference.CHECK_METHODS), validate_choice=False)
+    item_id = _field(_LINE["item_id"])
+    ratio = _field(_LINE["ratio_bp"])
+    frequency_period = _field(_LINE["frequency_period"])
+    frequency_times = _field(_LINE["frequency_times"])
+    months = _field(_LINE["months"])
+    methods = _field(_LINE["methods"])
 
     def line_data(self) -> dict:
-        return {"item_id": whole_number(self.item_id.data) or 0,
-                "ratio_bp": planned_ratio(self.ratio.data), "frequency_times": whole_or_text(self.frequency_times.data),
-                "frequency_period": self.frequency_period.data or "",
-                "months": whole_numbers(self.months.data),
-                "methods": list(self.methods.data or [])}
+        return data_of(self, inputs.LINE_FIELDS)
+
+    #: The command's names of the fields the form names otherwise (its errors go under them).
+    renamed = {field.name: field.page_name for field in inputs.LINE_FIELDS if field.page_name}
 
 
 class ReviewForm(FlaskForm):
-    comment = TextAreaField(_l("Comment"))
+    comment = _field(inputs.REVIEW["comment"])

@@ -105,7 +105,7 @@ def set_line(plan_id):
         return _render_detail(plan, form, 422)
     outcome = attempt(commands.set_line, plan.id, form.line_data(), actor=_user())
     if outcome.invalid:
-        outcome.show_on(form, {"ratio_bp": "ratio"})
+        outcome.show_on(form, PlanLineForm.renamed)
         return _render_detail(queries.get_plan(plan_id), form, 422)
     outcome.report(_("The item is in the plan."))
     return redirect(url_for("plan_pages.detail", plan_id=plan_id))

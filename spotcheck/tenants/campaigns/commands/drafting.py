@@ -14,10 +14,11 @@ from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import draws
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, issue_code, recheck
 from spotcheck.tenants.campaigns.in_force import keep_rules
+from spotcheck.tenants.campaigns.inputs import values_of
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import get_campaign
-from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, values_of
+from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 
 
 @command(Permission.CAMPAIGNS_EDIT)

@@ -24,8 +24,8 @@ from spotcheck.tenants.accounts.models import Tenant, tenant_of
 from spotcheck.tenants.campaigns import draws as draw_steps, schedule
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, recheck
 from spotcheck.tenants.campaigns.in_force import keep_rules
+from spotcheck.tenants.campaigns.inputs import values_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
-from spotcheck.tenants.campaigns.vocabulary import values_of
 from spotcheck.tenants.common import numbering
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import leads
