@@ -38,7 +38,6 @@ READS_ABOVE = {
     "spotcheck.platform.web.campaigns.public": {"joint", "results"},
     "spotcheck.platform.web.campaigns.withdrawal": {"joint"},
     "spotcheck.platform.web.inspectors.pages": {"results"},
-    "spotcheck.platform.web.joint.statistics": {"supervision"},
     "spotcheck.platform.web.plans.pages": {"joint"},
     "spotcheck.platform.web.results.teams": {"notices"},
     "spotcheck.platform.web.results.transfers": {"notices"},

@@ -3,6 +3,8 @@ constants, with their Chinese names for pages and API."""
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
+from datetime import date
 
 
 class ParticipantStatus(str, enum.Enum):
@@ -33,3 +35,23 @@ DRAW_KINDS = ("targets", "inspectors")
 DRAW_TASKS = {"targets": "spotcheck.joint.draw.targets", "inspectors": "spotcheck.joint.draw.inspectors"}
 SIZES_TASK = "spotcheck.joint.sizes"
 HAND_OUT_TASK = "spotcheck.joint.hand_out"
+
+
+@dataclass(frozen=True)
+class Year:
+    """A calendar year as a reporting period (年度), as the lead department's own page asks for it;
+    named as :class:`spotcheck.tenants.supervision.periods.Period` names a year."""
+
+    year: int
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 12, 31)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年度"

@@ -21,7 +21,7 @@ from spotcheck.core.text import whole_number
 from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.joint import queries
-from spotcheck.tenants.supervision.vocabulary import Period
+from spotcheck.tenants.joint.vocabulary import Year
 
 bp = Blueprint("joint_statistics", __name__, url_prefix="/joint")
 
@@ -50,7 +50,7 @@ def _table(year: int) -> queries.Table:
     """The department's table of ``year``: the one the justice bureau reads for it (one builder);
     403 for anyone but the lead department's readers."""
     try:
-        return queries.statistics_table(Period(year), reader=current_user._get_current_object())
+        return queries.statistics_table(Year(year), reader=current_user._get_current_object())
     except Forbidden as refused:
         abort(403, description=str(refused))
 
