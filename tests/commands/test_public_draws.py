@@ -173,7 +173,7 @@ def test_unknown_campaigns_and_draws_are_404(app, client):
 
 def _target_rows(body: str) -> dict[str, str]:
     """The rows of the targets table by entity code."""
-    table = re.search(r'<table class="public-targets">.*?</table>', body, re.S).group(0)
+    table = re.search(r'<table class="public-targets stack-on-phone">.*?</table>', body, re.S).group(0)
     return {re.search(r"<code>([0-9A-Z]{18})</code>", row).group(1): row
             for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S) if "<code>" in row}
 

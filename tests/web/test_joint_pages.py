@@ -82,7 +82,7 @@ def test_invitation_to_approval_through_the_pages(app):
         assert 'id="public-joint-savings"' in public.get_data(as_text=True)
         # each visit names the departments checking there, and its whole mixed team (the lead, who
         # has no part here, reads none of the members' own inspector rows)
-        rows = public.get_data(as_text=True).split('class="public-targets"')[1].split("</tbody>")[0].split("<tr")[2:]
+        rows = public.get_data(as_text=True).split('class="public-targets stack-on-phone"')[1].split("</tbody>")[0].split("<tr")[2:]
         checking = [re.sub(r"<[^>]+>", "", row.split('class="public-checking">')[1].split("</td>")[0]) for row in rows]
         assert checking and all(set(c.split("、")) <= {"应急管理局", "商务局"} and c for c in checking), checking
         assert any(c == "商务局、应急管理局" or c == "应急管理局、商务局" for c in checking) or len(set(checking)) == 2
