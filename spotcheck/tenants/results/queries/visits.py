@@ -32,8 +32,6 @@ from spotcheck.tenants.results.vocabulary import VisitStatus
 
 __all__ = ["FOLLOW_UP_RULE", "awaits_confirmation", "awaits_follow_up", "membership", "recused_members"]
 
-#: The report's texts a result form sends (检查记录、评价、处理意见和建议、方式变更理由).
-
 
 def get_visit(visit_id: int) -> Visit:
     """The department's visit (NotFound otherwise), whoever reads: a lookup for commands and jobs."""
