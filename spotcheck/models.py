@@ -17,6 +17,7 @@ from spotcheck.tenants.results.categories import CategoryChoice  # noqa: F401
 from spotcheck.tenants.results.models import (  # noqa: F401
     Attachment,
     FollowUp,
+    InspectionCode,
     ItemResult,
     PublishedEntity,
     PublishedResult,

@@ -4,7 +4,7 @@ every step, with experts, notices and follow-ups (后续处置)."""
 from __future__ import annotations
 
 from contextlib import nullcontext
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -19,7 +19,7 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetS
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.notices import commands as notices
-from spotcheck.tenants.results import commands as results, queries as results_queries
+from spotcheck.tenants.results import codes, commands as results, queries as results_queries
 
 
 def department_campaigns(tenants: dict[str, Tenant], *, year: int, size: int, today: date) -> None:
@@ -93,6 +93,7 @@ def _results(code: str, campaign, *, today: date) -> None:
         checked = min(campaign.window_start + timedelta(days=3 * number + 2), today)
         reviewed, published = checked + timedelta(days=2), checked + timedelta(days=6)
         problem = number % 2 == 1
+        _at_the_door(visit, chief, checked, today, evaluated=number == 0)
         with on(checked):
             results.record_result(visit.id, {
                 "checked_on": checked.isoformat(), "method": "onsite",
@@ -127,6 +128,23 @@ def _results(code: str, campaign, *, today: date) -> None:
             results.publish_results([visit.id], actor=planner)
             _follow_ups(visit, chief, planner)
     _notices(campaign, planner)
+
+
+def _at_the_door(visit, chief, checked: date, today: date, *, evaluated: bool) -> None:
+    """扫码入企: the 组长 records 入企 at 9:00 and 离企 at 11:30 of the check's day (when that day is
+    past); the first visit's business confirms the inspection and evaluates it with its code."""
+    if visit.code is None or checked >= today:
+        return
+    with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 9, 0)):
+        results.record_arrival(visit.id, actor=chief)
+    with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 11, 30)):
+        results.record_departure(visit.id, actor=chief)
+    if evaluated:
+        business = codes.business_code(visit.code)
+        with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 14, 0)):
+            results.confirm_visit(visit.code.token, {"business_code": business})
+            results.evaluate_visit(visit.code.token, {"business_code": business, "satisfaction": "5",
+                                                      "text": "检查人员出示执法证件，说明检查事项，用时较短，不影响经营。"})
 
 
 def _experts(campaign, planner) -> None:

@@ -95,6 +95,18 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SPOTCHECK_EXPORT_DIR": _env("SPOTCHECK_EXPORT_DIR", ""),
         "SPOTCHECK_EXPORT_TIMEOUT": int(_env("SPOTCHECK_EXPORT_TIMEOUT", "30")),
         "SPOTCHECK_EXPORT_BATCH_SIZE": int(_env("SPOTCHECK_EXPORT_BATCH_SIZE", "100000")),
+        # Where the public reaches the portal: the inspection code's QR (检查码) on a notice a worker writes
+        # carries this address, as no request names the host there.
+        "SPOTCHECK_PUBLIC_BASE_URL": _env("SPOTCHECK_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Behind a reverse proxy: how many proxies in front of the app set X-Forwarded-For (0: none).
+        "SPOTCHECK_PROXY_HOPS": int(_env("SPOTCHECK_PROXY_HOPS", "0")),
+        # Rate limits of the inspection codes' public pages (检查码核验): per client, per code, and in all.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # (the suite's walks ask for every page from one address: its own limit test sets a low one)
+        "SPOTCHECK_CODE_LIMIT_PER_CLIENT": _env("SPOTCHECK_CODE_LIMIT_PER_CLIENT",
+                                                "1000/minute" if env == "testing" else "30/minute;300/day"),
+        "SPOTCHECK_CODE_LIMIT_PER_CODE": _env("SPOTCHECK_CODE_LIMIT_PER_CODE", "60/minute"),
+        "SPOTCHECK_CODE_LIMIT_ALL": _env("SPOTCHECK_CODE_LIMIT_ALL", "3000/minute"),
         # Sessions: 30 minutes idle at most (等保2.0 三级: 登录超时).
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30"))),
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30"))),

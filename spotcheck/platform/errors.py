@@ -8,6 +8,7 @@ import kombu.exceptions
 import redis.exceptions
 from flask import current_app, jsonify, render_template, request
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -61,8 +62,9 @@ def _general_description(code: int | None) -> object:
 
 
 def _description(error: HTTPException) -> str:
-    """The error's own description when a view gave one, else the general one in the user's language."""
-    if error.description and error.description != type(error).description:
+    """The error's own description when a view gave one, else the general one in the user's language
+    (a rate limit's description is its limit in English: the general one is said instead)."""
+    if error.description and error.description != type(error).description and not isinstance(error, RateLimitExceeded):
         return error.description
     general = _general_description(error.code)
     return str(general) if general is not None else str(error.description)

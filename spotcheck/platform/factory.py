@@ -12,9 +12,10 @@ from spotcheck.core import clock, settings
 from spotcheck.core.commands import in_command
 from spotcheck.core.database import db, sqlite_begin, sqlite_connected
 from spotcheck.platform import commands_line, errors, routing, session as web_session
+from spotcheck.platform.client_address import trust_proxies
 from spotcheck.platform.compiled_templates import COMPILED
 from spotcheck.platform.config import load_config
-from spotcheck.platform.extensions import api, babel, csrf, login_manager, migrate, talisman
+from spotcheck.platform.extensions import api, babel, csrf, limiter, login_manager, migrate, talisman
 from spotcheck.platform.permissions import is_static_endpoint, public
 
 CONTENT_SECURITY_POLICY = {
@@ -69,6 +70,8 @@ def create_app(config: dict | None = None) -> Flask:
         strict_transport_security=app.config["SESSION_COOKIE_SECURE"],
         referrer_policy="same-origin",
     )
+    limiter.init_app(app)
+    trust_proxies(app)
     _set_database_role(app)
     _sqlite_transactions(app)
 

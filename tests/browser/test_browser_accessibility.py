@@ -50,7 +50,7 @@ ROLES = {
 PUBLIC_PAGES = ["/public", "/public/inspectors", "/public/draws", "/public/draws/algorithm", "/public/results",
                 "/public/results?q=%E6%B5%8B%E8%AF%95", "/public/rules", "/public/audit-heads", "/public/SCJ",
                 "/public/SCJ/items", "/public/SCJ/rules", "/public/SCJ/inspectors", "/public/SCJ/targets",
-                "/public/SCJ/rules/in-force", "/login"]
+                "/public/SCJ/rules/in-force", "/public/checks", "/login"]
 LINKED = (
     (r"^/public/draws/campaigns/\d+$", "/public/draws"),
     (r"^/public/draws/campaigns/\d+/proofs/targets/verify$", None),
@@ -118,7 +118,7 @@ def test_axe_finds_no_serious_problem_on_the_public_pages_and_each_roles_main_pa
 PHONE_PAGES = {"home": "/public", "department": "/public/SCJ", "items": "/public/SCJ/items", "draws": "/public/draws",
                "results": "/public/results", "inspectors": "/public/inspectors", "audit-heads": "/public/audit-heads"}
 #: What the public menu offers: 部门, 执法检查人员名录, 随机抽取公示, 抽查结果公示, 现行规则.
-PUBLIC_MENU = ["/public", "/public/inspectors", "/public/draws", "/public/results", "/public/rules"]
+PUBLIC_MENU = ["/public", "/public/inspectors", "/public/draws", "/public/results", "/public/rules", "/public/checks"]
 
 
 def opened(browser, url: str, width: int, height: int):

@@ -19,6 +19,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from spotcheck.core.database import db
 from spotcheck.core.scoping import TenantOwned, system_access, tenant_scope
 from spotcheck.platform.permissions import declared_access
+from spotcheck.tenants.results.models import InspectionCode
 from tests.support.helpers import tenant_id
 
 #: The walkers of every role's pages (the wording walk, the phone-width walk): one account of each role
@@ -32,6 +33,8 @@ FOLLOWED_PER_RULE = 2
 
 #: Values tried for string parts of a route (``<kind>``, ``<what>``...), e.g. spreadsheet kinds.
 STRING_CANDIDATES = ("items", "inspectors", "directory", "entities", "registry")
+#: Where ``ids`` keeps the tokens of inspection codes (a ``<token>`` argument), beside the tables' ids.
+TOKENS = "inspection_code:token"
 
 
 #: How many rows of each table (per department) give ids to the crawl.
@@ -41,10 +44,11 @@ IDS_PER_TENANT = {"SCJ": 3, "YJJ": 1}
 MAX_URLS_PER_RULE = 12
 
 
-def ids_by_table(app) -> dict[str, list[int]]:
+def ids_by_table(app) -> dict[str, list]:
     """For every table with an integer key: the newest few ids of each department (tenant-owned
     tables) or of the whole table."""
     found: dict[str, set[int]] = defaultdict(set)
+    tokens: dict[str, list[str]] = {}
     with app.app_context():
         tenants = {code: tenant_id(code) for code in IDS_PER_TENANT}
         for mapper in db.Model.registry.mappers:
@@ -63,8 +67,13 @@ def ids_by_table(app) -> dict[str, list[int]]:
                     found[table.name] |= set(db.session.scalars(sa.select(column).order_by(column.desc()).limit(4)))
             except sa.exc.SQLAlchemyError:
                 db.session.rollback()  # a table this role may not read as a whole: its ids come from elsewhere
+        for code, how_many in IDS_PER_TENANT.items():  # the public pages of inspection codes (检查码), by token
+            with tenant_scope(tenants[code]):
+                tokens[code] = list(db.session.scalars(sa.select(InspectionCode.token).order_by(InspectionCode.id)
+                                                       .limit(how_many)))
         db.session.rollback()
-    return {name: sorted(ids) for name, ids in found.items() if ids}
+    return {**{name: sorted(ids) for name, ids in found.items() if ids},
+            TOKENS: sorted({t for listed in tokens.values() for t in listed})}
 
 
 def tables_named(argument: str, tables) -> list[str]:
@@ -80,7 +89,7 @@ def ids_for(argument: str, ids: dict[str, list[int]], empty=frozenset()) -> list
         return sorted({i for t in tables for i in ids[t]})
     if argument in ("number", "version", "page", "year", "seq"):
         return [1, 2]
-    some = sorted({i for values in ids.values() for i in values[:1]})[:4] or [1]
+    some = sorted({i for name, values in ids.items() if name != TOKENS for i in values[:1]})[:4] or [1]
     named = tables_named(argument, db.metadata.tables)
     if named and set(named) <= empty:
         # every table the argument names holds no row in any department: each id names a missing
@@ -110,6 +119,8 @@ def values_for(argument: str, converter, ids, tenant_codes, empty=frozenset()) -
         return sorted(converter.items)
     if argument in ("code", "tenant", "tenant_code", "department"):
         return list(tenant_codes)
+    if argument == "token":
+        return list(ids.get(TOKENS, [])) + ["unknown-code-0000000000"]
     return list(STRING_CANDIDATES)
 
 

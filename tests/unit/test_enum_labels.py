@@ -17,7 +17,7 @@ from spotcheck.tenants.items.vocabulary import ItemStatus
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 from spotcheck.tenants.notices.vocabulary import Channel, DeliveryStatus, NoticeKind
 from spotcheck.tenants.plans.vocabulary import PlanStatus
-from spotcheck.tenants.results.vocabulary import EXPERT_KINDS, FollowUpKind, VisitStatus
+from spotcheck.tenants.results.vocabulary import CHECK_STATE_LABELS, EXPERT_KINDS, CheckState, FollowUpKind, VisitStatus
 from spotcheck.tenants.supervision.models import CriticismStatus
 from spotcheck.tenants.supervision.submission_models import SubmissionStatus
 
@@ -38,6 +38,7 @@ LABELLED: dict[type[enum.Enum], dict] = {
     DeliveryStatus: labels.DELIVERY_STATUS,
     NoticeKind: labels.NOTICE_KIND,
     PlanStatus: labels.PLAN_STATUS,
+    CheckState: CHECK_STATE_LABELS,
     FollowUpKind: reference.FOLLOW_UP_KINDS,
     VisitStatus: labels.VISIT_STATUS,
     CriticismStatus: labels.CRITICISM_STATUS,

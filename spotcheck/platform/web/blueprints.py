@@ -12,7 +12,15 @@ from spotcheck.platform.web.items import pages as item_pages
 from spotcheck.platform.web.joint import fields, pages as joint_pages, statistics as joint_statistics
 from spotcheck.platform.web.notices import pages as notice_pages
 from spotcheck.platform.web.plans import pages as plan_pages
-from spotcheck.platform.web.results import categories, public as public_results, queues, teams, transfers, visits
+from spotcheck.platform.web.results import (
+    categories,
+    checks as public_checks,
+    public as public_results,
+    queues,
+    teams,
+    transfers,
+    visits,
+)
 from spotcheck.platform.web.rules import pages as rules_pages, public as public_rules, rulebook
 from spotcheck.platform.web.spreadsheets import pages as sheet_pages
 from spotcheck.platform.web.supervision import pages as supervision_pages, reports
@@ -37,6 +45,7 @@ PAGES = (
     visits,
     queues,
     public_results,
+    public_checks,
     transfers,
     categories,
     notice_pages,

@@ -138,6 +138,12 @@ DETAIL_LABELS = {
     "cell": _l("Cell filled by the department"),
     "late": _l("Submitted after the due date"),
     "query": _l("What was read"),
+    "codes": _l("Inspection codes issued"),
+    "at": _l("At"),
+    "arrived": _l("Arrival (入企)"),
+    "left": _l("Departure (离企)"),
+    "after_the_window": _l("After the late-entry window"),
+    "satisfaction": _l("Satisfaction"),
 }
 
 #: What a read beyond the reader's own department was (跨部门或联合抽查查阅): the query's name, the
@@ -312,6 +318,10 @@ ACTION_LABELS = {
     "transfer.acknowledged": _l("Transfer acknowledged"),
     "visit.closed": _l("Visit closed"),
     "visit.no_follow_up_decided": _l("Leader decided no follow-up is needed"),
+    "visit.arrived": _l("Team arrived at the business (入企)"),
+    "visit.left": _l("Team left the business (离企)"),
+    "visit.confirmed_by_business": _l("Business confirmed the inspection with its code"),
+    "visit.evaluated_by_business": _l("Business evaluated the inspection"),
     "inspector.linked": _l("Inspector linked to a user account"),
     "inspector.unlinked": _l("Inspector unlinked from a user account"),
     "result.recorded": _l("Result recorded"),

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from datetime import date
 
 from spotcheck.tenants.notices.layout import Grid, Paper, Para, render
+from spotcheck.tenants.notices.qr_block import Qr
 
-Body = list[Para | Grid]
+Body = list[Para | Grid | Qr]
 
 
 def chinese_date(day: date) -> str:
@@ -24,8 +25,10 @@ def window(start: date, end: date) -> str:
     return f"{chinese_date(start)}至{chinese_date(end)}"
 
 
-def inspection(*, entity, campaign, window, items, team, contact, departments=None) -> Body:
-    """检查通知书: to the business drawn, its items, the team (and experts) and its rights."""
+def inspection(*, entity, campaign, window, items, team, contact, departments=None, check=None) -> Body:
+    """检查通知书: to the business drawn, its items, the team (and experts) and its rights; with its
+    inspection code (``check``: the QR's ``url``, the ``typed`` code and the business's own ``business``
+    code), where the inspection has one (国办发〔2024〕54号: 扫码入企)."""
     joint = bool(departments)
     when = (f"本次检查为跨部门联合检查（进一次门、查多项事），由本部门牵头，{'、'.join(departments)}共同参加，"
             f"各部门的检查事项一次完成。各部门定于" if joint else "本部门定于")
@@ -49,6 +52,12 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
         body += [Para("另有以下专家参与本次检查，提供专业咨询意见（不计入执法检查人员人数，不担任组长，不作出检查结论）："),
                  Grid([("姓名", .18), ("分工", .24), ("所在单位", None)],
                       [[m["name"], f"专家（{m['kind']}）", m["organisation"]] for m in experts])]
+    if check:
+        body += [Qr(check["url"], [
+            f"检查码：{check['typed']}",
+            "检查前请扫描左侧二维码，或在“双随机、一公开”公示平台的“核验检查码”处输入检查码，核验本次检查是否真实、"
+            "检查人员及其执法证号、检查事项。平台显示的检查人员以平台为准；没有检查码的检查，你单位有权拒绝。",
+            f"企业核验码：{check['business']}（仅供你单位使用，请妥善保管：确认检查、评价检查和申请回避时需要）"])]
     return body + [
         Para("请你单位予以配合，如实提供有关情况和材料。无正当理由拒绝、阻挠检查的，将依法处理。检查人员少于两人、"
              "未出示执法证件或与你单位有利害关系的，你单位有权拒绝检查或申请回避。"),
@@ -95,7 +104,8 @@ def transfer(*, receiver, transferred, contact) -> Body:
 
 def criticism(*, opening, findings, closing, contact) -> Body:
     """通报: the departments criticised and why, between the drafted paragraphs."""
-    return ([Para("各有关部门：", plain=True)] + [Para(p) for p in opening]
+    opened: Body = [Para("各有关部门：", plain=True)]
+    return (opened + [Para(p) for p in opening]
             + [Grid([("序号", .08), ("部门", .22), ("存在的问题", None)],
                     [[str(n), f["name"], "；".join(r["text"] for r in f["reasons"])] for n, f in enumerate(findings, 1)])]
             + [Para(p) for p in closing] + [Para(f"联系人：{contact}", plain=True)])

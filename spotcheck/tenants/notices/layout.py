@@ -41,6 +41,8 @@ from reportlab.platypus import (
     paragraph as _paragraph,
 )
 
+from spotcheck.tenants.notices.qr_block import Qr, qr_table
+
 FONT = "SpotcheckCJK"
 #: TrueType CJK fonts, first found wins (``make pdf-libs`` installs the first from Debian);
 #: ``SPOTCHECK_DOCUMENT_FONT`` names another file.
@@ -80,7 +82,7 @@ class Paper:
     number: str
     title: str
     dated: str
-    body: list[Para | Grid]
+    body: list[Para | Grid | Qr]
 
 
 #: The characters most documents use, in a fixed order: every document assigns them first, so the
@@ -362,10 +364,12 @@ def render(paper: Paper) -> bytes:
     for block in paper.body:
         if isinstance(block, Grid):
             story.append(_grid(block))
+        elif isinstance(block, Qr):
+            story.append(qr_table(block, [_Paragraph(_text(line), style["plain"]) for line in block.lines], WIDTH))
         else:
             story.append(_Paragraph(_text(block.text), style["plain" if block.plain else "body"]))
     # the signature never stands alone on a page: the last paragraph goes with it
-    last = [story.pop()] if not isinstance(paper.body[-1], Grid) else []
+    last = [story.pop()] if isinstance(paper.body[-1], Para) else []
     story.append(KeepTogether(last + [Spacer(1, 18), _Signature(paper.issuer, paper.dated)]))
     out = io.BytesIO()
     document = SimpleDocTemplate(out, pagesize=A4, title=paper.title, author=paper.issuer, subject=paper.number,

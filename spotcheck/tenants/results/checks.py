@@ -123,6 +123,10 @@ def missing_for_submission(visit: Visit) -> dict[str, list]:
         errors["checked_until"] = [_l("Give the date the check ended.")]
     if not visit.method:
         errors["method"] = [_l("Choose the check method.")]
+    rules = rules_for(visit.tenant_id, visit.checked_until or today())
+    if rules.entry_required and visit.code is not None and visit.code.arrived_at is None:
+        errors["arrival"] = [_l("%(rule)sa result is submitted once the team's arrival (入企) is recorded: record it, "
+                                "or record it late with the reason (补录).", rule=rules.under("entry_required"))]
     errors.update(missing_report(visit, {name: getattr(visit, name) for name in (*TEXTS, "method")}))
     results = {result.item_id: result for result in visit.results}
     problems = categories.problem_codes()

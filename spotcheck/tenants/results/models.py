@@ -92,6 +92,42 @@ class Visit(TenantOwned, Model):
     results: Mapped[list["ItemResult"]] = relationship(back_populates="visit", order_by="ItemResult.item_id",
                                                        cascade="all, delete-orphan")
     follow_ups: Mapped[list["FollowUp"]] = relationship(back_populates="visit", order_by="FollowUp.id")
+    code: Mapped["InspectionCode | None"] = relationship(back_populates="visit", uselist=False)
+
+
+class InspectionCode(TenantOwned, Model):
+    """A visit's 检查码 (for anyone: the QR's URL token and the code to type) and 企业核验码 (for the
+    business only, printed on its inspection notice: kept encrypted, found by its keyed digest),
+    issued at hand-out; with the visit's register of 入企 and 离企 (:mod:`spotcheck.tenants.results.codes`).
+    Scans are counted, never who scanned or where."""
+
+    __tablename__ = "inspection_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), unique=True)
+    token: Mapped[str] = mapped_column(sa.String(32), unique=True)  # ≥ 128 random bits, in the QR's URL
+    typed: Mapped[str] = mapped_column(sa.String(12), unique=True)  # 12 characters (60 bits) to type
+    business_encrypted: Mapped[str] = mapped_column(sa.Text)
+    business_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    scans: Mapped[int] = mapped_column(default=0)  # 扫码核验: how many times its page was opened
+    first_scanned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    arrived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))  # 入企
+    arrived_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    left_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))  # 离企
+    left_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    #: 补录: the times were recorded after the fact, by whom, when and why (an outage, an emergency).
+    late_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    late_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    late_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: The business's word, given with its 企业核验码: that the team came (确认), and once it has left,
+    #: how satisfied it is and why (评价, once).
+    confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    evaluated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    satisfaction: Mapped[int | None] = mapped_column()
+    evaluation_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    visit: Mapped[Visit] = relationship(back_populates="code")
 
 
 class ItemResult(TenantOwned, Model):

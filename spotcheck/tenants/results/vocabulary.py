@@ -75,3 +75,50 @@ HAND_OUT_TASK = "spotcheck.campaign.hand_out"
 APPROVAL_TASK, PUBLICATION_TASK = "spotcheck.results.approve", "spotcheck.results.publish"
 #: The job kinds of the approval and the publication of many results (their names are in the job labels).
 APPROVAL_JOB, PUBLICATION_JOB = "results.approve", "results.publish"
+
+
+#: The business's satisfaction with an inspection (满意度, as the 政务服务“好差评” grade it), best first.
+SATISFACTION_LABELS = {
+    5: _l("Very satisfied"),
+    4: _l("Satisfied"),
+    3: _l("Fairly satisfied"),
+    2: _l("Dissatisfied"),
+    1: _l("Very dissatisfied"),
+}
+#: The longest text of a business's evaluation (characters).
+EVALUATION_TEXT_LENGTH = 500
+
+
+# --- inspection codes (检查码): how they are written -------------------------------------------
+
+#: The characters of a code to type (Crockford's base 32: no I, L, O or U to mistake), 5 bits each.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: A typed code's length: 12 characters, 60 bits.
+TYPED_LENGTH = 12
+
+
+def normalise_typed(text: str) -> str:
+    """A typed code as stored: upper case, without spaces or hyphens, the letters one mistakes for
+    digits read as those digits (O → 0, I and L → 1)."""
+    cleaned = "".join(text.split()).replace("-", "").upper()
+    return cleaned.translate(str.maketrans("OIL", "011"))
+
+
+def grouped(typed: str) -> str:
+    """A typed code as printed: three groups of four (``7K3M-Q9TX-2BHD``)."""
+    return "-".join(typed[i:i + 4] for i in range(0, len(typed), 4))
+
+
+class CheckState(str, enum.Enum):
+    """What the public page of a code says of its inspection (defined from the data: :func:`spotcheck.tenants.results.codes.state_of`)."""
+
+    valid = "valid"  # 有效
+    finished = "finished"  # 已结束
+    expired = "expired"  # 已过期
+
+
+CHECK_STATE_LABELS = {
+    CheckState.valid: _l("Valid: this inspection was drawn and handed out, and may take place now"),
+    CheckState.finished: _l("Finished: the team has recorded its departure"),
+    CheckState.expired: _l("Expired: the inspection window ended and no arrival was recorded"),
+}

@@ -20,6 +20,10 @@ READ_BY = {
                    "`spotcheck/tenants/results/deadlines.py:rule_of`",
     "publish_days": "`spotcheck/tenants/results/deadlines.py:counted`",
     "record_required": "`spotcheck/tenants/results/checks.py:missing_for_submission`",
+    "entry_required": "`spotcheck/tenants/results/checks.py:missing_for_submission`",
+    "late_entry_days": "`spotcheck/tenants/results/codes.py:late_entry_until`",
+    "business_evaluation_days": "`spotcheck/tenants/results/commands/business.py:evaluate_visit`, "
+                                "`spotcheck/tenants/results/queries/codes.py:public_check`",
     "evaluation_required": "`spotcheck/tenants/results/checks.py:missing_report`",
     "plans_required": "`spotcheck/tenants/campaigns/checking.py:check_plan`, "
                       "`spotcheck/tenants/campaigns/schedule.py:differences`, `spotcheck/tenants/plans/commands.py:set_line`",

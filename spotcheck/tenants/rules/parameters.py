@@ -71,6 +71,16 @@ PARAMETERS: tuple[Parameter, ...] = (
               "检查结束后多少个工作日内公示检查结果（审核时间计算在内）：公示期限、待办、“按时公示率”和逾期公示。"),
     Parameter("record_required", "检查结果须附现场检查笔录", "results", kinds.Flag(),
               "报送检查结果时必须写明或上传现场检查笔录（检查记录）；未规定时笔录可不填。"),
+    Parameter("entry_required", "提交检查结果前须登记入企", "results", kinds.Flag(),
+              "检查组长提交检查结果前，须已登记入企（现场扫码登记，或在补录期限内补录并说明理由）；未规定时可不登记，"
+              "但“入企登记率”照常统计。"),
+    Parameter("late_entry_days", "补录入企、离企的期限", "results", kinds.Number(stricter="lower", low=1, high=60, unit="日"),
+              "未能在现场登记入企、离企的，检查组长在检查结束后多少日（自然日）内补录并说明理由；逾期只能由负责人更正，说明理由并留痕。",
+              platform=10, platform_note="未规定时平台默认10日（自然日），实施方案或细则可以缩短"),
+    Parameter("business_evaluation_days", "企业评价检查的期限", "results",
+              kinds.Number(stricter="higher", low=1, high=365, unit="日"),
+              "检查组登记离企后多少日（自然日）内，被检查企业可以凭企业核验码在检查码页面评价本次检查（每次检查一次）。",
+              platform=30, platform_note="国办发〔2024〕54号要求听取企业意见、未规定评价期限：平台默认30日，实施方案或细则可以延长"),
     Parameter("evaluation_required", "检查报告须含对被检查人的评价及处理意见和建议", "results", kinds.Flag(),
               "报送检查结果时必须写明对被检查人的评价和处理意见和建议（表单、接口和检查结果导入）；未规定时可不填。"),
     # --- plans ----------------------------------------------------------------------------------

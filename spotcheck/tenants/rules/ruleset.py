@@ -154,6 +154,18 @@ class Rules:
         return self.values["publish_days"]
 
     @property
+    def entry_required(self) -> bool:
+        return bool(self.values["entry_required"])
+
+    @property
+    def late_entry_days(self) -> int:
+        return int(self.values["late_entry_days"])
+
+    @property
+    def business_evaluation_days(self) -> int:
+        return int(self.values["business_evaluation_days"])
+
+    @property
     def record_required(self) -> bool:
         return bool(self.values["record_required"])
 

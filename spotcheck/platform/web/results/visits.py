@@ -319,3 +319,38 @@ def close(visit_id):
     if EmptyForm().validate_on_submit():
         perform(results.close_visit, visit_id, actor=_user(), done=_("The visit is closed."), refusals=(Conflict, Forbidden))
     return _back(visit_id)
+
+
+@bp.route("/<int:visit_id>/arrival", methods=["POST"])
+@requires(Permission.RESULTS_ENTER)
+def arrival(visit_id):
+    """入企: the 组长 records the team's arrival at the business (its code's page says so)."""
+    _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        perform(results.record_arrival, visit_id, actor=_user(), done=_("The arrival is recorded."),
+                refusals=(Conflict, Forbidden))
+    return _back(visit_id)
+
+
+@bp.route("/<int:visit_id>/departure", methods=["POST"])
+@requires(Permission.RESULTS_ENTER)
+def departure(visit_id):
+    """离企: the 组长 records the team's departure; the code's page says the inspection is finished."""
+    _visit(visit_id)
+    if EmptyForm().validate_on_submit():
+        perform(results.record_departure, visit_id, actor=_user(), done=_("The departure is recorded."),
+                refusals=(Conflict, Forbidden))
+    return _back(visit_id)
+
+
+@bp.route("/<int:visit_id>/late-entry", methods=["POST"])
+@requires(Permission.SIGNED_IN)  # the 组长 within the days, a leader after them: the command's actions say
+def late_entry(visit_id):
+    """补录 (or a leader's 更正) of the times of 入企 and 离企, with the reason."""
+    _visit(visit_id)
+    if not EmptyForm().validate_on_submit():
+        return _back(visit_id)
+    data = {key: request.form.get(key, "") for key in ("arrived_at", "left_at", "reason")}
+    return _answer(visit_id, attempt(results.record_late_entry, visit_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
+                   _("The arrival and departure are recorded, with the reason."), data,
+                   form_of={"_late_entry": True}) or _back(visit_id, "inspection-code")

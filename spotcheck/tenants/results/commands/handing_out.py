@@ -8,13 +8,14 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events, jobs
 from spotcheck.core.actor import Actor
-from spotcheck.core.clock import now
+from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus
 from spotcheck.tenants.campaigns.queries import get_campaign
+from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.results.vocabulary import HAND_OUT_TASK
@@ -29,8 +30,9 @@ def _campaign(campaign_id: int) -> Campaign:
 
 @command(Permission.CAMPAIGNS_EDIT)
 def hand_out(campaign_id: int, data=None, *, actor: Actor, progress=lambda *p, **k: None) -> list[Visit]:
-    """检查任务下达: a visit for every selected target, each with its team and 组长; the campaign is
-    then ``notified`` and its teams may record results. ``progress`` hears of every chunk written
+    """检查任务下达: a visit for every selected target, each with its team and 组长 and, where the
+    inspection may lawfully take place, its codes (:mod:`spotcheck.tenants.results.codes`); the campaign
+    is then ``notified`` and its teams may record results. ``progress`` hears of every chunk written
     (the job's figures)."""
     campaign = _campaign(campaign_id)
     CAMPAIGN_STEPS.require(campaign, actor, "hand_out")
@@ -45,9 +47,11 @@ def hand_out(campaign_id: int, data=None, *, actor: Actor, progress=lambda *p, *
         db.session.flush()
         visits += chunk
         progress(int(95 * len(visits) / len(targets)), done=len(visits), total=len(targets))
+    coded = codes.issue(visits, today())
     campaign.status = CampaignStatus.notified
     db.session.flush()
-    audit.record("campaign.handed_out", "campaign", campaign.id, actor=actor, details={"visits": len(visits)})
+    audit.record("campaign.handed_out", "campaign", campaign.id, actor=actor,
+                 details={"visits": len(visits), "codes": coded})
     events.emit("campaign.handed_out", actor=actor, campaign=campaign)
     return visits
 

@@ -14,10 +14,11 @@ from spotcheck.core.clock import today
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.results import categories, inputs
+from spotcheck.tenants.results import categories, codes, inputs, vocabulary
 from spotcheck.tenants.results.categories import Category
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.queries import follow_ups, listing, teams, visits
+from spotcheck.tenants.results.vocabulary import SATISFACTION_LABELS
 
 
 class VisitPage:
@@ -69,6 +70,27 @@ class VisitPage:
         if not has_permission(self.reader, Permission.CAMPAIGNS_EDIT):
             return frozenset()
         return campaigns.allowed_actions(self.visit.campaign, reader=self.reader)
+
+    @cached_property
+    def code_actions(self) -> frozenset[str]:
+        """入企 and 离企, for the 组长 (:data:`~spotcheck.tenants.results.codes.CODE_ACTIONS`)."""
+        return codes.CODE_ACTIONS.allowed(self.visit, self.reader)
+
+    @cached_property
+    def check(self) -> dict | None:
+        """The visit's 检查码 as the team shows it at the door (its QR, its URL, its 12 characters) and
+        its 入企 and 离企; never the business's code. ``None`` before the hand-out or without a code."""
+        code = self.visit.code
+        if code is None:
+            return None
+        url = codes.public_url(code.token)
+        return {"url": url, "typed": vocabulary.grouped(code.typed), "qr_svg": codes.qr_svg(url),
+                "state": codes.state_of(code, self.visit.campaign, self.today),
+                "arrived_at": code.arrived_at, "arrived_by": code.arrived_by_name,
+                "left_at": code.left_at, "left_by": code.left_by_name, "confirmed_at": code.confirmed_at,
+                "evaluated_at": code.evaluated_at, "evaluation_text": code.evaluation_text,
+                "satisfaction": SATISFACTION_LABELS.get(code.satisfaction or 0), "late_at": code.late_at,
+                "late_by": code.late_by_name, "late_reason": code.late_reason}
 
     @cached_property
     def follow_up_actions(self) -> dict[int, frozenset[str]]:
@@ -154,7 +176,8 @@ class VisitPage:
         names = ("team", "experts", "recused", "own_actions", "team_actions", "awaits_follow_up",
                  "follow_up_rule", "actions", "me", "due", "flag", "attachments", "deadline_rules",
                  "follow_up_actions", "receivers", "receiver_names", "today", "missing", "late",
-                 "awaits_confirmation", "method_changed", "planned_names", "categories", "methods", "fields")
+                 "awaits_confirmation", "method_changed", "planned_names", "categories", "methods", "fields",
+                 "check", "code_actions")
         return {"visit": self.visit, "results": self.results_by_item, "today_iso": self.today.isoformat(),
                 **{name: getattr(self, name) for name in names}}
 

@@ -1,0 +1,73 @@
+"""检查码 and 企业核验码 of a visit (国办发〔2024〕54号: 扫码入企), with its 入企 and 离企
+
+``inspection_code`` holds, per visit handed out, the token of the QR's public URL (128 random bits),
+the 12-character code to type, and the business's code (encrypted, found by its keyed digest); how
+many times its page was opened, the team leader's record of arrival and departure, and the
+business's confirmation and evaluation. A
+department's rows (row-level security); the public page finds a code by its token only.
+
+Revision ID: 0033
+Revises: 0032
+Create Date: 2026-11-25 08:00:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+from spotcheck.platform import rls
+
+# revision identifiers, used by Alembic.
+revision = '0033'
+down_revision = '0032'
+branch_labels = None
+depends_on = None
+
+#: The departments' rows (row-level security).
+TABLES = ['inspection_code']
+
+
+def upgrade():
+    op.create_table('inspection_code',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=32), nullable=False),
+    sa.Column('typed', sa.String(length=12), nullable=False),
+    sa.Column('business_encrypted', sa.Text(), nullable=False),
+    sa.Column('business_digest', sa.String(length=64), nullable=False),
+    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('scans', sa.Integer(), nullable=False),
+    sa.Column('first_scanned_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('arrived_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('arrived_by_name', sa.String(length=100), nullable=False),
+    sa.Column('left_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('left_by_name', sa.String(length=100), nullable=False),
+    sa.Column('late_reason', sa.Text(), nullable=False),
+    sa.Column('late_by_name', sa.String(length=100), nullable=False),
+    sa.Column('late_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('evaluated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('satisfaction', sa.Integer(), nullable=True),
+    sa.Column('evaluation_text', sa.Text(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_inspection_code_tenant_id_tenant')),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_inspection_code_visit_id_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_code')),
+    sa.UniqueConstraint('business_digest', name=op.f('uq_inspection_code_business_digest')),
+    sa.UniqueConstraint('token', name=op.f('uq_inspection_code_token')),
+    sa.UniqueConstraint('typed', name=op.f('uq_inspection_code_typed')),
+    sa.UniqueConstraint('visit_id', name=op.f('uq_inspection_code_visit_id'))
+    )
+    with op.batch_alter_table('inspection_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inspection_code_tenant_id'), ['tenant_id'], unique=False)
+
+    rls.grant_tables(op, TABLES)
+    for table in TABLES:
+        rls.enable(op, table)
+
+
+def downgrade():
+    for table in reversed(TABLES):
+        rls.disable(op, table)
+    with op.batch_alter_table('inspection_code', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inspection_code_tenant_id'))
+    op.drop_table('inspection_code')

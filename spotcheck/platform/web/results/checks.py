@@ -1,0 +1,97 @@
+"""The public page of an inspection code (检查码核验): opened by scanning the QR of an inspection
+notice (or the team leader's phone), or by typing the code's 12 characters. No sign-in; it says
+whether the inspection is genuine and in what state, and what the business may do."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from spotcheck.core.errors import Conflict, NotFound, ValidationFailed, user_message
+from spotcheck.platform.extensions import limiter
+from spotcheck.platform.permissions import public
+from spotcheck.platform.web.forms import EmptyForm, attempt
+from spotcheck.tenants.results import commands as results, vocabulary
+from spotcheck.tenants.results.queries.codes import public_check
+from spotcheck.tenants.results.vocabulary import CHECK_STATE_LABELS, EVALUATION_TEXT_LENGTH, SATISFACTION_LABELS
+
+bp = Blueprint("public_checks", __name__, url_prefix="/public/checks")
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def _asked_code() -> str:
+    """The code a request names (its token, or the typed characters as stored), for its own limit."""
+    token = (request.view_args or {}).get("token")
+    return "t:" + token if token else "c:" + vocabulary.normalise_typed(request.args.get("code") or "")
+
+
+#: Every lookup counts per client, per code and in all (a typed code is 60 bits: guessing is slow).
+limits = (limiter.limit(_limit("SPOTCHECK_CODE_LIMIT_PER_CLIENT")),
+          limiter.limit(_limit("SPOTCHECK_CODE_LIMIT_PER_CODE"), key_func=_asked_code),
+          limiter.shared_limit(_limit("SPOTCHECK_CODE_LIMIT_ALL"), scope="codes-all", key_func=lambda: "all"))
+
+
+def limited(view):
+    for limit in reversed(limits):
+        view = limit(view)
+    return view
+
+
+@bp.route("")
+@public
+@limited
+def typed():
+    """The box to type a code; with ``?code=``, that code's page."""
+    text = (request.args.get("code") or "").strip()[:40]
+    if not text:
+        return render_template("results/public/check_form.html", code="")
+    return _page(public_check(typed=text), text), 200  # a search: found or not, it answers
+
+
+@bp.route("/<token>")
+@public
+@limited
+def scanned(token):
+    """A code's page: 404 for a token no inspection has (its page still says so in Chinese)."""
+    check = public_check(token=token)
+    return _page(check, None), 200 if check is not None else 404
+
+
+@bp.route("/<token>/confirm", methods=["POST"])
+@public
+@limited
+def confirm(token):
+    """确认入企, with the business code."""
+    return _business_step(token, "confirm", results.confirm_visit, {"business_code": request.form.get("business_code", "")})
+
+
+@bp.route("/<token>/evaluate", methods=["POST"])
+@public
+@limited
+def evaluate(token):
+    """评价, with the business code: once, after 离企."""
+    return _business_step(token, "evaluate", results.evaluate_visit,
+                          {key: request.form.get(key, "") for key in ("business_code", "satisfaction", "text")})
+
+
+def _business_step(token: str, form: str, command, data: dict):
+    """Run the business's command; its page again, with the refusal beside the form it came from."""
+    if not EmptyForm().validate_on_submit():
+        return _page(public_check(token=token), None, form=form, refusal=_("The form has expired: send it again.")), 400
+    outcome = attempt(command, token, data, refusals=(ValidationFailed, Conflict, NotFound))
+    if outcome.ok:
+        return redirect(url_for("public_checks.scanned", token=token, _anchor="business"))
+    check = public_check(token=token)
+    status = 404 if check is None else 422 if outcome.invalid else 409
+    return _page(check, None, form=form, errors=outcome.errors, values=data,
+                 refusal=None if outcome.invalid or outcome.refusal is None else user_message(outcome.refusal)), status
+
+
+def _page(check, typed: str | None, **shown) -> str:
+    return render_template("results/public/check.html", check=check, typed=typed, business_form=EmptyForm(),
+                           state_label=CHECK_STATE_LABELS[check.state] if check else None,
+                           satisfaction_labels=SATISFACTION_LABELS, text_length=EVALUATION_TEXT_LENGTH,
+                           form=shown.get("form"), errors=shown.get("errors") or {}, values=shown.get("values") or {},
+                           refusal=shown.get("refusal"))

@@ -1,0 +1,197 @@
+"""The inspection code (检查码) and the business's code (企业核验码) of a visit: 国办发〔2024〕54号's
+扫码入企, as the register of every on-site inspection.
+
+At hand-out (检查任务下达) each visit gets its codes, but only when the inspection may lawfully take
+place: its items published, its campaign approved under a filed plan or with its recorded exemption
+(没有列入检查计划，就没有检查码), and a team of inspectors whose certificates are valid. The 检查码 is
+for anyone: a QR carrying a URL with 128 random bits, and 12 characters (60 bits) to type. The
+企业核验码 is for the business only, printed on the notice delivered to it.
+
+The public page of a code says what state the inspection is in, from the data:
+- **valid** (有效): handed out, the team not yet departed, the window open or the team arrived;
+- **finished** (已结束): the 组长 recorded the departure (离企);
+- **expired** (已过期): the window ended with no arrival (入企) recorded.
+A code that was never issued is **unknown**: its page says so and nothing else.
+
+:data:`CODE_ACTIONS` holds who records the arrival and the departure (the visit's 组长), for the
+commands and the visit page alike.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import date, timedelta
+
+import segno
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import personal_data, settings
+from spotcheck.core.actions import Action, Actions
+from spotcheck.core.clock import local, today
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission, SystemActor
+from spotcheck.tenants.campaigns.models import Campaign, TeamMember
+from spotcheck.tenants.inspectors.eligibility import certificate_valid_on
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.items.vocabulary import ItemStatus
+from spotcheck.tenants.plans.models import Plan
+from spotcheck.tenants.plans.queries import filed_plans_for
+from spotcheck.tenants.plans.vocabulary import PlanStatus
+from spotcheck.tenants.results.models import InspectionCode, Visit
+from spotcheck.tenants.results.policy import leads_team
+from spotcheck.tenants.results.vocabulary import ALPHABET, TYPED_LENGTH, CheckState, normalise_typed
+from spotcheck.tenants.rules.rulebook import rules_for
+
+#: Where the public page of a code lives, under the public base URL.
+PUBLIC_PATH = "/public/checks/"
+
+
+def new_token() -> str:
+    """128 random bits, URL-safe (22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
+def new_typed() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(TYPED_LENGTH))
+
+
+def public_url(token: str) -> str:
+    """The code's public page, under ``SPOTCHECK_PUBLIC_BASE_URL`` (a worker writing notices has no
+    request to read the host from)."""
+    return str(settings.get("SPOTCHECK_PUBLIC_BASE_URL")).rstrip("/") + PUBLIC_PATH + token
+
+
+def qr(url: str) -> segno.QRCode:
+    """The QR of a URL (error correction M: a printed notice may be creased)."""
+    return segno.make_qr(url, error="m")
+
+
+def qr_svg(url: str) -> str:
+    """The QR as an inline ``<svg>`` for a page (the leader's visit page on a phone)."""
+    return qr(url).svg_inline(scale=5, border=2, dark="#000", light="#fff")
+
+
+def teams_of(campaign_id: int) -> dict[int, list[Inspector]]:
+    """Each visit's present team by entity (replaced members left out)."""
+    teams: dict[int, list[Inspector]] = {}
+    for entity_id, inspector in db.session.execute(
+            sa.select(TeamMember.entity_id, Inspector).join(Inspector, Inspector.id == TeamMember.inspector_id)
+            .where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True))):
+        teams.setdefault(entity_id, []).append(inspector)
+    return teams
+
+
+def why_no_code(campaign: Campaign, team: list[Inspector], day: date) -> str | None:
+    """Why an inspection may not take place, so gets no code (国办发〔2024〕54号: 行政检查事项未经公布的，
+    不得实施; 没有列入检查计划，就没有检查码; 严禁未取得执法证件的人员实施行政检查), or ``None``."""
+    return _campaign_refusal(campaign) or _team_refusal(team, day)
+
+
+def _campaign_refusal(campaign: Campaign) -> str | None:
+    if campaign.approved_at is None:
+        return str(_l("The campaign is not approved."))
+    if not campaign.items or any(item.status != ItemStatus.published for item in campaign.items):
+        return str(_l("Not every item of the campaign is published."))
+    if not campaign.exempt_kind:
+        plan = db.session.get(Plan, campaign.plan_id) if campaign.plan_id else None
+        if (plan is None or plan.status != PlanStatus.filed) and not filed_plans_for(
+                campaign.year, {item.id for item in campaign.items}):
+            return str(_l("The campaign is under no filed plan and has no recorded exemption from it."))
+    return None
+
+
+def _team_refusal(team: list[Inspector], day: date) -> str | None:
+    if not team or not all(certificate_valid_on(inspector, day) for inspector in team):
+        return str(_l("Not every member of the team holds a valid enforcement certificate."))
+    return None
+
+
+def issue(visits: list[Visit], day: date) -> int:
+    """Give each visit of one campaign that may take place its codes (none to a visit that has them);
+    how many were given. A campaign's teams and codes are read once, whatever its size."""
+    if not visits:
+        return 0
+    campaign = visits[0].campaign
+    if _campaign_refusal(campaign) is not None:
+        return 0
+    teams = teams_of(campaign.id)
+    coded = set(db.session.scalars(sa.select(InspectionCode.visit_id).join(Visit, Visit.id == InspectionCode.visit_id)
+                                   .where(Visit.campaign_id == campaign.id)))
+    given = []
+    for visit in visits:
+        if visit.id in coded or _team_refusal(teams.get(visit.entity_id, []), day) is not None:
+            continue
+        business = new_typed()
+        given.append(InspectionCode(visit_id=visit.id, tenant_id=visit.tenant_id, token=new_token(), typed=new_typed(),
+                                    business_encrypted=personal_data.encrypt(business),
+                                    business_digest=personal_data.digest(business)))
+    db.session.add_all(given)
+    db.session.flush()
+    return len(given)
+
+
+#: The business acting with its 企业核验码 (no account: the code is its credential), as audit entries name it.
+BUSINESS = SystemActor("business", "被检查单位（凭企业核验码）")
+
+
+def business_matches(code: InspectionCode, typed: str) -> bool:
+    """Whether ``typed`` is the code's 企业核验码 (compared by keyed digest, in constant time)."""
+    return hmac.compare_digest(personal_data.digest(normalise_typed(typed)), code.business_digest)
+
+
+def evaluation_until(code: InspectionCode, days: int) -> date | None:
+    """The last day the business may evaluate the inspection: ``days`` after 离企 (None before it)."""
+    return None if code.left_at is None else local(code.left_at).date() + timedelta(days=days)
+
+
+def late_entry_until(visit: Visit) -> date:
+    """The last day the 组长 may record 入企 and 离企 late (补录): the rules' days after the check ended
+    (the campaign's window, while no end is recorded); after it, only a leader corrects them."""
+    ended = visit.checked_until or visit.campaign.window_end
+    return ended + timedelta(days=rules_for(visit.tenant_id, ended).late_entry_days)
+
+
+def _late(visit: Visit) -> bool:
+    return today() > late_entry_until(visit)
+
+
+def business_code(code: InspectionCode) -> str:
+    """The 企业核验码 in clear, for the notice delivered to the business (and nobody else)."""
+    return personal_data.decrypt(code.business_encrypted)
+
+
+def state_of(code: InspectionCode, campaign: Campaign, day: date) -> CheckState:
+    if code.left_at is not None:
+        return CheckState.finished
+    if code.arrived_at is None and campaign.window_end is not None and campaign.window_end < day:
+        return CheckState.expired
+    return CheckState.valid
+
+
+def _code_of(visit: Visit) -> InspectionCode | None:
+    return visit.code
+
+
+CODE_ACTIONS = Actions(
+    # 入企: the 组长 records the team's arrival, once, for a visit that has its code.
+    Action("arrive", Permission.RESULTS_ENTER, lambda v: _code_of(v) is not None and v.code.arrived_at is None,
+           lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
+           else _l("The arrival is already recorded."),
+           who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
+    # 离企: after the arrival, once.
+    Action("leave", Permission.RESULTS_ENTER,
+           lambda v: _code_of(v) is not None and v.code.arrived_at is not None and v.code.left_at is None,
+           lambda v: _l("Record the arrival first.") if v.code is None or v.code.arrived_at is None
+           else _l("The departure is already recorded."),
+           who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
+    # 补录: the 组长 records both times afterwards, with the reason, within the rules' days after the check.
+    Action("record_late", Permission.RESULTS_ENTER, lambda v: _code_of(v) is not None and not _late(v),
+           lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
+           else _l("The time for recording the arrival late has passed: a leader corrects it, with the reason."),
+           who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
+    # 更正: after those days, a leader corrects the register, with the reason.
+    Action("correct_entry", Permission.RESULTS_REVIEW, lambda v: _code_of(v) is not None and _late(v),
+           lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
+           else _l("The team leader can still record the arrival late: a leader corrects it only afterwards.")),
+)

@@ -1,0 +1,272 @@
+"""扫码入企 (国办发〔2024〕54号): every visit handed out gets an inspection code (检查码) anyone can check
+and a business code (企业核验码) printed for the business alone; the public page of a code says what
+state the inspection is in; the 组长 records 入企 and 离企.
+
+The notice's QR is read back as a phone would: its page rendered (pypdfium2) and decoded (zxing-cpp)."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pypdfium2
+import pytest
+import sqlalchemy as sa
+import zxingcpp
+
+from spotcheck.core import personal_data, storage
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.policy import CONSOLE
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.notices.models import Notice, NoticeKind
+from spotcheck.tenants.results import codes, commands as results, vocabulary
+from spotcheck.tenants.results.models import InspectionCode, Visit
+from spotcheck.tenants.results.queries.codes import public_check
+from spotcheck.tenants.results.vocabulary import ALPHABET, CheckState
+from spotcheck.tenants.rules import commands as rules_commands, rulebook
+from tests.support.documents import pdf_text
+from tests.support.helpers import user_named
+from tests.support.notice_world import TODAY
+from tests.support.results_world import complete_result, handed_out, visit
+from tests.support.rules_files import changed_department_rules
+
+#: A day inside the world's campaign window (2026-03-01 to 2026-04-30): its codes are valid.
+DURING = date(2026, 4, 1)
+
+
+def _codes() -> list[InspectionCode]:
+    return list(db.session.scalars(sa.select(InspectionCode).order_by(InspectionCode.id)))
+
+
+def test_every_visit_handed_out_gets_two_codes_no_one_can_guess(app):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]):
+            found = _codes()
+            assert len(found) == ids["visits"]  # one each, every visit of the campaign
+            assert {c.visit_id for c in found} == set(db.session.scalars(
+                sa.select(Visit.id).where(Visit.campaign_id == ids["campaign"])))
+            for code in found:
+                assert re.fullmatch(r"[A-Za-z0-9_-]{22,}", code.token)  # 16 random bytes: 128 bits
+                assert len(code.typed) == 12 and set(code.typed) <= set(ALPHABET)  # 60 bits to type
+                business = codes.business_code(code)
+                assert len(business) == 12 and business not in code.business_encrypted  # never kept in clear
+                assert code.business_digest == personal_data.digest(business)
+            assert len({c.token for c in found}) == len({c.typed for c in found}) == len(found)
+            entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "campaign.handed_out"))
+            assert entry.details["codes"] == ids["visits"]
+
+
+def test_the_public_reads_a_code_by_its_qr_or_typed_and_a_made_up_one_is_unknown(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]):
+            one = visit(ids)
+            token, typed = one.code.token, one.code.typed
+            campaign = campaigns.get_campaign(ids["campaign"])
+            department = campaign.tenant.name
+            team = {(i.name, i.cert_no) for i in codes.teams_of(campaign.id)[one.entity_id]}
+        check = public_check(token=token)  # outside any department: the public names none
+        assert check is not None and check.state == CheckState.valid
+        assert check.department == department
+        assert check.campaign_title == campaign.title and check.window_end == campaign.window_end
+        assert check.entity_name == one.entity.name and check.items and all(name for name, _ in check.items)
+        assert {(name, cert_no) for name, cert_no, _ in check.team} == team and len(team) >= 2
+        assert [leader for _, _, leader in check.team].count(True) == 1 and check.team[0][2]  # the 组长 first
+        spaced = f"{typed[:4].lower()}-{typed[4:8]} {typed[8:]}"  # as a person types it
+        assert public_check(typed=spaced) == check
+        assert public_check(token="x" * 22) is None and public_check(typed="0000-0000-0000") is None
+        assert public_check(typed="short") is None and public_check(token="") is None
+
+
+def test_only_the_team_leader_records_arrival_then_departure_and_the_page_follows(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        chief, member = user_named("yjj_inspector"), user_named("yjj_inspector2")
+        with tenant_scope(ids["tenant"]):
+            with pytest.raises(Conflict):
+                results.record_departure(ids["visit"], actor=chief)  # not arrived yet
+            with pytest.raises(Forbidden):
+                results.record_arrival(ids["visit"], actor=member)  # a member, not the 组长
+            results.record_arrival(ids["visit"], actor=chief)
+            db.session.commit()
+            with pytest.raises(Conflict):
+                results.record_arrival(ids["visit"], actor=chief)  # once
+            token = visit(ids).code.token
+        arrived = public_check(token=token)
+        assert arrived.state == CheckState.valid and arrived.arrived_at is not None and arrived.left_at is None
+        with tenant_scope(ids["tenant"]):
+            results.record_departure(ids["visit"], actor=chief)
+            db.session.commit()
+            code = visit(ids).code
+            assert code.left_by_name == chief.display_name
+            actions = set(db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_id == str(ids["visit"]))))
+            assert {"visit.arrived", "visit.left"} <= actions
+        assert public_check(token=token).state == CheckState.finished
+
+
+def test_a_code_whose_window_ended_without_arrival_has_expired(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]):
+            token = visit(ids).code.token
+            window_end = campaigns.get_campaign(ids["campaign"]).window_end
+    with app.app_context(), frozen_at(window_end + timedelta(days=1)):
+        assert public_check(token=token).state == CheckState.expired
+
+
+def test_no_code_for_an_inspection_that_may_not_take_place(app):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]):
+            one = visit(ids)
+            team = codes.teams_of(one.campaign_id)[one.entity_id]
+            assert codes.why_no_code(one.campaign, team, TODAY) is None
+            team[0].cert_expires_on = TODAY - timedelta(days=1)  # 严禁未取得执法证件的人员实施行政检查
+            assert "执法证件" in codes.why_no_code(one.campaign, team, TODAY)
+            one.campaign.items[0].status = "draft"  # 行政检查事项未经公布的，不得实施
+            assert "公布" in codes.why_no_code(one.campaign, [], TODAY)
+            db.session.rollback()
+
+
+def test_the_notice_to_the_business_prints_its_codes_and_a_qr_that_opens_the_codes_page(app):
+    with app.app_context(), frozen_at(TODAY):
+        ids = handed_out(notices=True)
+        with tenant_scope(ids["tenant"]):
+            one = visit(ids)
+            notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == one.id,
+                                                               Notice.kind == NoticeKind.inspection))
+            data = storage.read(notice.storage_key)
+            url = codes.public_url(one.code.token)
+            business = vocabulary.grouped(codes.business_code(one.code))
+        text = re.sub(r"\s+", "", pdf_text(data))
+        assert f"检查码：{vocabulary.grouped(one.code.typed)}" in text and f"企业核验码：{business}" in text
+        page = pypdfium2.PdfDocument(data)[0].render(scale=3).to_pil()
+        [found] = zxingcpp.read_barcodes(page)
+        assert found.format == zxingcpp.BarcodeFormat.QRCode and found.text == url
+        assert url.startswith(app.config["SPOTCHECK_PUBLIC_BASE_URL"]) and url.endswith("/public/checks/" + one.code.token)
+
+
+def test_a_typed_code_reads_the_same_however_it_is_typed():
+    # no letter of the alphabet is taken for a digit: a code read aloud or copied by hand is typed right
+    assert not set("ILOU") & set(ALPHABET) and len(ALPHABET) == 32
+    assert vocabulary.normalise_typed(" o1il-ABCD efgh ") == "0111ABCDEFGH"
+    assert vocabulary.grouped("0111ABCDEFGH") == "0111-ABCD-EFGH"
+
+
+def test_the_business_confirms_and_evaluates_once_with_its_own_code_only(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            code = visit(ids).code
+            token, business = code.token, codes.business_code(code)
+            with pytest.raises(Conflict):
+                results.confirm_visit(token, {"business_code": business})  # the team has not arrived
+            results.record_arrival(ids["visit"], actor=chief)
+            db.session.commit()
+        wrong = vocabulary.grouped(codes.new_typed())
+        with pytest.raises(ValidationFailed) as refused:
+            results.confirm_visit(token, {"business_code": wrong})
+        assert set(refused.value.errors) == {"business_code"} and "企业核验码不正确" in str(refused.value.errors["business_code"][0])
+        assert public_check(token=token).confirmed_at is None  # nothing changed
+        results.confirm_visit(token, {"business_code": vocabulary.grouped(business).lower()})  # as typed from the notice
+        assert public_check(token=token).confirmed_at is not None
+        with pytest.raises(Conflict):
+            results.confirm_visit(token, {"business_code": business})  # once
+        with pytest.raises(Conflict):
+            results.evaluate_visit(token, {"business_code": business, "satisfaction": "5"})  # before 离企
+        with tenant_scope(ids["tenant"]):
+            results.record_departure(ids["visit"], actor=chief)
+            db.session.commit()
+        with pytest.raises(ValidationFailed) as refused:
+            results.evaluate_visit(token, {"business_code": business, "satisfaction": "9", "text": "x" * 501})
+        assert set(refused.value.errors) == {"satisfaction", "text"}
+        results.evaluate_visit(token, {"business_code": business, "satisfaction": "4", "text": "检查人员态度良好。"})
+        with pytest.raises(Conflict):
+            results.evaluate_visit(token, {"business_code": business, "satisfaction": "1"})  # once per visit
+        with tenant_scope(ids["tenant"]):
+            kept = visit(ids).code
+            assert (kept.satisfaction, kept.evaluation_text) == (4, "检查人员态度良好。")
+            logins = set(db.session.scalars(sa.select(AuditEntry.actor_login).where(
+                AuditEntry.action.in_(["visit.confirmed_by_business", "visit.evaluated_by_business"]))))
+            assert logins == {"business"}
+        assert public_check(token=token).evaluated and not public_check(token=token).may_evaluate
+
+
+def test_the_business_evaluates_within_the_rules_days_after_departure(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            results.record_arrival(ids["visit"], actor=chief)
+            results.record_departure(ids["visit"], actor=chief)
+            db.session.commit()
+            code = visit(ids).code
+            token, business = code.token, codes.business_code(code)
+        days = public_check(token=token).evaluation_until - DURING
+        assert days == timedelta(days=30)  # the platform's default where no document sets it
+    with app.app_context(), frozen_at(DURING + timedelta(days=31)):
+        assert not public_check(token=token).may_evaluate
+        with pytest.raises(Conflict) as refused:
+            results.evaluate_visit(token, {"business_code": business, "satisfaction": "3"})
+        assert "30日" in str(refused.value)
+
+
+def test_the_team_leader_records_the_times_late_with_a_reason_and_after_the_window_only_a_leader(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        chief, member, leader = user_named("yjj_inspector"), user_named("yjj_inspector2"), user_named("yjj_leader")
+        late = {"arrived_at": "2026-04-01T08:30", "left_at": "2026-04-01T08:50", "reason": "现场网络中断，未能扫码。"}
+        with tenant_scope(ids["tenant"]):
+            with pytest.raises(ValidationFailed) as refused:
+                results.record_late_entry(ids["visit"], {**late, "left_at": "2026-04-01T08:00", "reason": ""}, actor=chief)
+            assert set(refused.value.errors) == {"left_at", "reason"} and visit(ids).code.arrived_at is None
+            with pytest.raises(Forbidden):
+                results.record_late_entry(ids["visit"], late, actor=member)  # the 组长's to record
+            results.record_late_entry(ids["visit"], late, actor=chief)
+            db.session.commit()
+            code = visit(ids).code
+            assert code.late_reason == late["reason"] and code.late_by_name == chief.display_name
+            assert code.arrived_at < code.left_at and code.left_at is not None
+            token, until = code.token, codes.late_entry_until(visit(ids))
+        check = public_check(token=token)
+        assert check.late and check.state == CheckState.finished
+        assert until == campaigns_window_end(ids) + timedelta(days=10)  # the platform's 10 days where no rule says
+    with app.app_context(), frozen_at(until + timedelta(days=1)):
+        chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
+        with tenant_scope(ids["tenant"]):
+            with pytest.raises(Conflict):
+                results.record_late_entry(ids["visit"], late, actor=chief)  # too late for the 组长
+            results.record_late_entry(ids["visit"], {**late, "reason": "更正：入企时间登记有误。"}, actor=leader)
+            db.session.commit()
+            entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "visit.entry_recorded_late")
+                                       .order_by(AuditEntry.seq.desc())).first()
+            assert entry.actor_login == leader.login and entry.details["after_the_window"] is True
+
+
+def test_where_the_rules_ask_it_a_result_is_submitted_once_the_arrival_is_recorded(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            article = rulebook.document_of(rulebook.version_ids(ids["tenant"])[1]).articles[0].number
+            text = changed_department_rules(ids["tenant"], entry_required=(True, article))
+            rules_commands.load_department_rules({"text": text}, actor=CONSOLE)
+            results.record_result(ids["visit"], complete_result(ids, checked_on=DURING.isoformat()), actor=chief)
+            db.session.commit()
+            with pytest.raises(ValidationFailed) as refused:
+                results.submit_result(ids["visit"], actor=chief)
+            assert article in str(refused.value.errors["arrival"][0]) and "入企" in str(refused.value.errors["arrival"][0])
+            results.record_arrival(ids["visit"], actor=chief)
+            results.submit_result(ids["visit"], actor=chief)
+            db.session.commit()
+            assert visit(ids).status.value == "submitted"
+
+
+def campaigns_window_end(ids) -> date:
+    with tenant_scope(ids["tenant"]):
+        return campaigns.get_campaign(ids["campaign"]).window_end

@@ -1,0 +1,135 @@
+"""The pages of 扫码入企: the public page of an inspection code (no sign-in; in Chinese; unknown codes
+answer 404 and say so), the box to type a code, and the visit page where the 组长 shows the QR and
+records 入企 and 离企. The business's own code (企业核验码) is on no page."""
+from __future__ import annotations
+
+from datetime import date
+
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.platform.extensions import limiter
+from spotcheck.tenants.results import codes, vocabulary
+from tests.support.helpers import make_app, post_form, signed_in
+from tests.support.results_world import handed_out, visit
+
+DURING = date(2026, 4, 1)  # inside the world's campaign window
+
+
+def _codes(ids) -> tuple[str, str, str, int]:
+    with tenant_scope(ids["tenant"]):
+        one = visit(ids)
+        return one.code.token, one.code.typed, codes.business_code(one.code), one.id
+
+
+def _team(ids) -> list[tuple[str, str]]:
+    with tenant_scope(ids["tenant"]):
+        one = visit(ids)
+        return [(i.name, i.cert_no) for i in codes.teams_of(one.campaign_id)[one.entity_id]]
+
+
+def test_the_code_page_says_genuine_with_the_team_and_a_made_up_code_is_unknown(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, typed, business, _ = _codes(ids)
+        client = app.test_client()
+        page = client.get(f"/public/checks/{token}")
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and 'data-state="valid"' in text
+        assert "有效：本次检查经随机抽取并已下达" in text
+        assert all(name in text and cert_no in text for name, cert_no in _team(ids))
+        assert "企业的权利" in text and business not in text and vocabulary.grouped(business) not in text
+        typed_page = client.get(f"/public/checks?code={vocabulary.grouped(typed).lower()}")
+        assert typed_page.status_code == 200 and 'data-state="valid"' in typed_page.get_data(as_text=True)
+        unknown = client.get("/public/checks/AAAAAAAAAAAAAAAAAAAAAA")
+        assert unknown.status_code == 404 and "未知的检查码" in unknown.get_data(as_text=True)
+        typed_unknown = client.get("/public/checks?code=ZZZZ-ZZZZ-ZZZZ")  # a search that finds nothing
+        assert typed_unknown.status_code == 200 and "未知的检查码" in typed_unknown.get_data(as_text=True)
+        box = client.get("/public/checks")
+        assert box.status_code == 200 and 'name="code"' in box.get_data(as_text=True)
+
+
+def test_the_team_leader_shows_the_qr_and_records_arrival_and_departure_on_the_visit_page(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, typed, business, visit_id = _codes(ids)
+    with frozen_at(DURING):  # each client's requests in their own app context (its own signed-in user)
+        member = signed_in(app, "yjj_inspector2")
+        seen = member.get(f"/visits/{visit_id}").get_data(as_text=True)
+        assert vocabulary.grouped(typed) in seen and "<svg" in seen and f"/public/checks/{token}" in seen
+        assert 'id="record-arrival"' not in seen and business not in seen and vocabulary.grouped(business) not in seen
+        chief = signed_in(app, "yjj_inspector")
+        assert 'id="record-arrival"' in chief.get(f"/visits/{visit_id}").get_data(as_text=True)
+        post_form(chief, f"/visits/{visit_id}/arrival", {}, token_from=f"/visits/{visit_id}")
+        after = chief.get(f"/visits/{visit_id}").get_data(as_text=True)
+        assert 'id="record-departure"' in after and 'id="record-arrival"' not in after
+        refused = post_form(member, f"/visits/{visit_id}/departure", {}, token_from=f"/visits/{visit_id}")
+        assert refused.status_code in (302, 303)
+        assert 'data-state="valid"' in app.test_client().get(f"/public/checks/{token}").get_data(as_text=True)
+        post_form(chief, f"/visits/{visit_id}/departure", {}, token_from=f"/visits/{visit_id}")
+        finished = app.test_client().get(f"/public/checks/{token}").get_data(as_text=True)
+        assert 'data-state="finished"' in finished and "离企时间" in finished
+
+
+def test_asking_for_codes_too_fast_is_refused_in_chinese_per_client_and_per_code(database_url):
+    # behind one proxy: each client by the address the proxy reports (X-Forwarded-For)
+    app = make_app(database_url, SPOTCHECK_PROXY_HOPS=1, SPOTCHECK_CODE_LIMIT_PER_CLIENT="3/minute",
+                   SPOTCHECK_CODE_LIMIT_PER_CODE="5/minute")
+    client = app.test_client()
+    one, other = {"X-Forwarded-For": "203.0.113.9"}, {"X-Forwarded-For": "198.51.100.7"}
+    for n in range(3):
+        assert client.get(f"/public/checks?code=AAAA-AAAA-AAA{n}", headers=one).status_code == 200
+    refused = client.get("/public/checks?code=BBBB-BBBB-BBBB", headers=one)
+    assert refused.status_code == 429 and "请求过于频繁" in refused.get_data(as_text=True)
+    assert client.get("/public/checks?code=BBBB-BBBB-BBBB", headers=other).status_code == 200  # another client
+    for n in range(3):  # one code asked by many clients: limited as a code
+        client.get("/public/checks?code=CCCC-CCCC-CCCC", headers={"X-Forwarded-For": f"192.0.2.{n}"})
+    client.get("/public/checks?code=cccc-cccc-cccc", headers={"X-Forwarded-For": "192.0.2.50"})  # the same code
+    assert client.get("/public/checks?code=CCCC CCCC CCCC", headers={"X-Forwarded-For": "192.0.2.51"}).status_code == 200
+    assert client.get("/public/checks?code=CCCC-CCCC-CCCC", headers={"X-Forwarded-For": "192.0.2.52"}).status_code == 429
+    kept = " ".join(str(key) for key in limiter.storage.storage)  # what the limiter keeps: no address
+    assert kept and "203.0.113.9" not in kept and "192.0.2." not in kept
+
+
+def test_the_business_confirms_and_evaluates_on_the_codes_page_and_the_department_reads_it(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, typed, business, visit_id = _codes(ids)
+    with frozen_at(DURING):
+        chief = signed_in(app, "yjj_inspector")
+        post_form(chief, f"/visits/{visit_id}/arrival", {}, token_from=f"/visits/{visit_id}")
+        public = app.test_client()
+        page = f"/public/checks/{token}"
+        assert 'id="confirm-form"' in public.get(page).get_data(as_text=True)
+        wrong = post_form(public, f"{page}/confirm", {"business_code": "0000-0000-0000"}, token_from=page)
+        assert wrong.status_code == 422 and "企业核验码不正确" in wrong.get_data(as_text=True)
+        done = post_form(public, f"{page}/confirm", {"business_code": vocabulary.grouped(business)}, token_from=page)
+        assert done.status_code == 302
+        shown = public.get(page).get_data(as_text=True)
+        assert 'id="business-confirmed"' in shown and 'id="confirm-form"' not in shown
+        post_form(chief, f"/visits/{visit_id}/departure", {}, token_from=f"/visits/{visit_id}")
+        blank = post_form(public, f"{page}/evaluate", {"business_code": business}, token_from=page)
+        assert blank.status_code == 422 and "请选择对本次检查的满意程度" in blank.get_data(as_text=True)
+        post_form(public, f"{page}/evaluate", {"business_code": business, "satisfaction": "2", "text": "等候时间较长。"},
+                  token_from=page)
+        assert 'id="business-evaluated"' in public.get(page).get_data(as_text=True)
+        staff = chief.get(f"/visits/{visit_id}").get_data(as_text=True)
+        assert "不满意" in staff and "等候时间较长。" in staff and business not in staff
+
+
+def test_the_team_leader_records_the_times_late_on_the_visit_page_and_the_codes_page_says_so(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, typed, business, visit_id = _codes(ids)
+    with frozen_at(DURING):
+        chief = signed_in(app, "yjj_inspector")
+        page = f"/visits/{visit_id}"
+        assert 'id="late-entry"' in chief.get(page).get_data(as_text=True)
+        bad = post_form(chief, f"{page}/late-entry", {"arrived_at": "昨天", "left_at": "", "reason": ""}, token_from=page)
+        text = bad.get_data(as_text=True)
+        assert bad.status_code == 422 and "请填写日期和时间" in text and "请说明未能现场登记的原因" in text
+        done = post_form(chief, f"{page}/late-entry", {"arrived_at": "2026-04-01T08:00", "left_at": "2026-04-01T08:40",
+                                                       "reason": "停电，未能扫码。"}, token_from=page)
+        assert done.status_code == 302
+        assert "停电，未能扫码。" in chief.get(page).get_data(as_text=True)
+        shown = app.test_client().get(f"/public/checks/{token}").get_data(as_text=True)
+        assert "补录" in shown and "停电" not in shown  # the reason is the department's; the public sees the mark
