@@ -21,6 +21,7 @@ from spotcheck.tenants.results.models import (  # noqa: F401
     ItemResult,
     PublishedEntity,
     PublishedResult,
+    RecusalRequest,
     ResultCategory,
     Visit,
 )

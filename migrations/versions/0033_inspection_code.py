@@ -3,7 +3,8 @@
 ``inspection_code`` holds, per visit handed out, the token of the QR's public URL (128 random bits),
 the 12-character code to type, and the business's code (encrypted, found by its keyed digest); how
 many times its page was opened, the team leader's record of arrival and departure, and the
-business's confirmation and evaluation. A
+business's confirmation and evaluation; ``recusal_request`` the business's requests that an inspector
+withdraw (申请回避), as a leader decides them. A
 department's rows (row-level security); the public page finds a code by its token only.
 
 Revision ID: 0033
@@ -23,7 +24,7 @@ branch_labels = None
 depends_on = None
 
 #: The departments' rows (row-level security).
-TABLES = ['inspection_code']
+TABLES = ['inspection_code', 'recusal_request']
 
 
 def upgrade():
@@ -60,6 +61,27 @@ def upgrade():
     with op.batch_alter_table('inspection_code', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inspection_code_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('recusal_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'accepted', 'refused', name='recusal_request_status', native_enum=False,
+                                length=16), nullable=False),
+    sa.Column('decided_by_name', sa.String(length=100), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('decision_reason', sa.Text(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['team_member.id'], name=op.f('fk_recusal_request_member_id_team_member')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_recusal_request_tenant_id_tenant')),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_recusal_request_visit_id_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recusal_request'))
+    )
+    with op.batch_alter_table('recusal_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recusal_request_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_recusal_request_visit_id'), ['visit_id'], unique=False)
+
     rls.grant_tables(op, TABLES)
     for table in TABLES:
         rls.enable(op, table)
@@ -68,6 +90,10 @@ def upgrade():
 def downgrade():
     for table in reversed(TABLES):
         rls.disable(op, table)
+    with op.batch_alter_table('recusal_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recusal_request_visit_id'))
+        batch_op.drop_index(batch_op.f('ix_recusal_request_tenant_id'))
+    op.drop_table('recusal_request')
     with op.batch_alter_table('inspection_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inspection_code_tenant_id'))
     op.drop_table('inspection_code')

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pypdfium2
 import pytest
@@ -22,10 +23,10 @@ from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices.models import Notice, NoticeKind
-from spotcheck.tenants.results import codes, commands as results, vocabulary
-from spotcheck.tenants.results.models import InspectionCode, Visit
+from spotcheck.tenants.results import codes, commands as results, queries as results_queries, vocabulary
+from spotcheck.tenants.results.models import InspectionCode, RecusalRequest, Visit
 from spotcheck.tenants.results.queries.codes import public_check
-from spotcheck.tenants.results.vocabulary import ALPHABET, CheckState
+from spotcheck.tenants.results.vocabulary import ALPHABET, CheckState, RecusalRequestStatus
 from spotcheck.tenants.rules import commands as rules_commands, rulebook
 from tests.support.documents import pdf_text
 from tests.support.helpers import user_named
@@ -270,3 +271,48 @@ def test_where_the_rules_ask_it_a_result_is_submitted_once_the_arrival_is_record
 def campaigns_window_end(ids) -> date:
     with tenant_scope(ids["tenant"]):
         return campaigns.get_campaign(ids["campaign"]).window_end
+
+
+def test_a_business_asks_that_an_inspector_withdraw_and_a_leader_decides_with_the_reason(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        leader, chief = user_named("yjj_leader"), user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            one = visit(ids)
+            token, business = one.code.token, codes.business_code(one.code)
+            members = [(m.id, m.shown_cert_no) for m in results_queries.team_of(one)]
+            asked, other = SimpleNamespace(id=members[-1][0], cert_no=members[-1][1]), \
+                SimpleNamespace(id=members[0][0], cert_no=members[0][1])
+        with pytest.raises(ValidationFailed) as refused:
+            results.request_recusal(token, {"business_code": business, "cert_no": "NOT-ON-TEAM", "reason": ""})
+        assert set(refused.value.errors) == {"cert_no", "reason"}
+        with pytest.raises(ValidationFailed):
+            results.request_recusal(token, {"business_code": "0000-0000-0000", "cert_no": asked.cert_no, "reason": "亲属"})
+        first = results.request_recusal(token, {"business_code": business, "cert_no": asked.cert_no,
+                                                "reason": "该检查人员的配偶在本企业任职。"}).id
+        with pytest.raises(Conflict):
+            results.request_recusal(token, {"business_code": business, "cert_no": asked.cert_no, "reason": "再次申请"})
+        second = results.request_recusal(token, {"business_code": business, "cert_no": other.cert_no,
+                                                 "reason": "与本企业负责人有经济往来。"}).id
+        assert public_check(token=token).recusal_asked
+        with tenant_scope(ids["tenant"]):
+            [task] = [t for t in results_queries.tasks_for(leader) if t.kind == "recusal_request" and t.obj.id == first]
+            assert task.actions == {"decide"}
+            assert not [t for t in results_queries.tasks_for(chief) if t.kind == "recusal_request"]  # a leader's to decide
+            with pytest.raises(Forbidden):
+                results.decide_recusal_request(first, {"accept": "yes", "reason": "属实"}, actor=chief)
+            with pytest.raises(ValidationFailed):
+                results.decide_recusal_request(first, {"accept": "maybe", "reason": ""}, actor=leader)
+            results.decide_recusal_request(first, {"accept": "yes", "reason": "经核实属实，同意回避。"}, actor=leader)
+            results.decide_recusal_request(second, {"accept": "no", "reason": "经核实无利害关系。"}, actor=leader)
+            db.session.commit()
+            with pytest.raises(Conflict):
+                results.decide_recusal_request(first, {"accept": "no", "reason": "改变主意"}, actor=leader)  # once
+            team = {m.id: m for m in results_queries.team_of(visit(ids))}
+            assert team[asked.id].recusal_id is not None  # declared: to be replaced by the rule of the draw
+            assert team[other.id].recusal_id is None
+            decided = {r.id: r for r in db.session.scalars(sa.select(RecusalRequest))}
+            assert decided[first].status == RecusalRequestStatus.accepted and decided[first].decided_by_name
+            assert decided[second].status == RecusalRequestStatus.refused
+            assert decided[second].decision_reason == "经核实无利害关系。"
+        assert not public_check(token=token).recusal_asked

@@ -17,7 +17,15 @@ from spotcheck.tenants.items.vocabulary import ItemStatus
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 from spotcheck.tenants.notices.vocabulary import Channel, DeliveryStatus, NoticeKind
 from spotcheck.tenants.plans.vocabulary import PlanStatus
-from spotcheck.tenants.results.vocabulary import CHECK_STATE_LABELS, EXPERT_KINDS, CheckState, FollowUpKind, VisitStatus
+from spotcheck.tenants.results.vocabulary import (
+    CHECK_STATE_LABELS,
+    EXPERT_KINDS,
+    RECUSAL_REQUEST_STATUS_LABELS,
+    CheckState,
+    FollowUpKind,
+    RecusalRequestStatus,
+    VisitStatus,
+)
 from spotcheck.tenants.supervision.models import CriticismStatus
 from spotcheck.tenants.supervision.submission_models import SubmissionStatus
 
@@ -39,6 +47,7 @@ LABELLED: dict[type[enum.Enum], dict] = {
     NoticeKind: labels.NOTICE_KIND,
     PlanStatus: labels.PLAN_STATUS,
     CheckState: CHECK_STATE_LABELS,
+    RecusalRequestStatus: RECUSAL_REQUEST_STATUS_LABELS,
     FollowUpKind: reference.FOLLOW_UP_KINDS,
     VisitStatus: labels.VISIT_STATUS,
     CriticismStatus: labels.CRITICISM_STATUS,

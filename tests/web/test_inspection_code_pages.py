@@ -133,3 +133,30 @@ def test_the_team_leader_records_the_times_late_on_the_visit_page_and_the_codes_
         assert "停电，未能扫码。" in chief.get(page).get_data(as_text=True)
         shown = app.test_client().get(f"/public/checks/{token}").get_data(as_text=True)
         assert "补录" in shown and "停电" not in shown  # the reason is the department's; the public sees the mark
+
+
+def test_a_request_to_withdraw_reaches_the_leaders_home_and_is_decided_on_the_visit_page(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, typed, business, visit_id = _codes(ids)
+        name, cert_no = _team(ids)[-1]
+    with frozen_at(DURING):
+        public, page = app.test_client(), f"/public/checks/{token}"
+        assert 'id="recusal-form"' in public.get(page).get_data(as_text=True)
+        blank = post_form(public, f"{page}/recusal", {"business_code": business, "cert_no": "", "reason": ""}, token_from=page)
+        assert blank.status_code == 422 and "请选择本次检查的检查人员" in blank.get_data(as_text=True)
+        sent = post_form(public, f"{page}/recusal", {"business_code": business, "cert_no": cert_no,
+                                                     "reason": "该检查人员曾在本企业任职。"}, token_from=page)
+        assert sent.status_code == 302 and 'id="business-recusal-asked"' in public.get(page).get_data(as_text=True)
+        leader = signed_in(app, "yjj_leader")
+        home = leader.get("/").get_data(as_text=True)
+        assert "处理回避申请" in home and f"被检查单位申请{name}回避" in home
+        visit_page = f"/visits/{visit_id}"
+        shown = leader.get(visit_page).get_data(as_text=True)
+        assert "该检查人员曾在本企业任职。" in shown and 'id="recusal-requests"' in shown
+        request_id = int(shown.split('id="decide-recusal-')[1].split('"')[0])
+        decided = post_form(leader, f"{visit_page}/recusal-requests/{request_id}",
+                            {"accept": "yes", "reason": "经核实属实。"}, token_from=visit_page)
+        assert decided.status_code == 302
+        after = leader.get(visit_page).get_data(as_text=True)
+        assert "已同意：检查人员回避并替换" in after and "处理回避申请" not in leader.get("/").get_data(as_text=True)

@@ -71,6 +71,7 @@ def template_helpers() -> dict:
         "action_label": lambda code: ACTION_LABELS.get(code, code),
         "object_label": lambda code: OBJECT_LABELS.get(code, code),
         "campaign_status_label": named(domain.CAMPAIGN_STATUS),
+        "recusal_request_status_label": named(results_vocabulary.RECUSAL_REQUEST_STATUS_LABELS),
         "participant_status_label": named(domain.PARTICIPANT_STATUS),
         "target_status_label": named(domain.TARGET_STATUS),
         "plan_status_label": named(domain.PLAN_STATUS),

@@ -144,6 +144,7 @@ DETAIL_LABELS = {
     "left": _l("Departure (离企)"),
     "after_the_window": _l("After the late-entry window"),
     "satisfaction": _l("Satisfaction"),
+    "accepted": _l("Accepted"),
 }
 
 #: What a read beyond the reader's own department was (跨部门或联合抽查查阅): the query's name, the
@@ -322,6 +323,9 @@ ACTION_LABELS = {
     "visit.left": _l("Team left the business (离企)"),
     "visit.confirmed_by_business": _l("Business confirmed the inspection with its code"),
     "visit.evaluated_by_business": _l("Business evaluated the inspection"),
+    "visit.recusal_requested": _l("Business asked that an inspector withdraw"),
+    "visit.recusal_request_decided": _l("Leader decided a business's request that an inspector withdraw"),
+    "visit.entry_recorded_late": _l("Arrival and departure recorded late (补录)"),
     "inspector.linked": _l("Inspector linked to a user account"),
     "inspector.unlinked": _l("Inspector unlinked from a user account"),
     "result.recorded": _l("Result recorded"),

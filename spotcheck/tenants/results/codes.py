@@ -40,7 +40,13 @@ from spotcheck.tenants.plans.queries import filed_plans_for
 from spotcheck.tenants.plans.vocabulary import PlanStatus
 from spotcheck.tenants.results.models import InspectionCode, Visit
 from spotcheck.tenants.results.policy import leads_team
-from spotcheck.tenants.results.vocabulary import ALPHABET, TYPED_LENGTH, CheckState, normalise_typed
+from spotcheck.tenants.results.vocabulary import (
+    ALPHABET,
+    TYPED_LENGTH,
+    CheckState,
+    RecusalRequestStatus,
+    normalise_typed,
+)
 from spotcheck.tenants.rules.rulebook import rules_for
 
 #: Where the public page of a code lives, under the public base URL.
@@ -194,4 +200,11 @@ CODE_ACTIONS = Actions(
     Action("correct_entry", Permission.RESULTS_REVIEW, lambda v: _code_of(v) is not None and _late(v),
            lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
            else _l("The team leader can still record the arrival late: a leader corrects it only afterwards.")),
+)
+
+
+#: A business's request that an inspector withdraw (回避申请): a leader decides it, once.
+RECUSAL_REQUEST_ACTIONS = Actions(
+    Action("decide", Permission.RESULTS_REVIEW, lambda r: r.status == RecusalRequestStatus.pending,
+           _l("This request is already decided.")),
 )

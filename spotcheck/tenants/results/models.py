@@ -17,10 +17,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from spotcheck.core.clock import now
 from spotcheck.core.database import Model
 from spotcheck.core.scoping import SharedWithReceiver, TenantOwned
-from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.results.vocabulary import CATEGORY_NAME_LENGTH, FollowUpKind, VisitStatus
+from spotcheck.tenants.results.vocabulary import CATEGORY_NAME_LENGTH, FollowUpKind, RecusalRequestStatus, VisitStatus
 
 
 class Visit(TenantOwned, Model):
@@ -128,6 +128,29 @@ class InspectionCode(TenantOwned, Model):
     evaluation_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     visit: Mapped[Visit] = relationship(back_populates="code")
+
+
+class RecusalRequest(TenantOwned, Model):
+    """A business's request, with its 企业核验码, that an inspector of the team withdraw (申请回避), with
+    its reason; a leader accepts it (the member's conflict is then declared, and the member replaced by
+    the rule of the draw) or refuses it, with the reason."""
+
+    __tablename__ = "recusal_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), index=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("team_member.id"))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    requested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    status: Mapped[RecusalRequestStatus] = mapped_column(
+        sa.Enum(RecusalRequestStatus, name="recusal_request_status", native_enum=False, length=16),
+        default=RecusalRequestStatus.pending)
+    decided_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    visit: Mapped[Visit] = relationship()
+    member: Mapped[TeamMember] = relationship(lazy="joined", innerjoin=True)
 
 
 class ItemResult(TenantOwned, Model):

@@ -109,6 +109,21 @@ def grouped(typed: str) -> str:
     return "-".join(typed[i:i + 4] for i in range(0, len(typed), 4))
 
 
+class RecusalRequestStatus(str, enum.Enum):
+    """A business's request that an inspector withdraw (回避申请), as a leader decides it."""
+
+    pending = "pending"  # 待处理
+    accepted = "accepted"  # 已同意: the member's conflict is declared, the member is replaced
+    refused = "refused"  # 不同意, with the reason
+
+
+RECUSAL_REQUEST_STATUS_LABELS = {
+    RecusalRequestStatus.pending: _l("Waiting for a leader's decision"),
+    RecusalRequestStatus.accepted: _l("Accepted: the inspector withdraws and is replaced"),
+    RecusalRequestStatus.refused: _l("Refused"),
+}
+
+
 class CheckState(str, enum.Enum):
     """What the public page of a code says of its inspection (defined from the data: :func:`spotcheck.tenants.results.codes.state_of`)."""
 

@@ -76,6 +76,15 @@ def evaluate(token):
                           {key: request.form.get(key, "") for key in ("business_code", "satisfaction", "text")})
 
 
+@bp.route("/<token>/recusal", methods=["POST"])
+@public
+@limited
+def recusal(token):
+    """申请回避, with the business code: a leader of the department decides."""
+    return _business_step(token, "recusal", results.request_recusal,
+                          {key: request.form.get(key, "") for key in ("business_code", "cert_no", "reason")})
+
+
 def _business_step(token: str, form: str, command, data: dict):
     """Run the business's command; its page again, with the refusal beside the form it came from."""
     if not EmptyForm().validate_on_submit():

@@ -354,3 +354,17 @@ def late_entry(visit_id):
     return _answer(visit_id, attempt(results.record_late_entry, visit_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
                    _("The arrival and departure are recorded, with the reason."), data,
                    form_of={"_late_entry": True}) or _back(visit_id, "inspection-code")
+
+
+@bp.route("/<int:visit_id>/recusal-requests/<int:request_id>", methods=["POST"])
+@requires(Permission.RESULTS_REVIEW)
+def decide_recusal_request(visit_id, request_id):
+    """A leader accepts or refuses a business's request that an inspector withdraw (回避申请), with the reason."""
+    _visit(visit_id)
+    if not EmptyForm().validate_on_submit():
+        return _back(visit_id, "recusal-requests")
+    data = {"accept": request.form.get("accept", ""), "reason": request.form.get("reason", "")}
+    return _answer(visit_id, attempt(results.decide_recusal_request, request_id, data, actor=_user(),
+                                     refusals=WITH_FORBIDDEN),
+                   _("The decision is recorded."), data, form_of={"_recusal_request": request_id}) \
+        or _back(visit_id, "recusal-requests")

@@ -291,6 +291,7 @@ TASK_LABELS_BY_KIND = {
     "visit": VISIT_TASK_LABELS,
     "follow_up": {"close": _l("Record the re-check or the outcome")},
     "transfer": {"acknowledge": _l("Acknowledge the transfer (签收)")},
+    "recusal_request": {"decide": _l("Decide the business's request")},
     "report": {"prepare": _l("Prepare the table (figures frozen)"), "submit": _l("Sign and submit the table")},
     "joint": {"approve": _l("Approve the joint campaign")},
     "criticism": {"approve": _l("Approve and issue the notice of criticism")},

@@ -14,13 +14,22 @@ from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import ANYONE, command
-from spotcheck.core.database import db
+from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.results.codes import BUSINESS, business_matches, evaluation_until
-from spotcheck.tenants.results.models import InspectionCode
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.results.codes import BUSINESS, RECUSAL_REQUEST_ACTIONS, business_matches, evaluation_until
+from spotcheck.tenants.results.commands.teams import declare
+from spotcheck.tenants.results.models import InspectionCode, RecusalRequest
 from spotcheck.tenants.results.queries.codes import locate
-from spotcheck.tenants.results.vocabulary import EVALUATION_TEXT_LENGTH, SATISFACTION_LABELS
+from spotcheck.tenants.results.queries.visits import team_of
+from spotcheck.tenants.results.vocabulary import (
+    EVALUATION_TEXT_LENGTH,
+    REASON_LENGTH,
+    SATISFACTION_LABELS,
+    RecusalRequestStatus,
+)
 from spotcheck.tenants.rules.rulebook import rules_for
 
 WRONG_CODE = _l("This is not the business code of this inspection: type the 12 characters printed on the notice "
@@ -87,3 +96,61 @@ def evaluate_visit(token: str, data: dict, *, actor: Actor | None = None) -> Ins
         audit.record("visit.evaluated_by_business", "visit", code.visit_id, actor=BUSINESS, tenant_id=tenant_id,
                      details={"satisfaction": satisfaction})
         return code
+
+
+@command(ANYONE)
+def request_recusal(token: str, data: dict, *, actor: Actor | None = None) -> RecusalRequest:
+    """申请回避: the business asks, with its code, that an inspector of the team (``data["cert_no"]``,
+    the 执法证号 the page shows) withdraw, for ``data["reason"]`` (a conflict of interest). A leader
+    decides (:func:`decide_recusal_request`); one open request a member."""
+    data = data if isinstance(data, dict) else {}
+    with _business_code(token, data) as (tenant_id, code):
+        visit = code.visit
+        if code.left_at is not None:
+            raise Conflict(_l("The team has left: a withdrawal is asked before or during the inspection."))
+        member = next((m for m in team_of(visit) if m.shown_cert_no == str(data.get("cert_no") or "").strip()), None)
+        errors: dict[str, list] = {}
+        if member is None:
+            errors["cert_no"] = [_l("Choose an inspector of this inspection's team.")]
+        reason = str(data.get("reason") or "").strip()
+        if not 2 <= len(reason) <= REASON_LENGTH:
+            errors["reason"] = [_l("Say why the inspector should withdraw (2 to %(n)d characters).", n=REASON_LENGTH)]
+        if errors:
+            raise ValidationFailed(errors)
+        assert member is not None
+        if db.session.scalar(sa.select(RecusalRequest.id).where(RecusalRequest.member_id == member.id,
+                                                                RecusalRequest.status == RecusalRequestStatus.pending)):
+            raise Conflict(_l("A request about this inspector is already waiting for a leader's decision."))
+        request = RecusalRequest(visit_id=visit.id, member_id=member.id, reason=reason)
+        db.session.add(request)
+        db.session.flush()
+        audit.record("visit.recusal_requested", "visit", visit.id, actor=BUSINESS, tenant_id=tenant_id,
+                     details={"cert_no": member.shown_cert_no, "reason": reason})
+        return request
+
+
+@command(Permission.RESULTS_REVIEW)
+def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> RecusalRequest:
+    """A leader accepts (``data["accept"]`` "yes") or refuses ("no") a business's request that an inspector
+    withdraw, with the reason. Accepted, the member's conflict is declared as the team's own declaration
+    is (抽取后申报回避): the member is then replaced by the rule of the draw on the team's page."""
+    request = get_row(RecusalRequest, request_id, _l("No such request."), for_update=True)
+    RECUSAL_REQUEST_ACTIONS.require(request, actor, "decide")
+    data = data if isinstance(data, dict) else {}
+    errors: dict[str, list] = {}
+    accept = {"yes": True, "no": False}.get(str(data.get("accept") or ""))
+    if accept is None:
+        errors["accept"] = [_l("Accept or refuse the request.")]
+    reason = str(data.get("reason") or "").strip()
+    if not 2 <= len(reason) <= REASON_LENGTH:
+        errors["reason"] = [_l("Give the reason of the decision (2 to %(n)d characters).", n=REASON_LENGTH)]
+    if errors:
+        raise ValidationFailed(errors)
+    if accept:
+        campaign = get_row(Campaign, request.member.campaign_id, _l("No such campaign."), for_update=True)
+        declare(campaign, request.member, f"被检查单位申请回避：{request.reason}", actor)
+    request.status = RecusalRequestStatus.accepted if accept else RecusalRequestStatus.refused
+    request.decided_by_name, request.decided_at, request.decision_reason = actor.display_name, now(), reason
+    audit.record("visit.recusal_request_decided", "visit", request.visit_id, actor=actor,
+                 details={"cert_no": request.member.shown_cert_no, "accepted": bool(accept), "reason": reason})
+    return request

@@ -151,7 +151,7 @@ def _reason(data) -> str:
     return reason
 
 
-def _declare(campaign: Campaign, member: TeamMember, reason: str, actor: Actor) -> TeamMember:
+def declare(campaign: Campaign, member: TeamMember, reason: str, actor: Actor) -> TeamMember:
     """Record the conflict in the inspector directory (reusing one declared there before) and mark
     the member, who is then to be replaced."""
     if member.recusal_id is not None:
@@ -189,7 +189,7 @@ def declare_member_recusal(campaign_id: int, member_id: int, data: dict, *, acto
     campaign = _campaign(campaign_id)
     CAMPAIGN_ACTIONS.require(campaign, actor, "declare_recusal")
     member = _member(campaign, member_id)
-    return _declare(campaign, member, _reason(data), actor)
+    return declare(campaign, member, _reason(data), actor)
 
 
 @command(Permission.RESULTS_ENTER)
@@ -198,4 +198,4 @@ def declare_own_recusal(visit_id: int, data: dict, *, actor: Actor) -> TeamMembe
     visit = get_row(Visit, visit_id, _l("No such visit."))
     OWN_ACTIONS.require(visit, actor, "declare_own_recusal")
     _campaign(visit.campaign_id)
-    return _declare(visit.campaign, cast(TeamMember, membership(visit, actor)), _reason(data), actor)  # on its team
+    return declare(visit.campaign, cast(TeamMember, membership(visit, actor)), _reason(data), actor)  # on its team

@@ -19,8 +19,8 @@ from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results.codes import evaluation_until, state_of
-from spotcheck.tenants.results.models import InspectionCode, Visit
-from spotcheck.tenants.results.vocabulary import TYPED_LENGTH, CheckState, normalise_typed
+from spotcheck.tenants.results.models import InspectionCode, RecusalRequest, Visit
+from spotcheck.tenants.results.vocabulary import TYPED_LENGTH, CheckState, RecusalRequestStatus, normalise_typed
 from spotcheck.tenants.rules.rulebook import rules_for
 
 
@@ -43,11 +43,17 @@ class PublicCheck:
     late: bool  # 补录: the times were recorded after the fact, with a reason
     confirmed_at: datetime | None  # the business confirmed, with its code, that the team came
     evaluated: bool
+    recusal_asked: bool  # a business's request that an inspector withdraw is waiting
     evaluation_until: date | None  # the last day the business may evaluate (after 离企)
 
     @property
     def may_confirm(self) -> bool:
         return self.arrived_at is not None and self.confirmed_at is None
+
+    @property
+    def may_ask_recusal(self) -> bool:
+        """申请回避: before the team leaves."""
+        return self.left_at is None and self.state == CheckState.valid
 
     @property
     def may_evaluate(self) -> bool:
@@ -69,6 +75,11 @@ def locate(token: str | None, typed: str | None = None) -> tuple[int, int] | Non
     with system_access("an inspection code looked up by the public, who names no department"):
         row = db.session.execute(sa.select(InspectionCode.tenant_id, InspectionCode.visit_id).where(where)).first()
     return None if row is None else (row.tenant_id, row.visit_id)
+
+
+def _recusal_asked(visit_id: int) -> bool:
+    return db.session.scalar(sa.select(RecusalRequest.id).where(
+        RecusalRequest.visit_id == visit_id, RecusalRequest.status == RecusalRequestStatus.pending).limit(1)) is not None
 
 
 def public_check(*, token: str | None = None, typed: str | None = None) -> PublicCheck | None:
@@ -97,5 +108,5 @@ def public_check(*, token: str | None = None, typed: str | None = None) -> Publi
             items=[(item.name, item.legal_basis) for item in campaign.items],
             team=[(row.name, row.cert_no, row.is_leader) for row in team],
             arrived_at=code.arrived_at, left_at=code.left_at, joint=campaign.joint_id is not None,
-            late=code.late_at is not None, confirmed_at=code.confirmed_at, evaluated=code.evaluated_at is not None,
+            late=code.late_at is not None, recusal_asked=_recusal_asked(visit_id), confirmed_at=code.confirmed_at, evaluated=code.evaluated_at is not None,
             evaluation_until=evaluation_until(code, rules_for(tenant_id).business_evaluation_days))

@@ -18,7 +18,8 @@ from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.codes import RECUSAL_REQUEST_ACTIONS
+from spotcheck.tenants.results.models import RecusalRequest, Visit
 from spotcheck.tenants.results.policy import (
     CAMPAIGN_STEPS,
     FOLLOW_UP_ACTIONS,
@@ -29,7 +30,7 @@ from spotcheck.tenants.results.policy import (
     teams_read_together,
 )
 from spotcheck.tenants.results.queries import follow_ups, listing
-from spotcheck.tenants.results.vocabulary import VisitStatus
+from spotcheck.tenants.results.vocabulary import RecusalRequestStatus, VisitStatus
 
 #: The actions that make an object a to-do, by kind.
 NEXT_STEPS = {
@@ -37,6 +38,7 @@ NEXT_STEPS = {
     "follow_up": ("close",),
     "transfer": ("acknowledge",),
     "campaign": ("hand_out", "import_results", "close"),
+    "recusal_request": ("decide",),
 }
 #: The campaigns whose visits may wait for a step of the campaign: the hand-out (下达), the closing (办结).
 _STEPPING = (CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress,
@@ -53,8 +55,8 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The reader's visits to act on, most urgent first, then the transfers and follow-ups, then the
     campaigns whose visits are to be handed out, whose results are still to record (a planner may
     import those entered offline), or whose results are all published (办结)."""
-    return (_visit_tasks(reader, min(limit, LISTED_VISITS)) + _follow_up_tasks(reader, limit)
-            + _campaign_steps(reader, limit))
+    return (_recusal_requests(reader, limit) + _visit_tasks(reader, min(limit, LISTED_VISITS))
+            + _follow_up_tasks(reader, limit) + _campaign_steps(reader, limit))
 
 
 @query(Permission.SIGNED_IN)
@@ -70,6 +72,17 @@ def queues(*, reader: Actor) -> list[tuple[str, int]]:
     counted = [(name, sum(row[-1] for row in listing.campaigns_waiting(reader=reader, status=status)))
                for name, status in found]
     return [(name, count) for name, count in counted if count]
+
+
+def _recusal_requests(reader: Actor, limit: int) -> list[Task]:
+    """A business's requests that an inspector withdraw (回避申请), for a leader to decide: first, as
+    the team may be at the door."""
+    if not has_permission(reader, Permission.RESULTS_REVIEW):
+        return []
+    pending = db.session.scalars(sa.select(RecusalRequest).where(RecusalRequest.status == RecusalRequestStatus.pending)
+                                 .order_by(RecusalRequest.id).limit(limit))
+    return [Task("recusal_request", request, RECUSAL_REQUEST_ACTIONS.allowed(request, reader) & {"decide"})
+            for request in pending]
 
 
 def _campaign_steps(reader: Actor, limit: int) -> list[Task]:

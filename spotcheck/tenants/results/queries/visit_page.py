@@ -9,14 +9,17 @@ from __future__ import annotations
 from datetime import date
 from functools import cached_property
 
+import sqlalchemy as sa
+
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
+from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.results import categories, codes, inputs, vocabulary
 from spotcheck.tenants.results.categories import Category
-from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.models import RecusalRequest, Visit
 from spotcheck.tenants.results.queries import follow_ups, listing, teams, visits
 from spotcheck.tenants.results.vocabulary import SATISFACTION_LABELS
 
@@ -91,6 +94,13 @@ class VisitPage:
                 "evaluated_at": code.evaluated_at, "evaluation_text": code.evaluation_text,
                 "satisfaction": SATISFACTION_LABELS.get(code.satisfaction or 0), "late_at": code.late_at,
                 "late_by": code.late_by_name, "late_reason": code.late_reason}
+
+    @cached_property
+    def recusal_requests(self) -> list[tuple[RecusalRequest, frozenset[str]]]:
+        """The business's requests that an inspector withdraw (回避申请), each with what the reader may do."""
+        found = db.session.scalars(sa.select(RecusalRequest).where(RecusalRequest.visit_id == self.visit.id)
+                                   .order_by(RecusalRequest.id))
+        return [(request, codes.RECUSAL_REQUEST_ACTIONS.allowed(request, self.reader)) for request in found]
 
     @cached_property
     def follow_up_actions(self) -> dict[int, frozenset[str]]:
@@ -177,7 +187,7 @@ class VisitPage:
                  "follow_up_rule", "actions", "me", "due", "flag", "attachments", "deadline_rules",
                  "follow_up_actions", "receivers", "receiver_names", "today", "missing", "late",
                  "awaits_confirmation", "method_changed", "planned_names", "categories", "methods", "fields",
-                 "check", "code_actions")
+                 "check", "code_actions", "recusal_requests")
         return {"visit": self.visit, "results": self.results_by_item, "today_iso": self.today.isoformat(),
                 **{name: getattr(self, name) for name in names}}
 
