@@ -127,6 +127,9 @@ def _results(code: str, campaign, *, today: date) -> None:
             results.approve_result(visit.id, actor=leader)
             results.publish_results([visit.id], actor=planner)
             _follow_ups(visit, chief, planner)
+    waiting = visits[len(demo_city.RESULT_STAGES):]
+    if waiting and waiting[0].code is not None:
+        _asks_recusal(waiting[0])
     _notices(campaign, planner)
 
 
@@ -145,6 +148,14 @@ def _at_the_door(visit, chief, checked: date, today: date, *, evaluated: bool) -
             results.confirm_visit(visit.code.token, {"business_code": business})
             results.evaluate_visit(visit.code.token, {"business_code": business, "satisfaction": "5",
                                                       "text": "检查人员出示执法证件，说明检查事项，用时较短，不影响经营。"})
+
+
+def _asks_recusal(visit) -> None:
+    """A business not yet visited asks, with the code of its notice, that an inspector withdraw (申请回避):
+    the department leader's to-do."""
+    member = results_queries.team_of(visit)[-1]
+    results.request_recusal(visit.code.token, {"business_code": codes.business_code(visit.code),
+                                               "cert_no": member.shown_cert_no, "reason": "该检查人员的近亲属在本店担任店长。"})
 
 
 def _experts(campaign, planner) -> None:
