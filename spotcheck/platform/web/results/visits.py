@@ -325,22 +325,21 @@ def close(visit_id):
 @requires(Permission.RESULTS_ENTER)
 def arrival(visit_id):
     """入企: the 组长 records the team's arrival at the business (its code's page says so)."""
-    _visit(visit_id)
-    if EmptyForm().validate_on_submit():
-        perform(results.record_arrival, visit_id, actor=_user(), done=_("The arrival is recorded."),
-                refusals=(Conflict, Forbidden))
-    return _back(visit_id)
+    return _at_the_door(visit_id, results.record_arrival, _("The arrival is recorded."))
 
 
 @bp.route("/<int:visit_id>/departure", methods=["POST"])
 @requires(Permission.RESULTS_ENTER)
 def departure(visit_id):
     """离企: the 组长 records the team's departure; the code's page says the inspection is finished."""
+    return _at_the_door(visit_id, results.record_departure, _("The departure is recorded."))
+
+
+def _at_the_door(visit_id, command, done: str):
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        perform(results.record_departure, visit_id, actor=_user(), done=_("The departure is recorded."),
-                refusals=(Conflict, Forbidden))
-    return _back(visit_id)
+        perform(command, visit_id, actor=_user(), done=done, refusals=(Conflict, Forbidden))
+    return _back(visit_id, "inspection-code")
 
 
 @bp.route("/<int:visit_id>/late-entry", methods=["POST"])
