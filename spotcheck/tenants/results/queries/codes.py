@@ -52,8 +52,8 @@ class PublicCheck:
 
     @property
     def may_ask_recusal(self) -> bool:
-        """申请回避: before the team leaves."""
-        return self.left_at is None and self.state == CheckState.valid
+        """申请回避: until the team leaves (as :func:`~spotcheck.tenants.results.commands.request_recusal` takes it)."""
+        return self.left_at is None
 
     @property
     def may_evaluate(self) -> bool:
