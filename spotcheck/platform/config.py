@@ -106,6 +106,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SPOTCHECK_CODE_LIMIT_PER_CLIENT": _env("SPOTCHECK_CODE_LIMIT_PER_CLIENT",
                                                 "1000/minute" if env == "testing" else "30/minute;300/day"),
         "SPOTCHECK_CODE_LIMIT_PER_CODE": _env("SPOTCHECK_CODE_LIMIT_PER_CODE", "60/minute"),
+        # The scans of the codes' pages are written together at most this often (seconds; 0: at once).
+        "SPOTCHECK_SCAN_FLUSH_SECONDS": int(_env("SPOTCHECK_SCAN_FLUSH_SECONDS", "0" if env == "testing" else "60")),
         "SPOTCHECK_CODE_LIMIT_ALL": _env("SPOTCHECK_CODE_LIMIT_ALL", "3000/minute"),
         # Sessions: 30 minutes idle at most (等保2.0 三级: 登录超时).
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30"))),

@@ -160,3 +160,29 @@ def test_a_request_to_withdraw_reaches_the_leaders_home_and_is_decided_on_the_vi
         assert decided.status_code == 302
         after = leader.get(visit_page).get_data(as_text=True)
         assert "已同意：检查人员回避并替换" in after and "处理回避申请" not in leader.get("/").get_data(as_text=True)
+
+
+def test_opening_a_codes_page_is_counted_in_aggregate_and_nothing_of_who_opened_it(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, typed, business, visit_id = _codes(ids)
+    with frozen_at(DURING):
+        client = app.test_client()
+        for _ in range(2):
+            client.get(f"/public/checks/{token}").close()
+        client.get(f"/public/checks?code={vocabulary.grouped(typed)}").close()  # typed from the notice: a check too
+        client.get("/public/checks/AAAAAAAAAAAAAAAAAAAAAA").close()  # unknown: nothing to count
+    with app.app_context(), tenant_scope(ids["tenant"]):
+        code = visit(ids).code
+        assert code.scans == 3 and code.first_scanned_at is not None
+        columns = {column.name for column in code.__table__.columns}
+        assert not {"ip", "address", "location", "user_agent"} & columns  # 行踪轨迹 is never taken
+
+
+def test_the_page_of_a_typed_code_sends_the_business_forms_to_that_code(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, typed, business, visit_id = _codes(ids)
+    with frozen_at(DURING):
+        page = app.test_client().get(f"/public/checks?code={typed}").get_data(as_text=True)
+        assert f'action="/public/checks/{token}/recusal"' in page

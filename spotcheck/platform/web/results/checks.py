@@ -3,13 +3,14 @@ notice (or the team leader's phone), or by typing the code's 12 characters. No s
 whether the inspection is genuine and in what state, and what the business may do."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed, user_message
 from spotcheck.platform.extensions import limiter
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import EmptyForm, attempt
+from spotcheck.platform.web.results import scans
 from spotcheck.tenants.results import commands as results, vocabulary
 from spotcheck.tenants.results.queries.codes import public_check
 from spotcheck.tenants.results.vocabulary import CHECK_STATE_LABELS, EVALUATION_TEXT_LENGTH, SATISFACTION_LABELS
@@ -47,7 +48,11 @@ def typed():
     text = (request.args.get("code") or "").strip()[:40]
     if not text:
         return render_template("results/public/check_form.html", code="")
-    return _page(public_check(typed=text), text), 200  # a search: found or not, it answers
+    check = public_check(typed=text)
+    response = make_response(_page(check, text), 200)  # a search: found or not, it answers
+    if check is not None:
+        scans.seen(check.token, response)
+    return response
 
 
 @bp.route("/<token>")
@@ -56,7 +61,10 @@ def typed():
 def scanned(token):
     """A code's page: 404 for a token no inspection has (its page still says so in Chinese)."""
     check = public_check(token=token)
-    return _page(check, None), 200 if check is not None else 404
+    response = make_response(_page(check, None), 200 if check is not None else 404)
+    if check is not None:
+        scans.seen(token, response)
+    return response
 
 
 @bp.route("/<token>/confirm", methods=["POST"])

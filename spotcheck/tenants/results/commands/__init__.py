@@ -7,6 +7,7 @@ from spotcheck.tenants.results.commands.arrival import record_arrival, record_de
 from spotcheck.tenants.results.commands.attachments import add_attachment, remove_attachment
 from spotcheck.tenants.results.commands.business import (
     confirm_visit,
+    count_scans,
     decide_recusal_request,
     evaluate_visit,
     request_recusal,
@@ -41,7 +42,7 @@ from spotcheck.tenants.results.commands.teams import (
 
 __all__ = [
     "acknowledge_transfer", "acknowledge_transfers", "add_attachment", "add_expert", "add_own", "approve_result", "approve_results", "close_campaign",
-    "close_follow_up", "close_visit", "confirm_visit", "correct_check_dates", "decide_no_follow_up", "decide_recusal_request", "declare_member_recusal",
+    "close_follow_up", "close_visit", "confirm_visit", "count_scans", "correct_check_dates", "decide_no_follow_up", "decide_recusal_request", "declare_member_recusal",
     "declare_own_recusal", "evaluate_visit", "hand_out", "import_result", "import_results", "link_inspector", "open_follow_up", "publish_results",
     "record_arrival", "record_departure", "record_late_entry", "record_result", "remove_attachment", "remove_expert", "request_recusal", "return_result", "set_own_active", "start_correction",
     "submit_approval", "submit_hand_out", "submit_publication", "submit_result", "use_standard",

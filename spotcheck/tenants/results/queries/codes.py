@@ -29,6 +29,7 @@ class PublicCheck:
     """An inspection as its code's public page shows it."""
 
     state: CheckState
+    token: str  # its page's (a typed code's page counts as a scan of it)
     department: str
     entity_name: str
     campaign_code: str
@@ -102,7 +103,7 @@ def public_check(*, token: str | None = None, typed: str | None = None) -> Publi
             .order_by(TeamMember.is_leader.desc(), TeamMember.position)).all()
         department = db.session.get(Tenant, tenant_id)
         return PublicCheck(
-            state=state_of(code, campaign, today()), department=department.name if department else "",
+            state=state_of(code, campaign, today()), token=code.token, department=department.name if department else "",
             entity_name=visit.entity.name, campaign_code=campaign.code or "", campaign_title=campaign.title,
             window_start=campaign.window_start, window_end=campaign.window_end,
             items=[(item.name, item.legal_basis) for item in campaign.items],

@@ -93,7 +93,8 @@ class VisitPage:
                 "left_at": code.left_at, "left_by": code.left_by_name, "confirmed_at": code.confirmed_at,
                 "evaluated_at": code.evaluated_at, "evaluation_text": code.evaluation_text,
                 "satisfaction": SATISFACTION_LABELS.get(code.satisfaction or 0), "late_at": code.late_at,
-                "late_by": code.late_by_name, "late_reason": code.late_reason}
+                "late_by": code.late_by_name, "late_reason": code.late_reason, "scans": code.scans,
+                "first_scanned_at": code.first_scanned_at}
 
     @cached_property
     def recusal_requests(self) -> list[tuple[RecusalRequest, frozenset[str]]]:

@@ -1,0 +1,37 @@
+"""The scans of the inspection codes' pages (扫码核验), counted in aggregate: each web process keeps the
+counts in memory and writes them together once ``SPOTCHECK_SCAN_FLUSH_SECONDS`` have passed, after the
+response of the request that notices it (SQLite has one writer; a scan is not worth a transaction of its
+own). A process that stops loses at most that long's counts: the figure is a count, not a register."""
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+from flask import current_app
+
+from spotcheck.tenants.results import commands as results
+
+_lock = threading.Lock()
+_counts: Counter[str] = Counter()
+_since = time.monotonic()
+
+
+def seen(token: str, response) -> None:
+    """Count one opening of the page of ``token``; write the counts after ``response`` when they are due."""
+    global _since
+    with _lock:
+        _counts[token] += 1
+        due = time.monotonic() - _since >= current_app.config["SPOTCHECK_SCAN_FLUSH_SECONDS"]
+        if not due:
+            return
+        taken = dict(_counts)
+        _counts.clear()
+        _since = time.monotonic()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def write() -> None:
+        with app.app_context():
+            results.count_scans(taken)
+
+    response.call_on_close(write)
