@@ -26,5 +26,5 @@ from spotcheck.tenants.results.models import (  # noqa: F401
     Visit,
 )
 from spotcheck.tenants.rules.models import RulesDocument  # noqa: F401
-from spotcheck.tenants.supervision.models import Criticism, DeductionRule  # noqa: F401
+from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, Criticism, DeductionRule  # noqa: F401
 from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission  # noqa: F401

@@ -4,7 +4,9 @@
 the 12-character code to type, and the business's code (encrypted, found by its keyed digest); how
 many times its page was opened, the team leader's record of arrival and departure, and the
 business's confirmation and evaluation; ``recusal_request`` the business's requests that an inspector
-withdraw (申请回避), as a leader decides them. A
+withdraw (申请回避), as a leader decides them; ``complaint`` a business's complaint to the justice bureau,
+the bureau's row whose copy the department complained about reads, and ``complaint_contact`` who
+complained, the bureau's alone (encrypted). A
 department's rows (row-level security); the public page finds a code by its token only.
 
 Revision ID: 0033
@@ -24,7 +26,9 @@ branch_labels = None
 depends_on = None
 
 #: The departments' rows (row-level security).
-TABLES = ['inspection_code', 'recusal_request']
+TABLES = ['inspection_code', 'recusal_request', 'complaint_contact']
+#: The bureau's rows shared with the department complained about (its copy).
+SHARED = ['complaint']
 
 
 def upgrade():
@@ -82,14 +86,63 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_recusal_request_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_recusal_request_visit_id'), ['visit_id'], unique=False)
 
-    rls.grant_tables(op, TABLES)
+    op.create_table('complaint',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('department_name', sa.String(length=100), nullable=False),
+    sa.Column('entity_name', sa.String(length=200), nullable=False),
+    sa.Column('campaign_code', sa.String(length=64), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.Enum('open', 'answered', name='complaint_status', native_enum=False, length=16), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('answered_by_name', sa.String(length=100), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('receiver_tenant_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['receiver_tenant_id'], ['tenant.id'], name=op.f('fk_complaint_receiver_tenant_id_tenant')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_complaint_tenant_id_tenant')),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_complaint_visit_id_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint'))
+    )
+    with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_receiver_tenant_id'), ['receiver_tenant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_visit_id'), ['visit_id'], unique=False)
+    op.create_table('complaint_contact',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('name_encrypted', sa.Text(), nullable=False),
+    sa.Column('phone_encrypted', sa.Text(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_complaint_contact_complaint_id_complaint')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_complaint_contact_tenant_id_tenant')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_contact')),
+    sa.UniqueConstraint('complaint_id', name=op.f('uq_complaint_contact_complaint_id'))
+    )
+    with op.batch_alter_table('complaint_contact', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_contact_tenant_id'), ['tenant_id'], unique=False)
+
+    rls.grant_tables(op, TABLES + SHARED)
     for table in TABLES:
         rls.enable(op, table)
+    for table in SHARED:
+        rls.enable_shared_with_receiver(op, table)
 
 
 def downgrade():
+    for table in SHARED:
+        rls.disable_shared_with_receiver(op, table)
     for table in reversed(TABLES):
         rls.disable(op, table)
+    with op.batch_alter_table('complaint_contact', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_contact_tenant_id'))
+    op.drop_table('complaint_contact')
+    with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_visit_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_receiver_tenant_id'))
+    op.drop_table('complaint')
     with op.batch_alter_table('recusal_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recusal_request_visit_id'))
         batch_op.drop_index(batch_op.f('ix_recusal_request_tenant_id'))

@@ -26,8 +26,9 @@ from spotcheck.tenants.results.vocabulary import (
     RecusalRequestStatus,
     VisitStatus,
 )
-from spotcheck.tenants.supervision.models import CriticismStatus
+from spotcheck.tenants.supervision.models import ComplaintStatus, CriticismStatus
 from spotcheck.tenants.supervision.submission_models import SubmissionStatus
+from spotcheck.tenants.supervision.vocabulary import COMPLAINT_STATUS_LABELS
 
 #: Each enum and the table that names its members.
 LABELLED: dict[type[enum.Enum], dict] = {
@@ -51,6 +52,7 @@ LABELLED: dict[type[enum.Enum], dict] = {
     FollowUpKind: reference.FOLLOW_UP_KINDS,
     VisitStatus: labels.VISIT_STATUS,
     CriticismStatus: labels.CRITICISM_STATUS,
+    ComplaintStatus: COMPLAINT_STATUS_LABELS,
 }
 #: Enums no page names (with why).
 UNNAMED = {

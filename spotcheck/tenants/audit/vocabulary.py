@@ -145,6 +145,7 @@ DETAIL_LABELS = {
     "after_the_window": _l("After the late-entry window"),
     "satisfaction": _l("Satisfaction"),
     "accepted": _l("Accepted"),
+    "department": _l("Department"),
 }
 
 #: What a read beyond the reader's own department was (跨部门或联合抽查查阅): the query's name, the
@@ -324,6 +325,8 @@ ACTION_LABELS = {
     "visit.confirmed_by_business": _l("Business confirmed the inspection with its code"),
     "visit.evaluated_by_business": _l("Business evaluated the inspection"),
     "visit.recusal_requested": _l("Business asked that an inspector withdraw"),
+    "complaint.made": _l("Complaint made by a business"),
+    "complaint.answered": _l("Bureau answered a complaint"),
     "visit.recusal_request_decided": _l("Leader decided a business's request that an inspector withdraw"),
     "visit.entry_recorded_late": _l("Arrival and departure recorded late (补录)"),
     "inspector.linked": _l("Inspector linked to a user account"),

@@ -1,5 +1,5 @@
-"""The justice bureau's rows: the deductions of the assessment (考核扣分项) and the notices of
-criticism (通报). (The filing archive, 备案审核记录, is the plans' :class:`PlanReview`.)"""
+"""The justice bureau's rows: the deductions of the assessment (考核扣分项), the notices of
+criticism (通报) and the businesses' complaints about inspections (投诉). (The filing archive, 备案审核记录, is the plans' :class:`PlanReview`.)"""
 from __future__ import annotations
 
 import enum
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.clock import now
 from spotcheck.core.database import Model
-from spotcheck.core.scoping import TenantOwned
+from spotcheck.core.scoping import SharedWithReceiver, TenantOwned
 
 
 class DeductionRule(Model):
@@ -62,3 +62,41 @@ class Criticism(TenantOwned, Model):
     returned_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     returned_by_name: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     returned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class ComplaintStatus(str, enum.Enum):
+    open = "open"  # 待答复
+    answered = "answered"  # 已答复
+
+
+class Complaint(SharedWithReceiver, Model):
+    """A business's complaint about an inspection (投诉), made on its code's page with its 企业核验码: the
+    justice bureau's row, whose copy the inspecting department reads (``receiver_tenant_id``) — the
+    text, the inspection and the bureau's answer, never who complained (:class:`ComplaintContact`)."""
+
+    __tablename__ = "complaint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), index=True)
+    department_name: Mapped[str] = mapped_column(sa.String(100))
+    entity_name: Mapped[str] = mapped_column(sa.String(200))
+    campaign_code: Mapped[str] = mapped_column(sa.String(64), default="")
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    status: Mapped[ComplaintStatus] = mapped_column(
+        sa.Enum(ComplaintStatus, name="complaint_status", native_enum=False, length=16), default=ComplaintStatus.open)
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+    answered_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class ComplaintContact(TenantOwned, Model):
+    """Who complained and how to reach them (投诉人联系方式): the bureau's alone (row-level security
+    keeps it from the department complained about), encrypted (personal data)."""
+
+    __tablename__ = "complaint_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(sa.ForeignKey("complaint.id"), unique=True)
+    name_encrypted: Mapped[str] = mapped_column(sa.Text)
+    phone_encrypted: Mapped[str] = mapped_column(sa.Text)

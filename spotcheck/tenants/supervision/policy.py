@@ -24,7 +24,7 @@ from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.core.queries import OWN, Across, opened
 from spotcheck.tenants.supervision import figures
 from spotcheck.tenants.supervision.figures import department_exists
-from spotcheck.tenants.supervision.models import CriticismStatus
+from spotcheck.tenants.supervision.models import ComplaintStatus, CriticismStatus
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.tables import TABLES, offered
 
@@ -125,4 +125,11 @@ REPORT_ACTIONS = Actions(
            lambda s: s.started and (s.prepared is not None or not s.due.duty.area_wide),
            lambda s: ("统计期尚未开始，不能报送该期报表。" if not s.started
                       else "全区（县）汇总表须先由司法局的监督人员准备，再由局领导签发。")),
+)
+
+
+#: A business's complaint (投诉): the bureau answers it, once.
+COMPLAINT_ACTIONS = Actions(
+    Action("answer", Permission.SUPERVISION_MANAGE, lambda c: c.status == ComplaintStatus.open,
+           _l("This complaint is already answered.")),
 )

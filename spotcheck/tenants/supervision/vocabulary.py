@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from spotcheck.tenants.rules.vocabulary import DEDUCTION_LABELS
 
 # the periods (统计期), as pages and API name them
@@ -186,3 +188,7 @@ DRILL_COLUMNS = {
 
 #: The Celery task (后台作业) that builds a statistical table, and its jobs' kind (never renamed).
 TABLE_TASK, TABLE_JOB = "spotcheck.supervision.table", "supervision.table"
+
+
+#: A complaint's state (投诉), as the bureau and the department read it.
+COMPLAINT_STATUS_LABELS = {"open": _l("Waiting for the bureau's answer"), "answered": _l("Answered by the bureau")}

@@ -49,7 +49,7 @@ def typed():
     if not text:
         return render_template("results/public/check_form.html", code="")
     check = public_check(typed=text)
-    response = make_response(_page(check, text), 200)  # a search: found or not, it answers
+    response = make_response(check_page(check, text), 200)  # a search: found or not, it answers
     if check is not None:
         scans.seen(check.token, response)
     return response
@@ -61,7 +61,7 @@ def typed():
 def scanned(token):
     """A code's page: 404 for a token no inspection has (its page still says so in Chinese)."""
     check = public_check(token=token)
-    response = make_response(_page(check, None), 200 if check is not None else 404)
+    response = make_response(check_page(check, None), 200 if check is not None else 404)
     if check is not None:
         scans.seen(token, response)
     return response
@@ -72,7 +72,7 @@ def scanned(token):
 @limited
 def confirm(token):
     """确认入企, with the business code."""
-    return _business_step(token, "confirm", results.confirm_visit, {"business_code": request.form.get("business_code", "")})
+    return business_step(token, "confirm", results.confirm_visit, {"business_code": request.form.get("business_code", "")})
 
 
 @bp.route("/<token>/evaluate", methods=["POST"])
@@ -80,7 +80,7 @@ def confirm(token):
 @limited
 def evaluate(token):
     """评价, with the business code: once, after 离企."""
-    return _business_step(token, "evaluate", results.evaluate_visit,
+    return business_step(token, "evaluate", results.evaluate_visit,
                           {key: request.form.get(key, "") for key in ("business_code", "satisfaction", "text")})
 
 
@@ -89,26 +89,27 @@ def evaluate(token):
 @limited
 def recusal(token):
     """申请回避, with the business code: a leader of the department decides."""
-    return _business_step(token, "recusal", results.request_recusal,
+    return business_step(token, "recusal", results.request_recusal,
                           {key: request.form.get(key, "") for key in ("business_code", "cert_no", "reason")})
 
 
-def _business_step(token: str, form: str, command, data: dict):
-    """Run the business's command; its page again, with the refusal beside the form it came from."""
+def business_step(token: str, form: str, command, data: dict):
+    """Run the business's command (any domain's, given its code's token and the form's ``data``); the
+    code's page again, with the refusal beside the form it came from, or saying it was sent."""
     if not EmptyForm().validate_on_submit():
-        return _page(public_check(token=token), None, form=form, refusal=_("The form has expired: send it again.")), 400
+        return check_page(public_check(token=token), None, form=form, refusal=_("The form has expired: send it again.")), 400
     outcome = attempt(command, token, data, refusals=(ValidationFailed, Conflict, NotFound))
     if outcome.ok:
-        return redirect(url_for("public_checks.scanned", token=token, _anchor="business"))
+        return redirect(url_for("public_checks.scanned", token=token, sent=form, _anchor="business"))
     check = public_check(token=token)
     status = 404 if check is None else 422 if outcome.invalid else 409
-    return _page(check, None, form=form, errors=outcome.errors, values=data,
+    return check_page(check, None, form=form, errors=outcome.errors, values=data,
                  refusal=None if outcome.invalid or outcome.refusal is None else user_message(outcome.refusal)), status
 
 
-def _page(check, typed: str | None, **shown) -> str:
+def check_page(check, typed: str | None, **shown) -> str:
     return render_template("results/public/check.html", check=check, typed=typed, business_form=EmptyForm(),
                            state_label=CHECK_STATE_LABELS[check.state] if check else None,
                            satisfaction_labels=SATISFACTION_LABELS, text_length=EVALUATION_TEXT_LENGTH,
                            form=shown.get("form"), errors=shown.get("errors") or {}, values=shown.get("values") or {},
-                           refusal=shown.get("refusal"))
+                           refusal=shown.get("refusal"), sent=request.args.get("sent", ""))

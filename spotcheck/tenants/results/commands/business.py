@@ -37,7 +37,7 @@ WRONG_CODE = _l("This is not the business code of this inspection: type the 12 c
 
 
 @contextmanager
-def _business_code(token: str, data: dict) -> Iterator[tuple[int, InspectionCode]]:
+def with_business_code(token: str, data: dict) -> Iterator[tuple[int, InspectionCode]]:
     """In the department of the code of ``token``: its row, locked, once ``data["business_code"]`` is
     right; what changes is written before the department's scope ends."""
     found = locate(token)
@@ -57,7 +57,7 @@ def _business_code(token: str, data: dict) -> Iterator[tuple[int, InspectionCode
 @command(ANYONE)
 def confirm_visit(token: str, data: dict, *, actor: Actor | None = None) -> InspectionCode:
     """确认入企: the business confirms, with its code, that the team recorded as arrived came."""
-    with _business_code(token, data if isinstance(data, dict) else {}) as (tenant_id, code):
+    with with_business_code(token, data if isinstance(data, dict) else {}) as (tenant_id, code):
         if code.arrived_at is None:
             raise Conflict(_l("The team has not recorded its arrival: there is nothing to confirm yet."))
         if code.confirmed_at is not None:
@@ -72,7 +72,7 @@ def evaluate_visit(token: str, data: dict, *, actor: Actor | None = None) -> Ins
     """评价: once the team has left, the business grades the inspection (``data["satisfaction"]``, 1 to 5)
     and may say why (``data["text"]``): once, within the rules' days after 离企."""
     data = data if isinstance(data, dict) else {}
-    with _business_code(token, data) as (tenant_id, code):
+    with with_business_code(token, data) as (tenant_id, code):
         errors: dict[str, list] = {}
         raw = str(data.get("satisfaction") or "")
         satisfaction = int(raw) if raw.isascii() and raw.isdigit() and int(raw) in SATISFACTION_LABELS else None
@@ -104,7 +104,7 @@ def request_recusal(token: str, data: dict, *, actor: Actor | None = None) -> Re
     the 执法证号 the page shows) withdraw, for ``data["reason"]`` (a conflict of interest). A leader
     decides (:func:`decide_recusal_request`); one open request a member."""
     data = data if isinstance(data, dict) else {}
-    with _business_code(token, data) as (tenant_id, code):
+    with with_business_code(token, data) as (tenant_id, code):
         visit = code.visit
         if code.left_at is not None:
             raise Conflict(_l("The team has left: a withdrawal is asked before or during the inspection."))
