@@ -90,6 +90,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             joint.joint_campaign(tenants, year=today.year, today=today)
             supervision.credit_export(tenants)
             supervision.criticism(year=today.year, today=today)
+            supervision.complaint()
             supervision.submissions(year=today.year, today=today)
         if size and scale > 1:
             catalog.grow_inspectors(tenants, scale=scale, seed=seed, today=today)

@@ -2,7 +2,7 @@
 bureau's notice of criticism (通报) and 应急管理局's statistical tables (报表报送)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -13,8 +13,10 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.people import user_named
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.exports import commands as exports
+from spotcheck.tenants.results import codes
+from spotcheck.tenants.results.models import InspectionCode
 from spotcheck.tenants.supervision import commands as supervision
-from spotcheck.tenants.supervision.models import Criticism
+from spotcheck.tenants.supervision.models import Complaint, Criticism
 from spotcheck.tenants.supervision.submission_models import ReportSubmission
 
 
@@ -62,3 +64,25 @@ def submissions(*, year: int, today: date) -> None:
             supervision.submit({"code": "progress", "period": period, "digest": prepared.digest}, actor=leader)
         with clock.frozen_at(date(year, 7, 3)):
             supervision.submit({"code": "practice", "period": period, "contact": planner.display_name, "phone": "0571-87000001"}, actor=leader)
+
+
+def complaint() -> None:
+    """The business that evaluated its inspection (the market bureau's first visit) also complains to the
+    justice bureau about a request made at the door, and the bureau answers five days later (投诉与答复).
+    Left alone once the bureau has a complaint."""
+    supervisor = user_named("sfj_supervisor")
+    with tenant_scope(supervisor.tenant_id):
+        if db.session.scalar(sa.select(Complaint.id).limit(1)) is not None:
+            return
+    with tenant_scope(user_named("scj_admin").tenant_id):
+        code = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.evaluated_at.is_not(None))
+                                 .order_by(InspectionCode.id).limit(1))
+        if code is None or code.evaluated_at is None:
+            return
+        token, business, evaluated = code.token, codes.business_code(code), clock.local(code.evaluated_at)
+    with clock.frozen_at(evaluated.replace(tzinfo=None) + timedelta(hours=2)):
+        made = supervision.complain(token, {"business_code": business, "contact_name": "陈店长", "contact_phone": "13905710001",
+                                            "text": "检查人员要求提供近三年全部进货单据复印件，超出本次检查事项的范围。"})
+    with clock.frozen_at(evaluated.replace(tzinfo=None) + timedelta(days=5)), tenant_scope(supervisor.tenant_id):
+        supervision.answer_complaint(made.id, {"answer": "经核实，检查人员所要材料超出检查事项范围，已责令市场监督管理局规范材料要求，"
+                                                         "并向企业说明。"}, actor=supervisor)
