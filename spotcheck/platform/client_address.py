@@ -6,14 +6,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 
 from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def client_key() -> str:
+    """An IPv6 client by its /64 (one subscriber's block: its addresses are not many clients)."""
     secret = str(current_app.config["SECRET_KEY"]).encode()
-    address = (request.remote_addr or "").encode()
+    try:
+        parsed = ipaddress.ip_address(request.remote_addr or "")
+        shown = str(ipaddress.ip_network(f"{parsed}/64", strict=False)) if parsed.version == 6 else str(parsed)
+    except ValueError:
+        shown = request.remote_addr or ""
+    address = shown.encode()
     return "c:" + hmac.new(secret, b"rate-limit|" + address, hashlib.sha256).hexdigest()[:16]
 
 

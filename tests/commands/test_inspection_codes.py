@@ -316,3 +316,25 @@ def test_a_business_asks_that_an_inspector_withdraw_and_a_leader_decides_with_th
             assert decided[second].status == RecusalRequestStatus.refused
             assert decided[second].decision_reason == "经核实无利害关系。"
         assert not public_check(token=token).recusal_asked
+
+
+def test_a_late_record_keeps_what_was_recorded_at_the_door(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            results.record_arrival(ids["visit"], actor=chief)
+            db.session.commit()
+            arrived = visit(ids).code.arrived_at
+            with pytest.raises(ValidationFailed) as refused:  # a time at the calendar's edge is refused, not a 500
+                results.record_late_entry(ids["visit"], {"left_at": "0001-01-01T05:00+14:00", "reason": "离企未登记"},
+                                          actor=chief)
+            assert set(refused.value.errors) == {"left_at"}
+            results.record_late_entry(ids["visit"], {"arrived_at": "2026-04-01T06:00", "left_at": "2026-04-01T09:00",
+                                                     "reason": "离企时手机没电，未能登记。"}, actor=chief)
+            db.session.commit()
+            code = visit(ids).code
+            assert code.arrived_at == arrived and code.left_at is not None  # only the missing departure is filled
+            with pytest.raises(Conflict):  # both recorded: a leader corrects them
+                results.record_late_entry(ids["visit"], {"arrived_at": "2026-04-01T08:00", "left_at": "2026-04-01T08:30",
+                                                         "reason": "更正"}, actor=chief)

@@ -96,13 +96,14 @@ def test_documents_are_read_by_the_people_concerned_only(app):
                 elsewhere = db.session.scalar(sa.select(Notice.id).where(Notice.visit_id == other_visit))
         chief = signed_in(app, "yjj_inspector")
         page = chief.get(f"/visits/{ids['visit']}").get_data(as_text=True)
-        assert f"/notices/{inspection}.pdf" in page and 'data-kind="assignment"' in page
-        got = chief.get(f"/notices/{inspection}.pdf")
+        # the inspection notice carries the business's own code (企业核验码): the department delivers it,
+        # the team reads its assignment notice
+        assert f"/notices/{inspection}.pdf" not in page and 'data-kind="assignment"' in page
+        assert chief.get(f"/notices/{inspection}.pdf").status_code == 404
+        assert chief.get(f"/notices/{elsewhere}.pdf").status_code == 404
+        got = signed_in(app, "yjj_planner").get(f"/notices/{inspection}.pdf")
         assert got.status_code == 200 and got.mimetype == "application/pdf" and got.data.startswith(b"%PDF")
         assert "attachment" in got.headers["Content-Disposition"]
-        team_of_other = chief.get(f"/notices/{elsewhere}.pdf").status_code
-        assert team_of_other in (200, 404)  # 200 only when the leader is on that team too
-        assert signed_in(app, "yjj_planner").get(f"/notices/{inspection}.pdf").status_code == 200
         assert signed_in(app, "scj_planner").get(f"/notices/{inspection}.pdf").status_code == 404
         assert signed_in(app, "sfj_supervisor").get(f"/notices/{inspection}.pdf").status_code == 404
         header = chief.get("/").get_data(as_text=True)

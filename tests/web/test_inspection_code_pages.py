@@ -71,9 +71,12 @@ def test_the_team_leader_shows_the_qr_and_records_arrival_and_departure_on_the_v
 
 
 def test_asking_for_codes_too_fast_is_refused_in_chinese_per_client_and_per_code(database_url):
-    # behind one proxy: each client by the address the proxy reports (X-Forwarded-For)
+    # behind one proxy: each client by the address the proxy reports (X-Forwarded-For), an IPv6 one by its /64
     app = make_app(database_url, SPOTCHECK_PROXY_HOPS=1, SPOTCHECK_CODE_LIMIT_PER_CLIENT="3/minute",
                    SPOTCHECK_CODE_LIMIT_PER_CODE="5/minute")
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, typed, business, visit_id = _codes(ids)
     client = app.test_client()
     one, other = {"X-Forwarded-For": "203.0.113.9"}, {"X-Forwarded-For": "198.51.100.7"}
     for n in range(3):
@@ -81,13 +84,20 @@ def test_asking_for_codes_too_fast_is_refused_in_chinese_per_client_and_per_code
     refused = client.get("/public/checks?code=BBBB-BBBB-BBBB", headers=one)
     assert refused.status_code == 429 and "请求过于频繁" in refused.get_data(as_text=True)
     assert client.get("/public/checks?code=BBBB-BBBB-BBBB", headers=other).status_code == 200  # another client
-    for n in range(3):  # one code asked by many clients: limited as a code
-        client.get("/public/checks?code=CCCC-CCCC-CCCC", headers={"X-Forwarded-For": f"192.0.2.{n}"})
-    client.get("/public/checks?code=cccc-cccc-cccc", headers={"X-Forwarded-For": "192.0.2.50"})  # the same code
-    assert client.get("/public/checks?code=CCCC CCCC CCCC", headers={"X-Forwarded-For": "192.0.2.51"}).status_code == 200
-    assert client.get("/public/checks?code=CCCC-CCCC-CCCC", headers={"X-Forwarded-For": "192.0.2.52"}).status_code == 429
+    for n in range(3):  # one subscriber's IPv6 block is one client
+        client.get("/public/checks?code=CCCC-CCCC-CCCC", headers={"X-Forwarded-For": f"2001:db8:1:2::{n + 1}"})
+    assert client.get("/public/checks?code=CCCC", headers={"X-Forwarded-For": "2001:db8:1:2::99"}).status_code == 429
+    page = f"/public/checks/{token}"
+    with frozen_at(DURING):
+        for n in range(5):  # guessing one code's business code from many clients: limited as a code
+            post_form(client, f"{page}/confirm", {"business_code": f"0000-0000-000{n}"}, token_from=page)
+            client.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{n}"
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = "192.0.2.77"
+        guessed = post_form(client, f"{page}/confirm", {"business_code": business}, token_from=page)
+        assert guessed.status_code == 429
+        assert client.get(page).status_code == 200  # the page itself is never locked by the guesses
     kept = " ".join(str(key) for key in limiter.storage.storage)  # what the limiter keeps: no address
-    assert kept and "203.0.113.9" not in kept and "192.0.2." not in kept
+    assert kept and "203.0.113.9" not in kept and "192.0.2." not in kept and "2001:db8" not in kept
 
 
 def test_the_business_confirms_and_evaluates_on_the_codes_page_and_the_department_reads_it(app):

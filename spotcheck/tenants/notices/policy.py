@@ -35,6 +35,8 @@ def readable(notice: Notice, reader: Actor) -> bool:
                        reader) is not None
     if notice.kind == NoticeKind.assignment:
         return db.session.scalar(sa.select(Inspector.user_id).where(Inspector.id == notice.inspector_id)) == reader.id
+    if notice.kind == NoticeKind.inspection:  # it carries the business's own code (企业核验码): not the team's to read
+        return False
     if notice.visit_id is not None:
         return membership(cast(Visit, db.session.get(Visit, notice.visit_id)), reader) is not None
     return False

@@ -124,7 +124,7 @@ def missing_for_submission(visit: Visit) -> dict[str, list]:
     if not visit.method:
         errors["method"] = [_l("Choose the check method.")]
     rules = rules_for(visit.tenant_id, visit.checked_until or today())
-    if rules.entry_required and visit.code is not None and visit.code.arrived_at is None:
+    if rules.entry_required and (visit.code is None or visit.code.arrived_at is None):
         errors["arrival"] = [_l("%(rule)sa result is submitted once the team's arrival (入企) is recorded: record it, "
                                 "or record it late with the reason (补录).", rule=rules.under("entry_required"))]
     errors.update(missing_report(visit, {name: getattr(visit, name) for name in (*TEXTS, "method")}))

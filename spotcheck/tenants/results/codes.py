@@ -192,8 +192,11 @@ CODE_ACTIONS = Actions(
            else _l("The departure is already recorded."),
            who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
     # 补录: the 组长 records both times afterwards, with the reason, within the rules' days after the check.
-    Action("record_late", Permission.RESULTS_ENTER, lambda v: _code_of(v) is not None and not _late(v),
+    Action("record_late", Permission.RESULTS_ENTER,
+           lambda v: _code_of(v) is not None and not _late(v) and v.code.left_at is None,
            lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
+           else _l("The arrival and departure are recorded: a leader corrects them, with the reason.")
+           if v.code.left_at is not None
            else _l("The time for recording the arrival late has passed: a leader corrects it, with the reason."),
            who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
     # 更正: after those days, a leader corrects the register, with the reason.
@@ -206,5 +209,7 @@ CODE_ACTIONS = Actions(
 #: A business's request that an inspector withdraw (回避申请): a leader decides it, once.
 RECUSAL_REQUEST_ACTIONS = Actions(
     Action("decide", Permission.RESULTS_REVIEW, lambda r: r.status == RecusalRequestStatus.pending,
-           _l("This request is already decided.")),
+           _l("This request is already decided."),
+           who=lambda r, actor: r.member.inspector is None or r.member.inspector.user_id != getattr(actor, "id", None),
+           who_refusal=_l("The request is about you: another leader decides it.")),
 )

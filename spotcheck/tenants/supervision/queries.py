@@ -386,7 +386,8 @@ def complaints(*, reader: Actor) -> list[tuple[Complaint, frozenset[str]]]:
 def complaint(complaint_id: int, *, reader: Actor) -> tuple[Complaint, dict | None, frozenset[str]]:
     """One complaint; who complained only for the bureau (``None`` for a department's copy); the actions."""
     found = get_row(Complaint, complaint_id, _l("No such complaint."))
-    contact = db.session.scalar(sa.select(ComplaintContact).where(ComplaintContact.complaint_id == found.id))
+    contact = None if not has_permission(reader, Permission.SUPERVISION_MANAGE) or found.receiver_tenant_id == found.tenant_id \
+        else db.session.scalar(sa.select(ComplaintContact).where(ComplaintContact.complaint_id == found.id))
     shown = None if contact is None else {"name": personal_data.decrypt(contact.name_encrypted),
                                           "phone": personal_data.decrypt(contact.phone_encrypted)}
     return found, shown, COMPLAINT_ACTIONS.allowed(found, reader)

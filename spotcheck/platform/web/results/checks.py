@@ -28,9 +28,11 @@ def _asked_code() -> str:
     return "t:" + token if token else "c:" + vocabulary.normalise_typed(request.args.get("code") or "")
 
 
-#: Every lookup counts per client, per code and in all (a typed code is 60 bits: guessing is slow).
+#: Every lookup counts per client and in all (a typed code is 60 bits: guessing is slow); the business's
+#: forms count per code too (guessing its code), never the page itself (nobody locks a page at the door).
 limits = (limiter.limit(_limit("SPOTCHECK_CODE_LIMIT_PER_CLIENT")),
-          limiter.limit(_limit("SPOTCHECK_CODE_LIMIT_PER_CODE"), key_func=_asked_code),
+          limiter.limit(_limit("SPOTCHECK_CODE_LIMIT_PER_CODE"), key_func=_asked_code,
+                        exempt_when=lambda: request.method == "GET"),
           limiter.shared_limit(_limit("SPOTCHECK_CODE_LIMIT_ALL"), scope="codes-all", key_func=lambda: "all"))
 
 

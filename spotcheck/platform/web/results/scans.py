@@ -1,7 +1,8 @@
 """The scans of the inspection codes' pages (扫码核验), counted in aggregate: each web process keeps the
-counts in memory and writes them together once ``SPOTCHECK_SCAN_FLUSH_SECONDS`` have passed, after the
-response of the request that notices it (SQLite has one writer; a scan is not worth a transaction of its
-own). A process that stops loses at most that long's counts: the figure is a count, not a register."""
+counts in memory and writes them together after the response of the first request that comes once
+``SPOTCHECK_SCAN_FLUSH_SECONDS`` have passed (SQLite has one writer; a scan is not worth a transaction of
+its own). Counts wait in a process until its next scan after that interval, and a process that stops
+loses those waiting: the figure is a count, not a register (the register is 入企 and 离企)."""
 from __future__ import annotations
 
 import threading
@@ -10,6 +11,7 @@ from collections import Counter
 
 from flask import current_app
 
+from spotcheck.core.database import DATABASE_ERRORS
 from spotcheck.tenants.results import commands as results
 
 _lock = threading.Lock()
@@ -32,6 +34,10 @@ def seen(token: str, response) -> None:
 
     def write() -> None:
         with app.app_context():
-            results.count_scans(taken)
+            try:
+                results.count_scans(taken)
+            except DATABASE_ERRORS:  # the one writer is busy, or the database away: the counts wait for next time
+                with _lock:
+                    _counts.update(taken)
 
     response.call_on_close(write)

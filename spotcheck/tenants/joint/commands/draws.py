@@ -46,7 +46,6 @@ from spotcheck.tenants.joint.vocabulary import (
     SIZES_REASON,
     SIZES_TASK,
 )
-from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import Visit
 
 
@@ -220,10 +219,8 @@ def hand_out(campaign_id: int, data: dict | None = None, *, actor: Actor, progre
         entity_ids = [entity_id for entity_id, drawn_by in groups.items() if group in drawn_by]
         with tenant_scope(part["tenant_id"]):
             own = cast(Campaign, db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"])))
-            visits = []
             for entity_id in entity_ids:
-                visits.append(Visit(campaign_id=own.id, entity_id=entity_id))
-                db.session.add(visits[-1])
+                db.session.add(Visit(campaign_id=own.id, entity_id=entity_id))
                 members = [m for m in mixed.get(entity_id, []) if m.group_code == group]
                 leader_here = any(m.is_leader for m in members)
                 for index, member in enumerate(members):
@@ -233,7 +230,6 @@ def hand_out(campaign_id: int, data: dict | None = None, *, actor: Actor, progre
                                               is_leader=member.is_leader if leader_here else index == 0))
             own.status = CampaignStatus.notified
             db.session.flush()
-            codes.issue(visits, today())  # each department's check of the entity has its own code
         done += len(entity_ids)
         progress(int(95 * done / max(total, 1)), done=done, total=total)
     campaign.status = CampaignStatus.notified

@@ -19,6 +19,7 @@ from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.results.codes import BUSINESS, RECUSAL_REQUEST_ACTIONS, business_matches, evaluation_until
 from spotcheck.tenants.results.commands.teams import declare
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest
@@ -148,6 +149,7 @@ def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> Recu
         raise ValidationFailed(errors)
     if accept:
         campaign = get_row(Campaign, request.member.campaign_id, _l("No such campaign."), for_update=True)
+        CAMPAIGN_ACTIONS.check_state(campaign, "declare_recusal")  # a joint campaign's team changes by its coordinator
         declare(campaign, request.member, f"被检查单位申请回避：{request.reason}", actor)
     request.status = RecusalRequestStatus.accepted if accept else RecusalRequestStatus.refused
     request.decided_by_name, request.decided_at, request.decision_reason = actor.display_name, now(), reason

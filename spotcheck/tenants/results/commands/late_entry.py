@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
 from spotcheck.core.actor import Actor
-from spotcheck.core.clock import SHANGHAI, now, today
+from spotcheck.core.clock import SHANGHAI, as_utc, now, today
 from spotcheck.core.commands import command
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission, has_permission
@@ -24,10 +24,12 @@ def _moment(raw, name: str, errors: dict) -> datetime | None:
     """A time as a page's ``datetime-local`` sends it (Beijing time), as UTC."""
     try:
         moment = datetime.fromisoformat(str(raw or "").strip())
-    except ValueError:
+        moment = moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
+        moment.astimezone(SHANGHAI)  # a year at the calendar's edge cannot be moved to Beijing time
+    except (ValueError, OverflowError):
         errors[name] = [_l("Give the date and time (for example 2026-04-01 09:30).")]
         return None
-    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
+    return moment
 
 
 @command(Permission.SIGNED_IN)  # the 组长's RESULTS_ENTER or a leader's RESULTS_REVIEW: CODE_ACTIONS says which
@@ -42,7 +44,9 @@ def record_late_entry(visit_id: int, data: dict, *, actor: Actor) -> InspectionC
                          else "record_late")
     data = data if isinstance(data, dict) else {}
     errors: dict[str, list] = {}
-    arrived, left = _moment(data.get("arrived_at"), "arrived_at", errors), _moment(data.get("left_at"), "left_at", errors)
+    at_the_door = visit.code.arrived_at if visit.code is not None and not late else None  # recorded: kept
+    arrived = as_utc(at_the_door) if at_the_door is not None else _moment(data.get("arrived_at"), "arrived_at", errors)
+    left = _moment(data.get("left_at"), "left_at", errors)
     reason = str(data.get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
         errors["reason"] = [_l("Say why the arrival was not recorded at the door (2 to %(n)d characters).", n=REASON_LENGTH)]
