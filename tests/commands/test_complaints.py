@@ -24,10 +24,15 @@ DURING = date(2026, 4, 1)  # inside the world's campaign window
 COMPLAINT = {"text": "检查人员要求我单位提供与检查事项无关的材料。", "contact_name": "王经理", "contact_phone": "13912345678"}
 
 
-def _complained(ids) -> tuple[str, str, int]:
+def _codes_of(ids) -> tuple[str, str]:
+    """The first visit's 检查码 token and 企业核验码."""
     with tenant_scope(ids["tenant"]):
         code = visit(ids).code
-        token, business = code.token, codes.business_code(code)
+        return code.token, codes.business_code(code)
+
+
+def _complained(ids) -> tuple[str, str, int]:
+    token, business = _codes_of(ids)
     complaint = supervision.complain(token, {**COMPLAINT, "business_code": business})
     return token, business, complaint.id
 
@@ -35,9 +40,7 @@ def _complained(ids) -> tuple[str, str, int]:
 def test_a_complaint_reaches_the_bureau_which_answers_it_and_the_department_reads_a_copy_without_the_person(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        with tenant_scope(ids["tenant"]):
-            code = visit(ids).code
-            token, business = code.token, codes.business_code(code)
+        token, business = _codes_of(ids)
         with pytest.raises(ValidationFailed) as refused:
             supervision.complain(token, {"business_code": business, "text": "短", "contact_name": "", "contact_phone": "123"})
         assert set(refused.value.errors) == {"text", "contact_name", "contact_phone"}
@@ -122,9 +125,7 @@ def test_the_departments_roles_read_the_copy_on_their_pages_and_never_the_person
 def test_a_business_complains_on_its_codes_page(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        with tenant_scope(ids["tenant"]):
-            code = visit(ids).code
-            token, business = code.token, codes.business_code(code)
+        token, business = _codes_of(ids)
     with frozen_at(DURING):
         public, page = app.test_client(), f"/public/checks/{token}"
         assert 'id="complaint-form"' in public.get(page).get_data(as_text=True)
