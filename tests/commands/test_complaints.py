@@ -14,25 +14,17 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.results import codes
 from spotcheck.tenants.supervision import commands as supervision, queries
 from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, ComplaintStatus
 from tests.support.helpers import make_app, post_form, signed_in, tenant_id, user_named
-from tests.support.results_world import handed_out, visit
+from tests.support.results_world import codes_of, handed_out
 
 DURING = date(2026, 4, 1)  # inside the world's campaign window
 COMPLAINT = {"text": "检查人员要求我单位提供与检查事项无关的材料。", "contact_name": "王经理", "contact_phone": "13912345678"}
 
 
-def _codes_of(ids) -> tuple[str, str]:
-    """The first visit's 检查码 token and 企业核验码."""
-    with tenant_scope(ids["tenant"]):
-        code = visit(ids).code
-        return code.token, codes.business_code(code)
-
-
 def _complained(ids) -> tuple[str, str, int]:
-    token, business = _codes_of(ids)
+    token, _, business, _ = codes_of(ids)
     complaint = supervision.complain(token, {**COMPLAINT, "business_code": business})
     return token, business, complaint.id
 
@@ -40,7 +32,7 @@ def _complained(ids) -> tuple[str, str, int]:
 def test_a_complaint_reaches_the_bureau_which_answers_it_and_the_department_reads_a_copy_without_the_person(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, business = _codes_of(ids)
+        token, _, business, _ = codes_of(ids)
         with pytest.raises(ValidationFailed) as refused:
             supervision.complain(token, {"business_code": business, "text": "短", "contact_name": "", "contact_phone": "123"})
         assert set(refused.value.errors) == {"text", "contact_name", "contact_phone"}
@@ -125,7 +117,7 @@ def test_the_departments_roles_read_the_copy_on_their_pages_and_never_the_person
 def test_a_business_complains_on_its_codes_page(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, business = _codes_of(ids)
+        token, _, business, _ = codes_of(ids)
     with frozen_at(DURING):
         public, page = app.test_client(), f"/public/checks/{token}"
         assert 'id="complaint-form"' in public.get(page).get_data(as_text=True)

@@ -15,7 +15,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.results import commands as results, queries as results_queries
+from spotcheck.tenants.results import codes, commands as results, queries as results_queries
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.spreadsheets import queries as sheet_queries
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
@@ -71,6 +71,13 @@ def handed_out(*, notices: bool = False, **campaign) -> dict:
 
 def visit(ids) -> Visit:
     return db.session.scalar(sa.select(Visit).where(Visit.id == ids["visit"]).execution_options(populate_existing=True))
+
+
+def codes_of(ids) -> tuple[str, str, str, int]:
+    """The first visit's 检查码 (its token and its 12 characters), 企业核验码 and id, as a business holds them."""
+    with tenant_scope(ids["tenant"]):
+        one = visit(ids)
+        return one.code.token, one.code.typed, codes.business_code(one.code), one.id
 
 
 def inspector(inspector_id: int) -> Inspector:

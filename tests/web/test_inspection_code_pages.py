@@ -10,15 +10,9 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.extensions import limiter
 from spotcheck.tenants.results import codes, vocabulary
 from tests.support.helpers import make_app, post_form, signed_in
-from tests.support.results_world import handed_out, visit
+from tests.support.results_world import codes_of, handed_out, visit
 
 DURING = date(2026, 4, 1)  # inside the world's campaign window
-
-
-def _codes(ids) -> tuple[str, str, str, int]:
-    with tenant_scope(ids["tenant"]):
-        one = visit(ids)
-        return one.code.token, one.code.typed, codes.business_code(one.code), one.id
 
 
 def _team(ids) -> list[tuple[str, str]]:
@@ -30,7 +24,7 @@ def _team(ids) -> list[tuple[str, str]]:
 def test_the_code_page_says_genuine_with_the_team_and_a_made_up_code_is_unknown(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, _ = _codes(ids)
+        token, typed, business, _ = codes_of(ids)
         client = app.test_client()
         page = client.get(f"/public/checks/{token}")
         text = page.get_data(as_text=True)
@@ -51,7 +45,7 @@ def test_the_code_page_says_genuine_with_the_team_and_a_made_up_code_is_unknown(
 def test_the_team_leader_shows_the_qr_and_records_arrival_and_departure_on_the_visit_page(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = _codes(ids)
+        token, typed, business, visit_id = codes_of(ids)
     with frozen_at(DURING):  # each client's requests in their own app context (its own signed-in user)
         member = signed_in(app, "yjj_inspector2")
         seen = member.get(f"/visits/{visit_id}").get_data(as_text=True)
@@ -76,7 +70,7 @@ def test_asking_for_codes_too_fast_is_refused_in_chinese_per_client_and_per_code
                    SPOTCHECK_CODE_LIMIT_PER_CODE="5/minute")
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = _codes(ids)
+        token, typed, business, visit_id = codes_of(ids)
     client = app.test_client()
     one, other = {"X-Forwarded-For": "203.0.113.9"}, {"X-Forwarded-For": "198.51.100.7"}
     for n in range(3):
@@ -103,7 +97,7 @@ def test_asking_for_codes_too_fast_is_refused_in_chinese_per_client_and_per_code
 def test_the_business_confirms_and_evaluates_on_the_codes_page_and_the_department_reads_it(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = _codes(ids)
+        token, typed, business, visit_id = codes_of(ids)
     with frozen_at(DURING):
         chief = signed_in(app, "yjj_inspector")
         post_form(chief, f"/visits/{visit_id}/arrival", {}, token_from=f"/visits/{visit_id}")
@@ -129,7 +123,7 @@ def test_the_business_confirms_and_evaluates_on_the_codes_page_and_the_departmen
 def test_the_team_leader_records_the_times_late_on_the_visit_page_and_the_codes_page_says_so(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = _codes(ids)
+        token, typed, business, visit_id = codes_of(ids)
     with frozen_at(DURING):
         chief = signed_in(app, "yjj_inspector")
         page = f"/visits/{visit_id}"
@@ -148,7 +142,7 @@ def test_the_team_leader_records_the_times_late_on_the_visit_page_and_the_codes_
 def test_a_request_to_withdraw_reaches_the_leaders_home_and_is_decided_on_the_visit_page(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = _codes(ids)
+        token, typed, business, visit_id = codes_of(ids)
         name, cert_no = _team(ids)[-1]
     with frozen_at(DURING):
         public, page = app.test_client(), f"/public/checks/{token}"
@@ -175,7 +169,7 @@ def test_a_request_to_withdraw_reaches_the_leaders_home_and_is_decided_on_the_vi
 def test_opening_a_codes_page_is_counted_in_aggregate_and_nothing_of_who_opened_it(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = _codes(ids)
+        token, typed, business, visit_id = codes_of(ids)
     with frozen_at(DURING):
         client = app.test_client()
         for _ in range(2):
@@ -192,7 +186,7 @@ def test_opening_a_codes_page_is_counted_in_aggregate_and_nothing_of_who_opened_
 def test_the_page_of_a_typed_code_sends_the_business_forms_to_that_code(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = _codes(ids)
+        token, typed, business, visit_id = codes_of(ids)
     with frozen_at(DURING):
         page = app.test_client().get(f"/public/checks?code={typed}").get_data(as_text=True)
         assert f'action="/public/checks/{token}/recusal"' in page

@@ -14,7 +14,8 @@ The public page of a code says what state the inspection is in, from the data:
 A code that was never issued is **unknown**: its page says so and nothing else.
 
 :data:`CODE_ACTIONS` holds who records the arrival and the departure (the visit's 组长), for the
-commands and the visit page alike.
+commands and the visit page alike; :func:`business_refusal` what the business may do with its own code
+(confirm, evaluate, ask a withdrawal), for its commands and the code's page alike.
 """
 from __future__ import annotations
 
@@ -151,6 +152,38 @@ def evaluation_until(code: InspectionCode, days: int) -> date | None:
     return None if code.left_at is None else local(code.left_at).date() + timedelta(days=days)
 
 
+#: What a business does with its code (企业核验码) on the code's page.
+BUSINESS_STEPS = ("confirm", "evaluate", "ask_recusal")
+
+
+def business_refusal(code: InspectionCode, step: str, day: date):
+    """Why the business may not take ``step`` (:data:`BUSINESS_STEPS`) now, or ``None``: confirm once
+    the team has recorded its arrival, once; evaluate after 离企, once, within the rules' days; ask that
+    an inspector withdraw until the team leaves. The page offers, and the commands require, the same."""
+    if step == "confirm":
+        if code.arrived_at is None:
+            return _l("The team has not recorded its arrival: there is nothing to confirm yet.")
+        return _l("The business has already confirmed this inspection.") if code.confirmed_at is not None else None
+    if step == "ask_recusal":
+        return _l("The team has left: a withdrawal is asked before or during the inspection.") \
+            if code.left_at is not None else None
+    days = rules_for(code.tenant_id).business_evaluation_days
+    until = evaluation_until(code, days)
+    if until is None:
+        return _l("The inspection is evaluated once the team has recorded its departure.")
+    if code.evaluated_at is not None:
+        return _l("This inspection has already been evaluated: each inspection is evaluated once.")
+    if day > until:
+        return _l("An inspection is evaluated within %(days)d days of the team's departure: that time has passed.",
+                  days=days)
+    return None
+
+
+def business_steps(code: InspectionCode, day: date) -> frozenset[str]:
+    """The steps the business may take now (its page shows their forms)."""
+    return frozenset(step for step in BUSINESS_STEPS if business_refusal(code, step, day) is None)
+
+
 def late_entry_until(visit: Visit) -> date:
     """The last day the 组长 may record 入企 and 离企 late (补录): the rules' days after the check ended
     (the campaign's window, while no end is recorded); after it, only a leader corrects them."""
@@ -175,32 +208,28 @@ def state_of(code: InspectionCode, campaign: Campaign, day: date) -> CheckState:
     return CheckState.valid
 
 
-def _code_of(visit: Visit) -> InspectionCode | None:
-    return visit.code
-
-
 CODE_ACTIONS = Actions(
     # 入企: the 组长 records the team's arrival, once, for a visit that has its code.
-    Action("arrive", Permission.RESULTS_ENTER, lambda v: _code_of(v) is not None and v.code.arrived_at is None,
+    Action("arrive", Permission.RESULTS_ENTER, lambda v: v.code is not None and v.code.arrived_at is None,
            lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
            else _l("The arrival is already recorded."),
            who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
     # 离企: after the arrival, once.
     Action("leave", Permission.RESULTS_ENTER,
-           lambda v: _code_of(v) is not None and v.code.arrived_at is not None and v.code.left_at is None,
+           lambda v: v.code is not None and v.code.arrived_at is not None and v.code.left_at is None,
            lambda v: _l("Record the arrival first.") if v.code is None or v.code.arrived_at is None
            else _l("The departure is already recorded."),
            who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
     # 补录: the 组长 records both times afterwards, with the reason, within the rules' days after the check.
     Action("record_late", Permission.RESULTS_ENTER,
-           lambda v: _code_of(v) is not None and not _late(v) and v.code.left_at is None,
+           lambda v: v.code is not None and not _late(v) and v.code.left_at is None,
            lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
            else _l("The arrival and departure are recorded: a leader corrects them, with the reason.")
            if v.code.left_at is not None
            else _l("The time for recording the arrival late has passed: a leader corrects it, with the reason."),
            who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
     # 更正: after those days, a leader corrects the register, with the reason.
-    Action("correct_entry", Permission.RESULTS_REVIEW, lambda v: _code_of(v) is not None and _late(v),
+    Action("correct_entry", Permission.RESULTS_REVIEW, lambda v: v.code is not None and _late(v),
            lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
            else _l("The team leader can still record the arrival late: a leader corrects it only afterwards.")),
 )

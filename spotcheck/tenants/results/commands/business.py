@@ -18,9 +18,10 @@ from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.text import whole_number
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
-from spotcheck.tenants.results.codes import BUSINESS, RECUSAL_REQUEST_ACTIONS, business_matches, evaluation_until
+from spotcheck.tenants.results.codes import BUSINESS, RECUSAL_REQUEST_ACTIONS, business_matches, business_refusal
 from spotcheck.tenants.results.commands.teams import declare
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest
 from spotcheck.tenants.results.queries.codes import locate
@@ -31,10 +32,14 @@ from spotcheck.tenants.results.vocabulary import (
     SATISFACTION_LABELS,
     RecusalRequestStatus,
 )
-from spotcheck.tenants.rules.rulebook import rules_for
 
 WRONG_CODE = _l("This is not the business code of this inspection: type the 12 characters printed on the notice "
                 "your business received.")
+
+
+def _require(code: InspectionCode, step: str) -> None:
+    if (why := business_refusal(code, step, today())) is not None:
+        raise Conflict(why)
 
 
 @contextmanager
@@ -59,10 +64,7 @@ def with_business_code(token: str, data: dict) -> Iterator[tuple[int, Inspection
 def confirm_visit(token: str, data: dict, *, actor: Actor | None = None) -> InspectionCode:
     """确认入企: the business confirms, with its code, that the team recorded as arrived came."""
     with with_business_code(token, data if isinstance(data, dict) else {}) as (tenant_id, code):
-        if code.arrived_at is None:
-            raise Conflict(_l("The team has not recorded its arrival: there is nothing to confirm yet."))
-        if code.confirmed_at is not None:
-            raise Conflict(_l("The business has already confirmed this inspection."))
+        _require(code, "confirm")
         code.confirmed_at = now()
         audit.record("visit.confirmed_by_business", "visit", code.visit_id, actor=BUSINESS, tenant_id=tenant_id)
         return code
@@ -75,24 +77,15 @@ def evaluate_visit(token: str, data: dict, *, actor: Actor | None = None) -> Ins
     data = data if isinstance(data, dict) else {}
     with with_business_code(token, data) as (tenant_id, code):
         errors: dict[str, list] = {}
-        raw = str(data.get("satisfaction") or "")
-        satisfaction = int(raw) if raw.isascii() and raw.isdigit() and int(raw) in SATISFACTION_LABELS else None
-        if satisfaction is None:
+        satisfaction = whole_number(data.get("satisfaction"), digits=1)
+        if satisfaction not in SATISFACTION_LABELS:
             errors["satisfaction"] = [_l("Choose how satisfied the business is with the inspection.")]
         text = str(data.get("text") or "").strip()
         if len(text) > EVALUATION_TEXT_LENGTH:
             errors["text"] = [_l("At most %(n)d characters.", n=EVALUATION_TEXT_LENGTH)]
         if errors:
             raise ValidationFailed(errors)
-        days = rules_for(tenant_id).business_evaluation_days
-        until = evaluation_until(code, days)
-        if until is None:
-            raise Conflict(_l("The inspection is evaluated once the team has recorded its departure."))
-        if code.evaluated_at is not None:
-            raise Conflict(_l("This inspection has already been evaluated: each inspection is evaluated once."))
-        if today() > until:
-            raise Conflict(_l("An inspection is evaluated within %(days)d days of the team's departure: that time has "
-                              "passed.", days=days))
+        _require(code, "evaluate")
         code.evaluated_at, code.satisfaction, code.evaluation_text = now(), satisfaction, text
         audit.record("visit.evaluated_by_business", "visit", code.visit_id, actor=BUSINESS, tenant_id=tenant_id,
                      details={"satisfaction": satisfaction})
@@ -107,8 +100,7 @@ def request_recusal(token: str, data: dict, *, actor: Actor | None = None) -> Re
     data = data if isinstance(data, dict) else {}
     with with_business_code(token, data) as (tenant_id, code):
         visit = code.visit
-        if code.left_at is not None:
-            raise Conflict(_l("The team has left: a withdrawal is asked before or during the inspection."))
+        _require(code, "ask_recusal")
         member = next((m for m in team_of(visit) if m.shown_cert_no == str(data.get("cert_no") or "").strip()), None)
         errors: dict[str, list] = {}
         if member is None:

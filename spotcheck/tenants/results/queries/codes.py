@@ -15,11 +15,9 @@ import sqlalchemy as sa
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.campaigns.models import TeamMember
-from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.results.codes import evaluation_until, state_of
+from spotcheck.tenants.results.codes import business_steps, evaluation_until, state_of
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest, Visit
+from spotcheck.tenants.results.queries.visits import team_of
 from spotcheck.tenants.results.vocabulary import TYPED_LENGTH, CheckState, RecusalRequestStatus, normalise_typed
 from spotcheck.tenants.rules.rulebook import rules_for
 
@@ -46,20 +44,19 @@ class PublicCheck:
     evaluated: bool
     recusal_asked: bool  # a business's request that an inspector withdraw is waiting
     evaluation_until: date | None  # the last day the business may evaluate (after 离企)
+    steps: frozenset[str]  # what the business may do with its code now (:func:`~spotcheck.tenants.results.codes.business_steps`)
 
     @property
     def may_confirm(self) -> bool:
-        return self.arrived_at is not None and self.confirmed_at is None
+        return "confirm" in self.steps
 
     @property
     def may_ask_recusal(self) -> bool:
-        """申请回避: until the team leaves (as :func:`~spotcheck.tenants.results.commands.request_recusal` takes it)."""
-        return self.left_at is None
+        return "ask_recusal" in self.steps
 
     @property
     def may_evaluate(self) -> bool:
-        return (not self.evaluated and self.evaluation_until is not None
-                and today() <= self.evaluation_until)
+        return "evaluate" in self.steps
 
 
 def locate(token: str | None, typed: str | None = None) -> tuple[int, int] | None:
@@ -94,20 +91,14 @@ def public_check(*, token: str | None = None, typed: str | None = None) -> Publi
         visit = db.session.get(Visit, visit_id)
         if visit is None or visit.code is None:
             return None
-        campaign, code = visit.campaign, visit.code
-        team = db.session.execute(
-            sa.select(Inspector.name, Inspector.cert_no, TeamMember.is_leader)
-            .join(TeamMember, TeamMember.inspector_id == Inspector.id)
-            .where(TeamMember.campaign_id == campaign.id, TeamMember.entity_id == visit.entity_id,
-                   TeamMember.active.is_(True))
-            .order_by(TeamMember.is_leader.desc(), TeamMember.position)).all()
-        department = db.session.get(Tenant, tenant_id)
+        campaign, code, day = visit.campaign, visit.code, today()
         return PublicCheck(
-            state=state_of(code, campaign, today()), token=code.token, department=department.name if department else "",
+            state=state_of(code, campaign, day), token=code.token, department=campaign.tenant.name,
             entity_name=visit.entity.name, campaign_code=campaign.code or "", campaign_title=campaign.title,
             window_start=campaign.window_start, window_end=campaign.window_end,
             items=[(item.name, item.legal_basis) for item in campaign.items],
-            team=[(row.name, row.cert_no, row.is_leader) for row in team],
+            team=[(member.shown_name, member.shown_cert_no, member.is_leader) for member in team_of(visit)],
             arrived_at=code.arrived_at, left_at=code.left_at, joint=campaign.joint_id is not None,
-            late=code.late_at is not None, recusal_asked=_recusal_asked(visit_id), confirmed_at=code.confirmed_at, evaluated=code.evaluated_at is not None,
+            late=code.late_at is not None, recusal_asked=_recusal_asked(visit_id), confirmed_at=code.confirmed_at,
+            evaluated=code.evaluated_at is not None, steps=business_steps(code, day),
             evaluation_until=evaluation_until(code, rules_for(tenant_id).business_evaluation_days))

@@ -81,20 +81,16 @@ class VisitPage:
 
     @cached_property
     def check(self) -> dict | None:
-        """The visit's 检查码 as the team shows it at the door (its QR, its URL, its 12 characters) and
-        its 入企 and 离企; never the business's code. ``None`` before the hand-out or without a code."""
+        """The visit's 检查码 as the team shows it at the door (its QR, its URL, its 12 characters), with
+        its row (``code``: 入企, 离企, 补录, scans, the business's confirmation and evaluation); the page
+        never shows the business's code. ``None`` before the hand-out or without a code."""
         code = self.visit.code
         if code is None:
             return None
         url = codes.public_url(code.token)
-        return {"url": url, "typed": vocabulary.grouped(code.typed), "qr_svg": codes.qr_svg(url),
+        return {"code": code, "url": url, "typed": vocabulary.grouped(code.typed), "qr_svg": codes.qr_svg(url),
                 "state": codes.state_of(code, self.visit.campaign, self.today),
-                "arrived_at": code.arrived_at, "arrived_by": code.arrived_by_name,
-                "left_at": code.left_at, "left_by": code.left_by_name, "confirmed_at": code.confirmed_at,
-                "evaluated_at": code.evaluated_at, "evaluation_text": code.evaluation_text,
-                "satisfaction": SATISFACTION_LABELS.get(code.satisfaction or 0), "late_at": code.late_at,
-                "late_by": code.late_by_name, "late_reason": code.late_reason, "scans": code.scans,
-                "first_scanned_at": code.first_scanned_at}
+                "satisfaction": SATISFACTION_LABELS.get(code.satisfaction or 0)}
 
     @cached_property
     def recusal_requests(self) -> list[tuple[RecusalRequest, frozenset[str]]]:

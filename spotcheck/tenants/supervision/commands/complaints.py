@@ -15,6 +15,7 @@ from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.text import required_text
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.accounts.vocabulary import MOBILE, TenantKind
 from spotcheck.tenants.results.codes import BUSINESS
@@ -26,11 +27,16 @@ from spotcheck.tenants.supervision.policy import COMPLAINT_ACTIONS
 TEXT_LENGTH, NAME_LENGTH = 2000, 50
 
 
-def _text(data: dict, name: str, low: int, high: int, errors: dict, message) -> str:
-    value = str(data.get(name) or "").strip()
-    if not low <= len(value) <= high:
-        errors[name] = [message]
-    return value
+#: A complaint or an answer says something: at least this many characters.
+SHORTEST = 5
+
+
+def _text(data: dict, name: str, errors: dict, missing) -> str:
+    """:func:`~spotcheck.core.text.required_text`, and a text of a word or two is taken as none given."""
+    text = required_text(data.get(name), name, errors, limit=TEXT_LENGTH, missing=missing)
+    if text and len(text) < SHORTEST:
+        errors[name] = [missing]
+    return text
 
 
 @command(ANYONE)
@@ -41,9 +47,9 @@ def complain(token: str, data: dict, *, actor: Actor | None = None) -> Complaint
     with with_business_code(token, data) as (tenant_id, code):
         visit = code.visit
         errors: dict[str, list] = {}
-        text = _text(data, "text", 5, TEXT_LENGTH, errors,
-                     _l("Say what the complaint is about (5 to %(n)d characters).", n=TEXT_LENGTH))
-        name = _text(data, "contact_name", 1, NAME_LENGTH, errors, _l("Give the name of the person to contact."))
+        text = _text(data, "text", errors, _l("Say what the complaint is about (5 to %(n)d characters).", n=TEXT_LENGTH))
+        name = required_text(data.get("contact_name"), "contact_name", errors, limit=NAME_LENGTH,
+                             missing=_l("Give the name of the person to contact."))
         phone = str(data.get("contact_phone") or "").strip()
         if not MOBILE.match(phone):
             errors["contact_phone"] = [_l("Give a mobile number of 11 digits (the bureau calls back).")]
@@ -73,7 +79,7 @@ def answer_complaint(complaint_id: int, data: dict, *, actor: Actor) -> Complain
     complaint = get_row(Complaint, complaint_id, _l("No such complaint."), for_update=True)
     COMPLAINT_ACTIONS.require(complaint, actor, "answer")
     errors: dict[str, list] = {}
-    answer = _text(data if isinstance(data, dict) else {}, "answer", 5, TEXT_LENGTH, errors,
+    answer = _text(data if isinstance(data, dict) else {}, "answer", errors,
                    _l("Write the answer (5 to %(n)d characters).", n=TEXT_LENGTH))
     if errors:
         raise ValidationFailed(errors)
