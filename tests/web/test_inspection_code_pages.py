@@ -190,3 +190,13 @@ def test_the_page_of_a_typed_code_sends_the_business_forms_to_that_code(app):
     with frozen_at(DURING):
         page = app.test_client().get(f"/public/checks?code={typed}").get_data(as_text=True)
         assert f'action="/public/checks/{token}/recusal"' in page
+
+
+def test_an_apps_rate_limits_are_its_own_whatever_app_was_made_after_it(app, database_url):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token = codes_of(ids)[0]
+    # another app of the process (a command line, a test) keeps its limits in a Redis that is not there
+    make_app(database_url, REDIS_URL="redis://127.0.0.1:1/0")
+    with frozen_at(DURING):
+        assert app.test_client().get(f"/public/checks/{token}").status_code == 200
