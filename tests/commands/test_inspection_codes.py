@@ -18,7 +18,7 @@ from spotcheck.core import personal_data, storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import queries as campaigns
@@ -107,6 +107,24 @@ def test_only_the_team_leader_records_arrival_then_departure_and_the_page_follow
             actions = set(db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_id == str(ids["visit"]))))
             assert {"visit.arrived", "visit.left"} <= actions
         assert public_check(token=token).state == CheckState.finished
+
+
+def test_the_team_arrives_only_within_the_campaigns_window(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            campaign = campaigns.get_campaign(ids["campaign"])
+            start, end = campaign.window_start, campaign.window_end
+    for day, words in ((start - timedelta(days=1), "不得提前入企"), (end + timedelta(days=1), "检查码已过期")):
+        with app.app_context(), frozen_at(day), tenant_scope(ids["tenant"]):
+            with pytest.raises(Conflict) as refused:
+                results.record_arrival(ids["visit"], actor=chief)
+            assert words in str(refused.value) and visit(ids).code.arrived_at is None
+    with app.app_context(), frozen_at(start), tenant_scope(ids["tenant"]):
+        results.record_arrival(ids["visit"], actor=chief)  # its first day
+        db.session.commit()
+        assert visit(ids).code.arrived_at is not None
 
 
 def test_a_code_whose_window_ended_without_arrival_has_expired(app):
@@ -303,6 +321,9 @@ def test_a_business_asks_that_an_inspector_withdraw_and_a_leader_decides_with_th
                 results.decide_recusal_request(first, {"accept": "yes", "reason": "属实"}, actor=chief)
             with pytest.raises(ValidationFailed):
                 results.decide_recusal_request(first, {"accept": "maybe", "reason": ""}, actor=leader)
+            with pytest.raises(NotFound):  # decided on another visit's page: not that visit's request
+                results.decide_recusal_request(first, {"accept": "yes", "reason": "属实", "visit_id": ids["visit"] + 1},
+                                               actor=leader)
             results.decide_recusal_request(first, {"accept": "yes", "reason": "经核实属实，同意回避。"}, actor=leader)
             results.decide_recusal_request(second, {"accept": "no", "reason": "经核实无利害关系。"}, actor=leader)
             db.session.commit()

@@ -200,3 +200,21 @@ def test_an_apps_rate_limits_are_its_own_whatever_app_was_made_after_it(app, dat
     make_app(database_url, REDIS_URL="redis://127.0.0.1:1/0")
     with frozen_at(DURING):
         assert app.test_client().get(f"/public/checks/{token}").status_code == 200
+
+
+def test_the_bureau_reads_each_departments_scans_arrivals_evaluations_and_complaints_and_opens_their_visits(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, _, _, _ = codes_of(ids)
+    with frozen_at(DURING):  # each client's requests in their own app context
+        app.test_client().get(f"/public/checks/{token}").close()  # 扫码核验 (counted once the answer is sent)
+        supervisor = signed_in(app, "sfj_supervisor")
+        page = supervisor.get("/supervision?period=2026")
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and 'id="business-table"' in text
+        assert f'data-drill="scan_rate">{round(100 / ids["visits"], 1):g}%' in text  # the one scan, of every code issued
+        for label in ("发放检查码", "扫码核验率", "入企登记率", "企业评价", "平均满意度", "投诉待答复", "投诉已答复"):
+            assert label in text, label
+        drill = supervisor.get(f"/supervision/departments/{ids['tenant']}/scan_rate?period=2026")
+        rows = drill.get_data(as_text=True)
+        assert drill.status_code == 200 and "扫码核验次数" in rows and rows.count("<tr><td>") == ids["visits"]

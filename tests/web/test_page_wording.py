@@ -108,4 +108,4 @@ def test_every_row_of_a_supervision_drill_down_opens_the_object_it_counts(app):
                     answer = client.get(link.replace("&amp;", "&"), follow_redirects=True)
                     assert answer.status_code == 200, (login_name, code, figure.key, link, answer.status_code)
                     clicked[link.split("/")[1]] += 1  # where it leads: public, visits, campaigns…
-    assert "public" in clicked and "visits" in clicked, clicked
+    assert "public" in clicked and "visits" in clicked and "supervision" in clicked, clicked  # a complaint too

@@ -208,11 +208,23 @@ def state_of(code: InspectionCode, campaign: Campaign, day: date) -> CheckState:
     return CheckState.valid
 
 
+def _outside_window(visit: Visit):
+    """Why the team may not arrive today: before the campaign's window or after it (the code has
+    expired), or ``None``."""
+    start, end, day = visit.campaign.window_start, visit.campaign.window_end, today()
+    if start is not None and day < start:
+        return _l("The inspection window starts on %(day)s: the team may not arrive before.", day=start.isoformat())
+    if end is not None and day > end:
+        return _l("The inspection window ended on %(day)s: the code has expired.", day=end.isoformat())
+    return None
+
+
 CODE_ACTIONS = Actions(
-    # 入企: the 组长 records the team's arrival, once, for a visit that has its code.
-    Action("arrive", Permission.RESULTS_ENTER, lambda v: v.code is not None and v.code.arrived_at is None,
+    # 入企: the 组长 records the team's arrival, once, for a visit that has its code, within the window.
+    Action("arrive", Permission.RESULTS_ENTER,
+           lambda v: v.code is not None and v.code.arrived_at is None and _outside_window(v) is None,
            lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
-           else _l("The arrival is already recorded."),
+           else _l("The arrival is already recorded.") if v.code.arrived_at is not None else _outside_window(v),
            who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
     # 离企: after the arrival, once.
     Action("leave", Permission.RESULTS_ENTER,

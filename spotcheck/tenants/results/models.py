@@ -113,6 +113,8 @@ class InspectionCode(TenantOwned, Model):
     scans: Mapped[int] = mapped_column(default=0)  # 扫码核验: how many times its page was opened
     first_scanned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     arrived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))  # 入企
+    #: When the arrival was written down: at the door, or by a 补录 or a correction (入企登记率).
+    arrival_recorded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     arrived_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     left_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))  # 离企
     left_by_name: Mapped[str] = mapped_column(sa.String(100), default="")

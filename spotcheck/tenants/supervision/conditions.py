@@ -13,7 +13,8 @@ from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Draw
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results.categories import CategoryChoice
-from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit, VisitStatus
+from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit, VisitStatus
+from spotcheck.tenants.supervision.models import Complaint, ComplaintStatus
 from spotcheck.tenants.supervision.periods import Period
 
 #: A result has been reported (报送): what "checked" counts.
@@ -155,3 +156,43 @@ def joint_of(period: Period):
     part = sa.select(Campaign.tenant_id, Campaign.joint_id.label("joint")).where(
         Campaign.joint_id.is_not(None), joint_in(period))
     return sa.union(led, part).subquery()
+
+
+# --- 扫码入企 and the business's voice (国办发〔2024〕54号) -----------------------------------------------
+# The caller joins the visit's inspection code (``InspectionCode.visit_id == Visit.id``).
+
+
+def codes_issued(period: Period):
+    """A visit whose 检查码 was issued (at hand-out) in the period."""
+    return moment_between(InspectionCode.issued_at, period)
+
+
+def codes_scanned(period: Period):
+    """… and whose page has been opened at least once (扫码核验)."""
+    return sa.and_(codes_issued(period), InspectionCode.first_scanned_at.is_not(None))
+
+
+def coded_results(period: Period):
+    """A visit with a code whose result was reported, checked in the period (as :func:`checked`)."""
+    return sa.and_(checked(period), InspectionCode.id.is_not(None))
+
+
+def entered_before_result(period: Period):
+    """… whose 入企 was written down (at the door, or by a 补录) before its result was first reported."""
+    return sa.and_(coded_results(period), InspectionCode.arrival_recorded_at.is_not(None),
+                   InspectionCode.arrival_recorded_at <= Visit.first_submitted_at)
+
+
+def evaluated(period: Period):
+    """A visit the business evaluated (评价) in the period."""
+    return sa.and_(InspectionCode.evaluated_at.is_not(None), moment_between(InspectionCode.evaluated_at, period))
+
+
+def complaints_open(period: Period):
+    """A complaint (投诉) made in the period, not answered yet."""
+    return sa.and_(moment_between(Complaint.created_at, period), Complaint.status == ComplaintStatus.open)
+
+
+def complaints_answered(period: Period):
+    """A complaint made in the period, answered by the bureau."""
+    return sa.and_(moment_between(Complaint.created_at, period), Complaint.status == ComplaintStatus.answered)

@@ -23,12 +23,19 @@ from spotcheck.tenants.items.history import items_at
 from spotcheck.tenants.joint.statistics import campaign_figures
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.results.models import FollowUp, Visit
+from spotcheck.tenants.results.models import FollowUp, InspectionCode, Visit
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.figures import compute, created_on, filing
+from spotcheck.tenants.supervision.models import Complaint
 from spotcheck.tenants.supervision.periods import Period
-from spotcheck.tenants.supervision.vocabulary import COMPLETE, DRILL_COLUMNS, FILING_STATUS, YES_NO
+from spotcheck.tenants.supervision.vocabulary import (
+    COMPLAINT_STATUS_LABELS,
+    COMPLETE,
+    DRILL_COLUMNS,
+    FILING_STATUS,
+    YES_NO,
+)
 
 
 @dataclass
@@ -78,9 +85,54 @@ def _visit_rows(condition, limit: int) -> Rows:
     return Rows(DRILL_COLUMNS["visits"], rows, total, refs)
 
 
+def _moment(value: datetime | None) -> str:
+    return local(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+def _code_rows(condition, limit: int) -> Rows:
+    """The visits with a code of ``condition`` (扫码入企): when the code was issued, how often it was
+    scanned, when the 入企 was recorded (补录 marked), the result first reported and the evaluation."""
+    joined = (lambda query: query.select_from(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
+              .join(Campaign, Campaign.id == Visit.campaign_id).where(condition))
+    total = db.session.scalar(joined(sa.select(sa.func.count()))) or 0
+    query = joined(sa.select(Campaign.code, Entity.name, Visit.checked_on, Visit.status, InspectionCode,
+                             Visit.first_submitted_at, Visit.id, Visit.campaign_id,
+                             sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at)
+                   ).join(Entity, Entity.id == Visit.entity_id).order_by(InspectionCode.issued_at, Visit.id).limit(limit)
+    rows, refs = [], []
+    for code, entity, checked, state, found, submitted, visit_id, campaign_id, on_portal, published in db.session.execute(query):
+        entered = "未登记" if found.arrived_at is None else _moment(found.arrived_at) + ("（补录）" if found.late_at else "")
+        evaluation = f"{found.satisfaction}分" if found.evaluated_at is not None else ""
+        rows.append([code, entity, checked or "", VISIT_STATUS[state.value], _moment(found.issued_at), found.scans,
+                     entered, _moment(submitted), evaluation])
+        refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
+    return Rows(DRILL_COLUMNS["codes"], rows, total, refs)
+
+
+def _complaint_rows(condition, limit: int) -> Rows:
+    """The complaints of ``condition`` as the department's copy holds them (never who complained)."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(condition)) or 0
+    found = list(db.session.scalars(sa.select(Complaint).where(condition).order_by(Complaint.created_at).limit(limit)))
+    return Rows(DRILL_COLUMNS["complaints"],
+                [[_moment(c.created_at), c.campaign_code, c.entity_name, c.text, str(COMPLAINT_STATUS_LABELS[c.status.value]),
+                  _moment(c.answered_at)] for c in found], total, [("complaint", c.id) for c in found])
+
+
+#: The figures of 扫码入企 and of the business's voice, by the condition of the rows they count.
+BUSINESS_ROWS = {"codes_issued": (when.codes_issued, _code_rows), "scan_rate": (when.codes_issued, _code_rows),
+                 "entry_rate": (when.coded_results, _code_rows), "evaluations": (when.evaluated, _code_rows),
+                 "satisfaction": (when.evaluated, _code_rows),
+                 "complaints_open": (when.complaints_open, _complaint_rows),
+                 "complaints_answered": (when.complaints_answered, _complaint_rows)}
+
+
 def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
     """The rows behind figure ``key`` of one department (at most ``limit``; ``total`` says how many)."""
     mine = lambda model: model.tenant_id == tenant_id  # noqa: E731
+    if key in BUSINESS_ROWS:
+        counted, rows_for = BUSINESS_ROWS[key]
+        owner = Complaint.receiver_tenant_id if rows_for is _complaint_rows else Visit.tenant_id
+        return rows_for(sa.and_(owner == tenant_id, counted(period)), limit)
     if key in ("checked", "problems", "publish_due", "published_on_time", "on_time_rate", "published_late",
                "reports_overdue", "provisional"):
         condition = {"checked": when.checked(period), "problems": when.problems(period), "publish_due": when.publish_due(period),

@@ -30,10 +30,11 @@ from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.queries import Coverage, goal_of
 from spotcheck.tenants.joint.statistics import campaign_figures
 from spotcheck.tenants.plans.models import Plan
-from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit
+from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import conditions as when
+from spotcheck.tenants.supervision.models import Complaint
 from spotcheck.tenants.supervision.periods import Period
 
 
@@ -78,6 +79,14 @@ class Status:
     provisional: int = 0
     joint: int = 0
     visits_saved: int = 0
+    codes_issued: int = 0
+    codes_scanned: int = 0
+    coded_results: int = 0
+    entered_before_result: int = 0
+    evaluations: int = 0
+    satisfaction_total: int = 0
+    complaints_open: int = 0
+    complaints_answered: int = 0
     #: The coverage goals of the department's rules (field → (basis points or None, citation)).
     goals: dict = field(default_factory=dict)
 
@@ -107,6 +116,21 @@ class Status:
     @property
     def on_time_rate(self) -> float | None:
         return self._rate(self.published_on_time, self.publish_due)
+
+    @property
+    def scan_rate(self) -> float | None:
+        """扫码核验率: codes scanned over codes issued."""
+        return self._rate(self.codes_scanned, self.codes_issued)
+
+    @property
+    def entry_rate(self) -> float | None:
+        """入企登记率: arrivals recorded before the result, over the results of visits with a code."""
+        return self._rate(self.entered_before_result, self.coded_results)
+
+    @property
+    def satisfaction(self) -> float | None:
+        """The average satisfaction of the businesses' evaluations (平均满意度, 1 to 5)."""
+        return None if not self.evaluations else round(self.satisfaction_total / self.evaluations, 2)
 
     def below_target(self, field_code: str) -> bool:
         """The field has items, a goal, and too few of them under random checking."""
@@ -227,8 +251,34 @@ def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
     put("joint", dict(db.session.execute(sa.select(joint.c.tenant_id, sa.func.count(sa.distinct(joint.c.joint)))
                                          .group_by(joint.c.tenant_id)).all()))
     put("visits_saved", _visits_saved(period))
+    for tenant_id, business_counts in _business_counts(period).items():
+        if tenant_id in statuses:
+            for name, value in business_counts.items():
+                setattr(statuses[tenant_id], name, value)
     _filings(period, statuses)
     return [statuses[t.id] for t in tenants]
+
+
+def _business_counts(period: Period) -> dict[int, dict[str, int]]:
+    """The figures of 扫码入企 and of the business's voice: those of the codes in one pass over the codes
+    joined to their visits; the complaints by the department complained about (the bureau's rows, each
+    shared with that department)."""
+    conditions = {"codes_issued": when.codes_issued(period), "codes_scanned": when.codes_scanned(period),
+                  "coded_results": when.coded_results(period),
+                  "entered_before_result": when.entered_before_result(period), "evaluations": when.evaluated(period)}
+    total = sa.func.coalesce(sa.func.sum(InspectionCode.satisfaction).filter(when.evaluated(period)), 0)
+    query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()], total)
+             .select_from(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
+             .where(sa.or_(*conditions.values())).group_by(Visit.tenant_id))
+    found = {tenant_id: {**dict(zip(conditions, counts)), "satisfaction_total": int(summed)}
+             for tenant_id, *counts, summed in db.session.execute(query)}
+    complaints = {"complaints_open": when.complaints_open(period), "complaints_answered": when.complaints_answered(period)}
+    for tenant_id, *counts in db.session.execute(
+            sa.select(Complaint.receiver_tenant_id, *[sa.func.count().filter(c) for c in complaints.values()])
+            .where(sa.or_(*complaints.values())).group_by(Complaint.receiver_tenant_id)):
+        if tenant_id is not None:
+            found.setdefault(tenant_id, {}).update(zip(complaints, counts))
+    return found
 
 
 def _visits_saved(period: Period) -> dict[int, int | float]:

@@ -363,7 +363,7 @@ def decide_recusal_request(visit_id, request_id):
     if not EmptyForm().validate_on_submit():
         return _back(visit_id, "recusal-requests")
     data = {"accept": request.form.get("accept", ""), "reason": request.form.get("reason", "")}
-    return _answer(visit_id, attempt(results.decide_recusal_request, request_id, data, actor=_user(),
-                                     refusals=WITH_FORBIDDEN),
+    return _answer(visit_id, attempt(results.decide_recusal_request, request_id, {**data, "visit_id": visit_id},
+                                     actor=_user(), refusals=WITH_FORBIDDEN),
                    _("The decision is recorded."), data, form_of={"_recusal_request": request_id}) \
         or _back(visit_id, "recusal-requests")

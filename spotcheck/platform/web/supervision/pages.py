@@ -60,7 +60,7 @@ def dashboard():
     period = _period()
     statuses = queries.statuses(period, reader=_user())
     return render_template("supervision/dashboard.html", period=period, statuses=statuses, charts=_charts(statuses),
-                           choices=vocabulary.period_choices(period.year), F=vocabulary.BY_KEY,
+                           choices=vocabulary.period_choices(period.year), F=vocabulary.BY_KEY, sections=vocabulary.SECTIONS,
                            every=queries.reads_every_department(_user()), filing_status=vocabulary.FILING_STATUS,
                            note=vocabulary.provisional_note, can_review=has_permission(_user(), Permission.PLANS_REVIEW))
 
@@ -105,6 +105,8 @@ def _row_link(ref: tuple | None, tenant_id: int) -> str | None:
         if own:
             return url_for("plan_pages.detail", plan_id=key[0])
         return url_for("plan_pages.review_archive") if has_permission(_user(), Permission.PLANS_REVIEW) else None
+    if kind == "complaint":  # the bureau's row, or the department's copy of it
+        return url_for("complaints.detail", complaint_id=key[0])
     if kind == "entry":  # the directory is the department's own: nothing of it is public
         return url_for("directory_pages.entry", entry_id=key[0]) if own else None
     code = accounts.get_tenant(tenant_id).code

@@ -23,7 +23,8 @@ def _recorded(visit_id: int, action: str, actor: Actor) -> InspectionCode:
 def record_arrival(visit_id: int, data=None, *, actor: Actor) -> InspectionCode:
     """入企: the 组长 records that the team has arrived at the business, now."""
     code = _recorded(visit_id, "arrive", actor)
-    code.arrived_at, code.arrived_by_name = now(), actor.display_name
+    code.arrived_at = code.arrival_recorded_at = now()
+    code.arrived_by_name = actor.display_name
     audit.record("visit.arrived", "visit", visit_id, actor=actor, details={"at": code.arrived_at.isoformat()})
     return code
 

@@ -128,8 +128,10 @@ def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> Recu
     withdraw, with the reason. Accepted, the member's conflict is declared as the team's own declaration
     is (抽取后申报回避): the member is then replaced by the rule of the draw on the team's page."""
     request = get_row(RecusalRequest, request_id, _l("No such request."), for_update=True)
-    RECUSAL_REQUEST_ACTIONS.require(request, actor, "decide")
     data = data if isinstance(data, dict) else {}
+    if data.get("visit_id") not in (None, request.visit_id):  # asked on another visit's page
+        raise NotFound(_l("No such request."))
+    RECUSAL_REQUEST_ACTIONS.require(request, actor, "decide")
     errors: dict[str, list] = {}
     accept = {"yes": True, "no": False}.get(str(data.get("accept") or ""))
     if accept is None:

@@ -25,7 +25,7 @@ def _moment(raw, name: str, errors: dict) -> datetime | None:
     try:
         moment = datetime.fromisoformat(str(raw or "").strip())
         moment = moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
-        moment.astimezone(SHANGHAI)  # a year at the calendar's edge cannot be moved to Beijing time
+        moment = as_utc(moment)  # stored in UTC (SQLite keeps no time zone); a year at the calendar's edge fails here
     except (ValueError, OverflowError):
         errors[name] = [_l("Give the date and time (for example 2026-04-01 09:30).")]
         return None
@@ -59,6 +59,8 @@ def record_late_entry(visit_id: int, data: dict, *, actor: Actor) -> InspectionC
         raise ValidationFailed(errors)
     code = visit.code
     assert code is not None and arrived is not None and left is not None  # the action and the checks above
+    if at_the_door is None:  # the arrival is written now (补录 or 更正), whatever time it states
+        code.arrival_recorded_at = now()
     code.arrived_at, code.left_at = arrived, left
     code.arrived_by_name = code.left_by_name = actor.display_name
     code.late_reason, code.late_by_name, code.late_at = reason, actor.display_name, now()
