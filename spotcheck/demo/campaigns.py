@@ -75,7 +75,8 @@ def _results(code: str, campaign, *, today: date) -> None:
     per further 组长 (named after the inspector)."""
     planner, leader, admin = user_named(f"{code}_planner"), user_named(f"{code}_leader"), user_named(f"{code}_admin")
     _experts(campaign, planner)
-    visits = sorted(results.hand_out(campaign.id, actor=planner), key=lambda v: v.id)
+    with clock.frozen_at(campaign.window_start - timedelta(days=1)):  # the codes are issued before the window opens
+        visits = sorted(results.hand_out(campaign.id, actor=planner), key=lambda v: v.id)
     first_item = campaign.items[0]
 
     def chief_of(visit):
@@ -135,9 +136,12 @@ def _results(code: str, campaign, *, today: date) -> None:
 
 def _at_the_door(visit, chief, checked: date, today: date, *, evaluated: bool) -> None:
     """扫码入企: the 组长 records 入企 at 9:00 and 离企 at 11:30 of the check's day (when that day is
-    past); the first visit's business confirms the inspection and evaluates it with its code."""
+    past); the first visit's business scans its code before, then confirms the inspection and evaluates it."""
     if visit.code is None or checked >= today:
         return
+    if evaluated:  # the business scans the notice's QR before letting the team in (扫码核验)
+        with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 8, 50)):
+            results.count_scans({visit.code.token: 1})
     with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 9, 0)):
         results.record_arrival(visit.id, actor=chief)
     with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 11, 30)):

@@ -21,17 +21,18 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results import codes, commands as results, queries as results_queries, vocabulary
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest, Visit
 from spotcheck.tenants.results.queries.codes import public_check
 from spotcheck.tenants.results.vocabulary import ALPHABET, CheckState, RecusalRequestStatus
 from spotcheck.tenants.rules import commands as rules_commands, rulebook
+from tests.support.campaign_world import build, planner_of
 from tests.support.documents import pdf_text
 from tests.support.helpers import user_named
 from tests.support.notice_world import TODAY
-from tests.support.results_world import complete_result, handed_out, visit
+from tests.support.results_world import complete_result, handed_out, teams_drawn, visit
 from tests.support.rules_files import changed_department_rules
 
 #: A day inside the world's campaign window (2026-03-01 to 2026-04-30): its codes are valid.
@@ -149,6 +150,25 @@ def test_no_code_for_an_inspection_that_may_not_take_place(app):
             one.campaign.items[0].status = "draft"  # 行政检查事项未经公布的，不得实施
             assert "公布" in codes.why_no_code(one.campaign, [], TODAY)
             db.session.rollback()
+
+
+def test_a_visit_handed_out_with_a_lapsed_certificate_gets_its_codes_once_the_member_is_replaced(app):
+    with app.app_context(), frozen_at(TODAY):
+        campaign_id = teams_drawn(build())
+        admin = user_named("yjj_admin")
+        planner = planner_of(admin)
+        with tenant_scope(admin.tenant_id):
+            campaign = campaigns.get_campaign(campaign_id)
+            first = min(campaigns.list_team_members(campaign), key=lambda m: (m.entity_id, m.id))
+            first.inspector.cert_expires_on = TODAY - timedelta(days=1)  # lapsed: this visit may not take place
+            visits = {v.entity_id: v for v in results.hand_out(campaign_id, actor=planner)}
+            db.session.commit()
+            assert visits[first.entity_id].code is None and any(v.code for v in visits.values())  # the others have theirs
+            campaign_commands.replace_inspector(campaign_id, {"member_id": first.id, "reason": "leave"}, actor=planner)
+            db.session.commit()
+            coded = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.visit_id == visits[first.entity_id].id))
+            assert coded is not None and len(coded.typed) == 12
+            assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "visit.codes_issued"))
 
 
 def test_the_notice_to_the_business_prints_its_codes_and_a_qr_that_opens_the_codes_page(app):

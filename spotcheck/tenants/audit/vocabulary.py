@@ -321,6 +321,7 @@ ACTION_LABELS = {
     "visit.closed": _l("Visit closed"),
     "visit.no_follow_up_decided": _l("Leader decided no follow-up is needed"),
     "visit.arrived": _l("Team arrived at the business (入企)"),
+    "visit.codes_issued": _l("Inspection codes issued once the team was complete"),
     "visit.left": _l("Team left the business (离企)"),
     "visit.confirmed_by_business": _l("Business confirmed the inspection with its code"),
     "visit.evaluated_by_business": _l("Business evaluated the inspection"),

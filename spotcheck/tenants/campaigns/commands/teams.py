@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck import draw as engine
-from spotcheck.core import audit, bulk
+from spotcheck.core import audit, bulk, events
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
@@ -93,6 +93,7 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
     db.session.flush()  # stamped with the tenant now, not by an autoflush inside the audit's system access
     draws.store_proof(record, proof)
     audit.record("draw.inspector_replaced", "campaign", campaign.id, actor=actor, details=replacement)
+    events.emit("team.member_replaced", actor=actor, campaign=campaign, entity_id=member.entity_id)
     return new
 
 

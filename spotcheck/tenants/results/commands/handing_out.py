@@ -56,6 +56,15 @@ def hand_out(campaign_id: int, data=None, *, actor: Actor, progress=lambda *p, *
     return visits
 
 
+@events.subscribe("team.member_replaced")
+def _codes_once_the_team_may_go(*, actor: Actor, campaign: Campaign, entity_id: int) -> None:
+    """A visit handed out without its codes (a member's enforcement certificate had lapsed) gets them
+    once a replacement leaves its team all certified (没有检查码，企业有权拒绝检查)."""
+    visit = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign.id, Visit.entity_id == entity_id))
+    if visit is not None and visit.code is None and codes.issue([visit], today()):
+        audit.record("visit.codes_issued", "visit", visit.id, actor=actor)
+
+
 @command(Permission.CAMPAIGNS_EDIT)
 def close_campaign(campaign_id: int, data=None, *, actor: Actor) -> Campaign:
     """办结: a campaign whose every result is published and no follow-up open is closed, and its visits with it."""
