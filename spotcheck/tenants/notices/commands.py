@@ -56,21 +56,11 @@ from spotcheck.tenants.notices.writing import (
     teams_of,
     visits_handed_out,
 )
-from spotcheck.tenants.results import codes, vocabulary
+from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind, PublishedResult, Visit
 from spotcheck.tenants.results.policy import VISIT_ACTIONS
 from spotcheck.tenants.results.queries import teams as team_experts
 from spotcheck.tenants.results.queries.visits import team_of
-
-
-def _check_of(visit) -> dict | None:
-    """The visit's inspection code as its notice prints it: the QR's URL, the code to type and the
-    business's own code (this notice goes to the business alone)."""
-    code = visit.code
-    if code is None:
-        return None
-    return {"url": codes.public_url(code.token), "typed": vocabulary.grouped(code.typed),
-            "business": vocabulary.grouped(codes.business_code(code))}
 
 
 def _campaign(campaign_id: int) -> Campaign:
@@ -107,7 +97,7 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor:
         notice = store(tenant, NoticeKind.inspection, f"visit:{visit.id}", number(),
                        f"{TITLES[NoticeKind.inspection]}：{visit.entity.name}", "inspection", entity=visit.entity,
                        campaign=campaign, window=window, items=items, team=team, contact=contact,
-                       check=_check_of(visit))
+                       check=codes.printed(visit.code) if visit.code is not None else None)
         notice.campaign_id, notice.visit_id = campaign.id, visit.id
         written["inspection"] += 1
         if n % 20 == 0:

@@ -46,6 +46,7 @@ from spotcheck.tenants.results.vocabulary import (
     TYPED_LENGTH,
     CheckState,
     RecusalRequestStatus,
+    grouped,
     normalise_typed,
 )
 from spotcheck.tenants.rules.rulebook import rules_for
@@ -92,10 +93,11 @@ def teams_of(campaign_id: int) -> dict[int, list[Inspector]]:
 def why_no_code(campaign: Campaign, team: list[Inspector], day: date) -> str | None:
     """Why an inspection may not take place, so gets no code (国办发〔2024〕54号: 行政检查事项未经公布的，
     不得实施; 没有列入检查计划，就没有检查码; 严禁未取得执法证件的人员实施行政检查), or ``None``."""
-    return _campaign_refusal(campaign) or _team_refusal(team, day)
+    return campaign_refusal(campaign) or team_refusal(team, day)
 
 
-def _campaign_refusal(campaign: Campaign) -> str | None:
+def campaign_refusal(campaign: Campaign) -> str | None:
+    """Why no inspection of ``campaign`` may take place (approval, published items, filed plan), or ``None``."""
     if campaign.approved_at is None:
         return str(_l("The campaign is not approved."))
     if not campaign.items or any(item.status != ItemStatus.published for item in campaign.items):
@@ -108,7 +110,8 @@ def _campaign_refusal(campaign: Campaign) -> str | None:
     return None
 
 
-def _team_refusal(team: list[Inspector], day: date) -> str | None:
+def team_refusal(team: list[Inspector], day: date) -> str | None:
+    """Why ``team`` may not inspect on ``day`` (a member without a valid certificate), or ``None``."""
     if not team or not all(certificate_valid_on(inspector, day) for inspector in team):
         return str(_l("Not every member of the team holds a valid enforcement certificate."))
     return None
@@ -120,14 +123,14 @@ def issue(visits: list[Visit], day: date) -> int:
     if not visits:
         return 0
     campaign = visits[0].campaign
-    if _campaign_refusal(campaign) is not None:
+    if campaign_refusal(campaign) is not None:
         return 0
     teams = teams_of(campaign.id)
     coded = set(db.session.scalars(sa.select(InspectionCode.visit_id).join(Visit, Visit.id == InspectionCode.visit_id)
                                    .where(Visit.campaign_id == campaign.id)))
     given = []
     for visit in visits:
-        if visit.id in coded or _team_refusal(teams.get(visit.entity_id, []), day) is not None:
+        if visit.id in coded or team_refusal(teams.get(visit.entity_id, []), day) is not None:
             continue
         business = new_typed()
         given.append(InspectionCode(visit_id=visit.id, tenant_id=visit.tenant_id, token=new_token(), typed=new_typed(),
@@ -136,6 +139,12 @@ def issue(visits: list[Visit], day: date) -> int:
     db.session.add_all(given)
     db.session.flush()
     return len(given)
+
+
+def printed(code: InspectionCode) -> dict:
+    """A code as the inspection notice delivered to the business prints it: the QR's URL, the code to
+    type and the business's own code (that notice goes to the business alone)."""
+    return {"url": public_url(code.token), "typed": grouped(code.typed), "business": grouped(business_code(code))}
 
 
 #: The business acting with its 企业核验码 (no account: the code is its credential), as audit entries name it.

@@ -35,6 +35,7 @@ from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.queries.sizes import sized
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.joint import codes as joint_codes
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS, parts_of
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import teams, visit_groups
@@ -207,7 +208,9 @@ def designate_leaders(campaign_id: int, data: dict, *, actor: Actor) -> dict:
 def hand_out(campaign_id: int, data: dict | None = None, *, actor: Actor, progress=lambda *p, **k: None) -> int:
     """检查任务下达: each department gets a visit of its own part for every entity it drew, with its
     members of the mixed team; the one who submits the department's results is the team's leader
-    when of that department, else the department's first-drawn member. Returns the visits made."""
+    when of that department, else the department's first-drawn member. Each joint visit gets one
+    inspection code, kept with the 组长's department's visit (:mod:`spotcheck.tenants.joint.codes`).
+    Returns the visits made."""
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "hand_out")
     mixed = teams(campaign)
@@ -232,9 +235,10 @@ def hand_out(campaign_id: int, data: dict | None = None, *, actor: Actor, progre
             db.session.flush()
         done += len(entity_ids)
         progress(int(95 * done / max(total, 1)), done=done, total=total)
+    coded = joint_codes.issue(campaign, mixed, groups, today())  # one code per joint visit (扫码入企)
     campaign.status = CampaignStatus.notified
     audit.record("joint.handed_out", "campaign", campaign.id, actor=actor,
-                 details={"visits": len(groups), "checks": sum(len(g) for g in groups.values())})
+                 details={"visits": len(groups), "checks": sum(len(g) for g in groups.values()), "codes": coded})
     events.emit("joint.handed_out", actor=actor, campaign=campaign)
     return len(groups)
 

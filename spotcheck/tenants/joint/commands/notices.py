@@ -19,6 +19,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.joint import codes as joint_codes
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import teams as mixed_teams, visit_groups
 from spotcheck.tenants.notices import documents
@@ -63,6 +64,7 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor: Ac
     before = len(entities) - len(missing)
     progress(int(60 * before / max(len(entities), 1)), done=before, total=len(entities))
     number = numberer(tenant, NoticeKind.inspection, len(now_written))
+    checks = joint_codes.printed(campaign) if now_written else {}  # the joint visit's code, for the business
     for n, entity in enumerate(now_written, before + 1):
         items = [{"department": parts[group]["name"], "name": item["name"], "content": ""}
                  for group in groups[entity.id] for item in parts[group].get("items", [])]
@@ -71,7 +73,7 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor: Ac
         notice = store(tenant, NoticeKind.inspection, _subject(campaign, entity.id), number(),
                        f"联合{TITLES[NoticeKind.inspection]}：{entity.name}", "inspection", entity=entity,
                        campaign=campaign, window=window, items=items, team=team, contact=contact,
-                       departments=[parts[group]["name"] for group in groups[entity.id]])
+                       departments=[parts[group]["name"] for group in groups[entity.id]], check=checks.get(entity.id))
         notice.campaign_id = campaign.id
         written["inspection"] += 1
         if n % 20 == 0:

@@ -21,10 +21,10 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import whole_number
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
+from spotcheck.tenants.results.code_lookup import locate
 from spotcheck.tenants.results.codes import BUSINESS, RECUSAL_REQUEST_ACTIONS, business_matches, business_refusal
 from spotcheck.tenants.results.commands.teams import declare
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest
-from spotcheck.tenants.results.queries.codes import locate
 from spotcheck.tenants.results.queries.visits import team_of
 from spotcheck.tenants.results.vocabulary import (
     EVALUATION_TEXT_LENGTH,

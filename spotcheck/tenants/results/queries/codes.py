@@ -14,11 +14,13 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.core.scoping import joint_scope, tenant_scope
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, TeamMember
+from spotcheck.tenants.results.code_lookup import locate
 from spotcheck.tenants.results.codes import business_steps, evaluation_until, state_of
-from spotcheck.tenants.results.models import InspectionCode, RecusalRequest, Visit
+from spotcheck.tenants.results.models import RecusalRequest, Visit
 from spotcheck.tenants.results.queries.visits import team_of
-from spotcheck.tenants.results.vocabulary import TYPED_LENGTH, CheckState, RecusalRequestStatus, normalise_typed
+from spotcheck.tenants.results.vocabulary import CheckState, RecusalRequestStatus
 from spotcheck.tenants.rules.rulebook import rules_for
 
 
@@ -59,20 +61,30 @@ class PublicCheck:
         return "evaluate" in self.steps
 
 
-def locate(token: str | None, typed: str | None = None) -> tuple[int, int] | None:
-    """(department, visit) of a code, by its token or its typed characters."""
-    if token is not None:
-        if not 16 <= len(token) <= 32:
-            return None
-        where = InspectionCode.token == token
-    else:
-        typed = normalise_typed(typed or "")
-        if len(typed) != TYPED_LENGTH:
-            return None
-        where = InspectionCode.typed == typed
-    with system_access("an inspection code looked up by the public, who names no department"):
-        row = db.session.execute(sa.select(InspectionCode.tenant_id, InspectionCode.visit_id).where(where)).first()
-    return None if row is None else (row.tenant_id, row.visit_id)
+def _joint(visit: Visit, tenant_id: int) -> dict:
+    """A joint visit as its code's page shows it (联合检查): the joint campaign, every department that
+    checks there with its items, and the mixed team — read as the 组长's department, a participant."""
+    joint_id = int(visit.campaign.joint_id or 0)
+    with joint_scope(tenant_id, joint_id):
+        joint = db.session.get(Campaign, joint_id)
+        if joint is None:
+            raise LookupError(joint_id)  # a part without its joint campaign: not a state the data allows
+        drawn_by = set(db.session.scalars(sa.select(CampaignTarget.group_code).where(
+            CampaignTarget.campaign_id == joint_id, CampaignTarget.entity_id == visit.entity_id,
+            CampaignTarget.status == TargetStatus.selected)))
+        team = [(m.shown_name, m.shown_cert_no, m.is_leader) for m in db.session.scalars(
+            sa.select(TeamMember).where(TeamMember.campaign_id == joint_id, TeamMember.entity_id == visit.entity_id,
+                                        TeamMember.active.is_(True))
+            .order_by(TeamMember.is_leader.desc(), TeamMember.group_code, TeamMember.position))]
+        parts = [part for group, part in sorted((joint.joint_parts or {}).items()) if group in drawn_by]
+        shown = dict(department="、".join(part["name"] for part in parts), campaign_code=joint.code or "",
+                     campaign_title=joint.title, window_start=joint.window_start, window_end=joint.window_end, team=team)
+    items = []
+    for part in parts:
+        with tenant_scope(part["tenant_id"]):
+            own = db.session.get(Campaign, part["part_campaign_id"])
+            items += [(f"{item.name}（{part['name']}）", item.legal_basis) for item in (own.items if own else [])]
+    return {**shown, "items": items}
 
 
 def _recusal_asked(visit_id: int) -> bool:
@@ -92,12 +104,13 @@ def public_check(*, token: str | None = None, typed: str | None = None) -> Publi
         if visit is None or visit.code is None:
             return None
         campaign, code, day = visit.campaign, visit.code, today()
-        return PublicCheck(
-            state=state_of(code, campaign, day), token=code.token, department=campaign.tenant.name,
-            entity_name=visit.entity.name, campaign_code=campaign.code or "", campaign_title=campaign.title,
+        shown = _joint(visit, tenant_id) if campaign.joint_id is not None else dict(
+            department=campaign.tenant.name, campaign_code=campaign.code or "", campaign_title=campaign.title,
             window_start=campaign.window_start, window_end=campaign.window_end,
             items=[(item.name, item.legal_basis) for item in campaign.items],
-            team=[(member.shown_name, member.shown_cert_no, member.is_leader) for member in team_of(visit)],
+            team=[(member.shown_name, member.shown_cert_no, member.is_leader) for member in team_of(visit)])
+        return PublicCheck(
+            state=state_of(code, campaign, day), token=code.token, entity_name=visit.entity.name, **shown,
             arrived_at=code.arrived_at, left_at=code.left_at, joint=campaign.joint_id is not None,
             late=code.late_at is not None, recusal_asked=_recusal_asked(visit_id), confirmed_at=code.confirmed_at,
             evaluated=code.evaluated_at is not None, steps=business_steps(code, day),

@@ -1,0 +1,60 @@
+"""A joint visit's inspection code (联合检查的检查码, 国办发〔2024〕54号 “进一次门、查多项事”): one code per
+joint visit, whatever the number of departments checking there. It is kept with the visit of the
+department whose inspector leads the mixed team (组长) — the one who records 入企 and 离企 at the door —
+and printed on the joint inspection notice the lead department issues. A joint visit gets its code
+only when every department's part may lawfully take place and every member of the mixed team holds a
+valid enforcement certificate."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns.models import Campaign, TeamMember
+from spotcheck.tenants.joint.policy import parts_of
+from spotcheck.tenants.results import codes
+from spotcheck.tenants.results.models import Visit
+
+
+def door_groups(mixed: dict[int, list[TeamMember]]) -> dict[int, str]:
+    """Each joint visit (entity id) with the department (group) of its 组长 (else its first member)."""
+    return {entity_id: next((m.group_code for m in members if m.is_leader), members[0].group_code)
+            for entity_id, members in mixed.items() if members}
+
+
+def issue(campaign: Campaign, mixed: dict[int, list[TeamMember]], groups: dict[int, list[str]], day: date) -> int:
+    """Give each joint visit handed out its code (on the 组长's department's visit) where every
+    department's part and team allow it; how many were given. Each part is read in its own department."""
+    parts = parts_of(campaign)
+    lawful = set(groups)
+    for group, part in parts.items():
+        with tenant_scope(part["tenant_id"]):
+            own = db.session.get(Campaign, part["part_campaign_id"])
+            refusal = codes.campaign_refusal(own) if own is not None else "no part"
+            team = codes.teams_of(part["part_campaign_id"])
+            lawful -= {entity_id for entity_id, drawn_by in groups.items() if group in drawn_by and (
+                refusal is not None or codes.team_refusal(team.get(entity_id, []), day) is not None)}
+    door = door_groups(mixed)
+    issued = 0
+    for group, part in parts.items():
+        here = [entity_id for entity_id in lawful if door.get(entity_id) == group]
+        if not here:
+            continue
+        with tenant_scope(part["tenant_id"]):
+            visits = list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == part["part_campaign_id"],
+                                                                    Visit.entity_id.in_(here))))
+            issued += codes.issue(visits, day)
+    return issued
+
+
+def printed(campaign: Campaign) -> dict[int, dict]:
+    """Each joint visit's code as the joint inspection notice prints it (entity id → QR, code, business code)."""
+    found: dict[int, dict] = {}
+    for part in parts_of(campaign).values():
+        with tenant_scope(part["tenant_id"]):
+            for visit in db.session.scalars(sa.select(Visit).where(Visit.campaign_id == part["part_campaign_id"])):
+                if visit.code is not None:
+                    found[visit.entity_id] = codes.printed(visit.code)
+    return found
