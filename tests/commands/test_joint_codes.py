@@ -8,21 +8,24 @@ import re
 from datetime import date
 
 import pypdfium2
+import pytest
 import sqlalchemy as sa
 import zxingcpp
 
 from spotcheck.core import storage
+from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
+from spotcheck.core.errors import Forbidden, NotFound
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.joint import codes as joint_codes, queries as joint_queries
 from spotcheck.tenants.notices.models import Notice, NoticeKind
-from spotcheck.tenants.results import codes, commands as results, vocabulary
+from spotcheck.tenants.results import codes, commands as results, queries as results_queries, vocabulary
 from spotcheck.tenants.results.code_lookup import door_code
 from spotcheck.tenants.results.models import InspectionCode, Visit
 from spotcheck.tenants.results.queries.codes import public_check
 from spotcheck.tenants.results.queries.visits import team_of
-from spotcheck.tenants.results.vocabulary import CheckState
+from spotcheck.tenants.results.vocabulary import CheckState, RecusalRequestStatus
 from tests.support.documents import pdf_text
 from tests.support.helpers import tenant_id, user_named
 from tests.support.joint_world import world
@@ -115,3 +118,36 @@ def test_the_joint_notice_prints_the_visits_codes_and_a_qr_that_opens_its_page(a
         page = pypdfium2.PdfDocument(data)[0].render(scale=3).to_pil()
         [qr] = [b for b in zxingcpp.read_barcodes(page) if b.format == zxingcpp.BarcodeFormat.QRCode]
         assert qr.text == codes.public_url(code.token)
+
+
+def test_a_joint_visits_request_that_a_member_withdraw_goes_to_the_coordinator_who_decides_it(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = world("handed_out")
+        campaign, groups, mixed = _picture(ids)
+        entity_id = next(e for e, drawn_by in groups.items() if len(drawn_by) == 2)
+        [(department, code)] = _codes_by_entity()[entity_id]
+        other = next(m for m in mixed[entity_id] if m.group_code != department)  # a member of the other department
+        with tenant_scope(tenant_id(department)):
+            business = codes.business_code(code)
+        made = results.request_recusal(code.token, {"business_code": business, "cert_no": other.shown_cert_no,
+                                                    "reason": "该检查人员曾在本企业任职。"})
+        assert public_check(token=code.token).recusal_asked is False  # kept by the lead, not the door's department
+        coord, lead_leader = user_named("scj_coord"), user_named("scj_leader")
+        door_leader = user_named(f"{department.lower()}_leader")
+        with tenant_scope(door_leader.tenant_id):
+            assert not [t for t in results_queries.tasks_for(door_leader) if "recusal" in t.kind]
+        with tenant_scope(coord.tenant_id):
+            [task] = [t for t in results_queries.tasks_for(coord) if t.kind == "joint_recusal_request"]
+            assert task.obj.id == made.id and task.actions == {"decide_joint"}
+            assert not [t for t in results_queries.tasks_for(lead_leader) if "recusal" in t.kind]
+            with pytest.raises(Forbidden):  # a leader of the lead department: not theirs to decide
+                results.decide_recusal_request(made.id, {"accept": "yes", "reason": "属实"}, actor=lead_leader)
+            with pytest.raises(NotFound):  # asked on another joint campaign's page
+                results.decide_recusal_request(made.id, {"accept": "yes", "reason": "属实", "campaign_id": -1},
+                                               actor=coord)
+            decided = results.decide_recusal_request(made.id, {"accept": "yes", "reason": "经核实，安排其回避。"},
+                                                     actor=coord)
+            db.session.commit()
+            assert decided.status == RecusalRequestStatus.accepted and decided.decided_by_name == coord.display_name
+            entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "joint.recusal_request_decided"))
+            assert entry.object_id == str(campaign.id) and entry.details["accepted"] is True

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
+
 from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.extensions import limiter
-from spotcheck.tenants.results import codes, vocabulary
-from tests.support.helpers import make_app, post_form, signed_in
+from spotcheck.tenants.results import codes, commands as results, vocabulary
+from spotcheck.tenants.results.models import InspectionCode
+from spotcheck.tenants.results.queries.codes import public_check
+from tests.support.helpers import make_app, post_form, signed_in, tenant_id
+from tests.support.joint_world import world as joint_world
 from tests.support.results_world import codes_of, handed_out, visit
 
 DURING = date(2026, 4, 1)  # inside the world's campaign window
@@ -218,3 +224,30 @@ def test_the_bureau_reads_each_departments_scans_arrivals_evaluations_and_compla
         drill = supervisor.get(f"/supervision/departments/{ids['tenant']}/scan_rate?period=2026")
         rows = drill.get_data(as_text=True)
         assert drill.status_code == 200 and "扫码核验次数" in rows and rows.count("<tr><td>") == ids["visits"]
+
+
+def test_the_coordinator_decides_a_joint_visits_request_on_the_joint_campaigns_page(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = joint_world("handed_out")
+        campaign_id = ids["campaign"]
+        for department in ("YJJ", "SWJ"):  # the joint visits' codes are with their 组长's departments
+            with tenant_scope(tenant_id(department)):
+                if (code := db.session.scalar(sa.select(InspectionCode).limit(1))) is not None:
+                    token, business = code.token, codes.business_code(code)
+                    break
+        check = public_check(token=token)
+        made = results.request_recusal(token, {"business_code": business, "cert_no": check.team[-1][1],
+                                               "reason": "该检查人员曾在本企业任职。"})
+    with frozen_at(DURING):
+        coord = signed_in(app, "scj_coord")
+        home = coord.get("/").get_data(as_text=True)
+        assert f"/joint/{campaign_id}#recusal-requests" in home and "处理回避申请" in home
+        page = coord.get(f"/joint/{campaign_id}")
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and 'id="recusal-requests"' in text and "该检查人员曾在本企业任职。" in text
+        url = f"/joint/{campaign_id}/recusal-requests/{made.id}"
+        refused = post_form(coord, url, {"reason": "理由"}, token_from=f"/joint/{campaign_id}")
+        assert refused.status_code == 422 and "请选择同意或不同意" in refused.get_data(as_text=True)
+        done = post_form(coord, url, {"accept": "no", "reason": "经核实无利害关系。"}, token_from=f"/joint/{campaign_id}")
+        assert done.status_code == 302
+        assert "经核实无利害关系。" in coord.get(f"/joint/{campaign_id}").get_data(as_text=True)

@@ -322,6 +322,8 @@ ACTION_LABELS = {
     "visit.no_follow_up_decided": _l("Leader decided no follow-up is needed"),
     "visit.arrived": _l("Team arrived at the business (入企)"),
     "visit.codes_issued": _l("Inspection codes issued once the team was complete"),
+    "joint.recusal_requested": _l("Business asked that an inspector of the joint team withdraw"),
+    "joint.recusal_request_decided": _l("Coordinator decided a business's request that an inspector withdraw"),
     "visit.left": _l("Team left the business (离企)"),
     "visit.confirmed_by_business": _l("Business confirmed the inspection with its code"),
     "visit.evaluated_by_business": _l("Business evaluated the inspection"),

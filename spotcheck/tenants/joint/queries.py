@@ -22,7 +22,7 @@ from spotcheck.core.queries import query
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.todo import Task
 from spotcheck.tenants.accounts.models import Tenant, tenant_of
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
 from spotcheck.tenants.campaigns.policy import draw_of, visits_without_leader
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
@@ -39,7 +39,8 @@ from spotcheck.tenants.joint.policy import (
 )
 from spotcheck.tenants.joint.visits import team_of, teams, visit_groups, visit_page
 from spotcheck.tenants.joint.vocabulary import DRAW_KINDS, ParticipantStatus
-from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.codes import RECUSAL_REQUEST_ACTIONS
+from spotcheck.tenants.results.models import RecusalRequest, Visit
 from spotcheck.tenants.results.policy import may_see
 
 # The fields' lead departments and the year's table, read as they are (deployment-wide reference data).
@@ -158,6 +159,8 @@ class CampaignView:
     public: bool = False  # its draws are on the public page
     leaderless: int = 0  # visits whose mixed team has no leader (组长) yet
     status: Any = None  # the status shown: its progress once handed out (:func:`figures.progress_status`)
+    #: The businesses' requests that a member of a mixed team withdraw (回避申请), with what the reader may do.
+    recusal_requests: list = field(default_factory=list)
 
 
 @query(Permission.JOINT_VIEW, scope=in_campaign)
@@ -180,7 +183,16 @@ def campaign_view(campaign_id: int, page: int | None = 1, *, reader: Actor) -> C
         published=figures.published_parts(campaign) if page is not None else {},
         complete=complete, public=publication.is_public(campaign),
         leaderless=visits_without_leader(campaign) if campaign.status in TEAMS_OPEN else 0,
-        status=figures.progress_status(campaign, complete if groups else None))
+        status=figures.progress_status(campaign, complete if groups else None),
+        recusal_requests=_recusal_requests(campaign, reader) if lead else [])
+
+
+def _recusal_requests(campaign: Campaign, reader: Actor) -> list[tuple[RecusalRequest, frozenset[str]]]:
+    """The joint visits' requests that an inspector withdraw (the lead's rows), pending first."""
+    found = db.session.scalars(sa.select(RecusalRequest).join(TeamMember, TeamMember.id == RecusalRequest.member_id)
+                               .where(TeamMember.campaign_id == campaign.id)
+                               .order_by(RecusalRequest.decided_at.is_not(None), RecusalRequest.id))
+    return [(request, RECUSAL_REQUEST_ACTIONS.allowed(request, reader)) for request in found]
 
 
 @dataclass(frozen=True)

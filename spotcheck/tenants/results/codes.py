@@ -29,6 +29,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import personal_data, settings
 from spotcheck.core.actions import Action, Actions
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, SystemActor
@@ -39,7 +40,7 @@ from spotcheck.tenants.items.vocabulary import ItemStatus
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.plans.queries import filed_plans_for
 from spotcheck.tenants.plans.vocabulary import PlanStatus
-from spotcheck.tenants.results.models import InspectionCode, Visit
+from spotcheck.tenants.results.models import InspectionCode, RecusalRequest, Visit
 from spotcheck.tenants.results.policy import leads_team
 from spotcheck.tenants.results.vocabulary import (
     ALPHABET,
@@ -257,9 +258,27 @@ CODE_ACTIONS = Actions(
 
 
 #: A business's request that an inspector withdraw (回避申请): a leader decides it, once.
+def is_joint_request(request: RecusalRequest) -> bool:
+    """A request about a member of a joint campaign's mixed team: the lead department's, for its
+    coordinator to decide."""
+    campaign = db.session.get(Campaign, request.member.campaign_id)
+    return campaign is not None and campaign.joint
+
+
+def _not_about_oneself(request: RecusalRequest, actor: Actor) -> bool:
+    return request.member.inspector is None or request.member.inspector.user_id != getattr(actor, "id", None)
+
+
 RECUSAL_REQUEST_ACTIONS = Actions(
-    Action("decide", Permission.RESULTS_REVIEW, lambda r: r.status == RecusalRequestStatus.pending,
-           _l("This request is already decided."),
-           who=lambda r, actor: r.member.inspector is None or r.member.inspector.user_id != getattr(actor, "id", None),
-           who_refusal=_l("The request is about you: another leader decides it.")),
+    Action("decide", Permission.RESULTS_REVIEW,
+           lambda r: r.status == RecusalRequestStatus.pending and not is_joint_request(r),
+           lambda r: _l("This request is already decided.") if r.status != RecusalRequestStatus.pending
+           else _l("A joint inspection's request is decided by the lead department's coordinator."),
+           who=_not_about_oneself, who_refusal=_l("The request is about you: another leader decides it.")),
+    # 联合检查: the mixed team is the lead department's; its coordinator decides.
+    Action("decide_joint", Permission.JOINT_MANAGE,
+           lambda r: r.status == RecusalRequestStatus.pending and is_joint_request(r),
+           lambda r: _l("This request is already decided.") if r.status != RecusalRequestStatus.pending
+           else _l("This request is about a department's own team: its leader decides it."),
+           who=_not_about_oneself, who_refusal=_l("The request is about you: another leader decides it.")),
 )

@@ -27,6 +27,7 @@ from spotcheck.tenants.campaigns.queries import sizes as draw_sizes
 from spotcheck.tenants.campaigns.vocabulary import RISK_STRATA
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import commands, queries
+from spotcheck.tenants.results import commands as results
 
 bp = Blueprint("joint_pages", __name__, url_prefix="/joint")
 
@@ -68,7 +69,8 @@ def detail(campaign_id):
     return _render_detail(campaign_id)
 
 
-def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_form=None, status=200):
+def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_form=None, status=200,
+                   errors=None):
     user = _user()
     view = queries.campaign_view(campaign_id, requested_page(), reader=user)
     campaign, mine, part = view.campaign, view.mine, view.part
@@ -93,11 +95,28 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
         draws=view.draws, savings=view.savings, visits=view.visits, groups=view.groups,
         teams=view.teams, published=view.published, complete=view.complete, status=view.status,
         public_url=url_for("public_draws.campaign", campaign_id=campaign.id) if view.public else None,
+        recusal_requests=view.recusal_requests, form=EmptyForm(), errors=errors or {},
     ), status
 
 
 def _back(campaign_id: int, anchor: str | None = None):
     return redirect(url_for("joint_pages.detail", campaign_id=campaign_id, _anchor=anchor))
+
+
+@bp.route("/<int:campaign_id>/recusal-requests/<int:request_id>", methods=["POST"])
+@requires(Permission.JOINT_MANAGE)
+def decide_recusal_request(campaign_id, request_id):
+    """The coordinator accepts or refuses a business's request that a member of a mixed team withdraw
+    (联合检查的回避申请), with the reason."""
+    if not EmptyForm().validate_on_submit():
+        return _back(campaign_id, "recusal-requests")
+    data = {"accept": request.form.get("accept", ""), "reason": request.form.get("reason", ""),
+            "campaign_id": campaign_id}
+    outcome = attempt(results.decide_recusal_request, request_id, data, actor=_user(), refusals=WITH_FORBIDDEN)
+    if outcome.invalid:
+        return _render_detail(campaign_id, status=422, errors={**outcome.errors, "_recusal_request": request_id})
+    outcome.report(_("The decision is recorded."))
+    return _back(campaign_id, "recusal-requests")
 
 
 @bp.route("/<int:campaign_id>/approve", methods=["POST"])

@@ -293,6 +293,7 @@ TASK_LABELS_BY_KIND = {
     "follow_up": {"close": _l("Record the re-check or the outcome")},
     "transfer": {"acknowledge": _l("Acknowledge the transfer (签收)")},
     "recusal_request": {"decide": _l("Decide the business's request")},
+    "joint_recusal_request": {"decide_joint": _l("Decide the business's request")},
     "complaint": {"answer": _l("Answer the complaint")},
     "report": {"prepare": _l("Prepare the table (figures frozen)"), "submit": _l("Sign and submit the table")},
     "joint": {"approve": _l("Approve the joint campaign")},

@@ -5,7 +5,7 @@ credential, checked here as a password would be; a wrong one changes nothing and
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -22,9 +22,16 @@ from spotcheck.core.text import whole_number
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.results.code_lookup import locate
-from spotcheck.tenants.results.codes import BUSINESS, RECUSAL_REQUEST_ACTIONS, business_matches, business_refusal
+from spotcheck.tenants.results.codes import (
+    BUSINESS,
+    RECUSAL_REQUEST_ACTIONS,
+    business_matches,
+    business_refusal,
+    is_joint_request,
+)
 from spotcheck.tenants.results.commands.teams import declare
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest
+from spotcheck.tenants.results.queries.codes import joint_team
 from spotcheck.tenants.results.queries.visits import team_of
 from spotcheck.tenants.results.vocabulary import (
     EVALUATION_TEXT_LENGTH,
@@ -101,7 +108,9 @@ def request_recusal(token: str, data: dict, *, actor: Actor | None = None) -> Re
     with with_business_code(token, data) as (tenant_id, code):
         visit = code.visit
         _require(code, "ask_recusal")
-        member = next((m for m in team_of(visit) if m.shown_cert_no == str(data.get("cert_no") or "").strip()), None)
+        # a joint visit's request is about its mixed team and goes to the lead department's coordinator
+        joint, team = joint_team(visit, tenant_id) if visit.campaign.joint_id is not None else (None, team_of(visit))
+        member = next((m for m in team if m.shown_cert_no == str(data.get("cert_no") or "").strip()), None)
         errors: dict[str, list] = {}
         if member is None:
             errors["cert_no"] = [_l("Choose an inspector of this inspection's team.")]
@@ -111,27 +120,37 @@ def request_recusal(token: str, data: dict, *, actor: Actor | None = None) -> Re
         if errors:
             raise ValidationFailed(errors)
         assert member is not None
-        if db.session.scalar(sa.select(RecusalRequest.id).where(RecusalRequest.member_id == member.id,
-                                                                RecusalRequest.status == RecusalRequestStatus.pending)):
-            raise Conflict(_l("A request about this inspector is already waiting for a leader's decision."))
-        request = RecusalRequest(visit_id=visit.id, member_id=member.id, reason=reason)
-        db.session.add(request)
-        db.session.flush()
-        audit.record("visit.recusal_requested", "visit", visit.id, actor=BUSINESS, tenant_id=tenant_id,
-                     details={"cert_no": member.shown_cert_no, "reason": reason})
+        with tenant_scope(joint.tenant_id) if joint is not None else nullcontext():
+            if db.session.scalar(sa.select(RecusalRequest.id).where(RecusalRequest.member_id == member.id,
+                                                                    RecusalRequest.status == RecusalRequestStatus.pending)):
+                raise Conflict(_l("A request about this inspector is already waiting for a leader's decision."))
+            request = RecusalRequest(visit_id=visit.id, member_id=member.id, reason=reason)
+            db.session.add(request)
+            db.session.flush()
+            if joint is not None:
+                audit.record("joint.recusal_requested", "campaign", joint.id, actor=BUSINESS, tenant_id=joint.tenant_id,
+                             details={"visit": visit.entity.code, "cert_no": member.shown_cert_no, "reason": reason})
+            else:
+                audit.record("visit.recusal_requested", "visit", visit.id, actor=BUSINESS, tenant_id=tenant_id,
+                             details={"cert_no": member.shown_cert_no, "reason": reason})
         return request
 
 
-@command(Permission.RESULTS_REVIEW)
+@command(Permission.SIGNED_IN)  # a leader's RESULTS_REVIEW, or for a joint visit the coordinator's JOINT_MANAGE
 def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> RecusalRequest:
     """A leader accepts (``data["accept"]`` "yes") or refuses ("no") a business's request that an inspector
     withdraw, with the reason. Accepted, the member's conflict is declared as the team's own declaration
-    is (抽取后申报回避): the member is then replaced by the rule of the draw on the team's page."""
+    is (抽取后申报回避): the member is then replaced by the rule of the draw on the team's page. A joint
+    visit's request is the lead department's coordinator's (``data["campaign_id"]``: asked on that joint
+    campaign's page): the platform does not change a mixed team, so an accepted one is recorded for the
+    coordinator to arrange the withdrawal, as a conflict in a joint campaign is."""
     request = get_row(RecusalRequest, request_id, _l("No such request."), for_update=True)
     data = data if isinstance(data, dict) else {}
-    if data.get("visit_id") not in (None, request.visit_id):  # asked on another visit's page
+    if data.get("visit_id") not in (None, request.visit_id) or data.get("campaign_id") not in (
+            None, request.member.campaign_id):  # asked on another visit's or joint campaign's page
         raise NotFound(_l("No such request."))
-    RECUSAL_REQUEST_ACTIONS.require(request, actor, "decide")
+    joint = is_joint_request(request)
+    RECUSAL_REQUEST_ACTIONS.require(request, actor, "decide_joint" if joint else "decide")
     errors: dict[str, list] = {}
     accept = {"yes": True, "no": False}.get(str(data.get("accept") or ""))
     if accept is None:
@@ -141,14 +160,18 @@ def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> Recu
         errors["reason"] = [_l("Give the reason of the decision (2 to %(n)d characters).", n=REASON_LENGTH)]
     if errors:
         raise ValidationFailed(errors)
-    if accept:
+    if accept and not joint:
         campaign = get_row(Campaign, request.member.campaign_id, _l("No such campaign."), for_update=True)
         CAMPAIGN_ACTIONS.check_state(campaign, "declare_recusal")  # a joint campaign's team changes by its coordinator
         declare(campaign, request.member, f"被检查单位申请回避：{request.reason}", actor)
     request.status = RecusalRequestStatus.accepted if accept else RecusalRequestStatus.refused
     request.decided_by_name, request.decided_at, request.decision_reason = actor.display_name, now(), reason
-    audit.record("visit.recusal_request_decided", "visit", request.visit_id, actor=actor,
-                 details={"cert_no": request.member.shown_cert_no, "accepted": bool(accept), "reason": reason})
+    details = {"cert_no": request.member.shown_cert_no, "accepted": bool(accept), "reason": reason}
+    if joint:
+        audit.record("joint.recusal_request_decided", "campaign", request.member.campaign_id, actor=actor,
+                     details={"visit": request.member.entity.code, **details})
+    else:
+        audit.record("visit.recusal_request_decided", "visit", request.visit_id, actor=actor, details=details)
     return request
 
 

@@ -61,21 +61,29 @@ class PublicCheck:
         return "evaluate" in self.steps
 
 
-def _joint(visit: Visit, tenant_id: int) -> dict:
-    """A joint visit as its code's page shows it (联合检查): the joint campaign, every department that
-    checks there with its items, and the mixed team — read as the 组长's department, a participant."""
+def joint_team(visit: Visit, tenant_id: int) -> tuple[Campaign, list[TeamMember]]:
+    """A joint part's visit: its joint campaign and the mixed team at its door (组长 first) — read as
+    the visit's department, a participant (联合检查)."""
     joint_id = int(visit.campaign.joint_id or 0)
     with joint_scope(tenant_id, joint_id):
         joint = db.session.get(Campaign, joint_id)
         if joint is None:
             raise LookupError(joint_id)  # a part without its joint campaign: not a state the data allows
-        drawn_by = set(db.session.scalars(sa.select(CampaignTarget.group_code).where(
-            CampaignTarget.campaign_id == joint_id, CampaignTarget.entity_id == visit.entity_id,
-            CampaignTarget.status == TargetStatus.selected)))
-        team = [(m.shown_name, m.shown_cert_no, m.is_leader) for m in db.session.scalars(
+        return joint, list(db.session.scalars(
             sa.select(TeamMember).where(TeamMember.campaign_id == joint_id, TeamMember.entity_id == visit.entity_id,
                                         TeamMember.active.is_(True))
-            .order_by(TeamMember.is_leader.desc(), TeamMember.group_code, TeamMember.position))]
+            .order_by(TeamMember.is_leader.desc(), TeamMember.group_code, TeamMember.position)))
+
+
+def _joint(visit: Visit, tenant_id: int) -> dict:
+    """A joint visit as its code's page shows it (联合检查): the joint campaign, every department that
+    checks there with its items, and the mixed team — read as the 组长's department, a participant."""
+    joint, members = joint_team(visit, tenant_id)
+    with joint_scope(tenant_id, joint.id):
+        drawn_by = set(db.session.scalars(sa.select(CampaignTarget.group_code).where(
+            CampaignTarget.campaign_id == joint.id, CampaignTarget.entity_id == visit.entity_id,
+            CampaignTarget.status == TargetStatus.selected)))
+        team = [(m.shown_name, m.shown_cert_no, m.is_leader) for m in members]
         parts = [part for group, part in sorted((joint.joint_parts or {}).items()) if group in drawn_by]
         shown = dict(department="、".join(part["name"] for part in parts), campaign_code=joint.code or "",
                      campaign_title=joint.title, window_start=joint.window_start, window_end=joint.window_end, team=team)

@@ -18,7 +18,7 @@ from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.results.codes import RECUSAL_REQUEST_ACTIONS
+from spotcheck.tenants.results.codes import RECUSAL_REQUEST_ACTIONS, is_joint_request
 from spotcheck.tenants.results.models import RecusalRequest, Visit
 from spotcheck.tenants.results.policy import (
     CAMPAIGN_STEPS,
@@ -77,12 +77,15 @@ def queues(*, reader: Actor) -> list[tuple[str, int]]:
 def _recusal_requests(reader: Actor, limit: int) -> list[Task]:
     """A business's requests that an inspector withdraw (回避申请), for a leader to decide: first, as
     the team may be at the door."""
-    if not has_permission(reader, Permission.RESULTS_REVIEW):
+    if not (has_permission(reader, Permission.RESULTS_REVIEW) or has_permission(reader, Permission.JOINT_MANAGE)):
         return []
     pending = db.session.scalars(sa.select(RecusalRequest).where(RecusalRequest.status == RecusalRequestStatus.pending)
                                  .order_by(RecusalRequest.id).limit(limit))
-    return [Task("recusal_request", request, RECUSAL_REQUEST_ACTIONS.allowed(request, reader) & {"decide"})
-            for request in pending]
+    tasks = [Task("joint_recusal_request", request, RECUSAL_REQUEST_ACTIONS.allowed(request, reader) & {"decide_joint"})
+             if is_joint_request(request) else
+             Task("recusal_request", request, RECUSAL_REQUEST_ACTIONS.allowed(request, reader) & {"decide"})
+             for request in pending]
+    return [task for task in tasks if task.actions or task.kind == "recusal_request"]  # a joint one: the coordinator's
 
 
 def _campaign_steps(reader: Actor, limit: int) -> list[Task]:
