@@ -337,6 +337,8 @@ def test_a_business_asks_that_an_inspector_withdraw_and_a_leader_decides_with_th
             [task] = [t for t in results_queries.tasks_for(leader) if t.kind == "recusal_request" and t.obj.id == first]
             assert task.actions == {"decide"}
             assert not [t for t in results_queries.tasks_for(chief) if t.kind == "recusal_request"]  # a leader's to decide
+            coordinator = user_named("yjj_coord")  # the department's joint coordinator: only joint visits' requests
+            assert not [t for t in results_queries.tasks_for(coordinator) if "recusal" in t.kind]
             with pytest.raises(Forbidden):
                 results.decide_recusal_request(first, {"accept": "yes", "reason": "属实"}, actor=chief)
             with pytest.raises(ValidationFailed):

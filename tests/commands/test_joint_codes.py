@@ -22,7 +22,7 @@ from spotcheck.tenants.joint import codes as joint_codes, queries as joint_queri
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results import codes, commands as results, queries as results_queries, vocabulary
 from spotcheck.tenants.results.code_lookup import door_code
-from spotcheck.tenants.results.models import InspectionCode, Visit
+from spotcheck.tenants.results.models import InspectionCode, RecusalRequest, Visit
 from spotcheck.tenants.results.queries.codes import public_check
 from spotcheck.tenants.results.queries.visits import team_of
 from spotcheck.tenants.results.vocabulary import CheckState, RecusalRequestStatus
@@ -131,7 +131,9 @@ def test_a_joint_visits_request_that_a_member_withdraw_goes_to_the_coordinator_w
             business = codes.business_code(code)
         made = results.request_recusal(code.token, {"business_code": business, "cert_no": other.shown_cert_no,
                                                     "reason": "该检查人员曾在本企业任职。"})
-        assert public_check(token=code.token).recusal_asked is False  # kept by the lead, not the door's department
+        assert public_check(token=code.token).recusal_asked  # kept by the lead department, and the page says so
+        with tenant_scope(tenant_id(department)):
+            assert not db.session.scalar(sa.select(RecusalRequest))  # not the 组长's department's row
         coord, lead_leader = user_named("scj_coord"), user_named("scj_leader")
         door_leader = user_named(f"{department.lower()}_leader")
         with tenant_scope(door_leader.tenant_id):

@@ -245,6 +245,7 @@ def test_the_coordinator_decides_a_joint_visits_request_on_the_joint_campaigns_p
         page = coord.get(f"/joint/{campaign_id}")
         text = page.get_data(as_text=True)
         assert page.status_code == 200 and 'id="recusal-requests"' in text and "该检查人员曾在本企业任职。" in text
+        assert "待协调人决定" in text and "待协调人决定" in home
         url = f"/joint/{campaign_id}/recusal-requests/{made.id}"
         refused = post_form(coord, url, {"reason": "理由"}, token_from=f"/joint/{campaign_id}")
         assert refused.status_code == 422 and "请选择同意或不同意" in refused.get_data(as_text=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -92,7 +93,7 @@ def _joint(visit: Visit, tenant_id: int) -> dict:
         with tenant_scope(part["tenant_id"]):
             own = db.session.get(Campaign, part["part_campaign_id"])
             items += [(f"{item.name}（{part['name']}）", item.legal_basis) for item in (own.items if own else [])]
-    return {**shown, "items": items}
+    return {**shown, "items": items, "asked_in": joint.tenant_id}  # its 回避 requests are the lead's
 
 
 def _recusal_asked(visit_id: int) -> bool:
@@ -112,14 +113,16 @@ def public_check(*, token: str | None = None, typed: str | None = None) -> Publi
         if visit is None or visit.code is None:
             return None
         campaign, code, day = visit.campaign, visit.code, today()
-        shown = _joint(visit, tenant_id) if campaign.joint_id is not None else dict(
+        shown = _joint(visit, tenant_id) if campaign.joint_id is not None else dict(asked_in=tenant_id,
             department=campaign.tenant.name, campaign_code=campaign.code or "", campaign_title=campaign.title,
             window_start=campaign.window_start, window_end=campaign.window_end,
             items=[(item.name, item.legal_basis) for item in campaign.items],
             team=[(member.shown_name, member.shown_cert_no, member.is_leader) for member in team_of(visit)])
+        with tenant_scope(cast(int, shown.pop("asked_in"))):
+            asked = _recusal_asked(visit_id)
         return PublicCheck(
             state=state_of(code, campaign, day), token=code.token, entity_name=visit.entity.name, **shown,
             arrived_at=code.arrived_at, left_at=code.left_at, joint=campaign.joint_id is not None,
-            late=code.late_at is not None, recusal_asked=_recusal_asked(visit_id), confirmed_at=code.confirmed_at,
+            late=code.late_at is not None, recusal_asked=asked, confirmed_at=code.confirmed_at,
             evaluated=code.evaluated_at is not None, steps=business_steps(code, day),
             evaluation_until=evaluation_until(code, rules_for(tenant_id).business_evaluation_days))

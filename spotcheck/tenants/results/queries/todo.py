@@ -85,7 +85,8 @@ def _recusal_requests(reader: Actor, limit: int) -> list[Task]:
              if is_joint_request(request) else
              Task("recusal_request", request, RECUSAL_REQUEST_ACTIONS.allowed(request, reader) & {"decide"})
              for request in pending]
-    return [task for task in tasks if task.actions or task.kind == "recusal_request"]  # a joint one: the coordinator's
+    reviews = has_permission(reader, Permission.RESULTS_REVIEW)  # a leader sees their department's, decided by another
+    return [task for task in tasks if task.actions or (reviews and task.kind == "recusal_request")]
 
 
 def _campaign_steps(reader: Actor, limit: int) -> list[Task]:
