@@ -337,7 +337,8 @@ CAMPAIGNS = {
                   observers=("observer:市人大代表 陈某 1208", "observer:企业代表 杭州某冷链物流公司 4471"),
                   inspector_observers=("observer:市政协委员 周某 2390",)),
         _campaign("{year}年第四季度危险化学品企业安全生产“双随机”检查", ["危险化学品企业安全生产检查", "危险化学品经营单位安全检查"],
-                  "frozen", categories=("危险化学品生产", "危险化学品经营", "危险化学品经营（加油站）", "危险化学品储存运输"),
+                  "frozen", categories=("危险化学品生产", "危险化学品经营", "危险化学品经营（加油站）", "危险化学品储存运输",
+                                        "工贸企业（冷库）"),  # 涉氨冷库: those checked in 岁末年初 are at the 细则's cap
                   strata=_strata(3000, 2000, 1000, 500, flagged=4000), window=("12-07", "12-31"), capacity=6),
     ],
     "SWJ": [

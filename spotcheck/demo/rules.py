@@ -22,14 +22,27 @@ DEPARTMENT_RULES = {
 }
 
 
-def department_document(preset_name: str, department: str, place: str, since) -> rulefile.Document:
+#: The demo's own article of 应急管理局's rules (none of the presets' documents sets a yearly cap on
+#: inspections): its tighter 细则 caps its own checks of one business at one a year, so that the demo
+#: shows a business left out of a later frame at its cap (国办发〔2024〕54号: 合理确定年度检查频次上限).
+DEMO_CAPS = {"YJJ": rulefile.Article("示例条款一", "同一企业一个年度内由本局实施的现场检查不超过1次；因事故、检验检查不合格、"
+                                                 "投诉举报和上级临时部署开展的检查不计入次数（示例，非乌审旗方案原文）。")}
+
+
+def department_document(preset_name: str, department: str, place: str, since, code: str = "") -> rulefile.Document:
     """A department's rules taken from a preset: the preset's parameters and articles, under a title
-    that says where they come from (宁安市应急管理局细则（示例，参数取自乌审旗应急管理局方案）)."""
+    that says where they come from (宁安市应急管理局细则（示例，参数取自乌审旗应急管理局方案）); with the
+    demo's own article where it has one (:data:`DEMO_CAPS`)."""
     source = presets.BY_NAME[preset_name].document
-    return replace(source, title=f"{place}{department}细则（示例，参数取自{source.short_title}）",
-                   short_title=f"{place}{department}细则（示例）", issuer=f"{place}{department}", number="",
-                   issued_on=since, effective_from=since,
-                   note=f"演示用的部门细则：条款和参数取自《{source.title}》，自部门在平台上开设之日起施行。")
+    document = replace(source, title=f"{place}{department}细则（示例，参数取自{source.short_title}）",
+                       short_title=f"{place}{department}细则（示例）", issuer=f"{place}{department}", number="",
+                       issued_on=since, effective_from=since,
+                       note=f"演示用的部门细则：条款和参数取自《{source.title}》，自部门在平台上开设之日起施行。")
+    cap = DEMO_CAPS.get(code)
+    if cap is None:
+        return document
+    return replace(document, articles=(*document.articles, cap), entries={
+        **document.entries, "department_inspection_cap": rulefile.Entry(value=1, article=cap.number)})
 
 
 #: The city's name in the demo's words where no rulebook names it.
@@ -71,7 +84,7 @@ def deploy(tenants: dict, *, rules: str = DEFAULT_RULES, since) -> str:
     commands.load_rulebook({"text": preset.text, "preset": preset.name}, actor=CONSOLE)
     place = preset.document.place
     for code, (preset_name, department) in DEPARTMENT_RULES.items():
-        document = department_document(preset_name, department, place, since)
+        document = department_document(preset_name, department, place, since, code)
         with tenant_scope(tenants[code].id):
             commands.load_department_rules({"text": rulefile.write(document), "preset": preset_name}, actor=CONSOLE)
     return place

@@ -62,6 +62,7 @@ def freeze(record: Draw, frame: frames.Frame, *, actor: Actor) -> None:
     record.frame_file = frame.file
     record.frame_digest = hashlib.sha256(frame.file).hexdigest()
     record.counts, record.excluded, record.frozen_at = frame.counts, frame.excluded, now()
+    record.capped = frame.capped or None
     audit.record("draw.frozen", "campaign", record.campaign_id, actor=actor,
                  details={"kind": record.kind.value, "frame_digest": record.frame_digest, "counts": record.counts,
                           "excluded": record.excluded})

@@ -9,7 +9,7 @@ joined here — the same bytes.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from spotcheck.core.database import db
 from spotcheck.draw import inspectors as inspector_engine
+from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, campaign_item
 from spotcheck.tenants.campaigns.vocabulary import FLAGGED
@@ -41,6 +42,8 @@ class Frame:
     file: bytes
     counts: dict
     excluded: dict
+    #: The businesses left out at their yearly cap, with the campaigns counting for each (targets only).
+    capped: list = field(default_factory=list)
 
 
 def _flags(on: date) -> dict:
@@ -87,6 +90,7 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
     counts: dict[str, Any] = {}
     excluded: Counter[str] = Counter()
     texts: list[Any] = []
+    capped: set[int] = set()
     for part in sorted(parts, key=lambda p: p.group):
         cells = _part_cells(part, on)
         counts[part.group] = {}
@@ -96,7 +100,12 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
                 texts.append(text)
             else:
                 excluded[why] += count
-    return Frame("".join(texts).encode("utf-8"), counts, dict(sorted(excluded.items())))
+        if excluded[inspection_counts.CAPPED]:
+            source, reason, _ = _part_source(part, on)
+            capped.update(db.session.scalars(source.add_columns(Entity.id).where(reason == inspection_counts.CAPPED)))
+    year = parts[0].campaign.year if parts else on.year
+    return Frame("".join(texts).encode("utf-8"), counts, dict(sorted(excluded.items())),
+                 inspection_counts.capped_list(sorted(capped), year))
 
 
 def cell_counts(part: FramePart, on: date) -> tuple[dict[str, int], Counter]:
@@ -130,6 +139,9 @@ def _part_source(part: FramePart, on: date):
     is_flagged = flagged(on)
     keep = rules_of(campaign).kept_when_checked
     reasons = [(Entity.status != "active", NOT_ACTIVE)]
+    at_cap = inspection_counts.capped(campaign, part.tenant_id)  # 年度检查次数上限, across departments
+    if at_cap is not None:
+        reasons.append((at_cap, inspection_counts.CAPPED))
     if campaign.exclude_checked and not (campaign.exempt_kind == "order" and "order" in keep):
         reasons.append((sa.and_(_checked_this_year(campaign, part.tenant_id), sa.not_(kept(keep, on))),
                         CHECKED_THIS_YEAR))

@@ -105,6 +105,9 @@ class Draw(JointShared, Model):
     frame_digest: Mapped[str | None] = mapped_column(sa.String(64))
     counts: Mapped[dict | None] = mapped_column(sa.JSON)  # rows per group and stratum (or visits, pool)
     excluded: Mapped[dict | None] = mapped_column(sa.JSON)  # excluded rows per reason
+    #: The businesses left out at their yearly cap, each with the campaigns whose draws count for it
+    #: (``[{"code", "name", "campaigns": [codes]}]``), published beside the frame's counts.
+    capped: Mapped[list | None] = mapped_column(sa.JSON)
     frozen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: The frozen frame file: the sorted lines its digest is taken over (the proof's frame, stored once).
     frame_file: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
@@ -208,3 +211,23 @@ class TeamExpert(TenantOwned, Model):
     @property
     def active(self) -> bool:
         return self.removed_at is None
+
+
+class InspectionCount(Model):
+    """每户企业年度检查次数登记: one row per business, year, campaign that drew it (a joint campaign once,
+    ``counted_as``) and department; owned by no department, like the public register by entity, so that
+    every department's frame counts every department's draws (what it holds is what the published
+    target proofs show). Written by the target draw and by a replacement; ``counts``: toward the cap
+    (an on-site check not of a cap-exempt kind)."""
+
+    __tablename__ = "inspection_count"
+    __table_args__ = (sa.UniqueConstraint("counted_as", "entity_id", "department_id", name="uq_inspection_count"),
+                      sa.Index("ix_inspection_count_year_entity", "year", "entity_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"))
+    year: Mapped[int] = mapped_column()
+    counted_as: Mapped[str] = mapped_column(sa.String(32))  # "campaign:<id>" or "joint:<id>"
+    campaign_code: Mapped[str] = mapped_column(sa.String(64))
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id"))
+    counts: Mapped[bool] = mapped_column(default=True)

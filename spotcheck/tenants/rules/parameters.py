@@ -13,6 +13,7 @@ from typing import Any
 
 from spotcheck.tenants.rules import kinds, structured
 from spotcheck.tenants.rules.vocabulary import (
+    CAP_EXEMPT_KIND_NAMES,
     DEDUCTION_LABELS,
     DRAW_SPEC_MIN_TEAM,
     EXEMPT_KIND_NAMES,
@@ -116,6 +117,16 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("kept_when_checked", "同一年度已抽查对象不予排除的情形", "draws", kinds.Codes(stricter="superset", choices=KEPT_FLAGS),
               "抽查任务排除本年度已就同一事项检查过的对象时，这些情形的对象仍留在抽取范围内。",
               platform=list(KEPT_FLAGS), platform_note="本地规则未列举时，所有重点情形均不排除"),
+    Parameter("inspection_cap", "每户企业每年涉企行政检查次数上限", "draws", kinds.Number(stricter="lower", low=1, high=100, unit="次"),
+              "同一企业一个年度内被各部门现场检查（抽中且未被替换的检查对象，联合检查按一次计）达到此数的，此后冻结的抽取范围"
+              "将其排除（排除原因“已达年度检查次数上限”），并随抽取范围公布被排除的企业及计入次数的抽查任务。未规定时不设上限。"),
+    Parameter("department_inspection_cap", "本部门每年对同一企业的检查次数上限", "draws",
+              kinds.Number(stricter="lower", low=1, high=100, unit="次"),
+              "同一企业一个年度内被本部门现场检查达到此数的，本部门此后冻结的抽取范围将其排除。未规定时不设上限。"),
+    Parameter("cap_exempt_kinds", "不计入检查次数上限的检查情形", "draws", kinds.Codes(choices=CAP_EXEMPT_KIND_NAMES),
+              "这些情形的抽查任务（写明情形和理由）不计入检查次数上限，其抽取范围也不因上限排除企业。",
+              platform=list(CAP_EXEMPT_KIND_NAMES),
+              platform_note="本地规则未列举时，平台将因事故、检验检查不合格、投诉举报和上级临时部署开展的检查不计入上限"),
     Parameter("target_replacement_reasons", "检查对象的替换理由", "draws", kinds.Labels(),
               "抽中的检查对象可以按哪些理由从同一排序中替换（替换均留痕公示）。",
               platform=_TARGET_REASONS, platform_note="平台提供的常用理由"),

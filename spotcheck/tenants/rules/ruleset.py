@@ -241,6 +241,20 @@ class Rules:
         return frozenset(self.values["kept_when_checked"] or ())
 
     @property
+    def inspection_cap(self) -> int | None:
+        """每户企业每年涉企行政检查次数上限, across departments (None: no cap)."""
+        return self.values["inspection_cap"]
+
+    @property
+    def department_inspection_cap(self) -> int | None:
+        """The department's own yearly cap on its inspections of one business (None: no cap)."""
+        return self.values["department_inspection_cap"]
+
+    @property
+    def cap_exempt_kinds(self) -> frozenset[str]:
+        return frozenset(self.values["cap_exempt_kinds"] or ())
+
+    @property
     def target_replacement_reasons(self) -> dict[str, str]:
         return dict(self.values["target_replacement_reasons"] or {})
 

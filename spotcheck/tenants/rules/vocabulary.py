@@ -63,6 +63,9 @@ EXEMPT_KIND_NAMES = {
     "complaint": "投诉举报",
     "order": "上级临时部署",
 }
+#: The kinds of check that may leave the yearly cap on inspections of a business out of count
+#: (不计入检查次数上限的情形): checks on a cause rather than routine ones.
+CAP_EXEMPT_KIND_NAMES = {code: EXEMPT_KIND_NAMES[code] for code in ("accident", "failed_test", "complaint", "order")}
 
 #: The exempt kinds that concern a field (直接涉及人民生命财产安全的事项): claimed only for items of that field
 #: (:data:`EXEMPT_KIND_NAMES`; which 执法类别 each covers is a rule, ``exempt_kind_categories``). The others —

@@ -22,7 +22,7 @@ from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.draw import proof_file, targets as target_engine
-from spotcheck.tenants.campaigns import draws, frames
+from spotcheck.tenants.campaigns import draws, frames, inspection_counts
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of
 from spotcheck.tenants.campaigns.queries import get_campaign, ready_to_draw
@@ -75,6 +75,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
         rules={campaign.tenant_code: campaign.strata}, reserve_size=campaign.reserve_size, public_inputs=inputs)
     draws.finish(record, proof, inputs, reason)
     draws.store_targets(campaign, proof)
+    inspection_counts.record_drawn(campaign)  # 年度检查次数: what the next frames count
     campaign.status = CampaignStatus.targets_drawn
     audit.record("draw.drawn", "campaign", campaign.id, actor=actor, details=draws.drawn_details(
         "targets", record, inputs, selected=sum(len(v) for s in proof["selected"].values() for v in s.values())))

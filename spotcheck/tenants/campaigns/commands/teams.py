@@ -18,7 +18,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.draw import targets as target_engine
-from spotcheck.tenants.campaigns import draws
+from spotcheck.tenants.campaigns import draws, inspection_counts
 from spotcheck.tenants.campaigns.commands.ceremony import _locked
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
@@ -56,6 +56,8 @@ def replace_target(campaign_id: int, data: dict, *, actor: Actor) -> CampaignTar
     incoming = cast(CampaignTarget, incoming)  # the reserve drawn is a target of the campaign
     incoming.status = TargetStatus.selected
     draws.store_proof(record, proof)
+    department = (campaign.joint_parts or {}).get(out.group_code, {}).get("tenant_id") if campaign.joint else None
+    inspection_counts.replaced(campaign, out.entity_id, incoming.entity_id, department or campaign.tenant_id)
     audit.record("draw.target_replaced", "campaign", campaign.id, actor=actor, details=replacement)
     return incoming
 

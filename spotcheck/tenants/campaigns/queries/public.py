@@ -95,6 +95,8 @@ class PublicDraw:
     counts: dict | None
     excluded: dict | None
     frozen_at: object
+    #: The businesses left out at their yearly cap, with the campaigns whose draws count for each.
+    capped: list | None
     public_inputs: list | None
     #: Drawn with no observer's input: why (empty for a draw made before the reason was asked).
     no_input_reason: str | None
@@ -119,6 +121,7 @@ def public_draws(campaign: Campaign) -> dict[str, PublicDraw]:
             kind=record.kind.value, commitment=record.commitment, committed_at=record.committed_at,
             frame_digest=record.frame_digest if frozen else None, counts=record.counts if frozen else None,
             excluded=record.excluded if frozen else None, frozen_at=record.frozen_at,
+            capped=(record.capped or []) if frozen else None,
             public_inputs=record.public_inputs if drawn else None,
             no_input_reason=(record.no_input_reason or "") if drawn else None, seed=record.seed if drawn else None,
             drawn_at=record.drawn_at, proof_sha256=record.proof_sha256 if drawn else None)

@@ -28,9 +28,9 @@ from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant, tenant_scope
 from spotcheck.draw import proof_file, targets as target_engine
-from spotcheck.tenants.campaigns import draws as steps, frames
+from spotcheck.tenants.campaigns import draws as steps, frames, inspection_counts
 from spotcheck.tenants.campaigns.commands.ceremony import DRAW_UNDER_WAY
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TeamMember
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.queries.sizes import sized
 from spotcheck.tenants.directory.models import Entity
@@ -127,6 +127,11 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
                 id=part["part_campaign_id"], tenant_id=part["tenant_id"])),
                                     {"selected": {group: proof["selected"].get(group, {})},
                                      "reserves": {group: proof["reserves"].get(group, {})}})
+    for group, part in parts.items():  # 年度检查次数: a joint visit counts once, for each department that drew it
+        drawn = db.session.scalars(sa.select(CampaignTarget.entity_id).where(
+            CampaignTarget.campaign_id == campaign.id, CampaignTarget.group_code == group,
+            CampaignTarget.status == TargetStatus.selected))
+        inspection_counts.record(campaign, drawn, part["tenant_id"])
     campaign.status = CampaignStatus.targets_drawn
     visits = target_engine.visits(proof["selected"])
     audit.record("draw.drawn", "campaign", campaign.id, actor=actor, details=steps.drawn_details(

@@ -1,0 +1,104 @@
+"""每户企业年度检查次数 (国办发〔2024〕54号: 合理确定年度检查频次上限): how often each business is drawn for an
+on-site check in a year, across departments, and the yearly cap that leaves it out of later frames.
+
+What counts: a selected, unreplaced target of a campaign of the year whose method is on-site and whose
+kind is not one the rules leave out of count (``cap_exempt_kinds``); a joint campaign counts once per
+business, however many departments drew it. The register (:class:`~.models.InspectionCount`) is written
+by the target draw and by a replacement, and read by every department's frame: a business at the total
+cap (the rules' ``inspection_cap``), or at the department's own (``department_inspection_cap``), is left
+out at the freeze with the reason ``cap``, and the frame publishes the list of those businesses with the
+campaigns whose draws count for each — what anyone can recompute from the published target proofs."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from spotcheck.core.database import db
+from spotcheck.tenants.campaigns.in_force import rules_of
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, InspectionCount, TargetStatus
+from spotcheck.tenants.directory.models import Entity
+
+#: The frame's exclusion reason of a business at its yearly cap.
+CAPPED = "cap"
+
+
+def counted_as(campaign: Campaign) -> str:
+    """The key a campaign's draws count under: a joint campaign's parts count once, as the joint campaign."""
+    if campaign.joint:
+        return f"joint:{campaign.id}"
+    return f"joint:{campaign.joint_id}" if campaign.joint_id else f"campaign:{campaign.id}"
+
+
+def counts_toward_cap(campaign: Campaign) -> bool:
+    """An on-site check not of a kind the rules leave out of the cap (事故、检验不合格、投诉举报、上级部署 by default)."""
+    return campaign.method == "onsite" and (campaign.exempt_kind or "") not in rules_of(campaign).cap_exempt_kinds
+
+
+def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *, code: str | None = None) -> None:
+    """Count ``campaign``'s draw of ``entity_ids`` for the department that drew them (a business already
+    counted for it under the same key is left as it is)."""
+    key = counted_as(campaign)
+    wanted = set(entity_ids)
+    if not wanted:
+        return
+    known = set(db.session.scalars(sa.select(InspectionCount.entity_id).where(
+        InspectionCount.counted_as == key, InspectionCount.department_id == department_id,
+        InspectionCount.entity_id.in_(sorted(wanted)))))
+    rows = [{"entity_id": entity_id, "year": campaign.year, "counted_as": key, "campaign_code": code or campaign.code or "",
+             "department_id": department_id, "counts": counts_toward_cap(campaign)}
+            for entity_id in sorted(wanted - known)]
+    if rows:
+        db.session.execute(sa.insert(InspectionCount), rows)
+
+
+def record_drawn(campaign: Campaign) -> None:
+    """After a department's own target draw: its selected targets."""
+    record(campaign, db.session.scalars(sa.select(CampaignTarget.entity_id).where(
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)),
+        campaign.tenant_id)
+
+
+def replaced(campaign: Campaign, out_entity_id: int, in_entity_id: int, department_id: int) -> None:
+    """A target replaced: the business left no longer counts for this campaign, the one drawn instead does."""
+    db.session.execute(sa.delete(InspectionCount).where(
+        InspectionCount.counted_as == counted_as(campaign), InspectionCount.entity_id == out_entity_id,
+        InspectionCount.department_id == department_id))
+    record(campaign, [in_entity_id], department_id)
+
+
+def _at(cap: int, year: int, key: str, department_id: int | None = None):
+    counted = sa.select(InspectionCount.entity_id).where(
+        InspectionCount.year == year, InspectionCount.counts.is_(True), InspectionCount.counted_as != key)
+    if department_id is not None:
+        counted = counted.where(InspectionCount.department_id == department_id)
+    return counted.group_by(InspectionCount.entity_id).having(sa.func.count(sa.distinct(InspectionCount.counted_as)) >= cap)
+
+
+def capped(campaign: Campaign, department_id: int):
+    """SQL: the business is at its yearly cap for a frame of ``campaign`` in ``department_id`` (the rules' total
+    cap across departments, or the department's own); ``None`` where no cap applies — none is set, or the
+    campaign is of a kind the rules leave out of the cap."""
+    rules = rules_of(campaign)
+    if (campaign.exempt_kind or "") in rules.cap_exempt_kinds:
+        return None
+    key = counted_as(campaign)
+    conditions = []
+    if rules.inspection_cap is not None:
+        conditions.append(Entity.id.in_(_at(rules.inspection_cap, campaign.year, key)))
+    if rules.department_inspection_cap is not None:
+        conditions.append(Entity.id.in_(_at(rules.department_inspection_cap, campaign.year, key, department_id)))
+    return sa.or_(*conditions) if conditions else None
+
+
+def capped_list(entity_ids: list[int], year: int) -> list[dict]:
+    """The businesses left out at their cap, each with the public codes of the campaigns counting for it."""
+    if not entity_ids:
+        return []
+    found: dict[int, set[str]] = {}
+    for entity_id, code in db.session.execute(sa.select(InspectionCount.entity_id, InspectionCount.campaign_code).where(
+            InspectionCount.entity_id.in_(entity_ids), InspectionCount.year == year, InspectionCount.counts.is_(True))):
+        found.setdefault(entity_id, set()).add(code)
+    return [{"code": code, "name": name, "campaigns": sorted(found.get(entity_id, ()))}
+            for entity_id, code, name in db.session.execute(
+                sa.select(Entity.id, Entity.code, Entity.name).where(Entity.id.in_(entity_ids)).order_by(Entity.code))]
