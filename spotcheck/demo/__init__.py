@@ -85,6 +85,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             plans.annual_plans(tenants, year=today.year, today=today)
             plans.joint_plans(tenants, year=today.year, today=today)
         if size >= CAMPAIGNS_FROM:
+            demo_rules.tighten(tenants, since=min(DEPARTMENTS_SINCE, today))
             campaigns.department_campaigns(tenants, year=today.year, size=size, today=today)
             withdrawn.build(tenants, year=today.year)
             joint.joint_campaign(tenants, year=today.year, today=today)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from spotcheck.core.clock import today
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.demo import city as demo_city
@@ -42,7 +43,22 @@ def department_document(preset_name: str, department: str, place: str, since, co
     if cap is None:
         return document
     return replace(document, articles=(*document.articles, cap), entries={
-        **document.entries, "department_inspection_cap": rulefile.Entry(value=1, article=cap.number)})
+        **document.entries, "department_inspection_cap": rulefile.Entry(value=1, article=cap.number)},
+        note=document.note + "另加一条示例条款（年度检查次数上限），演示被排除的企业。")
+
+
+def tighten(tenants: dict, *, since) -> None:
+    """The demo city's departments with a demo article of their own (:data:`DEMO_CAPS`) load it before their
+    campaigns: a revision of their rules, in force from today (a new version takes effect from today on;
+    the tests' departments, which load no campaigns, keep the presets' parameters alone)."""
+    place = rulebook.rules_for(None).place or NO_PLACE
+    for code in DEMO_CAPS:
+        if rulebook.rules_for(tenants[code].id).department_inspection_cap is not None:
+            continue  # loaded already (a demo loaded again)
+        preset_name, department = DEPARTMENT_RULES[code]
+        with tenant_scope(tenants[code].id):
+            document = replace(department_document(preset_name, department, place, since, code), effective_from=today())
+            commands.load_department_rules({"text": rulefile.write(document), "preset": preset_name}, actor=CONSOLE)
 
 
 #: The city's name in the demo's words where no rulebook names it.
@@ -84,7 +100,7 @@ def deploy(tenants: dict, *, rules: str = DEFAULT_RULES, since) -> str:
     commands.load_rulebook({"text": preset.text, "preset": preset.name}, actor=CONSOLE)
     place = preset.document.place
     for code, (preset_name, department) in DEPARTMENT_RULES.items():
-        document = department_document(preset_name, department, place, since, code)
+        document = department_document(preset_name, department, place, since)
         with tenant_scope(tenants[code].id):
             commands.load_department_rules({"text": rulefile.write(document), "preset": preset_name}, actor=CONSOLE)
     return place
