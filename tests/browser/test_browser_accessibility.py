@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browsers import SHOTS, WIDTHS, assert_clean, assert_fits, new_context, new_page, sign_in
+from tests.support.browsers import SHOTS, WIDTHS, assert_clean, assert_fits, new_context, new_page, save_shot, sign_in
 from tests.support.demo_world import demo_city
 from tests.support.helpers import served, service_missing
 
@@ -284,7 +284,7 @@ def test_the_larger_text_mode_enlarges_text_and_controls_and_keeps_to_the_window
               "button": page.locator("form.public-search button").bounding_box()["height"]}
     assert before["text"] < 18
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "public-large-text-off-1366.png"), full_page=True)
+    save_shot(page, "public-large-text-off-1366")
 
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "true"
@@ -292,7 +292,7 @@ def test_the_larger_text_mode_enlarges_text_and_controls_and_keeps_to_the_window
              "button": page.locator("form.public-search button").bounding_box()["height"]}
     assert after["text"] >= 18 and after["hint"] >= 18 and after["text"] > before["text"], after
     assert after["button"] >= 44 and after["button"] > before["button"], after
-    page.screenshot(path=str(SHOTS / "public-large-text-on-1366.png"), full_page=True)
+    save_shot(page, "public-large-text-on-1366")
 
     page.goto("/public/SCJ")  # remembered on the next page
     assert page.locator("#text-size-toggle").get_attribute("aria-pressed") == "true"

@@ -10,7 +10,7 @@ import pytest
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import commands as results
-from tests.support.browsers import SHOTS, Person, assert_fits, csp_violations
+from tests.support.browsers import SHOTS, Person, assert_fits, csp_violations, save_shot
 from tests.support.helpers import served, user_named
 from tests.support.results_world import handed_out, published
 
@@ -75,7 +75,7 @@ def test_an_empty_re_check_comes_back_open_on_its_errors(browser, world, width, 
         assert summary.locator(f'a[href="#outcome-{world["follow_up"]}"]').count() == 1
         assert page.evaluate("document.activeElement.id") == f"closed-on-{world['follow_up']}"
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"folded-re-check-{width}.png"))
+        save_shot(page, f"folded-re-check-{width}", full_page=False)
         assert_fits(page, "folded-re-check-page", width)
 
         # the link of the summary takes the user to its field
@@ -103,7 +103,7 @@ def test_an_empty_case_form_comes_back_open_on_its_errors_and_the_others_stay_fo
         for other in ("#open-rectification", "#open-police", f"#close-follow-up-{world['follow_up']}"):
             assert page.locator(other).get_attribute("open") is None, other
             assert page.locator(f"{other} .error").count() == 0, other
-        page.screenshot(path=str(SHOTS / "folded-case-390.png"))
+        save_shot(page, "folded-case-390", full_page=False)
         quiet(page)
     finally:
         inspector.close()

@@ -15,7 +15,7 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import staff as demo_staff
 from spotcheck.tenants.inspectors import commands as inspectors
-from tests.support.browsers import assert_clean, assert_fits, assert_styled, new_context, new_page
+from tests.support.browsers import assert_clean, assert_fits, assert_styled, new_context, new_page, save_shot
 from tests.support.ceremony_world import everyone_drawn as _everyone_drawn
 from tests.support.helpers import served, tenant_id, user_named
 
@@ -58,7 +58,7 @@ def shot(page, name: str, part: str | None = None) -> None:
     if part:
         page.locator(part).screenshot(path=str(SHOTS / f"public-{name}.png"))
     else:
-        page.screenshot(path=str(SHOTS / f"public-{name}.png"), full_page=True)
+        save_shot(page, f"public-{name}")
     assert_styled(page)
     assert_clean(page)
 

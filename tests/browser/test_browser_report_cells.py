@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 
 from spotcheck.core.clock import frozen_at
-from tests.support.browsers import SHOTS, WIDTHS, at_both_widths, new_context, new_page, sign_in
+from tests.support.browsers import SHOTS, WIDTHS, at_both_widths, new_context, new_page, save_shot, sign_in
 from tests.support.helpers import served
 from tests.support.rulebooks import adopt
 
@@ -84,7 +84,7 @@ def _shots(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        save_shot(page, f"{name}-{width}")
     page.set_viewport_size({"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
 
 

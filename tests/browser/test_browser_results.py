@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from spotcheck.core.scoping import tenant_scope
-from tests.support.browsers import SHOTS, Person, assert_clean, at_both_widths
+from tests.support.browsers import SHOTS, Person, assert_clean, at_both_widths, save_shot
 from tests.support.helpers import served
 from tests.support.results_world import handed_out, visit
 
@@ -32,7 +32,7 @@ def world(sqlite_template, tmp_path_factory):
 class Walker(Person):
     def shot(self, name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"results-{name}.png"), full_page=True)
+        save_shot(self.page, f"results-{name}")
         assert_clean(self.page)
 
     def fits(self, name: str) -> None:

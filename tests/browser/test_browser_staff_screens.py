@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.support.browsers import SHOTS, Person
+from tests.support.browsers import SHOTS, Person, save_shot
 from tests.support.demo_world import demo_city
 from tests.support.helpers import served
 from tests.support.results_world import handed_out
@@ -48,7 +48,7 @@ def person(browser, city):
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
-    page.screenshot(path=str(SHOTS / f"staff-{name}-{width}.png"), full_page=True)
+    save_shot(page, f"staff-{name}-{width}")
 
 
 def stacked(page, selector: str) -> dict:

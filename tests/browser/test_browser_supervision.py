@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.policy import CONSOLE
 from spotcheck.demo import CAMPAIGNS_FROM, load_demo
-from tests.support.browsers import SHOTS, Person, assert_fits
+from tests.support.browsers import SHOTS, Person, assert_fits, save_shot
 from tests.support.helpers import served
 
 TODAY = date(2026, 11, 23)
@@ -45,7 +45,7 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
         header = table.locator("th[data-figure='on_time_rate']")
         assert header.get_attribute("title").startswith("按时公示户次 ÷ 应公示户次")
         SHOTS.mkdir(parents=True, exist_ok=True)
-        home.screenshot(path=str(SHOTS / "supervision-dashboard.png"), full_page=True)
+        save_shot(home, "supervision-dashboard")
         # at a desk the table's box takes the window's width (not the 1,100 px of the other pages);
         # on a phone each chart's text is drawn at 11 px or more (the chart scrolls in its box)
         home.set_viewport_size({"width": 1366, "height": 900})
@@ -63,7 +63,7 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
             swj.locator("a[data-drill='plan_half']").first.click()
         assert "口径" in home.inner_text("#drill-definition")
         assert "未报备" in home.inner_text("#drill-rows")
-        home.screenshot(path=str(SHOTS / "supervision-drill.png"), full_page=True)
+        save_shot(home, "supervision-drill")
 
         page = bureau.go("/supervision/tables")
         page.select_option("#code", "progress")
@@ -95,7 +95,7 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
             if code == "joint":
                 joint = [r for r in book.worksheets[0].iter_rows(values_only=True) if r[1] == "市监联抽〔2026〕1号"]
                 assert joint and joint[0][5] == 3  # three departments took part
-        page.screenshot(path=str(SHOTS / "supervision-tables.png"), full_page=True)
+        save_shot(page, "supervision-tables")
     finally:
         bureau.close()
 

@@ -104,9 +104,24 @@ def header_text(page) -> str:
     return page.locator("header.topbar").inner_text()
 
 
-def screenshot(page, role: str) -> None:
+def save_shot(page, name: str, *, full_page: bool = True) -> None:
+    """A screenshot of the page in ``SHOTS/<name>.png``, for a person to look at. Chromium now and then
+    fails to capture a page on a loaded machine ("Unable to capture screenshot"): it is tried once more."""
+    # local: playwright (dev-only) is loaded only when a browser test runs
+    from playwright.sync_api import Error as PlaywrightError
+
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{role}.png"), full_page=True)
+    try:
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    except PlaywrightError as failed:
+        if "Unable to capture screenshot" not in str(failed):
+            raise
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+
+def screenshot(page, role: str) -> None:
+    save_shot(page, role)
 
 
 #: The innermost elements that reach past the window's right edge (outside a scrolling box): where an
@@ -130,7 +145,7 @@ def assert_fits(page, name: str, width: int) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{name} at {width} px: {overflow} px wider than the window, at {page.evaluate(WIDEST)}"
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    save_shot(page, f"{name}-{width}")
 
 
 def at_both_widths(page, name: str) -> None:
@@ -206,7 +221,7 @@ class Person:
 
     def shot(self, name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"ceremony-{name}.png"), full_page=True)
+        save_shot(self.page, f"ceremony-{name}")
         assert_clean(self.page)
 
     def both_widths(self, name: str) -> None:
