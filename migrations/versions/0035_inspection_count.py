@@ -4,7 +4,8 @@
 its departments) and department — owned by no department, like ``published_entity``, so that any
 department's frame reads every department's draws; ``counts`` says whether the row counts toward the yearly
 cap (an on-site check not of a cap-exempt kind). Filled for the draws before this revision from their
-selected targets: a joint campaign's under its lead department, the platform's cap-exempt kinds not counted. ``draw.capped``: the businesses a frame left out at their cap, with the campaigns
+selected targets (a joint campaign's under each department that drew the business), the platform's cap-exempt
+kinds not counted. ``draw.capped``: the businesses a frame left out at their cap, with the campaigns
 that count for each (published beside the frame's counts).
 
 Revision ID: 0035
@@ -43,14 +44,17 @@ def upgrade():
     with op.batch_alter_table('draw', schema=None) as batch_op:
         batch_op.add_column(sa.Column('capped', sa.JSON(), nullable=True))
     rls.grant_tables(op, ['inspection_count'])
-    # the draws so far: a department's campaign counts once per target; a joint campaign once per business
-    # (its rows are the lead's, one per department that drew the business)
+    # the draws so far: a department's campaign counts once per target; a joint campaign once per business, one
+    # row per department that drew it (its group), toward the cap as that department's part says
     op.execute("INSERT INTO inspection_count (entity_id, year, counted_as, campaign_code, department_id, counts) "
                "SELECT DISTINCT t.entity_id, c.year, "
                "CASE WHEN c.joint THEN 'joint:' || c.id ELSE 'campaign:' || c.id END, COALESCE(c.code, ''), "
-               "c.tenant_id, c.method = 'onsite' AND COALESCE(c.exempt_kind, '') NOT IN "
+               "COALESCE(p.receiver_tenant_id, c.tenant_id), "
+               "c.method = 'onsite' AND COALESCE(pc.exempt_kind, c.exempt_kind, '') NOT IN "
                "('accident', 'failed_test', 'complaint', 'order') "
                "FROM campaign_target t JOIN campaign c ON c.id = t.campaign_id "
+               "LEFT JOIN joint_participant p ON c.joint AND p.campaign_id = c.id AND p.group_code = t.group_code "
+               "LEFT JOIN campaign pc ON pc.id = p.part_campaign_id "
                "WHERE t.status = 'selected' AND c.joint_id IS NULL")
 
 

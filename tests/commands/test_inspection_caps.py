@@ -90,6 +90,7 @@ def test_a_check_of_a_cap_exempt_kind_neither_counts_nor_leaves_anyone_out(app):
             assert inspection_counts.capped(campaign, admin.tenant_id) is None
             campaign.exempt_kind, campaign.method = None, "offsite"  # not on-site: not an inspection of the premises
             assert not inspection_counts.counts_toward_cap(campaign)
+            assert inspection_counts.capped(campaign, admin.tenant_id) is None  # nor limited by the cap
             db.session.rollback()
 
 

@@ -35,9 +35,10 @@ def counts_toward_cap(campaign: Campaign) -> bool:
     return campaign.method == "onsite" and (campaign.exempt_kind or "") not in rules_of(campaign).cap_exempt_kinds
 
 
-def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *, code: str | None = None) -> None:
+def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *, counts: bool | None = None) -> None:
     """Count ``campaign``'s draw of ``entity_ids`` for the department that drew them (a business already
-    counted for it under the same key is left as it is)."""
+    counted for it under the same key is left as it is). ``counts``: toward the cap — for a joint
+    campaign, as the department's own part says (:func:`counts_toward_cap` of the part)."""
     key = counted_as(campaign)
     wanted = set(entity_ids)
     if not wanted:
@@ -45,8 +46,9 @@ def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *,
     known = set(db.session.scalars(sa.select(InspectionCount.entity_id).where(
         InspectionCount.counted_as == key, InspectionCount.department_id == department_id,
         InspectionCount.entity_id.in_(sorted(wanted)))))
-    rows = [{"entity_id": entity_id, "year": campaign.year, "counted_as": key, "campaign_code": code or campaign.code or "",
-             "department_id": department_id, "counts": counts_toward_cap(campaign)}
+    counted = counts_toward_cap(campaign) if counts is None else counts
+    rows = [{"entity_id": entity_id, "year": campaign.year, "counted_as": key, "campaign_code": campaign.code or "",
+             "department_id": department_id, "counts": counted}
             for entity_id in sorted(wanted - known)]
     if rows:
         db.session.execute(sa.insert(InspectionCount), rows)
@@ -60,11 +62,16 @@ def record_drawn(campaign: Campaign) -> None:
 
 
 def replaced(campaign: Campaign, out_entity_id: int, in_entity_id: int, department_id: int) -> None:
-    """A target replaced: the business left no longer counts for this campaign, the one drawn instead does."""
-    db.session.execute(sa.delete(InspectionCount).where(
+    """A target replaced: the business left no longer counts for this campaign, the one drawn instead does
+    (as the business replaced did)."""
+    out = db.session.scalar(sa.select(InspectionCount).where(
         InspectionCount.counted_as == counted_as(campaign), InspectionCount.entity_id == out_entity_id,
         InspectionCount.department_id == department_id))
-    record(campaign, [in_entity_id], department_id)
+    counts = out.counts if out is not None else None
+    if out is not None:
+        db.session.delete(out)
+        db.session.flush()
+    record(campaign, [in_entity_id], department_id, counts=counts)
 
 
 def _at(cap: int, year: int, key: str, department_id: int | None = None):
@@ -78,9 +85,9 @@ def _at(cap: int, year: int, key: str, department_id: int | None = None):
 def capped(campaign: Campaign, department_id: int):
     """SQL: the business is at its yearly cap for a frame of ``campaign`` in ``department_id`` (the rules' total
     cap across departments, or the department's own); ``None`` where no cap applies — none is set, or the
-    campaign is of a kind the rules leave out of the cap."""
+    campaign does not count toward it (off-site, or of a kind the rules leave out of the cap)."""
     rules = rules_of(campaign)
-    if (campaign.exempt_kind or "") in rules.cap_exempt_kinds:
+    if not counts_toward_cap(campaign):  # an off-site check, or one on a cause: the cap is not its limit
         return None
     key = counted_as(campaign)
     conditions = []

@@ -15,7 +15,7 @@ from spotcheck.tenants.plans.filing import rules_of_plan
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import attachments, categories
 from spotcheck.tenants.results.check_dates import clean_check_dates
-from spotcheck.tenants.results.code_lookup import door_code
+from spotcheck.tenants.results.code_lookup import door_arrival
 from spotcheck.tenants.results.inputs import BY_NAME, CHECK_DATES, TEXTS
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules.rulebook import rules_for
@@ -125,8 +125,8 @@ def missing_for_submission(visit: Visit) -> dict[str, list]:
     if not visit.method:
         errors["method"] = [_l("Choose the check method.")]
     rules = rules_for(visit.tenant_id, visit.checked_until or today())
-    door = door_code(visit)  # a joint visit's 入企 is recorded once, by its 组长's department
-    if rules.entry_required and (door is None or door.arrived_at is None):
+    door = door_arrival(visit)  # a joint visit's 入企 is recorded once, by its 组长's department
+    if rules.entry_required and (door is None or door[1] is None):
         errors["arrival"] = [_l("%(rule)sa result is submitted once the team's arrival (入企) is recorded: record it, "
                                 "or record it late with the reason (补录).", rule=rules.under("entry_required"))]
     errors.update(missing_report(visit, {name: getattr(visit, name) for name in (*TEXTS, "method")}))

@@ -3,6 +3,8 @@ public holds (who names no department), and a joint visit's one code from any de
 The only reads of codes outside a department's scope, each for exactly that row."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
@@ -28,12 +30,17 @@ def locate(token: str | None, typed: str | None = None) -> tuple[int, int] | Non
     return None if row is None else (row.tenant_id, row.visit_id)
 
 
-def door_code(visit: Visit) -> InspectionCode | None:
-    """The code whose 入企 counts for ``visit``: its own, or for a joint part's visit the joint visit's
-    one code, kept with the visit of the department whose inspector leads the mixed team (组长)."""
+def door_arrival(visit: Visit) -> tuple[str, datetime | None] | None:
+    """The code whose 入企 counts for ``visit`` — its own, or for a joint part's visit the joint visit's one
+    code, kept with the visit of the department whose inspector leads the mixed team (组长) — as its token and
+    its arrival (None: not arrived); ``None`` where there is no code. Nothing else of the other department's row
+    is read."""
     if visit.code is not None or visit.campaign.joint_id is None:
-        return visit.code
+        return None if visit.code is None else (visit.code.token, visit.code.arrived_at)
     with system_access("the 入企 of a joint visit, recorded by the department of its team leader"):
-        return db.session.scalar(sa.select(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
-                                 .join(Campaign, Campaign.id == Visit.campaign_id)
-                                 .where(Campaign.joint_id == visit.campaign.joint_id, Visit.entity_id == visit.entity_id))
+        found = db.session.execute(sa.select(InspectionCode.token, InspectionCode.arrived_at)
+                                   .join(Visit, Visit.id == InspectionCode.visit_id)
+                                   .join(Campaign, Campaign.id == Visit.campaign_id)
+                                   .where(Campaign.joint_id == visit.campaign.joint_id,
+                                          Visit.entity_id == visit.entity_id)).first()
+    return None if found is None else (found.token, found.arrived_at)

@@ -188,11 +188,16 @@ def evaluated(period: Period):
     return sa.and_(InspectionCode.evaluated_at.is_not(None), moment_between(InspectionCode.evaluated_at, period))
 
 
+def _answered_by_end(period: Period):
+    return sa.and_(Complaint.status == ComplaintStatus.answered, Complaint.answered_at.is_not(None),
+                   Complaint.answered_at < end_of(period))
+
+
 def complaints_open(period: Period):
-    """A complaint (投诉) made in the period, not answered yet."""
-    return sa.and_(moment_between(Complaint.created_at, period), Complaint.status == ComplaintStatus.open)
+    """A complaint (投诉) made in the period, not answered by its end (a past period's figure stays as it was)."""
+    return sa.and_(moment_between(Complaint.created_at, period), sa.not_(_answered_by_end(period)))
 
 
 def complaints_answered(period: Period):
-    """A complaint made in the period, answered by the bureau."""
-    return sa.and_(moment_between(Complaint.created_at, period), Complaint.status == ComplaintStatus.answered)
+    """A complaint made in the period, answered by the bureau by its end."""
+    return sa.and_(moment_between(Complaint.created_at, period), _answered_by_end(period))

@@ -92,9 +92,9 @@ FIGURES: tuple[Figure, ...] = (
     Figure("evaluations", "企业评价", "件", "统计期内企业凭企业核验码对已离企的检查作出的评价件数（每户次一次）。", "business"),
     Figure("satisfaction", "平均满意度", "分", "统计期内企业评价的满意度平均值（5 非常满意、4 满意、3 基本满意、2 不满意、"
            "1 非常不满意），保留两位小数；没有评价时不计。", "business"),
-    Figure("complaints_open", "投诉待答复", "件", "统计期内企业就本部门的检查向司法局提出、司法局尚未答复的投诉件数。"
+    Figure("complaints_open", "投诉待答复", "件", "统计期内企业就本部门的检查向司法局提出、统计期结束时（当前统计期为现在）司法局尚未答复的投诉件数。"
            "投诉人及其联系方式只有司法局可见。", "business"),
-    Figure("complaints_answered", "投诉已答复", "件", "统计期内企业就本部门的检查向司法局提出、司法局已答复的投诉件数。",
+    Figure("complaints_answered", "投诉已答复", "件", "统计期内企业就本部门的检查向司法局提出、统计期结束前司法局已答复的投诉件数。",
            "business"),
 )
 BY_KEY = {figure.key: figure for figure in FIGURES}

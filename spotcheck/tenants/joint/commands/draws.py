@@ -128,10 +128,13 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
                                     {"selected": {group: proof["selected"].get(group, {})},
                                      "reserves": {group: proof["reserves"].get(group, {})}})
     for group, part in parts.items():  # 年度检查次数: a joint visit counts once, for each department that drew it
-        drawn = db.session.scalars(sa.select(CampaignTarget.entity_id).where(
+        drawn = list(db.session.scalars(sa.select(CampaignTarget.entity_id).where(
             CampaignTarget.campaign_id == campaign.id, CampaignTarget.group_code == group,
-            CampaignTarget.status == TargetStatus.selected))
-        inspection_counts.record(campaign, drawn, part["tenant_id"])
+            CampaignTarget.status == TargetStatus.selected)))
+        with tenant_scope(part["tenant_id"]):  # toward the cap as the department's own part says
+            own = db.session.get(Campaign, part["part_campaign_id"])
+            counts = inspection_counts.counts_toward_cap(own) if own is not None else True
+        inspection_counts.record(campaign, drawn, part["tenant_id"], counts=counts)
     campaign.status = CampaignStatus.targets_drawn
     visits = target_engine.visits(proof["selected"])
     audit.record("draw.drawn", "campaign", campaign.id, actor=actor, details=steps.drawn_details(
