@@ -191,9 +191,10 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
             deadline = time.monotonic() + 60
             while True:  # wait until the worker is into the file (paused there), then kill it
                 db.session.remove()
-                with tenant_scope(scj):
+                paused = (pause / f"job-{job_id}.paused").exists()  # looked at before the job is read: a job read
+                with tenant_scope(scj):                             # first may be from just before the pause
                     job = job_records.get_job(job_id)
-                    if (pause / f"job-{job_id}.paused").exists():
+                    if paused:
                         assert job.status == JobStatus.running and job.progress >= 5, (job.status, job.progress)
                         break
                     assert job.status in (JobStatus.queued, JobStatus.running), (job.status, first.output[-2000:])
