@@ -75,6 +75,11 @@ def test_a_business_at_the_departments_cap_is_left_out_of_the_next_frame_which_s
             assert not _selected(second.id) & counted  # nobody at the cap is drawn again
             proof = publication.drawn_proof(campaigns.get_campaign(second.id), "targets")
             assert all(check.ok for check in verify(proof))  # the proof verifies as every proof does
+            capped, second_id = record.capped, second.id
+    with frozen_at(DAY):  # as a citizen reads it, in a request of its own
+        page = app.test_client().get(f"/public/draws/campaigns/{second_id}").get_data(as_text=True)
+    assert "已达年度检查次数上限" in page and 'id="targets-capped"' in page
+    assert capped[0]["name"] in page and code in page
 
 
 def test_a_check_of_a_cap_exempt_kind_neither_counts_nor_leaves_anyone_out(app):

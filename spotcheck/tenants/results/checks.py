@@ -125,8 +125,7 @@ def missing_for_submission(visit: Visit) -> dict[str, list]:
     if not visit.method:
         errors["method"] = [_l("Choose the check method.")]
     rules = rules_for(visit.tenant_id, visit.checked_until or today())
-    door = door_arrival(visit)  # a joint visit's 入企 is recorded once, by its 组长's department
-    if rules.entry_required and (door is None or door[1] is None):
+    if rules.entry_required and door_arrival(visit) is None:  # a joint visit's: recorded once, by its 组长's department
         errors["arrival"] = [_l("%(rule)sa result is submitted once the team's arrival (入企) is recorded: record it, "
                                 "or record it late with the reason (补录).", rule=rules.under("entry_required"))]
     errors.update(missing_report(visit, {name: getattr(visit, name) for name in (*TEXTS, "method")}))

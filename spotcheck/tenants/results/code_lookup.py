@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from spotcheck.core.clock import as_utc
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.campaigns.models import Campaign
@@ -30,17 +31,16 @@ def locate(token: str | None, typed: str | None = None) -> tuple[int, int] | Non
     return None if row is None else (row.tenant_id, row.visit_id)
 
 
-def door_arrival(visit: Visit) -> tuple[str, datetime | None] | None:
-    """The code whose 入企 counts for ``visit`` — its own, or for a joint part's visit the joint visit's one
-    code, kept with the visit of the department whose inspector leads the mixed team (组长) — as its token and
-    its arrival (None: not arrived); ``None`` where there is no code. Nothing else of the other department's row
-    is read."""
+def door_arrival(visit: Visit) -> datetime | None:
+    """When the team arrived (入企) for ``visit``, by its own code or — for a joint part's visit — by the joint
+    visit's one code, kept with the visit of the department whose inspector leads the mixed team (组长);
+    ``None`` where no arrival is recorded (or there is no code). Nothing else of the other department's row is read."""
     if visit.code is not None or visit.campaign.joint_id is None:
-        return None if visit.code is None else (visit.code.token, visit.code.arrived_at)
+        arrived = None if visit.code is None else visit.code.arrived_at
+        return None if arrived is None else as_utc(arrived)
     with system_access("the 入企 of a joint visit, recorded by the department of its team leader"):
-        found = db.session.execute(sa.select(InspectionCode.token, InspectionCode.arrived_at)
-                                   .join(Visit, Visit.id == InspectionCode.visit_id)
-                                   .join(Campaign, Campaign.id == Visit.campaign_id)
-                                   .where(Campaign.joint_id == visit.campaign.joint_id,
-                                          Visit.entity_id == visit.entity_id)).first()
-    return None if found is None else (found.token, found.arrived_at)
+        arrived = db.session.scalar(sa.select(InspectionCode.arrived_at)
+                                 .join(Visit, Visit.id == InspectionCode.visit_id)
+                                 .join(Campaign, Campaign.id == Visit.campaign_id)
+                                    .where(Campaign.joint_id == visit.campaign.joint_id, Visit.entity_id == visit.entity_id))
+    return None if arrived is None else as_utc(arrived)
