@@ -32,6 +32,7 @@ from spotcheck.demo import (
     catalog,
     contacts as demo_contacts,
     joint,
+    named as named_checks,
     plans,
     registry as demo_registry,
     rules as demo_rules,
@@ -87,6 +88,7 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
         if size >= CAMPAIGNS_FROM:
             demo_rules.tighten(tenants, since=min(DEPARTMENTS_SINCE, today))
             campaigns.department_campaigns(tenants, year=today.year, size=size, today=today)
+            named_checks.build(tenants, year=today.year, today=today)
             withdrawn.build(tenants, year=today.year)
             joint.joint_campaign(tenants, year=today.year, today=today)
             supervision.credit_export(tenants)

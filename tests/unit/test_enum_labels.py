@@ -9,7 +9,14 @@ import pytest
 from spotcheck.core.job_models import JobStatus
 from spotcheck.core.policy import PERMISSION_LABELS, ROLE_LABELS, Permission, Role
 from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, TenantKind
-from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, DrawKind, ExpertKind, TargetStatus
+from spotcheck.tenants.campaigns.vocabulary import (
+    CAMPAIGN_KIND_NAMES,
+    CampaignKind,
+    CampaignStatus,
+    DrawKind,
+    ExpertKind,
+    TargetStatus,
+)
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.exports.vocabulary import BatchStatus
@@ -37,6 +44,7 @@ LABELLED: dict[type[enum.Enum], dict] = {
     JobStatus: labels.JOB_STATUS_LABELS,
     TenantKind: TENANT_KIND_LABELS,
     CampaignStatus: labels.CAMPAIGN_STATUS,
+    CampaignKind: CAMPAIGN_KIND_NAMES,
     DrawKind: labels.DRAW_KIND,
     ExpertKind: EXPERT_KINDS,
     TargetStatus: labels.TARGET_STATUS,

@@ -8,9 +8,11 @@ from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
 from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
 from spotcheck.tenants.campaigns.queries import rules_of
 from spotcheck.tenants.campaigns.vocabulary import (
+    CAMPAIGN_KIND_NAMES,
     EXEMPT_KINDS,
     INSPECTOR_REPLACEMENT_REASONS,
     TARGET_REPLACEMENT_REASONS,
+    cause_line,
     observer_input,
 )
 from spotcheck.tenants.common import vocabulary as domain
@@ -89,6 +91,8 @@ def template_helpers() -> dict:
                                                 lambda rules: rules.inspector_replacement_reasons),
         "exempt_label": lambda code: EXEMPT_KINDS.get(code, code),
         "exempt_line": exempt_line,
+        "campaign_kind_label": lambda code: CAMPAIGN_KIND_NAMES.get(str(getattr(code, "value", code)), code),
+        "cause_line": cause_line,
         "observer_input": observer_input,
         "method_name": lambda code: reference.CHECK_METHODS.get(code, code),
         "method_names": lambda codes: in_table_order(reference.CHECK_METHODS, codes),

@@ -279,6 +279,8 @@ ACTION_LABELS = {
     "campaign.created": _l("Campaign created"),
     "campaign.changed": _l("Campaign changed"),
     "campaign.approved": _l("Campaign approved"),
+    "campaign.targets_registered": _l("Named targets registered"),
+    "campaign.disclosed": _l("Named check disclosed"),
     "campaign.deleted": _l("Draft campaign deleted"),
     "campaign.returned": _l("Draft campaign returned to its planner"),
     "campaign.withdrawn": _l("Campaign withdrawn"),

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.text import required_text
-from spotcheck.tenants.campaigns import risk, schedule
+from spotcheck.tenants.campaigns import named, risk, schedule
 from spotcheck.tenants.campaigns.inputs import CAMPAIGN, FILTER_KEYS, RULE, STRATA
 from spotcheck.tenants.campaigns.vocabulary import FLAGGED
 from spotcheck.tenants.common import numbering, validators
@@ -30,10 +30,13 @@ def _today_rules() -> Rules:
     return rules_for(current_tenant_id())
 
 
-def issue_code(tenant, year: int) -> str:
+def issue_code(tenant, year: int, *, named: bool = False) -> str:
     """The public code (文号) ``<short name>抽〔<year>〕<n>号``: the department's next number of the
-    year, issued in the approving command's transaction (:mod:`spotcheck.tenants.common.numbering`)."""
+    year, issued in the approving command's transaction (:mod:`spotcheck.tenants.common.numbering`). A check
+    of named businesses (特定对象检查) is numbered apart, ``<short name>查〔<year>〕<n>号``: never taken for a random one."""
     prefix = tenant.short_name or tenant.code
+    if named:
+        return f"{prefix}查〔{year}〕{numbering.issue(tenant.id, 'named_campaign', year)}号"
     return f"{prefix}抽〔{year}〕{numbering.issue(tenant.id, 'campaign', year)}号"
 
 
@@ -70,6 +73,9 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     errors: dict[str, list[Any]] = {}
     clean["title"] = required_text(data.get("title"), "title", errors, limit=cast(int, CAMPAIGN["title"].longest),
                                    missing=_l("Enter the campaign's title."))
+    clean["kind"] = named.clean_kind(data, errors)
+    by_name = clean["kind"] == "named"
+    clean["named_targets"] = named.clean_targets(data.get("named_targets"), errors) if by_name else []
     try:
         clean["year"] = int(data.get("year"))  # type: ignore[arg-type]  # none: TypeError, refused below
         if not CAMPAIGN["year"].admits(clean["year"]):
@@ -102,13 +108,16 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
             validators.industry_code(code)
         except validators.Invalid as invalid:
             errors["target_filter"] = [invalid.message]
-    clean["target_filter"] = target_filter
-    clean["strata"], problems = clean_rules(data.get("strata") or {})
-    if problems or (problems := risk.problems(clean["strata"], rules)):
-        errors["strata"] = problems
+    clean["target_filter"] = {} if by_name else target_filter
+    if by_name:  # nothing is drawn: no strata, no reserves
+        clean["strata"] = {}
+    else:
+        clean["strata"], problems = clean_rules(data.get("strata") or {})
+        if problems or (problems := risk.problems(clean["strata"], rules)):
+            errors["strata"] = problems
     reserve, team = CAMPAIGN["reserve_size"], CAMPAIGN["team_size"]
     try:
-        clean["reserve_size"] = int(data.get("reserve_size", reserve.default))
+        clean["reserve_size"] = 0 if by_name else int(data.get("reserve_size", reserve.default))
         if not reserve.admits(clean["reserve_size"]):
             raise ValueError
     except (TypeError, ValueError):
@@ -215,7 +224,9 @@ def recheck(campaign) -> dict:
     elif campaign.exempt_kind and (mismatches := exempt_mismatches(campaign.exempt_kind, campaign.items, rules)):
         errors["exempt_kind"] = mismatches
     check_plan(clean, errors, rules)
-    if problems := risk.problems(campaign.strata or {}, rules):
+    if campaign.named:
+        named.recheck(campaign, rules, errors)
+    elif problems := risk.problems(campaign.strata or {}, rules):
         errors["strata"] = problems
     if campaign.team_size < rules.min_team_size:
         errors["team_size"] = [_team_refusal(rules)]

@@ -12,13 +12,19 @@ from typing import Mapping
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.tenants.campaigns.vocabulary import (
+    CAMPAIGN_KIND_NAMES,
+    CAUSE_REFERENCES,
     EXEMPT_KINDS,
     FLAGGED,
     INSPECTOR_REPLACEMENT_REASONS,
     MAX_INPUT_LENGTH,
     MAX_INPUTS,
+    MAX_NAMED_TARGETS,
+    NAMED_CAUSES,
     REASON_MAX,
     REASON_MIN,
+    REFERENCE_MAX,
+    REFERENCE_MIN,
     RISK_STRATA,
     TARGET_REPLACEMENT_REASONS,
 )
@@ -28,9 +34,11 @@ from spotcheck.tenants.common.vocabulary import ENTITY_FLAG, reference, sampling
 #: TEXT a line of text, NOTE a longer one, LINES several lines; WHOLE a whole number, RATIO a ratio in
 #: basis points (the page types a percentage); IDS several rows' ids; CHOICE one code of a list, CHOICES
 #: several; PREFIXES codes' beginnings typed in one box; DATE a day (YYYY-MM-DD); FILTER the target
-#: filter (:data:`FILTER_FIELDS`), RULES the rule of each stratum (:data:`RULE_FIELDS`).
-TEXT, NOTE, LINES, WHOLE, RATIO, IDS, CHOICE, CHOICES, PREFIXES, DATE, FILTER, RULES = (
-    "text", "note", "lines", "whole", "ratio", "ids", "choice", "choices", "prefixes", "date", "filter", "strata")
+#: filter (:data:`FILTER_FIELDS`), RULES the rule of each stratum (:data:`RULE_FIELDS`), NAMED a named
+#: check's targets (:data:`NAMED_TARGET_FIELDS`).
+TEXT, NOTE, LINES, WHOLE, RATIO, IDS, CHOICE, CHOICES, PREFIXES, DATE, FILTER, RULES, NAMED = (
+    "text", "note", "lines", "whole", "ratio", "ids", "choice", "choices", "prefixes", "date", "filter", "strata",
+    "named")
 
 
 @dataclass(frozen=True)
@@ -95,9 +103,26 @@ RULE_FIELDS: tuple[CampaignField, ...] = (
 )
 RULE = {field.name: field for field in RULE_FIELDS}
 
+#: One target of a named check (特定对象检查): the business, why it is checked and the cause's reference.
+NAMED_TARGET_FIELDS: tuple[CampaignField, ...] = (
+    CampaignField("entity_code", _l("Unified social credit code"), TEXT,
+                  "The business's code (统一社会信用代码), in my target directory", required=True, least=1, longest=18),
+    CampaignField("cause", _l("Cause"), CHOICE, "Why it is checked", required=True, choices=NAMED_CAUSES,
+                  names_too=True),
+    CampaignField("reference", _l("Reference"), TEXT, "The cause's reference: " + _codes(CAUSE_REFERENCES),
+                  required=True, least=REFERENCE_MIN, longest=REFERENCE_MAX),
+)
+NAMED_TARGET = {field.name: field for field in NAMED_TARGET_FIELDS}
+
 #: A campaign (``create_campaign``, ``update_campaign``; a joint campaign and a department's part share them).
 FIELDS: tuple[CampaignField, ...] = (
     CampaignField("title", _l("Title"), TEXT, "The campaign's title", required=True, least=1, longest=200),
+    CampaignField("kind", _l("How the targets are chosen"), CHOICE,
+                  "random: drawn (随机抽查); named: each target named with its cause (特定对象检查), only the "
+                  "inspectors drawn", default="random", choices=CAMPAIGN_KIND_NAMES),
+    CampaignField("named_targets", _l("Named targets"), NAMED,
+                  "A named check's targets (kind named only): [{entity_code, cause, reference}]; cause: "
+                  + _codes(NAMED_CAUSES), default=list, most=MAX_NAMED_TARGETS),
     CampaignField("year", _l("Year"), WHOLE, "The year of the annual plan it belongs to", required=True,
                   least=2000, most=2100),
     CampaignField("item_ids", _l("Items"), IDS, "Published items of my item list", required=True, least=1),
@@ -157,4 +182,6 @@ def values_of(campaign) -> dict:
     """A saved campaign's fields, as the cleaning function takes them."""
     values = {field.name: getattr(campaign, field.name) for field in FIELDS if field.kind != IDS}
     values["item_ids"] = [item.id for item in campaign.items]
+    values["kind"] = getattr(campaign.kind, "value", campaign.kind) or "random"
+    values["named_targets"] = list(campaign.named_targets or [])
     return values

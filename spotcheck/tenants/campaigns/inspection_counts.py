@@ -30,9 +30,11 @@ def counted_as(campaign: Campaign) -> str:
     return f"joint:{campaign.joint_id}" if campaign.joint_id else f"campaign:{campaign.id}"
 
 
-def counts_toward_cap(campaign: Campaign) -> bool:
-    """An on-site check not of a kind the rules leave out of the cap (事故、检验不合格、投诉举报、上级部署 by default)."""
-    return campaign.method == "onsite" and (campaign.exempt_kind or "") not in rules_of(campaign).cap_exempt_kinds
+def counts_toward_cap(campaign: Campaign, cause: str | None = None) -> bool:
+    """An on-site check not of a kind the rules leave out of the cap (事故、检验不合格、投诉举报、上级部署 by default):
+    the campaign's exempt kind, or for a named check's target (特定对象检查) its ``cause``."""
+    kind = cause if cause is not None else (campaign.exempt_kind or "")
+    return campaign.method == "onsite" and kind not in rules_of(campaign).cap_exempt_kinds
 
 
 def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *, counts: bool | None = None) -> None:
@@ -82,20 +84,34 @@ def _at(cap: int, year: int, key: str, department_id: int | None = None):
     return counted.group_by(InspectionCount.entity_id).having(sa.func.count(sa.distinct(InspectionCount.counted_as)) >= cap)
 
 
-def capped(campaign: Campaign, department_id: int):
-    """SQL: the business is at its yearly cap for a frame of ``campaign`` in ``department_id`` (the rules' total
-    cap across departments, or the department's own); ``None`` where no cap applies — none is set, or the
-    campaign does not count toward it (off-site, or of a kind the rules leave out of the cap)."""
-    rules = rules_of(campaign)
-    if not counts_toward_cap(campaign):  # an off-site check, or one on a cause: the cap is not its limit
-        return None
-    key = counted_as(campaign)
+def _cap_condition(campaign: Campaign, department_id: int):
+    """SQL: the business is at the rules' total cap across departments, or at the department's own, for a check of
+    ``campaign`` (its own draws not counted); ``None`` where the rules set no cap."""
+    rules, key = rules_of(campaign), counted_as(campaign)
     conditions = []
     if rules.inspection_cap is not None:
         conditions.append(Entity.id.in_(_at(rules.inspection_cap, campaign.year, key)))
     if rules.department_inspection_cap is not None:
         conditions.append(Entity.id.in_(_at(rules.department_inspection_cap, campaign.year, key, department_id)))
     return sa.or_(*conditions) if conditions else None
+
+
+def capped(campaign: Campaign, department_id: int):
+    """SQL: the business is at its yearly cap for a frame of ``campaign`` in ``department_id`` (the rules' total
+    cap across departments, or the department's own); ``None`` where no cap applies — none is set, or the
+    campaign does not count toward it (off-site, or of a kind the rules leave out of the cap)."""
+    if not counts_toward_cap(campaign):  # an off-site check, or one on a cause: the cap is not its limit
+        return None
+    return _cap_condition(campaign, department_id)
+
+
+def at_cap(campaign: Campaign, entity_ids: list[int], department_id: int) -> set[int]:
+    """Which of ``entity_ids`` are at their yearly cap for a check of ``campaign`` that counts toward it
+    (a named check's targets whose cause is not cap-exempt)."""
+    condition = _cap_condition(campaign, department_id) if entity_ids else None
+    if condition is None:
+        return set()
+    return set(db.session.scalars(sa.select(Entity.id).where(Entity.id.in_(entity_ids), condition)))
 
 
 def capped_list(entity_ids: list[int], year: int) -> list[dict]:

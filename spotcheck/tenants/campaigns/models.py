@@ -12,7 +12,14 @@ from spotcheck.core.scoping import JointShared, TenantOwned
 from spotcheck.tenants.accounts.models import Tenant
 
 # The enums live in the vocabulary; importable from here as before.
-from spotcheck.tenants.campaigns.vocabulary import NOT_CARRIED_OUT, CampaignStatus, DrawKind, ExpertKind, TargetStatus  # noqa: F401
+from spotcheck.tenants.campaigns.vocabulary import (  # noqa: F401
+    NOT_CARRIED_OUT,
+    CampaignKind,
+    CampaignStatus,
+    DrawKind,
+    ExpertKind,
+    TargetStatus,
+)
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
@@ -37,6 +44,16 @@ class Campaign(JointShared, Model):
     #: has none, 未编号), from the department's counter (:mod:`spotcheck.tenants.common.numbering`).
     code: Mapped[str | None] = mapped_column(sa.String(64))
     title: Mapped[str] = mapped_column(sa.String(200))
+    #: Random (随机抽查) or named (特定对象检查): a named campaign's targets are registered at its approval
+    #: from ``named_targets``, each with its cause; only its inspectors are drawn.
+    kind: Mapped[CampaignKind] = mapped_column(
+        sa.Enum(CampaignKind, name="campaign_kind", native_enum=False, length=16), default=CampaignKind.random,
+        server_default="random")
+    #: A named campaign's targets as drafted: ``[{"entity_code", "cause", "reference"}]`` (``NAMED_CAUSES``).
+    named_targets: Mapped[list | None] = mapped_column(sa.JSON, default=list)
+    #: A named campaign's teams and targets published (after 离企 of every visit, so the check is not
+    #: announced ahead): until then the public sees its inspector draw's commitment only.
+    disclosed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     year: Mapped[int] = mapped_column()
     plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan.id"))
     exempt_kind: Mapped[str | None] = mapped_column(sa.String(32))  # outside the plan: why (the rulebook's exempt kinds)
@@ -82,6 +99,11 @@ class Campaign(JointShared, Model):
     joint_key = "id"  # a joint campaign's own row is shared (JointShared)
     items: Mapped[list[Item]] = relationship(secondary=campaign_item, order_by=Item.code)
     tenant: Mapped[Tenant] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def named(self) -> bool:
+        """A named check (特定对象检查): its targets registered with their causes, only its inspectors drawn."""
+        return self.kind in (CampaignKind.named, CampaignKind.named.value)
 
     @property
     def tenant_code(self) -> str:
@@ -138,8 +160,16 @@ class CampaignTarget(JointShared, Model):
     status: Mapped[TargetStatus] = mapped_column(
         sa.Enum(TargetStatus, name="target_status", native_enum=False, length=16))
     replacement_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: A named check's target (特定对象): why it is checked (``NAMED_CAUSES``) and the cause's reference
+    #: (the complaint's number, the order's 文号…); empty for a drawn target.
+    cause: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    cause_reference: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
 
     entity: Mapped[Entity] = relationship(lazy="joined")
+
+    @property
+    def named(self) -> bool:
+        return bool(self.cause)
 
 
 class TeamMember(JointShared, Model):

@@ -129,7 +129,7 @@ def _team_step(joint_refusal):
 
 
 def _targets_replaceable(campaign: Campaign) -> bool:
-    return campaign.status == CampaignStatus.targets_drawn and stage(draw_of(campaign, "inspectors")) == "committed"
+    return not campaign.named and campaign.status == CampaignStatus.targets_drawn and stage(draw_of(campaign, "inspectors")) == "committed"
 
 
 def _own(possible, *, parts: bool = False):
@@ -204,7 +204,9 @@ CAMPAIGN_ACTIONS = Actions(*refusing_withdrawn(
     _own_action("freeze_targets", Permission.CAMPAIGNS_EDIT, *ceremony_step("targets", "committed")),
     _own_action("draw_targets", Permission.CAMPAIGNS_EDIT, *ceremony_step("targets", "frozen")),
     _own_action("replace_target", Permission.CAMPAIGNS_EDIT, _targets_replaceable,
-           _l("Targets can be replaced only after the target draw and before the inspector frame is frozen.")),
+           lambda c: _l("A named check's businesses are checked for their causes: none is replaced by another.")
+           if c.named else _l("Targets can be replaced only after the target draw and before the inspector frame "
+                              "is frozen.")),
     _own_action("freeze_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "committed")),
     _own_action("draw_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "frozen")),
     _own_action("replace_inspector", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,

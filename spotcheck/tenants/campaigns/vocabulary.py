@@ -9,6 +9,7 @@ import enum
 
 from flask_babel import gettext
 
+from spotcheck.tenants.common import vocabulary as labels_vocabulary
 from spotcheck.tenants.rules.parameters import BY_KEY as RULE_PARAMETERS
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
 
@@ -30,6 +31,44 @@ class CampaignStatus(str, enum.Enum):
 
 #: Campaigns not carried out: in preparation, or withdrawn (已撤销) before any draw; left out of the statistics.
 NOT_CARRIED_OUT = (CampaignStatus.draft, CampaignStatus.withdrawn)
+
+
+class CampaignKind(str, enum.Enum):
+    """How a campaign's targets are chosen: drawn at random (随机抽查), or named one by one with the cause of
+    each (特定对象检查 · 非随机: after a complaint, an accident, a failed test, a referral or an order)."""
+
+    random = "random"
+    named = "named"
+
+
+#: The kinds' names, as every page and document says them.
+CAMPAIGN_KIND_NAMES = {"random": "随机抽查", "named": "特定对象检查（非随机）"}
+
+#: Why a named business is checked (检查原因), and what each cause is referred to by.
+NAMED_CAUSES = {"complaint": "投诉举报", "accident": "发生事故", "failed_test": "依法检验检查不合格",
+                "referral": "有关部门转办移送", "order": "上级交办"}
+CAUSE_REFERENCES = {"complaint": "投诉举报编号", "accident": "事故发生时间及编号", "failed_test": "检验检测报告编号",
+                    "referral": "移送函文号", "order": "交办文件文号"}
+#: The causes whose reference is never published nor printed for the business (the complaint's number
+#: stays inside the department: it protects the complainant, 保护投诉举报人).
+PRIVATE_REFERENCES = ("complaint",)
+
+
+def cause_line(cause: str, reference: str, *, outside: bool = False) -> str:
+    """Why a named business is checked, in words: 投诉举报（投诉举报编号：TS-2026-0012）; ``outside``: as the
+    business and the public read it (a complaint's number left out)."""
+    name = NAMED_CAUSES.get(cause, cause)
+    if not reference or (outside and cause in PRIVATE_REFERENCES):
+        return name
+    return f"{name}（{CAUSE_REFERENCES.get(cause, '编号')}：{reference}）"
+
+
+#: The stratum (and group of the list) of a named check's targets: they are not drawn by risk class.
+NAMED_STRATUM = labels_vocabulary.NAMED
+#: A named check's targets: at most this many in one registration (more is a random campaign's work).
+MAX_NAMED_TARGETS = 500
+#: A cause's reference: its length.
+REFERENCE_MIN, REFERENCE_MAX = 2, 100
 
 
 class DrawKind(str, enum.Enum):

@@ -33,8 +33,10 @@ from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import sentence
 from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.queries import get_campaign
+from spotcheck.tenants.campaigns.vocabulary import cause_line
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.delivery import mark_read  # noqa: F401 (the inbox's one command)
 from spotcheck.tenants.notices.models import Notice
@@ -87,6 +89,7 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor:
     window = documents.window(campaign.window_start, campaign.window_end)
     contact = contact_of(actor, tenant)
     written = {"inspection": 0, "assignment": 0, "told": 0}
+    causes = named.causes_of(campaign, [visit.entity_id for visit in now_written])  # 特定对象检查: why each is checked
     number = numberer(tenant, NoticeKind.inspection, len(now_written))
     total = len(visits) + len({inspector.id for team in teams.values() for _, inspector in team})
     before = len(visits) - len(missing)
@@ -97,7 +100,8 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor:
         notice = store(tenant, NoticeKind.inspection, f"visit:{visit.id}", number(),
                        f"{TITLES[NoticeKind.inspection]}：{visit.entity.name}", "inspection", entity=visit.entity,
                        campaign=campaign, window=window, items=items, team=team, contact=contact,
-                       check=codes.printed(visit.code) if visit.code is not None else None)
+                       check=codes.printed(visit.code) if visit.code is not None else None,
+                       cause=cause_line(*causes[visit.entity_id], outside=True) if visit.entity_id in causes else None)
         notice.campaign_id, notice.visit_id = campaign.id, visit.id
         written["inspection"] += 1
         if n % 20 == 0:

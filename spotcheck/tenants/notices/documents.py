@@ -25,10 +25,11 @@ def window(start: date, end: date) -> str:
     return f"{chinese_date(start)}至{chinese_date(end)}"
 
 
-def inspection(*, entity, campaign, window, items, team, contact, departments=None, check=None) -> Body:
+def inspection(*, entity, campaign, window, items, team, contact, departments=None, check=None, cause=None) -> Body:
     """检查通知书: to the business drawn, its items, the team (and experts) and its rights; with its
     inspection code (``check``: the QR's ``url``, the ``typed`` code and the business's own ``business``
-    code), where the inspection has one (国办发〔2024〕54号: 扫码入企)."""
+    code), where the inspection has one (国办发〔2024〕54号: 扫码入企). ``cause``: a named check's (特定对象检查)
+    cause in words — the business is told why it is checked, never that it was drawn."""
     joint = bool(departments)
     when = (f"本次检查为跨部门联合检查（进一次门、查多项事），由本部门牵头，{'、'.join(departments)}共同参加，"
             f"各部门的检查事项一次完成。各部门定于" if joint else "本部门定于")
@@ -37,8 +38,9 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
     experts = [m for m in team if m.get("expert")]
     body: Body = [
         Para(f"{entity.name}（统一社会信用代码：{entity.code}）：", plain=True),
-        Para(f"根据“双随机、一公开”监管工作要求，你单位经随机抽取被确定为本次抽查对象（抽查任务：{campaign.code}"
-             f"《{campaign.title}》）。{when} {window} 期间，派员对你单位开展检查，检查地点："
+        Para((f"因{cause}，本部门依法对你单位开展检查（检查任务：{campaign.code}《{campaign.title}》）。" if cause else
+              f"根据“双随机、一公开”监管工作要求，你单位经随机抽取被确定为本次抽查对象（抽查任务：{campaign.code}"
+              f"《{campaign.title}》）。") + f"{when} {window} 期间，派员对你单位开展检查，检查地点："
              f"{entity.address or '你单位住所（经营场所）'}。"),
         Para("本次检查的事项及请你单位准备的材料如下："),
         Grid(columns, [[str(n)] + ([item["department"]] if joint else [])
@@ -65,14 +67,20 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
 
 
 def assignment(*, inspector, campaign, window, visits, items, contact) -> Body:
-    """派遣通知: to an inspector, every visit of the campaign with his part and teammates."""
+    """派遣通知: to an inspector, every visit of the campaign with his part and teammates (of a named check,
+    特定对象检查, each visit's cause, and that it is not to be announced ahead)."""
+    named = getattr(campaign, "named", False)
     return [
         Para(f"{inspector.name}同志（执法证号：{inspector.cert_no}）：", plain=True),
-        Para(f"经随机抽取，你被选派参加抽查任务 {campaign.code}《{campaign.title}》，检查时间为 {window}。请按下列分工开展检查，"
-             "出示执法证件，在检查结束后 5 个工作日内录入检查结果；与检查对象有利害关系的，应当主动申请回避。"),
+        Para(f"经随机抽取，你被选派参加{'特定对象检查' if named else '抽查任务'} {campaign.code}《{campaign.title}》，检查时间为 "
+             f"{window}。请按下列分工开展检查，出示执法证件，在检查结束后 5 个工作日内录入检查结果；与检查对象有利害关系的，"
+             "应当主动申请回避。"),
+        *([Para("本次检查为特定对象检查（非随机抽取检查对象），各检查对象的检查原因见下表；检查前不得向检查对象透露检查安排。")]
+          if named else []),
         Grid([("序号", .08), ("检查对象", .28), ("地址", .26), ("分工", .10), ("同组人员", None)],
-             [[str(n), [visit["entity_name"], visit["entity_code"]], visit["address"] or "",
-               "组长" if visit["leader"] else "组员", visit["teammates"]] for n, visit in enumerate(visits, 1)]),
+             [[str(n), [visit["entity_name"], visit["entity_code"], *([visit["cause"]] if visit.get("cause") else [])],
+               visit["address"] or "", "组长" if visit["leader"] else "组员", visit["teammates"]]
+              for n, visit in enumerate(visits, 1)]),
         Para(f"检查事项：{items}。"),
         Para(f"联系人：{contact}", plain=True)]
 
@@ -80,7 +88,10 @@ def assignment(*, inspector, campaign, window, visits, items, contact) -> Body:
 def announcement(*, campaign, window, drawn, results, dated) -> Body:
     """结果公告: the published results of a campaign."""
     return [
-        Para(f"根据“双随机、一公开”监管工作要求，本部门于 {window} 开展了抽查任务 {campaign.code}《{campaign.title}》，"
+        Para(f"本部门于 {window} 开展了特定对象检查 {campaign.code}《{campaign.title}》（非随机抽查），依法对 {drawn} 户"
+             f"检查对象开展检查，现将已公示的检查结果公告如下（截至 {dated}，共 {len(results)} 户）："
+             if getattr(campaign, "named", False) else
+             f"根据“双随机、一公开”监管工作要求，本部门于 {window} 开展了抽查任务 {campaign.code}《{campaign.title}》，"
              f"随机抽取检查对象 {drawn} 户，现将已公示的检查结果公告如下（截至 {dated}，共 {len(results)} 户）："),
         Grid([("序号", .08), ("检查对象", .26), ("统一社会信用代码", .20), ("检查日期", .12), ("检查结果", None)],
              [[str(n), row["name"] + ("（已更正）" if row.get("corrected") else ""), row["code"], str(row["checked_on"]),

@@ -15,7 +15,9 @@ from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
+from spotcheck.tenants.campaigns.vocabulary import cause_line
 from spotcheck.tenants.common import numbering
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices import delivery, documents
@@ -96,6 +98,7 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
     written = {"assignment": 0, "told": 0}
     by_inspector: dict[int, list] = defaultdict(list)
     inspectors: dict[int, Inspector] = {}
+    causes = named.causes_of(campaign, [visit.entity_id for visit in visits])  # 特定对象检查: why each is checked
     for visit in visits:
         team = teams.get(visit.entity_id, [])
         for member, inspector in team:
@@ -103,6 +106,7 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
             by_inspector[inspector.id].append({
                 "entity_name": visit.entity.name, "entity_code": visit.entity.code, "address": visit.entity.address,
                 "leader": member.is_leader, "visit_id": visit.id,
+                "cause": cause_line(*causes[visit.entity_id]) if visit.entity_id in causes else "",
                 "teammates": "、".join(i.name + ("（组长）" if m.is_leader else "") for m, i in team if i.id != inspector.id)})
     subject_of = {inspector_id: f"campaign:{campaign.id}:inspector:{inspector_id}" for inspector_id in by_inspector}
     done = {notice.subject: notice for notice in db.session.scalars(sa.select(Notice).where(

@@ -52,7 +52,7 @@ _JSON_FILE = {200: {"description": "The proof (UTF-8 JSON, keys in the order of 
 def draw_facts(campaign, kind: str) -> dict:
     """What may be shown of a draw at its stage (the publication rules): the nonce only once the
     draw is made."""
-    draw = publication.public_draws(campaign).get(kind)
+    draw = publication.public_draws(campaign, staff=True).get(kind)
     if draw is None:
         raise NotFound(_l("This draw is not committed yet."))
     return {**dataclasses.asdict(draw), "nonce": publication.revealed_nonce(campaign, kind)}

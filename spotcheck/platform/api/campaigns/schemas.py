@@ -9,7 +9,13 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from spotcheck.platform.api.types import MAX_LIMIT, Bool, Int, codes_text
 from spotcheck.tenants.campaigns import inputs
-from spotcheck.tenants.campaigns.vocabulary import EXEMPT_KINDS, LEADER_RULES, CampaignStatus, TargetStatus
+from spotcheck.tenants.campaigns.vocabulary import (
+    EXEMPT_KINDS,
+    LEADER_RULES,
+    CampaignKind,
+    CampaignStatus,
+    TargetStatus,
+)
 
 # --- plans ------------------------------------------------------------------------------------
 
@@ -57,6 +63,8 @@ def _input_field(field: inputs.CampaignField, *, defaults: bool = False) -> fiel
         return fields.Nested(TargetFilterSchema, **shape, metadata=meta)
     if field.kind == inputs.RULES:
         return fields.Dict(**shape, metadata=meta)
+    if field.kind == inputs.NAMED:
+        return fields.List(fields.Nested(NamedTargetSchema), **shape, metadata={**meta, "maxItems": field.most})
     return fields.Str(**shape, metadata=meta)
 
 
@@ -69,6 +77,11 @@ class _Lenient(Schema):
 TargetFilterSchema = _Lenient.from_dict(
     {field.name: fields.List(fields.Str(), allow_none=True, metadata={"description": field.about})
      for field in inputs.FILTER_FIELDS}, name="TargetFilterSchema")
+
+
+#: One target of a named check (特定对象检查), as :data:`inputs.NAMED_TARGET_FIELDS` declares it.
+NamedTargetSchema = _Lenient.from_dict({field.name: _input_field(field) for field in inputs.NAMED_TARGET_FIELDS},
+                                       name="NamedTargetSchema")
 
 
 def fields_schema(name: str, names=None, **extra) -> type[Schema]:
@@ -88,6 +101,11 @@ class CampaignSchema(Schema):
         "description": "Public code (文号), e.g. 应急抽〔2026〕3号: issued when the campaign is approved; null for a draft "
                        "(未编号)"})
     title = fields.Str()
+    kind = fields.Enum(CampaignKind, by_value=True, metadata={
+        "description": "random (随机抽查) or named (特定对象检查: targets named with their causes, only inspectors drawn)"})
+    named_targets = fields.List(fields.Nested(NamedTargetSchema), allow_none=True)
+    disclosed_at = fields.DateTime(allow_none=True, metadata={
+        "description": "A named check: when its targets, teams and inspector proof became public (after 离企)"})
     year = Int()
     status = fields.Enum(CampaignStatus, by_value=True)
     plan_id = Int(allow_none=True)
@@ -204,6 +222,8 @@ class TargetSchema(Schema):
     rank = Int()
     status = fields.Enum(TargetStatus, by_value=True)
     replacement_reason = fields.Str()
+    cause = fields.Str(metadata={"description": "A named check's target: why it is checked (NAMED_CAUSES); empty when drawn"})
+    cause_reference = fields.Str(metadata={"description": "The cause's reference (complaint number, 文号…)"})
     team = fields.List(fields.Nested(TeamMemberSchema), attribute="team_members",
                        metadata={"description": "The team of the visit, replaced members included (active false)"})
     experts = fields.List(fields.Dict(), metadata={

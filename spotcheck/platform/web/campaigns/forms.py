@@ -7,14 +7,14 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.platform.permissions import acting_user
 from spotcheck.platform.web.forms import MultiCheckboxField, choices_of, whole_or_text
 from spotcheck.tenants.campaigns import inputs
-from spotcheck.tenants.campaigns.vocabulary import FLAGGED, LEADER_RULES
+from spotcheck.tenants.campaigns.vocabulary import CAMPAIGN_KIND_NAMES, FLAGGED, LEADER_RULES, NAMED_CAUSES
 from spotcheck.tenants.directory.queries import directory_categories
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.rules import queries as rules_queries
@@ -54,6 +54,30 @@ def _percent(form, field) -> None:
         percent_to_bp(field.data)
     except ValueError:
         raise ValidationError(_l("Enter a percentage from 0 to 100 with at most one decimal, e.g. 2.5.")) from None
+
+
+def named_rows(text) -> list[dict]:
+    """A named check's targets as typed or pasted from a spreadsheet, one a line: the business's code, the
+    cause (its name or code) and the cause's reference, separated by a tab, a comma or spaces."""
+    rows = []
+    for line in str(text or "").splitlines():
+        if not line.strip():
+            continue
+        if "\t" in line:
+            parts = [part.strip() for part in line.split("\t", 2)]
+        elif re.search(r"[,，]", line):
+            parts = [part.strip() for part in re.split(r"[,，]", line, maxsplit=2)]
+        else:
+            parts = line.split(None, 2)
+        parts += [""] * (3 - len(parts))
+        rows.append({"entity_code": parts[0], "cause": parts[1], "reference": parts[2].strip()})
+    return rows
+
+
+def named_text(rows) -> str:
+    """A named check's saved targets, as the form shows them (one a line, tab-separated)."""
+    return "\n".join(f"{row['entity_code']}\t{NAMED_CAUSES.get(row['cause'], row['cause'])}\t{row['reference']}"
+                     for row in rows or [])
 
 
 def split_codes(text) -> list[str]:
@@ -113,6 +137,8 @@ _C, _FILTER, _RULE = inputs.CAMPAIGN, {field.name: field for field in inputs.FIL
 
 
 class _CampaignFields(FlaskForm):
+    kind = HiddenField(_C["kind"].label, default="random")
+    named_targets = TextAreaField(_C["named_targets"].label)
     title = declared_field(_C["title"])
     year = declared_field(_C["year"])
     item_ids = declared_field(_C["item_ids"])
@@ -182,6 +208,8 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
         data = values_of_form(self, inputs.FIELDS)
         data["target_filter"] = values_of_form(self, inputs.FILTER_FIELDS)
         data["strata"] = self.strata_data()
+        data["kind"] = self.kind.data if self.kind.data in CAMPAIGN_KIND_NAMES else "random"
+        data["named_targets"] = named_rows(self.named_targets.data) if data["kind"] == "named" else []
         return {field.name: data[field.name] for field in inputs.FIELDS}
 
     def fill_from(self, campaign) -> None:
@@ -189,6 +217,7 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
         values = inputs.values_of(campaign)
         f = values["target_filter"] or {}
         self.title.data, self.year.data = values["title"], str(values["year"])
+        self.kind.data, self.named_targets.data = values["kind"], named_text(values["named_targets"])
         self.item_ids.data = [str(item_id) for item_id in values["item_ids"]]
         self.exempt_kind.data, self.exempt_reason.data = values["exempt_kind"] or "", values["exempt_reason"]
         self.categories.data, self.entity_types.data = list(f.get("categories") or []), list(f.get("entity_types") or [])

@@ -111,6 +111,7 @@ def new():
     if request.method == "GET":
         year = today().year
         form.year.data = str(year)
+        form.kind.data = "named" if request.args.get("kind") == "named" else "random"
         for stratum in vocabulary.RISK_STRATA:
             getattr(form, f"{stratum}_min").data = "1"
     form.prepare()
@@ -125,8 +126,7 @@ def new():
             return redirect(url_for("campaign_pages.detail", campaign_id=created.result.id))
         strata_errors = _save_errors(form, created.refusal)
     code = 422 if request.method == "POST" else 200
-    return render_template("campaigns/form.html", form=form, campaign=None, strata_errors=strata_errors,
-                           rules=rules_queries.in_force(_user().tenant_id)), code
+    return _form_page(form, None, strata_errors), code
 
 
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -152,8 +152,15 @@ def edit(campaign_id):
         campaign = campaign_queries.get_campaign(campaign_id)
         strata_errors = _save_errors(form, saved.refusal)
     code = 422 if request.method == "POST" else 200
+    return _form_page(form, campaign, strata_errors), code
+
+
+def _form_page(form: CampaignForm, campaign, strata_errors: list) -> str:
+    rules = rules_queries.in_force(_user().tenant_id)
     return render_template("campaigns/form.html", form=form, campaign=campaign, strata_errors=strata_errors,
-                           rules=rules_queries.in_force(_user().tenant_id)), code
+                           rules=rules, named_causes=vocabulary.NAMED_CAUSES,
+                           cause_references=vocabulary.CAUSE_REFERENCES, cap_exempt_causes="、".join(
+                               vocabulary.NAMED_CAUSES[c] for c in rules.cap_exempt_kinds if c in vocabulary.NAMED_CAUSES))
 
 
 # --- the ceremony -----------------------------------------------------------------------------
@@ -189,7 +196,8 @@ def detail(campaign_id):
 def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
     """One page of the drawn targets (none before the target draw), the counts per stratum and
     status, and the teams of that page's targets only."""
-    if campaign_queries.draw_stage(campaign, "targets") != "drawn":
+    registered = campaign.named and campaign.approved_at is not None  # 特定对象检查: registered at approval
+    if not registered and campaign_queries.draw_stage(campaign, "targets") != "drawn":
         return {"results": None, "strata": {}, "teams": {}, "experts": {}, "list_filter": list_filter}
     status = list_filter["status"]
     results = listing.targets(campaign, statuses=[TargetStatus(status)] if status else listing.ALL_STATUSES,

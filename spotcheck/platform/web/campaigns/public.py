@@ -149,7 +149,7 @@ def campaign(campaign_id: int):
         record = publication.public_campaign(campaign_id)
         draws = publication.public_draws(record)
         results, teams, strata, experts, checking = None, {}, {}, {}, {}
-        if "targets" in draws and draws["targets"].drawn_at is not None:
+        if publication.targets_public(record, draws):
             results = publication.public_targets(record, page=request.args.get("page", 1, type=int), search=search,
                                                  stratum=stratum)
             teams = publication.public_teams(record, [t.entity_id for t in results.rows if t.status == "selected"])
@@ -168,7 +168,9 @@ def campaign(campaign_id: int):
 def proof(campaign_id: int, kind: str):
     tenant = _department_of(campaign_id)
     with tenant_scope(tenant.id):
-        body = publication.published_proof(publication.public_campaign(campaign_id), kind)
+        record = publication.public_campaign(campaign_id)
+        publication.require_disclosed(record)
+        body = publication.published_proof(record, kind)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="campaign-{campaign_id}-{kind}-proof.json"',
         "Cache-Control": "no-cache"})
@@ -180,6 +182,7 @@ def verify(campaign_id: int, kind: str):
     tenant = _department_of(campaign_id)
     with tenant_scope(tenant.id):
         record = publication.public_campaign(campaign_id)
+        publication.require_disclosed(record)
         result = publication.verify_proof(record, kind)
         return render_template("campaigns/public/verify.html", department=tenant, campaign=record, kind=kind,
                                result=result, browser_verifier_sha256=browser_verifier.sha256(),

@@ -11,7 +11,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.campaigns import draws
+from spotcheck.tenants.campaigns import draws, named
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, issue_code, recheck
 from spotcheck.tenants.campaigns.in_force import keep_rules
 from spotcheck.tenants.campaigns.inputs import values_of
@@ -36,7 +36,8 @@ def create_campaign(data: dict, *, actor: Actor) -> Campaign:
     db.session.flush()
     audit.record("campaign.created", "campaign", campaign.id, actor=actor,
                  details={"title": campaign.title, "items": [i.code for i in items], "plan_id": campaign.plan_id,
-                          "exempt_kind": campaign.exempt_kind})
+                          "exempt_kind": campaign.exempt_kind, "kind": campaign.kind,
+                          "named_targets": len(campaign.named_targets or [])})
     return campaign
 
 
@@ -65,9 +66,14 @@ def approve(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Camp
     if errors := recheck(campaign):
         raise ValidationFailed(errors)
     if campaign.code is None:
-        campaign.code = issue_code(campaign.tenant, campaign.year)
+        campaign.code = issue_code(campaign.tenant, campaign.year, named=campaign.named)
     campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
     keep_rules(campaign)
-    draws.commit_draw(campaign, "targets", actor=actor)
+    if campaign.named:  # 特定对象检查: its targets registered now, only its inspectors drawn
+        registered = named.register(campaign, actor=actor)
+        audit.record("campaign.targets_registered", "campaign", campaign.id, actor=actor,
+                     details={"targets": registered, "causes": sorted({t["cause"] for t in campaign.named_targets or []})})
+    else:
+        draws.commit_draw(campaign, "targets", actor=actor)
     audit.record("campaign.approved", "campaign", campaign.id, actor=actor, details={"code": campaign.code})
     return campaign

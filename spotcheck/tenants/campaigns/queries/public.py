@@ -84,6 +84,32 @@ def is_public_campaign(campaign_id: int) -> bool:
         Campaign.id == campaign_id, policy.public_or_part_rows())) is not None
 
 
+def withheld(campaign: Campaign) -> bool:
+    """A named check (特定对象检查) not yet disclosed: the public sees its inspector draw's commitment, and neither
+    its businesses nor its teams nor its proof, until every team has left the business (离企) — a check made on
+    a complaint is not announced ahead."""
+    return campaign.named and campaign.disclosed_at is None
+
+
+#: Why the public cannot see a named check's businesses, teams and inspector proof yet.
+WITHHELD = _l("A check of named businesses publishes its businesses, its teams and its inspector proof once every "
+              "team has left the business (离企), so that the check is not announced ahead; its commitment is "
+              "published at once.")
+
+
+def require_disclosed(campaign: Campaign) -> None:
+    """NotFound (saying when it will be published) for a named check not yet disclosed."""
+    if withheld(campaign):
+        raise NotFound(WITHHELD)
+
+
+def targets_public(campaign: Campaign, draws: dict) -> bool:
+    """Whether the public may see the campaign's targets: drawn, or a named check's once disclosed."""
+    if campaign.named:
+        return not withheld(campaign)
+    return "targets" in draws and draws["targets"].drawn_at is not None
+
+
 @dataclass(frozen=True)
 class PublicDraw:
     """The public state of one draw. ``stage``: committed → frozen → drawn."""
@@ -109,22 +135,24 @@ class PublicDraw:
         return policy.stage(self)
 
 
-def public_draws(campaign: Campaign) -> dict[str, PublicDraw]:
+def public_draws(campaign: Campaign, *, staff: bool = False) -> dict[str, PublicDraw]:
     """The campaign's draws by kind; what a stage has not reached yet is left out (the frame and
-    the proof are never loaded here; the nonce is never read)."""
+    the proof are never loaded here; the nonce is never read). A named check not yet disclosed shows
+    the public its commitment only (:func:`withheld`); ``staff``: its own department sees every stage."""
     records = db.session.scalars(sa.select(Draw).where(Draw.campaign_id == campaign.id)
                                  .options(defer(Draw.nonce_encrypted), defer(Draw.frame_file), defer(Draw.proof)))
+    hidden = withheld(campaign) and not staff
     out = {}
     for record in records:
-        frozen, drawn = record.frozen_at is not None, record.drawn_at is not None
+        frozen, drawn = record.frozen_at is not None and not hidden, record.drawn_at is not None and not hidden
         out[record.kind.value] = PublicDraw(
             kind=record.kind.value, commitment=record.commitment, committed_at=record.committed_at,
             frame_digest=record.frame_digest if frozen else None, counts=record.counts if frozen else None,
-            excluded=record.excluded if frozen else None, frozen_at=record.frozen_at,
+            excluded=record.excluded if frozen else None, frozen_at=record.frozen_at if frozen else None,
             capped=(record.capped or []) if frozen else None,
             public_inputs=record.public_inputs if drawn else None,
             no_input_reason=(record.no_input_reason or "") if drawn else None, seed=record.seed if drawn else None,
-            drawn_at=record.drawn_at, proof_sha256=record.proof_sha256 if drawn else None)
+            drawn_at=record.drawn_at if drawn else None, proof_sha256=record.proof_sha256 if drawn else None)
     return out
 
 

@@ -32,11 +32,14 @@ class ListedTarget:
     rank: int
     status: TargetStatus
     replacement_reason: str
+    #: A named check's target (特定对象检查): why it is checked, and the cause's reference ("" when drawn).
+    cause: str = ""
+    cause_reference: str = ""
 
     @classmethod
     def of(cls, target: CampaignTarget) -> ListedTarget:
         return cls(target.entity_id, target.entity.code, target.entity.name, target.group_code, target.stratum,
-                   target.rank, target.status, target.replacement_reason)
+                   target.rank, target.status, target.replacement_reason, target.cause, target.cause_reference)
 
 
 def targets(campaign: Campaign, *, statuses: Iterable[TargetStatus] = ALL_STATUSES, page: int = 1, search: str = "",
@@ -46,7 +49,7 @@ def targets(campaign: Campaign, *, statuses: Iterable[TargetStatus] = ALL_STATUS
     that stratum only."""
     query = (sa.select(CampaignTarget.entity_id, Entity.code, Entity.name, CampaignTarget.group_code,
                        CampaignTarget.stratum, CampaignTarget.rank, CampaignTarget.status,
-                       CampaignTarget.replacement_reason)
+                       CampaignTarget.replacement_reason, CampaignTarget.cause, CampaignTarget.cause_reference)
              .join(Entity, Entity.id == CampaignTarget.entity_id)
              .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status.in_(list(statuses)))
              .order_by(CampaignTarget.stratum, CampaignTarget.rank, CampaignTarget.id))

@@ -118,6 +118,9 @@ def name(table: dict, code) -> str:
 FLAGGED = "flagged"
 FLAGGED_LABEL = _l("Flagged entities (complaints, abnormal list, serious violations, recent penalty)")
 FLAGGED_SHORT_LABEL = _l("Flagged")
+#: The one "stratum" of a named check's targets (特定对象检查: registered, not drawn by risk class).
+NAMED = "named"
+NAMED_LABEL = _l("Named businesses")
 
 
 def stratum_label(code: str, *, risk_words: dict | None = None, short: bool = False) -> str:
@@ -125,6 +128,8 @@ def stratum_label(code: str, *, risk_words: dict | None = None, short: bool = Fa
     (e.g. 高风险), or the flagged stratum (in full, or short for a table row)."""
     if code == FLAGGED:
         return str(FLAGGED_SHORT_LABEL if short else FLAGGED_LABEL)
+    if code == NAMED:
+        return str(NAMED_LABEL)
     risk = _("Risk class %(code)s", code=code)
     word = (risk_words or {}).get(code)
     return f"{risk} ({word})" if word and word != code and not short else risk

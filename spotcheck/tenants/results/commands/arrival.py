@@ -7,6 +7,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.results import disclosure
 from spotcheck.tenants.results.codes import CODE_ACTIONS
 from spotcheck.tenants.results.commands._visits import locked_visit
 from spotcheck.tenants.results.models import InspectionCode
@@ -36,4 +37,5 @@ def record_departure(visit_id: int, data=None, *, actor: Actor) -> InspectionCod
     code = _recorded(visit_id, "leave", actor)
     code.left_at, code.left_by_name = now(), actor.display_name
     audit.record("visit.left", "visit", visit_id, actor=actor, details={"at": code.left_at.isoformat()})
+    disclosure.disclose_when_done(code.visit, actor=actor)
     return code

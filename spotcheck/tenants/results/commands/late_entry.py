@@ -14,6 +14,7 @@ from spotcheck.core.clock import SHANGHAI, as_utc, now, today
 from spotcheck.core.commands import command
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission, has_permission
+from spotcheck.tenants.results import disclosure
 from spotcheck.tenants.results.codes import CODE_ACTIONS, late_entry_until
 from spotcheck.tenants.results.commands._visits import locked_visit
 from spotcheck.tenants.results.models import InspectionCode
@@ -67,4 +68,5 @@ def record_late_entry(visit_id: int, data: dict, *, actor: Actor) -> InspectionC
     audit.record("visit.entry_recorded_late", "visit", visit.id, actor=actor,
                  details={"arrived": arrived.isoformat(), "left": left.isoformat(), "reason": reason,
                           "after_the_window": late})
+    disclosure.disclose_when_done(visit, actor=actor)
     return code

@@ -17,7 +17,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.models import CampaignStatus
-from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.results import deadlines, disclosure
 from spotcheck.tenants.results.checks import clean_result, methods_without_reason, missing_for_submission
 from spotcheck.tenants.results.commands._visits import locked_visit, locked_visits, one_of
 from spotcheck.tenants.results.inputs import CHECK_DATES, TEXTS
@@ -132,6 +132,7 @@ def _submitted(visit: Visit, actor: Actor) -> None:
     visit.status, visit.submitted_at = VisitStatus.submitted, now()
     visit.first_submitted_at = visit.first_submitted_at or visit.submitted_at
     visit.submitted_by_id, visit.submitted_by_name = actor.id, actor.display_name
+    disclosure.disclose_when_done(visit, actor=actor)
 
 
 def _checked(visit: Visit, data: dict) -> dict:

@@ -1,0 +1,99 @@
+"""演示特定对象检查: the market bureau's checks of named businesses (非随机) — one made in October on a
+complaint, its team's 离企 recorded and its result published (so its businesses, team and inspector proof are
+public); one ordered from above for December, its team drawn, not yet carried out (so the public sees its
+commitment only)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from spotcheck.core import clock
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo.people import account_of, user_named
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.items.models import Item
+from spotcheck.tenants.results import commands as results, queries as results_queries
+
+#: Each department's checks of named businesses: the businesses are the first of its directory in
+#: ``category`` (by code), one per cause; ``done``: carried out and its result published.
+NAMED_CHECKS: dict[str, list[dict[str, Any]]] = {
+    "SCJ": [
+        {"title": "{year}年10月餐饮服务单位投诉举报核查", "items": ["食品经营者监督检查"], "category": "餐饮服务",
+         "window": ("10-12", "10-30"), "exempt": ("complaint", "群众通过12315平台投诉反映餐饮单位后厨卫生问题，依法核查。"),
+         "causes": [("complaint", "12315-{year}-1008-0087")], "done": True,
+         "observers": ["observer:市司法局 韩梅 1012"]},
+        {"title": "{year}年12月上级交办食品安全事项核查", "items": ["食品经营者监督检查"], "category": "食品销售",
+         "window": ("12-03", "12-18"), "exempt": ("order", "落实省市场监督管理局交办的食品安全问题线索核查。"),
+         "causes": [("order", "浙市监交〔{year}〕41号"), ("referral", "西湖区卫健移〔{year}〕5号")], "done": False,
+         "observers": ["observer:市人大代表 张某 1203"]},
+    ],
+}
+
+
+def build(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
+    """Each department's named checks of ``year``; one that exists (found by title) is left as it is."""
+    for code, checks in NAMED_CHECKS.items():
+        with tenant_scope(tenants[code].id):
+            for spec in checks:
+                title = spec["title"].format(year=year)
+                if db.session.scalar(sa.select(Campaign.id).where(Campaign.year == year, Campaign.title == title)):
+                    continue
+                _check(code.lower(), spec, title=title, year=year, today=today)
+
+
+def _businesses(category: str, count: int) -> list[str]:
+    return list(db.session.scalars(sa.select(Entity.code).join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
+                                   .where(DirectoryEntry.category == category).order_by(Entity.code).limit(count)))
+
+
+def _check(code: str, spec: dict, *, title: str, year: int, today: date) -> None:
+    """Registered by the planner, approved by the leader, its inspectors drawn and each team's first drawn
+    its 组长; when ``done``, handed out and checked: 入企, 离企 (which publishes it) and a published result."""
+    planner, leader, admin = user_named(f"{code}_planner"), user_named(f"{code}_leader"), user_named(f"{code}_admin")
+    first, last = (date.fromisoformat(f"{year}-{day}") for day in spec["window"])
+    businesses = _businesses(spec["category"], len(spec["causes"]))
+    registered_on = min(first - timedelta(days=3), today)
+    with clock.frozen_at(datetime(registered_on.year, registered_on.month, registered_on.day, 9, 30)):
+        campaign = campaign_commands.create_campaign({
+            "title": title, "year": year, "kind": "named", "method": "onsite", "team_size": 2,
+            "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(spec["items"])))),
+            "exempt_kind": spec["exempt"][0], "exempt_reason": spec["exempt"][1],
+            "named_targets": [{"entity_code": business, "cause": cause, "reference": reference.format(year=year)}
+                              for business, (cause, reference) in zip(businesses, spec["causes"])],
+            "window_start": first.isoformat(), "window_end": last.isoformat()}, actor=planner)
+        campaign_commands.approve(campaign.id, actor=leader)
+        campaign_commands.freeze_inspectors(campaign.id, actor=planner)
+        campaign_commands.draw_inspectors(campaign.id, {"public_inputs": spec["observers"]}, actor=planner)
+        led = set()
+        for member in campaigns.list_team_members(campaign):
+            if member.entity_id not in led:
+                campaign_commands.designate_leader(campaign.id, {"member_id": member.id}, actor=planner)
+                led.add(member.entity_id)
+    if not spec["done"] or first >= today:
+        return
+    with clock.frozen_at(first - timedelta(days=1)):
+        visits = results.hand_out(campaign.id, actor=planner)
+    checked = first + timedelta(days=1)
+    for visit in visits:
+        chief = account_of(code, next(m for m in results_queries.team_of(visit) if m.is_leader).inspector, admin)
+        with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 9, 0)):
+            results.record_arrival(visit.id, actor=chief)
+        with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 10, 40)):
+            results.record_departure(visit.id, actor=chief)
+            results.record_result(visit.id, {
+                "checked_on": checked.isoformat(), "method": "onsite",
+                "record": "针对投诉反映的后厨卫生问题，现场检查加工操作区、冷藏设施和清洗消毒记录。",
+                "evaluation": "后厨卫生基本符合要求，投诉反映的地面积水问题属实。",
+                "opinions": "责令当场清理积水，完善每日清洁记录。",
+                "items": {str(item.id): {"categories": ["rectified"], "findings": "后厨地面积水，已当场责令清理改正。"}
+                          for item in campaign.items}}, actor=chief)
+            results.submit_result(visit.id, actor=chief)
+        with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 16, 0)):
+            results.approve_result(visit.id, actor=leader)
+            results.publish_results([visit.id], actor=planner)

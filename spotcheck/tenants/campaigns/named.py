@@ -1,0 +1,147 @@
+"""特定对象检查 (非随机): a campaign whose targets are named one by one, each with its cause — a complaint, an
+accident, a failed test, a referral or an order from above with its 文号 — rather than drawn. Only its
+inspectors are drawn, with the usual inspector proof.
+
+Here: cleaning a draft's list of targets (each business in the department's target directory, once), and
+registering the targets at the approval (登记检查对象), which stands where a random campaign's target draw
+does: the targets are counted in the yearly register (:mod:`.inspection_counts`, as their cause says), and
+the inspector draw is committed. The commands call these; none checks permissions.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.actor import Actor
+from spotcheck.core.database import db
+from spotcheck.tenants.campaigns import draws, inspection_counts
+from spotcheck.tenants.campaigns.inputs import NAMED_TARGET
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget
+from spotcheck.tenants.campaigns.vocabulary import (
+    CAUSE_REFERENCES,
+    MAX_NAMED_TARGETS,
+    NAMED_CAUSES,
+    NAMED_STRATUM,
+    CampaignKind,
+    CampaignStatus,
+    TargetStatus,
+)
+from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.rules.rulebook import Rules
+
+
+def clean_kind(data: dict, errors: dict) -> CampaignKind:
+    """Random (随机抽查) unless ``data["kind"]`` says named (特定对象检查)."""
+    kind = str(data.get("kind") or CampaignKind.random.value)
+    if kind not in CampaignKind.__members__:
+        errors["kind"] = [_l("Choose how the targets are chosen: drawn at random, or named with the cause of each.")]
+        return CampaignKind.random
+    return CampaignKind(kind)
+
+
+def _row_problem(number: int, row: Any) -> tuple[dict | None, str | None]:
+    """One target as the command keeps it, or why not (naming its line)."""
+    if not isinstance(row, dict):
+        return None, str(_l("Target %(n)d: give the business's code, the cause and its reference.", n=number))
+    code = str(row.get("entity_code") or "").strip().upper()
+    cause = reference.code_for(NAMED_CAUSES, str(row.get("cause") or "").strip())
+    ref = str(row.get("reference") or "").strip()
+    if not code:
+        return None, str(_l("Target %(n)d: give the business's unified social credit code.", n=number))
+    if cause is None:
+        return None, str(_l("Target %(n)d (%(code)s): the cause is one of %(causes)s.", n=number, code=code,
+                            causes="、".join(NAMED_CAUSES.values())))
+    if not NAMED_TARGET["reference"].fits(ref):
+        return None, str(_l("Target %(n)d (%(code)s): give the %(what)s (%(low)d to %(high)d characters).", n=number,
+                            code=code, what=CAUSE_REFERENCES[cause], low=NAMED_TARGET["reference"].least,
+                            high=NAMED_TARGET["reference"].longest))
+    return {"entity_code": code, "cause": cause, "reference": ref}, None
+
+
+def clean_targets(rows: Any, errors: dict) -> list[dict]:
+    """A named check's targets, each checked as the single one: a business of the department's target
+    directory, named once, with a cause and its reference; every problem is listed under ``named_targets``."""
+    problems: list = []
+    if not isinstance(rows, list) or not rows:
+        errors["named_targets"] = [_l("A named check names at least one business, with the cause of each.")]
+        return []
+    if len(rows) > MAX_NAMED_TARGETS:
+        errors["named_targets"] = [_l("At most %(n)d businesses in one named check; a larger check is drawn at random.",
+                                      n=MAX_NAMED_TARGETS)]
+        return []
+    clean: list[dict] = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows, 1):
+        target, problem = _row_problem(number, row)
+        if problem:
+            problems.append(problem)
+        elif target is not None and target["entity_code"] in seen:
+            problems.append(_l("Target %(n)d (%(code)s) is named twice.", n=number, code=target["entity_code"]))
+        elif target is not None:
+            seen.add(target["entity_code"])
+            clean.append(target)
+    known = set(db.session.scalars(sa.select(Entity.code).join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
+                                   .where(Entity.code.in_(sorted(seen))))) if seen else set()
+    problems += [_l("%(code)s is not in your target directory: add the business to the directory first.", code=code)
+                 for code in sorted(seen - known)]
+    if problems:
+        errors["named_targets"] = problems
+    return clean
+
+
+def entity_ids(campaign: Campaign) -> dict[str, int]:
+    codes = [row["entity_code"] for row in campaign.named_targets or []]
+    return dict(db.session.execute(sa.select(Entity.code, Entity.id).join(
+        DirectoryEntry, DirectoryEntry.entity_id == Entity.id).where(Entity.code.in_(codes))).all()) if codes else {}
+
+
+def recheck(campaign: Campaign, rules: Rules, errors: dict) -> None:
+    """At approval: each business still in the directory, and none of those whose cause counts toward the
+    yearly cap already at it (the rules' total or the department's own: 国办发〔2024〕54号)."""
+    clean_targets(campaign.named_targets, errors)
+    if errors.get("named_targets"):
+        return
+    ids = entity_ids(campaign)
+    counting = [ids[row["entity_code"]] for row in campaign.named_targets or []
+                if inspection_counts.counts_toward_cap(campaign, row["cause"])]
+    capped = inspection_counts.at_cap(campaign, counting, campaign.tenant_id)
+    if capped:
+        names = dict(db.session.execute(sa.select(Entity.id, Entity.name).where(Entity.id.in_(sorted(capped)))).all())
+        errors["named_targets"] = [
+            _l("%(rule)s%(name)s has reached its yearly cap on inspections; only a check of a kind the rules leave out "
+               "of the cap (%(kinds)s) may still be made.", rule=rules.under("inspection_cap")
+               or rules.under("department_inspection_cap"), name=names[entity_id],
+               kinds="、".join(NAMED_CAUSES[c] for c in rules.cap_exempt_kinds if c in NAMED_CAUSES) or _l("none"))
+            for entity_id in sorted(capped)]
+
+
+def register(campaign: Campaign, *, actor: Actor) -> int:
+    """At approval: the named targets become the campaign's targets (登记检查对象), counted in the yearly
+    register as their causes say; the inspector draw is committed. Returns how many."""
+    ids = entity_ids(campaign)
+    rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": ids[row["entity_code"]],
+             "group_code": campaign.tenant_code, "stratum": NAMED_STRATUM, "rank": rank,
+             "status": TargetStatus.selected.name, "replacement_reason": "", "cause": row["cause"],
+             "cause_reference": row["reference"]}
+            for rank, row in enumerate(campaign.named_targets or [], 1)]
+    db.session.execute(sa.insert(CampaignTarget), rows)
+    for counts in (True, False):
+        inspection_counts.record(campaign, [row["entity_id"] for row in rows
+                                            if inspection_counts.counts_toward_cap(campaign, row["cause"]) is counts],
+                                 campaign.tenant_id, counts=counts)
+    campaign.status = CampaignStatus.targets_drawn
+    draws.commit_draw(campaign, "inspectors", actor=actor)
+    return len(rows)
+
+
+def causes_of(campaign: Campaign, entity_ids) -> dict[int, tuple[str, str]]:
+    """The cause and reference of each given target of a named campaign (``{}`` for a random one)."""
+    wanted = list(entity_ids)
+    if not campaign.named or not wanted:
+        return {}
+    return {entity_id: (cause, ref) for entity_id, cause, ref in db.session.execute(
+        sa.select(CampaignTarget.entity_id, CampaignTarget.cause, CampaignTarget.cause_reference).where(
+            CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id.in_(wanted)))}

@@ -1,0 +1,145 @@
+"""特定对象检查 (非随机, 国办发〔2024〕54号): a check of businesses named one by one, each for its cause, is
+registered rather than drawn; its inspectors are drawn with the usual proof, published only after the team has
+left (离企) so that a check on a complaint is not announced ahead; its notices say why; a check on a cause the
+rules leave out of the yearly cap does not count toward it, and a business at its cap is refused any other."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from spotcheck.core import storage
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import CONSOLE
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.draw.verify import verify
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, InspectionCount
+from spotcheck.tenants.campaigns.queries import public as publication
+from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
+from spotcheck.tenants.notices import documents
+from spotcheck.tenants.notices.models import Notice
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.rules import commands as rules_commands, rulebook
+from tests.support.campaign_world import build, leader_of, planner_of
+from tests.support.documents import pdf_text
+from tests.support.helpers import user_named
+from tests.support.named_world import handed_out, named_data, registered
+from tests.support.rules_files import changed_department_rules
+
+DAY = date(2026, 3, 2)
+
+
+def test_the_approval_registers_the_named_businesses_with_their_causes_and_counts_only_the_routine_one(app):
+    with app.app_context(), frozen_at(DAY):
+        world = build()
+        campaign_id = registered(world)
+        with tenant_scope(world["tenant"]):
+            campaign = campaigns.get_campaign(campaign_id)
+            assert campaign.status == CampaignStatus.targets_drawn and campaign.code
+            targets = db.session.scalars(sa.select(CampaignTarget).where(CampaignTarget.campaign_id == campaign_id)
+                                         .order_by(CampaignTarget.rank)).all()
+            assert [(t.entity.code, t.cause, t.cause_reference) for t in targets] == [
+                (world["codes"][0], "complaint", "TS-2026-0012"), (world["codes"][1], "order", "市应急交〔2026〕3号"),
+                (world["codes"][2], "referral", "市监移〔2026〕7号")]
+            kinds = set(db.session.scalars(sa.select(Draw.kind).where(Draw.campaign_id == campaign_id)))
+            assert {k.value for k in kinds} == {"inspectors"}  # nothing drawn for the targets; the teams are
+            counts = {row.entity_id: row.counts for row in db.session.scalars(sa.select(InspectionCount))}
+            by_code = {t.entity.code: t.entity_id for t in targets}
+            assert counts == {by_code[world["codes"][0]]: False, by_code[world["codes"][1]]: False,
+                              by_code[world["codes"][2]]: True}  # a referral counts toward the cap; the others not
+            assert "replace_target" not in campaigns.allowed_actions(campaign, reader=planner_of(user_named("yjj_admin")))
+
+
+def test_a_named_check_refuses_a_business_outside_the_directory_a_missing_reference_and_a_repeat(app):
+    with app.app_context(), frozen_at(DAY):
+        world = build()
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(world["tenant"]):
+            data = named_data(world)
+            data["named_targets"] = [
+                {"entity_code": world["codes"][0], "cause": "投诉举报", "reference": "TS-1"},
+                {"entity_code": world["codes"][0], "cause": "complaint", "reference": "TS-2"},
+                {"entity_code": "91330100MA0000000X", "cause": "order", "reference": "交〔2026〕1号"},
+                {"entity_code": world["codes"][1], "cause": "order", "reference": ""},
+                {"entity_code": world["codes"][2], "cause": "rumour", "reference": "无"}]
+            with pytest.raises(ValidationFailed) as refused:
+                campaign_commands.create_campaign(data, actor=planner)
+            said = " ".join(str(m) for m in refused.value.errors["named_targets"])
+            assert "named twice" in said or "重复" in said
+            assert "91330100MA0000000X" in said and world["codes"][1] in said and world["codes"][2] in said
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(CampaignTarget)) == 0
+
+
+def test_a_business_at_its_cap_is_refused_a_counting_named_check_but_not_one_on_a_complaint(app):
+    with app.app_context(), frozen_at(DAY):
+        world = build()
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            article = rulebook.document_of(rulebook.version_ids(admin.tenant_id)[1]).articles[0].number
+            rules_commands.load_department_rules(
+                {"text": changed_department_rules(admin.tenant_id, department_inspection_cap=(1, article))}, actor=CONSOLE)
+            db.session.commit()
+        registered(world)  # the referral counts: the third business is at the department's cap of 1
+        with tenant_scope(admin.tenant_id):
+            again = campaign_commands.create_campaign(named_data(world, title="再次核查"), actor=planner_of(admin))
+            db.session.commit()
+            with pytest.raises(ValidationFailed) as refused:
+                campaign_commands.approve(again.id, actor=leader_of(admin))
+            db.session.rollback()
+            said = " ".join(str(m) for m in refused.value.errors["named_targets"])
+            assert "测试危化企业2" in said and "测试危化企业0" not in said  # only the one whose cause counts
+            complaint_only = campaign_commands.create_campaign(named_data(world, targets=1, title="投诉核查"),
+                                                               actor=planner_of(admin))
+            campaign_commands.approve(complaint_only.id, actor=leader_of(admin))  # a complaint: not limited by the cap
+            db.session.commit()
+
+
+def test_a_named_check_is_published_only_after_the_team_has_left_and_its_notice_says_why(app):
+    with app.app_context(), frozen_at(DAY):
+        world = build()
+        ids = handed_out(world, notices=True)
+        with tenant_scope(ids["tenant"]):
+            campaign = campaigns.get_campaign(ids["campaign"])
+            code, name = world["codes"][0], "测试危化企业0"
+            assert publication.withheld(campaign)
+            notices = results_notices(ids)
+            inspection = pdf_text(notices["inspection"])
+            assert "因投诉举报" in inspection and "经随机抽取" not in inspection and "TS-2026-0012" not in inspection
+            assert "特定对象检查" in pdf_text(notices["assignment"])
+    client = app.test_client()
+    with frozen_at(DAY):
+        page = client.get(f"/public/draws/campaigns/{ids['campaign']}").get_data(as_text=True)
+        assert 'id="public-named-withheld"' in page and name not in page and code not in page
+        assert "特定对象检查" in page
+        assert client.get(f"/public/draws/campaigns/{ids['campaign']}/proofs/inspectors.json").status_code == 404
+    with app.app_context(), frozen_at(DAY), tenant_scope(ids["tenant"]):
+        chief = user_named("yjj_inspector")
+        results.record_arrival(ids["visit"], actor=chief)
+        results.record_departure(ids["visit"], actor=chief)
+        db.session.commit()
+        assert campaigns.get_campaign(ids["campaign"]).disclosed_at is not None
+        proof = publication.drawn_proof(campaigns.get_campaign(ids["campaign"]), "inspectors")
+        assert all(check.ok for check in verify(proof))
+    with frozen_at(DAY):
+        page = client.get(f"/public/draws/campaigns/{ids['campaign']}").get_data(as_text=True)
+        assert name in page and "投诉举报" in page and "TS-2026-0012" not in page  # the complainant's number stays in
+        assert client.get(f"/public/draws/campaigns/{ids['campaign']}/proofs/inspectors.json").status_code == 200
+
+
+def results_notices(ids) -> dict[str, bytes]:
+    """The campaign's documents by kind (one of each kind here), as stored."""
+    return {notice.kind.value: storage.read(notice.storage_key)
+            for notice in db.session.scalars(sa.select(Notice).where(Notice.campaign_id == ids["campaign"]))}
+
+
+def test_the_result_announcement_of_a_named_check_never_says_drawn(app):
+    class Named:
+        named, code, title = True, "应急抽〔2026〕9号", "投诉举报核查"
+    body = documents.announcement(campaign=Named(), window="2026年3月1日至2026年4月30日", drawn=2, results=[],
+                                  dated="2026年4月30日")
+    text = "".join(getattr(block, "text", "") for block in body)
+    assert "特定对象检查" in text and "随机抽取" not in text

@@ -1,0 +1,59 @@
+"""A check of named businesses (特定对象检查) of the test department: three businesses of its directory,
+each with its cause, registered at the approval; only the inspectors drawn."""
+from __future__ import annotations
+
+from spotcheck.core import events
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.results import commands as results, queries as results_queries
+from tests.support.campaign_world import campaign_data, leader_of, planner_of
+from tests.support.helpers import user_named
+
+#: The causes of the three businesses, in the order of the world's codes.
+CAUSES = (("complaint", "TS-2026-0012"), ("order", "市应急交〔2026〕3号"), ("referral", "市监移〔2026〕7号"))
+
+
+def named_data(world, targets: int = 3, **overrides) -> dict:
+    rows = [{"entity_code": code, "cause": cause, "reference": ref}
+            for code, (cause, ref) in zip(world["codes"], CAUSES[:targets])]
+    return campaign_data(world, **{"title": "投诉举报及交办事项核查", "kind": "named", "named_targets": rows, "strata": {},
+                                   "target_filter": {}, **overrides})
+
+
+def registered(world, targets: int = 3, **overrides) -> int:
+    """The named check drafted by the planner and approved by the leader: its businesses registered."""
+    admin = user_named("yjj_admin")
+    with tenant_scope(admin.tenant_id):
+        campaign = campaign_commands.create_campaign(named_data(world, targets, **overrides), actor=planner_of(admin))
+        campaign_commands.approve(campaign.id, actor=leader_of(admin))
+        db.session.commit()
+        return campaign.id
+
+
+def handed_out(world, *, notices: bool = False) -> dict:
+    """One business named on a complaint, its team drawn and handed out; the team's first member is the
+    组长, linked to ``yjj_inspector``."""
+    campaign_id = registered(world, targets=1)
+    admin = user_named("yjj_admin")
+    planner = planner_of(admin)
+    with tenant_scope(admin.tenant_id):
+        campaign_commands.freeze_inspectors(campaign_id, actor=planner)
+        campaign_commands.draw_inspectors(campaign_id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
+        member = campaigns.list_team_members(campaigns.get_campaign(campaign_id))[0]
+        campaign_commands.designate_leader(campaign_id, {"member_id": member.id}, actor=planner)
+        with (events.suspended() if not notices else _nothing()):
+            visit = results.hand_out(campaign_id, actor=planner)[0]
+        team = results_queries.team_of(visit)
+        results.link_inspector(team[0].inspector_id, {"user_id": user_named("yjj_inspector").id, "other_name": True},
+                               actor=admin)
+        db.session.commit()
+        return {"campaign": campaign_id, "visit": visit.id, "tenant": admin.tenant_id}
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

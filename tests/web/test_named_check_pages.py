@@ -1,0 +1,70 @@
+"""特定对象检查 through the pages and the API: the planner pastes the businesses with their causes, the leader
+approves and they are registered; the campaign page lists each with its cause, the target draw never appears;
+a wrong line is refused naming it, and nothing is saved."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from spotcheck.core.clock import frozen_at
+from tests.support.campaign_world import build
+from tests.support.helpers import bearer, post_form, signed_in
+from tests.support.named_world import named_data
+
+DAY = date(2026, 2, 20)
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        return build()
+
+
+def _form(world, lines: str) -> dict:
+    return {"kind": "named", "title": "投诉举报核查", "year": "2026", "item_ids": [str(world["item"])], "exempt_kind": "",
+            "method": "onsite", "window_start": "2026-03-01", "window_end": "2026-04-30", "team_size": "2",
+            "capacity": "", "named_targets": lines}
+
+
+def test_a_planner_registers_named_businesses_by_pasting_them_and_the_leader_approves(app, world):
+    planner, leader = signed_in(app, "yjj_planner"), signed_in(app, "yjj_leader")
+    with frozen_at(DAY):
+        form_page = planner.get("/campaigns/new?kind=named").get_data(as_text=True)
+        assert "登记特定对象检查" in form_page and 'name="named_targets"' in form_page and 'name="A_ratio"' not in form_page
+        assert "请勿在标题中写入企业名称" in form_page
+        first, second = world["codes"][0], world["codes"][1]
+        bad = post_form(planner, "/campaigns/new", _form(world, f"{first}\t投诉举报\tTS-1\n{second}\t传闻\tX-1"),
+                        token_from="/campaigns/new?kind=named")
+        assert bad.status_code == 422 and "第2户" in bad.get_data(as_text=True)
+        created = post_form(planner, "/campaigns/new",
+                            _form(world, f"{first}\t投诉举报\tTS-2026-0012\n{second}, 上级交办, 市应急交〔2026〕3号"),
+                            token_from="/campaigns/new?kind=named")
+        assert created.status_code == 302, created.get_data(as_text=True)
+        url = created.headers["Location"]
+        draft = planner.get(url).get_data(as_text=True)
+        assert "特定对象检查（非随机）" in draft and "TS-2026-0012" in draft and "市应急交〔2026〕3号" in draft
+        edit = planner.get(f"{url}/edit").get_data(as_text=True)
+        assert f"{first}\t投诉举报\tTS-2026-0012" in edit  # the list comes back as it was saved
+        assert post_form(leader, f"{url}/approve", {}, token_from=url).status_code == 302
+        page = leader.get(url).get_data(as_text=True)
+        assert "检查对象已登记" in page and 'id="draw-targets"' not in page and "执法检查人员抽取" in page
+        table = page[page.index('id="targets-table"'):]
+        assert "投诉举报（投诉举报编号：TS-2026-0012）" in table and first in table
+        campaign_id = int(re.search(r"/campaigns/(\d+)$", url).group(1))
+        public = app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
+        assert "特定对象检查（非随机）" in public and first not in public and "TS-2026-0012" not in public
+
+
+def test_the_api_takes_a_named_check_and_refuses_a_line_without_its_reference(app, world):
+    client, planner = app.test_client(), bearer(app, "yjj_planner")
+    with frozen_at(DAY):
+        data = named_data(world)
+        created = client.post("/api/v1/campaigns", json=data, headers=planner)
+        assert created.status_code == 201, created.json
+        assert created.json["kind"] == "named" and len(created.json["named_targets"]) == 3
+        data["named_targets"][1]["reference"] = ""
+        refused = client.post("/api/v1/campaigns", json={**data, "title": "另一项核查"}, headers=planner)
+        assert refused.status_code == 422 and "named_targets" in str(refused.json)
+        assert len(client.get("/api/v1/campaigns", headers=planner).json) == 1
