@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 
 from spotcheck.core import storage
 from spotcheck.core.clock import frozen_at
@@ -24,6 +25,7 @@ from spotcheck.tenants.notices import documents
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.rules import commands as rules_commands, rulebook
+from spotcheck.tenants.supervision import queries as supervision_queries, vocabulary as supervision_vocabulary
 from tests.support.campaign_world import build, leader_of, planner_of
 from tests.support.documents import pdf_text
 from tests.support.helpers import user_named
@@ -31,6 +33,7 @@ from tests.support.named_world import handed_out, named_data, registered
 from tests.support.rules_files import changed_department_rules
 
 DAY = date(2026, 3, 2)
+YEAR = supervision_vocabulary.parse_period("2026")
 
 
 def test_the_approval_registers_the_named_businesses_with_their_causes_and_counts_only_the_routine_one(app):
@@ -143,3 +146,35 @@ def test_the_result_announcement_of_a_named_check_never_says_drawn(app):
                                   dated="2026年4月30日")
     text = "".join(getattr(block, "text", "") for block in body)
     assert "特定对象检查" in text and "随机抽取" not in text
+
+
+def test_a_named_check_is_counted_apart_from_the_random_checks_in_the_bureaus_figures(app):
+    with app.app_context(), frozen_at(DAY):
+        world = build()
+        ids = handed_out(world)
+        chief = user_named("yjj_inspector")
+        with tenant_scope(ids["tenant"]):
+            results.record_result(ids["visit"], {
+                "checked_on": "2026-03-02", "method": "onsite", "record": "核查投诉反映的问题，现场查看储存场所。",
+                "evaluation": "投诉反映的问题不属实。", "opinions": "无。",
+                "items": {str(world["item"]): {"categories": ["no_problem"], "findings": ""}}}, actor=chief)
+            results.submit_result(ids["visit"], actor=chief)
+            db.session.commit()
+        supervisor = user_named("sfj_supervisor")
+        with tenant_scope(supervisor.tenant_id):
+            [status] = [s for s in supervision_queries.statuses(YEAR, reader=supervisor) if s.tenant_id == ids["tenant"]]
+            assert (status.named_campaigns, status.named_checked) == (1, 1)
+            assert (status.campaigns, status.checked) == (0, 0)  # never passes for a random check
+            _, rows = supervision_queries.figure_rows("named_checked", ids["tenant"], YEAR, reader=supervisor)
+            assert [row[1] for row in rows.rows] == ["测试危化企业0"]
+            _, rows = supervision_queries.figure_rows("named_campaigns", ids["tenant"], YEAR, reader=supervisor)
+            assert [row[1] for row in rows.rows] == ["投诉举报及交办事项核查"]
+        with tenant_scope(ids["tenant"]):
+            results.approve_result(ids["visit"], actor=user_named("yjj_leader"))
+            results.publish_results([ids["visit"]], actor=planner_of(user_named("yjj_admin")))
+            db.session.commit()
+        with app.test_request_context():
+            url = url_for("public_results.entity", code=world["codes"][0])
+    page = app.test_client().get(url).get_data(as_text=True)
+    card = page[page.index("public-result-named"):]
+    assert "特定对象检查（非随机）" in card and "检查原因：投诉举报" in card and "TS-2026-0012" not in page

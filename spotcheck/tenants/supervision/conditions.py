@@ -10,7 +10,7 @@ from sqlalchemy.ext.compiler import compiles
 
 from spotcheck.core.clock import as_utc, today
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Draw
+from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, CampaignKind, Draw
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results.categories import CategoryChoice
 from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit, VisitStatus
@@ -42,9 +42,24 @@ def end_of(period: Period) -> datetime:
     return as_utc(period.until)
 
 
-def campaigns(period: Period):
+def _carried_out(period: Period):
     return sa.and_(Campaign.joint.is_(False), Campaign.status.not_in(NOT_CARRIED_OUT),
                    between(Campaign.window_start, period))
+
+
+def campaigns(period: Period):
+    """The random campaigns (抽查任务) of the period: a check of named businesses is counted apart."""
+    return sa.and_(_carried_out(period), Campaign.kind == CampaignKind.random)
+
+
+def named_campaigns(period: Period):
+    """The checks of named businesses (特定对象检查) of the period."""
+    return sa.and_(_carried_out(period), Campaign.kind == CampaignKind.named)
+
+
+def _named_ids():
+    """The campaigns whose visits are checks of named businesses, not random ones (few: a subquery)."""
+    return sa.select(Campaign.id).where(Campaign.kind == CampaignKind.named)
 
 
 def draws(period: Period):
@@ -52,7 +67,13 @@ def draws(period: Period):
 
 
 def checked(period: Period):
-    return sa.and_(Visit.status.in_(REPORTED), between(Visit.checked_on, period))
+    """The random checks reported of the period (已检查户次): a named check's visit is counted apart."""
+    return sa.and_(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.campaign_id.not_in(_named_ids()))
+
+
+def named_checked(period: Period):
+    """The checks of named businesses reported of the period (特定对象检查户次)."""
+    return sa.and_(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.campaign_id.in_(_named_ids()))
 
 
 def problem_codes() -> sa.ColumnElement[bool]:

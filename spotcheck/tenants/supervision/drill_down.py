@@ -133,9 +133,10 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         counted, rows_for = BUSINESS_ROWS[key]
         owner = Complaint.receiver_tenant_id if rows_for is _complaint_rows else Visit.tenant_id
         return rows_for(sa.and_(owner == tenant_id, counted(period)), limit)
-    if key in ("checked", "problems", "publish_due", "published_on_time", "on_time_rate", "published_late",
-               "reports_overdue", "provisional"):
-        condition = {"checked": when.checked(period), "problems": when.problems(period), "publish_due": when.publish_due(period),
+    if key in ("checked", "problems", "named_checked", "publish_due", "published_on_time", "on_time_rate",
+               "published_late", "reports_overdue", "provisional"):
+        condition = {"checked": when.checked(period), "problems": when.problems(period),
+                     "named_checked": when.named_checked(period), "publish_due": when.publish_due(period),
                      "on_time_rate": when.publish_due(period), "published_late": when.published_late(period),
                      "published_on_time": sa.and_(when.publish_due(period), when.published_by_due()),
                      "reports_overdue": when.reports_overdue(period), "provisional": when.provisional(period)}[key]
@@ -193,8 +194,9 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
                          plan.comment if plan else ""])
             refs.append(("plan", plan.id) if plan else None)
         return Rows(DRILL_COLUMNS["plans"], rows, len(rows), refs)
-    if key == "campaigns":
-        campaigns = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), when.campaigns(period))
+    if key in ("campaigns", "named_campaigns"):
+        counted = when.campaigns(period) if key == "campaigns" else when.named_campaigns(period)
+        campaigns = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), counted)
                                             .order_by(Campaign.window_start, Campaign.id)))
         return Rows(DRILL_COLUMNS["campaigns"],
                     [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", str(CAMPAIGN_STATUS[c.status.value])]

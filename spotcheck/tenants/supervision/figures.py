@@ -71,6 +71,8 @@ class Status:
     draws: int = 0
     checked: int = 0
     problems: int = 0
+    named_campaigns: int = 0
+    named_checked: int = 0
     follow_ups_open: int = 0
     publish_due: int = 0
     published_on_time: int = 0
@@ -148,6 +150,7 @@ def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
     cost less than one joining every visit to its campaign and its categories."""
     conditions = {
         "checked": when.checked(period),
+        "named_checked": when.named_checked(period),
         "publish_due": when.publish_due(period),
         "published_on_time": sa.and_(when.publish_due(period), when.published_by_due()),
         "published_late": when.published_late(period),
@@ -241,6 +244,7 @@ def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
     put("inspectors", _count(Inspector, listed_at(end)))
     put("rules", {tenant_id: True for tenant_id in _count(RulesDocument, RulesDocument.first_published_at < end)})
     put("campaigns", _count(Campaign, when.campaigns(period)))
+    put("named_campaigns", _count(Campaign, when.named_campaigns(period)))
     put("draws", _count(Draw, when.draws(period)))
     for tenant_id, visit_counts in _visit_counts(period).items():
         if tenant_id in statuses:

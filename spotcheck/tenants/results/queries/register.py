@@ -8,7 +8,9 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import joint_scope
+from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
+from spotcheck.tenants.campaigns.vocabulary import cause_line
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import Entity
@@ -104,6 +106,7 @@ def public_content(visit: Visit, parts: "PublicParts | None" = None) -> dict:
     parts = parts or PublicParts([visit])
     return {
         **parts.joint_of(visit),
+        **_named(visit),
         "department": visit.campaign.tenant.name,
         "department_code": visit.campaign.tenant.code,
         "campaign_code": visit.campaign.code,
@@ -116,6 +119,15 @@ def public_content(visit: Visit, parts: "PublicParts | None" = None) -> dict:
                  for member in parts.team(visit)]
         + [public_expert(expert) for expert in parts.experts(visit)],  # 专家, in addition
     }
+
+
+def _named(visit: Visit) -> dict:
+    """A check of named businesses (特定对象检查) says so, with its cause as the public reads it (a complaint's
+    number left out): it never passes for a random check. Nothing for a random one."""
+    if not visit.campaign.named:
+        return {}
+    cause = named.causes_of(visit.campaign, [visit.entity_id]).get(visit.entity_id)
+    return {"named": True, "cause": cause_line(*cause, outside=True) if cause else ""}
 
 
 class PublicParts:
