@@ -14,16 +14,17 @@ from tests.support.helpers import user_named
 CAUSES = (("complaint", "TS-2026-0012"), ("order", "市应急交〔2026〕3号"), ("referral", "市监移〔2026〕7号"))
 
 
-def named_data(world, targets: int = 3, **overrides) -> dict:
+def named_data(world, targets: int = 3, codes=None, **overrides) -> dict:
+    """A named check of the first ``targets`` businesses of ``world`` (or of ``codes``), with :data:`CAUSES`."""
     rows = [{"entity_code": code, "cause": cause, "reference": ref}
-            for code, (cause, ref) in zip(world["codes"], CAUSES[:targets])]
+            for code, (cause, ref) in zip(codes or world["codes"], CAUSES[:targets])]
     return campaign_data(world, **{"title": "投诉举报及交办事项核查", "kind": "named", "named_targets": rows, "strata": {},
                                    "target_filter": {}, **overrides})
 
 
-def registered(world, targets: int = 3, **overrides) -> int:
+def registered(world, targets: int = 3, department: str = "yjj", **overrides) -> int:
     """The named check drafted by the planner and approved by the leader: its businesses registered."""
-    admin = user_named("yjj_admin")
+    admin = user_named(f"{department}_admin")
     with tenant_scope(admin.tenant_id):
         campaign = campaign_commands.create_campaign(named_data(world, targets, **overrides), actor=planner_of(admin))
         campaign_commands.approve(campaign.id, actor=leader_of(admin))
@@ -31,11 +32,11 @@ def registered(world, targets: int = 3, **overrides) -> int:
         return campaign.id
 
 
-def handed_out(world, *, notices: bool = False) -> dict:
-    """One business named on a complaint, its team drawn and handed out; the team's first member is the
-    组长, linked to ``yjj_inspector``."""
-    campaign_id = registered(world, targets=1)
-    admin = user_named("yjj_admin")
+def handed_out(world, *, notices: bool = False, department: str = "yjj", codes=None) -> dict:
+    """One business named on a complaint (the first of ``codes``, else of the world), its team drawn and handed
+    out; the team's first member is the 组长, linked to ``<department>_inspector``."""
+    campaign_id = registered(world, targets=1, department=department, codes=codes)
+    admin = user_named(f"{department}_admin")
     planner = planner_of(admin)
     with tenant_scope(admin.tenant_id):
         campaign_commands.freeze_inspectors(campaign_id, actor=planner)
@@ -45,8 +46,8 @@ def handed_out(world, *, notices: bool = False) -> dict:
         with (events.suspended() if not notices else _nothing()):
             visit = results.hand_out(campaign_id, actor=planner)[0]
         team = results_queries.team_of(visit)
-        results.link_inspector(team[0].inspector_id, {"user_id": user_named("yjj_inspector").id, "other_name": True},
-                               actor=admin)
+        results.link_inspector(team[0].inspector_id, {"user_id": user_named(f"{department}_inspector").id,
+                                                      "other_name": True}, actor=admin)
         db.session.commit()
         return {"campaign": campaign_id, "visit": visit.id, "tenant": admin.tenant_id}
 

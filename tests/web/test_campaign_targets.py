@@ -218,7 +218,8 @@ def test_the_api_gives_the_targets_a_page_at_a_time(app):
     for item in items:
         assert {m["cert_no"] for m in item["team"]} == teams.get(item["code"], set()), item["code"]
         assert set(item) == {"entity_id", "code", "name", "group_code", "stratum", "rank", "status",
-                             "replacement_reason", "team", "experts"}
+                             "replacement_reason", "cause", "cause_reference", "team", "experts"}
+        assert item["cause"] == item["cause_reference"] == ""  # drawn: no cause (a named check's target has one)
 
     small = client.get(base, query_string={"limit": 10, "page": 8}, headers=planner).json
     assert [t["code"] for t in small["items"]] == [code for _s, code, _status in targets[70:80]]

@@ -45,7 +45,10 @@ READ_BY = {
     "kept_when_checked": "`spotcheck/tenants/campaigns/frames.py:kept`",
     "inspection_cap": "`spotcheck/tenants/campaigns/inspection_counts.py:capped`",
     "department_inspection_cap": "`spotcheck/tenants/campaigns/inspection_counts.py:capped`",
-    "cap_exempt_kinds": "`spotcheck/tenants/campaigns/inspection_counts.py:counts_toward_cap`",
+    "cap_exempt_kinds": "`spotcheck/tenants/campaigns/inspection_counts.py:counts_toward_cap`, "
+                        "`spotcheck/tenants/campaigns/named.py:recheck`",
+    "repeat_window_days": "`spotcheck/tenants/supervision/burden.py:compute`",
+    "repeat_draw_alpha": "`spotcheck/tenants/supervision/burden.py:compute`",
     "target_replacement_reasons": "`spotcheck/tenants/campaigns/commands/teams.py:replace_target`",
     "inspector_replacement_reasons": "`spotcheck/tenants/campaigns/commands/teams.py:replace_inspector`",
     "published_items_only": "`spotcheck/tenants/campaigns/checking.py:clean_campaign` (its refusal cites it)",

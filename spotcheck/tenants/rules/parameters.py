@@ -127,6 +127,14 @@ PARAMETERS: tuple[Parameter, ...] = (
               "这些情形的抽查任务（写明情形和理由）不计入检查次数上限，其抽取范围也不因上限排除企业。",
               platform=list(CAP_EXEMPT_KIND_NAMES),
               platform_note="本地规则未列举时，平台将因事故、检验检查不合格、投诉举报和上级临时部署开展的检查不计入上限"),
+    Parameter("repeat_window_days", "多部门短期重复检查的统计间隔", "draws", kinds.Number(low=1, high=365, unit="日"),
+              "同一企业被不同部门先后现场检查（不属于同一次联合检查），检查日期相隔不超过此日数的，司法局“涉企检查频次”统计列为"
+              "短期重复检查，逐户可查。", platform=30,
+              platform_note="国办发〔2024〕54号要求统筹检查、避免重复检查，未规定间隔：平台默认30日，实施方案可以延长"),
+    Parameter("repeat_draw_alpha", "重复抽中提示的概率阈值", "draws", kinds.Percent(),
+              "一个部门在一个年度的随机抽查中多次抽中同一企业，按各次抽取范围的候选数和抽取数计算，抽中这么多次的概率低于此数的，"
+              "司法局“涉企检查频次”统计列为“重复抽中提示”，附各次抽查任务，任何人可用公布的抽取证明复算。", platform=1,
+              platform_note="平台默认1%，实施方案可以提高（提示更多）"),
     Parameter("target_replacement_reasons", "检查对象的替换理由", "draws", kinds.Labels(),
               "抽中的检查对象可以按哪些理由从同一排序中替换（替换均留痕公示）。",
               platform=_TARGET_REASONS, platform_note="平台提供的常用理由"),

@@ -255,6 +255,16 @@ class Rules:
         return frozenset(self.values["cap_exempt_kinds"] or ())
 
     @property
+    def repeat_window_days(self) -> int:
+        """多部门短期重复检查的统计间隔, in days."""
+        return int(self.values["repeat_window_days"])
+
+    @property
+    def repeat_draw_alpha(self) -> float:
+        """重复抽中提示的概率阈值, as a probability (the rules give it in per cent)."""
+        return int(self.values["repeat_draw_alpha"]) / 100
+
+    @property
     def target_replacement_reasons(self) -> dict[str, str]:
         return dict(self.values["target_replacement_reasons"] or {})
 

@@ -105,6 +105,33 @@ FIGURES: tuple[Figure, ...] = (
 )
 BY_KEY = {figure.key: figure for figure in FIGURES}
 
+#: 涉企检查频次: the justice bureau's figures of how often the businesses are inspected, for the whole area
+#: (:mod:`spotcheck.tenants.supervision.burden`); a check is an on-site visit whose result was reported, a joint
+#: visit once.
+BURDEN_TITLE = "涉企检查频次"
+BURDEN_FIGURES: tuple[Figure, ...] = (
+    Figure("over_cap", "超过检查次数上限的企业", "户", "本年度计入检查次数上限的检查（随机抽查抽中且未被替换、特定对象检查中不属于不计入上限"
+           "情形的，联合检查按一次计）多于实施方案规定的年度总上限，或多于某部门细则规定的本部门上限的企业户数。应为0；"
+           "两个抽取范围在对方抽取前均已冻结而各自仍可抽中的，标明“同时冻结”。", "burden"),
+    Figure("repeated", "短期内多部门重复检查的企业", "户", "统计期内被不同部门先后现场检查（不属于同一次联合检查），检查日期相隔不超过"
+           "规则规定日数（平台默认30日）的企业户数。", "burden"),
+    Figure("per_business", "每户企业平均检查次数", "次", "统计期内现场检查户次 ÷ 被现场检查的企业户数（联合检查按一次计），"
+           "并列出检查次数最多的企业。", "burden"),
+    Figure("joint_rate", "联合检查占比", "%", "统计期内现场检查中联合检查（“进一次门、查多项事”）所占比例：联合检查户次 ÷ 现场检查户次，"
+           "联合检查按一次计。", "burden"),
+    Figure("onsite", "现场检查户次（与上年同期比）", "户次", "统计期内检查结果已报送的现场检查户次（联合检查按一次计），与上年同期相比。", "burden"),
+    Figure("suspicious", "重复抽中提示", "户", "一个部门在本年度自己的随机抽查中两次以上抽中同一企业，按该企业所在各次抽取范围的候选数和抽取数"
+           "计算，抽中这么多次的概率低于规则规定阈值（平台默认1%）的企业户数。", "burden"),
+)
+BURDEN_BY_KEY = {figure.key: figure for figure in BURDEN_FIGURES}
+#: The columns of each drill-down of the figures of 涉企检查频次.
+BURDEN_COLUMNS = {
+    "over_cap": ["企业", "统一社会信用代码", "计入次数", "上限", "上限出处", "计入的检查任务", "说明"],
+    "visits": ["企业", "统一社会信用代码", "检查部门", "检查任务", "检查日期"],
+    "per_business": ["企业", "统一社会信用代码", "检查次数"],
+    "suspicious": ["企业", "统一社会信用代码", "部门", "抽中次数", "期望次数", "概率", "所在抽取范围的检查任务"],
+}
+
 #: The codes the statistical tables had before they were named by what they are (the audit entries of
 #: those days keep them): former code → code (:data:`spotcheck.tenants.rules.vocabulary.TABLE_NAMES`).
 FORMER_TABLE_CODES = {"001-1": "plan", "001-2": "progress", "001-3": "joint", "001-4": "halfplan", "001-5": "practice",
@@ -174,6 +201,9 @@ def markdown() -> str:
         lines += [f"## {title}", "", "| 指标 | 单位 | 口径 |", "|---|---|---|"]
         lines += [f"| {f.label} | {f.unit or '—'} | {f.definition} |" for f in FIGURES if f.section == section]
         lines.append("")
+    lines += [f"## {BURDEN_TITLE}（全区域，司法局）", "", "| 指标 | 单位 | 口径 |", "|---|---|---|"]
+    lines += [f"| {f.label} | {f.unit or '—'} | {f.definition} |" for f in BURDEN_FIGURES]
+    lines.append("")
     lines += ["## 考核扣分项（分值取自现行规则，司法局可调整）", "", "| 扣分项 | 口径 |", "|---|---|"]
     lines += [f"| {d.label} | {d.definition} |" for d in DEDUCTIONS]
     lines.append("")

@@ -32,7 +32,13 @@ from spotcheck.tenants.audit.vocabulary import (
     READS,
     SIGN_IN_FAILURES,
 )
-from spotcheck.tenants.campaigns.vocabulary import LEADER_RULES, RULE_PARAMETERS, observer_words
+from spotcheck.tenants.campaigns.vocabulary import (
+    CAMPAIGN_KIND_NAMES,
+    LEADER_RULES,
+    NAMED_CAUSES,
+    RULE_PARAMETERS,
+    observer_words,
+)
 from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import JOB_KIND_LABELS, OBJECT_LABELS, percent, reference
 from spotcheck.tenants.directory.vocabulary import RISK_LABEL_STYLE_NAMES
@@ -235,6 +241,8 @@ def _kind(action: str, value) -> str:
         return str(TENANT_KIND_LABELS.get(value, value))
     if action.startswith("follow_up."):
         return str(reference.FOLLOW_UP_KINDS.get(value, value))
+    if action.startswith("campaign."):
+        return CAMPAIGN_KIND_NAMES.get(str(value), plain(value))
     if action == "sheet.imported" and (name := audit_trail.import_kind_name(value)) is not None:
         return name
     return plain(value)
@@ -369,6 +377,7 @@ _FORMATTERS = {
     "fields": _field_names,
     "roles": _roles,
     "exempt_kind": _exempt,
+    "causes": lambda action, value: _join(NAMED_CAUSES.get(v, v) for v in _listed(value)),
     "half": _coded(domain.PLAN_HALF),
     "risk_labels": _risk_style,
     "risk": _risk,

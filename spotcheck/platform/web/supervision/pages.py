@@ -21,6 +21,7 @@ from spotcheck.tenants.contacts import queries as contacts
 from spotcheck.tenants.contacts.vocabulary import ROLES as contact_roles
 from spotcheck.tenants.notices import queries as notices
 from spotcheck.tenants.supervision import commands, queries, vocabulary
+from spotcheck.tenants.supervision.queries import burden as burden_queries
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -79,13 +80,15 @@ def drill(tenant_id, key):
                            links=[_row_link(ref, tenant_id) for ref in rows.refs])
 
 
-def _row_link(ref: tuple | None, tenant_id: int) -> str | None:
+def _row_link(ref: tuple | None, tenant_id: int | None) -> str | None:
     """Where a drill-down row leads (指标明细可点击): the department's own page of the object for its
     own staff; for the justice bureau, what the public may read of it (the campaign's draws and
     published results, the department's items, inspectors and rules) or the filing archive."""
     if not ref:
         return None
-    own = _user().tenant_id == tenant_id
+    if ref[0] == "business":  # a business (涉企检查频次): its published results, as anyone reads them
+        return url_for("public_results.entity", code=ref[1])
+    own = tenant_id is not None and _user().tenant_id == tenant_id
     kind, *key = ref
     if kind == "entries" and own:
         return url_for("directory_pages.index")
@@ -109,9 +112,37 @@ def _row_link(ref: tuple | None, tenant_id: int) -> str | None:
         return url_for("complaints.detail", complaint_id=key[0])
     if kind == "entry":  # the directory is the department's own: nothing of it is public
         return url_for("directory_pages.entry", entry_id=key[0]) if own else None
+    if tenant_id is None:
+        return None
     code = accounts.get_tenant(tenant_id).code
     return url_for({"items": "public.department_items", "inspectors": "public.department_inspectors",
                     "rules": "public.department_rules"}.get(kind, "public.department"), code=code)
+
+
+@bp.route("/burden")
+@requires(Permission.SUPERVISION_VIEW)
+def burden():
+    """涉企检查频次: how often the businesses are inspected across the departments (the justice bureau's)."""
+    period = _period()
+    return render_template("supervision/burden.html", period=period, burden=burden_queries.figures(period, reader=_user()),
+                           F=vocabulary.BURDEN_BY_KEY, title=vocabulary.BURDEN_TITLE,
+                           choices=vocabulary.period_choices(period.year))
+
+
+@bp.route("/burden/<key>")
+@requires(Permission.SUPERVISION_VIEW)
+def burden_drill(key):
+    """The checks or businesses one figure of 涉企检查频次 counts."""
+    figure = vocabulary.BURDEN_BY_KEY.get(key)
+    if figure is None:
+        abort(404)
+    period = _period()
+    rows = burden_queries.rows(key, period, reader=_user())
+    return render_template("supervision/drill.html", figure=figure, rows=rows, period=period,
+                           department=_("Whole area"), choices=vocabulary.period_choices(period.year),
+                           period_endpoint="supervision.burden_drill", period_args={"key": key},
+                           back=url_for("supervision.burden", period=period.code),
+                           links=[_row_link(ref, None) for ref in rows.refs])
 
 
 @bp.route("/definitions")

@@ -1,0 +1,250 @@
+"""涉企检查频次 (国办发〔2024〕54号: 合理确定检查频次、避免重复检查): how often each business is inspected across the
+departments — the justice bureau's figures of a period, for the whole area, each drilling down to its checks.
+
+A **check** (检查) is an on-site visit whose result was reported, dated by its ``checked_on`` in the period; a
+joint visit (联合检查) is one check however many departments' rows it has. Read in the reader's scope across
+every department (:func:`spotcheck.tenants.supervision.queries.burden`). The definitions are
+:data:`spotcheck.tenants.supervision.vocabulary.BURDEN_FIGURES`; the repeated draws' statistic is in
+:mod:`.repeated_draws`.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from spotcheck.core.database import db
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns.models import Campaign, Draw, DrawKind, InspectionCount
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.supervision import repeated_draws
+from spotcheck.tenants.supervision.conditions import REPORTED, as_of, between
+from spotcheck.tenants.supervision.drill_down import Rows
+from spotcheck.tenants.supervision.periods import Period
+from spotcheck.tenants.supervision.vocabulary import BURDEN_COLUMNS
+
+#: A check's key: a joint campaign's id for a joint visit (one check for all its departments), else minus the visit's id.
+_KEY = sa.case((Campaign.joint_id.is_(None), -Visit.id), else_=Campaign.joint_id)
+
+
+def _checks(period: Period):
+    """One row per check of the period: the business, the key, the day, how many department rows."""
+    return (sa.select(Visit.entity_id, _KEY.label("key"), sa.func.min(Visit.checked_on).label("day"),
+                      sa.func.count().label("rows"))
+            .join(Campaign, Campaign.id == Visit.campaign_id)
+            .where(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.method == "onsite")
+            .group_by(Visit.entity_id, _KEY)).subquery()
+
+
+@dataclass
+class Burden:
+    """The area's figures of a period (the keys of ``BURDEN_FIGURES``)."""
+
+    period: Period
+    onsite: int = 0  # 现场检查户次 (a joint visit once)
+    joint: int = 0  # of which joint visits
+    last_year: int = 0  # 上年同期现场检查户次
+    businesses: int = 0  # 被检查企业户数
+    most: int = 0  # one business's most checks
+    spread: dict[int, int] = dataclasses.field(default_factory=dict)  # checks → businesses (4 = 4 or more)
+    over_cap: int = 0
+    repeated: int = 0  # businesses checked by different departments within the window
+    suspicious: int = 0  # a department's draws of one business unlikely by its rules' ratios
+    window_days: int = 30
+
+    @property
+    def joint_rate(self) -> float | None:
+        return round(100 * self.joint / self.onsite, 1) if self.onsite else None
+
+    @property
+    def per_business(self) -> float | None:
+        return round(self.onsite / self.businesses, 2) if self.businesses else None
+
+    @property
+    def change(self) -> float | None:
+        """This period's checks against the same period of last year, in per cent (+ more, − fewer)."""
+        return round(100 * (self.onsite - self.last_year) / self.last_year, 1) if self.last_year else None
+
+
+def _counts(period: Period) -> tuple[int, int]:
+    checks = _checks(period)
+    onsite, joint = db.session.execute(sa.select(sa.func.count(), sa.func.count().filter(checks.c.key > 0))).one()
+    return onsite, joint
+
+
+def compute(period: Period) -> Burden:
+    rules = rules_for(None, as_of(period))
+    found = Burden(period=period, window_days=rules.repeat_window_days)
+    found.onsite, found.joint = _counts(period)
+    found.last_year = _counts(dataclasses.replace(period, year=period.year - 1))[0]
+    checks = _checks(period)
+    per = sa.select(checks.c.entity_id, sa.func.count().label("n")).group_by(checks.c.entity_id).subquery()
+    for n, businesses in db.session.execute(sa.select(per.c.n, sa.func.count()).group_by(per.c.n)):
+        found.businesses += businesses
+        found.most = max(found.most, n)
+        found.spread[min(n, 4)] = found.spread.get(min(n, 4), 0) + businesses
+    found.over_cap = len(over_cap(period))
+    found.repeated = len({row.entity_id for row in repeated(period, found.window_days)})
+    found.suspicious = len(repeated_draws.flagged(period.year, rules.repeat_draw_alpha))
+    return found
+
+
+# --- drill-downs ------------------------------------------------------------------------------------
+
+
+def most_checked(period: Period, limit: int = 200) -> list[tuple[Entity, int]]:
+    """The businesses checked most in the period, with their checks."""
+    checks = _checks(period)
+    rows = db.session.execute(sa.select(checks.c.entity_id, sa.func.count().label("n")).group_by(checks.c.entity_id)
+                              .order_by(sa.desc("n"), checks.c.entity_id).limit(limit)).all()
+    entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_([r[0] for r in rows])))}
+    return [(entities[entity_id], n) for entity_id, n in rows]
+
+
+@dataclass(frozen=True)
+class Visited:
+    """One department's visit of a business, as a drill-down lists it."""
+
+    entity_id: int
+    visit_id: int
+    key: int
+    department: str
+    campaign_code: str
+    checked_on: date
+    campaign_id: int
+    on_portal: int  # the campaign the public portal shows it under (a joint part: its joint campaign)
+    published: bool
+
+    @property
+    def ref(self) -> tuple:
+        return ("visit", self.visit_id, self.campaign_id, self.on_portal, self.published)
+
+
+def visits_of(period: Period, entity_ids, *, onsite_only: bool = True) -> list[Visited]:
+    """The reported visits of the given businesses in the period, by business and day."""
+    wanted = sorted(set(entity_ids))
+    if not wanted:
+        return []
+    query = (sa.select(Visit.entity_id, Visit.id, _KEY, Tenant.name, Campaign.code, Visit.checked_on, Campaign.id,
+                       sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at.is_not(None))
+             .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id)
+             .where(Visit.entity_id.in_(wanted), Visit.status.in_(REPORTED), between(Visit.checked_on, period))
+             .order_by(Visit.entity_id, Visit.checked_on, Visit.id))
+    if onsite_only:
+        query = query.where(Visit.method == "onsite")
+    return [Visited(*row) for row in db.session.execute(query)]
+
+
+def repeated(period: Period, window_days: int) -> list[Visited]:
+    """The visits of the businesses checked by different departments within ``window_days`` of each other (by
+    ``checked_on``) in two checks, not one joint visit: every visit of such a pair."""
+    checks = sa.select(Visit.entity_id).join(Campaign, Campaign.id == Visit.campaign_id).where(
+        Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.method == "onsite")
+    candidates = checks.group_by(Visit.entity_id).having(sa.func.count(sa.distinct(Visit.tenant_id)) > 1)
+    by_entity: dict[int, list[Visited]] = defaultdict(list)
+    for visit in visits_of(period, db.session.scalars(candidates)):
+        by_entity[visit.entity_id].append(visit)
+    found: dict[int, Visited] = {}
+    for visits in by_entity.values():
+        for n, first in enumerate(visits):
+            for second in visits[n + 1:]:
+                if (second.checked_on - first.checked_on).days > window_days:
+                    break
+                if first.key != second.key and first.department != second.department:
+                    found[first.visit_id], found[second.visit_id] = first, second
+    return sorted(found.values(), key=lambda v: (v.entity_id, v.checked_on, v.visit_id))
+
+
+@dataclass(frozen=True)
+class OverCap:
+    """A business counted more often in the year than a cap allows: the cap, whose it is, and the campaigns."""
+
+    entity: Entity
+    counted: int
+    cap: int
+    whose: str  # the department whose own cap it is; "" for the area's total cap
+    campaigns: tuple[str, ...]
+    concurrent: bool  # two frames were frozen before either drew it: each found it below its cap
+
+
+def over_cap(period: Period) -> list[OverCap]:
+    """The businesses whose counted checks of the year exceed the area's total cap or a department's own
+    (the register :class:`~spotcheck.tenants.campaigns.models.InspectionCount`; cap-exempt kinds not counted)."""
+    rules = rules_for(None, as_of(period))
+    rows = db.session.execute(sa.select(InspectionCount.entity_id, InspectionCount.department_id,
+                                        InspectionCount.counted_as, InspectionCount.campaign_code)
+                              .where(InspectionCount.year == period.year, InspectionCount.counts.is_(True))).all()
+    total: dict[int, dict[str, str]] = defaultdict(dict)
+    own: dict[tuple[int, int], dict[str, str]] = defaultdict(dict)
+    for entity_id, department_id, key, code in rows:
+        total[entity_id][key] = code
+        own[(entity_id, department_id)][key] = code
+    found: list[tuple[int, int, int, str, dict[str, str]]] = []
+    if rules.inspection_cap is not None:
+        found += [(e, len(keys), rules.inspection_cap, "", keys) for e, keys in total.items()
+                  if len(keys) > rules.inspection_cap]
+    caps = {t.id: (t.name, rules_for(t.id, as_of(period)).department_inspection_cap)
+            for t in db.session.scalars(sa.select(Tenant).where(Tenant.id.in_({d for _, d in own})))} if own else {}
+    for (entity_id, department_id), keys in own.items():
+        name, cap = caps[department_id]
+        if cap is not None and len(keys) > cap:
+            found.append((entity_id, len(keys), cap, name, keys))
+    entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_({f[0] for f in found})))}
+    return [OverCap(entities[e], n, cap, whose, tuple(sorted(keys.values())), _concurrent(list(keys)))
+            for e, n, cap, whose, keys in sorted(found, key=lambda f: (-f[1], f[0]))]
+
+
+def _concurrent(keys: list[str]) -> bool:
+    """Whether the last two target draws counted were frozen each before the other drew: neither frame could
+    see the other's draw (the figure flags it; the registry is never locked for it)."""
+    ids = [int(key.split(":")[1]) for key in keys]
+    moments = db.session.execute(sa.select(Draw.frozen_at, Draw.drawn_at).join(
+        Campaign, Campaign.id == Draw.campaign_id).where(
+        Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None),
+        sa.or_(Campaign.id.in_(ids), Campaign.joint_id.in_(ids)))
+        .order_by(Draw.drawn_at)).all()
+    return len(moments) >= 2 and moments[-1].frozen_at < moments[-2].drawn_at
+
+
+# --- the rows behind each figure ------------------------------------------------------------------------
+
+
+def rows_of(key: str, period: Period, limit: int = 200) -> Rows:
+    """The rows figure ``key`` counts (at most ``limit``; ``total`` says how many)."""
+    rules = rules_for(None, as_of(period))
+    if key == "over_cap":
+        found = over_cap(period)
+        return Rows(BURDEN_COLUMNS["over_cap"], [
+            [o.entity.name, o.entity.code, o.counted, o.cap, o.whose or "实施方案（年度总上限）", "、".join(o.campaigns),
+             "两个抽取范围同时冻结" if o.concurrent else ""] for o in found[:limit]],
+            len(found), [("business", o.entity.code) for o in found[:limit]])
+    if key in ("repeated", "onsite", "joint_rate"):
+        if key == "repeated":
+            visits = repeated(period, rules.repeat_window_days)
+        else:
+            checks = _checks(period)
+            chosen = sa.select(checks.c.entity_id).where(checks.c.key > 0) if key == "joint_rate" else \
+                sa.select(checks.c.entity_id)
+            visits = visits_of(period, db.session.scalars(chosen.distinct().order_by(checks.c.entity_id).limit(limit)))
+            if key == "joint_rate":
+                visits = [v for v in visits if v.key > 0]
+        names = {e.id: e for e in db.session.scalars(sa.select(Entity).where(
+            Entity.id.in_({v.entity_id for v in visits[:limit]})))}
+        return Rows(BURDEN_COLUMNS["visits"], [
+            [names[v.entity_id].name, names[v.entity_id].code, v.department, v.campaign_code, v.checked_on]
+            for v in visits[:limit]], len(visits), [v.ref for v in visits[:limit]])
+    if key == "per_business":
+        most = most_checked(period, limit)
+        return Rows(BURDEN_COLUMNS["per_business"], [[e.name, e.code, n] for e, n in most], len(most),
+                    [("business", e.code) for e, _ in most])
+    if key == "suspicious":
+        flagged = repeated_draws.flagged(period.year, rules.repeat_draw_alpha)
+        return Rows(BURDEN_COLUMNS["suspicious"], [
+            [f.entity.name, f.entity.code, f.department, f.drawn, f.expected, f"{f.chance:.2%}", "、".join(f.campaigns)]
+            for f in flagged[:limit]], len(flagged), [("business", f.entity.code) for f in flagged[:limit]])
+    raise KeyError(key)

@@ -1,0 +1,135 @@
+"""涉企检查频次 (国办发〔2024〕54号): the justice bureau's figures of how often each business is inspected across the
+departments — two departments' checks of one business 18 days apart are flagged, the checks per business and the
+joint rate counted, each drilling down to its visits; a department's repeated draws of one business are weighed
+against the chance its frames gave; only the bureau reads them."""
+from __future__ import annotations
+
+import itertools
+import math
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, strategies as st
+
+from spotcheck.core.clock import SHANGHAI, frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.errors import Forbidden
+from spotcheck.core.policy import CONSOLE
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import commands as campaign_commands
+from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.directory import commands as directory
+from spotcheck.tenants.directory.queries import entity_by_code
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.rules import commands as rules_commands, rulebook
+from spotcheck.tenants.supervision import vocabulary
+from spotcheck.tenants.supervision.queries import burden as burden_queries
+from spotcheck.tenants.supervision.repeated_draws import tail
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import user_named
+from tests.support.named_world import handed_out
+from tests.support.rules_files import changed_department_rules, changed_rulebook
+
+YEAR = vocabulary.parse_period("2026")
+
+
+def _brute(chances, k):
+    return sum(math.prod(p if hit else 1 - p for p, hit in zip(chances, hits))
+               for hits in itertools.product((0, 1), repeat=len(chances)) if sum(hits) >= k)
+
+
+@given(st.lists(st.floats(0, 1), max_size=7), st.integers(0, 8))
+def test_the_chance_of_being_drawn_that_often_is_the_poisson_binomial_tail(chances, k):
+    assert tail(chances, k) == pytest.approx(_brute(chances, k), abs=1e-9)
+    assert tail(chances, 0) == pytest.approx(1.0)
+
+
+def test_known_chances():
+    assert tail([0.5, 0.5], 2) == pytest.approx(0.25)
+    assert tail([0.1] * 3, 3) == pytest.approx(0.001)
+
+
+def _checked(ids, department: str, day: date) -> None:
+    chief = user_named(f"{department}_inspector")
+    with tenant_scope(ids["tenant"]), frozen_at(datetime(day.year, day.month, day.day, 9, tzinfo=SHANGHAI)):
+        item = ids["item"]
+        results.record_result(ids["visit"], {
+            "checked_on": day.isoformat(), "method": "onsite", "record": "现场核查。", "evaluation": "基本规范。",
+            "opinions": "无。", "items": {str(item): {"categories": ["no_problem"], "findings": ""}}}, actor=chief)
+        results.submit_result(ids["visit"], actor=chief)
+        db.session.commit()
+
+
+def test_two_departments_checking_one_business_within_the_window_are_flagged_and_drill_down(app):
+    with app.app_context(), frozen_at(date(2026, 2, 27)):
+        yjj_world, swj_world = build(), build("swj")
+        business = yjj_world["codes"][0]
+        swj = user_named("swj_admin")
+        with tenant_scope(swj.tenant_id):
+            directory.add_entry({"entity_id": entity_by_code(business).id, "risk": "B", "category": "危险化学品"},
+                                actor=swj)
+            db.session.commit()
+        first = {**handed_out(yjj_world), "item": yjj_world["item"]}
+        second = {**handed_out(swj_world, department="swj", codes=[business]), "item": swj_world["item"]}
+    with app.app_context():
+        _checked(first, "yjj", date(2026, 3, 2))
+        _checked(second, "swj", date(2026, 3, 20))
+        supervisor = user_named("sfj_supervisor")
+        with tenant_scope(supervisor.tenant_id), frozen_at(date(2026, 4, 1)):
+            found = burden_queries.figures(YEAR, reader=supervisor)
+            assert (found.onsite, found.joint, found.businesses, found.most) == (2, 0, 1, 2)
+            assert found.repeated == 1 and found.spread == {2: 1} and found.joint_rate == 0
+            assert found.over_cap == 0 and found.window_days == 30
+            rows = burden_queries.rows("repeated", YEAR, reader=supervisor)
+            assert [(r[1], r[4]) for r in rows.rows] == [(business, date(2026, 3, 2)), (business, date(2026, 3, 20))]
+            assert {r[2] for r in rows.rows} == {user_named("yjj_admin").tenant.name, swj.tenant.name}
+            assert [r[2] for r in burden_queries.rows("per_business", YEAR, reader=supervisor).rows] == [2]
+            with pytest.raises(Forbidden):
+                burden_queries.figures(YEAR, reader=user_named("yjj_leader"))
+
+
+def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with_their_chance(app):
+    with app.app_context(), frozen_at(date(2026, 2, 10)):
+        world = build()
+        admin, supervisor = user_named("yjj_admin"), user_named("sfj_supervisor")
+        with tenant_scope(admin.tenant_id):
+            article = rulebook.document_of(rulebook.version_ids(admin.tenant_id)[1]).articles[0].number
+            rules_commands.load_department_rules(
+                {"text": changed_department_rules(admin.tenant_id, department_inspection_cap=(1, article))}, actor=CONSOLE)
+        rules_commands.load_rulebook({"text": changed_rulebook(repeat_draw_alpha=(99, "第9条"))}, actor=CONSOLE)
+        db.session.commit()
+        planner, leader = planner_of(admin), leader_of(admin)
+        with tenant_scope(admin.tenant_id):
+            sizes = dict(db.session.execute(sa.select(DirectoryEntry.risk, sa.func.count()).group_by(DirectoryEntry.risk)).all())
+            strata = {risk: {"count": n - 1} for risk, n in sizes.items()}  # two draws of n - 1 of n: they overlap
+            ids = []
+            for title in ("第一批", "第二批"):
+                campaign = campaign_commands.create_campaign(campaign_data(world, title=title, strata=strata), actor=planner)
+                campaign_commands.approve(campaign.id, actor=leader)
+                ids.append(campaign.id)
+            for minute, campaign_id in enumerate(ids):  # both frames frozen before either draws: each sees the
+                with frozen_at(datetime(2026, 2, 10, 9, minute, tzinfo=SHANGHAI)):  # business below its cap
+                    campaign_commands.freeze_targets(campaign_id, actor=planner)
+            for minute, campaign_id in enumerate(ids, 10):
+                with frozen_at(datetime(2026, 2, 10, 9, minute, tzinfo=SHANGHAI)):
+                    campaign_commands.draw_targets(campaign_id, {"public_inputs": ["observer:测试"]}, actor=planner)
+            db.session.commit()
+            both = set.intersection(*[set(db.session.scalars(sa.select(CampaignTarget.entity_id).where(
+                CampaignTarget.campaign_id == i, CampaignTarget.status == TargetStatus.selected))) for i in ids])
+            risk_of = dict(db.session.execute(sa.select(DirectoryEntry.entity_id, DirectoryEntry.risk)).all())
+        assert both
+        with tenant_scope(supervisor.tenant_id):
+            found = burden_queries.figures(YEAR, reader=supervisor)
+            assert found.over_cap == len(both) and found.suspicious == len(both)
+            over = burden_queries.rows("over_cap", YEAR, reader=supervisor)
+            assert all(row[2:5] == [2, 1, admin.tenant.name] and row[6] == "两个抽取范围同时冻结" for row in over.rows)
+            flagged = burden_queries.rows("suspicious", YEAR, reader=supervisor)
+            by_code = {row[1]: row for row in flagged.rows}
+            for entity_id in both:
+                entity = db.session.get(Entity, entity_id)
+                n = sizes[risk_of[entity_id]]
+                row = by_code[entity.code]
+                assert row[3] == 2 and row[4] == pytest.approx(2 * (n - 1) / n, abs=0.01)  # drawn twice, expected 2p
+                assert row[5] == f"{((n - 1) / n) ** 2:.2%}"  # the chance of both: p²
