@@ -19,8 +19,8 @@ from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
-from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory import commands as directory
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.queries import entity_by_code
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.rules import commands as rules_commands, rulebook
