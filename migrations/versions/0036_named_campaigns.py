@@ -2,7 +2,8 @@
 
 ``campaign.kind``: ``random`` (every campaign so far) or ``named``; ``campaign.named_targets``: a named draft's
 list of targets with their causes; ``campaign.disclosed_at``: when a named campaign's teams and targets became
-public (after 离企). ``campaign_target.cause`` and ``cause_reference``: why a named target is checked.
+public (after 离企); ``campaign.late_reason``: a named check made before it was registered (紧急检查事后登记), why.
+``campaign_target.cause`` and ``cause_reference``: why a named target is checked.
 
 Revision ID: 0036
 Revises: 0035
@@ -25,6 +26,7 @@ def upgrade():
                                                       length=16), server_default='random', nullable=False))
         batch_op.add_column(sa.Column('named_targets', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('disclosed_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('late_reason', sa.Text(), server_default='', nullable=False))
     with op.batch_alter_table('campaign_target', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cause', sa.String(length=16), server_default='', nullable=False))
         batch_op.add_column(sa.Column('cause_reference', sa.String(length=100), server_default='', nullable=False))
@@ -35,6 +37,7 @@ def downgrade():
         batch_op.drop_column('cause_reference')
         batch_op.drop_column('cause')
     with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.drop_column('late_reason')
         batch_op.drop_column('disclosed_at')
         batch_op.drop_column('named_targets')
         batch_op.drop_column('kind')

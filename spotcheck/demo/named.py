@@ -17,6 +17,7 @@ from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.results import commands as results, queries as results_queries
 
@@ -36,8 +37,21 @@ NAMED_CHECKS: dict[str, list[dict[str, Any]]] = {
 }
 
 
+#: Checks made at once after an accident, registered afterwards by the department's leader (紧急检查事后登记):
+#: ``days_ago`` before the demo's day, on the first business of ``category``, by its first two qualified inspectors.
+EMERGENCY_CHECKS: dict[str, list[dict[str, Any]]] = {
+    "YJJ": [
+        {"title": "{month}月{day}日冷库液氨泄漏事故现场紧急检查", "items": ["涉氨制冷企业安全检查"], "category": "工贸企业（冷库）",
+         "days_ago": 1, "cause": ("accident", "{month}月{day}日 冷库液氨泄漏，1人轻度中毒"),
+         "exempt": ("production_safety", "冷库发生液氨泄漏事故，须立即到场排查同类隐患。"),
+         "reason": "事故报告后须立即到场排查液氨管道和应急处置情况，来不及事先登记。"},
+    ],
+}
+
+
 def build(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
-    """Each department's named checks of ``year``; one that exists (found by title) is left as it is."""
+    """Each department's named checks of ``year``, and its checks registered after they were made; one that
+    exists (found by title) is left as it is."""
     for code, checks in NAMED_CHECKS.items():
         with tenant_scope(tenants[code].id):
             for spec in checks:
@@ -45,11 +59,18 @@ def build(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
                 if db.session.scalar(sa.select(Campaign.id).where(Campaign.year == year, Campaign.title == title)):
                     continue
                 _check(code.lower(), spec, title=title, year=year, today=today)
+    for code, checks in EMERGENCY_CHECKS.items():
+        with tenant_scope(tenants[code].id):
+            for spec in checks:
+                _emergency(code.lower(), spec, today=today)
 
 
 def _businesses(category: str, count: int) -> list[str]:
-    return list(db.session.scalars(sa.select(Entity.code).join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
-                                   .where(DirectoryEntry.category == category).order_by(Entity.code).limit(count)))
+    """The first ``count`` businesses of the directory in ``category`` (a small city may have none of it: then the
+    first of the directory)."""
+    listed = sa.select(Entity.code).join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id).order_by(Entity.code)
+    return (list(db.session.scalars(listed.where(DirectoryEntry.category == category).limit(count)))
+            or list(db.session.scalars(listed.limit(count))))
 
 
 def _check(code: str, spec: dict, *, title: str, year: int, today: date) -> None:
@@ -97,3 +118,27 @@ def _check(code: str, spec: dict, *, title: str, year: int, today: date) -> None
         with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 16, 0)):
             results.approve_result(visit.id, actor=leader)
             results.publish_results([visit.id], actor=planner)
+
+
+def _emergency(code: str, spec: dict, *, today: date) -> None:
+    """Registered by the leader the day after, with the team that went; handed to that team to record the result."""
+    day = today - timedelta(days=spec["days_ago"])
+    title = spec["title"].format(month=day.month, day=day.day)
+    if db.session.scalar(sa.select(Campaign.id).where(Campaign.year == day.year, Campaign.title == title)):
+        return
+    leader, planner = user_named(f"{code}_leader"), user_named(f"{code}_planner")
+    items = list(db.session.scalars(sa.select(Item).where(Item.name.in_(spec["items"]))))
+    needed = {c for item in items for c in item.inspector_categories or ()}
+    team = [i.id for i in db.session.scalars(sa.select(Inspector).where(
+        Inspector.active.is_(True), Inspector.is_expert.is_(False), Inspector.cert_expires_on.is_(None)
+        | (Inspector.cert_expires_on >= day)).order_by(Inspector.id)) if set(i.categories or ()) & needed][:2]
+    cause, reference = spec["cause"]
+    with clock.frozen_at(today):
+        campaign = campaign_commands.register_emergency({
+            "title": title, "year": day.year, "method": "onsite", "team_size": 2, "item_ids": [i.id for i in items],
+            "exempt_kind": spec["exempt"][0], "exempt_reason": spec["exempt"][1], "checked_on": day.isoformat(),
+            "late_reason": spec["reason"], "team": team,
+            "named_targets": [{"entity_code": business, "cause": cause,
+                               "reference": reference.format(month=day.month, day=day.day)}
+                              for business in _businesses(spec["category"], 1)]}, actor=leader)
+        results.hand_out(campaign.id, actor=planner)

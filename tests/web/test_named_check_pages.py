@@ -68,3 +68,28 @@ def test_the_api_takes_a_named_check_and_refuses_a_line_without_its_reference(ap
         refused = client.post("/api/v1/campaigns", json={**data, "title": "另一项核查"}, headers=planner)
         assert refused.status_code == 422 and "named_targets" in str(refused.json)
         assert len(client.get("/api/v1/campaigns", headers=planner).json) == 1
+
+
+def test_a_leader_registers_a_check_already_made_on_the_page_and_through_the_api(app, world):
+    leader, planner = signed_in(app, "yjj_leader"), signed_in(app, "yjj_planner")
+    with frozen_at(date(2026, 3, 12)):
+        assert planner.get("/campaigns/late").status_code == 403
+        page = leader.get("/campaigns/late").get_data(as_text=True)
+        assert "紧急检查事后登记" in page and 'name="leader_id"' in page and "3 日内" in page
+        leader_id, member_id = re.findall(r'<option value="(\d+)">检查员', page)[:2]
+        form = {"title": "液氨泄漏事故现场紧急检查", "year": "2026", "item_ids": [str(world["item"])], "exempt_kind": "",
+                "method": "onsite", "checked_on": "2026-03-10", "late_reason": "事故发生后须立即到场排查，来不及登记。",
+                "named_targets": f"{world['codes'][0]} 发生事故 2026年3月10日液氨泄漏", "leader_id": leader_id,
+                "member_ids": [member_id], "team_size": "2"}
+        too_late = post_form(leader, "/campaigns/late", {**form, "checked_on": "2026-03-01"}, token_from="/campaigns/late")
+        assert too_late.status_code == 422 and "已超过期限" in too_late.get_data(as_text=True)
+        done = post_form(leader, "/campaigns/late", form, token_from="/campaigns/late")
+        assert done.status_code == 302, done.get_data(as_text=True)
+        detail = leader.get(done.headers["Location"]).get_data(as_text=True)
+        assert 'id="campaign-registered-late"' in detail and "事故发生后须立即到场排查" in detail
+        api = app.test_client().post("/api/v1/campaigns/late", headers=bearer(app, "yjj_leader"), json={
+            **{k: v for k, v in form.items() if k not in ("leader_id", "member_ids", "item_ids", "named_targets")},
+            "year": 2026, "item_ids": [world["item"]], "team": [int(leader_id), int(member_id)], "team_size": 2,
+            "named_targets": [{"entity_code": world["codes"][1], "cause": "accident", "reference": "液氨泄漏"}]})
+        assert api.status_code == 201, api.json
+        assert api.json["late_reason"] and api.json["kind"] == "named" and "查〔2026〕2号" in api.json["code"]

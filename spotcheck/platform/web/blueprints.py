@@ -4,7 +4,12 @@ from __future__ import annotations
 from spotcheck.platform.web import apidocs, calendar_pages, health, home, public
 from spotcheck.platform.web.accounts import account, admin, auth
 from spotcheck.platform.web.audit import pages as audit_pages
-from spotcheck.platform.web.campaigns import pages as campaign_pages, public as public_draws, withdrawal
+from spotcheck.platform.web.campaigns import (
+    late as late_pages,
+    pages as campaign_pages,
+    public as public_draws,
+    withdrawal,
+)
 from spotcheck.platform.web.directory import pages as directory_pages
 from spotcheck.platform.web.exports import pages as export_pages
 from spotcheck.platform.web.inspectors import pages as inspector_pages
@@ -59,6 +64,7 @@ PAGES = (
     fields,
     reports,
     withdrawal,
+    late_pages,
     rulebook,
     public_rules,
 )

@@ -54,6 +54,9 @@ class Campaign(JointShared, Model):
     #: A named campaign's teams and targets published (after 离企 of every visit, so the check is not
     #: announced ahead): until then the public sees its inspector draw's commitment only.
     disclosed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: 紧急检查事后登记: a named check made before it could be registered — why; its team went, was not drawn
+    #: (:mod:`.commands.emergency`). Empty for every other campaign.
+    late_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     year: Mapped[int] = mapped_column()
     plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan.id"))
     exempt_kind: Mapped[str | None] = mapped_column(sa.String(32))  # outside the plan: why (the rulebook's exempt kinds)
@@ -104,6 +107,11 @@ class Campaign(JointShared, Model):
     def named(self) -> bool:
         """A named check (特定对象检查): its targets registered with their causes, only its inspectors drawn."""
         return self.kind in (CampaignKind.named, CampaignKind.named.value)
+
+    @property
+    def registered_late(self) -> bool:
+        """紧急检查事后登记: made before it was registered, by the team that went (not drawn)."""
+        return bool(self.late_reason)
 
     @property
     def tenant_code(self) -> str:

@@ -118,9 +118,10 @@ def recheck(campaign: Campaign, rules: Rules, errors: dict) -> None:
             for entity_id in sorted(capped)]
 
 
-def register(campaign: Campaign, *, actor: Actor) -> int:
+def register(campaign: Campaign, *, actor: Actor, draw: bool = True) -> int:
     """At approval: the named targets become the campaign's targets (登记检查对象), counted in the yearly
-    register as their causes say; the inspector draw is committed. Returns how many."""
+    register as their causes say; the inspector draw is committed (``draw``; a check registered after it was
+    made has its team already). Returns how many."""
     ids = entity_ids(campaign)
     rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": ids[row["entity_code"]],
              "group_code": campaign.tenant_code, "stratum": NAMED_STRATUM, "rank": rank,
@@ -133,7 +134,8 @@ def register(campaign: Campaign, *, actor: Actor) -> int:
                                             if inspection_counts.counts_toward_cap(campaign, row["cause"]) is counts],
                                  campaign.tenant_id, counts=counts)
     campaign.status = CampaignStatus.targets_drawn
-    draws.commit_draw(campaign, "inspectors", actor=actor)
+    if draw:
+        draws.commit_draw(campaign, "inspectors", actor=actor)
     return len(rows)
 
 

@@ -128,6 +128,13 @@ def _team_step(joint_refusal):
     return lambda c: not c.joint and c.joint_id is None and c.status in TEAMS_OPEN, why
 
 
+def _late_refused(step):
+    """A team step refused for a check registered after it was made (its team went; nothing replaces by a draw)."""
+    possible, refusal = step
+    return (lambda c: not c.registered_late and possible(c),
+            lambda c: LATE_TEAM if c.registered_late else refusal(c))
+
+
 def _targets_replaceable(campaign: Campaign) -> bool:
     return not campaign.named and campaign.status == CampaignStatus.targets_drawn and stage(draw_of(campaign, "inspectors")) == "committed"
 
@@ -150,6 +157,11 @@ def _own_refusal(refusal):
 
 def _own_action(name, permission, possible, refusal, *, parts: bool = False) -> Action:
     return Action(name, permission, _own(possible, parts=parts), _own_refusal(refusal))
+
+
+#: A check registered after it was made (紧急检查事后登记): its team is the one that went, and stays so.
+LATE_TEAM = _l("This check was registered after it was made: its team is the one that went, not drawn, and no member is "
+               "replaced by a draw.")
 
 
 #: The refusal naming the rule of a withdrawn campaign (撤销): its commitment stays published, nothing follows.
@@ -209,8 +221,8 @@ CAMPAIGN_ACTIONS = Actions(*refusing_withdrawn(
                               "is frozen.")),
     _own_action("freeze_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "committed")),
     _own_action("draw_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "frozen")),
-    _own_action("replace_inspector", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
-           _l("Inspectors can be replaced only after the inspector draw.")),
+    _own_action("replace_inspector", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN and not c.registered_late,
+           lambda c: LATE_TEAM if c.registered_late else _l("Inspectors can be replaced only after the inspector draw.")),
     _own_action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
            _l("The team leader is named after the inspector draw.")),
     # Experts join a team in addition (seed 001); a conflict declared after the draw (seed 002).
@@ -220,8 +232,8 @@ CAMPAIGN_ACTIONS = Actions(*refusing_withdrawn(
     Action("remove_expert", Permission.CAMPAIGNS_EDIT, *_team_step(_l(
         "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
         "take no experts on the platform."))),
-    Action("declare_recusal", Permission.CAMPAIGNS_EDIT, *_team_step(_l(
+    Action("declare_recusal", Permission.CAMPAIGNS_EDIT, *_late_refused(_team_step(_l(
         "A conflict in a joint campaign (联合抽查) is reported to the lead department's coordinator: the platform "
-        "does not replace the members of a mixed team."))),
+        "does not replace the members of a mixed team.")))),
 ))
 

@@ -47,6 +47,7 @@ READ_BY = {
     "department_inspection_cap": "`spotcheck/tenants/campaigns/inspection_counts.py:capped`",
     "cap_exempt_kinds": "`spotcheck/tenants/campaigns/inspection_counts.py:counts_toward_cap`, "
                         "`spotcheck/tenants/campaigns/named.py:recheck`",
+    "named_late_days": "`spotcheck/tenants/campaigns/commands/emergency.py:register_emergency`",
     "repeat_window_days": "`spotcheck/tenants/supervision/burden.py:compute`",
     "repeat_draw_alpha": "`spotcheck/tenants/supervision/burden.py:compute`",
     "target_replacement_reasons": "`spotcheck/tenants/campaigns/commands/teams.py:replace_target`",
@@ -56,7 +57,7 @@ READ_BY = {
     "recusal": "`spotcheck/tenants/campaigns/frames.py:inspector_frame` (the floor, always on)",
     "inspector_post_required": "`spotcheck/tenants/inspectors/checks.py:clean_inspector`",
     "expiry_warning_days": "`spotcheck/tenants/inspectors/eligibility.py:certificate_state`",
-    "basics_filed": "`spotcheck/tenants/supervision/queries.py:tasks_for`",
+    "basics_filed": "`spotcheck/tenants/supervision/queries/__init__.py:tasks_for`",
     "coverage_market": "`spotcheck/tenants/items/queries.py:coverage`, `spotcheck/tenants/supervision/figures.py:compute`",
     "coverage_other": "`spotcheck/tenants/items/queries.py:coverage`, `spotcheck/tenants/supervision/figures.py:compute`",
     "duties": "`spotcheck/tenants/supervision/duties.py:schedule`, `spotcheck/tenants/supervision/duties.py:find`",

@@ -127,6 +127,10 @@ PARAMETERS: tuple[Parameter, ...] = (
               "这些情形的抽查任务（写明情形和理由）不计入检查次数上限，其抽取范围也不因上限排除企业。",
               platform=list(CAP_EXEMPT_KIND_NAMES),
               platform_note="本地规则未列举时，平台将因事故、检验检查不合格、投诉举报和上级临时部署开展的检查不计入上限"),
+    Parameter("named_late_days", "紧急检查事后登记期限", "draws", kinds.Number(stricter="lower", low=1, high=30, unit="日"),
+              "情况紧急、未登记即对特定对象实施的检查，由负责人在检查后此日数（自然日）内补办登记，写明理由和实际到场的检查人员；"
+              "逾期不能补办。", platform=3,
+              platform_note="国办发〔2024〕54号要求规范检查程序、未规定补办期限：平台默认3日，实施方案或细则可以缩短"),
     Parameter("repeat_window_days", "多部门短期重复检查的统计间隔", "draws", kinds.Number(low=1, high=365, unit="日"),
               "同一企业被不同部门先后现场检查（不属于同一次联合检查），检查日期相隔不超过此日数的，司法局“涉企检查频次”统计列为"
               "短期重复检查，逐户可查。", platform=30,

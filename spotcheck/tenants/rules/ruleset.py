@@ -255,6 +255,11 @@ class Rules:
         return frozenset(self.values["cap_exempt_kinds"] or ())
 
     @property
+    def named_late_days(self) -> int:
+        """紧急检查事后登记期限, in days after the check."""
+        return int(self.values["named_late_days"])
+
+    @property
     def repeat_window_days(self) -> int:
         """多部门短期重复检查的统计间隔, in days."""
         return int(self.values["repeat_window_days"])

@@ -21,6 +21,7 @@ from spotcheck.platform.api.campaigns.schemas import (
     CampaignSchema,
     DrawRequestSchema,
     DrawSchema,
+    LateCheckSchema,
     LeaderRuleSchema,
     LeadersNamedSchema,
     ReplaceInspectorSchema,
@@ -74,6 +75,17 @@ class Campaigns(MethodView):
         exempt kind with a stated reason"""
         campaign = commands.create_campaign(data, actor=_user())
         return campaign
+
+
+@blp.route("/late")
+class LateCheck(MethodView):
+    @requires(Permission.CAMPAIGNS_APPROVE)
+    @blp.arguments(LateCheckSchema)
+    @blp.response(201, CampaignSchema)
+    def post(self, data):
+        """Register a check of named businesses already made (紧急检查事后登记, a leader): within the rules' days
+        after it, with the reason and the team that went; published at once"""
+        return commands.register_emergency({**data, "kind": "named"}, actor=_user())
 
 
 @blp.route("/<int:campaign_id>")

@@ -94,6 +94,17 @@ def fields_schema(name: str, names=None, **extra) -> type[Schema]:
 
 CampaignFieldsSchema = fields_schema("CampaignFieldsSchema")
 
+#: 紧急检查事后登记: a named check already made — its fields (no window: the day of the check is its window),
+#: the day, the reason and the team that went.
+LateCheckSchema = fields_schema(
+    "LateCheckSchema", [f.name for f in inputs.FIELDS if f.kind not in (inputs.FILTER, inputs.RULES, inputs.DATE)
+                        and f.name not in ("kind", "reserve_size")],
+    checked_on=fields.Str(required=True, metadata={"format": "date", "description": "The day the check was made"}),
+    late_reason=fields.Str(required=True, metadata={"description": "Why it was made before it was registered",
+                                                    "minLength": 4, "maxLength": 500}),
+    team=fields.List(Int(), required=True, metadata={
+        "description": "The inspectors who went (ids of my inspector directory), the team leader (组长) first"}))
+
 
 class CampaignSchema(Schema):
     id = Int()
@@ -104,6 +115,8 @@ class CampaignSchema(Schema):
     kind = fields.Enum(CampaignKind, by_value=True, metadata={
         "description": "random (随机抽查) or named (特定对象检查: targets named with their causes, only inspectors drawn)"})
     named_targets = fields.List(fields.Nested(NamedTargetSchema), allow_none=True)
+    late_reason = fields.Str(metadata={
+        "description": "A check registered after it was made (紧急检查事后登记): why; its team went, not drawn"})
     disclosed_at = fields.DateTime(allow_none=True, metadata={
         "description": "A named check: when its targets, teams and inspector proof became public (after 离企)"})
     year = Int()

@@ -1,16 +1,14 @@
 """How the audit page shows an entry (审计日志的呈现): in words, never as stored.
 
-An entry keeps codes and ids (``item.published``, ``user`` 4, ``{"roles": ["planner"]}``); the
-reader sees the action's name, the person's name, the object's name and the details as labelled
-fields, each value written out: lists joined with 、, yes/no, codes by their names (roles,
-replacement reasons, exempt kinds, job and draw kinds, strata, frame exclusions…), an
-``[old, new]`` change as "old → new". An unknown key is shown under its own name, its value
-still in words. All names come from the one table of each kind (the domains' vocabularies); the
-lookups of a page — people, objects, departments, the codes details hold — happen in the audit
-trail's queries (:mod:`spotcheck.tenants.audit.queries`), in bulk; this module only renders.
-
-Details never hold ID numbers (身份证号码): the services write certificate numbers and codes,
-and this module shows nothing that is not in the entry or in the department's own tables.
+An entry keeps codes and ids (``item.published``, ``user`` 4, ``{"roles": ["planner"]}``); the reader sees the
+action's name, the person's name, the object's name and the details as labelled fields, each value written out:
+lists joined with 、, yes/no, codes by their names (roles, replacement reasons, exempt kinds, job and draw kinds,
+strata, frame exclusions…), an ``[old, new]`` change as "old → new". An unknown key is shown under its own name,
+its value still in words. All names come from the one table of each kind (the domains' vocabularies); the lookups
+of a page — people, objects, departments, the codes details hold — happen in the audit trail's queries
+(:mod:`spotcheck.tenants.audit.queries`), in bulk; this module only renders. Details never hold ID numbers
+(身份证号码): the services write certificate numbers and codes, and this module shows nothing that is not in the
+entry or in the department's own tables.
 """
 from __future__ import annotations
 
@@ -32,13 +30,7 @@ from spotcheck.tenants.audit.vocabulary import (
     READS,
     SIGN_IN_FAILURES,
 )
-from spotcheck.tenants.campaigns.vocabulary import (
-    CAMPAIGN_KIND_NAMES,
-    LEADER_RULES,
-    NAMED_CAUSES,
-    RULE_PARAMETERS,
-    observer_words,
-)
+from spotcheck.tenants.campaigns import vocabulary as campaign_words
 from spotcheck.tenants.common import vocabulary as domain
 from spotcheck.tenants.common.vocabulary import JOB_KIND_LABELS, OBJECT_LABELS, percent, reference
 from spotcheck.tenants.directory.vocabulary import RISK_LABEL_STYLE_NAMES
@@ -242,10 +234,9 @@ def _kind(action: str, value) -> str:
     if action.startswith("follow_up."):
         return str(reference.FOLLOW_UP_KINDS.get(value, value))
     if action.startswith("campaign."):
-        return CAMPAIGN_KIND_NAMES.get(str(value), plain(value))
-    if action == "sheet.imported" and (name := audit_trail.import_kind_name(value)) is not None:
-        return name
-    return plain(value)
+        return campaign_words.CAMPAIGN_KIND_NAMES.get(str(value), plain(value))
+    named = audit_trail.import_kind_name(value) if action == "sheet.imported" else None
+    return named if named is not None else plain(value)
 
 
 def _reason(action: str, value) -> str:
@@ -364,7 +355,7 @@ def _status(action: str, value) -> str:
 
 def _parameters(action: str, value) -> str:
     """The rules a document sets, by their names (参数名称)."""
-    return _join(getattr(RULE_PARAMETERS.get(k), "label", k) for k in _listed(value)) if value else _("None")
+    return _join(getattr(campaign_words.RULE_PARAMETERS.get(k), "label", k) for k in _listed(value)) if value else _("None")
 
 
 _FORMATTERS = {
@@ -377,7 +368,7 @@ _FORMATTERS = {
     "fields": _field_names,
     "roles": _roles,
     "exempt_kind": _exempt,
-    "causes": lambda action, value: _join(NAMED_CAUSES.get(v, v) for v in _listed(value)),
+    "causes": lambda action, value: _join(campaign_words.NAMED_CAUSES.get(v, v) for v in _listed(value)),
     "half": _coded(domain.PLAN_HALF),
     "risk_labels": _risk_style,
     "risk": _risk,
@@ -389,9 +380,9 @@ _FORMATTERS = {
     "stratum": _stratum,
     "entities": _range,
     "months": lambda action, value: _join(_listed(value)) if value else _("None"),
-    "public_inputs": lambda action, value: _join(observer_words(v) for v in _listed(value)) if value else _("None"),
+    "public_inputs": lambda action, value: _join(campaign_words.observer_words(v) for v in _listed(value)) if value else _("None"),
     "table": lambda action, value: _table_name(value),
-    "rule": lambda action, value: _join(LEADER_RULES.get(v, v) for v in _listed(value)),
+    "rule": lambda action, value: _join(campaign_words.LEADER_RULES.get(v, v) for v in _listed(value)),
     "methods": _coded(reference.CHECK_METHODS),
     "authority": _coded(domain.PLAN_AUTHORITY),
     "status": _status,

@@ -240,6 +240,32 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
         self.method.data = values["method"]
 
 
+class LateCheckForm(_CampaignFields):
+    """紧急检查事后登记: a named check already made — the day, the reason, the businesses and the team that went
+    (the 组长 and the members, from the department's inspector directory)."""
+    checked_on = StringField(_l("Day of the check"), render_kw={"type": "date"})
+    late_reason = TextAreaField(_l("Why it was made before it was registered"))
+    leader_id = SelectField(_l("Team leader"), choices=[], validate_choice=False)
+    member_ids = MultiCheckboxField(_l("Members"), choices=[], validate_choice=False)
+
+    def offer(self, inspectors) -> "LateCheckForm":
+        """The department's active inspectors (``(id, name, certificate number)``) for the team."""
+        choices = [(str(i), f"{name}（{cert}）") for i, name, cert in inspectors]
+        self.leader_id.choices = [SelectChoice("", _l("Choose the team leader…"))] + choices
+        self.member_ids.choices = choices
+        return self
+
+    def command_data(self) -> dict:
+        data = values_of_form(self, inputs.FIELDS)
+        data.update(kind="named", named_targets=named_rows(self.named_targets.data), checked_on=self.checked_on.data or "",
+                    late_reason=self.late_reason.data or "")
+        leader = whole_number(self.leader_id.data or "")
+        data["team"] = [leader] * bool(leader) + [m for m in whole_numbers(self.member_ids.data) if m != leader]
+        for key in ("target_filter", "strata", "window_start", "window_end"):
+            data.pop(key, None)
+        return data
+
+
 class DrawForm(FlaskForm):
     """A draw's outside input: each observer's line (who they are and the word or number they gave),
     entering the draw exactly as typed; with none, the reason the draw uses the department's secret

@@ -11,6 +11,7 @@ from spotcheck.tenants.campaigns.commands.ceremony import (
     submit_draw,
 )
 from spotcheck.tenants.campaigns.commands.drafting import approve, create_campaign, update_campaign
+from spotcheck.tenants.campaigns.commands.emergency import register_emergency
 from spotcheck.tenants.campaigns.commands.teams import (
     designate_leader,
     designate_leaders,
@@ -21,5 +22,5 @@ from spotcheck.tenants.campaigns.commands.teams import (
 from spotcheck.tenants.campaigns.commands.withdrawal import cancel, delete_draft, return_draft
 
 __all__ = ["approve", "cancel", "create_campaign", "delete_draft", "designate_leader", "designate_leaders", "draw_inspectors",
-           "draw_targets", "freeze_inspectors", "freeze_targets", "replace_inspector", "replace_inspectors", "replace_target",
-           "return_draft", "submit_draw", "update_campaign"]
+           "draw_targets", "freeze_inspectors", "freeze_targets", "register_emergency", "replace_inspector", "replace_inspectors",
+           "replace_target", "return_draft", "submit_draw", "update_campaign"]

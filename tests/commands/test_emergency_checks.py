@@ -1,0 +1,100 @@
+"""紧急检查事后登记: a check of named businesses made at once, before it could be registered, is registered by a
+leader within the rules' days after it, with the reason and the team that went — not drawn, said so, public at
+once; too late, too small a team, an inspector without a valid certificate, no reason: refused, nothing saved."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns.models import Campaign, InspectionCount, TeamMember
+from spotcheck.tenants.campaigns.queries import public as publication
+from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
+from spotcheck.tenants.inspectors import commands as inspectors
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.results import commands as results
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.helpers import user_named
+
+TODAY = date(2026, 3, 12)
+
+
+def _data(world, team, overrides=None) -> dict:
+    return {**campaign_data(world), "title": "冷库液氨泄漏事故现场紧急检查", "checked_on": "2026-03-10",
+            "late_reason": "事故发生后须立即到场排查，来不及事先登记。", "team": team,
+            "named_targets": [{"entity_code": world["codes"][0], "cause": "accident", "reference": "2026年3月10日 液氨泄漏"}],
+            **(overrides or {})}
+
+
+def _team(n: int) -> list[int]:
+    return list(db.session.scalars(sa.select(Inspector.id).order_by(Inspector.id).limit(n)))
+
+
+def test_a_leader_registers_a_check_made_two_days_ago_with_the_team_that_went(app):
+    with app.app_context(), frozen_at(TODAY):
+        world = build()
+        leader = leader_of(user_named("yjj_admin"))
+        with tenant_scope(world["tenant"]):
+            team = _team(2)[::-1]  # the 组长 first
+            campaign = campaign_commands.register_emergency(_data(world, team), actor=leader)
+            db.session.commit()
+            campaign = campaigns.get_campaign(campaign.id)
+            assert campaign.code.startswith("应急查〔2026〕") or "查〔2026〕" in campaign.code
+            assert campaign.status == CampaignStatus.inspectors_drawn and campaign.late_reason
+            assert campaign.window_start == campaign.window_end == date(2026, 3, 10)
+            members = db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id)
+                                         .order_by(TeamMember.position)).all()
+            assert [m.inspector_id for m in members] == team and [m.is_leader for m in members] == [True, False]
+            assert not publication.withheld(campaign)  # the check is over: public at once
+            assert publication.public_draws(campaign) == {}  # nothing was drawn, and nothing says so
+            assert [row.counts for row in db.session.scalars(sa.select(InspectionCount))] == [False]  # an accident
+            assert "replace_inspector" not in campaigns.allowed_actions(campaign, reader=planner_of(leader))
+            visits = results.hand_out(campaign.id, actor=planner_of(leader))
+            assert len(visits) == 1
+            db.session.commit()
+        page = app.test_client().get(f"/public/draws/campaigns/{campaign.id}").get_data(as_text=True)
+        assert "事后登记" in page and "事故发生后须立即到场排查" in page and "未经随机抽取" in page
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"checked_on": "2026-03-05"}, "checked_on"),  # 7 days ago: beyond the platform's 3
+    ({"checked_on": "2026-03-13"}, "checked_on"),  # tomorrow
+    ({"late_reason": ""}, "late_reason"),
+    ({"team": "one"}, "team"),
+    ({"team": "expired"}, "team"),
+    ({"named_targets": []}, "named_targets"),
+])
+def test_a_late_registration_is_refused_naming_the_field_and_saves_nothing(app, change, field):
+    with app.app_context(), frozen_at(TODAY):
+        world = build()
+        admin = user_named("yjj_admin")
+        leader = leader_of(admin)
+        with tenant_scope(world["tenant"]):
+            team = _team(2)
+            if change.get("team") == "one":
+                change = {"team": team[:1]}
+            elif change.get("team") == "expired":
+                inspectors.update_inspector(team[1], {"cert_expires_on": "2026-03-01"}, actor=admin)
+                db.session.commit()
+                change = {"team": team}
+            with pytest.raises(ValidationFailed) as refused:
+                campaign_commands.register_emergency(_data(world, team, change), actor=leader)
+            db.session.rollback()
+            assert field in refused.value.errors
+            if field == "checked_on" and change["checked_on"] == "2026-03-05":
+                assert "3" in str(refused.value.errors[field][0])
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)) == 0
+
+
+def test_a_planner_cannot_register_a_check_already_made(app):
+    with app.app_context(), frozen_at(TODAY):
+        world = build()
+        planner = planner_of(user_named("yjj_admin"))
+        with tenant_scope(world["tenant"]), pytest.raises(Forbidden):
+            campaign_commands.register_emergency(_data(world, _team(2)), actor=planner)
