@@ -3,6 +3,7 @@
 ``campaign.kind``: ``random`` (every campaign so far) or ``named``; ``campaign.named_targets``: a named draft's
 list of targets with their causes; ``campaign.disclosed_at``: when a named campaign's teams and targets became
 public (after 离企); ``campaign.late_reason``: a named check made before it was registered (紧急检查事后登记), why.
+``inspection_count.withheld``: a named check's count, read by no frame until it is disclosed.
 ``campaign_target.cause`` and ``cause_reference``: why a named target is checked.
 
 Revision ID: 0036
@@ -27,12 +28,16 @@ def upgrade():
         batch_op.add_column(sa.Column('named_targets', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('disclosed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('late_reason', sa.Text(), server_default='', nullable=False))
+    with op.batch_alter_table('inspection_count', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('withheld', sa.Boolean(), server_default=sa.false(), nullable=False))
     with op.batch_alter_table('campaign_target', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cause', sa.String(length=16), server_default='', nullable=False))
         batch_op.add_column(sa.Column('cause_reference', sa.String(length=100), server_default='', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('inspection_count', schema=None) as batch_op:
+        batch_op.drop_column('withheld')
     with op.batch_alter_table('campaign_target', schema=None) as batch_op:
         batch_op.drop_column('cause_reference')
         batch_op.drop_column('cause')

@@ -16,6 +16,7 @@ from spotcheck.tenants.campaigns import commands as campaign_commands, queries a
 from spotcheck.tenants.campaigns.models import Campaign, InspectionCount, TeamMember
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
+from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import commands as results
@@ -98,3 +99,28 @@ def test_a_planner_cannot_register_a_check_already_made(app):
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(world["tenant"]), pytest.raises(Forbidden):
             campaign_commands.register_emergency(_data(world, _team(2)), actor=planner)
+
+
+def test_a_late_check_is_of_its_days_year_its_team_has_no_conflict_and_stays_as_it_went(app):
+    with app.app_context(), frozen_at(TODAY):
+        world = build()
+        admin = user_named("yjj_admin")
+        leader = leader_of(admin)
+        with tenant_scope(world["tenant"]):
+            team = _team(2)
+            with pytest.raises(ValidationFailed) as refused:
+                campaign_commands.register_emergency(_data(world, team, {"year": 2025}), actor=leader)
+            assert "year" in refused.value.errors
+            db.session.rollback()
+            entity = db.session.scalar(sa.select(Entity).where(Entity.code == world["codes"][0]))
+            inspectors.declare_recusal(team[1], {"entity_id": entity.id, "reason": "其配偶在该企业任职"}, actor=admin)
+            db.session.commit()
+            with pytest.raises(ValidationFailed) as refused:
+                campaign_commands.register_emergency(_data(world, team), actor=leader)
+            assert "回避" in str(refused.value.errors["team"][0])
+            db.session.rollback()
+            campaign = campaign_commands.register_emergency(_data(world, _team(3)[::2]), actor=leader)
+            db.session.commit()
+            allowed = campaigns.allowed_actions(campaigns.get_campaign(campaign.id), reader=planner_of(admin))
+            assert not allowed & {"designate_leader", "replace_inspector", "add_expert", "declare_recusal", "cancel"}
+            assert campaigns.get_campaign(campaign.id).team_size == 2

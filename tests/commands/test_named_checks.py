@@ -26,9 +26,9 @@ from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.rules import commands as rules_commands, rulebook
 from spotcheck.tenants.supervision import queries as supervision_queries, vocabulary as supervision_vocabulary
-from tests.support.campaign_world import build, leader_of, planner_of
+from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.documents import pdf_text
-from tests.support.helpers import user_named
+from tests.support.helpers import bearer, user_named
 from tests.support.named_world import handed_out, named_data, registered
 from tests.support.rules_files import changed_department_rules
 
@@ -178,3 +178,42 @@ def test_a_named_check_is_counted_apart_from_the_random_checks_in_the_bureaus_fi
     page = app.test_client().get(url).get_data(as_text=True)
     card = page[page.index("public-result-named"):]
     assert "特定对象检查（非随机）" in card and "检查原因：投诉举报" in card and "TS-2026-0012" not in page
+
+
+def test_a_named_check_not_yet_disclosed_changes_no_frame_and_can_be_withdrawn_before_the_hand_out(app):
+    with app.app_context(), frozen_at(DAY):
+        world = build()
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            article = rulebook.document_of(rulebook.version_ids(admin.tenant_id)[1]).articles[0].number
+            rules_commands.load_department_rules(
+                {"text": changed_department_rules(admin.tenant_id, department_inspection_cap=(1, article))}, actor=CONSOLE)
+            db.session.commit()
+        named_id = registered(world)  # the referral would put its business at the cap of 1
+        with tenant_scope(admin.tenant_id):
+            assert all(row.withheld for row in db.session.scalars(sa.select(InspectionCount)))
+            planner = planner_of(admin)
+            random_check = campaign_commands.create_campaign(campaign_data(world, title="危化企业抽查"), actor=planner)
+            campaign_commands.approve(random_check.id, actor=leader_of(admin))
+            campaign_commands.freeze_targets(random_check.id, actor=planner)
+            db.session.commit()
+            record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == random_check.id))
+            frame = record.frame_file.decode()
+            assert all(code in frame for code in world["codes"][:3])  # neither "checked" nor capped: nothing told
+            assert not (record.excluded or {}).get("cap") and not record.capped
+            campaign_commands.cancel(named_id, {"reason": "投诉人撤回投诉，经核实无须检查。"}, actor=leader_of(admin))
+            db.session.commit()
+            assert campaigns.get_campaign(named_id).status == CampaignStatus.withdrawn
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(InspectionCount)) == 0  # counts for nobody
+
+
+def test_approving_a_named_check_through_the_api_answers_its_inspector_draws_commitment(app):
+    with app.app_context(), frozen_at(DAY):
+        world = build()
+        with tenant_scope(world["tenant"]):
+            campaign = campaign_commands.create_campaign(named_data(world), actor=planner_of(user_named("yjj_admin")))
+            db.session.commit()
+            campaign_id = campaign.id
+    with frozen_at(DAY):
+        approved = app.test_client().post(f"/api/v1/campaigns/{campaign_id}/approve", headers=bearer(app, "yjj_leader"))
+    assert approved.status_code == 200 and approved.json["kind"] == "inspectors" and len(approved.json["commitment"]) == 64

@@ -20,7 +20,7 @@ from spotcheck.core.database import db
 from spotcheck.draw import inspectors as inspector_engine
 from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.in_force import rules_of
-from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, campaign_item
+from spotcheck.tenants.campaigns.models import Campaign, CampaignKind, CampaignTarget, TargetStatus, campaign_item
 from spotcheck.tenants.campaigns.vocabulary import FLAGGED
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors import eligibility
@@ -168,12 +168,14 @@ def _filtered(query, target_filter: dict):
 
 
 def _checked_this_year(campaign: Campaign, tenant_id: int):
-    """Drawn (and still selected) this year by another campaign of the department for one of the same items."""
+    """Drawn (and still selected) this year by another campaign of the department for one of the same items (a
+    check of named businesses once disclosed: before, the frame would tell whom it will check)."""
     same_items = sa.select(campaign_item.c.campaign_id).where(
         campaign_item.c.item_id.in_([item.id for item in campaign.items]))
     drawn = sa.select(CampaignTarget.entity_id).join(Campaign, Campaign.id == CampaignTarget.campaign_id).where(
         CampaignTarget.tenant_id == tenant_id, CampaignTarget.status == TargetStatus.selected,
-        Campaign.year == campaign.year, Campaign.id != campaign.id, Campaign.id.in_(same_items))
+        Campaign.year == campaign.year, Campaign.id != campaign.id, Campaign.id.in_(same_items),
+        sa.or_(Campaign.kind == CampaignKind.random, Campaign.disclosed_at.is_not(None)))  # a named check, once public
     return Entity.id.in_(drawn)  # not correlated: one hashed look-up per row
 
 

@@ -37,7 +37,8 @@ def counts_toward_cap(campaign: Campaign, cause: str | None = None) -> bool:
     return campaign.method == "onsite" and kind not in rules_of(campaign).cap_exempt_kinds
 
 
-def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *, counts: bool | None = None) -> None:
+def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *, counts: bool | None = None,
+           withheld: bool = False) -> None:
     """Count ``campaign``'s draw of ``entity_ids`` for the department that drew them (a business already
     counted for it under the same key is left as it is). ``counts``: toward the cap — for a joint
     campaign, as the department's own part says (:func:`counts_toward_cap` of the part)."""
@@ -50,7 +51,7 @@ def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *,
         InspectionCount.entity_id.in_(sorted(wanted)))))
     counted = counts_toward_cap(campaign) if counts is None else counts
     rows = [{"entity_id": entity_id, "year": campaign.year, "counted_as": key, "campaign_code": campaign.code or "",
-             "department_id": department_id, "counts": counted}
+             "department_id": department_id, "counts": counted, "withheld": withheld}
             for entity_id in sorted(wanted - known)]
     if rows:
         db.session.execute(sa.insert(InspectionCount), rows)
@@ -61,6 +62,17 @@ def record_drawn(campaign: Campaign) -> None:
     record(campaign, db.session.scalars(sa.select(CampaignTarget.entity_id).where(
         CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)),
         campaign.tenant_id)
+
+
+def disclosed(campaign: Campaign) -> None:
+    """A named check disclosed: its counts are read by the frames frozen from now on."""
+    db.session.execute(sa.update(InspectionCount).where(InspectionCount.counted_as == counted_as(campaign))
+                       .values(withheld=False))
+
+
+def withdrawn(campaign: Campaign) -> None:
+    """A named check withdrawn before its visits were handed out: it counts for nobody."""
+    db.session.execute(sa.delete(InspectionCount).where(InspectionCount.counted_as == counted_as(campaign)))
 
 
 def replaced(campaign: Campaign, out_entity_id: int, in_entity_id: int, department_id: int) -> None:
@@ -76,23 +88,28 @@ def replaced(campaign: Campaign, out_entity_id: int, in_entity_id: int, departme
     record(campaign, [in_entity_id], department_id, counts=counts)
 
 
-def _at(cap: int, year: int, key: str, department_id: int | None = None):
+def _at(cap: int, year: int, key: str, department_id: int | None = None, *, withheld: bool = False):
+    """SQL: the businesses counted ``cap`` times or more (``withheld``: a named check not disclosed yet too)."""
     counted = sa.select(InspectionCount.entity_id).where(
         InspectionCount.year == year, InspectionCount.counts.is_(True), InspectionCount.counted_as != key)
+    if not withheld:
+        counted = counted.where(InspectionCount.withheld.is_(False))
     if department_id is not None:
         counted = counted.where(InspectionCount.department_id == department_id)
     return counted.group_by(InspectionCount.entity_id).having(sa.func.count(sa.distinct(InspectionCount.counted_as)) >= cap)
 
 
-def _cap_condition(campaign: Campaign, department_id: int):
+def _cap_condition(campaign: Campaign, department_id: int, *, withheld: bool = False):
     """SQL: the business is at the rules' total cap across departments, or at the department's own, for a check of
-    ``campaign`` (its own draws not counted); ``None`` where the rules set no cap."""
+    ``campaign`` (its own draws not counted); ``None`` where the rules set no cap. A frame does not read the named
+    checks not disclosed yet (``withheld``: a registration does)."""
     rules, key = rules_of(campaign), counted_as(campaign)
     conditions = []
     if rules.inspection_cap is not None:
-        conditions.append(Entity.id.in_(_at(rules.inspection_cap, campaign.year, key)))
+        conditions.append(Entity.id.in_(_at(rules.inspection_cap, campaign.year, key, withheld=withheld)))
     if rules.department_inspection_cap is not None:
-        conditions.append(Entity.id.in_(_at(rules.department_inspection_cap, campaign.year, key, department_id)))
+        conditions.append(Entity.id.in_(_at(rules.department_inspection_cap, campaign.year, key, department_id,
+                                            withheld=withheld)))
     return sa.or_(*conditions) if conditions else None
 
 
@@ -108,7 +125,7 @@ def capped(campaign: Campaign, department_id: int):
 def at_cap(campaign: Campaign, entity_ids: list[int], department_id: int) -> set[int]:
     """Which of ``entity_ids`` are at their yearly cap for a check of ``campaign`` that counts toward it
     (a named check's targets whose cause is not cap-exempt)."""
-    condition = _cap_condition(campaign, department_id) if entity_ids else None
+    condition = _cap_condition(campaign, department_id, withheld=True) if entity_ids else None
     if condition is None:
         return set()
     return set(db.session.scalars(sa.select(Entity.id).where(Entity.id.in_(entity_ids), condition)))
@@ -120,7 +137,8 @@ def capped_list(entity_ids: list[int], year: int) -> list[dict]:
         return []
     found: dict[int, set[str]] = {}
     for entity_id, code in db.session.execute(sa.select(InspectionCount.entity_id, InspectionCount.campaign_code).where(
-            InspectionCount.entity_id.in_(entity_ids), InspectionCount.year == year, InspectionCount.counts.is_(True))):
+            InspectionCount.entity_id.in_(entity_ids), InspectionCount.year == year, InspectionCount.counts.is_(True),
+            InspectionCount.withheld.is_(False))):
         found.setdefault(entity_id, set()).add(code)
     return [{"code": code, "name": name, "campaigns": sorted(found.get(entity_id, ()))}
             for entity_id, code, name in db.session.execute(

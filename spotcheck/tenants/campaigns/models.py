@@ -269,3 +269,6 @@ class InspectionCount(Model):
     campaign_code: Mapped[str] = mapped_column(sa.String(64))
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id"))
     counts: Mapped[bool] = mapped_column(default=True)
+    #: A check of named businesses not disclosed yet (特定对象检查, before 离企): no frame reads it — a published
+    #: frame, its exclusions and its capped list would otherwise tell whom it will check. Cleared at disclosure.
+    withheld: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -129,10 +129,10 @@ def register(campaign: Campaign, *, actor: Actor, draw: bool = True) -> int:
              "cause_reference": row["reference"]}
             for rank, row in enumerate(campaign.named_targets or [], 1)]
     db.session.execute(sa.insert(CampaignTarget), rows)
-    for counts in (True, False):
+    for counts in (True, False):  # withheld until disclosed: no frame may tell whom it will check
         inspection_counts.record(campaign, [row["entity_id"] for row in rows
                                             if inspection_counts.counts_toward_cap(campaign, row["cause"]) is counts],
-                                 campaign.tenant_id, counts=counts)
+                                 campaign.tenant_id, counts=counts, withheld=draw)
     campaign.status = CampaignStatus.targets_drawn
     if draw:
         draws.commit_draw(campaign, "inspectors", actor=actor)

@@ -160,8 +160,8 @@ def _own_action(name, permission, possible, refusal, *, parts: bool = False) -> 
 
 
 #: A check registered after it was made (紧急检查事后登记): its team is the one that went, and stays so.
-LATE_TEAM = _l("This check was registered after it was made: its team is the one that went, not drawn, and no member is "
-               "replaced by a draw.")
+LATE_TEAM = _l("This check was registered after it was made: its team is the one that went, not drawn, and stays as "
+               "it was registered.")
 
 
 #: The refusal naming the rule of a withdrawn campaign (撤销): its commitment stays published, nothing follows.
@@ -190,11 +190,19 @@ def refusing_withdrawn(*actions: Action) -> list[Action]:
 
 
 def cancellable(campaign: Campaign) -> bool:
-    """Approved, its target draw committed or frozen, not drawn: a leader may still cancel it."""
+    """Approved, its target draw committed or frozen, not drawn: a leader may still cancel it; a check of named
+    businesses, until its visits are handed to the teams (one registered after it was made never)."""
+    if campaign.named:
+        return not campaign.registered_late and campaign.status in (CampaignStatus.targets_drawn,
+                                                                    CampaignStatus.inspectors_drawn)
     return campaign.status == CampaignStatus.approved and stage(draw_of(campaign, "targets")) in ("committed", "frozen")
 
 
 def cancel_refusal(campaign: Campaign):
+    if campaign.named and campaign.status != CampaignStatus.draft:
+        return _l("A check registered after it was made has been made: it is not withdrawn.") \
+            if campaign.registered_late else _l("A check of named businesses is withdrawn only until its visits are "
+                                                "handed to the teams.")
     if campaign.status == CampaignStatus.draft:
         return _l("A draft is not cancelled: its planner deletes it, or a leader returns it with the reason.")
     return _l("Only an approved campaign whose targets are not drawn yet can be withdrawn: once drawn, the published "
@@ -223,15 +231,15 @@ CAMPAIGN_ACTIONS = Actions(*refusing_withdrawn(
     _own_action("draw_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "frozen")),
     _own_action("replace_inspector", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN and not c.registered_late,
            lambda c: LATE_TEAM if c.registered_late else _l("Inspectors can be replaced only after the inspector draw.")),
-    _own_action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN,
-           _l("The team leader is named after the inspector draw.")),
+    _own_action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN and not c.registered_late,
+           lambda c: LATE_TEAM if c.registered_late else _l("The team leader is named after the inspector draw.")),
     # Experts join a team in addition (seed 001); a conflict declared after the draw (seed 002).
-    Action("add_expert", Permission.CAMPAIGNS_EDIT, *_team_step(_l(
+    Action("add_expert", Permission.CAMPAIGNS_EDIT, *_late_refused(_team_step(_l(
         "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
-        "take no experts on the platform."))),
-    Action("remove_expert", Permission.CAMPAIGNS_EDIT, *_team_step(_l(
+        "take no experts on the platform.")))),
+    Action("remove_expert", Permission.CAMPAIGNS_EDIT, *_late_refused(_team_step(_l(
         "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
-        "take no experts on the platform."))),
+        "take no experts on the platform.")))),
     Action("declare_recusal", Permission.CAMPAIGNS_EDIT, *_late_refused(_team_step(_l(
         "A conflict in a joint campaign (联合抽查) is reported to the lead department's coordinator: the platform "
         "does not replace the members of a mixed team.")))),

@@ -33,6 +33,7 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
     joint = bool(departments)
     when = (f"本次检查为跨部门联合检查（进一次门、查多项事），由本部门牵头，{'、'.join(departments)}共同参加，"
             f"各部门的检查事项一次完成。各部门定于" if joint else "本部门定于")
+    done = getattr(campaign, "registered_late", False)  # 紧急检查事后登记: the check was made before this notice
     columns = [("序号", .08)] + ([("检查部门", .16)] if joint else []) + [("检查事项", .30), ("检查内容（请准备相关材料）", None)]
     inspectors = [m for m in team if not m.get("expert")]
     experts = [m for m in team if m.get("expert")]
@@ -40,8 +41,9 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
         Para(f"{entity.name}（统一社会信用代码：{entity.code}）：", plain=True),
         Para((f"因{cause}，本部门依法对你单位开展检查（检查任务：{campaign.code}《{campaign.title}》）。" if cause else
               f"根据“双随机、一公开”监管工作要求，你单位经随机抽取被确定为本次抽查对象（抽查任务：{campaign.code}"
-              f"《{campaign.title}》）。") + f"{when} {window} 期间，派员对你单位开展检查，检查地点："
-             f"{entity.address or '你单位住所（经营场所）'}。"),
+              f"《{campaign.title}》）。") + (f"因情况紧急，本部门已于 {window} 派员对你单位实施现场检查，检查后补办登记。" if done
+                                           else f"{when} {window} 期间，派员对你单位开展检查，检查地点："
+                                                f"{entity.address or '你单位住所（经营场所）'}。")),
         Para("本次检查的事项及请你单位准备的材料如下："),
         Grid(columns, [[str(n)] + ([item["department"]] if joint else [])
                        + [item["name"], item["content"] or "按检查人员要求提供相关材料"] for n, item in enumerate(items, 1)]),
@@ -69,14 +71,16 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
 def assignment(*, inspector, campaign, window, visits, items, contact) -> Body:
     """派遣通知: to an inspector, every visit of the campaign with his part and teammates (of a named check,
     特定对象检查, each visit's cause, and that it is not to be announced ahead)."""
-    named = getattr(campaign, "named", False)
+    named, done = getattr(campaign, "named", False), getattr(campaign, "registered_late", False)
     return [
         Para(f"{inspector.name}同志（执法证号：{inspector.cert_no}）：", plain=True),
-        Para(f"经随机抽取，你被选派参加{'特定对象检查' if named else '抽查任务'} {campaign.code}《{campaign.title}》，检查时间为 "
+        Para(f"你于 {window} 作为实际到场人员参加的紧急检查 {campaign.code}《{campaign.title}》已事后补办登记（检查人员未经随机"
+             "抽取）。请在检查结束后 5 个工作日内录入检查结果。" if done else
+             f"经随机抽取，你被选派参加{'特定对象检查' if named else '抽查任务'} {campaign.code}《{campaign.title}》，检查时间为 "
              f"{window}。请按下列分工开展检查，出示执法证件，在检查结束后 5 个工作日内录入检查结果；与检查对象有利害关系的，"
              "应当主动申请回避。"),
         *([Para("本次检查为特定对象检查（非随机抽取检查对象），各检查对象的检查原因见下表；检查前不得向检查对象透露检查安排。")]
-          if named else []),
+          if named and not done else []),
         Grid([("序号", .08), ("检查对象", .28), ("地址", .26), ("分工", .10), ("同组人员", None)],
              [[str(n), [visit["entity_name"], visit["entity_code"], *([visit["cause"]] if visit.get("cause") else [])],
                visit["address"] or "", "组长" if visit["leader"] else "组员", visit["teammates"]]

@@ -10,6 +10,7 @@ from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.database import db
+from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.results.models import InspectionCode, Visit
 
@@ -31,5 +32,6 @@ def disclose_when_done(visit: Visit, *, actor: Actor) -> None:
     campaign = get_campaign(visit.campaign_id, for_update=True)
     if campaign.disclosed_at is None and not still_open(campaign.id):
         campaign.disclosed_at = now()
+        inspection_counts.disclosed(campaign)
         audit.record("campaign.disclosed", "campaign", campaign.id, actor=actor,
                      details={"code": campaign.code, "after_visit": visit.id})

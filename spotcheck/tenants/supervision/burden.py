@@ -16,6 +16,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, Draw, DrawKind, InspectionCount
@@ -32,13 +33,22 @@ from spotcheck.tenants.supervision.vocabulary import BURDEN_COLUMNS
 _KEY = sa.case((Campaign.joint_id.is_(None), -Visit.id), else_=Campaign.joint_id)
 
 
-def _checks(period: Period):
+def _counted(period: Period, until: date | None = None):
+    """The reported on-site visits of the period (up to ``until``)."""
+    condition = sa.and_(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.method == "onsite")
+    return condition if until is None else sa.and_(condition, Visit.checked_on <= until)
+
+
+def _checks(period: Period, until: date | None = None):
     """One row per check of the period: the business, the key, the day, how many department rows."""
     return (sa.select(Visit.entity_id, _KEY.label("key"), sa.func.min(Visit.checked_on).label("day"),
                       sa.func.count().label("rows"))
-            .join(Campaign, Campaign.id == Visit.campaign_id)
-            .where(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.method == "onsite")
+            .join(Campaign, Campaign.id == Visit.campaign_id).where(_counted(period, until))
             .group_by(Visit.entity_id, _KEY)).subquery()
+
+
+def _year_before(day: date) -> date:
+    return day.replace(year=day.year - 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
 @dataclass
@@ -71,8 +81,8 @@ class Burden:
         return round(100 * (self.onsite - self.last_year) / self.last_year, 1) if self.last_year else None
 
 
-def _counts(period: Period) -> tuple[int, int]:
-    checks = _checks(period)
+def _counts(period: Period, until: date | None = None) -> tuple[int, int]:
+    checks = _checks(period, until)
     onsite, joint = db.session.execute(sa.select(sa.func.count(), sa.func.count().filter(checks.c.key > 0))).one()
     return onsite, joint
 
@@ -80,8 +90,9 @@ def _counts(period: Period) -> tuple[int, int]:
 def compute(period: Period) -> Burden:
     rules = rules_for(None, as_of(period))
     found = Burden(period=period, window_days=rules.repeat_window_days)
+    until = min(period.end, today())  # a period under way: last year's up to the same day
     found.onsite, found.joint = _counts(period)
-    found.last_year = _counts(dataclasses.replace(period, year=period.year - 1))[0]
+    found.last_year = _counts(dataclasses.replace(period, year=period.year - 1), _year_before(until))[0]
     checks = _checks(period)
     per = sa.select(checks.c.entity_id, sa.func.count().label("n")).group_by(checks.c.entity_id).subquery()
     for n, businesses in db.session.execute(sa.select(per.c.n, sa.func.count()).group_by(per.c.n)):
@@ -125,19 +136,32 @@ class Visited:
         return ("visit", self.visit_id, self.campaign_id, self.on_portal, self.published)
 
 
+def _listed() -> sa.Select:
+    """The visits as :class:`Visited` rows are read."""
+    return (sa.select(Visit.entity_id, Visit.id, _KEY, Tenant.name, Campaign.code, Visit.checked_on, Campaign.id,
+                      sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at.is_not(None))
+            .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id))
+
+
 def visits_of(period: Period, entity_ids, *, onsite_only: bool = True) -> list[Visited]:
     """The reported visits of the given businesses in the period, by business and day."""
     wanted = sorted(set(entity_ids))
     if not wanted:
         return []
-    query = (sa.select(Visit.entity_id, Visit.id, _KEY, Tenant.name, Campaign.code, Visit.checked_on, Campaign.id,
-                       sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at.is_not(None))
-             .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id)
-             .where(Visit.entity_id.in_(wanted), Visit.status.in_(REPORTED), between(Visit.checked_on, period))
+    query = (_listed().where(Visit.entity_id.in_(wanted), Visit.status.in_(REPORTED), between(Visit.checked_on, period))
              .order_by(Visit.entity_id, Visit.checked_on, Visit.id))
     if onsite_only:
         query = query.where(Visit.method == "onsite")
     return [Visited(*row) for row in db.session.execute(query)]
+
+
+def _visits(period: Period, *, joint_only: bool, limit: int) -> tuple[int, list[Visited]]:
+    """How many reported on-site visits (department rows: a joint visit has one per department), and the latest."""
+    condition = _counted(period) if not joint_only else sa.and_(_counted(period), Campaign.joint_id.is_not(None))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).join(
+        Campaign, Campaign.id == Visit.campaign_id).where(condition)) or 0
+    query = _listed().where(condition).order_by(Visit.checked_on.desc(), Visit.id.desc()).limit(limit)
+    return total, [Visited(*row) for row in db.session.execute(query)]
 
 
 def repeated(period: Period, window_days: int) -> list[Visited]:
@@ -226,18 +250,13 @@ def rows_of(key: str, period: Period, limit: int = 200) -> Rows:
     if key in ("repeated", "onsite", "joint_rate"):
         if key == "repeated":
             visits = repeated(period, rules.repeat_window_days)
+            total, visits = len(visits), visits[:limit]
         else:
-            checks = _checks(period)
-            chosen = sa.select(checks.c.entity_id).where(checks.c.key > 0) if key == "joint_rate" else \
-                sa.select(checks.c.entity_id)
-            visits = visits_of(period, db.session.scalars(chosen.distinct().order_by(checks.c.entity_id).limit(limit)))
-            if key == "joint_rate":
-                visits = [v for v in visits if v.key > 0]
-        names = {e.id: e for e in db.session.scalars(sa.select(Entity).where(
-            Entity.id.in_({v.entity_id for v in visits[:limit]})))}
+            total, visits = _visits(period, joint_only=key == "joint_rate", limit=limit)
+        names = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_({v.entity_id for v in visits})))}
         return Rows(BURDEN_COLUMNS["visits"], [
             [names[v.entity_id].name, names[v.entity_id].code, v.department, v.campaign_code, v.checked_on]
-            for v in visits[:limit]], len(visits), [v.ref for v in visits[:limit]])
+            for v in visits], total, [v.ref for v in visits])
     if key == "per_business":
         most = most_checked(period, limit)
         return Rows(BURDEN_COLUMNS["per_business"], [[e.name, e.code, n] for e, n in most], len(most),

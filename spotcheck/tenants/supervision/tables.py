@@ -24,7 +24,7 @@ from flask_babel import force_locale
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, campaign_item
+from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, CampaignKind, campaign_item
 from spotcheck.tenants.common.vocabulary import PLAN_HALF, PLAN_STATUS, reference
 from spotcheck.tenants.common.vocabulary.classifications import region_name
 from spotcheck.tenants.items.history import items_at
@@ -137,11 +137,12 @@ def _period_line(period: Period) -> str:
 
 
 def _campaign_counts_by_item(period: Period) -> dict[int, int]:
-    """How many approved campaigns of the period check each item (已开展抽查次数 per item)."""
+    """How many approved random campaigns of the period check each item (已开展抽查次数 per item): a check of named
+    businesses is not a random check."""
     query = (sa.select(campaign_item.c.item_id, sa.func.count(sa.distinct(Campaign.id)))
              .join(Campaign, Campaign.id == campaign_item.c.campaign_id)
              .where(Campaign.status.not_in(NOT_CARRIED_OUT), Campaign.window_start >= period.start,
-                    Campaign.window_start <= period.end)
+                    Campaign.window_start <= period.end, Campaign.kind == CampaignKind.random)
              .group_by(campaign_item.c.item_id))
     return dict(db.session.execute(query).all())
 

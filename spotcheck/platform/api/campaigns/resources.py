@@ -139,9 +139,10 @@ class CampaignApprove(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.response(200, DrawSchema)
     def post(self, campaign_id):
-        """Approve the campaign (leader): the target draw is committed; answers the published commitment"""
+        """Approve the campaign (leader): the target draw is committed — a check of named businesses registers its
+        businesses and commits its inspector draw; answers the published commitment"""
         campaign = commands.approve(campaign_id, actor=_user())
-        return draw_facts(campaign, "targets")
+        return draw_facts(campaign, "inspectors" if campaign.named else "targets")
 
 
 @blp.route("/<int:campaign_id>/hand-out")

@@ -25,8 +25,9 @@ from spotcheck.tenants.campaigns.in_force import keep_rules
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TeamMember
 from spotcheck.tenants.campaigns.vocabulary import REASON_MAX, REASON_MIN, CampaignKind, CampaignStatus
 from spotcheck.tenants.common import validators
+from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors import eligibility
-from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.inspectors.models import Inspector, Recusal
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 
 
@@ -78,6 +79,17 @@ def _team(data: dict, day: date | None, categories: set[str], rules: Rules, erro
     return team
 
 
+def _conflicts(team: list[Inspector], targets: list[dict], errors: dict) -> None:
+    """An inspector with a declared conflict (回避) with a business checked could not lawfully check it."""
+    codes = {row["entity_code"] for row in targets}
+    found = db.session.execute(sa.select(Inspector.name, Entity.name).join(Recusal, Recusal.inspector_id == Inspector.id)
+                               .join(Entity, Entity.id == Recusal.entity_id)
+                               .where(Inspector.id.in_([i.id for i in team]), Entity.code.in_(codes))).all()
+    if found:
+        errors["team"] = [_l("%(name)s declared a conflict of interest with %(business)s (回避) and could not check it.",
+                             name=name, business=business) for name, business in found]
+
+
 @command(Permission.CAMPAIGNS_APPROVE)
 def register_emergency(data: dict, *, actor: Actor) -> Campaign:
     """A leader registers a check of named businesses already made (``data``: the campaign's fields and
@@ -98,8 +110,13 @@ def register_emergency(data: dict, *, actor: Actor) -> Campaign:
                                     "characters).", low=REASON_MIN, high=REASON_MAX)]
     needed = {c for item in clean.get("items") or [] for c in item.inspector_categories or ()}
     team = _team(data, day, needed, rules, errors)
+    if day is not None and clean.get("year") is not None and clean["year"] != day.year:
+        errors["year"] = [_l("A check made on %(day)s is of the year %(year)d.", day=day.isoformat(), year=day.year)]
+    if team and not errors:
+        _conflicts(team, clean["named_targets"], errors)
     if errors:
         raise ValidationFailed(errors)
+    clean["team_size"] = len(team)
     items = clean.pop("items")
     campaign = Campaign(code=None, status=CampaignStatus.draft, late_reason=reason, **clean)
     campaign.items = items

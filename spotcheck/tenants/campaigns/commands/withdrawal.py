@@ -21,6 +21,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of
 from spotcheck.tenants.campaigns.queries import get_campaign
@@ -79,6 +80,8 @@ def cancel(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     CAMPAIGN_ACTIONS.require(campaign, actor, "cancel")
     reason = clean_reason((data or {}).get("reason"))
     mark_withdrawn(campaign, reason, actor)
+    if campaign.named:  # its businesses registered at the approval: counted for nobody now
+        inspection_counts.withdrawn(campaign)
     audit.record("campaign.withdrawn", "campaign", campaign.id, actor=actor,
                  details={"code": campaign.code, "reason": reason})
     return campaign
