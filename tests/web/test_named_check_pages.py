@@ -33,7 +33,7 @@ def test_a_planner_registers_named_businesses_by_pasting_them_and_the_leader_app
     with frozen_at(DAY):
         form_page = planner.get("/campaigns/new?kind=named").get_data(as_text=True)
         assert "登记特定对象检查" in form_page and 'name="named_targets"' in form_page and 'name="A_ratio"' not in form_page
-        assert "请勿在标题中写入企业名称" in form_page
+        assert "请勿在其中写入企业名称" in form_page
         first, second = world["codes"][0], world["codes"][1]
         bad = post_form(planner, "/campaigns/new", _form(world, f"{first}\t投诉举报\tTS-1\n{second}\t传闻\tX-1"),
                         token_from="/campaigns/new?kind=named")
