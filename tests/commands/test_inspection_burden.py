@@ -23,14 +23,14 @@ from spotcheck.tenants.directory import commands as directory
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.queries import entity_by_code
 from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.rules import commands as rules_commands, rulebook
+from spotcheck.tenants.rules import commands as rules_commands
 from spotcheck.tenants.supervision import vocabulary
 from spotcheck.tenants.supervision.queries import burden as burden_queries
 from spotcheck.tenants.supervision.repeated_draws import tail
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import user_named
 from tests.support.named_world import handed_out
-from tests.support.rules_files import changed_department_rules, changed_rulebook
+from tests.support.rules_files import changed_rulebook, load_department_cap
 
 YEAR = vocabulary.parse_period("2026")
 
@@ -95,9 +95,7 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
         world = build()
         admin, supervisor = user_named("yjj_admin"), user_named("sfj_supervisor")
         with tenant_scope(admin.tenant_id):
-            article = rulebook.document_of(rulebook.version_ids(admin.tenant_id)[1]).articles[0].number
-            rules_commands.load_department_rules(
-                {"text": changed_department_rules(admin.tenant_id, department_inspection_cap=(1, article))}, actor=CONSOLE)
+            load_department_cap(admin.tenant_id, 1)
         rules_commands.load_rulebook({"text": changed_rulebook(repeat_draw_alpha=(99, "第9条"))}, actor=CONSOLE)
         db.session.commit()
         planner, leader = planner_of(admin), leader_of(admin)

@@ -10,17 +10,15 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw.verify import verify
 from spotcheck.tenants.campaigns import commands as campaign_commands, inspection_counts, queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, InspectionCount, TargetStatus
 from spotcheck.tenants.campaigns.queries import public as publication
-from spotcheck.tenants.rules import commands as rules_commands, rulebook
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import user_named
 from tests.support.joint_world import world as joint_world
-from tests.support.rules_files import changed_department_rules
+from tests.support.rules_files import load_department_cap
 
 DAY = date(2026, 2, 10)
 
@@ -46,9 +44,7 @@ def test_a_business_at_the_departments_cap_is_left_out_of_the_next_frame_which_s
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            article = rulebook.document_of(rulebook.version_ids(admin.tenant_id)[1]).articles[0].number
-            rules_commands.load_department_rules(
-                {"text": changed_department_rules(admin.tenant_id, department_inspection_cap=(1, article))}, actor=CONSOLE)
+            load_department_cap(admin.tenant_id, 1)
             first = _drawn(world, "危化企业第一批抽查")
             counted = _selected(first)
             rows = db.session.scalars(sa.select(InspectionCount)).all()

@@ -14,7 +14,6 @@ from spotcheck.core import storage
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw.verify import verify
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
@@ -24,13 +23,12 @@ from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.notices import documents
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.rules import commands as rules_commands, rulebook
 from spotcheck.tenants.supervision import queries as supervision_queries, vocabulary as supervision_vocabulary
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.documents import pdf_text
 from tests.support.helpers import bearer, user_named
 from tests.support.named_world import handed_out, named_data, registered
-from tests.support.rules_files import changed_department_rules
+from tests.support.rules_files import load_department_cap
 
 DAY = date(2026, 3, 2)
 YEAR = supervision_vocabulary.parse_period("2026")
@@ -82,10 +80,7 @@ def test_a_business_at_its_cap_is_refused_a_counting_named_check_but_not_one_on_
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            article = rulebook.document_of(rulebook.version_ids(admin.tenant_id)[1]).articles[0].number
-            rules_commands.load_department_rules(
-                {"text": changed_department_rules(admin.tenant_id, department_inspection_cap=(1, article))}, actor=CONSOLE)
-            db.session.commit()
+            load_department_cap(admin.tenant_id, 1)
         registered(world)  # the referral counts: the third business is at the department's cap of 1
         with tenant_scope(admin.tenant_id):
             again = campaign_commands.create_campaign(named_data(world, title="再次核查"), actor=planner_of(admin))
@@ -185,10 +180,7 @@ def test_a_named_check_not_yet_disclosed_changes_no_frame_and_can_be_withdrawn_b
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            article = rulebook.document_of(rulebook.version_ids(admin.tenant_id)[1]).articles[0].number
-            rules_commands.load_department_rules(
-                {"text": changed_department_rules(admin.tenant_id, department_inspection_cap=(1, article))}, actor=CONSOLE)
-            db.session.commit()
+            load_department_cap(admin.tenant_id, 1)
         named_id = registered(world)  # the referral would put its business at the cap of 1
         with tenant_scope(admin.tenant_id):
             assert all(row.withheld for row in db.session.scalars(sa.select(InspectionCount)))

@@ -7,7 +7,9 @@ from dataclasses import replace
 from datetime import date
 
 from spotcheck.core.clock import today
-from spotcheck.tenants.rules import presets, queries, rulebook, rulefile
+from spotcheck.core.database import db
+from spotcheck.core.policy import CONSOLE
+from spotcheck.tenants.rules import commands as rules_commands, presets, queries, rulebook, rulefile
 from spotcheck.tenants.rules.rulefile import Entry
 
 
@@ -35,3 +37,12 @@ def in_force_text(tenant_id: int | None) -> str:
     """The file of the version in force as loaded."""
     rulebook_id, department_id = rulebook.version_ids(tenant_id)
     return queries.get_version(department_id if tenant_id is not None else rulebook_id).source_text
+
+
+def load_department_cap(tenant_id: int, cap: int) -> None:
+    """The department's rules in force as a new version with its own yearly cap on inspections of a business
+    (本部门检查次数上限), cited to their first article; committed. Call inside the department's scope."""
+    article = rulebook.document_of(rulebook.version_ids(tenant_id)[1]).articles[0].number
+    rules_commands.load_department_rules(
+        {"text": changed_department_rules(tenant_id, department_inspection_cap=(cap, article))}, actor=CONSOLE)
+    db.session.commit()
