@@ -37,13 +37,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(VERIFIER_JS): $(VERIFIER_SRC) package-lock.json node_modules/.package-lock.json
 	@if [ -e node_modules/.package-lock.json ]; then npm run --silent build && touch $@; fi
 
-# Browser tests drive Debian's Chromium (never a downloaded browser build), with a Chinese font
-# so that screenshots of the pages show the characters rather than boxes.
+# Browser tests drive Debian's Chromium (never a downloaded browser build): its headless shell, which
+# costs less CPU a page than the full browser (tests/support/browsers.py), with a Chinese font so that
+# screenshots of the pages show the characters rather than boxes.
 chromium:
-	@{ command -v chromium >/dev/null 2>&1 && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; } || { \
+	@{ command -v chromium-headless-shell >/dev/null 2>&1 && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; } || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian's chromium and a Chinese font for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	    echo "installing Debian's chromium (headless shell) and a Chinese font for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell fonts-wqy-microhei >/dev/null; \
 	  else echo "chromium not found: browser tests will be skipped (or fail with SPOTCHECK_REQUIRE_SERVICES=1)"; fi; }
 
 # The documents need a CJK TrueType font (WenQuanYi Micro Hei) and the notices benchmark's baseline

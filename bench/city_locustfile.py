@@ -4,16 +4,26 @@ pause between two requests (a person reading it: ``BENCH_CITY_PAUSE_MIN`` to ``B
 seconds, default 1–2), never a form — so every page is asked for as often, whatever its role's other
 pages. The roles, logins and pages come from ``BENCH_CITY_PAGES`` (JSON: ``{"password": …, "roles":
 {role: {"login": …, "pages": [[label, path]…]}}}``; no login: the public; several paths under one
-label are taken in turn, such as the searches of the public)."""
+label are taken in turn, such as the searches of the public).
+
+With ``BENCH_CITY_REQUESTS`` (the timed pass), each user stops after asking for its page that many
+times, and the run ends once every user has stopped: every page's p95 is taken from as many requests,
+so one slow request cannot decide it; without it (the warm-up), the run lasts its ``-t``. At the end,
+each page's figures (p50 and p95 in ms, requests, failures) are written as JSON to ``BENCH_CITY_RESULT``."""
 import itertools
 import json
 import os
 import re
 
-from locust import FastHttpUser, between, task
+import gevent
+from locust import FastHttpUser, between, events, task
+from locust.exception import StopUser
+from locust.runners import STATE_RUNNING
 
 SPEC = json.loads(open(os.environ["BENCH_CITY_PAGES"], encoding="utf-8").read())
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+#: Requests of each user's page in the timed pass (0: as many as the run's time allows).
+REQUESTS = int(os.environ.get("BENCH_CITY_REQUESTS", "0"))
 
 
 class PageUser(FastHttpUser):
@@ -23,7 +33,7 @@ class PageUser(FastHttpUser):
     login, label, paths = None, "", ()
 
     def on_start(self):
-        self.turn = itertools.cycle(self.paths)
+        self.turn, self.asked = itertools.cycle(self.paths), 0
         if self.login:
             page = self.client.get("/login", name="login page")
             token = CSRF.search(page.text).group(1)
@@ -32,7 +42,40 @@ class PageUser(FastHttpUser):
 
     @task
     def open_page(self):
+        if REQUESTS and self.asked >= REQUESTS:
+            raise StopUser()
+        self.asked += 1
         self.client.get(next(self.turn), name=self.label)
+
+
+@events.quitting.add_listener
+def _write_figures(environment, **_kwargs):
+    """Each page's p50/p95 (ms), requests and failures, from the run's own statistics, once it has ended."""
+    if not os.environ.get("BENCH_CITY_RESULT"):
+        return
+    figures = {name: {"p50_ms": entry.get_response_time_percentile(0.5), "p95_ms": entry.get_response_time_percentile(0.95),
+                      "requests": entry.num_requests, "failures": entry.num_failures}
+               for (name, _method), entry in environment.runner.stats.entries.items()
+               if name not in ("login page", "sign in")}
+    with open(os.environ["BENCH_CITY_RESULT"], "w", encoding="utf-8") as out:
+        json.dump(figures, out, ensure_ascii=False)
+
+
+@events.test_start.add_listener
+def _quit_when_every_user_has_asked(environment, **_kwargs):
+    """With :data:`REQUESTS`, end the run once its users have all stopped (locust would wait for ``-t``)."""
+    if not REQUESTS:
+        return
+
+    def watch():
+        runner = environment.runner
+        while runner.state != STATE_RUNNING:  # the users are still being started
+            gevent.sleep(0.1)
+        while runner.user_count:
+            gevent.sleep(0.1)
+        runner.quit()
+
+    gevent.spawn(watch)
 
 
 def pages_of(role: dict) -> dict[str, list[str]]:

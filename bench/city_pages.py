@@ -12,9 +12,12 @@ from bench.city_report import PAGE_BUDGET_MS
 from bench.city_world import PASSWORD, YEAR, Department
 from bench.common import log
 
-#: The pages: seconds of locust (timed, after a warm-up) and users per page.
-PAGE_SECONDS = int(os.environ.get("BENCH_CITY_PAGE_SECONDS", "45"))
+#: The pages: requests of each page by each of its users in the timed pass (its p95 is taken from them, so
+#: one slow request cannot decide it), seconds of the warm-up before it, and users per page.
+PAGE_REQUESTS = int(os.environ.get("BENCH_CITY_PAGE_REQUESTS", "100"))
 PAGE_WARMUP = int(os.environ.get("BENCH_CITY_PAGE_WARMUP", "5"))
+#: The pause of a user between two requests (a person reading the page).
+PAUSE = (float(os.environ.get("BENCH_CITY_PAUSE_MIN", "1.0")), float(os.environ.get("BENCH_CITY_PAUSE_MAX", "2.0")))
 USERS_PER_PAGE = int(os.environ.get("BENCH_CITY_USERS_PER_PAGE", "1"))
 TRACES = int(os.environ.get("BENCH_CITY_TRACES", "1000"))
 WEB_WORKERS = int(os.environ.get("BENCH_CITY_WEB_WORKERS", "2"))
@@ -100,9 +103,9 @@ class Pages:
         self.year.collect()
         db.session.remove()
         load = os.getloadavg()[0]
-        log(f"pages at {label} ({size:,} visits): {PAGE_WARMUP} s warm-up, {PAGE_SECONDS} s timed")
+        log(f"pages at {label} ({size:,} visits): {PAGE_WARMUP} s warm-up, {PAGE_REQUESTS} requests of each page timed")
         pages = services.locust(self.server.base, spec, self.folder, label, users_per_page=USERS_PER_PAGE,
-                                warmup=PAGE_WARMUP, seconds=PAGE_SECONDS)
+                                warmup=PAGE_WARMUP, requests=PAGE_REQUESTS, pause_max=PAUSE[1])
         paths = {page_label: (role["login"], path) for role in spec["roles"].values()
                  for page_label, path in role["pages"]}
         over = sorted((label for label, figures in pages.items()

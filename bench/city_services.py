@@ -4,8 +4,8 @@ action or page when it is over its budget (what it spends its time on).
 """
 from __future__ import annotations
 
-import csv
 import json
+import math
 import os
 import re
 import signal
@@ -137,31 +137,24 @@ class WebServer:
 
 
 def locust(base: str, spec: dict, folder: Path, label: str, *, users_per_page: int, warmup: int,
-           seconds: int) -> dict[str, dict]:
+           requests: int, pause_max: float) -> dict[str, dict]:
     """The users of ``spec`` (role → login and pages; :mod:`bench.city_locustfile`) asking for their
-    pages: a warm-up run, then the timed run; returns each page's p50/p95 (ms), requests and failures."""
+    pages: a warm-up run of ``warmup`` seconds, then the timed run, in which each user asks for its page
+    ``requests`` times; returns each page's p50/p95 (ms), requests and failures."""
     spec_path = folder / f"{label}-pages.json"
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     users = users_per_page * sum(len({page for page, _ in role["pages"]}) for role in spec["roles"].values())
     env = {**os.environ, "BENCH_CITY_PAGES": str(spec_path)}
-    prefix = folder / label
-    for run, length in (("warmup", warmup), ("timed", seconds)):
+    for run, length, asked in (("warmup", warmup, 0), ("timed", requests * math.ceil(30 + pause_max), requests)):
         if not length:
             continue  # no warm-up asked for
-        prefix = folder / f"{label}-{run}"
         subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "city_locustfile.py"), "--headless",
-                        "-u", str(users), "-r", str(users), "-t", f"{length}s", "--host", base, "--csv", str(prefix),
+                        "-u", str(users), "-r", str(users), "-t", f"{length}s", "--host", base,
                         "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5"],
-                       env=env, cwd=HERE.parent, check=False, stdout=subprocess.DEVNULL,
+                       env={**env, "BENCH_CITY_REQUESTS": str(asked), "BENCH_CITY_RESULT": str(folder / f"{label}-{run}.json")},
+                       cwd=HERE.parent, check=False, stdout=subprocess.DEVNULL,
                        stderr=open(folder / f"{label}-{run}.log", "w"))
-    pages = {}
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["Name"] in ("Aggregated", "sign in", "login page"):
-                continue
-            pages[row["Name"]] = {"p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]),
-                                  "requests": int(row["Request Count"]), "failures": int(row["Failure Count"])}
-    return pages
+    return json.loads((folder / f"{label}-timed.json").read_text(encoding="utf-8"))
 
 
 # --- what an action or a page spends its time on --------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from bench.city_pages import PAGE_SECONDS, PAGE_WARMUP, USERS_PER_PAGE, WEB_WORKERS
+from bench.city_pages import PAGE_REQUESTS, PAGE_WARMUP, PAUSE, USERS_PER_PAGE, WEB_WORKERS
 from bench.city_plan import ENTITIES, JOINT_DEPARTMENTS, SCALE
 from bench.city_report import (
     ACTION_BUDGET_SECONDS,
@@ -66,9 +66,9 @@ def _notes(ran: dict, departments, sizes: dict, over: list, missing: list) -> li
         "once and submitted again; those without a problem approved in one bulk action, the others one by one; a "
         "rectification (后续处置) for every other problem; the campaign's results published in one action.",
         f"Pages: locust (headless), {USERS_PER_PAGE} user(s) per page signed in as its role, no forms, a pause of "
-        f"{os.environ.get('BENCH_CITY_PAUSE_MIN', '1.0')}–{os.environ.get('BENCH_CITY_PAUSE_MAX', '2.0')} s between "
-        "two requests, "
-        f"{PAGE_WARMUP} s warm-up then {PAGE_SECONDS} s timed, through gunicorn on 127.0.0.1 (SPOTCHECK_ENV="
+        f"{PAUSE[0]:g}–{PAUSE[1]:g} s between two requests, "
+        f"{PAGE_WARMUP} s warm-up then {PAGE_REQUESTS} timed requests of each page by each user (its p50 and p95 "
+        "taken from them all), through gunicorn on 127.0.0.1 (SPOTCHECK_ENV="
         "production), once the campaign's results were all submitted (the review list at its fullest) and the worker "
         "idle; the same pages at the baseline campaign are the baseline. Load average (1 minute) at the start and end "
         "of each pass: " + "; ".join(f"{key} {' → '.join(f'{x:.1f}' for x in pages[key]['load_average'])}"

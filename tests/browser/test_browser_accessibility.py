@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browsers import SHOTS, WIDTHS, assert_clean, assert_fits, new_context, new_page, save_shot, sign_in
+from tests.support.browsers import WIDTHS, assert_clean, assert_fits, new_context, new_page, save_shot, sign_in
 from tests.support.demo_world import demo_city
 from tests.support.helpers import served, service_missing
 
@@ -201,8 +201,7 @@ def test_the_public_draw_page_names_the_observers_inputs_in_chinese(browser, dem
         page.goto(href)
         inputs = page.locator("ol.public-inputs li").all_inner_texts()
         if first is None and page.locator("#draw-targets ol.public-inputs li").count():
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.locator("#draw-targets").screenshot(path=str(SHOTS / "public-draw-observers.png"))
+            save_shot(page, "public-draw-observers", part="#draw-targets")
             first = href
         seen += inputs
     assert seen, "no draw with observers' inputs on the public pages"
@@ -285,7 +284,6 @@ def test_the_larger_text_mode_enlarges_text_and_controls_and_keeps_to_the_window
     before = {"text": font_px(page, "main p.lead"), "hint": font_px(page, "main p.hint"),
               "button": page.locator("form.public-search button").bounding_box()["height"]}
     assert before["text"] < 18
-    SHOTS.mkdir(parents=True, exist_ok=True)
     save_shot(page, "public-large-text-off-1366")
 
     toggle.click()

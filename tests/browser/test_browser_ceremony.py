@@ -29,7 +29,6 @@ from tests.support.helpers import served, user_named
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/spotcheck-shots")
 ITEM_NAME = "危险化学品安全生产检查"
 PLAN_TITLE = "2026年度应急管理行政执法检查计划"
 OBSERVERS = ["人大代表 李红: 3141", "企业代表: 春风又绿江南岸"]

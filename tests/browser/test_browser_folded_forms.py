@@ -10,7 +10,7 @@ import pytest
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import commands as results
-from tests.support.browsers import SHOTS, Person, assert_fits, csp_violations, save_shot
+from tests.support.browsers import Person, assert_fits, csp_violations, save_shot
 from tests.support.helpers import served, user_named
 from tests.support.results_world import handed_out, published
 
@@ -74,7 +74,6 @@ def test_an_empty_re_check_comes_back_open_on_its_errors(browser, world, width, 
         assert summary.locator(f'a[href="#closed-on-{world["follow_up"]}"]').count() == 1
         assert summary.locator(f'a[href="#outcome-{world["follow_up"]}"]').count() == 1
         assert page.evaluate("document.activeElement.id") == f"closed-on-{world['follow_up']}"
-        SHOTS.mkdir(parents=True, exist_ok=True)
         save_shot(page, f"folded-re-check-{width}", full_page=False)
         assert_fits(page, "folded-re-check-page", width)
 

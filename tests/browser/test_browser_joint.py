@@ -19,7 +19,7 @@ from spotcheck.tenants.directory import commands as directory, queries as direct
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results.commands import link_inspector
 from spotcheck.tenants.results.models import Visit
-from tests.support.browsers import SHOTS, Person, assert_clean, at_both_widths, save_shot
+from tests.support.browsers import Person, assert_clean, at_both_widths, save_shot
 from tests.support.campaign_world import CATEGORY, build
 from tests.support.helpers import served, user_named
 
@@ -48,7 +48,6 @@ def world(sqlite_template, tmp_path_factory):
 
 class Walker(Person):
     def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
         save_shot(self.page, f"joint-{name}")
         assert_clean(self.page)
 

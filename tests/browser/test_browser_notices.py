@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices import commands as notices
-from tests.support.browsers import SHOTS, Person, assert_clean, save_shot
+from tests.support.browsers import Person, assert_clean, save_shot
 from tests.support.campaign_world import planner_of
 from tests.support.helpers import served, user_named
 from tests.support.results_world import handed_out
@@ -36,7 +36,6 @@ def world(sqlite_template, tmp_path_factory):
 
 
 def shot(person: Person, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     save_shot(person.page, f"notices-{name}")
     assert_clean(person.page)
 

@@ -34,7 +34,7 @@ from spotcheck.platform.permissions import declared_access
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.supervision import commands as supervision_commands
-from tests.support.browsers import SHOTS, WIDEST, new_context, save_shot, sign_in
+from tests.support.browsers import WIDEST, new_context, save_shot, sign_in
 from tests.support.demo_world import demo_city
 from tests.support.helpers import served, tenant_id, user_named
 from tests.support.route_urls import WALKERS, crawlable, ids_by_table, links, route_urls, rule_of
@@ -136,9 +136,8 @@ def walk(page, app, login: str | None, seeds: list[str], opens) -> tuple[int, li
         overflow, hrefs = page.evaluate(MEASURE)
         if overflow > 1:
             found.append(f"{login or 'citizen'} {url}: +{overflow} px at {page.evaluate(WIDEST) or page.evaluate(ESCAPED)}")
-            SHOTS.mkdir(parents=True, exist_ok=True)
             name = re.sub(r"[^\w-]+", "_", url.strip("/")) or "home"
-            save_shot(page, f"phone-{login or 'citizen'}-{name}")
+            save_shot(page, f"phone-{login or 'citizen'}-{name}", always=True)
         text = " ".join(hrefs)
         shown = SimpleNamespace(headers={}, mimetype="text/html", get_data=lambda as_text, text=text: text)
         for link in links(shown):  # as the wording walk reads a page's links

@@ -6,8 +6,6 @@ Screenshots land in ``/tmp/spotcheck-shots/public-*.png`` for a human to look at
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from spotcheck.core.clock import today
@@ -20,8 +18,6 @@ from tests.support.ceremony_world import everyone_drawn as _everyone_drawn
 from tests.support.helpers import served, tenant_id, user_named
 
 pytestmark = pytest.mark.browser
-
-SHOTS = Path("/tmp/spotcheck-shots")
 
 
 def _prepare(app, found: dict) -> None:
@@ -54,11 +50,7 @@ def page(browser, site):
 
 def shot(page, name: str, part: str | None = None) -> None:
     """The whole page, or only the element ``part`` (a long page shrinks too much to read)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    if part:
-        page.locator(part).screenshot(path=str(SHOTS / f"public-{name}.png"))
-    else:
-        save_shot(page, f"public-{name}")
+    save_shot(page, f"public-{name}", part=part)
     assert_styled(page)
     assert_clean(page)
 

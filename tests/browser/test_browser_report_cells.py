@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 
 from spotcheck.core.clock import frozen_at
-from tests.support.browsers import SHOTS, WIDTHS, at_both_widths, new_context, new_page, save_shot, sign_in
+from tests.support.browsers import WIDTHS, at_both_widths, new_context, new_page, save_shot, sign_in
 from tests.support.helpers import served
 from tests.support.rulebooks import adopt
 
@@ -81,7 +81,6 @@ def test_the_table_is_signed_once_the_department_fills_the_cell_it_alone_can_ans
 def _shots(page, name: str) -> None:
     """Screenshots at both widths (the dashboard's width on a phone is another point of the issue, not
     checked here)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
         save_shot(page, f"{name}-{width}")

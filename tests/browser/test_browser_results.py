@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from spotcheck.core.scoping import tenant_scope
-from tests.support.browsers import SHOTS, Person, assert_clean, at_both_widths, save_shot
+from tests.support.browsers import Person, assert_clean, at_both_widths, save_shot
 from tests.support.helpers import served
 from tests.support.results_world import handed_out, visit
 
@@ -31,7 +31,6 @@ def world(sqlite_template, tmp_path_factory):
 
 class Walker(Person):
     def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
         save_shot(self.page, f"results-{name}")
         assert_clean(self.page)
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.support.browsers import SHOTS, Person, save_shot
+from tests.support.browsers import Person, save_shot
 from tests.support.demo_world import demo_city
 from tests.support.helpers import served
 from tests.support.results_world import handed_out
@@ -46,7 +46,6 @@ def person(browser, city):
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
     save_shot(page, f"staff-{name}-{width}")
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.policy import CONSOLE
 from spotcheck.demo import CAMPAIGNS_FROM, load_demo
-from tests.support.browsers import SHOTS, Person, assert_fits, save_shot
+from tests.support.browsers import Person, assert_fits, save_shot
 from tests.support.helpers import served
 
 TODAY = date(2026, 11, 23)
@@ -44,7 +44,6 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
         assert chart.locator("svg rect").count() >= 4 and chart.locator("table.chart-table tbody tr").count() == 4
         header = table.locator("th[data-figure='on_time_rate']")
         assert header.get_attribute("title").startswith("按时公示户次 ÷ 应公示户次")
-        SHOTS.mkdir(parents=True, exist_ok=True)
         save_shot(home, "supervision-dashboard")
         # at a desk the table's box takes the window's width (not the 1,100 px of the other pages);
         # on a phone each chart's text is drawn at 11 px or more (the chart scrolls in its box)

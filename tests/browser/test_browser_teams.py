@@ -12,7 +12,7 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.tenants.results.models import Visit
-from tests.support.browsers import SHOTS, Person, assert_clean, save_shot
+from tests.support.browsers import Person, assert_clean, save_shot
 from tests.support.campaign_world import QUALIFICATION, id_number
 from tests.support.helpers import served, user_named
 from tests.support.results_world import handed_out, published, visit
@@ -47,7 +47,6 @@ def world(sqlite_template, tmp_path_factory):
 
 class Walker(Person):
     def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
         save_shot(self.page, f"teams-{name}")
         assert_clean(self.page)
 

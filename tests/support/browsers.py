@@ -1,6 +1,7 @@
 """Chromium for the browser tests (浏览器): one per session (of each xdist worker), a context per test."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,6 +13,10 @@ from tests.support.helpers import CHROMIUM_ARGS, DEMO_PASSWORD, service_missing
 from tests.support.page_text import programmer_words
 
 SHOTS = Path("/tmp/spotcheck-shots")
+#: Screenshots for a person to look at (截图) are taken when ``SPOTCHECK_SHOTS=1`` (a walk before an issue
+#: is resolved), not in every run of the suite: a full-page shot costs Chromium about as much as loading the
+#: page, and nobody looks at them in CI. A page that fails a check is shot whatever this says.
+SHOTS_WANTED = os.environ.get("SPOTCHECK_SHOTS") == "1"
 TIMEOUT_MS = 10_000
 
 #: Console errors tolerated for now. The app serves no /favicon.ico, so Chromium logs its 404 as a
@@ -26,13 +31,31 @@ document.addEventListener('securitypolicyviolation', (e) => {
 });
 """
 
+#: Debian's Chromium builds, the first found: the headless shell (无界面浏览器, package
+#: chromium-headless-shell: the same Blink and V8 without the desktop browser's compositor and window
+#: layer, what Playwright itself runs for headless tests; a page costs it about 40 % less CPU), else
+#: the full browser. ``SPOTCHECK_TEST_CHROMIUM`` names another.
+CHROMIUM_BUILDS = ("chromium-headless-shell", "chromium")
+
+
+def chromium_executable() -> str | None:
+    """The Chromium the browser tests drive (see :data:`CHROMIUM_BUILDS`), or None."""
+    wanted = os.environ.get("SPOTCHECK_TEST_CHROMIUM")
+    for name in (wanted,) if wanted else CHROMIUM_BUILDS:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium under Playwright (never a downloaded browser): one for the session (of each
     xdist worker); every test opens its own context (own cookies, own pages) in it."""
-    executable = shutil.which("chromium")
+    executable = chromium_executable()
     if executable is None:
-        service_missing("Chromium", "no `chromium` on PATH (apt-get install chromium)")
+        service_missing("Chromium", "no `chromium-headless-shell` or `chromium` on PATH "
+                                    "(apt-get install chromium-headless-shell)")
     # Playwright is heavy and only the browser tests need it: imported when a browser is launched
     from playwright.sync_api import sync_playwright
 
@@ -104,12 +127,19 @@ def header_text(page) -> str:
     return page.locator("header.topbar").inner_text()
 
 
-def save_shot(page, name: str, *, full_page: bool = True) -> None:
-    """A screenshot of the page in ``SHOTS/<name>.png``, for a person to look at. Chromium now and then
+def save_shot(page, name: str, *, full_page: bool = True, part: str | None = None, always: bool = False) -> None:
+    """A screenshot of the page (or of its element ``part``) in ``SHOTS/<name>.png``, for a person to look
+    at: only when :data:`SHOTS_WANTED`, or ``always`` (a page that failed a check). Chromium now and then
     fails to capture a page on a loaded machine ("Unable to capture screenshot"): it is tried once more."""
+    if not (SHOTS_WANTED or always):
+        return
     # local: playwright (dev-only) is loaded only when a browser test runs
     from playwright.sync_api import Error as PlaywrightError
 
+    if part is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(part).screenshot(path=str(SHOTS / f"{name}.png"))
+        return
     SHOTS.mkdir(parents=True, exist_ok=True)
     try:
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
@@ -143,9 +173,8 @@ WIDTHS = ((1366, 900), (390, 844))
 def assert_fits(page, name: str, width: int) -> None:
     """No horizontal overflow at the window's width; a screenshot ``<name>-<width>.png`` to look at."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    save_shot(page, f"{name}-{width}", always=overflow > 1)
     assert overflow <= 1, f"{name} at {width} px: {overflow} px wider than the window, at {page.evaluate(WIDEST)}"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    save_shot(page, f"{name}-{width}")
 
 
 def at_both_widths(page, name: str) -> None:
