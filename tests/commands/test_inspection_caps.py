@@ -4,6 +4,7 @@ cap with the reason ``cap``, says how many, and publishes the list with the camp
 the proof and its verification stay as they are."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import sqlalchemy as sa
@@ -15,10 +16,12 @@ from spotcheck.draw.verify import verify
 from spotcheck.tenants.campaigns import commands as campaign_commands, inspection_counts, queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, InspectionCount, TargetStatus
 from spotcheck.tenants.campaigns.queries import public as publication
+from tests.independent.draw_spec_check import check as independent_check
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import user_named
 from tests.support.joint_world import world as joint_world
 from tests.support.rules_files import load_department_cap
+from tests.support.verifier import run_node
 
 DAY = date(2026, 2, 10)
 
@@ -39,7 +42,7 @@ def _selected(campaign_id: int) -> set[int]:
         CampaignTarget.campaign_id == campaign_id, CampaignTarget.status == TargetStatus.selected)))
 
 
-def test_a_business_at_the_departments_cap_is_left_out_of_the_next_frame_which_says_why(app):
+def test_a_business_at_the_departments_cap_is_left_out_of_the_next_frame_which_says_why(app, tmp_path):
     with app.app_context(), frozen_at(DAY):
         world = build()
         admin = user_named("yjj_admin")
@@ -70,8 +73,13 @@ def test_a_business_at_the_departments_cap_is_left_out_of_the_next_frame_which_s
             db.session.commit()
             assert not _selected(second.id) & counted  # nobody at the cap is drawn again
             proof = publication.drawn_proof(campaigns.get_campaign(second.id), "targets")
-            assert all(check.ok for check in verify(proof))  # the proof verifies as every proof does
+            assert all(check.ok for check in verify(proof))  # the proof verifies as every proof does,
+            independent_check(proof)  # with the independent check of DRAW-SPEC
+            published = publication.published_proof(campaigns.get_campaign(second.id), "targets")
             capped, second_id = record.capped, second.id
+    assert json.loads(published)["frame_digest"] == record.frame_digest
+    (tmp_path / "proof.json").write_bytes(published)  # and with the browser verifier under Node, as published
+    assert run_node(tmp_path / "proof.json").returncode == 0
     with frozen_at(DAY):  # as a citizen reads it, in a request of its own
         page = app.test_client().get(f"/public/draws/campaigns/{second_id}").get_data(as_text=True)
     assert "已达年度检查次数上限" in page and 'id="targets-capped"' in page

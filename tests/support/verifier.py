@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from spotcheck.draw import bundle
+from spotcheck.platform.web import browser_verifier
+from tests.support.helpers import service_missing
 
 
 def bare_python() -> list[str]:
@@ -44,3 +46,20 @@ def verifies_in_an_empty_folder(verifier: bytes, proof: bytes, folder: Path) -> 
     (folder / "PROOF.json").write_bytes(bytes(changed))
     refused = run_bare([*bare_python(), bundle.FILE_NAME, "PROOF.json"], folder)
     assert refused.returncode == 1 and "NOT verified" in refused.stderr, refused.stdout[-2000:]
+
+
+def node() -> str:
+    """Node.js, with the browser verifier (``spotcheck-verify.js``) built: a skip (a failure with
+    ``SPOTCHECK_REQUIRE_SERVICES=1``) without them."""
+    executable = shutil.which("node")
+    if executable is None:
+        service_missing("Node.js", "no `node` on PATH (apt-get install nodejs)")
+    if not browser_verifier.PATH.is_file():
+        service_missing("the browser verifier", f"{browser_verifier.FILE_NAME} is not built (make verifier)")
+    return executable
+
+
+def run_node(path: Path, *flags: str) -> subprocess.CompletedProcess:
+    """``node spotcheck-verify.js PROOF.json`` (exit 0 when every check holds)."""
+    return subprocess.run([node(), str(browser_verifier.PATH), str(path), *flags], capture_output=True, text=True,
+                          timeout=120)

@@ -13,7 +13,6 @@ import copy
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -31,24 +30,11 @@ from spotcheck.tenants.campaigns.models import TeamMember
 from tests.support.browsers import assert_styled, at_both_widths, new_context, new_page
 from tests.support.campaign_world import build, planner_of
 from tests.support.ceremony_world import campaign_through
-from tests.support.helpers import served, service_missing, user_named
+from tests.support.helpers import served, user_named
+from tests.support.verifier import node as _node, run_node as run
 
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "draw-vectors"
 NAMES = ["targets-joint.json", "inspectors-joint.json", "inspectors-joint-v2.json", "inspectors-rich-v2.json"]
-
-
-def _node() -> str:
-    executable = shutil.which("node")
-    if executable is None:
-        service_missing("Node.js", "no `node` on PATH (apt-get install nodejs)")
-    if not browser_verifier.PATH.is_file():
-        service_missing("the browser verifier", f"{browser_verifier.FILE_NAME} is not built (make verifier)")
-    return executable
-
-
-def run(path: Path, *flags: str) -> subprocess.CompletedProcess:
-    return subprocess.run([_node(), str(browser_verifier.PATH), str(path), *flags], capture_output=True, text=True,
-                          timeout=120)
 
 
 def same_as_python(proof: dict, path: Path) -> int:
