@@ -175,7 +175,8 @@ def load_average() -> float:
 
 
 def run() -> dict:
-    from spotcheck.draw.targets import expected_separate_visits, frame_file, parse_frame_file
+    from spotcheck.draw.target_frames import frame_file, parse_frame_file
+    from spotcheck.draw.targets import expected_separate_visits
 
     log(f"registry of {ENTITIES:,} entities and five departments' directories (not timed)")
     entities = registry(ENTITIES)

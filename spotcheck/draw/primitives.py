@@ -55,20 +55,27 @@ _OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
 
 
 def rank_keys(seed: bytes, prefix: str) -> Callable[[str], bytes]:
-    """``x -> HMAC(seed, prefix ‖ x)`` (RFC 2104 over SHA-256, the same bytes as :mod:`hmac`),
-    from the two SHA-256 states keyed once: about 0.7 µs per call, a third of ``hmac.HMAC.copy``;
-    the rankings of both draws are mostly this."""
+    """``x -> HMAC(seed, prefix ‖ x)`` (RFC 2104 over SHA-256, the same bytes as :mod:`hmac`) for strings:
+    :func:`rank_keys_bytes` on their UTF-8."""
+    mac = rank_keys_bytes(seed, prefix.encode("utf-8"))
+    return lambda suffix: mac(suffix.encode("utf-8"))
+
+
+def rank_keys_bytes(seed: bytes, prefix: bytes) -> Callable[[bytes], bytes]:
+    """``x -> HMAC(seed, prefix ‖ x)`` for ``x`` in UTF-8 (a frame file's ids as it holds them), from the two
+    SHA-256 states keyed once: about 0.65 µs per call, a third of ``hmac.HMAC.copy`` and less than
+    ``hmac.digest``'s keying each call; the rankings of both draws are mostly this."""
     block = hashlib.sha256().block_size
     key = hashlib.sha256(seed).digest() if len(seed) > block else seed
     key = key.ljust(block, b"\0")
     inner = hashlib.sha256(key.translate(_INNER_PAD))
-    inner.update(prefix.encode("utf-8"))
+    inner.update(prefix)
     outer = hashlib.sha256(key.translate(_OUTER_PAD))
     inner_copy, outer_copy = inner.copy, outer.copy
 
-    def mac(suffix: str) -> bytes:
+    def mac(suffix: bytes) -> bytes:
         first = inner_copy()
-        first.update(suffix.encode("utf-8"))
+        first.update(suffix)
         second = outer_copy()
         second.update(first.digest())
         return second.digest()

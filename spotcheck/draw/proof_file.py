@@ -21,18 +21,19 @@ FIELD_ORDER = (
 #: The field holding the frame, by kind.
 FRAME_FIELD = {"targets": "frame", "inspectors": "frame_lines"}
 #: What JSON escapes (besides the tab, handled below): with none of these, every quote is structural.
-_NEEDS_ESCAPING = re.compile(r'["\\\x00-\x08\x0b-\x1f]')
+_NEEDS_ESCAPING = re.compile(rb'["\\\x00-\x08\x0b-\x1f]')
 
 
 def dumps(proof: dict[str, Any], frame_file: bytes | None = None) -> bytes:
     """The proof file. ``frame_file``, when given, is the draw's frozen frame and is written as
-    the proof's frame field (the proof dict then leaves that field out)."""
-    fields = dict(proof)
+    the proof's frame field (the proof dict then leaves that field out), as bytes: a frame of
+    millions of rows is never decoded."""
+    fields: dict[str, Any] = dict(proof)
     if frame_file is not None:
-        fields[FRAME_FIELD[proof["kind"]]] = _FrameText(proof["kind"], frame_file.decode("utf-8"))
+        fields[FRAME_FIELD[proof["kind"]]] = _FrameText(proof["kind"], frame_file)
     ordered = sorted(fields, key=lambda name: (FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)))
-    parts = [f"{json.dumps(name)}: {_value(fields[name])}" for name in ordered]
-    return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
+    parts = [f"{json.dumps(name)}: ".encode("utf-8") + _value(fields[name]) for name in ordered]
+    return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
 
 def frame_value(kind: str, frame_file: bytes) -> list[Any]:
@@ -42,31 +43,32 @@ def frame_value(kind: str, frame_file: bytes) -> list[Any]:
 
 
 class _FrameText:
-    """A frame file's text, to be written as the frame field."""
+    """A frame file, to be written as the frame field."""
 
-    def __init__(self, kind: str, text: str):
-        self.kind, self.text = kind, text
+    def __init__(self, kind: str, data: bytes):
+        self.kind, self.data = kind, data
 
 
-def _value(value: object) -> str:
+def _value(value: object) -> bytes:
     if isinstance(value, _FrameText):
-        return _frame_json(value.kind, value.text)
+        return _frame_json(value.kind, value.data)
     if isinstance(value, list) and value and all(isinstance(item, (list, str)) for item in value):
-        return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in value) + "\n]"
-    return json.dumps(value, ensure_ascii=False)
+        return ("[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in value) + "\n]").encode("utf-8")
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
-def _frame_json(kind: str, text: str) -> str:
-    """The frame field from the frame file's text: the same characters as :func:`_value` gives
-    for :func:`frame_value`, in a few string operations when nothing needs escaping."""
-    if not text:
-        return "[]"
-    if _NEEDS_ESCAPING.search(text):
-        return _value(frame_value(kind, text.encode("utf-8")))
-    body = text[:-1]
+def _frame_json(kind: str, data: bytes) -> bytes:
+    """The frame field from the frame file: the same bytes as :func:`_value` gives for
+    :func:`frame_value`, in a few byte operations when nothing needs escaping (JSON writes the rest of
+    UTF-8 as it is)."""
+    if not data:
+        return b"[]"
+    if _NEEDS_ESCAPING.search(data):
+        return _value(frame_value(kind, data))
+    body = data[:-1]
     if kind == "targets":
-        return '[\n["' + body.replace("\t", '", "').replace("\n", '"],\n["') + '"]\n]'
-    return '[\n"' + body.replace("\t", "\\t").replace("\n", '",\n"') + '"\n]'
+        return b'[\n["' + body.replace(b"\t", b'", "').replace(b"\n", b'"],\n["') + b'"]\n]'
+    return b'[\n"' + body.replace(b"\t", b"\\t").replace(b"\n", b'",\n"') + b'"\n]'
 
 
 def loads(data: bytes) -> dict[str, Any]:

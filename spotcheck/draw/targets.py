@@ -8,89 +8,16 @@ next ``reserve_size`` kept in reserve for replacements.
 from __future__ import annotations
 
 import gc
-import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import islice
 from typing import Any
 
-from spotcheck.draw.primitives import (
-    ALGORITHM,
-    FORBIDDEN_CHARACTERS,
-    H,
-    check_field,
-    commitment,
-    derive_seed,
-    rank_keys,
-)
+from spotcheck.draw.primitives import ALGORITHM, H, check_field, commitment, derive_seed
+from spotcheck.draw.target_frames import Cells, Rows, cells_file, checked_cells, frame_blocks
+from spotcheck.draw.target_ranking import rank_blocks
 
 KIND = "targets"
-
-#: The frame's rows ``(group, stratum, id)``, as given (checked where the draw reads them).
-Rows = Sequence[Sequence[Any]]
-#: Cells ``((group, stratum), ids)`` in (group, stratum) order, each cell's ids sorted.
-Cells = list[tuple[tuple[str, str], list[str]]]
-
-def frame_digest(rows: Rows) -> bytes:
-    """H over the rows sorted by (group, stratum, id), each ``group\tstratum\tid\n`` (rows are
-    not checked here: the verifier reports a bad frame by its own checks)."""
-    sorted_cells = [(cell, sorted(ids)) for cell, ids in sorted(cells(rows).items())]
-    return H(_cells_file(sorted_cells))
-
-
-def frame_file(rows: Rows) -> bytes:
-    """The frozen frame as stored and published: the rows sorted by (group, stratum, id), each
-    ``group\tstratum\tid\n`` in UTF-8 — exactly the bytes the frame digest is taken over."""
-    return _cells_file(_checked_cells(rows))
-
-
-def _cells_file(sorted_cells: Cells) -> bytes:
-    parts = []
-    for (group, stratum), ids in sorted_cells:
-        prefix = f"{group}\t{stratum}\t"
-        try:
-            parts.append(prefix + ("\n" + prefix).join(ids) + "\n")
-        except TypeError:  # not strings: formatted as an f-string of each row would
-            parts.append("".join(f"{prefix}{entity}\n" for entity in ids))
-    return "".join(parts).encode("utf-8")
-
-
-def parse_frame_file(data: bytes) -> Cells:
-    """The cells of a frame file, in order, each with its ids; ``ValueError`` unless every line is
-    ``group\tstratum\tid`` with clean non-empty fields and the lines are sorted and distinct.
-
-    A sorted file holds each cell as one run of lines with the same ``group\tstratum\t``
-    prefix, so a cell is cut out and split with a few string operations rather than line by line."""
-    text = data.decode("utf-8")
-    if text and not text.endswith("\n"):
-        raise ValueError("the frame file does not end with a newline")
-    if "|" in text:
-        raise ValueError("a frame field contains '|'")
-    sorted_cells: Cells = []
-    position = 0
-    while position < len(text):
-        line_end = text.index("\n", position)
-        fields = text[position:line_end].split("\t")
-        if len(fields) != 3:
-            raise ValueError(f"malformed frame line {text[position:line_end]!r}")
-        group, stratum = check_field(fields[0], "group"), check_field(fields[1], "stratum")
-        prefix = f"{group}\t{stratum}\t"
-        last = text.rfind("\n" + prefix, position)  # the newline before the cell's last line, if not its first
-        cell_end = text.index("\n", last + 1) if last >= 0 else line_end
-        block = text[position + len(prefix):cell_end]
-        ids = block.split("\n" + prefix)
-        separators = len(ids) - 1  # each holds one newline and two tabs; any other is inside an id
-        if "" in ids or block.count("\n") != separators or block.count("\t") != 2 * separators:
-            raise ValueError(f"frame lines of {group}/{stratum} are malformed or not sorted")
-        if not all(map(str.__lt__, ids, islice(ids, 1, None))):
-            raise ValueError(f"frame lines of {group}/{stratum} are not sorted and distinct")
-        if sorted_cells and sorted_cells[-1][0] >= (group, stratum):
-            raise ValueError("frame lines are not sorted and distinct")
-        sorted_cells.append(((group, stratum), ids))
-        position = cell_end + 1
-    return sorted_cells
-
 
 def cell_size(rule: dict[str, Any], population: int) -> int:
     """How many to select from a cell of ``population`` rows: a count, or a ratio in basis
@@ -109,66 +36,14 @@ def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _checked_cells(frame: Rows) -> Cells:
-    """The frame's rows as cells ``((group, stratum), ids)`` in (group, stratum) order, each cell's
-    ids sorted (read one after the other: the rows sorted by (group, stratum, id)), every field checked and no
-    row listed twice (``ValueError`` otherwise, the same as checking row by row)."""
-    try:
-        grouped = cells(frame)
-        clean = all(_clean_field(value) for cell in grouped for value in cell) and all(
-            _clean_ids(ids) for ids in grouped.values())
-    except (TypeError, ValueError):
-        clean = False
-    if not clean:  # name the first bad field, row by row as given
-        for g, s, i in frame:
-            check_field(g, "group"), check_field(s, "stratum"), check_field(i, "id")
-    sorted_cells = [(cell, sorted(set(ids))) for cell, ids in sorted(grouped.items())]
-    if sum(len(ids) for _, ids in sorted_cells) != len(frame):
-        raise ValueError("the frame lists a row twice")
-    return sorted_cells
-
-
-def _clean_field(value: Any) -> bool:
-    try:
-        check_field(value, "field")
-    except ValueError:
-        return False
-    return True
-
-
-def _clean_ids(ids: list[str]) -> bool:
-    """Every id a non-empty string without a tab, a newline or ``|`` (checked in bulk; the
-    caller treats a TypeError as "not clean")."""
-    if not ids:
-        return True
-    joined = "|".join(ids)  # TypeError unless all are strings; "|" is forbidden: it must appear only as separator
-    return (joined.count("|") == len(ids) - 1 and "" not in ids
-            and not any(c in joined for c in FORBIDDEN_CHARACTERS if c != "|"))
-
-
-def cells(rows: Rows) -> dict[tuple[str, str], list[str]]:
-    grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for group, stratum, entity in rows:
-        grouped[(group, stratum)].append(entity)
-    return grouped
-
-
-def rank_cell(seed: bytes, ids: Iterable[str], keep: int | None = None) -> list[str]:
-    """Ids in rank order ``(K(id), id)``; with ``keep``, only the first ``keep`` of them."""
-    ids = list(ids)
-    keyed = zip(map(rank_keys(seed, "target|"), ids), ids)
-    ranked = heapq.nsmallest(keep, keyed) if keep is not None else sorted(keyed)
-    return [entity for _, entity in ranked]
-
-
 def draw_targets(*, campaign: str, nonce: bytes, frame: Rows, rules: dict[str, Any], reserve_size: int,
                  public_inputs: list[str]) -> dict[str, Any]:
     """Draw every cell of the frame's rows and return the proof (without its timestamps, which
     the caller adds)."""
     _check_parameters(campaign, public_inputs)
     with _cyclic_gc_paused():
-        sorted_cells = _checked_cells(frame)
-        proof = _draw(campaign, nonce, sorted_cells, H(_cells_file(sorted_cells)), rules, reserve_size, public_inputs)
+        sorted_cells = checked_cells(frame)
+        proof = _draw(campaign, nonce, sorted_cells, H(cells_file(sorted_cells)), rules, reserve_size, public_inputs)
         proof["frame"] = [[group, stratum, entity] for (group, stratum), ids in sorted_cells for entity in ids]
     return proof
 
@@ -180,7 +55,8 @@ def draw_targets_from_file(*, campaign: str, nonce: bytes, frame_file: bytes, ru
     together), so a frame of millions of rows is never turned into rows."""
     _check_parameters(campaign, public_inputs)
     with _cyclic_gc_paused():
-        return _draw(campaign, nonce, parse_frame_file(frame_file), H(frame_file), rules, reserve_size, public_inputs)
+        return _draw_blocks(campaign, nonce, frame_blocks(frame_file), H(frame_file), rules, reserve_size,
+                            public_inputs)
 
 
 def _check_parameters(campaign: str, public_inputs: list[str]) -> None:
@@ -208,16 +84,27 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def _draw(campaign: str, nonce: bytes, sorted_cells: Cells, digest: bytes, rules: dict[str, Any], reserve_size: int,
           public_inputs: list[str]) -> dict[str, Any]:
     """The proof of the draw over checked, sorted cells whose frame digest is ``digest``, without the frame."""
+    blocks = [(cell, "\n".join(ids).encode("utf-8"), b"\n", len(ids)) for cell, ids in sorted_cells]
+    return _draw_blocks(campaign, nonce, blocks, digest, rules, reserve_size, public_inputs)
+
+
+def _draw_blocks(campaign: str, nonce: bytes, blocks: list[tuple[tuple[str, str], bytes, bytes, int]], digest: bytes,
+                 rules: dict[str, Any], reserve_size: int, public_inputs: list[str]) -> dict[str, Any]:
+    """The proof of the draw over the frame's cells (:func:`frame_blocks`) whose frame digest is ``digest``,
+    without the frame: each cell's first ``n + reserve_size`` by rank, on two cores for a large frame."""
     seed = derive_seed(nonce, KIND, campaign, digest, public_inputs)
     selected: dict[str, dict[str, list[str]]] = defaultdict(dict)
     reserves: dict[str, dict[str, list[str]]] = defaultdict(dict)
-    for (group, stratum), ids in sorted_cells:
+    sizes = []
+    for (group, stratum), _, _, count in blocks:
         try:
             rule = rules[group][stratum]
         except KeyError:
             raise ValueError(f"no rule for group {group} stratum {stratum}") from None
-        n = cell_size(rule, len(ids))
-        ranked = rank_cell(seed, ids, keep=n + reserve_size)
+        sizes.append(cell_size(rule, count))
+    ranked_cells = rank_blocks(seed, [(cell, data, separator, count, n + reserve_size)
+                                      for (cell, data, separator, count), n in zip(blocks, sizes)])
+    for ((group, stratum), *_), n, ranked in zip(blocks, sizes, ranked_cells):
         selected[group][stratum] = ranked[:n]
         reserves[group][stratum] = ranked[n:n + reserve_size]
     return {

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from spotcheck.draw import inspectors, targets, versions
+from spotcheck.draw import inspectors, target_frames, target_ranking, targets, versions
 from spotcheck.draw.primitives import ALGORITHM, H, derive_seed, lines_digest
 
 
@@ -74,11 +74,9 @@ def _checks(proof: object) -> Iterator[Check]:
         raise ValueError("the nonce is not 32 bytes")
     yield Check("H(nonce) = commitment", H(nonce).hex() == proof["commitment"])
     if kind == targets.KIND:
-        rows = [tuple(row) for row in proof["frame"]]
-        if any(len(row) != 3 or not all(isinstance(x, str) for x in row) for row in rows):
-            raise ValueError("a frame row is not [group, stratum, id]")
-        digest = targets.frame_digest(rows)
-        unique = len(set(rows)) == len(rows)
+        sorted_cells = target_frames.frame_columns(proof["frame"])
+        digest = H(target_frames.cells_file(sorted_cells))
+        unique = all(target_frames.distinct(ids) for _, ids in sorted_cells)
         yield Check("frame rows are distinct", unique)
     else:
         lines = proof["frame_lines"]
@@ -93,23 +91,23 @@ def _checks(proof: object) -> Iterator[Check]:
     seed = derive_seed(nonce, kind, proof["campaign"], digest, inputs, algorithm=cast(str, algorithm))  # one of known
     yield Check(f"seed = HMAC(nonce, {algorithm}|kind|campaign|frame_digest ‖ I)", seed.hex() == proof["seed"])
     if kind == targets.KIND:
-        yield from _target_checks(proof, seed, rows)
+        yield from _target_checks(proof, seed, sorted_cells)
     else:
         yield from _inspector_checks(proof, seed, lines)
 
 
-def _target_checks(proof: dict[str, Any], seed: bytes, rows: list[tuple[Any, ...]]) -> Iterator[Check]:
+def _target_checks(proof: dict[str, Any], seed: bytes, sorted_cells: target_frames.Cells) -> Iterator[Check]:
     reserve_size = proof["reserve_size"]
     if not isinstance(reserve_size, int) or reserve_size < 0:
         raise ValueError("reserve_size is not a whole number")
-    grouped = targets.cells(rows)
+    cells = [cell for cell, _ in sorted_cells]
     listed = {(g, s) for g, strata in proof["selected"].items() for s in strata}
     listed |= {(g, s) for g, strata in proof["reserves"].items() for s in strata}
-    yield Check("selection lists exactly the frame's cells", listed == set(grouped),
-                ", ".join(f"{g}/{s}" for g, s in sorted(listed ^ set(grouped))))
-    for (group, stratum), ids in sorted(grouped.items()):
-        n = targets.cell_size(proof["rules"][group][stratum], len(ids))
-        ranked = targets.rank_cell(seed, ids, keep=n + reserve_size)
+    yield Check("selection lists exactly the frame's cells", listed == set(cells),
+                ", ".join(f"{g}/{s}" for g, s in sorted(listed ^ set(cells))))
+    sizes = [targets.cell_size(proof["rules"][group][stratum], len(ids)) for (group, stratum), ids in sorted_cells]
+    rankings = target_ranking.rank_cells(seed, sorted_cells, [n + reserve_size for n in sizes])
+    for ((group, stratum), ids), n, ranked in zip(sorted_cells, sizes, rankings):
         selected = proof["selected"].get(group, {}).get(stratum)
         reserve = proof["reserves"].get(group, {}).get(stratum)
         yield Check(f"selected {group}/{stratum}: {n} of {len(ids)}", selected == ranked[:n])

@@ -13,7 +13,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.draw import proof_file, targets
+from spotcheck.draw import proof_file, target_frames
 from spotcheck.draw.verify import verify
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, frames, queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, TargetStatus, TeamMember
@@ -269,7 +269,7 @@ def test_the_frame_built_by_the_database_is_the_one_read_row_by_row(app, monkeyp
             frame = frames.target_frame([frames.FramePart.of(campaign)], today())
             monkeypatch.setattr(frames, "_cells_in_database", frames._cells_read_in_order)
             assert frames.target_frame([frames.FramePart.of(campaign)], today()) == frame
-    cells = dict(targets.parse_frame_file(frame.file))
+    cells = dict(target_frames.parse_frame_file(frame.file))
     assert sorted(cells[("YJJ", "flagged")]) == sorted(codes[:3]) and frame.counts["YJJ"]["flagged"] == 3
     assert frame.excluded["not_active"] == 1 and frame.excluded["checked_this_year"] >= 1
     listed = {code for ids in cells.values() for code in ids}

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.draw import targets as target_engine
+from spotcheck.draw import target_frames, targets as target_engine
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, DrawKind, TargetStatus
 from spotcheck.tenants.joint import statistics
@@ -34,7 +34,7 @@ def _expected(campaign_id: int) -> dict:
     frame = db.session.scalar(sa.select(Draw.frame_file).where(Draw.campaign_id == campaign_id,
                                                                Draw.kind == DrawKind.targets))
     rules = {group: part["strata"] for group, part in campaign.joint_parts.items()}
-    separate = target_engine.expected_separate_visits(target_engine.parse_frame_file(frame), rules)
+    separate = target_engine.expected_separate_visits(target_frames.parse_frame_file(frame), rules)
     visits = len({entity for entity, _group in targets})
     names = [db.session.scalar(sa.select(Tenant.name).where(Tenant.code == code)) for code in ("SWJ", "YJJ")]
     return {"visits": visits, "checks": len(targets), "separate": separate,

@@ -280,7 +280,8 @@ def test_a_visitor_verifies_the_proof_in_the_page(browser, site, kind):
     page.on("request", lambda request: requests.append(request.url))
     page.click("#browser-verify-start")
     page.wait_for_selector('#browser-verify[data-result="ok"]')
-    asked = [r for r in requests if "favicon" not in r]
+    assert page.get_attribute("#browser-verify", "data-thread") == "worker"  # off the page's main thread
+    asked = [r for r in requests if "favicon" not in r and "/static/" not in r]
     assert len(asked) == 1 and asked[0].endswith(f"/proofs/{kind}.json"), asked  # the proof, then nothing
 
     # the same checks as the server's table above, with the same verdicts and the same Chinese words

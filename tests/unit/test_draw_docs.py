@@ -13,8 +13,8 @@ from spotcheck.draw.verify import FIELDS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "draw-algorithm.md").read_text(encoding="utf-8")
 SOURCE = Path(__file__).resolve().parents[2] / "spotcheck" / "draw"
-PREFIXES = sorted(set(re.findall(r'rank_keys\(seed, f?"([a-z]+\|)', (SOURCE / "targets.py").read_text(encoding="utf-8")
-                                 + (SOURCE / "inspectors.py").read_text(encoding="utf-8"))))
+PREFIXES = sorted(set(re.findall(r'rank_keys(?:_bytes)?\(seed, [fb]?"([a-z]+\|)', "".join(
+    (SOURCE / name).read_text(encoding="utf-8") for name in ("target_ranking.py", "inspectors.py")))))
 
 
 def test_the_doc_names_the_algorithm_its_ranking_prefixes_and_every_proof_field():

@@ -7,7 +7,7 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from spotcheck.draw import proof_file, targets
+from spotcheck.draw import proof_file, target_frames, targets
 from spotcheck.draw.verify import verify
 
 #: Fields as DRAW-SPEC allows them: anything but a tab, a newline or "|" (quotes, backslashes,
@@ -29,11 +29,11 @@ def test_the_draw_from_the_frame_file_is_the_draw_from_the_rows(rows, inputs):
     rules = rules_for(rows)
     plain = targets.draw_targets(campaign="市监抽〔2026〕1号", nonce=NONCE, frame=rows, rules=rules,
                                  reserve_size=2, public_inputs=inputs)
-    file = targets.frame_file(rows)
+    file = target_frames.frame_file(rows)
     from_file = targets.draw_targets_from_file(campaign="市监抽〔2026〕1号", nonce=NONCE, frame_file=file,
                                                rules=rules, reserve_size=2, public_inputs=inputs)
     assert from_file == {k: v for k, v in plain.items() if k != "frame"}
-    assert [cell for cell, _ in targets.parse_frame_file(file)] == sorted({(g, s) for g, s, _ in rows})
+    assert [cell for cell, _ in target_frames.parse_frame_file(file)] == sorted({(g, s) for g, s, _ in rows})
     published = proof_file.dumps(from_file, file)
     assert published == proof_file.dumps(plain)  # the fast layout is the plain one
     assert proof_file.loads(published) == plain
@@ -73,4 +73,4 @@ def test_the_proof_file_has_a_row_per_line_in_the_order_of_the_spec():
 ])
 def test_a_frame_file_out_of_order_or_malformed_is_refused(file, why):
     with pytest.raises(ValueError, match=why):
-        targets.parse_frame_file(file)
+        target_frames.parse_frame_file(file)

@@ -2,9 +2,11 @@
 
 A frame is frozen as its *frame file*: the sorted lines the frame digest is taken over
 (DRAW-SPEC), stored once and written into the published proof. The target frame of a
-directory of millions is built by the database: each stratum's lines come back as one sorted
-string (PostgreSQL), so no row passes through Python; elsewhere the rows are read in order and
-joined here — the same bytes.
+directory of millions is gathered by the database: each stratum's codes come back as one
+string (PostgreSQL: one unsorted ``string_agg`` a stratum, so the rows are neither sorted nor
+spilled to disk there), then split, checked, sorted by code point and joined here on two cores
+(:func:`spotcheck.draw.target_frames.frame_file_of_cells`); elsewhere the rows are read as they come —
+the same bytes.
 """
 from __future__ import annotations
 
@@ -14,10 +16,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from spotcheck.core.database import db
-from spotcheck.draw import inspectors as inspector_engine
+from spotcheck.draw import inspectors as inspector_engine, target_frames
 from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignKind, CampaignTarget, TargetStatus, campaign_item
@@ -86,25 +87,26 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
     department in a joint campaign): each department's directory entries matching its filter, less
     the inactive and (unless flagged) those it checked this year for the same items; each in its
     risk class, or in the flagged stratum when its rules have one. Sorted by group, so the frame
-    file is the groups' files one after the other."""
+    file is the groups' files one after the other. ``ValueError`` when a code cannot be a frame field (a tab, a newline or ``|`` in it)."""
     counts: dict[str, Any] = {}
     excluded: Counter[str] = Counter()
-    texts: list[Any] = []
+    cells: list[tuple[str, str, Any, int]] = []
     capped: set[int] = set()
     for part in sorted(parts, key=lambda p: p.group):
-        cells = _part_cells(part, on)
         counts[part.group] = {}
-        for why, cell, count, text in sorted(cells, key=lambda c: (c[0] or "", c[1])):
+        part_capped = 0
+        for why, cell, count, codes in sorted(_part_cells(part, on), key=lambda c: (c[0] or "", c[1])):
             if why is None:
                 counts[part.group][cell] = count
-                texts.append(text)
+                cells.append((part.group, cell, codes, count))
             else:
                 excluded[why] += count
-        if excluded[inspection_counts.CAPPED]:
+                part_capped += count if why == inspection_counts.CAPPED else 0
+        if part_capped:
             source, reason, _ = _part_source(part, on)
             capped.update(db.session.scalars(source.add_columns(Entity.id).where(reason == inspection_counts.CAPPED)))
     year = parts[0].campaign.year if parts else on.year
-    return Frame("".join(texts).encode("utf-8"), counts, dict(sorted(excluded.items())),
+    return Frame(target_frames.frame_file_of_cells(cells), counts, dict(sorted(excluded.items())),
                  inspection_counts.capped_list(sorted(capped), year))
 
 
@@ -180,27 +182,22 @@ def _checked_this_year(campaign: Campaign, tenant_id: int):
 
 
 def _cells_in_database(source, reason, stratum, group: str):
-    """PostgreSQL: per (reason, stratum) the count and, for the frame, the cell's lines as one
-    string sorted by code point (``COLLATE "C"``: UTF-8 byte order is code-point order)."""
-    line = sa.literal(f"{group}\t") + stratum + "\t" + Entity.code + "\n"
-    lines = sa.func.string_agg(line, aggregate_order_by(sa.literal_column("''"), Entity.code.collate("C"))) \
-        .filter(reason.is_(None))
-    query = source.add_columns(reason.label("reason"), stratum.label("stratum"), sa.func.count(), lines) \
-        .group_by(sa.literal_column("reason"), sa.literal_column("stratum"))
+    """PostgreSQL: per (reason, stratum) the count and, for the frame, the cell's codes as one string joined
+    by newlines in no particular order (an unsorted ``string_agg``: no sort of the rows, no spill to disk);
+    the reason is worked out once a row, in a subquery."""
+    rows = source.add_columns(reason.label("reason"), stratum.label("stratum"), Entity.code.label("code")).subquery()
+    codes = sa.func.string_agg(rows.c.code, sa.literal("\n")).filter(rows.c.reason.is_(None))
+    query = sa.select(rows.c.reason, rows.c.stratum, sa.func.count(), codes).group_by(rows.c.reason, rows.c.stratum)
     return [tuple(row) for row in db.session.execute(query)]
 
 
 def _cells_read_in_order(source, reason, stratum, group: str):
-    """Any other database: the rows read as they come, each cell sorted and joined into its lines here."""
+    """Any other database: the rows read as they come, each cell's codes gathered in a list."""
     query = source.add_columns(reason, stratum, Entity.code)
     cells: dict[tuple, list[str]] = {}
     for why, cell, code in db.session.execute(query.execution_options(yield_per=50_000)):
         cells.setdefault((why, cell), []).append(code)
-    out = []
-    for (why, cell), codes in cells.items():
-        prefix = f"{group}\t{cell}\t"
-        out.append((why, cell, len(codes), None if why else prefix + ("\n" + prefix).join(sorted(codes)) + "\n"))
-    return out
+    return [(why, cell, len(codes), None if why else codes) for (why, cell), codes in cells.items()]
 
 
 @dataclass(frozen=True)

@@ -58,10 +58,18 @@ def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *,
 
 
 def record_drawn(campaign: Campaign) -> None:
-    """After a department's own target draw: its selected targets."""
-    record(campaign, db.session.scalars(sa.select(CampaignTarget.entity_id).where(
-        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)),
-        campaign.tenant_id)
+    """After a department's own target draw: its selected targets, counted in one statement (a draw of a
+    province's registry selects a hundred thousand)."""
+    key = counted_as(campaign)
+    already = sa.select(InspectionCount.id).where(
+        InspectionCount.counted_as == key, InspectionCount.department_id == campaign.tenant_id,
+        InspectionCount.entity_id == CampaignTarget.entity_id).exists()
+    drawn = sa.select(CampaignTarget.entity_id, sa.literal(campaign.year), sa.literal(key),
+                      sa.literal(campaign.code or ""), sa.literal(campaign.tenant_id),
+                      sa.literal(counts_toward_cap(campaign)), sa.false()).where(
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected, ~already)
+    db.session.execute(sa.insert(InspectionCount).from_select(
+        ["entity_id", "year", "counted_as", "campaign_code", "department_id", "counts", "withheld"], drawn))
 
 
 def disclosed(campaign: Campaign) -> None:

@@ -15,7 +15,7 @@ from typing import cast
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.draw import targets as target_engine
+from spotcheck.draw import target_frames, targets as target_engine
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind
 from spotcheck.tenants.joint.visits import visit_groups
 from spotcheck.tenants.results.models import PublishedResult
@@ -60,7 +60,7 @@ def _expected_separate(campaign: Campaign, draw_id: int, digest: str) -> float:
         frame_file = db.session.scalar(sa.select(Draw.frame_file).where(Draw.id == draw_id))
         if len(_EXPECTED) > 256:
             _EXPECTED.clear()
-        _EXPECTED[key] = target_engine.expected_separate_visits(target_engine.parse_frame_file(cast(bytes, frame_file)), rules)
+        _EXPECTED[key] = target_engine.expected_separate_visits(target_frames.parse_frame_file(cast(bytes, frame_file)), rules)
     return _EXPECTED[key]
 
 

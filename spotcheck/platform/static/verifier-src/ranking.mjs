@@ -60,8 +60,21 @@ function load(bytes, at) {
   return w;
 }
 
-/** x -> HMAC(seed, prefix ‖ x) for x in UTF-8 bytes, as 8 big-endian words (compared as words, the
- * same order as the 32 bytes); written into ``into`` when given, else into a new array. */
+/** ``text`` written as UTF-8 into ``out`` at ``at`` when it is ASCII (every id of a registry): its
+ * length; -1 otherwise (the caller then encodes it). No allocation. */
+function asciiInto(text, out, at) {
+  const length = text.length;
+  if (out.length < at + length) return -1;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return -1;
+    out[at + i] = code;
+  }
+  return length;
+}
+
+/** x -> HMAC(seed, prefix ‖ x) for x a string or its UTF-8 bytes, as 8 big-endian words (compared as
+ * words, the same order as the 32 bytes); written into ``into`` when given, else into a new array. */
 export function rankKeys(seed, prefix, meter) {
   const key = new Uint8Array(64);
   key.set(seed.length > 64 ? H(seed) : seed);
@@ -75,12 +88,19 @@ export function rankKeys(seed, prefix, meter) {
   const tail = head.subarray(whole);
   let scratch = new Uint8Array(128);
   const state = new Uint32Array(8);
-  return (bytes, into) => {
-    const length = tail.length + bytes.length;
+  return (x, into) => {
+    let written = typeof x === "string" ? asciiInto(x, scratch, tail.length) : -1;
+    const bytes = written < 0 && typeof x === "string" ? utf8(x) : x;
+    if (written < 0) written = bytes.length;
+    const length = tail.length + written;
     const end = ((length + 9 + 63) >> 6) * 64;
-    if (scratch.length < end) scratch = new Uint8Array(end);
+    if (scratch.length < end) {
+      const larger = new Uint8Array(end);
+      larger.set(scratch.subarray(0, length));
+      scratch = larger;
+    }
     scratch.set(tail, 0);
-    scratch.set(bytes, tail.length);
+    if (bytes !== x || typeof x !== "string") scratch.set(bytes, tail.length);
     scratch[length] = 0x80;
     scratch.fill(0, length + 1, end - 5);
     const bits = (64 + whole + length) * 8;

@@ -6,25 +6,34 @@ import { TICK } from "./primitives.mjs";
 import { cmpStr, hashKey, pyEq, pyIndex, pyItems, pyIter, pyStr, utf8, valueError } from "./python.mjs";
 import { Smallest, entry, rankKeys } from "./ranking.mjs";
 
-/** The frame's rows (group, stratum, id) by cell, in the order cells first appear. */
-export function cells(rows) {
-  const grouped = new Map();
-  for (const [group, stratum, id] of rows) {
-    const key = JSON.stringify([group, stratum]);
-    if (!grouped.has(key)) grouped.set(key, { group, stratum, ids: [] });
-    grouped.get(key).ids.push(id);
-  }
-  return grouped;
-}
-
 export const byCell = (a, b) => cmpStr(a.group, b.group) || cmpStr(a.stratum, b.stratum);
 
-/** H over the rows sorted by (group, stratum, id), each group\tstratum\tid\n. */
-export function frameDigest(rows) {
+/** The frame's rows (group, stratum, id: strings) as cells {group, stratum, ids} sorted by (group,
+ * stratum), each cell's ids sorted by code point, repeats kept (targets.frame_columns). */
+export function sortedCells(rows) {
+  const groups = new Map();
+  for (const [group, stratum, id] of rows) {
+    let strata = groups.get(group);
+    if (strata === undefined) groups.set(group, (strata = new Map()));
+    let ids = strata.get(stratum);
+    if (ids === undefined) strata.set(stratum, (ids = []));
+    ids.push(id);
+  }
+  const out = [];
+  for (const [group, strata] of groups) {
+    for (const [stratum, ids] of strata) out.push({ group, stratum, ids: ids.sort(cmpStr) });
+  }
+  return out.sort(byCell);
+}
+
+/** No id of a cell's sorted ids repeats. */
+export const distinct = (ids) => ids.every((id, at) => at === 0 || ids[at - 1] !== id);
+
+/** H over the sorted cells' rows, each group\tstratum\tid\n. */
+export function frameDigest(cells) {
   const hash = sha256.create();
-  for (const cell of Array.from(cells(rows).values()).sort(byCell)) {
-    const prefix = `${cell.group}\t${cell.stratum}\t`;
-    const ids = cell.ids.slice().sort(cmpStr);
+  for (const { group, stratum, ids } of cells) {
+    const prefix = `${group}\t${stratum}\t`;
     hash.update(utf8(prefix + ids.join("\n" + prefix) + "\n"));
   }
   return hash.digest();
@@ -59,7 +68,7 @@ export function* rankCell(seed, ids, keep, meter) {
   const best = new Smallest(keep);
   const scratch = new Uint32Array(8);
   for (const id of ids) {
-    key(utf8(id), scratch);
+    key(id, scratch);
     if (best.wants(scratch, id)) best.push(entry(scratch.slice(), id));
     meter.done++;
     if (meter.due()) yield TICK;

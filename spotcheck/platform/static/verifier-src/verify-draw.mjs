@@ -15,7 +15,7 @@ import {
   pyIn, pyIndex, pyItems, pyIter, pyLt, pyRepr, pyStr, pyTruth, toHex, typeError, typeName, valueError,
 } from "./python.mjs";
 import { fromJS, parseJSON } from "./python-json.mjs";
-import { byCell, cellSize, cells, currentSelection, frameDigest, nextReserve, rankCell } from "./targets.mjs";
+import { cellSize, currentSelection, distinct, frameDigest, nextReserve, rankCell, sortedCells } from "./targets.mjs";
 
 export const VERSION = "spotcheck-verify.js 1";
 
@@ -53,13 +53,18 @@ function* checks(proof, meter) {
   if (nonce.length !== 32) throw valueError("the nonce is not 32 bytes");
   yield check("H(nonce) = commitment", pyEq(toHex(H(nonce)), proof.get("commitment")));
   let digest;
-  let rows;
+  let cells;
+  let rows = 0;
   const linesField = proof.get("frame_lines");
   if (kind === "targets") {
-    rows = pyIter(proof.get("frame")).map((row) => pyIter(row));
-    if (rows.some((row) => row.length !== 3 || !row.every(isStr))) throw valueError("a frame row is not [group, stratum, id]");
-    digest = frameDigest(rows);
-    yield check("frame rows are distinct", new Set(rows.map((row) => JSON.stringify(row))).size === rows.length);
+    const frame = pyIter(proof.get("frame")).map((row) => pyIter(row));
+    if (frame.some((row) => row.length !== 3 || !isStr(row[0]) || !isStr(row[1]) || !isStr(row[2]))) {
+      throw valueError("a frame row is not [group, stratum, id]");
+    }
+    rows = frame.length;
+    cells = sortedCells(frame);
+    digest = frameDigest(cells);
+    yield check("frame rows are distinct", cells.every(({ ids }) => distinct(ids)));
   } else {
     const lines = pyIter(linesField);
     if (!lines.every(isStr)) throw valueError("a frame line is not a string");
@@ -72,7 +77,7 @@ function* checks(proof, meter) {
   if (!Array.isArray(inputs) || !inputs.every(isStr)) throw valueError("public_inputs is not a list of strings");
   const seed = deriveSeed(nonce, kind, proof.get("campaign"), digest, inputs, algorithm);
   yield check(`seed = HMAC(nonce, ${algorithm}|kind|campaign|frame_digest ‖ I)`, pyEq(toHex(seed), proof.get("seed")));
-  if (kind === "targets") yield* targetChecks(proof, seed, rows, meter);
+  if (kind === "targets") yield* targetChecks(proof, seed, cells, rows, meter);
   else yield* inspectorChecks(proof, linesField, meter);
 }
 
@@ -89,25 +94,24 @@ function sortedPairs(pairs) {
   return pairs.sort(([g1, s1], [g2, s2]) => cmpStr(g1, g2) || (pyEq(s1, s2) ? 0 : pyLt(s1, s2) ? -1 : 1));
 }
 
-function* targetChecks(proof, seed, rows, meter) {
+function* targetChecks(proof, seed, cells, rows, meter) {
   const reserveSize = proof.get("reserve_size");
   if (!isInt(reserveSize) || num(reserveSize) < 0) throw valueError("reserve_size is not a whole number");
-  const grouped = cells(rows);
   const listed = new Map();
   for (const field of ["selected", "reserves"]) {
     for (const [group, strata] of pyItems(proof.get(field))) {
       for (const stratum of pyIter(strata)) listed.set(JSON.stringify([group, hashKey(stratum)]), [group, stratum]);
     }
   }
-  const frameCells = new Map(Array.from(grouped.values(), (cell) => [JSON.stringify([cell.group, "s" + cell.stratum]), cell]));
+  const frameCells = new Map(cells.map((cell) => [JSON.stringify([cell.group, "s" + cell.stratum]), cell]));
   const differ = [...Array.from(listed).filter(([key]) => !frameCells.has(key)).map(([, pair]) => pair),
     ...Array.from(frameCells).filter(([key]) => !listed.has(key)).map(([, cell]) => [cell.group, cell.stratum])];
   yield check("selection lists exactly the frame's cells", !differ.length,
     sortedPairs(differ).map(([group, stratum]) => `${group}/${pyStr(stratum)}`).join(", "));
   const rules = proof.get("rules");
-  meter.total += rows.length;
+  meter.total += rows;
   const size = Number(num(reserveSize));
-  for (const { group, stratum, ids } of Array.from(grouped.values()).sort(byCell)) {
+  for (const { group, stratum, ids } of cells) {
     const n = cellSize(pyIndex(pyIndex(rules, group), stratum), ids.length);
     const ranked = yield* rankCell(seed, ids, n + size, meter);
     const selected = pyGet(pyGet(proof.get("selected"), group, new Map()), stratum);

@@ -51,9 +51,8 @@ def _inputs(data) -> tuple[list[str], str]:
 def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Draw:
     """Step 2: fix the frame (exclusions applied first) and publish its digest and counts."""
     campaign, record = _locked(campaign_id, "targets", actor, "freeze_targets")
-    frame = frames.target_frame([frames.FramePart.of(campaign)], today())
     try:
-        target_engine.parse_frame_file(frame.file)
+        frame = frames.target_frame([frames.FramePart.of(campaign)], today())
     except ValueError as bad:
         raise ValidationFailed({"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).",
                                                      why=str(bad))]}) from None

@@ -27,7 +27,7 @@ from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant, tenant_scope
-from spotcheck.draw import proof_file, targets as target_engine
+from spotcheck.draw import proof_file, target_frames, targets as target_engine
 from spotcheck.tenants.campaigns import draws as steps, frames, inspection_counts
 from spotcheck.tenants.campaigns.commands.ceremony import DRAW_UNDER_WAY
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
@@ -70,12 +70,11 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
     with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
         parts = [frames.FramePart(group, part["tenant_id"], cast(Campaign, db.session.get(Campaign, part["part_campaign_id"])))
                  for group, part in _parts(campaign).items()]
-        frame = frames.target_frame(parts, today())
-    try:
-        target_engine.parse_frame_file(frame.file)
-    except ValueError as bad:
-        raise ValidationFailed({"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).",
-                                                     why=str(bad))]}) from None
+        try:
+            frame = frames.target_frame(parts, today())
+        except ValueError as bad:
+            raise ValidationFailed({"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).",
+                                                         why=str(bad))]}) from None
     steps.freeze(record, frame, actor=actor)
     return record
 
@@ -91,7 +90,7 @@ def estimate_sizes(campaign_id: int, data: dict | None = None, *, actor: Actor, 
     with cross_tenant(actor, SIZES_REASON, permission=Permission.JOINT_MANAGE):
         frame = frames.target_frame([frames.FramePart(group, part["tenant_id"], cast(Campaign, db.session.get(
             Campaign, part["part_campaign_id"]))) for group, part in parts.items()], today())
-    cells = target_engine.parse_frame_file(frame.file)
+    cells = target_frames.parse_frame_file(frame.file)
     rules = {group: part.get("strata") or {} for group, part in parts.items()}
     strata = {group: sized(frame.counts.get(group, {}), rules[group]) for group in parts}
     known = all(row.visits is not None for rows in strata.values() for row in rows)

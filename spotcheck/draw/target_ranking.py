@@ -1,0 +1,98 @@
+"""The ranking of a target draw (排序), DRAW-SPEC "Target draw": ``K(id) = HMAC(seed, "target|" ‖ id)``
+for every row of a cell, the first ``keep`` by ``(K(id), id)`` kept — the HMACs of a large frame
+computed on two cores (:mod:`spotcheck.draw.parallel`), each cell's ids checked sorted and distinct
+on the way.
+"""
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from itertools import islice
+
+from spotcheck.draw import parallel
+from spotcheck.draw.primitives import rank_keys, rank_keys_bytes
+from spotcheck.draw.target_frames import Cells, distinct
+
+
+def rank_cell(seed: bytes, ids: Iterable[str], keep: int | None = None) -> list[str]:
+    """Ids in rank order ``(K(id), id)``; with ``keep``, only the first ``keep`` of them."""
+    ids = list(ids)
+    keyed = zip(map(rank_keys(seed, "target|"), ids), ids)
+    ranked = heapq.nsmallest(keep, keyed) if keep is not None else sorted(keyed)
+    return [entity for _, entity in ranked]
+
+
+#: A share of a cell to rank: the seed, the cell's ids as UTF-8 joined by ``separator`` (a stretch of the
+#: frame file: the separator is a newline and the cell's ``group\tstratum\t``), and how many to keep.
+Block = tuple[bytes, bytes, bytes, int]
+
+
+#: What ranking a share gives: whether its ids are non-empty, sorted and distinct, its first and last id, and
+#: its first ``keep`` ids as ``(K(id), id)`` in rank order.
+Ranked = tuple[bool, bytes, bytes, list[tuple[bytes, bytes]]]
+
+
+def _rank_block(block: Block) -> Ranked:
+    """Rank one share (ids compared as UTF-8 bytes: the order of their code points), checking its ids."""
+    seed, data, separator, keep = block
+    ids = data.split(separator)
+    clean = b"" not in ids and all(map(bytes.__lt__, ids, islice(ids, 1, None)))
+    best = heapq.nsmallest(keep, zip(map(rank_keys_bytes(seed, b"target|"), ids), ids))
+    return clean, ids[0], ids[-1], best
+
+
+#: A cell is ranked in two halves, one on each core, from twice this many rows.
+_HALF_AT_LEAST = 25_000
+
+
+def _halves(data: bytes, separator: bytes, count: int, half_at_least: int) -> list[bytes]:
+    """A large cell's ids in two stretches cut at a separator near the middle (one stretch when small)."""
+    if count < 2 * half_at_least:
+        return [data]
+    cut = data.find(separator, len(data) // 2)
+    return [data] if cut < 0 else [data[:cut], data[cut + len(separator):]]
+
+
+#: A cell to rank: its (group, stratum), its ids as UTF-8 joined by a separator, the separator, how many ids,
+#: and how many to keep.
+CellBlock = tuple[tuple[str, str], bytes, bytes, int, int]
+
+
+def rank_blocks(seed: bytes, cells: list[CellBlock], *, threshold: int = parallel.THRESHOLD,
+                half_at_least: int = _HALF_AT_LEAST) -> list[list[str]]:
+    """The first ``keep`` ids of each cell in rank order ``(K(id), id)``, as strings, every key computed — on two
+    cores when the cells hold ``threshold`` rows or more in all (a large cell in two halves, each keeping its
+    own first ``keep``, merged here). ``ValueError`` unless each cell's ids are non-empty, sorted and distinct."""
+    tasks: list[Block] = []
+    weights: list[int] = []
+    owners: list[int] = []
+    for index, (_cell, data, separator, count, keep) in enumerate(cells):
+        parts = _halves(data, separator, count, half_at_least)
+        for part in parts:
+            tasks.append((seed, part, separator, keep))
+            weights.append(count // len(parts))
+            owners.append(index)
+    shares: list[list[Ranked]] = [[] for _ in cells]
+    for owner, ranked in zip(owners, parallel.map_in_two(_rank_block, tasks, weights, threshold=threshold)):
+        shares[owner].append(ranked)
+    out = []
+    for ((group, stratum), *_, keep), parts_ranked in zip(cells, shares):
+        if not all(clean for clean, *_ in parts_ranked) or any(
+                earlier[2] >= later[1] for earlier, later in zip(parts_ranked, parts_ranked[1:])):
+            raise ValueError(f"frame lines of {group}/{stratum} are empty, not sorted or not distinct")
+        best = heapq.nsmallest(keep, [pair for *_, pairs in parts_ranked for pair in pairs])
+        out.append([entity.decode("utf-8") for _, entity in best])
+    return out
+
+
+def rank_cells(seed: bytes, sorted_cells: Cells, keeps: list[int]) -> list[list[str]]:
+    """Each cell's first ``keep`` ids in rank order (:func:`rank_blocks`, on two cores for a large frame); a cell
+    whose ids repeat (a proof that fails its check of distinct rows) is ranked as given, on one core."""
+    clean = [index for index, (_, ids) in enumerate(sorted_cells) if distinct(ids)]
+    out: list[list[str]] = [rank_cell(seed, ids, keep=keep) for (_, ids), keep in zip(sorted_cells, keeps)] \
+        if len(clean) < len(sorted_cells) else [[] for _ in sorted_cells]
+    if len(clean) == len(sorted_cells):
+        blocks = [(cell, "\n".join(ids).encode("utf-8"), b"\n", len(ids), keep)
+                  for (cell, ids), keep in zip(sorted_cells, keeps)]
+        out = rank_blocks(seed, blocks)
+    return out
