@@ -71,6 +71,39 @@ def _frame_json(kind: str, data: bytes) -> bytes:
     return b'[\n"' + body.replace(b"\t", b"\\t").replace(b"\n", b'",\n"') + b'"\n]'
 
 
+#: Where a target proof's frame starts and ends in the file :func:`dumps` writes (a field starts a line).
+_FRAME_OPEN = b'\n"frame": '
+_ROWS_OPEN, _ROWS_CLOSE = b'[\n["', b'"]\n]'
+#: What stands for the frame while the rest of the file is read as JSON: a string no proof file holds.
+_STAND_IN = b'"\\u0000frame"'
+
+
+def split_frame(data: bytes) -> tuple[dict[str, Any], bytes] | None:
+    """A target proof file as :func:`dumps` writes it, read without turning its frame into rows: the proof's
+    other fields (its ``frame`` a stand-in) and the frame file the frame was written from — exactly the rows
+    ``json.loads`` would give, one a line — or None when the file is not written so (nothing escaped in the
+    frame, the frame the top-level field), and it must be read as JSON."""
+    start = data.find(_FRAME_OPEN + _ROWS_OPEN)
+    if start < 0 or _STAND_IN in data:
+        return None
+    value_start = start + len(_FRAME_OPEN)
+    end = data.find(_ROWS_CLOSE, value_start)
+    if end < 0:
+        return None
+    end += len(_ROWS_CLOSE)
+    body = data[value_start + len(_ROWS_OPEN):end - len(_ROWS_CLOSE)]
+    frame = body.replace(b'"],\n["', b"\n").replace(b'", "', b"\t") + b"\n"
+    if _NEEDS_ESCAPING.search(frame) or _frame_json("targets", frame) != data[value_start:end]:
+        return None  # not the frame file's rows written as dumps writes them
+    try:
+        rest = json.loads((data[:value_start] + _STAND_IN + data[end:]).decode("utf-8"))
+    except ValueError:
+        return None
+    if not isinstance(rest, dict) or rest.get("frame") != "\x00frame" or rest.get("kind") != "targets":
+        return None  # the frame found is not the proof's own (the top-level field the stand-in took)
+    return rest, frame
+
+
 def loads(data: bytes) -> dict[str, Any]:
     proof: dict[str, Any] = json.loads(data.decode("utf-8"))
     return proof

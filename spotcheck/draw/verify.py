@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from spotcheck.draw import inspectors, target_frames, target_ranking, targets, versions
+from spotcheck.draw import inspectors, proof_file, target_frames, target_ranking, targets, versions
 from spotcheck.draw.primitives import ALGORITHM, H, derive_seed, lines_digest
 
 
@@ -26,10 +26,31 @@ class Check:
 
 
 def verify_file(path: str) -> list[Check]:
+    """Every check of the proof file at ``path`` (:func:`verify_bytes`)."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            proof = json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return [Check("read the proof", False, f"{type(exc).__name__}: {exc}")]
+    return verify_bytes(data)
+
+
+def verify_bytes(data: bytes) -> list[Check]:
+    """Every check of a proof file's bytes. A target proof as the platform writes it (one frame row a line,
+    nothing escaped: :func:`proof_file.split_frame`) has its frame read as the frame file it was written
+    from — a frame of millions of rows is never turned into rows — with the same checks and verdicts as
+    from its rows; any other proof is read as JSON."""
+    try:
+        split = proof_file.split_frame(data)
+        if split is not None:
+            try:
+                return list(_checks(split[0], _FileFrame(split[1])))
+            except _NotAsWritten:
+                pass  # read as JSON, as any proof
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+                return [Check("proof is complete and well-formed", False, f"{type(exc).__name__}: {exc}")]
+        proof = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return [Check("read the proof", False, f"{type(exc).__name__}: {exc}")]
     return verify(proof)
 
@@ -42,6 +63,54 @@ def verify(proof: object) -> list[Check]:
         return [Check("proof is complete and well-formed", False, f"{type(exc).__name__}: {exc}")]
 
 
+class _NotAsWritten(Exception):
+    """The frame of a proof file is not the sorted frame file it seemed to be: the proof is read as JSON."""
+
+
+class _RowFrame:
+    """A target proof's frame from its rows, in any order (as JSON gives them)."""
+
+    def __init__(self, rows: Any):
+        self.sorted_cells = target_frames.frame_columns(rows)
+        self.cells = [(cell, len(ids)) for cell, ids in self.sorted_cells]
+
+    def digest(self) -> bytes:
+        return H(target_frames.cells_file(self.sorted_cells))
+
+    def distinct(self) -> bool:
+        return all(target_frames.distinct(ids) for _, ids in self.sorted_cells)
+
+    def ranked(self, seed: bytes, keeps: list[int]) -> list[list[str]]:
+        return target_ranking.rank_cells(seed, self.sorted_cells, keeps)
+
+
+class _FileFrame:
+    """A target proof's frame as the frame file it was written from (:func:`proof_file.split_frame`): its
+    cells read as stretches of bytes; a file whose rows are not sorted and distinct is not one the platform
+    wrote (:class:`_NotAsWritten`)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        try:
+            self.blocks = target_frames.frame_blocks(data)
+        except ValueError:
+            raise _NotAsWritten() from None
+        self.cells = [(cell, count) for cell, _, _, count in self.blocks]
+
+    def digest(self) -> bytes:
+        return H(self.data)
+
+    def distinct(self) -> bool:
+        return True  # checked where the cells are ranked
+
+    def ranked(self, seed: bytes, keeps: list[int]) -> list[list[str]]:
+        try:
+            return target_ranking.rank_blocks(seed, [(cell, block, separator, count, keep) for (
+                cell, block, separator, count), keep in zip(self.blocks, keeps)])
+        except ValueError:
+            raise _NotAsWritten() from None
+
+
 #: The fields of a proof of each kind (DRAW-SPEC "The proof"); the timestamps may be absent.
 _COMMON = {"algorithm", "kind", "campaign", "commitment", "nonce", "frame_digest", "public_inputs", "seed", "replacements"}
 FIELDS = {
@@ -51,7 +120,7 @@ FIELDS = {
 OPTIONAL = {"committed_at", "frozen_at", "drawn_at"}
 
 
-def _checks(proof: object) -> Iterator[Check]:
+def _checks(proof: object, frame: _RowFrame | _FileFrame | None = None) -> Iterator[Check]:
     if not isinstance(proof, dict):
         raise TypeError("the proof is not a JSON object")
     kind, algorithm = proof.get("kind"), proof.get("algorithm")
@@ -74,10 +143,9 @@ def _checks(proof: object) -> Iterator[Check]:
         raise ValueError("the nonce is not 32 bytes")
     yield Check("H(nonce) = commitment", H(nonce).hex() == proof["commitment"])
     if kind == targets.KIND:
-        sorted_cells = target_frames.frame_columns(proof["frame"])
-        digest = H(target_frames.cells_file(sorted_cells))
-        unique = all(target_frames.distinct(ids) for _, ids in sorted_cells)
-        yield Check("frame rows are distinct", unique)
+        frame = frame or _RowFrame(proof["frame"])
+        digest = frame.digest()
+        yield Check("frame rows are distinct", frame.distinct())
     else:
         lines = proof["frame_lines"]
         if not all(isinstance(line, str) for line in lines):
@@ -91,26 +159,26 @@ def _checks(proof: object) -> Iterator[Check]:
     seed = derive_seed(nonce, kind, proof["campaign"], digest, inputs, algorithm=cast(str, algorithm))  # one of known
     yield Check(f"seed = HMAC(nonce, {algorithm}|kind|campaign|frame_digest ‖ I)", seed.hex() == proof["seed"])
     if kind == targets.KIND:
-        yield from _target_checks(proof, seed, sorted_cells)
+        yield from _target_checks(proof, seed, cast(_RowFrame | _FileFrame, frame))
     else:
         yield from _inspector_checks(proof, seed, lines)
 
 
-def _target_checks(proof: dict[str, Any], seed: bytes, sorted_cells: target_frames.Cells) -> Iterator[Check]:
+def _target_checks(proof: dict[str, Any], seed: bytes, frame: _RowFrame | _FileFrame) -> Iterator[Check]:
     reserve_size = proof["reserve_size"]
     if not isinstance(reserve_size, int) or reserve_size < 0:
         raise ValueError("reserve_size is not a whole number")
-    cells = [cell for cell, _ in sorted_cells]
+    cells = [cell for cell, _ in frame.cells]
     listed = {(g, s) for g, strata in proof["selected"].items() for s in strata}
     listed |= {(g, s) for g, strata in proof["reserves"].items() for s in strata}
     yield Check("selection lists exactly the frame's cells", listed == set(cells),
                 ", ".join(f"{g}/{s}" for g, s in sorted(listed ^ set(cells))))
-    sizes = [targets.cell_size(proof["rules"][group][stratum], len(ids)) for (group, stratum), ids in sorted_cells]
-    rankings = target_ranking.rank_cells(seed, sorted_cells, [n + reserve_size for n in sizes])
-    for ((group, stratum), ids), n, ranked in zip(sorted_cells, sizes, rankings):
+    sizes = [targets.cell_size(proof["rules"][group][stratum], count) for (group, stratum), count in frame.cells]
+    rankings = frame.ranked(seed, [n + reserve_size for n in sizes])
+    for ((group, stratum), count), n, ranked in zip(frame.cells, sizes, rankings):
         selected = proof["selected"].get(group, {}).get(stratum)
         reserve = proof["reserves"].get(group, {}).get(stratum)
-        yield Check(f"selected {group}/{stratum}: {n} of {len(ids)}", selected == ranked[:n])
+        yield Check(f"selected {group}/{stratum}: {n} of {count}", selected == ranked[:n])
         yield Check(f"reserve {group}/{stratum}: {len(ranked[n:])}", reserve == ranked[n:n + reserve_size])
     replayed = {"selected": proof["selected"], "reserves": proof["reserves"], "replacements": []}
     for number, record in enumerate(proof["replacements"], 1):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from spotcheck.draw import proof_file, target_frames, targets
-from spotcheck.draw.verify import verify
+from spotcheck.draw.verify import verify, verify_file
 
 #: Fields as DRAW-SPEC allows them: anything but a tab, a newline or "|" (quotes, backslashes,
 #: control characters and CJK included, which JSON must escape or keep).
@@ -74,3 +74,53 @@ def test_the_proof_file_has_a_row_per_line_in_the_order_of_the_spec():
 def test_a_frame_file_out_of_order_or_malformed_is_refused(file, why):
     with pytest.raises(ValueError, match=why):
         target_frames.parse_frame_file(file)
+
+
+#: What can be done to a written proof file: nothing, or what a forger or a careless editor might do.
+CHANGES = ("none", "id", "order", "repeat", "escape", "nested", "twice", "reformat", "kind")
+
+
+def _changed(data: bytes, change: str) -> bytes:
+    text = data.decode("utf-8")
+    start, end = text.index('"frame": [') + len('"frame": '), text.index('\n]', text.index('"frame": [')) + 2
+    rows = json.loads(text[start:end])
+    if change == "id" and rows:
+        rows[0][2] += "X"
+    elif change == "order" and len(rows) > 1:
+        rows[0], rows[-1] = rows[-1], rows[0]
+    elif change == "repeat" and rows:
+        rows.append(list(rows[0]))
+    elif change == "escape" and rows:
+        rows[0][2] += '"'
+    elif change == "nested":  # a "frame" of rules' own, before the proof's: the proof's frame is still its own
+        return text.replace('"frame": [', '"frame_note": {"frame": []},\n"frame": [', 1).encode("utf-8")
+    elif change == "twice":  # the frame listed twice: JSON keeps the last
+        return text.replace('\n"rules":', f'\n"frame": {json.dumps(rows[1:])},\n"rules":', 1).encode("utf-8")
+    elif change == "reformat":
+        return json.dumps(json.loads(text), ensure_ascii=True).encode("utf-8")
+    elif change == "kind":
+        return text.replace('"kind": "targets"', '"kind": "inspectors"', 1).encode("utf-8")
+    if change in ("none", "id", "order", "repeat", "escape"):
+        body = "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n]" if rows else "[]"
+        return (text[:start] + body + text[end:]).encode("utf-8")
+    return data
+
+
+@settings(max_examples=120, deadline=None)
+@given(ROWS.filter(lambda rows: len(rows) > 1), st.sampled_from(CHANGES))
+def test_a_proof_file_read_as_written_verifies_as_its_json_does(tmp_path_factory, rows, change):
+    """verify_file reads a proof written by the platform without turning its frame into rows: its checks and
+    verdicts are those of the same file read as JSON, whether the file is as written or changed."""
+    rules = rules_for(rows)
+    proof = targets.draw_targets(campaign="市监抽〔2026〕1号", nonce=NONCE, frame=rows, rules=rules, reserve_size=1,
+                                 public_inputs=["人大代表 0301"])
+    frame = target_frames.frame_file(rows)
+    del proof["frame"]
+    data = _changed(proof_file.dumps(proof, frame), change)
+    path = tmp_path_factory.mktemp("proof") / "PROOF.json"
+    path.write_bytes(data)
+    as_read = [(c.name, c.ok, c.detail) for c in verify_file(str(path))]
+    assert as_read == [(c.name, c.ok, c.detail) for c in verify(json.loads(data.decode("utf-8")))]
+    assert all(ok for _, ok, _ in as_read) == (change in ("none", "reformat", "order"))  # rows in any order
+    if change == "none" and not any(c in json.dumps(rows, ensure_ascii=False) for c in '"\\'):
+        assert proof_file.split_frame(data) is not None  # read without turning the frame into rows

@@ -21,8 +21,7 @@ from sqlalchemy.orm import defer, selectinload, undefer
 
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
-from spotcheck.draw import proof_file
-from spotcheck.draw.verify import Check, verify
+from spotcheck.draw.verify import Check, verify_bytes
 from spotcheck.tenants.campaigns import policy
 from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
@@ -251,7 +250,7 @@ class Verification:
 
 
 def verify_proof(campaign: Campaign, kind: str) -> Verification:
-    """Recompute the proof file as published with the verifier (:func:`spotcheck.draw.verify.verify`):
+    """Recompute the proof file as published with the verifier (:func:`spotcheck.draw.verify.verify_bytes`):
     the same checks ``spotcheck draw verify`` prints. Changes nothing.
 
     The outcome depends only on the file's bytes, so it is kept per SHA-256 of those bytes (in
@@ -263,9 +262,8 @@ def verify_proof(campaign: Campaign, kind: str) -> Verification:
     with _verified_lock:
         known = _verified.get(digest)
     if known is None:
-        proof = proof_file.loads(data)
-        nonce = proof.get("nonce") if isinstance(proof, dict) and isinstance(proof.get("nonce"), str) else None
-        known = (verify(proof), nonce)
+        nonce = record.proof.get("nonce") if isinstance(record.proof, dict) else None
+        known = (verify_bytes(data), nonce if isinstance(nonce, str) else None)
         with _verified_lock:
             _verified[digest] = known
             while len(_verified) > VERIFIED_KEPT:
