@@ -19,7 +19,7 @@ from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from spotcheck import draw as engine
-from spotcheck.core import audit, bulk, personal_data
+from spotcheck.core import audit, bulk, personal_data, statistics
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import iso_utc, now
 from spotcheck.core.database import changed, db, in_chunks
@@ -174,6 +174,7 @@ def store_targets(campaign: Campaign, proof: dict) -> None:
         written = len(rows)
     if written != len(drawn):
         raise Conflict(_l("A drawn entity is no longer in the registry: the draw is refused."))
+    statistics.refresh_after_commit("campaign_target", "inspection_count", rows=written)
 
 
 def _entity_ids(codes) -> dict[str, int]:
@@ -200,6 +201,7 @@ def store_teams(campaign: Campaign, teams: dict[str, list[str]], inspectors: dic
             for visit, team in teams.items() for position, cert in enumerate(team, 1)]
     if rows:
         db.session.execute(sa.insert(TeamMember), rows)
+    statistics.refresh_after_commit("team_member", rows=len(rows))
 
 
 def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor: Actor) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, events, jobs
+from spotcheck.core import audit, events, jobs, statistics
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
@@ -52,6 +52,7 @@ def hand_out(campaign_id: int, data=None, *, actor: Actor, progress=lambda *p, *
     db.session.flush()
     audit.record("campaign.handed_out", "campaign", campaign.id, actor=actor,
                  details={"visits": len(visits), "codes": coded})
+    statistics.refresh_after_commit("visit", "inspection_code", rows=len(visits))
     events.emit("campaign.handed_out", actor=actor, campaign=campaign)
     return visits
 

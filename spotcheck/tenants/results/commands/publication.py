@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, bulk, events, jobs
+from spotcheck.core import audit, bulk, events, jobs, statistics
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
@@ -62,6 +62,7 @@ def publish_results(visit_ids: list[int], data=None, *, actor: Actor) -> list[Vi
     audit.record_many("result.published", "visit",
                       [(visit.id, {"entity": visit.entity.code, "version": visit.version}) for visit in visits],
                       actor=actor)
+    statistics.refresh_after_commit("visit", "published_result", "published_entity", rows=len(visits))
     for campaign in {visit.campaign for visit in visits}:
         advance(campaign)
     return visits

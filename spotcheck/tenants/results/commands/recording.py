@@ -9,7 +9,7 @@ from typing import cast
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, bulk
+from spotcheck.core import audit, bulk, statistics
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
@@ -82,6 +82,7 @@ def import_results(visit_ids: list[int], data: dict, *, actor: Actor,
             if progress is not None and done % 100 == 0:
                 progress(done / len(ids))
     audit.record_many("result.imported", "visit", entries, actor=actor)
+    statistics.refresh_after_commit("visit", "item_result", "result_category", rows=len(entries))
     return [visits[visit_id] for visit_id in ids]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, bulk, events, jobs
+from spotcheck.core import audit, bulk, events, jobs, statistics
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
@@ -46,6 +46,7 @@ def approve_results(visit_ids: list[int], data=None, *, actor: Actor) -> list[Vi
 
     approved = bulk.each(ids, approve, name=named)
     audit.record_many("result.approved", "visit", [entry for _, entry in approved], actor=actor)
+    statistics.refresh_after_commit("visit", rows=len(approved))
     for campaign in {visit.campaign for visit, _ in approved}:
         advance(campaign)
     return [visit for visit, _ in approved]
