@@ -63,6 +63,17 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
         assert "口径" in home.inner_text("#drill-definition")
         assert "未报备" in home.inner_text("#drill-rows")
         save_shot(home, "supervision-drill")
+        # 涉企检查频次's checks on a phone: the table scrolls inside its box, no cell squeezed to a character or two a line
+        drill = bureau.go("/supervision/burden/onsite?period=2026")
+        drill.set_viewport_size({"width": 390, "height": 844})
+        cells = drill.evaluate("""() => [...document.querySelectorAll('#drill-rows tbody td')]
+          .map(c => c.getBoundingClientRect().width)""")
+        box = drill.evaluate("() => { const b = document.querySelector('#drill-rows').parentElement;"
+                             " return [b.className, b.scrollWidth, b.clientWidth] }")
+        assert cells and min(cells) >= 100, f"cramped cells at 390 px: {sorted(cells)[:5]}"
+        assert box[0] == "table-scroll" and box[1] > box[2], box  # wider than the phone: it scrolls in its box
+        assert_fits(drill, "supervision-burden-drill", 390)
+        drill.set_viewport_size({"width": 1366, "height": 900})
 
         page = bureau.go("/supervision/tables")
         page.select_option("#code", "progress")

@@ -23,12 +23,14 @@ from spotcheck.tenants.directory import commands as directory
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.queries import entity_by_code
 from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules import commands as rules_commands
 from spotcheck.tenants.supervision import vocabulary
 from spotcheck.tenants.supervision.queries import burden as burden_queries
 from spotcheck.tenants.supervision.repeated_draws import tail
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import user_named
+from tests.support.joint_world import checked_world
 from tests.support.named_world import handed_out
 from tests.support.rules_files import changed_rulebook, load_department_cap
 
@@ -82,9 +84,9 @@ def test_two_departments_checking_one_business_within_the_window_are_flagged_and
             assert (found.onsite, found.joint, found.businesses, found.most) == (2, 0, 1, 2)
             assert found.repeated == 1 and found.spread == {2: 1} and found.joint_rate == 0
             assert found.over_cap == 0 and found.window_days == 30
-            rows = burden_queries.rows("repeated", YEAR, reader=supervisor)
-            assert [(r[1], r[4]) for r in rows.rows] == [(business, date(2026, 3, 2)), (business, date(2026, 3, 20))]
-            assert {r[2] for r in rows.rows} == {user_named("yjj_admin").tenant.name, swj.tenant.name}
+            rows = burden_queries.rows("repeated", YEAR, reader=supervisor)  # the business once, with its checks
+            yjj = user_named("yjj_admin").tenant.name
+            assert [r[1:] for r in rows.rows] == [[business, 2, f"2026-03-02 {yjj}；2026-03-20 {swj.tenant.name}"]]
             assert [r[2] for r in burden_queries.rows("per_business", YEAR, reader=supervisor).rows] == [2]
             with pytest.raises(Forbidden):
                 burden_queries.figures(YEAR, reader=user_named("yjj_leader"))
@@ -131,3 +133,35 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
                 row = by_code[entity.code]
                 assert row[3] == 2 and row[4] == pytest.approx(2 * (n - 1) / n, abs=0.01)  # drawn twice, expected 2p
                 assert row[5] == f"{((n - 1) / n) ** 2:.2%}"  # the chance of both: p²
+
+
+#: What each figure of 涉企检查频次 counts (a rate: the count it is the share of) — its drill-down lists as many rows.
+COUNTED = {"over_cap": "over_cap", "repeated": "repeated", "suspicious": "suspicious", "per_business": "businesses",
+           "joint_rate": "joint", "onsite": "onsite"}
+
+
+def test_each_figure_is_the_number_of_rows_its_drill_down_lists_a_joint_visit_once_with_every_department(app):
+    with app.app_context():
+        ids = checked_world()
+        departments: dict[int, set[str]] = {}  # the departments that checked each business of the joint campaign
+        for dept in ("yjj", "swj"):
+            admin = user_named(f"{dept}_admin")
+            with tenant_scope(admin.tenant_id):
+                for entity_id in db.session.scalars(sa.select(Visit.entity_id).where(Visit.campaign_id == ids[f"{dept}_part"])):
+                    departments.setdefault(entity_id, set()).add(admin.tenant.name)
+        supervisor = user_named("sfj_supervisor")
+        with tenant_scope(supervisor.tenant_id), frozen_at(date(2026, 5, 6)):
+            found = burden_queries.figures(YEAR, reader=supervisor)
+            assert set(COUNTED) == set(vocabulary.BURDEN_BY_KEY)
+            listed = {key: burden_queries.rows(key, YEAR, reader=supervisor) for key in COUNTED}
+            for key, count in COUNTED.items():
+                assert getattr(found, count) == listed[key].total == len(listed[key].rows), key
+            # one row per joint visit, naming every department that checked there; 商务局's own check beside them
+            assert found.joint == len(departments) and found.onsite == found.joint + 1 and found.repeated == 1
+            names = {row[2]: set(row[3].split("、")) for row in listed["joint_rate"].rows}
+            assert names == {db.session.get(Entity, e).code: d for e, d in departments.items()}
+            assert any(len(d) == 2 for d in names.values())
+            assert len({row[0] for row in listed["joint_rate"].rows}) == 1  # the joint campaign's own code
+            business, rows = burden_queries.business(ids["repeated"], YEAR, reader=supervisor)
+            assert rows.total == 2 == next(r[2] for r in listed["per_business"].rows if r[1] == business.code)
+            assert [r[4] for r in rows.rows] == [date(2026, 4, 20), date(2026, 4, 10)]

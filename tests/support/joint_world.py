@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import random
 from contextlib import nullcontext
+from datetime import date, datetime
+
+import sqlalchemy as sa
 
 from spotcheck.core import events
+from spotcheck.core.clock import SHANGHAI, frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo.people import account_of
 from spotcheck.tenants.directory import commands as directory, queries as directory_queries
+from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.results import commands as results, queries as results_queries
+from spotcheck.tenants.results.models import Visit
 from tests.support.campaign_world import CATEGORY, build
 from tests.support.helpers import user_named
+from tests.support.named_world import handed_out as named_handed_out
 from tests.support.snapshots import snapshotted
 
 STAGES = ("invited", "parts", "approved", "targets", "inspectors", "handed_out")
@@ -72,3 +81,51 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
             with (nullcontext() if notices else events.suspended()):
                 joint.hand_out(campaign.id, actor=coord)
     return ids
+
+
+def reported(ids: dict, checked_on: str, *, published: tuple[str, ...] = ("yjj",)) -> None:
+    """Every visit of both departments' parts checked on site on ``checked_on`` and reported (报送): imported by the
+    planner, confirmed by each team's 组长; the results of the departments ``published`` approved and published
+    too, the others' left waiting for review. Call it with the clock on a day after ``checked_on``."""
+    for dept in ("yjj", "swj"):
+        planner, admin = user_named(f"{dept}_planner"), user_named(f"{dept}_admin")
+        item = ids[dept]["item"]
+        with tenant_scope(planner.tenant_id):
+            visit_ids = list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == ids[f"{dept}_part"])
+                                                .order_by(Visit.id)))
+            given = {visit_id: {"checked_on": checked_on, "method": "onsite", "record": "联合检查组现场检查。",
+                                "evaluation": "未发现问题。", "opinions": "继续保持。",
+                                "items": {str(item): {"categories": ["no_problem"], "findings": ""}}}
+                     for visit_id in visit_ids}
+            results.import_results(visit_ids, {"results": given}, actor=planner)
+            for visit_id in visit_ids:
+                chief = next(m for m in results_queries.team_of(db.session.get(Visit, visit_id)) if m.is_leader)
+                results.submit_result(visit_id, actor=account_of(dept, chief.inspector, admin))
+            if dept in published:
+                results.approve_results(visit_ids, actor=user_named(f"{dept}_leader"))
+                results.publish_results(visit_ids, actor=planner)
+            db.session.commit()
+
+
+@snapshotted
+def checked_world() -> dict:
+    """The joint campaign handed out and every visit of it checked on site on 10 April 2026 (:func:`reported`),
+    and 商务局's own check of a business that joint visit checked — named on a complaint, checked on 20 April:
+    two departments' checks within 30 days (短期内多部门重复检查). Adds ``repeated``: that business's code."""
+    with frozen_at(date(2026, 2, 27)):
+        ids = world("handed_out")
+        with tenant_scope(ids["yjj"]["tenant"]):
+            code = db.session.scalar(sa.select(Entity.code).join(Visit, Visit.entity_id == Entity.id)
+                                     .where(Visit.campaign_id == ids["yjj_part"]).order_by(Visit.id).limit(1))
+        named = named_handed_out(ids["swj"], department="swj", codes=[code])
+    with frozen_at(datetime(2026, 4, 20, 17, tzinfo=SHANGHAI)):
+        reported(ids, "2026-04-10")
+        chief = user_named("swj_inspector")
+        with tenant_scope(named["tenant"]):
+            results.record_result(named["visit"], {
+                "checked_on": "2026-04-20", "method": "onsite", "record": "核查投诉事项。", "evaluation": "基本规范。",
+                "opinions": "无。", "items": {str(ids["swj"]["item"]): {"categories": ["no_problem"], "findings": ""}}},
+                actor=chief)
+            results.submit_result(named["visit"], actor=chief)
+            db.session.commit()
+    return {**ids, "repeated": code}

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.accounts.models import User
-from spotcheck.tenants.supervision.vocabulary import FIGURES
-from tests.support.demo_world import demo_city
+from spotcheck.tenants.supervision.vocabulary import BURDEN_FIGURES, FIGURES
+from tests.support.demo_world import demo_city, reported_unpublished
 from tests.support.helpers import signed_in, tenant_id
 from tests.support.page_text import programmer_words, visible_text
 from tests.support.route_urls import (  # WALKERS: one account of each role, and a citizen
@@ -92,9 +92,10 @@ def test_every_page_of_every_role_names_things_in_chinese(app):
 def test_every_row_of_a_supervision_drill_down_opens_the_object_it_counts(app):
     """指标明细: the justice bureau's supervisor and a department's leader click any row of any
     figure's drill-down and land on a page that opens (the object's own page, or what the public
-    may read of it)."""
+    may read of it); the supervisor every row of 涉企检查频次's, each business's checks included."""
     with app.app_context():
         demo_city(today="2026-11-21")
+        unpublished = reported_unpublished(today="2026-11-21")  # checked and reported, its result not public yet
         departments = {code: tenant_id(code) for code in ("SCJ", "YJJ", "SWJ")}
     row_link = re.compile(r'<tr><td><a href="([^"]+)"')
     clicked = Counter()
@@ -109,3 +110,23 @@ def test_every_row_of_a_supervision_drill_down_opens_the_object_it_counts(app):
                     assert answer.status_code == 200, (login_name, code, figure.key, link, answer.status_code)
                     clicked[link.split("/")[1]] += 1  # where it leads: public, visits, campaigns…
     assert "public" in clicked and "visits" in clicked and "supervision" in clicked, clicked  # a complaint too
+    # 涉企检查频次 (the bureau's): every row of every figure's drill-down, and of each business it opens, has a link,
+    # and each opens — a business whose results are not published yet too
+    client, opened = signed_in(app, "sfj_supervisor"), set()
+    pages = deque(f"/supervision/burden/{figure.key}?period=2026" for figure in BURDEN_FIGURES)
+    while pages:
+        url = pages.popleft()
+        page = client.get(url)
+        assert page.status_code == 200, url
+        text = page.get_data(as_text=True).split('id="drill-rows"')[1]
+        links = [link.replace("&amp;", "&") for link in row_link.findall(text)]
+        assert len(links) == text.count("<tr><td>"), (url, "a row opens nothing")
+        for link in sorted(set(links) - opened):
+            opened.add(link)
+            if link.startswith("/supervision/burden/businesses/"):  # a business: its checks, each opened in turn
+                pages.append(link)
+                continue
+            answer = client.get(link, follow_redirects=True)
+            assert answer.status_code == 200, ("sfj_supervisor", url, link, answer.status_code)
+    assert f"/supervision/burden/businesses/{unpublished}?period=2026" in opened, opened
+    assert any(link.startswith("/public/draws/campaigns/") for link in opened), opened

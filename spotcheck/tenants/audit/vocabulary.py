@@ -166,6 +166,7 @@ READS = {
     "spotcheck.tenants.supervision.queries.figure_rows": _l("The records behind a supervision figure"),
     "spotcheck.tenants.supervision.queries.burden.figures": _l("How often businesses are inspected, every department"),
     "spotcheck.tenants.supervision.queries.burden.rows": _l("The checks behind a figure of how often businesses are inspected"),
+    "spotcheck.tenants.supervision.queries.burden.business": _l("One business's checks, every department"),
     "spotcheck.tenants.supervision.queries.department_choices": _l("The departments supervised"),
     "spotcheck.tenants.supervision.queries.attention": _l("Departments needing attention"),
     "spotcheck.tenants.supervision.queries.scores": _l("The departments' assessment scores"),

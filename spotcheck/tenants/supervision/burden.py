@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
@@ -119,27 +120,18 @@ def most_checked(period: Period, limit: int = 200) -> list[tuple[Entity, int]]:
 
 @dataclass(frozen=True)
 class Visited:
-    """One department's visit of a business, as a drill-down lists it."""
+    """One department's visit of a business (a row of a check: a joint visit has one per department)."""
 
     entity_id: int
     visit_id: int
     key: int
     department: str
-    campaign_code: str
     checked_on: date
-    campaign_id: int
-    on_portal: int  # the campaign the public portal shows it under (a joint part: its joint campaign)
-    published: bool
-
-    @property
-    def ref(self) -> tuple:
-        return ("visit", self.visit_id, self.campaign_id, self.on_portal, self.published)
 
 
 def _listed() -> sa.Select:
     """The visits as :class:`Visited` rows are read."""
-    return (sa.select(Visit.entity_id, Visit.id, _KEY, Tenant.name, Campaign.code, Visit.checked_on, Campaign.id,
-                      sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at.is_not(None))
+    return (sa.select(Visit.entity_id, Visit.id, _KEY, Tenant.name, Visit.checked_on)
             .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id))
 
 
@@ -155,13 +147,54 @@ def visits_of(period: Period, entity_ids, *, onsite_only: bool = True) -> list[V
     return [Visited(*row) for row in db.session.execute(query)]
 
 
-def _visits(period: Period, *, joint_only: bool, limit: int) -> tuple[int, list[Visited]]:
-    """How many reported on-site visits (department rows: a joint visit has one per department), and the latest."""
-    condition = _counted(period) if not joint_only else sa.and_(_counted(period), Campaign.joint_id.is_not(None))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).join(
-        Campaign, Campaign.id == Visit.campaign_id).where(condition)) or 0
-    query = _listed().where(condition).order_by(Visit.checked_on.desc(), Visit.id.desc()).limit(limit)
-    return total, [Visited(*row) for row in db.session.execute(query)]
+@dataclass(frozen=True)
+class Check:
+    """One check as a drill-down lists it: the unit the figures count — a business's on-site visit, a joint visit
+    once with every department whose reported result it holds — under the campaign the public portal shows it
+    (a joint visit: its joint campaign, named by its own code)."""
+
+    entity: Entity
+    day: date
+    departments: tuple[str, ...]
+    campaign_code: str
+    on_portal: int
+
+    @property
+    def ref(self) -> tuple:
+        return ("check", self.on_portal, self.entity.code)
+
+
+_JOINT = aliased(Campaign)
+
+
+def checks_of(period: Period, *, joint_only: bool = False, entity_id: int | None = None,
+              limit: int = 200) -> tuple[int, list[Check]]:
+    """How many checks of the period (joint visits only, one business's only), and the latest ``limit``."""
+    condition = _counted(period)
+    if joint_only:
+        condition = sa.and_(condition, Campaign.joint_id.is_not(None))
+    if entity_id is not None:
+        condition = sa.and_(condition, Visit.entity_id == entity_id)
+    checks = (sa.select(Visit.entity_id, _KEY.label("key"), sa.func.min(Visit.checked_on).label("day"))
+              .join(Campaign, Campaign.id == Visit.campaign_id).where(condition)
+              .group_by(Visit.entity_id, _KEY)).subquery()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(checks)) or 0
+    listed = db.session.execute(sa.select(checks).order_by(checks.c.day.desc(), checks.c.entity_id, checks.c.key)
+                                .limit(limit)).all()
+    entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_({r.entity_id for r in listed})))}
+    departments: dict[tuple[int, int], list[str]] = defaultdict(list)
+    portal: dict[tuple[int, int], tuple[str, int]] = {}
+    for business, key, name, code, on_portal in db.session.execute(
+            sa.select(Visit.entity_id, _KEY, Tenant.name, sa.func.coalesce(_JOINT.code, Campaign.code),
+                      sa.func.coalesce(Campaign.joint_id, Campaign.id))
+            .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id)
+            .outerjoin(_JOINT, _JOINT.id == Campaign.joint_id)
+            .where(condition, Visit.entity_id.in_(list(entities))).order_by(Visit.tenant_id, Visit.id)):
+        if name not in departments[(business, key)]:
+            departments[(business, key)].append(name)
+        portal[(business, key)] = (code or "", on_portal)
+    return total, [Check(entities[r.entity_id], r.day, tuple(departments[(r.entity_id, r.key)]),
+                         *portal[(r.entity_id, r.key)]) for r in listed]
 
 
 def repeated(period: Period, window_days: int) -> list[Visited]:
@@ -236,34 +269,68 @@ def _concurrent(keys: list[str]) -> bool:
 
 
 # --- the rows behind each figure ------------------------------------------------------------------------
+#
+# Each drill-down lists the units its figure counts, so that the figure (or, for a rate, the count it is the
+# share of) is the number of rows: a business once (``("business", code, period code)``: its checks of the
+# period), a check once (``("check", portal campaign id, business code)``: the business on its campaign's page).
+
+
+def _business_rows(columns: list[str], rows: list[list], entities: list[Entity], total: int, period_code: str) -> Rows:
+    return Rows(columns, rows, total, [("business", e.code, period_code) for e in entities])
+
+
+def _check_rows(total: int, checks: list[Check]) -> Rows:
+    """Checks as a drill-down lists them: the campaign first (what the row opens), every department of a joint one."""
+    return Rows(BURDEN_COLUMNS["checks"], [[c.campaign_code, c.entity.name, c.entity.code, "、".join(c.departments), c.day]
+                                           for c in checks], total, [c.ref for c in checks])
+
+
+def _repeated_rows(period: Period, window_days: int, limit: int) -> Rows:
+    """One row a business checked by different departments within the window: its checks of the period (date and
+    departments, a joint visit once)."""
+    flagged = sorted({visit.entity_id for visit in repeated(period, window_days)})
+    by_entity: dict[int, dict[int, list[Visited]]] = defaultdict(lambda: defaultdict(list))
+    for visit in visits_of(period, flagged[:limit]):
+        by_entity[visit.entity_id][visit.key].append(visit)
+    entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_(flagged[:limit])))}
+    listed = [entities[entity_id] for entity_id in flagged[:limit]]
+    checks = {e.id: sorted((min(v.checked_on for v in rows), "、".join(dict.fromkeys(v.department for v in rows)))
+                           for rows in by_entity[e.id].values()) for e in listed}
+    return _business_rows(BURDEN_COLUMNS["repeated"], [
+        [e.name, e.code, len(checks[e.id]), "；".join(f"{day} {names}" for day, names in checks[e.id])] for e in listed],
+        listed, len(flagged), period.code)
 
 
 def rows_of(key: str, period: Period, limit: int = 200) -> Rows:
     """The rows figure ``key`` counts (at most ``limit``; ``total`` says how many)."""
     rules = rules_for(None, as_of(period))
+    year = str(period.year)  # the cap and the repeated draws are counted by the year
     if key == "over_cap":
         found = over_cap(period)
-        return Rows(BURDEN_COLUMNS["over_cap"], [
+        return _business_rows(BURDEN_COLUMNS["over_cap"], [
             [o.entity.name, o.entity.code, o.counted, o.cap, o.whose or "实施方案（年度总上限）", "、".join(o.campaigns),
              "两个抽取范围同时冻结" if o.concurrent else ""] for o in found[:limit]],
-            len(found), [("business", o.entity.code) for o in found[:limit]])
-    if key in ("repeated", "onsite", "joint_rate"):
-        if key == "repeated":
-            visits = repeated(period, rules.repeat_window_days)
-            total, visits = len(visits), visits[:limit]
-        else:
-            total, visits = _visits(period, joint_only=key == "joint_rate", limit=limit)
-        names = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_({v.entity_id for v in visits})))}
-        return Rows(BURDEN_COLUMNS["visits"], [
-            [names[v.entity_id].name, names[v.entity_id].code, v.department, v.campaign_code, v.checked_on]
-            for v in visits], total, [v.ref for v in visits])
+            [o.entity for o in found[:limit]], len(found), year)
+    if key == "repeated":
+        return _repeated_rows(period, rules.repeat_window_days, limit)
+    if key in ("onsite", "joint_rate"):
+        return _check_rows(*checks_of(period, joint_only=key == "joint_rate", limit=limit))
     if key == "per_business":
         most = most_checked(period, limit)
-        return Rows(BURDEN_COLUMNS["per_business"], [[e.name, e.code, n] for e, n in most], len(most),
-                    [("business", e.code) for e, _ in most])
+        checked = db.session.scalar(sa.select(sa.func.count(sa.distinct(_checks(period).c.entity_id)))) or 0
+        return _business_rows(BURDEN_COLUMNS["per_business"], [[e.name, e.code, n] for e, n in most],
+                              [e for e, _ in most], checked, period.code)
     if key == "suspicious":
         flagged = repeated_draws.flagged(period.year, rules.repeat_draw_alpha)
-        return Rows(BURDEN_COLUMNS["suspicious"], [
+        return _business_rows(BURDEN_COLUMNS["suspicious"], [
             [f.entity.name, f.entity.code, f.department, f.drawn, f.expected, f"{f.chance:.2%}", "、".join(f.campaigns)]
-            for f in flagged[:limit]], len(flagged), [("business", f.entity.code) for f in flagged[:limit]])
+            for f in flagged[:limit]], [f.entity for f in flagged[:limit]], len(flagged), year)
     raise KeyError(key)
+
+
+def business_rows(code: str, period: Period, limit: int = 200) -> tuple[Entity, Rows] | None:
+    """The checks of the period of the business with credit code ``code`` (``None`` when there is no such business)."""
+    entity = db.session.scalar(sa.select(Entity).where(Entity.code == code))
+    if entity is None:
+        return None
+    return entity, _check_rows(*checks_of(period, entity_id=entity.id, limit=limit))

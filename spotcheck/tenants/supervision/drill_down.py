@@ -44,15 +44,14 @@ class Rows:
     ``refs``, what each row is about (``("visit", id, campaign id, portal campaign id, published)``,
     ``("campaign", id, portal campaign id or None)`` — the portal shows a joint part under its joint
     campaign, a draft not at all —
-    ``("plan", id)``, ``("entry", id)`` (a directory entry), ``("items",)``, ``("inspectors",)``, ``("rules",)``),
+    ``("plan", id)``, ``("entry", id)`` (a directory entry), ``("items",)``, ``("inspectors",)``, ``("rules",)``;
+    涉企检查频次's ``("business", code, period code)`` and ``("check", portal campaign id, business code)``),
     for the page to link it."""
 
     columns: list[str]
     rows: list[list[Any]]
     total: int
     refs: Sequence[tuple[Any, ...] | None] = field(default_factory=list)
-
-
 
 
 def _campaign_ref(campaign: Campaign) -> tuple:

@@ -124,10 +124,15 @@ BURDEN_FIGURES: tuple[Figure, ...] = (
            "计算，抽中这么多次的概率低于规则规定阈值（平台默认1%）的企业户数。", "burden"),
 )
 BURDEN_BY_KEY = {figure.key: figure for figure in BURDEN_FIGURES}
-#: The columns of each drill-down of the figures of 涉企检查频次.
+#: What a business of a drill-down opens: its checks of the period, as 现场检查户次 counts them.
+BURDEN_BUSINESS = Figure("business", "现场检查", "户次", "统计期内该企业检查结果已报送的现场检查（联合检查按一次计，列出检查的各部门），"
+                         "即“现场检查户次”计入的该企业的检查。", "burden")
+#: The columns of each drill-down of the figures of 涉企检查频次 (``checks``: a figure counted in checks, and one
+#: business's checks).
 BURDEN_COLUMNS = {
     "over_cap": ["企业", "统一社会信用代码", "计入次数", "上限", "上限出处", "计入的检查任务", "说明"],
-    "visits": ["企业", "统一社会信用代码", "检查部门", "检查任务", "检查日期"],
+    "checks": ["检查任务", "企业", "统一社会信用代码", "检查部门", "检查日期"],  # a joint visit once, every department
+    "repeated": ["企业", "统一社会信用代码", "检查次数", "各次检查的日期和部门"],
     "per_business": ["企业", "统一社会信用代码", "检查次数"],
     "suspicious": ["企业", "统一社会信用代码", "部门", "抽中次数", "期望次数", "概率", "所在抽取范围的检查任务"],
 }

@@ -86,8 +86,6 @@ def _row_link(ref: tuple | None, tenant_id: int | None) -> str | None:
     published results, the department's items, inspectors and rules) or the filing archive."""
     if not ref:
         return None
-    if ref[0] == "business":  # a business (涉企检查频次): its published results, as anyone reads them
-        return url_for("public_results.entity", code=ref[1])
     own = tenant_id is not None and _user().tenant_id == tenant_id
     kind, *key = ref
     if kind == "entries" and own:
@@ -129,6 +127,17 @@ def burden():
                            choices=vocabulary.period_choices(period.year))
 
 
+def _burden_link(ref: tuple) -> str:
+    """Where a row of 涉企检查频次 leads: a business to its checks of the period, across the departments; a check
+    to the business on its campaign's public page (its team and, for a joint visit, every department checking it),
+    the same page whether or not its results are published yet."""
+    if ref[0] == "business":
+        _, code, period_code = ref
+        return url_for("supervision.burden_business", code=code, period=period_code)
+    _, campaign_id, code = ref
+    return url_for("public_draws.campaign", campaign_id=campaign_id, q=code, _anchor="results")
+
+
 @bp.route("/burden/<key>")
 @requires(Permission.SUPERVISION_VIEW)
 def burden_drill(key):
@@ -142,7 +151,21 @@ def burden_drill(key):
                            department=_("Whole area"), choices=vocabulary.period_choices(period.year),
                            period_endpoint="supervision.burden_drill", period_args={"key": key},
                            back=url_for("supervision.burden", period=period.code),
-                           links=[_row_link(ref, None) for ref in rows.refs])
+                           links=[_burden_link(ref) for ref in rows.refs])
+
+
+@bp.route("/burden/businesses/<code>")
+@requires(Permission.SUPERVISION_VIEW)
+def burden_business(code):
+    """One business's checks of the period across the departments (a joint visit once), as 现场检查户次 counts them."""
+    period = _period()
+    entity, rows = burden_queries.business(code, period, reader=_user())
+    return render_template("supervision/drill.html", figure=vocabulary.BURDEN_BUSINESS, rows=rows,
+                           period=period, choices=vocabulary.period_choices(period.year),
+                           department=f"{entity.name}（{entity.code}）",
+                           period_endpoint="supervision.burden_business", period_args={"code": code},
+                           back=url_for("supervision.burden", period=period.code),
+                           links=[_burden_link(ref) for ref in rows.refs])
 
 
 @bp.route("/definitions")

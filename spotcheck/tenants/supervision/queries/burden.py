@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
-from spotcheck.core.errors import Forbidden
+from spotcheck.core.errors import Forbidden, NotFound
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
+from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.supervision import burden
 from spotcheck.tenants.supervision.drill_down import Rows
 from spotcheck.tenants.supervision.periods import Period
@@ -37,3 +38,13 @@ def rows(key: str, period: Period, *, reader: Actor) -> Rows:
     if key not in BURDEN_BY_KEY:
         raise KeyError(key)
     return burden.rows_of(key, period)
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def business(code: str, period: Period, *, reader: Actor) -> tuple[Entity, Rows]:
+    """One business's checks of ``period`` across the departments (what a business row of a drill-down opens)."""
+    _bureau_only(reader)
+    found = burden.business_rows(code, period)
+    if found is None:
+        raise NotFound(_l("No entity with this code in the registry."))
+    return found
