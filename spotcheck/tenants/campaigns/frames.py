@@ -184,8 +184,11 @@ def _checked_this_year(campaign: Campaign, tenant_id: int):
 def _cells_in_database(source, reason, stratum, group: str):
     """PostgreSQL: per (reason, stratum) the count and, for the frame, the cell's codes as one string joined
     by newlines in no particular order (an unsorted ``string_agg``: no sort of the rows, no spill to disk);
-    the reason is worked out once a row, in a subquery."""
-    rows = source.add_columns(reason.label("reason"), stratum.label("stratum"), Entity.code.label("code")).subquery()
+    the reason is worked out once a row, in a subquery kept apart by ``OFFSET 0`` (merged into the grouping,
+    its look-ups ran again in every aggregate and the rows were sorted on disk: 3.4 s against 1.5 s at a
+    million)."""
+    rows = source.add_columns(reason.label("reason"), stratum.label("stratum"), Entity.code.label("code")) \
+        .offset(0).subquery()
     codes = sa.func.string_agg(rows.c.code, sa.literal("\n")).filter(rows.c.reason.is_(None))
     query = sa.select(rows.c.reason, rows.c.stratum, sa.func.count(), codes).group_by(rows.c.reason, rows.c.stratum)
     return [tuple(row) for row in db.session.execute(query)]

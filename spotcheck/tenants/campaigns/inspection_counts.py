@@ -59,15 +59,15 @@ def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *,
 
 def record_drawn(campaign: Campaign) -> None:
     """After a department's own target draw: its selected targets, counted in one statement (a draw of a
-    province's registry selects a hundred thousand)."""
+    province's registry selects a hundred thousand). A campaign draws its targets once, so nothing is counted
+    under its key yet (the register's unique key would refuse a second count): no look-up of what is there —
+    which, planned while the drawn rows were new to the statistics, went through the rows the statement was
+    writing for every row it read (17 s for 14,000 targets)."""
     key = counted_as(campaign)
-    already = sa.select(InspectionCount.id).where(
-        InspectionCount.counted_as == key, InspectionCount.department_id == campaign.tenant_id,
-        InspectionCount.entity_id == CampaignTarget.entity_id).exists()
     drawn = sa.select(CampaignTarget.entity_id, sa.literal(campaign.year), sa.literal(key),
                       sa.literal(campaign.code or ""), sa.literal(campaign.tenant_id),
                       sa.literal(counts_toward_cap(campaign)), sa.false()).where(
-        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected, ~already)
+        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
     db.session.execute(sa.insert(InspectionCount).from_select(
         ["entity_id", "year", "counted_as", "campaign_code", "department_id", "counts", "withheld"], drawn))
 
