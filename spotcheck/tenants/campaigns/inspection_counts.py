@@ -18,9 +18,20 @@ from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, InspectionCount, TargetStatus
 from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.rules.parameters import BY_KEY
+from spotcheck.tenants.rules.rulebook import Rules
 
 #: The frame's exclusion reason of a business at its yearly cap.
 CAPPED = "cap"
+#: The caps, as the rules name them: every department's checks together, and the department's own.
+CAPS = ("inspection_cap", "department_inspection_cap")
+
+
+def cap_lines(rules: Rules) -> list[str]:
+    """The yearly caps ``rules`` set, each with its value and the document and article that set it:
+    ``每户企业每年涉企行政检查次数上限：3次（《宁安市……实施方案》第5条）`` (none where no cap is set)."""
+    return [f"{BY_KEY[key].label}：{rules.say(key)}" + (f"（{rules.cite(key)}）" if rules.cite(key) else "")
+            for key in CAPS if rules.values[key] is not None]
 
 
 def counted_as(campaign: Campaign) -> str:
@@ -143,3 +154,14 @@ def capped_list(entity_ids: list[int], year: int) -> list[dict]:
     return [{"code": code, "name": name, "campaigns": sorted(found.get(entity_id, ()))}
             for entity_id, code, name in db.session.execute(
                 sa.select(Entity.id, Entity.code, Entity.name).where(Entity.id.in_(entity_ids)).order_by(Entity.code))]
+
+
+def campaign_ids(codes: Iterable[str]) -> dict[str, int]:
+    """The campaign each code of a capped list (:func:`capped_list`) is counted as, by id: a department's own
+    campaign, or a joint campaign for its parts (the joint campaign's page is the public one)."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    return {code: int(key.partition(":")[2]) for code, key in db.session.execute(
+        sa.select(InspectionCount.campaign_code, InspectionCount.counted_as).where(
+            InspectionCount.campaign_code.in_(wanted)))}

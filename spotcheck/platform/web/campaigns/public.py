@@ -160,7 +160,8 @@ def campaign(campaign_id: int):
             strata = publication.drawn_target_counts(record)
         return render_template("campaigns/public/campaign.html", department=tenant, campaign=record, draws=draws,
                                results=results, teams=teams, strata=strata, search=search, stratum=stratum,
-                               experts=experts, savings=joint_queries.public_savings(record), checking=checking)
+                               experts=experts, savings=joint_queries.public_savings(record), checking=checking,
+                               counting=publication.counting_campaigns(draws), caps=publication.caps(record))
 
 
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>.json")

@@ -23,8 +23,9 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
 from spotcheck.draw import proof_file
 from spotcheck.draw.verify import Check, verify
-from spotcheck.tenants.campaigns import policy
+from spotcheck.tenants.campaigns import inspection_counts, policy
 from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
+from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.queries import targets as listing
 from spotcheck.tenants.campaigns.vocabulary import PUBLIC_TARGET_STATUSES, DrawKind
@@ -154,6 +155,19 @@ def public_draws(campaign: Campaign, *, staff: bool = False) -> dict[str, Public
             no_input_reason=(record.no_input_reason or "") if drawn else None, seed=record.seed if drawn else None,
             drawn_at=record.drawn_at if drawn else None, proof_sha256=record.proof_sha256 if drawn else None)
     return out
+
+
+def counting_campaigns(draws: dict[str, PublicDraw]) -> dict[str, int]:
+    """The campaigns that count for the businesses the draws' frames left out at their cap: each code's campaign on
+    the public portal (a joint campaign's part: its joint campaign)."""
+    return inspection_counts.campaign_ids([code for draw in draws.values() for row in draw.capped or []
+                                           for code in row.get("campaigns", [])])
+
+
+def caps(campaign: Campaign) -> list[str]:
+    """The yearly caps on the inspections of a business that the campaign's frames apply, each with its value and
+    the document and article that set it (the campaign's rules: those kept at its approval)."""
+    return inspection_counts.cap_lines(rules_of(campaign))
 
 
 def revealed_nonce(campaign: Campaign, kind: str) -> str | None:
