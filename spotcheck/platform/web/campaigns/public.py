@@ -91,7 +91,7 @@ def verifier() -> tuple[bytes, str]:
 def _helpers():
     """For the public pages and the staff's verification page alike."""
     return {"check_label": check_label, "verifier_sha256": lambda: verifier()[1],
-            "verifier_name": bundle.FILE_NAME}
+            "verifier_name": bundle.FILE_NAME, "public_status": publication.public_status}
 
 
 @bp.errorhandler(404)

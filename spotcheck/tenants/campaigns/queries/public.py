@@ -28,8 +28,9 @@ from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.queries import targets as listing
-from spotcheck.tenants.campaigns.vocabulary import PUBLIC_TARGET_STATUSES, DrawKind
+from spotcheck.tenants.campaigns.vocabulary import PUBLIC_TARGET_STATUSES, CampaignStatus, DrawKind
 from spotcheck.tenants.common.queries import NumberedPage
+from spotcheck.tenants.common.vocabulary import campaign_status
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.plans.models import Plan, PlanStatus
 
@@ -96,6 +97,24 @@ def withheld(campaign: Campaign) -> bool:
 WITHHELD = _l("A check of named businesses publishes its businesses, its teams and its inspector proof once every "
               "team has left the business (离企), so that the check is not announced ahead; its commitment is "
               "published at once.")
+
+
+#: The states in which a check registered after it was made (事后登记) is shown as registered: until its results are
+#: approved, its team only records what it did (no check is still to come, nor under way).
+_LATE_SHOWN_REGISTERED = (CampaignStatus.approved, CampaignStatus.targets_drawn, CampaignStatus.inspectors_drawn,
+                          CampaignStatus.notified, CampaignStatus.in_progress)
+
+
+def public_status(campaign: Campaign) -> str:
+    """The campaign's status as the public reads it, in the list of draws and on its own page alike: a named
+    check not disclosed yet shows no more than its approval (its inspector draw committed), whatever its teams
+    have done since (:func:`withheld`); a check registered after it was made, its registration until its results
+    are approved; any other, its status in its kind's words."""
+    if campaign.status != CampaignStatus.withdrawn and withheld(campaign):
+        return campaign_status(CampaignStatus.approved, campaign)
+    if campaign.registered_late and campaign.status in _LATE_SHOWN_REGISTERED:
+        return campaign_status(CampaignStatus.approved, campaign)
+    return campaign_status(campaign.status, campaign)
 
 
 def require_disclosed(campaign: Campaign) -> None:
