@@ -142,6 +142,19 @@ def at_cap(campaign: Campaign, entity_ids: list[int], department_id: int) -> set
     return set(db.session.scalars(sa.select(Entity.id).where(Entity.id.in_(entity_ids), condition)))
 
 
+def checks_of(entity_ids: list[int], year: int, key: str, department_id: int | None = None) -> dict[int, int]:
+    """How many checks of ``year`` that count toward the cap each business has — as a registration reads them (a
+    named check not disclosed yet included), ``key``'s own left out; ``department_id``: that department's only."""
+    if not entity_ids:
+        return {}
+    query = sa.select(InspectionCount.entity_id, sa.func.count(sa.distinct(InspectionCount.counted_as))).where(
+        InspectionCount.entity_id.in_(entity_ids), InspectionCount.year == year, InspectionCount.counts.is_(True),
+        InspectionCount.counted_as != key)
+    if department_id is not None:
+        query = query.where(InspectionCount.department_id == department_id)
+    return {entity_id: n for entity_id, n in db.session.execute(query.group_by(InspectionCount.entity_id))}
+
+
 def capped_list(entity_ids: list[int], year: int) -> list[dict]:
     """The businesses left out at their cap, each with the public codes of the campaigns counting for it."""
     if not entity_ids:
