@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from spotcheck.core import events, storage
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Forbidden, ValidationFailed
@@ -19,8 +20,11 @@ from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.notices import commands as notice_commands
+from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results import commands as results
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.documents import pdf_text
 from tests.support.helpers import user_named
 
 TODAY = date(2026, 3, 12)
@@ -124,3 +128,27 @@ def test_a_late_check_is_of_its_days_year_its_team_has_no_conflict_and_stays_as_
             allowed = campaigns.allowed_actions(campaigns.get_campaign(campaign.id), reader=planner_of(admin))
             assert not allowed & {"designate_leader", "replace_inspector", "add_expert", "declare_recusal", "cancel"}
             assert campaigns.get_campaign(campaign.id).team_size == 2
+
+
+def test_the_notice_of_a_late_check_tells_the_business_what_was_done_that_day_and_nothing_to_prepare(app):
+    with app.app_context(), frozen_at(TODAY):
+        world = build()
+        admin = user_named("yjj_admin")
+        with tenant_scope(world["tenant"]):
+            team = _team(2)
+            campaign = campaign_commands.register_emergency(_data(world, team), actor=leader_of(admin))
+            with events.suspended():
+                results.hand_out(campaign.id, actor=planner_of(admin))
+            notice_commands.write_campaign_notices(campaign.id, actor=planner_of(admin))
+            db.session.commit()
+            names = [db.session.get(Inspector, i).name for i in team]
+            texts = {notice.kind: pdf_text(storage.read(notice.storage_key)) for notice in db.session.scalars(
+                sa.select(Notice).where(Notice.campaign_id == campaign.id))}
+    notice = texts[NoticeKind.inspection]
+    # what was done: on that one day, by whom, why, and that it was registered afterwards
+    assert f"本部门执法检查人员{'、'.join(names)}已于2026年3月10日对你单位实施了现场检查" in notice
+    assert "因发生事故" in notice and "事后登记" in notice and "事故发生后须立即到场排查" in notice
+    # nothing of a visit still to come, and one date for a day
+    for future in ("请你单位准备", "检查时将出示", "检查前请扫描", "有权拒绝", "定于", "至2026年3月10日"):
+        assert future not in notice, future
+    assert "你于2026年3月10日作为实际到场人员" in texts[NoticeKind.assignment]

@@ -1,6 +1,7 @@
 """Every audited action and every draw stratum has a name on the pages (no raw codes shown to users)."""
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask_babel import force_locale
 
@@ -9,7 +10,7 @@ from spotcheck.platform.web.audit.view import read_name
 from spotcheck.tenants.audit.vocabulary import ACTION_LABELS, READS
 from spotcheck.tenants.campaigns.queries import NEXT_STEPS as CAMPAIGN_STEPS
 from spotcheck.tenants.campaigns.vocabulary import observer_input
-from spotcheck.tenants.common.vocabulary import stratum_label, task_label
+from spotcheck.tenants.common.vocabulary import campaign_status, stratum_label, task_label
 from spotcheck.tenants.common.vocabulary.classifications import INDUSTRY_DIVISIONS, industry_name, region_name
 from spotcheck.tenants.items.policy import NEXT_STEPS as ITEM_STEPS
 from spotcheck.tenants.joint.queries import NEXT_STEPS as JOINT_STEPS
@@ -48,6 +49,19 @@ def test_strata_are_named_in_words_never_by_their_code(app):
         assert stratum_label("flagged", short=True) == "特殊标记"
         assert stratum_label("A", risk_words={"A": "高风险"}) == "风险等级 A (高风险)"
         assert stratum_label("A", risk_words={"A": "高风险"}, short=True) == "风险等级 A"
+
+
+def test_a_campaigns_status_is_said_in_the_words_of_its_kind(app):
+    """Nothing is drawn for a check of named businesses (特定对象检查): its businesses are registered; a check
+    registered after it was made (事后登记) registers its team too."""
+    random, named = SimpleNamespace(named=False, registered_late=False), SimpleNamespace(named=True, registered_late=False)
+    late = SimpleNamespace(named=True, registered_late=True)
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert [campaign_status("targets_drawn", c) for c in (None, random, named, late)] == [
+            "已抽取检查对象", "已抽取检查对象", "检查对象已登记", "检查对象已登记"]
+        assert campaign_status("inspectors_drawn", named) == "已抽取执法检查人员"  # its inspectors are drawn
+        assert campaign_status("inspectors_drawn", late) == "检查组已登记" and campaign_status("approved", late) == "事后登记"
+        assert campaign_status("notified", late) == campaign_status("notified") == "已下达检查任务"
 
 
 def test_regions_and_industries_are_named_beside_their_codes():

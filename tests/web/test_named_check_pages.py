@@ -1,6 +1,7 @@
 """特定对象检查 through the pages and the API: the planner pastes the businesses with their causes, the leader
 approves and they are registered; the campaign page lists each with its cause, the target draw never appears;
-a wrong line is refused naming it, and nothing is saved."""
+a wrong line is refused naming it, and nothing is saved; a check made outside the plan's months is told to choose
+its kind outside the plan, and the team is chosen with a filter over the inspectors."""
 from __future__ import annotations
 
 import re
@@ -93,3 +94,32 @@ def test_a_leader_registers_a_check_already_made_on_the_page_and_through_the_api
             "named_targets": [{"entity_code": world["codes"][1], "cause": "accident", "reference": "液氨泄漏"}]})
         assert api.status_code == 201, api.json
         assert api.json["late_reason"] and api.json["kind"] == "named" and "查〔2026〕2号" in api.json["code"]
+
+
+def test_the_late_form_says_to_choose_the_kind_outside_the_plan_and_filters_the_inspectors(app, world):
+    leader = signed_in(app, "yjj_leader")
+    with frozen_at(date(2026, 5, 12)):  # the plan checks the item in March and April only
+        page = leader.get("/campaigns/late").get_data(as_text=True)
+        leader_id, member_id = re.findall(r'<option value="(\d+)">检查员', page)[:2]
+        form = {"title": "液氨泄漏事故现场紧急检查", "year": "2026", "item_ids": [str(world["item"])], "exempt_kind": "",
+                "method": "onsite", "checked_on": "2026-05-10", "late_reason": "事故发生后须立即到场排查，来不及登记。",
+                "named_targets": f"{world['codes'][0]} 发生事故 2026年5月10日液氨泄漏", "leader_id": leader_id,
+                "member_ids": [member_id], "team_size": "2"}
+        refused = post_form(leader, "/campaigns/late", form, token_from="/campaigns/late")
+        text = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and "3、4" in text  # the plan's months, and what to do about them:
+        assert "是否计划外检查" in text and "发生事故" in text and "计划外检查不受年度检查计划限制" in text
+        done = post_form(leader, "/campaigns/late", {**form, "exempt_kind": "accident",
+                                                     "exempt_reason": "冷库液氨泄漏事故，须立即排查。"},
+                         token_from="/campaigns/late")
+        assert done.status_code == 302, done.get_data(as_text=True)
+    # the team's filter: a box the script shows (hidden without it, every inspector listed), a script of the
+    # app's own folder as the CSP asks (script-src 'self'), never inline
+    box = re.search(r'<div class="field list-filter"[^>]*>.*?</div>', page, re.S).group(0)
+    assert " hidden" in box and 'data-filters="member_ids"' in box
+    leaders = re.search(r'<select id="leader_id".*?</select>', page, re.S).group(0)
+    assert len(re.findall(r'name="member_ids"', page)) == len(re.findall(r'<option value="\d+"', leaders)) >= 8
+    scripts = re.findall(r"<script([^>]*)>", page)
+    assert all("src=" in attributes for attributes in scripts) and any("list-filter.js" in s for s in scripts)
+    script = leader.get("/static/list-filter.js")
+    assert script.status_code == 200 and "data-filters" in script.get_data(as_text=True)

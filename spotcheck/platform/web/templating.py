@@ -72,7 +72,7 @@ def template_helpers() -> dict:
         "job_kind_label": lambda code: JOB_KIND_LABELS.get(code, code),
         "action_label": lambda code: ACTION_LABELS.get(code, code),
         "object_label": lambda code: OBJECT_LABELS.get(code, code),
-        "campaign_status_label": named(domain.CAMPAIGN_STATUS),
+        "campaign_status_label": domain.campaign_status,
         "recusal_request_status_label": named(results_vocabulary.RECUSAL_REQUEST_STATUS_LABELS),
         "complaint_status_label": named(COMPLAINT_STATUS_LABELS),
         "participant_status_label": named(domain.PARTICIPANT_STATUS),

@@ -18,9 +18,20 @@ from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, InspectionCount, TargetStatus
 from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.rules.parameters import BY_KEY
+from spotcheck.tenants.rules.rulebook import Rules
 
 #: The frame's exclusion reason of a business at its yearly cap.
 CAPPED = "cap"
+#: The caps, as the rules name them: every department's checks together, and the department's own.
+CAPS = ("inspection_cap", "department_inspection_cap")
+
+
+def cap_lines(rules: Rules) -> list[str]:
+    """The yearly caps ``rules`` set, each with its value and the document and article that set it:
+    ``每户企业每年涉企行政检查次数上限：3次（《宁安市……实施方案》第5条）`` (none where no cap is set)."""
+    return [f"{BY_KEY[key].label}：{rules.say(key)}" + (f"（{rules.cite(key)}）" if rules.cite(key) else "")
+            for key in CAPS if rules.values[key] is not None]
 
 
 def counted_as(campaign: Campaign) -> str:
@@ -139,6 +150,19 @@ def at_cap(campaign: Campaign, entity_ids: list[int], department_id: int) -> set
     return set(db.session.scalars(sa.select(Entity.id).where(Entity.id.in_(entity_ids), condition)))
 
 
+def checks_of(entity_ids: list[int], year: int, key: str, department_id: int | None = None) -> dict[int, int]:
+    """How many checks of ``year`` that count toward the cap each business has — as a registration reads them (a
+    named check not disclosed yet included), ``key``'s own left out; ``department_id``: that department's only."""
+    if not entity_ids:
+        return {}
+    query = sa.select(InspectionCount.entity_id, sa.func.count(sa.distinct(InspectionCount.counted_as))).where(
+        InspectionCount.entity_id.in_(entity_ids), InspectionCount.year == year, InspectionCount.counts.is_(True),
+        InspectionCount.counted_as != key)
+    if department_id is not None:
+        query = query.where(InspectionCount.department_id == department_id)
+    return {entity_id: n for entity_id, n in db.session.execute(query.group_by(InspectionCount.entity_id))}
+
+
 def capped_list(entity_ids: list[int], year: int) -> list[dict]:
     """The businesses left out at their cap, each with the public codes of the campaigns counting for it."""
     if not entity_ids:
@@ -151,3 +175,14 @@ def capped_list(entity_ids: list[int], year: int) -> list[dict]:
     return [{"code": code, "name": name, "campaigns": sorted(found.get(entity_id, ()))}
             for entity_id, code, name in db.session.execute(
                 sa.select(Entity.id, Entity.code, Entity.name).where(Entity.id.in_(entity_ids)).order_by(Entity.code))]
+
+
+def campaign_ids(codes: Iterable[str]) -> dict[str, int]:
+    """The campaign each code of a capped list (:func:`capped_list`) is counted as, by id: a department's own
+    campaign, or a joint campaign for its parts (the joint campaign's page is the public one)."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    return {code: int(key.partition(":")[2]) for code, key in db.session.execute(
+        sa.select(InspectionCount.campaign_code, InspectionCount.counted_as).where(
+            InspectionCount.campaign_code.in_(wanted)))}

@@ -9,6 +9,7 @@ the inspector draw is committed. The commands call these; none checks permission
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -90,6 +91,59 @@ def clean_targets(rows: Any, errors: dict) -> list[dict]:
     if problems:
         errors["named_targets"] = problems
     return clean
+
+
+@dataclass(frozen=True)
+class NamedBusiness:
+    """A business a draft names, as the leader approving it reads it: its name (empty when it is not in the
+    directory), its cause, and this year's checks that count toward the yearly cap (``checks``: every
+    department's, ``department_checks``: this department's), with whether its cause counts (``counts``)."""
+
+    code: str
+    name: str
+    cause: str
+    reference: str
+    counts: bool
+    checks: int
+    department_checks: int
+
+
+@dataclass(frozen=True)
+class NamedDraft:
+    """A draft's businesses and the caps its rules set (``None``: no cap of that kind)."""
+
+    businesses: list[NamedBusiness]
+    cap: int | None
+    department_cap: int | None
+    #: The caps in words, each with the document and article that sets it (:func:`.inspection_counts.cap_lines`).
+    caps: list[str]
+
+    def at_cap(self, business: NamedBusiness) -> bool:
+        """The approval will refuse ``business``: its cause counts, and it is at a cap."""
+        return business.counts and ((self.cap is not None and business.checks >= self.cap) or (
+            self.department_cap is not None and business.department_checks >= self.department_cap))
+
+
+def draft(campaign: Campaign, rules: Rules) -> NamedDraft:
+    """The businesses a draft of a named check names, each with its name, its cause and its count of this year's
+    checks against the yearly cap of ``rules`` (those the approval will refuse at the cap)."""
+    rows = campaign.named_targets or []  # as the drafting command cleaned them
+    found: dict[str, tuple[int, str]] = {code: (entity_id, name) for code, entity_id, name in db.session.execute(
+        sa.select(Entity.code, Entity.id, Entity.name).join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
+        .where(Entity.code.in_([row["entity_code"] for row in rows])))} if rows else {}
+    ids = sorted(entity_id for entity_id, _ in found.values())
+    key = inspection_counts.counted_as(campaign)
+    checks = inspection_counts.checks_of(ids, campaign.year, key)
+    own = inspection_counts.checks_of(ids, campaign.year, key, campaign.tenant_id)
+    businesses = []
+    for row in rows:
+        entity_id, name = found.get(row["entity_code"], (0, ""))
+        businesses.append(NamedBusiness(
+            code=row["entity_code"], name=name, cause=row["cause"], reference=row["reference"],
+            counts=inspection_counts.counts_toward_cap(campaign, row["cause"]),
+            checks=checks.get(entity_id, 0), department_checks=own.get(entity_id, 0)))
+    return NamedDraft(businesses, rules.inspection_cap, rules.department_inspection_cap,
+                      inspection_counts.cap_lines(rules))
 
 
 def entity_ids(campaign: Campaign) -> dict[str, int]:

@@ -85,7 +85,7 @@ def ceremony_step(kind: str, before: str):
             return _l("This draw has already been made; it can never be made again.")
         if campaign.status != DRAW_STATUS[kind] or reached is None:
             return _l("This step is not possible in the campaign's present state (%(status)s).",
-                      status=labels.name(labels.CAMPAIGN_STATUS, campaign.status))
+                      status=labels.campaign_status(campaign.status, campaign))
         if before == "frozen":
             return _l("Freeze the frame first.")
         return _l("The frame is already frozen.")

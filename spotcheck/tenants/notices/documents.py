@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from spotcheck.core.text import sentence
 from spotcheck.tenants.notices.layout import Grid, Paper, Para, render
 from spotcheck.tenants.notices.qr_block import Qr
 
@@ -22,7 +23,8 @@ def chinese_date(day: date) -> str:
 
 
 def window(start: date, end: date) -> str:
-    return f"{chinese_date(start)}至{chinese_date(end)}"
+    """2026年11月2日至2026年11月6日; one date for a window of one day."""
+    return chinese_date(start) if start == end else f"{chinese_date(start)}至{chinese_date(end)}"
 
 
 def inspection(*, entity, campaign, window, items, team, contact, departments=None, check=None, cause=None) -> Body:
@@ -30,10 +32,12 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
     inspection code (``check``: the QR's ``url``, the ``typed`` code and the business's own ``business``
     code), where the inspection has one (国办发〔2024〕54号: 扫码入企). ``cause``: a named check's (特定对象检查)
     cause in words — the business is told why it is checked, never that it was drawn."""
+    if getattr(campaign, "registered_late", False):  # 紧急检查事后登记: the check was made before this notice
+        return made(entity=entity, campaign=campaign, window=window, items=items, team=team, contact=contact,
+                    check=check, cause=cause)
     joint = bool(departments)
     when = (f"本次检查为跨部门联合检查（进一次门、查多项事），由本部门牵头，{'、'.join(departments)}共同参加，"
             f"各部门的检查事项一次完成。各部门定于" if joint else "本部门定于")
-    done = getattr(campaign, "registered_late", False)  # 紧急检查事后登记: the check was made before this notice
     columns = [("序号", .08)] + ([("检查部门", .16)] if joint else []) + [("检查事项", .30), ("检查内容（请准备相关材料）", None)]
     inspectors = [m for m in team if not m.get("expert")]
     experts = [m for m in team if m.get("expert")]
@@ -41,9 +45,8 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
         Para(f"{entity.name}（统一社会信用代码：{entity.code}）：", plain=True),
         Para((f"因{cause}，本部门依法对你单位开展检查（检查任务：{campaign.code}《{campaign.title}》）。" if cause else
               f"根据“双随机、一公开”监管工作要求，你单位经随机抽取被确定为本次抽查对象（抽查任务：{campaign.code}"
-              f"《{campaign.title}》）。") + (f"因情况紧急，本部门已于 {window} 派员对你单位实施现场检查，检查后补办登记。" if done
-                                           else f"{when} {window} 期间，派员对你单位开展检查，检查地点："
-                                                f"{entity.address or '你单位住所（经营场所）'}。")),
+              f"《{campaign.title}》）。") + f"{when} {window}{' 期间' if '至' in window else ''}，派员对你单位开展检查，检查地点："
+                                           f"{entity.address or '你单位住所（经营场所）'}。"),
         Para("本次检查的事项及请你单位准备的材料如下："),
         Grid(columns, [[str(n)] + ([item["department"]] if joint else [])
                        + [item["name"], item["content"] or "按检查人员要求提供相关材料"] for n, item in enumerate(items, 1)]),
@@ -65,6 +68,37 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
     return body + [
         Para("请你单位予以配合，如实提供有关情况和材料。无正当理由拒绝、阻挠检查的，将依法处理。检查人员少于两人、"
              "未出示执法证件或与你单位有利害关系的，你单位有权拒绝检查或申请回避。"),
+        Para(f"联系人：{contact}", plain=True)]
+
+
+def made(*, entity, campaign, window, items, team, contact, check=None, cause=None) -> Body:
+    """检查通知书 of a check registered after it was made (紧急检查事后登记): what was done, in the past tense — on
+    which day, by whom, why, and that it was registered afterwards; nothing to prepare for a visit to come."""
+    inspectors = [m for m in team if not m.get("expert")]
+    names = "、".join(m["name"] for m in inspectors)
+    body: Body = [
+        Para(f"{entity.name}（统一社会信用代码：{entity.code}）：", plain=True),
+        Para(f"{'因' + cause + '，' if cause else ''}本部门执法检查人员{names}已于{window}对你单位实施了现场检查"
+             f"（检查任务：{campaign.code}《{campaign.title}》），检查地点：{entity.address or '你单位住所（经营场所）'}。"),
+        Para(f"因情况紧急，本次检查实施前未能登记，本部门已于检查后补办登记（事后登记）。"
+             f"{'事后登记的理由：' + sentence(campaign.late_reason) if campaign.late_reason else ''}"
+             "实施检查的执法检查人员为实际到场人员，未经随机抽取。"),
+        Para("本次检查的事项如下："),
+        Grid([("序号", .08), ("检查事项", .30), ("检查内容", None)],
+             [[str(n), item["name"], item["content"] or "—"] for n, item in enumerate(items, 1)]),
+        Para("实施本次检查的执法检查人员如下："),
+        Grid([("姓名", .18), ("分工", .14), ("执法证号", None)],
+             [[m["name"], "组长" if m["leader"] else "组员", m["cert_no"]] for m in inspectors]),
+    ]
+    if check:
+        body += [Qr(check["url"], [
+            f"检查码：{check['typed']}",
+            "扫描左侧二维码，或在“双随机、一公开”公示平台的“核验检查码”处输入检查码，可核验本次检查的登记情况、"
+            "检查人员及其执法证号和检查事项。",
+            f"企业核验码：{check['business']}（仅供你单位使用，请妥善保管：确认检查和评价检查时需要）"])]
+    return body + [
+        Para("本通知书于检查后送达，告知你单位本次检查及其登记情况。你单位对本次检查有异议的，可向本部门提出，"
+             "也可凭企业核验码在公示平台评价本次检查。"),
         Para(f"联系人：{contact}", plain=True)]
 
 

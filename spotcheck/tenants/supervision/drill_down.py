@@ -14,7 +14,7 @@ from spotcheck.core.database import db
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.campaigns.policy import is_public
-from spotcheck.tenants.common.vocabulary import CAMPAIGN_STATUS, DRAW_KIND, PLAN_HALF, VISIT_STATUS, reference
+from spotcheck.tenants.common.vocabulary import DRAW_KIND, PLAN_HALF, VISIT_STATUS, campaign_status, reference
 from spotcheck.tenants.directory.history import entries_at
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.history import listed_at
@@ -198,7 +198,7 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         campaigns = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), counted)
                                             .order_by(Campaign.window_start, Campaign.id)))
         return Rows(DRILL_COLUMNS["campaigns"],
-                    [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", str(CAMPAIGN_STATUS[c.status.value])]
+                    [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", campaign_status(c.status, c)]
                      for c in campaigns[:limit]],
                     len(campaigns), [_campaign_ref(c) for c in campaigns[:limit]])
     if key == "draws":

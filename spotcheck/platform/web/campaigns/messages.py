@@ -6,6 +6,9 @@ from flask_babel import gettext as _
 
 
 def approved(campaign) -> str:
+    if campaign.named:
+        return _("Check %(code)s approved: its businesses are registered, and the commitment of the inspector draw is "
+                 "published.", code=campaign.code)
     return _("Campaign %(code)s approved. The commitment of the target draw is published.", code=campaign.code)
 
 

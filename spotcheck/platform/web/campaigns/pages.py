@@ -226,7 +226,7 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
         why_not_closed=visit_reads.why_not_closed(campaign),
         action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None), leader_form=LeaderRuleForm(formdata=None),
         leaderless=campaign_queries.visits_without_leader(campaign),
-        sizes=None if campaign.named else sizes.planned(campaign),
+        sizes=None if campaign.named else sizes.planned(campaign), named_draft=campaign_queries.named_draft(campaign),
         under_way=step_jobs.under_way(campaign, prefix="", endpoint="campaign_pages.draw_job"),
         replace_target_form=ReplaceTargetForm(formdata=None).offer(campaign_queries.rules_of(campaign)),
         replace_inspector_form=ReplaceInspectorForm(formdata=None).offer(campaign_queries.rules_of(campaign)),

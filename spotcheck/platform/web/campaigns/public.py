@@ -91,7 +91,7 @@ def verifier() -> tuple[bytes, str]:
 def _helpers():
     """For the public pages and the staff's verification page alike."""
     return {"check_label": check_label, "verifier_sha256": lambda: verifier()[1],
-            "verifier_name": bundle.FILE_NAME}
+            "verifier_name": bundle.FILE_NAME, "public_status": publication.public_status}
 
 
 @bp.errorhandler(404)
@@ -160,7 +160,8 @@ def campaign(campaign_id: int):
             strata = publication.drawn_target_counts(record)
         return render_template("campaigns/public/campaign.html", department=tenant, campaign=record, draws=draws,
                                results=results, teams=teams, strata=strata, search=search, stratum=stratum,
-                               experts=experts, savings=joint_queries.public_savings(record), checking=checking)
+                               experts=experts, savings=joint_queries.public_savings(record), checking=checking,
+                               counting=publication.counting_campaigns(draws), caps=publication.caps(record))
 
 
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>.json")

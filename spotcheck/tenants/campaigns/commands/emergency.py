@@ -90,6 +90,19 @@ def _conflicts(team: list[Inspector], targets: list[dict], errors: dict) -> None
                              name=name, business=business) for name, business in found]
 
 
+def _outside_plan(clean: dict, refused: set[str], rules: Rules, errors: dict) -> None:
+    """A check made at once is seldom one the plan foresaw: where the plan refused it (its items, its month or its
+    method) and no kind outside the plan was chosen, each refusal says what to do when the check was one."""
+    if clean.get("exempt_kind") or not refused:
+        return
+    kinds = "、".join(rules.exempt_kinds.values())
+    for key in refused:
+        errors[key] = [*errors[key], _l(
+            "If the check was made on a cause outside the plan (an accident, a complaint, an order from above…), "
+            "choose its kind under “Outside the annual plan?” (%(kinds)s) and state the reason: such a check needs "
+            "no plan.", kinds=kinds)]
+
+
 @command(Permission.CAMPAIGNS_APPROVE)
 def register_emergency(data: dict, *, actor: Actor) -> Campaign:
     """A leader registers a check of named businesses already made (``data``: the campaign's fields and
@@ -103,7 +116,9 @@ def register_emergency(data: dict, *, actor: Actor) -> Campaign:
     clean, found = clean_campaign({key: value for key, value in fields.items() if key not in ("checked_on", "late_reason",
                                                                                               "team")}, rules)
     errors = {**found, **errors}
+    before = set(errors)
     check_plan(clean, errors, rules)
+    _outside_plan(clean, set(errors) - before, rules, errors)
     reason = str(data.get("late_reason") or "").strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:
         errors["late_reason"] = [_l("State why the check was made before it was registered (%(low)d to %(high)d "

@@ -17,6 +17,7 @@ from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
+from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign
 from spotcheck.tenants.campaigns.in_force import rules_of  # noqa: F401 (a campaign's rules, read by the pages)
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
@@ -50,6 +51,14 @@ def get_campaign(campaign_id: int, *, for_update: bool = False) -> Campaign:
     if campaign is None:
         raise NotFound(_l("No such campaign."))
     return campaign
+
+
+def named_draft(campaign: Campaign) -> named.NamedDraft | None:
+    """A draft check of named businesses as the leader approving it reads it: each business by its name beside
+    its code, its cause, and its checks this year against the yearly cap (``None`` for any other campaign)."""
+    if not campaign.named or campaign.status != CampaignStatus.draft:
+        return None
+    return named.draft(campaign, rules_of(campaign))
 
 
 def draw(campaign: Campaign, kind: str) -> Draw | None:

@@ -22,12 +22,14 @@ from sqlalchemy.orm import defer, selectinload, undefer
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
 from spotcheck.draw.verify import Check, verify_bytes
-from spotcheck.tenants.campaigns import policy
+from spotcheck.tenants.campaigns import inspection_counts, policy
 from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
+from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.queries import targets as listing
-from spotcheck.tenants.campaigns.vocabulary import PUBLIC_TARGET_STATUSES, DrawKind
+from spotcheck.tenants.campaigns.vocabulary import PUBLIC_TARGET_STATUSES, CampaignStatus, DrawKind
 from spotcheck.tenants.common.queries import NumberedPage
+from spotcheck.tenants.common.vocabulary import campaign_status
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.plans.models import Plan, PlanStatus
 
@@ -96,6 +98,24 @@ WITHHELD = _l("A check of named businesses publishes its businesses, its teams a
               "published at once.")
 
 
+#: The states in which a check registered after it was made (事后登记) is shown as registered: until its results are
+#: approved, its team only records what it did (no check is still to come, nor under way).
+_LATE_SHOWN_REGISTERED = (CampaignStatus.approved, CampaignStatus.targets_drawn, CampaignStatus.inspectors_drawn,
+                          CampaignStatus.notified, CampaignStatus.in_progress)
+
+
+def public_status(campaign: Campaign) -> str:
+    """The campaign's status as the public reads it, in the list of draws and on its own page alike: a named
+    check not disclosed yet shows no more than its approval (its inspector draw committed), whatever its teams
+    have done since (:func:`withheld`); a check registered after it was made, its registration until its results
+    are approved; any other, its status in its kind's words."""
+    if campaign.status != CampaignStatus.withdrawn and withheld(campaign):
+        return campaign_status(CampaignStatus.approved, campaign)
+    if campaign.registered_late and campaign.status in _LATE_SHOWN_REGISTERED:
+        return campaign_status(CampaignStatus.approved, campaign)
+    return campaign_status(campaign.status, campaign)
+
+
 def require_disclosed(campaign: Campaign) -> None:
     """NotFound (saying when it will be published) for a named check not yet disclosed."""
     if withheld(campaign):
@@ -153,6 +173,19 @@ def public_draws(campaign: Campaign, *, staff: bool = False) -> dict[str, Public
             no_input_reason=(record.no_input_reason or "") if drawn else None, seed=record.seed if drawn else None,
             drawn_at=record.drawn_at if drawn else None, proof_sha256=record.proof_sha256 if drawn else None)
     return out
+
+
+def counting_campaigns(draws: dict[str, PublicDraw]) -> dict[str, int]:
+    """The campaigns that count for the businesses the draws' frames left out at their cap: each code's campaign on
+    the public portal (a joint campaign's part: its joint campaign)."""
+    return inspection_counts.campaign_ids([code for draw in draws.values() for row in draw.capped or []
+                                           for code in row.get("campaigns", [])])
+
+
+def caps(campaign: Campaign) -> list[str]:
+    """The yearly caps on the inspections of a business that the campaign's frames apply, each with its value and
+    the document and article that set it (the campaign's rules: those kept at its approval)."""
+    return inspection_counts.cap_lines(rules_of(campaign))
 
 
 def revealed_nonce(campaign: Campaign, kind: str) -> str | None:

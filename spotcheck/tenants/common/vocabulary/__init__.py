@@ -28,6 +28,23 @@ CAMPAIGN_STATUS = {
     "closed": _l("Closed"),
     "withdrawn": _l("Withdrawn (cancelled)"),
 }
+#: A check of named businesses (特定对象检查) registers its businesses where a random campaign draws them.
+NAMED_CAMPAIGN_STATUS = {**CAMPAIGN_STATUS, "targets_drawn": _l("Targets registered")}
+#: A check registered after it was made (事后登记) was never a draft, and registers its team too (not drawn).
+LATE_CAMPAIGN_STATUS = {**NAMED_CAMPAIGN_STATUS, "approved": _l("Registered after it was made"),
+                        "inspectors_drawn": _l("Team registered")}
+
+
+def campaign_status(status, campaign=None) -> str:
+    """A campaign's status (or a step of its life cycle) as every page and table says it: in the words of
+    ``campaign``'s kind — a check of named businesses (``campaign.named``) registers its businesses, one
+    registered after it was made (``campaign.registered_late``) its team too; a random campaign's words when
+    ``campaign`` is None."""
+    if getattr(campaign, "registered_late", False):
+        return name(LATE_CAMPAIGN_STATUS, status)
+    return name(NAMED_CAMPAIGN_STATUS if getattr(campaign, "named", False) else CAMPAIGN_STATUS, status)
+
+
 #: A department's answer to a joint campaign (联合抽查参与部门).
 PARTICIPANT_STATUS = {
     "invited": _l("Invited, no answer yet"),
