@@ -1,5 +1,6 @@
 """Two cores for a draw's heavy arithmetic (并行计算): the sort of a frame's cells and the HMAC ranking of
-its rows split between this process and one forked child.
+its rows split between this process and one forked child (:func:`map_in_two`); the published proof's
+SHA-256 worked out by a child while this process writes the drawn rows (:func:`in_background`).
 
 Only pure computation runs in the child — no database, no file, no logging — on the parts of the work
 it was forked with (copy-on-write: nothing is sent to it); it sends its results back through a pipe,
@@ -14,7 +15,7 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -109,3 +110,25 @@ def _collect(pid: int, reading: int) -> list[Result] | None:
     except Exception:  # noqa: BLE001 — a truncated answer: the parent computes it instead
         return None
     return results
+
+
+class Pending(Generic[Result]):
+    """A result being worked out by a forked child (:func:`in_background`); :meth:`result` waits for it."""
+
+    def __init__(self, function: Callable[..., Result], args: tuple[object, ...], child: tuple[int, int] | None):
+        self.function, self.args, self.child = function, args, child
+
+    def result(self) -> Result:
+        """The child's answer, or — without a child, or when it failed — the function run here."""
+        child, self.child = self.child, None
+        answers: list[Result] | None = _collect(*child) if child is not None else None
+        return answers[0] if answers else self.function(*self.args)
+
+
+def in_background(function: Callable[..., Result], *args: object, size: int = THRESHOLD) -> Pending[Result]:
+    """``function(*args)`` worked out by a forked child while this process goes on (when there are two cores
+    and the work's ``size`` is :data:`THRESHOLD` or more); :meth:`Pending.result` gives it. Call ``result``
+    on every path (a ``finally``): a child not waited for stays a zombie until this process ends."""
+    if size < THRESHOLD or cores() < 2 or not hasattr(os, "fork"):
+        return Pending(function, args, None)
+    return Pending(function, args, _fork(lambda _task: function(*args), [None]))

@@ -72,9 +72,11 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
     proof = target_engine.draw_targets_from_file(
         campaign=cast(str, campaign.code), nonce=draws.secret_nonce(record), frame_file=draws.frozen_file(record),  # approved
         rules={campaign.tenant_code: campaign.strata}, reserve_size=campaign.reserve_size, public_inputs=inputs)
-    draws.finish(record, proof, inputs, reason)
-    draws.store_targets(campaign, proof)
-    inspection_counts.record_drawn(campaign)  # 年度检查次数: what the next frames count
+    def stored() -> None:  # while the proof file is written and hashed on the other core
+        draws.store_targets(campaign, proof)
+        inspection_counts.record_drawn(campaign)  # 年度检查次数: what the next frames count
+
+    draws.finish(record, proof, inputs, reason, meanwhile=stored)
     campaign.status = CampaignStatus.targets_drawn
     audit.record("draw.drawn", "campaign", campaign.id, actor=actor, details=draws.drawn_details(
         "targets", record, inputs, selected=sum(len(v) for s in proof["selected"].values() for v in s.values())))
