@@ -155,3 +155,23 @@ def test_a_proof_whose_rows_are_listed_in_any_order_verifies_the_same(rows, seed
     assert target_frames.frame_columns(shuffled) == cells
     assert target_ranking.rank_cells(nonce, cells, [4] * len(cells)) == [rank_cell(nonce, ids_, keep=4)
                                                                        for _, ids_ in cells]
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="one core, or no fork: everything runs in this process")
+def test_work_in_the_background_is_done_by_the_other_core_while_this_one_goes_on():
+    pending = parallel.in_background(lambda a, b: (os.getpid(), a + b), 2, 3, size=parallel.THRESHOLD)
+    here = os.getpid()
+    child, total = pending.result()
+    assert child != here and total == 5
+
+
+def test_work_in_the_background_is_done_here_when_small_or_when_the_child_dies():
+    assert parallel.in_background(lambda: os.getpid()).result() == os.getpid()  # small: no child
+    parent = os.getpid()
+
+    def dies_in_a_child() -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return 7
+
+    assert parallel.in_background(dies_in_a_child, size=parallel.THRESHOLD).result() == 7
