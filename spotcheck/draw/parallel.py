@@ -125,7 +125,7 @@ class Pending(Generic[Result]):
         return answers[0] if answers else self.function(*self.args)
 
 
-def in_background(function: Callable[..., Result], *args: object, size: int = THRESHOLD) -> Pending[Result]:
+def in_background(function: Callable[..., Result], *args: object, size: int) -> Pending[Result]:
     """``function(*args)`` worked out by a forked child while this process goes on (when there are two cores
     and the work's ``size`` is :data:`THRESHOLD` or more); :meth:`Pending.result` gives it. Call ``result``
     on every path (a ``finally``): a child not waited for stays a zombie until this process ends."""

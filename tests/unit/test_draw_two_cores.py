@@ -166,7 +166,7 @@ def test_work_in_the_background_is_done_by_the_other_core_while_this_one_goes_on
 
 
 def test_work_in_the_background_is_done_here_when_small_or_when_the_child_dies():
-    assert parallel.in_background(lambda: os.getpid()).result() == os.getpid()  # small: no child
+    assert parallel.in_background(lambda: os.getpid(), size=10).result() == os.getpid()  # small: no child
     parent = os.getpid()
 
     def dies_in_a_child() -> int:
