@@ -11,7 +11,7 @@ from sqlalchemy import event
 from spotcheck.core import clock, settings
 from spotcheck.core.commands import in_command
 from spotcheck.core.database import db, sqlite_begin, sqlite_connected
-from spotcheck.platform import commands_line, errors, routing, session as web_session
+from spotcheck.platform import commands_line, errors, routing, session as web_session, translating
 from spotcheck.platform.client_address import trust_proxies
 from spotcheck.platform.compiled_templates import COMPILED
 from spotcheck.platform.config import load_config
@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=os.path.join(os.path.dirname(__file__), "..", "translations"))
+    translating.install(app)
     talisman.init_app(
         app,
         force_https=False,

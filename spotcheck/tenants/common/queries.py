@@ -20,13 +20,15 @@ from spotcheck.core.errors import NotFound
 
 @dataclass(frozen=True)
 class NumberedPage:
-    """Page ``number`` (from 1) of ``pages`` (at least 1); ``total`` rows in all."""
+    """Page ``number`` (from 1) of ``pages`` (at least 1); ``total`` rows in all — or, with ``more``, at least
+    that many (a search counted only so far: the pages go on past ``pages``)."""
 
     rows: Sequence[Any]
     number: int
     pages: int
     total: int
     per_page: int
+    more: bool = False
 
     @property
     def first(self) -> int:

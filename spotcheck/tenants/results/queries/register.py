@@ -5,8 +5,10 @@ entity's results across departments, a campaign's results, and the search by nam
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
+from spotcheck.core.errors import NotFound
 from spotcheck.core.scoping import joint_scope
 from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
@@ -78,24 +80,30 @@ def search(text: str, page: int = 1) -> NumberedPage:
     """Entities with published results whose 统一社会信用代码 starts with, or whose name contains,
     ``text``, the most recently published first; each row is (entity, results, last published).
 
-    Read from the register by entity (:class:`PublishedEntity`). The matches are counted first
-    through the entity's own indexes (code prefix, name trigrams); a search that matches few
-    entities then orders just those (the matches are taken first, as a materialised set), one
-    that matches many walks the register from the newest until the page is full — the database
-    cannot tell the two apart by itself, and either plan is slow for the other case."""
+    Read from the register by entity (:class:`PublishedEntity`). The matches are found first, through
+    the entity's own indexes (code prefix, name trigrams), up to :data:`FEW_MATCHES` and one more: a
+    search that matches more says "more than 3,000" (``page.more``) and walks the register from the
+    newest until the page is full — counting every business whose name holds 有限公司 would cost more
+    than the page itself; one that matches few orders just those, read again by their ids (a name
+    without an index of its own, such as two characters, is read once). The database cannot tell the
+    two apart by itself, and either plan is slow for the other case."""
     text = (text or "").strip()[:SEARCH_LENGTH]
     matches = sa.or_(Entity.code.startswith(text.upper(), autoescape=True), Entity.name.contains(text, autoescape=True))
-    total = db.session.execute(sa.select(sa.func.count()).select_from(Entity)
-                              .join(PublishedEntity, PublishedEntity.entity_id == Entity.id).where(matches)).scalar_one()
-    if total <= FEW_MATCHES:
-        found = sa.select(Entity.id).where(matches).cte("found").prefix_with("MATERIALIZED", dialect="postgresql")
-        query = (sa.select(Entity, PublishedEntity.results, PublishedEntity.last_published_at)
-                 .join(found, found.c.id == Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id))
-    else:
-        query = (sa.select(Entity, PublishedEntity.results, PublishedEntity.last_published_at)
-                 .join(PublishedEntity, PublishedEntity.entity_id == Entity.id).where(matches))
+    matched = db.session.scalars(sa.select(Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id)
+                                 .where(matches).limit(FEW_MATCHES + 1)).all()
+    total = len(matched)
+    query = (sa.select(Entity, PublishedEntity.results, PublishedEntity.last_published_at)
+             .join(PublishedEntity, PublishedEntity.entity_id == Entity.id))
+    # few: just those, by their ids (the name is read once); many: the matching ones, from the newest
+    query = query.where(Entity.id.in_(matched)) if total <= FEW_MATCHES else query.where(matches)
     query = query.order_by(PublishedEntity.last_published_at.desc(), PublishedEntity.entity_id.desc())
-    return paginate(query, page=page, per_page=PER_PAGE, make=lambda row: (row[0], row[1], row[2]), total=total)
+    if total <= FEW_MATCHES:
+        return paginate(query, page=page, per_page=PER_PAGE, make=lambda row: (row[0], row[1], row[2]), total=total)
+    rows = db.session.execute(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).all()
+    if not rows or page < 1:
+        raise NotFound(_l("No such page."))
+    return NumberedPage([(row[0], row[1], row[2]) for row in rows[:PER_PAGE]], page,
+                        page + 1 if len(rows) > PER_PAGE else page, FEW_MATCHES, PER_PAGE, more=True)
 
 
 def public_content(visit: Visit, parts: "PublicParts | None" = None) -> dict:

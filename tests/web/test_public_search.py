@@ -1,0 +1,55 @@
+"""The public search of the register (检查结果公示查询) when a search matches many businesses: it says "more
+than" the most it counts (a search for 有限公司 would otherwise count every business) and pages on from the
+newest, with no last page to jump to; a search that matches few counts them all and orders just those."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.directory import commands as directory
+from spotcheck.tenants.results.models import PublishedEntity
+from spotcheck.tenants.results.queries import register
+from tests.support.campaign_world import credit_code
+from tests.support.helpers import user_named
+from tests.support.page_text import visible_text
+
+#: Three businesses whose names share 餐饮管理 (valid codes, GB 32100).
+CODES = tuple(credit_code(700 + number) for number in range(3))
+
+
+def page_text(response) -> str:
+    return visible_text(response.get_data(as_text=True))
+
+
+def _published_businesses() -> None:
+    lead = user_named("scj_admin")
+    with tenant_scope(lead.tenant_id):
+        for number, code in enumerate(CODES):
+            entity = directory.create_entity({"code": code, "name": f"杭州第{number + 1}餐饮管理有限公司",
+                                              "industry_code": "H6210", "region_code": "330106"}, actor=lead)
+            db.session.flush()
+            db.session.add(PublishedEntity(entity_id=entity.id, results=1, last_published_at=datetime(
+                2026, 5, 1, tzinfo=timezone.utc) + timedelta(days=number)))  # as publication keeps it
+        db.session.commit()
+
+
+def test_a_search_that_matches_more_than_it_counts_says_more_than_and_pages_on_from_the_newest(app, monkeypatch):
+    with app.app_context():
+        _published_businesses()
+    monkeypatch.setattr(register, "FEW_MATCHES", 2)
+    monkeypatch.setattr(register, "PER_PAGE", 2)
+    client = app.test_client()
+    first = page_text(client.get("/public/results", query_string={"q": "餐饮管理"}))
+    assert "第 1–2 户，共 2 户以上" in first and "末页" not in first and "下一页" in first
+    assert first.index("杭州第3餐饮管理有限公司") < first.index("杭州第2餐饮管理有限公司")  # newest first
+    second = page_text(client.get("/public/results", query_string={"q": "餐饮管理", "page": 2}))
+    assert "杭州第1餐饮管理有限公司" in second and "下一页" not in second
+    assert client.get("/public/results", query_string={"q": "餐饮管理", "page": 3}).status_code == 404
+
+
+def test_a_search_that_matches_few_counts_them_all(app):
+    with app.app_context():
+        _published_businesses()
+    page = page_text(app.test_client().get("/public/results", query_string={"q": "餐饮管理"}))
+    assert "第 1–3 条，共 3 条" in page and "以上" not in page
