@@ -187,6 +187,6 @@ def drop_pattern_index(op, table: str, column: str) -> None:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """For Alembic's model comparison: the PostgreSQL-only search indexes (trigram, pattern) exist
-    only in the database."""
-    return not (type_ == "index" and name and name.endswith(("_trgm", "_pattern")))
+    """For Alembic's model comparison: the PostgreSQL-only search indexes (trigram, pattern, two-character
+    runs) exist only in the database."""
+    return not (type_ == "index" and name and name.endswith(("_trgm", "_pattern", "_bigrams")))

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.directory import commands as directory
+from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.results.models import PublishedEntity
 from spotcheck.tenants.results.queries import register
 from tests.support.campaign_world import credit_code
@@ -29,7 +29,7 @@ def _published_businesses() -> None:
             entity = directory.create_entity({"code": code, "name": f"杭州第{number + 1}餐饮管理有限公司",
                                               "industry_code": "H6210", "region_code": "330106"}, actor=lead)
             db.session.flush()
-            db.session.add(PublishedEntity(entity_id=entity.id, results=1, last_published_at=datetime(
+            db.session.add(PublishedEntity(entity_id=entity.id, results=1, name=entity.name, last_published_at=datetime(
                 2026, 5, 1, tzinfo=timezone.utc) + timedelta(days=number)))  # as publication keeps it
         db.session.commit()
 
@@ -53,3 +53,18 @@ def test_a_search_that_matches_few_counts_them_all(app):
         _published_businesses()
     page = page_text(app.test_client().get("/public/results", query_string={"q": "餐饮管理"}))
     assert "第 1–3 条，共 3 条" in page and "以上" not in page
+
+
+def test_a_business_renamed_in_the_registry_is_found_by_its_new_name_and_two_characters_find_it(app):
+    """The register's copy of the name follows the registry (a trigger on PostgreSQL, where the search looks
+    up the names' two-character runs): a fragment of two characters finds the business."""
+    with app.app_context():
+        _published_businesses()
+        lead = user_named("scj_admin")
+        with tenant_scope(lead.tenant_id):
+            entity = directory_queries.entity_by_code(CODES[0])
+            directory.update_entity(entity.id, {"name": "杭州临安山核桃专业合作社"}, actor=lead)
+            db.session.commit()
+    client = app.test_client()
+    assert "杭州临安山核桃专业合作社" in page_text(client.get("/public/results", query_string={"q": "临安"}))
+    assert "杭州第1餐饮管理有限公司" not in page_text(client.get("/public/results", query_string={"q": "餐饮"}))

@@ -285,6 +285,9 @@ class PublishedEntity(Model):
     entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), primary_key=True)
     results: Mapped[int] = mapped_column(default=0)
     last_published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    #: The entity's name, for the search's index of its two-character runs (migration 0039: set at
+    #: publication, kept by a trigger when the registry renames the entity).
+    name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
 

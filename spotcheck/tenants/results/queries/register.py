@@ -4,8 +4,11 @@ entity's results across departments, a campaign's results, and the search by nam
 :func:`public_content`, what publishing a visit's result keeps of it."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql
 
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
@@ -89,13 +92,12 @@ def search(text: str, page: int = 1) -> NumberedPage:
     two apart by itself, and either plan is slow for the other case."""
     text = (text or "").strip()[:SEARCH_LENGTH]
     matches = sa.or_(Entity.code.startswith(text.upper(), autoescape=True), Entity.name.contains(text, autoescape=True))
-    matched = db.session.scalars(sa.select(Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id)
-                                 .where(matches).limit(FEW_MATCHES + 1)).all()
+    matched = db.session.scalars(_matching_ids(text).limit(FEW_MATCHES + 1)).all()
     total = len(matched)
     query = (sa.select(Entity, PublishedEntity.results, PublishedEntity.last_published_at)
              .join(PublishedEntity, PublishedEntity.entity_id == Entity.id))
     # few: just those, by their ids (the name is read once); many: the matching ones, from the newest
-    query = query.where(Entity.id.in_(matched)) if total <= FEW_MATCHES else query.where(matches)
+    query = query.where(_among(Entity.id, matched)) if total <= FEW_MATCHES else query.where(matches)
     query = query.order_by(PublishedEntity.last_published_at.desc(), PublishedEntity.entity_id.desc())
     if total <= FEW_MATCHES:
         return paginate(query, page=page, per_page=PER_PAGE, make=lambda row: (row[0], row[1], row[2]), total=total)
@@ -104,6 +106,31 @@ def search(text: str, page: int = 1) -> NumberedPage:
         raise NotFound(_l("No such page."))
     return NumberedPage([(row[0], row[1], row[2]) for row in rows[:PER_PAGE]], page,
                         page + 1 if len(rows) > PER_PAGE else page, FEW_MATCHES, PER_PAGE, more=True)
+
+
+def _among(column, ids: Sequence[int]):
+    """``column`` is one of ``ids``: on PostgreSQL one array parameter (a list of thousands planned as fast as
+    one id), elsewhere a list of parameters."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam("ids", list(ids), type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(ids)
+
+
+def _matching_ids(text: str) -> sa.Select:
+    """The ids of the published entities whose code starts with ``text`` or whose name contains it. On
+    PostgreSQL a fragment of two characters or more is looked up in the index of the names' two-character
+    runs (``spotcheck_bigrams``, migration 0039) and each candidate's name read then: a name holds no word a
+    trigram index could use for 临安 or 餐饮, and reading every published name took 40 ms a search."""
+    by_code = sa.select(Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id) \
+        .where(Entity.code.startswith(text.upper(), autoescape=True))
+    by_name = sa.select(Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id) \
+        .where(Entity.name.contains(text, autoescape=True))
+    if len(text) >= 2 and db.session.get_bind().dialect.name == "postgresql":  # the register's copy of the name
+        runs = sa.func.spotcheck_bigrams
+        by_name = sa.select(PublishedEntity.entity_id).where(
+            runs(PublishedEntity.name).op("@>")(runs(sa.literal(text, sa.Text))),
+            PublishedEntity.name.contains(text, autoescape=True))
+    return sa.union(by_code, by_name).subquery().select()
 
 
 def public_content(visit: Visit, parts: "PublicParts | None" = None) -> dict:
