@@ -23,6 +23,7 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices import commands as notice_commands
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.queries import listing
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.documents import pdf_text
 from tests.support.helpers import user_named
@@ -62,6 +63,9 @@ def test_a_leader_registers_a_check_made_two_days_ago_with_the_team_that_went(ap
             assert "replace_inspector" not in campaigns.allowed_actions(campaign, reader=planner_of(leader))
             visits = results.hand_out(campaign.id, actor=planner_of(leader))
             assert len(visits) == 1
+            # the check was made on its day: its results are due 5 working days after it, not overdue at once
+            assert (visits[0].checked_on, visits[0].checked_until) == (date(2026, 3, 10), date(2026, 3, 10))
+            assert visits[0].report_due == date(2026, 3, 17) and listing.flag_of(visits[0]) is None
             db.session.commit()
         page = app.test_client().get(f"/public/draws/campaigns/{campaign.id}").get_data(as_text=True)
         assert "事后登记" in page and "事故发生后须立即到场排查" in page and "未经随机抽取" in page

@@ -15,7 +15,7 @@ from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus
 from spotcheck.tenants.campaigns.queries import get_campaign
-from spotcheck.tenants.results import codes
+from spotcheck.tenants.results import codes, deadlines
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.results.vocabulary import HAND_OUT_TASK
@@ -47,6 +47,10 @@ def hand_out(campaign_id: int, data=None, *, actor: Actor, progress=lambda *p, *
         db.session.flush()
         visits += chunk
         progress(int(95 * len(visits) / len(targets)), done=len(visits), total=len(targets))
+    if campaign.registered_late:  # 事后登记: the check was made on its day, and its results are due from it
+        for visit in visits:
+            visit.checked_on = visit.checked_until = campaign.window_start
+            deadlines.give(visit, campaign.window_start)
     coded = codes.issue(visits, today())
     campaign.status = CampaignStatus.notified
     db.session.flush()
