@@ -149,10 +149,11 @@ def line(figure_name: str, figure: str, baseline_name: str, baseline: str, ratio
 
 
 #: Sizes overridden for a quick try: the results then go to bench/results/trial/, not into RESULTS.md.
-TRIAL = any(name in os.environ for name in ("BENCH_ENTITIES", "BENCH_ORM_ROWS", "BENCH_QUERIES", "BENCH_PS_ENTITIES",
+TRIAL = any(name in os.environ for name in ("BENCH_ORM_ROWS", "BENCH_QUERIES", "BENCH_PS_ENTITIES",
                                             "BENCH_PS_SECONDS", "BENCH_PS_USERS", "BENCH_EXPORT_RECORDS",
                                             "BENCH_SUPERVISION_VISITS")) or (
-    float(os.environ.get("BENCH_CITY_SCALE", "1")) < 0.25)  # the city's quick version is a trial too
+    float(os.environ.get("BENCH_CITY_SCALE", "1")) < 0.25) or (  # the city's quick version is a trial too
+    ENTITIES < 1_000_000)  # fewer entities than a city's: a trial; a province's (BENCH_ENTITIES=10000000) is kept
 #: Where a run writes its result instead (a test's temporary folder): the json only, never RESULTS.md.
 ELSEWHERE = os.environ.get("BENCH_RESULTS_DIR")
 
@@ -200,6 +201,9 @@ def write_markdown() -> None:
             parts += ["", f"Over budget ({len(over)}):" if over else "Over budget: none."]
             parts += [f"- **{o['what']}**: {o['figure']} (budget {o['budget']}). {o.get('cause', '')}" for o in over]
         parts += [""] + [f"- {note}" for note in result.get("notes", [])] + [""]
+    scale = HERE / "SCALE.md"  # what would need a second machine, written from these figures
+    if scale.exists():
+        parts += [scale.read_text(encoding="utf-8").rstrip(), ""]
     (HERE / "RESULTS.md").write_text("\n".join(parts), encoding="utf-8")
 
 
