@@ -263,6 +263,7 @@ def inspectors_with_accounts(department: Department, first_number: int) -> int:
     """The department's inspectors (执法检查人员名录), each with an inspector's account linked to the
     entry (检查人员与账号关联). Returns how many."""
     from spotcheck.core.scoping import tenant_scope
+    from spotcheck.demo.staff import POSTS  # 岗位职务: a department's 细则 may require it in the list
     from spotcheck.tenants.accounts import commands as accounts
     from spotcheck.tenants.inspectors import commands as inspectors
     from spotcheck.tenants.results import commands as results
@@ -274,7 +275,7 @@ def inspectors_with_accounts(department: Department, first_number: int) -> int:
             number = first_number + n
             inspector = inspectors.create_inspector({
                 "name": f"{department.name[:2]}检查员{n + 1:03d}", "sex": "男" if n % 2 else "女",
-                "id_number": id_number(number), "agency": department.name,
+                "id_number": id_number(number), "agency": department.name, "post": POSTS[n % len(POSTS)],
                 "cert_no": f"{department.code}-{n + 1:04d}", "cert_expires_on": f"{YEAR + 3}-12-31",
                 "categories": [department.qualification], "active": True}, actor=admin)
             account = accounts.create_user({"login": department.login(f"i{n + 1:04d}"),
