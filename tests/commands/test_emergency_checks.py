@@ -26,7 +26,7 @@ from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import listing
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.documents import pdf_text
-from tests.support.helpers import user_named
+from tests.support.helpers import signed_in, user_named
 
 TODAY = date(2026, 3, 12)
 
@@ -66,9 +66,15 @@ def test_a_leader_registers_a_check_made_two_days_ago_with_the_team_that_went(ap
             # the check was made on its day: its results are due 5 working days after it, not overdue at once
             assert (visits[0].checked_on, visits[0].checked_until) == (date(2026, 3, 10), date(2026, 3, 10))
             assert visits[0].report_due == date(2026, 3, 17) and listing.flag_of(visits[0]) is None
+            visit_id = visits[0].id
             db.session.commit()
         page = app.test_client().get(f"/public/draws/campaigns/{campaign.id}").get_data(as_text=True)
         assert "事后登记" in page and "事故发生后须立即到场排查" in page and "未经随机抽取" in page
+    with frozen_at(TODAY):  # the visit's own page says it too (signed in outside the test's app context: its
+        # CSRF token would be kept there), and the portal does not call every published check random
+        visit_page = signed_in(app, "yjj_leader").get(f"/visits/{visit_id}").get_data(as_text=True)
+        assert 'id="visit-check-kind"' in visit_page and "事后登记：检查对象未经随机抽取" in visit_page
+        assert "不计为随机抽查" in app.test_client().get("/public").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("change, field", [

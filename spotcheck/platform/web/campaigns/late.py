@@ -30,8 +30,8 @@ def late():
     if form.validate_on_submit():
         done = attempt(campaign_commands.register_emergency, form.command_data(), actor=_user(), refusals=BAD_INPUT)
         if done.ok:
-            flash(_("Check %(code)s registered and published; hand its visit to the team to record the result.",
-                    code=done.result.code), "success")
+            flash(_("Check %(code)s registered and published; next, the department's planner hands it out and the "
+                    "team records the result.", code=done.result.code), "success")
             return redirect(url_for("campaign_pages.detail", campaign_id=done.result.id))
         apply_service_errors(form, done.refusal.errors, FORM_FIELD)
     return render_template("campaigns/late.html", form=form, rules=rules_queries.in_force(_user().tenant_id),
