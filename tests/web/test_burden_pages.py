@@ -29,6 +29,7 @@ def test_the_bureau_reads_how_often_businesses_are_inspected_and_a_department_do
         for key in ("over_cap", "repeated", "per_business", "joint_rate", "onsite", "suspicious"):
             drill = supervisor.get(f"/supervision/burden/{key}?period=2026")
             assert drill.status_code == 200 and 'id="drill-rows"' in drill.get_data(as_text=True), key
+            assert '<a href="/supervision/burden?period=2026">← 返回涉企检查频次</a>' in drill.get_data(as_text=True)
         assert supervisor.get("/supervision/burden/nothing?period=2026").status_code == 404
         assert signed_in(app, "yjj_leader").get("/supervision/burden?period=2026").status_code == 403
 

@@ -151,6 +151,7 @@ def burden_drill(key):
                            department=_("Whole area"), choices=vocabulary.period_choices(period.year),
                            period_endpoint="supervision.burden_drill", period_args={"key": key},
                            back=url_for("supervision.burden", period=period.code),
+                           back_label=_("← Back to how often businesses are inspected"),
                            links=[_burden_link(ref) for ref in rows.refs])
 
 
@@ -165,6 +166,7 @@ def burden_business(code):
                            department=f"{entity.name}（{entity.code}）",
                            period_endpoint="supervision.burden_business", period_args={"code": code},
                            back=url_for("supervision.burden", period=period.code),
+                           back_label=_("← Back to how often businesses are inspected"),
                            links=[_burden_link(ref) for ref in rows.refs])
 
 
