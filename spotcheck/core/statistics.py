@@ -24,14 +24,13 @@ REFRESH_FROM_ROWS = 200
 
 
 def refresh_after_commit(*tables: str, rows: int) -> None:
-    """Once the command commits, refresh the statistics of ``tables`` when it wrote ``rows`` or more."""
-    if rows < REFRESH_FROM_ROWS or db.session.get_bind().dialect.name != "postgresql":
+    """Once the command commits, refresh the statistics of ``tables`` when it wrote ``rows`` or more. Outside a
+    command (a script writing with the helpers) nothing is done: refreshing would commit the caller's open
+    transaction, which is the caller's to end; autovacuum catches up."""
+    if rows < REFRESH_FROM_ROWS or not in_command() or db.session.get_bind().dialect.name != "postgresql":
         return
     wanted = sorted(set(tables))
-    if in_command():
-        after_commit(lambda: refresh(wanted))
-    else:
-        refresh(wanted)
+    after_commit(lambda: refresh(wanted))
 
 
 def refresh(tables: list[str]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
@@ -55,8 +56,13 @@ def map_in_two(function: Callable[[Task], Result], tasks: Sequence[Task], weight
         return [function(task) for task in tasks]
     results: dict[int, Result] = {}
     child = _fork(function, [tasks[i] for i in theirs])
-    for index in mine:
-        results[index] = function(tasks[index])
+    try:
+        for index in mine:
+            results[index] = function(tasks[index])
+    except BaseException:  # the parent's share failed (e.g. a bad code): the child is stopped, not left writing
+        if child is not None:
+            _stop(*child)
+        raise
     done: list[Result] | None = _collect(*child) if child is not None else None
     if done is None:  # no child, or it failed: the parent does its share too
         done = [function(tasks[i]) for i in theirs]
@@ -110,6 +116,16 @@ def _collect(pid: int, reading: int) -> list[Result] | None:
     except Exception:  # noqa: BLE001 — a truncated answer: the parent computes it instead
         return None
     return results
+
+
+def _stop(pid: int, reading: int) -> None:
+    """End a child whose answer is no longer wanted, and wait for it (no zombie, no pipe left open)."""
+    os.close(reading)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
 
 
 class Pending(Generic[Result]):

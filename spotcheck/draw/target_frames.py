@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from spotcheck.draw import parallel
-from spotcheck.draw.primitives import FORBIDDEN_CHARACTERS, H, check_field
+from spotcheck.draw.primitives import FORBIDDEN_CHARACTERS, check_field
 
 #: The frame's rows ``(group, stratum, id)``, as given (checked where the draw reads them).
 Rows = Sequence[Sequence[Any]]
@@ -21,13 +21,6 @@ Rows = Sequence[Sequence[Any]]
 
 #: Cells ``((group, stratum), ids)`` in (group, stratum) order, each cell's ids sorted.
 Cells = list[tuple[tuple[str, str], list[str]]]
-
-
-def frame_digest(rows: Rows) -> bytes:
-    """H over the rows sorted by (group, stratum, id), each ``group\tstratum\tid\n`` (rows are
-    not checked here: the verifier reports a bad frame by its own checks)."""
-    sorted_cells = [(cell, sorted(ids)) for cell, ids in sorted(cells(rows).items())]
-    return H(cells_file(sorted_cells))
 
 
 def frame_columns(frame: Any) -> Cells:

@@ -86,13 +86,18 @@ def rank_blocks(seed: bytes, cells: list[CellBlock], *, threshold: int = paralle
 
 
 def rank_cells(seed: bytes, sorted_cells: Cells, keeps: list[int]) -> list[list[str]]:
-    """Each cell's first ``keep`` ids in rank order (:func:`rank_blocks`, on two cores for a large frame); a cell
-    whose ids repeat (a proof that fails its check of distinct rows) is ranked as given, on one core."""
-    clean = [index for index, (_, ids) in enumerate(sorted_cells) if distinct(ids)]
-    out: list[list[str]] = [rank_cell(seed, ids, keep=keep) for (_, ids), keep in zip(sorted_cells, keeps)] \
-        if len(clean) < len(sorted_cells) else [[] for _ in sorted_cells]
-    if len(clean) == len(sorted_cells):
-        blocks = [(cell, "\n".join(ids).encode("utf-8"), b"\n", len(ids), keep)
-                  for (cell, ids), keep in zip(sorted_cells, keeps)]
-        out = rank_blocks(seed, blocks)
-    return out
+    """Each cell's first ``keep`` ids in rank order (:func:`rank_blocks`, on two cores for a large frame). A proof
+    that fails its checks — ids that repeat, or an id that is empty or holds a newline, which joining by newlines
+    would split — is ranked id by id as given, on one core."""
+    if not all(distinct(ids) and _joinable(ids) for _, ids in sorted_cells):
+        return [rank_cell(seed, ids, keep=keep) for (_, ids), keep in zip(sorted_cells, keeps)]
+    return rank_blocks(seed, [(cell, "\n".join(ids).encode("utf-8"), b"\n", len(ids), keep)
+                              for (cell, ids), keep in zip(sorted_cells, keeps)])
+
+
+def _joinable(ids: list[str]) -> bool:
+    """The ids joined by newlines split back into the same ids."""
+    try:
+        return "" not in ids and "\n".join(ids).count("\n") == len(ids) - 1
+    except TypeError:  # not strings
+        return False

@@ -20,7 +20,7 @@ from spotcheck.platform.api.directory.schemas import (
 )
 from spotcheck.platform.api.types import INT32
 from spotcheck.platform.web.directory.forms import EntityForm, EntryForm
-from spotcheck.tenants.directory import checks, inputs
+from spotcheck.tenants.directory import inputs
 from spotcheck.tenants.directory.checks import clean_entity, clean_entry
 from spotcheck.tenants.spreadsheets.columns import CHOICE, CODE, DATE, DIRECTORY, FLAG, INT, NO, TEXT, YES, names
 
@@ -115,16 +115,3 @@ def test_the_commands_check_against_the_declared_limits_lists_and_defaults():
     assert not errors and len(entry["category"]) == inputs.BY_NAME["category"].longest and entry["risk"] == "C"
     too_many = [f"标签{number}" for number in range(inputs.BY_NAME["tags"].longest // 4)]
     assert "tags" in clean_entry({"tags": too_many})[1]
-
-
-def test_a_batch_of_registry_rows_is_checked_on_two_cores_as_row_by_row(monkeypatch):
-    """An import's batch (批量导入): each row checked as the single check does, in order, a forked child
-    taking half of a large batch; a bad row's errors come back as text naming its field."""
-    monkeypatch.setattr(checks, "TWO_CORES_FROM", 0)  # split even this small batch
-    rows = [{**ROW, "name": f"杭州西湖第{n}餐饮有限公司"} for n in range(40)] + [{**ROW, "code": "123"}]
-    with _page().test_request_context("/", headers={"Accept-Language": "zh-CN"}):
-        checked = checks.clean_entities(rows)
-        one_by_one = [clean_entity(row) for row in rows]
-        assert [clean for clean, _ in checked] == [clean for clean, _ in one_by_one]
-        assert [sorted(errors) for _, errors in checked] == [sorted(errors) for _, errors in one_by_one]
-        assert checked[-1][1]["code"] == [str(message) for message in one_by_one[-1][1]["code"]]

@@ -140,6 +140,28 @@ def test_an_error_in_the_work_is_raised_here_as_on_one_core():
         parallel.map_in_two(fails_on_five, list(range(8)), [1] * 8, threshold=0)
 
 
+def test_an_error_in_this_process_share_leaves_no_child_behind(monkeypatch):
+    parent, forked = os.getpid(), []
+    fork = parallel._fork
+    monkeypatch.setattr(parallel, "_fork", lambda *args: forked.append(fork(*args)) or forked[-1])
+
+    def big_there_fails_here(task: int) -> bytes:
+        if os.getpid() == parent:
+            raise ValueError("bad code")
+        return b"x" * (1 << 20)  # more than a pipe holds: a child nobody reads would wait for ever
+
+    with pytest.raises(ValueError, match="bad code"):
+        parallel.map_in_two(big_there_fails_here, list(range(4)), [1] * 4, threshold=0)
+    with pytest.raises(ChildProcessError):  # nothing left to wait for: the child was stopped and collected
+        os.waitpid(forked[0][0], os.WNOHANG)
+
+
+def test_an_id_holding_a_newline_is_ranked_as_the_one_id_the_proof_gives():
+    seed = bytes(range(32))
+    cells = [(("G", "A"), ["a\nb", "c", "d"])]
+    assert target_ranking.rank_cells(seed, cells, [3]) == [rank_cell(seed, ["a\nb", "c", "d"], keep=3)]
+
+
 @given(frames(), st.integers(0, 2**32), st.binary(min_size=32, max_size=32))
 @settings(max_examples=40, deadline=None)
 def test_a_proof_whose_rows_are_listed_in_any_order_verifies_the_same(rows, seed, nonce):

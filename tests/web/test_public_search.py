@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from spotcheck.core.database import db
+from spotcheck.core.errors import NotFound
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.results.models import PublishedEntity
@@ -46,6 +49,9 @@ def test_a_search_that_matches_more_than_it_counts_says_more_than_and_pages_on_f
     second = page_text(client.get("/public/results", query_string={"q": "餐饮管理", "page": 2}))
     assert "杭州第1餐饮管理有限公司" in second and "下一页" not in second
     assert client.get("/public/results", query_string={"q": "餐饮管理", "page": 3}).status_code == 404
+    with app.app_context():  # a page before the first is not found either, as the view's own check would say
+        with pytest.raises(NotFound):
+            register.search("餐饮管理", page=0)
 
 
 def test_a_search_that_matches_few_counts_them_all(app):

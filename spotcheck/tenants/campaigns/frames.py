@@ -130,8 +130,8 @@ def cell_counts(part: FramePart, on: date) -> tuple[dict[str, int], Counter]:
 def _part_cells(part: FramePart, on: date):
     source, reason, stratum = _part_source(part, on)
     if db.session.get_bind().dialect.name == "postgresql":
-        return _cells_in_database(source, reason, stratum, part.group)
-    return _cells_read_in_order(source, reason, stratum, part.group)
+        return _cells_in_database(source, reason, stratum)
+    return _cells_read_in_order(source, reason, stratum)
 
 
 def _part_source(part: FramePart, on: date):
@@ -181,7 +181,7 @@ def _checked_this_year(campaign: Campaign, tenant_id: int):
     return Entity.id.in_(drawn)  # not correlated: one hashed look-up per row
 
 
-def _cells_in_database(source, reason, stratum, group: str):
+def _cells_in_database(source, reason, stratum):
     """PostgreSQL: per (reason, stratum) the count and, for the frame, the cell's codes as one string joined
     by newlines in no particular order (an unsorted ``string_agg``: no sort of the rows, no spill to disk);
     the reason is worked out once a row, in a subquery kept apart by ``OFFSET 0`` (merged into the grouping,
@@ -194,7 +194,7 @@ def _cells_in_database(source, reason, stratum, group: str):
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def _cells_read_in_order(source, reason, stratum, group: str):
+def _cells_read_in_order(source, reason, stratum):
     """Any other database: the rows read as they come, each cell's codes gathered in a list."""
     query = source.add_columns(reason, stratum, Entity.code)
     cells: dict[tuple, list[str]] = {}

@@ -48,3 +48,16 @@ def paginate(query: sa.Select, *, page: int, per_page: int, make: Callable = lam
         raise NotFound(_l("No such page."))
     rows = db.session.execute(query.offset((page - 1) * per_page).limit(per_page))
     return NumberedPage([make(row) for row in rows], page, pages, total, per_page)
+
+
+def paginate_on(query: sa.Select, *, page: int, per_page: int, at_least: int,
+                make: Callable = lambda row: row) -> NumberedPage:
+    """Page ``page`` of ``query`` when its rows were counted only up to ``at_least`` (``more``): each page knows
+    whether one follows, none knows the last. A page before the first, or past the rows: NotFound."""
+    if page < 1:
+        raise NotFound(_l("No such page."))
+    rows = db.session.execute(query.offset((page - 1) * per_page).limit(per_page + 1)).all()
+    if not rows:
+        raise NotFound(_l("No such page."))
+    return NumberedPage([make(row) for row in rows[:per_page]], page, page + 1 if len(rows) > per_page else page,
+                        at_least, per_page, more=True)

@@ -7,32 +7,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.draw import parallel
 from spotcheck.tenants.common import validators
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.inputs import BY_NAME
-
-#: From this many rows a batch of registry rows is checked on two cores (a row costs some 13 µs, most of it
-#: the check digit of its 统一社会信用代码).
-TWO_CORES_FROM = 5_000
-
-
-def clean_entities(rows: list[dict]) -> list[tuple[dict, dict[str, list]]]:
-    """Each row checked as :func:`clean_entity` checks it, in order — a large batch on two cores, a forked
-    child checking its second half (an import of a province's registry checks ten million rows). The
-    errors' messages come back as text, in the request's language."""
-    middle = len(rows) // 2
-    halves = [rows[:middle], rows[middle:]]
-    checked = parallel.map_in_two(_clean_all, halves, [len(half) for half in halves], threshold=TWO_CORES_FROM)
-    return checked[0] + checked[1]
-
-
-def _clean_all(rows: list[dict]) -> list[tuple[dict, dict[str, list]]]:
-    out = []
-    for row in rows:
-        clean, errors = clean_entity(row)
-        out.append((clean, {key: [str(message) for message in messages] for key, messages in errors.items()}))
-    return out
 
 
 def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:

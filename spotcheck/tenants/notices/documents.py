@@ -27,6 +27,21 @@ def window(start: date, end: date) -> str:
     return chinese_date(start) if start == end else f"{chinese_date(start)}至{chinese_date(end)}"
 
 
+def _addressee(entity) -> Para:
+    """The notice's first line: the business and its 统一社会信用代码."""
+    return Para(f"{entity.name}（统一社会信用代码：{entity.code}）：", plain=True)
+
+
+def _place(entity) -> str:
+    """Where the check takes place: the business's address, or its premises when none is registered."""
+    return entity.address or "你单位住所（经营场所）"
+
+
+def _inspectors(team: list[dict]) -> list[dict]:
+    """The team's enforcement inspectors (执法检查人员): the experts who advise it are listed apart."""
+    return [m for m in team if not m.get("expert")]
+
+
 def inspection(*, entity, campaign, window, items, team, contact, departments=None, check=None, cause=None) -> Body:
     """检查通知书: to the business drawn, its items, the team (and experts) and its rights; with its
     inspection code (``check``: the QR's ``url``, the ``typed`` code and the business's own ``business``
@@ -39,14 +54,14 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
     when = (f"本次检查为跨部门联合检查（进一次门、查多项事），由本部门牵头，{'、'.join(departments)}共同参加，"
             f"各部门的检查事项一次完成。各部门定于" if joint else "本部门定于")
     columns = [("序号", .08)] + ([("检查部门", .16)] if joint else []) + [("检查事项", .30), ("检查内容（请准备相关材料）", None)]
-    inspectors = [m for m in team if not m.get("expert")]
+    inspectors = _inspectors(team)
     experts = [m for m in team if m.get("expert")]
     body: Body = [
-        Para(f"{entity.name}（统一社会信用代码：{entity.code}）：", plain=True),
+        _addressee(entity),
         Para((f"因{cause}，本部门依法对你单位开展检查（检查任务：{campaign.code}《{campaign.title}》）。" if cause else
               f"根据“双随机、一公开”监管工作要求，你单位经随机抽取被确定为本次抽查对象（抽查任务：{campaign.code}"
               f"《{campaign.title}》）。") + f"{when} {window}{' 期间' if '至' in window else ''}，派员对你单位开展检查，检查地点："
-                                           f"{entity.address or '你单位住所（经营场所）'}。"),
+                                           f"{_place(entity)}。"),
         Para("本次检查的事项及请你单位准备的材料如下："),
         Grid(columns, [[str(n)] + ([item["department"]] if joint else [])
                        + [item["name"], item["content"] or "按检查人员要求提供相关材料"] for n, item in enumerate(items, 1)]),
@@ -74,12 +89,12 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
 def made(*, entity, campaign, window, items, team, contact, check=None, cause=None) -> Body:
     """检查通知书 of a check registered after it was made (紧急检查事后登记): what was done, in the past tense — on
     which day, by whom, why, and that it was registered afterwards; nothing to prepare for a visit to come."""
-    inspectors = [m for m in team if not m.get("expert")]
+    inspectors = _inspectors(team)
     names = "、".join(m["name"] for m in inspectors)
     body: Body = [
-        Para(f"{entity.name}（统一社会信用代码：{entity.code}）：", plain=True),
+        _addressee(entity),
         Para(f"{'因' + cause + '，' if cause else ''}本部门执法检查人员{names}已于{window}对你单位实施了现场检查"
-             f"（检查任务：{campaign.code}《{campaign.title}》），检查地点：{entity.address or '你单位住所（经营场所）'}。"),
+             f"（检查任务：{campaign.code}《{campaign.title}》），检查地点：{_place(entity)}。"),
         Para(f"因情况紧急，本次检查实施前未能登记，本部门已于检查后补办登记（事后登记）。"
              f"{'事后登记的理由：' + sentence(campaign.late_reason) if campaign.late_reason else ''}"
              "实施检查的执法检查人员为实际到场人员，未经随机抽取。"),

@@ -7,16 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound
 from spotcheck.core.scoping import joint_scope
 from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.campaigns.vocabulary import cause_line
-from spotcheck.tenants.common.queries import NumberedPage, paginate
+from spotcheck.tenants.common.queries import NumberedPage, paginate, paginate_on
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results import categories
@@ -100,12 +98,8 @@ def search(text: str, page: int = 1) -> NumberedPage:
     query = query.where(_among(Entity.id, matched)) if total <= FEW_MATCHES else query.where(matches)
     query = query.order_by(PublishedEntity.last_published_at.desc(), PublishedEntity.entity_id.desc())
     if total <= FEW_MATCHES:
-        return paginate(query, page=page, per_page=PER_PAGE, make=lambda row: (row[0], row[1], row[2]), total=total)
-    rows = db.session.execute(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).all()
-    if not rows or page < 1:
-        raise NotFound(_l("No such page."))
-    return NumberedPage([(row[0], row[1], row[2]) for row in rows[:PER_PAGE]], page,
-                        page + 1 if len(rows) > PER_PAGE else page, FEW_MATCHES, PER_PAGE, more=True)
+        return paginate(query, page=page, per_page=PER_PAGE, make=tuple, total=total)
+    return paginate_on(query, page=page, per_page=PER_PAGE, at_least=FEW_MATCHES, make=tuple)
 
 
 def _among(column, ids: Sequence[int]):
