@@ -6,10 +6,18 @@ of the same rows.
 The ORM baseline runs on the first ``BENCH_ORM_ROWS`` rows (20,000) in its own fresh database and
 is extrapolated linearly to the full size (said so in the output); the bulk path is also timed
 on those same 20,000 rows in a third database, so the ratio can be read at equal size too.
+
+The rows are generated once into a tab-separated file (untimed) and read back from it while they are
+imported, as an uploaded file is: a province's ten million rows never sit in memory (3.7 KB a row as dicts).
 """
 from __future__ import annotations
 
+import csv
 import os
+import tempfile
+from itertools import islice
+from pathlib import Path
+from typing import Iterator
 
 from bench.common import ENTITIES, ORM_ROWS, TODAY, Timer, app_context, emit, fresh_database, log, save
 
@@ -20,14 +28,39 @@ GOAL_RATIO, GOAL_PROVINCE_SECONDS = 20.0, 600.0
 TITLE = f"Import of {ENTITIES:,} entities into the registry (PostgreSQL)"
 
 
-def spreadsheet_rows(count: int) -> list[dict]:
+#: A re-import of every row (the update path) is measured up to this size; a province's would take as long again.
+REIMPORT_UP_TO = 1_000_000
+
+
+def spreadsheet_rows(count: int) -> Iterator[dict]:
     """``count`` rows as a filled-in spreadsheet gives them (text cells, Chinese names)."""
     from spotcheck.demo.registry import as_spreadsheet_row, city
 
-    return [as_spreadsheet_row(row) for row, _entries in city(0, count, today=TODAY)]
+    return (as_spreadsheet_row(row) for row, _entries in city(0, count, today=TODAY))
 
 
-def bulk_import(url: str, rows: list[dict]) -> dict:
+def write_rows(path: Path, count: int) -> list[str]:
+    """The generated rows into ``path`` (tab-separated text cells); returns the columns."""
+    from spotcheck.tenants.directory.bulk import ENTITY_FIELDS
+
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=ENTITY_FIELDS, delimiter="\t", quoting=csv.QUOTE_MINIMAL)
+        for number, row in enumerate(spreadsheet_rows(count), start=1):
+            writer.writerow(row)
+            if number % 1_000_000 == 0:
+                log(f"{number:,} rows written to the file")
+    return list(ENTITY_FIELDS)
+
+
+def read_rows(path: Path, limit: int | None = None) -> Iterator[dict]:
+    """The rows of the file, one dict of text cells at a time."""
+    from spotcheck.tenants.directory.bulk import ENTITY_FIELDS
+
+    with open(path, encoding="utf-8", newline="") as source:
+        yield from islice(csv.DictReader(source, fieldnames=ENTITY_FIELDS, delimiter="\t"), limit)
+
+
+def bulk_import(url: str, rows) -> dict:
     """Validate every row while streaming it into COPY; commit once. Returns the timings."""
     from spotcheck.core.database import db
     from spotcheck.tenants.directory import bulk
@@ -59,20 +92,22 @@ def timer_now() -> float:
     return time.perf_counter()
 
 
-def orm_import(url: str, rows: list[dict]) -> dict:
+def orm_import(url: str, rows) -> dict:
     """The baseline: the same validation, then one ORM object added and flushed per row."""
     from spotcheck.core.database import db
     from spotcheck.tenants.directory.checks import clean_entity
     from spotcheck.tenants.directory.models import Entity
 
     with app_context(url), Timer() as timer:
+        count = 0
         for raw in rows:
             clean, problems = clean_entity(raw)
             assert not problems, problems
             db.session.add(Entity(**clean))
             db.session.flush()
+            count += 1
         db.session.commit()
-    return {"rows": len(rows), "seconds": timer.seconds, "load": os.getloadavg()[0]}
+    return {"rows": count, "seconds": timer.seconds, "load": os.getloadavg()[0]}
 
 
 def count_entities(url: str) -> int:
@@ -86,27 +121,35 @@ def count_entities(url: str) -> int:
 
 
 def run() -> dict:
-    log(f"generating {ENTITIES:,} spreadsheet rows (the demo city's generator)")
-    rows = spreadsheet_rows(ENTITIES)
-    sample = rows[:ORM_ROWS]
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
+        path = Path(folder) / "entities.tsv"
+        log(f"generating {ENTITIES:,} spreadsheet rows (the demo city's generator) into {path}")
+        write_rows(path, ENTITIES)
+        return _measure(path)
 
+
+def _measure(path: Path) -> dict:
+    rows = range(ENTITIES)  # their number; the rows themselves are read from the file each time
+    sample = range(min(ORM_ROWS, ENTITIES))
     log(f"row-at-a-time ORM insert of {len(sample):,} rows")
     with fresh_database("orm") as url:
-        orm = orm_import(url, sample)
+        orm = orm_import(url, read_rows(path, len(sample)))
         assert count_entities(url) == len(sample)
     log(f"bulk import of the same {len(sample):,} rows")
     with fresh_database("bulk_small") as url:
-        small = bulk_import(url, sample)
+        small = bulk_import(url, read_rows(path, len(sample)))
         assert count_entities(url) == len(sample)
-    log(f"bulk import of {len(rows):,} rows (validate + COPY + INSERT … ON CONFLICT)")
+    log(f"bulk import of {len(rows):,} rows (read + validate + COPY + INSERT … ON CONFLICT)")
     with fresh_database("bulk") as url:
-        full = bulk_import(url, rows)
+        full = bulk_import(url, read_rows(path))
         assert count_entities(url) == len(rows)
-        log("the same file again (every row already there: the upsert path)")
-        again = bulk_import(url, rows)
-        assert count_entities(url) == len(rows)
+        again = None
+        if len(rows) <= REIMPORT_UP_TO:
+            log("the same file again (every row already there: the upsert path)")
+            again = bulk_import(url, read_rows(path))
+            assert count_entities(url) == len(rows)
 
-    loads = [orm["load"], small["load"], full["load"], again["load"]]
+    loads = [orm["load"], small["load"], full["load"]] + ([again["load"]] if again else [])
     orm_full = orm["seconds"] * len(rows) / len(sample)
     ratio = orm_full / full["seconds"]
     goal = f"≥ {GOAL_RATIO:g}× the ORM: {'within' if ratio >= GOAL_RATIO else 'OVER'}"
@@ -122,20 +165,25 @@ def run() -> dict:
         {"figure_name": "bulk import throughput", "figure": f"{len(rows) / full['seconds']:,.0f} rows/s",
          "baseline_name": "ORM row-at-a-time throughput", "baseline": f"{len(sample) / orm['seconds']:,.0f} rows/s",
          "ratio": (len(rows) / full["seconds"]) / (len(sample) / orm["seconds"])},
-        {"figure_name": f"re-import of the same {len(rows):,} (all exist)", "figure": f"{again['seconds']:,.1f} s",
-         "baseline_name": "first import", "baseline": f"{full['seconds']:,.1f} s", "ratio": None},
     ]
+    if again:
+        lines.append({"figure_name": f"re-import of the same {len(rows):,} (all exist)", "figure": f"{again['seconds']:,.1f} s",
+                      "baseline_name": "first import", "baseline": f"{full['seconds']:,.1f} s", "ratio": None})
     notes = [
         f"The ORM baseline was measured on the first {len(sample):,} rows in the same run and extrapolated "
         f"linearly to {len(rows):,} rows ({orm['seconds']:,.2f} s × {len(rows) // len(sample)}); an ORM insert "
         "into a table that already holds a million rows is not faster, so the extrapolation favours the baseline.",
         "Both paths include the validation of every row by `clean_entity` (统一社会信用代码 check digit, codes, "
         "dates) and the commit, one row after the other as the product's import checks them; the rows are "
-        "spreadsheet-shaped text generated by the demo city before timing.",
+        "spreadsheet-shaped text generated by the demo city into a tab-separated file before timing and read back "
+        "from it while importing (the reading is timed).",
         f"Bulk path, {len(rows):,} rows: {full['staging_seconds'] or 0:,.1f} s validating and streaming into the "
         f"staging table with COPY, {full['seconds'] - (full['staging_seconds'] or 0):,.1f} s for the one "
-        "INSERT … SELECT … ON CONFLICT (code) DO UPDATE (unique index, name B-tree and trigram indexes) and the commit.",
-        "The re-import takes the update path for every row; unchanged rows are not rewritten.",
+        "INSERT … SELECT … ON CONFLICT (code) DO UPDATE and the commit. The rows outnumber the registry (a first load), "
+        "so its five search indexes (name B-tree and trigram, code pattern, industry, region) are dropped for the "
+        "merge and built again after it (migration 0041); the primary key and the unique code are kept up.",
+        "The re-import takes the update path for every row; unchanged rows are not rewritten." if again else
+        f"The re-import of every row (the update path) is measured up to {REIMPORT_UP_TO:,} rows, not at this size.",
         f"Load average at the end of each timed part {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} CPUs "
         "(the machine may be shared with other work; timings then vary by a few tens of per cent between runs).",
     ]

@@ -13,7 +13,7 @@ from spotcheck.core.scoping import TenantViolation, tenant_scope
 from spotcheck.demo.registry import credit_code
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-from tests.support.helpers import tenant_id
+from tests.support.helpers import make_app, tenant_id
 
 
 def code(n: int) -> str:
@@ -160,3 +160,52 @@ def test_directory_entries_in_bulk(app):
     assert len(rows) == 5 and {t for *_, t in rows.values()} == {scj}
     assert rows[code(0)] == ("餐饮服务", "A", "", date(2025, 5, 1), scj)  # a missing date keeps the known one
     assert rows[code(1)][:2] == ("食品销售", "B") and rows[code(5)][:2] == ("食品销售", "D")
+
+
+def _entity_indexes() -> dict[str, tuple[int, str]]:
+    """The registry's indexes on PostgreSQL: name → (oid, definition); a rebuilt index has a new oid."""
+    return {name: (oid, definition) for name, oid, definition in db.session.execute(sa.text(
+        "SELECT c.relname, c.oid, pg_get_indexdef(c.oid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = 'entity'::regclass"))}
+
+
+def test_a_first_load_builds_the_registrys_search_indexes_once_after_its_rows(app, monkeypatch):
+    """An import that outnumbers the registry (a first load) drops its search indexes for the merge and builds
+    them again, the same; a later, smaller import keeps them up row by row. Both find what they wrote."""
+    monkeypatch.setattr(bulk, "REBUILD_FROM", 10)
+    with app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+        held = db.session.scalar(sa.select(sa.func.count()).select_from(Entity))
+        before = _entity_indexes() if postgres else {}
+        assert bulk.upsert_entities([row(n) for n in range(held + 20)]) == held + 20
+        db.session.commit()
+        rebuilt = _entity_indexes() if postgres else {}
+        assert bulk.upsert_entities([row(n) for n in range(held + 20, held + 30)]) == 10
+        db.session.commit()
+        kept = _entity_indexes() if postgres else {}
+        found = db.session.scalars(sa.select(Entity.code).where(Entity.name.contains("批量7号"))).all()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Entity)) == 2 * held + 30
+    assert code(7) in found
+    if postgres:
+        assert {n: d for n, (_, d) in rebuilt.items()} == {n: d for n, (_, d) in before.items()}
+        assert {n for n in before if rebuilt[n][0] != before[n][0]} == {
+            "ix_entity_name", "ix_entity_name_trgm", "ix_entity_code_pattern", "ix_entity_industry_code",
+            "ix_entity_region_code"}  # the primary key and the unique code, which the merge needs, were kept
+        assert kept == rebuilt
+
+
+@pytest.mark.postgres
+def test_only_the_owners_functions_suspend_and_restore_the_registrys_indexes(postgres_url):
+    """The application's role cannot have the owner drop another table's indexes or run a statement it wrote
+    (PostgreSQL's functions: SQLite keeps its indexes up)."""
+    app = make_app(postgres_url)
+    with app.app_context():
+        with pytest.raises(sa.exc.DBAPIError, match="not suspended"):
+            db.session.execute(sa.text("SELECT spotcheck_suspend_indexes('visit')"))
+        db.session.rollback()
+        db.session.execute(sa.text("CREATE TEMP TABLE spotcheck_suspended_index (tablename text, definition text)"))
+        db.session.execute(sa.text("INSERT INTO spotcheck_suspended_index VALUES ('entity', 'DROP TABLE audit_entry')"))
+        with pytest.raises(sa.exc.DBAPIError, match="not kept by spotcheck_suspend_indexes"):
+            db.session.execute(sa.text("SELECT spotcheck_restore_indexes('entity')"))
+        db.session.rollback()
+        assert db.session.scalar(sa.text("SELECT to_regclass('audit_entry') IS NOT NULL"))

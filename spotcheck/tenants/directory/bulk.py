@@ -36,6 +36,9 @@ ENTITY_FIELDS = tuple(field.name for field in inputs.ENTITY_FIELDS)
 ENTRY_FIELDS = tuple(field.name for field in inputs.ENTRY_FIELDS)
 
 COPY_BATCH = 50_000  # rows per COPY statement on PostgreSQL (progress is reported between them)
+#: An import of at least this many entities that outnumber the registry (a first load) builds the registry's
+#: search indexes once after its merge instead of updating them row by row (migration 0041).
+REBUILD_FROM = 50_000
 CHUNK = 2_000  # rows per executemany on SQLite
 
 Progress = Callable[[int], None] | None
@@ -115,6 +118,16 @@ def _not_equal(columns, target: str) -> str:
     return " OR ".join(f"{target}.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in columns)
 
 
+def _first_load(connection, count: int) -> bool:
+    """Whether ``count`` staged rows are many and outnumber the registry: then its secondary indexes are dropped
+    for the merge and built again after it, in the import's transaction, which holds the registry locked until it
+    commits (a city's or a province's first load, before anyone works on it)."""
+    if count < REBUILD_FROM:
+        return False
+    held = connection.exec_driver_sql("SELECT count(*) FROM (SELECT 1 FROM entity LIMIT %s) AS registry", (count,)).scalar()
+    return held < count
+
+
 def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) -> int:
     stage = _stage_name("entity")
     columns = ", ".join(ENTITY_FIELDS)
@@ -122,6 +135,8 @@ def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) ->
         f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT 0::bigint AS ord, {columns} FROM entity WITH NO DATA")
     count = _copy_into_stage(connection, stage, ENTITY_FIELDS, rows, progress)
     if count:
+        rebuilt = _first_load(connection, count) and connection.exec_driver_sql(
+            "SELECT spotcheck_suspend_indexes('entity')").scalar()
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ENTITY_FIELDS if c != "code")
         connection.exec_driver_sql(
             f"INSERT INTO entity ({columns}, updated_at) "
@@ -129,6 +144,8 @@ def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) ->
             f"ORDER BY ord "  # new entities get their ids in the order of the file
             f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
             f"WHERE {_not_equal([c for c in ENTITY_FIELDS if c != 'code'], 'entity')}")
+        if rebuilt:
+            connection.exec_driver_sql("SELECT spotcheck_restore_indexes('entity')")
     connection.exec_driver_sql(f"DROP TABLE {stage}")
     if progress:
         progress(count)

@@ -3,11 +3,14 @@ in it (added before the moment) and those removed since (:class:`RemovedEntry`),
 past period (seed 001: 据实填报、避免前后矛盾)."""
 from __future__ import annotations
 
-from datetime import datetime
+from collections import Counter
+from datetime import datetime, time
 
 import sqlalchemy as sa
 
-from spotcheck.tenants.directory.models import DirectoryEntry, RemovedEntry
+from spotcheck.core.clock import SHANGHAI, as_utc, local
+from spotcheck.core.database import db
+from spotcheck.tenants.directory.models import DirectoryEntry, DirectorySize, RemovedEntry
 
 
 def entries_at(moment: datetime) -> sa.Subquery:
@@ -20,3 +23,19 @@ def entries_at(moment: datetime) -> sa.Subquery:
                         sa.null().label("entry_id")).where(RemovedEntry.joined_at < moment,
                                                            RemovedEntry.removed_at >= moment)
     return sa.union_all(current, removed).subquery("entries_at")
+
+
+def sizes_at(moment: datetime) -> Counter[int]:
+    """The number of entries in each department's directory (of those the scope shows) at ``moment`` — the
+    count of :func:`entries_at` by department, read from :class:`DirectorySize`: the days before the moment's
+    day (Beijing time) summed, the entries that joined or left on that day up to the moment counted."""
+    day_start = as_utc(datetime.combine(local(moment).date(), time(), SHANGHAI))
+    sizes: Counter[int] = Counter(dict(db.session.execute(
+        sa.select(DirectorySize.tenant_id, sa.func.sum(DirectorySize.joined - DirectorySize.removed))
+        .where(DirectorySize.day < local(day_start).date()).group_by(DirectorySize.tenant_id)).all()))
+    for model, at, sign in ((DirectoryEntry, DirectoryEntry.created_at, 1), (RemovedEntry, RemovedEntry.joined_at, 1),
+                            (RemovedEntry, RemovedEntry.removed_at, -1)):
+        for tenant_id, count in db.session.execute(sa.select(model.tenant_id, sa.func.count())
+                                                   .where(at >= day_start, at < moment).group_by(model.tenant_id)):
+            sizes[tenant_id] += sign * count
+    return +sizes  # departments with no entry left out, as the count leaves them out

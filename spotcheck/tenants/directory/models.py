@@ -42,6 +42,7 @@ class DirectoryEntry(TenantOwned, Model):
         sa.UniqueConstraint("tenant_id", "entity_id", name="uq_directory_entry_tenant_entity"),
         sa.Index("ix_directory_entry_tenant_category", "tenant_id", "category"),
         sa.Index("ix_directory_entry_tenant_risk", "tenant_id", "risk"),
+        sa.Index("ix_directory_entry_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,5 +73,21 @@ class RemovedEntry(TenantOwned, Model):
     entry_id: Mapped[int] = mapped_column()  # the directory entry's id while it was in the directory
     category: Mapped[str] = mapped_column(sa.String(64), default="")
     risk: Mapped[str] = mapped_column(sa.String(1), default="C")
-    joined_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    removed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    joined_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    removed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now, index=True)
+
+
+class DirectorySize(TenantOwned, Model):
+    """检查对象名录库规模（按日）: how many entries joined a department's directory and how many left it on
+    each day (Beijing time). Kept by the database's triggers on ``directory_entry`` and ``removed_entry``
+    (migration 0040) whoever writes those rows — a command, an import, the demo — so the directory's size at a
+    past moment is a sum over days (:func:`history.sizes_at`) rather than a count of every entry, a province's
+    millions, at each load of the supervisor's pages."""
+
+    __tablename__ = "directory_size"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "day", name="uq_directory_size_tenant_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date)
+    joined: Mapped[int] = mapped_column(default=0)
+    removed: Mapped[int] = mapped_column(default=0)

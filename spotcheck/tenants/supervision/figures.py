@@ -21,7 +21,7 @@ from spotcheck.core.database import db
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.directory.history import entries_at
+from spotcheck.tenants.directory.history import sizes_at
 from spotcheck.tenants.directory.models import DirectoryEntry
 from spotcheck.tenants.inspectors.history import listed_at
 from spotcheck.tenants.inspectors.models import Inspector
@@ -238,9 +238,7 @@ def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
         if tenant_id in statuses:
             for name, value in zip(item_counts, counts):
                 setattr(statuses[tenant_id], name, value)
-    entries = entries_at(end)
-    put("entries", dict(db.session.execute(sa.select(entries.c.tenant_id, sa.func.count())
-                                           .group_by(entries.c.tenant_id)).all()))
+    put("entries", sizes_at(end))
     put("inspectors", _count(Inspector, listed_at(end)))
     put("rules", {tenant_id: True for tenant_id in _count(RulesDocument, RulesDocument.first_published_at < end)})
     put("campaigns", _count(Campaign, when.campaigns(period)))
