@@ -189,7 +189,7 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict
         timings = [defaultdict(list) for _ in prepared]
         pages = [{} for _ in prepared]
         for round_ in range(ROUNDS):
-            for number, _prepared in enumerate(prepared):
+            for number, (_kind, _fields, filters, statement, offset, key) in enumerate(prepared):
                 order = ["first", "keyset", "offset"] if (number + round_) % 2 else ["first", "offset", "keyset"]
                 for name in order:
                     fn = {"first": first_page, "keyset": keyset, "offset": by_offset}[name]
