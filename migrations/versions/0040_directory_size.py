@@ -6,7 +6,9 @@ from it. The triggers keep it whoever writes ``directory_entry`` or ``removed_en
 counted per department and day, so an import of a million entries adds a few rows here), on SQLite one a row. A
 change of an entry's ``created_at`` or department (or of a removed entry's dates) moves its count. The supervisor's
 figures then sum days instead of counting a province's millions of entries at each load. The days so far are
-counted once here.
+counted once here. A later migration that has SQLite rebuild ``directory_entry`` or ``removed_entry`` (a batch
+alteration) drops their triggers there and must create them again (``_triggers``);
+``tests/commands/test_directory_size.py`` compares the tally with a count of the entries on both databases.
 
 Revision ID: 0040
 Revises: 0039
@@ -32,7 +34,7 @@ CREATE OR REPLACE FUNCTION spotcheck_directory_size_add(p_tenant integer, p_at t
                                                         p_removed integer) RETURNS void
 LANGUAGE sql AS $$
   INSERT INTO directory_size AS s (tenant_id, day, joined, removed)
-  VALUES (p_tenant, (p_at AT TIME ZONE 'Asia/Shanghai')::date, p_joined, p_removed)
+  VALUES (p_tenant, {day_of_p_at}, p_joined, p_removed)
   ON CONFLICT (tenant_id, day) DO UPDATE SET joined = s.joined + EXCLUDED.joined, removed = s.removed + EXCLUDED.removed
 $$
 """
@@ -44,14 +46,14 @@ DECLARE
 BEGIN
   IF TG_TABLE_NAME = 'directory_entry' THEN
     INSERT INTO directory_size AS s (tenant_id, day, joined, removed)
-    SELECT tenant_id, (created_at AT TIME ZONE 'Asia/Shanghai')::date, sign * count(*), 0 FROM changed GROUP BY 1, 2
+    SELECT tenant_id, {day_of_created_at}, sign * count(*), 0 FROM changed GROUP BY 1, 2
     ON CONFLICT (tenant_id, day) DO UPDATE SET joined = s.joined + EXCLUDED.joined;
   ELSE
     INSERT INTO directory_size AS s (tenant_id, day, joined, removed)
     SELECT tenant_id, day, sign * sum(joined), sign * sum(removed) FROM (
-      SELECT tenant_id, (joined_at AT TIME ZONE 'Asia/Shanghai')::date AS day, 1 AS joined, 0 AS removed FROM changed
+      SELECT tenant_id, {day_of_joined_at} AS day, 1 AS joined, 0 AS removed FROM changed
       UNION ALL
-      SELECT tenant_id, (removed_at AT TIME ZONE 'Asia/Shanghai')::date, 0, 1 FROM changed) AS moves
+      SELECT tenant_id, {day_of_removed_at}, 0, 1 FROM changed) AS moves
     GROUP BY 1, 2
     ON CONFLICT (tenant_id, day) DO UPDATE SET joined = s.joined + EXCLUDED.joined, removed = s.removed + EXCLUDED.removed;
   END IF;
@@ -97,8 +99,10 @@ def _sqlite_moves(row: str, table: str, sign: int) -> list[str]:
 
 def _triggers(dialect: str) -> None:
     if dialect == "postgresql":
+        days = {f"day_of_{column}": PG_DAY.format(column)
+                for column in ("p_at", "created_at", "joined_at", "removed_at")}
         for statement in (PG_ADD, PG_COUNTED, PG_MOVED):
-            op.execute(statement)
+            op.execute(statement.format(**days))
     for table, columns in TABLES.items():
         if dialect == "postgresql":
             for change, rows in (("INSERT", "NEW"), ("DELETE", "OLD")):

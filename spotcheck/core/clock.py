@@ -58,6 +58,11 @@ def frozen_at(moment: datetime | date) -> Iterator[datetime]:
         _fixed = before
 
 
+def midnight(day: date) -> datetime:
+    """00:00 Beijing time on ``day``, as the UTC instant timestamps are stored and compared in."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI).astimezone(timezone.utc)
+
+
 def as_utc(value: datetime) -> datetime:
     """Normalise a stored timestamp (SQLite gives naive UTC, PostgreSQL aware) to aware UTC."""
     if value.tzinfo is None:

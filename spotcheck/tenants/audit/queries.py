@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.audit import AuditEntry
-from spotcheck.core.clock import SHANGHAI
+from spotcheck.core.clock import midnight
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
 from spotcheck.core.policy import Permission
@@ -91,13 +91,13 @@ def utc_bounds(since: date | None, until: date | None) -> tuple[datetime | None,
     (timestamps are stored in UTC; the reader's dates are Beijing dates). A bound beyond what a
     timestamp can hold is no bound at all."""
 
-    def midnight(day: date) -> datetime | None:
+    def bound(day: date) -> datetime | None:
         try:
-            return datetime.combine(day, time(0), tzinfo=SHANGHAI).astimezone(timezone.utc)
+            return midnight(day)
         except (OverflowError, ValueError):
             return None
 
-    start = midnight(since) if since else None
+    start = bound(since) if since else None
     end = None
     if until:
         try:

@@ -135,8 +135,9 @@ def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) ->
         f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT 0::bigint AS ord, {columns} FROM entity WITH NO DATA")
     count = _copy_into_stage(connection, stage, ENTITY_FIELDS, rows, progress)
     if count:
-        rebuilt = _first_load(connection, count) and connection.exec_driver_sql(
-            "SELECT spotcheck_suspend_indexes('entity')").scalar()
+        rebuilt = _first_load(connection, count)
+        if rebuilt:
+            connection.exec_driver_sql("SELECT spotcheck_suspend_indexes('entity')")
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ENTITY_FIELDS if c != "code")
         connection.exec_driver_sql(
             f"INSERT INTO entity ({columns}, updated_at) "

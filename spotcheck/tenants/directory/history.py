@@ -4,11 +4,11 @@ past period (seed 001: 据实填报、避免前后矛盾)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, time
+from datetime import datetime
 
 import sqlalchemy as sa
 
-from spotcheck.core.clock import SHANGHAI, as_utc, local
+from spotcheck.core.clock import local, midnight
 from spotcheck.core.database import db
 from spotcheck.tenants.directory.models import DirectoryEntry, DirectorySize, RemovedEntry
 
@@ -29,10 +29,11 @@ def sizes_at(moment: datetime) -> Counter[int]:
     """The number of entries in each department's directory (of those the scope shows) at ``moment`` — the
     count of :func:`entries_at` by department, read from :class:`DirectorySize`: the days before the moment's
     day (Beijing time) summed, the entries that joined or left on that day up to the moment counted."""
-    day_start = as_utc(datetime.combine(local(moment).date(), time(), SHANGHAI))
+    day = local(moment).date()
+    day_start = midnight(day)
     sizes: Counter[int] = Counter(dict(db.session.execute(
         sa.select(DirectorySize.tenant_id, sa.func.sum(DirectorySize.joined - DirectorySize.removed))
-        .where(DirectorySize.day < local(day_start).date()).group_by(DirectorySize.tenant_id)).all()))
+        .where(DirectorySize.day < day).group_by(DirectorySize.tenant_id)).all()))
     for model, at, sign in ((DirectoryEntry, DirectoryEntry.created_at, 1), (RemovedEntry, RemovedEntry.joined_at, 1),
                             (RemovedEntry, RemovedEntry.removed_at, -1)):
         for tenant_id, count in db.session.execute(sa.select(model.tenant_id, sa.func.count())
