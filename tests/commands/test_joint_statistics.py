@@ -19,7 +19,8 @@ from spotcheck.draw import target_frames, targets as target_engine
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, DrawKind, TargetStatus
 from spotcheck.tenants.joint import statistics
-from spotcheck.tenants.supervision import commands as supervision_commands, queries as supervision_queries
+from spotcheck.tenants.supervision import commands as supervision_commands, figures, queries as supervision_queries
+from spotcheck.tenants.supervision.periods import Period
 from tests.support.helpers import signed_in, user_named
 from tests.support.joint_world import world
 
@@ -56,6 +57,9 @@ def test_the_lead_sees_and_downloads_the_years_joint_figures(app):
             want = _expected(ids["campaign"])
             campaign = db.session.scalar(sa.select(Campaign).where(Campaign.id == ids["campaign"]))
             one = statistics.campaign_figures(campaign)
+            # the lead's 减少检查户次 on the supervision dashboard is the table's row
+            [lead] = figures.compute(Period(2026), figures.departments([campaign.tenant_id]), ("visits_saved",))
+        assert lead.visits_saved == want["saved"]
         assert want["visits"] < want["checks"] and want["saved"] >= 1  # the world's departments overlap
         assert (one.visits, one.checks, one.saved, one.items, one.department_count) == (
             want["visits"], want["checks"], want["saved"], 2, 2)

@@ -32,6 +32,7 @@ from spotcheck.tenants.supervision import (
     assessment,
     commands as supervision,
     commands as supervision_commands,
+    criticism,
     drill_down,
     figures,
     policy as access,
@@ -61,7 +62,14 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             with access.reading(supervisor, "test", period="2026") as visible:
                 assert visible is None
                 statuses = figures.compute(Period(2026), figures.departments())
-            s = _yjj(statuses)
+                # the bureau's home counts only the figures its card shows (一单's coverage, the plans'
+                # deadlines, the results published late): the same as the dashboard's, the rest left out
+                few = figures.compute(Period(2026), figures.departments(), criticism.Attention.FIGURES)
+            s, f = _yjj(statuses), _yjj(few)
+            assert criticism.attention(few) == criticism.attention(statuses) and criticism.attention(few).any
+            assert ((f.other_items, f.other_random, f.published_late, f.plan_year, f.plan_half)
+                    == (s.other_items, s.other_random, s.published_late, s.plan_year, s.plan_half))
+            assert (f.entries, f.checked, f.reports_overdue) == (0, 0, 0) and (s.entries, s.checked) == (40, 2)
             assert (s.items, s.entries, s.inspectors, s.rules, s.basics) == (1, 40, 8, False, False)
             assert (s.other_items, s.other_random, s.coverage_other, s.coverage_market) == (1, 1, 100.0, None)
             assert s.plan_year.status == "late" and s.plan_year.submitted_on == date(2026, 2, 20)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import ClassVar, cast
 
 import sqlalchemy as sa
 from flask_babel import force_locale, lazy_gettext as _l
@@ -84,6 +84,9 @@ class Attention:
     filing: list[str]
     coverage: list[str]
     late: int
+
+    #: The figures it is drawn from (:func:`figures.compute`'s ``wanted``): the page counts no others.
+    FIGURES: ClassVar[tuple[str, ...]] = (*figures.ITEM_FIGURES, "published_late", "filings")
 
     @property
     def any(self) -> bool:

@@ -9,7 +9,7 @@ rows a figure counts (the drill-down), through the same conditions (:mod:`.condi
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -28,7 +28,8 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.history import versions_at
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.queries import Coverage, goal_of
-from spotcheck.tenants.joint.statistics import campaign_figures
+from spotcheck.tenants.joint import figures as joint_figures
+from spotcheck.tenants.joint.statistics import whole_visits
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit
 from spotcheck.tenants.rules.models import RulesDocument
@@ -143,33 +144,39 @@ class Status:
         return ([self.plan_year] if self.plan_year else []) + list(self.plan_half)
 
 
-def _visit_counts(period: Period) -> dict[int, dict[str, int]]:
-    """The figures counted over visits: those of the visit row alone in one pass over the table (each
-    a ``count(*) FILTER`` of its condition); the overdue reports from the unreported visits joined to
-    their campaign (for its last day); the problems found from the result categories. Three queries
-    cost less than one joining every visit to its campaign and its categories."""
-    conditions = {
-        "checked": when.checked(period),
-        "named_checked": when.named_checked(period),
-        "publish_due": when.publish_due(period),
-        "published_on_time": sa.and_(when.publish_due(period), when.published_by_due()),
-        "published_late": when.published_late(period),
-        "provisional": when.provisional(period),
-    }
-    query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
-             .where(sa.or_(when.between(Visit.checked_on, period), when.between(Visit.publish_due, period),
-                           when.between(Visit.report_due, period)))
-             .group_by(Visit.tenant_id))
-    found = {tenant_id: dict(zip(conditions, counts)) for tenant_id, *counts in db.session.execute(query)}
-    overdue = (sa.select(Visit.tenant_id, sa.func.count()).join(Campaign, Campaign.id == Visit.campaign_id)
-               .where(when.reports_overdue(period)).group_by(Visit.tenant_id))
-    problems = (sa.select(Visit.tenant_id, sa.func.count(sa.distinct(Visit.id)))
+def _visit_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[str, int]]:
+    """The figures counted over visits (those ``want`` asks for): those of the visit row alone in one
+    pass over the table (each a ``count(*) FILTER`` of its condition); the overdue reports from the
+    unreported visits joined to their campaign (for its last day); the problems found from the result
+    categories. Three queries cost less than one joining every visit to its campaign and its categories."""
+    conditions = {name: condition for name, condition in (
+        ("checked", when.checked(period)),
+        ("named_checked", when.named_checked(period)),
+        ("publish_due", when.publish_due(period)),
+        ("published_on_time", sa.and_(when.publish_due(period), when.published_by_due())),
+        ("published_late", when.published_late(period)),
+        ("provisional", when.provisional(period))) if want(name)}
+    found: dict[int, dict[str, int]] = {}
+    if conditions:
+        query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
+                 .where(sa.or_(when.between(Visit.checked_on, period), when.between(Visit.publish_due, period),
+                               when.between(Visit.report_due, period)))
+                 .group_by(Visit.tenant_id))
+        found = {tenant_id: dict(zip(conditions, counts)) for tenant_id, *counts in db.session.execute(query)}
+    def overdue():
+        return (sa.select(Visit.tenant_id, sa.func.count()).join(Campaign, Campaign.id == Visit.campaign_id)
+                .where(when.reports_overdue(period)).group_by(Visit.tenant_id))
+
+    def problems():  # the problem codes are read from the departments' category lists
+        return (sa.select(Visit.tenant_id, sa.func.count(sa.distinct(Visit.id)))
                 .select_from(ResultCategory).join(ItemResult, ItemResult.id == ResultCategory.item_result_id)
                 .join(Visit, Visit.id == ItemResult.visit_id).where(when.problem_codes(), when.checked(period))
                 .group_by(Visit.tenant_id))
+
     for name, extra in (("reports_overdue", overdue), ("problems", problems)):
-        for tenant_id, count in db.session.execute(extra):
-            found.setdefault(tenant_id, {})[name] = count
+        if want(name):
+            for tenant_id, count in db.session.execute(extra()):
+                found.setdefault(tenant_id, {})[name] = count
     return found
 
 
@@ -210,84 +217,115 @@ def departments(tenant_ids=None, period: Period | None = None) -> list[Tenant]:
     return list(db.session.scalars(query))
 
 
-def compute(period: Period, tenants: list[Tenant]) -> list[Status]:
+def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | None = None) -> list[Status]:
     """The figures of ``tenants`` for ``period``, read in the current scope (a department the
     scope does not show gets zeros; :mod:`access` makes sure that is never the case). 一单两库一细则
     are counted as they stood at the period's end (据实填报): the items published then, as their
     version in force then states them; the entries and active inspectors in the directories then; the
-    细则 published by then."""
+    细则 published by then. ``wanted``: only those figures (names of :class:`Status`; ``filings`` for
+    the plan deadlines), the others left at zero — a page that shows a few figures does not count
+    them all; ``None``: every figure."""
     statuses = {t.id: Status(tenant_id=t.id, name=t.name, code=t.code) for t in tenants}
-    as_of = when.as_of(period)
-    for tenant in tenants:
-        rules = rules_for(tenant.id, as_of)
-        statuses[tenant.id].goals = {f: goal_of(rules, f) for f in reference.ITEM_FIELDS}
+
+    def want(*names: str) -> bool:
+        return wanted is None or any(name in wanted for name in names)
+
+    def chosen(conditions: dict) -> dict:
+        return {name: condition for name, condition in conditions.items() if want(name)}
 
     def put(name: str, counts: Mapping[int, object]) -> None:
         for tenant_id, value in counts.items():
             if tenant_id in statuses:
                 setattr(statuses[tenant_id], name, value)
 
+    def put_all(found: Mapping[int, Mapping[str, object]]) -> None:
+        for tenant_id, values in found.items():
+            if tenant_id in statuses:
+                for name, value in values.items():
+                    setattr(statuses[tenant_id], name, value)
+
+    as_of = when.as_of(period)
+    for tenant in tenants:
+        rules = rules_for(tenant.id, as_of)
+        statuses[tenant.id].goals = {f: goal_of(rules, f) for f in reference.ITEM_FIELDS}
     end = when.end_of(period)
-    versions = versions_at(end)
-    market, random_check = versions.c.market, versions.c.random_check
-    item_counts = {"items": random_check, "market_items": market, "market_random": sa.and_(market, random_check),
-                   "other_items": sa.not_(market), "other_random": sa.and_(sa.not_(market), random_check)}
-    for tenant_id, *counts in db.session.execute(
-            sa.select(versions.c.tenant_id, *[sa.func.count().filter(c) for c in item_counts.values()])
-            .where(versions.c.status == ItemStatus.published).group_by(versions.c.tenant_id)):
-        if tenant_id in statuses:
-            for name, value in zip(item_counts, counts):
-                setattr(statuses[tenant_id], name, value)
-    put("entries", sizes_at(end))
-    put("inspectors", _count(Inspector, listed_at(end)))
-    put("rules", {tenant_id: True for tenant_id in _count(RulesDocument, RulesDocument.first_published_at < end)})
-    put("campaigns", _count(Campaign, when.campaigns(period)))
-    put("named_campaigns", _count(Campaign, when.named_campaigns(period)))
-    put("draws", _count(Draw, when.draws(period)))
-    for tenant_id, visit_counts in _visit_counts(period).items():
-        if tenant_id in statuses:
-            for name, value in visit_counts.items():
-                setattr(statuses[tenant_id], name, value)
-    put("follow_ups_open", _count(FollowUp, when.follow_ups_open(period)))
-    joint = when.joint_of(period)
-    put("joint", dict(db.session.execute(sa.select(joint.c.tenant_id, sa.func.count(sa.distinct(joint.c.joint)))
-                                         .group_by(joint.c.tenant_id)).all()))
-    put("visits_saved", _visits_saved(period))
-    for tenant_id, business_counts in _business_counts(period).items():
-        if tenant_id in statuses:
-            for name, value in business_counts.items():
-                setattr(statuses[tenant_id], name, value)
-    _filings(period, statuses)
+    if want(*ITEM_FIGURES):
+        put_all(_item_counts(end))
+    if want("entries"):
+        put("entries", sizes_at(end))
+    if want("inspectors"):
+        put("inspectors", _count(Inspector, listed_at(end)))
+    if want("rules"):
+        put("rules", {tenant_id: True for tenant_id in _count(RulesDocument, RulesDocument.first_published_at < end)})
+    for name, condition in chosen({"campaigns": when.campaigns, "named_campaigns": when.named_campaigns}).items():
+        put(name, _count(Campaign, condition(period)))
+    if want("draws"):
+        put("draws", _count(Draw, when.draws(period)))
+    put_all(_visit_counts(period, want))
+    if want("follow_ups_open"):
+        put("follow_ups_open", _count(FollowUp, when.follow_ups_open(period)))
+    if want("joint"):
+        joint = when.joint_of(period)
+        put("joint", dict(db.session.execute(sa.select(joint.c.tenant_id, sa.func.count(sa.distinct(joint.c.joint)))
+                                             .group_by(joint.c.tenant_id)).all()))
+    if want("visits_saved"):
+        put("visits_saved", _visits_saved(period))
+    put_all(_business_counts(period, want))
+    if want("filings"):
+        _filings(period, statuses)
     return [statuses[t.id] for t in tenants]
 
 
-def _business_counts(period: Period) -> dict[int, dict[str, int]]:
-    """The figures of 扫码入企 and of the business's voice: those of the codes in one pass over the codes
-    joined to their visits; the complaints by the department complained about (the bureau's rows, each
-    shared with that department)."""
-    conditions = {"codes_issued": when.codes_issued(period), "codes_scanned": when.codes_scanned(period),
-                  "coded_results": when.coded_results(period),
-                  "entered_before_result": when.entered_before_result(period), "evaluations": when.evaluated(period)}
-    total = sa.func.coalesce(sa.func.sum(InspectionCode.satisfaction).filter(when.evaluated(period)), 0)
-    query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()], total)
-             .select_from(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
-             .where(sa.or_(*conditions.values())).group_by(Visit.tenant_id))
-    found = {tenant_id: {**dict(zip(conditions, counts)), "satisfaction_total": int(summed)}
-             for tenant_id, *counts, summed in db.session.execute(query)}
-    complaints = {"complaints_open": when.complaints_open(period), "complaints_answered": when.complaints_answered(period)}
-    for tenant_id, *counts in db.session.execute(
-            sa.select(Complaint.receiver_tenant_id, *[sa.func.count().filter(c) for c in complaints.values()])
-            .where(sa.or_(*complaints.values())).group_by(Complaint.receiver_tenant_id)):
-        if tenant_id is not None:
-            found.setdefault(tenant_id, {}).update(zip(complaints, counts))
+#: The figures of the items in force (一单), counted in one pass: each one's condition on the version.
+ITEM_FIGURES = ("items", "market_items", "market_random", "other_items", "other_random")
+
+
+def _item_counts(end: datetime) -> dict[int, dict[str, int]]:
+    versions = versions_at(end)
+    market, random_check = versions.c.market, versions.c.random_check
+    conditions = dict(zip(ITEM_FIGURES, (random_check, market, sa.and_(market, random_check), sa.not_(market),
+                                         sa.and_(sa.not_(market), random_check))))
+    return {tenant_id: dict(zip(conditions, counts)) for tenant_id, *counts in db.session.execute(
+        sa.select(versions.c.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
+        .where(versions.c.status == ItemStatus.published).group_by(versions.c.tenant_id))}
+
+
+def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[str, int]]:
+    """The figures of 扫码入企 and of the business's voice (those ``want`` asks for): those of the codes
+    in one pass over the codes joined to their visits; the complaints by the department complained
+    about (the bureau's rows, each shared with that department)."""
+    conditions = {name: condition for name, condition in (
+        ("codes_issued", when.codes_issued(period)), ("codes_scanned", when.codes_scanned(period)),
+        ("coded_results", when.coded_results(period)), ("entered_before_result", when.entered_before_result(period)),
+        ("evaluations", when.evaluated(period))) if want(name, "satisfaction_total")}
+    found: dict[int, dict[str, int]] = {}
+    if conditions:
+        total = sa.func.coalesce(sa.func.sum(InspectionCode.satisfaction).filter(when.evaluated(period)), 0)
+        query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()], total)
+                 .select_from(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
+                 .where(sa.or_(*conditions.values())).group_by(Visit.tenant_id))
+        found = {tenant_id: {**dict(zip(conditions, counts)), "satisfaction_total": int(summed)}
+                 for tenant_id, *counts, summed in db.session.execute(query)}
+    complaints = {name: condition for name, condition in (
+        ("complaints_open", when.complaints_open(period)), ("complaints_answered", when.complaints_answered(period)))
+        if want(name)}
+    if complaints:
+        for tenant_id, *counts in db.session.execute(
+                sa.select(Complaint.receiver_tenant_id, *[sa.func.count().filter(c) for c in complaints.values()])
+                .where(sa.or_(*complaints.values())).group_by(Complaint.receiver_tenant_id)):
+            if tenant_id is not None:
+                found.setdefault(tenant_id, {}).update(zip(complaints, counts))
     return found
 
 
-def _visits_saved(period: Period) -> dict[int, int | float]:
-    saved: dict[int, int | float] = {}
+def _visits_saved(period: Period) -> dict[int, int]:
+    """减少检查户次 by lead department: each joint campaign's saving in whole visits, as its row of the
+    joint table rounds it (:func:`spotcheck.tenants.joint.statistics.whole_visits`)."""
+    saved: dict[int, int] = {}
     for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True), when.joint_in(period))):
-        row = campaign_figures(campaign)
-        saved[campaign.tenant_id] = saved.get(campaign.tenant_id, 0) + (row.saved or 0)
+        saving = joint_figures.savings(campaign)
+        if saving is not None:
+            saved[campaign.tenant_id] = saved.get(campaign.tenant_id, 0) + whole_visits(saving.saved)
     return saved
 
 

@@ -104,7 +104,7 @@ def department_choices(*, reader: Actor) -> list[tuple[int, str]]:
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def attention(period: Period, *, reader: Actor) -> criticism.Attention:
     """What ``period``'s figures call for (the bureau's home page)."""
-    return criticism.attention(figures.compute(period, figures.departments(period=period)))
+    return criticism.attention(figures.compute(period, figures.departments(period=period), criticism.Attention.FIGURES))
 
 
 # --- the assessment ---------------------------------------------------------------------------------------
