@@ -65,6 +65,32 @@ def test_changing_one_character_of_a_credit_code_is_caught(code, position, repla
         validators.credit_code(changed)
 
 
+def _stdnum_answer(text: str) -> str | None:
+    try:
+        return uscc.validate(text)
+    except Exception:  # noqa: BLE001 - any refusal of the reference
+        return None
+
+
+def _our_answer(text: str) -> str | None:
+    try:
+        return validators.credit_code(text)
+    except validators.Invalid:
+        return None
+
+
+@given(st.one_of(
+    valid_credit_codes(),  # mostly valid
+    valid_credit_codes().flatmap(lambda code: st.tuples(st.just(code), st.integers(0, 17), st.sampled_from(
+        USCC_ALPHABET + "IOSVZio -")).map(lambda t: t[0][:t[1]] + t[2] + t[0][t[1] + 1:])),  # one character changed
+    valid_credit_codes().map(lambda code: f" {code[:6]}-{code[6:].lower()} "),  # as typed: spaces, dash, lower case
+    st.text(alphabet=USCC_ALPHABET + "IOSVZa -", min_size=0, max_size=20)))
+@settings(max_examples=500, deadline=None)
+def test_a_credit_code_is_accepted_exactly_when_python_stdnum_accepts_it(text):
+    """The compact form's shortcut answers as python-stdnum's ``uscc.validate`` does, for any text."""
+    assert _our_answer(text) == _stdnum_answer(text)
+
+
 @st.composite
 def valid_id_numbers(draw):
     region = draw(st.sampled_from(["110105", "330102", "330106", "330104"]))

@@ -40,6 +40,10 @@ COPY_BATCH = 50_000  # rows per COPY statement on PostgreSQL (progress is report
 #: search indexes once after its merge instead of updating them row by row (migration 0041).
 REBUILD_FROM = 50_000
 CHUNK = 2_000  # rows per executemany on SQLite
+#: The memory each sort of a merge may take (PostgreSQL's ``work_mem``, for the merge's statement only): a million
+#: staged rows are sorted twice (latest row per code, then in the file's order), in memory rather than in runs
+#: on disk at the server's default of 4 MB.
+MERGE_WORK_MEM = "256MB"
 
 Progress = Callable[[int], None] | None
 
@@ -128,6 +132,15 @@ def _first_load(connection, count: int) -> bool:
     return held < count
 
 
+def _merge(connection, statement, parameters: dict | None = None) -> None:
+    """Run one merge statement with :data:`MERGE_WORK_MEM` for its sorts, and the setting it had again after it
+    (a failed merge ends the transaction, which undoes the setting with everything else)."""
+    before = connection.exec_driver_sql("SELECT current_setting('work_mem')").scalar()
+    connection.exec_driver_sql("SELECT set_config('work_mem', %s, true)", (MERGE_WORK_MEM,))
+    connection.execute(sa.text(statement) if isinstance(statement, str) else statement, parameters or {})
+    connection.exec_driver_sql("SELECT set_config('work_mem', %s, true)", (before,))
+
+
 def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) -> int:
     stage = _stage_name("entity")
     columns = ", ".join(ENTITY_FIELDS)
@@ -139,12 +152,11 @@ def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) ->
         if rebuilt:
             connection.exec_driver_sql("SELECT spotcheck_suspend_indexes('entity')")
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ENTITY_FIELDS if c != "code")
-        connection.exec_driver_sql(
-            f"INSERT INTO entity ({columns}, updated_at) "
-            f"SELECT {columns}, now() FROM (SELECT DISTINCT ON (code) * FROM {stage} ORDER BY code, ord DESC) latest "
-            f"ORDER BY ord "  # new entities get their ids in the order of the file
-            f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
-            f"WHERE {_not_equal([c for c in ENTITY_FIELDS if c != 'code'], 'entity')}")
+        _merge(connection, f"INSERT INTO entity ({columns}, updated_at) "
+               f"SELECT {columns}, now() FROM (SELECT DISTINCT ON (code) * FROM {stage} ORDER BY code, ord DESC) latest "
+               f"ORDER BY ord "  # new entities get their ids in the order of the file
+               f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
+               f"WHERE {_not_equal([c for c in ENTITY_FIELDS if c != 'code'], 'entity')}")
         if rebuilt:
             connection.exec_driver_sql("SELECT spotcheck_restore_indexes('entity')")
     connection.exec_driver_sql(f"DROP TABLE {stage}")
@@ -166,7 +178,7 @@ def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progres
             f"WHERE e.id IS NULL ORDER BY s.ord LIMIT 10").all()
         if unknown:
             raise UnknownEntities([code for code, _ in unknown], unknown[0][1])
-        connection.execute(sa.text(
+        _merge(connection, sa.text(
             f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, last_inspected_on, created_at) "
             f"SELECT :tenant, entity_id, category, risk, tags, last_inspected_on, now() FROM ("
             f"SELECT DISTINCT ON (e.id) e.id AS entity_id, s.category, s.risk, s.tags, s.last_inspected_on, s.ord "
