@@ -132,12 +132,12 @@ def _first_load(connection, count: int) -> bool:
     return held < count
 
 
-def _merge(connection, statement, parameters: dict | None = None) -> None:
+def _merge(connection, statement: str, parameters: dict | None = None) -> None:
     """Run one merge statement with :data:`MERGE_WORK_MEM` for its sorts, and the setting it had again after it
     (a failed merge ends the transaction, which undoes the setting with everything else)."""
     before = connection.exec_driver_sql("SELECT current_setting('work_mem')").scalar()
     connection.exec_driver_sql("SELECT set_config('work_mem', %s, true)", (MERGE_WORK_MEM,))
-    connection.execute(sa.text(statement) if isinstance(statement, str) else statement, parameters or {})
+    connection.execute(sa.text(statement), parameters or {})
     connection.exec_driver_sql("SELECT set_config('work_mem', %s, true)", (before,))
 
 
@@ -178,7 +178,7 @@ def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progres
             f"WHERE e.id IS NULL ORDER BY s.ord LIMIT 10").all()
         if unknown:
             raise UnknownEntities([code for code, _ in unknown], unknown[0][1])
-        _merge(connection, sa.text(
+        _merge(connection, (
             f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, last_inspected_on, created_at) "
             f"SELECT :tenant, entity_id, category, risk, tags, last_inspected_on, now() FROM ("
             f"SELECT DISTINCT ON (e.id) e.id AS entity_id, s.category, s.risk, s.tags, s.last_inspected_on, s.ord "

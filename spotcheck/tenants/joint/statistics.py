@@ -36,7 +36,6 @@ the justice bureau's cross-department reading) or a participant's joint scope.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple, Protocol
@@ -93,11 +92,6 @@ def title(year: int) -> str:
 
 def file_name(year: int) -> str:
     return f"{title(year)}.xlsx"
-
-
-def whole_visits(value: float) -> int:
-    """Rounded to whole visits, half up (``round`` would round 2.5 to 2)."""
-    return int(math.floor(value + 0.5))
 
 
 @dataclass
@@ -175,7 +169,7 @@ def campaign_figures(campaign: Campaign, number: int | None = None) -> Figures:
     if saving is not None:
         row.visits, row.checks = saving.visits, saving.checks
         row.separate = round(saving.separate, 1)
-        row.saved = whole_visits(saving.saved)
+        row.saved = saving.saved_visits
         row.complete = figures.complete_visits(campaign) if saving.visits else 0
     return row
 

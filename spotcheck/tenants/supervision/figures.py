@@ -29,7 +29,6 @@ from spotcheck.tenants.items.history import versions_at
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.queries import Coverage, goal_of
 from spotcheck.tenants.joint import figures as joint_figures
-from spotcheck.tenants.joint.statistics import whole_visits
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit
 from spotcheck.tenants.rules.models import RulesDocument
@@ -149,13 +148,13 @@ def _visit_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[s
     pass over the table (each a ``count(*) FILTER`` of its condition); the overdue reports from the
     unreported visits joined to their campaign (for its last day); the problems found from the result
     categories. Three queries cost less than one joining every visit to its campaign and its categories."""
-    conditions = {name: condition for name, condition in (
-        ("checked", when.checked(period)),
-        ("named_checked", when.named_checked(period)),
-        ("publish_due", when.publish_due(period)),
-        ("published_on_time", sa.and_(when.publish_due(period), when.published_by_due())),
-        ("published_late", when.published_late(period)),
-        ("provisional", when.provisional(period))) if want(name)}
+    conditions = _only(want, {
+        "checked": when.checked(period),
+        "named_checked": when.named_checked(period),
+        "publish_due": when.publish_due(period),
+        "published_on_time": sa.and_(when.publish_due(period), when.published_by_due()),
+        "published_late": when.published_late(period),
+        "provisional": when.provisional(period)})
     found: dict[int, dict[str, int]] = {}
     if conditions:
         query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
@@ -230,9 +229,6 @@ def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | Non
     def want(*names: str) -> bool:
         return wanted is None or any(name in wanted for name in names)
 
-    def chosen(conditions: dict) -> dict:
-        return {name: condition for name, condition in conditions.items() if want(name)}
-
     def put(name: str, counts: Mapping[int, object]) -> None:
         for tenant_id, value in counts.items():
             if tenant_id in statuses:
@@ -257,7 +253,7 @@ def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | Non
         put("inspectors", _count(Inspector, listed_at(end)))
     if want("rules"):
         put("rules", {tenant_id: True for tenant_id in _count(RulesDocument, RulesDocument.first_published_at < end)})
-    for name, condition in chosen({"campaigns": when.campaigns, "named_campaigns": when.named_campaigns}).items():
+    for name, condition in _only(want, {"campaigns": when.campaigns, "named_campaigns": when.named_campaigns}).items():
         put(name, _count(Campaign, condition(period)))
     if want("draws"):
         put("draws", _count(Draw, when.draws(period)))
@@ -280,6 +276,11 @@ def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | Non
 ITEM_FIGURES = ("items", "market_items", "market_random", "other_items", "other_random")
 
 
+def _only(want: Callable[..., bool], conditions: dict[str, Any]) -> dict[str, Any]:
+    """Of ``conditions`` (figure name → its condition), those of the figures ``want`` asks for."""
+    return {name: condition for name, condition in conditions.items() if want(name)}
+
+
 def _item_counts(end: datetime) -> dict[int, dict[str, int]]:
     versions = versions_at(end)
     market, random_check = versions.c.market, versions.c.random_check
@@ -294,21 +295,21 @@ def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dic
     """The figures of 扫码入企 and of the business's voice (those ``want`` asks for): those of the codes
     in one pass over the codes joined to their visits; the complaints by the department complained
     about (the bureau's rows, each shared with that department)."""
-    conditions = {name: condition for name, condition in (
-        ("codes_issued", when.codes_issued(period)), ("codes_scanned", when.codes_scanned(period)),
-        ("coded_results", when.coded_results(period)), ("entered_before_result", when.entered_before_result(period)),
-        ("evaluations", when.evaluated(period))) if want(name, "satisfaction_total")}
+    codes = _only(want, {
+        "codes_issued": when.codes_issued(period), "codes_scanned": when.codes_scanned(period),
+        "coded_results": when.coded_results(period), "entered_before_result": when.entered_before_result(period),
+        "evaluations": when.evaluated(period)})
     found: dict[int, dict[str, int]] = {}
-    if conditions:
-        total = sa.func.coalesce(sa.func.sum(InspectionCode.satisfaction).filter(when.evaluated(period)), 0)
-        query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()], total)
+    if codes or want("satisfaction_total"):
+        evaluated = when.evaluated(period)
+        total = sa.func.coalesce(sa.func.sum(InspectionCode.satisfaction).filter(evaluated), 0)
+        query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in codes.values()], total)
                  .select_from(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
-                 .where(sa.or_(*conditions.values())).group_by(Visit.tenant_id))
-        found = {tenant_id: {**dict(zip(conditions, counts)), "satisfaction_total": int(summed)}
+                 .where(sa.or_(*{**codes, "evaluations": evaluated}.values())).group_by(Visit.tenant_id))
+        found = {tenant_id: {**dict(zip(codes, counts)), "satisfaction_total": int(summed)}
                  for tenant_id, *counts, summed in db.session.execute(query)}
-    complaints = {name: condition for name, condition in (
-        ("complaints_open", when.complaints_open(period)), ("complaints_answered", when.complaints_answered(period)))
-        if want(name)}
+    complaints = _only(want, {"complaints_open": when.complaints_open(period),
+                              "complaints_answered": when.complaints_answered(period)})
     if complaints:
         for tenant_id, *counts in db.session.execute(
                 sa.select(Complaint.receiver_tenant_id, *[sa.func.count().filter(c) for c in complaints.values()])
@@ -320,12 +321,12 @@ def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dic
 
 def _visits_saved(period: Period) -> dict[int, int]:
     """减少检查户次 by lead department: each joint campaign's saving in whole visits, as its row of the
-    joint table rounds it (:func:`spotcheck.tenants.joint.statistics.whole_visits`)."""
+    joint table has it (:attr:`spotcheck.tenants.joint.figures.Savings.saved_visits`)."""
     saved: dict[int, int] = {}
     for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True), when.joint_in(period))):
         saving = joint_figures.savings(campaign)
         if saving is not None:
-            saved[campaign.tenant_id] = saved.get(campaign.tenant_id, 0) + whole_visits(saving.saved)
+            saved[campaign.tenant_id] = saved.get(campaign.tenant_id, 0) + saving.saved_visits
     return saved
 
 
