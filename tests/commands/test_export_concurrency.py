@@ -92,8 +92,9 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
             deadline = time.monotonic() + 60
             while True:  # the progress shows while the batch is written; kill the worker well into it
                 db.session.remove()
+                paused = (pause / f"job-{job_id}.paused").exists()  # seen before the job is read: its progress is then committed
                 job = jobs.get_job(job_id)
-                if (pause / f"job-{job_id}.paused").exists():
+                if paused:
                     assert job.status == JobStatus.running and 5 < job.progress < 85, (job.status, job.progress)
                     break
                 assert job.status in (JobStatus.queued, JobStatus.running), (job.status, first.output[-3000:])
