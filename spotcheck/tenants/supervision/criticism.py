@@ -10,7 +10,7 @@ figures; each reason says how many rows and which figure shows them).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar, cast
 
 import sqlalchemy as sa
@@ -84,6 +84,8 @@ class Attention:
     filing: list[str]
     coverage: list[str]
     late: int
+    #: When the figures were counted (UTC; None: just now).
+    taken_at: datetime | None = None
 
     #: The figures it is drawn from (:func:`figures.compute`'s ``wanted``): the page counts no others.
     FIGURES: ClassVar[tuple[str, ...]] = (*figures.ITEM_FIGURES, "published_late", "filings")
