@@ -291,3 +291,25 @@ def test_a_campaign_ordered_by_a_superior_keeps_the_entities_checked_this_year(a
             left_out = frames.target_frame([frames.FramePart.of(ordinary)], today()).excluded
             kept = frames.target_frame([frames.FramePart.of(ordered)], today()).excluded
     assert left_out.get("checked_this_year", 0) >= 1 and "checked_this_year" not in kept
+
+
+def test_a_draw_whose_drawn_business_left_the_registry_is_refused_and_stores_nothing(app):
+    """The targets are stored by looking each drawn code up in the registry: a business whose code is no longer
+    there (its registration changed after the freeze) refuses the whole draw — no target row, the campaign still
+    waiting for its draw."""
+    with app.app_context():
+        world = build()
+        campaign_id = frozen_campaign(world)
+        with system_access("test: the registry changes the businesses' codes"):
+            db.session.execute(sa.update(Entity).where(Entity.code.in_(world["codes"]))
+                               .values(code=sa.func.lower(Entity.code)))
+            db.session.commit()
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            with pytest.raises(Conflict, match="已不在名录库中"):
+                campaign_commands.draw_targets(campaign_id, {"public_inputs": ["observer:人大代表 1234"]},
+                                               actor=planner_of(admin))
+            db.session.rollback()
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(CampaignTarget).where(
+                CampaignTarget.campaign_id == campaign_id)) == 0
+            assert campaigns.get_campaign(campaign_id).status == CampaignStatus.approved and campaigns.draw(campaigns.get_campaign(campaign_id), "targets").drawn_at is None
