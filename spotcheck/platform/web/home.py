@@ -22,6 +22,7 @@ from spotcheck.tenants.plans import queries as plans
 from spotcheck.tenants.results import queries as results
 from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.supervision import queries as supervision, vocabulary as supervision_vocabulary
+from spotcheck.tenants.supervision.queries import shown as shown_figures
 
 bp = Blueprint("home", __name__)
 
@@ -89,5 +90,5 @@ def _supervision(user: Actor) -> dict:
              "every": supervision.reads_every_department(user),
              "drafts": supervision.criticism_drafts(reader=user), "received": notices.criticisms_received(user)}
     if found["every"]:
-        found["attention"] = supervision.attention(found["period"], reader=user)
+        found["attention"] = shown_figures.attention(found["period"], reader=user)
     return found

@@ -20,8 +20,8 @@ from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.contacts import queries as contacts
 from spotcheck.tenants.contacts.vocabulary import ROLES as contact_roles
 from spotcheck.tenants.notices import queries as notices
-from spotcheck.tenants.supervision import commands, queries, snapshots, vocabulary
-from spotcheck.tenants.supervision.queries import burden as burden_queries
+from spotcheck.tenants.supervision import commands, queries, vocabulary
+from spotcheck.tenants.supervision.queries import burden as burden_queries, shown
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -59,10 +59,10 @@ def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
 @requires(Permission.SUPERVISION_VIEW)
 def dashboard():
     period = _period()
-    shown = queries.statuses_shown(period, reader=_user(), afresh=request.args.get("afresh") == "1")
-    statuses = shown.value
+    snapshot = shown.statuses_shown(period, reader=_user(), afresh=request.args.get("afresh") == "1")
+    statuses = snapshot.value
     return render_template("supervision/dashboard.html", period=period, statuses=statuses, charts=_charts(statuses),
-                           taken_at=shown.taken_at, max_age_minutes=-(-snapshots.max_age().seconds // 60),
+                           taken_at=snapshot.taken_at, max_age_minutes=-(-shown.max_age().seconds // 60),
                            choices=vocabulary.period_choices(period.year), F=vocabulary.BY_KEY, sections=vocabulary.SECTIONS,
                            every=queries.reads_every_department(_user()), filing_status=vocabulary.FILING_STATUS,
                            note=vocabulary.provisional_note, can_review=has_permission(_user(), Permission.PLANS_REVIEW))

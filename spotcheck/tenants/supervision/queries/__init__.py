@@ -9,7 +9,7 @@ a leader their own department; the pages and the API call the same queries.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -35,7 +35,6 @@ from spotcheck.tenants.supervision import (
     duty_status,
     entries,
     figures,
-    snapshots,
     submissions,
     tables,
 )
@@ -90,22 +89,6 @@ def statuses(period: Period, department_id: int | None = None, *, reader: Actor)
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
-def statuses_shown(period: Period, *, reader: Actor, afresh: bool = False) -> snapshots.Snapshot[list[figures.Status]]:
-    """The dashboard's figures (every department's for a supervisor, a leader's own): :func:`statuses` as
-    counted at most ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago (统计快照, with the moment; ``afresh``: now)."""
-    tenants = _departments(reader, None, period)
-    return snapshots.taken(_snapshot_key("statuses", period, tenants, reader),
-                           lambda: figures.compute(period, tenants), afresh=afresh)
-
-
-def _snapshot_key(what: str, period: Period, tenants: list[Tenant], reader: Actor) -> tuple:
-    """What a snapshot's figures depend on: the database, the figures, the period, the departments and
-    the reader's reach (every department, or their own department's scope)."""
-    reach = "every" if sees_every_department(reader) else reader.tenant_id
-    return (str(db.engine.url), what, period.code, tuple(t.id for t in tenants), reach)
-
-
-@query(Permission.SUPERVISION_VIEW, scope=across)
 def figure_rows(key: str, department_id: int, period: Period, *, reader: Actor) -> tuple[str, drill_down.Rows]:
     """The rows figure ``key`` counts for one department (drill-down), with the department's name."""
     tenants = _departments(reader, department_id)
@@ -116,16 +99,6 @@ def figure_rows(key: str, department_id: int, period: Period, *, reader: Actor) 
 def department_choices(*, reader: Actor) -> list[tuple[int, str]]:
     """The departments a reader may ask a table of (every department, for a supervisor)."""
     return [(t.id, t.name) for t in figures.departments()] if sees_every_department(reader) else []
-
-
-@query(Permission.SUPERVISION_VIEW, scope=across)
-def attention(period: Period, *, reader: Actor) -> criticism.Attention:
-    """What ``period``'s figures call for (the bureau's home page), from a snapshot of its figures
-    (:mod:`.snapshots`; its moment in ``taken_at``)."""
-    tenants = figures.departments(period=period)
-    shown = snapshots.taken(_snapshot_key("attention", period, tenants, reader),
-                            lambda: figures.compute(period, tenants, criticism.Attention.FIGURES))
-    return replace(criticism.attention(shown.value), taken_at=shown.taken_at)
 
 
 # --- the assessment ---------------------------------------------------------------------------------------

@@ -1,0 +1,49 @@
+"""The supervision figures as the pages show them (统计快照): the dashboard's and the bureau's home's, each
+from a snapshot counted at most ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago (:mod:`..snapshots`), with the
+moment it was counted. The other reads of the figures (:func:`..statuses`, the drill-downs, the tables)
+count afresh."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from spotcheck.core.actor import Actor
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission
+from spotcheck.core.queries import query
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.supervision import criticism, figures, snapshots
+from spotcheck.tenants.supervision.periods import Period
+from spotcheck.tenants.supervision.policy import across, sees_every_department
+from spotcheck.tenants.supervision.queries import _departments
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def statuses_shown(period: Period, *, reader: Actor, afresh: bool = False) -> snapshots.Snapshot[list[figures.Status]]:
+    """The dashboard's figures (every department's for a supervisor, a leader's own), as counted at most
+    ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago, with the moment (``afresh``: counted now)."""
+    tenants = _departments(reader, None, period)
+    return snapshots.taken(_key("statuses", period, tenants, reader), lambda: figures.compute(period, tenants),
+                           afresh=afresh)
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def attention(period: Period, *, reader: Actor) -> criticism.Attention:
+    """What ``period``'s figures call for (the bureau's home page), from a snapshot of its figures (its
+    moment in ``taken_at``)."""
+    tenants = figures.departments(period=period)
+    shown = snapshots.taken(_key("attention", period, tenants, reader),
+                            lambda: figures.compute(period, tenants, criticism.Attention.FIGURES))
+    return replace(criticism.attention(shown.value), taken_at=shown.taken_at)
+
+
+def max_age() -> timedelta:
+    """How old the figures a page shows may be."""
+    return snapshots.max_age()
+
+
+def _key(what: str, period: Period, tenants: list[Tenant], reader: Actor) -> tuple:
+    """What a snapshot's figures depend on: the database, the figures, the period, the departments and
+    the reader's reach (every department, or their own department's scope)."""
+    reach = "every" if sees_every_department(reader) else reader.tenant_id
+    return (str(db.engine.url), what, period.code, tuple(t.id for t in tenants), reach)
