@@ -312,4 +312,5 @@ def test_a_draw_whose_drawn_business_left_the_registry_is_refused_and_stores_not
             db.session.rollback()
             assert db.session.scalar(sa.select(sa.func.count()).select_from(CampaignTarget).where(
                 CampaignTarget.campaign_id == campaign_id)) == 0
-            assert campaigns.get_campaign(campaign_id).status == CampaignStatus.approved and campaigns.draw(campaigns.get_campaign(campaign_id), "targets").drawn_at is None
+            campaign = campaigns.get_campaign(campaign_id)
+            assert campaign.status == CampaignStatus.approved and campaigns.draw(campaign, "targets").drawn_at is None

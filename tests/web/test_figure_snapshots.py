@@ -21,11 +21,10 @@ NINE = datetime(2026, 11, 26, 9, 0)
 
 @pytest.fixture
 def kept(app):
-    app.config["SPOTCHECK_FIGURES_MAX_AGE_SECONDS"] = 300
+    app.config["SPOTCHECK_FIGURES_MAX_AGE_SECONDS"] = 300  # the app fixture restores its settings afterwards
     snapshots.forget()
     yield app
     snapshots.forget()
-    app.config["SPOTCHECK_FIGURES_MAX_AGE_SECONDS"] = 0
 
 
 def _inspectors(page: str, code: str = "YJJ") -> int:

@@ -168,7 +168,7 @@ READS = {
     "spotcheck.tenants.supervision.queries.burden.rows": _l("The checks behind a figure of how often businesses are inspected"),
     "spotcheck.tenants.supervision.queries.burden.business": _l("One business's checks, every department"),
     "spotcheck.tenants.supervision.queries.department_choices": _l("The departments supervised"),
-    "spotcheck.tenants.supervision.queries.attention": _l("Departments needing attention"),  # before 2640f87
+    "spotcheck.tenants.supervision.queries.attention": _l("Departments needing attention"),  # entries recorded before it moved
     "spotcheck.tenants.supervision.queries.shown.attention": _l("Departments needing attention"),
     "spotcheck.tenants.supervision.queries.shown.statuses_shown": _l("Supervision figures of every department"),
     "spotcheck.tenants.supervision.queries.scores": _l("The departments' assessment scores"),

@@ -62,7 +62,7 @@ def dashboard():
     snapshot = shown.statuses_shown(period, reader=_user(), afresh=request.args.get("afresh") == "1")
     statuses = snapshot.value
     return render_template("supervision/dashboard.html", period=period, statuses=statuses, charts=_charts(statuses),
-                           taken_at=snapshot.taken_at, max_age_minutes=-(-shown.max_age().seconds // 60),
+                           taken_at=snapshot.taken_at, max_age_minutes=shown.max_age_minutes(),
                            choices=vocabulary.period_choices(period.year), F=vocabulary.BY_KEY, sections=vocabulary.SECTIONS,
                            every=queries.reads_every_department(_user()), filing_status=vocabulary.FILING_STATUS,
                            note=vocabulary.provisional_note, can_review=has_permission(_user(), Permission.PLANS_REVIEW))

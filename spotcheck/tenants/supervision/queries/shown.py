@@ -4,8 +4,8 @@ moment it was counted. The other reads of the figures (:func:`..statuses`, the d
 count afresh."""
 from __future__ import annotations
 
+import math
 from dataclasses import replace
-from datetime import timedelta
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
@@ -37,9 +37,9 @@ def attention(period: Period, *, reader: Actor) -> criticism.Attention:
     return replace(criticism.attention(shown.value), taken_at=shown.taken_at)
 
 
-def max_age() -> timedelta:
-    """How old the figures a page shows may be."""
-    return snapshots.max_age()
+def max_age_minutes() -> int:
+    """How old the figures a page shows may be, in whole minutes rounded up (0: always counted afresh)."""
+    return math.ceil(snapshots.max_age().total_seconds() / 60)
 
 
 def _key(what: str, period: Period, tenants: list[Tenant], reader: Actor) -> tuple:
