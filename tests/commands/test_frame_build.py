@@ -4,6 +4,7 @@ sorted each stratum's lines itself — and a proof published from that older bui
 redrawn exactly, to the byte of its file."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from datetime import date
@@ -13,11 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from spotcheck.core.clock import frozen_at
-from spotcheck.core.database import db
+from spotcheck.core.database import db, planner_setting, stored_bytes
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import proof_file, target_frames, targets
 from spotcheck.draw.verify import verify, verify_bytes
-from spotcheck.tenants.campaigns import commands as campaign_commands, frames, queries as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, frames, queries as campaigns
 from spotcheck.tenants.campaigns.models import Draw
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from tests.independent.draw_spec_check import check as independent_check
@@ -58,10 +59,38 @@ def test_the_frame_is_the_frame_the_database_used_to_sort_byte_for_byte(app):
             assert built == target_frames.frame_file(rows)  # every row of the directory, sorted by code point
             if db.engine.dialect.name == "postgresql":
                 assert built == _old_build(part, DAY)
+                assert _built_by_parallel_workers(part) == built
             campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
             db.session.commit()
+            db.session.expire_all()
             frozen = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == "targets"))
-            assert frozen.frame_file == built and frozen.frame_digest == hashlib.sha256(built).hexdigest()
+            assert draw_steps.frame_of(frozen) == built  # read back as stored (binary protocol on PostgreSQL)
+            assert frozen.frame_digest == hashlib.sha256(built).hexdigest()
+            assert stored_bytes(Draw.frame_file, frozen.id + 1000) is None
+
+
+#: What makes PostgreSQL plan even a frame of sixty rows with parallel workers.
+_PARALLEL_EVEN_WHEN_SMALL = {"parallel_setup_cost": "0", "min_parallel_table_scan_size": "0",
+                             "enable_indexscan": "off", "enable_bitmapscan": "off", "enable_nestloop": "off"}
+
+
+def _built_by_parallel_workers(part: frames.FramePart) -> bytes:
+    """The frame as built when the directory and the registry are scanned and joined by parallel workers (as at
+    a province's size), each reading under the department's row-level security: the plan is checked parallel,
+    and the planner's settings are as they were afterwards."""
+    before = db.session.execute(sa.text("SHOW parallel_tuple_cost")).scalar_one()
+    with contextlib.ExitStack() as settings:
+        for name, value in _PARALLEL_EVEN_WHEN_SMALL.items():
+            settings.enter_context(planner_setting(name, value))
+        with planner_setting("parallel_tuple_cost", frames.PARALLEL_TUPLE_COST):
+            compiled = frames.cells_query(*frames._part_source(part, DAY)).compile(
+                dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+            plan = db.session.connection().exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars().all()
+        assert any("Parallel" in line for line in plan), plan
+        built = frames.target_frame([part], DAY).file
+    assert db.session.execute(sa.text("SHOW parallel_tuple_cost")).scalar_one() == before
+    assert db.session.execute(sa.text("SHOW min_parallel_table_scan_size")).scalar_one() != "0"
+    return built
 
 
 def test_a_proof_of_the_older_frame_build_verifies_and_is_redrawn_to_the_byte():

@@ -23,7 +23,7 @@ from spotcheck import draw as engine
 from spotcheck.core import audit, bulk, personal_data, statistics
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import iso_utc, now
-from spotcheck.core.database import changed, db, in_chunks
+from spotcheck.core.database import changed, db, in_chunks, stored_bytes
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.draw import parallel, proof_file
 from spotcheck.tenants.campaigns import frames
@@ -104,9 +104,17 @@ def secret_nonce(record: Draw) -> bytes:
     return bytes.fromhex(personal_data.decrypt(record.nonce_encrypted))
 
 
+def frame_of(record: Draw) -> bytes:
+    """The draw's frozen frame file (read once, when first needed: tens of megabytes for a directory of
+    millions, so in the binary protocol, :func:`~spotcheck.core.database.stored_bytes`)."""
+    if "frame_file" in sa.inspect(record).unloaded:
+        set_committed_value(record, "frame_file", stored_bytes(Draw.frame_file, record.id))
+    return cast(bytes, record.frame_file)  # frozen
+
+
 def frozen_file(record: Draw) -> bytes:
     """The frame file as frozen; refused if it no longer matches the digest published at the freeze."""
-    frame = cast(bytes, record.frame_file)  # frozen
+    frame = frame_of(record)
     if hashlib.sha256(frame).hexdigest() != record.frame_digest:
         raise Conflict(_l("The stored frame no longer matches its published digest: the draw is refused."))
     return frame
@@ -123,7 +131,7 @@ def finish(record: Draw, proof: dict, inputs: list[str], no_input_reason: str = 
     proof["frozen_at"] = iso_utc(cast(datetime, record.frozen_at))  # a draw is frozen before it is drawn
     proof["drawn_at"] = iso_utc(record.drawn_at)
     record.proof = proof
-    frame = cast(bytes, record.frame_file)
+    frame = frame_of(record)
     pending = parallel.in_background(proof_sha256, proof, frame, size=len(frame) // 25)  # about a row a 25 bytes
     try:
         if meanwhile is not None:
@@ -144,7 +152,7 @@ def drawn_details(kind: str, record: Draw, inputs: list[str], **counts) -> dict:
 def store_proof(record: Draw, proof: dict) -> None:
     """Keep the proof (without its frame) and the SHA-256 of the file it publishes."""
     record.proof = proof
-    record.proof_sha256 = proof_sha256(proof, cast(bytes, record.frame_file))
+    record.proof_sha256 = proof_sha256(proof, frame_of(record))
 
 
 def proof_sha256(proof: dict, frame_file: bytes) -> str:
@@ -154,14 +162,14 @@ def proof_sha256(proof: dict, frame_file: bytes) -> str:
 
 def published_bytes(record: Draw) -> bytes:
     """The published proof file of a drawn draw (:mod:`spotcheck.draw.proof_file`)."""
-    return proof_file.dumps(cast(dict[str, Any], record.proof), record.frame_file)
+    return proof_file.dumps(cast(dict[str, Any], record.proof), frame_of(record))
 
 
 def full_proof(record: Draw) -> dict:
     """The proof with its frame, as the verifier and the replacement rules read it (a new value:
     changing it changes nothing stored)."""
     proof = copy.deepcopy(cast(dict[str, Any], record.proof))  # drawn
-    proof[proof_file.FRAME_FIELD[proof["kind"]]] = proof_file.frame_value(proof["kind"], cast(bytes, record.frame_file))
+    proof[proof_file.FRAME_FIELD[proof["kind"]]] = proof_file.frame_value(proof["kind"], frame_of(record))
     return proof
 
 

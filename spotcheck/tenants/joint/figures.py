@@ -15,7 +15,7 @@ from typing import cast
 
 import sqlalchemy as sa
 
-from spotcheck.core.database import db
+from spotcheck.core.database import db, stored_bytes
 from spotcheck.draw import target_frames, targets as target_engine
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind
 from spotcheck.tenants.joint.visits import visit_groups
@@ -64,7 +64,7 @@ def _expected_separate(campaign: Campaign, draw_id: int, digest: str) -> float:
     rules = {group: part["strata"] for group, part in (campaign.joint_parts or {}).items()}
     key = (digest, json.dumps(rules, sort_keys=True))
     if key not in _EXPECTED:
-        frame_file = db.session.scalar(sa.select(Draw.frame_file).where(Draw.id == draw_id))
+        frame_file = stored_bytes(Draw.frame_file, draw_id)
         if len(_EXPECTED) > 256:
             _EXPECTED.clear()
         _EXPECTED[key] = target_engine.expected_separate_visits(target_frames.parse_frame_file(cast(bytes, frame_file)), rules)

@@ -254,7 +254,7 @@ def _drawn_record(campaign: Campaign, kind: str) -> Draw:
         raise NotFound(_l("No such draw.")) from None
     record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == draw_kind,
                                                      Draw.drawn_at.is_not(None))
-                               .options(defer(Draw.nonce_encrypted), undefer(Draw.frame_file), undefer(Draw.proof)))
+                               .options(defer(Draw.nonce_encrypted), undefer(Draw.proof)))  # the frame: draws.frame_of
     if record is None or record.proof is None:
         raise NotFound(_l("This draw has not been made yet; its proof is published after the draw."))
     return record
