@@ -112,8 +112,9 @@ NOTES = [
     "file (once), the proof without its frame, the published file's SHA-256, audit entries, the next draw's "
     "commitment.",
     "The ceremony is spotcheck.tenants.campaigns.commands.ceremony as it is in the tree at run time: each "
-    "stratum's codes gathered by PostgreSQL in one unsorted string_agg, sorted, checked and joined in Python on two "
-    "cores (a forked child sorts half the cells); the draw reads the frame file back (LZ4), ranks its rows on two "
+    "stratum's codes gathered by PostgreSQL in one unsorted string_agg over a join scanned by two parallel workers, "
+    "sorted, checked and joined in Python on two cores (a forked child sorts half the cells); the draw reads the "
+    "frame file back (LZ4 in the table, the binary protocol on the wire), ranks its rows on two "
     "cores (a large cell in halves), writes the proof and its SHA-256 and stores the targets and the cap register.",
     "The registry's rows arrive in an order that is not their codes' (i × 7919 mod n), as a real registry's do.",
 ]
