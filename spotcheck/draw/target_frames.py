@@ -6,6 +6,7 @@ bytes, and read from a proof's rows column by column.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from itertools import compress, islice
@@ -33,8 +34,8 @@ def frame_columns(frame: Any) -> Cells:
     groups, strata, ids = (list(map(itemgetter(column), frame)) for column in range(3))
     for values in (groups, strata, ids):
         "".join(values)  # TypeError unless every field is a string
-    starts = sorted({0, len(frame)} | set(compress(itertools.count(1), map(str.__ne__, groups, islice(groups, 1, None))))
-                    | set(compress(itertools.count(1), map(str.__ne__, strata, islice(strata, 1, None)))))
+    starts = sorted({0, len(frame)} | set(compress(itertools.count(1), map(operator.ne, groups, islice(groups, 1, None))))
+                    | set(compress(itertools.count(1), map(operator.ne, strata, islice(strata, 1, None)))))
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
     for start, end in zip(starts, islice(starts, 1, None)):
         found[(groups[start], strata[start])].extend(ids[start:end])
@@ -43,7 +44,7 @@ def frame_columns(frame: Any) -> Cells:
 
 def distinct(sorted_ids: list[str]) -> bool:
     """No id of a sorted list repeats."""
-    return not any(map(str.__eq__, sorted_ids, islice(sorted_ids, 1, None)))
+    return not any(map(operator.eq, sorted_ids, islice(sorted_ids, 1, None)))
 
 
 def frame_file(rows: Rows) -> bytes:
@@ -73,11 +74,11 @@ def cell_lines(task: tuple[str, str, str | list[str], int]) -> bytes:
     ids = given.split("\n") if isinstance(given, str) else list(given)
     if len(ids) != count or "" in ids:
         raise ValueError(f"an id of {group}/{stratum} is empty or contains a newline")
-    joined = "\n".join(ids)
+    joined = given if isinstance(given, str) else "\n".join(ids)  # a string given is its ids joined already
     if joined.count("\n") != len(ids) - 1 or any(c in joined for c in FORBIDDEN_CHARACTERS if c != "\n"):
         raise ValueError(f"an id of {group}/{stratum} contains a tab, a newline or '|'")
     ids.sort()
-    if any(map(str.__eq__, ids, islice(ids, 1, None))):
+    if any(map(operator.eq, ids, islice(ids, 1, None))):
         raise ValueError(f"the frame lists a row of {group}/{stratum} twice")
     return (prefix + ("\n" + prefix).join(ids) + "\n").encode("utf-8") if ids else b""
 
@@ -120,7 +121,7 @@ def parse_frame_file(data: bytes) -> Cells:
         separators = len(ids) - 1  # each holds one newline and two tabs; any other is inside an id
         if "" in ids or block.count("\n") != separators or block.count("\t") != 2 * separators:
             raise ValueError(f"frame lines of {group}/{stratum} are malformed or not sorted")
-        if not all(map(str.__lt__, ids, islice(ids, 1, None))):
+        if not all(map(operator.lt, ids, islice(ids, 1, None))):
             raise ValueError(f"frame lines of {group}/{stratum} are not sorted and distinct")
         if sorted_cells and sorted_cells[-1][0] >= (group, stratum):
             raise ValueError("frame lines are not sorted and distinct")

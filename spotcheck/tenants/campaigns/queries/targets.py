@@ -52,7 +52,7 @@ def targets(campaign: Campaign, *, statuses: Iterable[TargetStatus] = ALL_STATUS
                        CampaignTarget.replacement_reason, CampaignTarget.cause, CampaignTarget.cause_reference)
              .join(Entity, Entity.id == CampaignTarget.entity_id)
              .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status.in_(list(statuses)))
-             .order_by(CampaignTarget.stratum, CampaignTarget.rank, CampaignTarget.id))
+             .order_by(CampaignTarget.stratum, CampaignTarget.rank, CampaignTarget.group_code, CampaignTarget.id))
     if search:
         query = query.where(sa.or_(Entity.code.startswith(search.upper(), autoescape=True),
                                    Entity.name.contains(search, autoescape=True)))
