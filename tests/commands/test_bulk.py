@@ -174,27 +174,40 @@ def _entity_indexes() -> dict[str, tuple[int, str]]:
 
 
 def test_a_first_load_builds_the_registrys_search_indexes_once_after_its_rows(app, monkeypatch):
-    """An import that outnumbers the registry (a first load) drops its search indexes for the merge and builds
-    them again, the same; a later, smaller import keeps them up row by row. Both find what they wrote."""
+    """An import that outnumbers the registry (a first load) updates the entities it already holds, drops its
+    search indexes and its unique code for the new ones and builds them again, the same; a later, smaller import
+    keeps them up row by row. Both find what they wrote, and a code is still refused twice."""
     monkeypatch.setattr(bulk, "REBUILD_FROM", 10)
     with app.app_context():
         postgres = db.engine.dialect.name == "postgresql"
+        assert bulk.upsert_entities([row(n) for n in range(3)]) == 3
+        db.session.commit()
+        earlier = entities()
         held = db.session.scalar(sa.select(sa.func.count()).select_from(Entity))
         before = _entity_indexes() if postgres else {}
-        assert bulk.upsert_entities([row(n) for n in range(held + 20)]) == held + 20
+        first_load = [row(2, name="杭州批量2号（未采用）")] + [row(n) for n in range(held + 20)] + [
+            row(1, name="杭州批量1号贸易有限公司（已更名）", complaints=2)]
+        assert bulk.upsert_entities(first_load) == held + 22
         db.session.commit()
+        loaded = entities()
         rebuilt = _entity_indexes() if postgres else {}
         assert bulk.upsert_entities([row(n) for n in range(held + 20, held + 30)]) == 10
         db.session.commit()
         kept = _entity_indexes() if postgres else {}
         found = db.session.scalars(sa.select(Entity.code).where(Entity.name.contains("批量7号"))).all()
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Entity)) == 2 * held + 30
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Entity)) == 2 * held - 3 + 30
+        with pytest.raises(sa.exc.IntegrityError):  # the unique code is back
+            db.session.execute(sa.insert(Entity), [row(7)])
+        db.session.rollback()
     assert code(7) in found
+    assert loaded[code(0)] == earlier[code(0)]  # held and unchanged: not rewritten
+    assert loaded[code(2)] == earlier[code(2)]  # its later row (unchanged) won over the earlier one
+    assert loaded[code(1)][0] == "杭州批量1号贸易有限公司（已更名）" and loaded[code(1)][5] > earlier[code(1)][5]
     if postgres:
         assert {n: d for n, (_, d) in rebuilt.items()} == {n: d for n, (_, d) in before.items()}
         assert {n for n in before if rebuilt[n][0] != before[n][0]} == {
             "ix_entity_name", "ix_entity_name_trgm", "ix_entity_code_pattern", "ix_entity_industry_code",
-            "ix_entity_region_code"}  # the primary key and the unique code, which the merge needs, were kept
+            "ix_entity_region_code", "uq_entity_code"}  # the primary key, which the directories refer to, was kept
         assert kept == rebuilt
 
 

@@ -91,6 +91,13 @@ def test_a_credit_code_is_accepted_exactly_when_python_stdnum_accepts_it(text):
     assert _our_answer(text) == _stdnum_answer(text)
 
 
+@given(st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17))
+@settings(max_examples=500, deadline=None)
+def test_the_check_character_is_python_stdnums(body):
+    """GB 32100's check character of any 17 characters of its alphabet, as python-stdnum computes it."""
+    assert validators.credit_check_character(body) == uscc.calc_check_digit(body)
+
+
 @st.composite
 def valid_id_numbers(draw):
     region = draw(st.sampled_from(["110105", "330102", "330106", "330104"]))

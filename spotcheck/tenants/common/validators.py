@@ -2,6 +2,7 @@
 the clean value or raises :class:`Invalid` with a message in the user's language."""
 from __future__ import annotations
 
+import operator
 import re
 from datetime import date, datetime
 
@@ -22,15 +23,26 @@ class Invalid(ValueError):
 #: A credit code already in its compact form (what a registry's export holds): 8 digits, then 10 characters of
 #: GB 32100's alphabet — python-stdnum's ``compact`` leaves it as it is.
 _COMPACT_USCC = re.compile(r"[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")
+#: GB 32100-2015's characters (their values are their places) and the weights of the first 17 (3^i mod 31).
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_VALUE = {character: value for value, character in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS = tuple(pow(3, place, 31) for place in range(17))
+
+
+def credit_check_character(compact: str) -> str:
+    """The check character of the first 17 characters of a credit code in its compact form — what
+    python-stdnum's ``uscc.calc_check_digit`` gives (a test holds them equal), without its cleaning of the text
+    again, which took half of the check of each row of a registry import (2.5 of 5 µs)."""
+    return _USCC_ALPHABET[-sum(map(operator.mul, map(_USCC_VALUE.__getitem__, compact[:17]), _USCC_WEIGHTS)) % 31]
 
 
 def credit_code(value: str | None) -> str:
     """统一社会信用代码 (GB 32100-2015): 18 characters, last one a check character. A code in its compact
-    form with the right check character is taken after computing only that (python-stdnum's); any other goes
-    through the whole of ``uscc.validate``, which first strips spaces and dashes and upper-cases — the same answer, a third of
-    the time for a million rows of an import."""
+    form with the right check character (:func:`credit_check_character`) is taken as it is; any other goes
+    through the whole of python-stdnum's ``uscc.validate``, which first strips spaces and dashes and
+    upper-cases — the same answer, in a fraction of the time for a million rows of an import."""
     value = value or ""
-    if _COMPACT_USCC.fullmatch(value) and uscc.calc_check_digit(value[:17]) == value[17]:
+    if _COMPACT_USCC.fullmatch(value) and credit_check_character(value) == value[17]:
         return value
     try:
         return uscc.validate(value)
