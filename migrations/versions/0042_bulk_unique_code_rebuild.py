@@ -7,7 +7,10 @@ codes are distinct and none is held: nothing to conflict with) and adds the cons
 million rows 6.0 s for the merge against 10.3 s with ``ON CONFLICT`` keeping the code's index up row by row. The
 constraint comes back with its name and definition; a code written twice would fail the import there, all of it.
 The owner's checks of 0041 stay: only the registry, only what ``spotcheck_suspend_indexes`` kept, and a kept
-statement is only an index of the registry or a unique constraint of it. PostgreSQL only.
+statement is only an index of the registry or a unique constraint of it. Since a dropped constraint is more than
+a slow search, a transaction that suspends them and commits without restoring them now fails at its commit (a
+deferred check on ``registry_first_load``, where each first load is recorded), whoever calls the functions.
+PostgreSQL only.
 
 Revision ID: 0042
 Revises: 0041
@@ -36,6 +39,7 @@ BEGIN
     RAISE EXCEPTION 'the indexes of % are not suspended', wanted;
   END IF;
   CREATE TEMP TABLE spotcheck_suspended_index (tablename text, definition text) ON COMMIT DROP;
+  INSERT INTO registry_first_load DEFAULT VALUES;  -- its check at commit: restored, or nothing is kept
   FOR found IN SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
                FROM pg_index i
                WHERE i.indrelid = 'public.entity'::regclass AND NOT i.indisprimary AND NOT i.indisunique
@@ -55,6 +59,23 @@ BEGIN
   END LOOP;
   RETURN dropped;
 END $$
+"""
+#: What makes a transaction that suspended the registry's indexes and did not restore them fail at its commit (and
+#: so keep nothing, the dropped indexes and code included), whoever calls the functions: a row of
+#: ``registry_first_load`` (a record of the first loads) whose deferred check runs before the kept definitions'
+#: temporary table is dropped at the commit — still there, they were not restored.
+GUARD = """
+CREATE TABLE registry_first_load (id bigserial PRIMARY KEY, started_at timestamptz NOT NULL DEFAULT now());
+CREATE FUNCTION spotcheck_indexes_restored() RETURNS trigger
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+BEGIN
+  IF to_regclass('pg_temp.spotcheck_suspended_index') IS NOT NULL THEN
+    RAISE EXCEPTION 'the registry''s indexes were suspended and not restored: nothing of this transaction is kept';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER spotcheck_indexes_restored AFTER INSERT ON registry_first_load
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION spotcheck_indexes_restored();
 """
 RESTORE = """
 CREATE OR REPLACE FUNCTION spotcheck_restore_indexes(wanted text) RETURNS integer
@@ -86,6 +107,7 @@ END $$
 
 def upgrade():
     if op.get_bind().dialect.name == "postgresql":
+        op.execute(GUARD)
         op.execute(SUSPEND)
         op.execute(RESTORE)
 
@@ -98,3 +120,5 @@ def downgrade():
         spec.loader.exec_module(earlier)
         op.execute(earlier.SUSPEND)
         op.execute(earlier.RESTORE)
+        op.execute("DROP TABLE IF EXISTS registry_first_load")
+        op.execute("DROP FUNCTION IF EXISTS spotcheck_indexes_restored()")

@@ -47,8 +47,8 @@ _MARGIN_SIGMAS = 8
 
 
 def smallest(keep: int, key: Callable[[bytes], bytes], ids: list[bytes]) -> list[tuple[bytes, bytes]]:
-    """``heapq.nsmallest(keep, zip(map(key, ids), ids))`` for keys spread evenly over their range (HMAC-SHA256
-    outputs), without a step of Python for each of millions of pairs: the pairs under a bound a little above
+    """``heapq.nsmallest(keep, zip(map(key, ids), ids))`` for ``bytes`` keys (HMAC-SHA256 outputs, spread evenly
+    over their range), without a step of Python for each of millions of pairs: the pairs under a bound a little above
     the share ``keep`` of them is expected to take are picked out by C iterators as they are computed, then
     sorted. Every pair under the bound is in that pick, so when it holds ``keep`` pairs or more its first
     ``keep`` are the first of all — the same pairs in the same order, whatever the keys; when it holds fewer

@@ -186,7 +186,14 @@ def drop_pattern_index(op, table: str, column: str) -> None:
         op.execute(f"DROP INDEX IF EXISTS ix_{table}_{column}_pattern")
 
 
+#: Tables the database keeps for its own functions, with no model (PostgreSQL only): the record of the registry's
+#: first loads, whose check refuses a commit that left the registry's indexes suspended (migration 0042).
+DATABASE_OWN_TABLES = ("registry_first_load",)
+
+
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """For Alembic's model comparison: the PostgreSQL-only search indexes (trigram, pattern, two-character
-    runs) exist only in the database."""
+    runs) and the database's own tables exist only in the database."""
+    if type_ == "table" and name in DATABASE_OWN_TABLES:
+        return False
     return not (type_ == "index" and name and name.endswith(("_trgm", "_pattern", "_bigrams")))

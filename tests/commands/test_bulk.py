@@ -225,4 +225,11 @@ def test_only_the_owners_functions_suspend_and_restore_the_registrys_indexes(pos
         with pytest.raises(sa.exc.DBAPIError, match="not kept by spotcheck_suspend_indexes"):
             db.session.execute(sa.text("SELECT spotcheck_restore_indexes('entity')"))
         db.session.rollback()
+        indexes = set(_entity_indexes())
+        db.session.execute(sa.text("SELECT spotcheck_suspend_indexes('entity')"))
+        assert "uq_entity_code" not in _entity_indexes()
+        with pytest.raises(sa.exc.DBAPIError, match="suspended and not restored"):
+            db.session.commit()  # the unique code cannot be left dropped
+        db.session.rollback()
+        assert set(_entity_indexes()) == indexes
         assert db.session.scalar(sa.text("SELECT to_regclass('audit_entry') IS NOT NULL"))

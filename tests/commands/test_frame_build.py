@@ -10,6 +10,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
@@ -23,7 +24,7 @@ from spotcheck.tenants.campaigns.models import Draw
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from tests.independent.draw_spec_check import check as independent_check
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
-from tests.support.helpers import user_named
+from tests.support.helpers import make_app, user_named
 
 OLD_PROOF = Path(__file__).resolve().parents[1] / "data" / "old-frame-build" / "targets-3000.json"
 DAY = date(2026, 2, 10)
@@ -91,6 +92,20 @@ def _built_by_parallel_workers(part: frames.FramePart) -> bytes:
     assert db.session.execute(sa.text("SHOW parallel_tuple_cost")).scalar_one() == before
     assert db.session.execute(sa.text("SHOW min_parallel_table_scan_size")).scalar_one() != "0"
     return built
+
+
+@pytest.mark.postgres
+def test_a_statement_failing_under_a_planner_setting_raises_its_own_error(postgres_url):
+    """A failure inside :func:`planner_setting` is the caller's (a lost connection stays a lost connection), and
+    the rollback puts the setting back."""
+    app = make_app(postgres_url)
+    with app.app_context():
+        with pytest.raises(sa.exc.DataError, match="division by zero"):
+            with planner_setting("parallel_tuple_cost", frames.PARALLEL_TUPLE_COST):
+                db.session.execute(sa.text("SELECT 1 / 0"))
+        db.session.rollback()
+        assert db.session.execute(sa.text("SHOW parallel_tuple_cost")).scalar_one() == "0.1"
+        db.engine.dispose()
 
 
 def test_a_proof_of_the_older_frame_build_verifies_and_is_redrawn_to_the_byte():

@@ -124,15 +124,14 @@ def _not_equal(columns, target: str, source: str = "EXCLUDED") -> str:
     return " OR ".join(f"{target}.{c} IS DISTINCT FROM {source}.{c}" for c in columns)
 
 
-def _first_load(connection, count: int) -> int | None:
-    """When ``count`` staged rows are many and outnumber the registry, how many it holds (a city's or a province's
-    first load, before anyone works on it): its search indexes and its unique code are dropped for the merge and
-    built again after it, in the import's transaction, which holds the registry locked until it commits. ``None``
-    otherwise: the merge keeps them up row by row."""
+def _first_load(connection, count: int) -> bool:
+    """Whether ``count`` staged rows are many and outnumber the registry (a city's or a province's first load,
+    before anyone works on it): then its search indexes and its unique code are dropped for the merge and built
+    again after it, in the import's transaction, which holds the registry locked until it commits."""
     if count < REBUILD_FROM:
-        return None
+        return False
     held = connection.exec_driver_sql("SELECT count(*) FROM (SELECT 1 FROM entity LIMIT %s) AS registry", (count,)).scalar()
-    return held if held < count else None
+    return held < count
 
 
 def _merge(connection, statement: str, parameters: dict | None = None) -> None:
@@ -153,15 +152,15 @@ def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) ->
     if count:
         latest = f"(SELECT DISTINCT ON (code) * FROM {stage} ORDER BY code, ord DESC) latest"  # the later row wins
         changing = [c for c in ENTITY_FIELDS if c != "code"]
-        held = _first_load(connection, count)
-        if held is None:
+        if not _first_load(connection, count):
             updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in changing)
             _merge(connection, f"INSERT INTO entity ({columns}, updated_at) SELECT {columns}, now() FROM {latest} "
                    f"ORDER BY ord "  # new entities get their ids in the order of the file
                    f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
                    f"WHERE {_not_equal(changing, 'entity')}")
         else:  # a first load: the few entities held updated, then the new ones written with no index to keep up
-            if held:
+            connection.exec_driver_sql("LOCK TABLE entity IN SHARE ROW EXCLUSIVE MODE")  # nobody writes one meanwhile
+            if connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM entity)").scalar():
                 _merge(connection, f"UPDATE entity SET {', '.join(f'{c} = latest.{c}' for c in changing)}, "
                        f"updated_at = now() FROM {latest} WHERE entity.code = latest.code "
                        f"AND ({_not_equal(changing, 'entity', 'latest')})")

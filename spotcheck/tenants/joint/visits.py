@@ -20,7 +20,7 @@ def visit_groups(campaign: Campaign) -> dict[int, list[str]]:
     for entity_id, group in db.session.execute(
             sa.select(CampaignTarget.entity_id, CampaignTarget.group_code)
             .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
-            .order_by(CampaignTarget.group_code)):
+            .order_by(CampaignTarget.group_code, CampaignTarget.stratum, CampaignTarget.rank)):
         groups.setdefault(entity_id, []).append(group)
     return groups
 
