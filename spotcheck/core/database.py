@@ -147,12 +147,12 @@ def changed(result: sa.Result[Any]) -> int:
 
 
 @contextmanager
-def planner_setting(name: str, value: str) -> Iterator[None]:
-    """PostgreSQL: one of the planner's settings (``parallel_tuple_cost``…) at ``value`` for the statements
-    run inside, in this transaction only, and back to what it was afterwards; nothing elsewhere. Restored only
-    when they succeed: after a failure the transaction is ended by its rollback, which undoes the setting too
-    (a statement to restore it would fail again, and hide the first error — a lost connection then looks like
-    a programming error)."""
+def local_setting(name: str, value: str) -> Iterator[None]:
+    """PostgreSQL: one of the server's settings (``work_mem``, ``lock_timeout``, ``parallel_tuple_cost``…) at
+    ``value`` for the statements run inside, in this transaction only, and back to what it was afterwards;
+    nothing elsewhere. Restored only when they succeed: after a failure the transaction (or the savepoint) is
+    ended by its rollback, which undoes the setting too (a statement to restore it would fail again, and hide
+    the first error — a lost connection then looks like a programming error)."""
     if dialect() != "postgresql":
         yield
         return
@@ -166,13 +166,13 @@ def stored_bytes(column: Any, row_id: int) -> bytes | None:
     """The bytes held in ``column`` (a model's ``LargeBinary`` attribute) of its row ``row_id``, read in the
     session's own transaction; on PostgreSQL in the binary protocol, where a ``bytea`` of megabytes comes as
     its bytes rather than as hexadecimal text twice its size decoded on the client (a frame file of a million
-    rows: 0.04 s against 0.17 s). ``None`` when there is no such row. Read by id alone, past the ORM's tenant
-    criteria (row-level security still applies on PostgreSQL): give only the id of a row the caller has read
-    through its domain's scoped query."""
+    rows: 0.04 s against 0.17 s). ``None`` when there is no such row. On PostgreSQL it is read past the ORM's
+    tenant criteria (row-level security still applies): give only the id of a row the caller has read through
+    its domain's scoped query."""
     statement = sa.select(column).where(column.class_.id == row_id)
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
-        return connection.execute(statement).scalar()
+        return db.session.scalar(statement)  # through the ORM: its tenant criteria apply
     compiled = statement.compile(dialect=connection.dialect)
     cursor = connection.connection.cursor(binary=True)
     try:

@@ -53,18 +53,23 @@ def smallest(keep: int, key: Callable[[bytes], bytes], ids: list[bytes]) -> list
     sorted. Every pair under the bound is in that pick, so when it holds ``keep`` pairs or more its first
     ``keep`` are the first of all — the same pairs in the same order, whatever the keys; when it holds fewer
     (keys not spread evenly: for an HMAC, about never), every pair is ranked again as before."""
-    count = len(ids)
+    bound = _bound(keep, len(ids))
+    if bound is not None:
+        picked = sorted(filter(partial(operator.gt, bound), zip(map(key, ids), ids)))
+        if len(picked) >= keep:
+            return picked[:keep]
+    return heapq.nsmallest(keep, zip(map(key, ids), ids))
+
+
+def _bound(keep: int, count: int) -> tuple[bytes] | None:
+    """``(bound,)``, greater than a pair ``(k, id)`` exactly when greater than its key ``k``: the share of ``count``
+    keys ``keep`` is expected to take, raised by :data:`_MARGIN_SIGMAS` standard deviations and 16 keys; None
+    when that is half of them or more (nothing to gain over the heap)."""
     if keep <= 0 or 2 * keep >= count:
-        return heapq.nsmallest(keep, zip(map(key, ids), ids))
+        return None
     share = keep / count
     share += _MARGIN_SIGMAS * (share * (1 - share) / count) ** 0.5 + 16 / count
-    if share >= 0.5:
-        return heapq.nsmallest(keep, zip(map(key, ids), ids))
-    bound = (int(share * (1 << 64)).to_bytes(8, "big"),)  # (bound,) > (k, id) exactly when bound > k
-    picked = sorted(filter(partial(operator.gt, bound), zip(map(key, ids), ids)))
-    if len(picked) < keep:
-        return heapq.nsmallest(keep, zip(map(key, ids), ids))
-    return picked[:keep]
+    return (int(share * (1 << 64)).to_bytes(8, "big"),) if share < 0.5 else None
 
 
 #: A cell is ranked in two halves, one on each core, from twice this many rows.

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit, clock
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import after_commit, command
-from spotcheck.core.database import db
+from spotcheck.core.database import db, local_setting
 from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.policy import SCHEDULER, Permission
 from spotcheck.core.scoping import system_access
@@ -89,12 +89,9 @@ def _audit_chain_free(job: Job) -> bool:
     the job is left for the next check, the others go on."""
     if db.session.get_bind().dialect.name != "postgresql":
         return True
-    was = db.session.scalar(sa.text("SELECT current_setting('lock_timeout')"))
     try:
-        with db.session.begin_nested():
-            db.session.execute(sa.text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": CHAIN_WAIT})
+        with db.session.begin_nested(), local_setting("lock_timeout", CHAIN_WAIT):
             audit.hold_chain(job.tenant_id)
-            db.session.execute(sa.text("SELECT set_config('lock_timeout', :was, true)"), {"was": was})
     except sa.exc.OperationalError:
         log.warning("job %s: its department's audit chain is held by another session; left for the next check",
                     job.id)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from spotcheck.core.clock import frozen_at
-from spotcheck.core.database import db, planner_setting, stored_bytes
+from spotcheck.core.database import db, local_setting, stored_bytes
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import proof_file, target_frames, targets
 from spotcheck.draw.verify import verify, verify_bytes
@@ -82,8 +82,8 @@ def _built_by_parallel_workers(part: frames.FramePart) -> bytes:
     before = db.session.execute(sa.text("SHOW parallel_tuple_cost")).scalar_one()
     with contextlib.ExitStack() as settings:
         for name, value in _PARALLEL_EVEN_WHEN_SMALL.items():
-            settings.enter_context(planner_setting(name, value))
-        with planner_setting("parallel_tuple_cost", frames.PARALLEL_TUPLE_COST):
+            settings.enter_context(local_setting(name, value))
+        with local_setting("parallel_tuple_cost", frames.PARALLEL_TUPLE_COST):
             compiled = frames.cells_query(*frames._part_source(part, DAY)).compile(
                 dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
             plan = db.session.connection().exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars().all()
@@ -95,13 +95,13 @@ def _built_by_parallel_workers(part: frames.FramePart) -> bytes:
 
 
 @pytest.mark.postgres
-def test_a_statement_failing_under_a_planner_setting_raises_its_own_error(postgres_url):
-    """A failure inside :func:`planner_setting` is the caller's (a lost connection stays a lost connection), and
+def test_a_statement_failing_under_a_local_setting_raises_its_own_error(postgres_url):
+    """A failure inside :func:`local_setting` is the caller's (a lost connection stays a lost connection), and
     the rollback puts the setting back."""
     app = make_app(postgres_url)
     with app.app_context():
         with pytest.raises(sa.exc.DataError, match="division by zero"):
-            with planner_setting("parallel_tuple_cost", frames.PARALLEL_TUPLE_COST):
+            with local_setting("parallel_tuple_cost", frames.PARALLEL_TUPLE_COST):
                 db.session.execute(sa.text("SELECT 1 / 0"))
         db.session.rollback()
         assert db.session.execute(sa.text("SHOW parallel_tuple_cost")).scalar_one() == "0.1"

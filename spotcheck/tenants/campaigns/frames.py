@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from spotcheck.core.database import db, planner_setting
+from spotcheck.core.database import db, local_setting
 from spotcheck.draw import inspectors as inspector_engine, target_frames
 from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.in_force import rules_of
@@ -194,7 +194,7 @@ def _cells_in_database(source, reason, stratum):
     million). The directory and the registry are scanned and joined by two workers (a parallel hash join;
     the aggregate stays in one process, ``string_agg`` has no parallel form before PostgreSQL 16): 0.56–0.60 s
     against 1.0 s at a million, once the planner is told what a row handed over really costs."""
-    with planner_setting("parallel_tuple_cost", PARALLEL_TUPLE_COST):
+    with local_setting("parallel_tuple_cost", PARALLEL_TUPLE_COST):
         return [tuple(row) for row in db.session.execute(cells_query(source, reason, stratum))]
 
 

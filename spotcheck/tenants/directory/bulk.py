@@ -25,13 +25,16 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from spotcheck.core import clock
-from spotcheck.core.database import db, table_of
+from spotcheck.core.database import db, local_setting, table_of
 from spotcheck.core.scoping import TenantViolation, current_scope
 from spotcheck.tenants.directory import inputs
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 
 #: The registry columns an import sets (as returned by ``checks.clean_entity``; declared in ``inputs``).
 ENTITY_FIELDS = tuple(field.name for field in inputs.ENTITY_FIELDS)
+#: Those columns as a list of SQL, and those a later row may change (all but the code it is matched by).
+_COLUMNS = ", ".join(ENTITY_FIELDS)
+_CHANGING = [c for c in ENTITY_FIELDS if c != "code"]
 #: A department's own columns of a directory entry (as returned by ``checks.clean_entry``).
 ENTRY_FIELDS = tuple(field.name for field in inputs.ENTRY_FIELDS)
 
@@ -124,6 +127,10 @@ def _not_equal(columns, target: str, source: str = "EXCLUDED") -> str:
     return " OR ".join(f"{target}.{c} IS DISTINCT FROM {source}.{c}" for c in columns)
 
 
+def _set_from(columns, source: str) -> str:
+    return ", ".join(f"{c} = {source}.{c}" for c in columns)
+
+
 def _first_load(connection, count: int) -> bool:
     """Whether ``count`` staged rows are many and outnumber the registry (a city's or a province's first load,
     before anyone works on it): then its search indexes and its unique code are dropped for the merge and built
@@ -135,43 +142,51 @@ def _first_load(connection, count: int) -> bool:
 
 
 def _merge(connection, statement: str, parameters: dict | None = None) -> None:
-    """Run one merge statement with :data:`MERGE_WORK_MEM` for its sorts, and the setting it had again after it
-    (a failed merge ends the transaction, which undoes the setting with everything else)."""
-    before = connection.exec_driver_sql("SELECT current_setting('work_mem')").scalar()
-    connection.exec_driver_sql("SELECT set_config('work_mem', %s, true)", (MERGE_WORK_MEM,))
-    connection.execute(sa.text(statement), parameters or {})
-    connection.exec_driver_sql("SELECT set_config('work_mem', %s, true)", (before,))
+    """Run one merge statement with :data:`MERGE_WORK_MEM` for its sorts, and the setting it had again after it."""
+    with local_setting("work_mem", MERGE_WORK_MEM):
+        connection.execute(sa.text(statement), parameters or {})
 
 
 def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) -> int:
     stage = _stage_name("entity")
-    columns = ", ".join(ENTITY_FIELDS)
     connection.exec_driver_sql(
-        f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT 0::bigint AS ord, {columns} FROM entity WITH NO DATA")
+        f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT 0::bigint AS ord, {_COLUMNS} FROM entity WITH NO DATA")
     count = _copy_into_stage(connection, stage, ENTITY_FIELDS, rows, progress)
     if count:
-        latest = f"(SELECT DISTINCT ON (code) * FROM {stage} ORDER BY code, ord DESC) latest"  # the later row wins
-        changing = [c for c in ENTITY_FIELDS if c != "code"]
-        if not _first_load(connection, count):
-            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in changing)
-            _merge(connection, f"INSERT INTO entity ({columns}, updated_at) SELECT {columns}, now() FROM {latest} "
-                   f"ORDER BY ord "  # new entities get their ids in the order of the file
-                   f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
-                   f"WHERE {_not_equal(changing, 'entity')}")
-        else:  # a first load: the few entities held updated, then the new ones written with no index to keep up
-            connection.exec_driver_sql("LOCK TABLE entity IN SHARE ROW EXCLUSIVE MODE")  # nobody writes one meanwhile
-            if connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM entity)").scalar():
-                _merge(connection, f"UPDATE entity SET {', '.join(f'{c} = latest.{c}' for c in changing)}, "
-                       f"updated_at = now() FROM {latest} WHERE entity.code = latest.code "
-                       f"AND ({_not_equal(changing, 'entity', 'latest')})")
-            connection.exec_driver_sql("SELECT spotcheck_suspend_indexes('entity')")
-            _merge(connection, f"INSERT INTO entity ({columns}, updated_at) SELECT {columns}, now() FROM {latest} "
-                   f"WHERE NOT EXISTS (SELECT 1 FROM entity held WHERE held.code = latest.code) ORDER BY ord")
-            connection.exec_driver_sql("SELECT spotcheck_restore_indexes('entity')")
+        if _first_load(connection, count):
+            _first_load_merge(connection, stage)
+        else:
+            _upsert_merge(connection, stage)
     connection.exec_driver_sql(f"DROP TABLE {stage}")
     if progress:
         progress(count)
     return count
+
+
+def _latest(stage: str) -> str:
+    """The staged rows, the later of two with the same code winning, as the subquery ``latest``."""
+    return f"(SELECT DISTINCT ON (code) * FROM {stage} ORDER BY code, ord DESC) latest"
+
+
+def _upsert_merge(connection, stage: str) -> None:
+    """New entities inserted in the order of the file, the held ones updated where something changed."""
+    _merge(connection, f"INSERT INTO entity ({_COLUMNS}, updated_at) SELECT {_COLUMNS}, now() FROM {_latest(stage)} "
+           f"ORDER BY ord "  # new entities get their ids in the order of the file
+           f"ON CONFLICT (code) DO UPDATE SET {_set_from(_CHANGING, 'EXCLUDED')}, updated_at = EXCLUDED.updated_at "
+           f"WHERE {_not_equal(_CHANGING, 'entity')}")
+
+
+def _first_load_merge(connection, stage: str) -> None:
+    """The same for a first load: the registry locked (nobody writes an entity meanwhile), the few entities held
+    updated, then the new ones written with no index to keep up (migrations 0041, 0042)."""
+    connection.exec_driver_sql("LOCK TABLE entity IN SHARE ROW EXCLUSIVE MODE")
+    if connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM entity)").scalar():
+        _merge(connection, f"UPDATE entity SET {_set_from(_CHANGING, 'latest')}, updated_at = now() "
+               f"FROM {_latest(stage)} WHERE entity.code = latest.code AND ({_not_equal(_CHANGING, 'entity', 'latest')})")
+    connection.exec_driver_sql("SELECT spotcheck_suspend_indexes('entity')")
+    _merge(connection, f"INSERT INTO entity ({_COLUMNS}, updated_at) SELECT {_COLUMNS}, now() FROM {_latest(stage)} "
+           f"WHERE NOT EXISTS (SELECT 1 FROM entity held WHERE held.code = latest.code) ORDER BY ord")
+    connection.exec_driver_sql("SELECT spotcheck_restore_indexes('entity')")
 
 
 def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
@@ -212,11 +227,10 @@ def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progres
 def _entity_statement():
     table = table_of(Entity)
     statement = sqlite_insert(table)
-    changing = [c for c in ENTITY_FIELDS if c != "code"]
     return statement.on_conflict_do_update(
         index_elements=[table.c.code],
-        set_={**{c: statement.excluded[c] for c in changing}, "updated_at": statement.excluded.updated_at},
-        where=sa.or_(*[table.c[c].is_distinct_from(statement.excluded[c]) for c in changing]),
+        set_={**{c: statement.excluded[c] for c in _CHANGING}, "updated_at": statement.excluded.updated_at},
+        where=sa.or_(*[table.c[c].is_distinct_from(statement.excluded[c]) for c in _CHANGING]),
     )
 
 
