@@ -93,6 +93,7 @@ def test_the_planners_home_lists_its_to_dos_as_cards_each_step_a_link(person):
     draw = page.locator("#home-tasks a.task-freeze_targets, #home-tasks a.task-draw_targets").first
     assert draw.get_attribute("href").endswith("#draw-targets")
     draw.click()
+    page.wait_for_load_state()  # the click returns once the new page commits, before it is parsed
     assert "/campaigns/" in page.url and page.locator("#targets-freeze, #targets-draw").count() == 1
     planner.page.set_viewport_size({"width": DESK[0], "height": DESK[1]})
     page = planner.go("/")
