@@ -211,7 +211,7 @@ def run() -> dict:
     with fresh_database("search") as url:
         log(f"loading {ENTITIES:,} entities and directory entries (bulk)")
         loaded = load(url, ENTITIES)
-        vacuum_analyze(url, "entity", "directory_entry")
+        vacuum_analyze(url, "entity", "directory_entry", "directory_entry_tag")
         queries = build_queries(loaded["samples"], QUERIES)
         log(f"timing {len(queries)} queries")
         results = measure(url, loaded["tenant"], queries)

@@ -17,10 +17,9 @@ Revises: 0041
 Create Date: 2026-11-26 07:00:00
 
 """
-import importlib.util
-from pathlib import Path
-
 from alembic import op
+
+from spotcheck.platform.rls import earlier_migration
 
 # revision identifiers, used by Alembic.
 revision = '0042'
@@ -115,9 +114,7 @@ def upgrade():
 def downgrade():
     """The functions as migration 0041 wrote them (its text, read from its file: one place for each)."""
     if op.get_bind().dialect.name == "postgresql":
-        spec = importlib.util.spec_from_file_location("migration_0041", Path(__file__).with_name("0041_bulk_index_rebuild.py"))
-        earlier = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(earlier)
+        earlier = earlier_migration(__file__, "0041_bulk_index_rebuild.py")
         op.execute(earlier.SUSPEND)
         op.execute(earlier.RESTORE)
         op.execute("DROP TABLE IF EXISTS registry_first_load")

@@ -7,6 +7,10 @@ With none set, no row matches. ENABLE + FORCE: the policy binds the table owner 
 """
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
 from flask import current_app
 
 from spotcheck.platform.config import DB_ROLE_NAME, DEFAULT_DB_ROLE
@@ -186,9 +190,20 @@ def drop_pattern_index(op, table: str, column: str) -> None:
         op.execute(f"DROP INDEX IF EXISTS ix_{table}_{column}_pattern")
 
 
+def earlier_migration(here: str, file: str) -> ModuleType:
+    """The migration ``file`` beside the migration at ``here``, loaded: a downgrade puts back what an earlier one
+    wrote from that one's own text, rather than from a copy."""
+    spec = importlib.util.spec_from_file_location(f"migration_{file.partition('_')[0]}", Path(here).with_name(file))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 #: Tables the database keeps for its own functions, with no model (PostgreSQL only): the record of the registry's
-#: first loads, whose check refuses a commit that left the registry's indexes suspended (migration 0042).
-DATABASE_OWN_TABLES = ("registry_first_load",)
+#: first loads, whose check refuses a commit that left the registry's indexes suspended (migration 0042); each
+#: directory entry's tags a row, kept by the directory's triggers for its search (migration 0043).
+DATABASE_OWN_TABLES = ("registry_first_load", "directory_entry_tag")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -154,6 +154,7 @@ def test_a_department_adds_an_entity_and_finds_it_by_every_filter(app):
 
     changed = client.patch(f"/api/v1/directory/{entries['roast']}", headers=headers, json={"risk": "一般", "tags": []})
     assert changed.status_code == 200 and changed.json["risk"] == "C" and changed.json["tags"] == []
+    assert found(tag="学校周边") == set() and found(tag="粉尘") == {entries["decoy"]}  # the tags' search follows
     assert client.patch(f"/api/v1/directory/{entries['roast']}", headers=headers,
                         json={"last_inspected_on": "2025-13-01"}).status_code == 422
 

@@ -17,6 +17,10 @@ class Entity(Model):
     or a product, project or behaviour with a code of its own. Shared by all departments."""
 
     __tablename__ = "entity"
+    __table_args__ = tuple(  # each flag's partial index (migration 0044), for the searches by flags
+        sa.Index(name, "id", postgresql_where=sa.text(condition), sqlite_where=sa.text(condition))
+        for name, condition in (("ix_entity_abnormal", "abnormal IS true"), ("ix_entity_blacklisted", "blacklisted IS true"),
+                                ("ix_entity_penalized", "penalized_on IS NOT NULL"), ("ix_entity_complained", "complaints > 0")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
@@ -25,7 +29,7 @@ class Entity(Model):
     industry_code: Mapped[str] = mapped_column(sa.String(5), index=True)
     region_code: Mapped[str] = mapped_column(sa.String(6), index=True)
     address: Mapped[str] = mapped_column(sa.String(200), default="")
-    status: Mapped[str] = mapped_column(sa.String(16), default="active")
+    status: Mapped[str] = mapped_column(sa.String(16), default="active", index=True)
     abnormal: Mapped[bool] = mapped_column(default=False)  # 经营异常名录
     blacklisted: Mapped[bool] = mapped_column(default=False)  # 严重违法失信名单
     penalized_on: Mapped[date | None] = mapped_column(sa.Date)  # most recent administrative penalty

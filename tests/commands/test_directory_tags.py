@@ -1,0 +1,106 @@
+"""标签检索: a search of a department's directory by a tag finds exactly its entries holding that tag, whatever wrote
+the tags — an import, a re-import, an edit, a removal, the upgrade of a deployment that already had them. On
+PostgreSQL the search reads the table of tags the directory's triggers keep (migration 0043); on SQLite the
+column."""
+from __future__ import annotations
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.directory import bulk
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.directory.queries import Filters, search_directory
+from tests.support.helpers import tenant_id
+
+#: Tags as departments write them, with LIKE's wildcards among them (they must match as themselves).
+VOCABULARY = ("学校周边", "燃气", "粉尘涉爆", "有限空间作业", "老字号", "50%预付", "a_b")
+CODES = tuple(f"TAG-{n:03d}" for n in range(16))
+
+
+def tags(chosen) -> str:
+    """The column as ``checks.clean_entry`` writes it: ",tag1,tag2," (sorted), or empty."""
+    return ("," + ",".join(sorted(chosen)) + ",") if chosen else ""
+
+
+@pytest.fixture
+def registry(app):
+    """Sixteen entities of the registry, none in a directory yet."""
+    with app.app_context():
+        bulk.upsert_entities({"code": code, "name": f"标签测试企业{code}", "entity_type": "enterprise",
+                              "industry_code": "H6210", "region_code": "330106", "address": "", "status": "active",
+                              "abnormal": False, "blacklisted": False, "penalized_on": None, "complaints": 0,
+                              "credit_rating": None} for code in CODES)
+        db.session.commit()
+    return app
+
+
+def found(tag: str) -> set[str]:
+    """The codes of this test's entities that a search of the current department's directory by ``tag`` lists."""
+    rows = search_directory(Filters(tag=tag), limit=200).rows
+    return {entry.entity.code for entry in rows} & set(CODES)
+
+
+def entries(department: int, chosen: dict[str, frozenset]) -> None:
+    bulk.upsert_directory_entries(department, [{"code": code, "category": "标签测试", "risk": "C", "tags": tags(held),
+                                                "last_inspected_on": None} for code, held in chosen.items()])
+
+
+tag_sets = st.frozensets(st.sampled_from(VOCABULARY), max_size=3)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_tag_finds_exactly_the_entries_holding_it_after_imports_edits_and_removals(registry, data):
+    imported = data.draw(st.fixed_dictionaries({code: tag_sets for code in CODES}), label="imported")
+    again = data.draw(st.dictionaries(st.sampled_from(CODES), tag_sets, max_size=5), label="imported again")
+    edited = data.draw(st.dictionaries(st.sampled_from(CODES), tag_sets, max_size=4), label="edited")
+    removed = data.draw(st.sets(st.sampled_from(CODES), max_size=3), label="removed")
+    with registry.app_context():
+        yjj, scj = tenant_id("YJJ"), tenant_id("SCJ")
+        try:
+            with tenant_scope(scj):  # another department tags every entity with every tag: none of it shows below
+                entries(scj, {code: frozenset(VOCABULARY) for code in CODES})
+            with tenant_scope(yjj):
+                entries(yjj, imported)
+                entries(yjj, again)  # a re-import changes the tags of the entries already held
+                held = {**imported, **again}
+                rows = {entry.entity.code: entry for entry in db.session.scalars(
+                    sa.select(DirectoryEntry).join(DirectoryEntry.entity).where(Entity.code.in_(CODES)))}
+                for code, chosen in edited.items():
+                    rows[code].tags = tags(chosen)
+                    db.session.flush()  # one statement each, as an edit's command writes it
+                    held[code] = chosen
+                for code in removed:
+                    db.session.delete(rows[code])
+                    held.pop(code)
+                db.session.flush()
+                for tag in VOCABULARY:
+                    assert found(tag) == {code for code, chosen in held.items() if tag in chosen}, tag
+                assert found("学校") == set() and found("%") == set()  # whole tags only, wildcards as themselves
+                combined = search_directory(Filters(tag="燃气", q="标签测试企业", risk="C"), limit=200).rows
+                assert {e.entity.code for e in combined} == {code for code, chosen in held.items() if "燃气" in chosen}
+            with tenant_scope(scj):
+                assert found("燃气") == set(CODES)
+        finally:
+            db.session.rollback()
+
+
+def test_the_upgrade_finds_the_tags_a_deployment_already_held(registry):
+    """Upgraded from before the table of tags (0042), a deployment's directories are searched by tag as before."""
+    app = registry
+    with app.app_context():
+        with tenant_scope(tenant_id("YJJ")):
+            entries(tenant_id("YJJ"), {CODES[0]: frozenset({"燃气", "老字号"}), CODES[1]: frozenset({"老字号"})})
+        db.session.commit()
+        directory = app.config["SPOTCHECK_MIGRATIONS"]
+        db.session.remove()
+        db.engine.dispose()
+        flask_migrate.downgrade(directory=directory, revision="0042")
+        flask_migrate.upgrade(directory=directory)
+        db.engine.dispose()
+        with tenant_scope(tenant_id("YJJ")):
+            assert found("老字号") == {CODES[0], CODES[1]} and found("燃气") == {CODES[0]}
