@@ -15,8 +15,11 @@ import os
 import random
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from bench.common import (
+    ADMIN_URL,
     ENTITIES,
     QUERIES,
     TODAY,
@@ -29,6 +32,7 @@ from bench.common import (
     percentile,
     save,
     vacuum_analyze,
+    with_database,
 )
 
 #: A city's million keeps the plain name; a province's run (BENCH_ENTITIES=10000000) is recorded beside it.
@@ -207,11 +211,45 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict
     return results
 
 
-def run() -> dict:
+def loaded_before(url: str) -> dict:
+    """What :func:`load` returns, read from a database it filled earlier (``BENCH_REUSE_DATABASE``): the samples are
+    the same entities (every 997th, in the order they were written), the load's time is not known."""
+    import sqlalchemy as sa
+
+    from spotcheck.core.database import db
+    from spotcheck.tenants.accounts.models import Tenant
+
+    with app_context(url):
+        samples = [tuple(row) for row in db.session.execute(sa.text(
+            "SELECT code, name FROM entity WHERE id % 997 = 0 ORDER BY id"))]
+        tenant = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "SCJ"))
+    return {"seconds": None, "samples": samples, "tenant": tenant}
+
+
+@contextmanager
+def database() -> Iterator[tuple[str, dict]]:
+    """A database of :data:`ENTITIES` entities and entries: loaded now, or (``BENCH_REUSE_DATABASE=<name>``) one a
+    run kept (``BENCH_KEEP_DATABASE=1``), migrated to the head revision first — a province's load takes most of
+    an hour, the queries a few minutes."""
+    reused = os.environ.get("BENCH_REUSE_DATABASE")
+    if reused:
+        import flask_migrate
+
+        url = with_database(ADMIN_URL, reused)
+        with app_context(url) as app:
+            flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
+        vacuum_analyze(url, "entity", "directory_entry", "directory_entry_tag")
+        yield url, loaded_before(url)
+        return
     with fresh_database("search") as url:
         log(f"loading {ENTITIES:,} entities and directory entries (bulk)")
         loaded = load(url, ENTITIES)
         vacuum_analyze(url, "entity", "directory_entry", "directory_entry_tag")
+        yield url, loaded
+
+
+def run() -> dict:
+    with database() as (url, loaded):
         queries = build_queries(loaded["samples"], QUERIES)
         log(f"timing {len(queries)} queries")
         results = measure(url, loaded["tenant"], queries)
@@ -247,8 +285,10 @@ def run() -> dict:
                       "baseline": f"{median(deep_offset):,.1f} ms", "ratio": median(deep_offset) / median(deep_keyset)})
     slowest = sorted(results, key=lambda r: r["first_ms"], reverse=True)[:5]
     notes = [
-        f"{ENTITIES:,} registry entities and {ENTITIES:,} directory entries of one department, loaded with the bulk "
-        f"path in {loaded['seconds']:,.0f} s, then VACUUM ANALYZE (as autovacuum would soon do).",
+        f"{ENTITIES:,} registry entities and {ENTITIES:,} directory entries of one department, "
+        + (f"loaded with the bulk path in {loaded['seconds']:,.0f} s" if loaded["seconds"] is not None
+           else "loaded with the bulk path by an earlier run and migrated to this revision")
+        + ", then VACUUM ANALYZE (as autovacuum would soon do).",
         f"Queries: {', '.join(f'{k} {len(v)}' for k, v in by_kind.items())}. Each query's time is the median of "
         f"{ROUNDS} runs after one untimed warm-up pass, through `search_directory` in the department's scope "
         "(row-level security on), 50 rows per page.",

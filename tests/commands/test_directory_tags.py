@@ -26,14 +26,18 @@ def tags(chosen) -> str:
     return ("," + ",".join(sorted(chosen)) + ",") if chosen else ""
 
 
+def write_registry(names: dict[str, str]) -> None:
+    bulk.upsert_entities({"code": code, "name": name, "entity_type": "enterprise", "industry_code": "H6210",
+                          "region_code": "330106", "address": "", "status": "active", "abnormal": False,
+                          "blacklisted": False, "penalized_on": None, "complaints": 0, "credit_rating": None}
+                         for code, name in names.items())
+
+
 @pytest.fixture
 def registry(app):
     """Sixteen entities of the registry, none in a directory yet."""
     with app.app_context():
-        bulk.upsert_entities({"code": code, "name": f"标签测试企业{code}", "entity_type": "enterprise",
-                              "industry_code": "H6210", "region_code": "330106", "address": "", "status": "active",
-                              "abnormal": False, "blacklisted": False, "penalized_on": None, "complaints": 0,
-                              "credit_rating": None} for code in CODES)
+        write_registry({code: f"标签测试企业{code}" for code in CODES})
         db.session.commit()
     return app
 
@@ -104,3 +108,27 @@ def test_the_upgrade_finds_the_tags_a_deployment_already_held(registry):
         db.engine.dispose()
         with tenant_scope(tenant_id("YJJ")):
             assert found("老字号") == {CODES[0], CODES[1]} and found("燃气") == {CODES[0]}
+
+
+#: Characters of names and of what is searched, LIKE's wildcards and the escape among them.
+LETTERS = "钱顺飞越峰新a%_/"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.text(LETTERS, min_size=1, max_size=8), min_size=len(CODES), max_size=len(CODES)),
+       pairs=st.lists(st.text(LETTERS, min_size=2, max_size=2), min_size=1, max_size=4))
+def test_two_characters_find_exactly_the_names_holding_them(registry, names, pairs):
+    """On PostgreSQL two characters are found through the index of the names' runs (migration 0045), elsewhere by
+    ``LIKE``: either way exactly the names that contain them, wildcards as themselves."""
+    with registry.app_context():
+        yjj = tenant_id("YJJ")
+        try:
+            named = dict(zip(CODES, names))
+            write_registry(named)
+            with tenant_scope(yjj):
+                entries(yjj, {code: frozenset() for code in CODES})
+                for pair in pairs:
+                    rows = search_directory(Filters(q=pair), limit=200).rows
+                    assert {e.entity.code for e in rows} & set(CODES) == {c for c, n in named.items() if pair in n}, pair
+        finally:
+            db.session.rollback()
