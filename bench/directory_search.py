@@ -40,6 +40,8 @@ NAME = "directory_search" if ENTITIES == 1_000_000 else f"directory_search_{ENTI
 #: The goal of issue 44: the directory's first page within 300 ms at p95, at a province's size too.
 GOAL_FIRST_PAGE_P95_MS = 300.0
 TITLE = f"Directory search latency ({ENTITIES:,} entries, one department)"
+#: Every this many entities written, one is kept as a sample to search for (its code, a fragment of its name).
+SAMPLE_EVERY = 997
 DEEP_OFFSET = 10_000  # page 201 of 50
 ROUNDS = 3  # each query is timed this many times; its median counts (the machine may be shared)
 LOADS: list[float] = []  # 1-minute load averages seen while timing
@@ -65,7 +67,7 @@ def load(url: str, count: int) -> dict:
                     "category": "社会组织" if row["entity_type"] == "ngo" else "事业单位", "risk": "D", "tags": "",
                     "last_inspected_on": None}
                 batch.append((row, entry))
-                if number % 997 == 0:
+                if number % SAMPLE_EVERY == 0:
                     samples.append((row["code"], row["name"]))
                 if len(batch) == 200_000:
                     _write(bulk, scj, batch)
@@ -213,7 +215,8 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict
 
 def loaded_before(url: str) -> dict:
     """What :func:`load` returns, read from a database it filled earlier (``BENCH_REUSE_DATABASE``): the samples are
-    the same entities (every 997th, in the order they were written), the load's time is not known."""
+    the same entities (every :data:`SAMPLE_EVERY`-th, numbered in the order they were written), the load's time is
+    not known."""
     import sqlalchemy as sa
 
     from spotcheck.core.database import db
@@ -221,7 +224,7 @@ def loaded_before(url: str) -> dict:
 
     with app_context(url):
         samples = [tuple(row) for row in db.session.execute(sa.text(
-            "SELECT code, name FROM entity WHERE id % 997 = 0 ORDER BY id"))]
+            "SELECT code, name FROM entity WHERE id % :every = 0 ORDER BY id"), {"every": SAMPLE_EVERY})]
         tenant = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "SCJ"))
     return {"seconds": None, "samples": samples, "tenant": tenant}
 
@@ -238,18 +241,17 @@ def database() -> Iterator[tuple[str, dict]]:
         url = with_database(ADMIN_URL, reused)
         with app_context(url) as app:
             flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
-        vacuum_analyze(url, "entity", "directory_entry", "directory_entry_tag")
         yield url, loaded_before(url)
         return
     with fresh_database("search") as url:
         log(f"loading {ENTITIES:,} entities and directory entries (bulk)")
         loaded = load(url, ENTITIES)
-        vacuum_analyze(url, "entity", "directory_entry", "directory_entry_tag")
         yield url, loaded
 
 
 def run() -> dict:
     with database() as (url, loaded):
+        vacuum_analyze(url, "entity", "directory_entry", "directory_entry_tag")
         queries = build_queries(loaded["samples"], QUERIES)
         log(f"timing {len(queries)} queries")
         results = measure(url, loaded["tenant"], queries)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
@@ -33,7 +32,7 @@ from spotcheck.tenants.supervision import (
 )
 from spotcheck.tenants.supervision.periods import parse
 from tests.support.campaign_world import ITEM_BASICS, credit_code, id_number
-from tests.support.helpers import DEMO_PASSWORD, user_named
+from tests.support.helpers import DEMO_PASSWORD, migrate_to, user_named
 
 Q1 = "2026Q1"  # ends on 31 March 2026
 FEB, MARCH, APRIL, MAY = date(2026, 2, 10), date(2026, 3, 10), date(2026, 4, 10), date(2026, 5, 10)
@@ -188,12 +187,8 @@ def test_the_history_before_the_migration_is_taken_from_what_is_known(app):
     published at its first publication."""
     with app.app_context():
         _world()
-        directory = app.config["SPOTCHECK_MIGRATIONS"]
-        db.session.remove()
-        db.engine.dispose()
-        flask_migrate.downgrade(directory=directory, revision="0026")
-        flask_migrate.upgrade(directory=directory)
-        db.engine.dispose()
+        migrate_to(app, "0026")
+        migrate_to(app)
         with system_access("test"):
             tenures = db.session.scalars(sa.select(InspectorTenure)).all()
             removed = db.session.scalars(sa.select(RemovedEntry)).all()

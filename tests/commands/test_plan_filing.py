@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
 
@@ -18,7 +17,7 @@ from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
 from tests.support.campaign_world import ITEM_BASICS, build
-from tests.support.helpers import signed_in, user_named
+from tests.support.helpers import migrate_to, signed_in, user_named
 from tests.support.rulebooks import cited
 
 #: The rule, as a refusal names it: 宁安市's 实施方案 第3条, with its words.
@@ -295,16 +294,11 @@ def test_existing_plans_are_migrated_in_the_new_order(app):
         with tenant_scope(world["tenant"]):
             draft_id = _new_plan(world)
             plans.publish(draft_id, actor=leader)
-        directory = app.config["SPOTCHECK_MIGRATIONS"]
-        db.session.remove()
-        db.engine.dispose()
-        flask_migrate.downgrade(directory=directory, revision="0015")
+        migrate_to(app, "0015")
         with db.engine.connect() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(sa.text("SELECT set_config('app.all_tenants', 'on', false)"))
             old = dict(connection.execute(sa.text("SELECT id, status FROM plan")).all())
         assert old == {world["plan"]: "published", draft_id: "draft"}
-        db.engine.dispose()
-        flask_migrate.upgrade(directory=directory)
-        db.engine.dispose()
+        migrate_to(app)
         assert statuses() == {world["plan"]: ("filed", True), draft_id: ("draft", False)}

@@ -76,6 +76,17 @@ def drop_pg_database(server, name: str) -> None:
 
 
 
+def migrate_to(app, revision: str = "head") -> None:
+    """The app's database moved to ``revision`` (down, or up to the head), with no session or pooled connection
+    left on the schema it had."""
+    directory = app.config["SPOTCHECK_MIGRATIONS"]
+    db.session.remove()
+    db.engine.dispose()
+    move = flask_migrate.upgrade if revision == "head" else flask_migrate.downgrade
+    move(directory=directory, revision=revision)
+    db.engine.dispose()
+
+
 def make_app(url: str, **overrides):
     """An app on ``url``; its stored files in a folder of its own (``SPOTCHECK_STORAGE``)."""
     storage = overrides.pop("SPOTCHECK_STORAGE", None) or tempfile.mkdtemp(prefix="spotcheck-storage-")

@@ -28,7 +28,7 @@ from spotcheck.tenants.items.models import Item, ItemVersion
 from spotcheck.tenants.plans.models import Plan, PlanItem
 from tests.support.campaign_world import build
 from tests.support.ceremony_world import campaign_through
-from tests.support.helpers import _pg_connect, _with_database, make_app, user_named
+from tests.support.helpers import _pg_connect, _with_database, make_app, migrate_to, user_named
 
 
 def test_models_and_migrations_agree(app):
@@ -77,12 +77,8 @@ def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
     with app.app_context():
         campaign_id = campaign_through(build(), stop="inspectors")
         before = published(campaign_id)
-        directory = app.config["SPOTCHECK_MIGRATIONS"]
-        db.session.remove()
-        db.engine.dispose()
-        flask_migrate.downgrade(directory=directory, revision="0003")
-        flask_migrate.upgrade(directory=directory)
-        db.engine.dispose()
+        migrate_to(app, "0003")
+        migrate_to(app)
         after = published(campaign_id)
     assert set(before) == {"targets", "inspectors"} and after == before
     for data, _sha in after.values():
@@ -134,10 +130,7 @@ def test_the_text_of_ratio_and_frequency_becomes_values_and_what_does_not_parse_
 
     with app.app_context():
         world = build()
-        directory = app.config["SPOTCHECK_MIGRATIONS"]
-        db.session.remove()
-        db.engine.dispose()
-        flask_migrate.downgrade(directory=directory, revision="0027")
+        migrate_to(app, "0027")
         with db.engine.begin() as connection:
             everyone(connection)
             said = connection.execute(sa.text("SELECT ratio, frequency FROM item WHERE id = :id"),
@@ -147,9 +140,7 @@ def test_the_text_of_ratio_and_frequency_becomes_values_and_what_does_not_parse_
                                       {"id": world["plan"]}).scalar() == "每年1次"
             connection.execute(sa.text("UPDATE item SET ratio = 'abc', frequency = '每季度 2 次' WHERE id = :id"),
                                {"id": world["item"]})
-        db.engine.dispose()
-        flask_migrate.upgrade(directory=directory)
-        db.engine.dispose()
+        migrate_to(app)
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             item = db.session.get(Item, world["item"])

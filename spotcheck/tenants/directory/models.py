@@ -17,7 +17,7 @@ class Entity(Model):
     or a product, project or behaviour with a code of its own. Shared by all departments."""
 
     __tablename__ = "entity"
-    __table_args__ = tuple(  # each flag's partial index (migration 0044), for the searches by flags
+    __table_args__ = tuple(  # each flag's partial index (migration 0044), worded as queries._entity_conditions asks
         sa.Index(name, "id", postgresql_where=sa.text(condition), sqlite_where=sa.text(condition))
         for name, condition in (("ix_entity_abnormal", "abnormal IS true"), ("ix_entity_blacklisted", "blacklisted IS true"),
                                 ("ix_entity_penalized", "penalized_on IS NOT NULL"), ("ix_entity_complained", "complaints > 0")))

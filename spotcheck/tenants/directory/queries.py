@@ -17,8 +17,8 @@ from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
 
 __all__ = ["Filters", "Page", "directory_categories", "entity_by_code", "entry_ids_by_entity", "get_entity",
-           "get_entry", "is_registry_keeper", "require_registry_keeper", "resolve_entity", "risk_code",
-           "public_entries", "public_entry_count", "search_directory", "search_registry"]
+           "get_entry", "is_registry_keeper", "name_holds_runs", "require_registry_keeper", "resolve_entity",
+           "risk_code", "public_entries", "public_entry_count", "search_directory", "search_registry"]
 
 PAGE_SIZE = 50
 #: Entries a page of the public portal lists.
@@ -80,13 +80,20 @@ class Filters:
     tag: str = ""  # directory only
 
 
+def name_holds_runs(column, text: str):
+    """``column`` (a name) holds every two-character run of ``text`` — what the indexes of the names' runs find
+    (``spotcheck_bigrams``: the public register's since migration 0039, the registry's since 0045). PostgreSQL only;
+    for two characters it is the same as containing them."""
+    runs = sa.func.spotcheck_bigrams
+    return runs(column).op("@>")(runs(sa.literal(text, sa.Text)))
+
+
 def _name_contains(text: str):
     """The entity's name contains ``text``. On PostgreSQL two characters (钱顺, 临安) are looked up in the index of
-    the names' two-character runs (migration 0043): a name contains them exactly when they are one of its runs, and
+    the names' two-character runs (migration 0045): a name contains them exactly when they are one of its runs, and
     pg_trgm's trigrams, which serve a longer text, cannot find two characters."""
     if len(text) == 2 and dialect() == "postgresql":
-        runs = sa.func.spotcheck_bigrams
-        return runs(Entity.name).op("@>")(runs(sa.literal(text, sa.Text)))
+        return name_holds_runs(Entity.name, text)
     return Entity.name.contains(text, autoescape=True)
 
 

@@ -17,6 +17,7 @@ from spotcheck.tenants.campaigns.vocabulary import cause_line
 from spotcheck.tenants.common.queries import NumberedPage, paginate, paginate_on
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.directory.queries import name_holds_runs
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
 from spotcheck.tenants.results.policy import teams_of
@@ -120,10 +121,8 @@ def _matching_ids(text: str) -> sa.Select:
     by_name = sa.select(Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id) \
         .where(Entity.name.contains(text, autoescape=True))
     if len(text) >= 2 and db.session.get_bind().dialect.name == "postgresql":  # the register's copy of the name
-        runs = sa.func.spotcheck_bigrams
         by_name = sa.select(PublishedEntity.entity_id).where(
-            runs(PublishedEntity.name).op("@>")(runs(sa.literal(text, sa.Text))),
-            PublishedEntity.name.contains(text, autoescape=True))
+            name_holds_runs(PublishedEntity.name, text), PublishedEntity.name.contains(text, autoescape=True))
     return sa.union(by_code, by_name).subquery().select()
 
 

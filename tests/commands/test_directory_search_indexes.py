@@ -1,10 +1,9 @@
-"""标签检索: a search of a department's directory by a tag finds exactly its entries holding that tag, whatever wrote
-the tags — an import, a re-import, an edit, a removal, the upgrade of a deployment that already had them. On
-PostgreSQL the search reads the table of tags the directory's triggers keep (migration 0043); on SQLite the
-column."""
+"""What a department's directory search finds through the indexes PostgreSQL keeps for it, exactly what it finds by
+the columns on SQLite: a tag (标签), whatever wrote the tags — an import, a re-import, an edit, a removal, the upgrade
+of a deployment that already had them (the table of tags, migration 0043) — and two characters of a name (the
+index of the names' runs, migration 0045)."""
 from __future__ import annotations
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -14,7 +13,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.queries import Filters, search_directory
-from tests.support.helpers import tenant_id
+from tests.support.helpers import migrate_to, tenant_id
 
 #: Tags as departments write them, with LIKE's wildcards among them (they must match as themselves).
 VOCABULARY = ("学校周边", "燃气", "粉尘涉爆", "有限空间作业", "老字号", "50%预付", "a_b")
@@ -100,12 +99,8 @@ def test_the_upgrade_finds_the_tags_a_deployment_already_held(registry):
         with tenant_scope(tenant_id("YJJ")):
             entries(tenant_id("YJJ"), {CODES[0]: frozenset({"燃气", "老字号"}), CODES[1]: frozenset({"老字号"})})
         db.session.commit()
-        directory = app.config["SPOTCHECK_MIGRATIONS"]
-        db.session.remove()
-        db.engine.dispose()
-        flask_migrate.downgrade(directory=directory, revision="0042")
-        flask_migrate.upgrade(directory=directory)
-        db.engine.dispose()
+        migrate_to(app, "0042")
+        migrate_to(app)
         with tenant_scope(tenant_id("YJJ")):
             assert found("老字号") == {CODES[0], CODES[1]} and found("燃气") == {CODES[0]}
 
