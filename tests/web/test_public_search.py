@@ -74,3 +74,19 @@ def test_a_business_renamed_in_the_registry_is_found_by_its_new_name_and_two_cha
     client = app.test_client()
     assert "杭州临安山核桃专业合作社" in page_text(client.get("/public/results", query_string={"q": "临安"}))
     assert "杭州第1餐饮管理有限公司" not in page_text(client.get("/public/results", query_string={"q": "餐饮"}))
+
+
+def test_a_business_found_both_by_its_code_and_by_its_name_is_counted_once(app, monkeypatch):
+    """A search read the code prefixes and the names one after the other and may meet a business twice (its name
+    holds the text its code starts with): it is one business, and three matches of a cap of three are all counted."""
+    with app.app_context():
+        _published_businesses()
+        lead = user_named("scj_admin")
+        with tenant_scope(lead.tenant_id):
+            entity = directory_queries.entity_by_code(CODES[0])
+            directory.update_entity(entity.id, {"name": "杭州91330100MA餐饮管理有限公司"}, actor=lead)
+            db.session.commit()
+    monkeypatch.setattr(register, "FEW_MATCHES", 3)
+    page = page_text(app.test_client().get("/public/results", query_string={"q": "91330100MA"}))
+    assert "第 1–3 条，共 3 条" in page and "以上" not in page
+    assert page.count("杭州91330100MA餐饮管理有限公司") == 1

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import contains_eager
 
-from spotcheck.core.database import db, dialect, get_row, is_row_id, local_setting
+from spotcheck.core.database import db, dialect, get_row, is_row_id, searching
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.common.queries import NumberedPage, paginate
@@ -17,7 +18,7 @@ from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
 
 __all__ = ["Filters", "Page", "directory_categories", "entity_by_code", "entry_ids_by_entity", "get_entity",
-           "get_entry", "is_registry_keeper", "name_holds_runs", "require_registry_keeper", "resolve_entity",
+           "get_entry", "is_registry_keeper", "name_holds", "require_registry_keeper", "resolve_entity",
            "risk_code", "public_entries", "public_entry_count", "search_directory", "search_registry"]
 
 PAGE_SIZE = 50
@@ -80,20 +81,44 @@ class Filters:
     tag: str = ""  # directory only
 
 
-def name_holds_runs(column, text: str):
-    """``column`` (a name) holds every two-character run of ``text`` — what the indexes of the names' runs find
-    (``spotcheck_bigrams``: the public register's since migration 0039, the registry's since 0045). PostgreSQL only;
-    for two characters it is the same as containing them."""
-    runs = sa.func.spotcheck_bigrams
-    return runs(column).op("@>")(runs(sa.literal(text, sa.Text)))
+def name_characters(column):
+    """The characters of ``column`` (a name) compared byte by byte: the expression the names' indexes hold (the
+    registry's and the public register's, migration 0046). PostgreSQL only."""
+    return sa.func.string_to_array(sa.cast(column, sa.Text), sa.null()).collate("C")
+
+
+def name_holds(column, text: str):
+    """``column`` (a name) contains ``text``, found through the index of the names' characters: the names holding
+    every character of ``text``, each checked by ``LIKE``. PostgreSQL only."""
+    characters = sa.literal(sorted(set(text)), postgresql.ARRAY(sa.Text))
+    return sa.and_(name_characters(column).op("@>")(characters), column.contains(text, autoescape=True))
+
+
+#: A fragment of a name the planner expects in at least this share of the registry's names is found by walking the
+#: directory (a match every two hundred entries or sooner); a rarer one through the index of the names' characters.
+COMMON_NAME_SHARE = 0.005
+
+
+def _common_in_names(text: str) -> bool:
+    """Whether the planner expects ``text`` in :data:`COMMON_NAME_SHARE` of the registry's names or more, by its own
+    statistics of the names (``EXPLAIN`` of ``name LIKE``: planned, not run, for this text — under
+    :func:`~spotcheck.core.database.searching`, or a prepared statement's generic plan would answer for any text). The index of the characters cannot tell
+    it: 餐 and 饮 are each in a fifth of the names, and the planner, taking them for independent and ``LIKE`` for a
+    further filter, expected 餐饮 in one name of a hundred; it read a fifth of the registry to sort it (0.2 s at a
+    million) where walking finds fifty in a few hundred entries."""
+    escaped = "".join("/" + c if c in "%_/" else c for c in text)
+    plan = db.session.execute(sa.text("EXPLAIN (FORMAT JSON) SELECT 1 FROM entity WHERE name LIKE :pattern ESCAPE '/'"),
+                              {"pattern": f"%{escaped}%"}).scalar_one()
+    names = db.session.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = 'entity'::regclass")).scalar()
+    return bool(names and names > 0 and plan[0]["Plan"]["Plan Rows"] >= COMMON_NAME_SHARE * names)
 
 
 def _name_contains(text: str):
-    """The entity's name contains ``text``. On PostgreSQL two characters (钱顺, 临安) are looked up in the index of
-    the names' two-character runs (migration 0045): a name contains them exactly when they are one of its runs, and
-    pg_trgm's trigrams, which serve a longer text, cannot find two characters."""
-    if len(text) == 2 and dialect() == "postgresql":
-        return name_holds_runs(Entity.name, text)
+    """The entity's name contains ``text``. On PostgreSQL a rare one or two characters (钱顺, 临安) are looked up in
+    the index of the names' characters (:func:`name_holds`): pg_trgm's trigrams, which serve a longer text, cannot
+    find fewer than three characters; common ones (餐饮) are matched as they come (:func:`_common_in_names`)."""
+    if len(text) <= 2 and dialect() == "postgresql" and not _common_in_names(text):
+        return name_holds(Entity.name, text)
     return Entity.name.contains(text, autoescape=True)
 
 
@@ -131,22 +156,11 @@ class Page:
     next_after: int | None  # pass as ``after`` for the next page; None on the last page
 
 
-#: The memory a search's bitmaps of matching rows may take (PostgreSQL's ``work_mem``, for its statement only). At
-#: the server's default of 4 MB, the bitmap of a filter matching 300,000 of ten million entities turns lossy —
-#: whole pages instead of rows — and every name on those pages has its runs computed again: 6.6 s for 面馆 among
-#: the deregistered, against 0.14 s at 32 MB.
-SEARCH_WORK_MEM = "32MB"
-
-
-def _rows(query) -> list:
-    with local_setting("work_mem", SEARCH_WORK_MEM):
-        return list(db.session.scalars(query))
-
-
 def search_registry(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE) -> Page:
     """Registry entities matching ``filters``, by id, ``limit`` at a time after id ``after`` (keyset)."""
-    query = sa.select(Entity).where(Entity.id > after, *_entity_conditions(filters)).order_by(Entity.id).limit(limit + 1)
-    rows = _rows(query)
+    with searching():  # the conditions too: the commonness of a name is planned for it (_common_in_names)
+        rows = list(db.session.scalars(sa.select(Entity).where(Entity.id > after, *_entity_conditions(filters))
+                                       .order_by(Entity.id).limit(limit + 1)))
     return Page(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
 
 
@@ -180,9 +194,10 @@ def _entry_conditions(filters: Filters) -> list:
 
 def search_directory(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE) -> Page:
     """The current department's directory entries matching ``filters`` (keyset by entry id)."""
-    query = (sa.select(DirectoryEntry).join(DirectoryEntry.entity).options(contains_eager(DirectoryEntry.entity))
-             .where(DirectoryEntry.id > after, *_entity_conditions(filters), *_entry_conditions(filters)))
-    rows = _rows(query.order_by(DirectoryEntry.id).limit(limit + 1))
+    with searching():  # the conditions too: the commonness of a name is planned for it (_common_in_names)
+        query = (sa.select(DirectoryEntry).join(DirectoryEntry.entity).options(contains_eager(DirectoryEntry.entity))
+                 .where(DirectoryEntry.id > after, *_entity_conditions(filters), *_entry_conditions(filters)))
+        rows = list(db.session.scalars(query.order_by(DirectoryEntry.id).limit(limit + 1)))
     return Page(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
 
 
@@ -214,11 +229,12 @@ def _public_conditions(search: str) -> list:
 def public_entries(*, search: str = "", page: int = 1, per_page: int = PUBLIC_PER_PAGE) -> NumberedPage:
     """The current department's target directory as published (检查对象名录库, seed 003 三(二)), by name;
     ``search``: part of the name, or the start of the code."""
-    query = (sa.select(Entity.name, Entity.code, Entity.entity_type, Entity.industry_code, Entity.region_code,
-                       DirectoryEntry.category)
-             .join(DirectoryEntry.entity).where(*_public_conditions(search))
-             .order_by(Entity.name, Entity.code))
-    return paginate(query, page=page, per_page=per_page, make=lambda row: PublicEntry(*row))
+    with searching():
+        query = (sa.select(Entity.name, Entity.code, Entity.entity_type, Entity.industry_code, Entity.region_code,
+                           DirectoryEntry.category)
+                 .join(DirectoryEntry.entity).where(*_public_conditions(search))
+                 .order_by(Entity.name, Entity.code))
+        return paginate(query, page=page, per_page=per_page, make=lambda row: PublicEntry(*row))
 
 
 def public_entry_count() -> int:
