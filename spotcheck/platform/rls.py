@@ -207,8 +207,8 @@ DATABASE_OWN_TABLES = ("registry_first_load", "directory_entry_tag")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """For Alembic's model comparison: the PostgreSQL-only search indexes (trigram, pattern, the names'
-    characters) and the database's own tables exist only in the database."""
+    """For Alembic's model comparison: the PostgreSQL-only search indexes of names (trigrams, characters) and the
+    database's own tables exist only in the database (the codes' pattern indexes are gone since migration 0047)."""
     if type_ == "table" and name in DATABASE_OWN_TABLES:
         return False
-    return not (type_ == "index" and name and name.endswith(("_trgm", "_pattern", "_characters")))
+    return not (type_ == "index" and name and name.endswith(("_trgm", "_characters")))

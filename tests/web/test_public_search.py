@@ -37,6 +37,17 @@ def _published_businesses() -> None:
         db.session.commit()
 
 
+def _published_and_renamed(app, name: str) -> None:
+    """The three businesses published, the first of them then renamed in the registry to ``name``."""
+    with app.app_context():
+        _published_businesses()
+        lead = user_named("scj_admin")
+        with tenant_scope(lead.tenant_id):
+            entity = directory_queries.entity_by_code(CODES[0])
+            directory.update_entity(entity.id, {"name": name}, actor=lead)
+            db.session.commit()
+
+
 def test_a_search_that_matches_more_than_it_counts_says_more_than_and_pages_on_from_the_newest(app, monkeypatch):
     with app.app_context():
         _published_businesses()
@@ -64,13 +75,7 @@ def test_a_search_that_matches_few_counts_them_all(app):
 def test_a_business_renamed_in_the_registry_is_found_by_its_new_name_and_two_characters_find_it(app):
     """The register's copy of the name follows the registry (a trigger on PostgreSQL, where the search looks
     up the names' two-character runs): a fragment of two characters finds the business."""
-    with app.app_context():
-        _published_businesses()
-        lead = user_named("scj_admin")
-        with tenant_scope(lead.tenant_id):
-            entity = directory_queries.entity_by_code(CODES[0])
-            directory.update_entity(entity.id, {"name": "杭州临安山核桃专业合作社"}, actor=lead)
-            db.session.commit()
+    _published_and_renamed(app, "杭州临安山核桃专业合作社")
     client = app.test_client()
     assert "杭州临安山核桃专业合作社" in page_text(client.get("/public/results", query_string={"q": "临安"}))
     assert "杭州第1餐饮管理有限公司" not in page_text(client.get("/public/results", query_string={"q": "餐饮"}))
@@ -79,13 +84,7 @@ def test_a_business_renamed_in_the_registry_is_found_by_its_new_name_and_two_cha
 def test_a_business_found_both_by_its_code_and_by_its_name_is_counted_once(app, monkeypatch):
     """A search read the code prefixes and the names one after the other and may meet a business twice (its name
     holds the text its code starts with): it is one business, and three matches of a cap of three are all counted."""
-    with app.app_context():
-        _published_businesses()
-        lead = user_named("scj_admin")
-        with tenant_scope(lead.tenant_id):
-            entity = directory_queries.entity_by_code(CODES[0])
-            directory.update_entity(entity.id, {"name": "杭州91330100MA餐饮管理有限公司"}, actor=lead)
-            db.session.commit()
+    _published_and_renamed(app, "杭州91330100MA餐饮管理有限公司")
     monkeypatch.setattr(register, "FEW_MATCHES", 3)
     page = page_text(app.test_client().get("/public/results", query_string={"q": "91330100MA"}))
     assert "第 1–3 条，共 3 条" in page and "以上" not in page

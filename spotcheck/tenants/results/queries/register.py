@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from spotcheck.core.database import db, searching
+from spotcheck.core.database import db, dialect, searching
 from spotcheck.core.scoping import joint_scope
 from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
@@ -111,7 +111,7 @@ def _search(text: str, page: int) -> NumberedPage:
 def _among(column, ids: Sequence[int]):
     """``column`` is one of ``ids``: on PostgreSQL one array parameter (a list of thousands planned as fast as
     one id), elsewhere a list of parameters."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if dialect() == "postgresql":
         return column == sa.any_(sa.bindparam("ids", list(ids), type_=postgresql.ARRAY(sa.Integer)))
     return column.in_(ids)
 
@@ -129,15 +129,14 @@ def _matched(text: str) -> list[int]:
 
 def _matching_ids(text: str) -> sa.Select:
     """The ids of the published entities whose code starts with ``text`` or whose name contains it (an entity
-    matching both ways twice). On
-    PostgreSQL the register's copy of the name is looked up in the index of the names' characters (migration 0046)
-    and each candidate's name read then: a name holds no word a trigram index could use for 临安 or 餐饮, and
-    reading every published name took 40 ms a search."""
+    matching both ways twice). On PostgreSQL the register's copy of the name is looked up in the index of the names'
+    characters (migration 0046) and each candidate's name read then: a name holds no word a trigram index could use
+    for 临安 or 餐饮, and reading every published name took 40 ms a search."""
     by_code = sa.select(Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id) \
         .where(Entity.code.startswith(text.upper(), autoescape=True))
     by_name = sa.select(Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id) \
         .where(Entity.name.contains(text, autoescape=True))
-    if text and db.session.get_bind().dialect.name == "postgresql":  # the register's copy of the name
+    if text and dialect() == "postgresql":  # the register's copy of the name
         by_name = sa.select(PublishedEntity.entity_id).where(name_holds(PublishedEntity.name, text))
     return sa.union_all(by_code, by_name).subquery().select()
 
