@@ -135,37 +135,19 @@ def build_queries(samples: list[tuple[str, str]], count: int) -> list[tuple[str,
     return queries[:count] if count < len(queries) else queries
 
 
-def _capture_statement(search, filters):
-    """The SELECT that ``search_directory`` runs for ``filters`` (to page the same query by OFFSET)."""
-    from spotcheck.core.database import db
-
-    captured = []
-    original = db.session.scalars
-
-    def spy(statement, *args, **kwargs):
-        captured.append(statement)
-        return original(statement, *args, **kwargs)
-
-    db.session.scalars = spy
-    try:
-        search(filters)
-    finally:
-        del db.session.scalars
-    return captured[-1]
-
-
 def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict]:
-    from spotcheck.core.database import db
+    from spotcheck.core.database import db, searching
     from spotcheck.core.scoping import tenant_scope
     from spotcheck.tenants.directory.models import DirectoryEntry
-    from spotcheck.tenants.directory.queries import Filters, search_directory
+    from spotcheck.tenants.directory.queries import Filters, directory_query, search_directory
 
     results = []
     with app_context(url), tenant_scope(tenant):
         prepared = []
         for kind, fields in queries:
             filters = Filters(**fields)
-            statement = _capture_statement(search_directory, filters)
+            with searching():
+                statement = directory_query(filters)  # what the search pages through, to page it by OFFSET
             ids_only = statement.with_only_columns(DirectoryEntry.id)
             key = db.session.scalar(ids_only.limit(1).offset(DEEP_OFFSET - 1))
             offset = DEEP_OFFSET
@@ -183,7 +165,7 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict
             return [e.id for e in search_directory(filters, after=key).rows]
 
         def by_offset(filters, statement, offset, key):
-            return [e.id for e in db.session.scalars(statement.offset(offset))][:50]
+            return [e.id for e in db.session.scalars(statement.offset(offset).limit(51))][:50]
 
         for _kind, _fields, filters, statement, offset, key in prepared:  # warm-up, untimed
             first_page(filters)

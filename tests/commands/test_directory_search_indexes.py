@@ -154,3 +154,73 @@ def test_a_search_asked_again_and_again_is_planned_for_what_it_asks_each_time(po
         assert mode == "force_generic_plan"  # after the searches, the connection's statements are planned as before
         db.session.remove()
         db.engine.dispose()
+
+
+#: Forty entities of a region of their own (3399…): four industries, two districts, every third on the 经营异常名录.
+INDUSTRIES = ("C3670", "H6210", "F5211", "B0610")
+SPREAD = {f"SPREAD-{n:03d}": (INDUSTRIES[n % 4], "339901" if n % 3 else "339902", n % 3 == 0) for n in range(40)}
+#: Each department's entries: the first thirty in YJJ's directory, 一般市场主体 and 餐饮服务 in turn, risk B every fifth;
+#: all forty in SCJ's, as 餐饮服务 (none of them may show in YJJ's searches).
+CATEGORIES = ("一般市场主体", "餐饮服务")
+
+
+def _spread_registry() -> None:
+    bulk.upsert_entities({"code": code, "name": f"分布测试企业{code[-3:]}", "entity_type": "enterprise",
+                          "industry_code": industry, "region_code": region, "address": "", "status": "active",
+                          "abnormal": abnormal, "blacklisted": False, "penalized_on": None, "complaints": 0,
+                          "credit_rating": None} for code, (industry, region, abnormal) in SPREAD.items())
+    yjj, scj = tenant_id("YJJ"), tenant_id("SCJ")
+    with tenant_scope(scj):
+        bulk.upsert_directory_entries(scj, [{"code": code, "category": "餐饮服务", "risk": "C", "tags": "",
+                                             "last_inspected_on": None} for code in SPREAD])
+    with tenant_scope(yjj):
+        bulk.upsert_directory_entries(yjj, [{"code": code, "category": CATEGORIES[n % 2], "risk": "B" if n % 5 == 0 else "C",
+                                             "tags": "", "last_inspected_on": None}
+                                            for n, code in enumerate(list(SPREAD)[:30])])
+
+
+def _expected(industry: str = "", region: str = "", abnormal: bool = False, category: str = "", risk: str = "",
+              q: str = "") -> list[str]:
+    """The codes YJJ's directory holds for these filters, in the order entries were added (their ids)."""
+    return [code for n, (code, (held_industry, held_region, held_abnormal)) in enumerate(list(SPREAD.items())[:30])
+            if held_industry.startswith(industry) and held_region.startswith(region or "3399")
+            and (held_abnormal or not abnormal) and CATEGORIES[n % 2].startswith(category)
+            and ("B" if n % 5 == 0 else "C").startswith(risk) and q in f"分布测试企业{code[-3:]}"]
+
+
+SEARCHES = ({"industry": "C36"}, {"industry": "C36", "category": "一般市场主体"}, {"industry": "B", "category": "餐饮服务"},
+            {"region": "339902", "abnormal": True, "risk": "B"}, {"industry": "H", "q": "企业01"},
+            {"category": "餐饮服务"}, {"industry": "F5211", "region": "339901", "risk": "C"})
+
+
+def test_a_search_starting_from_few_entities_of_the_registry_finds_what_walking_the_directory_finds(app, monkeypatch):
+    """Where the registry's coded filters hold for few entities, PostgreSQL starts from them rather than walking the
+    directory (queries.FEW_ENTITIES): the same entries, page after page, in the same order, the department's own
+    only — whichever way each search is made (both forced here); on SQLite by walking alone."""
+    from spotcheck.tenants.directory import queries
+
+    decided: list[bool] = []
+    few_entities = queries._few_entities
+    monkeypatch.setattr(queries, "_few_entities", lambda filters: decided.append(few_entities(filters)) or decided[-1])
+    with app.app_context():
+        try:
+            _spread_registry()
+            with tenant_scope(tenant_id("YJJ")):
+                for fields in SEARCHES:
+                    expected = _expected(**fields)
+                    wanted = Filters(region=fields.get("region", "3399"), flags=["abnormal"] if fields.get("abnormal") else [],
+                                     **{k: v for k, v in fields.items() if k not in ("region", "abnormal")})
+                    for few in (0, 10 ** 9):  # never, and whenever a coded filter is asked
+                        monkeypatch.setattr(queries, "FEW_ENTITIES", few)
+                        codes, after = [], 0
+                        while True:
+                            page = search_directory(wanted, after=after, limit=4)
+                            codes += [entry.entity.code for entry in page.rows]
+                            if page.next_after is None:
+                                break
+                            after = page.next_after
+                        assert codes == expected, (fields, few)
+        finally:
+            db.session.rollback()
+    if app.config["DATABASE_URL"].startswith("postgresql"):
+        assert True in decided and False in decided  # each way was taken
