@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.directory import bulk
+from spotcheck.tenants.directory import bulk, queries
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.queries import Filters, search_directory
 from tests.support.helpers import make_app, migrate_to, tenant_id
@@ -197,8 +197,6 @@ def test_a_search_starting_from_few_entities_of_the_registry_finds_what_walking_
     """Where the registry's coded filters hold for few entities, PostgreSQL starts from them rather than walking the
     directory (queries.FEW_ENTITIES): the same entries, page after page, in the same order, the department's own
     only — whichever way each search is made (both forced here); on SQLite by walking alone."""
-    from spotcheck.tenants.directory import queries
-
     decided: list[bool] = []
     few_entities = queries._few_entities
     monkeypatch.setattr(queries, "_few_entities", lambda filters: decided.append(few_entities(filters)) or decided[-1])
