@@ -159,9 +159,15 @@ def test_a_search_asked_again_and_again_is_planned_for_what_it_asks_each_time(po
 #: Forty entities of a region of their own (3399…): four industries, two districts, every third on the 经营异常名录.
 INDUSTRIES = ("C3670", "H6210", "F5211", "B0610")
 SPREAD = {f"SPREAD-{n:03d}": (INDUSTRIES[n % 4], "339901" if n % 3 else "339902", n % 3 == 0) for n in range(40)}
-#: Each department's entries: the first thirty in YJJ's directory, 一般市场主体 and 餐饮服务 in turn, risk B every fifth;
-#: all forty in SCJ's, as 餐饮服务 (none of them may show in YJJ's searches).
-CATEGORIES = ("一般市场主体", "餐饮服务")
+#: The first thirty are in YJJ's directory (:func:`_yjj_entry`); all forty in SCJ's, as 餐饮服务 (none of them may
+#: show in YJJ's searches).
+IN_YJJ = list(SPREAD)[:30]
+
+
+def _yjj_entry(number: int) -> tuple[str, str]:
+    """The category and risk class of YJJ's entry of the ``number``-th entity: 一般市场主体 and 餐饮服务 in turn, B
+    every fifth."""
+    return ("一般市场主体", "餐饮服务")[number % 2], "B" if number % 5 == 0 else "C"
 
 
 def _spread_registry() -> None:
@@ -174,23 +180,40 @@ def _spread_registry() -> None:
         bulk.upsert_directory_entries(scj, [{"code": code, "category": "餐饮服务", "risk": "C", "tags": "",
                                              "last_inspected_on": None} for code in SPREAD])
     with tenant_scope(yjj):
-        bulk.upsert_directory_entries(yjj, [{"code": code, "category": CATEGORIES[n % 2], "risk": "B" if n % 5 == 0 else "C",
-                                             "tags": "", "last_inspected_on": None}
-                                            for n, code in enumerate(list(SPREAD)[:30])])
+        bulk.upsert_directory_entries(yjj, [{"code": code, "category": _yjj_entry(n)[0], "risk": _yjj_entry(n)[1],
+                                             "tags": "", "last_inspected_on": None} for n, code in enumerate(IN_YJJ)])
 
 
-def _expected(industry: str = "", region: str = "", abnormal: bool = False, category: str = "", risk: str = "",
-              q: str = "") -> list[str]:
-    """The codes YJJ's directory holds for these filters, in the order entries were added (their ids)."""
-    return [code for n, (code, (held_industry, held_region, held_abnormal)) in enumerate(list(SPREAD.items())[:30])
-            if held_industry.startswith(industry) and held_region.startswith(region or "3399")
-            and (held_abnormal or not abnormal) and CATEGORIES[n % 2].startswith(category)
-            and ("B" if n % 5 == 0 else "C").startswith(risk) and q in f"分布测试企业{code[-3:]}"]
+def _expected(filters: Filters) -> list[str]:
+    """The codes YJJ's directory holds for ``filters``, in the order its entries were added (their ids)."""
+    found = []
+    for number, code in enumerate(IN_YJJ):
+        industry, region, abnormal = SPREAD[code]
+        category, risk = _yjj_entry(number)
+        if (industry.startswith(filters.industry) and region.startswith(filters.region)
+                and (abnormal or "abnormal" not in filters.flags) and category.startswith(filters.category)
+                and risk.startswith(filters.risk) and filters.q in f"分布测试企业{code[-3:]}"):
+            found.append(code)
+    return found
 
 
-SEARCHES = ({"industry": "C36"}, {"industry": "C36", "category": "一般市场主体"}, {"industry": "B", "category": "餐饮服务"},
-            {"region": "339902", "abnormal": True, "risk": "B"}, {"industry": "H", "q": "企业01"},
-            {"category": "餐饮服务"}, {"industry": "F5211", "region": "339901", "risk": "C"})
+#: Every search is of the region 3399… (this test's entities only).
+SEARCHES = (Filters(region="3399", industry="C36"), Filters(region="3399", industry="C36", category="一般市场主体"),
+            Filters(region="3399", industry="B", category="餐饮服务"),
+            Filters(region="339902", flags=["abnormal"], risk="B"), Filters(region="3399", industry="H", q="企业01"),
+            Filters(region="3399", category="餐饮服务"), Filters(region="339901", industry="F5211", risk="C"))
+
+
+def _all_pages(filters: Filters) -> list[str]:
+    """The codes of every page of a search of ``filters``, four a page."""
+    codes: list[str] = []
+    after = 0
+    while True:
+        page = search_directory(filters, after=after, limit=4)
+        codes += [entry.entity.code for entry in page.rows]
+        if page.next_after is None:
+            return codes
+        after = page.next_after
 
 
 def test_a_search_starting_from_few_entities_of_the_registry_finds_what_walking_the_directory_finds(app, monkeypatch):
@@ -199,26 +222,21 @@ def test_a_search_starting_from_few_entities_of_the_registry_finds_what_walking_
     only — whichever way each search is made (both forced here); on SQLite by walking alone."""
     decided: list[bool] = []
     few_entities = queries._few_entities
-    monkeypatch.setattr(queries, "_few_entities", lambda filters: decided.append(few_entities(filters)) or decided[-1])
+
+    def recorded(filters: Filters) -> bool:
+        decided.append(few_entities(filters))
+        return decided[-1]
+
+    monkeypatch.setattr(queries, "_few_entities", recorded)
     with app.app_context():
         try:
             _spread_registry()
             with tenant_scope(tenant_id("YJJ")):
-                for fields in SEARCHES:
-                    expected = _expected(**fields)
-                    wanted = Filters(region=fields.get("region", "3399"), flags=["abnormal"] if fields.get("abnormal") else [],
-                                     **{k: v for k, v in fields.items() if k not in ("region", "abnormal")})
+                for filters in SEARCHES:
                     for few in (0, 10 ** 9):  # never, and whenever a coded filter is asked
                         monkeypatch.setattr(queries, "FEW_ENTITIES", few)
-                        codes, after = [], 0
-                        while True:
-                            page = search_directory(wanted, after=after, limit=4)
-                            codes += [entry.entity.code for entry in page.rows]
-                            if page.next_after is None:
-                                break
-                            after = page.next_after
-                        assert codes == expected, (fields, few)
+                        assert _all_pages(filters) == _expected(filters), (filters, few)
         finally:
             db.session.rollback()
     if app.config["DATABASE_URL"].startswith("postgresql"):
-        assert True in decided and False in decided  # each way was taken
+        assert set(decided) == {False, True}  # each way was taken
