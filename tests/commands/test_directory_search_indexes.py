@@ -240,3 +240,40 @@ def test_a_search_starting_from_few_entities_of_the_registry_finds_what_walking_
             db.session.rollback()
     if app.config["DATABASE_URL"].startswith("postgresql"):
         assert set(decided) == {False, True}  # each way was taken
+
+
+def _walked(_statement) -> bool:
+    """As if the planner would walk the directory for any search."""
+    return True
+
+
+def test_a_search_whose_first_stretch_of_the_directory_holds_too_few_matches_finds_the_rest_either_way(app, monkeypatch):
+    """A search the planner would walk walks a first stretch of the directory's ids, then — with less than a page
+    there — looks the rest up from the registry's side or walks on (queries.WALKED_FIRST, LOOKUP_IN_ENTRIES): the
+    same entries, page after page, in the same order, the department's own only, whichever way is taken (each forced
+    here, the walk too — a directory this small is not walked —, with stretches of one id, so that every page is
+    found partly in the stretch and partly after it)."""
+    decided: list[bool] = []
+    lookups_pay, walks = queries._lookups_pay, queries._walks
+
+    def recorded(*args, **kwargs) -> bool:
+        decided.append(lookups_pay(*args, **kwargs))
+        return decided[-1]
+
+    monkeypatch.setattr(queries, "_lookups_pay", recorded)
+    monkeypatch.setattr(queries, "FEW_ENTITIES", 0)
+    with app.app_context():
+        try:
+            _spread_registry()
+            with tenant_scope(tenant_id("YJJ")):
+                for filters in (*SEARCHES, Filters(q="分布测试企业"), Filters(q="企业01", category="一般市场主体")):
+                    for stretch, lookup, planned in ((1, 0, _walked), (1, 10 ** 9, _walked), (10 ** 9, 0, _walked),
+                                                     (1, 0, walks)):
+                        monkeypatch.setattr(queries, "WALKED_FIRST", stretch)
+                        monkeypatch.setattr(queries, "LOOKUP_IN_ENTRIES", lookup)
+                        monkeypatch.setattr(queries, "_walks", planned)
+                        assert _all_pages(filters) == _expected(filters), (filters, stretch, lookup, planned)
+        finally:
+            db.session.rollback()
+    if app.config["DATABASE_URL"].startswith("postgresql"):
+        assert set(decided) == {False, True}  # each way was taken

@@ -100,13 +100,18 @@ def name_holds(column, text: str):
 COMMON_NAME_SHARE = 0.005
 
 
-def _planned_rows(statement: sa.Select) -> float:
-    """How many rows the planner expects ``statement`` to give (``EXPLAIN``: planned for its values, not run —
-    asked under :func:`~spotcheck.core.database.searching`, or a prepared statement's generic plan would answer for
-    any values). PostgreSQL only."""
+def _plan(statement: sa.Select) -> dict:
+    """The planner's plan of ``statement`` (``EXPLAIN``: planned for its values, not run — asked under
+    :func:`~spotcheck.core.database.searching`, or a prepared statement's generic plan would answer for any values;
+    the session's tenant criteria are not added). PostgreSQL only."""
     compiled = statement.compile(db.session.get_bind())
-    plan = db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
-    return float(plan[0]["Plan"]["Plan Rows"])
+    return db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}",
+                                                   compiled.params).scalar_one()[0]["Plan"]
+
+
+def _planned_rows(statement: sa.Select) -> float:
+    """How many rows the planner expects ``statement`` to give (:func:`_plan`)."""
+    return float(_plan(statement)["Plan Rows"])
 
 
 def _common_in_names(text: str) -> bool:
@@ -122,25 +127,27 @@ def _common_in_names(text: str) -> bool:
         >= COMMON_NAME_SHARE * names
 
 
-def _name_contains(text: str):
+def _name_contains(text: str, *, looked_up: bool = False):
     """The entity's name contains ``text``. On PostgreSQL a rare one or two characters (钱顺, 临安) are looked up in
     the index of the names' characters (:func:`name_holds`): pg_trgm's trigrams, which serve a longer text, cannot
-    find fewer than three characters; common ones (餐饮) are matched as they come (:func:`_common_in_names`)."""
-    if len(text) <= 2 and dialect() == "postgresql" and not _common_in_names(text):
+    find fewer than three characters; common ones (餐饮) are matched as they come (:func:`_common_in_names`) — unless
+    the entities are ``looked_up`` whatever their number (:func:`_walked_then_looked_up`)."""
+    if len(text) <= 2 and dialect() == "postgresql" and (looked_up or not _common_in_names(text)):
         return name_holds(Entity.name, text)
     return Entity.name.contains(text, autoescape=True)
 
 
-def _entity_conditions(filters: Filters) -> list:
-    """The filters on the registry's columns: the name or the start of the code (``q``), then
-    :func:`_coded_conditions`."""
+def _entity_conditions(filters: Filters, *, looked_up: bool = False) -> list:
+    """The filters on the registry's columns: the name or the start of the code (``q``, in a form an index finds
+    when the entities are ``looked_up``), then :func:`_coded_conditions`."""
     conditions = []
     q = filters.q.strip()
     if q:
+        name = _name_contains(q, looked_up=looked_up)
         if q.isascii() and q.replace("-", "").isalnum() and len(q) >= 4:
-            conditions.append(sa.or_(Entity.code.startswith(q.upper(), autoescape=True), _name_contains(q)))
+            conditions.append(sa.or_(Entity.code.startswith(q.upper(), autoescape=True), name))
         else:
-            conditions.append(_name_contains(q))
+            conditions.append(name)
     return conditions + _coded_conditions(filters)
 
 
@@ -210,42 +217,109 @@ def _entry_conditions(filters: Filters) -> list:
 
 
 #: A directory search whose coded registry filters (:func:`_coded_conditions`) the planner expects to hold for at most
-#: this many entities starts from those entities (:func:`search_directory`): some 0.1 s of look-ups at most (5–10 µs
-#: an entity), whatever else is asked — where a walk that finds its page at once takes 10 ms.
-FEW_ENTITIES = 15_000
+#: this many entities starts from those entities (:func:`search_directory`): some 50 ms of look-ups (5–10 µs an
+#: entity) where a walk that finds its page at once takes 10 ms. Not more: flags go together (经营异常 and 投诉), and
+#: an estimate of 12,000–13,000 entities held for 50,000 and more at ten million (0.25–0.33 s of look-ups, where a
+#: first stretch walked found the page in 0.05 s: :func:`_walked_then_looked_up`).
+FEW_ENTITIES = 5_000
 #: How the entries of those few entities are found: each entity's own looked up in the directory's index (a nested
 #: loop), never by hashing the department's whole directory, which the planner, pricing look-ups high, preferred
 #: from some ten thousand entities on (0.5 s at a million).
 LOOKED_UP = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
+#: Any other search the planner would walk first walks this stretch of entry ids (some 50 ms at most at ten million):
+#: a page of matches there, and the search is done, as for most; otherwise its matches are sparse, and the rest is
+#: looked up or walked on (:func:`_walked_then_looked_up`).
+WALKED_FIRST = 200_000
+#: How a search the planner would walk walks that stretch and what follows it: as the planner would have, in the
+#: order of the entry ids, nothing sorted or hashed — told where the stretch ends, and so expecting few entries in
+#: it, the planner started from the registry's side instead (面馆 and deregistered: every deregistered entity read,
+#: 0.24 s against 0.14 s walked at ten million).
+WALKED = {**LOOKED_UP, "enable_sort": "off"}
+#: What finding one entity's entry costs, in entries walked: 4–5 µs against 0.25 µs an entry (measured at ten
+#: million: 一般市场主体 and industry C36, 103,000 entities looked up in 0.43–0.53 s, the directory walked in 2.4–2.8 s).
+LOOKUP_IN_ENTRIES = 20
 
 
-def directory_query(filters: Filters, *, after: int = 0) -> sa.Select:
+def directory_query(filters: Filters, *, after: int = 0, looked_up: bool = False) -> sa.Select:
     """The current department's directory entries matching ``filters`` after entry ``after``, by entry id: what
-    :func:`search_directory` pages through."""
+    :func:`search_directory` pages through (its name in the form an index finds when the entities are
+    ``looked_up``)."""
     return (sa.select(DirectoryEntry).join(DirectoryEntry.entity).options(contains_eager(DirectoryEntry.entity))
-            .where(DirectoryEntry.id > after, *_entity_conditions(filters), *_entry_conditions(filters))
+            .where(DirectoryEntry.id > after, *_entity_conditions(filters, looked_up=looked_up),
+                   *_entry_conditions(filters))
             .order_by(DirectoryEntry.id))
 
 
 def search_directory(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE) -> Page:
     """The current department's directory entries matching ``filters`` (keyset by entry id).
 
-    PostgreSQL walks the directory in the order of its ids until it has a page, unless the coded registry filters
-    hold for few entities (:data:`FEW_ENTITIES`): then it starts from those entities, and a page is found in their
-    number of look-ups even where the directory's own filters and the registry's rarely meet (一般市场主体 and
-    industry C36: a walk through the whole directory, 0.6 s at a million and 3.9 s at ten million)."""
+    PostgreSQL starts from the entities the coded registry filters hold for when they are few
+    (:data:`FEW_ENTITIES`); otherwise it finds the page as the planner would, except that where the planner would
+    walk the directory in the order of its ids and a first stretch holds less than a page, the rest is looked up
+    from the entities the registry filters hold for when that costs less than walking on
+    (:func:`_walked_then_looked_up`) — a page is then found in their number of look-ups even where the directory's
+    own filters and the registry's rarely meet (一般市场主体 and industry C36: a walk through the whole directory,
+    0.6 s at a million and 2.3 s at ten million, against 0.5–0.6 s)."""
+    wanted = limit + 1
     with searching():  # the conditions too: the commonness of a name is planned for it (_common_in_names)
         query = directory_query(filters, after=after)
-        if dialect() == "postgresql" and _few_entities(filters):
-            query = query.where(DirectoryEntry.id.in_(_looked_up(query, limit + 1)))
-        rows = list(db.session.scalars(query.limit(limit + 1)))
+        if dialect() != "postgresql":
+            rows = list(db.session.scalars(query.limit(wanted)))
+        elif _few_entities(filters):
+            rows = _page_of(query, _looked_up(filters, after, wanted), wanted)
+        else:
+            rows = _walked_then_looked_up(filters, query, after, wanted)
     return Page(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
 
 
-def _looked_up(query: sa.Select, wanted: int) -> list[int]:
-    """The ids of the first ``wanted`` entries of ``query``, all its entries found first (:data:`LOOKED_UP`) — no
-    LIMIT for the planner to walk towards — then sorted."""
-    ids = query.with_only_columns(DirectoryEntry.id).order_by(None).offset(0).subquery()
+def _walked_then_looked_up(filters: Filters, query: sa.Select, after: int, wanted: int) -> list:
+    """The first ``wanted`` entries of ``query`` (the search after entry ``after``), as the planner would find them
+    — unless it would walk the directory (:func:`_walks`): then those of the first :data:`WALKED_FIRST` entry ids,
+    walked; and, if short, those after — looked up from their entities when the planner expects fewer of those than
+    a :data:`LOOKUP_IN_ENTRIES`-th of the entries a walk would read, else walked on."""
+    if not _walks(query.limit(wanted)):
+        return list(db.session.scalars(query.limit(wanted)))
+    end = after + WALKED_FIRST
+    with local_settings(WALKED):
+        rows = list(db.session.scalars(query.where(DirectoryEntry.id <= end).limit(wanted)))
+    if len(rows) == wanted:
+        return rows
+    rest = query.where(DirectoryEntry.id > end)
+    if _lookups_pay(filters, after, end, found=len(rows), wanted=wanted):
+        return rows + _page_of(rest, _looked_up(filters, end, wanted - len(rows)), wanted - len(rows))
+    with local_settings(WALKED):
+        return rows + list(db.session.scalars(rest.limit(wanted - len(rows))))
+
+
+#: The directory's primary key, read in order by a walk.
+DIRECTORY_KEY = f"pk_{DirectoryEntry.__tablename__}"  # the naming convention's (core.database)
+
+
+def _walks(statement: sa.Select) -> bool:
+    """Whether the planner would find the entries of ``statement`` by walking the directory in the order of its
+    ids (its primary key read in order, nothing sorted or hashed)."""
+    tenant = current_tenant_id()
+    nodes = [_plan(statement.where(*([DirectoryEntry.tenant_id == tenant] if tenant is not None else [])))]
+    walked = False
+    while nodes:
+        node = nodes.pop()
+        if node["Node Type"] in ("Sort", "Incremental Sort", "Hash"):
+            return False
+        walked = walked or node.get("Index Name") == DIRECTORY_KEY
+        nodes += node.get("Plans", [])
+    return walked
+
+
+def _page_of(query: sa.Select, ids: list[int], wanted: int) -> list:
+    """The entries of ``query`` among ``ids`` (found by :func:`_looked_up`), in order."""
+    return list(db.session.scalars(query.where(DirectoryEntry.id.in_(ids)).limit(wanted)))
+
+
+def _looked_up(filters: Filters, after: int, wanted: int) -> list[int]:
+    """The ids of the first ``wanted`` entries matching ``filters`` after entry ``after``, all of them found first
+    from their entities (:data:`LOOKED_UP`) — no LIMIT for the planner to walk towards — then sorted."""
+    ids = directory_query(filters, after=after, looked_up=True).with_only_columns(DirectoryEntry.id) \
+        .order_by(None).offset(0).subquery()
     with local_settings(LOOKED_UP):
         return list(db.session.scalars(sa.select(ids.c.id).order_by(ids.c.id).limit(wanted)))
 
@@ -256,6 +330,27 @@ def _few_entities(filters: Filters) -> bool:
     search read all its entities."""
     coded = _coded_conditions(filters)
     return bool(coded) and _planned_rows(sa.select(Entity.id).where(*coded)) <= FEW_ENTITIES
+
+
+def _lookups_pay(filters: Filters, after: int, end: int, *, found: int, wanted: int) -> bool:
+    """Whether the planner expects the registry filters (the name among them: a first stretch of the directory
+    held too few matches for it to be common there) to hold for fewer entities than a :data:`LOOKUP_IN_ENTRIES`-th
+    of the entries a walk after entry ``end`` would read: all the department's entries left when the stretch after
+    ``after`` held none of the ``wanted``, else as many stretches as the ``found`` there say the rest needs."""
+    conditions = _entity_conditions(filters, looked_up=True)
+    if not conditions:
+        return False
+    left = _planned_entries(end)
+    if found:
+        left = min(left, (wanted - found) * (_planned_entries(after) - left) / found)
+    return _planned_rows(sa.select(Entity.id).where(*conditions)) * LOOKUP_IN_ENTRIES <= left
+
+
+def _planned_entries(after: int) -> float:
+    """How many of the department's entries the planner expects after entry ``after``."""
+    tenant = current_tenant_id()
+    return _planned_rows(sa.select(DirectoryEntry.id).where(
+        DirectoryEntry.id > after, *([DirectoryEntry.tenant_id == tenant] if tenant is not None else [])))
 
 
 def directory_categories() -> list[str]:
