@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from spotcheck.core.database import db
+from spotcheck.core.database import db, local_settings, searching
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory import bulk, queries
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
@@ -251,8 +251,8 @@ def test_a_search_whose_first_stretch_of_the_directory_holds_too_few_matches_fin
     """A search the planner would walk walks a first stretch of the directory's ids, then — with less than a page
     there — looks the rest up from the registry's side or walks on (queries.WALKED_FIRST, LOOKUP_IN_ENTRIES): the
     same entries, page after page, in the same order, the department's own only, whichever way is taken (each forced
-    here, the walk too — a directory this small is not walked —, with stretches of one id, so that every page is
-    found partly in the stretch and partly after it)."""
+    here, the walk too — a directory this small is not walked —, with stretches of one id, so that pages are found
+    partly in the stretch and partly after it, or wholly after it)."""
     decided: list[bool] = []
     lookups_pay, walks = queries._lookups_pay, queries._walks
 
@@ -277,3 +277,31 @@ def test_a_search_whose_first_stretch_of_the_directory_holds_too_few_matches_fin
             db.session.rollback()
     if app.config["DATABASE_URL"].startswith("postgresql"):
         assert set(decided) == {False, True}  # each way was taken
+
+
+#: Plans priced as on a directory of millions, where walking it in id order is the cheap way to a first page.
+WALK_CHEAP = {"enable_seqscan": "off", "enable_bitmapscan": "off", "enable_sort": "off", "enable_hashjoin": "off",
+              "enable_mergejoin": "off"}
+
+
+@pytest.mark.postgres
+def test_a_plan_walking_the_directory_is_told_from_one_reading_it_by_id_for_another_table(postgres_url):
+    """The stretch walked first (queries.WALKED_FIRST) is for a search the planner would walk: one whose plan starts by
+    reading the directory's primary key in order — not one that sorts what it found, nor one that reads the key only
+    to fetch the entries another table names (a tag). PostgreSQL only: its plans."""
+    app = make_app(postgres_url)
+    with app.app_context():
+        try:
+            _spread_registry()
+            with tenant_scope(tenant_id("YJJ")), searching():
+                walked = queries.directory_query(Filters(region="3399")).limit(5)
+                with local_settings(WALK_CHEAP):
+                    assert queries._walks(walked)
+                with local_settings({"enable_indexscan": "off", "enable_bitmapscan": "off"}):
+                    assert not queries._walks(walked)  # read whole and sorted
+                with local_settings({**WALK_CHEAP, "enable_sort": "on"}):
+                    assert not queries._walks(queries.directory_query(Filters(tag="老字号")).limit(5))
+        finally:
+            db.session.rollback()
+            db.session.remove()
+            db.engine.dispose()

@@ -104,7 +104,7 @@ def _plan(statement: sa.Select) -> dict:
     """The planner's plan of ``statement`` (``EXPLAIN``: planned for its values, not run — asked under
     :func:`~spotcheck.core.database.searching`, or a prepared statement's generic plan would answer for any values;
     the session's tenant criteria are not added). PostgreSQL only."""
-    compiled = statement.compile(db.session.get_bind())
+    compiled = statement.compile(db.session.get_bind(), compile_kwargs={"render_postcompile": True})
     return db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}",
                                                    compiled.params).scalar_one()[0]["Plan"]
 
@@ -222,18 +222,18 @@ def _entry_conditions(filters: Filters) -> list:
 #: an estimate of 12,000–13,000 entities held for 50,000 and more at ten million (0.25–0.33 s of look-ups, where a
 #: first stretch walked found the page in 0.05 s: :func:`_walked_then_looked_up`).
 FEW_ENTITIES = 5_000
-#: How the entries of those few entities are found: each entity's own looked up in the directory's index (a nested
-#: loop), never by hashing the department's whole directory, which the planner, pricing look-ups high, preferred
-#: from some ten thousand entities on (0.5 s at a million).
+#: How the entries of entities looked up are found (:func:`_looked_up`): each entity's own through the directory's
+#: index (a nested loop), hash and merge joins priced out of the plan — the planner, pricing look-ups high, hashed
+#: the department's whole directory from some ten thousand entities on (0.5 s at a million).
 LOOKED_UP = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
 #: Any other search the planner would walk first walks this stretch of entry ids (some 50 ms at most at ten million):
 #: a page of matches there, and the search is done, as for most; otherwise its matches are sparse, and the rest is
 #: looked up or walked on (:func:`_walked_then_looked_up`).
 WALKED_FIRST = 200_000
 #: How a search the planner would walk walks that stretch and what follows it: as the planner would have, in the
-#: order of the entry ids, nothing sorted or hashed — told where the stretch ends, and so expecting few entries in
-#: it, the planner started from the registry's side instead (面馆 and deregistered: every deregistered entity read,
-#: 0.24 s against 0.14 s walked at ten million).
+#: order of the entry ids — sorts, hash and merge joins priced out of the plan. Told where the stretch ends, and so
+#: expecting few entries in it, the planner otherwise started from the registry's side and sorted (面馆 and
+#: deregistered: every deregistered entity read, 0.24 s against 0.14 s walked at ten million).
 WALKED = {**LOOKED_UP, "enable_sort": "off"}
 #: What finding one entity's entry costs, in entries walked: 4–5 µs against 0.25 µs an entry (measured at ten
 #: million: 一般市场主体 and industry C36, 103,000 entities looked up in 0.43–0.53 s, the directory walked in 2.4–2.8 s).
@@ -259,7 +259,7 @@ def search_directory(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE
     from the entities the registry filters hold for when that costs less than walking on
     (:func:`_walked_then_looked_up`) — a page is then found in their number of look-ups even where the directory's
     own filters and the registry's rarely meet (一般市场主体 and industry C36: a walk through the whole directory,
-    0.6 s at a million and 2.3 s at ten million, against 0.5–0.6 s)."""
+    0.6 s at a million and 2.3 s at ten million; looked up after the stretch, 0.15 and 0.5 s)."""
     wanted = limit + 1
     with searching():  # the conditions too: the commonness of a name is planned for it (_common_in_names)
         query = directory_query(filters, after=after)
@@ -275,8 +275,8 @@ def search_directory(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE
 def _walked_then_looked_up(filters: Filters, query: sa.Select, after: int, wanted: int) -> list:
     """The first ``wanted`` entries of ``query`` (the search after entry ``after``), as the planner would find them
     — unless it would walk the directory (:func:`_walks`): then those of the first :data:`WALKED_FIRST` entry ids,
-    walked; and, if short, those after — looked up from their entities when the planner expects fewer of those than
-    a :data:`LOOKUP_IN_ENTRIES`-th of the entries a walk would read, else walked on."""
+    walked; and, if short, those after — looked up from their entities when the planner expects at most a
+    :data:`LOOKUP_IN_ENTRIES`-th as many of those as the entries a walk would read, else walked on."""
     if not _walks(query.limit(wanted)):
         return list(db.session.scalars(query.limit(wanted)))
     end = after + WALKED_FIRST
@@ -297,17 +297,18 @@ DIRECTORY_KEY = f"pk_{DirectoryEntry.__tablename__}"  # the naming convention's 
 
 def _walks(statement: sa.Select) -> bool:
     """Whether the planner would find the entries of ``statement`` by walking the directory in the order of its
-    ids (its primary key read in order, nothing sorted or hashed)."""
+    ids: its plan's driving side — from the top, each node's outer input — ends in a read of the directory's primary
+    key, with nothing sorted, hashed or merged on the way (the key read as the inner side of a loop, an entry looked
+    up by id, is no walk)."""
     tenant = current_tenant_id()
-    nodes = [_plan(statement.where(*([DirectoryEntry.tenant_id == tenant] if tenant is not None else [])))]
-    walked = False
-    while nodes:
-        node = nodes.pop()
-        if node["Node Type"] in ("Sort", "Incremental Sort", "Hash"):
+    node = _plan(statement.where(*([DirectoryEntry.tenant_id == tenant] if tenant is not None else [])))
+    while True:
+        if node["Node Type"] in ("Sort", "Incremental Sort", "Hash", "Hash Join", "Merge Join"):
             return False
-        walked = walked or node.get("Index Name") == DIRECTORY_KEY
-        nodes += node.get("Plans", [])
-    return walked
+        inputs = [child for child in node.get("Plans", []) if child.get("Parent Relationship") in ("Outer", None)]
+        if not inputs:
+            return node.get("Index Name") == DIRECTORY_KEY
+        node = inputs[0]
 
 
 def _page_of(query: sa.Select, ids: list[int], wanted: int) -> list:
@@ -333,11 +334,11 @@ def _few_entities(filters: Filters) -> bool:
 
 
 def _lookups_pay(filters: Filters, after: int, end: int, *, found: int, wanted: int) -> bool:
-    """Whether the planner expects the registry filters (the name among them: a first stretch of the directory
-    held too few matches for it to be common there) to hold for fewer entities than a :data:`LOOKUP_IN_ENTRIES`-th
-    of the entries a walk after entry ``end`` would read: all the department's entries left when the stretch after
-    ``after`` held none of the ``wanted``, else as many stretches as the ``found`` there say the rest needs."""
-    conditions = _entity_conditions(filters, looked_up=True)
+    """Whether the planner expects the registry filters, as the search asks them, to hold for at most a
+    :data:`LOOKUP_IN_ENTRIES`-th as many entities as the entries a walk after entry ``end`` would read: all the
+    department's entries left when the stretch after ``after`` held none of the ``wanted``, else as many stretches
+    as the ``found`` there say the rest needs. Estimates the planner gets wrong only make the search slower."""
+    conditions = _entity_conditions(filters)  # a common pair of characters estimated as matched (_common_in_names)
     if not conditions:
         return False
     left = _planned_entries(end)
