@@ -291,15 +291,16 @@ def _walked_then_looked_up(filters: Filters, query: sa.Select, after: int, wante
         return rows + list(db.session.scalars(rest.limit(wanted - len(rows))))
 
 
-#: The directory's primary key, read in order by a walk.
-DIRECTORY_KEY = f"pk_{DirectoryEntry.__tablename__}"  # the naming convention's (core.database)
+#: The indexes a walk reads in the order of the entry ids: the directory's primary key (the naming convention's,
+#: core.database), and the tags' index of their entries (a search by a common tag walks the tags).
+WALKED_INDEXES = (f"pk_{DirectoryEntry.__tablename__}", "ix_directory_entry_tag_entry_id")
 
 
 def _walks(statement: sa.Select) -> bool:
     """Whether the planner would find the entries of ``statement`` by walking the directory in the order of its
-    ids: its plan's driving side — from the top, each node's outer input — ends in a read of the directory's primary
-    key, with nothing sorted, hashed or merged on the way (the key read as the inner side of a loop, an entry looked
-    up by id, is no walk)."""
+    ids: its plan's driving side — from the top, each node's outer input — ends in a read of one of
+    :data:`WALKED_INDEXES`, with nothing sorted, hashed or merged on the way (the directory's key read as the inner
+    side of a loop, an entry looked up by id, is no walk)."""
     tenant = current_tenant_id()
     node = _plan(statement.where(*([DirectoryEntry.tenant_id == tenant] if tenant is not None else [])))
     while True:
@@ -307,7 +308,7 @@ def _walks(statement: sa.Select) -> bool:
             return False
         inputs = [child for child in node.get("Plans", []) if child.get("Parent Relationship") in ("Outer", None)]
         if not inputs:
-            return node.get("Index Name") == DIRECTORY_KEY
+            return node.get("Index Name") in WALKED_INDEXES
         node = inputs[0]
 
 
