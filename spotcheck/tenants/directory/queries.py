@@ -292,8 +292,9 @@ def _walked_then_looked_up(filters: Filters, query: sa.Select, after: int, wante
 
 
 #: The indexes a walk reads in the order of the entry ids: the directory's primary key (the naming convention's,
-#: core.database), and the tags' index of their entries (a search by a common tag walks the tags).
-WALKED_INDEXES = (f"pk_{DirectoryEntry.__tablename__}", "ix_directory_entry_tag_entry_id")
+#: core.database), and the two of the tags that give a tag's entries in entry order — its index of their entries
+#: and its key (department, tag, entry): a search by a common tag walks the tags (重点监管 at ten million: 545,000).
+WALKED_INDEXES = (f"pk_{DirectoryEntry.__tablename__}", "ix_directory_entry_tag_entry_id", "directory_entry_tag_pkey")
 
 
 def _walks(statement: sa.Select) -> bool:
