@@ -224,22 +224,25 @@ def _joint_models() -> list[Any]:
     return [mapper.class_ for mapper in Model.registry.mappers if issubclass(mapper.class_, JointShared)]
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _scope_orm_statement(state: sa.orm.ORMExecuteState) -> None:
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
+def scoped(statement: Any) -> Any:
+    """``statement`` with the current scope's criteria, as the session runs it (for a statement compiled and run past
+    the session, such as an ``EXPLAIN`` of it)."""
     scope = _scope.get()
     if scope.all_tenants:
-        return
-    state.statement = state.statement.options(
+        return statement
+    statement = statement.options(
         with_loader_criteria(TenantOwned, _tenant_criteria(scope), include_aliases=True),
         with_loader_criteria(SharedWithReceiver, _shared_criteria(scope), include_aliases=True),
     )
     if scope.joint_campaign_id is not None and scope.tenant_id is not None and not scope.platform:
-        state.statement = state.statement.options(*_joint_scope_options(scope))
-    else:
-        state.statement = state.statement.options(
-            with_loader_criteria(JointShared, _joint_criteria(scope), include_aliases=True))
+        return statement.options(*_joint_scope_options(scope))
+    return statement.options(with_loader_criteria(JointShared, _joint_criteria(scope), include_aliases=True))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_orm_statement(state: sa.orm.ORMExecuteState) -> None:
+    if state.is_select or state.is_update or state.is_delete:
+        state.statement = scoped(state.statement)
 
 
 @event.listens_for(Session, "before_flush")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager
 
 from spotcheck.core.database import db, dialect, get_row, is_row_id, local_settings, searching
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.scoping import current_tenant_id
+from spotcheck.core.scoping import current_tenant_id, scoped
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.directory.checks import risk_code
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
@@ -101,10 +101,10 @@ COMMON_NAME_SHARE = 0.005
 
 
 def _plan(statement: sa.Select) -> dict:
-    """The planner's plan of ``statement`` (``EXPLAIN``: planned for its values, not run — asked under
-    :func:`~spotcheck.core.database.searching`, or a prepared statement's generic plan would answer for any values;
-    the session's tenant criteria are not added). PostgreSQL only."""
-    compiled = statement.compile(db.session.get_bind(), compile_kwargs={"render_postcompile": True})
+    """The planner's plan of ``statement`` with the current scope's criteria, as the session would run it
+    (``EXPLAIN``: planned for its values, not run — asked under :func:`~spotcheck.core.database.searching`, or a
+    prepared statement's generic plan would answer for any values). PostgreSQL only."""
+    compiled = scoped(statement).compile(db.session.get_bind(), compile_kwargs={"render_postcompile": True})
     return db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}",
                                                    compiled.params).scalar_one()[0]["Plan"]
 
@@ -112,6 +112,11 @@ def _plan(statement: sa.Select) -> dict:
 def _planned_rows(statement: sa.Select) -> float:
     """How many rows the planner expects ``statement`` to give (:func:`_plan`)."""
     return float(_plan(statement)["Plan Rows"])
+
+
+def _planned_entities(*conditions) -> float:
+    """How many registry entities the planner expects to meet ``conditions``."""
+    return _planned_rows(sa.select(Entity.id).where(*conditions))
 
 
 def _common_in_names(text: str) -> bool:
@@ -123,8 +128,7 @@ def _common_in_names(text: str) -> bool:
     names = db.session.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = 'entity'::regclass")).scalar()
     if not names or names <= 0:
         return False
-    return _planned_rows(sa.select(Entity.id).where(Entity.name.contains(text, autoescape=True))) \
-        >= COMMON_NAME_SHARE * names
+    return _planned_entities(Entity.name.contains(text, autoescape=True)) >= COMMON_NAME_SHARE * names
 
 
 def _name_contains(text: str, *, looked_up: bool = False):
@@ -284,16 +288,17 @@ def _walked_then_looked_up(filters: Filters, query: sa.Select, after: int, wante
         rows = list(db.session.scalars(query.where(DirectoryEntry.id <= end).limit(wanted)))
     if len(rows) == wanted:
         return rows
-    rest = query.where(DirectoryEntry.id > end)
+    rest, short = query.where(DirectoryEntry.id > end), wanted - len(rows)
     if _lookups_pay(filters, after, end, found=len(rows), wanted=wanted):
-        return rows + _page_of(rest, _looked_up(filters, end, wanted - len(rows)), wanted - len(rows))
+        return rows + _page_of(rest, _looked_up(filters, end, short), short)
     with local_settings(WALKED):
-        return rows + list(db.session.scalars(rest.limit(wanted - len(rows))))
+        return rows + list(db.session.scalars(rest.limit(short)))
 
 
 #: The indexes a walk reads in the order of the entry ids: the directory's primary key (the naming convention's,
-#: core.database), and the two of the tags that give a tag's entries in entry order — its index of their entries
-#: and its key (department, tag, entry): a search by a common tag walks the tags (重点监管 at ten million: 545,000).
+#: core.database), and the two of the tags (migration 0043) that give a tag's entries in entry order — its index of
+#: their entries and its key (department, tag, entry): a search by a common tag walks the tags (重点监管 at ten
+#: million: 545,000).
 WALKED_INDEXES = (f"pk_{DirectoryEntry.__tablename__}", "ix_directory_entry_tag_entry_id", "directory_entry_tag_pkey")
 
 
@@ -302,8 +307,7 @@ def _walks(statement: sa.Select) -> bool:
     ids: its plan's driving side — from the top, each node's outer input — ends in a read of one of
     :data:`WALKED_INDEXES`, with nothing sorted, hashed or merged on the way (the directory's key read as the inner
     side of a loop, an entry looked up by id, is no walk)."""
-    tenant = current_tenant_id()
-    node = _plan(statement.where(*([DirectoryEntry.tenant_id == tenant] if tenant is not None else [])))
+    node = _plan(statement)
     while True:
         if node["Node Type"] in ("Sort", "Incremental Sort", "Hash", "Hash Join", "Merge Join"):
             return False
@@ -332,7 +336,7 @@ def _few_entities(filters: Filters) -> bool:
     name is left out: its share is a guess (:func:`_common_in_names`), and one guessed rare but common would make the
     search read all its entities."""
     coded = _coded_conditions(filters)
-    return bool(coded) and _planned_rows(sa.select(Entity.id).where(*coded)) <= FEW_ENTITIES
+    return bool(coded) and _planned_entities(*coded) <= FEW_ENTITIES
 
 
 def _lookups_pay(filters: Filters, after: int, end: int, *, found: int, wanted: int) -> bool:
@@ -346,14 +350,12 @@ def _lookups_pay(filters: Filters, after: int, end: int, *, found: int, wanted: 
     left = _planned_entries(end)
     if found:
         left = min(left, (wanted - found) * (_planned_entries(after) - left) / found)
-    return _planned_rows(sa.select(Entity.id).where(*conditions)) * LOOKUP_IN_ENTRIES <= left
+    return _planned_entities(*conditions) * LOOKUP_IN_ENTRIES <= left
 
 
 def _planned_entries(after: int) -> float:
     """How many of the department's entries the planner expects after entry ``after``."""
-    tenant = current_tenant_id()
-    return _planned_rows(sa.select(DirectoryEntry.id).where(
-        DirectoryEntry.id > after, *([DirectoryEntry.tenant_id == tenant] if tenant is not None else [])))
+    return _planned_rows(sa.select(DirectoryEntry.id).where(DirectoryEntry.id > after))
 
 
 def directory_categories() -> list[str]:
