@@ -6,9 +6,10 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export SPOTCHECK_ENV ?= development
 
-.PHONY: demo test test-fast chaos fuzz bench install install-dev verifier chromium pdf-libs translations clean
+.PHONY: demo test test-fast chaos fuzz bench install install-dev verifier chromium pdf-libs openssl-headers translations clean
 
-$(VENV)/.installed: pyproject.toml
+# Built again when the draw's C part changes (setup.py builds it into the source tree).
+$(VENV)/.installed: pyproject.toml setup.py spotcheck/draw/_native.c | openssl-headers
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e .
@@ -36,6 +37,16 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 $(VERIFIER_JS): $(VERIFIER_SRC) package-lock.json node_modules/.package-lock.json
 	@if [ -e node_modules/.package-lock.json ]; then npm run --silent build && touch $@; fi
+
+# The draw's C part (spotcheck/draw/_native.c, built by setup.py) takes SHA-256 from OpenSSL: its headers
+# (Debian's libssl-dev) are installed when missing. Without them the package builds no C part and the draw
+# runs in Python, slower; the suite fails then (tests/unit/test_draw_native.py).
+openssl-headers:
+	@[ -e /usr/include/openssl/sha.h ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing OpenSSL's headers for the draw's C part"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libssl-dev >/dev/null; \
+	  else echo "OpenSSL's headers are missing: install libssl-dev to build the draw's C part"; fi; }
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build): its headless shell, which
 # costs less CPU a page than the full browser (tests/support/browsers.py), with a Chinese font so that

@@ -1,6 +1,6 @@
 """The target frame as data (抽取范围文件), DRAW-SPEC "Target draw": rows ``(group, stratum, id)`` and the
 frame file the digest is taken over — each row ``group\tstratum\tid\n``, sorted by (group, stratum, id)
-by code point — built from cells (on two cores when large), read back cell by cell as stretches of
+by code point — built from cells (on two cores when large, in C where built: :mod:`~spotcheck.draw.native`), read back cell by cell as stretches of
 bytes, and read from a proof's rows column by column.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from itertools import compress, islice
 from operator import itemgetter
 from typing import Any
 
-from spotcheck.draw import parallel
+from spotcheck.draw import native, parallel
 from spotcheck.draw.primitives import FORBIDDEN_CHARACTERS, check_field
 
 #: The frame's rows ``(group, stratum, id)``, as given (checked where the draw reads them).
@@ -71,16 +71,27 @@ def cell_lines(task: tuple[str, str, str | list[str], int]) -> bytes:
     newline would split into two)."""
     group, stratum, given, count = task
     prefix = f"{check_field(group, 'group')}\t{check_field(stratum, 'stratum')}\t"
+    if isinstance(given, str) and native.BUILT:  # the same checks, sort and lines in C
+        problem, lines = native.cell_lines(given.encode("utf-8"), prefix.encode("utf-8"), count)
+        if problem:
+            raise ValueError(_CELL_PROBLEMS[problem].format(cell=f"{group}/{stratum}"))
+        return lines
     ids = given.split("\n") if isinstance(given, str) else list(given)
     if len(ids) != count or "" in ids:
-        raise ValueError(f"an id of {group}/{stratum} is empty or contains a newline")
+        raise ValueError(_CELL_PROBLEMS[1].format(cell=f"{group}/{stratum}"))
     joined = given if isinstance(given, str) else "\n".join(ids)  # a string given is its ids joined already
     if joined.count("\n") != len(ids) - 1 or any(c in joined for c in FORBIDDEN_CHARACTERS if c != "\n"):
-        raise ValueError(f"an id of {group}/{stratum} contains a tab, a newline or '|'")
+        raise ValueError(_CELL_PROBLEMS[2].format(cell=f"{group}/{stratum}"))
     ids.sort()
     if any(map(operator.eq, ids, islice(ids, 1, None))):
-        raise ValueError(f"the frame lists a row of {group}/{stratum} twice")
+        raise ValueError(_CELL_PROBLEMS[3].format(cell=f"{group}/{stratum}"))
     return (prefix + ("\n" + prefix).join(ids) + "\n").encode("utf-8") if ids else b""
+
+
+#: What is wrong with a cell's ids, by the number :func:`spotcheck.draw.native.cell_lines` gives, checked in this order.
+_CELL_PROBLEMS = {1: "an id of {cell} is empty or contains a newline",
+                  2: "an id of {cell} contains a tab, a newline or '|'",
+                  3: "the frame lists a row of {cell} twice"}
 
 
 def frame_file_of_cells(cells: list[tuple[str, str, str | list[str], int]], *,

@@ -1,7 +1,7 @@
 """The ranking of a target draw (排序), DRAW-SPEC "Target draw": ``K(id) = HMAC(seed, "target|" ‖ id)``
 for every row of a cell, the first ``keep`` by ``(K(id), id)`` kept — the HMACs of a large frame
-computed on two cores (:mod:`spotcheck.draw.parallel`), each cell's ids checked sorted and distinct
-on the way.
+computed on two cores (:mod:`spotcheck.draw.parallel`), in C where built (:mod:`spotcheck.draw.native`), each
+cell's ids checked sorted and distinct on the way.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from itertools import islice
 
-from spotcheck.draw import parallel
+from spotcheck.draw import native, parallel
 from spotcheck.draw.primitives import rank_keys, rank_keys_bytes
 from spotcheck.draw.target_frames import Cells, distinct
 
@@ -35,11 +35,29 @@ Ranked = tuple[bool, bytes, bytes, list[tuple[bytes, bytes]]]
 
 
 def _rank_block(block: Block) -> Ranked:
-    """Rank one share (ids compared as UTF-8 bytes: the order of their code points), checking its ids."""
+    """Rank one share (ids compared as UTF-8 bytes: the order of their code points), checking its ids — in C
+    where built (:mod:`~spotcheck.draw.native`: the same pairs)."""
     seed, data, separator, keep = block
+    if native.BUILT:
+        return _rank_block_in_c(block)
     ids = data.split(separator)
     clean = b"" not in ids and all(map(operator.lt, ids, islice(ids, 1, None)))
     return clean, ids[0], ids[-1], smallest(keep, rank_keys_bytes(seed, b"target|"), ids)
+
+
+def _rank_block_in_c(block: Block) -> Ranked:
+    """:func:`_rank_block` by :func:`spotcheck.draw.native.pick`: the pairs under the bound of :func:`smallest`,
+    sorted; every pair ranked by the heap when there is no bound or it took too few."""
+    seed, data, separator, keep = block
+    bound = _bound(keep, data.count(separator) + 1)
+    limit = native.NO_KEY if keep <= 0 else bound[0] if bound is not None else native.EVERY_KEY
+    clean, first, last, pairs = native.pick(seed, b"target|", data, separator, limit)
+    if bound is not None:
+        pairs.sort()
+        if len(pairs) >= keep:
+            return clean, first, last, pairs[:keep]
+        clean, first, last, pairs = native.pick(seed, b"target|", data, separator, native.EVERY_KEY)
+    return clean, first, last, heapq.nsmallest(keep, pairs)
 
 
 #: How far above its expected share of the keys the bound of :func:`smallest` is set, in standard deviations.

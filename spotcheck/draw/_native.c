@@ -1,0 +1,256 @@
+/* The draw's two loops over every row of a frame, in C (本地加速): sorting a cell's lines at the freeze and
+ * ranking a cell's ids by HMAC at the draw. Each gives exactly the bytes and pairs the Python code of
+ * spotcheck.draw.target_frames / target_ranking gives (which stays the reference and the fallback where this
+ * module is not built); the tests compare the two on random frames. SHA-256 is OpenSSL's (libcrypto, with the
+ * processor's SHA instructions where it has them); the sort is the C library's qsort_r. Ids are compared as
+ * bytes: UTF-8's byte order is the order of the code points, as DRAW-SPEC sorts them. */
+#define PY_SSIZE_T_CLEAN
+#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_CTX's copy is the cheapest way to key an HMAC once for all ids */
+#include <Python.h>
+#include <openssl/sha.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An id: where it starts and how many bytes it has. */
+typedef struct {
+    const unsigned char *at;
+    Py_ssize_t size;
+} Span;
+
+/* Byte order, a prefix first: the order of Python's bytes (and, over UTF-8, of its str). */
+static int compare(const Span *a, const Span *b) {
+    Py_ssize_t common = a->size < b->size ? a->size : b->size;
+    int c = common ? memcmp(a->at, b->at, (size_t)common) : 0;
+    if (c) return c;
+    return (a->size > b->size) - (a->size < b->size);
+}
+
+/* data.split(separator) as spans (NULL and *count = -1 when out of memory): Python's split, left to right. */
+static Span *split(const unsigned char *data, Py_ssize_t size, const unsigned char *separator, Py_ssize_t length,
+                   Py_ssize_t *count) {
+    Py_ssize_t n = 1;
+    const unsigned char *at = data, *end = data + size, *found;
+    while ((found = memmem(at, (size_t)(end - at), separator, (size_t)length)) != NULL) {
+        n++;
+        at = found + length;
+    }
+    Span *spans = malloc(sizeof(Span) * (size_t)n);
+    if (spans == NULL) {
+        *count = -1;
+        return NULL;
+    }
+    Py_ssize_t i = 0;
+    at = data;
+    while ((found = memmem(at, (size_t)(end - at), separator, (size_t)length)) != NULL) {
+        spans[i].at = at;
+        spans[i++].size = found - at;
+        at = found + length;
+    }
+    spans[i].at = at;
+    spans[i].size = end - at;
+    *count = n;
+    return spans;
+}
+
+/* An id to sort: the 8 bytes after the ids' common prefix as a number (zeros past its end), then the id. Ordering by
+ * the number first is ordering by the bytes, the rest compared only on a tie: most comparisons of a city's codes,
+ * which share their region and kind, are one comparison of numbers. */
+typedef struct {
+    uint64_t key;
+    Span id;
+} Keyed;
+
+/* qsort_r's comparison; common: the length of the ids' common prefix. */
+static int compare_keyed(const void *a, const void *b, void *common) {
+    const Keyed *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    Py_ssize_t skip = *(const Py_ssize_t *)common + 8; /* a tie: the same bytes up to here, zeros past an end */
+    Span rest_x = {x->id.at + skip, x->id.size - skip}, rest_y = {y->id.at + skip, y->id.size - skip};
+    if (rest_x.size < 0 || rest_y.size < 0) return (x->id.size > y->id.size) - (x->id.size < y->id.size);
+    return compare(&rest_x, &rest_y);
+}
+
+/* The spans sorted in byte order (compare), through Keyed. */
+static int sort_spans(Span *spans, Py_ssize_t count) {
+    if (count < 2) return 0;
+    Py_ssize_t common = spans[0].size;
+    for (Py_ssize_t i = 1; i < count && common; i++) {
+        Py_ssize_t n = spans[i].size < common ? spans[i].size : common, j = 0;
+        while (j < n && spans[i].at[j] == spans[0].at[j]) j++;
+        common = j;
+    }
+    Keyed *keyed = malloc(sizeof(Keyed) * (size_t)count);
+    if (keyed == NULL) return -1;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        uint64_t key = 0;
+        for (Py_ssize_t j = common; j < common + 8; j++) key = key << 8 | (j < spans[i].size ? spans[i].at[j] : 0);
+        keyed[i].key = key;
+        keyed[i].id = spans[i];
+    }
+    qsort_r(keyed, (size_t)count, sizeof(Keyed), compare_keyed, &common);
+    for (Py_ssize_t i = 0; i < count; i++) spans[i] = keyed[i].id;
+    free(keyed);
+    return 0;
+}
+
+/* cell_lines(ids, prefix, count) -> (problem, lines): the cell's ids (joined by newlines, in any order) sorted,
+ * each written as prefix + id + newline. problem: 0 when clean; 1 when the ids are not ``count`` or one is empty;
+ * 2 when one holds a tab or '|'; 3 when one repeats (then lines is empty). */
+static PyObject *cell_lines(PyObject *self, PyObject *args) {
+    Py_buffer ids, prefix;
+    Py_ssize_t expected;
+    if (!PyArg_ParseTuple(args, "y*y*n", &ids, &prefix, &expected)) return NULL;
+    const unsigned char *data = ids.buf;
+    int problem = 0;
+    Py_ssize_t count = 0;
+    Span *spans = NULL;
+    PyObject *out = NULL;
+    Py_BEGIN_ALLOW_THREADS
+    spans = split(data, ids.len, (const unsigned char *)"\n", 1, &count);
+    if (spans != NULL) {
+        if (count != expected) problem = 1;
+        for (Py_ssize_t i = 0; !problem && i < count; i++)
+            if (spans[i].size == 0) problem = 1;
+        if (!problem && (memchr(data, '\t', (size_t)ids.len) || memchr(data, '|', (size_t)ids.len))) problem = 2;
+        if (!problem) {
+            if (sort_spans(spans, count) < 0) {
+                free(spans);
+                spans = NULL;
+            }
+            for (Py_ssize_t i = 1; spans != NULL && !problem && i < count; i++)
+                if (compare(&spans[i - 1], &spans[i]) == 0) problem = 3;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (spans == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (problem) {
+        out = Py_BuildValue("(iy#)", problem, "", (Py_ssize_t)0);
+        goto done;
+    }
+    Py_ssize_t total = count * (prefix.len + 1) + (ids.len - (count - 1));
+    PyObject *lines = PyBytes_FromStringAndSize(NULL, total);
+    if (lines == NULL) goto done;
+    unsigned char *write = (unsigned char *)PyBytes_AS_STRING(lines);
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < count; i++) {
+        memcpy(write, prefix.buf, (size_t)prefix.len);
+        write += prefix.len;
+        memcpy(write, spans[i].at, (size_t)spans[i].size);
+        write += spans[i].size;
+        *write++ = '\n';
+    }
+    Py_END_ALLOW_THREADS
+    out = Py_BuildValue("(iN)", 0, lines);
+done:
+    free(spans);
+    PyBuffer_Release(&ids);
+    PyBuffer_Release(&prefix);
+    return out;
+}
+
+/* A picked id: its index and its key. */
+typedef struct {
+    Py_ssize_t index;
+    unsigned char key[SHA256_DIGEST_LENGTH];
+} Picked;
+
+/* pick(seed, prefix, data, separator, bound) -> (clean, first, last, pairs): the ids of data.split(separator),
+ * each keyed K = HMAC-SHA256(seed, prefix + id) (RFC 2104); clean when every id is non-empty and each is greater
+ * than the one before; the first and the last id; pairs: (K, id) for every id whose K is less than bound (as
+ * bytes), in the ids' order. */
+static PyObject *pick(PyObject *self, PyObject *args) {
+    Py_buffer seed, prefix, data, separator, bound;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*", &seed, &prefix, &data, &separator, &bound)) return NULL;
+    PyObject *out = NULL;
+    Picked *picked = NULL;
+    Span *spans = NULL;
+    Py_ssize_t count = 0, found = 0;
+    int clean = 1;
+    if (separator.len == 0) {
+        PyErr_SetString(PyExc_ValueError, "empty separator");
+        goto done;
+    }
+    unsigned char key[SHA256_CBLOCK] = {0}, pad[SHA256_CBLOCK];
+    if (seed.len > SHA256_CBLOCK)
+        SHA256(seed.buf, (size_t)seed.len, key);
+    else
+        memcpy(key, seed.buf, (size_t)seed.len);
+    SHA256_CTX inner, outer, work;
+    for (int i = 0; i < SHA256_CBLOCK; i++) pad[i] = key[i] ^ 0x36;
+    SHA256_Init(&inner);
+    SHA256_Update(&inner, pad, SHA256_CBLOCK);
+    SHA256_Update(&inner, prefix.buf, (size_t)prefix.len);
+    for (int i = 0; i < SHA256_CBLOCK; i++) pad[i] = key[i] ^ 0x5c;
+    SHA256_Init(&outer);
+    SHA256_Update(&outer, pad, SHA256_CBLOCK);
+    Span limit = {bound.buf, bound.len};
+    Py_BEGIN_ALLOW_THREADS
+    spans = split(data.buf, data.len, separator.buf, separator.len, &count);
+    Py_ssize_t room = 64;
+    picked = spans ? malloc(sizeof(Picked) * (size_t)room) : NULL;
+    for (Py_ssize_t i = 0; picked != NULL && i < count; i++) {
+        if (spans[i].size == 0 || (i > 0 && compare(&spans[i - 1], &spans[i]) >= 0)) clean = 0;
+        unsigned char digest[SHA256_DIGEST_LENGTH];
+        work = inner;
+        SHA256_Update(&work, spans[i].at, (size_t)spans[i].size);
+        SHA256_Final(digest, &work);
+        work = outer;
+        SHA256_Update(&work, digest, SHA256_DIGEST_LENGTH);
+        SHA256_Final(digest, &work);
+        Span mac = {digest, SHA256_DIGEST_LENGTH};
+        if (compare(&mac, &limit) >= 0) continue;
+        if (found == room) {
+            room *= 2;
+            Picked *grown = realloc(picked, sizeof(Picked) * (size_t)room);
+            if (grown == NULL) {
+                free(picked);
+                picked = NULL;
+                break;
+            }
+            picked = grown;
+        }
+        picked[found].index = i;
+        memcpy(picked[found++].key, digest, SHA256_DIGEST_LENGTH);
+    }
+    Py_END_ALLOW_THREADS
+    if (picked == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    PyObject *pairs = PyList_New(found);
+    if (pairs == NULL) goto done;
+    for (Py_ssize_t i = 0; i < found; i++) {
+        const Span *id = &spans[picked[i].index];
+        PyObject *pair = Py_BuildValue("(y#y#)", picked[i].key, (Py_ssize_t)SHA256_DIGEST_LENGTH, id->at, id->size);
+        if (pair == NULL) {
+            Py_DECREF(pairs);
+            goto done;
+        }
+        PyList_SET_ITEM(pairs, i, pair);
+    }
+    out = Py_BuildValue("(Ny#y#N)", PyBool_FromLong(clean), spans[0].at, spans[0].size, spans[count - 1].at,
+                        spans[count - 1].size, pairs);
+done:
+    free(picked);
+    free(spans);
+    PyBuffer_Release(&seed);
+    PyBuffer_Release(&prefix);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&separator);
+    PyBuffer_Release(&bound);
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"cell_lines", cell_lines, METH_VARARGS, "A cell's ids sorted as frame lines: (problem, lines)."},
+    {"pick", pick, METH_VARARGS, "The ids keyed by HMAC-SHA256 under a bound: (clean, first, last, pairs)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module); }

@@ -1,0 +1,109 @@
+"""The draw's loops over every row in C (本地加速, :mod:`spotcheck.draw.native`): the package is built with them,
+and they give exactly what the Python reference gives — the same frame lines, the same keys, the same pairs in
+the same order, the same refusals of a bad cell — on any ids, UTF-8 beyond ASCII and ids that are prefixes of
+each other included."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from contextlib import contextmanager
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from spotcheck.draw import native, target_frames, target_ranking
+from spotcheck.draw.primitives import rank_keys_bytes
+from tests.support.draw_strategies import ids as credit_ids
+
+#: Ids of any characters a frame field may hold (no tab, newline or '|'), short so that prefixes and repeats come up.
+any_ids = st.text(st.characters(blacklist_characters="\t\n|", blacklist_categories=("Cs",)), min_size=1, max_size=4)
+some_ids = st.one_of(credit_ids, any_ids)
+
+
+@contextmanager
+def in_python():
+    """The Python reference runs instead of the C part, meanwhile."""
+    built = native.BUILT
+    native.BUILT = False
+    try:
+        yield
+    finally:
+        native.BUILT = built
+
+
+def test_the_package_is_built_with_its_c_part():
+    """``make install`` builds it (setup.py); without it a draw of a million takes about a second longer."""
+    assert native.BUILT, "spotcheck/draw/_native.c was not built: install libssl-dev and run `pip install -e .`"
+
+
+def _lines(task):
+    try:
+        return target_frames.cell_lines(task)
+    except ValueError as refused:
+        return f"refused: {refused}"
+
+
+@given(st.lists(some_ids, max_size=40), st.sampled_from(["SCJ", "商务局"]), st.sampled_from(["A", "风险高"]),
+       st.integers(-1, 1))
+@settings(max_examples=300, deadline=None)
+def test_a_cells_lines_in_c_are_the_pythons_for_any_ids(given_ids, group, stratum, miscount):
+    """Sorted, prefixed and checked alike — refused alike when an id is empty, repeats or the count is off."""
+    task = (group, stratum, "\n".join(given_ids), len(given_ids) + miscount)
+    in_c = _lines(task)
+    with in_python():
+        assert _lines(task) == in_c
+
+
+@pytest.mark.parametrize("codes, problem", [
+    ("91330100MA0000001X\n\n91330100MA0000002X", "is empty or contains a newline"),
+    ("91330100MA0000001X\t9", "contains a tab, a newline or '|'"),
+    ("91330100MA0000001X|9", "contains a tab, a newline or '|'"),
+    ("91330100MA0000002X\n91330100MA0000001X\n91330100MA0000002X", "twice"),
+])
+def test_a_bad_cell_is_refused_by_the_c_part_as_by_python(codes, problem):
+    task = ("SCJ", "A", codes, codes.count("\n") + 1)
+    with pytest.raises(ValueError, match=problem) as in_c:
+        target_frames.cell_lines(task)
+    with in_python(), pytest.raises(ValueError) as reference:
+        target_frames.cell_lines(task)
+    assert str(in_c.value) == str(reference.value)
+
+
+@given(st.binary(max_size=100), st.binary(max_size=12), st.lists(st.binary(min_size=1, max_size=30), min_size=1,
+                                                                  max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_the_keys_in_c_are_rfc_2104_hmac_sha256(seed, prefix, messages):
+    """Keys of any length (longer than a block: hashed first), any prefix: what :mod:`hmac` computes."""
+    separator = b"\n\x00"
+    data = separator.join(messages)
+    expected = [hmac.new(seed, prefix + m, hashlib.sha256).digest() for m in data.split(separator)]
+    *_, pairs = native.pick(seed, prefix, data, separator, native.EVERY_KEY)
+    assert [key for key, _ in pairs] == expected
+    assert [key for key, _ in pairs] == list(map(rank_keys_bytes(seed, prefix), data.split(separator)))
+
+
+@given(st.binary(min_size=32, max_size=32), st.lists(some_ids, min_size=1, max_size=200), st.integers(-1, 210),
+       st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_a_shares_ranking_in_c_is_the_pythons(seed, given_ids, keep, sort):
+    """Sorted or not (then not clean), any keep: the same check, first and last id and first ``keep`` pairs."""
+    codes = sorted(set(given_ids)) if sort else given_ids
+    separator = b"\nSCJ\tA\t"
+    block = (seed, separator.join(code.encode("utf-8") for code in codes), separator, keep)
+    in_c = target_ranking._rank_block(block)
+    with in_python():
+        assert target_ranking._rank_block(block) == in_c
+
+
+def test_a_large_share_is_picked_under_the_bound_in_c():
+    """20,000 ids keeping 10 %: the pairs under the bound, in C, are the heap's first — and fewer than all."""
+    codes = [f"91330100MA{number:08d}".encode() for number in range(20_000)]
+    seed, data = b"\x07" * 32, b"\n".join(codes)
+    bound = target_ranking._bound(2005, len(codes))
+    assert bound is not None
+    clean, first, last, under = native.pick(seed, b"target|", data, b"\n", bound[0])
+    assert clean and (first, last) == (codes[0], codes[-1])
+    assert 2005 <= len(under) < 4000
+    key = rank_keys_bytes(seed, b"target|")
+    assert sorted(under)[:2005] == sorted(zip(map(key, codes), codes))[:2005]
+    assert target_ranking._rank_block((seed, data, b"\n", 2005))[3] == sorted(under)[:2005]
