@@ -37,14 +37,16 @@ COPY --from=0 /verifier/spotcheck/platform/static/spotcheck-verify.js /app/spotc
 
 # Non-editable install: the package lands in site-packages, so the code under /app is only
 # read for migrations/. The draw's C part (setup.py) is compiled against OpenSSL's headers,
-# then the compiler and the headers leave the image (libcrypto itself is Python's own). The
-# instance directory must be writable by the app user: with a non-editable install Flask
-# would otherwise pick /usr/local/var/spotcheck-instance, which the unprivileged user cannot
-# create.
+# checked from outside /app (there the source tree would be imported instead) and copied
+# next to its source too: gunicorn and celery put their working directory, /app, first on
+# the path. Then the compiler and the headers leave the image (libcrypto itself is
+# Python's own). The instance directory must be writable by the app user: with a
+# non-editable install Flask would otherwise pick /usr/local/var/spotcheck-instance, which
+# the unprivileged user cannot create.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev libssl-dev \
     && pip install --no-cache-dir . \
-    && python -c "import spotcheck.draw._native" \
+    && (cd / && python -c "import shutil, spotcheck.draw._native as c; shutil.copy(c.__file__, '/app/spotcheck/draw/')") \
     && apt-get purge -y --auto-remove gcc libc6-dev libssl-dev \
     && rm -rf /var/lib/apt/lists/* \
     && mkdir -p /app/instance /srv/spotcheck/storage \
