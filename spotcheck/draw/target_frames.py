@@ -1,7 +1,7 @@
 """The target frame as data (抽取范围文件), DRAW-SPEC "Target draw": rows ``(group, stratum, id)`` and the
 frame file the digest is taken over — each row ``group\tstratum\tid\n``, sorted by (group, stratum, id)
-by code point — built from cells (on two cores when large, in C where built: :mod:`~spotcheck.draw.native`), read back cell by cell as stretches of
-bytes, and read from a proof's rows column by column.
+by code point — built from cells (on two cores when large, in C where built: :mod:`~spotcheck.draw.native`),
+read back cell by cell as stretches of bytes, and read from a proof's rows column by column.
 """
 from __future__ import annotations
 

@@ -46,18 +46,17 @@ def _rank_block(block: Block) -> Ranked:
 
 
 def _rank_block_in_c(block: Block) -> Ranked:
-    """:func:`_rank_block` by :func:`spotcheck.draw.native.pick`: the pairs under the bound of :func:`smallest`,
-    sorted; every pair ranked by the heap when there is no bound or it took too few."""
+    """:func:`_rank_block` by :func:`spotcheck.draw.native.pick`, in one pass over the share: its ids checked and
+    the pairs under the bound of :func:`smallest` picked (all of them without a bound, none when nothing is kept),
+    then the first ``keep`` taken as :func:`smallest` takes them."""
     seed, data, separator, keep = block
     bound = _bound(keep, data.count(separator) + 1)
     limit = native.NO_KEY if keep <= 0 else bound[0] if bound is not None else native.EVERY_KEY
     clean, first, last, pairs = native.pick(seed, b"target|", data, separator, limit)
-    if bound is not None:
-        pairs.sort()
-        if len(pairs) >= keep:
-            return clean, first, last, pairs[:keep]
-        clean, first, last, pairs = native.pick(seed, b"target|", data, separator, native.EVERY_KEY)
-    return clean, first, last, heapq.nsmallest(keep, pairs)
+    if bound is None:
+        return clean, first, last, heapq.nsmallest(keep, pairs)
+    return clean, first, last, _first_by_rank(
+        keep, pairs, lambda: native.pick(seed, b"target|", data, separator, native.EVERY_KEY)[3])
 
 
 #: How far above its expected share of the keys the bound of :func:`smallest` is set, in standard deviations.
@@ -68,15 +67,23 @@ def smallest(keep: int, key: Callable[[bytes], bytes], ids: list[bytes]) -> list
     """``heapq.nsmallest(keep, zip(map(key, ids), ids))`` for ``bytes`` keys (HMAC-SHA256 outputs, spread evenly
     over their range), without a step of Python for each of millions of pairs: the pairs under a bound a little above
     the share ``keep`` of them is expected to take are picked out by C iterators as they are computed, then
-    sorted. Every pair under the bound is in that pick, so when it holds ``keep`` pairs or more its first
-    ``keep`` are the first of all — the same pairs in the same order, whatever the keys; when it holds fewer
-    (keys not spread evenly: for an HMAC, about never), every pair is ranked again as before."""
+    sorted (:func:`_first_by_rank`)."""
     bound = _bound(keep, len(ids))
-    if bound is not None:
-        picked = sorted(filter(partial(operator.gt, bound), zip(map(key, ids), ids)))
-        if len(picked) >= keep:
-            return picked[:keep]
-    return heapq.nsmallest(keep, zip(map(key, ids), ids))
+    if bound is None:
+        return heapq.nsmallest(keep, zip(map(key, ids), ids))
+    return _first_by_rank(keep, list(filter(partial(operator.gt, bound), zip(map(key, ids), ids))),
+                          lambda: zip(map(key, ids), ids))
+
+
+def _first_by_rank(keep: int, picked: list[tuple[bytes, bytes]],
+                   every: Callable[[], Iterable[tuple[bytes, bytes]]]) -> list[tuple[bytes, bytes]]:
+    """The first ``keep`` pairs by rank, from ``picked``: every pair under the bound of :func:`_bound`. When it holds
+    ``keep`` pairs or more, its first ``keep`` are the first of all — the same pairs in the same order, whatever the
+    keys; when it holds fewer (keys not spread evenly: for an HMAC, about never), ``every`` pair is ranked again."""
+    picked.sort()
+    if len(picked) >= keep:
+        return picked[:keep]
+    return heapq.nsmallest(keep, every())
 
 
 def _bound(keep: int, count: int) -> tuple[bytes] | None:
