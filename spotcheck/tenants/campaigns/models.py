@@ -160,7 +160,7 @@ class CampaignTarget(JointShared, Model):
                       sa.Index("ix_campaign_target_cell_rank", "campaign_id", "stratum", "rank"))  # pages in rank order
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))  # indexed first by both above
     entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
     group_code: Mapped[str] = mapped_column(sa.String(16))
     stratum: Mapped[str] = mapped_column(sa.String(16))
@@ -187,7 +187,7 @@ class TeamMember(JointShared, Model):
     __table_args__ = (sa.UniqueConstraint("campaign_id", "entity_id", "inspector_id", name="uq_team_member_visit"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))  # indexed first by the constraint above
     entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
     inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("inspector.id"), index=True)
     position: Mapped[int] = mapped_column()  # pick order
