@@ -3,7 +3,7 @@
  * spotcheck.draw.target_frames / target_ranking gives (which stays the reference and the fallback where this
  * module is not built); the tests compare the two on random frames. SHA-256 is OpenSSL's (libcrypto, with the
  * processor's SHA instructions where it has them); the sort is a radix sort on 8 bytes of each id, the C library's
- * qsort_r where those tie. Ids are compared as bytes: UTF-8's byte order is the order of the code points, as
+ * qsort where those tie. Ids are compared as bytes: UTF-8's byte order is the order of the code points, as
  * DRAW-SPEC sorts them. */
 #define PY_SSIZE_T_CLEAN
 #define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_CTX's copy is the cheapest way to key an HMAC once for all ids */
@@ -55,28 +55,23 @@ static Span *split(const unsigned char *data, Py_ssize_t size, const unsigned ch
 }
 
 /* An id to sort: the 8 bytes after the ids' common prefix as a number (zeros past its end), then the id. Ordering by
- * the number first is ordering by the bytes, the rest compared only on a tie: a city's codes, which share their
+ * the number first is ordering by the bytes, the ids compared only on a tie: a city's codes, which share their
  * region and kind, are told apart by the number alone. */
 typedef struct {
     uint64_t key;
     Span id;
 } Keyed;
 
-/* qsort_r's comparison; common: the length of the ids' common prefix. */
-static int compare_keyed(const void *a, const void *b, void *common) {
-    const Keyed *x = a, *y = b;
-    if (x->key != y->key) return x->key < y->key ? -1 : 1;
-    Py_ssize_t skip = *(const Py_ssize_t *)common + 8; /* a tie: the same bytes up to here, zeros past an end */
-    Span rest_x = {x->id.at + skip, x->id.size - skip}, rest_y = {y->id.at + skip, y->id.size - skip};
-    if (rest_x.size < 0 || rest_y.size < 0) return (x->id.size > y->id.size) - (x->id.size < y->id.size);
-    return compare(&rest_x, &rest_y);
+/* qsort's comparison of two ids (compare), for the runs of ids whose keys tie. */
+static int compare_ids(const void *a, const void *b) {
+    return compare(&((const Keyed *)a)->id, &((const Keyed *)b)->id);
 }
 
 /* keyed sorted by key (least significant digit first, 16 bits a pass, stable; a pass where every key has the same
- * digit is skipped), then each run of equal keys by the rest of its ids (compare_keyed): linear in the ids where
- * qsort_r's comparisons grow with n log n (a cell of 400,000 codes: 0.087 -> 0.026 s, split and lines included;
- * 4,000,000: 1.38 -> 0.66 s). */
-static int radix_sort(Keyed *keyed, Py_ssize_t count, Py_ssize_t common) {
+ * digit is skipped), then each run of equal keys by its whole ids (compare_ids): linear in the ids where a
+ * comparison sort grows with n log n (a cell of 400,000 codes: 0.087 -> 0.026 s against qsort_r, split and lines
+ * included; 4,000,000: 1.38 -> 0.66 s). */
+static int radix_sort(Keyed *keyed, Py_ssize_t count) {
     enum { PASSES = 4, DIGITS = 1 << 16 };
     Keyed *other = malloc(sizeof(Keyed) * (size_t)count);
     size_t *counts = calloc((size_t)PASSES * DIGITS, sizeof(size_t));
@@ -90,7 +85,7 @@ static int radix_sort(Keyed *keyed, Py_ssize_t count, Py_ssize_t common) {
     Keyed *from = keyed, *to = other;
     for (int p = 0; p < PASSES; p++) {
         size_t *at = counts + p * DIGITS, next = 0;
-        if (at[keyed[0].key >> (16 * p) & 0xffff] == (size_t)count) continue; /* one digit for all: nothing moves */
+        if (at[from[0].key >> (16 * p) & 0xffff] == (size_t)count) continue; /* one digit for all: nothing moves */
         for (int d = 0; d < DIGITS; d++) {
             size_t n = at[d];
             at[d] = next;
@@ -106,7 +101,7 @@ static int radix_sort(Keyed *keyed, Py_ssize_t count, Py_ssize_t common) {
     free(counts);
     for (Py_ssize_t i = 0, j; i < count; i = j) {
         for (j = i + 1; j < count && keyed[j].key == keyed[i].key; j++) {}
-        if (j - i > 1) qsort_r(keyed + i, (size_t)(j - i), sizeof(Keyed), compare_keyed, &common);
+        if (j - i > 1) qsort(keyed + i, (size_t)(j - i), sizeof(Keyed), compare_ids);
     }
     return 0;
 }
@@ -128,7 +123,7 @@ static int sort_spans(Span *spans, Py_ssize_t count) {
         keyed[i].key = key;
         keyed[i].id = spans[i];
     }
-    if (radix_sort(keyed, count, common) < 0) {
+    if (radix_sort(keyed, count) < 0) {
         free(keyed);
         return -1;
     }
