@@ -9,6 +9,8 @@ import os
 from collections.abc import Iterator
 
 from bench.common import Timer, admin_connect, app_context, log, vacuum_analyze
+from spotcheck.demo.registry import org_code_check
+from spotcheck.tenants.common.validators import credit_check_character
 
 DEPARTMENT = "SCJ"
 CATEGORY = "食品经营"
@@ -27,23 +29,11 @@ TRADES = ("餐饮管理", "食品", "商贸", "超市", "便利店", "副食品"
 
 # --- valid 统一社会信用代码 quickly (GB 32100 with the GB 11714 organisation code inside) ------------
 
-_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def _value(char: str) -> int:
-    return int(char, 36)  # 0–9, A=10 … Z=35 (GB 11714)
-
-
 def credit_code(number: int) -> str:
     """A valid code for entity ``number`` (region 330100, 91: enterprise), distinct per number."""
     org8 = f"MA{number:06d}" if number < 1_000_000 else f"M{number:07d}"  # letters allowed in the body
-    check = 11 - sum(w * _value(c) for w, c in zip(_ORG_WEIGHTS, org8)) % 11
-    org = org8 + ("X" if check == 10 else "0" if check == 11 else str(check))
-    body = "91330100" + org
-    total = sum(w * _ALPHABET.index(c) for w, c in zip(_USCC_WEIGHTS, body))
-    return body + _ALPHABET[(31 - total % 31) % 31]
+    body = "91330100" + org8 + org_code_check(org8)
+    return body + credit_check_character(body)
 
 
 # --- the data (not timed) --------------------------------------------------------------------

@@ -32,14 +32,12 @@ from spotcheck.demo.registry_tables import (
     NTH,
     SURNAMES,
 )
+from spotcheck.tenants.common.validators import USCC_ALPHABET, credit_check_character
 from spotcheck.tenants.common.vocabulary.reference import ENTITY_STATUSES, ENTITY_TYPES
 
 DEMO_SEED = 3301
 BLOCK = 1024  # entities per random stream
 
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V
-_USCC_VALUE = {c: n for n, c in enumerate(_USCC_ALPHABET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # GB 32100-2015
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714-1997
 _ORG_VALUE = {c: (int(c) if c.isdigit() else ord(c) - 55) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
@@ -52,16 +50,16 @@ def org_code_check(body: str) -> str:
 
 def credit_code(prefix: str, region: str, org_body: str) -> str:
     """A 统一社会信用代码: authority + type (2), region (6), organisation code (8 + check), check
-    (the same computation as ``stdnum.cn.uscc.calc_check_digit``, which the tests hold it to)."""
+    (:func:`~spotcheck.tenants.common.validators.credit_check_character`)."""
     base = prefix + region + org_body + org_code_check(org_body)
-    return base + _USCC_ALPHABET[(31 - sum(_USCC_VALUE[c] * w for c, w in zip(base, _USCC_WEIGHTS))) % 31]
+    return base + credit_check_character(base)
 
 
 def _base31(n: int, width: int) -> str:
     chars = []
     for _ in range(width):
         n, r = divmod(n, 31)
-        chars.append(_USCC_ALPHABET[r])
+        chars.append(USCC_ALPHABET[r])
     return "".join(reversed(chars))
 
 

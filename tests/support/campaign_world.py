@@ -37,12 +37,8 @@ STRATA = {"A": {"ratio_bp": 3000, "min": 2}, "B": {"ratio_bp": 1000, "min": 1}, 
 
 
 def credit_code(number: int) -> str:
-    body = f"91330100MA{number:06d}"
-    for suffix in "0123456789ABCDEFGHJKLMNPQRTUWXY":
-        code = body + suffix + uscc.calc_check_digit(body + suffix)
-        if uscc.is_valid(code):
-            return code
-    raise AssertionError("no valid code")
+    body = f"91330100MA{number:06d}0"  # the organisation code's own check is not GB 32100's: any character serves
+    return body + uscc.calc_check_digit(body)
 
 
 def id_number(number: int) -> str:

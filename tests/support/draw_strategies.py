@@ -3,5 +3,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from spotcheck.tenants.common.validators import USCC_ALPHABET
+
 #: A visit's or an entity's identifier, in the alphabet of unified social credit codes.
-ids = st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=6, max_size=18)
+ids = st.text(alphabet=USCC_ALPHABET, min_size=6, max_size=18)

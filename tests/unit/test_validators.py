@@ -12,9 +12,9 @@ from stdnum.cn import ric, uscc
 from spotcheck.core import personal_data
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.text import required_text
+from spotcheck.demo.registry import org_code_check
 from spotcheck.tenants.common import validators
-
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+from spotcheck.tenants.common.validators import USCC_ALPHABET
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -37,13 +37,8 @@ uscc_bodies = st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17).filter(
 def valid_credit_codes(draw):
     """17 characters whose organisation-code part (chars 9–17) carries its own GB 11714 check."""
     head = draw(st.sampled_from(["91", "92", "93", "12", "51"])) + draw(st.sampled_from(["330102", "110105", "440300"]))
-    org = draw(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8))
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    total = sum(alphabet.index(c) * w for c, w in zip(org, weights))
-    check = 11 - total % 11
-    org_check = {10: "X", 11: "0"}.get(check, str(check))
-    body = head + org + org_check
+    org = draw(st.text(alphabet=USCC_ALPHABET, min_size=8, max_size=8))
+    body = head + org + org_code_check(org)
     code = body + uscc.calc_check_digit(body)
     return code
 
