@@ -37,7 +37,9 @@ STRATA = {"A": {"ratio_bp": 3000, "min": 2}, "B": {"ratio_bp": 1000, "min": 1}, 
 
 
 def credit_code(number: int) -> str:
-    body = f"91330100MA{number:06d}0"  # the organisation code's own check is not GB 32100's: any character serves
+    # GB 32100's check (python-stdnum's) does not look at the organisation code's own check character (GB 11714):
+    # "0" there keeps the codes these tests have always used.
+    body = f"91330100MA{number:06d}0"
     return body + uscc.calc_check_digit(body)
 
 

@@ -20,12 +20,12 @@ class Invalid(ValueError):
         self.message = message
 
 
-#: A credit code already in its compact form (what a registry's export holds): 8 digits, then 10 characters of
-#: GB 32100's alphabet — python-stdnum's ``compact`` leaves it as it is.
-_COMPACT_USCC = re.compile(r"[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")
 #: GB 32100-2015's characters (统一社会信用代码的字符集: no I, O, S, V, Z; their values are their places), the one
 #: copy the demo's registry, the benchmarks and the tests draw codes from.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+#: A credit code already in its compact form (what a registry's export holds): 8 digits, then 10 characters of
+#: GB 32100's alphabet — python-stdnum's ``compact`` leaves it as it is.
+_COMPACT_USCC = re.compile(rf"[0-9]{{8}}[{re.escape(USCC_ALPHABET)}]{{10}}")
 _USCC_VALUE = {character: value for value, character in enumerate(USCC_ALPHABET)}
 #: The weights of the first 17 characters (3^i mod 31).
 _USCC_WEIGHTS = tuple(pow(3, place, 31) for place in range(17))
