@@ -13,7 +13,7 @@ from spotcheck.core.scoping import TenantViolation, tenant_scope
 from spotcheck.demo.registry import credit_code
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-from tests.support.helpers import make_app, tenant_id
+from tests.support.helpers import _pg_connect, make_app, tenant_id
 
 
 def code(n: int) -> str:
@@ -210,6 +210,36 @@ def test_a_first_load_builds_the_registrys_search_indexes_once_after_its_rows(ap
             "ix_entity_name_characters", "ix_entity_status", "ix_entity_abnormal", "ix_entity_blacklisted",
             "ix_entity_penalized", "ix_entity_complained", "uq_entity_code"}  # the primary key, which the directories refer to, was kept
         assert kept == rebuilt
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("repeated", [False, True], ids=["distinct codes", "a code given twice"])
+def test_a_first_load_into_an_empty_registry_writes_its_rows_once_in_the_files_order(postgres_url, monkeypatch,
+                                                                                      repeated):
+    """A city's first load into an empty registry: every entity written in the order of the file, the later row of
+    a code given twice winning as in any import, and the registry's indexes and unique code back afterwards."""
+    monkeypatch.setattr(bulk, "REBUILD_FROM", 10)
+    with _pg_connect(postgres_url, autocommit=True) as admin:
+        admin.execute("TRUNCATE entity CASCADE")  # a city's registry before its first load
+    order = [17, 3, 12, 5, 9, 1, 14, 7, 11, 2, 16, 4]
+    rows = [row(n) for n in order] + ([row(12, name="杭州批量12号（更名）")] if repeated else [])
+    app = make_app(postgres_url)
+    with app.app_context():
+        before = _entity_indexes()
+        assert bulk.upsert_entities(rows) == len(rows)
+        db.session.commit()
+        found = entities()
+        ids = dict(db.session.execute(sa.select(Entity.code, Entity.id)).all())
+        after = _entity_indexes()
+        with pytest.raises(sa.exc.IntegrityError):  # the unique code is back
+            db.session.execute(sa.insert(Entity), [row(3)])
+        db.session.rollback()
+    assert len(found) == len(order) == len(ids)
+    numbered = [n for n in order if n != 12] + [12] if repeated else order  # a code's id comes with its later row
+    assert sorted(order, key=lambda n: ids[code(n)]) == numbered
+    assert found[code(12)][0] == ("杭州批量12号（更名）" if repeated else "杭州批量12号贸易有限公司")
+    assert {n: d for n, (_, d) in after.items()} == {n: d for n, (_, d) in before.items()}
+    assert after["uq_entity_code"][0] != before["uq_entity_code"][0]  # built again after the rows
 
 
 @pytest.mark.postgres

@@ -46,8 +46,8 @@ COPY_BATCH = 50_000  # rows per COPY statement on PostgreSQL (progress is report
 REBUILD_FROM = 50_000
 CHUNK = 2_000  # rows per executemany on SQLite
 #: The memory each sort of a merge may take (PostgreSQL's ``work_mem``, for the merge's statement only): a million
-#: staged rows are sorted twice (latest row per code, then in the file's order), in memory rather than in runs
-#: on disk at the server's default of 4 MB.
+#: staged rows are sorted in the file's order (and, where codes may repeat, first by code to keep the later row),
+#: in memory rather than in runs on disk at the server's default of 4 MB.
 MERGE_WORK_MEM = "256MB"
 
 Progress = Callable[[int], None] | None
@@ -178,15 +178,39 @@ def _upsert_merge(connection, stage: str) -> None:
 
 def _first_load_merge(connection, stage: str) -> None:
     """The same for a first load: the registry locked (nobody writes an entity meanwhile), the few entities held
-    updated, then the new ones written with no index to keep up (migrations 0041, 0042)."""
+    updated, then the new ones written with no index to keep up (migrations 0041, 0042). The staged rows are
+    written as they come — the codes of a registry's file are distinct — and the unique code, built again first
+    (migration 0049), tells otherwise: that attempt is undone and the later row of each code written instead."""
     connection.exec_driver_sql("LOCK TABLE entity IN SHARE ROW EXCLUSIVE MODE")
-    if connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM entity)").scalar():
+    held = connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM entity)").scalar()
+    if held:
         _merge(connection, f"UPDATE entity SET {_set_from(_CHANGING, 'latest')}, updated_at = now() "
                f"FROM {_latest(stage)} WHERE entity.code = latest.code AND ({_not_equal(_CHANGING, 'entity', 'latest')})")
     connection.exec_driver_sql("SELECT spotcheck_suspend_indexes('entity')")
-    _merge(connection, f"INSERT INTO entity ({_COLUMNS}, updated_at) SELECT {_COLUMNS}, now() FROM {_latest(stage)} "
-           f"WHERE NOT EXISTS (SELECT 1 FROM entity held WHERE held.code = latest.code) ORDER BY ord")
-    connection.exec_driver_sql("SELECT spotcheck_restore_indexes('entity')")
+    new = "WHERE NOT EXISTS (SELECT 1 FROM entity held WHERE held.code = latest.code) " if held else ""
+    if not _written_with_distinct_codes(connection, f"INSERT INTO entity ({_COLUMNS}, updated_at) SELECT {_COLUMNS}, "
+                                                    f"now() FROM {stage} latest {new}ORDER BY ord"):
+        _merge(connection, f"INSERT INTO entity ({_COLUMNS}, updated_at) SELECT {_COLUMNS}, now() "
+               f"FROM {_latest(stage)} {new}ORDER BY ord")
+        connection.exec_driver_sql("SELECT spotcheck_restore_indexes('entity')")
+
+
+#: PostgreSQL's code for a unique constraint that refused a row (``unique_violation``).
+UNIQUE_VIOLATION = "23505"
+
+
+def _written_with_distinct_codes(connection, insert: str) -> bool:
+    """Run ``insert`` and build the registry's indexes again, in a savepoint: True when done, False when the unique
+    code refused a code written twice (nothing of the attempt kept, the indexes still suspended)."""
+    try:
+        with connection.begin_nested():
+            _merge(connection, insert)
+            connection.exec_driver_sql("SELECT spotcheck_restore_indexes('entity')")
+    except sa.exc.IntegrityError as error:
+        if getattr(error.orig, "sqlstate", None) != UNIQUE_VIOLATION:
+            raise
+        return False
+    return True
 
 
 def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
