@@ -22,6 +22,19 @@ FIELD_ORDER = (
 FRAME_FIELD = {"targets": "frame", "inspectors": "frame_lines"}
 #: What JSON escapes (besides the tab, handled below): with none of these, every quote is structural.
 _NEEDS_ESCAPING = re.compile(rb'["\\\x00-\x08\x0b-\x1f]')
+#: Every other byte, which JSON writes as it is.
+_PLAIN = bytes(byte for byte in range(256) if not _NEEDS_ESCAPING.match(bytes([byte])))
+
+
+def _needs_escaping(data: bytes) -> bool:
+    """Whether ``data`` holds a byte of :data:`_NEEDS_ESCAPING`: the others deleted in C, what is left looked at
+    (a frame of a million rows in 0.01 s, against 0.13–0.18 s searched by the regular expression)."""
+    return bool(data.translate(None, _PLAIN))
+
+
+#: How a target proof's frame rows open and close, and what is written between two rows and two fields of a row.
+_ROWS_OPEN, _ROWS_CLOSE = b'[\n["', b'"]\n]'
+_ROW_BREAK, _FIELD_BREAK = b'"],\n["', b'", "'
 
 
 def dumps(proof: dict[str, Any], frame_file: bytes | None = None) -> bytes:
@@ -63,17 +76,21 @@ def _frame_json(kind: str, data: bytes) -> bytes:
     UTF-8 as it is)."""
     if not data:
         return b"[]"
-    if _NEEDS_ESCAPING.search(data):
+    if _needs_escaping(data):
         return _value(frame_value(kind, data))
+    return _plain_frame_json(kind, data)
+
+
+def _plain_frame_json(kind: str, data: bytes) -> bytes:
+    """:func:`_frame_json` of a non-empty frame file in which nothing needs escaping."""
     body = data[:-1]
     if kind == "targets":
-        return b'[\n["' + body.replace(b"\t", b'", "').replace(b"\n", b'"],\n["') + b'"]\n]'
+        return _ROWS_OPEN + body.replace(b"\t", _FIELD_BREAK).replace(b"\n", _ROW_BREAK) + _ROWS_CLOSE
     return b'[\n"' + body.replace(b"\t", b"\\t").replace(b"\n", b'",\n"') + b'"\n]'
 
 
-#: Where a target proof's frame starts and ends in the file :func:`dumps` writes (a field starts a line).
+#: Where a target proof's frame starts in the file :func:`dumps` writes (a field starts a line).
 _FRAME_OPEN = b'\n"frame": '
-_ROWS_OPEN, _ROWS_CLOSE = b'[\n["', b'"]\n]'
 #: What stands for the frame while the rest of the file is read as JSON: a string no proof file holds.
 _STAND_IN = b'"\\u0000frame"'
 
@@ -92,8 +109,8 @@ def split_frame(data: bytes) -> tuple[dict[str, Any], bytes] | None:
         return None
     end += len(_ROWS_CLOSE)
     body = data[value_start + len(_ROWS_OPEN):end - len(_ROWS_CLOSE)]
-    frame = body.replace(b'"],\n["', b"\n").replace(b'", "', b"\t") + b"\n"
-    if _NEEDS_ESCAPING.search(frame) or _frame_json("targets", frame) != data[value_start:end]:
+    frame = body.replace(_ROW_BREAK, b"\n").replace(_FIELD_BREAK, b"\t") + b"\n"
+    if _needs_escaping(frame) or not _breaks_only(body):
         return None  # not the frame file's rows written as dumps writes them
     try:
         rest = json.loads((data[:value_start] + _STAND_IN + data[end:]).decode("utf-8"))
@@ -102,6 +119,14 @@ def split_frame(data: bytes) -> tuple[dict[str, Any], bytes] | None:
     if not isinstance(rest, dict) or rest.get("frame") != "\x00frame" or rest.get("kind") != "targets":
         return None  # the frame found is not the proof's own (the top-level field the stand-in took)
     return rest, frame
+
+
+def _breaks_only(body: bytes) -> bool:
+    """Whether the frame's rows ``body`` (what :func:`split_frame` found between ``[\\n["`` and ``"]\\n]``), read
+    back into a frame file in which nothing needs escaping, are what :func:`_plain_frame_json` writes from that file:
+    no tab in them, and no newline but those of the breaks between rows — counted, where writing the file again
+    and comparing took a fifth of a second a million rows."""
+    return b"\t" not in body and body.count(b"\n") == body.count(_ROW_BREAK)
 
 
 def loads(data: bytes) -> dict[str, Any]:

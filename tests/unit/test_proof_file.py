@@ -124,3 +124,19 @@ def test_a_proof_file_read_as_written_verifies_as_its_json_does(tmp_path_factory
     assert all(ok for _, ok, _ in as_read) == (change in ("none", "reformat", "order"))  # rows in any order
     if change == "none" and not any(c in json.dumps(rows, ensure_ascii=False) for c in '"\\'):
         assert proof_file.split_frame(data) is not None  # read without turning the frame into rows
+
+
+#: The bytes that make a frame's rows ambiguous: quotes, brackets, commas, spaces, newlines, tabs, a backslash.
+AMBIGUOUS = st.binary(max_size=40).map(lambda raw: bytes(b'"[], \n\t\\a'[byte % 9] for byte in raw))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(AMBIGUOUS)
+def test_a_frames_rows_are_taken_as_written_exactly_when_writing_them_back_gives_the_same_bytes(body):
+    """split_frame counts the breaks between rows where it wrote the frame's rows again and compared them: the two
+    take the same rows, whatever quotes, brackets, commas, tabs and newlines the rows hold."""
+    frame = body.replace(proof_file._ROW_BREAK, b"\n").replace(proof_file._FIELD_BREAK, b"\t") + b"\n"
+    plain = not proof_file._needs_escaping(frame)
+    written_back = proof_file._plain_frame_json("targets", frame) == proof_file._ROWS_OPEN + body + proof_file._ROWS_CLOSE
+    assert (plain and proof_file._breaks_only(body)) == (plain and written_back)
+    assert proof_file._needs_escaping(frame) == bool(proof_file._NEEDS_ESCAPING.search(frame))
