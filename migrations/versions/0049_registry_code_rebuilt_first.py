@@ -25,8 +25,7 @@ depends_on = None
 
 #: 0042's function with its loop ordered: the unique constraints (kept as ``ALTER TABLE``) before the indexes.
 EARLIER_LOOP = "FOR definition IN SELECT s.definition FROM spotcheck_suspended_index s WHERE s.tablename = wanted LOOP"
-LOOP = ("FOR definition IN SELECT s.definition FROM spotcheck_suspended_index s WHERE s.tablename = wanted "
-        "ORDER BY s.definition LIKE 'ALTER TABLE %' DESC LOOP")
+LOOP = EARLIER_LOOP.replace(" LOOP", " ORDER BY s.definition LIKE 'ALTER TABLE %' DESC LOOP")
 
 
 def _earlier():

@@ -168,10 +168,15 @@ def _latest(stage: str) -> str:
     return f"(SELECT DISTINCT ON (code) * FROM {stage} ORDER BY code, ord DESC) latest"
 
 
+def _inserted(source: str, where: str = "") -> str:
+    """The statement writing the rows of ``source`` (a staged table or subquery named ``latest``) that meet
+    ``where`` into the registry, new entities getting their ids in the order of the file."""
+    return f"INSERT INTO entity ({_COLUMNS}, updated_at) SELECT {_COLUMNS}, now() FROM {source} {where} ORDER BY ord"
+
+
 def _upsert_merge(connection, stage: str) -> None:
     """New entities inserted in the order of the file, the held ones updated where something changed."""
-    _merge(connection, f"INSERT INTO entity ({_COLUMNS}, updated_at) SELECT {_COLUMNS}, now() FROM {_latest(stage)} "
-           f"ORDER BY ord "  # new entities get their ids in the order of the file
+    _merge(connection, f"{_inserted(_latest(stage))} "
            f"ON CONFLICT (code) DO UPDATE SET {_set_from(_CHANGING, 'EXCLUDED')}, updated_at = EXCLUDED.updated_at "
            f"WHERE {_not_equal(_CHANGING, 'entity')}")
 
@@ -187,11 +192,9 @@ def _first_load_merge(connection, stage: str) -> None:
         _merge(connection, f"UPDATE entity SET {_set_from(_CHANGING, 'latest')}, updated_at = now() "
                f"FROM {_latest(stage)} WHERE entity.code = latest.code AND ({_not_equal(_CHANGING, 'entity', 'latest')})")
     connection.exec_driver_sql("SELECT spotcheck_suspend_indexes('entity')")
-    new = "WHERE NOT EXISTS (SELECT 1 FROM entity held WHERE held.code = latest.code) " if held else ""
-    if not _written_with_distinct_codes(connection, f"INSERT INTO entity ({_COLUMNS}, updated_at) SELECT {_COLUMNS}, "
-                                                    f"now() FROM {stage} latest {new}ORDER BY ord"):
-        _merge(connection, f"INSERT INTO entity ({_COLUMNS}, updated_at) SELECT {_COLUMNS}, now() "
-               f"FROM {_latest(stage)} {new}ORDER BY ord")
+    new = "WHERE NOT EXISTS (SELECT 1 FROM entity held WHERE held.code = latest.code)" if held else ""
+    if not _written_with_distinct_codes(connection, _inserted(f"{stage} latest", new)):
+        _merge(connection, _inserted(_latest(stage), new))
         connection.exec_driver_sql("SELECT spotcheck_restore_indexes('entity')")
 
 
