@@ -206,7 +206,7 @@ def test_a_first_load_builds_the_registrys_search_indexes_once_after_its_rows(ap
     if postgres:
         assert {n: d for n, (_, d) in rebuilt.items()} == {n: d for n, (_, d) in before.items()}
         assert {n for n in before if rebuilt[n][0] != before[n][0]} == {
-            "ix_entity_name", "ix_entity_name_trgm", "ix_entity_industry_code", "ix_entity_region_code",
+            "ix_entity_name", "ix_entity_industry_code", "ix_entity_region_code",
             "ix_entity_name_characters", "ix_entity_status", "ix_entity_abnormal", "ix_entity_blacklisted",
             "ix_entity_penalized", "ix_entity_complained", "uq_entity_code"}  # the primary key, which the directories refer to, was kept
         assert kept == rebuilt

@@ -1,7 +1,7 @@
 """What a department's directory search finds through the indexes PostgreSQL keeps for it, exactly what it finds by
 the columns on SQLite: a tag (标签), whatever wrote the tags — an import, a re-import, an edit, a removal, the upgrade
-of a deployment that already had them (the table of tags, migration 0043) — and one or two characters of a name
-(the index of the names' characters, migration 0046); and a search asked again and again on one connection is
+of a deployment that already had them (the table of tags, migration 0043) — and any part of a name (the index of
+the names' characters, migrations 0046 and 0050); and a search asked again and again on one connection is
 planned for what it asks each time."""
 from __future__ import annotations
 
@@ -112,11 +112,11 @@ LETTERS = "钱顺飞越峰新a%_/"
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=st.lists(st.text(LETTERS, min_size=1, max_size=8), min_size=len(CODES), max_size=len(CODES)),
-       pairs=st.lists(st.text(LETTERS, min_size=1, max_size=2), min_size=1, max_size=4))
-def test_one_or_two_characters_find_exactly_the_names_holding_them(registry, names, pairs):
-    """On PostgreSQL one or two characters are found through the index of the names' characters (migration 0046),
-    each candidate checked by ``LIKE``; elsewhere by ``LIKE`` alone: either way exactly the names that contain them,
-    in that order, wildcards as themselves (钱顺 is not 顺钱)."""
+       parts=st.lists(st.text(LETTERS, min_size=1, max_size=5), min_size=1, max_size=4))
+def test_any_part_of_a_name_finds_exactly_the_names_holding_it(registry, names, parts):
+    """On PostgreSQL a part of a name, of any length, is found through the index of the names' characters
+    (migrations 0046 and 0050), each candidate checked by ``LIKE``; elsewhere by ``LIKE`` alone: either way exactly
+    the names that contain it, in that order, wildcards as themselves (钱顺 is not 顺钱, 峰新越 not 越峰新)."""
     with registry.app_context():
         yjj = tenant_id("YJJ")
         try:
@@ -124,9 +124,9 @@ def test_one_or_two_characters_find_exactly_the_names_holding_them(registry, nam
             write_registry(named)
             with tenant_scope(yjj):
                 entries(yjj, {code: frozenset() for code in CODES})
-                for pair in pairs:
-                    rows = search_directory(Filters(q=pair), limit=200).rows
-                    assert {e.entity.code for e in rows} & set(CODES) == {c for c, n in named.items() if pair in n}, pair
+                for part in parts:
+                    rows = search_directory(Filters(q=part), limit=200).rows
+                    assert {e.entity.code for e in rows} & set(CODES) == {c for c, n in named.items() if part in n}, part
         finally:
             db.session.rollback()
 

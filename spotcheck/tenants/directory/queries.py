@@ -132,11 +132,11 @@ def _common_in_names(text: str) -> bool:
 
 
 def _name_contains(text: str, *, looked_up: bool = False):
-    """The entity's name contains ``text``. On PostgreSQL a rare one or two characters (钱顺, 临安) are looked up in
-    the index of the names' characters (:func:`name_holds`): pg_trgm's trigrams, which serve a longer text, cannot
-    find fewer than three characters; common ones (餐饮) are matched as they come (:func:`_common_in_names`) — unless
-    the entities are ``looked_up`` whatever their number (:func:`_walked_then_looked_up`)."""
-    if len(text) <= 2 and dialect() == "postgresql" and (looked_up or not _common_in_names(text)):
+    """The entity's name contains ``text``. On PostgreSQL a rare text (钱顺, 临安, 海峰网络) is looked up in the index
+    of the names' characters (:func:`name_holds`, the registry's only index of its names' contents since migration
+    0050); a common one (餐饮, 网络科技) is matched as the names come (:func:`_common_in_names`) — unless the
+    entities are ``looked_up`` whatever their number (:func:`_walked_then_looked_up`)."""
+    if dialect() == "postgresql" and (looked_up or not _common_in_names(text)):
         return name_holds(Entity.name, text)
     return Entity.name.contains(text, autoescape=True)
 

@@ -83,12 +83,11 @@ def search(text: str, page: int = 1) -> NumberedPage:
     ``text``, the most recently published first; each row is (entity, results, last published).
 
     Read from the register by entity (:class:`PublishedEntity`). The matches are found first, through
-    the entity's own indexes (code prefix, name trigrams), up to :data:`FEW_MATCHES` and one more: a
+    the indexes of the codes and of the names' characters, up to :data:`FEW_MATCHES` and one more: a
     search that matches more says "more than 3,000" (``page.more``) and walks the register from the
     newest until the page is full — counting every business whose name holds 有限公司 would cost more
-    than the page itself; one that matches few orders just those, read again by their ids (a name
-    without an index of its own, such as two characters, is read once). The database cannot tell the
-    two apart by itself, and either plan is slow for the other case."""
+    than the page itself; one that matches few orders just those, read again by their ids. The database
+    cannot tell the two apart by itself, and either plan is slow for the other case."""
     text = (text or "").strip()[:SEARCH_LENGTH]
     with searching():  # each statement planned for the text searched
         return _search(text, page)
@@ -130,8 +129,8 @@ def _matched(text: str) -> list[int]:
 def _matching_ids(text: str) -> sa.Select:
     """The ids of the published entities whose code starts with ``text`` or whose name contains it (an entity
     matching both ways twice). On PostgreSQL the register's copy of the name is looked up in the index of the names'
-    characters (migration 0046) and each candidate's name read then: a name holds no word a trigram index could use
-    for 临安 or 餐饮, and reading every published name took 40 ms a search."""
+    characters (migration 0046) and each candidate's name read then: reading every published name took 40 ms a
+    search."""
     by_code = sa.select(Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id) \
         .where(Entity.code.startswith(text.upper(), autoescape=True))
     by_name = sa.select(Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id) \
