@@ -9,14 +9,16 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.items.models import ItemStatus
 from spotcheck.tenants.spreadsheets.columns import DIRECTORY, HINT_MARKER, INSPECTORS, ITEMS
-from tests.support.helpers import bearer, tenant_id
+from tests.support.helpers import _pg_connect, bearer, make_app, tenant_id
 from tests.support.sheets import (
     ITEM_ROWS,
     assert_chinese_reason,
@@ -299,3 +301,37 @@ def test_another_department_adds_missing_entities_but_cannot_change_the_registry
         lead = directory_of("SCJ")
         assert (lead[credit_code(1)].category, lead[credit_code(2)].category) == ("食品生产", "")
         assert credit_code(3) not in lead
+
+
+@pytest.mark.postgres
+def test_a_citys_first_directory_file_writes_the_registry_at_once_in_the_files_order(postgres_url, monkeypatch):
+    """A city's registry uploaded through the page into a registry holding fewer (its first load): the entities
+    are written at once in the order of the file, the registry's indexes built again after them as the bulk
+    import builds them, the bureau's entries written with them, and the counts the administrator is shown."""
+    monkeypatch.setattr(bulk, "REBUILD_FROM", 10)
+    with _pg_connect(postgres_url, autocommit=True) as owner:
+        owner.execute("TRUNCATE entity CASCADE")  # the registry before the city's first load
+    app = make_app(postgres_url)
+    numbers = [17, 3, 12, 5, 9, 1, 14, 7, 11, 2, 16, 4]
+    csv = "统一社会信用代码/对象编码,名称,行业代码,行政区划代码,监管类别,风险等级\n" + "".join(
+        f"{credit_code(n)},杭州首载{n}号食品有限公司,C1391,330106,食品生产,{'ABCD'[n % 4]}\n" for n in numbers)
+    with app.app_context():
+        unique_code = db.session.scalar(sa.text("SELECT 'uq_entity_code'::regclass::oid"))
+        db.session.rollback()
+    result = upload(app.test_client(), "directory", csv.encode(), bearer(app, "scj_admin"), "registry.csv")
+    assert result["ok"] is True, result
+    assert [result[k] for k in ("created", "changed", "unchanged", "entities_created", "entities_changed")] == \
+        [12, 0, 0, 12, 0]
+    with app.app_context():
+        ids = dict(db.session.execute(sa.select(Entity.code, Entity.id)).all())
+        rebuilt = db.session.scalar(sa.text("SELECT 'uq_entity_code'::regclass::oid"))
+        entries = {code: (e.entity.name, e.category, e.risk) for code, e in directory_of("SCJ").items()}
+        db.session.rollback()
+    assert sorted(numbers, key=lambda n: ids[credit_code(n)]) == numbers and len(ids) == len(numbers)
+    assert rebuilt != unique_code  # dropped for the merge and built again once after it
+    assert entries == {
+        credit_code(n): (f"杭州首载{n}号食品有限公司", "食品生产", "ABCD"[n % 4]) for n in numbers}
+
+    again = upload(app.test_client(), "directory", csv.replace(",C1391,330106,食品生产,", ",C1391,330106,食品销售,")
+                   .encode(), bearer(app, "scj_admin"), "registry.csv")
+    assert [again[k] for k in ("created", "changed", "unchanged", "entities_created")] == [0, 12, 0, 0]

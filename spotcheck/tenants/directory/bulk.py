@@ -96,18 +96,19 @@ def upsert_directory_entries(tenant_id: int, rows: Iterable[dict], *, progress: 
 # --- PostgreSQL: COPY into a staging table, one INSERT … ON CONFLICT --------------------------
 
 
-def _batches(rows: Iterable, size: int) -> Iterator[list]:
+def batches(rows: Iterable, size: int) -> Iterator[list]:
+    """``rows`` in lists of ``size`` (the last one shorter), read as they are needed."""
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
 
 
-def _copy_into_stage(connection, stage: str, columns: tuple[str, ...], rows: Iterable[dict], progress: Progress) -> int:
+def copy_into_stage(connection, stage: str, columns: tuple[str, ...], rows: Iterable[dict], progress: Progress) -> int:
     """Stream ``rows`` into ``stage`` (with a running ``ord`` column); returns the number of rows."""
     cursor = connection.connection.cursor()  # the psycopg cursor of the session's own transaction
     count = 0
     try:
-        for batch in _batches(rows, COPY_BATCH):
+        for batch in batches(rows, COPY_BATCH):
             with cursor.copy(f"COPY {stage} (ord, {', '.join(columns)}) FROM STDIN") as copy:
                 for row in batch:
                     count += 1
@@ -119,7 +120,8 @@ def _copy_into_stage(connection, stage: str, columns: tuple[str, ...], rows: Ite
     return count
 
 
-def _stage_name(kind: str) -> str:
+def stage_name(kind: str) -> str:
+    """A new temporary staging table's name for rows of ``kind``."""
     return f"stage_{kind}_{uuid.uuid4().hex[:12]}"
 
 
@@ -131,7 +133,7 @@ def _set_from(columns, source: str) -> str:
     return ", ".join(f"{c} = {source}.{c}" for c in columns)
 
 
-def _first_load(connection, count: int) -> bool:
+def is_first_load(connection, count: int) -> bool:
     """Whether ``count`` staged rows are many and outnumber the registry (a city's or a province's first load,
     before anyone works on it): then its search indexes and its unique code are dropped for the merge and built
     again after it, in the import's transaction, which holds the registry locked until it commits."""
@@ -148,13 +150,13 @@ def _merge(connection, statement: str, parameters: dict | None = None) -> None:
 
 
 def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) -> int:
-    stage = _stage_name("entity")
+    stage = stage_name("entity")
     connection.exec_driver_sql(
         f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT 0::bigint AS ord, {_COLUMNS} FROM entity WITH NO DATA")
-    count = _copy_into_stage(connection, stage, ENTITY_FIELDS, rows, progress)
+    count = copy_into_stage(connection, stage, ENTITY_FIELDS, rows, progress)
     if count:
-        if _first_load(connection, count):
-            _first_load_merge(connection, stage)
+        if is_first_load(connection, count):
+            first_load_merge(connection, stage)
         else:
             _upsert_merge(connection, stage)
     connection.exec_driver_sql(f"DROP TABLE {stage}")
@@ -181,14 +183,15 @@ def _upsert_merge(connection, stage: str) -> None:
            f"WHERE {_not_equal(_CHANGING, 'entity')}")
 
 
-def _first_load_merge(connection, stage: str) -> None:
-    """The same for a first load: the registry locked (nobody writes an entity meanwhile), the few entities held
-    updated, then the new ones written with no index to keep up (migrations 0041, 0042). The staged rows are
-    written as they come — the codes of a registry's file are distinct — and the unique code, built again first
-    (migration 0049), tells otherwise: that attempt is undone and the later row of each code written instead."""
+def first_load_merge(connection, stage: str, *, update: bool = True) -> None:
+    """The same for a first load (:func:`is_first_load`) of the rows staged in ``stage``: the registry locked
+    (nobody writes an entity meanwhile), the few entities held updated unless not to ``update`` them, then the new
+    ones written with no index to keep up (migrations 0041, 0042). The staged rows are written as they come — the
+    codes of a registry's file are distinct — and the unique code, built again first (migration 0049), tells
+    otherwise: that attempt is undone and the later row of each code written instead."""
     connection.exec_driver_sql("LOCK TABLE entity IN SHARE ROW EXCLUSIVE MODE")
     held = connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM entity)").scalar()
-    if held:
+    if held and update:
         _merge(connection, f"UPDATE entity SET {_set_from(_CHANGING, 'latest')}, updated_at = now() "
                f"FROM {_latest(stage)} WHERE entity.code = latest.code AND ({_not_equal(_CHANGING, 'entity', 'latest')})")
     connection.exec_driver_sql("SELECT spotcheck_suspend_indexes('entity')")
@@ -217,12 +220,12 @@ def _written_with_distinct_codes(connection, insert: str) -> bool:
 
 
 def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
-    stage = _stage_name("entry")
+    stage = stage_name("entry")
     fields = ("code", *ENTRY_FIELDS)
     connection.exec_driver_sql(
         f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT 0::bigint AS ord, e.code, d.category, d.risk, d.tags, "
         f"d.last_inspected_on FROM directory_entry d JOIN entity e ON e.id = d.entity_id WITH NO DATA")
-    count = _copy_into_stage(connection, stage, fields, rows, progress)
+    count = copy_into_stage(connection, stage, fields, rows, progress)
     if count:
         unknown = connection.exec_driver_sql(
             f"SELECT s.code, count(*) OVER () FROM {stage} s LEFT JOIN entity e ON e.code = s.code "
@@ -265,7 +268,7 @@ def _sqlite_upsert_entities(rows: Iterable[dict], progress: Progress) -> int:
     statement = _entity_statement()
     moment = clock.now()
     count = 0
-    for batch in _batches(rows, CHUNK):
+    for batch in batches(rows, CHUNK):
         latest = {row["code"]: row for row in batch}  # within a chunk the later row wins (as on PostgreSQL)
         db.session.execute(statement, [{**{c: row.get(c) for c in ENTITY_FIELDS}, "updated_at": moment}
                                        for row in latest.values()])
@@ -293,7 +296,7 @@ def _sqlite_upsert_entries(tenant_id: int, rows: Iterable[dict], progress: Progr
     )
     moment = clock.now()
     count = 0
-    for batch in _batches(rows, CHUNK):
+    for batch in batches(rows, CHUNK):
         codes = {row["code"] for row in batch}
         ids = dict(db.session.execute(sa.select(entity.c.code, entity.c.id).where(entity.c.code.in_(codes))).all())
         unknown = sorted(codes - ids.keys())

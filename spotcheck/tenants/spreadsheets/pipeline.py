@@ -154,16 +154,18 @@ class Sheet:
         return not errors
 
     def records(self) -> Iterator[Record]:
+        columns = list(self.columns.items())  # pairs, not a dict keyed by column: a column hashes all its fields
         for number, values in self._rows:
-            cells = {column: (values[i] if i < len(values) else None) for i, column in self.columns.items()}
-            texts = {column: cell_text(value) for column, value in cells.items()}
-            if not any(text for column, text in texts.items() if column.key):
+            width = len(values)
+            cells = [(column, values[i] if i < width else None) for i, column in columns]
+            texts = [(column, cell_text(value)) for column, value in cells]
+            if not any(text for column, text in texts if column.key):
                 continue  # an empty row (perhaps with only a 序号)
-            if any(c.hint == HINT_MARKER and t == HINT_MARKER for c, t in texts.items()) or all(
-                    t == c.hint for c, t in texts.items() if t):
+            if any(c.hint == HINT_MARKER and t == HINT_MARKER for c, t in texts) or all(
+                    t == c.hint for c, t in texts if t):
                 continue  # the template's row of hints
             data, problems = {}, {}
-            for column, value in cells.items():
+            for column, value in cells:
                 if column.key is None:
                     continue
                 if isinstance(value, str) and text.has_forbidden(value):
