@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Iterator, TypeVar, cast
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
 from spotcheck.core.errors import NotFound
@@ -40,6 +41,12 @@ else:
 def dialect() -> str:
     """``postgresql`` or ``sqlite``: the database the current session works on."""
     return db.session.get_bind().dialect.name
+
+
+def dialect_insert(table: sa.Table) -> Any:
+    """An INSERT into ``table`` in the current database's own form, which can say what a conflicting row does
+    (``on_conflict_do_nothing``, ``on_conflict_do_update``)."""
+    return (postgresql.insert if dialect() == "postgresql" else sqlite.insert)(table)
 
 
 #: Where a SQLite connection keeps its count of changes when its transaction began.

@@ -13,11 +13,10 @@ and the documents (:class:`~spotcheck.tenants.notices.models.NoticeKind`): ``ins
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.core.commands import in_command
-from spotcheck.core.database import Model, db, table_of
+from spotcheck.core.database import Model, db, dialect_insert, table_of
 from spotcheck.core.scoping import TenantOwned
 
 
@@ -35,9 +34,7 @@ class DocumentCounter(TenantOwned, Model):
 
 def _ensure_row(tenant_id: int, kind: str, year: int) -> None:
     """The counter row exists (created at 0; two first issuers at once create it once)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table_of(DocumentCounter))
-    db.session.execute(insert.values(tenant_id=tenant_id, kind=kind, year=year, last=0)
+    db.session.execute(dialect_insert(table_of(DocumentCounter)).values(tenant_id=tenant_id, kind=kind, year=year, last=0)
                        .on_conflict_do_nothing(index_elements=["tenant_id", "kind", "year"]))
 
 

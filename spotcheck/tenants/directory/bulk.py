@@ -125,6 +125,16 @@ def stage_name(kind: str) -> str:
     return f"stage_{kind}_{uuid.uuid4().hex[:12]}"
 
 
+def create_stage(connection, stage: str, entity_columns: Iterable[str] = (), entry_columns: Iterable[str] = ()) -> None:
+    """The empty temporary table ``stage``: a running ``ord``, then ``entity_columns`` of the registry and
+    ``entry_columns`` of a directory entry, each as its table has it (its collation too). Dropped at the commit on
+    PostgreSQL; gone with a rollback on either database."""
+    columns = [*(f"e.{c}" for c in entity_columns), *(f"d.{c}" for c in entry_columns)]
+    dropped = " ON COMMIT DROP" if connection.dialect.name == "postgresql" else ""
+    connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {stage}{dropped} AS SELECT CAST(0 AS BIGINT) AS ord, "
+                               f"{', '.join(columns)} FROM entity e CROSS JOIN directory_entry d WHERE false")
+
+
 def _not_equal(columns, target: str, source: str = "EXCLUDED") -> str:
     return " OR ".join(f"{target}.{c} IS DISTINCT FROM {source}.{c}" for c in columns)
 
@@ -151,8 +161,7 @@ def _merge(connection, statement: str, parameters: dict | None = None) -> None:
 
 def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) -> int:
     stage = stage_name("entity")
-    connection.exec_driver_sql(
-        f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT 0::bigint AS ord, {_COLUMNS} FROM entity WITH NO DATA")
+    create_stage(connection, stage, ENTITY_FIELDS)
     count = copy_into_stage(connection, stage, ENTITY_FIELDS, rows, progress)
     if count:
         if is_first_load(connection, count):
@@ -222,9 +231,7 @@ def _written_with_distinct_codes(connection, insert: str) -> bool:
 def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
     stage = stage_name("entry")
     fields = ("code", *ENTRY_FIELDS)
-    connection.exec_driver_sql(
-        f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT 0::bigint AS ord, e.code, d.category, d.risk, d.tags, "
-        f"d.last_inspected_on FROM directory_entry d JOIN entity e ON e.id = d.entity_id WITH NO DATA")
+    create_stage(connection, stage, ("code",), ENTRY_FIELDS)
     count = copy_into_stage(connection, stage, fields, rows, progress)
     if count:
         unknown = connection.exec_driver_sql(

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import count as counter
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from spotcheck.core import clock
-from spotcheck.core.database import db, table_of
+from spotcheck.core.database import db, dialect, dialect_insert, table_of
 from spotcheck.core.scoping import TenantViolation, current_tenant_id
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
@@ -29,8 +27,6 @@ COUNTS = ("created", "changed", "unchanged", "entities_created", "entities_chang
 #: The staged columns: a registry entity's (``checks.clean_entity``) and its directory entry's (``clean_entry``).
 STAGED = (*bulk.ENTITY_FIELDS, *bulk.ENTRY_FIELDS)
 CHUNK = 2_000  # rows per executemany into the staging table on SQLite
-#: Each database's INSERT, which can leave a row that came meanwhile as it is (``ON CONFLICT DO NOTHING``).
-INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class DirectoryFileMerge:
@@ -43,7 +39,7 @@ class DirectoryFileMerge:
         if tenant_id is None:
             raise TenantViolation("a directory file is merged into a department's directory, in its scope")
         self.tenant_id, self.keeps_registry = tenant_id, keeps_registry
-        self.changing = [key for key in entity_keys if key != "code"]
+        self.changing = [key for key in entity_keys if key != "code"]  # never empty: a file holds the name
         self.entry_keys = list(entry_keys)
         self.counts = dict.fromkeys(COUNTS, 0)
         self.connection = db.session.connection()
@@ -54,19 +50,12 @@ class DirectoryFileMerge:
                               *(sa.column(name, entity.c[name].type) for name in bulk.ENTITY_FIELDS),
                               *(sa.column(name, entry.c[name].type) for name in bulk.ENTRY_FIELDS))
 
-    @property
-    def _postgresql(self) -> bool:
-        return self.connection.dialect.name == "postgresql"
-
     def stage(self, rows: Iterable[dict], progress: Callable[[int], None] | None = None) -> int:
         """Stage ``rows`` (an entity's and its entry's fields together, as cleaned), in the order given; returns
         their number. ``progress(n)``: told the rows staged so far, now and then."""
         name = self.staged.name
-        self.connection.exec_driver_sql(  # the registry's columns as they are (their collation too), no row
-            f"CREATE TEMPORARY TABLE {name} AS SELECT CAST(0 AS BIGINT) AS ord, "
-            f"{', '.join(f'e.{c}' for c in bulk.ENTITY_FIELDS)}, {', '.join(f'd.{c}' for c in bulk.ENTRY_FIELDS)} "
-            f"FROM entity e CROSS JOIN directory_entry d WHERE false")
-        if self._postgresql:
+        bulk.create_stage(self.connection, name, bulk.ENTITY_FIELDS, bulk.ENTRY_FIELDS)
+        if dialect() == "postgresql":
             self.rows = bulk.copy_into_stage(self.connection, name, STAGED, rows, progress)
             self.connection.exec_driver_sql(f"ANALYZE {name}")  # the merge's joins planned for its real size
         else:
@@ -86,19 +75,19 @@ class DirectoryFileMerge:
         new = ~sa.exists().where(entity.c.code == stage.c.code)
         self.counts["entities_created"] = self._count(sa.select(sa.func.count()).select_from(stage).where(new))
         differs = sa.or_(*(entity.c[key].is_distinct_from(stage.c[key]) for key in self.changing))
-        if self.changing and self.keeps_registry:
+        if self.keeps_registry:
             self.counts["entities_changed"] = self.connection.execute(
                 sa.update(entity).where(entity.c.code == stage.c.code, differs)
                 .values({**{key: stage.c[key] for key in self.changing}, "updated_at": clock.now()})).rowcount
-        elif self.changing:
+        else:
             self.counts["registry_kept"] = self._count(
                 sa.select(sa.func.count()).select_from(stage.join(entity, entity.c.code == stage.c.code)).where(differs))
         if not self.counts["entities_created"]:
             return
-        if self._postgresql and bulk.is_first_load(self.connection, self.counts["entities_created"]):
+        if dialect() == "postgresql" and bulk.is_first_load(self.connection, self.counts["entities_created"]):
             bulk.first_load_merge(self.connection, stage.name, update=False)
             return
-        insert = INSERTS[self.connection.dialect.name](entity).from_select([*bulk.ENTITY_FIELDS, "updated_at"], sa.select(
+        insert = dialect_insert(entity).from_select([*bulk.ENTITY_FIELDS, "updated_at"], sa.select(
             *(stage.c[name] for name in bulk.ENTITY_FIELDS), sa.literal(clock.now(), entity.c.updated_at.type))
             .where(new).order_by(stage.c.ord))
         # an entity another department's import added meanwhile is theirs: kept as it is, as one held before
