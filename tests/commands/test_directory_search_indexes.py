@@ -131,6 +131,17 @@ def test_any_part_of_a_name_finds_exactly_the_names_holding_it(registry, names, 
             db.session.rollback()
 
 
+def test_a_fragment_counts_as_common_in_names_by_the_registrys_size_not_a_fixed_share():
+    """Where walking the directory for a page of names holding a fragment reads fewer entries than looking up every
+    one of its matches (:func:`queries.common_names`): at ten million, a fragment in one name of a thousand (大药房,
+    10,000 names) is walked — looked up, its matches were read and sorted in 260–300 ms; at a million, the same share
+    (1,000 names) is still looked up; and twice the page a walk finds needs √2 times the matches."""
+    assert queries.common_names(10_000_000) < 10_000
+    assert queries.common_names(1_000_000) > 1_000
+    assert queries.common_names(100_000_000) / queries.common_names(1_000_000) == pytest.approx(10)
+    assert queries.common_names(1_000_000, page=102) / queries.common_names(1_000_000, page=51) == pytest.approx(2 ** .5)
+
+
 @pytest.mark.postgres
 def test_a_search_asked_again_and_again_is_planned_for_what_it_asks_each_time(postgres_url):
     """The driver prepares a statement it has run five times; PostgreSQL would then plan it once for any values, and a

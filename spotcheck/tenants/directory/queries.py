@@ -2,6 +2,8 @@
 名录库): single rows, and searches with keyset pagination."""
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -95,9 +97,6 @@ def name_holds(column, text: str):
     return sa.and_(name_characters(column).op("@>")(characters), column.contains(text, autoescape=True))
 
 
-#: A fragment of a name the planner expects in at least this share of the registry's names is found by walking the
-#: directory (a match every two hundred entries or sooner); a rarer one through the index of the names' characters.
-COMMON_NAME_SHARE = 0.005
 
 
 def _plan(statement: sa.Select) -> dict:
@@ -119,24 +118,38 @@ def _planned_entities(*conditions) -> float:
     return _planned_rows(sa.select(Entity.id).where(*conditions))
 
 
-def _common_in_names(text: str) -> bool:
-    """Whether the planner expects ``text`` in :data:`COMMON_NAME_SHARE` of the registry's names or more, by its own
-    statistics of the names (:func:`_planned_rows` of the condition :func:`_name_contains` would otherwise write).
-    The index of the characters cannot tell it: 餐 and 饮 are each in a fifth of the names, and the planner, taking
+def common_names(names: float, *, page: int = PAGE_SIZE + 1) -> float:
+    """How many names must hold a fragment for a page of them to be found sooner by walking than by looking each
+    one up, in a registry of ``names``: a walk reads about ``page × names / matches`` entries for a page, reading
+    every match costs ``matches ×`` :data:`LOOKUP_IN_ENTRIES` — equal at the square root of ``page × names /
+    LOOKUP_IN_ENTRIES``: 1,600 names at a million, 5,000 at ten million. A fixed share of the registry grew ten
+    times as fast: at ten million 大药房 (in 0.1–0.5% of the names) was looked up, every match read and sorted in
+    260–300 ms, where a walk finds a page in 30."""
+    return math.sqrt(page * names / LOOKUP_IN_ENTRIES)
+
+
+def _common_in_names(text: str, others: Sequence = ()) -> bool:
+    """Whether the planner expects ``text`` in at least :func:`common_names` of the registry's names — together with
+    the search's ``others`` conditions on the registry (a status, an industry: 化工 among the revoked is rare) — by
+    its own statistics (:func:`_planned_rows` of the condition :func:`_name_contains` would otherwise write). The
+    index of the characters cannot tell it: 餐 and 饮 are each in a fifth of the names, and the planner, taking
     them for independent and ``LIKE`` for a further filter, expected 餐饮 in one name of a hundred; it read a fifth of
-    the registry to sort it (0.2 s at a million) where walking finds fifty in a few hundred entries."""
+    the registry to sort it (0.2 s at a million) where walking finds fifty in a few hundred entries. A text the
+    planner expects too often only walks the first stretch before its entities are looked up
+    (:func:`_walked_then_looked_up`)."""
     names = db.session.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = 'entity'::regclass")).scalar()
     if not names or names <= 0:
         return False
-    return _planned_entities(Entity.name.contains(text, autoescape=True)) >= COMMON_NAME_SHARE * names
+    return _planned_entities(Entity.name.contains(text, autoescape=True), *others) >= common_names(names)
 
 
-def _name_contains(text: str, *, looked_up: bool = False):
+def _name_contains(text: str, *, looked_up: bool = False, others: Sequence = ()):
     """The entity's name contains ``text``. On PostgreSQL a rare text (钱顺, 临安, 海峰网络) is looked up in the index
     of the names' characters (:func:`name_holds`, the registry's only index of its names' contents since migration
-    0050); a common one (餐饮, 网络科技) is matched as the names come (:func:`_common_in_names`) — unless the
-    entities are ``looked_up`` whatever their number (:func:`_walked_then_looked_up`)."""
-    if dialect() == "postgresql" and (looked_up or not _common_in_names(text)):
+    0050); a common one (餐饮, 网络科技) is matched as the names come (:func:`_common_in_names`, with the search's
+    ``others`` conditions on the registry) — unless the entities are ``looked_up`` whatever their number
+    (:func:`_walked_then_looked_up`)."""
+    if dialect() == "postgresql" and (looked_up or not _common_in_names(text, others)):
         return name_holds(Entity.name, text)
     return Entity.name.contains(text, autoescape=True)
 
@@ -144,15 +157,14 @@ def _name_contains(text: str, *, looked_up: bool = False):
 def _entity_conditions(filters: Filters, *, looked_up: bool = False) -> list:
     """The filters on the registry's columns: the name or the start of the code (``q``, in a form an index finds
     when the entities are ``looked_up``), then :func:`_coded_conditions`."""
-    conditions = []
+    coded = _coded_conditions(filters)
     q = filters.q.strip()
-    if q:
-        name = _name_contains(q, looked_up=looked_up)
-        if q.isascii() and q.replace("-", "").isalnum() and len(q) >= 4:
-            conditions.append(sa.or_(Entity.code.startswith(q.upper(), autoescape=True), name))
-        else:
-            conditions.append(name)
-    return conditions + _coded_conditions(filters)
+    if not q:
+        return coded
+    name = _name_contains(q, looked_up=looked_up, others=coded)
+    if q.isascii() and q.replace("-", "").isalnum() and len(q) >= 4:
+        return [sa.or_(Entity.code.startswith(q.upper(), autoescape=True), name), *coded]
+    return [name, *coded]
 
 
 def _coded_conditions(filters: Filters) -> list:
