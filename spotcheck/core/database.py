@@ -143,6 +143,18 @@ def get_row(model: type[T], row_id: object, missing: object, *, for_update: bool
     return row
 
 
+def among(column: Any, values: sa.Select[Any]) -> Any:
+    """SQL: ``column`` is one of the values the statement ``values`` selects. On PostgreSQL they are read now and given
+    as one array (``column = ANY(…)``), which parallel workers can test themselves — a subquery over a table under
+    row-level security is not parallel-safe (its policies' own subqueries), so the condition, and all that uses it,
+    waits for the leader; run the statement with a plan made for its values (``plan_cache_mode`` at
+    ``force_custom_plan``), where the array is one hashed look-up a row. Elsewhere the subquery itself."""
+    if dialect() != "postgresql":
+        return column.in_(values)
+    found = sorted(set(db.session.scalars(values)))
+    return column == sa.any_(sa.literal(found, postgresql.ARRAY(column.type)))
+
+
 def table_of(model: type[Any]) -> sa.Table:
     """The table of a mapped class (``Model.__table__``), for Core statements over many rows."""
     return cast(sa.Table, model.__table__)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from spotcheck.core.database import db
+from spotcheck.core.database import among, db
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, InspectionCount, TargetStatus
 from spotcheck.tenants.directory.models import Entity
@@ -118,17 +118,19 @@ def _at(cap: int, year: int, key: str, department_id: int | None = None, *, with
     return counted.group_by(InspectionCount.entity_id).having(sa.func.count(sa.distinct(InspectionCount.counted_as)) >= cap)
 
 
-def _cap_condition(campaign: Campaign, department_id: int, *, withheld: bool = False):
+def _cap_condition(campaign: Campaign, department_id: int, *, withheld: bool = False, read_first: bool = False):
     """SQL: the business is at the rules' total cap across departments, or at the department's own, for a check of
     ``campaign`` (its own draws not counted); ``None`` where the rules set no cap. A frame does not read the named
-    checks not disclosed yet (``withheld``: a registration does)."""
+    checks not disclosed yet (``withheld``: a registration does); it reads the businesses at their cap first
+    (``read_first``, :func:`~spotcheck.core.database.among`), a registration asks of its few businesses only."""
     rules, key = rules_of(campaign), counted_as(campaign)
+    at = (lambda values: among(Entity.id, values)) if read_first else Entity.id.in_
     conditions = []
     if rules.inspection_cap is not None:
-        conditions.append(Entity.id.in_(_at(rules.inspection_cap, campaign.year, key, withheld=withheld)))
+        conditions.append(at(_at(rules.inspection_cap, campaign.year, key, withheld=withheld)))
     if rules.department_inspection_cap is not None:
-        conditions.append(Entity.id.in_(_at(rules.department_inspection_cap, campaign.year, key, department_id,
-                                            withheld=withheld)))
+        conditions.append(at(_at(rules.department_inspection_cap, campaign.year, key, department_id,
+                                 withheld=withheld)))
     return sa.or_(*conditions) if conditions else None
 
 
@@ -138,7 +140,7 @@ def capped(campaign: Campaign, department_id: int):
     campaign does not count toward it (off-site, or of a kind the rules leave out of the cap)."""
     if not counts_toward_cap(campaign):  # an off-site check, or one on a cause: the cap is not its limit
         return None
-    return _cap_condition(campaign, department_id)
+    return _cap_condition(campaign, department_id, read_first=True)
 
 
 def at_cap(campaign: Campaign, entity_ids: list[int], department_id: int) -> set[int]:
