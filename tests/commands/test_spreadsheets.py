@@ -335,3 +335,35 @@ def test_a_citys_first_directory_file_writes_the_registry_at_once_in_the_files_o
     again = upload(app.test_client(), "directory", csv.replace(",C1391,330106,食品生产,", ",C1391,330106,食品销售,")
                    .encode(), bearer(app, "scj_admin"), "registry.csv")
     assert [again[k] for k in ("created", "changed", "unchanged", "entities_created")] == [0, 12, 0, 0]
+
+
+@pytest.mark.postgres
+def test_an_entity_another_department_adds_during_an_import_is_kept_as_theirs(postgres_url, monkeypatch):
+    """Two departments' files name the same new business; the other one's import commits it while this one is being
+    merged: this import still succeeds, the registry keeps the business as the other department wrote it, this
+    department's entry is made for it, and the administrator is not told the file created it."""
+    app = make_app(postgres_url)
+    first_load = bulk.is_first_load
+
+    def meanwhile(connection, count):  # after the file is staged and counted, before its new entities are written
+        with _pg_connect(postgres_url, autocommit=True) as other:
+            other.execute(
+                "INSERT INTO entity (code, name, entity_type, industry_code, region_code, address, status, abnormal, "
+                "blacklisted, complaints, updated_at) VALUES (%s, '别的部门先录入的公司', 'enterprise', 'C2614', "
+                "'330104', '', 'active', false, false, 0, now())", (credit_code(3),))
+        return first_load(connection, count)
+
+    monkeypatch.setattr(bulk, "is_first_load", meanwhile)
+    csv = ("统一社会信用代码/对象编码,名称,行业代码,行政区划代码,监管类别,风险等级\n"
+           f"{credit_code(3)},城东化工有限公司,C2614,330104,危化品使用,A\n"
+           f"{credit_code(4)},城西化工有限公司,C2614,330104,危化品使用,B\n")
+    result = upload(app.test_client(), "directory", csv.encode(), bearer(app, "yjj_admin"), "名录.csv")
+    assert result["ok"] is True, result
+    assert (result["created"], result["entities_created"]) == (2, 1)
+    with app.app_context():
+        names = dict(db.session.execute(sa.select(Entity.code, Entity.name).where(
+            Entity.code.in_([credit_code(3), credit_code(4)]))).all())
+        entries = {code: entry.risk for code, entry in directory_of("YJJ").items()}
+        db.session.rollback()
+    assert names == {credit_code(3): "别的部门先录入的公司", credit_code(4): "城西化工有限公司"}
+    assert (entries[credit_code(3)], entries[credit_code(4)]) == ("A", "B")

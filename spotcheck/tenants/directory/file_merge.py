@@ -90,8 +90,11 @@ class DirectoryFileMerge:
         insert = dialect_insert(entity).from_select([*bulk.ENTITY_FIELDS, "updated_at"], sa.select(
             *(stage.c[name] for name in bulk.ENTITY_FIELDS), sa.literal(clock.now(), entity.c.updated_at.type))
             .where(new).order_by(stage.c.ord))
-        # an entity another department's import added meanwhile is theirs: kept as it is, as one held before
-        self.connection.execute(insert.on_conflict_do_nothing(index_elements=[entity.c.code]))
+        # an entity another department's import added meanwhile is theirs: kept as it is, as one held before, and
+        # not counted as created by this file
+        self.counts["entities_created"] = self.connection.execute(
+            insert.on_conflict_do_nothing(index_elements=[entity.c.code]).execution_options(preserve_rowcount=True)
+        ).rowcount
 
     def write_entries(self) -> None:
         """The department's entries of the file's entities added, those held changed in the file's columns."""
