@@ -13,10 +13,11 @@ from sqlalchemy.orm import contains_eager
 
 from spotcheck.core.database import db, dialect, get_row, is_row_id, local_settings, searching
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.scoping import current_tenant_id, scoped
+from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.directory.checks import risk_code
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.directory.plans import plan_of, planned_entities, planned_rows
 from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
 
 __all__ = ["Filters", "Page", "directory_categories", "entity_by_code", "entry_ids_by_entity", "get_entity",
@@ -99,25 +100,6 @@ def name_holds(column, text: str):
 
 
 
-def _plan(statement: sa.Select) -> dict:
-    """The planner's plan of ``statement`` with the current scope's criteria, as the session would run it
-    (``EXPLAIN``: planned for its values, not run — asked under :func:`~spotcheck.core.database.searching`, or a
-    prepared statement's generic plan would answer for any values). PostgreSQL only."""
-    compiled = scoped(statement).compile(db.session.get_bind(), compile_kwargs={"render_postcompile": True})
-    return db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}",
-                                                   compiled.params).scalar_one()[0]["Plan"]
-
-
-def _planned_rows(statement: sa.Select) -> float:
-    """How many rows the planner expects ``statement`` to give (:func:`_plan`)."""
-    return float(_plan(statement)["Plan Rows"])
-
-
-def _planned_entities(*conditions) -> float:
-    """How many registry entities the planner expects to meet ``conditions``."""
-    return _planned_rows(sa.select(Entity.id).where(*conditions))
-
-
 def common_names(names: float, *, page: int = PAGE_SIZE + 1) -> float:
     """How many names must hold a fragment for a page of them to be found sooner by walking than by looking each
     one up, in a registry of ``names``: a walk reads about ``page × names / matches`` entries for a page, reading
@@ -131,8 +113,8 @@ def common_names(names: float, *, page: int = PAGE_SIZE + 1) -> float:
 def _common_in_names(text: str, others: Sequence = ()) -> bool:
     """Whether the planner expects ``text`` in at least :func:`common_names` of the registry's names — together with
     the search's ``others`` conditions on the registry (a status, an industry: 化工 among the revoked is rare) — by
-    its own statistics (:func:`_planned_rows` of the condition :func:`_name_contains` would otherwise write). The
-    index of the characters cannot tell it: 餐 and 饮 are each in a fifth of the names, and the planner, taking
+    its own statistics (:func:`~.plans.planned_entities`, of the condition :func:`_name_contains` would otherwise
+    write). The index of the characters cannot tell it: 餐 and 饮 are each in a fifth of the names, and the planner, taking
     them for independent and ``LIKE`` for a further filter, expected 餐饮 in one name of a hundred; it read a fifth of
     the registry to sort it (0.2 s at a million) where walking finds fifty in a few hundred entries. A text the
     planner expects too often only walks the first stretch before its entities are looked up
@@ -140,7 +122,7 @@ def _common_in_names(text: str, others: Sequence = ()) -> bool:
     names = db.session.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = 'entity'::regclass")).scalar()
     if not names or names <= 0:
         return False
-    return _planned_entities(Entity.name.contains(text, autoescape=True), *others) >= common_names(names)
+    return planned_entities(Entity.name.contains(text, autoescape=True), *others) >= common_names(names)
 
 
 def _name_contains(text: str, *, looked_up: bool = False, others: Sequence = ()):
@@ -319,7 +301,7 @@ def _walks(statement: sa.Select) -> bool:
     ids: its plan's driving side — from the top, each node's outer input — ends in a read of one of
     :data:`WALKED_INDEXES`, with nothing sorted, hashed or merged on the way (the directory's key read as the inner
     side of a loop, an entry looked up by id, is no walk)."""
-    node = _plan(statement)
+    node = plan_of(statement)
     while True:
         if node["Node Type"] in ("Sort", "Incremental Sort", "Hash", "Hash Join", "Merge Join"):
             return False
@@ -348,7 +330,7 @@ def _few_entities(filters: Filters) -> bool:
     name is left out: its share is a guess (:func:`_common_in_names`), and one guessed rare but common would make the
     search read all its entities."""
     coded = _coded_conditions(filters)
-    return bool(coded) and _planned_entities(*coded) <= FEW_ENTITIES
+    return bool(coded) and planned_entities(*coded) <= FEW_ENTITIES
 
 
 def _lookups_pay(filters: Filters, after: int, end: int, *, found: int, wanted: int) -> bool:
@@ -362,12 +344,12 @@ def _lookups_pay(filters: Filters, after: int, end: int, *, found: int, wanted: 
     left = _planned_entries(end)
     if found:
         left = min(left, (wanted - found) * (_planned_entries(after) - left) / found)
-    return _planned_entities(*conditions) * LOOKUP_IN_ENTRIES <= left
+    return planned_entities(*conditions) * LOOKUP_IN_ENTRIES <= left
 
 
 def _planned_entries(after: int) -> float:
     """How many of the department's entries the planner expects after entry ``after``."""
-    return _planned_rows(sa.select(DirectoryEntry.id).where(DirectoryEntry.id > after))
+    return planned_rows(sa.select(DirectoryEntry.id).where(DirectoryEntry.id > after))
 
 
 def directory_categories() -> list[str]:

@@ -1,0 +1,28 @@
+"""What the planner expects of a search (检索的执行计划): its plan and the rows it expects, asked before the
+search is made so that it can be made the cheaper way (:mod:`spotcheck.tenants.directory.queries`). PostgreSQL only."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from spotcheck.core.database import db
+from spotcheck.core.scoping import scoped
+from spotcheck.tenants.directory.models import Entity
+
+
+def plan_of(statement: sa.Select) -> dict:
+    """The planner's plan of ``statement`` with the current scope's criteria, as the session would run it
+    (``EXPLAIN``: planned for its values, not run — asked under :func:`~spotcheck.core.database.searching`, or a
+    prepared statement's generic plan would answer for any values)."""
+    compiled = scoped(statement).compile(db.session.get_bind(), compile_kwargs={"render_postcompile": True})
+    return db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}",
+                                                   compiled.params).scalar_one()[0]["Plan"]
+
+
+def planned_rows(statement: sa.Select) -> float:
+    """How many rows the planner expects ``statement`` to give (:func:`plan_of`)."""
+    return float(plan_of(statement)["Plan Rows"])
+
+
+def planned_entities(*conditions) -> float:
+    """How many registry entities the planner expects to meet ``conditions``."""
+    return planned_rows(sa.select(Entity.id).where(*conditions))
