@@ -116,9 +116,9 @@ def _common_in_names(text: str, others: Sequence = ()) -> bool:
     its own statistics (:func:`~.plans.planned_entities`, of the condition :func:`_name_contains` would otherwise
     write). The index of the characters cannot tell it: 餐 and 饮 are each in a fifth of the names, and the planner, taking
     them for independent and ``LIKE`` for a further filter, expected 餐饮 in one name of a hundred; it read a fifth of
-    the registry to sort it (0.2 s at a million) where walking finds fifty in a few hundred entries. A text the
-    planner expects too often only walks the first stretch before its entities are looked up
-    (:func:`_walked_then_looked_up`)."""
+    the registry to sort it (0.2 s at a million) where walking finds fifty in a few hundred entries. In a directory
+    search, a text the planner expects too often walks only the first stretch before its entities are looked up
+    (:func:`_walked_then_looked_up`); the registry's own search has no such bound."""
     names = db.session.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = 'entity'::regclass")).scalar()
     if not names or names <= 0:
         return False
