@@ -124,7 +124,10 @@ def _cap_condition(campaign: Campaign, department_id: int, *, withheld: bool = F
     checks not disclosed yet (``withheld``: a registration does); it reads the businesses at their cap first
     (``read_first``, :func:`~spotcheck.core.database.among`), a registration asks of its few businesses only."""
     rules, key = rules_of(campaign), counted_as(campaign)
-    at = (lambda values: among(Entity.id, values)) if read_first else Entity.id.in_
+
+    def at(counted):
+        return among(Entity.id, counted) if read_first else Entity.id.in_(counted)
+
     conditions = []
     if rules.inspection_cap is not None:
         conditions.append(at(_at(rules.inspection_cap, campaign.year, key, withheld=withheld)))

@@ -26,3 +26,10 @@ def planned_rows(statement: sa.Select) -> float:
 def planned_entities(*conditions) -> float:
     """How many registry entities the planner expects to meet ``conditions``."""
     return planned_rows(sa.select(Entity.id).where(*conditions))
+
+
+def planned_registry() -> float:
+    """How many entities the planner's statistics count in the registry (``pg_class.reltuples``, as of the last
+    ANALYZE or VACUUM); 0 before the registry was ever analysed."""
+    counted = db.session.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = 'entity'::regclass")).scalar()
+    return max(float(counted or 0), 0.0)

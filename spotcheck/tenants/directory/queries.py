@@ -17,7 +17,7 @@ from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.directory.checks import risk_code
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-from spotcheck.tenants.directory.plans import plan_of, planned_entities, planned_rows
+from spotcheck.tenants.directory.plans import plan_of, planned_entities, planned_registry, planned_rows
 from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
 
 __all__ = ["Filters", "Page", "directory_categories", "entity_by_code", "entry_ids_by_entity", "get_entity",
@@ -98,8 +98,6 @@ def name_holds(column, text: str):
     return sa.and_(name_characters(column).op("@>")(characters), column.contains(text, autoescape=True))
 
 
-
-
 def common_names(names: float, *, page: int = PAGE_SIZE + 1) -> float:
     """How many names must hold a fragment for a page of them to be found sooner by walking than by looking each
     one up, in a registry of ``names``: a walk reads about ``page × names / matches`` entries for a page, reading
@@ -114,13 +112,13 @@ def _common_in_names(text: str, others: Sequence = ()) -> bool:
     """Whether the planner expects ``text`` in at least :func:`common_names` of the registry's names — together with
     the search's ``others`` conditions on the registry (a status, an industry: 化工 among the revoked is rare) — by
     its own statistics (:func:`~.plans.planned_entities`, of the condition :func:`_name_contains` would otherwise
-    write). The index of the characters cannot tell it: 餐 and 饮 are each in a fifth of the names, and the planner, taking
-    them for independent and ``LIKE`` for a further filter, expected 餐饮 in one name of a hundred; it read a fifth of
-    the registry to sort it (0.2 s at a million) where walking finds fifty in a few hundred entries. In a directory
-    search, a text the planner expects too often walks only the first stretch before its entities are looked up
-    (:func:`_walked_then_looked_up`); the registry's own search has no such bound."""
-    names = db.session.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = 'entity'::regclass")).scalar()
-    if not names or names <= 0:
+    write). The index of the characters cannot tell it: 餐 and 饮 are each in a fifth of the names, and the planner,
+    taking them for independent and ``LIKE`` for a further filter, expected 餐饮 in one name of a hundred; it read a
+    fifth of the registry to sort it (0.2 s at a million) where walking finds fifty in a few hundred entries. In a
+    directory search, a text the planner expects too often walks only the first stretch before its entities are
+    looked up (:func:`_walked_then_looked_up`); the registry's own search has no such bound."""
+    names = planned_registry()
+    if not names:
         return False
     return planned_entities(Entity.name.contains(text, autoescape=True), *others) >= common_names(names)
 
