@@ -12,7 +12,7 @@ imported, as an uploaded file is: a province's ten million rows never sit in mem
 
 The import a department's administrator runs from the page is timed too, up to a city's million: the same rows
 with the bureau's directory entries, as a CSV file with the template's Chinese headers, through the import
-command (``run_import``: the file read and checked, then read again into a staging table and merged).
+command (``run_import``: the file read once, each row checked and staged, then merged).
 """
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def write_directory_file(path: Path, count: int) -> None:
 
 def page_import(url: str, path: Path) -> dict:
     """The directory file imported as the bureau's administrator imports it from the page (the job's command,
-    both passes, committed). Returns the timing and what the job reported."""
+    checked, staged and merged, committed). Returns the timing and what the job reported."""
     from bench.city_world import user_named
     from spotcheck.core.scoping import tenant_scope
     from spotcheck.tenants.spreadsheets.columns import DIRECTORY
@@ -208,7 +208,7 @@ def _measure(path: Path, sheet: Path | None) -> dict:
             assert count_entities(url) == total
     page = None
     if sheet:
-        log(f"the page's import job of the same {total:,} rows with the bureau's entries ({sheet.name}, both passes)")
+        log(f"the page's import job of the same {total:,} rows with the bureau's entries ({sheet.name}, checked, staged and merged)")
         with fresh_database("page") as url:
             page = page_import(url, sheet)
             assert count_entities(url) == total
@@ -256,8 +256,8 @@ def _measure(path: Path, sheet: Path | None) -> dict:
         f"The re-import of every row (the update path) is measured up to {REIMPORT_UP_TO:,} rows, not at this size.",
         (f"The page's import job: the same {total:,} rows as a CSV file with the directory template's Chinese "
          f"headers and the bureau's entry of each, imported by {PAGE_IMPORTER} through the import command into a "
-         "registry holding none (its first load): the file read and every row checked, then read again into a "
-         "staging table (COPY) and merged — the registry, then the bureau's directory — and committed. It reported "
+         "registry holding none (its first load): the file read once, every row checked and streamed as it is "
+         "into a staging table (COPY), then merged — the registry, then the bureau's directory — and committed. It reported "
          + ", ".join(f"{key} {page['result'][key]:,}" for key in ("entities_created", "created")) + "; "
          "its baseline, the ORM inserting the entities alone, does less." if page else
          f"The page's import job is measured up to {PAGE_IMPORT_UP_TO:,} rows, not at this size."),

@@ -1,10 +1,11 @@
 """Spreadsheet imports as background jobs (导入作业): the upload is checked and kept in the shared
 storage by the submitting command (:func:`spotcheck.tenants.spreadsheets.commands.submit_import`,
 :func:`~spotcheck.tenants.spreadsheets.commands.submit_results_import`); the job — in whichever
-process runs it — reads it in two passes (check every row, then write all or nothing), reports its
-progress, and removes the file once the outcome is recorded. The lists of the catalog (items,
-directory, inspectors) and a campaign's results entered offline (检查结果导入: thousands of rows,
-never inside a request) alike."""
+process runs it — imports it in two passes (check every row, then write all or nothing; the
+directory's file is read once, its rows staged as they are checked), reports its progress, and
+removes the file once the outcome is recorded. The lists of the catalog (items, directory,
+inspectors) and a campaign's results entered offline (检查结果导入: thousands of rows, never
+inside a request) alike."""
 from __future__ import annotations
 
 from celery import shared_task

@@ -42,13 +42,17 @@ class DirectoryFileMerge:
         self.changing = [key for key in entity_keys if key != "code"]  # never empty: a file holds the name
         self.entry_keys = list(entry_keys)
         self.counts = dict.fromkeys(COUNTS, 0)
-        self.connection = db.session.connection()
         self.rows = 0
         entity = table_of(Entity)
         entry = table_of(DirectoryEntry)
         self.staged = sa.table(bulk.stage_name("directory_file"), sa.column("ord", sa.BigInteger),
                               *(sa.column(name, entity.c[name].type) for name in bulk.ENTITY_FIELDS),
                               *(sa.column(name, entry.c[name].type) for name in bulk.ENTRY_FIELDS))
+
+    @property
+    def connection(self) -> sa.Connection:
+        """The session's connection, as it is now (the rows are staged in one savepoint and merged in another)."""
+        return db.session.connection()
 
     def stage(self, rows: Iterable[dict], progress: Callable[[int], None] | None = None) -> int:
         """Stage ``rows`` (an entity's and its entry's fields together, as cleaned), in the order given; returns
@@ -116,7 +120,11 @@ class DirectoryFileMerge:
                           sa.literal(clock.now(), entry.c.created_at.type))
                 .select_from(named).where(~held).order_by(stage.c.ord)))
         self.counts["unchanged"] = self.rows - self.counts["created"] - self.counts["changed"]
-        self.connection.exec_driver_sql(f"DROP TABLE {stage.name}")
+        self.discard()
+
+    def discard(self) -> None:
+        """The staged rows dropped (a merge left undone, or done)."""
+        self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS {self.staged.name}")
 
     def _count(self, statement: sa.Select) -> int:
         return int(self.connection.execute(statement).scalar_one())

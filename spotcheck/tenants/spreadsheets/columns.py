@@ -49,6 +49,8 @@ class Column:
 
     def convert(self, value):
         """The cell's value for the clean function, and an error message or ``None``."""
+        if self.kind == TEXT:  # most columns: asked first
+            return cell_text(value), None
         if self.kind == INT:
             return to_int(value)
         if self.kind == DATE:
@@ -97,6 +99,8 @@ def normalise_header(text) -> str:
 
 def cell_text(value) -> str:
     """A cell as text: whole numbers without ``.0``, dates as YYYY-MM-DD, text stripped."""
+    if type(value) is str:  # every cell of a CSV file, most of a workbook's: asked first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

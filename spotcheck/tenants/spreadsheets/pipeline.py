@@ -8,7 +8,9 @@
 2. only when no row is bad, the importer writes everything, in a savepoint of the import command's
    transaction: a row the first pass could not foresee undoes every write.
 
-If any row is bad nothing is written, and the result lists every bad row.
+If any row is bad nothing is written, and the result lists every bad row. The first pass runs in a savepoint too:
+an importer may stage the rows it has checked as it goes (the directory's: the file is read once), and what it
+staged is discarded when a row is bad or the file cannot be read to its end.
 """
 from __future__ import annotations
 
@@ -47,6 +49,15 @@ class Importer:
 
     def check(self, record: "Record", errors: "Problems") -> None:
         raise NotImplementedError
+
+    def check_all(self, records: Iterator["Record"], errors: "Problems") -> None:
+        """The first pass: :meth:`check` each record. An importer that stages its rows as they are checked does
+        it here (in the first pass's savepoint), and :meth:`discard` undoes it."""
+        for record in records:
+            self.check(record, errors)
+
+    def discard(self) -> None:
+        """The first pass found a bad row: let go of what :meth:`check_all` staged."""
 
     def complete(self, errors: "Problems") -> None:
         """After every record is checked: what only the rows together can show (first pass)."""
@@ -165,10 +176,11 @@ class Sheet:
                     t == c.hint for c, t in texts if t):
                 continue  # the template's row of hints
             data, problems = {}, {}
+            suspect = text.has_forbidden("".join(value for _, value in cells if isinstance(value, str)))  # once a row
             for column, value in cells:
                 if column.key is None:
                     continue
-                if isinstance(value, str) and text.has_forbidden(value):
+                if suspect and isinstance(value, str) and text.has_forbidden(value):
                     data[column.key], problems[column.key] = "", [text.MESSAGE]
                     continue
                 data[column.key], problem = column.convert(value)
@@ -217,12 +229,19 @@ def run(importer: Importer, path: Path | str, *, file_name: str = "", progress: 
         base["ignored_columns"] = sheet.ignored
         meter = Meter(progress, 0, 50)
         importer.prepare(sheet)
-        for record in sheet.records():
-            base["rows"] += 1
-            importer.check(record, errors)
-            if base["rows"] % 200 == 0:
-                meter(sheet.fraction())
-        importer.complete(errors)
+
+        def counted() -> Iterator[Record]:
+            for record in sheet.records():
+                base["rows"] += 1
+                yield record
+                if base["rows"] % 200 == 0:
+                    meter(sheet.fraction())
+
+        with unit_of_work():  # a savepoint: what the first pass staged goes with a file that cannot be read
+            importer.check_all(counted(), errors)
+            importer.complete(errors)
+            if errors or not base["rows"]:
+                importer.discard()
     except UnreadableFile as unreadable:
         errors.add(1, "", unreadable.message)
         return errors.result(base)
