@@ -277,12 +277,23 @@ def test_a_bad_directory_file_imports_nothing_and_names_every_bad_row(app):
 
 def test_a_directory_file_is_read_once_and_a_bad_end_leaves_nothing_staged(app, monkeypatch):
     """The directory file is read once, its rows staged as they are checked: a bad last row, or an end of the file
-    that cannot be read, imports nothing of the rows staged before it — and the corrected file then imports whole."""
-    from spotcheck.tenants.spreadsheets import reading
+    that cannot be read, imports nothing of the rows staged before it and leaves no staged row behind — and the
+    corrected file then imports whole."""
+    from spotcheck.tenants.spreadsheets import pipeline, reading
 
-    readings = []
-    rows_of = reading.RowSource.rows
+    readings, left = [], []
+    rows_of, run = reading.RowSource.rows, pipeline.run
     monkeypatch.setattr(reading.RowSource, "rows", lambda source: readings.append(source.path) or rows_of(source))
+
+    def run_and_look(*args, **kwargs):  # the import's own connection, before its transaction ends
+        result = run(*args, **kwargs)
+        left.append(db.session.execute(sa.text(
+            "SELECT name FROM sqlite_temp_master WHERE name LIKE 'stage%'" if db.session.get_bind().dialect.name ==
+            "sqlite" else "SELECT relname FROM pg_class WHERE relpersistence = 't' AND relname LIKE 'stage%' "
+            "AND pg_table_is_visible(oid)")).scalars().all())
+        return result
+
+    monkeypatch.setattr(pipeline, "run", run_and_look)
     client = app.test_client()
     admin = bearer(app, "scj_admin")
     header = "统一社会信用代码/对象编码,名称,行业代码,行政区划代码,监管类别,风险等级\n"
@@ -299,6 +310,7 @@ def test_a_directory_file_is_read_once_and_a_bad_end_leaves_nothing_staged(app, 
     assert unreadable["ok"] is False and "CSV" in unreadable["errors"][0]["reason"], unreadable
     with app.app_context():
         assert (db.session.scalar(sa.select(sa.func.count()).select_from(Entity)), len(directory_of("SCJ"))) == before
+    assert left == [[], []]  # what the two files staged is gone with them
 
     readings.clear()
     fixed = upload(client, "directory", (header + good + f"{credit_code(70)},滨江一次读取70号食品有限公司,C1391,330108,"

@@ -10,7 +10,7 @@ file has. Each count the import reports is read off the staged rows before what 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import count as counter
 
 import sqlalchemy as sa
@@ -54,27 +54,26 @@ class DirectoryFileMerge:
         """The session's connection, as it is now (the rows are staged in one savepoint and merged in another)."""
         return db.session.connection()
 
-    def stage(self, rows: Iterable[dict], progress: Callable[[int], None] | None = None) -> int:
+    def stage(self, rows: Iterable[dict]) -> int:
         """Stage ``rows`` (an entity's and its entry's fields together, as cleaned), in the order given; returns
-        their number. ``progress(n)``: told the rows staged so far, now and then."""
+        their number."""
         name = self.staged.name
         bulk.create_stage(self.connection, name, bulk.ENTITY_FIELDS, bulk.ENTRY_FIELDS)
         if dialect() == "postgresql":
-            self.rows = bulk.copy_into_stage(self.connection, name, STAGED, rows, progress)
-            self.connection.exec_driver_sql(f"ANALYZE {name}")  # the merge's joins planned for its real size
+            self.rows = bulk.copy_into_stage(self.connection, name, STAGED, rows, None)
         else:
             numbers = counter(1)
             for batch in bulk.batches(rows, CHUNK):
                 self.connection.execute(sa.insert(self.staged), [
                     {"ord": next(numbers), **{c: row.get(c) for c in STAGED}} for row in batch])
                 self.rows += len(batch)
-                if progress:
-                    progress(self.rows)
         return self.rows
 
     def write_registry(self) -> None:
         """The entities of the file the registry lacks added; those it holds changed in the file's columns when
         the department keeps the registry, else counted as kept."""
+        if dialect() == "postgresql":  # the merge's joins planned for the staged rows' real number (not a bad file's)
+            self.connection.exec_driver_sql(f"ANALYZE {self.staged.name}")
         entity, stage = table_of(Entity), self.staged
         new = ~sa.exists().where(entity.c.code == stage.c.code)
         self.counts["entities_created"] = self._count(sa.select(sa.func.count()).select_from(stage).where(new))

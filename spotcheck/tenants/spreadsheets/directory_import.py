@@ -46,7 +46,7 @@ class DirectoryImport(Importer):
         return entity, entry, {**entity_errors, **entry_errors, **record.errors}
 
     def check_all(self, records: Iterator[Record], errors: Problems) -> None:
-        """Each record checked (:meth:`check`) and, while no row is bad, staged."""
+        """Each record checked as :meth:`check` checks it and, while no row is bad, staged."""
         self.merge = DirectoryFileMerge(entity_keys=self.entity_keys, entry_keys=self.entry_keys,
                                         keeps_registry=self.keeps_registry)
 

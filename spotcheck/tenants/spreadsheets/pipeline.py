@@ -38,8 +38,9 @@ Progress = Callable[[int], None]
 
 class Importer:
     """What a kind of spreadsheet does with its rows: ``prepare`` (once the header is read), ``check``
-    each record and ``complete`` the check (first pass), ``write`` everything (second pass) and
-    return the counts."""
+    each record (``check_all``: staging it too, for an importer that stages as it checks) and
+    ``complete`` the check (first pass), ``write`` everything (second pass) and return the counts;
+    ``discard`` what was staged when nothing is to be written."""
 
     def __init__(self, kind: SheetKind, actor: Actor):
         self.kind, self.actor = kind, actor
@@ -57,7 +58,8 @@ class Importer:
             self.check(record, errors)
 
     def discard(self) -> None:
-        """The first pass found a bad row: let go of what :meth:`check_all` staged."""
+        """Nothing is written — a bad row, no row, or a second pass refused: let go of what :meth:`check_all`
+        staged (a file that cannot be read to its end takes it with the first pass's savepoint)."""
 
     def complete(self, errors: "Problems") -> None:
         """After every record is checked: what only the rows together can show (first pass)."""
@@ -255,6 +257,7 @@ def run(importer: Importer, path: Path | str, *, file_name: str = "", progress: 
         with unit_of_work():  # a savepoint: a failure undoes every write of this pass
             counts = importer.write(path, Meter(progress, 50, 49))
     except (ValidationFailed, Conflict, Forbidden, NotFound) as failed:  # what the first pass could not foresee
+        importer.discard()  # staged before the second pass's savepoint, so not undone with it
         row = getattr(failed, "row", 0)
         if isinstance(failed, ValidationFailed):
             errors.add_fields(row, failed.errors)
