@@ -310,6 +310,8 @@ def _scope_transaction(session: Session, transaction: object, connection: sa.Con
 
 @event.listens_for(sa.engine.Engine, "rollback_savepoint")
 def _forget_rolled_back_scope(connection: sa.Connection, name: object, context: object) -> None:
+    if connection.invalidated:  # lost (a server gone, a session ended): asking it would hide why, and it has none left
+        return
     connection.info.pop(_APPLIED, None)  # the settings made inside the savepoint are undone with it
 
 

@@ -16,6 +16,7 @@ from stdnum.cn import ric, uscc
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.directory.models import DirectoryEntry
 from spotcheck.tenants.items.models import Item
 from tests.support.helpers import tenant_id
 
@@ -114,6 +115,12 @@ def xlsx_text(data: bytes) -> str:
     """Everything a workbook holds as text (shared and inline strings), to scan for personal data."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return "".join(archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml"))
+
+
+def directory_of(code: str) -> dict[str, DirectoryEntry]:
+    """The department's directory entries by their entities' codes."""
+    with tenant_scope(tenant_id(code)):
+        return {e.entity.code: e for e in db.session.scalars(sa.select(DirectoryEntry))}
 
 
 def items_of(code: str) -> list[Item]:
