@@ -39,34 +39,28 @@ class DirectoryImport(Importer):
         self.entity_keys = [k for k in ENTITY_FIELDS if k in present]
         self.entry_keys = [k for k in ENTRY_FIELDS if k in present]
 
-    @staticmethod
-    def _clean(record: Record) -> tuple[dict, dict, dict]:
-        entity, entity_errors = clean_entity(record.data)
-        entry, entry_errors = clean_entry(record.data)
-        return entity, entry, {**entity_errors, **entry_errors, **record.errors}
-
     def check_all(self, records: Iterator[Record], errors: Problems) -> None:
-        """Each record checked as :meth:`check` checks it and, while no row is bad, staged."""
+        """Each record checked (:meth:`_checked`) and, while no row is bad, staged."""
         self.merge = DirectoryFileMerge(entity_keys=self.entity_keys, entry_keys=self.entry_keys,
                                         keeps_registry=self.keeps_registry)
 
         def checked() -> Iterator[dict]:
             for record in records:
-                entity, entry, problems = self._clean(record)
-                self._check(record, entity, problems, errors)
+                row = self._checked(record, errors)
                 if not errors:
-                    yield {**entity, **entry}
+                    yield row
 
         self.merge.stage(checked())
 
     def discard(self) -> None:
         self.merge.discard()
 
-    def check(self, record: Record, errors: Problems) -> None:
-        entity, _entry, problems = self._clean(record)
-        self._check(record, entity, problems, errors)
-
-    def _check(self, record: Record, entity: dict, problems: dict, errors: Problems) -> None:
+    def _checked(self, record: Record, errors: Problems) -> dict:
+        """The record cleaned as an entity and its entry (the row to stage), its problems added to ``errors``: the
+        clean functions', a required column left blank, a code the file already had."""
+        entity, entity_errors = clean_entity(record.data)
+        entry, entry_errors = clean_entry(record.data)
+        problems = {**entity_errors, **entry_errors, **record.errors}
         required_blanks(self.kind, record, problems)
         code = entity.get("code")
         if code and "code" not in problems:
@@ -75,6 +69,7 @@ class DirectoryImport(Importer):
             else:
                 self.codes_seen[code] = record.row
         errors.add_fields(record.row, problems)
+        return {**entity, **entry}
 
     def write(self, path: Path, meter: Meter) -> dict:
         """The rows the first pass staged merged: the registry, then the department's entries."""

@@ -49,6 +49,7 @@ class Importer:
         pass
 
     def check(self, record: "Record", errors: "Problems") -> None:
+        """Check one record (the first pass of :meth:`check_all`; an importer with its own ``check_all`` needs none)."""
         raise NotImplementedError
 
     def check_all(self, records: Iterator["Record"], errors: "Problems") -> None:
