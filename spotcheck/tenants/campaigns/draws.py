@@ -177,8 +177,10 @@ def store_targets(campaign: Campaign, proof: dict) -> None:
     """The drawn targets and reserves as ``campaign_target`` rows (rank kept in ``rank``). On PostgreSQL each
     code is looked up by its own probe of the registry's unique index (a subquery a row): joined, the planner
     read the whole registry for them (0.23 s of 0.56 at a million entities for 15,142 targets). The probes go in
-    the order of the codes (the index's), the rows are written in the order of the entities' ids (the registry's
-    own, which the check of each row's reference to it then reads page after page): 7.5 s against 9.3–10.1 s for
+    the order of the codes (the index's: the codes are sent sorted — PostgreSQL works out a subquery of the select
+    list before sorting its rows, so an ``ORDER BY`` of the codes there left the probes in the draw's order, 0.12 s
+    against 0.07 s at a million), the rows are written in the order of the entities' ids (the registry's own,
+    which the check of each row's reference to it then reads page after page): 7.5 s against 9.3–10.1 s for
     151,572 targets in a registry of ten million."""
     drawn = [(code, group, stratum, rank, (TargetStatus.selected if rank <= len(ids) else TargetStatus.reserve).name)
              for group, strata in proof["selected"].items() for stratum, ids in strata.items()
@@ -186,14 +188,14 @@ def store_targets(campaign: Campaign, proof: dict) -> None:
     if not drawn:
         return
     if db.session.get_bind().dialect.name == "postgresql":  # codes looked up and rows written in one statement
-        codes, groups, strata, ranks, statuses = (list(column) for column in zip(*drawn))
+        codes, groups, strata, ranks, statuses = (list(column) for column in zip(*sorted(drawn)))
         written = changed(db.session.execute(sa.text(
             "INSERT INTO campaign_target (tenant_id, campaign_id, entity_id, group_code, stratum, rank, status, "
             "replacement_reason) SELECT :tenant, :campaign, d.entity_id, d.group_code, d.stratum, d.rank, d.status, '' "
             "FROM (SELECT (SELECT entity.id FROM entity WHERE entity.code = u.code) AS entity_id, u.* "
             "FROM unnest(CAST(:codes AS text[]), CAST(:groups AS text[]), CAST(:strata AS text[]), "
             "CAST(:ranks AS integer[]), CAST(:statuses AS text[])) AS u(code, group_code, stratum, rank, status) "
-            "ORDER BY u.code OFFSET 0) AS d WHERE d.entity_id IS NOT NULL ORDER BY d.entity_id"),
+            "OFFSET 0) AS d WHERE d.entity_id IS NOT NULL ORDER BY d.entity_id"),
             {"tenant": campaign.tenant_id, "campaign": campaign.id, "codes": codes, "groups": groups,
              "strata": strata, "ranks": ranks, "statuses": statuses}))
     else:

@@ -256,18 +256,19 @@ class InspectionCount(Model):
     ``counted_as``) and department; owned by no department, like the public register by entity, so that
     every department's frame counts every department's draws (what it holds is what the published
     target proofs show). Written by the target draw and by a replacement; ``counts``: toward the cap
-    (an on-site check not of a cap-exempt kind)."""
+    (an on-site check not of a cap-exempt kind). Its business and department are references checked on
+    PostgreSQL once a statement, not by foreign keys once a row (migration 0051: a draw counts its targets at once)."""
 
     __tablename__ = "inspection_count"
     __table_args__ = (sa.UniqueConstraint("counted_as", "entity_id", "department_id", name="uq_inspection_count"),
                       sa.Index("ix_inspection_count_year_entity", "year", "entity_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"))
+    entity_id: Mapped[int] = mapped_column()  # entity.id, checked by the register's triggers
     year: Mapped[int] = mapped_column()
     counted_as: Mapped[str] = mapped_column(sa.String(32))  # "campaign:<id>" or "joint:<id>"
     campaign_code: Mapped[str] = mapped_column(sa.String(64))
-    department_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id"))
+    department_id: Mapped[int] = mapped_column()  # tenant.id, checked by the register's triggers
     counts: Mapped[bool] = mapped_column(default=True)
     #: A check of named businesses not disclosed yet (特定对象检查, before 离企): no frame reads it — a published
     #: frame, its exclusions and its capped list would otherwise tell whom it will check. Cleared at disclosure.
