@@ -2,19 +2,21 @@
 
 A target draw counts each selected business in ``inspection_count`` (每户企业年度检查次数) in one statement: 15,122
 rows at a million entities, 151,000 at ten million. Its two foreign keys checked them one row at a time — a query
-and a row lock for each, on the business and on the department (the same department every time): 0.39–0.44 s of
-the statement's 0.53–0.61 s at a million on a slow machine, a tenth of the whole ceremony, and none of it the
+and a row lock for each, on the business and on the department (the same department every time): 0.30–0.44 s of
+the statement's 0.53–0.62 s at a million on a slow machine, a tenth of the whole ceremony, and none of it the
 draw's floor (the drawn rows written once).
 
 On PostgreSQL the same rule is kept by statement triggers: after an insert or update, the businesses and the
 departments of the statement's rows (its transition table), each taken once in the order of their ids, are locked
 as a foreign key locks them (``FOR KEY SHARE``, so that no other transaction can delete one until this one ends)
-and must all be found (0.33–0.40 s for the statement at a million). A business or a department still counted
-cannot be deleted (a statement trigger on the deletion) nor given another id (a row trigger). The error is a
-foreign key's (``foreign_key_violation``, naming the constraint the key had). Like a foreign key these checks run
-as the owner of the tables (``SECURITY DEFINER``); unlike one they rely on the application's isolation, READ
-COMMITTED, in which a deletion waiting for a count's transaction sees that count once it is committed. SQLite
-keeps no foreign key in force (the application does not turn them on), so the keys are dropped there too.
+and must all be found: the statement took 0.19–0.35 s against 0.48–0.63 s with the keys, in eight ceremonies at
+a million run in turn one way and the other (the whole draw step 1.72–2.39 s against 2.32–2.70 s). A business or a
+department still counted cannot be deleted (a statement trigger on the deletion) nor given another id (a row
+trigger). The error is a foreign key's (``foreign_key_violation``, naming the constraint the key had). Like a
+foreign key these checks run as the owner of the tables (``SECURITY DEFINER``); unlike one they rely on the
+application's isolation, READ COMMITTED, in which a deletion waiting for a count's transaction sees that count once
+it is committed. SQLite keeps no foreign key in force (the application does not turn them on), so the keys are
+dropped there too.
 
 Revision ID: 0051
 Revises: 0050
