@@ -109,9 +109,9 @@ NOTES = [
     "Both ways run as the application (its database role, the department's scope, row-level security) in the "
     "same database, alternately, after the same cache warm-up; the data were loaded with COPY beforehand (not "
     "timed) and written to disk by a checkpoint, so that the load's checkpoint does not spread its writes over the "
-    "timed runs (it did, unevenly: the same ceremony took 3.4–5.0 s at a million on one machine). The ceremony stores what makes the draw checkable and ORDER BY random() does not: the frozen frame "
-    "file (once), the proof without its frame, the published file's SHA-256, audit entries, the next draw's "
-    "commitment.",
+    "timed runs (it did, unevenly: the same ceremony took 3.4–5.0 s at a million on one machine). The ceremony "
+    "stores what makes the draw checkable and ORDER BY random() does not: the frozen frame file (once), the proof "
+    "without its frame, the published file's SHA-256, audit entries, the next draw's commitment.",
     "The ceremony is spotcheck.tenants.campaigns.commands.ceremony as it is in the tree at run time: each "
     "stratum's codes gathered by PostgreSQL in one unsorted string_agg over a join scanned by two parallel workers, "
     "radix-sorted, checked and joined on two cores (a forked child sorts half the cells) in C (spotcheck/draw/_native.c); "

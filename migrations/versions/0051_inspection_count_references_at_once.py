@@ -31,50 +31,46 @@ down_revision = '0050'
 branch_labels = None
 depends_on = None
 
-#: The register's references: column, the table it refers to, the foreign key it had.
-REFERENCES = (("entity_id", "entity", "fk_inspection_count_entity_id_entity"),
-              ("department_id", "tenant", "fk_inspection_count_department_id_tenant"))
+#: The register's references: column, the table it refers to, the foreign key it had, what a row counts there.
+REFERENCES = (("entity_id", "entity", "fk_inspection_count_entity_id_entity", "business"),
+              ("department_id", "tenant", "fk_inspection_count_department_id_tenant", "department"))
+
+#: A statement's rows referring to ``table`` through ``column``: each referred-to row once, in id order, locked as a
+#: foreign key locks it, and all of them found.
+REFERENCE_CHECK = """
+  wanted := ARRAY(SELECT DISTINCT {column} FROM counted ORDER BY 1);
+  IF (SELECT count(*) FROM (SELECT FROM {table} WHERE id = ANY (wanted) FOR KEY SHARE) AS held)
+     < cardinality(wanted) THEN
+    RAISE foreign_key_violation USING CONSTRAINT = '{key}', TABLE = 'inspection_count',
+      MESSAGE = 'insert or update on table "inspection_count" violates foreign key constraint "{key}": '
+                'a counted {what} is not in table "{table}"';
+  END IF;"""
 
 CHECKS = """
 CREATE FUNCTION spotcheck_inspection_count_references() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-  entities integer[];
-  departments integer[];
-BEGIN
-  SELECT array_agg(DISTINCT entity_id ORDER BY entity_id), array_agg(DISTINCT department_id ORDER BY department_id)
-    INTO entities, departments FROM counted;
-  IF entities IS NULL THEN
-    RETURN NULL;
-  END IF;
-  IF (SELECT count(*) FROM (SELECT FROM entity WHERE id = ANY (entities) FOR KEY SHARE) AS held)
-     < cardinality(entities) THEN
-    RAISE foreign_key_violation USING CONSTRAINT = 'fk_inspection_count_entity_id_entity', TABLE = 'inspection_count',
-      MESSAGE = 'insert or update on table "inspection_count" violates foreign key constraint '
-                '"fk_inspection_count_entity_id_entity": a counted business is not in table "entity"';
-  END IF;
-  IF (SELECT count(*) FROM (SELECT FROM tenant WHERE id = ANY (departments) FOR KEY SHARE) AS held)
-     < cardinality(departments) THEN
-    RAISE foreign_key_violation USING CONSTRAINT = 'fk_inspection_count_department_id_tenant',
-      TABLE = 'inspection_count',
-      MESSAGE = 'insert or update on table "inspection_count" violates foreign key constraint '
-                '"fk_inspection_count_department_id_tenant": a counting department is not in table "tenant"';
-  END IF;
+  wanted integer[];
+BEGIN{checks}
   RETURN NULL;
 END $$;
 CREATE TRIGGER inspection_count_references_inserted AFTER INSERT ON inspection_count
   REFERENCING NEW TABLE AS counted FOR EACH STATEMENT EXECUTE FUNCTION spotcheck_inspection_count_references();
 CREATE TRIGGER inspection_count_references_updated AFTER UPDATE ON inspection_count
   REFERENCING NEW TABLE AS counted FOR EACH STATEMENT EXECUTE FUNCTION spotcheck_inspection_count_references();
+""".format(checks="".join(REFERENCE_CHECK.format(column=column, table=table, key=key, what=what)
+                          for column, table, key, what in REFERENCES))
 
--- the referred-to side: TG_ARGV[0] is the register's column, TG_ARGV[1] the foreign key it stands for
+#: The referred-to side: ``TG_ARGV[0]`` is the register's column, ``TG_ARGV[1]`` the foreign key it stands for.
+REFERRED_CHECK = """
 CREATE FUNCTION spotcheck_inspection_count_referred() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   referred boolean;
 BEGIN
   IF TG_LEVEL = 'ROW' THEN
-    EXECUTE format('SELECT EXISTS (SELECT 1 FROM inspection_count WHERE %I = $1)', TG_ARGV[0]) INTO referred USING OLD.id;
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM inspection_count WHERE %I = $1)', TG_ARGV[0])
+      INTO referred USING OLD.id;
   ELSE
     EXECUTE format('SELECT EXISTS (SELECT 1 FROM inspection_count c JOIN gone g ON c.%I = g.id)', TG_ARGV[0])
       INTO referred;
@@ -82,7 +78,8 @@ BEGIN
   IF referred THEN
     RAISE foreign_key_violation USING CONSTRAINT = TG_ARGV[1], TABLE = TG_TABLE_NAME,
       MESSAGE = format('update or delete on table "%s" violates foreign key constraint "%s" on table '
-                       '"inspection_count": the register of inspections still counts it', TG_TABLE_NAME, TG_ARGV[1]);
+                       '"inspection_count": the register of inspections still counts it',
+                       TG_TABLE_NAME, TG_ARGV[1]);
   END IF;
   RETURN NULL;
 END $$;
@@ -100,18 +97,19 @@ CREATE TRIGGER inspection_count_referred_renumbered AFTER UPDATE OF id ON {table
 
 def upgrade():
     with op.batch_alter_table('inspection_count', schema=None) as batch_op:
-        for _column, _table, key in REFERENCES:
+        for _column, _table, key, _what in REFERENCES:
             batch_op.drop_constraint(key, type_='foreignkey')
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(CHECKS)
-    for column, table, key in REFERENCES:
+    op.execute(REFERRED_CHECK)
+    for column, table, key, _what in REFERENCES:
         op.execute(REFERRED.format(table=table, column=column, key=key))
 
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
-        for _column, table, _key in REFERENCES:
+        for _column, table, _key, _what in REFERENCES:
             op.execute(f"DROP TRIGGER IF EXISTS inspection_count_referred_deleted ON {table}")
             op.execute(f"DROP TRIGGER IF EXISTS inspection_count_referred_renumbered ON {table}")
         op.execute("DROP TRIGGER IF EXISTS inspection_count_references_inserted ON inspection_count")
@@ -119,5 +117,5 @@ def downgrade():
         op.execute("DROP FUNCTION IF EXISTS spotcheck_inspection_count_referred()")
         op.execute("DROP FUNCTION IF EXISTS spotcheck_inspection_count_references()")
     with op.batch_alter_table('inspection_count', schema=None) as batch_op:
-        for column, table, key in REFERENCES:
+        for column, table, key, _what in REFERENCES:
             batch_op.create_foreign_key(key, table, [column], ['id'])
