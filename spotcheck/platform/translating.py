@@ -1,21 +1,27 @@
 """The templates' gettext (模板翻译): Flask-Babel's own, with the request's translations looked up once per
 request instead of once per string. A page calls ``_()`` sixty times or more; Flask-Babel resolves the
-locale and the catalog again each time (7 µs of the 36 a string costs in a template: 2 ms of a public
-search's 20). The translations are kept on the request's context with the locale they were read for, so
-``flask_babel.refresh()`` after a change of language reads them afresh."""
+locale, its name and the catalog again each time (80 µs a string on a slow machine, under a profiler: 5 ms of a
+public search's 16 ms of Python). The translations are kept on the request's context with the locale they were
+read for, so ``flask_babel.refresh()`` or ``force_locale`` reads them afresh."""
 from __future__ import annotations
 
 from flask import Flask, g
 from flask_babel import get_translations
 
 
+def _chosen_locale():
+    """The locale Flask-Babel has chosen for this request, once it has (version 4 keeps it in ``g._flask_babel``,
+    which ``refresh`` and ``force_locale`` change); None before."""
+    return getattr(g.get("_flask_babel"), "babel_locale", None)
+
+
 def _translations():
-    locale = getattr(g, "babel_locale", None)  # Flask-Babel's own, once it has chosen the request's locale
-    kept = getattr(g, "spotcheck_translations", None)
+    locale = _chosen_locale()
+    kept = g.get("spotcheck_translations")
     if kept is not None and locale is not None and kept[0] is locale:
         return kept[1]
     translations = get_translations()
-    g.spotcheck_translations = (getattr(g, "babel_locale", None), translations)
+    g.spotcheck_translations = (_chosen_locale(), translations)
     return translations
 
 
