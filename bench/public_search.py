@@ -100,8 +100,8 @@ def load(url: str) -> dict:
                             "'0'), 'leader', true), json_build_object('name', '王芳', 'cert_no', t.code || '-' || "
                             "lpad((v.id % 991)::text, 4, '0'), 'leader', false)))")},
                 "visit v JOIN campaign c ON c.id = v.campaign_id JOIN tenant t ON t.id = v.tenant_id")
-            conn.execute("INSERT INTO published_entity (entity_id, results, last_published_at, name) SELECT r.entity_id, "
-                         "count(*), max(r.published_at), min(e.name) FROM published_result r JOIN entity e ON "
+            conn.execute("INSERT INTO published_entity (entity_id, results, last_published_at, name, code) SELECT "
+                         "r.entity_id, count(*), max(r.published_at), min(e.name), min(e.code) FROM published_result r JOIN entity e ON "
                          "e.id = r.entity_id WHERE r.current GROUP BY r.entity_id")
             conn.commit()
     return {"seconds": timer.seconds, "samples": entities["samples"], "results": written}

@@ -12,7 +12,7 @@ from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 
 
-def _code(length: int) -> sa.types.TypeEngine:
+def code_column(length: int) -> sa.types.TypeEngine:
     """A code of ASCII letters and digits, compared byte by byte on PostgreSQL (migration 0047): its B-tree then
     serves a prefix (``LIKE '9133%'``) too. SQLite compares bytes already."""
     return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
@@ -29,11 +29,11 @@ class Entity(Model):
                                 ("ix_entity_penalized", "penalized_on IS NOT NULL"), ("ix_entity_complained", "complaints > 0")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(_code(32), unique=True)
+    code: Mapped[str] = mapped_column(code_column(32), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200), index=True)
     entity_type: Mapped[str] = mapped_column(sa.String(16))
-    industry_code: Mapped[str] = mapped_column(_code(5), index=True)
-    region_code: Mapped[str] = mapped_column(_code(6), index=True)
+    industry_code: Mapped[str] = mapped_column(code_column(5), index=True)
+    region_code: Mapped[str] = mapped_column(code_column(6), index=True)
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[str] = mapped_column(sa.String(16), default="active", index=True)
     abnormal: Mapped[bool] = mapped_column(default=False)  # 经营异常名录

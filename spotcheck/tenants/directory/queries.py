@@ -17,7 +17,13 @@ from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.directory.checks import risk_code
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-from spotcheck.tenants.directory.plans import plan_of, planned_entities, planned_registry, planned_rows
+from spotcheck.tenants.directory.plans import (
+    character_shares,
+    plan_of,
+    planned_entities,
+    planned_registry,
+    planned_rows,
+)
 from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
 
 __all__ = ["Filters", "Page", "directory_categories", "entity_by_code", "entry_ids_by_entity", "get_entity",
@@ -91,10 +97,19 @@ def name_characters(column):
     return sa.func.string_to_array(sa.cast(column, sa.Text), sa.null()).collate("C")
 
 
+#: How many of a text's characters the index of the names' characters is asked for: its rarest (:func:`name_holds`).
+LOOKED_UP_CHARACTERS = 3
+
+
 def name_holds(column, text: str):
     """``column`` (a name) contains ``text``, found through the index of the names' characters: the names holding
-    every character of ``text``, each checked by ``LIKE``. PostgreSQL only."""
-    characters = sa.literal(sorted(set(text)), postgresql.ARRAY(sa.Text))
+    the :data:`LOOKED_UP_CHARACTERS` rarest characters of ``text`` (:func:`~.plans.character_shares` of the index of
+    ``column``'s table), each checked by ``LIKE``. Every character asked for costs reading the index's list of the
+    names holding it: a whole name asked for its twelve, 杭 and 州 among them (in nine names of ten), took 20 ms on
+    a slow machine at 100,000 published names, and 1 ms asked for its three rarest. PostgreSQL only."""
+    shares = character_shares(f"ix_{column.table.name}_name_characters")
+    rarest = sorted(set(text), key=lambda character: (shares.get(character, 0.0), character))[:LOOKED_UP_CHARACTERS]
+    characters = sa.literal(sorted(rarest), postgresql.ARRAY(sa.Text))
     return sa.and_(name_characters(column).op("@>")(characters), column.contains(text, autoescape=True))
 
 

@@ -18,7 +18,7 @@ from spotcheck.core.clock import now
 from spotcheck.core.database import Model
 from spotcheck.core.scoping import SharedWithReceiver, TenantOwned
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
-from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.directory.models import Entity, code_column
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.results.vocabulary import CATEGORY_NAME_LENGTH, FollowUpKind, RecusalRequestStatus, VisitStatus
 
@@ -280,7 +280,8 @@ class PublishedEntity(Model):
     published result for each query. Public like the register; nothing in it is personal."""
 
     __tablename__ = "published_entity"
-    __table_args__ = (sa.Index("ix_published_entity_last", "last_published_at", "entity_id"),)
+    __table_args__ = (sa.Index("ix_published_entity_last", "last_published_at", "entity_id"),
+                      sa.Index("ix_published_entity_code", "code", "entity_id"))
 
     entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), primary_key=True)
     results: Mapped[int] = mapped_column(default=0)
@@ -288,6 +289,9 @@ class PublishedEntity(Model):
     #: The entity's name, for the search's index of its two-character runs (migration 0039: set at
     #: publication, kept by a trigger when the registry renames the entity).
     name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    #: The entity's code, for the search by a code's beginning from the register's own index (migration 0052: set
+    #: at publication, kept by the same trigger as the name), compared byte by byte as the registry's.
+    code: Mapped[str] = mapped_column(code_column(32), default="", server_default="")
 
     entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
 

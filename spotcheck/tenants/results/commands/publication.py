@@ -87,7 +87,7 @@ def _count_in_register(lines: dict[int, PublishedEntity], visit: Visit, moment) 
         line = lines[visit.entity_id] = PublishedEntity(entity_id=visit.entity_id, results=0)
         db.session.add(line)
     line.results += 1 if visit.version == 1 else 0
-    line.last_published_at, line.name = moment, visit.entity.name
+    line.last_published_at, line.name, line.code = moment, visit.entity.name, visit.entity.code
 
 
 @command(Permission.RESULTS_PUBLISH)
