@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import contains_eager
 
 from spotcheck.core.database import db, dialect, get_row, is_row_id, local_settings, searching
@@ -17,13 +16,8 @@ from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.directory.checks import risk_code
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-from spotcheck.tenants.directory.plans import (
-    character_shares,
-    plan_of,
-    planned_entities,
-    planned_registry,
-    planned_rows,
-)
+from spotcheck.tenants.directory.names import name_holds
+from spotcheck.tenants.directory.plans import plan_of, planned_entities, planned_registry, planned_rows
 from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
 
 __all__ = ["Filters", "Page", "directory_categories", "entity_by_code", "entry_ids_by_entity", "get_entity",
@@ -89,28 +83,6 @@ class Filters:
     category: str = ""  # directory only
     risk: str = ""  # directory only
     tag: str = ""  # directory only
-
-
-def name_characters(column):
-    """The characters of ``column`` (a name) compared byte by byte: the expression the names' indexes hold (the
-    registry's and the public register's, migration 0046). PostgreSQL only."""
-    return sa.func.string_to_array(sa.cast(column, sa.Text), sa.null()).collate("C")
-
-
-#: How many of a text's characters the index of the names' characters is asked for: its rarest (:func:`name_holds`).
-LOOKED_UP_CHARACTERS = 3
-
-
-def name_holds(column, text: str):
-    """``column`` (a name) contains ``text``, found through the index of the names' characters: the names holding
-    the :data:`LOOKED_UP_CHARACTERS` rarest characters of ``text`` (:func:`~.plans.character_shares` of the index of
-    ``column``'s table), each checked by ``LIKE``. Every character asked for costs reading the index's list of the
-    names holding it: a whole name asked for its twelve, 杭 and 州 among them (in nine names of ten), took 20 ms on
-    a slow machine at 100,000 published names, and 1 ms asked for its three rarest. PostgreSQL only."""
-    shares = character_shares(f"ix_{column.table.name}_name_characters")
-    rarest = sorted(set(text), key=lambda character: (shares.get(character, 0.0), character))[:LOOKED_UP_CHARACTERS]
-    characters = sa.literal(sorted(rarest), postgresql.ARRAY(sa.Text))
-    return sa.and_(name_characters(column).op("@>")(characters), column.contains(text, autoescape=True))
 
 
 def common_names(names: float, *, page: int = PAGE_SIZE + 1) -> float:

@@ -17,7 +17,7 @@ from spotcheck.tenants.campaigns.vocabulary import cause_line
 from spotcheck.tenants.common.queries import NumberedPage, paginate, paginate_on
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.directory.queries import name_holds
+from spotcheck.tenants.directory.names import name_holds
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
 from spotcheck.tenants.results.policy import teams_of
