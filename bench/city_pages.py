@@ -10,7 +10,7 @@ from bench import city_services as services
 from bench.city_measure import Year
 from bench.city_report import PAGE_BUDGET_MS
 from bench.city_world import PASSWORD, YEAR, Department
-from bench.common import log
+from bench.common import log, web_workers
 
 #: The pages: requests of each page by each of its users in the timed pass (its p95 is taken from them, so
 #: one slow request cannot decide it), seconds of the warm-up before it, and users per page.
@@ -20,7 +20,7 @@ PAGE_WARMUP = int(os.environ.get("BENCH_CITY_PAGE_WARMUP", "5"))
 PAUSE = (float(os.environ.get("BENCH_CITY_PAUSE_MIN", "1.0")), float(os.environ.get("BENCH_CITY_PAUSE_MAX", "2.0")))
 USERS_PER_PAGE = int(os.environ.get("BENCH_CITY_USERS_PER_PAGE", "1"))
 TRACES = int(os.environ.get("BENCH_CITY_TRACES", "1000"))
-WEB_WORKERS = int(os.environ.get("BENCH_CITY_WEB_WORKERS", "2"))
+WEB_WORKERS = int(os.environ.get("BENCH_CITY_WEB_WORKERS", "0")) or web_workers()
 
 
 def _last_page(count: int) -> int:

@@ -18,7 +18,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.common import HERE, log
+from bench.common import HERE, free_port, gunicorn_command, log
 
 #: The Redis database the benchmark's queue lives in (not the tests' 0).
 REDIS_URL = os.environ.get("BENCH_CITY_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -93,16 +93,8 @@ def queue_environment(queue: str):
             os.environ["SPOTCHECK_CELERY_QUEUE"] = before
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class WebServer:
-    """gunicorn serving ``spotcheck.wsgi:app`` on 127.0.0.1 as in production (gthread workers)."""
+    """gunicorn serving ``spotcheck.wsgi:app`` on 127.0.0.1 as deployed (:func:`bench.common.gunicorn_command`)."""
 
     def __init__(self, url: str, storage: Path, queue: str, folder: Path, workers: int):
         self.port = free_port()
@@ -110,10 +102,8 @@ class WebServer:
         self.log_path = folder / "gunicorn.log"
         env = {**os.environ, "SPOTCHECK_ENV": "production", "SECRET_KEY": "bench-" + os.urandom(16).hex(),
                **service_environment(url, storage, queue)}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--worker-class", "gthread", "--threads", "4", "--log-level", "warning", "spotcheck.wsgi:app"],
-            env=env, cwd=HERE.parent, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"))
+        self.proc = subprocess.Popen(gunicorn_command("spotcheck.wsgi:app", self.port, workers), env=env, cwd=HERE.parent,
+                                     stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"))
 
     def wait_ready(self, timeout: float = 60) -> None:
         started = time.monotonic()

@@ -21,7 +21,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,19 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import HERE, Timer, admin_connect, emit, fresh_database, log, save, vacuum_analyze
+from bench.common import (
+    HERE,
+    Timer,
+    admin_connect,
+    emit,
+    free_port,
+    fresh_database,
+    gunicorn_command,
+    log,
+    save,
+    vacuum_analyze,
+    web_workers,
+)
 
 NAME = "public_search"
 ENTITIES = int(os.environ.get("BENCH_PS_ENTITIES", "100000"))
@@ -37,7 +48,7 @@ PER_ENTITY = 10  # published results per entity: one per campaign
 USERS = int(os.environ.get("BENCH_PS_USERS", "50"))
 SECONDS = int(os.environ.get("BENCH_PS_SECONDS", "40"))
 WARMUP = 8
-WORKERS = int(os.environ.get("BENCH_PS_WORKERS", "3"))
+WORKERS = int(os.environ.get("BENCH_PS_WORKERS", "0")) or web_workers()
 TITLE = (f"Public entity search ({ENTITIES * PER_ENTITY:,} published results of {ENTITIES:,} entities) "
          f"through gunicorn, {USERS} concurrent clients")
 
@@ -116,19 +127,11 @@ def build_queries(samples: list[tuple[str, str]]) -> list[str]:
     return queries
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(url: str, port: int, folder: Path) -> subprocess.Popen:
     env = {**os.environ, "SPOTCHECK_ENV": "production", "SECRET_KEY": "bench-" + os.urandom(16).hex(),
            "DATABASE_URL": url, "SPOTCHECK_STORAGE": str(folder / "storage"), "REDIS_URL": ""}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-         "--worker-class", "gthread", "--threads", "4", "--log-level", "warning", "bench.search_app:app"],
-        env=env, cwd=HERE.parent, stdout=subprocess.DEVNULL, stderr=open(folder / "gunicorn.log", "w"))
+    server = subprocess.Popen(gunicorn_command("bench.search_app:app", port, WORKERS), env=env, cwd=HERE.parent,
+                              stdout=subprocess.DEVNULL, stderr=open(folder / "gunicorn.log", "w"))
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
@@ -165,7 +168,7 @@ def run() -> dict:
         queries = build_queries(loaded["samples"])
         queries_file = folder / "queries.json"
         queries_file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
-        port = _free_port()
+        port = free_port()
         server = _serve(url, port, folder)
         try:
             measured = {}
@@ -197,7 +200,7 @@ def run() -> dict:
         f"{ENTITIES:,} registry entities (the demo city's generator, bulk path) and {loaded['results']:,} published "
         f"results (ten campaigns of three departments, one result each per entity), loaded in {loaded['seconds']:.0f} s, "
         "then VACUUM ANALYZE.",
-        f"gunicorn on 127.0.0.1 with {WORKERS} gthread workers × 4 threads; locust headless, {USERS} users without "
+        f"gunicorn on 127.0.0.1 with {WORKERS} sync workers (as deployed: bench.common.gunicorn_command); locust headless, {USERS} users without "
         f"think time, {WARMUP} s warm-up then {SECONDS} s timed, each load after the other on the same server.",
         f"{len(queries)} queries: brand and name fragments, whole names, codes and code prefixes; each request takes one "
         "at random, page 1 (four in five) or pages 2–5.",
