@@ -109,8 +109,13 @@ def split_frame(data: bytes) -> tuple[dict[str, Any], bytes] | None:
         return None
     end += len(_ROWS_CLOSE)
     body = data[value_start + len(_ROWS_OPEN):end - len(_ROWS_CLOSE)]
-    frame = body.replace(_ROW_BREAK, b"\n").replace(_FIELD_BREAK, b"\t") + b"\n"
-    if _needs_escaping(frame) or not _breaks_only(body):
+    rows = _rows_by_their_breaks(body)
+    if rows is None:
+        if not _breaks_only(body):
+            return None  # not the frame file's rows written as dumps writes them
+        rows = body.replace(_ROW_BREAK, b"\n").replace(_FIELD_BREAK, b"\t")
+    frame = rows + b"\n"
+    if _needs_escaping(frame):
         return None  # not the frame file's rows written as dumps writes them
     try:
         rest = json.loads((data[:value_start] + _STAND_IN + data[end:]).decode("utf-8"))
@@ -119,6 +124,34 @@ def split_frame(data: bytes) -> tuple[dict[str, Any], bytes] | None:
     if not isinstance(rest, dict) or rest.get("frame") != "\x00frame" or rest.get("kind") != "targets":
         return None  # the frame found is not the proof's own (the top-level field the stand-in took)
     return rest, frame
+
+
+#: The bytes of the breaks between a target proof's rows and between their fields, with the frame file's own tab (a
+#: field holding one would hold two fields); and every other byte.
+_BREAK_BYTES = frozenset(_ROW_BREAK + _FIELD_BREAK + b"\t")
+_NOT_BREAK_BYTES = bytes(byte for byte in range(256) if byte not in _BREAK_BYTES)
+#: What is left of a row but the last when every byte but the breaks' is deleted: its two field breaks, its row break.
+_ROW_OF_BREAKS = _FIELD_BREAK * 2 + _ROW_BREAK
+#: A field break's space becomes the frame file's tab; its quotes and comma, and a row break's brackets, go.
+_SPACE_TO_TAB = bytes.maketrans(b" ", b"\t")
+_DELETED = b'"[],'
+
+
+def _rows_by_their_breaks(body: bytes) -> bytes | None:
+    """The frame file's rows (without the last newline) when the fields of ``body`` hold none of the breaks' bytes —
+    no quote, bracket, comma, space, tab or newline — read in a few passes of ``bytes.translate`` and ``count``
+    (0.1 s a million rows against 0.3 s for replacing the breaks and 0.07 s for :func:`_breaks_only`): every other
+    byte deleted leaves two field breaks a row and a row break between rows, in that order, and the breaks found
+    whole (``count``, never overlapping) hold every one of those bytes — so none is in a field, and deleting the
+    breaks' quotes, comma and brackets and turning their space into a tab gives the rows. None when they do not (the
+    breaks are then replaced and :func:`_breaks_only` asked, as before)."""
+    breaks = body.translate(None, _NOT_BREAK_BYTES)
+    rows, left = divmod(len(breaks) + len(_ROW_BREAK), len(_ROW_OF_BREAKS))
+    if left or rows < 1 or breaks != _ROW_OF_BREAKS * (rows - 1) + _FIELD_BREAK * 2:
+        return None
+    if body.count(_FIELD_BREAK) != 2 * rows or body.count(_ROW_BREAK) != rows - 1:
+        return None  # a break's bytes are not side by side: a field holds some of them
+    return body.translate(_SPACE_TO_TAB, _DELETED)
 
 
 def _breaks_only(body: bytes) -> bool:

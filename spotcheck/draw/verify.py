@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from spotcheck.draw import inspectors, proof_file, target_frames, target_ranking, targets, versions
+from spotcheck.draw import inspectors, parallel, proof_file, target_frames, target_ranking, targets, versions
 from spotcheck.draw.primitives import ALGORITHM, H, derive_seed, lines_digest
 
 
@@ -91,14 +91,17 @@ class _FileFrame:
 
     def __init__(self, data: bytes):
         self.data = data
+        hashing = parallel.in_background(H, data, size=len(data))  # the digest on the other core meanwhile
         try:
             self.blocks = target_frames.frame_blocks(data)
         except ValueError:
             raise _NotAsWritten() from None
+        finally:
+            self._digest = hashing.result()
         self.cells = [(cell, count) for cell, _, _, count in self.blocks]
 
     def digest(self) -> bytes:
-        return H(self.data)
+        return self._digest
 
     def distinct(self) -> bool:
         return True  # checked where the cells are ranked

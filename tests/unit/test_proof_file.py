@@ -140,3 +140,36 @@ def test_a_frames_rows_are_taken_as_written_exactly_when_writing_them_back_gives
     written_back = proof_file._plain_frame_json("targets", frame) == proof_file._ROWS_OPEN + body + proof_file._ROWS_CLOSE
     assert (plain and proof_file._breaks_only(body)) == (plain and written_back)
     assert proof_file._needs_escaping(frame) == bool(proof_file._NEEDS_ESCAPING.search(frame))
+
+
+#: Rows of three fields that may hold the breaks' bytes (and a backslash), joined as dumps joins them.
+BROKEN_ROWS = st.lists(st.lists(AMBIGUOUS.filter(bool), min_size=3, max_size=3).map(proof_file._FIELD_BREAK.join),
+                       min_size=1, max_size=4).map(proof_file._ROW_BREAK.join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(AMBIGUOUS, BROKEN_ROWS))
+def test_rows_read_by_their_breaks_alone_are_the_rows_written_back_or_none(body):
+    """split_frame reads the rows by the breaks' bytes alone (bytes.translate) only when replacing the breaks gives the
+    same rows and writing them back gives the same bytes — a field holding a quote, a comma or a space is never
+    taken for a break (``SCJ"Q, "A`` keeps its quote and falls back to the replacements)."""
+    rows = proof_file._rows_by_their_breaks(body)
+    if rows is not None:
+        assert rows == body.replace(proof_file._ROW_BREAK, b"\n").replace(proof_file._FIELD_BREAK, b"\t")
+        assert proof_file._breaks_only(body)
+        assert proof_file._plain_frame_json("targets", rows + b"\n") == \
+            proof_file._ROWS_OPEN + body + proof_file._ROWS_CLOSE
+
+
+@given(st.lists(st.lists(st.text("SCJA0123456789MX中文（）-_", min_size=1, max_size=8), min_size=3, max_size=3),
+                min_size=1, max_size=20))
+def test_rows_whose_fields_hold_no_break_are_read_by_their_breaks(rows):
+    frame = "".join("\t".join(row) + "\n" for row in rows).encode("utf-8")
+    body = proof_file._plain_frame_json("targets", frame)[len(proof_file._ROWS_OPEN):-len(proof_file._ROWS_CLOSE)]
+    assert proof_file._rows_by_their_breaks(body) + b"\n" == frame
+
+
+def test_a_quote_beside_a_break_is_not_taken_for_part_of_it():
+    body = b'SCJ"Q, "A", "91X'
+    assert proof_file._rows_by_their_breaks(body) is None
+    assert proof_file._rows_by_their_breaks(b'SCJ", "A", "91X"],\n["SCJ", "A", "92Y') == b"SCJ\tA\t91X\nSCJ\tA\t92Y"
