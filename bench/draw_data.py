@@ -87,8 +87,9 @@ def load(url: str, count: int) -> dict:
         for risk, share in SHARES.items():
             total += share
             bounds.append(f"WHEN (hashtext(code) & 1023) < {1024 * total // 100} THEN '{risk}'")
-        conn.execute(f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, created_at) "
-                     f"SELECT %s, id, %s, CASE {' '.join(bounds)} ELSE 'D' END, '', now() FROM entity",
+        conn.execute(f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, created_at, "
+                     f"entity_industry) "  # the copy the import writes (migration 0054), not each row's trigger
+                     f"SELECT %s, id, %s, CASE {' '.join(bounds)} ELSE 'D' END, '', now(), industry_code FROM entity",
                      (tenant, CATEGORY))
         conn.commit()
     vacuum_analyze(url, "entity", "directory_entry")

@@ -229,6 +229,8 @@ def _written_with_distinct_codes(connection, insert: str) -> bool:
 
 
 def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
+    """The entries staged, merged; a new one carries its entity's industry (``entity_industry``, migration 0054) from
+    the join that finds its entity, rather than from the trigger that would look it up again row by row."""
     stage = stage_name("entry")
     fields = ("code", *ENTRY_FIELDS)
     create_stage(connection, stage, ("code",), ENTRY_FIELDS)
@@ -240,9 +242,11 @@ def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progres
         if unknown:
             raise UnknownEntities([code for code, _ in unknown], unknown[0][1])
         _merge(connection, (
-            f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, last_inspected_on, created_at) "
-            f"SELECT :tenant, entity_id, category, risk, tags, last_inspected_on, now() FROM ("
-            f"SELECT DISTINCT ON (e.id) e.id AS entity_id, s.category, s.risk, s.tags, s.last_inspected_on, s.ord "
+            f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, last_inspected_on, created_at, "
+            f"entity_industry) "
+            f"SELECT :tenant, entity_id, category, risk, tags, last_inspected_on, now(), industry_code FROM ("
+            f"SELECT DISTINCT ON (e.id) e.id AS entity_id, s.category, s.risk, s.tags, s.last_inspected_on, s.ord, "
+            f"e.industry_code "
             f"FROM {stage} s JOIN entity e ON e.code = s.code ORDER BY e.id, s.ord DESC) latest ORDER BY ord "
             f"ON CONFLICT (tenant_id, entity_id) DO UPDATE SET category = EXCLUDED.category, risk = EXCLUDED.risk, "
             f"tags = EXCLUDED.tags, "

@@ -1,0 +1,149 @@
+"""A department's search by its own category and by the registry's industry finds exactly the entries of entities of
+that industry, whatever wrote them or changed the industry since: the bulk import, the directory's and the registry's
+commands, a re-import of the registry, another department's keeper of the registry. On PostgreSQL through each
+entry's copy of its entity's industry (migration 0054), kept by the import and by triggers, for the index from the
+category to the industry; on SQLite through the registry's column alone."""
+from __future__ import annotations
+
+import pytest
+
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.directory import bulk, commands as directory
+from spotcheck.tenants.directory.queries import Filters, entity_by_code, search_directory
+from tests.support.helpers import _pg_connect, make_app, migrate_to, tenant_id, user_named
+
+#: Twelve products (entities with a code of their own) of a region of their own (3398…), in four industries in turn.
+INDUSTRIES = ("C3670", "H6210", "F5211", "C3611")
+CODES = {f"INDUSTRY-{n:03d}": INDUSTRIES[n % 4] for n in range(12)}
+
+
+def _registry(industries: dict[str, str]) -> None:
+    bulk.upsert_entities({"code": code, "name": f"行业测试产品{code[-3:]}", "entity_type": "product",
+                          "industry_code": industry, "region_code": "339801", "address": "", "status": "active",
+                          "abnormal": False, "blacklisted": False, "penalized_on": None, "complaints": 0,
+                          "credit_rating": None} for code, industry in industries.items())
+
+
+def _found(category: str, industry: str) -> set[str]:
+    """The codes the current department's directory lists for ``category`` and ``industry``, every page of them."""
+    codes, after = set(), 0
+    while True:
+        page = search_directory(Filters(category=category, industry=industry, region="3398"), after=after, limit=3)
+        codes |= {entry.entity.code for entry in page.rows}
+        if page.next_after is None:
+            return codes
+        after = page.next_after
+
+
+def _held(industries: dict[str, str], codes, prefix: str) -> set[str]:
+    return {code for code in codes if industries[code].startswith(prefix)}
+
+
+def _copies_differ() -> list:
+    """On PostgreSQL, the entries (of every department) whose copy of the industry is not their entity's."""
+    if db.engine.dialect.name != "postgresql":
+        return []
+    url = db.engine.url.render_as_string(hide_password=False)
+    with _pg_connect(url) as owner:  # as the tables' owner: every department's entries
+        return owner.execute("SELECT d.id, d.entity_industry, e.industry_code FROM directory_entry d "
+                             "JOIN entity e ON e.id = d.entity_id WHERE d.entity_industry IS DISTINCT FROM "
+                             "e.industry_code").fetchall()
+
+
+def test_a_category_and_an_industry_find_the_entities_of_that_industry_whatever_changed_it(app):
+    with app.app_context():
+        industries = dict(CODES)
+        yjj, scj = tenant_id("YJJ"), tenant_id("SCJ")
+        imported, added = list(CODES)[:8], list(CODES)[8:]
+        _registry(industries)
+        with tenant_scope(yjj):  # eight entries imported, four added one by one, all of them 餐饮服务
+            bulk.upsert_directory_entries(yjj, [{"code": code, "category": "餐饮服务", "risk": "C", "tags": "",
+                                                 "last_inspected_on": None} for code in imported])
+            admin = user_named("yjj_admin")
+            for code in added:
+                directory.add_entry({"entity_code": code, "category": "餐饮服务", "risk": "B"}, actor=admin)
+        with tenant_scope(scj):  # the registry's keeper files every entity under a category of its own
+            bulk.upsert_directory_entries(scj, [{"code": code, "category": "一般市场主体", "risk": "C", "tags": "",
+                                                 "last_inspected_on": None} for code in CODES])
+        db.session.commit()
+
+        lead = user_named("scj_admin")  # the keeper changes two industries by hand, a re-import a third
+        with tenant_scope(lead.tenant_id):
+            for code, industry in (("INDUSTRY-000", "H6210"), ("INDUSTRY-009", "C3670")):
+                directory.update_entity(entity_by_code(code).id, {"industry_code": industry}, actor=lead)
+                industries[code] = industry
+            db.session.commit()
+        industries["INDUSTRY-002"] = "C3670"
+        _registry({"INDUSTRY-002": "C3670"})
+        db.session.commit()
+
+        with tenant_scope(yjj):
+            for prefix in ("C36", "C3670", "H", "H6210", "F52", "C", "B", "%", "行业"):
+                assert _found("餐饮服务", prefix) == _held(industries, CODES, prefix), prefix
+            assert _found("一般市场主体", "C36") == set()  # YJJ files none there: SCJ's entries stay SCJ's
+        with tenant_scope(scj):
+            assert _found("一般市场主体", "C36") == _held(industries, CODES, "C36")
+            assert _found("餐饮服务", "H") == set()
+        assert _copies_differ() == []
+
+
+@pytest.mark.postgres
+def test_the_upgrade_copies_the_industry_of_the_entries_a_deployment_already_held(postgres_url):
+    """Upgraded from before the copy (0053), a deployment's directories are searched by category and industry as
+    before: every entry held gets its entity's industry."""
+    app = make_app(postgres_url)
+    with app.app_context():
+        _registry(CODES)
+        with tenant_scope(tenant_id("YJJ")):
+            bulk.upsert_directory_entries(tenant_id("YJJ"), [{"code": code, "category": "餐饮服务", "risk": "C",
+                                                              "tags": "", "last_inspected_on": None} for code in CODES])
+        db.session.commit()
+        migrate_to(app, "0053")
+        migrate_to(app)
+        try:
+            with tenant_scope(tenant_id("YJJ")):
+                assert _found("餐饮服务", "C36") == _held(CODES, CODES, "C36")
+            assert _copies_differ() == []
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+#: A directory whose categories and industries go together, as a city's do: 餐饮服务 only of H (catering), 汽车制造
+#: only of C36; forty entries of each.
+TOGETHER = {**{f"TOGETHER-H{n:03d}": ("H6210", "餐饮服务") for n in range(40)},
+            **{f"TOGETHER-C{n:03d}": ("C3670", "汽车制造") for n in range(40)}}
+
+
+@pytest.mark.postgres
+def test_the_planner_knows_a_category_and_an_industry_that_never_meet(postgres_url):
+    """The statistics over the department, its category and the industry (migration 0054) tell the planner that
+    餐饮服务 never meets C36 here — about one entry expected, so a search finds nothing through the index rather than
+    walking the directory — where, taking the two for independent, it expected a quarter of the directory; the
+    pair that does meet is expected at its size."""
+    app = make_app(postgres_url)
+    with app.app_context():
+        _registry({code: industry for code, (industry, _) in TOGETHER.items()})
+        yjj = tenant_id("YJJ")
+        with tenant_scope(yjj):
+            bulk.upsert_directory_entries(yjj, [{"code": code, "category": category, "risk": "C", "tags": "",
+                                                 "last_inspected_on": None} for code, (_, category) in TOGETHER.items()])
+        db.session.commit()
+        url = db.engine.url.render_as_string(hide_password=False)
+        db.session.remove()
+        db.engine.dispose()
+    with _pg_connect(url, autocommit=True) as owner:
+        owner.execute("ANALYZE directory_entry")
+
+        def expected(category: str, start: str, end: str) -> float:
+            plan = owner.execute("EXPLAIN (FORMAT JSON) SELECT id FROM directory_entry WHERE tenant_id = %s AND "
+                                 "category = %s AND entity_industry >= %s AND entity_industry < %s",
+                                 (yjj, category, start, end)).fetchone()[0]
+            return plan[0]["Plan"]["Plan Rows"]
+
+        assert expected("餐饮服务", "C36", "C37") <= 1
+        assert expected("餐饮服务", "H62", "H63") == pytest.approx(40, rel=0.2)
+        owner.execute("DROP STATISTICS st_directory_entry_category_industry")  # what the planner knew without them
+        owner.execute("ANALYZE directory_entry")
+        assert expected("餐饮服务", "C36", "C37") >= 10
