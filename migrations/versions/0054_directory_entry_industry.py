@@ -2,19 +2,23 @@
 
 A department's search by its own 监管类别 and by the registry's industry (行业, GB/T 4754) — 餐饮服务 and C36 (汽车制造),
 药品经营 and H6210 — mostly finds nothing: the two filters are of two tables, and the planner, taking them for
-independent, expected thousands of entries and walked the whole directory for a page (1.1 s at ten million on a
-fast machine, 2.3 s on a slow one), or looked up every entity of the industry. Eight of the ten slowest of 200
-searches at ten million were such empty combinations (``bench/directory_search.py``).
+independent, expected thousands of entries and walked the whole directory for a page, or looked up every entity of
+the industry: 0.4–1.0 s at ten million on 28 Nov (餐饮服务 + C36 707 ms, H6210 + C + 药品经营 1,027), 0.7–1.9 s on a
+slower machine — four of the ten slowest of 200 searches (``bench/directory_search.py``).
 
 ``directory_entry.entity_industry``: the entity's industry code, kept on each of its entries — set by the bulk
 import's own ``INSERT … SELECT`` (which joins the registry anyway), else by a row trigger before the insert, and
 moved by a trigger on the registry when an entity's industry changes (as the table's owner, in every department's
 directory). With it the directory has an index from the department's category to the industry
-(``tenant_id, category, entity_industry, id``) and statistics over the three together (``CREATE STATISTICS``: their
-most common combinations and dependencies), so the planner knows a combination that never occurs and finds it
-empty through the index (0.06 ms at a million, against 538 ms walked). The search asks the industry's prefix as a
-range (``>= 'C36' AND < 'C37'``): under row-level security an index is used only through a leakproof operator, and
-``LIKE`` is none. PostgreSQL only; SQLite searches the registry's column as before.
+(``tenant_id, category, entity_industry``; without the entry's id its keys repeat and are kept once: 68 MB at ten
+million, against 1,025 MB with the id) and statistics over the three together (``CREATE STATISTICS``: their most
+common combinations and dependencies), so the planner knows a combination that never occurs and finds it empty
+through the index (5–9 ms each of those four at ten million, on the same machine). The search asks the industry's
+prefix as a range (``>= 'C36' AND < 'C37'``): under row-level security an index is used only through a leakproof
+operator, and ``LIKE`` is none. PostgreSQL only; SQLite searches the registry's column as before.
+
+Filling the copy is one ``UPDATE`` of every entry: 816 s for ten million entries on a machine busy with the test
+suite besides.
 
 Revision ID: 0054
 Revises: 0053
@@ -65,7 +69,7 @@ CREATE TRIGGER entity_industry_moved AFTER UPDATE ON entity FOR EACH ROW
 """
 
 SEARCHED = """
-CREATE INDEX ix_directory_entry_category_industry ON directory_entry (tenant_id, category, entity_industry, id);
+CREATE INDEX ix_directory_entry_category_industry ON directory_entry (tenant_id, category, entity_industry);
 CREATE STATISTICS st_directory_entry_category_industry (mcv, dependencies)
   ON tenant_id, category, entity_industry FROM directory_entry;
 ALTER STATISTICS st_directory_entry_category_industry SET STATISTICS 1000;
