@@ -46,11 +46,18 @@ UPDATE directory_entry d SET entity_industry = e.industry_code FROM entity e WHE
 ALTER TABLE directory_entry ENABLE TRIGGER directory_entry_tags_update;
 """
 
+#: The entry's copy is read with its entity locked (``FOR SHARE``): an entity whose industry another transaction is
+#: changing is waited for, so that a new entry never keeps the industry that change replaced (an insert's foreign
+#: key locks only the key, which a change of industry does not take). The registry's trigger moves the copy in every
+#: department's directory as the owner; row-level security binds the owner too (FORCE), so the function turns on
+#: the cross-department scope for its one statement and sets back what it was — by ``set_config``, as a function's
+#: own ``SET app.all_tenants`` would need a superuser to create. It serves the registry's trigger only: nobody else
+#: may execute it.
 TRIGGERS = """
 CREATE FUNCTION spotcheck_directory_entry_industry() RETURNS trigger
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 BEGIN
-  NEW.entity_industry := (SELECT industry_code FROM entity WHERE id = NEW.entity_id);
+  NEW.entity_industry := (SELECT industry_code FROM entity WHERE id = NEW.entity_id FOR SHARE);
   RETURN NEW;
 END $$;
 CREATE TRIGGER directory_entry_industry_insert BEFORE INSERT ON directory_entry FOR EACH ROW
@@ -59,11 +66,20 @@ CREATE TRIGGER directory_entry_industry_update BEFORE UPDATE ON directory_entry 
   WHEN (NEW.entity_id IS DISTINCT FROM OLD.entity_id OR NEW.entity_industry IS DISTINCT FROM OLD.entity_industry)
   EXECUTE FUNCTION spotcheck_directory_entry_industry();
 CREATE FUNCTION spotcheck_entity_industry_moved() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET app.all_tenants = 'on' AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  scope text;
 BEGIN
+  IF TG_TABLE_NAME <> 'entity' OR TG_TABLE_SCHEMA <> 'public' THEN
+    RAISE EXCEPTION 'spotcheck_entity_industry_moved serves the registry (entity) only';
+  END IF;
+  scope := current_setting('app.all_tenants', true);
+  PERFORM set_config('app.all_tenants', 'on', true);
   UPDATE directory_entry SET entity_industry = NEW.industry_code WHERE entity_id = NEW.id;
+  PERFORM set_config('app.all_tenants', coalesce(scope, ''), true);
   RETURN NULL;
 END $$;
+REVOKE EXECUTE ON FUNCTION spotcheck_entity_industry_moved() FROM PUBLIC;
 CREATE TRIGGER entity_industry_moved AFTER UPDATE ON entity FOR EACH ROW
   WHEN (NEW.industry_code IS DISTINCT FROM OLD.industry_code) EXECUTE FUNCTION spotcheck_entity_industry_moved();
 """

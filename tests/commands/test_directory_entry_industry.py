@@ -5,6 +5,8 @@ entry's copy of its entity's industry (migration 0054), kept by the import and b
 category to the industry; on SQLite through the registry's column alone."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from spotcheck.core.database import db
@@ -147,3 +149,44 @@ def test_the_planner_knows_a_category_and_an_industry_that_never_meet(postgres_u
         owner.execute("DROP STATISTICS st_directory_entry_category_industry")  # what the planner knew without them
         owner.execute("ANALYZE directory_entry")
         assert expected("餐饮服务", "C36", "C37") >= 10
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("first", ["entry added", "industry changed"])
+def test_an_entry_added_while_its_entitys_industry_changes_keeps_the_new_industry(postgres_url, first):
+    """An entry added in one transaction while another changes its entity's industry, either of them first, ends with
+    the industry the registry ends with: the entry's copy is read with the entity locked, so the change waits for the
+    entry or the entry for the change (a foreign key alone locks only the key, and the copy kept the old industry)."""
+    app = make_app(postgres_url)
+    with app.app_context():
+        _registry(CODES)
+        url = db.engine.url.render_as_string(hide_password=False)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    code, yjj = "INDUSTRY-001", None
+    with _pg_connect(url) as adding, _pg_connect(url) as changing:
+        yjj = adding.execute("SELECT id FROM tenant WHERE code = 'YJJ'").fetchone()[0]
+        entity = adding.execute("SELECT id FROM entity WHERE code = %s", (code,)).fetchone()[0]
+        adding.commit()
+
+        def add():
+            adding.execute("INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, created_at) "
+                           "VALUES (%s, %s, '餐饮服务', 'C', '', now())", (yjj, entity))
+
+        def change():
+            changing.execute("UPDATE entity SET industry_code = 'F5211' WHERE id = %s", (entity,))
+
+        waiting = threading.Thread(target=change if first == "entry added" else add)
+        (add if first == "entry added" else change)()
+        waiting.start()
+        waiting.join(timeout=1)
+        assert waiting.is_alive()  # the second waits for the first to end
+        (adding if first == "entry added" else changing).commit()
+        waiting.join(timeout=10)
+        assert not waiting.is_alive()
+        adding.commit()
+        changing.commit()
+        copy = adding.execute("SELECT d.entity_industry, e.industry_code FROM directory_entry d "
+                              "JOIN entity e ON e.id = d.entity_id WHERE e.id = %s", (entity,)).fetchone()
+    assert copy == ("F5211", "F5211")

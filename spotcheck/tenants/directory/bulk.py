@@ -230,7 +230,9 @@ def _written_with_distinct_codes(connection, insert: str) -> bool:
 
 def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
     """The entries staged, merged; a new one carries its entity's industry (``entity_industry``, migration 0054) from
-    the join that finds its entity, rather than from the trigger that would look it up again row by row."""
+    the join that finds its entity, rather than from the trigger that would look it up again row by row — the
+    entities locked first (``FOR SHARE``), as the trigger locks its one, so that no change of an industry committed
+    meanwhile is missed."""
     stage = stage_name("entry")
     fields = ("code", *ENTRY_FIELDS)
     create_stage(connection, stage, ("code",), ENTRY_FIELDS)
@@ -241,6 +243,9 @@ def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progres
             f"WHERE e.id IS NULL ORDER BY s.ord LIMIT 10").all()
         if unknown:
             raise UnknownEntities([code for code, _ in unknown], unknown[0][1])
+        # the entities named locked against a change of industry until the import commits (the entry's copy of it)
+        connection.exec_driver_sql(f"SELECT count(*) FROM (SELECT 1 FROM entity e JOIN {stage} s ON e.code = s.code "
+                                   f"FOR SHARE OF e) AS locked")
         _merge(connection, (
             f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, last_inspected_on, created_at, "
             f"entity_industry) "
