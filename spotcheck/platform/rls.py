@@ -14,6 +14,7 @@ from types import ModuleType
 from flask import current_app
 
 from spotcheck.platform.config import DB_ROLE_NAME, DEFAULT_DB_ROLE
+from spotcheck.tenants.directory.models import ENTRY_INDUSTRY_COLUMN, DirectoryEntry
 
 POLICY = "tenant_isolation"
 PUBLIC_READ = "public_read"
@@ -204,9 +205,9 @@ def earlier_migration(here: str, file: str) -> ModuleType:
 #: first loads, whose check refuses a commit that left the registry's indexes suspended (migration 0042); each
 #: directory entry's tags a row, kept by the directory's triggers for its search (migration 0043).
 DATABASE_OWN_TABLES = ("registry_first_load", "directory_entry_tag")
-#: Columns the database keeps for its search, with no model attribute (PostgreSQL only), and their indexes: each
-#: directory entry's copy of its entity's industry, kept by the bulk import and by triggers (migration 0054).
-DATABASE_OWN_COLUMNS = ("entity_industry",)
+#: Columns the database keeps for its search, with no model attribute (PostgreSQL only), as (table, column), and
+#: their indexes: each directory entry's copy of its entity's industry (migration 0054).
+DATABASE_OWN_COLUMNS = ((DirectoryEntry.__tablename__, ENTRY_INDUSTRY_COLUMN),)
 DATABASE_OWN_INDEXES = ("ix_directory_entry_category_industry",)
 
 
@@ -214,6 +215,8 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """For Alembic's model comparison: the PostgreSQL-only search indexes of names (trigrams, characters) and the
     database's own tables, columns and indexes exist only in the database (the codes' pattern indexes are gone since
     migration 0047)."""
-    if name in {"table": DATABASE_OWN_TABLES, "column": DATABASE_OWN_COLUMNS, "index": DATABASE_OWN_INDEXES}.get(type_, ()):
+    if type_ == "column":
+        return (obj.table.name, name) not in DATABASE_OWN_COLUMNS
+    if name in {"table": DATABASE_OWN_TABLES, "index": DATABASE_OWN_INDEXES}.get(type_, ()):
         return False
     return not (type_ == "index" and name and name.endswith(("_trgm", "_characters")))

@@ -12,7 +12,8 @@ import pytest
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory import bulk, commands as directory
-from spotcheck.tenants.directory.queries import Filters, entity_by_code, search_directory
+from spotcheck.tenants.directory.queries import Filters, entity_by_code
+from tests.support.directory_pages import every_page
 from tests.support.helpers import _pg_connect, make_app, migrate_to, tenant_id, user_named
 
 #: Twelve products (entities with a code of their own) of a region of their own (3398…), in four industries in turn.
@@ -29,13 +30,30 @@ def _registry(industries: dict[str, str]) -> None:
 
 def _found(category: str, industry: str) -> set[str]:
     """The codes the current department's directory lists for ``category`` and ``industry``, every page of them."""
-    codes, after = set(), 0
-    while True:
-        page = search_directory(Filters(category=category, industry=industry, region="3398"), after=after, limit=3)
-        codes |= {entry.entity.code for entry in page.rows}
-        if page.next_after is None:
-            return codes
-        after = page.next_after
+    return set(every_page(Filters(category=category, industry=industry, region="3398"), per_page=3))
+
+
+def _entries(department: int, categories: dict[str, str], risk: str = "C") -> None:
+    """The department's entries of the entities ``categories`` names, each under its category, by the bulk import."""
+    bulk.upsert_directory_entries(department, [{"code": code, "category": category, "risk": risk, "tags": "",
+                                                "last_inspected_on": None} for code, category in categories.items()])
+
+
+def _built(postgres_url: str, build) -> str:
+    """The database at ``postgres_url`` with what ``build`` writes committed, and no connection of the app left."""
+    app = make_app(postgres_url)
+    with app.app_context():
+        build()
+        db.session.commit()
+        url = db.engine.url.render_as_string(hide_password=False)
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+def _department(connection, code: str) -> int:
+    """The id of the department ``code``, read on a connection of the tables' owner."""
+    return connection.execute("SELECT id FROM tenant WHERE code = %s", (code,)).fetchone()[0]
 
 
 def _held(industries: dict[str, str], codes, prefix: str) -> set[str]:
@@ -60,14 +78,12 @@ def test_a_category_and_an_industry_find_the_entities_of_that_industry_whatever_
         imported, added = list(CODES)[:8], list(CODES)[8:]
         _registry(industries)
         with tenant_scope(yjj):  # eight entries imported, four added one by one, all of them 餐饮服务
-            bulk.upsert_directory_entries(yjj, [{"code": code, "category": "餐饮服务", "risk": "C", "tags": "",
-                                                 "last_inspected_on": None} for code in imported])
+            _entries(yjj, dict.fromkeys(imported, "餐饮服务"))
             admin = user_named("yjj_admin")
             for code in added:
                 directory.add_entry({"entity_code": code, "category": "餐饮服务", "risk": "B"}, actor=admin)
         with tenant_scope(scj):  # the registry's keeper files every entity under a category of its own
-            bulk.upsert_directory_entries(scj, [{"code": code, "category": "一般市场主体", "risk": "C", "tags": "",
-                                                 "last_inspected_on": None} for code in CODES])
+            _entries(scj, dict.fromkeys(CODES, "一般市场主体"))
         db.session.commit()
 
         lead = user_named("scj_admin")  # the keeper changes two industries by hand, a re-import a third
@@ -98,8 +114,7 @@ def test_the_upgrade_copies_the_industry_of_the_entries_a_deployment_already_hel
     with app.app_context():
         _registry(CODES)
         with tenant_scope(tenant_id("YJJ")):
-            bulk.upsert_directory_entries(tenant_id("YJJ"), [{"code": code, "category": "餐饮服务", "risk": "C",
-                                                              "tags": "", "last_inspected_on": None} for code in CODES])
+            _entries(tenant_id("YJJ"), dict.fromkeys(CODES, "餐饮服务"))
         db.session.commit()
         migrate_to(app, "0053")
         migrate_to(app)
@@ -124,19 +139,15 @@ def test_the_planner_knows_a_category_and_an_industry_that_never_meet(postgres_u
     餐饮服务 never meets C36 here — about one entry expected, so a search finds nothing through the index rather than
     walking the directory — where, taking the two for independent, it expected a quarter of the directory; the
     pair that does meet is expected at its size."""
-    app = make_app(postgres_url)
-    with app.app_context():
+    def build() -> None:
         _registry({code: industry for code, (industry, _) in TOGETHER.items()})
-        yjj = tenant_id("YJJ")
-        with tenant_scope(yjj):
-            bulk.upsert_directory_entries(yjj, [{"code": code, "category": category, "risk": "C", "tags": "",
-                                                 "last_inspected_on": None} for code, (_, category) in TOGETHER.items()])
-        db.session.commit()
-        url = db.engine.url.render_as_string(hide_password=False)
-        db.session.remove()
-        db.engine.dispose()
+        with tenant_scope(tenant_id("YJJ")):
+            _entries(tenant_id("YJJ"), {code: category for code, (_, category) in TOGETHER.items()})
+
+    url = _built(postgres_url, build)
     with _pg_connect(url, autocommit=True) as owner:
         owner.execute("ANALYZE directory_entry")
+        yjj = _department(owner, "YJJ")
 
         def expected(category: str, start: str, end: str) -> float:
             plan = owner.execute("EXPLAIN (FORMAT JSON) SELECT id FROM directory_entry WHERE tenant_id = %s AND "
@@ -157,16 +168,9 @@ def test_an_entry_added_while_its_entitys_industry_changes_keeps_the_new_industr
     """An entry added in one transaction while another changes its entity's industry, either of them first, ends with
     the industry the registry ends with: the entry's copy is read with the entity locked, so the change waits for the
     entry or the entry for the change (a foreign key alone locks only the key, and the copy kept the old industry)."""
-    app = make_app(postgres_url)
-    with app.app_context():
-        _registry(CODES)
-        url = db.engine.url.render_as_string(hide_password=False)
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-    code, yjj = "INDUSTRY-001", None
+    url, code = _built(postgres_url, lambda: _registry(CODES)), "INDUSTRY-001"
     with _pg_connect(url) as adding, _pg_connect(url) as changing:
-        yjj = adding.execute("SELECT id FROM tenant WHERE code = 'YJJ'").fetchone()[0]
+        yjj = _department(adding, "YJJ")
         entity = adding.execute("SELECT id FROM entity WHERE code = %s", (code,)).fetchone()[0]
         adding.commit()
 

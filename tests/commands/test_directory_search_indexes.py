@@ -14,6 +14,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory import bulk, queries
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.queries import Filters, search_directory
+from tests.support.directory_pages import every_page
 from tests.support.helpers import make_app, migrate_to, tenant_id
 
 #: Tags as departments write them, with LIKE's wildcards among them (they must match as themselves).
@@ -217,14 +218,7 @@ SEARCHES = (Filters(region="3399", industry="C36"), Filters(region="3399", indus
 
 def _all_pages(filters: Filters) -> list[str]:
     """The codes of every page of a search of ``filters``, four a page."""
-    codes: list[str] = []
-    after = 0
-    while True:
-        page = search_directory(filters, after=after, limit=4)
-        codes += [entry.entity.code for entry in page.rows]
-        if page.next_after is None:
-            return codes
-        after = page.next_after
+    return every_page(filters, per_page=4)
 
 
 def test_a_search_starting_from_few_entities_of_the_registry_finds_what_walking_the_directory_finds(app, monkeypatch):

@@ -28,7 +28,7 @@ from spotcheck.core import clock
 from spotcheck.core.database import db, local_setting, table_of
 from spotcheck.core.scoping import TenantViolation, current_scope
 from spotcheck.tenants.directory import inputs
-from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.directory.models import ENTRY_INDUSTRY_COLUMN, DirectoryEntry, Entity
 
 #: The registry columns an import sets (as returned by ``checks.clean_entity``; declared in ``inputs``).
 ENTITY_FIELDS = tuple(field.name for field in inputs.ENTITY_FIELDS)
@@ -229,7 +229,7 @@ def _written_with_distinct_codes(connection, insert: str) -> bool:
 
 
 def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
-    """The entries staged, merged; a new one carries its entity's industry (``entity_industry``, migration 0054) from
+    """The entries staged, merged; a new one carries its entity's industry (:data:`ENTRY_INDUSTRY_COLUMN`) from
     the join that finds its entity, rather than from the trigger that would look it up again row by row — the
     entities locked first (``FOR SHARE``), as the trigger locks its one, so that no change of an industry committed
     meanwhile is missed."""
@@ -248,7 +248,7 @@ def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progres
                                    f"FOR SHARE OF e) AS locked")
         _merge(connection, (
             f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, last_inspected_on, created_at, "
-            f"entity_industry) "
+            f"{ENTRY_INDUSTRY_COLUMN}) "
             f"SELECT :tenant, entity_id, category, risk, tags, last_inspected_on, now(), industry_code FROM ("
             f"SELECT DISTINCT ON (e.id) e.id AS entity_id, s.category, s.risk, s.tags, s.last_inspected_on, s.ord, "
             f"e.industry_code "

@@ -44,6 +44,11 @@ class Entity(Model):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
+#: Each directory entry's copy of its entity's industry (PostgreSQL only, no model attribute: written by the bulk import
+#: and by the database's triggers, migration 0054), for the index from the department's category to the industry.
+ENTRY_INDUSTRY_COLUMN = "entity_industry"
+
+
 class DirectoryEntry(TenantOwned, Model):
     """An entity in one department's target directory, with the department's own classification."""
 

@@ -15,7 +15,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.directory.checks import risk_code
-from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.directory.models import ENTRY_INDUSTRY_COLUMN, DirectoryEntry, Entity
 from spotcheck.tenants.directory.names import name_holds
 from spotcheck.tenants.directory.plans import plan_of, planned_entities, planned_registry, planned_rows
 from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
@@ -187,9 +187,8 @@ def _tagged(tag: str):
     return DirectoryEntry.tags.contains(f",{tag},", autoescape=True)
 
 
-#: Each directory entry's copy of its entity's industry (PostgreSQL only, kept by the bulk import and by triggers:
-#: migration 0054), which the directory's index from its category reaches.
-ENTRY_INDUSTRY = sa.literal_column(f"{DirectoryEntry.__tablename__}.entity_industry", sa.String)
+#: The entry's copy of its entity's industry (:data:`~.models.ENTRY_INDUSTRY_COLUMN`), as a search asks it.
+ENTRY_INDUSTRY = sa.literal_column(f"{DirectoryEntry.__tablename__}.{ENTRY_INDUSTRY_COLUMN}", sa.String)
 
 
 def _industry_of_entry(prefix: str) -> list:
