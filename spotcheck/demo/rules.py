@@ -12,7 +12,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.demo import city as demo_city
-from spotcheck.tenants.rules import commands, presets, rulebook, rulefile
+from spotcheck.tenants.rules import commands, documents, presets, rulebook, rulefile
 
 #: The rulebook of a demo city by default.
 DEFAULT_RULES = "宁安市"
@@ -26,11 +26,11 @@ DEPARTMENT_RULES = {
 #: The demo's own article of 应急管理局's rules (none of the presets' documents sets a yearly cap on
 #: inspections): its tighter 细则 caps its own checks of one business at one a year, so that the demo
 #: shows a business left out of a later frame at its cap (国办发〔2024〕54号: 合理确定年度检查频次上限).
-DEMO_CAPS = {"YJJ": rulefile.Article("示例条款一", "同一企业一个年度内由本局实施的现场检查不超过1次；因事故、检验检查不合格、"
+DEMO_CAPS = {"YJJ": documents.Article("示例条款一", "同一企业一个年度内由本局实施的现场检查不超过1次；因事故、检验检查不合格、"
                                                  "投诉举报和上级临时部署开展的检查不计入次数（示例，非乌审旗方案原文）。")}
 
 
-def department_document(preset_name: str, department: str, place: str, since, code: str = "") -> rulefile.Document:
+def department_document(preset_name: str, department: str, place: str, since, code: str = "") -> documents.Document:
     """A department's rules taken from a preset: the preset's parameters and articles, under a title
     that says where they come from (宁安市应急管理局细则（示例，参数取自乌审旗应急管理局方案）); with the
     demo's own article where it has one (:data:`DEMO_CAPS`)."""
@@ -43,7 +43,7 @@ def department_document(preset_name: str, department: str, place: str, since, co
     if cap is None:
         return document
     return replace(document, articles=(*document.articles, cap), entries={
-        **document.entries, "department_inspection_cap": rulefile.Entry(value=1, article=cap.number)},
+        **document.entries, "department_inspection_cap": documents.Entry(value=1, article=cap.number)},
         note=document.note + "另加一条示例条款（年度检查次数上限），演示被排除的企业。")
 
 

@@ -4,7 +4,9 @@
 differs; nothing changes. A property test over random rules."""
 from __future__ import annotations
 
+import itertools
 import math
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -23,13 +25,17 @@ from spotcheck.tenants.rules import commands as rules_commands, rulebook
 from tests.support.campaign_world import CATEGORY, ITEM_BASICS, STRATA, build, campaign_data, leader_of, planner_of
 from tests.support.helpers import make_app, user_named
 from tests.support.joint_world import world as joint_world
-from tests.support.rulebooks import cited, rules_of_presets
+from tests.support.rulebooks import adopt, cited, rules_of_presets
 from tests.support.rules_files import changed_department_rules
 
 #: The rule a campaign's schedule follows: 宁安市's 实施方案 第3条.
 PLAN_RULE = cited("第3条")
-#: The rule the order of the strata follows: 宁安市's 实施方案 第8条 (加大抽查力度，提高抽查的比例和频次).
+#: The rule that flagged entities are sampled more than every risk class: 宁安市's 实施方案 第8条 (提高抽查的比例).
 RISK_RULE = cited("第8条")
+#: The national floor's rules every rulebook includes: flagged entities never sampled less (国发〔2019〕5号), and a
+#: higher risk never sampled less (国市监信发〔2022〕6号).
+FLAGGED_RULE = "（国发〔2019〕5号）关于重点对象加大抽查力度的规定"
+ORDER_RULE = "（国市监信发〔2022〕6号）关于分类结果与“双随机、一公开”监管相结合的规定"
 
 
 def _counts() -> tuple:
@@ -102,21 +108,32 @@ def test_a_joint_part_follows_its_departments_plan(app):
 
 
 def test_higher_risk_is_never_sampled_less(app):
+    """The national floor (国市监信发〔2022〕6号): every pair of risk classes compared, a higher risk never sampled
+    less — refused at creation, change and approval, naming each class by its word (高、较高…), never by a letter
+    that means the opposite in the document cited; nothing changes."""
     with app.app_context():
         world = build()
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(world["tenant"]):
-            lower_a = {**STRATA, "A": {"ratio_bp": 500, "min": 2}}  # A (高) below B (较高)
+            lower_a = {**STRATA, "A": {"ratio_bp": 500, "min": 2}}  # A (高) below B (较高) and C (一般)
             errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=lower_a),
                                                                         actor=planner),
                               "strata")
-            assert any(RISK_RULE in m and "风险等级A" in m and "风险等级B" in m for m in errors["strata"])
+            assert len(errors["strata"]) == 2 and all(ORDER_RULE in m for m in errors["strata"])
+            assert any("风险为“高”的对象" in m and "风险为“较高”的对象" in m for m in errors["strata"])
+            assert not any("风险等级A" in m or "A类" in m for m in errors["strata"])
+            lower_c = {**STRATA, "C": {"ratio_bp": 200, "min": 0}, "D": {"ratio_bp": 500, "min": 1}}  # 一般 below 低
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=lower_c),
+                                                                        actor=planner), "strata")
+            [message] = errors["strata"]  # B and C, not only A, are compared with the classes below them
+            assert ORDER_RULE in message and "风险为“一般”的对象" in message and "风险为“低”的对象" in message
             mixed = {**STRATA, "flagged": {"count": 3}}  # a count against the ratios of A, B, C, D
             errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=mixed),
                                                                         actor=planner),
                               "strata")
-            assert all("同一种规则" in m and "重点关注对象" in m for m in errors["strata"]) and len(errors["strata"]) == 4
+            assert all("同一种规则" in m and "重点关注对象" in m and FLAGGED_RULE in m for m in errors["strata"])
+            assert len(errors["strata"]) == 4
             fine = {**STRATA, "flagged": {"ratio_bp": 10000, "min": 0}}  # taking everything is never lower
             campaign = campaign_commands.create_campaign(campaign_data(world, strata=fine), actor=planner)
             campaign_id = campaign.id
@@ -129,9 +146,10 @@ def test_higher_risk_is_never_sampled_less(app):
 
 
 def test_flagged_entities_are_sampled_at_a_higher_ratio_than_every_risk_class(app):
-    """Seed 001 §8 (宁安市's 第8条): 列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大抽查力度，提高抽查的
-    比例 — the flagged stratum's ratio above the highest ratio of the risk classes, not merely as high:
-    refused at creation, change and approval, naming the ratio to pass; nothing changes."""
+    """宁安市's 第8条 (列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大抽查力度，提高抽查的比例): the flagged
+    stratum's ratio above the highest ratio of the risk classes, not merely as high; below one of them is what the
+    national floor forbids (国发〔2019〕5号) — each refusal cites its own document, at creation, change and
+    approval, naming the ratio to pass; nothing changes."""
     with app.app_context():
         world = build()
         admin = user_named("yjj_admin")
@@ -141,11 +159,13 @@ def test_flagged_entities_are_sampled_at_a_higher_ratio_than_every_risk_class(ap
             errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=same),
                                                                         actor=planner), "strata")
             [message] = errors["strata"]
-            assert RISK_RULE in message and "重点关注对象" in message and "风险等级A" in message and "30%" in message
+            assert RISK_RULE in message and "重点关注对象" in message and "风险为“高”的对象" in message
+            assert "30%" in message
             between = {**STRATA, "flagged": {"ratio_bp": 2000, "min": 2}}  # above B, C and D, below A
             errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=between),
                                                                         actor=planner), "strata")
-            assert [m for m in errors["strata"] if "风险等级A" in m and "20%" in m and "30%" in m] == errors["strata"]
+            [message] = errors["strata"]
+            assert FLAGGED_RULE in message and "风险为“高”的对象" in message and "20%" in message and "30%" in message
             higher = {**STRATA, "flagged": {"ratio_bp": 3100, "min": 2}}
             campaign_id = campaign_commands.create_campaign(campaign_data(world, strata=higher), actor=planner).id
             _refused(lambda: campaign_commands.update_campaign(campaign_id, {"strata": same}, actor=planner), "strata")
@@ -153,6 +173,38 @@ def test_flagged_entities_are_sampled_at_a_higher_ratio_than_every_risk_class(ap
             db.session.execute(sa.update(Campaign).where(Campaign.id == campaign_id).values(strata=same))
             db.session.commit()  # a draft saved before the rule
             _refused(lambda: campaign_commands.approve(campaign_id, actor=leader), "strata")
+            assert campaigns.get_campaign(campaign_id).status.value == "draft"
+
+
+def test_under_a_rulebook_that_restates_neither_the_floor_orders_the_strata(app):
+    """城口县's rulebook says nothing of flagged entities or risk classes; the national floor does: a planner's
+    flagged entities at 5 % below a class at 20 % are refused at creation, and a draft saved so is refused at
+    the leader's approval, citing 国发〔2019〕5号; a higher risk sampled less, citing 国市监信发〔2022〕6号 — nothing
+    cites 宁安市's or another place's article. Equal ratios are allowed there (no 提高 is asked)."""
+    with app.app_context():
+        world = build()
+        adopt("城口县", date(2026, 1, 1))
+        admin = user_named("yjj_admin")
+        planner, leader = planner_of(admin), leader_of(admin)
+        with tenant_scope(world["tenant"]):
+            strata = {**STRATA, "A": {"ratio_bp": 2000, "min": 2}}
+            below = {**strata, "flagged": {"ratio_bp": 500, "min": 2}}
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=below),
+                                                                        actor=planner), "strata")
+            assert errors["strata"] and all(FLAGGED_RULE in m for m in errors["strata"])
+            assert any("风险为“高”的对象" in m and "5%" in m and "20%" in m for m in errors["strata"])
+            inverted = {**strata, "D": {"ratio_bp": 3000, "min": 2}}
+            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=inverted),
+                                                                        actor=planner), "strata")
+            assert errors["strata"] and all(ORDER_RULE in m for m in errors["strata"])
+            for message in [m for ms in errors.values() for m in ms]:
+                assert "宁安市" not in message and "第8条" not in message
+            as_high = {**strata, "flagged": {"ratio_bp": 2000, "min": 2}}  # not lower: the floor's rule holds
+            campaign_id = campaign_commands.create_campaign(campaign_data(world, strata=as_high), actor=planner).id
+            db.session.execute(sa.update(Campaign).where(Campaign.id == campaign_id).values(strata=below))
+            db.session.commit()  # a draft saved before the rule
+            errors = _refused(lambda: campaign_commands.approve(campaign_id, actor=leader), "strata")
+            assert all(FLAGGED_RULE in m for m in errors["strata"])
             assert campaigns.get_campaign(campaign_id).status.value == "draft"
 
 
@@ -267,20 +319,26 @@ def babel_app():
 @given(st.fixed_dictionaries({s: rules for s in "ABCD"}, optional={"flagged": rules}))
 @settings(max_examples=150, deadline=None)
 def test_a_campaigns_rules_are_refused_exactly_when_a_higher_stratum_is_lower(babel_app, strata):
-    """One refusal per pair that is lower or cannot be compared; one for a flagged ratio not above the risk
-    classes', however many it does not pass."""
+    """Under 宁安市's rulebook and the floor: one refusal per pair (the flagged stratum against every risk class, and
+    every two risk classes) that is lower or cannot be compared, each citing the document that forbids it; one for
+    a flagged ratio not above the risk classes' (宁安市's 提高), however many it does not pass."""
     with babel_app.app_context():
         problems = [str(m) for m in risk.problems(strata, rules_of_presets("宁安市"))]
-    pairs = [(h, l) for h in ("flagged", "A") if h in strata for l in risk.BELOW[h]]
-    verdicts = [risk.compare(strata[h], strata[l], more=h == "flagged") for h, l in pairs]
-    expected = sum(v in ("lower", "mixed") for v in verdicts) + ("not_more" in verdicts)
-    assert len(problems) == expected and all(RISK_RULE in m for m in problems)
+    classes = [(h, l) for h, l in itertools.combinations("ABCD", 2)]
+    flagged = [("flagged", l) for l in "ABCD"] if "flagged" in strata else []
+    plain = {pair: risk.compare(strata[pair[0]], strata[pair[1]]) for pair in classes + flagged}
+    not_more = any(plain[pair] == "ok" and risk.compare(strata["flagged"], strata[pair[1]], more=True) == "not_more"
+                   for pair in flagged)
+    assert len([m for m in problems if ORDER_RULE in m]) == sum(plain[p] in ("lower", "mixed") for p in classes)
+    assert len([m for m in problems if FLAGGED_RULE in m]) == sum(plain[p] in ("lower", "mixed") for p in flagged)
+    assert len([m for m in problems if RISK_RULE in m]) == not_more
+    assert len(problems) == sum(v in ("lower", "mixed") for v in plain.values()) + not_more
 
 
 @given(st.fixed_dictionaries({s: ratios for s in "ABCD"}), ratios)
 @settings(max_examples=200, deadline=None)
 def test_a_flagged_ratio_is_accepted_only_above_the_ratio_of_every_risk_class(babel_app, strata, flagged):
-    """Seed 001 §8 (提高抽查的比例): flagged entities at the ratio of a risk class, or below it, are refused;
+    """宁安市's 第8条 (提高抽查的比例): flagged entities at the ratio of a risk class, or below it, are refused;
     a flagged rule that takes every flagged entity (100 %) is never lower."""
     with babel_app.app_context():
         problems = [str(m) for m in risk.problems({**strata, "flagged": flagged}, rules_of_presets("宁安市"))]

@@ -21,7 +21,7 @@ from spotcheck.tenants.campaigns import commands as campaigns
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.results import commands as results, deadlines
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.rules import commands as rules, presets, rulebook, rulefile
+from spotcheck.tenants.rules import commands as rules, documents, presets, rulebook, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.supervision import duty_status, figures, queries as supervision, tables
 from spotcheck.tenants.supervision.periods import Period
@@ -45,7 +45,7 @@ def _versions() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(RuleVersion))
 
 
-def _load_department(code: str, document: rulefile.Document, on: date):
+def _load_department(code: str, document: documents.Document, on: date):
     with frozen_at(on), tenant_scope(tenant_id(code)):
         return rules.load_department_rules({"text": rulefile.write(document)}, actor=CONSOLE)
 
@@ -114,20 +114,20 @@ def test_a_stricter_department_rule_applies_and_a_looser_one_is_refused_naming_t
         yjj, before = tenant_id("YJJ"), _versions()
         # looser than the national floor: refused, the article named, nothing changed
         looser = replace(base, effective_from=date(2026, 12, 1), entries={
-            **base.entries, "publish_days": rulefile.Entry(25, "四（三）")})
+            **base.entries, "publish_days": documents.Entry(25, "四（三）")})
         with pytest.raises(ValidationFailed) as refused:
             _load_department("YJJ", looser, date(2026, 11, 24))
         assert "《企业信息公示暂行条例》第六条、第七条" in refused.value.errors["publish_days"][0]
         # setting what only the rulebook sets: refused
         authorities = replace(base, effective_from=date(2026, 12, 1), entries={
-            **base.entries, "filing_authorities": rulefile.Entry(["justice"], "四（三）")})
+            **base.entries, "filing_authorities": documents.Entry(["justice"], "四（三）")})
         with pytest.raises(ValidationFailed) as refused:
             _load_department("YJJ", authorities, date(2026, 11, 24))
         assert "由实施方案规定" in refused.value.errors["filing_authorities"][0]
         assert _versions() == before
         # stricter: a report due in 3 working days is due in 3, and a team of 3 is the least
         stricter = replace(base, effective_from=date(2026, 12, 1), entries={
-            **base.entries, "report_days": rulefile.Entry(3, "四（三）"), "min_team_size": rulefile.Entry(3, "四（三）")})
+            **base.entries, "report_days": documents.Entry(3, "四（三）"), "min_team_size": documents.Entry(3, "四（三）")})
         _load_department("YJJ", stricter, date(2026, 11, 24))
         db.session.commit()
         ended = date(2026, 12, 2)
@@ -140,13 +140,13 @@ def test_a_rulebook_looser_than_the_floor_or_than_what_a_department_keeps_is_ref
     with app.app_context():
         before = _versions()
         loose = replace(NINGAN, effective_from=date(2027, 1, 1), entries={
-            **NINGAN.entries, "publish_days": rulefile.Entry(30, "第9条")})
+            **NINGAN.entries, "publish_days": documents.Entry(30, "第9条")})
         with frozen_at(date(2026, 11, 24)), pytest.raises(ValidationFailed) as refused:
             rules.load_rulebook({"text": rulefile.write(loose)}, actor=CONSOLE)
         assert "《企业信息公示暂行条例》第六条、第七条" in refused.value.errors["publish_days"][0]
         # a rulebook asking a 3-day report while 应急管理局's rules keep 5: the department is named
         strict = replace(NINGAN, effective_from=date(2027, 1, 1), entries={
-            **NINGAN.entries, "report_days": rulefile.Entry(3, "第9条")})
+            **NINGAN.entries, "report_days": documents.Entry(3, "第9条")})
         with frozen_at(date(2026, 11, 24)), pytest.raises(ValidationFailed) as refused:
             rules.load_rulebook({"text": rulefile.write(strict)}, actor=CONSOLE)
         assert any("应急管理局" in message and "检查结果报送期限" in message
@@ -168,7 +168,7 @@ def test_a_version_taking_effect_mid_year_leaves_every_deadline_given_where_it_w
         # on 10 March the department tightens its rules from 1 April: 3 working days
         base = presets.BY_NAME["乌审旗应急管理局"].document
         _load_department("YJJ", replace(base, effective_from=date(2026, 4, 1), entries={
-            **base.entries, "report_days": rulefile.Entry(3, "四（三）")}), date(2026, 3, 10))
+            **base.entries, "report_days": documents.Entry(3, "四（三）")}), date(2026, 3, 10))
         db.session.commit()
         with frozen_at(date(2026, 4, 2)), tenant_scope(yjj):
             visit = db.session.get(Visit, ids["visit"])
@@ -176,7 +176,7 @@ def test_a_version_taking_effect_mid_year_leaves_every_deadline_given_where_it_w
             assert deadlines.report_due(date(2026, 4, 2), yjj).due == add_working_days(date(2026, 4, 2), 3).due
         # a rulebook version that drops a duty from 1 July: owed for the first half, not for the second
         dropped = replace(NINGAN, effective_from=date(2026, 7, 1), entries={
-            **NINGAN.entries, "duties": rulefile.Entry([d for d in NINGAN.entries["duties"].value
+            **NINGAN.entries, "duties": documents.Entry([d for d in NINGAN.entries["duties"].value
                                                         if d["table"] != "practice"], "第9条、第10条")})
         with frozen_at(date(2026, 6, 1)):
             rules.load_rulebook({"text": rulefile.write(dropped)}, actor=CONSOLE)
@@ -218,14 +218,14 @@ def test_show_then_load_changes_nothing_and_a_malformed_file_changes_nothing_nam
 def test_a_version_not_yet_in_force_is_replaced_by_another_of_its_day_but_never_by_the_same_file(app):
     with app.app_context():
         coming = replace(NINGAN, effective_from=date(2027, 1, 1), entries={
-            **NINGAN.entries, "publish_days": rulefile.Entry(15, "第9条")})
+            **NINGAN.entries, "publish_days": documents.Entry(15, "第9条")})
         with frozen_at(date(2026, 11, 24)):
             first = rules.load_rulebook({"text": rulefile.write(coming)}, actor=CONSOLE)
             db.session.commit()
             with pytest.raises(ValidationFailed) as refused:  # the same file again: nothing loaded
                 rules.load_rulebook({"text": rulefile.write(coming)}, actor=CONSOLE)
             assert "内容相同" in str(refused.value.errors["file"][0])
-            other = replace(coming, entries={**coming.entries, "publish_days": rulefile.Entry(10, "第9条")})
+            other = replace(coming, entries={**coming.entries, "publish_days": documents.Entry(10, "第9条")})
             second = rules.load_rulebook({"text": rulefile.write(other)}, actor=CONSOLE)
             db.session.commit()
         assert db.session.get(RuleVersion, first.id).withdrawn and not db.session.get(RuleVersion, second.id).withdrawn

@@ -31,8 +31,9 @@ QUALIFICATION = "culture"  # an enforcement category no demo inspector holds
 ITEM_BASICS = {"legal_basis": "《中华人民共和国安全生产法》第六十五条", "checking_body": "市应急管理局",
                "target_type": "危险化学品企业", "content": "安全生产许可条件保持、重大危险源管控", "methods": ["onsite"],
                "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year"}
-#: Risk class A sampled no less than B, C, D (seed 001: 加大抽查力度), all ratios so that they compare.
-STRATA = {"A": {"ratio_bp": 3000, "min": 2}, "B": {"ratio_bp": 1000, "min": 1}, "C": {"ratio_bp": 1000, "min": 2},
+#: Each risk class sampled no less than every lower one (the national floor: 国市监信发〔2022〕6号; and 宁安市's
+#: 加大抽查力度), all ratios so that they compare.
+STRATA = {"A": {"ratio_bp": 3000, "min": 2}, "B": {"ratio_bp": 1000, "min": 2}, "C": {"ratio_bp": 1000, "min": 2},
           "D": {"ratio_bp": 500, "min": 1}}
 
 

@@ -9,11 +9,11 @@ from datetime import date
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.policy import CONSOLE
-from spotcheck.tenants.rules import commands as rules_commands, presets, queries, rulebook, rulefile
+from spotcheck.tenants.rules import commands as rules_commands, documents, presets, queries, rulebook, rulefile
 from spotcheck.tenants.rules.rulefile import Entry
 
 
-def _changed(document: rulefile.Document, effective_from: date | None, **values) -> str:
+def _changed(document: documents.Document, effective_from: date | None, **values) -> str:
     """``document`` from ``effective_from`` (today by default), each ``key=(value, article)`` set, each
     ``key=None`` left open."""
     entries = dict(document.entries)

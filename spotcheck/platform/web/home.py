@@ -38,6 +38,8 @@ def index():
         context["calendar_missing"] = missing_years(today())
     if has_permission(user, Permission.RULEBOOK_MANAGE):
         context["rulebook_missing"] = rules_queries.scope_version_id(None) is None
+    if has_permission(user, Permission.RULEBOOK_MANAGE) or user.has_role(Role.supervisor.value):
+        context["floor_asks"] = rules_queries.open_against_floor()
     if user.has_role(Role.supervisor.value, Role.coordinator.value):
         context["departments"] = accounts.departments(reader=user)
     if user.has_role(Role.supervisor.value):

@@ -26,6 +26,7 @@ from spotcheck.tenants.campaigns.vocabulary import FLAGGED
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
+from spotcheck.tenants.rules.rulebook import Rules
 
 #: Exclusion reasons of the target frame (counts published at the freeze).
 NOT_ACTIVE, CHECKED_THIS_YEAR = "not_active", "checked_this_year"
@@ -47,23 +48,25 @@ class Frame:
     capped: list = field(default_factory=list)
 
 
-def _flags(on: date) -> dict:
+def _flags(on: date, penalty_window_days: int | None) -> dict:
     """Each flag of an entity as a condition on ``on``: complaints, the abnormal list, the serious-violation
-    list, a penalty in the year before."""
+    list, a penalty (受到行政处罚: within the rules' window, ``penalty_window_days``; None: any on record)."""
+    penalized: sa.ColumnElement[bool] = Entity.penalized_on.is_not(None)
+    if penalty_window_days is not None:
+        penalized = sa.and_(penalized, Entity.penalized_on >= on - timedelta(days=penalty_window_days))
     return {"complaints": Entity.complaints > 0, "abnormal": Entity.abnormal.is_(True),
-            "blacklisted": Entity.blacklisted.is_(True),
-            "penalized": sa.and_(Entity.penalized_on.is_not(None), Entity.penalized_on >= on - timedelta(days=365))}
+            "blacklisted": Entity.blacklisted.is_(True), "penalized": penalized}
 
 
-def flagged(on: date):
+def flagged(on: date, rules: Rules):
     """Any flag on ``on``: the flagged stratum of a campaign that samples it apart (加大抽查力度)."""
-    return sa.or_(*_flags(on).values())
+    return sa.or_(*_flags(on, rules.penalty_window_days).values())
 
 
-def kept(flags: frozenset[str], on: date):
+def kept(flags: frozenset[str], on: date, rules: Rules):
     """The entities that stay in the frame although checked this year, by the rules' flags
     (``kept_when_checked``; e.g. 因投诉举报、处于经营异常状态、受到行政处罚的企业，不受此限制)."""
-    chosen = [condition for flag, condition in _flags(on).items() if flag in flags]
+    chosen = [condition for flag, condition in _flags(on, rules.penalty_window_days).items() if flag in flags]
     return sa.or_(*chosen) if chosen else sa.false()
 
 
@@ -139,14 +142,15 @@ def _part_source(part: FramePart, on: date):
     """The department's directory rows under its filter, each row's reason to be left out (or NULL)
     and its stratum: the one definition the frame and its counts share."""
     campaign = part.campaign
-    is_flagged = flagged(on)
-    keep = rules_of(campaign).kept_when_checked
+    rules = rules_of(campaign)
+    is_flagged = flagged(on, rules)
+    keep = rules.kept_when_checked
     reasons = [(Entity.status != "active", NOT_ACTIVE)]
     at_cap = inspection_counts.capped(campaign, part.tenant_id)  # 年度检查次数上限, across departments
     if at_cap is not None:
         reasons.append((at_cap, inspection_counts.CAPPED))
     if campaign.exclude_checked and not (campaign.exempt_kind == "order" and "order" in keep):
-        reasons.append((sa.and_(_checked_this_year(campaign, part.tenant_id), sa.not_(kept(keep, on))),
+        reasons.append((sa.and_(_checked_this_year(campaign, part.tenant_id), sa.not_(kept(keep, on, rules))),
                         CHECKED_THIS_YEAR))
     reason = sa.case(*reasons, else_=sa.null())
     stratum = sa.case((is_flagged, FLAGGED), else_=DirectoryEntry.risk) if FLAGGED in campaign.strata \

@@ -1,6 +1,6 @@
 """The rules a campaign is under (抽查任务适用的规则): a draft follows the rules in force today; once
-approved, a campaign keeps the versions in force at its approval for its whole life — its team size
-and sampling rules are in its proof, so they never change under it."""
+approved, a campaign keeps the versions and the national floor in force at its approval for its whole
+life — its team size and sampling rules are in its proof, so they never change under it."""
 from __future__ import annotations
 
 from spotcheck.core.clock import local
@@ -12,10 +12,11 @@ from spotcheck.tenants.rules.rulebook import Rules
 def rules_of(campaign: Campaign) -> Rules:
     """The campaign's rules: those kept at its approval; a campaign approved before the rules were kept
     with it, those in force on its approval day; a draft, today's."""
+    approved = local(campaign.approved_at).date() if campaign.approved_at is not None else None
     if campaign.rulebook_version_id is not None or campaign.department_rules_version_id is not None:
-        return rulebook.rules_of(campaign.rulebook_version_id, campaign.department_rules_version_id)
-    if campaign.approved_at is not None:
-        return rulebook.rules_for(campaign.tenant_id, local(campaign.approved_at).date())
+        return rulebook.rules_of(campaign.rulebook_version_id, campaign.department_rules_version_id, approved)
+    if approved is not None:
+        return rulebook.rules_for(campaign.tenant_id, approved)
     return rulebook.rules_for(campaign.tenant_id)
 
 

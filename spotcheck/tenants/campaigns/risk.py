@@ -1,30 +1,40 @@
-"""More checks where the risk is higher (加大抽查力度): a campaign's rules per stratum in order.
+"""More checks where the risk is higher (加大抽查力度、分类分级): a campaign's sampling rules per stratum in order.
 
-Where the rules in force say so (``higher_risk_sampled_more``; 宁安市's 第8条: 列入经营异常名录或有严重违法
-违规记录等情况的检查对象，要加大抽查力度，提高抽查的比例和频次), the rule for the highest risk class A (高)
-is never lower than the rule of any lower class B, C, D (D = 低), and the flagged stratum (重点对象) is
-sampled *more* than every risk class: its ratio strictly above the highest ratio of A–D (提高抽查的比例,
-not merely keeping it). Where they set a lowest ratio for flagged entities (``flagged_min_ratio``), the
-flagged stratum has a ratio at least that high. Rules are compared like with like, without the frame
-(DRAW-SPEC: ``{"count": c}`` or ``{"ratio_bp": r, "min": m}``):
+Three rules of the rules in force, each cited from where it comes from:
 
-- two ratios: neither ``r`` nor ``m`` of the higher stratum is lower (flagged: ``r`` higher);
+- ``flagged_not_sampled_less`` (the national floor, 国发〔2019〕5号: 对投诉举报多、列入经营异常名录或有严重违法违规
+  记录等情况的市场主体，要加大抽查力度): the flagged stratum (重点对象) is never sampled less than any risk class;
+- ``risk_classes_ordered`` (the national floor, 国市监信发〔2022〕6号: the higher the credit risk, the higher the
+  ratio): every pair of risk classes is compared, and the higher-risk one is never sampled less;
+- ``higher_risk_sampled_more`` (where a rulebook says so, e.g. 宁安市's 第8条: 提高抽查的比例): the flagged
+  stratum's ratio strictly above the highest ratio of the risk classes, not merely not lower;
+
+and ``flagged_min_ratio``, a lowest ratio for the flagged stratum where the rules set one.
+
+The department's risk classes run A (高) … D (低) in this code, while the national credit-risk classes run A =
+low risk: a refusal names each class by its word (高、较高、一般、低), never by its letter. Rules are compared
+like with like, without the frame (DRAW-SPEC: ``{"count": c}`` or ``{"ratio_bp": r, "min": m}``):
+
+- two ratios: neither ``r`` nor ``m`` of the higher stratum is lower (the flagged one's ``r`` higher where
+  ``higher_risk_sampled_more`` holds);
 - two counts: ``c`` of the higher stratum is not lower;
-- a rule that takes everything (ratio 10000) is never lower; a lower class that draws nothing
+- a rule that takes everything (ratio 10000) is never lower; a lower stratum that draws nothing
   (count 0, or ratio 0 with minimum 0) is never higher;
 - any other mix of a count and a ratio cannot be compared without the frame: refused, asking for
   the same kind of rule.
 """
 from __future__ import annotations
 
+from itertools import combinations
+
 from flask_babel import lazy_gettext as _l
 
-#: The strata that must not be sampled less than the lower classes, and those lower classes.
-HIGHER = ("flagged", "A")
-LOWER = ("B", "C", "D")
-#: The classes each higher stratum is compared with: flagged entities with every risk class.
-BELOW = {"flagged": ("A", *LOWER), "A": LOWER}
+from spotcheck.tenants.common.vocabulary.reference import RISK_CLASSES, RISK_LABEL_STYLES
 
+#: The risk classes from the highest risk down (A = 高 … D = 低 in this code).
+BY_RISK = RISK_CLASSES
+#: Each class's word: what a refusal calls it.
+RISK_WORDS = RISK_LABEL_STYLES["words"]
 
 
 def _takes_all(rule: dict) -> bool:
@@ -63,38 +73,47 @@ def describe(rule: dict) -> str:
 
 
 def _name(stratum: str) -> str:
-    return str(_l("flagged entities")) if stratum == "flagged" else str(_l("risk class %(code)s", code=stratum))
+    """A stratum as a refusal names it: the flagged entities, or a risk class by its word."""
+    if stratum == "flagged":
+        return str(_l("flagged entities"))
+    return str(_l("the %(word)s-risk class", word=RISK_WORDS[stratum]))
+
+
+def _pairs(strata: dict, rules) -> list[tuple[str, str, str]]:
+    """The (higher, lower, rule key) pairs to compare under ``rules``: the flagged stratum with every risk class,
+    and every two risk classes."""
+    pairs = []
+    if "flagged" in strata and (rules.flagged_not_sampled_less or rules.higher_risk_sampled_more):
+        key = "flagged_not_sampled_less" if rules.flagged_not_sampled_less else "higher_risk_sampled_more"
+        pairs += [("flagged", low, key) for low in BY_RISK if low in strata]
+    if rules.risk_classes_ordered:
+        pairs += [(high, low, "risk_classes_ordered") for high, low in combinations(BY_RISK, 2)
+                  if high in strata and low in strata]
+    return pairs
 
 
 def problems(strata: dict, rules) -> list:
-    """What breaks the rules' order of the sampling rules (one message per pair; for the flagged
-    stratum's ratio one message, against the highest ratio of the risk classes), and a flagged stratum
-    below the rules' lowest ratio, in the user's language, each naming the document and article."""
+    """What breaks the rules' order of the sampling rules, one message per pair (for the flagged stratum's
+    ratio not above the risk classes', one message against the highest of them), and a flagged stratum
+    below the rules' lowest ratio — in the user's language, each naming its document and article."""
     found = []
-    if rules.higher_risk_sampled_more:
-        rule = rules.under("higher_risk_sampled_more")
-        for high in HIGHER:
-            if high not in strata:
-                continue
-            not_more = []
-            for low in BELOW[high]:
-                if low not in strata:
-                    continue
-                verdict = compare(strata[high], strata[low], more=high == "flagged")
-                if verdict == "not_more":
-                    not_more.append(low)
-                elif verdict == "lower":
-                    found.append(_l("%(rule)sthe rule for %(high)s (%(high_rule)s) may not be lower than the rule for "
-                                    "%(low)s (%(low_rule)s).", rule=rule, high=_name(high),
-                                    high_rule=describe(strata[high]), low=_name(low), low_rule=describe(strata[low])))
-                elif verdict == "mixed":
-                    found.append(_l("%(rule)sthe rule for %(high)s (%(high_rule)s) must not be lower than the rule for "
-                                    "%(low)s (%(low_rule)s), but a count and a ratio cannot be compared without the "
-                                    "frame: use the same kind of rule for both.", rule=rule, high=_name(high),
-                                    high_rule=describe(strata[high]), low=_name(low), low_rule=describe(strata[low])))
-            if not_more:
-                top = max(not_more, key=lambda low: strata[low]["ratio_bp"])
-                found.append(not_sampled_more(rule, strata[high], top, strata[top]))
+    not_more = []
+    for high, low, key in _pairs(strata, rules):
+        more = high == "flagged" and rules.higher_risk_sampled_more
+        verdict = compare(strata[high], strata[low], more=more)
+        if verdict == "not_more" and compare(strata[high], strata[low]) == "ok":
+            not_more.append(low)  # not lower, yet not higher: refused by the rule that asks for more
+            continue
+        if verdict in ("lower", "not_more"):
+            found.append(_lower(rules.under(key), high, strata[high], low, strata[low]))
+        elif verdict == "mixed":
+            found.append(_l("%(rule)sthe rule for %(high)s (%(high_rule)s) must not be lower than the rule for "
+                            "%(low)s (%(low_rule)s), but a count and a ratio cannot be compared without the "
+                            "frame: use the same kind of rule for both.", rule=rules.under(key), high=_name(high),
+                            high_rule=describe(strata[high]), low=_name(low), low_rule=describe(strata[low])))
+    if not_more:
+        top = max(not_more, key=lambda low: strata[low]["ratio_bp"])
+        found.append(not_sampled_more(rules.under("higher_risk_sampled_more"), strata["flagged"], top, strata[top]))
     lowest = rules.flagged_min_ratio_bp
     if lowest is not None:
         flagged = strata.get("flagged")
@@ -103,6 +122,16 @@ def problems(strata: dict, rules) -> list:
                             "flagged stratum a ratio that high.", rule=rules.under("flagged_min_ratio"),
                             ratio=f"{lowest / 100:g}"))
     return found
+
+
+def _lower(rule: str, high: str, high_rule: dict, low: str, low_rule: dict):
+    if high == "flagged":
+        return _l("%(rule)s%(flagged)s are never sampled less than any risk class: their rule (%(high_rule)s) is "
+                  "lower than the rule for %(low)s (%(low_rule)s).", rule=rule, flagged=_name("flagged"),
+                  high_rule=describe(high_rule), low=_name(low), low_rule=describe(low_rule))
+    return _l("%(rule)sa higher risk is never sampled less than a lower one: the rule for %(high)s (%(high_rule)s) "
+              "is lower than the rule for %(low)s (%(low_rule)s).", rule=rule, high=_name(high),
+              high_rule=describe(high_rule), low=_name(low), low_rule=describe(low_rule))
 
 
 def not_sampled_more(rule: str, flagged: dict, top: str, top_rule: dict):

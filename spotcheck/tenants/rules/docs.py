@@ -40,10 +40,14 @@ READ_BY = {
                             "`spotcheck/tenants/plans/commands.py:create_plan`",
     "min_team_size": "`spotcheck/tenants/campaigns/checking.py:clean_campaign`, "
                      "`spotcheck/tenants/campaigns/checking.py:recheck`",
+    "flagged_not_sampled_less": "`spotcheck/tenants/campaigns/risk.py:problems`",
+    "risk_classes_ordered": "`spotcheck/tenants/campaigns/risk.py:problems`",
     "higher_risk_sampled_more": "`spotcheck/tenants/campaigns/risk.py:problems`",
+    "penalty_window_days": "`spotcheck/tenants/campaigns/frames.py:flagged`, `spotcheck/tenants/campaigns/frames.py:kept`",
     "flagged_min_ratio": "`spotcheck/tenants/campaigns/risk.py:problems`",
     "kept_when_checked": "`spotcheck/tenants/campaigns/frames.py:kept`",
-    "inspection_cap": "`spotcheck/tenants/campaigns/inspection_counts.py:capped`",
+    "inspection_cap": "`spotcheck/tenants/campaigns/inspection_counts.py:capped`; open while the floor asks for "
+                      "it: `spotcheck/tenants/rules/queries/in_force.py:open_against_floor`",
     "department_inspection_cap": "`spotcheck/tenants/campaigns/inspection_counts.py:capped`",
     "cap_exempt_kinds": "`spotcheck/tenants/campaigns/inspection_counts.py:counts_toward_cap`, "
                         "`spotcheck/tenants/campaigns/named.py:recheck`",
@@ -65,7 +69,8 @@ READ_BY = {
     "market_tables_to_lead": "`spotcheck/tenants/supervision/duties.py:duties_of` (the recipient named)",
     "market_field_lead": "`spotcheck/tenants/joint/leads.py:field_leads` (the floor, always on)",
     "joint_min_departments": "`spotcheck/tenants/joint/policy.py:JOINT_ACTIONS` (approve)",
-    "yearly_cap": "— (published in the rules; the count per business comes with the inspection register)",
+    "enforcement_supervisor": "`spotcheck/tenants/supervision/commands/complaints.py:complain`, "
+                              "`spotcheck/tenants/results/queries/codes.py:public_check` (the complaint's recipient cited)",
     "due_soon_days": "`spotcheck/tenants/results/deadlines.py:flag`",
     "assessment": "`spotcheck/tenants/supervision/assessment.py:defaults`, "
                   "`spotcheck/tenants/supervision/assessment.py:full_score`",

@@ -96,6 +96,24 @@ class Number(Kind):
 
 
 @dataclass(frozen=True)
+class Window(Number):
+    """A number of days back (最近N日内), or 0 for no limit (不限期限: the document's words carry none).
+    Longer is stricter (more entities count), no limit the longest."""
+
+    stricter: str = "higher"
+    low: int = 0
+    high: int = 3650
+
+    def say(self, value) -> str:
+        return "不限期限" if value == 0 else f"最近{value}{self.unit}内"
+
+    def at_least_as_strict(self, mine, floor) -> bool:
+        def length(days: int) -> float:
+            return float("inf") if days == 0 else days
+        return length(mine) >= length(floor)
+
+
+@dataclass(frozen=True)
 class Percent(Kind):
     """A share in per cent (不低于N%)."""
 

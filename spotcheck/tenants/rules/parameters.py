@@ -110,8 +110,18 @@ PARAMETERS: tuple[Parameter, ...] = (
               kinds.Number(stricter="higher", low=DRAW_SPEC_MIN_TEAM, high=10, unit="人"),
               "抽查任务每组抽取的执法检查人员不少于此数（在批准时固定，写入抽取证明）。",
               platform=DRAW_SPEC_MIN_TEAM, platform_note="平台的随机抽取规则以每组2人为最少"),
-    Parameter("higher_risk_sampled_more", "高风险和重点对象加大抽查力度", "draws", kinds.Flag(),
-              "列入经营异常名录、有严重违法违规记录等重点对象（及风险等级A）的抽查规则不得低于一般对象。"),
+    Parameter("flagged_not_sampled_less", "重点对象的抽查比例不低于一般对象", "draws", kinds.Flag(),
+              "投诉举报多、列入经营异常名录或有严重违法违规记录等重点对象单列一层时，其抽取规则不得低于任何一个风险等级的"
+              "一般对象（抽查任务起草、修改和批准时检查，联合抽查各部门部分亦同）。"),
+    Parameter("risk_classes_ordered", "风险越高抽查比例越高", "draws", kinds.Flag(),
+              "抽查任务按风险等级分层时，风险较高的一层的抽取规则不得低于风险较低的任何一层（每两层都比较，"
+              "不只比较最高一层）。"),
+    Parameter("higher_risk_sampled_more", "重点对象提高抽查比例", "draws", kinds.Flag(),
+              "重点对象的抽取比例须高于每一个风险等级（提高抽查的比例，不只是不低于）。"),
+    Parameter("penalty_window_days", "“受到行政处罚”的认定期限", "draws", kinds.Window(unit="日"),
+              "最近一次行政处罚在此日数内的检查对象，视为“受到行政处罚”：归入重点对象一层，同一年度已抽查时"
+              "不予排除（不予排除的情形列有“受到行政处罚”时）。0 表示不限期限（文件只写“受到行政处罚”）。",
+              platform=365, platform_note="文件未限定期限时，平台按最近一年内受到行政处罚认定，实施方案或细则可以另定"),
     Parameter("flagged_min_ratio", "重点对象最低抽查比例", "draws", kinds.Percent(),
               "抽查任务须为重点对象单列一层，其抽取比例不低于此数。"),
     Parameter("kept_when_checked", "同一年度已抽查对象不予排除的情形", "draws", kinds.Codes(stricter="superset", choices=KEPT_FLAGS),
@@ -119,7 +129,8 @@ PARAMETERS: tuple[Parameter, ...] = (
               platform=list(KEPT_FLAGS), platform_note="本地规则未列举时，所有重点情形均不排除"),
     Parameter("inspection_cap", "每户企业每年涉企行政检查次数上限", "draws", kinds.Number(stricter="lower", low=1, high=100, unit="次"),
               "同一企业一个年度内被各部门现场检查（抽中且未被替换的检查对象，联合检查按一次计）达到此数的，此后冻结的抽取范围"
-              "将其排除（排除原因“已达年度检查次数上限”），并随抽取范围公布被排除的企业及计入次数的抽查任务。未规定时不设上限。"),
+              "将其排除（排除原因“已达年度检查次数上限”），并随抽取范围公布被排除的企业及计入次数的抽查任务。未规定时不设上限，"
+              "平台管理员和司法局的首页提示本地尚未规定。"),
     Parameter("department_inspection_cap", "本部门每年对同一企业的检查次数上限", "draws",
               kinds.Number(stricter="lower", low=1, high=100, unit="次"),
               "同一企业一个年度内被本部门现场检查达到此数的，本部门此后冻结的抽取范围将其排除。未规定时不设上限。"),
@@ -178,9 +189,10 @@ PARAMETERS: tuple[Parameter, ...] = (
               kinds.Number(stricter="higher", low=2, high=20, unit="个部门"),
               "联合抽查须有此数以上的部门批准本部门部分后才能抽取。",
               platform=2, platform_note="两个部门以上才是联合抽查"),
-    Parameter("yearly_cap", "同一企业年度检查频次上限", "joint", kinds.Number(stricter="lower", low=1, high=100, unit="次"),
-              "同一企业一年内接受的涉企行政检查次数上限（由各地公布）。"),
     # --- supervision ----------------------------------------------------------------------------
+    Parameter("enforcement_supervisor", "司法行政部门是本级政府的行政执法监督机构", "supervision", kinds.Flag(stricter="fixed"),
+              "司法局（司法行政部门）代表本级政府实施行政执法监督：受理企业对行政检查的投诉，备案审核检查计划，统计、考核和通报；"
+              "投诉和监督页面写明出处。"),
     Parameter("due_soon_days", "即将到期提醒", "supervision", kinds.Number(stricter="higher", low=0, high=20, unit="个工作日"),
               "期限在此工作日数内到期的，标记为“即将到期”。",
               platform=2, platform_note="平台默认的提醒工作日数"),

@@ -21,7 +21,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.policy import Permission, has_permission, require
-from spotcheck.tenants.rules import rulefile
+from spotcheck.tenants.rules import documents, rulefile
 from spotcheck.tenants.rules.models import RulesDocument, RuleVersion
 
 _NO_DOCUMENT = _l("There is no rules document yet.")
@@ -60,7 +60,7 @@ def may_load(kind: str, actor: Actor) -> bool:
     return has_permission(actor, LOADS[kind])
 
 
-def replaced_by(versions: list[RuleVersion], document: rulefile.Document) -> RuleVersion | None:
+def replaced_by(versions: list[RuleVersion], document: documents.Document) -> RuleVersion | None:
     """The version of the same day the new one replaces (one not yet in force), or a refusal of a
     day that would change what was decided already (``versions``: the scope's, withdrawn ones left out)."""
     if not versions:

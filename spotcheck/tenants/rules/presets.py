@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
-from spotcheck.tenants.rules import rulefile
+from spotcheck.tenants.rules import documents, rulefile
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Preset:
         return resources.files("spotcheck.tenants.rules").joinpath(f"presets/{self.file}").read_text("utf-8")
 
     @property
-    def document(self) -> rulefile.Document:
+    def document(self) -> documents.Document:
         return rulefile.read(self.text)
 
 

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.tenants.rules import rulefile
+from spotcheck.tenants.rules import documents, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.ruleset import Cited, DocumentRef, Rules  # noqa: F401 (the typed rules, read from here)
 
@@ -41,22 +41,43 @@ class _Versions:
     stamp: tuple
     rulebooks: tuple[tuple[date, int], ...]  # (effective_from, id), in order
     departments: dict[int, tuple[tuple[date, int], ...]]
-    documents: dict[int, rulefile.Document]
+    documents: dict[int, documents.Document]
 
 
 _lock = threading.Lock()
 _cache: dict[str, _Versions] = {}
 _rules: dict[tuple, Rules] = {}
-_national: list[rulefile.Document] = []
+_national: list[documents.Document] = []
 _STAMP_KEY = "spotcheck_rules_stamp"
 
 
-def national() -> rulefile.Document:
-    """The national floor shipped with the platform."""
+def national() -> documents.Document:
+    """The national floor shipped with the platform, every article of it (each with the day it is in force from)."""
     if not _national:
         text = resources.files("spotcheck.tenants.rules").joinpath("presets/national.toml").read_text("utf-8")
         _national.append(rulefile.read(text))
     return _national[0]
+
+
+def epoch(on: date) -> date | None:
+    """The last day on or before ``on`` the national floor changed (an article came into force): the floor
+    is the same on every day of one epoch (None: before its first article)."""
+    epochs = national().epochs
+    index = bisect_right(epochs, on)
+    return epochs[index - 1] if index else None
+
+
+_floors: dict[date | None, documents.Document] = {}
+
+
+def national_on(on: date | None = None) -> documents.Document:
+    """The national floor as it stood on ``on`` (today by default): only its articles in force that day, so
+    that an article added later changes no earlier period's figures, duties or citations."""
+    key = epoch(on or today())
+    found = _floors.get(key)
+    if found is None:
+        found = _floors[key] = national().as_of(key) if key is not None else national().as_of(date.min)
+    return found
 
 
 def _stamp() -> tuple:
@@ -112,14 +133,16 @@ def version_ids(tenant_id: int | None, on: date | None = None) -> tuple[int | No
     return _in_force(versions.rulebooks, on), department
 
 
-def rules_of(rulebook_id: int | None, department_id: int | None) -> Rules:
-    """The rules of the given versions (a campaign keeps those in force at its approval)."""
+def rules_of(rulebook_id: int | None, department_id: int | None, on: date | None = None) -> Rules:
+    """The rules of the given versions under the national floor as it stood on ``on`` (today by default;
+    a campaign keeps the versions and the floor in force at its approval)."""
     documents = _versions().documents  # first: a changed table empties the rules built from it
-    key = (str(db.engine.url), rulebook_id, department_id)
+    on = on or today()
+    key = (str(db.engine.url), rulebook_id, department_id, epoch(on))
     with _lock:
         found = _rules.get(key)
     if found is None:
-        found = Rules(national(), (rulebook_id, documents[rulebook_id]) if rulebook_id else None,
+        found = Rules(national_on(on), (rulebook_id, documents[rulebook_id]) if rulebook_id else None,
                       (department_id, documents[department_id]) if department_id else None)
         with _lock:
             _rules[key] = found
@@ -129,9 +152,10 @@ def rules_of(rulebook_id: int | None, department_id: int | None) -> Rules:
 def rules_for(tenant_id: int | None, on: date | None = None) -> Rules:
     """The rules that apply to department ``tenant_id`` (None: the deployment's own) on ``on``
     (today, Beijing, by default)."""
-    return rules_of(*version_ids(tenant_id, on))
+    on = on or today()
+    return rules_of(*version_ids(tenant_id, on), on)
 
 
-def document_of(version_id: int) -> rulefile.Document:
+def document_of(version_id: int) -> documents.Document:
     """A stored version's document (withdrawn ones too)."""
     return _versions().documents[version_id]

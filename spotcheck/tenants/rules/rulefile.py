@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import tomlkit
 
 from spotcheck.core.errors import ValidationFailed
+from spotcheck.tenants.rules.documents import Article, Document, Entry, Source, article_numbers
 from spotcheck.tenants.rules.kinds import Bad
 from spotcheck.tenants.rules.parameters import BY_KEY, GROUPS, PARAMETERS
 from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS
@@ -51,63 +51,10 @@ DOCUMENT_FIELDS = {
     "note": ("说明", False, 2000),
 }
 DATE_FIELDS = {"issued_on": ("印发日期", False), "effective_from": ("施行日期", True)}
+#: Parameters merged into another (old key → the one that replaced it): a file naming the old one is told so.
+MERGED = {"yearly_cap": "inspection_cap"}
 #: Most articles a document may cite, and the longest article text.
 MAX_ARTICLES, ARTICLE_LENGTH = 200, 4000
-
-
-@dataclass(frozen=True)
-class Article:
-    number: str  # as the document numbers it: 第9条, 三（三）, 附件4
-    text: str
-
-
-@dataclass(frozen=True)
-class Source:
-    """One document of the national floor (企业信息公示暂行条例, …), with the articles it is cited by."""
-
-    id: str
-    title: str
-    number: str
-    issuer: str
-    articles: tuple[Article, ...]
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What a document says of one parameter: a value and the article that sets it, or that it leaves
-    it open (``value`` None) and why."""
-
-    value: Any = None
-    article: str = ""
-    open_note: str = ""
-    source: str = ""  # the national floor's document (Source.id)
-
-    @property
-    def is_set(self) -> bool:
-        return self.value is not None
-
-
-@dataclass(frozen=True)
-class Document:
-    kind: str
-    title: str
-    short_title: str
-    issuer: str
-    number: str
-    issued_on: date | None
-    effective_from: date
-    place: str
-    note: str
-    articles: tuple[Article, ...]
-    entries: dict[str, Entry]
-    sources: tuple[Source, ...] = field(default_factory=tuple)
-
-    def article(self, number: str, source: str = "") -> Article | None:
-        pool = next((s.articles for s in self.sources if s.id == source), ()) if source else self.articles
-        return next((a for a in pool if a.number == number), None)
-
-    def source(self, source_id: str) -> Source | None:
-        return next((s for s in self.sources if s.id == source_id), None)
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -128,24 +75,38 @@ def _text(raw, name: str, required: bool, limit: int, key: str, errors: dict) ->
     return raw.strip()
 
 
-def _articles(raw, key: str, errors: dict) -> tuple[Article, ...]:
+def _day(raw) -> date | None:
+    """A date of the file (2026-01-01, unquoted), or None when it is not one."""
+    if isinstance(raw, date) and not hasattr(raw, "hour") and 2000 <= raw.year <= 2100:
+        return raw
+    return None
+
+
+def _articles(raw, key: str, errors: dict, *, dated: bool = False) -> tuple[Article, ...]:
+    """The articles of a document; ``dated``: each of the national floor's carries the day it is in force
+    from (``since``), so that an article added later never rewrites an earlier period's rules."""
     if raw is None:
         return ()
     if not isinstance(raw, list) or len(raw) > MAX_ARTICLES:
         errors[key] = [f"应为条款的列表（[[{key}]]，每项写 number 和 text），至多{MAX_ARTICLES}条。"]
         return ()
+    allowed = {"number", "text", "since"} if dated else {"number", "text"}
     found, seen = [], set()
     for index, article in enumerate(raw, start=1):
         where = f"{key}[{index}]"
-        if not isinstance(article, dict) or set(article) - {"number", "text"}:
-            errors[where] = ["每条条款只写 number（条款号，如“第9条”）和 text（原文）。"]
+        if not isinstance(article, dict) or set(article) - allowed:
+            errors[where] = ["每条条款只写 number（条款号，如“第9条”）、text（原文）和 since（施行日期）。" if dated
+                             else "每条条款只写 number（条款号，如“第9条”）和 text（原文）。"]
             continue
         number = _text(article.get("number"), "条款号 number", True, 40, where, errors)
         text = _text(article.get("text"), "条款原文 text", True, ARTICLE_LENGTH, where, errors)
+        since = _day(article.get("since")) if dated else None
+        if dated and since is None:
+            errors[where] = ["国家规定的每条条款写明 since（施行日期，写作 2019-02-15，不加引号）：此前的统计期不适用它。"]
         if number and number in seen:
             errors[where] = [f"条款号“{number}”重复。"]
         seen.add(number)
-        found.append(Article(number, text))
+        found.append(Article(number, text, since))
     return tuple(found)
 
 
@@ -155,11 +116,6 @@ def _cited(articles: list[str], pool: tuple[Article, ...], key: str, errors: dic
     if missing:
         errors.setdefault(key, []).append(
             "条款" + "、".join(f"“{n}”" for n in missing) + f"不在{where}的条款（[[articles]]）中：先写出条款原文，再引用。")
-
-
-def article_numbers(article: str) -> list[str]:
-    """The article numbers an ``article`` field cites (``第9条、第10条`` → two)."""
-    return [part.strip() for part in re.split(r"[、，,]", article or "") if part.strip()]
 
 
 def _entry(key: str, raw, document_kind: str, articles, sources, errors: dict) -> Entry | None:
@@ -173,10 +129,14 @@ def _entry(key: str, raw, document_kind: str, articles, sources, errors: dict) -
         errors[key] = ["未知的键 " + "、".join(unknown) + "；只能写 " + "、".join(sorted(allowed)) + "。"]
         return None
     if "open" in raw:
-        if set(raw) - {"open"}:
-            errors[key] = ["写了 open（未规定）就不写 value 和 article。"]
+        said_by = {"source", "article"} if document_kind == "national" else set()
+        if set(raw) - {"open"} - said_by:
+            errors[key] = ["写了 open（未规定）就不写 value" + ("。" if said_by else " 和 article。")]
             return None
         note = _text(raw["open"], "open（未规定的说明）", False, 500, key, errors)
+        if document_kind == "national":  # the floor's note cites the article that leaves it to each place
+            source, article = _cited_article(key, raw, sources, errors)
+            return Entry(open_note=note or "本文件未规定。", article=article, source=source)
         return Entry(open_note=note or "本文件未规定。")
     if "value" not in raw:
         errors[key] = ["缺少 value（取值）；本文件未规定的，写 open = \"……\"。"]
@@ -189,19 +149,26 @@ def _entry(key: str, raw, document_kind: str, articles, sources, errors: dict) -
     except Bad as bad:
         errors[f"{key}.value"] = [str(bad)]
         return None
-    article = _text(raw.get("article"), "article（出处条款）", True, 100, f"{key}.article", errors)
-    source = ""
     if document_kind == "national":
-        source = _text(raw.get("source"), "source（出处文件）", True, 40, f"{key}.source", errors)
-        if source and not any(s.id == source for s in sources):
-            errors[f"{key}.source"] = [f"出处文件“{source}”不在 [[sources]] 中。"]
-            return None
-        pool = next((s.articles for s in sources if s.id == source), ())
-    else:
-        pool = articles
+        source, article = _cited_article(key, raw, sources, errors)
+        return Entry(value=value, article=article, source=source)
+    article = _text(raw.get("article"), "article（出处条款）", True, 100, f"{key}.article", errors)
+    if article and article not in {a.number for a in articles}:
+        _cited(article_numbers(article), articles, f"{key}.article", errors, "本文件")
+    return Entry(value=value, article=article)
+
+
+def _cited_article(key: str, raw: dict, sources, errors: dict) -> tuple[str, str]:
+    """The national floor's document (``source``) and article an entry cites, each checked."""
+    article = _text(raw.get("article"), "article（出处条款）", True, 100, f"{key}.article", errors)
+    source = _text(raw.get("source"), "source（出处文件）", True, 40, f"{key}.source", errors)
+    if source and not any(s.id == source for s in sources):
+        errors[f"{key}.source"] = [f"出处文件“{source}”不在 [[sources]] 中。"]
+        return source, article
+    pool = next((s.articles for s in sources if s.id == source), ())
     if article and article not in {a.number for a in pool}:
-        _cited(article_numbers(article), pool, f"{key}.article", errors, "本文件" if not source else f"“{source}”")
-    return Entry(value=value, article=article, source=source)
+        _cited(article_numbers(article), pool, f"{key}.article", errors, f"“{source}”")
+    return source, article
 
 
 def _sources(raw, errors: dict) -> tuple[Source, ...]:
@@ -218,7 +185,7 @@ def _sources(raw, errors: dict) -> tuple[Source, ...]:
                             title=_text(source.get("title"), "title", True, 200, where, errors),
                             number=_text(source.get("number"), "number", False, 60, where, errors),
                             issuer=_text(source.get("issuer"), "issuer", False, 100, where, errors),
-                            articles=_articles(source.get("articles"), f"{where}.articles", errors)))
+                            articles=_articles(source.get("articles"), f"{where}.articles", errors, dated=True)))
     return tuple(found)
 
 
@@ -263,6 +230,9 @@ def read(text: str, *, expect: str | None = None) -> Document:
     for key, value in raw.items():
         if key in ("document", "articles", "sources"):
             continue
+        if key in MERGED:
+            errors[key] = [f"参数“{key}”已并入“{MERGED[key]}”（{BY_KEY[MERGED[key]].label}）：请改写为 [{MERGED[key]}]。"]
+            continue
         if key not in BY_KEY:
             errors[key] = [f"未知的参数“{key}”；参数见 spotcheck rules show 的输出或 docs/rules.md。"]
             continue
@@ -285,6 +255,8 @@ def _article_table(articles: tuple[Article, ...]):
         table = tomlkit.table()
         table["number"] = article.number
         table["text"] = tomlkit.string(article.text, multiline="\n" in article.text)
+        if article.since is not None:
+            table["since"] = article.since
         array.append(table)
     return array
 
@@ -347,6 +319,9 @@ def write(document: Document, *, described: dict[str, str] | None = None) -> str
             table["article"] = entry.article
         else:
             table["open"] = entry.open_note
+            if entry.source:
+                table["source"] = entry.source
+                table["article"] = entry.article
         out[parameter.key] = table
     return tomlkit.dumps(out)
 
@@ -357,7 +332,8 @@ def write(document: Document, *, described: dict[str, str] | None = None) -> str
 def to_json(document: Document) -> dict:
     """The document as stored (JSON): what :func:`from_json` reads back."""
     def articles(pool):
-        return [{"number": a.number, "text": a.text} for a in pool]
+        return [{"number": a.number, "text": a.text} | ({"since": a.since.isoformat()} if a.since else {})
+                for a in pool]
     return {
         "kind": document.kind, "title": document.title, "short_title": document.short_title, "issuer": document.issuer,
         "number": document.number, "issued_on": document.issued_on.isoformat() if document.issued_on else None,
@@ -372,9 +348,14 @@ def to_json(document: Document) -> dict:
 
 def from_json(data: dict) -> Document:
     def articles(pool):
-        return tuple(Article(a["number"], a["text"]) for a in pool or [])
+        return tuple(Article(a["number"], a["text"], date.fromisoformat(a["since"]) if a.get("since") else None)
+                     for a in pool or [])
     entries = {}
-    for key, e in (data.get("entries") or {}).items():
+    stored = dict(data.get("entries") or {})
+    for old, new in MERGED.items():  # a version stored before the merge: its value is the merged one's
+        if old in stored and (new not in stored or stored[new].get("value") is None):
+            stored[new] = stored.pop(old)
+    for key, e in stored.items():
         if key not in BY_KEY:
             continue  # a parameter a later release dropped
         value = BY_KEY[key].kind.read(e["value"]) if e.get("value") is not None else None

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from spotcheck.tenants.rules import rulefile
+from spotcheck.tenants.rules import documents
 from spotcheck.tenants.rules.kinds import Deadline
 from spotcheck.tenants.rules.parameters import BY_KEY, PARAMETERS
 from spotcheck.tenants.rules.vocabulary import DRAW_SPEC_MIN_TEAM, EXEMPT_KIND_NAMES, TABLE_NAMES
@@ -74,7 +74,7 @@ class Cited:
         return self.citation
 
 
-def _ref(document: rulefile.Document, version_id: int | None = None, source: rulefile.Source | None = None) -> DocumentRef:
+def _ref(document: documents.Document, version_id: int | None = None, source: documents.Source | None = None) -> DocumentRef:
     if source is not None:
         return DocumentRef("national", source.title, source.title, source.number, None)
     return DocumentRef(document.kind, document.title, document.short_title, document.number, document.effective_from,
@@ -86,15 +86,20 @@ class Rules:
     the national floor, a rulebook version and a department version. Read its typed properties; ask
     :meth:`cite` where a value comes from."""
 
-    def __init__(self, national: rulefile.Document, rulebook: tuple[int, rulefile.Document] | None,
-                 department: tuple[int, rulefile.Document] | None):
+    def __init__(self, national: documents.Document, rulebook: tuple[int, documents.Document] | None,
+                 department: tuple[int, documents.Document] | None):
         self.rulebook = _ref(rulebook[1], rulebook[0]) if rulebook else None
         self.department = _ref(department[1], department[0]) if department else None
         self.place = rulebook[1].place if rulebook else ""
         self.values: dict[str, Any] = {}
         self.cited: dict[str, Cited] = {}
         self.floor: dict[str, tuple[Any, Cited]] = {}  # what the documents above the department set
-        layers: list[tuple[str, rulefile.Document, DocumentRef | None]] = [("national", national, None)]
+        #: What the national floor leaves to each place while asking it to set it, with the article asking.
+        self.asked_by_floor: dict[str, Cited] = {
+            key: Cited("national", _ref(national, source=national.source(entry.source)), entry.article,
+                       note=entry.open_note)
+            for key, entry in national.entries.items() if not entry.is_set and entry.source}
+        layers: list[tuple[str, documents.Document, DocumentRef | None]] = [("national", national, None)]
         if rulebook:
             layers.append(("rulebook", rulebook[1], self.rulebook))
         if department:
@@ -228,8 +233,25 @@ class Rules:
         return max(DRAW_SPEC_MIN_TEAM, self.values["min_team_size"] or DRAW_SPEC_MIN_TEAM)
 
     @property
+    def flagged_not_sampled_less(self) -> bool:
+        """重点对象的抽查比例不低于一般对象 (国发〔2019〕5号's 加大抽查力度, on the national floor)."""
+        return bool(self.values["flagged_not_sampled_less"])
+
+    @property
+    def risk_classes_ordered(self) -> bool:
+        """A higher risk class is never sampled less than a lower one (国市监信发〔2022〕6号, on the floor)."""
+        return bool(self.values["risk_classes_ordered"])
+
+    @property
     def higher_risk_sampled_more(self) -> bool:
+        """Flagged entities sampled strictly more than every risk class (提高抽查的比例, where a rulebook says so)."""
         return bool(self.values["higher_risk_sampled_more"])
+
+    @property
+    def penalty_window_days(self) -> int | None:
+        """How recent a penalty makes an entity “受到行政处罚” (days); None: any penalty on record."""
+        value = self.values["penalty_window_days"]
+        return None if not value else int(value)
 
     @property
     def flagged_min_ratio_bp(self) -> int | None:
@@ -339,6 +361,17 @@ class Rules:
         return self.values["joint_min_departments"]
 
     # --- supervision ------------------------------------------------------------------------------
+
+    @property
+    def enforcement_supervisor(self) -> bool:
+        """The justice bureau (司法行政部门) is the level's enforcement supervisor (行政执法监督条例, in force
+        from 2026-02-01)."""
+        return bool(self.values["enforcement_supervisor"])
+
+    def left_open_against_floor(self, key: str) -> Cited | None:
+        """Where ``key`` is open although the national floor in force asks each place to set it (the yearly cap:
+        国办发〔2024〕54号), the floor's article asking it (a to-do citing it); else None."""
+        return self.asked_by_floor.get(key) if self.values[key] is None else None
 
     @property
     def due_soon_days(self) -> int:

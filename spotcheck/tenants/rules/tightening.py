@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spotcheck.tenants.rules import rulefile
+from spotcheck.tenants.rules import documents
 from spotcheck.tenants.rules.parameters import BY_KEY, PARAMETERS
 from spotcheck.tenants.rules.rulebook import Rules
 
@@ -23,7 +23,7 @@ def _looser(key: str, mine, floor, citation: str, whose: str) -> Conflict:
                          f"“{parameter.say(floor)}”宽松；{whose}只能从严，不能放宽。")
 
 
-def rulebook_conflicts(document: rulefile.Document, national: rulefile.Document) -> list[Conflict]:
+def rulebook_conflicts(document: documents.Document, national: documents.Document) -> list[Conflict]:
     """What a rulebook loosens of the national floor."""
     base = Rules(national, None, None)
     found = []
@@ -37,8 +37,8 @@ def rulebook_conflicts(document: rulefile.Document, national: rulefile.Document)
     return found
 
 
-def department_conflicts(document: rulefile.Document, national: rulefile.Document,
-                         rulebook: tuple[int, rulefile.Document] | None) -> list[Conflict]:
+def department_conflicts(document: documents.Document, national: documents.Document,
+                         rulebook: tuple[int, documents.Document] | None) -> list[Conflict]:
     """What a department's rules loosen of the rulebook ``rulebook`` (with the floor), or set that only
     the rulebook may set."""
     base = Rules(national, rulebook, None)

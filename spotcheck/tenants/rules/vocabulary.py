@@ -77,7 +77,7 @@ KEPT_FLAGS = {
     "complaints": "因投诉举报",
     "abnormal": "处于经营异常状态（列入经营异常名录）",
     "blacklisted": "列入严重违法失信名单",
-    "penalized": "一年内受到行政处罚",
+    "penalized": "受到行政处罚",
     "order": "上级部门有具体规定（上级临时部署的抽查）",
 }
 

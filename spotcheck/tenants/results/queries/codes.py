@@ -48,6 +48,8 @@ class PublicCheck:
     recusal_asked: bool  # a business's request that an inspector withdraw is waiting
     evaluation_until: date | None  # the last day the business may evaluate (after 离企)
     steps: frozenset[str]  # what the business may do with its code now (:func:`~spotcheck.tenants.results.codes.business_steps`)
+    #: Who takes a complaint, by the rules in force: 根据《行政执法监督条例》……， (empty where no rule says).
+    complaint_rule: str = ""
 
     @property
     def may_confirm(self) -> bool:
@@ -125,4 +127,5 @@ def public_check(*, token: str | None = None, typed: str | None = None) -> Publi
             arrived_at=code.arrived_at, left_at=code.left_at, joint=campaign.joint_id is not None,
             late=code.late_at is not None, recusal_asked=asked, confirmed_at=code.confirmed_at,
             evaluated=code.evaluated_at is not None, steps=business_steps(code, day),
-            evaluation_until=evaluation_until(code, rules_for(tenant_id).business_evaluation_days))
+            evaluation_until=evaluation_until(code, (rules := rules_for(tenant_id)).business_evaluation_days),
+            complaint_rule=rules.under("enforcement_supervisor"))

@@ -24,7 +24,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.rules import rulebook, rulefile, tightening
+from spotcheck.tenants.rules import documents, rulebook, rulefile, tightening
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.policy import LOADS, replaced_by
 
@@ -39,7 +39,7 @@ def _versions(tenant_id: int | None) -> list[RuleVersion]:
                                    .order_by(RuleVersion.effective_from, RuleVersion.id).with_for_update()))
 
 
-def _read(data: dict, kind: str) -> tuple[rulefile.Document, str]:
+def _read(data: dict, kind: str) -> tuple[documents.Document, str]:
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValidationFailed({"file": [_l("Choose the rules file, or paste its text.")]})
@@ -48,7 +48,7 @@ def _read(data: dict, kind: str) -> tuple[rulefile.Document, str]:
     return rulefile.read(text, expect=kind), text
 
 
-def _until(versions: list[RuleVersion], document: rulefile.Document, replaced: RuleVersion | None):
+def _until(versions: list[RuleVersion], document: documents.Document, replaced: RuleVersion | None):
     """The day the next version of the scope takes over from the one loaded (None: open-ended)."""
     later = [v.effective_from for v in versions if v.effective_from > document.effective_from and v is not replaced]
     return min(later, default=None)
@@ -66,7 +66,7 @@ def _overlapping(versions: list[RuleVersion], start, until) -> list[RuleVersion]
     return found
 
 
-def _store(document: rulefile.Document, text: str, tenant_id: int | None, preset: str, replaced, actor: Actor) -> RuleVersion:
+def _store(document: documents.Document, text: str, tenant_id: int | None, preset: str, replaced, actor: Actor) -> RuleVersion:
     if replaced is not None:
         replaced.withdrawn = True
     version = RuleVersion(tenant_id=tenant_id, kind=document.kind, effective_from=document.effective_from,

@@ -8,6 +8,7 @@ from spotcheck.tenants.rules.queries.document import (
     published_version,
 )
 from spotcheck.tenants.rules.queries.in_force import (
+    AskedByFloor,
     Group,
     PresetChoice,
     Row,
@@ -20,6 +21,7 @@ from spotcheck.tenants.rules.queries.in_force import (
     grouped_rows,
     in_force,
     national_sources,
+    open_against_floor,
     preset_text,
     presets_of,
     previous,
@@ -42,8 +44,8 @@ from spotcheck.tenants.rules.queries.versions import (
     state,
 )
 
-__all__ = ["Difference", "Group", "ParameterRow", "PresetChoice", "PublishedRules", "Row", "allowed_actions", "chosen_preset", "coming", "current_document",
+__all__ = ["AskedByFloor", "Difference", "Group", "ParameterRow", "PresetChoice", "PublishedRules", "Row", "allowed_actions", "chosen_preset", "coming", "current_document",
            "differences", "document_groups", "document_of", "document_rows", "error_label",
            "error_prefix", "file_path", "get_version", "grouped_rows", "history", "in_force", "in_force_version", "national_sources",
-           "parameter_rows", "preset_text", "presets_of", "previous", "published_version", "raw_value",
+           "open_against_floor", "parameter_rows", "preset_text", "presets_of", "previous", "published_version", "raw_value",
            "same_as_in_force", "scope_history", "scope_version_id", "set_by", "show_text", "state"]

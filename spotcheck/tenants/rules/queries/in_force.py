@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.tenants.rules import presets as _presets, rulebook, rulefile
+from spotcheck.tenants.rules import documents, presets as _presets, rulebook
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.parameters import BY_KEY
 from spotcheck.tenants.rules.queries.versions import ParameterRow, document_rows, history, parameter_rows, state
@@ -27,12 +27,34 @@ def in_force(tenant_id: int | None, on: date | None = None) -> Rules:
     return rulebook.rules_for(tenant_id, on)
 
 
-def document_of(version) -> rulefile.Document:
+def document_of(version) -> documents.Document:
     """A stored version's document (its articles, dates, place)."""
     return rulebook.document_of(version.id)
 
 
-def national_sources() -> tuple[rulefile.Source, ...]:
+@dataclass(frozen=True)
+class AskedByFloor:
+    """A parameter the national floor asks each place to set, left open by the rules in force (a to-do)."""
+
+    key: str
+    label: str
+    citation: str  # the floor's article that asks it: 《国务院办公厅关于严格规范涉企行政检查的意见》（国办发〔2024〕54号）…
+    note: str
+
+
+def open_against_floor(on: date | None = None) -> list[AskedByFloor]:
+    """What the deployment's rules in force leave open although the national floor asks each place to set it
+    (the yearly cap on inspections of one business: 国办发〔2024〕54号) — the platform administrator's and the
+    justice bureau's to-do until the rulebook sets it."""
+    rules = rulebook.rules_for(None, on)
+    found = []
+    for key in rules.asked_by_floor:
+        if (cited := rules.left_open_against_floor(key)) is not None:
+            found.append(AskedByFloor(key, BY_KEY[key].label, cited.citation, cited.note))
+    return found
+
+
+def national_sources() -> tuple[documents.Source, ...]:
     """The documents of the national floor (国家规定) every rulebook includes."""
     return rulebook.national().sources
 
@@ -164,7 +186,7 @@ def error_prefix(key: str) -> str:
     return "" if key in FILE_PARTS else error_label(key) + "："
 
 
-def document_groups(document: rulefile.Document) -> list[Group[ParameterRow]]:
+def document_groups(document: documents.Document) -> list[Group[ParameterRow]]:
     """What one document says of each parameter (its value and article, open with its note, or not
     written), in the catalogue's groups."""
     groups: list[Group[ParameterRow]] = []

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.clock import today
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import NotFound, ValidationFailed
-from spotcheck.tenants.rules import rulebook, rulefile
+from spotcheck.tenants.rules import documents, rulebook, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.parameters import GROUPS, PARAMETERS
 from spotcheck.tenants.rules.rulebook import Rules
@@ -83,7 +83,7 @@ def parameter_rows(rules: Rules, *, only_set_by: str | None = None) -> list[Para
     return rows
 
 
-def document_rows(document: rulefile.Document) -> list[ParameterRow]:
+def document_rows(document: documents.Document) -> list[ParameterRow]:
     """What one document says of each parameter: its value and article, or open with its note."""
     rows = []
     for parameter in PARAMETERS:

@@ -20,6 +20,7 @@ from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.accounts.vocabulary import MOBILE, TenantKind
 from spotcheck.tenants.results.codes import BUSINESS
 from spotcheck.tenants.results.commands.business import with_business_code
+from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, ComplaintStatus
 from spotcheck.tenants.supervision.policy import COMPLAINT_ACTIONS
 
@@ -59,7 +60,8 @@ def complain(token: str, data: dict, *, actor: Actor | None = None) -> Complaint
                 "entity_name": visit.entity.name, "campaign_code": visit.campaign.code or ""}
     bureau = db.session.scalar(sa.select(Tenant).where(Tenant.kind == TenantKind.supervisor, Tenant.active.is_(True)))
     if bureau is None:
-        raise Conflict(_l("No justice bureau takes complaints on this platform yet."))
+        raise Conflict(_l("%(rule)sthe justice bureau takes complaints about inspections, and none is on this platform "
+                          "yet.", rule=rules_for(tenant_id).under("enforcement_supervisor")))
     with tenant_scope(bureau.id):
         complaint = Complaint(receiver_tenant_id=tenant_id, text=text, **copy)
         db.session.add(complaint)
