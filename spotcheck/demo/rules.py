@@ -12,7 +12,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.demo import city as demo_city
-from spotcheck.tenants.rules import commands, documents, presets, rulebook, rulefile
+from spotcheck.tenants.rules import commands, departments, documents, presets, rulebook, rulefile
 
 #: The rulebook of a demo city by default.
 DEFAULT_RULES = "宁安市"
@@ -30,15 +30,12 @@ DEMO_CAPS = {"YJJ": documents.Article("示例条款一", "同一企业一个年�
                                                  "投诉举报和上级临时部署开展的检查不计入次数（示例，非乌审旗方案原文）。")}
 
 
-def department_document(preset_name: str, department: str, place: str, since, code: str = "") -> documents.Document:
-    """A department's rules taken from a preset: the preset's parameters and articles, under a title
-    that says where they come from (宁安市应急管理局细则（示例，参数取自乌审旗应急管理局方案）); with the
-    demo's own article where it has one (:data:`DEMO_CAPS`)."""
-    source = presets.BY_NAME[preset_name].document
-    document = replace(source, title=f"{place}{department}细则（示例，参数取自{source.short_title}）",
-                       short_title=f"{place}{department}细则（示例）", issuer=f"{place}{department}", number="",
-                       issued_on=since, effective_from=since,
-                       note=f"演示用的部门细则：条款和参数取自《{source.title}》，自部门在平台上开设之日起施行。")
+def department_document(preset_name: str, department: str, since, code: str = "") -> documents.Document:
+    """A department's rules taken from a preset as a starting point (:func:`~spotcheck.tenants.rules.departments.
+    starting_point`: the department's issuer and title, its articles marked as the preset's words, unconfirmed);
+    with the demo's own article where it has one (:data:`DEMO_CAPS`)."""
+    document = departments.starting_point(presets.BY_NAME[preset_name], departments.full_name(department, since),
+                                          since)
     cap = DEMO_CAPS.get(code)
     if cap is None:
         return document
@@ -51,13 +48,12 @@ def tighten(tenants: dict, *, since) -> None:
     """The demo city's departments with a demo article of their own (:data:`DEMO_CAPS`) load it before their
     campaigns: a revision of their rules, in force from today (a new version takes effect from today on;
     the tests' departments, which load no campaigns, keep the presets' parameters alone)."""
-    place = rulebook.rules_for(None).place or NO_PLACE
     for code in DEMO_CAPS:
         if rulebook.rules_for(tenants[code].id).department_inspection_cap is not None:
             continue  # loaded already (a demo loaded again)
         preset_name, department = DEPARTMENT_RULES[code]
         with tenant_scope(tenants[code].id):
-            document = replace(department_document(preset_name, department, place, since, code), effective_from=today())
+            document = replace(department_document(preset_name, department, since, code), effective_from=today())
             commands.load_department_rules({"text": rulefile.write(document), "preset": preset_name}, actor=CONSOLE)
 
 
@@ -98,9 +94,8 @@ def deploy(tenants: dict, *, rules: str = DEFAULT_RULES, since) -> str:
     if preset is None or preset.kind != "rulebook":
         raise ValueError(f"no rulebook preset named {rules!r}")
     commands.load_rulebook({"text": preset.text, "preset": preset.name}, actor=CONSOLE)
-    place = preset.document.place
     for code, (preset_name, department) in DEPARTMENT_RULES.items():
-        document = department_document(preset_name, department, place, since)
+        document = department_document(preset_name, department, since)
         with tenant_scope(tenants[code].id):
             commands.load_department_rules({"text": rulefile.write(document), "preset": preset_name}, actor=CONSOLE)
-    return place
+    return preset.document.place

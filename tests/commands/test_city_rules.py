@@ -109,7 +109,7 @@ def test_a_year_of_one_department_under_each_citys_rulebook(app, city):
 
 
 def test_a_stricter_department_rule_applies_and_a_looser_one_is_refused_naming_the_floor(app):
-    base = presets.BY_NAME["乌审旗应急管理局"].document
+    base = replace(presets.BY_NAME["乌审旗应急管理局"].document, issuer="宁安市应急管理局")  # as the department's own
     with app.app_context():
         yjj, before = tenant_id("YJJ"), _versions()
         # looser than the national floor: refused, the article named, nothing changed
@@ -166,7 +166,7 @@ def test_a_version_taking_effect_mid_year_leaves_every_deadline_given_where_it_w
             given = db.session.get(Visit, ids["visit"]).report_due
         assert given == add_working_days(date(2026, 3, 2), 5).due
         # on 10 March the department tightens its rules from 1 April: 3 working days
-        base = presets.BY_NAME["乌审旗应急管理局"].document
+        base = rulebook.document_of(rulebook.version_ids(yjj, date(2026, 3, 10))[1])  # its own rules, revised
         _load_department("YJJ", replace(base, effective_from=date(2026, 4, 1), entries={
             **base.entries, "report_days": documents.Entry(3, "四（三）")}), date(2026, 3, 10))
         db.session.commit()

@@ -10,7 +10,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.policy import CONSOLE
 from spotcheck.tenants.rules import commands as rules_commands, documents, presets, queries, rulebook, rulefile
-from spotcheck.tenants.rules.rulefile import Entry
+from spotcheck.tenants.rules.documents import Entry
 
 
 def _changed(document: documents.Document, effective_from: date | None, **values) -> str:

@@ -185,7 +185,7 @@ def test_the_demo_under_chengkous_rulebook_names_chengkou_and_owes_its_duties_on
     assert "县政府部门、有关单位推行“双随机、一公开”情况统计表" in seen  # the quarterly table (附件4)
     assert "城口县推行“双随机、一公开”情况统计表" in seen  # the bureau's own, by 12月15日 (附件3)
     assert "随机抽查工作进展情况统计表" not in seen and "联合检查工作进展情况统计表" not in seen  # 宁安市's
-    assert "城口县应急管理局细则（示例，参数取自乌审旗应急管理局方案）" in seen
+    assert "城口县应急管理局细则（参数取自乌审旗应急管理局方案，条款待本部门确认）" in seen
     # the operator's page: 城口县's plan in force (宁安市 only among the presets offered)
     assert "城口县全面推行“双随机、一公开”工作机制的实施方案" in signed_in(app, "admin").get("/platform/rules").get_data(as_text=True)
     with app.app_context():

@@ -64,6 +64,9 @@ class Document:
     articles: tuple[Article, ...]
     entries: dict[str, Entry]
     sources: tuple[Source, ...] = field(default_factory=tuple)
+    #: A department's rules started from another's preset (以其他部门的细则为起点): that document's title. Its
+    #: articles are the other document's words, unconfirmed until the department loads rules of its own.
+    based_on: str = ""
 
     def article(self, number: str, source: str = "") -> Article | None:
         pool = next((s.articles for s in self.sources if s.id == source), ()) if source else self.articles

@@ -48,7 +48,7 @@ from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS
 DOCUMENT_FIELDS = {
     "kind": ("文件类型", True, 16), "title": ("标题", True, 200), "short_title": ("简称", True, 60),
     "issuer": ("发文机关", True, 100), "number": ("文号", False, 60), "place": ("地名", False, 30),
-    "note": ("说明", False, 2000),
+    "note": ("说明", False, 2000), "based_on": ("起点文件（条款待本部门确认）", False, 200),
 }
 DATE_FIELDS = {"issued_on": ("印发日期", False), "effective_from": ("施行日期", True)}
 #: Parameters merged into another (old key → the one that replaced it): a file naming the old one is told so.
@@ -210,6 +210,8 @@ def read(text: str, *, expect: str | None = None) -> Document:
         errors["document.kind"] = ["文件类型应为 " + "、".join(f"“{k}”（{n}）" for k, n in DOCUMENT_KINDS.items()) + "。"]
     elif expect and kind and kind != expect:
         errors["document.kind"] = [f"这里载入的是{DOCUMENT_KINDS[expect]}（kind = \"{expect}\"），这个文件是{DOCUMENT_KINDS[kind]}。"]
+    if values["based_on"] and kind != "department":
+        errors["document.based_on"] = ["只有部门细则以其他文件为起点（based_on）。"]
     if kind == "rulebook" and not values["place"]:
         errors["document.place"] = ["实施方案须写明地名（place，如“宁安市”）：页面、表名和通报用它称呼本地。"]
     dates: dict[str, Any] = {}
@@ -243,7 +245,8 @@ def read(text: str, *, expect: str | None = None) -> Document:
         raise ValidationFailed(errors)
     return Document(kind=kind, title=values["title"], short_title=values["short_title"], issuer=values["issuer"],
                     number=values["number"], issued_on=dates["issued_on"], effective_from=dates["effective_from"],
-                    place=values["place"], note=values["note"], articles=articles, entries=entries, sources=sources)
+                    place=values["place"], note=values["note"], articles=articles, entries=entries, sources=sources,
+                    based_on=values["based_on"])
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -338,6 +341,7 @@ def to_json(document: Document) -> dict:
         "kind": document.kind, "title": document.title, "short_title": document.short_title, "issuer": document.issuer,
         "number": document.number, "issued_on": document.issued_on.isoformat() if document.issued_on else None,
         "effective_from": document.effective_from.isoformat(), "place": document.place, "note": document.note,
+        "based_on": document.based_on,
         "articles": articles(document.articles),
         "sources": [{"id": s.id, "title": s.title, "number": s.number, "issuer": s.issuer, "articles": articles(s.articles)}
                     for s in document.sources],
@@ -365,6 +369,7 @@ def from_json(data: dict) -> Document:
         kind=data["kind"], title=data["title"], short_title=data["short_title"], issuer=data["issuer"],
         number=data.get("number") or "", issued_on=date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None,
         effective_from=date.fromisoformat(data["effective_from"]), place=data.get("place") or "", note=data.get("note") or "",
+        based_on=data.get("based_on") or "",
         articles=articles(data.get("articles")), entries=entries,
         sources=tuple(Source(s["id"], s["title"], s.get("number") or "", s.get("issuer") or "", articles(s.get("articles")))
                       for s in data.get("sources") or []))

@@ -19,12 +19,13 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
 from spotcheck.core.actor import Actor
+from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.rules import documents, rulebook, rulefile, tightening
+from spotcheck.tenants.rules import departments, documents, presets, rulebook, rulefile, tightening
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.policy import LOADS, replaced_by
 
@@ -125,6 +126,25 @@ def load_rulebook(data: dict, *, actor: Actor) -> RuleVersion:
     return _store(document, text, None, data.get("preset") or "", replaced, actor)
 
 
+def _own(document: documents.Document, text: str, data: dict,
+         tenant: Tenant) -> tuple[documents.Document, str, dict[str, list]]:
+    """The department's own rules: a preset of another department loaded as it is becomes a starting point
+    (:func:`..departments.starting_point`, from today); any other document must be issued by the department
+    (发文机关 its full name), else refused naming both (with whatever else the file gets wrong)."""
+    own = departments.full_name(tenant.name, document.effective_from)
+    preset = presets.find(data.get("preset") or "")
+    if preset is not None and preset.kind == "department" and text == preset.text and document.issuer != own:
+        document = departments.starting_point(preset, own, today())
+        return document, rulefile.write(document), {}
+    if document.issuer != own:
+        return document, text, {"document.issuer": [_l(
+            "“%(title)s” is issued by %(issuer)s, not by this department (%(own)s): a department loads only its own "
+            "rules. To start from another department's rules, choose its preset: its issuer and title become this "
+            "department's, and its articles stay marked as not yet confirmed until you load your own.",
+            title=document.title, issuer=document.issuer, own=own)]}
+    return document, text, {}
+
+
 def _tenant_name(tenant_id: int) -> str:
     tenant = db.session.get(Tenant, tenant_id)
     return tenant.name if tenant is not None else str(tenant_id)
@@ -139,10 +159,10 @@ def load_department_rules(data: dict, *, actor: Actor) -> RuleVersion:
     if tenant_id is None:
         raise ValidationFailed({"department": [_l("Choose the department whose rules these are.")]})
     document, text = _read(data, "department")
+    document, text, errors = _own(document, text, data, cast(Tenant, db.session.get(Tenant, tenant_id)))
     versions = _versions(tenant_id)
     replaced = replaced_by(versions, document)
     national = rulebook.national()
-    errors: dict[str, list] = {}
     in_force = _overlapping(_versions(None), document.effective_from, _until(versions, document, replaced))
     if not in_force:
         errors = _errors(tightening.department_conflicts(document, national, None))
