@@ -39,11 +39,11 @@ def test_a_problem_visit_and_its_campaign_close_only_with_a_leaders_reasoned_dec
             published(ids)  # a problem found (发现问题待后续处理), no follow-up recorded
             one = visit(ids)
             assert "close" not in VISIT_ACTIONS.allowed(one, planner)
-            with pytest.raises(Conflict, match="依法做出处理"):
+            with pytest.raises(Conflict, match="四（四），抽查发现的问题须依法处理"):
                 results.close_visit(one.id, actor=planner)
             campaign = _as_if_every_result_published(ids["campaign"])
             assert "close" not in CAMPAIGN_STEPS.allowed(campaign, planner)
-            with pytest.raises(Conflict, match="依法做出处理") as refused:
+            with pytest.raises(Conflict, match="四（四），抽查发现的问题须依法处理") as refused:
                 results.close_campaign(campaign.id, actor=planner)
             assert one.entity.name in str(refused.value)
             db.session.rollback()
@@ -103,9 +103,9 @@ def test_the_leaders_decision_through_the_visit_page_and_the_api(app):
     planner = signed_in(app, "yjj_planner")
     campaign_page = planner.get(f"/campaigns/{ids['campaign']}").get_data(as_text=True)
     assert 'id="campaign-close-refused"' in campaign_page and 'id="campaign-close"' not in campaign_page
-    assert "依法做出处理" in campaign_page.split('id="campaign-close-refused"')[1][:400]
+    assert "四（四），抽查发现的问题须依法处理" in campaign_page.split('id="campaign-close-refused"')[1][:400]
     page = planner.get(url).get_data(as_text=True)
-    assert 'id="needs-follow-up"' in page and "依法做出处理" in page and 'id="close-visit"' not in page
+    assert 'id="needs-follow-up"' in page and "四（四），抽查发现的问题须依法处理" in page and 'id="close-visit"' not in page
     assert 'id="no-follow-up-form"' not in page  # the planner records a follow-up, a leader the decision
     assert post_form(planner, f"{url}/no-follow-up", {"reason": "无需处置"}, token_from=url).status_code == 403
     leader = signed_in(app, "yjj_leader")

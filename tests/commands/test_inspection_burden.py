@@ -103,7 +103,9 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(admin.tenant_id):
             sizes = dict(db.session.execute(sa.select(DirectoryEntry.risk, sa.func.count()).group_by(DirectoryEntry.risk)).all())
-            strata = {risk: {"count": n - 1} for risk, n in sizes.items()}  # two draws of n - 1 of n: they overlap
+            # two draws of 80 % of each class (the same ratio for every class: the floor's order of the risk classes
+            # holds), so they overlap
+            strata = {risk: {"ratio_bp": 8000, "min": 0} for risk in sizes}
             ids = []
             for title in ("第一批", "第二批"):
                 campaign = campaign_commands.create_campaign(campaign_data(world, title=title, strata=strata), actor=planner)
@@ -130,9 +132,10 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
             for entity_id in both:
                 entity = db.session.get(Entity, entity_id)
                 n = sizes[risk_of[entity_id]]
+                p = (8000 * n + 9999) // 10000 / n  # DRAW-SPEC: ceil(ratio × size) of the class drawn
                 row = by_code[entity.code]
-                assert row[3] == 2 and row[4] == pytest.approx(2 * (n - 1) / n, abs=0.01)  # drawn twice, expected 2p
-                assert row[5] == f"{((n - 1) / n) ** 2:.2%}"  # the chance of both: p²
+                assert row[3] == 2 and row[4] == pytest.approx(2 * p, abs=0.01)  # drawn twice, expected 2p
+                assert row[5] == f"{p ** 2:.2%}"  # the chance of both: p²
 
 
 #: What each figure of 涉企检查频次 counts (a rate: the count it is the share of) — its drill-down lists as many rows.

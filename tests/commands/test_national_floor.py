@@ -3,6 +3,7 @@ an article applies only from the day it is in force, so that a rule added now ch
 rules, figures or citations."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.campaigns import frames
 from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.rules import presets, rulebook, rulefile, tightening
+from spotcheck.tenants.rules import documents, presets, rulebook, rulefile, tightening
 from spotcheck.tenants.rules.ruleset import Rules
 from tests.support.campaign_world import build
 from tests.support.rulebooks import rules_of_presets
@@ -42,8 +43,8 @@ def test_no_rulebook_drops_the_floor_and_the_floor_is_not_loaded_by_a_rulebook()
     """A rulebook that turns off the floor's flagged rule is refused naming 国发〔2019〕5号; a file still naming the
     merged yearly_cap is told where it went; a rulebook may not carry dated national articles."""
     document = presets.BY_NAME["城口县"].document
-    text = rulefile.write(document).replace("[higher_risk_sampled_more]", "[flagged_not_sampled_less]\nvalue = false\n"
-                                            "article = \"一\"\n\n[higher_risk_sampled_more]")
+    entries = {**document.entries, "flagged_not_sampled_less": documents.Entry(value=False, article="一")}
+    text = rulefile.write(replace(document, entries=entries))
     conflicts = rules_commands_conflicts(text)
     assert any("国发〔2019〕5号" in message and "宽松" in message for message in conflicts["flagged_not_sampled_less"])
     merged = rulefile.write(document).replace("[inspection_cap]", "[yearly_cap]")

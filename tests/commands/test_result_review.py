@@ -19,7 +19,8 @@ from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import PublishedResult, Visit, VisitStatus
-from spotcheck.tenants.results.policy import CAMPAIGN_STEPS, VISIT_ACTIONS, teams_read_together
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS, VISIT_ACTIONS
+from spotcheck.tenants.results.present_teams import teams_read_together
 from spotcheck.tenants.results.queries import listing, register
 from tests.support.campaign_world import planner_of
 from tests.support.helpers import DEMO_PASSWORD, user_named

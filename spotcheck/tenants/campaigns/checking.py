@@ -100,7 +100,8 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     clean["exempt_kind"] = exempt
     clean["exempt_reason"] = (data.get("exempt_reason") or "").strip()
     if exempt and not clean["exempt_reason"]:
-        errors["exempt_reason"] = [_l("State why this check is made outside the annual plan.")]
+        errors["exempt_reason"] = [_l("%(rule)sstate why this check is made outside the annual plan.",
+                                      rule=rules.under("exempt_kinds"))]
     target_filter = {key: sorted({str(v).strip() for v in (data.get("target_filter") or {}).get(key) or [] if str(v).strip()})
                      for key in FILTER_KEYS}
     for code in target_filter["industries"]:
@@ -151,9 +152,13 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
 
 
 def _exempt_refusal(rules: Rules):
-    """A kind of check outside the plan the rules do not allow, refused naming those they do."""
-    return _l("The rules in force allow no such check outside the annual plan; they allow: %(kinds)s.",
-              kinds="、".join(rules.exempt_kinds.values()) or _l("none"))
+    """A kind of check outside the plan the rules do not allow, refused naming those they do and the article
+    that lists them; where the rules ask no annual plan at all, saying so (no check is outside a plan)."""
+    if not rules.plans_required:
+        return _l("No annual plan is required (%(rule)s): a check is never outside the plan, so no kind of check "
+                  "outside it is chosen — leave it empty.", rule=rules.cited["plans_required"].words)
+    return _l("%(rule)sonly these checks may be made outside the annual plan: %(kinds)s.",
+              rule=rules.under("exempt_kinds"), kinds="、".join(rules.exempt_kinds.values()) or _l("none"))
 
 
 def exempt_mismatches(kind: str, items, rules: Rules) -> list:
@@ -177,7 +182,7 @@ def exempt_mismatches(kind: str, items, rules: Rules) -> list:
 def _team_refusal(rules: Rules):
     """A team smaller than the rules' least, refused naming the document that sets it (else the draw's own
     specification)."""
-    rule = rules.under("min_team_size") or str(_l("Under the platform's rules of the random draw, "))
+    rule = rules.under("min_team_size")
     return _l("%(rule)sa team has at least %(low)d inspectors (a whole number from %(low)d to 10).", rule=rule,
               low=rules.min_team_size)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.common.validators import Invalid
 from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.inputs import (
@@ -19,6 +20,7 @@ from spotcheck.tenants.items.inputs import (
     TO_PUBLISH,
     ItemField,
 )
+from spotcheck.tenants.rules.rulebook import rules_for
 
 
 def _clean_sampling(data: dict, clean: dict, errors: dict) -> None:
@@ -95,10 +97,12 @@ def absent_required(fields: dict) -> dict[str, list]:
 
 
 def missing_for_publication(values: dict) -> dict[str, list]:
-    """What an item with these field values lacks to be published, by field (empty: complete):
-    every item its basis, body, targets, content and methods (凡法律、法规、规章没有规定的，一律不得擅自开展
-    检查); one under random checking its ratio and frequency; one kept out of random checking the
-    written reason (seed 001: 书面说明理由)."""
+    """What an item with these field values lacks to be published, by field (empty: complete): every item its
+    basis, body, targets, content and methods — an inspection item is published before it is used (the national
+    floor's ``published_items_only``, 国办发〔2024〕54号: 清理并公布行政检查事项), and stated in full; one under random
+    checking its ratio and frequency; one kept out of random checking the written reason where the rules ask it
+    (``non_random_reason_required``, e.g. 宁安市's 第2条: 书面说明理由). Each refusal cites the rules in force."""
+    rules = rules_for(current_tenant_id())
     errors: dict[str, list] = {}
     random = bool(values.get("random_check", True))
     for field in TO_PUBLISH:
@@ -106,11 +110,11 @@ def missing_for_publication(values: dict) -> dict[str, list]:
             continue
         value = values.get(field.name)
         if not (value if isinstance(value, list) else str(value or "").strip()):
-            errors[field.name] = [_l("Following “凡法律、法规、规章没有规定的，一律不得擅自开展检查” and “明确抽查主体、依据、"
-                                     "对象、内容、方式、比例和频次”, an item is published only with %(field)s.",
+            errors[field.name] = [_l("%(rule)san inspection item is published, stating its basis, body, targets, "
+                                     "content, methods, ratio and frequency, before it is used: it is published only "
+                                     "with %(field)s.", rule=rules.under("published_items_only"),
                                      field=field.to_publish)]
-    if not random and not str(values.get(NON_RANDOM_REASON) or "").strip():
-        errors[NON_RANDOM_REASON] = [_l("Following “因本单位执法领域特殊不适宜采取‘双随机、一公开’监管方式的，应当书面说明"
-                                        "理由”, an item kept out of random checking is published only with the "
-                                        "written reason.")]
+    if not random and rules.non_random_reason_required and not str(values.get(NON_RANDOM_REASON) or "").strip():
+        errors[NON_RANDOM_REASON] = [_l("%(rule)san item kept out of random checking is published only with the "
+                                        "written reason.", rule=rules.under("non_random_reason_required"))]
     return errors

@@ -213,18 +213,19 @@ def review(plan_id: int, data: dict, *, actor: Actor) -> Plan:
     accept, comment = bool(data.get("accept")), data.get("comment")
     authority = authority_of(actor)
     if authority is None:
-        raise Forbidden(_l("Only the justice bureau and the market-regulation bureau file plans."))
+        raise Forbidden(_l("%(rule)sonly the justice bureau and the market-regulation bureau file plans.",
+                           rule=rules_for(None).under("filing_authorities")))
     comment = (comment or "").strip()
     if not accept and not comment:
         raise ValidationFailed({"comment": [_l("Say what must change when returning a plan.")]})
     with cross_tenant(actor, "file or return a plan"):
         plan = _locked(plan_id)
         PLAN_ACTIONS.require(plan, actor, "review")
+        rules = rules_of_plan(plan)
         if authority not in pending_authorities(plan):
             raise Conflict(_l("This plan waits for no decision of your bureau.") if authority in authorities_for(plan)
-                           else _l("This plan does not touch the market-regulation field: it is filed with the "
-                                   "justice bureau only."))
-        rules = rules_of_plan(plan)
+                           else _l("%(rule)sa plan that does not touch the market-regulation field is filed with the "
+                                   "justice bureau only.", rule=rules.under("filing_authorities")))
         if accept and plan.published_lines is None and rules.publish_before_filing:
             raise Conflict(publish_first_to_file(rules.under("publish_before_filing")))
         decided = now()

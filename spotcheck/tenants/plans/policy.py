@@ -51,8 +51,8 @@ def _can_submit(plan: Plan) -> bool:
 def _submit_refusal(plan: Plan):
     rules = rules_of_plan(plan)
     if not authorities_for(plan):
-        return _l("The rules in force (%(rules)s) ask no filing of this plan: once published, it is in force.",
-                  rules=rules.rulebook.name if rules.rulebook else _l("the national rules"))
+        return _l("The rules in force ask no filing of this plan (%(rule)s): once published, it is in force.",
+                  rule=rules.cited["filing_authorities"].words)
     if plan.status == PlanStatus.draft:
         return publish_first(rules.under("publish_before_filing"))
     if plan.status == PlanStatus.returned:

@@ -12,18 +12,14 @@ what it allows. :data:`CAMPAIGN_STEPS` holds the two steps of a campaign that ar
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Iterator
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.actor import Actor
-from spotcheck.core.database import db, in_chunks
+from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
+from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
 from spotcheck.tenants.campaigns.policy import (
     RECUSAL_RULE,
@@ -37,58 +33,11 @@ from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit
+from spotcheck.tenants.results.present_teams import present_team
 from spotcheck.tenants.results.vocabulary import OPEN_STATUSES, FollowUpKind, VisitStatus
 
 #: A result can be recorded in these states.
 OPEN = OPEN_STATUSES
-
-
-def team_query(visit: Visit) -> sa.Select:
-    """The visit's present team (replaced members left out), the 组长 first, then in pick order."""
-    return (sa.select(TeamMember).where(TeamMember.campaign_id == visit.campaign_id,
-                                        TeamMember.entity_id == visit.entity_id, TeamMember.active.is_(True))
-            .order_by(TeamMember.is_leader.desc(), TeamMember.position))
-
-
-def teams_of(visits) -> dict[tuple[int, int], list[TeamMember]]:
-    """The present teams of ``visits`` by (campaign, entity), each as :func:`team_query` orders it,
-    in one query per campaign (and 2,000 visits)."""
-    by_campaign: dict[int, set[int]] = {}
-    for visit in visits:
-        by_campaign.setdefault(visit.campaign_id, set()).add(visit.entity_id)
-    teams: dict[tuple[int, int], list[TeamMember]] = {}
-    for campaign_id, entity_ids in by_campaign.items():
-        for chunk in in_chunks(sorted(entity_ids)):
-            for member in db.session.scalars(
-                    sa.select(TeamMember).where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True),
-                                                TeamMember.entity_id.in_(chunk))
-                    .order_by(TeamMember.entity_id, TeamMember.is_leader.desc(), TeamMember.position)
-                    .options(selectinload(TeamMember.inspector))):  # whose account each member is: asked next
-                teams.setdefault((campaign_id, member.entity_id), []).append(member)
-    return teams
-
-
-#: Inside :func:`teams_read_together`: the present teams of the visits a page lists.
-_known_teams: ContextVar[dict | None] = ContextVar("spotcheck_known_teams", default=None)
-
-
-@contextmanager
-def teams_read_together(visits) -> Iterator[None]:
-    """A read that asks what each of many visits allows (a list, the to-dos): their teams are read
-    at once, not once per visit and action. Never around a command: a team it changes is read anew."""
-    token = _known_teams.set(teams_of(visits))
-    try:
-        yield
-    finally:
-        _known_teams.reset(token)
-
-
-def present_team(visit: Visit) -> list[TeamMember]:
-    """The visit's present team (:func:`team_query`)."""
-    known = _known_teams.get()
-    if known is not None:
-        return known.get((visit.campaign_id, visit.entity_id), [])
-    return list(db.session.scalars(team_query(visit)))
 
 
 def membership(visit: Visit, actor: Actor) -> TeamMember | None:
@@ -148,9 +97,12 @@ def awaits_follow_up(visit: Visit) -> bool:
     return found_problem(visit) and not visit.follow_ups and visit.no_follow_up_at is None
 
 
-#: The refusal naming the rule (seed 002: 对抽查有问题的监管对象，依法做出处理).
-FOLLOW_UP_RULE = _l("Following “对抽查有问题的监管对象，依法做出处理”, a visit whose result found a problem is closed only "
-                    "once a follow-up is recorded, or a leader has recorded that none is needed, with the reason.")
+def follow_up_rule(campaign: Campaign):
+    """The refusal naming the rule (``follow_up_required``: 对抽查发现的违法违规行为依法处理, from the campaign's
+    rules in force — e.g. 宁安市's 第9条, 城口县's 二（六）, 乌审旗's 四（四）)."""
+    return _l("%(rule)sa problem found is dealt with according to law: a visit whose result found one is closed only "
+              "once a follow-up is recorded, or a leader has recorded that none is needed, with the reason.",
+              rule=rules_of(campaign).under("follow_up_required"))
 
 
 def awaiting_follow_up(campaign_id: int) -> sa.Select:
@@ -173,7 +125,7 @@ def _close_refusal(visit: Visit):
     if visit.closed_at is not None:
         return _l("This visit is already closed.")
     if visit.status == VisitStatus.published and awaits_follow_up(visit):
-        return FOLLOW_UP_RULE
+        return follow_up_rule(visit.campaign)
     return _l("A visit is closed once its result is published.")
 
 
@@ -222,7 +174,8 @@ def _recorded_refusal(visit: Visit):
 
 VISIT_ACTIONS = Actions(
     Action("record", Permission.RESULTS_ENTER, _open_unless_recused(OPEN), _recorded_refusal,
-           who=_on_team, who_refusal=_l("Only the members of this visit's team may record its result.")),
+           who=_on_team, who_refusal=_l("Only the members of this visit's team may record its result."),
+           who_rule="inspectors_record"),
     # A result entered offline, imported by the department: a draft on the team's behalf until its 组长
     # confirms it (submitted at once when the importer is the 组长); never approved.
     Action("import", Permission.CAMPAIGNS_EDIT, _open_unless_recused(OPEN), _recorded_refusal),
@@ -244,6 +197,7 @@ VISIT_ACTIONS = Actions(
     Action("close", Permission.RESULTS_PUBLISH, _closable, _close_refusal),
     # 无需后续处置: a leader's reasoned decision that a problem found needs no follow-up.
     Action("decide_no_follow_up", Permission.RESULTS_REVIEW, _decidable, _decide_refusal),
+    rules_of=lambda visit: rules_of(visit.campaign),
 )
 
 
@@ -343,7 +297,7 @@ def _campaign_close_refusal(campaign: Campaign):
         return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=open_follow_ups_of(campaign))
     if campaign.status == CampaignStatus.published and (
             waiting := list(db.session.scalars(awaiting_follow_up(campaign.id)))):
-        return _l("%(rule)s Waiting: %(visits)s.", rule=FOLLOW_UP_RULE,
+        return _l("%(rule)s Waiting: %(visits)s.", rule=follow_up_rule(campaign),
                   visits="、".join(f"{visit.entity.name}（{visit.entity.code}）" for visit in waiting[:5])
                   + ("…" if len(waiting) > 5 else ""))
     return _l("A campaign is closed once every result is published.")

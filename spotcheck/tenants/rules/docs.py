@@ -24,6 +24,8 @@ READ_BY = {
     "late_entry_days": "`spotcheck/tenants/results/codes.py:late_entry_until`",
     "business_evaluation_days": "`spotcheck/tenants/results/commands/business.py:evaluate_visit`, "
                                 "`spotcheck/tenants/results/queries/codes.py:public_check`",
+    "inspectors_record": "`spotcheck/tenants/results/policy.py:VISIT_ACTIONS` (record: who)",
+    "follow_up_required": "`spotcheck/tenants/results/policy.py:follow_up_rule` (a visit's and a campaign's closing)",
     "evaluation_required": "`spotcheck/tenants/results/checks.py:missing_report`",
     "plans_required": "`spotcheck/tenants/campaigns/checking.py:check_plan`, "
                       "`spotcheck/tenants/campaigns/schedule.py:differences`, `spotcheck/tenants/plans/commands.py:set_line`",
@@ -62,6 +64,8 @@ READ_BY = {
     "inspector_post_required": "`spotcheck/tenants/inspectors/checks.py:clean_inspector`",
     "expiry_warning_days": "`spotcheck/tenants/inspectors/eligibility.py:certificate_state`",
     "basics_filed": "`spotcheck/tenants/supervision/queries/__init__.py:tasks_for`",
+    "non_random_reason_required": "`spotcheck/tenants/items/checks.py:missing_for_publication`",
+    "directory_yearly_update": "`spotcheck/tenants/supervision/queries/upkeep.py:stale_directory_task`",
     "coverage_market": "`spotcheck/tenants/items/queries.py:coverage`, `spotcheck/tenants/supervision/figures.py:compute`",
     "coverage_other": "`spotcheck/tenants/items/queries.py:coverage`, `spotcheck/tenants/supervision/figures.py:compute`",
     "duties": "`spotcheck/tenants/supervision/duties.py:schedule`, `spotcheck/tenants/supervision/duties.py:find`",

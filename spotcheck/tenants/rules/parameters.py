@@ -82,6 +82,13 @@ PARAMETERS: tuple[Parameter, ...] = (
               kinds.Number(stricter="higher", low=1, high=365, unit="日"),
               "检查组登记离企后多少日（自然日）内，被检查企业可以凭企业核验码在检查码页面评价本次检查（每次检查一次）。",
               platform=30, platform_note="国办发〔2024〕54号要求听取企业意见、未规定评价期限：平台默认30日，实施方案或细则可以延长"),
+    Parameter("inspectors_record", "谁检查、谁录入", "results", kinds.Flag(),
+              "检查结果只由实施检查的检查组成员录入（部门代为导入的，须由组长确认提交）：录入的拒绝理由写明出处。",
+              platform=True, platform_note="检查结果由检查组成员录入：本地文件未规定时平台照此执行"),
+    Parameter("follow_up_required", "抽查发现问题的依法作出处理", "results", kinds.Flag(),
+              "检查结果发现问题的，须记录后续处置（责令改正、立案、移送等）或由负责人说明无需处置的理由，该户次检查和抽查任务"
+              "才能办结。", platform=True,
+              platform_note="发现问题的检查有后续处置或负责人说明无需处置后才能办结：本地文件未规定时平台照此执行"),
     Parameter("evaluation_required", "检查报告须含对被检查人的评价及处理意见和建议", "results", kinds.Flag(),
               "报送检查结果时必须写明对被检查人的评价和处理意见和建议（表单、接口和检查结果导入）；未规定时可不填。"),
     # --- plans ----------------------------------------------------------------------------------
@@ -172,6 +179,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("basics_filed", "“一单两库一细则”报司法局备案", "reporting", kinds.Flag(),
               "各部门建立并公布随机抽查事项清单、两库和实施细则，报司法局（法制办）备案：尚未齐备的部门首页有待办，"
               "“一单两库一细则”指标注明出处。"),
+    Parameter("non_random_reason_required", "不适宜随机抽查的事项须书面说明理由", "reporting", kinds.Flag(),
+              "检查事项不纳入随机抽查的，发布时须写明理由（报司法局，覆盖率明细中可查）。", platform=True,
+              platform_note="不纳入随机抽查的事项写明理由：本地文件未规定时平台照此执行"),
+    Parameter("directory_yearly_update", "检查对象名录库一年一更新", "reporting", kinds.Flag(),
+              "部门的检查对象名录库须每年至少更新一次：超过一年未更新的，部门管理员首页有待办。"),
     Parameter("coverage_market", "市场监管领域随机抽查事项覆盖率目标", "reporting", kinds.Percent(),
               "本部门市场监管领域检查事项纳入随机抽查的比例目标：覆盖率指标、统计表和考核扣分。未规定时只显示比例、不设目标。"),
     Parameter("coverage_other", "其他领域随机抽查事项覆盖率目标", "reporting", kinds.Percent(),

@@ -4,74 +4,15 @@ with where it comes from (:class:`Cited`). :mod:`.rulebook` finds the versions i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
 
 from spotcheck.tenants.rules import documents
+from spotcheck.tenants.rules.citations import Cited, DocumentRef
 from spotcheck.tenants.rules.kinds import Deadline
 from spotcheck.tenants.rules.parameters import BY_KEY, PARAMETERS
 from spotcheck.tenants.rules.vocabulary import DRAW_SPEC_MIN_TEAM, EXEMPT_KIND_NAMES, TABLE_NAMES
-
-
-@dataclass(frozen=True)
-class DocumentRef:
-    """A document the rules come from, as it is cited: its title, 文号 and the version loaded."""
-
-    kind: str  # national / rulebook / department
-    title: str
-    short_title: str
-    number: str
-    effective_from: date | None
-    version_id: int | None = None
-
-    @property
-    def name(self) -> str:
-        return f"《{self.title}》" + (f"（{self.number}）" if self.number else "")
-
-    @property
-    def short_name(self) -> str:
-        """By its short title, as a table cites it: 《宁安市实施方案》."""
-        return f"《{self.short_title}》"
-
-
-@dataclass(frozen=True)
-class Cited:
-    """Where a value in force comes from (出处): the source, the document and its article, or the note
-    of a platform default or of a parameter left open."""
-
-    source: str  # national / rulebook / department / platform / open
-    document: DocumentRef | None = None
-    article: str = ""
-    note: str = ""
-    said_by: DocumentRef | None = None  # an open parameter: the document whose note says so
-
-    @property
-    def citation(self) -> str:
-        """《宁安市……实施方案》第9条 — empty for a platform default or an open parameter."""
-        return self.document.name + self._article if self.document is not None else ""
-
-    @property
-    def short(self) -> str:
-        """The citation by the document's short title (《宁安市实施方案》第3条), for a table; what a platform
-        default or an open parameter says of itself otherwise."""
-        return self.document.short_name + self._article if self.document is not None else self.note
-
-    @property
-    def _article(self) -> str:
-        return self.article if self.article not in ("", "全文") else ""
-
-    @property
-    def words(self) -> str:
-        """The citation, or what a platform default or an open parameter says of itself."""
-        if self.source == "platform":
-            return f"平台默认（{self.note}）" if self.note else "平台默认"
-        if self.source == "open":
-            if not self.note:
-                return "未规定"
-            return f"未规定（{'《' + self.said_by.short_title + '》：' if self.said_by else ''}{self.note}）"
-        return self.citation
 
 
 def _ref(document: documents.Document, version_id: int | None = None, source: documents.Source | None = None) -> DocumentRef:
@@ -173,6 +114,16 @@ class Rules:
     @property
     def record_required(self) -> bool:
         return bool(self.values["record_required"])
+
+    @property
+    def inspectors_record(self) -> bool:
+        """谁检查、谁录入: only the visit's team records its result (the platform's rule where no document says)."""
+        return bool(self.values["inspectors_record"])
+
+    @property
+    def follow_up_required(self) -> bool:
+        """A problem found is dealt with (依法作出处理) before the visit and its campaign close."""
+        return bool(self.values["follow_up_required"])
 
     @property
     def evaluation_required(self) -> bool:
@@ -318,6 +269,15 @@ class Rules:
     @property
     def basics_filed(self) -> bool:
         return bool(self.values["basics_filed"])
+
+    @property
+    def non_random_reason_required(self) -> bool:
+        return bool(self.values["non_random_reason_required"])
+
+    @property
+    def directory_yearly_update(self) -> bool:
+        """检查对象名录库一年一更新 (where a document asks it)."""
+        return bool(self.values["directory_yearly_update"])
 
     def coverage_goal_bp(self, field: str) -> int | None:
         """The coverage goal of ``field`` (market / other) in basis points; ``None``: no goal."""

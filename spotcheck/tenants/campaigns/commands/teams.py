@@ -35,9 +35,13 @@ def replace_target(campaign_id: int, data: dict, *, actor: Actor) -> CampaignTar
     ``data["reason"]``, before the inspectors are frozen."""
     entity_id, reason = data.get("entity_id"), data.get("reason") or ""
     campaign, record = _locked(campaign_id, "targets", actor, "replace_target")
-    if reason not in rules_of(campaign).target_replacement_reasons:
-        raise ValidationFailed({"reason": [_l("Choose a reason from the list; an entity that cannot be found is a "
-                                              "finding of the check, not a reason to replace it.")]})
+    rules = rules_of(campaign)
+    if reason not in rules.target_replacement_reasons:
+        raise ValidationFailed({"reason": [_l("A drawn target is replaced only for these reasons (%(source)s): "
+                                              "%(reasons)s. Choose one; an entity that cannot be found is a finding "
+                                              "of the check, not a reason to replace it.",
+                                              source=rules.cited["target_replacement_reasons"].words,
+                                              reasons="、".join(rules.target_replacement_reasons.values()))]})
     out = db.session.scalar(sa.select(CampaignTarget).where(
         CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id == entity_id,
         CampaignTarget.status == TargetStatus.selected))
@@ -69,14 +73,19 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
     reason ``conflict``, 抽取后申报回避)."""
     member_id, reason = data.get("member_id"), data.get("reason") or ""
     campaign, record = _locked(campaign_id, "inspectors", actor, "replace_inspector")
-    if reason not in rules_of(campaign).inspector_replacement_reasons:
-        raise ValidationFailed({"reason": [_l("Choose a reason from the list.")]})
+    rules = rules_of(campaign)
+    if reason not in rules.inspector_replacement_reasons:
+        raise ValidationFailed({"reason": [_l("A drawn inspector is replaced only for these reasons (%(source)s): "
+                                              "%(reasons)s. Choose one.",
+                                              source=rules.cited["inspector_replacement_reasons"].words,
+                                              reasons="、".join(rules.inspector_replacement_reasons.values()))]})
     member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
                                                            TeamMember.campaign_id == campaign.id))
     if member is None:
         raise NotFound(_l("No such team member."))
     if member.recusal_id is not None and reason != "conflict":  # the proof records why: the declared conflict
-        raise ValidationFailed({"reason": [_l("This member declared a conflict (回避): the reason is “%(reason)s”.",
+        raise ValidationFailed({"reason": [_l("%(rule)sthis member declared a conflict (回避): the reason is "
+                                              "“%(reason)s”.", rule=rules.under("recusal"),
                                               reason=INSPECTOR_REPLACEMENT_REASONS["conflict"])]})
     proof = draws.full_proof(record)
     try:

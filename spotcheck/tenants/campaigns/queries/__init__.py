@@ -108,10 +108,7 @@ def allowed_actions(campaign: Campaign, *, reader: Actor) -> frozenset[str]:
 def refusal(campaign: Campaign, action: str):
     """Why the campaign's state does not allow ``action`` now (``None`` when it does, or when the
     action is not one of the campaign's)."""
-    found = CAMPAIGN_ACTIONS.by_name.get(action)
-    if found is None or found.possible(campaign):
-        return None
-    return found.refusal(campaign) if callable(found.refusal) else found.refusal
+    return CAMPAIGN_ACTIONS.refusal(campaign, action)
 
 
 def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:

@@ -322,6 +322,7 @@ TASK_LABELS_BY_KIND = {
     "joint": {"approve": _l("Approve the joint campaign")},
     "criticism": {"approve": _l("Approve and issue the notice of criticism")},
     "basics": {"complete": _l("Complete and publish them, then file them with the justice bureau")},
+    "directory_upkeep": {"update": _l("Review the target directory and update it")},
     "invitation": {"accept": _l("Answer the invitation"), "edit_part": _l("Choose our items and rules"),
                    "approve_part": _l("Approve our part")},
 }

@@ -20,7 +20,7 @@ from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.directory.names import name_holds
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
-from spotcheck.tenants.results.policy import teams_of
+from spotcheck.tenants.results.present_teams import teams_of
 from spotcheck.tenants.results.queries.teams import experts_of, public_expert
 
 PER_PAGE = 20

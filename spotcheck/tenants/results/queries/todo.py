@@ -27,8 +27,8 @@ from spotcheck.tenants.results.policy import (
     VISIT_ACTIONS,
     awaits_confirmation,
     results_to_record,
-    teams_read_together,
 )
+from spotcheck.tenants.results.present_teams import teams_read_together
 from spotcheck.tenants.results.queries import follow_ups, listing
 from spotcheck.tenants.results.vocabulary import RecusalRequestStatus, VisitStatus
 

@@ -17,7 +17,7 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.results import categories, codes, inputs, vocabulary
+from spotcheck.tenants.results import categories, codes, inputs, policy, vocabulary
 from spotcheck.tenants.results.categories import Category
 from spotcheck.tenants.results.models import RecusalRequest, Visit
 from spotcheck.tenants.results.queries import follow_ups, listing, teams, visits
@@ -28,7 +28,6 @@ class VisitPage:
     """One visit for one reader (检查页面). The visit's columns read through (``page.checked_on``);
     the rest is computed on first use and kept for the request."""
 
-    follow_up_rule = visits.FOLLOW_UP_RULE
     fields = inputs.BY_NAME  # the result's fields, their labels and limits (检查结果的录入项)
 
     def __init__(self, visit: Visit, reader: Actor):
@@ -38,6 +37,11 @@ class VisitPage:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.visit, name)
+
+    @cached_property
+    def follow_up_rule(self):
+        """Why the visit waits for a follow-up before it closes, citing the campaign's rules."""
+        return policy.follow_up_rule(self.visit.campaign)
 
     # --- who is on it ---------------------------------------------------------------------------
 

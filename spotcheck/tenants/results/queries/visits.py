@@ -18,7 +18,6 @@ from spotcheck.tenants.results.models import Attachment, FollowUp, Visit
 from spotcheck.tenants.results.policy import (
     CAMPAIGN_STEPS,
     FOLLOW_UP_ACTIONS,
-    FOLLOW_UP_RULE,
     OWN_ACTIONS,
     VISIT_ACTIONS,
     awaits_confirmation,
@@ -26,11 +25,11 @@ from spotcheck.tenants.results.policy import (
     may_see,
     membership,
     recused_members,
-    team_query,
 )
+from spotcheck.tenants.results.present_teams import team_query
 from spotcheck.tenants.results.vocabulary import VisitStatus
 
-__all__ = ["FOLLOW_UP_RULE", "awaits_confirmation", "awaits_follow_up", "membership", "recused_members"]
+__all__ = ["awaits_confirmation", "awaits_follow_up", "membership", "recused_members"]
 
 
 def get_visit(visit_id: int) -> Visit:

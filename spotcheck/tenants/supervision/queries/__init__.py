@@ -50,6 +50,7 @@ from spotcheck.tenants.supervision.policy import (
     sees_every_department,
     visible_departments,
 )
+from spotcheck.tenants.supervision.queries import upkeep
 from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission
 from spotcheck.tenants.supervision.vocabulary import TABLE_JOB
 
@@ -334,7 +335,7 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     department's administrator, the 一单两库一细则 still missing where the rules ask them (``basics``)."""
     found = _criticisms_to_approve(reader) if has_permission(reader, Permission.SUPERVISION_VIEW) else []
     found += open_complaints_tasks(reader) if has_permission(reader, Permission.SUPERVISION_MANAGE) else []
-    found += _basics_task(reader)
+    found += _basics_task(reader) + upkeep.stale_directory_task(reader)
     if not has_permission(reader, Permission.REPORTS_PREPARE) or getattr(reader, "tenant", None) is None:
         return found[:limit]
     for state in duty_status.to_do(tenant_of(reader), reader):
