@@ -173,6 +173,19 @@ def due_provisional(visit: Visit) -> bool:
     return bool(field and deadlines.provisional(visit, field))
 
 
+def overdue_of(visit: Visit, on: date | None = None) -> deadlines.Overdue | None:
+    """逾期N个工作日: how many working days the visit is past the deadline that matters now (:func:`due_field_of`)
+    — its publication's while it waits for review or publication, its report's before — counted on the
+    official calendar (None: not past it; or a report the rules give no deadline, bounded by the campaign's
+    last day, which is flagged overdue without a count of working days)."""
+    field = due_field_of(visit)
+    if field == "publish_due":
+        return deadlines.publication_overdue(visit, on)
+    if field == "report_due":
+        return deadlines.overdue(visit.report_due, on)
+    return None
+
+
 def late_of(visit: Visit) -> deadlines.Late | None:
     """逾期提交: whether (and how late) the visit's report was first submitted after its due date."""
     return deadlines.report_lateness(visit)
