@@ -117,6 +117,19 @@ def campaigns_waiting(*, reader: Actor, status: VisitStatus) -> list[tuple[int, 
     return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
+def publication_urgency(reader: Actor, status: VisitStatus) -> tuple[int, int]:
+    """Of the visits in ``status`` that ``reader`` sees (a review or publication queue), how many are past
+    their publication due date and how many are due soon (within the rules' ``due_soon_days`` working days,
+    as :func:`deadlines.flag` says it)."""
+    found = _matching(reader, status=status).subquery()
+    on = today()
+    soon_until = deadlines.due_soon_until(on, tenant_id=reader.tenant_id)
+    past, soon = (sa.func.sum(sa.case((condition, 1), else_=0))
+                  for condition in (found.c.publish_due < on, found.c.publish_due.between(on, soon_until)))
+    row = db.session.execute(sa.select(past, soon).select_from(found)).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
 def found_problem(visit: Visit) -> bool:
     """Whether the result found a problem (发现问题): the review list approves only the others at once."""
     return policy.found_problem(visit)
