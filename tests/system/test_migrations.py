@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import date, datetime
 from pathlib import Path
 
 import flask_migrate
@@ -14,6 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from spotcheck.core.clock import SHANGHAI, frozen_at, local
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.scoping import tenant_scope
@@ -26,9 +28,12 @@ from spotcheck.tenants.campaigns.models import Draw
 from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.items.models import Item, ItemVersion
 from spotcheck.tenants.plans.models import Plan, PlanItem
+from spotcheck.tenants.results import deadlines
 from tests.support.campaign_world import build
 from tests.support.ceremony_world import campaign_through
+from tests.support.export_world import corrected
 from tests.support.helpers import _pg_connect, _with_database, make_app, migrate_to, user_named
+from tests.support.results_world import handed_out, published, visit
 
 
 def test_models_and_migrations_agree(app):
@@ -160,3 +165,23 @@ def test_the_text_of_ratio_and_frequency_becomes_values_and_what_does_not_parse_
             db.session.rollback()
             assert items.update_item(item.id, {"remarks": "迁移后修改", "ratio_bp": 500, "reason": "补充备注"},
                                      actor=admin).version == 2
+
+
+def test_a_result_published_before_0055_keeps_its_first_publication_not_its_correction(app):
+    """0055: a visit published before it is given the moment of its first version in the public register, so a
+    result published on Wednesday 3 June, two working days after its due date (Monday 1 June), stays two
+    working days late — not the later moment of its correction (10 June)."""
+    with app.app_context():
+        ids = handed_out()
+        with tenant_scope(ids["tenant"]):
+            with frozen_at(datetime(2026, 6, 3, 10)):
+                published(ids)
+            with frozen_at(datetime(2026, 6, 10, 10)):
+                corrected(ids)
+        migrate_to(app, "0054")
+        migrate_to(app)
+        with tenant_scope(ids["tenant"]):
+            one = visit(ids)
+            assert one.version == 2 and local(one.published_at).date() == date(2026, 6, 10)
+            assert local(one.first_published_at) == datetime(2026, 6, 3, 10, tzinfo=SHANGHAI)
+            assert (one.publish_due, deadlines.published_late(one).days) == (date(2026, 6, 1), 2)

@@ -3,12 +3,17 @@ commands enforce."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.web import home
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries
+from spotcheck.tenants.results import commands as results
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.lateness_world import TODAY, two_submitted
 from tests.support.results_world import teams_drawn
 
 
@@ -98,3 +103,49 @@ def test_the_same_action_on_the_same_object_in_a_row_is_one_row_of_my_recent_act
     rows = [re.sub(r"<[^>]+>", " ", row) for row in recent.split("<tr>")[2:]]
     assert "登录" in rows[0] and "（共 3 次）" in rows[0], rows
     assert sum("登录" in row for row in rows) == 1, rows
+
+
+def _visit_rows(page: str) -> dict[int, tuple[str, str]]:
+    """The home's to-do rows of visits: the visit's id (from its link) -> the row's text and its first link."""
+    table = re.search(r'<table class="tasks[^"]*" id="home-tasks">(.*?)</table>', page, re.S)
+    found = {}
+    for row in re.findall(r'<tr data-kind="visit"[^>]*>(.*?)</tr>', table.group(1) if table else "", re.S):
+        link = re.search(r'href="(/visits/(\d+))"', row)
+        found[int(link.group(2))] = (re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", row))).strip(), link.group(1))
+    return found
+
+
+def test_the_leaders_and_the_planners_homes_name_the_publications_overdue_and_due_soon(app):
+    """Issue 72 §5: on Thursday 7 May the leader's home names the result past its publication due date (29 April)
+    and the one due soon (Saturday 9 May, a make-up working day) — business, campaign, the due date, 逾期3个工作日
+    or 即将到期, and the step, in words — each a link to the visit where it is reviewed, and counts them beside
+    the review list; once approved, the planner's home does the same for publication. The inspector who
+    recorded them is shown neither."""
+    with app.app_context():
+        ids = two_submitted()
+    late, soon = ids["late"], ids["soon"]
+    expected = {late: (ids["late_name"], "公示期限 2026-04-29 逾期3个工作日"),
+                soon: (ids["soon_name"], "公示期限 2026-05-09 即将到期")}
+
+    def names_both(login: str, step: str, queue: str) -> None:
+        page = signed_in(app, login).get("/").get_data(as_text=True)
+        rows = _visit_rows(page)
+        for visit_id, (name, due) in expected.items():
+            text, link = rows[visit_id]
+            assert text.startswith(name) and ids["campaign_code"] in text and due in text, (login, text)
+            assert text.endswith(step) and link == f"/visits/{visit_id}", (login, text)
+        queues = re.sub(r"<[^>]+>", "", page.split('id="home-queues"')[1].split("</ul>")[0])
+        assert f"{queue}：2 项" in queues and "其中已过公示期限 1 项、即将到期 1 项" in queues, queues
+
+    with frozen_at(TODAY):
+        names_both("yjj_leader", "审核检查结果", "待审核的检查结果")
+        inspector = signed_in(app, "yjj_inspector").get("/").get_data(as_text=True)
+        assert not {late, soon} & _visit_rows(inspector).keys()
+        assert "逾期3个工作日" not in inspector and "公示期限" not in inspector and 'id="home-queues"' not in inspector
+    with app.app_context(), tenant_scope(ids["tenant"]), frozen_at(TODAY):
+        for one in (late, soon):
+            results.approve_result(one, actor=user_named("yjj_leader"))
+        db.session.commit()
+    with frozen_at(TODAY):
+        names_both("yjj_planner", "公示检查结果", "已批准待公示的检查结果")
+        assert not {late, soon} & _visit_rows(signed_in(app, "yjj_leader").get("/").get_data(as_text=True)).keys()

@@ -57,6 +57,8 @@ def test_the_two_late_publication_counts_say_what_each_counts_and_each_row_opens
     assert published_late.startswith("2026年度逾期公示户次：1"), published_late
     assert "超过期限才公示的与至今仍未公示的合计" in published_late, published_late
     assert "20 个工作日" not in home  # the deadline is the rules', not a number written in the page
+    overdue = unescape(re.sub(r"<[^>]+>", "", home.split('id="home-overdue-publications"')[1].split("</section>")[0]))
+    assert "逾期1个工作日" in overdue, overdue  # the first working day past its due date
     # the overdue row is a link to what the bureau may open of another department's visit: the
     # campaign's public page, searched for the entity
     rows = re.findall(r'<a href="([^"]+)" class="overdue-link">([^<]+)</a>', home)

@@ -113,6 +113,8 @@ def template_helpers() -> dict:
         "visit_flag": visit_listing.flag_of,
         "visit_due_provisional": visit_listing.due_provisional,
         "visit_late": visit_listing.late_of,
+        "visit_overdue": visit_listing.overdue_of,
+        "visit_due_field": visit_listing.due_field_of,
         "check_dates": lambda visit: results_vocabulary.span(visit.checked_on, visit.checked_until),
         "check_span": results_vocabulary.span,
         "calendar_source_name": lambda code: official_calendar.SOURCES.get(code, code),

@@ -11,11 +11,16 @@ leader's correction once submitted) can only bring it forward (:func:`give`), an
 effect later leave it where it was. A due date counted through a year without an official calendar
 is provisional (暂按周一至周五计算) and is counted again when that year is entered (:func:`recount`).
 A report first submitted after its due date is marked late (逾期提交, :func:`report_lateness`), for good.
+
+How late is counted here alone (:func:`working_days_late`, :func:`overdue`): the working days of the official
+calendar after the due date up to the day in question — today, for a result still not published
+(逾期N个工作日, :func:`publication_overdue`), or the day it was first published, which a result published late
+keeps (逾期N个工作日公示, :func:`published_late`; a correction's later version does not move it).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import cast
 
 import sqlalchemy as sa
@@ -23,7 +28,13 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events
 from spotcheck.core.actor import Actor
-from spotcheck.core.calendar import PROVISIONAL_NOTE, Deadline, add_working_days, working_days_between
+from spotcheck.core.calendar import (
+    PROVISIONAL_NOTE,
+    Deadline,
+    add_working_days,
+    official_calendar_known,
+    working_days_between,
+)
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
@@ -179,6 +190,71 @@ def flag(due: date | None, on: date | None = None, *, tenant_id: int | None = No
     return "due_soon" if working_days_between(on, due) <= soon else None
 
 
+def due_soon_until(on: date | None = None, *, tenant_id: int | None = None) -> date:
+    """The last due date :func:`flag` calls ``due_soon`` on ``on`` (today): the day before the working day
+    that is the rules' ``due_soon_days`` + 1st after it — for a list to count those due soon in SQL."""
+    on = on or today()
+    soon = rules_for(tenant_id if tenant_id is not None else current_tenant_id(), on).due_soon_days
+    return add_working_days(on, soon + 1).due - timedelta(days=1)
+
+
+def working_days_late(due: date, day: date) -> int | None:
+    """How many working days ``day`` is past ``due`` on the official calendar (None: not past it). A rest
+    day after the due day is one working day late: it reaches the next one."""
+    if day <= due:
+        return None
+    return max(working_days_between(due, day), 1)
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A due date passed (逾期): ``days`` working days past it — by today while the work is still to do, or
+    by the day it was done (``published``: a result published late, which keeps it) — and whether a year
+    counted through has no official calendar yet (``provisional``: its 调休 assumed away)."""
+
+    days: int
+    provisional: bool = False
+    published: bool = False
+
+    @property
+    def words(self) -> str:
+        """逾期3个工作日 (or 逾期3个工作日公示, published so), as every page and list says it."""
+        said = (_l("Published %(n)d working day(s) late", n=self.days) if self.published
+                else _l("%(n)d working day(s) overdue", n=self.days))
+        if self.provisional:
+            return str(_l("%(late)s (provisional)", late=said))
+        return str(said)
+
+
+def overdue(due: date | None, on: date | None = None, *, published: bool = False) -> Overdue | None:
+    """How far past ``due`` the day ``on`` (today) is, in working days (None: no due date, or not past it)."""
+    if due is None:
+        return None
+    on = on or today()
+    days = working_days_late(due, on)
+    if days is None:
+        return None
+    assumed = any(not official_calendar_known(year) for year in range(due.year, on.year + 1))
+    return Overdue(days, assumed, published)
+
+
+def publication_overdue(visit: Visit, on: date | None = None) -> Overdue | None:
+    """逾期未公示: how many working days the visit's result is past its publication due date today (or
+    ``on``) and still not published, whatever step it waits at (None: not due yet, published, or no due date)."""
+    if visit.published_at is not None:
+        return None
+    return overdue(visit.publish_due, on)
+
+
+def published_late(visit: Visit) -> Overdue | None:
+    """逾期公示: how many working days after its publication due date the result was first published, by the
+    Beijing day of that first publication (None: not published, published in time, or no due date). A
+    correction published later does not change it."""
+    if visit.first_published_at is None:
+        return None
+    return overdue(visit.publish_due, local(visit.first_published_at).date(), published=True)
+
+
 @dataclass(frozen=True)
 class Late:
     """A report made after its due date (逾期提交): ``days`` past it — working days past the rules' report
@@ -209,7 +285,7 @@ def lateness(submitted_at: datetime | None, report_due: date | None, window_end:
     if made_on <= due:
         return None
     if report_due is not None:
-        return Late(max(working_days_between(due, made_on), 1), True, due)
+        return Late(cast(int, working_days_late(due, made_on)), True, due)  # made after it: a number
     return Late((made_on - due).days, False, due)
 
 

@@ -67,17 +67,34 @@ class VisitSchema(Schema):
                                                   allow_none=True, metadata={
         "description": "Whether report_late_days counts working days past the rules' report deadline (else days "
                        "past the campaign's last day)"})
-    report_due = fields.Date(allow_none=True, metadata={"description": "5 working days after the check ended"})
+    report_due = fields.Date(allow_none=True, metadata={
+        "description": "结果报送期限: the rules' report_days working days after the check ended (null: the rules "
+                       "in force set none, and the campaign's last day bounds the report)"})
     report_due_provisional = Bool(metadata={
         "description": "暂按周一至周五计算: counted through a year without an official calendar; counted again "
                        "when that year is entered"})
     publish_due = fields.Date(allow_none=True, metadata={
-        "description": "20 working days after the check ended (the review included)"})
+        "description": "公示期限: the rules' publish_days working days after the check ended, the review included "
+                       "(企业信息公示暂行条例: 20 at most)"})
     publish_due_provisional = Bool(metadata={"description": "As report_due_provisional, for publish_due"})
+    publish_overdue_working_days = Int(allow_none=True, metadata={
+        "description": "逾期未公示: how many working days of the official calendar today is past publish_due, the "
+                       "result not published yet, whatever step it waits at (null: not past it, or published); "
+                       "a rest day after the due day counts as 1"})
+    published_late_working_days = Int(allow_none=True, metadata={
+        "description": "逾期公示: how many working days past publish_due the result was first published (Beijing "
+                       "day); 0: published by publish_due; null: not published yet. A correction published "
+                       "later does not change it"})
+    publication_lateness_provisional = Bool(metadata={
+        "description": "Whether publish_overdue_working_days or published_late_working_days counts through a year "
+                       "without an official calendar (its make-up days not known yet)"})
     due = fields.Function(lambda page: page.due.isoformat() if page.due else None, allow_none=True,
                           metadata={"description": "The deadline that matters now"})
     due_provisional = Bool(metadata={
         "description": "Whether the deadline that matters now is provisional"})
+    due_overdue_working_days = Int(allow_none=True, metadata={
+        "description": "How many working days today is past the deadline that matters now (null: not past it, or "
+                       "a report the rules give no deadline, bounded by the campaign's last day)"})
     first_submitted_at = fields.DateTime(allow_none=True, metadata={
         "description": "From then the check dates change only by a leader's correction"})
     dates_correction_reason = fields.Str()
@@ -90,7 +107,10 @@ class VisitSchema(Schema):
     returned_reason = fields.Str()
     approved_at = fields.DateTime(allow_none=True)
     approved_by_name = fields.Str()
-    published_at = fields.DateTime(allow_none=True)
+    published_at = fields.DateTime(allow_none=True, metadata={"description": "The latest version's publication"})
+    first_published_at = fields.DateTime(allow_none=True, metadata={
+        "description": "首次公示: when the first version was published (a correction does not move it); "
+                       "published_late_working_days is counted to its Beijing day"})
     version = Int()
     correction_reason = fields.Str()
     closed_at = fields.DateTime(allow_none=True, metadata={"description": "办结"})

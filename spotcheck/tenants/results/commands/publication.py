@@ -58,6 +58,8 @@ def publish_results(visit_ids: list[int], data=None, *, actor: Actor) -> list[Vi
         events.emit("result.published", actor=actor, visit=visit, published=published)
         _count_in_register(lines, visit, moment)
         visit.status, visit.published_at, visit.published_by_name = VisitStatus.published, moment, actor.display_name
+        # a correction's version never moves the first publication, from which its lateness is counted
+        visit.first_published_at = visit.first_published_at or moment
         visit.entered_by = []
     audit.record_many("result.published", "visit",
                       [(visit.id, {"entity": visit.entity.code, "version": visit.version}) for visit in visits],

@@ -117,6 +117,19 @@ def campaigns_waiting(*, reader: Actor, status: VisitStatus) -> list[tuple[int, 
     return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
+def publication_urgency(reader: Actor, status: VisitStatus) -> tuple[int, int]:
+    """Of the visits in ``status`` that ``reader`` sees (a review or publication queue), how many are past
+    their publication due date and how many are due soon (within the rules' ``due_soon_days`` working days,
+    as :func:`deadlines.flag` says it)."""
+    found = _matching(reader, status=status).subquery()
+    on = today()
+    soon_until = deadlines.due_soon_until(on, tenant_id=reader.tenant_id)
+    past, soon = (sa.func.sum(sa.case((condition, 1), else_=0))
+                  for condition in (found.c.publish_due < on, found.c.publish_due.between(on, soon_until)))
+    row = db.session.execute(sa.select(past, soon).select_from(found)).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
 def found_problem(visit: Visit) -> bool:
     """Whether the result found a problem (发现问题): the review list approves only the others at once."""
     return policy.found_problem(visit)
@@ -171,6 +184,19 @@ def due_provisional(visit: Visit) -> bool:
     """Whether the deadline that matters now is provisional (暂按周一至周五计算)."""
     field = due_field_of(visit)
     return bool(field and deadlines.provisional(visit, field))
+
+
+def overdue_of(visit: Visit, on: date | None = None) -> deadlines.Overdue | None:
+    """逾期N个工作日: how many working days the visit is past the deadline that matters now (:func:`due_field_of`)
+    — its publication's while it waits for review or publication, its report's before — counted on the
+    official calendar (None: not past it; or a report the rules give no deadline, bounded by the campaign's
+    last day, which is flagged overdue without a count of working days)."""
+    field = due_field_of(visit)
+    if field == "publish_due":
+        return deadlines.publication_overdue(visit, on)
+    if field == "report_due":
+        return deadlines.overdue(visit.report_due, on)
+    return None
 
 
 def late_of(visit: Visit) -> deadlines.Late | None:

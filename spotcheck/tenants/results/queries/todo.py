@@ -3,6 +3,7 @@ submit, review, publish), the follow-ups to close and the transfers to acknowled
 supervisor, the results not published by their due date in every department (逾期未公示)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -59,19 +60,34 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
             + _follow_up_tasks(reader, limit) + _campaign_steps(reader, limit))
 
 
+@dataclass(frozen=True)
+class Queue:
+    """A queue of results waiting for the reader (``review`` 待审核, ``publish`` 待公示): how many it holds,
+    and how many of them are past their publication due date (``overdue``) or due soon (``due_soon``)."""
+
+    name: str
+    count: int
+    overdue: int = 0
+    due_soon: int = 0
+
+
 @query(Permission.SIGNED_IN)
-def queues(*, reader: Actor) -> list[tuple[str, int]]:
+def queues(*, reader: Actor) -> list[Queue]:
     """The queues of results waiting for the reader and how many each holds — ``review`` (待审核) for
     a leader, ``publish`` (待公示) for a planner —, those not empty: at a large campaign's size the
-    home names them in one line each, with their list, not a row per result."""
+    home names them in one line each, with their list, not a row per result; each says how many of
+    its results are overdue for publication or due soon (the most urgent are listed by name beside)."""
     found = []
     if has_permission(reader, Permission.RESULTS_REVIEW):
         found.append(("review", VisitStatus.submitted))
     if has_permission(reader, Permission.RESULTS_PUBLISH):
         found.append(("publish", VisitStatus.approved))
-    counted = [(name, sum(row[-1] for row in listing.campaigns_waiting(reader=reader, status=status)))
-               for name, status in found]
-    return [(name, count) for name, count in counted if count]
+    waiting = []
+    for name, status in found:
+        count = sum(row[-1] for row in listing.campaigns_waiting(reader=reader, status=status))
+        if count:
+            waiting.append(Queue(name, count, *listing.publication_urgency(reader, status)))
+    return waiting
 
 
 def _recusal_requests(reader: Actor, limit: int) -> list[Task]:
@@ -150,9 +166,10 @@ def _every_department(reader: Actor, **_) -> Across:
 
 @query(Permission.TENANTS_READ_ALL, scope=_every_department)
 def overdue_publications(*, reader: Actor, limit: int = 50) -> tuple[int, list[dict]]:
-    """Results not published by their due date (20 working days after the check ended, the review
+    """Results not published by their due date (the rules' working days after the check ended, the review
     included), in every department: the supervisor's view (逾期未公示), read through the explicit
-    cross-department path. Returns the count and the oldest ``limit``."""
+    cross-department path. Returns the count and the oldest ``limit``, each with how many working days
+    it is overdue."""
     late = sa.and_(Visit.published_at.is_(None), Visit.publish_due < today())
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(late)) or 0
     rows = db.session.execute(
@@ -164,5 +181,6 @@ def overdue_publications(*, reader: Actor, limit: int = 50) -> tuple[int, list[d
     # each row names its visit, its department and the campaign the public portal shows it under
     # (a joint campaign's, for a department's part of one), for the page to link it
     return total, [{"department": d, "campaign": c, "entity": e, "due": due, "provisional": provisional,
-                    "visit_id": visit_id, "tenant_id": tenant_id, "on_portal": on_portal}
+                    "overdue": deadlines.overdue(due), "visit_id": visit_id, "tenant_id": tenant_id,
+                    "on_portal": on_portal}
                    for d, c, e, due, provisional, visit_id, tenant_id, on_portal in rows]

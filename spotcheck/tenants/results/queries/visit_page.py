@@ -17,7 +17,7 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.results import categories, codes, inputs, policy, vocabulary
+from spotcheck.tenants.results import categories, codes, deadlines, inputs, policy, vocabulary
 from spotcheck.tenants.results.categories import Category
 from spotcheck.tenants.results.models import RecusalRequest, Visit
 from spotcheck.tenants.results.queries import follow_ups, listing, teams, visits
@@ -165,6 +165,44 @@ class VisitPage:
         return listing.late_of(self.visit)
 
     @cached_property
+    def overdue(self):
+        """逾期N个工作日 past the deadline that matters now (:func:`listing.overdue_of`)."""
+        return listing.overdue_of(self.visit)
+
+    @cached_property
+    def publication_overdue(self):
+        """逾期未公示: working days past the publication due date, the result not published yet."""
+        return deadlines.publication_overdue(self.visit)
+
+    @cached_property
+    def published_late(self):
+        """逾期公示: working days past its due date the result was first published (kept after corrections)."""
+        return deadlines.published_late(self.visit)
+
+    # the same figures as numbers, for the API (VisitSchema)
+
+    @property
+    def due_overdue_working_days(self) -> int | None:
+        return self.overdue.days if self.overdue else None
+
+    @property
+    def publish_overdue_working_days(self) -> int | None:
+        return self.publication_overdue.days if self.publication_overdue else None
+
+    @property
+    def published_late_working_days(self) -> int | None:
+        """N working days late, 0 published in time, None not published yet (or given no due date)."""
+        if self.visit.first_published_at is None or self.visit.publish_due is None:
+            return None
+        return self.published_late.days if self.published_late else 0
+
+    @property
+    def publication_lateness_provisional(self) -> bool:
+        """Whether the working days late were counted through a year without an official calendar."""
+        late = self.publication_overdue or self.published_late
+        return bool(late and late.provisional)
+
+    @cached_property
     def deadline_rules(self) -> dict[str, str]:
         return visits.deadline_rules(self.visit)
 
@@ -186,7 +224,8 @@ class VisitPage:
         """Every value the page's template names, by that name."""
         names = ("team", "experts", "recused", "own_actions", "team_actions", "awaits_follow_up",
                  "follow_up_rule", "actions", "me", "due", "flag", "attachments", "deadline_rules",
-                 "follow_up_actions", "receivers", "receiver_names", "today", "missing", "late",
+                 "follow_up_actions", "receivers", "receiver_names", "today", "missing", "late", "overdue",
+                 "publication_overdue", "published_late",
                  "awaits_confirmation", "method_changed", "planned_names", "categories", "methods", "fields",
                  "check", "code_actions", "recusal_requests")
         return {"visit": self.visit, "results": self.results_by_item, "today_iso": self.today.isoformat(),
