@@ -10,9 +10,11 @@ from html import unescape
 
 from spotcheck.core.clock import as_utc, frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.results import commands as results, deadlines
 from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.supervision import figures
+from spotcheck.tenants.supervision.periods import parse
 from tests.support.campaign_world import planner_of
 from tests.support.helpers import bearer, signed_in, user_named
 from tests.support.lateness_world import LATE_DUE, TODAY, team_leader, two_submitted
@@ -143,3 +145,32 @@ def test_a_result_published_late_keeps_how_late_and_one_published_in_time_says_n
         assert _element(page, "visit-published-late", "span") == "逾期6个工作日公示"  # not 11: the first publication
         assert _element(page, "first-published").startswith("2026-05-11 09:00")  # Beijing time, as stored in UTC
         assert api["published_late_working_days"] == 6 and api["first_published_at"].startswith("2026-05-11T01:00")
+
+
+def test_a_correction_published_after_the_due_date_leaves_a_result_published_in_time_on_time(app):
+    """The bureau's 按时公示 counts a result by its first publication: published on time on 8 May and corrected on
+    18 May, after its due date, it stays published on time; the other, first published late, stays late."""
+    with app.app_context():
+        ids = two_submitted()
+        planner, leader = planner_of(user_named("yjj_admin")), user_named("yjj_leader")
+        with tenant_scope(ids["tenant"]):
+            with frozen_at(TODAY):
+                for one in (ids["late"], ids["soon"]):
+                    results.approve_result(one, actor=leader)
+            with frozen_at(datetime(2026, 5, 8, 16)):
+                results.publish_results([ids["soon"]], actor=planner)
+                results.publish_results([ids["late"]], actor=planner)
+            db.session.commit()
+        with tenant_scope(ids["tenant"]), frozen_at(date(2026, 5, 18)):
+            one = db.session.get(Visit, ids["soon"])
+            chief = team_leader(one)
+            results.start_correction(one.id, {"reason": "检查情况录入有误，予以更正。"}, actor=planner)
+            results.record_result(one.id, complete_result(ids, checked_on="2026-04-08"), actor=chief)
+            results.submit_result(one.id, actor=chief)
+            results.approve_result(one.id, actor=leader)
+            results.publish_results([one.id], actor=planner)
+            db.session.commit()
+        with tenant_scope(user_named("sfj_supervisor").tenant_id), frozen_at(date(2026, 5, 19)), \
+                system_access("test: the bureau's figures"):
+            yjj = next(s for s in figures.compute(parse("2026Q2"), figures.departments()) if s.code == "YJJ")
+        assert (yjj.publish_due, yjj.published_on_time) == (2, 1)

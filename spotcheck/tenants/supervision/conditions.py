@@ -127,8 +127,10 @@ def _beijing_date_sqlite(element, compiler, **kw):
 
 
 def published_by_due():
-    """Published no later than the end of its due day (Beijing)."""
-    return sa.and_(Visit.published_at.is_not(None), beijing_date(Visit.published_at) <= Visit.publish_due)
+    """First published no later than the end of its due day (Beijing): a correction published later, which moves
+    ``published_at``, does not make a result published in time late."""
+    first = sa.func.coalesce(Visit.first_published_at, Visit.published_at)
+    return sa.and_(first.is_not(None), beijing_date(first) <= Visit.publish_due)
 
 
 def published_late(period: Period):
