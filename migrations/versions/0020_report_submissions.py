@@ -1,4 +1,4 @@
-"""report submissions (报表报送): the seeds' statistical tables as submitted, frozen and signed
+"""report submissions (报表报送): the rulebooks' statistical tables as submitted, frozen and signed
 
 ``report_submission`` keeps each version of a department's table for a period: the sheets frozen
 as data with their SHA-256, who prepared it, the leader who signed it and when it was submitted.

@@ -1,4 +1,4 @@
-"""the departments' 负责人 and 联络员 of 双随机、一公开 (seed 003 附件5: 工作负责人和联络员名单)
+"""the departments' 负责人 and 联络员 of 双随机、一公开 (工作负责人和联络员名单)
 
 ``department_contact`` keeps each department's two contacts (``role``: ``responsible`` 负责人,
 ``liaison`` 联络员) with their post and phones, one row per role; a department's rows under

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.demo import city as demo_city
+from spotcheck.demo import city as demo_city, rules as demo_rules
 from spotcheck.demo.people import account_of, user_named
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
@@ -40,7 +40,7 @@ def _campaign(code: str, spec: dict, *, title: str, year: int, scale: int, today
     draw with the observers' inputs, and name each team's leader (组长): the first drawn."""
     planner, leader = user_named(f"{code}_planner"), user_named(f"{code}_leader")
     stage = demo_city.CAMPAIGN_STAGES.index(spec["stage"])
-    exempt_kind, exempt_reason = spec["exempt"] or (None, "")
+    exempt_kind, exempt_reason = demo_rules.exemption(spec["exempt"], planner.tenant_id)
     first, last = spec["window"]
     campaign = campaign_commands.create_campaign({
         "title": title, "year": year, "method": spec["method"], "target_filter": spec["target_filter"],

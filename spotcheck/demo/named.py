@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo import rules as demo_rules
 from spotcheck.demo.people import account_of, user_named
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
@@ -65,6 +66,12 @@ def build(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
                 _emergency(code.lower(), spec, today=today)
 
 
+def _exemption(spec: dict, user) -> dict:
+    """The check's kind outside the plan and its reason, as the rules in force allow (:func:`demo_rules.exemption`)."""
+    kind, reason = demo_rules.exemption(spec["exempt"], user.tenant_id)
+    return {"exempt_kind": kind, "exempt_reason": reason}
+
+
 def _businesses(category: str, count: int) -> list[str]:
     """The first ``count`` businesses of the directory in ``category`` (a small city may have none of it: then the
     first of the directory)."""
@@ -84,7 +91,7 @@ def _check(code: str, spec: dict, *, title: str, year: int, today: date) -> None
         campaign = campaign_commands.create_campaign({
             "title": title, "year": year, "kind": "named", "method": "onsite", "team_size": 2,
             "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(spec["items"])))),
-            "exempt_kind": spec["exempt"][0], "exempt_reason": spec["exempt"][1],
+            **_exemption(spec, planner),
             "named_targets": [{"entity_code": business, "cause": cause, "reference": reference.format(year=year)}
                               for business, (cause, reference) in zip(businesses, spec["causes"])],
             "window_start": first.isoformat(), "window_end": last.isoformat()}, actor=planner)
@@ -136,7 +143,7 @@ def _emergency(code: str, spec: dict, *, today: date) -> None:
     with clock.frozen_at(today):
         campaign = campaign_commands.register_emergency({
             "title": title, "year": day.year, "method": "onsite", "team_size": 2, "item_ids": [i.id for i in items],
-            "exempt_kind": spec["exempt"][0], "exempt_reason": spec["exempt"][1], "checked_on": day.isoformat(),
+            **_exemption(spec, leader), "checked_on": day.isoformat(),
             "late_reason": spec["reason"], "team": team,
             "named_targets": [{"entity_code": business, "cause": cause,
                                "reference": reference.format(month=day.month, day=day.day)}

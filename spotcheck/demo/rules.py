@@ -99,3 +99,11 @@ def deploy(tenants: dict, *, rules: str = DEFAULT_RULES, since) -> str:
         with tenant_scope(tenants[code].id):
             commands.load_department_rules({"text": rulefile.write(document), "preset": preset_name}, actor=CONSOLE)
     return preset.document.place
+
+
+def exemption(exempt: tuple[str, str] | None, tenant_id: int) -> tuple[str | None, str]:
+    """A demo check's kind outside the plan and its reason, as the department's rules in force allow them: none
+    under a rulebook that asks no annual plan (城口县), where no check is outside one."""
+    kind, reason = exempt or (None, "")
+    return (kind, reason) if kind in rulebook.rules_for(tenant_id).exempt_kinds else (None, "")
+

@@ -15,7 +15,7 @@ from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.exports import commands as exports
 from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import InspectionCode
-from spotcheck.tenants.supervision import commands as supervision
+from spotcheck.tenants.supervision import commands as supervision, duty_status, entries
 from spotcheck.tenants.supervision.models import Complaint, Criticism
 from spotcheck.tenants.supervision.submission_models import ReportSubmission
 
@@ -45,25 +45,39 @@ def criticism(*, year: int, today: date) -> None:
             supervision.approve(draft.id, actor=leader)
 
 
+#: What 应急管理局 answers in the cells a table leaves to the department (是否已出台实施意见或工作方案).
+DEMO_CELLS = {"document": "是，本局“双随机、一公开”工作细则已印发施行（示例）"}
+
+
 def submissions(*, year: int, today: date) -> None:
-    """应急管理局's statistical tables of the first half-year (报表报送): the progress table (文件001附件2)
-    prepared by its planner and signed by its leader before 1 July, the non-market-field table
-    (附件5) signed late, on 3 July; the other departments have submitted nothing (missing on the
-    justice bureau's overview). Left alone once 应急管理局 has submitted anything."""
-    if date(year, 7, 3) > today:
-        return
+    """应急管理局's statistical tables (报表报送), whichever the rules in force ask of it: the first one due this year
+    (under 宁安市's rulebook, the first half-year's progress table) prepared by its planner three days before it is
+    due and signed by its leader the day before; the second (宁安市: the non-market-field table) signed two days late;
+    the other departments have submitted nothing (missing on the justice bureau's overview). Left alone once
+    应急管理局 has submitted anything, or when nothing was due yet."""
     planner, leader = user_named("yjj_planner"), user_named("yjj_leader")
     with tenant_scope(leader.tenant_id):
         if db.session.scalar(sa.select(ReportSubmission.id).limit(1)) is not None:
             return
-        period = f"{year}H1"
-        with clock.frozen_at(date(year, 6, 26)):
-            prepared = supervision.prepare({"code": "progress", "period": period, "contact": planner.display_name, "phone": "0571-87000001"},
+        passed = [state.due for state in duty_status.states_of(leader.tenant, [year], today)
+                  if state.owed and state.due.due_on + timedelta(days=2) < today]
+        # reports on a period that is over first (宁安市's half-year tables), then any other (城口县's quarterly ones)
+        owed = sorted(passed, key=lambda due: (due.due_on <= due.period.end, due.due_on))[:2]
+        contact = {"contact": planner.display_name, "phone": "0571-87000001"}
+        for number, due in enumerate(owed):
+            said = {"code": due.duty.code, "period": due.period.code}
+            if cells := entries.cells_of(due.duty.code):  # what the platform holds no data for: the planner fills it
+                with clock.frozen_at(due.due_on - timedelta(days=4)):
+                    supervision.fill_cells({**said, "cells": {cell.key: DEMO_CELLS[cell.key] for cell in cells}},
                                            actor=planner)
-        with clock.frozen_at(date(year, 6, 29)):
-            supervision.submit({"code": "progress", "period": period, "digest": prepared.digest}, actor=leader)
-        with clock.frozen_at(date(year, 7, 3)):
-            supervision.submit({"code": "practice", "period": period, "contact": planner.display_name, "phone": "0571-87000001"}, actor=leader)
+            if number == 0:
+                with clock.frozen_at(due.due_on - timedelta(days=3)):
+                    prepared = supervision.prepare({**said, **contact}, actor=planner)
+                with clock.frozen_at(due.due_on - timedelta(days=1)):
+                    supervision.submit({**said, "digest": prepared.digest}, actor=leader)
+            else:
+                with clock.frozen_at(due.due_on + timedelta(days=2)):
+                    supervision.submit({**said, **contact}, actor=leader)
 
 
 def complaint() -> None:

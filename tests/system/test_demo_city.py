@@ -159,14 +159,16 @@ def test_the_city_grows_and_the_command_keeps_its_size(app):
 
 
 def test_the_demo_under_chengkous_rulebook_names_chengkou_and_owes_its_duties_only(tmp_path):
-    """``spotcheck demo --rules 城口县``: the same city under 城口县's 实施方案 — named 城口县, its quarterly
+    """``spotcheck demo --rules 城口县`` at its default size: the same city under 城口县's 实施方案 — named 城口县, its quarterly
     table and 12月15日 area table the only duties, its departments' 细则 named after it, its plans in force
     once published (城口县 asks no filing); 宁安市 nowhere."""
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chengkou.db'}", "SPOTCHECK_STORAGE": str(tmp_path / "files")})
     with app.app_context():
         flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
-    loaded = app.test_cli_runner().invoke(args=["demo", "--entities", "60", "--rules", "城口县"])  # with its plans
+    loaded = app.test_cli_runner().invoke(args=["demo", "--rules", "城口县"])  # at the default size, with its plans
     assert loaded.exit_code == 0, loaded.output
+    # only the checks the rules in force allow: no plan is asked, so none is "outside" one; yet every stage is built
+    assert "已下达检查任务" in loaded.output and "Demo city: 20000 entities" in loaded.output
     assert "城口县" in loaded.output and "宁安" not in loaded.output
     pages = {
         "sfj_supervisor": ["/", "/supervision/tables", "/reports/overview?year=2026", "/public/rules"],

@@ -33,6 +33,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, SystemActor
+from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.inspectors.eligibility import certificate_valid_on
 from spotcheck.tenants.inspectors.models import Inspector
@@ -103,11 +104,13 @@ def campaign_refusal(campaign: Campaign) -> str | None:
         return str(_l("The campaign is not approved."))
     if not campaign.items or any(item.status != ItemStatus.published for item in campaign.items):
         return str(_l("Not every item of the campaign is published."))
-    if not campaign.exempt_kind:
+    rules = rules_of(campaign)
+    if not campaign.exempt_kind and rules.plans_required:  # where the rules ask no plan, none is needed
         plan = db.session.get(Plan, campaign.plan_id) if campaign.plan_id else None
         if (plan is None or plan.status != PlanStatus.filed) and not filed_plans_for(
                 campaign.year, {item.id for item in campaign.items}):
-            return str(_l("The campaign is under no filed plan and has no recorded exemption from it."))
+            return str(_l("%(rule)sthe campaign is under no filed plan and has no recorded exemption from it.",
+                          rule=rules.under("plans_required")))
     return None
 
 
