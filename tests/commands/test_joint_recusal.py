@@ -1,8 +1,8 @@
 """A conflict declared after the draw on a joint visit (联合检查, 抽取后申报回避): a member of the mixed team
 declares it (or a business's request is accepted); nobody of any department records, submits, 入企 or 离企
 on the visit until the lead department's coordinator replaces the member by a replacement draw of the
-joint campaign, recorded in its published proof (DRAW-SPEC's rule for a team member), which both
-verifiers accept; the 组长 and a department's submitter are named anew first; a member may move from one
+joint campaign, recorded in its published proof (DRAW-SPEC's rule for a team member), which the Python,
+the independent and the browser verifiers accept; the 组长 and a department's submitter are named anew first; a member may move from one
 department's part to another's; the code's public page and the notices name the new team."""
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ from tests.independent.draw_spec_check import check as independent_check
 from tests.support.documents import pdf_text
 from tests.support.helpers import tenant_id, user_named
 from tests.support.joint_world import member_account, part_visit, picture, world
+from tests.support.verifier import run_node
 
 DURING = date(2026, 4, 1)  # inside the joint campaign's window
 RULE = "国办发〔2024〕54号"  # the national floor's recusal rule, as the rules in force cite it
@@ -338,3 +339,20 @@ def test_before_the_hand_out_a_conflict_holds_the_hand_out_until_the_replacement
         shown = [m.inspector.cert_no for d in groups[entity_id] for m in _part_members(ids, d, entity_id)]
         assert new_cert in shown and out_cert not in shown  # each department's part is handed the new team
         assert all(check.ok for check in verify(_proof(ids)))
+
+
+def test_the_published_proof_with_a_joint_replacement_verifies_in_the_browser_verifier(app, tmp_path):
+    with app.app_context():
+        ids = world("handed_out")
+        campaign, groups, mixed = picture(ids)
+        member = next(m for m in mixed[next(iter(groups))] if not m.is_leader)
+        coord = user_named("scj_coord")
+        with tenant_scope(coord.tenant_id):
+            joint.declare_recusal(campaign.id, member.id, {"reason": "本人曾在该企业任职"}, actor=coord)
+            joint.replace_inspector(campaign.id, {"member_id": member.id, "reason": "conflict"}, actor=coord)
+            db.session.commit()
+            published = draw_steps.published_bytes(draw_of(campaign, "inspectors"))
+    (tmp_path / "PROOF.json").write_bytes(published)  # the file the portal publishes, as a citizen downloads it
+    checked = run_node(tmp_path / "PROOF.json")
+    assert checked.returncode == 0 and "证明已验证" in checked.stdout, checked.stdout[-2000:] + checked.stderr
+    assert proof_file.loads(published)["replacements"][-1]["reason"] == "conflict"
