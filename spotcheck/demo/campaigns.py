@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import date, datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -40,7 +41,7 @@ def _campaign(code: str, spec: dict, *, title: str, year: int, scale: int, today
     draw with the observers' inputs, and name each team's leader (组长): the first drawn."""
     planner, leader = user_named(f"{code}_planner"), user_named(f"{code}_leader")
     stage = demo_city.CAMPAIGN_STAGES.index(spec["stage"])
-    exempt_kind, exempt_reason = demo_rules.exemption(spec["exempt"], planner.tenant_id)
+    exempt_kind, exempt_reason = demo_rules.exemption(spec["exempt"], cast(int, planner.tenant_id))
     first, last = spec["window"]
     campaign = campaign_commands.create_campaign({
         "title": title, "year": year, "method": spec["method"], "target_filter": spec["target_filter"],

@@ -3,6 +3,7 @@ bureau's notice of criticism (通报) and 应急管理局's statistical tables (
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -59,7 +60,7 @@ def submissions(*, year: int, today: date) -> None:
     with tenant_scope(leader.tenant_id):
         if db.session.scalar(sa.select(ReportSubmission.id).limit(1)) is not None:
             return
-        passed = [state.due for state in duty_status.states_of(leader.tenant, [year], today)
+        passed = [state.due for state in duty_status.states_of(cast(Tenant, leader.tenant), [year], today)
                   if state.owed and state.due.due_on + timedelta(days=2) < today]
         # reports on a period that is over first (宁安市's half-year tables), then any other (城口县's quarterly ones)
         owed = sorted(passed, key=lambda due: (due.due_on <= due.period.end, due.due_on))[:2]

@@ -194,12 +194,15 @@ def test_experts_through_the_team_page_and_the_api(app):
     assert client.get(f"/api/v1/campaigns/{campaign_id}/teams/{entity_id}", headers=other).status_code == 404
 
 
-def test_a_joint_campaign_takes_no_expert_and_no_recusal_saying_so(app):
+def test_a_joint_campaign_takes_no_expert_and_its_conflicts_are_declared_on_the_joint_page_saying_so(app):
+    """The team page of a department's own campaign takes neither for a joint campaign or its parts: a joint
+    visit's conflict is declared by the member on the visit's page or by the coordinator on the joint page,
+    who replaces the member by the joint draw (tests/commands/test_joint_recusal.py)."""
     with app.app_context():
         joint = Campaign(joint=True, status=CampaignStatus.inspectors_drawn)
         part = Campaign(joint=False, joint_id=1, status=CampaignStatus.notified)
         for campaign in (joint, part):
-            for action, words in (("add_expert", "联合抽查"), ("declare_recusal", "联合抽查")):
+            for action, words in (("add_expert", "联合抽查"), ("declare_recusal", "联合抽查页面申报.*替换")):
                 with pytest.raises(Conflict, match=words):
                     CAMPAIGN_ACTIONS.check_state(campaign, action)
 

@@ -15,6 +15,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.people import account_of
 from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.results import commands as results, queries as results_queries
@@ -31,11 +32,12 @@ PART_STRATA = {stratum: {"ratio_bp": 5000, "min": 1} for stratum in "ABCD"}
 
 
 @snapshotted
-def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 40) -> dict:
+def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 40, team_size: int = 2) -> dict:
     """Returns ids: the joint campaign, each department's participant row and part, the worlds.
     Without ``notices`` the hand-out writes no documents (domain events suspended: a test of
     something else does not pay for rendering the notices' PDFs). ``entities``: 应急管理局's
-    directory, all of it also in 商务局's."""
+    directory, all of it also in 商务局's. ``team_size``: each mixed team's (3: a department may
+    have two members at a visit, so a replacement may come from the other one)."""
     yjj, swj = build("yjj", entities=entities), build("swj", entities=5)
     swj_admin = user_named("swj_admin")
     with tenant_scope(swj_admin.tenant_id):  # 商务局 also lists every entity of 应急管理局: the overlap
@@ -47,7 +49,7 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
     coord = user_named("scj_coord")
     with tenant_scope(coord.tenant_id):
         campaign = joint.create_joint({"title": "危化与商贸联合抽查", "year": 2026, "window_start": "2026-03-01",
-                                       "window_end": "2026-04-30", "team_size": 2, "reserve_size": 2,
+                                       "window_end": "2026-04-30", "team_size": team_size, "reserve_size": 2,
                                        "department_ids": [yjj["tenant"], swj["tenant"]]}, actor=coord)
     ids = {"campaign": campaign.id, "yjj": yjj, "swj": swj, "participants": {}}
     for dept, part_world in (("yjj", yjj), ("swj", swj)):
@@ -129,3 +131,28 @@ def checked_world() -> dict:
             results.submit_result(named["visit"], actor=chief)
             db.session.commit()
     return {**ids, "repeated": code}
+
+
+def picture(ids: dict):
+    """The joint campaign, its visits with the departments that drew each, and its mixed teams (the lead's rows)."""
+    coord = user_named("scj_coord")
+    with tenant_scope(coord.tenant_id):
+        campaign = joint_queries.get_joint(ids["campaign"])
+        return campaign, joint_queries.visit_groups(campaign), joint_queries.teams(campaign)
+
+
+def part_visit(ids: dict, department: str, entity_id: int) -> Visit:
+    """A department's visit (``department``: YJJ or SWJ) of its part of the joint visit at ``entity_id``
+    (read in the department's scope)."""
+    with tenant_scope(user_named(f"{department.lower()}_admin").tenant_id):
+        return db.session.scalar(sa.select(Visit).where(Visit.campaign_id == ids[f"{department.lower()}_part"],
+                                                        Visit.entity_id == entity_id))
+
+
+def member_account(department: str, inspector_id: int):
+    """The user account of a department's inspector (linked, or made and linked, as the demo does)."""
+    admin = user_named(f"{department.lower()}_admin")
+    with tenant_scope(admin.tenant_id):
+        account = account_of(department.lower(), db.session.get(Inspector, inspector_id), admin)
+        db.session.commit()
+        return account

@@ -8,7 +8,7 @@ from spotcheck.platform.api.directory import resources as directory
 from spotcheck.platform.api.exports import resources as exports
 from spotcheck.platform.api.inspectors import resources as inspectors
 from spotcheck.platform.api.items import resources as items
-from spotcheck.platform.api.joint import fields, resources as joint
+from spotcheck.platform.api.joint import fields, resources as joint, teams as joint_teams
 from spotcheck.platform.api.notices import resources as notices
 from spotcheck.platform.api.plans import resources as plans
 from spotcheck.platform.api.results import follow_ups, teams, visits
@@ -31,6 +31,7 @@ RESOURCES = (
     campaigns,
     teams,
     joint,
+    joint_teams,
     visits,
     follow_ups,
     notices,

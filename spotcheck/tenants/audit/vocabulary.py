@@ -151,6 +151,13 @@ DETAIL_LABELS = {
     "satisfaction": _l("Satisfaction"),
     "accepted": _l("Accepted"),
     "department": _l("Department"),
+    "joint": _l("Joint campaign"),
+    "submitter": _l("Submits the department's result"),
+    "out_department": _l("Department of the member replaced"),
+    "in_department": _l("Department of the replacement"),
+    "code_from": _l("Inspection code moved from"),
+    "code_to": _l("Inspection code moved to"),
+    "told": _l("Team members told"),
 }
 
 #: What a read beyond the reader's own department was (跨部门或联合抽查查阅): the query's name, the
@@ -337,6 +344,11 @@ ACTION_LABELS = {
     "visit.codes_issued": _l("Inspection codes issued once the team was complete"),
     "joint.recusal_requested": _l("Business asked that an inspector of the joint team withdraw"),
     "joint.recusal_request_decided": _l("Coordinator decided a business's request that an inspector withdraw"),
+    "joint.recusal_declared": _l("Conflict declared against a member of a joint team (every department's part waits)"),
+    "joint.member_replaced": _l("Member of a joint team replaced by the joint draw"),
+    "joint.submitter_designated": _l("Submitter of a department's result of a joint visit named"),
+    "joint.code_moved": _l("Joint visit's inspection code moved to its team leader's department"),
+    "notices.team_changed": _l("Joint team's change told (new inspection notice, inbox)"),
     "visit.left": _l("Team left the business (离企)"),
     "visit.confirmed_by_business": _l("Business confirmed the inspection with its code"),
     "visit.evaluated_by_business": _l("Business evaluated the inspection"),

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.vocabulary import DRAW_STATUS, PUBLIC_STATUSES, TEAMS_OPEN, CampaignStatus, DrawKind
 from spotcheck.tenants.common import vocabulary as labels
@@ -109,9 +110,13 @@ def visits_with_recusal(campaign: Campaign) -> list[Entity]:
         .distinct().order_by(Entity.code)))
 
 
-#: The refusal naming the rule (seed 002: 检查人员与被检查企业有利害关系的，应依法回避).
-RECUSAL_RULE = _l("Following “检查人员与被检查企业有利害关系的，应依法回避”, a team member who declared a conflict is "
-                  "replaced by the rule of the draw (抽取后申报回避) before the visit goes on.")
+def recusal_rule(campaign: Campaign):
+    """The refusal's opening while a team member who declared a conflict waits to be replaced: the rule
+    as the campaign's rules cite it (``recusal``, the national floor: 国办发〔2024〕54号), then what it asks
+    (seed 002: 检查人员与被检查企业有利害关系的，应依法回避)."""
+    return _l("%(rule)sa team member who declared a conflict (“检查人员与被检查企业有利害关系的，应依法回避”) is "
+              "replaced by the rule of the draw (抽取后申报回避) before the visit goes on.",
+              rule=rules_of(campaign).under("recusal"))
 
 
 def named_visits(entities: list[Entity], most: int = 5) -> str:
@@ -241,7 +246,7 @@ CAMPAIGN_ACTIONS = Actions(*refusing_withdrawn(
         "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
         "take no experts on the platform.")))),
     Action("declare_recusal", Permission.CAMPAIGNS_EDIT, *_late_refused(_team_step(_l(
-        "A conflict in a joint campaign (联合抽查) is reported to the lead department's coordinator: the platform "
-        "does not replace the members of a mixed team.")))),
+        "A conflict in a joint campaign (联合抽查) is declared by the member on the visit's page, or by the lead "
+        "department's coordinator on the joint campaign's page, who replaces the member by the joint draw.")))),
 ))
 

@@ -31,8 +31,11 @@ from spotcheck.tenants.campaigns.policy import (
     cancellable,
     ceremony_step,
     draw_of,
+    named_visits,
+    recusal_rule,
     refusing_withdrawn,
     stage,
+    visits_with_recusal,
     visits_without_leader,
 )
 from spotcheck.tenants.joint import figures
@@ -95,10 +98,13 @@ def _approve_refusal(campaign: Campaign):
 
 
 def _can_hand_out(campaign: Campaign) -> bool:
-    return campaign.status == CampaignStatus.inspectors_drawn and visits_without_leader(campaign) == 0
+    return (campaign.status == CampaignStatus.inspectors_drawn and visits_without_leader(campaign) == 0
+            and not visits_with_recusal(campaign))
 
 
 def _hand_out_refusal(campaign: Campaign):
+    if campaign.status == CampaignStatus.inspectors_drawn and (recused := visits_with_recusal(campaign)):
+        return _l("%(rule)s Replace first: %(visits)s.", rule=recusal_rule(campaign), visits=named_visits(recused))
     if campaign.status == CampaignStatus.inspectors_drawn:
         return _l("Name the team leader of every visit first (%(n)d without one).", n=visits_without_leader(campaign))
     return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
@@ -114,6 +120,21 @@ def _sizes_open(campaign: Campaign) -> bool:
     leader reads the size before approving), or approved."""
     return campaign.status in (CampaignStatus.draft, CampaignStatus.approved) \
         and stage(draw_of(campaign, "targets")) not in ("frozen", "drawn") and bool(parts_of(campaign))
+
+
+def _teams_open(campaign: Campaign) -> bool:
+    """After the inspector draw, until every visit's results are published: the mixed teams may change."""
+    return campaign.status in TEAMS_OPEN and figures.progress_status(campaign) in TEAMS_OPEN
+
+
+def _teams_refusal(campaign: Campaign):
+    if campaign.status in TEAMS_OPEN:
+        return _l("Every visit's results are published: its team no longer changes.")
+    return _l("This is possible only after the inspector draw, until the results are in.")
+
+
+def _handed_out_teams(campaign: Campaign) -> bool:
+    return campaign.status != CampaignStatus.inspectors_drawn and _teams_open(campaign)
 
 
 JOINT_ACTIONS = Actions(*refusing_withdrawn(
@@ -139,10 +160,16 @@ JOINT_ACTIONS = Actions(*refusing_withdrawn(
     Action("draw_targets", Permission.JOINT_MANAGE, *ceremony_step("targets", "frozen"), **_lead_only()),
     Action("freeze_inspectors", Permission.JOINT_MANAGE, *ceremony_step("inspectors", "committed"), **_lead_only()),
     Action("draw_inspectors", Permission.JOINT_MANAGE, *ceremony_step("inspectors", "frozen"), **_lead_only()),
-    Action("designate_leader", Permission.JOINT_MANAGE, lambda c: c.status in TEAMS_OPEN
-           and figures.progress_status(c) in TEAMS_OPEN, lambda c: _l(
+    Action("designate_leader", Permission.JOINT_MANAGE, _teams_open, lambda c: _l(
                "Every visit's results are published: its team no longer changes.") if c.status in TEAMS_OPEN
            else _l("The team leader is named after the inspector draw."), **_lead_only()),
+    # A conflict declared after the draw (抽取后申报回避), the member replaced by the joint draw's rule, and who
+    # submits a department's result of a visit once handed out (the 组长 when of that department).
+    Action("declare_recusal", Permission.JOINT_MANAGE, _teams_open, _teams_refusal, **_lead_only()),
+    Action("replace_inspector", Permission.JOINT_MANAGE, _teams_open, _teams_refusal, **_lead_only()),
+    Action("designate_submitter", Permission.JOINT_MANAGE, _handed_out_teams, lambda c: _l(
+        "A department's submitter is named once the visits are handed out, until the results are in.")
+           if c.status == CampaignStatus.inspectors_drawn else _teams_refusal(c), **_lead_only()),
     Action("hand_out", Permission.JOINT_MANAGE, _can_hand_out, _hand_out_refusal, **_lead_only()),
 ))
 

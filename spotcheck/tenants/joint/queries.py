@@ -203,6 +203,7 @@ class MixedMember:
     department: str
     cert_no: str
     is_leader: bool
+    recused: bool = False  # declared a conflict after the draw: every department's part waits for the replacement
 
 
 @query(Permission.SIGNED_IN, scope=of_joint_visit)
@@ -215,7 +216,7 @@ def mixed_team(visit_id: int, *, reader: Actor) -> list[MixedMember]:
     campaign = get_joint(visit.campaign.joint_id)
     names = {group: part.get("name", group) for group, part in (campaign.joint_parts or {}).items()}
     return [MixedMember(member.inspector_name, names.get(member.group_code, member.group_code), member.cert_no,
-                        member.is_leader) for member in team_of(campaign, visit.entity_id)]
+                        member.is_leader, member.recused) for member in team_of(campaign, visit.entity_id)]
 
 
 def public_savings(campaign: Campaign):

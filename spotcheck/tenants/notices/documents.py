@@ -42,11 +42,13 @@ def _inspectors(team: list[dict]) -> list[dict]:
     return [m for m in team if not m.get("expert")]
 
 
-def inspection(*, entity, campaign, window, items, team, contact, departments=None, check=None, cause=None) -> Body:
+def inspection(*, entity, campaign, window, items, team, contact, departments=None, check=None, cause=None,
+               replaces=None) -> Body:
     """检查通知书: to the business drawn, its items, the team (and experts) and its rights; with its
     inspection code (``check``: the QR's ``url``, the ``typed`` code and the business's own ``business``
     code), where the inspection has one (国办发〔2024〕54号: 扫码入企). ``cause``: a named check's (特定对象检查)
-    cause in words — the business is told why it is checked, never that it was drawn."""
+    cause in words — the business is told why it is checked, never that it was drawn. ``replaces``: the
+    number of the notice this one replaces after a member of the team was replaced (检查组变更)."""
     if getattr(campaign, "registered_late", False):  # 紧急检查事后登记: the check was made before this notice
         return made(entity=entity, campaign=campaign, window=window, items=items, team=team, contact=contact,
                     check=check, cause=cause)
@@ -62,6 +64,8 @@ def inspection(*, entity, campaign, window, items, team, contact, departments=No
               f"根据“双随机、一公开”监管工作要求，你单位经随机抽取被确定为本次抽查对象（抽查任务：{campaign.code}"
               f"《{campaign.title}》）。") + f"{when} {window}{' 期间' if '至' in window else ''}，派员对你单位开展检查，检查地点："
                                            f"{_place(entity)}。"),
+        *([Para(f"因检查组成员依法回避或因故不能参加，已按抽取规则替换，本通知书替代{replaces}检查通知书，"
+                 "执行检查的人员以本通知书为准。")] if replaces else []),
         Para("本次检查的事项及请你单位准备的材料如下："),
         Grid(columns, [[str(n)] + ([item["department"]] if joint else [])
                        + [item["name"], item["content"] or "按检查人员要求提供相关材料"] for n, item in enumerate(items, 1)]),

@@ -89,11 +89,12 @@ def visits_handed_out(campaign: Campaign) -> list[Visit]:
 
 
 def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict], window: str, contact: str,
-                progress: Callable[[int], None] = lambda k: None) -> dict:
-    """The assignment notice (派遣通知) of every inspector on the campaign's teams, each inspector
-    with an account told in the inbox (and e-mail, SMS); those already written are left as they are.
-    ``progress(k)``: told every 20 inspectors. Returns the notices written and the inspectors told
-    now, and ``in_all``: the campaign's assignment notices that exist (written now or before)."""
+                progress: Callable[[int], None] = lambda k: None, only: set[int] | None = None) -> dict:
+    """The assignment notice (派遣通知) of every inspector on the campaign's teams (``only``: of those
+    inspectors), each inspector with an account told in the inbox (and e-mail, SMS); those already
+    written are left as they are. ``progress(k)``: told every 20 inspectors. Returns the notices
+    written and the inspectors told now, and ``in_all``: the campaign's assignment notices that exist
+    (written now or before)."""
     tenant = campaign.tenant
     written = {"assignment": 0, "told": 0}
     by_inspector: dict[int, list] = defaultdict(list)
@@ -102,6 +103,8 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
     for visit in visits:
         team = teams.get(visit.entity_id, [])
         for member, inspector in team:
+            if only is not None and inspector.id not in only:
+                continue
             inspectors[inspector.id] = inspector
             by_inspector[inspector.id].append({
                 "entity_name": visit.entity.name, "entity_code": visit.entity.code, "address": visit.entity.address,

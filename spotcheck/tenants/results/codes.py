@@ -41,8 +41,9 @@ from spotcheck.tenants.items.vocabulary import ItemStatus
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.plans.queries import filed_plans_for
 from spotcheck.tenants.plans.vocabulary import PlanStatus
+from spotcheck.tenants.results import recusals
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest, Visit
-from spotcheck.tenants.results.policy import leads_team
+from spotcheck.tenants.results.policy import leads_team, recused_members
 from spotcheck.tenants.results.vocabulary import (
     ALPHABET,
     TYPED_LENGTH,
@@ -232,27 +233,37 @@ def _outside_window(visit: Visit):
     return None
 
 
+def _at_the_door(name: str, possible, refusal) -> Action:
+    """A step of the 组长 at the door (入企, 离企, 补录), which also waits while a member of the team (of any
+    department's part, for a joint visit) who declared a conflict is not replaced: refused then citing the
+    rule (:mod:`.recusals`)."""
+    def why(visit: Visit):
+        if recused := recused_members(visit):
+            return recusals.refusal(visit, recused)
+        return refusal(visit)
+
+    return Action(name, Permission.RESULTS_ENTER, lambda visit: possible(visit) and not recused_members(visit), why,
+                  who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure."))
+
+
 CODE_ACTIONS = Actions(
     # 入企: the 组长 records the team's arrival, once, for a visit that has its code, within the window.
-    Action("arrive", Permission.RESULTS_ENTER,
-           lambda v: v.code is not None and v.code.arrived_at is None and _outside_window(v) is None,
-           lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
-           else _l("The arrival is already recorded.") if v.code.arrived_at is not None else _outside_window(v),
-           who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
+    _at_the_door("arrive",
+                 lambda v: v.code is not None and v.code.arrived_at is None and _outside_window(v) is None,
+                 lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
+                 else _l("The arrival is already recorded.") if v.code.arrived_at is not None else _outside_window(v)),
     # 离企: after the arrival, once.
-    Action("leave", Permission.RESULTS_ENTER,
-           lambda v: v.code is not None and v.code.arrived_at is not None and v.code.left_at is None,
-           lambda v: _l("Record the arrival first.") if v.code is None or v.code.arrived_at is None
-           else _l("The departure is already recorded."),
-           who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
+    _at_the_door("leave",
+                 lambda v: v.code is not None and v.code.arrived_at is not None and v.code.left_at is None,
+                 lambda v: _l("Record the arrival first.") if v.code is None or v.code.arrived_at is None
+                 else _l("The departure is already recorded.")),
     # 补录: the 组长 records both times afterwards, with the reason, within the rules' days after the check.
-    Action("record_late", Permission.RESULTS_ENTER,
-           lambda v: v.code is not None and not _late(v) and v.code.left_at is None,
-           lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
-           else _l("The arrival and departure are recorded: a leader corrects them, with the reason.")
-           if v.code.left_at is not None
-           else _l("The time for recording the arrival late has passed: a leader corrects it, with the reason."),
-           who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure.")),
+    _at_the_door("record_late",
+                 lambda v: v.code is not None and not _late(v) and v.code.left_at is None,
+                 lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
+                 else _l("The arrival and departure are recorded: a leader corrects them, with the reason.")
+                 if v.code.left_at is not None
+                 else _l("The time for recording the arrival late has passed: a leader corrects it, with the reason.")),
     # 更正: after those days, a leader corrects the register, with the reason.
     Action("correct_entry", Permission.RESULTS_REVIEW, lambda v: v.code is not None and _late(v),
            lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None

@@ -22,16 +22,16 @@ from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
 from spotcheck.tenants.campaigns.policy import (
-    RECUSAL_RULE,
     TEAMS_OPEN,
     named_visits,
+    recusal_rule,
     refusing_withdrawn,
     visits_with_recusal,
     visits_without_leader,
 )
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.results import categories
+from spotcheck.tenants.results import categories, recusals
 from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit
 from spotcheck.tenants.results.present_teams import present_team
 from spotcheck.tenants.results.vocabulary import OPEN_STATUSES, FollowUpKind, VisitStatus
@@ -156,8 +156,9 @@ def _state_refusal(visit: Visit):
 
 
 def recused_members(visit: Visit) -> list[TeamMember]:
-    """The team's members who declared a conflict (回避) after the draw and are not replaced yet."""
-    return [member for member in present_team(visit) if member.recusal_id is not None]
+    """The members who declared a conflict (回避) after the draw and are not replaced yet: of the team, or
+    of the whole mixed team of a joint visit, whichever department's part (:mod:`.recusals`)."""
+    return recusals.waiting(visit, [] if visit.campaign.joint_id is not None else present_team(visit))
 
 
 def _open_unless_recused(statuses):
@@ -167,8 +168,7 @@ def _open_unless_recused(statuses):
 
 def _recorded_refusal(visit: Visit):
     if recused := recused_members(visit):
-        return _l("%(rule)s Waiting for the replacement of %(names)s.", rule=RECUSAL_RULE,
-                  names="、".join(member.inspector.name for member in recused))
+        return recusals.refusal(visit, recused)
     return _state_refusal(visit)
 
 
@@ -229,15 +229,11 @@ FOLLOW_UP_ACTIONS = Actions(
 
 
 def _recusable(visit: Visit) -> bool:
-    campaign = visit.campaign
-    return (not campaign.joint and campaign.joint_id is None and campaign.status in TEAMS_OPEN
-            and visit.status in OPEN)
+    """A department's own visit, or its part of a joint visit (the mixed team's coordinator replaces)."""
+    return not visit.campaign.joint and visit.campaign.status in TEAMS_OPEN and visit.status in OPEN
 
 
 def _recusal_refusal(visit: Visit):
-    if visit.campaign.joint_id is not None:
-        return _l("A conflict in a joint campaign (联合抽查) is reported to the lead department's coordinator: the "
-                  "platform does not replace the members of a mixed team.")
     return _l("The result of this visit is already submitted: its team no longer changes (a leader may return the "
               "result first).")
 
@@ -260,7 +256,7 @@ def _can_hand_out(campaign: Campaign) -> bool:
 
 def _hand_out_refusal(campaign: Campaign):
     if campaign.status == CampaignStatus.inspectors_drawn and (recused := visits_with_recusal(campaign)):
-        return _l("%(rule)s Replace first: %(visits)s.", rule=RECUSAL_RULE, visits=named_visits(recused))
+        return _l("%(rule)s Replace first: %(visits)s.", rule=recusal_rule(campaign), visits=named_visits(recused))
     if campaign.status == CampaignStatus.inspectors_drawn:
         return _l("Name the team leader of every visit first (%(n)d without one).", n=visits_without_leader(campaign))
     return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from spotcheck.core.database import db, in_chunks
 from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.results import recusals
 from spotcheck.tenants.results.models import Visit
 
 
@@ -50,7 +51,8 @@ def teams_read_together(visits) -> Iterator[None]:
     at once, not once per visit and action. Never around a command: a team it changes is read anew."""
     token = _known_teams.set(teams_of(visits))
     try:
-        yield
+        with recusals.read_together(visits):  # and the joint visits' members waiting to be replaced
+            yield
     finally:
         _known_teams.reset(token)
 

@@ -122,6 +122,8 @@ class MixedMemberSchema(Schema):
     cert_no = fields.Str()
     department = fields.Str(attribute="group_code")
     leader = Bool(attribute="is_leader")
+    recused = Bool(metadata={"description": "A conflict (回避) was declared after the draw: every department's part "
+                                            "of the visit waits until the coordinator replaces the member"})
 
 
 class JointVisitSchema(Schema):

@@ -174,6 +174,52 @@ def leader(campaign_id):
                             _anchor="visits"))
 
 
+def _at_visits():
+    return redirect(url_for("joint_pages.detail", campaign_id=request.view_args["campaign_id"],
+                            page=request.form.get("page", type=int), _anchor="visits"))
+
+
+@bp.route("/<int:campaign_id>/members/<int:member_id>/recusal", methods=["POST"])
+@requires(Permission.JOINT_MANAGE)
+def declare_recusal(campaign_id, member_id):
+    """抽取后申报回避: the coordinator declares a conflict of a member of a mixed team with the visit's entity;
+    every department's part of the visit waits until the member is replaced."""
+    if EmptyForm().validate_on_submit():
+        outcome = attempt(commands.declare_recusal, campaign_id, member_id, {"reason": request.form.get("reason", "")},
+                          actor=_user(), refusals=(*WITH_FORBIDDEN, NotFound))
+        if outcome.invalid:
+            return _render_detail(campaign_id, status=422, errors={**outcome.errors, "_member": member_id})
+        outcome.report(_("The conflict is recorded in the inspector directory of the member's department; every "
+                         "department's part of the visit waits. Replace the member now by the rule of the draw."))
+    return _at_visits()
+
+
+@bp.route("/<int:campaign_id>/members/<int:member_id>/replace", methods=["POST"])
+@requires(Permission.JOINT_MANAGE)
+def replace(campaign_id, member_id):
+    """A member who declared a conflict is replaced by a replacement draw of the joint campaign."""
+    if EmptyForm().validate_on_submit():
+        perform(commands.replace_inspector, campaign_id, {"member_id": member_id, "reason": "conflict"}, actor=_user(),
+                done=_replaced, refusals=(*WITH_FORBIDDEN, NotFound))
+    return _at_visits()
+
+
+def _replaced(new) -> str:
+    return _("Replaced by %(name)s (%(cert)s), the next eligible inspector of the joint draw. The proof records the "
+             "replacement; the departments' parts, the code's page and the team are told.", name=new.inspector_name,
+             cert=new.cert_no)
+
+
+@bp.route("/<int:campaign_id>/submitters", methods=["POST"])
+@requires(Permission.JOINT_MANAGE)
+def submitter(campaign_id):
+    """Who submits a department's result of a visit, named anew (its submitter declared a conflict)."""
+    if EmptyForm().validate_on_submit():
+        perform(commands.designate_submitter, campaign_id, {"member_id": request.form.get("member_id", type=int) or 0},
+                actor=_user(), done=_("The department's submitter is named."), refusals=(*WITH_FORBIDDEN, NotFound))
+    return _at_visits()
+
+
 @bp.route("/<int:campaign_id>/sizes", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
 def sizes(campaign_id):

@@ -28,9 +28,11 @@ from spotcheck.tenants.joint.commands.preparation import (
     save_part,
     update_joint,
 )
+from spotcheck.tenants.joint.commands.teams import declare_recusal, designate_submitter, replace_inspector
 from spotcheck.tenants.joint.commands.withdrawal import cancel, return_joint, withdraw
 
-__all__ = ["accept", "approve_joint", "approve_part", "cancel", "create_joint", "decline", "designate_leader", "designate_leaders",
-           "draw_inspectors", "draw_targets", "estimate_sizes", "freeze_inspectors", "freeze_targets", "hand_out", "invite",
-           "name_field_lead", "request_joint_sizes", "return_joint", "save_part", "submit_joint_draw",
+__all__ = ["accept", "approve_joint", "approve_part", "cancel", "create_joint", "decline", "declare_recusal",
+           "designate_leader", "designate_leaders", "designate_submitter", "draw_inspectors", "draw_targets",
+           "estimate_sizes", "freeze_inspectors", "freeze_targets", "hand_out", "invite", "name_field_lead",
+           "replace_inspector", "request_joint_sizes", "return_joint", "save_part", "submit_joint_draw",
            "submit_joint_hand_out", "update_joint", "withdraw", "write_joint_notices"]

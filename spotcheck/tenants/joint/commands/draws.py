@@ -36,6 +36,7 @@ from spotcheck.tenants.campaigns.queries.sizes import sized
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint import codes as joint_codes
+from spotcheck.tenants.joint.commands.teams import lead_anew
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS, parts_of
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import teams, visit_groups
@@ -198,7 +199,9 @@ def designate_leader(campaign_id: int, data: dict, *, actor: Actor) -> TeamMembe
     """The lead names each mixed team's leader (组长), ``data["member_id"]``, after the draw (audited)."""
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "designate_leader")
-    return steps.name_leader(campaign, (data or {}).get("member_id") or 0, actor=actor)
+    leader = steps.name_leader(campaign, (data or {}).get("member_id") or 0, actor=actor)
+    lead_anew(campaign, leader, actor=actor)  # never one who declared a conflict; once handed out, the parts follow
+    return leader
 
 
 @command(Permission.JOINT_MANAGE)
@@ -207,8 +210,14 @@ def designate_leaders(campaign_id: int, data: dict, *, actor: Actor) -> dict:
     ``data["only_missing"]`` (the default) keeps those already named. All or nothing, audited."""
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "designate_leader")
-    return steps.name_leaders(campaign, (data or {}).get("rule") or "", only_missing=(data or {}).get("only_missing", True)
-                              is not False, actor=actor)
+    before = {entity_id: next((m.id for m in team if m.is_leader), None) for entity_id, team in teams(campaign).items()}
+    named = steps.name_leaders(campaign, (data or {}).get("rule") or "", only_missing=(data or {}).get("only_missing", True)
+                               is not False, actor=actor)
+    for entity_id, team in teams(campaign).items():
+        leader = next((m for m in team if m.is_leader), None)
+        if leader is not None and leader.id != before.get(entity_id):
+            lead_anew(campaign, leader, actor=actor)
+    return named
 
 
 @command(Permission.JOINT_MANAGE)

@@ -17,12 +17,13 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.joint import codes as joint_codes
 from spotcheck.tenants.joint.queries import get_joint
-from spotcheck.tenants.joint.visits import teams as mixed_teams, visit_groups
-from spotcheck.tenants.notices import documents
+from spotcheck.tenants.joint.visits import team_of, teams as mixed_teams, visit_groups
+from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import TITLES, NoticeKind
 from spotcheck.tenants.notices.writing import (
@@ -35,6 +36,7 @@ from spotcheck.tenants.notices.writing import (
     teams_of,
     visits_handed_out,
 )
+from spotcheck.tenants.results.models import Visit
 
 
 @command(Permission.JOINT_MANAGE)
@@ -66,14 +68,9 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor: Ac
     number = numberer(tenant, NoticeKind.inspection, len(now_written))
     checks = joint_codes.printed(campaign) if now_written else {}  # the joint visit's code, for the business
     for n, entity in enumerate(now_written, before + 1):
-        items = [{"department": parts[group]["name"], "name": item["name"], "content": ""}
-                 for group in groups[entity.id] for item in parts[group].get("items", [])]
-        team = [{"name": m.inspector_name, "cert_no": m.cert_no, "leader": m.is_leader,
-                 "department": parts.get(m.group_code, {}).get("name", m.group_code)} for m in teams.get(entity.id, [])]
         notice = store(tenant, NoticeKind.inspection, _subject(campaign, entity.id), number(),
-                       f"联合{TITLES[NoticeKind.inspection]}：{entity.name}", "inspection", entity=entity,
-                       campaign=campaign, window=window, items=items, team=team, contact=contact,
-                       departments=[parts[group]["name"] for group in groups[entity.id]], check=checks.get(entity.id))
+                       f"联合{TITLES[NoticeKind.inspection]}：{entity.name}", "inspection",
+                       **_inspection(campaign, entity, groups[entity.id], teams.get(entity.id, []), checks, window, contact))
         notice.campaign_id = campaign.id
         written["inspection"] += 1
         if n % 20 == 0:
@@ -97,3 +94,65 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor: Ac
 
 def _subject(campaign: Campaign, entity_id: int) -> str:
     return f"joint:{campaign.id}:entity:{entity_id}"
+
+
+def _inspection(campaign: Campaign, entity: Entity, drawn_by: list[str], team: list[TeamMember], checks: dict,
+                window: str, contact: str) -> dict:
+    """What a joint inspection notice says of one visit: every department that checks there with its
+    items, the mixed team (组长 first) and the visit's code."""
+    parts = campaign.joint_parts or {}
+    return {"entity": entity, "campaign": campaign, "window": window, "contact": contact,
+            "items": [{"department": parts[group]["name"], "name": item["name"], "content": ""}
+                      for group in drawn_by for item in parts[group].get("items", [])],
+            "team": [{"name": m.inspector_name, "cert_no": m.cert_no, "leader": m.is_leader,
+                      "department": parts.get(m.group_code, {}).get("name", m.group_code)} for m in team],
+            "departments": [parts[group]["name"] for group in drawn_by], "check": checks.get(entity.id)}
+
+
+def tell_the_new_team(campaign: Campaign, new: TeamMember, *, actor: Actor) -> Notice | None:
+    """A member of a handed-out joint visit's mixed team replaced (``new``: the one coming): the business
+    gets a new inspection notice naming the new team, with the visit's code, in place of the one written
+    (检查组变更; none when the campaign's notices are not written yet: they will name the team as it is);
+    the one coming gets their assignment notice in their department when they have none for this campaign;
+    and every member of the new team who has an account is told in the inbox (站内信), in each
+    department's scope. Returns the new inspection notice."""
+    entity = cast(Entity, db.session.get(Entity, new.entity_id))  # a member's visit: its entity exists
+    drawn_by = visit_groups(campaign).get(entity.id, [])
+    team = team_of(campaign, entity.id)
+    window, contact = documents.window(campaign.window_start, campaign.window_end), contact_of(actor, campaign.tenant)
+    first = db.session.scalar(sa.select(Notice).where(Notice.kind == NoticeKind.inspection,
+                                                      Notice.subject == _subject(campaign, entity.id)))
+    notice = None
+    if first is not None:
+        notice = store(campaign.tenant, NoticeKind.inspection, f"{_subject(campaign, entity.id)}:team:{new.id}",
+                       numberer(campaign.tenant, NoticeKind.inspection)(),
+                       f"联合{TITLES[NoticeKind.inspection]}（检查组变更）：{entity.name}", "inspection", replaces=first.number,
+                       **_inspection(campaign, entity, drawn_by, team, joint_codes.printed(campaign, [entity.id]), window,
+                                     contact))
+        notice.campaign_id = campaign.id
+        db.session.flush()
+    names = "、".join(m.inspector_name + ("（组长）" if m.is_leader else "") for m in team)
+    told = 0
+    for group in drawn_by:
+        part = (campaign.joint_parts or {})[group]
+        with tenant_scope(part["tenant_id"]):
+            own = cast(Campaign, db.session.get(Campaign, part["part_campaign_id"]))  # an approved part
+            visit = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == own.id, Visit.entity_id == entity.id))
+            pairs = teams_of(own).get(entity.id, [])
+            if visit is None:
+                continue
+            if group == new.group_code:
+                told += assignments(own, [visit], {entity.id: pairs}, items_of(own), window, contact,
+                                    only={new.inspector_id})["told"]
+            for _member, inspector in pairs:
+                user = db.session.get(User, inspector.user_id) if inspector.user_id else None
+                if user is not None and user.active:
+                    told += delivery.deliver(
+                        user, purpose=f"joint:{campaign.id}:team:{new.id}", link=f"/visits/{visit.id}",
+                        subject=f"联合检查组变更：{entity.name}",
+                        body=f"联合抽查 {campaign.code}《{campaign.title}》对{entity.name}的检查，检查组成员已按抽取规则替换，"
+                             f"现为：{names}。" + (f"检查通知书：{notice.number}" if notice is not None else "")) and 1
+    audit.record("notices.team_changed", "campaign", campaign.id, actor=actor,
+                 details={"visit": entity.code, "inspection": notice.number if notice is not None else None,
+                          "told": told})
+    return notice

@@ -21,6 +21,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import whole_number
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
+from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.results.code_lookup import locate
 from spotcheck.tenants.results.codes import (
     BUSINESS,
@@ -29,7 +30,7 @@ from spotcheck.tenants.results.codes import (
     business_refusal,
     is_joint_request,
 )
-from spotcheck.tenants.results.commands.teams import declare
+from spotcheck.tenants.results.commands.teams import declare, declare_in_joint
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest
 from spotcheck.tenants.results.queries.codes import joint_team
 from spotcheck.tenants.results.queries.visits import team_of
@@ -142,8 +143,8 @@ def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> Recu
     withdraw, with the reason. Accepted, the member's conflict is declared as the team's own declaration
     is (抽取后申报回避): the member is then replaced by the rule of the draw on the team's page. A joint
     visit's request is the lead department's coordinator's (``data["campaign_id"]``: asked on that joint
-    campaign's page): the platform does not change a mixed team, so an accepted one is recorded for the
-    coordinator to arrange the withdrawal, as a conflict in a joint campaign is."""
+    campaign's page): accepted, the conflict is declared on the mixed team (:func:`declare_in_joint`), every
+    department's part of the visit waits, and the coordinator replaces the member by the joint draw."""
     request = get_row(RecusalRequest, request_id, _l("No such request."), for_update=True)
     data = data if isinstance(data, dict) else {}
     if data.get("visit_id") not in (None, request.visit_id) or data.get("campaign_id") not in (
@@ -160,9 +161,14 @@ def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> Recu
         errors["reason"] = [_l("Give the reason of the decision (2 to %(n)d characters).", n=REASON_LENGTH)]
     if errors:
         raise ValidationFailed(errors)
-    if accept and not joint:
-        campaign = get_row(Campaign, request.member.campaign_id, _l("No such campaign."), for_update=True)
-        CAMPAIGN_ACTIONS.check_state(campaign, "declare_recusal")  # a joint campaign's team changes by its coordinator
+    campaign = get_row(Campaign, request.member.campaign_id, _l("No such campaign."), for_update=True) if accept else None
+    if campaign is not None and joint:
+        if campaign.status not in TEAMS_OPEN:  # the joint campaign's own row: 已下达 until its teams are done
+            raise Conflict(_l("This is possible only after the inspector draw, until the results are in."))
+        if request.member.active:  # a member replaced meanwhile has withdrawn already
+            declare_in_joint(campaign, request.member, f"被检查单位申请回避：{request.reason}", actor)
+    elif campaign is not None:
+        CAMPAIGN_ACTIONS.check_state(campaign, "declare_recusal")
         declare(campaign, request.member, f"被检查单位申请回避：{request.reason}", actor)
     request.status = RecusalRequestStatus.accepted if accept else RecusalRequestStatus.refused
     request.decided_by_name, request.decided_at, request.decision_reason = actor.display_name, now(), reason

@@ -17,6 +17,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import joint_scope, tenant_scope
 from spotcheck.core.text import whole_number
 from spotcheck.tenants.campaigns.models import Campaign, ExpertKind, TeamExpert, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
@@ -141,6 +142,14 @@ def _release_members(*, actor: Actor, recusal_id: int) -> None:
                           "record of that replacement."))
     for member in members:
         member.recusal_id = None
+        db.session.flush()  # in the department's scope, before the lead's
+        part = db.session.get(Campaign, member.campaign_id)
+        if part is not None and part.joint_id is not None:  # and the mixed team's row, the lead's
+            joint = _joint_of(part)
+            with tenant_scope(joint.tenant_id):
+                db.session.execute(sa.update(TeamMember).where(
+                    TeamMember.campaign_id == joint.id, TeamMember.recusal_id == recusal_id)
+                    .values(recusal_id=None).execution_options(synchronize_session="fetch"))
 
 
 def _reason(data) -> str:
@@ -151,12 +160,12 @@ def _reason(data) -> str:
     return reason
 
 
-def declare(campaign: Campaign, member: TeamMember, reason: str, actor: Actor) -> TeamMember:
-    """Record the conflict in the inspector directory (reusing one declared there before) and mark
-    the member, who is then to be replaced."""
-    if member.recusal_id is not None:
-        raise Conflict(_l("A conflict is already declared for this member: replace them (抽取后申报回避)."))
-    _still_open(campaign.id, member.entity_id)
+ALREADY_DECLARED = _l("A conflict is already declared for this member: replace them (抽取后申报回避).")
+
+
+def _recusal_of(member: TeamMember, reason: str, actor: Actor, campaign_code: str) -> Recusal:
+    """The conflict in the inspector directory of the member's department (the current scope): the one
+    declared there before, or a new one."""
     recusal = db.session.scalar(sa.select(Recusal).where(Recusal.inspector_id == member.inspector_id,
                                                          Recusal.entity_id == member.entity_id))
     if recusal is None:
@@ -165,13 +174,80 @@ def declare(campaign: Campaign, member: TeamMember, reason: str, actor: Actor) -
         db.session.add(recusal)
         db.session.flush()
         audit.record("recusal.declared", "recusal", recusal.id, actor=actor,
-                     details={"cert_no": member.inspector.cert_no, "entity": member.entity.code, "reason": reason,
-                              "campaign": campaign.code})
+                     details={"cert_no": member.shown_cert_no, "entity": member.entity.code, "reason": reason,
+                              "campaign": campaign_code})
+    return recusal
+
+
+def declare(campaign: Campaign, member: TeamMember, reason: str, actor: Actor) -> TeamMember:
+    """Record the conflict in the inspector directory (reusing one declared there before) and mark
+    the member, who is then to be replaced. A member of a department's part of a joint visit: marked
+    on the mixed team too (:func:`declare_in_joint`)."""
+    if member.recusal_id is not None:
+        raise Conflict(ALREADY_DECLARED)
+    if campaign.joint_id is not None:
+        joint = _joint_of(campaign)
+        with joint_scope(campaign.tenant_id, joint.id):
+            mixed = db.session.scalar(sa.select(TeamMember).where(
+                TeamMember.campaign_id == joint.id, TeamMember.entity_id == member.entity_id,
+                TeamMember.inspector_id == member.inspector_id, TeamMember.active.is_(True)))
+        if mixed is None:  # a part's member is a member of the mixed team: not a state the data allows
+            raise NotFound(_l("No such team member."))
+        declare_in_joint(joint, mixed, reason, actor)
+        return member
+    _still_open(campaign.id, member.entity_id)
+    recusal = _recusal_of(member, reason, actor, campaign.code or "")
     member.recusal_id = recusal.id
     audit.record("team.recusal_declared", "campaign", campaign.id, actor=actor,
                  details={"visit": member.entity.code, "member": member.id, "cert_no": member.inspector.cert_no,
                           "reason": reason})
     return member
+
+
+def _joint_of(part: Campaign) -> Campaign:
+    """The joint campaign of a department's part, read as that department (a participant)."""
+    with joint_scope(part.tenant_id, int(part.joint_id or 0)):
+        joint = db.session.get(Campaign, part.joint_id)
+    if joint is None:  # a part without its joint campaign: not a state the data allows
+        raise NotFound(_l("No such joint campaign."))
+    return joint
+
+
+def declare_in_joint(joint: Campaign, mixed: TeamMember, reason: str, actor: Actor) -> TeamMember:
+    """A conflict declared against a member of a joint campaign's mixed team (``mixed``: the lead's row),
+    by the member on their part's visit, by the coordinator, or by a business's request accepted: kept in
+    the inspector directory of the member's department, marked on that department's part of the visit
+    once handed out (its result no longer being recorded refuses it) — in that department's scope — and
+    on the mixed team, in the lead's; audited in both. Until the coordinator replaces the member by the
+    joint draw (抽取后申报回避), every department's part of the visit waits (:mod:`..recusals`)."""
+    if mixed.recusal_id is not None:
+        raise Conflict(ALREADY_DECLARED)
+    db.session.flush()  # what the caller changed, in its own scope
+    part = (joint.joint_parts or {}).get(mixed.group_code) or {}
+    details = {"visit": mixed.entity.code, "cert_no": mixed.cert_no, "department": part.get("name", mixed.group_code),
+               "reason": reason, "joint": joint.code}
+    with tenant_scope(part.get("tenant_id")):  # the member's department: its directory and its part
+        _still_open(part.get("part_campaign_id") or 0, mixed.entity_id)
+        recusal = _recusal_of(mixed, reason, actor, joint.code or "")
+        own = db.session.scalar(sa.select(TeamMember).where(
+            TeamMember.campaign_id == part.get("part_campaign_id"), TeamMember.entity_id == mixed.entity_id,
+            TeamMember.inspector_id == mixed.inspector_id, TeamMember.active.is_(True)))
+        if own is not None:  # handed out: the department's own copy of the member
+            own.recusal_id = recusal.id
+            db.session.flush()
+            audit.record("team.recusal_declared", "campaign", own.campaign_id, actor=actor,
+                         details={**details, "member": own.id})
+        recusal_id = recusal.id
+    with tenant_scope(joint.tenant_id):  # the mixed team, the lead's row
+        marked = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == mixed.id)
+                                   .with_for_update(of=TeamMember).execution_options(populate_existing=True))
+        if marked is None or not marked.active or marked.recusal_id is not None:
+            raise Conflict(ALREADY_DECLARED)
+        marked.recusal_id = recusal_id
+        db.session.flush()
+        audit.record("joint.recusal_declared", "campaign", joint.id, actor=actor,
+                     details={**details, "member": marked.id})
+    return marked
 
 
 def _member(campaign: Campaign, member_id) -> TeamMember:

@@ -17,7 +17,7 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.results import categories, codes, deadlines, inputs, policy, vocabulary
+from spotcheck.tenants.results import categories, codes, deadlines, inputs, policy, recusals, vocabulary
 from spotcheck.tenants.results.categories import Category
 from spotcheck.tenants.results.models import RecusalRequest, Visit
 from spotcheck.tenants.results.queries import follow_ups, listing, teams, visits
@@ -56,6 +56,11 @@ class VisitPage:
     @cached_property
     def recused(self):
         return visits.recused_members(self.visit)
+
+    @cached_property
+    def recusal_note(self):
+        """Why the visit waits while a member who declared a conflict is not replaced (the rule cited), or ``None``."""
+        return recusals.refusal(self.visit, self.recused) if self.recused else None
 
     @cached_property
     def me(self):
@@ -222,7 +227,7 @@ class VisitPage:
 
     def shown(self) -> dict:
         """Every value the page's template names, by that name."""
-        names = ("team", "experts", "recused", "own_actions", "team_actions", "awaits_follow_up",
+        names = ("team", "experts", "recused", "recusal_note", "own_actions", "team_actions", "awaits_follow_up",
                  "follow_up_rule", "actions", "me", "due", "flag", "attachments", "deadline_rules",
                  "follow_up_actions", "receivers", "receiver_names", "today", "missing", "late", "overdue",
                  "publication_overdue", "published_late",

@@ -1,0 +1,163 @@
+"""A joint visit's mixed team after the draw (联合检查组的调整), as the lead department's coordinator's
+commands: a member's conflict declared after the draw (抽取后申报回避), the member replaced by a
+replacement draw of the joint campaign — DRAW-SPEC's rule for a team member, by the draw engine's own
+:func:`spotcheck.draw.replace_inspector`, recorded in the joint inspector draw's published proof — and,
+once the visits are handed out, who submits a department's result of a visit.
+
+Until the member is replaced, nobody records, submits, 入企 or 离企 on any department's part of the
+visit (:mod:`spotcheck.tenants.results.recusals`). The 组长, or a department's submitter who has a
+colleague of the same department on the visit, is named anew before being replaced: the one coming is
+drawn, never chosen, and may be of another department. What changes for a department is written in
+its scope (:mod:`spotcheck.tenants.joint.parts`); the mixed team and the proof are the lead's.
+"""
+from __future__ import annotations
+
+from typing import cast
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck import draw as engine
+from spotcheck.core import audit
+from spotcheck.core.actor import Actor
+from spotcheck.core.commands import command
+from spotcheck.core.database import db, is_row_id
+from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import cross_tenant
+from spotcheck.tenants.campaigns import draws as steps
+from spotcheck.tenants.campaigns.in_force import rules_of
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, TeamMember
+from spotcheck.tenants.campaigns.policy import draw_of
+from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.joint import codes as joint_codes, parts
+from spotcheck.tenants.joint.commands.notices import tell_the_new_team
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS, parts_of
+from spotcheck.tenants.joint.queries import get_joint
+from spotcheck.tenants.joint.visits import team_of
+from spotcheck.tenants.joint.vocabulary import REPLACEMENT_REASON
+from spotcheck.tenants.results.commands.teams import declare_in_joint
+from spotcheck.tenants.results.vocabulary import RECUSAL_REASON_LENGTH
+
+
+def _member(campaign: Campaign, member_id) -> TeamMember:
+    """A present member of the joint campaign's mixed teams (the lead's row, read afresh)."""
+    member = db.session.scalar(sa.select(TeamMember).where(
+        TeamMember.id == member_id, TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))
+        .execution_options(populate_existing=True)) if is_row_id(member_id) else None
+    if member is None:
+        raise NotFound(_l("No such team member."))
+    return member
+
+
+def handed_out(campaign: Campaign) -> bool:
+    """The visits are handed out: each department's part has its visits and its members."""
+    return campaign.status != CampaignStatus.inspectors_drawn
+
+
+@command(Permission.JOINT_MANAGE)
+def declare_recusal(campaign_id: int, member_id: int, data: dict, *, actor: Actor) -> TeamMember:
+    """The coordinator declares a conflict (回避) of a member of a mixed team with the visit's entity
+    (``data["reason"]``): kept in the member's department's inspector directory; every department's part
+    of the visit waits until the member is replaced (:func:`replace_inspector`)."""
+    campaign = get_joint(campaign_id, for_update=True)
+    JOINT_ACTIONS.require(campaign, actor, "declare_recusal")
+    reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
+    if not 2 <= len(reason) <= RECUSAL_REASON_LENGTH:
+        raise ValidationFailed({"reason": [_l("State the conflict (2 to %(n)d characters, e.g. a relative works "
+                                              "there).", n=RECUSAL_REASON_LENGTH)]})
+    return declare_in_joint(campaign, _member(campaign, member_id), reason, actor)
+
+
+@command(Permission.JOINT_MANAGE)
+def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMember:
+    """Replace a member of a mixed team (``data["member_id"]``) by a replacement draw of the joint campaign:
+    the first eligible inspector of that visit's order who is not on the team and was not replaced out of
+    it before, of the member's department when it would otherwise have none there (DRAW-SPEC), for
+    ``data["reason"]`` (``conflict`` for a member who declared one). Recorded in the joint inspector draw's
+    proof; once handed out, written into each affected department's part and told to the team."""
+    data = data if isinstance(data, dict) else {}
+    reason = data.get("reason") or ""
+    campaign = get_joint(campaign_id, for_update=True)
+    record = draw_of(campaign, "inspectors", for_update=True)
+    JOINT_ACTIONS.require(campaign, actor, "replace_inspector")
+    if reason not in rules_of(campaign).inspector_replacement_reasons:
+        raise ValidationFailed({"reason": [_l("Choose a reason from the list.")]})
+    out = _member(campaign, data.get("member_id"))
+    if out.recusal_id is not None and reason != "conflict":  # the proof records why: the declared conflict
+        raise ValidationFailed({"reason": [_l("This member declared a conflict (回避): the reason is “%(reason)s”.",
+                                              reason=INSPECTOR_REPLACEMENT_REASONS["conflict"])]})
+    if out.is_leader:
+        raise Conflict(_l("%(name)s leads this visit's mixed team (组长): name its new team leader first, then "
+                          "replace them.", name=out.inspector_name))
+    department = parts_of(campaign)[out.group_code]["name"]
+    if handed_out(campaign):
+        own, alongside = parts.submitter_of(campaign, out)
+        if own is not None and own.is_leader and alongside > 1:
+            raise Conflict(_l("%(name)s submits the result of %(department)s for this visit: name the department's "
+                              "new submitter first, then replace them.", name=out.inspector_name,
+                              department=department))
+    record = cast(Draw, record)  # drawn: the teams are open
+    proof = steps.full_proof(record)
+    try:
+        replacement = engine.replace_inspector(proof, visit=out.entity.code, out=out.cert_no, reason=reason)
+    except engine.DrawFailed as failed:
+        raise Conflict(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
+    del proof["frame_lines"]
+    new = _joining(campaign, out, replacement["in"], reason, actor)
+    steps.store_proof(record, proof)
+    names = {group: part["name"] for group, part in parts_of(campaign).items()}
+    audit.record("draw.inspector_replaced", "campaign", campaign.id, actor=actor,
+                 details={**replacement, "out_department": names[out.group_code], "in_department": names[new.group_code]})
+    if handed_out(campaign):
+        parts.replace(campaign, out, new, actor=actor, reason=reason)
+        tell_the_new_team(campaign, new, actor=actor)
+    return new
+
+
+def _joining(campaign: Campaign, out: TeamMember, cert_no: str, reason: str, actor: Actor) -> TeamMember:
+    """``out`` leaves the mixed team and the inspector drawn (``cert_no``, of one of the departments)
+    takes their place in it."""
+    groups = {part["tenant_id"]: group for group, part in parts_of(campaign).items()}
+    with cross_tenant(actor, REPLACEMENT_REASON, permission=Permission.JOINT_MANAGE):  # another department's list
+        found = db.session.execute(sa.select(Inspector.id, Inspector.name, Inspector.tenant_id).where(
+            Inspector.cert_no == cert_no, Inspector.tenant_id.in_(list(groups)))).one()
+    out.active, out.replacement_reason = False, reason
+    new = TeamMember(campaign_id=campaign.id, entity_id=out.entity_id, inspector_id=found.id, position=out.position,
+                     is_leader=False, inspector_name=found.name, cert_no=cert_no, group_code=groups[found.tenant_id])
+    db.session.add(new)
+    db.session.flush()
+    return new
+
+
+@command(Permission.JOINT_MANAGE)
+def designate_submitter(campaign_id: int, data: dict, *, actor: Actor) -> TeamMember:
+    """Name who submits a department's result of a joint visit (``data["member_id"]``: a member of the mixed
+    team, of that department, who declared no conflict) — the 组长 does for their own department."""
+    campaign = get_joint(campaign_id, for_update=True)
+    JOINT_ACTIONS.require(campaign, actor, "designate_submitter")
+    member = _member(campaign, (data if isinstance(data, dict) else {}).get("member_id"))
+    if member.recusal_id is not None:
+        raise Conflict(_l("%(name)s declared a conflict (回避) with this entity: name another member.",
+                          name=member.inspector_name))
+    leader = next((m for m in team_of(campaign, member.entity_id) if m.is_leader), None)
+    if leader is not None and leader.group_code == member.group_code and leader.id != member.id:
+        raise Conflict(_l("The team leader (组长) %(name)s submits their own department's result of this visit.",
+                          name=leader.inspector_name))
+    parts.submit_by(campaign, member, actor=actor)
+    audit.record("joint.submitter_designated", "campaign", campaign.id, actor=actor,
+                 details={"visit": member.entity.code, "submitter": member.cert_no,
+                          "department": parts_of(campaign)[member.group_code]["name"]})
+    return member
+
+
+def lead_anew(campaign: Campaign, member: TeamMember, *, actor: Actor) -> None:
+    """A visit's 组长 named after the draw: never one who declared a conflict; once handed out, the new 组长
+    submits their own department's result and the visit's code goes to that department's visit."""
+    if member.recusal_id is not None:
+        raise Conflict(_l("%(name)s declared a conflict (回避) with this entity: name another member.",
+                          name=member.inspector_name))
+    if handed_out(campaign):
+        parts.follow_leader(campaign, member, actor=actor)
+        joint_codes.follow_leader(campaign, member.entity_id, member.group_code, actor=actor)
