@@ -16,6 +16,7 @@ from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.exports import commands as exports
 from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import InspectionCode
+from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import commands as supervision, duty_status, entries
 from spotcheck.tenants.supervision.models import Complaint, Criticism
 from spotcheck.tenants.supervision.submission_models import ReportSubmission
@@ -62,8 +63,11 @@ def submissions(*, year: int, today: date) -> None:
             return
         passed = [state.due for state in duty_status.states_of(cast(Tenant, leader.tenant), [year], today)
                   if state.owed and state.due.due_on + timedelta(days=2) < today]
-        # reports on a period that is over first (宁安市's half-year tables), then any other (城口县's quarterly ones)
-        owed = sorted(passed, key=lambda due: (due.due_on <= due.period.end, due.due_on))[:2]
+        # reports on a period that is over first (宁安市's half-year tables), then any other (城口县's quarterly ones);
+        # those due the same day in the order the rules list the duties
+        listed = [duty["table"] for duty in rules_for(leader.tenant_id).duties]
+        owed = sorted(passed, key=lambda due: (due.due_on <= due.period.end, due.due_on,
+                                               listed.index(due.duty.code) if due.duty.code in listed else 99))[:2]
         contact = {"contact": planner.display_name, "phone": "0571-87000001"}
         for number, due in enumerate(owed):
             said = {"code": due.duty.code, "period": due.period.code}

@@ -106,7 +106,7 @@ def test_a_leader_records_that_no_follow_up_is_needed_and_the_planner_closes_the
     leader, planner = Walker(browser, world["url"], "yjj_leader"), Walker(browser, world["url"], "yjj_planner")
     try:
         page = planner.go(visit_path)
-        assert "依法做出处理" in page.inner_text("#needs-follow-up") and page.locator("#close-visit").count() == 0
+        assert "依法处理" in page.inner_text("#needs-follow-up") and page.locator("#close-visit").count() == 0
 
         leader.page.set_viewport_size(PHONE)
         page = leader.go(visit_path)

@@ -172,7 +172,7 @@ def _form_data(world, **overrides) -> dict:
     data = {"title": "危化企业双随机抽查", "year": "2026", "item_ids": [str(world["item"])], "exempt_kind": "",
             "categories": [CATEGORY], "method": "onsite", "window_start": "2026-03-01", "window_end": "2026-04-30",
             "reserve_size": "2", "team_size": "2", "capacity": "3", "flagged_mode": "none"}
-    for stratum, (mode, ratio, minimum, count) in {"A": ("ratio", "30", "2", ""), "B": ("ratio", "10", "1", ""),
+    for stratum, (mode, ratio, minimum, count) in {"A": ("ratio", "30", "2", ""), "B": ("ratio", "10", "2", ""),
                                                    "C": ("ratio", "10", "2", ""), "D": ("ratio", "5", "1", "")}.items():
         data.update({f"{stratum}_mode": mode, f"{stratum}_ratio": ratio, f"{stratum}_min": minimum,
                      f"{stratum}_count": count})
@@ -263,7 +263,7 @@ def test_the_ceremony_through_the_pages(app, world):
     assert post_form(planner, f"{url}/team-members/{member_id}/leader", {}, token_from=url).status_code == 302
     assert "Team leader" in planner.get(url).get_data(as_text=True)
     refused = post_form(planner, f"{url}/team-members/{member_id}/replace", {"reason": "cannot_be_found"}, token_from=url)
-    assert "Choose a reason from the list." in planner.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "A drawn inspector is replaced only for these reasons" in planner.get(refused.headers["Location"]).get_data(as_text=True)
     assert post_form(planner, f"{url}/team-members/{member_id}/replace", {"reason": "illness"},
                      token_from=url).status_code == 302
     page = planner.get(url).get_data(as_text=True)

@@ -253,7 +253,8 @@ def test_an_item_is_published_only_with_what_the_seeds_require(app):
     errors = refused.json["errors"]["json"]
     assert set(errors) == {"legal_basis", "checking_body", "target_type", "content", "methods", "ratio_bp",
                            "frequency_times"}
-    assert all("不得擅自开展检查" in messages[0] for messages in errors.values())
+    # each refusal cites the rule in force: the national floor's 国办发〔2024〕54号 三 (检查事项未经公布的，不得实施)
+    assert all("国办发〔2024〕54号" in messages[0] and "检查依据" in messages[0] for messages in errors.values())
     assert client.get(base, headers=headers).json["status"] == "draft"  # nothing changed
 
     # kept out of random checking: no ratio or frequency to state, but the written reason

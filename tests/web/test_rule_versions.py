@@ -60,8 +60,8 @@ def test_the_platform_administrator_reads_the_rulebook_in_force_and_where_each_r
     assert "20个工作日" in _row(markup, "publish_days") and "《企业信息公示暂行条例》第六条、第七条" in _row(markup, "publish_days")
     assert "国家规定" in _row(markup, "publish_days")
     assert "实施方案" in _row(markup, "plans_required") and "《宁安市实施方案》第3条" in _row(markup, "plans_required")
-    assert "平台默认" in _row(markup, "min_team_size") and "每组2人为最少" in _row(markup, "min_team_size")
-    assert "未规定" in _row(markup, "record_required") and "本方案未规定检查结果须附现场检查笔录" in _row(markup, "record_required")
+    assert "国家规定" in _row(markup, "min_team_size") and "《中华人民共和国行政处罚法》第四十二条" in _row(markup, "min_team_size")
+    assert "未规定" in _row(markup, "record_required") and "未要求每次检查结果附现场检查笔录" in _row(markup, "record_required")
     assert "国办发〔2024〕54号" in text and "企业信息公示暂行条例" in text  # the national floor's documents
     [(version_id, _day, _withdrawn)] = _versions(app)
     with app.app_context():
