@@ -89,6 +89,7 @@ def test_a_publication_overdue_across_the_holiday_is_counted_on_every_list_and_p
         planner = signed_in(app, "yjj_planner")
         publication = planner.get("/visits/publication").get_data(as_text=True)
         assert "逾期3个工作日" in _row(publication, late) and "即将到期" in _row(publication, soon)
+        assert "20个工作日内在公示平台公示（《企业信息公示暂行条例》第六条、第七条）" in _text(publication)  # the rule in force
         listed = app.test_client().get("/api/v1/visits?status=approved", headers=bearer(app, "yjj_planner")).get_json()
         assert {row["id"]: row["publish_overdue_working_days"] for row in listed["rows"]} == {late: 3, soon: None}
     with frozen_at(date(2026, 5, 11)):  # Monday: 8 May and the make-up Saturday 9 May count as well
@@ -101,17 +102,8 @@ def test_a_result_published_late_keeps_how_late_and_one_published_in_time_says_n
     page and in the API, and still does after a correction published a week later; the other, published on
     Friday 8 May (due the next day), says none."""
     with app.app_context():
-        ids = two_submitted()
-        planner, leader = planner_of(user_named("yjj_admin")), user_named("yjj_leader")
+        ids = published(late=datetime(2026, 5, 11, 9))
         with tenant_scope(ids["tenant"]):
-            with frozen_at(TODAY):
-                for one in (ids["late"], ids["soon"]):
-                    results.approve_result(one, actor=leader)
-            with frozen_at(datetime(2026, 5, 8, 16)):
-                results.publish_results([ids["soon"]], actor=planner)
-            with frozen_at(datetime(2026, 5, 11, 9)):
-                results.publish_results([ids["late"]], actor=planner)
-            db.session.commit()
             assert deadlines.published_late(db.session.get(Visit, ids["late"])).days == 6
             assert deadlines.published_late(db.session.get(Visit, ids["soon"])) is None
 
@@ -128,18 +120,11 @@ def test_a_result_published_late_keeps_how_late_and_one_published_in_time_says_n
         page, api = shown(ids["soon"])
         assert "逾期" not in _text(page) and 'id="visit-published-late"' not in page
         assert (api["published_late_working_days"], api["publish_overdue_working_days"]) == (0, None)
-    with app.app_context(), tenant_scope(ids["tenant"]), frozen_at(date(2026, 5, 18)):  # 更正, a week later
-        planner, leader = planner_of(user_named("yjj_admin")), user_named("yjj_leader")
-        one = db.session.get(Visit, ids["late"])
-        chief = team_leader(one)
-        results.start_correction(one.id, {"reason": "检查情况录入有误，予以更正。"}, actor=planner)
-        results.record_result(one.id, complete_result(ids, checked_on="2026-03-31"), actor=chief)
-        results.submit_result(one.id, actor=chief)
-        results.approve_result(one.id, actor=leader)
-        results.publish_results([one.id], actor=planner)
-        db.session.commit()
-        one = db.session.get(Visit, ids["late"])
-        assert one.version == 2 and as_utc(one.published_at) > as_utc(one.first_published_at)
+    with app.app_context():
+        corrected(ids, "late", "2026-03-31", on=date(2026, 5, 18))  # 更正, a week later
+        with tenant_scope(ids["tenant"]):
+            one = db.session.get(Visit, ids["late"])
+            assert one.version == 2 and as_utc(one.published_at) > as_utc(one.first_published_at)
     with frozen_at(date(2026, 5, 19)):
         page, api = shown(ids["late"])
         assert _element(page, "visit-published-late", "span") == "逾期6个工作日公示"  # not 11: the first publication
@@ -151,26 +136,40 @@ def test_a_correction_published_after_the_due_date_leaves_a_result_published_in_
     """The bureau's 按时公示 counts a result by its first publication: published on time on 8 May and corrected on
     18 May, after its due date, it stays published on time; the other, first published late, stays late."""
     with app.app_context():
-        ids = two_submitted()
-        planner, leader = planner_of(user_named("yjj_admin")), user_named("yjj_leader")
-        with tenant_scope(ids["tenant"]):
-            with frozen_at(TODAY):
-                for one in (ids["late"], ids["soon"]):
-                    results.approve_result(one, actor=leader)
-            with frozen_at(datetime(2026, 5, 8, 16)):
-                results.publish_results([ids["soon"]], actor=planner)
-                results.publish_results([ids["late"]], actor=planner)
-            db.session.commit()
-        with tenant_scope(ids["tenant"]), frozen_at(date(2026, 5, 18)):
-            one = db.session.get(Visit, ids["soon"])
-            chief = team_leader(one)
-            results.start_correction(one.id, {"reason": "检查情况录入有误，予以更正。"}, actor=planner)
-            results.record_result(one.id, complete_result(ids, checked_on="2026-04-08"), actor=chief)
-            results.submit_result(one.id, actor=chief)
-            results.approve_result(one.id, actor=leader)
-            results.publish_results([one.id], actor=planner)
-            db.session.commit()
+        ids = published(late=datetime(2026, 5, 8, 16))
+        corrected(ids, "soon", "2026-04-08", on=date(2026, 5, 18))
         with tenant_scope(user_named("sfj_supervisor").tenant_id), frozen_at(date(2026, 5, 19)), \
                 system_access("test: the bureau's figures"):
             yjj = next(s for s in figures.compute(parse("2026Q2"), figures.departments()) if s.code == "YJJ")
         assert (yjj.publish_due, yjj.published_on_time) == (2, 1)
+
+
+def published(*, late: datetime) -> dict:
+    """The two results approved on 7 May; ``soon`` published on Friday 8 May (in time), ``late`` at ``late``."""
+    ids = two_submitted()
+    planner, leader = planner_of(user_named("yjj_admin")), user_named("yjj_leader")
+    with tenant_scope(ids["tenant"]):
+        with frozen_at(TODAY):
+            for one in (ids["late"], ids["soon"]):
+                results.approve_result(one, actor=leader)
+        with frozen_at(datetime(2026, 5, 8, 16)):
+            results.publish_results([ids["soon"]], actor=planner)
+        with frozen_at(late):
+            results.publish_results([ids["late"]], actor=planner)
+        db.session.commit()
+    return ids
+
+
+def corrected(ids: dict, which: str, checked_on: str, *, on: date) -> None:
+    """The result ``which`` corrected on ``on`` (更正: recorded again by its 组长, approved, published again)."""
+    planner, leader = planner_of(user_named("yjj_admin")), user_named("yjj_leader")
+    with tenant_scope(ids["tenant"]), frozen_at(on):
+        one = db.session.get(Visit, ids[which])
+        chief = team_leader(one)
+        results.start_correction(one.id, {"reason": "检查情况录入有误，予以更正。"}, actor=planner)
+        results.record_result(one.id, complete_result(ids, checked_on=checked_on), actor=chief)
+        results.submit_result(one.id, actor=chief)
+        results.approve_result(one.id, actor=leader)
+        results.publish_results([one.id], actor=planner)
+        db.session.commit()
+

@@ -21,6 +21,7 @@ from spotcheck.platform.web.forms import (
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import categories as category_choices, listing
 from spotcheck.tenants.results.vocabulary import FOUND_PROBLEM, VisitStatus
+from spotcheck.tenants.rules import queries as rules_queries
 
 bp = Blueprint("result_queues", __name__, url_prefix="/visits")
 
@@ -97,9 +98,11 @@ def publication():
                            queue_campaigns=listing.campaigns_waiting(reader=reader, status=VisitStatus.approved),
                            queue_campaign=campaign_id, filter_endpoint="result_queues.publication",
                            together=len(listing.publishable_together(reader=reader, campaign_id=campaign_id)),
-                           intro=_("Results are published on the public portal within 20 working days after the "
-                                   "check ended, the leader's review included. Publication cannot be undone; a "
-                                   "published result is changed only by a correction, which the public sees."))
+                           intro=_("Results are published on the public portal within %(days)s after the check "
+                                   "ended (%(rule)s), the leader's review included. Publication cannot be undone; a "
+                                   "published result is changed only by a correction, which the public sees.",
+                                   days=(rules := rules_queries.in_force(reader.tenant_id)).say("publish_days"),
+                                   rule=rules.cited["publish_days"].words))
 
 
 @bp.route("/publish", methods=["POST"])
