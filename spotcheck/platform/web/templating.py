@@ -103,6 +103,9 @@ def template_helpers() -> dict:
         "item_kind_name": lambda code: reference.ITEM_KINDS.get(code, code),
         "sex_name": lambda code: reference.SEXES.get(code, code or ""),
         "stratum_label": department_stratum_label,
+        # a form's row: the letter and its word (风险等级B（较高）), whatever the department shows elsewhere, so that
+        # no planner guesses which way the letters run
+        "stratum_in_words": lambda code: domain.stratum_label(code, risk_words=reference.RISK_LABEL_STYLES["words"]),
         "rule_text": rule_text,
         "task_label": domain.task_label,
         "visit_status_label": named(domain.VISIT_STATUS),

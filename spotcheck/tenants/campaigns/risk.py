@@ -125,6 +125,10 @@ def problems(strata: dict, rules) -> list:
 
 
 def _lower(rule: str, high: str, high_rule: dict, low: str, low_rule: dict):
+    if "count" not in high_rule and "count" not in low_rule and high_rule["ratio_bp"] >= low_rule["ratio_bp"]:
+        return _l("%(rule)s%(high)s are never sampled less than %(low)s: the ratio is high enough, but the least number "
+                  "drawn (%(high_min)d) is below theirs (%(low_min)d) — raise it.", rule=rule, high=_name(high),
+                  low=_name(low), high_min=high_rule.get("min") or 0, low_min=low_rule.get("min") or 0)
     if high == "flagged":
         return _l("%(rule)s%(flagged)s are never sampled less than any risk class: their rule (%(high_rule)s) is "
                   "lower than the rule for %(low)s (%(low_rule)s).", rule=rule, flagged=_name("flagged"),

@@ -24,8 +24,9 @@ class DocumentRef:
 
     @property
     def short_name(self) -> str:
-        """By its short title, as a table cites it: 《宁安市实施方案》."""
-        return f"《{self.short_title}》"
+        """By its short title, as a table cites it: 《宁安市实施方案》; a national document keeps its 文号 (its title is
+        its only name)."""
+        return self.name if self.kind == "national" else f"《{self.short_title}》"
 
 
 @dataclass(frozen=True)

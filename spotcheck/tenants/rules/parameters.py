@@ -136,8 +136,7 @@ PARAMETERS: tuple[Parameter, ...] = (
               platform=list(KEPT_FLAGS), platform_note="本地规则未列举时，所有重点情形均不排除"),
     Parameter("inspection_cap", "每户企业每年涉企行政检查次数上限", "draws", kinds.Number(stricter="lower", low=1, high=100, unit="次"),
               "同一企业一个年度内被各部门现场检查（抽中且未被替换的检查对象，联合检查按一次计）达到此数的，此后冻结的抽取范围"
-              "将其排除（排除原因“已达年度检查次数上限”），并随抽取范围公布被排除的企业及计入次数的抽查任务。未规定时不设上限，"
-              "平台管理员和司法局的首页提示本地尚未规定。"),
+              "将其排除（排除原因“已达年度检查次数上限”），并随抽取范围公布被排除的企业及计入次数的抽查任务。未规定时不设上限。"),
     Parameter("department_inspection_cap", "本部门每年对同一企业的检查次数上限", "draws",
               kinds.Number(stricter="lower", low=1, high=100, unit="次"),
               "同一企业一个年度内被本部门现场检查达到此数的，本部门此后冻结的抽取范围将其排除。未规定时不设上限。"),
