@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 export SPOTCHECK_ENV ?= development
+# The address every inspection code's QR carries: the demo's own server, on its own port (PORT=8080 make demo).
+export SPOTCHECK_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: demo test test-fast chaos fuzz bench install install-dev verifier chromium pdf-libs openssl-headers translations clean
 

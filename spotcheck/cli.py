@@ -18,7 +18,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo, run_command
 
 from spotcheck.draw.__main__ import verify_command
-from spotcheck.platform.config import ConfigError
+from spotcheck.platform.config import ConfigError, require_public_address
 
 
 def _create_app() -> Flask:
@@ -67,7 +67,9 @@ def _run_with_worker(**options) -> None:
     from spotcheck.tasks import embedded  # the app and Celery load only for this command
 
     context = click.get_current_context()
-    worker = embedded.start(context.ensure_object(ScriptInfo).load_app())
+    app = context.ensure_object(ScriptInfo).load_app()
+    require_public_address(app.config)  # in production, never serve codes that lead nowhere
+    worker = embedded.start(app)
     if worker is not None:  # stopped with the server, also when the server is told to stop (SIGTERM)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

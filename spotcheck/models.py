@@ -1,6 +1,7 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
 from spotcheck.core.audit import AuditEntry  # noqa: F401
 from spotcheck.core.audit_heads import AuditHead  # noqa: F401
+from spotcheck.core.deployment import Deployment  # noqa: F401
 from spotcheck.core.job_models import Job  # noqa: F401
 from spotcheck.tenants.accounts.models import ApiToken, Tenant, User, UserSession  # noqa: F401
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember  # noqa: F401

@@ -1,50 +1,99 @@
-"""Personal data (个人信息保护): ID numbers are encrypted at rest (Fernet, AES-128-CBC + HMAC),
-indexed by a keyed digest so duplicates can be found without decrypting, and shown masked.
+"""Personal data (个人信息保护): the protected values — ID numbers, 企业核验码, complainants' names and phones, and
+every draw's commitment nonce — are encrypted at rest (Fernet, AES-128-CBC + HMAC), those looked up are indexed by a
+keyed digest so that duplicates are found without decrypting, and ID numbers are shown masked.
 
-The key comes from ``SPOTCHECK_DATA_KEY`` (a Fernet key); without it, one is derived from
-``SECRET_KEY`` with HKDF, so changing either makes stored ID numbers unreadable.
+The key is ``SPOTCHECK_DATA_KEY`` (a Fernet key, ``spotcheck keys generate``); a deployment without one has its values
+under a key derived from ``SECRET_KEY`` with HKDF, until ``spotcheck keys adopt`` moves them to a key of their own
+(:mod:`spotcheck.platform.data_keys`). The deployment keeps the check value of the key its values are under
+(:class:`spotcheck.core.deployment.Deployment`): a process whose key is another refuses to read or write them
+(:class:`DataKeyMismatch`) rather than mix two keys.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+from dataclasses import dataclass
 from functools import lru_cache
 
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from spotcheck.core import settings
+from spotcheck.core import deployment, settings
 
 
-def _keys() -> tuple[Fernet, bytes]:
-    return _derive(settings.get("SPOTCHECK_DATA_KEY") or "", settings.get("SECRET_KEY"))
+class DataKeyMismatch(RuntimeError):
+    """The configured data key is not the one the stored values are protected under."""
 
 
-@lru_cache(maxsize=8)
-def _derive(configured: str, secret_key: str) -> tuple[Fernet, bytes]:
-    if configured:
-        fernet_key = configured.encode()
-    else:
-        raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"spotcheck-personal-data",
-                   info=b"fernet").derive(secret_key.encode())
-        fernet_key = base64.urlsafe_b64encode(raw)
-    digest_key = hashlib.sha256(b"spotcheck-digest|" + fernet_key).digest()
-    return Fernet(fernet_key), digest_key
+@dataclass(frozen=True)
+class Keys:
+    """A data key as it is used: the Fernet cipher, the digests' key, and its check value (校验值: which key it is,
+    without being it)."""
+
+    fernet: Fernet
+    digest_key: bytes
+    check: str
+
+
+@lru_cache(maxsize=16)
+def keys_of(fernet_key: str) -> Keys:
+    """The keys of a Fernet key (urlsafe base64 of 32 bytes); ValueError when it is not one."""
+    fernet = Fernet(fernet_key.encode())
+    digest_key = hashlib.sha256(b"spotcheck-digest|" + fernet_key.encode()).digest()
+    check = hmac.new(digest_key, b"spotcheck-data-key-check", hashlib.sha256).hexdigest()[:32]
+    return Keys(fernet, digest_key, check)
+
+
+def derived_key(secret_key: str) -> str:
+    """The data key derived from ``SECRET_KEY`` (a deployment that never set ``SPOTCHECK_DATA_KEY``)."""
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"spotcheck-personal-data", info=b"fernet").derive(
+        secret_key.encode())
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def configured_key() -> str:
+    """The data key this process is configured with: ``SPOTCHECK_DATA_KEY``, else the one derived from ``SECRET_KEY``."""
+    return settings.get("SPOTCHECK_DATA_KEY") or derived_key(str(settings.get("SECRET_KEY")))
+
+
+def generate_key() -> str:
+    """A new random data key (Fernet)."""
+    return Fernet.generate_key().decode()
+
+
+def _keys() -> Keys:
+    keys = keys_of(configured_key())
+    _verify(keys)
+    return keys
+
+
+def _verify(keys: Keys) -> None:
+    """Refuse to use ``keys`` where the deployment records another key's check value (checked once a session)."""
+    recorded = deployment.recorded_check()
+    if recorded and recorded != keys.check:
+        raise DataKeyMismatch(
+            "SPOTCHECK_DATA_KEY is not the key the stored personal data is protected under (its check value "
+            f"{keys.check[:8]}…, the deployment's {recorded[:8]}…): set the key the data was last adopted or rotated "
+            "to (docs/operations.md, “The data key”)")
 
 
 def encrypt(value: str) -> str:
-    return _keys()[0].encrypt(value.encode("utf-8")).decode("ascii")
+    return _keys().fernet.encrypt(value.encode("utf-8")).decode("ascii")
 
 
 def decrypt(token: str) -> str:
-    return _keys()[0].decrypt(token.encode("ascii")).decode("utf-8")
+    return _keys().fernet.decrypt(token.encode("ascii")).decode("utf-8")
 
 
 def digest(value: str) -> str:
     """A keyed digest: equal for equal values, useless without the key."""
-    return hmac.new(_keys()[1], value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return digest_with(_keys(), value)
+
+
+def digest_with(keys: Keys, value: str) -> str:
+    return hmac.new(keys.digest_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def mask_id_number(value: str) -> str:

@@ -112,6 +112,8 @@ class Permission(str, enum.Enum):
     PLATFORM_BOOTSTRAP = "platform.bootstrap"
     #: Verify every department's audit chain and re-queue or end stalled jobs: the scheduler only.
     PLATFORM_MAINTAIN = "platform.maintain"
+    #: Move the protected values to another data key (``spotcheck keys adopt`` / ``rotate``): the console alone.
+    DATA_KEYS_MANAGE = "platform.data_keys"
 
 
 #: Each role's name (角色名称), as users read it.
@@ -162,6 +164,7 @@ PERMISSION_LABELS = {
     Permission.DEPARTMENT_RULES_MANAGE: _l("load the department's rules"),
     Permission.PLATFORM_BOOTSTRAP: _l("create platform administrators"),
     Permission.PLATFORM_MAINTAIN: _l("maintain the platform"),
+    Permission.DATA_KEYS_MANAGE: _l("change the key of the protected personal data"),
 }
 
 
@@ -254,6 +257,7 @@ class SystemActor:
 
 #: The operator running ``spotcheck`` commands on the server.
 CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP, Permission.PLATFORM_MAINTAIN,
+                                                      Permission.DATA_KEYS_MANAGE,
                                                       Permission.NOTICES_SEND,
                                                       Permission.CALENDAR_MANAGE, Permission.RULEBOOK_MANAGE,
                                                       Permission.DEPARTMENT_RULES_MANAGE}))

@@ -136,6 +136,8 @@ def demo_command(entities: int | None, scale: int, rules: str) -> None:
         click.echo(f"  {login:<16} {name:<8} {department:<8} {', '.join(roles)}")
     summary = city_summary()
     click.echo(f"Demo city: {summary['entities']} entities in the registry")
+    click.echo(f"Its inspection codes' QR carry {current_app.config['SPOTCHECK_PUBLIC_BASE_URL']}/public/checks/… "
+               "(SPOTCHECK_PUBLIC_BASE_URL; `make demo` sets it from PORT)")
     click.echo(f"Its rules: {summary['place']}, 《{summary['rulebook']}》 (spotcheck rules show; /public/rules)")
     for code, counts in summary["departments"].items():
         click.echo(f"  {code:<4} {counts['directory_entry']:>8} directory entries {counts['item']:>4} items "

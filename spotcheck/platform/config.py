@@ -8,11 +8,13 @@ job. Under testing, without ``REDIS_URL``, jobs run eagerly in the test's proces
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, overload
+from urllib.parse import urlsplit
 
 from spotcheck.core import passwords
 
@@ -96,8 +98,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SPOTCHECK_EXPORT_TIMEOUT": int(_env("SPOTCHECK_EXPORT_TIMEOUT", "30")),
         "SPOTCHECK_EXPORT_BATCH_SIZE": int(_env("SPOTCHECK_EXPORT_BATCH_SIZE", "100000")),
         # Where the public reaches the portal: the inspection code's QR (检查码) on a notice a worker writes
-        # carries this address, as no request names the host there.
-        "SPOTCHECK_PUBLIC_BASE_URL": _env("SPOTCHECK_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # carries this address, as no request names the host there. No default in production: a deployment that
+        # forgot it would print codes that lead nowhere (its serving processes refuse to start, require_public_address).
+        "SPOTCHECK_PUBLIC_BASE_URL": _env("SPOTCHECK_PUBLIC_BASE_URL",
+                                          "" if env == "production" else "http://127.0.0.1:5000"),
         # Behind a reverse proxy: how many proxies in front of the app set X-Forwarded-For (0: none).
         "SPOTCHECK_PROXY_HOPS": int(_env("SPOTCHECK_PROXY_HOPS", "0")),
         # Rate limits of the inspection codes' public pages (检查码核验): per client, per code, and in all.
@@ -223,3 +227,41 @@ def check_config(cfg: dict) -> None:
                 "SECRET_KEY must be set to a random value of at least 32 characters in production "
                 "(set SPOTCHECK_ENV=development for a local trial)"
             )
+
+
+#: Host names that are this machine whatever the network (a QR code carrying one leads nowhere).
+LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
+
+
+def public_address_problem(cfg: dict) -> str | None:
+    """Why ``SPOTCHECK_PUBLIC_BASE_URL`` cannot be the address printed in every QR code, decided from its text alone
+    (no name is looked up): unset, not an http(s) address, or a host that is a literal loopback, private or
+    link-local address (127/8, ::1, 10/8, 172.16/12, 192.168/16, 169.254/16, fe80::/10, localhost). None: it may."""
+    url = str(cfg.get("SPOTCHECK_PUBLIC_BASE_URL") or "").strip()
+    if not url:
+        return ("SPOTCHECK_PUBLIC_BASE_URL is not set: every inspection code's QR carries this address "
+                "(https://… where the public reaches the portal) and a printed code cannot be corrected")
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return f"SPOTCHECK_PUBLIC_BASE_URL={url!r} is not an address such as https://jiancha.example.gov.cn"
+    if host in LOCAL_NAMES or host.endswith(".localhost"):
+        return (f"SPOTCHECK_PUBLIC_BASE_URL={url!r} names this machine ({host}): no business could open a code's "
+                "page from it")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None  # a name: where it leads is `spotcheck check`'s question, not the start's
+    if address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified:
+        return (f"SPOTCHECK_PUBLIC_BASE_URL={url!r} is a loopback, private or link-local address: no business "
+                "outside the government's network could open a code's page from it")
+    return None
+
+
+def require_public_address(cfg: dict) -> None:
+    """A serving process (``spotcheck run``, the WSGI app, a Celery worker or beat) refuses to start in production
+    while the address every QR code carries is missing or local (:func:`public_address_problem`); the console's
+    commands (``spotcheck check``, ``db upgrade``…) still run, so that an operator can find out why."""
+    if cfg["SPOTCHECK_ENV"] == "production" and (problem := public_address_problem(cfg)) is not None:
+        raise ConfigError(problem + " (set it before starting; see docs/operations.md, “Before going live”)")
+

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from spotcheck.core.database import DATABASE_ERRORS, is_unreachable
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed  # noqa: F401
+from spotcheck.core.personal_data import DataKeyMismatch
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,13 @@ def init_app(app) -> None:
         log.warning("broker unreachable on %s %s: %s", request.method, request.path, type(error).__name__)
         return _unavailable()
 
+    def data_key_error(error: DataKeyMismatch):
+        """A process started with another data key than the one the values are under (a rotation half done):
+        unavailable until it is restarted with the right one — it never reads or writes them with the wrong key."""
+        log.error("data key mismatch on %s %s: %s", request.method, request.path, error)
+        return _unavailable()
+
+    app.register_error_handler(DataKeyMismatch, data_key_error)
     for kind in DATABASE_ERRORS:
         app.register_error_handler(kind, database_error)
     for broker in BROKER_ERRORS:

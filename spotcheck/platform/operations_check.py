@@ -8,16 +8,21 @@ operator can act on; :func:`run` returns them, empty when the deployment is heal
 from __future__ import annotations
 
 import hashlib
+import json
+import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 
-from spotcheck.core import clock, settings, storage
+from spotcheck.core import clock, deployment, personal_data, settings, storage
 from spotcheck.core.database import db
 from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.scoping import system_access
+from spotcheck.platform.config import public_address_problem
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.exports.models import ExportBatch
 from spotcheck.tenants.exports.vocabulary import BatchStatus
 from spotcheck.tenants.notices.models import Delivery, Notice
@@ -127,7 +132,77 @@ def _when(moment) -> str:
     return moment.isoformat(timespec="seconds") if moment else "never"
 
 
-def run(*, hours: int = 24) -> tuple[int, list[str]]:
-    """The number of stored files checked, and every finding (none: healthy)."""
+#: The path that answers which deployment serves an address.
+IDENTITY_PATH = "/healthz/deployment"
+
+
+def address_problems(config: dict, *, fetch: bool = True) -> list[str]:
+    """The public address every QR code carries: missing or local (:func:`public_address_problem`), or — fetched —
+    not reaching this deployment (another answers, or none)."""
+    problem = public_address_problem(config)
+    if problem is not None:
+        return [f"ADDRESS       {problem}"]
+    if not fetch:
+        return []
+    return reach_problems(str(config["SPOTCHECK_PUBLIC_BASE_URL"]))
+
+
+def reach_problems(base: str) -> list[str]:
+    """Whether ``base`` reaches this deployment: its identity route answers the identity this database keeps."""
+    base = base.rstrip("/")
+    with system_access("operator check: this deployment's identity"):
+        mine = deployment.identity()
+        db.session.rollback()
+    try:
+        with urllib.request.urlopen(base + IDENTITY_PATH, timeout=10) as answer:  # noqa: S310 — the operator's own address
+            theirs = json.loads(answer.read(4096).decode("utf-8")).get("deployment")
+    except (OSError, ValueError, AttributeError) as error:
+        return [f"ADDRESS       SPOTCHECK_PUBLIC_BASE_URL={base} does not reach this deployment: {base}{IDENTITY_PATH} "
+                f"answered {type(error).__name__}: {str(error)[:120]} (from a host that cannot reach its own public "
+                "address, run `spotcheck check --skip-address`)"]
+    if theirs != mine:
+        return [f"ADDRESS       SPOTCHECK_PUBLIC_BASE_URL={base} reaches another deployment (it answers as "
+                f"{str(theirs)[:12]}…, this one is {str(mine)[:12]}…): every QR code would lead there"]
+    return []
+
+
+def notice_problems() -> list[str]:
+    """The notices already written whose inspection code's QR carries a loopback, private or link-local address
+    (a printed code cannot be corrected: re-issue them), by department."""
+    problems = []
+    with system_access("operator check: the notices' QR addresses"):
+        rows = db.session.execute(sa.select(Tenant.name, Notice.qr_base, sa.func.count(Notice.id))
+                                  .join(Tenant, Tenant.id == Notice.tenant_id).where(Notice.qr_base.is_not(None))
+                                  .group_by(Tenant.name, Notice.qr_base).order_by(Tenant.name, Notice.qr_base))
+        for name, base, count in rows:
+            if public_address_problem({"SPOTCHECK_PUBLIC_BASE_URL": base}) is not None:
+                problems.append(f"LOCAL QR      {count} notice(s) of {name} carry inspection codes at {base}, which no "
+                                "business can open: re-issue them once SPOTCHECK_PUBLIC_BASE_URL is public")
+        db.session.rollback()
+    return problems
+
+
+def data_key_problems(config: dict) -> list[str]:
+    """The data key: another than the one the values are under, or (in production) still derived from SECRET_KEY."""
+    keys = personal_data.keys_of(personal_data.configured_key())
+    with system_access("operator check: the data key's check value"):
+        recorded = (deployment.record() or deployment.Deployment(data_key_check="")).data_key_check
+        db.session.rollback()
+    if recorded and recorded != keys.check:
+        return ["DATA KEY      SPOTCHECK_DATA_KEY is not the key the protected values are under: set the key they were "
+                "last adopted or rotated to (docs/operations.md, “The data key”)"]
+    if config["SPOTCHECK_ENV"] == "production" and not config.get("SPOTCHECK_DATA_KEY"):
+        return ["DATA KEY      the protected values are under a key derived from SECRET_KEY, so changing SECRET_KEY "
+                "would make them unreadable: give them a key of their own with `spotcheck keys adopt`"]
+    return []
+
+
+def run(*, hours: int = 24, fetch_address: bool = True) -> tuple[int, list[str]]:
+    """The number of stored files checked, and every finding (none: healthy). The public address and the notices'
+    QR addresses are checked in production only (a trial serves on this machine by design)."""
+    config = dict(current_app.config)
     files = stored_files()
-    return len(files), file_problems(files, storage.root()) + job_problems(hours=hours)
+    live = config["SPOTCHECK_ENV"] == "production"  # a trial or a test serves on this machine by design
+    addresses = address_problems(config, fetch=fetch_address) + notice_problems() if live else []
+    return len(files), (addresses + data_key_problems(config) + file_problems(files, storage.root())
+                        + job_problems(hours=hours))

@@ -9,8 +9,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from spotcheck.core import personal_data
 from spotcheck.core.database import db
-from spotcheck.platform import backup as backups, operations_check
+from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import CONSOLE
+from spotcheck.platform import backup as backups, data_keys, operations_check
 
 
 def _settings() -> dict:
@@ -62,20 +65,72 @@ def restore_command(directory: str, force: bool) -> None:
                "published heads.")
 
 
-@click.command("check", help="Check the deployment for its operator: every stored file the database names is there "
-                             "with its SHA-256; no job stuck queued or running past its lease; no failed job, "
-                             "export batch or notice delivery lately. Exit 1 when something needs an operator.")
+@click.command("check", help="Check the deployment for its operator: SPOTCHECK_PUBLIC_BASE_URL (the address every "
+                             "QR code carries) is public and reaches this deployment, and no notice carries a local "
+                             "one; the data key is the one the protected values are under; every stored file the "
+                             "database names is there with its SHA-256; no job stuck queued or running past its lease; "
+                             "no failed job, export batch or notice delivery lately. Exit 1 when something needs an "
+                             "operator.")
 @click.option("--hours", type=click.IntRange(min=1), default=24, show_default=True,
               help="How far back failed jobs and deliveries count.")
+@click.option("--skip-address", is_flag=True,
+              help="Do not fetch SPOTCHECK_PUBLIC_BASE_URL (a host that cannot reach its own public address); its "
+                   "text is still checked.")
 @with_appcontext
-def check_command(hours: int) -> None:
-    checked, problems = operations_check.run(hours=hours)
+def check_command(hours: int, skip_address: bool) -> None:
+    checked, problems = operations_check.run(hours=hours, fetch_address=not skip_address)
     for problem in problems:
         click.echo(problem)
     if problems:
         click.echo(f"NEEDS AN OPERATOR: {len(problems)} finding(s); {checked} stored file(s) checked")
         sys.exit(1)
-    click.echo(f"OK: {checked} stored file(s) present with their SHA-256; no stuck or failed job, no failed delivery")
+    click.echo(f"OK: the public address reaches this deployment{' (not fetched)' if skip_address else ''}; the data "
+               f"key is the one in use; {checked} stored file(s) present with their SHA-256; no stuck or failed job, "
+               "no failed delivery")
 
 
-COMMANDS = (backup_command, restore_command, check_command)
+@click.group("keys", help="The data key of the protected personal data (SPOTCHECK_DATA_KEY): generate one, adopt it, "
+                          "rotate it. Stop web, worker and beat while the values move; see docs/operations.md.")
+def keys_group() -> None:
+    pass
+
+
+@keys_group.command("generate", help="Print a new random data key, to keep where the deployment keeps SECRET_KEY.")
+def keys_generate() -> None:
+    click.echo(personal_data.generate_key())
+
+
+def _moved(old: str, new: str, how: str) -> None:
+    try:
+        counts = data_keys.change_data_key({"old": old, "new": new, "how": how}, actor=CONSOLE)
+    except ValidationFailed as refused:
+        raise click.ClickException("nothing was changed: " + "; ".join(
+            str(message) for messages in refused.errors.values() for message in messages)) from None
+    click.echo("moved to the new key, in one transaction: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+@keys_group.command("adopt", help="Move the protected values from the key derived from SECRET_KEY to the deployment's "
+                                  "own SPOTCHECK_DATA_KEY (set it in this command's environment first).")
+@with_appcontext
+def keys_adopt() -> None:
+    own = current_app.config.get("SPOTCHECK_DATA_KEY") or ""
+    if not own:
+        raise click.ClickException("set SPOTCHECK_DATA_KEY to the new key first (`spotcheck keys generate`)")
+    _moved(personal_data.derived_key(str(current_app.config["SECRET_KEY"])), own, "adopted")
+    click.echo("From now on every process (web, worker, beat) runs with this SPOTCHECK_DATA_KEY; SECRET_KEY protects "
+               "sessions and forms only, and may change without touching stored data.")
+
+
+@keys_group.command("rotate", help="Re-encrypt every protected value under a new key, read from FILE (one line: the "
+                                   "key; `spotcheck keys generate > FILE`), never from the command line.")
+@click.option("--new-key-file", "key_file", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="The file holding the new key.")
+@with_appcontext
+def keys_rotate(key_file: str) -> None:
+    new = Path(key_file).read_text(encoding="utf-8").strip()
+    _moved(personal_data.configured_key(), new, "rotated")
+    click.echo("Now set SPOTCHECK_DATA_KEY to the new key in every process (web, worker, beat) and start them; "
+               "back up the database anew: an older backup needs the old key.")
+
+
+COMMANDS = (backup_command, restore_command, check_command, keys_group)

@@ -264,6 +264,13 @@ def test_the_team_leader_records_the_times_late_with_a_reason_and_after_the_wind
             with pytest.raises(ValidationFailed) as refused:
                 results.record_late_entry(ids["visit"], {**late, "left_at": "2026-04-01T08:00", "reason": ""}, actor=chief)
             assert set(refused.value.errors) == {"left_at", "reason"} and visit(ids).code.arrived_at is None
+            for wrong, field in (({"left_at": late["arrived_at"]}, "left_at"),  # the same minute: no visit at all
+                                 ({"arrived_at": "2026-04-01"}, "arrived_at"),  # a day without its time (midnight)
+                                 ({"left_at": "2026-04-01"}, "left_at")):
+                with pytest.raises(ValidationFailed) as refused:
+                    results.record_late_entry(ids["visit"], {**late, **wrong}, actor=chief)
+                assert set(refused.value.errors) == {field}, wrong
+                assert visit(ids).code.arrived_at is None and visit(ids).code.late_at is None
             with pytest.raises(Forbidden):
                 results.record_late_entry(ids["visit"], late, actor=member)  # the 组长's to record
             results.record_late_entry(ids["visit"], late, actor=chief)

@@ -43,8 +43,9 @@ def test_production_settings_and_no_hardcoded_secret():
     for name, service in app_services().items():
         env = environment_of(service)
         assert env["SPOTCHECK_ENV"] == "production", name
-        assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]*\}", env["SECRET_KEY"]), \
-            f"{name}: SECRET_KEY must come from the environment and be required (${{SECRET_KEY:?...}})"
+        for required in ("SECRET_KEY", "SPOTCHECK_PUBLIC_BASE_URL", "SPOTCHECK_DATA_KEY"):
+            assert re.fullmatch(rf"\$\{{{required}:\?[^}}]*\}}", env[required]), \
+                f"{name}: {required} must come from the environment and be required (${{{required}:?...}})"
         assert env["DATABASE_URL"].startswith("postgresql://"), name
         assert env["REDIS_URL"].startswith("redis://"), name
 

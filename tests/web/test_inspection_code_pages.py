@@ -100,6 +100,32 @@ def test_asking_for_codes_too_fast_is_refused_in_chinese_per_client_and_per_code
     assert kept and "203.0.113.9" not in kept and "192.0.2." not in kept and "2001:db8" not in kept
 
 
+def test_the_code_lookups_share_one_limit_per_client_and_a_few_clients_cannot_spend_everyones(database_url):
+    """Typed and scanned look-ups count against one limit per client (not one each route); the limit all clients
+    share is spent only by what each client's own limit lets through, so a few addresses hammering the pages
+    cannot shut every business out: with 3 a client and 7 in all, two flooding clients spend 6, and a third still
+    looks its code up."""
+    app = make_app(database_url, SPOTCHECK_PROXY_HOPS=1, SPOTCHECK_CODE_LIMIT_PER_CLIENT="3/minute",
+                   SPOTCHECK_CODE_LIMIT_ALL="7/minute")
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, typed, _business, _visit = codes_of(ids)
+    client = app.test_client()
+    one = {"X-Forwarded-For": "203.0.113.9"}
+    assert client.get(f"/public/checks?code={vocabulary.grouped(typed)}", headers=one).status_code == 200
+    assert client.get(f"/public/checks/{token}", headers=one).status_code == 200
+    assert client.get("/public/checks?code=AAAA-AAAA-AAAA", headers=one).status_code == 200
+    assert client.get(f"/public/checks/{token}", headers=one).status_code == 429  # the fourth, on either route
+    assert client.get("/public/checks?code=AAAA-AAAA-AAAB", headers=one).status_code == 429
+    flooder = {"X-Forwarded-For": "198.51.100.7"}
+    answers = [client.get(f"/public/checks?code=BBBB-BBBB-BBB{n % 10}", headers=flooder).status_code
+               for n in range(200)]
+    assert answers.count(200) == 3 and answers.count(429) == 197  # its 197 refused tries spend nothing of the rest
+    third = {"X-Forwarded-For": "192.0.2.44"}
+    assert client.get(f"/public/checks/{token}", headers=third).status_code == 200  # 7th of the shared 7
+    assert client.get(f"/public/checks/{token}", headers={"X-Forwarded-For": "192.0.2.45"}).status_code == 429
+
+
 def test_the_business_confirms_and_evaluates_on_the_codes_page_and_the_department_reads_it(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()

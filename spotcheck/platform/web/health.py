@@ -1,7 +1,10 @@
-"""Liveness (/healthz) and readiness (/readyz: database and broker reachable)."""
+"""Liveness (/healthz), readiness (/readyz: database and broker reachable), and which deployment answers
+(/healthz/deployment: the identity made at ``spotcheck db upgrade``, which ``spotcheck check`` compares to tell that
+the public address reaches this deployment)."""
 import redis
 from flask import Blueprint, current_app, jsonify
 
+from spotcheck.core import deployment
 from spotcheck.core.database import ping
 from spotcheck.platform.permissions import public
 
@@ -12,6 +15,12 @@ bp = Blueprint("health", __name__)
 @public
 def healthz():
     return jsonify(status="ok")
+
+
+@bp.route("/healthz/deployment")
+@public
+def which_deployment():
+    return jsonify(deployment=deployment.identity())
 
 
 @bp.route("/readyz")

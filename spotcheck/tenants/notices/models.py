@@ -41,6 +41,9 @@ class Notice(SharedWithReceiver, Model):
     storage_key: Mapped[str] = mapped_column(sa.String(120))
     size: Mapped[int] = mapped_column()
     sha256: Mapped[str] = mapped_column(sa.String(64))
+    #: The public address its inspection code's QR carries (``SPOTCHECK_PUBLIC_BASE_URL`` when it was written; None:
+    #: it carries none, or it was written before the address was kept).
+    qr_base: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 

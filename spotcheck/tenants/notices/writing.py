@@ -23,6 +23,7 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import NUMBER_WORDS, TITLES, NoticeKind
+from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import Visit
 
 AREA = "notices"
@@ -54,8 +55,9 @@ def store(tenant: Tenant, kind: NoticeKind, subject: str, number: str, title: st
     data = documents.pdf(template, issuer=tenant.name, number=number, title=TITLES[kind],
                          dated=documents.chinese_date(today()), **context)
     stored = storage.save_bytes(data, area=AREA, tenant_id=tenant.id, suffix=".pdf")
+    check = context.get("check")  # an inspection notice's code: its QR's address is kept (a print is never corrected)
     notice = Notice(kind=kind, subject=subject, number=number, title=title, storage_key=stored.key,
-                    size=stored.size, sha256=stored.sha256)
+                    size=stored.size, sha256=stored.sha256, qr_base=codes.public_base() if check else None)
     db.session.add(notice)
     return notice
 

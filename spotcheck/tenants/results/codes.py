@@ -67,10 +67,18 @@ def new_typed() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(TYPED_LENGTH))
 
 
+def public_base() -> str:
+    """The portal's public address every code's QR carries (``SPOTCHECK_PUBLIC_BASE_URL``: a worker writing notices
+    has no request to read the host from); a process without it refuses to make a code's address at all."""
+    base = str(settings.get("SPOTCHECK_PUBLIC_BASE_URL") or "").rstrip("/")
+    if not base:
+        raise RuntimeError("SPOTCHECK_PUBLIC_BASE_URL is not set: no inspection code's address can be made")
+    return base
+
+
 def public_url(token: str) -> str:
-    """The code's public page, under ``SPOTCHECK_PUBLIC_BASE_URL`` (a worker writing notices has no
-    request to read the host from)."""
-    return str(settings.get("SPOTCHECK_PUBLIC_BASE_URL")).rstrip("/") + PUBLIC_PATH + token
+    """The code's public page, under :func:`public_base`."""
+    return public_base() + PUBLIC_PATH + token
 
 
 def qr(url: str) -> segno.QRCode:

@@ -196,6 +196,9 @@ def read(text: str, *, expect: str | None = None) -> Document:
         raw = tomllib.loads((text or "").lstrip("\ufeff"))
     except tomllib.TOMLDecodeError as error:
         raise ValidationFailed({"file": [_syntax_error(error)]}) from None
+    except RecursionError:  # arrays or tables nested hundreds deep: no rules file is
+        raise ValidationFailed({"file": ["文件的数组或表一层套一层，嵌套过深，无法读取：规则文件的值至多嵌套几层"
+                                         "（如 duties 的表中的列表）。请检查方括号和花括号。"]}) from None
     errors: dict[str, list] = {}
     head = raw.get("document")
     if not isinstance(head, dict):

@@ -4,6 +4,7 @@ ended (:func:`~spotcheck.tenants.results.codes.late_entry_until`); after them on
 the register, with the reason. Every late record is audited, and the code's page marks it 补录."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -20,11 +21,19 @@ from spotcheck.tenants.results.commands._visits import locked_visit
 from spotcheck.tenants.results.models import InspectionCode
 from spotcheck.tenants.results.vocabulary import REASON_LENGTH
 
+#: A time of day in a date-time (``T09:30`` or `` 09:30``).
+TIME_OF_DAY = re.compile(r"[T ]\d{1,2}:\d{2}")
+
 
 def _moment(raw, name: str, errors: dict) -> datetime | None:
-    """A time as a page's ``datetime-local`` sends it (Beijing time), as UTC."""
+    """A time as a page's ``datetime-local`` sends it (Beijing time), as UTC; a day without its time is refused
+    (it would be taken as midnight)."""
+    text = str(raw or "").strip()
+    if TIME_OF_DAY.search(text) is None:
+        errors[name] = [_l("Give the date and the time (for example 2026-04-01 09:30), not the date alone.")]
+        return None
     try:
-        moment = datetime.fromisoformat(str(raw or "").strip())
+        moment = datetime.fromisoformat(text)
         moment = moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
         moment = as_utc(moment)  # stored in UTC (SQLite keeps no time zone); a year at the calendar's edge fails here
     except (ValueError, OverflowError):
@@ -51,8 +60,9 @@ def record_late_entry(visit_id: int, data: dict, *, actor: Actor) -> InspectionC
     reason = str(data.get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
         errors["reason"] = [_l("Say why the arrival was not recorded at the door (2 to %(n)d characters).", n=REASON_LENGTH)]
-    if arrived and left and not arrived <= left <= now():
-        errors["left_at"] = [_l("The departure comes after the arrival, and neither after now.")]
+    if arrived and left and not arrived < left <= now():
+        errors["left_at"] = [_l("The departure comes after the arrival (not at the same minute), and neither after "
+                                "now.")]
     if arrived and arrived.astimezone(SHANGHAI).date() < visit.campaign.window_start:
         errors["arrived_at"] = [_l("The arrival is within the campaign's window, from %(day)s.",
                                    day=visit.campaign.window_start.isoformat())]
