@@ -18,7 +18,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.common import HERE, free_port, gunicorn_command, log
+from bench.common import HERE, free_port, gunicorn_command, log, production_environment
 
 #: The Redis database the benchmark's queue lives in (not the tests' 0).
 REDIS_URL = os.environ.get("BENCH_CITY_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -100,8 +100,7 @@ class WebServer:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = folder / "gunicorn.log"
-        env = {**os.environ, "SPOTCHECK_ENV": "production", "SECRET_KEY": "bench-" + os.urandom(16).hex(),
-               **service_environment(url, storage, queue)}
+        env = {**os.environ, **production_environment(), **service_environment(url, storage, queue)}
         self.proc = subprocess.Popen(gunicorn_command("spotcheck.wsgi:app", self.port, workers), env=env, cwd=HERE.parent,
                                      stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"))
 

@@ -18,6 +18,9 @@ from typing import Iterator
 
 import psycopg
 
+from spotcheck.core import personal_data
+from spotcheck.platform.config import DEFAULT_SECRET_KEY
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 ADMIN_URL = os.environ.get("SPOTCHECK_BENCH_DATABASE_URL",
@@ -221,6 +224,15 @@ def free_port() -> int:
 def web_workers() -> int:
     """How many gunicorn workers serve a benchmark's pages: 2 × cores + 1, gunicorn's own advice."""
     return 2 * (os.cpu_count() or 1) + 1
+
+
+def production_environment() -> dict[str, str]:
+    """What a benchmark's server needs to start in production, as deployed: a secret key of its own, the data key the
+    benchmark's data was written under (its own process's, derived from the default secret), and a public address for
+    the QR codes (a production server refuses to start with a local one; nothing here prints a code)."""
+    return {"SPOTCHECK_ENV": "production", "SECRET_KEY": "bench-" + os.urandom(16).hex(),
+            "SPOTCHECK_DATA_KEY": personal_data.derived_key(DEFAULT_SECRET_KEY),
+            "SPOTCHECK_PUBLIC_BASE_URL": "https://bench.spotcheck.invalid"}
 
 
 def gunicorn_command(app: str, port: int, workers: int) -> list[str]:

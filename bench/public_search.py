@@ -37,6 +37,7 @@ from bench.common import (
     fresh_database,
     gunicorn_command,
     log,
+    production_environment,
     save,
     vacuum_analyze,
     web_workers,
@@ -128,8 +129,8 @@ def build_queries(samples: list[tuple[str, str]]) -> list[str]:
 
 
 def _serve(url: str, port: int, folder: Path) -> subprocess.Popen:
-    env = {**os.environ, "SPOTCHECK_ENV": "production", "SECRET_KEY": "bench-" + os.urandom(16).hex(),
-           "DATABASE_URL": url, "SPOTCHECK_STORAGE": str(folder / "storage"), "REDIS_URL": ""}
+    env = {**os.environ, **production_environment(), "DATABASE_URL": url, "SPOTCHECK_STORAGE": str(folder / "storage"),
+           "REDIS_URL": ""}
     server = subprocess.Popen(gunicorn_command("bench.search_app:app", port, WORKERS), env=env, cwd=HERE.parent,
                               stdout=subprocess.DEVNULL, stderr=open(folder / "gunicorn.log", "w"))
     for _ in range(120):

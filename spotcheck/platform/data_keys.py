@@ -116,6 +116,7 @@ def change_data_key(data: dict, *, actor: Actor) -> dict[str, int]:
         counts = {protected.model.__tablename__: _moved(protected, old, new) for protected in PROTECTED}
         record.data_key_check = new.check
         deployment.forget_check()
-        audit.record(f"data_key.{data.get('how') or 'rotated'}", "deployment", record.id, actor=actor,
+        action = "data_key.adopted" if data.get("how") == "adopted" else "data_key.rotated"
+        audit.record(action, "deployment", record.id, actor=actor,
                      details={**counts, "old_check": old.check[:8], "new_check": new.check[:8]})
     return counts

@@ -6,7 +6,7 @@ The notice's QR is read back as a phone would: its page rendered (pypdfium2) and
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pypdfium2
@@ -380,8 +380,10 @@ def test_a_late_record_keeps_what_was_recorded_at_the_door(app):
                 results.record_late_entry(ids["visit"], {"left_at": "0001-01-01T05:00+14:00", "reason": "离企未登记"},
                                           actor=chief)
             assert set(refused.value.errors) == {"left_at"}
-            results.record_late_entry(ids["visit"], {"arrived_at": "2026-04-01T06:00", "left_at": "2026-04-01T09:00",
-                                                     "reason": "离企时手机没电，未能登记。"}, actor=chief)
+            with frozen_at(datetime(2026, 4, 1, 11, 0)):  # arrived at 09:00 at the door, left at 10:30 unrecorded
+                results.record_late_entry(ids["visit"], {"arrived_at": "2026-04-01T06:00",
+                                                         "left_at": "2026-04-01T10:30",
+                                                         "reason": "离企时手机没电，未能登记。"}, actor=chief)
             db.session.commit()
             code = visit(ids).code
             assert code.arrived_at == arrived and code.left_at is not None  # only the missing departure is filled

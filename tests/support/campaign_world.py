@@ -33,7 +33,7 @@ ITEM_BASICS = {"legal_basis": "《中华人民共和国安全生产法》第六�
                "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year"}
 #: Each risk class sampled no less than every lower one (the national floor: 国市监信发〔2022〕6号; and 宁安市's
 #: 加大抽查力度), all ratios so that they compare.
-STRATA = {"A": {"ratio_bp": 3000, "min": 2}, "B": {"ratio_bp": 1000, "min": 2}, "C": {"ratio_bp": 1000, "min": 2},
+STRATA = {"A": {"ratio_bp": 3000, "min": 2}, "B": {"ratio_bp": 1000, "min": 1}, "C": {"ratio_bp": 1000, "min": 1},
           "D": {"ratio_bp": 500, "min": 1}}
 
 

@@ -5,6 +5,11 @@ from flask_babel import lazy_gettext as _l
 #: The label of each key that entries' details use (an unknown key is shown as it is).
 DETAIL_LABELS = {
     "sessions": _l("Sessions ended"),
+    "old_check": _l("Check value of the old data key"),
+    "new_check": _l("Check value of the new data key"),
+    "inspection_code": _l("Inspection codes"),
+    "complaint_contact": _l("Complainants' contacts"),
+    "draw": _l("Draws"),
     "was": _l("Status before"),
     "dispatches": _l("Times handed to the background service"),
     "login": _l("Login"),
@@ -233,6 +238,8 @@ INSPECTOR_FRAME_COUNTS = {
 #: The name of each audited action (操作).
 ACTION_LABELS = {
     "read.across": _l("Read across departments"),
+    "data_key.adopted": _l("Protected personal data moved to the deployment's own data key"),
+    "data_key.rotated": _l("Protected personal data moved to a new data key"),
     "read.joint": _l("Read a joint campaign's shared records"),
     "tenant.created": _l("Department created"),
     "user.created": _l("User created"),

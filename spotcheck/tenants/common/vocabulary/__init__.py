@@ -188,6 +188,7 @@ JOB_KIND_LABELS = {
 
 OBJECT_LABELS = {
     "tenant": _l("Department"),
+    "deployment": _l("This deployment"),
     "item": _l("Item"),
     "entity": _l("Registry entity"),
     "directory_entry": _l("Directory entry"),
