@@ -26,7 +26,7 @@ from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.exports.models import ExportBatch
 from spotcheck.tenants.exports.vocabulary import BatchStatus
 from spotcheck.tenants.notices.models import Delivery, Notice
-from spotcheck.tenants.notices.vocabulary import DeliveryStatus
+from spotcheck.tenants.notices.vocabulary import DeliveryStatus, NoticeKind
 from spotcheck.tenants.results.models import Attachment
 from spotcheck.tenants.rules.models import RulesDocument
 
@@ -180,6 +180,22 @@ def notice_problems() -> list[str]:
                                 "business can open: re-issue them once SPOTCHECK_PUBLIC_BASE_URL is public")
         db.session.rollback()
     return problems
+
+
+def unrecorded_notices() -> list[str]:
+    """The inspection notices written before the address their QR carries was kept (before migration 0056), by
+    department: a note, not a finding — what they carry is the address in force when they were written."""
+    notes = []
+    with system_access("operator check: the notices written before their QR address was kept"):
+        rows = db.session.execute(sa.select(Tenant.name, sa.func.count(Notice.id)).join(Tenant, Tenant.id == Notice.tenant_id)
+                                  .where(Notice.qr_base.is_(None), Notice.kind == NoticeKind.inspection,
+                                         Notice.visit_id.is_not(None))
+                                  .group_by(Tenant.name).order_by(Tenant.name))
+        for name, count in rows:
+            notes.append(f"note: {count} inspection notice(s) of {name} were written before the address their QR "
+                         "carries was kept: if SPOTCHECK_PUBLIC_BASE_URL was not public then, re-issue them")
+        db.session.rollback()
+    return notes
 
 
 def data_key_problems(config: dict) -> list[str]:

@@ -79,6 +79,9 @@ def restore_command(directory: str, force: bool) -> None:
 @with_appcontext
 def check_command(hours: int, skip_address: bool) -> None:
     checked, problems = operations_check.run(hours=hours, fetch_address=not skip_address)
+    if current_app.config["SPOTCHECK_ENV"] == "production":
+        for note in operations_check.unrecorded_notices():
+            click.echo(note)
     for problem in problems:
         click.echo(problem)
     if problems:

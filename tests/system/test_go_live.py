@@ -126,6 +126,13 @@ def test_check_lists_the_notices_printed_with_a_local_address_by_department(app)
         listed = operations_check.notice_problems()
         assert listed and all(line.startswith("LOCAL QR") and "http://127.0.0.1:5000" in line for line in listed)
         assert any("市场监督管理局" in line for line in listed)
+        assert operations_check.unrecorded_notices() == []
+        with system_access("test: notices written before their address was kept"):
+            db.session.execute(sa.update(Notice).values(qr_base=None))
+            db.session.commit()
+        assert operations_check.notice_problems() == []
+        noted = operations_check.unrecorded_notices()
+        assert noted and all(line.startswith("note:") for line in noted) and any("市场监督管理局" in n for n in noted)
 
 
 def test_make_demo_puts_its_own_port_in_its_codes(tmp_path):
