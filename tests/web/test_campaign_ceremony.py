@@ -17,7 +17,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw.verify import verify
 from spotcheck.tasks import campaigns as campaign_tasks
 from spotcheck.tenants.campaigns import commands as campaign_commands
-from tests.support.campaign_world import CATEGORY, build, campaign_data
+from tests.support.campaign_world import CATEGORY, STRATA, build, campaign_data
 from tests.support.helpers import REDIS_URL, bearer, make_app, post_form, signed_in, user_named
 from tests.support.in_english import english
 from tests.support.workers import JOB_TIMEOUT, _poll_job
@@ -44,7 +44,7 @@ def test_the_whole_ceremony_through_the_api(app, world):
     base = f"/api/v1/campaigns/{campaign['id']}"
     assert campaign["status"] == "draft" and campaign["plan_id"] == world["plan"]
     assert campaign["code"] is None  # a draft has no code (未编号): it is issued at approval
-    assert campaign["item_ids"] == [world["item"]] and campaign["strata"]["C"] == {"ratio_bp": 1000, "min": 2}
+    assert campaign["item_ids"] == [world["item"]] and campaign["strata"]["C"] == STRATA["C"]
     changed = client.patch(base, json={"title": "危化企业双随机抽查（第一批）", "reserve_size": 3}, headers=planner)
     assert changed.status_code == 200 and changed.json["reserve_size"] == 3
     assert client.patch(base, json={"team_size": 1}, headers=planner).status_code == 422
