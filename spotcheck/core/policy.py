@@ -87,6 +87,8 @@ class Permission(str, enum.Enum):
     SUPERVISION_MANAGE = "supervision.manage"
     #: Approve (签发) a notice of criticism drafted in one's own bureau (a leader of the justice bureau).
     CRITICISM_APPROVE = "criticism.approve"
+    #: Read and answer the complaints the justice bureau forwards to one's department (转办投诉): a leader.
+    COMPLAINTS_ANSWER = "complaints.answer"
     #: Prepare the department's statistical tables for submission (报表填报): freeze the figures of a
     #: table and period for the leader to sign — a planner, a leader, and the justice bureau's
     #: supervisor for the area-wide table it files itself.
@@ -148,6 +150,7 @@ PERMISSION_LABELS = {
     Permission.RESULTS_PUBLISH: _l("publish results"),
     Permission.RESULTS_FOLLOW_UP: _l("follow up problems found"),
     Permission.TRANSFERS_RECEIVE: _l("acknowledge transfers from other departments"),
+    Permission.COMPLAINTS_ANSWER: _l("answer the complaints the justice bureau forwards"),
     Permission.JOINT_MANAGE: _l("coordinate joint inspections"),
     Permission.JOINT_VIEW: _l("take part in joint inspections"),
     Permission.PLANS_REVIEW: _l("file or return departments' plans"),
@@ -188,7 +191,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW, Permission.CATALOG_VIEW,
                             Permission.CAMPAIGNS_VIEW, Permission.CAMPAIGNS_APPROVE, Permission.RESULTS_REVIEW,
                             Permission.JOINT_VIEW, Permission.SUPERVISION_VIEW, Permission.CRITICISM_APPROVE,
-                            Permission.TRANSFERS_RECEIVE, Permission.REPORTS_PREPARE, Permission.REPORTS_SUBMIT}),
+                            Permission.TRANSFERS_RECEIVE, Permission.REPORTS_PREPARE, Permission.REPORTS_SUBMIT,
+                            Permission.COMPLAINTS_ANSWER}),
     Role.inspector: frozenset({Permission.SIGNED_IN, Permission.RESULTS_ENTER, Permission.RESULTS_FOLLOW_UP}),
     Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.CATALOG_VIEW,
                                  Permission.REGISTRY_MANAGE, Permission.JOINT_MANAGE, Permission.JOINT_VIEW,

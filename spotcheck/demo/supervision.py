@@ -87,8 +87,9 @@ def submissions(*, year: int, today: date) -> None:
 
 def complaint() -> None:
     """The business that evaluated its inspection (the market bureau's first visit) also complains to the
-    justice bureau about a request made at the door, and the bureau answers five days later (投诉与答复).
-    Left alone once the bureau has a complaint."""
+    justice bureau about a request made at the door; the bureau forwards it the next day to the market bureau
+    without the business's name (转办), the market bureau's leader answers the bureau two days later, and the
+    bureau answers the business (投诉、转办、答复). Left alone once the bureau has a complaint."""
     supervisor = user_named("sfj_supervisor")
     with tenant_scope(supervisor.tenant_id):
         if db.session.scalar(sa.select(Complaint.id).limit(1)) is not None:
@@ -99,9 +100,17 @@ def complaint() -> None:
         if code is None or code.evaluated_at is None:
             return
         token, business, evaluated = code.token, codes.business_code(code), clock.local(code.evaluated_at)
-    with clock.frozen_at(evaluated.replace(tzinfo=None) + timedelta(hours=2)):
+    start = evaluated.replace(tzinfo=None)
+    with clock.frozen_at(start + timedelta(hours=2)):
         made = supervision.complain(token, {"business_code": business, "contact_name": "陈店长", "contact_phone": "13905710001",
                                             "text": "检查人员要求提供近三年全部进货单据复印件，超出本次检查事项的范围。"})
-    with clock.frozen_at(evaluated.replace(tzinfo=None) + timedelta(days=5)), tenant_scope(supervisor.tenant_id):
+    with clock.frozen_at(start + timedelta(days=1)), tenant_scope(supervisor.tenant_id):
+        forward = supervision.forward_complaint(made.id, {"named": "no", "text": "有企业反映，检查人员要求提供近三年全部进货单据复印件，"
+                                                                                  "超出检查事项的范围。请核实并答复。"}, actor=supervisor)
+    leader = user_named("scj_leader")
+    with clock.frozen_at(start + timedelta(days=3)), tenant_scope(leader.tenant_id):
+        supervision.answer_forwarded(forward.id, {"answer": "经核实，个别检查人员对材料要求把握不准，已组织学习检查事项清单，"
+                                                            "今后只要求提供与检查事项有关的材料。"}, actor=leader)
+    with clock.frozen_at(start + timedelta(days=5)), tenant_scope(supervisor.tenant_id):
         supervision.answer_complaint(made.id, {"answer": "经核实，检查人员所要材料超出检查事项范围，已责令市场监督管理局规范材料要求，"
                                                          "并向企业说明。"}, actor=supervisor)

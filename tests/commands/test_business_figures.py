@@ -62,9 +62,11 @@ def test_a_scanned_visit_entered_at_the_door_evaluated_and_complained_about_is_c
             assert (status.coded_results, status.entered_before_result, status.entry_rate) == (1, 1, 100.0)
             assert (status.evaluations, status.satisfaction) == (1, 4.0)
             assert (status.complaints_open, status.complaints_answered) == (1, 1)
-            # the department's leader reads the same figures of their own department (the complaints' copies)
+            # the department's leader reads the same figures of their own department, but for the complaints: only
+            # those the bureau forwarded to it count there (none here)
             own = _figures(ids, "yjj_leader")
-            assert (own.codes_scanned, own.evaluations, own.complaints_open, own.complaints_answered) == (1, 1, 1, 1)
+            assert (own.codes_scanned, own.evaluations) == (1, 1)
+            assert (own.complaints_open, own.complaints_answered) == (0, 0)
 
             name, rows = queries.figure_rows("scan_rate", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
             assert rows.total == ids["visits"] and rows.columns == vocabulary.DRILL_COLUMNS["codes"]
@@ -73,9 +75,11 @@ def test_a_scanned_visit_entered_at_the_door_evaluated_and_complained_about_is_c
             _, rows = queries.figure_rows("complaints_open", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
             assert rows.total == 1 and rows.rows[0][3] == "检查时间过长，影响正常经营。" and rows.refs[0][0] == "complaint"
             assert "王经理" not in str(rows.rows) and "13912345678" not in str(rows.rows)  # never who complained
-            with tenant_scope(ids["tenant"]):
-                _, rows = queries.figure_rows("complaints_answered", ids["tenant"], YEAR, reader=user_named("yjj_leader"))
+            _, rows = queries.figure_rows("complaints_answered", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
             assert rows.total == 1 and rows.refs == [("complaint", answered)]
+            with tenant_scope(ids["tenant"]):  # not forwarded: nothing for the department to drill into
+                _, rows = queries.figure_rows("complaints_answered", ids["tenant"], YEAR, reader=user_named("yjj_leader"))
+            assert rows.total == 0
 
 
 def test_an_arrival_recorded_after_the_result_is_not_counted_as_registered(app):

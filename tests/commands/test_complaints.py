@@ -1,7 +1,8 @@
-"""A business's complaint about an inspection (投诉), made with its 企业核验码: it reaches the justice
-bureau, which reads who complained and answers it (audited); the department complained about reads its
-copy — the text and the answer — and never who complained, by its pages as by raw SQL under
-row-level security."""
+"""A business's complaint about an inspection (投诉), made with its 企业核验码, reaches the justice bureau alone: the
+bureau reads who complained, forwards the complaint to the department complained about (转办) — with the business's
+name, or without the business, the campaign, the visit and the check date — and answers the business. The department
+sees nothing of a complaint until it is forwarded, then only what was forwarded, and answers the bureau; by its
+queries, its figures and its drill-downs as by raw SQL under row-level security."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,24 +13,48 @@ import sqlalchemy as sa
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.supervision import commands as supervision, queries
-from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, ComplaintStatus
-from tests.support.helpers import make_app, post_form, signed_in, tenant_id, user_named
+from spotcheck.tenants.supervision import commands as supervision, queries, vocabulary
+from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, ComplaintForward, ComplaintStatus
+from spotcheck.tenants.supervision.queries import complaints as complaint_queries
+from tests.support.helpers import make_app, migrate_to, tenant_id, user_named
 from tests.support.results_world import codes_of, handed_out
 
+#: The revision before complaints were forwarded (0058's parent).
+_BEFORE_FORWARDS = "0058-1"
 DURING = date(2026, 4, 1)  # inside the world's campaign window
+YEAR = vocabulary.parse_period("2026")
 COMPLAINT = {"text": "检查人员要求我单位提供与检查事项无关的材料。", "contact_name": "王经理", "contact_phone": "13912345678"}
+FORWARDED = "有企业反映检查人员要求提供与检查事项无关的材料，请核实。"
 
 
-def _complained(ids) -> tuple[str, str, int]:
+def _complained(ids) -> int:
     token, _, business, _ = codes_of(ids)
-    complaint = supervision.complain(token, {**COMPLAINT, "business_code": business})
-    return token, business, complaint.id
+    return supervision.complain(token, {**COMPLAINT, "business_code": business}).id
 
 
-def test_a_complaint_reaches_the_bureau_which_answers_it_and_the_department_reads_a_copy_without_the_person(app):
+def _bureau():
+    return tenant_scope(tenant_id("SFJ"))
+
+
+def _department_sees(ids, login: str = "yjj_leader") -> tuple[list, tuple[int, int]]:
+    """What the department's leader reads of complaints: the forwards, and its own figures."""
+    leader = user_named(login)
+    with tenant_scope(ids["tenant"]):
+        forwards = [f for f, _ in complaint_queries.forwarded(reader=leader)]
+        [own] = queries.statuses(YEAR, reader=leader)
+    return forwards, (own.complaints_open, own.complaints_answered)
+
+
+def _bureau_figures(ids) -> tuple[int, int]:
+    supervisor = user_named("sfj_supervisor")
+    with tenant_scope(supervisor.tenant_id):
+        [status] = [s for s in queries.statuses(YEAR, reader=supervisor) if s.tenant_id == ids["tenant"]]
+    return status.complaints_open, status.complaints_answered
+
+
+def test_a_complaint_reaches_the_bureau_alone_and_the_department_sees_nothing_until_it_is_forwarded(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
         token, _, business, _ = codes_of(ids)
@@ -39,93 +64,162 @@ def test_a_complaint_reaches_the_bureau_which_answers_it_and_the_department_read
         with pytest.raises(ValidationFailed) as refused:
             supervision.complain(token, {**COMPLAINT, "business_code": "0000-0000-0000"})
         assert set(refused.value.errors) == {"business_code"}
-        made = supervision.complain(token, {**COMPLAINT, "business_code": business}).id
-        bureau, supervisor, leader = tenant_id("SFJ"), user_named("sfj_supervisor"), user_named("yjj_leader")
-        with tenant_scope(bureau):
-            complaint, contact, actions = queries.complaint(made, reader=supervisor)
-            assert complaint.tenant_id == bureau and complaint.receiver_tenant_id == ids["tenant"]
-            assert contact == {"name": "王经理", "phone": "13912345678"} and actions == {"answer"}
+        made = _complained(ids)
+        supervisor = user_named("sfj_supervisor")
+        with _bureau():
+            handled = complaint_queries.complaint(made, reader=supervisor)
+            assert handled.complaint.about_tenant_id == ids["tenant"] and handled.forward is None
+            assert handled.contact == {"name": "王经理", "phone": "13912345678"}
+            assert handled.actions == {"forward", "answer"}
             kept = db.session.scalar(sa.select(ComplaintContact))
             assert "13912345678" not in kept.phone_encrypted and "王经理" not in kept.name_encrypted  # encrypted
             assert [t.obj.id for t in queries.tasks_for(supervisor) if t.kind == "complaint"] == [made]
-            with pytest.raises(ValidationFailed):
-                supervision.answer_complaint(made, {"answer": ""}, actor=supervisor)
-            supervision.answer_complaint(made, {"answer": "经调查，已责令该部门规范检查行为。"}, actor=supervisor)
+            made_entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "complaint.made"))
+            assert made_entry.tenant_id == tenant_id("SFJ")  # the bureau's chain
+            assert "13912345678" not in str(made_entry.details) and "王经理" not in str(made_entry.details)
+        assert _bureau_figures(ids) == (1, 0)
+        # the department: no forward, no figure, no to-do, no audit entry, and the complaint itself is not found
+        assert _department_sees(ids) == ([], (0, 0))
+        leader = user_named("yjj_leader")
+        with tenant_scope(ids["tenant"]):
+            assert not [t for t in queries.tasks_for(leader) if t.kind.startswith("complaint")]
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0
+            assert db.session.scalar(sa.select(AuditEntry.id).where(AuditEntry.action.like("complaint.%"))) is None
+            with pytest.raises(Forbidden):
+                complaint_queries.complaint(made, reader=leader)  # the bureau's page is not the department's
+            _, rows = queries.figure_rows("complaints_open", ids["tenant"], YEAR, reader=leader)
+            assert rows.total == 0
+            with pytest.raises(Forbidden):
+                supervision.answer_complaint(made, {"answer": "部门自行答复企业"}, actor=leader)
+            with pytest.raises(Forbidden):
+                supervision.forward_complaint(made, {"named": "yes", "text": COMPLAINT["text"]}, actor=leader)
+
+
+def test_an_anonymous_forward_carries_neither_the_business_nor_the_campaign_visit_or_date_and_is_answered(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        made = _complained(ids)
+        supervisor = user_named("sfj_supervisor")
+        with _bureau():
+            for bad, field in (({"text": FORWARDED}, "named"), ({"named": "no", "text": "短"}, "text")):
+                with pytest.raises(ValidationFailed) as refused:
+                    supervision.forward_complaint(made, bad, actor=supervisor)
+                assert set(refused.value.errors) == {field}
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintForward)) == 0  # nothing changed
+            forward = supervision.forward_complaint(made, {"named": "no", "text": FORWARDED}, actor=supervisor)
+            forward_id = forward.id
             db.session.commit()
             with pytest.raises(Conflict):
-                supervision.answer_complaint(made, {"answer": "再次答复"}, actor=supervisor)  # once
-            entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "complaint.answered"))
-            assert entry.actor_login == supervisor.login
-            made_entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "complaint.made"))
-            assert "13912345678" not in str(made_entry.details) and "王经理" not in str(made_entry.details)
+                supervision.forward_complaint(made, {"named": "yes", "text": FORWARDED}, actor=supervisor)  # once
+            assert db.session.get(Complaint, made).text == COMPLAINT["text"]  # the original stays the bureau's
+            entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "complaint.forwarded"))
+            assert (entry.details["with_name"], entry.details["edited"]) == (False, True)
+        [copy], figures = _department_sees(ids)
+        assert figures == (1, 0)
+        assert (copy.id, copy.named, copy.text) == (forward.id, False, FORWARDED)
+        assert (copy.visit_id, copy.entity_name, copy.campaign_code, copy.checked_on) == (None, "", "", None)
+        leader = user_named("yjj_leader")
         with tenant_scope(ids["tenant"]):
-            [(copy, allowed)] = queries.complaints(reader=leader)
-            assert copy.text == COMPLAINT["text"] and copy.status == ComplaintStatus.answered and not allowed
-            complaint, contact, actions = queries.complaint(made, reader=leader)
-            assert contact is None and not actions  # who complained is the bureau's alone
-            with pytest.raises(Forbidden):
-                supervision.answer_complaint(made, {"answer": "部门自行答复"}, actor=leader)
+            assert [t.obj.id for t in queries.tasks_for(leader) if t.kind == "complaint_forward"] == [forward.id]
+            _, rows = queries.figure_rows("complaints_open", ids["tenant"], YEAR, reader=leader)
+            assert rows.total == 1 and rows.rows[0][2] == "（未附企业名称）" and rows.refs == [("complaint_forward", forward.id)]
+            with pytest.raises(Forbidden):  # the planner reads the figures of nobody and answers nothing
+                supervision.answer_forwarded(forward.id, {"answer": "已核实并整改。"}, actor=user_named("yjj_planner"))
+            supervision.answer_forwarded(forward.id, {"answer": "已核实，已要求检查人员只索取与事项有关的材料。"}, actor=leader)
+            db.session.commit()
+            with pytest.raises(Conflict):
+                supervision.answer_forwarded(forward.id, {"answer": "再次答复司法局"}, actor=leader)
+        with tenant_scope(tenant_id("SCJ")):  # another department's leader: no such complaint
+            with pytest.raises(NotFound):
+                supervision.answer_forwarded(forward_id, {"answer": "别的部门答复"}, actor=user_named("scj_leader"))
+        assert _department_sees(ids)[1] == (0, 1)
+        with _bureau():
+            handled = complaint_queries.complaint(made, reader=supervisor)
+            assert handled.forward.answer.startswith("已核实") and handled.complaint.status == ComplaintStatus.forwarded
+            assert [t.actions for t in queries.tasks_for(supervisor) if t.kind == "complaint"] == [{"answer"}]
+            supervision.answer_complaint(made, {"answer": "经核实，已督促该部门规范检查行为。"}, actor=supervisor)
+            db.session.commit()
+            assert complaint_queries.complaint(made, reader=supervisor).actions == frozenset()
+        assert _bureau_figures(ids) == (0, 1)
+
+
+def test_a_named_forward_carries_the_business_the_campaign_and_the_check_date(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        made = _complained(ids)
+        supervisor = user_named("sfj_supervisor")
+        with _bureau():
+            complaint = db.session.get(Complaint, made)
+            expected = (complaint.visit_id, complaint.entity_name, complaint.campaign_code, complaint.checked_on)
+            supervision.forward_complaint(made, {"named": "yes", "text": COMPLAINT["text"]}, actor=supervisor)
+            db.session.commit()
+        [copy], _ = _department_sees(ids)
+        assert copy.named and (copy.visit_id, copy.entity_name, copy.campaign_code, copy.checked_on) == expected
+        assert copy.visit_id == ids["visit"] and copy.entity_name and copy.campaign_code
+
+
+def test_the_bureau_answers_without_forwarding_and_the_department_never_learns_of_it(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        made = _complained(ids)
+        supervisor = user_named("sfj_supervisor")
+        with _bureau():
+            supervision.answer_complaint(made, {"answer": "经调查，检查行为符合规定，已向企业说明。"}, actor=supervisor)
+            db.session.commit()
+            with pytest.raises(Conflict):
+                supervision.forward_complaint(made, {"named": "no", "text": FORWARDED}, actor=supervisor)
+        assert _department_sees(ids) == ([], (0, 0)) and _bureau_figures(ids) == (0, 1)
 
 
 @pytest.mark.postgres
-def test_row_level_security_keeps_who_complained_from_the_department(postgres_url):
+def test_row_level_security_keeps_complaints_from_the_department_until_forwarded(postgres_url):
     app = make_app(postgres_url)
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        _complained(ids)
+        made = _complained(ids)
         db.session.commit()
-        with tenant_scope(ids["tenant"]):  # the department complained about, as its every role reads
-            assert db.session.execute(sa.text("SELECT text FROM complaint")).scalars().all() == [COMPLAINT["text"]]
-            assert db.session.execute(sa.text("SELECT count(*) FROM complaint_contact")).scalar() == 0
-            assert db.session.execute(sa.text(
-                "UPDATE complaint_contact SET name_encrypted = 'x'")).rowcount == 0
-        db.session.rollback()
-        with tenant_scope(tenant_id("SCJ")):  # another department: neither the complaint nor who made it
-            assert db.session.execute(sa.text("SELECT count(*) FROM complaint")).scalar() == 0
-            assert db.session.execute(sa.text("SELECT count(*) FROM complaint_contact")).scalar() == 0
-        db.session.rollback()
-        with tenant_scope(tenant_id("SFJ")):
-            assert db.session.execute(sa.text("SELECT count(*) FROM complaint_contact")).scalar() == 1
-        db.session.rollback()
+
+        def reads(code: str) -> tuple[int, int, list[str]]:
+            with tenant_scope(tenant_id(code)):
+                found = (db.session.execute(sa.text("SELECT count(*) FROM complaint")).scalar(),
+                         db.session.execute(sa.text("SELECT count(*) FROM complaint_contact")).scalar(),
+                         db.session.execute(sa.text("SELECT text FROM complaint_forward")).scalars().all())
+                if code != "SFJ":
+                    assert db.session.execute(sa.text("UPDATE complaint SET text = 'x'")).rowcount == 0
+            db.session.rollback()
+            return found
+
+        assert reads("YJJ") == (0, 0, []) and reads("SCJ") == (0, 0, [])
+        assert reads("SFJ") == (1, 1, [])
+        supervisor = user_named("sfj_supervisor")
+        with _bureau():
+            supervision.forward_complaint(made, {"named": "no", "text": FORWARDED}, actor=supervisor)
+            db.session.commit()
+        assert reads("YJJ") == (0, 0, [FORWARDED])  # the forward, never the complaint or who made it
+        assert reads("SCJ") == (0, 0, [])
         db.engine.dispose()
 
 
-def test_the_departments_roles_read_the_copy_on_their_pages_and_never_the_person(app):
+def test_complaints_made_before_the_forward_existed_stay_the_bureaus_and_count_as_they_did(app):
+    """0058: the complaint the department used to share becomes the bureau's alone — the department complained about
+    kept for the bureau's figures, which count as before — and nothing is forwarded by the migration."""
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        _, _, made = _complained(ids)
+        made = _complained(ids)
         db.session.commit()
-    with frozen_at(DURING):
-        for login in ("yjj_leader", "yjj_planner", "yjj_admin", "yjj_inspector"):
-            client = signed_in(app, login)
-            for path in ("/supervision/complaints", f"/supervision/complaints/{made}"):
-                page = client.get(path)
-                text = page.get_data(as_text=True)
-                assert "王经理" not in text and "13912345678" not in text, (login, path)
-        copy = signed_in(app, "yjj_leader").get(f"/supervision/complaints/{made}").get_data(as_text=True)
-        assert COMPLAINT["text"] in copy and 'id="answer"' not in copy
-        bureau = signed_in(app, "sfj_supervisor")
-        shown = bureau.get(f"/supervision/complaints/{made}").get_data(as_text=True)
-        assert "王经理 · 13912345678" in shown and 'id="answer"' in shown
-        assert "答复投诉" in bureau.get("/").get_data(as_text=True)
-        page = f"/supervision/complaints/{made}"
-        answered = post_form(bureau, page, {"answer": "已联系企业并核实，责令整改。"}, token_from=page)
-        assert answered.status_code == 200 and "已联系企业并核实" in answered.get_data(as_text=True)
-        assert "已联系企业并核实" in signed_in(app, "yjj_leader").get(page).get_data(as_text=True)
-
-
-def test_a_business_complains_on_its_codes_page(app):
-    with app.app_context(), frozen_at(DURING):
-        ids = handed_out()
-        token, _, business, _ = codes_of(ids)
-    with frozen_at(DURING):
-        public, page = app.test_client(), f"/public/checks/{token}"
-        assert 'id="complaint-form"' in public.get(page).get_data(as_text=True)
-        refused = post_form(public, f"{page}/complaint", {**COMPLAINT, "contact_phone": "110", "business_code": business},
-                            token_from=page)
-        assert refused.status_code == 422 and "请填写11位手机号码" in refused.get_data(as_text=True)
-        sent = post_form(public, f"{page}/complaint", {**COMPLAINT, "business_code": business}, token_from=page)
-        assert sent.status_code == 302 and "sent=complaint" in sent.headers["Location"]
-        assert 'id="business-complained"' in public.get(sent.headers["Location"]).get_data(as_text=True)
-    with app.app_context(), tenant_scope(tenant_id("SFJ")):
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 1
+        before = _bureau_figures(ids)
+        migrate_to(app, _BEFORE_FORWARDS)
+        owner = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool)
+        with owner.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT set_config('app.all_tenants', 'on', false)"))
+            row = connection.execute(sa.text("SELECT receiver_tenant_id, status FROM complaint WHERE id = :id"),
+                                     {"id": made}).one()
+        owner.dispose()
+        assert tuple(row) == (ids["tenant"], "open")  # as a complaint was kept before the forward
+        migrate_to(app)
+        assert _bureau_figures(ids) == before == (1, 0)
+        assert _department_sees(ids) == ([], (0, 0))
+        with tenant_scope(tenant_id("SFJ")):
+            kept = db.session.get(Complaint, made)
+            assert kept.about_tenant_id == ids["tenant"] and kept.checked_on is None and kept.status == ComplaintStatus.open

@@ -28,7 +28,7 @@ from spotcheck.platform.web.results import (
 )
 from spotcheck.platform.web.rules import pages as rules_pages, public as public_rules, rulebook
 from spotcheck.platform.web.spreadsheets import pages as sheet_pages
-from spotcheck.platform.web.supervision import complaints, pages as supervision_pages, reports
+from spotcheck.platform.web.supervision import complaints, outcomes, pages as supervision_pages, reports
 
 PAGES = (
     auth,
@@ -59,6 +59,7 @@ PAGES = (
     joint_statistics,
     supervision_pages,
     complaints,
+    outcomes,
     teams,
     calendar_pages,
     fields,

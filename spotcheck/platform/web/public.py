@@ -81,6 +81,13 @@ def index():
     return render_template("public/index.html", summaries=summaries)
 
 
+@bp.route("/businesses")
+@public
+def for_businesses():
+    """企业须知: what a business inspected may do with its codes, and who reads what it says."""
+    return render_template("public/businesses.html")
+
+
 @bp.route("/inspectors")
 @public
 def all_inspectors():

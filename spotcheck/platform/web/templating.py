@@ -31,7 +31,7 @@ from spotcheck.tenants.common.vocabulary import (
 )
 from spotcheck.tenants.results import vocabulary as results_vocabulary
 from spotcheck.tenants.results.queries import categories as result_categories, listing as visit_listing
-from spotcheck.tenants.supervision.vocabulary import COMPLAINT_STATUS_LABELS, period_name
+from spotcheck.tenants.supervision.vocabulary import COMPLAINT_STATUS_LABELS, FORWARD_STATUS_LABELS, period_name
 
 
 def exempt_line(campaign) -> str:
@@ -75,6 +75,7 @@ def template_helpers() -> dict:
         "campaign_status_label": domain.campaign_status,
         "recusal_request_status_label": named(results_vocabulary.RECUSAL_REQUEST_STATUS_LABELS),
         "complaint_status_label": named(COMPLAINT_STATUS_LABELS),
+        "forward_status_label": lambda answered: FORWARD_STATUS_LABELS[bool(answered)],
         "participant_status_label": named(domain.PARTICIPANT_STATUS),
         "target_status_label": named(domain.TARGET_STATUS),
         "plan_status_label": named(domain.PLAN_STATUS),

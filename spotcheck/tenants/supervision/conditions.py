@@ -14,7 +14,7 @@ from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Campai
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results.categories import CategoryChoice
 from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit, VisitStatus
-from spotcheck.tenants.supervision.models import Complaint, ComplaintStatus
+from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, ComplaintStatus
 from spotcheck.tenants.supervision.periods import Period
 
 #: A result has been reported (报送): what "checked" counts.
@@ -224,3 +224,29 @@ def complaints_open(period: Period):
 def complaints_answered(period: Period):
     """A complaint made in the period, answered by the bureau by its end."""
     return sa.and_(moment_between(Complaint.created_at, period), _answered_by_end(period))
+
+
+def _forward_answered_by_end(period: Period):
+    return sa.and_(ComplaintForward.answered_at.is_not(None), ComplaintForward.answered_at < end_of(period))
+
+
+def forwards_open(period: Period):
+    """A complaint the bureau forwarded to the department (转办) in the period, not answered by it by its end."""
+    return sa.and_(moment_between(ComplaintForward.forwarded_at, period), sa.not_(_forward_answered_by_end(period)))
+
+
+def forwards_answered(period: Period):
+    """A complaint forwarded to the department in the period, answered by it to the bureau by its end."""
+    return sa.and_(moment_between(ComplaintForward.forwarded_at, period), _forward_answered_by_end(period))
+
+
+def complaints_counted(every_department: bool, period: Period):
+    """What the complaint figures count, and by which department: for the justice bureau (``every_department``)
+    its complaints, by the department complained about; for a department, only the complaints the bureau
+    forwarded to it (转办) — before that, it knows of none. (model, department column, figure → condition)."""
+    if every_department:
+        return Complaint, Complaint.about_tenant_id, {"complaints_open": complaints_open(period),
+                                                      "complaints_answered": complaints_answered(period)}
+    return ComplaintForward, ComplaintForward.receiver_tenant_id, {"complaints_open": forwards_open(period),
+                                                                   "complaints_answered": forwards_answered(period)}
+

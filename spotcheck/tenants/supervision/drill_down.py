@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import as_utc, local
 from spotcheck.core.database import db
+from spotcheck.core.scoping import current_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.campaigns.policy import is_public
@@ -27,13 +28,14 @@ from spotcheck.tenants.results.models import FollowUp, InspectionCode, Visit
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.figures import compute, created_on, filing
-from spotcheck.tenants.supervision.models import Complaint
+from spotcheck.tenants.supervision.models import Complaint, ComplaintForward
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.vocabulary import (
     COMPLAINT_STATUS_LABELS,
     COMPLETE,
     DRILL_COLUMNS,
     FILING_STATUS,
+    FORWARD_STATUS_LABELS,
     YES_NO,
 )
 
@@ -109,7 +111,7 @@ def _code_rows(condition, limit: int) -> Rows:
 
 
 def _complaint_rows(condition, limit: int) -> Rows:
-    """The complaints of ``condition`` as the department's copy holds them (never who complained)."""
+    """The bureau's complaints of ``condition`` (never who complained: that is on the complaint's own page)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(condition)) or 0
     found = list(db.session.scalars(sa.select(Complaint).where(condition).order_by(Complaint.created_at).limit(limit)))
     return Rows(DRILL_COLUMNS["complaints"],
@@ -117,12 +119,23 @@ def _complaint_rows(condition, limit: int) -> Rows:
                   _moment(c.answered_at)] for c in found], total, [("complaint", c.id) for c in found])
 
 
+def _forward_rows(condition, limit: int) -> Rows:
+    """A department's complaints of ``condition``: those the bureau forwarded to it, as forwarded."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintForward).where(condition)) or 0
+    found = list(db.session.scalars(sa.select(ComplaintForward).where(condition)
+                                    .order_by(ComplaintForward.forwarded_at).limit(limit)))
+    return Rows(DRILL_COLUMNS["complaint_forwards"],
+                [[_moment(f.forwarded_at), f.campaign_code, f.entity_name or "（未附企业名称）", f.text,
+                  str(FORWARD_STATUS_LABELS[f.answered_at is not None]), _moment(f.answered_at)] for f in found],
+                total, [("complaint_forward", f.id) for f in found])
+
+
 #: The figures of 扫码入企 and of the business's voice, by the condition of the rows they count.
 BUSINESS_ROWS = {"codes_issued": (when.codes_issued, _code_rows), "scan_rate": (when.codes_issued, _code_rows),
                  "entry_rate": (when.coded_results, _code_rows), "evaluations": (when.evaluated, _code_rows),
-                 "satisfaction": (when.evaluated, _code_rows),
-                 "complaints_open": (when.complaints_open, _complaint_rows),
-                 "complaints_answered": (when.complaints_answered, _complaint_rows)}
+                 "satisfaction": (when.evaluated, _code_rows)}
+#: The complaints' figures: the bureau's complaints, or a department's forwards (:func:`.conditions.complaints_counted`).
+COMPLAINT_FIGURES = ("complaints_open", "complaints_answered")
 
 
 def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
@@ -130,8 +143,11 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
     mine = lambda model: model.tenant_id == tenant_id  # noqa: E731
     if key in BUSINESS_ROWS:
         counted, rows_for = BUSINESS_ROWS[key]
-        owner = Complaint.receiver_tenant_id if rows_for is _complaint_rows else Visit.tenant_id
-        return rows_for(sa.and_(owner == tenant_id, counted(period)), limit)
+        return rows_for(sa.and_(Visit.tenant_id == tenant_id, counted(period)), limit)
+    if key in COMPLAINT_FIGURES:
+        every = current_scope().all_tenants
+        _model, department, conditions = when.complaints_counted(every, period)
+        return (_complaint_rows if every else _forward_rows)(sa.and_(department == tenant_id, conditions[key]), limit)
     if key in ("checked", "problems", "named_checked", "publish_due", "published_on_time", "on_time_rate",
                "published_late", "reports_overdue", "provisional"):
         condition = {"checked": when.checked(period), "problems": when.problems(period),

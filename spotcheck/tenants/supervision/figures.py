@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
+from spotcheck.core.scoping import current_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.common.vocabulary import reference
@@ -34,7 +35,6 @@ from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResul
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import conditions as when
-from spotcheck.tenants.supervision.models import Complaint
 from spotcheck.tenants.supervision.periods import Period
 
 
@@ -294,7 +294,7 @@ def _item_counts(end: datetime) -> dict[int, dict[str, int]]:
 def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[str, int]]:
     """The figures of 扫码入企 and of the business's voice (those ``want`` asks for): those of the codes
     in one pass over the codes joined to their visits; the complaints by the department complained
-    about (the bureau's rows, each shared with that department)."""
+    about, as the reader may know of them (:func:`.conditions.complaints_counted`)."""
     codes = _only(want, {
         "codes_issued": when.codes_issued(period), "codes_scanned": when.codes_scanned(period),
         "coded_results": when.coded_results(period), "entered_before_result": when.entered_before_result(period),
@@ -308,12 +308,12 @@ def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dic
                  .where(sa.or_(*{**codes, "evaluations": evaluated}.values())).group_by(Visit.tenant_id))
         found = {tenant_id: {**dict(zip(codes, counts)), "satisfaction_total": int(summed)}
                  for tenant_id, *counts, summed in db.session.execute(query)}
-    complaints = _only(want, {"complaints_open": when.complaints_open(period),
-                              "complaints_answered": when.complaints_answered(period)})
+    model, department, counted = when.complaints_counted(current_scope().all_tenants, period)
+    complaints = _only(want, counted)
     if complaints:
         for tenant_id, *counts in db.session.execute(
-                sa.select(Complaint.receiver_tenant_id, *[sa.func.count().filter(c) for c in complaints.values()])
-                .where(sa.or_(*complaints.values())).group_by(Complaint.receiver_tenant_id)):
+                sa.select(department, *[sa.func.count().filter(c) for c in complaints.values()])
+                .select_from(model).where(sa.or_(*complaints.values())).group_by(department)):
             if tenant_id is not None:
                 found.setdefault(tenant_id, {}).update(zip(complaints, counts))
     return found

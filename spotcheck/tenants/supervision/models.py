@@ -3,7 +3,7 @@ criticism (通报) and the businesses' complaints about inspections (投诉). (T
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -65,26 +65,60 @@ class Criticism(TenantOwned, Model):
 
 
 class ComplaintStatus(str, enum.Enum):
-    open = "open"  # 待答复
-    answered = "answered"  # 已答复
+    open = "open"  # 待处理: received, neither forwarded nor answered
+    forwarded = "forwarded"  # 已转办: forwarded to the department complained about, not answered yet
+    answered = "answered"  # 已答复: the bureau replied to the business
 
 
-class Complaint(SharedWithReceiver, Model):
+class Complaint(TenantOwned, Model):
     """A business's complaint about an inspection (投诉), made on its code's page with its 企业核验码: the
-    justice bureau's row, whose copy the inspecting department reads (``receiver_tenant_id``) — the
-    text, the inspection and the bureau's answer, never who complained (:class:`ComplaintContact`)."""
+    justice bureau's row alone. The department complained about (``about_tenant_id``, kept for the bureau's
+    figures per department) reads nothing of it: what it reads is the bureau's forward (:class:`ComplaintForward`,
+    转办), if the bureau makes one. Who complained is :class:`ComplaintContact`."""
 
     __tablename__ = "complaint"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The department complained about: the bureau's to count by, never a receiver of the row.
+    about_tenant_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id"), index=True)
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), index=True)
     department_name: Mapped[str] = mapped_column(sa.String(100))
     entity_name: Mapped[str] = mapped_column(sa.String(200))
     campaign_code: Mapped[str] = mapped_column(sa.String(64), default="")
+    #: The day of the check complained about (检查日期), when it was recorded.
+    checked_on: Mapped[date | None] = mapped_column(sa.Date)
     text: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     status: Mapped[ComplaintStatus] = mapped_column(
         sa.Enum(ComplaintStatus, name="complaint_status", native_enum=False, length=16), default=ComplaintStatus.open)
+    #: The bureau's reply to the business (答复), which the business reads with its code.
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+    answered_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class ComplaintForward(SharedWithReceiver, Model):
+    """The justice bureau's forward of a complaint to the department complained about (转办): the bureau's row,
+    shared with that department (``receiver_tenant_id``), which reads the text as the bureau forwarded it and
+    answers the bureau here. Forwarded without the business's name (``named`` false), it holds no visit, campaign
+    code, business name or check date; the original complaint stays the bureau's."""
+
+    __tablename__ = "complaint_forward"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(sa.ForeignKey("complaint.id"), unique=True)
+    named: Mapped[bool] = mapped_column(default=False)
+    department_name: Mapped[str] = mapped_column(sa.String(100))
+    #: What the bureau forwards: the complaint's text, as it may have edited it.
+    text: Mapped[str] = mapped_column(sa.Text)
+    #: Of a named forward only (empty or None otherwise).
+    visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit.id"))
+    entity_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    campaign_code: Mapped[str] = mapped_column(sa.String(64), default="")
+    checked_on: Mapped[date | None] = mapped_column(sa.Date)
+    forwarded_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    forwarded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    #: The department's answer to the bureau (部门答复).
     answer: Mapped[str] = mapped_column(sa.Text, default="")
     answered_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -128,8 +128,24 @@ REPORT_ACTIONS = Actions(
 )
 
 
-#: A business's complaint (投诉): the bureau answers it, once.
+#: A business's complaint (投诉), the bureau's alone: it forwards it to the department complained about (转办), once,
+#: and replies to the business (答复), once — with the department's answer or without waiting for it.
 COMPLAINT_ACTIONS = Actions(
-    Action("answer", Permission.SUPERVISION_MANAGE, lambda c: c.status == ComplaintStatus.open,
+    Action("forward", Permission.SUPERVISION_MANAGE, lambda c: c.status == ComplaintStatus.open,
+           _l("This complaint is already forwarded or answered.")),
+    Action("answer", Permission.SUPERVISION_MANAGE, lambda c: c.status != ComplaintStatus.answered,
            _l("This complaint is already answered.")),
+)
+
+
+def _receiver(forward, actor: Actor) -> bool:
+    """The department the complaint was forwarded to."""
+    return getattr(actor, "tenant_id", None) == forward.receiver_tenant_id
+
+
+#: A complaint the bureau forwarded (转办): the department it was forwarded to answers the bureau, once.
+FORWARD_ACTIONS = Actions(
+    Action("answer", Permission.COMPLAINTS_ANSWER, lambda f: f.answered_at is None,
+           _l("This forwarded complaint is already answered."),
+           who=_receiver, who_refusal=_l("Only the department the complaint was forwarded to answers it.")),
 )

@@ -99,8 +99,10 @@ FIGURES: tuple[Figure, ...] = (
     Figure("satisfaction", "平均满意度", "分", "统计期内企业评价的满意度平均值（5 非常满意、4 满意、3 基本满意、2 不满意、"
            "1 非常不满意），保留两位小数；没有评价时不计。", "business"),
     Figure("complaints_open", "投诉待答复", "件", "统计期内企业就本部门的检查向司法局提出、统计期结束时（当前统计期为现在）司法局尚未答复的投诉件数。"
-           "投诉人及其联系方式只有司法局可见。", "business"),
-    Figure("complaints_answered", "投诉已答复", "件", "统计期内企业就本部门的检查向司法局提出、统计期结束前司法局已答复的投诉件数。",
+           "投诉及投诉人只有司法局可见；部门查看本部门数据时，只计司法局转办本部门的投诉（按转办时间），"
+           "本数为本部门尚未答复司法局的件数。", "business"),
+    Figure("complaints_answered", "投诉已答复", "件", "统计期内企业就本部门的检查向司法局提出、统计期结束前司法局已答复的投诉件数。部门查看本部门数据时，"
+           "为司法局转办本部门、本部门已答复司法局的件数。",
            "business"),
 )
 BY_KEY = {figure.key: figure for figure in FIGURES}
@@ -241,6 +243,8 @@ DRILL_COLUMNS = {
     "joint": ["编号", "名称", "参与部门", "实际检查户次", "各部门抽查户次合计", "分别抽查预计户次", "减少检查户次"],
     "codes": ["抽查任务", "检查对象", "检查日期", "状态", "发码时间", "扫码核验次数", "入企登记", "结果首次报送", "企业评价"],
     "complaints": ["投诉时间", "抽查任务", "检查对象", "投诉内容", "状态", "答复时间"],
+    # a department's: the complaints the bureau forwarded to it, as forwarded (anonymous ones name nothing)
+    "complaint_forwards": ["转办时间", "抽查任务", "检查对象", "转办内容", "状态", "答复司法局时间"],
 }
 
 
@@ -248,5 +252,9 @@ DRILL_COLUMNS = {
 TABLE_TASK, TABLE_JOB = "spotcheck.supervision.table", "supervision.table"
 
 
-#: A complaint's state (投诉), as the bureau and the department read it.
-COMPLAINT_STATUS_LABELS = {"open": _l("Waiting for the bureau's answer"), "answered": _l("Answered by the bureau")}
+#: A complaint's state (投诉), as the bureau reads it.
+COMPLAINT_STATUS_LABELS = {"open": _l("Received: to forward or answer"),
+                           "forwarded": _l("Forwarded to the department"),
+                           "answered": _l("Answered by the bureau")}
+#: A forwarded complaint's state (转办), as the department it was forwarded to reads it.
+FORWARD_STATUS_LABELS = {False: _l("Waiting for our answer"), True: _l("Answered to the justice bureau")}

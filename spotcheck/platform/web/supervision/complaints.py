@@ -1,14 +1,17 @@
-"""Complaints (投诉): a business complains to the justice bureau on its inspection code's page, with
-its 企业核验码; the bureau reads who complained and answers; the department complained about reads its
-copy — the text and the answer, never who complained."""
+"""Complaints (投诉): a business complains to the justice bureau on its inspection code's page, with the 企业核验码
+of its notice; the bureau reads who complained, forwards the complaint to the department complained about (转办)
+with or without the business's name, or not at all, and replies to the business. The department sees a complaint
+only once forwarded, as forwarded, and answers the bureau."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from spotcheck.platform.permissions import Permission, acting_user as _user, public, requires
-from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt
+from spotcheck.platform.web.forms import REFUSALS, EmptyForm, attempt
 from spotcheck.platform.web.results.checks import business_step, limited
-from spotcheck.tenants.supervision import commands as supervision, queries
+from spotcheck.tenants.supervision import commands as supervision
+from spotcheck.tenants.supervision.queries import complaints as queries
 
 bp = Blueprint("complaints", __name__)
 
@@ -23,22 +26,67 @@ def complain(token):
 
 
 @bp.route("/supervision/complaints")
-@requires(Permission.SUPERVISION_VIEW)
+@requires(Permission.SUPERVISION_READ_ALL)
 def index():
-    """The bureau's complaints, or a department's copies of those about its inspections."""
+    """The bureau's complaints: to forward or answer first."""
     return render_template("supervision/complaints.html", complaints=queries.complaints(reader=_user()))
 
 
+def _complaint_page(complaint_id: int, *, errors=None, values=None, form: str = "", status: int = 200):
+    handled = queries.complaint(complaint_id, reader=_user())
+    return render_template("supervision/complaint.html", handled=handled, complaint=handled.complaint,
+                           form=EmptyForm(), errors=errors or {}, values=values or {}, which=form), status
+
+
 @bp.route("/supervision/complaints/<int:complaint_id>", methods=["GET", "POST"])
-@requires(Permission.SUPERVISION_VIEW)
+@requires(Permission.SUPERVISION_READ_ALL)
 def detail(complaint_id):
-    """One complaint; the bureau answers it here."""
-    errors, values = {}, {}
+    """One complaint: who made it, the forward and the department's answer; the bureau replies to the business here."""
     if request.method == "POST" and EmptyForm().validate_on_submit():
         values = {"answer": request.form.get("answer", "")}
-        outcome = attempt(supervision.answer_complaint, complaint_id, values, actor=_user(), refusals=BAD_INPUT)
-        outcome.report(done=None)
-        errors = outcome.errors
-    complaint, contact, actions = queries.complaint(complaint_id, reader=_user())
-    return render_template("supervision/complaint.html", complaint=complaint, contact=contact, actions=actions,
-                           form=EmptyForm(), errors=errors, values=values), 422 if errors else 200
+        outcome = attempt(supervision.answer_complaint, complaint_id, values, actor=_user(), refusals=REFUSALS)
+        outcome.report(_("The answer is sent: the business reads it with its code."))
+        if outcome.ok:
+            return redirect(url_for("complaints.detail", complaint_id=complaint_id))
+        return _complaint_page(complaint_id, errors=outcome.errors, values=values, form="answer",
+                               status=422 if outcome.errors else 409)
+    return _complaint_page(complaint_id)
+
+
+@bp.route("/supervision/complaints/<int:complaint_id>/forward", methods=["POST"])
+@requires(Permission.SUPERVISION_MANAGE)
+def forward(complaint_id):
+    """转办: to the department complained about, with or without the business's name."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("complaints.detail", complaint_id=complaint_id))
+    values = {key: request.form.get(key, "") for key in ("named", "text")}
+    outcome = attempt(supervision.forward_complaint, complaint_id, values, actor=_user(), refusals=REFUSALS)
+    outcome.report(_("The complaint is forwarded: the department reads it and answers the bureau."))
+    if outcome.ok:
+        return redirect(url_for("complaints.detail", complaint_id=complaint_id))
+    return _complaint_page(complaint_id, errors=outcome.errors, values=values, form="forward",
+                           status=422 if outcome.errors else 409)
+
+
+@bp.route("/complaints/forwarded")
+@requires(Permission.COMPLAINTS_ANSWER)
+def forwarded():
+    """The complaints the bureau forwarded to the reader's department."""
+    return render_template("supervision/forwarded.html", forwards=queries.forwarded(reader=_user()))
+
+
+@bp.route("/complaints/forwarded/<int:forward_id>", methods=["GET", "POST"])
+@requires(Permission.COMPLAINTS_ANSWER)
+def forwarded_detail(forward_id):
+    """One forwarded complaint; the department answers the bureau here."""
+    errors, values, status = {}, {}, 200
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        values = {"answer": request.form.get("answer", "")}
+        outcome = attempt(supervision.answer_forwarded, forward_id, values, actor=_user(), refusals=REFUSALS)
+        outcome.report(_("The answer is sent to the justice bureau."))
+        if outcome.ok:
+            return redirect(url_for("complaints.forwarded_detail", forward_id=forward_id))
+        errors, status = outcome.errors, 422 if outcome.errors else 409
+    found, actions = queries.forward(forward_id, reader=_user())
+    return render_template("supervision/forward.html", forward=found, actions=actions, form=EmptyForm(),
+                           errors=errors, values=values), status

@@ -108,8 +108,10 @@ def _row_link(ref: tuple | None, tenant_id: int | None) -> str | None:
         if own:
             return url_for("plan_pages.detail", plan_id=key[0])
         return url_for("plan_pages.review_archive") if has_permission(_user(), Permission.PLANS_REVIEW) else None
-    if kind == "complaint":  # the bureau's row, or the department's copy of it
+    if kind == "complaint":  # the bureau's own row
         return url_for("complaints.detail", complaint_id=key[0])
+    if kind == "complaint_forward":  # what the bureau forwarded to the department
+        return url_for("complaints.forwarded_detail", forward_id=key[0]) if own else None
     if kind == "entry":  # the directory is the department's own: nothing of it is public
         return url_for("directory_pages.entry", entry_id=key[0]) if own else None
     if tenant_id is None:

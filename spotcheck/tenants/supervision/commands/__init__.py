@@ -3,9 +3,14 @@ criticism (:mod:`.criticism`), businesses' complaints (:mod:`.complaints`), the 
 from __future__ import annotations
 
 from spotcheck.tenants.supervision.commands.assessment import configure
-from spotcheck.tenants.supervision.commands.complaints import answer_complaint, complain
+from spotcheck.tenants.supervision.commands.complaints import (
+    answer_complaint,
+    answer_forwarded,
+    complain,
+    forward_complaint,
+)
 from spotcheck.tenants.supervision.commands.criticism import approve, draft, send_back, update, withdraw
 from spotcheck.tenants.supervision.commands.submissions import fill_cells, prepare, submit
 from spotcheck.tenants.supervision.commands.tables import request_table
 
-__all__ = ["answer_complaint", "approve", "complain", "configure", "draft", "fill_cells", "prepare", "request_table", "send_back", "submit", "update", "withdraw"]
+__all__ = ["answer_complaint", "answer_forwarded", "approve", "complain", "configure", "draft", "fill_cells", "forward_complaint", "prepare", "request_table", "send_back", "submit", "update", "withdraw"]

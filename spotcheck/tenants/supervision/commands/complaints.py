@@ -1,7 +1,9 @@
-"""A business's complaint about an inspection (投诉), made with its 企业核验码 on its code's page, and the
-justice bureau's answer. The complaint is the bureau's row; the department complained about reads a
-copy — the text and the answer — as a transfer's receiver does (:class:`~spotcheck.core.scoping.SharedWithReceiver`);
-who complained and how to reach them is a row of the bureau's alone, encrypted (personal data)."""
+"""A business's complaint about an inspection (投诉), made with its 企业核验码 on its code's page, as the justice
+bureau handles it: the complaint is the bureau's row alone, and who complained and how to reach them a row of the
+bureau's, encrypted (personal data). The department complained about sees nothing of it until the bureau forwards it
+(转办, :func:`forward_complaint`), with or without the business's name; the department answers the bureau
+(:func:`answer_forwarded`), and the bureau replies to the business (:func:`answer_complaint`), which reads the reply
+with its code (:mod:`spotcheck.tenants.supervision.queries.outcomes`)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -21,8 +23,8 @@ from spotcheck.tenants.accounts.vocabulary import MOBILE, TenantKind
 from spotcheck.tenants.results.codes import BUSINESS
 from spotcheck.tenants.results.commands.business import with_business_code
 from spotcheck.tenants.rules.rulebook import rules_for
-from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, ComplaintStatus
-from spotcheck.tenants.supervision.policy import COMPLAINT_ACTIONS
+from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, ComplaintForward, ComplaintStatus
+from spotcheck.tenants.supervision.policy import COMPLAINT_ACTIONS, FORWARD_ACTIONS
 
 #: The longest complaint and answer, and contact name (characters).
 TEXT_LENGTH, NAME_LENGTH = 2000, 50
@@ -56,14 +58,14 @@ def complain(token: str, data: dict, *, actor: Actor | None = None) -> Complaint
             errors["contact_phone"] = [_l("Give a mobile number of 11 digits (the bureau calls back).")]
         if errors:
             raise ValidationFailed(errors)
-        copy = {"visit_id": visit.id, "department_name": visit.campaign.tenant.name,
-                "entity_name": visit.entity.name, "campaign_code": visit.campaign.code or ""}
+        copy = {"visit_id": visit.id, "department_name": visit.campaign.tenant.name, "entity_name": visit.entity.name,
+                "campaign_code": visit.campaign.code or "", "checked_on": visit.checked_on}
     bureau = db.session.scalar(sa.select(Tenant).where(Tenant.kind == TenantKind.supervisor, Tenant.active.is_(True)))
     if bureau is None:
         raise Conflict(_l("%(rule)sthe justice bureau takes complaints about inspections, and none is on this platform "
                           "yet.", rule=rules_for(tenant_id).under("enforcement_supervisor")))
     with tenant_scope(bureau.id):
-        complaint = Complaint(receiver_tenant_id=tenant_id, text=text, **copy)
+        complaint = Complaint(about_tenant_id=tenant_id, text=text, **copy)
         db.session.add(complaint)
         db.session.flush()
         db.session.add(ComplaintContact(complaint_id=complaint.id, name_encrypted=personal_data.encrypt(name),
@@ -74,17 +76,63 @@ def complain(token: str, data: dict, *, actor: Actor | None = None) -> Complaint
     return complaint
 
 
-@command(Permission.SUPERVISION_MANAGE)
-def answer_complaint(complaint_id: int, data: dict, *, actor: Actor) -> Complaint:
-    """The justice bureau answers a complaint (答复), once; the business reads it on the code's page and
-    the department in its copy."""
-    complaint = get_row(Complaint, complaint_id, _l("No such complaint."), for_update=True)
-    COMPLAINT_ACTIONS.require(complaint, actor, "answer")
+def _written(data, name: str, missing) -> str:
     errors: dict[str, list] = {}
-    answer = _text(data if isinstance(data, dict) else {}, "answer", errors,
-                   _l("Write the answer (5 to %(n)d characters).", n=TEXT_LENGTH))
+    text = _text(data if isinstance(data, dict) else {}, name, errors, missing)
     if errors:
         raise ValidationFailed(errors)
+    return text
+
+
+@command(Permission.SUPERVISION_MANAGE)
+def forward_complaint(complaint_id: int, data: dict, *, actor: Actor) -> ComplaintForward:
+    """转办: the justice bureau forwards a complaint to the department complained about, once — with the business's
+    name (``data["named"]`` "yes": the business, the campaign's number and the day of the check) or without it
+    ("no": none of them, nor the visit), and the text it forwards (``data["text"]``: the complaint's, as the bureau
+    may have edited it; the original stays the bureau's)."""
+    complaint = get_row(Complaint, complaint_id, _l("No such complaint."), for_update=True)
+    COMPLAINT_ACTIONS.require(complaint, actor, "forward")
+    data = data if isinstance(data, dict) else {}
+    errors: dict[str, list] = {}
+    named = {"yes": True, "no": False}.get(str(data.get("named") or ""))
+    if named is None:
+        errors["named"] = [_l("Choose whether the department reads the business's name.")]
+    text = _text(data, "text", errors, _l("Write what the department reads (5 to %(n)d characters).", n=TEXT_LENGTH))
+    if errors:
+        raise ValidationFailed(errors)
+    shown = dict(visit_id=complaint.visit_id, entity_name=complaint.entity_name, campaign_code=complaint.campaign_code,
+                 checked_on=complaint.checked_on) if named else {}
+    forward = ComplaintForward(complaint_id=complaint.id, receiver_tenant_id=complaint.about_tenant_id, named=bool(named),
+                               department_name=complaint.department_name, text=text,
+                               forwarded_by_name=actor.display_name, forwarded_at=now(), **shown)
+    db.session.add(forward)
+    complaint.status = ComplaintStatus.forwarded
+    db.session.flush()
+    audit.record("complaint.forwarded", "complaint", complaint.id, actor=actor,
+                 details={"department": complaint.department_name, "with_name": bool(named),
+                          "edited": text != complaint.text})
+    return forward
+
+
+@command(Permission.COMPLAINTS_ANSWER)
+def answer_forwarded(forward_id: int, data: dict, *, actor: Actor) -> ComplaintForward:
+    """The department a complaint was forwarded to answers the justice bureau (部门答复), once: what it found and
+    did. The bureau reads it beside the complaint and replies to the business."""
+    forward = get_row(ComplaintForward, forward_id, _l("No such complaint."), for_update=True)
+    FORWARD_ACTIONS.require(forward, actor, "answer")
+    answer = _written(data, "answer", _l("Write the answer to the justice bureau (5 to %(n)d characters).", n=TEXT_LENGTH))
+    forward.answer, forward.answered_by_name, forward.answered_at = answer, actor.display_name, now()
+    audit.record("complaint.forward_answered", "complaint_forward", forward.id, actor=actor)
+    return forward
+
+
+@command(Permission.SUPERVISION_MANAGE)
+def answer_complaint(complaint_id: int, data: dict, *, actor: Actor) -> Complaint:
+    """The justice bureau replies to the business (答复), once — after the department's answer to a forward, or
+    without forwarding; the business reads the reply on its code's page with its 企业核验码."""
+    complaint = get_row(Complaint, complaint_id, _l("No such complaint."), for_update=True)
+    COMPLAINT_ACTIONS.require(complaint, actor, "answer")
+    answer = _written(data, "answer", _l("Write the answer (5 to %(n)d characters).", n=TEXT_LENGTH))
     complaint.status, complaint.answer = ComplaintStatus.answered, answer
     complaint.answered_by_name, complaint.answered_at = actor.display_name, now()
     audit.record("complaint.answered", "complaint", complaint.id, actor=actor, details={"entity": complaint.entity_name})

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import jobs, personal_data, storage
+from spotcheck.core import jobs, storage
 from spotcheck.core.actor import Actor
-from spotcheck.core.database import db, get_row
+from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission, has_permission
@@ -39,10 +39,9 @@ from spotcheck.tenants.supervision import (
     tables,
 )
 from spotcheck.tenants.supervision.duties import Due, created_on, find as find_due  # noqa: F401 (read as they are)
-from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, ComplaintStatus, Criticism
+from spotcheck.tenants.supervision.models import Criticism
 from spotcheck.tenants.supervision.periods import Period, parse as parse_period
 from spotcheck.tenants.supervision.policy import (
-    COMPLAINT_ACTIONS,
     CRITICISM_ACTIONS,
     REPORT_ACTIONS,
     across,
@@ -50,7 +49,7 @@ from spotcheck.tenants.supervision.policy import (
     sees_every_department,
     visible_departments,
 )
-from spotcheck.tenants.supervision.queries import upkeep
+from spotcheck.tenants.supervision.queries import complaints, upkeep
 from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission
 from spotcheck.tenants.supervision.vocabulary import TABLE_JOB
 
@@ -334,7 +333,7 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     bureau's leader, the drafted notices of criticism (通报, kind ``criticism``) to approve; and for a
     department's administrator, the 一单两库一细则 still missing where the rules ask them (``basics``)."""
     found = _criticisms_to_approve(reader) if has_permission(reader, Permission.SUPERVISION_VIEW) else []
-    found += open_complaints_tasks(reader) if has_permission(reader, Permission.SUPERVISION_MANAGE) else []
+    found += complaints.tasks(reader)
     found += _basics_task(reader) + upkeep.stale_directory_task(reader)
     if not has_permission(reader, Permission.REPORTS_PREPARE) or getattr(reader, "tenant", None) is None:
         return found[:limit]
@@ -368,28 +367,3 @@ def table_file(job_id: int, reader: Actor) -> tuple[bytes, str]:
     if job.kind != TABLE_JOB or not result.get("storage_key") or not storage.exists(result["storage_key"]):
         raise NotFound(_l("No such table."))
     return storage.read(result["storage_key"]), result["file_name"]
-
-
-@query(Permission.SUPERVISION_VIEW)
-def complaints(*, reader: Actor) -> list[tuple[Complaint, frozenset[str]]]:
-    """The complaints (投诉) ``reader`` sees, open first: the bureau's own, or a department's copies."""
-    rows = db.session.scalars(sa.select(Complaint).order_by(Complaint.status, Complaint.id.desc()).limit(500))
-    return [(complaint, COMPLAINT_ACTIONS.allowed(complaint, reader)) for complaint in rows]
-
-
-@query(Permission.SUPERVISION_VIEW)
-def complaint(complaint_id: int, *, reader: Actor) -> tuple[Complaint, dict | None, frozenset[str]]:
-    """One complaint; who complained only for the bureau (``None`` for a department's copy); the actions."""
-    found = get_row(Complaint, complaint_id, _l("No such complaint."))
-    contact = None if not has_permission(reader, Permission.SUPERVISION_MANAGE) or found.receiver_tenant_id == found.tenant_id \
-        else db.session.scalar(sa.select(ComplaintContact).where(ComplaintContact.complaint_id == found.id))
-    shown = None if contact is None else {"name": personal_data.decrypt(contact.name_encrypted),
-                                          "phone": personal_data.decrypt(contact.phone_encrypted)}
-    return found, shown, COMPLAINT_ACTIONS.allowed(found, reader)
-
-
-def open_complaints_tasks(reader: Actor) -> list[Task]:
-    """The bureau's complaints to answer (投诉待答复), for its home."""
-    rows = db.session.scalars(sa.select(Complaint).where(Complaint.status == ComplaintStatus.open, Complaint.tenant_id
-                                                         == getattr(reader, "tenant_id", None)).limit(20))
-    return [Task("complaint", row, COMPLAINT_ACTIONS.allowed(row, reader) & {"answer"}) for row in rows]
