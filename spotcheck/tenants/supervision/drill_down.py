@@ -24,10 +24,11 @@ from spotcheck.tenants.joint.statistics import campaign_figures
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import FollowUp, InspectionCode, Visit
+from spotcheck.tenants.results.vocabulary import SATISFACTION_LABELS
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.figures import compute, created_on, filing
-from spotcheck.tenants.supervision.models import Complaint
+from spotcheck.tenants.supervision.models import Complaint, Evaluation
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.vocabulary import (
     COMPLAINT_STATUS_LABELS,
@@ -90,7 +91,8 @@ def _moment(value: datetime | None) -> str:
 
 def _code_rows(condition, limit: int) -> Rows:
     """The visits with a code of ``condition`` (扫码入企): when the code was issued, how often it was
-    scanned, when the 入企 was recorded (补录 marked), the result first reported and the evaluation."""
+    scanned, when the 入企 was recorded (补录 marked) and the result first reported (the evaluations are the
+    bureau's rows: :func:`_evaluation_rows`)."""
     joined = (lambda query: query.select_from(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
               .join(Campaign, Campaign.id == Visit.campaign_id).where(condition))
     total = db.session.scalar(joined(sa.select(sa.func.count()))) or 0
@@ -101,11 +103,27 @@ def _code_rows(condition, limit: int) -> Rows:
     rows, refs = [], []
     for code, entity, checked, state, found, submitted, visit_id, campaign_id, on_portal, published in db.session.execute(query):
         entered = "未登记" if found.arrived_at is None else _moment(found.arrived_at) + ("（补录）" if found.late_at else "")
-        evaluation = f"{found.satisfaction}分" if found.evaluated_at is not None else ""
         rows.append([code, entity, checked or "", VISIT_STATUS[state.value], _moment(found.issued_at), found.scans,
-                     entered, _moment(submitted), evaluation])
+                     entered, _moment(submitted)])
         refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
     return Rows(DRILL_COLUMNS["codes"], rows, total, refs)
+
+
+def _evaluation_rows(condition, limit: int) -> Rows:
+    """The businesses' evaluations of ``condition``, one by one (the justice bureau's rows: a department's own
+    scope shows none of them)."""
+    joined = (lambda query: query.select_from(Evaluation).join(Visit, Visit.id == Evaluation.visit_id)
+              .join(Campaign, Campaign.id == Visit.campaign_id).where(condition))
+    total = db.session.scalar(joined(sa.select(sa.func.count()))) or 0
+    query = joined(sa.select(Evaluation, Campaign.code, Entity.name, Visit.id, Visit.campaign_id,
+                             sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at)
+                   ).join(Entity, Entity.id == Visit.entity_id).order_by(Evaluation.evaluated_at, Evaluation.id).limit(limit)
+    rows, refs = [], []
+    for found, code, entity, visit_id, campaign_id, on_portal, published in db.session.execute(query):
+        rows.append([_moment(found.evaluated_at), code, entity, f"{found.satisfaction}分（{SATISFACTION_LABELS[found.satisfaction]}）",
+                     found.text])
+        refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
+    return Rows(DRILL_COLUMNS["evaluations"], rows, total, refs)
 
 
 def _complaint_rows(condition, limit: int) -> Rows:
@@ -119,8 +137,8 @@ def _complaint_rows(condition, limit: int) -> Rows:
 
 #: The figures of 扫码入企 and of the business's voice, by the condition of the rows they count.
 BUSINESS_ROWS = {"codes_issued": (when.codes_issued, _code_rows), "scan_rate": (when.codes_issued, _code_rows),
-                 "entry_rate": (when.coded_results, _code_rows), "evaluations": (when.evaluated, _code_rows),
-                 "satisfaction": (when.evaluated, _code_rows),
+                 "entry_rate": (when.coded_results, _code_rows), "evaluations": (when.evaluated, _evaluation_rows),
+                 "satisfaction": (when.evaluated, _evaluation_rows),
                  "complaints_open": (when.complaints_open, _complaint_rows),
                  "complaints_answered": (when.complaints_answered, _complaint_rows)}
 
@@ -130,7 +148,8 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
     mine = lambda model: model.tenant_id == tenant_id  # noqa: E731
     if key in BUSINESS_ROWS:
         counted, rows_for = BUSINESS_ROWS[key]
-        owner = Complaint.receiver_tenant_id if rows_for is _complaint_rows else Visit.tenant_id
+        owner = {_complaint_rows: Complaint.receiver_tenant_id, _evaluation_rows: Evaluation.about_tenant_id}.get(
+            rows_for, Visit.tenant_id)
         return rows_for(sa.and_(owner == tenant_id, counted(period)), limit)
     if key in ("checked", "problems", "named_checked", "publish_due", "published_on_time", "on_time_rate",
                "published_late", "reports_overdue", "provisional"):

@@ -34,7 +34,7 @@ from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResul
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import conditions as when
-from spotcheck.tenants.supervision.models import Complaint
+from spotcheck.tenants.supervision.models import Complaint, Evaluation
 from spotcheck.tenants.supervision.periods import Period
 
 
@@ -293,21 +293,23 @@ def _item_counts(end: datetime) -> dict[int, dict[str, int]]:
 
 def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[str, int]]:
     """The figures of 扫码入企 and of the business's voice (those ``want`` asks for): those of the codes
-    in one pass over the codes joined to their visits; the complaints by the department complained
-    about (the bureau's rows, each shared with that department)."""
+    in one pass over the codes joined to their visits; the evaluations and the complaints by the department
+    they are about (the bureau's rows: every department's in the bureau's reading; of the evaluations, none in a
+    department's own scope)."""
     codes = _only(want, {
         "codes_issued": when.codes_issued(period), "codes_scanned": when.codes_scanned(period),
-        "coded_results": when.coded_results(period), "entered_before_result": when.entered_before_result(period),
-        "evaluations": when.evaluated(period)})
+        "coded_results": when.coded_results(period), "entered_before_result": when.entered_before_result(period)})
     found: dict[int, dict[str, int]] = {}
-    if codes or want("satisfaction_total"):
-        evaluated = when.evaluated(period)
-        total = sa.func.coalesce(sa.func.sum(InspectionCode.satisfaction).filter(evaluated), 0)
-        query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in codes.values()], total)
+    if codes:
+        query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in codes.values()])
                  .select_from(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
-                 .where(sa.or_(*{**codes, "evaluations": evaluated}.values())).group_by(Visit.tenant_id))
-        found = {tenant_id: {**dict(zip(codes, counts)), "satisfaction_total": int(summed)}
-                 for tenant_id, *counts, summed in db.session.execute(query)}
+                 .where(sa.or_(*codes.values())).group_by(Visit.tenant_id))
+        found = {tenant_id: dict(zip(codes, counts)) for tenant_id, *counts in db.session.execute(query)}
+    if want("evaluations", "satisfaction_total"):
+        for about, count, summed in db.session.execute(
+                sa.select(Evaluation.about_tenant_id, sa.func.count(), sa.func.coalesce(sa.func.sum(Evaluation.satisfaction), 0))
+                .where(when.evaluated(period)).group_by(Evaluation.about_tenant_id)):
+            found.setdefault(about, {}).update(evaluations=count, satisfaction_total=int(summed))
     complaints = _only(want, {"complaints_open": when.complaints_open(period),
                               "complaints_answered": when.complaints_answered(period)})
     if complaints:

@@ -1,6 +1,7 @@
-"""Complaints (投诉): a business complains to the justice bureau on its inspection code's page, with
-its 企业核验码; the bureau reads who complained and answers; the department complained about reads its
-copy — the text and the answer, never who complained."""
+"""Complaints (投诉) and evaluations (评价): a business complains to the justice bureau, or evaluates the inspection
+once the team has left, on its inspection code's page with its 企业核验码; the bureau reads who complained and
+answers; the department complained about reads its copy — the text and the answer, never who complained — and of
+the evaluations only figures (the supervision pages)."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -20,6 +21,15 @@ def complain(token):
     """投诉, with the business code: to the justice bureau."""
     return business_step(token, "complaint", supervision.complain,
                          {key: request.form.get(key, "") for key in ("business_code", "text", "contact_name", "contact_phone")})
+
+
+@bp.route("/public/checks/<token>/evaluate", methods=["POST"])
+@public
+@limited
+def evaluate(token):
+    """评价, with the business code: after 离企, once, to the justice bureau."""
+    return business_step(token, "evaluate", supervision.evaluate_visit,
+                         {key: request.form.get(key, "") for key in ("business_code", "satisfaction", "text")})
 
 
 @bp.route("/supervision/complaints")

@@ -195,6 +195,7 @@ OBJECT_LABELS = {
     "inspector": _l("Inspector"),
     "recusal": _l("Recusal"),
     "complaint": _l("Complaint"),
+    "evaluation": _l("Evaluation of an inspection"),
     "rules_document": _l("Rules document"),
     "rule_version": _l("Version of the rules"),
     "department_contact": _l("Responsible person and liaison"),

@@ -30,6 +30,7 @@ from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import (
     assessment,
+    bureau,
     criticism,
     drill_down,
     duty_status,
@@ -62,6 +63,7 @@ Score = assessment.Score
 Setting = assessment.Setting
 Attention = criticism.Attention
 history, intact, sheets_of, workbook = submissions.history, submissions.intact, submissions.sheets_of, submissions.workbook
+evaluated_at = bureau.evaluated_at  # whether (and when) a visit was evaluated: for its code's holder alone
 states_of, state_of, applies, other_field_departments = (duty_status.states_of, duty_status.state_of,
                                                          duty_status.applies, duty_status.other_field_departments)
 DutyState = duty_status.DutyState
