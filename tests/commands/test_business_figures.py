@@ -1,7 +1,7 @@
 """The justice bureau's figures of 扫码入企 and of the business's voice (国办发〔2024〕54号), per department
 and period: 发放检查码, 扫码核验率, 入企登记率, the evaluations (count and average) and the complaints (open,
 answered) — each drilling down to its visits, evaluations or complaints, as the supervisor and the department's
-leader read them (the evaluations: the justice bureau's, tests/commands/test_evaluations.py)."""
+leader read them (the department: its evaluations as figures of ended periods only, tests/commands/test_evaluations.py)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -63,10 +63,10 @@ def test_a_scanned_visit_entered_at_the_door_evaluated_and_complained_about_is_c
             assert (status.evaluations, status.satisfaction) == (1, 4.0)
             assert (status.complaints_open, status.complaints_answered) == (1, 1)
             # the department's leader reads the same figures of their own department (the complaints' copies), but
-            # not its evaluation: the justice bureau's row
+            # not its evaluation: the year runs, and one is fewer than five
             own = _figures(ids, "yjj_leader")
             assert (own.codes_scanned, own.complaints_open, own.complaints_answered) == (1, 1, 1)
-            assert (own.evaluations, own.satisfaction) == (0, None)
+            assert (own.evaluations, own.satisfaction, own.withheld["evaluations"]) == (0, None, "统计期结束后显示")
 
             name, rows = queries.figure_rows("scan_rate", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
             assert rows.total == ids["visits"] and rows.columns == vocabulary.DRILL_COLUMNS["codes"]
@@ -111,4 +111,4 @@ def test_every_figure_of_the_codes_has_a_definition_and_a_drill_down(key, app):
         assert figure.definition and figure.label
         _, rows = queries.figure_rows(key, tenant_id("YJJ"), YEAR, reader=user_named("sfj_supervisor"))
         assert rows.columns and rows.total == 0
-        assert key not in ("evaluations", "satisfaction") or rows.columns == vocabulary.DRILL_COLUMNS["evaluations"]
+        assert key not in vocabulary.EVALUATION_FIGURES or rows.columns == vocabulary.DRILL_COLUMNS["evaluations"]

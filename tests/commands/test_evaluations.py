@@ -13,7 +13,7 @@ from spotcheck.core import audit
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import codes, commands as results, vocabulary as results_vocabulary
 from spotcheck.tenants.results.queries.codes import public_check
@@ -25,6 +25,7 @@ from tests.support.results_world import handed_out, visit
 
 #: A day inside the results world's campaign window (2026-03-01 to 2026-04-30).
 DURING = date(2026, 4, 1)
+WITHHELD = vocabulary.EVALUATIONS_WITHHELD
 
 
 def _left(ids) -> tuple[str, str]:
@@ -110,6 +111,39 @@ def test_the_bureau_reads_every_evaluation_as_before_and_each_one_on_its_drill_d
         assert rows.columns == vocabulary.DRILL_COLUMNS["evaluations"] and rows.total == len(GIVEN)
         assert [row[4] for row in rows.rows] == [text_of(n) for n in range(len(GIVEN))]
         assert rows.rows[5][3] == "2分（不满意）" and rows.rows[0][0] == "2026-02-25 10:00"
+
+
+def _hidden(why: str) -> dict:
+    return {"evaluations": why, "satisfaction": why}
+
+
+#: What the department reads of each period (count, average, why a figure is not shown), on two days.
+NOVEMBER = {"2026Q1": (5, 4.2, {}), "2026H1": (0, None, _hidden(WITHHELD["subtracted"])),
+            "2026Q2": (0, None, _hidden(WITHHELD["fewer"])), "2026Q3": (5, None, {"satisfaction": WITHHELD["same"]}),
+            "2026": (0, None, _hidden(WITHHELD["running"])), "2026H2": (0, None, _hidden(WITHHELD["running"])),
+            "2026Q4": (0, None, _hidden(WITHHELD["running"]))}
+#: Once the year has ended: the year less Q1 and Q3 leaves one; H2 less Q3 none, and its scores are all 4.
+JANUARY = {**NOVEMBER, "2026": (0, None, _hidden(WITHHELD["subtracted"])),
+           "2026H2": (5, None, {"satisfaction": WITHHELD["same"]}), "2026Q4": (0, None, _hidden(WITHHELD["fewer"]))}
+
+
+def test_the_department_reads_its_evaluations_only_for_ended_periods_over_five_and_never_a_score(app):
+    with app.app_context():
+        ids = evaluated_world()
+        for day, expected in ((datetime(2026, 11, 20, 10), NOVEMBER), (datetime(2027, 1, 10, 10), JANUARY)):
+            with frozen_at(day):
+                for period, (count, average, withheld) in expected.items():
+                    status = _read(period, "yjj_leader")
+                    assert (status.evaluations, status.satisfaction, status.withheld) == (count, average, withheld), (
+                        day, period)
+        leader = user_named("yjj_leader")
+        for key in vocabulary.EVALUATION_FIGURES:  # and no row, whatever the period
+            with pytest.raises(Forbidden) as refused, tenant_scope(leader.tenant_id):
+                queries.figure_rows(key, leader.tenant_id, vocabulary.parse_period("2026Q1"), reader=leader)
+            assert "只有司法局可见" in str(refused.value)
+        with tenant_scope(leader.tenant_id):  # the codes' rows say nothing of an evaluation
+            _, rows = queries.figure_rows("codes_issued", leader.tenant_id, vocabulary.parse_period("2026"), reader=leader)
+        assert rows.total == ids["visits"] and "分" not in str(rows.rows) and "企业评价" not in rows.columns
 
 
 @pytest.mark.postgres

@@ -110,8 +110,8 @@ def _code_rows(condition, limit: int) -> Rows:
 
 
 def _evaluation_rows(condition, limit: int) -> Rows:
-    """The businesses' evaluations of ``condition``, one by one (the justice bureau's rows: a department's own
-    scope shows none of them)."""
+    """The businesses' evaluations of ``condition``, one by one (the justice bureau's reading alone: a department
+    reads no row of them, :func:`spotcheck.tenants.supervision.policy.reads_evaluations`)."""
     joined = (lambda query: query.select_from(Evaluation).join(Visit, Visit.id == Evaluation.visit_id)
               .join(Campaign, Campaign.id == Visit.campaign_id).where(condition))
     total = db.session.scalar(joined(sa.select(sa.func.count()))) or 0

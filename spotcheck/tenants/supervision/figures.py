@@ -89,6 +89,8 @@ class Status:
     satisfaction_total: int = 0
     complaints_open: int = 0
     complaints_answered: int = 0
+    #: A department's reading of its evaluations (:mod:`.evaluation_figures`): each figure not shown → why not.
+    withheld: dict[str, str] = field(default_factory=dict)
     #: The coverage goals of the department's rules (field → (basis points or None, citation)).
     goals: dict = field(default_factory=dict)
 
@@ -131,8 +133,11 @@ class Status:
 
     @property
     def satisfaction(self) -> float | None:
-        """The average satisfaction of the businesses' evaluations (平均满意度, 1 to 5)."""
-        return None if not self.evaluations else round(self.satisfaction_total / self.evaluations, 2)
+        """The average satisfaction of the businesses' evaluations (平均满意度, 1 to 5); ``None`` without any, or
+        withheld from a department."""
+        if not self.evaluations or "satisfaction" in self.withheld:
+            return None
+        return round(self.satisfaction_total / self.evaluations, 2)
 
     def below_target(self, field_code: str) -> bool:
         """The field has items, a goal, and too few of them under random checking."""
@@ -294,8 +299,8 @@ def _item_counts(end: datetime) -> dict[int, dict[str, int]]:
 def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[str, int]]:
     """The figures of 扫码入企 and of the business's voice (those ``want`` asks for): those of the codes
     in one pass over the codes joined to their visits; the evaluations and the complaints by the department
-    they are about (the bureau's rows: every department's in the bureau's reading; of the evaluations, none in a
-    department's own scope)."""
+    they are about (the bureau's rows: every department's in the bureau's reading, none in a department's own
+    scope — a department reads its evaluations as :mod:`.evaluation_figures` discloses them)."""
     codes = _only(want, {
         "codes_issued": when.codes_issued(period), "codes_scanned": when.codes_scanned(period),
         "coded_results": when.coded_results(period), "entered_before_result": when.entered_before_result(period)})
