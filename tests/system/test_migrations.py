@@ -15,16 +15,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from spotcheck.core import audit
+from spotcheck.core import audit, audit_heads
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import SHANGHAI, as_utc, frozen_at, local
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.draw import proof_file
 from spotcheck.draw.verify import verify
 from spotcheck.platform.rls import include_object
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.audit.commands import publish_audit_heads
 from spotcheck.tenants.campaigns import draws as draw_steps
 from spotcheck.tenants.campaigns.models import Draw
 from spotcheck.tenants.items import commands as items
@@ -215,15 +217,18 @@ def _everyone(connection) -> None:
         connection.execute(sa.text("SELECT set_config('app.all_tenants', 'on', false)"))
 
 
-def _evaluated_before_0057(app, *, bureau: bool = True) -> tuple[dict, list[int]]:
+def _evaluated_before_0057(app, *, bureau: bool = True) -> tuple[dict, list[int], list[dict]]:
     """The results world's visits evaluated as the department's rows held them at 0056 (in UTC, as the command wrote
-    them; and an entry of its chain); ``bureau=False``: the platform had no justice bureau then."""
+    them; and an entry of its chain), with the chains' heads published then; ``bureau=False``: the platform had no
+    justice bureau then."""
     ids = handed_out(strata={kind: {"ratio_bp": 4000, "min": 1} for kind in "ABCD"}, capacity=6)
     with tenant_scope(ids["tenant"]):
         visits = list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == ids["campaign"], Visit.code.has())
                                          .order_by(Visit.id).limit(len(OLD_EVALUATIONS))))
         audit.record("visit.evaluated_by_business", "visit", visits[0], actor=BUSINESS, details={"satisfaction": 5})
         db.session.commit()
+    publish_audit_heads(actor=SCHEDULER)
+    heads = [audit_heads.as_record(head) for head in audit_heads.latest()]
     migrate_to(app, "0056")
     with db.engine.begin() as connection:
         _everyone(connection)
@@ -234,7 +239,7 @@ def _evaluated_before_0057(app, *, bureau: bool = True) -> tuple[dict, list[int]
         if not bureau:
             connection.execute(sa.text("UPDATE tenant SET kind = 'ordinary' WHERE kind = 'supervisor'"))
     migrate_to(app)
-    return ids, visits
+    return ids, visits, heads
 
 
 def _kept(where) -> list[tuple]:
@@ -247,7 +252,7 @@ def test_0057_moves_the_evaluations_to_the_bureau_its_figures_as_they_were_and_b
     on a downgrade); the bureau's figures are those the rows gave before; the department reads none of them,
     its chain still verifies, and the entry it holds of one shows that it was made, not what it said."""
     with app.app_context():
-        ids, visits = _evaluated_before_0057(app)
+        ids, visits, heads = _evaluated_before_0057(app)
         moments = [datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI) for day, _, _ in OLD_EVALUATIONS]
         expected = [(v, score, text, moment) for v, (_, score, text), moment in zip(visits, OLD_EVALUATIONS, moments)]
         bureau, department = tenant_id("SFJ"), ids["tenant"]
@@ -265,7 +270,7 @@ def test_0057_moves_the_evaluations_to_the_bureau_its_figures_as_they_were_and_b
             for period, known in {"2026Q1": (5, 4.2), "2026H1": (6, 3.83), "2026": (6, 3.83)}.items():
                 [status] = supervision_queries.statuses(parse_period(period), department, reader=supervisor)
                 assert (status.evaluations, status.satisfaction) == known, period
-        assert audit.verify()[1] == []
+        assert audit.verify()[1] == [] and audit_heads.check_against(heads) == []  # no chain rewritten
     with frozen_at(datetime(2026, 11, 20, 10)):
         trail = signed_in(app, "yjj_leader").get("/audit?action=visit.evaluated_by_business").get_data(as_text=True)
     assert "已评价，内容由司法局保存" in trail and "满意度" not in trail
@@ -283,7 +288,7 @@ def test_0057_without_a_bureau_keeps_the_evaluations_from_every_department_until
     """Where the platform had no justice bureau, 0057 keeps the evaluations with no owner — no department reads
     them, in its scope nor by its own SQL — and the bureau takes them, in its chain, when it is created."""
     with app.app_context():
-        ids, visits = _evaluated_before_0057(app, bureau=False)
+        ids, visits, heads = _evaluated_before_0057(app, bureau=False)
         with system_access("test: the rows kept"):
             assert len(_kept(Evaluation.tenant_id.is_(None))) == len(OLD_EVALUATIONS)
         with tenant_scope(ids["tenant"]):
@@ -305,4 +310,4 @@ def test_0057_without_a_bureau_keeps_the_evaluations_from_every_department_until
             assert entry.details == {"count": len(OLD_EVALUATIONS)} and entry.chain == bureau
         with system_access("test: none left"):
             assert _kept(Evaluation.tenant_id.is_(None)) == []
-        assert audit.verify()[1] == []
+        assert audit.verify()[1] == [] and audit_heads.check_against(heads) == []
