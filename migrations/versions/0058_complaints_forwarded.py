@@ -19,7 +19,7 @@ from spotcheck.platform import rls
 
 # revision identifiers, used by Alembic.
 revision = '0058'
-down_revision = '0056'  # TEMP until 0057 merges
+down_revision = '0057'
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,7 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.notices import commands as notices
 from spotcheck.tenants.results import codes, commands as results, queries as results_queries
+from spotcheck.tenants.supervision import commands as supervision
 
 
 def department_campaigns(tenants: dict[str, Tenant], *, year: int, size: int, today: date) -> None:
@@ -151,8 +152,8 @@ def _at_the_door(visit, chief, checked: date, today: date, *, evaluated: bool) -
         business = codes.business_code(visit.code)
         with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 14, 0)):
             results.confirm_visit(visit.code.token, {"business_code": business})
-            results.evaluate_visit(visit.code.token, {"business_code": business, "satisfaction": "5",
-                                                      "text": "检查人员出示执法证件，说明检查事项，用时较短，不影响经营。"})
+            supervision.evaluate_visit(visit.code.token, {"business_code": business, "satisfaction": "5",
+                                                          "text": "检查人员出示执法证件，说明检查事项，用时较短，不影响经营。"})
 
 
 def _asks_recusal(visit) -> None:

@@ -18,7 +18,7 @@ from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import InspectionCode
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import commands as supervision, duty_status, entries
-from spotcheck.tenants.supervision.models import Complaint, Criticism
+from spotcheck.tenants.supervision.models import Complaint, Criticism, Evaluation
 from spotcheck.tenants.supervision.submission_models import ReportSubmission
 
 
@@ -94,12 +94,18 @@ def complaint() -> None:
     with tenant_scope(supervisor.tenant_id):
         if db.session.scalar(sa.select(Complaint.id).limit(1)) is not None:
             return
-    with tenant_scope(user_named("scj_admin").tenant_id):
-        code = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.evaluated_at.is_not(None))
-                                 .order_by(InspectionCode.id).limit(1))
-        if code is None or code.evaluated_at is None:
+    market = user_named("scj_admin").tenant_id
+    with tenant_scope(supervisor.tenant_id):  # the evaluations are the bureau's
+        evaluation = db.session.scalar(sa.select(Evaluation).where(Evaluation.about_tenant_id == market)
+                                       .order_by(Evaluation.id).limit(1))
+        if evaluation is None:
             return
-        token, business, evaluated = code.token, codes.business_code(code), clock.local(code.evaluated_at)
+        visit_id, evaluated = evaluation.visit_id, clock.local(evaluation.evaluated_at)
+    with tenant_scope(market):
+        code = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.visit_id == visit_id))
+        if code is None:
+            return
+        token, business = code.token, codes.business_code(code)
     start = evaluated.replace(tzinfo=None)
     with clock.frozen_at(start + timedelta(hours=2)):
         made = supervision.complain(token, {"business_code": business, "contact_name": "陈店长", "contact_phone": "13905710001",

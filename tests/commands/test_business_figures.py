@@ -1,7 +1,7 @@
 """The justice bureau's figures of 扫码入企 and of the business's voice (国办发〔2024〕54号), per department
 and period: 发放检查码, 扫码核验率, 入企登记率, the evaluations (count and average) and the complaints (open,
-answered) — each drilling down to its visits or complaints, as the supervisor and the department's
-leader read them."""
+answered) — each drilling down to its visits, evaluations or complaints, as the supervisor and the department's
+leader read them (the department: its evaluations as figures of ended periods only, tests/commands/test_evaluations.py)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -49,7 +49,7 @@ def test_a_scanned_visit_entered_at_the_door_evaluated_and_complained_about_is_c
             results.submit_result(visit_id, actor=chief)
             db.session.commit()
         with at(15):
-            results.evaluate_visit(token, {"business_code": business, "satisfaction": "4", "text": "态度良好。"})
+            supervision.evaluate_visit(token, {"business_code": business, "satisfaction": "4", "text": "态度良好。"})
             answered = supervision.complain(token, {**COMPLAINT, "business_code": business}).id
             supervision.complain(token, {**COMPLAINT, "text": "检查时间过长，影响正常经营。", "business_code": business})
             with tenant_scope(tenant_id("SFJ")):
@@ -63,15 +63,18 @@ def test_a_scanned_visit_entered_at_the_door_evaluated_and_complained_about_is_c
             assert (status.evaluations, status.satisfaction) == (1, 4.0)
             assert (status.complaints_open, status.complaints_answered) == (1, 1)
             # the department's leader reads the same figures of their own department, but for the complaints: only
-            # those the bureau forwarded to it count there (none here)
+            # those the bureau forwarded to it count there (none here); and not its evaluation: the year runs, and
+            # one is fewer than five
             own = _figures(ids, "yjj_leader")
-            assert (own.codes_scanned, own.evaluations) == (1, 1)
-            assert (own.complaints_open, own.complaints_answered) == (0, 0)
+            assert (own.codes_scanned, own.complaints_open, own.complaints_answered) == (1, 0, 0)
+            assert (own.evaluations, own.satisfaction, own.withheld["evaluations"]) == (0, None, "统计期结束后显示")
 
             name, rows = queries.figure_rows("scan_rate", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
             assert rows.total == ids["visits"] and rows.columns == vocabulary.DRILL_COLUMNS["codes"]
             [scanned] = [r for r, ref in zip(rows.rows, rows.refs) if ref[1] == visit_id]
-            assert scanned[5] == 3 and scanned[6] == "2026-04-01 09:00" and scanned[8] == "4分"
+            assert scanned[5] == 3 and scanned[6] == "2026-04-01 09:00" and len(scanned) == 8
+            _, rows = queries.figure_rows("satisfaction", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
+            assert rows.total == 1 and rows.rows[0][3:] == ["4分（满意）", "态度良好。"] and rows.refs[0][1] == visit_id
             _, rows = queries.figure_rows("complaints_open", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
             assert rows.total == 1 and rows.rows[0][3] == "检查时间过长，影响正常经营。" and rows.refs[0][0] == "complaint"
             assert "王经理" not in str(rows.rows) and "13912345678" not in str(rows.rows)  # never who complained
@@ -111,3 +114,4 @@ def test_every_figure_of_the_codes_has_a_definition_and_a_drill_down(key, app):
         assert figure.definition and figure.label
         _, rows = queries.figure_rows(key, tenant_id("YJJ"), YEAR, reader=user_named("sfj_supervisor"))
         assert rows.columns and rows.total == 0
+        assert key not in vocabulary.EVALUATION_FIGURES or rows.columns == vocabulary.DRILL_COLUMNS["evaluations"]

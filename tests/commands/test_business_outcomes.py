@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from spotcheck.core.clock import frozen_at
+from spotcheck.core.clock import frozen_at, local
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
@@ -16,6 +16,7 @@ from spotcheck.tenants.results import codes, commands as results
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.vocabulary import RecusalRequestStatus
 from spotcheck.tenants.supervision.queries.outcomes import business_outcomes
+from tests.support.evaluation_world import evaluated_world
 from tests.support.helpers import tenant_id, user_named
 from tests.support.joint_world import part_visit, picture, world
 
@@ -55,3 +56,14 @@ def test_a_joint_visits_request_reads_with_the_coordinators_decision_and_the_rep
         assert set(refused.value.errors) == {"business_code"}
         with pytest.raises(NotFound):
             business_outcomes("no-such-token", {"business_code": business})
+
+
+def test_an_evaluation_reads_as_recorded_for_the_business_with_its_day(app):
+    with app.app_context():
+        ids = evaluated_world()
+        (token, business), (last, last_business) = ids["codes"][0], ids["codes"][-1]
+        with frozen_at(date(2026, 10, 1)):
+            first = business_outcomes(token, {"business_code": business}).evaluated_at
+            assert first is not None and local(first).date() == date(2026, 2, 25)
+            latest = business_outcomes(last, {"business_code": last_business}).evaluated_at
+            assert latest is not None and local(latest).date() == date(2026, 9, 7)

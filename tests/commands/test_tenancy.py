@@ -87,6 +87,8 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/platform/operations_check.py",  # the operator's `spotcheck check`: every department's stored files and jobs
     "spotcheck/platform/data_keys.py",  # `spotcheck keys adopt/rotate`: every department's protected values re-encrypted
     "spotcheck/tenants/results/code_lookup.py",  # a code scanned by the public (who names no department), a joint visit's one code
+    # a department's figures of its evaluations, the bureau's rows: per quarter a count, a sum and the extremes, no row
+    "spotcheck/tenants/supervision/evaluation_figures.py",
 }
 
 

@@ -15,24 +15,42 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from spotcheck.core.clock import SHANGHAI, frozen_at, local
+from spotcheck.core import audit, audit_heads
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.clock import SHANGHAI, as_utc, frozen_at, local
 from spotcheck.core.database import db
 from spotcheck.core.errors import ValidationFailed
-from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.policy import SCHEDULER
+from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.draw import proof_file
 from spotcheck.draw.verify import verify
 from spotcheck.platform.rls import include_object
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.audit.commands import publish_audit_heads
 from spotcheck.tenants.campaigns import draws as draw_steps
 from spotcheck.tenants.campaigns.models import Draw
 from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.items.models import Item, ItemVersion
 from spotcheck.tenants.plans.models import Plan, PlanItem
 from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.results.codes import BUSINESS
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.supervision import queries as supervision_queries
+from spotcheck.tenants.supervision.models import Evaluation
+from spotcheck.tenants.supervision.periods import parse as parse_period
 from tests.support.campaign_world import build
 from tests.support.ceremony_world import campaign_through
 from tests.support.export_world import corrected
-from tests.support.helpers import _pg_connect, _with_database, make_app, migrate_to, user_named
+from tests.support.helpers import (
+    _pg_connect,
+    _with_database,
+    make_app,
+    migrate_to,
+    post_form,
+    signed_in,
+    tenant_id,
+    user_named,
+)
 from tests.support.results_world import handed_out, published, visit
 
 
@@ -185,3 +203,111 @@ def test_a_result_published_before_0055_keeps_its_first_publication_not_its_corr
             assert one.version == 2 and local(one.published_at).date() == date(2026, 6, 10)
             assert local(one.first_published_at) == datetime(2026, 6, 3, 10, tzinfo=SHANGHAI)
             assert (one.publish_due, deadlines.published_late(one).days) == (date(2026, 6, 1), 2)
+
+
+#: Evaluations given before 0057, on the department's code rows: (day, score, text), Beijing 10:00.
+OLD_EVALUATIONS = [(date(2026, 2, 25), 5, "甲"), (date(2026, 3, 2), 4, ""), (date(2026, 3, 9), 4, "乙"),
+                   (date(2026, 3, 16), 3, "丙"), (date(2026, 3, 23), 5, "丁"), (date(2026, 4, 15), 2, "等候时间较长。")]
+_CODE = sa.table("inspection_code", sa.column("visit_id"), sa.column("evaluated_at", sa.DateTime(timezone=True)),
+                 sa.column("satisfaction"), sa.column("evaluation_text"))
+
+
+def _everyone(connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT set_config('app.all_tenants', 'on', false)"))
+
+
+def _evaluated_before_0057(app, *, bureau: bool = True) -> tuple[dict, list[int], list[dict]]:
+    """The results world's visits evaluated as the department's rows held them at 0056 (in UTC, as the command wrote
+    them; and an entry of its chain), with the chains' heads published then; ``bureau=False``: the platform had no
+    justice bureau then."""
+    ids = handed_out(strata={kind: {"ratio_bp": 4000, "min": 1} for kind in "ABCD"}, capacity=6)
+    with tenant_scope(ids["tenant"]):
+        visits = list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == ids["campaign"], Visit.code.has())
+                                         .order_by(Visit.id).limit(len(OLD_EVALUATIONS))))
+        audit.record("visit.evaluated_by_business", "visit", visits[0], actor=BUSINESS, details={"satisfaction": 5})
+        db.session.commit()
+    publish_audit_heads(actor=SCHEDULER)
+    heads = [audit_heads.as_record(head) for head in audit_heads.latest()]
+    migrate_to(app, "0056")
+    with db.engine.begin() as connection:
+        _everyone(connection)
+        for visit_id, (day, score, text) in zip(visits, OLD_EVALUATIONS):
+            connection.execute(sa.update(_CODE).where(_CODE.c.visit_id == visit_id).values(
+                evaluated_at=as_utc(datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI)), satisfaction=score,
+                evaluation_text=text))
+        if not bureau:
+            connection.execute(sa.text("UPDATE tenant SET kind = 'ordinary' WHERE kind = 'supervisor'"))
+    migrate_to(app)
+    return ids, visits, heads
+
+
+def _kept(where) -> list[tuple]:
+    return [(e.visit_id, e.satisfaction, e.text, e.evaluated_at) for e in db.session.scalars(
+        sa.select(Evaluation).where(where).order_by(Evaluation.visit_id))]
+
+
+def test_0057_moves_the_evaluations_to_the_bureau_its_figures_as_they_were_and_back(app):
+    """0057: every evaluation on a department's code row becomes the justice bureau's row, nothing lost (and back
+    on a downgrade); the bureau's figures are those the rows gave before; the department reads none of them,
+    its chain still verifies, and the entry it holds of one shows that it was made, not what it said."""
+    with app.app_context():
+        ids, visits, heads = _evaluated_before_0057(app)
+        moments = [datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI) for day, _, _ in OLD_EVALUATIONS]
+        expected = [(v, score, text, moment) for v, (_, score, text), moment in zip(visits, OLD_EVALUATIONS, moments)]
+        bureau, department = tenant_id("SFJ"), ids["tenant"]
+        with tenant_scope(bureau):
+            kept = _kept(Evaluation.about_tenant_id == department)
+            assert [row[:3] for row in kept] == [row[:3] for row in expected]
+            assert [local(row[3]) for row in kept] == moments
+        with tenant_scope(department):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Evaluation)) == 0
+        with db.engine.connect() as connection:
+            columns = {c["name"] for c in sa.inspect(connection).get_columns("inspection_code")}
+        assert not columns & {"evaluated_at", "satisfaction", "evaluation_text"}
+        supervisor = user_named("sfj_supervisor")
+        with frozen_at(datetime(2026, 11, 20, 10)), tenant_scope(bureau):
+            for period, known in {"2026Q1": (5, 4.2), "2026H1": (6, 3.83), "2026": (6, 3.83)}.items():
+                [status] = supervision_queries.statuses(parse_period(period), department, reader=supervisor)
+                assert (status.evaluations, status.satisfaction) == known, period
+        assert audit.verify()[1] == [] and audit_heads.check_against(heads) == []  # no chain rewritten
+    with frozen_at(datetime(2026, 11, 20, 10)):
+        trail = signed_in(app, "yjj_leader").get("/audit?action=visit.evaluated_by_business").get_data(as_text=True)
+    assert "已评价，内容由司法局保存" in trail and "满意度" not in trail
+    with app.app_context():
+        migrate_to(app, "0056")
+        with db.engine.begin() as connection:
+            _everyone(connection)
+            back = connection.execute(sa.select(_CODE.c.visit_id, _CODE.c.satisfaction, _CODE.c.evaluation_text)
+                                      .where(_CODE.c.evaluated_at.is_not(None)).order_by(_CODE.c.visit_id)).all()
+        assert [tuple(row) for row in back] == [row[:3] for row in expected]
+        migrate_to(app)
+
+
+def test_0057_without_a_bureau_keeps_the_evaluations_from_every_department_until_one_is_created(app):
+    """Where the platform had no justice bureau, 0057 keeps the evaluations with no owner — no department reads
+    them, in its scope nor by its own SQL — and the bureau takes them, in its chain, when it is created."""
+    with app.app_context():
+        ids, visits, heads = _evaluated_before_0057(app, bureau=False)
+        with system_access("test: the rows kept"):
+            assert len(_kept(Evaluation.tenant_id.is_(None))) == len(OLD_EVALUATIONS)
+        with tenant_scope(ids["tenant"]):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Evaluation)) == 0
+            if db.engine.dialect.name == "postgresql":  # row-level security too
+                assert db.session.execute(sa.text("SELECT count(*) FROM evaluation")).scalar() == 0
+            db.session.rollback()
+    admin = signed_in(app, "admin")
+    created = post_form(admin, "/platform/tenants/new", {
+        "code": "SFJNEW", "name": "市司法局", "kind": "supervisor", "region_code": "330100",
+        "admin_login": "sfjnew_admin", "admin_name": "司法局管理员", "admin_password": "Building-2026"},
+        token_from="/platform/tenants/new")
+    assert created.status_code == 302
+    with app.app_context():
+        bureau = tenant_id("SFJNEW")
+        with tenant_scope(bureau):
+            assert [row[0] for row in _kept(Evaluation.about_tenant_id == ids["tenant"])] == visits
+            [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "evaluation.kept_taken_over"))
+            assert entry.details == {"count": len(OLD_EVALUATIONS)} and entry.chain == bureau
+        with system_access("test: none left"):
+            assert _kept(Evaluation.tenant_id.is_(None)) == []
+        assert audit.verify()[1] == [] and audit_heads.check_against(heads) == []

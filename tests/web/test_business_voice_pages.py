@@ -126,6 +126,7 @@ def test_the_business_reads_its_outcomes_with_its_code_and_nobody_else_does(app)
         assert "已同意：检查人员回避并替换" in text and "经核实无利害关系。" in text and "不同意" in text
         assert REPLY in text and "已转办被投诉的部门，未附贵单位名称。" in text
         assert COMPLAINT["contact_phone"] not in text  # who complained is the bureau's
+        assert "本企业未评价本次检查。" in text  # the team has not left: nothing to evaluate yet
 
 
 def _walks(app, ids, logins, wanted) -> tuple[list, dict]:

@@ -126,7 +126,7 @@ def test_the_code_lookups_share_one_limit_per_client_and_a_few_clients_cannot_sp
     assert client.get(f"/public/checks/{token}", headers={"X-Forwarded-For": "192.0.2.45"}).status_code == 429
 
 
-def test_the_business_confirms_and_evaluates_on_the_codes_page_and_the_department_reads_it(app):
+def test_the_business_confirms_and_evaluates_on_the_codes_page_and_the_department_reads_its_confirmation(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
         token, typed, business, visit_id = codes_of(ids)
@@ -145,11 +145,17 @@ def test_the_business_confirms_and_evaluates_on_the_codes_page_and_the_departmen
         post_form(chief, f"/visits/{visit_id}/departure", {}, token_from=f"/visits/{visit_id}")
         blank = post_form(public, f"{page}/evaluate", {"business_code": business}, token_from=page)
         assert blank.status_code == 422 and "请选择对本次检查的满意程度" in blank.get_data(as_text=True)
-        post_form(public, f"{page}/evaluate", {"business_code": business, "satisfaction": "2", "text": "等候时间较长。"},
-                  token_from=page)
-        assert 'id="business-evaluated"' in public.get(page).get_data(as_text=True)
-        staff = chief.get(f"/visits/{visit_id}").get_data(as_text=True)
-        assert "不满意" in staff and "等候时间较长。" in staff and business not in staff
+        sent = post_form(public, f"{page}/evaluate", {"business_code": business, "satisfaction": "2",
+                                                      "text": "等候时间较长。"}, token_from=page)
+        assert sent.status_code == 302 and "sent=evaluate" in sent.headers["Location"]
+        said = public.get(sent.headers["Location"]).get_data(as_text=True)  # to the sender, once
+        assert 'id="business-evaluated"' in said and "评价已提交司法局" in said and 'id="evaluate-form"' in said
+        again = post_form(public, f"{page}/evaluate", {"business_code": business, "satisfaction": "5"}, token_from=page)
+        assert again.status_code == 409 and "已经评价过" in again.get_data(as_text=True)
+        assert 'id="business-evaluated"' not in public.get(page).get_data(as_text=True)
+        staff = chief.get(f"/visits/{visit_id}").get_data(as_text=True)  # the evaluation is the justice bureau's
+        assert 'id="inspection-confirmed"' in staff and "等候时间较长。" not in staff and "不满意" not in staff
+        assert business not in staff
 
 
 def test_the_team_leader_records_the_times_late_on_the_visit_page_and_the_codes_page_says_so(app):

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.accounts.models import User
-from spotcheck.tenants.supervision.vocabulary import BURDEN_FIGURES, FIGURES
+from spotcheck.tenants.supervision.vocabulary import BURDEN_FIGURES, EVALUATION_FIGURES, FIGURES
 from tests.support.demo_world import demo_city, reported_unpublished
 from tests.support.helpers import signed_in, tenant_id
 from tests.support.page_text import programmer_words, visible_text
@@ -92,7 +92,8 @@ def test_every_page_of_every_role_names_things_in_chinese(app):
 def test_every_row_of_a_supervision_drill_down_opens_the_object_it_counts(app):
     """指标明细: the justice bureau's supervisor and a department's leader click any row of any
     figure's drill-down and land on a page that opens (the object's own page, or what the public
-    may read of it); the supervisor every row of 涉企检查频次's, each business's checks included."""
+    may read of it); the supervisor every row of 涉企检查频次's, each business's checks included. The
+    businesses' evaluations one by one are the bureau's alone: the leader's drill-down of them is refused."""
     with app.app_context():
         demo_city(today="2026-11-21")
         unpublished = reported_unpublished(today="2026-11-21")  # checked and reported, its result not public yet
@@ -104,7 +105,8 @@ def test_every_row_of_a_supervision_drill_down_opens_the_object_it_counts(app):
         for code in codes:
             for figure in FIGURES:
                 page = client.get(f"/supervision/departments/{departments[code]}/{figure.key}?period=2026")
-                assert page.status_code == 200, (login_name, code, figure.key)
+                refused = login_name != "sfj_supervisor" and figure.key in EVALUATION_FIGURES
+                assert page.status_code == (403 if refused else 200), (login_name, code, figure.key)
                 for link in sorted(set(row_link.findall(page.get_data(as_text=True))))[:3]:
                     answer = client.get(link.replace("&amp;", "&"), follow_redirects=True)
                     assert answer.status_code == 200, (login_name, code, figure.key, link, answer.status_code)

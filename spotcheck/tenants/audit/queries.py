@@ -46,6 +46,8 @@ from spotcheck.tenants.rules.models import RulesDocument, RuleVersion
 from spotcheck.tenants.spreadsheets.columns import INSPECTORS, ITEMS, KINDS
 
 PAGE_SIZE = 50
+#: An entry's details as the department's trail may show them (the policy's one rule: what it withholds).
+shown_details = audit_policy.shown_details
 #: Ids are 32-bit integers in the schema; a larger number in a link cannot name an entry.
 MAX_ID = 2**31 - 1
 

@@ -180,8 +180,12 @@ BUSINESS_STEPS = ("confirm", "evaluate", "ask_recusal")
 
 def business_refusal(code: InspectionCode, step: str, day: date):
     """Why the business may not take ``step`` (:data:`BUSINESS_STEPS`) now, or ``None``: confirm once
-    the team has recorded its arrival, once; evaluate after 离企, once, within the rules' days; ask that
-    an inspector withdraw until the team leaves. The page offers, and the commands require, the same."""
+    the team has recorded its arrival, once; evaluate after 离企, within the rules' days; ask that an
+    inspector withdraw until the team leaves. The page offers, and the commands require, the same. Whether
+    the inspection was evaluated already is not the department's to read: the justice bureau keeps the
+    evaluation, and its command refuses a second one once the 企业核验码 is checked
+    (:func:`spotcheck.tenants.supervision.commands.evaluate_visit`), so the page offers the form for the whole
+    window whoever opens it."""
     if step == "confirm":
         if code.arrived_at is None:
             return _l("The team has not recorded its arrival: there is nothing to confirm yet.")
@@ -193,8 +197,6 @@ def business_refusal(code: InspectionCode, step: str, day: date):
     until = evaluation_until(code, days)
     if until is None:
         return _l("The inspection is evaluated once the team has recorded its departure.")
-    if code.evaluated_at is not None:
-        return _l("This inspection has already been evaluated: each inspection is evaluated once.")
     if day > until:
         return _l("An inspection is evaluated within %(days)d days of the team's departure: that time has passed.",
                   days=days)

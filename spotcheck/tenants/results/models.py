@@ -125,12 +125,9 @@ class InspectionCode(TenantOwned, Model):
     late_reason: Mapped[str] = mapped_column(sa.Text, default="")
     late_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     late_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    #: The business's word, given with its 企业核验码: that the team came (确认), and once it has left,
-    #: how satisfied it is and why (评价, once).
+    #: The business's word, given with its 企业核验码: that the team came (确认). Its evaluation once the team
+    #: has left (评价) is the justice bureau's row (:class:`spotcheck.tenants.supervision.models.Evaluation`).
     confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    evaluated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    satisfaction: Mapped[int | None] = mapped_column()
-    evaluation_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     visit: Mapped[Visit] = relationship(back_populates="code")
 

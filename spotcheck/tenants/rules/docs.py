@@ -22,7 +22,8 @@ READ_BY = {
     "record_required": "`spotcheck/tenants/results/checks.py:missing_for_submission`",
     "entry_required": "`spotcheck/tenants/results/checks.py:missing_for_submission`",
     "late_entry_days": "`spotcheck/tenants/results/codes.py:late_entry_until`",
-    "business_evaluation_days": "`spotcheck/tenants/results/commands/business.py:evaluate_visit`, "
+    "business_evaluation_days": "`spotcheck/tenants/results/codes.py:business_refusal` "
+                                "(`spotcheck/tenants/supervision/commands/evaluations.py:evaluate_visit`), "
                                 "`spotcheck/tenants/results/queries/codes.py:public_check`",
     "inspectors_record": "`spotcheck/tenants/results/policy.py:VISIT_ACTIONS` (record: who)",
     "follow_up_required": "`spotcheck/tenants/results/policy.py:follow_up_rule` (a visit's and a campaign's closing)",
@@ -74,6 +75,7 @@ READ_BY = {
     "market_field_lead": "`spotcheck/tenants/joint/leads.py:field_leads` (the floor, always on)",
     "joint_min_departments": "`spotcheck/tenants/joint/policy.py:JOINT_ACTIONS` (approve)",
     "enforcement_supervisor": "`spotcheck/tenants/supervision/commands/complaints.py:complain`, "
+                              "`spotcheck/tenants/supervision/commands/evaluations.py:evaluate_visit`, "
                               "`spotcheck/tenants/results/queries/codes.py:public_check` (the complaint's recipient cited)",
     "due_soon_days": "`spotcheck/tenants/results/deadlines.py:flag`",
     "assessment": "`spotcheck/tenants/supervision/assessment.py:defaults`, "

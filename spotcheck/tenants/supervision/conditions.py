@@ -14,7 +14,7 @@ from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, Campai
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results.categories import CategoryChoice
 from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit, VisitStatus
-from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, ComplaintStatus
+from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, ComplaintStatus, Evaluation
 from spotcheck.tenants.supervision.periods import Period
 
 #: A result has been reported (报送): what "checked" counts.
@@ -182,7 +182,8 @@ def joint_of(period: Period):
 
 
 # --- 扫码入企 and the business's voice (国办发〔2024〕54号) -----------------------------------------------
-# The caller joins the visit's inspection code (``InspectionCode.visit_id == Visit.id``).
+# The caller joins the visit's inspection code (``InspectionCode.visit_id == Visit.id``); the evaluations and the
+# complaints are the justice bureau's rows, each naming the department it is about.
 
 
 def codes_issued(period: Period):
@@ -207,8 +208,8 @@ def entered_before_result(period: Period):
 
 
 def evaluated(period: Period):
-    """A visit the business evaluated (评价) in the period."""
-    return sa.and_(InspectionCode.evaluated_at.is_not(None), moment_between(InspectionCode.evaluated_at, period))
+    """An evaluation (评价, the justice bureau's row) a business gave in the period."""
+    return moment_between(Evaluation.evaluated_at, period)
 
 
 def _answered_by_end(period: Period):

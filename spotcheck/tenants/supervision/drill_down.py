@@ -25,10 +25,11 @@ from spotcheck.tenants.joint.statistics import campaign_figures
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import FollowUp, InspectionCode, Visit
+from spotcheck.tenants.results.vocabulary import SATISFACTION_LABELS
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.figures import compute, created_on, filing
-from spotcheck.tenants.supervision.models import Complaint, ComplaintForward
+from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, Evaluation
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.vocabulary import (
     COMPLAINT_STATUS_LABELS,
@@ -92,7 +93,8 @@ def _moment(value: datetime | None) -> str:
 
 def _code_rows(condition, limit: int) -> Rows:
     """The visits with a code of ``condition`` (扫码入企): when the code was issued, how often it was
-    scanned, when the 入企 was recorded (补录 marked), the result first reported and the evaluation."""
+    scanned, when the 入企 was recorded (补录 marked) and the result first reported (the evaluations are the
+    bureau's rows: :func:`_evaluation_rows`)."""
     joined = (lambda query: query.select_from(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
               .join(Campaign, Campaign.id == Visit.campaign_id).where(condition))
     total = db.session.scalar(joined(sa.select(sa.func.count()))) or 0
@@ -103,11 +105,27 @@ def _code_rows(condition, limit: int) -> Rows:
     rows, refs = [], []
     for code, entity, checked, state, found, submitted, visit_id, campaign_id, on_portal, published in db.session.execute(query):
         entered = "未登记" if found.arrived_at is None else _moment(found.arrived_at) + ("（补录）" if found.late_at else "")
-        evaluation = f"{found.satisfaction}分" if found.evaluated_at is not None else ""
         rows.append([code, entity, checked or "", VISIT_STATUS[state.value], _moment(found.issued_at), found.scans,
-                     entered, _moment(submitted), evaluation])
+                     entered, _moment(submitted)])
         refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
     return Rows(DRILL_COLUMNS["codes"], rows, total, refs)
+
+
+def _evaluation_rows(condition, limit: int) -> Rows:
+    """The businesses' evaluations of ``condition``, one by one (the justice bureau's reading alone: a department
+    reads no row of them, :func:`spotcheck.tenants.supervision.policy.reads_evaluations`)."""
+    joined = (lambda query: query.select_from(Evaluation).join(Visit, Visit.id == Evaluation.visit_id)
+              .join(Campaign, Campaign.id == Visit.campaign_id).where(condition))
+    total = db.session.scalar(joined(sa.select(sa.func.count()))) or 0
+    query = joined(sa.select(Evaluation, Campaign.code, Entity.name, Visit.id, Visit.campaign_id,
+                             sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at)
+                   ).join(Entity, Entity.id == Visit.entity_id).order_by(Evaluation.evaluated_at, Evaluation.id).limit(limit)
+    rows, refs = [], []
+    for found, code, entity, visit_id, campaign_id, on_portal, published in db.session.execute(query):
+        rows.append([_moment(found.evaluated_at), code, entity, f"{found.satisfaction}分（{SATISFACTION_LABELS[found.satisfaction]}）",
+                     found.text])
+        refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
+    return Rows(DRILL_COLUMNS["evaluations"], rows, total, refs)
 
 
 def _complaint_rows(condition, limit: int) -> Rows:
@@ -132,8 +150,8 @@ def _forward_rows(condition, limit: int) -> Rows:
 
 #: The figures of 扫码入企 and of the business's voice, by the condition of the rows they count.
 BUSINESS_ROWS = {"codes_issued": (when.codes_issued, _code_rows), "scan_rate": (when.codes_issued, _code_rows),
-                 "entry_rate": (when.coded_results, _code_rows), "evaluations": (when.evaluated, _code_rows),
-                 "satisfaction": (when.evaluated, _code_rows)}
+                 "entry_rate": (when.coded_results, _code_rows), "evaluations": (when.evaluated, _evaluation_rows),
+                 "satisfaction": (when.evaluated, _evaluation_rows)}
 #: The complaints' figures: the bureau's complaints, or a department's forwards (:func:`.conditions.complaints_counted`).
 COMPLAINT_FIGURES = ("complaints_open", "complaints_answered")
 
@@ -143,7 +161,8 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
     mine = lambda model: model.tenant_id == tenant_id  # noqa: E731
     if key in BUSINESS_ROWS:
         counted, rows_for = BUSINESS_ROWS[key]
-        return rows_for(sa.and_(Visit.tenant_id == tenant_id, counted(period)), limit)
+        owner = Evaluation.about_tenant_id if rows_for is _evaluation_rows else Visit.tenant_id
+        return rows_for(sa.and_(owner == tenant_id, counted(period)), limit)
     if key in COMPLAINT_FIGURES:
         every = current_scope().all_tenants
         _model, department, conditions = when.complaints_counted(every, period)

@@ -35,6 +35,7 @@ from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResul
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import conditions as when
+from spotcheck.tenants.supervision.models import Evaluation
 from spotcheck.tenants.supervision.periods import Period
 
 
@@ -89,6 +90,8 @@ class Status:
     satisfaction_total: int = 0
     complaints_open: int = 0
     complaints_answered: int = 0
+    #: A department's reading of its evaluations (:mod:`.evaluation_figures`): each figure not shown → why not.
+    withheld: dict[str, str] = field(default_factory=dict)
     #: The coverage goals of the department's rules (field → (basis points or None, citation)).
     goals: dict = field(default_factory=dict)
 
@@ -131,8 +134,11 @@ class Status:
 
     @property
     def satisfaction(self) -> float | None:
-        """The average satisfaction of the businesses' evaluations (平均满意度, 1 to 5)."""
-        return None if not self.evaluations else round(self.satisfaction_total / self.evaluations, 2)
+        """The average satisfaction of the businesses' evaluations (平均满意度, 1 to 5); ``None`` without any, or
+        withheld from a department."""
+        if not self.evaluations or "satisfaction" in self.withheld:
+            return None
+        return round(self.satisfaction_total / self.evaluations, 2)
 
     def below_target(self, field_code: str) -> bool:
         """The field has items, a goal, and too few of them under random checking."""
@@ -293,21 +299,24 @@ def _item_counts(end: datetime) -> dict[int, dict[str, int]]:
 
 def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[str, int]]:
     """The figures of 扫码入企 and of the business's voice (those ``want`` asks for): those of the codes
-    in one pass over the codes joined to their visits; the complaints by the department complained
+    in one pass over the codes joined to their visits; the evaluations by the department they are about (the
+    bureau's rows: every department's in the bureau's reading, none in a department's own scope — a department reads
+    its evaluations as :mod:`.evaluation_figures` discloses them); the complaints by the department complained
     about, as the reader may know of them (:func:`.conditions.complaints_counted`)."""
     codes = _only(want, {
         "codes_issued": when.codes_issued(period), "codes_scanned": when.codes_scanned(period),
-        "coded_results": when.coded_results(period), "entered_before_result": when.entered_before_result(period),
-        "evaluations": when.evaluated(period)})
+        "coded_results": when.coded_results(period), "entered_before_result": when.entered_before_result(period)})
     found: dict[int, dict[str, int]] = {}
-    if codes or want("satisfaction_total"):
-        evaluated = when.evaluated(period)
-        total = sa.func.coalesce(sa.func.sum(InspectionCode.satisfaction).filter(evaluated), 0)
-        query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in codes.values()], total)
+    if codes:
+        query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in codes.values()])
                  .select_from(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
-                 .where(sa.or_(*{**codes, "evaluations": evaluated}.values())).group_by(Visit.tenant_id))
-        found = {tenant_id: {**dict(zip(codes, counts)), "satisfaction_total": int(summed)}
-                 for tenant_id, *counts, summed in db.session.execute(query)}
+                 .where(sa.or_(*codes.values())).group_by(Visit.tenant_id))
+        found = {tenant_id: dict(zip(codes, counts)) for tenant_id, *counts in db.session.execute(query)}
+    if want("evaluations", "satisfaction_total"):
+        for about, count, summed in db.session.execute(
+                sa.select(Evaluation.about_tenant_id, sa.func.count(), sa.func.coalesce(sa.func.sum(Evaluation.satisfaction), 0))
+                .where(when.evaluated(period)).group_by(Evaluation.about_tenant_id)):
+            found.setdefault(about, {}).update(evaluations=count, satisfaction_total=int(summed))
     model, department, counted = when.complaints_counted(current_scope().all_tenants, period)
     complaints = _only(want, counted)
     if complaints:

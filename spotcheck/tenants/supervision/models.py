@@ -1,5 +1,5 @@
 """The justice bureau's rows: the deductions of the assessment (考核扣分项), the notices of
-criticism (通报) and the businesses' complaints about inspections (投诉). (The filing archive, 备案审核记录, is the plans' :class:`PlanReview`.)"""
+criticism (通报), the businesses' complaints about inspections (投诉) and their evaluations of them (评价). (The filing archive, 备案审核记录, is the plans' :class:`PlanReview`.)"""
 from __future__ import annotations
 
 import enum
@@ -134,3 +134,23 @@ class ComplaintContact(TenantOwned, Model):
     complaint_id: Mapped[int] = mapped_column(sa.ForeignKey("complaint.id"), unique=True)
     name_encrypted: Mapped[str] = mapped_column(sa.Text)
     phone_encrypted: Mapped[str] = mapped_column(sa.Text)
+
+
+class Evaluation(TenantOwned, Model):
+    """A business's evaluation of an inspection (评价), given with its 企业核验码 once the team has left: how
+    satisfied it is (1 to 5) and why. The justice bureau's row alone (``tenant_id``: the bureau), read one by
+    one by nobody else: the department inspected (``about_tenant_id``) is named, never shared with — it reads
+    figures of ended periods over at least five (:mod:`spotcheck.tenants.supervision.evaluation_figures`).
+    ``tenant_id`` is empty only for evaluations given before the platform had a bureau (migration 0057): kept
+    for the bureau, read by no department, and the bureau's once it is created."""
+
+    __tablename__ = "evaluation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(  # type: ignore[assignment]  # empty: waiting for a bureau
+        sa.ForeignKey("tenant.id"), index=True, nullable=True)
+    about_tenant_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id"), index=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), unique=True)  # once per visit
+    satisfaction: Mapped[int] = mapped_column()
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    evaluated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now, index=True)

@@ -8,7 +8,8 @@ actions tables of notices of criticism (通报) and of statistical tables to sub
   command or a job) opens through the one cross-department path and records first in the
   bureau's own audit chain (``read.across``: what, which period).
 * Any other department's **leader** reads their own department only, in their own scope: nothing to cross;
-  asking for another department is NotFound, as for a department that does not exist.
+  asking for another department is NotFound, as for a department that does not exist. Of the businesses'
+  evaluations (the bureau's rows) they read figures only, as :func:`reads_evaluations` says.
 """
 from __future__ import annotations
 
@@ -27,12 +28,27 @@ from spotcheck.tenants.supervision.figures import department_exists
 from spotcheck.tenants.supervision.models import ComplaintStatus, CriticismStatus
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.tables import TABLES, offered
+from spotcheck.tenants.supervision.vocabulary import EVALUATION_FIGURES
 
 
 def sees_every_department(reader: Actor) -> bool:
     """The justice bureau's supervisor and leader: every department's supervision figures."""
     return (has_permission(reader, Permission.SUPERVISION_VIEW)
             and has_permission(reader, Permission.SUPERVISION_READ_ALL))
+
+
+def reads_evaluations(reader: Actor) -> bool:
+    """The businesses' evaluations one by one (评价明细): the justice bureau's reading alone (its supervisor and leader,
+    who read every department). A department reads its own as figures of ended periods over at least five
+    (:mod:`spotcheck.tenants.supervision.evaluation_figures`), never a row: its drill-down of them is refused, saying so."""
+    return sees_every_department(reader)
+
+
+def require_rows_reader(key: str, reader: Actor) -> None:
+    """Refuse a department the rows of its evaluations (Forbidden, saying why): the bureau's alone."""
+    if key in EVALUATION_FIGURES and not reads_evaluations(reader):
+        raise Forbidden(_l("The justice bureau alone reads the businesses' evaluations one by one: your department "
+                          "sees their figures for ended periods, over at least five."))
 
 
 def across_departments(reason: str) -> Across:

@@ -95,9 +95,13 @@ FIGURES: tuple[Figure, ...] = (
            "已扫码核验户次 ÷ 发放检查码户次；没有发放时不计。扫码只汇总计次，不记录扫码人的地址或位置。", "business"),
     Figure("entry_rate", "入企登记率", "%", "检查日期在统计期内、检查结果已报送的有检查码的检查户次中，检查组长在结果首次报送之前"
            "已登记入企（现场登记，或补录）的比例；报送之后才补录或更正的不计为已登记。没有检查码的户次不计。", "business"),
-    Figure("evaluations", "企业评价", "件", "统计期内企业凭企业核验码对已离企的检查作出的评价件数（每户次一次）。", "business"),
+    Figure("evaluations", "企业评价", "件", "统计期内企业凭企业核验码对已离企的检查作出的评价件数（每户次一次）。评价由司法局保存，"
+           "逐条内容只有司法局可见。被检查的部门只看到本部门已经结束的统计期的件数，且该期不少于5条、与已显示的其他统计期"
+           "（如半年与其中一个季度）相减后也不少于5条，否则显示“不足5条，暂不显示”或“与已显示的统计期相减不足5条，暂不显示”；"
+           "统计期未结束的显示“统计期结束后显示”。已结束统计期的件数不再变化。", "business"),
     Figure("satisfaction", "平均满意度", "分", "统计期内企业评价的满意度平均值（5 非常满意、4 满意、3 基本满意、2 不满意、"
-           "1 非常不满意），保留两位小数；没有评价时不计。", "business"),
+           "1 非常不满意），保留两位小数；没有评价时不计。被检查的部门只在能看到件数的统计期看到平均满意度；该期各条评分相同"
+           "（或与已显示的统计期相减后剩下的各条评分相同）时只显示件数、不显示平均分，以免推知单个企业的评分。", "business"),
     Figure("complaints_open", "投诉待答复", "件", "统计期内企业就本部门的检查向司法局提出、统计期结束时（当前统计期为现在）司法局尚未答复的投诉件数。"
            "投诉及投诉人只有司法局可见；部门查看本部门数据时，只计司法局转办本部门的投诉（按转办时间），"
            "本数为本部门尚未答复司法局的件数。", "business"),
@@ -106,6 +110,18 @@ FIGURES: tuple[Figure, ...] = (
            "business"),
 )
 BY_KEY = {figure.key: figure for figure in FIGURES}
+#: The figures whose rows are the businesses' evaluations (the justice bureau's: a department reads figures only).
+EVALUATION_FIGURES = ("evaluations", "satisfaction")
+#: The fewest evaluations a department sees a figure of (in a period, and in what a subtraction leaves).
+EVALUATIONS_SHOWN_FROM = 5
+#: Why a department does not see the figures of its evaluations (:mod:`.evaluation_figures`), as the page says it.
+EVALUATIONS_WITHHELD = {
+    "running": "统计期结束后显示",
+    "fewer": f"不足{EVALUATIONS_SHOWN_FROM}条，暂不显示",
+    "subtracted": f"与已显示的统计期相减不足{EVALUATIONS_SHOWN_FROM}条，暂不显示",
+    "same": "各条评分相同，只显示件数",
+    "same_subtracted": "与已显示的统计期相减后评分相同，只显示件数",
+}
 
 #: 涉企检查频次: the justice bureau's figures of how often the businesses are inspected, for the whole area
 #: (:mod:`spotcheck.tenants.supervision.burden`); a check is an on-site visit whose result was reported, a joint
@@ -241,7 +257,8 @@ DRILL_COLUMNS = {
     "draws": ["抽查任务", "名称", "抽取", "抽取时间", "随机种子"],
     "follow_ups_open": ["抽查任务", "检查对象", "处置方式", "开启日期", "改正期限"],
     "joint": ["编号", "名称", "参与部门", "实际检查户次", "各部门抽查户次合计", "分别抽查预计户次", "减少检查户次"],
-    "codes": ["抽查任务", "检查对象", "检查日期", "状态", "发码时间", "扫码核验次数", "入企登记", "结果首次报送", "企业评价"],
+    "codes": ["抽查任务", "检查对象", "检查日期", "状态", "发码时间", "扫码核验次数", "入企登记", "结果首次报送"],
+    "evaluations": ["评价时间", "抽查任务", "检查对象", "满意度", "评价内容"],  # the justice bureau's reading alone
     "complaints": ["投诉时间", "抽查任务", "检查对象", "投诉内容", "状态", "答复时间"],
     # a department's: the complaints the bureau forwarded to it, as forwarded (anonymous ones name nothing)
     "complaint_forwards": ["转办时间", "抽查任务", "检查对象", "转办内容", "状态", "答复司法局时间"],

@@ -155,10 +155,10 @@ def _row(entry, people: dict, found: dict) -> Row:
 
 
 def details(action: str, values: dict, found: dict | None = None) -> list[Detail]:
-    """The labelled fields of an entry's details, in the order they were written."""
+    """The labelled fields of an entry's details, in the order they were written (as the department may read them)."""
     found = found or {}
     fields = []
-    for key, value in values.items():
+    for key, value in audit_trail.shown_details(action, values).items():
         label = str(DETAIL_LABELS.get(key, key))
         if action in CHANGE_ACTIONS and _is_pair(value):
             old, new = (_value(action, key, v, found) for v in value)

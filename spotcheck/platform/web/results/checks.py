@@ -87,15 +87,6 @@ def confirm(token):
     return business_step(token, "confirm", results.confirm_visit, {"business_code": request.form.get("business_code", "")})
 
 
-@bp.route("/<token>/evaluate", methods=["POST"])
-@public
-@limited
-def evaluate(token):
-    """评价, with the business code: once, after 离企."""
-    return business_step(token, "evaluate", results.evaluate_visit,
-                          {key: request.form.get(key, "") for key in ("business_code", "satisfaction", "text")})
-
-
 @bp.route("/<token>/recusal", methods=["POST"])
 @public
 @limited

@@ -1,7 +1,8 @@
-"""Complaints (投诉): a business complains to the justice bureau on its inspection code's page, with the 企业核验码
-of its notice; the bureau reads who complained, forwards the complaint to the department complained about (转办)
-with or without the business's name, or not at all, and replies to the business. The department sees a complaint
-only once forwarded, as forwarded, and answers the bureau."""
+"""Complaints (投诉) and evaluations (评价): a business complains to the justice bureau, or evaluates the inspection
+once the team has left, on its inspection code's page with its 企业核验码. The bureau reads who complained, forwards
+the complaint to the department complained about (转办) with or without the business's name, or not at all, and
+answers the business. The department sees a complaint only once forwarded, as forwarded, and answers the bureau; of
+the evaluations it sees only figures (the supervision pages)."""
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -23,6 +24,15 @@ def complain(token):
     """投诉, with the business code: to the justice bureau."""
     return business_step(token, "complaint", supervision.complain,
                          {key: request.form.get(key, "") for key in ("business_code", "text", "contact_name", "contact_phone")})
+
+
+@bp.route("/public/checks/<token>/evaluate", methods=["POST"])
+@public
+@limited
+def evaluate(token):
+    """评价, with the business code: after 离企, once, to the justice bureau."""
+    return business_step(token, "evaluate", supervision.evaluate_visit,
+                         {key: request.form.get(key, "") for key in ("business_code", "satisfaction", "text")})
 
 
 @bp.route("/supervision/complaints")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from spotcheck.core import audit
+from spotcheck.core import audit, events
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
@@ -74,6 +74,7 @@ def create_department(data: dict, *, actor: Actor) -> Tenant:
     audit.record("tenant.created", "tenant", tenant.id, actor=actor, tenant_id=None,
                  details={"code": tenant.code, "name": tenant.name, "kind": tenant.kind.value,
                           "region_code": tenant.region_code})
+    events.emit("tenant.created", actor=actor, tenant=tenant)  # the justice bureau takes what was kept for it
     if admin_fields is not None:
         _new_user(tenant, admin_fields, actor=actor)
     return tenant

@@ -196,6 +196,7 @@ OBJECT_LABELS = {
     "recusal": _l("Recusal"),
     "complaint": _l("Complaint"),
     "complaint_forward": _l("Complaint forwarded by the bureau"),
+    "evaluation": _l("Evaluation of an inspection"),
     "rules_document": _l("Rules document"),
     "rule_version": _l("Version of the rules"),
     "department_contact": _l("Responsible person and liaison"),

@@ -9,7 +9,6 @@ from spotcheck.tenants.results.commands.business import (
     confirm_visit,
     count_scans,
     decide_recusal_request,
-    evaluate_visit,
     request_recusal,
 )
 from spotcheck.tenants.results.commands.categories import add_own, set_own_active, use_standard
@@ -43,7 +42,7 @@ from spotcheck.tenants.results.commands.teams import (
 __all__ = [
     "acknowledge_transfer", "acknowledge_transfers", "add_attachment", "add_expert", "add_own", "approve_result", "approve_results", "close_campaign",
     "close_follow_up", "close_visit", "confirm_visit", "count_scans", "correct_check_dates", "decide_no_follow_up", "decide_recusal_request", "declare_member_recusal",
-    "declare_own_recusal", "evaluate_visit", "hand_out", "import_result", "import_results", "link_inspector", "open_follow_up", "publish_results",
+    "declare_own_recusal", "hand_out", "import_result", "import_results", "link_inspector", "open_follow_up", "publish_results",
     "record_arrival", "record_departure", "record_late_entry", "record_result", "remove_attachment", "remove_expert", "request_recusal", "return_result", "set_own_active", "start_correction",
     "submit_approval", "submit_hand_out", "submit_publication", "submit_result", "use_standard",
 ]

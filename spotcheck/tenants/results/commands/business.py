@@ -1,7 +1,8 @@
 """The business's word on an inspection (企业的声音), given on the public page of its inspection code
-with the 企业核验码 printed on the notice delivered to it: that the team came (确认入企), and once the
-team has left, how satisfied it is (评价: once, within the rules' days). No account: the code is the
-credential, checked here as a password would be; a wrong one changes nothing and says which field."""
+with the 企业核验码 printed on the notice delivered to it: that the team came (确认入企) and that an inspector
+should withdraw (申请回避). No account: the code is the credential, checked here as a password would be
+(:func:`with_business_code`, which the justice bureau's commands use too: a complaint, an evaluation); a wrong
+one changes nothing and says which field."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -18,7 +19,6 @@ from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.core.text import whole_number
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
@@ -34,12 +34,7 @@ from spotcheck.tenants.results.commands.teams import declare, declare_in_joint
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest
 from spotcheck.tenants.results.queries.codes import joint_team
 from spotcheck.tenants.results.queries.visits import team_of
-from spotcheck.tenants.results.vocabulary import (
-    EVALUATION_TEXT_LENGTH,
-    REASON_LENGTH,
-    SATISFACTION_LABELS,
-    RecusalRequestStatus,
-)
+from spotcheck.tenants.results.vocabulary import REASON_LENGTH, RecusalRequestStatus
 
 WRONG_CODE = _l("This is not the business code of this inspection: type the 12 characters printed on the notice "
                 "your business received.")
@@ -75,28 +70,6 @@ def confirm_visit(token: str, data: dict, *, actor: Actor | None = None) -> Insp
         _require(code, "confirm")
         code.confirmed_at = now()
         audit.record("visit.confirmed_by_business", "visit", code.visit_id, actor=BUSINESS, tenant_id=tenant_id)
-        return code
-
-
-@command(ANYONE)
-def evaluate_visit(token: str, data: dict, *, actor: Actor | None = None) -> InspectionCode:
-    """评价: once the team has left, the business grades the inspection (``data["satisfaction"]``, 1 to 5)
-    and may say why (``data["text"]``): once, within the rules' days after 离企."""
-    data = data if isinstance(data, dict) else {}
-    with with_business_code(token, data) as (tenant_id, code):
-        errors: dict[str, list] = {}
-        satisfaction = whole_number(data.get("satisfaction"), digits=1)
-        if satisfaction not in SATISFACTION_LABELS:
-            errors["satisfaction"] = [_l("Choose how satisfied the business is with the inspection.")]
-        text = str(data.get("text") or "").strip()
-        if len(text) > EVALUATION_TEXT_LENGTH:
-            errors["text"] = [_l("At most %(n)d characters.", n=EVALUATION_TEXT_LENGTH)]
-        if errors:
-            raise ValidationFailed(errors)
-        _require(code, "evaluate")
-        code.evaluated_at, code.satisfaction, code.evaluation_text = now(), satisfaction, text
-        audit.record("visit.evaluated_by_business", "visit", code.visit_id, actor=BUSINESS, tenant_id=tenant_id,
-                     details={"satisfaction": satisfaction})
         return code
 
 

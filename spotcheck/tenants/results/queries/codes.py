@@ -44,9 +44,10 @@ class PublicCheck:
     joint: bool
     late: bool  # 补录: the times were recorded after the fact, with a reason
     confirmed_at: datetime | None  # the business confirmed, with its code, that the team came
-    evaluated: bool
     recusal_asked: bool  # a business's request that an inspector withdraw is waiting
-    evaluation_until: date | None  # the last day the business may evaluate (after 离企)
+    #: The last day the business may evaluate (after 离企). Whether it did is the justice bureau's to keep: the page
+    #: offers the form until then whoever opens it, and says nothing of an evaluation.
+    evaluation_until: date | None
     steps: frozenset[str]  # what the business may do with its code now (:func:`~spotcheck.tenants.results.codes.business_steps`)
     #: Who takes a complaint, by the rules in force: 根据《行政执法监督条例》……， (empty where no rule says).
     complaint_rule: str = ""
@@ -126,6 +127,6 @@ def public_check(*, token: str | None = None, typed: str | None = None) -> Publi
             state=state_of(code, campaign, day), token=code.token, entity_name=visit.entity.name, **shown,
             arrived_at=code.arrived_at, left_at=code.left_at, joint=campaign.joint_id is not None,
             late=code.late_at is not None, recusal_asked=asked, confirmed_at=code.confirmed_at,
-            evaluated=code.evaluated_at is not None, steps=business_steps(code, day),
+            steps=business_steps(code, day),
             evaluation_until=evaluation_until(code, (rules := rules_for(tenant_id)).business_evaluation_days),
             complaint_rule=rules.under("enforcement_supervisor"))

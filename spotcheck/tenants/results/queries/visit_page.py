@@ -21,7 +21,6 @@ from spotcheck.tenants.results import categories, codes, deadlines, inputs, poli
 from spotcheck.tenants.results.categories import Category
 from spotcheck.tenants.results.models import RecusalRequest, Visit
 from spotcheck.tenants.results.queries import follow_ups, listing, teams, visits
-from spotcheck.tenants.results.vocabulary import SATISFACTION_LABELS
 
 
 class VisitPage:
@@ -91,15 +90,14 @@ class VisitPage:
     @cached_property
     def check(self) -> dict | None:
         """The visit's 检查码 as the team shows it at the door (its QR, its URL, its 12 characters), with
-        its row (``code``: 入企, 离企, 补录, scans, the business's confirmation and evaluation); the page
-        never shows the business's code. ``None`` before the hand-out or without a code."""
+        its row (``code``: 入企, 离企, 补录, scans, the business's confirmation); the page never shows the
+        business's code, nor its evaluation (the justice bureau's alone). ``None`` before the hand-out or without a code."""
         code = self.visit.code
         if code is None:
             return None
         url = codes.public_url(code.token)
         return {"code": code, "url": url, "typed": vocabulary.grouped(code.typed), "qr_svg": codes.qr_svg(url),
-                "state": codes.state_of(code, self.visit.campaign, self.today),
-                "satisfaction": SATISFACTION_LABELS.get(code.satisfaction or 0)}
+                "state": codes.state_of(code, self.visit.campaign, self.today)}
 
     @cached_property
     def recusal_requests(self) -> list[tuple[RecusalRequest, frozenset[str]]]:

@@ -1,5 +1,6 @@
 """Supervision's commands (监督命令): the assessment's deductions (:mod:`.assessment`), notices of
-criticism (:mod:`.criticism`), businesses' complaints (:mod:`.complaints`), the statistical tables submitted (:mod:`.submissions`) and built (:mod:`.tables`)."""
+criticism (:mod:`.criticism`), businesses' complaints (:mod:`.complaints`) and evaluations (:mod:`.evaluations`),
+the statistical tables submitted (:mod:`.submissions`) and built (:mod:`.tables`)."""
 from __future__ import annotations
 
 from spotcheck.tenants.supervision.commands.assessment import configure
@@ -10,7 +11,9 @@ from spotcheck.tenants.supervision.commands.complaints import (
     forward_complaint,
 )
 from spotcheck.tenants.supervision.commands.criticism import approve, draft, send_back, update, withdraw
+from spotcheck.tenants.supervision.commands.evaluations import evaluate_visit
 from spotcheck.tenants.supervision.commands.submissions import fill_cells, prepare, submit
 from spotcheck.tenants.supervision.commands.tables import request_table
 
-__all__ = ["answer_complaint", "answer_forwarded", "approve", "complain", "configure", "draft", "fill_cells", "forward_complaint", "prepare", "request_table", "send_back", "submit", "update", "withdraw"]
+__all__ = ["answer_complaint", "answer_forwarded", "approve", "complain", "configure", "draft", "evaluate_visit",
+           "fill_cells", "forward_complaint", "prepare", "request_table", "send_back", "submit", "update", "withdraw"]

@@ -6,7 +6,6 @@ bureau's, encrypted (personal data). The department complained about sees nothin
 with its code (:mod:`spotcheck.tenants.supervision.queries.outcomes`)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, personal_data
@@ -18,11 +17,11 @@ from spotcheck.core.errors import Conflict, ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import required_text
-from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.accounts.vocabulary import MOBILE, TenantKind
+from spotcheck.tenants.accounts.vocabulary import MOBILE
 from spotcheck.tenants.results.codes import BUSINESS
 from spotcheck.tenants.results.commands.business import with_business_code
 from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.supervision.bureau import supervising_bureau
 from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, ComplaintForward, ComplaintStatus
 from spotcheck.tenants.supervision.policy import COMPLAINT_ACTIONS, FORWARD_ACTIONS
 
@@ -60,7 +59,7 @@ def complain(token: str, data: dict, *, actor: Actor | None = None) -> Complaint
             raise ValidationFailed(errors)
         copy = {"visit_id": visit.id, "department_name": visit.campaign.tenant.name, "entity_name": visit.entity.name,
                 "campaign_code": visit.campaign.code or "", "checked_on": visit.checked_on}
-    bureau = db.session.scalar(sa.select(Tenant).where(Tenant.kind == TenantKind.supervisor, Tenant.active.is_(True)))
+    bureau = supervising_bureau(tenant_id)
     if bureau is None:
         raise Conflict(_l("%(rule)sthe justice bureau takes complaints about inspections, and none is on this platform "
                           "yet.", rule=rules_for(tenant_id).under("enforcement_supervisor")))

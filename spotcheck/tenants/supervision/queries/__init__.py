@@ -30,10 +30,12 @@ from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import (
     assessment,
+    bureau,
     criticism,
     drill_down,
     duty_status,
     entries,
+    evaluation_figures,
     figures,
     submissions,
     tables,
@@ -46,6 +48,7 @@ from spotcheck.tenants.supervision.policy import (
     REPORT_ACTIONS,
     across,
     check_request,
+    require_rows_reader,
     sees_every_department,
     visible_departments,
 )
@@ -61,6 +64,7 @@ Score = assessment.Score
 Setting = assessment.Setting
 Attention = criticism.Attention
 history, intact, sheets_of, workbook = submissions.history, submissions.intact, submissions.sheets_of, submissions.workbook
+evaluated_at = bureau.evaluated_at  # whether (and when) a visit was evaluated: for its code's holder alone
 states_of, state_of, applies, other_field_departments = (duty_status.states_of, duty_status.state_of,
                                                          duty_status.applies, duty_status.other_field_departments)
 DutyState = duty_status.DutyState
@@ -84,13 +88,14 @@ def _departments(reader: Actor, department_id: int | None, period: Period | None
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def statuses(period: Period, department_id: int | None = None, *, reader: Actor) -> list[figures.Status]:
-    """Every department's figures of ``period`` (a leader: their own), or one department's."""
-    return figures.compute(period, _departments(reader, department_id, period))
+    """Every department's figures of ``period`` (a leader: their own, its evaluations as disclosed), or one department's."""
+    return evaluation_figures.as_read_by(figures.compute(period, _departments(reader, department_id, period)), period, reader)
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def figure_rows(key: str, department_id: int, period: Period, *, reader: Actor) -> tuple[str, drill_down.Rows]:
-    """The rows figure ``key`` counts for one department (drill-down), with the department's name."""
+    """The rows figure ``key`` counts for one department (drill-down; its evaluations the bureau's alone), with its name."""
+    require_rows_reader(key, reader)
     tenants = _departments(reader, department_id)
     return tenants[0].name, drill_down.rows_of(key, department_id, period)
 

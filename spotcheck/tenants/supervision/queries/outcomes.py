@@ -14,8 +14,6 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.accounts.vocabulary import TenantKind
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.results.code_lookup import locate
 from spotcheck.tenants.results.codes import business_matches
@@ -23,6 +21,7 @@ from spotcheck.tenants.results.commands.business import WRONG_CODE
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest
 from spotcheck.tenants.results.queries.codes import joint_team
 from spotcheck.tenants.results.vocabulary import RecusalRequestStatus
+from spotcheck.tenants.supervision.bureau import evaluated_at, supervising_bureau
 from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, ComplaintStatus
 
 
@@ -85,12 +84,12 @@ def _recusals(visit_id: int) -> list[RecusalOutcome]:
             for r in rows]
 
 
-def _complaints(visit_id: int) -> list[ComplaintOutcome]:
+def _complaints(visit_id: int, about: int) -> list[ComplaintOutcome]:
     """The complaints about the visit, in the bureau's rows (read in the bureau's scope)."""
-    bureau = db.session.scalar(sa.select(Tenant.id).where(Tenant.kind == TenantKind.supervisor, Tenant.active.is_(True)))
+    bureau = supervising_bureau(about)
     if bureau is None:
         return []
-    with tenant_scope(bureau):
+    with tenant_scope(bureau.id):
         rows = list(db.session.scalars(sa.select(Complaint).where(Complaint.visit_id == visit_id)
                                        .order_by(Complaint.created_at, Complaint.id)))
         forwards = {f.complaint_id: f for f in db.session.scalars(
@@ -120,5 +119,5 @@ def business_outcomes(token: str, data: dict) -> Outcomes:
         entity_name = visit.entity.name
     with tenant_scope(asked_in):
         recusals = _recusals(visit_id)
-    return Outcomes(entity_name=entity_name, joint=joint, recusals=recusals, complaints=_complaints(visit_id),
-                    evaluated_at=None)
+    return Outcomes(entity_name=entity_name, joint=joint, recusals=recusals, complaints=_complaints(visit_id, tenant_id),
+                    evaluated_at=evaluated_at(visit_id))

@@ -8,11 +8,12 @@ import math
 from dataclasses import replace
 
 from spotcheck.core.actor import Actor
+from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.supervision import criticism, figures, snapshots
+from spotcheck.tenants.supervision import criticism, evaluation_figures, figures, snapshots
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.policy import across, sees_every_department
 from spotcheck.tenants.supervision.queries import _departments
@@ -23,7 +24,8 @@ def statuses_shown(period: Period, *, reader: Actor, afresh: bool = False) -> sn
     """The dashboard's figures (every department's for a supervisor, a leader's own), as counted at most
     ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago, with the moment (``afresh``: counted now)."""
     tenants = _departments(reader, None, period)
-    return snapshots.taken(_key("statuses", period, tenants, reader), lambda: figures.compute(period, tenants),
+    return snapshots.taken(_key("statuses", period, tenants, reader),
+                           lambda: evaluation_figures.as_read_by(figures.compute(period, tenants), period, reader),
                            afresh=afresh)
 
 
@@ -43,7 +45,8 @@ def max_age_minutes() -> int:
 
 
 def _key(what: str, period: Period, tenants: list[Tenant], reader: Actor) -> tuple:
-    """What a snapshot's figures depend on: the database, the figures, the period, the departments and
-    the reader's reach (every department, or their own department's scope)."""
+    """What a snapshot's figures depend on: the database, the figures, the period, the departments, the
+    reader's reach (every department, or their own department's scope) and the day (a period that ended
+    since shows a department its evaluations)."""
     reach = "every" if sees_every_department(reader) else reader.tenant_id
-    return (str(db.engine.url), what, period.code, tuple(t.id for t in tenants), reach)
+    return (str(db.engine.url), what, period.code, tuple(t.id for t in tenants), reach, today())
