@@ -258,6 +258,12 @@ class SystemActor:
     is_authenticated = True
     active = True
 
+    def __post_init__(self) -> None:
+        SYSTEM_ACTORS[self.login] = self
+
+
+#: Every system actor by its login, as the audit trail names them (not "非本部门人员").
+SYSTEM_ACTORS: dict[str, SystemActor] = {}
 
 #: The operator running ``spotcheck`` commands on the server.
 CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP, Permission.PLATFORM_MAINTAIN,

@@ -117,8 +117,9 @@ def test_axe_finds_no_serious_problem_on_the_public_pages_and_each_roles_main_pa
 #: The public pages a citizen opens on a phone, each with its menu.
 PHONE_PAGES = {"home": "/public", "department": "/public/SCJ", "items": "/public/SCJ/items", "draws": "/public/draws",
                "results": "/public/results", "inspectors": "/public/inspectors", "audit-heads": "/public/audit-heads"}
-#: What the public menu offers: 部门, 执法检查人员名录, 随机抽取公示, 抽查结果公示, 现行规则.
-PUBLIC_MENU = ["/public", "/public/inspectors", "/public/draws", "/public/results", "/public/rules", "/public/checks"]
+#: What the public menu offers: 部门, 执法检查人员名录, 随机抽取公示, 抽查结果公示, 现行规则, 核验检查码, 企业须知.
+PUBLIC_MENU = ["/public", "/public/inspectors", "/public/draws", "/public/results", "/public/rules", "/public/checks",
+               "/public/businesses"]
 
 
 def opened(browser, url: str, width: int, height: int):

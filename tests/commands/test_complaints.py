@@ -15,6 +15,7 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.supervision import commands as supervision, queries, vocabulary
 from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, ComplaintForward, ComplaintStatus
 from spotcheck.tenants.supervision.queries import complaints as complaint_queries
@@ -146,6 +147,9 @@ def test_an_anonymous_forward_carries_neither_the_business_nor_the_campaign_visi
 def test_a_named_forward_carries_the_business_the_campaign_and_the_check_date(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
+        with tenant_scope(ids["tenant"]):  # the team at the door: the check's day, before any result states it
+            results.record_arrival(ids["visit"], actor=user_named("yjj_inspector"))
+            db.session.commit()
         made = _complained(ids)
         supervisor = user_named("sfj_supervisor")
         with _bureau():
@@ -155,7 +159,7 @@ def test_a_named_forward_carries_the_business_the_campaign_and_the_check_date(ap
             db.session.commit()
         [copy], _ = _department_sees(ids)
         assert copy.named and (copy.visit_id, copy.entity_name, copy.campaign_code, copy.checked_on) == expected
-        assert copy.visit_id == ids["visit"] and copy.entity_name and copy.campaign_code
+        assert copy.visit_id == ids["visit"] and copy.entity_name and copy.campaign_code and copy.checked_on == DURING
 
 
 def test_the_bureau_answers_without_forwarding_and_the_department_never_learns_of_it(app):

@@ -185,3 +185,31 @@ def test_the_portal_tells_businesses_who_reads_what_they_say(app):
         db.session.commit()
     with frozen_at(DURING):
         assert 'href="/public/businesses"' in public.get(f"/public/checks/{token}").get_data(as_text=True)
+
+
+def test_each_business_form_opens_the_page_at_itself_and_the_trail_names_the_business(app):
+    """A phone shows what became of a form: each form's address opens the answer at the form (its refusal beside
+    it), a request sent opens at the line saying so; the department's trail names the business as the actor."""
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, _, business, _ = codes_of(ids)
+        with tenant_scope(ids["tenant"]):
+            cert_no = results_queries.team_of(visit(ids))[-1].shown_cert_no
+        db.session.commit()
+    with frozen_at(DURING):
+        public, page = app.test_client(), f"/public/checks/{token}"
+        text = public.get(page).get_data(as_text=True)
+        for form in ("recusal", "complaint", "outcomes"):
+            assert f'/{form}#{form}-form" id="{form}-form"' in text, form
+        sent = post_form(public, f"{page}/recusal", {"business_code": business, "cert_no": cert_no,
+                                                     "reason": "该检查人员的配偶在本企业任职。"}, token_from=page)
+        assert sent.status_code == 302 and sent.headers["Location"].endswith("#business-recusal-sent")
+        assert 'id="business-recusal-sent"' in public.get(sent.headers["Location"]).get_data(as_text=True)
+        again = post_form(public, f"{page}/recusal", {"business_code": business, "cert_no": cert_no,
+                                                      "reason": "再次申请回避"}, token_from=page)
+        shown = again.get_data(as_text=True)
+        assert again.status_code == 409
+        form_html = shown[shown.index('id="recusal-form"'):shown.index("</form>", shown.index('id="recusal-form"'))]
+        assert 'id="business-refusal"' in form_html  # beside the form it came from
+        trail = signed_in(app, "yjj_leader").get("/audit").get_data(as_text=True)
+        assert "被检查单位（凭企业核验码）" in trail and ">business<" not in trail

@@ -227,7 +227,7 @@ def test_the_page_of_a_typed_code_sends_the_business_forms_to_that_code(app):
         token, typed, business, visit_id = codes_of(ids)
     with frozen_at(DURING):
         page = app.test_client().get(f"/public/checks?code={typed}").get_data(as_text=True)
-        assert f'action="/public/checks/{token}/recusal"' in page
+        assert f'action="/public/checks/{token}/recusal#recusal-form"' in page  # opened at the form
 
 
 def test_an_apps_rate_limits_are_its_own_whatever_app_was_made_after_it(app, database_url):

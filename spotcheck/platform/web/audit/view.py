@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from spotcheck.core import jobs
+from spotcheck.core.policy import SYSTEM_ACTORS
 from spotcheck.platform.web.templating import department_stratum_label
 from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
 from spotcheck.tenants.audit import queries as audit_trail
@@ -133,8 +134,11 @@ def present(entries) -> list[Row]:
 
 def _row(entry, people: dict, found: dict) -> Row:
     person = people.get(entry.actor_id) if entry.actor_id else None
+    system = SYSTEM_ACTORS.get(entry.actor_login or "") if person is None else None
     if person is not None:
         who, hint = person.display_name, person.login
+    elif system is not None:  # the platform itself, or a business with its code: named, never "not of this department"
+        who, hint = system.display_name, ""
     elif entry.actor_login:
         who, hint = entry.actor_login, _("not of this department")
     else:

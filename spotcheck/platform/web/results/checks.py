@@ -96,6 +96,11 @@ def recusal(token):
                           {key: request.form.get(key, "") for key in ("business_code", "cert_no", "reason")})
 
 
+#: Where the page says a business's form was sent (the redirect opens it there).
+SENT_AT = {"confirm": "business-confirmed", "recusal": "business-recusal-sent", "evaluate": "business-evaluated",
+           "complaint": "business-complained"}
+
+
 def business_step(token: str, form: str, command, data: dict):
     """Run the business's command (any domain's, given its code's token and the form's ``data``); the
     code's page again, with the refusal beside the form it came from, or saying it was sent."""
@@ -103,7 +108,7 @@ def business_step(token: str, form: str, command, data: dict):
         return check_page(public_check(token=token), None, form=form, refusal=_("The form has expired: send it again.")), 400
     outcome = attempt(command, token, data, refusals=(ValidationFailed, Conflict, NotFound))
     if outcome.ok:
-        return redirect(url_for("public_checks.scanned", token=token, sent=form, _anchor="business"))
+        return redirect(url_for("public_checks.scanned", token=token, sent=form, _anchor=SENT_AT.get(form, "business")))
     check = public_check(token=token)
     status = 404 if check is None else 422 if outcome.invalid else 409
     return check_page(check, None, form=form, errors=outcome.errors, values=data,

@@ -6,11 +6,13 @@ bureau's, encrypted (personal data). The department complained about sees nothin
 with its code (:mod:`spotcheck.tenants.supervision.queries.outcomes`)."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, personal_data
 from spotcheck.core.actor import Actor
-from spotcheck.core.clock import now
+from spotcheck.core.clock import local, now
 from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import Conflict, ValidationFailed
@@ -41,6 +43,13 @@ def _text(data: dict, name: str, errors: dict, missing) -> str:
     return text
 
 
+def _checked_on(visit, code) -> date | None:
+    """The day of the check complained about: as its result states it, else the day the team arrived (入企)."""
+    if visit.checked_on is not None:
+        return visit.checked_on
+    return local(code.arrived_at).date() if code.arrived_at is not None else None
+
+
 @command(ANYONE)
 def complain(token: str, data: dict, *, actor: Actor | None = None) -> Complaint:
     """投诉: the business complains to the justice bureau about the inspection of ``token`` (``data["text"]``),
@@ -58,7 +67,7 @@ def complain(token: str, data: dict, *, actor: Actor | None = None) -> Complaint
         if errors:
             raise ValidationFailed(errors)
         copy = {"visit_id": visit.id, "department_name": visit.campaign.tenant.name, "entity_name": visit.entity.name,
-                "campaign_code": visit.campaign.code or "", "checked_on": visit.checked_on}
+                "campaign_code": visit.campaign.code or "", "checked_on": _checked_on(visit, code)}
     bureau = supervising_bureau(tenant_id)
     if bureau is None:
         raise Conflict(_l("%(rule)sthe justice bureau takes complaints about inspections, and none is on this platform "
