@@ -48,18 +48,26 @@ def _complaint_page(complaint_id: int, *, errors=None, values=None, form: str = 
                            form=EmptyForm(), errors=errors or {}, values=values or {}, which=form), status
 
 
+def _send(command, key: int, fields: tuple[str, ...], done: str, page: str, **address):
+    """Run ``command`` on ``key`` with the form's ``fields``: the page at ``page`` again once done (a redirect), else
+    ``(None, values, errors, status)`` to show the refusal on the form."""
+    values = {name: request.form.get(name, "") for name in fields}
+    outcome = attempt(command, key, values, actor=_user(), refusals=REFUSALS)
+    outcome.report(done)
+    if outcome.ok:
+        return redirect(url_for(page, **address)), values, {}, 200
+    return None, values, outcome.errors, 422 if outcome.errors else 409
+
+
 @bp.route("/supervision/complaints/<int:complaint_id>", methods=["GET", "POST"])
 @requires(Permission.SUPERVISION_READ_ALL)
 def detail(complaint_id):
     """One complaint: who made it, the forward and the department's answer; the bureau replies to the business here."""
     if request.method == "POST" and EmptyForm().validate_on_submit():
-        values = {"answer": request.form.get("answer", "")}
-        outcome = attempt(supervision.answer_complaint, complaint_id, values, actor=_user(), refusals=REFUSALS)
-        outcome.report(_("The answer is sent: the business reads it with its code."))
-        if outcome.ok:
-            return redirect(url_for("complaints.detail", complaint_id=complaint_id))
-        return _complaint_page(complaint_id, errors=outcome.errors, values=values, form="answer",
-                               status=422 if outcome.errors else 409)
+        sent, values, errors, status = _send(supervision.answer_complaint, complaint_id, ("answer",),
+                                             _("The answer is sent: the business reads it with its code."),
+                                             "complaints.detail", complaint_id=complaint_id)
+        return sent or _complaint_page(complaint_id, errors=errors, values=values, form="answer", status=status)
     return _complaint_page(complaint_id)
 
 
@@ -69,13 +77,10 @@ def forward(complaint_id):
     """转办: to the department complained about, with or without the business's name."""
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("complaints.detail", complaint_id=complaint_id))
-    values = {key: request.form.get(key, "") for key in ("named", "text")}
-    outcome = attempt(supervision.forward_complaint, complaint_id, values, actor=_user(), refusals=REFUSALS)
-    outcome.report(_("The complaint is forwarded: the department reads it and answers the bureau."))
-    if outcome.ok:
-        return redirect(url_for("complaints.detail", complaint_id=complaint_id))
-    return _complaint_page(complaint_id, errors=outcome.errors, values=values, form="forward",
-                           status=422 if outcome.errors else 409)
+    sent, values, errors, status = _send(supervision.forward_complaint, complaint_id, ("named", "text"),
+                                         _("The complaint is forwarded: the department reads it and answers the bureau."),
+                                         "complaints.detail", complaint_id=complaint_id)
+    return sent or _complaint_page(complaint_id, errors=errors, values=values, form="forward", status=status)
 
 
 @bp.route("/complaints/forwarded")
@@ -91,12 +96,11 @@ def forwarded_detail(forward_id):
     """One forwarded complaint; the department answers the bureau here."""
     errors, values, status = {}, {}, 200
     if request.method == "POST" and EmptyForm().validate_on_submit():
-        values = {"answer": request.form.get("answer", "")}
-        outcome = attempt(supervision.answer_forwarded, forward_id, values, actor=_user(), refusals=REFUSALS)
-        outcome.report(_("The answer is sent to the justice bureau."))
-        if outcome.ok:
-            return redirect(url_for("complaints.forwarded_detail", forward_id=forward_id))
-        errors, status = outcome.errors, 422 if outcome.errors else 409
+        sent, values, errors, status = _send(supervision.answer_forwarded, forward_id, ("answer",),
+                                             _("The answer is sent to the justice bureau."),
+                                             "complaints.forwarded_detail", forward_id=forward_id)
+        if sent is not None:
+            return sent
     found, actions = queries.forward(forward_id, reader=_user())
     return render_template("supervision/forward.html", forward=found, actions=actions, form=EmptyForm(),
                            errors=errors, values=values), status
