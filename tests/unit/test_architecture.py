@@ -108,13 +108,15 @@ def test_every_import_inside_a_function_says_why_on_its_line():
     assert not found, "imports inside functions without their reason:\n" + "\n".join(found)
 
 
-LIMIT = 400
+#: A backstop, not a target: a module is split by meaning (docs/architecture.md), and one that grows past this holds
+#: more than one thing. (It was 400 before the formatter, which lays calls and literals out one item a line.)
+LIMIT = 800
 #: Where the repository's own sources are: the code, its tests, benchmarks, migrations' helpers and
 #: the browser verifier's sources (the built bundle, static/spotcheck-verify.js, is generated).
 SOURCES = ("spotcheck", "tests", "bench", "migrations")
 
 
-def test_no_module_is_over_400_lines():
+def test_no_module_is_over_800_lines():
     """Python modules (the code, the tests, the benchmarks) and the browser verifier's sources alike."""
     sources = [path for folder in SOURCES for pattern in ("*.py", "*.mjs")
                for path in sorted((ROOT / folder).rglob(pattern))]
